@@ -1,0 +1,29 @@
+import type { AppSpec } from './app-spec.js';
+import type { LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
+import type { LogsRequest, PingResult } from './protocol.js';
+
+/** A live stream of items that the consumer can cancel. */
+export interface Subscription<T> extends AsyncIterable<T> {
+  /** Stops the stream; the iterator then ends. */
+  cancel(): void;
+}
+
+/**
+ * The one interface through which the CLI, the API and the MCP server control Velos,
+ * implemented over IPC by `@velos/client` and in-process by the supervisor.
+ */
+export interface VelosControl {
+  ping(): Promise<PingResult>;
+  start(apps: AppSpec[]): Promise<ProcessInfo[]>;
+  stop(target: string): Promise<ProcessInfo[]>;
+  restart(target: string, options?: { env?: Record<string, string> }): Promise<ProcessInfo[]>;
+  delete(target: string): Promise<ProcessInfo[]>;
+  list(): Promise<ProcessInfo[]>;
+  describe(target: string): Promise<ProcessDetail[]>;
+  logs(request: LogsRequest): Promise<LogLine[]>;
+  followLogs(request: LogsRequest): Subscription<LogLine[]>;
+  flush(target?: string): Promise<string[]>;
+  save(): Promise<{ path: string; count: number }>;
+  resurrect(): Promise<ProcessInfo[]>;
+  kill(): Promise<{ stopped: number }>;
+}

@@ -1,0 +1,72 @@
+/** Error codes shared by every Velos package; they cross IPC, HTTP and MCP unchanged. */
+export const ErrorCodes = {
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  INVALID_CONFIG: 'INVALID_CONFIG',
+  CONFIG_NOT_FOUND: 'CONFIG_NOT_FOUND',
+  TARGET_NOT_FOUND: 'TARGET_NOT_FOUND',
+  NAME_IN_USE: 'NAME_IN_USE',
+  SPAWN_FAILED: 'SPAWN_FAILED',
+  DAEMON_UNAVAILABLE: 'DAEMON_UNAVAILABLE',
+  DAEMON_START_FAILED: 'DAEMON_START_FAILED',
+  DAEMON_RUNNING: 'DAEMON_RUNNING',
+  PROTOCOL_ERROR: 'PROTOCOL_ERROR',
+  FRAME_TOO_LARGE: 'FRAME_TOO_LARGE',
+  UNKNOWN_COMMAND: 'UNKNOWN_COMMAND',
+  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
+  CANCELLED: 'CANCELLED',
+  TIMEOUT: 'TIMEOUT',
+  STATE_CORRUPT: 'STATE_CORRUPT',
+  IO_ERROR: 'IO_ERROR',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+/** One of the `ErrorCodes` values. */
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** The serialisable form of an error, as it travels over IPC, HTTP and MCP. */
+export interface ErrorPayload {
+  code: string;
+  message: string;
+  data?: unknown;
+}
+
+/** The one error class of Velos: a code, a message a user can act on, optional data and cause. */
+export class VelosError extends Error {
+  readonly code: ErrorCode;
+  readonly data?: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; data?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'VelosError';
+    this.code = code;
+    if (options.data !== undefined) this.data = options.data;
+  }
+}
+
+/** True when `value` is a `VelosError` (also across bundle copies, by shape). */
+export function isVelosError(value: unknown): value is VelosError {
+  return (
+    value instanceof VelosError ||
+    (value instanceof Error && value.name === 'VelosError' && typeof (value as VelosError).code === 'string')
+  );
+}
+
+/** Turns any thrown value into the wire form; unknown throws become `INTERNAL`. */
+export function toErrorPayload(error: unknown): ErrorPayload {
+  if (isVelosError(error)) {
+    return error.data === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, data: error.data };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: ErrorCodes.INTERNAL, message: `internal error: ${message}` };
+}
+
+/** Rebuilds a `VelosError` from its wire form. */
+export function fromErrorPayload(payload: unknown): VelosError {
+  const p = (payload ?? {}) as Partial<ErrorPayload>;
+  const code = (Object.values(ErrorCodes) as string[]).includes(String(p.code))
+    ? (p.code as ErrorCode)
+    : ErrorCodes.INTERNAL;
+  return new VelosError(code, typeof p.message === 'string' ? p.message : 'unknown error', { data: p.data });
+}

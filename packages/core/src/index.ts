@@ -1,0 +1,29 @@
+export { APP_DEFAULTS, type AppSpec, type LogFormat } from './app-spec.js';
+export type { Subscription, VelosControl } from './control.js';
+export {
+  ErrorCodes,
+  fromErrorPayload,
+  isVelosError,
+  toErrorPayload,
+  VelosError,
+  type ErrorCode,
+  type ErrorPayload,
+} from './errors.js';
+export type { ExitReason, LogLine, ProcessDetail, ProcessInfo, ProcessStatus } from './process-info.js';
+export {
+  CANCEL_COMMAND,
+  COMMAND_NAMES,
+  type CommandMap,
+  type CommandName,
+  type LogStreamFilter,
+  type LogsRequest,
+  type PingResult,
+  type RequestMessage,
+  type ResponseMessage,
+  type StreamCommandMap,
+  type StreamCommandName,
+  type TargetRequest,
+} from './protocol.js';
+export { formatBytes, formatDuration, parseDurationMs, parseSizeBytes } from './units.js';
+/** Version of the Velos packages and protocol. */
+export const VELOS_VERSION = '0.1.0';

@@ -1,0 +1,92 @@
+import type { AppSpec } from './app-spec.js';
+import type { ErrorPayload } from './errors.js';
+import type { LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
+
+/** A request frame's payload. `id` is chosen by the client and echoed in every response. */
+export interface RequestMessage {
+  id: number;
+  cmd: string;
+  payload?: unknown;
+}
+
+/** A response frame's payload; a stream sends `stream` items then one `end` (or an `error`). */
+export interface ResponseMessage {
+  id: number;
+  status: 'ok' | 'error' | 'stream' | 'end';
+  payload?: unknown;
+}
+
+/** The client asks the daemon to stop a stream it opened with request `id`. */
+export const CANCEL_COMMAND = 'cancel';
+
+/** Which captured stream(s) a log request is about. */
+export type LogStreamFilter = 'out' | 'err' | 'all';
+
+/** Request payloads and results of every command, by name. */
+export interface CommandMap {
+  ping: { req: Record<string, never>; res: PingResult };
+  start: { req: { apps: AppSpec[] }; res: { processes: ProcessInfo[] } };
+  stop: { req: TargetRequest; res: { processes: ProcessInfo[] } };
+  restart: { req: TargetRequest & { env?: Record<string, string> }; res: { processes: ProcessInfo[] } };
+  delete: { req: TargetRequest; res: { processes: ProcessInfo[] } };
+  list: { req: Record<string, never>; res: { processes: ProcessInfo[] } };
+  describe: { req: TargetRequest; res: { processes: ProcessDetail[] } };
+  logs: { req: LogsRequest; res: { lines: LogLine[] } };
+  flush: { req: { target?: string }; res: { flushed: string[] } };
+  save: { req: Record<string, never>; res: { path: string; count: number } };
+  resurrect: { req: Record<string, never>; res: { processes: ProcessInfo[] } };
+  kill: { req: Record<string, never>; res: { stopped: number } };
+}
+
+/** Commands that answer with a stream of items instead of one result. */
+export interface StreamCommandMap {
+  'logs.follow': { req: LogsRequest; item: { lines: LogLine[] } };
+}
+
+/** Name of a request/response command. */
+export type CommandName = keyof CommandMap;
+/** Name of a streaming command. */
+export type StreamCommandName = keyof StreamCommandMap;
+
+/** Every command the daemon knows, for validation and help. */
+export const COMMAND_NAMES: readonly (CommandName | StreamCommandName)[] = [
+  'ping',
+  'start',
+  'stop',
+  'restart',
+  'delete',
+  'list',
+  'describe',
+  'logs',
+  'logs.follow',
+  'flush',
+  'save',
+  'resurrect',
+  'kill',
+];
+
+/** A process target: a name, a numeric id, or `all`. */
+export interface TargetRequest {
+  target: string;
+}
+
+/** Parameters of `logs` and `logs.follow`. */
+export interface LogsRequest {
+  /** Name, id or `all`; absent means all. */
+  target?: string;
+  /** How many of the most recent lines (per target) to return first. */
+  lines?: number;
+  stream?: LogStreamFilter;
+}
+
+/** Answer of `ping`. */
+export interface PingResult {
+  version: string;
+  pid: number;
+  uptimeMs: number;
+  home: string;
+  processes: number;
+}
+
+/** An error as a response payload. */
+export type ErrorResponsePayload = ErrorPayload;

@@ -1,0 +1,47 @@
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+};
+
+/** Parses `1500`, `"1500"`, `"500ms"`, `"5s"`, `"2m"`, `"1h"`, `"1d"` into milliseconds; null if invalid. */
+export function parseDurationMs(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  if (typeof value !== 'string') return null;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(value);
+  if (!match) return null;
+  const unit = (match[2] ?? 'ms').toLowerCase();
+  return Math.round(Number(match[1]) * DURATION_UNITS_MS[unit]!);
+}
+
+/** Parses `1048576`, `"200M"`, `"1.5G"`, `"512K"`, `"10MB"` into bytes; null if invalid. */
+export function parseSizeBytes(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value) : null;
+  if (typeof value !== 'string') return null;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i.exec(value);
+  if (!match) return null;
+  return Math.round(Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]!);
+}
+
+/** Formats bytes the short way: `512B`, `45M`, `1.2G`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes}B`;
+  if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024)}K`;
+  if (bytes < 1024 ** 3) return `${Math.round(bytes / 1024 ** 2)}M`;
+  return `${(bytes / 1024 ** 3).toFixed(1)}G`;
+}
+
+/** Formats a duration the short way: `12s`, `5m`, `3h`, `2d`. */
+export function formatDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86_400)}d`;
+}
