@@ -6,19 +6,22 @@ import { parseDurationMs } from './units.js';
 const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const ms = parseDurationMs(value);
   if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like 1500, "500ms", "5s" or "2m", got ${JSON.stringify(value)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration like 1500, "500ms", "5s" or "2m", got ${JSON.stringify(value)}`,
+    });
     return z.NEVER;
   }
   return ms;
 });
 
-const stringList = z.union([z.string(), z.array(z.string())]).transform((value) =>
-  Array.isArray(value) ? value : splitArgs(value),
-);
+const stringList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : splitArgs(value)));
 
-const envValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).transform((env) =>
-  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
-);
+const envValues = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+  .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])));
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
 
@@ -26,41 +29,43 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2',
  * Schema of one app as written in a config file (snake_case, PM2-compatible names). Unknown keys
  * are rejected so that a typo never silently does nothing.
  */
-export const appConfigSchema = z
-  .strictObject({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]{0,99}$/, 'expected 1-100 letters, digits, spaces or _ . @ -')
-      .refine((n) => n !== 'all' && !/^\d+$/.test(n), 'must not be "all" or a number (they are targets)')
-      .optional(),
-    script: z.string().min(1, 'expected a script, binary or command line'),
-    args: stringList.optional(),
-    cwd: z.string().optional(),
-    env: envValues.optional(),
-    interpreter: z.string().min(1).optional(),
-    interpreter_args: stringList.optional(),
-    node_args: stringList.optional(),
-    instances: z
-      .union([z.number().int().positive(), z.literal('max'), z.literal(-1), z.literal(0)])
-      .optional()
-      .refine((v) => v === undefined || typeof v !== 'number' || v !== 0, 'expected a positive integer or "max", got 0'),
-    namespace: z.string().min(1).optional(),
-    autorestart: z.boolean().optional(),
-    max_restarts: z.number().int().min(0, 'expected 0 or more').optional(),
-    min_uptime: duration.optional(),
-    restart_delay: duration.optional(),
-    exp_backoff_restart_delay: duration.optional(),
-    max_backoff_delay: duration.optional(),
-    stop_exit_codes: z.union([z.number().int(), z.array(z.number().int())]).optional(),
-    kill_timeout: duration.optional(),
-    kill_signal: z.enum(SIGNALS).optional(),
-    log_format: z.enum(['plain', 'json']).optional(),
-    log_date_format: z.string().min(1).optional(),
-    time: z.boolean().optional(),
-    merge_logs: z.boolean().optional(),
-    out_file: z.string().min(1).optional(),
-    error_file: z.string().min(1).optional(),
-  });
+export const appConfigSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]{0,99}$/, 'expected 1-100 letters, digits, spaces or _ . @ -')
+    .refine((n) => n !== 'all' && !/^\d+$/.test(n), 'must not be "all" or a number (they are targets)')
+    .optional(),
+  script: z.string().min(1, 'expected a script, binary or command line'),
+  args: stringList.optional(),
+  cwd: z.string().optional(),
+  env: envValues.optional(),
+  interpreter: z.string().min(1).optional(),
+  interpreter_args: stringList.optional(),
+  node_args: stringList.optional(),
+  instances: z
+    .union([z.number().int().positive(), z.literal('max'), z.literal(-1), z.literal(0)])
+    .optional()
+    .refine(
+      (v) => v === undefined || typeof v !== 'number' || v !== 0,
+      'expected a positive integer or "max", got 0',
+    ),
+  namespace: z.string().min(1).optional(),
+  autorestart: z.boolean().optional(),
+  max_restarts: z.number().int().min(0, 'expected 0 or more').optional(),
+  min_uptime: duration.optional(),
+  restart_delay: duration.optional(),
+  exp_backoff_restart_delay: duration.optional(),
+  max_backoff_delay: duration.optional(),
+  stop_exit_codes: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+  kill_timeout: duration.optional(),
+  kill_signal: z.enum(SIGNALS).optional(),
+  log_format: z.enum(['plain', 'json']).optional(),
+  log_date_format: z.string().min(1).optional(),
+  time: z.boolean().optional(),
+  merge_logs: z.boolean().optional(),
+  out_file: z.string().min(1).optional(),
+  error_file: z.string().min(1).optional(),
+});
 
 /** An app as written in a config file, before defaults. */
 export type AppConfigInput = z.input<typeof appConfigSchema>;
@@ -78,7 +83,8 @@ export interface ResolveContext {
 /** Turns a validated config entry into a complete `AppSpec` with every default applied. */
 export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: ResolveContext): AppSpec {
   const cwd = input.cwd ? resolve(ctx.baseDir, input.cwd) : ctx.baseDir;
-  const instances = input.instances === 'max' || input.instances === -1 ? ctx.cpuCount : (input.instances ?? 1);
+  const instances =
+    input.instances === 'max' || input.instances === -1 ? ctx.cpuCount : (input.instances ?? 1);
   const spec: AppSpec = {
     name: input.name ?? deriveName(input.script),
     script: input.script,

@@ -3,14 +3,16 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { AppSpec } from './app-spec.js';
 import { appConfigSchema, type ResolveContext, resolveAppSpec } from './app-schema.js';
+import type { AppSpec } from './app-spec.js';
 import { ErrorCodes, VelosError } from './errors.js';
 
 /** File extensions `velos start` treats as config files. */
 export const CONFIG_EXTENSIONS = ['.toml', '.yaml', '.yml', '.json'] as const;
 
-const configFileSchema = z.strictObject({ apps: z.array(appConfigSchema).min(1, 'expected at least one app') });
+const configFileSchema = z.strictObject({
+  apps: z.array(appConfigSchema).min(1, 'expected at least one app'),
+});
 
 /** True when a path names a config file Velos can load (by extension). */
 export function isConfigFile(path: string): boolean {
@@ -62,9 +64,13 @@ function parseConfigText(text: string, file: string): unknown {
     if (ext === '.json') return JSON.parse(text);
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-    throw new VelosError(ErrorCodes.INVALID_CONFIG, `${basename(file)}: not valid ${ext.slice(1).toUpperCase()}: ${detail}`, {
-      cause,
-    });
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${basename(file)}: not valid ${ext.slice(1).toUpperCase()}: ${detail}`,
+      {
+        cause,
+      },
+    );
   }
   throw new VelosError(
     ErrorCodes.INVALID_CONFIG,

@@ -18,7 +18,10 @@ const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: tr
 export function encodeFrame(message: unknown): Buffer {
   const payload = packr.pack(message);
   if (payload.length > MAX_FRAME_BYTES) {
-    throw new VelosError(ErrorCodes.FRAME_TOO_LARGE, `frame of ${payload.length} bytes exceeds ${MAX_FRAME_BYTES}`);
+    throw new VelosError(
+      ErrorCodes.FRAME_TOO_LARGE,
+      `frame of ${payload.length} bytes exceeds ${MAX_FRAME_BYTES}`,
+    );
   }
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
   frame[0] = FRAME_MAGIC_0;

@@ -1,13 +1,13 @@
 export { APP_DEFAULTS, type AppSpec, type LogFormat } from './app-spec.js';
 export type { Subscription, VelosControl } from './control.js';
 export {
+  type ErrorCode,
   ErrorCodes,
+  type ErrorPayload,
   fromErrorPayload,
   isVelosError,
   toErrorPayload,
   VelosError,
-  type ErrorCode,
-  type ErrorPayload,
 } from './errors.js';
 export type { ExitReason, LogLine, ProcessDetail, ProcessInfo, ProcessStatus } from './process-info.js';
 export {

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deriveName, splitArgs } from '../src/app-schema.js';
+import { isConfigFile, loadConfigFile } from '../src/config-loader.js';
+import { isVelosError } from '../src/errors.js';
+import { appSpecSchema } from '../src/protocol-schemas.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-core-'));
+const ctx = { baseEnv: { PATH: '/usr/bin', HOME: '/root' }, cpuCount: 4 };
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function errorOf(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (error) {
+    if (isVelosError(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('config loader', () => {
+  it('loads TOML with every default applied and paths resolved against the file', () => {
+    const file = write(
+      'velos.toml',
+      `[[apps]]
+name = "api"
+script = "server.js"
+args = ["--port", "8080"]
+instances = "max"
+env = { PORT = 8080, DEBUG = true }
+min_uptime = "2s"
+restart_delay = 250
+stop_exit_codes = [0, 3]
+kill_timeout = "3s"
+time = true
+`,
+    );
+    const [spec] = loadConfigFile(file, ctx);
+    expect(spec).toMatchObject({
+      name: 'api',
+      script: 'server.js',
+      args: ['--port', '8080'],
+      cwd: dir,
+      instances: 4,
+      minUptimeMs: 2000,
+      restartDelayMs: 250,
+      stopExitCodes: [0, 3],
+      killTimeoutMs: 3000,
+      logDateFormat: 'iso',
+      autorestart: true,
+      maxRestarts: 16,
+      namespace: 'default',
+    });
+    expect(spec!.env).toEqual({ PATH: '/usr/bin', HOME: '/root', PORT: '8080', DEBUG: 'true' });
+    expect(appSpecSchema.safeParse(spec).success).toBe(true);
+  });
+
+  it('loads YAML and JSON, including a bare JSON array and string args', () => {
+    const yaml = write(
+      'apps.yaml',
+      'apps:\n  - script: ./worker.py\n    cwd: sub\n    args: "--once --name \'a b\'"\n',
+    );
+    const [fromYaml] = loadConfigFile(yaml, ctx);
+    expect(fromYaml).toMatchObject({
+      name: 'worker',
+      cwd: join(dir, 'sub'),
+      args: ['--once', '--name', 'a b'],
+    });
+    const json = write(
+      'apps.json',
+      JSON.stringify([
+        { name: 'a', script: 'a.js' },
+        { name: 'b', script: 'b.js' },
+      ]),
+    );
+    expect(loadConfigFile(json, ctx).map((s) => s.name)).toEqual(['a', 'b']);
+  });
+
+  it('names the file, the path and what was expected', () => {
+    const bad = write(
+      'velos.toml',
+      '[[apps]]\nscript = "a.js"\n\n[[apps]]\nscript = "b.js"\ninstances = -3\n',
+    );
+    const error = errorOf(() => loadConfigFile(bad, ctx));
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toMatch(/^velos\.toml: apps\[1\]\.instances: .*got -3$/);
+  });
+
+  it('rejects unknown options, duplicate names, syntax errors and missing files', () => {
+    const typo = write('typo.json', JSON.stringify({ apps: [{ script: 'a.js', max_restart: 3 }] }));
+    expect(errorOf(() => loadConfigFile(typo, ctx)).message).toBe(
+      'typo.json: apps[0]: unknown option "max_restart"',
+    );
+    const dup = write('dup.json', JSON.stringify({ apps: [{ script: 'a.js' }, { script: 'b/a.js' }] }));
+    expect(errorOf(() => loadConfigFile(dup, ctx)).message).toMatch(
+      /apps\[1\]\.name: expected a unique name/,
+    );
+    const broken = write('broken.toml', '[[apps]\nscript=');
+    expect(errorOf(() => loadConfigFile(broken, ctx)).message).toMatch(/^broken\.toml: not valid TOML/);
+    expect(errorOf(() => loadConfigFile(join(dir, 'missing.toml'), ctx)).code).toBe('CONFIG_NOT_FOUND');
+    const empty = write('empty.json', '{"apps": []}');
+    expect(errorOf(() => loadConfigFile(empty, ctx)).message).toBe(
+      'empty.json: apps: expected at least one app, got []',
+    );
+    const duration = write('dur.json', JSON.stringify({ apps: [{ script: 'a.js', min_uptime: 'soon' }] }));
+    expect(errorOf(() => loadConfigFile(duration, ctx)).message).toMatch(
+      /apps\[0\]\.min_uptime: expected a duration/,
+    );
+  });
+
+  it('recognises config files by extension', () => {
+    expect(isConfigFile('velos.toml')).toBe(true);
+    expect(isConfigFile('a/b/apps.YML')).toBe(true);
+    expect(isConfigFile('server.js')).toBe(false);
+  });
+
+  it('derives names and splits quoted arguments', () => {
+    expect(deriveName('/srv/api/server.js')).toBe('server');
+    expect(deriveName('python3 app.py > /tmp/app.log 2>&1')).toBe('python3');
+    expect(deriveName('./123.js')).toBe('app-123');
+    expect(splitArgs(`a "b c" 'd e' f\\ g "h \\"i\\""`)).toEqual(['a', 'b c', 'd e', 'f\\', 'g', 'h "i"']);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { isVelosError } from '../src/errors.js';
+import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, MAX_FRAME_BYTES } from '../src/frame-codec.js';
+
+function header(length: number, magic = [0x56, 0x45], version = 1): Buffer {
+  const head = Buffer.alloc(FRAME_HEADER_BYTES);
+  head[0] = magic[0]!;
+  head[1] = magic[1]!;
+  head[2] = version;
+  head.writeUInt32LE(length, 3);
+  return head;
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return isVelosError(error) ? error.code : 'not-a-velos-error';
+  }
+  return undefined;
+}
+
+describe('frame codec', () => {
+  it('round-trips messages with the documented header', () => {
+    const message = { id: 7, cmd: 'start', payload: { apps: [{ name: 'api', args: ['a', 'b'] }], n: null } };
+    const frame = encodeFrame(message);
+    expect([...frame.subarray(0, 3)]).toEqual([0x56, 0x45, 0x01]);
+    expect(frame.readUInt32LE(3)).toBe(frame.length - FRAME_HEADER_BYTES);
+    expect(new FrameDecoder().push(frame)).toEqual([message]);
+  });
+
+  it('reassembles frames split at every byte and several frames in one chunk', () => {
+    const messages = [
+      { id: 1, status: 'ok' },
+      { id: 2, status: 'stream', payload: { lines: ['x'.repeat(300)] } },
+    ];
+    const bytes = Buffer.concat(messages.map((m) => encodeFrame(m)));
+    const decoder = new FrameDecoder();
+    const out: unknown[] = [];
+    for (let i = 0; i < bytes.length; i += 1) out.push(...decoder.push(bytes.subarray(i, i + 1)));
+    expect(out).toEqual(messages);
+    expect(decoder.pendingBytes).toBe(0);
+    expect(new FrameDecoder().push(bytes)).toEqual(messages);
+  });
+
+  it('rejects wrong magic, unknown versions, oversized claims and bad payloads', () => {
+    expect(codeOf(() => new FrameDecoder().push(Buffer.from('GET / HTTP/1.1\r\n\r\n')))).toBe(
+      'PROTOCOL_ERROR',
+    );
+    expect(codeOf(() => new FrameDecoder().push(header(1, [0x56, 0x45], 9)))).toBe('PROTOCOL_ERROR');
+    expect(codeOf(() => new FrameDecoder().push(header(100 * 1024 * 1024)))).toBe('FRAME_TOO_LARGE');
+    expect(
+      codeOf(() => new FrameDecoder().push(Buffer.concat([header(3), Buffer.from([0xd9, 0x10, 0x41])]))),
+    ).toBe('PROTOCOL_ERROR');
+  });
+
+  it('waits for the rest of a truncated frame without emitting anything', () => {
+    const frame = encodeFrame({ id: 3, cmd: 'ping' });
+    const decoder = new FrameDecoder();
+    expect(decoder.push(frame.subarray(0, frame.length - 1))).toEqual([]);
+    expect(decoder.pendingBytes).toBe(frame.length - 1);
+  });
+
+  it('refuses to encode a payload over the limit', () => {
+    expect(codeOf(() => encodeFrame({ blob: Buffer.alloc(MAX_FRAME_BYTES + 1) }))).toBe('FRAME_TOO_LARGE');
+  });
+});

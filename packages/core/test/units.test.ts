@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDuration, parseDurationMs, parseSizeBytes } from '../src/units.js';
+
+describe('units', () => {
+  it('parses durations', () => {
+    expect(parseDurationMs(1500)).toBe(1500);
+    expect(parseDurationMs('1500')).toBe(1500);
+    expect(parseDurationMs('500ms')).toBe(500);
+    expect(parseDurationMs('5s')).toBe(5000);
+    expect(parseDurationMs('1.5m')).toBe(90_000);
+    expect(parseDurationMs('2h')).toBe(7_200_000);
+    expect(parseDurationMs('1d')).toBe(86_400_000);
+    expect(parseDurationMs('-1')).toBeNull();
+    expect(parseDurationMs(-5)).toBeNull();
+    expect(parseDurationMs('soon')).toBeNull();
+  });
+
+  it('parses sizes', () => {
+    expect(parseSizeBytes('200M')).toBe(200 * 1024 * 1024);
+    expect(parseSizeBytes('512k')).toBe(512 * 1024);
+    expect(parseSizeBytes('1.5G')).toBe(1.5 * 1024 ** 3);
+    expect(parseSizeBytes('10MB')).toBe(10 * 1024 * 1024);
+    expect(parseSizeBytes(4096)).toBe(4096);
+    expect(parseSizeBytes('big')).toBeNull();
+  });
+
+  it('formats bytes and durations the short way', () => {
+    expect(formatBytes(512)).toBe('512B');
+    expect(formatBytes(45 * 1024 * 1024)).toBe('45M');
+    expect(formatBytes(1.25 * 1024 ** 3)).toBe('1.3G');
+    expect(formatDuration(12_000)).toBe('12s');
+    expect(formatDuration(5 * 60_000)).toBe('5m');
+    expect(formatDuration(3 * 3_600_000)).toBe('3h');
+    expect(formatDuration(2 * 86_400_000)).toBe('2d');
+  });
+});
