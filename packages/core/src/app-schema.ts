@@ -23,6 +23,12 @@ const envValues = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
   .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])));
 
+function integer(min: number, message: string) {
+  return z.number({ error: message }).int({ error: message }).min(min, { error: message });
+}
+
+const exitCode = z.number().int().min(0).max(255);
+
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
 
 /**
@@ -43,20 +49,24 @@ export const appConfigSchema = z.strictObject({
   interpreter_args: stringList.optional(),
   node_args: stringList.optional(),
   instances: z
-    .union([z.number().int().positive(), z.literal('max'), z.literal(-1), z.literal(0)])
-    .optional()
-    .refine(
-      (v) => v === undefined || typeof v !== 'number' || v !== 0,
-      'expected a positive integer or "max", got 0',
-    ),
+    .unknown()
+    .transform((value, ctx) => {
+      if (value === 'max' || value === -1) return 'max' as const;
+      if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+      ctx.addIssue({ code: 'custom', message: 'expected a positive integer or "max"' });
+      return z.NEVER;
+    })
+    .optional(),
   namespace: z.string().min(1).optional(),
   autorestart: z.boolean().optional(),
-  max_restarts: z.number().int().min(0, 'expected 0 or more').optional(),
+  max_restarts: integer(0, 'expected a whole number, 0 or more').optional(),
   min_uptime: duration.optional(),
   restart_delay: duration.optional(),
   exp_backoff_restart_delay: duration.optional(),
   max_backoff_delay: duration.optional(),
-  stop_exit_codes: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+  stop_exit_codes: z
+    .union([exitCode, z.array(exitCode)], { error: 'expected an exit code or a list of exit codes (0-255)' })
+    .optional(),
   kill_timeout: duration.optional(),
   kill_signal: z.enum(SIGNALS).optional(),
   log_format: z.enum(['plain', 'json']).optional(),
@@ -83,8 +93,7 @@ export interface ResolveContext {
 /** Turns a validated config entry into a complete `AppSpec` with every default applied. */
 export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: ResolveContext): AppSpec {
   const cwd = input.cwd ? resolve(ctx.baseDir, input.cwd) : ctx.baseDir;
-  const instances =
-    input.instances === 'max' || input.instances === -1 ? ctx.cpuCount : (input.instances ?? 1);
+  const instances = input.instances === 'max' ? ctx.cpuCount : (input.instances ?? 1);
   const spec: AppSpec = {
     name: input.name ?? deriveName(input.script),
     script: input.script,

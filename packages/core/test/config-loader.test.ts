@@ -130,3 +130,23 @@ time = true
     expect(splitArgs(`a "b c" 'd e' f\\ g "h \\"i\\""`)).toEqual(['a', 'b c', 'd e', 'f\\', 'g', 'h "i"']);
   });
 });
+
+describe('config messages', () => {
+  it.each([
+    [{ instances: 'abc' }, 'apps[0].instances: expected a positive integer or "max", got "abc"'],
+    [{ instances: 0 }, 'apps[0].instances: expected a positive integer or "max", got 0'],
+    [{ max_restarts: 1.5 }, 'apps[0].max_restarts: expected a whole number, 0 or more, got 1.5'],
+    [
+      { stop_exit_codes: [1.5] },
+      'apps[0].stop_exit_codes: expected an exit code or a list of exit codes (0-255), got [1.5]',
+    ],
+  ])('explains %j', (fields, message) => {
+    const file = write('msg.json', JSON.stringify({ apps: [{ script: 'a.js', ...fields }] }));
+    expect(errorOf(() => loadConfigFile(file, ctx)).message).toBe(`msg.json: ${message}`);
+  });
+
+  it('accepts "max" and -1 as the CPU count', () => {
+    const file = write('max.json', JSON.stringify({ apps: [{ name: 'a', script: 'a.js', instances: -1 }] }));
+    expect(loadConfigFile(file, ctx)[0]!.instances).toBe(4);
+  });
+});
