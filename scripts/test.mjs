@@ -14,7 +14,16 @@ const reportDir = mkdtempSync(join(tmpdir(), 'velos-test-report-'));
 const reportFile = join(reportDir, 'vitest.json');
 const vitest = spawnSync(
   pnpm,
-  [...pre, 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...process.argv.slice(2)],
+  [
+    ...pre,
+    'exec',
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${reportFile}`,
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 
