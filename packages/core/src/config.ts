@@ -7,4 +7,3 @@ export {
   splitArgs,
 } from './app-schema.js';
 export { CONFIG_EXTENSIONS, isConfigFile, loadConfigFile, validateConfig } from './config-loader.js';
-export { appSpecSchema, requestSchemas } from './protocol-schemas.js';

@@ -1,0 +1,75 @@
+import { fileURLToPath } from 'node:url';
+import { isVelosError, VELOS_VERSION } from '@velos/core';
+import { findCommand } from './command-table.js';
+import { createContext, type OutputMode } from './context.js';
+import { renderCommandHelp, renderGlobalHelp } from './help.js';
+import { parseCommandArgs, usageError } from './parse-argv.js';
+
+/**
+ * Runs one `velos` command line and resolves with the exit code; errors are printed as one line
+ * `velos: <message>` on stderr (exit 1, or 2 for usage errors).
+ */
+async function main(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (error) {
+    process.stderr.write(`velos: ${errorMessage(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    const topic = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
+    if (first === 'help' && rest[0] && !topic) throw usageError(`unknown command "${rest[0]}"`);
+    process.stdout.write(`${topic ? renderCommandHelp(topic) : renderGlobalHelp(VELOS_VERSION)}\n`);
+    return 0;
+  }
+  if (first === '-v' || first === '--version' || first === 'version') {
+    process.stdout.write(`${VELOS_VERSION}\n`);
+    return 0;
+  }
+  const spec = findCommand(first);
+  if (!spec) {
+    throw usageError(first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}"`);
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    const dashDash = rest.indexOf('--');
+    const helpAt = Math.max(rest.indexOf('-h'), rest.indexOf('--help'));
+    if (dashDash === -1 || helpAt < dashDash) {
+      process.stdout.write(`${renderCommandHelp(spec)}\n`);
+      return 0;
+    }
+  }
+  const input = parseCommandArgs(spec, rest);
+  if (input.options.json && input.options.ai)
+    throw usageError('--json and --ai cannot be used together', spec.name);
+  const mode: OutputMode = input.options.json ? 'json' : input.options.ai ? 'ai' : 'text';
+  const ctx = createContext(mode, fileURLToPath(import.meta.url));
+  try {
+    await spec.run(ctx, input);
+  } finally {
+    await ctx.dispose();
+  }
+  return 0;
+}
+
+function errorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const text = isVelosError(error) ? message : `internal error: ${message}`;
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+function exitCodeOf(error: unknown): number {
+  const data = isVelosError(error) ? (error.data as { exitCode?: unknown } | undefined) : undefined;
+  return typeof data?.exitCode === 'number' ? data.exitCode : 1;
+}
+
+// A reader that went away (`velos logs | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+process.exitCode = await main(process.argv.slice(2));

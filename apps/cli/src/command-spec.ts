@@ -1,0 +1,37 @@
+import type { CommandContext } from './context.js';
+
+/** One option of a command, as parsed and as shown by `--help`. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** Name of the value in help, e.g. `n`; string options only. */
+  value?: string;
+  description: string;
+}
+
+/** What the parser hands a command: option values, positional arguments and the words after `--`. */
+export interface CommandInput {
+  options: Record<string, string | boolean | undefined>;
+  args: string[];
+  rest: string[];
+}
+
+/** A command of the `velos` binary: its usage, options and a lazily loaded implementation. */
+export interface CommandSpec {
+  name: string;
+  aliases?: string[];
+  /** Positional arguments as shown in usage, e.g. `<target...>`. */
+  argsUsage?: string;
+  /** A shorter `argsUsage` for the command list of `velos --help`. */
+  shortArgsUsage?: string;
+  minArgs: number;
+  maxArgs: number;
+  /** Accepts `-- args…` (kept in `rest`). */
+  acceptsRest?: boolean;
+  summary: string;
+  /** Extra paragraphs for `velos <command> --help`. */
+  details?: string;
+  options: Record<string, OptionSpec>;
+  hidden?: boolean;
+  run(ctx: CommandContext, input: CommandInput): Promise<void>;
+}

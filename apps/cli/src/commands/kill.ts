@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCodes, isVelosError, VelosError } from '@velos/core';
+import type { CommandContext } from '../context.js';
+
+const EXIT_DEADLINE_MS = 15_000;
+
+/**
+ * `velos kill`: stops every app and the daemon, and waits until the daemon process is gone.
+ * Never starts a daemon: with none running it says so and succeeds.
+ */
+export async function runKill(ctx: CommandContext): Promise<void> {
+  const client = await ctx.client({ autoStart: false });
+  let pid: number;
+  try {
+    pid = (await client.ping()).pid;
+  } catch (error) {
+    if (!isVelosError(error) || error.code !== ErrorCodes.DAEMON_UNAVAILABLE) throw error;
+    if (ctx.mode === 'text') ctx.print(`no Velos daemon is running (home ${ctx.home})`);
+    else ctx.printJson(ctx.mode === 'ai' ? { k: 0, d: false } : { stopped: 0, daemon: false });
+    return;
+  }
+  const { stopped } = await client.kill();
+  await client.close();
+  await waitForExit(pid);
+  if (ctx.mode === 'json') ctx.printJson({ stopped, daemon: true, pid });
+  else if (ctx.mode === 'ai') ctx.printJson({ k: stopped, d: true });
+  else ctx.print(`stopped ${stopped} ${stopped === 1 ? 'process' : 'processes'} and the daemon (pid ${pid})`);
+}
+
+// Polls with signal 0, which only checks that the pid exists; it sends nothing.
+async function waitForExit(pid: number): Promise<void> {
+  const deadline = Date.now() + EXIT_DEADLINE_MS;
+  let pauseMs = 10;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      throw new VelosError(
+        ErrorCodes.TIMEOUT,
+        `the daemon (pid ${pid}) is still running ${EXIT_DEADLINE_MS / 1000} s after kill`,
+      );
+    }
+    await sleep(pauseMs);
+    pauseMs = Math.min(pauseMs * 2, 100);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+// An exited daemon whose new parent does not reap it (PID 1 in some containers) still answers signal 0.
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}

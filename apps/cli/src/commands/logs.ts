@@ -1,0 +1,47 @@
+import type { LogLine, LogsRequest } from '@velos/core';
+import type { CommandInput } from '../command-spec.js';
+import type { CommandContext } from '../context.js';
+import { formatLogLine, type LogLineFormat } from '../output/log-line.js';
+import { usageError } from '../parse-argv.js';
+
+/** Lines `velos logs` shows when `--lines` is not given. */
+export const DEFAULT_LOG_LINES = 15;
+
+/** `velos logs [target]`: the last lines from the daemon's ring buffer, then new ones with `--follow`. */
+export async function runLogs(ctx: CommandContext, input: CommandInput): Promise<void> {
+  const request = logsRequest(input);
+  const format: LogLineFormat = ctx.mode !== 'text' ? 'json' : input.options.raw ? 'raw' : 'prefixed';
+  const write = (lines: LogLine[]) => {
+    if (lines.length === 0) return;
+    process.stdout.write(`${lines.map((line) => formatLogLine(line, format, ctx.colors)).join('\n')}\n`);
+  };
+  const client = await ctx.client();
+  if (!input.options.follow) {
+    write(await client.logs(request));
+    return;
+  }
+  const subscription = client.followLogs(request);
+  const stop = () => subscription.cancel();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    for await (const lines of subscription) write(lines);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+function logsRequest(input: CommandInput): LogsRequest {
+  const request: LogsRequest = {};
+  const target = input.args[0];
+  if (target !== undefined) request.target = target;
+  const lines = input.options.lines ?? String(DEFAULT_LOG_LINES);
+  if (typeof lines !== 'string' || !/^\d+$/.test(lines)) {
+    throw usageError(`--lines: expected a number of lines, got ${JSON.stringify(lines)}`, 'logs');
+  }
+  request.lines = Number(lines);
+  if (input.options.err && !input.options.out) request.stream = 'err';
+  else if (input.options.out && !input.options.err) request.stream = 'out';
+  return request;
+}

@@ -1,0 +1,202 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { basename, delimiter, join, resolve } from 'node:path';
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import type { CommandInput } from '../command-spec.js';
+
+/** The lazily imported `@velos/core/config` module (zod, yaml, toml: never on the `velos list` path). */
+export type ConfigModule = typeof import('@velos/core/config');
+
+/** Where `velos start` runs: the shell's cwd and environment, and the CPU count for `-i max`. */
+export interface StartEnvironment {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  cpuCount: number;
+}
+
+/** What the argument of `velos start` names. */
+export type StartTarget =
+  | { kind: 'config'; path: string }
+  | { kind: 'script'; script: string }
+  | { kind: 'word'; word: string };
+
+/** `velos start` flags that describe an app (as opposed to output flags), by config key. */
+const APP_FLAGS: Record<string, string> = {
+  name: 'name',
+  instances: 'instances',
+  'restart-delay': 'restart_delay',
+  'max-restarts': 'max_restarts',
+  'min-uptime': 'min_uptime',
+  'exp-backoff-restart-delay': 'exp_backoff_restart_delay',
+  'kill-timeout': 'kill_timeout',
+  'stop-exit-codes': 'stop_exit_codes',
+  'no-autorestart': 'autorestart',
+  cwd: 'cwd',
+  interpreter: 'interpreter',
+  'interpreter-args': 'interpreter_args',
+  namespace: 'namespace',
+  'log-format': 'log_format',
+  time: 'time',
+  'log-date-format': 'log_date_format',
+  'merge-logs': 'merge_logs',
+  output: 'out_file',
+  error: 'error_file',
+};
+
+// Flags whose text goes to the schema as is (it parses durations and splits argument strings).
+const PASS_THROUGH_FLAGS = [
+  'name',
+  'restart-delay',
+  'min-uptime',
+  'exp-backoff-restart-delay',
+  'kill-timeout',
+  'cwd',
+  'interpreter',
+  'interpreter-args',
+  'namespace',
+  'log-format',
+  'log-date-format',
+];
+
+const PM2_ECOSYSTEM = /^ecosystem(\.[\w-]+)*\.(c|m)?js$/;
+const SCRIPT_EXTENSION = /\.(c|m)?(js|ts)$|\.(py|sh|bash|rb|pl|php)$/;
+
+/** True when any flag that describes an app (or `-- args`) was given. */
+export function hasAppOptions(input: CommandInput): boolean {
+  return input.rest.length > 0 || Object.keys(APP_FLAGS).some((flag) => input.options[flag] !== undefined);
+}
+
+/**
+ * Decides what the argument of `velos start` is: a config file (by extension), an existing script,
+ * a shell command line, or a bare word (a process name or id, or a program on PATH).
+ * A missing file that looks like a path is an error.
+ */
+export function resolveStartTarget(
+  arg: string,
+  input: CommandInput,
+  where: StartEnvironment,
+  config: ConfigModule,
+): StartTarget {
+  if (config.isConfigFile(arg)) return { kind: 'config', path: resolve(where.cwd, arg) };
+  if (PM2_ECOSYSTEM.test(basename(arg))) {
+    throw invalid(
+      `${basename(arg)}: PM2 ecosystem files are not supported yet; use a .toml, .yaml or .json config`,
+    );
+  }
+  const cwdOption = input.options.cwd;
+  const candidates = [resolve(where.cwd, arg)];
+  if (typeof cwdOption === 'string') candidates.push(resolve(where.cwd, cwdOption, arg));
+  for (const candidate of candidates) {
+    const stats = statSync(candidate, { throwIfNoEntry: false });
+    if (stats?.isDirectory()) throw invalid(`script is a directory: ${arg}`);
+    if (stats) return { kind: 'script', script: candidate };
+  }
+  if (/\s/.test(arg.trim())) return { kind: 'script', script: arg.trim() };
+  if (arg.includes('/') || SCRIPT_EXTENSION.test(arg)) throw invalid(`script not found: ${arg}`);
+  return { kind: 'word', word: arg };
+}
+
+/** Loads a config file into specs; app flags are refused, since the file is where apps are described. */
+export function specsFromConfigFile(
+  path: string,
+  input: CommandInput,
+  where: StartEnvironment,
+  config: ConfigModule,
+): AppSpec[] {
+  if (hasAppOptions(input)) {
+    const flag = Object.keys(APP_FLAGS).find((f) => input.options[f] !== undefined);
+    const what = flag ? `--${flag}` : '-- args';
+    throw invalid(`${what} does not apply to a config file; set it in the file instead`);
+  }
+  return config.loadConfigFile(path, { baseEnv: definedEnv(where.env), cpuCount: where.cpuCount });
+}
+
+/** Builds the one app described by a script and flags, validated by the same schema as config files. */
+export function specsFromFlags(
+  script: string,
+  input: CommandInput,
+  where: StartEnvironment,
+  config: ConfigModule,
+): AppSpec[] {
+  const o = input.options;
+  const entry: Record<string, unknown> = { script };
+  const text = (flag: string) => (typeof o[flag] === 'string' ? (o[flag] as string) : undefined);
+  for (const flag of PASS_THROUGH_FLAGS) {
+    if (text(flag) !== undefined) entry[APP_FLAGS[flag]!] = text(flag);
+  }
+  const instances = text('instances');
+  if (instances !== undefined)
+    entry.instances =
+      instances === 'max' ? 'max' : integer('--instances', instances, 'a positive integer or "max"');
+  const maxRestarts = text('max-restarts');
+  if (maxRestarts !== undefined)
+    entry.max_restarts = integer('--max-restarts', maxRestarts, 'an integer, 0 or more');
+  const codes = text('stop-exit-codes');
+  if (codes !== undefined) {
+    entry.stop_exit_codes = codes
+      .split(',')
+      .map((c) => integer('--stop-exit-codes', c.trim(), 'exit codes like 0,3'));
+  }
+  if (o['no-autorestart']) entry.autorestart = false;
+  if (o.time) entry.time = true;
+  if (o['merge-logs']) entry.merge_logs = true;
+  if (text('output') !== undefined) entry.out_file = resolve(where.cwd, text('output')!);
+  if (text('error') !== undefined) entry.error_file = resolve(where.cwd, text('error')!);
+  if (input.rest.length > 0) entry.args = input.rest;
+
+  const cwd = text('cwd');
+  if (cwd !== undefined && !statSync(resolve(where.cwd, cwd), { throwIfNoEntry: false })?.isDirectory()) {
+    throw invalid(`--cwd: not a directory: ${cwd}`);
+  }
+  const result = config.appConfigSchema.safeParse(entry);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    const flag = Object.entries(APP_FLAGS).find(([, k]) => k === key)?.[0];
+    const label = flag ? `--${flag}` : key || 'velos start';
+    const got = entry[key];
+    const suffix = got === undefined || issue.message.includes('got') ? '' : `, got ${JSON.stringify(got)}`;
+    throw invalid(`${label}: ${issue.message}${suffix}`);
+  }
+  return [
+    config.resolveAppSpec(result.data, {
+      baseDir: where.cwd,
+      baseEnv: definedEnv(where.env),
+      cpuCount: where.cpuCount,
+    }),
+  ];
+}
+
+/** Finds an executable named `word` on `PATH`; null when there is none. */
+export function findOnPath(word: string, env: NodeJS.ProcessEnv): string | null {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, word);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** The error for a bare word that is neither a process, a file nor a program on PATH. */
+export function notFound(word: string): VelosError {
+  return invalid(`script not found: ${word} (not a file, a known process or a program on PATH)`);
+}
+
+function integer(flag: string, value: string, expected: string): number {
+  if (!/^-?\d+$/.test(value)) throw invalid(`${flag}: expected ${expected}, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+function invalid(message: string): VelosError {
+  return new VelosError(ErrorCodes.INVALID_ARGUMENT, message);
+}

@@ -1,0 +1,63 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { VelosClient } from '@velos/client';
+import { type Colors, createColors, isColorWanted } from './output/colors.js';
+
+/**
+ * Node flags of the daemon: a 1 MB young generation keeps its RSS about 5 MB lower with 100 apps
+ * (measured in bench/), at no visible cost: captured log bytes live outside the V8 heap.
+ */
+const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
+
+/** How a command prints: a readable text form, full JSON, or the compact `--ai` JSON. */
+export type OutputMode = 'text' | 'json' | 'ai';
+
+/** What every command gets: where the daemon lives, how to print, and a client factory. */
+export interface CommandContext {
+  home: string;
+  mode: OutputMode;
+  colors: Colors;
+  isTTY: boolean;
+  /** Writes one block of text to stdout, with a trailing newline. */
+  print(text: string): void;
+  /** Writes a value as JSON: indented on a terminal, one line otherwise. */
+  printJson(value: unknown): void;
+  /** A client of the daemon; by default it starts the daemon when none runs. */
+  client(options?: { autoStart?: boolean }): Promise<VelosClient>;
+  /** Closes every client this context opened. */
+  dispose(): Promise<void>;
+}
+
+/** The Velos home directory: `$VELOS_HOME`, or `~/.velos`. */
+export function resolveHome(env: NodeJS.ProcessEnv): string {
+  return resolve(env.VELOS_HOME || resolve(homedir(), '.velos'));
+}
+
+/** Builds the context of one CLI run; `cliEntry` is the script that runs `velos daemon`. */
+export function createContext(mode: OutputMode, cliEntry: string): CommandContext {
+  const home = resolveHome(process.env);
+  const isTTY = process.stdout.isTTY === true;
+  const clients: VelosClient[] = [];
+  return {
+    home,
+    mode,
+    isTTY,
+    colors: createColors(mode === 'text' && isColorWanted(process.stdout, process.env)),
+    print: (text) => {
+      process.stdout.write(`${text}\n`);
+    },
+    printJson: (value) => {
+      process.stdout.write(`${JSON.stringify(value, null, isTTY && mode === 'json' ? 2 : undefined)}\n`);
+    },
+    client: async ({ autoStart = true } = {}) => {
+      const { createClient } = await import('@velos/client');
+      const launcher = { entry: cliEntry, nodeFlags: [...DAEMON_NODE_FLAGS, ...process.execArgv] };
+      const client = createClient({ home, autoStart: autoStart ? launcher : false });
+      clients.push(client);
+      return client;
+    },
+    dispose: async () => {
+      await Promise.all(clients.splice(0).map((client) => client.close()));
+    },
+  };
+}

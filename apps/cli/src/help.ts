@@ -1,0 +1,65 @@
+import type { CommandSpec, OptionSpec } from './command-spec.js';
+import { COMMANDS } from './command-table.js';
+
+/** `velos --help`: what velos is, its commands, and where it keeps its state. */
+export function renderGlobalHelp(version: string): string {
+  const visible = COMMANDS.filter((c) => !c.hidden);
+  const rows = visible.map((c): [string, string] => [
+    [c.name, ...(c.aliases ?? [])].join('|') +
+      ((c.shortArgsUsage ?? c.argsUsage) ? ` ${c.shortArgsUsage ?? c.argsUsage}` : ''),
+    c.summary,
+  ]);
+  return [
+    `velos ${version}: a fast, light process manager`,
+    '',
+    'Usage: velos <command> [options]',
+    '',
+    'Commands:',
+    ...aligned(rows),
+    '',
+    'Options:',
+    ...aligned([
+      ['-v, --version', 'print the version'],
+      ['-h, --help', 'print this help, or a command\'s with "velos <command> --help"'],
+    ]),
+    '',
+    'The daemon starts on demand and keeps its socket, logs and state in $VELOS_HOME (default ~/.velos).',
+  ].join('\n');
+}
+
+/** `velos <command> --help`: usage, what it does, and every option with its value. */
+export function renderCommandHelp(spec: CommandSpec): string {
+  const usage = [
+    'velos',
+    spec.name,
+    spec.argsUsage,
+    Object.keys(spec.options).length > 0 ? '[options]' : undefined,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const options = Object.entries(spec.options).map(([name, option]) => [
+    optionLabel(name, option),
+    option.description,
+  ]);
+  options.push(['-h, --help', 'print this help']);
+  return [
+    `Usage: ${usage}${spec.acceptsRest ? ' [-- args...]' : ''}`,
+    ...(spec.aliases ? [`Aliases: ${spec.aliases.join(', ')}`] : []),
+    '',
+    `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
+    ...(spec.details ? [spec.details] : []),
+    '',
+    'Options:',
+    ...aligned(options as [string, string][]),
+  ].join('\n');
+}
+
+function optionLabel(name: string, option: OptionSpec): string {
+  const long = `--${name}${option.type === 'string' ? ` <${option.value ?? 'value'}>` : ''}`;
+  return option.short ? `-${option.short}, ${long}` : `    ${long}`;
+}
+
+function aligned(rows: [string, string][]): string[] {
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+}

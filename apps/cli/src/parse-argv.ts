@@ -1,0 +1,87 @@
+import { ErrorCodes, VelosError } from '@velos/core';
+import type { CommandInput, CommandSpec, OptionSpec } from './command-spec.js';
+
+/** Exit code of a usage error (unknown command or option, missing or extra argument). */
+export const USAGE_EXIT_CODE = 2;
+
+/** A `VelosError` that the CLI reports with exit code 2 and a pointer to `--help`. */
+export function usageError(message: string, command?: string): VelosError {
+  const help = command ? `velos ${command} --help` : 'velos --help';
+  return new VelosError(ErrorCodes.INVALID_ARGUMENT, `${message} (see ${help})`, {
+    data: { exitCode: USAGE_EXIT_CODE },
+  });
+}
+
+/**
+ * Parses a command's arguments: `--opt value`, `--opt=value`, `-o value`, `-ovalue`, boolean flags
+ * anywhere among the positionals, and everything after `--` as `rest`.
+ */
+export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInput {
+  const options: CommandInput['options'] = {};
+  const args: string[] = [];
+  const rest: string[] = [];
+  const shorts = new Map<string, string>();
+  for (const [name, option] of Object.entries(spec.options)) if (option.short) shorts.set(option.short, name);
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      if (!spec.acceptsRest) throw usageError(`velos ${spec.name} takes no arguments after --`, spec.name);
+      rest.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      const option = spec.options[name];
+      if (!option) throw usageError(`unknown option --${name} for velos ${spec.name}`, spec.name);
+      if (option.type === 'boolean') {
+        if (eq !== -1) throw usageError(`option --${name} takes no value`, spec.name);
+        options[name] = true;
+        continue;
+      }
+      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+      options[name] = requireValue(spec, `--${name}`, option, value);
+      continue;
+    }
+    if (arg.startsWith('-') && arg.length > 1) {
+      for (let j = 1; j < arg.length; j++) {
+        const flag = arg[j]!;
+        const name = shorts.get(flag);
+        const option = name === undefined ? undefined : spec.options[name];
+        if (name === undefined || !option)
+          throw usageError(`unknown option -${flag} for velos ${spec.name}`, spec.name);
+        if (option.type === 'boolean') {
+          options[name] = true;
+          continue;
+        }
+        const attached = arg.slice(j + 1);
+        options[name] = requireValue(spec, `-${flag}`, option, attached === '' ? argv[++i] : attached);
+        break;
+      }
+      continue;
+    }
+    args.push(arg);
+  }
+
+  if (args.length < spec.minArgs) {
+    throw usageError(`velos ${spec.name} needs ${spec.argsUsage ?? 'an argument'}`, spec.name);
+  }
+  if (args.length > spec.maxArgs) {
+    const hint = spec.acceptsRest ? '; put arguments for the app after --' : '';
+    throw usageError(`unexpected argument "${args[spec.maxArgs]}" for velos ${spec.name}${hint}`, spec.name);
+  }
+  return { options, args, rest };
+}
+
+function requireValue(
+  spec: CommandSpec,
+  flag: string,
+  option: OptionSpec,
+  value: string | undefined,
+): string {
+  if (value === undefined) {
+    throw usageError(`option ${flag} needs a value${option.value ? ` <${option.value}>` : ''}`, spec.name);
+  }
+  return value;
+}

@@ -1,0 +1,331 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VELOS_VERSION } from '@velos/core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/velos.js', import.meta.url));
+const DIST = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const FAKE_DAEMON = fileURLToPath(new URL('./fixtures/fake-daemon.mjs', import.meta.url));
+const FIXTURE_SERVER = fileURLToPath(new URL('../../../fixtures/server.js', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const homes: string[] = [];
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  if (!existsSync(DIST))
+    throw new Error(`${DIST} is missing: build the CLI first (pnpm --filter velos build)`);
+});
+
+afterEach(() => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  for (const home of homes.splice(0)) {
+    // A daemon the CLI started by mistake would outlive the test: stop it by the pid it recorded.
+    const pidFile = join(home, 'velos.pid');
+    if (existsSync(pidFile)) {
+      try {
+        process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+function newHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'velos-cli-'));
+  homes.push(home);
+  return home;
+}
+
+function velos(args: string[], home: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: home,
+      env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, VELOS_HOME: home, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts the fake daemon on `home` and resolves once it listens. */
+function startFakeDaemon(home: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [FAKE_DAEMON], {
+      env: { ...process.env, VELOS_HOME: home },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    const timer = setTimeout(() => reject(new Error('the fake daemon did not start within 20 s')), 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the fake daemon exited with ${code}`)));
+  });
+}
+
+function expectOneErrorLine(run: Run, message: string | RegExp, code: number): void {
+  expect(run.code).toBe(code);
+  const lines = run.stderr.split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1);
+  if (typeof message === 'string') expect(lines[0]).toBe(`velos: ${message}`);
+  else expect(lines[0]).toMatch(message);
+}
+
+describe('without a daemon', () => {
+  it('prints the version and a help that lists the commands', async () => {
+    const home = newHome();
+    const version = await velos(['--version'], home);
+    expect(version).toEqual({ code: 0, stdout: `${VELOS_VERSION}\n`, stderr: '' });
+    const help = await velos(['--help'], home);
+    expect(help.code).toBe(0);
+    for (const command of [
+      'start',
+      'stop',
+      'restart',
+      'delete',
+      'list|ls',
+      'describe|show',
+      'logs',
+      'flush',
+    ]) {
+      expect(help.stdout).toMatch(new RegExp(`^ {2}${command.replace('|', '\\|')}\\b`, 'm'));
+    }
+    expect(help.stdout).not.toMatch(/^ {2}daemon/m);
+  });
+
+  it('documents every start option in velos start --help', async () => {
+    const help = await velos(['start', '--help'], newHome());
+    expect(help.code).toBe(0);
+    for (const option of [
+      '-n, --name <name>',
+      '-i, --instances <n|max>',
+      '--restart-delay <ms>',
+      '--max-restarts <n>',
+      '--min-uptime <ms>',
+      '--exp-backoff-restart-delay <ms>',
+      '--kill-timeout <ms>',
+      '--stop-exit-codes <codes>',
+      '--no-autorestart',
+      '--cwd <dir>',
+      '--interpreter <cmd>',
+      '--interpreter-args <args>',
+      '--namespace <ns>',
+      '--log-format <plain|json>',
+      '--time',
+      '--log-date-format <format>',
+      '--merge-logs',
+      '-o, --output <file>',
+      '-e, --error <file>',
+      '--json',
+      '--ai',
+    ]) {
+      expect(help.stdout).toContain(option);
+    }
+  });
+
+  it('reports usage errors on one line with exit code 2', async () => {
+    const home = newHome();
+    expectOneErrorLine(await velos(['bogus'], home), 'unknown command "bogus" (see velos --help)', 2);
+    expectOneErrorLine(
+      await velos(['list', '--colour'], home),
+      'unknown option --colour for velos list (see velos list --help)',
+      2,
+    );
+    expectOneErrorLine(
+      await velos(['stop'], home),
+      'velos stop needs <target...> (see velos stop --help)',
+      2,
+    );
+    expectOneErrorLine(
+      await velos(['list', '--json', '--ai'], home),
+      '--json and --ai cannot be used together (see velos list --help)',
+      2,
+    );
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('refuses a missing script and a bad config file without starting a daemon', async () => {
+    const home = newHome();
+    expectOneErrorLine(await velos(['start', './missing.js'], home), 'script not found: ./missing.js', 1);
+    writeFileSync(join(home, 'velos.toml'), '[[apps]]\nscript = "app.js"\ninstances = 0\n');
+    expectOneErrorLine(
+      await velos(['start', 'velos.toml'], home),
+      'velos.toml: apps[0].instances: expected a positive integer or "max", got 0',
+      1,
+    );
+    writeFileSync(join(home, 'broken.yaml'), 'apps: [\n');
+    expectOneErrorLine(
+      await velos(['start', 'broken.yaml'], home),
+      /^velos: broken\.yaml: not valid YAML: /,
+      1,
+    );
+    expectOneErrorLine(
+      await velos(['start', FIXTURE_SERVER, '--max-restarts', 'many'], home),
+      '--max-restarts: expected an integer, 0 or more, got "many"',
+      1,
+    );
+    expect(readdirSync(home).sort()).toEqual(['broken.yaml', 'velos.toml']);
+  });
+
+  it('--dry-run prints the resolved app: flags, -- args and the caller environment', async () => {
+    const home = newHome();
+    const run = await velos(
+      [
+        'start',
+        FIXTURE_SERVER,
+        '--name',
+        'web',
+        '-i',
+        '2',
+        '--kill-timeout',
+        '2s',
+        '--dry-run',
+        '--',
+        '--port',
+        '0',
+      ],
+      home,
+      { VELOS_TEST_MARK: 'inherited' },
+    );
+    expect(run.code).toBe(0);
+    const [spec] = JSON.parse(run.stdout);
+    expect(spec).toMatchObject({
+      name: 'web',
+      script: FIXTURE_SERVER,
+      args: ['--port', '0'],
+      cwd: home,
+      instances: 2,
+      killTimeoutMs: 2000,
+    });
+    expect(spec.envKeys).toContain('VELOS_TEST_MARK');
+    expect(spec.env).toBeUndefined();
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('--dry-run loads every app of a config file', async () => {
+    const home = newHome();
+    writeFileSync(
+      join(home, 'apps.json'),
+      JSON.stringify({ apps: [{ script: 'a.js' }, { name: 'b', script: 'b.js' }] }),
+    );
+    const run = await velos(['start', 'apps.json', '--dry-run'], home);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).map((s: { name: string }) => s.name)).toEqual(['a', 'b']);
+  });
+
+  it('kill says there is no daemon, exits 0 and starts none', async () => {
+    const home = newHome();
+    const run = await velos(['kill'], home);
+    expect(run).toEqual({ code: 0, stdout: `no Velos daemon is running (home ${home})\n`, stderr: '' });
+    expect(readdirSync(home)).toEqual([]);
+  });
+});
+
+describe('against a daemon', () => {
+  it('list prints a table, full JSON, and the compact --ai form', async () => {
+    const home = newHome();
+    await startFakeDaemon(home);
+    const table = await velos(['list'], home);
+    expect(table.code).toBe(0);
+    const rows = table.stdout.trimEnd().split('\n');
+    expect(rows[0]!.split(/\s+/)).toEqual([
+      'id',
+      'name',
+      'pid',
+      'status',
+      'cpu',
+      'memory',
+      'uptime',
+      'restarts',
+    ]);
+    expect(rows[1]!.trim().split(/\s+/)).toEqual(['0', 'api', '4242', 'online', '1.3%', '30M', '1m', '0']);
+    expect(table.stdout).not.toContain('\x1b[');
+
+    const json = await velos(['ls', '--json'], home);
+    const processes = JSON.parse(json.stdout);
+    expect(processes.map((p: { name: string }) => p.name)).toEqual(['api', 'worker']);
+    for (const key of ['id', 'name', 'pid', 'status', 'restarts', 'cpu', 'memory', 'uptime']) {
+      expect(processes[0]).toHaveProperty(key);
+    }
+    const ai = await velos(['list', '--ai'], home);
+    expect(ai.stdout).toBe(
+      '[{"i":0,"n":"api","s":"on","p":4242,"c":1.3,"m":"30M","u":"1m","r":0},{"i":1,"n":"worker","s":"stopped","c":1.3,"m":"30M","r":1}]\n',
+    );
+  });
+
+  it('colours only when asked by FORCE_COLOR and never with NO_COLOR', async () => {
+    const home = newHome();
+    await startFakeDaemon(home);
+    expect((await velos(['list'], home, { FORCE_COLOR: '1' })).stdout).toContain('\x1b[');
+    expect((await velos(['list'], home, { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toContain('\x1b[');
+  });
+
+  it('an unknown target fails on one line with exit 1; known targets still act and print the list', async () => {
+    const home = newHome();
+    await startFakeDaemon(home);
+    const ghost = await velos(['stop', 'ghost'], home);
+    expectOneErrorLine(ghost, 'no process matches "ghost"', 1);
+    expect(ghost.stdout).toBe('');
+    const mixed = await velos(['restart', 'api', 'ghost', '--ai'], home);
+    expectOneErrorLine(mixed, 'no process matches "ghost"', 1);
+    expect(JSON.parse(mixed.stdout)).toHaveLength(2);
+  });
+
+  it('logs prints "<name> | line", raw lines, or JSON lines, filtered by stream', async () => {
+    const home = newHome();
+    await startFakeDaemon(home);
+    expect((await velos(['logs', 'api'], home)).stdout).toBe(
+      'api | listening on 3000\napi | warning: slow\n',
+    );
+    expect((await velos(['logs', '--err', '--raw'], home)).stdout).toBe('warning: slow\n');
+    const json = await velos(['logs', '--out', '--json'], home);
+    expect(JSON.parse(json.stdout)).toMatchObject({ stream: 'out', line: 'listening on 3000' });
+    expectOneErrorLine(
+      await velos(['logs', '--lines', 'ten'], home),
+      /--lines: expected a number of lines/,
+      2,
+    );
+  });
+
+  it('ping shows the daemon, and kill stops it and waits until its process is gone', async () => {
+    const home = newHome();
+    const daemon = await startFakeDaemon(home);
+    const ping = await velos(['ping', '--json'], home);
+    expect(JSON.parse(ping.stdout)).toMatchObject({ version: 'fake', pid: daemon.pid, processes: 2 });
+    const kill = await velos(['kill'], home);
+    expect(kill).toEqual({
+      code: 0,
+      stdout: `stopped 1 process and the daemon (pid ${daemon.pid})\n`,
+      stderr: '',
+    });
+    const deadline = Date.now() + 10_000;
+    while (daemon.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(daemon.exitCode).toBe(0);
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { createColors, isColorWanted } from '../src/output/colors.js';
+import { formatLogLine } from '../src/output/log-line.js';
+import { renderProcessDetails, toAiDetail } from '../src/output/process-detail.js';
+import { renderProcessTable, toAiProcess, toAiProcessList } from '../src/output/process-list.js';
+import { renderTable } from '../src/output/table.js';
+import { formatCpu, formatMs, shortStatus } from '../src/output/units.js';
+import { logLine, processDetail, processInfo } from './sample-processes.js';
+
+const plain = createColors(false);
+const colored = createColors(true);
+const ANSI = /\x1b\[\d+m/;
+
+describe('units', () => {
+  it('formats cpu with one decimal and durations exactly', () => {
+    expect(formatCpu(2.14)).toBe('2.1%');
+    expect(formatCpu(0)).toBe('0.0%');
+    expect(formatCpu(199.96)).toBe('200.0%');
+    expect([0, 250, 1000, 1500, 5000, 120_000, 90_000].map(formatMs)).toEqual([
+      '0ms',
+      '250ms',
+      '1s',
+      '1.5s',
+      '5s',
+      '2m',
+      '90s',
+    ]);
+  });
+
+  it('maps every status to its --ai word', () => {
+    const statuses = ['online', 'stopped', 'errored', 'starting', 'stopping', 'waiting-restart'] as const;
+    expect(statuses.map(shortStatus)).toEqual(['on', 'stopped', 'err', 'start', 'stopping', 'wait']);
+  });
+});
+
+describe('colour', () => {
+  it('paints only on a terminal, never with NO_COLOR, always with FORCE_COLOR', () => {
+    expect(isColorWanted({ isTTY: true }, {})).toBe(true);
+    expect(isColorWanted({ isTTY: false }, {})).toBe(false);
+    expect(isColorWanted({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(isColorWanted({ isTTY: true }, { TERM: 'dumb' })).toBe(false);
+    expect(isColorWanted({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+  });
+});
+
+describe('table', () => {
+  it('aligns columns by their plain width and right-aligns numbers', () => {
+    const out = renderTable(
+      [{ header: 'name' }, { header: 'n', align: 'right' }],
+      [
+        [{ text: 'a', paint: colored.red }, { text: '10' }],
+        [{ text: 'long-name' }, { text: '7' }],
+      ],
+      plain.dim,
+    );
+    const lines = out.split('\n').map((l) => l.replace(/\x1b\[\d+m/g, ''));
+    expect(lines).toEqual(['name        n', 'a          10', 'long-name   7']);
+  });
+});
+
+describe('process list', () => {
+  it('renders a table with one row per process and dashes for what a stopped one lacks', () => {
+    const table = renderProcessTable(
+      [processInfo(), processInfo({ id: 1, name: 'worker', pid: null, status: 'stopped', restarts: 3 })],
+      plain,
+    );
+    const [header, api, worker] = table.split('\n');
+    expect(header!.split(/\s+/)).toEqual([
+      'id',
+      'name',
+      'pid',
+      'status',
+      'cpu',
+      'memory',
+      'uptime',
+      'restarts',
+    ]);
+    expect(api!.split(/\s+/).filter(Boolean)).toEqual([
+      '0',
+      'api',
+      '1234',
+      'online',
+      '2.1%',
+      '45M',
+      '2d',
+      '0',
+    ]);
+    expect(worker!.split(/\s+/).filter(Boolean)).toEqual(['1', 'worker', '-', 'stopped', '-', '-', '-', '3']);
+    expect(table).not.toMatch(ANSI);
+  });
+
+  it('shows the namespace column only when a process is outside "default", and colours on request', () => {
+    const table = renderProcessTable([processInfo({ namespace: 'web' })], colored);
+    expect(table).toMatch(ANSI);
+    expect(table.replace(/\x1b\[\d+m/g, '').split('\n')[0]).toContain('namespace');
+  });
+
+  it('says how to start something when the list is empty', () => {
+    expect(renderProcessTable([], plain)).toBe('no processes; start one with: velos start <script>');
+  });
+
+  it('--ai: short keys in a fixed order, nothing empty', () => {
+    expect(JSON.stringify(toAiProcessList([processInfo()]))).toBe(
+      '[{"i":0,"n":"api","s":"on","p":1234,"c":2.1,"m":"45M","u":"2d","r":0}]',
+    );
+    const stopped = toAiProcess(
+      processInfo({ pid: null, status: 'errored', uptime: 0, namespace: 'jobs', memory: 0 }),
+    );
+    expect(JSON.stringify(stopped)).toBe('{"i":0,"n":"api","ns":"jobs","s":"err","c":2.1,"m":"0B","r":0}');
+  });
+});
+
+describe('process detail', () => {
+  it('shows spec, command, log paths with counters, peaks, restarts and the last exit', () => {
+    const text = renderProcessDetails(
+      [processDetail({ restarts: 2, unstableRestarts: 1, exitCode: 1, lastExitReason: 'crash' })],
+      plain,
+    );
+    expect(text.split('\n')[0]).toBe('api  online  id 0 · namespace default');
+    for (const expected of [
+      /^ {2}command +\/usr\/bin\/node \/srv\/api\/server\.js --port 3000$/m,
+      /^ {2}out log +\/home\/me\/\.velos\/logs\/api-out\.log \(120 lines\)$/m,
+      /^ {2}err log +\/home\/me\/\.velos\/logs\/api-err\.log \(3 lines\)$/m,
+      /^ {2}cpu +2\.1% \(peak 12\.5%\)$/m,
+      /^ {2}memory +45M \(peak 60M\)$/m,
+      /^ {2}restarts +2 \(unstable in a row: 1 of 16\)$/m,
+      /^ {2}last exit +code 1, reason crash$/m,
+      /^ {2}stop +SIGTERM, then SIGKILL after 5s$/m,
+    ]) {
+      expect(text).toMatch(expected);
+    }
+  });
+
+  it('shows when a waiting process restarts, and --ai keeps the facts compact', () => {
+    const waiting = processDetail({ status: 'waiting-restart', pid: null, restartAt: 10_000 });
+    expect(renderProcessDetails([waiting], plain, 7500)).toMatch(/^ {2}next restart +in 2\.5s$/m);
+    expect(toAiDetail(processDetail({ exitCode: 1, lastExitReason: 'crash' }))).toEqual({
+      i: 0,
+      n: 'api',
+      s: 'on',
+      p: 1234,
+      c: 2.1,
+      cpk: 12.5,
+      m: '45M',
+      mpk: '60M',
+      u: '2d',
+      r: 0,
+      cmd: '/usr/bin/node /srv/api/server.js --port 3000',
+      cwd: '/srv/api',
+      exit: { code: 1, sig: null, why: 'crash' },
+      out: '/home/me/.velos/logs/api-out.log',
+      err: '/home/me/.velos/logs/api-err.log',
+      lines: { out: 120, err: 3 },
+    });
+  });
+});
+
+describe('log lines', () => {
+  it('prints "<name> | line", the bare line, or one JSON object', () => {
+    expect(formatLogLine(logLine('hello'), 'prefixed', plain)).toBe('api | hello');
+    expect(formatLogLine(logLine('hello'), 'raw', plain)).toBe('hello');
+    expect(JSON.parse(formatLogLine(logLine('oops', 'err'), 'json', plain))).toEqual(logLine('oops', 'err'));
+  });
+
+  it('marks stderr lines with a red prefix on a colour terminal', () => {
+    expect(formatLogLine(logLine('oops', 'err'), 'prefixed', colored)).toBe(`${colored.red('api |')} oops`);
+    expect(formatLogLine(logLine('fine'), 'prefixed', colored)).toBe(`${colored.dim('api |')} fine`);
+  });
+});

@@ -1,0 +1,70 @@
+import { isVelosError } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { findCommand } from '../src/command-table.js';
+import { parseCommandArgs } from '../src/parse-argv.js';
+
+const start = findCommand('start')!;
+const logs = findCommand('logs')!;
+
+function usageFailure(run: () => unknown): { message: string; exitCode: unknown } {
+  try {
+    run();
+  } catch (error) {
+    if (!isVelosError(error)) throw error;
+    return { message: error.message, exitCode: (error.data as { exitCode?: number }).exitCode };
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('parseCommandArgs', () => {
+  it('reads long, short, attached and inline option values among positionals', () => {
+    const input = parseCommandArgs(start, [
+      'app.js',
+      '--name',
+      'api',
+      '-i4',
+      '--kill-timeout=3s',
+      '-o',
+      'out.log',
+    ]);
+    expect(input.args).toEqual(['app.js']);
+    expect(input.options).toEqual({ name: 'api', instances: '4', 'kill-timeout': '3s', output: 'out.log' });
+  });
+
+  it('keeps everything after -- for the app, option-looking words included', () => {
+    const input = parseCommandArgs(start, ['app.js', '--no-autorestart', '--', '--port', '3000', '-v']);
+    expect(input.options).toEqual({ 'no-autorestart': true });
+    expect(input.rest).toEqual(['--port', '3000', '-v']);
+  });
+
+  it('finds command aliases and boolean short flags', () => {
+    expect(findCommand('ls')?.name).toBe('list');
+    expect(findCommand('show')?.name).toBe('describe');
+    expect(parseCommandArgs(logs, ['api', '-f', '--lines', '5']).options).toEqual({
+      follow: true,
+      lines: '5',
+    });
+  });
+
+  it('rejects unknown options, missing values and wrong argument counts as usage errors (exit 2)', () => {
+    expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--nme', 'x']))).toEqual({
+      message: 'unknown option --nme for velos start (see velos start --help)',
+      exitCode: 2,
+    });
+    expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--name'])).message).toBe(
+      'option --name needs a value <name> (see velos start --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(start, [])).message).toBe(
+      'velos start needs <script|"command line"|config file> (see velos start --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(start, ['a.js', 'b.js'])).message).toBe(
+      'unexpected argument "b.js" for velos start; put arguments for the app after -- (see velos start --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(logs, ['-x'])).message).toBe(
+      'unknown option -x for velos logs (see velos logs --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(findCommand('list')!, ['--json=yes'])).message).toBe(
+      'option --json takes no value (see velos list --help)',
+    );
+  });
+});

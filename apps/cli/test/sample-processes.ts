@@ -1,0 +1,65 @@
+import type { LogLine, ProcessDetail, ProcessInfo } from '@velos/core';
+
+/** A process row with everything filled in; override what a test is about. */
+export function processInfo(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
+  return {
+    id: 0,
+    name: 'api',
+    namespace: 'default',
+    instance: 0,
+    pid: 1234,
+    status: 'online',
+    restarts: 0,
+    unstableRestarts: 0,
+    cpu: 2.14,
+    memory: 45 * 1024 * 1024,
+    uptime: 2 * 86_400_000 + 5000,
+    startedAt: 1_700_000_000_000,
+    createdAt: 1_700_000_000_000,
+    exitCode: null,
+    signal: null,
+    lastExitReason: null,
+    restartAt: null,
+    ...overrides,
+  };
+}
+
+/** A `describe` answer for `processInfo(overrides)`. */
+export function processDetail(overrides: Partial<ProcessInfo> = {}): ProcessDetail {
+  return {
+    ...processInfo(overrides),
+    spec: {
+      name: 'api',
+      script: '/srv/api/server.js',
+      args: ['--port', '3000'],
+      cwd: '/srv/api',
+      interpreterArgs: [],
+      instances: 1,
+      namespace: 'default',
+      autorestart: true,
+      maxRestarts: 16,
+      minUptimeMs: 1000,
+      restartDelayMs: 0,
+      expBackoffRestartDelayMs: 0,
+      maxBackoffDelayMs: 15_000,
+      stopExitCodes: [],
+      killTimeoutMs: 5000,
+      stopSignal: 'SIGTERM',
+      logFormat: 'plain',
+      mergeLogs: false,
+      envKeys: ['PATH', 'HOME'],
+    },
+    command: { file: '/usr/bin/node', args: ['/srv/api/server.js', '--port', '3000'], shell: false },
+    outLogPath: '/home/me/.velos/logs/api-out.log',
+    errLogPath: '/home/me/.velos/logs/api-err.log',
+    cpuPeak: 12.5,
+    memoryPeak: 60 * 1024 * 1024,
+    logLines: { out: 120, err: 3 },
+    logDropped: 0,
+  };
+}
+
+/** One captured line. */
+export function logLine(line: string, stream: 'out' | 'err' = 'out'): LogLine {
+  return { ts: 1_700_000_000_000, stream, id: 0, name: 'api', pid: 1234, line };
+}

@@ -1,0 +1,202 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APP_DEFAULTS, isVelosError } from '@velos/core';
+import * as config from '@velos/core/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandInput } from '../src/command-spec.js';
+import {
+  findOnPath,
+  hasAppOptions,
+  resolveStartTarget,
+  type StartEnvironment,
+  specsFromConfigFile,
+  specsFromFlags,
+} from '../src/commands/start-spec.js';
+
+let dir = '';
+let where: StartEnvironment;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'velos-start-'));
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'app.js'), 'setInterval(() => {}, 1000);\n');
+  writeFileSync(join(dir, 'sub', 'inner.js'), '');
+  writeFileSync(join(dir, 'velos.toml'), '[[apps]]\nname = "a"\nscript = "app.js"\ninstances = 0\n');
+  writeFileSync(join(dir, 'good.yaml'), 'apps:\n  - name: web\n    script: app.js\n    instances: max\n');
+  where = { cwd: dir, env: { PATH: process.env.PATH, FROM_SHELL: 'yes' }, cpuCount: 3 };
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function input(options: CommandInput['options'] = {}, rest: string[] = []): CommandInput {
+  return { options, args: [], rest };
+}
+
+function failure(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (isVelosError(error)) return error.message;
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('resolveStartTarget', () => {
+  it('tells config files, existing scripts, command lines and bare words apart', () => {
+    expect(resolveStartTarget('velos.toml', input(), where, config)).toEqual({
+      kind: 'config',
+      path: join(dir, 'velos.toml'),
+    });
+    expect(resolveStartTarget('./app.js', input(), where, config)).toEqual({
+      kind: 'script',
+      script: join(dir, 'app.js'),
+    });
+    expect(resolveStartTarget('inner.js', input({ cwd: 'sub' }), where, config)).toEqual({
+      kind: 'script',
+      script: join(dir, 'sub', 'inner.js'),
+    });
+    expect(resolveStartTarget('python3 -m http.server', input(), where, config)).toEqual({
+      kind: 'script',
+      script: 'python3 -m http.server',
+    });
+    expect(resolveStartTarget('api', input(), where, config)).toEqual({ kind: 'word', word: 'api' });
+  });
+
+  it('fails clearly for a missing script that looks like a path, a directory, or a PM2 ecosystem file', () => {
+    expect(failure(() => resolveStartTarget('./x.js', input(), where, config))).toBe(
+      'script not found: ./x.js',
+    );
+    expect(failure(() => resolveStartTarget('worker.py', input(), where, config))).toBe(
+      'script not found: worker.py',
+    );
+    expect(failure(() => resolveStartTarget('sub', input(), where, config))).toBe(
+      'script is a directory: sub',
+    );
+    expect(failure(() => resolveStartTarget('ecosystem.config.js', input(), where, config))).toMatch(
+      /^ecosystem\.config\.js: PM2 ecosystem files are not supported yet/,
+    );
+  });
+});
+
+describe('specsFromFlags', () => {
+  it('turns flags and -- args into a complete AppSpec that inherits the shell environment', () => {
+    const [spec] = specsFromFlags(
+      join(dir, 'app.js'),
+      input(
+        {
+          name: 'api',
+          instances: 'max',
+          'restart-delay': '2s',
+          'max-restarts': '3',
+          'min-uptime': '500ms',
+          'exp-backoff-restart-delay': '100',
+          'kill-timeout': '1s',
+          'stop-exit-codes': '0, 3',
+          'no-autorestart': true,
+          cwd: 'sub',
+          interpreter: 'node',
+          'interpreter-args': '--max-old-space-size=64 --no-warnings',
+          namespace: 'web',
+          'log-format': 'json',
+          time: true,
+          'merge-logs': true,
+          output: 'logs/out.log',
+          error: '/var/tmp/err.log',
+        },
+        ['--port', '3000'],
+      ),
+      where,
+      config,
+    );
+    expect(spec).toEqual({
+      ...APP_DEFAULTS,
+      name: 'api',
+      script: join(dir, 'app.js'),
+      args: ['--port', '3000'],
+      cwd: join(dir, 'sub'),
+      env: { PATH: process.env.PATH, FROM_SHELL: 'yes' },
+      interpreter: 'node',
+      interpreterArgs: ['--max-old-space-size=64', '--no-warnings'],
+      instances: 3,
+      namespace: 'web',
+      autorestart: false,
+      maxRestarts: 3,
+      minUptimeMs: 500,
+      restartDelayMs: 2000,
+      expBackoffRestartDelayMs: 100,
+      stopExitCodes: [0, 3],
+      killTimeoutMs: 1000,
+      logFormat: 'json',
+      logDateFormat: 'iso',
+      mergeLogs: true,
+      outFile: join(dir, 'logs', 'out.log'),
+      errFile: '/var/tmp/err.log',
+    });
+  });
+
+  it('derives the name from the script and applies every default', () => {
+    const [spec] = specsFromFlags(join(dir, 'app.js'), input(), where, config);
+    expect(spec).toMatchObject({ ...APP_DEFAULTS, name: 'app', args: [], cwd: dir });
+  });
+
+  it('names the flag and what was expected when a value is wrong', () => {
+    const app = join(dir, 'app.js');
+    expect(failure(() => specsFromFlags(app, input({ instances: 'lots' }), where, config))).toBe(
+      '--instances: expected a positive integer or "max", got "lots"',
+    );
+    expect(failure(() => specsFromFlags(app, input({ instances: '0' }), where, config))).toBe(
+      '--instances: expected a positive integer or "max", got 0',
+    );
+    expect(failure(() => specsFromFlags(app, input({ 'restart-delay': 'soon' }), where, config))).toBe(
+      '--restart-delay: expected a duration like 1500, "500ms", "5s" or "2m", got "soon"',
+    );
+    expect(failure(() => specsFromFlags(app, input({ 'max-restarts': '-2' }), where, config))).toBe(
+      '--max-restarts: expected a whole number, 0 or more, got -2',
+    );
+    expect(failure(() => specsFromFlags(app, input({ 'stop-exit-codes': '0,x' }), where, config))).toBe(
+      '--stop-exit-codes: expected exit codes like 0,3, got "x"',
+    );
+    expect(failure(() => specsFromFlags(app, input({ name: 'all' }), where, config))).toBe(
+      '--name: must not be "all" or a number (they are targets), got "all"',
+    );
+    expect(failure(() => specsFromFlags(app, input({ cwd: 'nowhere' }), where, config))).toBe(
+      '--cwd: not a directory: nowhere',
+    );
+  });
+});
+
+describe('specsFromConfigFile', () => {
+  it('loads every app of a config file with the shell environment and CPU count', () => {
+    const specs = specsFromConfigFile(join(dir, 'good.yaml'), input(), where, config);
+    expect(specs).toHaveLength(1);
+    expect(specs[0]).toMatchObject({
+      name: 'web',
+      script: 'app.js',
+      cwd: dir,
+      instances: 3,
+      env: { FROM_SHELL: 'yes' },
+    });
+  });
+
+  it('reports the file, the path and what was expected', () => {
+    expect(failure(() => specsFromConfigFile(join(dir, 'velos.toml'), input(), where, config))).toBe(
+      'velos.toml: apps[0].instances: expected a positive integer or "max", got 0',
+    );
+  });
+
+  it('refuses app flags next to a config file', () => {
+    expect(hasAppOptions(input({ json: true, 'dry-run': true }))).toBe(false);
+    expect(
+      failure(() => specsFromConfigFile(join(dir, 'good.yaml'), input({ name: 'x' }), where, config)),
+    ).toBe('--name does not apply to a config file; set it in the file instead');
+  });
+});
+
+describe('findOnPath', () => {
+  it('finds executables on PATH and nothing else', () => {
+    expect(findOnPath('node', process.env)).toMatch(/\/node$/);
+    expect(findOnPath('velos-no-such-program', process.env)).toBeNull();
+  });
+});

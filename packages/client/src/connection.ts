@@ -1,0 +1,239 @@
+import { connect, type Socket } from 'node:net';
+import { CANCEL_COMMAND, ErrorCodes, fromErrorPayload, type ResponseMessage, VelosError } from '@velos/core';
+import { encodeFrame, FrameDecoder } from '@velos/core/codec';
+import { StreamSubscription } from './stream-subscription.js';
+
+interface PendingRequest {
+  cmd: string;
+  resolve: (payload: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * One open socket to the daemon: frames out, frames in, responses matched to requests by id.
+ * Many requests and streams may be in flight at once; when the socket closes or the daemon
+ * reports a bad frame (id 0), everything still pending is rejected.
+ */
+export class Connection {
+  private readonly decoder = new FrameDecoder();
+  private readonly pending = new Map<number, PendingRequest>();
+  private readonly streams = new Map<number, { cmd: string; subscription: StreamSubscription<unknown> }>();
+  private readonly closeListeners: (() => void)[] = [];
+  private nextId = 1;
+  private closed = false;
+  private socketError: NodeJS.ErrnoException | null = null;
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly socketPath: string,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.socketError = error;
+    });
+    socket.on('close', () => this.onClose());
+    this.updateRef();
+  }
+
+  /** Connects to the daemon socket; rejects with `DAEMON_UNAVAILABLE` (the OS error as `cause`). */
+  static open(socketPath: string): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(socketPath);
+      const onError = (error: NodeJS.ErrnoException) => {
+        socket.destroy();
+        reject(unavailable(socketPath, error));
+      };
+      socket.once('error', onError);
+      socket.once('connect', () => {
+        socket.off('error', onError);
+        resolve(new Connection(socket, socketPath));
+      });
+    });
+  }
+
+  /** True once the socket is closed; a closed connection is never reused. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Sends one request and resolves with the `ok` payload, or rejects with the rebuilt `VelosError`. */
+  request(cmd: string, payload: unknown, timeoutMs?: number): Promise<unknown> {
+    if (this.closed) return Promise.reject(this.closedError(cmd));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const entry: PendingRequest = { cmd, resolve, reject, timer: null };
+      if (timeoutMs !== undefined && timeoutMs > 0) {
+        entry.timer = setTimeout(() => {
+          this.pending.delete(id);
+          this.updateRef();
+          reject(
+            new VelosError(
+              ErrorCodes.TIMEOUT,
+              `the Velos daemon did not answer "${cmd}" within ${timeoutMs} ms`,
+            ),
+          );
+        }, timeoutMs);
+      }
+      this.pending.set(id, entry);
+      this.updateRef();
+      this.send(id, cmd, payload, (error) => this.settle(id)?.reject(error));
+    });
+  }
+
+  /** Opens a stream; items arrive on the returned subscription until `end`, an error or `cancel()`. */
+  stream(cmd: string, payload: unknown): StreamSubscription<unknown> {
+    const id = this.nextId++;
+    const subscription = new StreamSubscription<unknown>(() => {
+      if (!this.streams.delete(id) || this.closed) return;
+      this.updateRef();
+      // Fire and forget: the daemon's answer to the cancel (if any) has an id nobody waits for.
+      this.send(this.nextId++, CANCEL_COMMAND, { id }, () => {});
+    });
+    if (this.closed) {
+      subscription.fail(this.closedError(cmd));
+      return subscription;
+    }
+    this.streams.set(id, { cmd, subscription });
+    this.updateRef();
+    this.send(id, cmd, payload, (error) => {
+      this.streams.delete(id);
+      subscription.fail(error);
+    });
+    return subscription;
+  }
+
+  /** Calls `listener` once the socket has closed (immediately if it already has). */
+  onClosed(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  /** Closes the socket; pending requests are rejected with `CONNECTION_CLOSED`. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.onClosed(resolve);
+      this.socket.end();
+      this.socket.destroySoon();
+    });
+  }
+
+  private send(id: number, cmd: string, payload: unknown, onError: (error: Error) => void): void {
+    let frame: Buffer;
+    try {
+      frame = encodeFrame({ id, cmd, payload: payload ?? {} });
+    } catch (error) {
+      onError(error as Error);
+      return;
+    }
+    this.socket.write(frame);
+  }
+
+  private onData(chunk: Buffer): void {
+    let messages: unknown[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch (error) {
+      this.failAll(error as Error);
+      this.socket.destroy();
+      return;
+    }
+    for (const message of messages) this.dispatch(message);
+  }
+
+  private dispatch(message: unknown): void {
+    const { id, status, payload } = (message ?? {}) as Partial<ResponseMessage>;
+    if (typeof id !== 'number') {
+      this.failAll(
+        new VelosError(ErrorCodes.PROTOCOL_ERROR, 'the Velos daemon sent a response without an id'),
+      );
+      this.socket.destroy();
+      return;
+    }
+    if (id === 0 && status === 'error') {
+      // The daemon's answer to a frame it could not read: nothing on this connection can be trusted.
+      this.failAll(fromErrorPayload(payload));
+      this.socket.destroy();
+      return;
+    }
+    const request = this.pending.get(id);
+    if (request) {
+      this.settle(id);
+      if (status === 'ok') request.resolve(payload);
+      else if (status === 'error') request.reject(fromErrorPayload(payload));
+      else {
+        request.reject(
+          new VelosError(
+            ErrorCodes.PROTOCOL_ERROR,
+            `unexpected "${String(status)}" response to "${request.cmd}"`,
+          ),
+        );
+      }
+      return;
+    }
+    const stream = this.streams.get(id)?.subscription;
+    if (!stream) return; // a late frame of a cancelled stream or a timed-out request
+    if (status === 'stream') {
+      stream.push(payload);
+      return;
+    }
+    this.streams.delete(id);
+    this.updateRef();
+    if (status === 'error') stream.fail(fromErrorPayload(payload));
+    else stream.end();
+  }
+
+  private settle(id: number): PendingRequest | undefined {
+    const entry = this.pending.get(id);
+    if (!entry) return undefined;
+    this.pending.delete(id);
+    if (entry.timer) clearTimeout(entry.timer);
+    this.updateRef();
+    return entry;
+  }
+
+  private failAll(error: Error): void {
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(error);
+    const streams = [...this.streams.values()];
+    this.streams.clear();
+    for (const { subscription } of streams) subscription.fail(error);
+    this.updateRef();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    for (const id of [...this.pending.keys()]) {
+      const entry = this.settle(id);
+      entry?.reject(this.closedError(entry.cmd));
+    }
+    const streams = [...this.streams.values()];
+    this.streams.clear();
+    for (const { cmd, subscription } of streams) subscription.fail(this.closedError(cmd));
+    for (const listener of this.closeListeners.splice(0)) listener();
+  }
+
+  private closedError(cmd: string): VelosError {
+    const reason = this.socketError?.code ? ` (${this.socketError.code})` : '';
+    return new VelosError(
+      ErrorCodes.CONNECTION_CLOSED,
+      `the connection to the Velos daemon closed while waiting for "${cmd}"${reason}`,
+      this.socketError ? { cause: this.socketError } : {},
+    );
+  }
+
+  // Hold the event loop open only while something is awaited, so an idle client never keeps a process alive.
+  private updateRef(): void {
+    if (this.closed) return;
+    if (this.pending.size > 0 || this.streams.size > 0) this.socket.ref();
+    else this.socket.unref();
+  }
+}
+
+function unavailable(socketPath: string, error: NodeJS.ErrnoException): VelosError {
+  return new VelosError(
+    ErrorCodes.DAEMON_UNAVAILABLE,
+    `cannot reach the Velos daemon at ${socketPath}: ${error.code ?? error.message}`,
+    { cause: error, data: { socketPath, errno: error.code ?? null } },
+  );
+}

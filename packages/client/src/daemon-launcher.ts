@@ -1,0 +1,121 @@
+import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCodes, type PingResult, VelosError } from '@velos/core';
+import { Connection } from './connection.js';
+import { daemonLogPath, socketPath } from './paths.js';
+
+/** How to start a daemon when none is running: `node [...nodeFlags] <entry> daemon`, detached. */
+export interface DaemonLauncher {
+  /** Script that runs the daemon when given the `daemon` argument (the velos CLI entry). */
+  entry: string;
+  /** Node.js flags placed before the entry, e.g. `process.execArgv`. */
+  nodeFlags?: string[];
+  /** How long to wait for a new daemon to answer `ping`; default 10 000. */
+  startTimeoutMs?: number;
+}
+
+/** What `ensureDaemon` found: whether it had to start the daemon, and the daemon's `ping` answer. */
+export interface EnsureDaemonResult {
+  started: boolean;
+  daemon: PingResult;
+}
+
+const DEFAULT_START_TIMEOUT_MS = 10_000;
+// After a spawned daemon exits with a failure, give a racing daemon this long to appear before giving up.
+const FAILED_EXIT_GRACE_MS = 3000;
+const STARTABLE_ERRORS = new Set(['ENOENT', 'ECONNREFUSED']);
+
+/**
+ * Makes sure a daemon serves `home`, starting one with `launcher` if none is listening.
+ * @example
+ * const { started, daemon } = await ensureDaemon('/home/me/.velos', { entry: '/usr/lib/velos/dist/cli.js' });
+ */
+export async function ensureDaemon(home: string, launcher: DaemonLauncher): Promise<EnsureDaemonResult> {
+  const { connection, started } = await connectDaemon(home, launcher);
+  try {
+    const daemon = (await connection.request('ping', {})) as PingResult;
+    return { started, daemon };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Opens a connection to the daemon of `home`; with a launcher, starts the daemon when nobody listens. */
+export async function connectDaemon(
+  home: string,
+  launcher: DaemonLauncher | false,
+): Promise<{ connection: Connection; started: boolean }> {
+  const path = socketPath(home);
+  try {
+    return { connection: await Connection.open(path), started: false };
+  } catch (error) {
+    if (!launcher || !isStartable(error)) throw error;
+  }
+  return { connection: await startDaemon(home, launcher), started: true };
+}
+
+async function startDaemon(home: string, launcher: DaemonLauncher): Promise<Connection> {
+  const timeoutMs = launcher.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  let giveUpAt = deadline;
+  let exitNote = '';
+  const child = await spawnDaemon(home, launcher);
+  child.once('exit', (code, signal) => {
+    // A clean exit is no failure (e.g. a daemon that lost the lock to a racing one): poll on to the deadline.
+    if (code === 0) return;
+    exitNote = signal ? ` (it was killed by ${signal})` : ` (it exited with code ${code})`;
+    giveUpAt = Math.min(deadline, Date.now() + FAILED_EXIT_GRACE_MS);
+  });
+  child.once('error', (error) => {
+    exitNote = ` (it could not be spawned: ${error.message})`;
+    giveUpAt = Date.now();
+  });
+
+  const path = socketPath(home);
+  let lastError: unknown;
+  let pauseMs = 20;
+  for (;;) {
+    try {
+      return await connectAndPing(path, Math.max(500, giveUpAt - Date.now()));
+    } catch (error) {
+      lastError = error;
+    }
+    const left = giveUpAt - Date.now();
+    if (left <= 0) break;
+    await sleep(Math.min(pauseMs, left));
+    pauseMs = Math.min(pauseMs * 2, 200);
+  }
+  throw new VelosError(
+    ErrorCodes.DAEMON_START_FAILED,
+    `the Velos daemon did not start within ${timeoutMs / 1000} s${exitNote}; see ${daemonLogPath(home)}`,
+    { cause: lastError },
+  );
+}
+
+// child_process is loaded only here: a client that finds its daemon running never pays for it.
+async function spawnDaemon(home: string, launcher: DaemonLauncher): Promise<ChildProcess> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [...(launcher.nodeFlags ?? []), launcher.entry, 'daemon'], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, VELOS_HOME: home },
+  });
+  child.unref();
+  return child;
+}
+
+async function connectAndPing(path: string, timeoutMs: number): Promise<Connection> {
+  const connection = await Connection.open(path);
+  try {
+    await connection.request('ping', {}, timeoutMs);
+    return connection;
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}
+
+function isStartable(error: unknown): boolean {
+  const code = (error as { cause?: NodeJS.ErrnoException }).cause?.code;
+  return code !== undefined && STARTABLE_ERRORS.has(code);
+}

@@ -1,0 +1,3 @@
+export { type ClientOptions, createClient, type VelosClient } from './client.js';
+export { type DaemonLauncher, type EnsureDaemonResult, ensureDaemon } from './daemon-launcher.js';
+export { daemonLogPath, socketPath } from './paths.js';

@@ -1,0 +1,88 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ErrorCodes, isVelosError } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createClient, type DaemonLauncher, ensureDaemon, type VelosClient } from '../src/index.js';
+
+const fakeDaemon: DaemonLauncher = { entry: fixture('fake-daemon.mjs') };
+const failingDaemon: DaemonLauncher = { entry: fixture('failing-daemon.mjs'), startTimeoutMs: 30_000 };
+
+let home = '';
+const clients: VelosClient[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.close();
+  // Every fake daemon records its pid under home/pids: kill exactly those.
+  const pidDir = join(home, 'pids');
+  for (const pid of existsSync(pidDir) ? readdirSync(pidDir) : []) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(home, { recursive: true, force: true });
+});
+
+function fixture(name: string): string {
+  return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+}
+
+function newHome(): string {
+  home = mkdtempSync(join(tmpdir(), 'velos-launch-'));
+  return home;
+}
+
+describe('ensureDaemon', () => {
+  it('starts a detached daemon with the "daemon" argument and VELOS_HOME, then finds it running', async () => {
+    newHome();
+    const first = await ensureDaemon(home, fakeDaemon);
+    expect(first.started).toBe(true);
+    expect(first.daemon.home).toBe(home);
+    expect(readdirSync(join(home, 'pids'))).toEqual([String(first.daemon.pid)]);
+    expect(readFileSync(join(home, 'pids', String(first.daemon.pid)), 'utf8')).toBe('daemon');
+    const second = await ensureDaemon(home, fakeDaemon);
+    expect(second).toMatchObject({ started: false, daemon: { pid: first.daemon.pid } });
+  });
+
+  it('leaves two racing starters connected to the one daemon that won the lock', async () => {
+    newHome();
+    const [a, b] = await Promise.all([ensureDaemon(home, fakeDaemon), ensureDaemon(home, fakeDaemon)]);
+    expect(a.daemon.pid).toBe(b.daemon.pid);
+    expect(readdirSync(join(home, 'pids')).length).toBe(2);
+  });
+
+  it('fails with DAEMON_START_FAILED naming daemon.log soon after the daemon exits with an error', async () => {
+    newHome();
+    const startedAt = Date.now();
+    const error = await ensureDaemon(home, failingDaemon).catch((e: unknown) => e);
+    expect(isVelosError(error) && error.code).toBe(ErrorCodes.DAEMON_START_FAILED);
+    expect((error as Error).message).toBe(
+      `the Velos daemon did not start within 30 s (it exited with code 3); see ${join(home, 'daemon.log')}`,
+    );
+    expect(Date.now() - startedAt).toBeLessThan(20_000);
+  });
+});
+
+describe('createClient with autoStart', () => {
+  it('starts the daemon on the first request, over a stale socket file too', async () => {
+    newHome();
+    writeFileSync(join(home, 'velos.sock'), '');
+    const client = createClient({ home, autoStart: fakeDaemon });
+    clients.push(client);
+    const ping = await client.ping();
+    expect(ping.version).toBe('fake');
+    expect(readdirSync(join(home, 'pids'))).toEqual([String(ping.pid)]);
+  });
+
+  it('does not start anything without a launcher', async () => {
+    newHome();
+    const client = createClient({ home });
+    clients.push(client);
+    const error = await client.list().catch((e: unknown) => e);
+    expect(isVelosError(error) && error.code).toBe(ErrorCodes.DAEMON_UNAVAILABLE);
+    expect(existsSync(join(home, 'pids'))).toBe(false);
+  });
+});

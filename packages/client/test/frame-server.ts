@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RequestMessage, ResponseMessage } from '@velos/core';
+import { encodeFrame, FrameDecoder } from '@velos/core/codec';
+
+/** A real Unix-socket server speaking the frame protocol, driven by each test's handler. */
+export interface FrameServer {
+  home: string;
+  received: RequestMessage[];
+  sockets: Set<Socket>;
+  close(): Promise<void>;
+}
+
+export type Reply = (response: ResponseMessage) => void;
+export type Handler = (request: RequestMessage, reply: Reply, socket: Socket) => void;
+
+export async function startFrameServer(handler: Handler): Promise<FrameServer> {
+  const home = mkdtempSync(join(tmpdir(), 'velos-client-'));
+  const received: RequestMessage[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    const decoder = new FrameDecoder();
+    socket.on('data', (chunk: Buffer) => {
+      for (const message of decoder.push(chunk)) {
+        const request = message as RequestMessage;
+        received.push(request);
+        handler(request, (response) => socket.write(encodeFrame(response)), socket);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(join(home, 'velos.sock'), resolve));
+  return {
+    home,
+    received,
+    sockets,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns true or the deadline passes. */
+export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,1 @@
+export { appSpecSchema, requestSchemas } from './protocol-schemas.js';

@@ -1,0 +1,110 @@
+import {
+  type CommandMap,
+  type CommandName,
+  ErrorCodes,
+  type LogsRequest,
+  type StreamCommandName,
+  VelosError,
+} from '@velos/core';
+import type { CommandDispatcher } from './ipc-server.js';
+import type { Supervisor } from './supervisor.js';
+
+/** Options of the command dispatcher. */
+export interface DispatcherOptions {
+  supervisor: Supervisor;
+  /** Called once the `kill` answer has been handed to the socket: the host shuts down. */
+  onKill?: () => void;
+}
+
+type SchemasModule = typeof import('@velos/core/schemas');
+type Handlers = { [K in CommandName]: (payload: CommandMap[K]['req']) => Promise<unknown> };
+
+/** Commands whose payload is empty: an absent or `{}` payload needs no schema (and no zod). */
+const EMPTY_PAYLOAD_COMMANDS = new Set<string>(['ping', 'list', 'save', 'resurrect', 'kill']);
+const STREAM_COMMANDS = new Set<string>(['logs.follow'] satisfies StreamCommandName[]);
+
+let schemasModule: Promise<SchemasModule> | null = null;
+
+/**
+ * Maps every protocol command onto a `Supervisor`, validating payloads with the protocol schemas
+ * (loaded on the first payload that needs checking, so an idle daemon never loads zod).
+ */
+export function createDispatcher(options: DispatcherOptions): CommandDispatcher {
+  const { supervisor } = options;
+  const handlers: Handlers = {
+    ping: async () => ({ ...(await supervisor.ping()), warnings: supervisor.warnings() }),
+    start: async (req) => ({ processes: await supervisor.start(req.apps) }),
+    stop: async (req) => ({ processes: await supervisor.stop(req.target) }),
+    restart: async (req) => ({
+      processes: await supervisor.restart(req.target, req.env ? { env: req.env } : undefined),
+    }),
+    delete: async (req) => ({ processes: await supervisor.delete(req.target) }),
+    list: async () => ({ processes: await supervisor.list() }),
+    describe: async (req) => ({ processes: await supervisor.describe(req.target) }),
+    logs: async (req) => ({ lines: await supervisor.logs(req ?? {}) }),
+    flush: async (req) => ({ flushed: await supervisor.flush(req?.target) }),
+    save: () => supervisor.save(),
+    resurrect: async () => ({ processes: await supervisor.resurrect(), warnings: supervisor.warnings() }),
+    kill: async () => {
+      const result = await supervisor.kill();
+      // after the answer's write, which runs in this promise's continuation
+      if (options.onKill) setImmediate(options.onKill);
+      return result;
+    },
+  };
+
+  return {
+    isStream: (cmd) => STREAM_COMMANDS.has(cmd),
+
+    async request(cmd, payload) {
+      if (!Object.hasOwn(handlers, cmd)) {
+        throw new VelosError(ErrorCodes.UNKNOWN_COMMAND, `unknown command '${cmd}'`, { data: { cmd } });
+      }
+      const name = cmd as CommandName;
+      const handler = handlers[name] as (payload: unknown) => Promise<unknown>;
+      return handler(await validatePayload(name, payload));
+    },
+
+    async stream(cmd, payload, sink) {
+      if (cmd !== 'logs.follow') {
+        throw new VelosError(ErrorCodes.UNKNOWN_COMMAND, `unknown command '${cmd}'`, { data: { cmd } });
+      }
+      const request = (await validatePayload(cmd, payload)) as LogsRequest;
+      const subscription = supervisor.followLogs(request ?? {});
+      (async () => {
+        for await (const lines of subscription) sink.push({ lines });
+        sink.end();
+      })().catch((error) => sink.end(error));
+      return () => subscription.cancel();
+    },
+  };
+}
+
+/** Checks a payload against the command's schema; the error names the path and what was expected. */
+export async function validatePayload(
+  cmd: CommandName | StreamCommandName,
+  payload: unknown,
+): Promise<unknown> {
+  if (EMPTY_PAYLOAD_COMMANDS.has(cmd) && isEmpty(payload)) return {};
+  schemasModule ??= import('@velos/core/schemas');
+  const schema = (await schemasModule).requestSchemas[cmd];
+  const result = schema.safeParse(payload ?? {});
+  if (result.success) return result.data ?? {};
+  const issue = result.error.issues[0]!;
+  const path = formatPath(issue.path);
+  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${cmd}: ${path || 'payload'}: ${issue.message}`, {
+    data: { issues: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) },
+  });
+}
+
+function isEmpty(payload: unknown): boolean {
+  if (payload === undefined || payload === null) return true;
+  return typeof payload === 'object' && !Array.isArray(payload) && Object.keys(payload).length === 0;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
+}

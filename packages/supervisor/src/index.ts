@@ -1,0 +1,32 @@
+export { DAEMON_LOG_FILE, type DaemonOptions, PID_FILE, runDaemon, SOCKET_FILE } from './daemon.js';
+export {
+  createLogPipeline,
+  type LogPipeline,
+  type LogPipelineCounters,
+  type LogPipelineOptions,
+} from './logs/index.js';
+export {
+  type CommandSpec,
+  type ResolveCommandOptions,
+  type ResolvedCommand,
+  resolveCommand,
+} from './resolve-command.js';
+export {
+  decideRestart,
+  type ExitFacts,
+  nextBackoffMs,
+  type RestartDecision,
+  type RestartPolicySpec,
+} from './restart-policy.js';
+export {
+  parseState,
+  readState,
+  type SavedApp,
+  type SavedState,
+  STATE_BACKUP_FILE,
+  STATE_FILE,
+  type StateReadResult,
+  writeState,
+} from './state-store.js';
+export { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.js';
+export { type StopTreeOptions, type StopTreeResult, stopTree } from './tree-stop.js';

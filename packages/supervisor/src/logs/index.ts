@@ -1,0 +1,26 @@
+/**
+ * Log capture of supervised processes (LOG-1, LOG-2 without rotation, LOG-3).
+ *
+ * - Lines: plain files without a date format get the pipe's bytes untouched (cut at the last
+ *   newline, the partial line carried to the next chunk); a partial final line is written with a
+ *   newline at stream end; a line longer than `maxLineBytes` (default 2 MiB) is cut into lines of at
+ *   most that size on UTF-8 boundaries, each counted, no byte lost.
+ * - Back-pressure: a pipe is paused while its file has `writeHighWaterBytes` (default 2 MiB) or more
+ *   queued and resumed under half of it (the child then blocks in write()); at most one pipe read
+ *   (<= 64 KiB, encoded) per attached pipe lands beyond the mark; failed writes count in `dropped`.
+ * - Tails: the ring (default 1000 lines, 1 MiB) first, then the files read backwards in 64 KiB blocks.
+ *   File lines get their time from the date prefix or the JSON record, else the file's mtime capped
+ *   by the next newer line; in a merged plain file their stream is unknown, so they are reported as
+ *   `out` and only for `stream: 'all'`.
+ */
+export type { WritevFunction } from './file-writer.js';
+export {
+  createLogPipeline,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_RING_BYTES,
+  DEFAULT_RING_LINES,
+  DEFAULT_WRITE_HIGH_WATER_BYTES,
+  type LogPipeline,
+  type LogPipelineCounters,
+  type LogPipelineOptions,
+} from './log-pipeline.js';

@@ -1,0 +1,117 @@
+const NEWLINE = 10;
+const NEWLINE_BUFFER = Buffer.from('\n');
+
+/** Receives whole lines: `data` holds `lines` lines, each one ending with a newline. */
+export type LinesHandler = (data: Buffer, lines: number) => void;
+
+/**
+ * Cuts a byte stream into whole lines without decoding it: complete lines are passed on as slices of
+ * the incoming chunks and a partial line is carried to the next chunk. A line longer than
+ * `maxLineBytes` (newline excluded) is cut into pieces of at most that size, on a UTF-8 character
+ * boundary, and a newline is inserted after each piece, so every piece is a line of its own and no
+ * byte is lost. `end` writes a partial final line as a line.
+ */
+export class LineSplitter {
+  readonly #maxLineBytes: number;
+  readonly #onLines: LinesHandler;
+  #carry: Buffer[] = [];
+  #carryBytes = 0;
+
+  constructor(maxLineBytes: number, onLines: LinesHandler) {
+    this.#maxLineBytes = Math.max(4, Math.floor(maxLineBytes));
+    this.#onLines = onLines;
+  }
+
+  /** Bytes of the partial line waiting for its newline. */
+  get pendingBytes(): number {
+    return this.#carryBytes;
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    if (this.#carryBytes > 0) {
+      const newline = chunk.indexOf(NEWLINE);
+      if (newline === -1) {
+        this.#hold(chunk);
+        return;
+      }
+      this.#carry.push(chunk.subarray(0, newline + 1));
+      const line = Buffer.concat(this.#carry, this.#carryBytes + newline + 1);
+      this.#carry = [];
+      this.#carryBytes = 0;
+      this.#emitLine(line);
+      start = newline + 1;
+    }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= start) {
+      this.#emitRegion(chunk, start, last + 1);
+      start = last + 1;
+    }
+    if (start < chunk.length) this.#hold(chunk.subarray(start));
+  }
+
+  /** Emits the partial final line, if any, with a newline added. */
+  end(): void {
+    if (this.#carryBytes === 0) return;
+    this.#carry.push(NEWLINE_BUFFER);
+    const line = Buffer.concat(this.#carry, this.#carryBytes + 1);
+    this.#carry = [];
+    this.#carryBytes = 0;
+    this.#onLines(line, 1);
+  }
+
+  #hold(piece: Buffer): void {
+    this.#carry.push(piece);
+    this.#carryBytes += piece.length;
+    if (this.#carryBytes <= this.#maxLineBytes) return;
+    let rest = Buffer.concat(this.#carry, this.#carryBytes);
+    while (rest.length > this.#maxLineBytes) {
+      const cut = characterBoundary(rest, this.#maxLineBytes);
+      this.#onLines(Buffer.concat([rest.subarray(0, cut), NEWLINE_BUFFER]), 1);
+      rest = rest.subarray(cut);
+    }
+    this.#carry = rest.length > 0 ? [rest] : [];
+    this.#carryBytes = rest.length;
+  }
+
+  /** `chunk[start, end)` holds whole lines; counts them and checks that none is too long. */
+  #emitRegion(chunk: Buffer, start: number, end: number): void {
+    const max = this.#maxLineBytes;
+    let lines = 0;
+    let lineStart = start;
+    let hasLongLine = false;
+    for (let i = chunk.indexOf(NEWLINE, start); i !== -1 && i < end; i = chunk.indexOf(NEWLINE, i + 1)) {
+      if (i - lineStart > max) hasLongLine = true;
+      lines += 1;
+      lineStart = i + 1;
+    }
+    if (!hasLongLine) {
+      this.#onLines(chunk.subarray(start, end), lines);
+      return;
+    }
+    lineStart = start;
+    for (let i = chunk.indexOf(NEWLINE, start); i !== -1 && i < end; i = chunk.indexOf(NEWLINE, i + 1)) {
+      this.#emitLine(chunk.subarray(lineStart, i + 1));
+      lineStart = i + 1;
+    }
+  }
+
+  /** Emits one newline-terminated line, cutting it into pieces when it is too long. */
+  #emitLine(line: Buffer): void {
+    let rest = line;
+    while (rest.length - 1 > this.#maxLineBytes) {
+      const cut = characterBoundary(rest, this.#maxLineBytes);
+      this.#onLines(Buffer.concat([rest.subarray(0, cut), NEWLINE_BUFFER]), 1);
+      rest = rest.subarray(cut);
+    }
+    this.#onLines(rest, 1);
+  }
+}
+
+/** The largest cut <= `max` that does not split a UTF-8 sequence (falls back to `max` on invalid data). */
+function characterBoundary(data: Buffer, max: number): number {
+  for (let cut = max; cut > max - 4 && cut > 0; cut -= 1) {
+    if (((data[cut] ?? 0) & 0xc0) !== 0x80) return cut;
+  }
+  return max;
+}

@@ -1,0 +1,280 @@
+import type { Readable } from 'node:stream';
+import { ErrorCodes, type LogFormat, type LogLine, type LogStreamFilter, VelosError } from '@velos/core';
+import { FileWriter, type WritevFunction } from './file-writer.js';
+import { type LineBatch, type LogStream, lineStrings } from './line-batch.js';
+import { createLineDecoder, createLineEncoder, type LineDecoder, type LineEncoder } from './line-format.js';
+import { LineRing } from './line-ring.js';
+import { LineSplitter } from './line-splitter.js';
+import { type TailFile, tailLines } from './log-tail.js';
+import { PipeCapture } from './pipe-capture.js';
+
+/** Default number of lines the ring keeps (both streams together). */
+export const DEFAULT_RING_LINES = 1000;
+/** Default cap of the ring's bytes, so that a few huge lines cannot hold megabytes per process. */
+export const DEFAULT_RING_BYTES = 1024 * 1024;
+/** Default longest line kept whole; longer lines are cut into pieces of this size, each a line. */
+export const DEFAULT_MAX_LINE_BYTES = 2 * 1024 * 1024;
+/** Default bytes queued for a file above which the child's pipe is paused. */
+export const DEFAULT_WRITE_HIGH_WATER_BYTES = 2 * 1024 * 1024;
+
+/** How one process's output is captured. */
+export interface LogPipelineOptions {
+  /** Process id (`LogLine.id`). */
+  id: number;
+  /** Process name (`LogLine.name`). */
+  name: string;
+  /** Absolute path of the stdout log file. */
+  outPath: string;
+  /** Absolute path of the stderr log file; equal to `outPath` when logs are merged. */
+  errPath: string;
+  format: LogFormat;
+  /** Plain format only: prefix every line with a timestamp, `iso` or a pattern like `YYYY-MM-DD HH:mm:ss.SSS Z`. */
+  dateFormat?: string;
+  /** Lines kept in memory for instant tails (both streams together), default 1000. */
+  ringLines?: number;
+  /** Bytes the ring may hold at most, default 1 MiB. */
+  ringBytes?: number;
+  /** Level of a line for the JSON format; default `info` for out, `error` for err. */
+  classify?: (line: string, stream: 'out' | 'err') => string;
+  /** Longest line kept whole (newline excluded), default 2 MiB; longer ones are cut into lines of this size. */
+  maxLineBytes?: number;
+  /** Bytes queued for one file above which the children's pipes are paused, default 2 MiB. */
+  writeHighWaterBytes?: number;
+  /** Replaces `fs.writev` for the log files (tests simulate a slow disk with it). */
+  writev?: WritevFunction;
+  /** Told about write failures (`IO_ERROR`); the lines concerned are counted in `dropped`. */
+  onError?: (error: VelosError) => void;
+}
+
+/** Line and byte counters of one pipeline since it was created (`flush` does not reset them). */
+export interface LogPipelineCounters {
+  out: number;
+  err: number;
+  /** Lines lost because a file write failed. */
+  dropped: number;
+  /** Bytes of the captured lines (newlines included). */
+  bytes: number;
+  /** Bytes queued for the files now, the write in flight included. */
+  queuedBytes?: number;
+  /** The most bytes ever queued for one file at once. */
+  peakQueuedBytes?: number;
+}
+
+/** The log capture of one process: files, ring buffer, counters and live subscribers. */
+export interface LogPipeline {
+  /** Reads a child's stdout or stderr until it ends; a new run calls attach again with the new pid. */
+  attach(stream: Readable, which: 'out' | 'err', pid: number): void;
+  /** Writes one line produced by the daemon itself about this process (e.g. a spawn failure). */
+  note(which: 'out' | 'err', line: string): void;
+  /** The last `lines` lines (oldest first) of the chosen stream(s): from the ring buffer, then the files beyond it. */
+  tail(request: { lines: number; stream: LogStreamFilter }): Promise<LogLine[]>;
+  /** Live lines, delivered in batches; returns the unsubscribe function. */
+  subscribe(listener: (lines: LogLine[]) => void): () => void;
+  /** Empties the log files (truncate in place, the open descriptors keep working) and the ring buffer. */
+  flush(): Promise<void>;
+  counters(): LogPipelineCounters;
+  /** Resolves once everything attached so far has ended and been written. */
+  drained(): Promise<void>;
+  /** Writes what is pending and closes the files. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the log capture of one process and opens its files (append mode, created 0o640).
+ * @example
+ * const logs = createLogPipeline({ id: 0, name: 'api', outPath, errPath, format: 'plain' });
+ * logs.attach(child.stdout, 'out', child.pid);
+ * logs.attach(child.stderr, 'err', child.pid);
+ * const last = await logs.tail({ lines: 50, stream: 'all' });
+ */
+export function createLogPipeline(options: LogPipelineOptions): LogPipeline {
+  return new Pipeline(options);
+}
+
+class Pipeline implements LogPipeline {
+  readonly #id: number;
+  readonly #name: string;
+  readonly #maxLineBytes: number;
+  readonly #encode: LineEncoder;
+  readonly #decode: LineDecoder;
+  readonly #hasStreamInFile: boolean;
+  readonly #writers: Record<LogStream, FileWriter>;
+  readonly #ring: LineRing;
+  readonly #captures = new Set<PipeCapture>();
+  readonly #listeners = new Set<(lines: LogLine[]) => void>();
+  readonly #onError: ((error: VelosError) => void) | undefined;
+  #live: LogLine[] = [];
+  #liveScheduled = false;
+  /** Lines sent to the files since open or flush, by stream. */
+  #sent: Record<LogStream, number> = { out: 0, err: 0 };
+  #counters = { out: 0, err: 0, bytes: 0 };
+  #flushing: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: LogPipelineOptions) {
+    this.#id = options.id;
+    this.#name = options.name;
+    this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const format = { format: options.format, dateFormat: options.dateFormat, classify: options.classify };
+    this.#encode = createLineEncoder(format);
+    this.#decode = createLineDecoder(format);
+    this.#hasStreamInFile = options.format === 'json';
+    this.#onError = options.onError;
+    this.#ring = new LineRing(
+      options.ringLines ?? DEFAULT_RING_LINES,
+      options.ringBytes ?? DEFAULT_RING_BYTES,
+    );
+    const writerOptions = {
+      highWaterBytes: options.writeHighWaterBytes ?? DEFAULT_WRITE_HIGH_WATER_BYTES,
+      writev: options.writev,
+      onError: options.onError,
+    };
+    const out = new FileWriter({ ...writerOptions, path: options.outPath });
+    this.#writers = {
+      out,
+      err:
+        options.errPath === options.outPath
+          ? out
+          : new FileWriter({ ...writerOptions, path: options.errPath }),
+    };
+  }
+
+  attach(stream: Readable, which: LogStream, pid: number): void {
+    this.#assertOpen();
+    const capture = new PipeCapture(stream, which, pid, this.#maxLineBytes, this.#writers[which], (batch) =>
+      this.#accept(batch),
+    );
+    this.#captures.add(capture);
+    capture.done.then(() => this.#captures.delete(capture));
+  }
+
+  note(which: LogStream, line: string): void {
+    this.#assertOpen();
+    const splitter = new LineSplitter(this.#maxLineBytes, (data, lines) =>
+      this.#accept({ data, lines, ts: Date.now(), stream: which, pid: null }),
+    );
+    splitter.push(Buffer.from(line));
+    splitter.end();
+  }
+
+  async tail(request: { lines: number; stream: LogStreamFilter }): Promise<LogLine[]> {
+    await this.#flushing;
+    const file = (stream: LogStream): TailFile => {
+      const writer = this.#writers[stream];
+      const position = writer.position();
+      const merged = this.#isMerged;
+      return {
+        path: writer.path,
+        endOffset: position.endOffset,
+        writtenLines: merged ? position.written.out + position.written.err : position.written[stream],
+        sentLines: merged ? this.#sent.out + this.#sent.err : this.#sent[stream],
+      };
+    };
+    const snapshot = {
+      id: this.#id,
+      name: this.#name,
+      batches: this.#ring.snapshot(),
+      decode: this.#decode,
+      merged: this.#isMerged,
+      hasStreamInFile: this.#hasStreamInFile,
+      files: { out: file('out'), err: file('err') },
+    };
+    return tailLines(snapshot, Math.floor(request.lines), request.stream);
+  }
+
+  subscribe(listener: (lines: LogLine[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  flush(): Promise<void> {
+    this.#ring.clear();
+    this.#sent = { out: 0, err: 0 };
+    const done = Promise.all(this.#uniqueWriters().map((writer) => writer.truncate())).then(() => undefined);
+    this.#flushing = done.catch(() => undefined);
+    return done;
+  }
+
+  counters(): LogPipelineCounters {
+    const writers = this.#uniqueWriters();
+    return {
+      ...this.#counters,
+      dropped: writers.reduce((sum, writer) => sum + writer.droppedLines, 0),
+      queuedBytes: writers.reduce((sum, writer) => sum + writer.queuedBytes, 0),
+      peakQueuedBytes: Math.max(...writers.map((writer) => writer.peakQueuedBytes)),
+    };
+  }
+
+  async drained(): Promise<void> {
+    await Promise.all([...this.#captures].map((capture) => capture.done));
+    await Promise.all(this.#uniqueWriters().map((writer) => writer.settled()));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const capture of this.#captures) capture.detach();
+    this.#captures.clear();
+    this.#deliverLive();
+    await Promise.all(this.#uniqueWriters().map((writer) => writer.close()));
+  }
+
+  get #isMerged(): boolean {
+    return this.#writers.out === this.#writers.err;
+  }
+
+  #uniqueWriters(): FileWriter[] {
+    return this.#isMerged ? [this.#writers.out] : [this.#writers.out, this.#writers.err];
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw new VelosError(ErrorCodes.INTERNAL, `the log pipeline of ${this.#name} is closed`);
+    }
+  }
+
+  #accept(batch: LineBatch): void {
+    this.#counters[batch.stream] += batch.lines;
+    this.#counters.bytes += batch.data.length;
+    this.#sent[batch.stream] += batch.lines;
+    this.#writers[batch.stream].write(this.#encode(batch), batch.stream, batch.lines);
+    this.#ring.push(batch);
+    if (this.#listeners.size > 0) this.#queueLive(batch);
+  }
+
+  #queueLive(batch: LineBatch): void {
+    for (const line of lineStrings(batch.data)) {
+      this.#live.push({
+        ts: batch.ts,
+        stream: batch.stream,
+        id: this.#id,
+        name: this.#name,
+        pid: batch.pid,
+        line,
+      });
+    }
+    if (this.#liveScheduled) return;
+    this.#liveScheduled = true;
+    setImmediate(() => this.#deliverLive());
+  }
+
+  #deliverLive(): void {
+    this.#liveScheduled = false;
+    const lines = this.#live;
+    if (lines.length === 0) return;
+    this.#live = [];
+    for (const listener of this.#listeners) {
+      try {
+        listener(lines);
+      } catch (error) {
+        this.#onError?.(
+          new VelosError(ErrorCodes.INTERNAL, `a log subscriber of ${this.#name} failed: ${String(error)}`, {
+            cause: error,
+          }),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type { Readable } from 'node:stream';
+import type { FileWriter } from './file-writer.js';
+import type { LineBatch, LogStream } from './line-batch.js';
+import { LineSplitter } from './line-splitter.js';
+
+/**
+ * One attached pipe of one run: splits it into line batches and pauses it while its file writer is
+ * full, so that the child blocks in write() instead of the daemon buffering without bound.
+ */
+export class PipeCapture {
+  readonly done: Promise<void>;
+  readonly #stream: Readable;
+  readonly #writer: FileWriter;
+  readonly #splitter: LineSplitter;
+  #ts = 0;
+  #waitingForDrain = false;
+  #finished = false;
+  #resolveDone!: () => void;
+
+  constructor(
+    stream: Readable,
+    which: LogStream,
+    pid: number,
+    maxLineBytes: number,
+    writer: FileWriter,
+    accept: (batch: LineBatch) => void,
+  ) {
+    this.#stream = stream;
+    this.#writer = writer;
+    this.#splitter = new LineSplitter(maxLineBytes, (data, lines) =>
+      accept({ data, lines, ts: this.#ts, stream: which, pid }),
+    );
+    this.done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
+    stream.on('data', this.#onData);
+    stream.once('end', this.#finish);
+    stream.once('close', this.#finish);
+    stream.on('error', this.#finish);
+    stream.on('resume', this.#onResume);
+    if (writer.isFull) this.#pause();
+  }
+
+  /** Stops capturing: the partial line is written, later data is read and discarded. */
+  detach(): void {
+    this.#finish();
+    this.#stream.resume();
+  }
+
+  readonly #onData = (chunk: Buffer | string): void => {
+    this.#ts = Date.now();
+    this.#splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    if (this.#writer.isFull) this.#pause();
+  };
+
+  #pause(): void {
+    this.#stream.pause();
+    if (this.#waitingForDrain) return;
+    this.#waitingForDrain = true;
+    this.#writer.onDrain(() => {
+      this.#waitingForDrain = false;
+      if (!this.#finished) this.#stream.resume();
+    });
+  }
+
+  /** Node resumes a child's pipes when the child exits; keep ours paused until the writer drains. */
+  readonly #onResume = (): void => {
+    if (this.#waitingForDrain && !this.#finished) this.#stream.pause();
+  };
+
+  readonly #finish = (): void => {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#stream.off('data', this.#onData);
+    this.#stream.off('resume', this.#onResume);
+    this.#ts = Date.now();
+    this.#splitter.end();
+    this.#resolveDone();
+  };
+}

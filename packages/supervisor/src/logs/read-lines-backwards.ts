@@ -1,0 +1,75 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { ErrorCodes, VelosError } from '@velos/core';
+
+const BLOCK_BYTES = 64 * 1024;
+const NEWLINE = 10;
+
+/**
+ * Reads the lines of `path` that end before byte `endOffset` backwards, newest first, in blocks of
+ * 64 KiB (never the whole file): the newest `skip` lines are passed over without being decoded, then
+ * each line (without its newline and a trailing `\r`) goes to `visit` until it returns false or the
+ * file's start is reached. Resolves the file's mtime, or null when the file does not exist.
+ */
+export async function readLinesBackwards(
+  path: string,
+  endOffset: number,
+  skip: number,
+  visit: (line: string) => boolean,
+): Promise<{ mtimeMs: number } | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new VelosError(ErrorCodes.IO_ERROR, `cannot read log file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    const stat = await handle.stat();
+    const end = Math.min(endOffset, stat.size);
+    let toSkip = skip;
+    let pieces: Buffer[] = [];
+    let going = true;
+    const finishLine = (): void => {
+      if (toSkip > 0) toSkip -= 1;
+      else going = visit(decode(pieces));
+      pieces = [];
+    };
+    let position = end;
+    while (position > 0 && going) {
+      const size = Math.min(BLOCK_BYTES, position);
+      position -= size;
+      const block = Buffer.allocUnsafe(size);
+      if (!(await readFully(handle, block, position))) break;
+      let stop = size;
+      if (position + size === end && block[size - 1] === NEWLINE) stop = size - 1;
+      while (going) {
+        const newline = stop > 0 ? block.lastIndexOf(NEWLINE, stop - 1) : -1;
+        if (toSkip === 0 && stop > newline + 1) pieces.unshift(block.subarray(newline + 1, stop));
+        if (newline === -1) break;
+        finishLine();
+        stop = newline;
+      }
+    }
+    if (going && position === 0 && end > 0) finishLine();
+    return { mtimeMs: stat.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+function decode(pieces: Buffer[]): string {
+  const text = pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces).toString('utf8');
+  return text.endsWith('\r') ? text.slice(0, -1) : text;
+}
+
+async function readFully(handle: FileHandle, block: Buffer, position: number): Promise<boolean> {
+  let offset = 0;
+  while (offset < block.length) {
+    const { bytesRead } = await handle.read(block, offset, block.length - offset, position + offset);
+    if (bytesRead === 0) return false;
+    offset += bytesRead;
+  }
+  return true;
+}

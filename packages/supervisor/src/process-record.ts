@@ -1,0 +1,110 @@
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { AppSpec, ExitReason, ProcessDetail, ProcessInfo, ProcessStatus } from '@velos/core';
+import type { LogPipeline } from './logs/index.js';
+import type { MonitorTarget } from './monitor.js';
+import { type ResolvedCommand, resolveCommand } from './resolve-command.js';
+
+/** One app in the table: the spec its instances share and their log files. */
+export interface AppEntry {
+  spec: AppSpec;
+  /** Process ids of the instances, by instance index. */
+  ids: number[];
+  outPath: string;
+  errPath: string;
+}
+
+/** The daemon's record of one supervised process (one instance of an app). */
+export interface ProcessRecord extends MonitorTarget {
+  id: number;
+  instance: number;
+  app: AppEntry;
+  status: ProcessStatus;
+  child: ChildProcess | null;
+  restarts: number;
+  unstableRestarts: number;
+  /** Backoff delay used for the last automatic restart (0 = none). */
+  backoffMs: number;
+  startedAt: number | null;
+  createdAt: number;
+  exitCode: number | null;
+  signal: string | null;
+  lastExitReason: ExitReason | null;
+  restartAt: number | null;
+  pipeline: LogPipeline;
+  /** A user stop/restart/delete owns the process: its exit must not trigger the restart policy. */
+  isUserOp: boolean;
+  /** User operations on this process run one after another through this chain. */
+  ops: Promise<unknown>;
+  /** Order of the latest spawn, for stopping in reverse start order. */
+  spawnSeq: number;
+}
+
+/** Statuses in which a process is running or about to run again. */
+export function isActive(status: ProcessStatus): boolean {
+  return (
+    status === 'online' || status === 'starting' || status === 'stopping' || status === 'waiting-restart'
+  );
+}
+
+/** Log file paths of an app: explicit files, `<name>-out.log`/`<name>-err.log`, or one merged file. */
+export function logPaths(home: string, spec: AppSpec): { outPath: string; errPath: string } {
+  const dir = join(home, 'logs');
+  if (spec.mergeLogs) {
+    const merged = spec.outFile ?? join(dir, `${spec.name}.log`);
+    return { outPath: merged, errPath: merged };
+  }
+  return {
+    outPath: spec.outFile ?? join(dir, `${spec.name}-out.log`),
+    errPath: spec.errFile ?? join(dir, `${spec.name}-err.log`),
+  };
+}
+
+/** The `velos list` row of a process. */
+export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
+  const isRunning = record.pid !== null && record.startedAt !== null;
+  return {
+    id: record.id,
+    name: record.app.spec.name,
+    namespace: record.app.spec.namespace,
+    instance: record.instance,
+    pid: record.pid,
+    status: record.status,
+    restarts: record.restarts,
+    unstableRestarts: record.unstableRestarts,
+    cpu: isRunning ? record.cpu : 0,
+    memory: isRunning ? record.memory : 0,
+    uptime: isRunning ? Math.max(0, now - record.startedAt!) : 0,
+    startedAt: record.startedAt,
+    createdAt: record.createdAt,
+    exitCode: record.exitCode,
+    signal: record.signal,
+    lastExitReason: record.lastExitReason,
+    restartAt: record.restartAt,
+  };
+}
+
+/** The `velos describe` view of a process: the row, the spec without env values, the command, log facts. */
+export function toDetail(record: ProcessRecord): ProcessDetail {
+  const { env, ...rest } = record.app.spec;
+  const counters = record.pipeline.counters();
+  return {
+    ...toInfo(record),
+    spec: { ...rest, envKeys: Object.keys(env).sort() },
+    command: describeCommand(record.app.spec),
+    outLogPath: record.app.outPath,
+    errLogPath: record.app.errPath,
+    cpuPeak: record.cpuPeak,
+    memoryPeak: record.memoryPeak,
+    logLines: { out: counters.out, err: counters.err },
+    logDropped: counters.dropped,
+  };
+}
+
+function describeCommand(spec: AppSpec): ResolvedCommand {
+  try {
+    return resolveCommand(spec);
+  } catch {
+    return { file: spec.script, args: [...spec.args], shell: false };
+  }
+}

@@ -1,0 +1,183 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppSpec } from '@velos/core';
+import { createLogPipeline, type LogPipeline } from './logs/index.js';
+import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
+import type { SavedState } from './state-store.js';
+import { matchTargets } from './targets.js';
+
+/**
+ * The daemon's table of apps and their processes: allocates ids (from 0 up, never reused while
+ * the table lives), opens each process's log pipeline and resolves targets.
+ */
+export class ProcessTable {
+  readonly records = new Map<number, ProcessRecord>();
+  readonly apps = new Map<string, AppEntry>();
+  nextId = 0;
+
+  constructor(
+    private readonly home: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Every process, by id. */
+  sorted(): ProcessRecord[] {
+    return [...this.records.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** The processes of a target, or all of them when it is absent. */
+  select(target: string | undefined): ProcessRecord[] {
+    return target === undefined ? this.sorted() : matchTargets(this.records.values(), target);
+  }
+
+  /** Adds an app with one stopped process per instance (reusing `savedIds` when restoring). */
+  add(spec: AppSpec, savedIds?: number[]): AppEntry {
+    this.ensureLogDir();
+    const entry: AppEntry = { spec: cloneSpec(spec), ids: [], ...logPaths(this.home, spec) };
+    const ids = savedIds ?? [];
+    while (ids.length < spec.instances) ids.push(this.nextFreeId(ids));
+    const pipelines = this.openPipelines(ids, entry);
+    this.apps.set(spec.name, entry);
+    ids.forEach((id, instance) => {
+      entry.ids.push(id);
+      this.createRecord(id, instance, entry, pipelines[instance]!);
+    });
+    return entry;
+  }
+
+  /** Gives a stopped app a new spec: instances are added or removed, log pipelines reopened if their files change. */
+  replace(entry: AppEntry, spec: AppSpec): AppEntry {
+    this.ensureLogDir();
+    const next: AppEntry = { spec: cloneSpec(spec), ids: entry.ids, ...logPaths(this.home, spec) };
+    const isLogChanged =
+      next.outPath !== entry.outPath ||
+      next.errPath !== entry.errPath ||
+      spec.logFormat !== entry.spec.logFormat ||
+      spec.logDateFormat !== entry.spec.logDateFormat;
+    const kept = entry.ids.slice(0, spec.instances);
+    const added: number[] = [];
+    while (kept.length + added.length < spec.instances) added.push(this.nextFreeId(added));
+    const pipelines = this.openPipelines(isLogChanged ? [...kept, ...added] : added, next);
+    for (const id of entry.ids.slice(spec.instances)) this.remove(this.records.get(id)!);
+    Object.assign(entry, { spec: next.spec, outPath: next.outPath, errPath: next.errPath });
+    if (isLogChanged) {
+      for (const id of kept) {
+        const record = this.records.get(id)!;
+        this.closePipeline(record);
+        record.pipeline = pipelines.shift()!;
+      }
+    }
+    for (const id of added) {
+      this.createRecord(id, entry.ids.length, entry, pipelines.shift()!);
+      entry.ids.push(id);
+    }
+    return entry;
+  }
+
+  /** Removes a process (and its app once it has no process left) and closes its log pipeline. */
+  remove(record: ProcessRecord): void {
+    if (this.records.get(record.id) !== record) return;
+    this.records.delete(record.id);
+    record.app.ids = record.app.ids.filter((id) => id !== record.id);
+    const name = record.app.spec.name;
+    if (record.app.ids.length === 0 && this.apps.get(name) === record.app) this.apps.delete(name);
+    this.closePipeline(record);
+  }
+
+  /** The saved form of the table (specs with env, ids, whether each app runs). */
+  toState(): SavedState {
+    return {
+      version: 1,
+      savedAt: Date.now(),
+      nextId: this.nextId,
+      apps: [...this.apps.values()].map((entry) => ({
+        spec: entry.spec,
+        ids: [...entry.ids],
+        running: entry.ids.some((id) => isActive(this.records.get(id)!.status)),
+      })),
+    };
+  }
+
+  private createRecord(id: number, instance: number, app: AppEntry, pipeline: LogPipeline): ProcessRecord {
+    const record: ProcessRecord = {
+      id,
+      instance,
+      app,
+      status: 'stopped',
+      pid: null,
+      child: null,
+      restarts: 0,
+      unstableRestarts: 0,
+      backoffMs: 0,
+      startedAt: null,
+      createdAt: Date.now(),
+      exitCode: null,
+      signal: null,
+      lastExitReason: null,
+      restartAt: null,
+      cpu: 0,
+      memory: 0,
+      cpuPeak: 0,
+      memoryPeak: 0,
+      pipeline,
+      isUserOp: false,
+      ops: Promise.resolve(),
+      spawnSeq: 0,
+    };
+    this.records.set(id, record);
+    if (id >= this.nextId) this.nextId = id + 1;
+    return record;
+  }
+
+  /** The lowest id from `nextId` on that is neither in the table nor in `taken`. */
+  private nextFreeId(taken: number[]): number {
+    let id = this.nextId;
+    while (this.records.has(id) || taken.includes(id)) id += 1;
+    return id;
+  }
+
+  /** Opens one pipeline per id, or none: a log file that cannot be opened fails the whole operation. */
+  private openPipelines(ids: number[], entry: AppEntry): LogPipeline[] {
+    const opened: LogPipeline[] = [];
+    try {
+      for (const id of ids) {
+        opened.push(
+          createLogPipeline({
+            id,
+            name: entry.spec.name,
+            outPath: entry.outPath,
+            errPath: entry.errPath,
+            format: entry.spec.logFormat,
+            dateFormat: entry.spec.logDateFormat,
+          }),
+        );
+      }
+    } catch (error) {
+      for (const pipeline of opened) pipeline.close().catch(() => undefined);
+      throw error;
+    }
+    return opened;
+  }
+
+  private closePipeline(record: ProcessRecord): void {
+    record.pipeline
+      .close()
+      .catch((error) =>
+        this.log(`process ${record.id} (${record.app.spec.name}): closing its logs failed: ${error}`),
+      );
+  }
+
+  private ensureLogDir(): void {
+    mkdirSync(join(this.home, 'logs'), { recursive: true, mode: 0o700 });
+  }
+}
+
+function cloneSpec(spec: AppSpec): AppSpec {
+  return {
+    ...spec,
+    args: [...spec.args],
+    env: { ...spec.env },
+    interpreterArgs: [...spec.interpreterArgs],
+    stopExitCodes: [...spec.stopExitCodes],
+  };
+}

@@ -1,0 +1,107 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, extname, isAbsolute, join, resolve } from 'node:path';
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+
+/** The program to exec for an app: `spawn(file, args)`; `shell` when it is a `/bin/sh -c` command line. */
+export interface ResolvedCommand {
+  file: string;
+  args: string[];
+  shell: boolean;
+}
+
+/** The spec fields command resolution reads. */
+export type CommandSpec = Pick<
+  AppSpec,
+  'script' | 'args' | 'cwd' | 'interpreter' | 'interpreterArgs' | 'env'
+>;
+
+/** Options for tests and unusual hosts; defaults come from the running Node. */
+export interface ResolveCommandOptions {
+  /** Node version to decide TypeScript support on, e.g. `'22.6.0'`; default `process.versions.node`. */
+  nodeVersion?: string;
+}
+
+const BY_EXTENSION: Record<string, string> = {
+  '.py': 'python3',
+  '.sh': 'bash',
+  '.rb': 'ruby',
+  '.pl': 'perl',
+};
+const NODE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+const SHELL_SYNTAX = /[\s;&|<>()$`\\"'*?[\]{}~#!=]/;
+
+/**
+ * Turns an app's script into the program to exec (SUP-2): an existing file runs with its interpreter
+ * (explicit, or by extension), a command line with spaces or shell syntax runs under `/bin/sh -c`,
+ * and a bare word is looked up on the app's PATH.
+ * @example resolveCommand({ script: 'app.py', cwd: '/srv', args: [], interpreterArgs: [], env: {} })
+ * // → { file: 'python3', args: ['/srv/app.py'], shell: false }
+ */
+export function resolveCommand(spec: CommandSpec, options: ResolveCommandOptions = {}): ResolvedCommand {
+  const path = resolve(spec.cwd, spec.script);
+  if (isFile(path)) return scriptCommand(spec, path, options);
+  if (SHELL_SYNTAX.test(spec.script.trim())) {
+    return { file: '/bin/sh', args: ['-c', spec.script], shell: true };
+  }
+  if (spec.script.includes('/')) return { file: path, args: [...spec.args], shell: false };
+  const found = findOnPath(spec.script, spec.env.PATH ?? process.env.PATH ?? '');
+  return { file: found ?? spec.script, args: [...spec.args], shell: false };
+}
+
+/** Looks an executable up on a PATH string; null when not found. */
+export function findOnPath(name: string, pathList: string): string | null {
+  for (const dir of pathList.split(delimiter)) {
+    if (!dir || !isAbsolute(dir)) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return null;
+}
+
+function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandOptions): ResolvedCommand {
+  const interpreter = spec.interpreter ?? interpreterFor(spec, path, options);
+  if (interpreter === 'none') return { file: path, args: [...spec.args], shell: false };
+  const file = interpreter === 'node' ? process.execPath : interpreter;
+  const preArgs =
+    isTypeScript(path) && interpreter === process.execPath ? ['--experimental-strip-types'] : [];
+  return { file, args: [...preArgs, ...spec.interpreterArgs, path, ...spec.args], shell: false };
+}
+
+function interpreterFor(spec: CommandSpec, path: string, options: ResolveCommandOptions): string {
+  const ext = extname(path).toLowerCase();
+  if (NODE_EXTENSIONS.has(ext)) return process.execPath;
+  if (TS_EXTENSIONS.has(ext)) {
+    if (hasStripTypes(options.nodeVersion ?? process.versions.node)) return process.execPath;
+    const tsx = findOnPath('tsx', spec.env.PATH ?? process.env.PATH ?? '');
+    if (tsx) return tsx;
+    throw new VelosError(
+      ErrorCodes.SPAWN_FAILED,
+      `cannot run ${path}: Node ${options.nodeVersion ?? process.versions.node} has no built-in TypeScript ` +
+        'support (it needs Node 22.6 or later) and tsx was not found on PATH; install tsx, or set an interpreter',
+    );
+  }
+  return BY_EXTENSION[ext] ?? 'none';
+}
+
+function isTypeScript(path: string): boolean {
+  return TS_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
+function hasStripTypes(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 6);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

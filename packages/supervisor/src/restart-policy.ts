@@ -1,0 +1,66 @@
+import type { AppSpec, ExitReason } from '@velos/core';
+
+/** A run at least this long resets the exponential backoff to its initial delay. */
+export const BACKOFF_RESET_UPTIME_MS = 30_000;
+/** Growth factor of the exponential backoff delay per consecutive restart. */
+export const BACKOFF_FACTOR = 1.5;
+
+/** The spec fields the restart policy reads. */
+export type RestartPolicySpec = Pick<
+  AppSpec,
+  | 'autorestart'
+  | 'stopExitCodes'
+  | 'minUptimeMs'
+  | 'maxRestarts'
+  | 'restartDelayMs'
+  | 'expBackoffRestartDelayMs'
+  | 'maxBackoffDelayMs'
+>;
+
+/** Everything known about one exit of a supervised process. */
+export interface ExitFacts {
+  exitCode: number | null;
+  signal: string | null;
+  /** How long the run that just ended lasted. */
+  uptimeMs: number;
+  /** Unstable restarts in a row before this exit. */
+  unstableRestarts: number;
+  /** Backoff delay used for the previous restart (0 = none yet). */
+  backoffMs: number;
+  /** A user stop, restart or delete is in progress: the exit is expected. */
+  isUserAction: boolean;
+}
+
+/** What to do after an exit; `unstableRestarts` and `backoffMs` are the values to keep. */
+export type RestartDecision =
+  | { action: 'none' }
+  | { action: 'stop'; reason: ExitReason; unstableRestarts: number; backoffMs: number }
+  | { action: 'errored'; reason: ExitReason; unstableRestarts: number; backoffMs: number }
+  | { action: 'restart'; reason: ExitReason; delayMs: number; unstableRestarts: number; backoffMs: number };
+
+/** Decides, without side effects, whether and when an exited process is restarted (SUP-3). */
+export function decideRestart(spec: RestartPolicySpec, exit: ExitFacts): RestartDecision {
+  if (exit.isUserAction) return { action: 'none' };
+  const reason: ExitReason = exit.exitCode === 0 && exit.signal === null ? 'exit' : 'crash';
+  const isStopCode = exit.exitCode !== null && spec.stopExitCodes.includes(exit.exitCode);
+  if (!spec.autorestart || isStopCode) {
+    return { action: 'stop', reason, unstableRestarts: exit.unstableRestarts, backoffMs: exit.backoffMs };
+  }
+  const isUnstable = exit.uptimeMs < spec.minUptimeMs;
+  const unstableRestarts = isUnstable ? exit.unstableRestarts + 1 : 0;
+  if (unstableRestarts > spec.maxRestarts) {
+    return { action: 'errored', reason, unstableRestarts, backoffMs: exit.backoffMs };
+  }
+  if (spec.expBackoffRestartDelayMs > 0) {
+    const backoffMs = nextBackoffMs(spec, exit.backoffMs, exit.uptimeMs);
+    return { action: 'restart', reason, delayMs: backoffMs, unstableRestarts, backoffMs };
+  }
+  return { action: 'restart', reason, delayMs: spec.restartDelayMs, unstableRestarts, backoffMs: 0 };
+}
+
+/** The next exponential backoff delay: the initial value after a fresh start or a long run, else ×1.5 up to the cap. */
+export function nextBackoffMs(spec: RestartPolicySpec, previousMs: number, uptimeMs: number): number {
+  const initial = Math.min(spec.expBackoffRestartDelayMs, spec.maxBackoffDelayMs);
+  if (previousMs <= 0 || uptimeMs >= BACKOFF_RESET_UPTIME_MS) return initial;
+  return Math.min(Math.round(previousMs * BACKOFF_FACTOR), spec.maxBackoffDelayMs);
+}

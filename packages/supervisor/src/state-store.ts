@@ -1,0 +1,168 @@
+import { closeSync, fsyncSync, linkSync, openSync, writeSync } from 'node:fs';
+import { copyFile, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { APP_DEFAULTS, type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+
+/** Name of the state file inside the Velos home. */
+export const STATE_FILE = 'state.json';
+/** The previous state file, kept as a fallback. */
+export const STATE_BACKUP_FILE = 'state.json.bak';
+
+/** One saved app: its spec (with env), the ids of its processes and whether it was running. */
+export interface SavedApp {
+  spec: AppSpec;
+  ids: number[];
+  running: boolean;
+}
+
+/** The content of `state.json` (SUP-13). */
+export interface SavedState {
+  version: 1;
+  /** Epoch ms of the save. */
+  savedAt: number;
+  /** The next process id to allocate. */
+  nextId: number;
+  apps: SavedApp[];
+}
+
+/** A read state and what went wrong while reading it (shown to the user, never thrown). */
+export interface StateReadResult {
+  /** The state, or null when there is none (or nothing readable). */
+  state: SavedState | null;
+  /** The file the state came from, when any. */
+  path: string | null;
+  warnings: string[];
+}
+
+/**
+ * Writes the state atomically: a 0600 temp file is written and fsynced, the current `state.json`
+ * is kept as `state.json.bak`, the temp file is renamed into place and the directory fsynced.
+ * Returns the path written.
+ */
+export async function writeState(home: string, state: SavedState): Promise<string> {
+  const path = join(home, STATE_FILE);
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  await keepBackup(path, join(home, STATE_BACKUP_FILE));
+  await rename(tmp, path);
+  fsyncDirectory(home);
+  return path;
+}
+
+/**
+ * Reads `state.json`, falling back to `state.json.bak` with a warning when the main file is
+ * missing, unreadable or corrupt; no state at all is `{state: null, warnings: []}`.
+ */
+export async function readState(home: string): Promise<StateReadResult> {
+  const path = join(home, STATE_FILE);
+  const backup = join(home, STATE_BACKUP_FILE);
+  const main = await readOne(path);
+  if (main.state) return { state: main.state, path, warnings: [] };
+  const fallback = await readOne(backup);
+  if (main.problem === 'missing' && fallback.problem === 'missing')
+    return { state: null, path: null, warnings: [] };
+  if (fallback.state) {
+    const when = new Date(fallback.state.savedAt).toISOString();
+    const why = main.problem === 'missing' ? 'is missing' : `is unusable (${main.problem})`;
+    return {
+      state: fallback.state,
+      path: backup,
+      warnings: [`${path} ${why}; restored the previous state from ${backup} (saved ${when})`],
+    };
+  }
+  const backupWhy =
+    fallback.problem === 'missing' ? 'there is no backup' : `${backup} is unusable too (${fallback.problem})`;
+  return {
+    state: null,
+    path: null,
+    warnings: [`${path} is unusable (${main.problem}) and ${backupWhy}; starting with an empty process list`],
+  };
+}
+
+/** Checks the shape of a parsed state document and fills spec defaults; throws STATE_CORRUPT. */
+export function parseState(raw: unknown): SavedState {
+  const doc = raw as Partial<SavedState> | null;
+  if (!doc || typeof doc !== 'object' || doc.version !== 1 || !Array.isArray(doc.apps)) {
+    throw new VelosError(ErrorCodes.STATE_CORRUPT, 'expected {version: 1, apps: [...]}');
+  }
+  const apps = doc.apps.map((app, i): SavedApp => {
+    const spec = app?.spec as Partial<AppSpec> | undefined;
+    const ids = app?.ids;
+    if (
+      !spec ||
+      typeof spec.name !== 'string' ||
+      typeof spec.script !== 'string' ||
+      typeof spec.cwd !== 'string'
+    ) {
+      throw new VelosError(ErrorCodes.STATE_CORRUPT, `apps[${i}].spec: expected a name, a script and a cwd`);
+    }
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => Number.isInteger(id) && id >= 0)) {
+      throw new VelosError(ErrorCodes.STATE_CORRUPT, `apps[${i}].ids: expected a list of process ids`);
+    }
+    return { spec: withDefaults(spec, ids.length), ids, running: app.running === true };
+  });
+  const maxId = Math.max(-1, ...apps.flatMap((app) => app.ids));
+  const nextId = Number.isInteger(doc.nextId) ? Math.max(doc.nextId!, maxId + 1) : maxId + 1;
+  return { version: 1, savedAt: Number(doc.savedAt) || 0, nextId, apps };
+}
+
+function withDefaults(spec: Partial<AppSpec>, instances: number): AppSpec {
+  return {
+    name: '',
+    script: '',
+    cwd: '/',
+    ...APP_DEFAULTS,
+    args: [],
+    interpreterArgs: [],
+    stopExitCodes: [],
+    env: {},
+    ...spec,
+    instances,
+  };
+}
+
+async function readOne(path: string): Promise<{ state: SavedState | null; problem: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { state: null, problem: code === 'ENOENT' ? 'missing' : `cannot read: ${code ?? String(error)}` };
+  }
+  try {
+    return { state: parseState(JSON.parse(text)), problem: '' };
+  } catch (error) {
+    return { state: null, problem: `corrupt: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+async function keepBackup(path: string, backup: string): Promise<void> {
+  await unlink(backup).catch(() => undefined);
+  try {
+    // a hard link keeps the previous file without a moment where state.json does not exist
+    linkSync(path, backup);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    await copyFile(path, backup);
+  }
+}
+
+function fsyncDirectory(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // some platforms cannot fsync a directory; the rename is still atomic
+  }
+}

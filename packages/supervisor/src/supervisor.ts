@@ -1,0 +1,401 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  type AppSpec,
+  ErrorCodes,
+  type PingResult,
+  type ProcessInfo,
+  VELOS_VERSION,
+  type VelosControl,
+  VelosError,
+} from '@velos/core';
+import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
+import { createMonitor } from './monitor.js';
+import { isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
+import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
+import { ProcessTable } from './process-table.js';
+import { resolveCommand } from './resolve-command.js';
+import { decideRestart } from './restart-policy.js';
+import { readState, writeState } from './state-store.js';
+
+/** Options of an in-process supervisor. */
+export interface SupervisorOptions {
+  /** The Velos home: `logs/` and `state.json` live here. */
+  home: string;
+  /** Receives the supervisor's own log lines (the daemon appends them to `daemon.log`). */
+  log?: (line: string) => void;
+  /** CPU/RSS sampling period; default 2000 ms. */
+  monitorIntervalMs?: number;
+}
+
+/** An in-process `VelosControl` that owns the child processes, plus what a host needs around it. */
+export interface Supervisor extends VelosControl {
+  readonly home: string;
+  /** Brings the saved state back as it was (the daemon does this at start): running apps start, others are listed stopped. */
+  restore(): Promise<ProcessInfo[]>;
+  /** Warnings of the latest state read (a corrupt `state.json` restored from the backup…). */
+  warnings(): string[];
+  /** Stops every child (without saving), closes the log pipelines and timers. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the process supervisor (SUP-1..4, SUP-13) that runs in the daemon or embedded in a host.
+ * @example
+ * const supervisor = createSupervisor({ home: '/tmp/velos-home' });
+ * await supervisor.start([spec]);
+ * await supervisor.close();
+ */
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const home = resolve(options.home);
+  const log = options.log ?? (() => undefined);
+  const table = new ProcessTable(home, log);
+  const createdAt = Date.now();
+  let stateWarnings: string[] = [];
+  let restartTimer: NodeJS.Timeout | null = null;
+  let isClosed = false;
+  let saving: Promise<unknown> = Promise.resolve();
+  const monitor = createMonitor({
+    intervalMs: options.monitorIntervalMs ?? 2000,
+    targets: () => table.records.values(),
+  });
+  const hooks: RunnerHooks = { onOnline: () => monitor.wake(), onExit: handleExit, log };
+
+  function label(record: ProcessRecord): string {
+    return `process ${record.id} (${record.app.spec.name})`;
+  }
+
+  function handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void {
+    const uptimeMs = record.startedAt === null ? 0 : Date.now() - record.startedAt;
+    record.startedAt = null;
+    record.exitCode = exitCode;
+    record.signal = signal;
+    const how = signal ? `signal ${signal}` : `code ${exitCode}`;
+    if (isClosed || record.isUserOp) {
+      log(`${label(record)} exited with ${how}`);
+      return;
+    }
+    const spec = record.app.spec;
+    const decision = decideRestart(spec, {
+      exitCode,
+      signal,
+      uptimeMs,
+      unstableRestarts: record.unstableRestarts,
+      backoffMs: record.backoffMs,
+      isUserAction: false,
+    });
+    if (decision.action === 'none') return;
+    record.lastExitReason = decision.reason;
+    record.unstableRestarts = decision.unstableRestarts;
+    record.backoffMs = decision.backoffMs;
+    if (decision.action === 'stop') {
+      record.status = 'stopped';
+      log(`${label(record)} exited with ${how}: not restarted`);
+    } else if (decision.action === 'errored') {
+      record.status = 'errored';
+      const why = `${decision.unstableRestarts - 1} unstable restarts in a row (max_restarts ${spec.maxRestarts}, min_uptime ${spec.minUptimeMs} ms)`;
+      try {
+        record.pipeline.note('err', `velos: stopped restarting after ${why}`);
+      } catch {
+        // deleted meanwhile: its pipeline is closed
+      }
+      log(`${label(record)} exited with ${how}: errored after ${why}`);
+    } else {
+      record.status = 'waiting-restart';
+      record.restartAt = Date.now() + decision.delayMs;
+      log(`${label(record)} exited with ${how}: restarting in ${decision.delayMs} ms`);
+      scheduleRestarts();
+    }
+  }
+
+  /** One timer for all pending restarts, set to the earliest `restartAt`. */
+  function scheduleRestarts(): void {
+    if (restartTimer) clearTimeout(restartTimer);
+    restartTimer = null;
+    if (isClosed) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const record of table.records.values()) {
+      if (record.status === 'waiting-restart' && record.restartAt !== null)
+        next = Math.min(next, record.restartAt);
+    }
+    if (next !== Number.POSITIVE_INFINITY)
+      restartTimer = setTimeout(runDueRestarts, Math.max(0, next - Date.now()));
+  }
+
+  function runDueRestarts(): void {
+    restartTimer = null;
+    const now = Date.now();
+    for (const record of table.records.values()) {
+      if (record.status !== 'waiting-restart' || record.restartAt === null || record.restartAt > now)
+        continue;
+      record.restarts += 1;
+      spawnRecord(record, hooks);
+    }
+    scheduleRestarts();
+  }
+
+  /** Runs a user operation on a process after the ones already queued on it. */
+  function runOp<T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> {
+    const result = record.ops.then(op, op);
+    record.ops = result.catch(() => undefined);
+    return result;
+  }
+
+  async function stopRun(record: ProcessRecord): Promise<void> {
+    record.isUserOp = true;
+    record.status = 'stopping';
+    try {
+      await stopRecordTree(record, hooks);
+    } finally {
+      record.isUserOp = false;
+    }
+  }
+
+  /** Stops one process; true when it was running or about to restart. */
+  function stopOne(record: ProcessRecord): Promise<boolean> {
+    return runOp(record, async () => {
+      if (record.status === 'waiting-restart' || (record.status === 'starting' && !record.child)) {
+        record.status = 'stopped';
+        record.restartAt = null;
+        scheduleRestarts();
+        return true;
+      }
+      if (!record.child) return false;
+      await stopRun(record);
+      record.status = 'stopped';
+      record.lastExitReason = 'user';
+      return true;
+    });
+  }
+
+  function restartOne(record: ProcessRecord): Promise<void> {
+    return runOp(record, async () => {
+      if (table.records.get(record.id) !== record) return;
+      if (record.child) await stopRun(record);
+      record.restartAt = null;
+      record.unstableRestarts = 0;
+      record.backoffMs = 0;
+      record.restarts += 1;
+      record.lastExitReason = 'user';
+      if (!isClosed) spawnRecord(record, hooks);
+      scheduleRestarts();
+    });
+  }
+
+  function deleteOne(record: ProcessRecord): Promise<ProcessInfo> {
+    return runOp(record, async () => {
+      if (record.child) await stopRun(record);
+      if (isActive(record.status)) record.status = 'stopped';
+      record.restartAt = null;
+      table.remove(record);
+      scheduleRestarts();
+      return toInfo(record);
+    });
+  }
+
+  /** Spawns processes marked `starting` one by one, letting other requests in between spawns. */
+  async function launch(records: ProcessRecord[]): Promise<void> {
+    for (const record of records) {
+      await runOp(record, async () => {
+        if (
+          record.status === 'starting' &&
+          !record.child &&
+          !isClosed &&
+          table.records.get(record.id) === record
+        ) {
+          spawnRecord(record, hooks);
+        }
+      });
+      await nextTurn();
+    }
+  }
+
+  function checkStartable(specs: AppSpec[]): void {
+    const names = new Set<string>();
+    for (const spec of specs) {
+      if (names.has(spec.name)) {
+        throw new VelosError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `the app name '${spec.name}' appears twice in one start`,
+        );
+      }
+      names.add(spec.name);
+      if (!Number.isInteger(spec.instances) || spec.instances < 1) {
+        throw new VelosError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `${spec.name}: instances: expected a positive integer`,
+        );
+      }
+      const running =
+        table.apps.get(spec.name)?.ids.filter((id) => isActive(table.records.get(id)!.status)) ?? [];
+      if (running.length > 0) {
+        throw new VelosError(
+          ErrorCodes.NAME_IN_USE,
+          `an app named '${spec.name}' is already running (id ${running.join(', ')}); restart it, or stop or delete it first`,
+          { data: { name: spec.name, ids: running } },
+        );
+      }
+      resolveCommand(spec);
+    }
+  }
+
+  /** Marks the processes of an app as starting (so a concurrent start of its name is NAME_IN_USE). */
+  function prepare(ids: number[], reset: boolean): ProcessRecord[] {
+    return ids.map((id) => {
+      const record = table.records.get(id)!;
+      record.status = 'starting';
+      if (reset) {
+        record.unstableRestarts = 0;
+        record.backoffMs = 0;
+      }
+      return record;
+    });
+  }
+
+  /** Adds the saved apps whose names are not in the table; starts all of them, or only those saved running. */
+  async function loadSaved(isStartingAll: boolean): Promise<ProcessInfo[]> {
+    const read = await readState(home);
+    stateWarnings = read.warnings;
+    for (const warning of read.warnings) log(`warning: ${warning}`);
+    if (!read.state) return [];
+    table.nextId = Math.max(table.nextId, read.state.nextId);
+    const added: ProcessRecord[] = [];
+    const toLaunch: ProcessRecord[] = [];
+    for (const saved of read.state.apps) {
+      if (table.apps.has(saved.spec.name)) continue;
+      const areIdsFree = saved.ids.every((id) => !table.records.has(id));
+      const entry = table.add(saved.spec, areIdsFree ? [...saved.ids] : undefined);
+      const isStarting = isStartingAll || saved.running;
+      const records = isStarting ? prepare(entry.ids, true) : entry.ids.map((id) => table.records.get(id)!);
+      added.push(...records);
+      if (isStarting) toLaunch.push(...records);
+    }
+    await launch(toLaunch);
+    log(`restored ${added.length} process(es) from ${read.path}`);
+    return added.map((record) => toInfo(record));
+  }
+
+  function saveState(): Promise<string> {
+    const write = (): Promise<string> => {
+      mkdirSync(home, { recursive: true, mode: 0o700 });
+      return writeState(home, table.toState());
+    };
+    const result = saving.then(write, write);
+    saving = result.catch(() => undefined);
+    return result;
+  }
+
+  return {
+    home,
+
+    async ping(): Promise<PingResult> {
+      return {
+        version: VELOS_VERSION,
+        pid: process.pid,
+        uptimeMs: Date.now() - createdAt,
+        home,
+        processes: table.records.size,
+      };
+    },
+
+    async start(specs) {
+      checkStartable(specs);
+      const started: ProcessRecord[] = [];
+      for (const spec of specs) {
+        const existing = table.apps.get(spec.name);
+        const entry = existing ? table.replace(existing, spec) : table.add(spec);
+        started.push(...prepare(entry.ids, true));
+        log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);
+      }
+      await launch(started);
+      return started.map((record) => toInfo(record));
+    },
+
+    async stop(target) {
+      const targets = table.select(target);
+      await Promise.all(targets.map(stopOne));
+      return targets.map((record) => toInfo(record));
+    },
+
+    async restart(target, restartOptions) {
+      const targets = table.select(target);
+      if (restartOptions?.env) {
+        for (const entry of new Set(targets.map((record) => record.app))) {
+          entry.spec = { ...entry.spec, env: { ...restartOptions.env } };
+        }
+      }
+      await Promise.all(targets.map(restartOne));
+      return targets.map((record) => toInfo(record));
+    },
+
+    async delete(target) {
+      return Promise.all(table.select(target).map(deleteOne));
+    },
+
+    async list() {
+      return table.sorted().map((record) => toInfo(record));
+    },
+
+    async describe(target) {
+      return table.select(target).map(toDetail);
+    },
+
+    async logs(request) {
+      return tailLogs(
+        table.select(request.target),
+        request.lines ?? DEFAULT_TAIL_LINES,
+        request.stream ?? 'all',
+      );
+    },
+
+    followLogs(request) {
+      return followLogs(
+        table.select(request.target),
+        request.lines ?? DEFAULT_TAIL_LINES,
+        request.stream ?? 'all',
+      );
+    },
+
+    async flush(target) {
+      const targets = table.select(target);
+      await Promise.all(targets.map((record) => record.pipeline.flush()));
+      return [...new Set(targets.flatMap((record) => [record.app.outPath, record.app.errPath]))];
+    },
+
+    async save() {
+      const path = await saveState();
+      log(`saved ${table.records.size} process(es) to ${path}`);
+      return { path, count: table.records.size };
+    },
+
+    resurrect: () => loadSaved(true),
+
+    restore: () => loadSaved(false),
+
+    async kill() {
+      await saveState();
+      const order = table
+        .sorted()
+        .filter((record) => isActive(record.status))
+        .sort((a, b) => b.spawnSeq - a.spawnSeq);
+      let stopped = 0;
+      for (const record of order) if (await stopOne(record)) stopped += 1;
+      log(`kill: stopped ${stopped} process(es)`);
+      return { stopped };
+    },
+
+    warnings: () => [...stateWarnings],
+
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer = null;
+      monitor.stop();
+      const all = table.sorted();
+      await Promise.all(all.map(stopOne));
+      await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));
+    },
+  };
+}

@@ -1,0 +1,237 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { APP_DEFAULTS, type AppSpec, type ResponseMessage } from '@velos/core';
+import { encodeFrame, FrameDecoder } from '@velos/core/codec';
+import { isPidAlive, takeSnapshot, treePids } from '../src/proc-scan.js';
+import type { Supervisor } from '../src/supervisor.js';
+import { TEST_BUNDLE_DIR } from './bundle-dir.js';
+
+/** Absolute path of a program in the repository's `fixtures/`. */
+export const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+
+/** Marker put in every test app's env, so teardown finds all its processes (grandchildren included). */
+const MARKER = 'VELOS_TEST_HOME';
+
+/** Polls `check` until it returns a truthy value; throws with `what` after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  options: { timeoutMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'}${detail}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** A complete spec for a fixture (or any script), with the teardown marker in its env. */
+export function appSpec(home: string, overrides: Partial<AppSpec> & { name: string }): AppSpec {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (typeof value === 'string') env[key] = value;
+  return {
+    ...APP_DEFAULTS,
+    script: 'silent.js',
+    args: [],
+    interpreterArgs: [],
+    stopExitCodes: [],
+    cwd: FIXTURES,
+    ...overrides,
+    env: { ...env, ...overrides.env, [MARKER]: home },
+  };
+}
+
+/** Pids of live processes whose environment carries the marker of `home`. */
+export function markedPids(home: string): number[] {
+  const needle = `${MARKER}=${home}\0`;
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(needle)) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids.filter(isPidAlive);
+}
+
+/** SIGKILLs a process and every descendant, by pid. */
+export function killTree(pid: number): void {
+  const pids = treePids(takeSnapshot(), pid);
+  for (const target of [pid, ...pids]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** The one raw frame-level client the tests use to talk to a daemon. */
+export class RawClient {
+  readonly messages: ResponseMessage[] = [];
+  readonly closed: Promise<void>;
+  private readonly decoder = new FrameDecoder();
+  private nextId = 1;
+  private listeners: (() => void)[] = [];
+
+  private constructor(readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      for (const message of this.decoder.push(chunk)) this.messages.push(message as ResponseMessage);
+      for (const listener of this.listeners) listener();
+    });
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.closed.then(() => {
+      for (const listener of this.listeners) listener();
+    });
+  }
+
+  /** Connects to a socket path. */
+  static connect(path: string): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(path);
+      socket.once('connect', () => resolve(new RawClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Sends a request and returns its id. */
+  send(cmd: string, payload?: unknown, id = this.nextId++): number {
+    this.socket.write(encodeFrame(payload === undefined ? { id, cmd } : { id, cmd, payload }));
+    return id;
+  }
+
+  /** Waits for the first message matching `predicate`. */
+  async next(predicate: (message: ResponseMessage) => boolean, timeoutMs = 20_000): Promise<ResponseMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(predicate);
+      if (found) return found;
+      if (this.socket.destroyed && this.socket.readableEnded) throw new Error('connection closed');
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error('timed out waiting for a message');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(remaining, 1000));
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.listeners.push(done);
+      });
+      this.listeners = [];
+    }
+  }
+
+  /** Sends a request and waits for its final (non-stream) response. */
+  async request(cmd: string, payload?: unknown, timeoutMs = 30_000): Promise<ResponseMessage> {
+    const id = this.send(cmd, payload);
+    return this.next((m) => m.id === id && m.status !== 'stream', timeoutMs);
+  }
+
+  /** Sends a request and returns its `ok` payload, or throws with the error payload. */
+  async call<T = unknown>(cmd: string, payload?: unknown, timeoutMs = 30_000): Promise<T> {
+    const response = await this.request(cmd, payload, timeoutMs);
+    if (response.status !== 'ok') throw new Error(`${cmd} failed: ${JSON.stringify(response.payload)}`);
+    return response.payload as T;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Owns what a test creates: temp homes, daemons, in-process supervisors and clients; `cleanup()`
+ * kills every process by pid (daemons, their trees, anything carrying a home's marker).
+ */
+export class Harness {
+  private readonly homes: string[] = [];
+  private readonly daemons: ChildProcess[] = [];
+  private readonly supervisors: Supervisor[] = [];
+  private readonly clients: RawClient[] = [];
+
+  /** A fresh temp home, `velos-XXXXXX` in the system temp directory. */
+  home(): string {
+    const home = mkdtempSync(join(tmpdir(), 'velos-'));
+    this.homes.push(home);
+    return home;
+  }
+
+  /** Registers an in-process supervisor for teardown. */
+  track(supervisor: Supervisor): Supervisor {
+    this.supervisors.push(supervisor);
+    return supervisor;
+  }
+
+  /** Starts a real daemon process on `home` (not waiting for it); its stdout/stderr go to `home/daemon.out`. */
+  spawnDaemon(home: string): ChildProcess {
+    const out = openSync(join(home, `daemon-${this.daemons.length}.out`), 'a');
+    const child = spawn(process.execPath, [join(TEST_BUNDLE_DIR, 'daemon.mjs'), home], {
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
+    closeSync(out);
+    this.daemons.push(child);
+    return child;
+  }
+
+  /** Starts a daemon and waits until it answers `ping`. */
+  async startDaemon(home: string): Promise<{ child: ChildProcess; client: RawClient }> {
+    const child = this.spawnDaemon(home);
+    const client = await this.waitForDaemon(home);
+    return { child, client };
+  }
+
+  /** Connects to the daemon of `home` as soon as it answers `ping`. */
+  async waitForDaemon(home: string): Promise<RawClient> {
+    return waitFor(
+      async () => {
+        const client = await this.connect(home);
+        await client.call('ping', undefined, 2000);
+        return client;
+      },
+      { what: `the daemon of ${home} to answer ping` },
+    );
+  }
+
+  /** Opens a raw client on the home's socket. */
+  async connect(home: string): Promise<RawClient> {
+    const client = await RawClient.connect(join(home, 'velos.sock'));
+    this.clients.push(client);
+    return client;
+  }
+
+  async cleanup(): Promise<void> {
+    for (const client of this.clients.splice(0)) client.close();
+    const daemonPids = this.daemons.splice(0).map((child) => child.pid!);
+    for (const home of this.homes) {
+      const pidFile = join(home, 'velos.pid');
+      if (existsSync(pidFile)) daemonPids.push(Number(readFileSync(pidFile, 'utf8').trim()));
+    }
+    for (const pid of daemonPids) if (pid > 0 && pid !== process.pid) killTree(pid);
+    for (const supervisor of this.supervisors.splice(0)) {
+      for (const info of await supervisor.list()) if (info.pid) killTree(info.pid);
+      await Promise.race([supervisor.close(), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    }
+    for (const home of this.homes) for (const pid of markedPids(home)) killTree(pid);
+    for (const home of this.homes.splice(0)) rmSync(home, { recursive: true, force: true });
+  }
+}

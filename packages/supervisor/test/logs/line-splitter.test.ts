@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { LineSplitter } from '../../src/logs/line-splitter.js';
+
+function collect(maxLineBytes: number) {
+  const emitted: { text: string; lines: number }[] = [];
+  const splitter = new LineSplitter(maxLineBytes, (data, lines) => {
+    expect(data.at(-1)).toBe(10);
+    emitted.push({ text: data.toString('utf8'), lines });
+  });
+  const lines = () => emitted.flatMap((entry) => entry.text.slice(0, -1).split('\n'));
+  return { splitter, emitted, lines };
+}
+
+describe('LineSplitter', () => {
+  const text = 'alpha\n\nbeta gamma\r\ndelta\nepsilon';
+
+  it('gives the same lines wherever the chunks are cut', () => {
+    const bytes = Buffer.from(text);
+    for (let a = 0; a <= bytes.length; a += 1) {
+      for (let b = a; b <= bytes.length; b += 1) {
+        const { splitter, emitted, lines } = collect(1024);
+        splitter.push(bytes.subarray(0, a));
+        splitter.push(bytes.subarray(a, b));
+        splitter.push(bytes.subarray(b));
+        splitter.end();
+        expect(lines()).toEqual(['alpha', '', 'beta gamma\r', 'delta', 'epsilon']);
+        expect(emitted.reduce((sum, entry) => sum + entry.lines, 0)).toBe(5);
+      }
+    }
+  });
+
+  it('passes complete lines of a chunk on as one slice', () => {
+    const { splitter, emitted } = collect(1024);
+    splitter.push(Buffer.from('a\nb\nc\npart'));
+    expect(emitted).toEqual([{ text: 'a\nb\nc\n', lines: 3 }]);
+    expect(splitter.pendingBytes).toBe(4);
+  });
+
+  it('cuts lines over the maximum into pieces on character boundaries, keeping every byte', () => {
+    const line = 'é'.repeat(7) + 'x'.repeat(9);
+    for (const chunkSize of [1, 3, 7, 100]) {
+      const { splitter, emitted, lines } = collect(6);
+      const bytes = Buffer.from(`${line}\nok\n${line}`);
+      for (let i = 0; i < bytes.length; i += chunkSize) splitter.push(bytes.subarray(i, i + chunkSize));
+      splitter.end();
+      const pieces = lines();
+      expect(pieces.every((piece) => Buffer.byteLength(piece) <= 6 && !piece.includes('\ufffd'))).toBe(true);
+      expect(pieces.join('')).toBe(`${line}ok${line}`);
+      expect(pieces).toContain('ok');
+      expect(emitted.reduce((sum, entry) => sum + entry.lines, 0)).toBe(pieces.length);
+    }
+  });
+
+  it('writes nothing at end when no partial line is pending', () => {
+    const { splitter, emitted } = collect(1024);
+    splitter.push(Buffer.from('done\n'));
+    splitter.end();
+    expect(emitted).toEqual([{ text: 'done\n', lines: 1 }]);
+  });
+});

@@ -1,0 +1,49 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readLinesBackwards } from '../../src/logs/read-lines-backwards.js';
+
+let dir = '';
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'velos-backwards-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+async function readAll(content: string | Buffer, skip = 0, end?: number): Promise<string[]> {
+  const path = join(dir, 'file.log');
+  await writeFile(path, content);
+  const lines: string[] = [];
+  await readLinesBackwards(path, end ?? Buffer.byteLength(content), skip, (line) => {
+    lines.push(line);
+    return true;
+  });
+  return lines.reverse();
+}
+
+describe('readLinesBackwards', () => {
+  it('reads lines across 64 KiB blocks, empty lines, CRLF and a missing final newline', async () => {
+    const long = 'L'.repeat(150_000);
+    const lines = ['first', '', long, 'crlf', 'é'.repeat(40_000), 'last'];
+    const content = `first\n\n${long}\ncrlf\r\n${'é'.repeat(40_000)}\nlast`;
+    expect(await readAll(content)).toEqual(lines);
+    expect(await readAll(`${content}\n`)).toEqual(lines);
+    expect(await readAll('\n')).toEqual(['']);
+    expect(await readAll('')).toEqual([]);
+  });
+
+  it('skips the newest lines and stops where it is told', async () => {
+    const content = Array.from({ length: 20_000 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+    expect((await readAll(content, 19_990)).length).toBe(10);
+    expect((await readAll(content, 19_990))[9]).toBe('line 10');
+    const path = join(dir, 'file.log');
+    const seen: string[] = [];
+    await readLinesBackwards(path, Buffer.byteLength(content), 5, (line) => seen.push(line) < 3);
+    expect(seen).toEqual(['line 19995', 'line 19994', 'line 19993']);
+  });
+
+  it('ignores bytes after endOffset and reports a missing file as null', async () => {
+    expect(await readAll('one\ntwo\nthree\n', 0, 8)).toEqual(['one', 'two']);
+    expect(await readLinesBackwards(join(dir, 'missing.log'), 100, 0, () => true)).toBeNull();
+  });
+});

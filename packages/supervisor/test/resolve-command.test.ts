@@ -1,0 +1,119 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCodes } from '@velos/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CommandSpec, findOnPath, resolveCommand } from '../src/resolve-command.js';
+import { FIXTURES } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-cmd-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function spec(script: string, overrides: Partial<CommandSpec> = {}): CommandSpec {
+  return {
+    script,
+    args: [],
+    cwd: FIXTURES,
+    interpreterArgs: [],
+    env: { PATH: process.env.PATH ?? '' },
+    ...overrides,
+  };
+}
+
+describe('resolveCommand', () => {
+  it('runs .js with this node, interpreter args before the script and args after', () => {
+    const command = resolveCommand(
+      spec('server.js', { args: ['--port', '0'], interpreterArgs: ['--no-warnings'] }),
+    );
+    expect(command).toEqual({
+      file: process.execPath,
+      args: ['--no-warnings', join(FIXTURES, 'server.js'), '--port', '0'],
+      shell: false,
+    });
+  });
+
+  it('resolves the script against cwd, also for .mjs and .cjs', () => {
+    writeFileSync(join(dir, 'a.mjs'), '');
+    writeFileSync(join(dir, 'b.cjs'), '');
+    expect(resolveCommand(spec('a.mjs', { cwd: dir })).args).toEqual([join(dir, 'a.mjs')]);
+    expect(resolveCommand(spec('./b.cjs', { cwd: dir })).file).toBe(process.execPath);
+  });
+
+  it('runs .py with python3 and .sh with bash, .rb with ruby and .pl with perl', () => {
+    expect(resolveCommand(spec('app.py'))).toEqual({
+      file: 'python3',
+      args: [join(FIXTURES, 'app.py')],
+      shell: false,
+    });
+    expect(resolveCommand(spec('script.sh')).file).toBe('bash');
+    writeFileSync(join(dir, 'x.rb'), '');
+    writeFileSync(join(dir, 'x.pl'), '');
+    expect(resolveCommand(spec('x.rb', { cwd: dir })).file).toBe('ruby');
+    expect(resolveCommand(spec('x.pl', { cwd: dir })).file).toBe('perl');
+  });
+
+  it('honours an explicit interpreter, and `node` means this node', () => {
+    expect(resolveCommand(spec('app.py', { interpreter: '/usr/bin/env' })).file).toBe('/usr/bin/env');
+    writeFileSync(join(dir, 'noext'), '');
+    expect(resolveCommand(spec('noext', { cwd: dir, interpreter: 'node' })).file).toBe(process.execPath);
+  });
+
+  it('execs the file itself with interpreter none or an unknown extension', () => {
+    const sh = join(FIXTURES, 'script.sh');
+    expect(resolveCommand(spec('script.sh', { interpreter: 'none', args: ['x'] }))).toEqual({
+      file: sh,
+      args: ['x'],
+      shell: false,
+    });
+    writeFileSync(join(dir, 'tool.bin'), '');
+    expect(resolveCommand(spec('tool.bin', { cwd: dir })).file).toBe(join(dir, 'tool.bin'));
+  });
+
+  it('runs a command line with spaces or shell syntax under /bin/sh -c', () => {
+    const line = 'python3 app.py > /tmp/app.log 2>&1';
+    expect(resolveCommand(spec(line))).toEqual({ file: '/bin/sh', args: ['-c', line], shell: true });
+    expect(resolveCommand(spec('echo $HOME')).shell).toBe(true);
+    expect(resolveCommand(spec('a|b')).shell).toBe(true);
+  });
+
+  it('looks a bare word up on the PATH of the app', () => {
+    const sleep = findOnPath('sleep', process.env.PATH ?? '');
+    expect(sleep).toMatch(/\/sleep$/);
+    expect(resolveCommand(spec('sleep', { args: ['5'] }))).toEqual({
+      file: sleep,
+      args: ['5'],
+      shell: false,
+    });
+    expect(resolveCommand(spec('sleep', { env: { PATH: dir } })).file).toBe('sleep');
+  });
+
+  it('keeps a missing path as a path (the spawn reports it), without a PATH lookup', () => {
+    expect(resolveCommand(spec('./missing.js')).file).toBe(join(FIXTURES, 'missing.js'));
+  });
+
+  it('runs TypeScript with --experimental-strip-types on Node >= 22.6', () => {
+    writeFileSync(join(dir, 'app.ts'), '');
+    const command = resolveCommand(spec('app.ts', { cwd: dir }), { nodeVersion: '22.6.0' });
+    expect(command).toEqual({
+      file: process.execPath,
+      args: ['--experimental-strip-types', join(dir, 'app.ts')],
+      shell: false,
+    });
+  });
+
+  it('runs TypeScript with tsx from PATH on older Node, else fails with SPAWN_FAILED', () => {
+    writeFileSync(join(dir, 'app.mts'), '');
+    const bin = mkdtempSync(join(dir, 'bin-'));
+    expect(() =>
+      resolveCommand(spec('app.mts', { cwd: dir, env: { PATH: bin } }), { nodeVersion: '20.1.0' }),
+    ).toThrow(
+      expect.objectContaining({ code: ErrorCodes.SPAWN_FAILED, message: expect.stringMatching(/tsx/) }),
+    );
+    writeFileSync(join(bin, 'tsx'), '#!/bin/sh\n');
+    chmodSync(join(bin, 'tsx'), 0o755);
+    const command = resolveCommand(spec('app.mts', { cwd: dir, env: { PATH: bin } }), {
+      nodeVersion: '20.1.0',
+    });
+    expect(command).toEqual({ file: join(bin, 'tsx'), args: [join(dir, 'app.mts')], shell: false });
+  });
+});

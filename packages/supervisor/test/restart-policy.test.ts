@@ -1,0 +1,125 @@
+import { APP_DEFAULTS } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import {
+  BACKOFF_RESET_UPTIME_MS,
+  decideRestart,
+  type ExitFacts,
+  nextBackoffMs,
+  type RestartPolicySpec,
+} from '../src/restart-policy.js';
+
+const spec: RestartPolicySpec = { ...APP_DEFAULTS, stopExitCodes: [] };
+const crash: ExitFacts = {
+  exitCode: 1,
+  signal: null,
+  uptimeMs: 60_000,
+  unstableRestarts: 0,
+  backoffMs: 0,
+  isUserAction: false,
+};
+
+describe('decideRestart', () => {
+  it('leaves an exit during a user stop/restart/delete to the user operation', () => {
+    expect(decideRestart(spec, { ...crash, isUserAction: true })).toEqual({ action: 'none' });
+  });
+
+  it('restarts a crash after restart_delay and calls it a crash', () => {
+    const decision = decideRestart({ ...spec, restartDelayMs: 250 }, crash);
+    expect(decision).toEqual({
+      action: 'restart',
+      reason: 'crash',
+      delayMs: 250,
+      unstableRestarts: 0,
+      backoffMs: 0,
+    });
+  });
+
+  it('restarts a clean exit too, as reason exit', () => {
+    expect(decideRestart(spec, { ...crash, exitCode: 0 })).toMatchObject({
+      action: 'restart',
+      reason: 'exit',
+    });
+  });
+
+  it('calls a death by signal a crash', () => {
+    expect(decideRestart(spec, { ...crash, exitCode: null, signal: 'SIGKILL' })).toMatchObject({
+      action: 'restart',
+      reason: 'crash',
+    });
+  });
+
+  it('stops without autorestart, keeping the reason', () => {
+    expect(decideRestart({ ...spec, autorestart: false }, crash)).toMatchObject({
+      action: 'stop',
+      reason: 'crash',
+    });
+    expect(decideRestart({ ...spec, autorestart: false }, { ...crash, exitCode: 0 })).toMatchObject({
+      action: 'stop',
+      reason: 'exit',
+    });
+  });
+
+  it('stops on a stop exit code', () => {
+    const withCodes = { ...spec, stopExitCodes: [0, 3] };
+    expect(decideRestart(withCodes, { ...crash, exitCode: 3 })).toMatchObject({
+      action: 'stop',
+      reason: 'crash',
+    });
+    expect(decideRestart(withCodes, { ...crash, exitCode: 4 })).toMatchObject({ action: 'restart' });
+  });
+
+  it('counts a short run as unstable and a stable run resets the count', () => {
+    const short = { ...crash, uptimeMs: 10, unstableRestarts: 2 };
+    expect(decideRestart(spec, short)).toMatchObject({ action: 'restart', unstableRestarts: 3 });
+    expect(decideRestart(spec, { ...short, uptimeMs: spec.minUptimeMs })).toMatchObject({
+      unstableRestarts: 0,
+    });
+  });
+
+  it('turns errored once unstable restarts exceed max_restarts', () => {
+    const limited = { ...spec, maxRestarts: 2 };
+    expect(decideRestart(limited, { ...crash, uptimeMs: 10, unstableRestarts: 1 })).toMatchObject({
+      action: 'restart',
+      unstableRestarts: 2,
+    });
+    expect(decideRestart(limited, { ...crash, uptimeMs: 10, unstableRestarts: 2 })).toMatchObject({
+      action: 'errored',
+      reason: 'crash',
+      unstableRestarts: 3,
+    });
+    expect(decideRestart({ ...spec, maxRestarts: 0 }, { ...crash, uptimeMs: 10 })).toMatchObject({
+      action: 'errored',
+    });
+  });
+
+  it('uses the exponential backoff instead of restart_delay when enabled', () => {
+    const backoff = { ...spec, restartDelayMs: 5, expBackoffRestartDelayMs: 100, maxBackoffDelayMs: 1000 };
+    const first = decideRestart(backoff, { ...crash, uptimeMs: 10 });
+    expect(first).toMatchObject({ action: 'restart', delayMs: 100, backoffMs: 100 });
+    const second = decideRestart(backoff, { ...crash, uptimeMs: 10, backoffMs: 100, unstableRestarts: 1 });
+    expect(second).toMatchObject({ action: 'restart', delayMs: 150, backoffMs: 150 });
+  });
+});
+
+describe('nextBackoffMs', () => {
+  const backoff = { ...spec, expBackoffRestartDelayMs: 100, maxBackoffDelayMs: 400 };
+
+  it('grows by 1.5 per consecutive restart up to the cap', () => {
+    const delays: number[] = [];
+    let previous = 0;
+    for (let i = 0; i < 6; i += 1) {
+      previous = nextBackoffMs(backoff, previous, 10);
+      delays.push(previous);
+    }
+    expect(delays).toEqual([100, 150, 225, 338, 400, 400]);
+  });
+
+  it('resets to the initial delay after a run of at least 30 s', () => {
+    expect(nextBackoffMs(backoff, 400, BACKOFF_RESET_UPTIME_MS - 1)).toBe(400);
+    expect(nextBackoffMs(backoff, 400, BACKOFF_RESET_UPTIME_MS)).toBe(100);
+  });
+
+  it('never starts above the cap', () => {
+    expect(nextBackoffMs({ ...backoff, expBackoffRestartDelayMs: 1000 }, 0, 0)).toBe(400);
+  });
+});

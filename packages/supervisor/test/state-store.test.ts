@@ -1,0 +1,103 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCodes } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseState, readState, type SavedState, writeState } from '../src/state-store.js';
+import { appSpec, Harness } from './helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+function state(home: string, names: string[], savedAt = 1000): SavedState {
+  return {
+    version: 1,
+    savedAt,
+    nextId: names.length,
+    apps: names.map((name, i) => ({ spec: appSpec(home, { name }), ids: [i], running: i % 2 === 0 })),
+  };
+}
+
+describe('state store', () => {
+  it('writes state.json 0600 without leaving a temp file, and reads it back', async () => {
+    const home = harness.home();
+    const saved = state(home, ['api', 'worker']);
+    const path = await writeState(home, saved);
+    expect(path).toBe(join(home, 'state.json'));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(home).sort()).toEqual(['state.json']);
+    expect(await readState(home)).toEqual({ state: saved, path, warnings: [] });
+  });
+
+  it('keeps the previous state as state.json.bak', async () => {
+    const home = harness.home();
+    await writeState(home, state(home, ['one'], 1));
+    await writeState(home, state(home, ['one', 'two'], 2));
+    const backup = JSON.parse(readFileSync(join(home, 'state.json.bak'), 'utf8')) as SavedState;
+    expect(backup.savedAt).toBe(1);
+    expect((await readState(home)).state!.savedAt).toBe(2);
+  });
+
+  it('falls back to the backup with a warning when state.json is corrupt', async () => {
+    const home = harness.home();
+    await writeState(home, state(home, ['one'], 1));
+    await writeState(home, state(home, ['one', 'two'], 2));
+    writeFileSync(join(home, 'state.json'), '{"version": 1, "apps": [');
+    const read = await readState(home);
+    expect(read.state!.savedAt).toBe(1);
+    expect(read.path).toBe(join(home, 'state.json.bak'));
+    expect(read.warnings).toHaveLength(1);
+    expect(read.warnings[0]).toMatch(
+      /state\.json is unusable \(corrupt: .*\); restored the previous state from .*state\.json\.bak/,
+    );
+  });
+
+  it('warns and starts empty when both files are unusable; no files is no state and no warning', async () => {
+    const home = harness.home();
+    expect(await readState(home)).toEqual({ state: null, path: null, warnings: [] });
+    writeFileSync(join(home, 'state.json'), 'garbage');
+    writeFileSync(join(home, 'state.json.bak'), JSON.stringify({ version: 2 }));
+    const read = await readState(home);
+    expect(read.state).toBeNull();
+    expect(read.warnings[0]).toMatch(/unusable too .*empty process list/);
+  });
+
+  it('never lets a reader see a torn or missing state.json while writes go on', async () => {
+    const home = harness.home();
+    await writeState(home, state(home, ['seed']));
+    const big = Array.from({ length: 50 }, (_, i) => `app-${i}`);
+    const writes = Array.from({ length: 40 }, (_, i) => () => writeState(home, state(home, big, i)));
+    let reads = 0;
+    let isWriting = true;
+    const reader = (async () => {
+      while (isWriting) {
+        const read = await readState(home);
+        expect(read.warnings).toEqual([]);
+        expect(read.state).not.toBeNull();
+        reads += 1;
+      }
+    })();
+    for (const write of writes) await write();
+    isWriting = false;
+    await reader;
+    expect(reads).toBeGreaterThan(0);
+    expect(existsSync(join(home, 'state.json.tmp'))).toBe(false);
+  });
+
+  it('rejects documents of the wrong shape and fills spec defaults', () => {
+    expect(() => parseState({ version: 1 })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.STATE_CORRUPT }),
+    );
+    expect(() => parseState({ version: 1, apps: [{ spec: { name: 'x' }, ids: [0] }] })).toThrow(
+      /apps\[0\]\.spec/,
+    );
+    expect(() =>
+      parseState({ version: 1, apps: [{ spec: { name: 'x', script: 'y', cwd: '/' }, ids: [] }] }),
+    ).toThrow(/apps\[0\]\.ids/);
+    const parsed = parseState({
+      version: 1,
+      apps: [{ spec: { name: 'x', script: 'y', cwd: '/' }, ids: [4, 5] }],
+    });
+    expect(parsed.nextId).toBe(6);
+    expect(parsed.apps[0]!.spec).toMatchObject({ instances: 2, autorestart: true, env: {}, args: [] });
+  });
+});

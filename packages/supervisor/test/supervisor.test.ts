@@ -1,0 +1,251 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCodes, type LogLine, type ProcessInfo } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isPidAlive } from '../src/proc-scan.js';
+import { createSupervisor, type Supervisor } from '../src/supervisor.js';
+import { appSpec, Harness, waitFor } from './helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+function setup(options: { monitorIntervalMs?: number } = {}): { home: string; supervisor: Supervisor } {
+  const home = harness.home();
+  return { home, supervisor: harness.track(createSupervisor({ home, ...options })) };
+}
+
+async function statusOf(supervisor: Supervisor, id: number): Promise<ProcessInfo> {
+  const info = (await supervisor.list()).find((p) => p.id === id);
+  if (!info) throw new Error(`no process ${id}`);
+  return info;
+}
+
+async function logText(supervisor: Supervisor, target: string): Promise<string> {
+  return (await supervisor.logs({ target, lines: 1000 })).map((l) => l.line).join('\n');
+}
+
+describe('supervisor: start and the process table', () => {
+  it('starts a process online with a pid and the VELOS_* env vars', async () => {
+    const { home, supervisor } = setup();
+    const [info] = await supervisor.start([
+      appSpec(home, {
+        name: 'env',
+        script: 'echo-env.js',
+        args: ['a', 'b c'],
+        env: { SHOW_ENV: 'VELOS_ID,VELOS_NAME,VELOS_INSTANCE,NODE_APP_INSTANCE,FOO', FOO: 'bar' },
+      }),
+    ]);
+    expect(info).toMatchObject({ id: 0, name: 'env', status: 'online', instance: 0, restarts: 0 });
+    expect(isPidAlive(info!.pid!)).toBe(true);
+    const text = await waitFor(() => logText(supervisor, 'env'), { what: 'echo-env output' });
+    const printed = JSON.parse(text.split('\n')[0]!);
+    expect(printed.argv).toEqual(['a', 'b c']);
+    expect(printed.env).toEqual({
+      VELOS_ID: '0',
+      VELOS_NAME: 'env',
+      VELOS_INSTANCE: '0',
+      NODE_APP_INSTANCE: '0',
+      FOO: 'bar',
+    });
+  });
+
+  it('runs node, python, bash scripts and shell command lines', async () => {
+    const { home, supervisor } = setup();
+    await supervisor.start([
+      appSpec(home, { name: 'py', script: 'app.py', env: { INTERVAL: '0.2' } }),
+      appSpec(home, { name: 'sh', script: 'script.sh' }),
+      appSpec(home, { name: 'line', script: 'echo "from the shell: $VELOS_NAME" && exec sleep 60' }),
+    ]);
+    await waitFor(async () => (await logText(supervisor, 'py')).includes('python worker'), {
+      what: 'python',
+    });
+    await waitFor(async () => (await logText(supervisor, 'sh')).includes('script.sh started'), {
+      what: 'bash',
+    });
+    await waitFor(async () => (await logText(supervisor, 'line')).includes('from the shell: line'), {
+      what: 'the shell line',
+    });
+    expect((await supervisor.list()).map((p) => p.status)).toEqual(['online', 'online', 'online']);
+  });
+
+  it('creates -i N instances sharing one name and resolves every kind of target', async () => {
+    const { home, supervisor } = setup();
+    await supervisor.start([
+      appSpec(home, { name: 'web', instances: 3, namespace: 'front' }),
+      appSpec(home, { name: 'worker' }),
+    ]);
+    const list = await supervisor.list();
+    expect(list.map((p) => [p.id, p.name, p.instance])).toEqual([
+      [0, 'web', 0],
+      [1, 'web', 1],
+      [2, 'web', 2],
+      [3, 'worker', 0],
+    ]);
+    expect((await supervisor.describe('web')).map((p) => p.id)).toEqual([0, 1, 2]);
+    expect((await supervisor.describe('2')).map((p) => p.id)).toEqual([2]);
+    expect((await supervisor.describe('front')).map((p) => p.id)).toEqual([0, 1, 2]);
+    expect((await supervisor.describe('default')).map((p) => p.id)).toEqual([3]);
+    expect((await supervisor.describe('all')).map((p) => p.id)).toEqual([0, 1, 2, 3]);
+    await expect(supervisor.stop('nope')).rejects.toMatchObject({
+      code: ErrorCodes.TARGET_NOT_FOUND,
+      message: "no process matches 'nope'",
+    });
+    await expect(supervisor.describe('99')).rejects.toMatchObject({ code: ErrorCodes.TARGET_NOT_FOUND });
+    const paths = (await supervisor.describe('web')).map((p) => p.outLogPath);
+    expect(new Set(paths)).toEqual(new Set([join(home, 'logs', 'web-out.log')]));
+  });
+
+  it('refuses a running name with NAME_IN_USE and replaces the spec of a stopped one', async () => {
+    const { home, supervisor } = setup();
+    await supervisor.start([appSpec(home, { name: 'api', script: 'echo-env.js', args: ['v1'] })]);
+    await expect(supervisor.start([appSpec(home, { name: 'api' })])).rejects.toMatchObject({
+      code: ErrorCodes.NAME_IN_USE,
+    });
+    await supervisor.stop('api');
+    const [info] = await supervisor.start([
+      appSpec(home, { name: 'api', script: 'echo-env.js', args: ['v2'] }),
+    ]);
+    expect(info).toMatchObject({ id: 0, status: 'online' });
+    await waitFor(async () => (await logText(supervisor, 'api')).includes('["v2"]'), { what: 'the v2 run' });
+    expect((await supervisor.describe('api'))[0]!.spec.args).toEqual(['v2']);
+  });
+
+  it('stops, restarts (with a new env) and deletes; ids are never reused', async () => {
+    const { home, supervisor } = setup();
+    const [first] = await supervisor.start([
+      appSpec(home, { name: 'svc', script: 'echo-env.js', env: { SHOW_ENV: 'COLOR', COLOR: 'red' } }),
+    ]);
+    const [stopped] = await supervisor.stop('svc');
+    expect(stopped).toMatchObject({ status: 'stopped', pid: null, lastExitReason: 'user' });
+    expect(isPidAlive(first!.pid!)).toBe(false);
+
+    const [restarted] = await supervisor.restart('svc', {
+      env: { SHOW_ENV: 'COLOR', COLOR: 'blue', PATH: '/usr/bin:/bin' },
+    });
+    expect(restarted).toMatchObject({ status: 'online', restarts: 1 });
+    expect(restarted!.pid).not.toBe(first!.pid);
+    await waitFor(async () => (await logText(supervisor, 'svc')).includes('"COLOR":"blue"'), {
+      what: 'the new env',
+    });
+    expect((await supervisor.describe('svc'))[0]!.spec.envKeys).toContain('COLOR');
+
+    const [again] = await supervisor.restart('0');
+    expect(again!.restarts).toBe(2);
+    expect(isPidAlive(restarted!.pid!)).toBe(false);
+
+    const deleted = await supervisor.delete('svc');
+    expect(deleted.map((p) => p.id)).toEqual([0]);
+    expect(isPidAlive(again!.pid!)).toBe(false);
+    expect(await supervisor.list()).toEqual([]);
+    const [next] = await supervisor.start([appSpec(home, { name: 'svc' })]);
+    expect(next!.id).toBe(1);
+  });
+
+  it('marks a program that cannot be spawned errored with a note in its err log', async () => {
+    const { home, supervisor } = setup();
+    const [info] = await supervisor.start([
+      appSpec(home, { name: 'ghost', script: 'no-such-binary-velos-test' }),
+    ]);
+    const errored = await waitFor(
+      async () => {
+        const current = await statusOf(supervisor, info!.id);
+        const text = await logText(supervisor, 'ghost');
+        return current.status === 'errored' && text.includes('not found') ? current : null;
+      },
+      { what: 'the spawn error' },
+    );
+    expect(errored).toMatchObject({ lastExitReason: 'spawn-error', pid: null });
+    const file = join(home, 'logs', 'ghost-err.log');
+    await waitFor(() => readFileSync(file, 'utf8').includes('no-such-binary-velos-test: not found'), {
+      what: 'the note in the err log file',
+    });
+  });
+
+  it('reports a file it may not execute as a spawn error (EACCES)', async () => {
+    const { home, supervisor } = setup();
+    const tool = join(home, 'tool.bin');
+    writeFileSync(tool, 'not a program\n', { mode: 0o644 });
+    const [info] = await supervisor.start([appSpec(home, { name: 'tool', script: tool })]);
+    expect(info).toMatchObject({ status: 'errored', lastExitReason: 'spawn-error' });
+    const text = await waitFor(
+      async () => (await logText(supervisor, 'tool')).match(/.*permission denied.*/)?.[0],
+      { what: 'the EACCES note' },
+    );
+    expect(text).toBe(`velos: cannot start ${tool}: permission denied (EACCES)`);
+  });
+
+  it('describes a process without env values and with its command and log facts', async () => {
+    const { home, supervisor } = setup();
+    await supervisor.start([
+      appSpec(home, { name: 'chat', script: 'chatty.js', env: { COUNT: '3', STAY: '1', SECRET: 'x' } }),
+    ]);
+    await waitFor(async () => (await supervisor.describe('chat'))[0]!.logLines.out === 3, {
+      what: '3 lines',
+    });
+    const [detail] = await supervisor.describe('chat');
+    expect(detail!.spec).not.toHaveProperty('env');
+    expect(detail!.spec.envKeys).toContain('SECRET');
+    expect(JSON.stringify(detail)).not.toContain('"x"');
+    expect(detail!.command.file).toBe(process.execPath);
+    expect(detail!.errLogPath).toBe(join(home, 'logs', 'chat-err.log'));
+  });
+});
+
+describe('supervisor: logs', () => {
+  it('tails merged across targets, flushes the files, and follows live lines', async () => {
+    const { home, supervisor } = setup();
+    await supervisor.start([
+      appSpec(home, { name: 'a', script: 'chatty.js', env: { COUNT: '4', STAY: '1' } }),
+      appSpec(home, { name: 'b', script: 'chatty.js', env: { COUNT: '4', STAY: '1', STREAM: 'err' } }),
+    ]);
+    await waitFor(async () => (await supervisor.logs({})).length === 8, { what: '8 lines' });
+    const all = await supervisor.logs({ lines: 3 });
+    expect(all).toHaveLength(6);
+    expect([...all].sort((x, y) => x.ts - y.ts)).toEqual(all);
+    expect((await supervisor.logs({ target: 'b', stream: 'out' })).length).toBe(0);
+    expect((await supervisor.logs({ target: 'b', stream: 'err' })).map((l) => l.line)).toEqual([
+      'line 1',
+      'line 2',
+      'line 3',
+      'line 4',
+    ]);
+
+    const flushed = await supervisor.flush('a');
+    expect(flushed.sort()).toEqual([join(home, 'logs', 'a-err.log'), join(home, 'logs', 'a-out.log')]);
+    expect(statSync(join(home, 'logs', 'a-out.log')).size).toBe(0);
+
+    await supervisor.start([
+      appSpec(home, { name: 'live', script: 'chatty.js', env: { RATE: '20', STAY: '1' } }),
+    ]);
+    const subscription = supervisor.followLogs({ target: 'live', lines: 0 });
+    const seen: LogLine[] = [];
+    for await (const batch of subscription) {
+      seen.push(...batch);
+      if (seen.length >= 5) subscription.cancel();
+    }
+    expect(seen.slice(0, 5).map((l) => l.line)).toEqual(
+      seen.slice(0, 5).map((_, i) => `line ${Number(seen[0]!.line.split(' ')[1]) + i}`),
+    );
+    expect(seen.every((l) => l.name === 'live')).toBe(true);
+  });
+});
+
+describe('supervisor: monitor', () => {
+  it('samples CPU and RSS of a busy process tree and keeps peaks', async () => {
+    const { home, supervisor } = setup({ monitorIntervalMs: 200 });
+    const busy = join(home, 'busy.js');
+    writeFileSync(busy, 'const end = Date.now() + 60000; while (Date.now() < end) {}\n');
+    const [info] = await supervisor.start([appSpec(home, { name: 'busy', script: busy })]);
+    const sampled = await waitFor(
+      async () => {
+        const current = await statusOf(supervisor, info!.id);
+        return current.cpu > 20 && current.memory > 5 * 1024 * 1024 ? current : null;
+      },
+      { what: 'a busy CPU sample' },
+    );
+    expect(sampled.cpu).toBeLessThan(250);
+    const [detail] = await supervisor.describe('busy');
+    expect(detail!.cpuPeak).toBeGreaterThanOrEqual(sampled.cpu);
+    expect(detail!.memoryPeak).toBeGreaterThan(5 * 1024 * 1024);
+  });
+});

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isPidAlive, takeSnapshot, treePids } from '../src/proc-scan.js';
+import { createSupervisor } from '../src/supervisor.js';
+import { stopTree } from '../src/tree-stop.js';
+import { appSpec, Harness, killTree, waitFor } from './helpers.js';
+
+const harness = new Harness();
+const spawned: number[] = [];
+afterEach(async () => {
+  for (const pid of spawned.splice(0)) killTree(pid);
+  await harness.cleanup();
+});
+
+describe('stopping a process tree', () => {
+  it('stops forker.js and all its grandchildren, the detached one included', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    const pidFile = join(home, 'grandchildren.pids');
+    const [info] = await supervisor.start([
+      appSpec(home, { name: 'forker', script: 'forker.js', env: { GRANDCHILDREN: '3', PID_FILE: pidFile } }),
+    ]);
+    const grandchildren = await waitFor(
+      () =>
+        existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number) : null,
+      { what: 'the pid file' },
+    );
+    expect(grandchildren).toHaveLength(3);
+    await waitFor(() => grandchildren.every(isPidAlive), { what: 'grandchildren alive' });
+    // the last grandchild runs in its own session, outside the app's process group
+    const detached = grandchildren[2]!;
+    expect(takeSnapshot().stats.get(detached)?.pgrp).not.toBe(info!.pid);
+    expect(treePids(takeSnapshot(), info!.pid!).sort()).toEqual([info!.pid!, ...grandchildren].sort());
+
+    const [stopped] = await supervisor.stop('forker');
+    expect(stopped!.status).toBe('stopped');
+    expect([info!.pid!, ...grandchildren].filter(isPidAlive)).toEqual([]);
+  });
+
+  it('SIGKILLs a process that ignores SIGTERM once kill_timeout has passed', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      appSpec(home, { name: 'stubborn', script: 'ignore-sigterm.js', killTimeoutMs: 1200 }),
+    ]);
+    await waitFor(async () => (await supervisor.logs({ target: 'stubborn' })).length > 0, {
+      what: 'its first line',
+    });
+    const [before] = await supervisor.list();
+    const startedAt = Date.now();
+    const [stopped] = await supervisor.stop('stubborn');
+    const tookMs = Date.now() - startedAt;
+    expect(tookMs).toBeGreaterThanOrEqual(1200);
+    expect(stopped).toMatchObject({ status: 'stopped', signal: 'SIGKILL' });
+    expect(isPidAlive(before!.pid!)).toBe(false);
+    const lines = (await supervisor.logs({ target: 'stubborn' })).map((l) => l.line);
+    expect(lines).toContain('ignoring SIGTERM');
+  });
+
+  it('stopTree finds children forked after the start and returns once all are gone', async () => {
+    const child = spawn('/bin/sh', ['-c', 'sleep 300 & sleep 300 & wait'], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    spawned.push(child.pid!);
+    const tree = await waitFor(
+      () => {
+        const pids = treePids(takeSnapshot(), child.pid!);
+        return pids.length === 3 ? pids : null;
+      },
+      { what: 'two sleeps' },
+    );
+    const result = await stopTree(child.pid!, { signal: 'SIGTERM', killTimeoutMs: 5000 });
+    expect(result.isForced).toBe(false);
+    expect(result.remaining).toEqual([]);
+    expect(result.pids.sort()).toEqual(tree.sort());
+    expect(tree.filter(isPidAlive)).toEqual([]);
+  });
+});

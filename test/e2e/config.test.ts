@@ -1,0 +1,184 @@
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  describeJson,
+  FIXTURES,
+  listJson,
+  outLog,
+  readLines,
+  rowsNamed,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** Writes a config file in its own directory under the home and returns its path. */
+function writeConfig(home: string, file: string, text: string): string {
+  const dir = join(home, 'project');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, file);
+  writeFileSync(path, text);
+  return path;
+}
+
+function fixture(home: string, name: string): string {
+  return relative(join(home, 'project'), join(FIXTURES, name));
+}
+
+describe('config files (CFG-1)', () => {
+  it('starts every [[apps]] of a TOML file, with env, args and relative paths', async () => {
+    const home = createHome();
+    const config = writeConfig(
+      home,
+      'velos.toml',
+      `[[apps]]
+name = "echo"
+script = "${fixture(home, 'echo-env.js')}"
+args = ["--flag", "value"]
+env = { SHOW_ENV = "FROM_CONFIG,FROM_SHELL", FROM_CONFIG = "toml" }
+
+[[apps]]
+name = "pair"
+script = "${fixture(home, 'silent.js')}"
+instances = 2
+`,
+    );
+    await velosOk(['start', config], { home, env: { FROM_SHELL: 'inherited' } });
+    await waitForStatus(home, 'echo', 'online');
+    const pair = await waitFor(
+      async () => {
+        const rows = await rowsNamed(home, 'pair');
+        return rows.length === 2 && rows.every((r) => r.status === 'online') ? rows : undefined;
+      },
+      { message: 'two pair instances' },
+    );
+    expect(new Set(pair.map((r) => r.pid)).size).toBe(2);
+    const line = await waitFor(() => readLines(outLog(home, 'echo'))[0], { message: 'echo output' });
+    const printed = JSON.parse(line) as { argv: string[]; cwd: string; env: Record<string, string | null> };
+    expect(printed.argv).toEqual(['--flag', 'value']);
+    expect(printed.env).toEqual({ FROM_CONFIG: 'toml', FROM_SHELL: 'inherited' });
+    expect(realpathSync(printed.cwd)).toBe(realpathSync(join(home, 'project')));
+  });
+
+  it('starts the apps: list of a YAML file', async () => {
+    const home = createHome();
+    const config = writeConfig(
+      home,
+      'apps.yaml',
+      `apps:
+  - name: yaml-one
+    script: ${fixture(home, 'silent.js')}
+  - name: yaml-two
+    script: ${fixture(home, 'silent.js')}
+`,
+    );
+    await velosOk(['start', config], { home });
+    await waitForStatus(home, 'yaml-one', 'online');
+    await waitForStatus(home, 'yaml-two', 'online');
+  });
+
+  it('starts the apps of a JSON file and applies its snake_case options', async () => {
+    const home = createHome();
+    const config = writeConfig(
+      home,
+      'apps.json',
+      JSON.stringify({
+        apps: [
+          {
+            name: 'tuned',
+            script: fixture(home, 'silent.js'),
+            autorestart: false,
+            max_restarts: 2,
+            min_uptime: '2s',
+            restart_delay: 300,
+            exp_backoff_restart_delay: 150,
+            stop_exit_codes: [0, 3],
+            kill_timeout: '1500ms',
+            log_format: 'json',
+            time: true,
+            merge_logs: true,
+          },
+        ],
+      }),
+    );
+    await velosOk(['start', config], { home });
+    await waitForStatus(home, 'tuned', 'online');
+    const [detail] = await describeJson(home, 'tuned');
+    expect(detail?.spec).toMatchObject({
+      autorestart: false,
+      maxRestarts: 2,
+      minUptimeMs: 2000,
+      restartDelayMs: 300,
+      expBackoffRestartDelayMs: 150,
+      stopExitCodes: [0, 3],
+      killTimeoutMs: 1500,
+      logFormat: 'json',
+      mergeLogs: true,
+    });
+    expect(typeof detail?.spec.logDateFormat).toBe('string');
+  });
+
+  it('rejects a bad value on one line naming file, path and expectation, and starts nothing', async () => {
+    const home = createHome();
+    const config = writeConfig(
+      home,
+      'velos.toml',
+      `[[apps]]
+name = "good"
+script = "${fixture(home, 'silent.js')}"
+
+[[apps]]
+name = "bad"
+script = "${fixture(home, 'silent.js')}"
+instances = -3
+`,
+    );
+    const result = await velos(['start', config], { home });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^velos: velos\.toml: apps\[1\]\.instances: \S/);
+    expect(await listJson(home)).toEqual([]);
+  });
+
+  it('rejects an unknown key', async () => {
+    const home = createHome();
+    const config = writeConfig(
+      home,
+      'velos.toml',
+      `[[apps]]
+name = "typo"
+script = "${fixture(home, 'silent.js')}"
+max_restart = 3
+`,
+    );
+    const result = await velos(['start', config], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trimEnd()).toMatch(/^velos: velos\.toml: apps\[0\]: unknown option "max_restart"$/);
+    expect(await listJson(home)).toEqual([]);
+  });
+
+  it('rejects a file that is not valid TOML', async () => {
+    const home = createHome();
+    const config = writeConfig(home, 'velos.toml', '[[apps]\nname = \n');
+    const result = await velos(['start', config], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^velos: velos\.toml: /);
+    expect(await listJson(home)).toEqual([]);
+  });
+
+  it('rejects a config file that does not exist', async () => {
+    const home = createHome();
+    const result = await velos(['start', join(home, 'missing.toml')], { home });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/^velos: .*missing\.toml/);
+    expect(await listJson(home)).toEqual([]);
+  });
+});

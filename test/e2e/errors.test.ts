@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type CliResult,
+  cleanupHomes,
+  createHome,
+  listJson,
+  velos,
+  velosOk,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** Asserts the error contract: non-zero exit, exactly one stderr line starting `velos:`. */
+function expectCliError(result: CliResult): void {
+  expect(result.code, `stdout: ${result.stdout}\nstderr: ${result.stderr}`).not.toBe(0);
+  expect(result.code).not.toBeNull();
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^velos: \S/);
+}
+
+describe('bad input (CLI-3)', () => {
+  it.each([
+    [['start', 'fixtures/silent.js', '--bogus']],
+    [['list', '--bogus']],
+    [['stop', 'x', '--bogus']],
+    [['logs', '--bogus']],
+    [['ping', '--bogus']],
+  ])('rejects an unknown flag: velos %j', async (args) => {
+    const h = createHome();
+    expectCliError(await velos(args as string[], { home: h }));
+    expect(await listJson(h)).toEqual([]);
+  });
+
+  it('rejects an unknown command', async () => {
+    const h = createHome();
+    expectCliError(await velos(['frobnicate'], { home: h }));
+  });
+
+  it('rejects start without a script', async () => {
+    const h = createHome();
+    expectCliError(await velos(['start'], { home: h }));
+    expect(await listJson(h)).toEqual([]);
+  });
+
+  it('rejects start of a script that does not exist, and starts nothing', async () => {
+    const h = createHome();
+    expectCliError(await velos(['start', 'fixtures/does-not-exist.js', '--name', 'ghost'], { home: h }));
+    const rows = await listJson(h);
+    expect(rows.filter((r) => r.status === 'online')).toEqual([]);
+  });
+
+  it.each([
+    [['-i', '0']],
+    [['-i', 'many']],
+    [['--max-restarts', '-1']],
+    [['--log-format', 'xml']],
+    [['--kill-timeout', 'soon']],
+    [['--stop-exit-codes', 'zero']],
+  ])('rejects a bad option value: %j', async (extra) => {
+    const h = createHome();
+    expectCliError(await velos(['start', 'fixtures/silent.js', '--name', 'bad', ...extra], { home: h }));
+    expect(await listJson(h)).toEqual([]);
+  });
+
+  it('rejects a second app with a name in use', async () => {
+    const h = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'taken'], { home: h });
+    await waitForStatus(h, 'taken', 'online');
+    expectCliError(await velos(['start', 'fixtures/silent.js', '--name', 'taken'], { home: h }));
+    expect((await listJson(h)).filter((r) => r.name === 'taken')).toHaveLength(1);
+  });
+
+  describe('unknown target', () => {
+    it.each([
+      [['stop', 'nope']],
+      [['restart', 'nope']],
+      [['delete', 'nope']],
+      [['describe', 'nope']],
+      [['logs', 'nope']],
+      [['flush', 'nope']],
+      [['stop', '4242']],
+      [['describe', '4242', '--json']],
+    ])('velos %j exits non-zero with one line', async (args) => {
+      const home = createHome();
+      await velosOk(['start', 'fixtures/silent.js', '--name', 'present'], { home });
+      expectCliError(await velos(args, { home }));
+      expect((await listJson(home)).map((r) => r.name)).toEqual(['present']);
+    });
+
+    it('stop without a target is an error', async () => {
+      expectCliError(await velos(['stop'], { home: createHome() }));
+    });
+  });
+});

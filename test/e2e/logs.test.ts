@@ -1,0 +1,287 @@
+import { statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  describeJson,
+  errLog,
+  killPid,
+  outLog,
+  readLines,
+  rowsNamed,
+  spawnVelos,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** The numbers N of every `line N` in a text, in order. */
+function lineNumbers(text: string): number[] {
+  return [...text.matchAll(/line (\d+)\b/g)].map((m) => Number(m[1]));
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+async function waitExited(home: string, name: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const row = (await rowsNamed(home, name))[0];
+      return row !== undefined && row.pid === null && row.status !== 'online';
+    },
+    { timeoutMs: 30_000, message: `${name} to exit` },
+  );
+}
+
+describe('log capture (LOG-1, LOG-2)', () => {
+  it('writes 200k lines exactly once, in order', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'flood', '--no-autorestart'], {
+      home,
+      env: { COUNT: '200000', RATE: '0' },
+    });
+    await waitExited(home, 'flood');
+    const lines = await waitFor(
+      () => {
+        const l = readLines(outLog(home, 'flood'));
+        return l.length >= 200_000 ? l : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, message: '200000 lines on disk' },
+    );
+    expect(lines.length).toBe(200_000);
+    const wrong = lines.findIndex((line, i) => line !== `line ${i + 1}`);
+    expect(wrong, `first wrong line at index ${wrong}: ${lines[wrong]}`).toBe(-1);
+    expect(readLines(errLog(home, 'flood'))).toEqual([]);
+  });
+
+  it('sends stderr to the -err.log file', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'errs', '--no-autorestart'], {
+      home,
+      env: { COUNT: '50', RATE: '0', STREAM: 'err' },
+    });
+    await waitExited(home, 'errs');
+    await waitFor(() => readLines(errLog(home, 'errs')).length === 50, { message: '50 lines in -err.log' });
+    expect(readLines(errLog(home, 'errs'))).toEqual(range(1, 50).map((n) => `line ${n}`));
+    expect(readLines(outLog(home, 'errs'))).toEqual([]);
+  });
+
+  it('keeps a 100 KiB line and a partial final line intact', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/long-line.js', '--name', 'long', '--no-autorestart'], { home });
+    await waitExited(home, 'long');
+    const expected = ['short line', `long:${'y'.repeat(100 * 1024)}:end`, 'partial final line'];
+    const lines = await waitFor(
+      () => {
+        const l = readLines(outLog(home, 'long'));
+        return l.length >= 3 ? l : undefined;
+      },
+      { message: 'three lines' },
+    );
+    expect(lines.length).toBe(3);
+    expect(lines[0]).toBe(expected[0]);
+    expect(lines[1]?.length).toBe(expected[1]!.length);
+    expect(lines[1] === expected[1]).toBe(true);
+    expect(lines[2]).toBe(expected[2]);
+  });
+
+  it('writes JSON lines with ts, lvl, pid, msg and src with --log-format json', async () => {
+    const home = createHome();
+    await velosOk(
+      ['start', 'fixtures/crash-after.js', '--name', 'jsonl', '--log-format', 'json', '--no-autorestart'],
+      {
+        home,
+        env: { CRASH_AFTER_MS: '100' },
+      },
+    );
+    await waitExited(home, 'jsonl');
+    const out = await waitFor(() => readLines(outLog(home, 'jsonl')), { message: 'a JSON line on stdout' });
+    const err = await waitFor(() => readLines(errLog(home, 'jsonl')), { message: 'a JSON line on stderr' });
+    expect(out).toHaveLength(1);
+    expect(err).toHaveLength(1);
+    const records = [...out, ...err].map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const record of records) {
+      expect(Object.keys(record)).toEqual(expect.arrayContaining(['ts', 'lvl', 'pid', 'msg', 'src']));
+      expect(typeof record.lvl).toBe('string');
+      expect(typeof record.src).toBe('string');
+      expect(record.ts).toBeTruthy();
+    }
+    const [started, crashed] = records as [Record<string, unknown>, Record<string, unknown>];
+    const pid = Number(/started pid (\d+)/.exec(String(started.msg))?.[1]);
+    expect(started.pid).toBe(pid);
+    expect(crashed.pid).toBe(pid);
+    expect(crashed.msg).toBe('crashing with exit code 1');
+    expect(started.src).not.toBe(crashed.src);
+  });
+
+  it('prefixes each line with a timestamp with --time', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'stamped', '--time', '--no-autorestart'], {
+      home,
+      env: { COUNT: '3', RATE: '0' },
+    });
+    await waitExited(home, 'stamped');
+    const lines = await waitFor(
+      () => (readLines(outLog(home, 'stamped')).length >= 3 ? readLines(outLog(home, 'stamped')) : 0),
+      { message: 'three lines' },
+    );
+    expect(lines).toHaveLength(3);
+    lines.forEach((line, i) => {
+      expect(line.endsWith(`line ${i + 1}`)).toBe(true);
+      const prefix = line.slice(0, line.length - `line ${i + 1}`.length);
+      expect(prefix).toMatch(/\d{2}:\d{2}:\d{2}/);
+      expect(prefix).toMatch(/\d{4}-\d{2}-\d{2}/);
+    });
+  });
+
+  it('writes stdout and stderr into one file with --merge-logs', async () => {
+    const home = createHome();
+    await velosOk(
+      ['start', 'fixtures/crash-after.js', '--name', 'merged', '--merge-logs', '--no-autorestart'],
+      {
+        home,
+        env: { CRASH_AFTER_MS: '100' },
+      },
+    );
+    await waitExited(home, 'merged');
+    const [detail] = await describeJson(home, 'merged');
+    expect(detail?.outLogPath).toBe(detail?.errLogPath);
+    const lines = await waitFor(
+      () => (readLines(detail!.outLogPath).length >= 2 ? readLines(detail!.outLogPath) : 0),
+      {
+        message: 'both streams in the merged file',
+      },
+    );
+    expect(lines.some((l) => l.includes('started pid'))).toBe(true);
+    expect(lines.some((l) => l.includes('crashing with exit code 1'))).toBe(true);
+  });
+});
+
+describe('velos logs and flush (LOG-3, LOG-4)', () => {
+  it('--lines N returns the last N lines', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'tail', '--no-autorestart'], {
+      home,
+      env: { COUNT: '100', RATE: '0' },
+    });
+    await waitExited(home, 'tail');
+    await waitFor(() => readLines(outLog(home, 'tail')).length === 100, { message: '100 lines' });
+    const result = await velosOk(['logs', 'tail', '--lines', '5'], { home });
+    expect(lineNumbers(result.stdout)).toEqual(range(96, 100));
+  });
+
+  it('without a target shows the lines of every app', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/crash-after.js', '--name', 'first', '--no-autorestart'], {
+      home,
+      env: { CRASH_AFTER_MS: '100' },
+    });
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'second', '--no-autorestart'], {
+      home,
+      env: { COUNT: '3', RATE: '0' },
+    });
+    await waitExited(home, 'first');
+    await waitExited(home, 'second');
+    await waitFor(() => readLines(outLog(home, 'second')).length === 3, { message: 'three lines' });
+    const result = await velosOk(['logs', '--lines', '20'], { home });
+    expect(result.stdout).toContain('started pid');
+    expect(result.stdout).toContain('crashing with exit code 1');
+    expect(lineNumbers(result.stdout)).toEqual([1, 2, 3]);
+  });
+
+  it('--err and --out select the stream', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/crash-after.js', '--name', 'streams', '--no-autorestart'], {
+      home,
+      env: { CRASH_AFTER_MS: '100' },
+    });
+    await waitExited(home, 'streams');
+    await waitFor(() => readLines(errLog(home, 'streams')).length === 1, { message: 'the stderr line' });
+    const err = await velosOk(['logs', 'streams', '--err', '--lines', '10'], { home });
+    expect(err.stdout).toContain('crashing with exit code 1');
+    expect(err.stdout).not.toContain('started pid');
+    const out = await velosOk(['logs', 'streams', '--out', '--lines', '10'], { home });
+    expect(out.stdout).toContain('started pid');
+    expect(out.stdout).not.toContain('crashing with exit code');
+  });
+
+  it('--json prints parseable lines', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'jl', '--no-autorestart'], {
+      home,
+      env: { COUNT: '10', RATE: '0' },
+    });
+    await waitExited(home, 'jl');
+    await waitFor(() => readLines(outLog(home, 'jl')).length === 10, { message: '10 lines' });
+    const result = await velosOk(['logs', 'jl', '--json', '--lines', '3'], { home });
+    const text = result.stdout.trim();
+    const items: unknown[] = text.startsWith('[')
+      ? (JSON.parse(text) as unknown[])
+      : text.split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(items).toHaveLength(3);
+    expect(lineNumbers(JSON.stringify(items))).toEqual([8, 9, 10]);
+  });
+
+  it('--follow streams new lines as they are written', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'live'], { home, env: { RATE: '5' } });
+    await waitFor(() => readLines(outLog(home, 'live')).length >= 2, { message: 'first lines' });
+    const before = Math.max(...lineNumbers(readLines(outLog(home, 'live')).join('\n')));
+    const follower = spawnVelos(['logs', 'live', '--follow', '--lines', '0'], { home });
+    let seen = '';
+    follower.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      seen += chunk;
+    });
+    try {
+      const fresh = await waitFor(() => lineNumbers(seen).find((n) => n > before + 2), {
+        timeoutMs: 20_000,
+        message: 'a new line on the follower',
+      });
+      expect(fresh).toBeGreaterThan(before + 2);
+      expect(follower.exitCode).toBeNull();
+    } finally {
+      killPid(follower.pid);
+    }
+  });
+
+  it('flush empties the log files of one app or of all, also while the app writes', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'f1'], { home, env: { RATE: '20' } });
+    await velosOk(['start', 'fixtures/crash-after.js', '--name', 'f2', '--no-autorestart'], {
+      home,
+      env: { CRASH_AFTER_MS: '100' },
+    });
+    await waitFor(() => readLines(outLog(home, 'f1')).length >= 20, { message: 'f1 lines' });
+    await waitFor(() => readLines(errLog(home, 'f2')).length === 1, { message: 'f2 stderr' });
+
+    await velosOk(['flush', 'f1'], { home });
+    const sizeAfterFlush = statSync(outLog(home, 'f1')).size;
+    expect(sizeAfterFlush).toBeLessThan(200);
+    expect(readLines(outLog(home, 'f2')).length).toBe(1);
+    // The writer must go on at the start of the emptied file, not at its old offset (no hole of NULs).
+    const fresh = await waitFor(
+      () => {
+        const lines = readLines(outLog(home, 'f1'));
+        return lines.length >= 3 ? lines : undefined;
+      },
+      { message: 'new lines after flush' },
+    );
+    expect(fresh[0]).toMatch(/^line \d+$/);
+    expect(Number(fresh[0]!.slice(5))).toBeGreaterThan(20);
+
+    await velosOk(['flush'], { home });
+    expect(statSync(outLog(home, 'f2')).size).toBe(0);
+    expect(statSync(errLog(home, 'f2')).size).toBe(0);
+  });
+
+  it('logs of an unknown app fails', async () => {
+    const home = createHome();
+    const result = await velos(['logs', 'no-such-app'], { home });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/^velos: /);
+  });
+});

@@ -1,0 +1,327 @@
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  describeJson,
+  errLog,
+  homeProcesses,
+  isAlive,
+  listJson,
+  outLog,
+  readLines,
+  readPidFile,
+  rowsNamed,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+function cmdlineOf(pid: number | null): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+describe('velos start (SUP-2)', () => {
+  it('starts a node script and lists it online with its pid', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'quiet'], { home });
+    const row = await waitForStatus(home, 'quiet', 'online');
+    expect(typeof row.id).toBe('number');
+    expect(isAlive(row.pid)).toBe(true);
+    expect(cmdlineOf(row.pid)).toContain('silent.js');
+    expect(row.restarts).toBe(0);
+    expect(typeof row.cpu).toBe('number');
+    expect(typeof row.uptime).toBe('number');
+  });
+
+  it('names the app after the script when --name is not given', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js'], { home });
+    await waitForStatus(home, 'silent', 'online');
+  });
+
+  it('shows the app in the table of list and ls', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'table-app'], { home });
+    const row = await waitForStatus(home, 'table-app', 'online');
+    for (const verb of ['list', 'ls']) {
+      const result = await velosOk([verb], { home });
+      expect(result.stdout).toContain('table-app');
+      expect(result.stdout).toContain(String(row.pid));
+      expect(result.stdout).toContain('online');
+    }
+  });
+
+  it('prints the compact --ai form', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'api'], { home });
+    const row = await waitForStatus(home, 'api', 'online');
+    const result = await velosOk(['list', '--ai'], { home });
+    const items = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(items).toHaveLength(1);
+    const item = items[0]!;
+    expect(Object.keys(item).sort()).toEqual(['c', 'i', 'm', 'n', 'p', 'r', 's', 'u']);
+    expect(item).toMatchObject({ i: row.id, n: 'api', s: 'on', p: row.pid, r: 0 });
+    expect(typeof item.c).toBe('number');
+    expect(item.m).toMatch(/^\d+(\.\d+)?[BKMG]$/);
+    expect(typeof item.u).toBe('string');
+  });
+
+  it('passes the environment of the start call, the args after -- and --cwd', async () => {
+    const home = createHome();
+    const cwd = realpathSync(home);
+    await velosOk(
+      ['start', 'fixtures/echo-env.js', '--name', 'env', '--cwd', cwd, '--', '--port', '3000', 'x y'],
+      {
+        home,
+        env: { SHOW_ENV: 'E2E_MARKER,VELOS_HOME', E2E_MARKER: 'marker-42' },
+      },
+    );
+    const line = await waitFor(() => readLines(outLog(home, 'env'))[0], { message: 'echo-env output' });
+    const printed = JSON.parse(line) as { argv: string[]; cwd: string; env: Record<string, string | null> };
+    expect(printed.argv).toEqual(['--port', '3000', 'x y']);
+    expect(realpathSync(printed.cwd)).toBe(cwd);
+    expect(printed.env.E2E_MARKER).toBe('marker-42');
+  });
+
+  it('uses --interpreter for a script without a known extension', async () => {
+    const home = createHome();
+    const script = join(home, 'worker');
+    writeFileSync(script, "console.log('interpreted by node'); setInterval(() => {}, 1000);\n");
+    await velosOk(['start', script, '--name', 'interp', '--interpreter', 'node'], { home });
+    await waitFor(() => readLines(outLog(home, 'interp')).includes('interpreted by node'), {
+      message: 'output of the interpreted script',
+    });
+  });
+
+  it('starts 3 instances with -i 3, with distinct ids and pids, and targets one by id', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'cluster', '-i', '3'], { home });
+    const rows = await waitFor(
+      async () => {
+        const r = await rowsNamed(home, 'cluster');
+        return r.length === 3 && r.every((x) => x.status === 'online') ? r : undefined;
+      },
+      { message: '3 online instances' },
+    );
+    expect(new Set(rows.map((r) => r.id)).size).toBe(3);
+    expect(new Set(rows.map((r) => r.pid)).size).toBe(3);
+    for (const r of rows) expect(isAlive(r.pid)).toBe(true);
+
+    const victim = rows[1]!;
+    await velosOk(['stop', String(victim.id)], { home });
+    const after = await waitFor(
+      async () => {
+        const r = await rowsNamed(home, 'cluster');
+        return r.find((x) => x.id === victim.id)?.status === 'stopped' ? r : undefined;
+      },
+      { message: 'one instance stopped' },
+    );
+    expect(after.filter((x) => x.status === 'online')).toHaveLength(2);
+    await waitFor(() => !isAlive(victim.pid), { timeoutMs: 10_000, message: 'stopped instance gone' });
+  });
+
+  it('shows CPU and the RSS of a running app', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'busy'], { home, env: { RATE: '200' } });
+    await waitForStatus(home, 'busy', 'online');
+    const row = await waitFor(
+      async () => {
+        const r = (await rowsNamed(home, 'busy'))[0];
+        return r && r.memory > 0 ? r : undefined;
+      },
+      { timeoutMs: 20_000, message: 'memory > 0' },
+    );
+    expect(row.memory).toBeGreaterThan(1024 * 1024);
+    expect(row.cpu).toBeGreaterThanOrEqual(0);
+  });
+
+  it('measures the CPU of the whole tree (sh -c and its busy node child)', async () => {
+    const home = createHome();
+    await velosOk(['start', 'node fixtures/chatty.js > /dev/null; exit 0', '--name', 'burner'], {
+      home,
+      env: { COUNT: '0', RATE: '0' },
+    });
+    await waitForStatus(home, 'burner', 'online');
+    try {
+      const row = await waitFor(
+        async () => {
+          const r = (await rowsNamed(home, 'burner'))[0];
+          return r && r.cpu >= 20 ? r : undefined;
+        },
+        { timeoutMs: 20_000, message: 'cpu >= 20%' },
+      );
+      expect(row.cpu).toBeLessThanOrEqual(220);
+      expect(row.memory).toBeGreaterThan(1024 * 1024);
+    } finally {
+      await velosOk(['delete', 'burner'], { home });
+    }
+  });
+
+  it('describes an app with its log paths, line counts and peaks', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'counted', '--no-autorestart'], {
+      home,
+      env: { COUNT: '10', RATE: '0' },
+    });
+    const detail = await waitFor(
+      async () => {
+        const [d] = await describeJson(home, 'counted');
+        return d && d.pid === null && d.logLines?.out === 10 ? d : undefined;
+      },
+      { message: '10 counted lines after exit' },
+    );
+    expect(detail.name).toBe('counted');
+    expect(detail.outLogPath).toBe(outLog(home, 'counted'));
+    expect(detail.errLogPath).toBe(errLog(home, 'counted'));
+    expect(detail.logLines).toEqual({ out: 10, err: 0 });
+    expect(detail.exitCode).toBe(0);
+    expect(typeof detail.cpuPeak).toBe('number');
+    expect(typeof detail.memoryPeak).toBe('number');
+    const text = await velosOk(['describe', 'counted'], { home });
+    expect(text.stdout).toContain('counted');
+    expect(text.stdout).toContain(outLog(home, 'counted'));
+  });
+
+  it('stop all, restart all and delete by id act on the right apps', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'a'], { home });
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'b'], { home });
+    const a = await waitForStatus(home, 'a', 'online');
+    const b = await waitForStatus(home, 'b', 'online');
+    await velosOk(['stop', 'all'], { home });
+    await waitForStatus(home, 'a', 'stopped');
+    await waitForStatus(home, 'b', 'stopped');
+    await waitFor(() => !isAlive(a.pid) && !isAlive(b.pid), { timeoutMs: 10_000, message: 'both gone' });
+
+    await velosOk(['restart', 'all'], { home });
+    const a2 = await waitForStatus(home, 'a', 'online');
+    const b2 = await waitForStatus(home, 'b', 'online');
+    expect(isAlive(a2.pid) && isAlive(b2.pid)).toBe(true);
+
+    await velosOk(['delete', String(a2.id)], { home });
+    expect((await listJson(home)).map((r) => r.name)).toEqual(['b']);
+    await waitFor(() => !isAlive(a2.pid), { timeoutMs: 10_000, message: 'deleted app gone' });
+    expect(isAlive(b2.pid)).toBe(true);
+  });
+
+  it('runs a Python app and stops it cleanly', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/app.py', '--name', 'py'], { home, env: { INTERVAL: '0.1' } });
+    const row = await waitForStatus(home, 'py', 'online');
+    expect(cmdlineOf(row.pid)).toContain('python3');
+    await waitFor(() => readLines(outLog(home, 'py')).includes('tick 3'), { message: 'python ticks' });
+    await waitFor(() => readLines(errLog(home, 'py')).some((l) => l.startsWith('warning: tick 5')), {
+      message: 'python stderr',
+    });
+    await velosOk(['stop', 'py'], { home });
+    await waitForStatus(home, 'py', 'stopped');
+    await waitFor(() => !isAlive(row.pid), { timeoutMs: 10_000, message: 'python gone' });
+  });
+
+  it('runs a shell script and stops it cleanly with SIGTERM', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/script.sh', '--name', 'sh'], { home });
+    const row = await waitForStatus(home, 'sh', 'online');
+    await waitFor(() => readLines(outLog(home, 'sh')).includes('shell tick 1'), { message: 'shell ticks' });
+    await velosOk(['stop', 'sh'], { home });
+    const stopped = await waitForStatus(home, 'sh', 'stopped');
+    expect(stopped.pid).toBeNull();
+    await waitFor(() => !isAlive(row.pid), { timeoutMs: 10_000, message: 'bash gone' });
+    await waitFor(() => readLines(outLog(home, 'sh')).includes('script.sh stopping'), {
+      timeoutMs: 5000,
+      message: 'the TERM trap output',
+    });
+    const [detail] = await describeJson(home, 'sh');
+    expect(detail?.exitCode).toBe(0);
+  });
+
+  it('runs a command line with a redirect through sh -c and stops it cleanly', async () => {
+    const home = createHome();
+    const target = join(home, 'redirected.txt');
+    await velosOk(['start', `node fixtures/chatty.js > ${target} 2>&1`, '--name', 'shell-line'], {
+      home,
+      env: { RATE: '20' },
+    });
+    await waitForStatus(home, 'shell-line', 'online');
+    await waitFor(() => readLines(target).includes('line 5'), { message: 'redirected output' });
+    const [detail] = await describeJson(home, 'shell-line');
+    expect(detail?.command.shell).toBe(true);
+
+    await velosOk(['stop', 'shell-line'], { home });
+    await waitForStatus(home, 'shell-line', 'stopped');
+    const daemonPid = readPidFile(home);
+    await waitFor(() => homeProcesses(home).every((p) => p.pid === daemonPid), {
+      timeoutMs: 10_000,
+      message: 'sh and node gone',
+    });
+    const lines = readLines(target);
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    expect(readLines(outLog(home, 'shell-line'))).not.toContain('line 1');
+  });
+
+  it('records every flag in the spec shown by describe', async () => {
+    const home = createHome();
+    await velosOk(
+      [
+        'start',
+        'fixtures/silent.js',
+        '--name',
+        'flags',
+        '--restart-delay',
+        '250',
+        '--max-restarts',
+        '4',
+        '--min-uptime',
+        '700',
+        '--exp-backoff-restart-delay',
+        '100',
+        '--kill-timeout',
+        '1200',
+        '--stop-exit-codes',
+        '0,3',
+        '--no-autorestart',
+        '--interpreter',
+        'node',
+        '--log-format',
+        'json',
+        '--merge-logs',
+        '--time',
+      ],
+      { home },
+    );
+    await waitForStatus(home, 'flags', 'online');
+    const [detail] = await describeJson(home, 'flags');
+    expect(detail?.spec).toMatchObject({
+      name: 'flags',
+      restartDelayMs: 250,
+      maxRestarts: 4,
+      minUptimeMs: 700,
+      expBackoffRestartDelayMs: 100,
+      killTimeoutMs: 1200,
+      stopExitCodes: [0, 3],
+      autorestart: false,
+      interpreter: 'node',
+      logFormat: 'json',
+      mergeLogs: true,
+    });
+    expect(typeof detail?.spec.logDateFormat).toBe('string');
+    expect(detail?.spec.script).toContain('silent.js');
+    expect(detail?.command.shell).toBe(false);
+    expect(detail?.command.args.some((a) => a.endsWith('silent.js'))).toBe(true);
+    expect(Array.isArray(detail?.spec.envKeys)).toBe(true);
+    expect(JSON.stringify(detail)).not.toContain('"env":{');
+  });
+
+  it('lists nothing on a home where nothing was started', async () => {
+    const home = createHome();
+    expect(await listJson(home)).toEqual([]);
+  });
+});

@@ -1,0 +1,99 @@
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  isAlive,
+  listJson,
+  readPidFile,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+async function killDaemon(home: string): Promise<void> {
+  const daemonPid = readPidFile(home);
+  await velosOk(['kill'], { home });
+  await waitFor(() => !isAlive(daemonPid), { timeoutMs: 10_000, message: 'daemon gone' });
+}
+
+describe('state (SUP-13)', () => {
+  it('kill saves state and the next daemon restores it: running apps restart, stopped ones stay stopped', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'keeper'], { home });
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'resting'], { home });
+    const before = await waitForStatus(home, 'keeper', 'online');
+    await waitForStatus(home, 'resting', 'online');
+    await velosOk(['stop', 'resting'], { home });
+    await waitForStatus(home, 'resting', 'stopped');
+
+    await killDaemon(home);
+    expect(existsSync(join(home, 'state.json'))).toBe(true);
+    expect(isAlive(before.pid)).toBe(false);
+
+    const after = await waitForStatus(home, 'keeper', 'online');
+    expect(after.pid).not.toBe(before.pid);
+    expect(isAlive(after.pid)).toBe(true);
+    const rows = await listJson(home);
+    expect(rows.map((r) => r.name).sort()).toEqual(['keeper', 'resting']);
+    expect(rows.find((r) => r.name === 'resting')?.status).toBe('stopped');
+  });
+
+  it('save, delete all and resurrect bring the apps back', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'one'], { home });
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'two', '-i', '2'], { home });
+    await waitForStatus(home, 'one', 'online');
+    await velosOk(['save'], { home });
+    const saved = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as unknown;
+    expect(JSON.stringify(saved)).toContain('"one"');
+
+    const old = await listJson(home);
+    await velosOk(['delete', 'all'], { home });
+    expect(await listJson(home)).toEqual([]);
+    await waitFor(() => old.every((r) => !isAlive(r.pid)), {
+      timeoutMs: 10_000,
+      message: 'old processes gone',
+    });
+
+    await velosOk(['resurrect'], { home });
+    const back = await waitFor(
+      async () => {
+        const rows = await listJson(home);
+        return rows.length === 3 && rows.every((r) => r.status === 'online') ? rows : undefined;
+      },
+      { message: 'three apps online again' },
+    );
+    expect(back.filter((r) => r.name === 'two')).toHaveLength(2);
+    for (const row of back) {
+      expect(isAlive(row.pid)).toBe(true);
+      expect(old.map((r) => r.pid)).not.toContain(row.pid);
+    }
+  });
+
+  it('falls back to state.json.bak when state.json is corrupt, with a warning', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'survivor'], { home });
+    await waitForStatus(home, 'survivor', 'online');
+    await killDaemon(home);
+    const state = join(home, 'state.json');
+    copyFileSync(state, join(home, 'state.json.bak'));
+    writeFileSync(state, '{"apps": [ this is not json');
+
+    const result = await velos(['list', '--json'], { home });
+    expect(result.code, result.stderr).toBe(0);
+    const row = await waitForStatus(home, 'survivor', 'online');
+    expect(isAlive(row.pid)).toBe(true);
+    const daemonLog = existsSync(join(home, 'daemon.log'))
+      ? readFileSync(join(home, 'daemon.log'), 'utf8')
+      : '';
+    const warning = `${result.stderr}\n${daemonLog}`
+      .split('\n')
+      .find((line) => line.includes('state.json') && line.includes('.bak'));
+    expect(warning, 'a warning naming state.json and the .bak fallback').toBeDefined();
+  });
+});
