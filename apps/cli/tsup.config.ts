@@ -1,20 +1,24 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-// One self-contained bundle: every dependency (workspace packages included) is inlined, and commands
-// load their heavy parts with `await import()`, which splitting turns into chunks read only on demand.
-export default defineConfig({
-  entry: { cli: 'src/cli.ts' },
+const shared: Options = {
   format: ['esm'],
   target: 'node20',
   platform: 'node',
-  splitting: true,
+  // Every dependency (workspace packages included) is inlined.
   noExternal: [/.*/],
   // msgpackr's optional native accelerator is not installed; msgpackr falls back to pure JS without it.
   external: ['msgpackr-extract'],
   dts: false,
-  clean: true,
   // Bundled CommonJS (picocolors) may call require(): give the ESM chunks a real one.
   banner: {
     js: "import { createRequire as __velosRequire } from 'node:module';\nconst require = __velosRequire(import.meta.url);",
   },
-});
+};
+
+export default defineConfig([
+  // The full CLI: commands load their heavy parts with `await import()`, which splitting turns into
+  // chunks read only on demand (zod, yaml and the supervisor never load for `velos list`).
+  { ...shared, entry: { cli: 'src/cli.ts' }, splitting: true },
+  // The binary's entry: `velos list` from one module, anything else through dist/cli.js.
+  { ...shared, entry: { velos: 'src/hot-path.ts' }, splitting: false },
+]);

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { isVelosError, VELOS_VERSION } from '@velos/core';
+import { VELOS_VERSION } from '@velos/core';
 import { findCommand } from './command-table.js';
 import { createContext, type OutputMode } from './context.js';
 import { renderCommandHelp, renderGlobalHelp } from './help.js';
 import { parseCommandArgs, usageError } from './parse-argv.js';
+import { exitQuietlyOnEpipe, reportError } from './report-error.js';
 
 /**
  * Runs one `velos` command line and resolves with the exit code; errors are printed as one line
@@ -13,8 +14,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await dispatch(argv);
   } catch (error) {
-    process.stderr.write(`velos: ${errorMessage(error)}\n`);
-    return exitCodeOf(error);
+    return reportError(error);
   }
 }
 
@@ -55,21 +55,5 @@ async function dispatch(argv: string[]): Promise<number> {
   return 0;
 }
 
-function errorMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const text = isVelosError(error) ? message : `internal error: ${message}`;
-  return text.replace(/\s*\n\s*/g, ' ');
-}
-
-function exitCodeOf(error: unknown): number {
-  const data = isVelosError(error) ? (error.data as { exitCode?: unknown } | undefined) : undefined;
-  return typeof data?.exitCode === 'number' ? data.exitCode : 1;
-}
-
-// A reader that went away (`velos logs | head`) is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
-
+exitQuietlyOnEpipe();
 process.exitCode = await main(process.argv.slice(2));
