@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { VelosClient } from '@velos/client';
+import type { PingResult } from '@velos/core';
 import { type Colors, createColors, isColorWanted } from './output/colors.js';
 
 /**
@@ -51,7 +52,11 @@ export function createContext(mode: OutputMode, cliEntry: string): CommandContex
     },
     client: async ({ autoStart = true } = {}) => {
       const { createClient } = await import('@velos/client');
-      const launcher = { entry: cliEntry, nodeFlags: [...DAEMON_NODE_FLAGS, ...process.execArgv] };
+      const launcher = {
+        entry: cliEntry,
+        nodeFlags: [...DAEMON_NODE_FLAGS, ...process.execArgv],
+        onStarted: (daemon: PingResult) => printWarnings(daemon.warnings),
+      };
       const client = createClient({ home, autoStart: autoStart ? launcher : false });
       clients.push(client);
       return client;
@@ -60,4 +65,11 @@ export function createContext(mode: OutputMode, cliEntry: string): CommandContex
       await Promise.all(clients.splice(0).map((client) => client.close()));
     },
   };
+}
+
+/** Start-up problems of the daemon (a corrupt state file restored from its backup…), one line each on stderr. */
+export function printWarnings(warnings: readonly string[] | undefined): void {
+  for (const warning of warnings ?? []) {
+    process.stderr.write(`velos: warning: ${warning.replace(/\s*\n\s*/g, ' ')}\n`);
+  }
 }

@@ -12,6 +12,8 @@ export interface DaemonLauncher {
   nodeFlags?: string[];
   /** How long to wait for a new daemon to answer `ping`; default 10 000. */
   startTimeoutMs?: number;
+  /** Called with the `ping` answer of a daemon this launcher started (e.g. to show its start-up warnings). */
+  onStarted?: (daemon: PingResult) => void;
 }
 
 /** What `ensureDaemon` found: whether it had to start the daemon, and the daemon's `ping` answer. */
@@ -76,7 +78,9 @@ async function startDaemon(home: string, launcher: DaemonLauncher): Promise<Conn
   let pauseMs = 20;
   for (;;) {
     try {
-      return await connectAndPing(path, Math.max(500, giveUpAt - Date.now()));
+      const [connection, daemon] = await connectAndPing(path, Math.max(500, giveUpAt - Date.now()));
+      launcher.onStarted?.(daemon);
+      return connection;
     } catch (error) {
       lastError = error;
     }
@@ -104,11 +108,11 @@ async function spawnDaemon(home: string, launcher: DaemonLauncher): Promise<Chil
   return child;
 }
 
-async function connectAndPing(path: string, timeoutMs: number): Promise<Connection> {
+async function connectAndPing(path: string, timeoutMs: number): Promise<[Connection, PingResult]> {
   const connection = await Connection.open(path);
   try {
-    await connection.request('ping', {}, timeoutMs);
-    return connection;
+    const daemon = (await connection.request('ping', {}, timeoutMs)) as PingResult;
+    return [connection, daemon];
   } catch (error) {
     await connection.close();
     throw error;

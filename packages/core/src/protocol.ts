@@ -34,7 +34,7 @@ export interface CommandMap {
   logs: { req: LogsRequest; res: { lines: LogLine[] } };
   flush: { req: { target?: string }; res: { flushed: string[] } };
   save: { req: Record<string, never>; res: { path: string; count: number } };
-  resurrect: { req: Record<string, never>; res: { processes: ProcessInfo[] } };
+  resurrect: { req: Record<string, never>; res: { processes: ProcessInfo[]; warnings?: string[] } };
   kill: { req: Record<string, never>; res: { stopped: number } };
 }
 
@@ -86,6 +86,8 @@ export interface PingResult {
   uptimeMs: number;
   home: string;
   processes: number;
+  /** Problems met while restoring state at start-up (e.g. state.json corrupt, `.bak` used). */
+  warnings?: string[];
 }
 
 /** An error as a response payload. */

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../context.js';
+import { type CommandContext, printWarnings } from '../context.js';
 import { printProcesses } from './print-processes.js';
 
 /** `velos save`: writes the process list to the daemon's state file, for `velos resurrect`. */
@@ -12,6 +12,7 @@ export async function runSave(ctx: CommandContext): Promise<void> {
 /** `velos resurrect`: starts the apps of the last `velos save`, then prints the list. */
 export async function runResurrect(ctx: CommandContext): Promise<void> {
   const client = await ctx.client();
-  await client.resurrect();
+  const { warnings } = await client.request('resurrect', {});
+  printWarnings(warnings);
   printProcesses(ctx, await client.list());
 }
