@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ancestorsOfSelf, descendantsOf, isAlive, killPid, listProcs, mentionsHome } from './proc.js';
+import { ancestorsOfSelf, descendantsOf, killPid, listProcs, mentionsHome } from './proc.js';
 
 export { descendantsOf, homeProcesses, isAlive, killPid, listProcs, type ProcEntry } from './proc.js';
 

@@ -13,7 +13,6 @@ import {
   velos,
   velosOk,
   waitFor,
-  waitForStatus,
 } from './helpers.js';
 
 afterEach(cleanupHomes);
