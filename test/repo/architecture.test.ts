@@ -36,7 +36,11 @@ function packages(): Pkg[] {
       .filter((dir) => existsSync(join(dir, 'package.json')))
       .map((dir) => {
         const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-        const deps = Object.keys({ ...json.dependencies, ...json.peerDependencies, ...json.optionalDependencies });
+        const deps = Object.keys({
+          ...json.dependencies,
+          ...json.peerDependencies,
+          ...json.optionalDependencies,
+        });
         return { dir, name: json.name as string, deps };
       }),
   );
@@ -54,7 +58,8 @@ function sourceFiles(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
-  const re = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
+  const re =
+    /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) found.push((m[1] ?? m[2] ?? m[3])!);
   return found;
 }
@@ -64,7 +69,8 @@ describe('package topology (ARCHITECTURE.md)', () => {
 
   it('knows every package in packages/ and apps/', () => {
     expect(all.length).toBeGreaterThan(0);
-    for (const pkg of all) expect(Object.keys(ALLOWED), `${pkg.name} is not in the table`).toContain(pkg.name);
+    for (const pkg of all)
+      expect(Object.keys(ALLOWED), `${pkg.name} is not in the table`).toContain(pkg.name);
   });
 
   it('declares only allowed workspace dependencies', () => {
@@ -72,7 +78,10 @@ describe('package topology (ARCHITECTURE.md)', () => {
       const allowed = ALLOWED[pkg.name];
       if (allowed === '*' || allowed === undefined) continue;
       const ours = pkg.deps.filter((d) => d === 'velos' || d.startsWith('@velos/'));
-      expect(ours.filter((d) => !allowed.includes(d)), `${pkg.name} depends on`).toEqual([]);
+      expect(
+        ours.filter((d) => !allowed.includes(d)),
+        `${pkg.name} depends on`,
+      ).toEqual([]);
     }
   });
 

@@ -1,0 +1,173 @@
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { createClassifier } from './classifier.js';
+import { dedupe, formatDedupeEntry } from './dedupe.js';
+import { readLogRecords } from './file-input.js';
+import type { Level } from './levels.js';
+import { LogEngine } from './log-engine.js';
+import { type LogRecord, messageOf } from './log-record.js';
+import { createMatcher } from './search.js';
+import { formatSummary, summaryToJson } from './summary-format.js';
+import { TemplateMiner } from './template-miner.js';
+
+/** Options shared by the commands, already validated by the argument parser. */
+export interface CommandOptions {
+  format: 'text' | 'tsv' | 'json';
+  utc: boolean;
+  top: number;
+  stream: boolean;
+  maxTemplates: number | undefined;
+  text: string | undefined;
+  regex: string | undefined;
+  ignoreCase: boolean;
+  level: Level | undefined;
+  since: number | undefined;
+  until: number | undefined;
+  limit: number | undefined;
+  windowMs: number | undefined;
+}
+
+/** Buffered stdout that waits for `drain`, so large outputs keep memory flat. */
+export class Output {
+  private chunk = '';
+
+  async line(text: string): Promise<void> {
+    this.chunk += `${text}\n`;
+    if (this.chunk.length >= 65_536) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.chunk === '') return;
+    const ok = process.stdout.write(this.chunk);
+    this.chunk = '';
+    if (!ok) await once(process.stdout, 'drain');
+  }
+}
+
+export async function summarizeCommand(
+  input: Readable | string,
+  options: CommandOptions,
+  out: Output,
+): Promise<void> {
+  const engine = new LogEngine({ maxTemplates: options.maxTemplates });
+  for await (const record of readLogRecords(input)) engine.push(record);
+  const summary = engine.summary({ top: options.top });
+  await out.line(
+    options.format === 'json' ? JSON.stringify(summaryToJson(summary)) : formatSummary(summary, options),
+  );
+}
+
+/**
+ * One output line per input line, in order: `<templateId>\t<template>`. By default the ids are final (a
+ * template merged later answers for the lines read before); `--stream` prints each line's id at once.
+ */
+export async function templatesCommand(
+  input: Readable | string,
+  options: CommandOptions,
+  out: Output,
+): Promise<void> {
+  const merged = new Map<number, number>();
+  const evicted = new Map<number, string>();
+  const miner = new TemplateMiner({
+    maxTemplates: options.maxTemplates,
+    onMerge: (from, into) => merged.set(from, into),
+    onEvict: (id, template) => evicted.set(id, template),
+  });
+  const format = (id: number): string => {
+    const text = miner.template(id) ?? evicted.get(id) ?? '';
+    return options.format === 'json' ? JSON.stringify({ id, template: text }) : `${id}\t${text}`;
+  };
+  if (options.stream) {
+    for await (const record of readLogRecords(input))
+      await out.line(format(miner.add(messageOf(record.line))));
+    return;
+  }
+  let ids = new Int32Array(65_536);
+  let n = 0;
+  for await (const record of readLogRecords(input)) {
+    if (n === ids.length) {
+      const grown = new Int32Array(ids.length * 2);
+      grown.set(ids);
+      ids = grown;
+    }
+    ids[n++] = miner.add(messageOf(record.line));
+  }
+  const final = (id: number): number => {
+    let live = id;
+    for (let next = merged.get(live); next !== undefined; next = merged.get(live)) live = next;
+    return live;
+  };
+  for (let i = 0; i < n; i++) await out.line(format(final(ids[i]!)));
+}
+
+export async function classifyCommand(
+  input: Readable | string,
+  options: CommandOptions,
+  out: Output,
+): Promise<void> {
+  const classify = createClassifier();
+  for await (const record of readLogRecords(input)) {
+    const level = classify(record.line);
+    await out.line(
+      options.format === 'json' ? JSON.stringify({ level, line: record.line }) : `${level}\t${record.line}`,
+    );
+  }
+}
+
+export async function searchCommand(
+  input: Readable | string,
+  options: CommandOptions,
+  out: Output,
+): Promise<void> {
+  const match = createMatcher({
+    text: options.text,
+    regex: options.regex,
+    ignoreCase: options.ignoreCase,
+    level: options.level,
+    since: options.since,
+    until: options.until,
+  });
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  let found = 0;
+  let index = 0;
+  for await (const record of readLogRecords(input)) {
+    const hit = match(record, index++);
+    if (hit === undefined) continue;
+    if (options.format !== 'json') await out.line(hit.line);
+    else {
+      const at = hit.ts === undefined ? {} : { at: iso(hit.ts) };
+      await out.line(JSON.stringify({ line: hit.index + 1, ...at, level: hit.level, text: hit.line }));
+    }
+    if (++found >= limit) return;
+  }
+}
+
+export async function dedupeCommand(
+  input: Readable | string,
+  options: CommandOptions,
+  out: Output,
+): Promise<void> {
+  const entries = dedupe(await collect(input), {
+    windowMs: options.windowMs,
+    maxTemplates: options.maxTemplates,
+  });
+  for (const entry of entries) {
+    if (options.format !== 'json') await out.line(formatDedupeEntry(entry, options));
+    else {
+      const { templateId, template, count, level, firstTs, lastTs } = entry;
+      const times =
+        firstTs === undefined || lastTs === undefined ? {} : { first: iso(firstTs), last: iso(lastTs) };
+      await out.line(JSON.stringify({ id: templateId, template, count, level, ...times, line: entry.line }));
+    }
+  }
+}
+
+async function collect(input: Readable | string): Promise<LogRecord[]> {
+  const records: LogRecord[] = [];
+  for await (const record of readLogRecords(input)) records.push(record);
+  return records;
+}
+
+function iso(ts: number): string {
+  return new Date(ts).toISOString();
+}

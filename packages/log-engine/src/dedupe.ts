@@ -1,0 +1,101 @@
+import type { LevelRule } from './classifier.js';
+import { type Level, levelSeverity } from './levels.js';
+import { createRecordParser, type LogRecord } from './log-record.js';
+import type { MaskOptions } from './masks.js';
+import { TemplateMiner } from './template-miner.js';
+import { formatClock, type TimeFormatOptions } from './time-format.js';
+
+/** Lines of one template collapsed together (ENG-2). */
+export interface DedupeEntry {
+  templateId: number;
+  template: string;
+  count: number;
+  /** The most severe level among the lines. */
+  level: Level;
+  firstTs: number | undefined;
+  lastTs: number | undefined;
+  /** Index of the first and last line in the input. */
+  firstIndex: number;
+  lastIndex: number;
+  /** The first line, as written. */
+  line: string;
+}
+
+/** Options of `dedupe`. */
+export interface DedupeOptions {
+  /** A group closes once a line comes this long after the group's first line; default: never. */
+  windowMs?: number;
+  masks?: MaskOptions;
+  rules?: readonly LevelRule[];
+  maxTemplates?: number;
+}
+
+/**
+ * Collapses lines of the same template into entries, in order of first appearance; with `windowMs`, a
+ * template seen again after the window starts a new entry.
+ *
+ * @example
+ * dedupe(['GET /a 200 3ms', 'GET /b 200 5ms']).map((e) => formatDedupeEntry(e));
+ */
+export function dedupe(records: Iterable<LogRecord | string>, options: DedupeOptions = {}): DedupeEntry[] {
+  const evicted = new Map<number, string>();
+  const miner = new TemplateMiner({
+    maxTemplates: options.maxTemplates,
+    masks: options.masks,
+    onEvict: (id, template) => evicted.set(id, template),
+  });
+  const parse = createRecordParser({ rules: options.rules });
+  const ids: number[] = [];
+  const parsed: { ts: number | undefined; level: Level; line: string }[] = [];
+  let lastTs: number | undefined;
+  for (const input of records) {
+    const record = parse(input);
+    lastTs = record.ts ?? lastTs;
+    ids.push(miner.add(record.message));
+    parsed.push({ ts: record.ts ?? lastTs, level: record.level, line: record.line });
+  }
+  const window = options.windowMs ?? Number.POSITIVE_INFINITY;
+  const open = new Map<number, DedupeEntry>();
+  const entries: DedupeEntry[] = [];
+  parsed.forEach((record, index) => {
+    const id = miner.resolve(ids[index]!) ?? ids[index]!;
+    let entry = open.get(id);
+    if (entry?.firstTs !== undefined && record.ts !== undefined && record.ts - entry.firstTs > window) {
+      entry = undefined;
+    }
+    if (entry === undefined) {
+      entry = {
+        templateId: id,
+        template: miner.template(id) ?? evicted.get(id) ?? record.line,
+        count: 0,
+        level: record.level,
+        firstTs: record.ts,
+        lastTs: record.ts,
+        firstIndex: index,
+        lastIndex: index,
+        line: record.line,
+      };
+      open.set(id, entry);
+      entries.push(entry);
+    }
+    entry.count++;
+    entry.lastIndex = index;
+    if (record.ts !== undefined) entry.lastTs = record.ts;
+    if (levelSeverity(record.level) > levelSeverity(entry.level)) entry.level = record.level;
+  });
+  return entries;
+}
+
+/**
+ * One line per entry: the line itself when it occurred once, else
+ * `template (x847, first 10:05, last 10:47)` (line numbers when the lines carry no time).
+ */
+export function formatDedupeEntry(entry: DedupeEntry, options: TimeFormatOptions = {}): string {
+  if (entry.count === 1) return entry.line;
+  const { firstTs, lastTs } = entry;
+  const where =
+    firstTs === undefined || lastTs === undefined
+      ? `lines ${entry.firstIndex + 1}–${entry.lastIndex + 1}`
+      : `first ${formatClock(firstTs, options)}, last ${formatClock(lastTs, options)}`;
+  return `${entry.template} (x${entry.count}, ${where})`;
+}

@@ -1,0 +1,63 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createError, LogEngineErrorCodes } from './errors.js';
+import { LogEngine, type LogEngineOptions } from './log-engine.js';
+import type { LogRecord } from './log-record.js';
+import type { Summary, SummaryOptions } from './summary.js';
+
+/**
+ * Reads a log file (a path) or a stream (such as `process.stdin`) line by line as records; `\r\n` and a
+ * missing final newline are handled. Throws `IO_ERROR` when the file cannot be read.
+ */
+export async function* readLogRecords(
+  source: string | Readable,
+  options: { stream?: 'out' | 'err' } = {},
+): AsyncGenerator<LogRecord, void, undefined> {
+  let input: Readable;
+  if (typeof source === 'string') {
+    try {
+      const info = await stat(source);
+      if (!info.isFile()) throw new Error('not a regular file');
+    } catch (error) {
+      throw createError(
+        LogEngineErrorCodes.IO_ERROR,
+        `${source}: cannot read: ${(error as Error).message}`,
+        error,
+      );
+    }
+    input = createReadStream(source);
+  } else {
+    input = source;
+  }
+  const failure: { error?: Error } = {};
+  input.once('error', (error: Error) => {
+    failure.error = error;
+  });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const stream = options.stream;
+  for await (const line of lines) yield stream === undefined ? { line } : { stream, line };
+  if (failure.error) {
+    throw createError(
+      LogEngineErrorCodes.IO_ERROR,
+      `cannot read log input: ${failure.error.message}`,
+      failure.error,
+    );
+  }
+}
+
+/**
+ * Summarises a log file (or a stream) without holding it in memory.
+ *
+ * @example
+ * const summary = await summarizeFile('/var/log/app.log');
+ */
+export async function summarizeFile(
+  source: string | Readable,
+  options: SummaryOptions & LogEngineOptions = {},
+): Promise<Summary> {
+  const engine = new LogEngine(options);
+  for await (const record of readLogRecords(source)) engine.push(record);
+  return engine.summary(options);
+}

@@ -1,0 +1,52 @@
+export { ANOMALY_RULES, type Anomaly } from './anomaly-detector.js';
+export {
+  type Classifier,
+  type ClassifierOptions,
+  type ClassifyContext,
+  classifyLine,
+  createClassifier,
+  DEFAULT_LEVEL_RULES,
+  type LevelRule,
+  labelOf,
+} from './classifier.js';
+export { type DedupeEntry, type DedupeOptions, dedupe, formatDedupeEntry } from './dedupe.js';
+export { type LogEngineError, type LogEngineErrorCode, LogEngineErrorCodes } from './errors.js';
+export { readLogRecords, summarizeFile } from './file-input.js';
+export { type HealthInputs, healthScore } from './health-score.js';
+export { isAtLeast, LEVELS, type Level, levelSeverity, parseLevel } from './levels.js';
+export {
+  type EngineRecord,
+  type LastError,
+  LogEngine,
+  type LogEngineOptions,
+  type Pattern,
+} from './log-engine.js';
+export {
+  createRecordParser,
+  type LogRecord,
+  messageOf,
+  type ParsedRecord,
+  type RecordParser,
+  recordTime,
+} from './log-record.js';
+export { type CustomMask, MASK_PLACEHOLDERS, type MaskName, type MaskOptions } from './masks.js';
+export type { MinerSnapshot, SnapshotCluster } from './miner-snapshot.js';
+export type { Trend } from './minute-ring.js';
+export { createNormalizer, type Normalizer, normalizeLine } from './normalizer.js';
+export { type SearchHit, type SearchQuery, searchRecords } from './search.js';
+export { parseStructuredLine, type StructuredLine } from './structured-line.js';
+export { summarize } from './summarize.js';
+export type { Summary, SummaryOptions } from './summary.js';
+export {
+  formatSummary,
+  type SummaryFormatOptions,
+  type SummaryJson,
+  summaryToJson,
+} from './summary-format.js';
+export {
+  type TemplateInfo,
+  type TemplateMatch,
+  TemplateMiner,
+  type TemplateMinerOptions,
+} from './template-miner.js';
+export { type LeadingTimestamp, parseLeadingTimestamp, parseTimestamp } from './timestamp.js';

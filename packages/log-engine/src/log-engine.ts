@@ -1,0 +1,280 @@
+import { type Anomaly, judgeMinute } from './anomaly-detector.js';
+import type { LevelRule } from './classifier.js';
+import { createError, LogEngineErrorCodes } from './errors.js';
+import { type Level, levelSeverity } from './levels.js';
+import { createRecordParser, type LogRecord, type ParsedRecord, type RecordParser } from './log-record.js';
+import type { MaskOptions } from './masks.js';
+import type { MinerSnapshot } from './miner-snapshot.js';
+import { MINUTE_MS, minuteOf, slotOf, type Trend, trendOf } from './minute-ring.js';
+import { buildSummary, type Summary, type SummaryOptions } from './summary.js';
+import { TemplateMiner } from './template-miner.js';
+
+/** Options of `LogEngine`; every one has a default that needs no tuning. */
+export interface LogEngineOptions {
+  /** Templates kept at most (least recently seen dropped first); default 1000. */
+  maxTemplates?: number;
+  masks?: MaskOptions;
+  /** Classifier content rules; default `DEFAULT_LEVEL_RULES`. */
+  rules?: readonly LevelRule[];
+  /** Minutes of per-minute history kept for patterns and anomalies; default 60. */
+  windowMinutes?: number;
+  /** Minutes of history needed before a minute can be judged anomalous; default 10. */
+  minHistoryMinutes?: number;
+  /** Time of records that carry none and follow no timed record; default none (such records are untimed). */
+  clock?: () => number;
+  /** A `TemplateMiner` snapshot to start from. */
+  templates?: MinerSnapshot;
+}
+
+/** A record after `push`: parsed, classified and given its template. */
+export interface EngineRecord extends ParsedRecord {
+  templateId: number;
+}
+
+/** A recurring template with its frequency (ENG-4). */
+export interface Pattern {
+  templateId: number;
+  template: string;
+  count: number;
+  /** The most severe level among its lines. */
+  level: Level;
+  firstTs: number | undefined;
+  lastTs: number | undefined;
+  /** Average lines per minute over the engine's period (at least one minute); undefined without timestamps. */
+  perMinute: number | undefined;
+  /** Older versus recent half of the last `windowMinutes` minutes. */
+  trend: Trend;
+  /** The last line of the pattern. */
+  sample: string;
+}
+
+/** The last error or fatal line seen. */
+export interface LastError {
+  ts: number | undefined;
+  level: Level;
+  line: string;
+  templateId: number;
+}
+
+interface TemplateStats {
+  count: number;
+  level: Level;
+  firstTs: number | undefined;
+  lastTs: number | undefined;
+  sample: string;
+  minutes: Uint32Array;
+}
+
+const MAX_ANOMALIES = 100;
+
+/**
+ * Streaming log engine: push records one by one, read patterns, anomalies and a summary at any time.
+ * Memory stays flat: templates are bounded and history is a ring of `windowMinutes` minutes.
+ *
+ * @example
+ * const engine = new LogEngine();
+ * engine.push({ ts: Date.now(), stream: 'err', line: 'Error: connect ECONNREFUSED 127.0.0.1:5432' });
+ * console.log(formatSummary(engine.summary()));
+ */
+export class LogEngine {
+  /** The template miner; its `snapshot()` saves the learnt templates. */
+  readonly miner: TemplateMiner;
+  private readonly parse: RecordParser;
+  private readonly window: number;
+  private readonly minHistory: number;
+  private readonly clock: (() => number) | undefined;
+  private readonly stats = new Map<number, TemplateStats>();
+  private readonly volume: Uint32Array;
+  private readonly errors: Uint32Array;
+  private readonly levelCounts: Record<Level, number> = { fatal: 0, error: 0, warn: 0, info: 0, debug: 0 };
+  private readonly judged: Anomaly[] = [];
+  private head = Number.NaN;
+  private firstMinute = Number.NaN;
+  private firstTs: number | undefined;
+  private lastTs: number | undefined;
+  private last: LastError | undefined;
+
+  constructor(options: LogEngineOptions = {}) {
+    const window = options.windowMinutes ?? 60;
+    const minHistory = options.minHistoryMinutes ?? 10;
+    if (!Number.isInteger(window) || window < 2 || window > 10_080) {
+      throw createError(
+        LogEngineErrorCodes.INVALID_ARGUMENT,
+        `windowMinutes: expected 2–10080, got ${window}`,
+      );
+    }
+    if (!Number.isInteger(minHistory) || minHistory < 1 || minHistory >= window) {
+      throw createError(
+        LogEngineErrorCodes.INVALID_ARGUMENT,
+        `minHistoryMinutes: expected an integer from 1 to windowMinutes - 1, got ${minHistory}`,
+      );
+    }
+    this.window = window;
+    this.minHistory = minHistory;
+    this.clock = options.clock;
+    this.volume = new Uint32Array(window);
+    this.errors = new Uint32Array(window);
+    this.parse = createRecordParser({ rules: options.rules });
+    const minerOptions = {
+      maxTemplates: options.maxTemplates,
+      masks: options.masks,
+      onMerge: (from: number, into: number) => this.mergeStats(from, into),
+      onEvict: (id: number) => this.stats.delete(id),
+    };
+    this.miner =
+      options.templates === undefined
+        ? new TemplateMiner(minerOptions)
+        : TemplateMiner.restore(options.templates, minerOptions);
+  }
+
+  /** Lines pushed so far, by level. */
+  get levels(): Readonly<Record<Level, number>> {
+    return this.levelCounts;
+  }
+
+  /** Parses, classifies and mines one record, and counts it. */
+  push(input: LogRecord | string): EngineRecord {
+    const record = this.parse(input) as EngineRecord;
+    const ts = record.ts ?? this.lastTs ?? this.clock?.();
+    record.ts = ts;
+    const id = this.miner.add(record.message);
+    record.templateId = id;
+    const level = record.level;
+    this.levelCounts[level]++;
+    const isError = level === 'error' || level === 'fatal';
+    let stats = this.stats.get(id);
+    if (stats === undefined) {
+      stats = { count: 0, level, firstTs: ts, lastTs: ts, sample: '', minutes: new Uint32Array(this.window) };
+      this.stats.set(id, stats);
+    }
+    stats.count++;
+    stats.sample = record.line;
+    if (levelSeverity(level) > levelSeverity(stats.level)) stats.level = level;
+    if (ts !== undefined) {
+      if (stats.firstTs === undefined || ts < stats.firstTs) stats.firstTs = ts;
+      if (stats.lastTs === undefined || ts > stats.lastTs) stats.lastTs = ts;
+      if (this.firstTs === undefined || ts < this.firstTs) this.firstTs = ts;
+      if (this.lastTs === undefined || ts > this.lastTs) this.lastTs = ts;
+      const minute = minuteOf(ts);
+      if (Number.isNaN(this.head)) {
+        this.head = minute;
+        this.firstMinute = minute;
+      } else if (minute > this.head) {
+        this.advance(minute);
+      }
+      if (minute > this.head - this.window) {
+        const slot = slotOf(minute, this.window);
+        this.volume[slot]!++;
+        stats.minutes[slot]!++;
+        if (isError) this.errors[slot]!++;
+      }
+    }
+    if (isError) this.last = { ts, level, line: record.line, templateId: id };
+    return record;
+  }
+
+  /** Moves the clock to `now` (epoch ms), closing and judging the minutes before it. */
+  tick(now: number): void {
+    const minute = minuteOf(now);
+    if (!Number.isNaN(this.head) && minute > this.head) this.advance(minute);
+  }
+
+  /** Recurring templates, most frequent first. */
+  patterns(limit = Number.POSITIVE_INFINITY): Pattern[] {
+    const from = Math.max(this.firstMinute, this.head - this.window + 1);
+    const periodMinutes =
+      this.firstTs === undefined || this.lastTs === undefined
+        ? 1
+        : Math.max(1, (this.lastTs - this.firstTs) / MINUTE_MS);
+    const list: Pattern[] = [];
+    for (const [id, s] of this.stats) {
+      const timed = !Number.isNaN(this.head) && s.lastTs !== undefined;
+      list.push({
+        templateId: id,
+        template: this.miner.template(id) ?? '',
+        count: s.count,
+        level: s.level,
+        firstTs: s.firstTs,
+        lastTs: s.lastTs,
+        perMinute: timed ? s.count / periodMinutes : undefined,
+        trend: timed ? trendOf(s.minutes, from, this.head) : 'stable',
+        sample: s.sample,
+      });
+    }
+    list.sort((a, b) => b.count - a.count || a.templateId - b.templateId);
+    return list.length > limit ? list.slice(0, limit) : list;
+  }
+
+  /** Anomalies of the minutes in the window, oldest first, including the current minute so far. */
+  anomalies(): Anomaly[] {
+    const since = (this.head - this.window + 1) * MINUTE_MS;
+    const kept = this.judged.filter((a) => a.minute >= since);
+    return Number.isNaN(this.head) ? kept : kept.concat(this.judge(this.head));
+  }
+
+  /** The last error or fatal line. */
+  lastError(): LastError | undefined {
+    return this.last;
+  }
+
+  /** Period, totals by level, top patterns, anomalies, last error and health score (ENG-6). */
+  summary(options: SummaryOptions = {}): Summary {
+    return buildSummary({
+      firstTs: this.firstTs,
+      lastTs: this.lastTs,
+      levels: { ...this.levelCounts },
+      patterns: this.patterns(),
+      anomalies: this.anomalies(),
+      lastError: this.last,
+      templates: this.miner.size,
+      options,
+    });
+  }
+
+  private judge(minute: number): Anomaly[] {
+    return judgeMinute(
+      {
+        volume: this.volume,
+        errors: this.errors,
+        firstMinute: this.firstMinute,
+        minHistory: this.minHistory,
+      },
+      minute,
+    );
+  }
+
+  private advance(minute: number): void {
+    for (const anomaly of this.judge(this.head)) {
+      this.judged.push(anomaly);
+      if (this.judged.length > MAX_ANOMALIES) this.judged.shift();
+    }
+    const until = Math.min(minute, this.head + this.window);
+    for (let m = this.head + 1; m <= until; m++) {
+      const slot = slotOf(m, this.window);
+      this.volume[slot] = 0;
+      this.errors[slot] = 0;
+      for (const s of this.stats.values()) s.minutes[slot] = 0;
+    }
+    this.head = minute;
+  }
+
+  private mergeStats(from: number, into: number): void {
+    const a = this.stats.get(from);
+    if (a === undefined) return;
+    this.stats.delete(from);
+    const b = this.stats.get(into);
+    if (b === undefined) {
+      this.stats.set(into, a);
+      return;
+    }
+    b.count += a.count;
+    if (levelSeverity(a.level) > levelSeverity(b.level)) b.level = a.level;
+    if (a.firstTs !== undefined && (b.firstTs === undefined || a.firstTs < b.firstTs)) b.firstTs = a.firstTs;
+    if (a.lastTs !== undefined && (b.lastTs === undefined || a.lastTs > b.lastTs)) {
+      b.lastTs = a.lastTs;
+      b.sample = a.sample;
+    }
+    for (let i = 0; i < b.minutes.length; i++) b.minutes[i]! += a.minutes[i]!;
+    if (this.last?.templateId === from) this.last.templateId = into;
+  }
+}

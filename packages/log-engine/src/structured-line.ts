@@ -1,0 +1,69 @@
+import { type Level, parseLevel } from './levels.js';
+import { parseTimestamp } from './timestamp.js';
+
+/** A JSON log line taken apart: its time, level and message fields, and every other field. */
+export interface StructuredLine {
+  ts: number | undefined;
+  level: Level | undefined;
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+const TIME_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 'date', 't'];
+const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel', 'levelname', 'log.level', 'status'];
+const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event'];
+
+/**
+ * Parses a JSON-object line (`{"ts","level","msg",…}` as written by pino, bunyan, winston, zap, Python's
+ * json logger, Docker); undefined when the line is not a JSON object.
+ */
+export function parseStructuredLine(line: string): StructuredLine | undefined {
+  let p = 0;
+  while (p < line.length && line.charCodeAt(p) <= 32) p++;
+  if (line.charCodeAt(p) !== 123) return undefined;
+  let end = line.length - 1;
+  while (end > p && line.charCodeAt(end) <= 32) end--;
+  if (line.charCodeAt(end) !== 125) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const fields = { ...(value as Record<string, unknown>) };
+  const ts = readTime(take(fields, TIME_KEYS));
+  const levelKey = LEVEL_KEYS.find((key) => parseLevel(fields[key]) !== undefined);
+  const level = levelKey === undefined ? undefined : parseLevel(fields[levelKey]);
+  if (levelKey !== undefined) delete fields[levelKey];
+  const rawMessage = take(fields, MESSAGE_KEYS);
+  const message =
+    typeof rawMessage === 'string'
+      ? rawMessage
+      : rawMessage === undefined
+        ? line.trim()
+        : JSON.stringify(rawMessage);
+  return { ts, level, message: message.replace(/\s+$/, ''), fields };
+}
+
+function take(fields: Record<string, unknown>, keys: readonly string[]): unknown {
+  for (const key of keys) {
+    if (fields[key] !== undefined && fields[key] !== null) {
+      const value = fields[key];
+      delete fields[key];
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/** Epoch ms from a number (ms, or seconds when below 1e11) or a date string. */
+function readTime(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value))
+    return value < 1e11 ? Math.round(value * 1000) : value;
+  if (typeof value !== 'string') return undefined;
+  const parsed = parseTimestamp(value);
+  if (!Number.isNaN(parsed)) return parsed;
+  const fallback = Date.parse(value);
+  return Number.isNaN(fallback) ? undefined : fallback;
+}

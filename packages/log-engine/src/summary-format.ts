@@ -1,0 +1,155 @@
+import type { Anomaly } from './anomaly-detector.js';
+import { LEVELS, type Level } from './levels.js';
+import type { Pattern } from './log-engine.js';
+import type { Summary } from './summary.js';
+import {
+  formatClock,
+  formatCount,
+  formatDay,
+  formatRate,
+  formatSpan,
+  type TimeFormatOptions,
+} from './time-format.js';
+
+/** Options of `formatSummary`. */
+export interface SummaryFormatOptions extends TimeFormatOptions {
+  /** Longest template or line shown; default 120 characters. */
+  maxWidth?: number;
+}
+
+/** The compact JSON form of a summary: short, no empty fields, ISO times. */
+export interface SummaryJson {
+  period?: { from: string; to: string };
+  lines: number;
+  health: number;
+  templates: number;
+  levels: Partial<Record<Level, number>>;
+  top: { id: number; template: string; count: number; perMin?: number; trend: string; level: Level }[];
+  anomalies: { at: string; metric: string; value: number; mean: number; z: number; severity: string }[];
+  lastError?: { at?: string; level: Level; line: string };
+  lastRestart?: { at: string; reason?: string };
+}
+
+const ANOMALIES_SHOWN = 3;
+
+/**
+ * Renders a summary as a few lines of text: period and totals, levels, top patterns, anomalies, last error.
+ *
+ * @example
+ * console.log(formatSummary(summarize(lines), { utc: true }));
+ */
+export function formatSummary(summary: Summary, options: SummaryFormatOptions = {}): string {
+  const width = options.maxWidth ?? 120;
+  const head: string[] = [];
+  if (summary.period) head.push(`${formatPeriod(summary.period.from, summary.period.to, options)}`);
+  head.push(`${formatCount(summary.lines)} lines`, `${formatCount(summary.templates)} templates`);
+  head.push(`health ${summary.health}/100`);
+  const out = [head.join(' · ')];
+  const levels = LEVELS.filter((l) => summary.levels[l] > 0).map(
+    (l) => `${formatCount(summary.levels[l])} ${l}`,
+  );
+  out.push(`levels: ${levels.length > 0 ? levels.join(' · ') : 'none'}`);
+  summary.top.forEach((p, i) => {
+    out.push(`${i === 0 ? 'top:' : '    '} ${formatPattern(p, width)}`);
+  });
+  if (summary.anomalies.length > 0) {
+    const shown = summary.anomalies.slice(-ANOMALIES_SHOWN).map((a) => formatAnomaly(a, options));
+    const more = summary.anomalies.length - shown.length;
+    out.push(`anomalies: ${shown.join(' · ')}${more > 0 ? ` (+${more} earlier)` : ''}`);
+  } else {
+    out.push('anomalies: none');
+  }
+  if (summary.lastError) {
+    const at =
+      summary.lastError.ts === undefined ? '' : ` ${formatClock(summary.lastError.ts, options, true)}`;
+    out.push(`last ${summary.lastError.level}${at}: ${clip(summary.lastError.line.trim(), width)}`);
+  }
+  if (summary.lastRestart) {
+    const reason = summary.lastRestart.reason ? ` (${summary.lastRestart.reason})` : '';
+    out.push(`last restart ${formatClock(summary.lastRestart.ts, options, true)}${reason}`);
+  }
+  return out.join('\n');
+}
+
+/** The compact JSON form of a summary, for `--json` and AI agents. */
+export function summaryToJson(summary: Summary): SummaryJson {
+  const levels: Partial<Record<Level, number>> = {};
+  for (const l of LEVELS) if (summary.levels[l] > 0) levels[l] = summary.levels[l];
+  const { period, lastError, lastRestart } = summary;
+  const json: SummaryJson = {
+    ...(period ? { period: { from: iso(period.from), to: iso(period.to) } } : {}),
+    lines: summary.lines,
+    health: summary.health,
+    templates: summary.templates,
+    levels,
+    top: summary.top.map((p) => ({
+      id: p.templateId,
+      template: p.template,
+      count: p.count,
+      ...(p.perMinute === undefined ? {} : { perMin: round(p.perMinute) }),
+      trend: p.trend,
+      level: p.level,
+    })),
+    anomalies: summary.anomalies.map((a) => ({
+      at: iso(a.minute),
+      metric: a.metric,
+      value: round(a.value),
+      mean: round(a.mean),
+      z: round(a.zScore),
+      severity: a.severity,
+    })),
+  };
+  if (lastError) {
+    json.lastError = {
+      ...(lastError.ts === undefined ? {} : { at: iso(lastError.ts) }),
+      level: lastError.level,
+      line: lastError.line,
+    };
+  }
+  if (lastRestart) {
+    json.lastRestart = {
+      at: iso(lastRestart.ts),
+      ...(lastRestart.reason === undefined ? {} : { reason: lastRestart.reason }),
+    };
+  }
+  return json;
+}
+
+function formatPeriod(from: number, to: number, options: TimeFormatOptions): string {
+  const zone = options.utc ? ' UTC' : '';
+  const span = ` (${formatSpan(to - from)})`;
+  if (formatDay(from, options) === formatDay(to, options)) {
+    return `${formatDay(from, options)} ${formatClock(from, options)}–${formatClock(to, options)}${zone}${span}`;
+  }
+  return `${formatDay(from, options)} ${formatClock(from, options)} – ${formatDay(to, options)} ${formatClock(to, options)}${zone}${span}`;
+}
+
+function formatPattern(p: Pattern, width: number): string {
+  const tag = p.level === 'fatal' || p.level === 'error' || p.level === 'warn' ? `[${p.level}] ` : '';
+  const rate = p.perMinute === undefined ? p.trend : `${formatRate(p.perMinute)}/min, ${p.trend}`;
+  return `${formatCount(p.count)}× ${tag}${clip(p.template, width)} (${rate})`;
+}
+
+function formatAnomaly(a: Anomaly, options: TimeFormatOptions): string {
+  const at = formatClock(a.minute, options);
+  if (a.metric === 'volume') {
+    return `${at} volume ${formatCount(a.value)}/min (mean ${formatRate(a.mean)}, ${a.severity})`;
+  }
+  return `${at} error rate ${percent(a.value)} (mean ${percent(a.mean)}, ${a.severity})`;
+}
+
+function percent(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+function iso(ts: number): string {
+  return new Date(ts).toISOString();
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function clip(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}

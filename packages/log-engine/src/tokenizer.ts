@@ -1,0 +1,382 @@
+import { createError, LogEngineErrorCodes } from './errors.js';
+import { MASK_PLACEHOLDERS, type MaskName, type MaskOptions } from './masks.js';
+import { scanTimestamp } from './timestamp.js';
+import {
+  grow,
+  newBuffer,
+  TOKEN_LITERAL,
+  TOKEN_MASKED,
+  TOKEN_VARIABLE,
+  type TokenBuffer,
+} from './token-buffer.js';
+import {
+  endsAt,
+  isAlnum,
+  isDigit,
+  isEmail,
+  isHexDigit,
+  isHostname,
+  scanIpv4,
+  scanIpv6,
+  scanNumber,
+  scanPath,
+  scanQuoted,
+  scanState,
+  scanUrl,
+  scanUuid,
+} from './token-scanners.js';
+
+/** Options of `Tokenizer`. */
+export interface TokenizerOptions {
+  masks?: MaskOptions;
+  /** Collapse runs of identical masked tokens into one (variable-length lists); default false. */
+  collapseLists?: boolean;
+  /**
+   * Leave the text of plain words out of `norm` (it stays ''), for callers that mostly need the spans;
+   * `materialize` fills it in. Default false.
+   */
+  lazyLiterals?: boolean;
+  /** Tokens beyond this count are folded into one trailing `<*>`; default 10 000. */
+  maxTokens?: number;
+}
+
+// = , ; : ( ) [ ] { } | < > split words; quotes only where a token starts.
+const DELIMITER = new Uint8Array(128);
+for (const ch of '=,;:()[]{}|<>') DELIMITER[ch.charCodeAt(0)] = 1;
+const QUOTE = new Uint8Array(128);
+for (const ch of '"\'`') QUOTE[ch.charCodeAt(0)] = 1;
+const MASK_NAME = /^[A-Za-z][\w-]{0,31}$/;
+
+const HAS_DIGIT = 1;
+const HAS_DOT = 2;
+const HAS_AT = 4;
+
+function isHexLetter(c: number): boolean {
+  return (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** True when a `:` comes within the next five characters, all hex digits before it (an IPv6 start). */
+function colonSoon(s: string, p: number): boolean {
+  for (let i = p; i < p + 5; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) return true;
+    if (!isHexDigit(c)) return false;
+  }
+  return false;
+}
+
+function isBoundary(c: number): boolean {
+  return c <= 32 || (c < 128 && DELIMITER[c] === 1) || c === 46;
+}
+
+/** Splits a line into tokens and masks variable values, in one pass over its characters. */
+export class Tokenizer {
+  readonly buffer: TokenBuffer;
+  private readonly on: Record<MaskName, boolean>;
+  private readonly custom: { placeholder: string; pattern: RegExp }[];
+  private readonly collapse: boolean;
+  private readonly lazy: boolean;
+  private readonly maxTokens: number;
+
+  constructor(options: TokenizerOptions = {}) {
+    const masks = options.masks ?? {};
+    this.on = {} as Record<MaskName, boolean>;
+    for (const name of Object.keys(MASK_PLACEHOLDERS) as MaskName[]) this.on[name] = masks[name] !== false;
+    this.custom = (masks.custom ?? []).map((mask) => {
+      if (!MASK_NAME.test(mask.name) || !(mask.pattern instanceof RegExp)) {
+        throw createError(
+          LogEngineErrorCodes.INVALID_ARGUMENT,
+          `masks.custom: expected {name: a word, pattern: a RegExp}, got name ${JSON.stringify(mask.name)}`,
+        );
+      }
+      const flags = mask.pattern.flags.replace(/[gy]/g, '');
+      return { placeholder: `<${mask.name}>`, pattern: new RegExp(mask.pattern.source, `${flags}y`) };
+    });
+    this.collapse = options.collapseLists ?? false;
+    this.lazy = options.lazyLiterals ?? false;
+    this.maxTokens = Math.max(2, options.maxTokens ?? 10_000);
+    this.buffer = newBuffer(64);
+  }
+
+  /** Tokenises `line` from index `from`; the returned buffer is overwritten by the next call. */
+  tokenize(line: string, from = 0): TokenBuffer {
+    const b = this.buffer;
+    b.count = 0;
+    b.truncated = false;
+    const n = line.length;
+    let p = from;
+    while (p < n) {
+      let spaced = 0;
+      while (p < n && line.charCodeAt(p) <= 32) {
+        p++;
+        spaced = 1;
+      }
+      if (p >= n) break;
+      if (b.count === this.maxTokens - 1) {
+        let e = n;
+        while (e > p && line.charCodeAt(e - 1) <= 32) e--;
+        this.push(b, '<*>', TOKEN_VARIABLE, p, e, spaced);
+        b.truncated = true;
+        break;
+      }
+      const c = line.charCodeAt(p);
+      let v = this.custom.length > 0 ? this.scanCustom(line, p) : -1;
+      if (v < 0) v = this.scanValue(line, p, n, c);
+      if (v > p) {
+        this.push(b, this.lastPlaceholder, TOKEN_VARIABLE, p, v, spaced);
+        p = v;
+        continue;
+      }
+      // A slash before a digit starts an address (/10.0.0.1:80), not a word.
+      if (
+        (c < 128 && (DELIMITER[c] === 1 || QUOTE[c] === 1)) ||
+        (c === 47 && isDigit(line.charCodeAt(p + 1)))
+      ) {
+        this.push(b, line[p]!, TOKEN_LITERAL, p, p + 1, spaced);
+        p++;
+        continue;
+      }
+      // A word: remember whether it holds digits, dots or an @ to skip the masks that cannot apply.
+      let w = p;
+      let flags = 0;
+      while (w < n) {
+        const d = line.charCodeAt(w);
+        if (d <= 32 || (d < 128 && DELIMITER[d] === 1)) break;
+        if (d >= 48 && d <= 57) flags |= HAS_DIGIT;
+        else if (d === 46) flags |= HAS_DOT;
+        else if (d === 64) flags |= HAS_AT;
+        w++;
+      }
+      v = this.scanWordValue(line, p, w, n, flags);
+      if (v > p) {
+        this.push(b, this.lastPlaceholder, TOKEN_VARIABLE, p, v, spaced);
+        p = v;
+        continue;
+      }
+      p = this.pushWord(b, line, p, w, spaced, flags);
+    }
+    return b;
+  }
+
+  /** Fills in the text of the plain words left out by `lazyLiterals`. */
+  materialize(b: TokenBuffer, line: string): void {
+    if (!this.lazy) return;
+    for (let i = 0; i < b.count; i++) {
+      if (b.kind[i] === TOKEN_LITERAL && b.norm[i] === '') b.norm[i] = line.slice(b.start[i], b.end[i]);
+    }
+  }
+
+  private lastPlaceholder = '';
+
+  private scanCustom(line: string, p: number): number {
+    for (const mask of this.custom) {
+      mask.pattern.lastIndex = p;
+      if (mask.pattern.test(line) && mask.pattern.lastIndex > p) {
+        this.lastPlaceholder = mask.placeholder;
+        return mask.pattern.lastIndex;
+      }
+    }
+    return -1;
+  }
+
+  /** Tries the masks that can start with character `c` and may span delimiters. */
+  private scanValue(s: string, p: number, n: number, c: number): number {
+    const on = this.on;
+    if (isDigit(c)) {
+      let r = p + 1;
+      while (r < n && isDigit(s.charCodeAt(r))) r++;
+      const next = s.charCodeAt(r);
+      if (on.timestamp && (next === 45 || next === 47 || next === 58 || next === 84)) {
+        const q = scanTimestamp(s, p, n);
+        if (q > 0) return this.found('<ts>', q);
+      }
+      if (next === 46) {
+        const q = on.ip && r - p <= 3 ? scanIpv4(s, p, n) : -1;
+        if (q > 0) return this.found('<ip>', q);
+      } else if (next === 45 || next === 58 || isHexLetter(next)) {
+        const uuid = on.uuid && s.charCodeAt(p + 8) === 45 ? scanUuid(s, p, n) : -1;
+        if (uuid > 0) return this.found('<uuid>', uuid);
+        const ip = on.ip && colonSoon(s, p) ? scanIpv6(s, p, n) : -1;
+        if (ip > 0) return this.found('<ip>', ip);
+      }
+      return this.scanNumeric(s, p, n);
+    }
+    if (c === 45 || c === 43) return isDigit(s.charCodeAt(p + 1)) ? this.scanNumeric(s, p, n) : -1;
+    if (c === 58) {
+      const q = on.ip && s.charCodeAt(p + 1) === 58 ? scanIpv6(s, p, n) : -1;
+      return q > 0 ? this.found('<ip>', q) : -1;
+    }
+    if (c === 47 || c === 126 || c === 46) {
+      const q = on.path ? scanPath(s, p, n) : -1;
+      return q > 0 ? this.found('<path>', q) : -1;
+    }
+    if (c < 128 && QUOTE[c] === 1) {
+      const q = on.quoted ? scanQuoted(s, p, n, isBoundary) : -1;
+      return q > 0 ? this.found('<str>', q) : -1;
+    }
+    // Syslog and ctime dates start with a capitalised month or weekday name: Dec 10 06:55:46.
+    if (on.timestamp && c >= 65 && c <= 90 && s.charCodeAt(p + 3) === 32) {
+      const q = scanTimestamp(s, p, n);
+      if (q > 0) return this.found('<ts>', q);
+    }
+    return -1;
+  }
+
+  /** Tries the masks that start like a word and continue past `s[p, w)`: URLs, IPv6, UUIDs, C:\\ paths. */
+  private scanWordValue(s: string, p: number, w: number, n: number, flags: number): number {
+    const on = this.on;
+    if (s.charCodeAt(w) === 58) {
+      const after = s.charCodeAt(w + 1);
+      const url = after === 47 && on.url ? scanUrl(s, p, n) : -1;
+      if (url > 0) return this.found('<url>', url);
+      const path = after === 92 && w === p + 1 && on.path ? scanPath(s, p, n) : -1;
+      if (path > 0) return this.found('<path>', path);
+      const ip = w - p <= 4 && on.ip && isHexDigit(s.charCodeAt(p)) ? scanIpv6(s, p, n) : -1;
+      if (ip > 0) return this.found('<ip>', ip);
+    }
+    if ((flags & HAS_DIGIT) !== 0 && w - p >= 36 && on.uuid && s.charCodeAt(p + 8) === 45) {
+      const q = scanUuid(s, p, n);
+      if (q > 0) return this.found('<uuid>', q);
+    }
+    return -1;
+  }
+
+  private scanNumeric(s: string, p: number, n: number): number {
+    const q = scanNumber(s, p, n);
+    if (q < 0) return -1;
+    const kind = scanState.numberKind;
+    if (kind === 'num') return this.on.number ? this.found('<num>', q) : -1;
+    if (kind === 'hex') return this.on.hex ? this.found('<hex>', q) : -1;
+    if (kind === 'dur') return this.on.duration ? this.found('<dur>', q) : -1;
+    return this.on.size ? this.found('<size>', q) : -1;
+  }
+
+  private found(placeholder: string, q: number): number {
+    this.lastPlaceholder = placeholder;
+    return q;
+  }
+
+  /**
+   * Pushes a word, masking numbers and hex ids inside it (`blk_-42` → `blk_<num>`); returns where the
+   * token ends (past the word when a host name takes its `:port`).
+   */
+  private pushWord(b: TokenBuffer, s: string, p: number, q: number, spaced: number, flags: number): number {
+    const on = this.on;
+    if ((flags & HAS_AT) !== 0 && on.email && isEmail(s, p, q)) {
+      this.push(b, '<email>', TOKEN_VARIABLE, p, q, spaced);
+      return q;
+    }
+    if ((flags & HAS_DOT) !== 0 && on.host && q - p > 3 && isHostname(s, p, q)) {
+      const end = portEnd(s, q);
+      this.push(b, '<host>', TOKEN_VARIABLE, p, end, spaced);
+      return end;
+    }
+    if ((flags & HAS_DIGIT) === 0) {
+      this.push(b, this.lazy ? '' : s.slice(p, q), TOKEN_LITERAL, p, q, spaced);
+      return q;
+    }
+    let out = '';
+    let last = p;
+    let masks = 0;
+    let i = p;
+    while (i < q) {
+      if (!isAlnum(s.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let j = i;
+      let hasDigit = false;
+      let hasLetter = false;
+      let allHex = true;
+      while (j < q) {
+        const c = s.charCodeAt(j);
+        if (!isAlnum(c)) break;
+        if (isDigit(c)) hasDigit = true;
+        else {
+          hasLetter = true;
+          if (!isHexDigit(c)) allHex = false;
+        }
+        j++;
+      }
+      if (hasDigit) {
+        let placeholder = '';
+        if (!hasLetter) placeholder = on.number ? '<num>' : '';
+        else if (on.hex && ((allHex && j - i >= 6) || isHexLiteral(s, i, j))) placeholder = '<hex>';
+        if (placeholder !== '') {
+          let st = i;
+          // A dash right after a separator is a sign: blk_-42 is blk_ and -42.
+          if (st > p && s.charCodeAt(st - 1) === 45 && (st - 1 === p || !isAlnum(s.charCodeAt(st - 2)))) st--;
+          out += s.slice(last, st) + placeholder;
+          last = j;
+          masks++;
+        } else if (on.number) {
+          // Long digit runs glued to letters are ids too (user1234, steps7214).
+          for (let k = i; k < j; ) {
+            if (!isDigit(s.charCodeAt(k))) {
+              k++;
+              continue;
+            }
+            let r = k;
+            while (r < j && isDigit(s.charCodeAt(r))) r++;
+            if (r - k >= 4) {
+              out += s.slice(last, k) + '<num>';
+              last = r;
+              masks++;
+            }
+            k = r;
+          }
+        }
+      }
+      i = j;
+    }
+    if (masks === 0) {
+      this.push(b, this.lazy ? '' : s.slice(p, q), TOKEN_LITERAL, p, q, spaced);
+      return q;
+    }
+    out += s.slice(last, q);
+    const whole = masks === 1 && out.charCodeAt(0) === 60 && out.indexOf('>') === out.length - 1;
+    this.push(b, out, whole ? TOKEN_VARIABLE : TOKEN_MASKED, p, q, spaced);
+    return q;
+  }
+
+  private push(b: TokenBuffer, norm: string, kind: number, start: number, end: number, spaced: number): void {
+    const i = b.count;
+    if (
+      this.collapse &&
+      i > 0 &&
+      spaced === 1 &&
+      kind !== TOKEN_LITERAL &&
+      // Numbers and quoted strings in a row are fields (a tuple, referrer and user agent), not a list.
+      norm !== '<num>' &&
+      norm !== '<str>' &&
+      b.norm[i - 1] === norm &&
+      b.kind[i - 1] === kind
+    ) {
+      b.end[i - 1] = end;
+      b.listed[i - 1] = 1;
+      return;
+    }
+    if (i === b.kind.length) grow(b);
+    b.norm[i] = norm;
+    b.kind[i] = kind;
+    b.start[i] = start;
+    b.end[i] = end;
+    b.spaced[i] = i === 0 ? 0 : spaced;
+    b.listed[i] = 0;
+    b.count = i + 1;
+  }
+}
+
+/** End of a `:port` (1–5 digits, then a boundary) at `q`, or `q` when there is none. */
+function portEnd(s: string, q: number): number {
+  if (s.charCodeAt(q) !== 58) return q;
+  let r = q + 1;
+  while (r < s.length && r - q <= 6 && isDigit(s.charCodeAt(r))) r++;
+  return r - q >= 2 && r - q <= 6 && endsAt(s, r, s.length) ? r : q;
+}
+
+function isHexLiteral(s: string, i: number, j: number): boolean {
+  if (j - i < 3 || s.charCodeAt(i) !== 48 || (s.charCodeAt(i + 1) | 32) !== 120) return false;
+  for (let k = i + 2; k < j; k++) if (!isHexDigit(s.charCodeAt(k))) return false;
+  return true;
+}

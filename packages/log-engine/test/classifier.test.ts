@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { classifyLine, createClassifier, DEFAULT_LEVEL_RULES, labelOf } from '../src/classifier.js';
+
+describe('classifyLine', () => {
+  it('uses an explicit label first, the leftmost one', () => {
+    expect(classifyLine('2024-05-01 10:00:00 WARN disk almost full')).toBe('warn');
+    expect(classifyLine('INFO request failed with ERROR 500')).toBe('info');
+    expect(classifyLine('2024/05/01 10:00:00 [error] 123#0: open() failed')).toBe('error');
+    expect(classifyLine('ts=1 level=debug msg="cache miss"')).toBe('debug');
+    expect(classifyLine('npm ERR! code E404')).toBe('error');
+    expect(classifyLine('[preauth] [notice] daemon up')).toBe('info');
+    expect(classifyLine('W1122 10:00:13.000000       1 reflector.go:456] watch ended')).toBe('warn');
+    expect(classifyLine('E1122 10:00:13.000000       1 main.go:9] boom')).toBe('error');
+  });
+
+  it('does not read lower-case words of a sentence as labels', () => {
+    expect(labelOf('more info about the user')).toBeUndefined();
+    expect(labelOf('errorMessage = ERR_DATA_INSERT')).toBeUndefined();
+    expect(classifyLine('Server started on port 3000')).toBe('info');
+  });
+
+  it('takes the level of a JSON line from its field, else classifies its message', () => {
+    expect(classifyLine('{"level":60,"msg":"out of disk"}')).toBe('fatal');
+    expect(classifyLine('{"lvl":"warn","msg":"retrying"}')).toBe('warn');
+    expect(classifyLine('{"msg":"TypeError: x is undefined"}')).toBe('error');
+    expect(classifyLine('{"msg":"all good"}')).toBe('info');
+  });
+
+  it('applies the content rules in order when no label is given', () => {
+    expect(classifyLine('panic: runtime error: index out of range')).toBe('fatal');
+    expect(classifyLine('Error: connect ECONNREFUSED 127.0.0.1:5432')).toBe('error');
+    expect(classifyLine('Traceback (most recent call last):')).toBe('error');
+    expect(classifyLine('config key "port" is deprecated')).toBe('warn');
+    expect(classifyLine('request timed out after 30s')).toBe('warn');
+    expect(classifyLine('debug: cache size 12')).toBe('debug');
+  });
+
+  it('treats stderr as a hint that strengthens weak signals, never as proof', () => {
+    expect(classifyLine('Listening on :8080', { stream: 'err' })).toBe('info');
+    expect(classifyLine('cannot open config.yml', { stream: 'out' })).toBe('warn');
+    expect(classifyLine('cannot open config.yml', { stream: 'err' })).toBe('error');
+    expect(classifyLine('    at Server.listen (node:net:1:1)', { stream: 'err' })).toBe('error');
+    expect(classifyLine('    at Server.listen (node:net:1:1)', { stream: 'out' })).toBe('info');
+    expect(classifyLine('  File "/app/main.py", line 42, in handler', { stream: 'err' })).toBe('error');
+  });
+});
+
+describe('createClassifier', () => {
+  it('runs custom rules in the order given, first match wins', () => {
+    const classify = createClassifier({
+      rules: [
+        { level: 'debug', pattern: /healthcheck/ },
+        { level: 'error', pattern: /boom/ },
+        ...DEFAULT_LEVEL_RULES,
+      ],
+    });
+    expect(classify('healthcheck failed')).toBe('debug');
+    expect(classify('boom')).toBe('error');
+    expect(classify('some exception happened')).toBe('error');
+  });
+
+  it('honours flags other than i (here m) in custom rules', () => {
+    const classify = createClassifier({ rules: [{ level: 'warn', pattern: /^slow$/m }] });
+    expect(classify('fast\nslow')).toBe('warn');
+    expect(classify('Slow')).toBe('info');
+  });
+
+  it('rejects a rule that is not {level, pattern}', () => {
+    expect(() => createClassifier({ rules: [{ level: 'loud' as 'info', pattern: /x/ }] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('rules[0]') }),
+    );
+  });
+});

@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = mkdtempSync(join(tmpdir(), 'velos-log-cli-'));
+const cli = join(dir, 'cli.js');
+const log = join(dir, 'app.log');
+
+/** Runs the built `velos-log` bin; every run is a real child process that has exited when this returns. */
+function velosLog(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', timeout: 30_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  // Build the bin from the sources under test, so the test never runs a stale dist/.
+  const tsup = join(
+    dirname(createRequire(import.meta.url).resolve('tsup/package.json')),
+    'dist/cli-default.js',
+  );
+  const build = spawnSync(
+    process.execPath,
+    [
+      tsup,
+      'src/cli.ts',
+      '--no-config',
+      '--format',
+      'esm',
+      '--target',
+      'node20',
+      '--out-dir',
+      dir,
+      '--silent',
+    ],
+    { cwd: packageDir, encoding: 'utf8', timeout: 60_000 },
+  );
+  expect(build.status, build.stderr).toBe(0);
+  writeFileSync(
+    log,
+    [
+      '2026-11-22T10:05:00Z INFO GET /api/items/1 200 3ms',
+      '2026-11-22T10:06:00Z INFO GET /api/items/2 200 5ms',
+      '2026-11-22T10:06:30Z ERROR db timeout after 30s',
+      '2026-11-22T10:47:00Z INFO GET /api/items/3 200 4ms',
+    ].join('\n'),
+  );
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('velos-log', () => {
+  it('templates: one line per input line, in order, with final ids (tsv and json)', () => {
+    const users = ['ann', 'ben', 'cid', 'dan'].map((u) => `Invalid user ${u} from 10.0.0.1`);
+    const tsv = velosLog(['templates'], `${users.join('\n')}\nConnection closed by 10.0.0.2 [preauth]\n`);
+    expect(tsv.code).toBe(0);
+    expect(tsv.stdout).toBe(
+      `${'1\tInvalid user <*> from <ip>\n'.repeat(4)}5\tConnection closed by <ip> [preauth]\n`,
+    );
+    const json = velosLog(['templates', '-', '--format', 'json'], 'a 1\na 2\n');
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { id: 1, template: 'a <num>' },
+      { id: 1, template: 'a <num>' },
+    ]);
+  });
+
+  it('templates --stream prints the id each line had when it was read', () => {
+    const users = ['ann', 'ben', 'cid', 'dan'].map((u) => `Invalid user ${u} from 10.0.0.1`);
+    const out = velosLog(['templates', '--stream'], users.join('\n'));
+    expect(
+      out.stdout
+        .split('\n')
+        .slice(0, 4)
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(['1', '2', '3', '1']);
+  });
+
+  it('classify: <level>\\t<line>', () => {
+    const out = velosLog(['classify'], 'ERROR boom\nall fine\n{"level":"warn","msg":"hm"}\n');
+    expect(out.stdout).toBe('error\tERROR boom\ninfo\tall fine\nwarn\t{"level":"warn","msg":"hm"}\n');
+  });
+
+  it('summarize: text and compact JSON, from a file', () => {
+    const text = velosLog(['summarize', log, '--utc']);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n')[0]).toBe(
+      '2026-11-22 10:05–10:47 UTC (42m) · 4 lines · 2 templates · health 60/100',
+    );
+    const json = JSON.parse(velosLog(['summarize', log, '--json']).stdout);
+    expect(json).toMatchObject({ lines: 4, levels: { error: 1, info: 3 }, lastError: { level: 'error' } });
+  });
+
+  it('search: by level, text and time, as text or JSON', () => {
+    expect(velosLog(['search', log, '--level', 'error']).stdout).toBe(
+      '2026-11-22T10:06:30Z ERROR db timeout after 30s\n',
+    );
+    expect(
+      velosLog(['search', log, '--text', 'items', '--limit', '2']).stdout.trim().split('\n'),
+    ).toHaveLength(2);
+    const json = velosLog(['search', log, '--since', '2026-11-22T10:40:00Z', '--format', 'json']).stdout;
+    expect(JSON.parse(json)).toEqual({
+      line: 4,
+      at: '2026-11-22T10:47:00.000Z',
+      level: 'info',
+      text: '2026-11-22T10:47:00Z INFO GET /api/items/3 200 4ms',
+    });
+  });
+
+  it('dedupe: template (xN, first, last)', () => {
+    expect(velosLog(['dedupe', log, '--utc']).stdout).toBe(
+      'INFO GET <path> <num> <dur> (x3, first 10:05, last 10:47)\n2026-11-22T10:06:30Z ERROR db timeout after 30s\n',
+    );
+  });
+
+  it('fails with one clear line and a non-zero code', () => {
+    const unknown = velosLog(['explode']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('velos-log: unknown command "explode"\nTry velos-log --help.\n');
+    const missing = velosLog(['summarize', join(dir, 'nope.log')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^velos-log: .*nope\.log: cannot read: ENOENT/);
+    expect(velosLog(['search', log, '--level', 'loud']).code).toBe(2);
+    expect(velosLog(['summarize', '--bogus']).code).toBe(2);
+    expect(velosLog(['--help']).stdout).toContain('Usage: velos-log <command> [file|-] [options]');
+  });
+});

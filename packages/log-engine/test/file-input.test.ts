@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readLogRecords, summarizeFile } from '../src/file-input.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'log-engine-file-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+describe('readLogRecords', () => {
+  it('reads a file line by line, with CRLF and no final newline', async () => {
+    const file = join(dir, 'app.log');
+    writeFileSync(file, 'first\r\nsecond\n\nlast');
+    expect(await collect(readLogRecords(file))).toEqual([
+      { line: 'first' },
+      { line: 'second' },
+      { line: '' },
+      { line: 'last' },
+    ]);
+  });
+
+  it('reads a stream and tags the records with a stream name', async () => {
+    const records = await collect(readLogRecords(Readable.from(['a\nb', '\nc\n']), { stream: 'err' }));
+    expect(records).toEqual([
+      { stream: 'err', line: 'a' },
+      { stream: 'err', line: 'b' },
+      { stream: 'err', line: 'c' },
+    ]);
+  });
+
+  it('fails with IO_ERROR naming the file when it cannot be read', async () => {
+    await expect(collect(readLogRecords(join(dir, 'missing.log')))).rejects.toMatchObject({
+      code: 'IO_ERROR',
+      message: expect.stringContaining('missing.log'),
+    });
+    await expect(collect(readLogRecords(dir))).rejects.toMatchObject({ code: 'IO_ERROR' });
+  });
+});
+
+describe('summarizeFile', () => {
+  it('summarises a file with the times written in its lines', async () => {
+    const file = join(dir, 'timed.log');
+    writeFileSync(
+      file,
+      [
+        '2026-11-22T10:00:00Z INFO up',
+        '2026-11-22T10:01:00Z ERROR down: disk full',
+        '2026-11-22T10:02:00Z INFO up',
+      ].join('\n'),
+    );
+    const summary = await summarizeFile(file);
+    expect(summary.period).toEqual({ from: Date.UTC(2026, 10, 22, 10), to: Date.UTC(2026, 10, 22, 10, 2) });
+    expect(summary.levels).toMatchObject({ error: 1, info: 2 });
+    expect(summary.lastError?.line).toBe('2026-11-22T10:01:00Z ERROR down: disk full');
+  });
+});

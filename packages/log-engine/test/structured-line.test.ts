@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseStructuredLine } from '../src/structured-line.js';
+
+describe('parseStructuredLine', () => {
+  it('takes time, level and message from pino lines and keeps the other fields', () => {
+    const parsed = parseStructuredLine(
+      '{"level":50,"time":1714557600000,"pid":7,"msg":"db down","code":"ECONN"}',
+    );
+    expect(parsed).toEqual({
+      ts: 1714557600000,
+      level: 'error',
+      message: 'db down',
+      fields: { pid: 7, code: 'ECONN' },
+    });
+  });
+
+  it('reads ts/lvl/message spellings, ISO times and seconds', () => {
+    const a = parseStructuredLine('{"ts":"2024-05-01T10:00:00Z","lvl":"warn","message":"slow query"}');
+    expect(a?.ts).toBe(Date.UTC(2024, 4, 1, 10));
+    expect(a?.level).toBe('warn');
+    expect(a?.message).toBe('slow query');
+    const b = parseStructuredLine('{"timestamp":1714557600.5,"severity":"CRITICAL","log":"disk full\\n"}');
+    expect(b?.ts).toBe(1714557600500);
+    expect(b?.level).toBe('fatal');
+    expect(b?.message).toBe('disk full');
+  });
+
+  it('keeps a field named level that is not a level, and uses the line when there is no message', () => {
+    const parsed = parseStructuredLine('{"level":"third","event_id":3}');
+    expect(parsed?.level).toBeUndefined();
+    expect(parsed?.fields).toEqual({ level: 'third', event_id: 3 });
+    expect(parsed?.message).toBe('{"level":"third","event_id":3}');
+  });
+
+  it('returns undefined for anything but a JSON object', () => {
+    expect(parseStructuredLine('plain text')).toBeUndefined();
+    expect(parseStructuredLine('{not json')).toBeUndefined();
+    expect(parseStructuredLine('[1,2]')).toBeUndefined();
+    expect(parseStructuredLine('{"a":1} trailing')).toBeUndefined();
+  });
+});

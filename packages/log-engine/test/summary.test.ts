@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { LogRecord } from '../src/log-record.js';
+import { summarize } from '../src/summarize.js';
+import { formatSummary, summaryToJson } from '../src/summary-format.js';
+
+const T0 = Date.UTC(2026, 10, 22, 10, 5, 0);
+const MIN = 60_000;
+
+/** Twenty minutes of an API: steady requests, a cache warning a minute, an outage at 10:20, a fatal end. */
+function incident(): LogRecord[] {
+  const records: LogRecord[] = [];
+  for (let m = 0; m < 20; m++) {
+    for (let i = 0; i < 10; i++) {
+      records.push({ ts: T0 + m * MIN + i * 5000, line: `GET /api/items/${m * 10 + i} 200 ${i + 3}ms` });
+    }
+    records.push({ ts: T0 + m * MIN + 55_000, line: `WARN cache miss for key user:${m}` });
+    if (m === 15) {
+      for (let i = 0; i < 40; i++) {
+        records.push({
+          ts: T0 + m * MIN + 30_000 + i * 100,
+          stream: 'err',
+          line: `ERROR db query failed: connect ECONNREFUSED 10.0.0.5:5432 (attempt ${i + 1})`,
+        });
+      }
+    }
+  }
+  records.push({
+    ts: T0 + 19 * MIN + 59_000,
+    stream: 'err',
+    line: 'FATAL out of memory: heap limit reached',
+  });
+  return records;
+}
+
+const options = { minHistoryMinutes: 10, top: 3, lastRestart: { ts: T0 + 20 * MIN, reason: 'crash' } };
+
+describe('summary golden output', () => {
+  it('renders the text digest', () => {
+    expect(formatSummary(summarize(incident(), options), { utc: true })).toBe(
+      [
+        '2026-11-22 10:05–10:24 UTC (19m) · 261 lines · 4 templates · health 25/100',
+        'levels: 1 fatal · 40 error · 20 warn · 200 info',
+        'top: 200× GET <path> <num> <dur> (10/min, stable)',
+        '     40× [error] ERROR db query failed: connect ECONNREFUSED <ip> (attempt <num>) (2/min, rising)',
+        '     20× [warn] WARN cache miss for key user:<num> (1/min, stable)',
+        'anomalies: 10:20 volume 51/min (mean 11, critical) · 10:20 error rate 78% (mean 0%, critical)',
+        'last fatal 10:24:59: FATAL out of memory: heap limit reached',
+        'last restart 10:25:00 (crash)',
+      ].join('\n'),
+    );
+  });
+
+  it('renders the compact JSON', () => {
+    expect(JSON.stringify(summaryToJson(summarize(incident(), options)))).toBe(
+      '{"period":{"from":"2026-11-22T10:05:00.000Z","to":"2026-11-22T10:24:59.000Z"},"lines":261,"health":25,' +
+        '"templates":4,"levels":{"fatal":1,"error":40,"warn":20,"info":200},"top":[{"id":1,"template":"GET <path> ' +
+        '<num> <dur>","count":200,"perMin":10.01,"trend":"stable","level":"info"},{"id":3,"template":"ERROR db ' +
+        'query failed: connect ECONNREFUSED <ip> (attempt <num>)","count":40,"perMin":2,"trend":"rising","level":' +
+        '"error"},{"id":2,"template":"WARN cache miss for key user:<num>","count":20,"perMin":1,"trend":"stable",' +
+        '"level":"warn"}],"anomalies":[{"at":"2026-11-22T10:20:00.000Z","metric":"volume","value":51,"mean":11,' +
+        '"z":12.06,"severity":"critical"},{"at":"2026-11-22T10:20:00.000Z","metric":"errorRate","value":0.78,' +
+        '"mean":0,"z":15.69,"severity":"critical"}],"lastError":{"at":"2026-11-22T10:24:59.000Z","level":"fatal",' +
+        '"line":"FATAL out of memory: heap limit reached"},"lastRestart":{"at":"2026-11-22T10:25:00.000Z",' +
+        '"reason":"crash"}}',
+    );
+  });
+
+  it('renders lines without timestamps, and no lines at all', () => {
+    const text = formatSummary(summarize(['worker 1 started', 'worker 2 started', 'job failed: exit 3']));
+    expect(text).toBe(
+      [
+        '3 lines · 2 templates · health 60/100',
+        'levels: 1 error · 2 info',
+        'top: 2× worker <num> started (stable)',
+        '     1× [error] job failed: exit <num> (stable)',
+        'anomalies: none',
+        'last error: job failed: exit 3',
+      ].join('\n'),
+    );
+    expect(formatSummary(summarize([]))).toBe(
+      '0 lines · 0 templates · health 100/100\nlevels: none\nanomalies: none',
+    );
+  });
+
+  it('clips long templates to the width asked for', () => {
+    const long = `payload ${'x'.repeat(300)}`;
+    const text = formatSummary(summarize([long]), { maxWidth: 40 });
+    expect(text.split('\n')[2]).toBe(`top: 1× ${long.slice(0, 39)}… (stable)`);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseLeadingTimestamp, parseTimestamp, scanTimestamp } from '../src/timestamp.js';
+
+describe('parseTimestamp', () => {
+  it('reads ISO 8601 with a zone exactly', () => {
+    expect(parseTimestamp('2024-05-01T10:00:00Z')).toBe(Date.UTC(2024, 4, 1, 10, 0, 0));
+    expect(parseTimestamp('2024-05-01T10:00:00.123+02:00')).toBe(Date.UTC(2024, 4, 1, 8, 0, 0, 123));
+    expect(parseTimestamp('2024-05-01 10:00:00,5 -0130')).toBe(Date.UTC(2024, 4, 1, 11, 30, 0, 500));
+    expect(parseTimestamp('2024/05/01 10:00:00 UTC')).toBe(Date.UTC(2024, 4, 1, 10, 0, 0));
+  });
+
+  it('reads zone-less times as local time', () => {
+    expect(parseTimestamp('2015-07-29 17:41:44,747')).toBe(new Date(2015, 6, 29, 17, 41, 44, 747).getTime());
+    expect(parseTimestamp('20171223-22:15:29:606')).toBe(new Date(2017, 11, 23, 22, 15, 29, 606).getTime());
+    expect(parseTimestamp('29-Jul-2015 17:41:44')).toBe(new Date(2015, 6, 29, 17, 41, 44).getTime());
+    expect(parseTimestamp('06/10/2013 17:26')).toBe(new Date(2013, 5, 10, 17, 26).getTime());
+  });
+
+  it('reads the common log format and syslog dates', () => {
+    expect(parseTimestamp('10/Oct/2000:13:55:36 -0700')).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
+    expect(parseTimestamp('Dec 10 06:55:46', 2015)).toBe(new Date(2015, 11, 10, 6, 55, 46).getTime());
+    expect(parseTimestamp('Tue Dec  1 06:55:46 2015')).toBe(new Date(2015, 11, 1, 6, 55, 46).getTime());
+  });
+
+  it('rejects what is not a date', () => {
+    expect(parseTimestamp('17:41:44')).toBeNaN();
+    expect(parseTimestamp('2024-13-01')).toBeNaN();
+    expect(parseTimestamp('hello')).toBeNaN();
+    expect(parseTimestamp('12:30abc')).toBeNaN();
+  });
+});
+
+describe('scanTimestamp', () => {
+  it('finds where a time value ends inside a line', () => {
+    const line = 'at 17:41:44,747 done';
+    expect(scanTimestamp(line, 3, line.length)).toBe(15);
+    expect(scanTimestamp('1.2.3.4', 0, 7)).toBe(-1);
+    expect(scanTimestamp('0:0:0:0:0:0:0:1', 0, 15)).toBe(-1);
+  });
+});
+
+describe('parseLeadingTimestamp', () => {
+  it('returns the time and where the message starts, past a separator', () => {
+    const line = '2015-07-29 17:41:44,747 - INFO  [main] - started';
+    const found = parseLeadingTimestamp(line);
+    expect(found?.ts).toBe(new Date(2015, 6, 29, 17, 41, 44, 747).getTime());
+    expect(line.slice(found!.end)).toBe('INFO  [main] - started');
+    const bracketed = '[2024-05-01T10:00:00Z] GET /health';
+    expect(bracketed.slice(parseLeadingTimestamp(bracketed)!.end)).toBe('GET /health');
+    const piped = '20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579';
+    expect(piped.slice(parseLeadingTimestamp(piped)!.end)).toBe('Step_LSC|30002312|onStandStepChanged 3579');
+  });
+
+  it('needs a date: a bare time or a number does not start a timed line', () => {
+    expect(parseLeadingTimestamp('17:41:44 something')).toBeUndefined();
+    expect(parseLeadingTimestamp('1514038530000 steps')).toBeUndefined();
+    expect(parseLeadingTimestamp('Server started')).toBeUndefined();
+  });
+});
