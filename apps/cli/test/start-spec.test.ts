@@ -43,6 +43,16 @@ function failure(run: () => unknown): string {
   throw new Error('expected an error');
 }
 
+async function asyncFailure(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    if (isVelosError(error)) return error.message;
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
 describe('resolveStartTarget', () => {
   it('tells config files, existing scripts, command lines and bare words apart', () => {
     expect(resolveStartTarget('velos.toml', input(), where, config)).toEqual({
@@ -168,8 +178,8 @@ describe('specsFromFlags', () => {
 });
 
 describe('specsFromConfigFile', () => {
-  it('loads every app of a config file with the shell environment and CPU count', () => {
-    const specs = specsFromConfigFile(join(dir, 'good.yaml'), input(), where, config);
+  it('loads every app of a config file with the shell environment and CPU count', async () => {
+    const specs = await specsFromConfigFile(join(dir, 'good.yaml'), input(), where, config);
     expect(specs).toHaveLength(1);
     expect(specs[0]).toMatchObject({
       name: 'web',
@@ -180,16 +190,18 @@ describe('specsFromConfigFile', () => {
     });
   });
 
-  it('reports the file, the path and what was expected', () => {
-    expect(failure(() => specsFromConfigFile(join(dir, 'velos.toml'), input(), where, config))).toBe(
-      'velos.toml: apps[0].instances: expected a positive integer or "max", got 0',
-    );
+  it('reports the file, the path and what was expected', async () => {
+    expect(
+      await asyncFailure(() => specsFromConfigFile(join(dir, 'velos.toml'), input(), where, config)),
+    ).toBe('velos.toml: apps[0].instances: expected a positive integer or "max", got 0');
   });
 
-  it('refuses app flags next to a config file', () => {
+  it('refuses app flags next to a config file', async () => {
     expect(hasAppOptions(input({ json: true, 'dry-run': true }))).toBe(false);
     expect(
-      failure(() => specsFromConfigFile(join(dir, 'good.yaml'), input({ name: 'x' }), where, config)),
+      await asyncFailure(() =>
+        specsFromConfigFile(join(dir, 'good.yaml'), input({ name: 'x' }), where, config),
+      ),
     ).toBe('--name does not apply to a config file; set it in the file instead');
   });
 });

@@ -1,33 +1,46 @@
 import { isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { APP_DEFAULTS, type AppSpec } from './app-spec.js';
 import { parseDurationMs } from './units.js';
 
-const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const ms = parseDurationMs(value);
-  if (ms === null) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a duration like 1500, "500ms", "5s" or "2m", got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+// zod/mini: `velos start` loads this schema on every run, and it costs ~2 ms here against ~40 ms for zod classic.
+z.config(en());
 
-const stringList = z
-  .union([z.string(), z.array(z.string())])
-  .transform((value) => (Array.isArray(value) ? value : splitArgs(value)));
-
-const envValues = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-  .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])));
-
-function integer(min: number, message: string) {
-  return z.number({ error: message }).int({ error: message }).min(min, { error: message });
+function fail(ctx: z.core.ParsePayload<unknown>, value: unknown, message: string): never {
+  ctx.issues.push({ code: 'custom', message, input: value });
+  return z.NEVER;
 }
 
-const exitCode = z.number().int().min(0).max(255);
+const duration = z.pipe(
+  z.union([z.number(), z.string()]),
+  z.transform((value, ctx) => {
+    const ms = parseDurationMs(value);
+    if (ms !== null) return ms;
+    return fail(
+      ctx,
+      value,
+      `expected a duration like 1500, "500ms", "5s" or "2m", got ${JSON.stringify(value)}`,
+    );
+  }),
+);
+
+const stringList = z.pipe(
+  z.union([z.string(), z.array(z.string())]),
+  z.transform((value) => (Array.isArray(value) ? value : splitArgs(value))),
+);
+
+const envValues = z.pipe(
+  z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  z.transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]))),
+);
+
+function integer(min: number, message: string) {
+  return z.int({ error: message }).check(z.gte(min, { error: message }));
+}
+
+const exitCode = z.int().check(z.gte(0), z.lte(255));
+const nonEmpty = z.string().check(z.minLength(1));
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
 
@@ -36,45 +49,49 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2',
  * are rejected so that a typo never silently does nothing.
  */
 export const appConfigSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]{0,99}$/, 'expected 1-100 letters, digits, spaces or _ . @ -')
-    .refine((n) => n !== 'all' && !/^\d+$/.test(n), 'must not be "all" or a number (they are targets)')
-    .optional(),
-  script: z.string().min(1, 'expected a script, binary or command line'),
-  args: stringList.optional(),
-  cwd: z.string().optional(),
-  env: envValues.optional(),
-  interpreter: z.string().min(1).optional(),
-  interpreter_args: stringList.optional(),
-  node_args: stringList.optional(),
-  instances: z
-    .unknown()
-    .transform((value, ctx) => {
-      if (value === 'max' || value === -1) return 'max' as const;
-      if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-      ctx.addIssue({ code: 'custom', message: 'expected a positive integer or "max"' });
-      return z.NEVER;
-    })
-    .optional(),
-  namespace: z.string().min(1).optional(),
-  autorestart: z.boolean().optional(),
-  max_restarts: integer(0, 'expected a whole number, 0 or more').optional(),
-  min_uptime: duration.optional(),
-  restart_delay: duration.optional(),
-  exp_backoff_restart_delay: duration.optional(),
-  max_backoff_delay: duration.optional(),
-  stop_exit_codes: z
-    .union([exitCode, z.array(exitCode)], { error: 'expected an exit code or a list of exit codes (0-255)' })
-    .optional(),
-  kill_timeout: duration.optional(),
-  kill_signal: z.enum(SIGNALS).optional(),
-  log_format: z.enum(['plain', 'json']).optional(),
-  log_date_format: z.string().min(1).optional(),
-  time: z.boolean().optional(),
-  merge_logs: z.boolean().optional(),
-  out_file: z.string().min(1).optional(),
-  error_file: z.string().min(1).optional(),
+  name: z.optional(
+    z.string().check(
+      z.regex(/^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]{0,99}$/, 'expected 1-100 letters, digits, spaces or _ . @ -'),
+      z.refine((n) => n !== 'all' && !/^\d+$/.test(n), 'must not be "all" or a number (they are targets)'),
+    ),
+  ),
+  script: z.string().check(z.minLength(1, 'expected a script, binary or command line')),
+  args: z.optional(stringList),
+  cwd: z.optional(z.string()),
+  env: z.optional(envValues),
+  interpreter: z.optional(nonEmpty),
+  interpreter_args: z.optional(stringList),
+  node_args: z.optional(stringList),
+  instances: z.optional(
+    z.pipe(
+      z.unknown(),
+      z.transform((value, ctx) => {
+        if (value === 'max' || value === -1) return 'max' as const;
+        if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+        return fail(ctx, value, 'expected a positive integer or "max"');
+      }),
+    ),
+  ),
+  namespace: z.optional(nonEmpty),
+  autorestart: z.optional(z.boolean()),
+  max_restarts: z.optional(integer(0, 'expected a whole number, 0 or more')),
+  min_uptime: z.optional(duration),
+  restart_delay: z.optional(duration),
+  exp_backoff_restart_delay: z.optional(duration),
+  max_backoff_delay: z.optional(duration),
+  stop_exit_codes: z.optional(
+    z.union([exitCode, z.array(exitCode)], {
+      error: 'expected an exit code or a list of exit codes (0-255)',
+    }),
+  ),
+  kill_timeout: z.optional(duration),
+  kill_signal: z.optional(z.enum(SIGNALS)),
+  log_format: z.optional(z.enum(['plain', 'json'])),
+  log_date_format: z.optional(nonEmpty),
+  time: z.optional(z.boolean()),
+  merge_logs: z.optional(z.boolean()),
+  out_file: z.optional(nonEmpty),
+  error_file: z.optional(nonEmpty),
 });
 
 /** An app as written in a config file, before defaults. */

@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import type { AppSpec } from './app-spec.js';
 
 // zod/mini keeps the daemon small: these schemas are all it loads (~2 MB instead of ~15 MB for zod classic).
-z.config(z.locales.en());
+z.config(en());
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
 

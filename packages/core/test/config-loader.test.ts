@@ -17,9 +17,9 @@ function write(name: string, text: string): string {
   return path;
 }
 
-function errorOf(fn: () => unknown): { code: string; message: string } {
+async function errorOf(fn: () => Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (isVelosError(error)) return { code: error.code, message: error.message };
     throw error;
@@ -28,7 +28,7 @@ function errorOf(fn: () => unknown): { code: string; message: string } {
 }
 
 describe('config loader', () => {
-  it('loads TOML with every default applied and paths resolved against the file', () => {
+  it('loads TOML with every default applied and paths resolved against the file', async () => {
     const file = write(
       'velos.toml',
       `[[apps]]
@@ -44,7 +44,7 @@ kill_timeout = "3s"
 time = true
 `,
     );
-    const [spec] = loadConfigFile(file, ctx);
+    const [spec] = await loadConfigFile(file, ctx);
     expect(spec).toMatchObject({
       name: 'api',
       script: 'server.js',
@@ -64,12 +64,12 @@ time = true
     expect(appSpecSchema.safeParse(spec).success).toBe(true);
   });
 
-  it('loads YAML and JSON, including a bare JSON array and string args', () => {
+  it('loads YAML and JSON, including a bare JSON array and string args', async () => {
     const yaml = write(
       'apps.yaml',
       'apps:\n  - script: ./worker.py\n    cwd: sub\n    args: "--once --name \'a b\'"\n',
     );
-    const [fromYaml] = loadConfigFile(yaml, ctx);
+    const [fromYaml] = await loadConfigFile(yaml, ctx);
     expect(fromYaml).toMatchObject({
       name: 'worker',
       cwd: join(dir, 'sub'),
@@ -82,48 +82,52 @@ time = true
         { name: 'b', script: 'b.js' },
       ]),
     );
-    expect(loadConfigFile(json, ctx).map((s) => s.name)).toEqual(['a', 'b']);
+    expect((await loadConfigFile(json, ctx)).map((s) => s.name)).toEqual(['a', 'b']);
   });
 
-  it('names the file, the path and what was expected', () => {
+  it('names the file, the path and what was expected', async () => {
     const bad = write(
       'velos.toml',
       '[[apps]]\nscript = "a.js"\n\n[[apps]]\nscript = "b.js"\ninstances = -3\n',
     );
-    const error = errorOf(() => loadConfigFile(bad, ctx));
+    const error = await errorOf(() => loadConfigFile(bad, ctx));
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.message).toMatch(/^velos\.toml: apps\[1\]\.instances: .*got -3$/);
   });
 
-  it('rejects unknown options, duplicate names, syntax errors and missing files', () => {
+  it('rejects unknown options, duplicate names, syntax errors and missing files', async () => {
     const typo = write('typo.json', JSON.stringify({ apps: [{ script: 'a.js', max_restart: 3 }] }));
-    expect(errorOf(() => loadConfigFile(typo, ctx)).message).toBe(
+    expect((await errorOf(() => loadConfigFile(typo, ctx))).message).toBe(
       'typo.json: apps[0]: unknown option "max_restart"',
     );
     const dup = write('dup.json', JSON.stringify({ apps: [{ script: 'a.js' }, { script: 'b/a.js' }] }));
-    expect(errorOf(() => loadConfigFile(dup, ctx)).message).toMatch(
+    expect((await errorOf(() => loadConfigFile(dup, ctx))).message).toMatch(
       /apps\[1\]\.name: expected a unique name/,
     );
     const broken = write('broken.toml', '[[apps]\nscript=');
-    expect(errorOf(() => loadConfigFile(broken, ctx)).message).toMatch(/^broken\.toml: not valid TOML/);
-    expect(errorOf(() => loadConfigFile(join(dir, 'missing.toml'), ctx)).code).toBe('CONFIG_NOT_FOUND');
+    expect((await errorOf(() => loadConfigFile(broken, ctx))).message).toMatch(
+      /^broken\.toml: not valid TOML/,
+    );
+    expect((await errorOf(() => loadConfigFile(join(dir, 'missing.toml'), ctx))).code).toBe(
+      'CONFIG_NOT_FOUND',
+    );
     const empty = write('empty.json', '{"apps": []}');
-    expect(errorOf(() => loadConfigFile(empty, ctx)).message).toBe(
+    expect((await errorOf(() => loadConfigFile(empty, ctx))).message).toBe(
       'empty.json: apps: expected at least one app, got []',
     );
     const duration = write('dur.json', JSON.stringify({ apps: [{ script: 'a.js', min_uptime: 'soon' }] }));
-    expect(errorOf(() => loadConfigFile(duration, ctx)).message).toMatch(
+    expect((await errorOf(() => loadConfigFile(duration, ctx))).message).toMatch(
       /apps\[0\]\.min_uptime: expected a duration/,
     );
   });
 
-  it('recognises config files by extension', () => {
+  it('recognises config files by extension', async () => {
     expect(isConfigFile('velos.toml')).toBe(true);
     expect(isConfigFile('a/b/apps.YML')).toBe(true);
     expect(isConfigFile('server.js')).toBe(false);
   });
 
-  it('derives names and splits quoted arguments', () => {
+  it('derives names and splits quoted arguments', async () => {
     expect(deriveName('/srv/api/server.js')).toBe('server');
     expect(deriveName('python3 app.py > /tmp/app.log 2>&1')).toBe('python3');
     expect(deriveName('./123.js')).toBe('app-123');
@@ -140,13 +144,13 @@ describe('config messages', () => {
       { stop_exit_codes: [1.5] },
       'apps[0].stop_exit_codes: expected an exit code or a list of exit codes (0-255), got [1.5]',
     ],
-  ])('explains %j', (fields, message) => {
+  ])('explains %j', async (fields, message) => {
     const file = write('msg.json', JSON.stringify({ apps: [{ script: 'a.js', ...fields }] }));
-    expect(errorOf(() => loadConfigFile(file, ctx)).message).toBe(`msg.json: ${message}`);
+    expect((await errorOf(() => loadConfigFile(file, ctx))).message).toBe(`msg.json: ${message}`);
   });
 
-  it('accepts "max" and -1 as the CPU count', () => {
+  it('accepts "max" and -1 as the CPU count', async () => {
     const file = write('max.json', JSON.stringify({ apps: [{ name: 'a', script: 'a.js', instances: -1 }] }));
-    expect(loadConfigFile(file, ctx)[0]!.instances).toBe(4);
+    expect((await loadConfigFile(file, ctx))[0]!.instances).toBe(4);
   });
 });

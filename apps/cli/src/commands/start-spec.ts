@@ -96,12 +96,12 @@ export function resolveStartTarget(
 }
 
 /** Loads a config file into specs; app flags are refused, since the file is where apps are described. */
-export function specsFromConfigFile(
+export async function specsFromConfigFile(
   path: string,
   input: CommandInput,
   where: StartEnvironment,
   config: ConfigModule,
-): AppSpec[] {
+): Promise<AppSpec[]> {
   if (hasAppOptions(input)) {
     const flag = Object.keys(APP_FLAGS).find((f) => input.options[f] !== undefined);
     const what = flag ? `--${flag}` : '-- args';

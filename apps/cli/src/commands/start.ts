@@ -24,7 +24,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   const target = resolveStartTarget(arg, input, where, config);
   let specs: AppSpec[];
   if (target.kind === 'config') {
-    specs = specsFromConfigFile(target.path, input, where, config);
+    specs = await specsFromConfigFile(target.path, input, where, config);
   } else if (target.kind === 'script') {
     specs = specsFromFlags(target.script, input, where, config);
   } else {
