@@ -1,6 +1,7 @@
 // Grouping accuracy (GA) of `velos-log templates` on the labelled loghub 2k samples: the Content column
 // of each *_2k.log_structured.csv is fed to the bin on stdin, one id per line comes back.
 // Also shows the ids printed online (--stream) and a plain Drain baseline with one default configuration.
+// `--data <dir>` (or VELOS_LOGHUB_DIR) scores every <Name>/<Name>_2k.log_structured.csv of another directory.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createDrain } from './drain-baseline.mjs';
@@ -29,7 +30,7 @@ function drainIds(lines) {
 
 const columns = ['velos-log', 'velos-log --stream', 'Drain (default)', 'Drain + velos masks'];
 const sums = columns.map(() => 0);
-console.log(`dataset      ${columns.map((c) => c.padStart(20)).join('')}`);
+console.log(`${'dataset'.padEnd(12)} ${'lines'.padStart(6)}${columns.map((c) => c.padStart(20)).join('')}`);
 for (const name of DATASETS) {
   const rows = loadDataset(name);
   const lines = rows.map((r) => r.content);
@@ -43,8 +44,10 @@ for (const name of DATASETS) {
   scores.forEach((s, i) => {
     sums[i] += s;
   });
-  console.log(`${name.padEnd(12)} ${scores.map((s) => s.toFixed(4).padStart(20)).join('')}`);
+  console.log(
+    `${name.padEnd(12)} ${String(lines.length).padStart(6)}${scores.map((s) => s.toFixed(4).padStart(20)).join('')}`,
+  );
 }
 console.log(
-  `${'mean'.padEnd(12)} ${sums.map((s) => (s / DATASETS.length).toFixed(4).padStart(20)).join('')}`,
+  `${'mean'.padEnd(12)} ${''.padStart(6)}${sums.map((s) => (s / DATASETS.length).toFixed(4).padStart(20)).join('')}`,
 );

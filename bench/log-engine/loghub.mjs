@@ -1,18 +1,27 @@
-// Loads the labelled loghub 2k samples from ../shared/loghub_2k (beside the repo), when present.
-import { existsSync, readFileSync } from 'node:fs';
+// Loads labelled loghub 2k samples: ../shared/loghub_2k (beside the repo) by default, or the directory given
+// with `--data <dir>` (or VELOS_LOGHUB_DIR), e.g. held-out samples kept outside the repository.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const LOGHUB_DIR = resolve(REPO_ROOT, '../shared/loghub_2k');
-export const DATASETS = ['HDFS', 'Zookeeper', 'OpenSSH', 'HealthApp'];
+const dataFlag = process.argv.indexOf('--data');
+const dataArg = dataFlag >= 0 ? process.argv[dataFlag + 1] : process.env.VELOS_LOGHUB_DIR;
+export const LOGHUB_DIR = dataArg ? resolve(dataArg) : resolve(REPO_ROOT, '../shared/loghub_2k');
+/** Every `<Name>/<Name>_2k.log_structured.csv` in the data directory, in name order. */
+export const DATASETS = existsSync(LOGHUB_DIR)
+  ? readdirSync(LOGHUB_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(LOGHUB_DIR, d.name, `${d.name}_2k.log_structured.csv`)))
+      .map((d) => d.name)
+      .sort()
+  : [];
 export const DIST = join(REPO_ROOT, 'packages/log-engine/dist');
 
 /** Exits with a clear message when the samples or the build are missing. */
 export function requireInputs() {
-  if (!existsSync(LOGHUB_DIR)) {
+  if (DATASETS.length === 0) {
     console.log(
-      `skipped: ${LOGHUB_DIR} not found (the labelled loghub samples live in ../shared beside the repo)`,
+      `skipped: no <Name>/<Name>_2k.log_structured.csv under ${LOGHUB_DIR} (pass --data <dir>, or keep the samples in ../shared/loghub_2k)`,
     );
     process.exit(0);
   }
