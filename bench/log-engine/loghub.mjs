@@ -11,7 +11,9 @@ export const LOGHUB_DIR = dataArg ? resolve(dataArg) : resolve(REPO_ROOT, '../sh
 /** Every `<Name>/<Name>_2k.log_structured.csv` in the data directory, in name order. */
 export const DATASETS = existsSync(LOGHUB_DIR)
   ? readdirSync(LOGHUB_DIR, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(join(LOGHUB_DIR, d.name, `${d.name}_2k.log_structured.csv`)))
+      .filter(
+        (d) => d.isDirectory() && existsSync(join(LOGHUB_DIR, d.name, `${d.name}_2k.log_structured.csv`)),
+      )
       .map((d) => d.name)
       .sort()
   : [];

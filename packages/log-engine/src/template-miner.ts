@@ -46,8 +46,11 @@ export interface TemplateInfo {
   count: number;
 }
 
-// A literal position becomes a placeholder once this many different values were seen there.
-const MIN_VARIANTS = 4;
+// A literal position becomes a placeholder once this many different values were seen there; values that
+// all look like constants (LOOKING, SCREEN_ON: upper case) name states of one enum and need one more.
+const MIN_VARIANTS = 3;
+const MIN_CONSTANT_VARIANTS = 4;
+const CONSTANT = /^[A-Z][A-Z0-9_]+$/;
 // A merged template keeps at least this many literal tokens.
 const MIN_LITERALS = 2;
 
@@ -93,6 +96,7 @@ export class TemplateMiner {
       masks: options.masks,
       collapseLists: true,
       lazyLiterals: true,
+      emptyValues: true,
       maxTokens: 200,
     });
     this.onMerge = options.onMerge;
@@ -286,7 +290,7 @@ export class TemplateMiner {
       if (member.families === undefined) member.families = [key];
       else if (!member.families.includes(key)) member.families.push(key);
     }
-    if (family.members.length < MIN_VARIANTS) return created;
+    if (family.members.length < requiredVariants(family)) return created;
     this.families.delete(key);
     const members = family.members.sort((a, b) => a.id - b.id);
     const target = members[0]!;
@@ -380,6 +384,14 @@ export class TemplateMiner {
     this.newest!.newer = cluster;
     this.newest = cluster;
   }
+}
+
+/** Variants a family needs before it merges: more when every differing value looks like a constant. */
+function requiredVariants(family: Family): number {
+  for (const m of family.members) {
+    for (const i of family.positions) if (!CONSTANT.test(m.norm[i]!)) return MIN_VARIANTS;
+  }
+  return MIN_CONSTANT_VARIANTS;
 }
 
 function follow(cluster: Cluster): Cluster | undefined {

@@ -38,6 +38,11 @@ export interface TokenizerOptions {
   lazyLiterals?: boolean;
   /** Tokens beyond this count are folded into one trailing `<*>`; default 10 000. */
   maxTokens?: number;
+  /**
+   * Put an empty `<*>` value between an opening and closing bracket with nothing in them (`()`, `[]`, `{}`),
+   * so a field that is sometimes empty keeps the token count of its filled form; default false.
+   */
+  emptyValues?: boolean;
 }
 
 // = , ; : ( ) [ ] { } | < > split words; quotes only where a token starts.
@@ -46,6 +51,11 @@ for (const ch of '=,;:()[]{}|<>') DELIMITER[ch.charCodeAt(0)] = 1;
 const QUOTE = new Uint8Array(128);
 for (const ch of '"\'`') QUOTE[ch.charCodeAt(0)] = 1;
 const MASK_NAME = /^[A-Za-z][\w-]{0,31}$/;
+// The closing bracket of each opening one: ( ) [ ] { }.
+const CLOSER = new Uint8Array(128);
+CLOSER[40] = 41;
+CLOSER[91] = 93;
+CLOSER[123] = 125;
 
 const HAS_DIGIT = 1;
 const HAS_DOT = 2;
@@ -77,6 +87,7 @@ export class Tokenizer {
   private readonly collapse: boolean;
   private readonly lazy: boolean;
   private readonly maxTokens: number;
+  private readonly emptyValues: boolean;
 
   constructor(options: TokenizerOptions = {}) {
     const masks = options.masks ?? {};
@@ -95,6 +106,7 @@ export class Tokenizer {
     this.collapse = options.collapseLists ?? false;
     this.lazy = options.lazyLiterals ?? false;
     this.maxTokens = Math.max(2, options.maxTokens ?? 10_000);
+    this.emptyValues = options.emptyValues ?? false;
     this.buffer = newBuffer(64);
   }
 
@@ -112,7 +124,7 @@ export class Tokenizer {
         spaced = 1;
       }
       if (p >= n) break;
-      if (b.count === this.maxTokens - 1) {
+      if (b.count >= this.maxTokens - 1) {
         let e = n;
         while (e > p && line.charCodeAt(e - 1) <= 32) e--;
         this.push(b, '<*>', TOKEN_VARIABLE, p, e, spaced);
@@ -134,6 +146,10 @@ export class Tokenizer {
       ) {
         this.push(b, line[p]!, TOKEN_LITERAL, p, p + 1, spaced);
         p++;
+        // An empty pair of brackets holds a missing value: `()` is `(<*>)` with nothing in it.
+        if (this.emptyValues && c < 128 && CLOSER[c] !== 0 && line.charCodeAt(p) === CLOSER[c]) {
+          this.push(b, '<*>', TOKEN_VARIABLE, p, p, 0);
+        }
         continue;
       }
       // A word: remember whether it holds digits, dots or an @ to skip the masks that cannot apply.

@@ -59,7 +59,7 @@ describe('velos-log', () => {
     const tsv = velosLog(['templates'], `${users.join('\n')}\nConnection closed by 10.0.0.2 [preauth]\n`);
     expect(tsv.code).toBe(0);
     expect(tsv.stdout).toBe(
-      `${'1\tInvalid user <*> from <ip>\n'.repeat(4)}5\tConnection closed by <ip> [preauth]\n`,
+      `${'1\tInvalid user <*> from <ip>\n'.repeat(4)}4\tConnection closed by <ip> [preauth]\n`,
     );
     const json = velosLog(['templates', '-', '--format', 'json'], 'a 1\na 2\n');
     expect(
@@ -81,7 +81,7 @@ describe('velos-log', () => {
         .split('\n')
         .slice(0, 4)
         .map((l) => l.split('\t')[0]),
-    ).toEqual(['1', '2', '3', '1']);
+    ).toEqual(['1', '2', '1', '1']);
   });
 
   it('classify: <level>\\t<line>', () => {

@@ -43,7 +43,7 @@ describe('TemplateMiner grouping', () => {
     expect(miner.template(ids[1]!)).toBe('onReceive action: android.intent.action.SCREEN_OFF');
   });
 
-  it('turns a word into a placeholder once it has shown four values, under the oldest id', () => {
+  it('turns a word into a placeholder once it has shown three values, under the oldest id', () => {
     const miner = new TemplateMiner();
     const users = ['alice', 'bob', 'carol', 'dave', 'erin'];
     const ids = mine(
@@ -56,6 +56,48 @@ describe('TemplateMiner grouping', () => {
     expect(miner.template(ids[1]!)).toBe('Invalid user <*> from <ip>');
     expect(miner.count(ids[0]!)).toBe(5);
     expect(miner.size).toBe(1);
+  });
+
+  it('needs four values before an upper-case constant (an enum state) becomes a placeholder', () => {
+    const miner = new TemplateMiner();
+    const states = ['IDLE', 'BUSY', 'DRAINING', 'IDLE', 'STOPPED'];
+    const ids = mine(
+      states.map((s, i) => `worker ${i} changed state to ${s} after 5ms`),
+      miner,
+    );
+    expect(new Set(ids.slice(0, 3)).size).toBe(3);
+    expect(ids[3]).toBe(ids[0]);
+    const live = ids.map((id) => miner.resolve(id));
+    expect(new Set(live)).toEqual(new Set([ids[0]]));
+    expect(miner.template(ids[0]!)).toBe('worker <num> changed state to <*> after <dur>');
+  });
+
+  it('generalises lower-case words after three values but keeps two apart', () => {
+    const miner = new TemplateMiner();
+    const two = mine(['job nightly finished for tenant acme', 'job nightly finished for tenant zeta'], miner);
+    expect(two[0]).not.toBe(two[1]);
+    const three = miner.add('job nightly finished for tenant umbra');
+    expect(miner.resolve(two[1]!)).toBe(two[0]);
+    expect(miner.resolve(three)).toBe(two[0]);
+    expect(miner.template(two[0]!)).toBe('job nightly finished for tenant <*>');
+  });
+
+  it('reads an empty pair of brackets as an empty value of the same field', () => {
+    const miner = new TemplateMiner();
+    const ids = mine(
+      [
+        'accepted peer 10.1.2.3 (gw.example.net) on eth0',
+        'accepted peer 10.1.2.4 () on eth0',
+        'accepted peer 10.1.2.5 [] on eth0',
+        'accepted peer 10.1.2.6 (edge.example.org) on eth0',
+      ],
+      miner,
+    );
+    expect(new Set(ids.slice(0, 2).concat(ids[3]!)).size).toBe(1);
+    expect(miner.template(ids[0]!)).toBe('accepted peer <ip> (<*>) on eth0');
+    // A different bracket is a different literal, so `[]` stays apart from `()`.
+    expect(ids[2]).not.toBe(ids[0]);
+    expect(miner.match('accepted peer 10.9.9.9 () on eth0')?.params).toEqual(['10.9.9.9', '']);
   });
 
   it('folds a variable-length list of masked items into one token', () => {
@@ -116,14 +158,13 @@ describe('TemplateMiner snapshot', () => {
     const miner = new TemplateMiner();
     const a = miner.add('Invalid user alice from 10.0.0.1');
     miner.add('Invalid user bob from 10.0.0.2');
-    miner.add('Invalid user carol from 10.0.0.3');
     const other = miner.add('Disk usage 91% on /var/lib/data');
     const json = JSON.parse(JSON.stringify(miner.snapshot()));
     const restored = TemplateMiner.restore(json);
     expect(restored.templates()).toEqual(miner.templates());
     expect(restored.add('Disk usage 12% on /srv/x/y')).toBe(other);
-    // The fourth user completes the family saved in the snapshot: all merge under the first id.
-    const d = restored.add('Invalid user dave from 10.0.0.4');
+    // The third user completes the family saved in the snapshot: all merge under the first id.
+    const d = restored.add('Invalid user carol from 10.0.0.3');
     expect(restored.resolve(d)).toBe(a);
     expect(restored.template(a)).toBe('Invalid user <*> from <ip>');
     const next = restored.add('a brand new line');
