@@ -1,4 +1,4 @@
-import type { LogLine, ProcessDetail, ProcessInfo } from '@velos/core';
+import { APP_DEFAULTS, type LogLine, type ProcessDetail, type ProcessInfo } from '@velos/core';
 
 /** A process row with everything filled in; override what a test is about. */
 export function processInfo(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
@@ -29,24 +29,13 @@ export function processDetail(overrides: Partial<ProcessInfo> = {}): ProcessDeta
   return {
     ...processInfo(overrides),
     spec: {
+      ...APP_DEFAULTS,
       name: 'api',
       script: '/srv/api/server.js',
       args: ['--port', '3000'],
       cwd: '/srv/api',
-      interpreterArgs: [],
-      instances: 1,
-      namespace: 'default',
-      autorestart: true,
-      maxRestarts: 16,
-      minUptimeMs: 1000,
-      restartDelayMs: 0,
-      expBackoffRestartDelayMs: 0,
-      maxBackoffDelayMs: 15_000,
       stopExitCodes: [],
-      killTimeoutMs: 5000,
-      stopSignal: 'SIGTERM',
-      logFormat: 'plain',
-      mergeLogs: false,
+      interpreterArgs: [],
       envKeys: ['PATH', 'HOME'],
     },
     command: { file: '/usr/bin/node', args: ['/srv/api/server.js', '--port', '3000'], shell: false },

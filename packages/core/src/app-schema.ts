@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { APP_DEFAULTS, type AppSpec } from './app-spec.js';
-import { parseDurationMs } from './units.js';
+import { parseDurationMs, parseSizeBytes } from './units.js';
 
 // zod/mini: `velos start` loads this schema on every run, and it costs ~2 ms here against ~40 ms for zod classic.
 z.config(en());
@@ -34,6 +34,21 @@ const envValues = z.pipe(
   z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   z.transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]))),
 );
+
+function size(minBytes: number) {
+  return z.pipe(
+    z.union([z.number(), z.string()]),
+    z.transform((value, ctx) => {
+      const bytes = parseSizeBytes(value);
+      if (bytes !== null && bytes >= minBytes) return bytes;
+      return fail(
+        ctx,
+        value,
+        `expected a size like "200M", "1G" or a number of bytes (at least ${minBytes}), got ${JSON.stringify(value)}`,
+      );
+    }),
+  );
+}
 
 function integer(min: number, message: string) {
   return z.int({ error: message }).check(z.gte(min, { error: message }));
@@ -92,6 +107,11 @@ export const appConfigSchema = z.strictObject({
   merge_logs: z.optional(z.boolean()),
   out_file: z.optional(nonEmpty),
   error_file: z.optional(nonEmpty),
+  log_max_size: z.optional(size(1024)),
+  log_rotate_cron: z.optional(nonEmpty),
+  log_retain: z.optional(integer(0, 'expected a whole number, 0 or more')),
+  log_compress: z.optional(z.boolean()),
+  max_memory: z.optional(size(1024 * 1024)),
 });
 
 /** An app as written in a config file, before defaults. */
@@ -134,12 +154,17 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     stopSignal: input.kill_signal ?? APP_DEFAULTS.stopSignal,
     logFormat: input.log_format ?? APP_DEFAULTS.logFormat,
     mergeLogs: input.merge_logs ?? APP_DEFAULTS.mergeLogs,
+    logRetain: input.log_retain ?? APP_DEFAULTS.logRetain,
+    logCompress: input.log_compress ?? APP_DEFAULTS.logCompress,
   };
   if (input.interpreter !== undefined) spec.interpreter = input.interpreter;
   const dateFormat = input.log_date_format ?? (input.time ? 'iso' : undefined);
   if (dateFormat !== undefined) spec.logDateFormat = dateFormat;
   if (input.out_file !== undefined) spec.outFile = absolute(cwd, input.out_file);
   if (input.error_file !== undefined) spec.errFile = absolute(cwd, input.error_file);
+  if (input.log_max_size !== undefined) spec.logMaxBytes = input.log_max_size;
+  if (input.log_rotate_cron !== undefined) spec.logRotateCron = input.log_rotate_cron;
+  if (input.max_memory !== undefined) spec.maxMemoryBytes = input.max_memory;
   return spec;
 }
 

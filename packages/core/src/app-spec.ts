@@ -52,6 +52,16 @@ export interface AppSpec {
   outFile?: string;
   /** Explicit stderr log path (absolute); default `logs/<name>-err.log`. */
   errFile?: string;
+  /** Rotate a log file once it grows past this many bytes (`undefined` = no size rotation). */
+  logMaxBytes?: number;
+  /** Rotate the log files on this cron expression, e.g. `0 0 * * *` (`undefined` = no time rotation). */
+  logRotateCron?: string;
+  /** Rotated files kept per log file; older ones are deleted. */
+  logRetain: number;
+  /** Gzip rotated files. */
+  logCompress: boolean;
+  /** Restart the app when the RSS of its process tree exceeds this many bytes (`undefined` = no limit). */
+  maxMemoryBytes?: number;
 }
 
 /** Defaults applied to every app; PM2-compatible where PM2 has the option. */
@@ -71,4 +81,6 @@ export const APP_DEFAULTS = {
   stopSignal: 'SIGTERM' as NodeJS.Signals,
   logFormat: 'plain' as LogFormat,
   mergeLogs: false,
+  logRetain: 10,
+  logCompress: true,
 } as const;

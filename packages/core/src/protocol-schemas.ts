@@ -41,6 +41,11 @@ export const appSpecSchema = z.object({
   mergeLogs: z.boolean(),
   outFile: z.optional(absolutePath),
   errFile: z.optional(absolutePath),
+  logMaxBytes: z.optional(z.int().check(z.gte(1024, 'expected at least 1024 bytes'))),
+  logRotateCron: z.optional(z.string().check(z.minLength(1))),
+  logRetain: z.int().check(z.gte(0), z.lte(1000)),
+  logCompress: z.boolean(),
+  maxMemoryBytes: z.optional(z.int().check(z.gte(1024 * 1024, 'expected at least 1M'))),
 }) satisfies z.ZodMiniType<AppSpec>;
 
 const target = z.string().check(z.minLength(1), z.maxLength(200));

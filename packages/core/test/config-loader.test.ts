@@ -154,3 +154,44 @@ describe('config messages', () => {
     expect((await loadConfigFile(file, ctx))[0]!.instances).toBe(4);
   });
 });
+
+describe('rotation and memory options', () => {
+  it('parses sizes, cron, retention and compression', async () => {
+    const file = write(
+      'rot.json',
+      JSON.stringify({
+        apps: [
+          {
+            name: 'a',
+            script: 'a.js',
+            log_max_size: '10M',
+            log_retain: 3,
+            log_compress: false,
+            max_memory: '200M',
+          },
+          { name: 'b', script: 'b.js', log_rotate_cron: '0 0 * * *' },
+        ],
+      }),
+    );
+    const [a, b] = await loadConfigFile(file, ctx);
+    expect(a).toMatchObject({
+      logMaxBytes: 10 * 1024 * 1024,
+      logRetain: 3,
+      logCompress: false,
+      maxMemoryBytes: 200 * 1024 * 1024,
+    });
+    expect(b).toMatchObject({ logRotateCron: '0 0 * * *', logRetain: 10, logCompress: true });
+    expect(b!.logMaxBytes).toBeUndefined();
+    expect(b!.maxMemoryBytes).toBeUndefined();
+  });
+
+  it('explains a bad size', async () => {
+    const file = write(
+      'badsize.json',
+      JSON.stringify({ apps: [{ script: 'a.js', max_memory: '12 parsecs' }] }),
+    );
+    expect((await errorOf(() => loadConfigFile(file, ctx))).message).toBe(
+      'badsize.json: apps[0].max_memory: expected a size like "200M", "1G" or a number of bytes (at least 1048576), got "12 parsecs"',
+    );
+  });
+});
