@@ -15,7 +15,8 @@ if (mode === null) {
   await import(fullCli);
 } else {
   exitQuietlyOnEpipe();
-  const ctx = createContext(mode, fileURLToPath(import.meta.url));
+  // A daemon started from here runs the full CLI's entry, which does not load this bundle as well.
+  const ctx = createContext(mode, fileURLToPath(new URL('./cli.js', import.meta.url)));
   try {
     await runList(ctx);
   } catch (error) {
