@@ -44,6 +44,7 @@ export interface ListRow {
   uptime: number;
   exitCode?: number | null;
   signal?: string | null;
+  lastExitReason?: string | null;
 }
 
 /** One element of `velos describe --json` (the fields of ProcessDetail that these tests read). */

@@ -89,6 +89,30 @@ export const COMMANDS: CommandSpec[] = [
         description: 'prefix log lines with a timestamp in this format',
       },
       'merge-logs': { type: 'boolean', description: 'write stdout and stderr into one log file' },
+      'max-memory': {
+        type: 'string',
+        value: 'size',
+        description: 'restart the app when its process tree uses more memory, e.g. 200M',
+      },
+      'log-max-size': {
+        type: 'string',
+        value: 'size',
+        description: 'rotate a log file before it grows past this size, e.g. 10M (default: never)',
+      },
+      'log-rotate-cron': {
+        type: 'string',
+        value: 'expr',
+        description: 'also rotate the log files on this cron schedule, e.g. "0 0 * * *"',
+      },
+      'log-retain': {
+        type: 'string',
+        value: 'n',
+        description: 'rotated files kept per log file (default 10)',
+      },
+      'no-log-compress': {
+        type: 'boolean',
+        description: 'keep rotated log files as they are (default: gzip)',
+      },
       output: {
         type: 'string',
         short: 'o',
@@ -197,6 +221,22 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx, input) => (await import('./commands/flush.js')).runFlush(ctx, input.args[0]),
   },
   {
+    name: 'reloadLogs',
+    aliases: ['reload-logs'],
+    argsUsage: '[target]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'close and reopen the log files by path (of all processes by default)',
+    details: [
+      'For external rotators such as logrotate: after they rename a log file away, the daemon keeps',
+      'writing to the renamed file until this command; then it opens the path again, creating a new',
+      'file. No line is lost. Built-in rotation (--log-max-size, --log-rotate-cron) needs no reload.',
+      TARGETS,
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx, input) => (await import('./commands/reload-logs.js')).runReloadLogs(ctx, input.args[0]),
+  },
+  {
     name: 'save',
     minArgs: 0,
     maxArgs: 0,
@@ -234,8 +274,54 @@ export const COMMANDS: CommandSpec[] = [
     maxArgs: 0,
     hidden: true,
     summary: 'run the daemon in the foreground (the CLI starts it on demand)',
-    options: {},
-    run: async (ctx) => (await import('./commands/daemon.js')).runDaemon(ctx),
+    details: 'Under systemd (NOTIFY_SOCKET set) it reports READY=1 once it listens, and STOPPING=1.',
+    options: {
+      foreground: {
+        type: 'boolean',
+        description: 'also write the daemon log to stderr (for systemd, launchd, containers)',
+      },
+    },
+    run: async (ctx, input) =>
+      (await import('./commands/daemon.js')).runDaemon(ctx, {
+        foreground: input.options.foreground === true,
+      }),
+  },
+  {
+    name: 'startup',
+    argsUsage: '[systemd|launchd]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'install a service that starts the daemon at boot (or print it with --print)',
+    details: [
+      'The service runs `velos daemon --foreground`, which restores the saved processes (velos save).',
+      'systemd: a system unit /etc/systemd/system/<name>.service needs root; without it the command',
+      'prints the one line to run as root. --user installs ~/.config/systemd/user/<name>.service.',
+      'launchd: ~/Library/LaunchAgents/dev.velos.daemon.plist (macOS). Default: by operating system.',
+    ].join('\n'),
+    options: {
+      print: { type: 'boolean', description: 'write the unit or plist to stdout and change nothing' },
+      user: { type: 'boolean', description: 'systemd: a unit of your user manager (systemctl --user)' },
+      'service-name': { type: 'string', value: 'name', description: 'systemd: unit name (default velos)' },
+      'user-name': {
+        type: 'string',
+        value: 'user',
+        description: 'systemd: User= of the system unit (default: you)',
+      },
+      home: { type: 'string', value: 'dir', description: 'VELOS_HOME of the daemon (default: this one)' },
+    },
+    run: async (ctx, input) => (await import('./commands/startup.js')).runStartup(ctx, input),
+  },
+  {
+    name: 'unstartup',
+    argsUsage: '[systemd|launchd]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'disable and remove the service velos startup installed',
+    options: {
+      user: { type: 'boolean', description: 'systemd: the unit of your user manager' },
+      'service-name': { type: 'string', value: 'name', description: 'systemd: unit name (default velos)' },
+    },
+    run: async (ctx, input) => (await import('./commands/startup.js')).runUnstartup(ctx, input),
   },
 ];
 

@@ -142,6 +142,10 @@ class IpcClient implements VelosClient {
     return (await this.request('flush', target === undefined ? {} : { target })).flushed;
   }
 
+  async reloadLogs(target?: string): Promise<string[]> {
+    return (await this.request('reloadLogs', target === undefined ? {} : { target })).reopened;
+  }
+
   async save(): Promise<{ path: string; count: number }> {
     return this.request('save', {});
   }

@@ -23,6 +23,8 @@ export interface VelosControl {
   logs(request: LogsRequest): Promise<LogLine[]>;
   followLogs(request: LogsRequest): Subscription<LogLine[]>;
   flush(target?: string): Promise<string[]>;
+  /** Closes and reopens the log files of the target (all when absent) by path, for external rotators; resolves the paths. */
+  reloadLogs(target?: string): Promise<string[]>;
   save(): Promise<{ path: string; count: number }>;
   resurrect(): Promise<ProcessInfo[]>;
   kill(): Promise<{ stopped: number }>;

@@ -68,6 +68,7 @@ export const requestSchemas = {
   logs: logsRequest,
   'logs.follow': logsRequest,
   flush: z.object({ target: z.optional(target) }),
+  reloadLogs: z.object({ target: z.optional(target) }),
   save: empty,
   resurrect: empty,
   kill: empty,

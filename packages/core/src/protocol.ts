@@ -33,6 +33,7 @@ export interface CommandMap {
   describe: { req: TargetRequest; res: { processes: ProcessDetail[] } };
   logs: { req: LogsRequest; res: { lines: LogLine[] } };
   flush: { req: { target?: string }; res: { flushed: string[] } };
+  reloadLogs: { req: { target?: string }; res: { reopened: string[] } };
   save: { req: Record<string, never>; res: { path: string; count: number } };
   resurrect: { req: Record<string, never>; res: { processes: ProcessInfo[]; warnings?: string[] } };
   kill: { req: Record<string, never>; res: { stopped: number } };
@@ -60,6 +61,7 @@ export const COMMAND_NAMES: readonly (CommandName | StreamCommandName)[] = [
   'logs',
   'logs.follow',
   'flush',
+  'reloadLogs',
   'save',
   'resurrect',
   'kill',

@@ -43,6 +43,7 @@ export function createDispatcher(options: DispatcherOptions): CommandDispatcher 
     describe: async (req) => ({ processes: await supervisor.describe(req.target) }),
     logs: async (req) => ({ lines: await supervisor.logs(req ?? {}) }),
     flush: async (req) => ({ flushed: await supervisor.flush(req?.target) }),
+    reloadLogs: async (req) => ({ reopened: await supervisor.reloadLogs(req?.target) }),
     save: () => supervisor.save(),
     resurrect: async () => ({ processes: await supervisor.resurrect(), warnings: supervisor.warnings() }),
     kill: async () => {

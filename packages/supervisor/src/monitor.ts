@@ -35,6 +35,8 @@ interface Baseline {
 export function createMonitor(options: {
   intervalMs: number;
   targets: () => Iterable<MonitorTarget>;
+  /** Called after every sample, e.g. to enforce memory limits on the fresh values. */
+  onSampled?: () => void;
 }): Monitor {
   const baselines = new WeakMap<MonitorTarget, Baseline>();
   const pageBytes = HAS_PROCFS ? readPageBytes() : 0;
@@ -76,6 +78,7 @@ export function createMonitor(options: {
       clearInterval(timer);
       timer = null;
     }
+    if (running > 0) options.onSampled?.();
   };
 
   return {

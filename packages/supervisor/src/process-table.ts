@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppSpec } from '@velos/core';
-import { createLogPipeline, type LogPipeline } from './logs/index.js';
+import { createLogPipeline, type LogPipeline, type RotationOptions } from './logs/index.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
 import type { SavedState } from './state-store.js';
 import { matchTargets } from './targets.js';
@@ -53,7 +53,8 @@ export class ProcessTable {
       next.outPath !== entry.outPath ||
       next.errPath !== entry.errPath ||
       spec.logFormat !== entry.spec.logFormat ||
-      spec.logDateFormat !== entry.spec.logDateFormat;
+      spec.logDateFormat !== entry.spec.logDateFormat ||
+      JSON.stringify(rotationOf(spec)) !== JSON.stringify(rotationOf(entry.spec));
     const kept = entry.ids.slice(0, spec.instances);
     const added: number[] = [];
     while (kept.length + added.length < spec.instances) added.push(this.nextFreeId(added));
@@ -149,6 +150,8 @@ export class ProcessTable {
             errPath: entry.errPath,
             format: entry.spec.logFormat,
             dateFormat: entry.spec.logDateFormat,
+            rotation: rotationOf(entry.spec),
+            onError: (error) => this.log(`process ${id} (${entry.spec.name}): ${error.message}`),
           }),
         );
       }
@@ -170,6 +173,16 @@ export class ProcessTable {
   private ensureLogDir(): void {
     mkdirSync(join(this.home, 'logs'), { recursive: true, mode: 0o700 });
   }
+}
+
+/** The log rotation settings of an app, as the log pipeline takes them. */
+function rotationOf(spec: AppSpec): RotationOptions {
+  return {
+    maxBytes: spec.logMaxBytes,
+    cron: spec.logRotateCron,
+    retain: spec.logRetain,
+    compress: spec.logCompress,
+  };
 }
 
 function cloneSpec(spec: AppSpec): AppSpec {

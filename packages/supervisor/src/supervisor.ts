@@ -4,6 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   type AppSpec,
   ErrorCodes,
+  formatBytes,
   type PingResult,
   type ProcessInfo,
   VELOS_VERSION,
@@ -11,6 +12,8 @@ import {
   VelosError,
 } from '@velos/core';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
+import { checkCronExpression } from './logs/index.js';
+import { isOverMemoryLimit } from './memory-limit.js';
 import { createMonitor } from './monitor.js';
 import { isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
 import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
@@ -59,6 +62,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const monitor = createMonitor({
     intervalMs: options.monitorIntervalMs ?? 2000,
     targets: () => table.records.values(),
+    onSampled: enforceMemoryLimits,
   });
   const hooks: RunnerHooks = { onOnline: () => monitor.wake(), onExit: handleExit, log };
 
@@ -169,7 +173,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
   }
 
-  function restartOne(record: ProcessRecord): Promise<void> {
+  function restartOne(record: ProcessRecord, reason: 'user' | 'memory' = 'user'): Promise<void> {
     return runOp(record, async () => {
       if (table.records.get(record.id) !== record) return;
       if (record.child) await stopRun(record);
@@ -177,10 +181,26 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       record.unstableRestarts = 0;
       record.backoffMs = 0;
       record.restarts += 1;
-      record.lastExitReason = 'user';
+      record.lastExitReason = reason;
       if (!isClosed) spawnRecord(record, hooks);
       scheduleRestarts();
     });
+  }
+
+  /** SUP-9: restarts every online process whose tree RSS, just sampled, is over its `max_memory`. */
+  function enforceMemoryLimits(): void {
+    for (const record of table.records.values()) {
+      if (!isOverMemoryLimit(record)) continue;
+      const limit = record.app.spec.maxMemoryBytes!;
+      const why = `memory ${formatBytes(record.memory)} over max_memory ${formatBytes(limit)}`;
+      log(`${label(record)}: ${why}: restarting`);
+      try {
+        record.pipeline.note('err', `velos: restarting: ${why}`);
+      } catch {
+        // deleted meanwhile: its pipeline is closed
+      }
+      restartOne(record, 'memory').catch((error) => log(`${label(record)}: memory restart failed: ${error}`));
+    }
   }
 
   function deleteOne(record: ProcessRecord): Promise<ProcessInfo> {
@@ -301,6 +321,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async start(specs) {
       checkStartable(specs);
+      for (const spec of specs) if (spec.logRotateCron) await checkCronExpression(spec.logRotateCron);
       const started: ProcessRecord[] = [];
       for (const spec of specs) {
         const existing = table.apps.get(spec.name);
@@ -325,7 +346,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           entry.spec = { ...entry.spec, env: { ...restartOptions.env } };
         }
       }
-      await Promise.all(targets.map(restartOne));
+      await Promise.all(targets.map((record) => restartOne(record)));
       return targets.map((record) => toInfo(record));
     },
 
@@ -361,6 +382,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const targets = table.select(target);
       await Promise.all(targets.map((record) => record.pipeline.flush()));
       return [...new Set(targets.flatMap((record) => [record.app.outPath, record.app.errPath]))];
+    },
+
+    async reloadLogs(target) {
+      const reopened = await Promise.all(table.select(target).map((record) => record.pipeline.reopen()));
+      return [...new Set(reopened.flat())];
     },
 
     async save() {

@@ -40,6 +40,11 @@ const APP_FLAGS: Record<string, string> = {
   'merge-logs': 'merge_logs',
   output: 'out_file',
   error: 'error_file',
+  'log-max-size': 'log_max_size',
+  'log-rotate-cron': 'log_rotate_cron',
+  'log-retain': 'log_retain',
+  'no-log-compress': 'log_compress',
+  'max-memory': 'max_memory',
 };
 
 // Flags whose text goes to the schema as is (it parses durations and splits argument strings).
@@ -55,6 +60,9 @@ const PASS_THROUGH_FLAGS = [
   'namespace',
   'log-format',
   'log-date-format',
+  'log-max-size',
+  'log-rotate-cron',
+  'max-memory',
 ];
 
 const PM2_ECOSYSTEM = /^ecosystem(\.[\w-]+)*\.(c|m)?js$/;
@@ -139,6 +147,9 @@ export function specsFromFlags(
   if (o['no-autorestart']) entry.autorestart = false;
   if (o.time) entry.time = true;
   if (o['merge-logs']) entry.merge_logs = true;
+  const retain = text('log-retain');
+  if (retain !== undefined) entry.log_retain = integer('--log-retain', retain, 'a whole number, 0 or more');
+  if (o['no-log-compress']) entry.log_compress = false;
   if (text('output') !== undefined) entry.out_file = resolve(where.cwd, text('output')!);
   if (text('error') !== undefined) entry.error_file = resolve(where.cwd, text('error')!);
   if (input.rest.length > 0) entry.args = input.rest;

@@ -1,6 +1,9 @@
-import { close, fstatSync, ftruncate, openSync, writev } from 'node:fs';
+import { close, fstat, fstatSync, ftruncate, open, openSync, rename, type Stats, writev } from 'node:fs';
 import { ErrorCodes, VelosError } from '@velos/core';
 import type { LogStream } from './line-batch.js';
+import { DEFAULT_LOG_RETAIN, type RotationOptions, rotatedPath } from './log-rotation.js';
+import { RotationHousekeeper } from './rotation-housekeeper.js';
+import { type RotationSchedule, scheduleRotation } from './rotation-schedule.js';
 
 /** Writes `buffers` at the end of `fd` (like `fs.writev`); injectable so tests can simulate a slow disk. */
 export type WritevFunction = (
@@ -16,12 +19,25 @@ export interface FileWriterOptions {
   highWaterBytes: number;
   writev?: WritevFunction;
   onError?: (error: VelosError) => void;
+  /** Size and cron rotation, retention and compression of the rotated files. */
+  rotation?: RotationOptions;
 }
 
-/** Where a writer stands: file offset after its last write and lines written by stream, since open or truncate. */
+/** Where a writer stands, consistent with the lines written so far. */
 export interface WriterPosition {
+  /** Offset after the last write in the current file. */
   endOffset: number;
+  /** Lines written by stream since open or truncate, across rotations. */
   written: Record<LogStream, number>;
+  /** Lines of `written` that went to the current file (the rest went to rotated files). */
+  inFile: Record<LogStream, number>;
+  /** The file the latest rotation renamed away (it may have been gzipped or pruned since), with its lines. */
+  previous: { path: string; lines: Record<LogStream, number> } | null;
+}
+
+interface FileOp {
+  kind: 'rotate' | 'reopen' | 'close';
+  resolve: (path: string | null) => void;
 }
 
 interface QueuedWrite {
@@ -38,12 +54,19 @@ const FILE_MODE = 0o640;
  * Appends whole-line buffers to one log file with at most one `writev` in flight: buffers queued
  * while a write runs go out together in the next one. It reports `isFull` above its high-water mark
  * and calls drain listeners once the queue is back under half of it. Failed writes are counted in
- * `droppedLines` and reported to `onError`, never retried forever.
+ * `droppedLines` and reported to `onError`, never retried forever. Rotation and reopening happen
+ * between two writes (rename, then open a new file at the path; never copy-truncate), so every line
+ * lands in exactly one file.
  */
 export class FileWriter {
   readonly path: string;
-  readonly #fd: number;
+  #fd: number;
   readonly #highWaterBytes: number;
+  readonly #maxBytes: number | undefined;
+  readonly #housekeeper: RotationHousekeeper;
+  #schedule: RotationSchedule | null = null;
+  #sizeRetryOffset = 0;
+  #ops: FileOp[] = [];
   readonly #writev: WritevFunction;
   readonly #onError: ((error: VelosError) => void) | undefined;
   #queue: QueuedWrite[] = [];
@@ -59,20 +82,50 @@ export class FileWriter {
   #waiters: { target: number; resolve: () => void }[] = [];
   #truncations: { upToSeq: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #closed = false;
+  #closing: Promise<void> | null = null;
 
-  /** Opens (creates with mode 0o640) `path` for appending; throws `IO_ERROR` when it cannot. */
+  /**
+   * Opens (creates with mode 0o640) `path` for appending; throws `IO_ERROR` when it cannot. A cron
+   * expression croner rejects is reported to `onError` (check it first with `checkCronExpression`).
+   */
   constructor(options: FileWriterOptions) {
     this.path = options.path;
     this.#highWaterBytes = Math.max(1, options.highWaterBytes);
     this.#writev = options.writev ?? ((fd, buffers, callback) => writev(fd, buffers, callback));
     this.#onError = options.onError;
+    const rotation = options.rotation ?? {};
+    this.#maxBytes = rotation.maxBytes !== undefined && rotation.maxBytes > 0 ? rotation.maxBytes : undefined;
+    this.#housekeeper = new RotationHousekeeper({
+      path: options.path,
+      retain: Math.max(0, rotation.retain ?? DEFAULT_LOG_RETAIN),
+      compress: rotation.compress ?? true,
+      onError: options.onError,
+      onCompressed: (from, to) => {
+        const previous = this.#position.previous;
+        if (previous?.path === from) previous.path = to;
+      },
+    });
     try {
       this.#fd = openSync(options.path, 'a', FILE_MODE);
-      this.#position = { endOffset: fstatSync(this.#fd).size, written: { out: 0, err: 0 } };
+      this.#position = {
+        endOffset: fstatSync(this.#fd).size,
+        written: { out: 0, err: 0 },
+        inFile: { out: 0, err: 0 },
+        previous: null,
+      };
     } catch (error) {
       throw new VelosError(ErrorCodes.IO_ERROR, `cannot open log file ${options.path}: ${messageOf(error)}`, {
         cause: error,
       });
+    }
+    if (rotation.cron !== undefined) {
+      this.#schedule = scheduleRotation(
+        rotation.cron,
+        () => {
+          this.rotate().catch(() => undefined);
+        },
+        (error) => this.#onError?.(error),
+      );
     }
   }
 
@@ -98,7 +151,13 @@ export class FileWriter {
 
   /** A copy of the current position (consistent with the lines written so far). */
   position(): WriterPosition {
-    return { endOffset: this.#position.endOffset, written: { ...this.#position.written } };
+    const { endOffset, written, inFile, previous } = this.#position;
+    return {
+      endOffset,
+      written: { ...written },
+      inFile: { ...inFile },
+      previous: previous && { path: previous.path, lines: { ...previous.lines } },
+    };
   }
 
   /** Queues whole lines of `stream` for writing. */
@@ -134,33 +193,170 @@ export class FileWriter {
 
   /** Empties the file in place; lines queued before the call are discarded, later ones follow. */
   truncate(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.#truncations.push({ upToSeq: this.#seq, resolve, reject });
       this.#pump();
     });
   }
 
-  /** Writes what is queued, then closes the file. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    await this.settled();
-    this.#closed = true;
-    await new Promise<void>((resolve) => close(this.#fd, () => resolve()));
+  /**
+   * Renames the file to its rotated name (see `rotatedPath`) between two writes and continues in a
+   * new file at the path; an empty file is left alone. Resolves the rotated path, or null when
+   * nothing was rotated (empty file, closed writer, or a failure reported to `onError`).
+   */
+  rotate(): Promise<string | null> {
+    return this.#requestOp('rotate');
+  }
+
+  /**
+   * Closes the file and opens `path` again between two writes, for external rotators that renamed
+   * it away (a new file is created then). Resolves the path, or null when the writer is closed or
+   * the open failed (reported to `onError`; writing goes on to the old file).
+   */
+  reopen(): Promise<string | null> {
+    return this.#requestOp('reopen');
+  }
+
+  /** Writes what is queued, then closes the file; waits for the compression and pruning under way. */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#schedule?.stop();
+    this.#closing = (async () => {
+      await this.settled();
+      await new Promise<string | null>((resolve) => {
+        this.#ops.push({ kind: 'close', resolve });
+        this.#pump();
+      });
+      await this.#housekeeper.idle();
+    })();
+    return this.#closing;
+  }
+
+  #requestOp(kind: 'rotate' | 'reopen'): Promise<string | null> {
+    if (this.#closed || this.#closing) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.#ops.push({ kind, resolve });
+      this.#pump();
+    });
   }
 
   #pump(): void {
-    if (this.#inFlight) return;
+    if (this.#inFlight || this.#closed) return;
     if (this.#truncations.length > 0) {
       this.#truncate();
       return;
     }
+    const op = this.#ops.shift();
+    if (op) {
+      this.#runOp(op);
+      return;
+    }
     if (this.#queue.length === 0) return;
-    const batch = this.#queue.splice(0, MAX_BUFFERS_PER_WRITE);
+    let room = Number.POSITIVE_INFINITY;
+    if (this.#maxBytes !== undefined && this.#position.endOffset >= this.#sizeRetryOffset) {
+      room = this.#maxBytes - this.#position.endOffset;
+      if (this.#position.endOffset > 0 && this.#queue[0]!.data.length > room) {
+        this.#runOp({ kind: 'rotate', resolve: () => undefined }, true);
+        return;
+      }
+    }
+    const batch = this.#takeBatch(room);
     this.#inFlight = true;
     this.#writeAll(
       batch.map((item) => item.data),
       (error) => this.#afterWrite(batch, error),
     );
+  }
+
+  /** Up to 1024 queued buffers, as many as fit in `room` bytes (at least one). */
+  #takeBatch(room: number): QueuedWrite[] {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.#queue.length && count < MAX_BUFFERS_PER_WRITE) {
+      bytes += this.#queue[count]!.data.length;
+      if (count > 0 && bytes > room) break;
+      count += 1;
+    }
+    return this.#queue.splice(0, count);
+  }
+
+  #runOp(op: FileOp, isSizeRotation = false): void {
+    this.#inFlight = true;
+    const work =
+      op.kind === 'rotate'
+        ? this.#rotateNow(isSizeRotation)
+        : op.kind === 'reopen'
+          ? this.#reopenNow()
+          : this.#closeNow();
+    work.then(
+      (path) => {
+        this.#inFlight = false;
+        op.resolve(path);
+        this.#pump();
+      },
+      (error: unknown) => {
+        this.#inFlight = false;
+        if (isSizeRotation) this.#sizeRetryOffset = this.#position.endOffset + (this.#maxBytes ?? 0);
+        this.#onError?.(
+          new VelosError(ErrorCodes.IO_ERROR, `${op.kind} of ${this.path} failed: ${messageOf(error)}`, {
+            cause: error,
+          }),
+        );
+        op.resolve(null);
+        this.#pump();
+      },
+    );
+  }
+
+  async #rotateNow(isSizeRotation: boolean): Promise<string | null> {
+    if (this.#closed) return null;
+    if (!isSizeRotation && (await statFd(this.#fd)).size === 0) return null;
+    const target = rotatedPath(this.path, new Date());
+    await new Promise<void>((resolve, reject) =>
+      rename(this.path, target, (error) => (error ? reject(error) : resolve())),
+    );
+    const fd = await openAppend(this.path);
+    const old = this.#fd;
+    this.#fd = fd;
+    close(old, () => undefined);
+    const position = this.#position;
+    position.previous = { path: target, lines: position.inFile };
+    position.inFile = { out: 0, err: 0 };
+    position.endOffset = 0;
+    this.#sizeRetryOffset = 0;
+    this.#housekeeper.add(target);
+    return target;
+  }
+
+  async #closeNow(): Promise<null> {
+    this.#closed = true;
+    await new Promise<void>((resolve) => close(this.#fd, () => resolve()));
+    return null;
+  }
+
+  async #reopenNow(): Promise<string | null> {
+    if (this.#closed) return null;
+    const fd = await openAppend(this.path);
+    const old = this.#fd;
+    let before: Stats;
+    let after: Stats;
+    try {
+      [before, after] = await Promise.all([statFd(old), statFd(fd)]);
+    } catch (error) {
+      close(fd, () => undefined);
+      throw error;
+    }
+    this.#fd = fd;
+    close(old, () => undefined);
+    if (before.ino !== after.ino || before.dev !== after.dev) {
+      // the old file was moved away: where to is unknown, so a tail stops at the new file
+      this.#position.inFile = { out: 0, err: 0 };
+      this.#position.previous = null;
+    }
+    this.#position.endOffset = after.size;
+    this.#sizeRetryOffset = 0;
+    return this.path;
   }
 
   #writeAll(buffers: Buffer[], done: (error: NodeJS.ErrnoException | null) => void): void {
@@ -183,7 +379,10 @@ export class FileWriter {
     for (const item of batch) {
       bytes += item.data.length;
       if (error) this.#droppedLines += item.lines;
-      else this.#position.written[item.stream] += item.lines;
+      else {
+        this.#position.written[item.stream] += item.lines;
+        this.#position.inFile[item.stream] += item.lines;
+      }
     }
     if (!error) this.#position.endOffset += bytes;
     this.#inFlight = false;
@@ -212,7 +411,14 @@ export class FileWriter {
     this.#inFlight = true;
     ftruncate(this.#fd, 0, (error) => {
       this.#inFlight = false;
-      if (!error) this.#position = { endOffset: 0, written: { out: 0, err: 0 } };
+      if (!error) {
+        this.#position = {
+          endOffset: 0,
+          written: { out: 0, err: 0 },
+          inFile: { out: 0, err: 0 },
+          previous: null,
+        };
+      }
       this.#settle(discarded.reduce((sum, item) => sum + item.data.length, 0));
       for (const truncation of truncations) {
         if (error) {
@@ -241,6 +447,18 @@ export class FileWriter {
       for (const listener of listeners) listener();
     }
   }
+}
+
+function statFd(fd: number): Promise<Stats> {
+  return new Promise((resolve, reject) =>
+    fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats))),
+  );
+}
+
+function openAppend(path: string): Promise<number> {
+  return new Promise((resolve, reject) =>
+    open(path, 'a', FILE_MODE, (error, fd) => (error ? reject(error) : resolve(fd))),
+  );
 }
 
 function remainingAfter(buffers: Buffer[], bytesWritten: number): Buffer[] {

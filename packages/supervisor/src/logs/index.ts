@@ -1,5 +1,5 @@
 /**
- * Log capture of supervised processes (LOG-1, LOG-2 without rotation, LOG-3).
+ * Log capture of supervised processes (LOG-1, LOG-2, LOG-3).
  *
  * - Lines: plain files without a date format get the pipe's bytes untouched (cut at the last
  *   newline, the partial line carried to the next chunk); a partial final line is written with a
@@ -11,7 +11,15 @@
  * - Tails: the ring (default 1000 lines, 1 MiB) first, then the files read backwards in 64 KiB blocks.
  *   File lines get their time from the date prefix or the JSON record, else the file's mtime capped
  *   by the next newer line; in a merged plain file their stream is unknown, so they are reported as
- *   `out` and only for `stream: 'all'`.
+ *   `out` and only for `stream: 'all'`. After a rotation a tail reads the current file, then the newest
+ *   rotated one (gzipped ones decompressed as a stream, keeping only the lines asked for).
+ * - Rotation (`rotation` option): before a write would take a file past `maxBytes`, and on a `cron`
+ *   schedule (an empty file is left alone), the file is renamed to `<stem>.<UTC time>.<ext>`
+ *   (`api-out.log` → `api-out.2026-11-22T01-02-03.456Z.log`) and a new file is opened at the path,
+ *   between two writes: no line is lost or written twice. croner loads only when a cron is set. Rotated files are gzipped in the background
+ *   (temp file, then rename) and only the newest `retain` are kept. A file exceeds `maxBytes` only
+ *   when one pipe read alone is larger. The instances of one app share one writer per file.
+ * - `reopen()` closes and reopens the files by path, for external rotators (logrotate) that rename them.
  */
 export type { WritevFunction } from './file-writer.js';
 export {
@@ -24,3 +32,11 @@ export {
   type LogPipelineCounters,
   type LogPipelineOptions,
 } from './log-pipeline.js';
+export {
+  DEFAULT_LOG_RETAIN,
+  listRotated,
+  type RotatedFile,
+  type RotationOptions,
+  rotatedPath,
+} from './log-rotation.js';
+export { checkCronExpression } from './rotation-schedule.js';

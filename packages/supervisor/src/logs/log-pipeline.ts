@@ -1,12 +1,14 @@
 import type { Readable } from 'node:stream';
 import { ErrorCodes, type LogFormat, type LogLine, type LogStreamFilter, VelosError } from '@velos/core';
-import { FileWriter, type WritevFunction } from './file-writer.js';
+import type { FileWriter, WritevFunction } from './file-writer.js';
 import { type LineBatch, type LogStream, lineStrings } from './line-batch.js';
 import { createLineDecoder, createLineEncoder, type LineDecoder, type LineEncoder } from './line-format.js';
 import { LineRing } from './line-ring.js';
 import { LineSplitter } from './line-splitter.js';
+import type { RotationOptions } from './log-rotation.js';
 import { type TailFile, tailLines } from './log-tail.js';
 import { PipeCapture } from './pipe-capture.js';
+import { acquireFileWriter, releaseFileWriter } from './shared-writers.js';
 
 /** Default number of lines the ring keeps (both streams together). */
 export const DEFAULT_RING_LINES = 1000;
@@ -44,6 +46,8 @@ export interface LogPipelineOptions {
   writev?: WritevFunction;
   /** Told about write failures (`IO_ERROR`); the lines concerned are counted in `dropped`. */
   onError?: (error: VelosError) => void;
+  /** Rotation of both files (by size, by cron), retention and gzip of the rotated files; none by default. */
+  rotation?: RotationOptions;
 }
 
 /** Line and byte counters of one pipeline since it was created (`flush` does not reset them). */
@@ -72,6 +76,8 @@ export interface LogPipeline {
   subscribe(listener: (lines: LogLine[]) => void): () => void;
   /** Empties the log files (truncate in place, the open descriptors keep working) and the ring buffer. */
   flush(): Promise<void>;
+  /** Closes and reopens the log files by path between two writes (a file renamed away is created anew); resolves the paths reopened. */
+  reopen(): Promise<string[]>;
   counters(): LogPipelineCounters;
   /** Resolves once everything attached so far has ended and been written. */
   drained(): Promise<void>;
@@ -80,7 +86,9 @@ export interface LogPipeline {
 }
 
 /**
- * Creates the log capture of one process and opens its files (append mode, created 0o640).
+ * Creates the log capture of one process and opens its files (append mode, created 0o640); the
+ * pipelines of the instances of one app share the writer of each file. Throws `IO_ERROR` when a
+ * file cannot be opened; a rotation cron croner rejects goes to `onError` (see `checkCronExpression`).
  * @example
  * const logs = createLogPipeline({ id: 0, name: 'api', outPath, errPath, format: 'plain' });
  * logs.attach(child.stdout, 'out', child.pid);
@@ -128,15 +136,19 @@ class Pipeline implements LogPipeline {
       highWaterBytes: options.writeHighWaterBytes ?? DEFAULT_WRITE_HIGH_WATER_BYTES,
       writev: options.writev,
       onError: options.onError,
+      rotation: options.rotation,
     };
-    const out = new FileWriter({ ...writerOptions, path: options.outPath });
-    this.#writers = {
-      out,
-      err:
-        options.errPath === options.outPath
-          ? out
-          : new FileWriter({ ...writerOptions, path: options.errPath }),
-    };
+    const out = acquireFileWriter({ ...writerOptions, path: options.outPath });
+    let err = out;
+    if (options.errPath !== options.outPath) {
+      try {
+        err = acquireFileWriter({ ...writerOptions, path: options.errPath });
+      } catch (error) {
+        releaseFileWriter(out).catch(() => undefined);
+        throw error;
+      }
+    }
+    this.#writers = { out, err };
   }
 
   attach(stream: Readable, which: LogStream, pid: number): void {
@@ -163,11 +175,18 @@ class Pipeline implements LogPipeline {
       const writer = this.#writers[stream];
       const position = writer.position();
       const merged = this.#isMerged;
+      const lines = (counts: Record<LogStream, number>) =>
+        merged ? counts.out + counts.err : counts[stream];
       return {
         path: writer.path,
         endOffset: position.endOffset,
-        writtenLines: merged ? position.written.out + position.written.err : position.written[stream],
-        sentLines: merged ? this.#sent.out + this.#sent.err : this.#sent[stream],
+        writtenLines: lines(position.written),
+        sentLines: lines(this.#sent),
+        fileLines: lines(position.inFile),
+        previous: position.previous && {
+          path: position.previous.path,
+          lines: lines(position.previous.lines),
+        },
       };
     };
     const snapshot = {
@@ -197,6 +216,11 @@ class Pipeline implements LogPipeline {
     return done;
   }
 
+  async reopen(): Promise<string[]> {
+    const paths = await Promise.all(this.#uniqueWriters().map((writer) => writer.reopen()));
+    return paths.filter((path): path is string => path !== null);
+  }
+
   counters(): LogPipelineCounters {
     const writers = this.#uniqueWriters();
     return {
@@ -218,7 +242,7 @@ class Pipeline implements LogPipeline {
     for (const capture of this.#captures) capture.detach();
     this.#captures.clear();
     this.#deliverLive();
-    await Promise.all(this.#uniqueWriters().map((writer) => writer.close()));
+    await Promise.all(this.#uniqueWriters().map((writer) => releaseFileWriter(writer)));
   }
 
   get #isMerged(): boolean {

@@ -1,6 +1,7 @@
 import type { LogLine, LogStreamFilter } from '@velos/core';
 import { type LineBatch, type LogStream, lastLineStrings } from './line-batch.js';
 import type { LineDecoder } from './line-format.js';
+import { readGzipLinesBackwards } from './read-gzip-lines.js';
 import { readLinesBackwards } from './read-lines-backwards.js';
 
 /** One log file as a tail sees it, captured at the same instant as the ring snapshot. */
@@ -12,6 +13,10 @@ export interface TailFile {
   writtenLines: number;
   /** Lines the pipeline sent to the file since it was opened or flushed, written or still queued. */
   sentLines: number;
+  /** Lines of `writtenLines` in the current file; the others went to rotated files. */
+  fileLines: number;
+  /** The newest rotated file (possibly gzipped or pruned since) and how many lines went there. */
+  previous: { path: string; lines: number } | null;
 }
 
 /** Everything a tail needs, taken synchronously so that ring and files agree. */
@@ -34,8 +39,9 @@ interface Ordered {
 }
 
 /**
- * The last `count` lines of `filter`, oldest first: from the ring, then from the file(s) backwards.
- * Lines the ring holds are skipped in the file (counted from the lines written since open/flush).
+ * The last `count` lines of `filter`, oldest first: from the ring, then from the file(s) backwards,
+ * then from the newest rotated file (plain or gzipped; older rotated files are not read).
+ * Lines the ring holds are skipped in the files (counted from the lines written since open/flush).
  * A file line gets the time its prefix or JSON record gives, else the file's mtime, never later than
  * the next newer line; in a merged plain file the stream of a line is unknown, so lines beyond the
  * ring are reported as `out` and only for `all`. `all` from two files is merged by time.
@@ -119,8 +125,10 @@ async function fileLines(
     0,
   );
   const overlap = Math.max(0, file.writtenLines - (file.sentLines - ringHeld));
-  const found: { ts: number | null; line: LogLine }[] = [];
-  const read = await readLinesBackwards(file.path, file.endOffset, overlap, (text) => {
+  const found: { ts: number | null; line: LogLine; file: number }[] = [];
+  const mtimes: number[] = [];
+  let fileIndex = 0;
+  const visit = (text: string): boolean => {
     const decoded = snapshot.decode(text);
     const stream = decoded.stream ?? fileStream;
     if (accept(stream)) {
@@ -132,17 +140,43 @@ async function fileLines(
         pid: decoded.pid,
         line: decoded.line,
       };
-      found.push({ ts: decoded.ts, line });
+      found.push({ ts: decoded.ts, line, file: fileIndex });
     }
     return found.length < count;
-  });
-  if (read === null) return [];
+  };
+  const current = await readLinesBackwards(
+    file.path,
+    file.endOffset,
+    Math.min(overlap, file.fileLines),
+    visit,
+  );
+  if (current === null) return [];
+  mtimes.push(current.mtimeMs);
+  // after a rotation the current file holds only `fileLines` lines: older ones are in the rotated file
+  if (found.length < count && file.previous !== null) {
+    fileIndex = 1;
+    const skip = Math.max(0, overlap - file.fileLines);
+    const previous = await readRotated(file.previous.path, skip, count - found.length, visit);
+    if (previous !== null) mtimes.push(previous.mtimeMs);
+  }
   let bound = ring[0]?.line.ts ?? snapshot.batches[0]?.ts ?? Number.POSITIVE_INFINITY;
   for (const entry of found) {
-    entry.line.ts = entry.ts ?? Math.min(read.mtimeMs, bound);
+    entry.line.ts = entry.ts ?? Math.min(mtimes[entry.file] ?? 0, bound);
     bound = Math.min(bound, entry.line.ts);
   }
   return found.reverse().map((entry) => ({ line: entry.line, order: -1 }));
+}
+
+/** Reads a rotated file backwards, gzipped or not (it may have been compressed since the snapshot). */
+async function readRotated(
+  path: string,
+  skip: number,
+  count: number,
+  visit: (line: string) => boolean,
+): Promise<{ mtimeMs: number } | null> {
+  if (path.endsWith('.gz')) return readGzipLinesBackwards(path, skip, count, visit);
+  const plain = await readLinesBackwards(path, Number.POSITIVE_INFINITY, skip, visit);
+  return plain ?? readGzipLinesBackwards(`${path}.gz`, skip, count, visit);
 }
 
 function mergeByTime(a: Ordered[], b: Ordered[]): Ordered[] {

@@ -1,0 +1,124 @@
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+
+/** When and how a log file is rotated; every field is optional, nothing set means no rotation. */
+export interface RotationOptions {
+  /** Rotate before a write would take the file past this many bytes. */
+  maxBytes?: number;
+  /** Rotate on this cron expression (five fields, or six with seconds first); an empty file is left alone. */
+  cron?: string;
+  /** Rotated files kept per log file (compressed and uncompressed together), default 10. */
+  retain?: number;
+  /** Gzip rotated files in the background, default true. */
+  compress?: boolean;
+}
+
+/** A rotated sibling of a log file. */
+export interface RotatedFile {
+  /** Path as it is now (ends with `.gz` once compressed). */
+  path: string;
+  /** The rotation time as written in the name, e.g. `2026-11-22T01-02-03.456Z`. */
+  stamp: string;
+  /** Tie-breaker of rotations within one millisecond (0 for the first). */
+  seq: number;
+  isCompressed: boolean;
+}
+
+/** Default number of rotated files kept per log file. */
+export const DEFAULT_LOG_RETAIN = 10;
+
+const STAMP = String.raw`\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z`;
+
+/**
+ * The path a log file is renamed to when rotated at `date`: the time goes before the extension,
+ * `logs/api-out.log` → `logs/api-out.2026-11-22T01-02-03.456Z.log` (UTC, sortable, no cascade of
+ * renames); `-1`, `-2`… is added after the time when that name, or its `.gz`, already exists.
+ */
+export function rotatedPath(path: string, date: Date): string {
+  const { stem, ext } = splitName(path);
+  const stamp = date.toISOString().replaceAll(':', '-');
+  for (let seq = 0; ; seq += 1) {
+    const candidate = join(dirname(path), `${stem}.${stamp}${seq === 0 ? '' : `-${seq}`}${ext}`);
+    if (!existsSync(candidate) && !existsSync(`${candidate}.gz`)) return candidate;
+  }
+}
+
+/** The rotated siblings of `path`, newest first; a file present both plain and `.gz` counts once. */
+export async function listRotated(path: string): Promise<RotatedFile[]> {
+  const { stem, ext } = splitName(path);
+  const pattern = new RegExp(`^${escapeRegExp(stem)}\\.(${STAMP})(?:-(\\d+))?${escapeRegExp(ext)}(\\.gz)?$`);
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return [];
+  }
+  const byBase = new Map<string, RotatedFile>();
+  for (const name of names) {
+    const match = pattern.exec(name);
+    if (!match) continue;
+    const isCompressed = match[3] !== undefined;
+    const base = isCompressed ? name.slice(0, -3) : name;
+    const known = byBase.get(base);
+    // while a compression finishes both exist: the plain file is the complete one until it is deleted
+    if (known && !known.isCompressed) continue;
+    byBase.set(base, {
+      path: join(dirname(path), name),
+      stamp: match[1]!,
+      seq: Number(match[2] ?? 0),
+      isCompressed,
+    });
+  }
+  return [...byBase.values()].sort((a, b) =>
+    a.stamp === b.stamp ? b.seq - a.seq : a.stamp < b.stamp ? 1 : -1,
+  );
+}
+
+/** Deletes the rotated siblings of `path` beyond the newest `retain`; resolves the deleted paths. */
+export async function pruneRotated(path: string, retain: number): Promise<string[]> {
+  const stale = (await listRotated(path)).slice(Math.max(0, retain));
+  const deleted: string[] = [];
+  for (const file of stale) {
+    const paths = file.isCompressed ? [file.path] : [file.path, `${file.path}.gz`];
+    for (const candidate of paths) {
+      try {
+        await unlink(candidate);
+        deleted.push(candidate);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+  }
+  return deleted;
+}
+
+/**
+ * Gzips `path` to `<path>.gz` with streams (the event loop keeps running): it writes a temp file,
+ * renames it into place once complete, then deletes the original. Resolves the `.gz` path.
+ */
+export async function gzipFile(path: string): Promise<string> {
+  const target = `${path}.gz`;
+  const temp = `${target}.tmp`;
+  try {
+    await pipeline(createReadStream(path), createGzip(), createWriteStream(temp, { mode: 0o640 }));
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await unlink(path);
+  return target;
+}
+
+function splitName(path: string): { stem: string; ext: string } {
+  const name = basename(path);
+  const ext = extname(name);
+  return { stem: name.slice(0, name.length - ext.length), ext };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

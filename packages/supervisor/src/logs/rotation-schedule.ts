@@ -1,0 +1,57 @@
+import { ErrorCodes, VelosError } from '@velos/core';
+import type { Cron } from 'croner';
+
+/** A running cron rotation; `stop` ends it (also before croner has loaded). */
+export interface RotationSchedule {
+  stop(): void;
+}
+
+/**
+ * Calls `onTick` on the cron `expression` (five fields, or six with seconds first). croner is loaded
+ * on first use, so a daemon without cron rotation never loads it; an expression croner rejects goes
+ * to `onError` (check it beforehand with `checkCronExpression`).
+ */
+export function scheduleRotation(
+  expression: string,
+  onTick: () => void,
+  onError: (error: VelosError) => void,
+): RotationSchedule {
+  let job: Cron | null = null;
+  let isStopped = false;
+  loadCron()
+    .then((Cron) => {
+      if (!isStopped) job = new Cron(expression, { unref: true, protect: true }, onTick);
+    })
+    .catch((error: unknown) => onError(cronError(expression, error)));
+  return {
+    stop() {
+      isStopped = true;
+      job?.stop();
+    },
+  };
+}
+
+/** Resolves when croner accepts `expression`; rejects with `INVALID_ARGUMENT` naming it otherwise. */
+export async function checkCronExpression(expression: string): Promise<void> {
+  const Cron = await loadCron();
+  try {
+    new Cron(expression, { paused: true }).stop();
+  } catch (error) {
+    throw cronError(expression, error);
+  }
+}
+
+async function loadCron(): Promise<typeof Cron> {
+  return (await import('croner')).Cron;
+}
+
+function cronError(expression: string, error: unknown): VelosError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new VelosError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `log rotation cron '${expression}' is not valid: ${reason}`,
+    {
+      cause: error,
+    },
+  );
+}

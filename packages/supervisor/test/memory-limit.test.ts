@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isOverMemoryLimit } from '../src/memory-limit.js';
+import { createSupervisor } from '../src/supervisor.js';
+import { appSpec, Harness, waitFor } from './helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+const MB = 1024 * 1024;
+
+describe('max_memory (SUP-9)', () => {
+  it('is over the limit only for an online process with a limit, not during a user operation', () => {
+    const target = {
+      status: 'online' as const,
+      isUserOp: false,
+      memory: 300 * MB,
+      app: { spec: { maxMemoryBytes: 200 * MB } },
+    };
+    expect(isOverMemoryLimit(target)).toBe(true);
+    expect(isOverMemoryLimit({ ...target, memory: 100 * MB })).toBe(false);
+    expect(isOverMemoryLimit({ ...target, app: { spec: {} } })).toBe(false);
+    expect(isOverMemoryLimit({ ...target, status: 'stopping' })).toBe(false);
+    expect(isOverMemoryLimit({ ...target, isUserOp: true })).toBe(false);
+  });
+
+  it('restarts a leaking process whose tree RSS passes max_memory, with reason memory', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = harness.track(
+      createSupervisor({ home, log: (line) => logLines.push(line), monitorIntervalMs: 200 }),
+    );
+    const [started] = await supervisor.start([
+      appSpec(home, { name: 'leaky', script: 'leaky.js', maxMemoryBytes: 100 * MB, env: { LEAK_MB: '20' } }),
+    ]);
+    const restarted = await waitFor(
+      async () => {
+        const [info] = await supervisor.list();
+        return info && info.restarts >= 1 && info.status === 'online' && info.pid !== started!.pid
+          ? info
+          : null;
+      },
+      { what: 'a memory restart', timeoutMs: 20_000 },
+    );
+    expect(restarted.lastExitReason).toBe('memory');
+    const [detail] = await supervisor.describe('leaky');
+    expect(detail!.memoryPeak).toBeGreaterThan(100 * MB);
+    expect(logLines.some((line) => /over max_memory 100M: restarting/.test(line))).toBe(true);
+    const errLines = await supervisor.logs({ target: 'leaky', stream: 'err', lines: 10 });
+    expect(errLines.map((l) => l.line).join('\n')).toMatch(
+      /velos: restarting: memory \d+M over max_memory 100M/,
+    );
+  });
+});
