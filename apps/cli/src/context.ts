@@ -8,7 +8,7 @@ import { type Colors, createColors, isColorWanted } from './output/colors.js';
  * Node flags of the daemon: a 1 MB young generation keeps its RSS about 5 MB lower with 100 apps
  * (measured in bench/), at no visible cost: captured log bytes live outside the V8 heap.
  */
-const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
 
 /** How a command prints: a readable text form, full JSON, or the compact `--ai` JSON. */
 export type OutputMode = 'text' | 'json' | 'ai';

@@ -6,6 +6,7 @@ import { createDispatcher } from './command-handlers.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { createDaemonLog } from './daemon-log.js';
 import { type IpcServer, startIpcServer } from './ipc-server.js';
+import { createServiceNotifier } from './service-notify.js';
 import { createSupervisor } from './supervisor.js';
 
 /** Options of `runDaemon`. */
@@ -30,7 +31,9 @@ const MAX_SOCKET_PATH_BYTES = 103;
  * Runs the Velos daemon in this process (SUP-1): one instance per home (a second one prints a
  * `DAEMON_RUNNING` line on stderr and resolves at once, leaving the exit status 0), restores the
  * saved state, serves the socket and resolves after `kill` or SIGTERM/SIGINT has saved the state,
- * stopped every child and removed the socket, pid and lock files; the process then exits 0.
+ * stopped every child and removed the socket, pid and lock files; the process then exits 0. Under
+ * systemd (`NOTIFY_SOCKET` set) it sends READY=1 once listening, STOPPING=1 on shutdown, and
+ * WATCHDOG=1 pings when `WATCHDOG_USEC` asks for them (see `createServiceNotifier`).
  * @example await runDaemon({ home: join(homedir(), '.velos') });
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
@@ -64,6 +67,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   removeQuietly(socketPath);
   const pidPath = join(home, PID_FILE);
   writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
+  // Read (and removed from the env) before any app is spawned, so apps cannot talk to systemd as us.
+  const notifier = createServiceNotifier({ log, unsetEnvironment: true });
   const supervisor = createSupervisor({ home, log });
   let server: IpcServer | null = null;
   let stopping: Promise<void> | null = null;
@@ -75,6 +80,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const shutdown = (reason: string, isKilled: boolean): Promise<void> => {
     stopping ??= (async () => {
       log(`shutting down (${reason})`);
+      void notifier.stopping(`stopping (${reason})`);
       try {
         if (!isKilled) await supervisor.kill();
         await server?.close();
@@ -85,6 +91,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       removeQuietly(socketPath);
       if (readPid(pidPath) === process.pid) removeQuietly(pidPath);
       lock.release();
+      await notifier.close();
       log('daemon stopped');
       log.close();
       finish();
@@ -101,8 +108,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${String(reason)}`));
 
   log(`daemon ${VELOS_VERSION} starting, pid ${process.pid}, home ${home}`);
+  let restored = 0;
   try {
-    await supervisor.restore();
+    restored = (await supervisor.restore()).length;
   } catch (error) {
     log(`restoring the saved state failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -119,6 +127,14 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   }
   log(`listening on ${socketPath}`);
   if (stopping) await server.close();
+  else if (notifier.isEnabled) {
+    const watchdog =
+      notifier.watchdogIntervalMs === null ? '' : `, watchdog every ${notifier.watchdogIntervalMs} ms`;
+    log(`telling the service manager READY=1${watchdog}`);
+    void notifier.ready(
+      `${restored} ${restored === 1 ? 'process' : 'processes'} restored, listening on ${socketPath}`,
+    );
+  }
   return finished;
 }
 

@@ -19,6 +19,11 @@ export {
   type RestartPolicySpec,
 } from './restart-policy.js';
 export {
+  createServiceNotifier,
+  type ServiceNotifier,
+  type ServiceNotifierOptions,
+} from './service-notify.js';
+export {
   parseState,
   readState,
   type SavedApp,

@@ -1,0 +1,90 @@
+/** What a systemd unit of the Velos daemon is made of. */
+export interface SystemdUnitOptions {
+  /** Absolute path of the node binary. */
+  nodePath: string;
+  /** Node flags of the daemon, before the script (e.g. `--max-semi-space-size=1`). */
+  nodeFlags?: readonly string[];
+  /** Absolute path of the `velos` CLI script. */
+  cliEntry: string;
+  /** The Velos home the daemon serves (`VELOS_HOME`). */
+  home: string;
+  /** `PATH` of the daemon and of the apps it starts. */
+  path: string;
+  /** `User=` of a system unit; omit it for a user unit (`systemctl --user`). */
+  user?: string;
+  /** A user unit (`WantedBy=default.target`, no `User=`). */
+  isUserUnit?: boolean;
+  /** The Velos version written in the header comment. */
+  version: string;
+  /** Seconds systemd gives `velos kill` and the daemon to stop every app (default 60). */
+  stopTimeoutSec?: number;
+}
+
+/** Default `TimeoutStopSec=`: apps stop in parallel, so this only has to exceed the largest kill_timeout. */
+export const DEFAULT_STOP_TIMEOUT_SEC = 60;
+
+/** Open files allowed to the daemon: two pipes and up to two log files per app, plus its clients. */
+const OPEN_FILES_LIMIT = 65_536;
+
+/**
+ * Renders the systemd unit of the Velos daemon (SUP-14): `Type=notify` (the daemon runs
+ * `systemd-notify`, hence `NotifyAccess=all`), the daemon in the foreground, `velos kill` to stop.
+ * @example renderSystemdUnit({ nodePath, cliEntry, home, path: process.env.PATH ?? '', user: 'me', version });
+ */
+export function renderSystemdUnit(options: SystemdUnitOptions): string {
+  const node = [options.nodePath, ...(options.nodeFlags ?? [])];
+  const cli = options.cliEntry;
+  const service = [
+    'Type=notify',
+    'NotifyAccess=all',
+    ...(options.isUserUnit || !options.user ? [] : [`User=${options.user}`]),
+    `Environment=${quoteValue(`VELOS_HOME=${options.home}`)}`,
+    `Environment=${quoteValue(`PATH=${options.path}`)}`,
+    `ExecStart=${execLine([...node, cli, 'daemon', '--foreground'])}`,
+    `ExecStop=${execLine([...node, cli, 'kill'])}`,
+    'Restart=on-failure',
+    '# The daemon stops its apps itself (on `velos kill` or SIGTERM): a restart of the daemon alone',
+    '# must not take the apps down with it.',
+    'KillMode=process',
+    `LimitNOFILE=${OPEN_FILES_LIMIT}`,
+    `TimeoutStopSec=${options.stopTimeoutSec ?? DEFAULT_STOP_TIMEOUT_SEC}`,
+  ];
+  return [
+    `# The Velos daemon, written by \`velos startup systemd\` (velos ${options.version}).`,
+    '# Remove it with `velos unstartup systemd`.',
+    '# The daemon restores the processes of its saved state ($VELOS_HOME/state.json, written by',
+    '# `velos save` and on `velos kill`) when it starts, so this unit only has to run it.',
+    '[Unit]',
+    'Description=Velos process manager',
+    'After=network.target',
+    '',
+    '[Service]',
+    ...service,
+    '',
+    '[Install]',
+    `WantedBy=${options.isUserUnit ? 'default.target' : 'multi-user.target'}`,
+    '',
+  ].join('\n');
+}
+
+/** True for a name systemd accepts as a service name (without the `.service` suffix). */
+export function isValidServiceName(name: string): boolean {
+  return /^[A-Za-z0-9:_.-]+(@[A-Za-z0-9:_.-]+)?$/.test(name) && name.length <= 200;
+}
+
+/** True for a user name that can go into `User=` as it is. */
+export function isValidUserName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(name) && name.length <= 256;
+}
+
+// `%` starts a specifier in every unit setting; inside quotes, `\` and `"` are escapes.
+function quoteValue(value: string): string {
+  const escaped = value.replaceAll('%', '%%');
+  if (!/[\s"'\\;]/.test(escaped)) return escaped;
+  return `"${escaped.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+// In Exec lines `$` also expands environment variables, and a lone `;` separates commands.
+function execLine(words: string[]): string {
+  return words.map((word) => quoteValue(word.replaceAll('$', '$$$$'))).join(' ');
+}

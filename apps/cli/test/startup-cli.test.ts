@@ -1,0 +1,245 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, DIST, type Run, Scratch } from './startup-helpers.js';
+import { parsePlist } from './startup-plist.js';
+
+const scratch = new Scratch();
+afterEach(() => scratch.cleanup());
+
+beforeAll(() => {
+  if (!existsSync(DIST))
+    throw new Error(`${DIST} is missing: build the CLI first (pnpm --filter velos build)`);
+});
+
+const SYSTEM_UNIT = '/etc/systemd/system/velos.service';
+const CLI_ENTRY = realpathSync(BIN);
+
+/** A fake `systemctl` that appends its arguments to `<bin>/calls` and exits with `exitCode`. */
+function fakeSystemctl(exitCode = 0, stderr = ''): { bin: string; calls: () => string[] } {
+  const bin = scratch.fakeProgram(
+    'systemctl',
+    `echo "$*" >> "$(dirname "$0")/calls"\n${stderr ? `echo '${stderr}' >&2\n` : ''}exit ${exitCode}`,
+  );
+  const file = join(bin, 'calls');
+  return { bin, calls: () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []) };
+}
+
+function verifyUnit(file: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('systemd-analyze', ['verify', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    scratch.children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(
+              'systemd-analyze is not installed: it comes with the Debian package "systemd" (.ci/run installs it)',
+            )
+          : error,
+      ),
+    );
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('velos startup systemd --print', () => {
+  it.each([
+    ['a system unit', []],
+    ['a user unit', ['--user']],
+  ])('prints %s that passes systemd-analyze verify', async (_kind, extra) => {
+    const home = join(scratch.dir(), 'home');
+    const printed = await scratch.run(BIN, ['startup', 'systemd', '--print', ...extra], { VELOS_HOME: home });
+    expect(printed).toMatchObject({ code: 0, stderr: '' });
+    expect(printed.stdout).toContain(
+      `ExecStart=${process.execPath} --max-semi-space-size=1 ${CLI_ENTRY} daemon --foreground`,
+    );
+    expect(printed.stdout).toContain(`Environment=VELOS_HOME=${home}\n`);
+    expect(printed.stdout).toContain('Type=notify\nNotifyAccess=all\n');
+    expect(printed.stdout.includes(`User=${userInfo().username}\n`)).toBe(extra.length === 0);
+
+    const file = join(scratch.dir(), 'velos-test.service');
+    writeFileSync(file, printed.stdout);
+    const verified = await verifyUnit(file);
+    // verify exits 0 on some problems and only warns: any line about our unit is a failure
+    expect(verified.stderr.split('\n').filter((line) => line.includes('velos-test'))).toEqual([]);
+    expect(verified.code).toBe(0);
+  });
+
+  it('changes nothing on disk (no unit, no home, no daemon)', async () => {
+    const userHome = scratch.dir();
+    const velosHome = join(userHome, 'velos-home');
+    const hadUnit = existsSync(SYSTEM_UNIT);
+    const env = { HOME: userHome, VELOS_HOME: velosHome, XDG_CONFIG_HOME: '' };
+    for (const args of [['systemd'], ['systemd', '--user'], ['launchd']]) {
+      const run = await scratch.run(BIN, ['startup', ...args, '--print'], env);
+      expect(run.code).toBe(0);
+    }
+    expect(readdirSync(userHome)).toEqual([]);
+    expect(existsSync(SYSTEM_UNIT)).toBe(hadUnit);
+  });
+
+  it('takes --service-name, --user-name and --home into the unit', async () => {
+    const run = await scratch.run(
+      BIN,
+      [
+        'startup',
+        'systemd',
+        '--print',
+        '--service-name',
+        'velos-prod',
+        '--user-name',
+        'www-data',
+        '--home',
+        '/srv/v',
+      ],
+      {},
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('User=www-data\n');
+    expect(run.stdout).toContain('Environment=VELOS_HOME=/srv/v\n');
+  });
+});
+
+describe('velos startup launchd --print', () => {
+  it('prints a well-formed LaunchAgent plist with the expected keys', async () => {
+    const home = join(scratch.dir(), 'home');
+    const run = await scratch.run(BIN, ['startup', 'launchd', '--print'], {
+      VELOS_HOME: home,
+      PATH: '/usr/bin:/bin',
+    });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(parsePlist(run.stdout)).toMatchObject({
+      Label: 'dev.velos.daemon',
+      ProgramArguments: [process.execPath, '--max-semi-space-size=1', CLI_ENTRY, 'daemon', '--foreground'],
+      EnvironmentVariables: { VELOS_HOME: home, PATH: '/usr/bin:/bin' },
+      RunAtLoad: true,
+      KeepAlive: { SuccessfulExit: false },
+      StandardErrorPath: join(home, 'launchd-err.log'),
+    });
+  });
+
+  // SUP-14: installing a LaunchAgent can only run on macOS; elsewhere it must refuse cleanly
+  it.skipIf(process.platform === 'darwin')('refuses to install off macOS with one line, exit 1', async () => {
+    const userHome = scratch.dir();
+    const run = await scratch.run(BIN, ['startup', 'launchd'], { HOME: userHome });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^velos: velos startup launchd works on macOS only, this is \w+ .*--print.*\n$/,
+    );
+    expect(readdirSync(userHome)).toEqual([]);
+  });
+});
+
+describe('velos startup / unstartup usage', () => {
+  it.each([
+    [['startup', 'upstart'], /unknown init system "upstart"/],
+    [['unstartup', 'runit'], /unknown init system "runit"/],
+    [['startup', 'systemd', '--user', '--user-name', 'x'], /--user-name is for a system unit/],
+    [['startup', 'systemd', '--print', '--service-name', '../etc/x'], /--service-name: expected/],
+    [['startup', 'launchd', '--print', '--user'], /--user is for systemd only/],
+  ])('velos %j is a usage error (exit 2)', async (args, message) => {
+    const run = await scratch.run(BIN, args, { VELOS_HOME: join(scratch.dir(), 'h') });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+  });
+});
+
+describe('velos startup systemd --user (installing)', () => {
+  it('writes the user unit, reloads and enables it; unstartup disables and removes it', async () => {
+    const userHome = scratch.dir();
+    const systemctl = fakeSystemctl();
+    const env = { HOME: userHome, XDG_CONFIG_HOME: '', PATH: `${systemctl.bin}:${process.env.PATH}` };
+    const unitPath = join(userHome, '.config/systemd/user/velos.service');
+
+    const installed = await scratch.run(BIN, ['startup', 'systemd', '--user'], env);
+    expect(installed).toMatchObject({ code: 0, stderr: '' });
+    expect(installed.stdout).toContain(`wrote ${unitPath} and enabled it`);
+    const printed = await scratch.run(BIN, ['startup', 'systemd', '--user', '--print'], env);
+    expect(readFileSync(unitPath, 'utf8')).toBe(printed.stdout);
+    expect(systemctl.calls()).toEqual(['--user daemon-reload', '--user enable velos.service']);
+
+    const removed = await scratch.run(BIN, ['unstartup', 'systemd', '--user'], env);
+    expect(removed).toMatchObject({ code: 0, stderr: '' });
+    expect(existsSync(unitPath)).toBe(false);
+    expect(systemctl.calls().slice(2)).toEqual(['--user disable velos.service', '--user daemon-reload']);
+
+    const again = await scratch.run(BIN, ['unstartup', 'systemd', '--user'], env);
+    expect(again).toMatchObject({ code: 0, stdout: `there is no ${unitPath}: nothing to remove\n` });
+    expect(systemctl.calls()).toHaveLength(4);
+  });
+
+  it('keeps the unit and exits 1 with one clear line when systemctl fails', async () => {
+    const userHome = scratch.dir();
+    const systemctl = fakeSystemctl(
+      1,
+      'System has not been booted with systemd as init system (PID 1). Cannot operate.',
+    );
+    const env = { HOME: userHome, XDG_CONFIG_HOME: '', PATH: `${systemctl.bin}:${process.env.PATH}` };
+    const unitPath = join(userHome, '.config/systemd/user/velos-x.service');
+
+    const installed = await scratch.run(
+      BIN,
+      ['startup', 'systemd', '--user', '--service-name', 'velos-x'],
+      env,
+    );
+    expect(installed.code).toBe(1);
+    expect(installed.stderr.split('\n')).toHaveLength(2);
+    expect(installed.stderr).toMatch(
+      /^velos: systemctl --user daemon-reload failed: .*System has not been booted/,
+    );
+    expect(installed.stderr).toContain(`the unit is kept in ${unitPath}`);
+    expect(existsSync(unitPath)).toBe(true);
+
+    const removed = await scratch.run(
+      BIN,
+      ['unstartup', 'systemd', '--user', '--service-name', 'velos-x'],
+      env,
+    );
+    expect(removed.code).toBe(1);
+    expect(removed.stderr).toMatch(/^velos: systemctl --user disable velos-x\.service failed: .*is kept\n$/);
+    expect(existsSync(unitPath)).toBe(true);
+  });
+});
+
+describe('velos startup systemd without root', () => {
+  // as root the test runs the CLI as "nobody"; otherwise it already is an ordinary user
+  const asUser = process.getuid?.() === 0 ? { uid: 65_534, gid: 65_534 } : {};
+  const userName = process.getuid?.() === 0 ? 'nobody' : userInfo().username;
+
+  it('prints the one command to run as root and changes nothing', async () => {
+    const hadUnit = existsSync(SYSTEM_UNIT);
+    const env = {
+      VELOS_HOME: '/nonexistent/velos-home',
+      HOME: '/nonexistent',
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+    };
+    const run = await scratch.run(BIN, ['startup', 'systemd', '--service-name', 'velos-ci'], env, asUser);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      'velos: writing /etc/systemd/system/velos-ci.service needs root; run this as root:\n',
+    );
+    expect(run.stdout).toBe(
+      `sudo env PATH=/usr/local/bin:/usr/bin:/bin ${process.execPath} ${CLI_ENTRY} startup systemd ` +
+        `--user-name ${userName} --home /nonexistent/velos-home --service-name velos-ci\n`,
+    );
+    expect(existsSync(SYSTEM_UNIT)).toBe(hadUnit);
+    expect(existsSync('/etc/systemd/system/velos-ci.service')).toBe(false);
+
+    const removal = await scratch.run(BIN, ['unstartup', 'systemd'], env, asUser);
+    expect(removal).toMatchObject({
+      code: 0,
+      stdout: `sudo ${process.execPath} ${CLI_ENTRY} unstartup systemd\n`,
+    });
+  });
+});

@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built `velos` binary and the full CLI it loads. */
+export const BIN = fileURLToPath(new URL('../bin/velos.js', import.meta.url));
+export const DIST = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** How a spawned program ended. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Temp dirs and processes of one test, removed and killed (by pid) by `cleanup`. */
+export class Scratch {
+  readonly children: ChildProcess[] = [];
+  readonly pids: number[] = [];
+  private readonly dirs: string[] = [];
+
+  dir(prefix = 'velos-su-'): string {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    chmodSync(dir, 0o755);
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  /** A directory holding one fake program `name` (a shell script with `body`). */
+  fakeProgram(name: string, body: string): string {
+    const bin = this.dir('velos-bin-');
+    const file = join(bin, name);
+    writeFileSync(file, `#!/bin/sh\n${body}\n`);
+    chmodSync(file, 0o755);
+    return bin;
+  }
+
+  /** Runs `node <file> args…` to its end. */
+  run(file: string, args: string[], env: NodeJS.ProcessEnv, options: { uid?: number; gid?: number } = {}) {
+    return new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, [file, ...args], {
+        cwd: '/',
+        env: { ...process.env, NO_COLOR: '1', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...options,
+      });
+      this.children.push(child);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  /** Kills every child and recorded pid (and a daemon recorded in `home/velos.pid`), removes the dirs. */
+  cleanup(homes: string[] = []): void {
+    for (const home of homes) {
+      const pidFile = join(home, 'velos.pid');
+      if (existsSync(pidFile)) this.pids.push(Number(readFileSync(pidFile, 'utf8')));
+    }
+    for (const child of this.children.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    for (const pid of this.pids.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `check` until it returns a truthy value; throws with `what` after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
