@@ -125,6 +125,11 @@ export const COMMANDS: CommandSpec[] = [
         value: 'file',
         description: 'stderr log file (default logs/<name>-err.log)',
       },
+      env: {
+        type: 'string',
+        value: 'profile',
+        description: "with a config file: merge each app's env_<profile> table over its env",
+      },
       'dry-run': {
         type: 'boolean',
         description: 'validate and print the resolved apps as JSON; start nothing',

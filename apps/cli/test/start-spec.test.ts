@@ -196,6 +196,23 @@ describe('specsFromConfigFile', () => {
     ).toBe('velos.toml: apps[0].instances: expected a positive integer or "max", got 0');
   });
 
+  it('applies an env profile chosen with --env, and refuses --env without a config file', async () => {
+    writeFileSync(
+      join(dir, 'profiles.yaml'),
+      'apps:\n  - name: web\n    script: app.js\n    env: { MODE: dev }\n    env_production: { MODE: prod }\n',
+    );
+    const [web] = await specsFromConfigFile(
+      join(dir, 'profiles.yaml'),
+      input({ env: 'production' }),
+      where,
+      config,
+    );
+    expect(web!.env.MODE).toBe('prod');
+    expect(
+      failure(() => specsFromFlags(join(dir, 'app.js'), input({ env: 'production' }), where, config)),
+    ).toBe('--env selects the env_<profile> tables of a config file; use it with one');
+  });
+
   it('refuses app flags next to a config file', async () => {
     expect(hasAppOptions(input({ json: true, 'dry-run': true }))).toBe(false);
     expect(

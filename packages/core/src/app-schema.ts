@@ -30,7 +30,8 @@ const stringList = z.pipe(
   z.transform((value) => (Array.isArray(value) ? value : splitArgs(value))),
 );
 
-const envValues = z.pipe(
+/** Environment variables as written in a config file; numbers and booleans become strings. */
+export const envValues = z.pipe(
   z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   z.transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]))),
 );

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod/mini';
-import { appConfigSchema, type ResolveContext, resolveAppSpec } from './app-schema.js';
+import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { ErrorCodes, VelosError } from './errors.js';
 
@@ -17,11 +17,19 @@ export function isConfigFile(path: string): boolean {
   return (CONFIG_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
 }
 
+/** What loading a config file needs besides the file. */
+export interface LoadConfigOptions extends Omit<ResolveContext, 'baseDir'> {
+  /** An env profile: each app's `env_<profile>` table is merged over its `env` (`velos start --env <profile>`). */
+  envProfile?: string;
+}
+
+const PROFILE_KEY = /^env_([A-Za-z0-9_.-]+)$/;
+
 /**
  * Reads, parses and validates a TOML, YAML or JSON config file into complete `AppSpec`s.
  * Errors name the file, the path inside it and what was expected.
  */
-export async function loadConfigFile(path: string, ctx: Omit<ResolveContext, 'baseDir'>): Promise<AppSpec[]> {
+export async function loadConfigFile(path: string, ctx: LoadConfigOptions): Promise<AppSpec[]> {
   const file = resolve(path);
   let text: string;
   try {
@@ -36,11 +44,16 @@ export async function loadConfigFile(path: string, ctx: Omit<ResolveContext, 'ba
 }
 
 /** Validates an already parsed config document (`{apps: [...]}` or a bare array). */
-export function validateConfig(raw: unknown, label: string, ctx: ResolveContext): AppSpec[] {
-  const doc = Array.isArray(raw) ? { apps: raw } : raw;
+export function validateConfig(
+  raw: unknown,
+  label: string,
+  ctx: ResolveContext & { envProfile?: string },
+): AppSpec[] {
+  const { doc, profiles } = splitProfiles(Array.isArray(raw) ? { apps: raw } : raw, label);
   const result = configFileSchema.safeParse(doc);
   if (!result.success) throw configError(label, result.error, doc);
   const specs = result.data.apps.map((app) => resolveAppSpec(app, ctx));
+  if (ctx.envProfile !== undefined) applyProfile(specs, profiles, ctx.envProfile, label);
   const seen = new Set<string>();
   specs.forEach((spec, i) => {
     if (seen.has(spec.name)) {
@@ -52,6 +65,60 @@ export function validateConfig(raw: unknown, label: string, ctx: ResolveContext)
     seen.add(spec.name);
   });
   return specs;
+}
+
+/**
+ * Takes the `env_<profile>` keys (PM2's env profiles) out of every app entry, validated, so that the
+ * strict app schema still rejects every other unknown key.
+ */
+function splitProfiles(
+  doc: unknown,
+  label: string,
+): { doc: unknown; profiles: Record<string, Record<string, string>>[] } {
+  const apps = (doc as { apps?: unknown } | null)?.apps;
+  if (!Array.isArray(apps)) return { doc, profiles: [] };
+  const profiles: Record<string, Record<string, string>>[] = [];
+  const stripped = apps.map((app, i) => {
+    const own: Record<string, Record<string, string>> = {};
+    profiles.push(own);
+    if (app === null || typeof app !== 'object' || Array.isArray(app)) return app;
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(app)) {
+      const profile = PROFILE_KEY.exec(key)?.[1];
+      if (profile === undefined) {
+        rest[key] = value;
+        continue;
+      }
+      const parsed = envValues.safeParse(value);
+      if (!parsed.success) {
+        throw new VelosError(
+          ErrorCodes.INVALID_CONFIG,
+          `${label}: apps[${i}].${key}: expected a table of environment variables, got ${JSON.stringify(value)}`,
+        );
+      }
+      own[profile] = parsed.data;
+    }
+    return rest;
+  });
+  return { doc: { ...(doc as object), apps: stripped }, profiles };
+}
+
+function applyProfile(
+  specs: AppSpec[],
+  profiles: Record<string, Record<string, string>>[],
+  profile: string,
+  label: string,
+): void {
+  if (!profiles.some((own) => own[profile] !== undefined)) {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: no app has an env_${profile} table (from --env ${profile})`,
+    );
+  }
+  specs.forEach((spec, i) => {
+    const env = profiles[i]?.[profile];
+    if (env) spec.env = { ...spec.env, ...env };
+  });
 }
 
 // The YAML and TOML parsers load only for their own formats (yaml alone costs ~35 ms to import).

@@ -6,4 +6,10 @@ export {
   resolveAppSpec,
   splitArgs,
 } from './app-schema.js';
-export { CONFIG_EXTENSIONS, isConfigFile, loadConfigFile, validateConfig } from './config-loader.js';
+export {
+  CONFIG_EXTENSIONS,
+  isConfigFile,
+  type LoadConfigOptions,
+  loadConfigFile,
+  validateConfig,
+} from './config-loader.js';

@@ -195,3 +195,36 @@ describe('rotation and memory options', () => {
     );
   });
 });
+
+describe('env profiles', () => {
+  const text = `[[apps]]
+name = "api"
+script = "api.js"
+env = { NODE_ENV = "development", PORT = 3000 }
+env_production = { NODE_ENV = "production" }
+
+[[apps]]
+name = "worker"
+script = "worker.js"
+`;
+
+  it('merges env_<profile> over env for the chosen profile only', async () => {
+    const file = write('profiles.toml', text);
+    const [plain] = await loadConfigFile(file, ctx);
+    expect(plain!.env).toMatchObject({ NODE_ENV: 'development', PORT: '3000' });
+    const [api, worker] = await loadConfigFile(file, { ...ctx, envProfile: 'production' });
+    expect(api!.env).toMatchObject({ NODE_ENV: 'production', PORT: '3000', PATH: '/usr/bin' });
+    expect(worker!.env).toEqual(ctx.baseEnv);
+  });
+
+  it('says so when no app has the profile, and checks profile tables', async () => {
+    const file = write('profiles.toml', text);
+    expect((await errorOf(() => loadConfigFile(file, { ...ctx, envProfile: 'staging' }))).message).toBe(
+      'profiles.toml: no app has an env_staging table (from --env staging)',
+    );
+    const bad = write('badprofile.json', JSON.stringify({ apps: [{ script: 'a.js', env_production: 'x' }] }));
+    expect((await errorOf(() => loadConfigFile(bad, ctx))).message).toBe(
+      'badprofile.json: apps[0].env_production: expected a table of environment variables, got "x"',
+    );
+  });
+});

@@ -19,12 +19,14 @@ export async function tailLogs(
 
 /**
  * Follows the logs of some processes: first the tail (one batch), then live batches as they come;
- * a consumer that falls more than 1000 batches behind loses the oldest ones.
+ * a consumer that falls more than 1000 batches behind loses the oldest ones. With `watch`, processes
+ * that `watch` reports later (apps started after the follow began) are followed too.
  */
 export function followLogs(
   records: ProcessRecord[],
   lines: number,
   stream: LogStreamFilter,
+  watch?: (onRecord: (record: ProcessRecord) => void) => () => void,
 ): Subscription<LogLine[]> {
   let unsubscribers: (() => void)[] = [];
   const queue = createSubscriptionQueue<LogLine[]>({
@@ -43,6 +45,7 @@ export function followLogs(
     else queue.push(kept);
   };
   unsubscribers = records.map((record) => record.pipeline.subscribe(onBatch));
+  if (watch) unsubscribers.push(watch((record) => unsubscribers.push(record.pipeline.subscribe(onBatch))));
   tailLogs(records, lines, stream)
     .catch(() => [] as LogLine[])
     .then((last) => {

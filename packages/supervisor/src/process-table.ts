@@ -13,6 +13,7 @@ import { matchTargets } from './targets.js';
 export class ProcessTable {
   readonly records = new Map<number, ProcessRecord>();
   readonly apps = new Map<string, AppEntry>();
+  readonly #recordListeners = new Set<(record: ProcessRecord) => void>();
   nextId = 0;
 
   constructor(
@@ -28,6 +29,15 @@ export class ProcessTable {
   /** The processes of a target, or all of them when it is absent. */
   select(target: string | undefined): ProcessRecord[] {
     return target === undefined ? this.sorted() : matchTargets(this.records.values(), target);
+  }
+
+  /**
+   * Calls `listener` with every process created from now on, and with every process whose log
+   * pipeline is replaced (its log settings changed); returns the function that stops it.
+   */
+  watchRecords(listener: (record: ProcessRecord) => void): () => void {
+    this.#recordListeners.add(listener);
+    return () => this.#recordListeners.delete(listener);
   }
 
   /** Adds an app with one stopped process per instance (reusing `savedIds` when restoring). */
@@ -66,6 +76,7 @@ export class ProcessTable {
         const record = this.records.get(id)!;
         this.closePipeline(record);
         record.pipeline = pipelines.shift()!;
+        this.#announce(record);
       }
     }
     for (const id of added) {
@@ -127,7 +138,12 @@ export class ProcessTable {
     };
     this.records.set(id, record);
     if (id >= this.nextId) this.nextId = id + 1;
+    this.#announce(record);
     return record;
+  }
+
+  #announce(record: ProcessRecord): void {
+    for (const listener of this.#recordListeners) listener(record);
   }
 
   /** The lowest id from `nextId` on that is neither in the table nor in `taken`. */

@@ -371,10 +371,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     followLogs(request) {
+      const { target } = request;
+      // New processes join a follow of everything, of their app's name or of their namespace.
+      const isFollowed = (record: ProcessRecord): boolean =>
+        target === undefined ||
+        target === 'all' ||
+        record.app.spec.name === target ||
+        record.app.spec.namespace === target;
       return followLogs(
-        table.select(request.target),
+        table.select(target),
         request.lines ?? DEFAULT_TAIL_LINES,
         request.stream ?? 'all',
+        (onRecord) => table.watchRecords((record) => isFollowed(record) && onRecord(record)),
       );
     },
 

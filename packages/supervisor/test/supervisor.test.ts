@@ -228,6 +228,25 @@ describe('supervisor: logs', () => {
     );
     expect(seen.every((l) => l.name === 'live')).toBe(true);
   });
+
+  it('follows apps started after a follow of all began', async () => {
+    const { home, supervisor } = setup();
+    await supervisor.start([appSpec(home, { name: 'early', script: 'silent.js' })]);
+    const subscription = supervisor.followLogs({ lines: 0 });
+    const names = new Set<string>();
+    const consumed = (async () => {
+      for await (const batch of subscription) {
+        for (const line of batch) names.add(line.name);
+        if (names.has('late')) subscription.cancel();
+      }
+    })();
+    await supervisor.start([
+      appSpec(home, { name: 'late', script: 'chatty.js', env: { RATE: '20', STAY: '1' } }),
+    ]);
+    await waitFor(async () => names.has('late'), { what: 'a line of the app started later' });
+    await consumed;
+    expect([...names]).toEqual(['late']);
+  });
 });
 
 describe('supervisor: monitor', () => {

@@ -115,7 +115,12 @@ export async function specsFromConfigFile(
     const what = flag ? `--${flag}` : '-- args';
     throw invalid(`${what} does not apply to a config file; set it in the file instead`);
   }
-  return config.loadConfigFile(path, { baseEnv: definedEnv(where.env), cpuCount: where.cpuCount });
+  const profile = input.options.env;
+  return config.loadConfigFile(path, {
+    baseEnv: definedEnv(where.env),
+    cpuCount: where.cpuCount,
+    ...(typeof profile === 'string' ? { envProfile: profile } : {}),
+  });
 }
 
 /** Builds the one app described by a script and flags, validated by the same schema as config files. */
@@ -126,6 +131,8 @@ export function specsFromFlags(
   config: ConfigModule,
 ): AppSpec[] {
   const o = input.options;
+  if (o.env !== undefined)
+    throw invalid('--env selects the env_<profile> tables of a config file; use it with one');
   const entry: Record<string, unknown> = { script };
   const text = (flag: string) => (typeof o[flag] === 'string' ? (o[flag] as string) : undefined);
   for (const flag of PASS_THROUGH_FLAGS) {
