@@ -1,6 +1,5 @@
-import { type FileHandle, open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { ErrorCodes, VelosError } from '@velos/core';
+import { logReadError, openLogForReading } from './open-log-file.js';
 
 const NEWLINE = 10;
 
@@ -15,13 +14,8 @@ export async function readGzipLinesBackwards(
   count: number,
   visit: (line: string) => boolean,
 ): Promise<{ mtimeMs: number } | null> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw ioError(path, error);
-  }
+  const handle = await openLogForReading(path);
+  if (!handle) return null;
   const keep = skip + count;
   const ring: string[] = [];
   let total = 0;
@@ -51,7 +45,7 @@ export async function readGzipLinesBackwards(
     }
     if (carry.length > 0) keepLine(carry);
   } catch (error) {
-    throw ioError(path, error);
+    throw logReadError(path, error);
   } finally {
     await handle.close();
   }
@@ -59,10 +53,4 @@ export async function readGzipLinesBackwards(
     if (!visit(ring[index % keep]!)) break;
   }
   return { mtimeMs };
-}
-
-function ioError(path: string, error: unknown): VelosError {
-  return new VelosError(ErrorCodes.IO_ERROR, `cannot read log file ${path}: ${(error as Error).message}`, {
-    cause: error,
-  });
 }

@@ -1,5 +1,5 @@
-import { type FileHandle, open } from 'node:fs/promises';
-import { ErrorCodes, VelosError } from '@velos/core';
+import type { FileHandle } from 'node:fs/promises';
+import { openLogForReading } from './open-log-file.js';
 
 const BLOCK_BYTES = 64 * 1024;
 const NEWLINE = 10;
@@ -16,15 +16,8 @@ export async function readLinesBackwards(
   skip: number,
   visit: (line: string) => boolean,
 ): Promise<{ mtimeMs: number } | null> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new VelosError(ErrorCodes.IO_ERROR, `cannot read log file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const handle = await openLogForReading(path);
+  if (!handle) return null;
   try {
     const stat = await handle.stat();
     const end = Math.min(endOffset, stat.size);
