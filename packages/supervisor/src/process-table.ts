@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppSpec } from '@velos/core';
+import type { LineClassifier } from './log-levels.js';
 import { createLogPipeline, type LogPipeline, type RotationOptions } from './logs/index.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
 import type { SavedState } from './state-store.js';
@@ -14,6 +15,8 @@ export class ProcessTable {
   readonly records = new Map<number, ProcessRecord>();
   readonly apps = new Map<string, AppEntry>();
   readonly #recordListeners = new Set<(record: ProcessRecord) => void>();
+  /** Levels for JSON Lines log files; set (see `loadLineClassifier`) before an app with them is added. */
+  classify: LineClassifier | undefined;
   nextId = 0;
 
   constructor(
@@ -167,6 +170,7 @@ export class ProcessTable {
             format: entry.spec.logFormat,
             dateFormat: entry.spec.logDateFormat,
             rotation: rotationOf(entry.spec),
+            ...(entry.spec.logFormat === 'json' && this.classify ? { classify: this.classify } : {}),
             onError: (error) => this.log(`process ${id} (${entry.spec.name}): ${error.message}`),
           }),
         );

@@ -11,6 +11,7 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
+import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
 import { checkCronExpression } from './logs/index.js';
 import { isOverMemoryLimit } from './memory-limit.js';
@@ -279,6 +280,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     stateWarnings = read.warnings;
     for (const warning of read.warnings) log(`warning: ${warning}`);
     if (!read.state) return [];
+    await loadClassifierFor(read.state.apps.map((saved) => saved.spec));
     table.nextId = Math.max(table.nextId, read.state.nextId);
     const added: ProcessRecord[] = [];
     const toLaunch: ProcessRecord[] = [];
@@ -294,6 +296,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     await launch(toLaunch);
     log(`restored ${added.length} process(es) from ${read.path}`);
     return added.map((record) => toInfo(record));
+  }
+
+  /** Loads the log engine's classifier when one of `specs` writes JSON Lines logs. */
+  async function loadClassifierFor(specs: AppSpec[]): Promise<void> {
+    if (!table.classify && specs.some((spec) => spec.logFormat === 'json')) {
+      table.classify = await loadLineClassifier();
+    }
   }
 
   function saveState(): Promise<string> {
@@ -321,6 +330,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async start(specs) {
       checkStartable(specs);
+      await loadClassifierFor(specs);
       for (const spec of specs) if (spec.logRotateCron) await checkCronExpression(spec.logRotateCron);
       const started: ProcessRecord[] = [];
       for (const spec of specs) {

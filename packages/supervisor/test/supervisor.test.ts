@@ -229,6 +229,35 @@ describe('supervisor: logs', () => {
     expect(seen.every((l) => l.name === 'live')).toBe(true);
   });
 
+  it('gives JSON log lines the level the log engine reads, stderr being only a hint', async () => {
+    const { home, supervisor } = setup();
+    const script = join(home, 'levels.sh');
+    writeFileSync(
+      script,
+      `printf 'ERROR boom\\n{"level":"warn","msg":"w"}\\nall good\\n'\necho plain on stderr >&2\nsleep 30\n`,
+    );
+    await supervisor.start([appSpec(home, { name: 'levels', script, logFormat: 'json' })]);
+    const [detail] = await supervisor.describe('levels');
+    const read = (path: string) =>
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { lvl: string; msg: string });
+    const records = await waitFor(
+      () => {
+        const all = [...read(detail!.outLogPath), ...read(detail!.errLogPath)];
+        return all.length >= 4 ? all : null;
+      },
+      { what: 'four JSON log records' },
+    );
+    expect(Object.fromEntries(records.map((r) => [r.msg, r.lvl]))).toEqual({
+      'ERROR boom': 'error',
+      '{"level":"warn","msg":"w"}': 'warn',
+      'all good': 'info',
+      'plain on stderr': 'info',
+    });
+  });
+
   it('follows apps started after a follow of all began', async () => {
     const { home, supervisor } = setup();
     await supervisor.start([appSpec(home, { name: 'early', script: 'silent.js' })]);
