@@ -34,6 +34,8 @@ export interface ProcessRecord extends MonitorTarget {
   pipeline: LogPipeline;
   /** A user stop/restart/delete owns the process: its exit must not trigger the restart policy. */
   isUserOp: boolean;
+  /** Set while processes left in the group of a run that exited by itself are being stopped. */
+  leftovers: Promise<void> | null;
   /** User operations on this process run one after another through this chain. */
   ops: Promise<unknown>;
   /** Order of the latest spawn, for stopping in reverse start order. */

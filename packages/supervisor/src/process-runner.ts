@@ -10,6 +10,8 @@ export interface RunnerHooks {
   onOnline(record: ProcessRecord): void;
   /** The process of a run exited (not called for spawn errors). */
   onExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void;
+  /** Processes left in the group of a run that exited by itself are gone (see `record.leftovers`). */
+  onLeftoversGone(record: ProcessRecord): void;
   /** The daemon's own log. */
   log(line: string): void;
 }
@@ -63,6 +65,9 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
     if (record.child !== child) return;
     record.child = null;
     record.pid = null;
+    // A run that ended by itself may leave children in its process group: stop them like a stop would,
+    // so that a restart never finds the old run's workers still holding its port or files.
+    if (!record.isUserOp && isGroupAlive(pid)) record.leftovers = stopLeftovers(record, pid, hooks);
     hooks.onExit(record, code, signal);
   });
   record.pipeline.attach(child.stdout!, 'out', pid);
@@ -80,6 +85,31 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
  * Stops the current run of a process: the whole tree gets the app's stop signal, then SIGKILL
  * after its kill timeout; resolves when the tree is gone and the exit has been handled.
  */
+function isGroupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopLeftovers(record: ProcessRecord, pgid: number, hooks: RunnerHooks): Promise<void> {
+  const spec = record.app.spec;
+  try {
+    const result = await stopTree(pgid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
+    const others = result.pids.filter((pid) => pid !== pgid);
+    if (others.length > 0) {
+      hooks.log(
+        `process ${record.id} (${spec.name}): stopped ${others.join(', ')}, left behind by its exited run`,
+      );
+    }
+  } finally {
+    record.leftovers = null;
+    hooks.onLeftoversGone(record);
+  }
+}
+
 export async function stopRecordTree(record: ProcessRecord, hooks: RunnerHooks): Promise<void> {
   const child = record.child;
   const pid = record.pid;

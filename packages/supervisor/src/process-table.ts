@@ -136,6 +136,7 @@ export class ProcessTable {
       memoryPeak: 0,
       pipeline,
       isUserOp: false,
+      leftovers: null,
       ops: Promise.resolve(),
       spawnSeq: 0,
     };

@@ -65,7 +65,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     targets: () => table.records.values(),
     onSampled: enforceMemoryLimits,
   });
-  const hooks: RunnerHooks = { onOnline: () => monitor.wake(), onExit: handleExit, log };
+  const hooks: RunnerHooks = {
+    onOnline: () => monitor.wake(),
+    onExit: handleExit,
+    onLeftoversGone: () => scheduleRestarts(),
+    log,
+  };
 
   function label(record: ProcessRecord): string {
     return `process ${record.id} (${record.app.spec.name})`;
@@ -121,7 +126,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (isClosed) return;
     let next = Number.POSITIVE_INFINITY;
     for (const record of table.records.values()) {
-      if (record.status === 'waiting-restart' && record.restartAt !== null)
+      if (record.status === 'waiting-restart' && record.restartAt !== null && !record.leftovers)
         next = Math.min(next, record.restartAt);
     }
     if (next !== Number.POSITIVE_INFINITY)
@@ -134,6 +139,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     for (const record of table.records.values()) {
       if (record.status !== 'waiting-restart' || record.restartAt === null || record.restartAt > now)
         continue;
+      if (record.leftovers) continue; // the old run's group is still being stopped: restart after it
       record.restarts += 1;
       spawnRecord(record, hooks);
     }

@@ -15,6 +15,41 @@ afterEach(async () => {
 });
 
 describe('stopping a process tree', () => {
+  it('stops what a run that exited by itself left in its process group before restarting it', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
+    const pidFile = join(home, 'left-behind.pids');
+    const [info] = await supervisor.start([
+      appSpec(home, {
+        name: 'quitter',
+        script: 'forker.js',
+        env: { GRANDCHILDREN: '3', PID_FILE: pidFile, EXIT_AFTER_MS: '400' },
+        killTimeoutMs: 2000,
+      }),
+    ]);
+    const grandchildren = await waitFor(
+      () =>
+        existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number) : null,
+      { what: 'the pid file' },
+    );
+    // the detached one left the group and, once its parent exits, the tree: nobody can find it
+    spawned.push(grandchildren[2]!);
+    const inGroup = grandchildren.slice(0, 2);
+    const restarted = await waitFor(
+      async () => {
+        const [current] = await supervisor.list();
+        return current && current.restarts >= 1 && current.pid !== info!.pid ? current : null;
+      },
+      { what: 'the restart' },
+    );
+    expect(inGroup.filter(isPidAlive)).toEqual([]);
+    expect(restarted.lastExitReason).toBe('crash');
+    const note = logLines.find((line) => line.includes('left behind by its exited run'));
+    expect(note, logLines.join('\n')).toBeDefined();
+    for (const pid of inGroup) expect(note).toContain(String(pid));
+  });
+
   it('stops forker.js and all its grandchildren, the detached one included', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));
