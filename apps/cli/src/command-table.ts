@@ -89,6 +89,11 @@ export const COMMANDS: CommandSpec[] = [
         description: 'prefix log lines with a timestamp in this format',
       },
       'merge-logs': { type: 'boolean', description: 'write stdout and stderr into one log file' },
+      'cron-restart': {
+        type: 'string',
+        value: 'expr',
+        description: 'restart the app on this cron schedule, e.g. "0 3 * * *" (6 fields: seconds first)',
+      },
       'max-memory': {
         type: 'string',
         value: 'size',

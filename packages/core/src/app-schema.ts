@@ -113,6 +113,7 @@ export const appConfigSchema = z.strictObject({
   log_retain: z.optional(integer(0, 'expected a whole number, 0 or more')),
   log_compress: z.optional(z.boolean()),
   max_memory: z.optional(size(1024 * 1024)),
+  cron_restart: z.optional(nonEmpty),
 });
 
 /** An app as written in a config file, before defaults. */
@@ -166,6 +167,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (input.log_max_size !== undefined) spec.logMaxBytes = input.log_max_size;
   if (input.log_rotate_cron !== undefined) spec.logRotateCron = input.log_rotate_cron;
   if (input.max_memory !== undefined) spec.maxMemoryBytes = input.max_memory;
+  if (input.cron_restart !== undefined) spec.cronRestart = input.cron_restart;
   return spec;
 }
 

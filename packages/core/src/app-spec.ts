@@ -62,6 +62,8 @@ export interface AppSpec {
   logCompress: boolean;
   /** Restart the app when the RSS of its process tree exceeds this many bytes (`undefined` = no limit). */
   maxMemoryBytes?: number;
+  /** Restart the app's running processes on this cron expression, e.g. `0 3 * * *` (reason `cron`). */
+  cronRestart?: string;
 }
 
 /** Defaults applied to every app; PM2-compatible where PM2 has the option. */

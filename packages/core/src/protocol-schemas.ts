@@ -46,6 +46,7 @@ export const appSpecSchema = z.object({
   logRetain: z.int().check(z.gte(0), z.lte(1000)),
   logCompress: z.boolean(),
   maxMemoryBytes: z.optional(z.int().check(z.gte(1024 * 1024, 'expected at least 1M'))),
+  cronRestart: z.optional(z.string().check(z.minLength(1))),
 }) satisfies z.ZodMiniType<AppSpec>;
 
 const target = z.string().check(z.minLength(1), z.maxLength(200));

@@ -169,7 +169,7 @@ describe('rotation and memory options', () => {
             log_compress: false,
             max_memory: '200M',
           },
-          { name: 'b', script: 'b.js', log_rotate_cron: '0 0 * * *' },
+          { name: 'b', script: 'b.js', log_rotate_cron: '0 0 * * *', cron_restart: '0 3 * * *' },
         ],
       }),
     );
@@ -180,7 +180,12 @@ describe('rotation and memory options', () => {
       logCompress: false,
       maxMemoryBytes: 200 * 1024 * 1024,
     });
-    expect(b).toMatchObject({ logRotateCron: '0 0 * * *', logRetain: 10, logCompress: true });
+    expect(b).toMatchObject({
+      logRotateCron: '0 0 * * *',
+      logRetain: 10,
+      logCompress: true,
+      cronRestart: '0 3 * * *',
+    });
     expect(b!.logMaxBytes).toBeUndefined();
     expect(b!.maxMemoryBytes).toBeUndefined();
   });

@@ -11,9 +11,10 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
+import { createCronRestarts } from './cron-restarts.js';
+import { checkCronExpression } from './cron-schedule.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
-import { checkCronExpression } from './logs/index.js';
 import { isOverMemoryLimit } from './memory-limit.js';
 import { createMonitor } from './monitor.js';
 import { isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
@@ -65,6 +66,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     targets: () => table.records.values(),
     onSampled: enforceMemoryLimits,
   });
+  const cronRestarts = createCronRestarts({ onTick: restartOnSchedule, log });
   const hooks: RunnerHooks = {
     onOnline: () => monitor.wake(),
     onExit: handleExit,
@@ -180,7 +182,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
   }
 
-  function restartOne(record: ProcessRecord, reason: 'user' | 'memory' = 'user'): Promise<void> {
+  function restartOne(record: ProcessRecord, reason: 'user' | 'memory' | 'cron' = 'user'): Promise<void> {
     return runOp(record, async () => {
       if (table.records.get(record.id) !== record) return;
       if (record.child) await stopRun(record);
@@ -192,6 +194,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (!isClosed) spawnRecord(record, hooks);
       scheduleRestarts();
     });
+  }
+
+  /** SUP-8 `cron_restart`: restarts the running processes of an app; false once the app is gone. */
+  function restartOnSchedule(name: string): boolean {
+    const entry = table.apps.get(name);
+    if (!entry) return false;
+    for (const id of entry.ids) {
+      const record = table.records.get(id);
+      if (!record || (record.status !== 'online' && record.status !== 'waiting-restart')) continue;
+      log(`${label(record)}: cron_restart '${entry.spec.cronRestart}': restarting`);
+      restartOne(record, 'cron').catch((error) => log(`${label(record)}: cron restart failed: ${error}`));
+    }
+    return true;
   }
 
   /** SUP-9: restarts every online process whose tree RSS, just sampled, is over its `max_memory`. */
@@ -294,6 +309,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (table.apps.has(saved.spec.name)) continue;
       const areIdsFree = saved.ids.every((id) => !table.records.has(id));
       const entry = table.add(saved.spec, areIdsFree ? [...saved.ids] : undefined);
+      cronRestarts.sync(saved.spec.name, saved.spec.cronRestart);
       const isStarting = isStartingAll || saved.running;
       const records = isStarting ? prepare(entry.ids, true) : entry.ids.map((id) => table.records.get(id)!);
       added.push(...records);
@@ -337,11 +353,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async start(specs) {
       checkStartable(specs);
       await loadClassifierFor(specs);
-      for (const spec of specs) if (spec.logRotateCron) await checkCronExpression(spec.logRotateCron);
+      for (const spec of specs) {
+        if (spec.logRotateCron) await checkCronExpression(spec.logRotateCron);
+        if (spec.cronRestart) await checkCronExpression(spec.cronRestart, 'cron_restart');
+      }
       const started: ProcessRecord[] = [];
       for (const spec of specs) {
         const existing = table.apps.get(spec.name);
         const entry = existing ? table.replace(existing, spec) : table.add(spec);
+        cronRestarts.sync(spec.name, spec.cronRestart);
         started.push(...prepare(entry.ids, true));
         log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);
       }
@@ -425,6 +445,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async kill() {
       await saveState();
+      cronRestarts.stopAll();
       const order = table
         .sorted()
         .filter((record) => isActive(record.status))
@@ -443,6 +464,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (restartTimer) clearTimeout(restartTimer);
       restartTimer = null;
       monitor.stop();
+      cronRestarts.stopAll();
       const all = table.sorted();
       await Promise.all(all.map(stopOne));
       await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));

@@ -45,6 +45,7 @@ const APP_FLAGS: Record<string, string> = {
   'log-retain': 'log_retain',
   'no-log-compress': 'log_compress',
   'max-memory': 'max_memory',
+  'cron-restart': 'cron_restart',
 };
 
 // Flags whose text goes to the schema as is (it parses durations and splits argument strings).
@@ -63,6 +64,7 @@ const PASS_THROUGH_FLAGS = [
   'log-max-size',
   'log-rotate-cron',
   'max-memory',
+  'cron-restart',
 ];
 
 const PM2_ECOSYSTEM = /^ecosystem(\.[\w-]+)*\.(c|m)?js$/;

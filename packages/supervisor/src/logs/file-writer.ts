@@ -1,9 +1,9 @@
 import { close, fstat, fstatSync, ftruncate, open, openSync, rename, type Stats, writev } from 'node:fs';
 import { ErrorCodes, VelosError } from '@velos/core';
+import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import type { LogStream } from './line-batch.js';
 import { DEFAULT_LOG_RETAIN, type RotationOptions, rotatedPath } from './log-rotation.js';
 import { RotationHousekeeper } from './rotation-housekeeper.js';
-import { type RotationSchedule, scheduleRotation } from './rotation-schedule.js';
 
 /** Writes `buffers` at the end of `fd` (like `fs.writev`); injectable so tests can simulate a slow disk. */
 export type WritevFunction = (
@@ -64,7 +64,7 @@ export class FileWriter {
   readonly #highWaterBytes: number;
   readonly #maxBytes: number | undefined;
   readonly #housekeeper: RotationHousekeeper;
-  #schedule: RotationSchedule | null = null;
+  #schedule: CronSchedule | null = null;
   #sizeRetryOffset = 0;
   #ops: FileOp[] = [];
   readonly #writev: WritevFunction;
@@ -119,7 +119,7 @@ export class FileWriter {
       });
     }
     if (rotation.cron !== undefined) {
-      this.#schedule = scheduleRotation(
+      this.#schedule = scheduleCron(
         rotation.cron,
         () => {
           this.rotate().catch(() => undefined);

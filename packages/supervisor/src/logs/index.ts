@@ -21,6 +21,8 @@
  *   when one pipe read alone is larger. The instances of one app share one writer per file.
  * - `reopen()` closes and reopens the files by path, for external rotators (logrotate) that rename them.
  */
+
+export { checkCronExpression } from '../cron-schedule.js';
 export type { WritevFunction } from './file-writer.js';
 export {
   createLogPipeline,
@@ -39,4 +41,3 @@ export {
   type RotationOptions,
   rotatedPath,
 } from './log-rotation.js';
-export { checkCronExpression } from './rotation-schedule.js';

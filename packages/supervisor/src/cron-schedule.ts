@@ -1,0 +1,54 @@
+import { ErrorCodes, VelosError } from '@velos/core';
+import type { Cron } from 'croner';
+
+/** A running cron schedule; `stop` ends it (also before croner has loaded). */
+export interface CronSchedule {
+  stop(): void;
+}
+
+/**
+ * Calls `onTick` on the cron `expression` (five fields, or six with seconds first), for log rotation
+ * and `cron_restart`. croner is loaded on first use, so a daemon without crons never loads it; an
+ * expression croner rejects goes to `onError` (check it beforehand with `checkCronExpression`).
+ */
+export function scheduleCron(
+  expression: string,
+  onTick: () => void,
+  onError: (error: VelosError) => void,
+  what = 'log rotation cron',
+): CronSchedule {
+  let job: Cron | null = null;
+  let isStopped = false;
+  loadCron()
+    .then((Cron) => {
+      if (!isStopped) job = new Cron(expression, { unref: true, protect: true }, onTick);
+    })
+    .catch((error: unknown) => onError(cronError(expression, error, what)));
+  return {
+    stop() {
+      isStopped = true;
+      job?.stop();
+    },
+  };
+}
+
+/** Resolves when croner accepts `expression`; rejects with `INVALID_ARGUMENT` naming it (as `what`) otherwise. */
+export async function checkCronExpression(expression: string, what = 'log rotation cron'): Promise<void> {
+  const Cron = await loadCron();
+  try {
+    new Cron(expression, { paused: true }).stop();
+  } catch (error) {
+    throw cronError(expression, error, what);
+  }
+}
+
+async function loadCron(): Promise<typeof Cron> {
+  return (await import('croner')).Cron;
+}
+
+function cronError(expression: string, error: unknown, what: string): VelosError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new VelosError(ErrorCodes.INVALID_ARGUMENT, `${what} '${expression}' is not valid: ${reason}`, {
+    cause: error,
+  });
+}

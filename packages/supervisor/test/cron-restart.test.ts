@@ -1,0 +1,48 @@
+import { ErrorCodes } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSupervisor } from '../src/supervisor.js';
+import { appSpec, Harness, waitFor } from './helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+describe('cron_restart (SUP-8)', () => {
+  it('restarts the running processes of an app on its cron schedule, with reason cron', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
+    const [first] = await supervisor.start([
+      appSpec(home, { name: 'nightly', script: 'silent.js', cronRestart: '* * * * * *' }),
+    ]);
+    const restarted = await waitFor(
+      async () => {
+        const [info] = await supervisor.list();
+        return info && info.restarts >= 1 && info.status === 'online' && info.pid !== first!.pid
+          ? info
+          : null;
+      },
+      { what: 'a scheduled restart' },
+    );
+    expect(restarted.lastExitReason).toBe('cron');
+    expect(logLines.some((line) => line.includes("cron_restart '* * * * * *': restarting"))).toBe(true);
+
+    await supervisor.stop('nightly');
+    const restartsWhenStopped = (await supervisor.list())[0]!.restarts;
+    // Asserting that nothing happens: wait one cron period and a half (there is no state to poll for).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const [stopped] = await supervisor.list();
+    expect(stopped).toMatchObject({ status: 'stopped', restarts: restartsWhenStopped });
+  });
+
+  it('refuses an expression croner cannot read, before starting anything', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await expect(
+      supervisor.start([appSpec(home, { name: 'bad', script: 'silent.js', cronRestart: 'every night' })]),
+    ).rejects.toMatchObject({
+      code: ErrorCodes.INVALID_ARGUMENT,
+      message: expect.stringMatching(/^cron_restart 'every night' is not valid/),
+    });
+    expect(await supervisor.list()).toEqual([]);
+  });
+});
