@@ -1,4 +1,3 @@
-import { createGunzip } from 'node:zlib';
 import { logReadError, openLogForReading } from './open-log-file.js';
 
 const NEWLINE = 10;
@@ -28,6 +27,7 @@ export async function readGzipLinesBackwards(
   try {
     mtimeMs = (await handle.stat()).mtimeMs;
     if (keep <= 0) return { mtimeMs };
+    const { createGunzip } = await import('node:zlib'); // loaded only when a .gz file is read
     const gunzip = createGunzip();
     const source = handle.createReadStream({ autoClose: false });
     source.on('error', (error) => gunzip.destroy(error));
