@@ -170,6 +170,22 @@ export async function rowsNamed(home: string, name: string): Promise<ListRow[]> 
   return (await listJson(home)).filter((row) => row.name === name);
 }
 
+/** Waits until the app's (first) process has exited and is no longer online. */
+export async function waitExited(home: string, name: string, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const row = (await rowsNamed(home, name))[0];
+      return row !== undefined && row.pid === null && row.status !== 'online';
+    },
+    { timeoutMs, message: `${name} to exit` },
+  );
+}
+
+/** The integers from `from` to `to`, both included. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
 /** Waits until exactly one app with this name is in `status` and returns its row. */
 export function waitForStatus(
   home: string,

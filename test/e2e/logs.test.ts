@@ -7,11 +7,12 @@ import {
   errLog,
   killPid,
   outLog,
+  range,
   readLines,
-  rowsNamed,
   spawnVelos,
   velos,
   velosOk,
+  waitExited,
   waitFor,
 } from './helpers.js';
 
@@ -20,20 +21,6 @@ afterEach(cleanupHomes);
 /** The numbers N of every `line N` in a text, in order. */
 function lineNumbers(text: string): number[] {
   return [...text.matchAll(/line (\d+)\b/g)].map((m) => Number(m[1]));
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-async function waitExited(home: string, name: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const row = (await rowsNamed(home, name))[0];
-      return row !== undefined && row.pid === null && row.status !== 'online';
-    },
-    { timeoutMs: 30_000, message: `${name} to exit` },
-  );
 }
 
 describe('log capture (LOG-1, LOG-2)', () => {

@@ -6,10 +6,12 @@ import {
   cleanupHomes,
   createHome,
   outLog,
+  range,
   readLines,
   rowsNamed,
   velos,
   velosOk,
+  waitExited,
   waitFor,
 } from './helpers.js';
 
@@ -27,20 +29,6 @@ function rotatedFiles(home: string, name: string): string[] {
 
 function numbersOf(lines: readonly string[]): number[] {
   return lines.map((line) => Number(/^line (\d+)$/.exec(line)?.[1]));
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-async function waitExited(home: string, name: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const row = (await rowsNamed(home, name))[0];
-      return row !== undefined && row.pid === null && row.status !== 'online';
-    },
-    { timeoutMs: 60_000, message: `${name} to exit` },
-  );
 }
 
 describe('log rotation (LOG-2)', () => {
