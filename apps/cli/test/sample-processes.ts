@@ -20,6 +20,8 @@ export function processInfo(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
     signal: null,
     lastExitReason: null,
     restartAt: null,
+    execMode: 'fork',
+    type: 'service',
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@ import type {
   AppSpec,
   CommandMap,
   CommandName,
+  JobRun,
   LogLine,
   LogsRequest,
   PingResult,
@@ -140,6 +141,23 @@ class IpcClient implements VelosClient {
 
   async flush(target?: string): Promise<string[]> {
     return (await this.request('flush', target === undefined ? {} : { target })).flushed;
+  }
+
+  async reload(target: string, options: { env?: Record<string, string> } = {}): Promise<ProcessInfo[]> {
+    const payload = options.env ? { target, env: options.env } : { target };
+    return (await this.request('reload', payload)).processes;
+  }
+
+  async scale(name: string, instances: string): Promise<ProcessInfo[]> {
+    return (await this.request('scale', { name, instances })).processes;
+  }
+
+  async runs(target: string, limit?: number): Promise<(JobRun & { id: number; name: string })[]> {
+    return (await this.request('runs', limit === undefined ? { target } : { target, limit })).runs;
+  }
+
+  async trigger(target: string): Promise<ProcessInfo[]> {
+    return (await this.request('trigger', { target })).processes;
   }
 
   async reloadLogs(target?: string): Promise<string[]> {

@@ -37,6 +37,8 @@ function row(id: number, name: string): ProcessInfo {
     signal: null,
     lastExitReason: null,
     restartAt: null,
+    execMode: 'fork',
+    type: 'service',
   };
 }
 

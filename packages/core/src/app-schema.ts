@@ -1,7 +1,15 @@
 import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { APP_DEFAULTS, type AppSpec } from './app-spec.js';
+import {
+  APP_DEFAULTS,
+  type AppSpec,
+  type Dependency,
+  NESTED_DEFAULTS,
+  type ProbeCheck,
+  type ProbeSpec,
+} from './app-spec.js';
+import { ErrorCodes, VelosError } from './errors.js';
 import { parseDurationMs, parseSizeBytes } from './units.js';
 
 // zod/mini: `velos start` loads this schema on every run, and it costs ~2 ms here against ~40 ms for zod classic.
@@ -60,6 +68,67 @@ const nonEmpty = z.string().check(z.minLength(1));
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `"200-399"`, `200` or `"2xx"` → an inclusive status range. */
+const statusRange = z.pipe(
+  z.union([z.int(), z.string()]),
+  z.transform((value, ctx) => {
+    const text = String(value).trim();
+    const single = /^([1-5]\d\d)$/.exec(text);
+    if (single) return { min: Number(single[1]), max: Number(single[1]) };
+    const range = /^([1-5]\d\d)\s*-\s*([1-5]\d\d)$/.exec(text);
+    if (range && Number(range[1]) <= Number(range[2]))
+      return { min: Number(range[1]), max: Number(range[2]) };
+    const klass = /^([1-5])xx$/i.exec(text);
+    if (klass) return { min: Number(klass[1]) * 100, max: Number(klass[1]) * 100 + 99 };
+    return fail(ctx, value, `expected a status like 200, "200-399" or "2xx", got ${JSON.stringify(value)}`);
+  }),
+);
+
+const port = z.int().check(z.gte(1), z.lte(65535));
+
+const httpCheck = z.union([
+  z.string().check(z.regex(/^https?:\/\//, 'expected an http:// or https:// URL')),
+  z.strictObject({
+    url: z.string().check(z.regex(/^https?:\/\//, 'expected an http:// or https:// URL')),
+    status: z.optional(statusRange),
+    headers: z.optional(z.record(z.string(), z.string())),
+  }),
+]);
+
+const tcpCheck = z.union([
+  port,
+  z.string().check(z.regex(/^(.+:)?\d{1,5}$/, 'expected "host:port" or a port')),
+  z.strictObject({ host: z.optional(nonEmpty), port }),
+]);
+
+const probeSchema = z
+  .strictObject({
+    http: z.optional(httpCheck),
+    tcp: z.optional(tcpCheck),
+    exec: z.optional(nonEmpty),
+    interval: z.optional(duration),
+    timeout: z.optional(duration),
+    failure_threshold: z.optional(integer(1, 'expected a whole number, 1 or more')),
+    success_threshold: z.optional(integer(1, 'expected a whole number, 1 or more')),
+    initial_delay: z.optional(duration),
+  })
+  .check(
+    z.refine(
+      (probe) => [probe.http, probe.tcp, probe.exec].filter((check) => check !== undefined).length === 1,
+      'expected exactly one of http, tcp or exec',
+    ),
+  );
+
+const CONDITIONS = ['started', 'healthy', 'completed_successfully'] as const;
+
+const dependsOnSchema = z.union([
+  nonEmpty,
+  z.array(z.union([nonEmpty, z.strictObject({ name: nonEmpty, condition: z.optional(z.enum(CONDITIONS)) })])),
+  z.record(nonEmpty, z.enum(CONDITIONS)),
+]);
+
 /**
  * Schema of one app as written in a config file (snake_case, PM2-compatible names). Unknown keys
  * are rejected so that a typo never silently does nothing.
@@ -114,6 +183,29 @@ export const appConfigSchema = z.strictObject({
   log_compress: z.optional(z.boolean()),
   max_memory: z.optional(size(1024 * 1024)),
   cron_restart: z.optional(nonEmpty),
+  exec_mode: z.optional(z.enum(['fork', 'cluster'])),
+  increment_var: z.optional(z.string().check(z.regex(ENV_NAME, 'expected an environment variable name'))),
+  wait_ready: z.optional(z.boolean()),
+  listen_timeout: z.optional(duration),
+  watch: z.optional(z.union([z.boolean(), nonEmpty, z.array(nonEmpty)])),
+  watch_paths: z.optional(z.union([nonEmpty, z.array(nonEmpty)])),
+  ignore_watch: z.optional(z.union([nonEmpty, z.array(nonEmpty)])),
+  watch_delay: z.optional(duration),
+  type: z.optional(z.enum(['service', 'job'])),
+  schedule: z.optional(nonEmpty),
+  interval: z.optional(duration),
+  timeout: z.optional(duration),
+  history: z.optional(integer(1, 'expected a whole number, 1 or more')),
+  watchdog: z.optional(
+    z.strictObject({
+      timeout: z.optional(duration),
+      interval: z.optional(duration),
+      log_file: z.optional(nonEmpty),
+    }),
+  ),
+  liveness_probe: z.optional(probeSchema),
+  readiness_probe: z.optional(probeSchema),
+  depends_on: z.optional(dependsOnSchema),
 });
 
 /** An app as written in a config file, before defaults. */
@@ -158,6 +250,17 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     mergeLogs: input.merge_logs ?? APP_DEFAULTS.mergeLogs,
     logRetain: input.log_retain ?? APP_DEFAULTS.logRetain,
     logCompress: input.log_compress ?? APP_DEFAULTS.logCompress,
+    execMode: input.exec_mode ?? APP_DEFAULTS.execMode,
+    waitReady: input.wait_ready ?? APP_DEFAULTS.waitReady,
+    listenTimeoutMs: input.listen_timeout ?? APP_DEFAULTS.listenTimeoutMs,
+    ignoreWatch:
+      input.ignore_watch === undefined
+        ? [...APP_DEFAULTS.ignoreWatch]
+        : ([] as string[]).concat(input.ignore_watch),
+    watchDelayMs: input.watch_delay ?? APP_DEFAULTS.watchDelayMs,
+    type: input.type ?? APP_DEFAULTS.type,
+    jobHistory: input.history ?? APP_DEFAULTS.jobHistory,
+    dependsOn: resolveDependsOn(input.depends_on),
   };
   if (input.interpreter !== undefined) spec.interpreter = input.interpreter;
   const dateFormat = input.log_date_format ?? (input.time ? 'iso' : undefined);
@@ -168,7 +271,107 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (input.log_rotate_cron !== undefined) spec.logRotateCron = input.log_rotate_cron;
   if (input.max_memory !== undefined) spec.maxMemoryBytes = input.max_memory;
   if (input.cron_restart !== undefined) spec.cronRestart = input.cron_restart;
+  if (input.increment_var !== undefined) spec.incrementVar = input.increment_var;
+  const watch = watchPaths(input.watch, input.watch_paths);
+  if (watch !== undefined) spec.watch = watch.map((path) => absolute(cwd, path));
+  if (input.schedule !== undefined) spec.schedule = input.schedule;
+  if (input.interval !== undefined) spec.intervalMs = input.interval;
+  if (input.timeout !== undefined) spec.jobTimeoutMs = input.timeout;
+  if (input.watchdog !== undefined) {
+    spec.watchdog = {
+      timeoutMs: input.watchdog.timeout ?? NESTED_DEFAULTS.watchdogTimeoutMs,
+      intervalMs: input.watchdog.interval ?? NESTED_DEFAULTS.watchdogIntervalMs,
+    };
+    if (input.watchdog.log_file !== undefined) spec.watchdog.logFile = absolute(cwd, input.watchdog.log_file);
+  }
+  if (input.liveness_probe !== undefined) spec.livenessProbe = resolveProbe(input.liveness_probe);
+  if (input.readiness_probe !== undefined) spec.readinessProbe = resolveProbe(input.readiness_probe);
+  checkKinds(spec);
   return spec;
+}
+
+/** `watch: true` watches the cwd; `watch_paths` (SPEC name) is the same as a list in `watch`. */
+function watchPaths(
+  watch: boolean | string | string[] | undefined,
+  paths: string | string[] | undefined,
+): string[] | undefined {
+  const list: string[] = [];
+  if (watch === true) list.push('.');
+  else if (typeof watch === 'string') list.push(watch);
+  else if (Array.isArray(watch)) list.push(...watch);
+  if (paths !== undefined) list.push(...([] as string[]).concat(paths));
+  return list.length > 0 ? [...new Set(list)] : undefined;
+}
+
+const JOB_ONLY = [
+  ['schedule', 'schedule'],
+  ['intervalMs', 'interval'],
+  ['jobTimeoutMs', 'timeout'],
+] as const;
+
+/** Options that only make sense for one app type; throws INVALID_CONFIG naming the app. */
+function checkKinds(spec: AppSpec): void {
+  const invalid = (why: string) =>
+    new VelosError(ErrorCodes.INVALID_CONFIG, `app '${spec.name}': ${why}`, { data: { name: spec.name } });
+  if (spec.type === 'job') {
+    if (spec.schedule !== undefined && spec.intervalMs !== undefined)
+      throw invalid('a job takes schedule or interval, not both');
+    if (spec.execMode === 'cluster') throw invalid('a job cannot run in cluster mode');
+  } else {
+    for (const [key, option] of JOB_ONLY) {
+      if (spec[key] !== undefined) throw invalid(`${option} is for type: job`);
+    }
+  }
+  if (spec.dependsOn.some((dependency) => dependency.name === spec.name))
+    throw invalid('depends_on names the app itself');
+}
+
+function resolveProbe(input: z.output<typeof probeSchema>): ProbeSpec {
+  return {
+    ...resolveCheck(input),
+    intervalMs: input.interval ?? NESTED_DEFAULTS.probeIntervalMs,
+    timeoutMs: input.timeout ?? NESTED_DEFAULTS.probeTimeoutMs,
+    failureThreshold: input.failure_threshold ?? NESTED_DEFAULTS.probeFailureThreshold,
+    successThreshold: input.success_threshold ?? NESTED_DEFAULTS.probeSuccessThreshold,
+    initialDelayMs: input.initial_delay ?? NESTED_DEFAULTS.probeInitialDelayMs,
+  };
+}
+
+function resolveCheck(input: z.output<typeof probeSchema>): ProbeCheck {
+  if (input.http !== undefined) {
+    const http = typeof input.http === 'string' ? { url: input.http } : input.http;
+    const status = http.status ?? { min: 200, max: 399 };
+    return {
+      kind: 'http',
+      url: http.url,
+      statusMin: status.min,
+      statusMax: status.max,
+      headers: http.headers ?? {},
+    };
+  }
+  if (input.tcp !== undefined) {
+    if (typeof input.tcp === 'object')
+      return { kind: 'tcp', host: input.tcp.host ?? '127.0.0.1', port: input.tcp.port };
+    const text = String(input.tcp);
+    const colon = text.lastIndexOf(':');
+    const host = colon > 0 ? text.slice(0, colon).replace(/^\[|\]$/g, '') : '127.0.0.1';
+    return { kind: 'tcp', host, port: Number(colon >= 0 ? text.slice(colon + 1) : text) };
+  }
+  return { kind: 'exec', command: input.exec! };
+}
+
+function resolveDependsOn(input: z.output<typeof dependsOnSchema> | undefined): Dependency[] {
+  if (input === undefined) return [];
+  const condition = NESTED_DEFAULTS.dependencyCondition;
+  if (typeof input === 'string') return [{ name: input, condition }];
+  if (Array.isArray(input)) {
+    return input.map((entry) =>
+      typeof entry === 'string'
+        ? { name: entry, condition }
+        : { name: entry.name, condition: entry.condition ?? condition },
+    );
+  }
+  return Object.entries(input).map(([name, cond]) => ({ name, condition: cond }));
 }
 
 /** Default app name: the script's file name without extension, or the command's first word. */

@@ -1,6 +1,59 @@
 /** How a captured log file is written. */
 export type LogFormat = 'plain' | 'json';
 
+/** `fork`: one process per instance; `cluster`: Node instances share their ports through a cluster primary. */
+export type ExecMode = 'fork' | 'cluster';
+
+/** `service`: kept running; `job`: run on a schedule or interval, never overlapping itself. */
+export type AppType = 'service' | 'job';
+
+/** What a probe checks (SUP-11). */
+export type ProbeCheck =
+  | {
+      kind: 'http';
+      /** URL fetched with GET. */
+      url: string;
+      /** Accepted status range, inclusive. */
+      statusMin: number;
+      statusMax: number;
+      headers: Record<string, string>;
+    }
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'exec'; command: string };
+
+/** A liveness or readiness probe (SUP-11), every default filled in. */
+export type ProbeSpec = ProbeCheck & {
+  /** Time between two checks. */
+  intervalMs: number;
+  /** A check that takes longer fails. */
+  timeoutMs: number;
+  /** Failed checks in a row that make the probe fail. */
+  failureThreshold: number;
+  /** Passed checks in a row that make a failed probe pass again. */
+  successThreshold: number;
+  /** Delay after the process is online before the first check. */
+  initialDelayMs: number;
+};
+
+/** Log-inactivity watchdog (SUP-10). */
+export interface WatchdogSpec {
+  /** No new output (or log file growth) for this long restarts the process (reason `inactivity`). */
+  timeoutMs: number;
+  /** How often activity is checked. */
+  intervalMs: number;
+  /** A log file the program writes itself (absolute); absent = the captured stdout/stderr. */
+  logFile?: string;
+}
+
+/** When a dependency counts as satisfied (SUP-12). */
+export type DependencyCondition = 'started' | 'healthy' | 'completed_successfully';
+
+/** One `depends_on` entry. */
+export interface Dependency {
+  name: string;
+  condition: DependencyCondition;
+}
+
 /**
  * A fully resolved description of one app, as the daemon runs it: camelCase, units in names,
  * every default filled in. Config files and CLI flags are turned into this by `@velos/core/config`.
@@ -64,6 +117,38 @@ export interface AppSpec {
   maxMemoryBytes?: number;
   /** Restart the app's running processes on this cron expression, e.g. `0 3 * * *` (reason `cron`). */
   cronRestart?: string;
+  /** SUP-5: `cluster` shares Node servers' ports between instances; non-Node programs always fork. */
+  execMode: ExecMode;
+  /** SUP-5: an env variable increased by the instance index (`PORT` 3000 → 3000, 3001…). */
+  incrementVar?: string;
+  /** SUP-6: an instance is ready only when it calls `process.send('ready')`. */
+  waitReady: boolean;
+  /** SUP-6: how long a new instance may take to be ready (listening, `ready` or readiness probe). */
+  listenTimeoutMs: number;
+  /** SUP-7: absolute paths watched for changes (restart reason `watch`); absent = no watch. */
+  watch?: string[];
+  /** SUP-7: globs (relative to `cwd`, or absolute) of paths whose changes are ignored. */
+  ignoreWatch: string[];
+  /** SUP-7: changes are gathered for this long before one restart. */
+  watchDelayMs: number;
+  /** SUP-8: a long-running `service`, or a `job` run on `schedule`/`intervalMs`. */
+  type: AppType;
+  /** SUP-8: cron expression a job runs on. */
+  schedule?: string;
+  /** SUP-8: period a job runs on (from the end of a run's start; never overlapping). */
+  intervalMs?: number;
+  /** SUP-8: a job run still going after this long is stopped (its exit is recorded as a timeout). */
+  jobTimeoutMs?: number;
+  /** SUP-8: job runs kept in the run history. */
+  jobHistory: number;
+  /** SUP-10: log-inactivity watchdog. */
+  watchdog?: WatchdogSpec;
+  /** SUP-11: failing liveness restarts the process (reason `unhealthy`). */
+  livenessProbe?: ProbeSpec;
+  /** SUP-11: readiness gates reload and `depends_on: healthy`. */
+  readinessProbe?: ProbeSpec;
+  /** SUP-12: apps that must reach a condition before this one starts. */
+  dependsOn: Dependency[];
 }
 
 /** Defaults applied to every app; PM2-compatible where PM2 has the option. */
@@ -85,4 +170,24 @@ export const APP_DEFAULTS = {
   mergeLogs: false,
   logRetain: 10,
   logCompress: true,
+  execMode: 'fork' as ExecMode,
+  waitReady: false,
+  listenTimeoutMs: 8000,
+  ignoreWatch: ['**/node_modules/**', '**/.git/**', '**/*.log'] as string[],
+  watchDelayMs: 500,
+  type: 'service' as AppType,
+  jobHistory: 50,
+  dependsOn: [] as Dependency[],
+} as const;
+
+/** Defaults inside the nested options (watchdog, probes, `depends_on` entries). */
+export const NESTED_DEFAULTS = {
+  watchdogTimeoutMs: 60_000,
+  watchdogIntervalMs: 5000,
+  probeIntervalMs: 10_000,
+  probeTimeoutMs: 2000,
+  probeFailureThreshold: 3,
+  probeSuccessThreshold: 1,
+  probeInitialDelayMs: 0,
+  dependencyCondition: 'started' as DependencyCondition,
 } as const;

@@ -52,7 +52,15 @@ export function validateConfig(
   const { doc, profiles } = splitProfiles(Array.isArray(raw) ? { apps: raw } : raw, label);
   const result = configFileSchema.safeParse(doc);
   if (!result.success) throw configError(label, result.error, doc);
-  const specs = result.data.apps.map((app) => resolveAppSpec(app, ctx));
+  const specs = result.data.apps.map((app) => {
+    try {
+      return resolveAppSpec(app, ctx);
+    } catch (error) {
+      if (error instanceof VelosError)
+        throw new VelosError(error.code, `${label}: ${error.message}`, { data: error.data });
+      throw error;
+    }
+  });
   if (ctx.envProfile !== undefined) applyProfile(specs, profiles, ctx.envProfile, label);
   const seen = new Set<string>();
   specs.forEach((spec, i) => {

@@ -1,5 +1,5 @@
 import type { AppSpec } from './app-spec.js';
-import type { LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
+import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
 import type { LogsRequest, PingResult } from './protocol.js';
 
 /** A live stream of items that the consumer can cancel. */
@@ -17,6 +17,14 @@ export interface VelosControl {
   start(apps: AppSpec[]): Promise<ProcessInfo[]>;
   stop(target: string): Promise<ProcessInfo[]>;
   restart(target: string, options?: { env?: Record<string, string> }): Promise<ProcessInfo[]>;
+  /** SUP-6: replaces cluster instances one at a time, each new one ready before the old one stops; fork mode restarts. */
+  reload(target: string, options?: { env?: Record<string, string> }): Promise<ProcessInfo[]>;
+  /** SUP-5: sets an app's instance count to `N`, or changes it by `+N`/`-N`. */
+  scale(name: string, instances: string): Promise<ProcessInfo[]>;
+  /** SUP-8: the run history of the target's jobs, newest first. */
+  runs(target: string, limit?: number): Promise<(JobRun & { id: number; name: string })[]>;
+  /** SUP-8: runs the target's jobs now (a job already running is left alone). */
+  trigger(target: string): Promise<ProcessInfo[]>;
   delete(target: string): Promise<ProcessInfo[]>;
   list(): Promise<ProcessInfo[]>;
   describe(target: string): Promise<ProcessDetail[]>;

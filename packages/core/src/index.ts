@@ -1,4 +1,16 @@
-export { APP_DEFAULTS, type AppSpec, type LogFormat } from './app-spec.js';
+export {
+  APP_DEFAULTS,
+  type AppSpec,
+  type AppType,
+  type Dependency,
+  type DependencyCondition,
+  type ExecMode,
+  type LogFormat,
+  NESTED_DEFAULTS,
+  type ProbeCheck,
+  type ProbeSpec,
+  type WatchdogSpec,
+} from './app-spec.js';
 export type { Subscription, VelosControl } from './control.js';
 export {
   type ErrorCode,
@@ -9,7 +21,16 @@ export {
   toErrorPayload,
   VelosError,
 } from './errors.js';
-export type { ExitReason, LogLine, ProcessDetail, ProcessInfo, ProcessStatus } from './process-info.js';
+export type {
+  ExitReason,
+  HealthInfo,
+  HealthState,
+  JobRun,
+  LogLine,
+  ProcessDetail,
+  ProcessInfo,
+  ProcessStatus,
+} from './process-info.js';
 export {
   CANCEL_COMMAND,
   COMMAND_NAMES,

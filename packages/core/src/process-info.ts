@@ -16,6 +16,34 @@ export type ExitReason =
   | 'reload'
   | 'spawn-error';
 
+/** SUP-11 health of a process with probes: `degraded` = failing checks below the threshold, or not ready. */
+export type HealthState = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
+
+/** Health of a process as `list`/`describe` show it (absent when it has no probe). */
+export interface HealthInfo {
+  state: HealthState;
+  /** Readiness: true once the readiness probe (or, without one, the liveness probe) passes. */
+  ready: boolean;
+  /** The latest failure: which probe, why, when. */
+  lastFailure: { probe: 'liveness' | 'readiness'; reason: string; at: number } | null;
+}
+
+/** One run of a job (SUP-8). */
+export interface JobRun {
+  /** Run number, from 1 up for the app. */
+  seq: number;
+  pid: number | null;
+  startedAt: number;
+  /** Epoch ms when it ended; null while it runs. */
+  endedAt: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  /** `ok` = exit 0; `failed` = other exit; `timeout` = stopped after `timeout`; `running`. */
+  outcome: 'running' | 'ok' | 'failed' | 'timeout' | 'spawn-error';
+  /** What started it: `schedule`, `interval`, `start` or `user`. */
+  trigger: 'schedule' | 'interval' | 'start' | 'user';
+}
+
 /** One row of `velos list`: what every client shows about a process. */
 export interface ProcessInfo {
   id: number;
@@ -44,6 +72,18 @@ export interface ProcessInfo {
   lastExitReason: ExitReason | null;
   /** Epoch ms of the next restart when `waiting-restart`. */
   restartAt: number | null;
+  /** `fork` or `cluster` (what actually runs: non-Node programs fork). */
+  execMode: 'fork' | 'cluster';
+  /** `service` or `job`. */
+  type: 'service' | 'job';
+  /** Probe health (SUP-11); absent without probes. */
+  health?: HealthInfo;
+  /** A job's latest run and next due time (SUP-8); absent for services. */
+  job?: { lastRun: JobRun | null; nextRunAt: number | null; runs: number };
+  /** True while file watching is on for the app (SUP-7). */
+  watching?: boolean;
+  /** Set while a process is re-adopted after a daemon restart (SUP-13): the pid came from the previous daemon. */
+  adopted?: boolean;
 }
 
 /** Everything `velos describe` shows: the row, the spec (env values omitted) and log facts. */

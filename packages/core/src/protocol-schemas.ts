@@ -11,6 +11,32 @@ const absolutePath = z.string().check(z.startsWith('/', 'expected an absolute pa
 const nonNegative = z.number().check(z.gte(0, 'expected a number, 0 or more'));
 const nonNegativeInt = z.int().check(z.gte(0, 'expected a whole number, 0 or more'));
 
+const probeTiming = {
+  intervalMs: z.number().check(z.gte(1)),
+  timeoutMs: z.number().check(z.gte(1)),
+  failureThreshold: z.int().check(z.gte(1)),
+  successThreshold: z.int().check(z.gte(1)),
+  initialDelayMs: nonNegative,
+};
+const status = z.int().check(z.gte(100), z.lte(599));
+const probeSpec = z.union([
+  z.object({
+    kind: z.literal('http'),
+    url: z.string().check(z.regex(/^https?:\/\//)),
+    statusMin: status,
+    statusMax: status,
+    headers: z.record(z.string(), z.string()),
+    ...probeTiming,
+  }),
+  z.object({
+    kind: z.literal('tcp'),
+    host: z.string().check(z.minLength(1)),
+    port: z.int().check(z.gte(1), z.lte(65535)),
+    ...probeTiming,
+  }),
+  z.object({ kind: z.literal('exec'), command: z.string().check(z.minLength(1)), ...probeTiming }),
+]);
+
 /** Wire schema of an `AppSpec` (camelCase, resolved); the daemon validates `start` payloads with it. */
 export const appSpecSchema = z.object({
   name: z.string().check(
@@ -47,6 +73,33 @@ export const appSpecSchema = z.object({
   logCompress: z.boolean(),
   maxMemoryBytes: z.optional(z.int().check(z.gte(1024 * 1024, 'expected at least 1M'))),
   cronRestart: z.optional(z.string().check(z.minLength(1))),
+  execMode: z.enum(['fork', 'cluster']),
+  incrementVar: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/))),
+  waitReady: z.boolean(),
+  listenTimeoutMs: nonNegative,
+  watch: z.optional(z.array(absolutePath).check(z.minLength(1))),
+  ignoreWatch: z.array(z.string()),
+  watchDelayMs: nonNegative,
+  type: z.enum(['service', 'job']),
+  schedule: z.optional(z.string().check(z.minLength(1))),
+  intervalMs: z.optional(z.number().check(z.gte(1))),
+  jobTimeoutMs: z.optional(z.number().check(z.gte(1))),
+  jobHistory: z.int().check(z.gte(1), z.lte(100_000)),
+  watchdog: z.optional(
+    z.object({
+      timeoutMs: z.number().check(z.gte(1)),
+      intervalMs: z.number().check(z.gte(1)),
+      logFile: z.optional(absolutePath),
+    }),
+  ),
+  livenessProbe: z.optional(probeSpec),
+  readinessProbe: z.optional(probeSpec),
+  dependsOn: z.array(
+    z.object({
+      name: z.string().check(z.minLength(1)),
+      condition: z.enum(['started', 'healthy', 'completed_successfully']),
+    }),
+  ),
 }) satisfies z.ZodMiniType<AppSpec>;
 
 const target = z.string().check(z.minLength(1), z.maxLength(200));
@@ -63,6 +116,13 @@ export const requestSchemas = {
   start: z.object({ apps: z.array(appSpecSchema).check(z.minLength(1), z.maxLength(1000)) }),
   stop: z.object({ target }),
   restart: z.object({ target, env: z.optional(z.record(z.string(), z.string())) }),
+  reload: z.object({ target, env: z.optional(z.record(z.string(), z.string())) }),
+  scale: z.object({
+    name: target,
+    instances: z.string().check(z.regex(/^[+-]?\d{1,4}$/, 'expected N, +N or -N')),
+  }),
+  runs: z.object({ target, limit: z.optional(z.int().check(z.gte(1), z.lte(100_000))) }),
+  trigger: z.object({ target }),
   delete: z.object({ target }),
   list: empty,
   describe: z.object({ target }),

@@ -1,6 +1,6 @@
 import type { AppSpec } from './app-spec.js';
 import type { ErrorPayload } from './errors.js';
-import type { LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
+import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
 
 /** A request frame's payload. `id` is chosen by the client and echoed in every response. */
 export interface RequestMessage {
@@ -28,6 +28,14 @@ export interface CommandMap {
   start: { req: { apps: AppSpec[] }; res: { processes: ProcessInfo[] } };
   stop: { req: TargetRequest; res: { processes: ProcessInfo[] } };
   restart: { req: TargetRequest & { env?: Record<string, string> }; res: { processes: ProcessInfo[] } };
+  /** SUP-6: cluster instances replaced one at a time; fork mode restarts. */
+  reload: { req: TargetRequest & { env?: Record<string, string> }; res: { processes: ProcessInfo[] } };
+  /** SUP-5: `instances` is `N`, `+N` or `-N`. */
+  scale: { req: { name: string; instances: string }; res: { processes: ProcessInfo[] } };
+  /** SUP-8: the run history of jobs, newest first. */
+  runs: { req: TargetRequest & { limit?: number }; res: { runs: (JobRun & { id: number; name: string })[] } };
+  /** SUP-8: runs a job now (unless a run of it is already going). */
+  trigger: { req: TargetRequest; res: { processes: ProcessInfo[] } };
   delete: { req: TargetRequest; res: { processes: ProcessInfo[] } };
   list: { req: Record<string, never>; res: { processes: ProcessInfo[] } };
   describe: { req: TargetRequest; res: { processes: ProcessDetail[] } };
@@ -55,6 +63,10 @@ export const COMMAND_NAMES: readonly (CommandName | StreamCommandName)[] = [
   'start',
   'stop',
   'restart',
+  'reload',
+  'scale',
+  'runs',
+  'trigger',
   'delete',
   'list',
   'describe',

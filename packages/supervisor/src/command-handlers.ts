@@ -43,6 +43,12 @@ export function createDispatcher(options: DispatcherOptions): CommandDispatcher 
     describe: async (req) => ({ processes: await supervisor.describe(req.target) }),
     logs: async (req) => ({ lines: await supervisor.logs(req ?? {}) }),
     flush: async (req) => ({ flushed: await supervisor.flush(req?.target) }),
+    reload: async (req) => ({
+      processes: await supervisor.reload(req.target, req.env ? { env: req.env } : undefined),
+    }),
+    scale: async (req) => ({ processes: await supervisor.scale(req.name, req.instances) }),
+    runs: async (req) => ({ runs: await supervisor.runs(req.target, req.limit) }),
+    trigger: async (req) => ({ processes: await supervisor.trigger(req.target) }),
     reloadLogs: async (req) => ({ reopened: await supervisor.reloadLogs(req?.target) }),
     save: () => supervisor.save(),
     resurrect: async () => ({ processes: await supervisor.resurrect(), warnings: supervisor.warnings() }),

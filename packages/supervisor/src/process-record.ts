@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { AppSpec, ExitReason, ProcessDetail, ProcessInfo, ProcessStatus } from '@velos/core';
 import type { LogPipeline } from './logs/index.js';
@@ -20,7 +19,8 @@ export interface ProcessRecord extends MonitorTarget {
   instance: number;
   app: AppEntry;
   status: ProcessStatus;
-  child: ChildProcess | null;
+  /** The current run (a spawned child, a cluster worker or a re-adopted orphan), or null. */
+  run: ProcessRun | null;
   restarts: number;
   unstableRestarts: number;
   /** Backoff delay used for the last automatic restart (0 = none). */
@@ -40,6 +40,18 @@ export interface ProcessRecord extends MonitorTarget {
   ops: Promise<unknown>;
   /** Order of the latest spawn, for stopping in reverse start order. */
   spawnSeq: number;
+}
+
+/**
+ * One run of a process, whoever spawned it: the daemon (fork mode), a cluster primary (a worker),
+ * or an earlier daemon (a re-adopted orphan). Its runner calls `RunnerHooks.onExit` when it ends.
+ */
+export interface ProcessRun {
+  readonly pid: number;
+  /** Resolves once the run's process has exited (and its exit was reported). */
+  readonly exited: Promise<void>;
+  /** True once the process has exited. */
+  hasExited(): boolean;
 }
 
 /** Statuses in which a process is running or about to run again. */
@@ -83,6 +95,8 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
     signal: record.signal,
     lastExitReason: record.lastExitReason,
     restartAt: record.restartAt,
+    execMode: record.app.spec.execMode,
+    type: record.app.spec.type,
   };
 }
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import type { ProcessRecord } from './process-record.js';
+import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { resolveCommand } from './resolve-command.js';
 import { stopTree } from './tree-stop.js';
 
@@ -60,19 +60,33 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
     return;
   }
   const pid = child.pid;
+  let hasExited = false;
+  let markExited!: () => void;
+  const run: ProcessRun = {
+    pid,
+    exited: new Promise<void>((resolve) => {
+      markExited = resolve;
+    }),
+    hasExited: () => hasExited,
+  };
   child.on('error', (error) => hooks.log(`process ${record.id} (${spec.name}) pid ${pid}: ${error.message}`));
   child.once('exit', (code, signal) => {
-    if (record.child !== child) return;
-    record.child = null;
+    hasExited = true;
+    if (record.run !== run) {
+      markExited();
+      return;
+    }
+    record.run = null;
     record.pid = null;
     // A run that ended by itself may leave children in its process group: stop them like a stop would,
     // so that a restart never finds the old run's workers still holding its port or files.
     if (!record.isUserOp && isGroupAlive(pid)) record.leftovers = stopLeftovers(record, pid, hooks);
     hooks.onExit(record, code, signal);
+    markExited();
   });
   record.pipeline.attach(child.stdout!, 'out', pid);
   record.pipeline.attach(child.stderr!, 'err', pid);
-  record.child = child;
+  record.run = run;
   record.pid = pid;
   record.startedAt = Date.now();
   record.status = 'online';
@@ -81,10 +95,6 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   hooks.onOnline(record);
 }
 
-/**
- * Stops the current run of a process: the whole tree gets the app's stop signal, then SIGKILL
- * after its kill timeout; resolves when the tree is gone and the exit has been handled.
- */
 function isGroupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
@@ -110,16 +120,15 @@ async function stopLeftovers(record: ProcessRecord, pgid: number, hooks: RunnerH
   }
 }
 
+/**
+ * Stops the current run of a process: the whole tree gets the app's stop signal, then SIGKILL
+ * after its kill timeout; resolves when the tree is gone and the exit has been handled.
+ */
 export async function stopRecordTree(record: ProcessRecord, hooks: RunnerHooks): Promise<void> {
-  const child = record.child;
-  const pid = record.pid;
-  if (!child || pid === null) return;
-  const exited =
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const run = record.run;
+  if (!run) return;
   const spec = record.app.spec;
-  const result = await stopTree(pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
+  const result = await stopTree(run.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
   if (result.isForced) {
     hooks.log(
       `process ${record.id} (${spec.name}) ignored ${spec.stopSignal} for ${spec.killTimeoutMs} ms: SIGKILLed`,
@@ -129,14 +138,14 @@ export async function stopRecordTree(record: ProcessRecord, hooks: RunnerHooks):
     hooks.log(`process ${record.id} (${spec.name}): pids ${result.remaining.join(', ')} survived SIGKILL`);
     return;
   }
-  await exited;
+  await run.exited;
 }
 
 function markSpawnFailed(record: ProcessRecord): void {
   record.status = 'errored';
   record.lastExitReason = 'spawn-error';
   record.pid = null;
-  record.child = null;
+  record.run = null;
   record.startedAt = null;
 }
 

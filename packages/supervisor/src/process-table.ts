@@ -120,7 +120,7 @@ export class ProcessTable {
       app,
       status: 'stopped',
       pid: null,
-      child: null,
+      run: null,
       restarts: 0,
       unstableRestarts: 0,
       backoffMs: 0,

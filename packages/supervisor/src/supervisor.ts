@@ -168,13 +168,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /** Stops one process; true when it was running or about to restart. */
   function stopOne(record: ProcessRecord): Promise<boolean> {
     return runOp(record, async () => {
-      if (record.status === 'waiting-restart' || (record.status === 'starting' && !record.child)) {
+      if (record.status === 'waiting-restart' || (record.status === 'starting' && !record.run)) {
         record.status = 'stopped';
         record.restartAt = null;
         scheduleRestarts();
         return true;
       }
-      if (!record.child) return false;
+      if (!record.run) return false;
       await stopRun(record);
       record.status = 'stopped';
       record.lastExitReason = 'user';
@@ -185,7 +185,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   function restartOne(record: ProcessRecord, reason: 'user' | 'memory' | 'cron' = 'user'): Promise<void> {
     return runOp(record, async () => {
       if (table.records.get(record.id) !== record) return;
-      if (record.child) await stopRun(record);
+      if (record.run) await stopRun(record);
       record.restartAt = null;
       record.unstableRestarts = 0;
       record.backoffMs = 0;
@@ -227,7 +227,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function deleteOne(record: ProcessRecord): Promise<ProcessInfo> {
     return runOp(record, async () => {
-      if (record.child) await stopRun(record);
+      if (record.run) await stopRun(record);
       if (isActive(record.status)) record.status = 'stopped';
       record.restartAt = null;
       table.remove(record);
@@ -242,7 +242,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       await runOp(record, async () => {
         if (
           record.status === 'starting' &&
-          !record.child &&
+          !record.run &&
           !isClosed &&
           table.records.get(record.id) === record
         ) {
@@ -384,6 +384,23 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       }
       await Promise.all(targets.map((record) => restartOne(record)));
       return targets.map((record) => toInfo(record));
+    },
+
+    // SUP-6: fork mode falls back to restart (cluster reload lands with cluster mode)
+    reload(target, reloadOptions) {
+      return this.restart(target, reloadOptions);
+    },
+
+    async scale() {
+      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, 'scale: cluster mode is not built yet');
+    },
+
+    async runs() {
+      return [];
+    },
+
+    async trigger() {
+      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, 'trigger: jobs are not built yet');
     },
 
     async delete(target) {
