@@ -68,6 +68,22 @@ const nonEmpty = z.string().check(z.minLength(1));
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
 
+/**
+ * A string checked by `text`, or anything else checked by `table`: unlike a union, the errors of the
+ * form that was written come through (a union only says "Invalid input").
+ */
+function stringOr<S extends z.ZodMiniType<string, string>, T extends z.ZodMiniType>(text: S, table: T) {
+  return z.pipe(
+    z.unknown(),
+    z.transform((value, ctx): z.output<S> | z.output<T> => {
+      const result = (typeof value === 'string' ? text : table).safeParse(value);
+      if (result.success) return result.data as z.output<S> | z.output<T>;
+      for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as never);
+      return z.NEVER;
+    }),
+  );
+}
+
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** `"200-399"`, `200` or `"2xx"` → an inclusive status range. */
@@ -88,14 +104,15 @@ const statusRange = z.pipe(
 
 const port = z.int().check(z.gte(1), z.lte(65535));
 
-const httpCheck = z.union([
-  z.string().check(z.regex(/^https?:\/\//, 'expected an http:// or https:// URL')),
+const httpUrl = z.string().check(z.regex(/^https?:\/\//, 'expected an http:// or https:// URL'));
+const httpCheck = stringOr(
+  httpUrl,
   z.strictObject({
-    url: z.string().check(z.regex(/^https?:\/\//, 'expected an http:// or https:// URL')),
+    url: httpUrl,
     status: z.optional(statusRange),
     headers: z.optional(z.record(z.string(), z.string())),
   }),
-]);
+);
 
 const tcpCheck = z.union([
   port,

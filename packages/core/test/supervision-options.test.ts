@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../src/config-loader.js';
+import { isVelosError } from '../src/errors.js';
+import { appSpecSchema } from '../src/protocol-schemas.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-core-supervision-'));
+const ctx = { baseEnv: { PATH: '/usr/bin' }, cpuCount: 2 };
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let counter = 0;
+/** Loads one YAML config document holding `apps`. */
+function load(yaml: string) {
+  counter += 1;
+  const path = join(dir, `app-${counter}.yaml`);
+  writeFileSync(path, yaml);
+  return loadConfigFile(path, ctx);
+}
+
+async function messageOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isVelosError(error)) return `${error.code}: ${error.message}`;
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('cluster, reload and watch options', () => {
+  it('defaults to fork mode, no watch, services', async () => {
+    const [spec] = await load('apps:\n  - script: server.js\n');
+    expect(spec).toMatchObject({
+      execMode: 'fork',
+      waitReady: false,
+      listenTimeoutMs: 8000,
+      type: 'service',
+      dependsOn: [],
+      watchDelayMs: 500,
+    });
+    expect(spec!.watch).toBeUndefined();
+    expect(appSpecSchema.safeParse(spec).success).toBe(true);
+  });
+
+  it('resolves watch paths against cwd; true watches cwd; watch_paths adds to them', async () => {
+    const [spec] = await load(
+      'apps:\n  - script: server.js\n    cwd: srv\n    watch: true\n    watch_paths: [lib, /etc/app]\n    ignore_watch: "*.tmp"\n    watch_delay: 1s\n',
+    );
+    expect(spec!.watch).toEqual([join(dir, 'srv'), join(dir, 'srv', 'lib'), '/etc/app']);
+    expect(spec!.ignoreWatch).toEqual(['*.tmp']);
+    expect(spec!.watchDelayMs).toBe(1000);
+  });
+
+  it('takes cluster options', async () => {
+    const [spec] = await load(
+      'apps:\n  - script: server.js\n    exec_mode: cluster\n    instances: max\n    increment_var: PORT\n    wait_ready: true\n    listen_timeout: 3s\n',
+    );
+    expect(spec).toMatchObject({ execMode: 'cluster', instances: 2, incrementVar: 'PORT', waitReady: true });
+    expect(spec!.listenTimeoutMs).toBe(3000);
+    expect(await messageOf(load('apps:\n  - script: s.js\n    increment_var: "1X"\n'))).toContain(
+      'apps[0].increment_var',
+    );
+  });
+});
+
+describe('jobs and watchdog', () => {
+  it('takes a job on a schedule or an interval, with a timeout and history', async () => {
+    const [cron, every] = await load(
+      'apps:\n  - name: nightly\n    script: backup.sh\n    type: job\n    schedule: "0 3 * * *"\n    timeout: 10m\n  - name: poll\n    script: poll.sh\n    type: job\n    interval: 30m\n    history: 5\n',
+    );
+    expect(cron).toMatchObject({ type: 'job', schedule: '0 3 * * *', jobTimeoutMs: 600_000, jobHistory: 50 });
+    expect(every).toMatchObject({ type: 'job', intervalMs: 1_800_000, jobHistory: 5 });
+  });
+
+  it('rejects job options on a service, and both a schedule and an interval', async () => {
+    expect(await messageOf(load('apps:\n  - name: web\n    script: s.js\n    interval: 5s\n'))).toMatch(
+      /^INVALID_CONFIG: app-\d+\.yaml: app 'web': interval is for type: job$/,
+    );
+    expect(
+      await messageOf(
+        load(
+          'apps:\n  - name: j\n    script: s.sh\n    type: job\n    interval: 5s\n    schedule: "* * * * *"\n',
+        ),
+      ),
+    ).toContain('a job takes schedule or interval, not both');
+  });
+
+  it('fills the watchdog defaults and resolves its log file', async () => {
+    const [spec] = await load('apps:\n  - script: s.sh\n    watchdog: { log_file: out/app.log }\n');
+    expect(spec!.watchdog).toEqual({
+      timeoutMs: 60_000,
+      intervalMs: 5000,
+      logFile: join(dir, 'out', 'app.log'),
+    });
+  });
+});
+
+describe('probes', () => {
+  it('parses http, tcp and exec checks with their defaults', async () => {
+    const [spec] = await load(
+      [
+        'apps:',
+        '  - script: s.js',
+        '    liveness_probe: { http: { url: "http://127.0.0.1:3000/health", status: "2xx", headers: { x-check: "1" } }, interval: 5s, failure_threshold: 2 }',
+        '    readiness_probe: { tcp: "localhost:3000" }',
+        '  - name: other',
+        '    script: s.js',
+        '    liveness_probe: { exec: "test -f /tmp/ok", initial_delay: 1s }',
+        '    readiness_probe: { tcp: 8080 }',
+      ].join('\n'),
+    );
+    expect(spec!.livenessProbe).toEqual({
+      kind: 'http',
+      url: 'http://127.0.0.1:3000/health',
+      statusMin: 200,
+      statusMax: 299,
+      headers: { 'x-check': '1' },
+      intervalMs: 5000,
+      timeoutMs: 2000,
+      failureThreshold: 2,
+      successThreshold: 1,
+      initialDelayMs: 0,
+    });
+    expect(spec!.readinessProbe).toMatchObject({ kind: 'tcp', host: 'localhost', port: 3000 });
+    expect(appSpecSchema.safeParse(spec).success).toBe(true);
+  });
+
+  it('parses exec checks and bare ports', async () => {
+    const [, other] = await load(
+      'apps:\n  - script: s.js\n  - name: other\n    script: s.js\n    liveness_probe: { exec: "test -f /tmp/ok", initial_delay: 1s }\n    readiness_probe: { tcp: 8080 }\n',
+    );
+    expect(other!.livenessProbe).toMatchObject({
+      kind: 'exec',
+      command: 'test -f /tmp/ok',
+      initialDelayMs: 1000,
+    });
+    expect(other!.readinessProbe).toMatchObject({ kind: 'tcp', host: '127.0.0.1', port: 8080 });
+  });
+
+  it('needs exactly one check and a valid status range', async () => {
+    expect(
+      await messageOf(load('apps:\n  - script: s.js\n    liveness_probe: { interval: 5s }\n')),
+    ).toContain('expected exactly one of http, tcp or exec');
+    expect(
+      await messageOf(
+        load(
+          'apps:\n  - script: s.js\n    liveness_probe: { http: { url: "http://x/", status: "300-200" } }\n',
+        ),
+      ),
+    ).toContain('expected a status like 200');
+  });
+});
+
+describe('depends_on', () => {
+  it('takes a name, a list or a table of conditions', async () => {
+    const specs = await load(
+      [
+        'apps:',
+        '  - { name: a, script: a.js, depends_on: db }',
+        '  - { name: b, script: b.js, depends_on: [db, { name: migrate, condition: completed_successfully }] }',
+        '  - { name: c, script: c.js, depends_on: { db: healthy } }',
+      ].join('\n'),
+    );
+    expect(specs.map((spec) => spec.dependsOn)).toEqual([
+      [{ name: 'db', condition: 'started' }],
+      [
+        { name: 'db', condition: 'started' },
+        { name: 'migrate', condition: 'completed_successfully' },
+      ],
+      [{ name: 'db', condition: 'healthy' }],
+    ]);
+  });
+
+  it('rejects an app depending on itself and unknown conditions', async () => {
+    expect(await messageOf(load('apps:\n  - { name: a, script: a.js, depends_on: a }\n'))).toContain(
+      'depends_on names the app itself',
+    );
+    expect(
+      await messageOf(load('apps:\n  - { name: a, script: a.js, depends_on: { db: ready } }\n')),
+    ).toContain('apps[0].depends_on');
+  });
+});
