@@ -21,4 +21,10 @@ export default defineConfig([
   { ...shared, entry: { cli: 'src/cli.ts' }, splitting: true },
   // The binary's entry: `velos list` from one module, anything else through dist/cli.js.
   { ...shared, entry: { velos: 'src/hot-path.ts' }, splitting: false },
+  // SUP-5: the cluster primary is a process of its own; the daemon's chunks find it beside them.
+  {
+    ...shared,
+    entry: { 'cluster-primary': '../../packages/supervisor/src/cluster/primary.ts' },
+    splitting: false,
+  },
 ]);

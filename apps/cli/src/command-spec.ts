@@ -6,6 +6,8 @@ export interface OptionSpec {
   short?: string;
   /** Name of the value in help, e.g. `n`; string options only. */
   value?: string;
+  /** A string option that may also stand alone (`--watch` is `true`, `--watch=src` is `"src"`). */
+  isValueOptional?: boolean;
   description: string;
 }
 

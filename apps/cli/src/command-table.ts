@@ -21,6 +21,8 @@ export const COMMANDS: CommandSpec[] = [
       'A name or id of a known process starts that process again if it is stopped or errored.',
       'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
       'Durations take milliseconds or a unit: 500ms, 5s, 2m.',
+      '--schedule, --every or --timeout make the app a job: each run is a new process, recorded (see',
+      'velos runs); without a schedule or interval it runs once. In a config file, depends_on orders starts.',
     ].join('\n'),
     options: {
       name: { type: 'string', short: 'n', value: 'name', description: 'app name (default: the script name)' },
@@ -28,7 +30,26 @@ export const COMMANDS: CommandSpec[] = [
         type: 'string',
         short: 'i',
         value: 'n|max',
-        description: 'number of instances, max = one per CPU',
+        description: 'run n instances in cluster mode (max or -1 = one per CPU); non-Node programs fork',
+      },
+      'exec-mode': {
+        type: 'string',
+        value: 'fork|cluster',
+        description: 'cluster: Node instances share their ports (default with -i); fork: separate processes',
+      },
+      'increment-var': {
+        type: 'string',
+        value: 'VAR',
+        description: 'add the instance index to this env variable, e.g. PORT (3000, 3001…)',
+      },
+      'wait-ready': {
+        type: 'boolean',
+        description: "reload: a new instance is ready when it calls process.send('ready'), not on listen",
+      },
+      'listen-timeout': {
+        type: 'string',
+        value: 'ms',
+        description: 'reload: time a new instance has to be ready before the reload fails (default 8s)',
       },
       'restart-delay': {
         type: 'string',
@@ -99,6 +120,58 @@ export const COMMANDS: CommandSpec[] = [
         value: 'size',
         description: 'restart the app when its process tree uses more memory, e.g. 200M',
       },
+      'liveness-http': {
+        type: 'string',
+        value: 'url',
+        description: 'restart the app when GET url fails 3 times in a row (every 10s; more in a config file)',
+      },
+      'readiness-http': {
+        type: 'string',
+        value: 'url',
+        description: 'the app is ready (for reload and depends_on) while GET url answers 2xx/3xx',
+      },
+      watch: {
+        type: 'string',
+        value: 'paths',
+        isValueOptional: true,
+        description: 'restart on file changes in the app dir, or in these paths (--watch=src,lib)',
+      },
+      'ignore-watch': {
+        type: 'string',
+        value: 'globs',
+        description: 'ignore changes matching these globs, e.g. "dist,*.tmp" (replaces the defaults)',
+      },
+      'watch-delay': {
+        type: 'string',
+        value: 'ms',
+        description: 'gather file changes this long before one restart (default 500ms)',
+      },
+      type: {
+        type: 'string',
+        value: 'service|job',
+        description: 'job = run to completion, once or on --schedule/--every (default service)',
+      },
+      schedule: {
+        type: 'string',
+        value: 'expr',
+        description: 'job: run on this cron schedule, e.g. "*/30 * * * *" (never overlapping)',
+      },
+      every: {
+        type: 'string',
+        value: 'duration',
+        description: 'job: run now and then every duration, e.g. 30m (never overlapping)',
+      },
+      timeout: {
+        type: 'string',
+        value: 'duration',
+        description: 'job: stop a run still going after this long (outcome timeout)',
+      },
+      history: { type: 'string', value: 'n', description: 'job: runs kept in the history (default 50)' },
+      'depends-on': {
+        type: 'string',
+        value: 'names',
+        description: 'start only once these apps are online, e.g. db,cache',
+      },
       'log-max-size': {
         type: 'string',
         value: 'size',
@@ -145,6 +218,33 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx, input) => (await import('./commands/start.js')).runStart(ctx, input),
   },
   {
+    name: 'watchdog',
+    argsUsage: '"<command>" <log file> [timeout] [interval]',
+    shortArgsUsage: '<command> <log file>',
+    minArgs: 2,
+    maxArgs: 4,
+    summary: 'start a command and restart it when its log file stays quiet for <timeout>',
+    details: [
+      'Runs the command (a command line with spaces runs with sh -c) and checks every <interval> that',
+      '<log file> grew or changed; after <timeout> without any change it restarts the command (reason',
+      'inactivity). Bare numbers are seconds (default timeout 60, interval 5); 90s, 2m or 500ms work',
+      'too. The directory of the log file is created if missing. Same as one entry of the processes:',
+      'form of a YAML config (velos start monitor_config.yaml).',
+      'Example: velos watchdog "python3 app.py > /tmp/app.log 2>&1" /tmp/app.log 120 10',
+    ].join('\n'),
+    options: {
+      name: {
+        type: 'string',
+        short: 'n',
+        value: 'name',
+        description: 'app name (default: from the command)',
+      },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('./commands/watchdog.js')).runWatchdog(ctx, input),
+  },
+  {
     name: 'stop',
     argsUsage: '<target...>',
     minArgs: 1,
@@ -173,6 +273,44 @@ export const COMMANDS: CommandSpec[] = [
       }),
   },
   {
+    name: 'reload',
+    argsUsage: '<target...>',
+    minArgs: 1,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 'replace processes one at a time without downtime (cluster mode; fork mode restarts)',
+    details: [
+      'Cluster instances are replaced one by one: a new worker starts beside the old one; once it listens',
+      "(or, with --wait-ready, calls process.send('ready')) within listen_timeout, the old worker stops",
+      'accepting connections, finishes its requests and is stopped. A new worker that is not ready in time',
+      'is stopped, the old one keeps serving and the reload fails. Fork-mode processes are restarted, one',
+      `at a time. ${TARGETS}`,
+    ].join('\n'),
+    options: {
+      'update-env': { type: 'boolean', description: 'give the processes the environment of this command' },
+      json,
+      ai,
+    },
+    run: async (ctx, input) =>
+      (await import('./commands/reload.js')).runReload(ctx, input.args, {
+        updateEnv: input.options['update-env'] === true,
+      }),
+  },
+  {
+    name: 'scale',
+    argsUsage: '<app> <n|+n|-n>',
+    minArgs: 2,
+    maxArgs: 2,
+    summary: 'set the number of instances of an app, or add (+n) or remove (-n) some',
+    details: [
+      'New instances get new ids and start if the app runs; removed ones (the highest instances) are',
+      'stopped gracefully and deleted while the others keep serving. Works in fork and cluster mode.',
+      'velos save keeps the new count.',
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx, input) =>
+      (await import('./commands/scale.js')).runScale(ctx, input.args[0]!, input.args[1]!),
+  },
+  {
     name: 'delete',
     aliases: ['del', 'rm'],
     argsUsage: '<target...>',
@@ -190,6 +328,10 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 0,
     maxArgs: 0,
     summary: 'list processes with status, pid, cpu, memory, uptime and restarts',
+    details: [
+      'Columns appear when some process needs them: namespace, mode (cluster), health (apps with',
+      'liveness/readiness probes: healthy, degraded, unhealthy, unknown), job (runs, last, next) and watch.',
+    ].join('\n'),
     options: { json, ai },
     run: async (ctx) => (await import('./commands/list.js')).runList(ctx),
   },
@@ -200,7 +342,7 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: 1,
     summary: 'show everything about a process: spec, command, logs, peaks, last exit',
-    details: TARGETS,
+    details: `${TARGETS}\nWith probes: health, ready, last failure and each probe; a job: its runs.`,
     options: { json, ai },
     run: async (ctx, input) => (await import('./commands/describe.js')).runDescribe(ctx, input.args[0]!),
   },
@@ -245,6 +387,44 @@ export const COMMANDS: CommandSpec[] = [
     ].join('\n'),
     options: { json, ai },
     run: async (ctx, input) => (await import('./commands/reload-logs.js')).runReloadLogs(ctx, input.args[0]),
+  },
+  {
+    name: 'runs',
+    argsUsage: '<job>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: 'show the run history of a job: start, duration, exit code, outcome, trigger',
+    details: [
+      'Newest first. Outcomes: ok (exit 0), failed (other exit or a signal), timeout (stopped after',
+      'its --timeout), spawn-error, running. Triggers: start, interval, schedule, user (velos trigger).',
+      'The history survives daemon restarts (jobs/<name>.jsonl in the home, the last --history runs).',
+      TARGETS,
+    ].join('\n'),
+    options: {
+      limit: { type: 'string', value: 'n', description: 'show at most n runs (default 20)' },
+      json,
+      ai,
+    },
+    run: async (ctx, input) =>
+      (await import('./commands/runs.js')).runRuns(
+        ctx,
+        input.args[0]!,
+        typeof input.options.limit === 'string' ? input.options.limit : undefined,
+      ),
+  },
+  {
+    name: 'trigger',
+    argsUsage: '<job...>',
+    minArgs: 1,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 'run a job now (a job whose run is still going is left alone)',
+    details: [
+      'Works on a stopped job too: it runs once and stays stopped. The run is recorded with trigger',
+      'user; it does not move the next scheduled or interval run.',
+      TARGETS,
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx, input) => (await import('./commands/trigger.js')).runTrigger(ctx, input.args),
   },
   {
     name: 'save',

@@ -55,7 +55,8 @@ export function renderCommandHelp(spec: CommandSpec): string {
 }
 
 function optionLabel(name: string, option: OptionSpec): string {
-  const long = `--${name}${option.type === 'string' ? ` <${option.value ?? 'value'}>` : ''}`;
+  const value = option.value ?? 'value';
+  const long = `--${name}${option.type === 'string' ? (option.isValueOptional ? `[=${value}]` : ` <${value}>`) : ''}`;
   return option.short ? `-${option.short}, ${long}` : `    ${long}`;
 }
 

@@ -40,11 +40,16 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
         options[name] = true;
         continue;
       }
+      if (option.isValueOptional && eq === -1) {
+        options[name] = true;
+        continue;
+      }
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
       options[name] = requireValue(spec, `--${name}`, option, value);
       continue;
     }
-    if (arg.startsWith('-') && arg.length > 1) {
+    // `-2` is a value (velos scale api -2), not a flag
+    if (arg.startsWith('-') && arg.length > 1 && !/^-\d+$/.test(arg)) {
       for (let j = 1; j < arg.length; j++) {
         const flag = arg[j]!;
         const name = shorts.get(flag);

@@ -28,8 +28,16 @@ describe('units', () => {
   });
 
   it('maps every status to its --ai word', () => {
-    const statuses = ['online', 'stopped', 'errored', 'starting', 'stopping', 'waiting-restart'] as const;
-    expect(statuses.map(shortStatus)).toEqual(['on', 'stopped', 'err', 'start', 'stopping', 'wait']);
+    const statuses = [
+      'online',
+      'stopped',
+      'errored',
+      'starting',
+      'stopping',
+      'waiting-restart',
+      'scheduled',
+    ] as const;
+    expect(statuses.map(shortStatus)).toEqual(['on', 'stopped', 'err', 'start', 'stopping', 'wait', 'sched']);
   });
 });
 

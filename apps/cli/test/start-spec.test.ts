@@ -130,6 +130,7 @@ describe('specsFromFlags', () => {
       interpreter: 'node',
       interpreterArgs: ['--max-old-space-size=64', '--no-warnings'],
       instances: 3,
+      execMode: 'cluster', // -i means cluster mode unless --exec-mode says otherwise
       namespace: 'web',
       autorestart: false,
       maxRestarts: 3,

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { ErrorCodes, VelosError } from './errors.js';
+import { processEntryToApp, processesFileSchema } from './processes-form.js';
 
 /** File extensions `velos start` treats as config files. */
 export const CONFIG_EXTENSIONS = ['.toml', '.yaml', '.yml', '.json'] as const;
@@ -43,13 +44,16 @@ export async function loadConfigFile(path: string, ctx: LoadConfigOptions): Prom
   return validateConfig(raw, basename(file), { ...ctx, baseDir: dirname(file) });
 }
 
-/** Validates an already parsed config document (`{apps: [...]}` or a bare array). */
+/** Validates an already parsed config document (`{apps: [...]}`, a bare array, or `{processes: [...]}`). */
 export function validateConfig(
   raw: unknown,
   label: string,
   ctx: ResolveContext & { envProfile?: string },
 ): AppSpec[] {
-  const { doc, profiles } = splitProfiles(Array.isArray(raw) ? { apps: raw } : raw, label);
+  const isProcessesForm = hasKey(raw, 'processes');
+  const listKey = isProcessesForm ? 'processes' : 'apps';
+  const apps = isProcessesForm ? appsFromProcesses(raw, label) : raw;
+  const { doc, profiles } = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
   const result = configFileSchema.safeParse(doc);
   if (!result.success) throw configError(label, result.error, doc);
   const specs = result.data.apps.map((app) => {
@@ -67,12 +71,32 @@ export function validateConfig(
     if (seen.has(spec.name)) {
       throw new VelosError(
         ErrorCodes.INVALID_CONFIG,
-        `${label}: apps[${i}].name: expected a unique name, "${spec.name}" is used twice`,
+        `${label}: ${listKey}[${i}].name: expected a unique name, "${spec.name}" is used twice`,
       );
     }
     seen.add(spec.name);
   });
   return specs;
+}
+
+/**
+ * The `processes:` form (SUP-10, the log-inactivity watchdog seed) as apps: each command runs with a
+ * watchdog on its log file; bare numbers there are seconds. A file with `apps` too is refused.
+ */
+function appsFromProcesses(raw: unknown, label: string): Record<string, unknown>[] {
+  if (hasKey(raw, 'apps')) {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: expected either "apps" or "processes", not both (they describe apps in two forms)`,
+    );
+  }
+  const result = processesFileSchema.safeParse(raw);
+  if (!result.success) throw configError(label, result.error, raw);
+  return result.data.processes.map(processEntryToApp);
+}
+
+function hasKey(doc: unknown, key: string): boolean {
+  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && key in doc;
 }
 
 /**

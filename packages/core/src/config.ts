@@ -13,3 +13,4 @@ export {
   loadConfigFile,
   validateConfig,
 } from './config-loader.js';
+export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';

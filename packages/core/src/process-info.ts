@@ -1,7 +1,14 @@
 import type { AppSpec } from './app-spec.js';
 
-/** Life-cycle states of a supervised process. */
-export type ProcessStatus = 'starting' | 'online' | 'stopping' | 'stopped' | 'waiting-restart' | 'errored';
+/** Life-cycle states of a supervised process; `scheduled` = a job waiting for its next run (SUP-8). */
+export type ProcessStatus =
+  | 'starting'
+  | 'online'
+  | 'stopping'
+  | 'stopped'
+  | 'waiting-restart'
+  | 'errored'
+  | 'scheduled';
 
 /** Why a process exited or was restarted. */
 export type ExitReason =
@@ -14,7 +21,8 @@ export type ExitReason =
   | 'inactivity'
   | 'unhealthy'
   | 'reload'
-  | 'spawn-error';
+  | 'spawn-error'
+  | 'timeout';
 
 /** SUP-11 health of a process with probes: `degraded` = failing checks below the threshold, or not ready. */
 export type HealthState = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
@@ -78,8 +86,8 @@ export interface ProcessInfo {
   type: 'service' | 'job';
   /** Probe health (SUP-11); absent without probes. */
   health?: HealthInfo;
-  /** A job's latest run and next due time (SUP-8); absent for services. */
-  job?: { lastRun: JobRun | null; nextRunAt: number | null; runs: number };
+  /** A job's latest run, next due time, runs so far and runs skipped because one was still going (SUP-8); absent for services. */
+  job?: { lastRun: JobRun | null; nextRunAt: number | null; runs: number; skipped: number };
   /** True while file watching is on for the app (SUP-7). */
   watching?: boolean;
   /** Set while a process is re-adopted after a daemon restart (SUP-13): the pid came from the previous daemon. */

@@ -4,6 +4,8 @@ import type { Cron } from 'croner';
 /** A running cron schedule; `stop` ends it (also before croner has loaded). */
 export interface CronSchedule {
   stop(): void;
+  /** Epoch ms of the next tick; null once stopped or before croner has loaded. */
+  nextRunAt(): number | null;
 }
 
 /**
@@ -29,6 +31,7 @@ export function scheduleCron(
       isStopped = true;
       job?.stop();
     },
+    nextRunAt: () => (isStopped ? null : (job?.nextRun()?.getTime() ?? null)),
   };
 }
 

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import type { AppSpec, ExitReason, ProcessDetail, ProcessInfo, ProcessStatus } from '@velos/core';
+import type { AppSpec, ExitReason, HealthInfo, ProcessDetail, ProcessInfo, ProcessStatus } from '@velos/core';
+import { effectiveExecMode } from './cluster/exec-mode.js';
+import { type JobState, jobInfo } from './jobs/job-state.js';
 import type { LogPipeline } from './logs/index.js';
 import type { MonitorTarget } from './monitor.js';
 import { type ResolvedCommand, resolveCommand } from './resolve-command.js';
@@ -11,6 +13,8 @@ export interface AppEntry {
   ids: number[];
   outPath: string;
   errPath: string;
+  /** SUP-7: true while the app's file watcher is ready and watching. */
+  isWatching?: boolean;
 }
 
 /** The daemon's record of one supervised process (one instance of an app). */
@@ -40,6 +44,10 @@ export interface ProcessRecord extends MonitorTarget {
   ops: Promise<unknown>;
   /** Order of the latest spawn, for stopping in reverse start order. */
   spawnSeq: number;
+  /** SUP-8: the schedule, current run and run history of a `type: job` app. */
+  job?: JobState;
+  /** SUP-11: probe health, kept by the probe manager (absent until a run of an app with probes). */
+  health?: HealthInfo;
 }
 
 /**
@@ -57,7 +65,11 @@ export interface ProcessRun {
 /** Statuses in which a process is running or about to run again. */
 export function isActive(status: ProcessStatus): boolean {
   return (
-    status === 'online' || status === 'starting' || status === 'stopping' || status === 'waiting-restart'
+    status === 'online' ||
+    status === 'starting' ||
+    status === 'stopping' ||
+    status === 'waiting-restart' ||
+    status === 'scheduled'
   );
 }
 
@@ -95,8 +107,11 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
     signal: record.signal,
     lastExitReason: record.lastExitReason,
     restartAt: record.restartAt,
-    execMode: record.app.spec.execMode,
+    execMode: effectiveExecMode(record.app.spec),
     type: record.app.spec.type,
+    ...(record.app.spec.type === 'job' ? { job: jobInfo(record.job) } : {}),
+    ...healthOf(record),
+    ...(record.app.isWatching ? { watching: true } : {}),
   };
 }
 
@@ -115,6 +130,13 @@ export function toDetail(record: ProcessRecord): ProcessDetail {
     logLines: { out: counters.out, err: counters.err },
     logDropped: counters.dropped,
   };
+}
+
+/** The `health` field of an app with probes (`unknown` before its first run); nothing without probes. */
+function healthOf(record: ProcessRecord): { health?: HealthInfo } {
+  const spec = record.app.spec;
+  if (!spec.livenessProbe && !spec.readinessProbe) return {};
+  return { health: { ...(record.health ?? { state: 'unknown', ready: false, lastFailure: null }) } };
 }
 
 function describeCommand(spec: AppSpec): ResolvedCommand {

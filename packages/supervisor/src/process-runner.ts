@@ -1,5 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { instanceEnv } from './cluster/instance-env.js';
+import { prepareWatchdogLogDir } from './inactivity/inactivity-watchdog.js';
+import { childStdio } from './orphans/fifo-stdio.js';
+import { runDirOf } from './orphans/run-files.js';
+import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { resolveCommand } from './resolve-command.js';
 import { stopTree } from './tree-stop.js';
@@ -14,9 +19,17 @@ export interface RunnerHooks {
   onLeftoversGone(record: ProcessRecord): void;
   /** The daemon's own log. */
   log(line: string): void;
+  /** SUP-13: the Velos home; with it children write into FIFOs that outlive the daemon and their runs are registered. */
+  home?: string;
 }
 
 let spawnCounter = 0;
+
+/** The next spawn order number (`ProcessRecord.spawnSeq`), shared by every runner. */
+export function nextSpawnSeq(): number {
+  spawnCounter += 1;
+  return spawnCounter;
+}
 
 /**
  * Starts one run of a process: resolves its command, spawns it detached (leading its own process
@@ -29,27 +42,31 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   record.restartAt = null;
   let command: ReturnType<typeof resolveCommand>;
   let child: ChildProcess;
+  const runDir = hooks.home === undefined ? undefined : runDirOf(hooks.home);
+  const stdio = childStdio(runDir, record.id, hooks.log);
   try {
     if (!isDirectory(spec.cwd)) throw new Error(`the working directory ${spec.cwd} does not exist`);
+    prepareWatchdogLogDir(spec);
     command = resolveCommand(spec);
     child = spawn(command.file, command.args, {
       cwd: spec.cwd,
-      env: {
-        ...spec.env,
-        VELOS_ID: String(record.id),
-        VELOS_NAME: spec.name,
-        VELOS_INSTANCE: String(record.instance),
-        NODE_APP_INSTANCE: String(record.instance),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env:
+        hooks.home === undefined
+          ? instanceEnv(spec, record)
+          : { ...instanceEnv(spec, record), VELOS_HOME: hooks.home },
+      stdio: stdio.stdio,
       detached: true,
     });
   } catch (error) {
+    stdio.cancel();
     markSpawnFailed(record);
     noteSpawnError(record, hooks, error instanceof Error ? error.message : String(error));
     return;
+  } finally {
+    stdio.afterSpawn();
   }
   if (child.pid === undefined) {
+    stdio.cancel();
     // the reason (ENOENT, EACCES…) only arrives with the 'error' event, after this turn
     markSpawnFailed(record);
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -78,24 +95,29 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
     }
     record.run = null;
     record.pid = null;
+    if (runDir !== undefined) recordRunEnd(runDir, record.id);
     // A run that ended by itself may leave children in its process group: stop them like a stop would,
     // so that a restart never finds the old run's workers still holding its port or files.
     if (!record.isUserOp && isGroupAlive(pid)) record.leftovers = stopLeftovers(record, pid, hooks);
     hooks.onExit(record, code, signal);
     markExited();
   });
-  record.pipeline.attach(child.stdout!, 'out', pid);
-  record.pipeline.attach(child.stderr!, 'err', pid);
+  const streams = stdio.streams(child);
+  record.pipeline.attach(streams.out, 'out', pid);
+  record.pipeline.attach(streams.err, 'err', pid);
   record.run = run;
   record.pid = pid;
   record.startedAt = Date.now();
+  if (runDir !== undefined) {
+    recordRunStart(runDir, { id: record.id, name: spec.name, pid, startedAt: record.startedAt }, hooks.log);
+  }
   record.status = 'online';
-  spawnCounter += 1;
-  record.spawnSeq = spawnCounter;
+  record.spawnSeq = nextSpawnSeq();
   hooks.onOnline(record);
 }
 
-function isGroupAlive(pgid: number): boolean {
+/** True while any process is left in the process group `pgid`. */
+export function isGroupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -104,7 +126,8 @@ function isGroupAlive(pgid: number): boolean {
   }
 }
 
-async function stopLeftovers(record: ProcessRecord, pgid: number, hooks: RunnerHooks): Promise<void> {
+/** Stops what a run that ended by itself left in its process group, then reports `onLeftoversGone`. */
+export async function stopLeftovers(record: ProcessRecord, pgid: number, hooks: RunnerHooks): Promise<void> {
   const spec = record.app.spec;
   try {
     const result = await stopTree(pgid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });

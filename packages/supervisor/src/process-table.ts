@@ -89,6 +89,19 @@ export class ProcessTable {
     return entry;
   }
 
+  /** SUP-5 `scale`: adds `count` stopped processes to an app, with the next instance indexes and new ids. */
+  addInstances(entry: AppEntry, count: number): ProcessRecord[] {
+    const ids: number[] = [];
+    while (ids.length < count) ids.push(this.nextFreeId(ids));
+    const pipelines = this.openPipelines(ids, entry);
+    return ids.map((id, i) => {
+      const instance = Math.max(-1, ...entry.ids.map((other) => this.records.get(other)!.instance)) + 1;
+      const record = this.createRecord(id, instance, entry, pipelines[i]!);
+      entry.ids.push(id);
+      return record;
+    });
+  }
+
   /** Removes a process (and its app once it has no process left) and closes its log pipeline. */
   remove(record: ProcessRecord): void {
     if (this.records.get(record.id) !== record) return;

@@ -11,18 +11,29 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
+import type { ClusterRunner } from './cluster/cluster-runner.js';
+import { incrementVarProblem } from './cluster/instance-env.js';
+import { reloadOneByOne } from './cluster/reload-order.js';
+import { scaledCount } from './cluster/scale-count.js';
 import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
+import { createDependencyGate } from './dependencies/dependency-gate.js';
+import { orderByDependencies, stopWaves } from './dependencies/dependency-order.js';
+import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
+import { checkJobSpecs, createJobScheduler } from './jobs/job-scheduler.js';
+import { listRuns, selectJobs } from './jobs/job-state.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
 import { isOverMemoryLimit } from './memory-limit.js';
 import { createMonitor } from './monitor.js';
+import { createProbeManager, times } from './probes/index.js';
 import { isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
 import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
 import { ProcessTable } from './process-table.js';
 import { resolveCommand } from './resolve-command.js';
 import { decideRestart } from './restart-policy.js';
 import { readState, writeState } from './state-store.js';
+import { createWatchMode } from './watch/watch-mode.js';
 
 /** Options of an in-process supervisor. */
 export interface SupervisorOptions {
@@ -61,29 +72,50 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let restartTimer: NodeJS.Timeout | null = null;
   let isClosed = false;
   let saving: Promise<unknown> = Promise.resolve();
+  /** SUP-5: loaded with the first cluster app (see `loadClusterFor`). */
+  let cluster: ClusterRunner | undefined;
   const monitor = createMonitor({
     intervalMs: options.monitorIntervalMs ?? 2000,
     targets: () => table.records.values(),
     onSampled: enforceMemoryLimits,
   });
   const cronRestarts = createCronRestarts({ onTick: restartOnSchedule, log });
+  const watchMode = createWatchMode({ apps: table.apps, records: table.records, restart: restartOne, log });
+  const watchdogs = createInactivityWatchdogs({ restart: restartOne, log });
+  const probes = createProbeManager({ log, onLivenessFailed: restartUnhealthy });
   const hooks: RunnerHooks = {
-    onOnline: () => monitor.wake(),
+    onOnline: (record) => {
+      monitor.wake();
+      watchdogs.onOnline(record);
+      probes.attach(record);
+    },
     onExit: handleExit,
     onLeftoversGone: () => scheduleRestarts(),
     log,
   };
+  const isLive = (record: ProcessRecord) => !isClosed && table.records.get(record.id) === record;
+  const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive });
+  const gate = createDependencyGate({
+    processesOf: (name) => table.apps.get(name)?.ids.map((id) => table.records.get(id)!) ?? [],
+    launch,
+    log,
+  });
 
   function label(record: ProcessRecord): string {
     return `process ${record.id} (${record.app.spec.name})`;
   }
 
   function handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void {
+    probes.detach(record);
     const uptimeMs = record.startedAt === null ? 0 : Date.now() - record.startedAt;
     record.startedAt = null;
     record.exitCode = exitCode;
     record.signal = signal;
     const how = signal ? `signal ${signal}` : `code ${exitCode}`;
+    if (record.app.spec.type === 'job') {
+      jobs.handleExit(record, exitCode, signal);
+      return;
+    }
     if (isClosed || record.isUserOp) {
       log(`${label(record)} exited with ${how}`);
       return;
@@ -143,7 +175,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         continue;
       if (record.leftovers) continue; // the old run's group is still being stopped: restart after it
       record.restarts += 1;
-      spawnRecord(record, hooks);
+      if (!cluster?.spawn(record)) spawnRecord(record, hooks);
     }
     scheduleRestarts();
   }
@@ -168,7 +200,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /** Stops one process; true when it was running or about to restart. */
   function stopOne(record: ProcessRecord): Promise<boolean> {
     return runOp(record, async () => {
-      if (record.status === 'waiting-restart' || (record.status === 'starting' && !record.run)) {
+      jobs.disable(record);
+      if (
+        record.status === 'waiting-restart' ||
+        record.status === 'scheduled' ||
+        (record.status === 'starting' && !record.run)
+      ) {
         record.status = 'stopped';
         record.restartAt = null;
         scheduleRestarts();
@@ -182,7 +219,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
   }
 
-  function restartOne(record: ProcessRecord, reason: 'user' | 'memory' | 'cron' = 'user'): Promise<void> {
+  function restartOne(
+    record: ProcessRecord,
+    reason: 'user' | 'memory' | 'cron' | 'watch' | 'inactivity' | 'unhealthy' | 'reload' = 'user',
+  ): Promise<void> {
     return runOp(record, async () => {
       if (table.records.get(record.id) !== record) return;
       if (record.run) await stopRun(record);
@@ -191,7 +231,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       record.backoffMs = 0;
       record.restarts += 1;
       record.lastExitReason = reason;
-      if (!isClosed) spawnRecord(record, hooks);
+      if (!isClosed) startRun(record);
       scheduleRestarts();
     });
   }
@@ -225,11 +265,27 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
   }
 
+  /** SUP-11: a liveness probe failed its threshold on the record's current run. */
+  function restartUnhealthy(record: ProcessRecord, failures: number, reason: string): void {
+    if (record.status !== 'online' || record.isUserOp) return;
+    const why = `liveness probe failed ${times(failures)}: ${reason}`;
+    log(`${label(record)}: ${why}: restarting`);
+    try {
+      record.pipeline.note('err', `velos: restarting: ${why}`);
+    } catch {
+      // deleted meanwhile: its pipeline is closed
+    }
+    restartOne(record, 'unhealthy').catch((error) =>
+      log(`${label(record)}: unhealthy restart failed: ${error}`),
+    );
+  }
+
   function deleteOne(record: ProcessRecord): Promise<ProcessInfo> {
     return runOp(record, async () => {
       if (record.run) await stopRun(record);
       if (isActive(record.status)) record.status = 'stopped';
       record.restartAt = null;
+      jobs.forget(record);
       table.remove(record);
       scheduleRestarts();
       return toInfo(record);
@@ -246,10 +302,24 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           !isClosed &&
           table.records.get(record.id) === record
         ) {
-          spawnRecord(record, hooks);
+          startRun(record);
         }
       });
       await nextTurn();
+    }
+  }
+
+  /** SUP-8: a job's schedule is turned on (it runs now or when due); any other app is spawned. */
+  function startRun(record: ProcessRecord): void {
+    if (record.app.spec.type === 'job') jobs.enable(record);
+    else if (!cluster?.spawn(record)) spawnRecord(record, hooks);
+  }
+
+  /** SUP-12: launches apps in order; one with `depends_on` waits (status `starting`) in the background. */
+  async function launchApps(groups: ProcessRecord[][]): Promise<void> {
+    for (const records of groups) {
+      if ((records[0]?.app.spec.dependsOn.length ?? 0) === 0) await launch(records);
+      else gate.hold(records);
     }
   }
 
@@ -279,6 +349,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         );
       }
       resolveCommand(spec);
+      const problem = incrementVarProblem(spec);
+      if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
     }
   }
 
@@ -302,20 +374,26 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     for (const warning of read.warnings) log(`warning: ${warning}`);
     if (!read.state) return [];
     await loadClassifierFor(read.state.apps.map((saved) => saved.spec));
+    await loadClusterFor(read.state.apps.map((saved) => saved.spec));
     table.nextId = Math.max(table.nextId, read.state.nextId);
     const added: ProcessRecord[] = [];
-    const toLaunch: ProcessRecord[] = [];
-    for (const saved of read.state.apps) {
+    const toLaunch: ProcessRecord[][] = [];
+    const savedApps = orderByDependencies(read.state.apps, (saved) => saved.spec, table.apps, {
+      isLenient: true,
+    });
+    for (const saved of savedApps) {
       if (table.apps.has(saved.spec.name)) continue;
       const areIdsFree = saved.ids.every((id) => !table.records.has(id));
       const entry = table.add(saved.spec, areIdsFree ? [...saved.ids] : undefined);
+      for (const id of entry.ids) jobs.attach(table.records.get(id)!);
       cronRestarts.sync(saved.spec.name, saved.spec.cronRestart);
       const isStarting = isStartingAll || saved.running;
       const records = isStarting ? prepare(entry.ids, true) : entry.ids.map((id) => table.records.get(id)!);
       added.push(...records);
-      if (isStarting) toLaunch.push(...records);
+      if (isStarting) toLaunch.push(records);
     }
-    await launch(toLaunch);
+    await launchApps(toLaunch);
+    watchMode.sync();
     log(`restored ${added.length} process(es) from ${read.path}`);
     return added.map((record) => toInfo(record));
   }
@@ -324,6 +402,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   async function loadClassifierFor(specs: AppSpec[]): Promise<void> {
     if (!table.classify && specs.some((spec) => spec.logFormat === 'json')) {
       table.classify = await loadLineClassifier();
+    }
+  }
+
+  /** Loads the cluster runner (SUP-5) when one of `specs` asks for cluster mode. */
+  async function loadClusterFor(specs: AppSpec[]): Promise<void> {
+    if (!cluster && specs.some((spec) => spec.execMode === 'cluster')) {
+      cluster = (await import('./cluster/cluster-runner.js')).createClusterRunner(hooks);
     }
   }
 
@@ -352,26 +437,34 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async start(specs) {
       checkStartable(specs);
+      const ordered = orderByDependencies(specs, (spec) => spec, table.apps);
+      await checkJobSpecs(specs);
       await loadClassifierFor(specs);
+      await loadClusterFor(specs);
       for (const spec of specs) {
         if (spec.logRotateCron) await checkCronExpression(spec.logRotateCron);
         if (spec.cronRestart) await checkCronExpression(spec.cronRestart, 'cron_restart');
       }
       const started: ProcessRecord[] = [];
-      for (const spec of specs) {
+      const groups: ProcessRecord[][] = [];
+      for (const spec of ordered) {
         const existing = table.apps.get(spec.name);
         const entry = existing ? table.replace(existing, spec) : table.add(spec);
         cronRestarts.sync(spec.name, spec.cronRestart);
-        started.push(...prepare(entry.ids, true));
+        for (const id of entry.ids) jobs.attach(table.records.get(id)!);
+        groups.push(prepare(entry.ids, true));
+        started.push(...groups.at(-1)!);
         log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);
       }
-      await launch(started);
+      await launchApps(groups);
+      watchMode.sync();
       return started.map((record) => toInfo(record));
     },
 
     async stop(target) {
       const targets = table.select(target);
-      await Promise.all(targets.map(stopOne));
+      for (const wave of stopWaves(targets)) await Promise.all(wave.map(stopOne));
+      watchMode.sync();
       return targets.map((record) => toInfo(record));
     },
 
@@ -383,28 +476,58 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         }
       }
       await Promise.all(targets.map((record) => restartOne(record)));
+      watchMode.sync();
       return targets.map((record) => toInfo(record));
     },
 
-    // SUP-6: fork mode falls back to restart (cluster reload lands with cluster mode)
-    reload(target, reloadOptions) {
-      return this.restart(target, reloadOptions);
+    async reload(target, reloadOptions) {
+      const targets = table.select(target);
+      if (reloadOptions?.env) {
+        for (const entry of new Set(targets.map((record) => record.app))) {
+          entry.spec = { ...entry.spec, env: { ...reloadOptions.env } };
+        }
+      }
+      await reloadOneByOne(targets, {
+        reload: (record) =>
+          runOp(record, async () => (cluster && isLive(record) ? cluster.reload(record) : null)),
+        restart: (record) => restartOne(record, 'reload'),
+      });
+      return targets.map((record) => toInfo(record));
     },
 
-    async scale() {
-      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, 'scale: cluster mode is not built yet');
+    async scale(name, instances) {
+      const entry = table.apps.get(name) ?? table.select(name)[0]!.app;
+      const current = entry.ids.length;
+      const count = scaledCount(entry.spec.name, current, instances);
+      const isRunning = entry.ids.some((id) => isActive(table.records.get(id)!.status));
+      entry.spec = { ...entry.spec, instances: count };
+      log(`scale ${entry.spec.name}: ${current} → ${count} instance(s)`);
+      if (count > current) {
+        const added = table.addInstances(entry, count - current);
+        for (const record of added) jobs.attach(record);
+        if (isRunning) await launch(prepare(entry.ids.slice(current), true));
+      } else if (count < current) {
+        const records = entry.ids.map((id) => table.records.get(id)!);
+        const highest = records.sort((a, b) => b.instance - a.instance).slice(0, current - count);
+        await Promise.all(highest.map(deleteOne));
+      }
+      return entry.ids.map((id) => toInfo(table.records.get(id)!));
     },
 
-    async runs() {
-      return [];
+    async runs(target, limit) {
+      return listRuns(selectJobs(table.select(target), target), limit);
     },
 
-    async trigger() {
-      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, 'trigger: jobs are not built yet');
+    async trigger(target) {
+      const targets = selectJobs(table.select(target), target);
+      await Promise.all(targets.map((record) => runOp(record, async () => jobs.trigger(record))));
+      return targets.map((record) => toInfo(record));
     },
 
     async delete(target) {
-      return Promise.all(table.select(target).map(deleteOne));
+      const deleted = await Promise.all(table.select(target).map(deleteOne));
+      watchMode.sync();
+      return deleted;
     },
 
     async list() {
@@ -463,12 +586,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async kill() {
       await saveState();
       cronRestarts.stopAll();
-      const order = table
-        .sorted()
-        .filter((record) => isActive(record.status))
-        .sort((a, b) => b.spawnSeq - a.spawnSeq);
+      const order = stopWaves(table.sorted().filter((record) => isActive(record.status))).flat();
       let stopped = 0;
       for (const record of order) if (await stopOne(record)) stopped += 1;
+      await watchMode.closeAll();
       log(`kill: stopped ${stopped} process(es)`);
       return { stopped };
     },
@@ -482,8 +603,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       restartTimer = null;
       monitor.stop();
       cronRestarts.stopAll();
+      probes.close();
+      watchdogs.stopAll();
+      await watchMode.closeAll();
+      jobs.stopAll();
+      gate.close();
       const all = table.sorted();
-      await Promise.all(all.map(stopOne));
+      for (const wave of stopWaves(all)) await Promise.all(wave.map(stopOne));
+      await cluster?.close();
       await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));
     },
   };

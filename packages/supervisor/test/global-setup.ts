@@ -6,7 +6,10 @@ import { TEST_BUNDLE_DIR } from './bundle-dir.js';
 /** Bundles src/ once per run so tests can start real daemons as separate processes. */
 export default async function setup(): Promise<void> {
   await build({
-    entry: { index: fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
+    entry: {
+      index: fileURLToPath(new URL('../src/index.ts', import.meta.url)),
+      'cluster-primary': fileURLToPath(new URL('../src/cluster/primary.ts', import.meta.url)),
+    },
     outDir: TEST_BUNDLE_DIR,
     format: ['esm'],
     target: 'node20',

@@ -46,6 +46,21 @@ const APP_FLAGS: Record<string, string> = {
   'no-log-compress': 'log_compress',
   'max-memory': 'max_memory',
   'cron-restart': 'cron_restart',
+  'exec-mode': 'exec_mode',
+  'increment-var': 'increment_var',
+  'wait-ready': 'wait_ready',
+  'listen-timeout': 'listen_timeout',
+  type: 'type',
+  schedule: 'schedule',
+  every: 'interval',
+  timeout: 'timeout',
+  history: 'history',
+  'depends-on': 'depends_on',
+  'liveness-http': 'liveness_probe',
+  'readiness-http': 'readiness_probe',
+  watch: 'watch',
+  'ignore-watch': 'ignore_watch',
+  'watch-delay': 'watch_delay',
 };
 
 // Flags whose text goes to the schema as is (it parses durations and splits argument strings).
@@ -65,6 +80,14 @@ const PASS_THROUGH_FLAGS = [
   'log-rotate-cron',
   'max-memory',
   'cron-restart',
+  'exec-mode',
+  'increment-var',
+  'listen-timeout',
+  'watch-delay',
+  'type',
+  'schedule',
+  'every',
+  'timeout',
 ];
 
 const PM2_ECOSYSTEM = /^ecosystem(\.[\w-]+)*\.(c|m)?js$/;
@@ -144,6 +167,9 @@ export function specsFromFlags(
   if (instances !== undefined)
     entry.instances =
       instances === 'max' ? 'max' : integer('--instances', instances, 'a positive integer or "max"');
+  // SUP-5: -i means cluster mode (as in PM2) unless --exec-mode says otherwise; non-Node programs fork
+  if (instances !== undefined && o['exec-mode'] === undefined) entry.exec_mode = 'cluster';
+  if (o['wait-ready']) entry.wait_ready = true;
   const maxRestarts = text('max-restarts');
   if (maxRestarts !== undefined)
     entry.max_restarts = integer('--max-restarts', maxRestarts, 'an integer, 0 or more');
@@ -162,6 +188,17 @@ export function specsFromFlags(
   if (text('output') !== undefined) entry.out_file = resolve(where.cwd, text('output')!);
   if (text('error') !== undefined) entry.error_file = resolve(where.cwd, text('error')!);
   if (input.rest.length > 0) entry.args = input.rest;
+  // SUP-8: a schedule, an interval or a run timeout makes the app a job
+  if (o.type === undefined && ['schedule', 'every', 'timeout'].some((flag) => o[flag] !== undefined))
+    entry.type = 'job';
+  const history = text('history');
+  if (history !== undefined) entry.history = integer('--history', history, 'a whole number, 1 or more');
+  const dependsOn = text('depends-on');
+  if (dependsOn !== undefined) entry.depends_on = dependsOn.split(',').map((name) => name.trim());
+  if (o.watch !== undefined) entry.watch = o.watch === true ? true : commaList(String(o.watch));
+  if (text('ignore-watch') !== undefined) entry.ignore_watch = commaList(text('ignore-watch')!);
+  if (text('liveness-http') !== undefined) entry.liveness_probe = { http: text('liveness-http') };
+  if (text('readiness-http') !== undefined) entry.readiness_probe = { http: text('readiness-http') };
 
   const cwd = text('cwd');
   if (cwd !== undefined && !statSync(resolve(where.cwd, cwd), { throwIfNoEntry: false })?.isDirectory()) {
@@ -209,6 +246,13 @@ export function notFound(word: string): VelosError {
 function integer(flag: string, value: string, expected: string): number {
   if (!/^-?\d+$/.test(value)) throw invalid(`${flag}: expected ${expected}, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {

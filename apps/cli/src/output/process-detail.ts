@@ -1,6 +1,6 @@
-import { formatBytes, formatDuration, type ProcessDetail } from '@velos/core';
+import { formatBytes, formatDuration, type ProbeSpec, type ProcessDetail } from '@velos/core';
 import type { Colors } from './colors.js';
-import { statusPaint } from './process-list.js';
+import { healthPaint, healthText, jobSummary, statusPaint } from './process-list.js';
 import { formatCpu, formatMs, roundCpu, shortStatus } from './units.js';
 
 /** `velos describe` as text: a heading per process, then aligned `key  value` lines. */
@@ -31,7 +31,30 @@ export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
     ...(d.spec.mergeLogs ? {} : { err: d.errLogPath }),
     lines: { out: d.logLines.out, err: d.logLines.err },
     ...(d.logDropped > 0 ? { dropped: d.logDropped } : {}),
+    ...(d.execMode === 'cluster' ? { x: 'cluster' } : {}),
+    ...(d.adopted ? { ad: 1 } : {}),
+    ...(d.watching ? { w: 1 } : {}),
+    ...(d.health ? { h: aiHealth(d) } : {}),
+    ...(d.job ? { j: aiJob(d) } : {}),
   };
+}
+
+/** A probe's configuration in one line: `http GET http://127.0.0.1:3000/health (200-399), every 10s, …`. */
+export function describeProbe(probe: ProbeSpec): string {
+  const check =
+    probe.kind === 'http'
+      ? `http GET ${probe.url} (${probe.statusMin === probe.statusMax ? probe.statusMin : `${probe.statusMin}-${probe.statusMax}`})`
+      : probe.kind === 'tcp'
+        ? `tcp ${probe.host}:${probe.port}`
+        : `exec ${probe.command}`;
+  const timing = [
+    `every ${formatMs(probe.intervalMs)}`,
+    `timeout ${formatMs(probe.timeoutMs)}`,
+    `fails after ${probe.failureThreshold}`,
+    `passes after ${probe.successThreshold}`,
+  ];
+  if (probe.initialDelayMs > 0) timing.push(`initial delay ${formatMs(probe.initialDelayMs)}`);
+  return `${check}, ${timing.join(', ')}`;
 }
 
 /** The command a process runs, as one shell-like line. */
@@ -58,11 +81,13 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
     ['cwd', spec.cwd],
     ['interpreter', spec.interpreter ?? 'by extension'],
     ['instances', `${spec.instances} (this is instance ${d.instance})`],
+    ['mode', d.execMode],
     ['autorestart', autorestart(d)],
     ['stop', `${spec.stopSignal}, then SIGKILL after ${formatMs(spec.killTimeoutMs)}`],
     [spec.mergeLogs ? 'log' : 'out log', `${d.outLogPath} (${lineCount(d.logLines.out)})`],
   );
   if (!spec.mergeLogs) rows.push(['err log', `${d.errLogPath} (${lineCount(d.logLines.err)})`]);
+  rows.push(...watchRows(d), ...jobRows(d, now), ...healthRows(d, colors));
   rows.push(
     ['log format', `${spec.logFormat}${spec.logDateFormat ? `, timestamps ${spec.logDateFormat}` : ''}`],
     ['dropped lines', String(d.logDropped)],
@@ -70,10 +95,85 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
     ['created', isoLocal(d.createdAt)],
   );
   const width = Math.max(...rows.map(([key]) => key.length));
-  const heading = `${colors.bold(d.name)}  ${statusPaint(d.status, colors)(d.status)}  ${colors.dim(
+  const status = d.adopted ? `${d.status} (adopted)` : d.status;
+  const heading = `${colors.bold(d.name)}  ${statusPaint(d.status, colors)(status)}  ${colors.dim(
     `id ${d.id} · namespace ${d.namespace}`,
   )}`;
   return [heading, ...rows.map(([key, value]) => `  ${colors.dim(key.padEnd(width))}  ${value}`)].join('\n');
+}
+
+/** SUP-11: state, readiness, the latest failure and each probe's configuration. */
+function healthRows(d: ProcessDetail, colors: Colors): [string, string][] {
+  const rows: [string, string][] = [];
+  if (d.health) {
+    rows.push(['health', healthPaint(d.health, colors)(healthText(d.health))]);
+    rows.push(['ready', d.health.ready ? 'yes' : 'no']);
+    const failure = d.health.lastFailure;
+    rows.push([
+      'last failure',
+      failure ? `${failure.probe}: ${failure.reason} (${isoLocal(failure.at)})` : 'none',
+    ]);
+  }
+  if (d.spec.livenessProbe) rows.push(['liveness', describeProbe(d.spec.livenessProbe)]);
+  if (d.spec.readinessProbe) rows.push(['readiness', describeProbe(d.spec.readinessProbe)]);
+  return rows;
+}
+
+/** SUP-7: watched paths, whether the watcher runs, the debounce. */
+function watchRows(d: ProcessDetail): [string, string][] {
+  const paths = d.spec.watch;
+  if (!paths || paths.length === 0) return [];
+  const state = d.watching ? 'on' : 'off';
+  return [['watch', `${state}: ${paths.join(', ')} (delay ${formatMs(d.spec.watchDelayMs)})`]];
+}
+
+/** SUP-8: a job's trigger, its latest run and the next one. */
+function jobRows(d: ProcessDetail, now: number): [string, string][] {
+  if (d.spec.type !== 'job') return [];
+  const spec = d.spec;
+  const trigger =
+    spec.schedule !== undefined
+      ? `schedule ${spec.schedule}`
+      : spec.intervalMs !== undefined
+        ? `every ${formatMs(spec.intervalMs)}`
+        : 'on start';
+  const timeout = spec.jobTimeoutMs === undefined ? 'no timeout' : `timeout ${formatMs(spec.jobTimeoutMs)}`;
+  const rows: [string, string][] = [['job', `${trigger}, ${timeout}, keeps ${spec.jobHistory} runs`]];
+  if (d.job) {
+    rows.push(['runs', jobSummary(d.job, now)]);
+    const last = d.job.lastRun;
+    if (last) {
+      const took = last.endedAt === null ? 'running' : `took ${formatMs(last.endedAt - last.startedAt)}`;
+      const exit = last.exitCode === null ? (last.signal ?? '-') : `exit ${last.exitCode}`;
+      rows.push([
+        'last run',
+        `#${last.seq} ${last.outcome} (${exit}, ${took}, started ${isoLocal(last.startedAt)})`,
+      ]);
+    }
+  }
+  return rows;
+}
+
+function aiHealth(d: ProcessDetail): Record<string, unknown> {
+  const health = d.health!;
+  const failure = health.lastFailure;
+  return {
+    s: health.state,
+    rdy: health.ready ? 1 : 0,
+    ...(failure
+      ? { fail: { p: failure.probe, why: failure.reason, at: new Date(failure.at).toISOString() } }
+      : {}),
+  };
+}
+
+function aiJob(d: ProcessDetail): Record<string, unknown> {
+  const job = d.job!;
+  const last = job.lastRun;
+  return {
+    n: job.runs,
+    ...(last ? { last: { seq: last.seq, out: last.outcome, code: last.exitCode } } : {}),
+    ...(job.nextRunAt === null ? {} : { next: new Date(job.nextRunAt).toISOString() }),
+  };
 }
 
 function lineCount(n: number): string {

@@ -1,4 +1,10 @@
-import { formatBytes, formatDuration, type ProcessInfo, type ProcessStatus } from '@velos/core';
+import {
+  formatBytes,
+  formatDuration,
+  type HealthInfo,
+  type ProcessInfo,
+  type ProcessStatus,
+} from '@velos/core';
 import type { Colors } from './colors.js';
 import { type Cell, type Column, renderTable } from './table.js';
 import { formatCpu, roundCpu, shortStatus } from './units.js';
@@ -14,44 +20,71 @@ export interface AiProcess {
   m: string;
   u?: string;
   r: number;
+  /** Health state (`healthy`, `degraded`, `unhealthy`, `unknown`), only with probes. */
+  h?: string;
+  /** 0 when a process with probes is not ready. */
+  rdy?: 0;
+  /** `cluster` for cluster mode (fork is left out). */
+  x?: 'cluster';
+  /** A job: runs so far, the latest run's outcome, time until the next run. */
+  j?: { n: number; last?: string; next?: string };
+  /** 1 while the app's files are watched. */
+  w?: 1;
+  /** 1 for a process re-adopted after a daemon restart. */
+  ad?: 1;
 }
 
-/** The `velos list` table: one row per process, status coloured when `colors` paint. */
-export function renderProcessTable(processes: ProcessInfo[], colors: Colors): string {
+/**
+ * The `velos list` table: one row per process, status coloured when `colors` paint. Columns for
+ * namespace, mode, health, job and watch appear only when some process uses them.
+ */
+export function renderProcessTable(processes: ProcessInfo[], colors: Colors, now = Date.now()): string {
   if (processes.length === 0) return 'no processes; start one with: velos start <script>';
   const showNamespace = processes.some((p) => p.namespace !== 'default');
+  const showMode = processes.some((p) => p.execMode === 'cluster');
+  const showHealth = processes.some((p) => p.health !== undefined);
+  const showJob = processes.some((p) => p.job !== undefined);
+  const showWatch = processes.some((p) => p.watching === true);
   const columns: Column[] = [
     { header: 'id', align: 'right' },
     { header: 'name' },
     ...(showNamespace ? [{ header: 'namespace' }] : []),
+    ...(showMode ? [{ header: 'mode' }] : []),
     { header: 'pid', align: 'right' },
     { header: 'status' },
+    ...(showHealth ? [{ header: 'health' }] : []),
     { header: 'cpu', align: 'right' },
     { header: 'memory', align: 'right' },
     { header: 'uptime', align: 'right' },
     { header: 'restarts', align: 'right' },
+    ...(showJob ? [{ header: 'job' }] : []),
+    ...(showWatch ? [{ header: 'watch' }] : []),
   ];
   const rows = processes.map((p): Cell[] => [
     { text: String(p.id) },
     { text: p.name, paint: colors.bold },
     ...(showNamespace ? [{ text: p.namespace }] : []),
+    ...(showMode ? [{ text: p.execMode }] : []),
     { text: p.pid === null ? '-' : String(p.pid) },
-    { text: p.status, paint: statusPaint(p.status, colors) },
+    { text: p.adopted ? `${p.status} (adopted)` : p.status, paint: statusPaint(p.status, colors) },
+    ...(showHealth ? [healthCell(p.health, colors)] : []),
     { text: isRunning(p) ? formatCpu(p.cpu) : '-' },
     { text: isRunning(p) ? formatBytes(p.memory) : '-' },
     { text: isRunning(p) ? formatDuration(p.uptime) : '-' },
     { text: String(p.restarts), paint: p.restarts > 0 ? colors.yellow : undefined },
+    ...(showJob ? [{ text: p.job ? jobSummary(p.job, now) : '-' }] : []),
+    ...(showWatch ? [{ text: p.watching ? 'on' : '-' }] : []),
   ]);
   return renderTable(columns, rows, colors.dim);
 }
 
 /** The `--ai` form of a process list. */
-export function toAiProcessList(processes: ProcessInfo[]): AiProcess[] {
-  return processes.map(toAiProcess);
+export function toAiProcessList(processes: ProcessInfo[], now = Date.now()): AiProcess[] {
+  return processes.map((p) => toAiProcess(p, now));
 }
 
-/** The `--ai` form of one process; keys in the order i, n, ns, s, p, c, m, u, r. */
-export function toAiProcess(p: ProcessInfo): AiProcess {
+/** The `--ai` form of one process; keys in the order i, n, ns, s, p, c, m, u, r, then the optional ones. */
+export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
   const running = isRunning(p);
   return {
     i: p.id,
@@ -63,15 +96,56 @@ export function toAiProcess(p: ProcessInfo): AiProcess {
     m: formatBytes(p.memory),
     ...(running ? { u: formatDuration(p.uptime) } : {}),
     r: p.restarts,
+    ...(p.health ? { h: p.health.state } : {}),
+    ...(p.health && !p.health.ready ? { rdy: 0 as const } : {}),
+    ...(p.execMode === 'cluster' ? { x: 'cluster' as const } : {}),
+    ...(p.job ? { j: aiJob(p.job, now) } : {}),
+    ...(p.watching ? { w: 1 as const } : {}),
+    ...(p.adopted ? { ad: 1 as const } : {}),
   };
 }
 
-/** The paint of a status word: green online, red errored, yellow in between, dim stopped. */
+/** The paint of a status word: green online, red errored, yellow in between, dim stopped or scheduled. */
 export function statusPaint(status: ProcessStatus, colors: Colors): (text: string) => string {
   if (status === 'online') return colors.green;
   if (status === 'errored') return colors.red;
-  if (status === 'stopped') return colors.dim;
+  if (status === 'stopped' || status === 'scheduled') return colors.dim;
   return colors.yellow;
+}
+
+/** A health state as a table shows it: `healthy`, `degraded`, `degraded, not ready`, `unhealthy`, `unknown`. */
+export function healthText(health: HealthInfo): string {
+  return health.state === 'degraded' && !health.ready ? 'degraded, not ready' : health.state;
+}
+
+/** The paint of a health state: green healthy, yellow degraded, red unhealthy, dim unknown. */
+export function healthPaint(health: HealthInfo, colors: Colors): (text: string) => string {
+  if (health.state === 'healthy') return colors.green;
+  if (health.state === 'unhealthy') return colors.red;
+  if (health.state === 'degraded') return colors.yellow;
+  return colors.dim;
+}
+
+/** A job's runs in a few words: `3 runs, last ok, next in 4m`. */
+export function jobSummary(job: NonNullable<ProcessInfo['job']>, now: number): string {
+  const parts = [job.runs === 1 ? '1 run' : `${job.runs} runs`];
+  if (job.lastRun) parts.push(`last ${job.lastRun.outcome}`);
+  if (job.skipped > 0) parts.push(`${job.skipped} skipped`);
+  if (job.nextRunAt !== null) parts.push(`next in ${formatDuration(Math.max(0, job.nextRunAt - now))}`);
+  return parts.join(', ');
+}
+
+function aiJob(job: NonNullable<ProcessInfo['job']>, now: number): NonNullable<AiProcess['j']> {
+  return {
+    n: job.runs,
+    ...(job.lastRun ? { last: job.lastRun.outcome } : {}),
+    ...(job.nextRunAt === null ? {} : { next: formatDuration(Math.max(0, job.nextRunAt - now)) }),
+  };
+}
+
+function healthCell(health: HealthInfo | undefined, colors: Colors): Cell {
+  if (!health) return { text: '-' };
+  return { text: healthText(health), paint: healthPaint(health, colors) };
 }
 
 function isRunning(p: ProcessInfo): boolean {

@@ -7,9 +7,10 @@ const SHORT_STATUS: Record<ProcessStatus, string> = {
   starting: 'start',
   stopping: 'stopping',
   'waiting-restart': 'wait',
+  scheduled: 'sched',
 };
 
-/** The `--ai` status word: on, stopped, err, start, stopping, wait. */
+/** The `--ai` status word: on, stopped, err, start, stopping, wait, sched. */
 export function shortStatus(status: ProcessStatus): string {
   return SHORT_STATUS[status] ?? status;
 }

@@ -1,0 +1,77 @@
+import type { JobRun } from '@velos/core';
+import type { Colors } from './colors.js';
+import { type Cell, type Column, renderTable } from './table.js';
+import { formatMs } from './units.js';
+
+/** One run as `velos runs` gets it: the run and the job it belongs to. */
+export type NamedRun = JobRun & { id: number; name: string };
+
+/** One run the `--ai` way: seq, name (only when several jobs), start, duration ms, exit, outcome, trigger. */
+export interface AiRun {
+  q: number;
+  n?: string;
+  t: string;
+  d?: number;
+  x?: number | string;
+  o: JobRun['outcome'];
+  tr: JobRun['trigger'];
+}
+
+/** The `velos runs` table, newest first; the name column appears when the runs are of several jobs. */
+export function renderRunTable(runs: NamedRun[], colors: Colors): string {
+  if (runs.length === 0) return 'no runs yet';
+  const showName = new Set(runs.map((run) => run.name)).size > 1;
+  const columns: Column[] = [
+    { header: 'run', align: 'right' },
+    ...(showName ? [{ header: 'name' }] : []),
+    { header: 'started' },
+    { header: 'duration', align: 'right' },
+    { header: 'exit', align: 'right' },
+    { header: 'outcome' },
+    { header: 'trigger' },
+    { header: 'pid', align: 'right' },
+  ];
+  const rows = runs.map((run): Cell[] => [
+    { text: String(run.seq) },
+    ...(showName ? [{ text: run.name, paint: colors.bold }] : []),
+    { text: localTime(run.startedAt) },
+    { text: run.endedAt === null ? '-' : formatMs(run.endedAt - run.startedAt) },
+    { text: exitText(run) },
+    { text: run.outcome, paint: outcomePaint(run.outcome, colors) },
+    { text: run.trigger },
+    { text: run.pid === null ? '-' : String(run.pid) },
+  ]);
+  return renderTable(columns, rows, colors.dim);
+}
+
+/** The `--ai` form of `velos runs`. */
+export function toAiRuns(runs: NamedRun[]): AiRun[] {
+  const showName = new Set(runs.map((run) => run.name)).size > 1;
+  return runs.map((run) => ({
+    q: run.seq,
+    ...(showName ? { n: run.name } : {}),
+    t: new Date(run.startedAt).toISOString(),
+    ...(run.endedAt === null ? {} : { d: run.endedAt - run.startedAt }),
+    ...(run.exitCode !== null ? { x: run.exitCode } : run.signal !== null ? { x: run.signal } : {}),
+    o: run.outcome,
+    tr: run.trigger,
+  }));
+}
+
+/** The paint of an outcome: green ok, yellow running, red anything else. */
+export function outcomePaint(outcome: JobRun['outcome'], colors: Colors): (text: string) => string {
+  if (outcome === 'ok') return colors.green;
+  if (outcome === 'running') return colors.yellow;
+  return colors.red;
+}
+
+function exitText(run: JobRun): string {
+  if (run.exitCode !== null) return String(run.exitCode);
+  return run.signal ?? '-';
+}
+
+function localTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}

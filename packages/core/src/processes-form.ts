@@ -1,0 +1,61 @@
+import * as z from 'zod/mini';
+import { appConfigSchema } from './app-schema.js';
+import { parseDurationMs } from './units.js';
+
+/** Defaults of the `processes:` form, in seconds as the form writes them (SUP-10, `seeds/003`). */
+export const PROCESSES_FORM_DEFAULTS = { timeoutSeconds: 60, intervalSeconds: 5 } as const;
+
+/**
+ * Parses a watchdog duration of the `processes:` form and of `velos watchdog`: a bare number (or
+ * numeric string) is SECONDS, unlike the apps form; `"90s"`, `"2m"`, `"500ms"` take their unit.
+ * Null when invalid or not above zero.
+ */
+export function parseSecondsMs(value: unknown): number | null {
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string') return null;
+  const ms = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Math.round(Number(text) * 1000) : parseDurationMs(text);
+  return ms !== null && ms > 0 ? ms : null;
+}
+
+const seconds = z.pipe(
+  z.union([z.number(), z.string()]),
+  z.transform((value, ctx) => {
+    const ms = parseSecondsMs(value);
+    if (ms !== null) return ms;
+    ctx.issues.push({
+      code: 'custom',
+      message: `expected seconds like 60 or a duration like "90s" or "2m", got ${JSON.stringify(value)}`,
+      input: value,
+    });
+    return z.NEVER;
+  }),
+);
+
+/** One entry of the `processes:` form: a command kept alive and restarted when its log goes quiet. */
+export const processEntrySchema = z.strictObject({
+  name: appConfigSchema.shape.name,
+  command: z.string().check(z.minLength(1, 'expected a command line')),
+  log_file: z.optional(z.string().check(z.minLength(1))),
+  timeout: z.optional(seconds),
+  interval: z.optional(seconds),
+});
+
+/** The `processes:` form of a config file (the log-inactivity watchdog seed). */
+export const processesFileSchema = z.strictObject({
+  processes: z.array(processEntrySchema).check(z.minLength(1, 'expected at least one process')),
+});
+
+/** Turns a validated `processes:` entry into an app as the apps form writes it (durations in ms). */
+export function processEntryToApp(entry: z.output<typeof processEntrySchema>): Record<string, unknown> {
+  const watchdog: Record<string, unknown> = {
+    timeout: entry.timeout ?? PROCESSES_FORM_DEFAULTS.timeoutSeconds * 1000,
+    interval: entry.interval ?? PROCESSES_FORM_DEFAULTS.intervalSeconds * 1000,
+  };
+  if (entry.log_file !== undefined) watchdog.log_file = entry.log_file;
+  return {
+    ...(entry.name !== undefined ? { name: entry.name } : {}),
+    script: entry.command,
+    autorestart: true,
+    watchdog,
+  };
+}

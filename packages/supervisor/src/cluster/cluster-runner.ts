@@ -1,0 +1,81 @@
+import { ErrorCodes, VelosError } from '@velos/core';
+import type { AppEntry, ProcessRecord } from '../process-record.js';
+import type { RunnerHooks } from '../process-runner.js';
+import { ClusterHost } from './cluster-host.js';
+import { clusterCommand } from './exec-mode.js';
+import { findPrimaryScript } from './primary-path.js';
+
+/** Runs the processes of cluster apps as workers of one primary per app (loaded only for such apps). */
+export interface ClusterRunner {
+  /** Starts a run of a process as a cluster worker; false when its app does not run in cluster mode. */
+  spawn(record: ProcessRecord): boolean;
+  /**
+   * Replaces the worker of a running process by a new one once that one is ready (SUP-6); resolves
+   * with the old worker's retirement, or null when the process is not a running cluster worker.
+   */
+  reload(record: ProcessRecord): Promise<{ retired: Promise<void> } | null>;
+  /** Lets every primary go and waits for them to exit. */
+  close(): Promise<void>;
+}
+
+/** Creates the cluster runner of a supervisor; throws when the primary script is missing. */
+export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
+  const primaryPath = findPrimaryScript();
+  const hosts = new Map<AppEntry, ClusterHost>();
+
+  function hostOf(app: AppEntry): ClusterHost {
+    let host = hosts.get(app);
+    if (!host) {
+      for (const [entry, other] of hosts) if (!other.isRunning()) hosts.delete(entry);
+      host = new ClusterHost(app.spec.name, primaryPath, hooks);
+      hosts.set(app, host);
+    }
+    return host;
+  }
+
+  return {
+    spawn(record) {
+      if (!clusterCommand(record.app.spec)) return false;
+      hostOf(record.app).spawn(record);
+      return true;
+    },
+
+    async reload(record) {
+      const host = hosts.get(record.app);
+      const old = record.run;
+      if (!host || !old || record.status !== 'online' || !host.owns(old)) return null;
+      const candidate = await host.startCandidate(record);
+      if ('reason' in candidate) {
+        const message = `reload of ${record.app.spec.name}: process ${record.id} (instance ${record.instance}): ${candidate.reason}; the old worker (pid ${old.pid}) keeps running`;
+        try {
+          record.pipeline.note('err', `velos: ${message}`);
+        } catch {
+          // deleted meanwhile: its pipeline is closed
+        }
+        hooks.log(message);
+        throw new VelosError(candidate.isTimeout ? ErrorCodes.TIMEOUT : ErrorCodes.SPAWN_FAILED, message, {
+          data: { id: record.id, name: record.app.spec.name, pid: old.pid },
+        });
+      }
+      if (record.run !== old || record.status !== 'online') {
+        // the old worker ended (and the restart policy took over) while the new one got ready
+        await host.stopSlot(candidate);
+        return { retired: Promise.resolve() };
+      }
+      host.adopt(candidate);
+      record.restarts += 1;
+      record.lastExitReason = 'reload';
+      record.unstableRestarts = 0;
+      record.backoffMs = 0;
+      hooks.log(
+        `process ${record.id} (${record.app.spec.name}): reloaded, worker ${old.pid} → ${candidate.pid}`,
+      );
+      return { retired: host.retire(old, record) };
+    },
+
+    async close() {
+      await Promise.all([...hosts.values()].map((host) => host.close()));
+      hosts.clear();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { AppSpec } from '@velos/core';
+
+/** What a process's environment depends on besides its app's spec. */
+export interface InstanceIdentity {
+  id: number;
+  instance: number;
+}
+
+/**
+ * The environment of one instance (SUP-5): the app's env, its identity (`VELOS_ID`, `VELOS_NAME`,
+ * `VELOS_INSTANCE`, `NODE_APP_INSTANCE`) and `increment_var` raised by the instance index.
+ */
+export function instanceEnv(spec: AppSpec, who: InstanceIdentity): Record<string, string> {
+  const env: Record<string, string> = {
+    ...spec.env,
+    VELOS_ID: String(who.id),
+    VELOS_NAME: spec.name,
+    VELOS_INSTANCE: String(who.instance),
+    NODE_APP_INSTANCE: String(who.instance),
+  };
+  const name = spec.incrementVar;
+  const base = name === undefined ? undefined : incrementBase(spec.env[name]);
+  if (name !== undefined && base !== undefined) env[name] = String(base + who.instance);
+  return env;
+}
+
+/** Why `increment_var` cannot apply to an app (its variable is not a whole number in its env), or null. */
+export function incrementVarProblem(spec: AppSpec): string | null {
+  const name = spec.incrementVar;
+  if (name === undefined || incrementBase(spec.env[name]) !== undefined) return null;
+  const value = spec.env[name];
+  return `${spec.name}: increment_var ${name}: expected ${name} in the app's env to be a whole number, got ${
+    value === undefined ? 'nothing' : JSON.stringify(value)
+  }`;
+}
+
+function incrementBase(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
+}

@@ -1,0 +1,103 @@
+/**
+ * The cluster primary (SUP-5): a small Node process per cluster app, spawned by the daemon with an
+ * IPC channel. It forks the app's workers with `node:cluster` (so their servers share ports), hands
+ * each worker's stdout/stderr pipe to the daemon, and reports the workers' life cycle. It exits when
+ * the daemon disconnects, after stopping the workers it still has. Workers preload this same file
+ * (`--import`), which then only installs the graceful drain of their HTTP servers.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { Socket } from 'node:net';
+import type { ForkMessage, FromPrimary, ToPrimary } from './cluster-messages.js';
+import { installWorkerDrain } from './worker-drain.js';
+
+/** Workers still alive after the daemon left get SIGKILL this long after SIGTERM. */
+const SHUTDOWN_GRACE_MS = 5000;
+
+const workers = new Map<number, Worker>();
+let isShuttingDown = false;
+/** The workers' preload: this very file. */
+const self = import.meta.url;
+
+if (cluster.isWorker) installWorkerDrain();
+else runPrimary();
+
+function runPrimary(): void {
+  if (process.argv[2]) process.title = `velos cluster primary: ${process.argv[2]}`;
+  process.on('message', (message: ToPrimary) => {
+    if (message.t === 'fork') fork(message);
+    else if (message.t === 'retire') workers.get(message.key)?.disconnect();
+  });
+  process.on('disconnect', shutdown);
+}
+
+function send(message: FromPrimary, handle?: Socket): void {
+  if (!process.connected) return;
+  process.send!(message, handle, (error: Error | null) => {
+    if (error) handle?.destroy();
+  });
+}
+
+function fork(message: ForkMessage): void {
+  const { key } = message;
+  // cluster.fork() merges its env argument over the primary's own environment: make that exactly the app's.
+  for (const name of Object.keys(process.env)) delete process.env[name];
+  Object.assign(process.env, message.env);
+  cluster.setupPrimary({
+    exec: message.exec,
+    args: message.args,
+    execArgv: ['--import', self, ...message.execArgv],
+    cwd: message.cwd,
+    silent: true,
+  });
+  let worker: Worker;
+  try {
+    worker = cluster.fork();
+  } catch (error) {
+    send({ t: 'error', key, message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  const child = worker.process;
+  const pid = child.pid;
+  if (pid === undefined) {
+    child.once('error', (error) => send({ t: 'error', key, message: error.message }));
+    return;
+  }
+  workers.set(key, worker);
+  // Stop reading the pipes here before anything can arrive: the daemon reads them once it has the handles.
+  for (const stream of [child.stdout, child.stderr]) pauseHandle(stream as Socket | null);
+  send({ t: 'online', key, pid });
+  if (child.stdout) send({ t: 'stdio', key, pid, stream: 'out' }, child.stdout as Socket);
+  if (child.stderr) send({ t: 'stdio', key, pid, stream: 'err' }, child.stderr as Socket);
+  worker.on('listening', (address) => {
+    const where =
+      address.addressType === -1 ? String(address.address) : `${address.address ?? '*'}:${address.port}`;
+    send({ t: 'listening', key, pid, address: where });
+  });
+  worker.on('message', (data: unknown) => {
+    if (data === 'ready') send({ t: 'ready', key, pid });
+  });
+  worker.on('disconnect', () => send({ t: 'disconnected', key, pid }));
+  worker.on('exit', (code, signal) => {
+    workers.delete(key);
+    send({ t: 'exit', key, pid, code, signal: signal ?? null });
+    if (isShuttingDown && workers.size === 0) process.exit(0);
+  });
+}
+
+function pauseHandle(stream: Socket | null): void {
+  const handle = (stream as unknown as { _handle?: { readStop?: () => void; reading?: boolean } } | null)
+    ?._handle;
+  if (!handle?.readStop) return;
+  handle.reading = false;
+  handle.readStop();
+}
+
+function shutdown(): void {
+  isShuttingDown = true;
+  if (workers.size === 0) process.exit(0);
+  for (const worker of workers.values()) worker.process.kill('SIGTERM');
+  setTimeout(() => {
+    for (const worker of workers.values()) worker.process.kill('SIGKILL');
+    process.exit(0);
+  }, SHUTDOWN_GRACE_MS).unref();
+}

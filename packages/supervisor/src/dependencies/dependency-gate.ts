@@ -1,0 +1,154 @@
+import type { Dependency, JobRun } from '@velos/core';
+import { probesOf } from '../probes/index.js';
+import type { ProcessRecord } from '../process-record.js';
+
+/** What the dependency gate needs from the supervisor. */
+export interface DependencyGateOptions {
+  /** The processes of the app called `name` (empty when it is not in the daemon). */
+  processesOf(name: string): ProcessRecord[];
+  /** Spawns processes marked `starting` (those no longer `starting` are left alone). */
+  launch(records: ProcessRecord[]): Promise<void>;
+  log(line: string): void;
+  /** How often a waiting app looks at its dependencies; default 100 ms. */
+  pollMs?: number;
+}
+
+/** Holds apps back until their `depends_on` conditions are met (SUP-12). */
+export interface DependencyGate {
+  /**
+   * Launches an app's processes (already `starting`) once every dependency meets its condition, or
+   * marks them `errored` with a note in their err log when one fails; returns at once. An app that
+   * is stopped or deleted while it waits is dropped.
+   */
+  hold(records: ProcessRecord[]): void;
+  /** Drops every waiting app (daemon shutdown). */
+  close(): void;
+}
+
+/** A dependency's verdict: met, still waiting, or failed with a reason. */
+type Verdict = { kind: 'met' } | { kind: 'wait' } | { kind: 'failed'; reason: string };
+
+/** Creates the gate; it polls only while some app waits. */
+export function createDependencyGate(options: DependencyGateOptions): DependencyGate {
+  const pollMs = options.pollMs ?? 100;
+  const timers = new Set<NodeJS.Timeout>();
+  let isClosed = false;
+
+  function isWaiting(records: ProcessRecord[]): boolean {
+    const name = records[0]!.app.spec.name;
+    const current = options.processesOf(name);
+    return records.some((record) => current.includes(record) && record.status === 'starting' && !record.run);
+  }
+
+  function fail(records: ProcessRecord[], reason: string): void {
+    const spec = records[0]!.app.spec;
+    options.log(`${spec.name}: not started: ${reason}`);
+    for (const record of records) {
+      if (record.status !== 'starting' || record.run) continue;
+      record.status = 'errored';
+      try {
+        record.pipeline.note('err', `velos: not started: ${reason}`);
+      } catch {
+        // deleted meanwhile: its pipeline is closed
+      }
+    }
+  }
+
+  return {
+    hold(records) {
+      if (records.length === 0) return;
+      const spec = records[0]!.app.spec;
+      const heldAt = Date.now();
+      const waitingFor = spec.dependsOn.map((d) => `${d.name} (${d.condition})`).join(', ');
+      options.log(`${spec.name}: waiting for ${waitingFor}`);
+      const check = (): void => {
+        if (isClosed || !isWaiting(records)) return;
+        let isMet = true;
+        for (const dependency of spec.dependsOn) {
+          const verdict = judge(dependency, options.processesOf(dependency.name), heldAt);
+          if (verdict.kind === 'failed') {
+            fail(records, verdict.reason);
+            return;
+          }
+          if (verdict.kind === 'wait') isMet = false;
+        }
+        if (!isMet) {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            check();
+          }, pollMs);
+          timers.add(timer);
+          return;
+        }
+        options.log(`${spec.name}: dependencies met (${waitingFor}): starting`);
+        options
+          .launch(records)
+          .catch((error) => options.log(`${spec.name}: starting after its dependencies failed: ${error}`));
+      };
+      check();
+    },
+
+    close() {
+      isClosed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+/** Where one dependency stands, from the state of its processes. */
+function judge(dependency: Dependency, records: ProcessRecord[], heldAt: number): Verdict {
+  const name = dependency.name;
+  if (records.length === 0) return failed(`dependency '${name}' is not in the daemon`);
+  const isJob = records[0]!.app.spec.type === 'job';
+  if (dependency.condition === 'completed_successfully') {
+    if (!isJob) return failed(`dependency '${name}' is not a job, so it never completes`);
+    return judgeCompletion(name, records[0]!);
+  }
+  if (records.some((r) => r.status === 'errored')) return failed(`dependency '${name}' errored`);
+  if (isJob) {
+    const record = records[0]!;
+    if (record.status === 'online' || record.status === 'scheduled') return { kind: 'met' };
+    const lastRun = latestRun(record);
+    if (record.status === 'stopped' && lastRun !== null && lastRun.startedAt >= heldAt)
+      return { kind: 'met' };
+    return record.status === 'stopped' ? failed(`dependency '${name}' is stopped`) : { kind: 'wait' };
+  }
+  if (records.some((r) => r.status === 'stopped')) return failed(`dependency '${name}' is stopped`);
+  if (!records.every((r) => r.status === 'online')) return { kind: 'wait' };
+  if (dependency.condition === 'healthy' && !records.every(isReady)) return { kind: 'wait' };
+  return { kind: 'met' };
+}
+
+function judgeCompletion(name: string, record: ProcessRecord): Verdict {
+  if (record.status === 'starting' || record.status === 'online' || record.status === 'stopping')
+    return { kind: 'wait' };
+  const lastRun = latestRun(record);
+  if (lastRun === null) {
+    return record.status === 'scheduled' ? { kind: 'wait' } : failed(`dependency '${name}' has not run`);
+  }
+  if (lastRun.outcome === 'ok') return { kind: 'met' };
+  if (lastRun.outcome === 'running') return { kind: 'wait' };
+  const how =
+    lastRun.outcome === 'timeout'
+      ? 'timed out'
+      : lastRun.outcome === 'spawn-error'
+        ? 'failed to start'
+        : lastRun.signal
+          ? `was killed by ${lastRun.signal}`
+          : `exited with code ${lastRun.exitCode}`;
+  return failed(`dependency '${name}' did not complete successfully: its run ${lastRun.seq} ${how}`);
+}
+
+/** SUP-11 readiness as the probe manager keeps it in `record.health`; without probes, online is ready. */
+function isReady(record: ProcessRecord): boolean {
+  return probesOf(record.app.spec).length === 0 || record.health?.ready === true;
+}
+
+function latestRun(record: ProcessRecord): JobRun | null {
+  return record.job?.current ?? record.job?.history.runs.at(-1) ?? null;
+}
+
+function failed(reason: string): Verdict {
+  return { kind: 'failed', reason };
+}

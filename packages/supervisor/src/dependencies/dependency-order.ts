@@ -1,0 +1,94 @@
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+
+/**
+ * Orders `items` (SUP-12) so that every app comes after the apps it `depends_on`, input order
+ * otherwise. `known` holds the apps already in the daemon (an item replaces the known
+ * app of its name). Strict: a dependency that is neither an item nor known, a cycle, or
+ * `completed_successfully` on an app that is not a job throws `INVALID_CONFIG` in one line.
+ * Lenient (restoring saved state): those dependencies are left to the dependency gate to report.
+ */
+export function orderByDependencies<T>(
+  items: T[],
+  specOf: (item: T) => AppSpec,
+  known: ReadonlyMap<string, { spec: AppSpec }>,
+  options: { isLenient?: boolean } = {},
+): T[] {
+  const specs = new Map([...known].map(([name, entry]) => [name, entry.spec]));
+  const itemsByName = new Map<string, T>();
+  for (const item of items) {
+    specs.set(specOf(item).name, specOf(item));
+    itemsByName.set(specOf(item).name, item);
+  }
+  if (!options.isLenient) for (const item of items) checkDependencies(specOf(item), specs);
+  const done = new Set<string>();
+  const path: string[] = [];
+  const ordered: T[] = [];
+  const visit = (name: string): void => {
+    if (done.has(name)) return;
+    const at = path.indexOf(name);
+    if (at >= 0) {
+      if (options.isLenient) return;
+      const cycle = [...path.slice(at), name].join(' -> ');
+      throw new VelosError(ErrorCodes.INVALID_CONFIG, `depends_on cycle: ${cycle}`, {
+        data: { cycle: [...path.slice(at), name] },
+      });
+    }
+    path.push(name);
+    for (const dependency of specs.get(name)?.dependsOn ?? []) {
+      if (specs.has(dependency.name)) visit(dependency.name);
+    }
+    path.pop();
+    done.add(name);
+    const item = itemsByName.get(name);
+    if (item !== undefined) ordered.push(item);
+  };
+  for (const item of items) visit(specOf(item).name);
+  return ordered;
+}
+
+/**
+ * Groups processes into stop waves (SUP-12): an app is stopped only after every app of `records`
+ * that depends on it; the first wave holds the apps nothing else in `records` depends on.
+ * Within a wave, the latest started comes first.
+ */
+export function stopWaves<T extends { app: { spec: AppSpec }; spawnSeq: number }>(records: T[]): T[][] {
+  const byApp = new Map<string, T[]>();
+  for (const record of records) {
+    const name = record.app.spec.name;
+    byApp.set(name, [...(byApp.get(name) ?? []), record]);
+  }
+  const remaining = new Set(byApp.keys());
+  const waves: T[][] = [];
+  while (remaining.size > 0) {
+    const isNeeded = new Set<string>();
+    for (const name of remaining) {
+      for (const dependency of byApp.get(name)![0]!.app.spec.dependsOn) isNeeded.add(dependency.name);
+    }
+    let wave = [...remaining].filter((name) => !isNeeded.has(name));
+    // A cycle (only possible in hand-edited state) must not stop the stopping: take the rest at once.
+    if (wave.length === 0) wave = [...remaining];
+    for (const name of wave) remaining.delete(name);
+    waves.push(wave.flatMap((name) => byApp.get(name)!).sort((a, b) => b.spawnSeq - a.spawnSeq));
+  }
+  return waves;
+}
+
+function checkDependencies(spec: AppSpec, specs: ReadonlyMap<string, AppSpec>): void {
+  for (const dependency of spec.dependsOn) {
+    const target = specs.get(dependency.name);
+    if (!target) {
+      throw new VelosError(
+        ErrorCodes.INVALID_CONFIG,
+        `app '${spec.name}': depends_on '${dependency.name}', which is neither in this start nor in the daemon`,
+        { data: { name: spec.name, dependency: dependency.name } },
+      );
+    }
+    if (dependency.condition === 'completed_successfully' && target.type !== 'job') {
+      throw new VelosError(
+        ErrorCodes.INVALID_CONFIG,
+        `app '${spec.name}': depends_on '${dependency.name}' with condition completed_successfully, but '${dependency.name}' is not a job (type: job)`,
+        { data: { name: spec.name, dependency: dependency.name } },
+      );
+    }
+  }
+}

@@ -1,0 +1,286 @@
+import { type AppSpec, ErrorCodes, type JobRun, VelosError } from '@velos/core';
+import { checkCronExpression, scheduleCron } from '../cron-schedule.js';
+import type { ProcessRecord, ProcessRun } from '../process-record.js';
+import { type RunnerHooks, spawnRecord } from '../process-runner.js';
+import type { JobState } from './job-state.js';
+import { RunHistory } from './run-history.js';
+
+/** What the job scheduler needs from the supervisor. */
+export interface JobHost {
+  home: string;
+  hooks: RunnerHooks;
+  log(line: string): void;
+  /** Runs an operation on a process after the user operations already queued on it. */
+  runOp<T>(record: ProcessRecord, op: () => Promise<T>): Promise<T>;
+  /** Stops the current run of a process as an operation (its exit skips the restart policy). */
+  stopRun(record: ProcessRecord): Promise<void>;
+  /** True while the process is still in the table and the supervisor is open. */
+  isLive(record: ProcessRecord): boolean;
+}
+
+/** Runs the apps of `type: job` (SUP-8): one spawn per run, never overlapping, each run recorded. */
+export interface JobScheduler {
+  /** Gives a job's process its state and loaded run history (drops it if the app is no longer a job). */
+  attach(record: ProcessRecord): void;
+  /** Turns the schedule on: an interval job or a one-shot runs now, a cron job waits for its first tick. */
+  enable(record: ProcessRecord): void;
+  /** Turns the schedule off (a run in progress goes on); true when it was on. */
+  disable(record: ProcessRecord): boolean;
+  /** Runs the job now with trigger `user`; false when a run is already going. */
+  trigger(record: ProcessRecord): boolean;
+  /** Records the end of a run; the supervisor calls it instead of its restart policy. */
+  handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void;
+  /** Drops a deleted job: schedule off, run history file removed. */
+  forget(record: ProcessRecord): void;
+  /** Turns every schedule off (daemon shutdown). */
+  stopAll(): void;
+}
+
+/** Rejects, before anything starts, a job spec the scheduler cannot run. */
+export async function checkJobSpecs(specs: AppSpec[]): Promise<void> {
+  for (const spec of specs) {
+    if (spec.type !== 'job') continue;
+    if (spec.instances !== 1) {
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `${spec.name}: a job runs one instance (instances: ${spec.instances})`,
+      );
+    }
+    if (spec.schedule !== undefined) await checkCronExpression(spec.schedule, 'schedule');
+  }
+}
+
+/** Creates the scheduler of every job of a supervisor. */
+export function createJobScheduler(host: JobHost): JobScheduler {
+  const states = new Set<ProcessRecord>();
+
+  function label(record: ProcessRecord): string {
+    return `job ${record.id} (${record.app.spec.name})`;
+  }
+
+  function note(record: ProcessRecord, line: string): void {
+    try {
+      record.pipeline.note('err', `velos: ${line}`);
+    } catch {
+      // deleted meanwhile: its pipeline is closed
+    }
+  }
+
+  function stateOf(record: ProcessRecord): JobState {
+    if (record.job) return record.job;
+    const spec = record.app.spec;
+    const state: JobState = {
+      history: new RunHistory(host.home, spec.name, spec.jobHistory, (message) =>
+        host.log(`${label(record)}: ${message}`),
+      ),
+      isEnabled: false,
+      current: null,
+      nextRunAt: null,
+      skipped: 0,
+      intervalTimer: null,
+      cron: null,
+      timeoutTimer: null,
+      isTimedOut: false,
+    };
+    record.job = state;
+    states.add(record);
+    return state;
+  }
+
+  function clearSchedule(state: JobState): void {
+    if (state.intervalTimer) clearTimeout(state.intervalTimer);
+    state.intervalTimer = null;
+    state.cron?.stop();
+    state.cron = null;
+    state.nextRunAt = null;
+  }
+
+  /** The status of a job between runs. */
+  function settle(record: ProcessRecord): void {
+    record.status = stateOf(record).isEnabled ? 'scheduled' : 'stopped';
+  }
+
+  /** Starts a run now; false when one is going (or the old run's group is still being stopped). */
+  function runNow(record: ProcessRecord, trigger: JobRun['trigger']): boolean {
+    const state = stateOf(record);
+    if (!host.isLive(record)) return false;
+    if (record.run || record.leftovers) {
+      state.skipped += 1;
+      host.log(`${label(record)}: run skipped (${trigger}): the previous run is still going`);
+      return false;
+    }
+    const seq = state.history.nextSeq();
+    spawnRecord(record, host.hooks);
+    // spawnRecord sets the run (TypeScript keeps the narrowing to null from the check above)
+    const run = record.run as ProcessRun | null;
+    if (!run) {
+      state.history.add({
+        seq,
+        pid: null,
+        startedAt: Date.now(),
+        endedAt: Date.now(),
+        exitCode: null,
+        signal: null,
+        outcome: 'spawn-error',
+        trigger,
+      });
+      if (!isRecurring(record.app.spec)) state.isEnabled = false;
+      if (state.isEnabled) record.status = 'scheduled';
+      return true;
+    }
+    state.current = {
+      seq,
+      pid: run.pid,
+      startedAt: record.startedAt ?? Date.now(),
+      endedAt: null,
+      exitCode: null,
+      signal: null,
+      outcome: 'running',
+      trigger,
+    };
+    state.isTimedOut = false;
+    const timeoutMs = record.app.spec.jobTimeoutMs;
+    if (timeoutMs !== undefined) {
+      state.timeoutTimer = setTimeout(() => timeOut(record, run.pid, seq, timeoutMs), timeoutMs);
+    }
+    host.log(`${label(record)}: run ${seq} started (${trigger}), pid ${run.pid}`);
+    return true;
+  }
+
+  function timeOut(record: ProcessRecord, pid: number, seq: number, timeoutMs: number): void {
+    const state = stateOf(record);
+    state.timeoutTimer = null;
+    host
+      .runOp(record, async () => {
+        if (record.run?.pid !== pid || state.current?.seq !== seq) return;
+        state.isTimedOut = true;
+        const why = `run ${seq} still going after the ${timeoutMs} ms timeout: stopping it`;
+        note(record, why);
+        host.log(`${label(record)}: ${why}`);
+        await host.stopRun(record);
+        if (host.isLive(record) && record.status === 'stopping') settle(record);
+      })
+      .catch((error) => host.log(`${label(record)}: stopping a timed-out run failed: ${error}`));
+  }
+
+  function armInterval(record: ProcessRecord, dueAt: number): void {
+    const state = stateOf(record);
+    const intervalMs = record.app.spec.intervalMs!;
+    let next = dueAt + intervalMs;
+    const now = Date.now();
+    if (next <= now) next += Math.ceil((now - next + 1) / intervalMs) * intervalMs;
+    state.nextRunAt = next;
+    state.intervalTimer = setTimeout(() => {
+      state.intervalTimer = null;
+      if (!state.isEnabled || !host.isLive(record)) return;
+      runNow(record, 'interval');
+      armInterval(record, next);
+    }, next - now);
+  }
+
+  return {
+    attach(record) {
+      if (record.app.spec.type !== 'job') {
+        if (record.job) clearSchedule(record.job);
+        record.job = undefined;
+        states.delete(record);
+        return;
+      }
+      stateOf(record).history.setKeep(record.app.spec.jobHistory);
+    },
+
+    enable(record) {
+      const state = stateOf(record);
+      const spec = record.app.spec;
+      clearSchedule(state);
+      state.isEnabled = true;
+      if (spec.schedule !== undefined) {
+        const expression = spec.schedule;
+        state.cron = scheduleCron(
+          expression,
+          () => {
+            if (state.isEnabled && host.isLive(record)) runNow(record, 'schedule');
+          },
+          (error) => host.log(`${label(record)}: ${error.message}`),
+          'schedule',
+        );
+        if (!record.run) record.status = 'scheduled';
+        host.log(`${label(record)}: scheduled on '${expression}'`);
+        return;
+      }
+      const startedAt = Date.now();
+      runNow(record, 'start');
+      if (spec.intervalMs !== undefined && state.isEnabled) armInterval(record, startedAt);
+    },
+
+    disable(record) {
+      if (!record.job) return false;
+      const wasEnabled = record.job.isEnabled;
+      record.job.isEnabled = false;
+      clearSchedule(record.job);
+      return wasEnabled;
+    },
+
+    trigger(record) {
+      const state = stateOf(record);
+      if (record.run) {
+        host.log(`${label(record)}: trigger ignored: run ${state.current?.seq ?? '?'} is still going`);
+        return false;
+      }
+      return runNow(record, 'user');
+    },
+
+    handleExit(record, exitCode, signal) {
+      const state = stateOf(record);
+      if (state.timeoutTimer) clearTimeout(state.timeoutTimer);
+      state.timeoutTimer = null;
+      const now = Date.now();
+      // A run without a current entry was re-adopted from an earlier daemon.
+      const run: JobRun = state.current ?? {
+        seq: state.history.nextSeq(),
+        pid: record.run?.pid ?? null,
+        startedAt: record.startedAt ?? now,
+        endedAt: null,
+        exitCode: null,
+        signal: null,
+        outcome: 'running',
+        trigger: record.app.spec.schedule !== undefined ? 'schedule' : 'interval',
+      };
+      const outcome = state.isTimedOut ? 'timeout' : exitCode === 0 ? 'ok' : 'failed';
+      const finished: JobRun = { ...run, endedAt: now, exitCode, signal, outcome };
+      state.current = null;
+      state.isTimedOut = false;
+      state.history.add(finished);
+      record.lastExitReason = outcome === 'timeout' ? 'timeout' : 'exit';
+      const how = signal ? `signal ${signal}` : `code ${exitCode}`;
+      host.log(`${label(record)}: run ${finished.seq} ${outcome} (${how}) after ${now - run.startedAt} ms`);
+      if (!isRecurring(record.app.spec)) state.isEnabled = false;
+      // A stop, restart or timeout in progress sets the status itself once the run is gone.
+      if (record.isUserOp || !host.isLive(record)) return;
+      settle(record);
+    },
+
+    forget(record) {
+      if (!record.job) return;
+      clearSchedule(record.job);
+      record.job.isEnabled = false;
+      if (record.job.timeoutTimer) clearTimeout(record.job.timeoutTimer);
+      record.job.history.remove();
+      states.delete(record);
+    },
+
+    stopAll() {
+      for (const record of states) {
+        if (!record.job) continue;
+        record.job.isEnabled = false;
+        clearSchedule(record.job);
+        if (record.job.timeoutTimer) clearTimeout(record.job.timeoutTimer);
+      }
+    },
+  };
+}
+
+/** A job with a schedule or an interval runs again; one without is a one-shot. */
+function isRecurring(spec: AppSpec): boolean {
+  return spec.schedule !== undefined || spec.intervalMs !== undefined;
+}

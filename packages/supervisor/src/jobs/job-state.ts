@@ -1,0 +1,63 @@
+import { ErrorCodes, type JobRun, type ProcessInfo, VelosError } from '@velos/core';
+import type { CronSchedule } from '../cron-schedule.js';
+import type { ProcessRecord } from '../process-record.js';
+import type { RunHistory } from './run-history.js';
+
+/** What the daemon keeps about a job (SUP-8) on its process record. */
+export interface JobState {
+  history: RunHistory;
+  /** The schedule is on: the job runs when due (a one-shot turns it off after its run). */
+  isEnabled: boolean;
+  /** The run going on now, or null. */
+  current: JobRun | null;
+  /** Due time of the next interval run, or null. */
+  nextRunAt: number | null;
+  /** Due runs skipped because the previous one was still going. */
+  skipped: number;
+  intervalTimer: NodeJS.Timeout | null;
+  cron: CronSchedule | null;
+  timeoutTimer: NodeJS.Timeout | null;
+  /** The current run is being stopped for its timeout. */
+  isTimedOut: boolean;
+}
+
+/** The `job` field of a job's `velos list` row. */
+export function jobInfo(state: JobState | undefined): NonNullable<ProcessInfo['job']> {
+  if (!state) return { lastRun: null, nextRunAt: null, runs: 0, skipped: 0 };
+  const lastRun = state.current ?? state.history.runs.at(-1) ?? null;
+  const nextRunAt = state.isEnabled ? (state.cron?.nextRunAt() ?? state.nextRunAt) : null;
+  return {
+    lastRun: lastRun ? { ...lastRun } : null,
+    nextRunAt,
+    runs: lastRun?.seq ?? 0,
+    skipped: state.skipped,
+  };
+}
+
+/** The jobs among `records`; throws `INVALID_ARGUMENT` when `target` names no job. */
+export function selectJobs(records: ProcessRecord[], target: string): ProcessRecord[] {
+  const jobs = records.filter((record) => record.app.spec.type === 'job');
+  if (jobs.length === 0) {
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `'${target}' is not a job (start one with type: job, --schedule, --every or --timeout)`,
+      { data: { target } },
+    );
+  }
+  return jobs;
+}
+
+/** The runs of `records` (a run in progress included), newest first, at most `limit`. */
+export function listRuns(
+  records: ProcessRecord[],
+  limit?: number,
+): (JobRun & { id: number; name: string })[] {
+  const runs = records.flatMap((record) => {
+    const state = record.job;
+    if (!state) return [];
+    const all = state.current ? [...state.history.runs, state.current] : state.history.runs;
+    return all.map((run) => ({ ...run, id: record.id, name: record.app.spec.name }));
+  });
+  runs.sort((a, b) => b.startedAt - a.startedAt || b.seq - a.seq);
+  return limit === undefined ? runs : runs.slice(0, limit);
+}

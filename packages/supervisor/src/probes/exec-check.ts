@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import type { ProbeCheck } from '@velos/core';
+
+type ExecCheck = Extract<ProbeCheck, { kind: 'exec' }>;
+
+/** Where an exec probe runs: the app's working directory and environment. */
+export interface ExecContext {
+  cwd: string;
+  env: Record<string, string>;
+}
+
+const STDERR_KEPT = 200;
+const STDERR_DRAIN_MS = 250;
+
+/**
+ * Runs the check's command with `sh -c` in its own process group: exit 0 passes (null), anything else
+ * returns why (`exit code 1: <first stderr line>`). On abort (timeout, probe stopped) the whole group is
+ * SIGKILLed; the group is also cleared after a normal exit so nothing it started in the background lingers.
+ */
+export function checkExec(
+  check: ExecCheck,
+  signal: AbortSignal,
+  context: ExecContext,
+): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', check.command], {
+      cwd: context.cwd,
+      env: context.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < STDERR_KEPT) stderr += chunk;
+    });
+    const killGroup = () => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    };
+    signal.addEventListener('abort', killGroup, { once: true });
+    child.once('error', (error) => {
+      signal.removeEventListener('abort', killGroup);
+      resolve(`cannot run sh: ${error.message}`);
+    });
+    child.once('exit', (code, exitSignal) => {
+      signal.removeEventListener('abort', killGroup);
+      killGroup();
+      const finish = () => {
+        clearTimeout(drainTimer);
+        child.stderr?.destroy();
+        if (code === 0) return resolve(null);
+        const why = code === null ? `killed by ${exitSignal}` : `exit code ${code}`;
+        const detail = stderr.split('\n', 1)[0]?.trim().slice(0, STDERR_KEPT);
+        resolve(detail ? `${why}: ${detail}` : why);
+      };
+      // stderr may still hold the command's last words: read them, but never wait on a pipe that a
+      // process outside the group keeps open
+      const drainTimer = setTimeout(finish, STDERR_DRAIN_MS);
+      if (!child.stderr || child.stderr.readableEnded) finish();
+      else child.stderr.once('end', finish);
+    });
+  });
+}

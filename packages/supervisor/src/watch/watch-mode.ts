@@ -1,0 +1,117 @@
+import type { ProcessStatus } from '@velos/core';
+import type { AppEntry, ProcessRecord } from '../process-record.js';
+import { type AppWatcher, createAppWatcher, type WatchSettings } from './app-watcher.js';
+
+/** The watchers of all apps with `watch` (SUP-7), one per app, kept in line with the table. */
+export interface WatchMode {
+  /** Opens, replaces or closes watchers so that exactly the apps with `watch` and a live process are watched. */
+  sync(): void;
+  /** Closes every watcher. */
+  closeAll(): Promise<void>;
+}
+
+/** What watch mode needs from the supervisor. */
+export interface WatchModeOptions {
+  apps: ReadonlyMap<string, AppEntry>;
+  records: ReadonlyMap<number, ProcessRecord>;
+  /** Restarts one process through the supervisor's operation queue. */
+  restart(record: ProcessRecord, reason: 'watch'): Promise<void>;
+  log(line: string): void;
+}
+
+/** Statuses in which a change restarts a process; an `errored` app restarts once its files are fixed. */
+const RESTARTED: ReadonlySet<ProcessStatus> = new Set(['online', 'starting', 'waiting-restart', 'errored']);
+
+interface Watched {
+  entry: AppEntry;
+  key: string;
+  watcher: AppWatcher;
+}
+
+/**
+ * Creates watch mode: a change under an app's watched paths (not ignored) restarts its running
+ * instances once per debounce window, with reason `watch`. chokidar loads with the first watcher.
+ */
+export function createWatchMode(options: WatchModeOptions): WatchMode {
+  const watched = new Map<string, Watched>();
+
+  const processesOf = (entry: AppEntry): ProcessRecord[] =>
+    entry.ids.map((id) => options.records.get(id)).filter((r): r is ProcessRecord => r !== undefined);
+
+  const close = (name: string): void => {
+    const current = watched.get(name);
+    if (!current) return;
+    watched.delete(name);
+    current.entry.isWatching = false;
+    current.watcher
+      .close()
+      .catch((error) => options.log(`${name}: closing the file watcher failed: ${error}`));
+  };
+
+  const onChanges = (entry: AppEntry, paths: string[]): void => {
+    const name = entry.spec.name;
+    if (options.apps.get(name) !== entry || watched.get(name)?.entry !== entry) return;
+    const targets = processesOf(entry).filter((record) => RESTARTED.has(record.status));
+    if (targets.length === 0) return;
+    const count = paths.length === 1 ? '1 change' : `${paths.length} changes`;
+    options.log(`${name}: watch: ${paths[0]} changed (${count}): restarting ${targets.length} process(es)`);
+    for (const record of targets) {
+      options
+        .restart(record, 'watch')
+        .catch((error) => options.log(`process ${record.id} (${name}): watch restart failed: ${error}`));
+    }
+  };
+
+  const open = (entry: AppEntry): void => {
+    const name = entry.spec.name;
+    const watcher = createAppWatcher(settingsOf(entry), {
+      onChanges: (paths) => onChanges(entry, paths),
+      onReady: () => {
+        if (watched.get(name)?.watcher === watcher) {
+          entry.isWatching = true;
+          options.log(`${name}: watching ${entry.spec.watch!.join(', ')}`);
+        }
+      },
+      onError: (error) => options.log(`${name}: file watcher: ${error.message}`),
+    });
+    watched.set(name, { entry, key: keyOf(entry), watcher });
+  };
+
+  const isWanted = (entry: AppEntry): boolean =>
+    entry.spec.watch !== undefined && processesOf(entry).some((record) => RESTARTED.has(record.status));
+
+  return {
+    sync() {
+      for (const [name, current] of watched) {
+        const isCurrent = options.apps.get(name) === current.entry;
+        if (!isCurrent || current.key !== keyOf(current.entry) || !isWanted(current.entry)) close(name);
+      }
+      for (const entry of options.apps.values()) {
+        if (!watched.has(entry.spec.name) && isWanted(entry)) open(entry);
+      }
+    },
+    async closeAll() {
+      const all = [...watched.values()];
+      watched.clear();
+      for (const current of all) current.entry.isWatching = false;
+      await Promise.all(all.map((current) => current.watcher.close().catch(() => undefined)));
+    },
+  };
+}
+
+function settingsOf(entry: AppEntry): WatchSettings {
+  const { spec } = entry;
+  const ignoredFiles = [entry.outPath, entry.errPath];
+  if (spec.watchdog?.logFile) ignoredFiles.push(spec.watchdog.logFile);
+  return {
+    paths: spec.watch ?? [],
+    ignore: spec.ignoreWatch,
+    cwd: spec.cwd,
+    ignoredFiles,
+    delayMs: spec.watchDelayMs,
+  };
+}
+
+function keyOf(entry: AppEntry): string {
+  return JSON.stringify(settingsOf(entry));
+}

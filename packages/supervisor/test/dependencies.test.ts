@@ -1,0 +1,185 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AppSpec, type Dependency, ErrorCodes, NESTED_DEFAULTS } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSupervisor, type Supervisor } from '../src/supervisor.js';
+import { appSpec, Harness, waitFor } from './helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+/** An app that writes "start <name>" / "stop <name>" lines to the home's order file. */
+function recorder(home: string, name: string, dependsOn: Dependency[] = []): AppSpec {
+  return appSpec(home, {
+    name,
+    script: 'order-recorder.js',
+    dependsOn,
+    env: { ORDER_FILE: join(home, 'order.txt') },
+  });
+}
+
+/** The order file's events, e.g. ["start a", "start b"]. */
+function events(home: string): string[] {
+  const file = join(home, 'order.txt');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' ').slice(0, 2).join(' '));
+}
+
+/** Waits until every app in `names` has written its start line (it is then listening for SIGTERM). */
+function waitForStarts(home: string, names: string[]): Promise<boolean> {
+  return waitFor(() => names.every((name) => events(home).includes(`start ${name}`)), {
+    what: `${names.join(', ')} to start`,
+  });
+}
+
+async function statusOf(supervisor: Supervisor, name: string): Promise<string | undefined> {
+  return (await supervisor.list()).find((info) => info.name === name)?.status;
+}
+
+describe('depends_on (SUP-12)', () => {
+  it('starts apps after their dependencies, whatever their order in the start', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
+    await supervisor.start([
+      recorder(home, 'c', [{ name: 'b', condition: 'started' }]),
+      recorder(home, 'b', [{ name: 'a', condition: 'started' }]),
+      recorder(home, 'a'),
+    ]);
+    await waitForStarts(home, ['a', 'b', 'c']);
+    const rows = await supervisor.list();
+    expect(rows.map((info) => info.status)).toEqual(['online', 'online', 'online']);
+    const startedAt = (name: string) => rows.find((info) => info.name === name)!.startedAt!;
+    expect(startedAt('a')).toBeLessThanOrEqual(startedAt('b'));
+    expect(startedAt('b')).toBeLessThanOrEqual(startedAt('c'));
+    const met = logLines.filter((line) => line.includes('dependencies met'));
+    expect(met).toEqual([
+      'b: dependencies met (a (started)): starting',
+      'c: dependencies met (b (started)): starting',
+    ]);
+  });
+
+  it('holds an app with condition healthy until the readiness probe of its dependency passes', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
+    const readyFile = join(home, 'db-ready');
+    const db: AppSpec = {
+      ...recorder(home, 'db'),
+      readinessProbe: {
+        kind: 'exec',
+        command: `test -f ${readyFile}`,
+        intervalMs: 100,
+        timeoutMs: 2000,
+        failureThreshold: 1,
+        successThreshold: 1,
+        initialDelayMs: 0,
+      },
+    };
+    await supervisor.start([db, recorder(home, 'api', [{ name: 'db', condition: 'healthy' }])]);
+    await waitFor(async () => (await statusOf(supervisor, 'db')) === 'online', { what: 'db online' });
+    expect(logLines).toContain('api: waiting for db (healthy)');
+    // db is online but not ready: api must still wait after several probe periods (nothing to poll for).
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await statusOf(supervisor, 'api')).toBe('starting');
+    expect(events(home)).toEqual(['start db']);
+
+    writeFileSync(readyFile, 'ok');
+    await waitFor(async () => (await statusOf(supervisor, 'api')) === 'online', { what: 'api online' });
+    await waitForStarts(home, ['api']);
+    expect(events(home)).toEqual(['start db', 'start api']);
+  });
+
+  it('starts an app after a one-shot job completed successfully, and never after a failing one', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    const job = (name: string, exitCodes: string): AppSpec =>
+      appSpec(home, {
+        name,
+        script: 'job-counter.js',
+        type: 'job',
+        env: { COUNTER_FILE: join(home, `${name}.count`), JOB_MS: '500', EXIT_CODES: exitCodes },
+      });
+    const done = { condition: 'completed_successfully' as const };
+    await supervisor.start([
+      recorder(home, 'web', [{ name: 'migrate', ...done }]),
+      recorder(home, 'worker', [{ name: 'broken', ...done }]),
+      job('migrate', '0'),
+      job('broken', '3'),
+    ]);
+    await waitForStarts(home, ['web']);
+    const [migration] = await supervisor.runs('migrate');
+    const webStart = Number(readFileSync(join(home, 'order.txt'), 'utf8').split(' ')[3]);
+    expect(migration).toMatchObject({ outcome: 'ok' });
+    expect(webStart).toBeGreaterThanOrEqual(migration!.endedAt!);
+
+    await waitFor(async () => (await statusOf(supervisor, 'worker')) === 'errored', {
+      what: 'worker errored',
+    });
+    const [worker] = await supervisor.describe('worker');
+    expect(worker!.pid).toBeNull();
+    const note = await waitFor(() => {
+      const text = existsSync(worker!.errLogPath) ? readFileSync(worker!.errLogPath, 'utf8') : '';
+      return text.includes('velos: not started') ? text : null;
+    });
+    expect(note).toContain("dependency 'broken' did not complete successfully: its run 1 exited with code 3");
+    expect(events(home)).toEqual(['start web']);
+  });
+
+  it('rejects a cycle or an unknown name before starting anything', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await expect(
+      supervisor.start([
+        recorder(home, 'a', [{ name: 'b', condition: 'started' }]),
+        recorder(home, 'b', [{ name: 'c', condition: 'started' }]),
+        recorder(home, 'c', [{ name: 'a', condition: NESTED_DEFAULTS.dependencyCondition }]),
+      ]),
+    ).rejects.toMatchObject({
+      code: ErrorCodes.INVALID_CONFIG,
+      message: 'depends_on cycle: a -> b -> c -> a',
+    });
+    await expect(
+      supervisor.start([recorder(home, 'a'), recorder(home, 'b', [{ name: 'nope', condition: 'started' }])]),
+    ).rejects.toMatchObject({
+      code: ErrorCodes.INVALID_CONFIG,
+      message: "app 'b': depends_on 'nope', which is neither in this start nor in the daemon",
+    });
+    expect(await supervisor.list()).toEqual([]);
+    expect(events(home)).toEqual([]);
+  });
+
+  it('accepts a dependency already in the daemon', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([recorder(home, 'db')]);
+    await supervisor.start([recorder(home, 'api', [{ name: 'db', condition: 'started' }])]);
+    await waitForStarts(home, ['db', 'api']);
+    expect(await statusOf(supervisor, 'api')).toBe('online');
+  });
+
+  it('stops all in reverse dependency order; stopping one app does not cascade', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      recorder(home, 'a'),
+      recorder(home, 'b', [{ name: 'a', condition: 'started' }]),
+      recorder(home, 'c', [{ name: 'b', condition: 'started' }]),
+      recorder(home, 'x'),
+    ]);
+    await waitForStarts(home, ['a', 'b', 'c', 'x']);
+    await supervisor.stop('a');
+    expect(await statusOf(supervisor, 'b')).toBe('online');
+    await supervisor.restart('a');
+    await waitFor(() => events(home).filter((event) => event === 'start a').length === 2, {
+      what: 'a to start again',
+    });
+    await supervisor.stop('all');
+    const stops = events(home).filter((event) => event.startsWith('stop') && event !== 'stop x');
+    expect(stops).toEqual(['stop a', 'stop c', 'stop b', 'stop a']);
+  });
+});

@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import type { ProcessInfo } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSupervisor, type Supervisor } from '../src/supervisor.js';
+import { appSpec, Harness, waitFor } from './helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+const WATCHDOG = { timeoutMs: 1500, intervalMs: 300 };
+
+async function row(supervisor: Supervisor, name: string): Promise<ProcessInfo> {
+  const found = (await supervisor.list()).find((info) => info.name === name);
+  if (!found) throw new Error(`no process ${name}`);
+  return found;
+}
+
+function waitForRestarts(supervisor: Supervisor, name: string, restarts: number): Promise<ProcessInfo> {
+  return waitFor(
+    async () => {
+      const info = await row(supervisor, name);
+      return info.restarts >= restarts && info.status === 'online' ? info : null;
+    },
+    { what: `${restarts} restart(s) of ${name}`, timeoutMs: 20_000 },
+  );
+}
+
+describe('log-inactivity watchdog (SUP-10)', () => {
+  it('restarts a program whose own log file stops growing, and starts the timer over', async () => {
+    const home = harness.home();
+    const logFile = join(home, 'own', 'nested', 'writer.log');
+    const lines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => lines.push(line) }));
+    const [started] = await supervisor.start([
+      appSpec(home, {
+        name: 'writer',
+        script: 'log-writer.js',
+        env: { LOG_FILE: logFile, WRITE_FOR_MS: '500' },
+        watchdog: { ...WATCHDOG, logFile },
+      }),
+    ]);
+    const first = await waitForRestarts(supervisor, 'writer', 1);
+    expect(first.lastExitReason).toBe('inactivity');
+    expect(first.pid).not.toBe(started!.pid);
+    // The new run writes for 500 ms, goes quiet again, and is restarted again.
+    const second = await waitForRestarts(supervisor, 'writer', 2);
+    expect(second.lastExitReason).toBe('inactivity');
+    const errLines = await supervisor.logs({ target: 'writer', stream: 'err', lines: 10 });
+    expect(errLines.map((l) => l.line)).toContain(`velos: restarting: no output to ${logFile} for 1.5s`);
+    expect(
+      lines.some((line) => line.includes(`no output to ${logFile} for 1.5s (watchdog): restarting`)),
+    ).toBe(true);
+  });
+
+  it('leaves a program that keeps writing its log file alone, and restarts one whose file is missing', async () => {
+    const home = harness.home();
+    const busyLog = join(home, 'busy.log');
+    const missingLog = join(home, 'never-written.log');
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      appSpec(home, {
+        name: 'busy',
+        script: 'log-writer.js',
+        env: { LOG_FILE: busyLog, EVERY_MS: '100' },
+        watchdog: { ...WATCHDOG, logFile: busyLog },
+      }),
+      appSpec(home, { name: 'quiet', script: 'silent.js', watchdog: { ...WATCHDOG, logFile: missingLog } }),
+    ]);
+    // Positive control: two timeouts pass for the quiet app while the busy one keeps its first run.
+    const quiet = await waitForRestarts(supervisor, 'quiet', 2);
+    expect(quiet.lastExitReason).toBe('inactivity');
+    const busy = await row(supervisor, 'busy');
+    expect(busy.restarts).toBe(0);
+    expect(busy.status).toBe('online');
+  });
+
+  it('watches the captured output when no log file is named', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      appSpec(home, {
+        name: 'talks-then-stops',
+        script: 'chatty.js',
+        env: { COUNT: '3', RATE: '10', STAY: '1' },
+        watchdog: WATCHDOG,
+      }),
+      appSpec(home, { name: 'talks', script: 'chatty.js', env: { RATE: '10' }, watchdog: WATCHDOG }),
+    ]);
+    const quiet = await waitForRestarts(supervisor, 'talks-then-stops', 2);
+    expect(quiet.lastExitReason).toBe('inactivity');
+    const errLines = await supervisor.logs({ target: 'talks-then-stops', stream: 'err', lines: 10 });
+    expect(errLines.map((l) => l.line)).toContain('velos: restarting: no output for 1.5s');
+    const talks = await row(supervisor, 'talks');
+    expect(talks.restarts).toBe(0);
+  });
+
+  it('does not restart a stopped process', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([appSpec(home, { name: 'idle', script: 'silent.js', watchdog: WATCHDOG })]);
+    await supervisor.start([appSpec(home, { name: 'control', script: 'silent.js', watchdog: WATCHDOG })]);
+    await supervisor.stop('idle');
+    await waitForRestarts(supervisor, 'control', 2);
+    const idle = await row(supervisor, 'idle');
+    expect(idle.status).toBe('stopped');
+    expect(idle.restarts).toBe(0);
+  });
+});

@@ -1,0 +1,183 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCodes, type JobRun, type ProcessInfo } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isPidAlive } from '../src/proc-scan.js';
+import { createSupervisor, type Supervisor } from '../src/supervisor.js';
+import { appSpec, Harness, waitFor } from './helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+type Run = JobRun & { id: number; name: string };
+
+function counterJob(home: string, name: string, extra: Record<string, string> = {}) {
+  return appSpec(home, {
+    name,
+    script: 'job-counter.js',
+    type: 'job',
+    env: { COUNTER_FILE: join(home, `${name}.count`), ...extra },
+  });
+}
+
+async function rowOf(supervisor: Supervisor, name: string): Promise<ProcessInfo> {
+  const row = (await supervisor.list()).find((info) => info.name === name);
+  if (!row) throw new Error(`no process named ${name}`);
+  return row;
+}
+
+/** The finished runs of a job, oldest first, once there are at least `count`. */
+function finishedRuns(supervisor: Supervisor, name: string, count: number, timeoutMs = 20_000) {
+  return waitFor(
+    async () => {
+      const runs = (await supervisor.runs(name)).filter((run) => run.outcome !== 'running').reverse();
+      return runs.length >= count ? runs : null;
+    },
+    { what: `${count} finished runs of ${name}`, timeoutMs },
+  );
+}
+
+describe('jobs (SUP-8)', () => {
+  it('runs an interval job again and again, recording each exit code, and keeps the history in a 0600 file', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([{ ...counterJob(home, 'tick', { EXIT_CODES: '0,1' }), intervalMs: 400 }]);
+    const runs = await finishedRuns(supervisor, 'tick', 3);
+    expect(runs.slice(0, 3).map((run) => [run.seq, run.exitCode, run.outcome, run.trigger])).toEqual([
+      [1, 0, 'ok', 'start'],
+      [2, 1, 'failed', 'interval'],
+      [3, 0, 'ok', 'interval'],
+    ]);
+    expect(new Set(runs.map((run) => run.pid)).size).toBe(runs.length);
+    const row = await waitFor(async () => {
+      const info = await rowOf(supervisor, 'tick');
+      return info.status === 'scheduled' ? info : null;
+    });
+    expect(row.type).toBe('job');
+    expect(row.job!.runs).toBeGreaterThanOrEqual(3);
+    expect(row.job!.nextRunAt).toBeGreaterThan(row.job!.lastRun!.startedAt);
+
+    const file = join(home, 'jobs', 'tick.jsonl');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home, 'jobs')).mode & 0o777).toBe(0o700);
+    const saved = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as JobRun);
+    expect(saved.slice(0, 3).map((run) => run.exitCode)).toEqual([0, 1, 0]);
+  });
+
+  it('never overlaps a run that outlasts its interval: due runs are skipped and counted', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
+    await supervisor.start([{ ...counterJob(home, 'slow', { JOB_MS: '1000' }), intervalMs: 300 }]);
+    const runs = await finishedRuns(supervisor, 'slow', 3, 30_000);
+    for (let i = 1; i < runs.length; i += 1) {
+      expect(runs[i]!.startedAt).toBeGreaterThanOrEqual(runs[i - 1]!.endedAt!);
+    }
+    expect((await rowOf(supervisor, 'slow')).job!.skipped).toBeGreaterThan(0);
+    expect(
+      logLines.some((line) => line.includes('run skipped (interval): the previous run is still going')),
+    ).toBe(true);
+  });
+
+  it('stops a run that outlasts its timeout: outcome timeout, process gone', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    const [started] = await supervisor.start([
+      { ...counterJob(home, 'stuck', { JOB_MS: '60000' }), jobTimeoutMs: 500, killTimeoutMs: 1000 },
+    ]);
+    const pid = started!.pid!;
+    expect(pid).toBeGreaterThan(0);
+    const [run] = await finishedRuns(supervisor, 'stuck', 1);
+    expect(run).toMatchObject({ outcome: 'timeout', signal: 'SIGTERM', pid, trigger: 'start' });
+    expect(run!.endedAt! - run!.startedAt).toBeGreaterThanOrEqual(500);
+    expect(isPidAlive(pid)).toBe(false);
+    const row = await rowOf(supervisor, 'stuck');
+    expect(row).toMatchObject({ status: 'stopped', pid: null, lastExitReason: 'timeout' });
+  });
+
+  it('runs a cron job when its schedule fires, not at start', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    const [started] = await supervisor.start([{ ...counterJob(home, 'cron'), schedule: '*/1 * * * * *' }]);
+    expect(started).toMatchObject({ status: 'scheduled', pid: null });
+    expect(started!.job).toMatchObject({ lastRun: null, runs: 0 });
+    const runs = await finishedRuns(supervisor, 'cron', 2);
+    expect(runs.slice(0, 2).map((run) => [run.trigger, run.outcome])).toEqual([
+      ['schedule', 'ok'],
+      ['schedule', 'ok'],
+    ]);
+    const row = await rowOf(supervisor, 'cron');
+    expect(row.job!.nextRunAt).toBeGreaterThan(Date.now() - 1000);
+  });
+
+  it('runs a one-shot job once, shows it stopped with its outcome, and runs it again on trigger', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([counterJob(home, 'migrate')]);
+    await finishedRuns(supervisor, 'migrate', 1);
+    const row = await waitFor(async () => {
+      const info = await rowOf(supervisor, 'migrate');
+      return info.status === 'stopped' ? info : null;
+    });
+    expect(row.job).toMatchObject({ runs: 1, nextRunAt: null, lastRun: { outcome: 'ok', exitCode: 0 } });
+
+    await supervisor.trigger('migrate');
+    const runs = await finishedRuns(supervisor, 'migrate', 2);
+    expect(runs.map((run) => run.trigger)).toEqual(['start', 'user']);
+    expect(readFileSync(join(home, 'migrate.count'), 'utf8').trim()).toBe('2');
+  });
+
+  it('ignores a trigger while a run is going, and refuses runs and trigger on a service', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      counterJob(home, 'long', { JOB_MS: '3000' }),
+      appSpec(home, { name: 'api', script: 'silent.js' }),
+    ]);
+    await supervisor.trigger('long');
+    const runs = await supervisor.runs('long');
+    expect(runs.map((run: Run) => [run.seq, run.outcome])).toEqual([[1, 'running']]);
+    await expect(supervisor.trigger('api')).rejects.toMatchObject({ code: ErrorCodes.INVALID_ARGUMENT });
+    await expect(supervisor.runs('api')).rejects.toMatchObject({
+      code: ErrorCodes.INVALID_ARGUMENT,
+      message: expect.stringContaining("'api' is not a job"),
+    });
+  });
+
+  it('stop turns the schedule off (and stops a run), start turns it on again', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([{ ...counterJob(home, 'every'), intervalMs: 300 }]);
+    await finishedRuns(supervisor, 'every', 2);
+    const [stopped] = await supervisor.stop('every');
+    expect(stopped).toMatchObject({ status: 'stopped', job: { nextRunAt: null } });
+    const count = (await supervisor.runs('every')).length;
+    // Asserting that nothing happens: wait three intervals (there is no state to poll for).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await supervisor.runs('every')).length).toBe(count);
+    expect((await rowOf(supervisor, 'every')).status).toBe('stopped');
+
+    await supervisor.restart('every');
+    await finishedRuns(supervisor, 'every', count + 1);
+  });
+
+  it('loads the run history again when a new supervisor restores the saved job', async () => {
+    const home = harness.home();
+    const first = harness.track(createSupervisor({ home }));
+    await first.start([{ ...counterJob(home, 'kept'), intervalMs: 60_000 }]);
+    await finishedRuns(first, 'kept', 1);
+    await first.save();
+    await first.close();
+
+    const second = harness.track(createSupervisor({ home }));
+    await second.restore();
+    const runs = await finishedRuns(second, 'kept', 2);
+    expect(runs.map((run) => [run.seq, run.trigger])).toEqual([
+      [1, 'start'],
+      [2, 'start'],
+    ]);
+  });
+});

@@ -1,0 +1,279 @@
+import { createServer } from 'node:net';
+import { NESTED_DEFAULTS, type ProbeCheck, type ProbeSpec, type ProcessInfo } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createProbeManager, type ProbeManager } from '../src/probes/index.js';
+import { type ProcessRecord, toInfo } from '../src/process-record.js';
+import { type RunnerHooks, spawnRecord, stopRecordTree } from '../src/process-runner.js';
+import { ProcessTable } from '../src/process-table.js';
+import { createSupervisor, type Supervisor } from '../src/supervisor.js';
+import { appSpec, Harness, killTree, waitFor } from './helpers.js';
+
+const harness = new Harness();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await harness.cleanup();
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A fast probe: checks every 150 ms, 1 s timeout. */
+function probe(check: ProbeCheck, overrides: Partial<ProbeSpec> = {}): ProbeSpec {
+  return {
+    ...check,
+    intervalMs: 150,
+    timeoutMs: 1000,
+    failureThreshold: 2,
+    successThreshold: NESTED_DEFAULTS.probeSuccessThreshold,
+    initialDelayMs: 0,
+    ...overrides,
+  } as ProbeSpec;
+}
+
+function httpCheck(port: number, path: string): ProbeCheck {
+  return {
+    kind: 'http',
+    url: `http://127.0.0.1:${port}${path}`,
+    statusMin: 200,
+    statusMax: 399,
+    headers: {},
+  };
+}
+
+async function setHealth(port: number, query: string): Promise<{ checks: number }> {
+  const response = await fetch(`http://127.0.0.1:${port}/set?${query}`);
+  return (await response.json()) as { checks: number };
+}
+
+function withSupervisor(home: string, logLines: string[]): Supervisor {
+  return harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
+}
+
+async function info(supervisor: Supervisor, name: string): Promise<ProcessInfo | undefined> {
+  return (await supervisor.list()).find((p) => p.name === name);
+}
+
+describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
+  it('restarts a process whose liveness probe fails, with reason unhealthy, and shows its health', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = withSupervisor(home, logLines);
+    const port = await freePort();
+    await supervisor.start([
+      appSpec(home, {
+        name: 'web',
+        script: 'health-server.js',
+        env: { PORT: String(port) },
+        livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 3, initialDelayMs: 300 }),
+      }),
+    ]);
+    const healthy = await waitFor(async () => {
+      const p = await info(supervisor, 'web');
+      return p?.health?.state === 'healthy' ? p : null;
+    });
+    // (on a busy machine the server may have been too slow to listen once and been restarted already)
+    expect(healthy.health).toMatchObject({ state: 'healthy', ready: true });
+    await setHealth(port, 'health=fail');
+    const restarted = await waitFor(
+      async () => {
+        const p = await info(supervisor, 'web');
+        return p && p.restarts > healthy.restarts && p.pid !== null && p.pid !== healthy.pid ? p : null;
+      },
+      { what: 'an unhealthy restart' },
+    );
+    expect(restarted.lastExitReason).toBe('unhealthy');
+    expect(restarted.health?.lastFailure).toMatchObject({ probe: 'liveness' });
+    // the fresh process answers 200 again: healthy, the last failure kept
+    const recovered = await waitFor(async () => {
+      const p = await info(supervisor, 'web');
+      return p?.health?.state === 'healthy' ? p : null;
+    });
+    expect(recovered.restarts).toBe(healthy.restarts + 1);
+    expect(logLines).toContain('process 0 (web): liveness probe failed 3 times: HTTP 503: restarting');
+    const errLines = await supervisor.logs({ target: 'web', stream: 'err', lines: 10 });
+    expect(errLines.map((l) => l.line)).toContain(
+      'velos: restarting: liveness probe failed 3 times: HTTP 503',
+    );
+  });
+
+  it('marks a process whose readiness fails degraded and not ready, without restarting it', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = withSupervisor(home, logLines);
+    const port = await freePort();
+    await supervisor.start([
+      appSpec(home, {
+        name: 'web',
+        script: 'health-server.js',
+        env: { PORT: String(port), READY_FAIL: '1' },
+        // a liveness probe that never fails its threshold here, even before a slow start listens
+        livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 1000 }),
+        readinessProbe: probe(httpCheck(port, '/ready'), { failureThreshold: 1, successThreshold: 2 }),
+      }),
+    ]);
+    const degraded = await waitFor(async () => {
+      const p = await info(supervisor, 'web');
+      return p?.health?.state === 'degraded' && p.health.lastFailure?.reason === 'HTTP 503' ? p : null;
+    });
+    expect(degraded.health).toMatchObject({
+      ready: false,
+      lastFailure: { probe: 'readiness', reason: 'HTTP 503' },
+    });
+    // many failed checks later it is still the same process, never restarted
+    await waitFor(async () => (await setHealth(port, '')).checks >= 12, { what: 'more probe checks' });
+    const still = await info(supervisor, 'web');
+    expect(still).toMatchObject({ restarts: 0, pid: degraded.pid, status: 'online' });
+    expect(still?.health?.state).toBe('degraded');
+    expect(
+      logLines.filter((line) => line.startsWith('process 0 (web): readiness probe failed 1 time: ')),
+    ).toHaveLength(1);
+    await setHealth(port, 'ready=ok');
+    const ready = await waitFor(async () => {
+      const p = await info(supervisor, 'web');
+      return p?.health?.ready ? p : null;
+    });
+    expect(ready.health?.state).toBe('healthy');
+    expect(logLines).toContain('process 0 (web): readiness probe passes again');
+  });
+
+  it('checks tcp ports: healthy on a listening one, degraded with the reason on a closed one', async () => {
+    const home = harness.home();
+    const supervisor = withSupervisor(home, []);
+    const port = await freePort();
+    const closed = await freePort();
+    await supervisor.start([
+      appSpec(home, {
+        name: 'open',
+        script: 'health-server.js',
+        env: { PORT: String(port) },
+        livenessProbe: probe({ kind: 'tcp', host: '127.0.0.1', port }),
+      }),
+      appSpec(home, {
+        name: 'shut',
+        script: 'silent.js',
+        readinessProbe: probe({ kind: 'tcp', host: '127.0.0.1', port: closed }),
+      }),
+    ]);
+    await waitFor(async () => (await info(supervisor, 'open'))?.health?.state === 'healthy', {
+      what: 'open to be healthy',
+    });
+    const shut = await waitFor(async () => {
+      const p = await info(supervisor, 'shut');
+      return p?.health?.state === 'degraded' && p.health.ready === false ? p : null;
+    });
+    expect(shut.health?.lastFailure?.reason).toBe(`connect ECONNREFUSED 127.0.0.1:${closed}`);
+    expect(shut.restarts).toBe(0);
+  });
+
+  it('waits initialDelayMs before the first check and needs failureThreshold failures', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = withSupervisor(home, logLines);
+    const [started] = await supervisor.start([
+      appSpec(home, {
+        name: 'flaky',
+        script: 'silent.js',
+        livenessProbe: probe(
+          { kind: 'exec', command: 'exit 3' },
+          { initialDelayMs: 1200, failureThreshold: 3 },
+        ),
+      }),
+    ]);
+    expect(started!.health).toEqual({ state: 'unknown', ready: false, lastFailure: null });
+    // below the threshold: degraded, with the first failure's time after the initial delay
+    const degraded = await waitFor(async () => {
+      const p = await info(supervisor, 'flaky');
+      return p?.health?.state === 'degraded' ? p : null;
+    });
+    expect(degraded.restarts).toBe(0);
+    expect(degraded.health!.lastFailure!.at - started!.startedAt!).toBeGreaterThanOrEqual(1200);
+    const restarted = await waitFor(async () => {
+      const p = await info(supervisor, 'flaky');
+      return p && p.restarts >= 1 ? p : null;
+    });
+    expect(restarted.lastExitReason).toBe('unhealthy');
+    expect(logLines).toContain('process 0 (flaky): liveness probe failed 3 times: exit code 3: restarting');
+  });
+
+  it('shows no health for an app without probes', async () => {
+    const home = harness.home();
+    const supervisor = withSupervisor(home, []);
+    const [started] = await supervisor.start([appSpec(home, { name: 'plain', script: 'silent.js' })]);
+    expect(started).not.toHaveProperty('health');
+    const [detail] = await supervisor.describe('plain');
+    expect(detail).not.toHaveProperty('health');
+  });
+});
+
+describe('probe manager whenReady', () => {
+  /** A table, a probe manager and runner hooks around them, torn down after the test. */
+  function setup(home: string): { table: ProcessTable; manager: ProbeManager; hooks: RunnerHooks } {
+    const table = new ProcessTable(home, () => undefined);
+    const manager = createProbeManager({ log: () => undefined, onLivenessFailed: () => undefined });
+    const hooks: RunnerHooks = {
+      onOnline: (record) => manager.attach(record),
+      onExit: (record) => manager.detach(record),
+      onLeftoversGone: () => undefined,
+      log: () => undefined,
+    };
+    cleanups.push(async () => {
+      manager.close();
+      for (const record of table.records.values()) {
+        if (record.pid) killTree(record.pid);
+        await record.pipeline.close().catch(() => undefined);
+      }
+    });
+    return { table, manager, hooks };
+  }
+
+  function add(table: ProcessTable, spec: ReturnType<typeof appSpec>): ProcessRecord {
+    const entry = table.add(spec);
+    return table.records.get(entry.ids[0]!)!;
+  }
+
+  it('is true at once for an online app without probes, false for a stopped one', async () => {
+    const home = harness.home();
+    const { table, manager, hooks } = setup(home);
+    const record = add(table, appSpec(home, { name: 'plain', script: 'silent.js' }));
+    expect(await manager.whenReady(record, 1000)).toBe(false);
+    spawnRecord(record, hooks);
+    expect(await manager.whenReady(record, 1000)).toBe(true);
+  });
+
+  it('resolves true once readiness passes, false on timeout and when the run ends', async () => {
+    const home = harness.home();
+    const { table, manager, hooks } = setup(home);
+    const port = await freePort();
+    const record = add(
+      table,
+      appSpec(home, {
+        name: 'web',
+        script: 'health-server.js',
+        env: { PORT: String(port), READY_FAIL: '1' },
+        readinessProbe: probe(httpCheck(port, '/ready'), { failureThreshold: 1 }),
+      }),
+    );
+    spawnRecord(record, hooks);
+    const pending = manager.whenReady(record, 20_000);
+    expect(await manager.whenReady(record, 300)).toBe(false);
+    await waitFor(async () => (await setHealth(port, '')).checks >= 2, { what: 'readiness checks' });
+    expect(toInfo(record).health).toMatchObject({ state: 'degraded', ready: false });
+    await setHealth(port, 'ready=ok');
+    expect(await pending).toBe(true);
+    expect(toInfo(record).health).toMatchObject({ state: 'healthy', ready: true });
+
+    await setHealth(port, 'ready=fail');
+    await waitFor(() => toInfo(record).health?.ready === false, { what: 'readiness to fail again' });
+    const untilExit = manager.whenReady(record, 20_000);
+    record.isUserOp = true;
+    await stopRecordTree(record, hooks);
+    expect(await untilExit).toBe(false);
+    expect(toInfo(record).health).toMatchObject({ state: 'unknown', ready: false });
+  });
+});

@@ -1,0 +1,150 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSupervisor } from '../src/supervisor.js';
+import { appSpec, FIXTURES, Harness, waitFor } from './helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+/** A supervisor on a fresh home and a project directory in it, with `silent.js` watching that directory. */
+async function startWatched(overrides: Parameters<typeof appSpec>[1] | { name: string } = { name: 'web' }) {
+  const home = harness.home();
+  const project = join(home, 'project');
+  mkdirSync(join(project, 'src'), { recursive: true });
+  writeFileSync(join(project, 'src', 'main.js'), '// v1\n');
+  const lines: string[] = [];
+  const supervisor = harness.track(createSupervisor({ home, log: (line) => lines.push(line) }));
+  const [started] = await supervisor.start([
+    appSpec(home, {
+      script: join(FIXTURES, 'silent.js'),
+      cwd: project,
+      watch: [project],
+      watchDelayMs: 200,
+      ...overrides,
+    }),
+  ]);
+  const name = overrides.name;
+  await waitFor(async () => (await supervisor.list())[0]?.watching, { what: 'the watcher to be ready' });
+  const watchLines = () => lines.filter((line) => line.startsWith(`${name}: watch: `));
+  return { home, project, supervisor, started: started!, watchLines };
+}
+
+function fsWatchHandles(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'FSEventWrap').length;
+}
+
+describe('watch mode (SUP-7)', () => {
+  it('restarts the app once when a watched file changes, with reason watch', async () => {
+    const { project, supervisor, started, watchLines } = await startWatched();
+    writeFileSync(join(project, 'src', 'main.js'), '// v2\n');
+    const info = await waitFor(
+      async () => {
+        const [row] = await supervisor.list();
+        return row?.restarts === 1 && row.status === 'online' ? row : null;
+      },
+      { what: 'a watch restart' },
+    );
+    expect(info.pid).not.toBe(started.pid);
+    expect(info.lastExitReason).toBe('watch');
+    expect(watchLines()[0]).toContain(join(project, 'src', 'main.js'));
+  });
+
+  it('gathers quick changes into one restart', async () => {
+    const { project, supervisor, watchLines } = await startWatched();
+    for (let i = 0; i < 5; i++) writeFileSync(join(project, 'src', `burst-${i}.js`), `${i}\n`);
+    await waitFor(async () => (await supervisor.list())[0]?.restarts === 1, { what: 'the burst restart' });
+    expect(watchLines()[0]).toMatch(/\((\d+) changes\)/);
+    expect(Number(/\((\d+) changes\)/.exec(watchLines()[0]!)?.[1])).toBeGreaterThanOrEqual(5);
+    // Positive control: a later change restarts again, and is the second batch (no second burst batch).
+    const control = join(project, 'src', 'main.js');
+    writeFileSync(control, '// control\n');
+    await waitFor(async () => (await supervisor.list())[0]?.restarts === 2 && watchLines().length === 2, {
+      what: 'the control restart',
+    });
+    expect(watchLines()[1]).toContain(`${control} changed`);
+    const [row] = await supervisor.list();
+    expect(row!.restarts).toBe(2);
+  });
+
+  it('ignores node_modules, *.log, custom globs and its own log files', async () => {
+    const home = harness.home();
+    const project = join(home, 'project');
+    mkdirSync(join(project, 'node_modules', 'dep'), { recursive: true });
+    mkdirSync(join(project, 'tmp'), { recursive: true });
+    writeFileSync(join(project, 'main.js'), '// v1\n');
+    const lines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => lines.push(line) }));
+    // chatty.js writes 20 lines/s into its out file, inside the watched directory with no .log suffix.
+    await supervisor.start([
+      appSpec(home, {
+        name: 'chat',
+        script: join(FIXTURES, 'chatty.js'),
+        cwd: project,
+        env: { RATE: '20' },
+        outFile: join(project, 'chat-out.txt'),
+        watch: [project],
+        ignoreWatch: ['**/node_modules/**', '**/*.log', 'tmp', '*.tmp'],
+        watchDelayMs: 200,
+      }),
+    ]);
+    await waitFor(async () => (await supervisor.list())[0]?.watching, { what: 'the watcher to be ready' });
+    writeFileSync(join(project, 'node_modules', 'dep', 'x.js'), 'x\n');
+    writeFileSync(join(project, 'debug.log'), 'x\n');
+    writeFileSync(join(project, 'scratch.tmp'), 'x\n');
+    writeFileSync(join(project, 'tmp', 'cache.bin'), 'x\n');
+    const control = join(project, 'main.js');
+    writeFileSync(control, '// v2\n');
+    const watchLines = () => lines.filter((line) => line.startsWith('chat: watch: '));
+    await waitFor(
+      async () => {
+        const [current] = await supervisor.list();
+        return watchLines().length === 1 && current?.restarts === 1 && current.status === 'online';
+      },
+      { what: 'the control restart' },
+    );
+    expect(watchLines()[0]).toContain(`${control} changed (1 change)`);
+    // The app keeps writing its log file during and after the restart: still one restart.
+    await waitFor(async () => (await supervisor.logs({ target: 'chat', lines: 1 })).length > 0);
+    const [row] = await supervisor.list();
+    expect(row!.restarts).toBe(1);
+    expect(row!.lastExitReason).toBe('watch');
+  });
+
+  it('watches again when a saved running app is restored by a new daemon', async () => {
+    const { home, project, supervisor } = await startWatched();
+    await supervisor.save();
+    await supervisor.close();
+    const restored = harness.track(createSupervisor({ home }));
+    await restored.restore();
+    await waitFor(async () => (await restored.list())[0]?.watching, { what: 'the restored app to watch' });
+    writeFileSync(join(project, 'src', 'main.js'), '// v3\n');
+    const info = await waitFor(
+      async () => {
+        const [row] = await restored.list();
+        return row?.restarts === 1 && row.status === 'online' ? row : null;
+      },
+      { what: 'a watch restart after restore' },
+    );
+    expect(info.lastExitReason).toBe('watch');
+  });
+
+  it('stops watching when the app is stopped: the handles close and a change does nothing', async () => {
+    const before = fsWatchHandles();
+    const { project, supervisor } = await startWatched();
+    expect(fsWatchHandles()).toBeGreaterThan(before);
+    await supervisor.stop('web');
+    const [stopped] = await supervisor.list();
+    expect(stopped!.watching).toBeUndefined();
+    await waitFor(() => fsWatchHandles() === before, { what: 'the fs.watch handles to close' });
+    writeFileSync(join(project, 'src', 'main.js'), '// changed while stopped\n');
+    // Starting it again watches again; the change made while stopped caused no restart.
+    await supervisor.restart('web');
+    await waitFor(async () => (await supervisor.list())[0]?.watching, { what: 'watching again' });
+    const [row] = await supervisor.list();
+    expect(row!.restarts).toBe(1);
+    expect(row!.lastExitReason).toBe('user');
+    await supervisor.delete('web');
+    await waitFor(() => fsWatchHandles() === before, { what: 'the handles to close on delete' });
+  });
+});

@@ -1,0 +1,188 @@
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  errLog,
+  homeProcesses,
+  isAlive,
+  type ListRow,
+  readLines,
+  rowsNamed,
+  velos,
+  velosOk,
+  waitFor,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** A row of `velos list --json` with the cluster fields these tests read. */
+type ClusterRow = ListRow & { instance: number; execMode: 'fork' | 'cluster'; lastExitReason: string | null };
+
+/** A TCP port that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One GET; resolves with the answering pid, rejects on any transport error or bad status. */
+function get(port: number, agent: Agent | false): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+        else resolve((JSON.parse(body) as { pid: number }).pid);
+      });
+      res.on('error', reject);
+    });
+    req.once('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('request timed out')));
+    req.end();
+  });
+}
+
+/** Paced HTTP load: `loops` clients, half keep-alive and half fresh connections, until `stop()`. */
+function startLoad(port: number, loops: number, pauseMs: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: loops });
+  const errors: string[] = [];
+  const pids = new Set<number>();
+  let ok = 0;
+  let isRunning = true;
+  const startedAt = Date.now();
+  const clients = Array.from({ length: loops }, async (_, i) => {
+    while (isRunning) {
+      try {
+        pids.add(await get(port, i % 2 === 0 ? agent : false));
+        ok += 1;
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  });
+  return {
+    pids,
+    async stop() {
+      isRunning = false;
+      await Promise.all(clients);
+      agent.destroy();
+      return { ok, errors, perSecond: ok / ((Date.now() - startedAt) / 1000) };
+    },
+  };
+}
+
+async function clusterRows(home: string, name: string): Promise<ClusterRow[]> {
+  return (await rowsNamed(home, name)) as ClusterRow[];
+}
+
+async function waitOnline(home: string, name: string, count: number): Promise<ClusterRow[]> {
+  return waitFor(
+    async () => {
+      const rows = await clusterRows(home, name);
+      return rows.length === count && rows.every((row) => row.status === 'online') && rows;
+    },
+    { message: `${count} instances of ${name} online` },
+  );
+}
+
+describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
+  it('reloads a 4-instance cluster app twice under HTTP load with no failed request', async () => {
+    const home = createHome();
+    const port = await freePort();
+    await velosOk(['start', 'fixtures/cluster-server.js', '--name', 'web', '-i', '4'], {
+      home,
+      env: { PORT: String(port) },
+    });
+    const before = await waitOnline(home, 'web', 4);
+    expect(before.map((row) => row.execMode)).toEqual(['cluster', 'cluster', 'cluster', 'cluster']);
+    await waitFor(() => get(port, false), { message: `port ${port} answering` });
+
+    const load = startLoad(port, 8, 40);
+    await waitFor(() => load.pids.size >= 2, { message: 'two workers answering' });
+    for (let i = 0; i < 2; i++) await velosOk(['reload', 'web'], { home, timeoutMs: 60_000 });
+    await waitFor(() => load.pids.size >= 8 + 2, { message: 'new workers answering' }).catch(() => undefined);
+    const result = await load.stop();
+
+    expect(result.errors).toEqual([]);
+    expect(result.ok).toBeGreaterThan(100);
+    const after = await clusterRows(home, 'web');
+    expect(after.map((row) => [row.status, row.restarts, row.lastExitReason])).toEqual(
+      Array(4).fill(['online', 2, 'reload']),
+    );
+    const oldPids = before.map((row) => row.pid!);
+    for (const row of after) expect(oldPids).not.toContain(row.pid);
+    for (const pid of oldPids) expect(isAlive(pid)).toBe(false);
+    expect(after.some((row) => load.pids.has(row.pid!))).toBe(true);
+  });
+
+  it('fails a reload whose new worker never listens, keeping the old workers serving', async () => {
+    const home = createHome();
+    const port = await freePort();
+    await velosOk(
+      ['start', 'fixtures/cluster-server.js', '--name', 'slow', '-i', '2', '--listen-timeout', '1s'],
+      { home, env: { PORT: String(port) } },
+    );
+    const before = await waitOnline(home, 'slow', 2);
+    await waitFor(() => get(port, false), { message: `port ${port} answering` });
+    const result = await velos(['reload', 'slow', '--update-env'], {
+      home,
+      env: { PORT: String(port), LISTEN_DELAY_MS: '60000' },
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/was not listening within listen_timeout 1000 ms; the old worker/);
+    const after = await clusterRows(home, 'slow');
+    expect(after.map((row) => row.pid)).toEqual(before.map((row) => row.pid));
+    expect(before.map((row) => row.pid)).toContain(await get(port, false));
+    expect(readLines(errLog(home, 'slow')).some((line) => line.includes('listen_timeout 1000 ms'))).toBe(
+      true,
+    );
+  });
+
+  it('scales with N, +N and -N; a non-Node program with -i runs as fork instances with increment_var', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/script.sh', '--name', 'sh', '-i', '3', '--increment-var', 'PORT'], {
+      home,
+      env: { PORT: '5200' },
+    });
+    const rows = await waitOnline(home, 'sh', 3);
+    expect(rows.map((row) => row.execMode)).toEqual(['fork', 'fork', 'fork']);
+    const ports = homeProcesses(home)
+      .filter((p) => rows.some((row) => row.pid === p.pid))
+      .map((p) => p.environ.find((pair) => pair.startsWith('PORT=')))
+      .sort();
+    expect(ports).toEqual(['PORT=5200', 'PORT=5201', 'PORT=5202']);
+
+    await velosOk(['scale', 'sh', '+2'], { home });
+    const five = await waitOnline(home, 'sh', 5);
+    expect(five.map((row) => row.instance)).toEqual([0, 1, 2, 3, 4]);
+    await velosOk(['scale', 'sh', '-3'], { home });
+    const two = await waitOnline(home, 'sh', 2);
+    expect(two.map((row) => row.pid)).toEqual(rows.slice(0, 2).map((row) => row.pid));
+    for (const row of five.slice(2)) expect(isAlive(row.pid)).toBe(false);
+    await velosOk(['scale', 'sh', '4'], { home });
+    await waitOnline(home, 'sh', 4);
+    const bad = await velos(['scale', 'sh', '-4'], { home });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/gives 0 instances/);
+
+    await velosOk(['delete', 'sh'], { home });
+    await waitFor(
+      () =>
+        homeProcesses(home).filter((p) => p.cmdline.some((arg) => arg.endsWith('script.sh'))).length === 0,
+      {
+        message: 'no shell instance left',
+      },
+    );
+  });
+});

@@ -1,0 +1,143 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  errLog,
+  FIXTURES,
+  listJson,
+  readLines,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** Writes a config file in `home/project` and returns its path. */
+function writeConfig(home: string, file: string, text: string): string {
+  const dir = join(home, 'project');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, file);
+  writeFileSync(path, text);
+  return path;
+}
+
+function fixture(home: string, name: string): string {
+  return relative(join(home, 'project'), join(FIXTURES, name));
+}
+
+/** The "start <name>" / "stop <name>" events the order-recorder fixtures wrote. */
+function events(home: string): string[] {
+  return readLines(join(home, 'order.txt')).map((line) => line.split(' ').slice(0, 2).join(' '));
+}
+
+function waitForEvents(home: string, wanted: string[]): Promise<true> {
+  return waitFor(() => wanted.every((event) => events(home).includes(event)) || undefined, {
+    message: wanted.join(', '),
+  });
+}
+
+describe('depends_on (SUP-12)', () => {
+  it('starts a config in dependency order and kill stops it in reverse order', async () => {
+    const home = createHome();
+    const recorder = fixture(home, 'order-recorder.js');
+    const config = writeConfig(
+      home,
+      'apps.yaml',
+      `apps:
+  - name: c
+    script: ${recorder}
+    depends_on: b
+  - name: b
+    script: ${recorder}
+    depends_on: [a]
+  - name: a
+    script: ${recorder}
+`,
+    );
+    await velosOk(['start', config], { home, env: { ORDER_FILE: join(home, 'order.txt') } });
+    await waitForEvents(home, ['start a', 'start b', 'start c']);
+    const rows = await listJson(home);
+    const startedAt = (name: string) =>
+      (rows.find((row) => row.name === name) as unknown as { startedAt: number }).startedAt;
+    expect(startedAt('a')).toBeLessThanOrEqual(startedAt('b'));
+    expect(startedAt('b')).toBeLessThanOrEqual(startedAt('c'));
+    const daemonLog = readFileSync(join(home, 'daemon.log'), 'utf8');
+    expect(daemonLog).toContain('b: waiting for a (started)');
+    expect(daemonLog.indexOf('b: dependencies met')).toBeLessThan(daemonLog.indexOf('c: dependencies met'));
+
+    await velosOk(['kill'], { home });
+    expect(events(home).filter((event) => event.startsWith('stop'))).toEqual(['stop c', 'stop b', 'stop a']);
+  });
+
+  it('waits for a job to complete successfully, and marks a dependent of a failing job errored', async () => {
+    const home = createHome();
+    const recorder = fixture(home, 'order-recorder.js');
+    const job = fixture(home, 'job-counter.js');
+    const config = writeConfig(
+      home,
+      'velos.toml',
+      `[[apps]]
+name = "web"
+script = "${recorder}"
+depends_on = { migrate = "completed_successfully" }
+
+[[apps]]
+name = "worker"
+script = "${recorder}"
+depends_on = [{ name = "broken", condition = "completed_successfully" }]
+
+[[apps]]
+name = "migrate"
+script = "${job}"
+type = "job"
+env = { COUNTER_FILE = "${join(home, 'migrate.count')}", JOB_MS = "600" }
+
+[[apps]]
+name = "broken"
+script = "${job}"
+type = "job"
+env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
+`,
+    );
+    const started = await velosOk(['start', config], { home, env: { ORDER_FILE: join(home, 'order.txt') } });
+    // velos start answers while web still waits for the migration
+    expect(started.stdout).toMatch(/\bweb\s+-\s+starting\b/);
+    await waitForEvents(home, ['start web']);
+    const worker = await waitForStatus(home, 'worker', 'errored');
+    expect(worker.pid).toBeNull();
+    await waitFor(() => readLines(errLog(home, 'worker')).some((line) => line.includes('not started')), {
+      message: 'the note in the err log of worker',
+    });
+    expect(readLines(errLog(home, 'worker'))).toContain(
+      "velos: not started: dependency 'broken' did not complete successfully: its run 1 exited with code 4",
+    );
+    expect(events(home)).toEqual(['start web']);
+  });
+
+  it('rejects a cycle in one line and starts nothing', async () => {
+    const home = createHome();
+    const silent = fixture(home, 'silent.js');
+    const config = writeConfig(
+      home,
+      'apps.yaml',
+      `apps:
+  - name: a
+    script: ${silent}
+    depends_on: b
+  - name: b
+    script: ${silent}
+    depends_on: a
+  - name: free
+    script: ${silent}
+`,
+    );
+    const result = await velos(['start', config], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trimEnd()).toBe('velos: depends_on cycle: a -> b -> a');
+    expect(await listJson(home)).toEqual([]);
+  });
+});

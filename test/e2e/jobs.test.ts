@@ -1,0 +1,147 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  isAlive,
+  listJson,
+  readPidFile,
+  velos,
+  velosOk,
+  waitFor,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** One run of `velos runs --json`. */
+interface RunRow {
+  seq: number;
+  name: string;
+  pid: number | null;
+  startedAt: number;
+  endedAt: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  outcome: string;
+  trigger: string;
+}
+
+/** One row of `velos list --json`, with the job field. */
+interface JobRow {
+  name: string;
+  status: string;
+  pid: number | null;
+  job?: { runs: number; nextRunAt: number | null; skipped: number; lastRun: RunRow | null };
+}
+
+async function runsOf(home: string, name: string): Promise<RunRow[]> {
+  const result = await velosOk(['runs', name, '--json', '--limit', '100'], { home });
+  return JSON.parse(result.stdout) as RunRow[];
+}
+
+async function jobRow(home: string, name: string): Promise<JobRow | undefined> {
+  return ((await listJson(home)) as unknown as JobRow[]).find((row) => row.name === name);
+}
+
+/** Waits for at least `count` finished runs and returns them oldest first. */
+function finished(home: string, name: string, count: number): Promise<RunRow[]> {
+  return waitFor(
+    async () => {
+      const runs = (await runsOf(home, name)).filter((run) => run.outcome !== 'running').reverse();
+      return runs.length >= count ? runs : undefined;
+    },
+    { timeoutMs: 30_000, message: `${count} finished runs of ${name}` },
+  );
+}
+
+describe('jobs (SUP-8)', () => {
+  it('runs a job every interval, records exit codes, and keeps the history across a daemon restart', async () => {
+    const home = createHome();
+    const env = { COUNTER_FILE: join(home, 'tick.count'), EXIT_CODES: '0,1' };
+    const start = await velosOk(['start', 'fixtures/job-counter.js', '--name', 'tick', '--every', '700ms'], {
+      home,
+      env,
+    });
+    expect(start.stdout).toMatch(/tick/);
+    const before = await finished(home, 'tick', 2);
+    expect(before.slice(0, 2).map((run) => [run.seq, run.exitCode, run.outcome, run.trigger])).toEqual([
+      [1, 0, 'ok', 'start'],
+      [2, 1, 'failed', 'interval'],
+    ]);
+    const table = await velosOk(['runs', 'tick'], { home });
+    expect(table.stdout.split('\n')[0]).toMatch(
+      /^run\s+started\s+duration\s+exit\s+outcome\s+trigger\s+pid$/,
+    );
+    expect(table.stdout).toMatch(/\n\s+1\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\S+\s+0\s+ok\s+start\s+\d+/);
+
+    const oldDaemon = readPidFile(home)!;
+    await velosOk(['kill'], { home });
+    await waitFor(() => !isAlive(oldDaemon), { message: 'the old daemon to exit' });
+    // The next command starts a new daemon, which restores the job (saved enabled) and its history.
+    const after = await finished(home, 'tick', before.length + 1);
+    expect(readPidFile(home)).not.toBe(oldDaemon);
+    expect(after.slice(0, 2).map((run) => [run.seq, run.pid, run.exitCode])).toEqual(
+      before.slice(0, 2).map((run) => [run.seq, run.pid, run.exitCode]),
+    );
+    const resumed = after.find((run) => run.startedAt > before.at(-1)!.endedAt! && run.trigger === 'start');
+    expect(resumed?.seq).toBeGreaterThan(before.at(-1)!.seq);
+  });
+
+  it('runs a one-shot job once, then again with velos trigger', async () => {
+    const home = createHome();
+    const env = { COUNTER_FILE: join(home, 'once.count') };
+    await velosOk(['start', 'fixtures/job-counter.js', '--name', 'once', '--type', 'job'], { home, env });
+    await finished(home, 'once', 1);
+    const stopped = await waitFor(async () => {
+      const row = await jobRow(home, 'once');
+      return row?.status === 'stopped' ? row : undefined;
+    });
+    expect(stopped.job).toMatchObject({ runs: 1, nextRunAt: null, lastRun: { outcome: 'ok' } });
+
+    const trigger = await velosOk(['trigger', 'once'], { home });
+    expect(trigger.stdout.trim()).toMatch(/^once: run 2 started \(pid \d+\)$/);
+    const runs = await finished(home, 'once', 2);
+    expect(runs.map((run) => run.trigger)).toEqual(['start', 'user']);
+  });
+
+  it('stops a run at its --timeout (outcome timeout), and velos stop turns the schedule off', async () => {
+    const home = createHome();
+    const env = { COUNTER_FILE: join(home, 'slow.count'), JOB_MS: '60000' };
+    await velosOk(
+      ['start', 'fixtures/job-counter.js', '--name', 'slow', '--every', '1m', '--timeout', '800ms'],
+      { home, env },
+    );
+    const [run] = await finished(home, 'slow', 1);
+    expect(run).toMatchObject({ outcome: 'timeout', signal: 'SIGTERM' });
+    expect(isAlive(run!.pid!)).toBe(false);
+    expect((await jobRow(home, 'slow'))?.status).toBe('scheduled');
+
+    await velosOk(['stop', 'slow'], { home });
+    const row = await jobRow(home, 'slow');
+    expect(row).toMatchObject({ status: 'stopped', job: { nextRunAt: null } });
+  });
+
+  it('runs a --schedule job when the cron fires, not at start', async () => {
+    const home = createHome();
+    const env = { COUNTER_FILE: join(home, 'cron.count') };
+    await velosOk(['start', 'fixtures/job-counter.js', '--name', 'cron', '--schedule', '*/1 * * * * *'], {
+      home,
+      env,
+    });
+    const runs = await finished(home, 'cron', 2);
+    expect(runs.slice(0, 2).map((run) => [run.seq, run.trigger, run.outcome])).toEqual([
+      [1, 'schedule', 'ok'],
+      [2, 'schedule', 'ok'],
+    ]);
+  });
+
+  it('refuses runs and trigger on an app that is not a job, in one line', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'api'], { home });
+    for (const command of ['runs', 'trigger']) {
+      const result = await velos([command, 'api'], { home });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trimEnd()).toMatch(/^velos: 'api' is not a job \(.*\)$/);
+    }
+  });
+});

@@ -1,0 +1,157 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  describeJson,
+  errLog,
+  FIXTURES,
+  readLines,
+  velosOk,
+  waitFor,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+interface HealthRow {
+  name: string;
+  pid: number | null;
+  restarts: number;
+  lastExitReason: string | null;
+  health?: {
+    state: string;
+    ready: boolean;
+    lastFailure: { probe: string; reason: string; at: number } | null;
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function row(home: string, name: string): Promise<HealthRow | undefined> {
+  const result = await velosOk(['list', '--json'], { home });
+  return (JSON.parse(result.stdout) as HealthRow[]).find((r) => r.name === name);
+}
+
+async function setHealth(port: number, query: string): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}/set?${query}`);
+  expect(response.status).toBe(200);
+}
+
+describe('liveness and readiness probes through the CLI (SUP-11)', () => {
+  it('shows health in list and describe, and restarts an app whose liveness fails', async () => {
+    const home = createHome();
+    const port = await freePort();
+    const dir = join(home, 'project');
+    mkdirSync(dir);
+    const config = join(dir, 'probes.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        apps: [
+          {
+            name: 'web',
+            script: join(FIXTURES, 'health-server.js'),
+            env: { PORT: port },
+            liveness_probe: {
+              http: `http://127.0.0.1:${port}/health`,
+              interval: '200ms',
+              timeout: '1s',
+              failure_threshold: 2,
+              initial_delay: '300ms',
+            },
+            readiness_probe: {
+              http: { url: `http://127.0.0.1:${port}/ready`, status: '2xx' },
+              interval: '200ms',
+              failure_threshold: 1,
+            },
+          },
+        ],
+      }),
+    );
+    await velosOk(['start', config], { home });
+    const healthy = await waitFor(
+      async () => {
+        const r = await row(home, 'web');
+        return r?.health?.state === 'healthy' ? r : undefined;
+      },
+      { message: 'web to be healthy' },
+    );
+    expect(healthy.health!.ready).toBe(true);
+    const table = (await velosOk(['list'], { home })).stdout;
+    expect(table.split('\n')[0]).toMatch(/\bhealth\b/);
+    expect(table).toMatch(/\bweb\b.*\bonline\b\s+healthy\b/);
+
+    await setHealth(port, 'ready=fail');
+    const degraded = await waitFor(
+      async () => {
+        const r = await row(home, 'web');
+        return r?.health?.state === 'degraded' && r.health.lastFailure?.reason === 'HTTP 503' ? r : undefined;
+      },
+      { message: 'web to be degraded' },
+    );
+    expect(degraded.health).toMatchObject({ ready: false, lastFailure: { probe: 'readiness' } });
+    expect(degraded.restarts).toBe(healthy.restarts);
+    const text = (await velosOk(['describe', 'web'], { home })).stdout;
+    expect(text).toMatch(/^ {2}health +degraded, not ready$/m);
+    expect(text).toMatch(/^ {2}last failure +readiness: HTTP 503 \(/m);
+    expect(text).toMatch(
+      /^ {2}liveness +http GET http:\/\/127\.0\.0\.1:\d+\/health \(200-399\), every 200ms/m,
+    );
+    expect(text).toMatch(
+      /^ {2}readiness +http GET \S+\/ready \(200-299\), every 200ms, timeout 2s, fails after 1/m,
+    );
+    const ai = JSON.parse((await velosOk(['list', '--ai'], { home })).stdout) as Record<string, unknown>[];
+    expect(ai[0]).toMatchObject({ n: 'web', h: 'degraded', rdy: 0 });
+
+    await setHealth(port, 'health=fail');
+    const restarted = await waitFor(
+      async () => {
+        const r = await row(home, 'web');
+        return r && r.restarts > healthy.restarts && r.pid !== null && r.pid !== healthy.pid ? r : undefined;
+      },
+      { message: 'an unhealthy restart', timeoutMs: 30_000 },
+    );
+    expect(restarted.lastExitReason).toBe('unhealthy');
+    const [detail] = await describeJson(home, 'web');
+    expect(detail!.lastExitReason).toBe('unhealthy');
+    expect(
+      readLines(errLog(home, 'web')).some((line) =>
+        /^velos: restarting: liveness probe failed 2 times: HTTP 503$/.test(line),
+      ),
+    ).toBe(true);
+    const daemonLog = readLines(join(home, 'daemon.log')).join('\n');
+    expect(daemonLog).toMatch(/\(web\): liveness probe failed 2 times: HTTP 503: restarting/);
+  });
+
+  it('takes --liveness-http and --readiness-http on the command line', async () => {
+    const home = createHome();
+    const port = await freePort();
+    await velosOk(
+      [
+        'start',
+        'fixtures/health-server.js',
+        '--name',
+        'flagged',
+        '--liveness-http',
+        `http://127.0.0.1:${port}/health`,
+        '--readiness-http',
+        `http://127.0.0.1:${port}/ready`,
+      ],
+      { home, env: { PORT: String(port) } },
+    );
+    const [detail] = await describeJson(home, 'flagged');
+    expect(detail!.spec).toMatchObject({
+      livenessProbe: { kind: 'http', url: `http://127.0.0.1:${port}/health`, failureThreshold: 3 },
+      readinessProbe: { kind: 'http', url: `http://127.0.0.1:${port}/ready` },
+    });
+    expect((detail as unknown as HealthRow).health).toBeDefined();
+  });
+});

@@ -1,0 +1,144 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  describeJson,
+  FIXTURES,
+  readLines,
+  rowsNamed,
+  velosOk,
+  waitFor,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+interface WatchRow {
+  restarts: number;
+  status: string;
+  pid: number | null;
+  lastExitReason?: string | null;
+  watching?: boolean;
+}
+
+async function row(home: string, name: string): Promise<WatchRow> {
+  const [found] = (await rowsNamed(home, name)) as WatchRow[];
+  if (!found) throw new Error(`no process ${name}`);
+  return found;
+}
+
+function project(home: string): string {
+  const dir = join(home, 'project');
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(join(dir, 'src', 'main.js'), '// v1\n');
+  return dir;
+}
+
+describe('velos start --watch (SUP-7)', () => {
+  it('restarts on a change under the watched directory, and stops watching with the app', async () => {
+    const home = createHome();
+    const dir = project(home);
+    await velosOk(
+      [
+        'start',
+        join(FIXTURES, 'silent.js'),
+        '--name',
+        'web',
+        '--cwd',
+        dir,
+        '--watch',
+        '--watch-delay',
+        '200',
+      ],
+      { home },
+    );
+    const watching = await waitFor(
+      async () => ((await row(home, 'web')).watching ? row(home, 'web') : null),
+      {
+        message: 'web to be watching',
+      },
+    );
+    const [detail] = await describeJson(home, 'web');
+    expect(detail!.spec).toMatchObject({ watch: [dir], watchDelayMs: 200 });
+    writeFileSync(join(dir, 'src', 'main.js'), '// v2\n');
+    const restarted = await waitFor(
+      async () => {
+        const current = await row(home, 'web');
+        return current.restarts === 1 && current.status === 'online' ? current : null;
+      },
+      { message: 'a watch restart' },
+    );
+    expect(restarted.lastExitReason).toBe('watch');
+    expect(restarted.pid).not.toBe(watching.pid);
+    const daemonLog = readLines(join(home, 'daemon.log'));
+    expect(
+      daemonLog.some((line) => line.includes(`web: watch: ${join(dir, 'src', 'main.js')} changed`)),
+    ).toBe(true);
+
+    await velosOk(['stop', 'web'], { home });
+    const stopped = await row(home, 'web');
+    expect(stopped.watching).toBeUndefined();
+    expect(stopped.status).toBe('stopped');
+  });
+
+  it('takes watch, ignore_watch and watch_delay from a config file; ignored changes do not restart', async () => {
+    const home = createHome();
+    const dir = project(home);
+    const config = join(home, 'velos.yaml');
+    writeFileSync(
+      config,
+      [
+        'apps:',
+        '  - name: api',
+        `    script: ${join(FIXTURES, 'silent.js')}`,
+        `    cwd: ${dir}`,
+        '    watch: true',
+        '    ignore_watch: ["*.tmp", "cache"]',
+        '    watch_delay: 200',
+        '',
+      ].join('\n'),
+    );
+    await velosOk(['start', config], { home });
+    await waitFor(async () => (await row(home, 'api')).watching, { message: 'api to be watching' });
+    mkdirSync(join(dir, 'cache'));
+    writeFileSync(join(dir, 'scratch.tmp'), 'x\n');
+    writeFileSync(join(dir, 'cache', 'blob.bin'), 'x\n');
+    const control = join(dir, 'src', 'main.js');
+    writeFileSync(control, '// v2\n');
+    const watchLines = () =>
+      readLines(join(home, 'daemon.log')).filter((line) => line.includes('api: watch: '));
+    await waitFor(async () => watchLines().length === 1 && (await row(home, 'api')).restarts === 1, {
+      message: 'the control restart',
+    });
+    expect(watchLines()[0]).toContain(`${control} changed (1 change)`);
+    const current = await row(home, 'api');
+    expect(current.restarts).toBe(1);
+    expect(current.lastExitReason).toBe('watch');
+  });
+
+  it('accepts --watch=paths and --ignore-watch on the command line', async () => {
+    const home = createHome();
+    const dir = project(home);
+    await velosOk(
+      [
+        'start',
+        join(FIXTURES, 'silent.js'),
+        '--name',
+        'paths',
+        '--cwd',
+        dir,
+        '--watch=src,lib',
+        '--ignore-watch',
+        'src/gen, *.map',
+      ],
+      { home },
+    );
+    const [detail] = await describeJson(home, 'paths');
+    expect(detail!.spec).toMatchObject({
+      watch: [join(dir, 'src'), join(dir, 'lib')],
+      ignoreWatch: ['src/gen', '*.map'],
+      watchDelayMs: 500,
+    });
+  });
+});
