@@ -12,14 +12,25 @@ import { findMarkedPids, stopPids } from './lib/proc.mjs';
 import { formatTable, writeResults } from './lib/report.mjs';
 import { floorPids } from './lib/scenario-kit.mjs';
 import { createVelosDriver, velosMissingReason } from './lib/velos-driver.mjs';
+import { clusterCrash } from './scenarios/cluster-crash.mjs';
 import { crashRestart } from './scenarios/crash-restart.mjs';
 import { daemonRss } from './scenarios/daemon-rss.mjs';
 import { listLatency } from './scenarios/list-latency.mjs';
 import { logThroughput } from './scenarios/log-throughput.mjs';
+import { reloadZeroDowntime } from './scenarios/reload-zero-downtime.mjs';
 import { restartCommand } from './scenarios/restart-command.mjs';
 import { startMany } from './scenarios/start-many.mjs';
 
-const SCENARIOS = [listLatency, daemonRss, startMany, logThroughput, crashRestart, restartCommand];
+const SCENARIOS = [
+  listLatency,
+  daemonRss,
+  startMany,
+  logThroughput,
+  crashRestart,
+  restartCommand,
+  reloadZeroDowntime,
+  clusterCrash,
+];
 const MANAGERS = ['velos', 'pm2'];
 const USAGE = `usage: node bench/run.mjs [--runs N] [--only ${SCENARIOS.map((s) => s.name).join(',')}] [--quick] [--managers velos,pm2]
   --runs N      repetitions of each scenario (default 5, 2 with --quick)

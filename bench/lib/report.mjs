@@ -8,7 +8,7 @@ const SIDES = ['floor', 'velos', 'pm2'];
 /**
  * One result line: `samples` per side (floor, velos, pm2; arrays, or absent), reduced by `aggregate`
  * ('median', or 'max' for error counts), the Velos ratio against `base` ('floor' or 'pm2') and the PM2
- * ratio against the floor, and whether Velos meets `target` ({kind: 'floor-ratio'|'max'|'zero'|'below-pm2',
+ * ratio against the floor, and whether Velos meets `target` ({kind: 'floor-ratio'|'max'|'min'|'zero'|'below-pm2',
  * value?, text}).
  */
 export function makeRow({ metric, unit, samples, base = null, target = null, aggregate = 'median' }) {
@@ -96,6 +96,8 @@ function evaluate(target, values, ratios) {
       return ratios.velos === null ? null : ratios.velos <= target.value;
     case 'max':
       return values.velos <= target.value;
+    case 'min':
+      return values.velos >= target.value;
     case 'zero':
       return values.velos === 0;
     case 'below-pm2':
