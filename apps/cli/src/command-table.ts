@@ -101,7 +101,7 @@ export const COMMANDS: CommandSpec[] = [
       'log-format': {
         type: 'string',
         value: 'plain|json',
-        description: 'format of the log files (default plain)',
+        description: 'format of the log files (default plain); json parses JSON lines into level and fields',
       },
       time: { type: 'boolean', description: 'prefix log lines with an ISO timestamp' },
       'log-date-format': {
@@ -352,7 +352,7 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 0,
     maxArgs: 1,
     summary: 'show recent log lines, and follow new ones with -f',
-    details: `Lines are printed as "<name> | line"; on a colour terminal stderr lines have a red prefix.\n${TARGETS} Without one, all processes.`,
+    details: `Lines are printed as "<name> | line"; on a colour terminal stderr lines have a red prefix.\nApps with --log-format json: a JSON line the app printed shows its message and key=value fields; --json adds lvl and fields.\n${TARGETS} Without one, all processes.`,
     options: {
       lines: { type: 'string', value: 'n', description: 'how many recent lines to show (default 15)' },
       follow: { type: 'boolean', short: 'f', description: 'keep printing new lines until Ctrl-C' },

@@ -109,11 +109,16 @@ export interface ProcessDetail extends ProcessInfo {
 
 /** One captured log line. */
 export interface LogLine {
-  /** Epoch ms when the daemon read the line. */
+  /** Epoch ms when the daemon read the line, or the line's own time (LOG-5, a JSON line with `ts`/`time`/`timestamp`). */
   ts: number;
   stream: 'out' | 'err';
   id: number;
   name: string;
   pid: number | null;
+  /** The text; for a parsed JSON line (LOG-5) its message. */
   line: string;
+  /** Level of a line of an app with JSON log files: fatal, error, warn, info, debug or trace (LOG-5). */
+  lvl?: string;
+  /** The other fields of a parsed JSON line (LOG-5); absent when it has none. */
+  fields?: Record<string, unknown>;
 }

@@ -60,6 +60,8 @@ export interface ProcessRun {
   readonly exited: Promise<void>;
   /** True once the process has exited. */
   hasExited(): boolean;
+  /** SUP-13: true for a run re-adopted from a daemon that died (`ProcessInfo.adopted`). */
+  readonly isAdopted?: boolean;
 }
 
 /** Statuses in which a process is running or about to run again. */
@@ -112,6 +114,7 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
     ...(record.app.spec.type === 'job' ? { job: jobInfo(record.job) } : {}),
     ...healthOf(record),
     ...(record.app.isWatching ? { watching: true } : {}),
+    ...(record.run?.isAdopted ? { adopted: true } : {}),
   };
 }
 

@@ -26,6 +26,8 @@ import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
 import { isOverMemoryLimit } from './memory-limit.js';
 import { createMonitor } from './monitor.js';
+import { ensureFifos, removeFifos, runDirOf } from './orphans/run-files.js';
+import { settleOrphans } from './orphans/settle-orphans.js';
 import { createProbeManager, times } from './probes/index.js';
 import { isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
 import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
@@ -48,7 +50,7 @@ export interface SupervisorOptions {
 /** An in-process `VelosControl` that owns the child processes, plus what a host needs around it. */
 export interface Supervisor extends VelosControl {
   readonly home: string;
-  /** Brings the saved state back as it was (the daemon does this at start): running apps start, others are listed stopped. */
+  /** Brings the saved state back as it was (the daemon does this at start): what a daemon that died left running is re-adopted or stopped, running apps start, others are listed stopped. */
   restore(): Promise<ProcessInfo[]>;
   /** Warnings of the latest state read (a corrupt `state.json` restored from the backup…). */
   warnings(): string[];
@@ -92,6 +94,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onExit: handleExit,
     onLeftoversGone: () => scheduleRestarts(),
     log,
+    home,
   };
   const isLive = (record: ProcessRecord) => !isClosed && table.records.get(record.id) === record;
   const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive });
@@ -287,6 +290,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       record.restartAt = null;
       jobs.forget(record);
       table.remove(record);
+      removeFifos(runDirOf(home), record.id);
       scheduleRestarts();
       return toInfo(record);
     });
@@ -294,6 +298,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   /** Spawns processes marked `starting` one by one, letting other requests in between spawns. */
   async function launch(records: ProcessRecord[]): Promise<void> {
+    await ensureFifos(
+      runDirOf(home),
+      records.map((record) => record.id),
+    ).catch((error) => log(`cannot create stdio FIFOs (pipes are used): ${error}`));
     for (const record of records) {
       await runOp(record, async () => {
         if (
@@ -368,11 +376,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   /** Adds the saved apps whose names are not in the table; starts all of them, or only those saved running. */
-  async function loadSaved(isStartingAll: boolean): Promise<ProcessInfo[]> {
+  async function loadSaved(isStartingAll: boolean, isDaemonStart = false): Promise<ProcessInfo[]> {
     const read = await readState(home);
     stateWarnings = read.warnings;
     for (const warning of read.warnings) log(`warning: ${warning}`);
-    if (!read.state) return [];
+    if (!read.state) {
+      if (isDaemonStart) await adoptOrphans([]);
+      return [];
+    }
     await loadClassifierFor(read.state.apps.map((saved) => saved.spec));
     await loadClusterFor(read.state.apps.map((saved) => saved.spec));
     table.nextId = Math.max(table.nextId, read.state.nextId);
@@ -392,10 +403,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       added.push(...records);
       if (isStarting) toLaunch.push(records);
     }
+    if (isDaemonStart) await adoptOrphans(added);
     await launchApps(toLaunch);
     watchMode.sync();
     log(`restored ${added.length} process(es) from ${read.path}`);
     return added.map((record) => toInfo(record));
+  }
+
+  /** SUP-13: re-adopts or stops what a daemon that died left running (adopted records are not launched again). */
+  async function adoptOrphans(records: ProcessRecord[]): Promise<void> {
+    const { warnings } = await settleOrphans({ home, records, hooks });
+    stateWarnings = [...stateWarnings, ...warnings];
   }
 
   /** Loads the log engine's classifier when one of `specs` writes JSON Lines logs. */
@@ -581,7 +599,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     resurrect: () => loadSaved(true),
 
-    restore: () => loadSaved(false),
+    restore: () => loadSaved(false, true),
 
     async kill() {
       await saveState();

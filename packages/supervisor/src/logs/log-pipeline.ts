@@ -2,7 +2,15 @@ import type { Readable } from 'node:stream';
 import { ErrorCodes, type LogFormat, type LogLine, type LogStreamFilter, VelosError } from '@velos/core';
 import type { FileWriter, WritevFunction } from './file-writer.js';
 import { type LineBatch, type LogStream, lineStrings } from './line-batch.js';
-import { createLineDecoder, createLineEncoder, type LineDecoder, type LineEncoder } from './line-format.js';
+import {
+  createLineDecoder,
+  createLineEncoder,
+  defaultClassify,
+  type LineClassifier,
+  type LineDecoder,
+  type LineEncoder,
+  structureLogLine,
+} from './line-format.js';
 import { LineRing } from './line-ring.js';
 import { LineSplitter } from './line-splitter.js';
 import type { RotationOptions } from './log-rotation.js';
@@ -36,8 +44,8 @@ export interface LogPipelineOptions {
   ringLines?: number;
   /** Bytes the ring may hold at most, default 1 MiB. */
   ringBytes?: number;
-  /** Level of a line for the JSON format; default `info` for out, `error` for err. */
-  classify?: (line: string, stream: 'out' | 'err') => string;
+  /** Level of a line for the JSON format, default `info` for out, `error` for err; with `structure`, JSON lines are parsed (LOG-5). */
+  classify?: LineClassifier;
   /** Longest line kept whole (newline excluded), default 2 MiB; longer ones are cut into lines of this size. */
   maxLineBytes?: number;
   /** Bytes queued for one file above which the children's pipes are paused, default 2 MiB. */
@@ -106,6 +114,8 @@ class Pipeline implements LogPipeline {
   readonly #encode: LineEncoder;
   readonly #decode: LineDecoder;
   readonly #hasStreamInFile: boolean;
+  /** JSON format: gives live and ring lines the level and fields their file records get (LOG-5). */
+  readonly #enrich: ((line: LogLine) => LogLine) | undefined;
   readonly #writers: Record<LogStream, FileWriter>;
   readonly #ring: LineRing;
   readonly #captures = new Set<PipeCapture>();
@@ -127,6 +137,8 @@ class Pipeline implements LogPipeline {
     this.#encode = createLineEncoder(format);
     this.#decode = createLineDecoder(format);
     this.#hasStreamInFile = options.format === 'json';
+    const classify = options.classify ?? defaultClassify;
+    this.#enrich = options.format === 'json' ? (line) => structureLogLine(line, classify) : undefined;
     this.#onError = options.onError;
     this.#ring = new LineRing(
       options.ringLines ?? DEFAULT_RING_LINES,
@@ -196,6 +208,7 @@ class Pipeline implements LogPipeline {
       decode: this.#decode,
       merged: this.#isMerged,
       hasStreamInFile: this.#hasStreamInFile,
+      ...(this.#enrich ? { enrich: this.#enrich } : {}),
       files: { out: file('out'), err: file('err') },
     };
     return tailLines(snapshot, Math.floor(request.lines), request.stream);
@@ -270,14 +283,15 @@ class Pipeline implements LogPipeline {
 
   #queueLive(batch: LineBatch): void {
     for (const line of lineStrings(batch.data)) {
-      this.#live.push({
+      const live: LogLine = {
         ts: batch.ts,
         stream: batch.stream,
         id: this.#id,
         name: this.#name,
         pid: batch.pid,
         line,
-      });
+      };
+      this.#live.push(this.#enrich ? this.#enrich(live) : live);
     }
     if (this.#liveScheduled) return;
     this.#liveScheduled = true;

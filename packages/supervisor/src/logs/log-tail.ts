@@ -29,6 +29,8 @@ export interface TailSnapshot {
   merged: boolean;
   /** File lines say which stream they came from (JSON Lines). */
   hasStreamInFile: boolean;
+  /** Gives a ring line what a file record would say about it (JSON Lines: level, fields; LOG-5). */
+  enrich?: (line: LogLine) => LogLine;
   files: Record<LogStream, TailFile>;
 }
 
@@ -93,16 +95,17 @@ function ringLines(snapshot: TailSnapshot, accept: (stream: LogStream) => boolea
     if (!accept(batch.stream)) continue;
     const texts = lastLineStrings(batch.data, count - taken);
     taken += texts.length;
+    const enrich = snapshot.enrich ?? ((line: LogLine) => line);
     picked.push(
       texts.map((line) => ({
-        line: {
+        line: enrich({
           ts: batch.ts,
           stream: batch.stream,
           id: snapshot.id,
           name: snapshot.name,
           pid: batch.pid,
           line,
-        },
+        }),
         order: index,
       })),
     );
@@ -132,7 +135,7 @@ async function fileLines(
     const decoded = snapshot.decode(text);
     const stream = decoded.stream ?? fileStream;
     if (accept(stream)) {
-      const line = {
+      const line: LogLine = {
         ts: 0,
         stream,
         id: snapshot.id,
@@ -140,6 +143,8 @@ async function fileLines(
         pid: decoded.pid,
         line: decoded.line,
       };
+      if (decoded.lvl !== undefined) line.lvl = decoded.lvl;
+      if (decoded.fields !== undefined) line.fields = decoded.fields;
       found.push({ ts: decoded.ts, line, file: fileIndex });
     }
     return found.length < count;

@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { readProcStat } from '../proc-scan.js';
+import { ensureRunDir, runEntryPath } from './run-files.js';
+
+/** What the daemon writes down about a running process, for the next daemon should this one die (SUP-13). */
+export interface RunEntry {
+  id: number;
+  name: string;
+  pid: number;
+  /** Field 22 of `/proc/<pid>/stat`: tells the process from a later one that reuses its pid. */
+  startTicks: number;
+  /** Epoch ms when the run was spawned. */
+  startedAt: number;
+  /** Pid of the daemon that spawned it. */
+  spawnedBy: number;
+}
+
+/** Writes of one registry file run one after another, so that a quick exit never leaves a stale entry. */
+const chains = new Map<string, Promise<void>>();
+
+/** Records the start of a run (atomically, off the spawn path); nothing where `/proc` is missing. */
+export function recordRunStart(
+  runDir: string,
+  run: { id: number; name: string; pid: number; startedAt: number },
+  log: (line: string) => void,
+): void {
+  const stat = readProcStat(run.pid);
+  if (!stat) return;
+  const entry: RunEntry = { ...run, startTicks: stat.startTicks, spawnedBy: process.pid };
+  const path = runEntryPath(runDir, run.id);
+  enqueue(path, async () => {
+    ensureRunDir(runDir);
+    const temp = `${path}.${process.pid}.tmp`;
+    await writeFile(temp, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    await rename(temp, path);
+  }).catch((error) => log(`process ${run.id} (${run.name}): cannot write its run entry: ${error}`));
+}
+
+/** Removes the registry entry of a process id once its run has ended. */
+export function recordRunEnd(runDir: string, id: number): void {
+  enqueue(runEntryPath(runDir, id), () => unlink(runEntryPath(runDir, id))).catch(() => undefined);
+}
+
+/** Every readable registry entry of a run directory (a missing directory has none). */
+export function readRunEntries(runDir: string): RunEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(runDir);
+  } catch {
+    return [];
+  }
+  const entries: RunEntry[] = [];
+  for (const name of names) {
+    if (!/^\d+\.json$/.test(name)) continue;
+    try {
+      const entry = JSON.parse(readFileSync(`${runDir}/${name}`, 'utf8')) as Partial<RunEntry>;
+      if (isRunEntry(entry)) entries.push(entry);
+    } catch {
+      // half-written by a daemon killed mid-write: the temp file, never the entry, would be torn
+    }
+  }
+  return entries;
+}
+
+/** Resolves once every pending registry write has landed (tests, shutdown). */
+export async function registrySettled(): Promise<void> {
+  await Promise.all([...chains.values()]);
+}
+
+function enqueue(path: string, write: () => Promise<void>): Promise<void> {
+  const previous = chains.get(path) ?? Promise.resolve();
+  const next = previous.then(write, write);
+  const settled = next.catch(() => undefined);
+  chains.set(path, settled);
+  settled.then(() => {
+    if (chains.get(path) === settled) chains.delete(path);
+  });
+  return next;
+}
+
+function isRunEntry(entry: Partial<RunEntry>): entry is RunEntry {
+  return (
+    Number.isInteger(entry.id) &&
+    typeof entry.name === 'string' &&
+    Number.isInteger(entry.pid) &&
+    (entry.pid ?? 0) > 0 &&
+    typeof entry.startTicks === 'number' &&
+    typeof entry.startedAt === 'number' &&
+    typeof entry.spawnedBy === 'number'
+  );
+}

@@ -1,0 +1,130 @@
+import { APP_DEFAULTS } from '@velos/core';
+import { effectiveExecMode } from '../cluster/exec-mode.js';
+import { readProcStat, takeSnapshot, treePids } from '../proc-scan.js';
+import type { ProcessRecord } from '../process-record.js';
+import type { RunnerHooks } from '../process-runner.js';
+import { stopTree } from '../tree-stop.js';
+import { adoptRun } from './adopted-run.js';
+import { findHomeProcesses } from './orphan-scan.js';
+import { runDirOf } from './run-files.js';
+import { type RunEntry, readRunEntries, recordRunEnd } from './run-registry.js';
+
+/** What the daemon did with the processes a previous daemon of its home left running. */
+export interface OrphanSettlement {
+  /** Records whose run is now a re-adopted orphan: they must not be spawned again. */
+  adopted: Set<ProcessRecord>;
+  /** One line per adoption or stop, for the daemon log and the CLI's start-up warnings. */
+  warnings: string[];
+}
+
+/** What `settleOrphans` works on. */
+export interface SettleOrphansOptions {
+  home: string;
+  /** The records just restored from the saved state. */
+  records: ProcessRecord[];
+  hooks: RunnerHooks;
+}
+
+/**
+ * Settles the processes a daemon that died (SIGKILL, OOM, crash) left behind (SUP-13), before restore
+ * launches anything: a run registry entry whose pid is alive with the same start time is re-adopted
+ * when the saved state has its process (a fork-mode service, same id and name), else its tree is
+ * stopped; then every other live process whose environment names this home (a cluster primary or
+ * worker, a job, a grandchild that left its group) is stopped, so nothing keeps running unseen.
+ */
+export async function settleOrphans(options: SettleOrphansOptions): Promise<OrphanSettlement> {
+  const { home, hooks } = options;
+  const runDir = runDirOf(home);
+  const byId = new Map(options.records.map((record) => [record.id, record]));
+  const adopted = new Set<ProcessRecord>();
+  const warnings: string[] = [];
+  const stops: Promise<void>[] = [];
+  const stopping = new Set<number>();
+  const stop = (pid: number, what: string, record?: ProcessRecord): void => {
+    stopping.add(pid);
+    stops.push(stopOrphan(pid, what, record, hooks, warnings));
+  };
+
+  for (const entry of readRunEntries(runDir)) {
+    if (entry.spawnedBy === process.pid) continue;
+    recordRunEnd(runDir, entry.id);
+    if (!isSameProcess(entry)) {
+      hooks.log(`run entry of process ${entry.id} (${entry.name}) pid ${entry.pid} is stale: ignored`);
+      continue;
+    }
+    const record = byId.get(entry.id);
+    const what = `${entry.name} (id ${entry.id}, pid ${entry.pid})`;
+    if (record && isAdoptable(record, entry)) {
+      adoptRun(record, entry, runDir, hooks);
+      adopted.add(record);
+      note(
+        hooks,
+        warnings,
+        `re-adopted ${what}, left running by daemon pid ${entry.spawnedBy} that did not stop cleanly`,
+      );
+    } else {
+      const why = record ? 'cannot be re-adopted (cluster or job)' : 'is not in the saved state';
+      stop(entry.pid, `${what} ${why}`, record);
+    }
+  }
+
+  const found = findHomeProcesses(home);
+  if (found.length > 0) {
+    const snapshot = takeSnapshot();
+    const kept = new Set<number>(ancestorsOfSelf(snapshot));
+    for (const record of adopted) for (const pid of treePids(snapshot, record.pid!)) kept.add(pid);
+    for (const pid of stopping) for (const member of treePids(snapshot, pid)) kept.add(member);
+    const adoptedIds = new Set([...adopted].map((record) => record.id));
+    const strays = found.filter(({ pid, id }) => !kept.has(pid) && !(id !== null && adoptedIds.has(id)));
+    for (const { pid, id } of strays) stop(pid, `pid ${pid} (process id ${id ?? '?'}, not registered)`);
+  }
+  await Promise.all(stops);
+  return { adopted, warnings };
+}
+
+function isSameProcess(entry: RunEntry): boolean {
+  const stat = readProcStat(entry.pid);
+  return stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === entry.startTicks;
+}
+
+function isAdoptable(record: ProcessRecord, entry: RunEntry): boolean {
+  const spec = record.app.spec;
+  return (
+    spec.name === entry.name &&
+    spec.type !== 'job' &&
+    effectiveExecMode(spec) === 'fork' &&
+    record.run === null
+  );
+}
+
+async function stopOrphan(
+  pid: number,
+  what: string,
+  record: ProcessRecord | undefined,
+  hooks: RunnerHooks,
+  warnings: string[],
+): Promise<void> {
+  const spec = record?.app.spec ?? APP_DEFAULTS;
+  const result = await stopTree(pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
+  const left = result.remaining.length > 0 ? `; pids ${result.remaining.join(', ')} survived SIGKILL` : '';
+  note(
+    hooks,
+    warnings,
+    `stopped ${what}, left running by a daemon that did not stop cleanly (pids ${result.pids.join(', ')})${left}`,
+  );
+}
+
+function note(hooks: RunnerHooks, warnings: string[], line: string): void {
+  hooks.log(`orphans: ${line}`);
+  warnings.push(line);
+}
+
+/** This process and its ancestors: a CLI run by a supervised app may have started this daemon. */
+function ancestorsOfSelf(snapshot: ReturnType<typeof takeSnapshot>): number[] {
+  const chain: number[] = [];
+  for (let pid = process.pid; pid > 1 && !chain.includes(pid); ) {
+    chain.push(pid);
+    pid = snapshot.stats.get(pid)?.ppid ?? 0;
+  }
+  return chain;
+}

@@ -1,0 +1,180 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  isAlive,
+  killPid,
+  type ListRow,
+  listProcs,
+  outLog,
+  readLines,
+  readPidFile,
+  rowsNamed,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+/** Processes a test starts itself (besides the CLI's), killed by pid in teardown. */
+const owned: ChildProcess[] = [];
+/** Pids of supervised children a test saw, killed by pid in teardown whatever happened. */
+const seenPids = new Set<number>();
+
+afterEach(async () => {
+  for (const child of owned.splice(0)) killPid(child.pid);
+  for (const pid of seenPids) killPid(pid);
+  seenPids.clear();
+  await cleanupHomes();
+});
+
+interface AdoptedRow extends ListRow {
+  adopted?: boolean;
+}
+
+/** Bytes a process has written so far (`wchar` of /proc/<pid>/io). */
+function bytesWritten(pid: number): number {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  return Number(/^wchar: (\d+)$/m.exec(io)?.[1] ?? 0);
+}
+
+/** SIGKILLs the daemon of a home by the pid in velos.pid and waits until it is gone. */
+async function killDaemon(home: string): Promise<void> {
+  const pid = readPidFile(home);
+  expect(pid).not.toBeNull();
+  process.kill(pid!, 'SIGKILL');
+  await waitFor(() => !isAlive(pid), { message: 'the SIGKILLed daemon to be gone' });
+}
+
+/** The numbers `pattern` captures in a log file's lines. */
+function numbers(path: string, pattern: RegExp): number[] {
+  return readLines(path)
+    .map((line) => pattern.exec(line)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number);
+}
+
+async function onlineRow(home: string, name: string): Promise<AdoptedRow> {
+  const row = await waitForStatus(home, name, 'online');
+  if (row.pid) seenPids.add(row.pid);
+  return row;
+}
+
+describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
+  it('keeps the children running, re-adopts them with their output, and supervises them again', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'tick'], { home, env: { TICK_MS: '50' } });
+    await velosOk(['start', 'fixtures/app.py', '--name', 'py'], { home, env: { INTERVAL: '0.05' } });
+    await velosOk(['save'], { home });
+    const tick = await onlineRow(home, 'tick');
+    const py = await onlineRow(home, 'py');
+    const tickLine = /^ticker \d+ line (\d+)$/;
+    const pyLine = /^tick (\d+)$/;
+    await waitFor(() => numbers(outLog(home, 'tick'), tickLine).length >= 5, { message: 'tick output' });
+    await waitFor(() => numbers(outLog(home, 'py'), pyLine).length >= 5, { message: 'py output' });
+
+    await killDaemon(home);
+    const lastTick = Math.max(...numbers(outLog(home, 'tick'), tickLine));
+    const lastPy = Math.max(...numbers(outLog(home, 'py'), pyLine));
+    // Both keep printing with nobody reading: 20 more lines each (an EPIPE or BrokenPipeError would end them).
+    const tickBytes = bytesWritten(tick.pid!);
+    const pyBytes = bytesWritten(py.pid!);
+    await waitFor(() => bytesWritten(tick.pid!) > tickBytes + 20 * 20, { message: 'tick to print on' });
+    await waitFor(() => bytesWritten(py.pid!) > pyBytes + 20 * 8, { message: 'py to print on' });
+    expect(isAlive(tick.pid)).toBe(true);
+    expect(isAlive(py.pid)).toBe(true);
+
+    // Any command starts the daemon again; it re-adopts both and says so.
+    const listed = await velosOk(['list', '--json'], { home });
+    expect(listed.stderr).toMatch(/re-adopted tick \(id 0, pid \d+\)/);
+    expect(listed.stderr).toMatch(/re-adopted py \(id 1, pid \d+\)/);
+    const rows = JSON.parse(listed.stdout) as AdoptedRow[];
+    expect(rows.map((row) => [row.name, row.pid, row.status, row.adopted])).toEqual([
+      ['tick', tick.pid, 'online', true],
+      ['py', py.pid, 'online', true],
+    ]);
+    const daemonLog = readFileSync(join(home, 'daemon.log'), 'utf8');
+    expect(daemonLog).toMatch(/orphans: re-adopted tick/);
+
+    // The lines printed while no daemon ran are captured, each once, and capture goes on.
+    for (const [path, pattern, last] of [
+      [outLog(home, 'tick'), tickLine, lastTick],
+      [outLog(home, 'py'), pyLine, lastPy],
+    ] as const) {
+      await waitFor(() => Math.max(...numbers(path, pattern)) > last + 40, { message: `${path} to grow` });
+      const seen = numbers(path, pattern);
+      const after = seen.filter((n) => n > last + 1).sort((a, b) => a - b);
+      const top = after.at(-1)!;
+      expect(after).toEqual(Array.from({ length: top - last - 1 }, (_, i) => last + 2 + i));
+    }
+
+    // The restart policy holds: an adopted child that dies is restarted.
+    process.kill(py.pid!, 'SIGKILL');
+    const restarted = await waitFor(
+      async () => {
+        const row = (await rowsNamed(home, 'py'))[0];
+        return row?.status === 'online' && row.pid !== py.pid && row.restarts === 1 ? row : undefined;
+      },
+      { message: 'py restarted after its adopted run died' },
+    );
+    seenPids.add(restarted.pid!);
+    expect((restarted as AdoptedRow).adopted).toBeUndefined();
+
+    // A stop stops the adopted process.
+    await velosOk(['stop', 'tick'], { home });
+    await waitFor(() => !isAlive(tick.pid), { message: 'the adopted tick to be stopped' });
+    expect((await rowsNamed(home, 'tick'))[0]?.status).toBe('stopped');
+  });
+
+  it('stops an orphan the saved state does not know, and its grandchild that left the group', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'kept'], { home });
+    await velosOk(['save'], { home });
+    await velosOk(['start', 'sleep 300 & (setsid sleep 301 &); wait', '--name', 'unsaved'], { home });
+    const kept = await onlineRow(home, 'kept');
+    const unsaved = await onlineRow(home, 'unsaved');
+    const stray = await waitFor(
+      () =>
+        listProcs().find(
+          (p) => p.cmdline.join(' ') === 'sleep 301' && p.environ.includes(`VELOS_HOME=${home}`),
+        ),
+      { message: 'the double-forked sleep' },
+    );
+    seenPids.add(stray.pid);
+
+    await killDaemon(home);
+    const result = await velosOk(['list', '--json'], { home });
+    expect(result.stderr).toMatch(/stopped unsaved \(id 1, pid \d+\) is not in the saved state/);
+    expect(result.stderr).toMatch(/stopped pid \d+ \(process id 1, not registered\)/);
+    const rows = JSON.parse(result.stdout) as AdoptedRow[];
+    expect(rows.map((row) => [row.name, row.pid, row.adopted])).toEqual([['kept', kept.pid, true]]);
+    expect(isAlive(unsaved.pid)).toBe(false);
+    expect(isAlive(stray.pid)).toBe(false);
+    expect(isAlive(kept.pid)).toBe(true);
+  });
+
+  it('ignores a run entry whose pid now belongs to another process', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'api'], { home });
+    await velosOk(['save'], { home });
+    await velosOk(['kill'], { home });
+    // A process of ours now holds a pid the registry names, with another start time: a reused pid.
+    const other = spawn('sleep', ['300'], { stdio: 'ignore' });
+    owned.push(other);
+    const entry = { id: 0, name: 'api', pid: other.pid, startTicks: 1, startedAt: Date.now(), spawnedBy: 1 };
+    writeFileSync(join(home, 'run', '0.json'), JSON.stringify(entry));
+
+    const result = await velos(['list', '--json'], { home });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/re-adopted|stopped/);
+    const row = await onlineRow(home, 'api');
+    expect(row.pid).not.toBe(other.pid);
+    expect(isAlive(other.pid)).toBe(true);
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toMatch(
+      /run entry of process 0 \(api\).* is stale/,
+    );
+  });
+});
