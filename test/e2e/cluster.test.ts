@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './free-port.js';
 import {
   cleanupHomes,
   createHome,
@@ -19,18 +19,6 @@ afterEach(cleanupHomes);
 
 /** A row of `velos list --json` with the cluster fields these tests read. */
 type ClusterRow = ListRow & { instance: number; execMode: 'fork' | 'cluster'; lastExitReason: string | null };
-
-/** A TCP port that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One GET; resolves with the answering pid, rejects on any transport error or bad status. */
 function get(port: number, agent: Agent | false): Promise<number> {

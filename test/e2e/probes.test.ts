@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './free-port.js';
 import {
   cleanupHomes,
   createHome,
@@ -25,14 +25,6 @@ interface HealthRow {
     ready: boolean;
     lastFailure: { probe: string; reason: string; at: number } | null;
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function row(home: string, name: string): Promise<HealthRow | undefined> {

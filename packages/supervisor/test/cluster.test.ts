@@ -1,25 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import type { AppSpec, LogLine, ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive, takeSnapshot, treePids } from '../src/proc-scan.js';
+import { freePort } from './free-port.js';
 import { appSpec, Harness, markedPids, type RawClient, waitFor } from './helpers.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
-
-/** A TCP port that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** GET on 127.0.0.1 without keep-alive; the parsed JSON body. */
 function get(port: number, path = '/'): Promise<{ pid: number; instance: string | null }> {

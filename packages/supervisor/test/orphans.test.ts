@@ -37,7 +37,7 @@ describe('orphan bookkeeping (SUP-13)', () => {
       { what: 'echo-env output through the FIFO' },
     );
     expect(text).toContain(`"VELOS_HOME":"${home}"`);
-    expect(findHomeProcesses(home)).toEqual([{ pid, id: 0 }]);
+    expect(findHomeProcesses(home)).toEqual([{ pid, id: 0, rawId: '0' }]);
 
     await supervisor.stop('env');
     await waitFor(() => !existsSync(entryPath), { what: 'the run entry to go' });

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ProbeCheck } from '@velos/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeHealth, initialProbeState, nextProbeState, type ProbeState } from '../src/probes/index.js';
 import { runCheck } from '../src/probes/run-check.js';
 import { isPidAlive } from '../src/proc-scan.js';
+import { freePort } from './free-port.js';
 import { FIXTURES, Harness, killTree, waitFor } from './helpers.js';
 
 const harness = new Harness();
@@ -15,15 +15,6 @@ afterEach(() => harness.cleanup());
 const never = new AbortController().signal;
 
 type HttpCheck = Extract<ProbeCheck, { kind: 'http' }>;
-
-/** A port nothing listens on (it was free a moment ago). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('probe state (thresholds)', () => {
   const thresholds = { failureThreshold: 3, successThreshold: 2 };

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { NESTED_DEFAULTS, type ProbeCheck, type ProbeSpec, type ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProbeManager, type ProbeManager } from '../src/probes/index.js';
@@ -6,6 +5,7 @@ import { type ProcessRecord, toInfo } from '../src/process-record.js';
 import { type RunnerHooks, spawnRecord, stopRecordTree } from '../src/process-runner.js';
 import { ProcessTable } from '../src/process-table.js';
 import { createSupervisor, type Supervisor } from '../src/supervisor.js';
+import { freePort } from './free-port.js';
 import { appSpec, Harness, killTree, waitFor } from './helpers.js';
 
 const harness = new Harness();
@@ -14,14 +14,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   await harness.cleanup();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A fast probe: checks every 150 ms, 1 s timeout. */
 function probe(check: ProbeCheck, overrides: Partial<ProbeSpec> = {}): ProbeSpec {

@@ -148,7 +148,7 @@ export class ClusterHost {
     const child = this.#child;
     if (!child) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    if (child.connected) child.disconnect();
+    this.#letGo(child);
     await exited;
   }
 
@@ -180,7 +180,7 @@ export class ClusterHost {
       instance: record.instance,
       ...command,
       cwd: spec.cwd,
-      env: instanceEnv(spec, record),
+      env: this.#withHome(instanceEnv(spec, record)),
     });
     return slot;
   }
@@ -190,7 +190,8 @@ export class ClusterHost {
     const child = spawn(process.execPath, [this.primaryPath, this.name], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
-      env: { PATH: process.env.PATH ?? '' },
+      // VELOS_HOME + a VELOS_ID that names no process: a daemon started after this one died finds it.
+      env: this.#withHome({ PATH: process.env.PATH ?? '', VELOS_ID: 'cluster-primary' }),
     });
     if (child.pid === undefined) {
       child.once('error', (error) => this.hooks.log(`cluster primary of ${this.name}: ${error.message}`));
@@ -366,7 +367,20 @@ export class ClusterHost {
       return;
     }
     this.hooks.log(`cluster primary of ${this.name} (pid ${child.pid}): no process left, stopping it`);
-    if (child.connected) child.disconnect();
+    this.#letGo(child);
+  }
+
+  /** Adds `VELOS_HOME` (SUP-13: how a later daemon finds what this one left running). */
+  #withHome(env: Record<string, string>): Record<string, string> {
+    return this.hooks.home === undefined ? env : { ...env, VELOS_HOME: this.hooks.home };
+  }
+
+  /** Tells the primary to stop its workers and exit (a bare disconnect would mean the daemon died). */
+  #letGo(child: ChildProcess): void {
+    if (!child.connected) return;
+    child.send({ t: 'shutdown' } satisfies ToPrimary, () => {
+      if (child.connected) child.disconnect();
+    });
   }
 
   /** Waits until `check` gives a truthy value for the slot (or `'timeout'` after `timeoutMs`). */

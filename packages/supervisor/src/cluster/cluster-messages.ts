@@ -22,8 +22,16 @@ export interface RetireMessage {
   key: number;
 }
 
+/**
+ * Daemon → primary: the daemon is about to disconnect on purpose; the primary then stops its workers
+ * and exits. A disconnect without it means the daemon died: the workers keep running (SUP-13).
+ */
+export interface ShutdownMessage {
+  t: 'shutdown';
+}
+
 /** What the daemon sends a primary. */
-export type ToPrimary = ForkMessage | RetireMessage;
+export type ToPrimary = ForkMessage | RetireMessage | ShutdownMessage;
 
 /** What a primary sends the daemon; `stdio` carries the worker's pipe as the message's handle. */
 export type FromPrimary =

@@ -1,9 +1,10 @@
 /**
  * The cluster primary (SUP-5): a small Node process per cluster app, spawned by the daemon with an
  * IPC channel. It forks the app's workers with `node:cluster` (so their servers share ports), hands
- * each worker's stdout/stderr pipe to the daemon, and reports the workers' life cycle. It exits when
- * the daemon disconnects, after stopping the workers it still has. Workers preload this same file
- * (`--import`), which then only installs the graceful drain of their HTTP servers.
+ * each worker's stdout/stderr pipe to the daemon, and reports the workers' life cycle. When the daemon
+ * lets it go (`shutdown`, then disconnect) it stops the workers it still has and exits; when the
+ * daemon dies instead, it keeps them running for the next daemon to find (SUP-13). Workers preload
+ * this same file (`--import`), which then only installs the graceful drain of their HTTP servers.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Socket } from 'node:net';
@@ -15,6 +16,8 @@ const SHUTDOWN_GRACE_MS = 5000;
 
 const workers = new Map<number, Worker>();
 let isShuttingDown = false;
+/** Set by the daemon's `shutdown` message: its disconnect is then on purpose. */
+let isShutdownAsked = false;
 /** The workers' preload: this very file. */
 const self = import.meta.url;
 
@@ -26,13 +29,20 @@ function runPrimary(): void {
   process.on('message', (message: ToPrimary) => {
     if (message.t === 'fork') fork(message);
     else if (message.t === 'retire') workers.get(message.key)?.disconnect();
+    else if (message.t === 'shutdown') isShutdownAsked = true;
   });
-  process.on('disconnect', shutdown);
+  process.on('disconnect', () => {
+    // Without `shutdown` first, the daemon died: the workers go on serving; they write into pipes this
+    // process still holds open, so they never meet EPIPE. The next daemon finds them by VELOS_HOME.
+    if (isShutdownAsked) shutdown();
+  });
 }
 
 function send(message: FromPrimary, handle?: Socket): void {
   if (!process.connected) return;
-  process.send!(message, handle, (error: Error | null) => {
+  // keepOpen: this process keeps its (paused) copy of a worker's pipe, so the pipe still has a reader
+  // if the daemon dies; it is closed when the worker exits.
+  process.send!(message, handle, { keepOpen: true }, (error: Error | null) => {
     if (error) handle?.destroy();
   });
 }
@@ -79,6 +89,10 @@ function fork(message: ForkMessage): void {
   worker.on('disconnect', () => send({ t: 'disconnected', key, pid }));
   worker.on('exit', (code, signal) => {
     workers.delete(key);
+    // Close this copy of the pipes before Node would resume them to drain them: what the worker
+    // wrote last belongs to the daemon's copy.
+    child.stdout?.destroy();
+    child.stderr?.destroy();
     send({ t: 'exit', key, pid, code, signal: signal ?? null });
     if (isShuttingDown && workers.size === 0) process.exit(0);
   });

@@ -6,6 +6,8 @@ export interface HomeProcess {
   pid: number;
   /** The process id (`VELOS_ID`) in its environment, null when absent or not a number. */
   id: number | null;
+  /** The `VELOS_ID` as written (`cluster-primary` for a cluster primary). */
+  rawId: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export function findHomeProcesses(home: string): HomeProcess[] {
     if (!startsOrContains(environ, needle)) continue;
     const id = readVariable(environ, 'VELOS_ID');
     if (id === undefined) continue;
-    found.push({ pid, id: /^\d+$/.test(id) ? Number(id) : null });
+    found.push({ pid, id: /^\d+$/.test(id) ? Number(id) : null, rawId: id });
   }
   return found;
 }

@@ -76,7 +76,10 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
     for (const pid of stopping) for (const member of treePids(snapshot, pid)) kept.add(member);
     const adoptedIds = new Set([...adopted].map((record) => record.id));
     const strays = found.filter(({ pid, id }) => !kept.has(pid) && !(id !== null && adoptedIds.has(id)));
-    for (const { pid, id } of strays) stop(pid, `pid ${pid} (process id ${id ?? '?'}, not registered)`);
+    for (const { pid, id, rawId } of strays) {
+      const what = id === null ? rawId.replace(/-/g, ' ') : `process id ${id}`;
+      stop(pid, `pid ${pid} (${what}, not registered)`);
+    }
   }
   await Promise.all(stops);
   return { adopted, warnings };

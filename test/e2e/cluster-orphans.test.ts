@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './free-port.js';
+import {
+  cleanupHomes,
+  createHome,
+  homeProcesses,
+  isAlive,
+  killPid,
+  type ListRow,
+  readPidFile,
+  rowsNamed,
+  velosOk,
+  waitFor,
+} from './helpers.js';
+
+/** Every pid a test saw, killed in teardown whatever happened. */
+const seenPids = new Set<number>();
+
+afterEach(async () => {
+  for (const pid of seenPids) killPid(pid);
+  seenPids.clear();
+  await cleanupHomes();
+});
+
+/** The pid answering one GET (no keep-alive), or null when the port does not answer. */
+async function answeringPid(port: number): Promise<number | null> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    return ((await response.json()) as { pid: number }).pid;
+  } catch {
+    return null;
+  }
+}
+
+async function onlineWorkers(home: string, name: string, count: number): Promise<ListRow[]> {
+  return waitFor(
+    async () => {
+      const rows = await rowsNamed(home, name);
+      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid)
+        ? rows
+        : undefined;
+    },
+    { message: `${count} online instances of ${name}` },
+  );
+}
+
+describe('cluster apps after a SIGKILLed daemon (SUP-13)', () => {
+  it('keep serving without a daemon; the next daemon stops them, says so, and starts the app again', async () => {
+    const home = createHome();
+    const port = await freePort();
+    await velosOk(['start', 'fixtures/cluster-server.js', '-i', '2', '--name', 'web'], {
+      home,
+      env: { PORT: String(port) },
+    });
+    await velosOk(['save'], { home });
+    const before = await onlineWorkers(home, 'web', 2);
+    const workers = before.map((row) => row.pid!);
+    for (const pid of workers) seenPids.add(pid);
+    for (const proc of homeProcesses(home)) seenPids.add(proc.pid);
+    await waitFor(async () => (await answeringPid(port)) !== null, { message: 'the port to answer' });
+
+    const daemon = readPidFile(home)!;
+    process.kill(daemon, 'SIGKILL');
+    await waitFor(() => !isAlive(daemon), { message: 'the daemon to be gone' });
+    // Nobody supervises them now, and they still serve (worker logs go into pipes the primary holds).
+    for (let i = 0; i < 20; i += 1) {
+      const pid = await answeringPid(port);
+      expect(workers).toContain(pid);
+    }
+    expect(workers.every((pid) => isAlive(pid))).toBe(true);
+
+    const listed = await velosOk(['list', '--json'], { home });
+    expect(listed.stderr).toMatch(/stopped pid \d+ \(cluster primary, not registered\)/);
+    await waitFor(() => workers.every((pid) => !isAlive(pid)), { message: 'the old workers to be stopped' });
+    const after = await onlineWorkers(home, 'web', 2);
+    for (const row of after) {
+      seenPids.add(row.pid!);
+      expect(workers).not.toContain(row.pid);
+    }
+    await waitFor(
+      async () => after.some((row) => row.pid === undefined) || (await answeringPid(port)) !== null,
+      {
+        message: 'the new workers to serve',
+      },
+    );
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toMatch(/orphans: stopped/);
+  });
+});
