@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -146,6 +146,8 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     seenPids.add(stray.pid);
 
     await killDaemon(home);
+    // Without the live table (a daemon that died before writing it), the saved state decides.
+    rmSync(join(home, 'run', 'live.json'), { force: true });
     const result = await velosOk(['list', '--json'], { home });
     expect(result.stderr).toMatch(/stopped unsaved \(id 1, pid \d+\) is not in the saved state/);
     expect(result.stderr).toMatch(/stopped pid \d+ \(process id 1, not registered\)/);
@@ -154,6 +156,31 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     expect(isAlive(unsaved.pid)).toBe(false);
     expect(isAlive(stray.pid)).toBe(false);
     expect(isAlive(kept.pid)).toBe(true);
+  });
+
+  it('re-adopts an app started after the last save: the live table of the dead daemon has it', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'saved'], { home });
+    await velosOk(['save'], { home });
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'later'], { home });
+    const saved = await onlineRow(home, 'saved');
+    const later = await onlineRow(home, 'later');
+    await waitFor(() => readLines(join(home, 'run', 'live.json')).join('').includes('"later"'), {
+      message: 'the live table to list later',
+    });
+
+    await killDaemon(home);
+    const result = await velosOk(['list', '--json'], { home });
+    expect(result.stderr).toMatch(/did not stop cleanly: restoring the processes it ran/);
+    expect(result.stderr).toMatch(/re-adopted later \(id 1, pid \d+\)/);
+    const rows = JSON.parse(result.stdout) as AdoptedRow[];
+    expect(rows.map((row) => [row.name, row.pid, row.status, row.adopted])).toEqual([
+      ['saved', saved.pid, 'online', true],
+      ['later', later.pid, 'online', true],
+    ]);
+    // A clean kill removes the live table: the next daemon restores the saved state (saved by kill).
+    await velosOk(['kill'], { home });
+    expect(readLines(join(home, 'run', 'live.json'))).toEqual([]);
   });
 
   it('ignores a run entry whose pid now belongs to another process', async () => {

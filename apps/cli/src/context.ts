@@ -6,9 +6,11 @@ import { type Colors, createColors, isColorWanted } from './output/colors.js';
 
 /**
  * Node flags of the daemon: a 1 MB young generation keeps its RSS about 5 MB lower with 100 apps
- * (measured in bench/), at no visible cost: captured log bytes live outside the V8 heap.
+ * (measured in bench/), at no visible cost: captured log bytes live outside the V8 heap. A 512 MB cap
+ * on the old generation (the daemon's heap is ~5 MB idle, ~15 MB with 100 apps) makes V8 size its
+ * initial heap smaller: 0.9 MB less RSS when idle (the default cap here is 4 GB).
  */
-export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=512'];
 
 /** How a command prints: a readable text form, full JSON, or the compact `--ai` JSON. */
 export type OutputMode = 'text' | 'json' | 'ai';

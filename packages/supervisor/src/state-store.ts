@@ -62,9 +62,9 @@ export async function writeState(home: string, state: SavedState): Promise<strin
 export async function readState(home: string): Promise<StateReadResult> {
   const path = join(home, STATE_FILE);
   const backup = join(home, STATE_BACKUP_FILE);
-  const main = await readOne(path);
+  const main = await readStateFile(path);
   if (main.state) return { state: main.state, path, warnings: [] };
-  const fallback = await readOne(backup);
+  const fallback = await readStateFile(backup);
   if (main.problem === 'missing' && fallback.problem === 'missing')
     return { state: null, path: null, warnings: [] };
   if (fallback.state) {
@@ -127,7 +127,8 @@ function withDefaults(spec: Partial<AppSpec>, instances: number): AppSpec {
   };
 }
 
-async function readOne(path: string): Promise<{ state: SavedState | null; problem: string }> {
+/** Reads one state file: the state, or null and why (`missing`, `cannot read: …`, `corrupt: …`). */
+export async function readStateFile(path: string): Promise<{ state: SavedState | null; problem: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

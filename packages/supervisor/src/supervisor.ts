@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   type AppSpec,
@@ -22,6 +22,7 @@ import { orderByDependencies, stopWaves } from './dependencies/dependency-order.
 import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
 import { checkJobSpecs, createJobScheduler } from './jobs/job-scheduler.js';
 import { listRuns, selectJobs } from './jobs/job-state.js';
+import { createLiveState, LIVE_STATE_FILE, readLiveState } from './live-state.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
 import { isOverMemoryLimit } from './memory-limit.js';
@@ -96,6 +97,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     log,
     home,
   };
+  /** SUP-13: the table as it runs, for a daemon that starts after this one died. */
+  const live = createLiveState({ home, snapshot: () => table.toState(), log });
   const isLive = (record: ProcessRecord) => !isClosed && table.records.get(record.id) === record;
   const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive });
   const gate = createDependencyGate({
@@ -110,6 +113,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void {
     probes.detach(record);
+    live.touch();
     const uptimeMs = record.startedAt === null ? 0 : Date.now() - record.startedAt;
     record.startedAt = null;
     record.exitCode = exitCode;
@@ -187,6 +191,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   function runOp<T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> {
     const result = record.ops.then(op, op);
     record.ops = result.catch(() => undefined);
+    record.ops.then(() => live.touch());
     return result;
   }
 
@@ -377,7 +382,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   /** Adds the saved apps whose names are not in the table; starts all of them, or only those saved running. */
   async function loadSaved(isStartingAll: boolean, isDaemonStart = false): Promise<ProcessInfo[]> {
-    const read = await readState(home);
+    const read = isDaemonStart ? await readStateAtStart() : await readState(home);
     stateWarnings = read.warnings;
     for (const warning of read.warnings) log(`warning: ${warning}`);
     if (!read.state) {
@@ -407,7 +412,23 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     await launchApps(toLaunch);
     watchMode.sync();
     log(`restored ${added.length} process(es) from ${read.path}`);
+    live.touch();
     return added.map((record) => toInfo(record));
+  }
+
+  /**
+   * What a starting daemon restores: the live table of a daemon that died (SUP-13: what it ran, saved
+   * or not, so its orphans are re-adopted), else the saved state.
+   */
+  async function readStateAtStart(): ReturnType<typeof readState> {
+    const dead = await readLiveState(home);
+    if (!dead.state) {
+      const saved = await readState(home);
+      return dead.warning ? { ...saved, warnings: [dead.warning, ...saved.warnings] } : saved;
+    }
+    const path = join(home, LIVE_STATE_FILE);
+    const warning = `the previous daemon did not stop cleanly: restoring the processes it ran (${path})`;
+    return { state: dead.state, path, warnings: [warning] };
   }
 
   /** SUP-13: re-adopts or stops what a daemon that died left running (adopted records are not launched again). */
@@ -529,6 +550,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         const highest = records.sort((a, b) => b.instance - a.instance).slice(0, current - count);
         await Promise.all(highest.map(deleteOne));
       }
+      live.touch();
       return entry.ids.map((id) => toInfo(table.records.get(id)!));
     },
 
@@ -608,6 +630,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       let stopped = 0;
       for (const record of order) if (await stopOne(record)) stopped += 1;
       await watchMode.closeAll();
+      await live.clear();
       log(`kill: stopped ${stopped} process(es)`);
       return { stopped };
     },
@@ -629,6 +652,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const all = table.sorted();
       for (const wave of stopWaves(all)) await Promise.all(wave.map(stopOne));
       await cluster?.close();
+      await live.clear();
       await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));
     },
   };

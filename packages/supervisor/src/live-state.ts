@@ -1,0 +1,82 @@
+import { writeFileSync } from 'node:fs';
+import { mkdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readStateFile, type SavedState } from './state-store.js';
+
+/** The live table, inside the home: present only while a daemon runs (or after one died). */
+export const LIVE_STATE_FILE = join('run', 'live.json');
+
+/** Writes of the live table are gathered for this long. */
+const WRITE_DELAY_MS = 50;
+
+/** Options of `createLiveState`. */
+export interface LiveStateOptions {
+  home: string;
+  /** The table as it is now. */
+  snapshot: () => SavedState;
+  log: (line: string) => void;
+}
+
+/** What a daemon keeps of its table for the next daemon, should it die (SUP-13). */
+export interface LiveState {
+  /** Notes that the table changed; it is written shortly after (one write for a burst of changes). */
+  touch(): void;
+  /** Removes the file after a clean shutdown (then the next daemon restores `state.json`). */
+  clear(): Promise<void>;
+}
+
+/**
+ * Keeps `run/live.json`, the table of a running daemon (apps, ids, which run), written after every
+ * change. `velos save` still writes `state.json` for boots and `resurrect`; the live file is what a
+ * daemon restores when the previous one died without stopping cleanly, so that apps started since the
+ * last save are re-adopted instead of stopped. No fsync: it guards against a daemon crash, not a
+ * machine crash (after a reboot the saved state is what counts).
+ */
+export function createLiveState(options: LiveStateOptions): LiveState {
+  const path = join(options.home, LIVE_STATE_FILE);
+  let timer: NodeJS.Timeout | null = null;
+  let writing: Promise<void> = Promise.resolve();
+  let isCleared = false;
+
+  async function write(): Promise<void> {
+    if (isCleared) return;
+    const tmp = `${path}.tmp`;
+    try {
+      await mkdir(join(options.home, 'run'), { recursive: true, mode: 0o700 });
+      writeFileSync(tmp, JSON.stringify(options.snapshot()), { mode: 0o600 });
+      await rename(tmp, path);
+    } catch (error) {
+      options.log(`cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  return {
+    touch() {
+      if (timer || isCleared) return;
+      timer = setTimeout(() => {
+        timer = null;
+        writing = writing.then(write);
+      }, WRITE_DELAY_MS);
+      timer.unref();
+    },
+    async clear() {
+      isCleared = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await writing;
+      await unlink(path).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * The table a daemon that died left in `run/live.json`, or null when there is none (the previous
+ * daemon stopped cleanly, or never ran); an unreadable file gives null and a warning.
+ */
+export async function readLiveState(home: string): Promise<{ state: SavedState | null; warning?: string }> {
+  const path = join(home, LIVE_STATE_FILE);
+  const read = await readStateFile(path);
+  if (read.state) return { state: read.state };
+  if (read.problem === 'missing') return { state: null };
+  return { state: null, warning: `${path} is unusable (${read.problem}); restoring the saved state instead` };
+}
