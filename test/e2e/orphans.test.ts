@@ -165,9 +165,15 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'later'], { home });
     const saved = await onlineRow(home, 'saved');
     const later = await onlineRow(home, 'later');
-    await waitFor(() => readLines(join(home, 'run', 'live.json')).join('').includes('"later"'), {
-      message: 'the live table to list later',
-    });
+    await waitFor(
+      () =>
+        readLines(join(home, 'run', 'live.json'))
+          .join('')
+          .includes('"later"'),
+      {
+        message: 'the live table to list later',
+      },
+    );
 
     await killDaemon(home);
     const result = await velosOk(['list', '--json'], { home });
