@@ -252,7 +252,7 @@ describe('supervisor: logs', () => {
     );
     expect(Object.fromEntries(records.map((r) => [r.msg, r.lvl]))).toEqual({
       'ERROR boom': 'error',
-      '{"level":"warn","msg":"w"}': 'warn',
+      w: 'warn', // LOG-5: a JSON line keeps its own message (and level)
       'all good': 'info',
       'plain on stderr': 'info',
     });
