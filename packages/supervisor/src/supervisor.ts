@@ -431,6 +431,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return { state: dead.state, path, warnings: [warning] };
   }
 
+  /** `--update-env`: the apps of `targets` take `env` as their whole environment from their next run on. */
+  function updateEnv(targets: ProcessRecord[], env: Record<string, string> | undefined): void {
+    if (!env) return;
+    for (const entry of new Set(targets.map((record) => record.app))) {
+      entry.spec = { ...entry.spec, env: { ...env } };
+    }
+  }
+
   /** SUP-13: re-adopts or stops what a daemon that died left running (adopted records are not launched again). */
   async function adoptOrphans(records: ProcessRecord[]): Promise<void> {
     const { warnings } = await settleOrphans({ home, records, hooks });
@@ -509,11 +517,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async restart(target, restartOptions) {
       const targets = table.select(target);
-      if (restartOptions?.env) {
-        for (const entry of new Set(targets.map((record) => record.app))) {
-          entry.spec = { ...entry.spec, env: { ...restartOptions.env } };
-        }
-      }
+      updateEnv(targets, restartOptions?.env);
       await Promise.all(targets.map((record) => restartOne(record)));
       watchMode.sync();
       return targets.map((record) => toInfo(record));
@@ -521,11 +525,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async reload(target, reloadOptions) {
       const targets = table.select(target);
-      if (reloadOptions?.env) {
-        for (const entry of new Set(targets.map((record) => record.app))) {
-          entry.spec = { ...entry.spec, env: { ...reloadOptions.env } };
-        }
-      }
+      updateEnv(targets, reloadOptions?.env);
       await reloadOneByOne(targets, {
         reload: (record) =>
           runOp(record, async () => (cluster && isLive(record) ? cluster.reload(record) : null)),
