@@ -431,6 +431,21 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return { state: dead.state, path, warnings: [warning] };
   }
 
+  /**
+   * SUP-6 for a process that is not a cluster worker: a restart, and with a probe the reload waits
+   * until the new run is ready (within `listen_timeout`) before it goes on to the next instance; a run
+   * that is not ready in time ends the reload, the instances not reached keep their old run.
+   */
+  async function restartWhenReady(record: ProcessRecord): Promise<void> {
+    await restartOne(record, 'reload');
+    const spec = record.app.spec;
+    if (!spec.readinessProbe && !spec.livenessProbe) return;
+    if (await probes.whenReady(record, spec.listenTimeoutMs)) return;
+    const why = `reload: ${label(record)} was not ready within listen_timeout ${spec.listenTimeoutMs} ms after its restart; the instances after it were not reloaded`;
+    log(why);
+    throw new VelosError(ErrorCodes.TIMEOUT, why, { data: { id: record.id, name: spec.name } });
+  }
+
   /** `--update-env`: the apps of `targets` take `env` as their whole environment from their next run on. */
   function updateEnv(targets: ProcessRecord[], env: Record<string, string> | undefined): void {
     if (!env) return;
@@ -529,7 +544,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       await reloadOneByOne(targets, {
         reload: (record) =>
           runOp(record, async () => (cluster && isLive(record) ? cluster.reload(record) : null)),
-        restart: (record) => restartOne(record, 'reload'),
+        restart: restartWhenReady,
       });
       return targets.map((record) => toInfo(record));
     },

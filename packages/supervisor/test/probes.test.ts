@@ -134,6 +134,43 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
     expect(logLines).toContain('process 0 (web): readiness probe passes again');
   });
 
+  it('reloads fork instances one at a time, each ready before the next; a run not ready in time ends the reload', async () => {
+    const home = harness.home();
+    const supervisor = withSupervisor(home, []);
+    const port = await freePort();
+    await supervisor.start([
+      appSpec(home, {
+        name: 'ok',
+        script: 'health-server.js',
+        env: { PORT: String(port) },
+        listenTimeoutMs: 10_000,
+        readinessProbe: probe(httpCheck(port, '/ready')),
+      }),
+    ]);
+    await waitFor(async () => ((await info(supervisor, 'ok'))?.health?.ready ? true : null));
+    const [reloaded] = await supervisor.reload('ok');
+    expect(reloaded).toMatchObject({ restarts: 1, lastExitReason: 'reload', status: 'online' });
+    expect((await info(supervisor, 'ok'))?.health?.ready).toBe(true);
+
+    const failing = await freePort();
+    await supervisor.start([
+      appSpec(home, {
+        name: 'never',
+        script: 'health-server.js',
+        instances: 2,
+        env: { PORT: String(failing), READY_FAIL: '1' },
+        incrementVar: 'PORT',
+        listenTimeoutMs: 1500,
+        readinessProbe: probe(httpCheck(failing, '/ready'), { failureThreshold: 1 }),
+      }),
+    ]);
+    const error = await supervisor.reload('never').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'TIMEOUT' });
+    expect(String((error as Error).message)).toMatch(/not ready within listen_timeout 1500 ms/);
+    const rows = (await supervisor.list()).filter((p) => p.name === 'never');
+    expect(rows.map((p) => p.restarts)).toEqual([1, 0]);
+  });
+
   it('checks tcp ports: healthy on a listening one, degraded with the reason on a closed one', async () => {
     const home = harness.home();
     const supervisor = withSupervisor(home, []);
