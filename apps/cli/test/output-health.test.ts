@@ -198,6 +198,7 @@ describe('describe a job, a watched app and a cluster instance (SUP-5, 7, 8)', (
     expect(text).toMatch(/^ {2}job +schedule \*\/30 \* \* \* \*, timeout 1m, keeps 50 runs$/m);
     expect(text).toMatch(/^ {2}runs +2 runs, last failed, 1 skipped, next in 1m$/m);
     expect(text).toMatch(/^ {2}last run +#2 failed \(exit 1, took 1\.5s, started 2026-01-02 03:04:05\)$/m);
+    expect(text).toMatch(/^ {2}autorestart +no \(a job runs on its schedule\)$/m);
     expect(toAiDetail(job).j).toEqual({
       n: 2,
       last: { seq: 2, out: 'failed', code: 1 },

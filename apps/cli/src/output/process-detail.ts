@@ -192,6 +192,7 @@ function lastExit(d: ProcessDetail): string {
 
 function autorestart(d: ProcessDetail): string {
   const spec = d.spec;
+  if (spec.type === 'job') return 'no (a job runs on its schedule)';
   if (!spec.autorestart) return 'off';
   const parts = [
     `delay ${formatMs(spec.restartDelayMs)}`,
