@@ -146,11 +146,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     } else if (decision.action === 'errored') {
       record.status = 'errored';
       const why = `${decision.unstableRestarts - 1} unstable restarts in a row (max_restarts ${spec.maxRestarts}, min_uptime ${spec.minUptimeMs} ms)`;
-      try {
-        record.pipeline.note('err', `velos: stopped restarting after ${why}`);
-      } catch {
-        // deleted meanwhile: its pipeline is closed
-      }
+      noteErr(record, `velos: stopped restarting after ${why}`);
       log(`${label(record)} exited with ${how}: errored after ${why}`);
     } else {
       record.status = 'waiting-restart';
@@ -227,15 +223,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
   }
 
+  /** Restarts one process; `unstableRestarts` is what its count becomes (0: a restart starts a clean slate). */
   function restartOne(
     record: ProcessRecord,
     reason: 'user' | 'memory' | 'cron' | 'watch' | 'inactivity' | 'unhealthy' | 'reload' = 'user',
+    unstableRestarts = 0,
   ): Promise<void> {
     return runOp(record, async () => {
       if (table.records.get(record.id) !== record) return;
       if (record.run) await stopRun(record);
       record.restartAt = null;
-      record.unstableRestarts = 0;
+      record.unstableRestarts = unstableRestarts;
       record.backoffMs = 0;
       record.restarts += 1;
       record.lastExitReason = reason;
@@ -264,28 +262,52 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const limit = record.app.spec.maxMemoryBytes!;
       const why = `memory ${formatBytes(record.memory)} over max_memory ${formatBytes(limit)}`;
       log(`${label(record)}: ${why}: restarting`);
-      try {
-        record.pipeline.note('err', `velos: restarting: ${why}`);
-      } catch {
-        // deleted meanwhile: its pipeline is closed
-      }
+      noteErr(record, `velos: restarting: ${why}`);
       restartOne(record, 'memory').catch((error) => log(`${label(record)}: memory restart failed: ${error}`));
     }
   }
 
-  /** SUP-11: a liveness probe failed its threshold on the record's current run. */
-  function restartUnhealthy(record: ProcessRecord, failures: number, reason: string): void {
+  /**
+   * SUP-11: a liveness probe failed its threshold on the record's current run. A run on which it never
+   * passed counts as unstable, like a crash shorter than `min_uptime`: after `max_restarts` of those in
+   * a row the process is stopped and `errored` instead of being restarted forever.
+   */
+  function restartUnhealthy(
+    record: ProcessRecord,
+    failures: number,
+    reason: string,
+    hasPassed: boolean,
+  ): void {
     if (record.status !== 'online' || record.isUserOp) return;
+    const spec = record.app.spec;
+    const unstable = hasPassed ? 0 : record.unstableRestarts + 1;
     const why = `liveness probe failed ${times(failures)}: ${reason}`;
+    if (unstable > spec.maxRestarts) {
+      const errored = `${why}; it never passed in ${unstable} runs in a row (max_restarts ${spec.maxRestarts})`;
+      log(`${label(record)}: ${errored}: stopped, errored`);
+      noteErr(record, `velos: stopped restarting: ${errored}`);
+      runOp(record, async () => {
+        if (record.run) await stopRun(record);
+        record.status = 'errored';
+        record.lastExitReason = 'unhealthy';
+        record.unstableRestarts = unstable;
+      }).catch((error) => log(`${label(record)}: stopping an unhealthy process failed: ${error}`));
+      return;
+    }
     log(`${label(record)}: ${why}: restarting`);
+    noteErr(record, `velos: restarting: ${why}`);
+    restartOne(record, 'unhealthy', unstable).catch((error) =>
+      log(`${label(record)}: unhealthy restart failed: ${error}`),
+    );
+  }
+
+  /** A `velos:` note in a process's err log (nothing once it was deleted and its pipeline closed). */
+  function noteErr(record: ProcessRecord, line: string): void {
     try {
-      record.pipeline.note('err', `velos: restarting: ${why}`);
+      record.pipeline.note('err', line);
     } catch {
       // deleted meanwhile: its pipeline is closed
     }
-    restartOne(record, 'unhealthy').catch((error) =>
-      log(`${label(record)}: unhealthy restart failed: ${error}`),
-    );
   }
 
   function deleteOne(record: ProcessRecord): Promise<ProcessInfo> {

@@ -94,6 +94,39 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
     );
   });
 
+  it('stops a process whose liveness never passes after max_restarts unhealthy runs: errored', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = withSupervisor(home, logLines);
+    const port = await freePort();
+    await supervisor.start([
+      appSpec(home, {
+        name: 'sick',
+        script: 'health-server.js',
+        env: { PORT: String(port), HEALTH_FAIL: '1' },
+        maxRestarts: 2,
+        livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 2 }),
+      }),
+    ]);
+    const errored = await waitFor(
+      async () => {
+        const p = await info(supervisor, 'sick');
+        return p?.status === 'errored' ? p : null;
+      },
+      { what: 'the never-healthy process to be errored' },
+    );
+    expect(errored).toMatchObject({
+      restarts: 2,
+      unstableRestarts: 3,
+      lastExitReason: 'unhealthy',
+      pid: null,
+    });
+    expect(logLines.filter((line) => line.endsWith('HTTP 503: restarting'))).toHaveLength(2);
+    expect(logLines).toContain(
+      'process 0 (sick): liveness probe failed 2 times: HTTP 503; it never passed in 3 runs in a row (max_restarts 2): stopped, errored',
+    );
+  });
+
   it('marks a process whose readiness fails degraded and not ready, without restarting it', async () => {
     const home = harness.home();
     const logLines: string[] = [];

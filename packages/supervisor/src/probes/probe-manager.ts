@@ -10,8 +10,11 @@ export type ProbeName = 'liveness' | 'readiness';
 export interface ProbeManagerOptions {
   /** The daemon's own log. */
   log(line: string): void;
-  /** Liveness failed `failures` times in a row on the record's current run: restart it (reason `unhealthy`). */
-  onLivenessFailed(record: ProcessRecord, failures: number, reason: string): void;
+  /**
+   * Liveness failed `failures` times in a row on the record's current run: restart it (reason
+   * `unhealthy`); `hasPassed` is false when it never passed on that run (the run was unstable).
+   */
+  onLivenessFailed(record: ProcessRecord, failures: number, reason: string, hasPassed: boolean): void;
 }
 
 /** Runs the liveness and readiness probes of online processes and keeps `record.health` (SUP-11). */
@@ -89,7 +92,7 @@ export function createProbeManager(options: ProbeManagerOptions): ProbeManager {
     };
     if (name === 'liveness' && after.status === 'failing') {
       stopAttachment(attachment);
-      options.onLivenessFailed(record, after.failures, reason ?? 'failed');
+      options.onLivenessFailed(record, after.failures, reason ?? 'failed', before.status !== 'unknown');
       return;
     }
     if (after.status === 'failing' && before.status !== 'failing') {
