@@ -94,7 +94,11 @@ describe('jobs (SUP-8)', () => {
     expect(run).toMatchObject({ outcome: 'timeout', signal: 'SIGTERM', pid, trigger: 'start' });
     expect(run!.endedAt! - run!.startedAt).toBeGreaterThanOrEqual(500);
     expect(isPidAlive(pid)).toBe(false);
-    const row = await rowOf(supervisor, 'stuck');
+    // the run is recorded on its exit; the stop that timed it out settles the status just after
+    const row = await waitFor(async () => {
+      const found = await rowOf(supervisor, 'stuck');
+      return found.status === 'stopping' ? null : found;
+    });
     expect(row).toMatchObject({ status: 'stopped', pid: null, lastExitReason: 'timeout' });
   });
 
