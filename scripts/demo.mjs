@@ -16,13 +16,17 @@ const velos = (...args) =>
     stdio: ['ignore', args.includes('--json') ? 'ignore' : 'inherit', 'inherit'],
   });
 
+// A second run starts from the config again: what a previous run (or the state its `kill` saved) left
+// is deleted first.
+spawnSync(process.execPath, [bin, 'delete', 'all'], { env, stdio: 'ignore' });
 velos('start', join(root, 'fixtures', 'demo', 'velos.toml'), '--json');
-// Wait (at most 10 s) until every app is online and the monitor has sampled its CPU and memory.
+// Wait (at most 10 s) until every service is online and the monitor has sampled its CPU and memory.
 const deadline = Date.now() + 10_000;
 while (Date.now() < deadline) {
   const list = spawnSync(process.execPath, [bin, 'list', '--json'], { env, encoding: 'utf8' });
   const apps = list.status === 0 ? JSON.parse(list.stdout) : [];
-  if (apps.length > 0 && apps.every((app) => app.status === 'online' && app.memory > 0)) break;
+  const isUp = (app) => app.type === 'job' || (app.status === 'online' && app.memory > 0);
+  if (apps.length > 0 && apps.every(isUp)) break;
   await delay(250);
 }
 console.log('\nThe demo apps, as `velos list` shows them:\n');
@@ -33,5 +37,7 @@ Try next (the demo runs under VELOS_HOME=${home}):
   export VELOS_HOME=${home}
   node ${rel} logs chatty --lines 5      # recent output of one app
   node ${rel} describe flaky             # restarts, exit codes, log files
+  node ${rel} reload api                 # zero-downtime reload of the 2 cluster workers
+  node ${rel} runs clock                 # the runs of the job that prints the date every 10 s
   node ${rel} kill                       # stop the demo apps and the daemon
 `);
