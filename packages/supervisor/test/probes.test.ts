@@ -1,4 +1,10 @@
-import { NESTED_DEFAULTS, type ProbeCheck, type ProbeSpec, type ProcessInfo } from '@velos/core';
+import {
+  type AppSpec,
+  NESTED_DEFAULTS,
+  type ProbeCheck,
+  type ProbeSpec,
+  type ProcessInfo,
+} from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProbeManager, type ProbeManager } from '../src/probes/index.js';
 import { type ProcessRecord, toInfo } from '../src/process-record.js';
@@ -47,24 +53,29 @@ function withSupervisor(home: string, logLines: string[]): Supervisor {
   return harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
 }
 
+/** A supervisor running `fixtures/health-server.js` as `name` on a free port, with the spec `extra(port)` gives. */
+async function startHealthServer(
+  name: string,
+  extra: (port: number) => Partial<AppSpec>,
+): Promise<{ supervisor: Supervisor; logLines: string[]; port: number }> {
+  const home = harness.home();
+  const logLines: string[] = [];
+  const supervisor = withSupervisor(home, logLines);
+  const port = await freePort();
+  await supervisor.start([appSpec(home, { name, script: 'health-server.js', ...extra(port) })]);
+  return { supervisor, logLines, port };
+}
+
 async function info(supervisor: Supervisor, name: string): Promise<ProcessInfo | undefined> {
   return (await supervisor.list()).find((p) => p.name === name);
 }
 
 describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
   it('restarts a process whose liveness probe fails, with reason unhealthy, and shows its health', async () => {
-    const home = harness.home();
-    const logLines: string[] = [];
-    const supervisor = withSupervisor(home, logLines);
-    const port = await freePort();
-    await supervisor.start([
-      appSpec(home, {
-        name: 'web',
-        script: 'health-server.js',
-        env: { PORT: String(port) },
-        livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 3, initialDelayMs: 300 }),
-      }),
-    ]);
+    const { supervisor, logLines, port } = await startHealthServer('web', (port) => ({
+      env: { PORT: String(port) },
+      livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 3, initialDelayMs: 300 }),
+    }));
     const healthy = await waitFor(async () => {
       const p = await info(supervisor, 'web');
       return p?.health?.state === 'healthy' ? p : null;
@@ -95,19 +106,11 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
   });
 
   it('stops a process whose liveness never passes after max_restarts unhealthy runs: errored', async () => {
-    const home = harness.home();
-    const logLines: string[] = [];
-    const supervisor = withSupervisor(home, logLines);
-    const port = await freePort();
-    await supervisor.start([
-      appSpec(home, {
-        name: 'sick',
-        script: 'health-server.js',
-        env: { PORT: String(port), HEALTH_FAIL: '1' },
-        maxRestarts: 2,
-        livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 2 }),
-      }),
-    ]);
+    const { supervisor, logLines } = await startHealthServer('sick', (port) => ({
+      env: { PORT: String(port), HEALTH_FAIL: '1' },
+      maxRestarts: 2,
+      livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 2 }),
+    }));
     const errored = await waitFor(
       async () => {
         const p = await info(supervisor, 'sick');
@@ -128,20 +131,12 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
   });
 
   it('marks a process whose readiness fails degraded and not ready, without restarting it', async () => {
-    const home = harness.home();
-    const logLines: string[] = [];
-    const supervisor = withSupervisor(home, logLines);
-    const port = await freePort();
-    await supervisor.start([
-      appSpec(home, {
-        name: 'web',
-        script: 'health-server.js',
-        env: { PORT: String(port), READY_FAIL: '1' },
-        // a liveness probe that never fails its threshold here, even before a slow start listens
-        livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 1000 }),
-        readinessProbe: probe(httpCheck(port, '/ready'), { failureThreshold: 1, successThreshold: 2 }),
-      }),
-    ]);
+    const { supervisor, logLines, port } = await startHealthServer('web', (port) => ({
+      env: { PORT: String(port), READY_FAIL: '1' },
+      // a liveness probe that never fails its threshold here, even before a slow start listens
+      livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 1000 }),
+      readinessProbe: probe(httpCheck(port, '/ready'), { failureThreshold: 1, successThreshold: 2 }),
+    }));
     const degraded = await waitFor(async () => {
       const p = await info(supervisor, 'web');
       return p?.health?.state === 'degraded' && p.health.lastFailure?.reason === 'HTTP 503' ? p : null;
