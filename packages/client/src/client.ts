@@ -5,6 +5,7 @@ import type {
   JobRun,
   LogLine,
   LogsRequest,
+  LogsResult,
   PingResult,
   ProcessDetail,
   ProcessInfo,
@@ -133,6 +134,10 @@ class IpcClient implements VelosClient {
 
   async logs(request: LogsRequest): Promise<LogLine[]> {
     return (await this.request('logs', request)).lines;
+  }
+
+  async logsResult(request: LogsRequest): Promise<LogsResult> {
+    return this.request('logs', request);
   }
 
   followLogs(request: LogsRequest): Subscription<LogLine[]> {

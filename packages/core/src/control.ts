@@ -1,6 +1,6 @@
 import type { AppSpec } from './app-spec.js';
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
-import type { LogsRequest, PingResult } from './protocol.js';
+import type { LogsRequest, LogsResult, PingResult } from './protocol.js';
 
 /** A live stream of items that the consumer can cancel. */
 export interface Subscription<T> extends AsyncIterable<T> {
@@ -29,6 +29,8 @@ export interface VelosControl {
   list(): Promise<ProcessInfo[]>;
   describe(target: string): Promise<ProcessDetail[]>;
   logs(request: LogsRequest): Promise<LogLine[]>;
+  /** The lines `logs` gives, with the notice of what the answer's byte limit left out (`cut`). */
+  logsResult(request: LogsRequest): Promise<LogsResult>;
   followLogs(request: LogsRequest): Subscription<LogLine[]>;
   flush(target?: string): Promise<string[]>;
   /** Closes and reopens the log files of the target (all when absent) by path, for external rotators; resolves the paths. */

@@ -39,7 +39,7 @@ export interface CommandMap {
   delete: { req: TargetRequest; res: { processes: ProcessInfo[] } };
   list: { req: Record<string, never>; res: { processes: ProcessInfo[] } };
   describe: { req: TargetRequest; res: { processes: ProcessDetail[] } };
-  logs: { req: LogsRequest; res: { lines: LogLine[] } };
+  logs: { req: LogsRequest; res: LogsResult };
   flush: { req: { target?: string }; res: { flushed: string[] } };
   reloadLogs: { req: { target?: string }; res: { reopened: string[] } };
   save: { req: Record<string, never>; res: { path: string; count: number } };
@@ -91,6 +91,22 @@ export interface LogsRequest {
   /** How many of the most recent lines (per target) to return first. */
   lines?: number;
   stream?: LogStreamFilter;
+}
+
+/** Answer of `logs`: the lines, oldest first, and `cut` when the answer's byte limit left older lines out. */
+export interface LogsResult {
+  lines: LogLine[];
+  cut?: LogsCut;
+}
+
+/** Why and where a `logs` answer was cut: lines asked for that did not fit in its bytes. */
+export interface LogsCut {
+  /** The most bytes of lines one answer holds (text, name and fields as UTF-8, plus a fixed part per line). */
+  maxBytes: number;
+  /** Older lines asked for and left out, at most (the files may hold fewer than were asked for). */
+  omittedLines: number;
+  /** The log files the lines left out are in (rotated files beside them hold older ones). */
+  files: string[];
 }
 
 /** Answer of `ping`. */

@@ -41,7 +41,7 @@ export function createDispatcher(options: DispatcherOptions): CommandDispatcher 
     delete: async (req) => ({ processes: await supervisor.delete(req.target) }),
     list: async () => ({ processes: await supervisor.list() }),
     describe: async (req) => ({ processes: await supervisor.describe(req.target) }),
-    logs: async (req) => ({ lines: await supervisor.logs(req ?? {}) }),
+    logs: async (req) => supervisor.logsResult(req ?? {}),
     flush: async (req) => ({ flushed: await supervisor.flush(req?.target) }),
     reload: async (req) => ({
       processes: await supervisor.reload(req.target, req.env ? { env: req.env } : undefined),

@@ -1,4 +1,7 @@
-import type { LogLine, LogStreamFilter, Subscription } from '@velos/core';
+import type { LogLine, LogStreamFilter, LogsResult, Subscription } from '@velos/core';
+import { AnswerBudget, MAX_LOG_ANSWER_BYTES, MAX_LOG_ANSWERS_BYTES } from './logs/answer-budget.js';
+import { logLineBytes } from './logs/log-line-bytes.js';
+import { type TailSnapshot, tailLines } from './logs/log-tail.js';
 import type { ProcessRecord } from './process-record.js';
 import { createSubscriptionQueue } from './subscription-queue.js';
 
@@ -7,14 +10,52 @@ export const DEFAULT_TAIL_LINES = 15;
 /** Batches a follower may fall behind before the oldest are dropped. */
 const FOLLOW_QUEUE_ITEMS = 1000;
 
-/** The last `lines` lines of each process, merged by time (oldest first). */
+/** Bytes of `logs` answers being built, daemon-wide. */
+const answers = new AnswerBudget(MAX_LOG_ANSWERS_BYTES);
+
+/**
+ * The last `lines` lines of each set of log files of `records`, merged by time (oldest first), within
+ * `MAX_LOG_ANSWER_BYTES`: instances sharing files are tailed together (each line once), and when the
+ * byte limit leaves older lines out the result says so in `cut`. Answers are built at most
+ * `MAX_LOG_ANSWERS_BYTES` at once; the others wait. The bytes are given back once the caller has
+ * had the answer (after the turn of the event loop in which it is sent).
+ */
 export async function tailLogs(
   records: ProcessRecord[],
   lines: number,
   stream: LogStreamFilter,
-): Promise<LogLine[]> {
-  if (lines <= 0 || records.length === 0) return [];
-  return mergeByTime(await Promise.all(records.map((record) => record.pipeline.tail({ lines, stream }))));
+  maxBytes = MAX_LOG_ANSWER_BYTES,
+): Promise<LogsResult> {
+  if (lines <= 0 || records.length === 0) return { lines: [] };
+  const release = await answers.acquire(maxBytes);
+  try {
+    await Promise.all(records.map((record) => record.pipeline.tailReady()));
+    const groups = groupBySharedFiles(records.map((record) => record.pipeline.tailSnapshot()));
+    let answer: LogLine[] = [];
+    let omittedLines = 0;
+    const cutFiles = new Set<string>();
+    const filesOf = new Map<LogLine, string[]>();
+    for (const group of groups) {
+      const part = await tailLines(group, lines, stream, maxBytes);
+      const files = filePaths(group, stream);
+      for (const line of part.lines) filesOf.set(line, files);
+      if (part.isCut) {
+        omittedLines += lines - part.lines.length;
+        for (const path of files) cutFiles.add(path);
+      }
+      const merged = answer.length === 0 ? part.lines : mergeByTime(answer, part.lines);
+      answer = newestWithin(merged, maxBytes);
+      for (const line of merged.slice(0, merged.length - answer.length)) {
+        omittedLines += 1;
+        for (const path of filesOf.get(line) ?? []) cutFiles.add(path);
+        filesOf.delete(line);
+      }
+    }
+    if (cutFiles.size === 0) return { lines: answer };
+    return { lines: answer, cut: { maxBytes, omittedLines, files: [...cutFiles] } };
+  } finally {
+    setImmediate(release);
+  }
 }
 
 /**
@@ -47,6 +88,7 @@ export function followLogs(
   unsubscribers = records.map((record) => record.pipeline.subscribe(onBatch));
   if (watch) unsubscribers.push(watch((record) => unsubscribers.push(record.pipeline.subscribe(onBatch))));
   tailLogs(records, lines, stream)
+    .then((result) => result.lines)
     .catch(() => [] as LogLine[])
     .then((last) => {
       const seen = new Set(last.map(lineKey));
@@ -64,7 +106,45 @@ function lineKey(line: LogLine): string {
   return `${line.id}|${line.ts}|${line.stream}|${line.line}`;
 }
 
-function mergeByTime(parts: LogLine[][]): LogLine[] {
-  if (parts.length === 1) return parts[0]!;
-  return parts.flat().sort((a, b) => a.ts - b.ts);
+/** One snapshot per set of log files: the processes writing to the same files are tailed as one. */
+function groupBySharedFiles(snapshots: TailSnapshot[]): TailSnapshot[] {
+  const groups = new Map<string, TailSnapshot>();
+  for (const snapshot of snapshots) {
+    const key = `${snapshot.files.out.path}\0${snapshot.files.err.path}`;
+    const group = groups.get(key);
+    if (group) group.sources.push(...snapshot.sources);
+    else groups.set(key, { ...snapshot, sources: [...snapshot.sources] });
+  }
+  for (const group of groups.values()) group.sources.sort((a, b) => a.id - b.id);
+  return [...groups.values()];
+}
+
+function filePaths(snapshot: TailSnapshot, stream: LogStreamFilter): string[] {
+  if (snapshot.merged || stream === 'out') return [snapshot.files.out.path];
+  if (stream === 'err') return [snapshot.files.err.path];
+  return [snapshot.files.out.path, snapshot.files.err.path];
+}
+
+/** The newest lines of `lines` (oldest first) that fit in `maxBytes`. */
+function newestWithin(lines: LogLine[], maxBytes: number): LogLine[] {
+  let bytes = 0;
+  let start = lines.length;
+  while (start > 0) {
+    bytes += logLineBytes(lines[start - 1]!);
+    if (bytes > maxBytes) break;
+    start -= 1;
+  }
+  return start === 0 ? lines : lines.slice(start);
+}
+
+/** Merges two lists sorted by time; on equal times `a` comes first. */
+function mergeByTime(a: LogLine[], b: LogLine[]): LogLine[] {
+  const merged: LogLine[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]!.ts <= b[j]!.ts) merged.push(a[i++]!);
+    else merged.push(b[j++]!);
+  }
+  return merged.concat(a.slice(i), b.slice(j));
 }

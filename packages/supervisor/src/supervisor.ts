@@ -616,6 +616,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async logs(request) {
+      return (
+        await tailLogs(
+          table.select(request.target),
+          request.lines ?? DEFAULT_TAIL_LINES,
+          request.stream ?? 'all',
+        )
+      ).lines;
+    },
+
+    async logsResult(request) {
       return tailLogs(
         table.select(request.target),
         request.lines ?? DEFAULT_TAIL_LINES,

@@ -33,6 +33,10 @@ export interface WriterPosition {
   inFile: Record<LogStream, number>;
   /** The file the latest rotation renamed away (it may have been gzipped or pruned since), with its lines. */
   previous: { path: string; lines: Record<LogStream, number> } | null;
+  /** Lines accepted by `write` since the writer was created: the sequence number of the next line. */
+  acceptedLines: number;
+  /** Lines of `acceptedLines` the writer is done with (written, failed or discarded by a truncate), in order. */
+  settledLines: number;
 }
 
 interface FileOp {
@@ -77,7 +81,9 @@ export class FileWriter {
   #settledBytes = 0;
   #seq = 0;
   #droppedLines = 0;
-  #position: WriterPosition;
+  #acceptedLines = 0;
+  #settledLines = 0;
+  #position: Omit<WriterPosition, 'acceptedLines' | 'settledLines'>;
   #drainListeners: (() => void)[] = [];
   #waiters: { target: number; resolve: () => void }[] = [];
   #truncations: { upToSeq: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -157,7 +163,14 @@ export class FileWriter {
       written: { ...written },
       inFile: { ...inFile },
       previous: previous && { path: previous.path, lines: { ...previous.lines } },
+      acceptedLines: this.#acceptedLines,
+      settledLines: this.#settledLines,
     };
+  }
+
+  /** Lines accepted by `write` so far: the sequence number `write` gives the first line it is passed next. */
+  get acceptedLines(): number {
+    return this.#acceptedLines;
   }
 
   /** Queues whole lines of `stream` for writing. */
@@ -167,6 +180,7 @@ export class FileWriter {
       return;
     }
     if (data.length === 0) return;
+    this.#acceptedLines += lines;
     this.#seq += 1;
     this.#queue.push({ data, stream, lines, seq: this.#seq });
     this.#queuedBytes += data.length;
@@ -378,6 +392,7 @@ export class FileWriter {
     let bytes = 0;
     for (const item of batch) {
       bytes += item.data.length;
+      this.#settledLines += item.lines;
       if (error) this.#droppedLines += item.lines;
       else {
         this.#position.written[item.stream] += item.lines;
@@ -408,6 +423,7 @@ export class FileWriter {
     const upToSeq = Math.max(...truncations.map((t) => t.upToSeq));
     const discarded = this.#queue.filter((item) => item.seq <= upToSeq);
     this.#queue = this.#queue.filter((item) => item.seq > upToSeq);
+    for (const item of discarded) this.#settledLines += item.lines;
     this.#inFlight = true;
     ftruncate(this.#fd, 0, (error) => {
       this.#inFlight = false;

@@ -9,6 +9,8 @@ export interface LineBatch {
   ts: number;
   stream: LogStream;
   pid: number | null;
+  /** Sequence number of the first line in its log file's writer (see `FileWriter.acceptedLines`). */
+  seq?: number;
 }
 
 const NEWLINE = 10;

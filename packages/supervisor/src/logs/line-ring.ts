@@ -39,7 +39,9 @@ export class LineRing {
       const excess = this.#lines - this.#maxLines;
       let cut = -1;
       for (let i = 0; i < excess; i += 1) cut = oldest.data.indexOf(10, cut + 1);
-      batches[0] = { ...oldest, data: oldest.data.subarray(cut + 1), lines: oldest.lines - excess };
+      const trimmed = { ...oldest, data: oldest.data.subarray(cut + 1), lines: oldest.lines - excess };
+      if (oldest.seq !== undefined) trimmed.seq = oldest.seq + excess;
+      batches[0] = trimmed;
     }
     return batches;
   }

@@ -14,7 +14,7 @@ import {
 import { LineRing } from './line-ring.js';
 import { LineSplitter } from './line-splitter.js';
 import type { RotationOptions } from './log-rotation.js';
-import { type TailFile, tailLines } from './log-tail.js';
+import { type TailFile, type TailSnapshot, type TailSource, tailLines } from './log-tail.js';
 import { PipeCapture } from './pipe-capture.js';
 import { acquireFileWriter, releaseFileWriter } from './shared-writers.js';
 
@@ -80,6 +80,10 @@ export interface LogPipeline {
   note(which: 'out' | 'err', line: string): void;
   /** The last `lines` lines (oldest first) of the chosen stream(s): from the ring buffer, then the files beyond it. */
   tail(request: { lines: number; stream: LogStreamFilter }): Promise<LogLine[]>;
+  /** Resolves when a flush under way is done, so that a snapshot taken next is consistent. */
+  tailReady(): Promise<void>;
+  /** The ring and file positions a tail reads, taken at once (see `tailLines` for several processes sharing files). */
+  tailSnapshot(): TailSnapshot;
   /** Live lines, delivered in batches; returns the unsubscribe function. */
   subscribe(listener: (lines: LogLine[]) => void): () => void;
   /** Empties the log files (truncate in place, the open descriptors keep working) and the ring buffer. */
@@ -123,8 +127,6 @@ class Pipeline implements LogPipeline {
   readonly #onError: ((error: VelosError) => void) | undefined;
   #live: LogLine[] = [];
   #liveScheduled = false;
-  /** Lines sent to the files since open or flush, by stream. */
-  #sent: Record<LogStream, number> = { out: 0, err: 0 };
   #counters = { out: 0, err: 0, bytes: 0 };
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
@@ -182,36 +184,36 @@ class Pipeline implements LogPipeline {
   }
 
   async tail(request: { lines: number; stream: LogStreamFilter }): Promise<LogLine[]> {
-    await this.#flushing;
+    await this.tailReady();
+    return (await tailLines(this.tailSnapshot(), Math.floor(request.lines), request.stream)).lines;
+  }
+
+  tailReady(): Promise<void> {
+    return this.#flushing;
+  }
+
+  tailSnapshot(): TailSnapshot {
     const file = (stream: LogStream): TailFile => {
-      const writer = this.#writers[stream];
-      const position = writer.position();
-      const merged = this.#isMerged;
-      const lines = (counts: Record<LogStream, number>) =>
-        merged ? counts.out + counts.err : counts[stream];
+      const position = this.#writers[stream].position();
+      const sum = (counts: Record<LogStream, number>) => counts.out + counts.err;
       return {
-        path: writer.path,
+        path: this.#writers[stream].path,
         endOffset: position.endOffset,
-        writtenLines: lines(position.written),
-        sentLines: lines(this.#sent),
-        fileLines: lines(position.inFile),
-        previous: position.previous && {
-          path: position.previous.path,
-          lines: lines(position.previous.lines),
-        },
+        acceptedLines: position.acceptedLines,
+        settledLines: position.settledLines,
+        fileLines: sum(position.inFile),
+        previous: position.previous && { path: position.previous.path, lines: sum(position.previous.lines) },
       };
     };
-    const snapshot = {
-      id: this.#id,
-      name: this.#name,
-      batches: this.#ring.snapshot(),
+    const source: TailSource = { id: this.#id, name: this.#name, batches: this.#ring.snapshot() };
+    if (this.#enrich) source.enrich = this.#enrich;
+    return {
+      sources: [source],
       decode: this.#decode,
       merged: this.#isMerged,
       hasStreamInFile: this.#hasStreamInFile,
-      ...(this.#enrich ? { enrich: this.#enrich } : {}),
       files: { out: file('out'), err: file('err') },
     };
-    return tailLines(snapshot, Math.floor(request.lines), request.stream);
   }
 
   subscribe(listener: (lines: LogLine[]) => void): () => void {
@@ -223,7 +225,6 @@ class Pipeline implements LogPipeline {
 
   flush(): Promise<void> {
     this.#ring.clear();
-    this.#sent = { out: 0, err: 0 };
     const done = Promise.all(this.#uniqueWriters().map((writer) => writer.truncate())).then(() => undefined);
     this.#flushing = done.catch(() => undefined);
     return done;
@@ -275,8 +276,9 @@ class Pipeline implements LogPipeline {
   #accept(batch: LineBatch): void {
     this.#counters[batch.stream] += batch.lines;
     this.#counters.bytes += batch.data.length;
-    this.#sent[batch.stream] += batch.lines;
-    this.#writers[batch.stream].write(this.#encode(batch), batch.stream, batch.lines);
+    const writer = this.#writers[batch.stream];
+    batch.seq = writer.acceptedLines;
+    writer.write(this.#encode(batch), batch.stream, batch.lines);
     this.#ring.push(batch);
     if (this.#listeners.size > 0) this.#queueLive(batch);
   }

@@ -1,133 +1,228 @@
 import type { LogLine, LogStreamFilter } from '@velos/core';
 import { type LineBatch, type LogStream, lastLineStrings } from './line-batch.js';
 import type { LineDecoder } from './line-format.js';
+import { logLineBytes } from './log-line-bytes.js';
 import { readGzipLinesBackwards } from './read-gzip-lines.js';
 import { readLinesBackwards } from './read-lines-backwards.js';
 
-/** One log file as a tail sees it, captured at the same instant as the ring snapshot. */
+/** One log file as a tail sees it, captured at the same instant as the ring snapshots. */
 export interface TailFile {
   path: string;
-  /** File offset after the last line the pipeline wrote there. */
+  /** File offset after the last line the writer wrote there. */
   endOffset: number;
-  /** Lines the pipeline wrote to the file since it was opened or flushed (its streams together). */
-  writtenLines: number;
-  /** Lines the pipeline sent to the file since it was opened or flushed, written or still queued. */
-  sentLines: number;
-  /** Lines of `writtenLines` in the current file; the others went to rotated files. */
+  /** Lines handed to the file's writer so far, by every process writing there: the next line's sequence number. */
+  acceptedLines: number;
+  /** Lines of `acceptedLines` the writer is done with (written, failed or discarded), in order. */
+  settledLines: number;
+  /** Lines written to the current file since it was opened or flushed; older ones went to rotated files. */
   fileLines: number;
   /** The newest rotated file (possibly gzipped or pruned since) and how many lines went there. */
   previous: { path: string; lines: number } | null;
 }
 
-/** Everything a tail needs, taken synchronously so that ring and files agree. */
-export interface TailSnapshot {
+/** The ring of one process writing to the files of a tail. */
+export interface TailSource {
   id: number;
   name: string;
+  /** Ring batches, oldest first, each with its `seq` in the file its stream goes to. */
   batches: readonly LineBatch[];
+  /** Gives a ring line what a file record would say about it (JSON Lines: level, fields; LOG-5). */
+  enrich?: (line: LogLine) => LogLine;
+}
+
+/** Everything a tail of one set of log files needs, taken synchronously so that rings and files agree. */
+export interface TailSnapshot {
+  /** The processes writing to these files (instances of one app share them); file lines are told as the first's. */
+  sources: TailSource[];
   decode: LineDecoder;
   /** Both streams share one file. */
   merged: boolean;
   /** File lines say which stream they came from (JSON Lines). */
   hasStreamInFile: boolean;
-  /** Gives a ring line what a file record would say about it (JSON Lines: level, fields; LOG-5). */
-  enrich?: (line: LogLine) => LogLine;
   files: Record<LogStream, TailFile>;
+}
+
+/** Lines of a tail, and whether the byte limit (not the line count) ended it. */
+export interface TailResult {
+  lines: LogLine[];
+  /** Older lines were left out to stay within `maxBytes` (or a line was longer than that). */
+  isCut: boolean;
 }
 
 interface Ordered {
   line: LogLine;
-  /** Position in the ring (file lines: -1), to keep ring order among equal timestamps. */
+  /** Position of its batch in its ring (file lines: -1), to keep ring order among equal timestamps. */
   order: number;
 }
 
+interface RingBatch {
+  batch: LineBatch;
+  source: TailSource;
+  ringIndex: number;
+}
+
+interface Budget {
+  left: number;
+  isCut: boolean;
+}
+
 /**
- * The last `count` lines of `filter`, oldest first: from the ring, then from the file(s) backwards,
- * then from the newest rotated file (plain or gzipped; older rotated files are not read).
- * Lines the ring holds are skipped in the files (counted from the lines written since open/flush).
- * A file line gets the time its prefix or JSON record gives, else the file's mtime, never later than
- * the next newer line; in a merged plain file the stream of a line is unknown, so lines beyond the
- * ring are reported as `out` and only for `all`. `all` from two files is merged by time.
+ * The last `count` lines of `filter` in a set of log files, oldest first, within `maxBytes` (see
+ * `logLineBytes`): the newest lines every ring holds without a gap (the rings of all processes
+ * sharing a file are merged by sequence number, so each line comes once), then the file backwards,
+ * then the newest rotated file (plain or gzipped). A file line gets the time its prefix or JSON
+ * record gives, else the file's mtime, never later than the next newer line; in a merged plain file
+ * the stream of a line is unknown, so lines beyond the rings are reported as `out` and only for `all`.
+ * `all` from two files is merged by time. No line longer than `maxBytes` is read into memory.
  */
 export async function tailLines(
   snapshot: TailSnapshot,
   count: number,
   filter: LogStreamFilter,
-): Promise<LogLine[]> {
-  if (!(count > 0)) return [];
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<TailResult> {
+  if (!(count > 0)) return { lines: [], isCut: false };
   if (snapshot.merged) {
+    const budget: Budget = { left: maxBytes, isCut: false };
     const accept = (stream: LogStream) => filter === 'all' || stream === filter;
-    const ring = ringLines(snapshot, accept, count);
-    if (ring.length >= count || (!snapshot.hasStreamInFile && filter !== 'all'))
-      return plainLines(ring, count);
-    const older = await fileLines(
-      snapshot,
-      snapshot.files.out,
-      'out',
-      accept,
-      count - ring.length,
-      ring,
-      null,
-    );
-    return plainLines([...older, ...ring], count);
+    const fileHasStream = snapshot.hasStreamInFile || filter === 'all';
+    const lines = await fileTail(snapshot, 'out', accept, count, budget, fileHasStream);
+    return { lines: lines.map((entry) => entry.line), isCut: budget.isCut };
   }
   const streams: LogStream[] = filter === 'all' ? ['out', 'err'] : [filter];
+  const budgets = streams.map(() => ({ left: maxBytes, isCut: false }));
   const lists = await Promise.all(
-    streams.map(async (stream) => {
-      const accept = (candidate: LogStream) => candidate === stream;
-      const ring = ringLines(snapshot, accept, count);
-      if (ring.length >= count) return ring;
-      const file = snapshot.files[stream];
-      return [
-        ...(await fileLines(snapshot, file, stream, accept, count - ring.length, ring, stream)),
-        ...ring,
-      ];
-    }),
+    streams.map((stream, index) =>
+      fileTail(snapshot, stream, (candidate) => candidate === stream, count, budgets[index]!, true),
+    ),
   );
   const [first = [], second = []] = lists;
-  return plainLines(second.length === 0 ? first : mergeByTime(first, second), count);
+  const merged = second.length === 0 ? first : mergeByTime(first, second);
+  const kept = newestWithin(merged, count, maxBytes);
+  const isCut = budgets.some((budget) => budget.isCut) || kept.length < Math.min(count, merged.length);
+  return { lines: kept.map((entry) => entry.line), isCut };
 }
 
-function ringLines(snapshot: TailSnapshot, accept: (stream: LogStream) => boolean, count: number): Ordered[] {
+/** The newest entries of `lines` (oldest first) that fit in `count` lines and `maxBytes`. */
+function newestWithin(lines: Ordered[], count: number, maxBytes: number): Ordered[] {
+  let bytes = 0;
+  let start = lines.length;
+  while (start > 0 && lines.length - start < count) {
+    const size = logLineBytes(lines[start - 1]!.line);
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    start -= 1;
+  }
+  return lines.slice(start);
+}
+
+/** The tail of the file `fileStream` writes to: ring lines without a gap, then the file's older lines. */
+async function fileTail(
+  snapshot: TailSnapshot,
+  fileStream: LogStream,
+  accept: (stream: LogStream) => boolean,
+  count: number,
+  budget: Budget,
+  isFileReadable: boolean,
+): Promise<Ordered[]> {
+  const file = snapshot.files[fileStream];
+  const { batches, firstSeq } = contiguousBatches(snapshot, fileStream, file.acceptedLines);
+  const ring = ringLines(batches, accept, count, budget);
+  if (ring.length >= count || budget.isCut || !isFileReadable) return ring;
+  // ring lines not yet settled are not in the file; a gap between file and rings ends the tail
+  if (firstSeq > file.settledLines) return ring;
+  const overlap = file.settledLines - firstSeq;
+  const first = snapshot.sources[0]!;
+  const older = await fileLines(snapshot, file, fileStream, accept, count - ring.length, overlap, budget, {
+    id: first.id,
+    name: first.name,
+    bound: ring[0]?.line.ts ?? Number.POSITIVE_INFINITY,
+  });
+  return [...older, ...ring];
+}
+
+/**
+ * The ring batches of every source that go to the file of `fileStream`, in file order, keeping only
+ * the newest run without a gap up to `acceptedLines`; `firstSeq` is where that run starts.
+ */
+function contiguousBatches(
+  snapshot: TailSnapshot,
+  fileStream: LogStream,
+  acceptedLines: number,
+): { batches: RingBatch[]; firstSeq: number } {
+  const all: RingBatch[] = [];
+  for (const source of snapshot.sources) {
+    source.batches.forEach((batch, ringIndex) => {
+      if (batch.seq === undefined || (!snapshot.merged && batch.stream !== fileStream)) return;
+      all.push({ batch, source, ringIndex });
+    });
+  }
+  all.sort((a, b) => a.batch.seq! - b.batch.seq!);
+  let firstSeq = acceptedLines;
+  let start = all.length;
+  while (start > 0) {
+    const { batch } = all[start - 1]!;
+    if (batch.seq! + batch.lines !== firstSeq) break;
+    firstSeq = batch.seq!;
+    start -= 1;
+  }
+  return { batches: all.slice(start), firstSeq };
+}
+
+function ringLines(
+  batches: RingBatch[],
+  accept: (stream: LogStream) => boolean,
+  count: number,
+  budget: Budget,
+): Ordered[] {
   const picked: Ordered[][] = [];
   let taken = 0;
-  for (let index = snapshot.batches.length - 1; index >= 0 && taken < count; index -= 1) {
-    const batch = snapshot.batches[index]!;
+  for (let index = batches.length - 1; index >= 0 && taken < count && !budget.isCut; index -= 1) {
+    const { batch, source, ringIndex } = batches[index]!;
     if (!accept(batch.stream)) continue;
     const texts = lastLineStrings(batch.data, count - taken);
-    taken += texts.length;
-    const enrich = snapshot.enrich ?? ((line: LogLine) => line);
-    picked.push(
-      texts.map((line) => ({
-        line: enrich({
-          ts: batch.ts,
-          stream: batch.stream,
-          id: snapshot.id,
-          name: snapshot.name,
-          pid: batch.pid,
-          line,
-        }),
-        order: index,
-      })),
-    );
+    const enrich = source.enrich ?? ((line: LogLine) => line);
+    const lines: Ordered[] = [];
+    for (let i = texts.length - 1; i >= 0; i -= 1) {
+      const line = enrich({
+        ts: batch.ts,
+        stream: batch.stream,
+        id: source.id,
+        name: source.name,
+        pid: batch.pid,
+        line: texts[i]!,
+      });
+      if (!spend(budget, line)) break;
+      lines.push({ line, order: ringIndex });
+    }
+    taken += lines.length;
+    picked.push(lines.reverse());
   }
   return picked.reverse().flat();
 }
 
-/** Up to `count` accepted lines of `file` older than the ring, oldest first. */
+/** Takes the bytes of `line` from the budget; false (and the budget marked cut) when they do not fit. */
+function spend(budget: Budget, line: LogLine): boolean {
+  const size = logLineBytes(line);
+  if (size > budget.left) {
+    budget.isCut = true;
+    return false;
+  }
+  budget.left -= size;
+  return true;
+}
+
+/** Up to `count` accepted lines of `file` older than the newest `overlap` ones, oldest first. */
 async function fileLines(
   snapshot: TailSnapshot,
   file: TailFile,
   fileStream: LogStream,
   accept: (stream: LogStream) => boolean,
   count: number,
-  ring: Ordered[],
-  ringStream: LogStream | null,
+  overlap: number,
+  budget: Budget,
+  owner: { id: number; name: string; bound: number },
 ): Promise<Ordered[]> {
-  const ringHeld = snapshot.batches.reduce(
-    (sum, batch) => (ringStream === null || batch.stream === ringStream ? sum + batch.lines : sum),
-    0,
-  );
-  const overlap = Math.max(0, file.writtenLines - (file.sentLines - ringHeld));
   const found: { ts: number | null; line: LogLine; file: number }[] = [];
   const mtimes: number[] = [];
   let fileIndex = 0;
@@ -138,13 +233,14 @@ async function fileLines(
       const line: LogLine = {
         ts: 0,
         stream,
-        id: snapshot.id,
-        name: snapshot.name,
+        id: owner.id,
+        name: owner.name,
         pid: decoded.pid,
         line: decoded.line,
       };
       if (decoded.lvl !== undefined) line.lvl = decoded.lvl;
       if (decoded.fields !== undefined) line.fields = decoded.fields;
+      if (!spend(budget, line)) return false;
       found.push({ ts: decoded.ts, line, file: fileIndex });
     }
     return found.length < count;
@@ -154,17 +250,20 @@ async function fileLines(
     file.endOffset,
     Math.min(overlap, file.fileLines),
     visit,
+    budget.left,
   );
   if (current === null) return [];
+  if (current.hasLongLine) budget.isCut = true;
   mtimes.push(current.mtimeMs);
   // after a rotation the current file holds only `fileLines` lines: older ones are in the rotated file
-  if (found.length < count && file.previous !== null) {
+  if (found.length < count && !budget.isCut && file.previous !== null) {
     fileIndex = 1;
     const skip = Math.max(0, overlap - file.fileLines);
-    const previous = await readRotated(file.previous.path, skip, count - found.length, visit);
+    const previous = await readRotated(file.previous.path, skip, count - found.length, visit, budget.left);
+    if (previous?.hasLongLine) budget.isCut = true;
     if (previous !== null) mtimes.push(previous.mtimeMs);
   }
-  let bound = ring[0]?.line.ts ?? snapshot.batches[0]?.ts ?? Number.POSITIVE_INFINITY;
+  let bound = owner.bound;
   for (const entry of found) {
     entry.line.ts = entry.ts ?? Math.min(mtimes[entry.file] ?? 0, bound);
     bound = Math.min(bound, entry.line.ts);
@@ -178,10 +277,13 @@ async function readRotated(
   skip: number,
   count: number,
   visit: (line: string) => boolean,
-): Promise<{ mtimeMs: number } | null> {
-  if (path.endsWith('.gz')) return readGzipLinesBackwards(path, skip, count, visit);
-  const plain = await readLinesBackwards(path, Number.POSITIVE_INFINITY, skip, visit);
-  return plain ?? readGzipLinesBackwards(`${path}.gz`, skip, count, visit);
+  maxBytes: number,
+): Promise<{ mtimeMs: number; hasLongLine?: true } | null> {
+  // the skipped lines are ring lines (held in memory already), so they may be kept besides the budget
+  const limits = { maxLineBytes: maxBytes, maxKeptBytes: maxBytes * 2 };
+  if (path.endsWith('.gz')) return readGzipLinesBackwards(path, skip, count, visit, limits);
+  const plain = await readLinesBackwards(path, Number.POSITIVE_INFINITY, skip, visit, maxBytes);
+  return plain ?? readGzipLinesBackwards(`${path}.gz`, skip, count, visit, limits);
 }
 
 function mergeByTime(a: Ordered[], b: Ordered[]): Ordered[] {
@@ -197,8 +299,4 @@ function mergeByTime(a: Ordered[], b: Ordered[]): Ordered[] {
     else j += 1;
   }
   return merged.concat(a.slice(i), b.slice(j));
-}
-
-function plainLines(lines: Ordered[], count: number): LogLine[] {
-  return lines.slice(-count).map((entry) => entry.line);
 }

@@ -8,14 +8,16 @@ const NEWLINE = 10;
  * Reads the lines of `path` that end before byte `endOffset` backwards, newest first, in blocks of
  * 64 KiB (never the whole file): the newest `skip` lines are passed over without being decoded, then
  * each line (without its newline and a trailing `\r`) goes to `visit` until it returns false or the
- * file's start is reached. Resolves the file's mtime, or null when the file does not exist.
+ * file's start is reached. A line longer than `maxLineBytes` is never held: reading stops there and
+ * `hasLongLine` is set. Resolves the file's mtime, or null when the file does not exist.
  */
 export async function readLinesBackwards(
   path: string,
   endOffset: number,
   skip: number,
   visit: (line: string) => boolean,
-): Promise<{ mtimeMs: number } | null> {
+  maxLineBytes = Number.POSITIVE_INFINITY,
+): Promise<{ mtimeMs: number; hasLongLine?: true } | null> {
   const handle = await openLogForReading(path);
   if (!handle) return null;
   try {
@@ -23,11 +25,14 @@ export async function readLinesBackwards(
     const end = Math.min(endOffset, stat.size);
     let toSkip = skip;
     let pieces: Buffer[] = [];
+    let pieceBytes = 0;
     let going = true;
+    let hasLongLine = false;
     const finishLine = (): void => {
       if (toSkip > 0) toSkip -= 1;
       else going = visit(decode(pieces));
       pieces = [];
+      pieceBytes = 0;
     };
     let position = end;
     while (position > 0 && going) {
@@ -39,14 +44,22 @@ export async function readLinesBackwards(
       if (position + size === end && block[size - 1] === NEWLINE) stop = size - 1;
       while (going) {
         const newline = stop > 0 ? block.lastIndexOf(NEWLINE, stop - 1) : -1;
-        if (toSkip === 0 && stop > newline + 1) pieces.unshift(block.subarray(newline + 1, stop));
+        if (toSkip === 0 && stop > newline + 1) {
+          pieceBytes += stop - newline - 1;
+          if (pieceBytes > maxLineBytes) {
+            hasLongLine = true;
+            going = false;
+            break;
+          }
+          pieces.unshift(block.subarray(newline + 1, stop));
+        }
         if (newline === -1) break;
         finishLine();
         stop = newline;
       }
     }
     if (going && position === 0 && end > 0) finishLine();
-    return { mtimeMs: stat.mtimeMs };
+    return hasLongLine ? { mtimeMs: stat.mtimeMs, hasLongLine: true } : { mtimeMs: stat.mtimeMs };
   } finally {
     await handle.close();
   }
