@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSupervisor } from '../../src/supervisor.js';
+import { appSpec, Harness, waitFor } from '../helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+const LINES_PER_INSTANCE = 1500;
+
+describe('logs of instances sharing one log file (#19 item 6)', () => {
+  it('gives every line of the shared file once, in file order, also beyond the wrapped rings', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      appSpec(home, {
+        name: 'multi',
+        script: 'instance-lines.js',
+        instances: 3,
+        env: { COUNT: String(LINES_PER_INSTANCE) },
+      }),
+    ]);
+    const [detail] = await supervisor.describe('multi');
+    const outPath = detail!.outLogPath;
+    const fileLines = () => readFileSync(outPath, 'utf8').split('\n').slice(0, -1);
+    await waitFor(() => fileLines().length === 3 * LINES_PER_INSTANCE, { what: 'all lines in the file' });
+    const file = fileLines();
+
+    const last = await supervisor.logs({ target: 'multi', lines: 20 });
+    expect(last.map((line) => line.line)).toEqual(file.slice(-20));
+
+    // each ring holds 1000 of its instance's 1500 lines: the rest comes from the file, without a gap
+    const everything = await supervisor.logs({ target: 'multi', lines: 10_000 });
+    expect(everything.map((line) => line.line)).toEqual(file);
+
+    const oneInstance = await supervisor.logs({ target: '1', lines: 5 });
+    expect(oneInstance).toHaveLength(5);
+  });
+
+  it('keeps separate files of separate apps apart and merges them by time', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      appSpec(home, { name: 'a', script: 'instance-lines.js', env: { COUNT: '30' } }),
+      appSpec(home, { name: 'b', script: 'instance-lines.js', env: { COUNT: '30' } }),
+    ]);
+    await waitFor(async () => (await supervisor.logs({ lines: 100 })).length === 60, { what: '60 lines' });
+    const all = await supervisor.logs({ lines: 100 });
+    expect(all.filter((line) => line.name === 'a').map((line) => line.line)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `i0 ${i + 1}`),
+    );
+    expect(new Set(all.map((line) => `${line.name} ${line.line}`)).size).toBe(60);
+    expect(readFileSync(join(home, 'logs', 'a-out.log'), 'utf8').split('\n')).toHaveLength(31);
+  });
+});
