@@ -352,13 +352,16 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 0,
     maxArgs: 1,
     summary: 'show recent log lines, and follow new ones with -f',
-    details: `Lines are printed as "<name> | line"; on a colour terminal stderr lines have a red prefix.\nApps with --log-format json: a JSON line the app printed shows its message and key=value fields; --json adds lvl and fields.\n${TARGETS} Without one, all processes.`,
+    details: `Lines are printed as "<name> | line"; on a colour terminal stderr lines have a red prefix.\nOn a terminal, control characters an app printed (ESC, BEL …) are shown as \\xHH; --raw prints them as they are.\nAn answer holds at most 4M of lines: beyond that older lines are left out, with a notice on stderr naming the log file.\nApps with --log-format json: a JSON line the app printed shows its message and key=value fields; --json adds lvl and fields.\n${TARGETS} Without one, all processes.`,
     options: {
       lines: { type: 'string', value: 'n', description: 'how many recent lines to show (default 15)' },
       follow: { type: 'boolean', short: 'f', description: 'keep printing new lines until Ctrl-C' },
       err: { type: 'boolean', description: 'only stderr' },
       out: { type: 'boolean', description: 'only stdout' },
-      raw: { type: 'boolean', description: 'print the lines only, without the name prefix' },
+      raw: {
+        type: 'boolean',
+        description: 'print the lines as the app wrote them: no name prefix, no escaping',
+      },
       json: { type: 'boolean', description: 'print one JSON object per line' },
     },
     run: async (ctx, input) => (await import('./commands/logs.js')).runLogs(ctx, input),

@@ -34,21 +34,20 @@ export async function tailLogs(
     let answer: LogLine[] = [];
     let omittedLines = 0;
     const cutFiles = new Set<string>();
-    const filesOf = new Map<LogLine, string[]>();
+    const fileOf = new Map<LogLine, string>();
     for (const group of groups) {
       const part = await tailLines(group, lines, stream, maxBytes);
-      const files = filePaths(group, stream);
-      for (const line of part.lines) filesOf.set(line, files);
-      if (part.isCut) {
-        omittedLines += lines - part.lines.length;
-        for (const path of files) cutFiles.add(path);
+      for (const line of part.lines) {
+        fileOf.set(line, group.files[group.merged ? 'out' : line.stream].path);
       }
+      omittedLines += part.omittedLines;
+      for (const path of part.cutFiles) cutFiles.add(path);
       const merged = answer.length === 0 ? part.lines : mergeByTime(answer, part.lines);
       answer = newestWithin(merged, maxBytes);
       for (const line of merged.slice(0, merged.length - answer.length)) {
         omittedLines += 1;
-        for (const path of filesOf.get(line) ?? []) cutFiles.add(path);
-        filesOf.delete(line);
+        cutFiles.add(fileOf.get(line)!);
+        fileOf.delete(line);
       }
     }
     if (cutFiles.size === 0) return { lines: answer };
@@ -117,12 +116,6 @@ function groupBySharedFiles(snapshots: TailSnapshot[]): TailSnapshot[] {
   }
   for (const group of groups.values()) group.sources.sort((a, b) => a.id - b.id);
   return [...groups.values()];
-}
-
-function filePaths(snapshot: TailSnapshot, stream: LogStreamFilter): string[] {
-  if (snapshot.merged || stream === 'out') return [snapshot.files.out.path];
-  if (stream === 'err') return [snapshot.files.err.path];
-  return [snapshot.files.out.path, snapshot.files.err.path];
 }
 
 /** The newest lines of `lines` (oldest first) that fit in `maxBytes`. */

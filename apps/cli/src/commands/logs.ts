@@ -1,23 +1,32 @@
 import type { LogLine, LogsRequest } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
-import { formatLogLine, type LogLineFormat } from '../output/log-line.js';
+import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
 import { usageError } from '../parse-argv.js';
 
 /** Lines `velos logs` shows when `--lines` is not given. */
 export const DEFAULT_LOG_LINES = 15;
 
-/** `velos logs [target]`: the last lines from the daemon's ring buffer, then new ones with `--follow`. */
+/**
+ * `velos logs [target]`: the last lines (ring buffer, then files), then new ones with `--follow`. On a
+ * terminal the apps' control characters are escaped unless `--raw`; an answer cut at the daemon's byte
+ * limit is printed with a notice on stderr naming the files that hold the rest.
+ */
 export async function runLogs(ctx: CommandContext, input: CommandInput): Promise<void> {
   const request = logsRequest(input);
-  const format: LogLineFormat = ctx.mode !== 'text' ? 'json' : input.options.raw ? 'raw' : 'prefixed';
+  const isRaw = input.options.raw === true;
+  const format: LogLineFormat = ctx.mode !== 'text' ? 'json' : isRaw ? 'raw' : 'prefixed';
+  const isEscaped = ctx.isTTY && !isRaw;
   const write = (lines: LogLine[]) => {
     if (lines.length === 0) return;
-    process.stdout.write(`${lines.map((line) => formatLogLine(line, format, ctx.colors)).join('\n')}\n`);
+    const text = lines.map((line) => formatLogLine(line, format, ctx.colors, isEscaped)).join('\n');
+    process.stdout.write(`${text}\n`);
   };
   const client = await ctx.client();
   if (!input.options.follow) {
-    write(await client.logs(request));
+    const result = await client.logsResult(request);
+    write(result.lines);
+    if (result.cut) process.stderr.write(formatLogsCut(result.cut));
     return;
   }
   const subscription = client.followLogs(request);

@@ -1,16 +1,44 @@
-import type { LogLine } from '@velos/core';
+import type { LogLine, LogsCut } from '@velos/core';
+import { formatBytes } from '@velos/core';
 import type { Colors } from './colors.js';
 
 /** How `velos logs` prints lines: `<name> | line`, the bare line, or one JSON object per line. */
 export type LogLineFormat = 'prefixed' | 'raw' | 'json';
 
-/** Formats one captured line; on a colour terminal stderr lines get a red prefix. */
-export function formatLogLine(line: LogLine, format: LogLineFormat, colors: Colors): string {
+/**
+ * Formats one captured line; on a colour terminal stderr lines get a red prefix. With `isEscaped`
+ * the control characters of the app's text are shown as `\xHH` (see `escapeControlChars`).
+ */
+export function formatLogLine(
+  line: LogLine,
+  format: LogLineFormat,
+  colors: Colors,
+  isEscaped = false,
+): string {
   if (format === 'json') return JSON.stringify(line);
-  const text = line.fields ? `${line.line}${formatFields(line.fields)}` : line.line;
+  const raw = line.fields ? `${line.line}${formatFields(line.fields)}` : line.line;
+  const text = isEscaped ? escapeControlChars(raw) : raw;
   if (format === 'raw') return text;
   const prefix = `${line.name} |`;
   return `${line.stream === 'err' ? colors.red(prefix) : colors.dim(prefix)} ${text}`;
+}
+
+// C0 controls but tab, DEL and the C1 controls: the ones a terminal may act on (ESC, BEL, CSI …)
+const CONTROL_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+/** `text` with every C0/C1 control character but tab (and DEL) written as `\xHH`, so it cannot drive a terminal. */
+export function escapeControlChars(text: string): string {
+  return text.replace(CONTROL_CHARS, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The stderr notice of a `logs` answer cut at its byte limit: what was left out and where to read it. */
+export function formatLogsCut(cut: LogsCut): string {
+  const files = cut.files.map(escapeControlChars);
+  const lines = cut.omittedLines === 1 ? '1 older line' : `${cut.omittedLines} older lines`;
+  return (
+    `velos logs: an answer holds at most ${formatBytes(cut.maxBytes)} of lines: up to ${lines} left out.\n` +
+    `The full log is in ${files.join(' and ')}${files.length > 0 ? ` (e.g. tail -n ${Math.max(1, cut.omittedLines)} ${files[0]})` : ''}.\n`
+  );
 }
 
 /** The fields of a parsed JSON line (LOG-5) as ` key=value` pairs; strings bare unless they hold spaces. */

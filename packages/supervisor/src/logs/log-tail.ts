@@ -3,7 +3,7 @@ import { type LineBatch, type LogStream, lastLineStrings } from './line-batch.js
 import type { LineDecoder } from './line-format.js';
 import { logLineBytes } from './log-line-bytes.js';
 import { readGzipLinesBackwards } from './read-gzip-lines.js';
-import { readLinesBackwards } from './read-lines-backwards.js';
+import { countLinesBackwards, readLinesBackwards } from './read-lines-backwards.js';
 
 /** One log file as a tail sees it, captured at the same instant as the ring snapshots. */
 export interface TailFile {
@@ -42,12 +42,17 @@ export interface TailSnapshot {
   files: Record<LogStream, TailFile>;
 }
 
-/** Lines of a tail, and whether the byte limit (not the line count) ended it. */
+/** Lines of a tail, and what the byte limit (not the line count) left out. */
 export interface TailResult {
   lines: LogLine[];
-  /** Older lines were left out to stay within `maxBytes` (or a line was longer than that). */
-  isCut: boolean;
+  /** Older lines asked for and left out to stay within `maxBytes`, at most (0: none). */
+  omittedLines: number;
+  /** The files those lines are in. */
+  cutFiles: string[];
 }
+
+/** Bytes read backwards at most to count the lines a cut answer leaves out (beyond, the count asked for is told). */
+const MAX_COUNT_BYTES = 64 * 1024 * 1024;
 
 interface Ordered {
   line: LogLine;
@@ -66,6 +71,11 @@ interface Budget {
   isCut: boolean;
 }
 
+interface FileTail {
+  lines: Ordered[];
+  omittedLines: number;
+}
+
 /**
  * The last `count` lines of `filter` in a set of log files, oldest first, within `maxBytes` (see
  * `logLineBytes`): the newest lines every ring holds without a gap (the rings of all processes
@@ -81,26 +91,39 @@ export async function tailLines(
   filter: LogStreamFilter,
   maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<TailResult> {
-  if (!(count > 0)) return { lines: [], isCut: false };
+  if (!(count > 0)) return { lines: [], omittedLines: 0, cutFiles: [] };
   if (snapshot.merged) {
-    const budget: Budget = { left: maxBytes, isCut: false };
     const accept = (stream: LogStream) => filter === 'all' || stream === filter;
     const fileHasStream = snapshot.hasStreamInFile || filter === 'all';
-    const lines = await fileTail(snapshot, 'out', accept, count, budget, fileHasStream);
-    return { lines: lines.map((entry) => entry.line), isCut: budget.isCut };
+    const tail = await fileTail(snapshot, 'out', accept, count, maxBytes, fileHasStream);
+    return {
+      lines: tail.lines.map((entry) => entry.line),
+      omittedLines: tail.omittedLines,
+      cutFiles: tail.omittedLines > 0 ? [snapshot.files.out.path] : [],
+    };
   }
   const streams: LogStream[] = filter === 'all' ? ['out', 'err'] : [filter];
-  const budgets = streams.map(() => ({ left: maxBytes, isCut: false }));
-  const lists = await Promise.all(
-    streams.map((stream, index) =>
-      fileTail(snapshot, stream, (candidate) => candidate === stream, count, budgets[index]!, true),
+  const tails = await Promise.all(
+    streams.map((stream) =>
+      fileTail(snapshot, stream, (candidate) => candidate === stream, count, maxBytes, true),
     ),
   );
-  const [first = [], second = []] = lists;
+  const [first = [], second = []] = tails.map((tail) => tail.lines);
   const merged = second.length === 0 ? first : mergeByTime(first, second);
   const kept = newestWithin(merged, count, maxBytes);
-  const isCut = budgets.some((budget) => budget.isCut) || kept.length < Math.min(count, merged.length);
-  return { lines: kept.map((entry) => entry.line), isCut };
+  const dropped = merged.slice(0, merged.length - kept.length);
+  const cutFiles = streams.filter(
+    (stream, index) =>
+      tails[index]!.omittedLines > 0 || dropped.some((entry) => entry.line.stream === stream),
+  );
+  let omittedLines = tails.reduce((sum, tail) => sum + tail.omittedLines, 0);
+  // lines beyond `count` are not asked for: only those dropped within the count are left out
+  omittedLines += Math.max(0, Math.min(count, merged.length) - kept.length);
+  return {
+    lines: kept.map((entry) => entry.line),
+    omittedLines: Math.min(omittedLines, count - kept.length),
+    cutFiles: cutFiles.map((stream) => snapshot.files[stream].path),
+  };
 }
 
 /** The newest entries of `lines` (oldest first) that fit in `count` lines and `maxBytes`. */
@@ -122,15 +145,17 @@ async function fileTail(
   fileStream: LogStream,
   accept: (stream: LogStream) => boolean,
   count: number,
-  budget: Budget,
+  maxBytes: number,
   isFileReadable: boolean,
-): Promise<Ordered[]> {
+): Promise<FileTail> {
+  const budget: Budget = { left: maxBytes, isCut: false };
   const file = snapshot.files[fileStream];
   const { batches, firstSeq } = contiguousBatches(snapshot, fileStream, file.acceptedLines);
   const ring = ringLines(batches, accept, count, budget);
-  if (ring.length >= count || budget.isCut || !isFileReadable) return ring;
+  if (budget.isCut) return { lines: ring, omittedLines: count - ring.length };
+  if (ring.length >= count || !isFileReadable) return { lines: ring, omittedLines: 0 };
   // ring lines not yet settled are not in the file; a gap between file and rings ends the tail
-  if (firstSeq > file.settledLines) return ring;
+  if (firstSeq > file.settledLines) return { lines: ring, omittedLines: 0 };
   const overlap = file.settledLines - firstSeq;
   const first = snapshot.sources[0]!;
   const older = await fileLines(snapshot, file, fileStream, accept, count - ring.length, overlap, budget, {
@@ -138,7 +163,14 @@ async function fileTail(
     name: first.name,
     bound: ring[0]?.line.ts ?? Number.POSITIVE_INFINITY,
   });
-  return [...older, ...ring];
+  const lines = [...older.lines, ...ring];
+  if (!budget.isCut) return { lines, omittedLines: 0 };
+  const asked = count - lines.length;
+  if (older.restOffset === null) return { lines, omittedLines: asked };
+  // the lines left out of the current file can be counted without keeping them; rotated ones are known
+  const counted = await countLinesBackwards(file.path, older.restOffset, asked, MAX_COUNT_BYTES);
+  if (counted === null || !counted.isComplete) return { lines, omittedLines: asked };
+  return { lines, omittedLines: Math.min(asked, counted.lines + (file.previous?.lines ?? 0)) };
 }
 
 /**
@@ -222,11 +254,13 @@ async function fileLines(
   overlap: number,
   budget: Budget,
   owner: { id: number; name: string; bound: number },
-): Promise<Ordered[]> {
+): Promise<{ lines: Ordered[]; restOffset: number | null }> {
   const found: { ts: number | null; line: LogLine; file: number }[] = [];
   const mtimes: number[] = [];
   let fileIndex = 0;
-  const visit = (text: string): boolean => {
+  // where the lines of the current file not taken end: the start of the oldest one taken
+  let restOffset: number | null = null;
+  const visit = (text: string, offset = -1): boolean => {
     const decoded = snapshot.decode(text);
     const stream = decoded.stream ?? fileStream;
     if (accept(stream)) {
@@ -243,6 +277,7 @@ async function fileLines(
       if (!spend(budget, line)) return false;
       found.push({ ts: decoded.ts, line, file: fileIndex });
     }
+    restOffset = fileIndex === 0 ? offset : null;
     return found.length < count;
   };
   const current = await readLinesBackwards(
@@ -252,7 +287,7 @@ async function fileLines(
     visit,
     budget.left,
   );
-  if (current === null) return [];
+  if (current === null) return { lines: [], restOffset: null };
   if (current.hasLongLine) budget.isCut = true;
   mtimes.push(current.mtimeMs);
   // after a rotation the current file holds only `fileLines` lines: older ones are in the rotated file
@@ -268,7 +303,7 @@ async function fileLines(
     entry.line.ts = entry.ts ?? Math.min(mtimes[entry.file] ?? 0, bound);
     bound = Math.min(bound, entry.line.ts);
   }
-  return found.reverse().map((entry) => ({ line: entry.line, order: -1 }));
+  return { lines: found.reverse().map((entry) => ({ line: entry.line, order: -1 })), restOffset };
 }
 
 /** Reads a rotated file backwards, gzipped or not (it may have been compressed since the snapshot). */

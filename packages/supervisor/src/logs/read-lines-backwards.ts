@@ -7,7 +7,7 @@ const NEWLINE = 10;
 /**
  * Reads the lines of `path` that end before byte `endOffset` backwards, newest first, in blocks of
  * 64 KiB (never the whole file): the newest `skip` lines are passed over without being decoded, then
- * each line (without its newline and a trailing `\r`) goes to `visit` until it returns false or the
+ * each line (without its newline and a trailing `\r`, with the file offset it starts at) goes to `visit` until it returns false or the
  * file's start is reached. A line longer than `maxLineBytes` is never held: reading stops there and
  * `hasLongLine` is set. Resolves the file's mtime, or null when the file does not exist.
  */
@@ -15,7 +15,7 @@ export async function readLinesBackwards(
   path: string,
   endOffset: number,
   skip: number,
-  visit: (line: string) => boolean,
+  visit: (line: string, offset: number) => boolean,
   maxLineBytes = Number.POSITIVE_INFINITY,
 ): Promise<{ mtimeMs: number; hasLongLine?: true } | null> {
   const handle = await openLogForReading(path);
@@ -28,9 +28,9 @@ export async function readLinesBackwards(
     let pieceBytes = 0;
     let going = true;
     let hasLongLine = false;
-    const finishLine = (): void => {
+    const finishLine = (offset: number): void => {
       if (toSkip > 0) toSkip -= 1;
-      else going = visit(decode(pieces));
+      else going = visit(decode(pieces), offset);
       pieces = [];
       pieceBytes = 0;
     };
@@ -54,11 +54,11 @@ export async function readLinesBackwards(
           pieces.unshift(block.subarray(newline + 1, stop));
         }
         if (newline === -1) break;
-        finishLine();
+        finishLine(position + newline + 1);
         stop = newline;
       }
     }
-    if (going && position === 0 && end > 0) finishLine();
+    if (going && position === 0 && end > 0) finishLine(0);
     return hasLongLine ? { mtimeMs: stat.mtimeMs, hasLongLine: true } : { mtimeMs: stat.mtimeMs };
   } finally {
     await handle.close();
@@ -78,4 +78,36 @@ async function readFully(handle: FileHandle, block: Buffer, position: number): P
     offset += bytesRead;
   }
   return true;
+}
+
+/**
+ * Counts the lines of `path` that end before byte `endOffset` (a line start), reading backwards in
+ * 64 KiB blocks without keeping them: stops at `maxLines` or after `maxBytes`. `isComplete` is false
+ * when it stopped before the file's start; resolves null when the file does not exist.
+ */
+export async function countLinesBackwards(
+  path: string,
+  endOffset: number,
+  maxLines: number,
+  maxBytes: number,
+): Promise<{ lines: number; isComplete: boolean } | null> {
+  const handle = await openLogForReading(path);
+  if (!handle) return null;
+  try {
+    let lines = 0;
+    let position = Math.min(endOffset, (await handle.stat()).size);
+    const lowest = Math.max(0, position - maxBytes);
+    const block = Buffer.allocUnsafe(BLOCK_BYTES);
+    while (position > lowest && lines < maxLines) {
+      const size = Math.min(BLOCK_BYTES, position - lowest);
+      position -= size;
+      const view = block.subarray(0, size);
+      if (!(await readFully(handle, view, position))) break;
+      for (let at = view.indexOf(NEWLINE); at !== -1; at = view.indexOf(NEWLINE, at + 1)) lines += 1;
+    }
+    const isComplete = position === 0 || lines >= maxLines;
+    return { lines: Math.min(lines, maxLines), isComplete };
+  } finally {
+    await handle.close();
+  }
 }
