@@ -154,9 +154,9 @@ async function fileTail(
   const ring = ringLines(batches, accept, count, budget);
   if (budget.isCut) return { lines: ring, omittedLines: count - ring.length };
   if (ring.length >= count || !isFileReadable) return { lines: ring, omittedLines: 0 };
-  // ring lines not yet settled are not in the file; a gap between file and rings ends the tail
-  if (firstSeq > file.settledLines) return { lines: ring, omittedLines: 0 };
-  const overlap = file.settledLines - firstSeq;
+  // ring lines not yet settled are not in the file; lines between file and rings (being written,
+  // too large for a ring) are left out of this tail, older ones are read
+  const overlap = Math.max(0, file.settledLines - firstSeq);
   const first = snapshot.sources[0]!;
   const older = await fileLines(snapshot, file, fileStream, accept, count - ring.length, overlap, budget, {
     id: first.id,

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import type { LogLine, LogsResult, ProcessDetail } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AnswerBudget, MAX_LOG_ANSWER_BYTES } from '../../src/logs/answer-budget.js';
+import { logLineBytes } from '../../src/logs/log-line-bytes.js';
+import { createSupervisor } from '../../src/supervisor.js';
+import { appSpec, Harness, type RawClient, waitFor } from '../helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+const MIB = 1024 * 1024;
+/** One 50 MB line, kept as 24 lines of at most 2 MiB, after a short line (issue #8). */
+const HUGE_LINE_ENV = { LONG_BYTES: String(50_000_000), STAY: '1' };
+/** Lines of the file then: the short line and the 24 pieces (the partial final line is still pending). */
+const HUGE_FILE_LINES = 25;
+
+const answerBytes = (lines: LogLine[]) => lines.reduce((sum, line) => sum + logLineBytes(line), 0);
+
+/** Peak resident set of a process in bytes (VmHWM), from /proc. */
+function peakRssBytes(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match![1]) * 1024;
+}
+
+describe('logs answers are bounded in bytes (#8)', () => {
+  it('cuts an answer at the byte limit and says how many older lines it left out and where', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([appSpec(home, { name: 'huge', script: 'long-line.js', env: HUGE_LINE_ENV })]);
+    await waitFor(async () => (await supervisor.describe('huge'))[0]!.logLines.out === HUGE_FILE_LINES, {
+      what: 'the 50 MB line captured',
+    });
+    const [detail] = await supervisor.describe('huge');
+    await waitFor(
+      async () => (await supervisor.logs({ target: 'huge', lines: 1 }))[0]?.line.endsWith(':end'),
+      {
+        what: 'the last piece written',
+      },
+    );
+
+    const result = await supervisor.logsResult({ target: 'huge', lines: 1000 });
+    expect(answerBytes(result.lines)).toBeLessThanOrEqual(MAX_LOG_ANSWER_BYTES);
+    expect(result.lines.length).toBeGreaterThan(0);
+    expect(result.lines.at(-1)!.line.endsWith(':end')).toBe(true);
+    expect(result.cut).toEqual({
+      maxBytes: MAX_LOG_ANSWER_BYTES,
+      omittedLines: HUGE_FILE_LINES - result.lines.length,
+      files: [detail!.outLogPath],
+    });
+
+    const fits = await supervisor.logsResult({ target: 'huge', lines: 1 });
+    expect(fits.cut).toBeUndefined();
+    expect(fits.lines).toHaveLength(1);
+  });
+
+  it('keeps a real daemon up and under 200 MB while 12 clients ask for 1000 lines of 2 MiB each', async () => {
+    const home = harness.home();
+    const { child, client } = await harness.startDaemon(home);
+    await client.call('start', {
+      apps: [appSpec(home, { name: 'huge', script: 'long-line.js', env: HUGE_LINE_ENV })],
+    });
+    await waitFor(
+      async () => {
+        const { processes } = await client.call<{ processes: ProcessDetail[] }>('describe', {
+          target: 'huge',
+        });
+        return processes[0]!.logLines.out === HUGE_FILE_LINES;
+      },
+      { what: 'the 50 MB line captured' },
+    );
+    const clients: RawClient[] = await Promise.all(Array.from({ length: 12 }, () => harness.connect(home)));
+    const answers = await Promise.all(
+      clients.map((each) => each.call<LogsResult>('logs', { target: 'huge', lines: 1000 }, 60_000)),
+    );
+    for (const answer of answers) {
+      expect(answer.lines.length).toBeGreaterThan(0);
+      expect(answer.cut?.omittedLines).toBeGreaterThan(0);
+    }
+    expect(await client.call('ping')).toMatchObject({ pid: child.pid });
+    expect(peakRssBytes(child.pid!)).toBeLessThanOrEqual(200 * MIB);
+  });
+});
+
+describe('AnswerBudget', () => {
+  it('lets answers in while their bytes fit and queues the others in order', async () => {
+    const budget = new AnswerBudget(10);
+    const order: string[] = [];
+    const first = await budget.acquire(6);
+    const second = budget.acquire(6).then((release) => {
+      order.push('second');
+      return release;
+    });
+    const third = budget.acquire(3).then((release) => {
+      order.push('third');
+      return release;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([]);
+    expect(budget.waiting).toBe(2);
+    first();
+    (await second)();
+    (await third)();
+    expect(order).toEqual(['second', 'third']);
+    expect(budget.usedBytes).toBe(0);
+    const huge = await budget.acquire(100);
+    expect(budget.usedBytes).toBe(100);
+    huge();
+    huge();
+    expect(budget.usedBytes).toBe(0);
+  });
+});
