@@ -2,19 +2,34 @@
 export const MAX_LOG_ANSWER_BYTES = 4 * 1024 * 1024;
 /** The most bytes of `logs` answers the daemon builds at once; further requests wait their turn. */
 export const MAX_LOG_ANSWERS_BYTES = 16 * 1024 * 1024;
+/** Buffer bytes above their recent low (answers sent, not yet read by clients) from which new answers wait. */
+export const MAX_UNREAD_ANSWERS_BYTES = 64 * 1024 * 1024;
+
+/** How often a waiting request looks again whether the answers already sent have been read. */
+const BACKLOG_RETRY_MS = 20;
+
+/** What keeps answers waiting besides the bytes being built: answers sent but not yet read by their clients. */
+export interface AnswerBacklog {
+  /** True while too many bytes of answers already handed over are still held (unread by clients). */
+  isFull(): boolean;
+}
 
 /**
  * Bytes shared by the answers being built: `acquire` resolves once `bytes` are free (first come,
- * first served), with the function that gives them back. A request for more than the whole budget
- * waits until nothing else holds any, then runs alone.
+ * first served) and, with a `backlog`, once the answers already sent have been read, with the
+ * function that gives the bytes back. A request for more than the whole
+ * budget waits until nothing else holds any, then runs alone.
  */
 export class AnswerBudget {
   readonly #totalBytes: number;
+  readonly #backlog: AnswerBacklog | undefined;
   #usedBytes = 0;
   #waiting: { bytes: number; grant: () => void }[] = [];
+  #retry: NodeJS.Timeout | null = null;
 
-  constructor(totalBytes: number) {
+  constructor(totalBytes: number, backlog?: AnswerBacklog) {
     this.#totalBytes = totalBytes;
+    this.#backlog = backlog;
   }
 
   /** Bytes held by answers now. */
@@ -48,9 +63,40 @@ export class AnswerBudget {
     while (this.#waiting.length > 0) {
       const next = this.#waiting[0]!;
       if (this.#usedBytes > 0 && this.#usedBytes + next.bytes > this.#totalBytes) return;
+      if (this.#backlog?.isFull()) {
+        this.#retry ??= setTimeout(() => {
+          this.#retry = null;
+          this.#grant();
+        }, BACKLOG_RETRY_MS);
+        return;
+      }
       this.#waiting.shift();
       this.#usedBytes += next.bytes;
       next.grant();
     }
   }
+}
+
+/**
+ * A backlog measured by the daemon's buffer memory (`process.memoryUsage().arrayBuffers`, where
+ * frames not yet written to their sockets are): full while it is more than `maxBytes` above its
+ * lowest value of the last `windowMs` (the log rings, files and pipes it always holds). A backlog
+ * that never clears (a client that does not read) thus holds answers back for `windowMs` at most.
+ */
+export function createBufferBacklog(
+  maxBytes: number,
+  windowMs: number,
+  readBytes: () => number = () => process.memoryUsage().arrayBuffers,
+): AnswerBacklog {
+  let samples: { at: number; bytes: number }[] = [];
+  return {
+    isFull() {
+      const now = Date.now();
+      const bytes = readBytes();
+      samples = samples.filter((sample) => now - sample.at < windowMs);
+      samples.push({ at: now, bytes });
+      const lowest = samples.reduce((low, sample) => Math.min(low, sample.bytes), bytes);
+      return bytes - lowest > maxBytes;
+    },
+  };
 }

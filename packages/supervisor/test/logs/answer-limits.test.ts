@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { LogLine, LogsResult, ProcessDetail } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnswerBudget, MAX_LOG_ANSWER_BYTES } from '../../src/logs/answer-budget.js';
+import { AnswerBudget, createBufferBacklog, MAX_LOG_ANSWER_BYTES } from '../../src/logs/answer-budget.js';
 import { logLineBytes } from '../../src/logs/log-line-bytes.js';
 import { createSupervisor } from '../../src/supervisor.js';
 import { appSpec, Harness, type RawClient, waitFor } from '../helpers.js';
@@ -108,5 +108,26 @@ describe('AnswerBudget', () => {
     huge();
     huge();
     expect(budget.usedBytes).toBe(0);
+  });
+});
+
+describe('createBufferBacklog', () => {
+  it('holds answers back while buffers are far above their recent low, and lets them go once read', async () => {
+    let bytes = 100;
+    const backlog = createBufferBacklog(50, 60_000, () => bytes);
+    expect(backlog.isFull()).toBe(false);
+    bytes = 200;
+    expect(backlog.isFull()).toBe(true);
+    const budget = new AnswerBudget(10, backlog);
+    let granted = false;
+    const waiting = budget.acquire(5).then((release) => {
+      granted = true;
+      return release;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(granted).toBe(false);
+    bytes = 120;
+    (await waiting)();
+    expect(granted).toBe(true);
   });
 });
