@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createColors, isColorWanted } from '../src/output/colors.js';
-import { formatLogLine } from '../src/output/log-line.js';
+import { escapeControlChars, formatLogLine, formatLogsCut } from '../src/output/log-line.js';
 import { renderProcessDetails, toAiDetail } from '../src/output/process-detail.js';
 import { renderProcessTable, toAiProcess, toAiProcessList } from '../src/output/process-list.js';
 import { renderTable } from '../src/output/table.js';
@@ -127,8 +127,8 @@ describe('process detail', () => {
     expect(text.split('\n')[0]).toBe('api  online  id 0 · namespace default');
     for (const expected of [
       /^ {2}command +\/usr\/bin\/node \/srv\/api\/server\.js --port 3000$/m,
-      /^ {2}out log +\/home\/me\/\.velos\/logs\/api-out\.log \(120 lines\)$/m,
-      /^ {2}err log +\/home\/me\/\.velos\/logs\/api-err\.log \(3 lines\)$/m,
+      /^ {2}out log +\/home\/me\/\.velos\/logs\/api-out\.log \(120 lines captured since start\)$/m,
+      /^ {2}err log +\/home\/me\/\.velos\/logs\/api-err\.log \(3 lines captured since start\)$/m,
       /^ {2}cpu +2\.1% \(peak 12\.5%\)$/m,
       /^ {2}memory +45M \(peak 60M\)$/m,
       /^ {2}restarts +2 \(unstable in a row: 1 of 16\)$/m,
@@ -173,5 +173,26 @@ describe('log lines', () => {
   it('marks stderr lines with a red prefix on a colour terminal', () => {
     expect(formatLogLine(logLine('oops', 'err'), 'prefixed', colored)).toBe(`${colored.red('api |')} oops`);
     expect(formatLogLine(logLine('fine'), 'prefixed', colored)).toBe(`${colored.dim('api |')} fine`);
+  });
+
+  it('escapes C0 and C1 control characters but tab when asked, in the text and the fields', () => {
+    const hostile = { ...logLine('a\u001b[2Jb\u0007c\u009bd\te\r'), fields: { k: 'v\u001b]0;x' } };
+    expect(formatLogLine(hostile, 'prefixed', plain, true)).toBe(
+      'api | a\\x1b[2Jb\\x07c\\x9bd\te\\x0d k=v\\x1b]0;x',
+    );
+    expect(formatLogLine(hostile, 'raw', plain)).toBe('a\u001b[2Jb\u0007c\u009bd\te\r k=v\u001b]0;x');
+    expect(escapeControlChars('plain ünïcode\ttab')).toBe('plain ünïcode\ttab');
+  });
+
+  it('tells what a cut answer left out and where the full log is', () => {
+    const notice = formatLogsCut({
+      maxBytes: 4 * 1024 * 1024,
+      omittedLines: 23,
+      files: ['/h/logs/big-out.log'],
+    });
+    expect(notice).toBe(
+      'velos logs: an answer holds at most 4M of lines: up to 23 older lines left out.\n' +
+        'The full log is in /h/logs/big-out.log (e.g. tail -n 23 /h/logs/big-out.log).\n',
+    );
   });
 });

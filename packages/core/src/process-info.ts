@@ -102,6 +102,7 @@ export interface ProcessDetail extends ProcessInfo {
   errLogPath: string;
   cpuPeak: number;
   memoryPeak: number;
+  /** Lines the process printed since the daemon began capturing it, flushed and rotated ones included (not the current file's count). */
   logLines: { out: number; err: number };
   /** Lines dropped because a writer outran the disk (never silently). */
   logDropped: number;

@@ -84,9 +84,9 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
     ['mode', d.execMode],
     ['autorestart', autorestart(d)],
     ['stop', `${spec.stopSignal}, then SIGKILL after ${formatMs(spec.killTimeoutMs)}`],
-    [spec.mergeLogs ? 'log' : 'out log', `${d.outLogPath} (${lineCount(d.logLines.out)})`],
+    [spec.mergeLogs ? 'log' : 'out log', `${d.outLogPath} (${capturedLines(d.logLines.out)})`],
   );
-  if (!spec.mergeLogs) rows.push(['err log', `${d.errLogPath} (${lineCount(d.logLines.err)})`]);
+  if (!spec.mergeLogs) rows.push(['err log', `${d.errLogPath} (${capturedLines(d.logLines.err)})`]);
   rows.push(...watchRows(d), ...jobRows(d, now), ...healthRows(d, colors));
   rows.push(
     ['log format', `${spec.logFormat}${spec.logDateFormat ? `, timestamps ${spec.logDateFormat}` : ''}`],
@@ -176,8 +176,9 @@ function aiJob(d: ProcessDetail): Record<string, unknown> {
   };
 }
 
-function lineCount(n: number): string {
-  return n === 1 ? '1 line' : `${n} lines`;
+/** Lines captured since the process started (flushed and rotated ones included), not the file's line count. */
+function capturedLines(n: number): string {
+  return `${n === 1 ? '1 line' : `${n} lines`} captured since start`;
 }
 
 function lastExit(d: ProcessDetail): string {
