@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  describeJson,
+  outLog,
+  readLines,
+  VELOS_BIN,
+  velos,
+  velosOk,
+  waitFor,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** Runs the CLI with a pseudo-terminal as stdout (util-linux `script`), as a user at a terminal would. */
+async function velosOnTerminal(args: string[], home: string): Promise<string> {
+  const command = [process.execPath, VELOS_BIN, ...args].map((part) => `'${part}'`).join(' ');
+  const { stdout } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], {
+    env: { ...process.env, VELOS_HOME: home, NO_COLOR: '1' },
+    timeout: 30_000,
+  });
+  return stdout;
+}
+
+describe('velos logs: answers past the frame limit (#8)', () => {
+  it('prints what fits, says on stderr what was left out and where, and exits 0', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/long-line.js', '--name', 'huge'], {
+      home,
+      env: { LONG_BYTES: '50000000', STAY: '1' },
+    });
+    await waitFor(async () => (await describeJson(home, 'huge'))[0]?.logLines.out === 25, {
+      timeoutMs: 30_000,
+      message: 'the 50 MB line captured',
+    });
+    await waitFor(() => readLines(outLog(home, 'huge')).at(-1)?.endsWith(':end'), {
+      message: 'the file written',
+    });
+
+    const result = await velos(['logs', 'huge', '--lines', '1000'], { home });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trimEnd().endsWith(':end')).toBe(true);
+    expect(result.stdout.length).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(result.stderr).toContain('older lines left out');
+    expect(result.stderr).toContain(outLog(home, 'huge'));
+    expect(result.stderr).not.toContain('exceeds');
+  });
+});
+
+describe('velos logs: control characters (#8)', () => {
+  it('escapes them on a terminal, prints them with --raw, and leaves piped output as it was', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/control-chars.js', '--name', 'cc'], { home });
+    await waitFor(() => readLines(outLog(home, 'cc')).length === 1, { message: 'the line written' });
+
+    const onTerminal = await velosOnTerminal(['logs', 'cc'], home);
+    expect(onTerminal).toContain('cc | plain \\x1b[31mred\\x1b[0m \\x07bell \\x9b2J csi\ttab end');
+    expect(onTerminal).not.toMatch(/[\u0007\u001b\u009b]/);
+
+    const raw = await velosOnTerminal(['logs', 'cc', '--raw'], home);
+    expect(raw).toContain('plain \u001b[31mred\u001b[0m \u0007bell \u009b2J csi\ttab end');
+
+    const piped = await velosOk(['logs', 'cc'], { home });
+    expect(piped.stdout).toBe('cc | plain \u001b[31mred\u001b[0m \u0007bell \u009b2J csi\ttab end\n');
+  });
+});
+
+describe('velos logs: instances sharing one log file (#19 item 6)', () => {
+  it('prints every line once, in the order of the file', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/instance-lines.js', '--name', 'multi', '-i', '3'], {
+      home,
+      env: { COUNT: '1500' },
+    });
+    const file = await waitFor(
+      () => {
+        const lines = readLines(outLog(home, 'multi'));
+        return lines.length === 4500 ? lines : undefined;
+      },
+      { timeoutMs: 30_000, message: '4500 lines in the shared file' },
+    );
+    const result = await velosOk(['logs', 'multi', '--lines', '4500', '--raw'], { home });
+    expect(result.stdout.split('\n').slice(0, -1)).toEqual(file);
+    const last = await velosOk(['logs', 'multi', '--lines', '10', '--raw'], { home });
+    expect(last.stdout.split('\n').slice(0, -1)).toEqual(file.slice(-10));
+  });
+});
