@@ -3,10 +3,15 @@ export const MAX_LOG_ANSWER_BYTES = 4 * 1024 * 1024;
 /** The most bytes of `logs` answers the daemon builds at once; further requests wait their turn. */
 export const MAX_LOG_ANSWERS_BYTES = 16 * 1024 * 1024;
 /** Buffer bytes above their recent low (answers sent, not yet read by clients) from which new answers wait. */
-export const MAX_UNREAD_ANSWERS_BYTES = 64 * 1024 * 1024;
+export const MAX_UNREAD_ANSWERS_BYTES = 32 * 1024 * 1024;
 
 /** How often a waiting request looks again whether the answers already sent have been read. */
 const BACKLOG_RETRY_MS = 20;
+/**
+ * While the backlog stays full, one answer goes ahead this often: buffers already read are only seen
+ * as freed after a garbage collection, which an idle daemon may not run for seconds.
+ */
+const BACKLOG_TRICKLE_MS = 250;
 
 /** What keeps answers waiting besides the bytes being built: answers sent but not yet read by their clients. */
 export interface AnswerBacklog {
@@ -16,8 +21,8 @@ export interface AnswerBacklog {
 
 /**
  * Bytes shared by the answers being built: `acquire` resolves once `bytes` are free (first come,
- * first served) and, with a `backlog`, once the answers already sent have been read, with the
- * function that gives the bytes back. A request for more than the whole
+ * first served) and, with a `backlog`, once the answers already sent have been read (while it stays
+ * full, one answer every 250 ms), with the function that gives the bytes back. A request for more than the whole
  * budget waits until nothing else holds any, then runs alone.
  */
 export class AnswerBudget {
@@ -26,6 +31,7 @@ export class AnswerBudget {
   #usedBytes = 0;
   #waiting: { bytes: number; grant: () => void }[] = [];
   #retry: NodeJS.Timeout | null = null;
+  #lastGrantMs = 0;
 
   constructor(totalBytes: number, backlog?: AnswerBacklog) {
     this.#totalBytes = totalBytes;
@@ -63,7 +69,7 @@ export class AnswerBudget {
     while (this.#waiting.length > 0) {
       const next = this.#waiting[0]!;
       if (this.#usedBytes > 0 && this.#usedBytes + next.bytes > this.#totalBytes) return;
-      if (this.#backlog?.isFull()) {
+      if (Date.now() - this.#lastGrantMs < BACKLOG_TRICKLE_MS && this.#backlog?.isFull()) {
         this.#retry ??= setTimeout(() => {
           this.#retry = null;
           this.#grant();
@@ -71,6 +77,7 @@ export class AnswerBudget {
         return;
       }
       this.#waiting.shift();
+      this.#lastGrantMs = Date.now();
       this.#usedBytes += next.bytes;
       next.grant();
     }
