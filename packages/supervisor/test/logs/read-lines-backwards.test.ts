@@ -1,8 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readLinesBackwards } from '../../src/logs/read-lines-backwards.js';
+import { readGzipLinesBackwards } from '../../src/logs/read-gzip-lines.js';
+import { countLinesBackwards, readLinesBackwards } from '../../src/logs/read-lines-backwards.js';
 
 let dir = '';
 beforeEach(async () => {
@@ -45,5 +47,43 @@ describe('readLinesBackwards', () => {
   it('ignores bytes after endOffset and reports a missing file as null', async () => {
     expect(await readAll('one\ntwo\nthree\n', 0, 8)).toEqual(['one', 'two']);
     expect(await readLinesBackwards(join(dir, 'missing.log'), 100, 0, () => true)).toBeNull();
+  });
+
+  it('never holds a line longer than maxLineBytes: it stops there and says so, with the offsets read', async () => {
+    const path = join(dir, 'long.log');
+    const content = `old\n${'x'.repeat(300_000)}\nnew 1\nnew 2\n`;
+    await writeFile(path, content);
+    const seen: [string, number][] = [];
+    const result = await readLinesBackwards(
+      path,
+      Buffer.byteLength(content),
+      0,
+      (line, offset) => seen.push([line, offset]) > 0,
+      100_000,
+    );
+    expect(seen).toEqual([
+      ['new 2', content.indexOf('new 2')],
+      ['new 1', content.indexOf('new 1')],
+    ]);
+    expect(result?.hasLongLine).toBe(true);
+    const rest = await countLinesBackwards(path, content.indexOf('new 1'), 10, 1024 * 1024);
+    expect(rest).toEqual({ lines: 2, isComplete: true });
+    // within its last 1000 bytes only the long line's end is seen: at least 1 line, maybe more
+    expect(await countLinesBackwards(path, content.indexOf('new 1'), 10, 1000)).toEqual({
+      lines: 1,
+      isComplete: false,
+    });
+  });
+
+  it('reads a gzipped file keeping only the lines asked for, none longer than maxLineBytes', async () => {
+    const path = join(dir, 'rotated.log.gz');
+    await writeFile(path, gzipSync(`a\n${'y'.repeat(200_000)}\nb\nc\nd\n`));
+    const seen: string[] = [];
+    const all = await readGzipLinesBackwards(path, 1, 10, (line) => seen.push(line) > 0, {
+      maxLineBytes: 1000,
+      maxKeptBytes: 10_000,
+    });
+    expect(seen).toEqual(['c', 'b']);
+    expect(all?.hasLongLine).toBe(true);
   });
 });
