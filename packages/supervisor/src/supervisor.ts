@@ -223,6 +223,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
   }
 
+  /**
+   * Stops processes in parallel within each `depends_on` wave (SUP-12: an app stops after the apps that
+   * depend on it), so stopping N apps takes about one `kill_timeout` per wave, not N; returns how many ran.
+   */
+  async function stopInWaves(records: ProcessRecord[]): Promise<number> {
+    let stopped = 0;
+    for (const wave of stopWaves(records)) {
+      for (const wasRunning of await Promise.all(wave.map(stopOne))) if (wasRunning) stopped += 1;
+    }
+    return stopped;
+  }
+
   /** Restarts one process; `unstableRestarts` is what its count becomes (0: a restart starts a clean slate). */
   function restartOne(
     record: ProcessRecord,
@@ -547,7 +559,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async stop(target) {
       const targets = table.select(target);
-      for (const wave of stopWaves(targets)) await Promise.all(wave.map(stopOne));
+      await stopInWaves(targets);
       watchMode.sync();
       return targets.map((record) => toInfo(record));
     },
@@ -663,9 +675,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async kill() {
       await saveState();
       cronRestarts.stopAll();
-      const order = stopWaves(table.sorted().filter((record) => isActive(record.status))).flat();
-      let stopped = 0;
-      for (const record of order) if (await stopOne(record)) stopped += 1;
+      const stopped = await stopInWaves(table.sorted().filter((record) => isActive(record.status)));
       await watchMode.closeAll();
       await live.clear();
       log(`kill: stopped ${stopped} process(es)`);
@@ -687,7 +697,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       jobs.stopAll();
       gate.close();
       const all = table.sorted();
-      for (const wave of stopWaves(all)) await Promise.all(wave.map(stopOne));
+      await stopInWaves(all);
       await cluster?.close();
       await live.clear();
       await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));
