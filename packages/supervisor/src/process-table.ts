@@ -7,6 +7,14 @@ import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process
 import type { SavedState } from './state-store.js';
 import { matchTargets } from './targets.js';
 
+/** An app change whose log files are open and whose ids are held: applied with `commit`, or dropped. */
+export interface StagedApp {
+  /** Applies the change to the table (cannot fail) and returns the app. */
+  commit(): AppEntry;
+  /** Closes what was opened; the table stays as it was. */
+  abort(): void;
+}
+
 /**
  * The daemon's table of apps and their processes: allocates ids (from 0 up, never reused while
  * the table lives), opens each process's log pipeline and resolves targets.
@@ -15,6 +23,8 @@ export class ProcessTable {
   readonly records = new Map<number, ProcessRecord>();
   readonly apps = new Map<string, AppEntry>();
   readonly #recordListeners = new Set<(record: ProcessRecord) => void>();
+  /** Ids of staged apps not committed yet. */
+  readonly #reserved = new Set<number>();
   /** Levels for JSON Lines log files; set (see `loadLineClassifier`) before an app with them is added. */
   classify: LineClassifier | undefined;
   nextId = 0;
@@ -45,21 +55,36 @@ export class ProcessTable {
 
   /** Adds an app with one stopped process per instance (reusing `savedIds` when restoring). */
   add(spec: AppSpec, savedIds?: number[]): AppEntry {
-    this.ensureLogDir();
-    const entry: AppEntry = { spec: cloneSpec(spec), ids: [], ...logPaths(this.home, spec) };
-    const ids = savedIds ?? [];
-    while (ids.length < spec.instances) ids.push(this.nextFreeId(ids));
-    const pipelines = this.openPipelines(ids, entry);
-    this.apps.set(spec.name, entry);
-    ids.forEach((id, instance) => {
-      entry.ids.push(id);
-      this.createRecord(id, instance, entry, pipelines[instance]!);
-    });
-    return entry;
+    return this.stageAdd(spec, savedIds).commit();
   }
 
   /** Gives a stopped app a new spec: instances are added or removed, log pipelines reopened if their files change. */
   replace(entry: AppEntry, spec: AppSpec): AppEntry {
+    return this.stageReplace(entry, spec).commit();
+  }
+
+  /**
+   * Opens what `add` needs (the log pipelines: the step that can fail) without changing the table yet,
+   * so that a start of several apps can give up on all of them when one log file cannot be opened.
+   */
+  stageAdd(spec: AppSpec, savedIds?: number[]): StagedApp {
+    this.ensureLogDir();
+    const entry: AppEntry = { spec: cloneSpec(spec), ids: [], ...logPaths(this.home, spec) };
+    const ids = savedIds ? [...savedIds] : [];
+    while (ids.length < spec.instances) ids.push(this.nextFreeId(ids));
+    const pipelines = this.openPipelines(ids, entry);
+    return this.#staged(ids, pipelines, () => {
+      this.apps.set(spec.name, entry);
+      ids.forEach((id, instance) => {
+        entry.ids.push(id);
+        this.createRecord(id, instance, entry, pipelines[instance]!);
+      });
+      return entry;
+    });
+  }
+
+  /** Opens what `replace` needs without changing the table yet (see `stageAdd`). */
+  stageReplace(entry: AppEntry, spec: AppSpec): StagedApp {
     this.ensureLogDir();
     const next: AppEntry = { spec: cloneSpec(spec), ids: entry.ids, ...logPaths(this.home, spec) };
     const isLogChanged =
@@ -72,21 +97,23 @@ export class ProcessTable {
     const added: number[] = [];
     while (kept.length + added.length < spec.instances) added.push(this.nextFreeId(added));
     const pipelines = this.openPipelines(isLogChanged ? [...kept, ...added] : added, next);
-    for (const id of entry.ids.slice(spec.instances)) this.remove(this.records.get(id)!);
-    Object.assign(entry, { spec: next.spec, outPath: next.outPath, errPath: next.errPath });
-    if (isLogChanged) {
-      for (const id of kept) {
-        const record = this.records.get(id)!;
-        this.closePipeline(record);
-        record.pipeline = pipelines.shift()!;
-        this.#announce(record);
+    return this.#staged(added, pipelines, () => {
+      for (const id of entry.ids.slice(spec.instances)) this.remove(this.records.get(id)!);
+      Object.assign(entry, { spec: next.spec, outPath: next.outPath, errPath: next.errPath });
+      if (isLogChanged) {
+        for (const id of kept) {
+          const record = this.records.get(id)!;
+          this.closePipeline(record);
+          record.pipeline = pipelines.shift()!;
+          this.#announce(record);
+        }
       }
-    }
-    for (const id of added) {
-      this.createRecord(id, entry.ids.length, entry, pipelines.shift()!);
-      entry.ids.push(id);
-    }
-    return entry;
+      for (const id of added) {
+        this.createRecord(id, entry.ids.length, entry, pipelines.shift()!);
+        entry.ids.push(id);
+      }
+      return entry;
+    });
   }
 
   /** SUP-5 `scale`: adds `count` stopped processes to an app, with the next instance indexes and new ids. */
@@ -159,6 +186,27 @@ export class ProcessTable {
     return record;
   }
 
+  /** Holds `ids` (no other staged app takes them) until the staged change is applied or dropped. */
+  #staged(ids: number[], pipelines: LogPipeline[], apply: () => AppEntry): StagedApp {
+    for (const id of ids) this.#reserved.add(id);
+    let isSettled = false;
+    const settle = (): void => {
+      if (isSettled) throw new Error('a staged app is committed or aborted once');
+      isSettled = true;
+      for (const id of ids) this.#reserved.delete(id);
+    };
+    return {
+      commit: () => {
+        settle();
+        return apply();
+      },
+      abort: () => {
+        settle();
+        for (const pipeline of pipelines) pipeline.close().catch(() => undefined);
+      },
+    };
+  }
+
   #announce(record: ProcessRecord): void {
     for (const listener of this.#recordListeners) listener(record);
   }
@@ -166,7 +214,7 @@ export class ProcessTable {
   /** The lowest id from `nextId` on that is neither in the table nor in `taken`. */
   private nextFreeId(taken: number[]): number {
     let id = this.nextId;
-    while (this.records.has(id) || taken.includes(id)) id += 1;
+    while (this.records.has(id) || this.#reserved.has(id) || taken.includes(id)) id += 1;
     return id;
   }
 

@@ -5,12 +5,14 @@ import {
   type AppSpec,
   ErrorCodes,
   formatBytes,
+  isVelosError,
   type PingResult,
   type ProcessInfo,
   VELOS_VERSION,
   type VelosControl,
   VelosError,
 } from '@velos/core';
+import { createAppLocks } from './app-locks.js';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { incrementVarProblem } from './cluster/instance-env.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
@@ -30,12 +32,12 @@ import { createMonitor } from './monitor.js';
 import { ensureFifos, removeFifos, runDirOf } from './orphans/run-files.js';
 import { settleOrphans } from './orphans/settle-orphans.js';
 import { createProbeManager, times } from './probes/index.js';
-import { isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
+import { type AppEntry, isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
 import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
-import { ProcessTable } from './process-table.js';
+import { ProcessTable, type StagedApp } from './process-table.js';
 import { resolveCommand } from './resolve-command.js';
 import { decideRestart } from './restart-policy.js';
-import { readState, writeState } from './state-store.js';
+import { readState, type SavedApp, type SavedState, writeState } from './state-store.js';
 import { createWatchMode } from './watch/watch-mode.js';
 
 /** Options of an in-process supervisor. */
@@ -71,6 +73,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const log = options.log ?? (() => undefined);
   const table = new ProcessTable(home, log);
   const createdAt = Date.now();
+  /** Saved apps that could not be restored, by name (see `keepUnrestored`). */
+  const unrestored = new Map<string, SavedApp>();
+  /** Issue #19 items 7 and 13: starts and scales of one app run one after another. */
+  const appLocks = createAppLocks();
   let stateWarnings: string[] = [];
   let restartTimer: NodeJS.Timeout | null = null;
   let isClosed = false;
@@ -98,7 +104,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     home,
   };
   /** SUP-13: the table as it runs, for a daemon that starts after this one died. */
-  const live = createLiveState({ home, snapshot: () => table.toState(), log });
+  const live = createLiveState({ home, snapshot, log });
   const isLive = (record: ProcessRecord) => !isClosed && table.records.get(record.id) === record;
   const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive });
   const gate = createDependencyGate({
@@ -386,18 +392,22 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           `${spec.name}: instances: expected a positive integer`,
         );
       }
-      const running =
-        table.apps.get(spec.name)?.ids.filter((id) => isActive(table.records.get(id)!.status)) ?? [];
-      if (running.length > 0) {
-        throw new VelosError(
-          ErrorCodes.NAME_IN_USE,
-          `an app named '${spec.name}' is already running (id ${running.join(', ')}); restart it, or stop or delete it first`,
-          { data: { name: spec.name, ids: running } },
-        );
-      }
+      checkNameFree(spec.name);
       resolveCommand(spec);
       const problem = incrementVarProblem(spec);
       if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
+    }
+  }
+
+  /** Throws NAME_IN_USE when an app of this name runs (or is about to). */
+  function checkNameFree(name: string): void {
+    const running = table.apps.get(name)?.ids.filter((id) => isActive(table.records.get(id)!.status)) ?? [];
+    if (running.length > 0) {
+      throw new VelosError(
+        ErrorCodes.NAME_IN_USE,
+        `an app named '${name}' is already running (id ${running.join(', ')}); restart it, or stop or delete it first`,
+        { data: { name, ids: running } },
+      );
     }
   }
 
@@ -434,7 +444,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     for (const saved of savedApps) {
       if (table.apps.has(saved.spec.name)) continue;
       const areIdsFree = saved.ids.every((id) => !table.records.has(id));
-      const entry = table.add(saved.spec, areIdsFree ? [...saved.ids] : undefined);
+      let entry: AppEntry;
+      try {
+        entry = table.stageAdd(saved.spec, areIdsFree ? [...saved.ids] : undefined).commit();
+      } catch (error) {
+        keepUnrestored(saved, error);
+        continue;
+      }
+      unrestored.delete(saved.spec.name);
       for (const id of entry.ids) jobs.attach(table.records.get(id)!);
       cronRestarts.sync(saved.spec.name, saved.spec.cronRestart);
       const isStarting = isStartingAll || saved.running;
@@ -448,6 +465,26 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     log(`restored ${added.length} process(es) from ${read.path}`);
     live.touch();
     return added.map((record) => toInfo(record));
+  }
+
+  /**
+   * Issue #19 item 2: a saved app that cannot be restored (its log file cannot be opened) is left out of
+   * the table but kept for every later save, so one broken app never shrinks `state.json`; a start of
+   * its name or a `resurrect` that succeeds replaces it.
+   */
+  function keepUnrestored(saved: SavedApp, error: unknown): void {
+    unrestored.set(saved.spec.name, saved);
+    const why = error instanceof Error ? error.message : String(error);
+    const warning = `${saved.spec.name} (id ${saved.ids.join(', ')}) was not restored: ${why}; it stays in the saved state (fix it, then run velos resurrect)`;
+    log(`warning: ${warning}`);
+    stateWarnings = [...stateWarnings, warning];
+  }
+
+  /** The table as saved: its apps, and the saved apps that could not be restored. */
+  function snapshot(): SavedState {
+    const state = table.toState();
+    const kept = [...unrestored.values()].filter((saved) => !table.apps.has(saved.spec.name));
+    return { ...state, apps: [...state.apps, ...kept] };
   }
 
   /**
@@ -508,10 +545,88 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
   }
 
+  /** Starts apps (their names locked): checked again here, since an earlier start of a name may just have ended. */
+  async function startApps(specs: AppSpec[]): Promise<ProcessInfo[]> {
+    checkStartable(specs);
+    const ordered = orderByDependencies(specs, (spec) => spec, table.apps);
+    await checkJobSpecs(specs);
+    await loadClassifierFor(specs);
+    await loadClusterFor(specs);
+    for (const spec of specs) {
+      if (spec.logRotateCron) await checkCronExpression(spec.logRotateCron);
+      if (spec.cronRestart) await checkCronExpression(spec.cronRestart, 'cron_restart');
+    }
+    // A restore may have added one of the names during the awaits above: from here on nothing awaits.
+    for (const spec of specs) checkNameFree(spec.name);
+    const staged = stageAll(ordered);
+    const started: ProcessRecord[] = [];
+    const groups: ProcessRecord[][] = [];
+    for (const [i, spec] of ordered.entries()) {
+      const entry = staged[i]!.commit();
+      unrestored.delete(spec.name);
+      cronRestarts.sync(spec.name, spec.cronRestart);
+      for (const id of entry.ids) jobs.attach(table.records.get(id)!);
+      groups.push(prepare(entry.ids, true));
+      started.push(...groups.at(-1)!);
+      log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);
+    }
+    await launchApps(groups);
+    watchMode.sync();
+    return started.map((record) => toInfo(record));
+  }
+
+  /**
+   * Issue #19 item 2: opens the log files of every app of a start before the table changes, so a start
+   * is all or nothing: when one app's file cannot be opened, no app of the start is added or replaced.
+   */
+  function stageAll(specs: AppSpec[]): StagedApp[] {
+    const staged: StagedApp[] = [];
+    for (const spec of specs) {
+      try {
+        const existing = table.apps.get(spec.name);
+        staged.push(existing ? table.stageReplace(existing, spec) : table.stageAdd(spec));
+      } catch (error) {
+        for (const done of staged) done.abort();
+        const others = specs.length > 1 ? '; no app of this start was started' : '';
+        const why = error instanceof Error ? error.message : String(error);
+        throw new VelosError(
+          isVelosError(error) ? error.code : ErrorCodes.INTERNAL,
+          `${spec.name}: ${why}${others}`,
+          {
+            cause: error,
+            data: { name: spec.name },
+          },
+        );
+      }
+    }
+    return staged;
+  }
+
+  /** SUP-5 `scale` of the app called `name` (locked): the app is looked up again, it may be gone. */
+  async function scaleApp(name: string, instances: string): Promise<ProcessInfo[]> {
+    const entry = table.apps.get(name) ?? table.select(name)[0]!.app;
+    const current = entry.ids.length;
+    const count = scaledCount(entry.spec.name, current, instances);
+    const isRunning = entry.ids.some((id) => isActive(table.records.get(id)!.status));
+    entry.spec = { ...entry.spec, instances: count };
+    log(`scale ${entry.spec.name}: ${current} → ${count} instance(s)`);
+    if (count > current) {
+      const added = table.addInstances(entry, count - current);
+      for (const record of added) jobs.attach(record);
+      if (isRunning) await launch(prepare(entry.ids.slice(current), true));
+    } else if (count < current) {
+      const records = entry.ids.map((id) => table.records.get(id)!);
+      const highest = records.sort((a, b) => b.instance - a.instance).slice(0, current - count);
+      await Promise.all(highest.map(deleteOne));
+    }
+    live.touch();
+    return entry.ids.map((id) => toInfo(table.records.get(id)!));
+  }
+
   function saveState(): Promise<string> {
     const write = (): Promise<string> => {
       mkdirSync(home, { recursive: true, mode: 0o700 });
-      return writeState(home, table.toState());
+      return writeState(home, snapshot());
     };
     const result = saving.then(write, write);
     saving = result.catch(() => undefined);
@@ -533,28 +648,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async start(specs) {
       checkStartable(specs);
-      const ordered = orderByDependencies(specs, (spec) => spec, table.apps);
-      await checkJobSpecs(specs);
-      await loadClassifierFor(specs);
-      await loadClusterFor(specs);
-      for (const spec of specs) {
-        if (spec.logRotateCron) await checkCronExpression(spec.logRotateCron);
-        if (spec.cronRestart) await checkCronExpression(spec.cronRestart, 'cron_restart');
-      }
-      const started: ProcessRecord[] = [];
-      const groups: ProcessRecord[][] = [];
-      for (const spec of ordered) {
-        const existing = table.apps.get(spec.name);
-        const entry = existing ? table.replace(existing, spec) : table.add(spec);
-        cronRestarts.sync(spec.name, spec.cronRestart);
-        for (const id of entry.ids) jobs.attach(table.records.get(id)!);
-        groups.push(prepare(entry.ids, true));
-        started.push(...groups.at(-1)!);
-        log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);
-      }
-      await launchApps(groups);
-      watchMode.sync();
-      return started.map((record) => toInfo(record));
+      return appLocks.run(
+        specs.map((spec) => spec.name),
+        () => startApps(specs),
+      );
     },
 
     async stop(target) {
@@ -584,23 +681,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async scale(name, instances) {
-      const entry = table.apps.get(name) ?? table.select(name)[0]!.app;
-      const current = entry.ids.length;
-      const count = scaledCount(entry.spec.name, current, instances);
-      const isRunning = entry.ids.some((id) => isActive(table.records.get(id)!.status));
-      entry.spec = { ...entry.spec, instances: count };
-      log(`scale ${entry.spec.name}: ${current} → ${count} instance(s)`);
-      if (count > current) {
-        const added = table.addInstances(entry, count - current);
-        for (const record of added) jobs.attach(record);
-        if (isRunning) await launch(prepare(entry.ids.slice(current), true));
-      } else if (count < current) {
-        const records = entry.ids.map((id) => table.records.get(id)!);
-        const highest = records.sort((a, b) => b.instance - a.instance).slice(0, current - count);
-        await Promise.all(highest.map(deleteOne));
-      }
-      live.touch();
-      return entry.ids.map((id) => toInfo(table.records.get(id)!));
+      const app = table.apps.get(name) ?? table.select(name)[0]!.app;
+      return appLocks.run([app.spec.name], () => scaleApp(app.spec.name, instances));
     },
 
     async runs(target, limit) {
