@@ -263,7 +263,10 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'restart processes (starts stopped ones)',
     details: TARGETS,
     options: {
-      'update-env': { type: 'boolean', description: 'give the processes the environment of this command' },
+      'update-env': {
+        type: 'boolean',
+        description: "give the processes the environment of this command (the app's config env kept over it)",
+      },
       json,
       ai,
     },
@@ -286,7 +289,10 @@ export const COMMANDS: CommandSpec[] = [
       `at a time. ${TARGETS}`,
     ].join('\n'),
     options: {
-      'update-env': { type: 'boolean', description: 'give the processes the environment of this command' },
+      'update-env': {
+        type: 'boolean',
+        description: "give the processes the environment of this command (the app's config env kept over it)",
+      },
       json,
       ai,
     },

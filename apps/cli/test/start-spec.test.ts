@@ -127,6 +127,7 @@ describe('specsFromFlags', () => {
       args: ['--port', '3000'],
       cwd: join(dir, 'sub'),
       env: { PATH: process.env.PATH, FROM_SHELL: 'yes' },
+      ownEnv: {},
       interpreter: 'node',
       interpreterArgs: ['--max-old-space-size=64', '--no-warnings'],
       instances: 3,

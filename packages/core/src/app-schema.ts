@@ -248,6 +248,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     args: input.args ?? [...APP_DEFAULTS.args],
     cwd,
     env: { ...ctx.baseEnv, ...(input.env ?? {}) },
+    ownEnv: { ...(input.env ?? {}) },
     interpreterArgs: input.interpreter_args ?? input.node_args ?? [...APP_DEFAULTS.interpreterArgs],
     instances,
     namespace: input.namespace ?? APP_DEFAULTS.namespace,

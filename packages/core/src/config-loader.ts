@@ -149,7 +149,10 @@ function applyProfile(
   }
   specs.forEach((spec, i) => {
     const env = profiles[i]?.[profile];
-    if (env) spec.env = { ...spec.env, ...env };
+    if (env) {
+      spec.env = { ...spec.env, ...env };
+      spec.ownEnv = { ...spec.ownEnv, ...env };
+    }
   });
 }
 

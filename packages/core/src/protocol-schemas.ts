@@ -49,6 +49,7 @@ export const appSpecSchema = z.object({
   args: z.array(z.string()),
   cwd: absolutePath,
   env: z.record(z.string(), z.string()),
+  ownEnv: z.optional(z.record(z.string(), z.string())),
   interpreter: z.optional(z.string().check(z.minLength(1))),
   interpreterArgs: z.array(z.string()),
   instances: z.int().check(z.gte(1), z.lte(1024)),

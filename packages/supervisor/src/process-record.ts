@@ -120,7 +120,7 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
 
 /** The `velos describe` view of a process: the row, the spec without env values, the command, log facts. */
 export function toDetail(record: ProcessRecord): ProcessDetail {
-  const { env, ...rest } = record.app.spec;
+  const { env, ownEnv: _ownEnv, ...rest } = record.app.spec;
   const counters = record.pipeline.counters();
   return {
     ...toInfo(record),

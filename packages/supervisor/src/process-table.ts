@@ -272,6 +272,7 @@ function cloneSpec(spec: AppSpec): AppSpec {
     ...spec,
     args: [...spec.args],
     env: { ...spec.env },
+    ...(spec.ownEnv ? { ownEnv: { ...spec.ownEnv } } : {}),
     interpreterArgs: [...spec.interpreterArgs],
     stopExitCodes: [...spec.stopExitCodes],
   };

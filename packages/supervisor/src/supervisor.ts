@@ -517,11 +517,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     throw new VelosError(ErrorCodes.TIMEOUT, why, { data: { id: record.id, name: spec.name } });
   }
 
-  /** `--update-env`: the apps of `targets` take `env` as their whole environment from their next run on. */
+  /**
+   * `--update-env`: `env` (the caller's environment) replaces what the apps of `targets` inherited, and
+   * their own env (config `env` and profile) is merged over it, as at a first start; from their next run on.
+   */
   function updateEnv(targets: ProcessRecord[], env: Record<string, string> | undefined): void {
     if (!env) return;
     for (const entry of new Set(targets.map((record) => record.app))) {
-      entry.spec = { ...entry.spec, env: { ...env } };
+      entry.spec = { ...entry.spec, env: { ...env, ...entry.spec.ownEnv } };
     }
   }
 
