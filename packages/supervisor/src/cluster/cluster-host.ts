@@ -47,6 +47,8 @@ const RETIRE_CHECK_MS = 500;
  */
 export class ClusterHost {
   #child: ChildProcess | null = null;
+  /** Why the latest attempt to spawn the primary failed (it arrives with the child's 'error' event). */
+  #primaryFailure: Promise<string> | null = null;
   #nextKey = 1;
   #retireTimer: NodeJS.Timeout | null = null;
   readonly #slots = new Map<number, LiveSlot>();
@@ -65,6 +67,7 @@ export class ClusterHost {
     record.restartAt = null;
     const slot = this.#fork(record, 'spawn');
     if (slot) this.#pending.set(record, slot.key);
+    else this.#failSpawn(record);
   }
 
   /**
@@ -194,7 +197,18 @@ export class ClusterHost {
       env: this.#withHome({ PATH: process.env.PATH ?? '', VELOS_ID: 'cluster-primary' }),
     });
     if (child.pid === undefined) {
-      child.once('error', (error) => this.hooks.log(`cluster primary of ${this.name}: ${error.message}`));
+      this.#primaryFailure = new Promise((resolve) => {
+        child.once('error', (error: NodeJS.ErrnoException) => {
+          this.hooks.log(`cluster primary of ${this.name}: ${error.message}`);
+          const why =
+            error.code === 'ENOENT'
+              ? 'not found'
+              : error.code === 'EACCES'
+                ? 'permission denied'
+                : error.message;
+          resolve(`${why} (${error.code ?? 'error'})`);
+        });
+      });
       return null;
     }
     const pid = child.pid;
@@ -293,6 +307,19 @@ export class ClusterHost {
       // the process was deleted and its pipeline closed: nothing reads this worker's output
       handle.destroy();
     }
+  }
+
+  /** Issue #19 item 10: without a primary there is no worker to wait for: the process is errored at once. */
+  #failSpawn(record: ProcessRecord): void {
+    record.status = 'errored';
+    record.lastExitReason = 'spawn-error';
+    record.startedAt = null;
+    const failure = this.#primaryFailure ?? Promise.resolve('unknown error');
+    failure.then((why) => {
+      const line = `cannot start the cluster primary (${process.execPath}): ${why}`;
+      this.#note(record, `velos: ${line}`);
+      this.hooks.log(`process ${record.id} (${this.name}) failed to start: ${line}`);
+    });
   }
 
   #onForkFailed(slot: LiveSlot, why: string): void {
