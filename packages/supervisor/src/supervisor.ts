@@ -335,6 +335,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       record.restartAt = null;
       jobs.forget(record);
       table.remove(record);
+      // Issue #19 item 13: the last process of an app takes its cron_restart schedule with it.
+      if (!table.apps.has(record.app.spec.name)) cronRestarts.sync(record.app.spec.name, undefined);
       removeFifos(runDirOf(home), record.id);
       scheduleRestarts();
       return toInfo(record);
