@@ -435,8 +435,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (isDaemonStart) await adoptOrphans([]);
       return [];
     }
-    await loadClassifierFor(read.state.apps.map((saved) => saved.spec));
-    await loadClusterFor(read.state.apps.map((saved) => saved.spec));
+    const specs = read.state.apps.map((saved) => saved.spec);
+    // A loader that fails (the cluster primary script is missing…) fails only the apps that need it.
+    const loadError = await loadClassifierFor(specs)
+      .then(() => loadClusterFor(specs))
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
     table.nextId = Math.max(table.nextId, read.state.nextId);
     const added: ProcessRecord[] = [];
     const toLaunch: ProcessRecord[][] = [];
@@ -445,21 +451,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
     for (const saved of savedApps) {
       if (table.apps.has(saved.spec.name)) continue;
-      const areIdsFree = saved.ids.every((id) => !table.records.has(id));
-      let entry: AppEntry;
-      try {
-        entry = table.stageAdd(saved.spec, areIdsFree ? [...saved.ids] : undefined).commit();
-      } catch (error) {
-        keepUnrestored(saved, error);
-        continue;
-      }
-      unrestored.delete(saved.spec.name);
-      for (const id of entry.ids) jobs.attach(table.records.get(id)!);
-      cronRestarts.sync(saved.spec.name, saved.spec.cronRestart);
-      const isStarting = isStartingAll || saved.running;
-      const records = isStarting ? prepare(entry.ids, true) : entry.ids.map((id) => table.records.get(id)!);
+      const records = restoreApp(saved, loadError);
+      if (!records) continue;
       added.push(...records);
-      if (isStarting) toLaunch.push(records);
+      if (isStartingAll || saved.running)
+        toLaunch.push(
+          prepare(
+            records.map((record) => record.id),
+            true,
+          ),
+        );
     }
     if (isDaemonStart) await adoptOrphans(added);
     await launchApps(toLaunch);
@@ -467,6 +468,27 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     log(`restored ${added.length} process(es) from ${read.path}`);
     live.touch();
     return added.map((record) => toInfo(record));
+  }
+
+  /** Adds one saved app to the table, stopped; null when it cannot be (then it is kept for the saves). */
+  function restoreApp(saved: SavedApp, loadError: unknown): ProcessRecord[] | null {
+    const spec = saved.spec;
+    const areIdsFree = saved.ids.every((id) => !table.records.has(id));
+    let entry: AppEntry;
+    try {
+      const isLoaderMissing =
+        (spec.execMode === 'cluster' && !cluster) || (spec.logFormat === 'json' && !table.classify);
+      if (loadError !== null && isLoaderMissing) throw loadError;
+      entry = table.stageAdd(spec, areIdsFree ? [...saved.ids] : undefined).commit();
+    } catch (error) {
+      keepUnrestored(saved, error);
+      return null;
+    }
+    unrestored.delete(spec.name);
+    const records = entry.ids.map((id) => table.records.get(id)!);
+    for (const record of records) jobs.attach(record);
+    cronRestarts.sync(spec.name, spec.cronRestart);
+    return records;
   }
 
   /**
