@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppSpec } from '@velos/core';
+import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
 import type { LineClassifier } from './log-levels.js';
 import { createLogPipeline, type LogPipeline, type RotationOptions } from './logs/index.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
-import type { SavedState } from './state-store.js';
+import type { SavedApp, SavedState } from './state-store.js';
 import { matchTargets } from './targets.js';
 
 /** An app change whose log files are open and whose ids are held: applied with `commit`, or dropped. */
@@ -25,6 +25,8 @@ export class ProcessTable {
   readonly #recordListeners = new Set<(record: ProcessRecord) => void>();
   /** Ids of staged apps not committed yet. */
   readonly #reserved = new Set<number>();
+  /** Saved apps that could not be restored, by name: kept in `toState` until an app takes their name. */
+  readonly #unrestored = new Map<string, SavedApp>();
   /** Levels for JSON Lines log files; set (see `loadLineClassifier`) before an app with them is added. */
   classify: LineClassifier | undefined;
   nextId = 0;
@@ -74,6 +76,7 @@ export class ProcessTable {
     while (ids.length < spec.instances) ids.push(this.nextFreeId(ids));
     const pipelines = this.openPipelines(ids, entry);
     return this.#staged(ids, pipelines, () => {
+      this.#unrestored.delete(spec.name);
       this.apps.set(spec.name, entry);
       ids.forEach((id, instance) => {
         entry.ids.push(id);
@@ -139,18 +142,51 @@ export class ProcessTable {
     this.closePipeline(record);
   }
 
-  /** The saved form of the table (specs with env, ids, whether each app runs). */
+  /**
+   * Issue #19 item 2: keeps a saved app that could not be restored in the saved form of the table, so
+   * one broken app never shrinks `state.json`; adding an app of its name (a start, a restore) drops it.
+   */
+  keepUnrestored(saved: SavedApp): void {
+    this.#unrestored.set(saved.spec.name, saved);
+  }
+
+  /** The saved form of the table (specs with env, ids, whether each app runs), unrestored apps included. */
   toState(): SavedState {
+    const apps = [...this.apps.values()].map((entry) => ({
+      spec: entry.spec,
+      ids: [...entry.ids],
+      running: entry.ids.some((id) => isActive(this.records.get(id)!.status)),
+    }));
     return {
       version: 1,
       savedAt: Date.now(),
       nextId: this.nextId,
-      apps: [...this.apps.values()].map((entry) => ({
-        spec: entry.spec,
-        ids: [...entry.ids],
-        running: entry.ids.some((id) => isActive(this.records.get(id)!.status)),
-      })),
+      apps: [...apps, ...this.#unrestored.values()],
     };
+  }
+
+  /**
+   * Stages every app of a start (see `stageAdd`): when one app's log file cannot be opened, what was
+   * opened for the others is closed and the error, naming that app, is thrown; the table is unchanged.
+   */
+  stageAll(specs: AppSpec[]): StagedApp[] {
+    const staged: StagedApp[] = [];
+    for (const spec of specs) {
+      try {
+        const existing = this.apps.get(spec.name);
+        staged.push(existing ? this.stageReplace(existing, spec) : this.stageAdd(spec));
+      } catch (error) {
+        for (const done of staged) done.abort();
+        const others = specs.length > 1 ? '; no app of this start was started' : '';
+        const why = error instanceof Error ? error.message : String(error);
+        const code = isVelosError(error) ? error.code : ErrorCodes.INTERNAL;
+        throw new VelosError(code, `${spec.name}: ${why}${others}`, {
+          cause: error,
+          data: { name: spec.name },
+        });
+      }
+    }
+    return staged;
   }
 
   private createRecord(id: number, instance: number, app: AppEntry, pipeline: LogPipeline): ProcessRecord {

@@ -5,7 +5,6 @@ import {
   type AppSpec,
   ErrorCodes,
   formatBytes,
-  isVelosError,
   type PingResult,
   type ProcessInfo,
   VELOS_VERSION,
@@ -34,10 +33,10 @@ import { settleOrphans } from './orphans/settle-orphans.js';
 import { createProbeManager, times } from './probes/index.js';
 import { type AppEntry, isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
 import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
-import { ProcessTable, type StagedApp } from './process-table.js';
+import { ProcessTable } from './process-table.js';
 import { resolveCommand } from './resolve-command.js';
 import { decideRestart } from './restart-policy.js';
-import { readState, type SavedApp, type SavedState, writeState } from './state-store.js';
+import { readState, type SavedApp, writeState } from './state-store.js';
 import { createWatchMode } from './watch/watch-mode.js';
 
 /** Options of an in-process supervisor. */
@@ -73,8 +72,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const log = options.log ?? (() => undefined);
   const table = new ProcessTable(home, log);
   const createdAt = Date.now();
-  /** Saved apps that could not be restored, by name (see `keepUnrestored`). */
-  const unrestored = new Map<string, SavedApp>();
   /** Issue #19 items 7 and 13: starts and scales of one app run one after another. */
   const appLocks = createAppLocks();
   let stateWarnings: string[] = [];
@@ -104,7 +101,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     home,
   };
   /** SUP-13: the table as it runs, for a daemon that starts after this one died. */
-  const live = createLiveState({ home, snapshot, log });
+  const live = createLiveState({ home, snapshot: () => table.toState(), log });
   const isLive = (record: ProcessRecord) => !isClosed && table.records.get(record.id) === record;
   const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive });
   const gate = createDependencyGate({
@@ -484,31 +481,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       keepUnrestored(saved, error);
       return null;
     }
-    unrestored.delete(spec.name);
     const records = entry.ids.map((id) => table.records.get(id)!);
     for (const record of records) jobs.attach(record);
     cronRestarts.sync(spec.name, spec.cronRestart);
     return records;
   }
 
-  /**
-   * Issue #19 item 2: a saved app that cannot be restored (its log file cannot be opened) is left out of
-   * the table but kept for every later save, so one broken app never shrinks `state.json`; a start of
-   * its name or a `resurrect` that succeeds replaces it.
-   */
+  /** Issue #19 item 2: an app that cannot be restored is reported, and kept for the saves (`table.keepUnrestored`). */
   function keepUnrestored(saved: SavedApp, error: unknown): void {
-    unrestored.set(saved.spec.name, saved);
+    table.keepUnrestored(saved);
     const why = error instanceof Error ? error.message : String(error);
     const warning = `${saved.spec.name} (id ${saved.ids.join(', ')}) was not restored: ${why}; it stays in the saved state (fix it, then run velos resurrect)`;
     log(`warning: ${warning}`);
     stateWarnings = [...stateWarnings, warning];
-  }
-
-  /** The table as saved: its apps, and the saved apps that could not be restored. */
-  function snapshot(): SavedState {
-    const state = table.toState();
-    const kept = [...unrestored.values()].filter((saved) => !table.apps.has(saved.spec.name));
-    return { ...state, apps: [...state.apps, ...kept] };
   }
 
   /**
@@ -585,12 +570,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     // A restore may have added one of the names during the awaits above: from here on nothing awaits.
     for (const spec of specs) checkNameFree(spec.name);
-    const staged = stageAll(ordered);
+    const staged = table.stageAll(ordered);
     const started: ProcessRecord[] = [];
     const groups: ProcessRecord[][] = [];
     for (const [i, spec] of ordered.entries()) {
       const entry = staged[i]!.commit();
-      unrestored.delete(spec.name);
       cronRestarts.sync(spec.name, spec.cronRestart);
       for (const id of entry.ids) jobs.attach(table.records.get(id)!);
       groups.push(prepare(entry.ids, true));
@@ -600,33 +584,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     await launchApps(groups);
     watchMode.sync();
     return started.map((record) => toInfo(record));
-  }
-
-  /**
-   * Issue #19 item 2: opens the log files of every app of a start before the table changes, so a start
-   * is all or nothing: when one app's file cannot be opened, no app of the start is added or replaced.
-   */
-  function stageAll(specs: AppSpec[]): StagedApp[] {
-    const staged: StagedApp[] = [];
-    for (const spec of specs) {
-      try {
-        const existing = table.apps.get(spec.name);
-        staged.push(existing ? table.stageReplace(existing, spec) : table.stageAdd(spec));
-      } catch (error) {
-        for (const done of staged) done.abort();
-        const others = specs.length > 1 ? '; no app of this start was started' : '';
-        const why = error instanceof Error ? error.message : String(error);
-        throw new VelosError(
-          isVelosError(error) ? error.code : ErrorCodes.INTERNAL,
-          `${spec.name}: ${why}${others}`,
-          {
-            cause: error,
-            data: { name: spec.name },
-          },
-        );
-      }
-    }
-    return staged;
   }
 
   /** SUP-5 `scale` of the app called `name` (locked): the app is looked up again, it may be gone. */
@@ -653,7 +610,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   function saveState(): Promise<string> {
     const write = (): Promise<string> => {
       mkdirSync(home, { recursive: true, mode: 0o700 });
-      return writeState(home, snapshot());
+      return writeState(home, table.toState());
     };
     const result = saving.then(write, write);
     saving = result.catch(() => undefined);
