@@ -448,16 +448,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
     for (const saved of savedApps) {
       if (table.apps.has(saved.spec.name)) continue;
-      const records = restoreApp(saved, loadError);
-      if (!records) continue;
+      const entry = restoreApp(saved, loadError);
+      if (!entry) continue;
+      const isStarting = isStartingAll || saved.running;
+      const records = isStarting ? prepare(entry.ids, true) : entry.ids.map((id) => table.records.get(id)!);
       added.push(...records);
-      if (isStartingAll || saved.running)
-        toLaunch.push(
-          prepare(
-            records.map((record) => record.id),
-            true,
-          ),
-        );
+      if (isStarting) toLaunch.push(records);
     }
     if (isDaemonStart) await adoptOrphans(added);
     await launchApps(toLaunch);
@@ -468,7 +464,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   /** Adds one saved app to the table, stopped; null when it cannot be (then it is kept for the saves). */
-  function restoreApp(saved: SavedApp, loadError: unknown): ProcessRecord[] | null {
+  function restoreApp(saved: SavedApp, loadError: unknown): AppEntry | null {
     const spec = saved.spec;
     const areIdsFree = saved.ids.every((id) => !table.records.has(id));
     let entry: AppEntry;
@@ -481,10 +477,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       keepUnrestored(saved, error);
       return null;
     }
-    const records = entry.ids.map((id) => table.records.get(id)!);
-    for (const record of records) jobs.attach(record);
+    for (const id of entry.ids) jobs.attach(table.records.get(id)!);
     cronRestarts.sync(spec.name, spec.cronRestart);
-    return records;
+    return entry;
   }
 
   /** Issue #19 item 2: an app that cannot be restored is reported, and kept for the saves (`table.keepUnrestored`). */
