@@ -60,11 +60,6 @@ export class ProcessTable {
     return this.stageAdd(spec, savedIds).commit();
   }
 
-  /** Gives a stopped app a new spec: instances are added or removed, log pipelines reopened if their files change. */
-  replace(entry: AppEntry, spec: AppSpec): AppEntry {
-    return this.stageReplace(entry, spec).commit();
-  }
-
   /**
    * Opens what `add` needs (the log pipelines: the step that can fail) without changing the table yet,
    * so that a start of several apps can give up on all of them when one log file cannot be opened.
@@ -86,7 +81,10 @@ export class ProcessTable {
     });
   }
 
-  /** Opens what `replace` needs without changing the table yet (see `stageAdd`). */
+  /**
+   * Gives a stopped app a new spec once committed: instances are added or removed, log pipelines
+   * reopened if their files change (opened now, without changing the table: see `stageAdd`).
+   */
   stageReplace(entry: AppEntry, spec: AppSpec): StagedApp {
     this.ensureLogDir();
     const next: AppEntry = { spec: cloneSpec(spec), ids: entry.ids, ...logPaths(this.home, spec) };
