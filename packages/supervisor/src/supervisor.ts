@@ -587,10 +587,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const current = entry.ids.length;
     const count = scaledCount(entry.spec.name, current, instances);
     const isRunning = entry.ids.some((id) => isActive(table.records.get(id)!.status));
+    // New instances' log pipelines are opened first: when that fails, the app and its spec are unchanged.
+    const added = count > current ? table.addInstances(entry, count - current) : [];
     entry.spec = { ...entry.spec, instances: count };
     log(`scale ${entry.spec.name}: ${current} → ${count} instance(s)`);
     if (count > current) {
-      const added = table.addInstances(entry, count - current);
       for (const record of added) jobs.attach(record);
       if (isRunning) await launch(prepare(entry.ids.slice(current), true));
     } else if (count < current) {
