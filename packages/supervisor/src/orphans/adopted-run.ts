@@ -3,7 +3,7 @@ import type { ProcessRecord, ProcessRun } from '../process-record.js';
 import { isGroupAlive, nextSpawnSeq, type RunnerHooks, stopLeftovers } from '../process-runner.js';
 import { openFifoReader } from './fifo-stdio.js';
 import { fifoPath } from './run-files.js';
-import { type RunEntry, recordRunEnd } from './run-registry.js';
+import { type RunEntry, recordRunAdopted, recordRunEnd } from './run-registry.js';
 
 /** How often an adopted process is checked for life (it is not our child: no exit event comes). */
 export const ADOPTED_POLL_MS = 500;
@@ -66,8 +66,9 @@ export function isAdoptedRun(run: ProcessRun | null): run is AdoptedRun {
 
 /**
  * Makes a live orphan the current run of its record: `online` with its old pid and start time, its
- * FIFOs read again from where the dead daemon stopped (output written meanwhile included), monitoring
- * woken; when it ends the restart policy applies as for any run.
+ * FIFOs read again from where the dead daemon stopped (output written meanwhile included), its run
+ * entry rewritten as this daemon's (so a second crash re-adopts it again), monitoring woken; when it
+ * ends the restart policy applies as for any run.
  */
 export function adoptRun(
   record: ProcessRecord,
@@ -85,6 +86,7 @@ export function adoptRun(
       hooks.log(`process ${record.id} (${entry.name}): cannot read its ${which} FIFO again: ${error}`);
     }
   }
+  recordRunAdopted(runDir, entry, hooks.log);
   run.watch(() => {
     recordRunEnd(runDir, record.id);
     if (record.run !== run) return;

@@ -47,8 +47,8 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
 
   for (const entry of readRunEntries(runDir)) {
     if (entry.spawnedBy === process.pid) continue;
-    recordRunEnd(runDir, entry.id);
     if (!isSameProcess(entry)) {
+      recordRunEnd(runDir, entry.id);
       hooks.log(`run entry of process ${entry.id} (${entry.name}) pid ${entry.pid} is stale: ignored`);
       continue;
     }
@@ -63,6 +63,7 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
         `re-adopted ${what}, left running by daemon pid ${entry.spawnedBy} that did not stop cleanly`,
       );
     } else {
+      recordRunEnd(runDir, entry.id);
       const why = record ? 'cannot be re-adopted (cluster or job)' : 'is not in the saved state';
       stop(entry.pid, `${what} ${why}`, record);
     }
