@@ -17,14 +17,14 @@ export class AdoptedRun implements ProcessRun {
   readonly pid: number;
   readonly isAdopted = true;
   readonly exited: Promise<void>;
-  readonly #startTicks: number;
+  readonly startTicks: number;
   #hasExited = false;
   #markExited!: () => void;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(entry: RunEntry) {
     this.pid = entry.pid;
-    this.#startTicks = entry.startTicks;
+    this.startTicks = entry.startTicks;
     this.exited = new Promise((resolve) => {
       this.#markExited = resolve;
     });
@@ -37,7 +37,7 @@ export class AdoptedRun implements ProcessRun {
   /** True while the adopted pid still names the same live process. */
   isAlive(): boolean {
     const stat = readProcStat(this.pid);
-    return stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === this.#startTicks;
+    return stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === this.startTicks;
   }
 
   /** Starts watching the process; `onGone` runs once, when it is found dead. */
