@@ -6,10 +6,16 @@ import { prepareWatchdogLogDir } from './inactivity/inactivity-watchdog.js';
 import { childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
-import { takeSnapshot, treePids } from './proc-scan.js';
+import { treePids } from './proc-scan.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { resolveCommand } from './resolve-command.js';
-import { type StopTreeResult, stopTree, whenGone } from './tree-stop.js';
+import {
+  DEFAULT_KILL_WAIT_MS,
+  recentSnapshot,
+  type StopTreeResult,
+  stopTree,
+  whenGone,
+} from './tree-stop.js';
 
 /** What the runner reports back to the supervisor. */
 export interface RunnerHooks {
@@ -200,8 +206,11 @@ async function awaitLeftovers(record: ProcessRecord, hooks: RunnerHooks): Promis
   const spec = record.app.spec;
   const abort = new AbortController();
   const isGone = await Promise.race([
-    leftovers.then(() => true),
-    delay(spec.killTimeoutMs + KILL_WAIT_MS, false, { signal: abort.signal }).catch(() => false),
+    leftovers.then(
+      () => true,
+      () => true,
+    ),
+    delay(spec.killTimeoutMs + DEFAULT_KILL_WAIT_MS, false, { signal: abort.signal }).catch(() => false),
   ]);
   abort.abort();
   if (!isGone) {
@@ -210,9 +219,6 @@ async function awaitLeftovers(record: ProcessRecord, hooks: RunnerHooks): Promis
     );
   }
 }
-
-/** The default wait after SIGKILL of `stopTree`. */
-const KILL_WAIT_MS = 5000;
 
 /**
  * Stops the tree of `rootPid` and, in parallel, each tree of a descendant the monitor saw earlier that
@@ -237,7 +243,7 @@ function stopWithEscaped(
 function escapedRoots(record: ProcessRecord, rootPid: number): Array<[number, number]> {
   const seen = record.seenDescendants;
   if (!seen || seen.size === 0) return [];
-  const snapshot = takeSnapshot();
+  const snapshot = recentSnapshot();
   const inTree = new Set(treePids(snapshot, rootPid));
   const escaped = [...seen].filter(
     ([pid, startTicks]) => !inTree.has(pid) && snapshot.stats.get(pid)?.startTicks === startTicks,

@@ -32,6 +32,8 @@ export interface StopTreeResult {
   remaining: number[];
 }
 
+/** How long a stop waits after SIGKILL before it gives up on a process (`killWaitMs` by default). */
+export const DEFAULT_KILL_WAIT_MS = 5000;
 const RESCAN_EVERY_POLLS = 8;
 /** Concurrent stops (`stop all` of 100 apps) share one `/proc` scan when it is this fresh. */
 const SHARED_SCAN_MAX_AGE_MS = 20;
@@ -76,7 +78,7 @@ export async function stopTree(rootPid: number, options: StopTreeOptions): Promi
     const now = Date.now();
     if (!isForced && now >= graceEnd) {
       isForced = true;
-      killEnd = now + (options.killWaitMs ?? 5000);
+      killEnd = now + (options.killWaitMs ?? DEFAULT_KILL_WAIT_MS);
       signalTree(rootPid, alive, tree, 'SIGKILL');
     } else if (isForced && now >= killEnd) {
       return { pids: tree.pids(), isForced, remaining: [...alive] };
@@ -166,7 +168,8 @@ function isLive(state: string): boolean {
   return state !== 'Z' && state !== 'X';
 }
 
-function recentSnapshot(): ProcessSnapshot {
+/** A `/proc` scan at most 20 ms old, shared by concurrent stops (`stop all` of 100 apps scans once). */
+export function recentSnapshot(): ProcessSnapshot {
   const now = Date.now();
   if (!sharedScan || now - sharedScan.at > SHARED_SCAN_MAX_AGE_MS)
     sharedScan = { at: now, snapshot: takeSnapshot() };

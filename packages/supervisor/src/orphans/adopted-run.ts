@@ -88,8 +88,9 @@ export function adoptRun(
   }
   recordRunAdopted(runDir, entry, hooks.log);
   run.watch(() => {
-    recordRunEnd(runDir, record.id);
+    // a run given up by a stop was unregistered then: the entry may be a newer run's by now
     if (record.run !== run) return;
+    recordRunEnd(runDir, record.id);
     record.run = null;
     record.pid = null;
     if (!record.isUserOp && isGroupAlive(entry.pid))
