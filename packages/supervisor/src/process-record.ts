@@ -99,7 +99,7 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
     namespace: record.app.spec.namespace,
     instance: record.instance,
     pid: record.pid,
-    // #19.9: stopped, but processes of its last run outlived SIGKILL and are still there
+    // #19.9: stopped, but processes of its last run are still there (being stopped, or past SIGKILL)
     status: record.status === 'stopped' && record.leftovers ? 'stopping' : record.status,
     restarts: record.restarts,
     unstableRestarts: record.unstableRestarts,
