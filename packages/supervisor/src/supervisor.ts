@@ -246,7 +246,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   ): Promise<void> {
     return runOp(record, async () => {
       if (table.records.get(record.id) !== record) return;
-      if (record.run) await stopRun(record);
+      // what a run that exited by itself left is stopped first: the new run must not race it (#19.11)
+      if (record.run || record.leftovers) await stopRun(record);
       record.restartAt = null;
       record.unstableRestarts = unstableRestarts;
       record.backoffMs = 0;
