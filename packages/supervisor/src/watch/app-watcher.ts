@@ -1,4 +1,5 @@
 import type { FSWatcher } from 'chokidar';
+import { type LongTimer, setLongTimeout } from '../long-timer.js';
 
 /** What an app watcher watches and how; a change of any of these replaces the watcher. */
 export interface WatchSettings {
@@ -38,7 +39,7 @@ export function createAppWatcher(
   let isClosed = false;
   let isReady = false;
   let pending: string[] = [];
-  let timer: NodeJS.Timeout | null = null;
+  let timer: LongTimer | null = null;
 
   const flush = (): void => {
     timer = null;
@@ -63,7 +64,7 @@ export function createAppWatcher(
     watcher.on('all', (_event, path) => {
       if (!isReady || isClosed) return;
       pending.push(path);
-      timer ??= setTimeout(flush, settings.delayMs);
+      timer ??= setLongTimeout(flush, settings.delayMs);
     });
     watcher.on('ready', () => {
       if (isClosed) return;
@@ -83,7 +84,7 @@ export function createAppWatcher(
     isReady: () => isReady && !isClosed,
     async close() {
       isClosed = true;
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       timer = null;
       pending = [];
       await opening;
