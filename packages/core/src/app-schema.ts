@@ -10,7 +10,7 @@ import {
   type ProbeSpec,
 } from './app-spec.js';
 import { ErrorCodes, VelosError } from './errors.js';
-import { parseDurationMs, parseSizeBytes } from './units.js';
+import { durationError, parseDurationMs, parseSizeBytes } from './units.js';
 
 // zod/mini: `velos start` loads this schema on every run, and it costs ~2 ms here against ~40 ms for zod classic.
 z.config(en());
@@ -24,12 +24,7 @@ const duration = z.pipe(
   z.union([z.number(), z.string()]),
   z.transform((value, ctx) => {
     const ms = parseDurationMs(value);
-    if (ms !== null) return ms;
-    return fail(
-      ctx,
-      value,
-      `expected a duration like 1500, "500ms", "5s" or "2m", got ${JSON.stringify(value)}`,
-    );
+    return ms !== null ? ms : fail(ctx, value, durationError(value));
   }),
 );
 
