@@ -9,8 +9,8 @@ export interface WatchSettings {
   ignore: readonly string[];
   /** Relative globs are resolved against this directory. */
   cwd: string;
-  /** Paths ignored as they are: the app's own log files. */
-  ignoredFiles: readonly string[];
+  /** The app's own log files: never a change, nor is anything their rotation writes. */
+  ownLogFiles: readonly string[];
   /** Changes are gathered for this long, from the first one, before `onChanges`. */
   delayMs: number;
 }
@@ -54,7 +54,12 @@ export function createAppWatcher(
       import('./ignore-matcher.js'),
     ]);
     if (isClosed) return;
-    const isIgnored = createIgnoreMatcher(settings.ignore, settings.cwd, settings.ignoredFiles);
+    const isIgnored = createIgnoreMatcher({
+      globs: settings.ignore,
+      cwd: settings.cwd,
+      roots: settings.paths,
+      ownLogFiles: settings.ownLogFiles,
+    });
     watcher = watch([...settings.paths], {
       ignoreInitial: true,
       usePolling: false,
