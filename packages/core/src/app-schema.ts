@@ -329,6 +329,10 @@ function checkKinds(spec: AppSpec): void {
     if (spec.schedule !== undefined && spec.intervalMs !== undefined)
       throw invalid('a job takes schedule or interval, not both');
     if (spec.execMode === 'cluster') throw invalid('a job cannot run in cluster mode');
+    if (spec.cronRestart !== undefined)
+      throw invalid(
+        'cron_restart restarts a running service; a job is not restarted, it starts a new run on its schedule or interval (for a job on a cron, use schedule instead)',
+      );
   } else {
     for (const [key, option] of JOB_ONLY) {
       if (spec[key] !== undefined) throw invalid(`${option} is for type: job`);
