@@ -135,6 +135,36 @@ describe('jobs (SUP-8)', () => {
     ]);
   });
 
+  it('runs an --every 30d --timeout 30d job once, to its end; a duration past 365d is refused (issue #19 item 3)', async () => {
+    const home = createHome();
+    const env = { COUNTER_FILE: join(home, 'monthly.count'), JOB_MS: '800' };
+    await velosOk(
+      ['start', 'fixtures/job-counter.js', '--name', 'monthly', '--every', '30d', '--timeout', '30d'],
+      { home, env },
+    );
+    // a short interval job as the clock: a timer clamped to 1 ms fires many times while it runs thrice
+    const clockEnv = { COUNTER_FILE: join(home, 'clock.count') };
+    await velosOk(['start', 'fixtures/job-counter.js', '--name', 'clock', '--every', '200ms'], {
+      home,
+      env: clockEnv,
+    });
+    const [run] = await finished(home, 'monthly', 1);
+    const clockRuns = (await runsOf(home, 'clock')).length;
+    await finished(home, 'clock', clockRuns + 3);
+    expect(await runsOf(home, 'monthly')).toHaveLength(1);
+    expect(run).toMatchObject({ seq: 1, outcome: 'ok', exitCode: 0, trigger: 'start' });
+    const row = await jobRow(home, 'monthly');
+    expect(row).toMatchObject({ status: 'scheduled', job: { runs: 1, skipped: 0 } });
+    expect(row!.job!.nextRunAt! - run!.startedAt).toBeGreaterThan(30 * 86_400_000 - 60_000);
+
+    const tooLong = await velos(['start', 'fixtures/job-counter.js', '--name', 'yearly', '--every', '400d'], {
+      home,
+      env,
+    });
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr.trimEnd()).toBe('velos: --every: expected a duration of at most 365d, got "400d"');
+  });
+
   it('refuses runs and trigger on an app that is not a job, in one line', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'api'], { home });
