@@ -78,13 +78,20 @@ describe('jobs (SUP-8)', () => {
     await velosOk(['kill'], { home });
     await waitFor(() => !isAlive(oldDaemon), { message: 'the old daemon to exit' });
     // The next command starts a new daemon, which restores the job (saved enabled) and its history.
-    const after = await finished(home, 'tick', before.length + 1);
+    // A run going on at the kill ends with it (SIGTERM) and is recorded: wait for the restored run itself.
+    const isResumed = (run: RunRow) => run.startedAt > before.at(-1)!.endedAt! && run.trigger === 'start';
+    const after = await waitFor(
+      async () => {
+        const runs = (await runsOf(home, 'tick')).filter((run) => run.outcome !== 'running').reverse();
+        return runs.some(isResumed) ? runs : undefined;
+      },
+      { timeoutMs: 30_000, message: 'the first run of the restored job' },
+    );
     expect(readPidFile(home)).not.toBe(oldDaemon);
     expect(after.slice(0, 2).map((run) => [run.seq, run.pid, run.exitCode])).toEqual(
       before.slice(0, 2).map((run) => [run.seq, run.pid, run.exitCode]),
     );
-    const resumed = after.find((run) => run.startedAt > before.at(-1)!.endedAt! && run.trigger === 'start');
-    expect(resumed?.seq).toBeGreaterThan(before.at(-1)!.seq);
+    expect(after.find(isResumed)!.seq).toBeGreaterThan(before.at(-1)!.seq);
   });
 
   it('runs a one-shot job once, then again with velos trigger', async () => {
