@@ -139,7 +139,8 @@ export const COMMANDS: CommandSpec[] = [
       'ignore-watch': {
         type: 'string',
         value: 'globs',
-        description: 'ignore changes matching these globs, e.g. "dist,*.tmp" (no slash: at any depth; replaces the defaults)',
+        description:
+          'ignore changes matching these globs, e.g. "dist,*.tmp" (no slash: at any depth; replaces the defaults)',
       },
       'watch-delay': {
         type: 'string',

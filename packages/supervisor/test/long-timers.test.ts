@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { NESTED_DEFAULTS, type ProcessInfo, type ProbeSpec } from '@velos/core';
+import { NESTED_DEFAULTS, type ProbeSpec, type ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSupervisor, type Supervisor } from '../src/supervisor.js';
 import { freePort } from './free-port.js';
