@@ -147,7 +147,7 @@ instances = -3
     expect(await listJson(home)).toEqual([]);
   });
 
-  it('rejects an unknown key', async () => {
+  it('rejects an unknown key, naming the option it was likely meant to be', async () => {
     const home = createHome();
     const config = writeConfig(
       home,
@@ -160,7 +160,9 @@ max_restart = 3
     );
     const result = await velos(['start', config], { home });
     expect(result.code).toBe(1);
-    expect(result.stderr.trimEnd()).toMatch(/^velos: velos\.toml: apps\[0\]: unknown option "max_restart"$/);
+    expect(result.stderr.trimEnd()).toBe(
+      'velos: velos.toml: apps[0]: unknown option "max_restart" (did you mean "max_restarts"?)',
+    );
     expect(await listJson(home)).toEqual([]);
   });
 

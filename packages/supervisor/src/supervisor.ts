@@ -26,6 +26,7 @@ import { listRuns, selectJobs } from './jobs/job-state.js';
 import { createLiveState, LIVE_STATE_FILE, readLiveState } from './live-state.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
+import { type LongTimer, setLongTimeout } from './long-timer.js';
 import { isOverMemoryLimit } from './memory-limit.js';
 import { createMonitor } from './monitor.js';
 import { ensureFifos, removeFifos, runDirOf } from './orphans/run-files.js';
@@ -75,7 +76,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /** Issue #19 items 7 and 13: starts and scales of one app run one after another. */
   const appLocks = createAppLocks();
   let stateWarnings: string[] = [];
-  let restartTimer: NodeJS.Timeout | null = null;
+  let restartTimer: LongTimer | null = null;
   let isClosed = false;
   let saving: Promise<unknown> = Promise.resolve();
   /** SUP-5: loaded with the first cluster app (see `loadClusterFor`). */
@@ -161,7 +162,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   /** One timer for all pending restarts, set to the earliest `restartAt`. */
   function scheduleRestarts(): void {
-    if (restartTimer) clearTimeout(restartTimer);
+    restartTimer?.clear();
     restartTimer = null;
     if (isClosed) return;
     let next = Number.POSITIVE_INFINITY;
@@ -169,8 +170,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (record.status === 'waiting-restart' && record.restartAt !== null && !record.leftovers)
         next = Math.min(next, record.restartAt);
     }
-    if (next !== Number.POSITIVE_INFINITY)
-      restartTimer = setTimeout(runDueRestarts, Math.max(0, next - Date.now()));
+    if (next !== Number.POSITIVE_INFINITY) restartTimer = setLongTimeout(runDueRestarts, next - Date.now());
   }
 
   function runDueRestarts(): void {
@@ -750,7 +750,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async close() {
       if (isClosed) return;
       isClosed = true;
-      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer?.clear();
       restartTimer = null;
       monitor.stop();
       cronRestarts.stopAll();

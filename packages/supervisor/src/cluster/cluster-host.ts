@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { setLongTimeout } from '../long-timer.js';
 import { isPidAlive } from '../proc-scan.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
 import { nextSpawnSeq, type RunnerHooks } from '../process-runner.js';
@@ -420,9 +421,9 @@ export class ClusterHost {
         const value = check(slot);
         if (value) finish(value);
       };
-      const timer = setTimeout(() => finish('timeout'), timeoutMs);
+      const timer = setLongTimeout(() => finish('timeout'), timeoutMs);
       const finish = (value: T | 'timeout'): void => {
-        clearTimeout(timer);
+        timer.clear();
         found.changed.delete(listener);
         resolve(value);
       };
