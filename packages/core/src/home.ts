@@ -97,14 +97,13 @@ export function openNoFollow(path: string, flags: number, mode = 0o600, isRegula
   try {
     fd = openSync(path, isRegularOnly ? flags | constants.O_NONBLOCK : flags, mode);
   } catch (error) {
+    // a FIFO without a reader, opened without blocking
+    if (isRegularOnly && (error as NodeJS.ErrnoException).code === 'ENXIO') throw notRegular(path);
     throw noFollowError(path, error);
   }
   if (isRegularOnly && !fstatSync(fd).isFile()) {
     closeSync(fd);
-    throw new VelosError(
-      ErrorCodes.IO_ERROR,
-      `refusing to write ${path}: it is not a regular file; remove it`,
-    );
+    throw notRegular(path);
   }
   return fd;
 }
@@ -126,6 +125,13 @@ export function noFollowError(path: string, error: unknown): unknown {
     });
   }
   return error;
+}
+
+function notRegular(path: string): VelosError {
+  return new VelosError(
+    ErrorCodes.IO_ERROR,
+    `refusing to write ${path}: it is not a regular file; remove it`,
+  );
 }
 
 function unsafe(home: string, why: string, fix: string): VelosError {
