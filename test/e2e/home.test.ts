@@ -73,4 +73,17 @@ describe('the Velos home (issue #8)', () => {
     expect(rows.map((row) => [row.name, row.pid, row.status])).toEqual([['keep', app.pid, 'online']]);
     expect(readPidFile(home)).not.toBe(daemonPid);
   });
+
+  it("V8's fatal heap error lands in daemon.log (the daemon's stderr); the next daemon re-adopts the apps", async () => {
+    const home = createHome();
+    const env = { NODE_OPTIONS: `--import=${THROW_ON_SIGNAL}`, VELOS_TEST_FAILURE: 'heap' };
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'keep'], { home, env });
+    const app = await waitForStatus(home, 'keep', 'online');
+    const daemonPid = readPidFile(home)!;
+    process.kill(daemonPid, 'SIGUSR2');
+    await waitFor(() => !isAlive(daemonPid), { timeoutMs: 60_000, message: 'the daemon to run out of heap' });
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toMatch(/FATAL ERROR: .*heap/);
+    const rows = await listJson(home);
+    expect(rows.map((row) => [row.name, row.pid, row.status])).toEqual([['keep', app.pid, 'online']]);
+  });
 });
