@@ -30,19 +30,20 @@ export function createRestoreGate(inner: CommandDispatcher): RestoreGate {
     if (failure) throw failure;
   };
 
+  // arguments are passed on whole, so the gate keeps working if the dispatcher's signature grows
   const dispatcher: CommandDispatcher = {
     ...inner,
-    async request(cmd, payload) {
-      if (cmd === 'ping') {
-        const answer = await inner.request(cmd, payload);
+    async request(...args: Parameters<CommandDispatcher['request']>) {
+      if (args[0] === 'ping') {
+        const answer = await inner.request(...args);
         return isOpen || failure ? answer : { ...(answer as object), restoring: true };
       }
       if (!isOpen) await pass();
-      return inner.request(cmd, payload);
+      return inner.request(...args);
     },
-    async stream(cmd, payload, sink) {
+    async stream(...args: Parameters<CommandDispatcher['stream']>) {
       if (!isOpen) await pass();
-      return inner.stream(cmd, payload, sink);
+      return inner.stream(...args);
     },
   };
 
