@@ -100,6 +100,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   let server: IpcServer | null = null;
   let stopping: Promise<void> | null = null;
   let restoreError: unknown = null;
+  let isRestored = false;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolveFinished) => {
     finish = resolveFinished;
@@ -115,7 +116,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       // saving before the restore is done would write a partial table over state.json
       await gate.settled;
       try {
-        if (restoreError !== null) log('not saving the state: the restore did not complete');
+        if (!isRestored) log('not saving the state: the restore did not complete');
         else if (!isKilled) await supervisor.kill();
         await server?.close();
         await supervisor.close();
@@ -142,6 +143,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     server = await startIpcServer({ socketPath, dispatcher: gate.dispatcher, log });
   } catch (error) {
     log(`cannot listen on ${socketPath}: ${error instanceof Error ? error.message : String(error)}`);
+    gate.fail(new VelosError(ErrorCodes.DAEMON_START_FAILED, `cannot listen on ${socketPath}`));
     await supervisor.close();
     removeFiles();
     log.close();
@@ -152,6 +154,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   let restored = 0;
   try {
     restored = (await supervisor.restore()).length;
+    isRestored = true;
     gate.open();
   } catch (error) {
     restoreError = error;
