@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -147,7 +147,7 @@ instances = -3
     expect(await listJson(home)).toEqual([]);
   });
 
-  it('rejects an unknown key', async () => {
+  it('rejects an unknown key, naming the option it was likely meant to be', async () => {
     const home = createHome();
     const config = writeConfig(
       home,
@@ -160,7 +160,9 @@ max_restart = 3
     );
     const result = await velos(['start', config], { home });
     expect(result.code).toBe(1);
-    expect(result.stderr.trimEnd()).toMatch(/^velos: velos\.toml: apps\[0\]: unknown option "max_restart"$/);
+    expect(result.stderr.trimEnd()).toBe(
+      'velos: velos.toml: apps[0]: unknown option "max_restart" (did you mean "max_restarts"?)',
+    );
     expect(await listJson(home)).toEqual([]);
   });
 
@@ -180,5 +182,71 @@ max_restart = 3
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/^velos: .*missing\.toml/);
     expect(await listJson(home)).toEqual([]);
+  });
+});
+
+describe('restart --update-env of an app from a config file (issue #19 item 8)', () => {
+  /** The env the latest run of `name` printed (echo-env.js prints one JSON line per run). */
+  async function lastEnv(home: string, name: string, runs: number): Promise<Record<string, string>> {
+    const lines = await waitFor(
+      () => {
+        const printed = readLines(outLog(home, name)).filter((line) => line.startsWith('{'));
+        return printed.length >= runs ? printed : undefined;
+      },
+      { message: `${runs} run(s) of ${name}` },
+    );
+    return (JSON.parse(lines.at(-1)!) as { env: Record<string, string> }).env;
+  }
+
+  it("keeps the config's env and env_<profile> and replaces only the inherited environment", async () => {
+    const home = createHome();
+    const config = writeConfig(
+      home,
+      'velos.toml',
+      `[[apps]]
+name = "envy"
+script = "${fixture(home, 'echo-env.js')}"
+env = { SHOW_ENV = "MODE,OWN,FROM_SHELL,GONE", MODE = "dev", OWN = "own" }
+env_production = { MODE = "prod" }
+`,
+    );
+    await velosOk(['start', config, '--env', 'production'], { home, env: { FROM_SHELL: 'one', GONE: 'x' } });
+    expect(await lastEnv(home, 'envy', 1)).toEqual({
+      MODE: 'prod',
+      OWN: 'own',
+      FROM_SHELL: 'one',
+      GONE: 'x',
+    });
+
+    await velosOk(['restart', 'envy', '--update-env'], { home, env: { FROM_SHELL: 'two', MODE: 'shell' } });
+    // The caller's environment replaces the inherited part (GONE is gone); the app's own env wins over it.
+    expect(await lastEnv(home, 'envy', 2)).toEqual({
+      MODE: 'prod',
+      OWN: 'own',
+      FROM_SHELL: 'two',
+      GONE: null,
+    });
+  });
+
+  it('still loads a state.json saved without ownEnv; --update-env then replaces the whole env', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/echo-env.js', '--name', 'old'], {
+      home,
+      env: { SHOW_ENV: 'FROM_SHELL', FROM_SHELL: 'one' },
+    });
+    await velosOk(['save'], { home });
+    await velosOk(['kill'], { home });
+    const path = join(home, 'state.json');
+    const state = JSON.parse(readFileSync(path, 'utf8')) as { apps: { spec: Record<string, unknown> }[] };
+    for (const app of state.apps) delete app.spec.ownEnv;
+    writeFileSync(path, JSON.stringify(state));
+
+    await waitForStatus(home, 'old', 'online');
+    expect(await lastEnv(home, 'old', 2)).toEqual({ FROM_SHELL: 'one' });
+    await velosOk(['restart', 'old', '--update-env'], {
+      home,
+      env: { SHOW_ENV: 'FROM_SHELL', FROM_SHELL: 'two' },
+    });
+    expect(await lastEnv(home, 'old', 3)).toEqual({ FROM_SHELL: 'two' });
   });
 });

@@ -78,13 +78,20 @@ describe('jobs (SUP-8)', () => {
     await velosOk(['kill'], { home });
     await waitFor(() => !isAlive(oldDaemon), { message: 'the old daemon to exit' });
     // The next command starts a new daemon, which restores the job (saved enabled) and its history.
-    const after = await finished(home, 'tick', before.length + 1);
+    // A run going on at the kill ends with it (SIGTERM) and is recorded: wait for the restored run itself.
+    const isResumed = (run: RunRow) => run.startedAt > before.at(-1)!.endedAt! && run.trigger === 'start';
+    const after = await waitFor(
+      async () => {
+        const runs = (await runsOf(home, 'tick')).filter((run) => run.outcome !== 'running').reverse();
+        return runs.some(isResumed) ? runs : undefined;
+      },
+      { timeoutMs: 30_000, message: 'the first run of the restored job' },
+    );
     expect(readPidFile(home)).not.toBe(oldDaemon);
     expect(after.slice(0, 2).map((run) => [run.seq, run.pid, run.exitCode])).toEqual(
       before.slice(0, 2).map((run) => [run.seq, run.pid, run.exitCode]),
     );
-    const resumed = after.find((run) => run.startedAt > before.at(-1)!.endedAt! && run.trigger === 'start');
-    expect(resumed?.seq).toBeGreaterThan(before.at(-1)!.seq);
+    expect(after.find(isResumed)!.seq).toBeGreaterThan(before.at(-1)!.seq);
   });
 
   it('runs a one-shot job once, then again with velos trigger', async () => {
@@ -133,6 +140,36 @@ describe('jobs (SUP-8)', () => {
       [1, 'schedule', 'ok'],
       [2, 'schedule', 'ok'],
     ]);
+  });
+
+  it('runs an --every 30d --timeout 30d job once, to its end; a duration past 365d is refused (issue #19 item 3)', async () => {
+    const home = createHome();
+    const env = { COUNTER_FILE: join(home, 'monthly.count'), JOB_MS: '800' };
+    await velosOk(
+      ['start', 'fixtures/job-counter.js', '--name', 'monthly', '--every', '30d', '--timeout', '30d'],
+      { home, env },
+    );
+    // a short interval job as the clock: a timer clamped to 1 ms fires many times while it runs thrice
+    const clockEnv = { COUNTER_FILE: join(home, 'clock.count') };
+    await velosOk(['start', 'fixtures/job-counter.js', '--name', 'clock', '--every', '200ms'], {
+      home,
+      env: clockEnv,
+    });
+    const [run] = await finished(home, 'monthly', 1);
+    const clockRuns = (await runsOf(home, 'clock')).length;
+    await finished(home, 'clock', clockRuns + 3);
+    expect(await runsOf(home, 'monthly')).toHaveLength(1);
+    expect(run).toMatchObject({ seq: 1, outcome: 'ok', exitCode: 0, trigger: 'start' });
+    const row = await jobRow(home, 'monthly');
+    expect(row).toMatchObject({ status: 'scheduled', job: { runs: 1, skipped: 0 } });
+    expect(row!.job!.nextRunAt! - run!.startedAt).toBeGreaterThan(30 * 86_400_000 - 60_000);
+
+    const tooLong = await velos(['start', 'fixtures/job-counter.js', '--name', 'yearly', '--every', '400d'], {
+      home,
+      env,
+    });
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr.trimEnd()).toBe('velos: --every: expected a duration of at most 365d, got "400d"');
   });
 
   it('refuses runs and trigger on an app that is not a job, in one line', async () => {

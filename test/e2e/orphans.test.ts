@@ -189,6 +189,31 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     expect(readLines(join(home, 'run', 'live.json'))).toEqual([]);
   });
 
+  it('re-adopts the same process after every crash of the daemon, not only the first (#19.1)', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'tick'], { home, env: { TICK_MS: '50' } });
+    const tick = await onlineRow(home, 'tick');
+    const entryPath = join(home, 'run', '0.json');
+    for (let crash = 1; crash <= 3; crash += 1) {
+      const daemon = readPidFile(home);
+      // The run entry names the live daemon as its owner before that daemon is killed.
+      await waitFor(() => readLines(entryPath).join('').includes(`"spawnedBy":${daemon}`), {
+        message: `run/0.json to name daemon ${daemon} before crash ${crash}`,
+      });
+      await killDaemon(home);
+      const result = await velosOk(['list', '--json'], { home });
+      expect(result.stderr).toMatch(/re-adopted tick \(id 0, pid \d+\)/);
+      const rows = JSON.parse(result.stdout) as AdoptedRow[];
+      expect(rows.map((row) => [row.name, row.pid, row.status, row.adopted])).toEqual([
+        ['tick', tick.pid, 'online', true],
+      ]);
+    }
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).not.toMatch(/not registered/);
+    // Still supervised: its output keeps being captured.
+    const before = readLines(outLog(home, 'tick')).length;
+    await waitFor(() => readLines(outLog(home, 'tick')).length > before + 5, { message: 'tick output' });
+  });
+
   it('ignores a run entry whose pid now belongs to another process', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'api'], { home });

@@ -13,6 +13,7 @@ import {
   readLines,
   readPidFile,
   rowsNamed,
+  velos,
   velosOk,
   waitFor,
   waitForStatus,
@@ -210,6 +211,23 @@ describe('velos start (SUP-2)', () => {
     expect((await listJson(home)).map((r) => r.name)).toEqual(['b']);
     await waitFor(() => !isAlive(a2.pid), { timeoutMs: 10_000, message: 'deleted app gone' });
     expect(isAlive(b2.pid)).toBe(true);
+  });
+
+  it('targets an app whose name starts with "-" after -- (issue #8: an app named -rf)', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', '-rf'], { home });
+    const row = await waitForStatus(home, '-rf', 'online');
+    const refused = await velos(['stop', '-rf'], { home });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('put it after --: velos stop -- -rf');
+    expect(isAlive(row.pid)).toBe(true);
+
+    await velosOk(['stop', '--', '-rf'], { home });
+    await waitForStatus(home, '-rf', 'stopped');
+    await velosOk(['restart', '--', '-rf'], { home });
+    await waitForStatus(home, '-rf', 'online');
+    await velosOk(['delete', '--', '-rf'], { home });
+    expect(await listJson(home)).toEqual([]);
   });
 
   it('runs a Python app and stops it cleanly', async () => {

@@ -1,20 +1,58 @@
+import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
+  descendantsOf,
   isAlive,
+  killPid,
   listJson,
   outLog,
   readLines,
   readPidFile,
+  rowsNamed,
   spawnVelos,
   velosOk,
   waitFor,
   waitForStatus,
 } from './helpers.js';
 
-afterEach(cleanupHomes);
+/** Freezer cgroups a test made (thawed and removed in teardown, so that SIGKILLs can land). */
+const frozen: string[] = [];
+/** Pids that nothing else in teardown can find (no VELOS_HOME, not below the daemon), killed by pid. */
+const hidden: number[] = [];
+
+afterEach(async () => {
+  for (const dir of frozen) writeFileSync(join(dir, 'freezer.state'), 'THAWED');
+  for (const pid of hidden.splice(0)) killPid(pid);
+  await cleanupHomes();
+  for (const dir of frozen.splice(0)) {
+    await waitFor(
+      () => {
+        rmdirSync(dir);
+        return true;
+      },
+      { message: `${dir} to be empty and removed` },
+    );
+  }
+});
+
+/**
+ * Freezes a process in a cgroup-v1 freezer group: a SIGKILL then stays pending (state D) until the
+ * group is thawed, as for a process blocked in the kernel. Needs root and the freezer hierarchy.
+ */
+async function freeze(pid: number): Promise<string> {
+  const dir = `/sys/fs/cgroup/freezer/velos-e2e-${pid}`;
+  mkdirSync(dir);
+  frozen.push(dir);
+  writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+  writeFileSync(join(dir, 'freezer.state'), 'FROZEN');
+  await waitFor(() => readFileSync(join(dir, 'freezer.state'), 'utf8').trim() === 'FROZEN', {
+    message: `pid ${pid} to be frozen`,
+  });
+  return dir;
+}
 
 /** Starts forker.js and returns its pid and the pids of its grandchildren (the last one detached). */
 async function startForker(home: string, name: string): Promise<{ pid: number; grandchildren: number[] }> {
@@ -96,5 +134,77 @@ describe('graceful stop of the whole tree (SUP-4)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
     const stopped = await waitForStatus(home, 'stubborn', 'stopped');
     expect(stopped.pid).toBeNull();
+  });
+
+  it('a stopped app whose process outlives SIGKILL shows stopping, and its late exit never restarts it (#19.9)', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'stuck', '--kill-timeout', '200'], { home });
+    const row = await waitForStatus(home, 'stuck', 'online');
+    const group = await freeze(row.pid!);
+
+    // The stop gives up 5 s after its SIGKILL: the process is still there, so the app is still stopping.
+    await velosOk(['stop', 'stuck'], { home });
+    expect(isAlive(row.pid)).toBe(true);
+    expect((await rowsNamed(home, 'stuck'))[0]).toMatchObject({ status: 'stopping', pid: null });
+
+    // When it finally dies (thawed, its pending SIGKILL lands), the app is stopped, not restarted.
+    writeFileSync(join(group, 'freezer.state'), 'THAWED');
+    await waitFor(() => !isAlive(row.pid), { message: 'the thawed process to die' });
+    await waitFor(
+      () => readFileSync(join(home, 'daemon.log'), 'utf8').includes('survived SIGKILL are gone'),
+      {
+        message: 'the daemon to notice that the survivor is gone',
+      },
+    );
+    expect((await rowsNamed(home, 'stuck'))[0]).toMatchObject({ status: 'stopped', pid: null, restarts: 0 });
+  });
+
+  it('a manual restart waits until what the exited run left in its group is stopped (#19.11)', async () => {
+    const home = createHome();
+    const ready = join(home, 'left.out');
+    // The run exits with code 1 once its child, which ignores SIGTERM, is ready: stopping it takes 6 s.
+    const script = `node fixtures/ignore-sigterm.js > ${ready} & until [ -s ${ready} ]; do sleep 0.05; done; exit 1`;
+    await velosOk(
+      ['start', script, '--name', 'leaver', '--kill-timeout', '6000', '--restart-delay', '60000'],
+      { home },
+    );
+    const left = await waitFor(
+      () => Number(/stubborn pid (\d+)/.exec(readLines(ready)[0] ?? '')?.[1]) || undefined,
+      {
+        message: 'the child pid',
+      },
+    );
+    await waitFor(() => readFileSync(join(home, 'daemon.log'), 'utf8').includes('restarting in 60000 ms'), {
+      message: 'the run to exit',
+    });
+    expect(isAlive(left)).toBe(true);
+
+    await velosOk(['restart', 'leaver'], { home });
+    // The new run may only start once the old run's child is gone: it would race it for its port.
+    expect(isAlive(left)).toBe(false);
+    expect((await rowsNamed(home, 'leaver'))[0]?.restarts).toBe(1);
+  });
+
+  it('delete stops a grandchild that called setsid, cleared its environment and left the tree (#8)', async () => {
+    const home = createHome();
+    const pidFile = join(home, 'hidden.pid');
+    await velosOk(['start', 'fixtures/detacher.js', '--name', 'detacher'], {
+      home,
+      env: { PID_FILE: pidFile, HOLD_MS: '4500' },
+    });
+    const row = await waitForStatus(home, 'detacher', 'online');
+    const grandchild = await waitFor(() => Number(readLines(pidFile)[0]) || undefined, {
+      message: 'the grandchild pid',
+    });
+    hidden.push(grandchild);
+    // Its parent shell exits: it is then outside the tree, its group and anything naming the home.
+    await waitFor(() => !descendantsOf(row.pid!).includes(grandchild), {
+      message: 'the grandchild to leave the tree',
+    });
+    expect(readFileSync(`/proc/${grandchild}/environ`, 'utf8')).toBe('');
+    expect(isAlive(grandchild)).toBe(true);
+
+    await velosOk(['delete', 'detacher'], { home });
+    await waitFor(() => !isAlive(grandchild), { timeoutMs: 5000, message: 'the hidden grandchild gone' });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -115,6 +115,42 @@ describe('velos start --watch (SUP-7)', () => {
     const current = await row(home, 'api');
     expect(current.restarts).toBe(1);
     expect(current.lastExitReason).toBe('watch');
+  });
+
+  it('is not restarted by the rotation of its own log beside the code (--log-max-size 2K, issue #19 item 5)', async () => {
+    const home = createHome();
+    const dir = project(home);
+    await velosOk(
+      [
+        'start',
+        join(FIXTURES, 'chatty.js'),
+        '--name',
+        'rot',
+        '--cwd',
+        dir,
+        '--watch',
+        '--watch-delay',
+        '200',
+        '--log-max-size',
+        '2K',
+        '--output',
+        join(dir, 'rot.log'),
+      ],
+      { home, env: { RATE: '100', PAD: '40' } },
+    );
+    await waitFor(async () => (await row(home, 'rot')).watching, { message: 'rot to be watching' });
+    const compressed = () => readdirSync(dir).filter((name) => /^rot\..+\.log\.gz$/.test(name)).length;
+    await waitFor(() => compressed() >= 3, { message: 'three compressed rotations of rot.log' });
+    const control = join(dir, 'src', 'main.js');
+    writeFileSync(control, '// v2\n');
+    const watchLines = () =>
+      readLines(join(home, 'daemon.log')).filter((line) => line.includes('rot: watch: '));
+    await waitFor(() => watchLines().length > 0, { message: 'the control restart' });
+    expect(watchLines()[0]).toContain(`${control} changed`);
+    const seen = compressed();
+    await waitFor(() => compressed() >= seen + 2, { message: 'two more rotations' });
+    expect(watchLines()).toHaveLength(1);
+    expect((await row(home, 'rot')).restarts).toBe(1);
   });
 
   it('accepts --watch=paths and --ignore-watch on the command line', async () => {

@@ -20,7 +20,7 @@ export const COMMANDS: CommandSpec[] = [
       '(interpreter by extension), a quoted command line (run with sh -c), or a program on PATH.',
       'A name or id of a known process starts that process again if it is stopped or errored.',
       'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
-      'Durations take milliseconds or a unit: 500ms, 5s, 2m.',
+      'Durations take milliseconds or a unit: 500ms, 5s, 2m, 1h, 30d (at most 365d).',
       '--schedule, --every or --timeout make the app a job: each run is a new process, recorded (see',
       'velos runs); without a schedule or interval it runs once. In a config file, depends_on orders starts.',
     ].join('\n'),
@@ -113,7 +113,7 @@ export const COMMANDS: CommandSpec[] = [
       'cron-restart': {
         type: 'string',
         value: 'expr',
-        description: 'restart the app on this cron schedule, e.g. "0 3 * * *" (6 fields: seconds first)',
+        description: 'restart a service on this cron schedule, e.g. "0 3 * * *" (a job: use --schedule)',
       },
       'max-memory': {
         type: 'string',
@@ -139,7 +139,8 @@ export const COMMANDS: CommandSpec[] = [
       'ignore-watch': {
         type: 'string',
         value: 'globs',
-        description: 'ignore changes matching these globs, e.g. "dist,*.tmp" (replaces the defaults)',
+        description:
+          'ignore changes matching these globs, e.g. "dist,*.tmp" (no slash: at any depth; replaces the defaults)',
       },
       'watch-delay': {
         type: 'string',
@@ -263,7 +264,10 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'restart processes (starts stopped ones)',
     details: TARGETS,
     options: {
-      'update-env': { type: 'boolean', description: 'give the processes the environment of this command' },
+      'update-env': {
+        type: 'boolean',
+        description: "give the processes the environment of this command (the app's config env kept over it)",
+      },
       json,
       ai,
     },
@@ -286,7 +290,10 @@ export const COMMANDS: CommandSpec[] = [
       `at a time. ${TARGETS}`,
     ].join('\n'),
     options: {
-      'update-env': { type: 'boolean', description: 'give the processes the environment of this command' },
+      'update-env': {
+        type: 'boolean',
+        description: "give the processes the environment of this command (the app's config env kept over it)",
+      },
       json,
       ai,
     },

@@ -23,6 +23,7 @@ export function renderGlobalHelp(version: string): string {
       ['-h, --help', 'print this help, or a command\'s with "velos <command> --help"'],
     ]),
     '',
+    'A name that starts with "-" goes after --: velos stop -- -rf.',
     'The daemon starts on demand and keeps its socket, logs and state in $VELOS_HOME (default ~/.velos).',
   ].join('\n');
 }
@@ -48,6 +49,9 @@ export function renderCommandHelp(spec: CommandSpec): string {
     '',
     `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
     ...(spec.details ? [spec.details] : []),
+    ...(spec.maxArgs > 0 && !spec.acceptsRest
+      ? [`Words after -- are arguments, even when they start with "-" (velos ${spec.name} -- -rf).`]
+      : []),
     '',
     'Options:',
     ...aligned(options as [string, string][]),

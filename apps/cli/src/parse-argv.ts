@@ -14,7 +14,8 @@ export function usageError(message: string, command?: string): VelosError {
 
 /**
  * Parses a command's arguments: `--opt value`, `--opt=value`, `-o value`, `-ovalue`, boolean flags
- * anywhere among the positionals, and everything after `--` as `rest`.
+ * anywhere among the positionals, and everything after `--` as `rest` (for a command that takes
+ * `-- args…`) or as positionals (any other command: `velos stop -- -rf` targets an app named `-rf`).
  */
 export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInput {
   const options: CommandInput['options'] = {};
@@ -26,15 +27,15 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
-      if (!spec.acceptsRest) throw usageError(`velos ${spec.name} takes no arguments after --`, spec.name);
-      rest.push(...argv.slice(i + 1));
+      (spec.acceptsRest ? rest : args).push(...argv.slice(i + 1));
       break;
     }
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       const option = spec.options[name];
-      if (!option) throw usageError(`unknown option --${name} for velos ${spec.name}`, spec.name);
+      if (!option)
+        throw usageError(`unknown option --${name} for velos ${spec.name}${dashHint(spec, arg)}`, spec.name);
       if (option.type === 'boolean') {
         if (eq !== -1) throw usageError(`option --${name} takes no value`, spec.name);
         options[name] = true;
@@ -55,7 +56,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
         const name = shorts.get(flag);
         const option = name === undefined ? undefined : spec.options[name];
         if (name === undefined || !option)
-          throw usageError(`unknown option -${flag} for velos ${spec.name}`, spec.name);
+          throw usageError(`unknown option -${flag} for velos ${spec.name}${dashHint(spec, arg)}`, spec.name);
         if (option.type === 'boolean') {
           options[name] = true;
           continue;
@@ -77,6 +78,12 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
     throw usageError(`unexpected argument "${args[spec.maxArgs]}" for velos ${spec.name}${hint}`, spec.name);
   }
   return { options, args, rest };
+}
+
+/** For a command that takes names: how to name an app whose name looks like an option. */
+function dashHint(spec: CommandSpec, arg: string): string {
+  if (spec.maxArgs === 0 || spec.acceptsRest) return '';
+  return `; to name an app called ${JSON.stringify(arg)}, put it after --: velos ${spec.name} -- ${arg}`;
 }
 
 function requireValue(

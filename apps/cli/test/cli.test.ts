@@ -232,11 +232,14 @@ describe('without a daemon', () => {
     const home = newHome();
     writeFileSync(
       join(home, 'apps.json'),
-      JSON.stringify({ apps: [{ script: 'a.js' }, { name: 'b', script: 'b.js' }] }),
+      JSON.stringify({ apps: [{ script: 'a.js' }, { name: 'b', script: 'b.js', env: { TOKEN: 's3cret' } }] }),
     );
     const run = await velos(['start', 'apps.json', '--dry-run'], home);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).map((s: { name: string }) => s.name)).toEqual(['a', 'b']);
+    // env values are never printed, the app's own ones (ownEnv) included
+    expect(run.stdout).not.toContain('s3cret');
+    expect(JSON.parse(run.stdout)[1].envKeys).toContain('TOKEN');
   });
 
   it('kill says there is no daemon, exits 0 and starts none', async () => {

@@ -200,6 +200,7 @@ describe('describe a job, a watched app and a cluster instance (SUP-5, 7, 8)', (
     expect(text).toMatch(/^ {2}last run +#2 failed \(exit 1, took 1\.5s, started 2026-01-02 03:04:05\)$/m);
     expect(text).toMatch(/^ {2}autorestart +no \(a job runs on its schedule\)$/m);
     expect(toAiDetail(job).j).toEqual({
+      sch: '*/30 * * * *',
       n: 2,
       last: { seq: 2, out: 'failed', code: 1 },
       next: new Date(now + 60_000).toISOString(),

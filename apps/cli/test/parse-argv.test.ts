@@ -61,10 +61,26 @@ describe('parseCommandArgs', () => {
       'unexpected argument "b.js" for velos start; put arguments for the app after -- (see velos start --help)',
     );
     expect(usageFailure(() => parseCommandArgs(logs, ['-x'])).message).toBe(
-      'unknown option -x for velos logs (see velos logs --help)',
+      'unknown option -x for velos logs; to name an app called "-x", put it after --: velos logs -- -x (see velos logs --help)',
     );
     expect(usageFailure(() => parseCommandArgs(findCommand('list')!, ['--json=yes'])).message).toBe(
       'option --json takes no value (see velos list --help)',
+    );
+  });
+
+  it('takes the words after -- as targets for commands without app arguments (issue #8: an app named -rf)', () => {
+    const stop = findCommand('stop')!;
+    expect(parseCommandArgs(stop, ['--', '-rf'])).toEqual({ options: {}, args: ['-rf'], rest: [] });
+    expect(parseCommandArgs(stop, ['api', '--', '--all', '-'])).toMatchObject({
+      args: ['api', '--all', '-'],
+    });
+    expect(usageFailure(() => parseCommandArgs(stop, ['-rf']))).toEqual({
+      message:
+        'unknown option -r for velos stop; to name an app called "-rf", put it after --: velos stop -- -rf (see velos stop --help)',
+      exitCode: 2,
+    });
+    expect(usageFailure(() => parseCommandArgs(findCommand('list')!, ['-z'])).message).toBe(
+      'unknown option -z for velos list (see velos list --help)',
     );
   });
 });

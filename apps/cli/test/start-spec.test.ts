@@ -127,6 +127,7 @@ describe('specsFromFlags', () => {
       args: ['--port', '3000'],
       cwd: join(dir, 'sub'),
       env: { PATH: process.env.PATH, FROM_SHELL: 'yes' },
+      ownEnv: {},
       interpreter: 'node',
       interpreterArgs: ['--max-old-space-size=64', '--no-warnings'],
       instances: 3,
@@ -175,6 +176,18 @@ describe('specsFromFlags', () => {
     expect(failure(() => specsFromFlags(app, input({ cwd: 'nowhere' }), where, config))).toBe(
       '--cwd: not a directory: nowhere',
     );
+    // issue #19: --every makes a job, which cron_restart cannot restart; so is a duration past 365 days refused
+    expect(
+      failure(() => specsFromFlags(app, input({ every: '1h', 'cron-restart': '0 3 * * *' }), where, config)),
+    ).toMatch(/cron_restart restarts a running service; .*use schedule instead/);
+    expect(failure(() => specsFromFlags(app, input({ every: '400d' }), where, config))).toBe(
+      '--every: expected a duration of at most 365d, got "400d"',
+    );
+    expect(specsFromFlags(app, input({ every: '30d', timeout: '30d' }), where, config)[0]).toMatchObject({
+      type: 'job',
+      intervalMs: 30 * 86_400_000,
+      jobTimeoutMs: 30 * 86_400_000,
+    });
   });
 });
 

@@ -1,6 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCodes, type PingResult, VelosError } from '@velos/core';
+import {
+  APPEND_NO_FOLLOW,
+  ErrorCodes,
+  openNoFollow,
+  type PingResult,
+  prepareHome,
+  VelosError,
+} from '@velos/core';
 import { Connection } from './connection.js';
 import { daemonLogPath, socketPath } from './paths.js';
 
@@ -26,9 +34,13 @@ const DEFAULT_START_TIMEOUT_MS = 10_000;
 // After a spawned daemon exits with a failure, give a racing daemon this long to appear before giving up.
 const FAILED_EXIT_GRACE_MS = 3000;
 const STARTABLE_ERRORS = new Set(['ENOENT', 'ECONNREFUSED']);
+// How often a started daemon that is still restoring its saved state is asked whether it is done.
+const RESTORE_POLL_MS = 100;
 
 /**
- * Makes sure a daemon serves `home`, starting one with `launcher` if none is listening.
+ * Makes sure a daemon serves `home`, starting one with `launcher` if none is listening. Before it
+ * starts one, the home is checked (`prepareHome`: `UNSAFE_HOME` when another user owns it or others
+ * can write it); the daemon's stdout and stderr go to `daemon.log`, so a fatal error of V8 lands there.
  * @example
  * const { started, daemon } = await ensureDaemon('/home/me/.velos', { entry: '/usr/lib/velos/dist/cli.js' });
  */
@@ -79,7 +91,8 @@ async function startDaemon(home: string, launcher: DaemonLauncher): Promise<Conn
   for (;;) {
     try {
       const [connection, daemon] = await connectAndPing(path, Math.max(500, giveUpAt - Date.now()));
-      launcher.onStarted?.(daemon);
+      // it listens before it restores: its start-up warnings are complete once the restore is done
+      launcher.onStarted?.(daemon.restoring ? await waitRestored(connection) : daemon);
       return connection;
     } catch (error) {
       lastError = error;
@@ -98,14 +111,34 @@ async function startDaemon(home: string, launcher: DaemonLauncher): Promise<Conn
 
 // child_process is loaded only here: a client that finds its daemon running never pays for it.
 async function spawnDaemon(home: string, launcher: DaemonLauncher): Promise<ChildProcess> {
+  prepareHome(home);
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [...(launcher.nodeFlags ?? []), launcher.entry, 'daemon'], {
-    detached: true,
-    stdio: 'ignore',
-    env: { ...process.env, VELOS_HOME: home },
-  });
-  child.unref();
-  return child;
+  const logFd = openNoFollow(daemonLogPath(home), APPEND_NO_FOLLOW, 0o600, true);
+  try {
+    const child = spawn(process.execPath, [...(launcher.nodeFlags ?? []), launcher.entry, 'daemon'], {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: { ...process.env, VELOS_HOME: home },
+    });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+/** Asks a daemon that is restoring its saved state until it is done; returns its last `ping` answer. */
+async function waitRestored(connection: Connection): Promise<PingResult> {
+  try {
+    for (;;) {
+      await sleep(RESTORE_POLL_MS);
+      const daemon = (await connection.request('ping', {})) as PingResult;
+      if (!daemon.restoring) return daemon;
+    }
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
 }
 
 async function connectAndPing(path: string, timeoutMs: number): Promise<[Connection, PingResult]> {

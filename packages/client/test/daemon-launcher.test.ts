@@ -1,8 +1,18 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ErrorCodes, isVelosError } from '@velos/core';
+import { ErrorCodes, isVelosError, type PingResult } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type DaemonLauncher, ensureDaemon, type VelosClient } from '../src/index.js';
 
@@ -63,6 +73,57 @@ describe('ensureDaemon', () => {
       `the Velos daemon did not start within 30 s (it exited with code 3); see ${join(home, 'daemon.log')}`,
     );
     expect(Date.now() - startedAt).toBeLessThan(20_000);
+  });
+});
+
+describe('ensureDaemon and the home', () => {
+  it("sends the daemon's stderr to daemon.log: V8's fatal heap error is kept there", async () => {
+    newHome();
+    const launcher = { entry: fixture('heap-limit-daemon.mjs'), nodeFlags: ['--max-old-space-size=16'] };
+    const error = await ensureDaemon(home, launcher).catch((e: unknown) => e);
+    expect(isVelosError(error) && error.code).toBe(ErrorCodes.DAEMON_START_FAILED);
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toMatch(/FATAL ERROR: .*heap/);
+    expect(statSync(join(home, 'daemon.log')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a home others can write, naming the path and the fix, and starts nothing', async () => {
+    newHome();
+    chmodSync(home, 0o777);
+    const error = await ensureDaemon(home, fakeDaemon).catch((e: unknown) => e);
+    expect(isVelosError(error) && error.code).toBe(ErrorCodes.UNSAFE_HOME);
+    expect((error as Error).message).toBe(
+      `refusing the Velos home ${home}: it is writable by others (mode 0777); run chmod 700 ${home}`,
+    );
+    expect(existsSync(join(home, 'pids'))).toBe(false);
+  });
+
+  it('refuses a daemon.log that is a symbolic link and leaves its target alone', async () => {
+    newHome();
+    const target = join(home, 'outside.txt');
+    writeFileSync(target, 'outside\n');
+    symlinkSync(target, join(home, 'daemon.log'));
+    const error = await ensureDaemon(home, fakeDaemon).catch((e: unknown) => e);
+    expect(isVelosError(error) && error.code).toBe(ErrorCodes.IO_ERROR);
+    expect((error as Error).message).toContain(
+      `refusing to write ${join(home, 'daemon.log')}: it is a symbolic link`,
+    );
+    expect(readFileSync(target, 'utf8')).toBe('outside\n');
+    expect(existsSync(join(home, 'pids'))).toBe(false);
+  });
+
+  it('waits for a daemon that is restoring and hands on its final warnings', async () => {
+    newHome();
+    process.env.FAKE_RESTORE_MS = '600';
+    try {
+      const seen: PingResult[] = [];
+      const { daemon } = await ensureDaemon(home, { ...fakeDaemon, onStarted: (ping) => seen.push(ping) });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.restoring).toBeUndefined();
+      expect(seen[0]!.warnings).toEqual(['restored']);
+      expect(daemon.warnings).toEqual(['restored']);
+    } finally {
+      delete process.env.FAKE_RESTORE_MS;
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import {
   type ProbeSpec,
 } from './app-spec.js';
 import { ErrorCodes, VelosError } from './errors.js';
-import { parseDurationMs, parseSizeBytes } from './units.js';
+import { durationError, parseDurationMs, parseSizeBytes } from './units.js';
 
 // zod/mini: `velos start` loads this schema on every run, and it costs ~2 ms here against ~40 ms for zod classic.
 z.config(en());
@@ -24,12 +24,7 @@ const duration = z.pipe(
   z.union([z.number(), z.string()]),
   z.transform((value, ctx) => {
     const ms = parseDurationMs(value);
-    if (ms !== null) return ms;
-    return fail(
-      ctx,
-      value,
-      `expected a duration like 1500, "500ms", "5s" or "2m", got ${JSON.stringify(value)}`,
-    );
+    return ms !== null ? ms : fail(ctx, value, durationError(value));
   }),
 );
 
@@ -248,6 +243,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     args: input.args ?? [...APP_DEFAULTS.args],
     cwd,
     env: { ...ctx.baseEnv, ...(input.env ?? {}) },
+    ownEnv: { ...(input.env ?? {}) },
     interpreterArgs: input.interpreter_args ?? input.node_args ?? [...APP_DEFAULTS.interpreterArgs],
     instances,
     namespace: input.namespace ?? APP_DEFAULTS.namespace,
@@ -334,6 +330,10 @@ function checkKinds(spec: AppSpec): void {
     if (spec.schedule !== undefined && spec.intervalMs !== undefined)
       throw invalid('a job takes schedule or interval, not both');
     if (spec.execMode === 'cluster') throw invalid('a job cannot run in cluster mode');
+    if (spec.cronRestart !== undefined)
+      throw invalid(
+        'cron_restart restarts a running service; a job is not restarted, it starts a new run on its schedule or interval (for a job on a cron, use schedule instead)',
+      );
   } else {
     for (const [key, option] of JOB_ONLY) {
       if (spec[key] !== undefined) throw invalid(`${option} is for type: job`);

@@ -69,6 +69,12 @@ export interface AppSpec {
   cwd: string;
   /** The complete environment of the process (recorded at `velos start`). */
   env: Record<string, string>;
+  /**
+   * The app's own part of `env` (a config's `env` with its `env_<profile>` merged over it), kept apart
+   * from the inherited environment so that `restart --update-env` replaces only the inherited part;
+   * absent in specs saved before it existed (then `--update-env` replaces all of `env`).
+   */
+  ownEnv?: Record<string, string>;
   /** Interpreter to run the script with; `undefined` = by extension, `'none'` = exec directly. */
   interpreter?: string;
   /** Arguments given to the interpreter before the script. */

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { ErrorCodes, VelosError } from './errors.js';
+import { keysAt, suggestKey } from './key-suggestion.js';
 import { processEntryToApp, processesFileSchema } from './processes-form.js';
 
 /** File extensions `velos start` treats as config files. */
@@ -55,7 +56,7 @@ export function validateConfig(
   const apps = isProcessesForm ? appsFromProcesses(raw, label) : raw;
   const { doc, profiles } = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
   const result = configFileSchema.safeParse(doc);
-  if (!result.success) throw configError(label, result.error, doc);
+  if (!result.success) throw configError(label, result.error, doc, configFileSchema);
   const specs = result.data.apps.map((app) => {
     try {
       return resolveAppSpec(app, ctx);
@@ -91,7 +92,7 @@ function appsFromProcesses(raw: unknown, label: string): Record<string, unknown>
     );
   }
   const result = processesFileSchema.safeParse(raw);
-  if (!result.success) throw configError(label, result.error, raw);
+  if (!result.success) throw configError(label, result.error, raw, processesFileSchema);
   return result.data.processes.map(processEntryToApp);
 }
 
@@ -149,7 +150,10 @@ function applyProfile(
   }
   specs.forEach((spec, i) => {
     const env = profiles[i]?.[profile];
-    if (env) spec.env = { ...spec.env, ...env };
+    if (env) {
+      spec.env = { ...spec.env, ...env };
+      spec.ownEnv = { ...spec.ownEnv, ...env };
+    }
   });
 }
 
@@ -185,13 +189,23 @@ function parserOf(mod: { parse?: Parse; default?: { parse?: Parse } }): Parse {
   return parse;
 }
 
-function configError(label: string, error: z.core.$ZodError, doc: unknown): VelosError {
+function configError(
+  label: string,
+  error: z.core.$ZodError,
+  doc: unknown,
+  schema: z.core.$ZodType,
+): VelosError {
   const issue = error.issues[0]!;
   const path = formatPath(issue.path);
   const got = valueAt(doc, issue.path);
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
-    message = `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const known = keysAt(schema, issue.path);
+    const keys = issue.keys.map((key) => {
+      const meant = suggestKey(key, known);
+      return meant === null ? `"${key}"` : `"${key}" (did you mean "${meant}"?)`;
+    });
+    message = `unknown option${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`;
   } else if (got !== undefined && !message.includes('got')) {
     message = `${message}, got ${JSON.stringify(got)}`;
   }

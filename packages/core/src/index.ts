@@ -21,6 +21,15 @@ export {
   toErrorPayload,
   VelosError,
 } from './errors.js';
+export {
+  APPEND_NO_FOLLOW,
+  CREATE_EXCLUSIVE,
+  checkHome,
+  HOME_LAYOUT,
+  noFollowError,
+  openNoFollow,
+  prepareHome,
+} from './home.js';
 export type {
   ExitReason,
   HealthInfo,

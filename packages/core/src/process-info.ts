@@ -96,7 +96,7 @@ export interface ProcessInfo {
 
 /** Everything `velos describe` shows: the row, the spec (env values omitted) and log facts. */
 export interface ProcessDetail extends ProcessInfo {
-  spec: Omit<AppSpec, 'env'> & { envKeys: string[] };
+  spec: Omit<AppSpec, 'env' | 'ownEnv'> & { envKeys: string[] };
   command: { file: string; args: string[]; shell: boolean };
   outLogPath: string;
   errLogPath: string;

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type { AppSpec } from './app-spec.js';
+import { MAX_DURATION_MS } from './units.js';
 
 // zod/mini keeps the daemon small: these schemas are all it loads (~2 MB instead of ~15 MB for zod classic).
 z.config(en());
@@ -8,15 +9,19 @@ z.config(en());
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
 
 const absolutePath = z.string().check(z.startsWith('/', 'expected an absolute path'));
-const nonNegative = z.number().check(z.gte(0, 'expected a number, 0 or more'));
+// a longer duration cannot be written in a config or a flag; on the wire it would be a runaway timer
+const durationMs = z.number().check(z.gte(0), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms'));
+const positiveDurationMs = z
+  .number()
+  .check(z.gte(1), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms'));
 const nonNegativeInt = z.int().check(z.gte(0, 'expected a whole number, 0 or more'));
 
 const probeTiming = {
-  intervalMs: z.number().check(z.gte(1)),
-  timeoutMs: z.number().check(z.gte(1)),
+  intervalMs: positiveDurationMs,
+  timeoutMs: positiveDurationMs,
   failureThreshold: z.int().check(z.gte(1)),
   successThreshold: z.int().check(z.gte(1)),
-  initialDelayMs: nonNegative,
+  initialDelayMs: durationMs,
 };
 const status = z.int().check(z.gte(100), z.lte(599));
 const probeSpec = z.union([
@@ -49,18 +54,19 @@ export const appSpecSchema = z.object({
   args: z.array(z.string()),
   cwd: absolutePath,
   env: z.record(z.string(), z.string()),
+  ownEnv: z.optional(z.record(z.string(), z.string())),
   interpreter: z.optional(z.string().check(z.minLength(1))),
   interpreterArgs: z.array(z.string()),
   instances: z.int().check(z.gte(1), z.lte(1024)),
   namespace: z.string().check(z.minLength(1)),
   autorestart: z.boolean(),
   maxRestarts: nonNegativeInt,
-  minUptimeMs: nonNegative,
-  restartDelayMs: nonNegative,
-  expBackoffRestartDelayMs: nonNegative,
-  maxBackoffDelayMs: nonNegative,
+  minUptimeMs: durationMs,
+  restartDelayMs: durationMs,
+  expBackoffRestartDelayMs: durationMs,
+  maxBackoffDelayMs: durationMs,
   stopExitCodes: z.array(z.int()),
-  killTimeoutMs: nonNegative,
+  killTimeoutMs: durationMs,
   stopSignal: z.enum(SIGNALS),
   logFormat: z.enum(['plain', 'json']),
   logDateFormat: z.optional(z.string().check(z.minLength(1))),
@@ -76,19 +82,19 @@ export const appSpecSchema = z.object({
   execMode: z.enum(['fork', 'cluster']),
   incrementVar: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/))),
   waitReady: z.boolean(),
-  listenTimeoutMs: nonNegative,
+  listenTimeoutMs: durationMs,
   watch: z.optional(z.array(absolutePath).check(z.minLength(1))),
   ignoreWatch: z.array(z.string()),
-  watchDelayMs: nonNegative,
+  watchDelayMs: durationMs,
   type: z.enum(['service', 'job']),
   schedule: z.optional(z.string().check(z.minLength(1))),
-  intervalMs: z.optional(z.number().check(z.gte(1))),
-  jobTimeoutMs: z.optional(z.number().check(z.gte(1))),
+  intervalMs: z.optional(positiveDurationMs),
+  jobTimeoutMs: z.optional(positiveDurationMs),
   jobHistory: z.int().check(z.gte(1), z.lte(100_000)),
   watchdog: z.optional(
     z.object({
-      timeoutMs: z.number().check(z.gte(1)),
-      intervalMs: z.number().check(z.gte(1)),
+      timeoutMs: positiveDurationMs,
+      intervalMs: positiveDurationMs,
       logFile: z.optional(absolutePath),
     }),
   ),

@@ -118,6 +118,8 @@ export interface PingResult {
   processes: number;
   /** Problems met while restoring state at start-up (e.g. state.json corrupt, `.bak` used). */
   warnings?: string[];
+  /** True while the daemon still restores its saved state (other commands wait for it). */
+  restoring?: boolean;
 }
 
 /** An error as a response payload. */

@@ -10,8 +10,27 @@ const SIZE_UNITS: Record<string, number> = {
   gb: 1024 ** 3,
 };
 
-/** Parses `1500`, `"1500"`, `"500ms"`, `"5s"`, `"2m"`, `"1h"`, `"1d"` into milliseconds; null if invalid. */
+/** The longest duration an option takes (365 days): a longer one is refused, never cut short. */
+export const MAX_DURATION_MS = 365 * DURATION_UNITS_MS.d!;
+
+/**
+ * Parses `1500`, `"1500"`, `"500ms"`, `"5s"`, `"2m"`, `"1h"`, `"1d"` into milliseconds; null if invalid
+ * or longer than `MAX_DURATION_MS` (`durationError` says which).
+ */
 export function parseDurationMs(value: unknown): number | null {
+  const ms = readDurationMs(value);
+  return ms !== null && ms <= MAX_DURATION_MS ? ms : null;
+}
+
+/** Why `value` is not a duration `parseDurationMs` takes, as the end of an error message. */
+export function durationError(value: unknown): string {
+  const got = `got ${JSON.stringify(value)}`;
+  return readDurationMs(value) === null
+    ? `expected a duration like 1500, "500ms", "5s" or "2m", ${got}`
+    : `expected a duration of at most ${MAX_DURATION_MS / DURATION_UNITS_MS.d!}d, ${got}`;
+}
+
+function readDurationMs(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
   if (typeof value !== 'string') return null;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(value);

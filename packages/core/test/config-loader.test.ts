@@ -98,7 +98,7 @@ time = true
   it('rejects unknown options, duplicate names, syntax errors and missing files', async () => {
     const typo = write('typo.json', JSON.stringify({ apps: [{ script: 'a.js', max_restart: 3 }] }));
     expect((await errorOf(() => loadConfigFile(typo, ctx))).message).toBe(
-      'typo.json: apps[0]: unknown option "max_restart"',
+      'typo.json: apps[0]: unknown option "max_restart" (did you mean "max_restarts"?)',
     );
     const dup = write('dup.json', JSON.stringify({ apps: [{ script: 'a.js' }, { script: 'b/a.js' }] }));
     expect((await errorOf(() => loadConfigFile(dup, ctx))).message).toMatch(
@@ -119,6 +119,52 @@ time = true
     expect((await errorOf(() => loadConfigFile(duration, ctx))).message).toMatch(
       /apps\[0\]\.min_uptime: expected a duration/,
     );
+  });
+
+  it('suggests the option a misspelt or PM2-named key was meant to be (issue #19)', async () => {
+    const file = write(
+      'misspelt.json',
+      JSON.stringify({
+        apps: [
+          {
+            script: 'a.js',
+            max_memory_restrat: '200M',
+            evn: {},
+            frobnicate: 1,
+          },
+        ],
+      }),
+    );
+    expect((await errorOf(() => loadConfigFile(file, ctx))).message).toBe(
+      'misspelt.json: apps[0]: unknown options "max_memory_restrat" (did you mean "max_memory"?), "evn" (did you mean "env"?), "frobnicate"',
+    );
+    const nested = write(
+      'nested.json',
+      JSON.stringify({ apps: [{ script: 'a.js', watchdog: { intreval: 5 } }] }),
+    );
+    expect((await errorOf(() => loadConfigFile(nested, ctx))).message).toBe(
+      'nested.json: apps[0].watchdog: unknown option "intreval" (did you mean "interval"?)',
+    );
+    const probe = write(
+      'probe.json',
+      JSON.stringify({ apps: [{ script: 'a.js', liveness_probe: { http: 'http://x/', timout: '1s' } }] }),
+    );
+    expect((await errorOf(() => loadConfigFile(probe, ctx))).message).toBe(
+      'probe.json: apps[0].liveness_probe: unknown option "timout" (did you mean "timeout"?)',
+    );
+  });
+
+  it('refuses a duration past 365 days, naming the bound (issue #19 item 3)', async () => {
+    const file = write('long.json', JSON.stringify({ apps: [{ script: 'a.js', restart_delay: '400d' }] }));
+    expect((await errorOf(() => loadConfigFile(file, ctx))).message).toBe(
+      'long.json: apps[0].restart_delay: expected a duration of at most 365d, got "400d"',
+    );
+    const spec = (
+      await loadConfigFile(write('ok.json', JSON.stringify({ apps: [{ script: 'a.js' }] })), ctx)
+    )[0]!;
+    expect(appSpecSchema.safeParse({ ...spec, restartDelayMs: 30 * 86_400_000 }).success).toBe(true);
+    expect(appSpecSchema.safeParse({ ...spec, restartDelayMs: 400 * 86_400_000 }).success).toBe(false);
+    expect(appSpecSchema.safeParse({ ...spec, type: 'job', intervalMs: 1e300 }).success).toBe(false);
   });
 
   it('recognises config files by extension', async () => {

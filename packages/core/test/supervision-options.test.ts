@@ -87,6 +87,18 @@ describe('jobs and watchdog', () => {
     ).toContain('a job takes schedule or interval, not both');
   });
 
+  it('refuses cron_restart on a job, saying what to use instead (issue #19)', async () => {
+    for (const trigger of ['interval: 30d', 'schedule: "0 * * * *"', 'timeout: 5m']) {
+      expect(
+        await messageOf(
+          load(
+            `apps:\n  - name: j\n    script: s.sh\n    type: job\n    ${trigger}\n    cron_restart: "0 3 * * *"\n`,
+          ),
+        ),
+      ).toMatch(/app 'j': cron_restart restarts a running service; .*use schedule instead/);
+    }
+  });
+
   it('fills the watchdog defaults and resolves its log file', async () => {
     const [spec] = await load('apps:\n  - script: s.sh\n    watchdog: { log_file: out/app.log }\n');
     expect(spec!.watchdog).toEqual({

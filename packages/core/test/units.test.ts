@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, parseDurationMs, parseSizeBytes } from '../src/units.js';
+import {
+  durationError,
+  formatBytes,
+  formatDuration,
+  MAX_DURATION_MS,
+  parseDurationMs,
+  parseSizeBytes,
+} from '../src/units.js';
 
 describe('units', () => {
   it('parses durations', () => {
@@ -13,6 +20,16 @@ describe('units', () => {
     expect(parseDurationMs('-1')).toBeNull();
     expect(parseDurationMs(-5)).toBeNull();
     expect(parseDurationMs('soon')).toBeNull();
+  });
+
+  it('takes durations up to 365 days and refuses longer ones with a clear reason (issue #19 item 3)', () => {
+    expect(parseDurationMs('30d')).toBe(30 * 86_400_000);
+    expect(parseDurationMs('365d')).toBe(MAX_DURATION_MS);
+    expect(parseDurationMs('366d')).toBeNull();
+    expect(parseDurationMs(MAX_DURATION_MS + 1)).toBeNull();
+    expect(parseDurationMs(1e300)).toBeNull();
+    expect(durationError('400d')).toBe('expected a duration of at most 365d, got "400d"');
+    expect(durationError('soon')).toBe('expected a duration like 1500, "500ms", "5s" or "2m", got "soon"');
   });
 
   it('parses sizes', () => {

@@ -2,7 +2,7 @@ import { type CronSchedule, scheduleCron } from './cron-schedule.js';
 
 /** The `cron_restart` schedules of the apps (SUP-8), one per app name. */
 export interface CronRestarts {
-  /** Sets, changes or removes the schedule of an app to match its `cronRestart`. */
+  /** Sets, changes or removes (logging it) the schedule of an app to match its `cronRestart`. */
   sync(name: string, expression: string | undefined): void;
   /** Stops every schedule. */
   stopAll(): void;
@@ -26,7 +26,10 @@ export function createCronRestarts(options: {
       const current = schedules.get(name);
       if (current?.expression === expression) return;
       remove(name);
-      if (expression === undefined) return;
+      if (expression === undefined) {
+        if (current) options.log(`${name}: cron_restart '${current.expression}' ended`);
+        return;
+      }
       const schedule = scheduleCron(
         expression,
         () => {

@@ -1,19 +1,10 @@
-import {
-  closeSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCodes, VelosError } from '@velos/core';
+import { CREATE_EXCLUSIVE, ErrorCodes, HOME_LAYOUT, openNoFollow, VelosError } from '@velos/core';
 import { HAS_PROCFS, isPidAlive, readProcStat } from './proc-scan.js';
 
 /** Name of the single-instance lock file in the Velos home. */
-export const LOCK_FILE = 'velos.lock';
+export const LOCK_FILE = HOME_LAYOUT.lock;
 
 /** The outcome of taking the daemon lock: held by us (release it at exit), or by a live daemon. */
 export type DaemonLock = { isAcquired: true; release(): void } | { isAcquired: false; pid: number };
@@ -31,7 +22,8 @@ const UNREADABLE_GRACE_MS = 2000;
 /**
  * Takes the single-instance lock `velos.lock` (holding our pid), created complete and atomically
  * with link(2). A lock whose pid is dead, or was reused by a later process, is stale and replaced;
- * replacing is serialised by a `velos.lock.takeover` file so two starters never both win.
+ * replacing is serialised by a `velos.lock.takeover` file so two starters never both win. A lock
+ * that exists but cannot be read (not a file, no permission) fails at once with `DAEMON_START_FAILED`.
  */
 export async function acquireDaemonLock(home: string): Promise<DaemonLock> {
   const lockPath = join(home, LOCK_FILE);
@@ -40,6 +32,14 @@ export async function acquireDaemonLock(home: string): Promise<DaemonLock> {
     if (tryCreate(lockPath)) return { isAcquired: true, release: () => releaseLock(lockPath) };
     const holder = readHolder(lockPath);
     if (holder === null) continue;
+    if (holder instanceof Error) {
+      const code = (holder as NodeJS.ErrnoException).code ?? holder.message;
+      throw new VelosError(
+        ErrorCodes.DAEMON_START_FAILED,
+        `cannot read the daemon lock ${lockPath} (${code}); remove it if no Velos daemon runs for ${home}`,
+        { cause: holder },
+      );
+    }
     if (Number.isInteger(holder.pid) && holder.pid > 0) {
       if (isHolderAlive(holder)) return { isAcquired: false, pid: holder.pid };
     } else if (Date.now() - holder.mtimeMs < UNREADABLE_GRACE_MS) {
@@ -53,7 +53,14 @@ export async function acquireDaemonLock(home: string): Promise<DaemonLock> {
 
 function tryCreate(lockPath: string): boolean {
   const tmp = `${lockPath}.${process.pid}`;
-  writeFileSync(tmp, `${process.pid}\n`, { mode: 0o600 });
+  // left by an earlier process with our pid, or planted: never written through
+  unlinkQuietly(tmp);
+  const fd = openNoFollow(tmp, CREATE_EXCLUSIVE);
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
   try {
     linkSync(tmp, lockPath);
     return true;
@@ -70,7 +77,7 @@ function tryCreate(lockPath: string): boolean {
 /** Fallback for file systems without hard links. */
 function createExclusive(lockPath: string): boolean {
   try {
-    const fd = openSync(lockPath, 'wx', 0o600);
+    const fd = openSync(lockPath, CREATE_EXCLUSIVE, 0o600);
     writeSync(fd, `${process.pid}\n`);
     closeSync(fd);
     return true;
@@ -80,14 +87,21 @@ function createExclusive(lockPath: string): boolean {
   }
 }
 
-function readHolder(lockPath: string): Holder | null {
+/** The lock's holder; null when the file vanished meanwhile; the error when it cannot be read. */
+function readHolder(lockPath: string): Holder | Error | null {
   try {
     const stat = statSync(lockPath);
     const raw = readFileSync(lockPath, 'utf8');
     return { pid: Number(raw.trim() || Number.NaN), raw, ino: stat.ino, mtimeMs: stat.mtimeMs };
-  } catch {
-    return null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+function readableHolder(path: string): Holder | null {
+  const holder = readHolder(path);
+  return holder instanceof Error ? null : holder;
 }
 
 function isHolderAlive(holder: Holder): boolean {
@@ -102,13 +116,13 @@ async function takeOver(lockPath: string, stale: Holder): Promise<void> {
   try {
     closeSync(openSync(guard, 'wx', 0o600));
   } catch {
-    const age = Date.now() - (readHolder(guard)?.mtimeMs ?? Date.now());
+    const age = Date.now() - (readableHolder(guard)?.mtimeMs ?? Date.now());
     if (age > 5000) unlinkQuietly(guard);
     await sleep(20);
     return;
   }
   try {
-    const again = readHolder(lockPath);
+    const again = readableHolder(lockPath);
     if (again && again.ino === stale.ino && again.raw === stale.raw) unlinkQuietly(lockPath);
   } finally {
     unlinkQuietly(guard);
@@ -116,7 +130,7 @@ async function takeOver(lockPath: string, stale: Holder): Promise<void> {
 }
 
 function releaseLock(lockPath: string): void {
-  const holder = readHolder(lockPath);
+  const holder = readableHolder(lockPath);
   if (holder && holder.pid === process.pid) unlinkQuietly(lockPath);
 }
 

@@ -1,11 +1,20 @@
-import { chmodSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { ErrorCodes, VELOS_VERSION, VelosError } from '@velos/core';
+import {
+  CREATE_EXCLUSIVE,
+  ErrorCodes,
+  HOME_LAYOUT,
+  openNoFollow,
+  prepareHome,
+  VELOS_VERSION,
+  VelosError,
+} from '@velos/core';
 import { createDispatcher } from './command-handlers.js';
 import { acquireDaemonLock } from './daemon-lock.js';
-import { createDaemonLog } from './daemon-log.js';
+import { createDaemonLog, type DaemonLog } from './daemon-log.js';
 import { type IpcServer, startIpcServer } from './ipc-server.js';
+import { createRestoreGate, restoreFailedError } from './restore-gate.js';
 import { createServiceNotifier } from './service-notify.js';
 import { createSupervisor } from './supervisor.js';
 
@@ -18,22 +27,28 @@ export interface DaemonOptions {
 }
 
 /** Socket file name inside the home. */
-export const SOCKET_FILE = 'velos.sock';
+export const SOCKET_FILE = HOME_LAYOUT.socket;
 /** Pid file name inside the home. */
-export const PID_FILE = 'velos.pid';
+export const PID_FILE = HOME_LAYOUT.pid;
 /** The daemon's own log file inside the home. */
-export const DAEMON_LOG_FILE = 'daemon.log';
+export const DAEMON_LOG_FILE = HOME_LAYOUT.daemonLog;
+
+/** Exit status of a daemon that ended on an uncaught exception (EX_SOFTWARE). */
+export const FATAL_EXIT_CODE = 70;
 
 /** Longest Unix socket path that fits `sockaddr_un` on every supported platform. */
 const MAX_SOCKET_PATH_BYTES = 103;
 
 /**
  * Runs the Velos daemon in this process (SUP-1): one instance per home (a second one prints a
- * `DAEMON_RUNNING` line on stderr and resolves at once, leaving the exit status 0), restores the
- * saved state, serves the socket and resolves after `kill` or SIGTERM/SIGINT has saved the state,
- * stopped every child and removed the socket, pid and lock files; the process then exits 0. Under
- * systemd (`NOTIFY_SOCKET` set) it sends READY=1 once listening, STOPPING=1 on shutdown, and
- * WATCHDOG=1 pings when `WATCHDOG_USEC` asks for them (see `createServiceNotifier`).
+ * `DAEMON_RUNNING` line on stderr and resolves at once, leaving the exit status 0). It refuses an
+ * unsafe home (`UNSAFE_HOME`), listens first and then restores the saved state (meanwhile `ping`
+ * answers with `restoring: true` and other commands wait), and resolves after `kill` or
+ * SIGTERM/SIGINT has saved the state, stopped every child and removed the socket, pid and lock
+ * files; the process then exits 0. An uncaught exception is written to `daemon.log` and ends the
+ * daemon at once with `FATAL_EXIT_CODE`, its apps left to the next daemon (SUP-13). Under systemd
+ * (`NOTIFY_SOCKET` set) it sends READY=1 once restored, STOPPING=1 on shutdown, and WATCHDOG=1
+ * pings when `WATCHDOG_USEC` asks for them (see `createServiceNotifier`).
  * @example await runDaemon({ home: join(homedir(), '.velos') });
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
@@ -45,12 +60,16 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       `the socket path ${socketPath} is longer than ${MAX_SOCKET_PATH_BYTES} bytes; use a shorter VELOS_HOME`,
     );
   }
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  chmodSync(home, 0o700);
-  mkdirSync(join(home, 'logs'), { recursive: true, mode: 0o700 });
-  const log = createDaemonLog(join(home, DAEMON_LOG_FILE), options.foreground ? process.stderr : undefined);
+  prepareHome(home);
+  mkdirSync(join(home, HOME_LAYOUT.logs), { recursive: true, mode: 0o700 });
+  const logPath = join(home, DAEMON_LOG_FILE);
+  const log = createDaemonLog(logPath, { mirror: options.foreground ? process.stderr : undefined });
 
-  const lock = await acquireDaemonLock(home);
+  const lock = await acquireDaemonLock(home).catch((error: unknown) => {
+    log(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    log.close();
+    throw error;
+  });
   let holder: string | null = lock.isAcquired ? null : `pid ${lock.pid}`;
   if (lock.isAcquired && (await isSocketAnswering(socketPath))) {
     lock.release();
@@ -66,37 +85,51 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   removeQuietly(socketPath);
   const pidPath = join(home, PID_FILE);
-  writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
+  writePidFile(pidPath);
+  const removeFiles = (): void => {
+    removeQuietly(socketPath);
+    if (readPid(pidPath) === process.pid) removeQuietly(pidPath);
+    lock.release();
+  };
+  endOnUncaughtException(log, removeFiles);
+  process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${String(reason)}`));
+
   // Read (and removed from the env) before any app is spawned, so apps cannot talk to systemd as us.
   const notifier = createServiceNotifier({ log, unsetEnvironment: true });
   const supervisor = createSupervisor({ home, log });
   let server: IpcServer | null = null;
   let stopping: Promise<void> | null = null;
+  let restoreError: unknown = null;
+  let isRestored = false;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolveFinished) => {
     finish = resolveFinished;
   });
 
+  const gate = createRestoreGate(
+    createDispatcher({ supervisor, onKill: () => void shutdown('kill command', true) }),
+  );
   const shutdown = (reason: string, isKilled: boolean): Promise<void> => {
     stopping ??= (async () => {
       log(`shutting down (${reason})`);
       void notifier.stopping(`stopping (${reason})`);
+      // saving before the restore is done would write a partial table over state.json
+      await gate.settled;
       try {
-        if (!isKilled) await supervisor.kill();
+        if (!isRestored) log('not saving the state: the restore did not complete');
+        else if (!isKilled) await supervisor.kill();
         await server?.close();
         await supervisor.close();
       } catch (error) {
         log(`shutdown: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
-      removeQuietly(socketPath);
-      if (readPid(pidPath) === process.pid) removeQuietly(pidPath);
-      lock.release();
+      removeFiles();
       await notifier.close();
       log('daemon stopped');
       log.close();
       finish();
       // anything still holding the event loop must not keep a stopped daemon alive
-      setTimeout(() => process.exit(0), 1000).unref();
+      setTimeout(() => process.exit(restoreError === null ? 0 : 1), 1000).unref();
     })();
     return stopping;
   };
@@ -104,30 +137,34 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM', false));
   process.on('SIGINT', () => void shutdown('SIGINT', false));
   process.on('SIGHUP', () => log('SIGHUP ignored'));
-  process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
-  process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${String(reason)}`));
 
   log(`daemon ${VELOS_VERSION} starting, pid ${process.pid}, home ${home}`);
-  let restored = 0;
   try {
-    restored = (await supervisor.restore()).length;
-  } catch (error) {
-    log(`restoring the saved state failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const dispatcher = createDispatcher({ supervisor, onKill: () => void shutdown('kill command', true) });
-  try {
-    server = await startIpcServer({ socketPath, dispatcher, log });
+    server = await startIpcServer({ socketPath, dispatcher: gate.dispatcher, log });
   } catch (error) {
     log(`cannot listen on ${socketPath}: ${error instanceof Error ? error.message : String(error)}`);
+    gate.fail(new VelosError(ErrorCodes.DAEMON_START_FAILED, `cannot listen on ${socketPath}`));
     await supervisor.close();
-    removeQuietly(pidPath);
-    lock.release();
+    removeFiles();
     log.close();
     throw new VelosError(ErrorCodes.DAEMON_START_FAILED, `cannot listen on ${socketPath}`, { cause: error });
   }
   log(`listening on ${socketPath}`);
-  if (stopping) await server.close();
-  else if (notifier.isEnabled) {
+
+  let restored = 0;
+  try {
+    restored = (await supervisor.restore()).length;
+    isRestored = true;
+    gate.open();
+  } catch (error) {
+    restoreError = error;
+    log(
+      `restoring the saved state failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    gate.fail(restoreFailedError(error, logPath));
+    void shutdown('the restore failed', false);
+  }
+  if (!stopping && notifier.isEnabled) {
     const watchdog =
       notifier.watchdogIntervalMs === null ? '' : `, watchdog every ${notifier.watchdogIntervalMs} ms`;
     log(`telling the service manager READY=1${watchdog}`);
@@ -135,7 +172,41 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       `${restored} ${restored === 1 ? 'process' : 'processes'} restored, listening on ${socketPath}`,
     );
   }
-  return finished;
+  await finished;
+  if (restoreError !== null) throw restoreFailedError(restoreError, logPath);
+}
+
+/**
+ * After an uncaught exception the daemon's state is unknown: the error is written to `daemon.log`
+ * (synchronously) and the process exits at once without saving or stopping its apps; they keep
+ * running and the next daemon re-adopts them from `run/live.json` (SUP-13), as after a crash.
+ */
+function endOnUncaughtException(log: DaemonLog, removeFiles: () => void): void {
+  process.on('uncaughtException', (error) => {
+    try {
+      log(
+        `fatal: uncaught exception: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      log(
+        `fatal: the daemon exits (code ${FATAL_EXIT_CODE}); its apps keep running for the next daemon to re-adopt`,
+      );
+      log.close();
+      removeFiles();
+    } finally {
+      process.exit(FATAL_EXIT_CODE);
+    }
+  });
+}
+
+/** Writes our pid to a fresh `velos.pid` (we hold the lock: an old one is stale, a planted link is removed, never followed). */
+function writePidFile(pidPath: string): void {
+  removeQuietly(pidPath);
+  const fd = openNoFollow(pidPath, CREATE_EXCLUSIVE);
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** True when something accepts connections on the socket (another daemon). */

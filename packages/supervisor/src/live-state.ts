@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CREATE_EXCLUSIVE, HOME_LAYOUT, openNoFollow } from '@velos/core';
 import { readStateFile, type SavedState } from './state-store.js';
 
 /** The live table, inside the home: present only while a daemon runs (or after one died). */
-export const LIVE_STATE_FILE = join('run', 'live.json');
+export const LIVE_STATE_FILE = join(HOME_LAYOUT.run, 'live.json');
 
 /** Writes of the live table are gathered for this long. */
 const WRITE_DELAY_MS = 50;
@@ -42,8 +43,15 @@ export function createLiveState(options: LiveStateOptions): LiveState {
     if (isCleared) return;
     const tmp = `${path}.tmp`;
     try {
-      await mkdir(join(options.home, 'run'), { recursive: true, mode: 0o700 });
-      writeFileSync(tmp, JSON.stringify(options.snapshot()), { mode: 0o600 });
+      await mkdir(join(options.home, HOME_LAYOUT.run), { recursive: true, mode: 0o700 });
+      // created afresh: a symbolic link planted as the temp file is removed, never written through
+      await unlink(tmp).catch(() => undefined);
+      const fd = openNoFollow(tmp, CREATE_EXCLUSIVE);
+      try {
+        writeSync(fd, JSON.stringify(options.snapshot()));
+      } finally {
+        closeSync(fd);
+      }
       await rename(tmp, path);
     } catch (error) {
       options.log(`cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`);

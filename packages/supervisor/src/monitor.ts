@@ -13,6 +13,11 @@ export interface MonitorTarget {
   memory: number;
   cpuPeak: number;
   memoryPeak: number;
+  /**
+   * Processes seen in the tree by a sample and still alive, by pid with their start time: a stop finds
+   * them after they left the tree (a grandchild that called setsid and whose parent exited, #8).
+   */
+  seenDescendants?: Map<number, number>;
 }
 
 /** A periodic CPU/RSS sampler shared by all processes: one timer, one `/proc` scan per sample. */
@@ -58,11 +63,13 @@ export function createMonitor(options: {
       snapshot ??= takeSnapshot();
       let ticks = 0;
       let pages = 0;
+      const seen = rememberedAlive(target, snapshot);
       for (const pid of treePids(snapshot, target.pid)) {
         const stat = snapshot.stats.get(pid);
         if (!stat) continue;
         ticks += stat.ticks;
         pages += stat.rssPages;
+        if (pid !== target.pid) seen.set(pid, stat.startTicks);
       }
       const base = baselines.get(target);
       if (base && base.pid === target.pid && now > base.at) {
@@ -94,6 +101,15 @@ export function createMonitor(options: {
       timer = null;
     },
   };
+}
+
+/** The target's remembered descendants, those no longer alive (as the same process) dropped. */
+function rememberedAlive(target: MonitorTarget, snapshot: ProcessSnapshot): Map<number, number> {
+  target.seenDescendants ??= new Map();
+  for (const [pid, startTicks] of target.seenDescendants) {
+    if (snapshot.stats.get(pid)?.startTicks !== startTicks) target.seenDescendants.delete(pid);
+  }
+  return target.seenDescendants;
 }
 
 /** Page size without spawning `getconf`: our own RSS in bytes over our resident pages, to a power of two. */

@@ -62,6 +62,8 @@ export interface ProcessRun {
   hasExited(): boolean;
   /** SUP-13: true for a run re-adopted from a daemon that died (`ProcessInfo.adopted`). */
   readonly isAdopted?: boolean;
+  /** Start time of its pid where it is not the daemon's own child: a signal goes only to that process. */
+  readonly startTicks?: number;
 }
 
 /** Statuses in which a process is running or about to run again. */
@@ -97,7 +99,8 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
     namespace: record.app.spec.namespace,
     instance: record.instance,
     pid: record.pid,
-    status: record.status,
+    // #19.9: stopped, but processes of its last run are still there (being stopped, or past SIGKILL)
+    status: record.status === 'stopped' && record.leftovers ? 'stopping' : record.status,
     restarts: record.restarts,
     unstableRestarts: record.unstableRestarts,
     cpu: isRunning ? record.cpu : 0,
@@ -120,7 +123,7 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
 
 /** The `velos describe` view of a process: the row, the spec without env values, the command, log facts. */
 export function toDetail(record: ProcessRecord): ProcessDetail {
-  const { env, ...rest } = record.app.spec;
+  const { env, ownEnv: _ownEnv, ...rest } = record.app.spec;
   const counters = record.pipeline.counters();
   return {
     ...toInfo(record),

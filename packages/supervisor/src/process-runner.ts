@@ -1,13 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { instanceEnv } from './cluster/instance-env.js';
 import { prepareWatchdogLogDir } from './inactivity/inactivity-watchdog.js';
 import { childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
+import { treePids } from './proc-scan.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { resolveCommand } from './resolve-command.js';
-import { stopTree } from './tree-stop.js';
+import {
+  DEFAULT_KILL_WAIT_MS,
+  recentSnapshot,
+  type StopTreeResult,
+  stopTree,
+  whenGone,
+} from './tree-stop.js';
 
 /** What the runner reports back to the supervisor. */
 export interface RunnerHooks {
@@ -130,8 +138,8 @@ export function isGroupAlive(pgid: number): boolean {
 export async function stopLeftovers(record: ProcessRecord, pgid: number, hooks: RunnerHooks): Promise<void> {
   const spec = record.app.spec;
   try {
-    const result = await stopTree(pgid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
-    const others = result.pids.filter((pid) => pid !== pgid);
+    const results = await stopWithEscaped(record, pgid);
+    const others = results.flatMap((result) => result.pids).filter((pid) => pid !== pgid);
     if (others.length > 0) {
       hooks.log(
         `process ${record.id} (${spec.name}): stopped ${others.join(', ')}, left behind by its exited run`,
@@ -145,23 +153,105 @@ export async function stopLeftovers(record: ProcessRecord, pgid: number, hooks: 
 
 /**
  * Stops the current run of a process: the whole tree gets the app's stop signal, then SIGKILL
- * after its kill timeout; resolves when the tree is gone and the exit has been handled.
+ * after its kill timeout; resolves when the tree is gone and the exit has been handled. What a
+ * previous run left is waited for first (any restart path goes through here, #19.11), and the
+ * descendants the monitor saw that have left the tree since are stopped with it (#8). A tree part
+ * that outlives SIGKILL (a process in D state) ends the run for the supervisor at once, so its late
+ * exit can never restart a stopped app (#19.9); it stays the record's `leftovers` until it is gone.
  */
 export async function stopRecordTree(record: ProcessRecord, hooks: RunnerHooks): Promise<void> {
+  await awaitLeftovers(record, hooks);
   const run = record.run;
   if (!run) return;
   const spec = record.app.spec;
-  const result = await stopTree(run.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
-  if (result.isForced) {
+  const results = await stopWithEscaped(record, run.pid, run.startTicks);
+  if (results[0]!.isForced) {
     hooks.log(
       `process ${record.id} (${spec.name}) ignored ${spec.stopSignal} for ${spec.killTimeoutMs} ms: SIGKILLed`,
     );
   }
-  if (result.remaining.length > 0) {
-    hooks.log(`process ${record.id} (${spec.name}): pids ${result.remaining.join(', ')} survived SIGKILL`);
+  const remaining = results.flatMap((result) => result.remaining);
+  if (remaining.length === 0) {
+    await run.exited;
     return;
   }
-  await run.exited;
+  hooks.log(
+    `process ${record.id} (${spec.name}): pids ${remaining.join(', ')} survived SIGKILL: stopping until they are gone`,
+  );
+  if (record.run === run) {
+    record.run = null;
+    record.pid = null;
+    if (hooks.home !== undefined) recordRunEnd(runDirOf(hooks.home), record.id);
+    hooks.onExit(record, null, null);
+  }
+  record.leftovers = whenGone(remaining, SURVIVOR_POLL_MS).finally(() => {
+    record.leftovers = null;
+    hooks.log(
+      `process ${record.id} (${spec.name}): pids ${remaining.join(', ')} that survived SIGKILL are gone`,
+    );
+    hooks.onLeftoversGone(record);
+  });
+}
+
+/** How often processes that outlived SIGKILL are checked for. */
+const SURVIVOR_POLL_MS = 500;
+
+/**
+ * Waits for what a previous run left (processes being stopped, or that outlived SIGKILL), so that a
+ * new run never races them for a port; at most one stop's deadline, then the caller goes on.
+ */
+async function awaitLeftovers(record: ProcessRecord, hooks: RunnerHooks): Promise<void> {
+  const leftovers = record.leftovers;
+  if (!leftovers) return;
+  const spec = record.app.spec;
+  const abort = new AbortController();
+  const isGone = await Promise.race([
+    leftovers.then(
+      () => true,
+      () => true,
+    ),
+    delay(spec.killTimeoutMs + DEFAULT_KILL_WAIT_MS, false, { signal: abort.signal }).catch(() => false),
+  ]);
+  abort.abort();
+  if (!isGone) {
+    hooks.log(
+      `process ${record.id} (${spec.name}): goes on while processes of its previous run are still there`,
+    );
+  }
+}
+
+/**
+ * Stops the tree of `rootPid` and, in parallel, each tree of a descendant the monitor saw earlier that
+ * is no longer in it (same pid and start time); the root's result comes first.
+ */
+function stopWithEscaped(
+  record: ProcessRecord,
+  rootPid: number,
+  rootStartTicks?: number,
+): Promise<StopTreeResult[]> {
+  const spec = record.app.spec;
+  const options = { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs };
+  return Promise.all([
+    stopTree(rootPid, { ...options, rootStartTicks }),
+    ...escapedRoots(record, rootPid).map(([pid, startTicks]) =>
+      stopTree(pid, { ...options, rootStartTicks: startTicks }),
+    ),
+  ]);
+}
+
+/** The remembered descendants that left the tree of `rootPid`, without those inside another one's tree. */
+function escapedRoots(record: ProcessRecord, rootPid: number): Array<[number, number]> {
+  const seen = record.seenDescendants;
+  if (!seen || seen.size === 0) return [];
+  const snapshot = recentSnapshot();
+  const inTree = new Set(treePids(snapshot, rootPid));
+  const escaped = [...seen].filter(
+    ([pid, startTicks]) => !inTree.has(pid) && snapshot.stats.get(pid)?.startTicks === startTicks,
+  );
+  const below = new Set<number>();
+  for (const [pid] of escaped)
+    for (const member of treePids(snapshot, pid)) if (member !== pid) below.add(member);
+  return escaped.filter(([pid]) => !below.has(pid));
 }
 
 function markSpawnFailed(record: ProcessRecord): void {

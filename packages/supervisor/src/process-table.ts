@@ -1,11 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppSpec } from '@velos/core';
+import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
 import type { LineClassifier } from './log-levels.js';
 import { createLogPipeline, type LogPipeline, type RotationOptions } from './logs/index.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
-import type { SavedState } from './state-store.js';
+import type { SavedApp, SavedState } from './state-store.js';
 import { matchTargets } from './targets.js';
+
+/** An app change whose log files are open and whose ids are held: applied with `commit`, or dropped. */
+export interface StagedApp {
+  /** Applies the change to the table (cannot fail) and returns the app. */
+  commit(): AppEntry;
+  /** Closes what was opened; the table stays as it was. */
+  abort(): void;
+}
 
 /**
  * The daemon's table of apps and their processes: allocates ids (from 0 up, never reused while
@@ -15,6 +23,10 @@ export class ProcessTable {
   readonly records = new Map<number, ProcessRecord>();
   readonly apps = new Map<string, AppEntry>();
   readonly #recordListeners = new Set<(record: ProcessRecord) => void>();
+  /** Ids of staged apps not committed yet. */
+  readonly #reserved = new Set<number>();
+  /** Saved apps that could not be restored, by name: kept in `toState` until an app takes their name. */
+  readonly #unrestored = new Map<string, SavedApp>();
   /** Levels for JSON Lines log files; set (see `loadLineClassifier`) before an app with them is added. */
   classify: LineClassifier | undefined;
   nextId = 0;
@@ -45,21 +57,35 @@ export class ProcessTable {
 
   /** Adds an app with one stopped process per instance (reusing `savedIds` when restoring). */
   add(spec: AppSpec, savedIds?: number[]): AppEntry {
-    this.ensureLogDir();
-    const entry: AppEntry = { spec: cloneSpec(spec), ids: [], ...logPaths(this.home, spec) };
-    const ids = savedIds ?? [];
-    while (ids.length < spec.instances) ids.push(this.nextFreeId(ids));
-    const pipelines = this.openPipelines(ids, entry);
-    this.apps.set(spec.name, entry);
-    ids.forEach((id, instance) => {
-      entry.ids.push(id);
-      this.createRecord(id, instance, entry, pipelines[instance]!);
-    });
-    return entry;
+    return this.stageAdd(spec, savedIds).commit();
   }
 
-  /** Gives a stopped app a new spec: instances are added or removed, log pipelines reopened if their files change. */
-  replace(entry: AppEntry, spec: AppSpec): AppEntry {
+  /**
+   * Opens what `add` needs (the log pipelines: the step that can fail) without changing the table yet,
+   * so that a start of several apps can give up on all of them when one log file cannot be opened.
+   */
+  stageAdd(spec: AppSpec, savedIds?: number[]): StagedApp {
+    this.ensureLogDir();
+    const entry: AppEntry = { spec: cloneSpec(spec), ids: [], ...logPaths(this.home, spec) };
+    const ids = savedIds ? [...savedIds] : [];
+    while (ids.length < spec.instances) ids.push(this.nextFreeId(ids));
+    const pipelines = this.openPipelines(ids, entry);
+    return this.#staged(ids, pipelines, () => {
+      this.#unrestored.delete(spec.name);
+      this.apps.set(spec.name, entry);
+      ids.forEach((id, instance) => {
+        entry.ids.push(id);
+        this.createRecord(id, instance, entry, pipelines[instance]!);
+      });
+      return entry;
+    });
+  }
+
+  /**
+   * Gives a stopped app a new spec once committed: instances are added or removed, log pipelines
+   * reopened if their files change (opened now, without changing the table: see `stageAdd`).
+   */
+  stageReplace(entry: AppEntry, spec: AppSpec): StagedApp {
     this.ensureLogDir();
     const next: AppEntry = { spec: cloneSpec(spec), ids: entry.ids, ...logPaths(this.home, spec) };
     const isLogChanged =
@@ -72,21 +98,23 @@ export class ProcessTable {
     const added: number[] = [];
     while (kept.length + added.length < spec.instances) added.push(this.nextFreeId(added));
     const pipelines = this.openPipelines(isLogChanged ? [...kept, ...added] : added, next);
-    for (const id of entry.ids.slice(spec.instances)) this.remove(this.records.get(id)!);
-    Object.assign(entry, { spec: next.spec, outPath: next.outPath, errPath: next.errPath });
-    if (isLogChanged) {
-      for (const id of kept) {
-        const record = this.records.get(id)!;
-        this.closePipeline(record);
-        record.pipeline = pipelines.shift()!;
-        this.#announce(record);
+    return this.#staged(added, pipelines, () => {
+      for (const id of entry.ids.slice(spec.instances)) this.remove(this.records.get(id)!);
+      Object.assign(entry, { spec: next.spec, outPath: next.outPath, errPath: next.errPath });
+      if (isLogChanged) {
+        for (const id of kept) {
+          const record = this.records.get(id)!;
+          this.closePipeline(record);
+          record.pipeline = pipelines.shift()!;
+          this.#announce(record);
+        }
       }
-    }
-    for (const id of added) {
-      this.createRecord(id, entry.ids.length, entry, pipelines.shift()!);
-      entry.ids.push(id);
-    }
-    return entry;
+      for (const id of added) {
+        this.createRecord(id, entry.ids.length, entry, pipelines.shift()!);
+        entry.ids.push(id);
+      }
+      return entry;
+    });
   }
 
   /** SUP-5 `scale`: adds `count` stopped processes to an app, with the next instance indexes and new ids. */
@@ -112,18 +140,51 @@ export class ProcessTable {
     this.closePipeline(record);
   }
 
-  /** The saved form of the table (specs with env, ids, whether each app runs). */
+  /**
+   * Issue #19 item 2: keeps a saved app that could not be restored in the saved form of the table, so
+   * one broken app never shrinks `state.json`; adding an app of its name (a start, a restore) drops it.
+   */
+  keepUnrestored(saved: SavedApp): void {
+    this.#unrestored.set(saved.spec.name, saved);
+  }
+
+  /** The saved form of the table (specs with env, ids, whether each app runs), unrestored apps included. */
   toState(): SavedState {
+    const apps = [...this.apps.values()].map((entry) => ({
+      spec: entry.spec,
+      ids: [...entry.ids],
+      running: entry.ids.some((id) => isActive(this.records.get(id)!.status)),
+    }));
     return {
       version: 1,
       savedAt: Date.now(),
       nextId: this.nextId,
-      apps: [...this.apps.values()].map((entry) => ({
-        spec: entry.spec,
-        ids: [...entry.ids],
-        running: entry.ids.some((id) => isActive(this.records.get(id)!.status)),
-      })),
+      apps: [...apps, ...this.#unrestored.values()],
     };
+  }
+
+  /**
+   * Stages every app of a start (see `stageAdd`): when one app's log file cannot be opened, what was
+   * opened for the others is closed and the error, naming that app, is thrown; the table is unchanged.
+   */
+  stageAll(specs: AppSpec[]): StagedApp[] {
+    const staged: StagedApp[] = [];
+    for (const spec of specs) {
+      try {
+        const existing = this.apps.get(spec.name);
+        staged.push(existing ? this.stageReplace(existing, spec) : this.stageAdd(spec));
+      } catch (error) {
+        for (const done of staged) done.abort();
+        const others = specs.length > 1 ? '; no app of this start was started' : '';
+        const why = error instanceof Error ? error.message : String(error);
+        const code = isVelosError(error) ? error.code : ErrorCodes.INTERNAL;
+        throw new VelosError(code, `${spec.name}: ${why}${others}`, {
+          cause: error,
+          data: { name: spec.name },
+        });
+      }
+    }
+    return staged;
   }
 
   private createRecord(id: number, instance: number, app: AppEntry, pipeline: LogPipeline): ProcessRecord {
@@ -159,6 +220,27 @@ export class ProcessTable {
     return record;
   }
 
+  /** Holds `ids` (no other staged app takes them) until the staged change is applied or dropped. */
+  #staged(ids: number[], pipelines: LogPipeline[], apply: () => AppEntry): StagedApp {
+    for (const id of ids) this.#reserved.add(id);
+    let isSettled = false;
+    const settle = (): void => {
+      if (isSettled) throw new Error('a staged app is committed or aborted once');
+      isSettled = true;
+      for (const id of ids) this.#reserved.delete(id);
+    };
+    return {
+      commit: () => {
+        settle();
+        return apply();
+      },
+      abort: () => {
+        settle();
+        for (const pipeline of pipelines) pipeline.close().catch(() => undefined);
+      },
+    };
+  }
+
   #announce(record: ProcessRecord): void {
     for (const listener of this.#recordListeners) listener(record);
   }
@@ -166,7 +248,7 @@ export class ProcessTable {
   /** The lowest id from `nextId` on that is neither in the table nor in `taken`. */
   private nextFreeId(taken: number[]): number {
     let id = this.nextId;
-    while (this.records.has(id) || taken.includes(id)) id += 1;
+    while (this.records.has(id) || this.#reserved.has(id) || taken.includes(id)) id += 1;
     return id;
   }
 
@@ -224,6 +306,7 @@ function cloneSpec(spec: AppSpec): AppSpec {
     ...spec,
     args: [...spec.args],
     env: { ...spec.env },
+    ...(spec.ownEnv ? { ownEnv: { ...spec.ownEnv } } : {}),
     interpreterArgs: [...spec.interpreterArgs],
     stopExitCodes: [...spec.stopExitCodes],
   };

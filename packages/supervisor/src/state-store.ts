@@ -1,7 +1,14 @@
-import { closeSync, fsyncSync, linkSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, linkSync, openSync, writeSync } from 'node:fs';
 import { copyFile, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { APP_DEFAULTS, type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import {
+  APP_DEFAULTS,
+  type AppSpec,
+  CREATE_EXCLUSIVE,
+  ErrorCodes,
+  openNoFollow,
+  VelosError,
+} from '@velos/core';
 
 /** Name of the state file inside the Velos home. */
 export const STATE_FILE = 'state.json';
@@ -37,12 +44,14 @@ export interface StateReadResult {
 /**
  * Writes the state atomically: a 0600 temp file is written and fsynced, the current `state.json`
  * is kept as `state.json.bak`, the temp file is renamed into place and the directory fsynced.
- * Returns the path written.
+ * The temp file is created afresh (a symbolic link planted in its place is removed, never
+ * followed). Returns the path written.
  */
 export async function writeState(home: string, state: SavedState): Promise<string> {
   const path = join(home, STATE_FILE);
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  await unlink(tmp).catch(() => undefined);
+  const fd = openNoFollow(tmp, CREATE_EXCLUSIVE);
   try {
     writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
     fsyncSync(fd);
@@ -151,7 +160,7 @@ async function keepBackup(path: string, backup: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
-    await copyFile(path, backup);
+    await copyFile(path, backup, constants.COPYFILE_EXCL);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
+import { createAppLocks } from './app-locks.js';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { incrementVarProblem } from './cluster/instance-env.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
@@ -25,17 +26,18 @@ import { listRuns, selectJobs } from './jobs/job-state.js';
 import { createLiveState, LIVE_STATE_FILE, readLiveState } from './live-state.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
+import { type LongTimer, setLongTimeout } from './long-timer.js';
 import { isOverMemoryLimit } from './memory-limit.js';
 import { createMonitor } from './monitor.js';
 import { ensureFifos, removeFifos, runDirOf } from './orphans/run-files.js';
 import { settleOrphans } from './orphans/settle-orphans.js';
 import { createProbeManager, times } from './probes/index.js';
-import { isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
+import { type AppEntry, isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
 import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
 import { ProcessTable } from './process-table.js';
 import { resolveCommand } from './resolve-command.js';
 import { decideRestart } from './restart-policy.js';
-import { readState, writeState } from './state-store.js';
+import { readState, type SavedApp, writeState } from './state-store.js';
 import { createWatchMode } from './watch/watch-mode.js';
 
 /** Options of an in-process supervisor. */
@@ -71,8 +73,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const log = options.log ?? (() => undefined);
   const table = new ProcessTable(home, log);
   const createdAt = Date.now();
+  /** Issue #19 items 7 and 13: starts and scales of one app run one after another. */
+  const appLocks = createAppLocks();
   let stateWarnings: string[] = [];
-  let restartTimer: NodeJS.Timeout | null = null;
+  let restartTimer: LongTimer | null = null;
   let isClosed = false;
   let saving: Promise<unknown> = Promise.resolve();
   /** SUP-5: loaded with the first cluster app (see `loadClusterFor`). */
@@ -158,7 +162,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   /** One timer for all pending restarts, set to the earliest `restartAt`. */
   function scheduleRestarts(): void {
-    if (restartTimer) clearTimeout(restartTimer);
+    restartTimer?.clear();
     restartTimer = null;
     if (isClosed) return;
     let next = Number.POSITIVE_INFINITY;
@@ -166,8 +170,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (record.status === 'waiting-restart' && record.restartAt !== null && !record.leftovers)
         next = Math.min(next, record.restartAt);
     }
-    if (next !== Number.POSITIVE_INFINITY)
-      restartTimer = setTimeout(runDueRestarts, Math.max(0, next - Date.now()));
+    if (next !== Number.POSITIVE_INFINITY) restartTimer = setLongTimeout(runDueRestarts, next - Date.now());
   }
 
   function runDueRestarts(): void {
@@ -223,6 +226,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
   }
 
+  /**
+   * Stops processes in parallel within each `depends_on` wave (SUP-12: an app stops after the apps that
+   * depend on it), so stopping N apps takes about one `kill_timeout` per wave, not N; returns how many ran.
+   */
+  async function stopInWaves(records: ProcessRecord[]): Promise<number> {
+    let stopped = 0;
+    for (const wave of stopWaves(records)) {
+      for (const wasRunning of await Promise.all(wave.map(stopOne))) if (wasRunning) stopped += 1;
+    }
+    return stopped;
+  }
+
   /** Restarts one process; `unstableRestarts` is what its count becomes (0: a restart starts a clean slate). */
   function restartOne(
     record: ProcessRecord,
@@ -231,7 +246,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   ): Promise<void> {
     return runOp(record, async () => {
       if (table.records.get(record.id) !== record) return;
-      if (record.run) await stopRun(record);
+      // what a run that exited by itself left is stopped first: the new run must not race it (#19.11)
+      if (record.run || record.leftovers) await stopRun(record);
       record.restartAt = null;
       record.unstableRestarts = unstableRestarts;
       record.backoffMs = 0;
@@ -317,6 +333,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       record.restartAt = null;
       jobs.forget(record);
       table.remove(record);
+      // Issue #19 item 13: the last process of an app takes its cron_restart schedule with it.
+      if (!table.apps.has(record.app.spec.name)) cronRestarts.sync(record.app.spec.name, undefined);
       removeFifos(runDirOf(home), record.id);
       scheduleRestarts();
       return toInfo(record);
@@ -374,18 +392,22 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           `${spec.name}: instances: expected a positive integer`,
         );
       }
-      const running =
-        table.apps.get(spec.name)?.ids.filter((id) => isActive(table.records.get(id)!.status)) ?? [];
-      if (running.length > 0) {
-        throw new VelosError(
-          ErrorCodes.NAME_IN_USE,
-          `an app named '${spec.name}' is already running (id ${running.join(', ')}); restart it, or stop or delete it first`,
-          { data: { name: spec.name, ids: running } },
-        );
-      }
+      checkNameFree(spec.name);
       resolveCommand(spec);
       const problem = incrementVarProblem(spec);
       if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
+    }
+  }
+
+  /** Throws NAME_IN_USE when an app of this name runs (or is about to). */
+  function checkNameFree(name: string): void {
+    const running = table.apps.get(name)?.ids.filter((id) => isActive(table.records.get(id)!.status)) ?? [];
+    if (running.length > 0) {
+      throw new VelosError(
+        ErrorCodes.NAME_IN_USE,
+        `an app named '${name}' is already running (id ${running.join(', ')}); restart it, or stop or delete it first`,
+        { data: { name, ids: running } },
+      );
     }
   }
 
@@ -411,8 +433,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (isDaemonStart) await adoptOrphans([]);
       return [];
     }
-    await loadClassifierFor(read.state.apps.map((saved) => saved.spec));
-    await loadClusterFor(read.state.apps.map((saved) => saved.spec));
+    const specs = read.state.apps.map((saved) => saved.spec);
+    // A loader that fails (the cluster primary script is missing…) fails only the apps that need it.
+    const loadError = await loadClassifierFor(specs)
+      .then(() => loadClusterFor(specs))
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
     table.nextId = Math.max(table.nextId, read.state.nextId);
     const added: ProcessRecord[] = [];
     const toLaunch: ProcessRecord[][] = [];
@@ -421,10 +449,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
     for (const saved of savedApps) {
       if (table.apps.has(saved.spec.name)) continue;
-      const areIdsFree = saved.ids.every((id) => !table.records.has(id));
-      const entry = table.add(saved.spec, areIdsFree ? [...saved.ids] : undefined);
-      for (const id of entry.ids) jobs.attach(table.records.get(id)!);
-      cronRestarts.sync(saved.spec.name, saved.spec.cronRestart);
+      const entry = restoreApp(saved, loadError);
+      if (!entry) continue;
       const isStarting = isStartingAll || saved.running;
       const records = isStarting ? prepare(entry.ids, true) : entry.ids.map((id) => table.records.get(id)!);
       added.push(...records);
@@ -436,6 +462,34 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     log(`restored ${added.length} process(es) from ${read.path}`);
     live.touch();
     return added.map((record) => toInfo(record));
+  }
+
+  /** Adds one saved app to the table, stopped; null when it cannot be (then it is kept for the saves). */
+  function restoreApp(saved: SavedApp, loadError: unknown): AppEntry | null {
+    const spec = saved.spec;
+    const areIdsFree = saved.ids.every((id) => !table.records.has(id));
+    let entry: AppEntry;
+    try {
+      const isLoaderMissing =
+        (spec.execMode === 'cluster' && !cluster) || (spec.logFormat === 'json' && !table.classify);
+      if (loadError !== null && isLoaderMissing) throw loadError;
+      entry = table.stageAdd(spec, areIdsFree ? [...saved.ids] : undefined).commit();
+    } catch (error) {
+      keepUnrestored(saved, error);
+      return null;
+    }
+    for (const id of entry.ids) jobs.attach(table.records.get(id)!);
+    cronRestarts.sync(spec.name, spec.cronRestart);
+    return entry;
+  }
+
+  /** Issue #19 item 2: an app that cannot be restored is reported, and kept for the saves (`table.keepUnrestored`). */
+  function keepUnrestored(saved: SavedApp, error: unknown): void {
+    table.keepUnrestored(saved);
+    const why = error instanceof Error ? error.message : String(error);
+    const warning = `${saved.spec.name} (id ${saved.ids.join(', ')}) was not restored: ${why}; it stays in the saved state (fix it, then run velos resurrect)`;
+    log(`warning: ${warning}`);
+    stateWarnings = [...stateWarnings, warning];
   }
 
   /**
@@ -468,11 +522,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     throw new VelosError(ErrorCodes.TIMEOUT, why, { data: { id: record.id, name: spec.name } });
   }
 
-  /** `--update-env`: the apps of `targets` take `env` as their whole environment from their next run on. */
+  /**
+   * `--update-env`: `env` (the caller's environment) replaces what the apps of `targets` inherited, and
+   * their own env (config `env` and profile) is merged over it, as at a first start; from their next run on.
+   */
   function updateEnv(targets: ProcessRecord[], env: Record<string, string> | undefined): void {
     if (!env) return;
     for (const entry of new Set(targets.map((record) => record.app))) {
-      entry.spec = { ...entry.spec, env: { ...env } };
+      entry.spec = { ...entry.spec, env: { ...env, ...entry.spec.ownEnv } };
     }
   }
 
@@ -494,6 +551,57 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (!cluster && specs.some((spec) => spec.execMode === 'cluster')) {
       cluster = (await import('./cluster/cluster-runner.js')).createClusterRunner(hooks);
     }
+  }
+
+  /** Starts apps (their names locked): checked again here, since an earlier start of a name may just have ended. */
+  async function startApps(specs: AppSpec[]): Promise<ProcessInfo[]> {
+    checkStartable(specs);
+    const ordered = orderByDependencies(specs, (spec) => spec, table.apps);
+    await checkJobSpecs(specs);
+    await loadClassifierFor(specs);
+    await loadClusterFor(specs);
+    for (const spec of specs) {
+      if (spec.logRotateCron) await checkCronExpression(spec.logRotateCron);
+      if (spec.cronRestart) await checkCronExpression(spec.cronRestart, 'cron_restart');
+    }
+    // A restore may have added one of the names during the awaits above: from here on nothing awaits.
+    for (const spec of specs) checkNameFree(spec.name);
+    const staged = table.stageAll(ordered);
+    const started: ProcessRecord[] = [];
+    const groups: ProcessRecord[][] = [];
+    for (const [i, spec] of ordered.entries()) {
+      const entry = staged[i]!.commit();
+      cronRestarts.sync(spec.name, spec.cronRestart);
+      for (const id of entry.ids) jobs.attach(table.records.get(id)!);
+      groups.push(prepare(entry.ids, true));
+      started.push(...groups.at(-1)!);
+      log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);
+    }
+    await launchApps(groups);
+    watchMode.sync();
+    return started.map((record) => toInfo(record));
+  }
+
+  /** SUP-5 `scale` of the app called `name` (locked): the app is looked up again, it may be gone. */
+  async function scaleApp(name: string, instances: string): Promise<ProcessInfo[]> {
+    const entry = table.apps.get(name) ?? table.select(name)[0]!.app;
+    const current = entry.ids.length;
+    const count = scaledCount(entry.spec.name, current, instances);
+    const isRunning = entry.ids.some((id) => isActive(table.records.get(id)!.status));
+    // New instances' log pipelines are opened first: when that fails, the app and its spec are unchanged.
+    const added = count > current ? table.addInstances(entry, count - current) : [];
+    entry.spec = { ...entry.spec, instances: count };
+    log(`scale ${entry.spec.name}: ${current} → ${count} instance(s)`);
+    if (count > current) {
+      for (const record of added) jobs.attach(record);
+      if (isRunning) await launch(prepare(entry.ids.slice(current), true));
+    } else if (count < current) {
+      const records = entry.ids.map((id) => table.records.get(id)!);
+      const highest = records.sort((a, b) => b.instance - a.instance).slice(0, current - count);
+      await Promise.all(highest.map(deleteOne));
+    }
+    live.touch();
+    return entry.ids.map((id) => toInfo(table.records.get(id)!));
   }
 
   function saveState(): Promise<string> {
@@ -521,33 +629,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async start(specs) {
       checkStartable(specs);
-      const ordered = orderByDependencies(specs, (spec) => spec, table.apps);
-      await checkJobSpecs(specs);
-      await loadClassifierFor(specs);
-      await loadClusterFor(specs);
-      for (const spec of specs) {
-        if (spec.logRotateCron) await checkCronExpression(spec.logRotateCron);
-        if (spec.cronRestart) await checkCronExpression(spec.cronRestart, 'cron_restart');
-      }
-      const started: ProcessRecord[] = [];
-      const groups: ProcessRecord[][] = [];
-      for (const spec of ordered) {
-        const existing = table.apps.get(spec.name);
-        const entry = existing ? table.replace(existing, spec) : table.add(spec);
-        cronRestarts.sync(spec.name, spec.cronRestart);
-        for (const id of entry.ids) jobs.attach(table.records.get(id)!);
-        groups.push(prepare(entry.ids, true));
-        started.push(...groups.at(-1)!);
-        log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);
-      }
-      await launchApps(groups);
-      watchMode.sync();
-      return started.map((record) => toInfo(record));
+      return appLocks.run(
+        specs.map((spec) => spec.name),
+        () => startApps(specs),
+      );
     },
 
     async stop(target) {
       const targets = table.select(target);
-      for (const wave of stopWaves(targets)) await Promise.all(wave.map(stopOne));
+      await stopInWaves(targets);
       watchMode.sync();
       return targets.map((record) => toInfo(record));
     },
@@ -572,23 +662,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async scale(name, instances) {
-      const entry = table.apps.get(name) ?? table.select(name)[0]!.app;
-      const current = entry.ids.length;
-      const count = scaledCount(entry.spec.name, current, instances);
-      const isRunning = entry.ids.some((id) => isActive(table.records.get(id)!.status));
-      entry.spec = { ...entry.spec, instances: count };
-      log(`scale ${entry.spec.name}: ${current} → ${count} instance(s)`);
-      if (count > current) {
-        const added = table.addInstances(entry, count - current);
-        for (const record of added) jobs.attach(record);
-        if (isRunning) await launch(prepare(entry.ids.slice(current), true));
-      } else if (count < current) {
-        const records = entry.ids.map((id) => table.records.get(id)!);
-        const highest = records.sort((a, b) => b.instance - a.instance).slice(0, current - count);
-        await Promise.all(highest.map(deleteOne));
-      }
-      live.touch();
-      return entry.ids.map((id) => toInfo(table.records.get(id)!));
+      const app = table.apps.get(name) ?? table.select(name)[0]!.app;
+      return appLocks.run([app.spec.name], () => scaleApp(app.spec.name, instances));
     },
 
     async runs(target, limit) {
@@ -673,9 +748,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async kill() {
       await saveState();
       cronRestarts.stopAll();
-      const order = stopWaves(table.sorted().filter((record) => isActive(record.status))).flat();
-      let stopped = 0;
-      for (const record of order) if (await stopOne(record)) stopped += 1;
+      const stopped = await stopInWaves(table.sorted().filter((record) => isActive(record.status)));
       await watchMode.closeAll();
       await live.clear();
       log(`kill: stopped ${stopped} process(es)`);
@@ -687,7 +760,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async close() {
       if (isClosed) return;
       isClosed = true;
-      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer?.clear();
       restartTimer = null;
       monitor.stop();
       cronRestarts.stopAll();
@@ -697,7 +770,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       jobs.stopAll();
       gate.close();
       const all = table.sorted();
-      for (const wave of stopWaves(all)) await Promise.all(wave.map(stopOne));
+      await stopInWaves(all);
       await cluster?.close();
       await live.clear();
       await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));

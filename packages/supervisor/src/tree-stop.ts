@@ -1,4 +1,11 @@
-import { isPidAlive, type ProcessSnapshot, takeSnapshot, treePids } from './proc-scan.js';
+import {
+  HAS_PROCFS,
+  isPidAlive,
+  type ProcessSnapshot,
+  readProcStat,
+  takeSnapshot,
+  treePids,
+} from './proc-scan.js';
 
 /** How to stop a process tree. */
 export interface StopTreeOptions {
@@ -8,6 +15,11 @@ export interface StopTreeOptions {
   killTimeoutMs: number;
   /** How long to wait after SIGKILL before giving up on a process (default 5 s). */
   killWaitMs?: number;
+  /**
+   * The root's start time (`ProcStat.startTicks`) when the caller knows it: a root pid that now names
+   * another process (the root died and its pid was reused) is left alone, and so is its tree.
+   */
+  rootStartTicks?: number;
 }
 
 /** The outcome of a tree stop. */
@@ -20,6 +32,8 @@ export interface StopTreeResult {
   remaining: number[];
 }
 
+/** How long a stop waits after SIGKILL before it gives up on a process (`killWaitMs` by default). */
+export const DEFAULT_KILL_WAIT_MS = 5000;
 const RESCAN_EVERY_POLLS = 8;
 /** Concurrent stops (`stop all` of 100 apps) share one `/proc` scan when it is this fresh. */
 const SHARED_SCAN_MAX_AGE_MS = 20;
@@ -29,64 +43,147 @@ let sharedScan: { at: number; snapshot: ProcessSnapshot } | null = null;
 /**
  * Stops a whole process tree (SUP-4): sends `signal` to the process group and every descendant,
  * polls until all are gone, and SIGKILLs what is left after `killTimeoutMs`. Resolves once every
- * pid of the tree is gone (zombies count as gone).
+ * pid of the tree is gone (zombies count as gone). Each process is known by its pid and start time
+ * from when it was found, and is signalled only while its pid still names that process (#19.12).
  */
 export async function stopTree(rootPid: number, options: StopTreeOptions): Promise<StopTreeResult> {
-  const all = new Set<number>([rootPid, ...treePids(recentSnapshot(), rootPid)]);
-  const alive = new Set(all);
-  signalTree(rootPid, alive, options.signal);
+  const rootTicks = startTicksOf(rootPid);
+  if (options.rootStartTicks !== undefined && rootTicks !== null && rootTicks !== options.rootStartTicks) {
+    return { pids: [], isForced: false, remaining: [] };
+  }
+  const tree = new ProcessSet();
+  if (rootTicks !== null) tree.add(rootPid, rootTicks);
+  const snapshot = recentSnapshot();
+  tree.addFound(snapshot, treePids(snapshot, rootPid));
+  const alive = new Set(tree.pids());
+  signalTree(rootPid, alive, tree, options.signal);
   const graceEnd = Date.now() + options.killTimeoutMs;
   let killEnd = Number.POSITIVE_INFINITY;
   let isForced = false;
   let waitMs = 5;
   for (let poll = 1; ; poll += 1) {
-    for (const pid of alive) if (!isPidAlive(pid)) alive.delete(pid);
+    for (const pid of alive) if (!tree.isSame(pid)) alive.delete(pid);
     if (poll % RESCAN_EVERY_POLLS === 0) {
       // late children (forked after the first scan) join the tree and get the current signal
       const snapshot = recentSnapshot();
       for (const pid of [rootPid, ...alive]) {
-        for (const found of treePids(snapshot, pid)) {
-          if (all.has(found) || !isPidAlive(found)) continue;
-          all.add(found);
+        const late = treePids(snapshot, pid).filter((found) => !tree.has(found));
+        for (const found of tree.addFound(snapshot, late)) {
           alive.add(found);
-          sendSignal(found, isForced ? 'SIGKILL' : options.signal);
+          tree.signal(found, isForced ? 'SIGKILL' : options.signal);
         }
       }
     }
-    if (alive.size === 0) return { pids: [...all], isForced, remaining: [] };
+    if (alive.size === 0) return { pids: tree.pids(), isForced, remaining: [] };
     const now = Date.now();
     if (!isForced && now >= graceEnd) {
       isForced = true;
-      killEnd = now + (options.killWaitMs ?? 5000);
-      signalTree(rootPid, alive, 'SIGKILL');
+      killEnd = now + (options.killWaitMs ?? DEFAULT_KILL_WAIT_MS);
+      signalTree(rootPid, alive, tree, 'SIGKILL');
     } else if (isForced && now >= killEnd) {
-      return { pids: [...all], isForced, remaining: [...alive] };
+      return { pids: tree.pids(), isForced, remaining: [...alive] };
     }
     await new Promise((resolve) => setTimeout(resolve, waitMs));
     waitMs = Math.min(waitMs * 2, 50);
   }
 }
 
-function recentSnapshot(): ProcessSnapshot {
+/**
+ * Resolves once none of these pids names the process it named when this was called (each is known by
+ * its start time), polling every `pollMs`: for processes that outlived a tree stop.
+ */
+export async function whenGone(pids: number[], pollMs: number): Promise<void> {
+  const set = new ProcessSet();
+  for (const pid of pids) {
+    const ticks = startTicksOf(pid);
+    if (ticks !== null) set.add(pid, ticks);
+  }
+  while (set.pids().some((pid) => set.isSame(pid))) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** Processes known by pid and start time, signalled only while the pid still names the same process. */
+class ProcessSet {
+  readonly #startTicks = new Map<number, number>();
+
+  add(pid: number, startTicks: number): void {
+    this.#startTicks.set(pid, startTicks);
+  }
+
+  /** Adds the live processes of `pids` as `snapshot` saw them; returns those added. */
+  addFound(snapshot: ProcessSnapshot, pids: number[]): number[] {
+    const added: number[] = [];
+    for (const pid of pids) {
+      const stat = snapshot.stats.get(pid);
+      if (this.#startTicks.has(pid) || !stat || stat.state === 'Z' || stat.state === 'X') continue;
+      this.#startTicks.set(pid, stat.startTicks);
+      added.push(pid);
+    }
+    return added;
+  }
+
+  has(pid: number): boolean {
+    return this.#startTicks.has(pid);
+  }
+
+  pids(): number[] {
+    return [...this.#startTicks.keys()];
+  }
+
+  /** True while `pid` is alive and still the process first seen with it (not a reuse of its pid). */
+  isSame(pid: number): boolean {
+    const known = this.#startTicks.get(pid);
+    return known !== undefined && startTicksOf(pid) === known;
+  }
+
+  /** True while a process of this set is still a member of process group `pgid`. */
+  hasGroupMember(pgid: number): boolean {
+    if (!HAS_PROCFS) return true;
+    for (const [pid, known] of this.#startTicks) {
+      const stat = readProcStat(pid);
+      if (stat && stat.pgrp === pgid && stat.startTicks === known && isLive(stat.state)) return true;
+    }
+    return false;
+  }
+
+  signal(pid: number, signal: NodeJS.Signals): void {
+    if (!this.isSame(pid)) return;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** Start time of a live process (0 where `/proc` is missing); null when the pid names none. */
+function startTicksOf(pid: number): number | null {
+  if (!HAS_PROCFS) return isPidAlive(pid) ? 0 : null;
+  const stat = readProcStat(pid);
+  return stat && isLive(stat.state) ? stat.startTicks : null;
+}
+
+function isLive(state: string): boolean {
+  return state !== 'Z' && state !== 'X';
+}
+
+/** A `/proc` scan at most 20 ms old, shared by concurrent stops (`stop all` of 100 apps scans once). */
+export function recentSnapshot(): ProcessSnapshot {
   const now = Date.now();
   if (!sharedScan || now - sharedScan.at > SHARED_SCAN_MAX_AGE_MS)
     sharedScan = { at: now, snapshot: takeSnapshot() };
   return sharedScan.snapshot;
 }
 
-function signalTree(rootPid: number, pids: Iterable<number>, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-rootPid, signal);
-  } catch {
-    // the group is already empty, or the root never led one
+function signalTree(rootPid: number, pids: Iterable<number>, tree: ProcessSet, signal: NodeJS.Signals): void {
+  // The group id is only ours while a process we know is still in it (an empty group's id can be reused).
+  if (tree.hasGroupMember(rootPid)) {
+    try {
+      process.kill(-rootPid, signal);
+    } catch {
+      // the group emptied meanwhile
+    }
   }
-  for (const pid of pids) sendSignal(pid, signal);
-}
-
-function sendSignal(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // gone already
-  }
+  for (const pid of pids) tree.signal(pid, signal);
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ErrorCodes } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSupervisor } from '../src/supervisor.js';
@@ -44,5 +46,17 @@ describe('cron_restart (SUP-8)', () => {
       message: expect.stringMatching(/^cron_restart 'every night' is not valid/),
     });
     expect(await supervisor.list()).toEqual([]);
+  });
+
+  it('ends the schedule of a deleted app at once, not at its next tick (issue #19 item 13)', async () => {
+    const home = harness.home();
+    const { client } = await harness.startDaemon(home);
+    await client.call('start', { apps: [appSpec(home, { name: 'yearly', cronRestart: '0 0 1 1 *' })] });
+    await client.call('delete', { target: 'yearly' });
+    const daemonLog = join(home, 'daemon.log');
+    await waitFor(() => readFileSync(daemonLog, 'utf8').includes("yearly: cron_restart '0 0 1 1 *' ended"), {
+      what: 'the schedule to end with the app',
+      timeoutMs: 5000,
+    });
   });
 });

@@ -181,10 +181,10 @@ export class Harness {
     return supervisor;
   }
 
-  /** Starts a real daemon process on `home` (not waiting for it); its stdout/stderr go to `home/daemon.out`. */
-  spawnDaemon(home: string): ChildProcess {
+  /** Starts a real daemon process on `home` (not waiting for it); its stdout/stderr go to `home/daemon-N.out`. */
+  spawnDaemon(home: string, nodeFlags: string[] = []): ChildProcess {
     const out = openSync(join(home, `daemon-${this.daemons.length}.out`), 'a');
-    const child = spawn(process.execPath, [join(TEST_BUNDLE_DIR, 'daemon.mjs'), home], {
+    const child = spawn(process.execPath, [...nodeFlags, join(TEST_BUNDLE_DIR, 'daemon.mjs'), home], {
       stdio: ['ignore', out, out],
       detached: true,
     });

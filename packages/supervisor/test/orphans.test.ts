@@ -1,13 +1,19 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findHomeProcesses } from '../src/orphans/orphan-scan.js';
-import { readProcStat } from '../src/proc-scan.js';
+import { isPidAlive, readProcStat } from '../src/proc-scan.js';
 import { createSupervisor } from '../src/supervisor.js';
-import { appSpec, FIXTURES, Harness, waitFor } from './helpers.js';
+import { appSpec, FIXTURES, Harness, killTree, waitFor } from './helpers.js';
 
 const harness = new Harness();
-afterEach(() => harness.cleanup());
+/** Processes a test spawned itself, killed by pid in teardown. */
+const owned: ChildProcess[] = [];
+afterEach(async () => {
+  for (const child of owned.splice(0)) killTree(child.pid!);
+  await harness.cleanup();
+});
 
 describe('orphan bookkeeping (SUP-13)', () => {
   it('gives a child private FIFOs, a run entry and VELOS_HOME, and forgets the run when it ends', async () => {
@@ -67,4 +73,65 @@ describe('orphan bookkeeping (SUP-13)', () => {
     expect(lines[19999]).toBe('line 20000');
     expect((await supervisor.describe('chatty'))[0]!.logLines.out).toBe(20000);
   });
+
+  it('never signals the pid of an adopted process once it names another process (#19.12)', async () => {
+    const home = harness.home();
+    const first = createSupervisor({ home });
+    await first.start([appSpec(home, { name: 'tick', script: 'ticker.js' })]);
+    await first.save();
+    await first.close();
+    // What a dead daemon leaves: a registered orphan that is not our child (its parent shell reaps it).
+    const holder = spawn(
+      '/bin/sh',
+      ['-c', `"${process.execPath}" ticker.js >/dev/null 2>&1 & echo $! ; wait`],
+      {
+        cwd: FIXTURES,
+        env: appSpec(home, { name: 'tick' }).env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    owned.push(holder);
+    const orphan = Number(
+      await new Promise<string>((resolve) => holder.stdout!.once('data', (chunk) => resolve(String(chunk)))),
+    );
+    const entry = {
+      id: 0,
+      name: 'tick',
+      pid: orphan,
+      startTicks: readProcStat(orphan)!.startTicks,
+      startedAt: Date.now(),
+      spawnedBy: 1,
+    };
+    writeFileSync(join(home, 'run', '0.json'), JSON.stringify(entry));
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.restore();
+    expect((await supervisor.list())[0]).toMatchObject({ pid: orphan, adopted: true });
+
+    // It dies and, before the adopted run's next check, a new process gets its pid; then a stop comes.
+    process.kill(orphan, 'SIGKILL');
+    const deadline = Date.now() + 5000;
+    while (readProcStat(orphan) !== null && Date.now() < deadline) {
+      // the parent shell reaps it within milliseconds; waiting without yielding keeps the check from running
+    }
+    const impostor = spawnWithPid(orphan, 'sleep', ['300']);
+    owned.push(impostor);
+    await supervisor.stop('tick');
+    expect(isPidAlive(impostor.pid!)).toBe(true);
+    expect((await supervisor.list())[0]).toMatchObject({ status: 'stopped', pid: null });
+  });
 });
+
+/**
+ * Spawns a program with a given pid (free at the time) by setting the kernel's last pid just below it
+ * (root only), retrying while other processes of the machine take it first.
+ */
+function spawnWithPid(pid: number, file: string, args: string[]): ChildProcess {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
+    const child = spawn(file, args, { stdio: 'ignore' });
+    if (child.pid === pid) return child;
+    child.kill('SIGKILL');
+  }
+  throw new Error(`could not spawn ${file} with pid ${pid}`);
+}

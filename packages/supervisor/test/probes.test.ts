@@ -124,10 +124,16 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
       lastExitReason: 'unhealthy',
       pid: null,
     });
-    expect(logLines.filter((line) => line.endsWith('HTTP 503: restarting'))).toHaveLength(2);
-    expect(logLines).toContain(
-      'process 0 (sick): liveness probe failed 2 times: HTTP 503; it never passed in 3 runs in a row (max_restarts 2): stopped, errored',
+    // on a busy machine the checks may come before the server listens: refused, not 503, and as unhealthy
+    const failed = '(HTTP 503|connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+)';
+    const restarts = new RegExp(
+      `^process 0 \\(sick\\): liveness probe failed 2 times: ${failed}: restarting$`,
     );
+    expect(logLines.filter((line) => restarts.test(line))).toHaveLength(2);
+    const errors = new RegExp(
+      `^process 0 \\(sick\\): liveness probe failed 2 times: ${failed}; it never passed in 3 runs in a row \\(max_restarts 2\\): stopped, errored$`,
+    );
+    expect(logLines.filter((line) => errors.test(line))).toHaveLength(1);
   });
 
   it('marks a process whose readiness fails degraded and not ready, without restarting it', async () => {
@@ -209,7 +215,8 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
         name: 'open',
         script: 'health-server.js',
         env: { PORT: String(port) },
-        livenessProbe: probe({ kind: 'tcp', host: '127.0.0.1', port }),
+        // never restarted for checks made before a slow start listens
+        livenessProbe: probe({ kind: 'tcp', host: '127.0.0.1', port }, { failureThreshold: 1000 }),
       }),
       appSpec(home, {
         name: 'shut',

@@ -177,7 +177,12 @@ describe('supervisor: start and the process table', () => {
   it('describes a process without env values and with its command and log facts', async () => {
     const { home, supervisor } = setup();
     await supervisor.start([
-      appSpec(home, { name: 'chat', script: 'chatty.js', env: { COUNT: '3', STAY: '1', SECRET: 'x' } }),
+      appSpec(home, {
+        name: 'chat',
+        script: 'chatty.js',
+        env: { COUNT: '3', STAY: '1', SECRET: 'x' },
+        ownEnv: { SECRET: 'x' },
+      }),
     ]);
     await waitFor(async () => (await supervisor.describe('chat'))[0]!.logLines.out === 3, {
       what: '3 lines',

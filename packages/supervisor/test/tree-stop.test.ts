@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isPidAlive, takeSnapshot, treePids } from '../src/proc-scan.js';
+import { isPidAlive, readProcStat, takeSnapshot, treePids } from '../src/proc-scan.js';
 import { createSupervisor } from '../src/supervisor.js';
 import { stopTree } from '../src/tree-stop.js';
 import { appSpec, Harness, killTree, waitFor } from './helpers.js';
@@ -112,5 +112,20 @@ describe('stopping a process tree', () => {
     expect(result.remaining).toEqual([]);
     expect(result.pids.sort()).toEqual(tree.sort());
     expect(tree.filter(isPidAlive)).toEqual([]);
+  });
+
+  it('stopTree leaves alone a root pid that no longer names the process it was given for (#19.12)', async () => {
+    const other = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+    spawned.push(other.pid!);
+    const startTicks = readProcStat(other.pid!)!.startTicks;
+    // As if the process stopped had died and this one had been given its pid meanwhile.
+    const result = await stopTree(other.pid!, {
+      signal: 'SIGTERM',
+      killTimeoutMs: 100,
+      rootStartTicks: startTicks + 1,
+    });
+    expect(result).toEqual({ pids: [], isForced: false, remaining: [] });
+    expect(isPidAlive(other.pid!)).toBe(true);
+    expect(readProcStat(other.pid!)?.state).not.toBe('T');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSupervisor } from '../src/supervisor.js';
@@ -109,6 +109,55 @@ describe('watch mode (SUP-7)', () => {
     const [row] = await supervisor.list();
     expect(row!.restarts).toBe(1);
     expect(row!.lastExitReason).toBe('watch');
+  });
+
+  it('is not restarted by the rotation of its own logs: rotated copies, their .gz and temp files (issue #19 item 5)', async () => {
+    const home = harness.home();
+    const project = join(home, 'project');
+    mkdirSync(project, { recursive: true });
+    const lines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => lines.push(line) }));
+    // Both logs beside the code, one without the .log of the default ignore list; ~2K rotations several times a second.
+    await supervisor.start([
+      appSpec(home, {
+        name: 'rot',
+        script: join(FIXTURES, 'chatty.js'),
+        cwd: project,
+        env: { RATE: '100', PAD: '40' },
+        outFile: join(project, 'rot.log'),
+        errFile: join(project, 'rot-err.txt'),
+        logMaxBytes: 2048,
+        watch: [project],
+        watchDelayMs: 100,
+      }),
+    ]);
+    await waitFor(async () => (await supervisor.list())[0]?.watching, { what: 'the watcher to be ready' });
+    const rotated = () => readdirSync(project).filter((name) => /^rot\..+\.log\.gz$/.test(name));
+    await waitFor(() => rotated().length >= 3, { what: 'three compressed rotations of rot.log' });
+    // Positive control: a real change restarts it, and it is the first and only watch restart.
+    const control = join(project, 'main.js');
+    writeFileSync(control, '// v2\n');
+    const watchLines = () => lines.filter((line) => line.startsWith('rot: watch: '));
+    await waitFor(() => watchLines().length > 0, { what: 'the control restart' });
+    expect(watchLines()[0]).toContain(`${control} changed`);
+    await waitFor(() => rotated().length >= 5, { what: 'two more rotations after the restart' });
+    expect(watchLines()).toHaveLength(1);
+    const [row] = await supervisor.list();
+    expect(row!.restarts).toBe(1);
+  });
+
+  it('matches an ignore glob without a slash at any depth, as .gitignore does', async () => {
+    const { project, supervisor, watchLines } = await startWatched({
+      name: 'deep',
+      ignoreWatch: ['*.tmp', 'cache'],
+    });
+    mkdirSync(join(project, 'src', 'cache'), { recursive: true });
+    writeFileSync(join(project, 'src', 'deep.tmp'), 'x\n');
+    writeFileSync(join(project, 'src', 'cache', 'entry.bin'), 'x\n');
+    const control = join(project, 'src', 'main.js');
+    writeFileSync(control, '// v2\n');
+    await waitFor(async () => (await supervisor.list())[0]?.restarts === 1, { what: 'the control restart' });
+    expect(watchLines()[0]).toContain(`${control} changed (1 change)`);
   });
 
   it('watches again when a saved running app is restored by a new daemon', async () => {

@@ -34,7 +34,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   }
 
   if (input.options['dry-run']) {
-    ctx.printJson(specs.map(({ env, ...spec }) => ({ ...spec, envKeys: Object.keys(env) })));
+    ctx.printJson(specs.map(({ env, ownEnv: _own, ...spec }) => ({ ...spec, envKeys: Object.keys(env) })));
     return;
   }
   const client = await ctx.client();

@@ -31,6 +31,7 @@ export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
     ...(d.spec.mergeLogs ? {} : { err: d.errLogPath }),
     lines: { out: d.logLines.out, err: d.logLines.err },
     ...(d.logDropped > 0 ? { dropped: d.logDropped } : {}),
+    ...(d.spec.cronRestart === undefined ? {} : { cron: d.spec.cronRestart }),
     ...(d.execMode === 'cluster' ? { x: 'cluster' } : {}),
     ...(d.adopted ? { ad: 1 } : {}),
     ...(d.watching ? { w: 1 } : {}),
@@ -83,6 +84,7 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
     ['instances', `${spec.instances} (this is instance ${d.instance})`],
     ['mode', d.execMode],
     ['autorestart', autorestart(d)],
+    ...(spec.cronRestart === undefined ? [] : ([['cron restart', spec.cronRestart]] as [string, string][])),
     ['stop', `${spec.stopSignal}, then SIGKILL after ${formatMs(spec.killTimeoutMs)}`],
     [spec.mergeLogs ? 'log' : 'out log', `${d.outLogPath} (${capturedLines(d.logLines.out)})`],
   );
@@ -169,7 +171,10 @@ function aiHealth(d: ProcessDetail): Record<string, unknown> {
 function aiJob(d: ProcessDetail): Record<string, unknown> {
   const job = d.job!;
   const last = job.lastRun;
+  const spec = d.spec;
   return {
+    ...(spec.schedule === undefined ? {} : { sch: spec.schedule }),
+    ...(spec.intervalMs === undefined ? {} : { every: formatMs(spec.intervalMs) }),
     n: job.runs,
     ...(last ? { last: { seq: last.seq, out: last.outcome, code: last.exitCode } } : {}),
     ...(job.nextRunAt === null ? {} : { next: new Date(job.nextRunAt).toISOString() }),

@@ -25,9 +25,11 @@ export function formatCpu(cpu: number): string {
   return `${roundCpu(cpu).toFixed(1)}%`;
 }
 
-/** A configured duration the exact way: `0ms`, `250ms`, `5s`, `1.5s`, `2m`. */
+/** A configured duration the exact way: `0ms`, `250ms`, `5s`, `1.5s`, `2m`, `3h`, `30d`. */
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${ms}ms`;
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${(ms / 1000).toFixed(1)}s`;

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { setLongTimeout } from '../long-timer.js';
 import { isPidAlive } from '../proc-scan.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
 import { nextSpawnSeq, type RunnerHooks } from '../process-runner.js';
@@ -47,6 +48,8 @@ const RETIRE_CHECK_MS = 500;
  */
 export class ClusterHost {
   #child: ChildProcess | null = null;
+  /** Why the latest attempt to spawn the primary failed (it arrives with the child's 'error' event). */
+  #primaryFailure: Promise<string> | null = null;
   #nextKey = 1;
   #retireTimer: NodeJS.Timeout | null = null;
   readonly #slots = new Map<number, LiveSlot>();
@@ -65,6 +68,7 @@ export class ClusterHost {
     record.restartAt = null;
     const slot = this.#fork(record, 'spawn');
     if (slot) this.#pending.set(record, slot.key);
+    else this.#failSpawn(record);
   }
 
   /**
@@ -194,7 +198,18 @@ export class ClusterHost {
       env: this.#withHome({ PATH: process.env.PATH ?? '', VELOS_ID: 'cluster-primary' }),
     });
     if (child.pid === undefined) {
-      child.once('error', (error) => this.hooks.log(`cluster primary of ${this.name}: ${error.message}`));
+      this.#primaryFailure = new Promise((resolve) => {
+        child.once('error', (error: NodeJS.ErrnoException) => {
+          this.hooks.log(`cluster primary of ${this.name}: ${error.message}`);
+          const why =
+            error.code === 'ENOENT'
+              ? 'not found'
+              : error.code === 'EACCES'
+                ? 'permission denied'
+                : error.message;
+          resolve(`${why} (${error.code ?? 'error'})`);
+        });
+      });
       return null;
     }
     const pid = child.pid;
@@ -295,6 +310,19 @@ export class ClusterHost {
     }
   }
 
+  /** Issue #19 item 10: without a primary there is no worker to wait for: the process is errored at once. */
+  #failSpawn(record: ProcessRecord): void {
+    record.status = 'errored';
+    record.lastExitReason = 'spawn-error';
+    record.startedAt = null;
+    const failure = this.#primaryFailure ?? Promise.resolve('unknown error');
+    failure.then((why) => {
+      const line = `cannot start the cluster primary (${process.execPath}): ${why}`;
+      this.#note(record, `velos: ${line}`);
+      this.hooks.log(`process ${record.id} (${this.name}) failed to start: ${line}`);
+    });
+  }
+
   #onForkFailed(slot: LiveSlot, why: string): void {
     const record = slot.record;
     this.#slots.delete(slot.key);
@@ -393,9 +421,9 @@ export class ClusterHost {
         const value = check(slot);
         if (value) finish(value);
       };
-      const timer = setTimeout(() => finish('timeout'), timeoutMs);
+      const timer = setLongTimeout(() => finish('timeout'), timeoutMs);
       const finish = (value: T | 'timeout'): void => {
-        clearTimeout(timer);
+        timer.clear();
         found.changed.delete(listener);
         resolve(value);
       };

@@ -1,6 +1,7 @@
 import { mkdirSync, type Stats, stat, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppSpec, WatchdogSpec } from '@velos/core';
+import { MAX_TIMEOUT_MS } from '../long-timer.js';
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
 
 /** The log-inactivity watchdogs of the processes (SUP-10), one timer per online process with `watchdog`. */
@@ -84,7 +85,8 @@ export function createInactivityWatchdogs(options: InactivityWatchdogOptions): I
       stop(record);
       const spec = record.app.spec.watchdog;
       if (!spec || !record.run) return;
-      const timer = setInterval(() => check(record, spec), spec.intervalMs);
+      // a longer setInterval would fire every 1 ms; checking sooner is harmless (the check compares times)
+      const timer = setInterval(() => check(record, spec), Math.min(spec.intervalMs, MAX_TIMEOUT_MS));
       timer.unref();
       watches.set(record, {
         run: record.run,

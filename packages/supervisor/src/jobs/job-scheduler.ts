@@ -1,5 +1,6 @@
 import { type AppSpec, ErrorCodes, type JobRun, VelosError } from '@velos/core';
 import { checkCronExpression, scheduleCron } from '../cron-schedule.js';
+import { setLongTimeout } from '../long-timer.js';
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
 import { type RunnerHooks, spawnRecord } from '../process-runner.js';
 import type { JobState } from './job-state.js';
@@ -88,7 +89,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
   }
 
   function clearSchedule(state: JobState): void {
-    if (state.intervalTimer) clearTimeout(state.intervalTimer);
+    state.intervalTimer?.clear();
     state.intervalTimer = null;
     state.cron?.stop();
     state.cron = null;
@@ -141,7 +142,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     state.isTimedOut = false;
     const timeoutMs = record.app.spec.jobTimeoutMs;
     if (timeoutMs !== undefined) {
-      state.timeoutTimer = setTimeout(() => timeOut(record, run.pid, seq, timeoutMs), timeoutMs);
+      state.timeoutTimer = setLongTimeout(() => timeOut(record, run.pid, seq, timeoutMs), timeoutMs);
     }
     host.log(`${label(record)}: run ${seq} started (${trigger}), pid ${run.pid}`);
     return true;
@@ -170,7 +171,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     const now = Date.now();
     if (next <= now) next += Math.ceil((now - next + 1) / intervalMs) * intervalMs;
     state.nextRunAt = next;
-    state.intervalTimer = setTimeout(() => {
+    state.intervalTimer = setLongTimeout(() => {
       state.intervalTimer = null;
       if (!state.isEnabled || !host.isLive(record)) return;
       runNow(record, 'interval');
@@ -232,7 +233,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
 
     handleExit(record, exitCode, signal) {
       const state = stateOf(record);
-      if (state.timeoutTimer) clearTimeout(state.timeoutTimer);
+      state.timeoutTimer?.clear();
       state.timeoutTimer = null;
       const now = Date.now();
       // A run without a current entry was re-adopted from an earlier daemon.
@@ -264,7 +265,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       if (!record.job) return;
       clearSchedule(record.job);
       record.job.isEnabled = false;
-      if (record.job.timeoutTimer) clearTimeout(record.job.timeoutTimer);
+      record.job.timeoutTimer?.clear();
       record.job.history.remove();
       states.delete(record);
     },
@@ -274,7 +275,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         if (!record.job) continue;
         record.job.isEnabled = false;
         clearSchedule(record.job);
-        if (record.job.timeoutTimer) clearTimeout(record.job.timeoutTimer);
+        record.job.timeoutTimer?.clear();
       }
     },
   };

@@ -1,5 +1,6 @@
 import { ErrorCodes, type JobRun, type ProcessInfo, VelosError } from '@velos/core';
 import type { CronSchedule } from '../cron-schedule.js';
+import type { LongTimer } from '../long-timer.js';
 import type { ProcessRecord } from '../process-record.js';
 import type { RunHistory } from './run-history.js';
 
@@ -14,9 +15,9 @@ export interface JobState {
   nextRunAt: number | null;
   /** Due runs skipped because the previous one was still going. */
   skipped: number;
-  intervalTimer: NodeJS.Timeout | null;
+  intervalTimer: LongTimer | null;
   cron: CronSchedule | null;
-  timeoutTimer: NodeJS.Timeout | null;
+  timeoutTimer: LongTimer | null;
   /** The current run is being stopped for its timeout. */
   isTimedOut: boolean;
 }

@@ -1,5 +1,5 @@
-import { close, fstat, fstatSync, ftruncate, open, openSync, rename, type Stats, writev } from 'node:fs';
-import { ErrorCodes, VelosError } from '@velos/core';
+import { close, fstat, fstatSync, ftruncate, open, rename, type Stats, writev } from 'node:fs';
+import { APPEND_NO_FOLLOW, ErrorCodes, noFollowError, openNoFollow, VelosError } from '@velos/core';
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import type { LogStream } from './line-batch.js';
 import { DEFAULT_LOG_RETAIN, type RotationOptions, rotatedPath } from './log-rotation.js';
@@ -112,7 +112,7 @@ export class FileWriter {
       },
     });
     try {
-      this.#fd = openSync(options.path, 'a', FILE_MODE);
+      this.#fd = openNoFollow(options.path, APPEND_NO_FOLLOW, FILE_MODE);
       this.#position = {
         endOffset: fstatSync(this.#fd).size,
         written: { out: 0, err: 0 },
@@ -473,7 +473,9 @@ function statFd(fd: number): Promise<Stats> {
 
 function openAppend(path: string): Promise<number> {
   return new Promise((resolve, reject) =>
-    open(path, 'a', FILE_MODE, (error, fd) => (error ? reject(error) : resolve(fd))),
+    open(path, APPEND_NO_FOLLOW, FILE_MODE, (error, fd) =>
+      error ? reject(noFollowError(path, error)) : resolve(fd),
+    ),
   );
 }
 

@@ -114,6 +114,19 @@ export async function gzipFile(path: string): Promise<string> {
   return target;
 }
 
+/**
+ * A test for the files the rotation of `logPath` writes: the log itself, its rotated copies, their
+ * `.gz` and the temp file of a compression (a file watcher must not take them for changes of the app).
+ */
+export function rotationFileMatcher(logPath: string): (path: string) => boolean {
+  const { stem, ext } = splitName(logPath);
+  const dir = dirname(logPath);
+  const name = new RegExp(
+    `^${escapeRegExp(stem)}\\.${STAMP}(?:-\\d+)?${escapeRegExp(ext)}(?:\\.gz(?:\\.tmp)?)?$`,
+  );
+  return (path) => path === logPath || (dirname(path) === dir && name.test(basename(path)));
+}
+
 function splitName(path: string): { stem: string; ext: string } {
   const name = basename(path);
   const ext = extname(name);

@@ -3,7 +3,7 @@ import type { ProcessRecord, ProcessRun } from '../process-record.js';
 import { isGroupAlive, nextSpawnSeq, type RunnerHooks, stopLeftovers } from '../process-runner.js';
 import { openFifoReader } from './fifo-stdio.js';
 import { fifoPath } from './run-files.js';
-import { type RunEntry, recordRunEnd } from './run-registry.js';
+import { type RunEntry, recordRunAdopted, recordRunEnd } from './run-registry.js';
 
 /** How often an adopted process is checked for life (it is not our child: no exit event comes). */
 export const ADOPTED_POLL_MS = 500;
@@ -17,14 +17,14 @@ export class AdoptedRun implements ProcessRun {
   readonly pid: number;
   readonly isAdopted = true;
   readonly exited: Promise<void>;
-  readonly #startTicks: number;
+  readonly startTicks: number;
   #hasExited = false;
   #markExited!: () => void;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(entry: RunEntry) {
     this.pid = entry.pid;
-    this.#startTicks = entry.startTicks;
+    this.startTicks = entry.startTicks;
     this.exited = new Promise((resolve) => {
       this.#markExited = resolve;
     });
@@ -37,7 +37,7 @@ export class AdoptedRun implements ProcessRun {
   /** True while the adopted pid still names the same live process. */
   isAlive(): boolean {
     const stat = readProcStat(this.pid);
-    return stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === this.#startTicks;
+    return stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === this.startTicks;
   }
 
   /** Starts watching the process; `onGone` runs once, when it is found dead. */
@@ -66,8 +66,9 @@ export function isAdoptedRun(run: ProcessRun | null): run is AdoptedRun {
 
 /**
  * Makes a live orphan the current run of its record: `online` with its old pid and start time, its
- * FIFOs read again from where the dead daemon stopped (output written meanwhile included), monitoring
- * woken; when it ends the restart policy applies as for any run.
+ * FIFOs read again from where the dead daemon stopped (output written meanwhile included), its run
+ * entry rewritten as this daemon's (so a second crash re-adopts it again), monitoring woken; when it
+ * ends the restart policy applies as for any run.
  */
 export function adoptRun(
   record: ProcessRecord,
@@ -85,9 +86,11 @@ export function adoptRun(
       hooks.log(`process ${record.id} (${entry.name}): cannot read its ${which} FIFO again: ${error}`);
     }
   }
+  recordRunAdopted(runDir, entry, hooks.log);
   run.watch(() => {
-    recordRunEnd(runDir, record.id);
+    // a run given up by a stop was unregistered then: the entry may be a newer run's by now
     if (record.run !== run) return;
+    recordRunEnd(runDir, record.id);
     record.run = null;
     record.pid = null;
     if (!record.isUserOp && isGroupAlive(entry.pid))

@@ -27,14 +27,12 @@ export function recordRunStart(
 ): void {
   const stat = readProcStat(run.pid);
   if (!stat) return;
-  const entry: RunEntry = { ...run, startTicks: stat.startTicks, spawnedBy: process.pid };
-  const path = runEntryPath(runDir, run.id);
-  enqueue(path, async () => {
-    ensureRunDir(runDir);
-    const temp = `${path}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-    await rename(temp, path);
-  }).catch((error) => log(`process ${run.id} (${run.name}): cannot write its run entry: ${error}`));
+  writeEntry(runDir, { ...run, startTicks: stat.startTicks, spawnedBy: process.pid }, log);
+}
+
+/** Records a run re-adopted from a dead daemon as this daemon's, so that it is re-adopted again should this one die too. */
+export function recordRunAdopted(runDir: string, entry: RunEntry, log: (line: string) => void): void {
+  writeEntry(runDir, { ...entry, spawnedBy: process.pid }, log);
 }
 
 /** Removes the registry entry of a process id once its run has ended. */
@@ -66,6 +64,16 @@ export function readRunEntries(runDir: string): RunEntry[] {
 /** Resolves once every pending registry write has landed (tests, shutdown). */
 export async function registrySettled(): Promise<void> {
   await Promise.all([...chains.values()]);
+}
+
+function writeEntry(runDir: string, entry: RunEntry, log: (line: string) => void): void {
+  const path = runEntryPath(runDir, entry.id);
+  enqueue(path, async () => {
+    ensureRunDir(runDir);
+    const temp = `${path}.${process.pid}.tmp`;
+    await writeFile(temp, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    await rename(temp, path);
+  }).catch((error) => log(`process ${entry.id} (${entry.name}): cannot write its run entry: ${error}`));
 }
 
 function enqueue(path: string, write: () => Promise<void>): Promise<void> {

@@ -40,15 +40,15 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
   const warnings: string[] = [];
   const stops: Promise<void>[] = [];
   const stopping = new Set<number>();
-  const stop = (pid: number, what: string, record?: ProcessRecord): void => {
+  const stop = (pid: number, startTicks: number | undefined, what: string, record?: ProcessRecord): void => {
     stopping.add(pid);
-    stops.push(stopOrphan(pid, what, record, hooks, warnings));
+    stops.push(stopOrphan(pid, startTicks, what, record, hooks, warnings));
   };
 
   for (const entry of readRunEntries(runDir)) {
     if (entry.spawnedBy === process.pid) continue;
-    recordRunEnd(runDir, entry.id);
     if (!isSameProcess(entry)) {
+      recordRunEnd(runDir, entry.id);
       hooks.log(`run entry of process ${entry.id} (${entry.name}) pid ${entry.pid} is stale: ignored`);
       continue;
     }
@@ -63,8 +63,9 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
         `re-adopted ${what}, left running by daemon pid ${entry.spawnedBy} that did not stop cleanly`,
       );
     } else {
+      recordRunEnd(runDir, entry.id);
       const why = record ? 'cannot be re-adopted (cluster or job)' : 'is not in the saved state';
-      stop(entry.pid, `${what} ${why}`, record);
+      stop(entry.pid, entry.startTicks, `${what} ${why}`, record);
     }
   }
 
@@ -78,7 +79,7 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
     const strays = found.filter(({ pid, id }) => !kept.has(pid) && !(id !== null && adoptedIds.has(id)));
     for (const { pid, id, rawId } of strays) {
       const what = id === null ? rawId.replace(/-/g, ' ') : `process id ${id}`;
-      stop(pid, `pid ${pid} (${what}, not registered)`);
+      stop(pid, snapshot.stats.get(pid)?.startTicks, `pid ${pid} (${what}, not registered)`);
     }
   }
   await Promise.all(stops);
@@ -102,13 +103,18 @@ function isAdoptable(record: ProcessRecord, entry: RunEntry): boolean {
 
 async function stopOrphan(
   pid: number,
+  startTicks: number | undefined,
   what: string,
   record: ProcessRecord | undefined,
   hooks: RunnerHooks,
   warnings: string[],
 ): Promise<void> {
   const spec = record?.app.spec ?? APP_DEFAULTS;
-  const result = await stopTree(pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
+  const result = await stopTree(pid, {
+    signal: spec.stopSignal,
+    killTimeoutMs: spec.killTimeoutMs,
+    rootStartTicks: startTicks,
+  });
   const left = result.remaining.length > 0 ? `; pids ${result.remaining.join(', ')} survived SIGKILL` : '';
   note(
     hooks,

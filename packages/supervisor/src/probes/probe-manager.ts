@@ -1,4 +1,5 @@
 import type { AppSpec, HealthInfo, ProbeSpec } from '@velos/core';
+import { setLongTimeout } from '../long-timer.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
 import type { ProbeHandle } from './probe-runner.js';
 import { computeHealth, initialProbeState, nextProbeState, type ProbeState } from './probe-state.js';
@@ -154,13 +155,12 @@ export function createProbeManager(options: ProbeManagerOptions): ProbeManager {
         const pending = waiters.get(record) ?? new Set<Waiter>();
         waiters.set(record, pending);
         const waiter: Waiter = (isReady) => {
-          clearTimeout(timer);
+          timer.clear();
           pending.delete(waiter);
           if (pending.size === 0 && waiters.get(record) === pending) waiters.delete(record);
           resolve(isReady);
         };
-        const timer = setTimeout(() => waiter(false), timeoutMs);
-        timer.unref();
+        const timer = setLongTimeout(() => waiter(false), timeoutMs, { unref: true });
         pending.add(waiter);
       });
     },

@@ -1,4 +1,5 @@
 import type { ProbeSpec } from '@velos/core';
+import { type LongTimer, setLongTimeout } from '../long-timer.js';
 import type { ExecContext } from './exec-check.js';
 import { runCheck } from './run-check.js';
 
@@ -17,10 +18,9 @@ export function startProbe(
   onResult: (reason: string | null) => void,
 ): ProbeHandle {
   const stop = new AbortController();
-  let timer: NodeJS.Timeout | null = null;
+  let timer: LongTimer | null = null;
   const schedule = (delayMs: number) => {
-    timer = setTimeout(tick, Math.max(0, delayMs));
-    timer.unref();
+    timer = setLongTimeout(tick, delayMs, { unref: true });
   };
   const tick = async () => {
     timer = null;
@@ -34,7 +34,7 @@ export function startProbe(
   return {
     stop() {
       stop.abort();
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       timer = null;
     },
   };

@@ -1,4 +1,5 @@
 import type { ProbeCheck } from '@velos/core';
+import { setLongTimeout } from '../long-timer.js';
 import type { ExecContext } from './exec-check.js';
 
 /**
@@ -13,7 +14,7 @@ export async function runCheck(
 ): Promise<string | null> {
   const controller = new AbortController();
   let isTimedOut = false;
-  const timer = setTimeout(() => {
+  const timer = setLongTimeout(() => {
     isTimedOut = true;
     controller.abort();
   }, timeoutMs);
@@ -32,7 +33,7 @@ export async function runCheck(
         ? error.message
         : String(error);
   } finally {
-    clearTimeout(timer);
+    timer.clear();
     stop.removeEventListener('abort', onStop);
   }
 }

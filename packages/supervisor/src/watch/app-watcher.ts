@@ -1,4 +1,5 @@
 import type { FSWatcher } from 'chokidar';
+import { type LongTimer, setLongTimeout } from '../long-timer.js';
 
 /** What an app watcher watches and how; a change of any of these replaces the watcher. */
 export interface WatchSettings {
@@ -8,8 +9,8 @@ export interface WatchSettings {
   ignore: readonly string[];
   /** Relative globs are resolved against this directory. */
   cwd: string;
-  /** Paths ignored as they are: the app's own log files. */
-  ignoredFiles: readonly string[];
+  /** The app's own log files: never a change, nor is anything their rotation writes. */
+  ownLogFiles: readonly string[];
   /** Changes are gathered for this long, from the first one, before `onChanges`. */
   delayMs: number;
 }
@@ -38,7 +39,7 @@ export function createAppWatcher(
   let isClosed = false;
   let isReady = false;
   let pending: string[] = [];
-  let timer: NodeJS.Timeout | null = null;
+  let timer: LongTimer | null = null;
 
   const flush = (): void => {
     timer = null;
@@ -53,7 +54,12 @@ export function createAppWatcher(
       import('./ignore-matcher.js'),
     ]);
     if (isClosed) return;
-    const isIgnored = createIgnoreMatcher(settings.ignore, settings.cwd, settings.ignoredFiles);
+    const isIgnored = createIgnoreMatcher({
+      globs: settings.ignore,
+      cwd: settings.cwd,
+      roots: settings.paths,
+      ownLogFiles: settings.ownLogFiles,
+    });
     watcher = watch([...settings.paths], {
       ignoreInitial: true,
       usePolling: false,
@@ -63,7 +69,7 @@ export function createAppWatcher(
     watcher.on('all', (_event, path) => {
       if (!isReady || isClosed) return;
       pending.push(path);
-      timer ??= setTimeout(flush, settings.delayMs);
+      timer ??= setLongTimeout(flush, settings.delayMs);
     });
     watcher.on('ready', () => {
       if (isClosed) return;
@@ -83,7 +89,7 @@ export function createAppWatcher(
     isReady: () => isReady && !isClosed,
     async close() {
       isClosed = true;
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       timer = null;
       pending = [];
       await opening;

@@ -101,13 +101,13 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
 
 function settingsOf(entry: AppEntry): WatchSettings {
   const { spec } = entry;
-  const ignoredFiles = [entry.outPath, entry.errPath];
-  if (spec.watchdog?.logFile) ignoredFiles.push(spec.watchdog.logFile);
+  const ownLogFiles = [...new Set([entry.outPath, entry.errPath])];
+  if (spec.watchdog?.logFile) ownLogFiles.push(spec.watchdog.logFile);
   return {
     paths: spec.watch ?? [],
     ignore: spec.ignoreWatch,
     cwd: spec.cwd,
-    ignoredFiles,
+    ownLogFiles,
     delayMs: spec.watchDelayMs,
   };
 }

@@ -1,0 +1,145 @@
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  statSync,
+} from 'node:fs';
+import { ErrorCodes, VelosError } from './errors.js';
+
+/** The files and directories of a Velos home, by role (the one definition of the layout). */
+export const HOME_LAYOUT = {
+  socket: 'velos.sock',
+  pid: 'velos.pid',
+  lock: 'velos.lock',
+  daemonLog: 'daemon.log',
+  logs: 'logs',
+  run: 'run',
+} as const;
+
+/** Flags that append to a file, creating it, and refuse a symbolic link in its place (ELOOP). */
+export const APPEND_NO_FOLLOW =
+  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+
+/** Flags that create a new file and fail when anything (a symbolic link included) already has its name. */
+export const CREATE_EXCLUSIVE =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+const IS_POSIX = process.platform !== 'win32';
+
+/**
+ * Makes `home` ready for a daemon: a missing home is created (0700); an existing one must be a
+ * directory of the current user that neither group nor others can write (it is then tightened to
+ * 0700), else this throws `UNSAFE_HOME` with the path and the fix.
+ * @example prepareHome('/home/me/.velos');
+ */
+export function prepareHome(home: string): void {
+  try {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new VelosError(
+        ErrorCodes.UNSAFE_HOME,
+        `cannot create the Velos home ${home}: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  const mode = checkHome(home);
+  if (IS_POSIX && (mode & 0o077) !== 0) chmodSync(home, 0o700);
+}
+
+/**
+ * Checks that `home` is safe to keep a daemon's files in (see `prepareHome`) and returns its mode;
+ * throws `UNSAFE_HOME` naming the path and the fix.
+ */
+export function checkHome(home: string): number {
+  const stat = statSync(home, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) {
+    throw new VelosError(
+      ErrorCodes.UNSAFE_HOME,
+      `the Velos home ${home} is not a directory; set VELOS_HOME to one`,
+    );
+  }
+  const uid = process.getuid?.();
+  if (!IS_POSIX || uid === undefined) return stat.mode;
+  const link = lstatSync(home);
+  if (link.isSymbolicLink() && link.uid !== uid && link.uid !== 0) {
+    throw unsafe(home, `is a symbolic link owned by uid ${link.uid}, not by you (uid ${uid})`, 'replace it');
+  }
+  if (stat.uid !== uid) {
+    throw unsafe(
+      home,
+      `is owned by uid ${stat.uid}, not by you (uid ${uid})`,
+      'set VELOS_HOME to a directory of your own',
+    );
+  }
+  if ((stat.mode & 0o022) !== 0) {
+    const who = (stat.mode & 0o002) !== 0 ? 'others' : 'its group';
+    const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+    throw unsafe(home, `is writable by ${who} (mode ${mode})`, `run chmod 700 ${home}`);
+  }
+  return stat.mode;
+}
+
+/**
+ * Opens `path` with `flags` (`APPEND_NO_FOLLOW`, `CREATE_EXCLUSIVE`…) and returns the descriptor; a
+ * symbolic link planted at `path` is refused with an `IO_ERROR` naming it, and with `isRegularOnly`
+ * so is anything but a regular file (a FIFO would block the open).
+ */
+export function openNoFollow(path: string, flags: number, mode = 0o600, isRegularOnly = false): number {
+  let fd: number;
+  try {
+    fd = openSync(path, isRegularOnly ? flags | constants.O_NONBLOCK : flags, mode);
+  } catch (error) {
+    // a FIFO without a reader, opened without blocking
+    if (isRegularOnly && (error as NodeJS.ErrnoException).code === 'ENXIO') throw notRegular(path);
+    throw noFollowError(path, error);
+  }
+  if (isRegularOnly && !fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw notRegular(path);
+  }
+  return fd;
+}
+
+/** The error to report for a failed no-follow open: a clear `IO_ERROR` for a symbolic link, else `error`. */
+export function noFollowError(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  // Linux and macOS say ELOOP for O_NOFOLLOW on a link, FreeBSD says EMLINK
+  if (code === 'ELOOP' || code === 'EMLINK') {
+    return new VelosError(
+      ErrorCodes.IO_ERROR,
+      `refusing to write ${path}: it is a symbolic link (Velos never writes through one); remove it`,
+      { cause: error },
+    );
+  }
+  if (code === 'EEXIST') {
+    return new VelosError(ErrorCodes.IO_ERROR, `refusing to write ${path}: it already exists; remove it`, {
+      cause: error,
+    });
+  }
+  return error;
+}
+
+function notRegular(path: string): VelosError {
+  return new VelosError(
+    ErrorCodes.IO_ERROR,
+    `refusing to write ${path}: it is not a regular file; remove it`,
+  );
+}
+
+function unsafe(home: string, why: string, fix: string): VelosError {
+  return new VelosError(ErrorCodes.UNSAFE_HOME, `refusing the Velos home ${home}: it ${why}; ${fix}`, {
+    data: { path: home },
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createIgnoreMatcher } from '../src/watch/ignore-matcher.js';
+
+describe('createIgnoreMatcher', () => {
+  const cwd = '/tmp/home/app';
+  const isIgnored = createIgnoreMatcher({
+    globs: ['*.tmp', 'tmp', 'build/out', '**/.cache/**'],
+    cwd,
+    roots: [cwd, '/srv/shared'],
+    ownLogFiles: ['/tmp/home/app/logs/app.log', '/tmp/home/app/err'],
+  });
+
+  it('matches a glob without a slash at any depth below the cwd or a watched path, not above them', () => {
+    expect(isIgnored('/tmp/home/app/a.tmp')).toBe(true);
+    expect(isIgnored('/tmp/home/app/src/deep/b.tmp')).toBe(true);
+    expect(isIgnored('/tmp/home/app/src/tmp/cache.bin')).toBe(true);
+    expect(isIgnored('/srv/shared/x/y.tmp')).toBe(true);
+    // the cwd lies under /tmp: the name of an ancestor never counts
+    expect(isIgnored('/tmp/home/app/src/main.js')).toBe(false);
+    expect(isIgnored('/elsewhere/c.tmp')).toBe(false);
+  });
+
+  it('keeps a glob with a slash relative to the cwd', () => {
+    expect(isIgnored('/tmp/home/app/build/out/x.js')).toBe(true);
+    expect(isIgnored('/tmp/home/app/src/build/out/x.js')).toBe(false);
+    expect(isIgnored('/tmp/home/app/src/.cache/x')).toBe(true);
+  });
+
+  it("ignores the app's log files and what their rotation writes, whatever their extension", () => {
+    const stamp = '2026-12-01T10-00-00.000Z';
+    expect(isIgnored('/tmp/home/app/logs/app.log')).toBe(true);
+    expect(isIgnored(`/tmp/home/app/logs/app.${stamp}.log`)).toBe(true);
+    expect(isIgnored(`/tmp/home/app/logs/app.${stamp}-2.log.gz`)).toBe(true);
+    expect(isIgnored(`/tmp/home/app/logs/app.${stamp}.log.gz.tmp`)).toBe(true);
+    expect(isIgnored(`/tmp/home/app/err.${stamp}.gz.tmp`)).toBe(true);
+    expect(isIgnored('/tmp/home/app/logs/app.config.log.js')).toBe(false);
+    expect(isIgnored(`/tmp/home/app/src/app.${stamp}.log.gz`)).toBe(false);
+  });
+});

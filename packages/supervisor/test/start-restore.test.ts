@@ -1,0 +1,120 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProcessDetail, ProcessInfo } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isPidAlive } from '../src/proc-scan.js';
+import type { SavedState } from '../src/state-store.js';
+import { appSpec, Harness, markedPids, type RawClient, waitFor } from './helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+async function listOf(client: RawClient): Promise<ProcessInfo[]> {
+  return (await client.call<{ processes: ProcessInfo[] }>('list')).processes;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+function savedNames(home: string): string[] {
+  const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as SavedState;
+  return state.apps.map((app) => app.spec.name).sort();
+}
+
+describe('a start is all or nothing (issue #19 item 2)', () => {
+  it('starts no app of a config when one app log file cannot be opened; a retry after the fix works', async () => {
+    const home = harness.home();
+    const { client } = await harness.startDaemon(home);
+    const badOut = join(home, 'no-such-dir', 'b.log');
+    const apps = [appSpec(home, { name: 'a' }), appSpec(home, { name: 'b', outFile: badOut })];
+    const response = await client.request('start', { apps });
+    expect(response.status).toBe('error');
+    expect(response.payload).toMatchObject({ code: 'IO_ERROR', data: { name: 'b' } });
+    expect((response.payload as { message: string }).message).toContain(`b: cannot open log file ${badOut}`);
+    expect(await listOf(client)).toEqual([]);
+    expect(markedPids(home)).toEqual([]);
+
+    mkdirSync(join(home, 'no-such-dir'));
+    const { processes } = await client.call<{ processes: ProcessInfo[] }>('start', { apps });
+    expect(processes.map((p) => [p.name, p.status])).toEqual([
+      ['a', 'online'],
+      ['b', 'online'],
+    ]);
+  });
+
+  it('leaves a stopped app as it was when the start that would replace it fails', async () => {
+    const home = harness.home();
+    const { client } = await harness.startDaemon(home);
+    await client.call('start', { apps: [appSpec(home, { name: 'a', args: ['v1'] })] });
+    await client.call('stop', { target: 'a' });
+    const response = await client.request('start', {
+      apps: [
+        appSpec(home, { name: 'a', args: ['v2'] }),
+        appSpec(home, { name: 'b', outFile: join(home, 'gone', 'b.log') }),
+      ],
+    });
+    expect(response.status).toBe('error');
+    const { processes } = await client.call<{ processes: ProcessDetail[] }>('describe', { target: 'a' });
+    expect(processes.map((p) => [p.status, p.spec.args])).toEqual([['stopped', ['v1']]]);
+  });
+});
+
+describe('a restore is all or nothing per app and never shrinks the saved state (issue #19 item 2)', () => {
+  it('restores the other apps and settles orphans when one app log directory vanished, and keeps it saved', async () => {
+    const home = harness.home();
+    const logDir = join(home, 'b-logs');
+    mkdirSync(logDir);
+    const first = await harness.startDaemon(home);
+    const { processes } = await first.client.call<{ processes: ProcessInfo[] }>('start', {
+      apps: [
+        appSpec(home, { name: 'a' }),
+        appSpec(home, { name: 'b', outFile: join(logDir, 'b.log') }),
+        appSpec(home, { name: 'c' }),
+      ],
+    });
+    const pids = Object.fromEntries(processes.map((p) => [p.name, p.pid!]));
+    await first.client.call('save');
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    rmSync(logDir, { recursive: true });
+
+    const second = await harness.startDaemon(home);
+    const restored = await waitFor(
+      async () => {
+        const list = await listOf(second.client);
+        return list.length === 2 && list.every((p) => p.status === 'online') ? list : null;
+      },
+      { what: 'a and c to be restored' },
+    );
+    // a and c are re-adopted (same pids); b's run, which nothing restores, is stopped as an orphan.
+    expect(restored.map((p) => [p.name, p.pid])).toEqual([
+      ['a', pids.a],
+      ['c', pids.c],
+    ]);
+    await waitFor(() => !isPidAlive(pids.b!), { what: "b's orphaned run to be stopped" });
+    const { warnings } = await second.client.call<{ warnings: string[] }>('ping');
+    expect(warnings.some((w) => w.startsWith('b (id 1) was not restored: cannot open log file'))).toBe(true);
+
+    await second.client.call('kill');
+    await exited(second.child);
+    expect(savedNames(home)).toEqual(['a', 'b', 'c']);
+
+    mkdirSync(logDir);
+    const third = await harness.startDaemon(home);
+    const all = await waitFor(
+      async () => {
+        const list = await listOf(third.client);
+        return list.length === 3 && list.every((p) => p.status === 'online') ? list : null;
+      },
+      { what: 'all three apps to be restored once the directory is back' },
+    );
+    expect(all.map((p) => [p.id, p.name])).toEqual([
+      [0, 'a'],
+      [1, 'b'],
+      [2, 'c'],
+    ]);
+  });
+});
