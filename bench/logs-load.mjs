@@ -6,16 +6,16 @@
 //              `logs {lines: 5000}` and read their answers.
 // A fresh daemon (started by the built CLI, with its usual heap flags) per load and run; peak RSS is
 // the daemon's VmHWM, reset (clear_refs) once the app's output is captured, so it is the load's own.
-// Usage: pnpm run build && node bench/logs-load.mjs [--runs 3] [--only huge-line,big-log]
+// Usage: pnpm run build && node bench/logs-load.mjs [--runs 3] [--only huge-line,big-log] [--repo <checkout>]
+// --repo measures another built checkout (its CLI and client), e.g. the commit before a change.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isAlive, readPidFile, stopPids } from './lib/proc.mjs';
 import { median } from './lib/stats.mjs';
-import { VELOS_BIN } from './lib/velos-driver.mjs';
 import { waitFor } from './lib/wait.mjs';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -42,10 +42,13 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
     only: { type: 'string', default: Object.keys(LOADS).join(',') },
+    repo: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
-const { createClient } = await import(new URL('../packages/client/dist/index.js', import.meta.url).href);
+const repo = values.repo ?? fileURLToPath(new URL('..', import.meta.url));
+const VELOS_BIN = join(repo, 'apps/cli/bin/velos.js');
+const { createClient } = await import(pathToFileURL(join(repo, 'packages/client/dist/index.js')).href);
 
 const results = [];
 for (const name of values.only.split(',')) {
@@ -99,7 +102,7 @@ async function runLoad(load) {
     const outcomes = await Promise.all(
       clients.flatMap((client) =>
         Array.from({ length: load.perConnection }, () =>
-          client.logsResult({ target: 'loud', lines: load.lines }).then(
+          client.request('logs', { target: 'loud', lines: load.lines }).then(
             (result) => ({ ok: true, result }),
             (error) => ({ ok: false, code: error.code ?? error.message }),
           ),
