@@ -70,8 +70,8 @@ export async function tailLogs(
 }
 
 /**
- * Follows the logs of some processes: first the tail (one batch), then live batches as they come;
- * a consumer that falls more than 1000 batches behind loses the oldest ones. With `watch`, processes
+ * Follows the logs of some processes: first the tail (one batch), then live batches as they come,
+ * each at most `MAX_LOG_ANSWER_BYTES`; a consumer that falls more than 1000 batches behind loses the oldest ones. With `watch`, processes
  * that `watch` reports later (apps started after the follow began) are followed too.
  */
 export function followLogs(
@@ -92,9 +92,10 @@ export function followLogs(
   let early: LogLine[][] | null = [];
   const onBatch = (batch: LogLine[]): void => {
     const kept = stream === 'all' ? batch : batch.filter((line) => line.stream === stream);
-    if (kept.length === 0) return;
-    if (early) early.push(kept);
-    else queue.push(kept);
+    for (const part of splitByBytes(kept, MAX_LOG_ANSWER_BYTES)) {
+      if (early) early.push(part);
+      else queue.push(part);
+    }
   };
   unsubscribers = records.map((record) => record.pipeline.subscribe(onBatch));
   if (watch) unsubscribers.push(watch((record) => unsubscribers.push(record.pipeline.subscribe(onBatch))));
@@ -140,6 +141,25 @@ function newestWithin(lines: LogLine[], maxBytes: number): LogLine[] {
     start -= 1;
   }
   return start === 0 ? lines : lines.slice(start);
+}
+
+/** `lines` in consecutive parts of at most `maxBytes` each (a line alone may be larger), so no stream item passes a frame. */
+function splitByBytes(lines: LogLine[], maxBytes: number): LogLine[][] {
+  const parts: LogLine[][] = [];
+  let part: LogLine[] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const size = logLineBytes(line);
+    if (part.length > 0 && bytes + size > maxBytes) {
+      parts.push(part);
+      part = [];
+      bytes = 0;
+    }
+    part.push(line);
+    bytes += size;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
 
 /** Merges two lists sorted by time; on equal times `a` comes first. */

@@ -54,6 +54,27 @@ describe('logs answers are bounded in bytes (#8)', () => {
     expect(fits.lines).toHaveLength(1);
   });
 
+  it('follows a 50 MB line in live batches of at most the answer limit each', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    const follow = supervisor.followLogs({ lines: 0 });
+    const batches: LogLine[][] = [];
+    const reading = (async () => {
+      for await (const batch of follow) {
+        batches.push(batch);
+        if (batches.flat().some((line) => line.line.endsWith(':end'))) break;
+      }
+    })();
+    try {
+      await supervisor.start([appSpec(home, { name: 'huge', script: 'long-line.js', env: HUGE_LINE_ENV })]);
+      await reading;
+    } finally {
+      follow.cancel();
+    }
+    expect(batches.flat().length).toBeGreaterThanOrEqual(HUGE_FILE_LINES);
+    for (const batch of batches) expect(answerBytes(batch)).toBeLessThanOrEqual(MAX_LOG_ANSWER_BYTES);
+  });
+
   it('keeps a real daemon up and under 200 MB while 12 clients ask for 1000 lines of 2 MiB each', async () => {
     const home = harness.home();
     const { child, client } = await harness.startDaemon(home);
