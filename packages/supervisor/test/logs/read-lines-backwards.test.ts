@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readGzipLinesBackwards } from '../../src/logs/read-gzip-lines.js';
 import { countLinesBackwards, readLinesBackwards } from '../../src/logs/read-lines-backwards.js';
