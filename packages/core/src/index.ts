@@ -21,6 +21,7 @@ export {
   toErrorPayload,
   VelosError,
 } from './errors.js';
+export { checkPayloadLimits, formatPayloadPath, PAYLOAD_LIMITS } from './payload-limits.js';
 export type {
   ExitReason,
   HealthInfo,

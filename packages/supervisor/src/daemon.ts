@@ -5,6 +5,7 @@ import { ErrorCodes, VELOS_VERSION, VelosError } from '@velos/core';
 import { createDispatcher } from './command-handlers.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { createDaemonLog } from './daemon-log.js';
+import { ipcLimitsFromEnv } from './ipc-limits.js';
 import { type IpcServer, startIpcServer } from './ipc-server.js';
 import { createServiceNotifier } from './service-notify.js';
 import { createSupervisor } from './supervisor.js';
@@ -116,7 +117,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   }
   const dispatcher = createDispatcher({ supervisor, onKill: () => void shutdown('kill command', true) });
   try {
-    server = await startIpcServer({ socketPath, dispatcher, log });
+    server = await startIpcServer({
+      socketPath,
+      dispatcher,
+      log,
+      limits: ipcLimitsFromEnv(process.env, log),
+    });
   } catch (error) {
     log(`cannot listen on ${socketPath}: ${error instanceof Error ? error.message : String(error)}`);
     await supervisor.close();
