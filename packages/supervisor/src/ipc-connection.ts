@@ -362,8 +362,8 @@ export class IpcConnection {
     this.queue.length = 0;
     this.write({ id: 0, status: 'error', payload: toErrorPayload(error) });
     this.socket.end();
-    // a client that keeps sending is read (and ignored) only until it has had time to read the error
-    this.socket.resume();
+    // nothing more is read: a client that keeps sending costs no memory while it reads the error
+    this.socket.pause();
     setTimeout(() => this.socket.destroy(), 2000).unref();
   }
 
