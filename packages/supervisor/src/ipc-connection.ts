@@ -1,22 +1,9 @@
 import type { Socket } from 'node:net';
 import { CANCEL_COMMAND, ErrorCodes, type ResponseMessage, toErrorPayload, VelosError } from '@velos/core';
-import { encodeFrame, FrameDecoder } from '@velos/core/codec';
+import { FrameDecoder } from '@velos/core/codec';
+import type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
 import type { IpcLimits } from './ipc-limits.js';
-
-/** Where a stream handler sends its items; `end(error)` ends it with an error response. */
-export interface StreamSink {
-  push(item: unknown): void;
-  end(error?: unknown): void;
-}
-
-/** What the IPC server calls for each request; it never sees frames or sockets. */
-export interface CommandDispatcher {
-  isStream(cmd: string): boolean;
-  /** Answers one request; a rejection becomes an `error` response (unknown command included). */
-  request(cmd: string, payload: unknown): Promise<unknown>;
-  /** Opens a stream and resolves to the function that cancels it. */
-  stream(cmd: string, payload: unknown, sink: StreamSink): Promise<() => void>;
-}
+import { type DropCounts, ResponseWriter } from './ipc-output.js';
 
 /** Bytes of unfinished frames held by all connections of a server, against one limit. */
 export interface FrameBudget {
@@ -33,14 +20,9 @@ export interface ConnectionOptions {
   log: (line: string) => void;
 }
 
-/** Socket buffer size above which stream items wait in the connection's bounded queue. */
-const STREAM_HIGH_WATER_BYTES = 1024 * 1024;
-
-interface StreamState {
+interface StreamState extends DropCounts {
   cancel: (() => void) | null;
   isEnded: boolean;
-  dropped: number;
-  unreported: number;
 }
 
 /**
@@ -52,8 +34,7 @@ interface StreamState {
 export class IpcConnection {
   private readonly decoder = new FrameDecoder();
   private readonly streams = new Map<number, StreamState>();
-  /** Stream messages waiting for the socket to drain, with the stream they belong to. */
-  private readonly queue: { message: ResponseMessage; state: StreamState }[] = [];
+  private readonly output: ResponseWriter;
   private inflight = 0;
   /** Bytes this connection counts in the shared frame budget. */
   private budgetBytes = 0;
@@ -67,10 +48,11 @@ export class IpcConnection {
     private readonly socket: Socket,
     private readonly options: ConnectionOptions,
   ) {
+    this.output = new ResponseWriter(socket, options.maxQueuedItems);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('drain', () => {
-      this.flushQueue(false);
+      this.output.flush(false);
       this.pump();
     });
     socket.on('error', () => undefined);
@@ -84,7 +66,7 @@ export class IpcConnection {
   shutdown(): Promise<void> {
     if (this.socket.destroyed) return Promise.resolve();
     for (const [id, state] of this.streams) this.finishStream(id, state);
-    this.flushQueue(true);
+    this.output.flush(true);
     const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
     this.socket.end();
     const timer = setTimeout(() => this.socket.destroy(), 1000);
@@ -245,8 +227,8 @@ export class IpcConnection {
     }
     result
       .then(
-        (answer) => this.write({ id, status: 'ok', payload: answer }),
-        (error) => this.write({ id, status: 'error', payload: toErrorPayload(error) }),
+        (answer) => this.output.send({ id, status: 'ok', payload: answer }),
+        (error) => this.output.send({ id, status: 'error', payload: toErrorPayload(error) }),
       )
       .finally(() => {
         this.inflight -= 1;
@@ -260,13 +242,13 @@ export class IpcConnection {
     const target = (payload as { id?: unknown } | null)?.id;
     const state = typeof target === 'number' ? this.streams.get(target) : undefined;
     if (state) this.finishStream(target as number, state);
-    this.write({ id, status: 'ok', payload: { cancelled: state !== undefined } });
+    this.output.send({ id, status: 'ok', payload: { cancelled: state !== undefined } });
   }
 
   private openStream(id: number, cmd: string, payload: unknown): void {
     if (this.streams.has(id)) {
       const error = new VelosError(ErrorCodes.INVALID_ARGUMENT, `a stream with id ${id} is already open`);
-      this.write({ id, status: 'error', payload: toErrorPayload(error) });
+      this.output.send({ id, status: 'error', payload: toErrorPayload(error) });
       return;
     }
     const { maxStreamsPerConnection } = this.options.limits;
@@ -275,14 +257,14 @@ export class IpcConnection {
         ErrorCodes.BUSY,
         `this connection already has ${maxStreamsPerConnection} open streams (the limit); cancel one first`,
       );
-      this.write({ id, status: 'error', payload: toErrorPayload(error) });
+      this.output.send({ id, status: 'error', payload: toErrorPayload(error) });
       return;
     }
     const state: StreamState = { cancel: null, isEnded: false, dropped: 0, unreported: 0 };
     this.streams.set(id, state);
     const sink: StreamSink = {
       push: (item) => {
-        if (!state.isEnded) this.sendStreamItem({ id, status: 'stream', payload: item }, state);
+        if (!state.isEnded) this.output.sendStreamItem({ id, status: 'stream', payload: item }, state);
       },
       end: (error) => this.finishStream(id, state, error),
     };
@@ -315,30 +297,8 @@ export class IpcConnection {
       error === undefined
         ? { id, status: 'end', payload: { dropped: state.dropped } }
         : { id, status: 'error', payload: toErrorPayload(error) };
-    if (this.queue.length > 0) this.queue.push({ message, state });
-    else this.write(message);
+    this.output.sendStreamEnd(message, state);
     this.maybeEnd();
-  }
-
-  private sendStreamItem(message: ResponseMessage, state: StreamState): void {
-    if (this.queue.length === 0 && this.socket.writableLength < STREAM_HIGH_WATER_BYTES) {
-      this.write(message, state);
-      return;
-    }
-    this.queue.push({ message, state });
-    if (this.queue.length <= this.options.maxQueuedItems) return;
-    const oldest = this.queue.findIndex((queued) => queued.message.status === 'stream');
-    if (oldest < 0) return;
-    const [dropped] = this.queue.splice(oldest, 1);
-    dropped!.state.dropped += 1;
-    dropped!.state.unreported += 1;
-  }
-
-  private flushQueue(isForced: boolean): void {
-    while (this.queue.length > 0 && (isForced || this.socket.writableLength < STREAM_HIGH_WATER_BYTES)) {
-      const { message, state } = this.queue.shift()!;
-      this.write(message, state);
-    }
   }
 
   private maybeEnd(): void {
@@ -349,7 +309,7 @@ export class IpcConnection {
       this.decoder.pendingBytes === 0 &&
       !this.socket.writableEnded
     ) {
-      this.flushQueue(true);
+      this.output.flush(true);
       this.socket.end();
     }
   }
@@ -359,8 +319,8 @@ export class IpcConnection {
     this.isFailed = true;
     this.cancelStreams();
     this.releaseFrames();
-    this.queue.length = 0;
-    this.write({ id: 0, status: 'error', payload: toErrorPayload(error) });
+    this.output.clear();
+    this.output.send({ id: 0, status: 'error', payload: toErrorPayload(error) });
     this.socket.end();
     // nothing more is read: a client that keeps sending costs no memory while it reads the error
     this.socket.pause();
@@ -377,22 +337,5 @@ export class IpcConnection {
       }
     }
     this.streams.clear();
-  }
-
-  private write(message: ResponseMessage, state?: StreamState): void {
-    if (this.socket.destroyed || !this.socket.writable) return;
-    if (message.status === 'stream' && state) {
-      if (state.unreported > 0 && message.payload !== null && typeof message.payload === 'object') {
-        message.payload = { ...message.payload, dropped: state.unreported };
-        state.unreported = 0;
-      }
-    }
-    let frame: Buffer;
-    try {
-      frame = encodeFrame(message);
-    } catch (error) {
-      frame = encodeFrame({ id: message.id, status: 'error', payload: toErrorPayload(error) });
-    }
-    this.socket.write(frame);
   }
 }

@@ -2,10 +2,11 @@ import { chmodSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { ErrorCodes, toErrorPayload, VelosError } from '@velos/core';
 import { encodeFrame } from '@velos/core/codec';
-import { type CommandDispatcher, type FrameBudget, IpcConnection } from './ipc-connection.js';
+import type { CommandDispatcher } from './command-dispatcher.js';
+import { type FrameBudget, IpcConnection } from './ipc-connection.js';
 import { DEFAULT_IPC_LIMITS, IPC_LIMIT_VARIABLES, type IpcLimits } from './ipc-limits.js';
 
-export type { CommandDispatcher, StreamSink } from './ipc-connection.js';
+export type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
 
 /** Options of the IPC server. */
 export interface IpcServerOptions {
