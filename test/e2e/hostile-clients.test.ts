@@ -57,7 +57,7 @@ function rssMb(pid: number): number {
 
 describe('hostile clients against the built daemon (#8)', () => {
   it.each([
-    [1500, /^start: payload: more than 1000000 values in one request$/],
+    [1500, /^start: payload: more than 500000 values in one request$/],
     [200, /^start: apps\[0\]\.env\.K0: .*expected string/],
   ])(
     'a start of 1000 apps × %i badly typed env entries gets INVALID_ARGUMENT and the daemon stays up',

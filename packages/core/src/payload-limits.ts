@@ -13,7 +13,7 @@ export const PAYLOAD_LIMITS = {
   /** Characters of one string (an env value, an argument), or bytes of one binary value. */
   maxStringChars: 128 * 1024,
   /** Values (objects, arrays, strings, numbers…) in one payload. */
-  maxValues: 1_000_000,
+  maxValues: 500_000,
   /** Nesting depth of objects and arrays. */
   maxDepth: 16,
 } as const;

@@ -107,7 +107,7 @@ describe('payload limits', () => {
           env: Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`K${i}`, i])),
         })),
       },
-      'start: payload: more than 1000000 values in one request',
+      'start: payload: more than 500000 values in one request',
     ],
   ])('%s: refuses %#', (cmd, payload, message) => {
     expect(limitError(cmd, payload)).toBe(`INVALID_ARGUMENT: ${message}`);
