@@ -125,6 +125,27 @@ describe('IPC connections (real daemon)', () => {
     ]);
   });
 
+  it('answers a stream past the per-connection cap with BUSY and keeps the connection', async () => {
+    const home = harness.home();
+    const { client } = await harness.startDaemon(home, { VELOS_IPC_MAX_STREAMS: '3' });
+    const ids = Array.from({ length: 4 }, () => client.send('logs.follow', {}));
+    expect(await client.next((m) => m.id === ids[3])).toMatchObject({
+      status: 'error',
+      payload: {
+        code: ErrorCodes.BUSY,
+        message: 'this connection already has 3 open streams (the limit); cancel one first',
+      },
+    });
+    const cancel = client.send('cancel', { id: ids[0] });
+    expect(await client.next((m) => m.id === cancel)).toMatchObject({
+      status: 'ok',
+      payload: { cancelled: true },
+    });
+    const again = client.send('logs.follow', {});
+    expect((await client.request('ping')).status).toBe('ok');
+    expect(client.messages.filter((m) => m.id === again)).toEqual([]);
+  });
+
   it('accepts at most 256 connections and refuses the others with BUSY', async () => {
     const home = harness.home();
     const { client } = await harness.startDaemon(home);
