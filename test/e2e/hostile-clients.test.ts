@@ -78,6 +78,7 @@ describe('hostile clients against the built daemon (#8)', () => {
       const raw = await RawSocket.open(home);
       const startedAt = Date.now();
       const reply = await raw.call(1, 'start', { apps });
+      raw.socket.destroy();
       expect(Date.now() - startedAt).toBeLessThan(5000);
       expect(reply.status).toBe('error');
       expect(reply.payload.code).toBe('INVALID_ARGUMENT');
