@@ -13,6 +13,8 @@ export const ErrorCodes = {
   FRAME_TOO_LARGE: 'FRAME_TOO_LARGE',
   UNKNOWN_COMMAND: 'UNKNOWN_COMMAND',
   CONNECTION_CLOSED: 'CONNECTION_CLOSED',
+  /** The daemon is at a capacity limit (connections, buffered frames, open streams); retry later. */
+  BUSY: 'BUSY',
   CANCELLED: 'CANCELLED',
   TIMEOUT: 'TIMEOUT',
   STATE_CORRUPT: 'STATE_CORRUPT',

@@ -1,3 +1,4 @@
+/// <reference lib="es2024.arraybuffer" />
 import { Packr } from 'msgpackr';
 import { ErrorCodes, VelosError } from './errors.js';
 
@@ -12,7 +13,11 @@ export const FRAME_HEADER_BYTES = 7;
 /** Largest payload a frame may claim: 16 MiB. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
-const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true });
+/** First allocation for a frame that spans chunks; it doubles as bytes arrive, up to the frame's length. */
+const INITIAL_FRAME_BUFFER_BYTES = 64 * 1024;
+
+// copyBuffers: a decoded binary value must not be a view of the frame buffer, which is released at once
+const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, copyBuffers: true });
 
 /** Encodes one message as a frame: header + msgpack payload. */
 export function encodeFrame(message: unknown): Buffer {
@@ -33,63 +38,160 @@ export function encodeFrame(message: unknown): Buffer {
 }
 
 /**
- * Incremental frame decoder for a byte stream. `push` returns the messages completed by a chunk
- * and throws a `VelosError` (`PROTOCOL_ERROR` or `FRAME_TOO_LARGE`) on a bad header or payload;
- * after a throw the stream is unusable and the connection should be closed.
+ * Incremental frame decoder for a byte stream. `push` returns the messages completed by a chunk;
+ * `write` + `next` decode one message at a time, so a reader can stop decoding while it is busy.
+ * Both throw a `VelosError` (`PROTOCOL_ERROR` or `FRAME_TOO_LARGE`) on a bad header or payload;
+ * after a throw the stream is unusable and the connection should be closed. A frame that spans
+ * chunks is copied into a resizable buffer that grows with the bytes received (never sized by the
+ * claim alone) and is shrunk to nothing as soon as the frame is decoded or `dispose` is called, so
+ * its memory goes back to the system without waiting for a garbage collection.
  */
 export class FrameDecoder {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private input: Buffer[] = [];
+  private inputBytes = 0;
+  private readonly header = Buffer.alloc(FRAME_HEADER_BYTES);
+  private headerFilled = 0;
+  /** Payload length of the frame being received, or -1 while its header is incomplete. */
+  private frameLength = -1;
+  private frame: ArrayBuffer | null = null;
+  private frameFilled = 0;
 
+  constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
+
+  /** Decodes every message a chunk completes. */
   push(chunk: Buffer): unknown[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.write(chunk);
     const messages: unknown[] = [];
-    while (this.buffered >= FRAME_HEADER_BYTES) {
-      const head = this.peek(FRAME_HEADER_BYTES);
-      if (head[0] !== FRAME_MAGIC_0 || head[1] !== FRAME_MAGIC_1) {
-        throw new VelosError(ErrorCodes.PROTOCOL_ERROR, 'bad frame: wrong magic bytes');
-      }
-      if (head[2] !== FRAME_VERSION) {
-        throw new VelosError(ErrorCodes.PROTOCOL_ERROR, `bad frame: unsupported protocol version ${head[2]}`);
-      }
-      const length = head.readUInt32LE(3);
-      if (length > MAX_FRAME_BYTES) {
-        throw new VelosError(
-          ErrorCodes.FRAME_TOO_LARGE,
-          `bad frame: payload of ${length} bytes exceeds the ${MAX_FRAME_BYTES}-byte limit`,
-        );
-      }
-      if (this.buffered < FRAME_HEADER_BYTES + length) break;
-      const frame = this.take(FRAME_HEADER_BYTES + length);
-      try {
-        messages.push(packr.unpack(frame.subarray(FRAME_HEADER_BYTES)));
-      } catch (cause) {
-        throw new VelosError(ErrorCodes.PROTOCOL_ERROR, 'bad frame: payload is not valid msgpack', { cause });
-      }
-    }
+    for (let message = this.next(); message !== undefined; message = this.next()) messages.push(message);
     return messages;
+  }
+
+  /** Adds received bytes without decoding them. */
+  write(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.input.push(chunk);
+    this.inputBytes += chunk.length;
+  }
+
+  /** Decodes the next complete message, or returns `undefined` when none is complete yet. */
+  next(): unknown {
+    if (this.frameLength < 0) {
+      this.fillHeader();
+      if (this.frameLength < 0) return undefined;
+    }
+    const first = this.input[0];
+    if (this.frame === null && (this.frameLength === 0 || (first && first.length >= this.frameLength))) {
+      // the whole payload is in one chunk: decode it in place
+      const payload = first ? first.subarray(0, this.frameLength) : Buffer.alloc(0);
+      this.consume(this.frameLength);
+      return this.finish(payload);
+    }
+    if (this.inputBytes === 0) return undefined;
+    this.fillFrame();
+    if (this.frameFilled < this.frameLength) return undefined;
+    const frame = this.frame!;
+    this.frame = null;
+    this.frameFilled = 0;
+    try {
+      return this.finish(Buffer.from(frame, 0, this.frameLength));
+    } finally {
+      frame.resize(0);
+    }
   }
 
   /** Bytes received but not yet part of a complete frame. */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.inputBytes + this.headerFilled + this.frameFilled;
   }
 
-  private peek(n: number): Buffer {
-    const first = this.chunks[0]!;
-    if (first.length >= n) return first;
-    const joined = Buffer.concat(this.chunks);
-    this.chunks = [joined];
-    return joined;
+  /** Bytes of memory the decoder holds: unread chunks plus the buffer of the frame being received. */
+  get heldBytes(): number {
+    return this.inputBytes + (this.frame?.byteLength ?? 0);
   }
 
-  private take(n: number): Buffer {
-    const joined = this.peek(n);
-    const frame = joined.subarray(0, n);
-    const rest = joined.subarray(n);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.buffered -= n;
-    return frame;
+  /** True while a frame has started (header or payload bytes received) but is not complete. */
+  get isMidFrame(): boolean {
+    return this.headerFilled > 0;
+  }
+
+  /** Drops everything received and releases the frame buffer's memory at once; the decoder is unusable after. */
+  dispose(): void {
+    this.input = [];
+    this.inputBytes = 0;
+    this.frame?.resize(0);
+    this.frame = null;
+    this.frameFilled = 0;
+  }
+
+  private fillHeader(): void {
+    while (this.headerFilled < FRAME_HEADER_BYTES && this.inputBytes > 0) {
+      const first = this.input[0]!;
+      const n = Math.min(FRAME_HEADER_BYTES - this.headerFilled, first.length);
+      first.copy(this.header, this.headerFilled, 0, n);
+      this.headerFilled += n;
+      this.consume(n);
+    }
+    if (this.headerFilled < FRAME_HEADER_BYTES) {
+      this.checkMagic();
+      return;
+    }
+    this.checkMagic();
+    const head = this.header;
+    if (head[2] !== FRAME_VERSION) {
+      throw new VelosError(ErrorCodes.PROTOCOL_ERROR, `bad frame: unsupported protocol version ${head[2]}`);
+    }
+    const length = head.readUInt32LE(3);
+    if (length > this.maxFrameBytes) {
+      throw new VelosError(
+        ErrorCodes.FRAME_TOO_LARGE,
+        `bad frame: payload of ${length} bytes exceeds the ${this.maxFrameBytes}-byte limit`,
+      );
+    }
+    this.frameLength = length;
+  }
+
+  private checkMagic(): void {
+    const isBad =
+      (this.headerFilled > 0 && this.header[0] !== FRAME_MAGIC_0) ||
+      (this.headerFilled > 1 && this.header[1] !== FRAME_MAGIC_1);
+    if (isBad) throw new VelosError(ErrorCodes.PROTOCOL_ERROR, 'bad frame: wrong magic bytes');
+  }
+
+  private fillFrame(): void {
+    const wanted = Math.min(this.frameLength, this.frameFilled + this.inputBytes);
+    if (this.frame === null || this.frame.byteLength < wanted) this.grow(wanted);
+    const frame = new Uint8Array(this.frame!);
+    while (this.frameFilled < this.frameLength && this.inputBytes > 0) {
+      const first = this.input[0]!;
+      const n = Math.min(this.frameLength - this.frameFilled, first.length);
+      first.copy(frame, this.frameFilled, 0, n);
+      this.frameFilled += n;
+      this.consume(n);
+    }
+  }
+
+  private grow(wanted: number): void {
+    this.frame ??= new ArrayBuffer(0, { maxByteLength: this.frameLength });
+    let size = Math.max(this.frame.byteLength, INITIAL_FRAME_BUFFER_BYTES);
+    while (size < wanted) size *= 2;
+    this.frame.resize(Math.min(size, this.frameLength));
+  }
+
+  private consume(n: number): void {
+    if (n === 0) return;
+    const first = this.input[0]!;
+    if (n >= first.length) this.input.shift();
+    else this.input[0] = first.subarray(n);
+    this.inputBytes -= n;
+  }
+
+  private finish(payload: Buffer): unknown {
+    this.headerFilled = 0;
+    this.frameLength = -1;
+    try {
+      return packr.unpack(payload);
+    } catch (cause) {
+      throw new VelosError(ErrorCodes.PROTOCOL_ERROR, 'bad frame: payload is not valid msgpack', { cause });
+    }
   }
 }

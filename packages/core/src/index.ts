@@ -30,6 +30,7 @@ export {
   openNoFollow,
   prepareHome,
 } from './home.js';
+export { checkPayloadLimits, formatPayloadPath, PAYLOAD_LIMITS } from './payload-limits.js';
 export type {
   ExitReason,
   HealthInfo,

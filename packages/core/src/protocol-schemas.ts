@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type { AppSpec } from './app-spec.js';
+import { PAYLOAD_LIMITS } from './payload-limits.js';
 import { MAX_DURATION_MS } from './units.js';
 
 // zod/mini keeps the daemon small: these schemas are all it loads (~2 MB instead of ~15 MB for zod classic).
@@ -108,6 +109,38 @@ export const appSpecSchema = z.object({
   ),
 }) satisfies z.ZodMiniType<AppSpec>;
 
+/** Issues reported for one invalid item of a list; the rest are left out. */
+const MAX_ITEM_ISSUES = 10;
+
+/**
+ * A list (1 to `maxItems` long) checked item by item that stops at the first invalid item, so a
+ * request of a thousand bad items costs one item's issues, not a million.
+ */
+function itemsUntilInvalid<T>(item: z.ZodMiniType<T>, maxItems: number) {
+  return z.pipe(
+    z.array(z.unknown()).check(z.minLength(1), z.maxLength(maxItems)),
+    z.transform((items: unknown[], ctx) => {
+      const parsed: T[] = [];
+      for (let i = 0; i < items.length; i += 1) {
+        const result = item.safeParse(items[i]);
+        if (!result.success) {
+          for (const issue of result.error.issues.slice(0, MAX_ITEM_ISSUES)) {
+            ctx.issues.push({
+              code: 'custom',
+              message: issue.message,
+              input: items[i],
+              path: [i, ...issue.path],
+            });
+          }
+          return z.NEVER;
+        }
+        parsed.push(result.data);
+      }
+      return parsed;
+    }),
+  );
+}
+
 const target = z.string().check(z.minLength(1), z.maxLength(200));
 const logsRequest = z.object({
   target: z.optional(target),
@@ -119,7 +152,7 @@ const empty = z.optional(z.object({}));
 /** Request payload schemas of every daemon command, by name. */
 export const requestSchemas = {
   ping: empty,
-  start: z.object({ apps: z.array(appSpecSchema).check(z.minLength(1), z.maxLength(1000)) }),
+  start: z.object({ apps: itemsUntilInvalid(appSpecSchema, PAYLOAD_LIMITS.maxAppsPerStart) }),
   stop: z.object({ target }),
   restart: z.object({ target, env: z.optional(z.record(z.string(), z.string())) }),
   reload: z.object({ target, env: z.optional(z.record(z.string(), z.string())) }),

@@ -64,4 +64,42 @@ describe('frame codec', () => {
   it('refuses to encode a payload over the limit', () => {
     expect(codeOf(() => encodeFrame({ blob: Buffer.alloc(MAX_FRAME_BYTES + 1) }))).toBe('FRAME_TOO_LARGE');
   });
+
+  it('decodes one message at a time with write and next', () => {
+    const decoder = new FrameDecoder();
+    decoder.write(Buffer.concat([encodeFrame({ id: 1 }), encodeFrame({ id: 2 })]));
+    expect(decoder.next()).toEqual({ id: 1 });
+    expect(decoder.pendingBytes).toBeGreaterThan(0);
+    expect(decoder.next()).toEqual({ id: 2 });
+    expect(decoder.next()).toBeUndefined();
+    expect(decoder.pendingBytes).toBe(0);
+  });
+
+  it('grows the buffer of a split frame with the bytes received, not with the length it claims', () => {
+    const decoder = new FrameDecoder();
+    decoder.write(header(MAX_FRAME_BYTES));
+    decoder.write(Buffer.alloc(100_000, 0x61));
+    expect(decoder.next()).toBeUndefined();
+    expect(decoder.isMidFrame).toBe(true);
+    expect(decoder.pendingBytes).toBe(FRAME_HEADER_BYTES + 100_000);
+    expect(decoder.heldBytes).toBeGreaterThanOrEqual(100_000);
+    expect(decoder.heldBytes).toBeLessThanOrEqual(256 * 1024);
+    decoder.dispose();
+    expect(decoder.heldBytes).toBe(0);
+  });
+
+  it('releases the frame buffer once a split frame is decoded', () => {
+    const message = { id: 9, payload: 'z'.repeat(300_000) };
+    const frame = encodeFrame(message);
+    const decoder = new FrameDecoder();
+    const out: unknown[] = [];
+    for (let i = 0; i < frame.length; i += 65_536) out.push(...decoder.push(frame.subarray(i, i + 65_536)));
+    expect(out).toEqual([message]);
+    expect(decoder.heldBytes).toBe(0);
+    expect(decoder.isMidFrame).toBe(false);
+  });
+
+  it('applies a smaller frame limit when given one', () => {
+    expect(codeOf(() => new FrameDecoder(1024).push(header(1025)))).toBe('FRAME_TOO_LARGE');
+  });
 });

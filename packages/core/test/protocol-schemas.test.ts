@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { APP_DEFAULTS } from '../src/app-spec.js';
+import { isVelosError } from '../src/errors.js';
+import { checkPayloadLimits, PAYLOAD_LIMITS } from '../src/payload-limits.js';
 import { requestSchemas } from '../src/protocol-schemas.js';
+
+function limitError(cmd: string, payload: unknown): string | undefined {
+  try {
+    checkPayloadLimits(cmd, payload);
+  } catch (error) {
+    return isVelosError(error) ? `${error.code}: ${error.message}` : 'not-a-velos-error';
+  }
+  return undefined;
+}
 
 const spec = {
   ...APP_DEFAULTS,
@@ -35,5 +46,78 @@ describe('request schemas', () => {
     expect(requestSchemas.logs.safeParse({ lines: -1 }).success).toBe(false);
     expect(requestSchemas.stop.safeParse({ target: '' }).success).toBe(false);
     expect(requestSchemas.start.safeParse({ apps: [{ ...spec, stopSignal: 'SIGFOO' }] }).success).toBe(false);
+  });
+});
+
+describe('start apps checked until the first invalid one', () => {
+  it('reports at most 10 issues of the first bad app, with its index', () => {
+    const env = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`K${i}`, i]));
+    const apps = Array.from({ length: 1000 }, (_, i) => (i < 3 ? spec : { ...spec, name: `a${i}`, env }));
+    const result = requestSchemas.start.safeParse({ apps });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues).toHaveLength(10);
+    expect(result.error!.issues[0]!.path).toEqual(['apps', 3, 'env', 'K0']);
+  });
+
+  it('still parses a good list into app specs', () => {
+    const result = requestSchemas.start.safeParse({ apps: [spec, { ...spec, name: 'web' }] });
+    expect(result.success && result.data.apps.map((a) => a.name)).toEqual(['api', 'web']);
+  });
+});
+
+describe('payload limits', () => {
+  it('accepts a payload within every limit', () => {
+    const env = Object.fromEntries(Array.from({ length: 4096 }, (_, i) => [`K${i}`, 'v'.repeat(100)]));
+    expect(
+      limitError('start', { apps: Array.from({ length: 100 }, () => ({ ...spec, env })) }),
+    ).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'start',
+      { apps: Array.from({ length: 1001 }, () => 0) },
+      'start: apps: 1001 apps, at most 1000 per request',
+    ],
+    [
+      'start',
+      { apps: [{ env: Object.fromEntries(Array.from({ length: 4097 }, (_, i) => [`K${i}`, ''])) }] },
+      'start: apps[0].env: more than 4096 entries',
+    ],
+    [
+      'start',
+      { apps: [{ env: { ['K'.repeat(1025)]: 'v' } }] },
+      'start: apps[0].env: a key of 1025 characters, at most 1024',
+    ],
+    [
+      'restart',
+      { target: 'api', env: { BIG: 'x'.repeat(PAYLOAD_LIMITS.maxStringChars + 1) } },
+      'restart: env.BIG: a string of 131073 characters, at most 131072',
+    ],
+    [
+      'start',
+      { apps: [{ args: Array.from({ length: 4097 }, () => 'a') }] },
+      'start: apps[0].args: 4097 items, at most 4096',
+    ],
+    ['stop', { target: Buffer.alloc(200_000) }, 'stop: target: 200000 bytes of binary data, at most 131072'],
+    [
+      'start',
+      {
+        apps: Array.from({ length: 1000 }, () => ({
+          env: Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`K${i}`, i])),
+        })),
+      },
+      'start: payload: more than 500000 values in one request',
+    ],
+  ])('%s: refuses %#', (cmd, payload, message) => {
+    expect(limitError(cmd, payload)).toBe(`INVALID_ARGUMENT: ${message}`);
+  });
+
+  it('refuses deep nesting without overflowing the stack', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i += 1) deep = [deep];
+    expect(limitError('logs', { target: deep })).toMatch(
+      /^INVALID_ARGUMENT: logs: target(\[0\])+: nested deeper than 16 levels$/,
+    );
   });
 });

@@ -1,7 +1,9 @@
 import {
   type CommandMap,
   type CommandName,
+  checkPayloadLimits,
   ErrorCodes,
+  formatPayloadPath,
   type LogsRequest,
   type StreamCommandName,
   VelosError,
@@ -87,31 +89,34 @@ export function createDispatcher(options: DispatcherOptions): CommandDispatcher 
   };
 }
 
-/** Checks a payload against the command's schema; the error names the path and what was expected. */
+/** Issues listed in the `data` of an `INVALID_ARGUMENT` answer. */
+const MAX_REPORTED_ISSUES = 10;
+
+/**
+ * Checks a payload cheaply first (sizes and counts, `checkPayloadLimits`), then against the
+ * command's schema; the error names the path and what was expected.
+ */
 export async function validatePayload(
   cmd: CommandName | StreamCommandName,
   payload: unknown,
 ): Promise<unknown> {
   if (EMPTY_PAYLOAD_COMMANDS.has(cmd) && isEmpty(payload)) return {};
+  checkPayloadLimits(cmd, payload);
   schemasModule ??= import('@velos/core/schemas');
   const schema = (await schemasModule).requestSchemas[cmd];
   const result = schema.safeParse(payload ?? {});
   if (result.success) return result.data ?? {};
-  const issue = result.error.issues[0]!;
-  const path = formatPath(issue.path);
-  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${cmd}: ${path || 'payload'}: ${issue.message}`, {
-    data: { issues: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) },
+  const issues = result.error.issues.slice(0, MAX_REPORTED_ISSUES);
+  const path = formatPayloadPath(issues[0]!.path);
+  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${cmd}: ${path || 'payload'}: ${issues[0]!.message}`, {
+    data: { issues: issues.map((i) => ({ path: formatPayloadPath(i.path), message: i.message })) },
   });
 }
 
 function isEmpty(payload: unknown): boolean {
   if (payload === undefined || payload === null) return true;
-  return typeof payload === 'object' && !Array.isArray(payload) && Object.keys(payload).length === 0;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
-    '',
-  );
+  if (typeof payload !== 'object' || Array.isArray(payload)) return false;
+  // stops at the first key: a huge payload of an empty-payload command costs nothing here
+  for (const key in payload) if (Object.hasOwn(payload, key)) return false;
+  return true;
 }

@@ -13,6 +13,7 @@ import {
 import { createDispatcher } from './command-handlers.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { createDaemonLog, type DaemonLog } from './daemon-log.js';
+import { ipcLimitsFromEnv } from './ipc-limits.js';
 import { type IpcServer, startIpcServer } from './ipc-server.js';
 import { createRestoreGate, restoreFailedError } from './restore-gate.js';
 import { createServiceNotifier } from './service-notify.js';
@@ -140,7 +141,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   log(`daemon ${VELOS_VERSION} starting, pid ${process.pid}, home ${home}`);
   try {
-    server = await startIpcServer({ socketPath, dispatcher: gate.dispatcher, log });
+    server = await startIpcServer({
+      socketPath,
+      dispatcher: gate.dispatcher,
+      log,
+      limits: ipcLimitsFromEnv(process.env, log),
+    });
   } catch (error) {
     log(`cannot listen on ${socketPath}: ${error instanceof Error ? error.message : String(error)}`);
     gate.fail(new VelosError(ErrorCodes.DAEMON_START_FAILED, `cannot listen on ${socketPath}`));

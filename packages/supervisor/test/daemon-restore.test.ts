@@ -96,7 +96,7 @@ describe('the daemon listens before it restores', () => {
 describe('an uncaught exception', () => {
   it('is written to daemon.log and ends the daemon; its apps keep running for the next daemon', async () => {
     const home = harness.home();
-    const child = harness.spawnDaemon(home, [`--import=${THROW_ON_SIGNAL}`]);
+    const child = harness.spawnDaemon(home, { nodeFlags: [`--import=${THROW_ON_SIGNAL}`] });
     const client = await harness.waitForDaemon(home);
     const { processes } = await client.call<{ processes: ProcessInfo[] }>('start', {
       apps: [appSpec(home, { name: 'keeps' })],

@@ -182,11 +182,16 @@ export class Harness {
   }
 
   /** Starts a real daemon process on `home` (not waiting for it); its stdout/stderr go to `home/daemon-N.out`. */
-  spawnDaemon(home: string, nodeFlags: string[] = []): ChildProcess {
+  spawnDaemon(
+    home: string,
+    options: { nodeFlags?: string[]; env?: Record<string, string> } = {},
+  ): ChildProcess {
+    const { nodeFlags = [], env } = options;
     const out = openSync(join(home, `daemon-${this.daemons.length}.out`), 'a');
     const child = spawn(process.execPath, [...nodeFlags, join(TEST_BUNDLE_DIR, 'daemon.mjs'), home], {
       stdio: ['ignore', out, out],
       detached: true,
+      ...(env ? { env: { ...process.env, ...env } } : {}),
     });
     closeSync(out);
     this.daemons.push(child);
@@ -194,8 +199,11 @@ export class Harness {
   }
 
   /** Starts a daemon and waits until it answers `ping`. */
-  async startDaemon(home: string): Promise<{ child: ChildProcess; client: RawClient }> {
-    const child = this.spawnDaemon(home);
+  async startDaemon(
+    home: string,
+    env?: Record<string, string>,
+  ): Promise<{ child: ChildProcess; client: RawClient }> {
+    const child = this.spawnDaemon(home, env ? { env } : {});
     const client = await this.waitForDaemon(home);
     return { child, client };
   }

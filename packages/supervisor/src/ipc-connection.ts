@@ -1,0 +1,341 @@
+import type { Socket } from 'node:net';
+import { CANCEL_COMMAND, ErrorCodes, type ResponseMessage, toErrorPayload, VelosError } from '@velos/core';
+import { FrameDecoder } from '@velos/core/codec';
+import type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
+import type { IpcLimits } from './ipc-limits.js';
+import { type DropCounts, ResponseWriter } from './ipc-output.js';
+
+/** Bytes of unfinished frames held by all connections of a server, against one limit. */
+export interface FrameBudget {
+  usedBytes: number;
+  readonly limitBytes: number;
+}
+
+/** What a connection needs from its server. */
+export interface ConnectionOptions {
+  dispatcher: CommandDispatcher;
+  limits: IpcLimits;
+  budget: FrameBudget;
+  maxQueuedItems: number;
+  log: (line: string) => void;
+}
+
+interface StreamState extends DropCounts {
+  cancel: (() => void) | null;
+  isEnded: boolean;
+}
+
+/**
+ * One client connection: decodes frames only while it has room (at most `maxInflightPerConnection`
+ * requests running and less than `writeHighWaterBytes` unsent, else its socket is paused until an
+ * answer completes or the socket drains), writes responses as they finish, and closes itself on a
+ * bad frame, a stalled frame or a long idle time.
+ */
+export class IpcConnection {
+  private readonly decoder = new FrameDecoder();
+  private readonly streams = new Map<number, StreamState>();
+  private readonly output: ResponseWriter;
+  private inflight = 0;
+  /** Bytes this connection counts in the shared frame budget. */
+  private budgetBytes = 0;
+  private isFailed = false;
+  private isReadEnded = false;
+  private isPaused = false;
+  private lastActiveAt = Date.now();
+  private frameStartedAt: number | null = null;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.output = new ResponseWriter(socket, options.maxQueuedItems);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('drain', () => {
+      this.output.flush(false);
+      this.pump();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.cancelStreams();
+      this.releaseFrames();
+    });
+  }
+
+  /** Ends every stream, writes what is queued and closes the connection. */
+  shutdown(): Promise<void> {
+    if (this.socket.destroyed) return Promise.resolve();
+    for (const [id, state] of this.streams) this.finishStream(id, state);
+    this.output.flush(true);
+    const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), 1000);
+    return closed.finally(() => clearTimeout(timer));
+  }
+
+  /** Closes the connection when its current frame is overdue or it has been idle too long. */
+  sweep(now: number): void {
+    if (this.isFailed || this.socket.destroyed) return;
+    const { frameTimeoutMs, idleTimeoutMs } = this.options.limits;
+    if (this.frameStartedAt !== null && !this.isPaused && now - this.frameStartedAt > frameTimeoutMs) {
+      this.fail(
+        new VelosError(
+          ErrorCodes.TIMEOUT,
+          `bad frame: started but not completed within ${frameTimeoutMs} ms; connection closed`,
+        ),
+      );
+      return;
+    }
+    const isIdle = this.inflight === 0 && this.streams.size === 0 && !this.decoder.isMidFrame;
+    if (isIdle && now - this.lastActiveAt > idleTimeoutMs) {
+      this.fail(
+        new VelosError(ErrorCodes.TIMEOUT, `connection idle for more than ${idleTimeoutMs} ms; closed`),
+      );
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.isFailed) return;
+    this.lastActiveAt = Date.now();
+    this.decoder.write(chunk);
+    if (this.chargeBudget()) this.pump();
+  }
+
+  private onEnd(): void {
+    this.isReadEnded = true;
+    if (this.isFailed) return;
+    // a half-closed client can no longer cancel, so its streams end once its last requests are read
+    this.pump();
+  }
+
+  /** Starts the requests the connection has room for, then pauses or resumes reading its socket. */
+  private pump(): void {
+    while (!this.isFailed && this.hasRoom()) {
+      let message: unknown;
+      try {
+        message = this.decoder.next();
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      if (message === undefined) break;
+      this.frameStartedAt = null;
+      this.handle(message);
+    }
+    if (this.isFailed) return;
+    this.chargeBudget();
+    if (this.decoder.isMidFrame) this.frameStartedAt ??= Date.now();
+    this.setPaused(!this.hasRoom());
+    if (this.isReadEnded && !this.isPaused) this.onReadEnded();
+  }
+
+  private onReadEnded(): void {
+    if (this.decoder.pendingBytes > 0) {
+      const bytes = this.decoder.pendingBytes;
+      this.fail(
+        new VelosError(ErrorCodes.PROTOCOL_ERROR, `bad frame: connection closed ${bytes} bytes into a frame`),
+      );
+      return;
+    }
+    for (const [id, state] of this.streams) this.finishStream(id, state);
+    this.maybeEnd();
+  }
+
+  private hasRoom(): boolean {
+    const { maxInflightPerConnection, writeHighWaterBytes } = this.options.limits;
+    return this.inflight < maxInflightPerConnection && this.socket.writableLength < writeHighWaterBytes;
+  }
+
+  private setPaused(isPaused: boolean): void {
+    if (isPaused === this.isPaused || this.socket.destroyed) return;
+    this.isPaused = isPaused;
+    if (isPaused) {
+      this.socket.pause();
+      return;
+    }
+    // time spent paused by the daemon does not count against the client's frame
+    if (this.frameStartedAt !== null) this.frameStartedAt = Date.now();
+    this.socket.resume();
+  }
+
+  /** Updates this connection's share of the frame budget; refuses it when its growth passes the limit. */
+  private chargeBudget(): boolean {
+    const held = this.decoder.heldBytes;
+    const growth = held - this.budgetBytes;
+    const budget = this.options.budget;
+    budget.usedBytes += growth;
+    this.budgetBytes = held;
+    if (growth <= 0 || budget.usedBytes <= budget.limitBytes) return true;
+    const usedBytes = budget.usedBytes;
+    this.fail(
+      new VelosError(
+        ErrorCodes.BUSY,
+        `the daemon holds ${usedBytes} bytes of unfinished requests, over its limit of ${budget.limitBytes}; this connection is closed, retry later`,
+        { data: { usedBytes, limitBytes: budget.limitBytes } },
+      ),
+    );
+    return false;
+  }
+
+  private releaseFrames(): void {
+    this.decoder.dispose();
+    this.options.budget.usedBytes -= this.budgetBytes;
+    this.budgetBytes = 0;
+    this.frameStartedAt = null;
+  }
+
+  private handle(message: unknown): void {
+    const request = message as { id?: unknown; cmd?: unknown; payload?: unknown } | null;
+    if (
+      request === null ||
+      typeof request !== 'object' ||
+      !Number.isSafeInteger(request.id) ||
+      typeof request.cmd !== 'string'
+    ) {
+      this.fail(
+        new VelosError(
+          ErrorCodes.PROTOCOL_ERROR,
+          'bad request: expected {id: positive integer, cmd: string, payload?}',
+        ),
+      );
+      return;
+    }
+    const id = request.id as number;
+    if (id <= 0) {
+      this.fail(
+        new VelosError(
+          ErrorCodes.PROTOCOL_ERROR,
+          `bad request: id ${id} is not a positive integer (id 0 is reserved for protocol errors)`,
+        ),
+      );
+      return;
+    }
+    const cmd = request.cmd;
+    this.lastActiveAt = Date.now();
+    if (cmd === CANCEL_COMMAND) this.cancel(id, request.payload);
+    else if (this.options.dispatcher.isStream(cmd)) this.openStream(id, cmd, request.payload);
+    else this.runRequest(id, cmd, request.payload);
+  }
+
+  private runRequest(id: number, cmd: string, payload: unknown): void {
+    this.inflight += 1;
+    let result: Promise<unknown>;
+    try {
+      result = this.options.dispatcher.request(cmd, payload);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result
+      .then(
+        (answer) => this.output.send({ id, status: 'ok', payload: answer }),
+        (error) => this.output.send({ id, status: 'error', payload: toErrorPayload(error) }),
+      )
+      .finally(() => {
+        this.inflight -= 1;
+        this.lastActiveAt = Date.now();
+        this.pump();
+        this.maybeEnd();
+      });
+  }
+
+  private cancel(id: number, payload: unknown): void {
+    const target = (payload as { id?: unknown } | null)?.id;
+    const state = typeof target === 'number' ? this.streams.get(target) : undefined;
+    if (state) this.finishStream(target as number, state);
+    this.output.send({ id, status: 'ok', payload: { cancelled: state !== undefined } });
+  }
+
+  private openStream(id: number, cmd: string, payload: unknown): void {
+    if (this.streams.has(id)) {
+      const error = new VelosError(ErrorCodes.INVALID_ARGUMENT, `a stream with id ${id} is already open`);
+      this.output.send({ id, status: 'error', payload: toErrorPayload(error) });
+      return;
+    }
+    const { maxStreamsPerConnection } = this.options.limits;
+    if (this.streams.size >= maxStreamsPerConnection) {
+      const error = new VelosError(
+        ErrorCodes.BUSY,
+        `this connection already has ${maxStreamsPerConnection} open streams (the limit); cancel one first`,
+      );
+      this.output.send({ id, status: 'error', payload: toErrorPayload(error) });
+      return;
+    }
+    const state: StreamState = { cancel: null, isEnded: false, dropped: 0, unreported: 0 };
+    this.streams.set(id, state);
+    const sink: StreamSink = {
+      push: (item) => {
+        if (!state.isEnded) this.output.sendStreamItem({ id, status: 'stream', payload: item }, state);
+      },
+      end: (error) => this.finishStream(id, state, error),
+    };
+    let opened: Promise<() => void>;
+    try {
+      opened = this.options.dispatcher.stream(cmd, payload, sink);
+    } catch (error) {
+      opened = Promise.reject(error);
+    }
+    opened.then(
+      (cancel) => {
+        if (state.isEnded) cancel();
+        else state.cancel = cancel;
+      },
+      (error) => this.finishStream(id, state, error),
+    );
+  }
+
+  private finishStream(id: number, state: StreamState, error?: unknown): void {
+    if (state.isEnded) return;
+    state.isEnded = true;
+    this.streams.delete(id);
+    this.lastActiveAt = Date.now();
+    try {
+      state.cancel?.();
+    } catch (cause) {
+      this.options.log(`stream ${id}: cancel failed: ${String(cause)}`);
+    }
+    const message: ResponseMessage =
+      error === undefined
+        ? { id, status: 'end', payload: { dropped: state.dropped } }
+        : { id, status: 'error', payload: toErrorPayload(error) };
+    this.output.sendStreamEnd(message, state);
+    this.maybeEnd();
+  }
+
+  private maybeEnd(): void {
+    if (
+      this.isReadEnded &&
+      this.inflight === 0 &&
+      this.streams.size === 0 &&
+      this.decoder.pendingBytes === 0 &&
+      !this.socket.writableEnded
+    ) {
+      this.output.flush(true);
+      this.socket.end();
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.isFailed) return;
+    this.isFailed = true;
+    this.cancelStreams();
+    this.releaseFrames();
+    this.output.clear();
+    this.output.send({ id: 0, status: 'error', payload: toErrorPayload(error) });
+    this.socket.end();
+    // nothing more is read: a client that keeps sending costs no memory while it reads the error
+    this.socket.pause();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  private cancelStreams(): void {
+    for (const state of this.streams.values()) {
+      state.isEnded = true;
+      try {
+        state.cancel?.();
+      } catch {
+        // the connection is gone either way
+      }
+    }
+    this.streams.clear();
+  }
+}

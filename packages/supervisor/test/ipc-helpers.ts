@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import type { ResponseMessage } from '@velos/core';
+import { FRAME_HEADER_BYTES } from '@velos/core/codec';
+import { expect } from 'vitest';
+import type { RawClient } from './helpers.js';
+
+/** Runs a test daemon with the heap flags the CLI gives the real one (`DAEMON_NODE_FLAGS`), so RSS figures match. */
+export const DAEMON_ENV = { NODE_OPTIONS: '--max-semi-space-size=1 --max-old-space-size=512' };
+
+/** Resident memory of a process, from /proc/<pid>/status. */
+export function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match![1]) * 1024;
+}
+
+/** True while a process exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A frame header announcing `length` payload bytes. */
+export function header(length: number): Buffer {
+  const head = Buffer.alloc(FRAME_HEADER_BYTES);
+  head.set([0x56, 0x45, 0x01]);
+  head.writeUInt32LE(length, 3);
+  return head;
+}
+
+/** Pings on its own connection until stopped; proves the daemon keeps answering other clients. */
+export function keepPinging(client: RawClient): { readonly answered: number; stop(): Promise<number> } {
+  let isRunning = true;
+  let answered = 0;
+  const loop = (async () => {
+    while (isRunning) {
+      await client.call('ping', undefined, 5000);
+      answered += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    get answered() {
+      return answered;
+    },
+    async stop() {
+      isRunning = false;
+      await loop;
+      return answered;
+    },
+  };
+}
+
+/** The one `id: 0` error a refused or failed connection gets before it is closed. */
+export async function protocolError(client: RawClient): Promise<ResponseMessage> {
+  await client.closed;
+  expect(client.messages).toHaveLength(1);
+  expect(client.messages[0]).toMatchObject({ id: 0, status: 'error' });
+  return client.messages[0]!;
+}

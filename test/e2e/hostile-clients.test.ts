@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { APP_DEFAULTS } from '@velos/core';
+import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, MAX_FRAME_BYTES } from '@velos/core/codec';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, isAlive, listJson, readPidFile, velos, waitFor } from './helpers.js';
+
+afterEach(cleanupHomes);
+
+interface Reply {
+  id: number;
+  status: string;
+  payload: { code?: string; message?: string } & Record<string, unknown>;
+}
+
+/** A raw frame-level connection to the daemon, as a careless script or an attacker would open it. */
+class RawSocket {
+  readonly replies: Reply[] = [];
+  readonly closed: Promise<void>;
+  private readonly decoder = new FrameDecoder();
+
+  private constructor(readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      for (const reply of this.decoder.push(chunk)) this.replies.push(reply as Reply);
+    });
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+
+  static open(home: string): Promise<RawSocket> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(join(home, 'velos.sock'));
+      socket.once('connect', () => resolve(new RawSocket(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  async call(id: number, cmd: string, payload: unknown): Promise<Reply> {
+    this.socket.write(encodeFrame({ id, cmd, payload }));
+    return waitFor(() => this.replies.find((reply) => reply.id === id), {
+      intervalMs: 20,
+      message: `${cmd} answer`,
+    });
+  }
+}
+
+/** Starts the real daemon through the CLI and returns its pid. */
+async function startDaemon(home: string): Promise<number> {
+  expect(await listJson(home)).toEqual([]);
+  return readPidFile(home)!;
+}
+
+function rssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+describe('hostile clients against the built daemon (#8)', () => {
+  it.each([
+    [1500, /^start: payload: more than 500000 values in one request$/],
+    [200, /^start: apps\[0\]\.env\.K0: .*expected string/],
+  ])(
+    'a start of 1000 apps × %i badly typed env entries gets INVALID_ARGUMENT and the daemon stays up',
+    async (entries, message) => {
+      const home = createHome();
+      const pid = await startDaemon(home);
+      const env = Object.fromEntries(Array.from({ length: entries }, (_, i) => [`K${i}`, i]));
+      const apps = Array.from({ length: 1000 }, (_, i) => ({
+        ...APP_DEFAULTS,
+        name: `a${i}`,
+        script: 'x.js',
+        args: [],
+        interpreterArgs: [],
+        stopExitCodes: [],
+        cwd: '/tmp',
+        env,
+      }));
+      const raw = await RawSocket.open(home);
+      const startedAt = Date.now();
+      const reply = await raw.call(1, 'start', { apps });
+      raw.socket.destroy();
+      expect(Date.now() - startedAt).toBeLessThan(5000);
+      expect(reply.status).toBe('error');
+      expect(reply.payload.code).toBe('INVALID_ARGUMENT');
+      expect(reply.payload.message).toMatch(message);
+      expect(await listJson(home)).toEqual([]);
+      expect(isAlive(pid)).toBe(true);
+    },
+  );
+
+  it('40 connections sending 16 MiB − 1 of a 16 MiB frame: most refused with BUSY, RSS bounded', async () => {
+    const home = createHome();
+    const pid = await startDaemon(home);
+    const before = rssMb(pid);
+    const body = Buffer.alloc(MAX_FRAME_BYTES - 1, 0x61);
+    const head = Buffer.alloc(FRAME_HEADER_BYTES);
+    head.set([0x56, 0x45, 0x01]);
+    head.writeUInt32LE(MAX_FRAME_BYTES, 3);
+    const attackers = await Promise.all(Array.from({ length: 40 }, () => RawSocket.open(home)));
+    let peak = before;
+    const sampling = setInterval(() => {
+      peak = Math.max(peak, rssMb(pid));
+    }, 20);
+    await Promise.all(
+      attackers.map(
+        (attacker) =>
+          new Promise<void>((resolve) => {
+            attacker.socket.write(head);
+            attacker.socket.write(body, () => resolve());
+            attacker.closed.then(() => resolve());
+          }),
+      ),
+    );
+    const listed = await velos(['list', '--json'], { home });
+    clearInterval(sampling);
+    expect(listed.code).toBe(0);
+    const refused = attackers.filter((attacker) => attacker.replies.length > 0);
+    expect(refused.length).toBeGreaterThanOrEqual(35);
+    expect(refused.every((attacker) => attacker.replies[0]?.payload.code === 'BUSY')).toBe(true);
+    for (const attacker of attackers) attacker.socket.destroy();
+    expect(peak).toBeLessThan(200);
+    const after = await waitFor(() => (rssMb(pid) < before + 40 ? rssMb(pid) : false), {
+      message: 'RSS to fall back',
+    });
+    expect(after).toBeLessThan(before + 40);
+    expect(isAlive(pid)).toBe(true);
+  });
+
+  it('500 idle connections: 256 accepted, the rest refused with BUSY, and the CLI says so', async () => {
+    const home = createHome();
+    const pid = await startDaemon(home);
+    const idle: RawSocket[] = [];
+    for (let i = 0; i < 500; i += 1) idle.push(await RawSocket.open(home));
+    const refused = await waitFor(
+      () => {
+        const closed = idle.filter((raw) => raw.socket.destroyed);
+        return closed.length >= 244 ? closed : false;
+      },
+      { message: 'refused connections to close' },
+    );
+    expect(refused.length).toBe(244);
+    expect(refused[0]!.replies[0]).toMatchObject({ id: 0, status: 'error', payload: { code: 'BUSY' } });
+    const busy = await velos(['list'], { home });
+    expect(busy.code).not.toBe(0);
+    expect(busy.stderr).toMatch(/already serves 256 connections/);
+    for (const raw of idle) raw.socket.destroy();
+    await waitFor(async () => (await velos(['list'], { home })).code === 0, {
+      message: 'list after the flood',
+    });
+    expect(isAlive(pid)).toBe(true);
+  });
+});
