@@ -15,6 +15,7 @@ import { acquireDaemonLock } from './daemon-lock.js';
 import { createDaemonLog, type DaemonLog } from './daemon-log.js';
 import { ipcLimitsFromEnv } from './ipc-limits.js';
 import { type IpcServer, startIpcServer } from './ipc-server.js';
+import { holdLogAnswersWhile } from './log-queries.js';
 import { createRestoreGate, restoreFailedError } from './restore-gate.js';
 import { createServiceNotifier } from './service-notify.js';
 import { createSupervisor } from './supervisor.js';
@@ -155,6 +156,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     log.close();
     throw new VelosError(ErrorCodes.DAEMON_START_FAILED, `cannot listen on ${socketPath}`, { cause: error });
   }
+  const listening = server;
+  // answers that clients leave unread hold new `logs` answers back (issue #8: bounded memory)
+  holdLogAnswersWhile({ isFull: () => listening.isOutputFull });
   log(`listening on ${socketPath}`);
 
   let restored = 0;

@@ -3,7 +3,7 @@ import { CANCEL_COMMAND, ErrorCodes, type ResponseMessage, toErrorPayload, Velos
 import { FrameDecoder } from '@velos/core/codec';
 import type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
 import type { IpcLimits } from './ipc-limits.js';
-import { type DropCounts, ResponseWriter } from './ipc-output.js';
+import { type DropCounts, hasOutputRoom, type OutputBudget, ResponseWriter } from './ipc-output.js';
 
 /** Bytes of unfinished frames held by all connections of a server, against one limit. */
 export interface FrameBudget {
@@ -16,6 +16,7 @@ export interface ConnectionOptions {
   dispatcher: CommandDispatcher;
   limits: IpcLimits;
   budget: FrameBudget;
+  output: OutputBudget;
   maxQueuedItems: number;
   log: (line: string) => void;
 }
@@ -27,8 +28,9 @@ interface StreamState extends DropCounts {
 
 /**
  * One client connection: decodes frames only while it has room (at most `maxInflightPerConnection`
- * requests running and less than `writeHighWaterBytes` unsent, else its socket is paused until an
- * answer completes or the socket drains), writes responses as they finish, and closes itself on a
+ * requests running, less than `writeHighWaterBytes` unsent, and the server's answers unsent to all
+ * clients within `maxUnsentBytes`; else its socket is paused until an answer completes, the socket
+ * drains or other clients read), writes responses as they finish, and closes itself on a
  * bad frame, a stalled frame or a long idle time.
  */
 export class IpcConnection {
@@ -48,7 +50,7 @@ export class IpcConnection {
     private readonly socket: Socket,
     private readonly options: ConnectionOptions,
   ) {
-    this.output = new ResponseWriter(socket, options.maxQueuedItems);
+    this.output = new ResponseWriter(socket, options.maxQueuedItems, options.output);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('drain', () => {
@@ -73,7 +75,7 @@ export class IpcConnection {
     return closed.finally(() => clearTimeout(timer));
   }
 
-  /** Closes the connection when its current frame is overdue or it has been idle too long. */
+  /** Closes the connection when its current frame is overdue, it has been idle too long, or it reads nothing of its answers. */
   sweep(now: number): void {
     if (this.isFailed || this.socket.destroyed) return;
     const { frameTimeoutMs, idleTimeoutMs } = this.options.limits;
@@ -84,6 +86,14 @@ export class IpcConnection {
           `bad frame: started but not completed within ${frameTimeoutMs} ms; connection closed`,
         ),
       );
+      return;
+    }
+    if (this.output.stalledMs(now) > this.options.limits.stallTimeoutMs) {
+      this.options.log(
+        `ipc: a client read none of its answers for ${this.options.limits.stallTimeoutMs} ms; connection closed`,
+      );
+      this.cancelStreams();
+      this.socket.destroy();
       return;
     }
     const isIdle = this.inflight === 0 && this.streams.size === 0 && !this.decoder.isMidFrame;
@@ -109,7 +119,7 @@ export class IpcConnection {
   }
 
   /** Starts the requests the connection has room for, then pauses or resumes reading its socket. */
-  private pump(): void {
+  pump(): void {
     while (!this.isFailed && this.hasRoom()) {
       let message: unknown;
       try {
@@ -143,7 +153,12 @@ export class IpcConnection {
 
   private hasRoom(): boolean {
     const { maxInflightPerConnection, writeHighWaterBytes } = this.options.limits;
-    return this.inflight < maxInflightPerConnection && this.socket.writableLength < writeHighWaterBytes;
+    return (
+      this.inflight < maxInflightPerConnection &&
+      this.socket.writableLength < writeHighWaterBytes &&
+      // a client that has read all its answers goes on even while others leave theirs unread
+      (this.socket.writableLength === 0 || hasOutputRoom(this.options.output))
+    );
   }
 
   private setPaused(isPaused: boolean): void {

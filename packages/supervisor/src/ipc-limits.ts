@@ -14,17 +14,23 @@ export interface IpcLimits {
   maxStreamsPerConnection: number;
   /** Unsent answer bytes of one connection above which its next requests wait for the socket to drain. */
   writeHighWaterBytes: number;
+  /** Answer bytes written but not yet read by their clients, over all connections, above which no connection starts a request. */
+  maxUnsentBytes: number;
+  /** A connection whose answers wait unsent, none of them read by the client, for this long is closed. */
+  stallTimeoutMs: number;
 }
 
 /** The limits the daemon applies unless `VELOS_IPC_*` variables say otherwise. */
 export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = {
   maxConnections: 256,
-  maxPendingFrameBytes: 64 * 1024 * 1024,
+  maxPendingFrameBytes: 32 * 1024 * 1024,
   frameTimeoutMs: 10_000,
   idleTimeoutMs: 5 * 60_000,
   maxInflightPerConnection: 8,
   maxStreamsPerConnection: 32,
   writeHighWaterBytes: 4 * 1024 * 1024,
+  maxUnsentBytes: 32 * 1024 * 1024,
+  stallTimeoutMs: 60_000,
 };
 
 /** Environment variable of each limit, e.g. `VELOS_IPC_MAX_CONNECTIONS=512`. */
@@ -36,6 +42,8 @@ export const IPC_LIMIT_VARIABLES: Readonly<Record<keyof IpcLimits, string>> = {
   maxInflightPerConnection: 'VELOS_IPC_MAX_INFLIGHT',
   maxStreamsPerConnection: 'VELOS_IPC_MAX_STREAMS',
   writeHighWaterBytes: 'VELOS_IPC_WRITE_HIGH_WATER_BYTES',
+  maxUnsentBytes: 'VELOS_IPC_MAX_UNSENT_BYTES',
+  stallTimeoutMs: 'VELOS_IPC_STALL_TIMEOUT_MS',
 };
 
 /**

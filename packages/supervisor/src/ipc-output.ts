@@ -5,6 +5,22 @@ import { encodeFrame } from '@velos/core/codec';
 /** Socket buffer size above which stream items wait in the connection's bounded queue. */
 const STREAM_HIGH_WATER_BYTES = 1024 * 1024;
 
+/**
+ * Bytes of answers written to the sockets of all connections of a server and not yet handed to the
+ * kernel (clients that do not read keep them here); requests wait while it is over its limit.
+ */
+export interface OutputBudget {
+  unsentBytes: number;
+  readonly limitBytes: number;
+  /** Called when `unsentBytes` falls back under `limitBytes`: waiting connections go on. */
+  onRoom(): void;
+}
+
+/** True while the answers written but not yet sent, over all connections, are within their limit. */
+export function hasOutputRoom(budget: OutputBudget): boolean {
+  return budget.unsentBytes < budget.limitBytes;
+}
+
 /** Items of one stream dropped for a slow reader: in total, and not yet reported in an item. */
 export interface DropCounts {
   dropped: number;
@@ -18,11 +34,22 @@ export interface DropCounts {
  */
 export class ResponseWriter {
   private readonly queue: { message: ResponseMessage; counts: DropCounts | null }[] = [];
+  /** Bytes this writer counts in the shared output budget. */
+  private unsentBytes = 0;
+  /** When the socket last handed bytes to the kernel, or got bytes to send while it held none. */
+  private lastProgressAt = Date.now();
+  private isClosed = false;
 
   constructor(
     private readonly socket: Socket,
     private readonly maxQueuedItems: number,
-  ) {}
+    private readonly budget: OutputBudget,
+  ) {
+    socket.once('close', () => {
+      this.isClosed = true;
+      this.settle(this.unsentBytes);
+    });
+  }
 
   /** Writes an answer now (answers are never dropped; back-pressure on requests bounds them). */
   send(message: ResponseMessage): void {
@@ -60,6 +87,21 @@ export class ResponseWriter {
     }
   }
 
+  /** How long the socket has held unsent bytes without sending any (0 when it holds none). */
+  stalledMs(now: number): number {
+    return this.unsentBytes === 0 ? 0 : now - this.lastProgressAt;
+  }
+
+  /** Gives back bytes the socket no longer holds; wakes waiting connections when the budget has room again. */
+  private settle(bytes: number): void {
+    if (bytes === 0) return;
+    const wasFull = !hasOutputRoom(this.budget);
+    this.lastProgressAt = Date.now();
+    this.unsentBytes -= bytes;
+    this.budget.unsentBytes -= bytes;
+    if (wasFull && hasOutputRoom(this.budget)) this.budget.onRoom();
+  }
+
   /** Forgets everything queued (the connection is failing). */
   clear(): void {
     this.queue.length = 0;
@@ -79,6 +121,12 @@ export class ResponseWriter {
     } catch (error) {
       frame = encodeFrame({ id: message.id, status: 'error', payload: toErrorPayload(error) });
     }
-    this.socket.write(frame);
+    const bytes = frame.length;
+    if (this.unsentBytes === 0) this.lastProgressAt = Date.now();
+    this.unsentBytes += bytes;
+    this.budget.unsentBytes += bytes;
+    this.socket.write(frame, () => {
+      if (!this.isClosed) this.settle(bytes);
+    });
   }
 }

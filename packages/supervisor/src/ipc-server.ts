@@ -5,6 +5,7 @@ import { encodeFrame } from '@velos/core/codec';
 import type { CommandDispatcher } from './command-dispatcher.js';
 import { type FrameBudget, IpcConnection } from './ipc-connection.js';
 import { DEFAULT_IPC_LIMITS, IPC_LIMIT_VARIABLES, type IpcLimits } from './ipc-limits.js';
+import { hasOutputRoom, type OutputBudget } from './ipc-output.js';
 
 export type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
 
@@ -23,6 +24,8 @@ export interface IpcServerOptions {
 export interface IpcServer {
   /** Open connections. */
   readonly connections: number;
+  /** True while the answers written to all clients and not yet read by them are over `maxUnsentBytes`. */
+  readonly isOutputFull: boolean;
   /** Stops accepting, ends open streams, flushes and closes every connection (destroyed after 1 s). */
   close(): Promise<void>;
 }
@@ -35,7 +38,7 @@ const REFUSAL_LOG_INTERVAL_MS = 10_000;
  * connection, streams with cancel, one `id: 0` error and a close for a bad frame, bounded memory
  * for slow stream readers (the oldest queued items are dropped and counted in `dropped`), and the
  * `IpcLimits`: a connection cap, a budget of unfinished frames, frame and idle timeouts, and
- * per-connection back-pressure.
+ * back-pressure per connection and over all of them (answers written but not yet read).
  */
 export async function startIpcServer(options: IpcServerOptions): Promise<IpcServer> {
   const log = options.log ?? (() => undefined);
@@ -43,10 +46,18 @@ export async function startIpcServer(options: IpcServerOptions): Promise<IpcServ
   const budget: FrameBudget = { usedBytes: 0, limitBytes: limits.maxPendingFrameBytes };
   const connections = new Set<IpcConnection>();
   const refusals = { count: 0, loggedAt: 0 };
+  const output: OutputBudget = {
+    unsentBytes: 0,
+    limitBytes: limits.maxUnsentBytes,
+    onRoom: () => {
+      for (const connection of connections) connection.pump();
+    },
+  };
   const connectionOptions = {
     dispatcher: options.dispatcher,
     limits,
     budget,
+    output,
     maxQueuedItems: options.maxQueuedItems ?? 256,
     log,
   };
@@ -76,7 +87,10 @@ export async function startIpcServer(options: IpcServerOptions): Promise<IpcServ
     });
   });
   chmodSync(options.socketPath, 0o600);
-  const sweepMs = Math.max(10, Math.min(1000, limits.frameTimeoutMs / 4, limits.idleTimeoutMs / 4));
+  const sweepMs = Math.max(
+    10,
+    Math.min(1000, limits.frameTimeoutMs / 4, limits.idleTimeoutMs / 4, limits.stallTimeoutMs / 4),
+  );
   const sweeper = setInterval(() => {
     const now = Date.now();
     for (const connection of connections) connection.sweep(now);
@@ -85,6 +99,9 @@ export async function startIpcServer(options: IpcServerOptions): Promise<IpcServ
   return {
     get connections() {
       return connections.size;
+    },
+    get isOutputFull() {
+      return !hasOutputRoom(output);
     },
     async close() {
       clearInterval(sweeper);

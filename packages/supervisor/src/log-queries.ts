@@ -1,10 +1,9 @@
 import type { LogLine, LogStreamFilter, LogsResult, Subscription } from '@velos/core';
 import {
+  type AnswerBacklog,
   AnswerBudget,
-  createBufferBacklog,
   MAX_LOG_ANSWER_BYTES,
   MAX_LOG_ANSWERS_BYTES,
-  MAX_UNREAD_ANSWERS_BYTES,
 } from './logs/answer-budget.js';
 import { logLineBytes } from './logs/log-line-bytes.js';
 import { type TailSnapshot, tailLines } from './logs/log-tail.js';
@@ -16,14 +15,16 @@ export const DEFAULT_TAIL_LINES = 15;
 /** Batches a follower may fall behind before the oldest are dropped. */
 const FOLLOW_QUEUE_ITEMS = 1000;
 
-/** How far back the lowest buffer memory is looked for, as the level answers not yet read are measured from. */
-const BACKLOG_WINDOW_MS = 30_000;
-
 /** Bytes of `logs` answers being built, daemon-wide. */
-const answers = new AnswerBudget(
-  MAX_LOG_ANSWERS_BYTES,
-  createBufferBacklog(MAX_UNREAD_ANSWERS_BYTES, BACKLOG_WINDOW_MS),
-);
+const answers = new AnswerBudget(MAX_LOG_ANSWERS_BYTES);
+
+/**
+ * Makes `logs` answers also wait while `backlog` is full: the daemon passes its IPC server's count of
+ * answers written but not yet read by their clients.
+ */
+export function holdLogAnswersWhile(backlog: AnswerBacklog): void {
+  answers.useBacklog(backlog);
+}
 
 /**
  * The last `lines` lines of each set of log files of `records`, merged by time (oldest first), within

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LogLine } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appSpec, Harness, type RawClient, waitFor } from './helpers.js';
@@ -10,9 +12,11 @@ const LINES = 5000;
 const REQUESTS = 100;
 
 /** A daemon with one app that printed LINES lines of ~150 bytes: 100 answers of `logs` pass 64 MiB. */
-async function daemonWithBigLog(): Promise<{ pid: number; home: string; client: RawClient }> {
+async function daemonWithBigLog(
+  env: Record<string, string> = {},
+): Promise<{ pid: number; home: string; client: RawClient }> {
   const home = harness.home();
-  const { child, client } = await harness.startDaemon(home, DAEMON_ENV);
+  const { child, client } = await harness.startDaemon(home, { ...DAEMON_ENV, ...env });
   await client.call('start', {
     apps: [
       appSpec(home, {
@@ -29,6 +33,18 @@ async function daemonWithBigLog(): Promise<{ pid: number; home: string; client: 
     { what: `${LINES} lines in the log` },
   );
   return { pid: child.pid!, home, client };
+}
+
+/** Sockets the process has open (its listening socket and connections, among others). */
+function openSockets(pid: number): number {
+  const fds = readdirSync(`/proc/${pid}/fd`);
+  return fds.filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false;
+    }
+  }).length;
 }
 
 function answersOf(client: RawClient, ids: number[]): { status: string; lines: number }[] {
@@ -77,6 +93,45 @@ describe('IPC back-pressure (real daemon)', () => {
     });
     expect(answersOf(client, ids).every((a) => a.status === 'ok' && a.lines === LINES)).toBe(true);
     await pinger.stop();
+    expect(isAlive(pid)).toBe(true);
+  });
+
+  it('keeps answering clients that read while many others leave theirs unread, then closes the stalled ones', async () => {
+    const { home, pid } = await daemonWithBigLog({ VELOS_IPC_STALL_TIMEOUT_MS: '4000' });
+    const before = rssBytes(pid);
+    const socketsBefore = openSockets(pid);
+    const stalled: RawClient[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      const client = await harness.connect(home);
+      client.socket.pause();
+      for (let n = 0; n < 20; n += 1) client.send('logs', { target: 'big', lines: LINES });
+      stalled.push(client);
+    }
+    let peak = before;
+    const sampling = setInterval(() => {
+      if (isAlive(pid)) peak = Math.max(peak, rssBytes(pid));
+    }, 20);
+    try {
+      const reader = await harness.connect(home);
+      for (let n = 0; n < 3; n += 1) {
+        const answer = await reader.call<{ lines: LogLine[] }>(
+          'logs',
+          { target: 'big', lines: LINES },
+          20_000,
+        );
+        expect(answer.lines).toHaveLength(LINES);
+      }
+      // a paused client does not see its socket close: count the daemon's open sockets instead
+      await waitFor(() => openSockets(pid) <= socketsBefore + 1, {
+        what: 'the stalled clients closed by the daemon',
+        timeoutMs: 20_000,
+      });
+      expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toContain('read none of its answers');
+    } finally {
+      clearInterval(sampling);
+    }
+    // 12 × (8 answers in flight + 4 MiB unsent) would be ~120 MB without the daemon-wide bound
+    expect(peak - before).toBeLessThan(80 * 1024 * 1024);
     expect(isAlive(pid)).toBe(true);
   });
 });

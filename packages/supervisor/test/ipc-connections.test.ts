@@ -69,11 +69,11 @@ describe('IPC connections (real daemon)', () => {
     for (const round of [first, second]) {
       expect(round.refused).toBeGreaterThanOrEqual(35);
       expect(round.message).toMatch(
-        /bytes of unfinished requests, over its limit of 67108864; this connection is closed, retry later$/,
+        /bytes of unfinished requests, over its limit of 33554432; this connection is closed, retry later$/,
       );
       expect(round.peakRss - before).toBeLessThan(150 * 1024 * 1024);
     }
-    // the allocator keeps part of the read buffers of the 64 MiB budget; it must not grow with each flood
+    // the allocator keeps part of the read buffers of the 32 MiB budget; it must not grow with each flood
     for (const after of [afterFirst, afterSecond]) expect(after - before).toBeLessThan(48 * 1024 * 1024);
     expect(await pinger.stop()).toBeGreaterThan(6);
     expect(isAlive(pid)).toBe(true);

@@ -2,14 +2,12 @@
 export const MAX_LOG_ANSWER_BYTES = 4 * 1024 * 1024;
 /** The most bytes of `logs` answers the daemon builds at once; further requests wait their turn. */
 export const MAX_LOG_ANSWERS_BYTES = 16 * 1024 * 1024;
-/** Buffer bytes above their recent low (answers sent, not yet read by clients) from which new answers wait. */
-export const MAX_UNREAD_ANSWERS_BYTES = 32 * 1024 * 1024;
 
 /** How often a waiting request looks again whether the answers already sent have been read. */
 const BACKLOG_RETRY_MS = 20;
 /**
- * While the backlog stays full, one answer goes ahead this often: buffers already read are only seen
- * as freed after a garbage collection, which an idle daemon may not run for seconds.
+ * While the backlog stays full, one answer goes ahead this often, so that clients which read their
+ * answers are not held up for long by one that does not.
  */
 const BACKLOG_TRICKLE_MS = 250;
 
@@ -27,7 +25,7 @@ export interface AnswerBacklog {
  */
 export class AnswerBudget {
   readonly #totalBytes: number;
-  readonly #backlog: AnswerBacklog | undefined;
+  #backlog: AnswerBacklog | undefined;
   #usedBytes = 0;
   #waiting: { bytes: number; grant: () => void }[] = [];
   #retry: NodeJS.Timeout | null = null;
@@ -35,6 +33,11 @@ export class AnswerBudget {
 
   constructor(totalBytes: number, backlog?: AnswerBacklog) {
     this.#totalBytes = totalBytes;
+    this.#backlog = backlog;
+  }
+
+  /** From now on, answers also wait while `backlog` is full. */
+  useBacklog(backlog: AnswerBacklog): void {
     this.#backlog = backlog;
   }
 
@@ -82,28 +85,4 @@ export class AnswerBudget {
       next.grant();
     }
   }
-}
-
-/**
- * A backlog measured by the daemon's buffer memory (`process.memoryUsage().arrayBuffers`, where
- * frames not yet written to their sockets are): full while it is more than `maxBytes` above its
- * lowest value of the last `windowMs` (the log rings, files and pipes it always holds). A backlog
- * that never clears (a client that does not read) thus holds answers back for `windowMs` at most.
- */
-export function createBufferBacklog(
-  maxBytes: number,
-  windowMs: number,
-  readBytes: () => number = () => process.memoryUsage().arrayBuffers,
-): AnswerBacklog {
-  let samples: { at: number; bytes: number }[] = [];
-  return {
-    isFull() {
-      const now = Date.now();
-      const bytes = readBytes();
-      samples = samples.filter((sample) => now - sample.at < windowMs);
-      samples.push({ at: now, bytes });
-      const lowest = samples.reduce((low, sample) => Math.min(low, sample.bytes), bytes);
-      return bytes - lowest > maxBytes;
-    },
-  };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { LogLine, LogsResult, ProcessDetail } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnswerBudget, createBufferBacklog, MAX_LOG_ANSWER_BYTES } from '../../src/logs/answer-budget.js';
+import { AnswerBudget, MAX_LOG_ANSWER_BYTES } from '../../src/logs/answer-budget.js';
 import { logLineBytes } from '../../src/logs/log-line-bytes.js';
 import { createSupervisor } from '../../src/supervisor.js';
 import { appSpec, Harness, type RawClient, waitFor } from '../helpers.js';
@@ -132,15 +132,13 @@ describe('AnswerBudget', () => {
   });
 });
 
-describe('createBufferBacklog', () => {
-  it('holds answers back while buffers are far above their recent low, and lets them go once read', async () => {
+describe('AnswerBudget with a backlog', () => {
+  it('holds answers back while the backlog is full, and lets them go once it has room', async () => {
     // the first answer goes ahead: while the backlog stays full, one does every 250 ms
-    let bytes = 100;
-    const backlog = createBufferBacklog(50, 60_000, () => bytes);
-    expect(backlog.isFull()).toBe(false);
-    bytes = 200;
-    expect(backlog.isFull()).toBe(true);
-    const budget = new AnswerBudget(10, backlog);
+    let isFull = false;
+    const budget = new AnswerBudget(10);
+    budget.useBacklog({ isFull: () => isFull });
+    isFull = true;
     (await budget.acquire(5))();
     let granted = false;
     const waiting = budget.acquire(5).then((release) => {
@@ -149,7 +147,7 @@ describe('createBufferBacklog', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(granted).toBe(false);
-    bytes = 120;
+    isFull = false;
     (await waiting)();
     expect(granted).toBe(true);
   });
