@@ -3,10 +3,13 @@ import {
   closeSync,
   constants,
   fstatSync,
+  fsyncSync,
   lstatSync,
   mkdirSync,
   openSync,
   statSync,
+  unlinkSync,
+  writeSync,
 } from 'node:fs';
 import { ErrorCodes, VelosError } from './errors.js';
 
@@ -106,6 +109,25 @@ export function openNoFollow(path: string, flags: number, mode = 0o600, isRegula
     throw notRegular(path);
   }
   return fd;
+}
+
+/**
+ * Creates `path` afresh holding `text` (mode 0600): whatever was there, a planted symbolic link
+ * included, is removed first and never written through; with `isSynced` the file is fsynced.
+ */
+export function writeFreshFile(path: string, text: string, isSynced = false): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // nothing there
+  }
+  const fd = openNoFollow(path, CREATE_EXCLUSIVE);
+  try {
+    writeSync(fd, text);
+    if (isSynced) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The error to report for a failed no-follow open: a clear `IO_ERROR` for a symbolic link, else `error`. */

@@ -29,6 +29,7 @@ export {
   noFollowError,
   openNoFollow,
   prepareHome,
+  writeFreshFile,
 } from './home.js';
 export { checkPayloadLimits, formatPayloadPath, PAYLOAD_LIMITS } from './payload-limits.js';
 export type {

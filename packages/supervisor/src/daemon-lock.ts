@@ -1,6 +1,6 @@
 import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { CREATE_EXCLUSIVE, ErrorCodes, HOME_LAYOUT, openNoFollow, VelosError } from '@velos/core';
+import { CREATE_EXCLUSIVE, ErrorCodes, HOME_LAYOUT, VelosError, writeFreshFile } from '@velos/core';
 import { HAS_PROCFS, isPidAlive, readProcStat } from './proc-scan.js';
 
 /** Name of the single-instance lock file in the Velos home. */
@@ -54,13 +54,7 @@ export async function acquireDaemonLock(home: string): Promise<DaemonLock> {
 function tryCreate(lockPath: string): boolean {
   const tmp = `${lockPath}.${process.pid}`;
   // left by an earlier process with our pid, or planted: never written through
-  unlinkQuietly(tmp);
-  const fd = openNoFollow(tmp, CREATE_EXCLUSIVE);
-  try {
-    writeSync(fd, `${process.pid}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  writeFreshFile(tmp, `${process.pid}\n`);
   try {
     linkSync(tmp, lockPath);
     return true;

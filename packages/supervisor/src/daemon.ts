@@ -1,15 +1,7 @@
-import { closeSync, mkdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import {
-  CREATE_EXCLUSIVE,
-  ErrorCodes,
-  HOME_LAYOUT,
-  openNoFollow,
-  prepareHome,
-  VELOS_VERSION,
-  VelosError,
-} from '@velos/core';
+import { ErrorCodes, HOME_LAYOUT, prepareHome, VELOS_VERSION, VelosError, writeFreshFile } from '@velos/core';
 import { createDispatcher } from './command-handlers.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { createDaemonLog, type DaemonLog } from './daemon-log.js';
@@ -210,13 +202,7 @@ function endOnUncaughtException(log: DaemonLog, removeFiles: () => void): void {
 
 /** Writes our pid to a fresh `velos.pid` (we hold the lock: an old one is stale, a planted link is removed, never followed). */
 function writePidFile(pidPath: string): void {
-  removeQuietly(pidPath);
-  const fd = openNoFollow(pidPath, CREATE_EXCLUSIVE);
-  try {
-    writeSync(fd, `${process.pid}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  writeFreshFile(pidPath, `${process.pid}\n`);
 }
 
 /** True when something accepts connections on the socket (another daemon). */

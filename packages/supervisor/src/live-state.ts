@@ -1,7 +1,6 @@
-import { closeSync, writeSync } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CREATE_EXCLUSIVE, HOME_LAYOUT, openNoFollow } from '@velos/core';
+import { HOME_LAYOUT, writeFreshFile } from '@velos/core';
 import { readStateFile, type SavedState } from './state-store.js';
 
 /** The live table, inside the home: present only while a daemon runs (or after one died). */
@@ -44,14 +43,7 @@ export function createLiveState(options: LiveStateOptions): LiveState {
     const tmp = `${path}.tmp`;
     try {
       await mkdir(join(options.home, HOME_LAYOUT.run), { recursive: true, mode: 0o700 });
-      // created afresh: a symbolic link planted as the temp file is removed, never written through
-      await unlink(tmp).catch(() => undefined);
-      const fd = openNoFollow(tmp, CREATE_EXCLUSIVE);
-      try {
-        writeSync(fd, JSON.stringify(options.snapshot()));
-      } finally {
-        closeSync(fd);
-      }
+      writeFreshFile(tmp, JSON.stringify(options.snapshot()));
       await rename(tmp, path);
     } catch (error) {
       options.log(`cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,14 +1,7 @@
-import { closeSync, constants, fsyncSync, linkSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, linkSync, openSync } from 'node:fs';
 import { copyFile, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  APP_DEFAULTS,
-  type AppSpec,
-  CREATE_EXCLUSIVE,
-  ErrorCodes,
-  openNoFollow,
-  VelosError,
-} from '@velos/core';
+import { APP_DEFAULTS, type AppSpec, ErrorCodes, VelosError, writeFreshFile } from '@velos/core';
 
 /** Name of the state file inside the Velos home. */
 export const STATE_FILE = 'state.json';
@@ -50,14 +43,7 @@ export interface StateReadResult {
 export async function writeState(home: string, state: SavedState): Promise<string> {
   const path = join(home, STATE_FILE);
   const tmp = `${path}.tmp`;
-  await unlink(tmp).catch(() => undefined);
-  const fd = openNoFollow(tmp, CREATE_EXCLUSIVE);
-  try {
-    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeFreshFile(tmp, `${JSON.stringify(state, null, 2)}\n`, true);
   await keepBackup(path, join(home, STATE_BACKUP_FILE));
   await rename(tmp, path);
   fsyncDirectory(home);
