@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { type ResponseMessage, toErrorPayload } from '@velos/core';
-import { encodeFrame } from '@velos/core/codec';
+import { encodeFrame, FrameDecoder } from '@velos/core/codec';
 
 /** Socket buffer size above which stream items wait in the connection's bounded queue. */
 const STREAM_HIGH_WATER_BYTES = 1024 * 1024;
@@ -27,13 +27,24 @@ export interface DropCounts {
   unreported: number;
 }
 
+/** Bytes of encoded stream items a connection queues for a slow reader; past it the oldest are dropped. */
+const MAX_QUEUED_STREAM_BYTES = 8 * 1024 * 1024;
+
+/** A message waiting in a connection's queue, already encoded (its size is known and bounded). */
+interface QueuedFrame {
+  status: ResponseMessage['status'];
+  frame: Buffer;
+  counts: DropCounts | null;
+}
+
 /**
  * Writes the responses of one connection as frames. Stream items wait in a bounded queue while the
- * socket holds more than 1 MiB unsent; past `maxQueuedItems` the oldest items are dropped and
- * counted, and the next item sent for that stream carries the count in `dropped`.
+ * socket holds more than 1 MiB unsent; past `maxQueuedItems` items or 8 MiB the oldest items are
+ * dropped and counted, and the next item sent for that stream carries the count in `dropped`.
  */
 export class ResponseWriter {
-  private readonly queue: { message: ResponseMessage; counts: DropCounts | null }[] = [];
+  private readonly queue: QueuedFrame[] = [];
+  private queuedBytes = 0;
   /** Bytes this writer counts in the shared output budget. */
   private unsentBytes = 0;
   /** When the socket last handed bytes to the kernel, or got bytes to send while it held none. */
@@ -58,32 +69,41 @@ export class ResponseWriter {
 
   /** Writes the last message of a stream after any of its items still queued. */
   sendStreamEnd(message: ResponseMessage, counts: DropCounts): void {
-    if (this.queue.length > 0) this.queue.push({ message, counts });
+    if (this.queue.length > 0) this.enqueue(message, counts);
     else this.write(message, counts);
   }
 
-  /** Writes a stream item, or queues it while the socket is congested (dropping the oldest past the bound). */
+  /** Writes a stream item, or queues it while the socket is congested (dropping the oldest past the bounds). */
   sendStreamItem(message: ResponseMessage, counts: DropCounts): void {
     if (this.queue.length === 0 && this.socket.writableLength < STREAM_HIGH_WATER_BYTES) {
       this.write(message, counts);
       return;
     }
-    this.queue.push({ message, counts });
-    if (this.queue.length <= this.maxQueuedItems) return;
-    const oldest = this.queue.findIndex((queued) => queued.message.status === 'stream');
-    if (oldest < 0) return;
-    const [dropped] = this.queue.splice(oldest, 1);
-    if (dropped?.counts) {
-      dropped.counts.dropped += 1;
-      dropped.counts.unreported += 1;
+    this.enqueue(message, counts);
+    while (this.queue.length > this.maxQueuedItems || this.queuedBytes > MAX_QUEUED_STREAM_BYTES) {
+      const oldest = this.queue.findIndex((queued) => queued.status === 'stream');
+      if (oldest < 0) return;
+      const [dropped] = this.queue.splice(oldest, 1);
+      this.queuedBytes -= dropped!.frame.length;
+      if (dropped!.counts) {
+        dropped!.counts.dropped += 1;
+        dropped!.counts.unreported += 1;
+      }
     }
   }
 
   /** Writes queued messages while the socket has room, or all of them when `isForced`. */
   flush(isForced: boolean): void {
     while (this.queue.length > 0 && (isForced || this.socket.writableLength < STREAM_HIGH_WATER_BYTES)) {
-      const { message, counts } = this.queue.shift()!;
-      this.write(message, counts);
+      const queued = this.queue.shift()!;
+      this.queuedBytes -= queued.frame.length;
+      if (queued.status === 'stream' && queued.counts && queued.counts.unreported > 0) {
+        // items were dropped after this one was queued: it carries their count
+        const [message] = new FrameDecoder().push(queued.frame) as ResponseMessage[];
+        this.write(message!, queued.counts);
+      } else {
+        this.writeFrame(queued.frame);
+      }
     }
   }
 
@@ -105,22 +125,35 @@ export class ResponseWriter {
   /** Forgets everything queued (the connection is failing). */
   clear(): void {
     this.queue.length = 0;
+    this.queuedBytes = 0;
+  }
+
+  private enqueue(message: ResponseMessage, counts: DropCounts | null): void {
+    const frame = this.encode(message);
+    this.queue.push({ status: message.status, frame, counts });
+    this.queuedBytes += frame.length;
   }
 
   private write(message: ResponseMessage, counts: DropCounts | null): void {
-    if (this.socket.destroyed || !this.socket.writable) return;
     if (message.status === 'stream' && counts && counts.unreported > 0) {
       if (message.payload !== null && typeof message.payload === 'object') {
         message.payload = { ...message.payload, dropped: counts.unreported };
         counts.unreported = 0;
       }
     }
-    let frame: Buffer;
+    this.writeFrame(this.encode(message));
+  }
+
+  private encode(message: ResponseMessage): Buffer {
     try {
-      frame = encodeFrame(message);
+      return encodeFrame(message);
     } catch (error) {
-      frame = encodeFrame({ id: message.id, status: 'error', payload: toErrorPayload(error) });
+      return encodeFrame({ id: message.id, status: 'error', payload: toErrorPayload(error) });
     }
+  }
+
+  private writeFrame(frame: Buffer): void {
+    if (this.socket.destroyed || !this.socket.writable) return;
     const bytes = frame.length;
     if (this.unsentBytes === 0) this.lastProgressAt = Date.now();
     this.unsentBytes += bytes;

@@ -134,4 +134,53 @@ describe('IPC back-pressure (real daemon)', () => {
     expect(peak - before).toBeLessThan(80 * 1024 * 1024);
     expect(isAlive(pid)).toBe(true);
   });
+
+  it('bounds what a follower that does not read holds: the oldest items are dropped and the next one says how many', async () => {
+    const home = harness.home();
+    const { child, client } = await harness.startDaemon(home, DAEMON_ENV);
+    const pid = child.pid!;
+    const follower = await harness.connect(home);
+    const stream = follower.send('logs.follow', { target: 'all', lines: 0 });
+    await waitFor(() => rssBytes(pid) > 0, { what: 'the daemon' });
+    follower.socket.pause();
+    const before = rssBytes(pid);
+    // 60 lines of 1 MB: 60 batches, far fewer than the 256 items a queue may hold, but 60 MB
+    await client.call('start', {
+      apps: [
+        appSpec(home, {
+          name: 'wide',
+          script: 'chatty.js',
+          env: { COUNT: '60', RATE: '0', PAD: '1000000', STAY: '1' },
+        }),
+      ],
+    });
+    let peak = before;
+    await waitFor(
+      async () => {
+        peak = Math.max(peak, rssBytes(pid));
+        const { processes } = await client.call<{ processes: { logLines: { out: number } }[] }>('describe', {
+          target: 'wide',
+        });
+        return (processes[0]?.logLines.out ?? 0) >= 60;
+      },
+      { what: '60 lines captured', timeoutMs: 30_000 },
+    );
+    // the 60 MB passing through cost ~40 MB of garbage without any follower; the follower adds its
+    // 8 MiB queue and the socket's buffers, not the 60 MB (82 MB in all before the byte bound)
+    expect(peak - before).toBeLessThan(72 * 1024 * 1024);
+    follower.socket.resume();
+    const items = () =>
+      follower.messages.filter((m) => m.id === stream && m.status === 'stream') as {
+        payload: { lines: LogLine[]; dropped?: number };
+      }[];
+    await waitFor(() => items().some((item) => (item.payload.dropped ?? 0) > 0), {
+      what: 'an item that reports dropped items',
+      timeoutMs: 20_000,
+    });
+    const received = items().reduce((sum, item) => sum + item.payload.lines.length, 0);
+    const dropped = items().reduce((sum, item) => sum + (item.payload.dropped ?? 0), 0);
+    expect(received).toBeLessThan(60);
+    expect(dropped).toBeGreaterThan(0);
+    expect(isAlive(pid)).toBe(true);
+  });
 });
