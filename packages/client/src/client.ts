@@ -1,23 +1,16 @@
-import type {
-  AppSpec,
-  CommandMap,
-  CommandName,
-  JobRun,
-  LogLine,
-  LogsRequest,
-  LogsResult,
-  PingResult,
-  ProcessDetail,
-  ProcessInfo,
-  StreamCommandMap,
-  StreamCommandName,
-  Subscription,
-  VelosControl,
+import {
+  type CommandMap,
+  type CommandName,
+  createRemoteControl,
+  type StreamCommandMap,
+  type StreamCommandName,
+  type Subscription,
+  type VelosControl,
 } from '@velos/core';
 import type { Connection } from './connection.js';
 import { connectDaemon, type DaemonLauncher } from './daemon-launcher.js';
 import { socketPath } from './paths.js';
-import { mapSubscription, StreamSubscription } from './stream-subscription.js';
+import { StreamSubscription } from './stream-subscription.js';
 
 /** Options of `createClient`. */
 export interface ClientOptions {
@@ -53,10 +46,20 @@ export interface VelosClient extends VelosControl {
  * await client.close();
  */
 export function createClient(options: ClientOptions): VelosClient {
-  return new IpcClient(options);
+  const connection = new ClientConnection(options);
+  return {
+    // every `VelosControl` method, derived from the protocol's command table
+    ...createRemoteControl(connection),
+    socketPath: connection.socketPath,
+    request: (cmd, payload) => connection.request(cmd, payload) as Promise<CommandMap[typeof cmd]['res']>,
+    stream: (cmd, payload) =>
+      connection.stream(cmd, payload) as Subscription<StreamCommandMap[typeof cmd]['item']>,
+    close: () => connection.close(),
+  };
 }
 
-class IpcClient implements VelosClient {
+/** The daemon connection behind a client: opened on the first command, reopened after a loss. */
+class ClientConnection {
   readonly socketPath: string;
   private current: Connection | null = null;
   private connecting: Promise<Connection> | null = null;
@@ -65,25 +68,21 @@ class IpcClient implements VelosClient {
     this.socketPath = socketPath(options.home);
   }
 
-  async request<C extends CommandName>(cmd: C, payload: CommandMap[C]['req']): Promise<CommandMap[C]['res']> {
+  async request(cmd: string, payload: unknown): Promise<unknown> {
     const connection = await this.connection();
-    return (await connection.request(cmd, payload, this.options.timeoutMs)) as CommandMap[C]['res'];
+    return connection.request(cmd, payload, this.options.timeoutMs);
   }
 
-  stream<C extends StreamCommandName>(
-    cmd: C,
-    payload: StreamCommandMap[C]['req'],
-  ): Subscription<StreamCommandMap[C]['item']> {
-    type Item = StreamCommandMap[C]['item'];
+  stream(cmd: string, payload: unknown): Subscription<unknown> {
     let inner: StreamSubscription<unknown> | null = null;
     // The connection may not be open yet: relay from the real stream once it is.
-    const relay = new StreamSubscription<Item>(() => inner?.cancel());
+    const relay = new StreamSubscription<unknown>(() => inner?.cancel());
     this.connection().then(
       async (connection) => {
         if (relay.isClosed) return;
         inner = connection.stream(cmd, payload);
         try {
-          for await (const item of inner) relay.push(item as Item);
+          for await (const item of inner) relay.push(item);
           relay.end();
         } catch (error) {
           relay.fail(error as Error);
@@ -101,84 +100,6 @@ class IpcClient implements VelosClient {
     await current?.close();
     const late = await connecting?.catch(() => null);
     await late?.close();
-  }
-
-  async ping(): Promise<PingResult> {
-    return this.request('ping', {});
-  }
-
-  async start(apps: AppSpec[]): Promise<ProcessInfo[]> {
-    return (await this.request('start', { apps })).processes;
-  }
-
-  async stop(target: string): Promise<ProcessInfo[]> {
-    return (await this.request('stop', { target })).processes;
-  }
-
-  async restart(target: string, options: { env?: Record<string, string> } = {}): Promise<ProcessInfo[]> {
-    const payload = options.env === undefined ? { target } : { target, env: options.env };
-    return (await this.request('restart', payload)).processes;
-  }
-
-  async delete(target: string): Promise<ProcessInfo[]> {
-    return (await this.request('delete', { target })).processes;
-  }
-
-  async list(): Promise<ProcessInfo[]> {
-    return (await this.request('list', {})).processes;
-  }
-
-  async describe(target: string): Promise<ProcessDetail[]> {
-    return (await this.request('describe', { target })).processes;
-  }
-
-  async logs(request: LogsRequest): Promise<LogLine[]> {
-    return (await this.request('logs', request)).lines;
-  }
-
-  async logsResult(request: LogsRequest): Promise<LogsResult> {
-    return this.request('logs', request);
-  }
-
-  followLogs(request: LogsRequest): Subscription<LogLine[]> {
-    return mapSubscription(this.stream('logs.follow', request), (item) => item.lines);
-  }
-
-  async flush(target?: string): Promise<string[]> {
-    return (await this.request('flush', target === undefined ? {} : { target })).flushed;
-  }
-
-  async reload(target: string, options: { env?: Record<string, string> } = {}): Promise<ProcessInfo[]> {
-    const payload = options.env ? { target, env: options.env } : { target };
-    return (await this.request('reload', payload)).processes;
-  }
-
-  async scale(name: string, instances: string): Promise<ProcessInfo[]> {
-    return (await this.request('scale', { name, instances })).processes;
-  }
-
-  async runs(target: string, limit?: number): Promise<(JobRun & { id: number; name: string })[]> {
-    return (await this.request('runs', limit === undefined ? { target } : { target, limit })).runs;
-  }
-
-  async trigger(target: string): Promise<ProcessInfo[]> {
-    return (await this.request('trigger', { target })).processes;
-  }
-
-  async reloadLogs(target?: string): Promise<string[]> {
-    return (await this.request('reloadLogs', target === undefined ? {} : { target })).reopened;
-  }
-
-  async save(): Promise<{ path: string; count: number }> {
-    return this.request('save', {});
-  }
-
-  async resurrect(): Promise<ProcessInfo[]> {
-    return (await this.request('resurrect', {})).processes;
-  }
-
-  async kill(): Promise<{ stopped: number }> {
-    return this.request('kill', {});
   }
 
   private connection(): Promise<Connection> {

@@ -92,23 +92,3 @@ export class StreamSubscription<T> implements Subscription<T> {
     }
   }
 }
-
-/** A view of a subscription whose items are transformed by `map`; cancelling it cancels the source. */
-export function mapSubscription<T, U>(source: Subscription<T>, map: (item: T) => U): Subscription<U> {
-  return {
-    cancel: () => source.cancel(),
-    [Symbol.asyncIterator]() {
-      const inner = source[Symbol.asyncIterator]();
-      return {
-        async next(): Promise<IteratorResult<U>> {
-          const result = await inner.next();
-          return result.done ? { done: true, value: undefined } : { done: false, value: map(result.value) };
-        },
-        async return(): Promise<IteratorResult<U>> {
-          source.cancel();
-          return { done: true, value: undefined };
-        },
-      };
-    },
-  };
-}

@@ -1,6 +1,6 @@
 import type { AppSpec } from './app-spec.js';
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
-import type { LogsRequest, LogsResult, PingResult } from './protocol.js';
+import type { LogsRequest, LogsResult, PingResult, ResurrectResult } from './protocol.js';
 
 /** A live stream of items that the consumer can cancel. */
 export interface Subscription<T> extends AsyncIterable<T> {
@@ -36,6 +36,7 @@ export interface VelosControl {
   /** Closes and reopens the log files of the target (all when absent) by path, for external rotators; resolves the paths. */
   reloadLogs(target?: string): Promise<string[]>;
   save(): Promise<{ path: string; count: number }>;
-  resurrect(): Promise<ProcessInfo[]>;
+  /** Starts the apps of the last `save` again; `warnings` tell what of the saved state could not be read. */
+  resurrect(): Promise<ResurrectResult>;
   kill(): Promise<{ stopped: number }>;
 }

@@ -44,9 +44,6 @@ export type {
 } from './process-info.js';
 export {
   CANCEL_COMMAND,
-  COMMAND_NAMES,
-  type CommandMap,
-  type CommandName,
   type LogStreamFilter,
   type LogsCut,
   type LogsRequest,
@@ -54,10 +51,24 @@ export {
   type PingResult,
   type RequestMessage,
   type ResponseMessage,
-  type StreamCommandMap,
-  type StreamCommandName,
+  type ResurrectResult,
   type TargetRequest,
 } from './protocol.js';
+export {
+  COMMAND_NAMES,
+  type CommandEntry,
+  type CommandMap,
+  type CommandName,
+  type CommandTraits,
+  commandEntries,
+  findCommand,
+  PROTOCOL_COMMANDS,
+  type RequestCommand,
+  type StreamCommand,
+  type StreamCommandMap,
+  type StreamCommandName,
+} from './protocol-commands.js';
+export { type CommandTransport, createRemoteControl, mapSubscription } from './remote-control.js';
 export { formatBytes, formatDuration, parseDurationMs, parseSizeBytes } from './units.js';
 /** Version of the Velos packages and protocol. */
 export const VELOS_VERSION = '0.1.0';

@@ -1,6 +1,5 @@
-import type { AppSpec } from './app-spec.js';
 import type { ErrorPayload } from './errors.js';
-import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
+import type { LogLine, ProcessInfo } from './process-info.js';
 
 /** A request frame's payload. `id` is chosen by the client and echoed in every response. */
 export interface RequestMessage {
@@ -21,63 +20,6 @@ export const CANCEL_COMMAND = 'cancel';
 
 /** Which captured stream(s) a log request is about. */
 export type LogStreamFilter = 'out' | 'err' | 'all';
-
-/** Request payloads and results of every command, by name. */
-export interface CommandMap {
-  ping: { req: Record<string, never>; res: PingResult };
-  start: { req: { apps: AppSpec[] }; res: { processes: ProcessInfo[] } };
-  stop: { req: TargetRequest; res: { processes: ProcessInfo[] } };
-  restart: { req: TargetRequest & { env?: Record<string, string> }; res: { processes: ProcessInfo[] } };
-  /** SUP-6: cluster instances replaced one at a time; fork mode restarts. */
-  reload: { req: TargetRequest & { env?: Record<string, string> }; res: { processes: ProcessInfo[] } };
-  /** SUP-5: `instances` is `N`, `+N` or `-N`. */
-  scale: { req: { name: string; instances: string }; res: { processes: ProcessInfo[] } };
-  /** SUP-8: the run history of jobs, newest first. */
-  runs: { req: TargetRequest & { limit?: number }; res: { runs: (JobRun & { id: number; name: string })[] } };
-  /** SUP-8: runs a job now (unless a run of it is already going). */
-  trigger: { req: TargetRequest; res: { processes: ProcessInfo[] } };
-  delete: { req: TargetRequest; res: { processes: ProcessInfo[] } };
-  list: { req: Record<string, never>; res: { processes: ProcessInfo[] } };
-  describe: { req: TargetRequest; res: { processes: ProcessDetail[] } };
-  logs: { req: LogsRequest; res: LogsResult };
-  flush: { req: { target?: string }; res: { flushed: string[] } };
-  reloadLogs: { req: { target?: string }; res: { reopened: string[] } };
-  save: { req: Record<string, never>; res: { path: string; count: number } };
-  resurrect: { req: Record<string, never>; res: { processes: ProcessInfo[]; warnings?: string[] } };
-  kill: { req: Record<string, never>; res: { stopped: number } };
-}
-
-/** Commands that answer with a stream of items instead of one result. */
-export interface StreamCommandMap {
-  'logs.follow': { req: LogsRequest; item: { lines: LogLine[] } };
-}
-
-/** Name of a request/response command. */
-export type CommandName = keyof CommandMap;
-/** Name of a streaming command. */
-export type StreamCommandName = keyof StreamCommandMap;
-
-/** Every command the daemon knows, for validation and help. */
-export const COMMAND_NAMES: readonly (CommandName | StreamCommandName)[] = [
-  'ping',
-  'start',
-  'stop',
-  'restart',
-  'reload',
-  'scale',
-  'runs',
-  'trigger',
-  'delete',
-  'list',
-  'describe',
-  'logs',
-  'logs.follow',
-  'flush',
-  'reloadLogs',
-  'save',
-  'resurrect',
-  'kill',
-];
 
 /** A process target: a name, a numeric id, or `all`. */
 export interface TargetRequest {
@@ -120,6 +62,12 @@ export interface PingResult {
   warnings?: string[];
   /** True while the daemon still restores its saved state (other commands wait for it). */
   restoring?: boolean;
+}
+
+/** Answer of `resurrect`: the processes, and problems met reading the saved state. */
+export interface ResurrectResult {
+  processes: ProcessInfo[];
+  warnings?: string[];
 }
 
 /** An error as a response payload. */

@@ -1,87 +1,54 @@
 import {
-  type CommandMap,
-  type CommandName,
   checkPayloadLimits,
   ErrorCodes,
+  findCommand,
   formatPayloadPath,
-  type LogsRequest,
-  type StreamCommandName,
+  type VelosControl,
   VelosError,
 } from '@velos/core';
 import type { CommandDispatcher } from './ipc-server.js';
-import type { Supervisor } from './supervisor.js';
 
 /** Options of the command dispatcher. */
 export interface DispatcherOptions {
-  supervisor: Supervisor;
-  /** Called once the `kill` answer has been handed to the socket: the host shuts down. */
-  onKill?: () => void;
+  /** What the commands run on: the supervisor, in the daemon. */
+  control: VelosControl;
+  /** Called with the command's name once its answer has been handed to the transport (the daemon ends after `kill`). */
+  onAnswered?: (cmd: string) => void;
 }
 
 type SchemasModule = typeof import('@velos/core/schemas');
-type Handlers = { [K in CommandName]: (payload: CommandMap[K]['req']) => Promise<unknown> };
-
-/** Commands whose payload is empty: an absent or `{}` payload needs no schema (and no zod). */
-const EMPTY_PAYLOAD_COMMANDS = new Set<string>(['ping', 'list', 'save', 'resurrect', 'kill']);
-const STREAM_COMMANDS = new Set<string>(['logs.follow'] satisfies StreamCommandName[]);
 
 let schemasModule: Promise<SchemasModule> | null = null;
 
 /**
- * Maps every protocol command onto a `Supervisor`, validating payloads with the protocol schemas
- * (loaded on the first payload that needs checking, so an idle daemon never loads zod).
+ * Serves every command of `PROTOCOL_COMMANDS` with the `VelosControl` method it names, validating
+ * payloads with the protocol schemas (loaded on the first payload that needs checking, so an idle
+ * daemon never loads zod).
  */
 export function createDispatcher(options: DispatcherOptions): CommandDispatcher {
-  const { supervisor } = options;
-  const handlers: Handlers = {
-    ping: async () => ({ ...(await supervisor.ping()), warnings: supervisor.warnings() }),
-    start: async (req) => ({ processes: await supervisor.start(req.apps) }),
-    stop: async (req) => ({ processes: await supervisor.stop(req.target) }),
-    restart: async (req) => ({
-      processes: await supervisor.restart(req.target, req.env ? { env: req.env } : undefined),
-    }),
-    delete: async (req) => ({ processes: await supervisor.delete(req.target) }),
-    list: async () => ({ processes: await supervisor.list() }),
-    describe: async (req) => ({ processes: await supervisor.describe(req.target) }),
-    logs: async (req) => supervisor.logsResult(req ?? {}),
-    flush: async (req) => ({ flushed: await supervisor.flush(req?.target) }),
-    reload: async (req) => ({
-      processes: await supervisor.reload(req.target, req.env ? { env: req.env } : undefined),
-    }),
-    scale: async (req) => ({ processes: await supervisor.scale(req.name, req.instances) }),
-    runs: async (req) => ({ runs: await supervisor.runs(req.target, req.limit) }),
-    trigger: async (req) => ({ processes: await supervisor.trigger(req.target) }),
-    reloadLogs: async (req) => ({ reopened: await supervisor.reloadLogs(req?.target) }),
-    save: () => supervisor.save(),
-    resurrect: async () => ({ processes: await supervisor.resurrect(), warnings: supervisor.warnings() }),
-    kill: async () => {
-      const result = await supervisor.kill();
-      // after the answer's write, which runs in this promise's continuation
-      if (options.onKill) setImmediate(options.onKill);
-      return result;
-    },
-  };
+  const { control, onAnswered } = options;
+  const methods = control as unknown as Record<string, (...args: unknown[]) => unknown>;
 
   return {
-    isStream: (cmd) => STREAM_COMMANDS.has(cmd),
+    isStream: (cmd) => findCommand(cmd)?.kind === 'stream',
 
     async request(cmd, payload) {
-      if (!Object.hasOwn(handlers, cmd)) {
-        throw new VelosError(ErrorCodes.UNKNOWN_COMMAND, `unknown command '${cmd}'`, { data: { cmd } });
-      }
-      const name = cmd as CommandName;
-      const handler = handlers[name] as (payload: unknown) => Promise<unknown>;
-      return handler(await validatePayload(name, payload));
+      const entry = findCommand(cmd);
+      if (entry?.kind !== 'request') throw unknownCommand(cmd);
+      const args = entry.toArgs(await validatePayload(cmd, payload));
+      const result = entry.toResult(await methods[entry.method]!(...args));
+      // after the answer's write, which runs in this promise's continuation
+      if (onAnswered) setImmediate(onAnswered, cmd);
+      return result;
     },
 
     async stream(cmd, payload, sink) {
-      if (cmd !== 'logs.follow') {
-        throw new VelosError(ErrorCodes.UNKNOWN_COMMAND, `unknown command '${cmd}'`, { data: { cmd } });
-      }
-      const request = (await validatePayload(cmd, payload)) as LogsRequest;
-      const subscription = supervisor.followLogs(request ?? {});
+      const entry = findCommand(cmd);
+      if (entry?.kind !== 'stream') throw unknownCommand(cmd);
+      const args = entry.toArgs(await validatePayload(cmd, payload));
+      const subscription = methods[entry.method]!(...args) as ReturnType<VelosControl['followLogs']>;
       (async () => {
-        for await (const lines of subscription) sink.push({ lines });
+        for await (const value of subscription) sink.push(entry.toItem(value));
         sink.end();
       })().catch((error) => sink.end(error));
       return () => subscription.cancel();
@@ -93,17 +60,17 @@ export function createDispatcher(options: DispatcherOptions): CommandDispatcher 
 const MAX_REPORTED_ISSUES = 10;
 
 /**
- * Checks a payload cheaply first (sizes and counts, `checkPayloadLimits`), then against the
- * command's schema; the error names the path and what was expected.
+ * Checks the payload of command `cmd` cheaply first (sizes and counts, `checkPayloadLimits`), then
+ * against its schema, and resolves the parsed payload; the error names the path and what was expected.
  */
-export async function validatePayload(
-  cmd: CommandName | StreamCommandName,
-  payload: unknown,
-): Promise<unknown> {
-  if (EMPTY_PAYLOAD_COMMANDS.has(cmd) && isEmpty(payload)) return {};
+export async function validatePayload(cmd: string, payload: unknown): Promise<unknown> {
+  const entry = findCommand(cmd);
+  if (!entry) throw unknownCommand(cmd);
+  // an empty payload of a command without arguments needs no schema, and so no zod
+  if (entry.hasNoPayload && isEmpty(payload)) return {};
   checkPayloadLimits(cmd, payload);
   schemasModule ??= import('@velos/core/schemas');
-  const schema = (await schemasModule).requestSchemas[cmd];
+  const schema = (await schemasModule).requestSchemas[cmd as keyof SchemasModule['requestSchemas']];
   const result = schema.safeParse(payload ?? {});
   if (result.success) return result.data ?? {};
   const issues = result.error.issues.slice(0, MAX_REPORTED_ISSUES);
@@ -111,6 +78,10 @@ export async function validatePayload(
   throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${cmd}: ${path || 'payload'}: ${issues[0]!.message}`, {
     data: { issues: issues.map((i) => ({ path: formatPayloadPath(i.path), message: i.message })) },
   });
+}
+
+function unknownCommand(cmd: string): VelosError {
+  return new VelosError(ErrorCodes.UNKNOWN_COMMAND, `unknown command '${cmd}'`, { data: { cmd } });
 }
 
 function isEmpty(payload: unknown): boolean {

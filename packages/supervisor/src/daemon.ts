@@ -101,7 +101,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   });
 
   const gate = createRestoreGate(
-    createDispatcher({ supervisor, onKill: () => void shutdown('kill command', true) }),
+    createDispatcher({
+      control: supervisor,
+      onAnswered: (cmd) => {
+        if (cmd === 'kill') void shutdown('kill command', true);
+      },
+    }),
   );
   const shutdown = (reason: string, isKilled: boolean): Promise<void> => {
     stopping ??= (async () => {

@@ -35,3 +35,4 @@ export {
 } from './state-store.js';
 export { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.js';
 export { type StopTreeOptions, type StopTreeResult, stopTree } from './tree-stop.js';
+export { validatedControl } from './validated-control.js';

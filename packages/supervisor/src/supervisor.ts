@@ -624,6 +624,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         uptimeMs: Date.now() - createdAt,
         home,
         processes: table.records.size,
+        warnings: [...stateWarnings],
       };
     },
 
@@ -741,7 +742,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return { path, count: table.records.size };
     },
 
-    resurrect: () => loadSaved(true),
+    resurrect: async () => ({ processes: await loadSaved(true), warnings: [...stateWarnings] }),
 
     restore: () => loadSaved(false, true),
 

@@ -12,7 +12,7 @@ export async function runSave(ctx: CommandContext): Promise<void> {
 /** `velos resurrect`: starts the apps of the last `velos save`, then prints the list. */
 export async function runResurrect(ctx: CommandContext): Promise<void> {
   const client = await ctx.client();
-  const { warnings } = await client.request('resurrect', {});
+  const { warnings } = await client.resurrect();
   printWarnings(warnings);
   printProcesses(ctx, await client.list());
 }
