@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
+import { commandEntries, ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type VelosClient } from '../src/index.js';
 import { type FrameServer, startFrameServer, waitFor } from './frame-server.js';
@@ -95,6 +95,31 @@ describe('requests', () => {
       ['flush', { target: 'a' }],
       ['logs', { target: 'a', lines: 5 }],
       ['restart', { target: 'a', env: { A: '1' } }],
+    ]);
+  });
+
+  it('has a method for every command of the table, sent under the command name', async () => {
+    const result = { processes: [], flushed: [], reopened: [], runs: [], lines: [] };
+    server = await startFrameServer((request, reply) =>
+      reply({ id: request.id, status: 'ok', payload: result }),
+    );
+    client = createClient({ home: server.home });
+    const methods = client as unknown as Record<string, unknown>;
+    for (const entry of commandEntries()) {
+      const views = entry.kind === 'request' ? Object.keys(entry.views ?? {}) : [];
+      for (const method of [entry.method, ...views]) expect(typeof methods[method], method).toBe('function');
+    }
+    expect(await client.list()).toEqual([]);
+    expect(await client.resurrect()).toEqual(result);
+    expect(await client.reloadLogs()).toEqual([]);
+    expect(await client.runs('job', 2)).toEqual([]);
+    expect(await client.scale('api', '-1')).toEqual([]);
+    expect(server.received.map((r) => [r.cmd, r.payload])).toEqual([
+      ['list', {}],
+      ['resurrect', {}],
+      ['reloadLogs', {}],
+      ['runs', { target: 'job', limit: 2 }],
+      ['scale', { name: 'api', instances: '-1' }],
     ]);
   });
 

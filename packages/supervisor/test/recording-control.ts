@@ -1,0 +1,74 @@
+import { APP_DEFAULTS, commandEntries, type Subscription, type VelosControl } from '@velos/core';
+
+/** One call a `RecordingControl` received. */
+export interface RecordedCall {
+  method: string;
+  args: unknown[];
+}
+
+/** A `VelosControl` that records its calls and answers each with `{method, args, lines: [method]}`. */
+export interface RecordingControl {
+  control: VelosControl;
+  calls: RecordedCall[];
+}
+
+/** Valid arguments of every `VelosControl` method: a method without a sample does not compile. */
+export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosControl[M]>[] } = {
+  ping: [[]],
+  start: [[[{ ...APP_DEFAULTS, name: 'api', script: 'server.js', cwd: '/srv/api', env: { A: '1' } }]]],
+  stop: [['api']],
+  restart: [['api'], ['all', { env: { A: '2' } }]],
+  reload: [['api'], ['api', { env: { A: '2' } }]],
+  scale: [
+    ['api', '+2'],
+    ['api', '3'],
+  ],
+  runs: [['job'], ['job', 5]],
+  trigger: [['job']],
+  delete: [['3']],
+  list: [[]],
+  describe: [['api']],
+  logs: [[{ target: 'api', lines: 5 }]],
+  logsResult: [[{ stream: 'err' }]],
+  followLogs: [[{ target: 'api', lines: 0 }]],
+  flush: [[], ['api']],
+  reloadLogs: [[], ['api']],
+  save: [[]],
+  resurrect: [[]],
+  kill: [[]],
+};
+
+/** A recording control with a method for every command of the table (and its views). */
+export function createRecordingControl(): RecordingControl {
+  const calls: RecordedCall[] = [];
+  const methods: Record<string, (...args: unknown[]) => unknown> = {};
+  const answer = (method: string, args: unknown[]) => {
+    calls.push({ method, args });
+    return { method, args, lines: [method] };
+  };
+  for (const entry of commandEntries()) {
+    if (entry.kind === 'stream') {
+      methods[entry.method] = (...args) => oneItem(answer(entry.method, args));
+      continue;
+    }
+    for (const method of [entry.method, ...Object.keys(entry.views ?? {})]) {
+      methods[method] = async (...args) => answer(method, args);
+    }
+  }
+  return { control: methods as unknown as VelosControl, calls };
+}
+
+/** A subscription that yields `item` once, then waits until it is cancelled. */
+function oneItem<T>(item: T): Subscription<T> {
+  let cancel: () => void = () => undefined;
+  const cancelled = new Promise<void>((resolve) => {
+    cancel = resolve;
+  });
+  return {
+    cancel: () => cancel(),
+    async *[Symbol.asyncIterator]() {
+      yield item;
+      await cancelled;
+    },
+  };
+}
