@@ -11,6 +11,12 @@ export {
   type ProbeSpec,
   type WatchdogSpec,
 } from './app-spec.js';
+export type {
+  CommandEntry,
+  CommandTraits,
+  RequestCommand,
+  StreamCommand,
+} from './command-definition.js';
 export type { Subscription, VelosControl } from './control.js';
 export {
   type ErrorCode,
@@ -56,15 +62,11 @@ export {
 } from './protocol.js';
 export {
   COMMAND_NAMES,
-  type CommandEntry,
   type CommandMap,
   type CommandName,
-  type CommandTraits,
   commandEntries,
   findCommand,
   PROTOCOL_COMMANDS,
-  type RequestCommand,
-  type StreamCommand,
   type StreamCommandMap,
   type StreamCommandName,
 } from './protocol-commands.js';

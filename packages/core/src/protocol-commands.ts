@@ -1,57 +1,13 @@
 import type { AppSpec } from './app-spec.js';
-import type { Subscription, VelosControl } from './control.js';
+import {
+  type CommandEntry,
+  type ItemOf,
+  requestCommand,
+  streamCommand,
+  type Value,
+} from './command-definition.js';
 import type { ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, TargetRequest } from './protocol.js';
-
-/** What the REST routes and MCP tools need to know about a command besides its types. */
-export interface CommandTraits {
-  /** One line for help texts, the OpenAPI summary and the MCP tool description. */
-  description: string;
-  /** It only reads the daemon's state. */
-  isReadOnly: boolean;
-  /** Sending it again with the same payload changes nothing more. */
-  isIdempotent: boolean;
-  /** It may stop or remove processes, or throw data away. */
-  isDestructive: boolean;
-  /** It takes no arguments: its payload is `{}` (checked without loading a schema). */
-  hasNoPayload?: boolean;
-}
-
-type RequestMethod = {
-  [M in keyof VelosControl]: ReturnType<VelosControl[M]> extends Promise<unknown> ? M : never;
-}[keyof VelosControl];
-type StreamMethod = Exclude<keyof VelosControl, RequestMethod>;
-type Args<M extends keyof VelosControl> = Parameters<VelosControl[M]>;
-type Value<M extends RequestMethod> = Awaited<ReturnType<VelosControl[M]>>;
-type ItemOf<M extends StreamMethod> = ReturnType<VelosControl[M]> extends Subscription<infer T> ? T : never;
-
-/**
- * A request/response command: the `VelosControl` method that serves it, and how the method's
- * arguments become the payload and back, and its value the result and back.
- */
-export interface RequestCommand<M extends RequestMethod, Req, Res> extends CommandTraits {
-  kind: 'request';
-  method: M;
-  toPayload: (...args: Args<M>) => Req;
-  toArgs: (payload: Req) => Args<M>;
-  toResult: (value: Value<M>) => Res;
-  fromResult: (result: Res) => Value<M>;
-  /** Further methods answered by this command, each a projection of the method's value. */
-  views?: Views<M>;
-}
-
-/** Methods that answer with a projection of the value of method `M`, by name. */
-export type Views<M extends RequestMethod> = { [V in RequestMethod]?: (value: Value<M>) => Value<V> };
-
-/** A streaming command: like a request, with items instead of one result. */
-export interface StreamCommand<M extends StreamMethod, Req, Item> extends CommandTraits {
-  kind: 'stream';
-  method: M;
-  toPayload: (...args: Args<M>) => Req;
-  toArgs: (payload: Req) => Args<M>;
-  toItem: (value: ItemOf<M>) => Item;
-  fromItem: (item: Item) => ItemOf<M>;
-}
 
 type EnvRequest = TargetRequest & { env?: Record<string, string> };
 
@@ -88,14 +44,14 @@ const sameResult = <T>() => ({ toResult: (value: T) => value, fromResult: (resul
  * table loads no zod.
  */
 export const PROTOCOL_COMMANDS = {
-  ping: request({
+  ping: requestCommand({
     method: 'ping',
     description: "The daemon's version, pid, uptime and process count, and its restore warnings.",
     ...READS,
     ...noPayload,
     ...sameResult<Value<'ping'>>(),
   }),
-  start: request({
+  start: requestCommand({
     method: 'start',
     description: 'Starts apps from their specs (all or nothing).',
     isReadOnly: false,
@@ -105,7 +61,7 @@ export const PROTOCOL_COMMANDS = {
     toArgs: (payload: { apps: AppSpec[] }): [AppSpec[]] => [payload.apps],
     ...processesResult,
   }),
-  stop: request({
+  stop: requestCommand({
     method: 'stop',
     description: "Stops the target's processes; they stay listed.",
     isReadOnly: false,
@@ -114,7 +70,7 @@ export const PROTOCOL_COMMANDS = {
     ...targetPayload,
     ...processesResult,
   }),
-  restart: request({
+  restart: requestCommand({
     method: 'restart',
     description: "Restarts the target's processes, optionally with a new env.",
     isReadOnly: false,
@@ -123,7 +79,7 @@ export const PROTOCOL_COMMANDS = {
     ...envPayload,
     ...processesResult,
   }),
-  reload: request({
+  reload: requestCommand({
     method: 'reload',
     description:
       'Replaces cluster instances one at a time, each ready before the old one stops; fork mode restarts.',
@@ -133,7 +89,7 @@ export const PROTOCOL_COMMANDS = {
     ...envPayload,
     ...processesResult,
   }),
-  scale: request({
+  scale: requestCommand({
     method: 'scale',
     description: "Sets an app's instance count to N, or changes it by +N or -N.",
     isReadOnly: false,
@@ -146,7 +102,7 @@ export const PROTOCOL_COMMANDS = {
     ],
     ...processesResult,
   }),
-  runs: request({
+  runs: requestCommand({
     method: 'runs',
     description: "The run history of the target's jobs, newest first.",
     ...READS,
@@ -157,7 +113,7 @@ export const PROTOCOL_COMMANDS = {
     toResult: (runs: Value<'runs'>) => ({ runs }),
     fromResult: (result: { runs: Value<'runs'> }) => result.runs,
   }),
-  trigger: request({
+  trigger: requestCommand({
     method: 'trigger',
     description: "Runs the target's jobs now; a job already running is left alone.",
     isReadOnly: false,
@@ -166,7 +122,7 @@ export const PROTOCOL_COMMANDS = {
     ...targetPayload,
     ...processesResult,
   }),
-  delete: request({
+  delete: requestCommand({
     method: 'delete',
     description: "Stops the target's processes and removes them from the list.",
     isReadOnly: false,
@@ -175,14 +131,14 @@ export const PROTOCOL_COMMANDS = {
     ...targetPayload,
     ...processesResult,
   }),
-  list: request({
+  list: requestCommand({
     method: 'list',
     description: 'Every process with its status, pid, restarts, CPU and memory.',
     ...READS,
     ...noPayload,
     ...processesResult,
   }),
-  describe: request({
+  describe: requestCommand({
     method: 'describe',
     description: "The target's processes in detail: spec, paths, health, jobs.",
     ...READS,
@@ -190,7 +146,7 @@ export const PROTOCOL_COMMANDS = {
     toResult: (processes: Value<'describe'>) => ({ processes }),
     fromResult: (result: { processes: Value<'describe'> }) => result.processes,
   }),
-  logs: request({
+  logs: requestCommand({
     method: 'logsResult',
     description: 'The most recent captured log lines of the target, and what the byte limit left out.',
     ...READS,
@@ -198,7 +154,7 @@ export const PROTOCOL_COMMANDS = {
     ...sameResult<Value<'logsResult'>>(),
     views: { logs: (result: LogsResult) => result.lines },
   }),
-  'logs.follow': stream({
+  'logs.follow': streamCommand({
     method: 'followLogs',
     description: 'The most recent log lines of the target, then new lines as they are written.',
     ...READS,
@@ -206,7 +162,7 @@ export const PROTOCOL_COMMANDS = {
     toItem: (lines: ItemOf<'followLogs'>) => ({ lines }),
     fromItem: (item: { lines: ItemOf<'followLogs'> }) => item.lines,
   }),
-  flush: request({
+  flush: requestCommand({
     method: 'flush',
     description: "Empties the target's log files; resolves their paths.",
     isReadOnly: false,
@@ -216,7 +172,7 @@ export const PROTOCOL_COMMANDS = {
     toResult: (flushed: string[]) => ({ flushed }),
     fromResult: (result: { flushed: string[] }) => result.flushed,
   }),
-  reloadLogs: request({
+  reloadLogs: requestCommand({
     method: 'reloadLogs',
     description: "Closes and reopens the target's log files by path, for external rotators.",
     isReadOnly: false,
@@ -226,7 +182,7 @@ export const PROTOCOL_COMMANDS = {
     toResult: (reopened: string[]) => ({ reopened }),
     fromResult: (result: { reopened: string[] }) => result.reopened,
   }),
-  save: request({
+  save: requestCommand({
     method: 'save',
     description: 'Writes the process list to the state file, for resurrect and the next daemon start.',
     isReadOnly: false,
@@ -235,7 +191,7 @@ export const PROTOCOL_COMMANDS = {
     ...noPayload,
     ...sameResult<Value<'save'>>(),
   }),
-  resurrect: request({
+  resurrect: requestCommand({
     method: 'resurrect',
     description: 'Starts the apps of the last save again.',
     isReadOnly: false,
@@ -244,7 +200,7 @@ export const PROTOCOL_COMMANDS = {
     ...noPayload,
     ...sameResult<Value<'resurrect'>>(),
   }),
-  kill: request({
+  kill: requestCommand({
     method: 'kill',
     description: 'Saves the state, stops every process and ends the daemon.',
     isReadOnly: false,
@@ -280,22 +236,6 @@ export type CommandName = keyof CommandMap;
 /** Name of a streaming command. */
 export type StreamCommandName = keyof StreamCommandMap;
 
-/** A table entry as the generic derivations (client, dispatcher, validation) walk it, without its types. */
-export type CommandEntry = CommandTraits & {
-  name: string;
-  method: keyof VelosControl;
-  toPayload: (...args: unknown[]) => unknown;
-  toArgs: (payload: unknown) => unknown[];
-} & (
-    | {
-        kind: 'request';
-        toResult: (value: unknown) => unknown;
-        fromResult: (result: unknown) => unknown;
-        views?: Partial<Record<keyof VelosControl, (value: unknown) => unknown>>;
-      }
-    | { kind: 'stream'; toItem: (value: unknown) => unknown; fromItem: (item: unknown) => unknown }
-  );
-
 // The one place the typed table is seen untyped; the entries' own types were checked where they are written.
 const ENTRIES = new Map<string, CommandEntry>(
   Object.entries(PROTOCOL_COMMANDS).map(([name, entry]) => [
@@ -318,17 +258,4 @@ export function commandEntries(): readonly CommandEntry[] {
 /** The entry of the command called `name`, or undefined for an unknown name. */
 export function findCommand(name: string): CommandEntry | undefined {
   return ENTRIES.get(name);
-}
-
-// `V` keeps the names of an entry's views in its type, so the test of served methods sees them.
-function request<M extends RequestMethod, Req, Res, V extends Views<M> = Record<never, never>>(
-  entry: Omit<RequestCommand<M, Req, Res>, 'kind' | 'views'> & { views?: V },
-): Omit<RequestCommand<M, Req, Res>, 'views'> & { views?: V } {
-  return { kind: 'request', ...entry };
-}
-
-function stream<M extends StreamMethod, Req, Item>(
-  entry: Omit<StreamCommand<M, Req, Item>, 'kind'>,
-): StreamCommand<M, Req, Item> {
-  return { kind: 'stream', ...entry };
 }
