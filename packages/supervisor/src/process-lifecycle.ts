@@ -11,6 +11,7 @@ import { ensureFifos, removeFifos, runDirOf } from './orphans/run-files.js';
 import { times } from './probes/index.js';
 import { isActive, type ProcessRecord, toInfo } from './process-record.js';
 import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
+import { type StatusReason, setStatus } from './process-status.js';
 import type { ProcessTable } from './process-table.js';
 import { decideRestart } from './restart-policy.js';
 
@@ -122,15 +123,15 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     record.unstableRestarts = decision.unstableRestarts;
     record.backoffMs = decision.backoffMs;
     if (decision.action === 'stop') {
-      record.status = 'stopped';
+      setStatus(record, 'stopped', decision.reason);
       log(`${label(record)} exited with ${how}: not restarted`);
     } else if (decision.action === 'errored') {
-      record.status = 'errored';
+      setStatus(record, 'errored', decision.reason);
       const why = `${decision.unstableRestarts - 1} unstable restarts in a row (max_restarts ${spec.maxRestarts}, min_uptime ${spec.minUptimeMs} ms)`;
       noteErr(record, `velos: stopped restarting after ${why}`);
       log(`${label(record)} exited with ${how}: errored after ${why}`);
     } else {
-      record.status = 'waiting-restart';
+      setStatus(record, 'waiting-restart', decision.reason);
       record.restartAt = Date.now() + decision.delayMs;
       log(`${label(record)} exited with ${how}: restarting in ${decision.delayMs} ms`);
       scheduleRestarts();
@@ -163,9 +164,9 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     scheduleRestarts();
   }
 
-  async function stopRun(record: ProcessRecord): Promise<void> {
+  async function stopRun(record: ProcessRecord, reason: StatusReason): Promise<void> {
     record.isUserOp = true;
-    record.status = 'stopping';
+    setStatus(record, 'stopping', reason);
     try {
       await stopRecordTree(record, hooks);
     } finally {
@@ -181,14 +182,14 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
         record.status === 'scheduled' ||
         (record.status === 'starting' && !record.run)
       ) {
-        record.status = 'stopped';
+        setStatus(record, 'stopped', 'user');
         record.restartAt = null;
         scheduleRestarts();
         return true;
       }
       if (!record.run) return false;
-      await stopRun(record);
-      record.status = 'stopped';
+      await stopRun(record, 'user');
+      setStatus(record, 'stopped', 'user');
       record.lastExitReason = 'user';
       return true;
     });
@@ -211,7 +212,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     return runOp(record, async () => {
       if (table.records.get(record.id) !== record) return;
       // what a run that exited by itself left is stopped first: the new run must not race it (#19.11)
-      if (record.run || record.leftovers) await stopRun(record);
+      if (record.run || record.leftovers) await stopRun(record, reason);
       record.restartAt = null;
       record.unstableRestarts = unstableRestarts;
       record.backoffMs = 0;
@@ -265,8 +266,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       log(`${label(record)}: ${errored}: stopped, errored`);
       noteErr(record, `velos: stopped restarting: ${errored}`);
       runOp(record, async () => {
-        if (record.run) await stopRun(record);
-        record.status = 'errored';
+        if (record.run) await stopRun(record, 'unhealthy');
+        setStatus(record, 'errored', 'unhealthy');
         record.lastExitReason = 'unhealthy';
         record.unstableRestarts = unstable;
       }).catch((error) => log(`${label(record)}: stopping an unhealthy process failed: ${error}`));
@@ -290,8 +291,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
 
   function deleteOne(record: ProcessRecord): Promise<ProcessInfo> {
     return runOp(record, async () => {
-      if (record.run) await stopRun(record);
-      if (isActive(record.status)) record.status = 'stopped';
+      if (record.run) await stopRun(record, 'user');
+      if (isActive(record.status)) setStatus(record, 'stopped', 'user');
       record.restartAt = null;
       jobs.forget(record);
       table.remove(record);
@@ -324,7 +325,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   function prepare(ids: number[], reset: boolean): ProcessRecord[] {
     return ids.map((id) => {
       const record = table.records.get(id)!;
-      record.status = 'starting';
+      setStatus(record, 'starting', 'start');
       if (reset) {
         record.unstableRestarts = 0;
         record.backoffMs = 0;

@@ -27,10 +27,12 @@ import { createMonitor } from './monitor.js';
 import { createProbeManager } from './probes/index.js';
 import { createProcessLifecycle } from './process-lifecycle.js';
 import { type AppEntry, isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
+import type { StatusEvent } from './process-status.js';
 import { ProcessTable } from './process-table.js';
 import { checkNameFree, checkStartable } from './start-checks.js';
 import { createStateRestore } from './state-restore.js';
 import { writeState } from './state-store.js';
+import type { EventSource } from './typed-emitter.js';
 import { createWatchMode } from './watch/watch-mode.js';
 
 /** Options of an in-process supervisor. */
@@ -50,6 +52,8 @@ export interface Supervisor extends VelosControl {
   restore(): Promise<ProcessInfo[]>;
   /** Warnings of the latest state read (a corrupt `state.json` restored from the backup…). */
   warnings(): string[];
+  /** Every status change of a process, as it happens (in-process subscribers only). */
+  readonly statusEvents: EventSource<StatusEvent>;
   /** Stops every child (without saving), closes the log pipelines and timers. */
   close(): Promise<void>;
 }
@@ -378,6 +382,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     warnings: () => restore.warnings(),
+
+    statusEvents: {
+      subscribe: (listener) => table.statusEvents.subscribe(listener),
+      unsubscribe: (listener) => table.statusEvents.unsubscribe(listener),
+    },
 
     async close() {
       if (lifecycle.isClosed()) return;
