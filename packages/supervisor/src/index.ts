@@ -5,6 +5,7 @@ export {
   type LogPipelineCounters,
   type LogPipelineOptions,
 } from './logs/index.js';
+export type { StatusEvent, StatusReason } from './process-status.js';
 export {
   type CommandSpec,
   type ResolveCommandOptions,
@@ -35,4 +36,5 @@ export {
 } from './state-store.js';
 export { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.js';
 export { type StopTreeOptions, type StopTreeResult, stopTree } from './tree-stop.js';
+export type { EventSource } from './typed-emitter.js';
 export { validatedControl } from './validated-control.js';

@@ -4,7 +4,9 @@ import { effectiveExecMode } from './cluster/exec-mode.js';
 import { type JobState, jobInfo } from './jobs/job-state.js';
 import type { LogPipeline } from './logs/index.js';
 import type { MonitorTarget } from './monitor.js';
+import type { StatusEvent } from './process-status.js';
 import { type ResolvedCommand, resolveCommand } from './resolve-command.js';
+import type { Emitter } from './typed-emitter.js';
 
 /** One app in the table: the spec its instances share and their log files. */
 export interface AppEntry {
@@ -22,7 +24,10 @@ export interface ProcessRecord extends MonitorTarget {
   id: number;
   instance: number;
   app: AppEntry;
-  status: ProcessStatus;
+  /** Changed only by `setStatus` (process-status.ts), which announces it on `statusEvents`. */
+  readonly status: ProcessStatus;
+  /** Where the status changes of this process are emitted: its table's emitter. */
+  readonly statusEvents: Emitter<StatusEvent>;
   /** The current run (a spawned child, a cluster worker or a re-adopted orphan), or null. */
   run: ProcessRun | null;
   restarts: number;

@@ -8,6 +8,7 @@ import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
 import { treePids } from './proc-scan.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
+import { setStatus } from './process-status.js';
 import { resolveCommand } from './resolve-command.js';
 import {
   DEFAULT_KILL_WAIT_MS,
@@ -46,7 +47,7 @@ export function nextSpawnSeq(): number {
  */
 export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   const spec = record.app.spec;
-  record.status = 'starting';
+  setStatus(record, 'starting');
   record.restartAt = null;
   let command: ReturnType<typeof resolveCommand>;
   let child: ChildProcess;
@@ -119,7 +120,7 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   if (runDir !== undefined) {
     recordRunStart(runDir, { id: record.id, name: spec.name, pid, startedAt: record.startedAt }, hooks.log);
   }
-  record.status = 'online';
+  setStatus(record, 'online');
   record.spawnSeq = nextSpawnSeq();
   hooks.onOnline(record);
 }
@@ -255,7 +256,7 @@ function escapedRoots(record: ProcessRecord, rootPid: number): Array<[number, nu
 }
 
 function markSpawnFailed(record: ProcessRecord): void {
-  record.status = 'errored';
+  setStatus(record, 'errored', 'spawn-error');
   record.lastExitReason = 'spawn-error';
   record.pid = null;
   record.run = null;

@@ -4,8 +4,10 @@ import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core'
 import type { LineClassifier } from './log-levels.js';
 import { createLogPipeline, type LogPipeline, type RotationOptions } from './logs/index.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
+import type { StatusEvent } from './process-status.js';
 import type { SavedApp, SavedState } from './state-store.js';
 import { matchTargets } from './targets.js';
+import { createEmitter, type Emitter } from './typed-emitter.js';
 
 /** An app change whose log files are open and whose ids are held: applied with `commit`, or dropped. */
 export interface StagedApp {
@@ -30,11 +32,15 @@ export class ProcessTable {
   /** Levels for JSON Lines log files; set (see `loadLineClassifier`) before an app with them is added. */
   classify: LineClassifier | undefined;
   nextId = 0;
+  /** Every status change of a process of this table (see `setStatus`). */
+  readonly statusEvents: Emitter<StatusEvent>;
 
   constructor(
     private readonly home: string,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.statusEvents = createEmitter((error) => log(`a status subscriber failed: ${error}`));
+  }
 
   /** Every process, by id. */
   sorted(): ProcessRecord[] {
@@ -193,6 +199,7 @@ export class ProcessTable {
       instance,
       app,
       status: 'stopped',
+      statusEvents: this.statusEvents,
       pid: null,
       run: null,
       restarts: 0,

@@ -1,10 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { resolve } from 'node:path';
 import {
   type AppSpec,
   ErrorCodes,
-  formatBytes,
   type PingResult,
   type ProcessInfo,
   VELOS_VERSION,
@@ -13,31 +11,28 @@ import {
 } from '@velos/core';
 import { createAppLocks } from './app-locks.js';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
-import { incrementVarProblem } from './cluster/instance-env.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
 import { scaledCount } from './cluster/scale-count.js';
 import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
-import { orderByDependencies, stopWaves } from './dependencies/dependency-order.js';
+import { orderByDependencies } from './dependencies/dependency-order.js';
 import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
-import { checkJobSpecs, createJobScheduler } from './jobs/job-scheduler.js';
+import { checkJobSpecs } from './jobs/job-scheduler.js';
 import { listRuns, selectJobs } from './jobs/job-state.js';
-import { createLiveState, LIVE_STATE_FILE, readLiveState } from './live-state.js';
+import { createLiveState } from './live-state.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
-import { type LongTimer, setLongTimeout } from './long-timer.js';
-import { isOverMemoryLimit } from './memory-limit.js';
 import { createMonitor } from './monitor.js';
-import { ensureFifos, removeFifos, runDirOf } from './orphans/run-files.js';
-import { settleOrphans } from './orphans/settle-orphans.js';
-import { createProbeManager, times } from './probes/index.js';
+import { createProbeManager } from './probes/index.js';
+import { createProcessLifecycle } from './process-lifecycle.js';
 import { type AppEntry, isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
-import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
+import type { StatusEvent } from './process-status.js';
 import { ProcessTable } from './process-table.js';
-import { resolveCommand } from './resolve-command.js';
-import { decideRestart } from './restart-policy.js';
-import { readState, type SavedApp, writeState } from './state-store.js';
+import { checkNameFree, checkStartable } from './start-checks.js';
+import { createStateRestore } from './state-restore.js';
+import { writeState } from './state-store.js';
+import type { EventSource } from './typed-emitter.js';
 import { createWatchMode } from './watch/watch-mode.js';
 
 /** Options of an in-process supervisor. */
@@ -57,6 +52,8 @@ export interface Supervisor extends VelosControl {
   restore(): Promise<ProcessInfo[]>;
   /** Warnings of the latest state read (a corrupt `state.json` restored from the backup…). */
   warnings(): string[];
+  /** Every status change of a process, as it happens (in-process subscribers only). */
+  readonly statusEvents: EventSource<StatusEvent>;
   /** Stops every child (without saving), closes the log pipelines and timers. */
   close(): Promise<void>;
 }
@@ -75,436 +72,72 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const createdAt = Date.now();
   /** Issue #19 items 7 and 13: starts and scales of one app run one after another. */
   const appLocks = createAppLocks();
-  let stateWarnings: string[] = [];
-  let restartTimer: LongTimer | null = null;
-  let isClosed = false;
   let saving: Promise<unknown> = Promise.resolve();
   /** SUP-5: loaded with the first cluster app (see `loadClusterFor`). */
   let cluster: ClusterRunner | undefined;
-  const monitor = createMonitor({
-    intervalMs: options.monitorIntervalMs ?? 2000,
-    targets: () => table.records.values(),
-    onSampled: enforceMemoryLimits,
-  });
-  const cronRestarts = createCronRestarts({ onTick: restartOnSchedule, log });
-  const watchMode = createWatchMode({ apps: table.apps, records: table.records, restart: restartOne, log });
-  const watchdogs = createInactivityWatchdogs({ restart: restartOne, log });
-  const probes = createProbeManager({ log, onLivenessFailed: restartUnhealthy });
-  const hooks: RunnerHooks = {
+  /** SUP-13: the table as it runs, for a daemon that starts after this one died. */
+  const live = createLiveState({ home, snapshot: () => table.toState(), log });
+  const lifecycle = createProcessLifecycle({
+    home,
+    table,
+    log,
+    live,
+    cluster: () => cluster,
     onOnline: (record) => {
       monitor.wake();
       watchdogs.onOnline(record);
       probes.attach(record);
     },
-    onExit: handleExit,
-    onLeftoversGone: () => scheduleRestarts(),
-    log,
-    home,
-  };
-  /** SUP-13: the table as it runs, for a daemon that starts after this one died. */
-  const live = createLiveState({ home, snapshot: () => table.toState(), log });
-  const isLive = (record: ProcessRecord) => !isClosed && table.records.get(record.id) === record;
-  const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive });
+    onRunEnded: (record) => probes.detach(record),
+    // Issue #19 item 13: the last process of an app takes its cron_restart schedule with it.
+    onRemoved: (record) => {
+      if (!table.apps.has(record.app.spec.name)) cronRestarts.sync(record.app.spec.name, undefined);
+    },
+  });
+  const { hooks, jobs, runOp, isLive, restartOne } = lifecycle;
+  const monitor = createMonitor({
+    intervalMs: options.monitorIntervalMs ?? 2000,
+    targets: () => table.records.values(),
+    onSampled: lifecycle.enforceMemoryLimits,
+  });
+  const cronRestarts = createCronRestarts({ onTick: lifecycle.restartOnSchedule, log });
+  const watchMode = createWatchMode({ apps: table.apps, records: table.records, restart: restartOne, log });
+  const watchdogs = createInactivityWatchdogs({ restart: restartOne, log });
+  const probes = createProbeManager({ log, onLivenessFailed: lifecycle.restartUnhealthy });
   const gate = createDependencyGate({
     processesOf: (name) => table.apps.get(name)?.ids.map((id) => table.records.get(id)!) ?? [],
-    launch,
+    launch: lifecycle.launch,
     log,
   });
+  const restore = createStateRestore({
+    home,
+    table,
+    log,
+    hooks,
+    live,
+    loadFor: async (specs) => {
+      await loadClassifierFor(specs);
+      await loadClusterFor(specs);
+    },
+    hasCluster: () => cluster !== undefined,
+    attach: attachApp,
+    prepare: lifecycle.prepare,
+    launchApps,
+    onRestored: () => watchMode.sync(),
+  });
 
-  function label(record: ProcessRecord): string {
-    return `process ${record.id} (${record.app.spec.name})`;
-  }
-
-  function handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void {
-    probes.detach(record);
-    live.touch();
-    const uptimeMs = record.startedAt === null ? 0 : Date.now() - record.startedAt;
-    record.startedAt = null;
-    record.exitCode = exitCode;
-    record.signal = signal;
-    const how = signal ? `signal ${signal}` : `code ${exitCode}`;
-    if (record.app.spec.type === 'job') {
-      jobs.handleExit(record, exitCode, signal);
-      return;
-    }
-    if (isClosed || record.isUserOp) {
-      log(`${label(record)} exited with ${how}`);
-      return;
-    }
-    const spec = record.app.spec;
-    const decision = decideRestart(spec, {
-      exitCode,
-      signal,
-      uptimeMs,
-      unstableRestarts: record.unstableRestarts,
-      backoffMs: record.backoffMs,
-      isUserAction: false,
-    });
-    if (decision.action === 'none') return;
-    record.lastExitReason = decision.reason;
-    record.unstableRestarts = decision.unstableRestarts;
-    record.backoffMs = decision.backoffMs;
-    if (decision.action === 'stop') {
-      record.status = 'stopped';
-      log(`${label(record)} exited with ${how}: not restarted`);
-    } else if (decision.action === 'errored') {
-      record.status = 'errored';
-      const why = `${decision.unstableRestarts - 1} unstable restarts in a row (max_restarts ${spec.maxRestarts}, min_uptime ${spec.minUptimeMs} ms)`;
-      noteErr(record, `velos: stopped restarting after ${why}`);
-      log(`${label(record)} exited with ${how}: errored after ${why}`);
-    } else {
-      record.status = 'waiting-restart';
-      record.restartAt = Date.now() + decision.delayMs;
-      log(`${label(record)} exited with ${how}: restarting in ${decision.delayMs} ms`);
-      scheduleRestarts();
-    }
-  }
-
-  /** One timer for all pending restarts, set to the earliest `restartAt`. */
-  function scheduleRestarts(): void {
-    restartTimer?.clear();
-    restartTimer = null;
-    if (isClosed) return;
-    let next = Number.POSITIVE_INFINITY;
-    for (const record of table.records.values()) {
-      if (record.status === 'waiting-restart' && record.restartAt !== null && !record.leftovers)
-        next = Math.min(next, record.restartAt);
-    }
-    if (next !== Number.POSITIVE_INFINITY) restartTimer = setLongTimeout(runDueRestarts, next - Date.now());
-  }
-
-  function runDueRestarts(): void {
-    restartTimer = null;
-    const now = Date.now();
-    for (const record of table.records.values()) {
-      if (record.status !== 'waiting-restart' || record.restartAt === null || record.restartAt > now)
-        continue;
-      if (record.leftovers) continue; // the old run's group is still being stopped: restart after it
-      record.restarts += 1;
-      if (!cluster?.spawn(record)) spawnRecord(record, hooks);
-    }
-    scheduleRestarts();
-  }
-
-  /** Runs a user operation on a process after the ones already queued on it. */
-  function runOp<T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> {
-    const result = record.ops.then(op, op);
-    record.ops = result.catch(() => undefined);
-    record.ops.then(() => live.touch());
-    return result;
-  }
-
-  async function stopRun(record: ProcessRecord): Promise<void> {
-    record.isUserOp = true;
-    record.status = 'stopping';
-    try {
-      await stopRecordTree(record, hooks);
-    } finally {
-      record.isUserOp = false;
-    }
-  }
-
-  /** Stops one process; true when it was running or about to restart. */
-  function stopOne(record: ProcessRecord): Promise<boolean> {
-    return runOp(record, async () => {
-      jobs.disable(record);
-      if (
-        record.status === 'waiting-restart' ||
-        record.status === 'scheduled' ||
-        (record.status === 'starting' && !record.run)
-      ) {
-        record.status = 'stopped';
-        record.restartAt = null;
-        scheduleRestarts();
-        return true;
-      }
-      if (!record.run) return false;
-      await stopRun(record);
-      record.status = 'stopped';
-      record.lastExitReason = 'user';
-      return true;
-    });
-  }
-
-  /**
-   * Stops processes in parallel within each `depends_on` wave (SUP-12: an app stops after the apps that
-   * depend on it), so stopping N apps takes about one `kill_timeout` per wave, not N; returns how many ran.
-   */
-  async function stopInWaves(records: ProcessRecord[]): Promise<number> {
-    let stopped = 0;
-    for (const wave of stopWaves(records)) {
-      for (const wasRunning of await Promise.all(wave.map(stopOne))) if (wasRunning) stopped += 1;
-    }
-    return stopped;
-  }
-
-  /** Restarts one process; `unstableRestarts` is what its count becomes (0: a restart starts a clean slate). */
-  function restartOne(
-    record: ProcessRecord,
-    reason: 'user' | 'memory' | 'cron' | 'watch' | 'inactivity' | 'unhealthy' | 'reload' = 'user',
-    unstableRestarts = 0,
-  ): Promise<void> {
-    return runOp(record, async () => {
-      if (table.records.get(record.id) !== record) return;
-      // what a run that exited by itself left is stopped first: the new run must not race it (#19.11)
-      if (record.run || record.leftovers) await stopRun(record);
-      record.restartAt = null;
-      record.unstableRestarts = unstableRestarts;
-      record.backoffMs = 0;
-      record.restarts += 1;
-      record.lastExitReason = reason;
-      if (!isClosed) startRun(record);
-      scheduleRestarts();
-    });
-  }
-
-  /** SUP-8 `cron_restart`: restarts the running processes of an app; false once the app is gone. */
-  function restartOnSchedule(name: string): boolean {
-    const entry = table.apps.get(name);
-    if (!entry) return false;
-    for (const id of entry.ids) {
-      const record = table.records.get(id);
-      if (!record || (record.status !== 'online' && record.status !== 'waiting-restart')) continue;
-      log(`${label(record)}: cron_restart '${entry.spec.cronRestart}': restarting`);
-      restartOne(record, 'cron').catch((error) => log(`${label(record)}: cron restart failed: ${error}`));
-    }
-    return true;
-  }
-
-  /** SUP-9: restarts every online process whose tree RSS, just sampled, is over its `max_memory`. */
-  function enforceMemoryLimits(): void {
-    for (const record of table.records.values()) {
-      if (!isOverMemoryLimit(record)) continue;
-      const limit = record.app.spec.maxMemoryBytes!;
-      const why = `memory ${formatBytes(record.memory)} over max_memory ${formatBytes(limit)}`;
-      log(`${label(record)}: ${why}: restarting`);
-      noteErr(record, `velos: restarting: ${why}`);
-      restartOne(record, 'memory').catch((error) => log(`${label(record)}: memory restart failed: ${error}`));
-    }
-  }
-
-  /**
-   * SUP-11: a liveness probe failed its threshold on the record's current run. A run on which it never
-   * passed counts as unstable, like a crash shorter than `min_uptime`: after `max_restarts` of those in
-   * a row the process is stopped and `errored` instead of being restarted forever.
-   */
-  function restartUnhealthy(
-    record: ProcessRecord,
-    failures: number,
-    reason: string,
-    hasPassed: boolean,
-  ): void {
-    if (record.status !== 'online' || record.isUserOp) return;
-    const spec = record.app.spec;
-    const unstable = hasPassed ? 0 : record.unstableRestarts + 1;
-    const why = `liveness probe failed ${times(failures)}: ${reason}`;
-    if (unstable > spec.maxRestarts) {
-      const errored = `${why}; it never passed in ${unstable} runs in a row (max_restarts ${spec.maxRestarts})`;
-      log(`${label(record)}: ${errored}: stopped, errored`);
-      noteErr(record, `velos: stopped restarting: ${errored}`);
-      runOp(record, async () => {
-        if (record.run) await stopRun(record);
-        record.status = 'errored';
-        record.lastExitReason = 'unhealthy';
-        record.unstableRestarts = unstable;
-      }).catch((error) => log(`${label(record)}: stopping an unhealthy process failed: ${error}`));
-      return;
-    }
-    log(`${label(record)}: ${why}: restarting`);
-    noteErr(record, `velos: restarting: ${why}`);
-    restartOne(record, 'unhealthy', unstable).catch((error) =>
-      log(`${label(record)}: unhealthy restart failed: ${error}`),
-    );
-  }
-
-  /** A `velos:` note in a process's err log (nothing once it was deleted and its pipeline closed). */
-  function noteErr(record: ProcessRecord, line: string): void {
-    try {
-      record.pipeline.note('err', line);
-    } catch {
-      // deleted meanwhile: its pipeline is closed
-    }
-  }
-
-  function deleteOne(record: ProcessRecord): Promise<ProcessInfo> {
-    return runOp(record, async () => {
-      if (record.run) await stopRun(record);
-      if (isActive(record.status)) record.status = 'stopped';
-      record.restartAt = null;
-      jobs.forget(record);
-      table.remove(record);
-      // Issue #19 item 13: the last process of an app takes its cron_restart schedule with it.
-      if (!table.apps.has(record.app.spec.name)) cronRestarts.sync(record.app.spec.name, undefined);
-      removeFifos(runDirOf(home), record.id);
-      scheduleRestarts();
-      return toInfo(record);
-    });
-  }
-
-  /** Spawns processes marked `starting` one by one, letting other requests in between spawns. */
-  async function launch(records: ProcessRecord[]): Promise<void> {
-    await ensureFifos(
-      runDirOf(home),
-      records.map((record) => record.id),
-    ).catch((error) => log(`cannot create stdio FIFOs (pipes are used): ${error}`));
-    for (const record of records) {
-      await runOp(record, async () => {
-        if (
-          record.status === 'starting' &&
-          !record.run &&
-          !isClosed &&
-          table.records.get(record.id) === record
-        ) {
-          startRun(record);
-        }
-      });
-      await nextTurn();
-    }
-  }
-
-  /** SUP-8: a job's schedule is turned on (it runs now or when due); any other app is spawned. */
-  function startRun(record: ProcessRecord): void {
-    if (record.app.spec.type === 'job') jobs.enable(record);
-    else if (!cluster?.spawn(record)) spawnRecord(record, hooks);
+  /** Gives an app just added to the table its job state and its `cron_restart` schedule. */
+  function attachApp(entry: AppEntry): void {
+    for (const id of entry.ids) jobs.attach(table.records.get(id)!);
+    cronRestarts.sync(entry.spec.name, entry.spec.cronRestart);
   }
 
   /** SUP-12: launches apps in order; one with `depends_on` waits (status `starting`) in the background. */
   async function launchApps(groups: ProcessRecord[][]): Promise<void> {
     for (const records of groups) {
-      if ((records[0]?.app.spec.dependsOn.length ?? 0) === 0) await launch(records);
+      if ((records[0]?.app.spec.dependsOn.length ?? 0) === 0) await lifecycle.launch(records);
       else gate.hold(records);
     }
-  }
-
-  function checkStartable(specs: AppSpec[]): void {
-    const names = new Set<string>();
-    for (const spec of specs) {
-      if (names.has(spec.name)) {
-        throw new VelosError(
-          ErrorCodes.INVALID_ARGUMENT,
-          `the app name '${spec.name}' appears twice in one start`,
-        );
-      }
-      names.add(spec.name);
-      if (!Number.isInteger(spec.instances) || spec.instances < 1) {
-        throw new VelosError(
-          ErrorCodes.INVALID_ARGUMENT,
-          `${spec.name}: instances: expected a positive integer`,
-        );
-      }
-      checkNameFree(spec.name);
-      resolveCommand(spec);
-      const problem = incrementVarProblem(spec);
-      if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
-    }
-  }
-
-  /** Throws NAME_IN_USE when an app of this name runs (or is about to). */
-  function checkNameFree(name: string): void {
-    const running = table.apps.get(name)?.ids.filter((id) => isActive(table.records.get(id)!.status)) ?? [];
-    if (running.length > 0) {
-      throw new VelosError(
-        ErrorCodes.NAME_IN_USE,
-        `an app named '${name}' is already running (id ${running.join(', ')}); restart it, or stop or delete it first`,
-        { data: { name, ids: running } },
-      );
-    }
-  }
-
-  /** Marks the processes of an app as starting (so a concurrent start of its name is NAME_IN_USE). */
-  function prepare(ids: number[], reset: boolean): ProcessRecord[] {
-    return ids.map((id) => {
-      const record = table.records.get(id)!;
-      record.status = 'starting';
-      if (reset) {
-        record.unstableRestarts = 0;
-        record.backoffMs = 0;
-      }
-      return record;
-    });
-  }
-
-  /** Adds the saved apps whose names are not in the table; starts all of them, or only those saved running. */
-  async function loadSaved(isStartingAll: boolean, isDaemonStart = false): Promise<ProcessInfo[]> {
-    const read = isDaemonStart ? await readStateAtStart() : await readState(home);
-    stateWarnings = read.warnings;
-    for (const warning of read.warnings) log(`warning: ${warning}`);
-    if (!read.state) {
-      if (isDaemonStart) await adoptOrphans([]);
-      return [];
-    }
-    const specs = read.state.apps.map((saved) => saved.spec);
-    // A loader that fails (the cluster primary script is missing…) fails only the apps that need it.
-    const loadError = await loadClassifierFor(specs)
-      .then(() => loadClusterFor(specs))
-      .then(
-        () => null,
-        (error: unknown) => error,
-      );
-    table.nextId = Math.max(table.nextId, read.state.nextId);
-    const added: ProcessRecord[] = [];
-    const toLaunch: ProcessRecord[][] = [];
-    const savedApps = orderByDependencies(read.state.apps, (saved) => saved.spec, table.apps, {
-      isLenient: true,
-    });
-    for (const saved of savedApps) {
-      if (table.apps.has(saved.spec.name)) continue;
-      const entry = restoreApp(saved, loadError);
-      if (!entry) continue;
-      const isStarting = isStartingAll || saved.running;
-      const records = isStarting ? prepare(entry.ids, true) : entry.ids.map((id) => table.records.get(id)!);
-      added.push(...records);
-      if (isStarting) toLaunch.push(records);
-    }
-    if (isDaemonStart) await adoptOrphans(added);
-    await launchApps(toLaunch);
-    watchMode.sync();
-    log(`restored ${added.length} process(es) from ${read.path}`);
-    live.touch();
-    return added.map((record) => toInfo(record));
-  }
-
-  /** Adds one saved app to the table, stopped; null when it cannot be (then it is kept for the saves). */
-  function restoreApp(saved: SavedApp, loadError: unknown): AppEntry | null {
-    const spec = saved.spec;
-    const areIdsFree = saved.ids.every((id) => !table.records.has(id));
-    let entry: AppEntry;
-    try {
-      const isLoaderMissing =
-        (spec.execMode === 'cluster' && !cluster) || (spec.logFormat === 'json' && !table.classify);
-      if (loadError !== null && isLoaderMissing) throw loadError;
-      entry = table.stageAdd(spec, areIdsFree ? [...saved.ids] : undefined).commit();
-    } catch (error) {
-      keepUnrestored(saved, error);
-      return null;
-    }
-    for (const id of entry.ids) jobs.attach(table.records.get(id)!);
-    cronRestarts.sync(spec.name, spec.cronRestart);
-    return entry;
-  }
-
-  /** Issue #19 item 2: an app that cannot be restored is reported, and kept for the saves (`table.keepUnrestored`). */
-  function keepUnrestored(saved: SavedApp, error: unknown): void {
-    table.keepUnrestored(saved);
-    const why = error instanceof Error ? error.message : String(error);
-    const warning = `${saved.spec.name} (id ${saved.ids.join(', ')}) was not restored: ${why}; it stays in the saved state (fix it, then run velos resurrect)`;
-    log(`warning: ${warning}`);
-    stateWarnings = [...stateWarnings, warning];
-  }
-
-  /**
-   * What a starting daemon restores: the live table of a daemon that died (SUP-13: what it ran, saved
-   * or not, so its orphans are re-adopted), else the saved state.
-   */
-  async function readStateAtStart(): ReturnType<typeof readState> {
-    const dead = await readLiveState(home);
-    if (!dead.state) {
-      const saved = await readState(home);
-      return dead.warning ? { ...saved, warnings: [dead.warning, ...saved.warnings] } : saved;
-    }
-    const path = join(home, LIVE_STATE_FILE);
-    const warning = `the previous daemon did not stop cleanly: restoring the processes it ran (${path})`;
-    return { state: dead.state, path, warnings: [warning] };
   }
 
   /**
@@ -517,7 +150,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const spec = record.app.spec;
     if (!spec.readinessProbe && !spec.livenessProbe) return;
     if (await probes.whenReady(record, spec.listenTimeoutMs)) return;
-    const why = `reload: ${label(record)} was not ready within listen_timeout ${spec.listenTimeoutMs} ms after its restart; the instances after it were not reloaded`;
+    const why = `reload: process ${record.id} (${spec.name}) was not ready within listen_timeout ${spec.listenTimeoutMs} ms after its restart; the instances after it were not reloaded`;
     log(why);
     throw new VelosError(ErrorCodes.TIMEOUT, why, { data: { id: record.id, name: spec.name } });
   }
@@ -531,12 +164,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     for (const entry of new Set(targets.map((record) => record.app))) {
       entry.spec = { ...entry.spec, env: { ...env, ...entry.spec.ownEnv } };
     }
-  }
-
-  /** SUP-13: re-adopts or stops what a daemon that died left running (adopted records are not launched again). */
-  async function adoptOrphans(records: ProcessRecord[]): Promise<void> {
-    const { warnings } = await settleOrphans({ home, records, hooks });
-    stateWarnings = [...stateWarnings, ...warnings];
   }
 
   /** Loads the log engine's classifier when one of `specs` writes JSON Lines logs. */
@@ -555,7 +182,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   /** Starts apps (their names locked): checked again here, since an earlier start of a name may just have ended. */
   async function startApps(specs: AppSpec[]): Promise<ProcessInfo[]> {
-    checkStartable(specs);
+    checkStartable(specs, table);
     const ordered = orderByDependencies(specs, (spec) => spec, table.apps);
     await checkJobSpecs(specs);
     await loadClassifierFor(specs);
@@ -565,15 +192,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (spec.cronRestart) await checkCronExpression(spec.cronRestart, 'cron_restart');
     }
     // A restore may have added one of the names during the awaits above: from here on nothing awaits.
-    for (const spec of specs) checkNameFree(spec.name);
+    for (const spec of specs) checkNameFree(spec.name, table);
     const staged = table.stageAll(ordered);
     const started: ProcessRecord[] = [];
     const groups: ProcessRecord[][] = [];
     for (const [i, spec] of ordered.entries()) {
       const entry = staged[i]!.commit();
-      cronRestarts.sync(spec.name, spec.cronRestart);
-      for (const id of entry.ids) jobs.attach(table.records.get(id)!);
-      groups.push(prepare(entry.ids, true));
+      attachApp(entry);
+      groups.push(lifecycle.prepare(entry.ids, true));
       started.push(...groups.at(-1)!);
       log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);
     }
@@ -594,11 +220,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     log(`scale ${entry.spec.name}: ${current} → ${count} instance(s)`);
     if (count > current) {
       for (const record of added) jobs.attach(record);
-      if (isRunning) await launch(prepare(entry.ids.slice(current), true));
+      if (isRunning) await lifecycle.launch(lifecycle.prepare(entry.ids.slice(current), true));
     } else if (count < current) {
       const records = entry.ids.map((id) => table.records.get(id)!);
       const highest = records.sort((a, b) => b.instance - a.instance).slice(0, current - count);
-      await Promise.all(highest.map(deleteOne));
+      await Promise.all(highest.map(lifecycle.deleteOne));
     }
     live.touch();
     return entry.ids.map((id) => toInfo(table.records.get(id)!));
@@ -624,12 +250,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         uptimeMs: Date.now() - createdAt,
         home,
         processes: table.records.size,
-        warnings: [...stateWarnings],
+        warnings: restore.warnings(),
       };
     },
 
     async start(specs) {
-      checkStartable(specs);
+      checkStartable(specs, table);
       return appLocks.run(
         specs.map((spec) => spec.name),
         () => startApps(specs),
@@ -638,7 +264,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async stop(target) {
       const targets = table.select(target);
-      await stopInWaves(targets);
+      await lifecycle.stopInWaves(targets);
       watchMode.sync();
       return targets.map((record) => toInfo(record));
     },
@@ -678,7 +304,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async delete(target) {
-      const deleted = await Promise.all(table.select(target).map(deleteOne));
+      const deleted = await Promise.all(table.select(target).map(lifecycle.deleteOne));
       watchMode.sync();
       return deleted;
     },
@@ -742,27 +368,30 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return { path, count: table.records.size };
     },
 
-    resurrect: async () => ({ processes: await loadSaved(true), warnings: [...stateWarnings] }),
+    resurrect: async () => ({ processes: await restore.load(true), warnings: restore.warnings() }),
 
-    restore: () => loadSaved(false, true),
+    restore: () => restore.load(false, true),
 
     async kill() {
       await saveState();
       cronRestarts.stopAll();
-      const stopped = await stopInWaves(table.sorted().filter((record) => isActive(record.status)));
+      const stopped = await lifecycle.stopInWaves(table.sorted().filter((record) => isActive(record.status)));
       await watchMode.closeAll();
       await live.clear();
       log(`kill: stopped ${stopped} process(es)`);
       return { stopped };
     },
 
-    warnings: () => [...stateWarnings],
+    warnings: () => restore.warnings(),
+
+    statusEvents: {
+      subscribe: (listener) => table.statusEvents.subscribe(listener),
+      unsubscribe: (listener) => table.statusEvents.unsubscribe(listener),
+    },
 
     async close() {
-      if (isClosed) return;
-      isClosed = true;
-      restartTimer?.clear();
-      restartTimer = null;
+      if (lifecycle.isClosed()) return;
+      lifecycle.close();
       monitor.stop();
       cronRestarts.stopAll();
       probes.close();
@@ -771,7 +400,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       jobs.stopAll();
       gate.close();
       const all = table.sorted();
-      await stopInWaves(all);
+      await lifecycle.stopInWaves(all);
       await cluster?.close();
       await live.clear();
       await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));

@@ -5,6 +5,7 @@ import { setLongTimeout } from '../long-timer.js';
 import { isPidAlive } from '../proc-scan.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
 import { nextSpawnSeq, type RunnerHooks } from '../process-runner.js';
+import { setStatus } from '../process-status.js';
 import { stopTree } from '../tree-stop.js';
 import type { FromPrimary, ToPrimary } from './cluster-messages.js';
 import { clusterCommand } from './exec-mode.js';
@@ -64,7 +65,7 @@ export class ClusterHost {
 
   /** Starts a run of a process as a cluster worker; it is `online` once the primary reports its pid. */
   spawn(record: ProcessRecord): void {
-    record.status = 'starting';
+    setStatus(record, 'starting');
     record.restartAt = null;
     const slot = this.#fork(record, 'spawn');
     if (slot) this.#pending.set(record, slot.key);
@@ -110,7 +111,7 @@ export class ClusterHost {
     record.run = slot.run;
     record.pid = slot.pid;
     record.startedAt = Date.now();
-    record.status = 'online';
+    setStatus(record, 'online');
     record.spawnSeq = nextSpawnSeq();
     this.hooks.onOnline(record);
     return previous;
@@ -295,7 +296,7 @@ export class ClusterHost {
     record.run = slot.run;
     record.pid = pid;
     record.startedAt = Date.now();
-    record.status = 'online';
+    setStatus(record, 'online');
     record.spawnSeq = nextSpawnSeq();
     this.hooks.onOnline(record);
   }
@@ -312,7 +313,7 @@ export class ClusterHost {
 
   /** Issue #19 item 10: without a primary there is no worker to wait for: the process is errored at once. */
   #failSpawn(record: ProcessRecord): void {
-    record.status = 'errored';
+    setStatus(record, 'errored', 'spawn-error');
     record.lastExitReason = 'spawn-error';
     record.startedAt = null;
     const failure = this.#primaryFailure ?? Promise.resolve('unknown error');
@@ -330,7 +331,7 @@ export class ClusterHost {
     slot.markExited();
     if (slot.purpose === 'spawn' && this.#pending.get(record) === slot.key) {
       this.#pending.delete(record);
-      record.status = 'errored';
+      setStatus(record, 'errored', 'spawn-error');
       record.lastExitReason = 'spawn-error';
       record.startedAt = null;
       this.#note(record, `velos: cannot start a cluster worker: ${why}`);

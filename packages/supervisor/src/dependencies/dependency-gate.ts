@@ -1,6 +1,7 @@
 import type { Dependency, JobRun } from '@velos/core';
 import { probesOf } from '../probes/index.js';
 import type { ProcessRecord } from '../process-record.js';
+import { setStatus } from '../process-status.js';
 
 /** What the dependency gate needs from the supervisor. */
 export interface DependencyGateOptions {
@@ -45,7 +46,7 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
     options.log(`${spec.name}: not started: ${reason}`);
     for (const record of records) {
       if (record.status !== 'starting' || record.run) continue;
-      record.status = 'errored';
+      setStatus(record, 'errored', 'dependency');
       try {
         record.pipeline.note('err', `velos: not started: ${reason}`);
       } catch {

@@ -3,6 +3,7 @@ import { checkCronExpression, scheduleCron } from '../cron-schedule.js';
 import { setLongTimeout } from '../long-timer.js';
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
 import { type RunnerHooks, spawnRecord } from '../process-runner.js';
+import { type StatusReason, setStatus } from '../process-status.js';
 import type { JobState } from './job-state.js';
 import { RunHistory } from './run-history.js';
 
@@ -14,7 +15,7 @@ export interface JobHost {
   /** Runs an operation on a process after the user operations already queued on it. */
   runOp<T>(record: ProcessRecord, op: () => Promise<T>): Promise<T>;
   /** Stops the current run of a process as an operation (its exit skips the restart policy). */
-  stopRun(record: ProcessRecord): Promise<void>;
+  stopRun(record: ProcessRecord, reason: StatusReason): Promise<void>;
   /** True while the process is still in the table and the supervisor is open. */
   isLive(record: ProcessRecord): boolean;
 }
@@ -97,8 +98,8 @@ export function createJobScheduler(host: JobHost): JobScheduler {
   }
 
   /** The status of a job between runs. */
-  function settle(record: ProcessRecord): void {
-    record.status = stateOf(record).isEnabled ? 'scheduled' : 'stopped';
+  function settle(record: ProcessRecord, reason: StatusReason): void {
+    setStatus(record, stateOf(record).isEnabled ? 'scheduled' : 'stopped', reason);
   }
 
   /** Starts a run now; false when one is going (or the old run's group is still being stopped). */
@@ -126,7 +127,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         trigger,
       });
       if (!isRecurring(record.app.spec)) state.isEnabled = false;
-      if (state.isEnabled) record.status = 'scheduled';
+      if (state.isEnabled) setStatus(record, 'scheduled', 'spawn-error');
       return true;
     }
     state.current = {
@@ -158,8 +159,8 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         const why = `run ${seq} still going after the ${timeoutMs} ms timeout: stopping it`;
         note(record, why);
         host.log(`${label(record)}: ${why}`);
-        await host.stopRun(record);
-        if (host.isLive(record) && record.status === 'stopping') settle(record);
+        await host.stopRun(record, 'timeout');
+        if (host.isLive(record) && record.status === 'stopping') settle(record, 'timeout');
       })
       .catch((error) => host.log(`${label(record)}: stopping a timed-out run failed: ${error}`));
   }
@@ -205,7 +206,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
           (error) => host.log(`${label(record)}: ${error.message}`),
           'schedule',
         );
-        if (!record.run) record.status = 'scheduled';
+        if (!record.run) setStatus(record, 'scheduled', 'schedule');
         host.log(`${label(record)}: scheduled on '${expression}'`);
         return;
       }
@@ -252,13 +253,14 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       state.current = null;
       state.isTimedOut = false;
       state.history.add(finished);
-      record.lastExitReason = outcome === 'timeout' ? 'timeout' : 'exit';
+      const reason = outcome === 'timeout' ? 'timeout' : 'exit';
+      record.lastExitReason = reason;
       const how = signal ? `signal ${signal}` : `code ${exitCode}`;
       host.log(`${label(record)}: run ${finished.seq} ${outcome} (${how}) after ${now - run.startedAt} ms`);
       if (!isRecurring(record.app.spec)) state.isEnabled = false;
       // A stop, restart or timeout in progress sets the status itself once the run is gone.
       if (record.isUserOp || !host.isLive(record)) return;
-      settle(record);
+      settle(record, reason);
     },
 
     forget(record) {

@@ -1,6 +1,7 @@
 import { readProcStat } from '../proc-scan.js';
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
 import { isGroupAlive, nextSpawnSeq, type RunnerHooks, stopLeftovers } from '../process-runner.js';
+import { setStatus } from '../process-status.js';
 import { openFifoReader } from './fifo-stdio.js';
 import { fifoPath } from './run-files.js';
 import { type RunEntry, recordRunAdopted, recordRunEnd } from './run-registry.js';
@@ -100,7 +101,7 @@ export function adoptRun(
   record.run = run;
   record.pid = entry.pid;
   record.startedAt = entry.startedAt;
-  record.status = 'online';
+  setStatus(record, 'online');
   record.restartAt = null;
   record.spawnSeq = nextSpawnSeq();
   hooks.onOnline(record);

@@ -1,0 +1,358 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { formatBytes, type ProcessInfo } from '@velos/core';
+import type { ClusterRunner } from './cluster/cluster-runner.js';
+import { stopWaves } from './dependencies/dependency-order.js';
+import { createJobScheduler, type JobScheduler } from './jobs/job-scheduler.js';
+import type { LiveState } from './live-state.js';
+import { type LongTimer, setLongTimeout } from './long-timer.js';
+import { isOverMemoryLimit } from './memory-limit.js';
+import { queueOperation } from './operation-queue.js';
+import { ensureFifos, removeFifos, runDirOf } from './orphans/run-files.js';
+import { times } from './probes/index.js';
+import { isActive, type ProcessRecord, toInfo } from './process-record.js';
+import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
+import { type StatusReason, setStatus } from './process-status.js';
+import type { ProcessTable } from './process-table.js';
+import { decideRestart } from './restart-policy.js';
+
+/** Why a running process is restarted on purpose (not by the restart policy after an exit). */
+export type RestartReason = 'user' | 'memory' | 'cron' | 'watch' | 'inactivity' | 'unhealthy' | 'reload';
+
+/** What the life cycle of processes needs from the supervisor. */
+export interface ProcessLifecycleOptions {
+  home: string;
+  table: ProcessTable;
+  log(line: string): void;
+  /** SUP-13: told after every operation and exit, so the live table follows. */
+  live: LiveState;
+  /** SUP-5: the cluster runner, once a cluster app loaded it. */
+  cluster(): ClusterRunner | undefined;
+  /** A run of a process is online (it has a pid). */
+  onOnline(record: ProcessRecord): void;
+  /** The run of a process ended, before the restart policy looks at its exit. */
+  onRunEnded(record: ProcessRecord): void;
+  /** A deleted process has just left the table. */
+  onRemoved(record: ProcessRecord): void;
+}
+
+/**
+ * The life cycle of the processes of a supervisor: their operation queue, spawns, stops, restarts
+ * (on exit through the restart policy, or on purpose), deletes, and jobs' schedules.
+ */
+export interface ProcessLifecycle {
+  /** The hooks runners report back to (fork-mode spawns, cluster workers, adopted orphans). */
+  readonly hooks: RunnerHooks;
+  /** SUP-8: the scheduler of the `type: job` apps. */
+  readonly jobs: JobScheduler;
+  /** Runs a user operation on a process after the ones already queued on it. */
+  runOp<T>(record: ProcessRecord, op: () => Promise<T>): Promise<T>;
+  /** True while the process is still in the table and the supervisor is open. */
+  isLive(record: ProcessRecord): boolean;
+  /** True once `close` was called. */
+  isClosed(): boolean;
+  /** Stops one process; true when it was running or about to restart. */
+  stopOne(record: ProcessRecord): Promise<boolean>;
+  /** Stops processes in `depends_on` waves (SUP-12), each wave in parallel; returns how many ran. */
+  stopInWaves(records: ProcessRecord[]): Promise<number>;
+  /** Restarts one process; `unstableRestarts` is what its count becomes (0: a clean slate). */
+  restartOne(record: ProcessRecord, reason?: RestartReason, unstableRestarts?: number): Promise<void>;
+  /** Stops a process and removes it from the table. */
+  deleteOne(record: ProcessRecord): Promise<ProcessInfo>;
+  /** SUP-8 `cron_restart`: restarts the running processes of an app; false once the app is gone. */
+  restartOnSchedule(name: string): boolean;
+  /** SUP-9: restarts every online process whose tree RSS, just sampled, is over its `max_memory`. */
+  enforceMemoryLimits(): void;
+  /** SUP-11: a liveness probe failed its threshold on the record's current run. */
+  restartUnhealthy(record: ProcessRecord, failures: number, reason: string, hasPassed: boolean): void;
+  /** Spawns processes marked `starting` one by one, letting other requests in between spawns. */
+  launch(records: ProcessRecord[]): Promise<void>;
+  /** Marks processes as starting (so a concurrent start of their name is NAME_IN_USE). */
+  prepare(ids: number[], reset: boolean): ProcessRecord[];
+  /** Stops scheduling restarts; runs that end from now on are not restarted. */
+  close(): void;
+}
+
+/** Creates the life cycle of the processes in `options.table`. */
+export function createProcessLifecycle(options: ProcessLifecycleOptions): ProcessLifecycle {
+  const { home, table, log, live } = options;
+  let restartTimer: LongTimer | null = null;
+  let isClosed = false;
+  const hooks: RunnerHooks = {
+    onOnline: options.onOnline,
+    onExit: handleExit,
+    onLeftoversGone: () => scheduleRestarts(),
+    log,
+    home,
+  };
+  const isLive = (record: ProcessRecord): boolean => !isClosed && table.records.get(record.id) === record;
+  const runOp = <T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> =>
+    queueOperation(record, op, () => live.touch());
+  const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive });
+
+  function label(record: ProcessRecord): string {
+    return `process ${record.id} (${record.app.spec.name})`;
+  }
+
+  function handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void {
+    options.onRunEnded(record);
+    live.touch();
+    const uptimeMs = record.startedAt === null ? 0 : Date.now() - record.startedAt;
+    record.startedAt = null;
+    record.exitCode = exitCode;
+    record.signal = signal;
+    const how = signal ? `signal ${signal}` : `code ${exitCode}`;
+    if (record.app.spec.type === 'job') {
+      jobs.handleExit(record, exitCode, signal);
+      return;
+    }
+    if (isClosed || record.isUserOp) {
+      log(`${label(record)} exited with ${how}`);
+      return;
+    }
+    const spec = record.app.spec;
+    const decision = decideRestart(spec, {
+      exitCode,
+      signal,
+      uptimeMs,
+      unstableRestarts: record.unstableRestarts,
+      backoffMs: record.backoffMs,
+      isUserAction: false,
+    });
+    if (decision.action === 'none') return;
+    record.lastExitReason = decision.reason;
+    record.unstableRestarts = decision.unstableRestarts;
+    record.backoffMs = decision.backoffMs;
+    if (decision.action === 'stop') {
+      setStatus(record, 'stopped', decision.reason);
+      log(`${label(record)} exited with ${how}: not restarted`);
+    } else if (decision.action === 'errored') {
+      setStatus(record, 'errored', decision.reason);
+      const why = `${decision.unstableRestarts - 1} unstable restarts in a row (max_restarts ${spec.maxRestarts}, min_uptime ${spec.minUptimeMs} ms)`;
+      noteErr(record, `velos: stopped restarting after ${why}`);
+      log(`${label(record)} exited with ${how}: errored after ${why}`);
+    } else {
+      setStatus(record, 'waiting-restart', decision.reason);
+      record.restartAt = Date.now() + decision.delayMs;
+      log(`${label(record)} exited with ${how}: restarting in ${decision.delayMs} ms`);
+      scheduleRestarts();
+    }
+  }
+
+  /** One timer for all pending restarts, set to the earliest `restartAt`. */
+  function scheduleRestarts(): void {
+    restartTimer?.clear();
+    restartTimer = null;
+    if (isClosed) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const record of table.records.values()) {
+      if (record.status === 'waiting-restart' && record.restartAt !== null && !record.leftovers)
+        next = Math.min(next, record.restartAt);
+    }
+    if (next !== Number.POSITIVE_INFINITY) restartTimer = setLongTimeout(runDueRestarts, next - Date.now());
+  }
+
+  function runDueRestarts(): void {
+    restartTimer = null;
+    const now = Date.now();
+    for (const record of table.records.values()) {
+      if (record.status !== 'waiting-restart' || record.restartAt === null || record.restartAt > now)
+        continue;
+      if (record.leftovers) continue; // the old run's group is still being stopped: restart after it
+      record.restarts += 1;
+      if (!options.cluster()?.spawn(record)) spawnRecord(record, hooks);
+    }
+    scheduleRestarts();
+  }
+
+  async function stopRun(record: ProcessRecord, reason: StatusReason): Promise<void> {
+    record.isUserOp = true;
+    setStatus(record, 'stopping', reason);
+    try {
+      await stopRecordTree(record, hooks);
+    } finally {
+      record.isUserOp = false;
+    }
+  }
+
+  function stopOne(record: ProcessRecord): Promise<boolean> {
+    return runOp(record, async () => {
+      jobs.disable(record);
+      if (
+        record.status === 'waiting-restart' ||
+        record.status === 'scheduled' ||
+        (record.status === 'starting' && !record.run)
+      ) {
+        setStatus(record, 'stopped', 'user');
+        record.restartAt = null;
+        scheduleRestarts();
+        return true;
+      }
+      if (!record.run) return false;
+      await stopRun(record, 'user');
+      setStatus(record, 'stopped', 'user');
+      record.lastExitReason = 'user';
+      return true;
+    });
+  }
+
+  /** An app stops after the apps that depend on it, so N apps take about one `kill_timeout` per wave, not N. */
+  async function stopInWaves(records: ProcessRecord[]): Promise<number> {
+    let stopped = 0;
+    for (const wave of stopWaves(records)) {
+      for (const wasRunning of await Promise.all(wave.map(stopOne))) if (wasRunning) stopped += 1;
+    }
+    return stopped;
+  }
+
+  function restartOne(
+    record: ProcessRecord,
+    reason: RestartReason = 'user',
+    unstableRestarts = 0,
+  ): Promise<void> {
+    return runOp(record, async () => {
+      if (table.records.get(record.id) !== record) return;
+      // what a run that exited by itself left is stopped first: the new run must not race it (#19.11)
+      if (record.run || record.leftovers) await stopRun(record, reason);
+      record.restartAt = null;
+      record.unstableRestarts = unstableRestarts;
+      record.backoffMs = 0;
+      record.restarts += 1;
+      record.lastExitReason = reason;
+      if (!isClosed) startRun(record);
+      scheduleRestarts();
+    });
+  }
+
+  function restartOnSchedule(name: string): boolean {
+    const entry = table.apps.get(name);
+    if (!entry) return false;
+    for (const id of entry.ids) {
+      const record = table.records.get(id);
+      if (!record || (record.status !== 'online' && record.status !== 'waiting-restart')) continue;
+      log(`${label(record)}: cron_restart '${entry.spec.cronRestart}': restarting`);
+      restartOne(record, 'cron').catch((error) => log(`${label(record)}: cron restart failed: ${error}`));
+    }
+    return true;
+  }
+
+  function enforceMemoryLimits(): void {
+    for (const record of table.records.values()) {
+      if (!isOverMemoryLimit(record)) continue;
+      const limit = record.app.spec.maxMemoryBytes!;
+      const why = `memory ${formatBytes(record.memory)} over max_memory ${formatBytes(limit)}`;
+      log(`${label(record)}: ${why}: restarting`);
+      noteErr(record, `velos: restarting: ${why}`);
+      restartOne(record, 'memory').catch((error) => log(`${label(record)}: memory restart failed: ${error}`));
+    }
+  }
+
+  /**
+   * A run on which the liveness probe never passed counts as unstable, like a crash shorter than
+   * `min_uptime`: after `max_restarts` of those in a row the process is stopped and `errored`
+   * instead of being restarted forever.
+   */
+  function restartUnhealthy(
+    record: ProcessRecord,
+    failures: number,
+    reason: string,
+    hasPassed: boolean,
+  ): void {
+    if (record.status !== 'online' || record.isUserOp) return;
+    const spec = record.app.spec;
+    const unstable = hasPassed ? 0 : record.unstableRestarts + 1;
+    const why = `liveness probe failed ${times(failures)}: ${reason}`;
+    if (unstable > spec.maxRestarts) {
+      const errored = `${why}; it never passed in ${unstable} runs in a row (max_restarts ${spec.maxRestarts})`;
+      log(`${label(record)}: ${errored}: stopped, errored`);
+      noteErr(record, `velos: stopped restarting: ${errored}`);
+      runOp(record, async () => {
+        if (record.run) await stopRun(record, 'unhealthy');
+        setStatus(record, 'errored', 'unhealthy');
+        record.lastExitReason = 'unhealthy';
+        record.unstableRestarts = unstable;
+      }).catch((error) => log(`${label(record)}: stopping an unhealthy process failed: ${error}`));
+      return;
+    }
+    log(`${label(record)}: ${why}: restarting`);
+    noteErr(record, `velos: restarting: ${why}`);
+    restartOne(record, 'unhealthy', unstable).catch((error) =>
+      log(`${label(record)}: unhealthy restart failed: ${error}`),
+    );
+  }
+
+  /** A `velos:` note in a process's err log (nothing once it was deleted and its pipeline closed). */
+  function noteErr(record: ProcessRecord, line: string): void {
+    try {
+      record.pipeline.note('err', line);
+    } catch {
+      // deleted meanwhile: its pipeline is closed
+    }
+  }
+
+  function deleteOne(record: ProcessRecord): Promise<ProcessInfo> {
+    return runOp(record, async () => {
+      if (record.run) await stopRun(record, 'user');
+      if (isActive(record.status)) setStatus(record, 'stopped', 'user');
+      record.restartAt = null;
+      jobs.forget(record);
+      table.remove(record);
+      options.onRemoved(record);
+      removeFifos(runDirOf(home), record.id);
+      scheduleRestarts();
+      return toInfo(record);
+    });
+  }
+
+  async function launch(records: ProcessRecord[]): Promise<void> {
+    await ensureFifos(
+      runDirOf(home),
+      records.map((record) => record.id),
+    ).catch((error) => log(`cannot create stdio FIFOs (pipes are used): ${error}`));
+    for (const record of records) {
+      await runOp(record, async () => {
+        if (record.status === 'starting' && !record.run && isLive(record)) startRun(record);
+      });
+      await nextTurn();
+    }
+  }
+
+  /** SUP-8: a job's schedule is turned on (it runs now or when due); any other app is spawned. */
+  function startRun(record: ProcessRecord): void {
+    if (record.app.spec.type === 'job') jobs.enable(record);
+    else if (!options.cluster()?.spawn(record)) spawnRecord(record, hooks);
+  }
+
+  function prepare(ids: number[], reset: boolean): ProcessRecord[] {
+    return ids.map((id) => {
+      const record = table.records.get(id)!;
+      setStatus(record, 'starting', 'start');
+      if (reset) {
+        record.unstableRestarts = 0;
+        record.backoffMs = 0;
+      }
+      return record;
+    });
+  }
+
+  return {
+    hooks,
+    jobs,
+    runOp,
+    isLive,
+    isClosed: () => isClosed,
+    stopOne,
+    stopInWaves,
+    restartOne,
+    deleteOne,
+    restartOnSchedule,
+    enforceMemoryLimits,
+    restartUnhealthy,
+    launch,
+    prepare,
+    close() {
+      isClosed = true;
+      restartTimer?.clear();
+      restartTimer = null;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { incrementVarProblem } from './cluster/instance-env.js';
+import { isActive } from './process-record.js';
+import type { ProcessTable } from './process-table.js';
+import { resolveCommand } from './resolve-command.js';
+
+/** Rejects a start before anything changes: a name twice, bad instances, a running name, an unresolvable command. */
+export function checkStartable(specs: AppSpec[], table: ProcessTable): void {
+  const names = new Set<string>();
+  for (const spec of specs) {
+    if (names.has(spec.name)) {
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `the app name '${spec.name}' appears twice in one start`,
+      );
+    }
+    names.add(spec.name);
+    if (!Number.isInteger(spec.instances) || spec.instances < 1) {
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `${spec.name}: instances: expected a positive integer`,
+      );
+    }
+    checkNameFree(spec.name, table);
+    resolveCommand(spec);
+    const problem = incrementVarProblem(spec);
+    if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
+  }
+}
+
+/** Throws NAME_IN_USE when an app of this name runs (or is about to). */
+export function checkNameFree(name: string, table: ProcessTable): void {
+  const running = table.apps.get(name)?.ids.filter((id) => isActive(table.records.get(id)!.status)) ?? [];
+  if (running.length > 0) {
+    throw new VelosError(
+      ErrorCodes.NAME_IN_USE,
+      `an app named '${name}' is already running (id ${running.join(', ')}); restart it, or stop or delete it first`,
+      { data: { name, ids: running } },
+    );
+  }
+}

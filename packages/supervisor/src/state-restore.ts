@@ -1,0 +1,138 @@
+import { join } from 'node:path';
+import type { AppSpec, ProcessInfo } from '@velos/core';
+import { orderByDependencies } from './dependencies/dependency-order.js';
+import { LIVE_STATE_FILE, type LiveState, readLiveState } from './live-state.js';
+import { settleOrphans } from './orphans/settle-orphans.js';
+import { type AppEntry, type ProcessRecord, toInfo } from './process-record.js';
+import type { RunnerHooks } from './process-runner.js';
+import type { ProcessTable } from './process-table.js';
+import { readState, type SavedApp } from './state-store.js';
+
+/** What bringing saved state back needs from the supervisor. */
+export interface StateRestoreOptions {
+  home: string;
+  table: ProcessTable;
+  log(line: string): void;
+  /** The runner hooks re-adopted orphans report to. */
+  hooks: RunnerHooks;
+  live: LiveState;
+  /** Loads what `specs` need (the JSON Lines classifier, the cluster runner); rejects when a loader fails. */
+  loadFor(specs: AppSpec[]): Promise<void>;
+  /** True once the cluster runner is loaded. */
+  hasCluster(): boolean;
+  /** Gives an app just added to the table what a started one gets (job state, `cron_restart`). */
+  attach(entry: AppEntry): void;
+  /** Marks processes as starting (see `ProcessLifecycle.prepare`). */
+  prepare(ids: number[], reset: boolean): ProcessRecord[];
+  /** Launches apps in `depends_on` order. */
+  launchApps(groups: ProcessRecord[][]): Promise<void>;
+  /** The restore is done (watchers follow the table). */
+  onRestored(): void;
+}
+
+/** The restore path of a supervisor: saved or live state back into the table, and the warnings of the latest read. */
+export interface StateRestore {
+  /**
+   * Adds the saved apps whose names are not in the table; starts all of them, or only those saved
+   * running. At daemon start it reads the live table of a daemon that died first and settles its orphans.
+   */
+  load(isStartingAll: boolean, isDaemonStart?: boolean): Promise<ProcessInfo[]>;
+  /** Warnings of the latest state read (a corrupt `state.json` restored from the backup…). */
+  warnings(): string[];
+}
+
+/** Creates the restore path (SUP-4 resurrect, SUP-13 restore at daemon start). */
+export function createStateRestore(options: StateRestoreOptions): StateRestore {
+  const { home, table, log } = options;
+  let stateWarnings: string[] = [];
+
+  async function load(isStartingAll: boolean, isDaemonStart = false): Promise<ProcessInfo[]> {
+    const read = isDaemonStart ? await readStateAtStart() : await readState(home);
+    stateWarnings = read.warnings;
+    for (const warning of read.warnings) log(`warning: ${warning}`);
+    if (!read.state) {
+      if (isDaemonStart) await adoptOrphans([]);
+      return [];
+    }
+    const specs = read.state.apps.map((saved) => saved.spec);
+    // A loader that fails (the cluster primary script is missing…) fails only the apps that need it.
+    const loadError = await options.loadFor(specs).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    table.nextId = Math.max(table.nextId, read.state.nextId);
+    const added: ProcessRecord[] = [];
+    const toLaunch: ProcessRecord[][] = [];
+    const savedApps = orderByDependencies(read.state.apps, (saved) => saved.spec, table.apps, {
+      isLenient: true,
+    });
+    for (const saved of savedApps) {
+      if (table.apps.has(saved.spec.name)) continue;
+      const entry = restoreApp(saved, loadError);
+      if (!entry) continue;
+      const isStarting = isStartingAll || saved.running;
+      const records = isStarting
+        ? options.prepare(entry.ids, true)
+        : entry.ids.map((id) => table.records.get(id)!);
+      added.push(...records);
+      if (isStarting) toLaunch.push(records);
+    }
+    if (isDaemonStart) await adoptOrphans(added);
+    await options.launchApps(toLaunch);
+    options.onRestored();
+    log(`restored ${added.length} process(es) from ${read.path}`);
+    options.live.touch();
+    return added.map((record) => toInfo(record));
+  }
+
+  /** Adds one saved app to the table, stopped; null when it cannot be (then it is kept for the saves). */
+  function restoreApp(saved: SavedApp, loadError: unknown): AppEntry | null {
+    const spec = saved.spec;
+    const areIdsFree = saved.ids.every((id) => !table.records.has(id));
+    let entry: AppEntry;
+    try {
+      const isLoaderMissing =
+        (spec.execMode === 'cluster' && !options.hasCluster()) ||
+        (spec.logFormat === 'json' && !table.classify);
+      if (loadError !== null && isLoaderMissing) throw loadError;
+      entry = table.stageAdd(spec, areIdsFree ? [...saved.ids] : undefined).commit();
+    } catch (error) {
+      keepUnrestored(saved, error);
+      return null;
+    }
+    options.attach(entry);
+    return entry;
+  }
+
+  /** Issue #19 item 2: an app that cannot be restored is reported, and kept for the saves (`table.keepUnrestored`). */
+  function keepUnrestored(saved: SavedApp, error: unknown): void {
+    table.keepUnrestored(saved);
+    const why = error instanceof Error ? error.message : String(error);
+    const warning = `${saved.spec.name} (id ${saved.ids.join(', ')}) was not restored: ${why}; it stays in the saved state (fix it, then run velos resurrect)`;
+    log(`warning: ${warning}`);
+    stateWarnings = [...stateWarnings, warning];
+  }
+
+  /**
+   * What a starting daemon restores: the live table of a daemon that died (SUP-13: what it ran, saved
+   * or not, so its orphans are re-adopted), else the saved state.
+   */
+  async function readStateAtStart(): ReturnType<typeof readState> {
+    const dead = await readLiveState(home);
+    if (!dead.state) {
+      const saved = await readState(home);
+      return dead.warning ? { ...saved, warnings: [dead.warning, ...saved.warnings] } : saved;
+    }
+    const path = join(home, LIVE_STATE_FILE);
+    const warning = `the previous daemon did not stop cleanly: restoring the processes it ran (${path})`;
+    return { state: dead.state, path, warnings: [warning] };
+  }
+
+  /** SUP-13: re-adopts or stops what a daemon that died left running (adopted records are not launched again). */
+  async function adoptOrphans(records: ProcessRecord[]): Promise<void> {
+    const { warnings } = await settleOrphans({ home, records, hooks: options.hooks });
+    stateWarnings = [...stateWarnings, ...warnings];
+  }
+
+  return { load, warnings: () => [...stateWarnings] };
+}
