@@ -18,7 +18,7 @@ const shared: Options = {
 export default defineConfig([
   // The full CLI: commands load their heavy parts with `await import()`, which splitting turns into
   // chunks read only on demand (zod, yaml and the supervisor never load for `velos list`).
-  { ...shared, entry: { cli: 'src/cli.ts' }, splitting: true },
+  { ...shared, entry: { cli: 'src/cli.ts', daemon: 'src/daemon-entry.ts' }, splitting: true },
   // The binary's entry: `velos list` from one module, anything else through dist/cli.js.
   { ...shared, entry: { velos: 'src/hot-path.ts' }, splitting: false },
   // SUP-5: the cluster primary is a process of its own; the daemon's chunks find it beside them.

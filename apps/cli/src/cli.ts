@@ -46,7 +46,7 @@ async function dispatch(argv: string[]): Promise<number> {
   if (input.options.json && input.options.ai)
     throw usageError('--json and --ai cannot be used together', spec.name);
   const mode: OutputMode = input.options.json ? 'json' : input.options.ai ? 'ai' : 'text';
-  const ctx = createContext(mode, fileURLToPath(import.meta.url));
+  const ctx = createContext(mode, fileURLToPath(new URL('./daemon.js', import.meta.url)));
   try {
     await spec.run(ctx, input);
   } finally {

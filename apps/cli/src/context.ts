@@ -36,8 +36,8 @@ export function resolveHome(env: NodeJS.ProcessEnv): string {
   return resolve(env.VELOS_HOME || resolve(homedir(), '.velos'));
 }
 
-/** Builds the context of one CLI run; `cliEntry` is the script that runs `velos daemon`. */
-export function createContext(mode: OutputMode, cliEntry: string): CommandContext {
+/** Builds the context of one CLI run; `daemonEntry` is the script the client starts a daemon with (`dist/daemon.js`). */
+export function createContext(mode: OutputMode, daemonEntry: string): CommandContext {
   const home = resolveHome(process.env);
   const isTTY = process.stdout.isTTY === true;
   const clients: VelosClient[] = [];
@@ -55,7 +55,7 @@ export function createContext(mode: OutputMode, cliEntry: string): CommandContex
     client: async ({ autoStart = true } = {}) => {
       const { createClient } = await import('@velos/client');
       const launcher = {
-        entry: cliEntry,
+        entry: daemonEntry,
         nodeFlags: [...DAEMON_NODE_FLAGS, ...process.execArgv],
         onStarted: (daemon: PingResult) => printWarnings(daemon.warnings),
       };

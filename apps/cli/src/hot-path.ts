@@ -15,8 +15,8 @@ if (mode === null) {
   await import(fullCli);
 } else {
   exitQuietlyOnEpipe();
-  // A daemon started from here runs the full CLI's entry, which does not load this bundle as well.
-  const ctx = createContext(mode, fileURLToPath(new URL('./cli.js', import.meta.url)));
+  // A daemon started from here runs its own entry, which loads neither this bundle nor the CLI.
+  const ctx = createContext(mode, fileURLToPath(new URL('./daemon.js', import.meta.url)));
   try {
     await runList(ctx);
   } catch (error) {
