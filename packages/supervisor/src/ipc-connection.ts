@@ -108,7 +108,9 @@ export class IpcConnection {
     if (this.isFailed) return;
     this.lastActiveAt = Date.now();
     this.decoder.write(chunk);
-    if (this.chargeBudget()) this.pump();
+    // complete frames are decoded first: only what stays unfinished counts against the budget, so a
+    // client sending small requests is never refused while others fill it
+    this.pump();
   }
 
   private onEnd(): void {
@@ -132,8 +134,7 @@ export class IpcConnection {
       this.frameStartedAt = null;
       this.handle(message);
     }
-    if (this.isFailed) return;
-    this.chargeBudget();
+    if (this.isFailed || !this.chargeBudget()) return;
     if (this.decoder.isMidFrame) this.frameStartedAt ??= Date.now();
     this.setPaused(!this.hasRoom());
     if (this.isReadEnded && !this.isPaused) this.onReadEnded();

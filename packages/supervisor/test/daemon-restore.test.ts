@@ -60,7 +60,7 @@ describe('the daemon listens before it restores', () => {
     const home = harness.home();
     makeStateFifo(home);
     harness.spawnDaemon(home);
-    const client = await harness.waitForDaemon(home);
+    const client = await harness.waitForDaemon(home, { isRestoreAwaited: false });
     const writeEnd = await waitRestoreStarted(home);
     const ping = await client.call<PingResult>('ping');
     expect(ping.restoring).toBe(true);

@@ -208,16 +208,27 @@ export class Harness {
     return { child, client };
   }
 
-  /** Connects to the daemon of `home` as soon as it answers `ping`. */
-  async waitForDaemon(home: string): Promise<RawClient> {
-    return waitFor(
+  /** Connects to the daemon of `home` once it answers `ping` (and, unless told not to wait, has restored its state). */
+  async waitForDaemon(home: string, options: { isRestoreAwaited?: boolean } = {}): Promise<RawClient> {
+    const isRestoreAwaited = options.isRestoreAwaited ?? true;
+    const client = await waitFor(
       async () => {
-        const client = await this.connect(home);
-        await client.call('ping', undefined, 2000);
-        return client;
+        const raw = await this.connect(home);
+        await raw.call('ping', undefined, 2000);
+        return raw;
       },
       { what: `the daemon of ${home} to answer ping` },
     );
+    // the daemon answers ping while it restores (`restoring: true`); its state is complete after that
+    if (isRestoreAwaited) {
+      await waitFor(
+        async () => !(await client.call<{ restoring?: boolean }>('ping', undefined, 2000)).restoring,
+        {
+          what: `the daemon of ${home} to finish its restore`,
+        },
+      );
+    }
+    return client;
   }
 
   /** Opens a raw client on the home's socket. */
