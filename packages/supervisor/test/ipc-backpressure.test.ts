@@ -117,14 +117,14 @@ describe('IPC back-pressure (real daemon)', () => {
         const answer = await reader.call<{ lines: LogLine[] }>(
           'logs',
           { target: 'big', lines: LINES },
-          20_000,
+          40_000,
         );
         expect(answer.lines).toHaveLength(LINES);
       }
       // a paused client does not see its socket close: count the daemon's open sockets instead
       await waitFor(() => openSockets(pid) <= socketsBefore + 1, {
         what: 'the stalled clients closed by the daemon',
-        timeoutMs: 20_000,
+        timeoutMs: 40_000,
       });
       expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toContain('read none of its answers');
     } finally {
@@ -133,7 +133,7 @@ describe('IPC back-pressure (real daemon)', () => {
     // 12 × (8 answers in flight + 4 MiB unsent) would be ~120 MB without the daemon-wide bound
     expect(peak - before).toBeLessThan(80 * 1024 * 1024);
     expect(isAlive(pid)).toBe(true);
-  });
+  }, 90_000);
 
   it('bounds what a follower that does not read holds: the oldest items are dropped and the next one says how many', async () => {
     const home = harness.home();
