@@ -3,15 +3,13 @@ import {
   commandEntries,
   createRemoteControl,
   ErrorCodes,
-  isVelosError,
   type Subscription,
   type VelosControl,
-  type VelosError,
 } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../src/command-handlers.js';
 import type { CommandDispatcher } from '../src/ipc-server.js';
-import { createRecordingControl, METHOD_SAMPLES } from './recording-control.js';
+import { createRecordingControl, METHOD_SAMPLES, rejection } from './recording-control.js';
 
 /** A `VelosControl` derived like the client's, whose transport is the dispatcher itself. */
 function remoteOver(dispatcher: CommandDispatcher): VelosControl {
@@ -51,15 +49,6 @@ function streamOver(dispatcher: CommandDispatcher, cmd: string, payload: unknown
       }
     },
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<VelosError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isVelosError(error)) throw new Error(`expected a VelosError, got ${String(error)}`);
-  return error;
 }
 
 describe('the dispatcher derived from the command table', () => {

@@ -1,4 +1,11 @@
-import { APP_DEFAULTS, commandEntries, type Subscription, type VelosControl } from '@velos/core';
+import {
+  APP_DEFAULTS,
+  commandEntries,
+  isVelosError,
+  type Subscription,
+  type VelosControl,
+  type VelosError,
+} from '@velos/core';
 
 /** One call a `RecordingControl` received. */
 export interface RecordedCall {
@@ -71,4 +78,14 @@ function oneItem<T>(item: T): Subscription<T> {
       await cancelled;
     },
   };
+}
+
+/** The `VelosError` a promise rejects with (fails the test when it resolves or rejects otherwise). */
+export async function rejection(promise: Promise<unknown>): Promise<VelosError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!isVelosError(error)) throw new Error(`expected a VelosError, got ${String(error)}`);
+  return error;
 }

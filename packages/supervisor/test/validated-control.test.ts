@@ -1,22 +1,13 @@
-import { ErrorCodes, isVelosError, type VelosError } from '@velos/core';
+import { ErrorCodes } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../src/command-handlers.js';
 import { createSupervisor } from '../src/supervisor.js';
 import { validatedControl } from '../src/validated-control.js';
 import { appSpec, Harness } from './helpers.js';
-import { createRecordingControl, METHOD_SAMPLES } from './recording-control.js';
+import { createRecordingControl, METHOD_SAMPLES, rejection } from './recording-control.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
-
-async function rejection(promise: Promise<unknown>): Promise<VelosError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isVelosError(error)) throw new Error(`expected a VelosError, got ${String(error)}`);
-  return error;
-}
 
 describe('validatedControl', () => {
   it('passes valid arguments of every method through unchanged, with the value', async () => {
