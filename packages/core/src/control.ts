@@ -1,4 +1,5 @@
 import type { AppSpec } from './app-spec.js';
+import type { EmitEventRequest, EventsRequest, EventsResult, VelosEvent } from './events.js';
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, PingResult, ResurrectResult } from './protocol.js';
 
@@ -32,6 +33,12 @@ export interface VelosControl {
   /** The lines `logs` gives, with the notice of what the answer's byte limit left out (`cut`). */
   logsResult(request: LogsRequest): Promise<LogsResult>;
   followLogs(request: LogsRequest): Subscription<LogLine[]>;
+  /** OBS-2: events of the bus that match, oldest first (the newest `limit`, default 100). */
+  events(request?: EventsRequest): Promise<EventsResult>;
+  /** OBS-2: the matching events of `events`, then each new one as it happens. */
+  followEvents(request?: EventsRequest): Subscription<VelosEvent[]>;
+  /** OBS-2: puts an app's own event (`app.<name>`) on the bus; resolves the event as recorded. */
+  emitEvent(request: EmitEventRequest): Promise<VelosEvent>;
   flush(target?: string): Promise<string[]>;
   /** Closes and reopens the log files of the target (all when absent) by path, for external rotators; resolves the paths. */
   reloadLogs(target?: string): Promise<string[]>;

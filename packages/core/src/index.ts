@@ -28,6 +28,19 @@ export {
   VelosError,
 } from './errors.js';
 export {
+  APP_EVENT_NAME,
+  type DaemonEventKind,
+  type EmitEventRequest,
+  EVENT_KINDS,
+  type EventFieldValue,
+  type EventInput,
+  type EventSeverity,
+  type EventsRequest,
+  type EventsResult,
+  matchesEventKind,
+  type VelosEvent,
+} from './events.js';
+export {
   APPEND_NO_FOLLOW,
   CREATE_EXCLUSIVE,
   checkHome,

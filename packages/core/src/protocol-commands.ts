@@ -6,6 +6,7 @@ import {
   streamCommand,
   type Value,
 } from './command-definition.js';
+import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
 import type { ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, TargetRequest } from './protocol.js';
 
@@ -30,6 +31,10 @@ const envPayload = {
 const logsPayload = {
   toPayload: (request: LogsRequest) => request,
   toArgs: (payload: LogsRequest): [LogsRequest] => [payload],
+};
+const eventsPayload = {
+  toPayload: (request: EventsRequest = {}) => request,
+  toArgs: (payload: EventsRequest): [EventsRequest] => [payload],
 };
 const processesResult = {
   toResult: (processes: ProcessInfo[]) => ({ processes }),
@@ -161,6 +166,32 @@ export const PROTOCOL_COMMANDS = {
     ...logsPayload,
     toItem: (lines: ItemOf<'followLogs'>) => ({ lines }),
     fromItem: (item: { lines: ItemOf<'followLogs'> }) => item.lines,
+  }),
+  events: requestCommand({
+    method: 'events',
+    description: 'Events of the bus (process, job, log, config, alert, daemon and app events), oldest first.',
+    ...READS,
+    ...eventsPayload,
+    ...sameResult<Value<'events'>>(),
+  }),
+  'events.follow': streamCommand({
+    method: 'followEvents',
+    description: 'The most recent matching events, then new ones as they happen.',
+    ...READS,
+    ...eventsPayload,
+    toItem: (events: ItemOf<'followEvents'>) => ({ events }),
+    fromItem: (item: { events: ItemOf<'followEvents'> }) => item.events,
+  }),
+  'events.emit': requestCommand({
+    method: 'emitEvent',
+    description: "Puts an app's or an outside component's own event (kind app.<name>) on the bus.",
+    isReadOnly: false,
+    isIdempotent: false,
+    isDestructive: false,
+    toPayload: (request: EmitEventRequest) => request,
+    toArgs: (payload: EmitEventRequest): [EmitEventRequest] => [payload],
+    toResult: (event: VelosEvent) => ({ event }),
+    fromResult: (result: { event: VelosEvent }) => result.event,
   }),
   flush: requestCommand({
     method: 'flush',

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type { AppSpec } from './app-spec.js';
+import { APP_EVENT_NAME } from './events.js';
 import { PAYLOAD_LIMITS } from './payload-limits.js';
 import { MAX_DURATION_MS } from './units.js';
 
@@ -148,6 +149,27 @@ const logsRequest = z.object({
   stream: z.optional(z.enum(['out', 'err', 'all'])),
 });
 const empty = z.optional(z.object({}));
+const epochMs = z.number().check(z.gte(0), z.lte(8.64e15));
+const eventsRequest = z.object({
+  target: z.optional(target),
+  kinds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(50))),
+  since: z.optional(epochMs),
+  until: z.optional(epochMs),
+  afterSeq: z.optional(z.int().check(z.gte(0))),
+  limit: z.optional(z.int().check(z.gte(1), z.lte(10_000))),
+});
+const eventField = z.union([z.string().check(z.maxLength(2000)), z.number(), z.boolean(), z.null()]);
+const emitEventRequest = z.object({
+  name: z.string().check(z.regex(APP_EVENT_NAME, 'expected 1-64 letters, digits or _ . : -')),
+  app: z.optional(target),
+  message: z.optional(z.string().check(z.maxLength(2000))),
+  severity: z.optional(z.enum(['info', 'warning', 'error', 'critical'])),
+  fields: z.optional(
+    z
+      .record(z.string().check(z.minLength(1), z.maxLength(100)), eventField)
+      .check(z.refine((fields) => Object.keys(fields).length <= 50, 'expected at most 50 fields')),
+  ),
+});
 
 /** Request payload schemas of every daemon command, by name. */
 export const requestSchemas = {
@@ -167,6 +189,9 @@ export const requestSchemas = {
   describe: z.object({ target }),
   logs: logsRequest,
   'logs.follow': logsRequest,
+  events: eventsRequest,
+  'events.follow': eventsRequest,
+  'events.emit': emitEventRequest,
   flush: z.object({ target: z.optional(target) }),
   reloadLogs: z.object({ target: z.optional(target) }),
   save: empty,

@@ -51,6 +51,15 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
     },
   ],
   'logs.follow': [{ args: [{ lines: 0 }], payload: { lines: 0 } }],
+  events: [
+    { args: [{}], payload: {} },
+    {
+      args: [{ target: 'api', kinds: ['exited'], limit: 5 }],
+      payload: { target: 'api', kinds: ['exited'], limit: 5 },
+    },
+  ],
+  'events.follow': [{ args: [{ afterSeq: 3 }], payload: { afterSeq: 3 } }],
+  'events.emit': [{ args: [{ name: 'sync.done', app: 'api' }], payload: { name: 'sync.done', app: 'api' } }],
   flush: [
     { args: [], payload: {} },
     { args: ['api'], payload: { target: 'api' } },
@@ -130,6 +139,6 @@ describe('the command table', () => {
       commandEntries()
         .filter((e) => e.isReadOnly)
         .map((e) => e.name),
-    ).toEqual(['ping', 'runs', 'list', 'describe', 'logs', 'logs.follow']);
+    ).toEqual(['ping', 'runs', 'list', 'describe', 'logs', 'logs.follow', 'events', 'events.follow']);
   });
 });

@@ -111,6 +111,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const shutdown = (reason: string, isKilled: boolean): Promise<void> => {
     stopping ??= (async () => {
       log(`shutting down (${reason})`);
+      supervisor.bus.publish({
+        kind: 'daemon.stopping',
+        severity: 'info',
+        message: `daemon stopping (${reason})`,
+        fields: { pid: process.pid, reason },
+      });
       void notifier.stopping(`stopping (${reason})`);
       // saving before the restore is done would write a partial table over state.json
       await gate.settled;
@@ -157,6 +163,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // answers that clients leave unread hold new `logs` answers back (issue #8: bounded memory)
   holdLogAnswersWhile({ isFull: () => listening.isOutputFull });
   log(`listening on ${socketPath}`);
+  supervisor.bus.publish({
+    kind: 'daemon.started',
+    severity: 'info',
+    message: `daemon ${VELOS_VERSION} started, pid ${process.pid}`,
+    fields: { pid: process.pid, version: VELOS_VERSION },
+  });
 
   let restored = 0;
   try {

@@ -131,8 +131,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       noteErr(record, `velos: stopped restarting after ${why}`);
       log(`${label(record)} exited with ${how}: errored after ${why}`);
     } else {
-      setStatus(record, 'waiting-restart', decision.reason);
       record.restartAt = Date.now() + decision.delayMs;
+      setStatus(record, 'waiting-restart', decision.reason);
       log(`${label(record)} exited with ${how}: restarting in ${decision.delayMs} ms`);
       scheduleRestarts();
     }

@@ -17,6 +17,8 @@ import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
 import { orderByDependencies } from './dependencies/dependency-order.js';
+import type { EventBus } from './events/event-bus.js';
+import { createEventControl } from './events/event-control.js';
 import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
 import { checkJobSpecs } from './jobs/job-scheduler.js';
 import { listRuns, selectJobs } from './jobs/job-state.js';
@@ -54,6 +56,8 @@ export interface Supervisor extends VelosControl {
   warnings(): string[];
   /** Every status change of a process, as it happens (in-process subscribers only). */
   readonly statusEvents: EventSource<StatusEvent>;
+  /** OBS-2: the event bus (in-process producers and subscribers: daemon, alerts, metrics). */
+  readonly bus: EventBus;
   /** Stops every child (without saving), closes the log pipelines and timers. */
   close(): Promise<void>;
 }
@@ -77,6 +81,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let cluster: ClusterRunner | undefined;
   /** SUP-13: the table as it runs, for a daemon that starts after this one died. */
   const live = createLiveState({ home, snapshot: () => table.toState(), log });
+  const eventControl = createEventControl({ home, table, log });
   const lifecycle = createProcessLifecycle({
     home,
     table,
@@ -290,7 +295,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async scale(name, instances) {
       const app = table.apps.get(name) ?? table.select(name)[0]!.app;
-      return appLocks.run([app.spec.name], () => scaleApp(app.spec.name, instances));
+      const before = app.ids.length;
+      const scaled = await appLocks.run([app.spec.name], () => scaleApp(app.spec.name, instances));
+      const after = table.apps.get(app.spec.name)?.ids.length ?? 0;
+      if (after !== before) {
+        eventControl.bus.publish({
+          kind: 'process.scaled',
+          severity: 'info',
+          app: app.spec.name,
+          message: `${app.spec.name} scaled from ${before} to ${after} instance(s)`,
+          fields: { from: before, to: after },
+        });
+      }
+      return scaled;
     },
 
     async runs(target, limit) {
@@ -306,6 +323,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async delete(target) {
       const deleted = await Promise.all(table.select(target).map(lifecycle.deleteOne));
       watchMode.sync();
+      for (const info of deleted) {
+        eventControl.bus.publish({
+          kind: 'process.deleted',
+          severity: 'info',
+          app: info.name,
+          id: info.id,
+          message: `${info.name} (id ${info.id}) deleted`,
+        });
+      }
       return deleted;
     },
 
@@ -350,6 +376,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         (onRecord) => table.watchRecords((record) => isFollowed(record) && onRecord(record)),
       );
     },
+
+    events: eventControl.events,
+    followEvents: eventControl.followEvents,
+    emitEvent: eventControl.emitEvent,
+    bus: eventControl.bus,
 
     async flush(target) {
       const targets = table.select(target);
@@ -404,6 +435,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       await cluster?.close();
       await live.clear();
       await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));
+      eventControl.bus.close();
     },
   };
 }

@@ -1,0 +1,110 @@
+/** How much an event matters: `info` for the ordinary, `warning`/`error`/`critical` for what someone may act on. */
+export type EventSeverity = 'info' | 'warning' | 'error' | 'critical';
+
+/** A value an event's fields may hold (flat, so every surface can print and index it). */
+export type EventFieldValue = string | number | boolean | null;
+
+/**
+ * OBS-2: one event of the daemon's bus. `kind` is `<category>.<name>` (`process.exited`,
+ * `job.finished`, `config.rolled_back`, `app.sync.done` for an app's own event…); `seq` grows by
+ * one per event of a Velos home, across daemon restarts.
+ */
+export interface VelosEvent {
+  seq: number;
+  /** Epoch ms. */
+  at: number;
+  kind: string;
+  severity: EventSeverity;
+  /** The app it is about (absent for daemon-wide events). */
+  app?: string;
+  /** The Velos id of the process it is about. */
+  id?: number;
+  /** One line a person reads. */
+  message: string;
+  fields?: Record<string, EventFieldValue>;
+}
+
+/** What a producer gives the bus: the bus adds `seq`, and `at` when absent. */
+export type EventInput = Omit<VelosEvent, 'seq' | 'at'> & { at?: number };
+
+/**
+ * The kinds the daemon raises, by category (apps add `app.<their name>`). Documented in
+ * docs/events.md; a filter may name a whole kind, a category (`process`) or the part after
+ * the category (`exited`).
+ */
+export const EVENT_KINDS = [
+  'process.started',
+  'process.online',
+  'process.exited',
+  'process.restarting',
+  'process.errored',
+  'process.stopped',
+  'process.deleted',
+  'process.health',
+  'process.memory_limit',
+  'process.watchdog',
+  'process.watch_restart',
+  'process.scaled',
+  'process.reload_step',
+  'job.started',
+  'job.finished',
+  'log.anomaly',
+  'log.error_burst',
+  'config.applied',
+  'config.rejected',
+  'config.rolled_back',
+  'alert.firing',
+  'alert.resolved',
+  'daemon.started',
+  'daemon.stopping',
+  'daemon.degraded',
+  'daemon.recovered',
+] as const;
+
+/** A kind the daemon raises itself. */
+export type DaemonEventKind = (typeof EVENT_KINDS)[number];
+
+/** What `events` and `events.follow` select; every field narrows, absent fields select all. */
+export interface EventsRequest {
+  /** An app name, a process id, a namespace or `all`. */
+  target?: string;
+  /** Kinds, categories or names after the category (see `EVENT_KINDS`). */
+  kinds?: string[];
+  /** Epoch ms: events at or after it. */
+  since?: number;
+  /** Epoch ms: events at or before it. */
+  until?: number;
+  /** Events with a greater `seq` only (to resume a feed). */
+  afterSeq?: number;
+  /** The newest `limit` events that match (default 100). */
+  limit?: number;
+}
+
+/** Answer of `events`: matching events oldest first; `hasMore` when the limit left older ones out. */
+export interface EventsResult {
+  events: VelosEvent[];
+  hasMore: boolean;
+}
+
+/** An app's (or an outside component's) own event, posted through `events.emit`. */
+export interface EmitEventRequest {
+  /** The name after `app.`: letters, digits and `_ . : -`, 1–64 characters. */
+  name: string;
+  /** The app it comes from (a name that is listed). */
+  app?: string;
+  message?: string;
+  severity?: EventSeverity;
+  fields?: Record<string, EventFieldValue>;
+}
+
+/** Rule of app event names (`sync.done`, `payment-failed`); the kind is `app.<name>`. */
+export const APP_EVENT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/;
+
+/** True when `kind` is selected by one of `filters` (a whole kind, a category, or the name after the category). */
+export function matchesEventKind(kind: string, filters: readonly string[]): boolean {
+  if (filters.length === 0) return true;
+  const dot = kind.indexOf('.');
+  const category = dot === -1 ? kind : kind.slice(0, dot);
+  const name = dot === -1 ? kind : kind.slice(dot + 1);
+  return filters.some((filter) => filter === kind || filter === category || filter === name);
+}

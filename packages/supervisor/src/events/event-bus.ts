@@ -1,0 +1,143 @@
+import {
+  type EventInput,
+  type EventsRequest,
+  type EventsResult,
+  matchesEventKind,
+  type Subscription,
+  type VelosEvent,
+} from '@velos/core';
+import { createSubscriptionQueue } from '../subscription-queue.js';
+import { createEmitter, type EventSource } from '../typed-emitter.js';
+import { type EventFile, openEventFile } from './event-file.js';
+
+/** Events kept in memory for queries and new followers; older ones are read from `events.jsonl`. */
+export const EVENT_RING_SIZE = 1000;
+/** Events a query answers when it names no limit. */
+export const DEFAULT_EVENTS_LIMIT = 100;
+/** Batches a follower may fall behind by before the oldest are dropped. */
+const FOLLOW_QUEUE_ITEMS = 256;
+
+/** Which events of a request belong to its target (the supervisor resolves names, ids and namespaces). */
+export type EventSelector = (event: VelosEvent) => boolean;
+
+/** OBS-2: the daemon's one event bus. */
+export interface EventBus {
+  /** Records an event (numbered, timestamped, kept in the ring, appended to the file) and tells subscribers. */
+  publish(input: EventInput): VelosEvent;
+  /** Every event as it is published (in-process: alerts, metrics, health). */
+  readonly published: EventSource<VelosEvent>;
+  /** The newest `limit` events that match, oldest first; reads the file when the ring does not reach back far enough. */
+  query(request: EventsRequest, select?: EventSelector): EventsResult;
+  /** The events `query` gives, then each new matching one, in batches. */
+  follow(request: EventsRequest, select?: EventSelector): Subscription<VelosEvent[]>;
+  /** Writes what is pending and closes the file. */
+  close(): void;
+}
+
+/** Creates the bus over `$VELOS_HOME/events.jsonl` (`path`); writes are batched per tick. */
+export function createEventBus(options: {
+  path: string;
+  ringSize?: number;
+  maxFileBytes?: number;
+  onError?: (error: unknown) => void;
+}): EventBus {
+  const ringSize = options.ringSize ?? EVENT_RING_SIZE;
+  const onError = options.onError ?? (() => undefined);
+  let file: EventFile | null = null;
+  const fileOf = (): EventFile => {
+    file ??= openEventFile(options.path, { maxBytes: options.maxFileBytes, onError });
+    return file;
+  };
+  let seq = -1;
+  const ring: VelosEvent[] = [];
+  let pending: VelosEvent[] = [];
+  let isFlushScheduled = false;
+  const published = createEmitter<VelosEvent>(onError);
+
+  const flush = (): void => {
+    isFlushScheduled = false;
+    const batch = pending;
+    pending = [];
+    fileOf().append(batch);
+  };
+
+  const matcher = (request: EventsRequest, select?: EventSelector) => {
+    const kinds = request.kinds ?? [];
+    return (event: VelosEvent): boolean =>
+      (request.afterSeq === undefined || event.seq > request.afterSeq) &&
+      (request.since === undefined || event.at >= request.since) &&
+      (request.until === undefined || event.at <= request.until) &&
+      matchesEventKind(event.kind, kinds) &&
+      (select === undefined || select(event));
+  };
+
+  const query = (request: EventsRequest, select?: EventSelector): EventsResult => {
+    const limit = request.limit ?? DEFAULT_EVENTS_LIMIT;
+    const matches = matcher(request, select);
+    const found: VelosEvent[] = [];
+    // newest first, so that `limit` keeps the newest and the scan stops as early as it can
+    const visit = (event: VelosEvent): boolean => {
+      if (
+        (request.afterSeq !== undefined && event.seq <= request.afterSeq) ||
+        (request.since !== undefined && event.at < request.since)
+      ) {
+        return false;
+      }
+      if (!matches(event)) return true;
+      found.push(event);
+      return found.length <= limit;
+    };
+    let isStopped = false;
+    for (let i = ring.length - 1; i >= 0 && !isStopped; i -= 1) isStopped = !visit(ring[i]!);
+    const isRingWhole = ring.length < ringSize && ring[0]?.seq === 1;
+    if (!isStopped && !isRingWhole) {
+      if (pending.length > 0) flush();
+      const oldestInRing = ring[0]?.seq ?? Number.POSITIVE_INFINITY;
+      fileOf().scanBackwards((event) => (event.seq >= oldestInRing ? true : visit(event)));
+    }
+    const hasMore = found.length > limit;
+    if (hasMore) found.length = limit;
+    return { events: found.reverse(), hasMore };
+  };
+
+  return {
+    publish(input) {
+      if (seq < 0) seq = fileOf().lastSeq();
+      seq += 1;
+      const { at = Date.now(), ...rest } = input;
+      const event: VelosEvent = { seq, at, ...rest };
+      ring.push(event);
+      if (ring.length > ringSize) ring.shift();
+      pending.push(event);
+      if (!isFlushScheduled) {
+        isFlushScheduled = true;
+        setImmediate(flush);
+      }
+      published.emit(event);
+      return event;
+    },
+    published,
+    query,
+    follow(request, select) {
+      const matches = matcher(request, select);
+      const queue = createSubscriptionQueue<VelosEvent[]>({
+        maxItems: FOLLOW_QUEUE_ITEMS,
+        onCancel: () => unsubscribe(),
+      });
+      const first = query(request, select).events;
+      let lastSeq = first.at(-1)?.seq ?? request.afterSeq ?? 0;
+      if (first.length > 0) queue.push(first);
+      const unsubscribe = published.subscribe((event) => {
+        if (event.seq <= lastSeq || !matches(event)) return;
+        lastSeq = event.seq;
+        queue.push([event]);
+      });
+      return queue.subscription;
+    },
+    close() {
+      if (pending.length > 0) flush();
+      file?.close();
+      file = null;
+    },
+  };
+}

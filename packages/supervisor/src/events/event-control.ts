@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { ErrorCodes, type VelosControl, VelosError, type VelosEvent } from '@velos/core';
+import type { ProcessTable } from '../process-table.js';
+import { createEventBus, type EventBus, type EventSelector } from './event-bus.js';
+import { processEventsOf } from './process-events.js';
+
+/** The `events`, `followEvents` and `emitEvent` methods of the supervisor, and the bus behind them. */
+export interface EventControl extends Pick<VelosControl, 'events' | 'followEvents' | 'emitEvent'> {
+  readonly bus: EventBus;
+}
+
+/** OBS-2: opens the bus of `home` (`events.jsonl`) and feeds it every status change of `table`. */
+export function createEventControl(options: {
+  home: string;
+  table: ProcessTable;
+  log: (line: string) => void;
+}): EventControl {
+  const { table } = options;
+  let lastError = '';
+  const bus = createEventBus({
+    path: join(options.home, 'events.jsonl'),
+    onError: (error) => {
+      // one line per distinct failure: a full disk must not flood daemon.log
+      const text = String(error);
+      if (text !== lastError) options.log(`events: ${text}`);
+      lastError = text;
+    },
+  });
+  table.statusEvents.subscribe((change) => {
+    for (const event of processEventsOf(change, table.records.get(change.id))) bus.publish(event);
+  });
+
+  /** Events of a target: an id, an app name or a namespace (of an app listed now), or all. */
+  const selectorOf = (target: string | undefined): EventSelector | undefined => {
+    if (target === undefined || target === 'all') return undefined;
+    if (/^\d+$/.test(target)) {
+      const id = Number(target);
+      return (event) => event.id === id;
+    }
+    return (event: VelosEvent) =>
+      event.app === target ||
+      (event.app !== undefined && table.apps.get(event.app)?.spec.namespace === target);
+  };
+
+  return {
+    bus,
+    async events(request = {}) {
+      return bus.query(request, selectorOf(request.target));
+    },
+    followEvents(request = {}) {
+      return bus.follow(request, selectorOf(request.target));
+    },
+    async emitEvent(request) {
+      let app: string | undefined;
+      let id: number | undefined;
+      if (request.app !== undefined) {
+        const records = [...table.records.values()];
+        const record =
+          records.find((r) => r.app.spec.name === request.app) ??
+          (/^\d+$/.test(request.app) ? table.records.get(Number(request.app)) : undefined);
+        if (!record) {
+          throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no app matches '${request.app}'`, {
+            data: { target: request.app },
+          });
+        }
+        app = record.app.spec.name;
+        if (record.app.ids.length === 1 || String(record.id) === request.app) id = record.id;
+      }
+      return bus.publish({
+        kind: `app.${request.name}`,
+        severity: request.severity ?? 'info',
+        app,
+        id,
+        message: request.message ?? request.name,
+        fields: request.fields,
+      });
+    },
+  };
+}

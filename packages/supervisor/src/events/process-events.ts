@@ -1,0 +1,75 @@
+import type { EventInput, ProcessStatus } from '@velos/core';
+import type { ProcessRecord } from '../process-record.js';
+import type { StatusEvent } from '../process-status.js';
+
+/** Statuses an online process goes to when its program ends on its own. */
+const AFTER_EXIT: ReadonlySet<ProcessStatus> = new Set(['stopped', 'errored', 'waiting-restart']);
+
+/**
+ * OBS-2: the bus events one status change of a process stands for: `process.started`, `online`,
+ * `exited` (code, signal, reason), `restarting` (delay), `errored`, `stopped`. Job runs are told
+ * by the job scheduler (`job.started`/`job.finished`), so a job's own changes give none here.
+ */
+export function processEventsOf(change: StatusEvent, record: ProcessRecord | undefined): EventInput[] {
+  if (record?.app.spec.type === 'job') return [];
+  const base = { app: change.name, id: change.id, at: change.at };
+  const label = `${change.name} (id ${change.id})`;
+  const events: EventInput[] = [];
+  const reason = change.reason ?? undefined;
+  if (change.to === 'starting') {
+    events.push({
+      ...base,
+      kind: 'process.started',
+      severity: 'info',
+      message: `${label} starting`,
+      fields: reason ? { reason } : undefined,
+    });
+  } else if (change.to === 'online') {
+    events.push({
+      ...base,
+      kind: 'process.online',
+      severity: 'info',
+      message: `${label} online, pid ${record?.pid ?? '?'}`,
+      fields: { pid: record?.pid ?? null },
+    });
+  }
+  if (change.from === 'online' && AFTER_EXIT.has(change.to)) {
+    const code = record?.exitCode ?? null;
+    const signal = record?.signal ?? null;
+    const how = signal ? `signal ${signal}` : `code ${code}`;
+    events.push({
+      ...base,
+      kind: 'process.exited',
+      severity: reason === 'exit' || reason === 'user' ? 'info' : 'warning',
+      message: `${label} exited with ${how}${reason ? ` (${reason})` : ''}`,
+      fields: { code, signal, reason: reason ?? null },
+    });
+  }
+  if (change.to === 'waiting-restart') {
+    const delayMs = record?.restartAt ? Math.max(0, record.restartAt - change.at) : 0;
+    events.push({
+      ...base,
+      kind: 'process.restarting',
+      severity: 'info',
+      message: `${label} restarting in ${delayMs} ms`,
+      fields: { delay_ms: delayMs, restarts: record?.restarts ?? 0 },
+    });
+  } else if (change.to === 'errored') {
+    events.push({
+      ...base,
+      kind: 'process.errored',
+      severity: 'error',
+      message: `${label} errored${reason ? ` (${reason})` : ''}: not restarted again`,
+      fields: reason ? { reason } : undefined,
+    });
+  } else if (change.to === 'stopped' && change.from !== 'stopped') {
+    events.push({
+      ...base,
+      kind: 'process.stopped',
+      severity: 'info',
+      message: `${label} stopped${reason ? ` (${reason})` : ''}`,
+      fields: reason ? { reason } : undefined,
+    });
+  }
+  return events;
+}
