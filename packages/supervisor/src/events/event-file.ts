@@ -12,7 +12,9 @@ import { APPEND_NO_FOLLOW, openNoFollow, type VelosEvent } from '@velos/core';
 
 /** `events.jsonl` is rotated to `events.jsonl.1` once it passes this size (so at most twice this is kept). */
 export const EVENT_FILE_MAX_BYTES = 10 * 1024 * 1024;
-const CHUNK_BYTES = 256 * 1024;
+/** Backward scans read 8 KiB first (the newest event is usually all that is asked), then ever larger chunks. */
+const FIRST_CHUNK_BYTES = 8 * 1024;
+const MAX_CHUNK_BYTES = 256 * 1024;
 
 /** The append-only record of the bus: one JSON event per line, rotated by size. */
 export interface EventFile {
@@ -107,8 +109,10 @@ function scanFile(path: string, visit: (event: VelosEvent) => boolean): boolean 
     let position = fstatSync(fd).size;
     // bytes, not text: a character split between two chunks must be decoded whole
     let carry = Buffer.alloc(0);
+    let chunkBytes = FIRST_CHUNK_BYTES;
     while (position > 0) {
-      const length = Math.min(CHUNK_BYTES, position);
+      const length = Math.min(chunkBytes, position);
+      chunkBytes = Math.min(chunkBytes * 4, MAX_CHUNK_BYTES);
       position -= length;
       const chunk = Buffer.alloc(length);
       readSync(fd, chunk, 0, length, position);
