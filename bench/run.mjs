@@ -13,6 +13,7 @@ import { formatTable, writeResults } from './lib/report.mjs';
 import { floorPids } from './lib/scenario-kit.mjs';
 import { createVelosDriver, velosMissingReason } from './lib/velos-driver.mjs';
 import { clusterCrash } from './scenarios/cluster-crash.mjs';
+import { crashLoopRss } from './scenarios/crash-loop-rss.mjs';
 import { crashRestart } from './scenarios/crash-restart.mjs';
 import { daemonRss } from './scenarios/daemon-rss.mjs';
 import { listLatency } from './scenarios/list-latency.mjs';
@@ -30,6 +31,7 @@ const SCENARIOS = [
   restartCommand,
   reloadZeroDowntime,
   clusterCrash,
+  crashLoopRss,
 ];
 const MANAGERS = ['velos', 'pm2'];
 const USAGE = `usage: node bench/run.mjs [--runs N] [--only ${SCENARIOS.map((s) => s.name).join(',')}] [--quick] [--managers velos,pm2]

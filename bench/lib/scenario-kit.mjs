@@ -13,6 +13,7 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 export const FIXTURES = {
   silent: here('../../fixtures/silent.js'),
   chatty: here('../../fixtures/chatty.js'),
+  crashAfter: here('../../fixtures/crash-after.js'),
   readyMarker: here('../fixtures/ready-marker.cjs'),
   crashTimer: here('../fixtures/crash-timer.cjs'),
 };
