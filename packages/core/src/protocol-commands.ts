@@ -182,6 +182,14 @@ export const PROTOCOL_COMMANDS = {
     toItem: (events: ItemOf<'followEvents'>) => ({ events }),
     fromItem: (item: { events: ItemOf<'followEvents'> }) => item.events,
   }),
+  health: requestCommand({
+    method: 'health',
+    description:
+      "OBS-4: the daemon's self-health: each component healthy, degraded or unhealthy, the worst overall.",
+    ...READS,
+    ...noPayload,
+    ...sameResult<Value<'health'>>(),
+  }),
   'events.emit': requestCommand({
     method: 'emitEvent',
     description: "Puts an app's or an outside component's own event (kind app.<name>) on the bus.",
