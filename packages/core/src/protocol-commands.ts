@@ -182,14 +182,6 @@ export const PROTOCOL_COMMANDS = {
     toItem: (events: ItemOf<'followEvents'>) => ({ events }),
     fromItem: (item: { events: ItemOf<'followEvents'> }) => item.events,
   }),
-  health: requestCommand({
-    method: 'health',
-    description:
-      "OBS-4: the daemon's self-health: each component healthy, degraded or unhealthy, the worst overall.",
-    ...READS,
-    ...noPayload,
-    ...sameResult<Value<'health'>>(),
-  }),
   'events.emit': requestCommand({
     method: 'emitEvent',
     description: "Puts an app's or an outside component's own event (kind app.<name>) on the bus.",
@@ -200,6 +192,14 @@ export const PROTOCOL_COMMANDS = {
     toArgs: (payload: EmitEventRequest): [EmitEventRequest] => [payload],
     toResult: (event: VelosEvent) => ({ event }),
     fromResult: (result: { event: VelosEvent }) => result.event,
+  }),
+  health: requestCommand({
+    method: 'health',
+    description:
+      "OBS-4: the daemon's self-health: each component healthy, degraded or unhealthy, the worst overall.",
+    ...READS,
+    ...noPayload,
+    ...sameResult<Value<'health'>>(),
   }),
   flush: requestCommand({
     method: 'flush',
