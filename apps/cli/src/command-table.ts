@@ -461,6 +461,20 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx) => (await import('./commands/ping.js')).runPing(ctx),
   },
   {
+    name: 'health',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "show the daemon's self-health; exit 2 when unhealthy (never starts a daemon)",
+    details: [
+      'Components: ipc, event-loop, logs, disk, monitor, state, scheduler, alerts; each healthy,',
+      'degraded or unhealthy with a reason, the worst is the daemon status (docs/self-health.md).',
+      'Exit status: 0 healthy or degraded, 2 unhealthy, 3 no daemon answers: use it as a container',
+      'HEALTHCHECK. Disk thresholds: VELOS_HEALTH_DISK_MIN_BYTES, VELOS_HEALTH_DISK_CRITICAL_BYTES.',
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx) => (await import('./commands/health.js')).runHealth(ctx),
+  },
+  {
     name: 'kill',
     minArgs: 0,
     maxArgs: 0,

@@ -1,4 +1,5 @@
 import type { AppSpec } from './app-spec.js';
+import type { DaemonHealth } from './daemon-health.js';
 import type { EmitEventRequest, EventsRequest, EventsResult, VelosEvent } from './events.js';
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, PingResult, ResurrectResult } from './protocol.js';
@@ -39,6 +40,8 @@ export interface VelosControl {
   followEvents(request?: EventsRequest): Subscription<VelosEvent[]>;
   /** OBS-2: puts an app's own event (`app.<name>`) on the bus; resolves the event as recorded. */
   emitEvent(request: EmitEventRequest): Promise<VelosEvent>;
+  /** OBS-4: the daemon's self-health, evaluated now (components and the worst status). */
+  health(): Promise<DaemonHealth>;
   flush(target?: string): Promise<string[]>;
   /** Closes and reopens the log files of the target (all when absent) by path, for external rotators; resolves the paths. */
   reloadLogs(target?: string): Promise<string[]>;

@@ -19,6 +19,14 @@ export type {
 } from './command-definition.js';
 export type { Subscription, VelosControl } from './control.js';
 export {
+  COMPONENT_STATUSES,
+  type ComponentHealth,
+  type ComponentStatus,
+  type DaemonHealth,
+  HEALTH_EXIT_CODES,
+  worstStatus,
+} from './daemon-health.js';
+export {
   type ErrorCode,
   ErrorCodes,
   type ErrorPayload,

@@ -193,6 +193,14 @@ export const PROTOCOL_COMMANDS = {
     toResult: (event: VelosEvent) => ({ event }),
     fromResult: (result: { event: VelosEvent }) => result.event,
   }),
+  health: requestCommand({
+    method: 'health',
+    description:
+      "OBS-4: the daemon's self-health: each component healthy, degraded or unhealthy, the worst overall.",
+    ...READS,
+    ...noPayload,
+    ...sameResult<Value<'health'>>(),
+  }),
   flush: requestCommand({
     method: 'flush',
     description: "Empties the target's log files; resolves their paths.",

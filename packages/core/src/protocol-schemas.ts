@@ -192,6 +192,7 @@ export const requestSchemas = {
   events: eventsRequest,
   'events.follow': eventsRequest,
   'events.emit': emitEventRequest,
+  health: empty,
   flush: z.object({ target: z.optional(target) }),
   reloadLogs: z.object({ target: z.optional(target) }),
   save: empty,

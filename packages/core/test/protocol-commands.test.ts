@@ -60,6 +60,7 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
   ],
   'events.follow': [{ args: [{ afterSeq: 3 }], payload: { afterSeq: 3 } }],
   'events.emit': [{ args: [{ name: 'sync.done', app: 'api' }], payload: { name: 'sync.done', app: 'api' } }],
+  health: [{ args: [], payload: {} }],
   flush: [
     { args: [], payload: {} },
     { args: ['api'], payload: { target: 'api' } },
@@ -139,6 +140,16 @@ describe('the command table', () => {
       commandEntries()
         .filter((e) => e.isReadOnly)
         .map((e) => e.name),
-    ).toEqual(['ping', 'runs', 'list', 'describe', 'logs', 'logs.follow', 'events', 'events.follow']);
+    ).toEqual([
+      'ping',
+      'runs',
+      'list',
+      'describe',
+      'logs',
+      'logs.follow',
+      'events',
+      'events.follow',
+      'health',
+    ]);
   });
 });

@@ -5,6 +5,8 @@ import { ErrorCodes, HOME_LAYOUT, prepareHome, VELOS_VERSION, VelosError, writeF
 import { createDispatcher } from './command-handlers.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { createDaemonLog, type DaemonLog } from './daemon-log.js';
+import { healthIntervalFromEnv } from './health/health-control.js';
+import { ipcHealthCheck } from './health/ipc-health.js';
 import { ipcLimitsFromEnv } from './ipc-limits.js';
 import { type IpcServer, startIpcServer } from './ipc-server.js';
 import { holdLogAnswersWhile } from './log-queries.js';
@@ -163,6 +165,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // answers that clients leave unread hold new `logs` answers back (issue #8: bounded memory)
   holdLogAnswersWhile({ isFull: () => listening.isOutputFull });
   log(`listening on ${socketPath}`);
+  // OBS-4: self-health of a running daemon (its IPC server is one component)
+  supervisor.registerHealthCheck(
+    'ipc',
+    ipcHealthCheck(() => listening.stats()),
+  );
+  supervisor.watchHealth(healthIntervalFromEnv(process.env));
   supervisor.bus.publish({
     kind: 'daemon.started',
     severity: 'info',

@@ -26,8 +26,20 @@ export interface IpcServer {
   readonly connections: number;
   /** True while the answers written to all clients and not yet read by them are over `maxUnsentBytes`. */
   readonly isOutputFull: boolean;
+  /** OBS-4: connections against their cap, refusals since start, answer bytes not yet read. */
+  stats(): IpcStats;
   /** Stops accepting, ends open streams, flushes and closes every connection (destroyed after 1 s). */
   close(): Promise<void>;
+}
+
+/** What the self-health reads of the IPC server. */
+export interface IpcStats {
+  connections: number;
+  maxConnections: number;
+  /** Connections refused at the cap since the server started. */
+  refused: number;
+  unsentBytes: number;
+  maxUnsentBytes: number;
 }
 
 /** Refusals are logged at most this often, so a connection flood cannot flood daemon.log. */
@@ -45,7 +57,7 @@ export async function startIpcServer(options: IpcServerOptions): Promise<IpcServ
   const limits: IpcLimits = { ...DEFAULT_IPC_LIMITS, ...options.limits };
   const budget: FrameBudget = { usedBytes: 0, limitBytes: limits.maxPendingFrameBytes };
   const connections = new Set<IpcConnection>();
-  const refusals = { count: 0, loggedAt: 0 };
+  const refusals = { count: 0, loggedAt: 0, total: 0 };
   const output: OutputBudget = {
     unsentBytes: 0,
     limitBytes: limits.maxUnsentBytes,
@@ -65,6 +77,7 @@ export async function startIpcServer(options: IpcServerOptions): Promise<IpcServ
     if (connections.size >= limits.maxConnections) {
       refuse(socket, limits.maxConnections);
       refusals.count += 1;
+      refusals.total += 1;
       if (Date.now() - refusals.loggedAt >= REFUSAL_LOG_INTERVAL_MS) {
         log(
           `ipc: ${refusals.count} connection(s) refused: ${limits.maxConnections} already open (the limit)`,
@@ -103,6 +116,13 @@ export async function startIpcServer(options: IpcServerOptions): Promise<IpcServ
     get isOutputFull() {
       return !hasOutputRoom(output);
     },
+    stats: () => ({
+      connections: connections.size,
+      maxConnections: limits.maxConnections,
+      refused: refusals.total,
+      unsentBytes: output.unsentBytes,
+      maxUnsentBytes: limits.maxUnsentBytes,
+    }),
     async close() {
       clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -23,6 +23,16 @@ export interface LiveState {
   touch(): void;
   /** Removes the file after a clean shutdown (then the next daemon restores `state.json`). */
   clear(): Promise<void>;
+  /** OBS-4: how the latest writes went. */
+  stats(): StateWriteStats;
+}
+
+/** OBS-4: the latest write of the live table (epoch ms and ms), and the latest failure if the last write failed. */
+export interface StateWriteStats {
+  lastWriteAt: number | null;
+  lastWriteMs: number | null;
+  /** Set while the latest write failed: its message. */
+  lastError: string | null;
 }
 
 /**
@@ -37,17 +47,23 @@ export function createLiveState(options: LiveStateOptions): LiveState {
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
   let isCleared = false;
+  const stats: StateWriteStats = { lastWriteAt: null, lastWriteMs: null, lastError: null };
 
   async function write(): Promise<void> {
     if (isCleared) return;
     const tmp = `${path}.tmp`;
+    const startedAt = Date.now();
     try {
       await mkdir(join(options.home, HOME_LAYOUT.run), { recursive: true, mode: 0o700 });
       writeFreshFile(tmp, JSON.stringify(options.snapshot()));
       await rename(tmp, path);
+      stats.lastError = null;
     } catch (error) {
-      options.log(`cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      stats.lastError = error instanceof Error ? error.message : String(error);
+      options.log(`cannot write ${path}: ${stats.lastError}`);
     }
+    stats.lastWriteAt = Date.now();
+    stats.lastWriteMs = stats.lastWriteAt - startedAt;
   }
 
   return {
@@ -66,6 +82,7 @@ export function createLiveState(options: LiveStateOptions): LiveState {
       await writing;
       await unlink(path).catch(() => undefined);
     },
+    stats: () => ({ ...stats }),
   };
 }
 

@@ -28,6 +28,8 @@ export interface Monitor {
   wake(): void;
   /** Stops the timer for good. */
   stop(): void;
+  /** OBS-4: ms since the last sample (or since the timer started), null while the monitor idles. */
+  sampleAgeMs(now?: number): number | null;
 }
 
 interface Baseline {
@@ -47,11 +49,13 @@ export function createMonitor(options: {
   const pageBytes = HAS_PROCFS ? readPageBytes() : 0;
   let timer: NodeJS.Timeout | null = null;
   let isStopped = false;
+  let sampledAt = 0;
 
   const sample = (): void => {
     let snapshot: ProcessSnapshot | null = null;
     let running = 0;
     const now = Date.now();
+    sampledAt = now;
     for (const target of options.targets()) {
       if (target.pid === null) {
         target.cpu = 0;
@@ -92,6 +96,7 @@ export function createMonitor(options: {
     sample,
     wake() {
       if (timer || isStopped) return;
+      sampledAt = Date.now();
       timer = setInterval(sample, options.intervalMs);
       timer.unref();
     },
@@ -99,6 +104,9 @@ export function createMonitor(options: {
       isStopped = true;
       if (timer) clearInterval(timer);
       timer = null;
+    },
+    sampleAgeMs(now = Date.now()) {
+      return timer ? Math.max(0, now - sampledAt) : null;
     },
   };
 }

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { formatBytes, type ProcessInfo } from '@velos/core';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { stopWaves } from './dependencies/dependency-order.js';
+import type { PublishEvent } from './events/event-bus.js';
 import { createJobScheduler, type JobScheduler } from './jobs/job-scheduler.js';
 import type { LiveState } from './live-state.js';
 import { type LongTimer, setLongTimeout } from './long-timer.js';
@@ -33,6 +34,8 @@ export interface ProcessLifecycleOptions {
   onRunEnded(record: ProcessRecord): void;
   /** A deleted process has just left the table. */
   onRemoved(record: ProcessRecord): void;
+  /** OBS-2: receives `process.memory_limit` and, through the job scheduler, `job.started`/`job.finished`. */
+  publish?: PublishEvent;
 }
 
 /**
@@ -87,7 +90,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   const isLive = (record: ProcessRecord): boolean => !isClosed && table.records.get(record.id) === record;
   const runOp = <T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> =>
     queueOperation(record, op, () => live.touch());
-  const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive });
+  const publish: PublishEvent = options.publish ?? (() => undefined);
+  const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive, publish });
 
   function label(record: ProcessRecord): string {
     return `process ${record.id} (${record.app.spec.name})`;
@@ -242,6 +246,14 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       const why = `memory ${formatBytes(record.memory)} over max_memory ${formatBytes(limit)}`;
       log(`${label(record)}: ${why}: restarting`);
       noteErr(record, `velos: restarting: ${why}`);
+      publish({
+        kind: 'process.memory_limit',
+        severity: 'warning',
+        app: record.app.spec.name,
+        id: record.id,
+        message: `${label(record)}: ${why}: restarting`,
+        fields: { rss: record.memory, limit, pid: record.pid ?? null },
+      });
       restartOne(record, 'memory').catch((error) => log(`${label(record)}: memory restart failed: ${error}`));
     }
   }

@@ -19,6 +19,7 @@ import { createDependencyGate } from './dependencies/dependency-gate.js';
 import { orderByDependencies } from './dependencies/dependency-order.js';
 import type { EventBus } from './events/event-bus.js';
 import { createEventControl } from './events/event-control.js';
+import { createHealthControl, type HealthControl } from './health/health-control.js';
 import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
 import { checkJobSpecs } from './jobs/job-scheduler.js';
 import { listRuns, selectJobs } from './jobs/job-state.js';
@@ -58,6 +59,12 @@ export interface Supervisor extends VelosControl {
   readonly statusEvents: EventSource<StatusEvent>;
   /** OBS-2: the event bus (in-process producers and subscribers: daemon, alerts, metrics). */
   readonly bus: EventBus;
+  /** OBS-4: adds a component to the self-health (`ipc` by the daemon); see `HealthControl`. */
+  readonly registerHealthCheck: HealthControl['registerHealthCheck'];
+  /** OBS-4: sets a component's state from outside (alert delivery reports `alerts` here). */
+  readonly reportHealth: HealthControl['reportHealth'];
+  /** OBS-4: starts the lag sampler and the periodic evaluation (a daemon calls it; embedded hosts may). */
+  readonly watchHealth: HealthControl['watch'];
   /** Stops every child (without saving), closes the log pipelines and timers. */
   close(): Promise<void>;
 }
@@ -82,11 +89,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /** SUP-13: the table as it runs, for a daemon that starts after this one died. */
   const live = createLiveState({ home, snapshot: () => table.toState(), log });
   const eventControl = createEventControl({ home, table, log });
+  const { publish } = eventControl.bus;
   const lifecycle = createProcessLifecycle({
     home,
     table,
     log,
     live,
+    publish,
     cluster: () => cluster,
     onOnline: (record) => {
       monitor.wake();
@@ -100,15 +109,23 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
   });
   const { hooks, jobs, runOp, isLive, restartOne } = lifecycle;
+  const monitorIntervalMs = options.monitorIntervalMs ?? 2000;
   const monitor = createMonitor({
-    intervalMs: options.monitorIntervalMs ?? 2000,
+    intervalMs: monitorIntervalMs,
     targets: () => table.records.values(),
     onSampled: lifecycle.enforceMemoryLimits,
   });
+  const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
   const cronRestarts = createCronRestarts({ onTick: lifecycle.restartOnSchedule, log });
-  const watchMode = createWatchMode({ apps: table.apps, records: table.records, restart: restartOne, log });
-  const watchdogs = createInactivityWatchdogs({ restart: restartOne, log });
-  const probes = createProbeManager({ log, onLivenessFailed: lifecycle.restartUnhealthy });
+  const watchMode = createWatchMode({
+    apps: table.apps,
+    records: table.records,
+    restart: restartOne,
+    log,
+    publish,
+  });
+  const watchdogs = createInactivityWatchdogs({ restart: restartOne, log, publish });
+  const probes = createProbeManager({ log, onLivenessFailed: lifecycle.restartUnhealthy, publish });
   const gate = createDependencyGate({
     processesOf: (name) => table.apps.get(name)?.ids.map((id) => table.records.get(id)!) ?? [],
     launch: lifecycle.launch,
@@ -289,6 +306,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         reload: (record) =>
           runOp(record, async () => (cluster && isLive(record) ? cluster.reload(record) : null)),
         restart: restartWhenReady,
+        publish,
       });
       return targets.map((record) => toInfo(record));
     },
@@ -381,6 +399,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     followEvents: eventControl.followEvents,
     emitEvent: eventControl.emitEvent,
     bus: eventControl.bus,
+    health: selfHealth.health,
+    registerHealthCheck: selfHealth.registerHealthCheck,
+    reportHealth: selfHealth.reportHealth,
+    watchHealth: selfHealth.watch,
 
     async flush(target) {
       const targets = table.select(target);
@@ -424,6 +446,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (lifecycle.isClosed()) return;
       lifecycle.close();
       monitor.stop();
+      selfHealth.close();
       cronRestarts.stopAll();
       probes.close();
       watchdogs.stopAll();

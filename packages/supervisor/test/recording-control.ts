@@ -41,6 +41,7 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   events: [[{}], [{ target: 'api', kinds: ['exited'], since: 1, limit: 3 }]],
   followEvents: [[{ afterSeq: 2 }]],
   emitEvent: [[{ name: 'sync.done', app: 'api', fields: { n: 1 } }]],
+  health: [[]],
   flush: [[], ['api']],
   reloadLogs: [[], ['api']],
   save: [[]],

@@ -1,3 +1,5 @@
+import type { EventInput } from '@velos/core';
+import type { PublishEvent } from '../events/event-bus.js';
 import type { ProcessRecord } from '../process-record.js';
 
 /** How one process is reloaded: in place (a cluster worker replaced), or by a restart. */
@@ -5,6 +7,8 @@ export interface ReloadSteps {
   /** Replaces a running cluster worker once its successor is ready; null = not a cluster worker. */
   reload(record: ProcessRecord): Promise<{ retired: Promise<void> } | null>;
   restart(record: ProcessRecord): Promise<void>;
+  /** OBS-2: receives one `process.reload_step` per process replaced (instance, old and new pid, step i/n). */
+  publish?: PublishEvent;
 }
 
 /**
@@ -15,12 +19,36 @@ export interface ReloadSteps {
 export async function reloadOneByOne(records: ProcessRecord[], steps: ReloadSteps): Promise<void> {
   const retiring: Promise<void>[] = [];
   try {
-    for (const record of records) {
+    for (const [i, record] of records.entries()) {
+      const oldPid = record.run?.pid ?? null;
       const replaced = await steps.reload(record);
       if (replaced) retiring.push(replaced.retired);
       else await steps.restart(record);
+      steps.publish?.(
+        reloadStepEvent(record, oldPid, replaced ? 'reload' : 'restart', i + 1, records.length),
+      );
     }
   } finally {
     await Promise.allSettled(retiring);
   }
+}
+
+/** The `process.reload_step` event of the `step`-th of `steps` processes of a reload. */
+function reloadStepEvent(
+  record: ProcessRecord,
+  oldPid: number | null,
+  how: 'reload' | 'restart',
+  step: number,
+  steps: number,
+): EventInput {
+  const name = record.app.spec.name;
+  const newPid = record.run?.pid ?? null;
+  return {
+    kind: 'process.reload_step',
+    severity: 'info',
+    app: name,
+    id: record.id,
+    message: `reload ${step}/${steps}: process ${record.id} (${name}, instance ${record.instance}) ${how === 'reload' ? 'replaced' : 'restarted'}, pid ${oldPid ?? '-'} → ${newPid ?? '-'}`,
+    fields: { instance: record.instance, old_pid: oldPid, new_pid: newPid, step, steps, how },
+  };
 }

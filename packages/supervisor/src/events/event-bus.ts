@@ -17,6 +17,9 @@ export const DEFAULT_EVENTS_LIMIT = 100;
 /** Batches a follower may fall behind by before the oldest are dropped. */
 const FOLLOW_QUEUE_ITEMS = 256;
 
+/** The one thing an event source needs of the bus (injected, so sources do not import the bus). */
+export type PublishEvent = (input: EventInput) => void;
+
 /** Which events of a request belong to its target (the supervisor resolves names, ids and namespaces). */
 export type EventSelector = (event: VelosEvent) => boolean;
 

@@ -1,6 +1,7 @@
 import { mkdirSync, type Stats, stat, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppSpec, WatchdogSpec } from '@velos/core';
+import type { PublishEvent } from '../events/event-bus.js';
 import { MAX_TIMEOUT_MS } from '../long-timer.js';
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
 
@@ -17,6 +18,8 @@ export interface InactivityWatchdogOptions {
   /** Restarts one process through the supervisor's operation queue. */
   restart(record: ProcessRecord, reason: 'inactivity'): Promise<void>;
   log(line: string): void;
+  /** OBS-2: receives `process.watchdog` when a watchdog restarts a quiet process. */
+  publish?: PublishEvent;
 }
 
 /** What activity is compared by: captured bytes, or a log file's size and mtime (null = missing). */
@@ -70,6 +73,14 @@ export function createInactivityWatchdogs(options: InactivityWatchdogOptions): I
     const name = record.app.spec.name;
     const quiet = `no output${spec.logFile ? ` to ${spec.logFile}` : ''} for ${formatSeconds(spec.timeoutMs)}`;
     options.log(`process ${record.id} (${name}): ${quiet} (watchdog): restarting`);
+    options.publish?.({
+      kind: 'process.watchdog',
+      severity: 'warning',
+      app: name,
+      id: record.id,
+      message: `process ${record.id} (${name}): ${quiet} (watchdog): restarting`,
+      fields: { timeout_ms: spec.timeoutMs, log_file: spec.logFile ?? null, pid: record.pid ?? null },
+    });
     try {
       record.pipeline.note('err', `velos: restarting: ${quiet}`);
     } catch {

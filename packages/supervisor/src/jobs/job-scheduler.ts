@@ -1,9 +1,11 @@
 import { type AppSpec, ErrorCodes, type JobRun, VelosError } from '@velos/core';
 import { checkCronExpression, scheduleCron } from '../cron-schedule.js';
+import type { PublishEvent } from '../events/event-bus.js';
 import { setLongTimeout } from '../long-timer.js';
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
 import { type RunnerHooks, spawnRecord } from '../process-runner.js';
 import { type StatusReason, setStatus } from '../process-status.js';
+import { jobFinishedEvent, jobStartedEvent } from './job-events.js';
 import type { JobState } from './job-state.js';
 import { RunHistory } from './run-history.js';
 
@@ -18,6 +20,8 @@ export interface JobHost {
   stopRun(record: ProcessRecord, reason: StatusReason): Promise<void>;
   /** True while the process is still in the table and the supervisor is open. */
   isLive(record: ProcessRecord): boolean;
+  /** OBS-2: receives `job.started` and `job.finished` (a job's status changes give no process events). */
+  publish?: PublishEvent;
 }
 
 /** Runs the apps of `type: job` (SUP-8): one spawn per run, never overlapping, each run recorded. */
@@ -55,6 +59,7 @@ export async function checkJobSpecs(specs: AppSpec[]): Promise<void> {
 /** Creates the scheduler of every job of a supervisor. */
 export function createJobScheduler(host: JobHost): JobScheduler {
   const states = new Set<ProcessRecord>();
+  const publish: PublishEvent = host.publish ?? (() => undefined);
 
   function label(record: ProcessRecord): string {
     return `job ${record.id} (${record.app.spec.name})`;
@@ -116,7 +121,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     // spawnRecord sets the run (TypeScript keeps the narrowing to null from the check above)
     const run = record.run as ProcessRun | null;
     if (!run) {
-      state.history.add({
+      const failed: JobRun = {
         seq,
         pid: null,
         startedAt: Date.now(),
@@ -125,7 +130,9 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         signal: null,
         outcome: 'spawn-error',
         trigger,
-      });
+      };
+      state.history.add(failed);
+      publish(jobFinishedEvent(record, failed));
       if (!isRecurring(record.app.spec)) state.isEnabled = false;
       if (state.isEnabled) setStatus(record, 'scheduled', 'spawn-error');
       return true;
@@ -146,6 +153,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       state.timeoutTimer = setLongTimeout(() => timeOut(record, run.pid, seq, timeoutMs), timeoutMs);
     }
     host.log(`${label(record)}: run ${seq} started (${trigger}), pid ${run.pid}`);
+    publish(jobStartedEvent(record, state.current));
     return true;
   }
 
@@ -253,6 +261,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       state.current = null;
       state.isTimedOut = false;
       state.history.add(finished);
+      publish(jobFinishedEvent(record, finished));
       const reason = outcome === 'timeout' ? 'timeout' : 'exit';
       record.lastExitReason = reason;
       const how = signal ? `signal ${signal}` : `code ${exitCode}`;

@@ -1,4 +1,5 @@
-import type { AppSpec, HealthInfo, ProbeSpec } from '@velos/core';
+import type { AppSpec, EventSeverity, HealthInfo, HealthState, ProbeSpec } from '@velos/core';
+import type { PublishEvent } from '../events/event-bus.js';
 import { setLongTimeout } from '../long-timer.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
 import type { ProbeHandle } from './probe-runner.js';
@@ -16,6 +17,8 @@ export interface ProbeManagerOptions {
    * `unhealthy`); `hasPassed` is false when it never passed on that run (the run was unstable).
    */
   onLivenessFailed(record: ProcessRecord, failures: number, reason: string, hasPassed: boolean): void;
+  /** OBS-2: receives `process.health` when a probe result changes a process's health. */
+  publish?: PublishEvent;
 }
 
 /** Runs the liveness and readiness probes of online processes and keeps `record.health` (SUP-11). */
@@ -87,10 +90,14 @@ export function createProbeManager(options: ProbeManagerOptions): ProbeManager {
     attachment.states[name] = after;
     const lastFailure =
       reason === null ? (record.health?.lastFailure ?? null) : { probe: name, reason, at: Date.now() };
+    const previous = record.health?.state ?? 'unknown';
     record.health = {
       ...computeHealth(attachment.states.liveness, attachment.states.readiness),
       lastFailure,
     };
+    if (record.health.state !== previous) {
+      publishHealth(record, previous, name, probe, reason ?? after.lastReason);
+    }
     if (name === 'liveness' && after.status === 'failing') {
       stopAttachment(attachment);
       options.onLivenessFailed(record, after.failures, reason ?? 'failed', before.status !== 'unknown');
@@ -102,6 +109,25 @@ export function createProbeManager(options: ProbeManagerOptions): ProbeManager {
       options.log(`${label(record)}: ${name} probe passes again`);
     }
     settle(record);
+  }
+
+  function publishHealth(
+    record: ProcessRecord,
+    from: HealthState,
+    name: ProbeName,
+    probe: ProbeSpec,
+    reason: string | null,
+  ): void {
+    const to = record.health!.state;
+    const why = to === 'healthy' || reason === null ? '' : `: ${reason}`;
+    options.publish?.({
+      kind: 'process.health',
+      severity: HEALTH_SEVERITY[to],
+      app: record.app.spec.name,
+      id: record.id,
+      message: `${label(record)} ${to} (${name} ${probe.kind} probe)${why}`,
+      fields: { from, to, probe: name, check: probe.kind, reason: to === 'healthy' ? null : reason },
+    });
   }
 
   function start(record: ProcessRecord, attachment: Attachment, probes: [ProbeName, ProbeSpec][]): void {
@@ -181,6 +207,14 @@ export function probesOf(spec: AppSpec): [ProbeName, ProbeSpec][] {
   if (spec.readinessProbe) probes.push(['readiness', spec.readinessProbe]);
   return probes;
 }
+
+/** Severity of a `process.health` event by the state it goes to. */
+const HEALTH_SEVERITY: Record<HealthState, EventSeverity> = {
+  healthy: 'info',
+  unknown: 'info',
+  degraded: 'warning',
+  unhealthy: 'error',
+};
 
 /** `1 time`, `3 times`. */
 export function times(count: number): string {

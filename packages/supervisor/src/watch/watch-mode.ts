@@ -1,4 +1,5 @@
 import type { ProcessStatus } from '@velos/core';
+import type { PublishEvent } from '../events/event-bus.js';
 import type { AppEntry, ProcessRecord } from '../process-record.js';
 import { type AppWatcher, createAppWatcher, type WatchSettings } from './app-watcher.js';
 
@@ -17,6 +18,8 @@ export interface WatchModeOptions {
   /** Restarts one process through the supervisor's operation queue. */
   restart(record: ProcessRecord, reason: 'watch'): Promise<void>;
   log(line: string): void;
+  /** OBS-2: receives `process.watch_restart` (one per restarted process) with the changed path. */
+  publish?: PublishEvent;
 }
 
 /** Statuses in which a change restarts a process; an `errored` app restarts once its files are fixed. */
@@ -56,6 +59,14 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
     const count = paths.length === 1 ? '1 change' : `${paths.length} changes`;
     options.log(`${name}: watch: ${paths[0]} changed (${count}): restarting ${targets.length} process(es)`);
     for (const record of targets) {
+      options.publish?.({
+        kind: 'process.watch_restart',
+        severity: 'info',
+        app: name,
+        id: record.id,
+        message: `process ${record.id} (${name}): ${paths[0]} changed (${count}): restarting`,
+        fields: { path: paths[0] ?? null, changes: paths.length },
+      });
       options
         .restart(record, 'watch')
         .catch((error) => options.log(`process ${record.id} (${name}): watch restart failed: ${error}`));

@@ -1,0 +1,34 @@
+/** Time between two ticks of the lag sampler. */
+export const LOOP_LAG_TICK_MS = 500;
+/** Ticks the worst lag is kept over (10 s at the default tick). */
+const WINDOW_TICKS = 20;
+
+/** OBS-4: a cheap event-loop lag sampler (how late an unref'd timer fires), no histogram. */
+export interface LoopLagSampler {
+  /** The worst lag of the window, in ms (the current stall included). */
+  maxLagMs(now?: number): number;
+  stop(): void;
+}
+
+/** Starts the sampler: every `tickMs` it notes how much later than asked its timer ran. */
+export function startLoopLagSampler(tickMs = LOOP_LAG_TICK_MS): LoopLagSampler {
+  const lags = new Array<number>(WINDOW_TICKS).fill(0);
+  let next = 0;
+  let expectedAt = Date.now() + tickMs;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    lags[next] = Math.max(0, now - expectedAt);
+    next = (next + 1) % WINDOW_TICKS;
+    expectedAt = now + tickMs;
+  }, tickMs);
+  timer.unref();
+  return {
+    maxLagMs(now = Date.now()) {
+      // a tick that is overdue right now counts too: a stalled loop must show before it recovers
+      return Math.max(Math.max(...lags), now - expectedAt);
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}
