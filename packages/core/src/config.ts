@@ -11,6 +11,10 @@ export {
   isConfigFile,
   type LoadConfigOptions,
   loadConfigFile,
+  parseConfigText,
   validateConfig,
 } from './config-loader.js';
 export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';
+export { CONDITION_FORMS, type ParsedCondition, parseCondition } from './alert-condition.js';
+export { ALERT_DEFAULTS, alertConfigSchema, parseAlertRules } from './alert-rules.js';
+export { loadConfigAlerts } from './config-alerts.js';

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { formatBytes, type ProcessInfo } from '@velos/core';
+import { formatBytes, type JobRun, type ProcessInfo } from '@velos/core';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { stopWaves } from './dependencies/dependency-order.js';
 import { createJobScheduler, type JobScheduler } from './jobs/job-scheduler.js';
@@ -33,6 +33,8 @@ export interface ProcessLifecycleOptions {
   onRunEnded(record: ProcessRecord): void;
   /** A deleted process has just left the table. */
   onRemoved(record: ProcessRecord): void;
+  /** OBS-2: a job run ended (the supervisor publishes `job.finished`). */
+  onJobFinished?(record: ProcessRecord, run: JobRun): void;
 }
 
 /**
@@ -87,7 +89,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   const isLive = (record: ProcessRecord): boolean => !isClosed && table.records.get(record.id) === record;
   const runOp = <T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> =>
     queueOperation(record, op, () => live.touch());
-  const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive });
+  const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive, onFinished: options.onJobFinished });
 
   function label(record: ProcessRecord): string {
     return `process ${record.id} (${record.app.spec.name})`;

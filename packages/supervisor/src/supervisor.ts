@@ -9,6 +9,7 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
+import { type AlertControl, createAlertControl } from './alerts/alert-control.js';
 import { createAppLocks } from './app-locks.js';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
@@ -17,6 +18,7 @@ import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
 import { orderByDependencies } from './dependencies/dependency-order.js';
+import { jobFinishedEvent, sampleOf } from './alerts/alert-sources.js';
 import type { EventBus } from './events/event-bus.js';
 import { createEventControl } from './events/event-control.js';
 import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
@@ -58,6 +60,8 @@ export interface Supervisor extends VelosControl {
   readonly statusEvents: EventSource<StatusEvent>;
   /** OBS-2: the event bus (in-process producers and subscribers: daemon, alerts, metrics). */
   readonly bus: EventBus;
+  /** OBS-3: rules of other sources (`config.toml`) and alert delivery's health, for the daemon. */
+  readonly alerting: Pick<AlertControl, 'setRulesFromSource' | 'alertDeliveryHealth'>;
   /** Stops every child (without saving), closes the log pipelines and timers. */
   close(): Promise<void>;
 }
@@ -98,6 +102,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onRemoved: (record) => {
       if (!table.apps.has(record.app.spec.name)) cronRestarts.sync(record.app.spec.name, undefined);
     },
+    onJobFinished: (record, run) => eventControl.bus.publish(jobFinishedEvent(record, run)),
+  });
+  const alerting = createAlertControl({
+    home,
+    bus: eventControl.bus,
+    log,
+    processes: () => [...table.records.values()].map(sampleOf),
+    matchesTarget: (target, app, id) =>
+      app === target || String(id) === target || (app !== undefined && table.apps.get(app)?.spec.namespace === target),
   });
   const { hooks, jobs, runOp, isLive, restartOne } = lifecycle;
   const monitor = createMonitor({
@@ -382,6 +395,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     emitEvent: eventControl.emitEvent,
     bus: eventControl.bus,
 
+    alerts: alerting.alerts,
+    addAlert: alerting.addAlert,
+    removeAlert: alerting.removeAlert,
+    testAlert: alerting.testAlert,
+    setAlerts: alerting.setAlerts,
+    alerting,
+
     async flush(target) {
       const targets = table.select(target);
       await Promise.all(targets.map((record) => record.pipeline.flush()));
@@ -401,7 +421,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     resurrect: async () => ({ processes: await restore.load(true), warnings: restore.warnings() }),
 
-    restore: () => restore.load(false, true),
+    async restore() {
+      const restored = await restore.load(false, true);
+      await alerting.restore();
+      return restored;
+    },
 
     async kill() {
       await saveState();
@@ -423,6 +447,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async close() {
       if (lifecycle.isClosed()) return;
       lifecycle.close();
+      alerting.close();
       monitor.stop();
       cronRestarts.stopAll();
       probes.close();

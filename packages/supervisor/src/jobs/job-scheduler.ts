@@ -18,6 +18,8 @@ export interface JobHost {
   stopRun(record: ProcessRecord, reason: StatusReason): Promise<void>;
   /** True while the process is still in the table and the supervisor is open. */
   isLive(record: ProcessRecord): boolean;
+  /** Told of every run that ended (for the `job.finished` event). */
+  onFinished?(record: ProcessRecord, run: JobRun): void;
 }
 
 /** Runs the apps of `type: job` (SUP-8): one spawn per run, never overlapping, each run recorded. */
@@ -116,7 +118,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     // spawnRecord sets the run (TypeScript keeps the narrowing to null from the check above)
     const run = record.run as ProcessRun | null;
     if (!run) {
-      state.history.add({
+      const failed: JobRun = {
         seq,
         pid: null,
         startedAt: Date.now(),
@@ -125,7 +127,9 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         signal: null,
         outcome: 'spawn-error',
         trigger,
-      });
+      };
+      state.history.add(failed);
+      host.onFinished?.(record, failed);
       if (!isRecurring(record.app.spec)) state.isEnabled = false;
       if (state.isEnabled) setStatus(record, 'scheduled', 'spawn-error');
       return true;
@@ -257,6 +261,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       record.lastExitReason = reason;
       const how = signal ? `signal ${signal}` : `code ${exitCode}`;
       host.log(`${label(record)}: run ${finished.seq} ${outcome} (${how}) after ${now - run.startedAt} ms`);
+      host.onFinished?.(record, finished);
       if (!isRecurring(record.app.spec)) state.isEnabled = false;
       // A stop, restart or timeout in progress sets the status itself once the run is gone.
       if (record.isUserOp || !host.isLive(record)) return;
