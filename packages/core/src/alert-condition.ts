@@ -50,7 +50,8 @@ function parseBody(body: string): AlertCondition | string {
   if (event) {
     const kinds = event[1]!.split(',').map((kind) => kind.trim());
     const bad = kinds.find((kind) => !EVENT_KIND.test(kind));
-    if (bad !== undefined) return `expected event kinds like "process.exited" or "exited,errored", got ${JSON.stringify(bad)}`;
+    if (bad !== undefined)
+      return `expected event kinds like "process.exited" or "exited,errored", got ${JSON.stringify(bad)}`;
     return { kind: 'event', kinds };
   }
   const restarts = new RegExp(`^restarts? >= ?(\\d+) (?:within|in) ${DURATION}$`, 'i').exec(body);
@@ -58,7 +59,8 @@ function parseBody(body: string): AlertCondition | string {
     const count = Number(restarts[1]);
     const windowMs = parseDurationMs(restarts[2]);
     if (count < 1) return `restarts >= N: expected N of 1 or more, got ${count}`;
-    if (windowMs === null || windowMs < 1) return `within T: expected a duration like "1m", got "${restarts[2]}"`;
+    if (windowMs === null || windowMs < 1)
+      return `within T: expected a duration like "1m", got "${restarts[2]}"`;
     return { kind: 'restarts', count, windowMs };
   }
   if (lower === 'errored') return { kind: 'errored' };
@@ -66,7 +68,8 @@ function parseBody(body: string): AlertCondition | string {
   const memory = /^(?:memory|mem|rss) > ?(\S+)$/i.exec(body);
   if (memory) {
     const aboveBytes = parseSizeBytes(memory[1]);
-    if (aboveBytes === null || aboveBytes < 1) return `memory > SIZE: expected a size like "300M", got "${memory[1]}"`;
+    if (aboveBytes === null || aboveBytes < 1)
+      return `memory > SIZE: expected a size like "300M", got "${memory[1]}"`;
     return { kind: 'memory', aboveBytes };
   }
   const cpu = /^cpu > ?(\d+(?:\.\d+)?) ?%?$/i.exec(body);

@@ -36,13 +36,19 @@ function duration(minMs: number) {
     z.transform((value, ctx) => {
       const ms = parseDurationMs(value);
       if (ms !== null && ms >= minMs) return ms;
-      return fail(ctx, value, ms === null ? durationError(value) : `expected at least ${minMs} ms, got ${JSON.stringify(value)}`);
+      return fail(
+        ctx,
+        value,
+        ms === null ? durationError(value) : `expected at least ${minMs} ms, got ${JSON.stringify(value)}`,
+      );
     }),
   );
 }
 
 const name = z.string().check(z.regex(ALERT_NAME, 'expected 1-64 letters, digits or _ . : -'));
-const url = z.string().check(z.regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL'), z.maxLength(2000));
+const url = z
+  .string()
+  .check(z.regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL'), z.maxLength(2000));
 const program = z.pipe(
   z.union([z.string(), z.array(z.string())]),
   z.transform((value, ctx) => {
@@ -79,7 +85,8 @@ const webhookInput = stringOr(
 const commandInput = z.pipe(
   z.unknown(),
   z.transform((value, ctx) => {
-    const schema = value !== null && typeof value === 'object' && !Array.isArray(value) ? commandTable : program;
+    const schema =
+      value !== null && typeof value === 'object' && !Array.isArray(value) ? commandTable : program;
     const result = (schema as z.ZodMiniType<string[] | { run: string[]; timeout?: number }>).safeParse(value);
     if (result.success) return result.data;
     for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as never);
@@ -107,7 +114,10 @@ export const alertConfigSchema = z.strictObject({
         ...channelKeys,
       })
       .check(
-        z.refine((e) => e.after_repeats !== undefined || e.after !== undefined, 'expected after_repeats or after'),
+        z.refine(
+          (e) => e.after_repeats !== undefined || e.after !== undefined,
+          'expected after_repeats or after',
+        ),
       ),
   ),
 });
@@ -128,7 +138,9 @@ const channelSchema = z.union([
     timeoutMs: ms,
   }),
 ]);
-const kindList = z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.minLength(1), z.maxLength(50));
+const kindList = z
+  .array(z.string().check(z.minLength(1), z.maxLength(100)))
+  .check(z.minLength(1), z.maxLength(50));
 const conditionSchema = z.union([
   z.strictObject({ kind: z.literal('event'), kinds: kindList }),
   z.strictObject({ kind: z.literal('restarts'), count: z.int().check(z.gte(1)), windowMs: ms }),
@@ -172,23 +184,33 @@ type ChannelKeys = Pick<ConfigRule, 'webhook' | 'command'>;
  * (the file), the path (`alerts[1].when`) and what was expected, and the first error stops all.
  */
 export function parseAlertRules(raw: unknown, label: string, source: string, key = 'alerts'): AlertRule[] {
-  if (!Array.isArray(raw)) throw invalid(label, key, `expected a list of rules ([[${key}]]), got ${JSON.stringify(raw)}`);
-  if (raw.length > MAX_ALERT_RULES) throw invalid(label, key, `expected at most ${MAX_ALERT_RULES} rules, got ${raw.length}`);
+  if (!Array.isArray(raw))
+    throw invalid(label, key, `expected a list of rules ([[${key}]]), got ${JSON.stringify(raw)}`);
+  if (raw.length > MAX_ALERT_RULES)
+    throw invalid(label, key, `expected at most ${MAX_ALERT_RULES} rules, got ${raw.length}`);
   const seen = new Set<string>();
   return raw.map((item, i) => {
     const at = `${key}[${i}]`;
     const result = alertConfigSchema.safeParse(item);
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+      const path = issue.path
+        .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+        .join('');
       const message =
-        issue.code === 'unrecognized_keys' ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+        issue.code === 'unrecognized_keys'
+          ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+          : issue.message;
       const got = valueAt(item, issue.path);
-      const tail = got !== undefined && issue.code !== 'unrecognized_keys' && !message.includes('got') ? `, got ${JSON.stringify(got)}` : '';
+      const tail =
+        got !== undefined && issue.code !== 'unrecognized_keys' && !message.includes('got')
+          ? `, got ${JSON.stringify(got)}`
+          : '';
       throw invalid(label, `${at}${path}`, `${message}${tail}`);
     }
     const rule = toRule(result.data, source, label, at);
-    if (seen.has(rule.name)) throw invalid(label, `${at}.name`, `expected a unique name, "${rule.name}" is used twice`);
+    if (seen.has(rule.name))
+      throw invalid(label, `${at}.name`, `expected a unique name, "${rule.name}" is used twice`);
     seen.add(rule.name);
     return rule;
   });
@@ -236,7 +258,11 @@ function channelsOf(input: ChannelKeys): AlertChannel[] {
   }
   if (input.command !== undefined) {
     const command = Array.isArray(input.command) ? { run: input.command } : input.command;
-    out.push({ type: 'command', command: command.run, timeoutMs: command.timeout ?? ALERT_DEFAULTS.commandTimeoutMs });
+    out.push({
+      type: 'command',
+      command: command.run,
+      timeoutMs: command.timeout ?? ALERT_DEFAULTS.commandTimeoutMs,
+    });
   }
   return out;
 }
@@ -253,4 +279,3 @@ function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
   }
   return current;
 }
-

@@ -15,7 +15,9 @@ export async function loadConfigAlerts(path: string): Promise<AlertRule[] | null
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `${basename(file)}: cannot read config file ${file}`, { cause });
+    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `${basename(file)}: cannot read config file ${file}`, {
+      cause,
+    });
   }
   const doc = await parseConfigText(text, file);
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || !('alerts' in doc)) return null;

@@ -52,7 +52,9 @@ export function validateConfig(
   ctx: ResolveContext & { envProfile?: string },
 ): AppSpec[] {
   // OBS-3: a file's `[[alerts]]` are read by `loadConfigAlerts` (alert-rules.ts), not by the app schema.
-  const raw = hasKey(document, 'alerts') ? withoutKey(document as Record<string, unknown>, 'alerts') : document;
+  const raw = hasKey(document, 'alerts')
+    ? withoutKey(document as Record<string, unknown>, 'alerts')
+    : document;
   const isProcessesForm = hasKey(raw, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
   const apps = isProcessesForm ? appsFromProcesses(raw, label) : raw;

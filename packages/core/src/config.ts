@@ -1,3 +1,5 @@
+export { CONDITION_FORMS, type ParsedCondition, parseCondition } from './alert-condition.js';
+export { ALERT_DEFAULTS, alertConfigSchema, parseAlertRules } from './alert-rules.js';
 export {
   type AppConfigInput,
   appConfigSchema,
@@ -6,6 +8,7 @@ export {
   resolveAppSpec,
   splitArgs,
 } from './app-schema.js';
+export { loadConfigAlerts } from './config-alerts.js';
 export {
   CONFIG_EXTENSIONS,
   isConfigFile,
@@ -15,6 +18,3 @@ export {
   validateConfig,
 } from './config-loader.js';
 export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';
-export { CONDITION_FORMS, type ParsedCondition, parseCondition } from './alert-condition.js';
-export { ALERT_DEFAULTS, alertConfigSchema, parseAlertRules } from './alert-rules.js';
-export { loadConfigAlerts } from './config-alerts.js';

@@ -196,7 +196,8 @@ export const PROTOCOL_COMMANDS = {
   }),
   alerts: requestCommand({
     method: 'alerts',
-    description: 'Every alert rule with its state (ok, pending, firing, resolved), since when, and its last delivery.',
+    description:
+      'Every alert rule with its state (ok, pending, firing, resolved), since when, and its last delivery.',
     ...READS,
     ...noPayload,
     toResult: (alerts: AlertStatus[]) => ({ alerts }),
@@ -226,7 +227,8 @@ export const PROTOCOL_COMMANDS = {
   }),
   'alerts.test': requestCommand({
     method: 'testAlert',
-    description: "Sends a test notification through a rule's channels (escalation ones too); resolves each delivery.",
+    description:
+      "Sends a test notification through a rule's channels (escalation ones too); resolves each delivery.",
     isReadOnly: false,
     isIdempotent: false,
     isDestructive: false,
@@ -237,7 +239,8 @@ export const PROTOCOL_COMMANDS = {
   }),
   'alerts.set': requestCommand({
     method: 'setAlerts',
-    description: 'Replaces the alert rules of one source (a config file path) with `rules`; an empty list removes them.',
+    description:
+      'Replaces the alert rules of one source (a config file path) with `rules`; an empty list removes them.',
     isReadOnly: false,
     isIdempotent: true,
     isDestructive: false,

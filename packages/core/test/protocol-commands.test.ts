@@ -154,6 +154,16 @@ describe('the command table', () => {
       commandEntries()
         .filter((e) => e.isReadOnly)
         .map((e) => e.name),
-    ).toEqual(['ping', 'runs', 'list', 'describe', 'logs', 'logs.follow', 'events', 'events.follow', 'alerts']);
+    ).toEqual([
+      'ping',
+      'runs',
+      'list',
+      'describe',
+      'logs',
+      'logs.follow',
+      'events',
+      'events.follow',
+      'alerts',
+    ]);
   });
 });

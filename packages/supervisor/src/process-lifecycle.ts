@@ -89,7 +89,15 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   const isLive = (record: ProcessRecord): boolean => !isClosed && table.records.get(record.id) === record;
   const runOp = <T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> =>
     queueOperation(record, op, () => live.touch());
-  const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive, onFinished: options.onJobFinished });
+  const jobs = createJobScheduler({
+    home,
+    hooks,
+    log,
+    runOp,
+    stopRun,
+    isLive,
+    onFinished: options.onJobFinished,
+  });
 
   function label(record: ProcessRecord): string {
     return `process ${record.id} (${record.app.spec.name})`;

@@ -10,6 +10,7 @@ import {
   VelosError,
 } from '@velos/core';
 import { type AlertControl, createAlertControl } from './alerts/alert-control.js';
+import { jobFinishedEvent, sampleOf } from './alerts/alert-sources.js';
 import { createAppLocks } from './app-locks.js';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
@@ -18,7 +19,6 @@ import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
 import { orderByDependencies } from './dependencies/dependency-order.js';
-import { jobFinishedEvent, sampleOf } from './alerts/alert-sources.js';
 import type { EventBus } from './events/event-bus.js';
 import { createEventControl } from './events/event-control.js';
 import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
@@ -110,7 +110,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     log,
     processes: () => [...table.records.values()].map(sampleOf),
     matchesTarget: (target, app, id) =>
-      app === target || String(id) === target || (app !== undefined && table.apps.get(app)?.spec.namespace === target),
+      app === target ||
+      String(id) === target ||
+      (app !== undefined && table.apps.get(app)?.spec.namespace === target),
   });
   const { hooks, jobs, runOp, isLive, restartOne } = lifecycle;
   const monitor = createMonitor({

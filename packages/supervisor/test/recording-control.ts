@@ -56,7 +56,10 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   addAlert: [[SAMPLE_RULE]],
   removeAlert: [['storm']],
   testAlert: [['storm']],
-  setAlerts: [['/srv/app.toml', [SAMPLE_RULE]], ['/srv/app.toml', []]],
+  setAlerts: [
+    ['/srv/app.toml', [SAMPLE_RULE]],
+    ['/srv/app.toml', []],
+  ],
   flush: [[], ['api']],
   reloadLogs: [[], ['api']],
   save: [[]],

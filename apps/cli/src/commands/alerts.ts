@@ -39,13 +39,22 @@ export async function runAlerts(ctx: CommandContext, input: CommandInput): Promi
   if (action === 'test') {
     const deliveries = await (await ctx.client()).testAlert(name!);
     if (ctx.mode !== 'text') ctx.printJson(deliveries);
-    else if (deliveries.length === 0) ctx.print(`rule ${name} has no channel besides the event log: nothing sent`);
+    else if (deliveries.length === 0)
+      ctx.print(`rule ${name} has no channel besides the event log: nothing sent`);
     else {
       for (const d of deliveries) {
-        ctx.print(`${d.isOk ? 'sent' : 'FAILED'} ${d.channel} (${d.attempts} attempt(s))${d.error ? `: ${d.error}` : ''}`);
+        ctx.print(
+          `${d.isOk ? 'sent' : 'FAILED'} ${d.channel} (${d.attempts} attempt(s))${d.error ? `: ${d.error}` : ''}`,
+        );
       }
     }
-    if (deliveries.some((d) => !d.isOk)) process.exitCode = 1;
+    const failed = deliveries.filter((d) => !d.isOk).length;
+    if (failed > 0) {
+      throw new VelosError(
+        ErrorCodes.IO_ERROR,
+        `alerts test ${name}: ${failed} of ${deliveries.length} deliveries failed`,
+      );
+    }
     return;
   }
   throw new VelosError(
@@ -67,11 +76,20 @@ async function add(ctx: CommandContext, input: CommandInput, name: string | unde
   const file = input.options.file;
   let rules: AlertRule[];
   if (typeof file === 'string') {
-    if (name !== undefined) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, 'velos alerts add: give a name with flags, or --file, not both');
+    if (name !== undefined)
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'velos alerts add: give a name with flags, or --file, not both',
+      );
     rules = (await config.loadConfigAlerts(file)) ?? [];
-    if (rules.length === 0) throw new VelosError(ErrorCodes.INVALID_CONFIG, `${file}: expected [[alerts]] rules`);
+    if (rules.length === 0)
+      throw new VelosError(ErrorCodes.INVALID_CONFIG, `${file}: expected [[alerts]] rules`);
   } else {
-    if (name === undefined) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, 'velos alerts add: expected a rule name (velos alerts add <name> --when "…")');
+    if (name === undefined)
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'velos alerts add: expected a rule name (velos alerts add <name> --when "…")',
+      );
     rules = [ruleFromFlags(config.parseAlertRules, input, name)];
   }
   const client = await ctx.client();
@@ -96,12 +114,19 @@ function ruleFromFlags(parse: ParseRules, input: CommandInput, name: string): Al
     if (typeof value === 'string') escalate[key] = flagValue(key, value);
   }
   if (Object.keys(escalate).length > 0) raw.escalate = escalate;
-  if (raw.when === undefined) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, 'velos alerts add: --when is required (e.g. --when "restarts >= 5 within 1m")');
+  if (raw.when === undefined)
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'velos alerts add: --when is required (e.g. --when "restarts >= 5 within 1m")',
+    );
   try {
     return parse([raw], 'alerts add', RUNTIME_ALERT_SOURCE, 'rule')[0]!;
   } catch (error) {
     if (!isVelosError(error)) throw error;
-    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, error.message.replace(/rule\[0\]\.(\S+):/, (_all, path: string) => `${flagOf(path)}:`));
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      error.message.replace(/rule\[0\]\.(\S+):/, (_all, path: string) => `${flagOf(path)}:`),
+    );
   }
 }
 

@@ -17,7 +17,8 @@ export interface AiAlert {
 
 /** The `velos alerts` table: one row per rule. */
 export function renderAlertTable(alerts: AlertStatus[], colors: Colors, now = Date.now()): string {
-  if (alerts.length === 0) return 'no alert rules (add one with velos alerts add, or [[alerts]] in a config file)';
+  if (alerts.length === 0)
+    return 'no alert rules (add one with velos alerts add, or [[alerts]] in a config file)';
   const columns: Column[] = [
     { header: 'name' },
     { header: 'when' },
@@ -34,7 +35,10 @@ export function renderAlertTable(alerts: AlertStatus[], colors: Colors, now = Da
     { text: alert.rule.severity },
     { text: stateText(alert), paint: phasePaint(alert.phase, colors) },
     { text: alert.since === null ? '-' : `${formatMs(now - alert.since)} ago` },
-    { text: deliveryText(alert), paint: alert.lastDelivery && !alert.lastDelivery.isOk ? colors.red : undefined },
+    {
+      text: deliveryText(alert),
+      paint: alert.lastDelivery && !alert.lastDelivery.isOk ? colors.red : undefined,
+    },
   ]);
   return renderTable(columns, rows, colors.dim);
 }

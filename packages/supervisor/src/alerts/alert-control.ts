@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AlertRule, type AlertStatus, ErrorCodes, RUNTIME_ALERT_SOURCE, type VelosControl, VelosError } from '@velos/core';
+import {
+  type AlertRule,
+  type AlertStatus,
+  ErrorCodes,
+  RUNTIME_ALERT_SOURCE,
+  type VelosControl,
+  VelosError,
+} from '@velos/core';
 import type { AlertEngine, AlertEngineHost } from './alert-engine.js';
 import type { ComponentHealth } from './delivery-health.js';
 
@@ -8,12 +15,17 @@ import type { ComponentHealth } from './delivery-health.js';
 const ALERTS_FILE = 'alerts.json';
 
 /** The supervisor's alert methods, plus what the daemon wires to other parts (config.toml, health). */
-export interface AlertControl extends Pick<VelosControl, 'alerts' | 'addAlert' | 'removeAlert' | 'testAlert' | 'setAlerts'> {
+export interface AlertControl
+  extends Pick<VelosControl, 'alerts' | 'addAlert' | 'removeAlert' | 'testAlert' | 'setAlerts'> {
   /**
    * Replaces the rules of `source` (the daemon's `config.toml` passes `isPersistent: false`: it is
    * read again at each start); loads the engine on the first rule.
    */
-  setRulesFromSource(source: string, rules: AlertRule[], options?: { isPersistent?: boolean }): Promise<AlertStatus[]>;
+  setRulesFromSource(
+    source: string,
+    rules: AlertRule[],
+    options?: { isPersistent?: boolean },
+  ): Promise<AlertStatus[]>;
   /** OBS-4: alert delivery's health (healthy while no rule exists). */
   alertDeliveryHealth(): ComponentHealth;
   /** Loads the engine only when `alerts.json` exists (a stat at daemon start, nothing imported otherwise). */
@@ -40,7 +52,11 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
     });
     return loading;
   };
-  const setRules = async (source: string, rules: AlertRule[], isPersistent = true): Promise<AlertStatus[]> => {
+  const setRules = async (
+    source: string,
+    rules: AlertRule[],
+    isPersistent = true,
+  ): Promise<AlertStatus[]> => {
     if (!engine && rules.length === 0 && !existsSync(join(host.home, ALERTS_FILE))) return [];
     return (await load()).setRules(source, rules, isPersistent);
   };
@@ -53,11 +69,19 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
       return (await load()).add({ ...rule, source: RUNTIME_ALERT_SOURCE });
     },
     async removeAlert(name) {
-      if (!engine) throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no alert rule is called '${name}' (there are no rules)`);
+      if (!engine)
+        throw new VelosError(
+          ErrorCodes.TARGET_NOT_FOUND,
+          `no alert rule is called '${name}' (there are no rules)`,
+        );
       return engine.remove(name);
     },
     async testAlert(name) {
-      if (!engine) throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no alert rule is called '${name}' (there are no rules)`);
+      if (!engine)
+        throw new VelosError(
+          ErrorCodes.TARGET_NOT_FOUND,
+          `no alert rule is called '${name}' (there are no rules)`,
+        );
       return engine.test(name);
     },
     setAlerts: (source, rules) => setRules(source, rules),

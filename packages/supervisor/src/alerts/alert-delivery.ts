@@ -9,7 +9,10 @@ const STDERR_TAIL_BYTES = 500;
 const MAX_BACKOFF_MS = 60_000;
 
 /** Sends one notification through one channel; never throws, the outcome says what happened. */
-export async function deliver(channel: AlertChannel, notification: AlertNotification): Promise<AlertDelivery> {
+export async function deliver(
+  channel: AlertChannel,
+  notification: AlertNotification,
+): Promise<AlertDelivery> {
   return channel.type === 'webhook' ? postWebhook(channel, notification) : runCommand(channel, notification);
 }
 
@@ -100,7 +103,10 @@ function runCommand(channel: Command, notification: AlertNotification): Promise<
     child.on('close', (code, signal) => {
       if (code === 0) return finish(true);
       const how = signal ? `signal ${signal}` : `exit code ${code}`;
-      finish(false, `${how} after ${Date.now() - started} ms${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`);
+      finish(
+        false,
+        `${how} after ${Date.now() - started} ms${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`,
+      );
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(`${JSON.stringify(payload)}\n`);

@@ -79,7 +79,10 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
   function stateOf(rule: AlertRule, previous?: RuleState): RuleState {
     if (previous && JSON.stringify(previous.rule) === JSON.stringify(rule)) return previous;
     const target = rule.app;
-    const tracker = createTracker(rule, (app, id) => target === undefined || host.matchesTarget(target, app, id));
+    const tracker = createTracker(
+      rule,
+      (app, id) => target === undefined || host.matchesTarget(target, app, id),
+    );
     return { rule, tracker, instances: new Map(), lastDelivery: null, queue: Promise.resolve() };
   }
 
@@ -120,8 +123,11 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
 
   function trimResolved(state: RuleState): void {
     if (state.instances.size <= MAX_KEPT_INSTANCES) return;
-    const resolved = [...state.instances.values()].filter((i) => i.phase === 'resolved').sort((a, b) => a.since - b.since);
-    for (const instance of resolved.slice(0, state.instances.size - MAX_KEPT_INSTANCES)) state.instances.delete(instance.key);
+    const resolved = [...state.instances.values()]
+      .filter((i) => i.phase === 'resolved')
+      .sort((a, b) => a.since - b.since);
+    for (const instance of resolved.slice(0, state.instances.size - MAX_KEPT_INSTANCES))
+      state.instances.delete(instance.key);
   }
 
   /** Keeps the timer only while something may change with time alone. */
@@ -130,7 +136,8 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     let tick = Number.POSITIVE_INFINITY;
     for (const state of states.values()) {
       const isBusy = [...state.instances.values()].some((i) => i.phase === 'pending' || i.phase === 'firing');
-      if (state.tracker.isSampled || isBusy || state.tracker.isWaiting(now)) tick = Math.min(tick, tickOf(state.rule));
+      if (state.tracker.isSampled || isBusy || state.tracker.isWaiting(now))
+        tick = Math.min(tick, tickOf(state.rule));
     }
     if (timer) clearTimeout(timer);
     timer = null;
@@ -139,7 +146,12 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     timer.unref();
   }
 
-  function notify(state: RuleState, instance: InstanceState, transition: Exclude<Transition, null>, now: number): void {
+  function notify(
+    state: RuleState,
+    instance: InstanceState,
+    transition: Exclude<Transition, null>,
+    now: number,
+  ): void {
     const { rule } = state;
     const isResolved = transition.type === 'resolved';
     const notification: AlertNotification = {
@@ -147,7 +159,9 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       rule,
       key: instance.key,
       severity: isResolved ? 'info' : severityOf(rule, instance),
-      message: isResolved ? `resolved after ${Math.round((now - instance.firingSince) / 1000)} s (was: ${instance.message})` : instance.message,
+      message: isResolved
+        ? `resolved after ${Math.round((now - instance.firingSince) / 1000)} s (was: ${instance.message})`
+        : instance.message,
       since: instance.firingSince,
       at: now,
       repeat: isResolved ? instance.repeats : transition.repeat,
@@ -170,13 +184,20 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     send(state, channelsOf(rule, instance.escalationLevel > 0), notification);
   }
 
-  function send(state: RuleState, channels: AlertChannel[], notification: AlertNotification): Promise<AlertDelivery[]> {
+  function send(
+    state: RuleState,
+    channels: AlertChannel[],
+    notification: AlertNotification,
+  ): Promise<AlertDelivery[]> {
     const run = async (): Promise<AlertDelivery[]> => {
       const results = await Promise.all(channels.map((channel) => deliver(channel, notification)));
       for (const result of results) {
         health.record(result);
         state.lastDelivery = result;
-        if (!result.isOk) host.log(`alert ${state.rule.name}: ${result.channel} failed after ${result.attempts} attempt(s): ${result.error}`);
+        if (!result.isOk)
+          host.log(
+            `alert ${state.rule.name}: ${result.channel} failed after ${result.attempts} attempt(s): ${result.error}`,
+          );
       }
       return results;
     };
@@ -186,7 +207,9 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
   }
 
   function statusOf(state: RuleState): AlertStatus {
-    const instances = [...state.instances.values()].map(({ activeSince: _a, lastSentAt: _l, firingSince: _f, ...rest }) => rest);
+    const instances = [...state.instances.values()].map(
+      ({ activeSince: _a, lastSentAt: _l, firingSince: _f, ...rest }) => rest,
+    );
     let phase: AlertPhase = 'ok';
     let since: number | null = null;
     for (const instance of instances) {
@@ -203,7 +226,9 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     try {
       writeAlerts(host.home, rules);
     } catch (error) {
-      throw new VelosError(ErrorCodes.IO_ERROR, `cannot save the alert rules: ${(error as Error).message}`, { cause: error });
+      throw new VelosError(ErrorCodes.IO_ERROR, `cannot save the alert rules: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 
@@ -234,7 +259,10 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
 
     add(rule) {
       if (states.has(rule.name)) {
-        throw new VelosError(ErrorCodes.NAME_IN_USE, `an alert rule called '${rule.name}' exists already (from ${states.get(rule.name)!.rule.source}); remove it first`);
+        throw new VelosError(
+          ErrorCodes.NAME_IN_USE,
+          `an alert rule called '${rule.name}' exists already (from ${states.get(rule.name)!.rule.source}); remove it first`,
+        );
       }
       const next = new Map(states).set(rule.name, stateOf(rule));
       commit(next, !transientSources.has(rule.source));
@@ -271,7 +299,10 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       for (const rule of rules) {
         const owner = next.get(rule.name);
         if (owner) {
-          throw new VelosError(ErrorCodes.NAME_IN_USE, `${source}: alert rule '${rule.name}' exists already (from ${owner.rule.source}); rename one of them`);
+          throw new VelosError(
+            ErrorCodes.NAME_IN_USE,
+            `${source}: alert rule '${rule.name}' exists already (from ${owner.rule.source}); rename one of them`,
+          );
         }
         next.set(rule.name, stateOf({ ...rule, source }, states.get(rule.name)));
       }
@@ -308,6 +339,9 @@ function channelsOf(rule: AlertRule, isEscalated: boolean): AlertChannel[] {
 function tickOf(rule: AlertRule): number {
   const spans = [rule.forMs, rule.repeatMs, rule.escalation?.afterMs, rule.resolveAfterMs];
   if (rule.when.kind === 'restarts') spans.push(rule.when.windowMs);
-  const shortest = Math.min(...spans.filter((ms): ms is number => ms !== undefined && ms > 0), MAX_TICK_MS * 4);
+  const shortest = Math.min(
+    ...spans.filter((ms): ms is number => ms !== undefined && ms > 0),
+    MAX_TICK_MS * 4,
+  );
   return Math.max(MIN_TICK_MS, Math.min(MAX_TICK_MS, Math.floor(shortest / 4)));
 }

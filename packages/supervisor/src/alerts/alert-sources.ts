@@ -6,7 +6,11 @@ import type { SampledProcess } from './condition-tracker.js';
 export function jobFinishedEvent(record: ProcessRecord, run: JobRun): EventInput {
   const name = record.app.spec.name;
   const durationMs = Math.max(0, (run.endedAt ?? run.startedAt) - run.startedAt);
-  const how = run.signal ? `signal ${run.signal}` : run.exitCode === null ? 'no exit code' : `exit code ${run.exitCode}`;
+  const how = run.signal
+    ? `signal ${run.signal}`
+    : run.exitCode === null
+      ? 'no exit code'
+      : `exit code ${run.exitCode}`;
   return {
     kind: 'job.finished',
     severity: run.outcome === 'ok' ? 'info' : 'warning',

@@ -25,7 +25,12 @@ export function severityOf(rule: AlertRule, instance: AlertInstance): EventSever
  * One step of a rule's alert for one key: `message` is the reason while the condition holds, null
  * when it does not. Pure apart from updating `instance`; returns what to send, if anything.
  */
-export function step(rule: AlertRule, instance: InstanceState, message: string | null, now: number): Transition {
+export function step(
+  rule: AlertRule,
+  instance: InstanceState,
+  message: string | null,
+  now: number,
+): Transition {
   const isActive = message !== null;
   if (message !== null) instance.message = message;
   switch (instance.phase) {
@@ -71,7 +76,17 @@ export function step(rule: AlertRule, instance: InstanceState, message: string |
 
 /** A new alert of `key`, not holding. */
 export function newInstance(key: string, now: number): InstanceState {
-  return { key, phase: 'ok', since: now, repeats: 0, escalationLevel: 0, message: '', activeSince: now, lastSentAt: 0, firingSince: now };
+  return {
+    key,
+    phase: 'ok',
+    since: now,
+    repeats: 0,
+    escalationLevel: 0,
+    message: '',
+    activeSince: now,
+    lastSentAt: 0,
+    firingSince: now,
+  };
 }
 
 function fire(instance: InstanceState, now: number): Transition {

@@ -18,7 +18,10 @@ export function readAlerts(home: string): { rules: AlertRule[]; problems: string
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    return { rules: [], problems: [`${ALERTS_FILE}: cannot read it (${(error as Error).message}); no saved alert rules loaded`] };
+    return {
+      rules: [],
+      problems: [`${ALERTS_FILE}: cannot read it (${(error as Error).message}); no saved alert rules loaded`],
+    };
   }
   const list = (doc as { rules?: unknown } | null)?.rules;
   if (!Array.isArray(list)) return { rules: [], problems: [`${ALERTS_FILE}: expected {"rules": [...]}`] };
@@ -27,7 +30,8 @@ export function readAlerts(home: string): { rules: AlertRule[]; problems: string
   list.forEach((item, i) => {
     const result = alertRuleSchema.safeParse(item);
     if (result.success) rules.push(result.data);
-    else problems.push(`${ALERTS_FILE}: rules[${i}] left out: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    else
+      problems.push(`${ALERTS_FILE}: rules[${i}] left out: ${result.error.issues[0]?.message ?? 'invalid'}`);
   });
   return { rules, problems };
 }

@@ -47,12 +47,16 @@ export function createTracker(
             ? event.kind === 'log.anomaly' || event.kind === 'log.error_burst'
             : event.kind === `log.${when.signal}`;
         }
-        return event.kind === 'process.watchdog' || (event.kind === 'process.exited' && event.fields?.reason === 'inactivity');
+        return (
+          event.kind === 'process.watchdog' ||
+          (event.kind === 'process.exited' && event.fields?.reason === 'inactivity')
+        );
       };
       return {
         isSampled: false,
         onEvent(event) {
-          if (matches(event) && isTarget(event.app, event.id)) last.set(keyOf(event), { at: event.at, message: event.message });
+          if (matches(event) && isTarget(event.app, event.id))
+            last.set(keyOf(event), { at: event.at, message: event.message });
         },
         evaluate(now) {
           const active: ActiveKeys = new Map();
@@ -101,12 +105,16 @@ export function createTracker(
           if (outcome === 'ok') streaks.delete(keyOf(event));
           else if (outcome !== '' && outcome !== 'running') {
             const count = (streaks.get(keyOf(event))?.count ?? 0) + 1;
-            streaks.set(keyOf(event), { count, message: `${keyOf(event)} failed ${count} time(s) in a row: ${event.message}` });
+            streaks.set(keyOf(event), {
+              count,
+              message: `${keyOf(event)} failed ${count} time(s) in a row: ${event.message}`,
+            });
           }
         },
         evaluate() {
           const active: ActiveKeys = new Map();
-          for (const [key, streak] of streaks) if (streak.count >= when.count) active.set(key, streak.message);
+          for (const [key, streak] of streaks)
+            if (streak.count >= when.count) active.set(key, streak.message);
           return active;
         },
         isWaiting: () => false,
@@ -146,7 +154,9 @@ function sampledTracker(
           ? `${p.name} (id ${p.id}) uses ${formatBytes(p.memory)} of memory (above ${formatBytes(when.aboveBytes)})`
           : null;
       case 'cpu':
-        return p.cpu > when.abovePercent ? `${p.name} (id ${p.id}) uses ${Math.round(p.cpu)}% CPU (above ${when.abovePercent}%)` : null;
+        return p.cpu > when.abovePercent
+          ? `${p.name} (id ${p.id}) uses ${Math.round(p.cpu)}% CPU (above ${when.abovePercent}%)`
+          : null;
       default:
         return null;
     }
