@@ -272,4 +272,37 @@ webhook = { url = "http://127.0.0.1:9/x", timout = "1s" }
     await velosOk(['stop', 'leaky'], { home });
     await waitFor(() => on(hook.received, '/mem', 'resolved')[0], { message: 'memory resolved' });
   });
+
+  it('the sboxmgr-update example: a job every 30 minutes whose second failure in a row alerts', async () => {
+    const home = createHome();
+    const hook = await receiver();
+    const out = join(home, 'escalation.jsonl');
+    const example = readFileSync(join(FIXTURES, 'examples/sboxmgr-update.toml'), 'utf8');
+    expect(example).toMatch(/interval = "30m"\ntimeout = "5m"/);
+    // the example as written, with its times shortened and its channels pointed at this test
+    const file = join(home, 'sboxmgr-update.toml');
+    writeFileSync(
+      file,
+      example
+        .replace('script = "fake-sboxmgr.sh"', `script = "${join(FIXTURES, 'examples/fake-sboxmgr.sh')}"`)
+        .replace('interval = "30m"', 'interval = "200ms"')
+        .replace('SBOXMGR_EXIT = "0"', 'SBOXMGR_EXIT = "1", SBOXMGR_WORK_MS = "10"')
+        .replace('after = "6h"', 'after = "300ms"')
+        .replace(/webhook = "https:\/\/hooks\.slack\.com[^"]*"/, `webhook = "${hook.url}/slack"`)
+        .replace(
+          /command = \[[^\]]*\]/,
+          `command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}"]`,
+        ),
+    );
+    await velosOk(['start', file], { home });
+    const firing = await waitFor(() => on(hook.received, '/slack', 'firing')[0], { message: 'the alert' });
+    expect(firing.body).toMatchObject({
+      rule: 'sboxmgr-update-failing',
+      severity: 'error',
+      app: 'sboxmgr-update',
+    });
+    expect(String(firing.body.text)).toContain('[FIRING] sboxmgr-update-failing (error) sboxmgr-update:');
+    const escalated = await waitFor(() => recorded(out)[0], { message: 'the escalation command' });
+    expect(escalated.stdin).toMatchObject({ severity: 'critical', escalated: true });
+  });
 });
