@@ -138,6 +138,7 @@ function flagValue(key: string, value: string): unknown {
 /** `escalate.after_repeats` → `--escalate-repeats`, `resolve_after` → `--resolve-after`. */
 function flagOf(path: string): string {
   const [head, tail] = path.split('.');
+  if (head === 'escalate' && tail === undefined) return '--escalate-after/--escalate-repeats';
   if (head === 'escalate' && tail !== undefined) {
     const flag = Object.entries(ESCALATE_FLAGS).find(([, key]) => key === tail)?.[0];
     return flag ? `--${flag}` : `--escalate-${tail}`;
