@@ -1,5 +1,4 @@
 import {
-  type AlertChannel,
   type AlertDelivery,
   type AlertPhase,
   type AlertRule,
@@ -10,11 +9,11 @@ import {
   type VelosEvent,
 } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
-import { channelLabel, deliver } from './alert-delivery.js';
-import { type AlertNotification, payloadOf } from './alert-payload.js';
-import { type InstanceState, newInstance, severityOf, step, type Transition } from './alert-state.js';
+import { channelLabel } from './alert-delivery.js';
+import { channelsOf, createNotifier, type RuleState } from './alert-notifier.js';
+import { type InstanceState, newInstance, step, type Transition } from './alert-state.js';
 import { readAlerts, writeAlerts } from './alert-store.js';
-import { type ConditionTracker, createTracker, type SampledProcess } from './condition-tracker.js';
+import { createTracker, type SampledProcess } from './condition-tracker.js';
 import { type ComponentHealth, createDeliveryHealth } from './delivery-health.js';
 
 /** What the engine needs from the supervisor. */
@@ -42,14 +41,6 @@ export interface AlertEngine {
   close(): void;
 }
 
-interface RuleState {
-  rule: AlertRule;
-  tracker: ConditionTracker;
-  instances: Map<string, InstanceState>;
-  lastDelivery: AlertDelivery | null;
-  queue: Promise<unknown>;
-}
-
 /** Slowest and fastest re-evaluation of time-bound conditions. */
 const MAX_TICK_MS = 1000;
 const MIN_TICK_MS = 20;
@@ -62,6 +53,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
   const states = new Map<string, RuleState>();
   const transientSources = new Set<string>();
   const health = createDeliveryHealth();
+  const { notify, send } = createNotifier({ bus: host.bus, log: host.log, health });
   let timer: NodeJS.Timeout | null = null;
   let isEvaluating = false;
   let isAgain = false;
@@ -144,66 +136,6 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     if (tick === Number.POSITIVE_INFINITY || isClosed) return;
     timer = setTimeout(evaluate, tick);
     timer.unref();
-  }
-
-  function notify(
-    state: RuleState,
-    instance: InstanceState,
-    transition: Exclude<Transition, null>,
-    now: number,
-  ): void {
-    const { rule } = state;
-    const isResolved = transition.type === 'resolved';
-    const notification: AlertNotification = {
-      status: transition.type,
-      rule,
-      key: instance.key,
-      severity: isResolved ? 'info' : severityOf(rule, instance),
-      message: isResolved
-        ? `resolved after ${Math.round((now - instance.firingSince) / 1000)} s (was: ${instance.message})`
-        : instance.message,
-      since: instance.firingSince,
-      at: now,
-      repeat: isResolved ? instance.repeats : transition.repeat,
-      isEscalated: instance.escalationLevel > 0,
-    };
-    const payload = payloadOf(notification);
-    host.bus.publish({
-      kind: isResolved ? 'alert.resolved' : 'alert.firing',
-      severity: notification.severity,
-      app: instance.key === '*' ? undefined : instance.key,
-      message: payload.text,
-      fields: {
-        rule: rule.name,
-        condition: payload.condition,
-        repeat: payload.repeat,
-        escalated: payload.escalated,
-        since: payload.since,
-      },
-    });
-    send(state, channelsOf(rule, instance.escalationLevel > 0), notification);
-  }
-
-  function send(
-    state: RuleState,
-    channels: AlertChannel[],
-    notification: AlertNotification,
-  ): Promise<AlertDelivery[]> {
-    const run = async (): Promise<AlertDelivery[]> => {
-      const results = await Promise.all(channels.map((channel) => deliver(channel, notification)));
-      for (const result of results) {
-        health.record(result);
-        state.lastDelivery = result;
-        if (!result.isOk)
-          host.log(
-            `alert ${state.rule.name}: ${result.channel} failed after ${result.attempts} attempt(s): ${result.error}`,
-          );
-      }
-      return results;
-    };
-    const result = state.queue.then(run, run);
-    state.queue = result.catch(() => undefined);
-    return result;
   }
 
   function statusOf(state: RuleState): AlertStatus {
@@ -329,10 +261,6 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       if (timer) clearTimeout(timer);
     },
   };
-}
-
-function channelsOf(rule: AlertRule, isEscalated: boolean): AlertChannel[] {
-  return isEscalated && rule.escalation ? [...rule.channels, ...rule.escalation.channels] : rule.channels;
 }
 
 /** A quarter of the rule's shortest time span, within 20 ms…1 s. */
