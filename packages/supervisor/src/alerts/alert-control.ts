@@ -61,6 +61,19 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
     return (await load()).setRules(source, rules, isPersistent);
   };
 
+  /** The engine, loaded when there are saved rules; a name with no engine at all is unknown. */
+  const existing = async (name: string): Promise<AlertEngine> => {
+    if (engine) return engine;
+    if (existsSync(join(host.home, ALERTS_FILE))) return load();
+    throw new VelosError(
+      ErrorCodes.TARGET_NOT_FOUND,
+      `no alert rule is called '${name}' (there are no rules)`,
+      {
+        data: { name },
+      },
+    );
+  };
+
   return {
     async alerts() {
       return engine?.list() ?? [];
@@ -69,20 +82,10 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
       return (await load()).add({ ...rule, source: RUNTIME_ALERT_SOURCE });
     },
     async removeAlert(name) {
-      if (!engine)
-        throw new VelosError(
-          ErrorCodes.TARGET_NOT_FOUND,
-          `no alert rule is called '${name}' (there are no rules)`,
-        );
-      return engine.remove(name);
+      return (await existing(name)).remove(name);
     },
     async testAlert(name) {
-      if (!engine)
-        throw new VelosError(
-          ErrorCodes.TARGET_NOT_FOUND,
-          `no alert rule is called '${name}' (there are no rules)`,
-        );
-      return engine.test(name);
+      return (await existing(name)).test(name);
     },
     setAlerts: (source, rules) => setRules(source, rules),
     setRulesFromSource: (source, rules, options) => setRules(source, rules, options?.isPersistent ?? true),
