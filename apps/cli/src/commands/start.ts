@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { AlertRule, AppSpec, ProcessInfo } from '@velos/core';
+import { type AlertRule, type AppSpec, ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { printProcesses } from './print-processes.js';
@@ -43,7 +43,12 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   }
   const client = await ctx.client();
   await client.start(specs);
-  if (target.kind === 'config') await client.setAlerts(resolve(target.path), alerts ?? []);
+  if (target.kind === 'config') {
+    // a daemon from before alerts answers UNKNOWN_COMMAND: harmless while the file has no rules
+    await client.setAlerts(resolve(target.path), alerts ?? []).catch((error: unknown) => {
+      if (alerts !== null || !isVelosError(error) || error.code !== ErrorCodes.UNKNOWN_COMMAND) throw error;
+    });
+  }
   printProcesses(ctx, await client.list());
 }
 
