@@ -129,7 +129,7 @@ describe('velos health (OBS-4)', () => {
     for (let i = 0; i < 3; i += 1) await holdConnection(home);
     const degraded = await waitFor(
       async () => (await daemonEvents(client)).find((e) => e.kind === 'daemon.degraded'),
-      { what: 'daemon.degraded', timeoutMs: 15_000 },
+      { message: 'daemon.degraded', timeoutMs: 15_000 },
     );
     expect(degraded).toMatchObject({
       severity: 'warning',
@@ -139,7 +139,7 @@ describe('velos health (OBS-4)', () => {
     for (const socket of sockets.splice(0)) socket.destroy();
     const recovered = await waitFor(
       async () => (await daemonEvents(client)).find((e) => e.kind === 'daemon.recovered'),
-      { what: 'daemon.recovered', timeoutMs: 15_000 },
+      { message: 'daemon.recovered', timeoutMs: 15_000 },
     );
     expect(recovered).toMatchObject({ severity: 'info', fields: { status: 'healthy', from: 'degraded' } });
     expect(recovered.seq).toBeGreaterThan(degraded.seq);

@@ -47,10 +47,14 @@ export async function loadConfigFile(path: string, ctx: LoadConfigOptions): Prom
 
 /** Validates an already parsed config document (`{apps: [...]}`, a bare array, or `{processes: [...]}`). */
 export function validateConfig(
-  raw: unknown,
+  document: unknown,
   label: string,
   ctx: ResolveContext & { envProfile?: string },
 ): AppSpec[] {
+  // OBS-3: a file's `[[alerts]]` are read by `loadConfigAlerts` (alert-rules.ts), not by the app schema.
+  const raw = hasKey(document, 'alerts')
+    ? withoutKey(document as Record<string, unknown>, 'alerts')
+    : document;
   const isProcessesForm = hasKey(raw, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
   const apps = isProcessesForm ? appsFromProcesses(raw, label) : raw;
@@ -94,6 +98,11 @@ function appsFromProcesses(raw: unknown, label: string): Record<string, unknown>
   const result = processesFileSchema.safeParse(raw);
   if (!result.success) throw configError(label, result.error, raw, processesFileSchema);
   return result.data.processes.map(processEntryToApp);
+}
+
+function withoutKey(doc: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _left, ...rest } = doc;
+  return rest;
 }
 
 function hasKey(doc: unknown, key: string): boolean {
@@ -157,8 +166,8 @@ function applyProfile(
   });
 }
 
-// The YAML and TOML parsers load only for their own formats (yaml alone costs ~35 ms to import).
-async function parseConfigText(text: string, file: string): Promise<unknown> {
+/** Parses a config file's text by its extension (TOML, YAML, JSON); the parsers load only for their own formats (yaml alone costs ~35 ms to import). */
+export async function parseConfigText(text: string, file: string): Promise<unknown> {
   const ext = extname(file).toLowerCase();
   try {
     if (ext === '.toml') return parserOf(await import('smol-toml'))(text);

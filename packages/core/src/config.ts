@@ -1,3 +1,5 @@
+export { CONDITION_FORMS, type ParsedCondition, parseCondition } from './alert-condition.js';
+export { ALERT_DEFAULTS, alertConfigSchema, parseAlertRules } from './alert-rules.js';
 export {
   type AppConfigInput,
   appConfigSchema,
@@ -6,11 +8,13 @@ export {
   resolveAppSpec,
   splitArgs,
 } from './app-schema.js';
+export { loadConfigAlerts } from './config-alerts.js';
 export {
   CONFIG_EXTENSIONS,
   isConfigFile,
   type LoadConfigOptions,
   loadConfigFile,
+  parseConfigText,
   validateConfig,
 } from './config-loader.js';
 export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';

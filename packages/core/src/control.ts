@@ -1,3 +1,4 @@
+import type { AlertDelivery, AlertRule, AlertStatus } from './alert-rule.js';
 import type { AppSpec } from './app-spec.js';
 import type { DaemonHealth } from './daemon-health.js';
 import type { EmitEventRequest, EventsRequest, EventsResult, VelosEvent } from './events.js';
@@ -42,6 +43,16 @@ export interface VelosControl {
   emitEvent(request: EmitEventRequest): Promise<VelosEvent>;
   /** OBS-4: the daemon's self-health, evaluated now (components and the worst status). */
   health(): Promise<DaemonHealth>;
+  /** OBS-3: every alert rule with its state and last delivery. */
+  alerts(): Promise<AlertStatus[]>;
+  /** OBS-3: adds a rule at run time (source `runtime`, kept in `alerts.json`). */
+  addAlert(rule: AlertRule): Promise<AlertStatus>;
+  /** OBS-3: removes the rule called `name`; resolves the removed rule. */
+  removeAlert(name: string): Promise<AlertRule>;
+  /** OBS-3: sends a test notification through the rule's channels; resolves each delivery. */
+  testAlert(name: string): Promise<AlertDelivery[]>;
+  /** OBS-3: replaces the rules of `source` (a config file's path) with `rules`. */
+  setAlerts(source: string, rules: AlertRule[]): Promise<AlertStatus[]>;
   flush(target?: string): Promise<string[]>;
   /** Closes and reopens the log files of the target (all when absent) by path, for external rotators; resolves the paths. */
   reloadLogs(target?: string): Promise<string[]>;

@@ -1,4 +1,17 @@
 export {
+  type AlertChannel,
+  type AlertCondition,
+  type AlertDelivery,
+  type AlertEscalation,
+  type AlertInstance,
+  type AlertPhase,
+  type AlertRule,
+  type AlertStatus,
+  describeCondition,
+  formatSpanMs,
+  RUNTIME_ALERT_SOURCE,
+} from './alert-rule.js';
+export {
   APP_DEFAULTS,
   type AppSpec,
   type AppType,

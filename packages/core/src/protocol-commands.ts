@@ -1,3 +1,4 @@
+import type { AlertDelivery, AlertRule, AlertStatus } from './alert-rule.js';
 import type { AppSpec } from './app-spec.js';
 import {
   type CommandEntry,
@@ -200,6 +201,64 @@ export const PROTOCOL_COMMANDS = {
     ...READS,
     ...noPayload,
     ...sameResult<Value<'health'>>(),
+  }),
+  alerts: requestCommand({
+    method: 'alerts',
+    description:
+      'Every alert rule with its state (ok, pending, firing, resolved), since when, and its last delivery.',
+    ...READS,
+    ...noPayload,
+    toResult: (alerts: AlertStatus[]) => ({ alerts }),
+    fromResult: (result: { alerts: AlertStatus[] }) => result.alerts,
+  }),
+  'alerts.add': requestCommand({
+    method: 'addAlert',
+    description: 'Adds an alert rule at run time (kept in alerts.json); a name already in use is refused.',
+    isReadOnly: false,
+    isIdempotent: false,
+    isDestructive: false,
+    toPayload: (rule: AlertRule) => ({ rule }),
+    toArgs: (payload: { rule: AlertRule }): [AlertRule] => [payload.rule],
+    toResult: (alert: AlertStatus) => ({ alert }),
+    fromResult: (result: { alert: AlertStatus }) => result.alert,
+  }),
+  'alerts.remove': requestCommand({
+    method: 'removeAlert',
+    description: 'Removes an alert rule by name (a firing one is not told as resolved).',
+    isReadOnly: false,
+    isIdempotent: false,
+    isDestructive: true,
+    toPayload: (name: string) => ({ name }),
+    toArgs: (payload: { name: string }): [string] => [payload.name],
+    toResult: (removed: AlertRule) => ({ removed }),
+    fromResult: (result: { removed: AlertRule }) => result.removed,
+  }),
+  'alerts.test': requestCommand({
+    method: 'testAlert',
+    description:
+      "Sends a test notification through a rule's channels (escalation ones too); resolves each delivery.",
+    isReadOnly: false,
+    isIdempotent: false,
+    isDestructive: false,
+    toPayload: (name: string) => ({ name }),
+    toArgs: (payload: { name: string }): [string] => [payload.name],
+    toResult: (deliveries: AlertDelivery[]) => ({ deliveries }),
+    fromResult: (result: { deliveries: AlertDelivery[] }) => result.deliveries,
+  }),
+  'alerts.set': requestCommand({
+    method: 'setAlerts',
+    description:
+      'Replaces the alert rules of one source (a config file path) with `rules`; an empty list removes them.',
+    isReadOnly: false,
+    isIdempotent: true,
+    isDestructive: false,
+    toPayload: (source: string, rules: AlertRule[]) => ({ source, rules }),
+    toArgs: (payload: { source: string; rules: AlertRule[] }): [string, AlertRule[]] => [
+      payload.source,
+      payload.rules,
+    ],
+    toResult: (alerts: AlertStatus[]) => ({ alerts }),
+    fromResult: (result: { alerts: AlertStatus[] }) => result.alerts,
   }),
   flush: requestCommand({
     method: 'flush',

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { ALERT_NAME, alertRuleSchema, MAX_ALERT_RULES } from './alert-rules.js';
 import type { AppSpec } from './app-spec.js';
 import { APP_EVENT_NAME } from './events.js';
 import { PAYLOAD_LIMITS } from './payload-limits.js';
@@ -171,6 +172,8 @@ const emitEventRequest = z.object({
   ),
 });
 
+const alertName = z.string().check(z.regex(ALERT_NAME, 'expected 1-64 letters, digits or _ . : -'));
+
 /** Request payload schemas of every daemon command, by name. */
 export const requestSchemas = {
   ping: empty,
@@ -193,6 +196,14 @@ export const requestSchemas = {
   'events.follow': eventsRequest,
   'events.emit': emitEventRequest,
   health: empty,
+  alerts: empty,
+  'alerts.add': z.object({ rule: alertRuleSchema }),
+  'alerts.remove': z.object({ name: alertName }),
+  'alerts.test': z.object({ name: alertName }),
+  'alerts.set': z.object({
+    source: z.string().check(z.minLength(1), z.maxLength(4096)),
+    rules: z.array(alertRuleSchema).check(z.maxLength(MAX_ALERT_RULES)),
+  }),
   flush: z.object({ target: z.optional(target) }),
   reloadLogs: z.object({ target: z.optional(target) }),
   save: empty,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AlertRule } from '../src/alert-rule.js';
 import { APP_DEFAULTS, type AppSpec } from '../src/app-spec.js';
 import type { VelosControl } from '../src/control.js';
 import {
@@ -11,6 +12,15 @@ import {
 } from '../src/protocol-commands.js';
 import { requestSchemas } from '../src/protocol-schemas.js';
 
+const rule: AlertRule = {
+  name: 'storm',
+  when: { kind: 'restarts', count: 3, windowMs: 60_000 },
+  severity: 'warning',
+  forMs: 0,
+  resolveAfterMs: 60_000,
+  channels: [{ type: 'command', command: ['/bin/true'], timeoutMs: 1000 }],
+  source: 'runtime',
+};
 const spec: AppSpec = { ...APP_DEFAULTS, name: 'api', script: 'server.js', cwd: '/srv/api', env: {} };
 
 type Table = typeof PROTOCOL_COMMANDS;
@@ -61,6 +71,11 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
   'events.follow': [{ args: [{ afterSeq: 3 }], payload: { afterSeq: 3 } }],
   'events.emit': [{ args: [{ name: 'sync.done', app: 'api' }], payload: { name: 'sync.done', app: 'api' } }],
   health: [{ args: [], payload: {} }],
+  alerts: [{ args: [], payload: {} }],
+  'alerts.add': [{ args: [rule], payload: { rule } }],
+  'alerts.remove': [{ args: ['storm'], payload: { name: 'storm' } }],
+  'alerts.test': [{ args: ['storm'], payload: { name: 'storm' } }],
+  'alerts.set': [{ args: ['/srv/app.toml', [rule]], payload: { source: '/srv/app.toml', rules: [rule] } }],
   flush: [
     { args: [], payload: {} },
     { args: ['api'], payload: { target: 'api' } },
@@ -150,6 +165,7 @@ describe('the command table', () => {
       'events',
       'events.follow',
       'health',
+      'alerts',
     ]);
   });
 });

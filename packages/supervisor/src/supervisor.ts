@@ -9,6 +9,8 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
+import { type AlertControl, createAlertControl } from './alerts/alert-control.js';
+import { sampleOf } from './alerts/alert-sources.js';
 import { createAppLocks } from './app-locks.js';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
@@ -65,6 +67,8 @@ export interface Supervisor extends VelosControl {
   readonly reportHealth: HealthControl['reportHealth'];
   /** OBS-4: starts the lag sampler and the periodic evaluation (a daemon calls it; embedded hosts may). */
   readonly watchHealth: HealthControl['watch'];
+  /** OBS-3: rules of other sources (`config.toml`) and alert delivery's health, for the daemon. */
+  readonly alerting: Pick<AlertControl, 'setRulesFromSource' | 'alertDeliveryHealth'>;
   /** Stops every child (without saving), closes the log pipelines and timers. */
   close(): Promise<void>;
 }
@@ -108,6 +112,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (!table.apps.has(record.app.spec.name)) cronRestarts.sync(record.app.spec.name, undefined);
     },
   });
+  const alerting = createAlertControl({
+    home,
+    bus: eventControl.bus,
+    log,
+    processes: () => [...table.records.values()].map(sampleOf),
+    matchesTarget: (target, app, id) =>
+      app === target ||
+      String(id) === target ||
+      (app !== undefined && table.apps.get(app)?.spec.namespace === target),
+  });
   const { hooks, jobs, runOp, isLive, restartOne } = lifecycle;
   const monitorIntervalMs = options.monitorIntervalMs ?? 2000;
   const monitor = createMonitor({
@@ -116,6 +130,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onSampled: lifecycle.enforceMemoryLimits,
   });
   const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
+  selfHealth.registerHealthCheck('alerts', () => ({ name: 'alerts', ...alerting.alertDeliveryHealth() }));
   const cronRestarts = createCronRestarts({ onTick: lifecycle.restartOnSchedule, log });
   const watchMode = createWatchMode({
     apps: table.apps,
@@ -404,6 +419,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     reportHealth: selfHealth.reportHealth,
     watchHealth: selfHealth.watch,
 
+    alerts: alerting.alerts,
+    addAlert: alerting.addAlert,
+    removeAlert: alerting.removeAlert,
+    testAlert: alerting.testAlert,
+    setAlerts: alerting.setAlerts,
+    alerting,
+
     async flush(target) {
       const targets = table.select(target);
       await Promise.all(targets.map((record) => record.pipeline.flush()));
@@ -423,7 +445,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     resurrect: async () => ({ processes: await restore.load(true), warnings: restore.warnings() }),
 
-    restore: () => restore.load(false, true),
+    async restore() {
+      const restored = await restore.load(false, true);
+      await alerting.restore();
+      return restored;
+    },
 
     async kill() {
       await saveState();
@@ -445,6 +471,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async close() {
       if (lifecycle.isClosed()) return;
       lifecycle.close();
+      alerting.close();
       monitor.stop();
       selfHealth.close();
       cronRestarts.stopAll();

@@ -1,4 +1,5 @@
 import {
+  type AlertRule,
   APP_DEFAULTS,
   commandEntries,
   isVelosError,
@@ -18,6 +19,16 @@ export interface RecordingControl {
   control: VelosControl;
   calls: RecordedCall[];
 }
+
+const SAMPLE_RULE: AlertRule = {
+  name: 'storm',
+  when: { kind: 'restarts', count: 3, windowMs: 60_000 },
+  severity: 'warning',
+  forMs: 0,
+  resolveAfterMs: 60_000,
+  channels: [{ type: 'webhook', url: 'http://127.0.0.1:9/hook', timeoutMs: 1000, retries: 0, backoffMs: 0 }],
+  source: 'runtime',
+};
 
 /** Valid arguments of every `VelosControl` method: a method without a sample does not compile. */
 export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosControl[M]>[] } = {
@@ -42,6 +53,14 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   followEvents: [[{ afterSeq: 2 }]],
   emitEvent: [[{ name: 'sync.done', app: 'api', fields: { n: 1 } }]],
   health: [[]],
+  alerts: [[]],
+  addAlert: [[SAMPLE_RULE]],
+  removeAlert: [['storm']],
+  testAlert: [['storm']],
+  setAlerts: [
+    ['/srv/app.toml', [SAMPLE_RULE]],
+    ['/srv/app.toml', []],
+  ],
   flush: [[], ['api']],
   reloadLogs: [[], ['api']],
   save: [[]],

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import type { AppSpec, ProcessInfo } from '@velos/core';
+import { resolve } from 'node:path';
+import { type AlertRule, type AppSpec, ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { printProcesses } from './print-processes.js';
@@ -23,8 +24,11 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   const arg = input.args[0]!;
   const target = resolveStartTarget(arg, input, where, config);
   let specs: AppSpec[];
+  let alerts: AlertRule[] | null = null;
   if (target.kind === 'config') {
     specs = await specsFromConfigFile(target.path, input, where, config);
+    // OBS-3: the file's [[alerts]] are checked before anything starts; they replace the file's rules after
+    alerts = await config.loadConfigAlerts(target.path);
   } else if (target.kind === 'script') {
     specs = specsFromFlags(target.script, input, where, config);
   } else {
@@ -39,6 +43,12 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   }
   const client = await ctx.client();
   await client.start(specs);
+  if (target.kind === 'config') {
+    // a daemon from before alerts answers UNKNOWN_COMMAND: harmless while the file has no rules
+    await client.setAlerts(resolve(target.path), alerts ?? []).catch((error: unknown) => {
+      if (alerts !== null || !isVelosError(error) || error.code !== ErrorCodes.UNKNOWN_COMMAND) throw error;
+    });
+  }
   printProcesses(ctx, await client.list());
 }
 

@@ -163,7 +163,8 @@ export function createHealthControl(options: HealthControlOptions): HealthContro
       checkMonitor(options.monitor.sampleAgeMs(now), options.monitorIntervalMs),
       checkState(options.live.stats()),
       schedulerHealth(now),
-      ...reported.values(),
+      // a registered check of the same name (alert delivery's own) replaces the reported default
+      ...[...reported.values()].filter((component) => !checks.has(component.name)),
     );
     const result = { status: worstStatus(components.map((c) => c.status)), components, at: now };
     publishChange(result);

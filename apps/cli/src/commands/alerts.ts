@@ -1,0 +1,147 @@
+import { type AlertRule, ErrorCodes, isVelosError, RUNTIME_ALERT_SOURCE, VelosError } from '@velos/core';
+import type { CommandInput } from '../command-spec.js';
+import type { CommandContext } from '../context.js';
+import { renderAlertTable, toAiAlerts } from '../output/alert-list.js';
+
+/** Flags of `velos alerts add` and the rule key each one sets. */
+const RULE_FLAGS: Record<string, string> = {
+  when: 'when',
+  app: 'app',
+  severity: 'severity',
+  for: 'for',
+  repeat: 'repeat',
+  'resolve-after': 'resolve_after',
+  webhook: 'webhook',
+  command: 'command',
+};
+const ESCALATE_FLAGS: Record<string, string> = {
+  'escalate-after': 'after',
+  'escalate-repeats': 'after_repeats',
+  'escalate-severity': 'severity',
+  'escalate-webhook': 'webhook',
+  'escalate-command': 'command',
+};
+
+/** `velos alerts [list|add|remove|test] …`: lists the rules with their state, or changes them. */
+export async function runAlerts(ctx: CommandContext, input: CommandInput): Promise<void> {
+  const [action = 'list', name] = input.args;
+  if (action === 'list' || action === 'ls') return list(ctx);
+  if (action === 'add') return add(ctx, input, name);
+  if ((action === 'remove' || action === 'rm' || action === 'test') && name === undefined) {
+    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `velos alerts ${action}: expected the name of a rule`);
+  }
+  if (action === 'remove' || action === 'rm') {
+    const removed = await (await ctx.client()).removeAlert(name!);
+    if (ctx.mode === 'text') ctx.print(`removed alert rule ${removed.name}`);
+    else ctx.printJson(removed);
+    return;
+  }
+  if (action === 'test') {
+    const deliveries = await (await ctx.client()).testAlert(name!);
+    if (ctx.mode !== 'text') ctx.printJson(deliveries);
+    else if (deliveries.length === 0)
+      ctx.print(`rule ${name} has no channel besides the event log: nothing sent`);
+    else {
+      for (const d of deliveries) {
+        ctx.print(
+          `${d.isOk ? 'sent' : 'FAILED'} ${d.channel} (${d.attempts} attempt(s))${d.error ? `: ${d.error}` : ''}`,
+        );
+      }
+    }
+    const failed = deliveries.filter((d) => !d.isOk).length;
+    if (failed > 0) {
+      throw new VelosError(
+        ErrorCodes.IO_ERROR,
+        `alerts test ${name}: ${failed} of ${deliveries.length} deliveries failed`,
+      );
+    }
+    return;
+  }
+  throw new VelosError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `velos alerts: unknown action ${JSON.stringify(action)} (expected list, add, remove or test)`,
+  );
+}
+
+async function list(ctx: CommandContext): Promise<void> {
+  const alerts = await (await ctx.client()).alerts();
+  if (ctx.mode === 'json') ctx.printJson(alerts);
+  else if (ctx.mode === 'ai') ctx.printJson(toAiAlerts(alerts));
+  else ctx.print(renderAlertTable(alerts, ctx.colors));
+}
+
+/** `add <name> --when …` (one rule from flags) or `add --file rules.toml` (each `[[alerts]]` of a file). */
+async function add(ctx: CommandContext, input: CommandInput, name: string | undefined): Promise<void> {
+  const config = await import('@velos/core/config');
+  const file = input.options.file;
+  let rules: AlertRule[];
+  if (typeof file === 'string') {
+    if (name !== undefined)
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'velos alerts add: give a name with flags, or --file, not both',
+      );
+    rules = (await config.loadConfigAlerts(file)) ?? [];
+    if (rules.length === 0)
+      throw new VelosError(ErrorCodes.INVALID_CONFIG, `${file}: expected [[alerts]] rules`);
+  } else {
+    if (name === undefined)
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'velos alerts add: expected a rule name (velos alerts add <name> --when "…")',
+      );
+    rules = [ruleFromFlags(config.parseAlertRules, input, name)];
+  }
+  const client = await ctx.client();
+  const added = [];
+  for (const rule of rules) added.push(await client.addAlert({ ...rule, source: RUNTIME_ALERT_SOURCE }));
+  if (ctx.mode === 'json') ctx.printJson(added);
+  else if (ctx.mode === 'ai') ctx.printJson(toAiAlerts(added));
+  else ctx.print(renderAlertTable(added, ctx.colors));
+}
+
+type ParseRules = (raw: unknown, label: string, source: string, key?: string) => AlertRule[];
+
+function ruleFromFlags(parse: ParseRules, input: CommandInput, name: string): AlertRule {
+  const raw: Record<string, unknown> = { name };
+  const escalate: Record<string, unknown> = {};
+  for (const [flag, key] of Object.entries(RULE_FLAGS)) {
+    const value = input.options[flag];
+    if (typeof value === 'string') raw[key] = flagValue(key, value);
+  }
+  for (const [flag, key] of Object.entries(ESCALATE_FLAGS)) {
+    const value = input.options[flag];
+    if (typeof value === 'string') escalate[key] = flagValue(key, value);
+  }
+  if (Object.keys(escalate).length > 0) raw.escalate = escalate;
+  if (raw.when === undefined)
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'velos alerts add: --when is required (e.g. --when "restarts >= 5 within 1m")',
+    );
+  try {
+    return parse([raw], 'alerts add', RUNTIME_ALERT_SOURCE, 'rule')[0]!;
+  } catch (error) {
+    if (!isVelosError(error)) throw error;
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      error.message.replace(/rule\[0\]\.(\S+):/, (_all, path: string) => `${flagOf(path)}:`),
+    );
+  }
+}
+
+function flagValue(key: string, value: string): unknown {
+  if (key === 'after_repeats' && /^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/** `escalate.after_repeats` → `--escalate-repeats`, `resolve_after` → `--resolve-after`. */
+function flagOf(path: string): string {
+  const [head, tail] = path.split('.');
+  if (head === 'escalate' && tail === undefined) return '--escalate-after/--escalate-repeats';
+  if (head === 'escalate' && tail !== undefined) {
+    const flag = Object.entries(ESCALATE_FLAGS).find(([, key]) => key === tail)?.[0];
+    return flag ? `--${flag}` : `--escalate-${tail}`;
+  }
+  return `--${head!.replaceAll('_', '-')}`;
+}

@@ -1,0 +1,87 @@
+import { type AlertPhase, type AlertStatus, describeCondition } from '@velos/core';
+import type { Colors } from './colors.js';
+import { type Cell, type Column, renderTable } from './table.js';
+import { formatMs } from './units.js';
+
+/** One rule the `--ai` way: name, condition, app, severity, phase, since, firing apps, last delivery. */
+export interface AiAlert {
+  n: string;
+  w: string;
+  a?: string;
+  sev: string;
+  st: AlertPhase;
+  t?: string;
+  f?: string[];
+  d?: string;
+}
+
+/** The `velos alerts` table: one row per rule. */
+export function renderAlertTable(alerts: AlertStatus[], colors: Colors, now = Date.now()): string {
+  if (alerts.length === 0)
+    return 'no alert rules (add one with velos alerts add, or [[alerts]] in a config file)';
+  const columns: Column[] = [
+    { header: 'name' },
+    { header: 'when' },
+    { header: 'app' },
+    { header: 'severity' },
+    { header: 'state' },
+    { header: 'since', align: 'right' },
+    { header: 'last delivery' },
+  ];
+  const rows = alerts.map((alert): Cell[] => [
+    { text: alert.rule.name, paint: colors.bold },
+    { text: whenText(alert) },
+    { text: alert.rule.app ?? 'all' },
+    { text: alert.rule.severity },
+    { text: stateText(alert), paint: phasePaint(alert.phase, colors) },
+    { text: alert.since === null ? '-' : `${formatMs(now - alert.since)} ago` },
+    {
+      text: deliveryText(alert),
+      paint: alert.lastDelivery && !alert.lastDelivery.isOk ? colors.red : undefined,
+    },
+  ]);
+  return renderTable(columns, rows, colors.dim);
+}
+
+/** The `--ai` form of `velos alerts`. */
+export function toAiAlerts(alerts: AlertStatus[]): AiAlert[] {
+  return alerts.map((alert) => {
+    const firing = alert.instances.filter((i) => i.phase === 'firing').map((i) => i.key);
+    return {
+      n: alert.rule.name,
+      w: whenText(alert),
+      ...(alert.rule.app ? { a: alert.rule.app } : {}),
+      sev: alert.rule.severity,
+      st: alert.phase,
+      ...(alert.since === null ? {} : { t: new Date(alert.since).toISOString() }),
+      ...(firing.length ? { f: firing } : {}),
+      ...(alert.lastDelivery ? { d: deliveryText(alert) } : {}),
+    };
+  });
+}
+
+function whenText(alert: AlertStatus): string {
+  const rule = alert.rule;
+  return `${describeCondition(rule.when)}${rule.forMs > 0 ? ` for ${formatMs(rule.forMs)}` : ''}`;
+}
+
+function stateText(alert: AlertStatus): string {
+  const firing = alert.instances.filter((i) => i.phase === 'firing');
+  if (alert.phase !== 'firing') return alert.phase;
+  const keys = firing.map((i) => (i.key === '*' ? 'daemon' : i.key));
+  const escalated = firing.some((i) => i.escalationLevel > 0) ? ', escalated' : '';
+  return `firing (${keys.slice(0, 3).join(', ')}${keys.length > 3 ? '…' : ''}${escalated})`;
+}
+
+function deliveryText(alert: AlertStatus): string {
+  const d = alert.lastDelivery;
+  if (!d) return '-';
+  return `${d.isOk ? 'ok' : `failed: ${d.error ?? '?'}`} (${d.channel}, ${new Date(d.at).toLocaleTimeString()})`;
+}
+
+function phasePaint(phase: AlertPhase, colors: Colors): ((text: string) => string) | undefined {
+  if (phase === 'firing') return colors.red;
+  if (phase === 'pending') return colors.yellow;
+  if (phase === 'resolved') return colors.green;
+  return undefined;
+}

@@ -1,0 +1,73 @@
+import type { AlertStatus } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { renderAlertTable, toAiAlerts } from '../src/output/alert-list.js';
+import { createColors } from '../src/output/colors.js';
+
+const plain = createColors(false);
+const now = 1_800_000_000_000;
+const firing: AlertStatus = {
+  rule: {
+    name: 'storm',
+    when: { kind: 'restarts', count: 5, windowMs: 600_000 },
+    app: 'api',
+    severity: 'error',
+    forMs: 0,
+    resolveAfterMs: 60_000,
+    channels: [],
+    source: 'runtime',
+  },
+  phase: 'firing',
+  since: now - 180_000,
+  instances: [
+    { key: 'api', phase: 'firing', since: now - 180_000, repeats: 2, escalationLevel: 1, message: 'm' },
+  ],
+  lastDelivery: {
+    at: now - 1000,
+    channel: 'webhook https://hooks.slack.com/…',
+    isOk: false,
+    attempts: 4,
+    error: 'HTTP 500',
+  },
+};
+const quiet: AlertStatus = {
+  rule: {
+    ...firing.rule,
+    name: 'sick',
+    when: { kind: 'unhealthy' },
+    app: undefined,
+    forMs: 30_000,
+    severity: 'warning',
+  },
+  phase: 'ok',
+  since: null,
+  instances: [],
+  lastDelivery: null,
+};
+
+describe('velos alerts output', () => {
+  it('shows each rule with its condition, target, state, age and last delivery', () => {
+    const lines = renderAlertTable([firing, quiet], plain, now).split('\n');
+    expect(lines[0]).toMatch(/^name\s+when\s+app\s+severity\s+state\s+since\s+last delivery$/);
+    expect(lines[1]).toMatch(
+      /^storm\s+restarts >= 5 within 10m\s+api\s+error\s+firing \(api, escalated\)\s+3m ago\s+failed: HTTP 500 \(webhook/,
+    );
+    expect(lines[2]).toMatch(/^sick\s+unhealthy for 30s\s+all\s+warning\s+ok\s+-\s+-$/);
+    expect(renderAlertTable([], plain)).toContain('no alert rules');
+  });
+
+  it('has a compact --ai form', () => {
+    expect(toAiAlerts([firing, quiet])).toEqual([
+      {
+        n: 'storm',
+        w: 'restarts >= 5 within 10m',
+        a: 'api',
+        sev: 'error',
+        st: 'firing',
+        t: new Date(now - 180_000).toISOString(),
+        f: ['api'],
+        d: expect.stringMatching(/^failed: HTTP 500/),
+      },
+      { n: 'sick', w: 'unhealthy for 30s', sev: 'warning', st: 'ok' },
+    ]);
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { parseCondition } from '../src/alert-condition.js';
+import { describeCondition } from '../src/alert-rule.js';
+import { parseAlertRules } from '../src/alert-rules.js';
+import { alertRuleSchema } from '../src/schemas.js';
+
+describe('alert conditions (OBS-3)', () => {
+  it.each([
+    ['restarts >= 5 within 1m', { when: { kind: 'restarts', count: 5, windowMs: 60_000 } }],
+    ['errored', { when: { kind: 'errored' } }],
+    ['unhealthy for 30s', { when: { kind: 'unhealthy' }, forMs: 30_000 }],
+    ['memory > 300M for 2m', { when: { kind: 'memory', aboveBytes: 300 * 1024 ** 2 }, forMs: 120_000 }],
+    ['cpu > 90% for 1m', { when: { kind: 'cpu', abovePercent: 90 }, forMs: 60_000 }],
+    ['log anomaly', { when: { kind: 'log', signal: 'anomaly' } }],
+    ['log error rate', { when: { kind: 'log', signal: 'error_burst' } }],
+    ['job failed 2 times in a row', { when: { kind: 'job_failed', count: 2 } }],
+    ['no output', { when: { kind: 'no_output' } }],
+    ['daemon degraded', { when: { kind: 'daemon_degraded' } }],
+    ['event exited,process.errored', { when: { kind: 'event', kinds: ['exited', 'process.errored'] } }],
+  ])('parses %s', (text, expected) => {
+    expect(parseCondition(text)).toEqual(expected);
+  });
+
+  it('says what it expected for words it does not know', () => {
+    expect(parseCondition('restarts > lots')).toMatch(
+      /^expected one of "event <kind>.*got "restarts > lots"$/,
+    );
+    expect(parseCondition('memory > huge')).toBe('memory > SIZE: expected a size like "300M", got "huge"');
+  });
+
+  it('writes a condition back in the words it was parsed from', () => {
+    for (const text of [
+      'restarts >= 5 within 1m',
+      'memory > 300M',
+      'cpu > 90%',
+      'job failed 2 times in a row',
+    ]) {
+      const parsed = parseCondition(text);
+      if (typeof parsed === 'string') throw new Error(parsed);
+      expect(describeCondition(parsed.when)).toBe(text);
+    }
+  });
+});
+
+describe('alert rules of a config file', () => {
+  it('resolves defaults, channels and escalation into the wire form', () => {
+    const [rule] = parseAlertRules(
+      [
+        {
+          name: 'storm',
+          when: 'restarts >= 3 within 5m',
+          app: 'api',
+          repeat: '15m',
+          webhook: 'https://hooks.slack.com/services/T/B/X',
+          command: 'notify --team ops',
+          escalate: { after: '1h', severity: 'critical', webhook: { url: 'https://pager/x', retries: 5 } },
+        },
+      ],
+      'app.toml',
+      '/srv/app.toml',
+    );
+    expect(rule).toEqual({
+      name: 'storm',
+      when: { kind: 'restarts', count: 3, windowMs: 300_000 },
+      app: 'api',
+      severity: 'warning',
+      forMs: 0,
+      repeatMs: 900_000,
+      resolveAfterMs: 60_000,
+      channels: [
+        {
+          type: 'webhook',
+          url: 'https://hooks.slack.com/services/T/B/X',
+          timeoutMs: 5000,
+          retries: 3,
+          backoffMs: 1000,
+        },
+        { type: 'command', command: ['notify', '--team', 'ops'], timeoutMs: 10_000 },
+      ],
+      escalation: {
+        afterMs: 3_600_000,
+        severity: 'critical',
+        channels: [{ type: 'webhook', url: 'https://pager/x', timeoutMs: 5000, retries: 5, backoffMs: 1000 }],
+      },
+      source: '/srv/app.toml',
+    });
+    expect(alertRuleSchema.safeParse(rule).success).toBe(true);
+  });
+
+  it.each([
+    [
+      [{ name: 'a', when: 'errored', severity: 'loud' }],
+      /^app\.toml: alerts\[0\]\.severity: .*"warning".*got "loud"$/,
+    ],
+    [
+      [{ name: 'a', when: 'errored', webhook: { url: 'http://x', timout: 1 } }],
+      'app.toml: alerts[0].webhook: unknown option "timout"',
+    ],
+    [
+      [
+        { name: 'a', when: 'errored' },
+        { name: 'a', when: 'unhealthy' },
+      ],
+      'app.toml: alerts[1].name: expected a unique name, "a" is used twice',
+    ],
+    [
+      [{ name: 'a', when: 'unhealthy for 1m', for: '2m' }],
+      'app.toml: alerts[0].for: expected "for" either in "when" or as its own key, not both',
+    ],
+    [
+      [{ name: 'a', when: 'errored', escalate: { severity: 'critical' } }],
+      'app.toml: alerts[0].escalate: expected after_repeats or after',
+    ],
+    [
+      [{ name: 'a', when: 'errored', repeat: '1y' }],
+      /^app\.toml: alerts\[0\]\.repeat: expected a duration like/,
+    ],
+    [{ name: 'a' }, /^app\.toml: alerts: expected a list of rules/],
+  ])('refuses %j with a message naming the file and path', (raw, message) => {
+    expect(() => parseAlertRules(raw, 'app.toml', '/srv/app.toml')).toThrow(message);
+  });
+});

@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type AlertRule,
+  type AlertStatus,
+  ErrorCodes,
+  RUNTIME_ALERT_SOURCE,
+  type VelosControl,
+  VelosError,
+} from '@velos/core';
+import type { AlertEngine, AlertEngineHost } from './alert-engine.js';
+import type { ComponentHealth } from './delivery-health.js';
+
+/** The file of saved rules (alert-store.ts reads it; named here so a stat needs no import). */
+const ALERTS_FILE = 'alerts.json';
+
+/** The supervisor's alert methods, plus what the daemon wires to other parts (config.toml, health). */
+export interface AlertControl
+  extends Pick<VelosControl, 'alerts' | 'addAlert' | 'removeAlert' | 'testAlert' | 'setAlerts'> {
+  /**
+   * Replaces the rules of `source` (the daemon's `config.toml` passes `isPersistent: false`: it is
+   * read again at each start); loads the engine on the first rule.
+   */
+  setRulesFromSource(
+    source: string,
+    rules: AlertRule[],
+    options?: { isPersistent?: boolean },
+  ): Promise<AlertStatus[]>;
+  /** OBS-4: alert delivery's health (healthy while no rule exists). */
+  alertDeliveryHealth(): ComponentHealth;
+  /** Loads the engine only when `alerts.json` exists (a stat at daemon start, nothing imported otherwise). */
+  restore(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * OBS-3: the alert methods, with the engine and the delivery code imported on the first rule
+ * (a daemon without rules loads none of it).
+ */
+export function createAlertControl(host: AlertEngineHost): AlertControl {
+  let engine: AlertEngine | null = null;
+  let loading: Promise<AlertEngine> | null = null;
+  let isClosed = false;
+
+  const load = (): Promise<AlertEngine> => {
+    loading ??= import('./alert-engine.js').then((module) => {
+      const created = module.createAlertEngine(host);
+      if (existsSync(join(host.home, ALERTS_FILE))) created.loadSaved();
+      if (isClosed) created.close();
+      engine = created;
+      return created;
+    });
+    return loading;
+  };
+  const setRules = async (
+    source: string,
+    rules: AlertRule[],
+    isPersistent = true,
+  ): Promise<AlertStatus[]> => {
+    if (!engine && rules.length === 0 && !existsSync(join(host.home, ALERTS_FILE))) return [];
+    return (await load()).setRules(source, rules, isPersistent);
+  };
+
+  /** The engine, loaded when there are saved rules; a name with no engine at all is unknown. */
+  const existing = async (name: string): Promise<AlertEngine> => {
+    if (engine) return engine;
+    if (existsSync(join(host.home, ALERTS_FILE))) return load();
+    throw new VelosError(
+      ErrorCodes.TARGET_NOT_FOUND,
+      `no alert rule is called '${name}' (there are no rules)`,
+      {
+        data: { name },
+      },
+    );
+  };
+
+  return {
+    async alerts() {
+      return engine?.list() ?? [];
+    },
+    async addAlert(rule) {
+      return (await load()).add({ ...rule, source: RUNTIME_ALERT_SOURCE });
+    },
+    async removeAlert(name) {
+      return (await existing(name)).remove(name);
+    },
+    async testAlert(name) {
+      return (await existing(name)).test(name);
+    },
+    setAlerts: (source, rules) => setRules(source, rules),
+    setRulesFromSource: (source, rules, options) => setRules(source, rules, options?.isPersistent ?? true),
+    alertDeliveryHealth: () => engine?.deliveryHealth() ?? { status: 'healthy' },
+    async restore() {
+      if (!existsSync(join(host.home, ALERTS_FILE))) return;
+      try {
+        await load();
+      } catch (error) {
+        host.log(`alerts: restoring the saved rules failed: ${(error as Error).message}`);
+      }
+    },
+    close() {
+      isClosed = true;
+      engine?.close();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import type { AlertChannel, AlertDelivery } from '@velos/core';
+import type { AlertNotification } from './alert-payload.js';
+import { payloadOf } from './alert-payload.js';
+
+/** Bytes of a command's stderr kept for the delivery error. */
+const STDERR_TAIL_BYTES = 500;
+/** The longest wait between two webhook attempts, whatever the backoff doubled to. */
+const MAX_BACKOFF_MS = 60_000;
+
+/** Sends one notification through one channel; never throws, the outcome says what happened. */
+export async function deliver(
+  channel: AlertChannel,
+  notification: AlertNotification,
+): Promise<AlertDelivery> {
+  return channel.type === 'webhook' ? postWebhook(channel, notification) : runCommand(channel, notification);
+}
+
+/** A short name of a channel for listings and health reasons (`webhook https://host/…`, `command /bin/x`). */
+export function channelLabel(channel: AlertChannel): string {
+  if (channel.type === 'command') return `command ${channel.command[0]}`;
+  try {
+    const url = new URL(channel.url);
+    return `webhook ${url.protocol}//${url.host}${url.pathname === '/' ? '' : '/…'}`;
+  } catch {
+    return 'webhook';
+  }
+}
+
+type Webhook = Extract<AlertChannel, { type: 'webhook' }>;
+type Command = Extract<AlertChannel, { type: 'command' }>;
+
+/** POSTs the JSON payload; retries network errors, timeouts, 429 and 5xx with a doubling backoff. */
+async function postWebhook(channel: Webhook, notification: AlertNotification): Promise<AlertDelivery> {
+  const body = JSON.stringify(payloadOf(notification));
+  const label = channelLabel(channel);
+  let error = '';
+  let attempts = 0;
+  for (let attempt = 0; attempt <= channel.retries; attempt += 1) {
+    if (attempt > 0) await delay(Math.min(channel.backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS));
+    attempts += 1;
+    try {
+      const response = await fetch(channel.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'velos-alerts', ...channel.headers },
+        body,
+        signal: AbortSignal.timeout(channel.timeoutMs),
+        redirect: 'error',
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) return { at: Date.now(), channel: label, isOk: true, attempts };
+      error = `HTTP ${response.status}`;
+      if (response.status < 500 && response.status !== 429) break;
+    } catch (cause) {
+      error = describeFetchError(cause, channel.timeoutMs);
+    }
+  }
+  return { at: Date.now(), channel: label, isOk: false, attempts, error };
+}
+
+function describeFetchError(cause: unknown, timeoutMs: number): string {
+  const name = (cause as Error)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+  const inner = (cause as { cause?: { code?: string; message?: string } })?.cause;
+  return inner?.code ?? inner?.message ?? (cause instanceof Error ? cause.message : String(cause));
+}
+
+/**
+ * Runs the channel's program (no shell: the alert's text never becomes part of a command line) with
+ * the payload as JSON on stdin and in `VELOS_ALERT_*` variables; exit 0 within the timeout is a success.
+ */
+function runCommand(channel: Command, notification: AlertNotification): Promise<AlertDelivery> {
+  const label = channelLabel(channel);
+  const payload = payloadOf(notification);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let stderr = '';
+    let isDone = false;
+    const finish = (isOk: boolean, error?: string): void => {
+      if (isDone) return;
+      isDone = true;
+      clearTimeout(timer);
+      resolve({ at: Date.now(), channel: label, isOk, attempts: 1, ...(error ? { error } : {}) });
+    };
+    const child = spawn(channel.command[0]!, channel.command.slice(1), {
+      shell: false,
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: { ...process.env, ...alertEnv(payload) },
+      detached: true,
+    });
+    const timer = setTimeout(() => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      finish(false, `timed out after ${channel.timeoutMs} ms`);
+    }, channel.timeoutMs);
+    child.on('error', (error) => finish(false, error.message));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+    });
+    child.on('close', (code, signal) => {
+      if (code === 0) return finish(true);
+      const how = signal ? `signal ${signal}` : `exit code ${code}`;
+      finish(
+        false,
+        `${how} after ${Date.now() - started} ms${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`,
+      );
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(`${JSON.stringify(payload)}\n`);
+  });
+}
+
+/** The payload as `VELOS_ALERT_<FIELD>` variables (NUL bytes dropped: the only byte env cannot hold). */
+export function alertEnv(payload: object): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (value === undefined || (typeof value === 'object' && value !== null)) continue;
+    env[`VELOS_ALERT_${key.toUpperCase()}`] = String(value ?? '').replaceAll('\0', '');
+  }
+  return env;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

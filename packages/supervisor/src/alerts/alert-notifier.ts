@@ -1,0 +1,92 @@
+import type { AlertChannel, AlertDelivery, AlertRule } from '@velos/core';
+import type { EventBus } from '../events/event-bus.js';
+import { deliver } from './alert-delivery.js';
+import { type AlertNotification, payloadOf } from './alert-payload.js';
+import { type InstanceState, severityOf, type Transition } from './alert-state.js';
+import type { ConditionTracker } from './condition-tracker.js';
+import type { DeliveryHealth } from './delivery-health.js';
+
+/** A rule as the engine holds it: its tracker, its alert per key, its deliveries in order. */
+export interface RuleState {
+  rule: AlertRule;
+  tracker: ConditionTracker;
+  instances: Map<string, InstanceState>;
+  lastDelivery: AlertDelivery | null;
+  /** The rule's deliveries run one after another: a resolved one never overtakes its firing one. */
+  queue: Promise<unknown>;
+}
+
+/** Tells the event log and the channels of a rule what happened. */
+export interface Notifier {
+  /** Publishes `alert.firing`/`alert.resolved` and sends the notification to the rule's channels. */
+  notify(state: RuleState, instance: InstanceState, transition: Exclude<Transition, null>, now: number): void;
+  /** Sends `notification` through `channels` after the rule's earlier deliveries; resolves each outcome. */
+  send(state: RuleState, channels: AlertChannel[], notification: AlertNotification): Promise<AlertDelivery[]>;
+}
+
+/** Creates the notifier; every outcome goes to `health`, every failure to `log`. */
+export function createNotifier(options: {
+  bus: EventBus;
+  log: (line: string) => void;
+  health: DeliveryHealth;
+}): Notifier {
+  const send: Notifier['send'] = (state, channels, notification) => {
+    const run = async (): Promise<AlertDelivery[]> => {
+      const results = await Promise.all(channels.map((channel) => deliver(channel, notification)));
+      for (const result of results) {
+        options.health.record(result);
+        state.lastDelivery = result;
+        if (!result.isOk) {
+          options.log(
+            `alert ${state.rule.name}: ${result.channel} failed after ${result.attempts} attempt(s): ${result.error}`,
+          );
+        }
+      }
+      return results;
+    };
+    const result = state.queue.then(run, run);
+    state.queue = result.catch(() => undefined);
+    return result;
+  };
+
+  return {
+    send,
+    notify(state, instance, transition, now) {
+      const { rule } = state;
+      const isResolved = transition.type === 'resolved';
+      const notification: AlertNotification = {
+        status: transition.type,
+        rule,
+        key: instance.key,
+        severity: isResolved ? 'info' : severityOf(rule, instance),
+        message: isResolved
+          ? `resolved after ${Math.round((now - instance.firingSince) / 1000)} s (was: ${instance.message})`
+          : instance.message,
+        since: instance.firingSince,
+        at: now,
+        repeat: isResolved ? instance.repeats : transition.repeat,
+        isEscalated: instance.escalationLevel > 0,
+      };
+      const payload = payloadOf(notification);
+      options.bus.publish({
+        kind: isResolved ? 'alert.resolved' : 'alert.firing',
+        severity: notification.severity,
+        app: instance.key === '*' ? undefined : instance.key,
+        message: payload.text,
+        fields: {
+          rule: rule.name,
+          condition: payload.condition,
+          repeat: payload.repeat,
+          escalated: payload.escalated,
+          since: payload.since,
+        },
+      });
+      send(state, channelsOf(rule, instance.escalationLevel > 0), notification);
+    },
+  };
+}
+
+/** The channels a notification goes to: the rule's, and once escalated the escalation's too. */
+export function channelsOf(rule: AlertRule, isEscalated: boolean): AlertChannel[] {
+  return isEscalated && rule.escalation ? [...rule.channels, ...rule.escalation.channels] : rule.channels;
+}

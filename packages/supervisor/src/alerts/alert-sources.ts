@@ -1,0 +1,15 @@
+import type { ProcessRecord } from '../process-record.js';
+import type { SampledProcess } from './condition-tracker.js';
+
+/** What the alert engine reads of a process for its state conditions. */
+export function sampleOf(record: ProcessRecord): SampledProcess {
+  return {
+    id: record.id,
+    name: record.app.spec.name,
+    namespace: record.app.spec.namespace,
+    status: record.status,
+    health: record.health?.state,
+    memory: record.memory,
+    cpu: record.cpu,
+  };
+}

@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AlertRule } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deliver } from '../../src/alerts/alert-delivery.js';
+import type { AlertNotification } from '../../src/alerts/alert-payload.js';
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const rule: AlertRule = {
+  name: 'r',
+  when: { kind: 'errored' },
+  severity: 'error',
+  forMs: 0,
+  resolveAfterMs: 1000,
+  channels: [],
+  source: 'runtime',
+};
+const notification: AlertNotification = {
+  status: 'firing',
+  rule,
+  key: 'api',
+  severity: 'error',
+  message: '$(touch /tmp/velos-never) `id` "quoted"',
+  since: 1,
+  at: 2,
+  repeat: 0,
+  isEscalated: false,
+};
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'velos-delivery-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('alert delivery', () => {
+  it('runs a command without a shell: the alert on stdin and in VELOS_ALERT_* variables', async () => {
+    const out = join(tempDir(), 'got.json');
+    const script = `let t='';process.stdin.on('data',d=>t+=d).on('end',()=>require('fs').writeFileSync(${JSON.stringify(out)},JSON.stringify({stdin:JSON.parse(t),msg:process.env.VELOS_ALERT_MESSAGE,sev:process.env.VELOS_ALERT_SEVERITY,args:process.argv.slice(1)})))`;
+    const result = await deliver(
+      { type: 'command', command: [process.execPath, '-e', script, '$HOME'], timeoutMs: 5000 },
+      notification,
+    );
+    expect(result).toMatchObject({ isOk: true, attempts: 1 });
+    const got = JSON.parse(readFileSync(out, 'utf8'));
+    expect(got).toMatchObject({ msg: notification.message, sev: 'error', args: ['$HOME'] });
+    expect(got.stdin).toMatchObject({
+      status: 'firing',
+      rule: 'r',
+      app: 'api',
+      message: notification.message,
+    });
+  });
+
+  it('reports a command that fails or outlives its timeout', async () => {
+    const failed = await deliver(
+      {
+        type: 'command',
+        command: [process.execPath, '-e', 'console.error("no such team"); process.exit(3)'],
+        timeoutMs: 5000,
+      },
+      notification,
+    );
+    expect(failed.isOk).toBe(false);
+    expect(failed.error).toMatch(/^exit code 3 after \d+ ms: no such team$/);
+    const slow = await deliver(
+      { type: 'command', command: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'], timeoutMs: 200 },
+      notification,
+    );
+    expect(slow).toMatchObject({ isOk: false, error: 'timed out after 200 ms' });
+    const missing = await deliver(
+      { type: 'command', command: ['/nonexistent/notify'], timeoutMs: 1000 },
+      notification,
+    );
+    expect(missing.error).toContain('ENOENT');
+  });
+
+  it('does not retry a webhook answered 4xx (other than 429), and retries a refused connection', async () => {
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits += 1;
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+    const notFound = await deliver(
+      { type: 'webhook', url, timeoutMs: 1000, retries: 3, backoffMs: 10 },
+      notification,
+    );
+    expect(notFound).toMatchObject({ isOk: false, attempts: 1, error: 'HTTP 404' });
+    expect(hits).toBe(1);
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const refused = await deliver(
+      {
+        type: 'webhook',
+        url: `http://127.0.0.1:${closedPort}/x`,
+        timeoutMs: 1000,
+        retries: 2,
+        backoffMs: 10,
+      },
+      notification,
+    );
+    expect(refused).toMatchObject({ isOk: false, attempts: 3, error: 'ECONNREFUSED' });
+  });
+});

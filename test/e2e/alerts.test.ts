@@ -1,0 +1,308 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AlertReceiver, type ReceivedAlert, startReceiver } from './alert-receiver.js';
+import { cleanupHomes, createHome, FIXTURES, readLines, velos, velosOk, waitFor } from './helpers.js';
+
+const receivers: AlertReceiver[] = [];
+afterEach(async () => {
+  await cleanupHomes();
+  for (const receiver of receivers.splice(0)) await receiver.close();
+});
+
+async function receiver(reply?: Parameters<typeof startReceiver>[0]): Promise<AlertReceiver> {
+  const started = await startReceiver(reply);
+  receivers.push(started);
+  return started;
+}
+
+/** One row of `velos alerts --json` (the fields these tests read). */
+interface AlertRow {
+  rule: { name: string; source: string; severity: string };
+  phase: string;
+  instances: { key: string; phase: string; repeats: number; escalationLevel: number }[];
+  lastDelivery: { isOk: boolean; attempts: number; error?: string; channel: string } | null;
+}
+
+async function alertsJson(home: string): Promise<AlertRow[]> {
+  return JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as AlertRow[];
+}
+
+/** What the command channel fixture recorded: one entry per notification. */
+function recorded(path: string): { stdin: Record<string, unknown>; env: Record<string, string> }[] {
+  return readLines(path).map((line) => JSON.parse(line));
+}
+
+function events(
+  home: string,
+  kind: string,
+): { kind: string; app?: string; fields?: Record<string, unknown> }[] {
+  return readLines(join(home, 'events.jsonl'))
+    .map((line) => JSON.parse(line))
+    .filter((event) => event.kind === kind);
+}
+
+const on = (received: ReceivedAlert[], path: string, status: string) =>
+  received.filter((r) => r.path === path && r.body.status === status);
+
+describe('alerts (OBS-3)', () => {
+  it('a restart storm fires, repeats, escalates and resolves, to a webhook and a command', async () => {
+    const home = createHome();
+    const hook = await receiver();
+    const out = join(home, 'command-alerts.jsonl');
+    const file = join(home, 'app.toml');
+    writeFileSync(
+      file,
+      `[[apps]]
+name = "crashy"
+script = "${join(FIXTURES, 'crash-after.js')}"
+args = ["100"]
+restart_delay = "50ms"
+max_restarts = 1000
+
+[[alerts]]
+name = "storm"
+app = "crashy"
+when = "restarts >= 2 within 3s"
+repeat = "300ms"
+webhook = { url = "${hook.url}/hook", timeout = "2s", retries = 0 }
+command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}", "--literal=$(touch ${home}/pwned)"]
+
+[alerts.escalate]
+after_repeats = 2
+severity = "critical"
+webhook = "${hook.url}/escalate"
+`,
+    );
+    await velosOk(['start', file], { home });
+
+    const firing = await waitFor(() => on(hook.received, '/hook', 'firing')[0], {
+      message: 'the first firing',
+    });
+    expect(firing.body).toMatchObject({
+      rule: 'storm',
+      severity: 'warning',
+      app: 'crashy',
+      repeat: 0,
+      escalated: false,
+    });
+    expect(String(firing.body.text)).toMatch(
+      /^\[FIRING\] storm \(warning\) crashy: crashy restarted \d+ times within 3s/,
+    );
+    await waitFor(() => on(hook.received, '/hook', 'firing').find((r) => Number(r.body.repeat) >= 1), {
+      message: 'a repeat',
+    });
+    const escalated = await waitFor(() => on(hook.received, '/escalate', 'firing')[0], {
+      message: 'the escalation',
+    });
+    expect(escalated.body).toMatchObject({ severity: 'critical', escalated: true });
+
+    const [row] = await alertsJson(home);
+    expect(row).toMatchObject({ phase: 'firing', rule: { name: 'storm', source: file } });
+    expect(row!.instances[0]).toMatchObject({ key: 'crashy', escalationLevel: 1 });
+    const table = (await velosOk(['alerts'], { home })).stdout;
+    expect(table).toMatch(
+      /storm\s+restarts >= 2 within 3s\s+crashy\s+warning\s+firing \(crashy, escalated\)/,
+    );
+
+    await velosOk(['stop', 'crashy'], { home });
+    const resolved = await waitFor(() => on(hook.received, '/hook', 'resolved')[0], { message: 'resolved' });
+    expect(resolved.body).toMatchObject({ rule: 'storm', app: 'crashy', status: 'resolved' });
+    await waitFor(() => on(hook.received, '/escalate', 'resolved')[0], {
+      message: 'resolved to the escalation',
+    });
+    const hookStatuses = hook.received.filter((r) => r.path === '/hook').map((r) => r.body.status);
+    expect(hookStatuses[0]).toBe('firing');
+    expect(hookStatuses.at(-1)).toBe('resolved');
+    expect((await alertsJson(home))[0]!.phase).toBe('resolved');
+
+    const entries = await waitFor(() => {
+      const list = recorded(out);
+      return list.some((e) => e.stdin.status === 'resolved') ? list : undefined;
+    });
+    expect(entries[0]!.stdin).toMatchObject({ status: 'firing', rule: 'storm' });
+    expect(entries[0]!.env).toMatchObject({
+      VELOS_ALERT_STATUS: 'firing',
+      VELOS_ALERT_RULE: 'storm',
+      VELOS_ALERT_APP: 'crashy',
+    });
+    expect(entries[0]!.env.VELOS_ALERT_TEXT).toContain('[FIRING] storm');
+    // the arguments are the rule's own, passed as they are: no shell ever sees them
+    expect(existsSync(join(home, 'pwned'))).toBe(false);
+
+    expect(events(home, 'alert.firing').length).toBeGreaterThanOrEqual(3);
+    expect(events(home, 'alert.resolved')[0]).toMatchObject({ app: 'crashy', fields: { rule: 'storm' } });
+
+    // the same file started again with its rules edited: the file's rules are replaced
+    writeFileSync(file, readFileSync(file, 'utf8').replace('name = "storm"', 'name = "storm2"'));
+    await velosOk(['start', file], { home });
+    expect((await alertsJson(home)).map((a) => a.rule.name)).toEqual(['storm2']);
+    expect(statSync(join(home, 'alerts.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('a job that fails twice in a row fires; a successful run resolves it', async () => {
+    const home = createHome();
+    const out = join(home, 'job-alerts.jsonl');
+    const file = join(home, 'job.toml');
+    writeFileSync(
+      file,
+      `[[apps]]
+name = "sync"
+script = "${join(FIXTURES, 'job-counter.js')}"
+type = "job"
+interval = "300ms"
+env = { COUNTER_FILE = "${join(home, 'count')}", EXIT_CODES = "1,1,0" }
+
+[[alerts]]
+name = "sync-failing"
+app = "sync"
+when = "job failed 2 times in a row"
+severity = "error"
+command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}"]
+`,
+    );
+    await velosOk(['start', file], { home });
+    const entries = await waitFor(
+      () => {
+        const list = recorded(out);
+        return list.some((e) => e.stdin.status === 'resolved') ? list : undefined;
+      },
+      { message: 'firing then resolved' },
+    );
+    expect(entries[0]!.stdin).toMatchObject({ status: 'firing', severity: 'error', app: 'sync' });
+    expect(String(entries[0]!.stdin.message)).toContain('failed 2 time(s) in a row');
+    expect(entries.find((e) => e.stdin.status === 'resolved')!.stdin).toMatchObject({ rule: 'sync-failing' });
+    const finished = events(home, 'job.finished');
+    expect(finished.slice(0, 3).map((e) => e.fields?.outcome)).toEqual(['failed', 'failed', 'ok']);
+  });
+
+  it('retries a failing webhook with backoff, reports a timeout, and records delivery health', async () => {
+    const home = createHome();
+    const hook = await receiver((path, n) => (path === '/slow' ? 'hang' : n === 1 ? 500 : 200));
+    await velosOk(['alerts', 'add', 'flaky', '--when', 'errored', '--webhook', `${hook.url}/flaky`], {
+      home,
+    });
+    const test = await velosOk(['alerts', 'test', 'flaky', '--json'], { home });
+    const [delivery] = JSON.parse(test.stdout) as { isOk: boolean; attempts: number }[];
+    expect(delivery).toMatchObject({ isOk: true, attempts: 2 });
+    const tries = hook.received.filter((r) => r.path === '/flaky');
+    expect(tries.map((r) => r.body.status)).toEqual(['test', 'test']);
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(900);
+
+    const snippet = join(home, 'slow.json');
+    writeFileSync(
+      snippet,
+      JSON.stringify({
+        alerts: [
+          {
+            name: 'slow',
+            when: 'unhealthy for 10s',
+            webhook: { url: `${hook.url}/slow`, timeout: '200ms', retries: 1, backoff: '50ms' },
+          },
+        ],
+      }),
+    );
+    await velosOk(['alerts', 'add', '--file', snippet], { home });
+    const slow = await velos(['alerts', 'test', 'slow'], { home });
+    expect(slow.code).toBe(1);
+    expect(slow.stdout).toMatch(
+      /FAILED webhook http:\/\/127\.0\.0\.1:\d+\/… \(2 attempt\(s\)\): timed out after 200 ms/,
+    );
+    const row = (await alertsJson(home)).find((a) => a.rule.name === 'slow')!;
+    expect(row.lastDelivery).toMatchObject({ isOk: false, attempts: 2 });
+
+    // run-time rules outlive the daemon
+    await velosOk(['kill'], { home });
+    expect((await alertsJson(home)).map((a) => a.rule.name)).toEqual(['flaky', 'slow']);
+    await velosOk(['alerts', 'remove', 'slow'], { home });
+    expect((await alertsJson(home)).map((a) => a.rule.name)).toEqual(['flaky']);
+  });
+
+  it('bad rules give a clear error and change nothing', async () => {
+    const home = createHome();
+    await velosOk(['alerts', 'add', 'keep', '--when', 'daemon degraded'], { home });
+    const flags = await velos(['alerts', 'add', 'x', '--when', 'cpu > lots'], { home });
+    expect(flags.code).not.toBe(0);
+    expect(flags.stderr).toContain('alerts add: --when: expected one of');
+    const dup = await velos(['alerts', 'add', 'keep', '--when', 'errored'], { home });
+    expect(dup.stderr).toContain("an alert rule called 'keep' exists already");
+    const severity = await velos(['alerts', 'add', 'y', '--when', 'errored', '--severity', 'loud'], { home });
+    expect(severity.stderr).toMatch(/--severity: .*"warning"/);
+
+    const file = join(home, 'bad.toml');
+    writeFileSync(
+      file,
+      `[[apps]]
+name = "tick"
+script = "${join(FIXTURES, 'ticker.js')}"
+
+[[alerts]]
+name = "ok"
+when = "errored"
+
+[[alerts]]
+name = "broken"
+when = "memory > 300M"
+webhook = { url = "http://127.0.0.1:9/x", timout = "1s" }
+`,
+    );
+    const bad = await velos(['start', file], { home });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('bad.toml: alerts[1].webhook: unknown option "timout"');
+    expect(JSON.parse((await velosOk(['list', '--json'], { home })).stdout)).toEqual([]);
+    expect((await alertsJson(home)).map((a) => a.rule.name)).toEqual(['keep']);
+
+    const missing = await velos(['alerts', 'test', 'nope'], { home });
+    expect(missing.stderr).toContain("no alert rule is called 'nope' (rules: keep)");
+  });
+
+  it('a memory rule fires on a leaking app and resolves when it stops', async () => {
+    const home = createHome();
+    const hook = await receiver();
+    await velosOk(
+      ['alerts', 'add', 'leak', '--when', 'memory > 80M', '--app', 'leaky', '--webhook', `${hook.url}/mem`],
+      { home },
+    );
+    await velosOk(['start', join(FIXTURES, 'leaky.js'), '--name', 'leaky'], {
+      home,
+      env: { LEAK_MB: '20', LEAK_EVERY_MS: '100' },
+    });
+    const firing = await waitFor(() => on(hook.received, '/mem', 'firing')[0], { message: 'memory firing' });
+    expect(String(firing.body.message)).toMatch(/leaky \(id \d+\) uses \d+M of memory \(above 80M\)/);
+    await velosOk(['stop', 'leaky'], { home });
+    await waitFor(() => on(hook.received, '/mem', 'resolved')[0], { message: 'memory resolved' });
+  });
+
+  it('the sboxmgr-update example: a job every 30 minutes whose second failure in a row alerts', async () => {
+    const home = createHome();
+    const hook = await receiver();
+    const out = join(home, 'escalation.jsonl');
+    const example = readFileSync(join(FIXTURES, 'examples/sboxmgr-update.toml'), 'utf8');
+    expect(example).toMatch(/interval = "30m"\ntimeout = "5m"/);
+    // the example as written, with its times shortened and its channels pointed at this test
+    const file = join(home, 'sboxmgr-update.toml');
+    writeFileSync(
+      file,
+      example
+        .replace('script = "fake-sboxmgr.sh"', `script = "${join(FIXTURES, 'examples/fake-sboxmgr.sh')}"`)
+        .replace('interval = "30m"', 'interval = "200ms"')
+        .replace('SBOXMGR_EXIT = "0"', 'SBOXMGR_EXIT = "1", SBOXMGR_WORK_MS = "10"')
+        .replace('after = "6h"', 'after = "300ms"')
+        .replace(/webhook = "https:\/\/hooks\.slack\.com[^"]*"/, `webhook = "${hook.url}/slack"`)
+        .replace(
+          /command = \[[^\]]*\]/,
+          `command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}"]`,
+        ),
+    );
+    await velosOk(['start', file], { home });
+    const firing = await waitFor(() => on(hook.received, '/slack', 'firing')[0], { message: 'the alert' });
+    expect(firing.body).toMatchObject({
+      rule: 'sboxmgr-update-failing',
+      severity: 'error',
+      app: 'sboxmgr-update',
+    });
+    expect(String(firing.body.text)).toContain('[FIRING] sboxmgr-update-failing (error) sboxmgr-update:');
+    const escalated = await waitFor(() => recorded(out)[0], { message: 'the escalation command' });
+    expect(escalated.stdin).toMatchObject({ severity: 'critical', escalated: true });
+  });
+});
