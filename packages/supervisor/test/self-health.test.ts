@@ -11,13 +11,14 @@ describe('self-health of a supervisor (OBS-4)', () => {
     const supervisor = harness.track(createSupervisor({ home }));
     const first = await supervisor.health();
     expect(first.status).toBe('healthy');
+    // alert delivery is a registered check of every supervisor, so it comes first
     expect(first.components.map((c) => c.name)).toEqual([
+      'alerts',
       'logs',
       'disk',
       'monitor',
       'state',
       'scheduler',
-      'alerts',
     ]);
     supervisor.reportHealth('alerts', 'degraded', 'webhook https://hooks.example: HTTP 500');
     const degraded = await supervisor.health();

@@ -163,9 +163,15 @@ export function createHealthControl(options: HealthControlOptions): HealthContro
       checkMonitor(options.monitor.sampleAgeMs(now), options.monitorIntervalMs),
       checkState(options.live.stats()),
       schedulerHealth(now),
-      // a registered check of the same name (alert delivery's own) replaces the reported default
-      ...[...reported.values()].filter((component) => !checks.has(component.name)),
     );
+    for (const state of reported.values()) {
+      // a component both checked and reported on (alert delivery) shows the worse of the two
+      const index = components.findIndex((component) => component.name === state.name);
+      if (index === -1) components.push(state);
+      else if (worstStatus([components[index]!.status, state.status]) !== components[index]!.status) {
+        components[index] = state;
+      }
+    }
     const result = { status: worstStatus(components.map((c) => c.status)), components, at: now };
     publishChange(result);
     return result;
