@@ -130,7 +130,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onSampled: lifecycle.enforceMemoryLimits,
   });
   const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
-  selfHealth.registerHealthCheck('alerts', () => ({ name: 'alerts', ...alerting.alertDeliveryHealth() }));
+  selfHealth.registerHealthCheck('alerts', () => ({
+    name: 'alerts',
+    reason: 'no delivery failed',
+    ...alerting.alertDeliveryHealth(),
+  }));
   const cronRestarts = createCronRestarts({ onTick: lifecycle.restartOnSchedule, log });
   const watchMode = createWatchMode({
     apps: table.apps,
