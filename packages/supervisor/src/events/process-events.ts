@@ -4,10 +4,13 @@ import type { StatusEvent } from '../process-status.js';
 
 /** Statuses an online process goes to when its program ends on its own. */
 const AFTER_EXIT: ReadonlySet<ProcessStatus> = new Set(['stopped', 'errored', 'waiting-restart']);
+/** Exit reasons that are routine (asked for or planned); the others are warnings. */
+const INFO_EXITS: ReadonlySet<string> = new Set(['exit', 'user', 'reload', 'cron', 'watch']);
 
 /**
  * OBS-2: the bus events one status change of a process stands for: `process.started`, `online`,
- * `exited` (code, signal, reason), `restarting` (delay), `errored`, `stopped`. Job runs are told
+ * `exited` (code, signal, reason), `restarting` (delay), `errored`, `stopped`, and why Velos stops
+ * a run to restart it (`memory_limit`, `watchdog`, `watch_restart`). Job runs are told
  * by the job scheduler (`job.started`/`job.finished`), so a job's own changes give none here.
  */
 export function processEventsOf(change: StatusEvent, record: ProcessRecord | undefined): EventInput[] {
@@ -16,6 +19,22 @@ export function processEventsOf(change: StatusEvent, record: ProcessRecord | und
   const label = `${change.name} (id ${change.id})`;
   const events: EventInput[] = [];
   const reason = change.reason ?? undefined;
+  if (change.to === 'stopping') {
+    const cause = causeEvent(change, record, label);
+    if (cause) events.push({ ...base, ...cause });
+  }
+  if (change.from === 'stopping' && change.to === 'starting') {
+    // a restart by Velos (user, memory, watch, watchdog, cron, reload): the run was stopped, a new one starts
+    const why = record?.lastExitReason ?? 'user';
+    events.push(exitedEvent(base, label, record, why));
+    events.push({
+      ...base,
+      kind: 'process.restarting',
+      severity: 'info',
+      message: `${label} restarting now (${why})`,
+      fields: { delay_ms: 0, restarts: record?.restarts ?? 0, reason: why },
+    });
+  }
   if (change.to === 'starting') {
     events.push({
       ...base,
@@ -34,16 +53,7 @@ export function processEventsOf(change: StatusEvent, record: ProcessRecord | und
     });
   }
   if (change.from === 'online' && AFTER_EXIT.has(change.to)) {
-    const code = record?.exitCode ?? null;
-    const signal = record?.signal ?? null;
-    const how = signal ? `signal ${signal}` : `code ${code}`;
-    events.push({
-      ...base,
-      kind: 'process.exited',
-      severity: reason === 'exit' || reason === 'user' ? 'info' : 'warning',
-      message: `${label} exited with ${how}${reason ? ` (${reason})` : ''}`,
-      fields: { code, signal, reason: reason ?? null },
-    });
+    events.push(exitedEvent(base, label, record, reason ?? null));
   }
   if (change.to === 'waiting-restart') {
     const delayMs = record?.restartAt ? Math.max(0, record.restartAt - change.at) : 0;
@@ -52,7 +62,7 @@ export function processEventsOf(change: StatusEvent, record: ProcessRecord | und
       kind: 'process.restarting',
       severity: 'info',
       message: `${label} restarting in ${delayMs} ms`,
-      fields: { delay_ms: delayMs, restarts: record?.restarts ?? 0 },
+      fields: { delay_ms: delayMs, restarts: record?.restarts ?? 0, reason: reason ?? null },
     });
   } else if (change.to === 'errored') {
     events.push({
@@ -72,4 +82,60 @@ export function processEventsOf(change: StatusEvent, record: ProcessRecord | und
     });
   }
   return events;
+}
+
+type Base = Pick<EventInput, 'app' | 'id' | 'at'>;
+
+function exitedEvent(
+  base: Base,
+  label: string,
+  record: ProcessRecord | undefined,
+  reason: string | null,
+): EventInput {
+  const code = record?.exitCode ?? null;
+  const signal = record?.signal ?? null;
+  const how = signal ? `signal ${signal}` : `code ${code}`;
+  return {
+    ...base,
+    kind: 'process.exited',
+    severity: reason === null || INFO_EXITS.has(reason) ? 'info' : 'warning',
+    message: `${label} exited with ${how}${reason ? ` (${reason})` : ''}`,
+    fields: { code, signal, reason },
+  };
+}
+
+/** The event of why Velos stops a run to restart it: memory limit, inactivity watchdog, file change. */
+function causeEvent(
+  change: StatusEvent,
+  record: ProcessRecord | undefined,
+  label: string,
+): Omit<EventInput, 'app' | 'id' | 'at'> | null {
+  if (change.reason === 'memory') {
+    const limit = record?.app.spec.maxMemoryBytes ?? null;
+    return {
+      kind: 'process.memory_limit',
+      severity: 'warning',
+      message: `${label} over its memory limit: restarting`,
+      fields: { memory_bytes: record?.memory ?? null, max_memory_bytes: limit },
+    };
+  }
+  if (change.reason === 'inactivity') {
+    return {
+      kind: 'process.watchdog',
+      severity: 'warning',
+      message: `${label} wrote nothing for too long: restarting`,
+      fields: {
+        timeout_ms: record?.app.spec.watchdog?.timeoutMs ?? null,
+        log_file: record?.app.spec.watchdog?.logFile ?? null,
+      },
+    };
+  }
+  if (change.reason === 'watch') {
+    return {
+      kind: 'process.watch_restart',
+      severity: 'info',
+      message: `${label} files changed: restarting`,
+    };
+  }
+  return null;
 }
