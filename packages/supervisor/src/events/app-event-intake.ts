@@ -45,13 +45,12 @@ export function createAppEventIntake(options: {
 
   function reportBurst({ key: id, dropped, since, until }: DroppedBurst): void {
     const app = names.get(id);
-    const seconds = Math.max(1, Math.round((until - since) / 1000));
     options.publish({
       kind: 'process.app_events_dropped',
       severity: 'warning',
       ...(app === undefined ? {} : { app }),
       id,
-      message: `${label(id)}: ${dropped} app event${dropped === 1 ? '' : 's'} dropped over ${seconds} s (limit ${APP_EVENTS_PER_SECOND}/s)`,
+      message: `${label(id)}: ${dropped} app event${dropped === 1 ? '' : 's'} dropped (over the limit of ${APP_EVENTS_PER_SECOND}/s)`,
       fields: { dropped, limit_per_s: APP_EVENTS_PER_SECOND, since, until },
     });
   }
