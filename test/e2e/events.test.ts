@@ -271,4 +271,25 @@ describe('velos events (OBS-2)', () => {
     expect(kindsOf(newer)).toContain('daemon.started');
     expect(newer.map((event) => event.seq)).toEqual(newer.map((_, i) => lastBefore + i + 1));
   });
+
+  it('tells job runs: job.started, then job.finished with outcome, duration and exit code', async () => {
+    const home = createHome();
+    await velosOk(['start', 'sh -c "exit 3"', '--name', 'nightly', '--every', '1s'], { home });
+    const finished = await waitFor(async () => {
+      const found = await eventsJson(home, 'nightly', '--kind', 'job');
+      return found.filter((event) => event.kind === 'job.finished').length >= 2 ? found : undefined;
+    });
+    expect(finished.slice(0, 4).map((event) => [event.kind, event.fields?.run])).toEqual([
+      ['job.started', 1],
+      ['job.finished', 1],
+      ['job.started', 2],
+      ['job.finished', 2],
+    ]);
+    expect(finished[1]).toMatchObject({
+      severity: 'error',
+      fields: { outcome: 'failed', exit_code: 3, trigger: 'start', duration_ms: expect.any(Number) },
+    });
+    // a job's runs are job events, not process exits and restarts
+    expect(await eventsJson(home, 'nightly', '--kind', 'exited,restarting')).toEqual([]);
+  });
 });

@@ -9,6 +9,7 @@ import {
 import type { ProcessTable } from '../process-table.js';
 import { createAppEventIntake } from './app-event-intake.js';
 import { createEventBus, type EventBus, type EventSelector } from './event-bus.js';
+import { createJobEvents } from './job-events.js';
 import { processEventsOf } from './process-events.js';
 
 /** The `events`, `followEvents` and `emitEvent` methods of the supervisor, and the bus behind them. */
@@ -35,8 +36,11 @@ export function createEventControl(options: {
       lastError = text;
     },
   });
+  const jobEvents = createJobEvents(bus.publish);
   table.statusEvents.subscribe((change) => {
-    for (const event of processEventsOf(change, table.records.get(change.id))) bus.publish(event);
+    const record = table.records.get(change.id);
+    if (record?.app.spec.type === 'job') jobEvents.onStatus(record);
+    for (const event of processEventsOf(change, record)) bus.publish(event);
   });
 
   /** The one place an `app.<name>` event is made: `events.emit` and the apps' own events (JSON lines, IPC). */

@@ -11,7 +11,7 @@ const INFO_EXITS: ReadonlySet<string> = new Set(['exit', 'user', 'reload', 'cron
  * OBS-2: the bus events one status change of a process stands for: `process.started`, `online`,
  * `exited` (code, signal, reason), `restarting` (delay), `errored`, `stopped`, and why Velos stops
  * a run to restart it (`memory_limit`, `watchdog`, `watch_restart`). Job runs are told
- * by the job scheduler (`job.started`/`job.finished`), so a job's own changes give none here.
+ * by `createJobEvents` (`job.started`/`job.finished`), so a job's own changes give none here.
  */
 export function processEventsOf(change: StatusEvent, record: ProcessRecord | undefined): EventInput[] {
   if (record?.app.spec.type === 'job') return [];
