@@ -91,7 +91,7 @@ describe('the dispatcher derived from the command table', () => {
     const sink = { push: () => undefined, end: () => undefined };
     expect((await rejection(dispatcher.stream('list', {}, sink))).code).toBe(ErrorCodes.UNKNOWN_COMMAND);
     expect(calls).toEqual([]);
-    expect(COMMAND_NAMES.filter((cmd) => dispatcher.isStream(cmd))).toEqual(['logs.follow']);
+    expect(COMMAND_NAMES.filter((cmd) => dispatcher.isStream(cmd))).toEqual(['logs.follow', 'events.follow']);
   });
 
   it('checks the payload before the control sees it and names the path', async () => {

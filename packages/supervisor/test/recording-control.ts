@@ -38,7 +38,7 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   logs: [[{ target: 'api', lines: 5 }]],
   logsResult: [[{ stream: 'err' }]],
   followLogs: [[{ target: 'api', lines: 0 }]],
-  events: [[], [{ target: 'api', kinds: ['exited'], since: 1, limit: 3 }]],
+  events: [[{}], [{ target: 'api', kinds: ['exited'], since: 1, limit: 3 }]],
   followEvents: [[{ afterSeq: 2 }]],
   emitEvent: [[{ name: 'sync.done', app: 'api', fields: { n: 1 } }]],
   flush: [[], ['api']],
