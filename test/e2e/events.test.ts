@@ -106,6 +106,7 @@ describe('velos events (OBS-2)', () => {
       [['--limit', '0'], '--limit: expected a whole number'],
       [['--since', '1m', '--until', '1h'], '--since is later than --until'],
       [['a', 'b'], 'unexpected argument "b"'],
+      [['-f', '--until', '1m'], '--until cannot be used with --follow'],
       [['emit', 'bad name'], 'event name "bad name"'],
       [['emit', 'ok', '--severity', 'loud'], '--severity: expected info, warning, error, critical'],
       [['emit', 'ok', 'novalue'], 'expected a field as key=value'],

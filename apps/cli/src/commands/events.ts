@@ -21,6 +21,9 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
     if (input.options[name] !== undefined)
       throw usageError(`--${name} is an option of velos events emit`, 'events');
   }
+  if (input.options.follow && input.options.until !== undefined) {
+    throw usageError('--until cannot be used with --follow (new events are later)', 'events');
+  }
   const request = eventsRequest(input, Date.now());
   const isEscaped = ctx.isTTY;
   const write = (events: VelosEvent[]) => {

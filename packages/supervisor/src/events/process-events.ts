@@ -1,4 +1,4 @@
-import type { EventInput, ProcessStatus } from '@velos/core';
+import { type EventInput, formatBytes, type ProcessStatus } from '@velos/core';
 import type { ProcessRecord } from '../process-record.js';
 import type { StatusEvent } from '../process-status.js';
 
@@ -112,10 +112,11 @@ function causeEvent(
 ): Omit<EventInput, 'app' | 'id' | 'at'> | null {
   if (change.reason === 'memory') {
     const limit = record?.app.spec.maxMemoryBytes ?? null;
+    const over = record && limit !== null ? ` (${formatBytes(record.memory)} > ${formatBytes(limit)})` : '';
     return {
       kind: 'process.memory_limit',
       severity: 'warning',
-      message: `${label} over its memory limit: restarting`,
+      message: `${label} over its memory limit${over}: restarting`,
       fields: { memory_bytes: record?.memory ?? null, max_memory_bytes: limit },
     };
   }
