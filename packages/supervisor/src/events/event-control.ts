@@ -48,10 +48,10 @@ export function createEventControl(options: {
     bus.publish({
       kind: `app.${request.name}`,
       severity: request.severity ?? 'info',
-      app,
-      id,
+      ...(app === undefined ? {} : { app }),
+      ...(id === undefined ? {} : { id }),
       message: request.message ?? request.name,
-      fields: request.fields,
+      ...(request.fields === undefined ? {} : { fields: request.fields }),
     });
   const intake = createAppEventIntake({ publishApp, publish: bus.publish, log: options.log });
   table.appEvents.subscribe((report) => intake.accept(report));
