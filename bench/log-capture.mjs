@@ -80,6 +80,8 @@ const dir = await mkdtemp(join(tmpdir(), 'velos-bench-logs-'));
 try {
   const cases = [
     ['pipeline plain', { format: 'plain' }],
+    // the daemon scans every captured chunk for app events (OBS-2, docs/events.md)
+    ['pipeline plain + app events', { format: 'plain', onAppEventLine: () => undefined }],
     ['pipeline plain + iso date', { format: 'plain', dateFormat: 'iso' }],
     ['pipeline json', { format: 'json' }],
   ];

@@ -46,6 +46,7 @@ export const EVENT_KINDS = [
   'process.watch_restart',
   'process.scaled',
   'process.reload_step',
+  'process.app_events_dropped',
   'job.started',
   'job.finished',
   'log.anomaly',

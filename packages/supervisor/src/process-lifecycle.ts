@@ -86,6 +86,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     onLeftoversGone: () => scheduleRestarts(),
     log,
     home,
+    onAppMessage: (record, message) =>
+      table.appEvents.emit({ id: record.id, name: record.app.spec.name, value: message }),
   };
   const isLive = (record: ProcessRecord): boolean => !isClosed && table.records.get(record.id) === record;
   const runOp = <T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> =>

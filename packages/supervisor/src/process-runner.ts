@@ -28,6 +28,8 @@ export interface RunnerHooks {
   onLeftoversGone(record: ProcessRecord): void;
   /** The daemon's own log. */
   log(line: string): void;
+  /** OBS-2: a message with `velos_event` a process sent over its IPC channel (cluster workers). */
+  onAppMessage?(record: ProcessRecord, message: unknown): void;
   /** SUP-13: the Velos home; with it children write into FIFOs that outlive the daemon and their runs are registered. */
   home?: string;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
+import type { AppEventReport } from './events/app-event-intake.js';
 import type { LineClassifier } from './log-levels.js';
 import { createLogPipeline, type LogPipeline, type RotationOptions } from './logs/index.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
@@ -34,12 +35,15 @@ export class ProcessTable {
   nextId = 0;
   /** Every status change of a process of this table (see `setStatus`). */
   readonly statusEvents: Emitter<StatusEvent>;
+  /** OBS-2: what processes send that may be app events (JSON lines with `velos_event`, IPC messages). */
+  readonly appEvents: Emitter<AppEventReport>;
 
   constructor(
     private readonly home: string,
     private readonly log: (line: string) => void,
   ) {
     this.statusEvents = createEmitter((error) => log(`a status subscriber failed: ${error}`));
+    this.appEvents = createEmitter((error) => log(`an app event subscriber failed: ${error}`));
   }
 
   /** Every process, by id. */
@@ -275,6 +279,7 @@ export class ProcessTable {
             rotation: rotationOf(entry.spec),
             ...(entry.spec.logFormat === 'json' && this.classify ? { classify: this.classify } : {}),
             onError: (error) => this.log(`process ${id} (${entry.spec.name}): ${error.message}`),
+            onAppEventLine: (line) => this.appEvents.emit({ id, name: entry.spec.name, value: line }),
           }),
         );
       }

@@ -489,7 +489,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       await cluster?.close();
       await live.clear();
       await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));
-      eventControl.bus.close();
+      eventControl.close();
     },
   };
 }

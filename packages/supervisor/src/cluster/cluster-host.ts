@@ -257,6 +257,9 @@ export class ClusterHost {
       case 'ready':
         slot.isReady = true;
         break;
+      case 'event':
+        this.hooks.onAppMessage?.(slot.record, message.event);
+        return;
       case 'disconnected':
         slot.isDisconnected = true;
         break;

@@ -33,12 +33,16 @@ export interface ShutdownMessage {
 /** What the daemon sends a primary. */
 export type ToPrimary = ForkMessage | RetireMessage | ShutdownMessage;
 
-/** What a primary sends the daemon; `stdio` carries the worker's pipe as the message's handle. */
+/**
+ * What a primary sends the daemon; `stdio` carries the worker's pipe as the message's handle, `event`
+ * an app event the worker sent with `process.send({velos_event: …})` (OBS-2).
+ */
 export type FromPrimary =
   | { t: 'online'; key: number; pid: number }
   | { t: 'stdio'; key: number; pid: number; stream: 'out' | 'err' }
   | { t: 'listening'; key: number; pid: number; address: string }
   | { t: 'ready'; key: number; pid: number }
+  | { t: 'event'; key: number; pid: number; event: Record<string, unknown> }
   | { t: 'disconnected'; key: number; pid: number }
   | { t: 'exit'; key: number; pid: number; code: number | null; signal: string | null }
   | { t: 'error'; key: number; message: string };

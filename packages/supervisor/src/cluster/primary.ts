@@ -85,6 +85,7 @@ function fork(message: ForkMessage): void {
   });
   worker.on('message', (data: unknown) => {
     if (data === 'ready') send({ t: 'ready', key, pid });
+    else if (isAppEvent(data)) send({ t: 'event', key, pid, event: data });
   });
   worker.on('disconnect', () => send({ t: 'disconnected', key, pid }));
   worker.on('exit', (code, signal) => {
@@ -96,6 +97,15 @@ function fork(message: ForkMessage): void {
     send({ t: 'exit', key, pid, code, signal: signal ?? null });
     if (isShuttingDown && workers.size === 0) process.exit(0);
   });
+}
+
+/** An app event (OBS-2): an object with a string `velos_event`; the daemon validates and rate-limits it. */
+function isAppEvent(data: unknown): data is Record<string, unknown> {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as { velos_event?: unknown }).velos_event === 'string'
+  );
 }
 
 function pauseHandle(stream: Socket | null): void {

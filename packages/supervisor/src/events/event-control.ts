@@ -1,12 +1,21 @@
 import { join } from 'node:path';
-import { ErrorCodes, type VelosControl, VelosError, type VelosEvent } from '@velos/core';
+import {
+  type EmitEventRequest,
+  ErrorCodes,
+  type VelosControl,
+  VelosError,
+  type VelosEvent,
+} from '@velos/core';
 import type { ProcessTable } from '../process-table.js';
+import { createAppEventIntake } from './app-event-intake.js';
 import { createEventBus, type EventBus, type EventSelector } from './event-bus.js';
 import { processEventsOf } from './process-events.js';
 
 /** The `events`, `followEvents` and `emitEvent` methods of the supervisor, and the bus behind them. */
 export interface EventControl extends Pick<VelosControl, 'events' | 'followEvents' | 'emitEvent'> {
   readonly bus: EventBus;
+  /** Reports the app event drops still open, then writes what is pending and closes the file. */
+  close(): void;
 }
 
 /** OBS-2: opens the bus of `home` (`events.jsonl`) and feeds it every status change of `table`. */
@@ -26,9 +35,24 @@ export function createEventControl(options: {
       lastError = text;
     },
   });
+  // job runs are told by the job scheduler (job.started/job.finished), the causes of a restart
+  // (memory limit, watchdog, file change) by the modules that decide them
   table.statusEvents.subscribe((change) => {
     for (const event of processEventsOf(change, table.records.get(change.id))) bus.publish(event);
   });
+
+  /** The one place an `app.<name>` event is made: `events.emit` and the apps' own events (JSON lines, IPC). */
+  const publishApp = (request: EmitEventRequest, app?: string, id?: number): VelosEvent =>
+    bus.publish({
+      kind: `app.${request.name}`,
+      severity: request.severity ?? 'info',
+      ...(app === undefined ? {} : { app }),
+      ...(id === undefined ? {} : { id }),
+      message: request.message ?? request.name,
+      ...(request.fields === undefined ? {} : { fields: request.fields }),
+    });
+  const intake = createAppEventIntake({ publishApp, publish: bus.publish, log: options.log });
+  table.appEvents.subscribe((report) => intake.accept(report));
 
   /** Events of a target: an id, an app name or a namespace (of an app listed now), or all. */
   const selectorOf = (target: string | undefined): EventSelector | undefined => {
@@ -44,6 +68,10 @@ export function createEventControl(options: {
 
   return {
     bus,
+    close() {
+      intake.close();
+      bus.close();
+    },
     async events(request = {}) {
       return bus.query(request, selectorOf(request.target));
     },
@@ -66,14 +94,7 @@ export function createEventControl(options: {
         app = record.app.spec.name;
         if (record.app.ids.length === 1 || String(record.id) === request.app) id = record.id;
       }
-      return bus.publish({
-        kind: `app.${request.name}`,
-        severity: request.severity ?? 'info',
-        app,
-        id,
-        message: request.message ?? request.name,
-        fields: request.fields,
-      });
+      return publishApp(request, app, id);
     },
   };
 }

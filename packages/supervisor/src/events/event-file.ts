@@ -15,6 +15,7 @@ export const EVENT_FILE_MAX_BYTES = 10 * 1024 * 1024;
 /** Backward scans read 8 KiB first (the newest event is usually all that is asked), then ever larger chunks. */
 const FIRST_CHUNK_BYTES = 8 * 1024;
 const MAX_CHUNK_BYTES = 256 * 1024;
+const NEWLINE = 10;
 
 /** The append-only record of the bus: one JSON event per line, rotated by size. */
 export interface EventFile {
@@ -33,17 +34,21 @@ export interface EventFile {
 /** Opens (creating, mode 0600, never through a link) the event file at `path`. */
 export function openEventFile(
   path: string,
-  options: { maxBytes?: number; onError?: (error: unknown) => void } = {},
+  options: { maxBytes?: number; onError?: (error: unknown) => void; chunkBytes?: number } = {},
 ): EventFile {
   const maxBytes = options.maxBytes ?? EVENT_FILE_MAX_BYTES;
+  const chunkBytes = options.chunkBytes ?? MAX_CHUNK_BYTES;
   const onError = options.onError ?? (() => undefined);
   let fd: number | null = null;
   let sizeBytes = 0;
+  /** The file ends with a line cut short (a crash mid-write): the next write starts on a new line. */
+  let isLineOpen = false;
 
   const open = (): number => {
     if (fd === null) {
       fd = openNoFollow(path, APPEND_NO_FOLLOW, 0o600, true);
       sizeBytes = fstatSync(fd).size;
+      isLineOpen = sizeBytes > 0 && lastByte(path, sizeBytes) !== NEWLINE;
     }
     return fd;
   };
@@ -64,8 +69,10 @@ export function openEventFile(
       if (events.length === 0) return;
       const text = `${events.map((event) => JSON.stringify(event)).join('\n')}\n`;
       try {
-        const bytes = Buffer.from(text);
-        writeSync(open(), bytes);
+        const target = open();
+        const bytes = Buffer.from(isLineOpen ? `\n${text}` : text);
+        writeSync(target, bytes);
+        isLineOpen = false;
         sizeBytes += bytes.length;
         if (sizeBytes >= maxBytes) rotate();
       } catch (error) {
@@ -74,20 +81,28 @@ export function openEventFile(
     },
     lastSeq() {
       let seq = 0;
-      scanFile(path, (event) => {
-        seq = event.seq;
-        return false;
-      });
-      if (seq === 0) {
-        scanFile(`${path}.1`, (event) => {
+      scanFile(
+        path,
+        (event) => {
           seq = event.seq;
           return false;
-        });
+        },
+        chunkBytes,
+      );
+      if (seq === 0) {
+        scanFile(
+          `${path}.1`,
+          (event) => {
+            seq = event.seq;
+            return false;
+          },
+          chunkBytes,
+        );
       }
       return seq;
     },
     scanBackwards(visit) {
-      if (scanFile(path, visit)) scanFile(`${path}.1`, visit);
+      if (scanFile(path, visit, chunkBytes)) scanFile(`${path}.1`, visit, chunkBytes);
     },
     close() {
       if (fd !== null) closeSync(fd);
@@ -97,7 +112,7 @@ export function openEventFile(
 }
 
 /** Visits the events of one file newest first; false when `visit` stopped the scan. */
-function scanFile(path: string, visit: (event: VelosEvent) => boolean): boolean {
+function scanFile(path: string, visit: (event: VelosEvent) => boolean, maxChunkBytes: number): boolean {
   let fd: number;
   try {
     if (!statSync(path).isFile()) return true;
@@ -109,10 +124,10 @@ function scanFile(path: string, visit: (event: VelosEvent) => boolean): boolean 
     let position = fstatSync(fd).size;
     // bytes, not text: a character split between two chunks must be decoded whole
     let carry = Buffer.alloc(0);
-    let chunkBytes = FIRST_CHUNK_BYTES;
+    let chunkBytes = Math.min(FIRST_CHUNK_BYTES, maxChunkBytes);
     while (position > 0) {
       const length = Math.min(chunkBytes, position);
-      chunkBytes = Math.min(chunkBytes * 4, MAX_CHUNK_BYTES);
+      chunkBytes = Math.min(chunkBytes * 4, maxChunkBytes);
       position -= length;
       const chunk = Buffer.alloc(length);
       readSync(fd, chunk, 0, length, position);
@@ -131,6 +146,17 @@ function scanFile(path: string, visit: (event: VelosEvent) => boolean): boolean 
       }
     }
     return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function lastByte(path: string, sizeBytes: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, sizeBytes - 1);
+    return byte[0]!;
   } finally {
     closeSync(fd);
   }

@@ -4,11 +4,14 @@ import type { StatusEvent } from '../process-status.js';
 
 /** Statuses an online process goes to when its program ends on its own. */
 const AFTER_EXIT: ReadonlySet<ProcessStatus> = new Set(['stopped', 'errored', 'waiting-restart']);
+/** Exit reasons that are routine (asked for or planned); the others are warnings. */
+const INFO_EXITS: ReadonlySet<string> = new Set(['exit', 'user', 'reload', 'cron', 'watch']);
 
 /**
  * OBS-2: the bus events one status change of a process stands for: `process.started`, `online`,
- * `exited` (code, signal, reason), `restarting` (delay), `errored`, `stopped`. Job runs are told
- * by the job scheduler (`job.started`/`job.finished`), so a job's own changes give none here.
+ * `exited` (code, signal, reason), `restarting` (delay), `errored`, `stopped`. Why Velos stops a run
+ * to restart it (`memory_limit`, `watchdog`, `watch_restart`) is told by the module that decides it,
+ * and job runs by the job scheduler (`job.started`/`job.finished`), so a job's changes give none here.
  */
 export function processEventsOf(change: StatusEvent, record: ProcessRecord | undefined): EventInput[] {
   if (record?.app.spec.type === 'job') return [];
@@ -16,6 +19,18 @@ export function processEventsOf(change: StatusEvent, record: ProcessRecord | und
   const label = `${change.name} (id ${change.id})`;
   const events: EventInput[] = [];
   const reason = change.reason ?? undefined;
+  if (change.from === 'stopping' && change.to === 'starting') {
+    // a restart by Velos (user, memory, watch, watchdog, cron, reload): the run was stopped, a new one starts
+    const why = record?.lastExitReason ?? 'user';
+    events.push(exitedEvent(base, label, record, why));
+    events.push({
+      ...base,
+      kind: 'process.restarting',
+      severity: 'info',
+      message: `${label} restarting now (${why})`,
+      fields: { delay_ms: 0, restarts: record?.restarts ?? 0, reason: why },
+    });
+  }
   if (change.to === 'starting') {
     events.push({
       ...base,
@@ -34,16 +49,7 @@ export function processEventsOf(change: StatusEvent, record: ProcessRecord | und
     });
   }
   if (change.from === 'online' && AFTER_EXIT.has(change.to)) {
-    const code = record?.exitCode ?? null;
-    const signal = record?.signal ?? null;
-    const how = signal ? `signal ${signal}` : `code ${code}`;
-    events.push({
-      ...base,
-      kind: 'process.exited',
-      severity: reason === 'exit' || reason === 'user' ? 'info' : 'warning',
-      message: `${label} exited with ${how}${reason ? ` (${reason})` : ''}`,
-      fields: { code, signal, reason: reason ?? null },
-    });
+    events.push(exitedEvent(base, label, record, reason ?? null));
   }
   if (change.to === 'waiting-restart') {
     const delayMs = record?.restartAt ? Math.max(0, record.restartAt - change.at) : 0;
@@ -52,7 +58,7 @@ export function processEventsOf(change: StatusEvent, record: ProcessRecord | und
       kind: 'process.restarting',
       severity: 'info',
       message: `${label} restarting in ${delayMs} ms`,
-      fields: { delay_ms: delayMs, restarts: record?.restarts ?? 0 },
+      fields: { delay_ms: delayMs, restarts: record?.restarts ?? 0, reason: reason ?? null },
     });
   } else if (change.to === 'errored') {
     events.push({
@@ -72,4 +78,24 @@ export function processEventsOf(change: StatusEvent, record: ProcessRecord | und
     });
   }
   return events;
+}
+
+type Base = Pick<EventInput, 'app' | 'id' | 'at'>;
+
+function exitedEvent(
+  base: Base,
+  label: string,
+  record: ProcessRecord | undefined,
+  reason: string | null,
+): EventInput {
+  const code = record?.exitCode ?? null;
+  const signal = record?.signal ?? null;
+  const how = signal ? `signal ${signal}` : `code ${code}`;
+  return {
+    ...base,
+    kind: 'process.exited',
+    severity: reason === null || INFO_EXITS.has(reason) ? 'info' : 'warning',
+    message: `${label} exited with ${how}${reason ? ` (${reason})` : ''}`,
+    fields: { code, signal, reason },
+  };
 }

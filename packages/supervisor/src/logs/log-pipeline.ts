@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ErrorCodes, type LogFormat, type LogLine, type LogStreamFilter, VelosError } from '@velos/core';
+import { findAppEventLines } from './app-event-lines.js';
 import type { FileWriter, WritevFunction } from './file-writer.js';
 import { type LineBatch, type LogStream, lineStrings } from './line-batch.js';
 import {
@@ -56,6 +57,8 @@ export interface LogPipelineOptions {
   onError?: (error: VelosError) => void;
   /** Rotation of both files (by size, by cron), retention and gzip of the rotated files; none by default. */
   rotation?: RotationOptions;
+  /** OBS-2: told each line of the child that may be an app event (see `findAppEventLines`); the line is logged all the same. */
+  onAppEventLine?: (line: string) => void;
 }
 
 /** Line and byte counters of one pipeline since it was created (`flush` does not reset them). */
@@ -125,6 +128,7 @@ class Pipeline implements LogPipeline {
   readonly #captures = new Set<PipeCapture>();
   readonly #listeners = new Set<(lines: LogLine[]) => void>();
   readonly #onError: ((error: VelosError) => void) | undefined;
+  readonly #onAppEventLine: ((line: string) => void) | undefined;
   #live: LogLine[] = [];
   #liveScheduled = false;
   #counters = { out: 0, err: 0, bytes: 0 };
@@ -142,6 +146,7 @@ class Pipeline implements LogPipeline {
     const classify = options.classify ?? defaultClassify;
     this.#enrich = options.format === 'json' ? (line) => structureLogLine(line, classify) : undefined;
     this.#onError = options.onError;
+    this.#onAppEventLine = options.onAppEventLine;
     this.#ring = new LineRing(
       options.ringLines ?? DEFAULT_RING_LINES,
       options.ringBytes ?? DEFAULT_RING_BYTES,
@@ -167,9 +172,11 @@ class Pipeline implements LogPipeline {
 
   attach(stream: Readable, which: LogStream, pid: number): void {
     this.#assertOpen();
-    const capture = new PipeCapture(stream, which, pid, this.#maxLineBytes, this.#writers[which], (batch) =>
-      this.#accept(batch),
-    );
+    const onAppEventLine = this.#onAppEventLine;
+    const capture = new PipeCapture(stream, which, pid, this.#maxLineBytes, this.#writers[which], (batch) => {
+      this.#accept(batch);
+      if (onAppEventLine) findAppEventLines(batch.data, onAppEventLine);
+    });
     this.#captures.add(capture);
     capture.done.then(() => this.#captures.delete(capture));
   }

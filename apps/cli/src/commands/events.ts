@@ -1,0 +1,140 @@
+import { EVENT_KINDS, type EventsRequest, parseDurationMs, type VelosEvent } from '@velos/core';
+import type { CommandInput } from '../command-spec.js';
+import type { CommandContext } from '../context.js';
+import { formatEventLine, toAiEvent } from '../output/events.js';
+import { usageError } from '../parse-argv.js';
+
+/** Most events one answer may hold (the daemon's bound). */
+const MAX_LIMIT = 10_000;
+
+/**
+ * `velos events [target]`: the newest events of the bus that match the filters, oldest first; with
+ * `--follow` they are followed by new ones until Ctrl-C or SIGTERM. `velos events emit …` posts one.
+ */
+export async function runEvents(ctx: CommandContext, input: CommandInput): Promise<void> {
+  if (input.args[0] === 'emit') {
+    await (await import('./events-emit.js')).runEventsEmit(ctx, input);
+    return;
+  }
+  if (input.args.length > 1) throw usageError(`unexpected argument "${input.args[1]}"`, 'events');
+  for (const name of ['app', 'severity', 'message'] as const) {
+    if (input.options[name] !== undefined)
+      throw usageError(`--${name} is an option of velos events emit`, 'events');
+  }
+  if (input.options.follow && input.options.until !== undefined) {
+    throw usageError('--until cannot be used with --follow (new events are later)', 'events');
+  }
+  const request = eventsRequest(input, Date.now());
+  const isEscaped = ctx.isTTY;
+  const write = (events: VelosEvent[]) => {
+    if (events.length === 0) return;
+    const now = Date.now();
+    const lines = events.map((event) =>
+      ctx.mode === 'json'
+        ? JSON.stringify(event)
+        : ctx.mode === 'ai'
+          ? JSON.stringify(toAiEvent(event, now))
+          : formatEventLine(event, ctx.colors, isEscaped, now),
+    );
+    process.stdout.write(`${lines.join('\n')}\n`);
+  };
+  const client = await ctx.client();
+  if (!input.options.follow) {
+    const result = await client.events(request);
+    if (ctx.mode === 'json') ctx.printJson(result.events);
+    else if (ctx.mode === 'ai') ctx.printJson(result.events.map((event) => toAiEvent(event)));
+    else if (result.events.length === 0) ctx.print('no events');
+    else write(result.events);
+    if (result.hasMore && ctx.mode === 'text') {
+      process.stderr.write(
+        `velos events: older events left out (showing the newest ${result.events.length}; see --limit, --since)\n`,
+      );
+    }
+    return;
+  }
+  const subscription = client.followEvents(request);
+  const stop = () => subscription.cancel();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    for await (const events of subscription) write(events);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+/** The request of `velos events`' options; `now` anchors `--since`/`--until` durations. */
+export function eventsRequest(input: CommandInput, now: number): EventsRequest {
+  const request: EventsRequest = {};
+  const target = input.args[0];
+  if (target !== undefined) request.target = target;
+  const since = input.options.since;
+  if (typeof since === 'string') request.since = timeBound('--since', since, now);
+  const until = input.options.until;
+  if (typeof until === 'string') request.until = timeBound('--until', until, now);
+  if (request.since !== undefined && request.until !== undefined && request.since > request.until) {
+    throw usageError('--since is later than --until', 'events');
+  }
+  const kind = input.options.kind;
+  if (typeof kind === 'string') request.kinds = kindFilters(kind);
+  const limit = input.options.limit;
+  if (typeof limit === 'string') {
+    if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LIMIT) {
+      throw usageError(
+        `--limit: expected a whole number from 1 to ${MAX_LIMIT}, got ${JSON.stringify(limit)}`,
+        'events',
+      );
+    }
+    request.limit = Number(limit);
+  }
+  return request;
+}
+
+/** A time bound: a duration before `now` (`90s`, `10m`, `1h`, `2d`) or an ISO date (`2026-01-02`, `2026-01-02T03:04:05Z`). */
+export function timeBound(option: string, text: string, now: number): number {
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) {
+    throw usageError(
+      `${option}: add a unit to ${JSON.stringify(text.trim())}: s, m, h or d (e.g. 10m)`,
+      'events',
+    );
+  }
+  const ms = parseDurationMs(text);
+  if (ms !== null) return Math.max(0, now - ms);
+  const at = /^\d{4}-\d{2}-\d{2}/.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
+  if (Number.isNaN(at)) {
+    throw usageError(
+      `${option}: expected a duration like 10m, 1h, 2d or an ISO date like 2026-01-02T03:04:05Z, got ${JSON.stringify(text)}`,
+      'events',
+    );
+  }
+  return at;
+}
+
+/**
+ * The filters of `--kind a,b`: each is a kind (`process.exited`), a category (`process`), a name
+ * (`exited`), or the start of a name the daemon raises (`exit` → `exited`, `restart` → `restarting`).
+ * Other words pass as they are: they may name an app event (`sync.done`).
+ */
+export function kindFilters(text: string): string[] {
+  const words = text
+    .split(',')
+    .map((word) => word.trim())
+    .filter((word) => word.length > 0);
+  if (words.length === 0)
+    throw usageError('--kind: expected kinds separated by commas, e.g. exited,errored', 'events');
+  const names = EVENT_KINDS.map((kind) => kind.slice(kind.indexOf('.') + 1));
+  const exact = new Set<string>([
+    ...EVENT_KINDS,
+    ...EVENT_KINDS.map((kind) => kind.split('.')[0]!),
+    ...names,
+    'app',
+  ]);
+  const filters = new Set<string>();
+  for (const word of words) {
+    if (word.length > 100) throw usageError('--kind: a kind has at most 100 characters', 'events');
+    const prefixed = exact.has(word) ? [] : names.filter((name) => name.startsWith(word));
+    for (const filter of prefixed.length > 0 ? prefixed : [word]) filters.add(filter);
+  }
+  return [...filters];
+}

@@ -1,0 +1,121 @@
+import type { VelosEvent } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { eventsRequest, kindFilters, timeBound } from '../src/commands/events.js';
+import { emitRequest } from '../src/commands/events-emit.js';
+import { createColors } from '../src/output/colors.js';
+import { eventTime, formatEventLine, toAiEvent } from '../src/output/events.js';
+
+const plain = createColors(false);
+const colored = createColors(true);
+const NOW = new Date(2026, 11, 1, 10, 5, 1).getTime();
+
+const exited: VelosEvent = {
+  seq: 7,
+  at: NOW,
+  kind: 'process.exited',
+  severity: 'warning',
+  app: 'api',
+  id: 0,
+  message: 'api (id 0) exited with code 1 (crash)',
+  fields: { code: 1, signal: null, reason: 'crash' },
+};
+const appEvent: VelosEvent = {
+  seq: 8,
+  at: NOW,
+  kind: 'app.sync.done',
+  severity: 'info',
+  app: 'api',
+  id: 0,
+  message: 'synced \u001b[31m42',
+  fields: { rows: 42, table: 'user list' },
+};
+
+describe('event lines', () => {
+  it('prints time, severity, kind, app/id and message; fields only for app events', () => {
+    expect(formatEventLine(exited, plain, false, NOW)).toBe(
+      '10:05:01  warning   process.exited      api/0       api (id 0) exited with code 1 (crash)',
+    );
+    expect(formatEventLine(appEvent, plain, true, NOW)).toBe(
+      '10:05:01  info      app.sync.done       api/0       synced \\x1b[31m42 rows=42 table="user list"',
+    );
+    const daemon: VelosEvent = { seq: 1, at: NOW, kind: 'daemon.started', severity: 'info', message: 'up' };
+    expect(formatEventLine(daemon, plain, false, NOW)).toContain('daemon.started      -           up');
+  });
+
+  it('colours the severity only when colours are on', () => {
+    expect(formatEventLine(exited, plain, false, NOW)).not.toMatch(/\x1b\[/);
+    expect(formatEventLine(exited, colored, false, NOW)).toContain('\x1b[33mwarning ');
+  });
+
+  it('shows the date for events of another day', () => {
+    expect(eventTime(NOW - 86_400_000, NOW)).toBe('2026-11-30 10:05:01');
+  });
+
+  it('gives --ai short keys, severity only when not info', () => {
+    expect(toAiEvent(exited, NOW)).toEqual({
+      t: '10:05:01',
+      k: 'process.exited',
+      a: 'api',
+      i: 0,
+      m: 'api (id 0) exited with code 1 (crash)',
+      s: 'warning',
+      f: { code: 1, signal: null, reason: 'crash' },
+    });
+    expect(
+      toAiEvent({ seq: 1, at: NOW, kind: 'daemon.started', severity: 'info', message: 'up' }, NOW),
+    ).toEqual({
+      t: '10:05:01',
+      k: 'daemon.started',
+      m: 'up',
+    });
+  });
+});
+
+describe('events request', () => {
+  const input = (args: string[], options: Record<string, string | boolean>) => ({ args, options, rest: [] });
+
+  it('reads durations back from now and ISO dates', () => {
+    expect(timeBound('--since', '1h', NOW)).toBe(NOW - 3_600_000);
+    expect(timeBound('--since', '90s', NOW)).toBe(NOW - 90_000);
+    expect(timeBound('--until', '2026-01-02T03:04:05Z', NOW)).toBe(Date.UTC(2026, 0, 2, 3, 4, 5));
+    expect(() => timeBound('--since', 'yesterday', NOW)).toThrow('--since: expected a duration');
+    expect(() => timeBound('--since', '10', NOW)).toThrow('--since: add a unit');
+  });
+
+  it('expands kind words to the names they start, keeps the rest', () => {
+    expect(kindFilters('exit,errored')).toEqual(['exited', 'errored']);
+    expect(kindFilters('restart')).toEqual(['restarting']);
+    expect(kindFilters('process, job')).toEqual(['process', 'job']);
+    expect(kindFilters('process.exited,sync.done,app')).toEqual(['process.exited', 'sync.done', 'app']);
+    expect(() => kindFilters(' , ')).toThrow('--kind');
+  });
+
+  it('builds the request from target and options', () => {
+    expect(eventsRequest(input(['api'], { since: '10m', kind: 'exit', limit: '5' }), NOW)).toEqual({
+      target: 'api',
+      since: NOW - 600_000,
+      kinds: ['exited'],
+      limit: 5,
+    });
+    expect(() => eventsRequest(input([], { limit: '0' }), NOW)).toThrow('--limit');
+    expect(() => eventsRequest(input([], { since: '1m', until: '1h' }), NOW)).toThrow('--since is later');
+  });
+
+  it('types emit fields and checks the name and severity', () => {
+    expect(
+      emitRequest(['deploy.done', 'v=1.5', 'ok=true', 'n=null', 'who=bob', 'eq=a=b'], {
+        severity: 'warning',
+        app: 'api',
+      }),
+    ).toEqual({
+      name: 'deploy.done',
+      app: 'api',
+      severity: 'warning',
+      fields: { v: 1.5, ok: true, n: null, who: 'bob', eq: 'a=b' },
+    });
+    expect(() => emitRequest(['bad name'], {})).toThrow('event name');
+    expect(() => emitRequest(['x'], { severity: 'loud' })).toThrow('--severity');
+    expect(() => emitRequest(['x', '=1'], {})).toThrow('key=value');
+    expect(() => emitRequest([], {})).toThrow('needs <name>');
+  });
+});

@@ -1,0 +1,177 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventInput, VelosEvent } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEventBus, DEFAULT_EVENTS_LIMIT, type EventBus } from '../../src/events/event-bus.js';
+
+const dirs: string[] = [];
+const buses: EventBus[] = [];
+
+function tempPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'velos-event-bus-'));
+  dirs.push(dir);
+  return join(dir, 'events.jsonl');
+}
+
+function openBus(path: string, options: { ringSize?: number; maxFileBytes?: number } = {}): EventBus {
+  const bus = createEventBus({ path, ...options });
+  buses.push(bus);
+  return bus;
+}
+
+function input(kind: string, at: number, extra: Partial<EventInput> = {}): EventInput {
+  return { kind, at, severity: 'info', message: `${kind} at ${at}`, ...extra };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const seqs = (events: VelosEvent[]) => events.map((event) => event.seq);
+
+afterEach(() => {
+  for (const bus of buses.splice(0)) bus.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('event bus', () => {
+  it('numbers events from 1, stamps them, tells subscribers and writes them to the file in one batch per tick', async () => {
+    const path = tempPath();
+    const bus = openBus(path);
+    const seen: VelosEvent[] = [];
+    bus.published.subscribe((event) => seen.push(event));
+    const before = Date.now();
+    const first = bus.publish({ kind: 'daemon.started', severity: 'info', message: 'up' });
+    bus.publish(input('process.online', 5, { app: 'api', id: 0 }));
+    expect(first.seq).toBe(1);
+    expect(first.at).toBeGreaterThanOrEqual(before);
+    expect(seqs(seen)).toEqual([1, 2]);
+    expect(existsSync(path) ? readFileSync(path, 'utf8') : '').toBe('');
+    await tick();
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line).seq)).toEqual([1, 2]);
+  });
+
+  it('answers oldest first with the newest `limit` events and hasMore', () => {
+    const bus = openBus(tempPath());
+    for (let i = 1; i <= 150; i += 1) bus.publish(input('process.online', i));
+    const all = bus.query({});
+    expect(all.events).toHaveLength(DEFAULT_EVENTS_LIMIT);
+    expect(all.events[0]!.seq).toBe(51);
+    expect(all.events.at(-1)!.seq).toBe(150);
+    expect(all.hasMore).toBe(true);
+    const five = bus.query({ limit: 5 });
+    expect(seqs(five.events)).toEqual([146, 147, 148, 149, 150]);
+    expect(bus.query({ limit: 150 }).hasMore).toBe(false);
+    expect(bus.query({ limit: 1000 }).events).toHaveLength(150);
+  });
+
+  it('filters by since, until, afterSeq, kinds and a selector', () => {
+    const bus = openBus(tempPath());
+    bus.publish(input('process.started', 100, { app: 'api', id: 0 }));
+    bus.publish(input('process.exited', 200, { app: 'api', id: 0 }));
+    bus.publish(input('job.finished', 300, { app: 'nightly', id: 1 }));
+    bus.publish(input('process.errored', 400, { app: 'worker', id: 2 }));
+    bus.publish(input('app.sync.done', 500, { app: 'worker', id: 2 }));
+    expect(seqs(bus.query({ since: 200 }).events)).toEqual([2, 3, 4, 5]);
+    expect(seqs(bus.query({ until: 300 }).events)).toEqual([1, 2, 3]);
+    expect(seqs(bus.query({ since: 200, until: 400 }).events)).toEqual([2, 3, 4]);
+    expect(seqs(bus.query({ afterSeq: 3 }).events)).toEqual([4, 5]);
+    expect(seqs(bus.query({ kinds: ['exited', 'errored'] }).events)).toEqual([2, 4]);
+    expect(seqs(bus.query({ kinds: ['process'] }).events)).toEqual([1, 2, 4]);
+    expect(seqs(bus.query({ kinds: ['app.sync.done'] }).events)).toEqual([5]);
+    expect(seqs(bus.query({ kinds: ['sync.done', 'job'] }).events)).toEqual([3, 5]);
+    expect(seqs(bus.query({}, (event) => event.app === 'worker').events)).toEqual([4, 5]);
+    expect(seqs(bus.query({ kinds: ['process'], limit: 1 }, (event) => event.app === 'api').events)).toEqual([
+      2,
+    ]);
+    expect(bus.query({ kinds: ['nothing'] })).toEqual({ events: [], hasMore: false });
+  });
+
+  it('reads the file for events older than the ring, without duplicates', () => {
+    const bus = openBus(tempPath(), { ringSize: 5 });
+    for (let i = 1; i <= 30; i += 1)
+      bus.publish(input(i % 3 === 0 ? 'process.exited' : 'process.online', i * 10));
+    // pending events are written before the file is read
+    expect(seqs(bus.query({ limit: 12 }).events)).toEqual([19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
+    const exits = bus.query({ kinds: ['exited'] });
+    expect(seqs(exits.events)).toEqual([3, 6, 9, 12, 15, 18, 21, 24, 27, 30]);
+    expect(exits.hasMore).toBe(false);
+    const window = bus.query({ since: 80, until: 120 });
+    expect(seqs(window.events)).toEqual([8, 9, 10, 11, 12]);
+    expect(seqs(bus.query({ afterSeq: 22, limit: 3 }).events)).toEqual([28, 29, 30]);
+    expect(bus.query({ afterSeq: 22, limit: 3 }).hasMore).toBe(true);
+  });
+
+  it('continues seq after a reopen and answers from the file what the previous bus wrote', async () => {
+    const path = tempPath();
+    const first = openBus(path);
+    for (let i = 1; i <= 7; i += 1) first.publish(input('process.online', i));
+    first.close();
+    const second = openBus(path);
+    expect(second.query({}).events).toHaveLength(7);
+    const next = second.publish(input('daemon.started', 100));
+    expect(next.seq).toBe(8);
+    expect(seqs(second.query({ limit: 3 }).events)).toEqual([6, 7, 8]);
+    second.close();
+    await tick();
+    const third = openBus(path);
+    expect(third.publish(input('daemon.started', 200)).seq).toBe(9);
+  });
+
+  it('continues seq across a rotation of the file', async () => {
+    const path = tempPath();
+    const bus = openBus(path, { maxFileBytes: 600 });
+    for (let i = 1; i <= 20; i += 1) {
+      bus.publish(input('process.online', i));
+      await tick(); // one write per event
+    }
+    expect(existsSync(`${path}.1`)).toBe(true);
+    bus.close();
+    const reopened = openBus(path, { maxFileBytes: 600 });
+    expect(reopened.publish(input('daemon.started', 100)).seq).toBe(21);
+  });
+
+  it('follow gives the matching backlog, then each new matching event', async () => {
+    const bus = openBus(tempPath());
+    bus.publish(input('process.online', 1, { app: 'api' }));
+    bus.publish(input('process.exited', 2, { app: 'api' }));
+    bus.publish(input('process.exited', 3, { app: 'web' }));
+    const subscription = bus.follow({ kinds: ['exited'] }, (event) => event.app === 'api');
+    const iterator = subscription[Symbol.asyncIterator]();
+    expect(seqs((await iterator.next()).value)).toEqual([2]);
+    bus.publish(input('process.online', 4, { app: 'api' }));
+    bus.publish(input('process.exited', 5, { app: 'web' }));
+    bus.publish(input('process.exited', 6, { app: 'api' }));
+    expect(seqs((await iterator.next()).value)).toEqual([6]);
+    subscription.cancel();
+    expect((await iterator.next()).done).toBe(true);
+    // a cancelled follower is unsubscribed
+    bus.publish(input('process.exited', 7, { app: 'api' }));
+  });
+
+  it('follow with afterSeq resumes a feed without repeating events', async () => {
+    const bus = openBus(tempPath());
+    for (let i = 1; i <= 5; i += 1) bus.publish(input('process.online', i));
+    const subscription = bus.follow({ afterSeq: 3 });
+    const iterator = subscription[Symbol.asyncIterator]();
+    expect(seqs((await iterator.next()).value)).toEqual([4, 5]);
+    const next = iterator.next();
+    bus.publish(input('process.online', 6));
+    expect(seqs((await next).value)).toEqual([6]);
+    subscription.cancel();
+  });
+
+  it('keeps working in memory when the file cannot be written', async () => {
+    const errors: unknown[] = [];
+    const bus = createEventBus({
+      path: join(tempPath(), 'no-dir', 'events.jsonl'),
+      onError: (error) => errors.push(error),
+    });
+    buses.push(bus);
+    bus.publish(input('process.online', 1));
+    bus.publish(input('process.online', 2));
+    expect(seqs(bus.query({}).events)).toEqual([1, 2]);
+    await tick();
+    expect(errors.length).toBeGreaterThan(0);
+    expect(seqs(bus.query({}).events)).toEqual([1, 2]);
+  });
+});

@@ -1,0 +1,296 @@
+import { spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  outLog,
+  readLines,
+  spawnVelos,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** One event of `velos events --json` (VelosEvent in @velos/core). */
+interface EventRow {
+  seq: number;
+  at: number;
+  kind: string;
+  severity: string;
+  app?: string;
+  id?: number;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+async function eventsJson(home: string, ...args: string[]): Promise<EventRow[]> {
+  const result = await velosOk(['events', ...args, '--json', '--limit', '10000'], { home });
+  return JSON.parse(result.stdout) as EventRow[];
+}
+
+const kindsOf = (events: EventRow[]) => events.map((event) => event.kind);
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+describe('velos events (OBS-2)', () => {
+  it('shows a crashing app exiting, restarting and errored, with --kind, --since/--until and target filters', async () => {
+    const home = createHome();
+    const started = Date.now();
+    await velosOk(
+      ['start', 'fixtures/crash-after.js', '--name', 'crashy', '--max-restarts', '2', '--min-uptime', '5s'],
+      { home, env: { CRASH_AFTER_MS: '100' } },
+    );
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'steady'], { home });
+    await waitForStatus(home, 'crashy', 'errored');
+
+    const all = await eventsJson(home);
+    expect(all.map((event) => event.seq)).toEqual([...all.map((event) => event.seq)].sort((a, b) => a - b));
+    expect(kindsOf(all)).toContain('daemon.started');
+    const crashy = all.filter((event) => event.app === 'crashy');
+    expect(kindsOf(crashy)).toEqual(
+      expect.arrayContaining(['process.started', 'process.online', 'process.exited']),
+    );
+    const exited = crashy.find((event) => event.kind === 'process.exited')!;
+    expect(exited).toMatchObject({
+      id: 0,
+      severity: 'warning',
+      fields: { code: 1, signal: null, reason: 'crash' },
+    });
+    expect(crashy.find((event) => event.kind === 'process.restarting')?.fields).toMatchObject({
+      reason: 'crash',
+    });
+    expect(crashy.at(-1)).toMatchObject({ kind: 'process.errored', severity: 'error' });
+
+    const exits = await eventsJson(home, 'crashy', '--kind', 'exit');
+    expect(exits.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(kindsOf(exits))).toEqual(new Set(['process.exited']));
+    const several = await eventsJson(home, '--kind', 'exited,errored');
+    expect(new Set(kindsOf(several))).toEqual(new Set(['process.exited', 'process.errored']));
+    const steady = await eventsJson(home, 'steady');
+    expect(steady.length).toBeGreaterThan(0);
+    expect(steady.every((event) => event.app === 'steady')).toBe(true);
+    expect(await eventsJson(home, '1', '--kind', 'process')).toEqual(steady);
+
+    expect((await eventsJson(home, '--since', '1h')).length).toBe(all.length);
+    expect(await eventsJson(home, '--until', new Date(started - 60_000).toISOString())).toEqual([]);
+    expect(await eventsJson(home, '--since', new Date(Date.now() + 3_600_000).toISOString())).toEqual([]);
+    const limited = await velosOk(['events', '--limit', '2', '--json'], { home });
+    expect(JSON.parse(limited.stdout)).toEqual(all.slice(-2));
+
+    const text = await velosOk(['events', 'crashy', '--kind', 'errored'], { home });
+    expect(text.stdout).toMatch(
+      /^\d\d:\d\d:\d\d {2}error {5}process\.errored {5}crashy\/0 {4}crashy \(id 0\) errored/,
+    );
+    expect(text.stdout).not.toContain('\u001b[');
+    const ai = await velosOk(['events', 'crashy', '--kind', 'errored', '--ai'], { home });
+    expect(JSON.parse(ai.stdout)).toEqual([
+      {
+        t: expect.stringMatching(/^\d\d:\d\d:\d\d$/),
+        k: 'process.errored',
+        a: 'crashy',
+        i: 0,
+        m: expect.any(String),
+        s: 'error',
+        f: expect.any(Object),
+      },
+    ]);
+  });
+
+  it('refuses bad filters with a one-line usage error', async () => {
+    const home = createHome();
+    for (const [args, message] of [
+      [['--since', 'yesterday'], '--since: expected a duration'],
+      [['--since', '5'], '--since: add a unit'],
+      [['--limit', '0'], '--limit: expected a whole number'],
+      [['--since', '1m', '--until', '1h'], '--since is later than --until'],
+      [['a', 'b'], 'unexpected argument "b"'],
+      [['-f', '--until', '1m'], '--until cannot be used with --follow'],
+      [['emit', 'bad name'], 'event name "bad name"'],
+      [['emit', 'ok', '--severity', 'loud'], '--severity: expected info, warning, error, critical'],
+      [['emit', 'ok', 'novalue'], 'expected a field as key=value'],
+    ] as const) {
+      const result = await velos(['events', ...args], { home });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('follows new events until SIGTERM or SIGINT and exits cleanly', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'steady'], { home });
+    await waitForStatus(home, 'steady', 'online');
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const follower = spawnVelos(['events', '--follow', '--json', '--kind', 'app,online'], { home });
+      let out = '';
+      follower.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+      });
+      const exited = new Promise<number | null>((resolve) => follower.once('exit', (code) => resolve(code)));
+      await waitFor(() => out.includes('"process.online"'), { message: 'the backlog' });
+      const emitted = await velosOk(
+        [
+          'events',
+          'emit',
+          `deploy.${signal}`,
+          '--app',
+          'steady',
+          '--message',
+          'v2 out',
+          'version=2',
+          'ok=true',
+          '--json',
+        ],
+        { home },
+      );
+      expect(JSON.parse(emitted.stdout)).toMatchObject({
+        kind: `app.deploy.${signal}`,
+        app: 'steady',
+        id: 0,
+        message: 'v2 out',
+        fields: { version: 2, ok: true },
+      });
+      const line = await waitFor(
+        () => out.split('\n').find((text) => text.includes(`app.deploy.${signal}`)),
+        { message: 'the emitted event in the follower' },
+      );
+      expect(JSON.parse(line)).toMatchObject({ app: 'steady', fields: { version: 2 } });
+      follower.kill(signal);
+      expect(await exited).toBe(0);
+    }
+    const missing = await velos(['events', 'emit', 'x', '--app', 'nosuch'], { home });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("no app matches 'nosuch'");
+  });
+
+  it('turns the velos_event lines and IPC messages of Node apps into app events; malformed ones stay log lines', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/app-events.js', '--name', 'node-ev'], {
+      home,
+      env: { MALFORMED: '1' },
+    });
+    await velosOk(['start', 'fixtures/app-events.js', '--name', 'clus', '-i', '2'], { home });
+    await waitFor(() => readLines(outLog(home, 'node-ev')).includes('app-events fixture ready'), {
+      message: 'the fixture to finish writing',
+    });
+
+    const own = await waitFor(async () => {
+      const events = await eventsJson(home, 'node-ev', '--kind', 'app');
+      return events.length >= 2 ? events : undefined;
+    });
+    expect(own.map((event) => [event.kind, event.message])).toEqual([
+      ['app.sync.done', 'synced 42 rows'],
+      ['app.after.malformed', 'still working'],
+    ]);
+    expect(own[0]).toMatchObject({
+      id: 0,
+      severity: 'info',
+      fields: { rows: 42, meta: '{"table":"users"}' },
+    });
+    // the event lines and the malformed ones are all kept in the log
+    const log = readLines(outLog(home, 'node-ev'));
+    expect(log.some((line) => line.includes('"velos_event":"sync.done"'))).toBe(true);
+    expect(log).toContain('{"velos_event":"bad name!","message":"invalid name"}');
+    expect(log).toContain('{"velos_event":"broken.json","message":');
+    expect(log.some((line) => line.includes('"too.big"'))).toBe(true);
+
+    // cluster workers: the stdout line and the process.send message, for each instance
+    const clus = await waitFor(async () => {
+      const events = await eventsJson(home, 'clus', '--kind', 'sync.done,sync.ipc');
+      return events.length >= 4 ? events : undefined;
+    });
+    const ipc = clus.filter((event) => event.kind === 'app.sync.ipc');
+    expect(ipc.map((event) => event.id).sort()).toEqual([1, 2]);
+    expect(ipc[0]).toMatchObject({ severity: 'warning', message: 'sent over ipc', fields: { rows: 7 } });
+    await velosOk(['ping'], { home });
+  });
+
+  it.skipIf(!hasPython)(
+    'turns the velos_event line of a Python app into an app event (needs python3)',
+    async () => {
+      const home = createHome();
+      await velosOk(['start', 'fixtures/app_events.py', '--name', 'py'], { home });
+      const events = await waitFor(async () => {
+        const found = await eventsJson(home, 'py', '--kind', 'app');
+        return found.length > 0 ? found : undefined;
+      });
+      expect(events).toEqual([
+        expect.objectContaining({
+          kind: 'app.report.ready',
+          severity: 'warning',
+          app: 'py',
+          id: 0,
+          message: 'python report ready',
+          fields: { pages: 3, ok: true },
+        }),
+      ]);
+    },
+  );
+
+  it('drops app events over 100/s per process and reports the burst once', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/app-events.js', '--name', 'chatty'], { home, env: { FLOOD: '300' } });
+    const report = await waitFor(
+      async () => (await eventsJson(home, 'chatty', '--kind', 'app_events_dropped'))[0],
+    );
+    const ticks = await eventsJson(home, 'chatty', '--kind', 'flood.tick');
+    // sync.done, then 300 ticks: at least the first 100 events of the second are published
+    expect(ticks.length).toBeGreaterThanOrEqual(99);
+    expect(ticks.length).toBeLessThan(300);
+    expect(report).toMatchObject({ severity: 'warning', app: 'chatty', fields: { limit_per_s: 100 } });
+    expect((report.fields!.dropped as number) + ticks.length).toBe(300);
+    expect(await eventsJson(home, 'chatty', '--kind', 'app_events_dropped')).toHaveLength(1);
+  });
+
+  it('tells restarts by Velos and keeps the events across a daemon restart, seq going on', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'steady'], { home });
+    await waitForStatus(home, 'steady', 'online');
+    await velosOk(['restart', 'steady'], { home });
+    await waitForStatus(home, 'steady', 'online');
+    const before = await eventsJson(home);
+    const kinds = kindsOf(before.filter((event) => event.app === 'steady'));
+    expect(kinds.slice(-4)).toEqual([
+      'process.exited',
+      'process.restarting',
+      'process.started',
+      'process.online',
+    ]);
+    expect(before.find((event) => event.kind === 'process.restarting')?.fields).toMatchObject({
+      reason: 'user',
+    });
+
+    await velosOk(['save'], { home });
+    await velosOk(['kill'], { home });
+    const after = await eventsJson(home);
+    const lastBefore = before.at(-1)!.seq;
+    expect(after.slice(0, before.length)).toEqual(before);
+    const newer = after.filter((event) => event.seq > lastBefore);
+    expect(kindsOf(newer)).toContain('daemon.stopping');
+    expect(kindsOf(newer)).toContain('daemon.started');
+    expect(newer.map((event) => event.seq)).toEqual(newer.map((_, i) => lastBefore + i + 1));
+  });
+
+  it('tells job runs: job.started, then job.finished with outcome, duration and exit code', async () => {
+    const home = createHome();
+    await velosOk(['start', 'sh -c "exit 3"', '--name', 'nightly', '--every', '1s'], { home });
+    const finished = await waitFor(async () => {
+      const found = await eventsJson(home, 'nightly', '--kind', 'job');
+      return found.filter((event) => event.kind === 'job.finished').length >= 2 ? found : undefined;
+    });
+    expect(finished.slice(0, 4).map((event) => [event.kind, event.fields?.run])).toEqual([
+      ['job.started', 1],
+      ['job.finished', 1],
+      ['job.started', 2],
+      ['job.finished', 2],
+    ]);
+    expect(finished[1]).toMatchObject({
+      severity: 'error',
+      fields: { outcome: 'failed', exit_code: 3, trigger: 'start', duration_ms: expect.any(Number) },
+    });
+    // a job's runs are job events, not process exits and restarts
+    expect(await eventsJson(home, 'nightly', '--kind', 'exited,restarting')).toEqual([]);
+  });
+});
