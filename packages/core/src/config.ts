@@ -14,3 +14,5 @@ export {
   validateConfig,
 } from './config-loader.js';
 export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';
+export { type DaemonConfig, loadDaemonConfig, RESERVED_SECTIONS, validateDaemonConfig } from './daemon-config.js';
+export { durationText, specToConfig } from './spec-to-config.js';

@@ -1,4 +1,5 @@
 import type { AppSpec } from './app-spec.js';
+import type { ConfigReloadResult } from './config-commands.js';
 import type { EmitEventRequest, EventsRequest, EventsResult, VelosEvent } from './events.js';
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, PingResult, ResurrectResult } from './protocol.js';
@@ -39,6 +40,12 @@ export interface VelosControl {
   followEvents(request?: EventsRequest): Subscription<VelosEvent[]>;
   /** OBS-2: puts an app's own event (`app.<name>`) on the bus; resolves the event as recorded. */
   emitEvent(request: EmitEventRequest): Promise<VelosEvent>;
+  /** CFG-2: re-reads `file` (absolute; every linked file and config.toml when absent) and applies the difference. */
+  configReload(file?: string): Promise<ConfigReloadResult>;
+  /** CFG-2: the effective spec of the app `target` names. */
+  configGet(target: string): Promise<AppSpec>;
+  /** CFG-2: validates `changes` (config keys) over the app's spec and restarts it with the result. */
+  configSet(target: string, changes: Record<string, unknown>): Promise<AppSpec>;
   flush(target?: string): Promise<string[]>;
   /** Closes and reopens the log files of the target (all when absent) by path, for external rotators; resolves the paths. */
   reloadLogs(target?: string): Promise<string[]>;

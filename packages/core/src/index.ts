@@ -1,5 +1,6 @@
 export {
   APP_DEFAULTS,
+  type AppSource,
   type AppSpec,
   type AppType,
   type Dependency,
@@ -17,6 +18,7 @@ export type {
   RequestCommand,
   StreamCommand,
 } from './command-definition.js';
+export type { ConfigFileReload, ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
 export type { Subscription, VelosControl } from './control.js';
 export {
   type ErrorCode,

@@ -60,6 +60,14 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
   ],
   'events.follow': [{ args: [{ afterSeq: 3 }], payload: { afterSeq: 3 } }],
   'events.emit': [{ args: [{ name: 'sync.done', app: 'api' }], payload: { name: 'sync.done', app: 'api' } }],
+  'config.reload': [
+    { args: [], payload: {} },
+    { args: ['/srv/app.toml'], payload: { file: '/srv/app.toml' } },
+  ],
+  'config.get': [{ args: ['api'], payload: { target: 'api' } }],
+  'config.set': [
+    { args: ['api', { max_memory: '200M' }], payload: { target: 'api', changes: { max_memory: '200M' } } },
+  ],
   flush: [
     { args: [], payload: {} },
     { args: ['api'], payload: { target: 'api' } },
@@ -139,6 +147,16 @@ describe('the command table', () => {
       commandEntries()
         .filter((e) => e.isReadOnly)
         .map((e) => e.name),
-    ).toEqual(['ping', 'runs', 'list', 'describe', 'logs', 'logs.follow', 'events', 'events.follow']);
+    ).toEqual([
+      'ping',
+      'runs',
+      'list',
+      'describe',
+      'logs',
+      'logs.follow',
+      'events',
+      'events.follow',
+      'config.get',
+    ]);
   });
 });
