@@ -16,3 +16,4 @@ export {
 export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';
 export { type DaemonConfig, loadDaemonConfig, RESERVED_SECTIONS, validateDaemonConfig } from './daemon-config.js';
 export { durationText, specToConfig } from './spec-to-config.js';
+export { formatConfigToml, parseConfigValue } from './config-values.js';

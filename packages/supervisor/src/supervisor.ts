@@ -14,6 +14,7 @@ import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
 import { scaledCount } from './cluster/scale-count.js';
 import { createCronRestarts } from './cron-restarts.js';
+import { type AlertsHandler, type ConfigControl, createConfigControl } from './config/config-control.js';
 import { checkCronExpression } from './cron-schedule.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
 import { orderByDependencies } from './dependencies/dependency-order.js';
@@ -45,6 +46,8 @@ export interface SupervisorOptions {
   log?: (line: string) => void;
   /** CPU/RSS sampling period; default 2000 ms. */
   monitorIntervalMs?: number;
+  /** CFG-2: receives the `[[alerts]]` of config.toml each time it is read (the alert engine's rules). */
+  onAlerts?: AlertsHandler;
 }
 
 /** An in-process `VelosControl` that owns the child processes, plus what a host needs around it. */
@@ -58,6 +61,8 @@ export interface Supervisor extends VelosControl {
   readonly statusEvents: EventSource<StatusEvent>;
   /** OBS-2: the event bus (in-process producers and subscribers: daemon, alerts, metrics). */
   readonly bus: EventBus;
+  /** CFG-2: config.toml and the linked config files (`init` at daemon start, `reloadAll` on SIGHUP). */
+  readonly config: Pick<ConfigControl, 'init' | 'reloadAll' | 'daemonConfig'>;
   /** Stops every child (without saving), closes the log pipelines and timers. */
   close(): Promise<void>;
 }
@@ -128,7 +133,27 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     attach: attachApp,
     prepare: lifecycle.prepare,
     launchApps,
-    onRestored: () => watchMode.sync(),
+    onRestored: () => {
+      watchMode.sync();
+      config.syncWatches();
+    },
+  });
+  // CFG-2: config hot reload; its parsers load on first use
+  const config = createConfigControl({
+    home,
+    log,
+    bus: eventControl.bus,
+    control: () => supervisor,
+    specs: () => [...table.apps.values()].map((entry) => entry.spec),
+    specOf: (target) => (table.apps.get(target) ?? table.select(target)[0]!.app).spec,
+    isRunning: (name) =>
+      table.apps.get(name)?.ids.some((id) => isActive(table.records.get(id)!.status)) ?? false,
+    setSpec: (name, spec) => {
+      const entry = table.apps.get(name);
+      if (entry) entry.spec = spec;
+      live.touch();
+    },
+    ...(options.onAlerts ? { onAlerts: options.onAlerts } : {}),
   });
 
   /** Gives an app just added to the table its job state and its `cron_restart` schedule. */
@@ -245,7 +270,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return result;
   }
 
-  return {
+  const supervisor: Supervisor = {
     home,
 
     async ping(): Promise<PingResult> {
@@ -261,10 +286,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async start(specs) {
       checkStartable(specs, table);
-      return appLocks.run(
+      const started = await appLocks.run(
         specs.map((spec) => spec.name),
         () => startApps(specs),
       );
+      config.syncWatches();
+      return started;
     },
 
     async stop(target) {
@@ -323,6 +350,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async delete(target) {
       const deleted = await Promise.all(table.select(target).map(lifecycle.deleteOne));
       watchMode.sync();
+      config.syncWatches();
       for (const info of deleted) {
         eventControl.bus.publish({
           kind: 'process.deleted',
@@ -382,6 +410,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     emitEvent: eventControl.emitEvent,
     bus: eventControl.bus,
 
+    configReload: config.configReload,
+    configGet: config.configGet,
+    configSet: config.configSet,
+    config,
+
     async flush(target) {
       const targets = table.select(target);
       await Promise.all(targets.map((record) => record.pipeline.flush()));
@@ -430,6 +463,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       await watchMode.closeAll();
       jobs.stopAll();
       gate.close();
+      config.close();
       const all = table.sorted();
       await lifecycle.stopInWaves(all);
       await cluster?.close();
@@ -438,4 +472,5 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       eventControl.bus.close();
     },
   };
+  return supervisor;
 }
