@@ -62,8 +62,8 @@ function looseLine(lines: string[], path: readonly PropertyKey[], isJson: boolea
   const last = [...path].reverse().find((key): key is string => typeof key === 'string');
   if (last === undefined) return null;
   const pattern = isJson
-    ? new RegExp(`"${escape(last)}"\\s*:`)
-    : new RegExp(`^\\s*(-\\s+)?["']?${escape(last)}["']?\\s*:`);
+    ? new RegExp(`"${escapeRegExp(last)}"\\s*:`)
+    : new RegExp(`^\\s*(-\\s+)?["']?${escapeRegExp(last)}["']?\\s*:`);
   // after the start of the n-th list entry when the path has an index (YAML `- ` items, JSON `{`)
   const index = path.find((key): key is number => typeof key === 'number');
   let from = 0;
@@ -91,6 +91,6 @@ function indexesOf(lines: string[], from: number, to: number, test: (line: strin
   return found;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

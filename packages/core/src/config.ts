@@ -13,7 +13,12 @@ export {
   loadConfigFile,
   validateConfig,
 } from './config-loader.js';
-export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';
-export { type DaemonConfig, loadDaemonConfig, RESERVED_SECTIONS, validateDaemonConfig } from './daemon-config.js';
-export { durationText, specToConfig } from './spec-to-config.js';
 export { formatConfigToml, parseConfigValue } from './config-values.js';
+export {
+  type DaemonConfig,
+  loadDaemonConfig,
+  RESERVED_SECTIONS,
+  validateDaemonConfig,
+} from './daemon-config.js';
+export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';
+export { durationText, specToConfig } from './spec-to-config.js';

@@ -221,7 +221,10 @@ export const PROTOCOL_COMMANDS = {
     isIdempotent: false,
     isDestructive: true,
     toPayload: (target: string, changes: Record<string, unknown>): ConfigSetRequest => ({ target, changes }),
-    toArgs: (payload: ConfigSetRequest): [string, Record<string, unknown>] => [payload.target, payload.changes],
+    toArgs: (payload: ConfigSetRequest): [string, Record<string, unknown>] => [
+      payload.target,
+      payload.changes,
+    ],
     toResult: (spec: AppSpec) => ({ spec }),
     fromResult: (result: { spec: AppSpec }) => result.spec,
   }),

@@ -11,7 +11,8 @@ export function specToConfig(spec: AppSpec): Record<string, unknown> {
     script: spec.script,
     args: spec.args,
     cwd: spec.cwd,
-    env: spec.ownEnv ?? spec.env,
+    // only the app's own variables: the inherited environment is not config
+    env: spec.ownEnv && Object.keys(spec.ownEnv).length > 0 ? spec.ownEnv : undefined,
     interpreter: spec.interpreter,
     interpreter_args: spec.interpreterArgs,
     instances: spec.instances,
@@ -98,7 +99,8 @@ function probeToConfig(probe: ProbeSpec): Record<string, unknown> {
       ? {
           http: {
             url: probe.url,
-            status: probe.statusMin === probe.statusMax ? probe.statusMin : `${probe.statusMin}-${probe.statusMax}`,
+            status:
+              probe.statusMin === probe.statusMax ? probe.statusMin : `${probe.statusMin}-${probe.statusMax}`,
             ...(Object.keys(probe.headers).length > 0 ? { headers: probe.headers } : {}),
           },
         }

@@ -40,7 +40,9 @@ function describeReload(entry: ConfigFileReload): string {
     ['changed', entry.changed],
     ['rolled back', entry.rolledBack],
   ] as const;
-  const said = parts.filter(([, names]) => names.length > 0).map(([what, names]) => `${what} ${names.join(', ')}`);
+  const said = parts
+    .filter(([, names]) => names.length > 0)
+    .map(([what, names]) => `${what} ${names.join(', ')}`);
   const unchanged = entry.unchanged.length > 0 ? `; ${entry.unchanged.length} unchanged` : '';
   return `${entry.file}: ${said.length === 0 ? 'no change' : said.join('; ')}${unchanged}`;
 }
@@ -64,9 +66,13 @@ async function runSet(ctx: CommandContext, target: string, pairs: string[]): Pro
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `config set: expected key=value, got ${JSON.stringify(pair)}`, {
-        data: { exitCode: 2 },
-      });
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `config set: expected key=value, got ${JSON.stringify(pair)}`,
+        {
+          data: { exitCode: 2 },
+        },
+      );
     }
     changes[pair.slice(0, eq).trim()] = await parseConfigValue(pair.slice(eq + 1));
   }

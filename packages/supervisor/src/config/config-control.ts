@@ -77,7 +77,14 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
     (await import('./config-reload.js')).reloadConfigFile(reloadDeps(), file);
 
   const readDaemonConfig = async (): Promise<ConfigFileReload> => {
-    const result: ConfigFileReload = { file: daemonFile, added: [], removed: [], changed: [], unchanged: [], rolledBack: [] };
+    const result: ConfigFileReload = {
+      file: daemonFile,
+      added: [],
+      removed: [],
+      changed: [],
+      unchanged: [],
+      rolledBack: [],
+    };
     const { loadDaemonConfig } = await import('@velos/core/config');
     try {
       const config = await loadDaemonConfig(daemonFile);
@@ -177,7 +184,15 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
         files.push(await reloadFile(file));
       } catch (error) {
         const { code, message } = toErrorPayload(error);
-        files.push({ file, added: [], removed: [], changed: [], unchanged: [], rolledBack: [], error: { code, message } });
+        files.push({
+          file,
+          added: [],
+          removed: [],
+          changed: [],
+          unchanged: [],
+          rolledBack: [],
+          error: { code, message },
+        });
       }
     }
     return { files };

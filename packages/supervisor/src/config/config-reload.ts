@@ -63,7 +63,8 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
   for (const spec of diff.unchanged) {
     // the link (a new --watch-config) may differ while the spec is the same
     const now = next.find((n) => n.name === spec.name)!;
-    if (JSON.stringify(now.source) !== JSON.stringify(spec.source)) deps.setSpec(spec.name, { ...spec, source: now.source });
+    if (JSON.stringify(now.source) !== JSON.stringify(spec.source))
+      deps.setSpec(spec.name, { ...spec, source: now.source });
   }
   const total = result.added.length + result.removed.length + result.changed.length;
   deps.log(
@@ -85,7 +86,11 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
   });
   const minUptime = Math.max(0, ...watched.map((spec) => spec.minUptimeMs));
   const graceMs = deps.graceMs() ?? Math.max(minUptime, MIN_RELOAD_GRACE_MS);
-  const failures = await watchGrace(deps.control, watched.map((spec) => spec.name), graceMs);
+  const failures = await watchGrace(
+    deps.control,
+    watched.map((spec) => spec.name),
+    graceMs,
+  );
   if (failures.size > 0) await rollBack(deps, file, diff.changed, failures, result);
   return result;
 }

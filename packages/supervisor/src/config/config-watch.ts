@@ -23,7 +23,10 @@ export function createConfigWatches(options: {
   debounceMs?: number;
 }): ConfigWatches {
   const debounceMs = options.debounceMs ?? CONFIG_WATCH_DEBOUNCE_MS;
-  const watches = new Map<string, { watcher: FSWatcher; timer: NodeJS.Timeout | null; text: string | null }>();
+  const watches = new Map<
+    string,
+    { watcher: FSWatcher; timer: NodeJS.Timeout | null; text: string | null }
+  >();
 
   const fire = (file: string): void => {
     const entry = watches.get(file);
