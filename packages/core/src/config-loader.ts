@@ -252,7 +252,8 @@ export function configError(
   }
   return new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${path ? `${path}: ` : ''}${message}`, {
     data: {
-      keyPath: issue.path,
+      // an unknown key: its own line, not its table's
+      keyPath: issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path,
       issues: error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
     },
   });

@@ -106,7 +106,7 @@ describe('the processes: form (SUP-10)', () => {
     expect(await messageOf(loadConfigFile(zero, ctx))).toMatch(/^zero\.yaml: processes\[0\]\.interval: /);
     const unknown = write('unknown.yaml', 'processes:\n  - command: a\n    restart_delay: 5\n');
     expect(await messageOf(loadConfigFile(unknown, ctx))).toBe(
-      'unknown.yaml: processes[0]: unknown option "restart_delay"',
+      'unknown.yaml: processes[0]: unknown option "restart_delay" (line 3)',
     );
     const missing = write('missing.yaml', 'processes:\n  - name: a\n');
     expect(await messageOf(loadConfigFile(missing, ctx))).toMatch(
