@@ -1,3 +1,4 @@
+export type { AlertsHandler } from './config/config-control.js';
 export { DAEMON_LOG_FILE, type DaemonOptions, PID_FILE, runDaemon, SOCKET_FILE } from './daemon.js';
 export {
   createLogPipeline,

@@ -10,7 +10,7 @@ import {
 } from '@velos/core';
 import type { DaemonConfig } from '@velos/core/config';
 import type { EventBus } from '../events/event-bus.js';
-import { type ConfigWatches, createConfigWatches } from './config-watch.js';
+import type { ConfigWatches } from './config-watch.js';
 
 /** The daemon's own config file inside the home. */
 export const DAEMON_CONFIG_FILE = 'config.toml';
@@ -56,6 +56,8 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
   let current: DaemonConfig | null = null;
   let chain: Promise<unknown> = Promise.resolve();
   let watches: ConfigWatches | null = null;
+  let watching: Promise<void> = Promise.resolve();
+  let isClosed = false;
 
   /** Config operations run one after another (a watch, SIGHUP and a command may meet). */
   const serial = <T>(op: () => Promise<T>): Promise<T> => {
@@ -160,19 +162,24 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
         deps.specs().flatMap((spec) => (spec.source?.isWatched ? [spec.source.file] : [])),
       );
       if (files.size === 0 && watches === null) return;
-      watches ??= createConfigWatches({
-        log: deps.log,
-        onChange: (file) => {
-          deps.log(`config file changed: ${file}`);
-          void serial(() => reloadFile(file)).catch(() => undefined);
-        },
+      // the watcher module loads with the first watched file; syncs wait for it in order
+      watching = watching.then(async () => {
+        if (isClosed) return;
+        watches ??= (await import('./config-watch.js')).createConfigWatches({
+          log: deps.log,
+          onChange: (file) => {
+            deps.log(`config file changed: ${file}`);
+            void serial(() => reloadFile(file)).catch(() => undefined);
+          },
+        });
+        watches.sync(files);
       });
-      watches.sync(files);
     },
 
     daemonConfig: () => current,
 
     close() {
+      isClosed = true;
       watches?.close();
     },
   };
