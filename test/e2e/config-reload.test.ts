@@ -130,6 +130,21 @@ describe('config hot reload (CFG-2)', () => {
     expect((await onlinePids(home, ['api', 'side'])).api).toBe(after.api);
   });
 
+  it('keeps the link and the watch across a daemon restart (state.json)', async () => {
+    const home = createHome();
+    const file = writeConfig(home, app('a'));
+    await velosOk(['start', file, '--watch-config'], { home });
+    await onlinePids(home, ['a']);
+    await velosOk(['kill'], { home });
+    await velosOk(['ping'], { home });
+    const restored = await onlinePids(home, ['a']);
+    const shown = JSON.parse((await velosOk(['config', 'show', 'a', '--json'], { home })).stdout);
+    expect(shown.source).toEqual({ file, isWatched: true });
+    writeConfig(home, app('a') + app('b'));
+    const after = await onlinePids(home, ['a', 'b']);
+    expect(after.a).toBe(restored.a);
+  });
+
   it('SIGHUP re-reads config.toml and the linked files', async () => {
     const home = createHome();
     const file = writeConfig(home, app('a'));
