@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
 import type { VelosEvent } from '@velos/core';
@@ -65,7 +65,9 @@ describe('config hot reload (CFG-2)', () => {
     await velosOk(['start', file, '--watch-config'], { home });
     const before = await onlinePids(home, ['a', 'b']);
 
-    writeConfig(home, `${app('a')}${app('b')}instances = -3\n`);
+    // saved the way many editors do: a new file renamed over the old one
+    writeFileSync(`${file}.swp`, `${app('a')}${app('b')}instances = -3\n`);
+    renameSync(`${file}.swp`, file);
     const rejected = await waitFor(async () => (await eventsOf(home, ['config.rejected']))[0], {
       message: 'config.rejected from the watcher',
     });

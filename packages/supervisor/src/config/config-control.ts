@@ -137,7 +137,15 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
         try {
           after = await applySpecChanges(before, changes);
         } catch (error) {
-          (await import('./config-reload.js')).rejectFile(deps, `config set ${before.name}`, error);
+          const { code, message } = toErrorPayload(error);
+          deps.log(`config set ${before.name} rejected, nothing changed: ${message}`);
+          deps.bus.publish({
+            kind: 'config.rejected',
+            severity: 'error',
+            app: before.name,
+            message: `${message} (nothing changed)`,
+            fields: { code, error: message },
+          });
           throw error;
         }
         if (before.source) {
