@@ -221,5 +221,10 @@ describe('config hot reload (CFG-2)', () => {
     const reload = await velos(['config', 'reload'], { home });
     expect(reload.code).toBe(1);
     expect(reload.stderr).toMatch(/defaults\.kill_timeout/);
+    // velos start refuses to start apps without their defaults
+    const start = await velos(['start', SILENT, '--name', 'x'], { home });
+    expect(start.code).toBe(1);
+    expect(start.stderr).toMatch(/^velos: config\.toml: defaults\.kill_timeout: .*\(line 3\)/);
+    expect(await listJson(home)).toEqual([]);
   });
 });
