@@ -161,7 +161,7 @@ max_restart = 3
     const result = await velos(['start', config], { home });
     expect(result.code).toBe(1);
     expect(result.stderr.trimEnd()).toBe(
-      'velos: velos.toml: apps[0]: unknown option "max_restart" (did you mean "max_restarts"?)',
+      'velos: velos.toml: apps[0]: unknown option "max_restart" (did you mean "max_restarts"?) (line 4)',
     );
     expect(await listJson(home)).toEqual([]);
   });

@@ -87,7 +87,7 @@ processes:
     const result = await velos(['start', config], { home });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'velos: monitor_config.yaml: processes[0].interval: expected seconds like 60 or a duration like "90s" or "2m", got "often"',
+      'velos: monitor_config.yaml: processes[0].interval: expected seconds like 60 or a duration like "90s" or "2m", got "often" (line 4)',
     );
   });
 

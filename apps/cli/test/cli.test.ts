@@ -176,7 +176,7 @@ describe('without a daemon', () => {
     writeFileSync(join(home, 'velos.toml'), '[[apps]]\nscript = "app.js"\ninstances = 0\n');
     expectOneErrorLine(
       await velos(['start', 'velos.toml'], home),
-      'velos.toml: apps[0].instances: expected a positive integer or "max", got 0',
+      'velos.toml: apps[0].instances: expected a positive integer or "max", got 0 (line 3)',
       1,
     );
     writeFileSync(join(home, 'broken.yaml'), 'apps: [\n');

@@ -207,7 +207,7 @@ describe('specsFromConfigFile', () => {
   it('reports the file, the path and what was expected', async () => {
     expect(
       await asyncFailure(() => specsFromConfigFile(join(dir, 'velos.toml'), input(), where, config)),
-    ).toBe('velos.toml: apps[0].instances: expected a positive integer or "max", got 0');
+    ).toBe('velos.toml: apps[0].instances: expected a positive integer or "max", got 0 (line 4)');
   });
 
   it('applies an env profile chosen with --env, and refuses --env without a config file', async () => {

@@ -54,6 +54,18 @@ export interface Dependency {
   condition: DependencyCondition;
 }
 
+/** CFG-2: the config file an app was started from, kept so that reloads of the file reach the app. */
+export interface AppSource {
+  /** Absolute path of the config file. */
+  file: string;
+  /** The `--env <profile>` the file was loaded with. */
+  envProfile?: string;
+  /** `velos start --watch-config`: the daemon re-reads the file when it changes. */
+  isWatched?: boolean;
+  /** `velos config set` changes (config keys, as written in a file), applied over the file at each reload. */
+  overrides?: Record<string, unknown>;
+}
+
 /**
  * A fully resolved description of one app, as the daemon runs it: camelCase, units in names,
  * every default filled in. Config files and CLI flags are turned into this by `@velos/core/config`.
@@ -155,6 +167,8 @@ export interface AppSpec {
   readinessProbe?: ProbeSpec;
   /** SUP-12: apps that must reach a condition before this one starts. */
   dependsOn: Dependency[];
+  /** CFG-2: the config file the app came from (absent for apps started from flags). */
+  source?: AppSource;
 }
 
 /** Defaults applied to every app; PM2-compatible where PM2 has the option. */

@@ -3,6 +3,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
+import { lineOfKey } from './config-line.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { keysAt, suggestKey } from './key-suggestion.js';
 import { processEntryToApp, processesFileSchema } from './processes-form.js';
@@ -23,6 +24,8 @@ export function isConfigFile(path: string): boolean {
 export interface LoadConfigOptions extends Omit<ResolveContext, 'baseDir'> {
   /** An env profile: each app's `env_<profile>` table is merged over its `env` (`velos start --env <profile>`). */
   envProfile?: string;
+  /** CFG-2: `[defaults]` of `$VELOS_HOME/config.toml` (config keys), under each app's own keys. */
+  defaults?: Record<string, unknown>;
 }
 
 const PROFILE_KEY = /^env_([A-Za-z0-9_.-]+)$/;
@@ -42,14 +45,31 @@ export async function loadConfigFile(path: string, ctx: LoadConfigOptions): Prom
     });
   }
   const raw = await parseConfigText(text, file);
-  return validateConfig(raw, basename(file), { ...ctx, baseDir: dirname(file) });
+  try {
+    return validateConfig(raw, basename(file), { ...ctx, baseDir: dirname(file) });
+  } catch (error) {
+    throw withLine(error, text, file);
+  }
+}
+
+/** CFG-2: adds the line of the offending key to a validation error (`… (line 7)`), in its message and data. */
+function withLine(error: unknown, text: string, file: string): unknown {
+  if (!(error instanceof VelosError)) return error;
+  const data = (error.data ?? {}) as { keyPath?: PropertyKey[] };
+  // a one-line document (JSON written by a program) gains nothing from a line number
+  if (!Array.isArray(data.keyPath) || !text.trim().includes('\n')) return error;
+  const line = lineOfKey(text, data.keyPath, extname(file).toLowerCase());
+  if (line === null) return error;
+  return new VelosError(error.code, `${error.message} (line ${line})`, {
+    data: { ...data, file, line },
+  });
 }
 
 /** Validates an already parsed config document (`{apps: [...]}`, a bare array, or `{processes: [...]}`). */
 export function validateConfig(
   document: unknown,
   label: string,
-  ctx: ResolveContext & { envProfile?: string },
+  ctx: ResolveContext & { envProfile?: string; defaults?: Record<string, unknown> },
 ): AppSpec[] {
   // OBS-3: a file's `[[alerts]]` are read by `loadConfigAlerts` (alert-rules.ts), not by the app schema.
   const raw = hasKey(document, 'alerts')
@@ -58,15 +78,19 @@ export function validateConfig(
   const isProcessesForm = hasKey(raw, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
   const apps = isProcessesForm ? appsFromProcesses(raw, label) : raw;
-  const { doc, profiles } = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
+  const split = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
+  const { profiles } = split;
+  const doc = ctx.defaults ? withDefaults(split.doc, ctx.defaults) : split.doc;
   const result = configFileSchema.safeParse(doc);
   if (!result.success) throw configError(label, result.error, doc, configFileSchema);
-  const specs = result.data.apps.map((app) => {
+  const specs = result.data.apps.map((app, i) => {
     try {
       return resolveAppSpec(app, ctx);
     } catch (error) {
       if (error instanceof VelosError)
-        throw new VelosError(error.code, `${label}: ${error.message}`, { data: error.data });
+        throw new VelosError(error.code, `${label}: ${error.message}`, {
+          data: { ...(error.data as object), keyPath: [listKey, i] },
+        });
       throw error;
     }
   });
@@ -77,6 +101,7 @@ export function validateConfig(
       throw new VelosError(
         ErrorCodes.INVALID_CONFIG,
         `${label}: ${listKey}[${i}].name: expected a unique name, "${spec.name}" is used twice`,
+        { data: { keyPath: [listKey, i, 'name'] } },
       );
     }
     seen.add(spec.name);
@@ -103,6 +128,16 @@ function appsFromProcesses(raw: unknown, label: string): Record<string, unknown>
 function withoutKey(doc: Record<string, unknown>, key: string): Record<string, unknown> {
   const { [key]: _left, ...rest } = doc;
   return rest;
+}
+
+/** `[defaults]` under every app entry: the app's own keys win. */
+function withDefaults(doc: unknown, defaults: Record<string, unknown>): unknown {
+  const apps = (doc as { apps?: unknown } | null)?.apps;
+  if (!Array.isArray(apps)) return doc;
+  const merged = apps.map((app) =>
+    app !== null && typeof app === 'object' && !Array.isArray(app) ? { ...defaults, ...app } : app,
+  );
+  return { ...(doc as object), apps: merged };
 }
 
 function hasKey(doc: unknown, key: string): boolean {
@@ -166,7 +201,10 @@ function applyProfile(
   });
 }
 
-/** Parses a config file's text by its extension (TOML, YAML, JSON); the parsers load only for their own formats (yaml alone costs ~35 ms to import). */
+/**
+ * Parses a config file's text by its extension (TOML, YAML, JSON); a syntax error names the file and line.
+ * The YAML and TOML parsers load only for their own formats (yaml alone costs ~35 ms to import).
+ */
 export async function parseConfigText(text: string, file: string): Promise<unknown> {
   const ext = extname(file).toLowerCase();
   try {
@@ -174,13 +212,15 @@ export async function parseConfigText(text: string, file: string): Promise<unkno
     if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text);
     if (ext === '.json') return JSON.parse(text);
   } catch (cause) {
-    const detail = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    const detail = cause instanceof Error ? (cause.message.split('\n')[0] ?? '') : String(cause);
+    // smol-toml and yaml tell where (`line`, or `linePos`); JSON.parse does not
+    const at = cause as { line?: unknown; linePos?: { line?: unknown }[] };
+    const line = typeof at.line === 'number' ? at.line : at.linePos?.[0]?.line;
+    const where = typeof line === 'number' && !/line \d/.test(detail) ? ` (line ${line})` : '';
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
-      `${basename(file)}: not valid ${ext.slice(1).toUpperCase()}: ${detail}`,
-      {
-        cause,
-      },
+      `${basename(file)}: not valid ${ext.slice(1).toUpperCase()}: ${detail}${where}`,
+      { cause, data: { file, ...(where ? { line } : {}) } },
     );
   }
   throw new VelosError(
@@ -198,7 +238,8 @@ function parserOf(mod: { parse?: Parse; default?: { parse?: Parse } }): Parse {
   return parse;
 }
 
-function configError(
+/** The INVALID_CONFIG error of a failed parse: file label, key path, what was expected (and a key suggestion). */
+export function configError(
   label: string,
   error: z.core.$ZodError,
   doc: unknown,
@@ -219,7 +260,11 @@ function configError(
     message = `${message}, got ${JSON.stringify(got)}`;
   }
   return new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${path ? `${path}: ` : ''}${message}`, {
-    data: { issues: error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) },
+    data: {
+      // an unknown key: its own line, not its table's
+      keyPath: issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path,
+      issues: error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    },
   });
 }
 

@@ -17,4 +17,12 @@ export {
   parseConfigText,
   validateConfig,
 } from './config-loader.js';
+export { formatConfigToml, parseConfigValue } from './config-values.js';
+export {
+  type DaemonConfig,
+  loadDaemonConfig,
+  RESERVED_SECTIONS,
+  validateDaemonConfig,
+} from './daemon-config.js';
 export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';
+export { durationText, specToConfig } from './spec-to-config.js';

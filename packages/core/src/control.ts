@@ -1,5 +1,6 @@
 import type { AlertDelivery, AlertRule, AlertStatus } from './alert-rule.js';
 import type { AppSpec } from './app-spec.js';
+import type { ConfigReloadResult } from './config-commands.js';
 import type { DaemonHealth } from './daemon-health.js';
 import type { EmitEventRequest, EventsRequest, EventsResult, VelosEvent } from './events.js';
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
@@ -53,6 +54,12 @@ export interface VelosControl {
   testAlert(name: string): Promise<AlertDelivery[]>;
   /** OBS-3: replaces the rules of `source` (a config file's path) with `rules`. */
   setAlerts(source: string, rules: AlertRule[]): Promise<AlertStatus[]>;
+  /** CFG-2: re-reads `file` (absolute; every linked file and config.toml when absent) and applies the difference. */
+  configReload(file?: string): Promise<ConfigReloadResult>;
+  /** CFG-2: the effective spec of the app `target` names. */
+  configGet(target: string): Promise<AppSpec>;
+  /** CFG-2: validates `changes` (config keys) over the app's spec and restarts it with the result. */
+  configSet(target: string, changes: Record<string, unknown>): Promise<AppSpec>;
   flush(target?: string): Promise<string[]>;
   /** Closes and reopens the log files of the target (all when absent) by path, for external rotators; resolves the paths. */
   reloadLogs(target?: string): Promise<string[]>;

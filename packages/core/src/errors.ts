@@ -3,6 +3,8 @@ export const ErrorCodes = {
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
   INVALID_CONFIG: 'INVALID_CONFIG',
   CONFIG_NOT_FOUND: 'CONFIG_NOT_FOUND',
+  /** CFG-2: a config reload's changed apps did not come up; their previous specs run again. */
+  CONFIG_ROLLED_BACK: 'CONFIG_ROLLED_BACK',
   TARGET_NOT_FOUND: 'TARGET_NOT_FOUND',
   NAME_IN_USE: 'NAME_IN_USE',
   SPAWN_FAILED: 'SPAWN_FAILED',

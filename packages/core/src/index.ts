@@ -13,6 +13,7 @@ export {
 } from './alert-rule.js';
 export {
   APP_DEFAULTS,
+  type AppSource,
   type AppSpec,
   type AppType,
   type Dependency,
@@ -30,6 +31,7 @@ export type {
   RequestCommand,
   StreamCommand,
 } from './command-definition.js';
+export type { ConfigFileReload, ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
 export type { Subscription, VelosControl } from './control.js';
 export {
   COMPONENT_STATUSES,

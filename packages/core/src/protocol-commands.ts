@@ -7,6 +7,7 @@ import {
   streamCommand,
   type Value,
 } from './command-definition.js';
+import type { ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
 import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
 import type { ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, TargetRequest } from './protocol.js';
@@ -259,6 +260,40 @@ export const PROTOCOL_COMMANDS = {
     ],
     toResult: (alerts: AlertStatus[]) => ({ alerts }),
     fromResult: (result: { alerts: AlertStatus[] }) => result.alerts,
+  }),
+  'config.reload': requestCommand({
+    method: 'configReload',
+    description:
+      'CFG-2: re-reads a linked config file (all of them and config.toml when absent), validates it whole, applies the difference, rolls back what does not come up.',
+    isReadOnly: false,
+    isIdempotent: true,
+    isDestructive: true,
+    toPayload: (file?: string): { file?: string } => (file === undefined ? {} : { file }),
+    toArgs: (payload: { file?: string }): [string?] => (payload.file === undefined ? [] : [payload.file]),
+    ...sameResult<ConfigReloadResult>(),
+  }),
+  'config.get': requestCommand({
+    method: 'configGet',
+    description: "CFG-2: an app's effective spec (with the config file it is linked to).",
+    ...READS,
+    ...targetPayload,
+    toResult: (spec: AppSpec) => ({ spec }),
+    fromResult: (result: { spec: AppSpec }) => result.spec,
+  }),
+  'config.set': requestCommand({
+    method: 'configSet',
+    description:
+      "CFG-2: changes an app's options (config keys), validated like a config file, applied by a restart; kept over the linked file.",
+    isReadOnly: false,
+    isIdempotent: false,
+    isDestructive: true,
+    toPayload: (target: string, changes: Record<string, unknown>): ConfigSetRequest => ({ target, changes }),
+    toArgs: (payload: ConfigSetRequest): [string, Record<string, unknown>] => [
+      payload.target,
+      payload.changes,
+    ],
+    toResult: (spec: AppSpec) => ({ spec }),
+    fromResult: (result: { spec: AppSpec }) => result.spec,
   }),
   flush: requestCommand({
     method: 'flush',

@@ -109,6 +109,14 @@ export const appSpecSchema = z.object({
       condition: z.enum(['started', 'healthy', 'completed_successfully']),
     }),
   ),
+  source: z.optional(
+    z.object({
+      file: absolutePath,
+      envProfile: z.optional(z.string().check(z.minLength(1))),
+      isWatched: z.optional(z.boolean()),
+      overrides: z.optional(z.record(z.string(), z.unknown())),
+    }),
+  ),
 }) satisfies z.ZodMiniType<AppSpec>;
 
 /** Issues reported for one invalid item of a list; the rest are left out. */
@@ -203,6 +211,14 @@ export const requestSchemas = {
   'alerts.set': z.object({
     source: z.string().check(z.minLength(1), z.maxLength(4096)),
     rules: z.array(alertRuleSchema).check(z.maxLength(MAX_ALERT_RULES)),
+  }),
+  'config.reload': z.object({ file: z.optional(absolutePath.check(z.maxLength(4096))) }),
+  'config.get': z.object({ target }),
+  'config.set': z.object({
+    target,
+    changes: z
+      .record(z.string().check(z.minLength(1), z.maxLength(100)), z.unknown())
+      .check(z.refine((changes) => Object.keys(changes).length >= 1, 'expected at least one key=value')),
   }),
   flush: z.object({ target: z.optional(target) }),
   reloadLogs: z.object({ target: z.optional(target) }),

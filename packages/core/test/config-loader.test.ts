@@ -92,7 +92,8 @@ time = true
     );
     const error = await errorOf(() => loadConfigFile(bad, ctx));
     expect(error.code).toBe('INVALID_CONFIG');
-    expect(error.message).toMatch(/^velos\.toml: apps\[1\]\.instances: .*got -3$/);
+    // CFG-2: and the line of the key
+    expect(error.message).toMatch(/^velos\.toml: apps\[1\]\.instances: .*got -3 \(line 6\)$/);
   });
 
   it('rejects unknown options, duplicate names, syntax errors and missing files', async () => {

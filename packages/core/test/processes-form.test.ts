@@ -100,13 +100,13 @@ describe('the processes: form (SUP-10)', () => {
       'processes:\n  - name: ok\n    command: a\n  - name: x\n    command: b\n    timeout: soon\n',
     );
     expect(await messageOf(loadConfigFile(bad, ctx))).toMatch(
-      /^bad\.yaml: processes\[1\]\.timeout: expected seconds like 60 or a duration like "90s" or "2m", got "soon"$/,
+      /^bad\.yaml: processes\[1\]\.timeout: expected seconds like 60 or a duration like "90s" or "2m", got "soon" \(line 6\)$/,
     );
     const zero = write('zero.yaml', 'processes:\n  - command: a\n    interval: 0\n');
     expect(await messageOf(loadConfigFile(zero, ctx))).toMatch(/^zero\.yaml: processes\[0\]\.interval: /);
     const unknown = write('unknown.yaml', 'processes:\n  - command: a\n    restart_delay: 5\n');
     expect(await messageOf(loadConfigFile(unknown, ctx))).toBe(
-      'unknown.yaml: processes[0]: unknown option "restart_delay"',
+      'unknown.yaml: processes[0]: unknown option "restart_delay" (line 3)',
     );
     const missing = write('missing.yaml', 'processes:\n  - name: a\n');
     expect(await messageOf(loadConfigFile(missing, ctx))).toMatch(

@@ -76,6 +76,14 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
   'alerts.remove': [{ args: ['storm'], payload: { name: 'storm' } }],
   'alerts.test': [{ args: ['storm'], payload: { name: 'storm' } }],
   'alerts.set': [{ args: ['/srv/app.toml', [rule]], payload: { source: '/srv/app.toml', rules: [rule] } }],
+  'config.reload': [
+    { args: [], payload: {} },
+    { args: ['/srv/app.toml'], payload: { file: '/srv/app.toml' } },
+  ],
+  'config.get': [{ args: ['api'], payload: { target: 'api' } }],
+  'config.set': [
+    { args: ['api', { max_memory: '200M' }], payload: { target: 'api', changes: { max_memory: '200M' } } },
+  ],
   flush: [
     { args: [], payload: {} },
     { args: ['api'], payload: { target: 'api' } },
@@ -166,6 +174,7 @@ describe('the command table', () => {
       'events.follow',
       'health',
       'alerts',
+      'config.get',
     ]);
   });
 });

@@ -143,7 +143,11 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   process.on('SIGTERM', () => void shutdown('SIGTERM', false));
   process.on('SIGINT', () => void shutdown('SIGINT', false));
-  process.on('SIGHUP', () => log('SIGHUP ignored'));
+  // CFG-2: SIGHUP re-reads config.toml and the linked config files (validated, applied, rolled back)
+  process.on('SIGHUP', () => {
+    log('SIGHUP: reloading the configuration');
+    if (isRestored && !stopping) void supervisor.config.reloadAll().catch((error) => log(`SIGHUP: ${error}`));
+  });
 
   log(`daemon ${VELOS_VERSION} starting, pid ${process.pid}, home ${home}`);
   try {
@@ -183,6 +187,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     restored = (await supervisor.restore()).length;
     isRestored = true;
     gate.open();
+    await supervisor.config.init();
   } catch (error) {
     restoreError = error;
     log(

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type AppSpec,
   ErrorCodes,
@@ -15,6 +15,7 @@ import { createAppLocks } from './app-locks.js';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
 import { scaledCount } from './cluster/scale-count.js';
+import { type ConfigControl, createConfigControl, DAEMON_CONFIG_FILE } from './config/config-control.js';
 import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
@@ -69,6 +70,8 @@ export interface Supervisor extends VelosControl {
   readonly watchHealth: HealthControl['watch'];
   /** OBS-3: rules of other sources (`config.toml`) and alert delivery's health, for the daemon. */
   readonly alerting: Pick<AlertControl, 'setRulesFromSource' | 'alertDeliveryHealth'>;
+  /** CFG-2: config.toml and the linked config files (`init` at daemon start, `reloadAll` on SIGHUP). */
+  readonly config: Pick<ConfigControl, 'init' | 'reloadAll' | 'daemonConfig'>;
   /** Stops every child (without saving), closes the log pipelines and timers. */
   close(): Promise<void>;
 }
@@ -164,7 +167,34 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     attach: attachApp,
     prepare: lifecycle.prepare,
     launchApps,
-    onRestored: () => watchMode.sync(),
+    onRestored: () => {
+      watchMode.sync();
+      config.syncWatches();
+    },
+  });
+  // CFG-2: config hot reload; its parsers load on first use
+  const config = createConfigControl({
+    home,
+    log,
+    bus: eventControl.bus,
+    control: () => supervisor,
+    specs: () => [...table.apps.values()].map((entry) => entry.spec),
+    specOf: (target) => (table.apps.get(target) ?? table.select(target)[0]!.app).spec,
+    isRunning: (name) =>
+      table.apps.get(name)?.ids.some((id) => isActive(table.records.get(id)!.status)) ?? false,
+    setSpec: (name, spec) => {
+      const entry = table.apps.get(name);
+      if (entry) entry.spec = spec;
+      live.touch();
+    },
+    // OBS-3: config.toml's and linked files' [[alerts]] replace the rules of that file
+    onAlerts: (source, rules) => {
+      // config.toml is read again at each daemon start; a linked file's rules are kept like `alerts.set`'s
+      const isPersistent = source !== join(home, DAEMON_CONFIG_FILE);
+      alerting.setRulesFromSource(source, rules, { isPersistent }).catch((error: unknown) => {
+        log(`alerts of ${source}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    },
   });
 
   /** Gives an app just added to the table its job state and its `cron_restart` schedule. */
@@ -281,7 +311,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return result;
   }
 
-  return {
+  const supervisor: Supervisor = {
     home,
 
     async ping(): Promise<PingResult> {
@@ -297,10 +327,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async start(specs) {
       checkStartable(specs, table);
-      return appLocks.run(
+      const started = await appLocks.run(
         specs.map((spec) => spec.name),
         () => startApps(specs),
       );
+      config.syncWatches();
+      return started;
     },
 
     async stop(target) {
@@ -360,6 +392,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async delete(target) {
       const deleted = await Promise.all(table.select(target).map(lifecycle.deleteOne));
       watchMode.sync();
+      config.syncWatches();
       for (const info of deleted) {
         eventControl.bus.publish({
           kind: 'process.deleted',
@@ -430,6 +463,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     setAlerts: alerting.setAlerts,
     alerting,
 
+    configReload: config.configReload,
+    configGet: config.configGet,
+    configSet: config.configSet,
+    config,
+
     async flush(target) {
       const targets = table.select(target);
       await Promise.all(targets.map((record) => record.pipeline.flush()));
@@ -484,6 +522,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       await watchMode.closeAll();
       jobs.stopAll();
       gate.close();
+      config.close();
       const all = table.sorted();
       await lifecycle.stopInWaves(all);
       await cluster?.close();
@@ -492,4 +531,5 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       eventControl.close();
     },
   };
+  return supervisor;
 }

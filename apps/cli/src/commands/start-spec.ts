@@ -11,6 +11,8 @@ export interface StartEnvironment {
   cwd: string;
   env: NodeJS.ProcessEnv;
   cpuCount: number;
+  /** CFG-2: `[defaults]` of `$VELOS_HOME/config.toml`, under the app's own options. */
+  defaults?: Record<string, unknown>;
 }
 
 /** What the argument of `velos start` names. */
@@ -141,11 +143,21 @@ export async function specsFromConfigFile(
     throw invalid(`${what} does not apply to a config file; set it in the file instead`);
   }
   const profile = input.options.env;
-  return config.loadConfigFile(path, {
+  const specs = await config.loadConfigFile(path, {
     baseEnv: definedEnv(where.env),
     cpuCount: where.cpuCount,
     ...(typeof profile === 'string' ? { envProfile: profile } : {}),
+    ...(where.defaults ? { defaults: where.defaults } : {}),
   });
+  // CFG-2: each app stays linked to its file, for `velos config reload` and --watch-config
+  for (const spec of specs) {
+    spec.source = {
+      file: path,
+      ...(typeof profile === 'string' ? { envProfile: profile } : {}),
+      ...(input.options['watch-config'] ? { isWatched: true } : {}),
+    };
+  }
+  return specs;
 }
 
 /** Builds the one app described by a script and flags, validated by the same schema as config files. */
@@ -158,6 +170,7 @@ export function specsFromFlags(
   const o = input.options;
   if (o.env !== undefined)
     throw invalid('--env selects the env_<profile> tables of a config file; use it with one');
+  if (o['watch-config']) throw invalid('--watch-config watches a config file; use it with one');
   const entry: Record<string, unknown> = { script };
   const text = (flag: string) => (typeof o[flag] === 'string' ? (o[flag] as string) : undefined);
   for (const flag of PASS_THROUGH_FLAGS) {
@@ -204,7 +217,7 @@ export function specsFromFlags(
   if (cwd !== undefined && !statSync(resolve(where.cwd, cwd), { throwIfNoEntry: false })?.isDirectory()) {
     throw invalid(`--cwd: not a directory: ${cwd}`);
   }
-  const result = config.appConfigSchema.safeParse(entry);
+  const result = config.appConfigSchema.safeParse(where.defaults ? { ...where.defaults, ...entry } : entry);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? '');

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type AlertRule, type AppSpec, ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
@@ -21,6 +21,9 @@ import {
 export async function runStart(ctx: CommandContext, input: CommandInput): Promise<void> {
   const config = await import('@velos/core/config');
   const where: StartEnvironment = { cwd: process.cwd(), env: process.env, cpuCount: availableParallelism() };
+  // CFG-2: [defaults] of config.toml apply to every app started from now on (an invalid file stops the start)
+  const daemonConfig = await config.loadDaemonConfig(join(ctx.home, 'config.toml'));
+  if (daemonConfig && Object.keys(daemonConfig.defaults).length > 0) where.defaults = daemonConfig.defaults;
   const arg = input.args[0]!;
   const target = resolveStartTarget(arg, input, where, config);
   let specs: AppSpec[];

@@ -1,0 +1,99 @@
+import { resolve } from 'node:path';
+import { type AppSpec, type ConfigFileReload, ErrorCodes, VelosError } from '@velos/core';
+import type { CommandContext } from '../context.js';
+
+const USAGE = 'expected config reload [file], config show <app> or config set <app> key=value…';
+
+/** `velos config reload|show|set` (CFG-2). */
+export async function runConfig(ctx: CommandContext, args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === 'reload' && rest.length <= 1) return runReload(ctx, rest[0]);
+  if (sub === 'show' && rest.length === 1) return runShow(ctx, rest[0]!);
+  if (sub === 'set' && rest.length >= 2) return runSet(ctx, rest[0]!, rest.slice(1));
+  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `config: ${USAGE}`, { data: { exitCode: 2 } });
+}
+
+/** `velos config reload [file]`: prints what changed per file; exits 1 when a file was rejected or rolled back. */
+async function runReload(ctx: CommandContext, file: string | undefined): Promise<void> {
+  const client = await ctx.client();
+  const result = await client.configReload(file === undefined ? undefined : resolve(file));
+  if (ctx.mode !== 'text') ctx.printJson(result);
+  else ctx.print(result.files.map(describeReload).join('\n'));
+  const failed = result.files.find((entry) => entry.error !== undefined);
+  if (failed?.error) {
+    throw new VelosError(ErrorCodes.INVALID_CONFIG, failed.error.message, { data: { file: failed.file } });
+  }
+  const rolledBack = result.files.find((entry) => entry.rolledBack.length > 0);
+  if (rolledBack) {
+    throw new VelosError(
+      ErrorCodes.CONFIG_ROLLED_BACK,
+      `${rolledBack.file}: rolled back ${rolledBack.rolledBack.join(', ')}: ${rolledBack.reason ?? 'it did not come up'}`,
+    );
+  }
+}
+
+function describeReload(entry: ConfigFileReload): string {
+  if (entry.error) return `${entry.file}: rejected, nothing changed`;
+  const parts = [
+    ['added', entry.added],
+    ['removed', entry.removed],
+    ['changed', entry.changed],
+    ['rolled back', entry.rolledBack],
+  ] as const;
+  const said = parts
+    .filter(([, names]) => names.length > 0)
+    .map(([what, names]) => `${what} ${names.join(', ')}`);
+  const unchanged = entry.unchanged.length > 0 ? `; ${entry.unchanged.length} unchanged` : '';
+  return `${entry.file}: ${said.length === 0 ? 'no change' : said.join('; ')}${unchanged}`;
+}
+
+/** `velos config show <app>`: the effective config as TOML (`--json`: the resolved spec, env names only). */
+async function runShow(ctx: CommandContext, target: string): Promise<void> {
+  const client = await ctx.client();
+  const spec = await client.configGet(target);
+  if (ctx.mode !== 'text') {
+    const { env, ownEnv: _own, ...rest } = spec;
+    ctx.printJson({ ...rest, envKeys: Object.keys(env) });
+    return;
+  }
+  ctx.print(await toToml(spec));
+}
+
+/** `velos config set <app> key=value…`: values read as TOML values; prints the new effective config. */
+async function runSet(ctx: CommandContext, target: string, pairs: string[]): Promise<void> {
+  const { parseConfigValue } = await import('@velos/core/config');
+  const changes: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `config set: expected key=value, got ${JSON.stringify(pair)}`,
+        {
+          data: { exitCode: 2 },
+        },
+      );
+    }
+    changes[pair.slice(0, eq).trim()] = await parseConfigValue(pair.slice(eq + 1));
+  }
+  const client = await ctx.client();
+  const spec = await client.configSet(target, changes);
+  if (ctx.mode !== 'text') {
+    const { env, ownEnv: _own, ...rest } = spec;
+    ctx.printJson({ ...rest, envKeys: Object.keys(env) });
+    return;
+  }
+  ctx.print(await toToml(spec));
+}
+
+async function toToml(spec: AppSpec): Promise<string> {
+  const { formatConfigToml, specToConfig } = await import('@velos/core/config');
+  const header: string[] = [];
+  if (spec.source) {
+    header.push(`# from ${spec.source.file}${spec.source.isWatched ? ' (watched)' : ''}`);
+    const keys = Object.keys(spec.source.overrides ?? {});
+    if (keys.length > 0) header.push(`# set at run time over the file: ${keys.join(', ')}`);
+  }
+  const text = await formatConfigToml({ apps: [specToConfig(spec)] });
+  return [...header, text.trimEnd()].join('\n');
+}

@@ -1,0 +1,30 @@
+/** CFG-2: what one config file's reload did (or why it changed nothing). */
+export interface ConfigFileReload {
+  /** Absolute path of the file (`config.toml` of the home for the daemon's own config). */
+  file: string;
+  /** Apps started because the file now has them. */
+  added: string[];
+  /** Apps stopped and deleted because the file no longer has them. */
+  removed: string[];
+  /** Apps restarted (or, in cluster mode, reloaded) with their new spec. */
+  changed: string[];
+  /** Apps whose spec is the same: left alone. */
+  unchanged: string[];
+  /** Changed apps that did not come up in the grace period and run their previous spec again. */
+  rolledBack: string[];
+  /** Why the change was rolled back, or why the file was rejected (then nothing changed). */
+  reason?: string;
+  /** Set when the file was rejected (invalid or unreadable): the error, nothing changed. */
+  error?: { code: string; message: string };
+}
+
+/** Answer of `config.reload`: one entry per file re-read. */
+export interface ConfigReloadResult {
+  files: ConfigFileReload[];
+}
+
+/** `config.set`: config keys as a file writes them (`max_memory: "200M"`), applied to one app. */
+export interface ConfigSetRequest {
+  target: string;
+  changes: Record<string, unknown>;
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import * as z from 'zod/mini';
+import { appConfigSchema } from './app-schema.js';
+import { lineOfKey } from './config-line.js';
+import { configError, parseConfigText } from './config-loader.js';
+import { ErrorCodes, VelosError } from './errors.js';
+import { suggestKey } from './key-suggestion.js';
+import { durationError, parseDurationMs } from './units.js';
+
+/** CFG-2: `$VELOS_HOME/config.toml`, the daemon's own configuration, validated. */
+export interface DaemonConfig {
+  /** `[defaults]`: app options (config keys as written) under every app started afterwards; the app's own value wins. */
+  defaults: Record<string, unknown>;
+  /** `[reload] grace`: how long changed apps have to come up after a config reload before it is rolled back. */
+  reloadGraceMs?: number;
+  /** `[[alerts]]`: the alert rules, as written (the alert engine validates them). */
+  alerts: unknown[];
+  /** Every other top-level table (`[metrics]`, `[api]`…), kept as written for the parts that read them. */
+  sections: Record<string, unknown>;
+  /** What was accepted with a doubt (unknown sections), one line each. */
+  warnings: string[];
+}
+
+/** Top-level tables config.toml knows, besides `defaults`, `reload` and `alerts`: kept without a warning. */
+export const RESERVED_SECTIONS = ['metrics', 'api', 'mcp', 'server', 'health', 'events', 'logs'] as const;
+
+const KNOWN = ['defaults', 'reload', 'alerts', ...RESERVED_SECTIONS];
+
+const duration = z.pipe(
+  z.union([z.number(), z.string()]),
+  z.transform((value, ctx) => {
+    const ms = parseDurationMs(value);
+    if (ms !== null) return ms;
+    ctx.issues.push({ code: 'custom', message: durationError(value), input: value });
+    return z.NEVER;
+  }),
+);
+
+const daemonConfigSchema = z.object({
+  defaults: z.optional(z.partial(z.omit(appConfigSchema, { name: true, script: true }))),
+  reload: z.optional(z.strictObject({ grace: z.optional(duration) })),
+  alerts: z.optional(z.array(z.record(z.string(), z.unknown()))),
+});
+
+/**
+ * Reads and validates `config.toml` (null when there is none); errors name the file, the key and
+ * its line, like app config errors.
+ */
+export async function loadDaemonConfig(file: string): Promise<DaemonConfig | null> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `${basename(file)}: cannot read ${file}`, { cause });
+  }
+  const raw = await parseConfigText(text, file);
+  try {
+    return validateDaemonConfig(raw, basename(file));
+  } catch (error) {
+    const keyPath = (error as VelosError).data as { keyPath?: PropertyKey[] } | undefined;
+    const line = keyPath?.keyPath ? lineOfKey(text, keyPath.keyPath, '.toml') : null;
+    if (!(error instanceof VelosError) || line === null) throw error;
+    throw new VelosError(error.code, `${error.message} (line ${line})`, {
+      data: { ...(error.data as object), file, line },
+    });
+  }
+}
+
+/** Validates a parsed `config.toml` document. */
+export function validateDaemonConfig(raw: unknown, label: string): DaemonConfig {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: expected tables like [defaults]`);
+  }
+  const doc = raw as Record<string, unknown>;
+  const warnings: string[] = [];
+  const sections: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (key === 'defaults' || key === 'reload' || key === 'alerts') continue;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new VelosError(
+        ErrorCodes.INVALID_CONFIG,
+        `${label}: ${key}: expected a [${key}] table, got ${JSON.stringify(value)}`,
+        { data: { keyPath: [key] } },
+      );
+    }
+    sections[key] = value;
+    if (!(RESERVED_SECTIONS as readonly string[]).includes(key)) {
+      const meant = suggestKey(key, KNOWN);
+      const hint = meant === null ? '' : ` (did you mean [${meant}]?)`;
+      warnings.push(`${label}: unknown section [${key}]${hint}: kept, not used by this version`);
+    }
+  }
+  const result = daemonConfigSchema.safeParse(doc);
+  if (!result.success) throw configError(label, result.error, doc, daemonConfigSchema);
+  const config: DaemonConfig = {
+    defaults: (doc.defaults as Record<string, unknown> | undefined) ?? {},
+    alerts: (doc.alerts as unknown[] | undefined) ?? [],
+    sections,
+    warnings,
+  };
+  if (result.data.reload?.grace !== undefined) config.reloadGraceMs = result.data.reload.grace;
+  return config;
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDaemonConfig } from '../src/daemon-config.js';
+import { isVelosError } from '../src/errors.js';
+
+function configFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'velos-daemon-config-')), 'config.toml');
+  writeFileSync(file, text);
+  return file;
+}
+
+async function messageOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isVelosError(error)) return error.message;
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('config.toml (CFG-2)', () => {
+  it('is null when there is none', async () => {
+    expect(await loadDaemonConfig(join(tmpdir(), 'no-such-velos-dir', 'config.toml'))).toBeNull();
+  });
+
+  it('keeps [defaults] as written, the reload grace, alerts as tables and other sections with a warning', async () => {
+    const file = configFile(
+      '[defaults]\nmax_memory = "200M"\nkill_timeout = "3s"\n\n[reload]\ngrace = "10s"\n\n[metrics]\nport = 9100\n\n[defautls]\nx = 1\n\n[[alerts]]\nname = "crash"\non = "process.errored"\n',
+    );
+    const config = (await loadDaemonConfig(file))!;
+    expect(config.defaults).toEqual({ max_memory: '200M', kill_timeout: '3s' });
+    expect(config.reloadGraceMs).toBe(10_000);
+    expect(config.alerts).toEqual([{ name: 'crash', on: 'process.errored' }]);
+    expect(config.sections).toEqual({ metrics: { port: 9100 }, defautls: { x: 1 } });
+    expect(config.warnings).toEqual([
+      'config.toml: unknown section [defautls] (did you mean [defaults]?): kept, not used by this version',
+    ]);
+  });
+
+  it('names the file, key and line of an invalid value, and refuses app-only keys in [defaults]', async () => {
+    expect(
+      await messageOf(loadDaemonConfig(configFile('[defaults]\nautorestart = true\nmax_restarts = -1\n'))),
+    ).toBe('config.toml: defaults.max_restarts: expected a whole number, 0 or more, got -1 (line 3)');
+    expect(await messageOf(loadDaemonConfig(configFile('[defaults]\nname = "x"\n')))).toMatch(
+      /^config\.toml: defaults: unknown option "name"/,
+    );
+    expect(await messageOf(loadDaemonConfig(configFile('[reload]\ngrace = "soon"\n')))).toMatch(
+      /^config\.toml: reload\.grace: expected a duration .*\(line 2\)$/,
+    );
+    expect(await messageOf(loadDaemonConfig(configFile('[defaults\n')))).toMatch(
+      /^config\.toml: not valid TOML: .*\(line 1\)$/,
+    );
+  });
+});

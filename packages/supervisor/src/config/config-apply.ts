@@ -1,0 +1,121 @@
+import type { AppSpec, ProcessInfo, VelosControl } from '@velos/core';
+
+/** What applying specs needs from the supervisor. */
+export interface ApplyDeps {
+  control: Pick<VelosControl, 'start' | 'stop' | 'delete' | 'reload' | 'list'>;
+  /** True when a process of the app runs (or is about to). */
+  isRunning(name: string): boolean;
+  /** Gives the app its new spec as is (no process is touched). */
+  setSpec(name: string, spec: AppSpec): void;
+}
+
+// Options whose change needs new processes or log pipelines, not only a new spec for the next run.
+const STRUCTURAL: (keyof AppSpec)[] = [
+  'instances',
+  'execMode',
+  'outFile',
+  'errFile',
+  'mergeLogs',
+  'logFormat',
+  'logDateFormat',
+  'logMaxBytes',
+  'logRotateCron',
+  'logRetain',
+  'logCompress',
+  'cronRestart',
+  'watch',
+  'ignoreWatch',
+  'watchDelayMs',
+  'type',
+  'schedule',
+  'intervalMs',
+];
+
+/**
+ * CFG-2: runs the app `after.name` with its new spec: a running cluster app whose change is not
+ * structural is reloaded (zero downtime), another running app is stopped and started again, a
+ * stopped app only takes the spec (started and stopped again when the change is structural), unless
+ * `isStartWanted` (a rollback of an app that ran) starts it.
+ */
+export async function replaceSpec(
+  deps: ApplyDeps,
+  before: AppSpec,
+  after: AppSpec,
+  options: { isStartWanted?: boolean } = {},
+): Promise<void> {
+  const name = after.name;
+  const isStructural = STRUCTURAL.some((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+  if (!deps.isRunning(name) && options.isStartWanted) {
+    // a rollback: the app ran before the change, it runs its previous spec again (errored or not)
+    await deps.control.start([after]);
+    return;
+  }
+  if (!deps.isRunning(name)) {
+    if (!isStructural) deps.setSpec(name, after);
+    else {
+      await deps.control.start([after]);
+      await deps.control.stop(name);
+    }
+    return;
+  }
+  if (!isStructural && after.execMode === 'cluster') {
+    deps.setSpec(name, after);
+    await deps.control.reload(name);
+    return;
+  }
+  await deps.control.stop(name);
+  await deps.control.start([after]);
+}
+
+/** How often the processes of changed apps are looked at during the grace period. */
+const GRACE_POLL_MS = 200;
+/** Smallest grace period: a change must hold this long before a reload counts as done. */
+export const MIN_RELOAD_GRACE_MS = 5000;
+
+/**
+ * CFG-2: watches the processes of `names` for `graceMs` and resolves why each app that failed did:
+ * errored, restarted (it crashed: a crash loop shows as its first restart), unhealthy per its
+ * liveness probe, or not online at the end (services only). An app that fails is not watched further.
+ */
+export async function watchGrace(
+  control: Pick<VelosControl, 'list'>,
+  names: readonly string[],
+  graceMs: number,
+): Promise<Map<string, string>> {
+  const failures = new Map<string, string>();
+  if (names.length === 0) return failures;
+  const baseline = new Map<number, number>();
+  for (const p of await control.list()) if (names.includes(p.name)) baseline.set(p.id, p.restarts);
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const isLast = Date.now() >= deadline;
+    const processes = await control.list();
+    for (const name of names) {
+      if (failures.has(name)) continue;
+      const reason = failureOf(
+        processes.filter((p) => p.name === name),
+        baseline,
+        isLast,
+      );
+      if (reason !== null) failures.set(name, reason);
+    }
+    if (isLast || failures.size === names.length) return failures;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(GRACE_POLL_MS, deadline - Date.now() + 1)));
+  }
+}
+
+function failureOf(processes: ProcessInfo[], baseline: Map<number, number>, isLast: boolean): string | null {
+  for (const p of processes) {
+    const exit = p.exitCode !== null && p.exitCode !== undefined ? ` (exit code ${p.exitCode})` : '';
+    if (p.status === 'errored') return `process ${p.id} errored${exit}`;
+    if (p.restarts > (baseline.get(p.id) ?? 0)) return `process ${p.id} crashed and was restarted${exit}`;
+    if (p.health?.state === 'unhealthy') {
+      return `process ${p.id} is unhealthy: ${p.health.lastFailure?.reason ?? 'its liveness probe fails'}`;
+    }
+  }
+  if (isLast) {
+    const down = processes.find((p) => p.status !== 'online' && p.job === undefined);
+    if (down) return `process ${down.id} is ${down.status}, not online`;
+  }
+  return null;
+}

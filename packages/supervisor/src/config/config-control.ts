@@ -1,0 +1,221 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type AlertRule,
+  type AppSpec,
+  type ConfigFileReload,
+  type ConfigReloadResult,
+  fromErrorPayload,
+  toErrorPayload,
+  type VelosControl,
+} from '@velos/core';
+import type { DaemonConfig } from '@velos/core/config';
+import type { EventBus } from '../events/event-bus.js';
+import type { ConfigWatches } from './config-watch.js';
+
+/** The daemon's own config file inside the home. */
+export const DAEMON_CONFIG_FILE = 'config.toml';
+
+/** Receives the `[[alerts]]` rules of a config file (config.toml or a linked file), validated, each time it is applied. */
+export type AlertsHandler = (source: string, rules: AlertRule[]) => void;
+
+/** What the config commands need from the supervisor. */
+export interface ConfigControlDeps {
+  home: string;
+  log: (line: string) => void;
+  bus: EventBus;
+  /** The supervisor's own control (start, stop, delete, reload, list). */
+  control: () => VelosControl;
+  /** The spec of every app in the table. */
+  specs(): AppSpec[];
+  /** The spec of the app `target` names (a name, an id or a namespace of one app); throws TARGET_NOT_FOUND. */
+  specOf(target: string): AppSpec;
+  isRunning(name: string): boolean;
+  setSpec(name: string, spec: AppSpec): void;
+  onAlerts?: AlertsHandler;
+}
+
+/** CFG-2 in the daemon: config.toml, linked config files, their watchers, and the config commands. */
+export interface ConfigControl extends Pick<VelosControl, 'configReload' | 'configGet' | 'configSet'> {
+  /** At daemon start: reads config.toml when there is one, and watches the files apps asked to. */
+  init(): Promise<void>;
+  /** SIGHUP: config.toml, then every linked file (errors are in the result, never thrown). */
+  reloadAll(): Promise<ConfigReloadResult>;
+  /** Watches the files of the apps started with `--watch-config` (after starts, deletes, restores). */
+  syncWatches(): void;
+  /** `[defaults]` and the rest of the last good config.toml (null: none read). */
+  daemonConfig(): DaemonConfig | null;
+  close(): void;
+}
+
+/**
+ * Creates the config commands of the supervisor. Nothing is loaded until it is used: config.toml is
+ * read at start only when it exists, and the parsers and schemas load with the first reload.
+ */
+export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
+  const daemonFile = join(deps.home, DAEMON_CONFIG_FILE);
+  let current: DaemonConfig | null = null;
+  let chain: Promise<unknown> = Promise.resolve();
+  let watches: ConfigWatches | null = null;
+  let watching: Promise<void> = Promise.resolve();
+  let isClosed = false;
+
+  /** Config operations run one after another (a watch, SIGHUP and a command may meet). */
+  const serial = <T>(op: () => Promise<T>): Promise<T> => {
+    const result = chain.then(op, op);
+    chain = result.catch(() => undefined);
+    return result;
+  };
+  const reloadDeps = () => ({
+    log: deps.log,
+    bus: deps.bus,
+    control: deps.control(),
+    specs: deps.specs,
+    isRunning: deps.isRunning,
+    setSpec: deps.setSpec,
+    defaults: () => current?.defaults,
+    graceMs: () => current?.reloadGraceMs,
+    ...(deps.onAlerts ? { onAlerts: deps.onAlerts } : {}),
+  });
+  const reloadFile = async (file: string): Promise<ConfigFileReload> =>
+    (await import('./config-reload.js')).reloadConfigFile(reloadDeps(), file);
+
+  const readDaemonConfig = async (): Promise<ConfigFileReload> => {
+    const result: ConfigFileReload = {
+      file: daemonFile,
+      added: [],
+      removed: [],
+      changed: [],
+      unchanged: [],
+      rolledBack: [],
+    };
+    const { loadDaemonConfig, parseAlertRules } = await import('@velos/core/config');
+    try {
+      const config = await loadDaemonConfig(daemonFile);
+      // an invalid rule rejects the whole file, as an invalid key does
+      const alerts = parseAlertRules(config?.alerts ?? [], DAEMON_CONFIG_FILE, daemonFile);
+      current = config;
+      for (const warning of config?.warnings ?? []) deps.log(`warning: ${warning}`);
+      if (config) deps.log(`read ${daemonFile}`);
+      deps.onAlerts?.(daemonFile, alerts);
+    } catch (error) {
+      (await import('./config-reload.js')).rejectFile(deps, daemonFile, error);
+      const { code, message } = toErrorPayload(error);
+      result.error = { code, message };
+    }
+    return result;
+  };
+
+  const linkedFiles = (): string[] => [
+    ...new Set(deps.specs().flatMap((spec) => (spec.source ? [spec.source.file] : []))),
+  ];
+
+  const control: ConfigControl = {
+    async init() {
+      if (existsSync(daemonFile)) await serial(readDaemonConfig);
+      control.syncWatches();
+    },
+
+    configReload: (file) =>
+      serial(async () => {
+        if (file === daemonFile) {
+          const result = await readDaemonConfig();
+          if (result.error) throw fromErrorPayload(result.error);
+          return { files: [result] };
+        }
+        if (file !== undefined) return { files: [await reloadFile(file)] };
+        return reloadEverything();
+      }),
+
+    reloadAll: () => serial(reloadEverything),
+
+    async configGet(target) {
+      return deps.specOf(target);
+    },
+
+    configSet: (target, changes) =>
+      serial(async () => {
+        const before = deps.specOf(target);
+        const { applySpecChanges } = await import('./spec-changes.js');
+        let after: AppSpec;
+        try {
+          after = await applySpecChanges(before, changes);
+        } catch (error) {
+          const { code, message } = toErrorPayload(error);
+          deps.log(`config set ${before.name} rejected, nothing changed: ${message}`);
+          deps.bus.publish({
+            kind: 'config.rejected',
+            severity: 'error',
+            app: before.name,
+            message: `${message} (nothing changed)`,
+            fields: { code, error: message },
+          });
+          throw error;
+        }
+        if (before.source) {
+          after.source = { ...before.source, overrides: { ...before.source.overrides, ...changes } };
+        }
+        const { replaceSpec } = await import('./config-apply.js');
+        await replaceSpec(reloadDeps(), before, after);
+        const keys = Object.keys(changes).join(', ');
+        deps.log(`config set ${before.name}: ${keys}`);
+        deps.bus.publish({
+          kind: 'config.applied',
+          severity: 'info',
+          app: before.name,
+          message: `${before.name}: config set ${keys}`,
+          fields: { app: before.name, changed: 1, changedNames: before.name, keys },
+        });
+        return after;
+      }),
+
+    syncWatches() {
+      const files = new Set(
+        deps.specs().flatMap((spec) => (spec.source?.isWatched ? [spec.source.file] : [])),
+      );
+      if (files.size === 0 && watches === null) return;
+      // the watcher module loads with the first watched file; syncs wait for it in order
+      watching = watching.then(async () => {
+        if (isClosed) return;
+        watches ??= (await import('./config-watch.js')).createConfigWatches({
+          log: deps.log,
+          onChange: (file) => {
+            deps.log(`config file changed: ${file}`);
+            void serial(() => reloadFile(file)).catch(() => undefined);
+          },
+        });
+        watches.sync(files);
+      });
+    },
+
+    daemonConfig: () => current,
+
+    close() {
+      isClosed = true;
+      watches?.close();
+    },
+  };
+
+  async function reloadEverything(): Promise<ConfigReloadResult> {
+    const files: ConfigFileReload[] = [await readDaemonConfig()];
+    for (const file of linkedFiles()) {
+      try {
+        files.push(await reloadFile(file));
+      } catch (error) {
+        const { code, message } = toErrorPayload(error);
+        files.push({
+          file,
+          added: [],
+          removed: [],
+          changed: [],
+          unchanged: [],
+          rolledBack: [],
+          error: { code, message },
+        });
+      }
+    }
+    return { files };
+  }
+
+  return control;
+}

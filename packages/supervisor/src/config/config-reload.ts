@@ -1,0 +1,189 @@
+import { availableParallelism } from 'node:os';
+import {
+  type AlertRule,
+  type AppSpec,
+  type ConfigFileReload,
+  ErrorCodes,
+  isVelosError,
+  toErrorPayload,
+  VelosError,
+} from '@velos/core';
+import type { EventBus } from '../events/event-bus.js';
+import { type ApplyDeps, MIN_RELOAD_GRACE_MS, replaceSpec, watchGrace } from './config-apply.js';
+import type { AlertsHandler } from './config-control.js';
+import { applySpecChanges, loadConfigModule } from './spec-changes.js';
+import { diffSpecs, inheritedEnv } from './spec-diff.js';
+
+/** What a config file reload needs from the supervisor. */
+export interface ReloadDeps extends ApplyDeps {
+  log: (line: string) => void;
+  bus: EventBus;
+  /** The spec of every app in the table. */
+  specs(): AppSpec[];
+  /** `[defaults]` of the last good config.toml. */
+  defaults(): Record<string, unknown> | undefined;
+  /** `[reload] grace` of the last good config.toml. */
+  graceMs(): number | undefined;
+  /** OBS-3: the file's `[[alerts]]`, validated with its apps, replace the rules of that file once applied. */
+  onAlerts?: AlertsHandler;
+}
+
+/**
+ * CFG-2: re-reads one linked config file, validates it whole (an invalid file changes nothing and
+ * raises `config.rejected`), then applies the difference against the apps linked to that file: new
+ * apps start, removed ones are deleted, changed ones restart (cluster apps reload), the others are
+ * left alone. Changed apps that fail within the grace period run their previous spec again
+ * (`config.rolled_back`).
+ */
+export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<ConfigFileReload> {
+  const linked = deps.specs().filter((spec) => spec.source?.file === file);
+  if (linked.length === 0) {
+    throw new VelosError(
+      ErrorCodes.TARGET_NOT_FOUND,
+      `no app is linked to ${file} (apps are linked to the config file they were started from: velos start ${file})`,
+      { data: { file } },
+    );
+  }
+  let next: AppSpec[];
+  let alerts: AlertRule[];
+  try {
+    next = await readLinkedFile(deps, file, linked);
+    alerts = (await (await loadConfigModule()).loadConfigAlerts(file)) ?? [];
+  } catch (error) {
+    rejectFile(deps, file, error);
+    throw error;
+  }
+  const diff = diffSpecs(linked, next);
+  const result: ConfigFileReload = {
+    file,
+    added: diff.added.map((spec) => spec.name),
+    removed: diff.removed.map((spec) => spec.name),
+    changed: diff.changed.map(({ after }) => after.name),
+    unchanged: diff.unchanged.map((spec) => spec.name),
+    rolledBack: [],
+  };
+  for (const spec of diff.removed) await deps.control.delete(spec.name);
+  const watched = diff.changed.filter(({ after }) => deps.isRunning(after.name)).map(({ after }) => after);
+  for (const { before, after } of diff.changed) await replaceSpec(deps, before, after);
+  if (diff.added.length > 0) await deps.control.start(diff.added);
+  deps.onAlerts?.(file, alerts);
+  for (const spec of diff.unchanged) {
+    // the link (a new --watch-config) may differ while the spec is the same
+    const now = next.find((n) => n.name === spec.name)!;
+    if (JSON.stringify(now.source) !== JSON.stringify(spec.source))
+      deps.setSpec(spec.name, { ...spec, source: now.source });
+  }
+  const total = result.added.length + result.removed.length + result.changed.length;
+  deps.log(
+    `config ${file}: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.unchanged.length} unchanged`,
+  );
+  deps.bus.publish({
+    kind: 'config.applied',
+    severity: 'info',
+    message: `${file}: ${total === 0 ? 'no change' : `added ${list(result.added)}, removed ${list(result.removed)}, changed ${list(result.changed)}`}`,
+    fields: {
+      file,
+      added: result.added.length,
+      removed: result.removed.length,
+      changed: result.changed.length,
+      addedNames: result.added.join(','),
+      removedNames: result.removed.join(','),
+      changedNames: result.changed.join(','),
+    },
+  });
+  const minUptime = Math.max(0, ...watched.map((spec) => spec.minUptimeMs));
+  const graceMs = deps.graceMs() ?? Math.max(minUptime, MIN_RELOAD_GRACE_MS);
+  const failures = await watchGrace(
+    deps.control,
+    watched.map((spec) => spec.name),
+    graceMs,
+  );
+  if (failures.size > 0) await rollBack(deps, file, diff.changed, failures, result);
+  return result;
+}
+
+/** Marks the failure of a reload that changed nothing: logged and raised as `config.rejected`. */
+export function rejectFile(deps: Pick<ReloadDeps, 'log' | 'bus'>, file: string, error: unknown): void {
+  const { code, message } = toErrorPayload(error);
+  deps.log(`config ${file} rejected, nothing changed: ${message}`);
+  deps.bus.publish({
+    kind: 'config.rejected',
+    severity: 'error',
+    message: `${message} (nothing changed)`,
+    fields: { file, code, error: message },
+  });
+}
+
+async function readLinkedFile(deps: ReloadDeps, file: string, linked: AppSpec[]): Promise<AppSpec[]> {
+  const config = await loadConfigModule();
+  const first = linked[0]!;
+  const envProfile = first.source?.envProfile;
+  const defaults = deps.defaults();
+  const specs = await config.loadConfigFile(file, {
+    baseEnv: inheritedEnv(first),
+    cpuCount: availableParallelism(),
+    ...(envProfile === undefined ? {} : { envProfile }),
+    ...(defaults === undefined ? {} : { defaults }),
+  });
+  const isWatched = linked.some((spec) => spec.source?.isWatched === true);
+  const others = new Map(deps.specs().map((spec) => [spec.name, spec]));
+  const out: AppSpec[] = [];
+  for (const spec of specs) {
+    const old = linked.find((l) => l.name === spec.name);
+    const other = others.get(spec.name);
+    if (!old && other) {
+      const where = other.source ? `linked to ${other.source.file}` : 'started without a config file';
+      throw new VelosError(
+        ErrorCodes.NAME_IN_USE,
+        `${file}: an app named '${spec.name}' already exists (${where}); rename it in the file or delete that app`,
+        { data: { name: spec.name, file } },
+      );
+    }
+    // an app keeps the environment it inherited at its first start
+    if (old) spec.env = { ...inheritedEnv(old), ...(spec.ownEnv ?? {}) };
+    const overrides = old?.source?.overrides;
+    spec.source = {
+      file,
+      ...(envProfile === undefined ? {} : { envProfile }),
+      ...(isWatched ? { isWatched } : {}),
+      ...(overrides ? { overrides } : {}),
+    };
+    out.push(overrides ? await applySpecChanges(spec, overrides) : spec);
+  }
+  return out;
+}
+
+async function rollBack(
+  deps: ReloadDeps,
+  file: string,
+  changed: { before: AppSpec; after: AppSpec }[],
+  failures: Map<string, string>,
+  result: ConfigFileReload,
+): Promise<void> {
+  const reasons = [...failures].map(([name, why]) => `${name}: ${why}`).join('; ');
+  for (const { before, after } of changed) {
+    if (!failures.has(after.name)) continue;
+    try {
+      await replaceSpec(deps, after, before, { isStartWanted: true });
+      result.rolledBack.push(after.name);
+    } catch (error) {
+      const why = isVelosError(error) || error instanceof Error ? error.message : String(error);
+      deps.log(`config ${file}: rolling ${after.name} back failed: ${why}`);
+    }
+  }
+  result.reason = reasons;
+  deps.log(`config ${file}: rolled back ${list(result.rolledBack)}: ${reasons}`);
+  for (const name of result.rolledBack) {
+    deps.bus.publish({
+      kind: 'config.rolled_back',
+      severity: 'error',
+      app: name,
+      message: `${name}: the change from ${file} was rolled back: ${failures.get(name)}`,
+      fields: { file, reason: failures.get(name) ?? '' },
+    });
+  }
+}
+
+function list(names: readonly string[]): string {
+  return names.length === 0 ? '-' : names.join(', ');
+}

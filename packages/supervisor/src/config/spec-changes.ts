@@ -1,0 +1,59 @@
+import { availableParallelism } from 'node:os';
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { inheritedEnv } from './spec-diff.js';
+
+/** The lazily loaded `@velos/core/config` (zod/mini schemas, TOML/YAML parsers): never at daemon start. */
+export type ConfigModule = typeof import('@velos/core/config');
+
+let configModule: Promise<ConfigModule> | null = null;
+
+/** Loads the config parsers and schemas on their first use. */
+export function loadConfigModule(): Promise<ConfigModule> {
+  configModule ??= import('@velos/core/config');
+  return configModule;
+}
+
+/**
+ * CFG-2 `config set`: `changes` (config keys as a file writes them; `env.KEY` and `probe.key` reach
+ * inside a table) over the app's spec, validated with the config schema; resolves the new spec.
+ */
+export async function applySpecChanges(spec: AppSpec, changes: Record<string, unknown>): Promise<AppSpec> {
+  const config = await loadConfigModule();
+  if ('name' in changes && changes.name !== spec.name) {
+    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${spec.name}: name: cannot be changed by config set`);
+  }
+  const entry = config.specToConfig(spec);
+  for (const [key, value] of Object.entries(changes)) setPath(entry, key.split('.'), value);
+  let next: AppSpec;
+  try {
+    [next] = config.validateConfig({ apps: [entry] }, spec.name, {
+      baseDir: spec.cwd,
+      baseEnv: inheritedEnv(spec),
+      cpuCount: availableParallelism(),
+    }) as [AppSpec];
+  } catch (error) {
+    if (!(error instanceof VelosError)) throw error;
+    const message = error.message.replace(/apps\[0\](\.|: )/, (_all, sep: string) => (sep === '.' ? '' : ''));
+    throw new VelosError(error.code, message, { data: error.data });
+  }
+  if (spec.source) next.source = spec.source;
+  return next;
+}
+
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  const [first, ...rest] = keys;
+  if (first === undefined || first === '') {
+    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `config set: expected key=value, got an empty key`);
+  }
+  if (rest.length === 0) {
+    target[first] = value;
+    return;
+  }
+  const inner = target[first];
+  const table =
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? { ...(inner as Record<string, unknown>) }
+      : {};
+  setPath(table, rest, value);
+  target[first] = table;
+}

@@ -1,0 +1,230 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient } from '@velos/client';
+import type { VelosEvent } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  type ListRow,
+  listJson,
+  readPidFile,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+const SILENT = join(FIXTURES, 'silent.js');
+const CRASH = join(FIXTURES, 'crash-after.js');
+
+/** Writes (or rewrites) a config file in the home's project directory and returns its path. */
+function writeConfig(home: string, text: string, file = 'app.toml'): string {
+  const dir = join(home, 'project');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, file);
+  writeFileSync(path, text);
+  return path;
+}
+
+function app(name: string, script = SILENT, extra = ''): string {
+  return `[[apps]]\nname = "${name}"\nscript = "${script}"\n${extra}\n`;
+}
+
+/** The events of the home's bus, through @velos/client (no daemon is started for it). */
+async function eventsOf(home: string, kinds: string[]): Promise<VelosEvent[]> {
+  const client = createClient({ home, autoStart: false });
+  try {
+    return (await client.events({ kinds, limit: 1000 })).events;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Pids of the online processes by name, once every named app is online. */
+async function onlinePids(home: string, names: string[]): Promise<Record<string, number>> {
+  return waitFor(
+    async () => {
+      const rows = await listJson(home);
+      const byName = new Map(rows.map((row: ListRow) => [row.name, row]));
+      if (!names.every((name) => byName.get(name)?.status === 'online')) return undefined;
+      if (rows.length !== names.length) return undefined;
+      return Object.fromEntries(names.map((name) => [name, byName.get(name)!.pid!]));
+    },
+    { message: `${names.join(', ')} online, and only them` },
+  );
+}
+
+describe('config hot reload (CFG-2)', () => {
+  it('an invalid edit changes nothing: reload exits 1 naming file, key and line; a watched file raises config.rejected', async () => {
+    const home = createHome();
+    const file = writeConfig(home, app('a') + app('b'));
+    await velosOk(['start', file, '--watch-config'], { home });
+    const before = await onlinePids(home, ['a', 'b']);
+
+    // saved the way many editors do: a new file renamed over the old one
+    writeFileSync(`${file}.swp`, `${app('a')}${app('b')}instances = -3\n`);
+    renameSync(`${file}.swp`, file);
+    const rejected = await waitFor(async () => (await eventsOf(home, ['config.rejected']))[0], {
+      message: 'config.rejected from the watcher',
+    });
+    expect(rejected.fields?.file).toBe(file);
+    expect(rejected.message).toContain('apps[1].instances');
+
+    const reload = await velos(['config', 'reload', file], { home });
+    expect(reload.code).toBe(1);
+    expect(reload.stderr).toMatch(
+      /app\.toml: apps\[1\]\.instances: expected a positive integer .*\(line 9\)/,
+    );
+    expect(await onlinePids(home, ['a', 'b'])).toEqual(before);
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toMatch(
+      /config .*app\.toml rejected, nothing changed/,
+    );
+  });
+
+  it('applies additions, removals and changes: only changed apps get new pids', async () => {
+    const home = createHome();
+    const file = writeConfig(home, app('keep') + app('change') + app('drop'));
+    await velosOk(['start', file], { home });
+    const before = await onlinePids(home, ['keep', 'change', 'drop']);
+
+    writeConfig(home, app('keep') + app('change', SILENT, 'env = { VERSION = "2" }') + app('add'));
+    const result = await velosOk(['config', 'reload', file, '--json'], { home });
+    const files = JSON.parse(result.stdout).files;
+    expect(files[0]).toMatchObject({
+      file,
+      added: ['add'],
+      removed: ['drop'],
+      changed: ['change'],
+      unchanged: ['keep'],
+    });
+
+    const after = await onlinePids(home, ['keep', 'change', 'add']);
+    expect(after.keep).toBe(before.keep);
+    expect(after.change).not.toBe(before.change);
+    const applied = (await eventsOf(home, ['config.applied'])).at(-1)!;
+    expect(applied.fields).toMatchObject({ added: 1, removed: 1, changed: 1, changedNames: 'change' });
+  });
+
+  it('rolls back a watched change whose app crash-loops: the old spec runs again, config.rolled_back says why', async () => {
+    const home = createHome();
+    const file = writeConfig(home, app('api') + app('side'));
+    await velosOk(['start', file, '--watch-config'], { home });
+    const before = await onlinePids(home, ['api', 'side']);
+
+    writeConfig(home, app('api', CRASH, 'args = ["100"]') + app('side'));
+    const rolledBack = await waitFor(async () => (await eventsOf(home, ['config.rolled_back']))[0], {
+      timeoutMs: 30_000,
+      message: 'config.rolled_back',
+    });
+    expect(rolledBack.app).toBe('api');
+    expect(String(rolledBack.fields?.reason)).toMatch(/crashed|errored/);
+
+    const after = await onlinePids(home, ['api', 'side']);
+    expect(after.side).toBe(before.side);
+    const shown = await velosOk(['config', 'show', 'api', '--json'], { home });
+    expect(JSON.parse(shown.stdout).script).toBe(SILENT);
+    // online and staying so: the old spec's process
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await onlinePids(home, ['api', 'side'])).api).toBe(after.api);
+  });
+
+  it('keeps the link and the watch across a daemon restart (state.json)', async () => {
+    const home = createHome();
+    const file = writeConfig(home, app('a'));
+    await velosOk(['start', file, '--watch-config'], { home });
+    await onlinePids(home, ['a']);
+    await velosOk(['kill'], { home });
+    await velosOk(['ping'], { home });
+    const restored = await onlinePids(home, ['a']);
+    const shown = JSON.parse((await velosOk(['config', 'show', 'a', '--json'], { home })).stdout);
+    expect(shown.source).toEqual({ file, isWatched: true });
+    writeConfig(home, app('a') + app('b'));
+    const after = await onlinePids(home, ['a', 'b']);
+    expect(after.a).toBe(restored.a);
+  });
+
+  it('SIGHUP re-reads config.toml and the linked files', async () => {
+    const home = createHome();
+    const file = writeConfig(home, app('a'));
+    await velosOk(['start', file], { home });
+    const before = await onlinePids(home, ['a']);
+    writeConfig(home, app('a') + app('b'));
+    writeFileSync(join(home, 'config.toml'), '[defaults]\nkill_timeout = "3s"\n');
+    process.kill(readPidFile(home)!, 'SIGHUP');
+    const after = await onlinePids(home, ['a', 'b']);
+    // the new default changed a's spec too: it restarted with it
+    expect(after.a).not.toBe(before.a);
+    const shown = JSON.parse((await velosOk(['config', 'show', 'b', '--json'], { home })).stdout);
+    expect(shown.killTimeoutMs).toBe(3000);
+  });
+
+  it('config show prints TOML; config set validates, restarts the app and keeps the change over reloads', async () => {
+    const home = createHome();
+    const file = writeConfig(home, app('web', SILENT, 'env = { MODE = "x" }'));
+    await velosOk(['start', file], { home });
+    const before = await onlinePids(home, ['web']);
+
+    const shown = await velosOk(['config', 'show', 'web'], { home });
+    expect(shown.stdout).toContain(`# from ${file}`);
+    expect(shown.stdout).toContain('[[apps]]\nname = "web"');
+    expect(shown.stdout).toMatch(/kill_timeout = "5s"/);
+    expect(shown.stdout).toMatch(/MODE = "x"/);
+
+    const bad = await velos(['config', 'set', 'web', 'max_memory=12parsecs'], { home });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/web: max_memory: expected a size like "200M"/);
+    expect(await onlinePids(home, ['web'])).toEqual(before);
+
+    await velosOk(['config', 'set', 'web', 'max_memory=200M', 'kill_timeout=2s', 'autorestart=true'], {
+      home,
+    });
+    const set = await onlinePids(home, ['web']);
+    expect(set.web).not.toBe(before.web);
+    const spec = JSON.parse((await velosOk(['config', 'show', 'web', '--json'], { home })).stdout);
+    expect(spec).toMatchObject({ maxMemoryBytes: 200 * 1024 * 1024, killTimeoutMs: 2000 });
+
+    // a reload of the unchanged file keeps the run-time change and touches nothing
+    const reload = JSON.parse((await velosOk(['config', 'reload', file, '--json'], { home })).stdout);
+    expect(reload.files[0]).toMatchObject({ changed: [], unchanged: ['web'] });
+    expect((await onlinePids(home, ['web'])).web).toBe(set.web);
+  });
+
+  it('applies [defaults] of config.toml to apps started afterwards; the app own value wins', async () => {
+    const home = createHome();
+    writeFileSync(
+      join(home, 'config.toml'),
+      '[defaults]\nmax_restarts = 4\nkill_timeout = "2s"\n\n[metrics]\nport = 9100\n',
+    );
+    const file = writeConfig(home, app('own', SILENT, 'max_restarts = 9'));
+    await velosOk(['start', file], { home });
+    await velosOk(['start', SILENT, '--name', 'flags'], { home });
+    await waitForStatus(home, 'flags', 'online');
+    const own = JSON.parse((await velosOk(['config', 'show', 'own', '--json'], { home })).stdout);
+    const flags = JSON.parse((await velosOk(['config', 'show', 'flags', '--json'], { home })).stdout);
+    expect(own).toMatchObject({ maxRestarts: 9, killTimeoutMs: 2000 });
+    expect(flags).toMatchObject({ maxRestarts: 4, killTimeoutMs: 2000 });
+  });
+
+  it('a daemon started with an invalid config.toml still starts, logs it and raises config.rejected', async () => {
+    const home = createHome();
+    writeFileSync(join(home, 'config.toml'), '[defaults]\nmax_restarts = 4\nkill_timeout = "soon"\n');
+    await velosOk(['ping'], { home });
+    const rejected = await waitFor(async () => (await eventsOf(home, ['config.rejected']))[0], {
+      message: 'config.rejected at start',
+    });
+    expect(rejected.message).toMatch(/config\.toml: defaults\.kill_timeout: expected a duration.*\(line 3\)/);
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toMatch(/config\.toml rejected/);
+    const reload = await velos(['config', 'reload'], { home });
+    expect(reload.code).toBe(1);
+    expect(reload.stderr).toMatch(/defaults\.kill_timeout/);
+    // velos start refuses to start apps without their defaults
+    const start = await velos(['start', SILENT, '--name', 'x'], { home });
+    expect(start.code).toBe(1);
+    expect(start.stderr).toMatch(/^velos: config\.toml: defaults\.kill_timeout: .*\(line 3\)/);
+    expect(await listJson(home)).toEqual([]);
+  });
+});
