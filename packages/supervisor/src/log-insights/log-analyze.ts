@@ -16,6 +16,8 @@ import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
 export const ANALYZE_SAMPLE_LINES = 50_000;
 /** Dedupe: the newest lines of the range that are collapsed. */
 export const DEDUPE_MAX_LINES = 20_000;
+/** Top patterns of a summary when the request does not say. */
+export const DEFAULT_SUMMARY_TOP = 5;
 /** Patterns, entries or anomalies listed when the request does not say. */
 export const DEFAULT_ANALYZE_LIMIT = 10;
 /** Templates one analysis keeps at most: with the per-minute window, its memory bound (≤ 6 MB). */
@@ -41,7 +43,8 @@ export async function analyzeLogs(
     .sort((a, b) => a.endTs - b.endTs);
   const isDedupe = request.view === 'dedupe';
   const estimated = await estimateLines(sources);
-  const rate = isDedupe || estimated <= ANALYZE_SAMPLE_LINES ? 1 : ANALYZE_SAMPLE_LINES / estimated;
+  // the estimate is within a few percent: a range of about the sample's size is read whole
+  const rate = isDedupe || estimated <= ANALYZE_SAMPLE_LINES * 1.2 ? 1 : ANALYZE_SAMPLE_LINES / estimated;
   const parse = request.level === undefined ? undefined : createRecordParser();
   const engine = new LogEngine({ windowMinutes: windowFor(sources, range), maxTemplates: MAX_TEMPLATES });
   let recent: LogRecord[] = [];
@@ -102,7 +105,8 @@ export async function analyzeLogs(
     text: '',
   };
   if (request.view === 'summary') {
-    const summary: Summary = engine.summary({ top: limit, lastRestart: target.lastRestart });
+    const top = request.limit ?? DEFAULT_SUMMARY_TOP;
+    const summary: Summary = engine.summary({ top, lastRestart: target.lastRestart });
     result.summary = toSummaryInfo(summary, scale, lastError);
   } else if (request.view === 'patterns') {
     result.patterns = engine.patterns(limit).map((pattern) => toPatternInfo(pattern, scale));

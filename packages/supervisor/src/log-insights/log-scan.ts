@@ -34,6 +34,8 @@ const CHUNK_BYTES = 1024 * 1024;
 /** A line longer than this is cut when read back (capture keeps lines up to 2 MiB). */
 const MAX_LINE_BYTES = 4 * 1024 * 1024;
 const NEWLINE = 10;
+/** Lines between two looks at the clock within a chunk (a slow regex must not overrun the deadline by much). */
+const DEADLINE_CHECK_LINES = 1024;
 
 /**
  * The log files of an app, oldest first within each stream: rotated siblings (gzipped or not), then
@@ -104,6 +106,8 @@ export async function scanSource(
   let stopped = false;
   let lines = 0;
   let skip = 0;
+  let sinceCheck = 0;
+  let isLate = false;
   const consume = (chunk: Buffer, chunkOffset: number): void => {
     let data = chunk;
     let base = chunkOffset;
@@ -117,6 +121,14 @@ export async function scanSource(
       const offset = base + start;
       const lineStart = start;
       start = nl + 1;
+      if (++sinceCheck === DEADLINE_CHECK_LINES) {
+        sinceCheck = 0;
+        if (Date.now() > range.deadline) {
+          isLate = true;
+          stopped = true;
+          return;
+        }
+      }
       if (offset < startOffset) continue;
       let ts: number | undefined;
       if (isBounded) {
@@ -158,8 +170,8 @@ export async function scanSource(
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         consume(chunk, offset);
         offset += chunk.length;
+        if (isLate || Date.now() > range.deadline) return { lines, completed: false };
         if (stopped) break;
-        if (Date.now() > range.deadline) return { lines, completed: false };
         await new Promise(setImmediate);
       }
     } catch {
@@ -180,8 +192,8 @@ export async function scanSource(
       // `consume` may keep a view of the chunk as carry: give it its own copy of the bytes
       consume(Buffer.from(buffer.subarray(0, bytesRead)), position);
       position += bytesRead;
+      if (isLate || Date.now() > range.deadline) return { lines, completed: false };
       if (stopped) break;
-      if (Date.now() > range.deadline) return { lines, completed: false };
       await new Promise(setImmediate);
     }
   } finally {

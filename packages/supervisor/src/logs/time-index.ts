@@ -9,6 +9,8 @@ export const TIME_INDEX_EVERY_BYTES = 64 * 1024;
 export const TIME_INDEX_MIN_BYTES_PER_SECOND = 4096;
 /** Bytes of one entry: the byte offset and the epoch ms, two little-endian float64. */
 export const TIME_INDEX_ENTRY_BYTES = 16;
+/** …or when output resumes after a pause this long (its first line must not take the time before the pause). */
+export const TIME_INDEX_PAUSE_MS = 2000;
 /** Entries are written to disk at most once a second, or when this many wait. */
 const MAX_PENDING_ENTRIES = 256;
 const MINUTE_MS = 60_000;
@@ -21,8 +23,9 @@ export function timeIndexPath(logPath: string): string {
 /**
  * The sparse time index of one log file: pairs (byte offset, arrival time) appended as the file
  * grows, so plain lines, which carry no time, get the time the daemon read them. An entry is added
- * when a batch starts a new minute, after 64 KiB, or after a second with at least 4 KiB written:
- * a line's time is then known within a second for busy files and within its minute for quiet ones.
+ * when a batch starts a new minute, comes after a pause of 2 s, after 64 KiB, or after a second with
+ * at least 4 KiB written: a line's time is then known within a second for busy files, and for quiet
+ * ones within its minute (interpolated by offset between two entries).
  */
 export class TimeIndexWriter {
   #path: string;
@@ -30,6 +33,7 @@ export class TimeIndexWriter {
   #pending: number[] = [];
   #lastOffset = Number.NEGATIVE_INFINITY;
   #lastTs = Number.NEGATIVE_INFINITY;
+  #lastWriteTs = Number.NEGATIVE_INFINITY;
   #writtenAt = 0;
   #isBroken = false;
 
@@ -41,9 +45,12 @@ export class TimeIndexWriter {
   note(offset: number, ts: number): void {
     const bytes = offset - this.#lastOffset;
     const isNewMinute = Math.floor(ts / MINUTE_MS) !== Math.floor(this.#lastTs / MINUTE_MS);
+    const isAfterPause = ts - this.#lastWriteTs >= TIME_INDEX_PAUSE_MS;
+    this.#lastWriteTs = ts;
     if (
       bytes < TIME_INDEX_EVERY_BYTES &&
       !isNewMinute &&
+      !isAfterPause &&
       (ts - this.#lastTs < 1000 || bytes < TIME_INDEX_MIN_BYTES_PER_SECOND)
     ) {
       return;
@@ -103,6 +110,7 @@ export class TimeIndexWriter {
   #reset(): void {
     this.#lastOffset = Number.NEGATIVE_INFINITY;
     this.#lastTs = Number.NEGATIVE_INFINITY;
+    this.#lastWriteTs = Number.NEGATIVE_INFINITY;
     this.#isBroken = false;
   }
 
