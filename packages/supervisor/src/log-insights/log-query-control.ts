@@ -1,7 +1,7 @@
 import type { VelosControl } from '@velos/core';
 import { acquireLogAnswer } from '../log-queries.js';
 import type { ProcessTable } from '../process-table.js';
-import { logQueryTarget } from './log-target.js';
+import type { LogQueryTarget } from './log-target.js';
 
 /**
  * `logs.search` and `logs.analyze` (ENG-2…7 on an app's files): the handlers load the log engine
@@ -9,8 +9,10 @@ import { logQueryTarget } from './log-target.js';
  * 16 MiB of log answers while it runs, so at most four run at once and the others wait their turn.
  */
 export function createLogQueryControl(table: ProcessTable): Pick<VelosControl, 'searchLogs' | 'analyzeLogs'> {
-  const run = async <T>(target: string, work: (target: ReturnType<typeof logQueryTarget>) => Promise<T>) => {
-    const app = logQueryTarget(table.select(target), target);
+  const run = async <T>(target: string, work: (target: LogQueryTarget) => Promise<T>) => {
+    const records = table.select(target);
+    // loaded with the query, like the engine: an idle daemon keeps none of it in memory
+    const app = (await import('./log-target.js')).logQueryTarget(records, target);
     const release = await acquireLogAnswer();
     try {
       return await work(app);
