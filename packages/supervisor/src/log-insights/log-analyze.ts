@@ -9,7 +9,7 @@ import {
 } from '@velos/log-engine';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
-import { type LogSource, listLogSources, scanSource } from './log-scan.js';
+import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
 
 /** Lines given to the engine at most: beyond, a uniform random sample of this size (counts scaled). */
@@ -39,7 +39,7 @@ export async function analyzeLogs(
   const range = { since, until: request.until, deadline: Date.now() + LOG_QUERY_BUDGET_MS };
   target.flushTimeIndex();
   const sources = (await listLogSources(target, range))
-    .filter((source) => matchesStream(source, request.stream))
+    .filter((source) => hasStream(source.stream, request.stream))
     .sort((a, b) => a.endTs - b.endTs);
   const isDedupe = request.view === 'dedupe';
   const estimated = await estimateLines(sources);
@@ -132,10 +132,6 @@ export async function analyzeLogs(
 /** Lines to pass over before the next one of a uniform sample at `rate` (a geometric draw). */
 function nextSkip(rate: number): number {
   return Math.floor(Math.log(1 - Math.random()) / Math.log(1 - rate));
-}
-
-function matchesStream(source: LogSource, stream: LogsAnalyzeRequest['stream']): boolean {
-  return stream === undefined || stream === 'all' || source.stream === undefined || source.stream === stream;
 }
 
 /** Lines the sources hold, estimated from their bytes and the mean line length at the start of each. */

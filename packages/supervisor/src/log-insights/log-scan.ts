@@ -202,6 +202,14 @@ export async function scanSource(
   return { lines, completed: true };
 }
 
+/** True when a file of `stream` (undefined: a merged file, both streams) may hold lines of `wanted`. */
+export function hasStream(
+  stream: 'out' | 'err' | undefined,
+  wanted: 'out' | 'err' | 'all' | undefined,
+): boolean {
+  return wanted === undefined || wanted === 'all' || stream === undefined || stream === wanted;
+}
+
 /** `2026-11-22T01-02-03.456Z` (a rotated file's name) as epoch ms. */
 function stampTime(stamp: string): number {
   return Date.parse(stamp.replace(/T(\d\d)-(\d\d)-(\d\d)/, 'T$1:$2:$3'));

@@ -4,7 +4,7 @@ import { MAX_LOG_ANSWER_BYTES } from '../logs/answer-budget.js';
 import { createLineDecoder } from '../logs/line-format.js';
 import { logLineBytes } from '../logs/log-line-bytes.js';
 import { compileGrep } from './grep-pattern.js';
-import { listLogSources, scanSource } from './log-scan.js';
+import { hasStream, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
 
 /** Matching lines returned when the request does not say. */
@@ -26,12 +26,7 @@ export async function searchLogs(
   const decode = createLineDecoder({ format: target.format, dateFormat: target.dateFormat });
   target.flushTimeIndex();
   const sources = (await listLogSources(target, range))
-    .filter(
-      (source) =>
-        request.stream === undefined ||
-        request.stream === 'all' ||
-        source.stream !== (request.stream === 'out' ? 'err' : 'out'),
-    )
+    .filter((source) => hasStream(source.stream, request.stream))
     .sort((a, b) => b.endTs - a.endTs);
   const hits: LogLine[] = [];
   const files: string[] = [];
