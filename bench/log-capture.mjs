@@ -1,5 +1,8 @@
 // Log capture throughput: `node fixtures/chatty.js` (COUNT lines at full speed) redirected straight to
 // a file, against the same writer piped through the supervisor's createLogPipeline into a file.
+// Then the live log engine (issue 9): the capture CPU of fixtures/chatty.js and fixtures/log-mix.js
+// (20 % error lines) with the engine on (createLiveEngines, as the daemon wires it) against the app
+// opted out (`log_engine = false`), medians of [runs] runs each, alternated.
 // Usage: pnpm --filter @velos/supervisor build && node bench/log-capture.mjs [lines] [runs]
 // VELOS_SUPERVISOR_MODULE=<path or URL> imports createLogPipeline from another build.
 import { spawn } from 'node:child_process';
@@ -17,8 +20,9 @@ const moduleUrl = process.env.VELOS_SUPERVISOR_MODULE
   : new URL('../packages/supervisor/dist/index.js', import.meta.url).href;
 
 let createLogPipeline;
+let createLiveEngines;
 try {
-  ({ createLogPipeline } = await import(moduleUrl));
+  ({ createLogPipeline, createLiveEngines } = await import(moduleUrl));
 } catch (error) {
   console.error(`cannot import ${moduleUrl} (${error.message}); run: pnpm --filter @velos/supervisor build`);
   process.exit(1);
@@ -48,7 +52,7 @@ async function direct(dir) {
   return { ms, bytes: (await stat(path)).size };
 }
 
-async function piped(dir, options) {
+async function piped(dir, options, script = chatty) {
   const outPath = join(dir, `piped-${options.format}${options.dateFormat ? '-dated' : ''}.log`);
   const pipeline = createLogPipeline({
     id: 0,
@@ -59,7 +63,7 @@ async function piped(dir, options) {
   });
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [chatty], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   pipeline.attach(child.stdout, 'out', child.pid);
   pipeline.attach(child.stderr, 'err', child.pid);
   await exited(child);
@@ -68,7 +72,8 @@ async function piped(dir, options) {
   const used = process.cpuUsage(cpu);
   const counters = pipeline.counters();
   await pipeline.close();
-  if (counters.out !== lines) throw new Error(`captured ${counters.out} of ${lines} lines`);
+  if (counters.out + counters.err !== lines)
+    throw new Error(`captured ${counters.out + counters.err} of ${lines} lines`);
   return { ms, cpuMs: (used.user + used.system) / 1000, bytes: (await stat(outPath)).size };
 }
 
@@ -103,6 +108,49 @@ try {
       `${label.padEnd(30)} ${result.ms.toFixed(0).padStart(6)} ms  ${rate(result.ms)} lines/s  x${ratio}  ${cpu}`,
     );
   }
+  await liveEngineCost(dir);
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Capture CPU with the live log engine on and opted out, alternated, medians. */
+async function liveEngineCost(dir) {
+  const logMix = new URL('../fixtures/log-mix.js', import.meta.url).pathname;
+  const events = [];
+  const engines = createLiveEngines({ publish: (event) => events.push(event), log: () => undefined });
+  // the engine module loads once per daemon, and its code is warm in a daemon that runs: do both first
+  const warm = engines.sinkFor({ name: 'warm' }, 0);
+  const batch = (ts) => ({
+    data: Buffer.from('ERROR warm up failed\nline 2\n'.repeat(2000)),
+    lines: 4000,
+    ts,
+    stream: 'out',
+    pid: 1,
+  });
+  warm(batch(Date.now()));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (let i = 0; i < 200; i += 1) warm(batch(Date.now() + i * 10));
+  engines.forget('warm');
+  events.length = 0;
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  console.log(`\nlive log engine, capture CPU, median of ${runs} runs (engine on / opted out, alternated):`);
+  for (const [label, script] of [
+    ['chatty.js (no errors)', chatty],
+    ['log-mix.js (20% errors)', logMix],
+  ]) {
+    const on = [];
+    const off = [];
+    for (let i = 0; i < runs; i += 1) {
+      off.push((await piped(dir, { format: 'plain' }, script)).cpuMs);
+      const name = `app-${i}`;
+      on.push((await piped(dir, { format: 'plain', onLines: engines.sinkFor({ name }, 0) }, script)).cpuMs);
+      engines.forget(name);
+    }
+    const ratio = (median(on) / median(off)).toFixed(2);
+    console.log(
+      `${label.padEnd(26)} opted out ${median(off).toFixed(0).padStart(5)} ms (${off.map((v) => v.toFixed(0)).join(', ')})  engine on ${median(on).toFixed(0).padStart(5)} ms (${on.map((v) => v.toFixed(0)).join(', ')})  x${ratio}`,
+    );
+  }
+  engines.close();
+  console.log(`events raised during the runs: ${events.map((event) => event.kind).join(', ') || 'none'}`);
 }

@@ -131,6 +131,8 @@ export interface AppSpec {
   logRetain: number;
   /** Gzip rotated files. */
   logCompress: boolean;
+  /** ENG: the daemon's live log engine watches the app's lines (error counters, anomaly events); absent means on. */
+  logEngine?: boolean;
   /** Restart the app when the RSS of its process tree exceeds this many bytes (`undefined` = no limit). */
   maxMemoryBytes?: number;
   /** Restart the app's running processes on this cron expression, e.g. `0 3 * * *` (reason `cron`). */

@@ -3,6 +3,12 @@ import type { AppSpec } from './app-spec.js';
 import type { ConfigReloadResult } from './config-commands.js';
 import type { DaemonHealth } from './daemon-health.js';
 import type { EmitEventRequest, EventsRequest, EventsResult, VelosEvent } from './events.js';
+import type {
+  LogsAnalyzeRequest,
+  LogsAnalyzeResult,
+  LogsSearchRequest,
+  LogsSearchResult,
+} from './log-analysis.js';
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, PingResult, ResurrectResult } from './protocol.js';
 
@@ -36,6 +42,10 @@ export interface VelosControl {
   /** The lines `logs` gives, with the notice of what the answer's byte limit left out (`cut`). */
   logsResult(request: LogsRequest): Promise<LogsResult>;
   followLogs(request: LogsRequest): Subscription<LogLine[]>;
+  /** ENG-7: the newest lines of an app's logs (rotated files included) matching a regex, level and time range. */
+  searchLogs(request: LogsSearchRequest): Promise<LogsSearchResult>;
+  /** ENG-2/4/5/6: the log engine's summary, patterns, dedupe or anomalies of an app's logs. */
+  analyzeLogs(request: LogsAnalyzeRequest): Promise<LogsAnalyzeResult>;
   /** OBS-2: events of the bus that match, oldest first (the newest `limit`, default 100). */
   events(request?: EventsRequest): Promise<EventsResult>;
   /** OBS-2: the matching events of `events`, then each new one as it happens. */

@@ -73,6 +73,20 @@ export {
   prepareHome,
   writeFreshFile,
 } from './home.js';
+export type {
+  LogAnomalyInfo,
+  LogDedupeInfo,
+  LogLevelName,
+  LogPatternInfo,
+  LogSummaryInfo,
+  LogsAnalyzeRequest,
+  LogsAnalyzeResult,
+  LogsQuery,
+  LogsScanInfo,
+  LogsSearchRequest,
+  LogsSearchResult,
+  LogsView,
+} from './log-analysis.js';
 export { checkPayloadLimits, formatPayloadPath, PAYLOAD_LIMITS } from './payload-limits.js';
 export type {
   ExitReason,

@@ -9,6 +9,7 @@ import {
 } from './command-definition.js';
 import type { ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
 import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
+import type { LogsAnalyzeRequest, LogsSearchRequest } from './log-analysis.js';
 import type { ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, TargetRequest } from './protocol.js';
 
@@ -168,6 +169,24 @@ export const PROTOCOL_COMMANDS = {
     ...logsPayload,
     toItem: (lines: ItemOf<'followLogs'>) => ({ lines }),
     fromItem: (item: { lines: ItemOf<'followLogs'> }) => item.lines,
+  }),
+  'logs.search': requestCommand({
+    method: 'searchLogs',
+    description:
+      "Searches an app's captured logs, rotated files included: regex, level and time range; the newest matches.",
+    ...READS,
+    toPayload: (request: LogsSearchRequest) => request,
+    toArgs: (payload: LogsSearchRequest): [LogsSearchRequest] => [payload],
+    ...sameResult<Value<'searchLogs'>>(),
+  }),
+  'logs.analyze': requestCommand({
+    method: 'analyzeLogs',
+    description:
+      "Runs the log engine on an app's captured logs: summary, patterns, dedupe or anomalies of a time range.",
+    ...READS,
+    toPayload: (request: LogsAnalyzeRequest) => request,
+    toArgs: (payload: LogsAnalyzeRequest): [LogsAnalyzeRequest] => [payload],
+    ...sameResult<Value<'analyzeLogs'>>(),
   }),
   events: requestCommand({
     method: 'events',

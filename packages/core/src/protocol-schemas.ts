@@ -80,6 +80,7 @@ export const appSpecSchema = z.object({
   logRotateCron: z.optional(z.string().check(z.minLength(1))),
   logRetain: z.int().check(z.gte(0), z.lte(1000)),
   logCompress: z.boolean(),
+  logEngine: z.optional(z.boolean()),
   maxMemoryBytes: z.optional(z.int().check(z.gte(1024 * 1024, 'expected at least 1M'))),
   cronRestart: z.optional(z.string().check(z.minLength(1))),
   execMode: z.enum(['fork', 'cluster']),
@@ -157,6 +158,16 @@ const logsRequest = z.object({
   lines: z.optional(z.int().check(z.gte(0), z.lte(1_000_000))),
   stream: z.optional(z.enum(['out', 'err', 'all'])),
 });
+const logsQuery = {
+  target,
+  since: z.optional(z.number().check(z.gte(0), z.lte(8.64e15))),
+  until: z.optional(z.number().check(z.gte(0), z.lte(8.64e15))),
+  level: z.optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug'])),
+  grep: z.optional(z.string().check(z.minLength(1), z.maxLength(1000, 'expected at most 1000 characters'))),
+  ignoreCase: z.optional(z.boolean()),
+  stream: z.optional(z.enum(['out', 'err', 'all'])),
+  limit: z.optional(z.int().check(z.gte(1), z.lte(100_000))),
+};
 const empty = z.optional(z.object({}));
 const epochMs = z.number().check(z.gte(0), z.lte(8.64e15));
 const eventsRequest = z.object({
@@ -200,6 +211,14 @@ export const requestSchemas = {
   describe: z.object({ target }),
   logs: logsRequest,
   'logs.follow': logsRequest,
+  'logs.search': z.object(logsQuery),
+  'logs.analyze': z.object({
+    ...logsQuery,
+    view: z.enum(['summary', 'patterns', 'dedupe', 'anomalies']),
+    periodMs: z.optional(
+      z.number().check(z.gte(1), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms')),
+    ),
+  }),
   events: eventsRequest,
   'events.follow': eventsRequest,
   'events.emit': emitEventRequest,

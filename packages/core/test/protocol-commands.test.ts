@@ -61,6 +61,18 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
     },
   ],
   'logs.follow': [{ args: [{ lines: 0 }], payload: { lines: 0 } }],
+  'logs.search': [
+    {
+      args: [{ target: 'api', grep: 'timeout', level: 'error', since: 1, limit: 5 }],
+      payload: { target: 'api', grep: 'timeout', level: 'error', since: 1, limit: 5 },
+    },
+  ],
+  'logs.analyze': [
+    {
+      args: [{ target: 'api', view: 'summary', periodMs: 3_600_000 }],
+      payload: { target: 'api', view: 'summary', periodMs: 3_600_000 },
+    },
+  ],
   events: [
     { args: [{}], payload: {} },
     {
@@ -170,6 +182,8 @@ describe('the command table', () => {
       'describe',
       'logs',
       'logs.follow',
+      'logs.search',
+      'logs.analyze',
       'events',
       'events.follow',
       'health',

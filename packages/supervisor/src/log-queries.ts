@@ -18,6 +18,11 @@ const FOLLOW_QUEUE_ITEMS = 1000;
 /** Bytes of `logs` answers being built, daemon-wide. */
 const answers = new AnswerBudget(MAX_LOG_ANSWERS_BYTES);
 
+/** Waits until `maxBytes` of answer may be built (shared with `logs.search` and `logs.analyze`); resolves the release. */
+export function acquireLogAnswer(maxBytes = MAX_LOG_ANSWER_BYTES): Promise<() => void> {
+  return answers.acquire(maxBytes);
+}
+
 /**
  * Makes `logs` answers also wait while `backlog` is full: the daemon passes its IPC server's count of
  * answers written but not yet read by their clients.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
 import type { AppEventReport } from './events/app-event-intake.js';
 import type { LineClassifier } from './log-levels.js';
-import { createLogPipeline, type LogPipeline, type RotationOptions } from './logs/index.js';
+import { createLogPipeline, type LineBatch, type LogPipeline, type RotationOptions } from './logs/index.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
 import type { StatusEvent } from './process-status.js';
 import type { SavedApp, SavedState } from './state-store.js';
@@ -32,6 +32,8 @@ export class ProcessTable {
   readonly #unrestored = new Map<string, SavedApp>();
   /** Levels for JSON Lines log files; set (see `loadLineClassifier`) before an app with them is added. */
   classify: LineClassifier | undefined;
+  /** The live log engine's view of each process's captured lines (see `createLiveEngines`). */
+  lineSink: ((spec: AppSpec, id: number) => ((batch: LineBatch) => void) | undefined) | undefined;
   nextId = 0;
   /** Every status change of a process of this table (see `setStatus`). */
   readonly statusEvents: Emitter<StatusEvent>;
@@ -277,6 +279,7 @@ export class ProcessTable {
             format: entry.spec.logFormat,
             dateFormat: entry.spec.logDateFormat,
             rotation: rotationOf(entry.spec),
+            onLines: this.lineSink?.(entry.spec, id),
             ...(entry.spec.logFormat === 'json' && this.classify ? { classify: this.classify } : {}),
             onError: (error) => this.log(`process ${id} (${entry.spec.name}): ${error.message}`),
             onAppEventLine: (line) => this.appEvents.emit({ id, name: entry.spec.name, value: line }),

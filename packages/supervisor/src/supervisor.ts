@@ -27,6 +27,8 @@ import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
 import { checkJobSpecs } from './jobs/job-scheduler.js';
 import { listRuns, selectJobs } from './jobs/job-state.js';
 import { createLiveState } from './live-state.js';
+import { createLiveEngines } from './log-insights/live-engines.js';
+import { createLogQueryControl } from './log-insights/log-query-control.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
 import { createMonitor } from './monitor.js';
@@ -97,6 +99,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const live = createLiveState({ home, snapshot: () => table.toState(), log });
   const eventControl = createEventControl({ home, table, log });
   const { publish } = eventControl.bus;
+  // ENG: the live log engine of each app (loaded on an app's first line) and the queries on its files.
+  const liveEngines = createLiveEngines({ publish, log });
+  table.lineSink = liveEngines.sinkFor;
+  const logQueries = createLogQueryControl(table);
   const lifecycle = createProcessLifecycle({
     home,
     table,
@@ -112,7 +118,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onRunEnded: (record) => probes.detach(record),
     // Issue #19 item 13: the last process of an app takes its cron_restart schedule with it.
     onRemoved: (record) => {
-      if (!table.apps.has(record.app.spec.name)) cronRestarts.sync(record.app.spec.name, undefined);
+      if (table.apps.has(record.app.spec.name)) return;
+      cronRestarts.sync(record.app.spec.name, undefined);
+      liveEngines.forget(record.app.spec.name);
     },
   });
   const alerting = createAlertControl({
@@ -447,6 +455,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       );
     },
 
+    searchLogs: logQueries.searchLogs,
+    analyzeLogs: logQueries.analyzeLogs,
     events: eventControl.events,
     followEvents: eventControl.followEvents,
     emitEvent: eventControl.emitEvent,
@@ -528,6 +538,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       await cluster?.close();
       await live.clear();
       await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));
+      liveEngines.close();
       eventControl.close();
     },
   };

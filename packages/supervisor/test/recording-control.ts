@@ -49,6 +49,8 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   logs: [[{ target: 'api', lines: 5 }]],
   logsResult: [[{ stream: 'err' }]],
   followLogs: [[{ target: 'api', lines: 0 }]],
+  searchLogs: [[{ target: 'api', grep: 'timeout', level: 'error', limit: 5 }]],
+  analyzeLogs: [[{ target: 'api', view: 'patterns', since: 1 }]],
   events: [[{}], [{ target: 'api', kinds: ['exited'], since: 1, limit: 3 }]],
   followEvents: [[{ afterSeq: 2 }]],
   emitEvent: [[{ name: 'sync.done', app: 'api', fields: { n: 1 } }]],

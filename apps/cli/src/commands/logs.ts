@@ -13,6 +13,8 @@ export const DEFAULT_LOG_LINES = 15;
  * limit is printed with a notice on stderr naming the files that hold the rest.
  */
 export async function runLogs(ctx: CommandContext, input: CommandInput): Promise<void> {
+  const engine = await import('./logs-engine.js');
+  if (engine.usesLogEngine(input)) return engine.runLogsEngine(ctx, input);
   const request = logsRequest(input);
   const isRaw = input.options.raw === true;
   const format: LogLineFormat = ctx.mode !== 'text' ? 'json' : isRaw ? 'raw' : 'prefixed';

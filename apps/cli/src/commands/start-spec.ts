@@ -46,6 +46,7 @@ const APP_FLAGS: Record<string, string> = {
   'log-rotate-cron': 'log_rotate_cron',
   'log-retain': 'log_retain',
   'no-log-compress': 'log_compress',
+  'no-log-engine': 'log_engine',
   'max-memory': 'max_memory',
   'cron-restart': 'cron_restart',
   'exec-mode': 'exec_mode',
@@ -198,6 +199,7 @@ export function specsFromFlags(
   const retain = text('log-retain');
   if (retain !== undefined) entry.log_retain = integer('--log-retain', retain, 'a whole number, 0 or more');
   if (o['no-log-compress']) entry.log_compress = false;
+  if (o['no-log-engine']) entry.log_engine = false;
   if (text('output') !== undefined) entry.out_file = resolve(where.cwd, text('output')!);
   if (text('error') !== undefined) entry.error_file = resolve(where.cwd, text('error')!);
   if (input.rest.length > 0) entry.args = input.rest;

@@ -4,6 +4,7 @@ import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import type { LogStream } from './line-batch.js';
 import { DEFAULT_LOG_RETAIN, type RotationOptions, rotatedPath } from './log-rotation.js';
 import { RotationHousekeeper } from './rotation-housekeeper.js';
+import { TimeIndexWriter } from './time-index.js';
 
 /** Writes `buffers` at the end of `fd` (like `fs.writev`); injectable so tests can simulate a slow disk. */
 export type WritevFunction = (
@@ -21,6 +22,8 @@ export interface FileWriterOptions {
   onError?: (error: VelosError) => void;
   /** Size and cron rotation, retention and compression of the rotated files. */
   rotation?: RotationOptions;
+  /** Keep the sparse time index `<path>.tidx` beside the file (default true). */
+  timeIndex?: boolean;
 }
 
 /** Where a writer stands, consistent with the lines written so far. */
@@ -49,6 +52,8 @@ interface QueuedWrite {
   stream: LogStream;
   lines: number;
   seq: number;
+  /** Epoch ms the lines arrived. */
+  ts: number;
 }
 
 const MAX_BUFFERS_PER_WRITE = 1024;
@@ -68,6 +73,7 @@ export class FileWriter {
   readonly #highWaterBytes: number;
   readonly #maxBytes: number | undefined;
   readonly #housekeeper: RotationHousekeeper;
+  readonly #index: TimeIndexWriter | null;
   #schedule: CronSchedule | null = null;
   #sizeRetryOffset = 0;
   #ops: FileOp[] = [];
@@ -100,6 +106,7 @@ export class FileWriter {
     this.#writev = options.writev ?? ((fd, buffers, callback) => writev(fd, buffers, callback));
     this.#onError = options.onError;
     const rotation = options.rotation ?? {};
+    this.#index = options.timeIndex === false ? null : new TimeIndexWriter(options.path);
     this.#maxBytes = rotation.maxBytes !== undefined && rotation.maxBytes > 0 ? rotation.maxBytes : undefined;
     this.#housekeeper = new RotationHousekeeper({
       path: options.path,
@@ -173,8 +180,13 @@ export class FileWriter {
     return this.#acceptedLines;
   }
 
-  /** Queues whole lines of `stream` for writing. */
-  write(data: Buffer, stream: LogStream, lines: number): void {
+  /** Writes the time index entries not on disk yet, so that a reader of `<path>.tidx` sees every line written. */
+  flushTimeIndex(): void {
+    this.#index?.flush();
+  }
+
+  /** Queues whole lines of `stream`, which arrived at `ts` (epoch ms), for writing. */
+  write(data: Buffer, stream: LogStream, lines: number, ts = Date.now()): void {
     if (this.#closed) {
       this.#droppedLines += lines;
       return;
@@ -182,7 +194,7 @@ export class FileWriter {
     if (data.length === 0) return;
     this.#acceptedLines += lines;
     this.#seq += 1;
-    this.#queue.push({ data, stream, lines, seq: this.#seq });
+    this.#queue.push({ data, stream, lines, seq: this.#seq, ts });
     this.#queuedBytes += data.length;
     this.#enqueuedBytes += data.length;
     if (this.#queuedBytes > this.#peakQueuedBytes) this.#peakQueuedBytes = this.#queuedBytes;
@@ -339,12 +351,14 @@ export class FileWriter {
     position.inFile = { out: 0, err: 0 };
     position.endOffset = 0;
     this.#sizeRetryOffset = 0;
+    this.#index?.rotated(target);
     this.#housekeeper.add(target);
     return target;
   }
 
   async #closeNow(): Promise<null> {
     this.#closed = true;
+    this.#index?.close();
     await new Promise<void>((resolve) => close(this.#fd, () => resolve()));
     return null;
   }
@@ -367,6 +381,9 @@ export class FileWriter {
       // the old file was moved away: where to is unknown, so a tail stops at the new file
       this.#position.inFile = { out: 0, err: 0 };
       this.#position.previous = null;
+    }
+    if (before.ino !== after.ino || before.dev !== after.dev || after.size < this.#position.endOffset) {
+      this.#index?.reset();
     }
     this.#position.endOffset = after.size;
     this.#sizeRetryOffset = 0;
@@ -399,7 +416,16 @@ export class FileWriter {
         this.#position.inFile[item.stream] += item.lines;
       }
     }
-    if (!error) this.#position.endOffset += bytes;
+    if (!error) {
+      if (this.#index) {
+        let offset = this.#position.endOffset;
+        for (const item of batch) {
+          this.#index.note(offset, item.ts);
+          offset += item.data.length;
+        }
+      }
+      this.#position.endOffset += bytes;
+    }
     this.#inFlight = false;
     this.#settle(bytes);
     if (error) {
@@ -428,6 +454,7 @@ export class FileWriter {
     ftruncate(this.#fd, 0, (error) => {
       this.#inFlight = false;
       if (!error) {
+        this.#index?.reset();
         this.#position = {
           endOffset: 0,
           written: { out: 0, err: 0 },

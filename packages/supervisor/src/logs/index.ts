@@ -24,6 +24,7 @@
 
 export { checkCronExpression } from '../cron-schedule.js';
 export type { WritevFunction } from './file-writer.js';
+export type { LineBatch } from './line-batch.js';
 export {
   createLogPipeline,
   DEFAULT_MAX_LINE_BYTES,

@@ -59,6 +59,8 @@ export interface LogPipelineOptions {
   rotation?: RotationOptions;
   /** OBS-2: told each line of the child that may be an app event (see `findAppEventLines`); the line is logged all the same. */
   onAppEventLine?: (line: string) => void;
+  /** Sees every batch of captured lines as it is accepted (the live log engine); it must be cheap. */
+  onLines?: (batch: LineBatch) => void;
 }
 
 /** Line and byte counters of one pipeline since it was created (`flush` does not reset them). */
@@ -94,6 +96,8 @@ export interface LogPipeline {
   /** Closes and reopens the log files by path between two writes (a file renamed away is created anew); resolves the paths reopened. */
   reopen(): Promise<string[]>;
   counters(): LogPipelineCounters;
+  /** Writes the time index entries (`<file>.tidx`) still in memory, before a query reads the files. */
+  flushTimeIndex(): void;
   /** Resolves once everything attached so far has ended and been written. */
   drained(): Promise<void>;
   /** Writes what is pending and closes the files. */
@@ -129,6 +133,7 @@ class Pipeline implements LogPipeline {
   readonly #listeners = new Set<(lines: LogLine[]) => void>();
   readonly #onError: ((error: VelosError) => void) | undefined;
   readonly #onAppEventLine: ((line: string) => void) | undefined;
+  readonly #onLines: ((batch: LineBatch) => void) | undefined;
   #live: LogLine[] = [];
   #liveScheduled = false;
   #counters = { out: 0, err: 0, bytes: 0 };
@@ -147,6 +152,7 @@ class Pipeline implements LogPipeline {
     this.#enrich = options.format === 'json' ? (line) => structureLogLine(line, classify) : undefined;
     this.#onError = options.onError;
     this.#onAppEventLine = options.onAppEventLine;
+    this.#onLines = options.onLines;
     this.#ring = new LineRing(
       options.ringLines ?? DEFAULT_RING_LINES,
       options.ringBytes ?? DEFAULT_RING_BYTES,
@@ -252,6 +258,10 @@ class Pipeline implements LogPipeline {
     };
   }
 
+  flushTimeIndex(): void {
+    for (const writer of this.#uniqueWriters()) writer.flushTimeIndex();
+  }
+
   async drained(): Promise<void> {
     await Promise.all([...this.#captures].map((capture) => capture.done));
     await Promise.all(this.#uniqueWriters().map((writer) => writer.settled()));
@@ -285,8 +295,9 @@ class Pipeline implements LogPipeline {
     this.#counters.bytes += batch.data.length;
     const writer = this.#writers[batch.stream];
     batch.seq = writer.acceptedLines;
-    writer.write(this.#encode(batch), batch.stream, batch.lines);
+    writer.write(this.#encode(batch), batch.stream, batch.lines, batch.ts);
     this.#ring.push(batch);
+    this.#onLines?.(batch);
     if (this.#listeners.size > 0) this.#queueLive(batch);
   }
 

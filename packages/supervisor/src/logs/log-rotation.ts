@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { TIME_INDEX_SUFFIX, timeIndexPath } from './time-index.js';
 
 /** When and how a log file is rotated; every field is optional, nothing set means no rotation. */
 export interface RotationOptions {
@@ -82,6 +83,7 @@ export async function pruneRotated(path: string, retain: number): Promise<string
   const deleted: string[] = [];
   for (const file of stale) {
     const paths = file.isCompressed ? [file.path] : [file.path, `${file.path}.gz`];
+    await unlink(timeIndexPath(file.path)).catch(() => undefined);
     for (const candidate of paths) {
       try {
         await unlink(candidate);
@@ -116,15 +118,16 @@ export async function gzipFile(path: string): Promise<string> {
 
 /**
  * A test for the files the rotation of `logPath` writes: the log itself, its rotated copies, their
- * `.gz` and the temp file of a compression (a file watcher must not take them for changes of the app).
+ * `.gz`, the temp file of a compression and the time indexes (a file watcher must not take them for changes of the app).
  */
 export function rotationFileMatcher(logPath: string): (path: string) => boolean {
   const { stem, ext } = splitName(logPath);
   const dir = dirname(logPath);
   const name = new RegExp(
-    `^${escapeRegExp(stem)}\\.${STAMP}(?:-\\d+)?${escapeRegExp(ext)}(?:\\.gz(?:\\.tmp)?)?$`,
+    `^${escapeRegExp(stem)}\\.${STAMP}(?:-\\d+)?${escapeRegExp(ext)}(?:\\.gz(?:\\.tmp)?|${escapeRegExp(TIME_INDEX_SUFFIX)})?$`,
   );
-  return (path) => path === logPath || (dirname(path) === dir && name.test(basename(path)));
+  const index = `${logPath}${TIME_INDEX_SUFFIX}`;
+  return (path) => path === logPath || path === index || (dirname(path) === dir && name.test(basename(path)));
 }
 
 function splitName(path: string): { stem: string; ext: string } {

@@ -1,0 +1,153 @@
+import {
+  ErrorCodes,
+  type LogLevelName,
+  type LogsAnalyzeRequest,
+  type LogsAnalyzeResult,
+  type LogsQuery,
+  type LogsSearchResult,
+  parseDurationMs,
+  VelosError,
+} from '@velos/core';
+import type { CommandInput } from '../command-spec.js';
+import type { CommandContext } from '../context.js';
+import { formatLogLine, formatLogsCut } from '../output/log-line.js';
+
+const VIEWS = ['summary', 'patterns', 'dedupe', 'anomalies'] as const;
+const LEVELS: readonly LogLevelName[] = ['fatal', 'error', 'warn', 'info', 'debug'];
+const FILTERS = ['level', 'grep', 'since', 'until'] as const;
+
+/** True when `velos logs` was given a flag of the log engine (a view or a filter). */
+export function usesLogEngine(input: CommandInput): boolean {
+  return [...VIEWS, ...FILTERS, 'period'].some((flag) => input.options[flag] !== undefined);
+}
+
+/**
+ * `velos logs <app> --summary|--patterns|--dedupe|--anomalies` (the daemon's `logs.analyze`) and
+ * `velos logs <app> --level/--grep/--since/--until` (`logs.search`): the log engine on the app's
+ * captured files, rotated ones included; text, `--json` (the whole answer) or `--ai` (compact).
+ */
+export async function runLogsEngine(ctx: CommandContext, input: CommandInput): Promise<void> {
+  const target = input.args[0];
+  if (target === undefined)
+    throw invalid(
+      '--summary, --patterns, --dedupe, --anomalies, --level, --grep, --since and --until need an app: velos logs <app> …',
+    );
+  const views = VIEWS.filter((view) => input.options[view] === true);
+  if (views.length > 1)
+    throw invalid(`choose one of --${VIEWS.join(', --')}, got --${views.join(' and --')}`);
+  if (input.options.follow) throw invalid('--follow cannot be combined with the log engine flags');
+  const query = queryOf(target, input);
+  const client = await ctx.client();
+  const view = views[0];
+  if (view === undefined) {
+    if (input.options.period !== undefined)
+      throw invalid('--period goes with --summary, --patterns, --dedupe or --anomalies');
+    const result = await client.searchLogs(query);
+    printSearch(ctx, result);
+    return;
+  }
+  const request: LogsAnalyzeRequest = { ...query, view };
+  if (input.options.period !== undefined) request.periodMs = durationOf('--period', input.options.period);
+  const result = await client.analyzeLogs(request);
+  if (ctx.mode === 'json') ctx.printJson(result);
+  else if (ctx.mode === 'ai') ctx.printJson(toAi(result));
+  else ctx.print(result.text);
+}
+
+function queryOf(target: string, input: CommandInput): LogsQuery {
+  const o = input.options;
+  const query: LogsQuery = { target };
+  if (o.level !== undefined) {
+    if (typeof o.level !== 'string' || !LEVELS.includes(o.level as LogLevelName)) {
+      throw invalid(`--level: expected one of ${LEVELS.join(', ')}, got ${JSON.stringify(o.level)}`);
+    }
+    query.level = o.level as LogLevelName;
+  }
+  if (typeof o.grep === 'string') query.grep = o.grep;
+  if (o['ignore-case'] === true) query.ignoreCase = true;
+  if (o.since !== undefined) query.since = timeOf('--since', o.since);
+  if (o.until !== undefined) query.until = timeOf('--until', o.until);
+  if (o.err && !o.out) query.stream = 'err';
+  else if (o.out && !o.err) query.stream = 'out';
+  const limit = o.limit ?? o.lines;
+  if (limit !== undefined) {
+    if (typeof limit !== 'string' || !/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 100_000) {
+      throw invalid(`--limit: expected a whole number from 1 to 100000, got ${JSON.stringify(limit)}`);
+    }
+    query.limit = Number(limit);
+  }
+  return query;
+}
+
+/** `10m`, `2h`, `1d` ago, or an ISO date and time. */
+function timeOf(flag: string, value: string | boolean): number {
+  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/i.test(value)) {
+    return Date.now() - durationOf(flag, value);
+  }
+  const ts = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ts)) {
+    throw invalid(
+      `${flag}: expected a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z, got ${JSON.stringify(value)}`,
+    );
+  }
+  return ts;
+}
+
+function durationOf(flag: string, value: string | boolean): number {
+  const ms = typeof value === 'string' ? parseDurationMs(value) : null;
+  if (ms === null || ms <= 0)
+    throw invalid(`${flag}: expected a duration like 30m, 1h or 1d, got ${JSON.stringify(value)}`);
+  return ms;
+}
+
+function printSearch(ctx: CommandContext, result: LogsSearchResult): void {
+  if (ctx.mode === 'ai') {
+    ctx.printJson({
+      lines: result.lines.map((line) => ({
+        t: new Date(line.ts).toISOString(),
+        ...(line.stream === 'err' ? { s: 'err' } : {}),
+        ...(line.lvl ? { l: line.lvl } : {}),
+        m: line.line,
+      })),
+      scanned: result.scanned.lines,
+      ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
+      ...(result.scanned.isPartial ? { partial: true } : {}),
+    });
+    return;
+  }
+  const format = ctx.mode === 'json' ? 'json' : 'prefixed';
+  if (result.lines.length > 0) {
+    const text = result.lines.map((line) => formatLogLine(line, format, ctx.colors, ctx.isTTY)).join('\n');
+    process.stdout.write(`${text}\n`);
+  }
+  if (ctx.mode === 'json') return;
+  if (result.cut)
+    process.stderr.write(
+      formatLogsCut(result.cut).replace(
+        /^velos logs: an answer holds at most [^:]+:/,
+        'velos logs: the newest matches are shown:',
+      ),
+    );
+  if (result.scanned.isPartial)
+    process.stderr.write('velos logs: the 10 s time budget ran out: older lines were not searched\n');
+}
+
+/** The compact `--ai` form: no text, ISO times, short keys where they repeat. */
+function toAi(result: LogsAnalyzeResult): unknown {
+  const iso = (ts: number | undefined) => (ts === undefined ? undefined : new Date(ts).toISOString());
+  const { text: _text, scanned, ...rest } = result;
+  return JSON.parse(
+    JSON.stringify(
+      { ...rest, lines: scanned.lines, ...(scanned.isPartial ? { partial: true } : {}) },
+      (key, value) =>
+        (key === 'at' || key === 'first' || key === 'last' || key === 'from' || key === 'to') &&
+        typeof value === 'number'
+          ? iso(value)
+          : value,
+    ),
+  );
+}
+
+function invalid(message: string): VelosError {
+  return new VelosError(ErrorCodes.INVALID_ARGUMENT, message);
+}

@@ -1,0 +1,126 @@
+import type { LogLine } from './process-info.js';
+import type { LogStreamFilter, LogsCut } from './protocol.js';
+
+/** A log level as the log engine gives it (ENG-1). */
+export type LogLevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug';
+
+/** What `logs.search` and `logs.analyze` read: an app's captured lines, rotated files included. */
+export interface LogsQuery {
+  /** An app name or a process id (its app's files are read). */
+  target: string;
+  /** Epoch ms: lines that arrived at or after it (the time index gives plain lines their time). */
+  since?: number;
+  /** Epoch ms: lines that arrived at or before it. */
+  until?: number;
+  /** Lines at least this severe (`error` also finds `fatal`). */
+  level?: LogLevelName;
+  /** A regular expression the line matches (no backreferences or lookarounds, at most 1000 characters). */
+  grep?: string;
+  /** `grep` ignores case. */
+  ignoreCase?: boolean;
+  stream?: LogStreamFilter;
+  /** Search: the newest N matching lines (default 100); analyze: patterns or entries listed (default 10). */
+  limit?: number;
+}
+
+/** Parameters of `logs.search`. */
+export type LogsSearchRequest = LogsQuery;
+
+/** What a query read, and whether its time budget stopped it early. */
+export interface LogsScanInfo {
+  /** Lines read in the time range (before `level`/`grep`). */
+  lines: number;
+  /** Log files read, oldest first. */
+  files: string[];
+  /** True when the time budget ran out: older files or lines were not read. */
+  isPartial?: boolean;
+}
+
+/** Answer of `logs.search`: the newest matching lines, oldest first. */
+export interface LogsSearchResult {
+  lines: LogLine[];
+  scanned: LogsScanInfo;
+  /** Matching lines left out by `limit` or the answer's byte limit. */
+  cut?: LogsCut;
+}
+
+/** The views of `logs.analyze` (ENG-2, ENG-4, ENG-5, ENG-6). */
+export type LogsView = 'summary' | 'patterns' | 'dedupe' | 'anomalies';
+
+/** Parameters of `logs.analyze`. */
+export interface LogsAnalyzeRequest extends LogsQuery {
+  view: LogsView;
+  /** Summary: the last `period` ms (a shortcut for `since: now - period`). */
+  periodMs?: number;
+}
+
+/** A recurring template (ENG-4). */
+export interface LogPatternInfo {
+  id: number;
+  template: string;
+  /** Lines of the template (an estimate when `sampleRate` < 1). */
+  count: number;
+  level: LogLevelName;
+  perMin?: number;
+  trend: 'rising' | 'stable' | 'declining';
+  /** Epoch ms of its first and last line. */
+  first?: number;
+  last?: number;
+  /** Its last line (the message of a JSON line). */
+  sample: string;
+}
+
+/** Lines of one template collapsed together (ENG-2). */
+export interface LogDedupeInfo {
+  template: string;
+  count: number;
+  level: LogLevelName;
+  first?: number;
+  last?: number;
+  /** The first line, as written. */
+  line: string;
+}
+
+/** An unusual minute (ENG-5). */
+export interface LogAnomalyInfo {
+  /** Epoch ms of the start of the minute. */
+  at: number;
+  metric: 'volume' | 'errorRate';
+  value: number;
+  mean: number;
+  z: number;
+  severity: 'warning' | 'critical';
+}
+
+/** A digest of an app's logs (ENG-6). */
+export interface LogSummaryInfo {
+  period?: { from: number; to: number };
+  lines: number;
+  levels: Partial<Record<LogLevelName, number>>;
+  health: number;
+  templates: number;
+  top: LogPatternInfo[];
+  anomalies: LogAnomalyInfo[];
+  /** The last error or fatal line: its message (a JSON line's `msg`, not the raw JSON). */
+  lastError?: { at?: number; level: LogLevelName; message: string };
+  lastRestart?: { at: number; reason?: string };
+}
+
+/** Answer of `logs.analyze`: the view asked for, and how much was read. */
+export interface LogsAnalyzeResult {
+  app: string;
+  view: LogsView;
+  scanned: LogsScanInfo;
+  /** Lines given to the engine: all of them, or a uniform random sample of the range (see `sampleRate`). */
+  analyzedLines: number;
+  /** Fraction of the lines analysed (1 = all); counts are then estimates scaled by 1 / rate. */
+  sampleRate: number;
+  summary?: LogSummaryInfo;
+  patterns?: LogPatternInfo[];
+  dedupe?: LogDedupeInfo[];
+  anomalies?: LogAnomalyInfo[];
+  /** The view as a few lines of text, for people. */
+  text: string;
+  /** Set when the answer's byte limit or `limit` left entries out. */
+  omitted?: number;
+}

@@ -1,0 +1,92 @@
+import type { AppSpec, EventInput } from '@velos/core';
+import type { LineBatch } from '../logs/index.js';
+
+type LiveEngineModule = typeof import('./live-engine.js');
+type LiveEngine = ReturnType<LiveEngineModule['createLiveEngine']>;
+
+interface AppState {
+  engine: LiveEngine | null;
+  /** Lines counted before the engine loaded (the cheap path). */
+  lines: number;
+  isBroken: boolean;
+}
+
+/** How often the engines close their minutes when no line comes (a quiet app after a spike). */
+const TICK_MS = 5000;
+
+/**
+ * The live log engine of every app that did not opt out (`log_engine = false`): until the engine
+ * module is loaded — with `import()` on the first captured line of such an app, never at daemon
+ * start — a batch only adds to a line counter; then each app gets a `createLiveEngine` (counters,
+ * sampled classification, the miner on error lines, `log.anomaly`/`log.error_burst` events).
+ */
+export function createLiveEngines(options: {
+  publish: (event: EventInput) => void;
+  log: (line: string) => void;
+}) {
+  const apps = new Map<string, AppState>();
+  let module: LiveEngineModule | null = null;
+  let isLoading = false;
+  let timer: NodeJS.Timeout | null = null;
+  let isClosed = false;
+
+  const create = (name: string, lines: number): LiveEngine | null =>
+    module === null ? null : module.createLiveEngine(name, options.publish, lines);
+
+  const load = (): void => {
+    if (isLoading) return;
+    isLoading = true;
+    import('./live-engine.js').then(
+      (loaded) => {
+        module = loaded;
+        if (isClosed) return;
+        for (const [name, app] of apps) app.engine ??= create(name, app.lines);
+        timer = setInterval(() => {
+          const now = Date.now();
+          for (const app of apps.values()) app.engine?.tick(now);
+        }, TICK_MS);
+        timer.unref();
+      },
+      (error) => options.log(`the live log engine could not be loaded: ${error}`),
+    );
+  };
+
+  return {
+    /** The view of one process's captured lines, or undefined for an app that opted out. */
+    sinkFor(spec: AppSpec, id: number): ((batch: LineBatch) => void) | undefined {
+      if (spec.logEngine === false) return undefined;
+      const name = spec.name;
+      return (batch) => {
+        let app = apps.get(name);
+        if (app === undefined) {
+          if (isClosed) return;
+          app = { engine: create(name, 0), lines: 0, isBroken: false };
+          apps.set(name, app);
+        }
+        if (app.engine === null) {
+          app.lines += batch.lines;
+          load();
+          return;
+        }
+        if (app.isBroken) return;
+        try {
+          app.engine.push(batch, id);
+        } catch (error) {
+          // the engine is a help: a failure turns it off for this app, capture goes on
+          app.isBroken = true;
+          options.log(`the live log engine of ${name} failed and is off until the app is deleted: ${error}`);
+        }
+      };
+    },
+    /** Drops the engine of an app that was deleted. */
+    forget(name: string): void {
+      apps.delete(name);
+    },
+    /** Stops the timer and drops every engine. */
+    close(): void {
+      isClosed = true;
+      if (timer) clearInterval(timer);
+      apps.clear();
+    },
+  };
+}

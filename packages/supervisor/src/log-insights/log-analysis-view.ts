@@ -1,0 +1,201 @@
+import type {
+  LogAnomalyInfo,
+  LogLevelName,
+  LogPatternInfo,
+  LogSummaryInfo,
+  LogsAnalyzeResult,
+} from '@velos/core';
+import {
+  type Anomaly,
+  formatDedupeEntry,
+  formatSummary,
+  type Pattern,
+  type Summary,
+} from '@velos/log-engine';
+
+/** The most bytes of text an answer carries in its lists and its text each (two halves of the 4 MiB of a `logs` answer). */
+const MAX_PART_BYTES = 2 * 1024 * 1024;
+/** Longest template, sample or line kept in an answer. */
+const MAX_TEXT_CHARS = 2000;
+
+/** A pattern as the protocol carries it, its counts scaled to the range when the lines were sampled. */
+export function toPatternInfo(pattern: Pattern, scale: number): LogPatternInfo {
+  return {
+    id: pattern.templateId,
+    template: clip(pattern.template),
+    count: Math.round(pattern.count * scale),
+    level: pattern.level,
+    ...(pattern.perMinute === undefined ? {} : { perMin: round(pattern.perMinute * scale) }),
+    trend: pattern.trend,
+    ...(pattern.firstTs === undefined ? {} : { first: pattern.firstTs }),
+    ...(pattern.lastTs === undefined ? {} : { last: pattern.lastTs }),
+    sample: clip(pattern.sample),
+  };
+}
+
+/** An anomaly as the protocol carries it (a volume scaled like the counts). */
+export function toAnomalyInfo(anomaly: Anomaly, scale: number): LogAnomalyInfo {
+  const factor = anomaly.metric === 'volume' ? scale : 1;
+  return {
+    at: anomaly.minute,
+    metric: anomaly.metric,
+    value: round(anomaly.value * factor),
+    mean: round(anomaly.mean * factor),
+    z: round(anomaly.zScore),
+    severity: anomaly.severity,
+  };
+}
+
+/** The summary as the protocol carries it; its last error is the message (a JSON line's `msg`), not the raw line. */
+export function toSummaryInfo(
+  summary: Summary,
+  scale: number,
+  lastError: { ts: number | undefined; level: 'error' | 'fatal'; message: string } | undefined,
+): LogSummaryInfo {
+  const levels: Partial<Record<LogLevelName, number>> = {};
+  for (const [level, count] of Object.entries(summary.levels)) {
+    if (count > 0) levels[level as LogLevelName] = Math.round(count * scale);
+  }
+  return {
+    ...(summary.period ? { period: summary.period } : {}),
+    lines: Math.round(summary.lines * scale),
+    levels,
+    health: summary.health,
+    templates: summary.templates,
+    top: summary.top.map((pattern) => toPatternInfo(pattern, scale)),
+    anomalies: summary.anomalies.map((anomaly) => toAnomalyInfo(anomaly, scale)),
+    ...(lastError
+      ? {
+          lastError: {
+            ...(lastError.ts === undefined ? {} : { at: lastError.ts }),
+            level: lastError.level,
+            message: clip(lastError.message.trim()),
+          },
+        }
+      : {}),
+    ...(summary.lastRestart
+      ? { lastRestart: { at: summary.lastRestart.ts, reason: summary.lastRestart.reason } }
+      : {}),
+  };
+}
+
+/** Fills in the text of an analysis, and cuts its lists to the answer's byte bound (`omitted` says how many). */
+export function renderAnalysis(result: LogsAnalyzeResult, hasLiveEngine: boolean): LogsAnalyzeResult {
+  const out: string[] = [];
+  if (result.summary) out.push(summaryText(result.summary));
+  if (result.patterns) {
+    result.patterns = withinBytes(result.patterns, result);
+    out.push(result.patterns.length === 0 ? 'no patterns' : result.patterns.map(patternText).join('\n'));
+  }
+  if (result.anomalies) {
+    out.push(result.anomalies.length === 0 ? 'no anomalies' : result.anomalies.map(anomalyText).join('\n'));
+  }
+  if (result.dedupe) {
+    result.dedupe = withinBytes(result.dedupe, result);
+    out.push(
+      result.dedupe
+        .map((entry) =>
+          formatDedupeEntry({
+            templateId: 0,
+            template: entry.template,
+            count: entry.count,
+            level: entry.level,
+            firstTs: entry.first,
+            lastTs: entry.last,
+            firstIndex: 0,
+            lastIndex: entry.count - 1,
+            line: entry.line,
+          }),
+        )
+        .join('\n') || 'no lines',
+    );
+  }
+  const { scanned, sampleRate, analyzedLines } = result;
+  if (sampleRate < 1) {
+    out.push(
+      `(a random sample of ${analyzedLines.toLocaleString('en-US')} of ${scanned.lines.toLocaleString('en-US')} lines: counts are estimates)`,
+    );
+  }
+  if (scanned.isPartial) out.push('(the 10 s time budget ran out: the oldest lines were not read)');
+  if (result.omitted) out.push(`(${result.omitted} more not shown: raise --limit)`);
+  if (!hasLiveEngine && result.view === 'anomalies') {
+    out.push('(log_engine is off for this app: no live log.anomaly events, this view reads the files)');
+  }
+  result.text = out.join('\n');
+  return result;
+}
+
+function summaryText(info: LogSummaryInfo): string {
+  const summary: Summary = {
+    period: info.period,
+    lines: info.lines,
+    levels: { fatal: 0, error: 0, warn: 0, info: 0, debug: 0, ...info.levels },
+    health: info.health,
+    templates: info.templates,
+    top: info.top.map((p) => ({
+      templateId: p.id,
+      template: p.template,
+      count: p.count,
+      level: p.level,
+      firstTs: p.first,
+      lastTs: p.last,
+      perMinute: p.perMin,
+      trend: p.trend,
+      sample: p.sample,
+    })),
+    anomalies: info.anomalies.map((a) => ({
+      minute: a.at,
+      metric: a.metric,
+      value: a.value,
+      mean: a.mean,
+      stddev: 0,
+      zScore: a.z,
+      severity: a.severity,
+    })),
+    lastError: info.lastError && {
+      ts: info.lastError.at,
+      level: info.lastError.level,
+      line: info.lastError.message,
+      templateId: 0,
+    },
+    lastRestart: info.lastRestart && { ts: info.lastRestart.at, reason: info.lastRestart.reason },
+  };
+  return formatSummary(summary);
+}
+
+function patternText(p: LogPatternInfo): string {
+  const tag = p.level === 'fatal' || p.level === 'error' || p.level === 'warn' ? `[${p.level}] ` : '';
+  const perMin = p.perMin === undefined ? undefined : p.perMin >= 100 ? Math.round(p.perMin) : p.perMin;
+  const rate = perMin === undefined ? p.trend : `${perMin.toLocaleString('en-US')}/min, ${p.trend}`;
+  return `${p.count.toLocaleString('en-US')}× ${tag}${p.template} (${rate})`;
+}
+
+function anomalyText(a: LogAnomalyInfo): string {
+  const at = new Date(a.at).toLocaleString('sv-SE').slice(0, 16);
+  const value =
+    a.metric === 'volume'
+      ? `volume ${a.value}/min (mean ${a.mean}`
+      : `error rate ${Math.round(a.value * 100)}% (mean ${Math.round(a.mean * 100)}%`;
+  return `${at} ${value}, z ${a.z}, ${a.severity})`;
+}
+
+function withinBytes<T>(items: T[], result: LogsAnalyzeResult): T[] {
+  let bytes = 0;
+  for (let i = 0; i < items.length; i += 1) {
+    bytes += JSON.stringify(items[i]).length;
+    if (bytes > MAX_PART_BYTES) {
+      result.omitted = (result.omitted ?? 0) + items.length - i;
+      return items.slice(0, i);
+    }
+  }
+  return items;
+}
+
+/** `text` cut to 2000 characters (with an ellipsis). */
+export function clip(text: string): string {
+  return text.length > MAX_TEXT_CHARS ? `${text.slice(0, MAX_TEXT_CHARS - 1)}…` : text;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,173 @@
+import type { LogsAnalyzeRequest, LogsAnalyzeResult } from '@velos/core';
+import {
+  createRecordParser,
+  dedupe,
+  isAtLeast,
+  LogEngine,
+  type LogRecord,
+  type Summary,
+} from '@velos/log-engine';
+import { compileGrep } from './grep-pattern.js';
+import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
+import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
+import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
+
+/** Lines given to the engine at most: beyond, a uniform random sample of this size (counts scaled). */
+export const ANALYZE_SAMPLE_LINES = 50_000;
+/** Dedupe: the newest lines of the range that are collapsed. */
+export const DEDUPE_MAX_LINES = 20_000;
+/** Top patterns of a summary when the request does not say. */
+export const DEFAULT_SUMMARY_TOP = 5;
+/** Patterns, entries or anomalies listed when the request does not say. */
+export const DEFAULT_ANALYZE_LIMIT = 10;
+/** Templates one analysis keeps at most: with the per-minute window, its memory bound (≤ 6 MB). */
+const MAX_TEMPLATES = 1000;
+const MINUTE_MS = 60_000;
+
+/**
+ * ENG-2/4/5/6 over an app's files (rotated ones included): every line of the range is counted, and
+ * up to 50,000 of them (all of them, or a uniform random sample) go through a fresh `LogEngine`;
+ * with a sample, counts are scaled to the range and the answer says so. Dedupe collapses the newest
+ * 20,000 lines. At most 10 s of reading; memory is bounded by the engine's template bound.
+ */
+export async function analyzeLogs(
+  target: LogQueryTarget,
+  request: LogsAnalyzeRequest,
+): Promise<LogsAnalyzeResult> {
+  const regex = request.grep === undefined ? undefined : compileGrep(request.grep, request.ignoreCase);
+  const since = request.since ?? (request.periodMs === undefined ? undefined : Date.now() - request.periodMs);
+  const range = { since, until: request.until, deadline: Date.now() + LOG_QUERY_BUDGET_MS };
+  target.flushTimeIndex();
+  const sources = (await listLogSources(target, range))
+    .filter((source) => hasStream(source.stream, request.stream))
+    .sort((a, b) => a.endTs - b.endTs);
+  const isDedupe = request.view === 'dedupe';
+  const estimated = await estimateLines(sources);
+  // the estimate is within a few percent: a range of about the sample's size is read whole
+  const rate = isDedupe || estimated <= ANALYZE_SAMPLE_LINES * 1.2 ? 1 : ANALYZE_SAMPLE_LINES / estimated;
+  const parse = request.level === undefined ? undefined : createRecordParser();
+  const engine = new LogEngine({ windowMinutes: windowFor(sources, range), maxTemplates: MAX_TEMPLATES });
+  let recent: LogRecord[] = [];
+  let newest: LogRecord[] = [];
+  let lastError: { ts: number | undefined; level: 'error' | 'fatal'; message: string } | undefined;
+  let lines = 0;
+  let drawn = 0;
+  let analyzed = 0;
+  let isPartial = false;
+  const files: string[] = [];
+  for (const source of sources) {
+    files.push(source.path);
+    const stream = source.stream;
+    const { lines: read, completed } = await scanSource(source, range, (data, start, end, ts) => {
+      drawn += 1;
+      const skip = rate < 1 ? nextSkip(rate) : 0;
+      const line = data.toString('utf8', start, end);
+      if (regex !== undefined && !regex.test(line)) return skip;
+      const record: LogRecord = ts === undefined ? { line } : { ts, line };
+      if (stream !== undefined) record.stream = stream;
+      if (parse !== undefined && !isAtLeast(parse(record).level, request.level!)) return skip;
+      analyzed += 1;
+      if (isDedupe) {
+        recent.push(record);
+        if (recent.length > DEDUPE_MAX_LINES * 2) recent.splice(0, recent.length - DEDUPE_MAX_LINES);
+        return skip;
+      }
+      const pushed = engine.push(record);
+      if (pushed.level === 'error' || pushed.level === 'fatal') {
+        if (lastError === undefined || (pushed.ts ?? 0) >= (lastError.ts ?? 0)) {
+          lastError = { ts: pushed.ts, level: pushed.level, message: pushed.message };
+        }
+      }
+      return skip;
+    });
+    lines += read;
+    if (isDedupe) {
+      // out and err files are read one after the other: keep the newest lines of both, in time order
+      newest = newest
+        .concat(recent.slice(-DEDUPE_MAX_LINES))
+        .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0))
+        .slice(-DEDUPE_MAX_LINES);
+      recent = [];
+    }
+    if (!completed) {
+      isPartial = true;
+      break;
+    }
+  }
+  const scale = drawn === 0 || rate === 1 ? 1 : lines / drawn;
+  const limit = request.limit ?? DEFAULT_ANALYZE_LIMIT;
+  const result: LogsAnalyzeResult = {
+    app: target.name,
+    view: request.view,
+    scanned: { lines, files, ...(isPartial ? { isPartial } : {}) },
+    analyzedLines: analyzed,
+    sampleRate: rate === 1 ? 1 : Math.round(rate * 1e6) / 1e6,
+    text: '',
+  };
+  if (request.view === 'summary') {
+    const top = request.limit ?? DEFAULT_SUMMARY_TOP;
+    const summary: Summary = engine.summary({ top, lastRestart: target.lastRestart });
+    result.summary = toSummaryInfo(summary, scale, lastError);
+  } else if (request.view === 'patterns') {
+    result.patterns = engine.patterns(limit).map((pattern) => toPatternInfo(pattern, scale));
+  } else if (request.view === 'anomalies') {
+    const anomalies = engine.anomalies().map((anomaly) => toAnomalyInfo(anomaly, scale));
+    result.anomalies = anomalies.slice(-limit);
+    if (anomalies.length > limit) result.omitted = anomalies.length - limit;
+  } else {
+    const entries = dedupe(newest, { maxTemplates: MAX_TEMPLATES });
+    result.dedupe = entries.slice(-limit).map((entry) => ({
+      template: clip(entry.template),
+      count: entry.count,
+      level: entry.level,
+      ...(entry.firstTs === undefined ? {} : { first: entry.firstTs }),
+      ...(entry.lastTs === undefined ? {} : { last: entry.lastTs }),
+      line: clip(entry.line),
+    }));
+    if (entries.length > limit) result.omitted = entries.length - limit;
+  }
+  return renderAnalysis(result, target.hasLiveEngine);
+}
+
+/** Lines to pass over before the next one of a uniform sample at `rate` (a geometric draw). */
+function nextSkip(rate: number): number {
+  return Math.floor(Math.log(1 - Math.random()) / Math.log(1 - rate));
+}
+
+/** Lines the sources hold, estimated from their bytes and the mean line length at the start of each. */
+async function estimateLines(sources: LogSource[]): Promise<number> {
+  const { open } = await import('node:fs/promises');
+  let lines = 0;
+  for (const source of sources) {
+    const offsets = source.index.offsets;
+    const last = offsets.length === 0 ? 0 : offsets[offsets.length - 1]!;
+    const bytes = source.isCompressed ? Math.max(last, source.bytes * 8) : source.bytes;
+    let meanLineBytes = 64;
+    const probe = source.isCompressed ? undefined : await open(source.path, 'r').catch(() => undefined);
+    if (probe !== undefined) {
+      try {
+        const buffer = Buffer.alloc(Math.min(64 * 1024, source.bytes));
+        const { bytesRead } = await probe.read(buffer, 0, buffer.length, 0);
+        let count = 0;
+        for (let i = buffer.indexOf(10); i !== -1 && i < bytesRead; i = buffer.indexOf(10, i + 1)) count += 1;
+        if (count > 0) meanLineBytes = bytesRead / count;
+      } finally {
+        await probe.close();
+      }
+    }
+    lines += bytes / meanLineBytes;
+  }
+  return lines;
+}
+
+/** Minutes of per-minute history the engine keeps: the range's length, from one hour to one day. */
+function windowFor(sources: LogSource[], range: { since?: number; until?: number }): number {
+  let from = range.since ?? Number.POSITIVE_INFINITY;
+  if (range.since === undefined) {
+    for (const source of sources)
+      if (source.index.times.length > 0) from = Math.min(from, source.index.times[0]!);
+  }
+  const to = range.until ?? Date.now();
+  const minutes = Number.isFinite(from) ? Math.ceil((to - from) / MINUTE_MS) + 2 : 60;
+  return Math.min(1440, Math.max(60, minutes));
+}

@@ -1,0 +1,216 @@
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { listRotated } from '../logs/log-rotation.js';
+import { readTimeIndex, startOffsetFor, TimeCursor, type TimeIndex } from './time-lookup.js';
+
+/** One log file of an app, with what is known of its times. */
+export interface LogSource {
+  path: string;
+  /** The stream its lines came from; undefined for a merged file. */
+  stream: 'out' | 'err' | undefined;
+  isCompressed: boolean;
+  /** Epoch ms of its last line (the rotation time for a rotated file, else its mtime). */
+  endTs: number;
+  /** Bytes of the file (compressed size for `.gz`). */
+  bytes: number;
+  index: TimeIndex;
+}
+
+/** The time range and budget of a scan. */
+export interface ScanRange {
+  since?: number;
+  until?: number;
+  /** Epoch ms after which the scan stops (the answer says it is partial). */
+  deadline: number;
+}
+
+/**
+ * Called for each line in range: the bytes are `data[start, end)`; return false to stop this file, or
+ * a number n to pass over the next n lines in range (counted, not visited: how a sample skips cheaply).
+ */
+export type LineVisitor = (data: Buffer, start: number, end: number, ts: number | undefined) => unknown;
+
+const CHUNK_BYTES = 1024 * 1024;
+/** A line longer than this is cut when read back (capture keeps lines up to 2 MiB). */
+const MAX_LINE_BYTES = 4 * 1024 * 1024;
+const NEWLINE = 10;
+/** Lines between two looks at the clock within a chunk (a slow regex must not overrun the deadline by much). */
+const DEADLINE_CHECK_LINES = 1024;
+
+/**
+ * The log files of an app, oldest first within each stream: rotated siblings (gzipped or not), then
+ * the current file; files whose times lie wholly outside the range are left out.
+ */
+export async function listLogSources(
+  files: { outPath: string; errPath: string },
+  range: { since?: number; until?: number },
+): Promise<LogSource[]> {
+  const merged = files.outPath === files.errPath;
+  const sets: [string, LogSource['stream']][] = merged
+    ? [[files.outPath, undefined]]
+    : [
+        [files.outPath, 'out'],
+        [files.errPath, 'err'],
+      ];
+  const sources: LogSource[] = [];
+  for (const [path, stream] of sets) {
+    const rotated = (await listRotated(path)).reverse();
+    const candidates = [
+      ...rotated.map((file) => ({
+        path: file.path,
+        isCompressed: file.isCompressed,
+        endTs: stampTime(file.stamp),
+      })),
+      { path, isCompressed: false, endTs: Number.NaN },
+    ];
+    let previousEnd = Number.NEGATIVE_INFINITY;
+    for (const candidate of candidates) {
+      let info: Awaited<ReturnType<typeof stat>>;
+      try {
+        info = await stat(candidate.path);
+      } catch {
+        continue;
+      }
+      const endTs = Number.isNaN(candidate.endTs) ? info.mtimeMs : candidate.endTs;
+      const startTs = previousEnd;
+      previousEnd = endTs;
+      if (range.since !== undefined && endTs < range.since) continue;
+      if (range.until !== undefined && startTs > range.until) continue;
+      const index = await readTimeIndex(candidate.path);
+      sources.push({ ...candidate, stream, endTs, bytes: info.size, index });
+    }
+  }
+  return sources;
+}
+
+/**
+ * Reads `source` forward in 1 MiB chunks (a `.gz` file decompressed as a stream) and calls `visit`
+ * for every line whose arrival time is in the range (lines without a known time only when the range
+ * is open), yielding to the event loop between chunks. Resolves the lines in range, and `completed`
+ * false when the deadline stopped it.
+ */
+export async function scanSource(
+  source: LogSource,
+  range: ScanRange,
+  visit: LineVisitor,
+): Promise<{ lines: number; completed: boolean }> {
+  const isBounded = range.since !== undefined || range.until !== undefined;
+  const startOffset = source.isCompressed ? 0 : startOffsetFor(source.index, range.since);
+  const cursor = new TimeCursor(
+    source.index,
+    source.endTs,
+    source.isCompressed ? Number.POSITIVE_INFINITY : source.bytes,
+  );
+  let carry: Buffer | null = null;
+  let carryOffset = startOffset;
+  let stopped = false;
+  let lines = 0;
+  let skip = 0;
+  let sinceCheck = 0;
+  let isLate = false;
+  const consume = (chunk: Buffer, chunkOffset: number): void => {
+    let data = chunk;
+    let base = chunkOffset;
+    if (carry !== null) {
+      data = Buffer.concat([carry, chunk]);
+      base = carryOffset;
+      carry = null;
+    }
+    let start = 0;
+    for (let nl = data.indexOf(NEWLINE, start); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
+      const offset = base + start;
+      const lineStart = start;
+      start = nl + 1;
+      if (++sinceCheck === DEADLINE_CHECK_LINES) {
+        sinceCheck = 0;
+        if (Date.now() > range.deadline) {
+          isLate = true;
+          stopped = true;
+          return;
+        }
+      }
+      if (offset < startOffset) continue;
+      let ts: number | undefined;
+      if (isBounded) {
+        ts = cursor.at(offset);
+        if (ts === undefined || (range.since !== undefined && ts < range.since)) continue;
+        if (range.until !== undefined && ts > range.until) {
+          stopped = true;
+          return;
+        }
+      }
+      lines += 1;
+      if (skip > 0) {
+        skip -= 1;
+        continue;
+      }
+      if (!isBounded) ts = cursor.at(offset);
+      const end = nl > lineStart && data[nl - 1] === 13 ? nl - 1 : nl;
+      const answer = visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts);
+      if (answer === false) {
+        stopped = true;
+        return;
+      }
+      if (typeof answer === 'number') skip = answer;
+    }
+    if (start < data.length) {
+      // a line longer than the cap loses its middle: only its first bytes and the rest's newline count
+      carry =
+        data.length - start > MAX_LINE_BYTES
+          ? data.subarray(start, start + MAX_LINE_BYTES)
+          : data.subarray(start);
+      carryOffset = base + start;
+    }
+  };
+  if (source.isCompressed) {
+    const { createGunzip } = await import('node:zlib');
+    const stream = createReadStream(source.path).pipe(createGunzip({ chunkSize: 256 * 1024 }));
+    let offset = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        consume(chunk, offset);
+        offset += chunk.length;
+        if (isLate || Date.now() > range.deadline) return { lines, completed: false };
+        if (stopped) break;
+        await new Promise(setImmediate);
+      }
+    } catch {
+      // a truncated gzip file: what was read counts
+    } finally {
+      stream.destroy();
+    }
+    return { lines, completed: true };
+  }
+  const handle = await open(source.path, 'r').catch(() => null);
+  if (handle === null) return { lines, completed: true };
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let position = startOffset;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+      if (bytesRead === 0) break;
+      // `consume` may keep a view of the chunk as carry: give it its own copy of the bytes
+      consume(Buffer.from(buffer.subarray(0, bytesRead)), position);
+      position += bytesRead;
+      if (isLate || Date.now() > range.deadline) return { lines, completed: false };
+      if (stopped) break;
+      await new Promise(setImmediate);
+    }
+  } finally {
+    await handle.close();
+  }
+  return { lines, completed: true };
+}
+
+/** True when a file of `stream` (undefined: a merged file, both streams) may hold lines of `wanted`. */
+export function hasStream(
+  stream: 'out' | 'err' | undefined,
+  wanted: 'out' | 'err' | 'all' | undefined,
+): boolean {
+  return wanted === undefined || wanted === 'all' || stream === undefined || stream === wanted;
+}
+
+/** `2026-11-22T01-02-03.456Z` (a rotated file's name) as epoch ms. */
+function stampTime(stamp: string): number {
+  return Date.parse(stamp.replace(/T(\d\d)-(\d\d)-(\d\d)/, 'T$1:$2:$3'));
+}

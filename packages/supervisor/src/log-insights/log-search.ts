@@ -1,0 +1,92 @@
+import type { LogLine, LogsSearchRequest, LogsSearchResult } from '@velos/core';
+import { createClassifier, isAtLeast, type Level } from '@velos/log-engine';
+import { MAX_LOG_ANSWER_BYTES } from '../logs/answer-budget.js';
+import { createLineDecoder } from '../logs/line-format.js';
+import { logLineBytes } from '../logs/log-line-bytes.js';
+import { compileGrep } from './grep-pattern.js';
+import { hasStream, listLogSources, scanSource } from './log-scan.js';
+import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
+
+/** Matching lines returned when the request does not say. */
+export const DEFAULT_SEARCH_LIMIT = 100;
+
+/**
+ * ENG-7 over an app's files: the newest `limit` lines (default 100) that are in the time range, at
+ * least `level` and match `grep`, oldest first and within 4 MiB. Files are read newest first, each
+ * forward, and reading stops once older files cannot hold newer matches; at most 10 s of reading.
+ */
+export async function searchLogs(
+  target: LogQueryTarget,
+  request: LogsSearchRequest,
+): Promise<LogsSearchResult> {
+  const regex = request.grep === undefined ? undefined : compileGrep(request.grep, request.ignoreCase);
+  const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
+  const range = { since: request.since, until: request.until, deadline: Date.now() + LOG_QUERY_BUDGET_MS };
+  const classify = request.level === undefined ? undefined : createClassifier();
+  const decode = createLineDecoder({ format: target.format, dateFormat: target.dateFormat });
+  target.flushTimeIndex();
+  const sources = (await listLogSources(target, range))
+    .filter((source) => hasStream(source.stream, request.stream))
+    .sort((a, b) => b.endTs - a.endTs);
+  const hits: LogLine[] = [];
+  const files: string[] = [];
+  let lines = 0;
+  let matched = 0;
+  let isPartial = false;
+  for (const source of sources) {
+    if (hits.length >= limit && source.endTs < hits[hits.length - limit]!.ts) break;
+    files.push(source.path);
+    const found: LogLine[] = [];
+    const stream = source.stream ?? 'out';
+    const { lines: read, completed } = await scanSource(source, range, (data, start, end, ts) => {
+      const text = data.toString('utf8', start, end);
+      if (regex !== undefined && !regex.test(text)) return;
+      const decoded = decode(text);
+      if (classify !== undefined) {
+        const level = (decoded.lvl as Level | undefined) ?? classify(decoded.line, { stream });
+        if (!isAtLeast(level === ('trace' as Level) ? 'debug' : level, request.level!)) return;
+      }
+      matched += 1;
+      const line: LogLine = {
+        ts: decoded.ts ?? ts ?? 0,
+        stream: decoded.stream ?? stream,
+        id: target.id,
+        name: target.name,
+        pid: decoded.pid,
+        line: decoded.line,
+      };
+      if (decoded.lvl !== undefined) line.lvl = decoded.lvl;
+      if (decoded.fields !== undefined) line.fields = decoded.fields;
+      found.push(line);
+      if (found.length > limit * 2) found.splice(0, found.length - limit);
+    });
+    lines += read;
+    hits.push(...found.slice(-limit));
+    hits.sort((a, b) => a.ts - b.ts);
+    if (!completed) {
+      isPartial = true;
+      break;
+    }
+  }
+  const newest = hits.slice(-limit);
+  const kept = withinBytes(newest, MAX_LOG_ANSWER_BYTES);
+  const result: LogsSearchResult = {
+    lines: kept,
+    scanned: { lines, files: files.reverse(), ...(isPartial ? { isPartial } : {}) },
+  };
+  const omitted = matched - kept.length;
+  if (omitted > 0)
+    result.cut = { maxBytes: MAX_LOG_ANSWER_BYTES, omittedLines: omitted, files: result.scanned.files };
+  return result;
+}
+
+/** The newest lines of `lines` (oldest first) that fit in `maxBytes`. */
+function withinBytes(lines: LogLine[], maxBytes: number): LogLine[] {
+  let bytes = 0;
+  let start = lines.length;
+  while (start > 0 && bytes + logLineBytes(lines[start - 1]!) <= maxBytes) {
+    bytes += logLineBytes(lines[start - 1]!);
+    start -= 1;
+  }
+  return lines.slice(start);
+}

@@ -1,0 +1,60 @@
+import { ErrorCodes, type LogFormat, VelosError } from '@velos/core';
+import type { ProcessRecord } from '../process-record.js';
+
+/** The app whose files a log query reads, and what is needed to read them back. */
+export interface LogQueryTarget {
+  name: string;
+  /** The first process id of the app (lines read from a shared file are shown under it). */
+  id: number;
+  outPath: string;
+  errPath: string;
+  format: LogFormat;
+  dateFormat?: string;
+  /** False when the app opted out of the live log engine (`log_engine = false`). */
+  hasLiveEngine: boolean;
+  /** The latest restart of one of its processes, for the summary. */
+  lastRestart?: { ts: number; reason?: string };
+  /** Writes the time index entries still in memory, so the files say everything captured. */
+  flushTimeIndex(): void;
+}
+
+/** Maximum time one `logs.search` or `logs.analyze` reads before answering with what it has. */
+export const LOG_QUERY_BUDGET_MS = 10_000;
+
+/**
+ * The one app a log query is about, from the records its target selected: an app name or a process
+ * id; a target selecting several apps (`all`, a namespace) is an `INVALID_ARGUMENT`.
+ */
+export function logQueryTarget(records: ProcessRecord[], target: string): LogQueryTarget {
+  const apps = [...new Set(records.map((record) => record.app))];
+  if (apps.length !== 1) {
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${target} selects ${apps.length} apps: the log engine reads one app's logs at a time, name one app or process id`,
+    );
+  }
+  const app = apps[0]!;
+  const mine = records.filter((record) => record.app === app).sort((a, b) => a.id - b.id);
+  let lastRestart: LogQueryTarget['lastRestart'];
+  for (const record of mine) {
+    if (record.restarts > 0 && record.startedAt !== null && (lastRestart?.ts ?? 0) < record.startedAt) {
+      lastRestart = {
+        ts: record.startedAt,
+        ...(record.lastExitReason ? { reason: record.lastExitReason } : {}),
+      };
+    }
+  }
+  return {
+    name: app.spec.name,
+    id: mine[0]!.id,
+    outPath: app.outPath,
+    errPath: app.errPath,
+    format: app.spec.logFormat,
+    ...(app.spec.logDateFormat === undefined ? {} : { dateFormat: app.spec.logDateFormat }),
+    hasLiveEngine: app.spec.logEngine !== false,
+    ...(lastRestart ? { lastRestart } : {}),
+    flushTimeIndex: () => {
+      for (const record of mine) record.pipeline.flushTimeIndex();
+    },
+  };
+}

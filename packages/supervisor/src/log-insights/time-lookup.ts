@@ -1,0 +1,96 @@
+import { open } from 'node:fs/promises';
+import { TIME_INDEX_ENTRY_BYTES, timeIndexPath } from '../logs/time-index.js';
+
+/** The entries of a log file's time index, offsets increasing. */
+export interface TimeIndex {
+  offsets: Float64Array;
+  times: Float64Array;
+}
+
+/** The most of an index read (4M entries, a few years of a busy file); older entries are left out. */
+const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+const MINUTE_MS = 60_000;
+
+/**
+ * Reads the time index beside `logPath` (empty when there is none). Only the entries after the last
+ * time the offsets went backwards count: before it the file was emptied or replaced.
+ */
+export async function readTimeIndex(logPath: string): Promise<TimeIndex> {
+  let data: Buffer;
+  try {
+    const handle = await open(timeIndexPath(logPath), 'r');
+    try {
+      const size = (await handle.stat()).size;
+      const aligned = size - (size % TIME_INDEX_ENTRY_BYTES);
+      const bytes = Math.min(aligned, MAX_INDEX_BYTES);
+      data = Buffer.alloc(bytes);
+      await handle.read(data, 0, bytes, aligned - bytes);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return { offsets: new Float64Array(0), times: new Float64Array(0) };
+  }
+  const count = data.length / TIME_INDEX_ENTRY_BYTES;
+  let first = 0;
+  for (let i = 1; i < count; i += 1) {
+    if (data.readDoubleLE(i * 16) < data.readDoubleLE((i - 1) * 16)) first = i;
+  }
+  const offsets = new Float64Array(count - first);
+  const times = new Float64Array(count - first);
+  for (let i = first; i < count; i += 1) {
+    offsets[i - first] = data.readDoubleLE(i * 16);
+    times[i - first] = data.readDoubleLE(i * 16 + 8);
+  }
+  return { offsets, times };
+}
+
+/** Offset from which lines may have arrived at or after `since`: the entry before the first one at `since` or later. */
+export function startOffsetFor(index: TimeIndex, since: number | undefined): number {
+  if (since === undefined || index.times.length === 0) return 0;
+  let low = 0;
+  let high = index.times.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (index.times[mid]! < since) low = mid + 1;
+    else high = mid;
+  }
+  return low === 0 ? 0 : index.offsets[low - 1]!;
+}
+
+/**
+ * Gives lines their arrival time from an index while a file is read forward: a line between two
+ * entries gets a time interpolated by its offset, kept within the minute of the entry before it (a
+ * new minute always starts an entry); lines after the last entry go toward `endTs` (the file's last
+ * write). Lines before the first entry have no known time.
+ */
+export class TimeCursor {
+  readonly #index: TimeIndex;
+  readonly #endTs: number;
+  readonly #endOffset: number;
+  #i = -1;
+
+  /** `endTs` and `endOffset`: the file's last write and size (an unknown size: `Infinity`). */
+  constructor(index: TimeIndex, endTs: number, endOffset: number) {
+    this.#index = index;
+    this.#endTs = endTs;
+    this.#endOffset = endOffset;
+  }
+
+  /** The arrival time of the line starting at `offset`; offsets must not decrease between calls. */
+  at(offset: number): number | undefined {
+    const { offsets, times } = this.#index;
+    while (this.#i + 1 < offsets.length && offsets[this.#i + 1]! <= offset) this.#i += 1;
+    const i = this.#i;
+    if (i < 0) return undefined;
+    const from = times[i]!;
+    const minuteEnd = (Math.floor(from / MINUTE_MS) + 1) * MINUTE_MS - 1;
+    const isLast = i + 1 >= offsets.length;
+    const to = isLast ? this.#endTs : times[i + 1]!;
+    if (!(to > from)) return from;
+    const span = (isLast ? this.#endOffset : offsets[i + 1]!) - offsets[i]!;
+    if (!(span > 0) || !Number.isFinite(span)) return from;
+    const ts = from + ((offset - offsets[i]!) / span) * (to - from);
+    return Math.min(Math.floor(ts), minuteEnd);
+  }
+}

@@ -1,0 +1,126 @@
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { APPEND_NO_FOLLOW } from '@velos/core';
+
+/** Suffix of the time index kept beside a log file: `api-out.log` → `api-out.log.tidx`. */
+export const TIME_INDEX_SUFFIX = '.tidx';
+/** A new entry once this many bytes were written since the last one. */
+export const TIME_INDEX_EVERY_BYTES = 64 * 1024;
+/** …or once a second passed and at least this many bytes were written (slow writers stay sparse). */
+export const TIME_INDEX_MIN_BYTES_PER_SECOND = 4096;
+/** Bytes of one entry: the byte offset and the epoch ms, two little-endian float64. */
+export const TIME_INDEX_ENTRY_BYTES = 16;
+/** …or when output resumes after a pause this long (its first line must not take the time before the pause). */
+export const TIME_INDEX_PAUSE_MS = 2000;
+/** Entries are written to disk at most once a second, or when this many wait. */
+const MAX_PENDING_ENTRIES = 256;
+const MINUTE_MS = 60_000;
+
+/** The time index file of a log file (a rotated `.gz` file shares the index of its plain name). */
+export function timeIndexPath(logPath: string): string {
+  return `${logPath.endsWith('.gz') ? logPath.slice(0, -3) : logPath}${TIME_INDEX_SUFFIX}`;
+}
+
+/**
+ * The sparse time index of one log file: pairs (byte offset, arrival time) appended as the file
+ * grows, so plain lines, which carry no time, get the time the daemon read them. An entry is added
+ * when a batch starts a new minute, comes after a pause of 2 s, after 64 KiB, or after a second with
+ * at least 4 KiB written: a line's time is then known within a second for busy files, and for quiet
+ * ones within its minute (interpolated by offset between two entries).
+ */
+export class TimeIndexWriter {
+  #path: string;
+  #fd = -1;
+  #pending: number[] = [];
+  #lastOffset = Number.NEGATIVE_INFINITY;
+  #lastTs = Number.NEGATIVE_INFINITY;
+  #lastWriteTs = Number.NEGATIVE_INFINITY;
+  #writtenAt = 0;
+  #isBroken = false;
+
+  constructor(logPath: string) {
+    this.#path = timeIndexPath(logPath);
+  }
+
+  /** Notes that the bytes written at `offset` of the log file arrived at `ts` (epoch ms). */
+  note(offset: number, ts: number): void {
+    const bytes = offset - this.#lastOffset;
+    const isNewMinute = Math.floor(ts / MINUTE_MS) !== Math.floor(this.#lastTs / MINUTE_MS);
+    const isAfterPause = ts - this.#lastWriteTs >= TIME_INDEX_PAUSE_MS;
+    this.#lastWriteTs = ts;
+    if (
+      bytes < TIME_INDEX_EVERY_BYTES &&
+      !isNewMinute &&
+      !isAfterPause &&
+      (ts - this.#lastTs < 1000 || bytes < TIME_INDEX_MIN_BYTES_PER_SECOND)
+    ) {
+      return;
+    }
+    this.#lastOffset = offset;
+    this.#lastTs = ts;
+    this.#pending.push(offset, ts);
+    if (ts - this.#writtenAt >= 1000 || this.#pending.length >= MAX_PENDING_ENTRIES * 2) this.flush();
+  }
+
+  /** Appends the entries not written yet (a reader calls this through the writer first). */
+  flush(): void {
+    if (this.#pending.length === 0 || this.#isBroken) return;
+    const data = Buffer.allocUnsafe(this.#pending.length * 8);
+    for (let i = 0; i < this.#pending.length; i += 1) data.writeDoubleLE(this.#pending[i]!, i * 8);
+    this.#pending = [];
+    this.#writtenAt = Date.now();
+    try {
+      if (this.#fd === -1) this.#fd = openSync(this.#path, APPEND_NO_FOLLOW, 0o640);
+      writeSync(this.#fd, data);
+    } catch {
+      // the index is a help, never a reason to lose lines: without it lines are untimed
+      this.#isBroken = true;
+    }
+  }
+
+  /** The log file was renamed to `rotatedLogPath`: the index follows it, a new one starts empty. */
+  rotated(rotatedLogPath: string): void {
+    this.flush();
+    this.#close();
+    try {
+      renameSync(this.#path, timeIndexPath(rotatedLogPath));
+    } catch {
+      // no index yet (nothing was noted) or it could not move: the new one starts anyway
+    }
+    this.#reset();
+  }
+
+  /** The log file was emptied or replaced by another: its entries no longer apply. */
+  reset(): void {
+    this.#pending = [];
+    this.#close();
+    try {
+      unlinkSync(this.#path);
+    } catch {
+      // none yet
+    }
+    this.#reset();
+  }
+
+  /** Writes what is pending and closes the index file. */
+  close(): void {
+    this.flush();
+    this.#close();
+  }
+
+  #reset(): void {
+    this.#lastOffset = Number.NEGATIVE_INFINITY;
+    this.#lastTs = Number.NEGATIVE_INFINITY;
+    this.#lastWriteTs = Number.NEGATIVE_INFINITY;
+    this.#isBroken = false;
+  }
+
+  #close(): void {
+    if (this.#fd === -1) return;
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // already closed
+    }
+    this.#fd = -1;
+  }
+}

@@ -1,0 +1,97 @@
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readTimeIndex, startOffsetFor, TimeCursor } from '../../src/log-insights/time-lookup.js';
+import { FileWriter } from '../../src/logs/file-writer.js';
+import { pruneRotated } from '../../src/logs/log-rotation.js';
+import { TIME_INDEX_ENTRY_BYTES, TimeIndexWriter, timeIndexPath } from '../../src/logs/time-index.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempLog(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'velos-tidx-'));
+  dirs.push(dir);
+  return join(dir, 'app-out.log');
+}
+
+const T0 = Date.UTC(2026, 11, 1, 10, 0, 0);
+
+describe('the time index beside a log file', () => {
+  it('is sparse: one entry per new minute, per second with 4 KiB, per 64 KiB, or after a pause', async () => {
+    const log = tempLog();
+    const index = new TimeIndexWriter(log);
+    index.note(0, T0); // first write: an entry
+    index.note(100, T0 + 10); // same second, few bytes: none
+    index.note(200, T0 + 1500); // a second later but < 4 KiB: none
+    index.note(5000, T0 + 2600); // a second later and 4 KiB: an entry
+    index.note(5100, T0 + 2700); // none
+    index.note(5100 + 64 * 1024, T0 + 2800); // 64 KiB: an entry
+    index.note(80_000, T0 + 60_000); // a new minute: an entry
+    index.note(80_100, T0 + 65_000); // after a pause of 5 s: an entry
+    index.close();
+    expect(statSync(timeIndexPath(log)).size).toBe(5 * TIME_INDEX_ENTRY_BYTES);
+    const read = await readTimeIndex(log);
+    expect([...read.offsets]).toEqual([0, 5000, 5100 + 64 * 1024, 80_000, 80_100]);
+    expect([...read.times]).toEqual([T0, T0 + 2600, T0 + 2800, T0 + 60_000, T0 + 65_000]);
+    expect(startOffsetFor(read, T0 + 2700)).toBe(5000);
+    expect(startOffsetFor(read, T0 - 1)).toBe(0);
+  });
+
+  it('gives lines a time interpolated within the minute of the entry before them', () => {
+    const index = { offsets: new Float64Array([100, 1100]), times: new Float64Array([T0, T0 + 1000]) };
+    const cursor = new TimeCursor(index, T0 + 5000, 2100);
+    expect(cursor.at(50)).toBeUndefined();
+    expect(cursor.at(100)).toBe(T0);
+    expect(cursor.at(600)).toBe(T0 + 500);
+    expect(cursor.at(1600)).toBe(T0 + 3000);
+    const late = new TimeCursor(
+      { offsets: new Float64Array([0]), times: new Float64Array([T0 + 59_000]) },
+      T0 + 600_000,
+      1000,
+    );
+    expect(late.at(999)).toBe(T0 + 59_999);
+  });
+
+  it('keeps only the entries after the offsets went back (a file emptied behind the daemon)', async () => {
+    const log = tempLog();
+    const data = Buffer.alloc(3 * TIME_INDEX_ENTRY_BYTES);
+    [
+      [500, T0],
+      [900, T0 + 1],
+      [0, T0 + 2],
+    ].forEach(([offset, ts], i) => {
+      data.writeDoubleLE(offset!, i * 16);
+      data.writeDoubleLE(ts!, i * 16 + 8);
+    });
+    writeFileSync(timeIndexPath(log), data);
+    const read = await readTimeIndex(log);
+    expect([...read.offsets]).toEqual([0]);
+  });
+
+  it('follows its log file through a rotation, a truncate, and the pruning of rotated files', async () => {
+    const log = tempLog();
+    const writer = new FileWriter({
+      path: log,
+      highWaterBytes: 1 << 20,
+      rotation: { maxBytes: 1024, compress: false, retain: 1 },
+    });
+    const line = Buffer.from(`${'x'.repeat(99)}\n`);
+    for (let i = 0; i < 30; i += 1) writer.write(line, 'out', 1, T0 + i * 1000);
+    await writer.settled();
+    writer.flushTimeIndex();
+    const rotated = (await import('../../src/logs/log-rotation.js')).listRotated;
+    const files = await rotated(log);
+    expect(files.length).toBeGreaterThan(0);
+    expect(existsSync(timeIndexPath(files[0]!.path))).toBe(true);
+    expect(existsSync(timeIndexPath(log))).toBe(true);
+    await writer.truncate();
+    expect(existsSync(timeIndexPath(log))).toBe(false);
+    await pruneRotated(log, 0);
+    expect(existsSync(timeIndexPath(files[0]!.path))).toBe(false);
+    await writer.close();
+  });
+});
