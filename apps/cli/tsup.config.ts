@@ -9,6 +9,8 @@ const shared: Options = {
   // msgpackr's optional native accelerator is not installed; msgpackr falls back to pure JS without it.
   external: ['msgpackr-extract'],
   dts: false,
+  // whitespace and comments out: V8 keeps every loaded module's source in the heap (daemon RSS, CLI start)
+  minifyWhitespace: true,
   // Bundled CommonJS (picocolors) may call require(): give the ESM chunks a real one.
   banner: {
     js: "import { createRequire as __velosRequire } from 'node:module';\nconst require = __velosRequire(import.meta.url);",
