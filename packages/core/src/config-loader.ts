@@ -36,14 +36,7 @@ const PROFILE_KEY = /^env_([A-Za-z0-9_.-]+)$/;
  */
 export async function loadConfigFile(path: string, ctx: LoadConfigOptions): Promise<AppSpec[]> {
   const file = resolve(path);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `${basename(file)}: cannot read config file ${file}`, {
-      cause,
-    });
-  }
+  const text = readConfigText(file);
   const raw = await parseConfigText(text, file);
   try {
     return validateConfig(raw, basename(file), { ...ctx, baseDir: dirname(file) });
@@ -282,4 +275,15 @@ function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return current;
+}
+
+/** The text of the config file at absolute path `file`; CONFIG_NOT_FOUND naming it when it cannot be read. */
+export function readConfigText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `${basename(file)}: cannot read config file ${file}`, {
+      cause,
+    });
+  }
 }
