@@ -111,14 +111,15 @@ export async function tailLines(
   const [first = [], second = []] = tails.map((tail) => tail.lines);
   const merged = second.length === 0 ? first : mergeByTime(first, second);
   const kept = newestWithin(merged, count, maxBytes);
-  const dropped = merged.slice(0, merged.length - kept.length);
+  // lines beyond `count` are not asked for: only those dropped within the count are left out
+  const droppedInCount = Math.max(0, Math.min(count, merged.length) - kept.length);
+  const dropped = merged.slice(merged.length - kept.length - droppedInCount, merged.length - kept.length);
   const cutFiles = streams.filter(
     (stream, index) =>
       tails[index]!.omittedLines > 0 || dropped.some((entry) => entry.line.stream === stream),
   );
   let omittedLines = tails.reduce((sum, tail) => sum + tail.omittedLines, 0);
-  // lines beyond `count` are not asked for: only those dropped within the count are left out
-  omittedLines += Math.max(0, Math.min(count, merged.length) - kept.length);
+  omittedLines += droppedInCount;
   return {
     lines: kept.map((entry) => entry.line),
     omittedLines: Math.min(omittedLines, count - kept.length),

@@ -54,6 +54,21 @@ describe('logs answers are bounded in bytes (#8)', () => {
     expect(fits.lines).toHaveLength(1);
   });
 
+  it('has no cut notice when lines of both streams fit and only lines beyond the count are left', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    // crash-after.js writes a line to stdout, then one to stderr, then exits
+    await supervisor.start([
+      appSpec(home, { name: 'two', script: 'crash-after.js', args: ['10'], autorestart: false }),
+    ]);
+    await waitFor(async () => (await supervisor.logs({ target: 'two', lines: 10 })).length === 2, {
+      what: 'a line on each stream',
+    });
+    const newest = await supervisor.logsResult({ target: 'two', lines: 1 });
+    expect(newest.lines).toHaveLength(1);
+    expect(newest.cut).toBeUndefined();
+  });
+
   it('follows a 50 MB line in live batches of at most the answer limit each', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));
