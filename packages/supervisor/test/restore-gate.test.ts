@@ -13,6 +13,7 @@ describe('createRestoreGate', () => {
   it('answers ping at once with restoring: true and holds other commands until it opens', async () => {
     const gate = createRestoreGate(inner);
     expect(await gate.dispatcher.request('ping', {})).toEqual({ pid: 1, restoring: true });
+    expect(await gate.dispatcher.request('health', {})).toEqual({ answered: 'health' });
     let isAnswered = false;
     const list = gate.dispatcher.request('list', {}).then((answer) => {
       isAnswered = true;
