@@ -3,7 +3,8 @@ import en from 'zod/v4/locales/en.js';
 import { parseCondition } from './alert-condition.js';
 import type { AlertChannel, AlertRule } from './alert-rule.js';
 import { ErrorCodes, VelosError } from './errors.js';
-import { durationError, MAX_DURATION_MS, parseDurationMs } from './units.js';
+import { durationValue, failValue } from './schema-values.js';
+import { MAX_DURATION_MS } from './units.js';
 
 z.config(en());
 
@@ -25,26 +26,6 @@ const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 /** Rule names: letters, digits and `_ . : -`, 1–64 characters. */
 export const ALERT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/;
 
-function fail(ctx: z.core.ParsePayload<unknown>, value: unknown, message: string): never {
-  ctx.issues.push({ code: 'custom', message, input: value });
-  return z.NEVER;
-}
-
-function duration(minMs: number) {
-  return z.pipe(
-    z.union([z.number(), z.string()]),
-    z.transform((value, ctx) => {
-      const ms = parseDurationMs(value);
-      if (ms !== null && ms >= minMs) return ms;
-      return fail(
-        ctx,
-        value,
-        ms === null ? durationError(value) : `expected at least ${minMs} ms, got ${JSON.stringify(value)}`,
-      );
-    }),
-  );
-}
-
 const name = z.string().check(z.regex(ALERT_NAME, 'expected 1-64 letters, digits or _ . : -'));
 const url = z
   .string()
@@ -53,11 +34,12 @@ const program = z.pipe(
   z.union([z.string(), z.array(z.string())]),
   z.transform((value, ctx) => {
     const argv = Array.isArray(value) ? value : value.trim().split(/\s+/);
-    if (argv.length === 0 || argv[0] === '') return fail(ctx, value, 'expected a program and its arguments');
+    if (argv.length === 0 || argv[0] === '')
+      return failValue(ctx, value, 'expected a program and its arguments');
     return argv;
   }),
 );
-const commandTable = z.strictObject({ run: program, timeout: z.optional(duration(1)) });
+const commandTable = z.strictObject({ run: program, timeout: z.optional(durationValue(1)) });
 
 /** A string checked by `text`, anything else by `table`: the errors of the form written come through. */
 function stringOr<S extends z.ZodMiniType<string, string>, T extends z.ZodMiniType>(text: S, table: T) {
@@ -76,9 +58,9 @@ const webhookInput = stringOr(
   url,
   z.strictObject({
     url,
-    timeout: z.optional(duration(1)),
+    timeout: z.optional(durationValue(1)),
     retries: z.optional(z.int().check(z.gte(0), z.lte(10))),
-    backoff: z.optional(duration(0)),
+    backoff: z.optional(durationValue(0)),
     headers: z.optional(z.record(z.string(), z.string())),
   }),
 );
@@ -101,15 +83,15 @@ export const alertConfigSchema = z.strictObject({
   when: z.string().check(z.minLength(1)),
   app: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   severity: z.optional(z.enum(SEVERITIES)),
-  for: z.optional(duration(0)),
-  repeat: z.optional(duration(1)),
-  resolve_after: z.optional(duration(1)),
+  for: z.optional(durationValue(0)),
+  repeat: z.optional(durationValue(1)),
+  resolve_after: z.optional(durationValue(1)),
   ...channelKeys,
   escalate: z.optional(
     z
       .strictObject({
         after_repeats: z.optional(z.int().check(z.gte(1))),
-        after: z.optional(duration(1)),
+        after: z.optional(durationValue(1)),
         severity: z.optional(z.enum(SEVERITIES)),
         ...channelKeys,
       })

@@ -10,23 +10,13 @@ import {
   type ProbeSpec,
 } from './app-spec.js';
 import { ErrorCodes, VelosError } from './errors.js';
-import { durationError, parseDurationMs, parseSizeBytes } from './units.js';
+import { durationValue, failValue } from './schema-values.js';
+import { parseSizeBytes } from './units.js';
 
 // zod/mini: `velos start` loads this schema on every run, and it costs ~2 ms here against ~40 ms for zod classic.
 z.config(en());
 
-function fail(ctx: z.core.ParsePayload<unknown>, value: unknown, message: string): never {
-  ctx.issues.push({ code: 'custom', message, input: value });
-  return z.NEVER;
-}
-
-const duration = z.pipe(
-  z.union([z.number(), z.string()]),
-  z.transform((value, ctx) => {
-    const ms = parseDurationMs(value);
-    return ms !== null ? ms : fail(ctx, value, durationError(value));
-  }),
-);
+const duration = durationValue();
 
 const stringList = z.pipe(
   z.union([z.string(), z.array(z.string())]),
@@ -45,7 +35,7 @@ function size(minBytes: number) {
     z.transform((value, ctx) => {
       const bytes = parseSizeBytes(value);
       if (bytes !== null && bytes >= minBytes) return bytes;
-      return fail(
+      return failValue(
         ctx,
         value,
         `expected a size like "200M", "1G" or a number of bytes (at least ${minBytes}), got ${JSON.stringify(value)}`,
@@ -93,7 +83,11 @@ const statusRange = z.pipe(
       return { min: Number(range[1]), max: Number(range[2]) };
     const klass = /^([1-5])xx$/i.exec(text);
     if (klass) return { min: Number(klass[1]) * 100, max: Number(klass[1]) * 100 + 99 };
-    return fail(ctx, value, `expected a status like 200, "200-399" or "2xx", got ${JSON.stringify(value)}`);
+    return failValue(
+      ctx,
+      value,
+      `expected a status like 200, "200-399" or "2xx", got ${JSON.stringify(value)}`,
+    );
   }),
 );
 
@@ -165,7 +159,7 @@ export const appConfigSchema = z.strictObject({
       z.transform((value, ctx) => {
         if (value === 'max' || value === -1) return 'max' as const;
         if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-        return fail(ctx, value, 'expected a positive integer or "max"');
+        return failValue(ctx, value, 'expected a positive integer or "max"');
       }),
     ),
   ),
