@@ -188,6 +188,11 @@ export const appConfigSchema = z.strictObject({
   log_retain: z.optional(integer(0, 'expected a whole number, 0 or more')),
   log_compress: z.optional(z.boolean()),
   log_engine: z.optional(z.boolean()),
+  metrics_url: z.optional(
+    z
+      .string()
+      .check(z.regex(/^https?:\/\/[^\s]+$/, 'expected an http:// or https:// URL'), z.maxLength(2048)),
+  ),
   max_memory: z.optional(size(1024 * 1024)),
   cron_restart: z.optional(nonEmpty),
   exec_mode: z.optional(z.enum(['fork', 'cluster'])),
@@ -259,6 +264,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     logRetain: input.log_retain ?? APP_DEFAULTS.logRetain,
     logCompress: input.log_compress ?? APP_DEFAULTS.logCompress,
     ...(input.log_engine === false ? { logEngine: false } : {}),
+    ...(input.metrics_url === undefined ? {} : { metricsUrl: input.metrics_url }),
     execMode: input.exec_mode ?? APP_DEFAULTS.execMode,
     waitReady: input.wait_ready ?? APP_DEFAULTS.waitReady,
     listenTimeoutMs: input.listen_timeout ?? APP_DEFAULTS.listenTimeoutMs,

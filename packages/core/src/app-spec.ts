@@ -133,6 +133,8 @@ export interface AppSpec {
   logCompress: boolean;
   /** ENG: the daemon's live log engine watches the app's lines (error counters, anomaly events); absent means on. */
   logEngine?: boolean;
+  /** OBS-6: the app's own Prometheus endpoint (http/https URL), scraped and re-exposed with the app's labels. */
+  metricsUrl?: string;
   /** Restart the app when the RSS of its process tree exceeds this many bytes (`undefined` = no limit). */
   maxMemoryBytes?: number;
   /** Restart the app's running processes on this cron expression, e.g. `0 3 * * *` (reason `cron`). */

@@ -21,6 +21,7 @@ export { formatConfigToml, parseConfigValue } from './config-values.js';
 export {
   type DaemonConfig,
   loadDaemonConfig,
+  type MetricsConfig,
   RESERVED_SECTIONS,
   validateDaemonConfig,
 } from './daemon-config.js';

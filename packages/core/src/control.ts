@@ -9,6 +9,7 @@ import type {
   LogsSearchRequest,
   LogsSearchResult,
 } from './log-analysis.js';
+import type { MetricsHistory, MetricsHistoryRequest, MetricsSnapshot } from './metrics.js';
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, PingResult, ResurrectResult } from './protocol.js';
 
@@ -54,6 +55,10 @@ export interface VelosControl {
   emitEvent(request: EmitEventRequest): Promise<VelosEvent>;
   /** OBS-4: the daemon's self-health, evaluated now (components and the worst status). */
   health(): Promise<DaemonHealth>;
+  /** OBS-1: every figure the daemon measures now (processes, daemon, host, custom app metrics). */
+  metrics(): Promise<MetricsSnapshot>;
+  /** OBS-7: CPU, memory, restarts and log rate of the target's processes over time (24 h at most). */
+  metricsHistory(request: MetricsHistoryRequest): Promise<MetricsHistory[]>;
   /** OBS-3: every alert rule with its state and last delivery. */
   alerts(): Promise<AlertStatus[]>;
   /** OBS-3: adds a rule at run time (source `runtime`, kept in `alerts.json`). */

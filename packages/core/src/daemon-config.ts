@@ -14,12 +14,33 @@ export interface DaemonConfig {
   defaults: Record<string, unknown>;
   /** `[reload] grace`: how long changed apps have to come up after a config reload before it is rolled back. */
   reloadGraceMs?: number;
+  /** `[metrics]`: the Prometheus endpoint the daemon serves and the OTLP export (OBS-1, OBS-5), validated. */
+  metrics?: MetricsConfig;
   /** `[[alerts]]`: the alert rules, as written (the alert engine validates them). */
   alerts: unknown[];
   /** Every other top-level table (`[metrics]`, `[api]`…), kept as written for the parts that read them. */
   sections: Record<string, unknown>;
   /** What was accepted with a doubt (unknown sections), one line each. */
   warnings: string[];
+}
+
+/** `[metrics]` of config.toml: what the daemon exports while it runs (nothing unless asked). */
+export interface MetricsConfig {
+  /** Serve `/metrics` (Prometheus text) on this TCP port. */
+  port?: number;
+  /** Address to bind; default 127.0.0.1. */
+  host?: string;
+  /** `[metrics.otlp]`: OTLP/HTTP export; the standard `OTEL_EXPORTER_OTLP_*` variables fill what is not set. */
+  otlp?: {
+    /** Base URL of the collector (`/v1/metrics`, `/v1/traces` are appended), e.g. http://127.0.0.1:4318. */
+    endpoint?: string;
+    /** Export period of the metrics; default 30 s. */
+    intervalMs?: number;
+    /** Headers sent with every export (an API key…). */
+    headers?: Record<string, string>;
+    /** Also export lifecycle events as spans; default true. */
+    events?: boolean;
+  };
 }
 
 /** Top-level tables config.toml knows, besides `defaults`, `reload` and `alerts`: kept without a warning. */
@@ -37,10 +58,26 @@ const duration = z.pipe(
   }),
 );
 
+const port = z.int().check(z.gte(1, 'expected a port, 1-65535'), z.lte(65535, 'expected a port, 1-65535'));
+const httpUrl = z.string().check(z.regex(/^https?:\/\/[^\s]+$/, 'expected an http:// or https:// URL'));
+const metricsSchema = z.strictObject({
+  port: z.optional(port),
+  host: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  otlp: z.optional(
+    z.strictObject({
+      endpoint: z.optional(httpUrl),
+      interval: z.optional(duration),
+      headers: z.optional(z.record(z.string().check(z.minLength(1)), z.string())),
+      events: z.optional(z.boolean()),
+    }),
+  ),
+});
+
 const daemonConfigSchema = z.object({
   defaults: z.optional(z.partial(z.omit(appConfigSchema, { name: true, script: true }))),
   reload: z.optional(z.strictObject({ grace: z.optional(duration) })),
   alerts: z.optional(z.array(z.record(z.string(), z.unknown()))),
+  metrics: z.optional(metricsSchema),
 });
 
 /**
@@ -101,5 +138,16 @@ export function validateDaemonConfig(raw: unknown, label: string): DaemonConfig 
     warnings,
   };
   if (result.data.reload?.grace !== undefined) config.reloadGraceMs = result.data.reload.grace;
+  const metrics = result.data.metrics;
+  if (metrics !== undefined) {
+    const { interval, ...otlp } = metrics.otlp ?? {};
+    config.metrics = {
+      ...(metrics.port === undefined ? {} : { port: metrics.port }),
+      ...(metrics.host === undefined ? {} : { host: metrics.host }),
+      ...(metrics.otlp === undefined
+        ? {}
+        : { otlp: { ...otlp, ...(interval === undefined ? {} : { intervalMs: interval }) } }),
+    };
+  }
   return config;
 }

@@ -87,6 +87,19 @@ export type {
   LogsSearchResult,
   LogsView,
 } from './log-analysis.js';
+export {
+  type CustomMetricSeries,
+  type CustomMetricType,
+  type DaemonMetrics,
+  type HistogramData,
+  type HostMetrics,
+  type MetricsHistory,
+  type MetricsHistoryRequest,
+  type MetricsSnapshot,
+  PROCESS_STATUS_VALUE,
+  type ProcessLabels,
+  type ProcessMetrics,
+} from './metrics.js';
 export { checkPayloadLimits, formatPayloadPath, PAYLOAD_LIMITS } from './payload-limits.js';
 export type {
   ExitReason,

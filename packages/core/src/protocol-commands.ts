@@ -10,6 +10,7 @@ import {
 import type { ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
 import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
 import type { LogsAnalyzeRequest, LogsSearchRequest } from './log-analysis.js';
+import type { MetricsHistoryRequest } from './metrics.js';
 import type { ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, TargetRequest } from './protocol.js';
 
@@ -221,6 +222,24 @@ export const PROTOCOL_COMMANDS = {
     ...READS,
     ...noPayload,
     ...sameResult<Value<'health'>>(),
+  }),
+  metrics: requestCommand({
+    method: 'metrics',
+    description:
+      'OBS-1: every figure the daemon measures now: per process CPU, memory, restarts, exits, logs, health, jobs and custom metrics; the daemon; the host.',
+    ...READS,
+    ...noPayload,
+    ...sameResult<Value<'metrics'>>(),
+  }),
+  'metrics.history': requestCommand({
+    method: 'metricsHistory',
+    description:
+      "OBS-7: the target's CPU, memory, restarts and log rate over time: the last hour at the sampling resolution, 24 h downsampled.",
+    ...READS,
+    toPayload: (request: MetricsHistoryRequest) => request,
+    toArgs: (payload: MetricsHistoryRequest): [MetricsHistoryRequest] => [payload],
+    toResult: (history: Value<'metricsHistory'>) => ({ history }),
+    fromResult: (result: { history: Value<'metricsHistory'> }) => result.history,
   }),
   alerts: requestCommand({
     method: 'alerts',

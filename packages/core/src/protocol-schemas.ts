@@ -81,6 +81,7 @@ export const appSpecSchema = z.object({
   logRetain: z.int().check(z.gte(0), z.lte(1000)),
   logCompress: z.boolean(),
   logEngine: z.optional(z.boolean()),
+  metricsUrl: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s]+$/), z.maxLength(2048))),
   maxMemoryBytes: z.optional(z.int().check(z.gte(1024 * 1024, 'expected at least 1M'))),
   cronRestart: z.optional(z.string().check(z.minLength(1))),
   execMode: z.enum(['fork', 'cluster']),
@@ -223,6 +224,14 @@ export const requestSchemas = {
   'events.follow': eventsRequest,
   'events.emit': emitEventRequest,
   health: empty,
+  metrics: empty,
+  'metrics.history': z.object({
+    target,
+    sinceMs: z.optional(
+      z.number().check(z.gte(1), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms')),
+    ),
+    points: z.optional(z.int().check(z.gte(1), z.lte(100_000))),
+  }),
   alerts: empty,
   'alerts.add': z.object({ rule: alertRuleSchema }),
   'alerts.remove': z.object({ name: alertName }),

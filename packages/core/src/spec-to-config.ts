@@ -35,6 +35,8 @@ export function specToConfig(spec: AppSpec): Record<string, unknown> {
     log_rotate_cron: spec.logRotateCron,
     log_retain: spec.logRetain,
     log_compress: spec.logCompress,
+    log_engine: spec.logEngine,
+    metrics_url: spec.metricsUrl,
     max_memory: sizeText(spec.maxMemoryBytes),
     cron_restart: spec.cronRestart,
     exec_mode: spec.execMode,

@@ -83,6 +83,14 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
   'events.follow': [{ args: [{ afterSeq: 3 }], payload: { afterSeq: 3 } }],
   'events.emit': [{ args: [{ name: 'sync.done', app: 'api' }], payload: { name: 'sync.done', app: 'api' } }],
   health: [{ args: [], payload: {} }],
+  metrics: [{ args: [], payload: {} }],
+  'metrics.history': [
+    { args: [{ target: 'api' }], payload: { target: 'api' } },
+    {
+      args: [{ target: 'all', sinceMs: 3_600_000, points: 60 }],
+      payload: { target: 'all', sinceMs: 3_600_000, points: 60 },
+    },
+  ],
   alerts: [{ args: [], payload: {} }],
   'alerts.add': [{ args: [rule], payload: { rule } }],
   'alerts.remove': [{ args: ['storm'], payload: { name: 'storm' } }],
@@ -187,6 +195,8 @@ describe('the command table', () => {
       'events',
       'events.follow',
       'health',
+      'metrics',
+      'metrics.history',
       'alerts',
       'config.get',
     ]);

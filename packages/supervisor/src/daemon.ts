@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ErrorCodes, HOME_LAYOUT, prepareHome, VELOS_VERSION, VelosError, writeFreshFile } from '@velos/core';
 import { createDispatcher } from './command-handlers.js';
+import { createExtensionRunner, type DaemonExtension } from './daemon-extensions.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { createDaemonLog, type DaemonLog } from './daemon-log.js';
 import { healthIntervalFromEnv } from './health/health-control.js';
@@ -13,6 +14,7 @@ import { holdLogAnswersWhile } from './log-queries.js';
 import { createRestoreGate, restoreFailedError } from './restore-gate.js';
 import { createServiceNotifier } from './service-notify.js';
 import { createSupervisor } from './supervisor.js';
+import { validatedControl } from './validated-control.js';
 
 /** Options of `runDaemon`. */
 export interface DaemonOptions {
@@ -20,6 +22,8 @@ export interface DaemonOptions {
   home: string;
   /** Also write the daemon's log lines to stderr. */
   foreground?: boolean;
+  /** What runs beside the supervisor (the metrics endpoint, the OTLP export), configured by config.toml. */
+  extensions?: readonly DaemonExtension[];
 }
 
 /** Socket file name inside the home. */
@@ -92,7 +96,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   // Read (and removed from the env) before any app is spawned, so apps cannot talk to systemd as us.
   const notifier = createServiceNotifier({ log, unsetEnvironment: true });
-  const supervisor = createSupervisor({ home, log });
+  const extensions = createExtensionRunner(options.extensions ?? [], log);
+  let applyExtensions = (): void => undefined;
+  const supervisor = createSupervisor({ home, log, onDaemonConfig: () => applyExtensions() });
   let server: IpcServer | null = null;
   let stopping: Promise<void> | null = null;
   let restoreError: unknown = null;
@@ -125,6 +131,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       try {
         if (!isRestored) log('not saving the state: the restore did not complete');
         else if (!isKilled) await supervisor.kill();
+        await extensions.close();
         await server?.close();
         await supervisor.close();
       } catch (error) {
@@ -187,7 +194,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     restored = (await supervisor.restore()).length;
     isRestored = true;
     gate.open();
+    const control = validatedControl(supervisor);
+    applyExtensions = () =>
+      void extensions.applyAll({ control, home, log, config: supervisor.config.daemonConfig() });
     await supervisor.config.init();
+    // init applied them when it read a config.toml; without one they still run (OTLP from the environment)
+    if (supervisor.config.daemonConfig() === null) applyExtensions();
   } catch (error) {
     restoreError = error;
     log(

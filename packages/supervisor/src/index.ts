@@ -1,4 +1,5 @@
 export { DAEMON_LOG_FILE, type DaemonOptions, PID_FILE, runDaemon, SOCKET_FILE } from './daemon.js';
+export type { DaemonExtension, DaemonExtensionHost } from './daemon-extensions.js';
 export { createLiveEngines } from './log-insights/live-engines.js';
 export {
   createLogPipeline,

@@ -9,6 +9,7 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
+import type { DaemonConfig } from '@velos/core/config';
 import { type AlertControl, createAlertControl } from './alerts/alert-control.js';
 import { sampleOf } from './alerts/alert-sources.js';
 import { createAppLocks } from './app-locks.js';
@@ -31,6 +32,7 @@ import { createLiveEngines } from './log-insights/live-engines.js';
 import { createLogQueryControl } from './log-insights/log-query-control.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
+import { createMetricsControl } from './metrics/metrics-control.js';
 import { createMonitor } from './monitor.js';
 import { createProbeManager } from './probes/index.js';
 import { createProcessLifecycle } from './process-lifecycle.js';
@@ -51,6 +53,8 @@ export interface SupervisorOptions {
   log?: (line: string) => void;
   /** CPU/RSS sampling period; default 2000 ms. */
   monitorIntervalMs?: number;
+  /** Told each good read of config.toml (at start and on reloads). */
+  onDaemonConfig?: (config: DaemonConfig | null) => void;
 }
 
 /** An in-process `VelosControl` that owns the child processes, plus what a host needs around it. */
@@ -140,6 +144,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     targets: () => table.records.values(),
     onSampled: lifecycle.enforceMemoryLimits,
   });
+  const metricsControl = createMetricsControl({ home, table, createdAt });
   const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
   selfHealth.registerHealthCheck('alerts', () => ({
     name: 'alerts',
@@ -195,6 +200,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (entry) entry.spec = spec;
       live.touch();
     },
+    ...(options.onDaemonConfig ? { onDaemonConfig: options.onDaemonConfig } : {}),
     // OBS-3: config.toml's and linked files' [[alerts]] replace the rules of that file
     onAlerts: (source, rules) => {
       // config.toml is read again at each daemon start; a linked file's rules are kept like `alerts.set`'s
@@ -466,6 +472,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     reportHealth: selfHealth.reportHealth,
     watchHealth: selfHealth.watch,
 
+    metrics: metricsControl.metrics,
+    metricsHistory: metricsControl.metricsHistory,
+
     alerts: alerting.alerts,
     addAlert: alerting.addAlert,
     removeAlert: alerting.removeAlert,
@@ -524,6 +533,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (lifecycle.isClosed()) return;
       lifecycle.close();
       alerting.close();
+      metricsControl.close();
       monitor.stop();
       selfHealth.close();
       cronRestarts.stopAll();

@@ -55,6 +55,8 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   followEvents: [[{ afterSeq: 2 }]],
   emitEvent: [[{ name: 'sync.done', app: 'api', fields: { n: 1 } }]],
   health: [[]],
+  metrics: [[]],
+  metricsHistory: [[{ target: 'api' }], [{ target: 'all', sinceMs: 3_600_000, points: 60 }]],
   alerts: [[]],
   addAlert: [[SAMPLE_RULE]],
   removeAlert: [['storm']],

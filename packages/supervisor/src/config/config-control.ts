@@ -33,6 +33,8 @@ export interface ConfigControlDeps {
   isRunning(name: string): boolean;
   setSpec(name: string, spec: AppSpec): void;
   onAlerts?: AlertsHandler;
+  /** Told each good read of config.toml (the daemon's extensions follow its `[metrics]`). */
+  onDaemonConfig?: (config: DaemonConfig | null) => void;
 }
 
 /** CFG-2 in the daemon: config.toml, linked config files, their watchers, and the config commands. */
@@ -98,6 +100,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       for (const warning of config?.warnings ?? []) deps.log(`warning: ${warning}`);
       if (config) deps.log(`read ${daemonFile}`);
       deps.onAlerts?.(daemonFile, alerts);
+      deps.onDaemonConfig?.(current);
     } catch (error) {
       (await import('./config-reload.js')).rejectFile(deps, daemonFile, error);
       const { code, message } = toErrorPayload(error);
