@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { type ScrapedApp, parseExposition, renderPrometheus } from '../src/index.js';
+import { parseExposition, renderPrometheus, type ScrapedApp } from '../src/index.js';
 import { sampleProcess, sampleSnapshot } from './sample-snapshot.js';
 
 const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
@@ -15,7 +15,10 @@ const jobProcess = sampleProcess(5, {
   name: 'nightly',
   status: 'scheduled',
   health: 'degraded',
-  job: { runs: { ok: 4, failed: 1 }, durationSeconds: { bounds: [1, 10, Number.POSITIVE_INFINITY], counts: [1, 4, 5], sum: 22, count: 5 } },
+  job: {
+    runs: { ok: 4, failed: 1 },
+    durationSeconds: { bounds: [1, 10, Number.POSITIVE_INFINITY], counts: [1, 4, 5], sum: 22, count: 5 },
+  },
   custom: [
     { name: 'orders', type: 'counter', labels: { shop: 'eu', name: 'clash' }, value: 17, updatedAt: 1 },
     { name: 'queue_depth', type: 'gauge', help: 'Jobs waiting.', labels: {}, value: 3, updatedAt: 1 },
@@ -32,11 +35,19 @@ const jobProcess = sampleProcess(5, {
 describe('renderPrometheus', () => {
   it('exposes the names of the design with the process labels', async () => {
     const text = await renderPrometheus(sampleSnapshot(2));
-    expect(text).toContain('velos_process_memory_bytes{name="app-0",id="0",instance="0",namespace="default"} 50000000');
-    expect(text).toContain('velos_process_restart_total{name="app-1",id="1",instance="0",namespace="default"} 3');
+    expect(text).toContain(
+      'velos_process_memory_bytes{name="app-0",id="0",instance="0",namespace="default"} 50000000',
+    );
+    expect(text).toContain(
+      'velos_process_restart_total{name="app-1",id="1",instance="0",namespace="default"} 3',
+    );
     expect(text).toContain('velos_process_status{name="app-0",id="0",instance="0",namespace="default"} 1');
-    expect(text).toContain('velos_process_log_lines_total{name="app-0",id="0",instance="0",namespace="default",stream="err"} 7');
-    expect(text).toContain('velos_process_exits_total{name="app-0",id="0",instance="0",namespace="default",reason="crash"} 2');
+    expect(text).toContain(
+      'velos_process_log_lines_total{name="app-0",id="0",instance="0",namespace="default",stream="err"} 7',
+    );
+    expect(text).toContain(
+      'velos_process_exits_total{name="app-0",id="0",instance="0",namespace="default",reason="crash"} 2',
+    );
     expect(text).toContain('velos_daemon_processes{status="online"} 2');
     expect(text).toContain('velos_daemon_processes{status="errored"} 0');
     expect(text).toContain('velos_daemon_ipc_requests_total{cmd="start",outcome="INVALID_ARGUMENT"} 1');
@@ -64,20 +75,43 @@ describe('renderPrometheus', () => {
   });
 
   it('re-exposes scraped apps with their labels and reports failed scrapes', async () => {
-    const families = parseExposition('# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total{code="200",id="x"} 5\n');
+    const families = parseExposition(
+      '# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total{code="200",id="x"} 5\n',
+    );
     const process = sampleProcess(0);
     const scraped: ScrapedApp[] = [
-      { process, url: 'http://127.0.0.1:1/metrics', isUp: true, durationSeconds: 0.01, errorsTotal: 1, families },
-      { process: sampleProcess(1), url: 'http://127.0.0.1:2/metrics', isUp: false, error: 'HTTP 500', durationSeconds: 0.02, errorsTotal: 2, families: [] },
+      {
+        process,
+        url: 'http://127.0.0.1:1/metrics',
+        isUp: true,
+        durationSeconds: 0.01,
+        errorsTotal: 1,
+        families,
+      },
+      {
+        process: sampleProcess(1),
+        url: 'http://127.0.0.1:2/metrics',
+        isUp: false,
+        error: 'HTTP 500',
+        durationSeconds: 0.02,
+        errorsTotal: 2,
+        families: [],
+      },
     ];
     const text = await renderPrometheus(sampleSnapshot(2), scraped);
-    expect(text).toContain('http_requests_total{name="app-0",id="0",instance="0",namespace="default",code="200",exported_id="x"} 5');
+    expect(text).toContain(
+      'http_requests_total{name="app-0",id="0",instance="0",namespace="default",code="200",exported_id="x"} 5',
+    );
     expect(text).toContain('velos_app_scrape_up{name="app-1",id="1",instance="0",namespace="default"} 0');
-    expect(text).toContain('velos_app_scrape_errors_total{name="app-1",id="1",instance="0",namespace="default"} 2');
+    expect(text).toContain(
+      'velos_app_scrape_errors_total{name="app-1",id="1",instance="0",namespace="default"} 2',
+    );
   });
 
   it('never lets an app family take one of the Velos names', async () => {
-    const families = parseExposition('# TYPE velos_process_restart_total counter\nvelos_process_restart_total 999\n');
+    const families = parseExposition(
+      '# TYPE velos_process_restart_total counter\nvelos_process_restart_total 999\n',
+    );
     const text = await renderPrometheus(sampleSnapshot(1), [
       { process: sampleProcess(0), url: 'u', isUp: true, durationSeconds: 0, errorsTotal: 0, families },
     ]);
@@ -92,12 +126,17 @@ describe('renderPrometheus', () => {
     expect(histogram?.samples.find((s) => s.labels.le === '0.1')?.labels.route).toBe('/buy "now"\n');
   });
 
-  it.skipIf(!hasPromtool && process.env.CI !== 'true')('passes promtool check metrics with no problem', async () => {
-    expect(hasPromtool, 'promtool (Debian package prometheus) is required in CI').toBe(true);
-    const families = parseExposition('# HELP app_hits_total Hits.\n# TYPE app_hits_total counter\napp_hits_total{path="/"} 2\n');
-    const text = await renderPrometheus(sampleSnapshot(3, [sampleProcess(0), jobProcess]), [
-      { process: sampleProcess(0), url: 'u', isUp: true, durationSeconds: 0.001, errorsTotal: 0, families },
-    ]);
-    expect(promtoolProblems(text)).toBe('');
-  });
+  it.skipIf(!hasPromtool && process.env.CI !== 'true')(
+    'passes promtool check metrics with no problem',
+    async () => {
+      expect(hasPromtool, 'promtool (Debian package prometheus) is required in CI').toBe(true);
+      const families = parseExposition(
+        '# HELP app_hits_total Hits.\n# TYPE app_hits_total counter\napp_hits_total{path="/"} 2\n',
+      );
+      const text = await renderPrometheus(sampleSnapshot(3, [sampleProcess(0), jobProcess]), [
+        { process: sampleProcess(0), url: 'u', isUp: true, durationSeconds: 0.001, errorsTotal: 0, families },
+      ]);
+      expect(promtoolProblems(text)).toBe('');
+    },
+  );
 });

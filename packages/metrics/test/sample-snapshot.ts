@@ -39,7 +39,12 @@ export function sampleSnapshot(count = 2, processes?: ProcessMetrics[]): Metrics
         { cmd: 'list', outcome: 'ok', count: 10 },
         { cmd: 'start', outcome: 'INVALID_ARGUMENT', count: 1 },
       ],
-      ipcLatencySeconds: { bounds: [0.001, 0.01, 0.1, Number.POSITIVE_INFINITY], counts: [5, 9, 11, 11], sum: 0.05, count: 11 },
+      ipcLatencySeconds: {
+        bounds: [0.001, 0.01, 0.1, Number.POSITIVE_INFINITY],
+        counts: [5, 9, 11, 11],
+        sum: 0.05,
+        count: 11,
+      },
       eventLoopLagSeconds: { mean: 0.002, max: 0.01 },
       events: { 'process.started': 3, 'process.exited': 2 },
       alerts: { ok: 1, firing: 1 },
