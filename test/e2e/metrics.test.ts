@@ -78,9 +78,9 @@ describe('velos metrics (OBS-1)', () => {
     );
     const shop = 'name="shop",id="0",instance="0",namespace="default"';
     const broken = 'name="broken",id="1",instance="0",namespace="default"';
-    expect(text).toContain(`app_requests_total{${shop},code="200",exported_id="req \\"quoted\\""}`);
+    expect(text).toContain(`app_requests_total{code="200",exported_id="req \\"quoted\\"",${shop}}`);
     expect(text).toContain(`app_queue_depth{${shop}} 7\n`);
-    expect(text).toContain(`app_request_seconds_bucket{${shop},le="+Inf"} 4`);
+    expect(text).toContain(`app_request_seconds_bucket{le="+Inf",${shop}} 4`);
     expect(text).toContain(`velos_app_scrape_up{${shop}} 1`);
     expect(text).toContain(`velos_app_scrape_up{${broken}} 0`);
     expect(text).toContain(`velos_app_scrape_errors_total{${broken}} 1`);

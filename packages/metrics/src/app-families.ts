@@ -1,5 +1,5 @@
 import type { CustomMetricSeries, ProcessLabels, ProcessMetrics } from '@velos/core';
-import { family, type MetricFamily, pushHistogram } from './metric-family.js';
+import { family, type MetricFamily, NO_LABELS, pushHistogram } from './metric-family.js';
 import { processLabels } from './process-families.js';
 
 /** An app's `/metrics` as one scrape found it (`metrics_url`, OBS-1). */
@@ -27,19 +27,19 @@ export function sanitizeName(raw: string): string {
 }
 
 /**
- * The app's labels put first, ours win: an app label named like one of ours becomes
- * `exported_<label>`, as Prometheus does when a target's labels clash with the scrape's.
+ * The app's labels beside ours: an app label named like one of ours becomes `exported_<label>`, as
+ * Prometheus does when a target's labels clash with the scrape's; names are sanitised.
  */
-export function mergeLabels(
-  ours: Record<string, string>,
+export function renameClashingLabels(
+  ours: Readonly<Record<string, string>>,
   theirs: Record<string, string>,
 ): Record<string, string> {
-  const merged: Record<string, string> = { ...ours };
+  const renamed: Record<string, string> = {};
   for (const [key, value] of Object.entries(theirs)) {
     const name = sanitizeName(key);
-    merged[name in ours ? `exported_${name}` : name] = value;
+    renamed[name in ours ? `exported_${name}` : name] = value;
   }
-  return merged;
+  return renamed;
 }
 
 /** The exposed name of a custom metric: sanitised, and a counter always ends in `_total`. */
@@ -66,11 +66,11 @@ export function customFamilies(processes: readonly ProcessMetrics[]): MetricFami
       } else if (target.type !== series.type) {
         continue;
       }
-      const labels = mergeLabels(ours, series.labels);
+      const labels = renameClashingLabels(ours, series.labels);
       if (series.type === 'histogram') {
-        if (series.histogram !== undefined) pushHistogram(target, labels, series.histogram);
+        if (series.histogram !== undefined) pushHistogram(target, labels, series.histogram, ours);
       } else {
-        target.samples.push({ name, labels, value: series.value ?? 0 });
+        target.samples.push({ name, labels, value: series.value ?? 0, shared: ours });
       }
     }
   }
@@ -97,13 +97,22 @@ export function scrapedFamilies(scraped: readonly ScrapedApp[]): MetricFamily[] 
   const out: MetricFamily[] = [up, errors, duration];
   for (const app of scraped) {
     const ours = processLabels(app.process);
-    up.samples.push({ name: up.name, labels: ours, value: app.isUp ? 1 : 0 });
-    errors.samples.push({ name: errors.name, labels: ours, value: app.errorsTotal });
-    duration.samples.push({ name: duration.name, labels: ours, value: app.durationSeconds });
+    up.samples.push({ name: up.name, labels: NO_LABELS, value: app.isUp ? 1 : 0, shared: ours });
+    errors.samples.push({ name: errors.name, labels: NO_LABELS, value: app.errorsTotal, shared: ours });
+    duration.samples.push({
+      name: duration.name,
+      labels: NO_LABELS,
+      value: app.durationSeconds,
+      shared: ours,
+    });
     for (const found of app.families) {
       out.push({
         ...found,
-        samples: found.samples.map((sample) => ({ ...sample, labels: mergeLabels(ours, sample.labels) })),
+        samples: found.samples.map((sample) => ({
+          ...sample,
+          labels: renameClashingLabels(ours, sample.labels),
+          shared: ours,
+        })),
       });
     }
   }

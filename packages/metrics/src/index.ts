@@ -1,4 +1,4 @@
-export { customMetricName, mergeLabels, type ScrapedApp, sanitizeName } from './app-families.js';
+export { customMetricName, renameClashingLabels, type ScrapedApp, sanitizeName } from './app-families.js';
 export {
   APP_SCRAPE_MAX_BYTES,
   APP_SCRAPE_TIMEOUT_MS,

@@ -1,11 +1,14 @@
 import { type HealthState, PROCESS_STATUS_VALUE, type ProcessLabels, type ProcessMetrics } from '@velos/core';
-import { family, type MetricFamily, pushHistogram } from './metric-family.js';
+import { family, type MetricFamily, NO_LABELS, pushHistogram } from './metric-family.js';
+
+const STREAM_OUT = Object.freeze({ stream: 'out' });
+const STREAM_ERR = Object.freeze({ stream: 'err' });
 
 /** Probe states `velos_process_health` has one series for (1 = the current one). */
 export const HEALTH_STATES: readonly HealthState[] = ['healthy', 'degraded', 'unhealthy', 'unknown'];
 
 /** The labels of every per-process series: `name`, `id`, `instance`, `namespace`. */
-export function processLabels(process: ProcessLabels): Record<string, string> {
+export function processLabels(process: ProcessLabels): Readonly<Record<string, string>> {
   return {
     name: process.name,
     id: String(process.id),
@@ -59,13 +62,9 @@ export function processFamilies(processes: readonly ProcessMetrics[]): MetricFam
   );
 
   for (const process of processes) {
-    const labels = processLabels(process);
-    const set = (target: MetricFamily, value: number, extra?: Record<string, string>) =>
-      target.samples.push({
-        name: target.name,
-        labels: extra === undefined ? labels : { ...labels, ...extra },
-        value,
-      });
+    const shared = processLabels(process);
+    const set = (target: MetricFamily, value: number, labels: Record<string, string> = NO_LABELS) =>
+      target.samples.push({ name: target.name, labels, value, shared });
     set(cpu, process.cpuPercent);
     set(memory, process.memoryBytes);
     set(peak, process.memoryPeakBytes);
@@ -73,8 +72,8 @@ export function processFamilies(processes: readonly ProcessMetrics[]): MetricFam
     set(restarts, process.restarts);
     set(status, PROCESS_STATUS_VALUE[process.status] ?? -1);
     for (const [reason, count] of Object.entries(process.exits ?? {})) set(exits, count, { reason });
-    set(lines, process.logLines.out, { stream: 'out' });
-    set(lines, process.logLines.err, { stream: 'err' });
+    set(lines, process.logLines.out, STREAM_OUT);
+    set(lines, process.logLines.err, STREAM_ERR);
     set(errors, process.logErrors);
     set(bytes, process.logBytes);
     set(dropped, process.logDropped);
@@ -83,7 +82,7 @@ export function processFamilies(processes: readonly ProcessMetrics[]): MetricFam
     }
     if (process.job !== undefined) {
       for (const [outcome, count] of Object.entries(process.job.runs)) set(jobRuns, count ?? 0, { outcome });
-      pushHistogram(jobDuration, labels, process.job.durationSeconds);
+      pushHistogram(jobDuration, NO_LABELS, process.job.durationSeconds, shared);
     }
   }
   return [

@@ -2,7 +2,7 @@ import type { MetricsSnapshot } from '@velos/core';
 import { Registry } from 'prom-client';
 import { customFamilies, type ScrapedApp, scrapedFamilies } from './app-families.js';
 import { daemonFamilies, hostFamilies } from './daemon-families.js';
-import { FamilySet, type MetricFamily } from './metric-family.js';
+import { FamilySet, type MetricFamily, NO_LABELS } from './metric-family.js';
 import { processFamilies } from './process-families.js';
 
 /** The Content-Type of the exposition: Prometheus text format 0.0.4. */
@@ -52,6 +52,7 @@ function toPromMetric(found: MetricFamily) {
       values: found.samples.map((sample) => ({
         metricName: sample.name,
         labels: sample.labels,
+        sharedLabels: sample.shared ?? NO_LABELS,
         value: sample.value,
       })),
     }),

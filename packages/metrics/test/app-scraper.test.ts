@@ -30,7 +30,7 @@ describe('createAppScraper', () => {
     const urls = [good, failing, huge, slow, malformed];
     const processes = urls.map((metricsUrl, id) => sampleProcess(id, { metricsUrl }));
     processes.push(sampleProcess(9, { metricsUrl: good, status: 'stopped' }));
-    const scraper = createAppScraper({ timeoutMs: 300, maxBytes: 1000 });
+    const scraper = createAppScraper({ timeoutMs: 1500, maxBytes: 1000 });
     await scraper.scrape(processes);
     const results = await scraper.scrape(processes);
     expect(results.map((r) => [r.process.id, r.isUp, r.errorsTotal])).toEqual([

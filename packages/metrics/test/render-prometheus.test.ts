@@ -3,6 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { parseExposition, renderPrometheus, type ScrapedApp } from '../src/index.js';
 import { sampleProcess, sampleSnapshot } from './sample-snapshot.js';
 
+/** Asserts the exposition holds the sample of `line` (`name{labels} value`), labels in any order. */
+function expectSample(text: string, line: string): void {
+  const [wanted] = parseExposition(line)[0]!.samples;
+  const found = parseExposition(text)
+    .flatMap((f) => f.samples)
+    .filter((sample) => sample.name === wanted!.name && sameLabels(sample.labels, wanted!.labels));
+  expect(
+    found.map((sample) => sample.value),
+    line,
+  ).toEqual([wanted!.value]);
+}
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
 const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
 
 /** Runs `promtool check metrics` on a text; returns what it reported (empty: no problem). */
@@ -35,26 +52,27 @@ const jobProcess = sampleProcess(5, {
 describe('renderPrometheus', () => {
   it('exposes the names of the design with the process labels', async () => {
     const text = await renderPrometheus(sampleSnapshot(2));
-    expect(text).toContain(
+    expectSample(
+      text,
       'velos_process_memory_bytes{name="app-0",id="0",instance="0",namespace="default"} 50000000',
     );
-    expect(text).toContain(
-      'velos_process_restart_total{name="app-1",id="1",instance="0",namespace="default"} 3',
-    );
-    expect(text).toContain('velos_process_status{name="app-0",id="0",instance="0",namespace="default"} 1');
-    expect(text).toContain(
+    expectSample(text, 'velos_process_restart_total{name="app-1",id="1",instance="0",namespace="default"} 3');
+    expectSample(text, 'velos_process_status{name="app-0",id="0",instance="0",namespace="default"} 1');
+    expectSample(
+      text,
       'velos_process_log_lines_total{name="app-0",id="0",instance="0",namespace="default",stream="err"} 7',
     );
-    expect(text).toContain(
+    expectSample(
+      text,
       'velos_process_exits_total{name="app-0",id="0",instance="0",namespace="default",reason="crash"} 2',
     );
-    expect(text).toContain('velos_daemon_processes{status="online"} 2');
-    expect(text).toContain('velos_daemon_processes{status="errored"} 0');
-    expect(text).toContain('velos_daemon_ipc_requests_total{cmd="start",outcome="INVALID_ARGUMENT"} 1');
-    expect(text).toContain('velos_daemon_ipc_latency_seconds_bucket{le="+Inf"} 11');
-    expect(text).toContain('velos_events_total{kind="process.started"} 3');
-    expect(text).toContain('velos_alerts{phase="firing"} 1');
-    expect(text).toContain('velos_host_network_receive_bytes_total{interface="eth0"} 1000');
+    expectSample(text, 'velos_daemon_processes{status="online"} 2');
+    expectSample(text, 'velos_daemon_processes{status="errored"} 0');
+    expectSample(text, 'velos_daemon_ipc_requests_total{cmd="start",outcome="INVALID_ARGUMENT"} 1');
+    expectSample(text, 'velos_daemon_ipc_latency_seconds_bucket{le="+Inf"} 11');
+    expectSample(text, 'velos_events_total{kind="process.started"} 3');
+    expectSample(text, 'velos_alerts{phase="firing"} 1');
+    expectSample(text, 'velos_host_network_receive_bytes_total{interface="eth0"} 1000');
     expect(text).toContain('# TYPE velos_daemon_ipc_latency_seconds histogram');
     for (const name of ['velos_process_cpu_percent', 'velos_daemon_uptime_seconds', 'velos_host_load15']) {
       expect(text).toMatch(new RegExp(`# HELP ${name} \\S`));
@@ -64,14 +82,14 @@ describe('renderPrometheus', () => {
   it('exposes probe health, jobs and custom metrics with the app labels', async () => {
     const text = await renderPrometheus(sampleSnapshot(1, [jobProcess]));
     const labels = 'name="nightly",id="5",instance="0",namespace="default"';
-    expect(text).toContain(`velos_process_status{${labels}} 6`);
-    expect(text).toContain(`velos_process_health{${labels},state="degraded"} 1`);
-    expect(text).toContain(`velos_process_health{${labels},state="healthy"} 0`);
-    expect(text).toContain(`velos_job_runs_total{${labels},outcome="failed"} 1`);
-    expect(text).toContain(`velos_job_duration_seconds_bucket{${labels},le="10"} 4`);
-    expect(text).toContain(`orders_total{${labels},shop="eu",exported_name="clash"} 17`);
+    expectSample(text, `velos_process_status{${labels}} 6`);
+    expectSample(text, `velos_process_health{${labels},state="degraded"} 1`);
+    expectSample(text, `velos_process_health{${labels},state="healthy"} 0`);
+    expectSample(text, `velos_job_runs_total{${labels},outcome="failed"} 1`);
+    expectSample(text, `velos_job_duration_seconds_bucket{${labels},le="10"} 4`);
+    expectSample(text, `orders_total{${labels},shop="eu",exported_name="clash"} 17`);
     expect(text).toContain('# HELP queue_depth Jobs waiting.');
-    expect(text).toContain(`order_seconds_bucket{${labels},route="/buy \\"now\\"\\n",le="0.1"} 2`);
+    expectSample(text, `order_seconds_bucket{${labels},route="/buy \\"now\\"\\n",le="0.1"} 2`);
   });
 
   it('re-exposes scraped apps with their labels and reports failed scrapes', async () => {
@@ -99,11 +117,13 @@ describe('renderPrometheus', () => {
       },
     ];
     const text = await renderPrometheus(sampleSnapshot(2), scraped);
-    expect(text).toContain(
+    expectSample(
+      text,
       'http_requests_total{name="app-0",id="0",instance="0",namespace="default",code="200",exported_id="x"} 5',
     );
-    expect(text).toContain('velos_app_scrape_up{name="app-1",id="1",instance="0",namespace="default"} 0');
-    expect(text).toContain(
+    expectSample(text, 'velos_app_scrape_up{name="app-1",id="1",instance="0",namespace="default"} 0');
+    expectSample(
+      text,
       'velos_app_scrape_errors_total{name="app-1",id="1",instance="0",namespace="default"} 2',
     );
   });
