@@ -8,6 +8,7 @@ import {
   createHome,
   FIXTURES,
   readPidFile,
+  spawnVelos,
   velos,
   velosOk,
   waitFor,
@@ -56,6 +57,28 @@ describe('velos metrics (OBS-1)', () => {
     const bad = await velos(['metrics', '--port', 'http'], { home });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--port: expected a TCP port');
+  });
+
+  it('velos metrics --port serves /metrics in the foreground until SIGTERM', async () => {
+    const home = createHome();
+    await velosOk(['start', SILENT, '--name', 'quiet'], { home });
+    const port = await freePort();
+    const child = spawnVelos(['metrics', '--port', String(port)], { home });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = `http://127.0.0.1:${port}/metrics`;
+    const response = await waitFor(() => get(url), { message: `GET ${url}` });
+    expect(await response.text()).toMatch(/^velos_process_uptime_seconds\{name="quiet"/m);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const refused = await get(url).then(
+      () => false,
+      () => true,
+    );
+    expect(refused).toBe(true);
+
+    const hostAlone = await velos(['metrics', '--host', '0.0.0.0'], { home });
+    expect(hostAlone.code).not.toBe(0);
+    expect(hostAlone.stderr).toContain('--host needs --port');
   });
 
   it('re-exposes an app metrics_url with its labels; a malformed one is counted, never fatal', async () => {
