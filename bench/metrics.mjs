@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readPidFile, readSettledRss, stopPids } from './lib/proc.mjs';
+import { readCpuSeconds, readPidFile, readSettledRss, stopPids } from './lib/proc.mjs';
 import { median } from './lib/stats.mjs';
 import { waitFor } from './lib/wait.mjs';
 
@@ -160,11 +160,21 @@ try {
     const url = `http://127.0.0.1:${port}/metrics`;
     for (let i = 0; i < 10; i++) await (await fetch(url)).text();
     const samples = [];
+    const daemonPid = readPidFile(join(home, 'velos.pid'));
+    const cpuBefore = readCpuSeconds(daemonPid);
     for (let i = 0; i < 50; i++) {
       const started = performance.now();
       await (await fetch(url)).text();
       samples.push(performance.now() - started);
     }
+    // The daemon's CPU per scrape (snapshot + render + HTTP), less sensitive to a busy machine than the
+    // wall time: the CPU of the scrapes minus that of an idle window as long (the monitor of 100 apps).
+    const scrapeCpu = readCpuSeconds(daemonPid) - cpuBefore;
+    const windowMs = samples.reduce((a, b) => a + b, 0);
+    const idleBefore = readCpuSeconds(daemonPid);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const idleCpu = readCpuSeconds(daemonPid) - idleBefore;
+    results.daemonCpuPerScrapeMs = round((Math.max(0, scrapeCpu - idleCpu) * 1000) / 50, 1);
     results.httpScrapeMs = round(median(samples));
     const cli = [];
     for (let i = 0; i < runs; i++) {
