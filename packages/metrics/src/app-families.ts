@@ -77,8 +77,11 @@ export function customFamilies(processes: readonly ProcessMetrics[]): MetricFami
   return [...byName.values()];
 }
 
-/** The families of every scraped app with the app's labels, and the scrape's own health series. */
-export function scrapedFamilies(scraped: readonly ScrapedApp[]): MetricFamily[] {
+/** The scrape's own series (`velos_app_scrape_*`, in `health`) and the families of every scraped app with its labels. */
+export function scrapedFamilies(scraped: readonly ScrapedApp[]): {
+  health: MetricFamily[];
+  families: MetricFamily[];
+} {
   const up = family(
     'velos_app_scrape_up',
     'gauge',
@@ -94,7 +97,7 @@ export function scrapedFamilies(scraped: readonly ScrapedApp[]): MetricFamily[] 
     'gauge',
     "Duration of the last scrape of the app's metrics_url, in seconds.",
   );
-  const out: MetricFamily[] = [up, errors, duration];
+  const families: MetricFamily[] = [];
   for (const app of scraped) {
     const ours = processLabels(app.process);
     up.samples.push({ name: up.name, labels: NO_LABELS, value: app.isUp ? 1 : 0, shared: ours });
@@ -106,7 +109,7 @@ export function scrapedFamilies(scraped: readonly ScrapedApp[]): MetricFamily[] 
       shared: ours,
     });
     for (const found of app.families) {
-      out.push({
+      families.push({
         ...found,
         samples: found.samples.map((sample) => ({
           ...sample,
@@ -116,5 +119,5 @@ export function scrapedFamilies(scraped: readonly ScrapedApp[]): MetricFamily[] 
       });
     }
   }
-  return out;
+  return { health: [up, errors, duration], families };
 }

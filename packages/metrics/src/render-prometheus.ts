@@ -20,16 +20,17 @@ export async function renderPrometheus(
   scraped: readonly ScrapedApp[] = [],
 ): Promise<string> {
   const ours = new FamilySet();
+  const scrapes = scrapedFamilies(scraped);
   for (const found of [
     ...processFamilies(snapshot.processes),
     ...daemonFamilies(snapshot.daemon),
     ...hostFamilies(snapshot.host),
+    ...scrapes.health,
   ]) {
     ours.add(found);
   }
   const theirs = new FamilySet();
-  const velosScrape = scrapedFamilies(scraped);
-  for (const found of [...customFamilies(snapshot.processes), ...velosScrape]) {
+  for (const found of [...customFamilies(snapshot.processes), ...scrapes.families]) {
     if (!ours.has(found.name)) theirs.add(found);
   }
   const registry = new Registry();
