@@ -646,6 +646,30 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx) => (await import('./commands/ping.js')).runPing(ctx),
   },
   {
+    name: 'metrics',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'print the Prometheus metrics of every process, the daemon and the host, or serve /metrics',
+    details: [
+      'Prints the Prometheus text exposition (velos_process_*, velos_daemon_*, velos_host_*, custom app',
+      "metrics, apps' metrics_url re-exposed with the app's labels); --json the snapshot, --ai a summary.",
+      '--port 9615 [--host 127.0.0.1] serves GET /metrics in the foreground until Ctrl-C or SIGTERM.',
+      'To keep it served by the daemon across restarts, set port (and host) in the [metrics] table of',
+      '$VELOS_HOME/config.toml instead. It binds 127.0.0.1 unless told otherwise. See docs/metrics.md.',
+    ].join('\n'),
+    options: {
+      json,
+      ai,
+      port: { type: 'string', value: 'port', description: 'serve /metrics on this TCP port until stopped' },
+      host: {
+        type: 'string',
+        value: 'addr',
+        description: 'with --port: the address to bind (default 127.0.0.1)',
+      },
+    },
+    run: async (ctx, input) => (await import('./commands/metrics.js')).runMetrics(ctx, input),
+  },
+  {
     name: 'health',
     minArgs: 0,
     maxArgs: 0,

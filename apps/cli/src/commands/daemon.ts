@@ -6,5 +6,7 @@ import type { CommandContext } from '../context.js';
  */
 export async function runDaemon(ctx: CommandContext, options: { foreground?: boolean } = {}): Promise<void> {
   const supervisor = await import('@velos/supervisor');
-  await supervisor.runDaemon({ home: ctx.home, foreground: options.foreground === true });
+  const { createMetricsExtension } = await import('../metrics-extension.js');
+  const extensions = [createMetricsExtension()];
+  await supervisor.runDaemon({ home: ctx.home, foreground: options.foreground === true, extensions });
 }

@@ -1,0 +1,79 @@
+import type { HistogramData } from '@velos/core';
+
+/** The Prometheus metric types a family may have in the text exposition. */
+export type FamilyType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
+
+/** One line of a family: its full name (`x`, `x_bucket`, `x_sum`…), labels and value. */
+export interface Sample {
+  name: string;
+  /** The sample's own labels; with `shared`, its whole label set is `{...shared, ...labels}`. */
+  labels: Record<string, string>;
+  value: number;
+  /**
+   * Labels many samples share (a process's `name`, `id`, `instance`, `namespace`): one object per
+   * process, which prom-client formats once and caches; it keeps a scrape of 100 apps cheap.
+   */
+  shared?: Readonly<Record<string, string>>;
+}
+
+/** No labels: one object, so prom-client's cache of formatted label sets hits. */
+export const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A metric family as the exposition writes it: one HELP, one TYPE, its samples. */
+export interface MetricFamily {
+  name: string;
+  help: string;
+  type: FamilyType;
+  samples: Sample[];
+}
+
+/** Creates an empty family. */
+export function family(name: string, type: FamilyType, help: string): MetricFamily {
+  return { name, type, help, samples: [] };
+}
+
+/** Adds the samples of one histogram (cumulative buckets, sum, count) under `labels` and `shared`. */
+export function pushHistogram(
+  target: MetricFamily,
+  labels: Record<string, string>,
+  data: HistogramData,
+  shared: Readonly<Record<string, string>> = NO_LABELS,
+): void {
+  const push = (name: string, own: Record<string, string>, value: number) =>
+    target.samples.push({ name, labels: own, value, shared });
+  let sawInf = false;
+  data.bounds.forEach((bound, index) => {
+    // Over JSON/msgpack the +Inf bound may arrive as null.
+    const isInf = bound === null || bound === Number.POSITIVE_INFINITY;
+    sawInf ||= isInf;
+    push(`${target.name}_bucket`, { ...labels, le: isInf ? '+Inf' : String(bound) }, data.counts[index] ?? 0);
+  });
+  if (!sawInf) push(`${target.name}_bucket`, { ...labels, le: '+Inf' }, data.count);
+  push(`${target.name}_sum`, labels, data.sum);
+  push(`${target.name}_count`, labels, data.count);
+}
+
+/** Families by name: samples of a family seen again are appended; a clash of types is refused. */
+export class FamilySet {
+  readonly #byName = new Map<string, MetricFamily>();
+
+  /** Adds or merges a family; false when a family of that name but another type is already there. */
+  add(incoming: MetricFamily): boolean {
+    const existing = this.#byName.get(incoming.name);
+    if (existing === undefined) {
+      this.#byName.set(incoming.name, { ...incoming, samples: [...incoming.samples] });
+      return true;
+    }
+    if (existing.type !== incoming.type) return false;
+    existing.samples.push(...incoming.samples);
+    return true;
+  }
+
+  has(name: string): boolean {
+    return this.#byName.has(name);
+  }
+
+  values(): IterableIterator<MetricFamily> {
+    return this.#byName.values();
+  }
+}

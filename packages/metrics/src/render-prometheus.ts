@@ -1,0 +1,64 @@
+import type { MetricsSnapshot } from '@velos/core';
+import { Registry } from 'prom-client';
+import { customFamilies, type ScrapedApp, scrapedFamilies } from './app-families.js';
+import { daemonFamilies, hostFamilies } from './daemon-families.js';
+import { FamilySet, type MetricFamily, NO_LABELS } from './metric-family.js';
+import { processFamilies } from './process-families.js';
+
+/** The Content-Type of the exposition: Prometheus text format 0.0.4. */
+export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+/**
+ * OBS-1: the Prometheus text exposition of a snapshot, plus the re-exposed scrapes of the apps'
+ * `metrics_url`. A custom or scraped family whose name is one of Velos' own, or whose type clashes
+ * with a family of the same name, is left out (its other series still appear).
+ * @example
+ * const text = await renderPrometheus(await control.metrics());
+ */
+export async function renderPrometheus(
+  snapshot: MetricsSnapshot,
+  scraped: readonly ScrapedApp[] = [],
+): Promise<string> {
+  const ours = new FamilySet();
+  const scrapes = scrapedFamilies(scraped);
+  for (const found of [
+    ...processFamilies(snapshot.processes),
+    ...daemonFamilies(snapshot.daemon),
+    ...hostFamilies(snapshot.host),
+    ...scrapes.health,
+  ]) {
+    ours.add(found);
+  }
+  const theirs = new FamilySet();
+  for (const found of [...customFamilies(snapshot.processes), ...scrapes.families]) {
+    if (!ours.has(found.name)) theirs.add(found);
+  }
+  const registry = new Registry();
+  for (const found of [...ours.values(), ...theirs.values()]) registry.registerMetric(toPromMetric(found));
+  return registry.metrics();
+}
+
+/** A family as a prom-client metric object: the registry calls `get()` at each `metrics()`. */
+function toPromMetric(found: MetricFamily) {
+  const metric = {
+    name: found.name,
+    help: found.help,
+    type: found.type,
+    aggregator: 'sum',
+    get: async () => ({
+      name: found.name,
+      help: found.help,
+      type: found.type,
+      aggregator: 'sum',
+      values: found.samples.map((sample) => ({
+        metricName: sample.name,
+        labels: sample.labels,
+        sharedLabels: sample.shared ?? NO_LABELS,
+        value: sample.value,
+      })),
+    }),
+    reset: () => {},
+  };
+  // prom-client's registry takes any object with name, help, type and get(); its typings want a class.
+  return metric as unknown as Parameters<Registry['registerMetric']>[0];
+}

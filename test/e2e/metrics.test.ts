@@ -1,0 +1,174 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './free-port.js';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  readPidFile,
+  spawnVelos,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+import { promtoolProblems, requireBinary } from './metrics-tools.js';
+
+afterEach(cleanupHomes);
+
+const SILENT = join(FIXTURES, 'silent.js');
+const METRICS_SERVER = join(FIXTURES, 'metrics-server.js');
+const hasPromtool = requireBinary('promtool');
+
+/** Writes an app config file in the home's project directory and returns its path. */
+function writeApps(home: string, text: string): string {
+  const dir = join(home, 'project');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'apps.toml');
+  writeFileSync(path, text);
+  return path;
+}
+
+async function get(url: string, init?: RequestInit): Promise<Response> {
+  return fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+}
+
+describe('velos metrics (OBS-1)', () => {
+  it('prints an exposition promtool accepts, the snapshot with --json and a summary with --ai', async () => {
+    const home = createHome();
+    await velosOk(['start', SILENT, '--name', 'quiet'], { home });
+    await waitForStatus(home, 'quiet', 'online');
+    const text = (await velosOk(['metrics'], { home })).stdout;
+    expect(text).toMatch(
+      /^velos_process_memory_bytes\{name="quiet",id="0",instance="0",namespace="default"\} \d+$/m,
+    );
+    expect(text).toMatch(/^velos_process_status\{name="quiet",id="0",instance="0",namespace="default"\} 1$/m);
+    expect(text).toMatch(/^velos_daemon_processes\{status="online"\} 1$/m);
+    expect(text).toMatch(/^velos_host_memory_total_bytes \d+/m);
+    if (hasPromtool) expect(promtoolProblems(text)).toBe('');
+
+    const snapshot = JSON.parse((await velosOk(['metrics', '--json'], { home })).stdout);
+    expect(snapshot.processes[0]).toMatchObject({ name: 'quiet', status: 'online' });
+    const summary = JSON.parse((await velosOk(['metrics', '--ai'], { home })).stdout);
+    expect(summary.procs[0].slice(0, 3)).toEqual(['quiet', 0, 'online']);
+
+    const bad = await velos(['metrics', '--port', 'http'], { home });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--port: expected a TCP port');
+  });
+
+  it('velos metrics --port serves /metrics in the foreground until SIGTERM', async () => {
+    const home = createHome();
+    await velosOk(['start', SILENT, '--name', 'quiet'], { home });
+    const port = await freePort();
+    const child = spawnVelos(['metrics', '--port', String(port)], { home });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = `http://127.0.0.1:${port}/metrics`;
+    const response = await waitFor(() => get(url), { message: `GET ${url}` });
+    expect(await response.text()).toMatch(/^velos_process_uptime_seconds\{name="quiet"/m);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const refused = await get(url).then(
+      () => false,
+      () => true,
+    );
+    expect(refused).toBe(true);
+
+    const hostAlone = await velos(['metrics', '--host', '0.0.0.0'], { home });
+    expect(hostAlone.code).not.toBe(0);
+    expect(hostAlone.stderr).toContain('--host needs --port');
+  });
+
+  it('re-exposes an app metrics_url with its labels; a malformed one is counted, never fatal', async () => {
+    const home = createHome();
+    const [good, bad] = [await freePort(), await freePort()];
+    const app = (name: string, port: number, env = '') =>
+      `[[apps]]\nname = "${name}"\nscript = "${METRICS_SERVER}"\nmetrics_url = "http://127.0.0.1:${port}/metrics"\nenv = { PORT = "${port}"${env} }\n`;
+    await velosOk(
+      ['start', writeApps(home, app('shop', good) + app('broken', bad, ', METRICS_MODE = "bad"'))],
+      { home },
+    );
+    await waitForStatus(home, 'shop', 'online');
+    await waitForStatus(home, 'broken', 'online');
+    const text = await waitFor(
+      async () => {
+        const out = (await velosOk(['metrics'], { home })).stdout;
+        return out.includes('app_requests_total{') ? out : undefined;
+      },
+      { message: 'the app metrics in the exposition' },
+    );
+    const shop = 'name="shop",id="0",instance="0",namespace="default"';
+    const broken = 'name="broken",id="1",instance="0",namespace="default"';
+    expect(text).toContain(`app_requests_total{code="200",exported_id="req \\"quoted\\"",${shop}}`);
+    expect(text).toContain(`app_queue_depth{${shop}} 7\n`);
+    expect(text).toContain(`app_request_seconds_bucket{le="+Inf",${shop}} 4`);
+    expect(text).toContain(`velos_app_scrape_up{${shop}} 1`);
+    expect(text).toContain(`velos_app_scrape_up{${broken}} 0`);
+    expect(text).toContain(`velos_app_scrape_errors_total{${broken}} 1`);
+    if (hasPromtool) expect(promtoolProblems(text)).toBe('');
+  });
+
+  it('the daemon serves [metrics] port of config.toml, rebinds on reload, and survives a port in use', async () => {
+    const home = createHome();
+    const [first, second] = [await freePort(), await freePort()];
+    writeFileSync(join(home, 'config.toml'), `[metrics]\nport = ${first}\n`);
+    await velosOk(['start', SILENT, '--name', 'quiet'], { home });
+    const url = `http://127.0.0.1:${first}/metrics`;
+    const response = await waitFor(() => get(url), { message: `GET ${url}` });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(await response.text()).toContain('velos_process_cpu_percent{name="quiet"');
+    expect((await get(`http://127.0.0.1:${first}/`)).status).toBe(404);
+    expect((await get(url, { method: 'POST' })).status).toBe(405);
+    const head = await get(url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+
+    writeFileSync(join(home, 'config.toml'), `[metrics]\nport = ${second}\n`);
+    process.kill(readPidFile(home)!, 'SIGHUP');
+    await waitFor(async () => (await get(`http://127.0.0.1:${second}/metrics`)).status === 200, {
+      message: 'the endpoint on the new port',
+    });
+    await waitFor(
+      () =>
+        get(url).then(
+          () => false,
+          () => true,
+        ),
+      { message: 'the old port closed' },
+    );
+
+    // a port held by someone else: one line in daemon.log, the daemon answers on
+    const blocker = createServer();
+    const third = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(third, '127.0.0.1', resolve));
+    try {
+      writeFileSync(join(home, 'config.toml'), `[metrics]\nport = ${third}\n`);
+      process.kill(readPidFile(home)!, 'SIGHUP');
+      await waitFor(
+        () =>
+          readFileSync(join(home, 'daemon.log'), 'utf8').includes(
+            `metrics: cannot serve on 127.0.0.1:${third}`,
+          ),
+        {
+          message: 'the bind error in daemon.log',
+        },
+      );
+      await velosOk(['list'], { home });
+
+      writeFileSync(join(home, 'config.toml'), '[defaults]\nkill_timeout = "3s"\n');
+      process.kill(readPidFile(home)!, 'SIGHUP');
+      await waitFor(
+        () =>
+          readFileSync(join(home, 'daemon.log'), 'utf8').includes('metrics: stopped serving') || undefined,
+        {
+          message: 'the endpoint closed',
+        },
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+});
