@@ -70,10 +70,10 @@ function rest(options: MetricOptions): Record<string, unknown> {
   return out;
 }
 
-/** A cluster worker of Velos talks over its IPC channel; any other process prints the line. */
+/** A process Velos started with an IPC channel (a cluster worker) sends the report over it; any other prints the line. */
 function report(message: Record<string, unknown>): void {
   const proc = process as NodeJS.Process & { connected?: boolean };
-  if (proc.send && proc.connected && process.env.NODE_UNIQUE_ID && process.env.VELOS_ID) {
+  if (proc.send && proc.connected && process.env.VELOS_ID !== undefined) {
     proc.send(message);
     return;
   }

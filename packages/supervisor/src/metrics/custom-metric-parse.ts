@@ -64,7 +64,7 @@ export function parseCustomMetric(value: unknown): ParsedCustomMetric {
   const op = opOf(type, raw.op);
   if (op === null)
     return refuse(`${name}: op: expected ${type === 'gauge' ? 'set, inc or dec' : 'none'} for a ${type}`);
-  const amount = raw.value ?? (type === 'counter' || op !== 'set' ? 1 : undefined);
+  const amount = raw.value ?? (op === 'inc' || op === 'dec' ? 1 : undefined);
   if (typeof amount !== 'number' || !Number.isFinite(amount))
     return refuse(`${name}: value: expected a finite number`);
   if (type === 'counter' && amount < 0)

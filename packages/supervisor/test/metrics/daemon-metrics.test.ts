@@ -192,6 +192,39 @@ describe('custom app metrics (OBS-6)', () => {
     expect((await client.call<{ pid: number }>('ping')).pid).toBeGreaterThan(0);
   });
 
+  it('takes a cluster worker’s reports over its IPC channel (process.send), not its output', async () => {
+    await client.call('start', {
+      apps: [
+        appSpec(home, {
+          name: 'worker-metrics',
+          script: 'app-metrics.js',
+          execMode: 'cluster',
+          instances: 2,
+        }),
+      ],
+    });
+    const workers = await waitFor(
+      async () => {
+        const found = (await snapshot()).processes.filter((p) => p.name === 'worker-metrics');
+        return found.length === 2 &&
+          found.every((p) => p.custom?.some((s) => s.name === 'after_malformed_total'))
+          ? found
+          : null;
+      },
+      { what: 'the custom metrics of both workers' },
+    );
+    for (const worker of workers) {
+      expect(worker.custom!.find((s) => s.name === 'orders_total' && s.labels.shop === 'eu')!.value).toBe(3);
+    }
+    const { lines } = await client.call<{ lines: { line: string }[] }>('logs', {
+      target: 'worker-metrics',
+      lines: 100,
+    });
+    expect(lines.some((l) => l.line.includes('app-metrics fixture ready'))).toBe(true);
+    expect(lines.some((l) => l.line.includes('"labels":{"shop":"eu"}'))).toBe(false);
+    await client.call('delete', { target: 'worker-metrics' });
+  });
+
   it('holds the series limit of a process and drops its series when it is deleted', async () => {
     await client.call('start', {
       apps: [appSpec(home, { name: 'many', script: 'app-metrics.js', env: { SERIES: '1100' } })],
