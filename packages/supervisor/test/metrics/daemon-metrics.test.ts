@@ -140,7 +140,6 @@ describe('custom app metrics (OBS-6)', () => {
       ['counter', { shop: 'eu' }, 'Orders placed'],
       ['counter', { shop: 'us' }, 'Orders placed'],
     ]);
-    expect(series('orders_total')[0]!.value! % 3).toBe(0);
     expect(series('queue_depth')[0]).toMatchObject({ type: 'gauge', value: 15 });
     const histogram = series('checkout_seconds')[0]!.histogram!;
     expect(histogram.bounds).toEqual([0.1, 0.5, 1, Number.POSITIVE_INFINITY]);
@@ -177,8 +176,10 @@ describe('custom app metrics (OBS-6)', () => {
       },
       { what: 'rejections counted' },
     );
-    const node = snap.daemon.customMetricsRejected.find((row) => row.name === 'node-metrics')!;
-    expect(node.count % 3).toBe(0);
+    // three refusals per run of the crashing fixture, over two runs at least: counted, not reset
+    expect(
+      snap.daemon.customMetricsRejected.find((row) => row.name === 'node-metrics')!.count,
+    ).toBeGreaterThanOrEqual(6);
     const daemonLog = readFileSync(join(home, 'daemon.log'), 'utf8');
     expect(daemonLog.match(/node-metrics \(id \d+\): a velos_metric report was refused/g)).toHaveLength(1);
     expect(daemonLog).toMatch(/py-metrics \(id \d+\): a velos_metric report was refused \(py_bad: value/);
