@@ -87,6 +87,11 @@ try {
     ['pipeline plain', { format: 'plain' }],
     // the daemon scans every captured chunk for app events (OBS-2, docs/events.md)
     ['pipeline plain + app events', { format: 'plain', onAppEventLine: () => undefined }],
+    // and for custom metrics (OBS-6, docs/custom-metrics.md): one search finds both keys
+    [
+      'pipeline plain + events + metrics',
+      { format: 'plain', onAppEventLine: () => undefined, onAppMetricLine: () => undefined },
+    ],
     ['pipeline plain + iso date', { format: 'plain', dateFormat: 'iso' }],
     ['pipeline json', { format: 'json' }],
   ];

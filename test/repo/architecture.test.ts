@@ -8,6 +8,7 @@ const root = join(import.meta.dirname, '..', '..');
 const ALLOWED: Record<string, readonly string[] | '*'> = {
   '@velos/core': [],
   '@velos/log-engine': [],
+  '@velos/app': [],
   '@velos/client': ['@velos/core'],
   '@velos/metrics': ['@velos/core'],
   '@velos/supervisor': ['@velos/core', '@velos/log-engine'],

@@ -163,6 +163,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       dispatcher: gate.dispatcher,
       log,
       limits: ipcLimitsFromEnv(process.env, log),
+      onAnswered: supervisor.recordIpcRequest,
     });
   } catch (error) {
     log(`cannot listen on ${socketPath}: ${error instanceof Error ? error.message : String(error)}`);

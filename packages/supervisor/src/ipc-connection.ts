@@ -19,6 +19,8 @@ export interface ConnectionOptions {
   output: OutputBudget;
   maxQueuedItems: number;
   log: (line: string) => void;
+  /** OBS-1: told each answer (`ok` or the error code), with the seconds since its request's frame (null for a stream opened). */
+  onAnswered?: (cmd: string, outcome: string, seconds: number | null) => void;
 }
 
 interface StreamState extends DropCounts {
@@ -235,6 +237,8 @@ export class IpcConnection {
 
   private runRequest(id: number, cmd: string, payload: unknown): void {
     this.inflight += 1;
+    const startedAt = performance.now();
+    const onAnswered = this.options.onAnswered;
     let result: Promise<unknown>;
     try {
       result = this.options.dispatcher.request(cmd, payload);
@@ -243,8 +247,15 @@ export class IpcConnection {
     }
     result
       .then(
-        (answer) => this.output.send({ id, status: 'ok', payload: answer }),
-        (error) => this.output.send({ id, status: 'error', payload: toErrorPayload(error) }),
+        (answer) => {
+          this.output.send({ id, status: 'ok', payload: answer });
+          onAnswered?.(cmd, 'ok', (performance.now() - startedAt) / 1000);
+        },
+        (error) => {
+          const errorPayload = toErrorPayload(error);
+          this.output.send({ id, status: 'error', payload: errorPayload });
+          onAnswered?.(cmd, errorPayload.code, (performance.now() - startedAt) / 1000);
+        },
       )
       .finally(() => {
         this.inflight -= 1;
@@ -292,10 +303,14 @@ export class IpcConnection {
     }
     opened.then(
       (cancel) => {
+        this.options.onAnswered?.(cmd, 'ok', null);
         if (state.isEnded) cancel();
         else state.cancel = cancel;
       },
-      (error) => this.finishStream(id, state, error),
+      (error) => {
+        this.options.onAnswered?.(cmd, toErrorPayload(error).code, null);
+        this.finishStream(id, state, error);
+      },
     );
   }
 

@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import { ErrorCodes, toErrorPayload, VelosError } from '@velos/core';
 import { encodeFrame } from '@velos/core/codec';
 import type { CommandDispatcher } from './command-dispatcher.js';
-import { type FrameBudget, IpcConnection } from './ipc-connection.js';
+import { type ConnectionOptions, type FrameBudget, IpcConnection } from './ipc-connection.js';
 import { DEFAULT_IPC_LIMITS, IPC_LIMIT_VARIABLES, type IpcLimits } from './ipc-limits.js';
 import { hasOutputRoom, type OutputBudget } from './ipc-output.js';
 
@@ -18,6 +18,8 @@ export interface IpcServerOptions {
   maxQueuedItems?: number;
   /** Connection, frame and time limits; unset fields keep `DEFAULT_IPC_LIMITS`. */
   limits?: Partial<IpcLimits>;
+  /** OBS-1: told each answer with its command, outcome and latency (see `ConnectionOptions.onAnswered`). */
+  onAnswered?: ConnectionOptions['onAnswered'];
 }
 
 /** A listening IPC server. */
@@ -65,7 +67,8 @@ export async function startIpcServer(options: IpcServerOptions): Promise<IpcServ
       for (const connection of connections) connection.pump();
     },
   };
-  const connectionOptions = {
+  const connectionOptions: ConnectionOptions = {
+    ...(options.onAnswered ? { onAnswered: options.onAnswered } : {}),
     dispatcher: options.dispatcher,
     limits,
     budget,

@@ -87,7 +87,11 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     log,
     home,
     onAppMessage: (record, message) =>
-      table.appEvents.emit({ id: record.id, name: record.app.spec.name, value: message }),
+      (isAppMetric(message) ? table.appMetrics : table.appEvents).emit({
+        id: record.id,
+        name: record.app.spec.name,
+        value: message,
+      }),
   };
   const isLive = (record: ProcessRecord): boolean => !isClosed && table.records.get(record.id) === record;
   const runOp = <T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> =>
@@ -369,4 +373,9 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       restartTimer = null;
     },
   };
+}
+
+/** OBS-6: an IPC message with `velos_metric` is a custom metric report, any other an app event. */
+function isAppMetric(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && 'velos_metric' in message;
 }

@@ -33,12 +33,14 @@ export class ProcessTable {
   /** Levels for JSON Lines log files; set (see `loadLineClassifier`) before an app with them is added. */
   classify: LineClassifier | undefined;
   /** The live log engine's view of each process's captured lines (see `createLiveEngines`). */
-  lineSink: ((spec: AppSpec, id: number) => ((batch: LineBatch) => void) | undefined) | undefined;
+  lineSink: ((spec: AppSpec, id: number) => ((batch: LineBatch) => number) | undefined) | undefined;
   nextId = 0;
   /** Every status change of a process of this table (see `setStatus`). */
   readonly statusEvents: Emitter<StatusEvent>;
   /** OBS-2: what processes send that may be app events (JSON lines with `velos_event`, IPC messages). */
   readonly appEvents: Emitter<AppEventReport>;
+  /** OBS-6: what processes send that may be custom metric reports (JSON lines with `velos_metric`, IPC messages). */
+  readonly appMetrics: Emitter<AppEventReport>;
 
   constructor(
     private readonly home: string,
@@ -46,6 +48,7 @@ export class ProcessTable {
   ) {
     this.statusEvents = createEmitter((error) => log(`a status subscriber failed: ${error}`));
     this.appEvents = createEmitter((error) => log(`an app event subscriber failed: ${error}`));
+    this.appMetrics = createEmitter((error) => log(`an app metric subscriber failed: ${error}`));
   }
 
   /** Every process, by id. */
@@ -283,6 +286,7 @@ export class ProcessTable {
             ...(entry.spec.logFormat === 'json' && this.classify ? { classify: this.classify } : {}),
             onError: (error) => this.log(`process ${id} (${entry.spec.name}): ${error.message}`),
             onAppEventLine: (line) => this.appEvents.emit({ id, name: entry.spec.name, value: line }),
+            onAppMetricLine: (line) => this.appMetrics.emit({ id, name: entry.spec.name, value: line }),
           }),
         );
       }

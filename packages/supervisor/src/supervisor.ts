@@ -32,7 +32,7 @@ import { createLiveEngines } from './log-insights/live-engines.js';
 import { createLogQueryControl } from './log-insights/log-query-control.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
-import { createMetricsControl } from './metrics/metrics-control.js';
+import { createMetricsControl, type MetricsControl } from './metrics/metrics-control.js';
 import { createMonitor } from './monitor.js';
 import { createProbeManager } from './probes/index.js';
 import { createProcessLifecycle } from './process-lifecycle.js';
@@ -72,6 +72,8 @@ export interface Supervisor extends VelosControl {
   readonly registerHealthCheck: HealthControl['registerHealthCheck'];
   /** OBS-4: sets a component's state from outside (alert delivery reports `alerts` here). */
   readonly reportHealth: HealthControl['reportHealth'];
+  /** OBS-1: counts one answer of the daemon's socket server (command, `ok` or error code, seconds). */
+  readonly recordIpcRequest: MetricsControl['recordIpcRequest'];
   /** OBS-4: starts the lag sampler and the periodic evaluation (a daemon calls it; embedded hosts may). */
   readonly watchHealth: HealthControl['watch'];
   /** OBS-3: rules of other sources (`config.toml`) and alert delivery's health, for the daemon. */
@@ -122,6 +124,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onRunEnded: (record) => probes.detach(record),
     // Issue #19 item 13: the last process of an app takes its cron_restart schedule with it.
     onRemoved: (record) => {
+      metricsControl.forget(record.id);
       if (table.apps.has(record.app.spec.name)) return;
       cronRestarts.sync(record.app.spec.name, undefined);
       liveEngines.forget(record.app.spec.name);
@@ -144,8 +147,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     targets: () => table.records.values(),
     onSampled: lifecycle.enforceMemoryLimits,
   });
-  const metricsControl = createMetricsControl({ home, table, createdAt });
   const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
+  const metricsControl = createMetricsControl({
+    home,
+    table,
+    createdAt,
+    bus: eventControl.bus,
+    log,
+    alertPhases: async () => (await alerting.alerts()).map((alert) => alert.phase),
+    loopLag: selfHealth.loopLag,
+  });
   selfHealth.registerHealthCheck('alerts', () => ({
     name: 'alerts',
     reason: 'no delivery failed',
@@ -474,6 +485,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     metrics: metricsControl.metrics,
     metricsHistory: metricsControl.metricsHistory,
+    recordIpcRequest: metricsControl.recordIpcRequest,
 
     alerts: alerting.alerts,
     addAlert: alerting.addAlert,

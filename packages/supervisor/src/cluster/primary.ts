@@ -99,13 +99,11 @@ function fork(message: ForkMessage): void {
   });
 }
 
-/** An app event (OBS-2): an object with a string `velos_event`; the daemon validates and rate-limits it. */
+/** An app event (OBS-2) or custom metric report (OBS-6): an object with a string `velos_event` or `velos_metric`; the daemon validates and rate-limits it. */
 function isAppEvent(data: unknown): data is Record<string, unknown> {
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    typeof (data as { velos_event?: unknown }).velos_event === 'string'
-  );
+  if (typeof data !== 'object' || data === null) return false;
+  const report = data as { velos_event?: unknown; velos_metric?: unknown };
+  return typeof report.velos_event === 'string' || typeof report.velos_metric === 'string';
 }
 
 function pauseHandle(stream: Socket | null): void {

@@ -77,6 +77,8 @@ export interface HealthControl {
   reportHealth(name: string, status: ComponentStatus, reason?: string): void;
   /** Starts the event-loop lag sampler and the periodic evaluation (daemons only; all timers unref'd). */
   watch(intervalMs?: number): void;
+  /** OBS-1: the event-loop lag of the sampler's window in ms (mean and worst); zeros until `watch` starts it. */
+  loopLag(): { meanMs: number; maxMs: number };
   close(): void;
 }
 
@@ -193,6 +195,9 @@ export function createHealthControl(options: HealthControlOptions): HealthContro
       sampler = startLoopLagSampler();
       timer = setInterval(() => void health().catch(() => undefined), intervalMs);
       timer.unref();
+    },
+    loopLag() {
+      return sampler ? { meanMs: sampler.meanLagMs(), maxMs: sampler.maxLagMs() } : { meanMs: 0, maxMs: 0 };
     },
     close() {
       if (timer) clearInterval(timer);

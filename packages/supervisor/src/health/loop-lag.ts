@@ -7,6 +7,8 @@ const WINDOW_TICKS = 20;
 export interface LoopLagSampler {
   /** The worst lag of the window, in ms (the current stall included). */
   maxLagMs(now?: number): number;
+  /** The mean lag of the window's ticks, in ms (OBS-1 `eventLoopLagSeconds`). */
+  meanLagMs(): number;
   stop(): void;
 }
 
@@ -26,6 +28,11 @@ export function startLoopLagSampler(tickMs = LOOP_LAG_TICK_MS): LoopLagSampler {
     maxLagMs(now = Date.now()) {
       // a tick that is overdue right now counts too: a stalled loop must show before it recovers
       return Math.max(Math.max(...lags), now - expectedAt);
+    },
+    meanLagMs() {
+      let sum = 0;
+      for (const lag of lags) sum += lag;
+      return sum / WINDOW_TICKS;
     },
     stop() {
       clearInterval(timer);

@@ -175,8 +175,8 @@ export function createLiveEngine(app: string, publish: (event: EventInput) => vo
   };
 
   return {
-    /** Counts a batch of captured lines of process `id` and classifies (some of) them. */
-    push(batch: LineBatch, id: number): void {
+    /** Counts a batch of captured lines of process `id`, classifies (some of) them and returns its error lines (estimated when sampled). */
+    push(batch: LineBatch, id: number): number {
       const ts = batch.ts;
       if (Number.isNaN(firstTs)) firstTs = ts;
       advance(ts);
@@ -192,6 +192,7 @@ export function createLiveEngine(app: string, publish: (event: EventInput) => vo
       minuteErrors[headMinute % HISTORY_MINUTES]! += estimated;
       secondErrors[headSecond % SECOND_SLOTS]! += estimated;
       if (estimated > 0) checkBurst(ts, id, sample.length < batch.lines);
+      return estimated;
     },
     /** Closes the minutes before `now` (judging them) when no line came. */
     tick(now: number): void {

@@ -52,29 +52,30 @@ export function createLiveEngines(options: {
   };
 
   return {
-    /** The view of one process's captured lines, or undefined for an app that opted out. */
-    sinkFor(spec: AppSpec, id: number): ((batch: LineBatch) => void) | undefined {
+    /** The view of one process's captured lines (returning its error lines), or undefined for an app that opted out. */
+    sinkFor(spec: AppSpec, id: number): ((batch: LineBatch) => number) | undefined {
       if (spec.logEngine === false) return undefined;
       const name = spec.name;
       return (batch) => {
         let app = apps.get(name);
         if (app === undefined) {
-          if (isClosed) return;
+          if (isClosed) return 0;
           app = { engine: create(name, 0), lines: 0, isBroken: false };
           apps.set(name, app);
         }
         if (app.engine === null) {
           app.lines += batch.lines;
           load();
-          return;
+          return 0;
         }
-        if (app.isBroken) return;
+        if (app.isBroken) return 0;
         try {
-          app.engine.push(batch, id);
+          return app.engine.push(batch, id);
         } catch (error) {
           // the engine is a help: a failure turns it off for this app, capture goes on
           app.isBroken = true;
           options.log(`the live log engine of ${name} failed and is off until the app is deleted: ${error}`);
+          return 0;
         }
       };
     },

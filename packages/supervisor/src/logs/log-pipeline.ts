@@ -59,8 +59,10 @@ export interface LogPipelineOptions {
   rotation?: RotationOptions;
   /** OBS-2: told each line of the child that may be an app event (see `findAppEventLines`); the line is logged all the same. */
   onAppEventLine?: (line: string) => void;
-  /** Sees every batch of captured lines as it is accepted (the live log engine); it must be cheap. */
-  onLines?: (batch: LineBatch) => void;
+  /** OBS-6: told each line of the child that may be a custom metric report (`velos_metric`); logged all the same. */
+  onAppMetricLine?: (line: string) => void;
+  /** Sees every batch of captured lines as it is accepted (the live log engine); it must be cheap. Returns the error lines it counted in the batch (an estimate when it samples). */
+  onLines?: (batch: LineBatch) => number | undefined;
 }
 
 /** Line and byte counters of one pipeline since it was created (`flush` does not reset them). */
@@ -71,6 +73,8 @@ export interface LogPipelineCounters {
   dropped: number;
   /** Bytes of the captured lines (newlines included). */
   bytes: number;
+  /** Lines at level error or fatal, as `onLines` (the live log engine) counted them. */
+  errors?: number;
   /** Bytes queued for the files now, the write in flight included. */
   queuedBytes?: number;
   /** The most bytes ever queued for one file at once. */
@@ -133,10 +137,11 @@ class Pipeline implements LogPipeline {
   readonly #listeners = new Set<(lines: LogLine[]) => void>();
   readonly #onError: ((error: VelosError) => void) | undefined;
   readonly #onAppEventLine: ((line: string) => void) | undefined;
-  readonly #onLines: ((batch: LineBatch) => void) | undefined;
+  readonly #onAppMetricLine: ((line: string) => void) | undefined;
+  readonly #onLines: ((batch: LineBatch) => number | undefined) | undefined;
   #live: LogLine[] = [];
   #liveScheduled = false;
-  #counters = { out: 0, err: 0, bytes: 0 };
+  #counters = { out: 0, err: 0, bytes: 0, errors: 0 };
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -152,6 +157,7 @@ class Pipeline implements LogPipeline {
     this.#enrich = options.format === 'json' ? (line) => structureLogLine(line, classify) : undefined;
     this.#onError = options.onError;
     this.#onAppEventLine = options.onAppEventLine;
+    this.#onAppMetricLine = options.onAppMetricLine;
     this.#onLines = options.onLines;
     this.#ring = new LineRing(
       options.ringLines ?? DEFAULT_RING_LINES,
@@ -178,10 +184,12 @@ class Pipeline implements LogPipeline {
 
   attach(stream: Readable, which: LogStream, pid: number): void {
     this.#assertOpen();
-    const onAppEventLine = this.#onAppEventLine;
+    const onAppEventLine = this.#onAppEventLine ?? ignoreLine;
+    const onAppMetricLine = this.#onAppMetricLine;
     const capture = new PipeCapture(stream, which, pid, this.#maxLineBytes, this.#writers[which], (batch) => {
       this.#accept(batch);
-      if (onAppEventLine) findAppEventLines(batch.data, onAppEventLine);
+      if (this.#onAppEventLine || onAppMetricLine)
+        findAppEventLines(batch.data, onAppEventLine, onAppMetricLine);
     });
     this.#captures.add(capture);
     capture.done.then(() => this.#captures.delete(capture));
@@ -297,7 +305,7 @@ class Pipeline implements LogPipeline {
     batch.seq = writer.acceptedLines;
     writer.write(this.#encode(batch), batch.stream, batch.lines, batch.ts);
     this.#ring.push(batch);
-    this.#onLines?.(batch);
+    if (this.#onLines) this.#counters.errors += this.#onLines(batch) ?? 0;
     if (this.#listeners.size > 0) this.#queueLive(batch);
   }
 
@@ -336,3 +344,5 @@ class Pipeline implements LogPipeline {
     }
   }
 }
+
+function ignoreLine(): void {}

@@ -1,42 +1,113 @@
-import { ErrorCodes, type VelosControl, VelosError } from '@velos/core';
+import { type AlertPhase, ErrorCodes, type VelosControl, VelosError } from '@velos/core';
+import type { EventBus } from '../events/event-bus.js';
 import type { ProcessTable } from '../process-table.js';
+import { createCustomMetricIntake } from './custom-metric-intake.js';
+import type { SeriesBudget } from './custom-metric-store.js';
+import { createEventCounts } from './event-counts.js';
+import { createIpcRequestStats, type IpcRequestStats } from './ipc-request-stats.js';
 import { takeMetricsSnapshot } from './metrics-snapshot.js';
+import {
+  countExit,
+  countJobRun,
+  createProcessFigures,
+  type ProcessFigures,
+  processFiguresMetrics,
+} from './process-figures.js';
 
 /** What the metrics commands need from the supervisor. */
 export interface MetricsControlDeps {
   home: string;
   table: ProcessTable;
   createdAt: number;
+  bus: Pick<EventBus, 'published'>;
+  log: (line: string) => void;
+  /** The alert rules' phases (the alert control's list). */
+  alertPhases: () => Promise<AlertPhase[]>;
+  /** The event-loop lag of the self-health's sampler, in ms. */
+  loopLag: () => { meanMs: number; maxMs: number };
 }
 
 /** OBS-1/OBS-7 in the daemon: the `metrics` and `metrics.history` commands and the counters behind them. */
 export interface MetricsControl extends Pick<VelosControl, 'metrics' | 'metricsHistory'> {
+  /** OBS-1: counts one IPC answer (the daemon's socket server calls it). */
+  recordIpcRequest: IpcRequestStats['record'];
+  /** Drops the figures of a process that was deleted. */
+  forget(id: number): void;
   close(): void;
 }
 
-/** Creates the metrics commands of the supervisor. */
+/** Creates the metrics commands of the supervisor and starts counting (status changes, events, custom metrics). */
 export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
+  const { table } = deps;
+  const ipc = createIpcRequestStats();
+  const events = createEventCounts();
+  const figures = new Map<number, ProcessFigures>();
+  const budget: SeriesBudget = { used: 0 };
+  /** The figures of a process of the table, created on first need. */
+  const figuresOf = (id: number): ProcessFigures | undefined => {
+    let found = figures.get(id);
+    if (found === undefined && table.records.has(id)) {
+      found = createProcessFigures();
+      figures.set(id, found);
+    }
+    return found;
+  };
+  const unsubscribers = [
+    table.statusEvents.subscribe((event) => {
+      const found = figuresOf(event.id);
+      if (found) countExit(found, event);
+    }),
+    deps.bus.published.subscribe((event) => {
+      events.count(event.kind);
+      if (event.kind === 'job.finished' && event.id !== undefined) {
+        const found = figuresOf(event.id);
+        if (found) countJobRun(found, event);
+      }
+    }),
+    table.appMetrics.subscribe(createCustomMetricIntake({ figuresOf, budget, log: deps.log })),
+  ];
+
+  const forget = (id: number): void => {
+    figures.get(id)?.custom?.release();
+    figures.delete(id);
+  };
+
   return {
     async metrics() {
+      for (const id of figures.keys()) if (!table.records.has(id)) forget(id);
+      const alerts: Partial<Record<AlertPhase, number>> = {};
+      for (const phase of await deps.alertPhases()) alerts[phase] = (alerts[phase] ?? 0) + 1;
+      const lag = deps.loopLag();
       return takeMetricsSnapshot({
         home: deps.home,
-        table: deps.table,
+        table,
         createdAt: deps.createdAt,
         daemonCounters: () => ({
-          ipcRequests: [],
-          ipcLatencySeconds: { bounds: [Number.POSITIVE_INFINITY], counts: [0], sum: 0, count: 0 },
-          eventLoopLagSeconds: { mean: 0, max: 0 },
-          events: {},
-          alerts: {},
-          customMetricsRejected: [],
+          ipcRequests: ipc.requests(),
+          ipcLatencySeconds: ipc.latency(),
+          eventLoopLagSeconds: { mean: lag.meanMs / 1000, max: lag.maxMs / 1000 },
+          events: events.byKind(),
+          alerts,
+          customMetricsRejected: [...figures]
+            .filter(([, found]) => found.rejected > 0)
+            .map(([id, found]) => ({
+              id,
+              name: table.records.get(id)!.app.spec.name,
+              count: found.rejected,
+            })),
         }),
-        processCounters: () => ({ exits: {}, logErrors: 0 }),
+        processCounters: (record) =>
+          processFiguresMetrics(figures.get(record.id), record.app.spec.type === 'job'),
       });
     },
     async metricsHistory() {
       // IN PROGRESS (session 5): replaced by the history store before this lands
       throw new VelosError(ErrorCodes.INTERNAL, 'metrics history is not built yet');
     },
-    close() {},
+    recordIpcRequest: ipc.record,
+    forget,
+    close() {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+    },
   };
 }
