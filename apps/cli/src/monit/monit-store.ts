@@ -33,12 +33,14 @@ export type MonitAction = 'restart' | 'reload' | 'stop' | 'delete';
 
 /** Timings of a store (tests shorten them). */
 export interface MonitStoreOptions {
-  /** Refresh of list, metrics, ping and health (default 1 s). */
+  /** Refresh of the list (default 1 s; metrics every 2nd, ping and health every 5th refresh). */
   intervalMs?: number;
   /** Refresh of the selected process's history (default 5 s). */
   historyIntervalMs?: number;
   /** Shortest time between two change notifications, i.e. frames (default 100 ms: ≤ 10 frames/s). */
   throttleMs?: number;
+  /** A list already read (the splash's), shown until the first poll answers. */
+  initialProcesses?: ProcessInfo[] | null;
 }
 
 /** A store of monit's data fed by a VelosControl: polls, follows logs and events, throttles changes. */
@@ -47,6 +49,8 @@ export interface MonitStore {
   /** Calls `listener` after changes, at most once per `throttleMs`; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
   start(): void;
+  /** Resolves once the first poll has answered (or failed). */
+  ready(): Promise<void>;
   stop(): void;
   /** Follows the logs and history of `target` (a process id), or of nothing. */
   select(target: string | null): void;
@@ -68,7 +72,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
   const historyIntervalMs = options.historyIntervalMs ?? 5000;
   const throttleMs = options.throttleMs ?? 100;
   let data: MonitData = {
-    processes: null,
+    processes: options.initialProcesses ?? null,
     ping: null,
     health: null,
     metrics: null,
@@ -99,26 +103,35 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
     notifyTimer = setTimeout(notify, Math.max(0, lastNotifyAt + throttleMs - Date.now()));
   };
 
+  // list every tick; metrics (host bars, daemon RSS) every other tick; ping and health every fifth.
+  let tick = 0;
+  let resolveReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    resolveReady = resolve;
+  });
   const poll = async () => {
     if (isPolling || isStopped) return;
     isPolling = true;
+    const n = tick++;
+    const skip = Promise.resolve(SKIPPED);
     try {
       const [list, metrics, ping, health] = await Promise.allSettled([
         control.list(),
-        control.metrics(),
-        control.ping(),
-        control.health(),
+        n % 2 === 0 ? control.metrics() : skip,
+        n % 5 === 0 ? control.ping() : skip,
+        n % 5 === 0 ? control.health() : skip,
       ]);
       if (isStopped) return;
       update({
         processes: list.status === 'fulfilled' ? list.value : data.processes,
         error: list.status === 'rejected' ? messageOf(list.reason) : null,
-        metrics: metrics.status === 'fulfilled' ? metrics.value : null,
-        ping: ping.status === 'fulfilled' ? ping.value : data.ping,
-        health: health.status === 'fulfilled' ? health.value : null,
+        metrics: settled(metrics, data.metrics),
+        ping: settled(ping, data.ping),
+        health: settled(health, data.health),
       });
     } finally {
       isPolling = false;
+      resolveReady();
     }
   };
 
@@ -168,6 +181,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
 
   return {
     getData: () => data,
+    ready: () => ready,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -218,6 +232,14 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
     },
     clearSummary: () => update({ summary: null }),
   };
+}
+
+const SKIPPED = Symbol('skipped');
+
+/** The value of a poll's answer: the new one, the previous one when not asked this tick, null when it failed. */
+function settled<T>(result: PromiseSettledResult<T | typeof SKIPPED>, previous: T | null): T | null {
+  if (result.status === 'rejected') return null;
+  return result.value === SKIPPED ? previous : (result.value as T);
 }
 
 /** Reads a subscription until it ends or fails. */

@@ -1,18 +1,28 @@
-import type { VelosControl } from '@velos/core';
+import type { ProcessInfo, VelosControl } from '@velos/core';
 import { render } from 'ink';
 import { MonitApp } from './monit-app.js';
 import { createMonitStore } from './monit-store.js';
+import { CLEAR_SCREEN } from './splash.js';
 
-const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H';
-const LEAVE_ALT_SCREEN = '\u001b[?1049l';
+/** Longest wait for the first answers before the first frame is drawn anyway. */
+const FIRST_FRAME_WAIT_MS = 2000;
 
-/** Runs the dashboard on this terminal until the user quits (q, Ctrl-C); restores the screen after. */
-export async function runMonitApp(control: VelosControl): Promise<void> {
-  const store = createMonitStore(control);
-  process.stdout.write(ENTER_ALT_SCREEN);
-  const restore = () => process.stdout.write(LEAVE_ALT_SCREEN);
-  process.once('exit', restore);
+/**
+ * Runs the dashboard on this terminal (already on its alternate screen) until the user quits (q,
+ * Ctrl-C); `processes` is the list the splash showed, shown until the first poll answers.
+ */
+export async function runMonitApp(
+  control: VelosControl,
+  processes: ProcessInfo[] | null = null,
+): Promise<void> {
+  const store = createMonitStore(control, { initialProcesses: processes });
   store.start();
+  await Promise.race([
+    store.ready(),
+    new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_WAIT_MS).unref()),
+  ]);
+  // The clear and ink's first frame leave in the same turn: the splash is replaced, not blanked.
+  process.stdout.write(CLEAR_SCREEN);
   const instance = render(<MonitApp store={store} />, {
     maxFps: 10,
     patchConsole: false,
@@ -22,7 +32,5 @@ export async function runMonitApp(control: VelosControl): Promise<void> {
     await instance.waitUntilExit();
   } finally {
     store.stop();
-    process.off('exit', restore);
-    restore();
   }
 }
