@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration, type ProcessInfo } from '@velos/core';
+import { formatBytes, formatDuration, type MetricsSnapshot, type ProcessInfo } from '@velos/core';
 import { escapeControlChars } from '../output/log-line.js';
 import { formatCpu } from '../output/units.js';
 
@@ -94,4 +94,25 @@ function guessLevel(text: string): string | undefined {
   if (/\bwarn(ing)?\b/i.test(text)) return 'warn';
   if (/\bdebug\b/i.test(text)) return 'debug';
   return undefined;
+}
+
+/** What monit shows of a list, as one string: equal strings draw the same table (cells at display precision). */
+export function processesSignature(processes: readonly ProcessInfo[]): string {
+  return processes
+    .map((p) => `${p.namespace}\t${Object.values(rowCells(p, true)).join('\t')}\t${p.health?.ready ?? ''}`)
+    .join('\n');
+}
+
+/** What monit shows of a metrics snapshot (header and host bars), as one string. */
+export function metricsSignature(m: MetricsSnapshot): string {
+  const { daemon, host } = m;
+  return [
+    daemon.version,
+    formatBytes(daemon.memoryBytes),
+    formatDuration(daemon.uptimeSeconds * 1000),
+    host.cpuPercent.toFixed(0),
+    host.cpuCount,
+    formatBytes(host.memoryTotalBytes - host.memoryAvailableBytes),
+    formatBytes(host.memoryTotalBytes),
+  ].join('\t');
 }

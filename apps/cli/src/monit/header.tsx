@@ -50,7 +50,7 @@ export const HostBars = memo(function HostBars(props: { host: HostMetrics | null
     <Text wrap="truncate">
       <Text dimColor>cpu </Text>
       <Text color="green">{bar(host.cpuPercent / 100, barWidth)}</Text>
-      <Text> {host.cpuPercent.toFixed(1).padStart(5)}%</Text>
+      <Text> {host.cpuPercent.toFixed(0).padStart(3)}%</Text>
       <Text dimColor>{host.cpuCount > 0 ? ` ×${host.cpuCount}` : ''} ram </Text>
       <Text color="blue">{bar(total > 0 ? used / total : 0, barWidth)}</Text>
       <Text> {total > 0 ? `${formatBytes(used)} / ${formatBytes(total)}` : 'n/a'}</Text>

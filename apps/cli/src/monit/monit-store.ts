@@ -8,6 +8,7 @@ import type {
   VelosControl,
   VelosEvent,
 } from '@velos/core';
+import { metricsSignature, processesSignature } from './format.js';
 
 /** The figures `velos monit` shows, as last read from the daemon; replaced (never mutated) on change. */
 export interface MonitData {
@@ -105,6 +106,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
 
   // list every tick; metrics (host bars, daemon RSS) every other tick; ping and health every fifth.
   let tick = 0;
+  const signatures = { processes: '', metrics: '' };
   let resolveReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {
     resolveReady = resolve;
@@ -122,13 +124,24 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
         n % 5 === 0 ? control.health() : skip,
       ]);
       if (isStopped) return;
-      update({
-        processes: list.status === 'fulfilled' ? list.value : data.processes,
-        error: list.status === 'rejected' ? messageOf(list.reason) : null,
-        metrics: settled(metrics, data.metrics),
-        ping: settled(ping, data.ping),
-        health: settled(health, data.health),
-      });
+      // Answers that would draw the same screen change nothing: no frame is rendered for them.
+      const patch: Partial<MonitData> = {};
+      const error = list.status === 'rejected' ? messageOf(list.reason) : null;
+      if (error !== data.error) patch.error = error;
+      if (list.status === 'fulfilled') {
+        const signature = processesSignature(list.value);
+        if (data.processes === null || signature !== signatures.processes) patch.processes = list.value;
+        signatures.processes = signature;
+      }
+      const nextMetrics = settled(metrics, data.metrics);
+      const metricsKey = nextMetrics ? metricsSignature(nextMetrics) : '';
+      if (metricsKey !== signatures.metrics) patch.metrics = nextMetrics;
+      signatures.metrics = metricsKey;
+      const nextPing = settled(ping, data.ping);
+      if (nextPing?.pid !== data.ping?.pid || nextPing?.version !== data.ping?.version) patch.ping = nextPing;
+      const nextHealth = settled(health, data.health);
+      if (nextHealth?.status !== data.health?.status) patch.health = nextHealth;
+      if (Object.keys(patch).length > 0) update(patch);
     } finally {
       isPolling = false;
       resolveReady();
@@ -146,16 +159,17 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
       });
       const first = history[0];
       if (target !== selected) return;
-      update({
-        history: {
-          target,
-          cpu: numbers(first?.cpu ?? []),
-          memory: numbers(first?.memory ?? []),
-          error: first ? null : 'no history yet',
-        },
-      });
+      const next = {
+        target,
+        cpu: numbers(first?.cpu ?? []),
+        memory: numbers(first?.memory ?? []),
+        error: first ? null : 'no history yet',
+      };
+      if (JSON.stringify(next) !== JSON.stringify(data.history)) update({ history: next });
     } catch (error) {
-      if (target === selected) update({ history: { target, cpu: [], memory: [], error: messageOf(error) } });
+      const next = { target, cpu: [], memory: [], error: messageOf(error) };
+      if (target === selected && JSON.stringify(next) !== JSON.stringify(data.history))
+        update({ history: next });
     }
   };
 

@@ -41,7 +41,7 @@ describe('velos monit (ink)', () => {
     expect(frame).toContain('up 1h');
     expect(frame).toContain('2 procs (1 online)');
     expect(frame).toContain('health healthy');
-    expect(frame).toMatch(/cpu █+░+\s+25\.0%/);
+    expect(frame).toMatch(/cpu █+░+\s+25%/);
     expect(frame).toContain('2.0G / 8.0G');
     expect(frame).toMatch(/▸\s+0 api\s+online\s+1000\s+1\.5%\s+30M\s+1m\s+0 -/);
     expect(frame).toMatch(/1 worker\s+errored\s+-\s+-\s+-\s+-\s+0/);
@@ -66,7 +66,7 @@ describe('velos monit (ink)', () => {
     m.logSubs[0]?.sub.push([logLine(0, 'hello from api'), logLine(0, 'boom error', { stream: 'err' })]);
     await m.until('hello from api');
     await m.press('j', '── logs worker#0 (id 1)');
-    expect(m.logSubs[0]?.sub.isCancelled).toBe(true);
+    await vi.waitFor(() => expect(m.logSubs[0]?.sub.isCancelled).toBe(true), { timeout: 3000 });
     expect(m.logSubs[1]?.request.target).toBe('1');
     m.logSubs[1]?.sub.push([logLine(1, 'worker line')]);
     await m.until('worker line');
