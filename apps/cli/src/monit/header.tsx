@@ -14,7 +14,7 @@ export const Header = memo(function Header(props: {
 }) {
   const { ping, metrics, health, processes, error } = props;
   const daemon = metrics?.daemon;
-  const version = daemon?.version ?? ping?.version ?? '?';
+  const version = daemon?.version ?? ping?.version ?? '…';
   const uptimeMs = daemon ? daemon.uptimeSeconds * 1000 : ping?.uptimeMs;
   const online = processes?.filter((p) => p.status === 'online').length ?? 0;
   return (

@@ -17,10 +17,14 @@ export async function runMonitApp(
 ): Promise<void> {
   const store = createMonitStore(control, { initialProcesses: processes });
   store.start();
-  await Promise.race([
-    store.ready(),
-    new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_WAIT_MS).unref()),
-  ]);
+  // Without the splash's list (a daemon slow to answer), wait a little for the first answers rather
+  // than draw an empty table first.
+  if (processes === null) {
+    await Promise.race([
+      store.ready(),
+      new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_WAIT_MS).unref()),
+    ]);
+  }
   // The clear and ink's first frame leave in the same turn: the splash is replaced, not blanked.
   process.stdout.write(CLEAR_SCREEN);
   const instance = render(<MonitApp store={store} />, {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bar, fit, sparkline } from '../../src/monit/format.js';
 import { computeLayout, scrollOffset } from '../../src/monit/layout.js';
 import { createMonitStore, type MonitStore } from '../../src/monit/monit-store.js';
+import { renderSplash } from '../../src/monit/splash.js';
 import { fakeControl, logLine, proc } from './fake-control.js';
 
 const stores: MonitStore[] = [];
@@ -77,5 +78,17 @@ describe('monit format and layout', () => {
     expect(scrollOffset(10, 6, 50, 0)).toBe(5);
     expect(scrollOffset(7, 6, 50, 5)).toBe(5);
     expect(scrollOffset(2, 6, 50, 5)).toBe(2);
+  });
+});
+
+describe('monit splash', () => {
+  it('is the list table cut to the terminal, drawn before ink loads', () => {
+    const rows = Array.from({ length: 40 }, (_, id) => proc({ id, name: `app-${id}-${'x'.repeat(60)}` }));
+    const lines = renderSplash(rows, 80, 24).split('\r\n');
+    expect(lines[0]).toBe('velos monit · 40 procs · loading…');
+    expect(lines[2]).toMatch(/^\s*0\s+app-0-x+/);
+    expect(lines).toHaveLength(23);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(renderSplash([], 80, 24)).toBe('velos monit · 0 procs · loading…\r\nno processes');
   });
 });
