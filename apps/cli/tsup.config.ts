@@ -1,4 +1,22 @@
+import { readFile } from 'node:fs/promises';
 import { defineConfig, type Options } from 'tsup';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * yoga-layout (ink's layout engine) decodes its inlined WebAssembly through `fetch(data:…)` when
+ * `fetch` exists, which loads Node's whole fetch stack (undici) first: ~40 ms more before monit's
+ * first frame. Without `fetch` it decodes the same base64 synchronously.
+ */
+const yogaWithoutFetch: EsbuildPlugin = {
+  name: 'yoga-without-fetch',
+  setup(build) {
+    build.onLoad({ filter: /yoga-wasm-base64-esm\.js$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replaceAll('"function"!=typeof fetch', 'true'),
+      loader: 'js',
+    }));
+  },
+};
 
 const shared: Options = {
   format: ['esm'],
@@ -8,6 +26,17 @@ const shared: Options = {
   noExternal: [/.*/],
   // msgpackr's optional native accelerator is not installed; msgpackr falls back to pure JS without it.
   external: ['msgpackr-extract'],
+  // ink imports react-devtools-core only when DEV=true; it is not installed and monit never asks for
+  // it: an empty module stands in for it.
+  esbuildPlugins: [
+    {
+      name: 'stub-react-devtools',
+      setup(build) {
+        build.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'stub', namespace: 'stub' }));
+        build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {};' }));
+      },
+    },
+  ],
   dts: false,
   // whitespace and comments out: V8 keeps every loaded module's source in the heap (daemon RSS, CLI start)
   minifyWhitespace: true,
@@ -19,10 +48,21 @@ const shared: Options = {
 
 export default defineConfig([
   // The full CLI: commands load their heavy parts with `await import()`, which splitting turns into
-  // chunks read only on demand (zod, yaml and the supervisor never load for `velos list`).
+  // chunks read only on demand (zod, yaml and the supervisor never load for `velos list`; ink and
+  // react only for `velos monit`).
   { ...shared, entry: { cli: 'src/cli.ts', daemon: 'src/daemon-entry.ts' }, splitting: true },
   // The binary's entry: `velos list` from one module, anything else through dist/cli.js.
   { ...shared, entry: { velos: 'src/hot-path.ts' }, splitting: false },
+  // CLI-4: `velos monit` (ink, react, yoga) in one file of its own, loaded by commands/monit.ts only;
+  // React's production build (the development one takes ~80 ms more to load and checks every render).
+  {
+    ...shared,
+    entry: { monit: 'src/monit/run-monit.tsx' },
+    splitting: false,
+    minify: true,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    esbuildPlugins: [...(shared.esbuildPlugins ?? []), yogaWithoutFetch],
+  },
   // SUP-5: the cluster primary is a process of its own; the daemon's chunks find it beside them.
   {
     ...shared,

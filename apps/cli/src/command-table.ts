@@ -351,6 +351,23 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx) => (await import('./commands/list.js')).runList(ctx),
   },
   {
+    name: 'monit',
+    aliases: ['monitor', 'dash'],
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'live terminal dashboard: processes, host CPU/RAM, logs and events; keys act on apps',
+    details: [
+      'Header: daemon version, uptime, RSS, process count, self-health; host CPU and RAM bars; the process',
+      'table; CPU and memory sparklines and live logs of the selected process; recent events.',
+      'Keys: ↑↓ or j/k select, Enter or l full-screen logs, a log summary, r restart, R reload, s stop,',
+      'd delete (asks y/N), / filter, ? help, q quit. Redraws at most 10 times a second.',
+      'Needs a terminal: with stdout or stdin not a TTY it exits 2 (use velos list --json instead).',
+      'See docs/monit.md.',
+    ].join('\n'),
+    options: {},
+    run: async (ctx) => (await import('./commands/monit.js')).runMonit(ctx),
+  },
+  {
     name: 'describe',
     aliases: ['show'],
     argsUsage: '<target>',

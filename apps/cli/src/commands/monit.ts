@@ -1,0 +1,38 @@
+import { ErrorCodes, VelosError } from '@velos/core';
+import type { CommandContext } from '../context.js';
+import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, renderSplash } from '../monit/splash.js';
+
+/** Exit status of `velos monit` when it cannot run: no terminal to draw on (documented in docs/monit.md). */
+export const MONIT_NO_TTY_EXIT_CODE = 2;
+
+/**
+ * `velos monit`: the live dashboard. It needs a terminal on stdin and stdout. The process table is
+ * drawn as text first; ink and react live in dist/monit.js (a build entry of their own), imported
+ * here on demand, so no other command loads them.
+ */
+export async function runMonit(ctx: CommandContext): Promise<void> {
+  const stream = !process.stdout.isTTY ? 'stdout' : !process.stdin.isTTY ? 'stdin' : null;
+  if (stream !== null) {
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `monit needs a terminal (${stream} is not a TTY); use velos list, velos list --json or velos logs -f`,
+      { data: { exitCode: MONIT_NO_TTY_EXIT_CODE } },
+    );
+  }
+  const client = await ctx.client();
+  const processes = await client.list();
+  const leave = () => process.stdout.write(LEAVE_ALT_SCREEN);
+  process.once('exit', leave);
+  process.stdout.write(
+    ENTER_ALT_SCREEN + renderSplash(processes, process.stdout.columns || 80, process.stdout.rows || 24),
+  );
+  try {
+    // A computed specifier: the bundler leaves dist/monit.js (built with React's production build) alone.
+    const entry = './monit.js';
+    const monit = (await import(entry)) as typeof import('../monit/run-monit.js');
+    await monit.runMonitApp(client, processes);
+  } finally {
+    process.off('exit', leave);
+    leave();
+  }
+}

@@ -1,0 +1,31 @@
+import type { VelosEvent } from '@velos/core';
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import { eventTime } from '../output/events.js';
+import { screenSafe } from './format.js';
+
+/** The recent events: time, kind, app and message, coloured by severity. */
+export const EventsPane = memo(function EventsPane(props: { events: VelosEvent[]; height: number }) {
+  const { events, height } = props;
+  if (height <= 0) return null;
+  const shown = events.slice(-height);
+  return (
+    <Box flexDirection="column" height={height + 1}>
+      <Text bold color="cyan">
+        ── events
+      </Text>
+      {shown.length === 0 ? <Text dimColor>no events yet</Text> : null}
+      {shown.map((event) => (
+        <Text key={event.seq} wrap="truncate" color={severityColor(event.severity)}>
+          {eventTime(event.at)} {event.kind.padEnd(16)} {screenSafe(event.message)}
+        </Text>
+      ))}
+    </Box>
+  );
+});
+
+function severityColor(severity: VelosEvent['severity']): string | undefined {
+  if (severity === 'warning') return 'yellow';
+  if (severity === 'error' || severity === 'critical') return 'red';
+  return undefined;
+}

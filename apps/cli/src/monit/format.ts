@@ -1,0 +1,118 @@
+import { formatBytes, formatDuration, type MetricsSnapshot, type ProcessInfo } from '@velos/core';
+import { escapeControlChars } from '../output/log-line.js';
+import { formatCpu } from '../output/units.js';
+
+const SPARK_CHARS = '▁▂▃▄▅▆▇█';
+
+/** The last `width` values as a sparkline (`▁▃▅█`), scaled from 0 (or the minimum) to the maximum. */
+export function sparkline(values: readonly number[], width: number): string {
+  const shown = values.slice(-Math.max(0, width));
+  if (shown.length === 0) return '';
+  const max = Math.max(...shown);
+  const min = Math.min(0, ...shown);
+  const span = max - min;
+  return shown
+    .map((value) => SPARK_CHARS[span <= 0 ? 0 : Math.round(((value - min) / span) * 7)] ?? '▁')
+    .join('');
+}
+
+/** A bar of `width` cells filled to `ratio` (0…1): `█████░░░░░`. */
+export function bar(ratio: number, width: number): string {
+  const clamped = Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 0;
+  const filled = Math.round(clamped * width);
+  return `${'█'.repeat(filled)}${'░'.repeat(Math.max(0, width - filled))}`;
+}
+
+/** `text` cut to `width` characters (an ellipsis marks the cut) and padded on the right or left. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  if (width <= 0) return '';
+  const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
+  return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
+}
+
+/** One line of an app's text made safe for the screen: control characters shown as `\xHH`. */
+export function screenSafe(text: string): string {
+  return escapeControlChars(text);
+}
+
+/** The cells of one row of monit's process table, as text (colours are chosen by `status`/`health`). */
+export interface RowCells {
+  id: string;
+  name: string;
+  status: string;
+  pid: string;
+  cpu: string;
+  memory: string;
+  uptime: string;
+  restarts: string;
+  health: string;
+}
+
+/** The cells of a process: `name#instance` when the app has several instances. */
+export function rowCells(p: ProcessInfo, hasInstances: boolean): RowCells {
+  const isRunning = p.pid !== null;
+  return {
+    id: String(p.id),
+    name: screenSafe(hasInstances ? `${p.name}#${p.instance}` : p.name),
+    status: p.status === 'waiting-restart' ? 'waiting' : p.status,
+    pid: p.pid === null ? '-' : String(p.pid),
+    cpu: isRunning ? formatCpu(p.cpu) : '-',
+    memory: isRunning ? formatBytes(p.memory) : '-',
+    uptime: isRunning && p.uptime > 0 ? formatDuration(p.uptime) : '-',
+    restarts: String(p.restarts),
+    health: p.health ? p.health.state : '-',
+  };
+}
+
+/** The ink colour of a status word: green online, red errored, gray stopped or scheduled, yellow otherwise. */
+export function statusColor(status: string): string {
+  if (status === 'online') return 'green';
+  if (status === 'errored') return 'red';
+  if (status === 'stopped' || status === 'scheduled') return 'gray';
+  return 'yellow';
+}
+
+/** The ink colour of a health word (a probe's or the daemon's). */
+export function healthColor(health: string): string {
+  if (health === 'healthy') return 'green';
+  if (health === 'unhealthy') return 'red';
+  if (health === 'degraded') return 'yellow';
+  return 'gray';
+}
+
+/** The ink colour of a log line: its level when it has one, else guessed from its words; stderr is red-ish. */
+export function logColor(level: string | undefined, text: string, stream: 'out' | 'err'): string | undefined {
+  const lvl = level ?? guessLevel(text);
+  if (lvl === 'fatal' || lvl === 'error') return 'red';
+  if (lvl === 'warn') return 'yellow';
+  if (lvl === 'debug' || lvl === 'trace') return 'gray';
+  return stream === 'err' ? 'magenta' : undefined;
+}
+
+function guessLevel(text: string): string | undefined {
+  if (/\b(fatal|error|err|exception|panic)\b/i.test(text)) return 'error';
+  if (/\bwarn(ing)?\b/i.test(text)) return 'warn';
+  if (/\bdebug\b/i.test(text)) return 'debug';
+  return undefined;
+}
+
+/** What monit shows of a list, as one string: equal strings draw the same table (cells at display precision). */
+export function processesSignature(processes: readonly ProcessInfo[]): string {
+  return processes
+    .map((p) => `${p.namespace}\t${Object.values(rowCells(p, true)).join('\t')}\t${p.health?.ready ?? ''}`)
+    .join('\n');
+}
+
+/** What monit shows of a metrics snapshot (header and host bars), as one string. */
+export function metricsSignature(m: MetricsSnapshot): string {
+  const { daemon, host } = m;
+  return [
+    daemon.version,
+    formatBytes(daemon.memoryBytes),
+    formatDuration(daemon.uptimeSeconds * 1000),
+    host.cpuPercent.toFixed(0),
+    host.cpuCount,
+    formatBytes(host.memoryTotalBytes - host.memoryAvailableBytes),
+    formatBytes(host.memoryTotalBytes),
+  ].join('\t');
+}

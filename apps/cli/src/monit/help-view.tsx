@@ -1,0 +1,31 @@
+import { Box, Text } from 'ink';
+
+/** Every key of monit with what it does (also in docs/monit.md). */
+export const MONIT_KEYS: readonly [string, string][] = [
+  ['↑ ↓  j k', 'select a process'],
+  ['Enter  l', 'full-screen logs of the selection (Esc, h or q: back)'],
+  ['a', 'log engine summary of the selected app (a again: back to the live logs)'],
+  ['r', 'restart the selected process'],
+  ['R', 'reload it (cluster: one instance at a time; fork: restart)'],
+  ['s', 'stop it'],
+  ['d', 'delete it (asks y/N)'],
+  ['/', 'filter by name or namespace (Enter keeps it, Esc clears it)'],
+  ['?', 'this help (any key closes it)'],
+  ['q  Ctrl-C', 'quit'],
+];
+
+/** The help screen: the keys of monit. */
+export function HelpView() {
+  return (
+    <Box flexDirection="column">
+      <Text bold color="cyan">
+        velos monit: keys
+      </Text>
+      {MONIT_KEYS.map(([keys, what]) => (
+        <Text key={keys} wrap="truncate">
+          <Text bold>{keys.padEnd(12)}</Text> {what}
+        </Text>
+      ))}
+    </Box>
+  );
+}

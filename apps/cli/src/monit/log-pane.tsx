@@ -1,0 +1,53 @@
+import type { LogLine } from '@velos/core';
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import { logColor, screenSafe } from './format.js';
+import type { MonitData } from './monit-store.js';
+
+/** The log pane: the last `height` lines of the selected process, coloured by level, or the log engine's summary. */
+export const LogPane = memo(function LogPane(props: {
+  title: string;
+  logs: MonitData['logs'];
+  summary: MonitData['summary'];
+  height: number;
+}) {
+  const { title, logs, summary, height } = props;
+  // Keys are positions in the whole buffer, so a row keeps its key while newer lines arrive.
+  const items: (string | LogLine)[] = summary ? summaryLines(summary).slice(0, height) : logs.lines;
+  const start = summary ? 0 : Math.max(0, items.length - height);
+  const rows = items.slice(start).map((item, n) => ({ key: start + n, item }));
+  return (
+    <Box flexDirection="column" height={height + 1}>
+      <Text bold color="cyan" wrap="truncate">
+        {summary ? `── log summary ${title} (a: back to logs) ` : `── logs ${title} `}
+        {logs.error && !summary ? <Text color="red">{screenSafe(logs.error)}</Text> : null}
+      </Text>
+      {rows.map((row) =>
+        typeof row.item === 'string' ? (
+          <Text key={row.key} wrap="truncate">
+            {row.item}
+          </Text>
+        ) : (
+          <LogRow key={row.key} line={row.item} />
+        ),
+      )}
+    </Box>
+  );
+});
+
+const LogRow = memo(function LogRow(props: { line: LogLine }) {
+  const { line } = props;
+  const text = screenSafe(line.line);
+  return (
+    <Text wrap="truncate" color={logColor(line.lvl, text, line.stream)}>
+      {line.stream === 'err' ? '! ' : '  '}
+      {text}
+    </Text>
+  );
+});
+
+function summaryLines(summary: NonNullable<MonitData['summary']>): string[] {
+  if (summary.error !== null) return [`summary unavailable: ${screenSafe(summary.error)}`];
+  if (summary.text === null) return ['analysing…'];
+  return summary.text.split('\n').map(screenSafe);
+}

@@ -1,0 +1,227 @@
+import type { ProcessInfo } from '@velos/core';
+import { Box, Text, useApp, useInput } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { EventsPane } from './events-pane.js';
+import { rowCells, screenSafe } from './format.js';
+import { Header, HostBars } from './header.js';
+import { HelpView } from './help-view.js';
+import { computeLayout, scrollOffset } from './layout.js';
+import { LogPane } from './log-pane.js';
+import type { MonitAction, MonitStore } from './monit-store.js';
+import { ProcessRow, TableHeader } from './process-table.js';
+import { SelectedPanel } from './selected-panel.js';
+import { useScreenSize } from './use-screen-size.js';
+
+/** What the footer line shows: an action's outcome, a prompt, or the key hints. */
+type Prompt = { kind: 'filter'; text: string } | { kind: 'confirm'; target: string; label: string } | null;
+type Notice = { text: string; color: 'green' | 'red' | 'yellow' } | null;
+
+/** What the user chose: selection, view, filter, the open prompt, and the last action's outcome. */
+interface UiState {
+  selectedId: number | null;
+  view: 'main' | 'logs' | 'help';
+  filter: string;
+  prompt: Prompt;
+  notice: Notice;
+}
+
+const INITIAL_UI: UiState = { selectedId: null, view: 'main', filter: '', prompt: null, notice: null };
+
+const ACTION_VERBS: Record<MonitAction, [string, string]> = {
+  restart: ['restarting', 'restarted'],
+  reload: ['reloading', 'reloaded'],
+  stop: ['stopping', 'stopped'],
+  delete: ['deleting', 'deleted'],
+};
+
+/** The whole `velos monit` screen over a started store; `size` fixes the screen size (tests). */
+export function MonitApp(props: { store: MonitStore; size?: { columns: number; rows: number } }) {
+  const { store } = props;
+  const data = useSyncExternalStore(store.subscribe, store.getData);
+  const { columns, rows } = useScreenSize(props.size);
+  const { exit } = useApp();
+  // The key handler reads the UI state from a ref: keys that arrive before React re-renders
+  // (typed fast, pasted, sent by tmux) must see the state the previous key left.
+  const [ui, setUiState] = useState<UiState>(INITIAL_UI);
+  const uiRef = useRef(ui);
+  const setUi = useCallback((patch: Partial<UiState>) => {
+    uiRef.current = { ...uiRef.current, ...patch };
+    setUiState(uiRef.current);
+  }, []);
+  const { selectedId, view, filter, prompt, notice } = ui;
+  // The table's scroll: the first row shown, moved only as far as keeps the selection on screen.
+  const offsetRef = useRef(0);
+
+  const shown = useMemo(() => visibleProcesses(data.processes ?? [], filter), [data.processes, filter]);
+  const index = Math.max(
+    0,
+    shown.findIndex((p) => p.id === selectedId),
+  );
+  const selected = shown[index] ?? null;
+  const selectedTarget = selected ? String(selected.id) : null;
+  useEffect(() => {
+    store.select(selectedTarget);
+  }, [store, selectedTarget]);
+
+  const act = (action: MonitAction, p: ProcessInfo) => {
+    const label = `${p.name}#${p.instance}`;
+    setUi({ notice: { text: `${ACTION_VERBS[action][0]} ${label}…`, color: 'yellow' } });
+    store.act(action, String(p.id)).then(
+      (result) => {
+        const pids = result.map((r) => r.pid).filter((pid) => pid !== null);
+        const after = action === 'restart' || action === 'reload' ? ` (pid ${pids.join(', ') || '-'})` : '';
+        setUi({ notice: { text: `${ACTION_VERBS[action][1]} ${label}${after}`, color: 'green' } });
+      },
+      (error: unknown) => {
+        setUi({ notice: { text: `${action} ${label} failed: ${(error as Error).message}`, color: 'red' } });
+      },
+    );
+  };
+
+  useInput((input, key) => {
+    const now = uiRef.current;
+    const list = visibleProcesses(store.getData().processes ?? [], now.filter);
+    const at = Math.max(
+      0,
+      list.findIndex((p) => p.id === now.selectedId),
+    );
+    const current = list[at] ?? null;
+    if (now.prompt?.kind === 'confirm') {
+      const target = now.prompt.target;
+      setUi({ prompt: null });
+      const p = list.find((x) => String(x.id) === target);
+      if ((input === 'y' || input === 'Y') && p) act('delete', p);
+      else setUi({ notice: { text: 'delete cancelled', color: 'yellow' } });
+      return;
+    }
+    if (now.prompt?.kind === 'filter') {
+      const text = now.prompt.text;
+      if (key.return) setUi({ prompt: null });
+      else if (key.escape) setUi({ prompt: null, filter: '' });
+      else if (key.backspace || key.delete)
+        setUi({ prompt: { kind: 'filter', text: text.slice(0, -1) }, filter: text.slice(0, -1) });
+      else if (input && !key.ctrl && !key.meta)
+        setUi({ prompt: { kind: 'filter', text: text + input }, filter: text + input });
+      return;
+    }
+    if (now.view === 'help') return setUi({ view: 'main' });
+    if (now.view === 'logs' && (key.escape || input === 'q' || input === 'h' || key.leftArrow)) {
+      return setUi({ view: 'main' });
+    }
+    const move = (delta: number) => {
+      const next = list[Math.min(list.length - 1, Math.max(0, at + delta))];
+      if (next) setUi({ selectedId: next.id });
+    };
+    if (input === 'q') exit();
+    else if (key.upArrow || input === 'k') move(-1);
+    else if (key.downArrow || input === 'j') move(1);
+    else if (key.pageUp) move(-10);
+    else if (key.pageDown) move(10);
+    else if (key.return || input === 'l') setUi({ view: 'logs' });
+    else if (input === '?') setUi({ view: 'help' });
+    else if (input === '/') setUi({ prompt: { kind: 'filter', text: now.filter } });
+    else if (key.escape && now.filter) setUi({ filter: '' });
+    else if (input === 'a' && current) {
+      if (store.getData().summary) store.clearSummary();
+      else void store.loadSummary(current.name);
+    } else if (current && (input === 'r' || input === 'R' || input === 's')) {
+      act(input === 'r' ? 'restart' : input === 'R' ? 'reload' : 'stop', current);
+    } else if (current && input === 'd') {
+      setUi({
+        prompt: { kind: 'confirm', target: String(current.id), label: `${current.name}#${current.instance}` },
+      });
+    }
+  });
+
+  useEffect(() => {
+    if (!notice || notice.color === 'yellow') return;
+    const timer = setTimeout(() => setUi({ notice: null }), 8000);
+    return () => clearTimeout(timer);
+  }, [notice, setUi]);
+
+  const height = Math.max(6, rows - 1);
+  const title = selected ? screenSafe(`${selected.name}#${selected.instance} (id ${selected.id})`) : '';
+  const footer = <Footer prompt={prompt} notice={notice} filter={filter} />;
+  if (view === 'help') {
+    return (
+      <Box flexDirection="column" height={height}>
+        <HelpView />
+      </Box>
+    );
+  }
+  if (view === 'logs') {
+    return (
+      <Box flexDirection="column" height={height}>
+        <LogPane title={title} logs={data.logs} summary={data.summary} height={height - 2} />
+        {footer}
+      </Box>
+    );
+  }
+  const layout = computeLayout(height, shown.length);
+  const first = scrollOffset(index, layout.tableRows, shown.length, offsetRef.current);
+  offsetRef.current = first;
+  const names = new Map<string, number>();
+  for (const p of data.processes ?? []) names.set(p.name, (names.get(p.name) ?? 0) + 1);
+  return (
+    <Box flexDirection="column" height={height} width={columns}>
+      <Header
+        ping={data.ping}
+        metrics={data.metrics}
+        health={data.health}
+        processes={data.processes}
+        error={data.error}
+      />
+      <HostBars host={data.metrics?.host ?? null} width={columns} />
+      <TableHeader width={columns} />
+      <Box flexDirection="column" height={layout.tableRows}>
+        {data.processes === null ? <Text dimColor>connecting…</Text> : null}
+        {data.processes !== null && shown.length === 0 ? (
+          <Text dimColor>
+            {filter ? `no process matches "${filter}"` : 'no processes (velos start <script>)'}
+          </Text>
+        ) : null}
+        {shown.slice(first, first + layout.tableRows).map((p) => (
+          <ProcessRow
+            key={p.id}
+            cells={rowCells(p, (names.get(p.name) ?? 0) > 1)}
+            isSelected={p.id === selected?.id}
+            width={columns}
+          />
+        ))}
+      </Box>
+      <SelectedPanel process={selected} history={data.history} width={columns} />
+      <LogPane title={title} logs={data.logs} summary={data.summary} height={layout.logLines} />
+      <EventsPane events={data.events} height={layout.eventLines} />
+      {footer}
+    </Box>
+  );
+}
+
+function Footer(props: { prompt: Prompt; notice: Notice; filter: string }) {
+  const { prompt, notice, filter } = props;
+  if (prompt?.kind === 'filter') return <Text>/{prompt.text}█ (Enter: keep, Esc: clear)</Text>;
+  if (prompt?.kind === 'confirm') {
+    return <Text color="yellow">delete {prompt.label}? it stops and leaves the list (y/N)</Text>;
+  }
+  if (notice)
+    return (
+      <Text color={notice.color} wrap="truncate">
+        {screenSafe(notice.text)}
+      </Text>
+    );
+  return (
+    <Text dimColor wrap="truncate">
+      {filter ? `filter "${filter}" · ` : ''}↑↓ select · Enter logs · r restart · R reload · s stop · d delete
+      · a summary · / filter · ? help · q quit
+    </Text>
+  );
+}
+
+/** The processes whose name or namespace contains `filter` (case-insensitive), in list order. */
+export function visibleProcesses(processes: ProcessInfo[], filter: string): ProcessInfo[] {
+  const needle = filter.trim().toLowerCase();
+  if (!needle) return processes;
+  return processes.filter(
+    (p) => p.name.toLowerCase().includes(needle) || p.namespace.toLowerCase().includes(needle),
+  );
+}

@@ -1,0 +1,278 @@
+import type {
+  DaemonHealth,
+  LogLine,
+  MetricsSnapshot,
+  PingResult,
+  ProcessInfo,
+  Subscription,
+  VelosControl,
+  VelosEvent,
+} from '@velos/core';
+import { metricsSignature, processesSignature } from './format.js';
+
+/** The figures `velos monit` shows, as last read from the daemon; replaced (never mutated) on change. */
+export interface MonitData {
+  /** The process table; null until the first answer. */
+  processes: ProcessInfo[] | null;
+  ping: PingResult | null;
+  health: DaemonHealth | null;
+  metrics: MetricsSnapshot | null;
+  /** Why the last `list` failed (the daemon went away…); null when it answered. */
+  error: string | null;
+  /** The newest events, oldest first. */
+  events: VelosEvent[];
+  /** The live log lines of the selected process. */
+  logs: { target: string | null; lines: LogLine[]; error: string | null };
+  /** CPU and memory over the last minutes of the selected process, or why there is none. */
+  history: { target: string; cpu: number[]; memory: number[]; error: string | null } | null;
+  /** The log engine's summary of the selected app, asked for with a key. */
+  summary: { target: string; text: string | null; error: string | null } | null;
+}
+
+/** The process actions of monit's keys. */
+export type MonitAction = 'restart' | 'reload' | 'stop' | 'delete';
+
+/** Timings of a store (tests shorten them). */
+export interface MonitStoreOptions {
+  /** Refresh of the list (default 1 s; metrics every 2nd, ping and health every 5th refresh). */
+  intervalMs?: number;
+  /** Refresh of the selected process's history (default 5 s). */
+  historyIntervalMs?: number;
+  /** Shortest time between two change notifications, i.e. frames (default 100 ms: ≤ 10 frames/s). */
+  throttleMs?: number;
+  /** A list already read (the splash's), shown until the first poll answers. */
+  initialProcesses?: ProcessInfo[] | null;
+}
+
+/** A store of monit's data fed by a VelosControl: polls, follows logs and events, throttles changes. */
+export interface MonitStore {
+  getData(): MonitData;
+  /** Calls `listener` after changes, at most once per `throttleMs`; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void;
+  start(): void;
+  /** Resolves once the first poll has answered (or failed). */
+  ready(): Promise<void>;
+  stop(): void;
+  /** Follows the logs and history of `target` (a process id), or of nothing. */
+  select(target: string | null): void;
+  /** Runs an action on `target` and refreshes; rejects with the daemon's error. */
+  act(action: MonitAction, target: string): Promise<ProcessInfo[]>;
+  /** Asks the log engine for the summary of the app `target` names. */
+  loadSummary(target: string): Promise<void>;
+  clearSummary(): void;
+}
+
+const MAX_LOG_LINES = 500;
+const MAX_EVENTS = 50;
+const HISTORY_SPAN_MS = 10 * 60_000;
+const HISTORY_POINTS = 60;
+
+/** Creates the store of `velos monit` over `control`; call `start()` to begin polling. */
+export function createMonitStore(control: VelosControl, options: MonitStoreOptions = {}): MonitStore {
+  const intervalMs = options.intervalMs ?? 1000;
+  const historyIntervalMs = options.historyIntervalMs ?? 5000;
+  const throttleMs = options.throttleMs ?? 100;
+  let data: MonitData = {
+    processes: options.initialProcesses ?? null,
+    ping: null,
+    health: null,
+    metrics: null,
+    error: null,
+    events: [],
+    logs: { target: null, lines: [], error: null },
+    history: null,
+    summary: null,
+  };
+  const listeners = new Set<() => void>();
+  const timers: NodeJS.Timeout[] = [];
+  let notifyTimer: NodeJS.Timeout | null = null;
+  let lastNotifyAt = 0;
+  let isStopped = false;
+  let isPolling = false;
+  let logSub: Subscription<LogLine[]> | null = null;
+  let eventSub: Subscription<VelosEvent[]> | null = null;
+  let selected: string | null = null;
+
+  const notify = () => {
+    notifyTimer = null;
+    lastNotifyAt = Date.now();
+    for (const listener of listeners) listener();
+  };
+  const update = (patch: Partial<MonitData>) => {
+    data = { ...data, ...patch };
+    if (notifyTimer !== null || isStopped) return;
+    notifyTimer = setTimeout(notify, Math.max(0, lastNotifyAt + throttleMs - Date.now()));
+  };
+
+  // list every tick; metrics (host bars, daemon RSS) every other tick; ping and health every fifth.
+  let tick = 0;
+  const signatures = { processes: '', metrics: '' };
+  let resolveReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    resolveReady = resolve;
+  });
+  const poll = async () => {
+    if (isPolling || isStopped) return;
+    isPolling = true;
+    const n = tick++;
+    const skip = Promise.resolve(SKIPPED);
+    try {
+      const [list, metrics, ping, health] = await Promise.allSettled([
+        control.list(),
+        n % 2 === 0 ? control.metrics() : skip,
+        n % 5 === 0 ? control.ping() : skip,
+        n % 5 === 0 ? control.health() : skip,
+      ]);
+      if (isStopped) return;
+      // Answers that would draw the same screen change nothing: no frame is rendered for them.
+      const patch: Partial<MonitData> = {};
+      const error = list.status === 'rejected' ? messageOf(list.reason) : null;
+      if (error !== data.error) patch.error = error;
+      if (list.status === 'fulfilled') {
+        const signature = processesSignature(list.value);
+        if (data.processes === null || signature !== signatures.processes) patch.processes = list.value;
+        signatures.processes = signature;
+      }
+      const nextMetrics = settled(metrics, data.metrics);
+      const metricsKey = nextMetrics ? metricsSignature(nextMetrics) : '';
+      if (metricsKey !== signatures.metrics) patch.metrics = nextMetrics;
+      signatures.metrics = metricsKey;
+      const nextPing = settled(ping, data.ping);
+      if (nextPing?.pid !== data.ping?.pid || nextPing?.version !== data.ping?.version) patch.ping = nextPing;
+      const nextHealth = settled(health, data.health);
+      if (nextHealth?.status !== data.health?.status) patch.health = nextHealth;
+      if (Object.keys(patch).length > 0) update(patch);
+    } finally {
+      isPolling = false;
+      resolveReady();
+    }
+  };
+
+  const pollHistory = async () => {
+    const target = selected;
+    if (target === null || isStopped) return;
+    try {
+      const history = await control.metricsHistory({
+        target,
+        sinceMs: HISTORY_SPAN_MS,
+        points: HISTORY_POINTS,
+      });
+      const first = history[0];
+      if (target !== selected) return;
+      const next = {
+        target,
+        cpu: numbers(first?.cpu ?? []),
+        memory: numbers(first?.memory ?? []),
+        error: first ? null : 'no history yet',
+      };
+      if (JSON.stringify(next) !== JSON.stringify(data.history)) update({ history: next });
+    } catch (error) {
+      const next = { target, cpu: [], memory: [], error: messageOf(error) };
+      if (target === selected && JSON.stringify(next) !== JSON.stringify(data.history))
+        update({ history: next });
+    }
+  };
+
+  const followLogs = (target: string | null) => {
+    logSub?.cancel();
+    logSub = null;
+    update({ logs: { target, lines: [], error: null } });
+    if (target === null) return;
+    const sub = control.followLogs({ target, lines: 50 });
+    logSub = sub;
+    void pump(
+      sub,
+      (lines) => {
+        if (logSub !== sub) return;
+        const all = [...data.logs.lines, ...lines];
+        update({ logs: { ...data.logs, lines: all.slice(-MAX_LOG_LINES) } });
+      },
+      (error) => {
+        if (logSub === sub) update({ logs: { ...data.logs, error: messageOf(error) } });
+      },
+    );
+  };
+
+  return {
+    getData: () => data,
+    ready: () => ready,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    start() {
+      isStopped = false;
+      void poll();
+      timers.push(setInterval(() => void poll(), intervalMs));
+      timers.push(setInterval(() => void pollHistory(), historyIntervalMs));
+      const sub = control.followEvents({ limit: 20 });
+      eventSub = sub;
+      void pump(
+        sub,
+        (events) => update({ events: [...data.events, ...events].slice(-MAX_EVENTS) }),
+        () => undefined,
+      );
+    },
+    stop() {
+      isStopped = true;
+      for (const timer of timers.splice(0)) clearInterval(timer);
+      if (notifyTimer !== null) clearTimeout(notifyTimer);
+      notifyTimer = null;
+      logSub?.cancel();
+      eventSub?.cancel();
+      logSub = null;
+      eventSub = null;
+    },
+    select(target) {
+      if (target === selected) return;
+      selected = target;
+      followLogs(target);
+      update({ history: null, summary: null });
+      void pollHistory();
+    },
+    async act(action, target) {
+      const result = await control[action](target);
+      void poll();
+      return result;
+    },
+    async loadSummary(target) {
+      update({ summary: { target, text: null, error: null } });
+      try {
+        const result = await control.analyzeLogs({ target, view: 'summary' });
+        update({ summary: { target, text: result.text, error: null } });
+      } catch (error) {
+        update({ summary: { target, text: null, error: messageOf(error) } });
+      }
+    },
+    clearSummary: () => update({ summary: null }),
+  };
+}
+
+const SKIPPED = Symbol('skipped');
+
+/** The value of a poll's answer: the new one, the previous one when not asked this tick, null when it failed. */
+function settled<T>(result: PromiseSettledResult<T | typeof SKIPPED>, previous: T | null): T | null {
+  if (result.status === 'rejected') return null;
+  return result.value === SKIPPED ? previous : (result.value as T);
+}
+
+/** Reads a subscription until it ends or fails. */
+async function pump<T>(
+  sub: Subscription<T[]>,
+  onItems: (items: T[]) => void,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  try {
+    for await (const items of sub) onItems(items);
+  } catch (error) {
+    onError(error);
+  }
+}
+
+function numbers(values: (number | null)[]): number[] {
+  return values.filter((value): value is number => typeof value === 'number');
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,45 @@
+import { formatBytes, type ProcessInfo } from '@velos/core';
+import { Text } from 'ink';
+import { memo } from 'react';
+import { formatCpu } from '../output/units.js';
+import { fit, screenSafe, sparkline } from './format.js';
+import type { MonitData } from './monit-store.js';
+
+/** The line under the table: the selected process's CPU and memory sparklines from its history. */
+export const SelectedPanel = memo(function SelectedPanel(props: {
+  process: ProcessInfo | null;
+  history: MonitData['history'];
+  width: number;
+}) {
+  const { process: p, history, width } = props;
+  if (!p) return <Text dimColor>no process selected</Text>;
+  const label = fit(screenSafe(`${p.name}#${p.instance}`), 14);
+  const sparkWidth = Math.max(6, Math.min(30, Math.floor((width - 44) / 2)));
+  if (!history || history.target !== String(p.id)) {
+    return (
+      <Text wrap="truncate">
+        <Text bold>{label}</Text>
+        <Text dimColor> history loading…</Text>
+      </Text>
+    );
+  }
+  if (history.error !== null && history.cpu.length === 0) {
+    return (
+      <Text wrap="truncate">
+        <Text bold>{label}</Text>
+        <Text dimColor> history unavailable ({history.error})</Text>
+      </Text>
+    );
+  }
+  return (
+    <Text wrap="truncate">
+      <Text bold>{label}</Text>
+      <Text dimColor> cpu </Text>
+      <Text color="green">{fit(sparkline(history.cpu, sparkWidth), sparkWidth)}</Text>
+      <Text> {fit(formatCpu(p.cpu), 6, 'right')}</Text>
+      <Text dimColor> mem </Text>
+      <Text color="blue">{fit(sparkline(history.memory, sparkWidth), sparkWidth)}</Text>
+      <Text> {fit(formatBytes(p.memory), 8, 'right')}</Text>
+    </Text>
+  );
+});

@@ -1,0 +1,141 @@
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MonitApp } from '../../src/monit/monit-app.js';
+import { createMonitStore, type MonitStore } from '../../src/monit/monit-store.js';
+import { fakeControl, logLine, proc } from './fake-control.js';
+
+const SIZE = { columns: 80, rows: 24 };
+const stores: MonitStore[] = [];
+const unmounts: (() => void)[] = [];
+
+afterEach(() => {
+  for (const unmount of unmounts.splice(0)) unmount();
+  for (const store of stores.splice(0)) store.stop();
+});
+
+function mount(
+  processes = [proc({ id: 0, name: 'api' }), proc({ id: 1, name: 'worker', status: 'errored', pid: null })],
+) {
+  const fake = fakeControl(processes);
+  const store = createMonitStore(fake.control, { intervalMs: 50, historyIntervalMs: 50, throttleMs: 10 });
+  stores.push(store);
+  store.start();
+  const app = render(<MonitApp store={store} size={SIZE} />);
+  unmounts.push(app.unmount);
+  const frame = () => app.lastFrame() ?? '';
+  const until = (text: string) =>
+    vi.waitFor(() => expect(frame()).toContain(text), { timeout: 3000, interval: 20 });
+  const press = async (key: string, expected: string) => {
+    app.stdin.write(key);
+    await until(expected);
+  };
+  return { ...fake, app, store, frame, until, press };
+}
+
+describe('velos monit (ink)', () => {
+  it('shows the daemon header, host bars, the table and the selected process', async () => {
+    const m = mount();
+    await m.until('worker');
+    const frame = m.frame();
+    expect(frame).toContain('velos 9.9.9');
+    expect(frame).toContain('up 1h');
+    expect(frame).toContain('2 procs (1 online)');
+    expect(frame).toContain('health healthy');
+    expect(frame).toMatch(/cpu █+░+\s+25%/);
+    expect(frame).toContain('2.0G / 8.0G');
+    expect(frame).toMatch(/▸\s+0 api\s+online\s+1000\s+1\.5%\s+30M\s+1m\s+0 -/);
+    expect(frame).toMatch(/1 worker\s+errored\s+-\s+-\s+-\s+-\s+0/);
+    await m.until('history unavailable (metrics history is not built yet)');
+    expect(m.logSubs[0]?.request).toEqual({ target: '0', lines: 50 });
+  });
+
+  it('fits 80×24: at most 23 lines, none wider than 80 columns', async () => {
+    const many = Array.from({ length: 30 }, (_, id) => proc({ id, name: `app-with-a-long-name-${id}` }));
+    const m = mount(many);
+    await m.until('app-with-a-long');
+    for (let i = 0; i < 40; i += 1) m.logSubs[0]?.sub.push([logLine(0, `line ${i} ${'x'.repeat(120)}`)]);
+    await m.until('line 39');
+    const lines = m.frame().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it('moves the selection with j/k and follows the new selection’s logs, cancelling the old stream', async () => {
+    const m = mount();
+    await m.until('worker');
+    m.logSubs[0]?.sub.push([logLine(0, 'hello from api'), logLine(0, 'boom error', { stream: 'err' })]);
+    await m.until('hello from api');
+    await m.press('j', '── logs worker#0 (id 1)');
+    await vi.waitFor(() => expect(m.logSubs[0]?.sub.isCancelled).toBe(true), { timeout: 3000 });
+    expect(m.logSubs[1]?.request.target).toBe('1');
+    m.logSubs[1]?.sub.push([logLine(1, 'worker line')]);
+    await m.until('worker line');
+    expect(m.frame()).not.toContain('hello from api');
+    await m.press('k', '── logs api#0 (id 0)');
+  });
+
+  it('restarts the selection with r and shows the outcome and the new pid inline', async () => {
+    const m = mount();
+    await m.until('worker');
+    await m.press('r', 'restarted api#0 (pid 1500)');
+    expect(m.calls).toEqual(['restart 0']);
+    await m.until(' 1500 ');
+  });
+
+  it('shows a failed action in the footer', async () => {
+    const m = mount();
+    await m.until('worker');
+    await m.press('s', 'stop api#0 failed: stop refused');
+  });
+
+  it('asks before delete: n keeps the process, y deletes it', async () => {
+    const m = mount();
+    await m.until('worker');
+    await m.press('d', 'delete api#0? it stops and leaves the list (y/N)');
+    await m.press('n', 'delete cancelled');
+    expect(m.calls).toEqual([]);
+    await m.press('d', '(y/N)');
+    await m.press('y', 'deleted api#0');
+    expect(m.calls).toEqual(['delete 0']);
+    await vi.waitFor(() => expect(m.frame()).not.toMatch(/\d api\s/), { timeout: 3000 });
+  });
+
+  it('filters with / and clears the filter with Esc', async () => {
+    const m = mount();
+    await m.until('worker');
+    m.app.stdin.write('/');
+    await m.until('Enter: keep');
+    for (const ch of 'work') m.app.stdin.write(ch);
+    await m.until('/work█');
+    await vi.waitFor(() => expect(m.frame()).not.toMatch(/\d api\s/), { timeout: 3000 });
+    await m.press('\r', 'filter "work"');
+    await m.press('\u001b', 'api');
+  });
+
+  it('shows help on ?, full-screen logs on Enter, the log summary on a', async () => {
+    const m = mount();
+    await m.until('worker');
+    await m.press('?', 'velos monit: keys');
+    await m.press('x', 'worker');
+    m.logSubs[0]?.sub.push([logLine(0, 'a full screen line')]);
+    await m.until('a full screen line');
+    m.app.stdin.write('\r');
+    await vi.waitFor(() => expect(m.frame()).not.toContain('worker'), { timeout: 3000 });
+    await m.press('\u001b', 'worker');
+    await m.press('a', 'summary of api: 12 lines, health 97');
+  });
+
+  it('draws sparklines when the history answers', async () => {
+    const m = mount();
+    m.state.history = { cpu: [0, 10, 50, 100], memory: [1, 2, 3, 4] };
+    await m.until('▁▂▅█');
+    expect(m.frame()).toMatch(/mem\s+▃▅▆█/);
+  });
+
+  it('escapes control characters an app printed', async () => {
+    const m = mount();
+    await m.until('worker');
+    m.logSubs[0]?.sub.push([logLine(0, 'evil \u001b[2J clear')]);
+    await m.until('evil \\x1b[2J clear');
+  });
+});

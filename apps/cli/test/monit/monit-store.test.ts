@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bar, fit, sparkline } from '../../src/monit/format.js';
+import { computeLayout, scrollOffset } from '../../src/monit/layout.js';
+import { createMonitStore, type MonitStore } from '../../src/monit/monit-store.js';
+import { renderSplash } from '../../src/monit/splash.js';
+import { fakeControl, logLine, proc } from './fake-control.js';
+
+const stores: MonitStore[] = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.stop();
+});
+
+describe('monit store', () => {
+  it('coalesces a burst of log lines into few notifications (≤ 10 frames/s)', async () => {
+    const fake = fakeControl([proc({ id: 0, name: 'api' })]);
+    const store = createMonitStore(fake.control, { intervalMs: 10_000, throttleMs: 100 });
+    stores.push(store);
+    let notified = 0;
+    store.subscribe(() => {
+      notified += 1;
+    });
+    store.start();
+    store.select('0');
+    const started = Date.now();
+    for (let i = 0; i < 200; i += 1) fake.logSubs[0]?.sub.push([logLine(0, `line ${i}`)]);
+    await vi.waitFor(() => expect(store.getData().logs.lines.at(-1)?.line).toBe('line 199'), {
+      timeout: 3000,
+    });
+    const elapsedMs = Date.now() - started;
+    expect(notified).toBeLessThanOrEqual(Math.ceil(elapsedMs / 100) + 2);
+  });
+
+  it('keeps the last 500 lines and drops the lines of a cancelled stream', async () => {
+    const fake = fakeControl([proc({ id: 0, name: 'api' }), proc({ id: 1, name: 'b' })]);
+    const store = createMonitStore(fake.control, { intervalMs: 10_000, throttleMs: 1 });
+    stores.push(store);
+    store.start();
+    store.select('0');
+    fake.logSubs[0]?.sub.push(Array.from({ length: 600 }, (_, i) => logLine(0, `l${i}`)));
+    await vi.waitFor(() => expect(store.getData().logs.lines.length).toBe(500));
+    expect(store.getData().logs.lines[0]?.line).toBe('l100');
+    store.select('1');
+    expect(fake.logSubs[0]?.sub.isCancelled).toBe(true);
+    expect(store.getData().logs).toEqual({ target: '1', lines: [], error: null });
+  });
+
+  it('reports history errors and a failing list without stopping', async () => {
+    const fake = fakeControl([proc({ id: 0, name: 'api' })]);
+    const store = createMonitStore(fake.control, { intervalMs: 20, historyIntervalMs: 20, throttleMs: 1 });
+    stores.push(store);
+    store.start();
+    store.select('0');
+    await vi.waitFor(() => expect(store.getData().history?.error).toContain('not built yet'));
+    fake.control.list = async () => {
+      throw new Error('daemon went away');
+    };
+    await vi.waitFor(() => expect(store.getData().error).toBe('daemon went away'));
+    expect(store.getData().processes).toHaveLength(1);
+    fake.state.history = { cpu: [1, 2], memory: [3, 4] };
+    await vi.waitFor(() => expect(store.getData().history).toMatchObject({ cpu: [1, 2], error: null }));
+  });
+});
+
+describe('monit format and layout', () => {
+  it('draws sparklines, bars and cut cells', () => {
+    expect(sparkline([0, 50, 100], 10)).toBe('▁▅█');
+    expect(sparkline([1, 2, 3, 4, 5], 2)).toBe('▇█');
+    expect(sparkline([], 5)).toBe('');
+    expect(bar(0.5, 10)).toBe('█████░░░░░');
+    expect(bar(2, 4)).toBe('████');
+    expect(fit('abcdef', 4)).toBe('abc…');
+    expect(fit('7', 3, 'right')).toBe('  7');
+  });
+
+  it('splits 24 rows between table, logs and events, and scrolls to keep the selection visible', () => {
+    expect(computeLayout(23, 2)).toEqual({ tableRows: 2, logLines: 11, eventLines: 3 });
+    expect(computeLayout(23, 50)).toEqual({ tableRows: 6, logLines: 7, eventLines: 3 });
+    expect(scrollOffset(10, 6, 50, 0)).toBe(5);
+    expect(scrollOffset(7, 6, 50, 5)).toBe(5);
+    expect(scrollOffset(2, 6, 50, 5)).toBe(2);
+  });
+});
+
+describe('monit splash', () => {
+  it('is the list table cut to the terminal, drawn before ink loads', () => {
+    const rows = Array.from({ length: 40 }, (_, id) => proc({ id, name: `app-${id}-${'x'.repeat(60)}` }));
+    const lines = renderSplash(rows, 80, 24).split('\r\n');
+    expect(lines[0]).toBe('velos monit · 40 procs · loading…');
+    expect(lines[2]).toMatch(/^\s*0\s+app-0-x+/);
+    expect(lines).toHaveLength(23);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(renderSplash([], 80, 24)).toBe('velos monit · 0 procs · loading…\r\nno processes');
+  });
+});

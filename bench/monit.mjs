@@ -1,0 +1,135 @@
+// `velos monit` (CLI-4): time to the first full frame against `velos list`, and the CPU of an idle
+// monit watching 20 apps. The first frame: monit runs in a detached tmux session (its own socket) and
+// the pane is captured every few ms until the table, the log pane and the events are on screen; that
+// is set against the wall time of `velos list` (spawn to exit), medians of [runs] runs, alternated.
+// Two times are reported: the table on screen (monit draws it as text while ink loads) and ink's
+// full frame (table, sparklines, logs, events).
+// The idle CPU: utime + stime of monit's node process from /proc/<pid>/stat over [seconds] seconds.
+// Usage: pnpm run build && node bench/monit.mjs [runs=7] [seconds=30]   (Linux, needs tmux)
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const runs = Number(process.argv[2] ?? 7);
+const seconds = Number(process.argv[3] ?? 30);
+const root = new URL('..', import.meta.url).pathname;
+const bin = join(root, 'apps/cli/bin/velos.js');
+const silent = join(root, 'fixtures/silent.js');
+const APPS = 20;
+const CLK_TCK = 100;
+
+if (spawnSync('tmux', ['-V']).status !== 0) {
+  console.error('tmux is not installed (apt-get install -y tmux)');
+  process.exit(1);
+}
+
+const home = mkdtempSync(join(tmpdir(), 'velos-bench-monit-'));
+const env = { ...process.env, VELOS_HOME: home, TERM: 'xterm-256color' };
+const sockets = [];
+const velos = (...args) => spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+try {
+  for (let i = 0; i < APPS; i += 1) velos('start', silent, '--name', `app-${String(i).padStart(2, '0')}`);
+  const list = [];
+  const table = [];
+  const full = [];
+  for (let run = 0; run < runs; run += 1) {
+    list.push(await timeList());
+    const frame = await timeFirstFrame();
+    table.push(frame.tableMs);
+    full.push(frame.fullMs);
+  }
+  const show = (label, values) =>
+    console.log(
+      `${label.padEnd(40)} median ${median(values).toFixed(0).padStart(5)} ms  [${values.map((v) => v.toFixed(0)).join(' ')}]`,
+    );
+  show(`velos list (${APPS} apps)`, list);
+  show('velos monit: table on screen', table);
+  show('velos monit: full ink frame', full);
+  console.log(
+    `ratio to velos list: table ${(median(table) / median(list)).toFixed(2)}x, full frame ${(median(full) / median(list)).toFixed(2)}x (budget 2x)`,
+  );
+  const cpu = await idleCpu();
+  console.log(`idle monit with ${APPS} apps: ${cpu.toFixed(2)}% of a core over ${seconds} s (budget 2%)`);
+} finally {
+  for (const socket of sockets) spawnSync('tmux', ['-L', socket, 'kill-server']);
+  velos('kill');
+  rmSync(home, { recursive: true, force: true });
+}
+
+async function timeList() {
+  const started = performance.now();
+  await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'list'], { env, stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  return performance.now() - started;
+}
+
+function startSession(columns = 100, rows = 40) {
+  const socket = `velos-bench-monit-${process.pid}-${sockets.length}`;
+  sockets.push(socket);
+  const command = `'${process.execPath}' '${bin}' monit`;
+  const args = [
+    '-L',
+    socket,
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-d',
+    '-x',
+    String(columns),
+    '-y',
+    String(rows),
+  ];
+  spawnSync('tmux', [...args, command], { env });
+  return socket;
+}
+
+/** Wall ms until the table is on screen (the splash, drawn before ink loads) and until ink's full frame. */
+async function timeFirstFrame() {
+  const started = performance.now();
+  const socket = startSession();
+  let tableMs = null;
+  for (;;) {
+    const screen = spawnSync('tmux', ['-L', socket, 'capture-pane', '-p'], { encoding: 'utf8' }).stdout;
+    if (tableMs === null && /app-00 .*online/.test(screen)) tableMs = performance.now() - started;
+    if (/app-00 .*online/.test(screen) && screen.includes('── logs') && screen.includes('── events')) break;
+    if (performance.now() - started > 20_000) throw new Error(`no full frame after 20 s:\n${screen}`);
+    await sleep(5);
+  }
+  const fullMs = performance.now() - started;
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  return { tableMs, fullMs };
+}
+
+async function idleCpu() {
+  const socket = startSession(100, 40);
+  const panePid = Number(
+    spawnSync('tmux', ['-L', socket, 'list-panes', '-F', '#{pane_pid}'], { encoding: 'utf8' }).stdout.trim(),
+  );
+  await sleep(3000);
+  const pid = nodeOf(panePid);
+  const before = ticks(pid);
+  await sleep(seconds * 1000);
+  const after = ticks(pid);
+  return ((after - before) / CLK_TCK / seconds) * 100;
+}
+
+/** The pane's process is the shell (sh -c) or node itself. */
+function nodeOf(pid) {
+  const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  if (comm === 'node') return pid;
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+  return Number(children[0]);
+}
+
+function ticks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}

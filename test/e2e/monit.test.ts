@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  rowsNamed,
+  VELOS_BIN,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux && process.env.CI) {
+  throw new Error('tmux is not installed: the monit end-to-end test needs it (apt-get install -y tmux)');
+}
+
+/** tmux servers started by this file, each on its own socket; killed by socket name in teardown. */
+const sockets: string[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) spawnSync('tmux', ['-L', socket, 'kill-server']);
+  await cleanupHomes();
+});
+
+/** Runs `velos monit` in a detached tmux session of `columns`×`rows` on a socket of its own. */
+function startMonit(home: string, columns: number, rows: number): { socket: string; screen: () => string } {
+  const socket = `velos-monit-${process.pid}-${sockets.length}-${Date.now()}`;
+  sockets.push(socket);
+  // The pane's shell prints monit's exit status, then stays, so the test sees how monit ended.
+  const command = `'${process.execPath}' '${VELOS_BIN}' monit; echo "monit exited $?"; sleep 600`;
+  const started = spawnSync(
+    'tmux',
+    [
+      '-L',
+      socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-x',
+      String(columns),
+      '-y',
+      String(rows),
+      command,
+    ],
+    { env: { ...process.env, VELOS_HOME: home, TERM: 'xterm-256color' }, encoding: 'utf8' },
+  );
+  if (started.status !== 0) throw new Error(`tmux new-session failed: ${started.stderr}`);
+  const screen = () => spawnSync('tmux', ['-L', socket, 'capture-pane', '-p'], { encoding: 'utf8' }).stdout;
+  return { socket, screen };
+}
+
+function sendKeys(socket: string, ...keys: string[]): void {
+  for (const key of keys) spawnSync('tmux', ['-L', socket, 'send-keys', key]);
+}
+
+describe.skipIf(!hasTmux)('velos monit in a real terminal (tmux)', () => {
+  it('selects an app, restarts it, and shows the new pid and its log lines; q quits with 0', async () => {
+    const home = createHome();
+    await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'quiet'], { home });
+    await velosOk(['start', join(FIXTURES, 'ticker.js'), '--name', 'tick'], {
+      home,
+      env: { TICK_MS: '300' },
+    });
+    const before = await waitForStatus(home, 'tick', 'online');
+    const { socket, screen } = startMonit(home, 80, 24);
+    const until = (what: string, test: (text: string) => boolean) =>
+      waitFor(() => test(screen()), { timeoutMs: 20_000, message: `${what}; screen:\n${screen()}` });
+
+    await until('the table', (s) => /quiet/.test(s) && /tick/.test(s) && s.includes('── logs quiet#0'));
+    sendKeys(socket, 'j');
+    await until('tick selected', (s) => s.includes('── logs tick#0 (id 1)'));
+    await until('tick log lines', (s) => s.includes(`ticker ${before.pid} line`));
+
+    sendKeys(socket, 'r');
+    const after = await waitFor(
+      async () => {
+        const row = (await rowsNamed(home, 'tick'))[0];
+        return row && row.pid !== before.pid && row.status === 'online' ? row : undefined;
+      },
+      { timeoutMs: 20_000, message: 'tick to restart with a new pid' },
+    );
+    await until('the outcome inline', (s) => s.includes(`restarted tick#0 (pid ${after.pid})`));
+    await until('the new pid in the table', (s) => new RegExp(`tick\\s+online\\s+${after.pid}\\b`).test(s));
+    await until('log lines of the new pid', (s) => s.includes(`ticker ${after.pid} line`));
+    for (const line of screen().split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+
+    sendKeys(socket, 'q');
+    await until('monit to quit with 0', (s) => s.includes('monit exited 0'));
+  });
+
+  it('redraws for a resized terminal', async () => {
+    const home = createHome();
+    await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'quiet'], { home });
+    const { socket, screen } = startMonit(home, 100, 30);
+    await waitFor(() => screen().includes('── logs quiet#0'), { timeoutMs: 20_000, message: 'the table' });
+    spawnSync('tmux', ['-L', socket, 'resize-window', '-x', '80', '-y', '24']);
+    await waitFor(
+      () => {
+        const lines = screen().split('\n');
+        return lines.filter((line) => line.includes('velos ')).length === 1 && lines[0]?.startsWith('velos ');
+      },
+      { timeoutMs: 20_000, message: `one clean frame after the resize; screen:\n${screen()}` },
+    );
+  });
+});
+
+describe('velos monit without a terminal', () => {
+  it('exits 2 with a message that names the alternatives', async () => {
+    const home = createHome();
+    const result = await velos(['monit'], { home });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('velos: monit needs a terminal (stdout is not a TTY)');
+    expect(result.stderr).toContain('velos list --json');
+  });
+});
