@@ -59,6 +59,30 @@ describe('velos metrics (OBS-1)', () => {
     expect(bad.stderr).toContain('--port: expected a TCP port');
   });
 
+  it('exposes the custom metrics of a Node and a Python app with their labels; malformed reports are counted', async () => {
+    const home = createHome();
+    await velosOk(['start', join(FIXTURES, 'app-metrics.js'), '--name', 'shop'], { home });
+    await velosOk(['start', join(FIXTURES, 'app_metrics.py'), '--name', 'pyshop'], { home });
+    const labels = (name: string, id: number) => `name="${name}",id="${id}",instance="0",namespace="default"`;
+    const text = await waitFor(
+      async () => {
+        const out = (await velosOk(['metrics'], { home })).stdout;
+        return out.includes('after_malformed_total{') && out.includes('py_temperature{') ? out : null;
+      },
+      { message: 'custom metrics of both apps in the exposition' },
+    );
+    expect(text).toContain(`orders_total{shop="eu",${labels('shop', 0)}} 3`);
+    expect(text).toContain(`queue_depth{${labels('shop', 0)}} 15`);
+    expect(text).toContain(`checkout_seconds_count{${labels('shop', 0)}} 2`);
+    expect(text).toMatch(/^# TYPE checkout_seconds histogram$/m);
+    expect(text).toMatch(/^velos_custom_metrics_rejected_total\{name="shop",id="0"\} [1-9]/m);
+    expect(text).toContain(`py_jobs_total{queue="mail",${labels('pyshop', 1)}} 2`);
+    expect(text).toContain(`py_temperature{room="lab",${labels('pyshop', 1)}} 21.5`);
+    expect(text).toMatch(/^velos_custom_metrics_rejected_total\{name="pyshop",id="1"\} 1$/m);
+    if (hasPromtool) expect(promtoolProblems(text)).toBe('');
+    expect((await velosOk(['ping'], { home })).code).toBe(0);
+  });
+
   it('velos metrics --port serves /metrics in the foreground until SIGTERM', async () => {
     const home = createHome();
     await velosOk(['start', SILENT, '--name', 'quiet'], { home });
