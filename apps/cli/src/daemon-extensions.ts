@@ -1,0 +1,7 @@
+import type { DaemonExtension } from '@velos/supervisor';
+import { createOtlpExtension } from './otlp-extension.js';
+
+/** What the CLI's daemon runs beside the supervisor (each loads its heavy parts only when config.toml or the env asks). */
+export function createDaemonExtensions(): DaemonExtension[] {
+  return [createOtlpExtension()];
+}

@@ -1,0 +1,13 @@
+export { createLifecycleSpans, JOB_SPAN, type LifecycleSpans, RUN_SPAN } from './lifecycle-spans.js';
+export { observeVelosMetrics } from './metric-observer.js';
+export { type OtlpExport, type OtlpExportOptions, SCOPE_NAME, startOtlpExport } from './otlp-export.js';
+export {
+  DEFAULT_EXPORT_INTERVAL_MS,
+  DEFAULT_SERVICE_NAME,
+  type OtlpDecision,
+  type OtlpSettings,
+  otlpSettingsKey,
+  resolveOtlpSettings,
+} from './otlp-settings.js';
+export { createVelosResource } from './resource.js';
+export { processAttributes, VELOS_METRICS, type VelosMetric, type VelosMetricKind } from './velos-metrics.js';
