@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, FIXTURES, listJson, readPidFile, velosOk, waitFor } from './helpers.js';
 import { type OtlpReceiver, type SpanRecord, startOtlpReceiver } from './otlp-receiver.js';
-import { cleanupHomes, createHome, FIXTURES, listJson, velosOk, waitFor } from './helpers.js';
 
 const receivers: OtlpReceiver[] = [];
 afterEach(async () => {
@@ -17,15 +17,20 @@ async function receiver(status?: (path: string) => number): Promise<OtlpReceiver
   return started;
 }
 
-const VERSION = (JSON.parse(readFileSync(join(FIXTURES, '../packages/core/package.json'), 'utf8')) as { version: string })
-  .version;
+const VERSION = (
+  JSON.parse(readFileSync(join(FIXTURES, '../packages/core/package.json'), 'utf8')) as { version: string }
+).version;
 
 /** Starts the fixture that crashes once and then runs, and waits until it is online after its one restart. */
 async function startCrashOnce(home: string, env?: Record<string, string>): Promise<number> {
   const marker = join(home, 'crashed-once');
-  await velosOk(['start', join(FIXTURES, 'crash-then-run.js'), '--name', 'otapp', '--', marker], { home, env });
+  await velosOk(['start', join(FIXTURES, 'crash-then-run.js'), '--name', 'otapp', '--', marker], {
+    home,
+    env,
+  });
   const row = await waitFor(
-    async () => (await listJson(home)).find((r) => r.name === 'otapp' && r.status === 'online' && r.restarts === 1),
+    async () =>
+      (await listJson(home)).find((r) => r.name === 'otapp' && r.status === 'online' && r.restarts === 1),
     { message: 'otapp online after one restart' },
   );
   return row.pid as number;
@@ -51,17 +56,25 @@ describe('OpenTelemetry export (OBS-5)', () => {
       () =>
         otlp
           .points()
-          .find((p) => p.name === 'velos_process_memory_bytes' && p.attributes.name === 'otapp' && p.value > 0),
+          .find(
+            (p) => p.name === 'velos_process_memory_bytes' && p.attributes.name === 'otapp' && p.value > 0,
+          ),
       { message: 'a memory point of otapp above 0', timeoutMs: 30_000 },
     );
     expect(memory.kind).toBe('gauge');
     expect(memory.attributes).toMatchObject({ name: 'otapp', id: '0', instance: '0', namespace: 'default' });
-    expect(memory.resource).toMatchObject({ 'service.name': 'velos', 'service.version': VERSION, 'host.name': hostname() });
+    expect(memory.resource).toMatchObject({
+      'service.name': 'velos',
+      'service.version': VERSION,
+      'host.name': hostname(),
+    });
     const restarts = await waitFor(
       () =>
         otlp
           .points()
-          .find((p) => p.name === 'velos_process_restart_total' && p.attributes.name === 'otapp' && p.value === 1),
+          .find(
+            (p) => p.name === 'velos_process_restart_total' && p.attributes.name === 'otapp' && p.value === 1,
+          ),
       { message: 'restart_total 1 for otapp' },
     );
     expect(restarts).toMatchObject({ kind: 'sum', isMonotonic: true });
@@ -79,16 +92,21 @@ describe('OpenTelemetry export (OBS-5)', () => {
     ]) {
       expect(names, name).toContain(name);
     }
-    const status = otlp.points().findLast((p) => p.name === 'velos_process_status' && p.attributes.name === 'otapp');
+    const status = otlp
+      .points()
+      .findLast((p) => p.name === 'velos_process_status' && p.attributes.name === 'otapp');
     expect(status?.value).toBe(1);
     const metricsPost = otlp.requests.find((r) => r.path === '/v1/metrics');
     expect(metricsPost?.headers['x-api-key']).toBe('s3cret');
     expect(metricsPost?.headers['content-type']).toContain('application/json');
 
     // spans: the crashed run ended with its pid, exit code and reason; the next run after a stop
-    const crashed = await waitFor(() => runSpans(otlp.spans(), 'otapp').find((s) => s.attributes['process.pid'] === crashedPid), {
-      message: 'the span of the crashed run',
-    });
+    const crashed = await waitFor(
+      () => runSpans(otlp.spans(), 'otapp').find((s) => s.attributes['process.pid'] === crashedPid),
+      {
+        message: 'the span of the crashed run',
+      },
+    );
     expect(crashed.attributes).toMatchObject({
       'velos.process.id': 0,
       'velos.process.instance': 0,
@@ -107,14 +125,23 @@ describe('OpenTelemetry export (OBS-5)', () => {
     expect(restarting.parentSpanId).toBe(crashed.spanId);
 
     await velosOk(['stop', 'otapp'], { home });
-    const second = await waitFor(() => runSpans(otlp.spans(), 'otapp').find((s) => s.attributes['process.pid'] === pid), {
-      message: 'the span of the second run, ended by the stop',
-    });
+    const second = await waitFor(
+      () => runSpans(otlp.spans(), 'otapp').find((s) => s.attributes['process.pid'] === pid),
+      {
+        message: 'the span of the second run, ended by the stop',
+      },
+    );
     expect(second.attributes['velos.process.restarts']).toBe(1);
     expect(second.attributes['velos.process.memory_bytes']).toBeGreaterThan(0);
     expect(second.status.code ?? 0).toBe(0);
     expect(second.links).toEqual([{ traceId: crashed.traceId, spanId: crashed.spanId }]);
     expect(second.events.map((e) => e.name)).toContain('process.online');
+
+    // the export is flushed when the daemon stops: its own stopping event arrives
+    await velosOk(['kill'], { home });
+    await waitFor(() => otlp.spans().find((s) => s.name === 'daemon.stopping'), {
+      message: 'the daemon.stopping span, sent on close',
+    });
   });
 
   it('takes the endpoint and interval from OTEL_* variables; a collector that fails is a daemon.log line, not fatal', async () => {
@@ -138,13 +165,17 @@ describe('OpenTelemetry export (OBS-5)', () => {
     const point = await waitFor(
       () => {
         const posts = otlp.requests.filter((r) => r.path === '/v1/metrics').length;
-        return posts > 0 && otlp.points().find((p) => p.name === 'velos_process_restart_total' && p.value === 1);
+        return (
+          posts > 0 && otlp.points().find((p) => p.name === 'velos_process_restart_total' && p.value === 1)
+        );
       },
       { message: 'restart_total 1 once the collector answers', timeoutMs: 30_000 },
     );
     expect(point.resource).toMatchObject({ 'service.name': 'edge-box', 'deployment.environment': 'test' });
     expect(otlp.requests.find((r) => r.path === '/v1/metrics')?.headers['x-from-env']).toBe('yes');
-    await waitFor(() => readFileSync(daemonLog, 'utf8').includes('works again'), { message: 'the recovery line' });
+    await waitFor(() => readFileSync(daemonLog, 'utf8').includes('works again'), {
+      message: 'the recovery line',
+    });
     const failures = readFileSync(daemonLog, 'utf8')
       .split('\n')
       .filter((line) => line.includes('export to') && line.includes('failed'));
@@ -152,13 +183,58 @@ describe('OpenTelemetry export (OBS-5)', () => {
     expect((await listJson(home)).find((r) => r.name === 'otapp')?.status).toBe('online');
   });
 
-  it('exports nothing and loads no SDK without an endpoint; OTEL_SDK_DISABLED wins over config.toml', async () => {
+  it('OTEL_SDK_DISABLED=true wins over config.toml: nothing is exported', async () => {
     const home = createHome();
     const otlp = await receiver();
-    writeFileSync(join(home, 'config.toml'), `[metrics.otlp]\nendpoint = "${otlp.endpoint}"\ninterval = "1s"\n`);
+    writeFileSync(
+      join(home, 'config.toml'),
+      `[metrics.otlp]\nendpoint = "${otlp.endpoint}"\ninterval = "1s"\n`,
+    );
     await startCrashOnce(home, { OTEL_SDK_DISABLED: 'true' });
-    await velosOk(['list'], { home });
-    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).not.toContain('otlp: exporting');
+    const daemonLog = join(home, 'daemon.log');
+    await waitFor(
+      () => readFileSync(daemonLog, 'utf8').includes('otlp: export off (OTEL_SDK_DISABLED=true)'),
+      {
+        message: 'the export-off line',
+      },
+    );
+    expect(readFileSync(daemonLog, 'utf8')).not.toContain('otlp: exporting');
     expect(otlp.requests).toEqual([]);
+  });
+
+  it('starts, moves and stops the export when config.toml changes and SIGHUP reloads it', async () => {
+    const home = createHome();
+    const [first, second] = [await receiver(), await receiver()];
+    await startCrashOnce(home);
+    const daemonPid = readPidFile(home) as number;
+    const daemonLog = join(home, 'daemon.log');
+    expect(readFileSync(daemonLog, 'utf8')).not.toContain('otlp:');
+    const reloadWith = (text: string) => {
+      writeFileSync(join(home, 'config.toml'), text);
+      process.kill(daemonPid, 'SIGHUP');
+    };
+
+    reloadWith(`[metrics.otlp]\nendpoint = "${first.endpoint}"\ninterval = "1s"\nevents = false\n`);
+    await waitFor(() => first.points().find((p) => p.name === 'velos_process_memory_bytes'), {
+      message: 'metrics at the first endpoint',
+    });
+    expect(first.requests.filter((r) => r.path === '/v1/traces')).toEqual([]);
+
+    reloadWith(`[metrics.otlp]\nendpoint = "${second.endpoint}"\ninterval = "1s"\n`);
+    await waitFor(() => second.points().find((p) => p.name === 'velos_process_memory_bytes'), {
+      message: 'metrics at the second endpoint',
+    });
+    // the run going on when the export started is opened from the snapshot, and ends with the stop
+    await velosOk(['stop', 'otapp'], { home });
+    const resumed = await waitFor(() => runSpans(second.spans(), 'otapp')[0], {
+      message: 'the resumed run span',
+    });
+    expect(resumed.attributes).toMatchObject({ 'velos.run.resumed': true, 'velos.process.restarts': 1 });
+
+    reloadWith('[defaults]\nkill_timeout = "3s"\n');
+    await waitFor(() => readFileSync(daemonLog, 'utf8').includes('otlp: export stopped'), {
+      message: 'the export-stopped line',
+    });
+    expect(readFileSync(daemonLog, 'utf8').match(/otlp: exporting metrics to/g)).toHaveLength(2);
   });
 });

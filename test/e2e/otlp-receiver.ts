@@ -119,7 +119,14 @@ function metricPoints(body: Json): MetricPoint[] {
         for (const dp of data?.dataPoints ?? []) {
           const value = dp.asDouble ?? (dp.asInt === undefined ? Number.NaN : Number(dp.asInt));
           const attributes = attributesOf(dp.attributes);
-          points.push({ name: metric.name, kind, isMonotonic: data.isMonotonic === true, attributes, value, resource });
+          points.push({
+            name: metric.name,
+            kind,
+            isMonotonic: data.isMonotonic === true,
+            attributes,
+            value,
+            resource,
+          });
         }
       }
     }
@@ -141,7 +148,10 @@ function spanRecords(body: Json): SpanRecord[] {
           startMs: Number(BigInt(span.startTimeUnixNano) / 1_000_000n),
           endMs: Number(BigInt(span.endTimeUnixNano) / 1_000_000n),
           attributes: attributesOf(span.attributes),
-          events: (span.events ?? []).map((e: Json) => ({ name: e.name, attributes: attributesOf(e.attributes) })),
+          events: (span.events ?? []).map((e: Json) => ({
+            name: e.name,
+            attributes: attributesOf(e.attributes),
+          })),
           status: span.status ?? {},
           links: (span.links ?? []).map((l: Json) => ({ traceId: l.traceId, spanId: l.spanId })),
           resource,
