@@ -1,4 +1,10 @@
-export { createLifecycleSpans, JOB_SPAN, type LifecycleSpans, RUN_SPAN } from './lifecycle-spans.js';
+export {
+  createLifecycleSpans,
+  JOB_SPAN,
+  type LifecycleSpans,
+  type ProcessFacts,
+  RUN_SPAN,
+} from './lifecycle-spans.js';
 export { observeVelosMetrics } from './metric-observer.js';
 export { type OtlpExport, type OtlpExportOptions, SCOPE_NAME, startOtlpExport } from './otlp-export.js';
 export {
