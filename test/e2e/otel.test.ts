@@ -181,6 +181,19 @@ describe('OpenTelemetry export (OBS-5)', () => {
       .filter((line) => line.includes('export to') && line.includes('failed'));
     expect(failures.length).toBeLessThanOrEqual(2);
     expect((await listJson(home)).find((r) => r.name === 'otapp')?.status).toBe('online');
+
+    // a deleted process's series stop (the SDK would repeat their last values forever otherwise)
+    await velosOk(['delete', 'otapp'], { home });
+    const afterDelete = otlp.requests.length;
+    await waitFor(
+      () =>
+        otlp.requests.slice(afterDelete).some((r) => {
+          if (r.path !== '/v1/metrics') return false;
+          const names = JSON.stringify(r.body);
+          return names.includes('velos_daemon_uptime_seconds') && !names.includes('"otapp"');
+        }),
+      { message: 'a metrics export without the deleted app' },
+    );
   });
 
   it('OTEL_SDK_DISABLED=true wins over config.toml: nothing is exported', async () => {

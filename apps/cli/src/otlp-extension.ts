@@ -1,4 +1,3 @@
-import { VELOS_VERSION } from '@velos/core';
 import type { OtlpExport } from '@velos/otel';
 import { otlpSettingsKey, resolveOtlpSettings } from '@velos/otel/settings';
 import type { DaemonExtension } from '@velos/supervisor';
@@ -34,12 +33,7 @@ export function createOtlpExtension(env: NodeJS.ProcessEnv = process.env): Daemo
       await stop();
       for (const note of settings.notes) host.log(`otlp: ${note}`);
       const { startOtlpExport } = await import('@velos/otel');
-      const otlp = await startOtlpExport({
-        control: host.control,
-        settings,
-        version: VELOS_VERSION,
-        log: host.log,
-      });
+      const otlp = await startOtlpExport({ control: host.control, settings, log: host.log });
       running = { key, otlp };
       const traces = settings.tracesUrl === null ? 'no spans' : `spans to ${settings.tracesUrl}`;
       host.log(

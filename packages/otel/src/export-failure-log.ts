@@ -1,3 +1,5 @@
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+
 /** At most one line per signal in this window while exports keep failing. */
 export const FAILURE_LOG_INTERVAL_MS = 60_000;
 
@@ -38,4 +40,20 @@ export function createExportFailureLog(
       lastLineAt = Number.NEGATIVE_INFINITY;
     },
   };
+}
+
+interface ResultExporter<T> {
+  export(items: T, resultCallback: (result: ExportResult) => void): void;
+}
+
+/** Wraps `exporter.export` so that each outcome reaches `failures` before the SDK sees it. */
+export function reportOutcomes<T, E extends ResultExporter<T>>(exporter: E, failures: ExportFailureLog): E {
+  const send = exporter.export.bind(exporter);
+  exporter.export = (items, resultCallback) =>
+    send(items, (result) => {
+      if (result.code === ExportResultCode.SUCCESS) failures.succeeded();
+      else failures.failed(result.error);
+      resultCallback(result);
+    });
+  return exporter;
 }

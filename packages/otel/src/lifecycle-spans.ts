@@ -37,7 +37,6 @@ export type ProcessFacts = Pick<ProcessMetrics, 'id' | 'name' | 'instance' | 'na
 
 interface OpenRun {
   span: Span;
-  pid: number | null;
 }
 
 /**
@@ -82,18 +81,14 @@ export function createLifecycleSpans(
       },
       ROOT_CONTEXT,
     );
-    const run: OpenRun = { span, pid: null };
+    const run: OpenRun = { span };
     runs.set(id, run);
     return run;
   };
   const endRun = (id: number, run: OpenRun, atMs: number, reason: string, isFailure: boolean): void => {
     const p = known.get(id);
-    if (p !== undefined) {
-      run.span.setAttributes({
-        'velos.process.memory_bytes': p.memoryBytes,
-        'velos.process.cpu_percent': p.cpuPercent,
-      });
-    }
+    if (p?.memoryBytes !== undefined) run.span.setAttribute('velos.process.memory_bytes', p.memoryBytes);
+    if (p?.cpuPercent !== undefined) run.span.setAttribute('velos.process.cpu_percent', p.cpuPercent);
     run.span.setAttribute('velos.process.exit.reason', reason);
     if (isFailure) run.span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
     run.span.end(atMs);
@@ -133,7 +128,6 @@ export function createLifecycleSpans(
     if (id !== undefined && event.kind === 'process.online') {
       const current = run ?? openRun(id, event.app, event.at, {});
       if (typeof fields.pid === 'number') {
-        current.pid = fields.pid;
         current.span.setAttribute('process.pid', fields.pid);
       }
       current.span.addEvent(event.kind, eventAttributes(event, {}), event.at);
@@ -203,7 +197,6 @@ export function createLifecycleSpans(
       if (p.restarts !== undefined && p.restarts > (restarts.get(p.id) ?? -1)) restarts.set(p.id, p.restarts);
       if (isResume && p.status === 'online' && p.pid !== null && !runs.has(p.id)) {
         const run = openRun(p.id, p.name, at - (p.uptimeSeconds ?? 0) * 1000, { 'velos.run.resumed': true });
-        run.pid = p.pid;
         run.span.setAttribute('process.pid', p.pid);
       }
     }
