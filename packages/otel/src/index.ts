@@ -6,7 +6,13 @@ export {
   RUN_SPAN,
 } from './lifecycle-spans.js';
 export { observeVelosMetrics } from './metric-observer.js';
-export { type OtlpExport, type OtlpExportOptions, SCOPE_NAME, startOtlpExport } from './otlp-export.js';
+export {
+  MAX_CLOSE_MS,
+  type OtlpExport,
+  type OtlpExportOptions,
+  SCOPE_NAME,
+  startOtlpExport,
+} from './otlp-export.js';
 export {
   DEFAULT_EXPORT_INTERVAL_MS,
   DEFAULT_SERVICE_NAME,

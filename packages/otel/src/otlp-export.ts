@@ -11,6 +11,8 @@ import { createVelosResource } from './resource.js';
 export const SCOPE_NAME = 'velos';
 /** Spans waiting for export, at most (more are dropped by the SDK's batch processor). */
 export const MAX_QUEUED_SPANS = 2048;
+/** Longest wait for the last export at close (the rest is dropped). */
+export const MAX_CLOSE_MS = 2000;
 /** Longest wait for one export request. */
 const MAX_EXPORT_TIMEOUT_MS = 10_000;
 
@@ -25,7 +27,7 @@ export interface OtlpExportOptions {
 
 /** A running OTLP export. */
 export interface OtlpExport {
-  /** Sends what is pending (one last collection of the metrics) and stops. */
+  /** Sends what is pending (one last collection of the metrics, at most `MAX_CLOSE_MS`) and stops. */
   close(): Promise<void>;
 }
 
@@ -82,7 +84,14 @@ export async function startOtlpExport(options: OtlpExportOptions): Promise<OtlpE
   return {
     async close() {
       await lifecycle?.close();
-      await Promise.allSettled([metrics.close(), tracerProvider?.shutdown()]);
+      // a collector that hangs must not hold a stopping daemon longer than this
+      const flushed = Promise.allSettled([metrics.close(), tracerProvider?.shutdown()]);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((resolve) => {
+        timer = setTimeout(resolve, MAX_CLOSE_MS);
+      });
+      await Promise.race([flushed, late]);
+      clearTimeout(timer);
     },
   };
 }
