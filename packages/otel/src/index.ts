@@ -22,4 +22,10 @@ export {
   resolveOtlpSettings,
 } from './otlp-settings.js';
 export { createVelosResource } from './resource.js';
+export {
+  createSnapshotProducer,
+  shareSnapshot,
+  snapshotMetrics,
+  toOtlpHistogram,
+} from './snapshot-producer.js';
 export { processAttributes, VELOS_METRICS, type VelosMetric, type VelosMetricKind } from './velos-metrics.js';

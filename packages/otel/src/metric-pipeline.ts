@@ -4,6 +4,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import type { MetricsSnapshot } from '@velos/core';
 import { type ExportFailureLog, reportOutcomes } from './export-failure-log.js';
 import { observeVelosMetrics } from './metric-observer.js';
+import { createSnapshotProducer, shareSnapshot } from './snapshot-producer.js';
 
 /** What `startMetricPipeline` needs. */
 export interface MetricPipelineOptions {
@@ -19,12 +20,14 @@ export interface MetricPipelineOptions {
 }
 
 /**
- * Exports the Velos metrics every interval through a MeterProvider. With cumulative temporality the
+ * Exports the Velos metrics every interval through a MeterProvider (observable instruments, plus
+ * `createSnapshotProducer` for histograms and custom metrics, from one snapshot per export). With cumulative temporality the
  * SDK keeps reporting the last value of a series that is no longer observed, so when a process
  * leaves the table the provider is replaced by a fresh one (its counters start again, with a new
  * start time, which is how OTLP says a counter was reset).
  */
 export function startMetricPipeline(options: MetricPipelineOptions): { close(): Promise<void> } {
+  const readSnapshot = shareSnapshot(options.readSnapshot);
   let current = build();
   let replacing: Promise<void> = Promise.resolve();
   let isClosed = false;
@@ -42,11 +45,12 @@ export function startMetricPipeline(options: MetricPipelineOptions): { close(): 
       exporter,
       exportIntervalMillis: options.intervalMs,
       exportTimeoutMillis: options.timeoutMs,
+      metricProducers: [createSnapshotProducer(readSnapshot, options.scope)],
     });
     const provider = new MeterProvider({ resource: options.resource, readers: [reader] });
     const seen = new Set<number>();
     const meter = provider.getMeter(options.scope.name, options.scope.version);
-    const unobserve = observeVelosMetrics(meter, options.readSnapshot, (snapshot) => {
+    const unobserve = observeVelosMetrics(meter, readSnapshot, (snapshot) => {
       options.onSnapshot(snapshot);
       const now = new Set(snapshot.processes.map((p) => p.id));
       const isAnyGone = [...seen].some((id) => !now.has(id));
