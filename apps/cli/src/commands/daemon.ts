@@ -1,4 +1,5 @@
 import type { CommandContext } from '../context.js';
+import { createDaemonExtensions } from '../daemon-extensions.js';
 
 /**
  * `velos daemon` (hidden): runs the daemon in this process; the client starts it detached, a
@@ -6,7 +7,9 @@ import type { CommandContext } from '../context.js';
  */
 export async function runDaemon(ctx: CommandContext, options: { foreground?: boolean } = {}): Promise<void> {
   const supervisor = await import('@velos/supervisor');
-  const { createMetricsExtension } = await import('../metrics-extension.js');
-  const extensions = [createMetricsExtension()];
-  await supervisor.runDaemon({ home: ctx.home, foreground: options.foreground === true, extensions });
+  await supervisor.runDaemon({
+    home: ctx.home,
+    foreground: options.foreground === true,
+    extensions: createDaemonExtensions(),
+  });
 }

@@ -1,0 +1,78 @@
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import type { Resource } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { MetricsSnapshot } from '@velos/core';
+import { type ExportFailureLog, reportOutcomes } from './export-failure-log.js';
+import { observeVelosMetrics } from './metric-observer.js';
+import { createSnapshotProducer, shareSnapshot } from './snapshot-producer.js';
+
+/** What `startMetricPipeline` needs. */
+export interface MetricPipelineOptions {
+  url: string;
+  headers: Record<string, string>;
+  intervalMs: number;
+  timeoutMs: number;
+  resource: Resource;
+  scope: { name: string; version: string };
+  failures: ExportFailureLog;
+  readSnapshot: () => Promise<MetricsSnapshot>;
+  onSnapshot: (snapshot: MetricsSnapshot) => void;
+}
+
+/**
+ * Exports the Velos metrics every interval through a MeterProvider (observable instruments, plus
+ * `createSnapshotProducer` for histograms and custom metrics, from one snapshot per export). With cumulative temporality the
+ * SDK keeps reporting the last value of a series that is no longer observed, so when a process
+ * leaves the table the provider is replaced by a fresh one (its counters start again, with a new
+ * start time, which is how OTLP says a counter was reset).
+ */
+export function startMetricPipeline(options: MetricPipelineOptions): { close(): Promise<void> } {
+  const readSnapshot = shareSnapshot(options.readSnapshot);
+  let current = build();
+  let replacing: Promise<void> = Promise.resolve();
+  let isClosed = false;
+
+  function build() {
+    const exporter = reportOutcomes(
+      new OTLPMetricExporter({
+        url: options.url,
+        headers: options.headers,
+        timeoutMillis: options.timeoutMs,
+      }),
+      options.failures,
+    );
+    const reader = new PeriodicExportingMetricReader({
+      exporter,
+      exportIntervalMillis: options.intervalMs,
+      exportTimeoutMillis: options.timeoutMs,
+      metricProducers: [createSnapshotProducer(readSnapshot, options.scope)],
+    });
+    const provider = new MeterProvider({ resource: options.resource, readers: [reader] });
+    const seen = new Set<number>();
+    const meter = provider.getMeter(options.scope.name, options.scope.version);
+    const unobserve = observeVelosMetrics(meter, readSnapshot, (snapshot) => {
+      options.onSnapshot(snapshot);
+      const now = new Set(snapshot.processes.map((p) => p.id));
+      const isAnyGone = [...seen].some((id) => !now.has(id));
+      for (const id of now) seen.add(id);
+      if (isAnyGone && !isClosed) replacing = replacing.then(replace);
+    });
+    return { provider, unobserve };
+  }
+
+  async function replace(): Promise<void> {
+    if (isClosed) return;
+    const old = current;
+    old.unobserve();
+    current = build();
+    await old.provider.shutdown().catch(() => undefined);
+  }
+
+  return {
+    async close() {
+      isClosed = true;
+      await replacing;
+      await current.provider.shutdown().catch(() => undefined);
+    },
+  };
+}

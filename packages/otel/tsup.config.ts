@@ -1,0 +1,10 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', settings: 'src/settings.ts' },
+  format: ['esm'],
+  target: 'node20',
+  dts: true,
+  clean: true,
+  splitting: true,
+});
