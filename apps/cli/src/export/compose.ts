@@ -62,8 +62,10 @@ function composeService(
       );
     }
   }
-  service.command = containerArgv(spec);
-  service.environment = { ...(spec.ownEnv ?? spec.env) };
+  service.command = containerArgv(spec).map(literal);
+  service.environment = Object.fromEntries(
+    Object.entries(spec.ownEnv ?? spec.env).map(([name, value]) => [name, literal(value)]),
+  );
   service.labels = { 'dev.velos.app': app, 'dev.velos.namespace': spec.namespace };
   service.restart = restartPolicy(spec, report);
   service.stop_signal = spec.stopSignal;
@@ -137,7 +139,7 @@ function healthcheck(app: string, probe: ProbeSpec, report: LossyReport): Record
     retries: probe.failureThreshold,
     start_period: composeDuration(probe.initialDelayMs),
   };
-  if (probe.kind === 'exec') return { test: ['CMD-SHELL', probe.command], ...timing };
+  if (probe.kind === 'exec') return { test: ['CMD-SHELL', literal(probe.command)], ...timing };
   if (probe.kind === 'tcp') {
     report.note(app, 'tcp probe', 'checked with `nc -z` in the container', 'the image needs nc (netcat)');
     return { test: ['CMD', 'nc', '-z', probe.host, String(probe.port)], ...timing };
@@ -151,7 +153,7 @@ function healthcheck(app: string, probe: ProbeSpec, report: LossyReport): Record
       'use an exec probe',
     );
   }
-  return { test: ['CMD', 'curl', '-fsS', '-o', '/dev/null', probe.url], ...timing };
+  return { test: ['CMD', 'curl', '-fsS', '-o', '/dev/null', literal(probe.url)], ...timing };
 }
 
 function dependencies(spec: AppSpec, names: Set<string>, report: LossyReport): Record<string, unknown> {
@@ -169,4 +171,9 @@ function dependencies(spec: AppSpec, names: Set<string>, report: LossyReport): R
     result[dep.name] = { condition: CONDITIONS[dep.condition] };
   }
   return result;
+}
+
+/** A string Compose takes as it is: `$` would start a variable of the project's environment. */
+export function literal(value: string): string {
+  return value.replaceAll('$', '$$$$');
 }

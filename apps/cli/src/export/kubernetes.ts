@@ -107,8 +107,8 @@ function container(
   const result: Record<string, unknown> = {
     name: dnsName(spec.name),
     image: options.image ?? `${dnsName(spec.name)}:latest`,
-    command: containerArgv(spec),
-    env: Object.entries(env).map(([name, value]) => ({ name, value })),
+    command: containerArgv(spec).map(literal),
+    env: Object.entries(env).map(([name, value]) => ({ name, value: literal(value) })),
   };
   if (port !== undefined) result.ports = [{ name: 'app', containerPort: port, protocol: 'TCP' }];
   if (spec.maxMemoryBytes !== undefined) {
@@ -237,7 +237,7 @@ function noteKubernetesLosses(spec: AppSpec, report: LossyReport): void {
   if (spec.stopSignal !== 'SIGTERM') {
     report.lossy(
       app,
-      'stop_signal',
+      'kill_signal',
       `pods are stopped with SIGTERM, not ${spec.stopSignal}`,
       'set STOPSIGNAL in the image',
     );
@@ -285,4 +285,9 @@ function noteKubernetesLosses(spec: AppSpec, report: LossyReport): void {
       'each pod has its own network: no need',
     );
   }
+}
+
+/** A string Kubernetes takes as it is: `$(NAME)` in env values and commands would expand a variable. */
+export function literal(value: string): string {
+  return value.replaceAll('$(', '$$(');
 }

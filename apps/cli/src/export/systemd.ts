@@ -87,8 +87,11 @@ function serviceUnit(
     `KillSignal=${spec.stopSignal}`,
     `TimeoutStopSec=${systemdSeconds(spec.killTimeoutMs)}`,
     ...(spec.maxMemoryBytes === undefined ? [] : [`MemoryMax=${spec.maxMemoryBytes}`]),
-    ...(isJob && spec.jobTimeoutMs !== undefined
-      ? [`RuntimeMaxSec=${systemdSeconds(spec.jobTimeoutMs)}`]
+    // a oneshot service's run is its start: TimeoutStartSec= bounds it (RuntimeMaxSec= does not apply)
+    ...(isJob
+      ? [
+          `TimeoutStartSec=${spec.jobTimeoutMs === undefined ? 'infinity' : systemdSeconds(spec.jobTimeoutMs)}`,
+        ]
       : []),
     ...outputLines(spec),
   ];
