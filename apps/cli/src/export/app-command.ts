@@ -18,7 +18,8 @@ export function hostArgv(spec: AppSpec): Argv {
 export function containerArgv(spec: AppSpec): Argv {
   return hostArgv(spec).map((word, i) => {
     if (i === 0 && word === process.execPath) return 'node';
-    if (i === 0 && isAbsolute(word) && /^\/(usr\/)?(local\/)?bin\//.test(word)) return basename(word);
+    // a program found on this machine's PATH is looked up on the image's PATH instead (`/bin/sh` is everywhere)
+    if (i === 0 && word !== '/bin/sh' && /^\/(usr\/)?(local\/)?bin\//.test(word)) return basename(word);
     return isInside(spec.cwd, word) ? relative(spec.cwd, word) || '.' : word;
   });
 }

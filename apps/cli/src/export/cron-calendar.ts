@@ -32,7 +32,7 @@ export function cronToOnCalendar(expression: string): CronTranslation {
   const parsed = cronFields(expression);
   if (!parsed) return { ok: false, reason: `"${expression}" is not a cron expression of 5 or 6 fields` };
   const [minute = '*', hour = '*', dom = '*', month = '*', dow = '*'] = parsed.fields;
-  if (/[LW#?]/i.test(parsed.fields.join(' '))) {
+  if (/[LW#?]/i.test(withoutNames(parsed.fields.join(' ')))) {
     return { ok: false, reason: `"${expression}" uses L, W, # or ?, which systemd calendars lack` };
   }
   if (dom !== '*' && dow !== '*') {
@@ -103,4 +103,9 @@ function weekdayPart(part: string): string {
     return SYSTEMD_DAYS[n % 7] ?? 'Sun';
   };
   return to === undefined ? day(from) : `${day(from)}..${day(to)}`;
+}
+
+// month and day names hold an l or a w (jul, wed) that is not cron's L or W
+function withoutNames(text: string): string {
+  return text.replace(new RegExp(`\\b(${[...MONTHS, ...DAYS].join('|')})\\b`, 'gi'), '');
 }
