@@ -13,7 +13,6 @@ const COMPOSE_LOSSES: Record<string, string[]> = {
   'sboxmgr-update.toml': ['sboxmgr-update: interval', 'sboxmgr-update: timeout'],
   'web-stack.yaml': [
     'api: liveness_probe',
-    'migrate: schedule',
     'migrate: timeout',
     'report: schedule',
     'report: timeout',

@@ -2,6 +2,7 @@ import { basename, resolve } from 'node:path';
 import type { AppSpec, ProbeSpec } from '@velos/core';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Service } from 'kubernetes-models/v1/Service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -28,7 +29,6 @@ const KUBERNETES_LOSSES: Record<string, string[]> = {
 const SCHEDULES: Record<string, string> = {
   clock: '* * * * *',
   'sboxmgr-update': '*/30 * * * *',
-  migrate: '0 4 * * *',
   report: '*/15 9-17 * * 1-5',
 };
 
@@ -47,16 +47,21 @@ interface DeploymentSpec {
   selector: unknown;
   template: { metadata: { labels: unknown }; spec: PodSpec };
 }
+interface JobSpec {
+  backoffLimit: number;
+  activeDeadlineSeconds?: number;
+  template: { spec: PodSpec };
+}
 interface CronJobSpec {
   schedule: string;
   concurrencyPolicy: string;
-  jobTemplate: { spec: { activeDeadlineSeconds?: number; template: { spec: PodSpec } } };
+  jobTemplate: { spec: JobSpec };
 }
 type Container = Record<string, unknown> & { command: string[]; env: { name: string; value: string }[] };
 
 /** Validates one object against the Kubernetes API schema of its kind (kubernetes-models). */
 function validate(manifest: Manifest): void {
-  const models = { Deployment, CronJob, Service } as const;
+  const models = { Deployment, CronJob, Job, Service } as const;
   const Model = models[manifest.kind as keyof typeof models];
   if (!Model) throw new Error(`unexpected kind ${manifest.kind}`);
   new Model(manifest as never).validate();
@@ -133,14 +138,19 @@ describe('velos export kubernetes', () => {
         for (const manifest of mine)
           expect(manifest.metadata).toEqual({ name: spec.name, namespace: 'shop', labels });
         if (spec.type === 'job') {
-          expect(mine.map((m) => m.kind)).toEqual(['CronJob']);
+          const isOneShot = spec.schedule === undefined && spec.intervalMs === undefined;
+          expect(mine.map((m) => m.kind)).toEqual([isOneShot ? 'Job' : 'CronJob']);
           const cron = (mine[0] as unknown as { spec: CronJobSpec }).spec;
-          expect(cron.schedule).toBe(SCHEDULES[spec.name]);
-          expect(cron.concurrencyPolicy).toBe('Forbid');
-          expect(cron.jobTemplate.spec.activeDeadlineSeconds).toBe(
+          const job = isOneShot ? (mine[0] as unknown as { spec: JobSpec }).spec : cron.jobTemplate.spec;
+          if (!isOneShot) {
+            expect(cron.schedule).toBe(SCHEDULES[spec.name]);
+            expect(cron.concurrencyPolicy).toBe('Forbid');
+          }
+          expect(job.backoffLimit).toBe(0);
+          expect(job.activeDeadlineSeconds).toBe(
             spec.jobTimeoutMs === undefined ? undefined : spec.jobTimeoutMs / 1000,
           );
-          const pod = cron.jobTemplate.spec.template.spec;
+          const pod = job.template.spec;
           expect(pod.restartPolicy).toBe('Never');
           expect(pod.terminationGracePeriodSeconds).toBe(spec.killTimeoutMs / 1000);
           expectContainer(spec, pod.containers[0] as Container, 'reg/app:1');

@@ -12,7 +12,7 @@ afterEach(() => scratch.cleanup());
 const SYSTEMD_LOSSES: Record<string, string[]> = {
   'velos.toml': ['api: exec_mode'],
   'sboxmgr-update.toml': [],
-  'web-stack.yaml': ['api: liveness_probe', 'api: readiness_probe', 'worker: depends_on'],
+  'web-stack.yaml': ['api: exec_mode', 'api: liveness_probe', 'api: readiness_probe', 'worker: depends_on'],
 };
 
 function seconds(ms: number): string {
@@ -54,7 +54,9 @@ describe('velos export systemd', () => {
     for (const spec of specs) {
       const services = serviceFiles(spec);
       expectedFiles.push(...services);
-      if (spec.type === 'job') expectedFiles.push(`${spec.name}.timer`);
+      const isScheduled =
+        spec.type === 'job' && (spec.schedule !== undefined || spec.intervalMs !== undefined);
+      if (isScheduled) expectedFiles.push(`${spec.name}.timer`);
       if (services.length > 1) expectedFiles.push(`${spec.name}.target`);
       if (spec.cronRestart)
         expectedFiles.push(`${spec.name}-cron-restart.service`, `${spec.name}-cron-restart.timer`);
@@ -93,6 +95,9 @@ describe('velos export systemd', () => {
           expect(service).toContain(
             `TimeoutStartSec=${spec.jobTimeoutMs === undefined ? 'infinity' : seconds(spec.jobTimeoutMs)}`,
           );
+          // a one-shot job runs at boot and stays active for the units that require it
+          expect(service.includes('RemainAfterExit=yes')).toBe(!isScheduled);
+          expect(unit.includes('WantedBy=multi-user.target')).toBe(!isScheduled);
           return;
         }
         expect(service).toContain(spec.autorestart ? 'Restart=always' : 'Restart=no');
@@ -106,7 +111,7 @@ describe('velos export systemd', () => {
         expect(unitLines).toContain(`StartLimitIntervalSec=${window}s`);
         expect(unitSection(unit, 'Install')).toEqual(['WantedBy=multi-user.target']);
       });
-      if (spec.type === 'job') {
+      if (isScheduled) {
         const timer = unitSection(run.files.get(`${spec.name}.timer`) ?? '', 'Timer');
         expect(timer).toContain(`Unit=${spec.name}.service`);
         if (spec.schedule !== undefined) {

@@ -92,13 +92,15 @@ function composeService(
 
 function restartPolicy(spec: AppSpec, report: LossyReport): string {
   const app = spec.name;
-  if (spec.type === 'job') {
+  if (spec.type === 'job' && (spec.schedule !== undefined || spec.intervalMs !== undefined)) {
     report.lossy(
       app,
       spec.schedule !== undefined ? 'schedule' : 'interval',
       'Compose has no scheduler: the job runs once when the project starts',
       'run `docker compose run --rm <service>` from cron or a systemd timer (velos export systemd)',
     );
+  }
+  if (spec.type === 'job') {
     if (spec.jobTimeoutMs !== undefined) {
       report.lossy(app, 'timeout', 'a run is not stopped after its timeout', 'wrap the command in `timeout`');
     }

@@ -48,7 +48,10 @@ export function kubernetesManifests(
       containers: [container(spec, port, report, options)],
     };
     if (spec.type === 'job') {
-      manifests.push(cronJob(spec, metadata, podSpec, report));
+      const isOneShot = spec.schedule === undefined && spec.intervalMs === undefined;
+      manifests.push(
+        isOneShot ? oneShotJob(spec, metadata, podSpec) : cronJob(spec, metadata, podSpec, report),
+      );
       continue;
     }
     manifests.push({
@@ -162,6 +165,27 @@ function probe(app: string, option: string, spec: ProbeSpec, report: LossyReport
   };
 }
 
+/** A job's run: no retry (a failed run is a failed run), stopped after its timeout. */
+function jobSpec(spec: AppSpec, metadata: Record<string, unknown>, podSpec: Record<string, unknown>) {
+  return {
+    backoffLimit: 0,
+    ...(spec.jobTimeoutMs === undefined ? {} : { activeDeadlineSeconds: wholeSeconds(spec.jobTimeoutMs, 1) }),
+    template: {
+      metadata: { labels: (metadata as { labels: unknown }).labels },
+      spec: { ...podSpec, restartPolicy: 'Never' },
+    },
+  };
+}
+
+/** A one-shot job (neither `schedule` nor `interval`): a Job that runs once. */
+function oneShotJob(
+  spec: AppSpec,
+  metadata: Record<string, unknown>,
+  podSpec: Record<string, unknown>,
+): Manifest {
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: jobSpec(spec, metadata, podSpec) };
+}
+
 function cronJob(
   spec: AppSpec,
   metadata: Record<string, unknown>,
@@ -177,18 +201,7 @@ function cronJob(
       concurrencyPolicy: 'Forbid',
       successfulJobsHistoryLimit: Math.min(spec.jobHistory, 10),
       failedJobsHistoryLimit: Math.min(spec.jobHistory, 10),
-      jobTemplate: {
-        spec: {
-          backoffLimit: 0,
-          ...(spec.jobTimeoutMs === undefined
-            ? {}
-            : { activeDeadlineSeconds: wholeSeconds(spec.jobTimeoutMs, 1) }),
-          template: {
-            metadata: { labels: (metadata as { labels: unknown }).labels },
-            spec: { ...podSpec, restartPolicy: 'Never' },
-          },
-        },
-      },
+      jobTemplate: { spec: jobSpec(spec, metadata, podSpec) },
     },
   };
 }

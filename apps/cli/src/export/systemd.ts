@@ -22,7 +22,7 @@ export function exportSystemd(specs: AppSpec[], report: LossyReport, options: Ex
     const app = spec.name;
     if (spec.type === 'job') {
       files.push({ app, name: `${app}.service`, text: serviceUnit(spec, 0, unitOf, options) });
-      files.push({ app, name: `${app}.timer`, text: jobTimer(spec, report, options) });
+      if (isScheduled(spec)) files.push({ app, name: `${app}.timer`, text: jobTimer(spec, report, options) });
       continue;
     }
     const services = instanceUnits(spec);
@@ -80,6 +80,8 @@ function serviceUnit(
   const env = instanceEnvironment(spec, instance);
   const service = [
     `Type=${isJob ? 'oneshot' : 'simple'}`,
+    // a one-shot job stays "active" once it exited 0, so that units that require it may start
+    ...(isJob && !isScheduled(spec) ? ['RemainAfterExit=yes'] : []),
     `WorkingDirectory=${quoteValue(spec.cwd)}`,
     ...Object.entries(env).map(([name, value]) => environmentLine(name, value)),
     `ExecStart=${execLine(hostArgv(spec))}`,
@@ -96,13 +98,13 @@ function serviceUnit(
     ...outputLines(spec),
   ];
   return [
-    ...header(spec, options, isJob ? 'The service run by the timer' : 'The service'),
+    ...header(spec, options, isScheduled(spec) ? 'The service run by the timer' : 'The service'),
     '[Unit]',
     ...unit,
     '',
     '[Service]',
     ...service,
-    ...(isJob ? [] : ['', '[Install]', 'WantedBy=multi-user.target']),
+    ...(isScheduled(spec) ? [] : ['', '[Install]', 'WantedBy=multi-user.target']),
     '',
   ].join('\n');
 }
@@ -136,6 +138,11 @@ function groupTarget(spec: AppSpec, services: string[], options: ExportOptions):
     'WantedBy=multi-user.target',
     '',
   ].join('\n');
+}
+
+/** A job with a `schedule` or an `interval` (a job with neither is a one-shot: it runs once). */
+export function isScheduled(spec: AppSpec): boolean {
+  return spec.type === 'job' && (spec.schedule !== undefined || spec.intervalMs !== undefined);
 }
 
 function jobTimer(spec: AppSpec, report: LossyReport, options: ExportOptions): string {
