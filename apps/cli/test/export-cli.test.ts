@@ -60,6 +60,38 @@ describe('velos export: bad input', () => {
     expect(run.files.get('api-0.service')).toContain('# - api: exec_mode: cluster mode shares one port');
   });
 
+  it('refuses app names the target cannot use, and names that collide once made Kubernetes names', async () => {
+    const dir = scratch.dir();
+    const spaced = join(dir, 'spaced.yaml');
+    writeFileSync(spaced, 'apps:\n  - name: my api\n    script: node\n  - name: My_Api\n    script: node\n');
+    const systemd = await scratch.run(BIN, ['export', 'systemd', spaced], {});
+    expect(systemd.code).not.toBe(0);
+    expect(errorLine(systemd.stderr)).toMatch(
+      /^velos: my api: name: systemd names hold only letters, digits/,
+    );
+    const kubernetes = await scratch.run(BIN, ['export', 'kubernetes', spaced], {});
+    expect(kubernetes.code).not.toBe(0);
+    expect(errorLine(kubernetes.stderr)).toMatch(
+      /^velos: My_Api: name: it becomes "my-api" in kubernetes, like my api/,
+    );
+  });
+
+  it('merges the env_<profile> of --env over each env', async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'profiles.toml');
+    writeFileSync(
+      config,
+      '[[apps]]\nname = "web"\nscript = "node"\nenv = { MODE = "dev", KEEP = "1" }\nenv_production = { MODE = "prod" }\n',
+    );
+    const run = await scratch.run(
+      BIN,
+      ['export', 'compose', config, '--env', 'production', '--image', 'web:1'],
+      {},
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(parse(run.stdout).services.web.environment).toEqual({ MODE: 'prod', KEEP: '1' });
+  });
+
   it('refuses flags of another target and a bad namespace', async () => {
     for (const [args, message] of [
       [['systemd', sboxmgr, '--image', 'x'], /--image applies to compose and kubernetes only/],

@@ -29,6 +29,8 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
     cpuCount: availableParallelism(),
     ...(profile === undefined ? {} : { envProfile: profile }),
   });
+  const { checkTargetNames } = await import('../export/target-names.js');
+  checkTargetNames(specs, target);
   const report = new LossyReport(target, input.options.lossy === true);
   const files = withHeader(await render(target, specs, report, options), report, target, options);
   for (const line of report.stderrLines()) process.stderr.write(`${line}\n`);
