@@ -1,11 +1,9 @@
 import type { AppSpec, Dependency } from '@velos/core';
 import { environmentLine, execLine, quoteValue } from '../startup/systemd-escape.js';
 import { hostArgv, instanceEnvironment } from './app-command.js';
-import { cronToOnCalendar } from './cron-calendar.js';
 import { type ExportFile, type ExportOptions, systemdSeconds } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
-
-const SYSTEMCTL = '/usr/bin/systemctl';
+import { cronRestartUnits, isScheduled, jobTimer, systemdHeader } from './systemd-timers.js';
 
 /**
  * Renders systemd units for every app: `<name>.service` (or `<name>-<i>.service` per instance, grouped
@@ -47,12 +45,6 @@ export function unitName(spec: AppSpec | undefined, name: string): string {
 function instanceUnits(spec: AppSpec): string[] {
   if (spec.instances === 1) return [`${spec.name}.service`];
   return Array.from({ length: spec.instances }, (_, i) => `${spec.name}-${i}.service`);
-}
-
-function header(spec: AppSpec, options: ExportOptions, what: string): string[] {
-  return [
-    `# ${what} of the Velos app "${spec.name}", written by \`velos export systemd ${options.source}\`.`,
-  ];
 }
 
 function serviceUnit(
@@ -98,7 +90,7 @@ function serviceUnit(
     ...outputLines(spec),
   ];
   return [
-    ...header(spec, options, isScheduled(spec) ? 'The service run by the timer' : 'The service'),
+    ...systemdHeader(spec, options, isScheduled(spec) ? 'The service run by the timer' : 'The service'),
     '[Unit]',
     ...unit,
     '',
@@ -129,7 +121,7 @@ function outputLines(spec: AppSpec): string[] {
 
 function groupTarget(spec: AppSpec, services: string[], options: ExportOptions): string {
   return [
-    ...header(spec, options, `The ${services.length} instances`),
+    ...systemdHeader(spec, options, `The ${services.length} instances`),
     '[Unit]',
     `Description=Velos app ${spec.name} (${services.length} instances)`,
     `Wants=${services.join(' ')}`,
@@ -138,80 +130,6 @@ function groupTarget(spec: AppSpec, services: string[], options: ExportOptions):
     'WantedBy=multi-user.target',
     '',
   ].join('\n');
-}
-
-/** A job with a `schedule` or an `interval` (a job with neither is a one-shot: it runs once). */
-export function isScheduled(spec: AppSpec): boolean {
-  return spec.type === 'job' && (spec.schedule !== undefined || spec.intervalMs !== undefined);
-}
-
-function jobTimer(spec: AppSpec, report: LossyReport, options: ExportOptions): string {
-  return [
-    ...header(spec, options, 'The schedule'),
-    '[Unit]',
-    `Description=Schedule of the Velos job ${spec.name}`,
-    '',
-    '[Timer]',
-    ...scheduleLines(spec.name, spec.schedule, spec.intervalMs, 'schedule', report),
-    `Unit=${spec.name}.service`,
-    '',
-    '[Install]',
-    'WantedBy=timers.target',
-    '',
-  ].join('\n');
-}
-
-function scheduleLines(
-  app: string,
-  cron: string | undefined,
-  intervalMs: number | undefined,
-  option: string,
-  report: LossyReport,
-): string[] {
-  if (cron !== undefined) {
-    const calendar = cronToOnCalendar(cron);
-    if (calendar.ok) return [`OnCalendar=${calendar.value}`, 'AccuracySec=1s'];
-    report.lossy(app, option, calendar.reason, 'write an OnCalendar= line by hand');
-    return ['OnCalendar=daily'];
-  }
-  const every = systemdSeconds(intervalMs ?? 60_000);
-  return [`OnActiveSec=${every}`, `OnUnitActiveSec=${every}`, 'AccuracySec=1s'];
-}
-
-function cronRestartUnits(
-  spec: AppSpec,
-  services: string[],
-  report: LossyReport,
-  options: ExportOptions,
-): ExportFile[] {
-  const name = `${spec.name}-cron-restart`;
-  const service = [
-    ...header(spec, options, 'The cron_restart'),
-    '[Unit]',
-    `Description=Restart the Velos app ${spec.name} (cron_restart)`,
-    '',
-    '[Service]',
-    'Type=oneshot',
-    `ExecStart=${execLine([SYSTEMCTL, 'try-restart', ...services])}`,
-    '',
-  ].join('\n');
-  const timer = [
-    ...header(spec, options, 'The cron_restart schedule'),
-    '[Unit]',
-    `Description=cron_restart schedule of the Velos app ${spec.name}`,
-    '',
-    '[Timer]',
-    ...scheduleLines(spec.name, spec.cronRestart, undefined, 'cron_restart', report),
-    `Unit=${name}.service`,
-    '',
-    '[Install]',
-    'WantedBy=timers.target',
-    '',
-  ].join('\n');
-  return [
-    { name: `${name}.service`, text: service },
-    { name: `${name}.timer`, text: timer },
-  ];
 }
 
 function noteSystemdLosses(spec: AppSpec, report: LossyReport): void {
