@@ -710,7 +710,11 @@ export const COMMANDS: CommandSpec[] = [
         type: 'boolean',
         description: 'export what the target cannot express as warnings, not errors',
       },
-      image: { type: 'string', value: 'ref', description: 'compose/kubernetes: the image every app runs in' },
+      image: {
+        type: 'string',
+        value: 'ref',
+        description: 'compose/kubernetes: the image every app runs in; {name} stands for the app name',
+      },
       build: {
         type: 'string',
         value: 'dir',

@@ -116,7 +116,7 @@ describe('velos export compose', () => {
     }
   });
 
-  it('uses --image for every service, or --build as the build context', async () => {
+  it('uses --image for every service ({name}: per app), or --build as the build context', async () => {
     const config = FIXTURE_CONFIGS.find((file) => file.endsWith('web-stack.yaml')) ?? '';
     const withImage = await runExport(scratch, 'compose', config, [
       '--lossy',
@@ -126,6 +126,15 @@ describe('velos export compose', () => {
     const imaged = parse(withImage.files.get('compose.yaml') ?? '') as { services: Record<string, Service> };
     expect(Object.values(imaged.services).map((s) => [s.image, s.build])).toEqual(
       Array(4).fill(['registry.example/web:1', undefined]),
+    );
+    const perApp = await runExport(scratch, 'compose', config, [
+      '--lossy',
+      '--image',
+      'registry.example/{name}:1',
+    ]);
+    const named = parse(perApp.files.get('compose.yaml') ?? '') as { services: Record<string, Service> };
+    expect(Object.values(named.services).map((s) => s.image)).toEqual(
+      ['migrate', 'api', 'worker', 'report'].map((name) => `registry.example/${name}:1`),
     );
     const dir = scratch.dir();
     const withBuild = await runExport(scratch, 'compose', config, ['--lossy', '--build', dir]);

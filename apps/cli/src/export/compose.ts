@@ -1,6 +1,12 @@
 import { APP_DEFAULTS, type AppSpec, type DependencyCondition, type ProbeSpec } from '@velos/core';
 import { containerArgv, isScriptOutsideCwd } from './app-command.js';
-import { composeBytes, composeDuration, type ExportFile, type ExportOptions } from './export-file.js';
+import {
+  composeBytes,
+  composeDuration,
+  type ExportFile,
+  type ExportOptions,
+  imageOf,
+} from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
 import { toYaml } from './yaml-text.js';
 
@@ -50,7 +56,7 @@ function composeService(
 ): Record<string, unknown> {
   const app = spec.name;
   const service: Record<string, unknown> = {};
-  if (options.image !== undefined) service.image = options.image;
+  if (options.image !== undefined) service.image = imageOf(options.image, app);
   else {
     service.build = options.build ?? spec.cwd;
     if (isScriptOutsideCwd(spec)) {

@@ -10,7 +10,7 @@ export interface ExportFile {
 export interface ExportOptions {
   /** The config file's name, for the headers. */
   source: string;
-  /** compose/kubernetes: the image every app runs in (`--image`). */
+  /** compose/kubernetes: the image every app runs in (`--image`); `{name}` stands for the app's name. */
   image?: string;
   /** compose: build every app's image from this context (`--build`); default: the app's directory. */
   build?: string;
@@ -67,4 +67,9 @@ export function dnsName(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 63);
   return cleaned || 'app';
+}
+
+/** The image of one app: `--image` with `{name}` replaced by the app's name (as a DNS label). */
+export function imageOf(image: string, app: string): string {
+  return image.replaceAll('{name}', dnsName(app));
 }

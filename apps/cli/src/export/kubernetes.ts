@@ -4,6 +4,7 @@ import {
   dnsName,
   type ExportFile,
   type ExportOptions,
+  imageOf,
   kubernetesBytes,
   wholeSeconds,
 } from './export-file.js';
@@ -109,7 +110,7 @@ function container(
   const env = spec.ownEnv ?? spec.env;
   const result: Record<string, unknown> = {
     name: dnsName(spec.name),
-    image: options.image ?? `${dnsName(spec.name)}:latest`,
+    image: options.image === undefined ? `${dnsName(spec.name)}:latest` : imageOf(options.image, spec.name),
     command: containerArgv(spec).map(literal),
     env: Object.entries(env).map(([name, value]) => ({ name, value: literal(value) })),
   };
