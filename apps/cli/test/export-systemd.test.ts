@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { AppSpec } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -158,5 +159,30 @@ describe('velos export systemd', () => {
         'Environment=PORT=3000',
       ]),
     );
+  });
+
+  it('escapes line breaks, $ and % so that systemd reads the values back as written', async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'odd.yaml');
+    writeFileSync(
+      config,
+      'apps:\n  - name: odd\n    script: node\n    args: ["-e", "console.log(process.argv)", "$HOME", "50% off", "a;b"]\n    env:\n      MULTI: "line 1\\nline 2"\n',
+    );
+    const run = await runExport(scratch, 'systemd', config);
+    expect(run.code, run.stderr).toBe(0);
+    const service = unitSection(run.files.get('odd.service') ?? '', 'Service');
+    expect(service).toContain('Environment="MULTI=line 1\\nline 2"');
+    expect(service.find((line) => line.startsWith('ExecStart='))).toMatch(
+      / -e console.log\(process.argv\) \$\$HOME "50%% off" "a;b"$/,
+    );
+    const verified = await runTool(
+      scratch,
+      'systemd-analyze',
+      ['verify', join(run.dir, 'odd.service')],
+      run.dir,
+      'systemd',
+    );
+    expect(verified.stderr.split('\n').filter((line) => line.includes('odd.service'))).toEqual([]);
+    expect(verified.code).toBe(0);
   });
 });
