@@ -92,6 +92,29 @@ describe('velos export: bad input', () => {
     expect(parse(run.stdout).services.web.environment).toEqual({ MODE: 'prod', KEEP: '1' });
   });
 
+  it('lists watch mode and the inactivity watchdog as lossy on every target', async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'dev.toml');
+    writeFileSync(
+      config,
+      '[[apps]]\nname = "dev"\nscript = "node"\nwatch = true\nwatchdog = { timeout = "60s" }\n',
+    );
+    for (const target of ['systemd', 'compose', 'kubernetes']) {
+      const strict = await runExport(scratch, target, config);
+      expect(strict.code).not.toBe(0);
+      expect(errorLine(strict.stderr)).toMatch(new RegExp(`^velos: dev: watch: ${target} cannot express it`));
+      const lossy = await runExport(scratch, target, config, [
+        '--lossy',
+        ...(target === 'systemd' ? [] : ['--image', 'x']),
+      ]);
+      expect(lossy.code, lossy.stderr).toBe(0);
+      expect(lossy.stderr).toContain('velos export: warning: dev: watch: no restart on file changes');
+      expect(lossy.stderr).toContain('velos export: warning: dev: watchdog: no log-inactivity watchdog');
+      const file = [...lossy.files.values()][0] ?? '';
+      expect(file).toContain('# - dev: watchdog: no log-inactivity watchdog; instead: use a liveness probe');
+    }
+  });
+
   it('refuses flags of another target and a bad namespace', async () => {
     for (const [args, message] of [
       [['systemd', sboxmgr, '--image', 'x'], /--image applies to compose and kubernetes only/],

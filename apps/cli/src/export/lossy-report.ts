@@ -136,6 +136,14 @@ export function noteVelosOnly(report: LossyReport, spec: AppSpec): void {
       'use a liveness probe that fails when the app stops making progress',
     );
   }
+  if (report.target !== 'systemd' && spec.execMode === 'cluster') {
+    report.note(
+      app,
+      'exec_mode',
+      'cluster mode becomes one process per replica, each with its own network',
+      `the ${report.target === 'compose' ? "network's DNS round robin" : 'Service'} spreads connections over the replicas`,
+    );
+  }
   if (spec.waitReady) {
     report.lossy(
       app,
