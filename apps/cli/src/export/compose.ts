@@ -22,7 +22,7 @@ const CONDITIONS: Record<DependencyCondition, string> = {
 /**
  * Turns the apps into a Compose document: one service per app with its image (`--image`) or build
  * (`--build`, else the app's directory), command, env, restart policy, healthcheck, depends_on and deploy.
- * @example exportCompose(specs, new LossyReport('compose', false), { source: 'velos.toml' })
+ * @example composeDocument(specs, new LossyReport('compose', false), { source: 'velos.toml' })
  */
 export function composeDocument(
   specs: AppSpec[],
@@ -38,7 +38,7 @@ export function composeDocument(
   return { services };
 }
 
-/** The Compose file of the apps, as YAML with the report as its header. */
+/** The Compose file of the apps (`compose.yaml`), as YAML. */
 export async function exportCompose(
   specs: AppSpec[],
   report: LossyReport,
