@@ -1,3 +1,5 @@
+import { execLine, quoteValue } from './systemd-escape.js';
+
 /** What a systemd unit of the Velos daemon is made of. */
 export interface SystemdUnitOptions {
   /** Absolute path of the node binary. */
@@ -75,16 +77,4 @@ export function isValidServiceName(name: string): boolean {
 /** True for a user name that can go into `User=` as it is. */
 export function isValidUserName(name: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(name) && name.length <= 256;
-}
-
-// `%` starts a specifier in every unit setting; inside quotes, `\` and `"` are escapes.
-function quoteValue(value: string): string {
-  const escaped = value.replaceAll('%', '%%');
-  if (!/[\s"'\\;]/.test(escaped)) return escaped;
-  return `"${escaped.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-}
-
-// In Exec lines `$` also expands environment variables, and a lone `;` separates commands.
-function execLine(words: string[]): string {
-  return words.map((word) => quoteValue(word.replaceAll('$', '$$$$'))).join(' ');
 }

@@ -1,0 +1,110 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import type { CommandInput } from '../command-spec.js';
+import type { CommandContext } from '../context.js';
+import type { ExportFile, ExportOptions } from '../export/export-file.js';
+import { type ExportTarget, LossyReport } from '../export/lossy-report.js';
+import { usageError } from '../parse-argv.js';
+
+const TARGETS: readonly ExportTarget[] = ['systemd', 'compose', 'kubernetes'];
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * `velos export systemd|compose|kubernetes <config>`: translates a config file into the target's
+ * files, with what did not carry over in their header and on stderr; `--out dir` writes them.
+ */
+export async function runExport(ctx: CommandContext, input: CommandInput): Promise<void> {
+  const [targetArg = '', configArg = ''] = input.args;
+  const target = TARGETS.find((t) => t === targetArg.toLowerCase());
+  if (target === undefined) {
+    throw usageError(`unknown export target "${targetArg}" (expected ${TARGETS.join(', ')})`, 'export');
+  }
+  const options = exportOptions(target, input, configArg);
+  const config = await import('@velos/core/config');
+  const profile = stringOption(input, 'env');
+  const specs = await config.loadConfigFile(resolve(configArg), {
+    baseEnv: {},
+    cpuCount: availableParallelism(),
+    ...(profile === undefined ? {} : { envProfile: profile }),
+  });
+  const { checkTargetNames } = await import('../export/target-names.js');
+  checkTargetNames(specs, target);
+  const report = new LossyReport(target, input.options.lossy === true);
+  const files = withHeader(await render(target, specs, report, options), report, target, options);
+  for (const line of report.stderrLines()) process.stderr.write(`${line}\n`);
+  const out = stringOption(input, 'out');
+  if (out === undefined) {
+    const isMany = files.length > 1;
+    ctx.print(files.map((file) => (isMany ? `### ${file.name}\n${file.text}` : file.text)).join('\n'));
+    return;
+  }
+  const dir = resolve(out);
+  mkdirSync(dir, { recursive: true });
+  for (const file of files) {
+    writeFileSync(join(dir, file.name), file.text);
+    ctx.print(`wrote ${join(dir, file.name)}`);
+  }
+}
+
+async function render(
+  target: ExportTarget,
+  specs: AppSpec[],
+  report: LossyReport,
+  options: ExportOptions,
+): Promise<ExportFile[]> {
+  if (target === 'systemd')
+    return (await import('../export/systemd.js')).exportSystemd(specs, report, options);
+  if (target === 'compose')
+    return (await import('../export/compose.js')).exportCompose(specs, report, options);
+  return (await import('../export/kubernetes.js')).exportKubernetes(specs, report, options);
+}
+
+function exportOptions(target: ExportTarget, input: CommandInput, config: string): ExportOptions {
+  const image = stringOption(input, 'image');
+  const build = stringOption(input, 'build');
+  const namespace = stringOption(input, 'namespace');
+  const refuse = (flag: string, where: string) => {
+    throw usageError(`--${flag} applies to ${where} only`, 'export');
+  };
+  if (target === 'systemd' && image !== undefined) refuse('image', 'compose and kubernetes');
+  if (target !== 'compose' && build !== undefined) refuse('build', 'compose');
+  if (target !== 'kubernetes' && namespace !== undefined) refuse('namespace', 'kubernetes');
+  if (image !== undefined && build !== undefined)
+    throw usageError('give --image or --build, not both', 'export');
+  if (namespace !== undefined && !K8S_NAME.test(namespace)) {
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `--namespace: expected a Kubernetes name (lowercase letters, digits and -), got "${namespace}"`,
+    );
+  }
+  return {
+    source: basename(config),
+    ...(image === undefined ? {} : { image }),
+    ...(build === undefined ? {} : { build: resolve(build) }),
+    ...(namespace === undefined ? {} : { namespace }),
+  };
+}
+
+/** Every file starts with where it came from and what did not carry over. */
+function withHeader(
+  files: ExportFile[],
+  report: LossyReport,
+  target: ExportTarget,
+  options: ExportOptions,
+): ExportFile[] {
+  const header = [
+    `# Exported from ${options.source} by \`velos export ${target}\` (docs/beyond-one-machine.md).`,
+    "# Only each app's own env is exported, not the environment `velos start` would inherit.",
+  ];
+  return files.map((file) => {
+    const losses = report.commentLines(file.app === undefined ? undefined : [file.app]);
+    return { ...file, text: [...header, ...losses, file.text].join('\n') };
+  });
+}
+
+function stringOption(input: CommandInput, name: string): string | undefined {
+  const value = input.options[name];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,187 @@
+import { APP_DEFAULTS, type AppSpec, type DependencyCondition, type ProbeSpec } from '@velos/core';
+import { containerArgv, isScriptOutsideCwd } from './app-command.js';
+import {
+  composeBytes,
+  composeDuration,
+  type ExportFile,
+  type ExportOptions,
+  imageOf,
+} from './export-file.js';
+import { type LossyReport, noteVelosOnly } from './lossy-report.js';
+import { toYaml } from './yaml-text.js';
+
+/** The name of the file `velos export compose` writes. */
+export const COMPOSE_FILE = 'compose.yaml';
+
+const CONDITIONS: Record<DependencyCondition, string> = {
+  started: 'service_started',
+  healthy: 'service_healthy',
+  completed_successfully: 'service_completed_successfully',
+};
+
+/**
+ * Turns the apps into a Compose document: one service per app with its image (`--image`) or build
+ * (`--build`, else the app's directory), command, env, restart policy, healthcheck, depends_on and deploy.
+ * @example composeDocument(specs, new LossyReport('compose', false), { source: 'velos.toml' })
+ */
+export function composeDocument(
+  specs: AppSpec[],
+  report: LossyReport,
+  options: ExportOptions,
+): Record<string, unknown> {
+  const names = new Set(specs.map((spec) => spec.name));
+  const services: Record<string, unknown> = {};
+  for (const spec of specs) {
+    noteVelosOnly(report, spec);
+    services[spec.name] = composeService(spec, names, report, options);
+  }
+  return { services };
+}
+
+/** The Compose file of the apps (`compose.yaml`), as YAML. */
+export async function exportCompose(
+  specs: AppSpec[],
+  report: LossyReport,
+  options: ExportOptions,
+): Promise<ExportFile[]> {
+  const document = composeDocument(specs, report, options);
+  return [{ name: COMPOSE_FILE, text: await toYaml(document) }];
+}
+
+function composeService(
+  spec: AppSpec,
+  names: Set<string>,
+  report: LossyReport,
+  options: ExportOptions,
+): Record<string, unknown> {
+  const app = spec.name;
+  const service: Record<string, unknown> = {};
+  if (options.image !== undefined) service.image = imageOf(options.image, app);
+  else {
+    service.build = options.build ?? spec.cwd;
+    if (isScriptOutsideCwd(spec)) {
+      report.note(
+        app,
+        'script',
+        `the script lies outside ${spec.cwd}, the build context`,
+        'copy it into the image, or pass --image',
+      );
+    }
+  }
+  service.command = containerArgv(spec).map(literal);
+  service.environment = Object.fromEntries(
+    Object.entries(spec.ownEnv ?? spec.env).map(([name, value]) => [name, literal(value)]),
+  );
+  service.labels = { 'dev.velos.app': app, 'dev.velos.namespace': spec.namespace };
+  service.restart = restartPolicy(spec, report);
+  service.stop_signal = spec.stopSignal;
+  service.stop_grace_period = composeDuration(spec.killTimeoutMs);
+  const probe = spec.readinessProbe ?? spec.livenessProbe;
+  if (probe !== undefined) service.healthcheck = healthcheck(app, probe, report);
+  if (spec.livenessProbe !== undefined) {
+    report.lossy(
+      app,
+      'liveness_probe',
+      'Docker marks an unhealthy container but does not restart it',
+      'run an autoheal container, or Swarm/Kubernetes, which restart unhealthy containers',
+    );
+  }
+  const dependsOn = dependencies(spec, names, report);
+  if (Object.keys(dependsOn).length > 0) service.depends_on = dependsOn;
+  const deploy: Record<string, unknown> = { replicas: spec.instances };
+  if (spec.maxMemoryBytes !== undefined) {
+    deploy.resources = { limits: { memory: composeBytes(spec.maxMemoryBytes) } };
+  }
+  service.deploy = deploy;
+  return service;
+}
+
+function restartPolicy(spec: AppSpec, report: LossyReport): string {
+  const app = spec.name;
+  if (spec.type === 'job' && (spec.schedule !== undefined || spec.intervalMs !== undefined)) {
+    report.lossy(
+      app,
+      spec.schedule !== undefined ? 'schedule' : 'interval',
+      'Compose has no scheduler: the job runs once when the project starts',
+      'run `docker compose run --rm <service>` from cron or a systemd timer (velos export systemd)',
+    );
+  }
+  if (spec.type === 'job') {
+    if (spec.jobTimeoutMs !== undefined) {
+      report.lossy(app, 'timeout', 'a run is not stopped after its timeout', 'wrap the command in `timeout`');
+    }
+    return 'no';
+  }
+  if (!spec.autorestart) return 'no';
+  if (spec.cronRestart !== undefined) {
+    report.lossy(
+      app,
+      'cron_restart',
+      'no restart on a schedule',
+      'run `docker compose restart <service>` from cron or a systemd timer',
+    );
+  }
+  if (spec.stopExitCodes.length > 0) {
+    report.lossy(
+      app,
+      'stop_exit_codes',
+      'Docker cannot spare chosen exit codes from restarts',
+      'exit with 0 and use restart: on-failure',
+    );
+  }
+  if (spec.maxRestarts !== APP_DEFAULTS.maxRestarts || spec.restartDelayMs > 0) {
+    report.note(
+      app,
+      spec.restartDelayMs > 0 ? 'restart_delay' : 'max_restarts',
+      'Docker restarts without a limit, with its own growing delay',
+      'restart: on-failure:<n> caps failed restarts',
+    );
+  }
+  return 'unless-stopped';
+}
+
+function healthcheck(app: string, probe: ProbeSpec, report: LossyReport): Record<string, unknown> {
+  const timing = {
+    interval: composeDuration(probe.intervalMs),
+    timeout: composeDuration(probe.timeoutMs),
+    retries: probe.failureThreshold,
+    start_period: composeDuration(probe.initialDelayMs),
+  };
+  if (probe.kind === 'exec') return { test: ['CMD-SHELL', literal(probe.command)], ...timing };
+  if (probe.kind === 'tcp') {
+    report.note(app, 'tcp probe', 'checked with `nc -z` in the container', 'the image needs nc (netcat)');
+    return { test: ['CMD', 'nc', '-z', probe.host, String(probe.port)], ...timing };
+  }
+  report.note(app, 'http probe', 'checked with `curl -f` in the container', 'the image needs curl');
+  if (probe.statusMin !== 200 || probe.statusMax !== 399 || Object.keys(probe.headers).length > 0) {
+    report.lossy(
+      app,
+      'http probe',
+      'curl -f passes any status below 400 and sends no headers',
+      'use an exec probe',
+    );
+  }
+  return { test: ['CMD', 'curl', '-fsS', '-o', '/dev/null', literal(probe.url)], ...timing };
+}
+
+function dependencies(spec: AppSpec, names: Set<string>, report: LossyReport): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const dep of spec.dependsOn) {
+    if (!names.has(dep.name)) {
+      report.lossy(
+        spec.name,
+        'depends_on',
+        `${dep.name} is not an app of this config`,
+        'export the config that defines it together with this one',
+      );
+      continue;
+    }
+    result[dep.name] = { condition: CONDITIONS[dep.condition] };
+  }
+  return result;
+}
+
+/** A string Compose takes as it is: `$` would start a variable of the project's environment. */
+export function literal(value: string): string {
+  return value.replaceAll('$', '$$$$');
+}

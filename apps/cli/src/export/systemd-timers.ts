@@ -1,0 +1,88 @@
+import type { AppSpec } from '@velos/core';
+import { execLine } from '../startup/systemd-escape.js';
+import { cronToOnCalendar } from './cron-calendar.js';
+import { type ExportFile, type ExportOptions, systemdSeconds } from './export-file.js';
+import type { LossyReport } from './lossy-report.js';
+
+const SYSTEMCTL = '/usr/bin/systemctl';
+
+/** The first comment line of a unit: which app it belongs to and the command that wrote it. */
+export function systemdHeader(spec: AppSpec, options: ExportOptions, what: string): string[] {
+  return [
+    `# ${what} of the Velos app "${spec.name}", written by \`velos export systemd ${options.source}\`.`,
+  ];
+}
+
+/** A job with a `schedule` or an `interval` (a job with neither is a one-shot: it runs once). */
+export function isScheduled(spec: AppSpec): boolean {
+  return spec.type === 'job' && (spec.schedule !== undefined || spec.intervalMs !== undefined);
+}
+
+export function jobTimer(spec: AppSpec, report: LossyReport, options: ExportOptions): string {
+  return [
+    ...systemdHeader(spec, options, 'The schedule'),
+    '[Unit]',
+    `Description=Schedule of the Velos job ${spec.name}`,
+    '',
+    '[Timer]',
+    ...scheduleLines(spec.name, spec.schedule, spec.intervalMs, 'schedule', report),
+    `Unit=${spec.name}.service`,
+    '',
+    '[Install]',
+    'WantedBy=timers.target',
+    '',
+  ].join('\n');
+}
+
+function scheduleLines(
+  app: string,
+  cron: string | undefined,
+  intervalMs: number | undefined,
+  option: string,
+  report: LossyReport,
+): string[] {
+  if (cron !== undefined) {
+    const calendar = cronToOnCalendar(cron);
+    if (calendar.ok) return [`OnCalendar=${calendar.value}`, 'AccuracySec=1s'];
+    report.lossy(app, option, calendar.reason, 'write an OnCalendar= line by hand');
+    return ['OnCalendar=daily'];
+  }
+  const every = systemdSeconds(intervalMs ?? 60_000);
+  return [`OnActiveSec=${every}`, `OnUnitActiveSec=${every}`, 'AccuracySec=1s'];
+}
+
+export function cronRestartUnits(
+  spec: AppSpec,
+  services: string[],
+  report: LossyReport,
+  options: ExportOptions,
+): ExportFile[] {
+  const name = `${spec.name}-cron-restart`;
+  const service = [
+    ...systemdHeader(spec, options, 'The cron_restart'),
+    '[Unit]',
+    `Description=Restart the Velos app ${spec.name} (cron_restart)`,
+    '',
+    '[Service]',
+    'Type=oneshot',
+    `ExecStart=${execLine([SYSTEMCTL, 'try-restart', ...services])}`,
+    '',
+  ].join('\n');
+  const timer = [
+    ...systemdHeader(spec, options, 'The cron_restart schedule'),
+    '[Unit]',
+    `Description=cron_restart schedule of the Velos app ${spec.name}`,
+    '',
+    '[Timer]',
+    ...scheduleLines(spec.name, spec.cronRestart, undefined, 'cron_restart', report),
+    `Unit=${name}.service`,
+    '',
+    '[Install]',
+    'WantedBy=timers.target',
+    '',
+  ].join('\n');
+  return [
+    { name: `${name}.service`, text: service },
+    { name: `${name}.timer`, text: timer },
+  ];
+}

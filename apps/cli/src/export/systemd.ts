@@ -1,0 +1,178 @@
+import type { AppSpec, Dependency } from '@velos/core';
+import { environmentLine, execLine, quoteValue } from '../startup/systemd-escape.js';
+import { hostArgv, instanceEnvironment } from './app-command.js';
+import { type ExportFile, type ExportOptions, systemdSeconds } from './export-file.js';
+import { type LossyReport, noteVelosOnly } from './lossy-report.js';
+import { cronRestartUnits, isScheduled, jobTimer, systemdHeader } from './systemd-timers.js';
+
+/**
+ * Renders systemd units for every app: `<name>.service` (or `<name>-<i>.service` per instance, grouped
+ * by `<name>.target`), a `.timer` beside a job's oneshot service, and a timer for `cron_restart`.
+ * @example exportSystemd(specs, new LossyReport('systemd', false), { source: 'velos.toml' })
+ */
+export function exportSystemd(specs: AppSpec[], report: LossyReport, options: ExportOptions): ExportFile[] {
+  const byName = new Map(specs.map((spec) => [spec.name, spec]));
+  const files: ExportFile[] = [];
+  for (const spec of specs) {
+    noteVelosOnly(report, spec);
+    noteSystemdLosses(spec, report);
+    const unitOf = (name: string) => unitName(byName.get(name), name);
+    const app = spec.name;
+    if (spec.type === 'job') {
+      files.push({ app, name: `${app}.service`, text: serviceUnit(spec, 0, unitOf, options) });
+      if (isScheduled(spec)) files.push({ app, name: `${app}.timer`, text: jobTimer(spec, report, options) });
+      continue;
+    }
+    const services = instanceUnits(spec);
+    services.forEach((name, i) => {
+      files.push({ app, name, text: serviceUnit(spec, i, unitOf, options) });
+    });
+    if (services.length > 1) {
+      files.push({ app, name: `${app}.target`, text: groupTarget(spec, services, options) });
+    }
+    if (spec.cronRestart !== undefined) {
+      for (const file of cronRestartUnits(spec, services, report, options)) files.push({ app, ...file });
+    }
+  }
+  return files;
+}
+
+/** The unit that stands for an app in `After=`/`Requires=`: its service, or the target of its instances. */
+export function unitName(spec: AppSpec | undefined, name: string): string {
+  return spec && spec.type === 'service' && spec.instances > 1 ? `${name}.target` : `${name}.service`;
+}
+
+function instanceUnits(spec: AppSpec): string[] {
+  if (spec.instances === 1) return [`${spec.name}.service`];
+  return Array.from({ length: spec.instances }, (_, i) => `${spec.name}-${i}.service`);
+}
+
+function serviceUnit(
+  spec: AppSpec,
+  instance: number,
+  unitOf: (name: string) => string,
+  options: ExportOptions,
+): string {
+  const isJob = spec.type === 'job';
+  const deps = spec.dependsOn.map((dep) => unitOf(dep.name));
+  const startAttempts = spec.maxRestarts + 1;
+  const windowSec = Math.ceil((startAttempts * (spec.minUptimeMs + spec.restartDelayMs)) / 1000);
+  const unit = [
+    `Description=Velos app ${spec.name}${spec.instances > 1 ? ` (instance ${instance})` : ''}`,
+    `After=${['network.target', ...deps].join(' ')}`,
+    ...(deps.length > 0 ? [`Requires=${deps.join(' ')}`] : []),
+    ...(isJob || !spec.autorestart
+      ? []
+      : [
+          '# max_restarts/min_uptime: this many starts within this window make the unit fail',
+          `StartLimitIntervalSec=${Math.max(1, windowSec)}s`,
+          `StartLimitBurst=${startAttempts}`,
+        ]),
+  ];
+  const env = instanceEnvironment(spec, instance);
+  const service = [
+    `Type=${isJob ? 'oneshot' : 'simple'}`,
+    // a one-shot job stays "active" once it exited 0, so that units that require it may start
+    ...(isJob && !isScheduled(spec) ? ['RemainAfterExit=yes'] : []),
+    `WorkingDirectory=${quoteValue(spec.cwd)}`,
+    ...Object.entries(env).map(([name, value]) => environmentLine(name, value)),
+    `ExecStart=${execLine(hostArgv(spec))}`,
+    ...restartLines(spec),
+    `KillSignal=${spec.stopSignal}`,
+    `TimeoutStopSec=${systemdSeconds(spec.killTimeoutMs)}`,
+    ...(spec.maxMemoryBytes === undefined ? [] : [`MemoryMax=${spec.maxMemoryBytes}`]),
+    // a oneshot service's run is its start: TimeoutStartSec= bounds it (RuntimeMaxSec= does not apply)
+    ...(isJob
+      ? [
+          `TimeoutStartSec=${spec.jobTimeoutMs === undefined ? 'infinity' : systemdSeconds(spec.jobTimeoutMs)}`,
+        ]
+      : []),
+    ...outputLines(spec),
+  ];
+  return [
+    ...systemdHeader(spec, options, isScheduled(spec) ? 'The service run by the timer' : 'The service'),
+    '[Unit]',
+    ...unit,
+    '',
+    '[Service]',
+    ...service,
+    ...(isScheduled(spec) ? [] : ['', '[Install]', 'WantedBy=multi-user.target']),
+    '',
+  ].join('\n');
+}
+
+function restartLines(spec: AppSpec): string[] {
+  if (spec.type === 'job' || !spec.autorestart) return ['Restart=no'];
+  const delayMs = spec.expBackoffRestartDelayMs > 0 ? spec.expBackoffRestartDelayMs : spec.restartDelayMs;
+  return [
+    'Restart=always',
+    `RestartSec=${systemdSeconds(delayMs)}`,
+    ...(spec.stopExitCodes.length > 0 ? [`RestartPreventExitStatus=${spec.stopExitCodes.join(' ')}`] : []),
+  ];
+}
+
+function outputLines(spec: AppSpec): string[] {
+  const lines: string[] = [];
+  if (spec.outFile !== undefined) lines.push(`StandardOutput=${quoteValue(`append:${spec.outFile}`)}`);
+  const errFile = spec.mergeLogs ? spec.outFile : spec.errFile;
+  if (errFile !== undefined) lines.push(`StandardError=${quoteValue(`append:${errFile}`)}`);
+  return lines;
+}
+
+function groupTarget(spec: AppSpec, services: string[], options: ExportOptions): string {
+  return [
+    ...systemdHeader(spec, options, `The ${services.length} instances`),
+    '[Unit]',
+    `Description=Velos app ${spec.name} (${services.length} instances)`,
+    `Wants=${services.join(' ')}`,
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
+
+function noteSystemdLosses(spec: AppSpec, report: LossyReport): void {
+  const app = spec.name;
+  if (spec.execMode === 'cluster' && spec.instances > 1) {
+    report.lossy(
+      app,
+      'exec_mode',
+      'cluster mode shares one port between instances; separate units cannot',
+      'give each instance its own port with increment_var behind a reverse proxy',
+    );
+  }
+  if (spec.expBackoffRestartDelayMs > 0) {
+    report.note(
+      app,
+      'exp_backoff_restart_delay',
+      'restarts wait a fixed RestartSec= (the initial delay), not a growing one',
+      'on systemd 254 or later add RestartSteps= and RestartMaxDelaySec=',
+    );
+  }
+  for (const [option, probe] of [
+    ['liveness_probe', spec.livenessProbe],
+    ['readiness_probe', spec.readinessProbe],
+  ] as const) {
+    if (probe === undefined) continue;
+    report.lossy(
+      app,
+      option,
+      `systemd runs no ${probe.kind} probes`,
+      option === 'liveness_probe'
+        ? 'use WatchdogSec= with sd_notify(WATCHDOG=1) from the app, or a timer that checks and restarts it'
+        : 'let the app signal readiness with Type=notify and sd_notify(READY=1)',
+    );
+  }
+  for (const dep of spec.dependsOn) noteDependency(app, dep, report);
+}
+
+function noteDependency(app: string, dep: Dependency, report: LossyReport): void {
+  if (dep.condition !== 'healthy') return;
+  report.lossy(
+    app,
+    'depends_on',
+    `After= waits for ${dep.name} to start, not to be healthy`,
+    `make ${dep.name} a Type=notify service that reports READY=1 once healthy`,
+  );
+}

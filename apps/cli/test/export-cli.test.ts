@@ -1,0 +1,156 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { FIXTURE_CONFIGS, runExport } from './export-helpers.js';
+import { BIN, Scratch } from './startup-helpers.js';
+
+const scratch = new Scratch();
+afterEach(() => scratch.cleanup());
+
+const demo = FIXTURE_CONFIGS.find((file) => file.endsWith('demo/velos.toml')) ?? '';
+const sboxmgr = FIXTURE_CONFIGS.find((file) => file.endsWith('sboxmgr-update.toml')) ?? '';
+
+/** The one line a failed command printed on stderr. */
+function errorLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return lines[0] ?? '';
+}
+
+describe('velos export: bad input', () => {
+  it('refuses an unknown target', async () => {
+    const run = await scratch.run(BIN, ['export', 'nomad', demo], {});
+    expect(run.code).not.toBe(0);
+    expect(errorLine(run.stderr)).toMatch(
+      /unknown export target "nomad" \(expected systemd, compose, kubernetes\)/,
+    );
+  });
+
+  it('refuses a config that does not load, naming the file and the key', async () => {
+    const dir = scratch.dir();
+    const bad = join(dir, 'bad.toml');
+    writeFileSync(bad, '[[apps]]\nname = "x"\nscript = "x.js"\nrestart_dealy = "1s"\n');
+    const run = await scratch.run(BIN, ['export', 'systemd', bad], {});
+    expect(run.code).not.toBe(0);
+    expect(errorLine(run.stderr)).toMatch(
+      /bad\.toml: apps\[0\]: unknown option "restart_dealy" \(did you mean "restart_delay"\?\)/,
+    );
+    const missing = await scratch.run(BIN, ['export', 'compose', join(dir, 'none.yaml')], {});
+    expect(missing.code).not.toBe(0);
+    expect(errorLine(missing.stderr)).toMatch(/none\.yaml: cannot read config file/);
+  });
+
+  it('fails on an option the target cannot express, naming the app and the option, and writes nothing', async () => {
+    const run = await runExport(scratch, 'systemd', demo);
+    expect(run.code).not.toBe(0);
+    expect(errorLine(run.stderr)).toMatch(
+      /^velos: api: exec_mode: systemd cannot express it \(cluster mode .*\); .*, or pass --lossy to export without it$/,
+    );
+    expect(existsSync(run.dir)).toBe(false);
+    const compose = await runExport(scratch, 'compose', sboxmgr);
+    expect(compose.code).not.toBe(0);
+    expect(errorLine(compose.stderr)).toMatch(/^velos: sboxmgr-update: interval: compose cannot express it/);
+  });
+
+  it('--lossy turns the same option into a warning', async () => {
+    const run = await runExport(scratch, 'systemd', demo, ['--lossy']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('velos export: warning: api: exec_mode: cluster mode shares one port');
+    expect(run.files.get('api-0.service')).toContain('# - api: exec_mode: cluster mode shares one port');
+  });
+
+  it('refuses app names the target cannot use, and names that collide once made Kubernetes names', async () => {
+    const dir = scratch.dir();
+    const spaced = join(dir, 'spaced.yaml');
+    writeFileSync(spaced, 'apps:\n  - name: my api\n    script: node\n  - name: My_Api\n    script: node\n');
+    const systemd = await scratch.run(BIN, ['export', 'systemd', spaced], {});
+    expect(systemd.code).not.toBe(0);
+    expect(errorLine(systemd.stderr)).toMatch(
+      /^velos: my api: name: systemd names hold only letters, digits/,
+    );
+    const kubernetes = await scratch.run(BIN, ['export', 'kubernetes', spaced], {});
+    expect(kubernetes.code).not.toBe(0);
+    expect(errorLine(kubernetes.stderr)).toMatch(
+      /^velos: My_Api: name: it becomes "my-api" in kubernetes, like my api/,
+    );
+  });
+
+  it('merges the env_<profile> of --env over each env', async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'profiles.toml');
+    writeFileSync(
+      config,
+      '[[apps]]\nname = "web"\nscript = "node"\nenv = { MODE = "dev", KEEP = "1" }\nenv_production = { MODE = "prod" }\n',
+    );
+    const run = await scratch.run(
+      BIN,
+      ['export', 'compose', config, '--env', 'production', '--image', 'web:1'],
+      {},
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(parse(run.stdout).services.web.environment).toEqual({ MODE: 'prod', KEEP: '1' });
+  });
+
+  it('lists watch mode and the inactivity watchdog as lossy on every target', async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'dev.toml');
+    writeFileSync(
+      config,
+      '[[apps]]\nname = "dev"\nscript = "node"\nwatch = true\nwatchdog = { timeout = "60s" }\n',
+    );
+    for (const target of ['systemd', 'compose', 'kubernetes']) {
+      const strict = await runExport(scratch, target, config);
+      expect(strict.code).not.toBe(0);
+      expect(errorLine(strict.stderr)).toMatch(new RegExp(`^velos: dev: watch: ${target} cannot express it`));
+      const lossy = await runExport(scratch, target, config, [
+        '--lossy',
+        ...(target === 'systemd' ? [] : ['--image', 'x']),
+      ]);
+      expect(lossy.code, lossy.stderr).toBe(0);
+      expect(lossy.stderr).toContain('velos export: warning: dev: watch: no restart on file changes');
+      expect(lossy.stderr).toContain('velos export: warning: dev: watchdog: no log-inactivity watchdog');
+      const file = [...lossy.files.values()][0] ?? '';
+      expect(file).toContain('# - dev: watchdog: no log-inactivity watchdog; instead: use a liveness probe');
+    }
+  });
+
+  it('refuses flags of another target and a bad namespace', async () => {
+    for (const [args, message] of [
+      [['systemd', sboxmgr, '--image', 'x'], /--image applies to compose and kubernetes only/],
+      [['kubernetes', sboxmgr, '--build', '.'], /--build applies to compose only/],
+      [['compose', sboxmgr, '--namespace', 'x'], /--namespace applies to kubernetes only/],
+      [['kubernetes', sboxmgr, '--namespace', 'Not_OK'], /--namespace: expected a Kubernetes name/],
+    ] as const) {
+      const run = await scratch.run(BIN, ['export', ...args], {});
+      expect(run.code).not.toBe(0);
+      expect(errorLine(run.stderr)).toMatch(message);
+    }
+  });
+});
+
+describe('velos export: output', () => {
+  it('prints several files behind ### headers without --out', async () => {
+    const run = await scratch.run(BIN, ['export', 'systemd', sboxmgr], {});
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.match(/^### .*$/gm)).toEqual([
+      '### sboxmgr-update.service',
+      '### sboxmgr-update.timer',
+    ]);
+  });
+
+  it('prints one file as it is (a YAML document)', async () => {
+    const run = await scratch.run(BIN, ['export', 'kubernetes', sboxmgr, '--image', 'x:1'], {});
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).not.toContain('###');
+    expect(parse(run.stdout)).toMatchObject({ kind: 'CronJob', metadata: { name: 'sboxmgr-update' } });
+  });
+
+  it('is in velos --help and has its own help', async () => {
+    const help = await scratch.run(BIN, ['export', '--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('velos export <systemd|compose|kubernetes> <config>');
+    expect(help.stdout).toContain('--lossy');
+    expect((await scratch.run(BIN, ['--help'], {})).stdout).toMatch(/export <target> <config>/);
+  });
+});

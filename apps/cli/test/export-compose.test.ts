@@ -1,0 +1,144 @@
+import { basename, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { FIXTURE_CONFIGS, loadSpecs, runExport, runTool, warnings } from './export-helpers.js';
+import { Scratch } from './startup-helpers.js';
+
+const scratch = new Scratch();
+afterEach(() => scratch.cleanup());
+
+/** The lossy options each fixture config has for Compose (app: option). */
+const COMPOSE_LOSSES: Record<string, string[]> = {
+  'velos.toml': ['clock: interval'],
+  'sboxmgr-update.toml': ['sboxmgr-update: interval', 'sboxmgr-update: timeout'],
+  'web-stack.yaml': [
+    'api: liveness_probe',
+    'migrate: timeout',
+    'report: schedule',
+    'report: timeout',
+    'worker: cron_restart',
+    'worker: stop_exit_codes',
+  ],
+};
+
+const CONDITIONS = {
+  started: 'service_started',
+  healthy: 'service_healthy',
+  completed_successfully: 'service_completed_successfully',
+};
+
+type Service = Record<string, unknown> & {
+  command: string[];
+  environment: Record<string, string>;
+  deploy: { replicas: number; resources?: { limits: { memory: string } } };
+};
+
+function duration(ms: number): string {
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`;
+}
+
+describe('velos export compose', () => {
+  it('covers every fixture config', () => {
+    expect(FIXTURE_CONFIGS.map((file) => basename(file)).sort()).toEqual(Object.keys(COMPOSE_LOSSES).sort());
+  });
+
+  it.each(FIXTURE_CONFIGS)('exports %s into a file docker-compose config accepts', async (config) => {
+    const run = await runExport(scratch, 'compose', config, ['--lossy']);
+    expect(run.code, run.stderr).toBe(0);
+    expect([...run.files.keys()]).toEqual(['compose.yaml']);
+    expect(warnings(run.stderr)).toEqual(COMPOSE_LOSSES[basename(config)]);
+    const checked = await runTool(
+      scratch,
+      'docker-compose',
+      ['-f', 'compose.yaml', 'config', '--quiet'],
+      run.dir,
+      'docker-compose',
+    );
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+  });
+
+  it.each(FIXTURE_CONFIGS)('carries every option of %s over field by field', async (config) => {
+    const specs = await loadSpecs(config);
+    const run = await runExport(scratch, 'compose', config, ['--lossy']);
+    const text = run.files.get('compose.yaml') ?? '';
+    expect(text).toMatch(/^# Exported from \S+ by `velos export compose`/);
+    const { services } = parse(text) as { services: Record<string, Service> };
+    expect(Object.keys(services)).toEqual(specs.map((spec) => spec.name));
+    for (const spec of specs) {
+      const service = services[spec.name] as Service;
+      expect(service.build).toBe(spec.cwd);
+      const script = resolve(spec.cwd, spec.script);
+      expect(service.command).toEqual(
+        spec.script.includes(' ')
+          ? ['/bin/sh', '-c', spec.script]
+          : [
+              expect.any(String),
+              script.startsWith(`${spec.cwd}/`) ? script.slice(spec.cwd.length + 1) : script,
+              ...spec.args,
+            ],
+      );
+      const env = Object.fromEntries(
+        Object.entries(spec.ownEnv ?? {}).map(([name, value]) => [name, value.replaceAll('$', () => '$$')]),
+      );
+      expect(service.environment).toEqual(env);
+      expect(service.labels).toEqual({ 'dev.velos.app': spec.name, 'dev.velos.namespace': spec.namespace });
+      expect(service.restart).toBe(spec.type === 'job' || !spec.autorestart ? 'no' : 'unless-stopped');
+      expect(service.stop_signal).toBe(spec.stopSignal);
+      expect(service.stop_grace_period).toBe(duration(spec.killTimeoutMs));
+      expect(service.deploy.replicas).toBe(spec.instances);
+      expect(service.deploy.resources?.limits.memory).toBe(
+        spec.maxMemoryBytes === undefined ? undefined : `${spec.maxMemoryBytes / 1024 ** 2}m`,
+      );
+      const probe = spec.readinessProbe ?? spec.livenessProbe;
+      if (probe === undefined) expect(service.healthcheck).toBeUndefined();
+      else {
+        expect(service.healthcheck).toMatchObject({
+          interval: duration(probe.intervalMs),
+          timeout: duration(probe.timeoutMs),
+          retries: probe.failureThreshold,
+          start_period: duration(probe.initialDelayMs),
+        });
+        const test = (service.healthcheck as { test: string[] }).test;
+        if (probe.kind === 'http')
+          expect(test).toEqual(['CMD', 'curl', '-fsS', '-o', '/dev/null', probe.url]);
+        if (probe.kind === 'tcp') expect(test).toEqual(['CMD', 'nc', '-z', probe.host, String(probe.port)]);
+        if (probe.kind === 'exec') expect(test).toEqual(['CMD-SHELL', probe.command]);
+      }
+      expect(service.depends_on).toEqual(
+        spec.dependsOn.length === 0
+          ? undefined
+          : Object.fromEntries(
+              spec.dependsOn.map((dep) => [dep.name, { condition: CONDITIONS[dep.condition] }]),
+            ),
+      );
+    }
+  });
+
+  it('uses --image for every service ({name}: per app), or --build as the build context', async () => {
+    const config = FIXTURE_CONFIGS.find((file) => file.endsWith('web-stack.yaml')) ?? '';
+    const withImage = await runExport(scratch, 'compose', config, [
+      '--lossy',
+      '--image',
+      'registry.example/web:1',
+    ]);
+    const imaged = parse(withImage.files.get('compose.yaml') ?? '') as { services: Record<string, Service> };
+    expect(Object.values(imaged.services).map((s) => [s.image, s.build])).toEqual(
+      Array(4).fill(['registry.example/web:1', undefined]),
+    );
+    const perApp = await runExport(scratch, 'compose', config, [
+      '--lossy',
+      '--image',
+      'registry.example/{name}:1',
+    ]);
+    const named = parse(perApp.files.get('compose.yaml') ?? '') as { services: Record<string, Service> };
+    expect(Object.values(named.services).map((s) => s.image)).toEqual(
+      ['migrate', 'api', 'worker', 'report'].map((name) => `registry.example/${name}:1`),
+    );
+    const dir = scratch.dir();
+    const withBuild = await runExport(scratch, 'compose', config, ['--lossy', '--build', dir]);
+    const built = parse(withBuild.files.get('compose.yaml') ?? '') as { services: Record<string, Service> };
+    expect(Object.values(built.services).map((s) => s.build)).toEqual(Array(4).fill(dir));
+  });
+});

@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppSpec } from '@velos/core';
+import { loadConfigFile } from '@velos/core/config';
+import { BIN, type Run, type Scratch } from './startup-helpers.js';
+
+const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+
+/** Every config file of the fixtures (fixtures/examples/*, fixtures/demo/*): each must export. */
+export const FIXTURE_CONFIGS: string[] = ['examples', 'demo'].flatMap((dir) =>
+  readdirSync(join(FIXTURES, dir))
+    .filter((name) => /\.(toml|ya?ml|json)$/.test(name))
+    .map((name) => join(FIXTURES, dir, name)),
+);
+
+/** The specs `velos export` reads from a config (no inherited env, as the export does). */
+export function loadSpecs(config: string): Promise<AppSpec[]> {
+  return loadConfigFile(config, { baseEnv: {}, cpuCount: availableParallelism() });
+}
+
+/** What one `velos export` run printed and wrote. */
+export interface ExportRun extends Run {
+  dir: string;
+  /** Written files by name. */
+  files: Map<string, string>;
+}
+
+/** Runs `velos export <target> <config> --out <tmp> …extra` to its end. */
+export async function runExport(
+  scratch: Scratch,
+  target: string,
+  config: string,
+  extra: string[] = [],
+): Promise<ExportRun> {
+  const dir = join(scratch.dir('velos-export-'), 'out');
+  const run = await scratch.run(BIN, ['export', target, config, '--out', dir, ...extra], {});
+  const files = new Map<string, string>();
+  try {
+    for (const name of readdirSync(dir)) files.set(name, readFileSync(join(dir, name), 'utf8'));
+  } catch {
+    // nothing written (an error)
+  }
+  return { ...run, dir, files };
+}
+
+/** The `app: option` pairs of the warnings (lossy options) an export printed on stderr, sorted. */
+export function warnings(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('velos export: warning: '))
+    .flatMap((line) => {
+      const [apps = '', option = ''] = line.slice('velos export: warning: '.length).split(': ');
+      return apps.split(', ').map((app) => `${app}: ${option}`);
+    })
+    .sort();
+}
+
+/** Runs a program to its end (a validator: systemd-analyze, docker-compose); a clear error when it is absent. */
+export function runTool(
+  scratch: Scratch,
+  file: string,
+  args: string[],
+  cwd: string,
+  pkg: string,
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    scratch.children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(
+              `${file} is not installed: it comes with the Debian package "${pkg}" (.ci/run installs it)`,
+            )
+          : error,
+      ),
+    );
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The `key=value` lines of one `[section]` of a unit, comments left out. */
+export function unitSection(unit: string, name: string): string[] {
+  const lines = unit.split('\n');
+  const start = lines.indexOf(`[${name}]`);
+  if (start === -1) throw new Error(`no [${name}] in:\n${unit}`);
+  const end = lines.findIndex((line, i) => i > start && line.startsWith('['));
+  return lines.slice(start + 1, end === -1 ? undefined : end).filter((line) => line && !line.startsWith('#'));
+}
