@@ -122,6 +122,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onRunEnded: (record) => probes.detach(record),
     // Issue #19 item 13: the last process of an app takes its cron_restart schedule with it.
     onRemoved: (record) => {
+      metricsControl.history.forget(record.id);
       if (table.apps.has(record.app.spec.name)) return;
       cronRestarts.sync(record.app.spec.name, undefined);
       liveEngines.forget(record.app.spec.name);
@@ -142,9 +143,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const monitor = createMonitor({
     intervalMs: monitorIntervalMs,
     targets: () => table.records.values(),
-    onSampled: lifecycle.enforceMemoryLimits,
+    // OBS-7: the history records each sample after the memory limits acted on it
+    onSampled: () => {
+      lifecycle.enforceMemoryLimits();
+      metricsControl.history.record();
+    },
   });
-  const metricsControl = createMetricsControl({ home, table, createdAt });
+  const metricsControl = createMetricsControl({ home, table, createdAt, monitorIntervalMs, log });
   const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
   selfHealth.registerHealthCheck('alerts', () => ({
     name: 'alerts',
@@ -508,6 +513,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async restore() {
       const restored = await restore.load(false, true);
+      metricsControl.history.load();
       await alerting.restore();
       return restored;
     },
@@ -518,6 +524,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const stopped = await lifecycle.stopInWaves(table.sorted().filter((record) => isActive(record.status)));
       await watchMode.closeAll();
       await live.clear();
+      metricsControl.history.save();
       log(`kill: stopped ${stopped} process(es)`);
       return { stopped };
     },
