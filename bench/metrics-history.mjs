@@ -59,7 +59,9 @@ if (values.child) {
 }
 
 async function measureOnce() {
-  const supervisor = await import(pathToFileURL(join(repo, 'packages/supervisor/dist/index.js')).href);
+  const supervisor = await import(
+    pathToFileURL(join(repo, 'packages/supervisor/dist/metrics-history.js')).href
+  );
   const { encodeFrame } = await import(pathToFileURL(join(repo, 'packages/core/dist/codec.js')).href);
   const { HistoryStore, writeHistoryFile, readHistoryFile } = supervisor;
   const held = () => {

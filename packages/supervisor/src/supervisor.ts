@@ -513,7 +513,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async restore() {
       const restored = await restore.load(false, true);
-      metricsControl.history.load();
+      await metricsControl.history.load();
       await alerting.restore();
       return restored;
     },

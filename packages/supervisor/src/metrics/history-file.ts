@@ -4,9 +4,6 @@ import { HISTORY_COLUMNS } from './history-ring.js';
 import { HistorySeries, type MinuteSums } from './history-series.js';
 import type { HistoryStore } from './history-store.js';
 
-/** The history file in `$VELOS_HOME`. */
-export const HISTORY_FILE = 'metrics-history.bin';
-
 const MAGIC = 'VELOSH01';
 const PREFIX_BYTES = MAGIC.length + 4;
 const FINE_POINT_BYTES = 8 + 4 * HISTORY_COLUMNS.length;

@@ -3,7 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricsHistory, ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HISTORY_FILE } from '../../src/metrics/history-file.js';
+import { HISTORY_FILE } from '../../src/metrics/history-control.js';
 import { appSpec, Harness, type RawClient, waitFor } from '../helpers.js';
 
 const harness = new Harness();

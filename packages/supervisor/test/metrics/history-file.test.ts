@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HISTORY_FILE, readHistoryFile, writeHistoryFile } from '../../src/metrics/history-file.js';
+import { HISTORY_FILE } from '../../src/metrics/history-control.js';
+import { readHistoryFile, writeHistoryFile } from '../../src/metrics/history-file.js';
 import { HistoryStore } from '../../src/metrics/history-store.js';
 
 const T0 = Date.UTC(2026, 11, 1, 10, 0, 0);
