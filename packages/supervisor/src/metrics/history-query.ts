@@ -28,16 +28,16 @@ export interface HistoryColumns {
 export function collectPoints(series: HistorySeries, sinceMs: number): HistoryPoints {
   const { fine, coarse } = series;
   const fineStart = fine.count > 0 ? fine.timeAt(0) : Number.POSITIVE_INFINITY;
-  let firstCoarse = coarse.count;
-  let endCoarse = 0;
-  for (let i = 0; i < coarse.count; i += 1) {
-    const end = series.coarseTimeAt(i) + HISTORY_COARSE_MS;
-    if (end <= sinceMs || end > fineStart) continue;
-    firstCoarse = Math.min(firstCoarse, i);
-    endCoarse = i + 1;
-  }
+  // 1-minute points are one a minute: the window's first and last are found by arithmetic, the fine ones by bisection
+  const firstMinute = series.coarseLastMinute - coarse.count + 1;
+  const firstCoarse = clampIndex(Math.floor(sinceMs / HISTORY_COARSE_MS) - firstMinute, coarse.count);
+  const endCoarse = clampIndex(Math.floor(fineStart / HISTORY_COARSE_MS) - firstMinute, coarse.count);
   let firstFine = 0;
-  while (firstFine < fine.count && fine.timeAt(firstFine) < sinceMs) firstFine += 1;
+  for (let high = fine.count; firstFine < high; ) {
+    const middle = (firstFine + high) >>> 1;
+    if (fine.timeAt(middle) < sinceMs) firstFine = middle + 1;
+    else high = middle;
+  }
   const coarseCount = Math.max(0, endCoarse - firstCoarse);
   const points = allocatePoints(coarseCount + fine.count - firstFine);
   let n = 0;
@@ -64,12 +64,13 @@ export function collectPoints(series: HistorySeries, sinceMs: number): HistoryPo
  * while that point's span still covers it (1-minute means between 2 s points), else it is a gap.
  */
 export function downsamplePoints(points: HistoryPoints, maxPoints: number, endMs: number): HistoryPoints {
-  const n = points.t.length;
+  const { t, span, values } = points;
+  const n = t.length;
   if (n <= maxPoints) return points;
-  const start = points.t[0]!;
-  const width = Math.max(1, (Math.max(endMs, points.t[n - 1]! + 1) - start) / maxPoints);
+  const start = t[0]!;
+  const width = Math.max(1, (Math.max(endMs, t[n - 1]! + 1) - start) / maxPoints);
   const out = allocatePoints(maxPoints);
-  const columns = points.values.length;
+  const columns = values.length;
   const sums = new Float64Array(columns);
   const counts = new Float64Array(columns);
   let next = 0;
@@ -78,29 +79,33 @@ export function downsamplePoints(points: HistoryPoints, maxPoints: number, endMs
     const bucketStart = start + bucket * width;
     out.t[bucket] = bucketStart;
     out.span[bucket] = width;
-    sums.fill(0);
-    counts.fill(0);
-    let isEmpty = true;
-    for (; next < n && bucketOf(points, next, start, width, maxPoints) <= bucket; next += 1) {
-      isEmpty = false;
-      carry = next;
+    for (let column = 0; column < columns; column += 1) {
+      sums[column] = 0;
+      counts[column] = 0;
+    }
+    const first = next;
+    // a point belongs to the bucket of its middle, so that a 1-minute mean lands where most of it lies
+    while (
+      next < n &&
+      Math.min(maxPoints - 1, Math.floor((t[next]! + span[next]! / 2 - start) / width)) <= bucket
+    ) {
       for (let column = 0; column < columns; column += 1) {
-        const value = points.values[column]![next]!;
+        const value = values[column]![next]!;
         if (Number.isNaN(value)) continue;
         // restarts: the count at the end of the bucket, the others: means
         sums[column] = column === RESTARTS ? value : sums[column]! + value;
         counts[column] = column === RESTARTS ? 1 : counts[column]! + 1;
       }
+      next += 1;
     }
-    const isCovered = isEmpty && carry >= 0 && points.t[carry]! + points.span[carry]! > bucketStart;
+    const isEmpty = next === first;
+    if (!isEmpty) carry = next - 1;
+    const isCovered = isEmpty && carry >= 0 && t[carry]! + span[carry]! > bucketStart;
     for (let column = 0; column < columns; column += 1) {
-      out.values[column]![bucket] = isEmpty
-        ? isCovered
-          ? points.values[column]![carry]!
-          : Number.NaN
-        : counts[column]! > 0
-          ? sums[column]! / counts[column]!
-          : Number.NaN;
+      let value = Number.NaN;
+      if (!isEmpty) value = counts[column]! > 0 ? sums[column]! / counts[column]! : Number.NaN;
+      else if (isCovered) value = values[column]![carry]!;
+      out.values[column]![bucket] = value;
     }
   }
   return out;
@@ -115,19 +120,29 @@ export function toColumns(points: HistoryPoints): HistoryColumns {
     Float64Array,
   ];
   return {
-    t: Array.from(points.t, Math.round),
-    cpu: Array.from(cpu, (value) => rounded(value, 10)),
-    memory: Array.from(memory, (value) => rounded(value, 1)),
-    restarts: Array.from(restarts, (value) => rounded(value, 1)),
-    logRate: Array.from(logRate, (value) => rounded(value, 100)),
+    t: rounded(points.t, 1) as number[],
+    cpu: rounded(cpu, 10),
+    memory: rounded(memory, 1),
+    restarts: rounded(restarts, 1),
+    logRate: rounded(logRate, 100),
   };
 }
 
-function rounded(value: number, scale: number): number | null {
-  return Number.isNaN(value) ? null : Math.round(value * scale) / scale;
+// A plain loop: this runs over every point of an answer (240 000 at most).
+function rounded(values: Float64Array, scale: number): (number | null)[] {
+  const out = new Array<number | null>(values.length);
+  for (let i = 0; i < values.length; i += 1) {
+    const value = values[i]!;
+    out[i] = Number.isNaN(value) ? null : Math.round(value * scale) / scale;
+  }
+  return out;
 }
 
 const RESTARTS = HISTORY_COLUMNS.indexOf('restarts');
+
+function clampIndex(index: number, count: number): number {
+  return Number.isFinite(index) ? Math.min(count, Math.max(0, index)) : count;
+}
 
 function allocatePoints(count: number): HistoryPoints {
   return {
@@ -135,9 +150,4 @@ function allocatePoints(count: number): HistoryPoints {
     span: new Float64Array(count),
     values: HISTORY_COLUMNS.map(() => new Float64Array(count)),
   };
-}
-
-// The bucket of a point is that of its middle, so that a 1-minute mean lands where most of it lies.
-function bucketOf(points: HistoryPoints, i: number, start: number, width: number, buckets: number): number {
-  return Math.min(buckets - 1, Math.floor((points.t[i]! + points.span[i]! / 2 - start) / width));
 }

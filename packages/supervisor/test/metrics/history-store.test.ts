@@ -91,6 +91,20 @@ describe('HistoryStore', () => {
     expect(dense!.cpu.filter((cpu) => cpu === null)).toEqual([]);
   });
 
+  it('keeps gaps as gaps when it downsamples', () => {
+    const store = new HistoryStore(INTERVAL_MS);
+    let at = T0;
+    for (const isRunning of [true, false, true]) {
+      // 10 minutes each: running, stopped (the daemon samples other apps), running
+      for (let i = 0; i < 300; i += 1, at += INTERVAL_MS)
+        store.add(0, 'app0', at, { ...running(7), isRunning });
+    }
+    const [history] = store.query([labels(0)], { points: 30 }, at);
+    expect(history!.cpu.map((cpu) => (cpu === null ? '_' : 'x')).join('')).toBe(
+      `${'x'.repeat(10)}${'_'.repeat(10)}${'x'.repeat(10)}`,
+    );
+  });
+
   it('keeps an answer for many processes within its size limit and says it cut', () => {
     const store = new HistoryStore(INTERVAL_MS);
     fill(store, 120);
