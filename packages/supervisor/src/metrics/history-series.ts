@@ -8,10 +8,10 @@ export const HISTORY_COARSE_MS = 60 * 1000;
 export const HISTORY_SPAN_MS = 24 * 60 * 60 * 1000;
 /** The most fine points kept, whatever the sampling interval (a 100 ms interval keeps 10 minutes). */
 const MAX_FINE_POINTS = 36_000;
-/** The fine ring grows by this many points (about 8.5 minutes at the default 2 s). */
-const FINE_CHUNK_POINTS = 256;
-/** The coarse ring grows by this many points (2 hours). */
-const COARSE_CHUNK_POINTS = 120;
+/** The fine ring grows by this many points (about 4 minutes at the default 2 s). */
+const FINE_CHUNK_POINTS = 128;
+/** The coarse ring grows by this many points (1 hour). */
+const COARSE_CHUNK_POINTS = 60;
 /** A pause longer than this many sampling intervals (daemon down, monitor idle) gets a gap point. */
 const GAP_INTERVALS = 3;
 
