@@ -374,9 +374,22 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: 1,
     summary: 'show everything about a process: spec, command, logs, peaks, last exit',
-    details: `${TARGETS}\nWith probes: health, ready, last failure and each probe; a job: its runs.`,
-    options: { json, ai },
-    run: async (ctx, input) => (await import('./commands/describe.js')).runDescribe(ctx, input.args[0]!),
+    details: `${TARGETS}\nWith probes: health, ready, last failure and each probe; a job: its runs.\n--history: CPU, memory and log lines/s of each process as sparklines (min, max, last) and the restarts in\nthe window; the daemon keeps the last hour at its 2 s sampling and 24 h of 1-minute means, across restarts.\n--json gives the raw columns (t, cpu, memory, restarts, logRate; null where the process was not running).\nExample: velos describe api --history --since 24h`,
+    options: {
+      json,
+      ai,
+      history: { type: 'boolean', description: 'CPU, memory, log rate and restarts over time (sparklines)' },
+      since: {
+        type: 'string',
+        value: 'dur',
+        description: 'with --history: the last 30m, 1h (default) … 24h',
+      },
+    },
+    run: async (ctx, input) =>
+      (await import('./commands/describe.js')).runDescribe(ctx, input.args[0]!, {
+        history: input.options.history === true,
+        since: input.options.since,
+      }),
   },
   {
     name: 'logs',

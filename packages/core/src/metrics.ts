@@ -149,4 +149,6 @@ export interface MetricsHistory extends ProcessLabels {
   restarts: (number | null)[];
   /** Log lines per second over the point's span. */
   logRate: (number | null)[];
+  /** Set when the answer's size limit downsampled this series more than asked: its points and those merged away. */
+  cut?: { maxPoints: number; omittedPoints: number };
 }

@@ -7,6 +7,7 @@ export {
   type LogPipelineCounters,
   type LogPipelineOptions,
 } from './logs/index.js';
+export { HISTORY_FILE } from './metrics/history-control.js';
 export type { StatusEvent, StatusReason } from './process-status.js';
 export {
   type CommandSpec,

@@ -145,7 +145,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const monitor = createMonitor({
     intervalMs: monitorIntervalMs,
     targets: () => table.records.values(),
-    onSampled: lifecycle.enforceMemoryLimits,
+    // OBS-7: the history records each sample after the memory limits acted on it
+    onSampled: () => {
+      lifecycle.enforceMemoryLimits();
+      metricsControl.history.record();
+    },
   });
   const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
   const metricsControl = createMetricsControl({
@@ -156,6 +160,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     log,
     alertPhases: async () => (await alerting.alerts()).map((alert) => alert.phase),
     loopLag: selfHealth.loopLag,
+    monitorIntervalMs,
   });
   selfHealth.registerHealthCheck('alerts', () => ({
     name: 'alerts',
@@ -520,6 +525,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async restore() {
       const restored = await restore.load(false, true);
+      await metricsControl.history.load();
       await alerting.restore();
       return restored;
     },
@@ -530,6 +536,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const stopped = await lifecycle.stopInWaves(table.sorted().filter((record) => isActive(record.status)));
       await watchMode.closeAll();
       await live.clear();
+      metricsControl.history.save();
       log(`kill: stopped ${stopped} process(es)`);
       return { stopped };
     },

@@ -1,11 +1,41 @@
+import { ErrorCodes, parseDurationMs, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
 import { renderProcessDetails, toAiDetail } from '../output/process-detail.js';
 
+/** The window of `--history` without `--since`, and the longest the daemon keeps. */
+const HISTORY_DEFAULT_MS = 60 * 60 * 1000;
+const HISTORY_MAX_MS = 24 * 60 * 60 * 1000;
+
 /** `velos describe <target>`: spec, command, log paths and counters, peaks, restarts and last exit. */
-export async function runDescribe(ctx: CommandContext, target: string): Promise<void> {
+export async function runDescribe(
+  ctx: CommandContext,
+  target: string,
+  options: { history?: boolean; since?: string | boolean } = {},
+): Promise<void> {
+  if (options.history || options.since !== undefined) return describeHistory(ctx, target, options.since);
   const client = await ctx.client();
   const details = await client.describe(target);
   if (ctx.mode === 'json') ctx.printJson(details);
   else if (ctx.mode === 'ai') ctx.printJson(details.map(toAiDetail));
   else ctx.print(renderProcessDetails(details, ctx.colors));
+}
+
+/** OBS-7 `--history [--since D]`: sparklines of the last hour (or D, at most 24 h); `--json` the raw columns. */
+async function describeHistory(ctx: CommandContext, target: string, since: string | boolean | undefined) {
+  const sinceMs = since === undefined ? HISTORY_DEFAULT_MS : parseDurationMs(since);
+  if (sinceMs === null || sinceMs <= 0 || sinceMs > HISTORY_MAX_MS) {
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `--since: expected a duration up to 24h like 30m, 1h or 24h, got ${JSON.stringify(since)}`,
+    );
+  }
+  const { renderHistory, SPARK_POINTS, toAiHistory } = await import('../output/history.js');
+  const client = await ctx.client();
+  if (ctx.mode === 'json') {
+    ctx.printJson(await client.metricsHistory({ target, sinceMs }));
+    return;
+  }
+  const histories = await client.metricsHistory({ target, sinceMs, points: SPARK_POINTS });
+  if (ctx.mode === 'ai') ctx.printJson(toAiHistory(histories, sinceMs));
+  else ctx.print(renderHistory(histories, sinceMs, ctx.colors));
 }

@@ -1,9 +1,10 @@
-import { type AlertPhase, ErrorCodes, type VelosControl, VelosError } from '@velos/core';
+import type { AlertPhase, VelosControl } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
 import type { ProcessTable } from '../process-table.js';
 import { createCustomMetricIntake } from './custom-metric-intake.js';
 import type { SeriesBudget } from './custom-metric-store.js';
 import { createEventCounts } from './event-counts.js';
+import { createHistoryControl, type HistoryControl } from './history-control.js';
 import { createIpcRequestStats, type IpcRequestStats } from './ipc-request-stats.js';
 import { takeMetricsSnapshot } from './metrics-snapshot.js';
 import {
@@ -25,14 +26,18 @@ export interface MetricsControlDeps {
   alertPhases: () => Promise<AlertPhase[]>;
   /** The event-loop lag of the self-health's sampler, in ms. */
   loopLag: () => { meanMs: number; maxMs: number };
+  /** OBS-7: the monitor's sampling period (the history's finest resolution). */
+  monitorIntervalMs?: number;
 }
 
 /** OBS-1/OBS-7 in the daemon: the `metrics` and `metrics.history` commands and the counters behind them. */
 export interface MetricsControl extends Pick<VelosControl, 'metrics' | 'metricsHistory'> {
   /** OBS-1: counts one IPC answer (the daemon's socket server calls it). */
   recordIpcRequest: IpcRequestStats['record'];
-  /** Drops the figures of a process that was deleted. */
+  /** Drops the figures and the history of a process that was deleted. */
   forget(id: number): void;
+  /** OBS-7: the history store (fed after each monitor sample, loaded after the restore, saved at kill). */
+  history: Omit<HistoryControl, 'metricsHistory' | 'close'>;
   close(): void;
 }
 
@@ -67,14 +72,20 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
     table.appMetrics.subscribe(createCustomMetricIntake({ figuresOf, budget, log: deps.log })),
   ];
 
-  const forget = (id: number): void => {
+  const forgetFigures = (id: number): void => {
     figures.get(id)?.custom?.release();
     figures.delete(id);
   };
 
+  const history = createHistoryControl({
+    home: deps.home,
+    table: deps.table,
+    intervalMs: deps.monitorIntervalMs ?? 2000,
+    log: deps.log,
+  });
   return {
     async metrics() {
-      for (const id of figures.keys()) if (!table.records.has(id)) forget(id);
+      for (const id of figures.keys()) if (!table.records.has(id)) forgetFigures(id);
       const alerts: Partial<Record<AlertPhase, number>> = {};
       for (const phase of await deps.alertPhases()) alerts[phase] = (alerts[phase] ?? 0) + 1;
       const lag = deps.loopLag();
@@ -100,14 +111,16 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
           processFiguresMetrics(figures.get(record.id), record.app.spec.type === 'job'),
       });
     },
-    async metricsHistory() {
-      // IN PROGRESS (session 5): replaced by the history store before this lands
-      throw new VelosError(ErrorCodes.INTERNAL, 'metrics history is not built yet');
-    },
+    metricsHistory: history.metricsHistory,
+    history,
     recordIpcRequest: ipc.record,
-    forget,
+    forget(id) {
+      forgetFigures(id);
+      history.forget(id);
+    },
     close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
+      history.close();
     },
   };
 }

@@ -1,0 +1,135 @@
+import { formatBytes, formatDuration, type MetricsHistory } from '@velos/core';
+import type { Colors } from './colors.js';
+
+/** Characters of a sparkline, lowest to highest. */
+const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
+/** Points of a sparkline (and of the history the CLI asks for); `--ai` gets a shorter series. */
+export const SPARK_POINTS = 60;
+const AI_POINTS = 24;
+
+/** Min, max and last value of a column (gaps left out); null when it has no value. */
+export interface ColumnStats {
+  min: number;
+  max: number;
+  last: number;
+}
+
+/** One sparkline of `values` scaled between their min and max; a gap is a space. */
+export function sparkline(values: readonly (number | null)[]): string {
+  const stats = statsOf(values);
+  if (!stats) return ' '.repeat(values.length);
+  const range = stats.max - stats.min;
+  // a flat line (within 2 %) stays flat instead of blowing noise up to the full height
+  const isFlat = range <= Math.abs(stats.max) * 0.02;
+  const flat = stats.max === 0 ? SPARK_LEVELS[0] : SPARK_LEVELS[3];
+  return values
+    .map((value) => {
+      if (value === null) return ' ';
+      if (isFlat) return flat;
+      const level = Math.round(((value - stats.min) / range) * (SPARK_LEVELS.length - 1));
+      return SPARK_LEVELS[level];
+    })
+    .join('');
+}
+
+/** Min, max and last non-gap value of a column. */
+export function statsOf(values: readonly (number | null)[]): ColumnStats | null {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let last: number | null = null;
+  for (const value of values) {
+    if (value === null) continue;
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+    last = value;
+  }
+  return last === null ? null : { min, max, last };
+}
+
+/** Restarts within the window: the last count less the first (null without a running point). */
+export function restartsIn(history: MetricsHistory): number | null {
+  const counts = history.restarts.filter((count): count is number => count !== null);
+  return counts.length === 0 ? null : counts.at(-1)! - counts[0]!;
+}
+
+/** `velos describe <app> --history`: per process a sparkline of CPU, memory and log rate, and restarts. */
+export function renderHistory(histories: MetricsHistory[], windowMs: number, colors: Colors): string {
+  const window = formatDuration(windowMs);
+  return histories
+    .map((history) => {
+      const title = `${colors.bold(history.name)} ${colors.dim(`(id ${history.id}, ${history.namespace})`)}`;
+      if (history.t.length === 0) return `${title}\n  no history in the last ${window} (not running since)`;
+      const since = formatDuration(Date.now() - history.t[0]!);
+      const rows = [
+        row('cpu', history.cpu, (value) => `${value.toFixed(1)}%`, colors),
+        row('memory', history.memory, (value) => formatBytes(Math.round(value)), colors),
+        row('logs/s', history.logRate, (value) => formatRate(value), colors),
+      ];
+      const restarts = restartsIn(history);
+      const total = statsOf(history.restarts)?.last;
+      const restartLine =
+        restarts === null ? '  restarts  -' : `  restarts  ${restarts} in the window (${total} in all)`;
+      return [`${title} ${colors.dim(`last ${since} of ${window}`)}`, ...rows, restartLine].join('\n');
+    })
+    .join('\n\n');
+}
+
+/** The compact `--ai` form: per process min/max/last and a short series of each column. */
+export function toAiHistory(histories: MetricsHistory[], windowMs: number): unknown[] {
+  return histories.map((history) => ({
+    id: history.id,
+    name: history.name,
+    window: formatDuration(windowMs),
+    points: history.t.length,
+    from: history.t.length > 0 ? new Date(history.t[0]!).toISOString() : null,
+    cpu: { ...statsOf(history.cpu), series: shortSeries(history.cpu, 1) },
+    memoryMB: {
+      ...scaled(statsOf(history.memory), 1 / 1024 ** 2),
+      series: shortSeries(history.memory, 1 / 1024 ** 2),
+    },
+    logRate: { ...statsOf(history.logRate), series: shortSeries(history.logRate, 1) },
+    restarts: restartsIn(history),
+  }));
+}
+
+function row(
+  label: string,
+  values: (number | null)[],
+  format: (value: number) => string,
+  colors: Colors,
+): string {
+  const stats = statsOf(values);
+  const figures = stats
+    ? `min ${format(stats.min)}  max ${format(stats.max)}  last ${format(stats.last)}`
+    : 'no value';
+  return `  ${label.padEnd(8)}  ${colors.cyan(sparkline(values))}  ${colors.dim(figures)}`;
+}
+
+function formatRate(value: number): string {
+  return value >= 10 ? String(Math.round(value)) : value.toFixed(1);
+}
+
+// Every nth value (the mean of each slice), rounded to one decimal: enough for a model to see a trend.
+function shortSeries(values: (number | null)[], scale: number): (number | null)[] {
+  const slices = Math.min(AI_POINTS, values.length);
+  const out: (number | null)[] = [];
+  for (let i = 0; i < slices; i += 1) {
+    const slice = values.slice(
+      Math.floor((i * values.length) / slices),
+      Math.floor(((i + 1) * values.length) / slices),
+    );
+    const kept = slice.filter((value): value is number => value !== null);
+    out.push(
+      kept.length === 0
+        ? null
+        : Math.round((kept.reduce((a, b) => a + b, 0) / kept.length) * scale * 10) / 10,
+    );
+  }
+  return out;
+}
+
+function scaled(stats: ColumnStats | null, scale: number): Partial<ColumnStats> {
+  if (!stats) return {};
+  const round = (value: number): number => Math.round(value * scale * 10) / 10;
+  return { min: round(stats.min), max: round(stats.max), last: round(stats.last) };
+}

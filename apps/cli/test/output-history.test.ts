@@ -1,0 +1,61 @@
+import type { MetricsHistory } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { createColors } from '../src/output/colors.js';
+import { renderHistory, restartsIn, sparkline, statsOf, toAiHistory } from '../src/output/history.js';
+
+const plain = createColors(false);
+const HOUR_MS = 3_600_000;
+
+function history(overrides: Partial<MetricsHistory> = {}): MetricsHistory {
+  const now = Date.now();
+  return {
+    id: 3,
+    name: 'api',
+    instance: 0,
+    namespace: 'shop',
+    t: [now - 6000, now - 4000, now - 2000, now],
+    cpu: [0, 50, null, 100],
+    memory: [100 * 1024 ** 2, 110 * 1024 ** 2, null, 120 * 1024 ** 2],
+    restarts: [1, 1, null, 3],
+    logRate: [null, 2, null, 4],
+    ...overrides,
+  };
+}
+
+describe('history output (OBS-7)', () => {
+  it('draws a sparkline between min and max, gaps as spaces, a flat line flat', () => {
+    expect(sparkline([0, 50, null, 100])).toBe('▁▅ █');
+    expect(sparkline([10, 10.1, 10])).toBe('▄▄▄');
+    expect(sparkline([0, 0])).toBe('▁▁');
+    expect(sparkline([null, null])).toBe('  ');
+    expect(statsOf([null, 3, 1, 2, null])).toEqual({ min: 1, max: 3, last: 2 });
+    expect(restartsIn(history())).toBe(2);
+  });
+
+  it('renders each process with min, max, last and the restarts in the window', () => {
+    const text = renderHistory(
+      [history(), history({ id: 4, name: 'idle', t: [], cpu: [], memory: [], restarts: [], logRate: [] })],
+      HOUR_MS,
+      plain,
+    );
+    expect(text).toContain('api (id 3, shop) last 6s of 1h');
+    expect(text).toContain('  cpu       ▁▅ █  min 0.0%  max 100.0%  last 100.0%');
+    expect(text).toContain('  memory    ▁▅ █  min 100M  max 120M  last 120M');
+    expect(text).toContain('  logs/s     ▁ █  min 2.0  max 4.0  last 4.0');
+    expect(text).toContain('  restarts  2 in the window (3 in all)');
+    expect(text).toContain('idle (id 4, shop)\n  no history in the last 1h');
+  });
+
+  it('gives --ai a compact summary with a short series', () => {
+    const [ai] = toAiHistory([history()], HOUR_MS) as Record<string, unknown>[];
+    expect(ai).toMatchObject({
+      id: 3,
+      name: 'api',
+      window: '1h',
+      points: 4,
+      cpu: { min: 0, max: 100, last: 100, series: [0, 50, null, 100] },
+      memoryMB: { min: 100, max: 120, last: 120 },
+      restarts: 2,
+    });
+  });
+});

@@ -1,0 +1,81 @@
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MetricsHistory, ProcessInfo } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HISTORY_FILE } from '../../src/metrics/history-control.js';
+import { appSpec, Harness, type RawClient, waitFor } from '../helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+function exited(child: ChildProcess): Promise<unknown> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', resolve));
+}
+
+async function historyOf(client: RawClient, target: string): Promise<MetricsHistory[]> {
+  return (await client.call<{ history: MetricsHistory[] }>('metrics.history', { target })).history;
+}
+
+/** The names of the processes a history file holds (its JSON header). */
+function savedNames(home: string): string[] {
+  const bytes = readFileSync(join(home, HISTORY_FILE));
+  const header = JSON.parse(bytes.toString('utf8', 12, 12 + bytes.readUInt32LE(8)));
+  return header.processes.map((saved: { name: string }) => saved.name);
+}
+
+describe('metrics history in the daemon (OBS-7)', () => {
+  it('fills from the monitor, survives a daemon restart and is dropped with its process', async () => {
+    const home = harness.home();
+    const first = await harness.startDaemon(home);
+    await first.client.call<{ processes: ProcessInfo[] }>('start', {
+      apps: [
+        appSpec(home, { name: 'chatty', script: 'chatty.js', env: { RATE: '20' } }),
+        appSpec(home, { name: 'quiet' }),
+      ],
+    });
+    // the monitor samples every 2 s: three points with a log rate
+    const before = await waitFor(
+      async () => {
+        const [history] = await historyOf(first.client, 'chatty');
+        return history!.t.length >= 3 && (history!.logRate.at(-1) ?? 0) > 0 ? history! : null;
+      },
+      { what: 'three history points of chatty', timeoutMs: 30_000 },
+    );
+    expect(before).toMatchObject({ id: 0, name: 'chatty', instance: 0, namespace: 'default' });
+    expect(before.memory.at(-1)).toBeGreaterThan(1_000_000);
+    expect(before.restarts.at(-1)).toBe(0);
+    expect(before.cpu.every((cpu) => cpu === null || cpu >= 0)).toBe(true);
+
+    first.child.kill('SIGTERM');
+    await exited(first.child);
+    expect(statSync(join(home, HISTORY_FILE)).mode & 0o777).toBe(0o600);
+    expect(savedNames(home).sort()).toEqual(['chatty', 'quiet']);
+
+    const second = await harness.startDaemon(home);
+    const [after] = await historyOf(second.client, 'chatty');
+    expect(after!.t.slice(0, before.t.length)).toEqual(before.t);
+    expect(after!.memory.slice(0, before.t.length)).toEqual(before.memory);
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toMatch(/metrics history: loaded 2 process/);
+
+    await second.client.call('delete', { target: 'chatty' });
+    expect((await historyOf(second.client, 'all')).map((history) => history.name)).toEqual(['quiet']);
+    await second.client.call('kill');
+    await exited(second.child);
+    expect(savedNames(home)).toEqual(['quiet']);
+  }, 60_000);
+
+  it('ignores a corrupt history file with one daemon.log line', async () => {
+    const home = harness.home();
+    writeFileSync(join(home, HISTORY_FILE), 'garbage', { mode: 0o600 });
+    const { client } = await harness.startDaemon(home);
+    await client.call('start', { apps: [appSpec(home, { name: 'web' })] });
+    expect(await historyOf(client, 'web')).toMatchObject([{ name: 'web', t: [] }]);
+    const log = await waitFor(() => {
+      const text = readFileSync(join(home, 'daemon.log'), 'utf8');
+      return text.includes('metrics history:') ? text : null;
+    });
+    expect(log.match(/metrics history: ignoring .*metrics-history\.bin: truncated file/g)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import type { MetricsHistory } from '@velos/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, FIXTURES, velos, velosOk, waitFor } from './helpers.js';
+
+afterEach(cleanupHomes);
+
+async function historyJson(home: string, name: string): Promise<MetricsHistory> {
+  const { stdout } = await velosOk(['describe', name, '--history', '--json'], { home });
+  const [history] = JSON.parse(stdout) as MetricsHistory[];
+  return history!;
+}
+
+describe('velos describe --history (OBS-7)', () => {
+  it('shows sparklines, the raw columns and a compact form, and keeps them across a daemon restart', async () => {
+    const home = createHome();
+    await velosOk(['start', join(FIXTURES, 'chatty.js'), '--name', 'chat'], { home });
+    // the daemon samples every 2 s
+    const before = await waitFor(
+      async () => {
+        const history = await historyJson(home, 'chat');
+        return history.t.length >= 3 && (history.logRate.at(-1) ?? 0) > 0 ? history : null;
+      },
+      { message: 'three history points of chat', timeoutMs: 30_000 },
+    );
+    expect(before).toMatchObject({ id: 0, name: 'chat', namespace: 'default' });
+    // chatty.js prints 10 lines a second
+    expect(before.logRate.at(-1)).toBeGreaterThan(5);
+
+    const text = await velosOk(['describe', 'chat', '--history', '--since', '30m'], { home });
+    expect(text.stdout).toMatch(/^chat \(id 0, default\) last \d+s of 30m$/m);
+    expect(text.stdout).toMatch(/^ {2}cpu +[▁▂▃▄▅▆▇█ ]+ {2}min [\d.]+% {2}max [\d.]+% {2}last [\d.]+%$/m);
+    expect(text.stdout).toMatch(/^ {2}memory +[▁▂▃▄▅▆▇█ ]+ {2}min \d+M/m);
+    expect(text.stdout).toMatch(/^ {2}logs\/s +[▁▂▃▄▅▆▇█ ]+ {2}min /m);
+    expect(text.stdout).toMatch(/^ {2}restarts {2}0 in the window \(0 in all\)$/m);
+
+    const ai = JSON.parse((await velosOk(['describe', 'chat', '--history', '--ai'], { home })).stdout);
+    expect(ai[0]).toMatchObject({ id: 0, name: 'chat', window: '1h', restarts: 0 });
+    expect(ai[0].memoryMB.last).toBeGreaterThan(1);
+    expect(ai[0].cpu.series.length).toBeLessThanOrEqual(24);
+
+    const bad = await velos(['describe', 'chat', '--history', '--since', '2d'], { home });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--since: expected a duration up to 24h/);
+
+    await velosOk(['kill'], { home });
+    // the next command starts a daemon that restores chat and its history
+    const after = await historyJson(home, 'chat');
+    expect(after.t.slice(0, before.t.length)).toEqual(before.t);
+    expect(after.cpu.slice(0, before.t.length)).toEqual(before.cpu);
+  });
+});
