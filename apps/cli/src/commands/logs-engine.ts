@@ -6,6 +6,7 @@ import {
   type LogsQuery,
   type LogsSearchResult,
   parseDurationMs,
+  toAiLogLine,
   VelosError,
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
@@ -103,12 +104,7 @@ function durationOf(flag: string, value: string | boolean): number {
 function printSearch(ctx: CommandContext, result: LogsSearchResult): void {
   if (ctx.mode === 'ai') {
     ctx.printJson({
-      lines: result.lines.map((line) => ({
-        t: new Date(line.ts).toISOString(),
-        ...(line.stream === 'err' ? { s: 'err' } : {}),
-        ...(line.lvl ? { l: line.lvl } : {}),
-        m: line.line,
-      })),
+      lines: result.lines.map((line) => toAiLogLine(line)),
       scanned: result.scanned.lines,
       ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
       ...(result.scanned.isPartial ? { partial: true } : {}),
