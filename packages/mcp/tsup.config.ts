@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // `stdio` is the lazy entry `velos mcp` loads: no SDK, no zod until the tool list is out
+  entry: { index: 'src/index.ts', stdio: 'src/stdio-entry.ts' },
   format: ['esm'],
   target: 'node20',
   dts: true,

@@ -9,7 +9,16 @@ import { createClient, type VelosClient } from '@velos/client';
 import { findCommand } from '@velos/core';
 import { createMcpHttpHandler, VELOS_TOOLS } from '@velos/mcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, killPid, VELOS_BIN, velosOk, waitFor } from './helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  killPid,
+  spawnVelos,
+  VELOS_BIN,
+  velosOk,
+  waitFor,
+} from './helpers.js';
 
 /** The top templates of fixtures/log-mix.js as the log engine names them, most frequent first. */
 const MIX_TOP = [
@@ -158,6 +167,37 @@ describe('velos mcp over stdio (the SDK client against the real binary and daemo
     expect(summary.top[0]!.c).toBeGreaterThan(summary.top[1]!.c);
     expect(summary.h).toBeGreaterThanOrEqual(0);
     expect(summary.err?.m).toMatch(/^(ERROR |upstream timeout)/);
+  });
+});
+
+describe('velos mcp start-up (the tool list answered before the SDK loads)', () => {
+  it('answers a tool call sent without tools/list, and exits when stdin closes', async () => {
+    const child = spawnVelos(['mcp'], { home });
+    const answers: { id: number; result?: { content: { text: string }[] } }[] = [];
+    let buffer = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) if (line.trim()) answers.push(JSON.parse(line));
+    });
+    const send = (message: object) =>
+      child.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    send({
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
+    send({ method: 'notifications/initialized' });
+    send({ id: 2, method: 'tools/call', params: { name: 'process_list', arguments: {} } });
+    send({ id: 3, method: 'ping' });
+    await waitFor(() => answers.length >= 3, { message: 'three answers' });
+    expect(answers.map((answer) => answer.id).sort()).toEqual([1, 2, 3]);
+    const list = JSON.parse(answers.find((answer) => answer.id === 2)!.result!.content[0]!.text) as Row[];
+    expect(list.map((row) => row.n)).toContain('tick');
+    child.stdin!.end();
+    expect(await exited).toBe(0);
   });
 });
 
