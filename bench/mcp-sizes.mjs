@@ -4,7 +4,7 @@
 // `pm2 jlist` against the bytes of the `process_list` answer of `velos mcp`; then a table of every
 // tool's answer in bytes and estimated tokens (bytes / 4); then the start-up: spawn of `velos mcp` to
 // its first `tools/list` answer against the wall time of `velos list`, medians of RUNS (default 9).
-// Usage: pnpm run build && node bench/mcp-sizes.mjs [--apps 10] [--runs 9] [--no-pm2]
+// Usage: pnpm run build && node bench/mcp-sizes.mjs [--apps 10] [--runs 9] [--no-pm2] [--show (print each answer)]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +23,11 @@ const { values } = parseArgs({
     apps: { type: 'string', default: '10' },
     runs: { type: 'string', default: '9' },
     'no-pm2': { type: 'boolean', default: false },
+    show: { type: 'boolean', default: false },
   },
 });
 const APPS = Number(values.apps);
+if (!(APPS >= 3)) throw new Error('--apps: expected 3 or more');
 const RUNS = Number(values.runs);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const runId = `mcp-${process.pid}`;
@@ -130,10 +132,10 @@ async function measureTools(client) {
     ['job_runs', { target: 'nightly' }],
     ['config_get', { target: 'app-0' }],
     ['config_set', { target: 'app-1', changes: { max_memory: '200M' } }],
-    ['process_restart', { target: 'app-2' }],
-    ['process_reload', { target: 'app-2' }],
-    ['process_scale', { name: 'app-3', instances: '2' }],
-    ['process_stop', { target: 'app-4' }],
+    ['process_restart', { target: 'app-0' }],
+    ['process_reload', { target: 'app-0' }],
+    ['process_scale', { name: 'app-1', instances: '2' }],
+    ['process_stop', { target: 'app-2' }],
     ['process_delete', { target: 'nightly' }],
   ];
   const rows = [];
@@ -143,6 +145,7 @@ async function measureTools(client) {
     const text = result.content[0]?.text ?? '';
     if (result.isError) throw new Error(`${tool} failed: ${text}`);
     rows.push({ tool, args, bytes: Buffer.byteLength(text) });
+    if (values.show) console.log(`\n### ${tool} ${JSON.stringify(args)}\n${text}`);
   }
   await client.callTool({ name: 'process_delete', arguments: { target: 'mix' } });
   return rows;

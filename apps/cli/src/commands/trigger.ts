@@ -1,4 +1,4 @@
-import type { ProcessInfo } from '@velos/core';
+import { type ProcessInfo, toAiProcess } from '@velos/core';
 import type { CommandContext } from '../context.js';
 
 /** `velos trigger <job…>`: runs each job now, unless a run of it is still going (SUP-8). */
@@ -8,7 +8,7 @@ export async function runTrigger(ctx: CommandContext, targets: string[]): Promis
   const triggered: ProcessInfo[] = [];
   for (const target of targets) triggered.push(...(await client.trigger(target)));
   if (ctx.mode !== 'text') {
-    ctx.printJson(triggered);
+    ctx.printJson(ctx.mode === 'ai' ? triggered.map((p) => toAiProcess(p)) : triggered);
     return;
   }
   const lines = triggered.map((p) => {
