@@ -201,6 +201,41 @@ describe('velos mcp start-up (the tool list answered before the SDK loads)', () 
   });
 });
 
+describe('--ai everywhere (CLI-3: one key scheme, docs/ai-output.md)', () => {
+  const ai = async <T>(...args: string[]) =>
+    JSON.parse((await velosOk([...args, '--ai'], { home })).stdout) as T;
+
+  it('prints compact JSON with short keys for every command that prints data', async () => {
+    const list = await ai<Row[]>('list');
+    expect(list.find((row) => row.n === 'tick')).toMatchObject({ s: 'on', r: 0 });
+    const [detail] = await ai<Record<string, unknown>[]>('describe', 'tick');
+    expect(detail).toMatchObject({ n: 'tick', s: 'on' });
+    const lines = await ai<Record<string, unknown>[]>('logs', 'mix', '--lines', '3');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(Object.keys(line).every((key) => ['t', 's', 'l', 'm'].includes(key))).toBe(true);
+      expect(line.t).toMatch(/^\d{4}-\d\d-\d\dT/);
+    }
+    const mixed = await ai<{ a?: string }[]>('logs', '--lines', '2');
+    expect(mixed.every((line) => typeof line.a === 'string')).toBe(true);
+    const search = await ai<{ lines: { m: string }[] }>('logs', 'mix', '--grep', 'declined', '--limit', '2');
+    expect(search.lines).toHaveLength(2);
+    const events = await ai<{ k: string; m: string }[]>('events', '--limit', '3');
+    expect(events).toHaveLength(3);
+    expect(events[0]).toHaveProperty('k');
+    const runs = await ai<{ q: number; o: string; tr: string }[]>('runs', 'job');
+    expect(runs[0]).toMatchObject({ q: expect.any(Number), o: expect.any(String), tr: expect.any(String) });
+    expect(await ai<{ s: string }>('health')).toHaveProperty('s');
+    expect(await ai('alerts')).toEqual([]);
+    const config = await ai<Record<string, unknown>>('config', 'show', 'tick');
+    expect(config).toMatchObject({ name: 'tick' });
+    expect(config).not.toHaveProperty('kill_timeout');
+    const triggered = await ai<Row[]>('trigger', 'job');
+    expect(triggered).toMatchObject([{ n: 'job' }]);
+    expect(triggered[0]).not.toHaveProperty('name');
+  });
+});
+
 describe('createMcpHttpHandler (streamable HTTP on a plain node:http server)', () => {
   it('refuses a request without the bearer token', async () => {
     const response = await fetch(httpUrl, {
