@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ErrorCodes, VelosError } from '@velos/core';
 import { createVelosMcpServer, type VelosMcpServerOptions } from './server.js';
+import { errorLine } from './tool-kit.js';
 
 /** Options of `createMcpHttpHandler`. */
 export interface McpHttpHandlerOptions extends VelosMcpServerOptions {
@@ -25,7 +27,10 @@ export type McpHttpHandler = (
  */
 export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHandler {
   if (options.token.length < 16)
-    throw new Error('createMcpHttpHandler: expected a token of 16 characters or more');
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'createMcpHttpHandler: expected a token of 16 characters or more',
+    );
   const expected = Buffer.from(`Bearer ${options.token}`);
   return async (req, res, parsedBody) => {
     const given = Buffer.from(req.headers.authorization ?? '');
@@ -49,7 +54,15 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       void transport.close();
       void server.close();
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, parsedBody);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, parsedBody);
+    } catch (error) {
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: errorLine(error) }, id: null }),
+      );
+    }
   };
 }

@@ -59,7 +59,19 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
       await server.connect(ours as never);
       transport = ours;
       for (const message of [...replay, ...pending.splice(0)]) ours.onmessage?.(message);
-    })();
+    })().catch((error: unknown) => {
+      // answer what waits, and try again on the next message
+      loading = null;
+      const reason = error instanceof Error ? error.message : String(error);
+      for (const message of pending.splice(0)) {
+        if (message.id === undefined) continue;
+        write({
+          jsonrpc: '2.0',
+          id: message.id,
+          error: { code: -32603, message: `INTERNAL: the MCP server did not load: ${reason}` },
+        });
+      }
+    });
     return loading;
   };
   const handle = (message: Message) => {

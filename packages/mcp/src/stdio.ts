@@ -8,9 +8,15 @@ import { createVelosMcpServer, type VelosMcpServerOptions } from './server.js';
 export async function serveStdio(options: VelosMcpServerOptions & { onClose?: () => void }): Promise<void> {
   const server = createVelosMcpServer(options);
   const transport = new StdioServerTransport();
-  transport.onclose = () => options.onClose?.();
+  let isClosed = false;
+  const closed = () => {
+    if (isClosed) return;
+    isClosed = true;
+    options.onClose?.();
+  };
+  transport.onclose = closed;
   await server.connect(transport);
   process.stdin.once('end', () => {
-    void server.close().finally(() => options.onClose?.());
+    void server.close().finally(closed);
   });
 }
