@@ -326,7 +326,14 @@ async function exerciseEveryTool(client: Client, prefix: string): Promise<void> 
   expect(events.ev[0]!.k).toMatch(/^process\./);
   expect(await use('alerts_list')).toEqual([]);
 
-  const before = await use<{ q: number }[]>('job_runs', { target: 'job' });
+  // a run still going would leave the trigger alone: wait for the latest to end first
+  const before = await waitFor(
+    async () => {
+      const runs = await use<{ q: number; o: string }[]>('job_runs', { target: 'job' });
+      return runs.length > 0 && runs[0]!.o !== 'running' ? runs : undefined;
+    },
+    { message: 'the latest job run to end' },
+  );
   await use('job_trigger', { target: 'job' });
   await waitFor(
     async () => (await ok<{ q: number }[]>(client, 'job_runs', { target: 'job' })).length > before.length,

@@ -1,17 +1,3 @@
-export { commandLine, toAiDetail } from './ai-detail.js';
-export {
-  type AiEvent,
-  type AiLogLine,
-  type AiProcess,
-  type AiRun,
-  type NamedRun,
-  roundCpu,
-  shortStatus,
-  toAiEvent,
-  toAiLogLine,
-  toAiProcess,
-  toAiRuns,
-} from './ai-output.js';
 export {
   type AlertChannel,
   type AlertCondition,

@@ -6,9 +6,9 @@ import {
   type LogsQuery,
   type LogsSearchResult,
   parseDurationMs,
-  toAiLogLine,
   VelosError,
 } from '@velos/core';
+import { toAiLogLine } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { formatLogLine, formatLogsCut } from '../output/log-line.js';

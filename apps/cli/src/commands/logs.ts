@@ -1,4 +1,5 @@
-import { type LogLine, type LogsRequest, toAiLogLine } from '@velos/core';
+import type { LogLine, LogsRequest } from '@velos/core';
+import { toAiLogLine } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';

@@ -1,4 +1,5 @@
-import { type ProcessInfo, toAiProcess } from '@velos/core';
+import type { ProcessInfo } from '@velos/core';
+import { toAiProcess } from '@velos/core/ai';
 import type { CommandContext } from '../context.js';
 
 /** `velos trigger <job…>`: runs each job now, unless a run of it is still going (SUP-8). */

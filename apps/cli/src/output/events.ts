@@ -1,10 +1,5 @@
-import {
-  type AiEvent,
-  type EventFieldValue,
-  type EventSeverity,
-  toAiEvent as toAiEventOf,
-  type VelosEvent,
-} from '@velos/core';
+import type { EventFieldValue, EventSeverity, VelosEvent } from '@velos/core';
+import { type AiEvent, toAiEvent as toAiEventOf } from '@velos/core/ai';
 
 export type { AiEvent };
 

@@ -1,6 +1,7 @@
-import type { JobRun, NamedRun } from '@velos/core';
+import type { JobRun } from '@velos/core';
+import type { NamedRun } from '@velos/core/ai';
 
-export { type AiRun, type NamedRun, toAiRuns } from '@velos/core';
+export { type AiRun, type NamedRun, toAiRuns } from '@velos/core/ai';
 
 import type { Colors } from './colors.js';
 import { type Cell, type Column, renderTable } from './table.js';

@@ -1,11 +1,5 @@
-import {
-  commandLine,
-  formatBytes,
-  formatDuration,
-  type ProbeSpec,
-  type ProcessDetail,
-  toAiDetail,
-} from '@velos/core';
+import { formatBytes, formatDuration, type ProbeSpec, type ProcessDetail } from '@velos/core';
+import { commandLine, toAiDetail } from '@velos/core/ai';
 
 export { commandLine, toAiDetail };
 

@@ -1,12 +1,11 @@
 import {
-  type AiProcess,
   formatBytes,
   formatDuration,
   type HealthInfo,
   type ProcessInfo,
   type ProcessStatus,
-  toAiProcess,
 } from '@velos/core';
+import { type AiProcess, toAiProcess } from '@velos/core/ai';
 import type { Colors } from './colors.js';
 import { type Cell, type Column, renderTable } from './table.js';
 import { formatCpu } from './units.js';

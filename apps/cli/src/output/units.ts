@@ -1,7 +1,7 @@
-import { roundCpu } from '@velos/core';
+import { roundCpu } from '@velos/core/ai';
 
 // CLI-3: the --ai words live in core (ai-output.ts), shared with the MCP tools.
-export { roundCpu, shortStatus } from '@velos/core';
+export { roundCpu, shortStatus } from '@velos/core/ai';
 
 /** CPU percent for a table: `2.1%`. */
 export function formatCpu(cpu: number): string {

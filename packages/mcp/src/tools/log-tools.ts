@@ -4,8 +4,8 @@ import {
   type LogsAnalyzeResult,
   type LogsSearchResult,
   parseDurationMs,
-  toAiLogLine,
 } from '@velos/core';
+import { toAiLogLine } from '@velos/core/ai';
 import * as z from 'zod';
 import {
   defineTool,

@@ -5,13 +5,9 @@ import {
   formatDuration,
   type MetricsSnapshot,
   type ProcessMetrics,
-  roundCpu,
-  shortStatus,
-  toAiEvent,
-  toAiProcess,
-  toAiRuns,
   VelosError,
 } from '@velos/core';
+import { roundCpu, shortStatus, toAiEvent, toAiProcess, toAiRuns } from '@velos/core/ai';
 import * as z from 'zod';
 import { scoreHealth } from '../health-score.js';
 import { defineTool, detailField, targetField, timeField, timeOf, withoutEmpty } from '../tool-kit.js';

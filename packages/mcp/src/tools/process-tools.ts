@@ -1,4 +1,5 @@
-import { type ProcessInfo, toAiDetail, toAiProcess } from '@velos/core';
+import type { ProcessInfo } from '@velos/core';
+import { toAiDetail, toAiProcess } from '@velos/core/ai';
 import * as z from 'zod';
 import { planStart } from '../start-request.js';
 import { defineTool, detailField, targetField, withoutEmpty } from '../tool-kit.js';
