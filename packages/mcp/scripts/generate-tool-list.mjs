@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes src/tool-list.ts: what the built server answers to `initialize` and `tools/list`, so
 // `velos mcp` can give both before the SDK loads (lazy-stdio.ts). test/tool-list.test.ts fails when
-// the file and the server disagree. Usage: pnpm --filter @velos/mcp build && node scripts/generate-tool-list.mjs && pnpm --filter @velos/mcp build
+// the file and the server disagree. Usage: pnpm --filter @velos/mcp build && pnpm --filter @velos/mcp generate (formats it too)
 import { writeFileSync } from 'node:fs';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
