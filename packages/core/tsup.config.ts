@@ -1,7 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', codec: 'src/codec.ts', config: 'src/config.ts', schemas: 'src/schemas.ts' },
+  entry: {
+    index: 'src/index.ts',
+    ai: 'src/ai.ts',
+    codec: 'src/codec.ts',
+    config: 'src/config.ts',
+    schemas: 'src/schemas.ts',
+  },
   format: ['esm'],
   target: 'node20',
   dts: true,

@@ -714,6 +714,23 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx) => (await import('./commands/health.js')).runHealth(ctx),
   },
   {
+    name: 'mcp',
+    aliases: ['mcp-server'],
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'serve the MCP tools on stdin/stdout, for Claude Desktop, Claude Code and Cursor (MCP-1)',
+    details: [
+      'An AI agent starts this command and talks MCP (JSON-RPC) over its stdin and stdout; the daemon of',
+      'VELOS_HOME is started on the first tool call when none runs. Tools: process_list, process_start,',
+      'process_stop, process_restart, process_reload, process_scale, process_delete, process_info, log_read,',
+      'log_search, log_summary, health_check, metrics_snapshot, events_list, alerts_list, job_runs, job_trigger,',
+      'config_get, config_set; answers are compact JSON with the --ai keys (docs/ai-output.md).',
+      'Claude Code: claude mcp add velos -- npx velos mcp   Others: see docs/mcp.md.',
+    ].join('\n'),
+    options: {},
+    run: async (ctx) => (await import('./commands/mcp.js')).runMcp(ctx),
+  },
+  {
     name: 'kill',
     minArgs: 0,
     maxArgs: 0,

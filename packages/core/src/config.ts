@@ -26,4 +26,4 @@ export {
   validateDaemonConfig,
 } from './daemon-config.js';
 export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';
-export { durationText, specToConfig } from './spec-to-config.js';
+export { durationText, specToCompactConfig, specToConfig } from './spec-to-config.js';

@@ -51,6 +51,12 @@ function describeReload(entry: ConfigFileReload): string {
 async function runShow(ctx: CommandContext, target: string): Promise<void> {
   const client = await ctx.client();
   const spec = await client.configGet(target);
+  if (ctx.mode === 'ai') {
+    // CLI-3: the config keys that differ from the defaults, as a config file would write them
+    const { specToCompactConfig } = await import('@velos/core/config');
+    ctx.printJson({ ...specToCompactConfig(spec), ...(spec.source ? { src: spec.source.file } : {}) });
+    return;
+  }
   if (ctx.mode !== 'text') {
     const { env, ownEnv: _own, ...rest } = spec;
     ctx.printJson({ ...rest, envKeys: Object.keys(env) });

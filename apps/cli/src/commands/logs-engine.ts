@@ -8,6 +8,7 @@ import {
   parseDurationMs,
   VelosError,
 } from '@velos/core';
+import { toAiLogLine } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { formatLogLine, formatLogsCut } from '../output/log-line.js';
@@ -103,12 +104,7 @@ function durationOf(flag: string, value: string | boolean): number {
 function printSearch(ctx: CommandContext, result: LogsSearchResult): void {
   if (ctx.mode === 'ai') {
     ctx.printJson({
-      lines: result.lines.map((line) => ({
-        t: new Date(line.ts).toISOString(),
-        ...(line.stream === 'err' ? { s: 'err' } : {}),
-        ...(line.lvl ? { l: line.lvl } : {}),
-        m: line.line,
-      })),
+      lines: result.lines.map((line) => toAiLogLine(line)),
       scanned: result.scanned.lines,
       ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
       ...(result.scanned.isPartial ? { partial: true } : {}),

@@ -1,4 +1,5 @@
 import type { LogLine, LogsRequest } from '@velos/core';
+import { toAiLogLine } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
@@ -19,14 +20,23 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
   const isRaw = input.options.raw === true;
   const format: LogLineFormat = ctx.mode !== 'text' ? 'json' : isRaw ? 'raw' : 'prefixed';
   const isEscaped = ctx.isTTY && !isRaw;
+  // CLI-3: --ai prints compact lines (t, a when no target names one app, s, l, m); --follow one per line
+  const withApp = request.target === undefined;
   const write = (lines: LogLine[]) => {
     if (lines.length === 0) return;
+    if (ctx.mode === 'ai') {
+      const hasApp = withApp || new Set(lines.map((line) => line.name)).size > 1;
+      const ai = lines.map((line) => JSON.stringify(toAiLogLine(line, hasApp)));
+      process.stdout.write(input.options.follow ? `${ai.join('\n')}\n` : `[${ai.join(',')}]\n`);
+      return;
+    }
     const text = lines.map((line) => formatLogLine(line, format, ctx.colors, isEscaped)).join('\n');
     process.stdout.write(`${text}\n`);
   };
   const client = await ctx.client();
   if (!input.options.follow) {
     const result = await client.logsResult(request);
+    if (ctx.mode === 'ai' && result.lines.length === 0) ctx.print('[]');
     write(result.lines);
     if (result.cut) process.stderr.write(formatLogsCut(result.cut));
     return;

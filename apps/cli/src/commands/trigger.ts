@@ -1,4 +1,5 @@
 import type { ProcessInfo } from '@velos/core';
+import { toAiProcess } from '@velos/core/ai';
 import type { CommandContext } from '../context.js';
 
 /** `velos trigger <job…>`: runs each job now, unless a run of it is still going (SUP-8). */
@@ -8,7 +9,7 @@ export async function runTrigger(ctx: CommandContext, targets: string[]): Promis
   const triggered: ProcessInfo[] = [];
   for (const target of targets) triggered.push(...(await client.trigger(target)));
   if (ctx.mode !== 'text') {
-    ctx.printJson(triggered);
+    ctx.printJson(ctx.mode === 'ai' ? triggered.map((p) => toAiProcess(p)) : triggered);
     return;
   }
   const lines = triggered.map((p) => {

@@ -1,17 +1,10 @@
 import type { EventFieldValue, EventSeverity, VelosEvent } from '@velos/core';
+import { type AiEvent, toAiEvent as toAiEventOf } from '@velos/core/ai';
+
+export type { AiEvent };
+
 import type { Colors } from './colors.js';
 import { escapeControlChars } from './log-line.js';
-
-/** One event the `--ai` way: time, kind, app, id, message, severity (when not info) and fields. */
-export interface AiEvent {
-  t: string;
-  k: string;
-  a?: string;
-  i?: number;
-  m: string;
-  s?: Exclude<EventSeverity, 'info'>;
-  f?: Record<string, EventFieldValue>;
-}
 
 const KIND_WIDTH = 18;
 const SEVERITY_WIDTH = 8;
@@ -39,17 +32,9 @@ export function formatEventLine(
   ].join('  ');
 }
 
-/** The `--ai` form of one event. */
+/** The `--ai` form of one event (its time as `eventTime` writes it). */
 export function toAiEvent(event: VelosEvent, now = Date.now()): AiEvent {
-  return {
-    t: eventTime(event.at, now),
-    k: event.kind,
-    ...(event.app === undefined ? {} : { a: event.app }),
-    ...(event.id === undefined ? {} : { i: event.id }),
-    m: event.message,
-    ...(event.severity === 'info' ? {} : { s: event.severity }),
-    ...(event.fields && Object.keys(event.fields).length > 0 ? { f: event.fields } : {}),
-  };
+  return toAiEventOf(event, (at) => eventTime(at, now));
 }
 
 /** The paint of a severity: dim info, yellow warning, red error, bold red critical. */

@@ -1,21 +1,11 @@
 import type { JobRun } from '@velos/core';
+import type { NamedRun } from '@velos/core/ai';
+
+export { type AiRun, type NamedRun, toAiRuns } from '@velos/core/ai';
+
 import type { Colors } from './colors.js';
 import { type Cell, type Column, renderTable } from './table.js';
 import { formatMs } from './units.js';
-
-/** One run as `velos runs` gets it: the run and the job it belongs to. */
-export type NamedRun = JobRun & { id: number; name: string };
-
-/** One run the `--ai` way: seq, name (only when several jobs), start, duration ms, exit, outcome, trigger. */
-export interface AiRun {
-  q: number;
-  n?: string;
-  t: string;
-  d?: number;
-  x?: number | string;
-  o: JobRun['outcome'];
-  tr: JobRun['trigger'];
-}
 
 /** The `velos runs` table, newest first; the name column appears when the runs are of several jobs. */
 export function renderRunTable(runs: NamedRun[], colors: Colors): string {
@@ -42,20 +32,6 @@ export function renderRunTable(runs: NamedRun[], colors: Colors): string {
     { text: run.pid === null ? '-' : String(run.pid) },
   ]);
   return renderTable(columns, rows, colors.dim);
-}
-
-/** The `--ai` form of `velos runs`. */
-export function toAiRuns(runs: NamedRun[]): AiRun[] {
-  const showName = new Set(runs.map((run) => run.name)).size > 1;
-  return runs.map((run) => ({
-    q: run.seq,
-    ...(showName ? { n: run.name } : {}),
-    t: new Date(run.startedAt).toISOString(),
-    ...(run.endedAt === null ? {} : { d: run.endedAt - run.startedAt }),
-    ...(run.exitCode !== null ? { x: run.exitCode } : run.signal !== null ? { x: run.signal } : {}),
-    o: run.outcome,
-    tr: run.trigger,
-  }));
 }
 
 /** The paint of an outcome: green ok, yellow running, red anything else. */

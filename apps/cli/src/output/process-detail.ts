@@ -1,43 +1,15 @@
 import { formatBytes, formatDuration, type ProbeSpec, type ProcessDetail } from '@velos/core';
+import { commandLine, toAiDetail } from '@velos/core/ai';
+
+export { commandLine, toAiDetail };
+
 import type { Colors } from './colors.js';
 import { healthPaint, healthText, jobSummary, statusPaint } from './process-list.js';
-import { formatCpu, formatMs, roundCpu, shortStatus } from './units.js';
+import { formatCpu, formatMs } from './units.js';
 
 /** `velos describe` as text: a heading per process, then aligned `key  value` lines. */
 export function renderProcessDetails(details: ProcessDetail[], colors: Colors, now = Date.now()): string {
   return details.map((d) => renderOne(d, colors, now)).join('\n\n');
-}
-
-/** The `--ai` form of `velos describe`: short keys, facts only, empty things left out. */
-export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
-  return {
-    i: d.id,
-    n: d.name,
-    ...(d.namespace === 'default' ? {} : { ns: d.namespace }),
-    s: shortStatus(d.status),
-    ...(d.pid === null ? {} : { p: d.pid }),
-    c: roundCpu(d.cpu),
-    cpk: roundCpu(d.cpuPeak),
-    m: formatBytes(d.memory),
-    mpk: formatBytes(d.memoryPeak),
-    ...(d.uptime > 0 ? { u: formatDuration(d.uptime) } : {}),
-    r: d.restarts,
-    cmd: commandLine(d),
-    cwd: d.spec.cwd,
-    ...(d.lastExitReason === null
-      ? {}
-      : { exit: { code: d.exitCode, sig: d.signal, why: d.lastExitReason } }),
-    out: d.outLogPath,
-    ...(d.spec.mergeLogs ? {} : { err: d.errLogPath }),
-    lines: { out: d.logLines.out, err: d.logLines.err },
-    ...(d.logDropped > 0 ? { dropped: d.logDropped } : {}),
-    ...(d.spec.cronRestart === undefined ? {} : { cron: d.spec.cronRestart }),
-    ...(d.execMode === 'cluster' ? { x: 'cluster' } : {}),
-    ...(d.adopted ? { ad: 1 } : {}),
-    ...(d.watching ? { w: 1 } : {}),
-    ...(d.health ? { h: aiHealth(d) } : {}),
-    ...(d.job ? { j: aiJob(d) } : {}),
-  };
 }
 
 /** A probe's configuration in one line: `http GET http://127.0.0.1:3000/health (200-399), every 10s, …`. */
@@ -56,11 +28,6 @@ export function describeProbe(probe: ProbeSpec): string {
   ];
   if (probe.initialDelayMs > 0) timing.push(`initial delay ${formatMs(probe.initialDelayMs)}`);
   return `${check}, ${timing.join(', ')}`;
-}
-
-/** The command a process runs, as one shell-like line. */
-export function commandLine(d: ProcessDetail): string {
-  return [d.command.file, ...d.command.args].map(quote).join(' ');
 }
 
 function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
@@ -156,31 +123,6 @@ function jobRows(d: ProcessDetail, now: number): [string, string][] {
   return rows;
 }
 
-function aiHealth(d: ProcessDetail): Record<string, unknown> {
-  const health = d.health!;
-  const failure = health.lastFailure;
-  return {
-    s: health.state,
-    rdy: health.ready ? 1 : 0,
-    ...(failure
-      ? { fail: { p: failure.probe, why: failure.reason, at: new Date(failure.at).toISOString() } }
-      : {}),
-  };
-}
-
-function aiJob(d: ProcessDetail): Record<string, unknown> {
-  const job = d.job!;
-  const last = job.lastRun;
-  const spec = d.spec;
-  return {
-    ...(spec.schedule === undefined ? {} : { sch: spec.schedule }),
-    ...(spec.intervalMs === undefined ? {} : { every: formatMs(spec.intervalMs) }),
-    n: job.runs,
-    ...(last ? { last: { seq: last.seq, out: last.outcome, code: last.exitCode } } : {}),
-    ...(job.nextRunAt === null ? {} : { next: new Date(job.nextRunAt).toISOString() }),
-  };
-}
-
 /** Lines captured since the process started (flushed and rotated ones included), not the file's line count. */
 function capturedLines(n: number): string {
   return `${n === 1 ? '1 line' : `${n} lines`} captured since start`;
@@ -215,8 +157,4 @@ function isoLocal(epochMs: number): string {
   const d = new Date(epochMs);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-function quote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

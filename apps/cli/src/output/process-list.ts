@@ -5,34 +5,13 @@ import {
   type ProcessInfo,
   type ProcessStatus,
 } from '@velos/core';
+import { type AiProcess, toAiProcess } from '@velos/core/ai';
 import type { Colors } from './colors.js';
 import { type Cell, type Column, renderTable } from './table.js';
-import { formatCpu, roundCpu, shortStatus } from './units.js';
+import { formatCpu } from './units.js';
 
-/** One process the `--ai` way: short keys, short values, nothing that is empty. */
-export interface AiProcess {
-  i: number;
-  n: string;
-  ns?: string;
-  s: string;
-  p?: number;
-  c: number;
-  m: string;
-  u?: string;
-  r: number;
-  /** Health state (`healthy`, `degraded`, `unhealthy`, `unknown`), only with probes. */
-  h?: string;
-  /** 0 when a process with probes is not ready. */
-  rdy?: 0;
-  /** `cluster` for cluster mode (fork is left out). */
-  x?: 'cluster';
-  /** A job: runs so far, the latest run's outcome, time until the next run. */
-  j?: { n: number; last?: string; next?: string };
-  /** 1 while the app's files are watched. */
-  w?: 1;
-  /** 1 for a process re-adopted after a daemon restart. */
-  ad?: 1;
-}
+export type { AiProcess };
+export { toAiProcess };
 
 /**
  * The `velos list` table: one row per process, status coloured when `colors` paint. Columns for
@@ -83,28 +62,6 @@ export function toAiProcessList(processes: ProcessInfo[], now = Date.now()): AiP
   return processes.map((p) => toAiProcess(p, now));
 }
 
-/** The `--ai` form of one process; keys in the order i, n, ns, s, p, c, m, u, r, then the optional ones. */
-export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
-  const running = isRunning(p);
-  return {
-    i: p.id,
-    n: p.name,
-    ...(p.namespace === 'default' ? {} : { ns: p.namespace }),
-    s: shortStatus(p.status),
-    ...(p.pid === null ? {} : { p: p.pid }),
-    c: roundCpu(p.cpu),
-    m: formatBytes(p.memory),
-    ...(running ? { u: formatDuration(p.uptime) } : {}),
-    r: p.restarts,
-    ...(p.health ? { h: p.health.state } : {}),
-    ...(p.health && !p.health.ready ? { rdy: 0 as const } : {}),
-    ...(p.execMode === 'cluster' ? { x: 'cluster' as const } : {}),
-    ...(p.job ? { j: aiJob(p.job, now) } : {}),
-    ...(p.watching ? { w: 1 as const } : {}),
-    ...(p.adopted ? { ad: 1 as const } : {}),
-  };
-}
-
 /** The paint of a status word: green online, red errored, yellow in between, dim stopped or scheduled. */
 export function statusPaint(status: ProcessStatus, colors: Colors): (text: string) => string {
   if (status === 'online') return colors.green;
@@ -133,14 +90,6 @@ export function jobSummary(job: NonNullable<ProcessInfo['job']>, now: number): s
   if (job.skipped > 0) parts.push(`${job.skipped} skipped`);
   if (job.nextRunAt !== null) parts.push(`next in ${formatDuration(Math.max(0, job.nextRunAt - now))}`);
   return parts.join(', ');
-}
-
-function aiJob(job: NonNullable<ProcessInfo['job']>, now: number): NonNullable<AiProcess['j']> {
-  return {
-    n: job.runs,
-    ...(job.lastRun ? { last: job.lastRun.outcome } : {}),
-    ...(job.nextRunAt === null ? {} : { next: formatDuration(Math.max(0, job.nextRunAt - now)) }),
-  };
 }
 
 function healthCell(health: HealthInfo | undefined, colors: Colors): Cell {

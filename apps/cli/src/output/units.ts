@@ -1,24 +1,7 @@
-import type { ProcessStatus } from '@velos/core';
+import { roundCpu } from '@velos/core/ai';
 
-const SHORT_STATUS: Record<ProcessStatus, string> = {
-  online: 'on',
-  stopped: 'stopped',
-  errored: 'err',
-  starting: 'start',
-  stopping: 'stopping',
-  'waiting-restart': 'wait',
-  scheduled: 'sched',
-};
-
-/** The `--ai` status word: on, stopped, err, start, stopping, wait, sched. */
-export function shortStatus(status: ProcessStatus): string {
-  return SHORT_STATUS[status] ?? status;
-}
-
-/** CPU percent rounded to one decimal, as a number (for `--ai`). */
-export function roundCpu(cpu: number): number {
-  return Math.round(cpu * 10) / 10;
-}
+// CLI-3: the --ai words live in core (ai-output.ts), shared with the MCP tools.
+export { roundCpu, shortStatus } from '@velos/core/ai';
 
 /** CPU percent for a table: `2.1%`. */
 export function formatCpu(cpu: number): string {

@@ -1,0 +1,70 @@
+import { roundCpu, shortStatus } from './ai-output.js';
+import { formatSpanMs } from './alert-rule.js';
+import type { ProcessDetail } from './process-info.js';
+import { formatBytes, formatDuration } from './units.js';
+
+/** The `--ai` form of `velos describe`: short keys, facts only, empty things left out. */
+export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
+  return {
+    i: d.id,
+    n: d.name,
+    ...(d.namespace === 'default' ? {} : { ns: d.namespace }),
+    s: shortStatus(d.status),
+    ...(d.pid === null ? {} : { p: d.pid }),
+    c: roundCpu(d.cpu),
+    cpk: roundCpu(d.cpuPeak),
+    m: formatBytes(d.memory),
+    mpk: formatBytes(d.memoryPeak),
+    ...(d.uptime > 0 ? { u: formatDuration(d.uptime) } : {}),
+    r: d.restarts,
+    cmd: commandLine(d),
+    cwd: d.spec.cwd,
+    ...(d.lastExitReason === null
+      ? {}
+      : { exit: { code: d.exitCode, sig: d.signal, why: d.lastExitReason } }),
+    out: d.outLogPath,
+    ...(d.spec.mergeLogs ? {} : { err: d.errLogPath }),
+    lines: { out: d.logLines.out, err: d.logLines.err },
+    ...(d.logDropped > 0 ? { dropped: d.logDropped } : {}),
+    ...(d.spec.cronRestart === undefined ? {} : { cron: d.spec.cronRestart }),
+    ...(d.execMode === 'cluster' ? { x: 'cluster' } : {}),
+    ...(d.adopted ? { ad: 1 } : {}),
+    ...(d.watching ? { w: 1 } : {}),
+    ...(d.health ? { h: aiHealth(d) } : {}),
+    ...(d.job ? { j: aiJob(d) } : {}),
+  };
+}
+
+/** The command a process runs, as one shell-like line. */
+export function commandLine(d: ProcessDetail): string {
+  return [d.command.file, ...d.command.args].map(quote).join(' ');
+}
+
+function aiHealth(d: ProcessDetail): Record<string, unknown> {
+  const health = d.health!;
+  const failure = health.lastFailure;
+  return {
+    s: health.state,
+    rdy: health.ready ? 1 : 0,
+    ...(failure
+      ? { fail: { p: failure.probe, why: failure.reason, at: new Date(failure.at).toISOString() } }
+      : {}),
+  };
+}
+
+function aiJob(d: ProcessDetail): Record<string, unknown> {
+  const job = d.job!;
+  const last = job.lastRun;
+  const spec = d.spec;
+  return {
+    ...(spec.schedule === undefined ? {} : { sch: spec.schedule }),
+    ...(spec.intervalMs === undefined ? {} : { every: formatSpanMs(spec.intervalMs) }),
+    n: job.runs,
+    ...(last ? { last: { seq: last.seq, out: last.outcome, code: last.exitCode } } : {}),
+    ...(job.nextRunAt === null ? {} : { next: new Date(job.nextRunAt).toISOString() }),
+  };
+}
+
+function quote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

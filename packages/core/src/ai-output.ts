@@ -1,0 +1,153 @@
+import type { EventFieldValue, EventSeverity, VelosEvent } from './events.js';
+import type { JobRun, LogLine, ProcessInfo, ProcessStatus } from './process-info.js';
+import { formatBytes, formatDuration } from './units.js';
+
+// CLI-3: the compact "ai" form shared by `velos … --ai` and the MCP tools (docs/ai-output.md).
+
+/** One process the `--ai` way: short keys, short values, nothing that is empty. */
+export interface AiProcess {
+  i: number;
+  n: string;
+  ns?: string;
+  s: string;
+  p?: number;
+  c: number;
+  m: string;
+  u?: string;
+  r: number;
+  /** Health state (`healthy`, `degraded`, `unhealthy`, `unknown`), only with probes. */
+  h?: string;
+  /** 0 when a process with probes is not ready. */
+  rdy?: 0;
+  /** `cluster` for cluster mode (fork is left out). */
+  x?: 'cluster';
+  /** A job: runs so far, the latest run's outcome, time until the next run. */
+  j?: { n: number; last?: string; next?: string };
+  /** 1 while the app's files are watched. */
+  w?: 1;
+  /** 1 for a process re-adopted after a daemon restart. */
+  ad?: 1;
+}
+
+/** One run as `runs` gives it: the run and the job it belongs to. */
+export type NamedRun = JobRun & { id: number; name: string };
+
+/** One run the `--ai` way: seq, name (only when several jobs), start, duration ms, exit, outcome, trigger. */
+export interface AiRun {
+  q: number;
+  n?: string;
+  t: string;
+  d?: number;
+  x?: number | string;
+  o: JobRun['outcome'];
+  tr: JobRun['trigger'];
+}
+
+/** One event the `--ai` way: time, kind, app, id, message, severity (when not info) and fields. */
+export interface AiEvent {
+  t: string;
+  k: string;
+  a?: string;
+  i?: number;
+  m: string;
+  s?: Exclude<EventSeverity, 'info'>;
+  f?: Record<string, EventFieldValue>;
+}
+
+/** One log line the `--ai` way: ISO time, app (when lines of several apps mix), `err` stream, level, message. */
+export interface AiLogLine {
+  t: string;
+  a?: string;
+  s?: 'err';
+  l?: string;
+  m: string;
+}
+
+const SHORT_STATUS: Record<ProcessStatus, string> = {
+  online: 'on',
+  stopped: 'stopped',
+  errored: 'err',
+  starting: 'start',
+  stopping: 'stopping',
+  'waiting-restart': 'wait',
+  scheduled: 'sched',
+};
+
+/** The `--ai` status word: on, stopped, err, start, stopping, wait, sched. */
+export function shortStatus(status: ProcessStatus): string {
+  return SHORT_STATUS[status] ?? status;
+}
+
+/** CPU percent rounded to one decimal, as a number (for `--ai`). */
+export function roundCpu(cpu: number): number {
+  return Math.round(cpu * 10) / 10;
+}
+
+/** The `--ai` form of one process; keys in the order i, n, ns, s, p, c, m, u, r, then the optional ones. */
+export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
+  const isRunning =
+    p.pid !== null && (p.status === 'online' || p.status === 'starting' || p.status === 'stopping');
+  return {
+    i: p.id,
+    n: p.name,
+    ...(p.namespace === 'default' ? {} : { ns: p.namespace }),
+    s: shortStatus(p.status),
+    ...(p.pid === null ? {} : { p: p.pid }),
+    c: roundCpu(p.cpu),
+    m: formatBytes(p.memory),
+    ...(isRunning ? { u: formatDuration(p.uptime) } : {}),
+    r: p.restarts,
+    ...(p.health ? { h: p.health.state } : {}),
+    ...(p.health && !p.health.ready ? { rdy: 0 as const } : {}),
+    ...(p.execMode === 'cluster' ? { x: 'cluster' as const } : {}),
+    ...(p.job ? { j: aiJob(p.job, now) } : {}),
+    ...(p.watching ? { w: 1 as const } : {}),
+    ...(p.adopted ? { ad: 1 as const } : {}),
+  };
+}
+
+/** The `--ai` form of job runs (`n` only when they are of several jobs). */
+export function toAiRuns(runs: NamedRun[]): AiRun[] {
+  const showName = new Set(runs.map((run) => run.name)).size > 1;
+  return runs.map((run) => ({
+    q: run.seq,
+    ...(showName ? { n: run.name } : {}),
+    t: new Date(run.startedAt).toISOString(),
+    ...(run.endedAt === null ? {} : { d: run.endedAt - run.startedAt }),
+    ...(run.exitCode !== null ? { x: run.exitCode } : run.signal !== null ? { x: run.signal } : {}),
+    o: run.outcome,
+    tr: run.trigger,
+  }));
+}
+
+/** The `--ai` form of one event, its time written by `formatTime` (the CLI: local clock time). */
+export function toAiEvent(event: VelosEvent, formatTime: (epochMs: number) => string): AiEvent {
+  return {
+    t: formatTime(event.at),
+    k: event.kind,
+    ...(event.app === undefined ? {} : { a: event.app }),
+    ...(event.id === undefined ? {} : { i: event.id }),
+    m: event.message,
+    ...(event.severity === 'info' ? {} : { s: event.severity }),
+    ...(event.fields && Object.keys(event.fields).length > 0 ? { f: event.fields } : {}),
+  };
+}
+
+/** The `--ai` form of one log line; `withApp` adds the app's name (`a`). */
+export function toAiLogLine(line: LogLine, withApp = false): AiLogLine {
+  return {
+    t: new Date(line.ts).toISOString(),
+    ...(withApp ? { a: line.name } : {}),
+    ...(line.stream === 'err' ? { s: 'err' as const } : {}),
+    ...(line.lvl ? { l: line.lvl } : {}),
+    m: line.line,
+  };
+}
+
+function aiJob(job: NonNullable<ProcessInfo['job']>, now: number): NonNullable<AiProcess['j']> {
+  return {
+    n: job.runs,
+    ...(job.lastRun ? { last: job.lastRun.outcome } : {}),
+    ...(job.nextRunAt === null ? {} : { next: formatDuration(Math.max(0, job.nextRunAt - now)) }),
+  };
+}

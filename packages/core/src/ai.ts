@@ -1,0 +1,16 @@
+// `@velos/core/ai`: the compact `--ai` forms (CLI-3), shared by the CLI and the MCP tools; kept off the
+// root so the daemon never loads them.
+export { commandLine, toAiDetail } from './ai-detail.js';
+export {
+  type AiEvent,
+  type AiLogLine,
+  type AiProcess,
+  type AiRun,
+  type NamedRun,
+  roundCpu,
+  shortStatus,
+  toAiEvent,
+  toAiLogLine,
+  toAiProcess,
+  toAiRuns,
+} from './ai-output.js';

@@ -1,0 +1,76 @@
+import type { ComponentStatus, DaemonHealth, ProcessInfo } from '@velos/core';
+
+/** One process's score (0-100) and what lowered it, one short phrase per issue. */
+export interface ProcessScore {
+  id: number;
+  name: string;
+  score: number;
+  issues: string[];
+}
+
+/** `health_check`: the overall score and status, the daemon's status, and each process's score. */
+export interface HealthReport {
+  score: number;
+  status: ComponentStatus;
+  daemon: DaemonHealth;
+  processes: ProcessScore[];
+}
+
+const DAEMON_SCORE: Record<ComponentStatus, number> = { healthy: 100, degraded: 70, unhealthy: 30 };
+/** A process scoring at least this is healthy; below `DEGRADED_BELOW` it is unhealthy. */
+const HEALTHY_FROM = 90;
+const DEGRADED_BELOW = 50;
+
+/**
+ * Scores each process from its status, probe health, restarts and last job run, and the whole from
+ * the daemon's self-health and the processes: the overall score is the lower of the daemon's score
+ * and the processes' mean; the status the worst of the daemon's and the worst process's.
+ */
+export function scoreHealth(daemon: DaemonHealth, processes: ProcessInfo[]): HealthReport {
+  const scores = processes.map(scoreProcess);
+  const mean = scores.length === 0 ? 100 : scores.reduce((sum, p) => sum + p.score, 0) / scores.length;
+  const worst = Math.min(100, ...scores.map((p) => p.score));
+  const processStatus: ComponentStatus =
+    worst >= HEALTHY_FROM ? 'healthy' : worst >= DEGRADED_BELOW ? 'degraded' : 'unhealthy';
+  const order: ComponentStatus[] = ['healthy', 'degraded', 'unhealthy'];
+  const status = order[Math.max(order.indexOf(daemon.status), order.indexOf(processStatus))]!;
+  return {
+    score: Math.round(Math.min(DAEMON_SCORE[daemon.status], mean)),
+    status,
+    daemon,
+    processes: scores,
+  };
+}
+
+/** The score of one process: 100 less a penalty per issue, never below 0. */
+export function scoreProcess(p: ProcessInfo): ProcessScore {
+  const issues: string[] = [];
+  let score = 100;
+  const lose = (points: number, issue: string) => {
+    score -= points;
+    issues.push(issue);
+  };
+  if (p.status === 'errored') lose(100, 'errored: restart budget spent');
+  else if (p.status === 'waiting-restart')
+    lose(50, `crash loop: waiting to restart (${p.lastExitReason ?? 'exit'})`);
+  else if (p.status === 'stopped' && p.type === 'service') lose(30, 'stopped');
+  if (p.unstableRestarts > 0)
+    lose(Math.min(30, 10 * p.unstableRestarts), `${p.unstableRestarts} unstable restarts in a row`);
+  else if (p.restarts > 0) {
+    const why = p.lastExitReason ? `, last ${p.lastExitReason}` : '';
+    lose(Math.min(20, 2 * p.restarts), `${p.restarts} restarts${why}`);
+  }
+  if (p.health) {
+    const failure = p.health.lastFailure
+      ? `: ${p.health.lastFailure.probe} ${p.health.lastFailure.reason}`
+      : '';
+    if (p.health.state === 'unhealthy') lose(50, `probe unhealthy${failure}`);
+    else if (p.health.state === 'degraded') lose(20, `probe degraded${failure}`);
+    if (!p.health.ready && p.status === 'online') lose(10, 'not ready');
+  }
+  const last = p.job?.lastRun;
+  if (last && (last.outcome === 'failed' || last.outcome === 'timeout' || last.outcome === 'spawn-error')) {
+    lose(30, `last run ${last.outcome}${last.exitCode === null ? '' : ` (exit ${last.exitCode})`}`);
+  }
+  return { id: p.id, name: p.name, score: Math.max(0, score), issues };
+}

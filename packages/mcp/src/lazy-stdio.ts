@@ -1,0 +1,139 @@
+import type { VelosControl } from '@velos/core';
+import {
+  PROTOCOL_VERSIONS,
+  SERVER_CAPABILITIES,
+  SERVER_INFO,
+  SERVER_INSTRUCTIONS,
+  TOOL_LIST,
+} from './tool-list.js';
+
+/** A JSON-RPC message as it crosses stdio. */
+type Message = { jsonrpc: '2.0'; id?: string | number; method?: string; params?: Record<string, unknown> };
+
+/** The SDK's transport contract, as much of it as the server uses. */
+interface LineTransport {
+  start(): Promise<void>;
+  send(message: unknown): Promise<void>;
+  close(): Promise<void>;
+  onmessage?: (message: unknown) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+}
+
+/** Options of `serveStdioLazy`. */
+export interface LazyStdioOptions {
+  control: VelosControl;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Called once stdin ends (the client went away). */
+  onClose?: () => void;
+}
+
+/**
+ * MCP over stdin/stdout that answers `initialize`, `tools/list` and `ping` from data generated from the
+ * server at build time (tool-list.ts, pinned by a test), so an agent gets its tool list before the SDK
+ * and zod have loaded; the SDK server loads right after and takes over, `initialize` replayed to it.
+ */
+export function serveStdioLazy(options: LazyStdioOptions): void {
+  const pending: Message[] = [];
+  const replay: Message[] = [];
+  const suppressed = new Set<string | number>();
+  let transport: LineTransport | null = null;
+  let loading: Promise<void> | null = null;
+  const write = (message: unknown) => {
+    process.stdout.write(`${JSON.stringify(message)}\n`);
+  };
+  const load = () => {
+    loading ??= (async () => {
+      const { createVelosMcpServer } = await import('./server.js');
+      const server = createVelosMcpServer(options);
+      const ours: LineTransport = {
+        start: async () => {},
+        close: async () => {},
+        send: async (message) => {
+          const id = (message as Message).id;
+          if (id !== undefined && suppressed.delete(id)) return;
+          write(message);
+        },
+      };
+      await server.connect(ours as never);
+      transport = ours;
+      for (const message of [...replay, ...pending.splice(0)]) ours.onmessage?.(message);
+    })().catch((error: unknown) => {
+      // answer what waits, and try again on the next message
+      loading = null;
+      const reason = error instanceof Error ? error.message : String(error);
+      for (const message of pending.splice(0)) {
+        if (message.id === undefined) continue;
+        write({
+          jsonrpc: '2.0',
+          id: message.id,
+          error: { code: -32603, message: `INTERNAL: the MCP server did not load: ${reason}` },
+        });
+      }
+    });
+    return loading;
+  };
+  const handle = (message: Message) => {
+    if (transport) return transport.onmessage?.(message);
+    if (message.method === 'initialize' && message.id !== undefined) {
+      write({ jsonrpc: '2.0', id: message.id, result: initializeResult(message.params) });
+      suppressed.add(message.id);
+      replay.push(message);
+      return;
+    }
+    if (message.method === 'notifications/initialized') return void replay.push(message);
+    if (message.method === 'tools/list' && message.id !== undefined && !message.params?.cursor) {
+      write({ jsonrpc: '2.0', id: message.id, result: { tools: TOOL_LIST } });
+      // the list is out: now load the server, off the critical path of the answer
+      setImmediate(() => void load());
+      return;
+    }
+    if (message.method === 'ping' && message.id !== undefined)
+      return write({ jsonrpc: '2.0', id: message.id, result: {} });
+    pending.push(message);
+    void load();
+  };
+  let buffer = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    buffer += chunk;
+    for (let at = buffer.indexOf('\n'); at >= 0; at = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, at).replace(/\r$/, '');
+      buffer = buffer.slice(at + 1);
+      if (line.trim() === '') continue;
+      let message: Message;
+      try {
+        message = JSON.parse(line) as Message;
+      } catch {
+        write({
+          jsonrpc: '2.0',
+          id: null,
+          error: { code: -32700, message: 'Parse error: a line is not JSON' },
+        });
+        continue;
+      }
+      handle(message);
+    }
+  });
+  process.stdin.once('end', () => {
+    const done = () => options.onClose?.();
+    if (loading) loading.then(done, done);
+    else done();
+  });
+}
+
+/** The answer the SDK server gives to `initialize`: the client's protocol version when supported. */
+function initializeResult(params: Record<string, unknown> | undefined): Record<string, unknown> {
+  const asked = params?.protocolVersion;
+  const version =
+    typeof asked === 'string' && PROTOCOL_VERSIONS.supported.includes(asked)
+      ? asked
+      : PROTOCOL_VERSIONS.latest;
+  return {
+    protocolVersion: version,
+    capabilities: SERVER_CAPABILITIES,
+    serverInfo: SERVER_INFO,
+    instructions: SERVER_INSTRUCTIONS,
+  };
+}

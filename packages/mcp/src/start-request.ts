@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { AlertRule, AppSpec } from '@velos/core';
+import { invalidArgument, type ToolContext } from './tool-kit.js';
+
+/** What `process_start` was asked for: one script with options, or the apps of a config file. */
+export interface StartRequest {
+  script?: string;
+  config?: string;
+  name?: string;
+  instances?: number | 'max';
+  env?: Record<string, string>;
+  args?: string[];
+  cwd?: string;
+}
+
+/** The specs to start, and the alert rules of a config file (to replace that file's rules). */
+export interface StartPlan {
+  specs: AppSpec[];
+  configFile?: string;
+  alerts?: AlertRule[];
+}
+
+/**
+ * Turns a `process_start` request into complete `AppSpec`s with the core config loader: a config file
+ * is loaded as `velos start <file>` loads it; a script becomes a one-app config validated by the same
+ * schema (relative paths against `cwd`, the server's environment inherited as with the CLI).
+ */
+export async function planStart(request: StartRequest, ctx: ToolContext): Promise<StartPlan> {
+  const config = await import('@velos/core/config');
+  const baseEnv = definedEnv(ctx.env);
+  const cwd = resolve(ctx.cwd, request.cwd ?? '.');
+  if ((request.script === undefined) === (request.config === undefined)) {
+    throw invalidArgument('give either script or config (a .toml, .yaml, .yml or .json file), not both');
+  }
+  if (request.config !== undefined) {
+    const extra = (['name', 'instances', 'env', 'args'] as const).find((key) => request[key] !== undefined);
+    if (extra) throw invalidArgument(`${extra} does not apply to a config file; set it in the file instead`);
+    const file = resolve(cwd, request.config);
+    if (!config.isConfigFile(file))
+      throw invalidArgument(`config: expected a .toml, .yaml, .yml or .json file, got ${request.config}`);
+    const specs = await config.loadConfigFile(file, { baseEnv, cpuCount: ctx.cpuCount });
+    for (const spec of specs) spec.source = { file };
+    return { specs, configFile: file, alerts: (await config.loadConfigAlerts(file)) ?? [] };
+  }
+  const script = resolveScript(request.script!, cwd);
+  const entry: Record<string, unknown> = { script };
+  if (request.name !== undefined) entry.name = request.name;
+  if (request.instances !== undefined) {
+    entry.instances = request.instances;
+    // as `velos start -i`: several instances run in cluster mode (non-Node programs fork)
+    entry.exec_mode = 'cluster';
+  }
+  if (request.env !== undefined) entry.env = request.env;
+  if (request.args !== undefined) entry.args = request.args;
+  const specs = config.validateConfig({ apps: [entry] }, 'process_start', {
+    baseDir: cwd,
+    baseEnv,
+    cpuCount: ctx.cpuCount,
+  });
+  return { specs };
+}
+
+/** An existing file (absolute), a command line (kept as is), or a program name left to the daemon. */
+function resolveScript(script: string, cwd: string): string {
+  const path = resolve(cwd, script);
+  if (existsSync(path)) return path;
+  if (/\s/.test(script.trim())) return script.trim();
+  if (script.includes('/') || /\.(c|m)?(js|ts)$|\.(py|sh|rb)$/.test(script)) {
+    throw invalidArgument(`script not found: ${script} (relative to ${cwd})`);
+  }
+  return script;
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

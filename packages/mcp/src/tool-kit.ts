@@ -1,0 +1,137 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCodes,
+  findCommand,
+  isVelosError,
+  parseDurationMs,
+  type VelosControl,
+  VelosError,
+} from '@velos/core';
+import * as z from 'zod';
+
+/** What every tool runs against: the control, and the MCP server's own working directory and environment. */
+export interface ToolContext {
+  control: VelosControl;
+  /** Relative script and config paths of `process_start` resolve against it. */
+  cwd: string;
+  /** The environment started apps inherit (as with `velos start`). */
+  env: NodeJS.ProcessEnv;
+  cpuCount: number;
+}
+
+/** One MCP tool: its name, the protocol command it maps to, its input fields and what it answers. */
+export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  name: string;
+  title: string;
+  /** The command of `PROTOCOL_COMMANDS` whose description and traits the tool takes. */
+  command: string;
+  /** What the answer holds (appended to the command's description). */
+  answer: string;
+  input: Shape;
+  run: (args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext) => Promise<unknown>;
+}
+
+/** Types one tool definition (keeps the inferred argument type of its input shape). */
+export function defineTool<Shape extends z.ZodRawShape>(tool: ToolDefinition<Shape>): ToolDefinition<Shape> {
+  return tool;
+}
+
+/** The description and annotations of a tool, derived from its command's entry in the protocol table. */
+export function toolMeta(tool: ToolDefinition): { description: string; annotations: ToolAnnotations } {
+  const entry = findCommand(tool.command);
+  if (!entry) throw new Error(`MCP tool ${tool.name}: unknown command ${tool.command}`);
+  return {
+    description: `${entry.description} ${tool.answer}`,
+    annotations: {
+      title: tool.title,
+      readOnlyHint: entry.isReadOnly,
+      destructiveHint: entry.isDestructive,
+      idempotentHint: entry.isIdempotent,
+      openWorldHint: false,
+    },
+  };
+}
+
+/** Registers tools on a server; each answer is compact JSON (or text), each failure a tool error. */
+export function registerTools(server: McpServer, tools: readonly ToolDefinition[], ctx: ToolContext): void {
+  for (const tool of tools) {
+    const { description, annotations } = toolMeta(tool);
+    server.registerTool(
+      tool.name,
+      { title: tool.title, description, inputSchema: tool.input, annotations },
+      async (args: unknown) => runTool(tool, args, ctx),
+    );
+  }
+}
+
+/** Runs a tool: a value becomes one text block; a thrown error an `isError` answer `CODE: message`. */
+export async function runTool(
+  tool: ToolDefinition,
+  args: unknown,
+  ctx: ToolContext,
+): Promise<CallToolResult> {
+  try {
+    const value = await tool.run(args as never, ctx);
+    return { content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) }] };
+  } catch (error) {
+    return { content: [{ type: 'text', text: errorLine(error) }], isError: true };
+  }
+}
+
+/** A failure as one line an agent can act on: `TARGET_NOT_FOUND: no process matches "x"`. */
+export function errorLine(error: unknown): string {
+  if (isVelosError(error)) return `${error.code}: ${error.message.replace(/\s*\n\s*/g, ' ')}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${ErrorCodes.INTERNAL}: ${message.replace(/\s*\n\s*/g, ' ')}`;
+}
+
+/** An INVALID_ARGUMENT error for a tool's arguments. */
+export function invalidArgument(message: string): VelosError {
+  return new VelosError(ErrorCodes.INVALID_ARGUMENT, message);
+}
+
+/** The `detail` field several tools take: `brief` (default) or `full`. */
+export const detailField = z
+  .enum(['brief', 'full'])
+  .optional()
+  .describe('brief (default): the compact answer; full: every field');
+
+/** The `target` field: what a command acts on. */
+export const targetField = z.string().min(1).describe('A process name, an id, a namespace, or "all"');
+
+/** A value without its null, undefined, empty-array and empty-object members (recursively). */
+export function withoutEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmpty);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    const kept = withoutEmpty(member);
+    if (kept === null || kept === undefined) continue;
+    if (Array.isArray(kept) && kept.length === 0) continue;
+    if (typeof kept === 'object' && !Array.isArray(kept) && Object.keys(kept).length === 0) continue;
+    out[key] = kept;
+  }
+  return out;
+}
+
+/** A time field: a duration ago or an ISO time. */
+export const timeField = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('A duration ago (10m, 2h, 1d) or an ISO time (2026-12-01T10:00:00Z)');
+
+/** `10m` (ago) or an ISO time, as epoch ms. */
+export function timeOf(field: string, value: string): number {
+  if (/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/i.test(value)) {
+    const ms = parseDurationMs(value);
+    if (ms !== null) return Date.now() - ms;
+  }
+  const ts = Date.parse(value);
+  if (Number.isNaN(ts))
+    throw invalidArgument(
+      `${field}: expected a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z, got ${JSON.stringify(value)}`,
+    );
+  return ts;
+}

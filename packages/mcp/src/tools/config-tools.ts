@@ -1,0 +1,49 @@
+import type { AppSpec } from '@velos/core';
+import * as z from 'zod';
+import { defineTool, detailField, invalidArgument, targetField } from '../tool-kit.js';
+
+/** config_get and config_set: an app's effective config, read as TOML and changed by config keys. */
+export const CONFIG_TOOLS = [
+  defineTool({
+    name: 'config_get',
+    title: 'Get app config',
+    command: 'config.get',
+    answer:
+      'Answer: TOML as in velos.toml ([[apps]] keys: script, instances, env, max_memory …); brief leaves the defaults out, detail=full writes every key.',
+    input: { target: targetField, detail: detailField },
+    run: async ({ target, detail }, { control }) =>
+      toToml(await control.configGet(target), detail === 'full'),
+  }),
+  defineTool({
+    name: 'config_set',
+    title: 'Change app config',
+    command: 'config.set',
+    answer:
+      'Answer: {set: the keys changed, cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.',
+    input: {
+      target: targetField,
+      changes: z
+        .record(z.string(), z.unknown())
+        .describe(
+          'Config keys as in velos.toml, e.g. {"instances": 2, "max_memory": "200M", "env": {"LOG_LEVEL": "debug"}}',
+        ),
+    },
+    run: async ({ target, changes }, { control }) => {
+      if (Object.keys(changes).length === 0)
+        throw invalidArgument('changes: expected at least one config key');
+      const spec = await control.configSet(target, changes);
+      const { specToCompactConfig } = await import('@velos/core/config');
+      return { set: Object.keys(changes), cfg: specToCompactConfig(spec) };
+    },
+  }),
+];
+
+async function toToml(spec: AppSpec, isFull: boolean): Promise<string> {
+  const { formatConfigToml, specToCompactConfig, specToConfig } = await import('@velos/core/config');
+  const entry = isFull ? specToConfig(spec) : specToCompactConfig(spec);
+  const header: string[] = [];
+  if (spec.source) header.push(`# from ${spec.source.file}`);
+  const overrides = Object.keys(spec.source?.overrides ?? {});
+  if (overrides.length > 0) header.push(`# set over the file: ${overrides.join(', ')}`);
+  return [...header, (await formatConfigToml({ apps: [entry] })).trimEnd()].join('\n');
+}

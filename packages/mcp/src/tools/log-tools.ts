@@ -1,0 +1,158 @@
+import {
+  formatDuration,
+  type LogLine,
+  type LogsAnalyzeResult,
+  type LogsSearchResult,
+  parseDurationMs,
+} from '@velos/core';
+import { toAiLogLine } from '@velos/core/ai';
+import * as z from 'zod';
+import {
+  defineTool,
+  detailField,
+  invalidArgument,
+  targetField,
+  timeField,
+  timeOf,
+  withoutEmpty,
+} from '../tool-kit.js';
+
+const LINE_KEYS = 'Lines: t ISO time, a app (when several), s "err" for stderr, l level, m message.';
+const levelField = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug'])
+  .optional()
+  .describe('Only lines at least this severe (error also finds fatal)');
+const appField = z.string().min(1).describe('An app name or a process id');
+
+/** log_read, log_search, log_summary: the daemon's captured logs and its log engine. */
+export const LOG_TOOLS = [
+  defineTool({
+    name: 'log_read',
+    title: 'Read recent log lines',
+    command: 'logs',
+    answer: `With level, the newest lines at least that severe (through logs.search). ${LINE_KEYS}`,
+    input: {
+      target: targetField,
+      lines: z.number().int().min(1).max(1000).optional().describe('How many recent lines (default 20)'),
+      level: levelField,
+      stream: z.enum(['out', 'err']).optional().describe('Only stdout or only stderr'),
+    },
+    run: async ({ target, lines = 20, level, stream }, { control }) => {
+      if (level !== undefined) {
+        // the newest `lines` matches: older ones left out by the limit are what was asked for
+        const found = await control.searchLogs({
+          target,
+          level,
+          limit: lines,
+          ...(stream ? { stream } : {}),
+        });
+        return compactLines(found.lines, undefined);
+      }
+      const result = await control.logsResult({ target, lines, ...(stream ? { stream } : {}) });
+      return compactLines(result.lines, result.cut?.omittedLines);
+    },
+  }),
+  defineTool({
+    name: 'log_search',
+    title: 'Search logs',
+    command: 'logs.search',
+    answer: `Answer: {lines, scanned (lines read), omitted?, partial?}. ${LINE_KEYS}`,
+    input: {
+      target: appField,
+      pattern: z
+        .string()
+        .max(1000)
+        .optional()
+        .describe('A regular expression the line matches (no backreferences or lookarounds)'),
+      ignoreCase: z.boolean().optional().describe('The pattern ignores case'),
+      since: timeField,
+      until: timeField,
+      level: levelField,
+      limit: z.number().int().min(1).max(10_000).optional().describe('The newest N matches (default 50)'),
+    },
+    run: async ({ target, pattern, ignoreCase, since, until, level, limit = 50 }, { control }) => {
+      const result = await control.searchLogs({
+        target,
+        limit,
+        ...(pattern === undefined ? {} : { grep: pattern }),
+        ...(ignoreCase ? { ignoreCase } : {}),
+        ...(since === undefined ? {} : { since: timeOf('since', since) }),
+        ...(until === undefined ? {} : { until: timeOf('until', until) }),
+        ...(level === undefined ? {} : { level }),
+      });
+      return compactSearch(result);
+    },
+  }),
+  defineTool({
+    name: 'log_summary',
+    title: 'Summarise logs',
+    command: 'logs.analyze',
+    answer:
+      'The summary view: h health 0-100, n lines, lv lines by level, top templates {t template, c count, l level, tr trend when not stable, pm per minute}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, tpl distinct templates. detail=full gives the engine answer as is.',
+    input: {
+      target: appField,
+      period: z.string().optional().describe('The last 30m, 1h (default), 1d …'),
+      detail: detailField,
+    },
+    run: async ({ target, period = '1h', detail }, { control }) => {
+      const periodMs = parseDurationMs(period);
+      if (periodMs === null || periodMs <= 0)
+        throw invalidArgument(
+          `period: expected a duration like 30m, 1h or 1d, got ${JSON.stringify(period)}`,
+        );
+      const result = await control.analyzeLogs({ target, view: 'summary', periodMs });
+      if (detail === 'full') return withoutEmpty({ ...result, text: undefined });
+      return compactSummary(result, period);
+    },
+  }),
+];
+
+function compactLines(lines: LogLine[], omitted: number | undefined): unknown {
+  const hasApp = new Set(lines.map((line) => line.name)).size > 1;
+  const compact = lines.map((line) => toAiLogLine(line, hasApp));
+  return omitted ? { lines: compact, omitted } : compact;
+}
+
+function compactSearch(result: LogsSearchResult): unknown {
+  return {
+    lines: result.lines.map((line) => toAiLogLine(line)),
+    scanned: result.scanned.lines,
+    ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
+    ...(result.scanned.isPartial ? { partial: true } : {}),
+  };
+}
+
+/** The log engine's summary in short keys (seed design: health, lines by level, top patterns, last error, anomalies). */
+export function compactSummary(result: LogsAnalyzeResult, period: string, now = Date.now()): unknown {
+  const s = result.summary;
+  if (!s) return { app: result.app, n: 0 };
+  const ago = (at: number | undefined) =>
+    at === undefined ? undefined : formatDuration(Math.max(0, now - at));
+  return withoutEmpty({
+    app: result.app,
+    per: period,
+    h: s.health,
+    n: s.lines,
+    lv: s.levels,
+    tpl: s.templates,
+    top: s.top.map((p) => ({
+      t: p.template,
+      c: p.count,
+      l: p.level,
+      ...(p.trend === 'stable' ? {} : { tr: p.trend }),
+      ...(p.perMin === undefined ? {} : { pm: Math.round(p.perMin * 10) / 10 }),
+    })),
+    err: s.lastError ? { m: s.lastError.message, ago: ago(s.lastError.at) } : undefined,
+    an: s.anomalies.map((a) => ({
+      at: new Date(a.at).toISOString(),
+      k: a.metric,
+      v: a.value,
+      mean: Math.round(a.mean * 10) / 10,
+      z: Math.round(a.z * 10) / 10,
+      sev: a.severity,
+    })),
+    rst: s.lastRestart ? { ago: ago(s.lastRestart.at), why: s.lastRestart.reason } : undefined,
+    ...(result.sampleRate < 1 ? { sampled: result.sampleRate } : {}),
+    ...(result.scanned.isPartial ? { partial: true } : {}),
+  });
+}

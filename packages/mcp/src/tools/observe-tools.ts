@@ -1,0 +1,179 @@
+import {
+  describeCondition,
+  ErrorCodes,
+  formatBytes,
+  formatDuration,
+  type MetricsSnapshot,
+  type ProcessMetrics,
+  VelosError,
+} from '@velos/core';
+import { roundCpu, shortStatus, toAiEvent, toAiProcess, toAiRuns } from '@velos/core/ai';
+import * as z from 'zod';
+import { scoreHealth } from '../health-score.js';
+import { defineTool, detailField, targetField, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
+
+const isoSeconds = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** health_check, metrics_snapshot, events_list, alerts_list, job_runs, job_trigger. */
+export const OBSERVE_TOOLS = [
+  defineTool({
+    name: 'health_check',
+    title: 'Check health',
+    command: 'health',
+    answer:
+      'Combined with every process (status, restarts, probe health, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.',
+    input: { detail: detailField },
+    run: async ({ detail }, { control }) => {
+      const [daemon, processes] = await Promise.all([control.health(), control.list()]);
+      const report = scoreHealth(daemon, processes);
+      if (detail === 'full') return withoutEmpty({ ...report, daemon: { ...daemon, at: undefined } });
+      const unhealthy = daemon.components.filter((c) => c.status !== 'healthy');
+      const bad = report.processes.filter((p) => p.issues.length > 0);
+      const ok = report.processes.filter((p) => p.issues.length === 0);
+      return {
+        score: report.score,
+        s: report.status,
+        daemon:
+          unhealthy.length === 0
+            ? daemon.status
+            : { s: daemon.status, bad: unhealthy.map((c) => ({ n: c.name, s: c.status, r: c.reason })) },
+        ...(bad.length === 0
+          ? {}
+          : { bad: bad.map((p) => ({ n: p.name, i: p.id, score: p.score, issues: p.issues })) }),
+        ...(ok.length === 0 ? {} : { ok: [...new Set(ok.map((p) => p.name))] }),
+      };
+    },
+  }),
+  defineTool({
+    name: 'metrics_snapshot',
+    title: 'Metrics snapshot',
+    command: 'metrics',
+    answer:
+      'Answer: d daemon {m memory, u uptime, ps processes by status}, host {c CPU %, mem available/total, load, disk free}, ps per process {i, n, s, c CPU %, m memory, mpk peak, u uptime, r restarts, le log error lines, ll log lines, h probe health}. detail=full gives the whole snapshot.',
+    input: {
+      target: targetField.optional().describe('Only these processes: a name, an id, a namespace or "all"'),
+      detail: detailField,
+    },
+    run: async ({ target, detail }, { control }) => {
+      const snapshot = await control.metrics();
+      const processes = pick(snapshot.processes, target);
+      if (detail === 'full') return { ...snapshot, processes };
+      return compactMetrics(snapshot, processes);
+    },
+  }),
+  defineTool({
+    name: 'events_list',
+    title: 'List events',
+    command: 'events',
+    answer:
+      'Answer: {ev: [{t ISO time, k kind, a app, i id, m message, s severity when not info, f fields}], more: true when older ones were left out}.',
+    input: {
+      target: targetField.optional(),
+      kinds: z
+        .array(z.string().min(1))
+        .optional()
+        .describe(
+          'Kinds (process.exited), categories (process, job, log, config, alert, daemon, app) or names (exited)',
+        ),
+      since: timeField,
+      until: timeField,
+      limit: z.number().int().min(1).max(1000).optional().describe('The newest N events (default 20)'),
+    },
+    run: async ({ target, kinds, since, until, limit = 20 }, { control }) => {
+      const result = await control.events({
+        limit,
+        ...(target === undefined ? {} : { target }),
+        ...(kinds === undefined ? {} : { kinds }),
+        ...(since === undefined ? {} : { since: timeOf('since', since) }),
+        ...(until === undefined ? {} : { until: timeOf('until', until) }),
+      });
+      return {
+        ev: result.events.map((event) => toAiEvent(event, isoSeconds)),
+        ...(result.hasMore ? { more: true } : {}),
+      };
+    },
+  }),
+  defineTool({
+    name: 'alerts_list',
+    title: 'List alert rules',
+    command: 'alerts',
+    answer: 'Answer: [{n name, w condition, a app, sev severity, st state, t since, f firing keys}].',
+    input: {},
+    run: async (_args, { control }) =>
+      (await control.alerts()).map((alert) => {
+        const firing = alert.instances.filter((i) => i.phase === 'firing').map((i) => i.key);
+        return {
+          n: alert.rule.name,
+          w: describeCondition(alert.rule.when),
+          ...(alert.rule.app ? { a: alert.rule.app } : {}),
+          sev: alert.rule.severity,
+          st: alert.phase,
+          ...(alert.since === null ? {} : { t: isoSeconds(alert.since) }),
+          ...(firing.length > 0 ? { f: firing } : {}),
+        };
+      }),
+  }),
+  defineTool({
+    name: 'job_runs',
+    title: 'Job run history',
+    command: 'runs',
+    answer:
+      'Answer: newest first [{q run number, n job (when several), t start, d duration ms, x exit code or signal, o outcome, tr trigger}].',
+    input: {
+      target: targetField,
+      limit: z.number().int().min(1).max(500).optional().describe('At most N runs (default 10)'),
+    },
+    run: async ({ target, limit = 10 }, { control }) => toAiRuns(await control.runs(target, limit)),
+  }),
+  defineTool({
+    name: 'job_trigger',
+    title: 'Run a job now',
+    command: 'trigger',
+    answer: 'Answer: the jobs, compact (see process_list); follow the run with job_runs.',
+    input: { target: targetField },
+    run: async ({ target }, { control }) => (await control.trigger(target)).map((p) => toAiProcess(p)),
+  }),
+];
+
+function pick(processes: ProcessMetrics[], target: string | undefined): ProcessMetrics[] {
+  if (target === undefined || target === 'all') return processes;
+  const found = processes.filter(
+    (p) => p.name === target || String(p.id) === target || p.namespace === target,
+  );
+  if (found.length === 0)
+    throw new VelosError(
+      ErrorCodes.TARGET_NOT_FOUND,
+      `no process matches "${target}" (name, id or namespace)`,
+    );
+  return found;
+}
+
+function compactMetrics(snapshot: MetricsSnapshot, processes: ProcessMetrics[]): unknown {
+  const { daemon, host } = snapshot;
+  return withoutEmpty({
+    d: {
+      m: formatBytes(daemon.memoryBytes),
+      u: formatDuration(daemon.uptimeSeconds * 1000),
+      ps: daemon.processes,
+    },
+    host: {
+      c: roundCpu(host.cpuPercent),
+      mem: `${formatBytes(host.memoryAvailableBytes)}/${formatBytes(host.memoryTotalBytes)}`,
+      load: host.load.map((n) => Math.round(n * 100) / 100),
+      disk: host.disk.totalBytes > 0 ? `${formatBytes(host.disk.availableBytes)} free` : undefined,
+    },
+    ps: processes.map((p) => ({
+      i: p.id,
+      n: p.name,
+      s: shortStatus(p.status),
+      c: roundCpu(p.cpuPercent),
+      m: formatBytes(p.memoryBytes),
+      ...(p.memoryPeakBytes > p.memoryBytes ? { mpk: formatBytes(p.memoryPeakBytes) } : {}),
+      ...(p.uptimeSeconds > 0 ? { u: formatDuration(p.uptimeSeconds * 1000) } : {}),
+      r: p.restarts,
+      ...(p.logErrors > 0 ? { le: p.logErrors } : {}),
+      ...(p.logLines.out + p.logLines.err > 0 ? { ll: p.logLines.out + p.logLines.err } : {}),
+      ...(p.health ? { h: p.health } : {}),
+    })),
+  });
+}

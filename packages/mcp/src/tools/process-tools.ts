@@ -1,0 +1,123 @@
+import type { ProcessInfo } from '@velos/core';
+import { toAiDetail, toAiProcess } from '@velos/core/ai';
+import * as z from 'zod';
+import { planStart } from '../start-request.js';
+import { defineTool, detailField, targetField, withoutEmpty } from '../tool-kit.js';
+
+/** Keys of a compact process (docs/ai-output.md). */
+export const PROCESS_KEYS =
+  'Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait, sched), p pid, c CPU %, m memory, u uptime, r restarts, h probe health, x cluster, j job {n runs, last, next}.';
+
+const envField = z
+  .record(z.string(), z.string())
+  .optional()
+  .describe('Environment variables for the app, over the environment it inherits');
+
+const compact = (processes: ProcessInfo[]) => processes.map((p) => toAiProcess(p));
+
+/** process_list, process_start, process_stop, process_restart, process_reload, process_scale, process_delete, process_info. */
+export const PROCESS_TOOLS = [
+  defineTool({
+    name: 'process_list',
+    title: 'List processes',
+    command: 'list',
+    answer: `Answer: one compact object per process. ${PROCESS_KEYS} detail=full gives every field.`,
+    input: { detail: detailField },
+    run: async ({ detail }, { control }) => {
+      const processes = await control.list();
+      return detail === 'full' ? withoutEmpty(processes) : compact(processes);
+    },
+  }),
+  defineTool({
+    name: 'process_start',
+    title: 'Start processes',
+    command: 'start',
+    answer:
+      'Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start. Answer: the started processes, compact.',
+    input: {
+      script: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('A script path (relative to cwd), a program on PATH, or a command line run with sh -c'),
+      config: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('A config file (.toml, .yaml, .yml, .json) whose apps start; instead of script'),
+      name: z.string().min(1).optional().describe('App name (default: from the script)'),
+      instances: z
+        .union([z.number().int().min(1), z.literal('max')])
+        .optional()
+        .describe('Instances in cluster mode, or "max" for one per CPU (default 1)'),
+      env: envField,
+      args: z.array(z.string()).optional().describe('Arguments passed to the script'),
+      cwd: z.string().optional().describe('Working directory of the app and base of relative paths'),
+    },
+    run: async (args, ctx) => {
+      const plan = await planStart(args, ctx);
+      const started = await ctx.control.start(plan.specs);
+      if (plan.configFile !== undefined) await ctx.control.setAlerts(plan.configFile, plan.alerts ?? []);
+      return compact(started);
+    },
+  }),
+  defineTool({
+    name: 'process_stop',
+    title: 'Stop processes',
+    command: 'stop',
+    answer: 'Answer: the stopped processes, compact.',
+    input: { target: targetField },
+    run: async ({ target }, { control }) => compact(await control.stop(target)),
+  }),
+  defineTool({
+    name: 'process_restart',
+    title: 'Restart processes',
+    command: 'restart',
+    answer: 'Answer: the restarted processes, compact (new pid, restarts).',
+    input: { target: targetField, env: envField },
+    run: async ({ target, env }, { control }) =>
+      compact(await control.restart(target, env === undefined ? undefined : { env })),
+  }),
+  defineTool({
+    name: 'process_reload',
+    title: 'Reload processes (zero downtime)',
+    command: 'reload',
+    answer: 'Answer: the reloaded processes, compact.',
+    input: { target: targetField, env: envField },
+    run: async ({ target, env }, { control }) =>
+      compact(await control.reload(target, env === undefined ? undefined : { env })),
+  }),
+  defineTool({
+    name: 'process_scale',
+    title: 'Scale an app',
+    command: 'scale',
+    answer: "Answer: the app's processes after scaling, compact.",
+    input: {
+      name: z.string().min(1).describe('The app name'),
+      instances: z
+        .string()
+        .regex(/^[+-]?\d+$/, 'expected N, +N or -N')
+        .describe('The instance count N, or +N / -N to add or remove instances'),
+    },
+    run: async ({ name, instances }, { control }) => compact(await control.scale(name, instances)),
+  }),
+  defineTool({
+    name: 'process_delete',
+    title: 'Delete processes',
+    command: 'delete',
+    answer: 'Answer: the deleted processes, compact.',
+    input: { target: targetField },
+    run: async ({ target }, { control }) => compact(await control.delete(target)),
+  }),
+  defineTool({
+    name: 'process_info',
+    title: 'Describe processes',
+    command: 'describe',
+    answer: `Answer: per process ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why}, out/err log paths, lines {out, err}, h {s, rdy, fail}, j job. detail=full gives the whole spec.`,
+    input: { target: targetField, detail: detailField },
+    run: async ({ target, detail }, { control }) => {
+      const details = await control.describe(target);
+      return detail === 'full' ? withoutEmpty(details) : details.map(toAiDetail);
+    },
+  }),
+];

@@ -1,0 +1,89 @@
+import type { DaemonHealth, ProcessInfo } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { scoreHealth, scoreProcess } from '../src/health-score.js';
+
+const daemon = (status: DaemonHealth['status']): DaemonHealth => ({ status, components: [], at: 0 });
+
+function proc(overrides: Partial<ProcessInfo>): ProcessInfo {
+  return {
+    id: 0,
+    name: 'api',
+    namespace: 'default',
+    instance: 0,
+    pid: 100,
+    status: 'online',
+    restarts: 0,
+    unstableRestarts: 0,
+    cpu: 0,
+    memory: 0,
+    uptime: 1000,
+    startedAt: 0,
+    createdAt: 0,
+    exitCode: null,
+    signal: null,
+    lastExitReason: null,
+    restartAt: null,
+    execMode: 'fork',
+    type: 'service',
+    ...overrides,
+  };
+}
+
+describe('scoreProcess', () => {
+  it('gives a quiet online process 100 and no issue', () => {
+    expect(scoreProcess(proc({}))).toEqual({ id: 0, name: 'api', score: 100, issues: [] });
+  });
+
+  it('names each issue and takes its points off', () => {
+    const looping = scoreProcess(
+      proc({ status: 'waiting-restart', unstableRestarts: 2, restarts: 5, lastExitReason: 'crash' }),
+    );
+    expect(looping.score).toBe(30);
+    expect(looping.issues).toEqual([
+      'crash loop: waiting to restart (crash)',
+      '2 unstable restarts in a row',
+    ]);
+    expect(scoreProcess(proc({ status: 'errored' })).score).toBe(0);
+    const probe = scoreProcess(
+      proc({
+        health: {
+          state: 'unhealthy',
+          ready: false,
+          lastFailure: { probe: 'liveness', reason: 'HTTP 500', at: 0 },
+        },
+      }),
+    );
+    expect(probe).toMatchObject({ score: 40, issues: ['probe unhealthy: liveness HTTP 500', 'not ready'] });
+    const job = scoreProcess(
+      proc({
+        type: 'job',
+        status: 'scheduled',
+        job: {
+          runs: 1,
+          skipped: 0,
+          nextRunAt: null,
+          lastRun: {
+            seq: 1,
+            pid: null,
+            startedAt: 0,
+            endedAt: 1,
+            exitCode: 2,
+            signal: null,
+            outcome: 'failed',
+            trigger: 'start',
+          },
+        },
+      }),
+    );
+    expect(job).toMatchObject({ score: 70, issues: ['last run failed (exit 2)'] });
+  });
+});
+
+describe('scoreHealth', () => {
+  it('is the lower of the daemon score and the processes mean; the status the worst of both', () => {
+    const report = scoreHealth(daemon('healthy'), [proc({}), proc({ id: 1, name: 'w', status: 'errored' })]);
+    expect(report).toMatchObject({ score: 50, status: 'unhealthy' });
+    expect(scoreHealth(daemon('degraded'), [proc({})])).toMatchObject({ score: 70, status: 'degraded' });
+    expect(scoreHealth(daemon('healthy'), [])).toMatchObject({ score: 100, status: 'healthy' });
+  });
+});

@@ -1,0 +1,49 @@
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import type { VelosControl } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { createVelosMcpServer } from '../src/server.js';
+import {
+  PROTOCOL_VERSIONS,
+  SERVER_CAPABILITIES,
+  SERVER_INFO,
+  SERVER_INSTRUCTIONS,
+  TOOL_LIST,
+} from '../src/tool-list.js';
+
+/** Raw answers of the live server to `initialize` and `tools/list`. */
+async function liveAnswers(): Promise<{ init: Record<string, unknown>; tools: unknown[] }> {
+  const server = createVelosMcpServer({ control: {} as VelosControl });
+  const [ours, theirs] = InMemoryTransport.createLinkedPair();
+  const answers = new Map<unknown, Record<string, unknown>>();
+  ours.onmessage = (message) => {
+    const { id, result } = message as { id: unknown; result: Record<string, unknown> };
+    answers.set(id, result);
+  };
+  await server.connect(theirs);
+  await ours.start();
+  const params = {
+    protocolVersion: LATEST_PROTOCOL_VERSION,
+    capabilities: {},
+    clientInfo: { name: 't', version: '1' },
+  };
+  await ours.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params });
+  await ours.send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+  for (let i = 0; answers.size < 2 && i < 200; i += 1) await new Promise((r) => setTimeout(r, 5));
+  await server.close();
+  return { init: answers.get(1)!, tools: answers.get(2)!.tools as unknown[] };
+}
+
+describe('tool-list.ts (what velos mcp answers before the SDK loads)', () => {
+  it('is what the server answers: regenerate with `pnpm --filter @velos/mcp generate` after a build', async () => {
+    const live = await liveAnswers();
+    expect(TOOL_LIST).toEqual(live.tools);
+    expect(SERVER_CAPABILITIES).toEqual(live.init.capabilities);
+    expect(SERVER_INFO).toEqual(live.init.serverInfo);
+    expect(SERVER_INSTRUCTIONS).toEqual(live.init.instructions);
+    expect(PROTOCOL_VERSIONS).toEqual({
+      latest: LATEST_PROTOCOL_VERSION,
+      supported: SUPPORTED_PROTOCOL_VERSIONS,
+    });
+  });
+});

@@ -1,0 +1,394 @@
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { createClient, type VelosClient } from '@velos/client';
+import { findCommand } from '@velos/core';
+import { createMcpHttpHandler, VELOS_TOOLS } from '@velos/mcp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  killPid,
+  spawnVelos,
+  VELOS_BIN,
+  velosOk,
+  waitFor,
+} from './helpers.js';
+
+/** The top templates of fixtures/log-mix.js as the log engine names them, most frequent first. */
+const MIX_TOP = [
+  'GET <path> <num> <dur>',
+  'cache hit for key user:<num>',
+  'WARN slow query took <dur> on table orders',
+  'worker <num> processed batch <uuid> in <dur>',
+  'ERROR payment failed for order <num>: card declined',
+];
+const MIX_LINES = 4000;
+const TOKEN = 'test-token-0123456789abcdef';
+
+let home: string;
+let stdioClient: Client;
+let stdioPid: number | undefined;
+let httpServer: Server;
+let httpControl: VelosClient;
+let httpUrl: URL;
+
+interface ToolAnswer {
+  text: string;
+  isError: boolean;
+}
+
+async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolAnswer> {
+  const result = (await client.callTool({ name, arguments: args })) as {
+    content: { type: string; text: string }[];
+    isError?: boolean;
+  };
+  return { text: result.content[0]?.text ?? '', isError: result.isError === true };
+}
+
+async function ok<T = unknown>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<T> {
+  const answer = await call(client, name, args);
+  if (answer.isError) throw new Error(`${name} failed: ${answer.text}`);
+  try {
+    return JSON.parse(answer.text) as T;
+  } catch {
+    return answer.text as T;
+  }
+}
+
+type Row = { i: number; n: string; s: string; p?: number };
+
+beforeAll(async () => {
+  home = createHome();
+  await velosOk(['start', join(FIXTURES, 'log-mix.js'), '--name', 'mix'], {
+    home,
+    env: { COUNT: String(MIX_LINES), STAY: '1' },
+  });
+  await velosOk(['start', join(FIXTURES, 'ticker.js'), '--name', 'tick'], { home, env: { TICK_MS: '1000' } });
+  await velosOk(['start', join(FIXTURES, 'job-counter.js'), '--name', 'job', '--every', '1h'], {
+    home,
+    env: { COUNTER_FILE: join(home, 'job-counter') },
+  });
+  await waitFor(
+    async () => {
+      const [mix] = JSON.parse((await velosOk(['describe', 'mix', '--json'], { home })).stdout);
+      return mix.logLines.out + mix.logLines.err >= MIX_LINES;
+    },
+    { timeoutMs: 30_000, message: 'the mix captured' },
+  );
+
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [VELOS_BIN, 'mcp'],
+    env: { ...(process.env as Record<string, string>), VELOS_HOME: home },
+    cwd: FIXTURES,
+    stderr: 'pipe',
+  });
+  stdioClient = new Client({ name: 'velos-e2e', version: '1.0.0' });
+  await stdioClient.connect(transport);
+  stdioPid = transport.pid ?? undefined;
+
+  httpControl = createClient({ home, autoStart: false });
+  const handle = createMcpHttpHandler({ control: httpControl, token: TOKEN, cwd: FIXTURES });
+  httpServer = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  httpUrl = new URL(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/mcp`);
+}, 90_000);
+
+afterAll(async () => {
+  await stdioClient?.close().catch(() => undefined);
+  killPid(stdioPid);
+  await httpControl?.close();
+  await new Promise((resolve) => httpServer?.close(resolve));
+  await cleanupHomes();
+}, 60_000);
+
+async function httpClient(): Promise<Client> {
+  const client = new Client({ name: 'velos-e2e-http', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(httpUrl, {
+      requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+    }),
+  );
+  return client;
+}
+
+describe('velos mcp over stdio (the SDK client against the real binary and daemon)', () => {
+  it('lists every tool with described fields and the annotations of its command', async () => {
+    const { tools } = await stdioClient.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(VELOS_TOOLS.map((tool) => tool.name));
+    for (const name of [
+      'process_list',
+      'process_start',
+      'log_summary',
+      'health_check',
+      'config_set',
+      'metrics_snapshot',
+    ])
+      expect(tools.map((tool) => tool.name)).toContain(name);
+    for (const tool of tools) {
+      const definition = VELOS_TOOLS.find((t) => t.name === tool.name)!;
+      const command = findCommand(definition.command)!;
+      expect(tool.description, tool.name).toContain(command.description);
+      expect(tool.annotations, tool.name).toMatchObject({
+        readOnlyHint: command.isReadOnly,
+        destructiveHint: command.isDestructive,
+        idempotentHint: command.isIdempotent,
+      });
+      const properties = (tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
+      for (const [field, schema] of Object.entries(properties))
+        expect(schema.description, `${tool.name}.${field}`).toBeTruthy();
+    }
+  });
+
+  it('answers every tool against the daemon, compactly', async () => {
+    await exerciseEveryTool(stdioClient, 'st');
+  }, 120_000);
+
+  it('returns tool errors an agent can act on, and keeps serving', async () => {
+    await checkErrors(stdioClient);
+  });
+
+  it('names the top templates of a known log mix in log_summary', async () => {
+    const summary = await ok<{ n: number; h: number; top: { t: string; c: number }[]; err?: { m: string } }>(
+      stdioClient,
+      'log_summary',
+      { target: 'mix', period: '1h' },
+    );
+    expect(summary.n).toBe(MIX_LINES);
+    expect(summary.top.map((pattern) => pattern.t)).toEqual(MIX_TOP);
+    expect(summary.top[0]!.c).toBeGreaterThan(summary.top[1]!.c);
+    expect(summary.h).toBeGreaterThanOrEqual(0);
+    expect(summary.err?.m).toMatch(/^(ERROR |upstream timeout)/);
+  });
+});
+
+describe('velos mcp start-up (the tool list answered before the SDK loads)', () => {
+  it('answers a tool call sent without tools/list, and exits when stdin closes', async () => {
+    const child = spawnVelos(['mcp'], { home });
+    const answers: { id: number; result?: { content: { text: string }[] } }[] = [];
+    let buffer = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) if (line.trim()) answers.push(JSON.parse(line));
+    });
+    const send = (message: object) =>
+      child.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    send({
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
+    send({ method: 'notifications/initialized' });
+    send({ id: 2, method: 'tools/call', params: { name: 'process_list', arguments: {} } });
+    send({ id: 3, method: 'ping' });
+    await waitFor(() => answers.length >= 3, { message: 'three answers' });
+    expect(answers.map((answer) => answer.id).sort()).toEqual([1, 2, 3]);
+    const list = JSON.parse(answers.find((answer) => answer.id === 2)!.result!.content[0]!.text) as Row[];
+    expect(list.map((row) => row.n)).toContain('tick');
+    child.stdin!.end();
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('--ai everywhere (CLI-3: one key scheme, docs/ai-output.md)', () => {
+  const ai = async <T>(...args: string[]) =>
+    JSON.parse((await velosOk([...args, '--ai'], { home })).stdout) as T;
+
+  it('prints compact JSON with short keys for every command that prints data', async () => {
+    const list = await ai<Row[]>('list');
+    expect(list.find((row) => row.n === 'tick')).toMatchObject({ s: 'on', r: 0 });
+    const [detail] = await ai<Record<string, unknown>[]>('describe', 'tick');
+    expect(detail).toMatchObject({ n: 'tick', s: 'on' });
+    const lines = await ai<Record<string, unknown>[]>('logs', 'mix', '--lines', '3');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(Object.keys(line).every((key) => ['t', 's', 'l', 'm'].includes(key))).toBe(true);
+      expect(line.t).toMatch(/^\d{4}-\d\d-\d\dT/);
+    }
+    const mixed = await ai<{ a?: string }[]>('logs', '--lines', '2');
+    expect(mixed.every((line) => typeof line.a === 'string')).toBe(true);
+    const search = await ai<{ lines: { m: string }[] }>('logs', 'mix', '--grep', 'declined', '--limit', '2');
+    expect(search.lines).toHaveLength(2);
+    const events = await ai<{ k: string; m: string }[]>('events', '--limit', '3');
+    expect(events).toHaveLength(3);
+    expect(events[0]).toHaveProperty('k');
+    const runs = await ai<{ q: number; o: string; tr: string }[]>('runs', 'job');
+    expect(runs[0]).toMatchObject({ q: expect.any(Number), o: expect.any(String), tr: expect.any(String) });
+    expect(await ai<{ s: string }>('health')).toHaveProperty('s');
+    expect(await ai('alerts')).toEqual([]);
+    const config = await ai<Record<string, unknown>>('config', 'show', 'tick');
+    expect(config).toMatchObject({ name: 'tick' });
+    expect(config).not.toHaveProperty('kill_timeout');
+    const triggered = await ai<Row[]>('trigger', 'job');
+    expect(triggered).toMatchObject([{ n: 'job' }]);
+    expect(triggered[0]).not.toHaveProperty('name');
+  });
+});
+
+describe('createMcpHttpHandler (streamable HTTP on a plain node:http server)', () => {
+  it('refuses a request without the bearer token', async () => {
+    const response = await fetch(httpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.text()).toContain('UNAUTHORIZED');
+  });
+
+  it('lists the tools and answers every one', async () => {
+    const client = await httpClient();
+    try {
+      const { tools } = await client.listTools();
+      expect(tools).toHaveLength(VELOS_TOOLS.length);
+      await exerciseEveryTool(client, 'ht');
+      await checkErrors(client);
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+});
+
+/** Calls every tool once at least (apps named `<prefix>-…` are started and deleted again). */
+async function exerciseEveryTool(client: Client, prefix: string): Promise<void> {
+  const called = new Set<string>();
+  const use = async <T>(name: string, args: Record<string, unknown> = {}) => {
+    called.add(name);
+    return ok<T>(client, name, args);
+  };
+
+  const list = await use<Row[]>('process_list');
+  expect(list.map((row) => row.n).sort()).toEqual(expect.arrayContaining(['job', 'mix', 'tick']));
+  const tick = list.find((row) => row.n === 'tick')!;
+  expect(tick).toMatchObject({ s: 'on' });
+  expect(Object.keys(tick)).not.toContain('ns');
+  const full = await use<Record<string, unknown>[]>('process_list', { detail: 'full' });
+  expect(full.find((row) => row.name === 'tick')).toMatchObject({ status: 'online', namespace: 'default' });
+
+  const [info] = await use<Record<string, unknown>[]>('process_info', { target: 'tick' });
+  expect(info).toMatchObject({ n: 'tick', s: 'on' });
+  expect(String(info!.cmd)).toContain('ticker.js');
+
+  const lines = await use<{ m: string }[]>('log_read', { target: 'mix', lines: 5 });
+  expect(lines).toHaveLength(5);
+  const errors = await use<{ m: string; l?: string }[]>('log_read', {
+    target: 'mix',
+    lines: 3,
+    level: 'error',
+  });
+  expect(errors.length).toBeGreaterThan(0);
+  expect(errors.length).toBeLessThanOrEqual(3);
+
+  const search = await use<{ lines: { m: string }[]; scanned: number }>('log_search', {
+    target: 'mix',
+    pattern: 'card declined',
+    since: '1h',
+    limit: 4,
+  });
+  expect(search.lines).toHaveLength(4);
+  for (const line of search.lines) expect(line.m).toContain('card declined');
+  expect(search.scanned).toBeGreaterThan(0);
+
+  const summary = await use<{ top: { t: string }[] }>('log_summary', { target: 'mix' });
+  expect(summary.top[0]!.t).toBe(MIX_TOP[0]);
+
+  const health = await use<{ score: number; s: string; ok?: string[] }>('health_check');
+  expect(health.score).toBeGreaterThan(0);
+  expect(['healthy', 'degraded', 'unhealthy']).toContain(health.s);
+  expect(health.ok).toContain('tick');
+  const healthFull = await use<{ processes: { name: string; score: number }[] }>('health_check', {
+    detail: 'full',
+  });
+  expect(healthFull.processes.find((p) => p.name === 'tick')?.score).toBe(100);
+
+  const metrics = await use<{ ps: { n: string }[]; d: { m: string } }>('metrics_snapshot', {
+    target: 'tick',
+  });
+  expect(metrics.ps.map((p) => p.n)).toEqual(['tick']);
+  expect(metrics.d.m).toMatch(/^\d+(\.\d)?[BKMG]$/);
+
+  const events = await use<{ ev: { k: string; t: string }[] }>('events_list', {
+    kinds: ['process'],
+    limit: 5,
+  });
+  expect(events.ev.length).toBeGreaterThan(0);
+  expect(events.ev[0]!.k).toMatch(/^process\./);
+  expect(await use('alerts_list')).toEqual([]);
+
+  // a run still going would leave the trigger alone: wait for the latest to end first
+  const before = await waitFor(
+    async () => {
+      const runs = await use<{ q: number; o: string }[]>('job_runs', { target: 'job' });
+      return runs.length > 0 && runs[0]!.o !== 'running' ? runs : undefined;
+    },
+    { message: 'the latest job run to end' },
+  );
+  await use('job_trigger', { target: 'job' });
+  await waitFor(
+    async () => (await ok<{ q: number }[]>(client, 'job_runs', { target: 'job' })).length > before.length,
+    {
+      message: 'a triggered run',
+    },
+  );
+
+  const toml = await use<string>('config_get', { target: 'tick' });
+  expect(toml).toContain('[[apps]]');
+  expect(toml).toContain('name = "tick"');
+  expect(toml).not.toContain('kill_timeout');
+  expect(await use<string>('config_get', { target: 'tick', detail: 'full' })).toContain('kill_timeout');
+
+  const name = `${prefix}-app`;
+  const started = await use<Row[]>('process_start', { script: 'silent.js', name, env: { A: '1' } });
+  expect(started).toMatchObject([{ n: name }]);
+  const set = await use<{ set: string[]; cfg: Record<string, unknown> }>('config_set', {
+    target: name,
+    changes: { max_memory: '300M' },
+  });
+  expect(set).toMatchObject({ set: ['max_memory'], cfg: { name, max_memory: '300M' } });
+  expect(await use<Row[]>('process_scale', { name, instances: '2' })).toHaveLength(2);
+  expect(await use<Row[]>('process_restart', { target: name })).toHaveLength(2);
+  expect(await use<Row[]>('process_reload', { target: name })).toHaveLength(2);
+  const stopped = await use<Row[]>('process_stop', { target: name });
+  expect(stopped.map((row) => row.s)).toEqual(['stopped', 'stopped']);
+  expect(await use<Row[]>('process_delete', { target: name })).toHaveLength(2);
+  expect((await use<Row[]>('process_list')).some((row) => row.n === name)).toBe(false);
+
+  const config = join(home, `${prefix}-apps.toml`);
+  writeFileSync(config, `[[apps]]\nname = "${prefix}-cfg"\nscript = "${join(FIXTURES, 'silent.js')}"\n`);
+  expect(await use<Row[]>('process_start', { config })).toMatchObject([{ n: `${prefix}-cfg` }]);
+  await use('process_delete', { target: `${prefix}-cfg` });
+
+  expect([...called].sort()).toEqual(VELOS_TOOLS.map((tool) => tool.name).sort());
+}
+
+async function checkErrors(client: Client): Promise<void> {
+  const missing = await call(client, 'process_stop', {});
+  expect(missing.isError).toBe(true);
+  expect(missing.text).toContain('target');
+  const unknown = await call(client, 'process_info', { target: 'no-such-app' });
+  expect(unknown).toEqual({ isError: true, text: expect.stringMatching(/^TARGET_NOT_FOUND: .*no-such-app/) });
+  const period = await call(client, 'log_summary', { target: 'mix', period: 'soon' });
+  expect(period.text).toMatch(/^INVALID_ARGUMENT: period: expected a duration/);
+  const badValue = await call(client, 'config_set', { target: 'tick', changes: { max_memory: 'lots' } });
+  expect(badValue.isError).toBe(true);
+  expect(badValue.text).toMatch(/^[A-Z_]+: .*max_memory/);
+  const noScript = await call(client, 'process_start', { script: 'missing/app.js' });
+  expect(noScript.text).toMatch(/^INVALID_ARGUMENT: script not found: missing\/app\.js/);
+  const neither = await call(client, 'process_start', {});
+  expect(neither.text).toMatch(/^INVALID_ARGUMENT: give either script or config/);
+  const metrics = await call(client, 'metrics_snapshot', { target: 'no-such-app' });
+  expect(metrics.text).toMatch(/^TARGET_NOT_FOUND/);
+  // the server is still there
+  expect((await ok<Row[]>(client, 'process_list')).length).toBeGreaterThanOrEqual(3);
+}
