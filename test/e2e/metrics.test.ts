@@ -52,7 +52,8 @@ describe('velos metrics (OBS-1)', () => {
     const snapshot = JSON.parse((await velosOk(['metrics', '--json'], { home })).stdout);
     expect(snapshot.processes[0]).toMatchObject({ name: 'quiet', status: 'online' });
     const summary = JSON.parse((await velosOk(['metrics', '--ai'], { home })).stdout);
-    expect(summary.procs[0].slice(0, 3)).toEqual(['quiet', 0, 'online']);
+    expect(summary.ps[0]).toMatchObject({ i: 0, n: 'quiet', s: 'on', r: 0 });
+    expect(summary.d.ps).toEqual({ online: 1 });
 
     const bad = await velos(['metrics', '--port', 'http'], { home });
     expect(bad.code).not.toBe(0);

@@ -10,4 +10,3 @@ export { ExpositionSyntaxError, parseExposition } from './exposition-parser.js';
 export type { FamilyType, MetricFamily, Sample } from './metric-family.js';
 export { HEALTH_STATES } from './process-families.js';
 export { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './render-prometheus.js';
-export { type MetricsSummary, summarizeMetrics } from './summarize-metrics.js';

@@ -39,9 +39,12 @@ export async function runMetrics(ctx: CommandContext, input: CommandInput): Prom
     ctx.printJson(await client.metrics());
     return;
   }
+  if (ctx.mode === 'ai') {
+    ctx.printJson((await import('@velos/core/ai')).toAiMetrics(await client.metrics()));
+    return;
+  }
   const metrics = await import('@velos/metrics');
-  if (ctx.mode === 'ai') ctx.printJson(metrics.summarizeMetrics(await client.metrics()));
-  else process.stdout.write(await metrics.createExpositionCollector(client)());
+  process.stdout.write(await metrics.createExpositionCollector(client)());
 }
 
 function parsePort(raw: string | boolean | undefined): number | undefined {

@@ -7,7 +7,7 @@ import {
   type ProcessMetrics,
   VelosError,
 } from '@velos/core';
-import { roundCpu, shortStatus, toAiEvent, toAiProcess, toAiRuns } from '@velos/core/ai';
+import { roundCpu, shortStatus, toAiEvent, toAiMetrics, toAiProcess, toAiRuns } from '@velos/core/ai';
 import * as z from 'zod';
 import { scoreHealth } from '../health-score.js';
 import { defineTool, detailField, targetField, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
@@ -58,7 +58,7 @@ export const OBSERVE_TOOLS = [
       const snapshot = await control.metrics();
       const processes = pick(snapshot.processes, target);
       if (detail === 'full') return { ...snapshot, processes };
-      return compactMetrics(snapshot, processes);
+      return toAiMetrics(snapshot, processes);
     },
   }),
   defineTool({
@@ -146,34 +146,4 @@ function pick(processes: ProcessMetrics[], target: string | undefined): ProcessM
       `no process matches "${target}" (name, id or namespace)`,
     );
   return found;
-}
-
-function compactMetrics(snapshot: MetricsSnapshot, processes: ProcessMetrics[]): unknown {
-  const { daemon, host } = snapshot;
-  return withoutEmpty({
-    d: {
-      m: formatBytes(daemon.memoryBytes),
-      u: formatDuration(daemon.uptimeSeconds * 1000),
-      ps: daemon.processes,
-    },
-    host: {
-      c: roundCpu(host.cpuPercent),
-      mem: `${formatBytes(host.memoryAvailableBytes)}/${formatBytes(host.memoryTotalBytes)}`,
-      load: host.load.map((n) => Math.round(n * 100) / 100),
-      disk: host.disk.totalBytes > 0 ? `${formatBytes(host.disk.availableBytes)} free` : undefined,
-    },
-    ps: processes.map((p) => ({
-      i: p.id,
-      n: p.name,
-      s: shortStatus(p.status),
-      c: roundCpu(p.cpuPercent),
-      m: formatBytes(p.memoryBytes),
-      ...(p.memoryPeakBytes > p.memoryBytes ? { mpk: formatBytes(p.memoryPeakBytes) } : {}),
-      ...(p.uptimeSeconds > 0 ? { u: formatDuration(p.uptimeSeconds * 1000) } : {}),
-      r: p.restarts,
-      ...(p.logErrors > 0 ? { le: p.logErrors } : {}),
-      ...(p.logLines.out + p.logLines.err > 0 ? { ll: p.logLines.out + p.logLines.err } : {}),
-      ...(p.health ? { h: p.health } : {}),
-    })),
-  });
 }
