@@ -38,6 +38,15 @@ describe('metrics docs (OBS-1)', () => {
     expect(missing).toEqual([]);
   });
 
+  it('the OTLP export uses the names the Prometheus endpoint exposes', () => {
+    const otel = ['velos-metrics.ts', 'snapshot-producer.ts']
+      .map((file) => readFileSync(join(REPO_ROOT, 'packages/otel/src', file), 'utf8'))
+      .join('\n');
+    const names = [...new Set([...otel.matchAll(/'(velos_[a-z0-9_]+)'/g)].map(([, name]) => name!))];
+    expect(names.length).toBeGreaterThan(25);
+    expect(names.filter((name) => !exposed.has(name))).toEqual([]);
+  });
+
   it('the Grafana dashboard parses and queries only exposed names', () => {
     const dashboard = JSON.parse(readFileSync(join(DOCS, 'grafana/velos-dashboard.json'), 'utf8'));
     const exprs: string[] = [

@@ -59,7 +59,7 @@ export const VELOS_METRICS: readonly VelosMetric[] = [
   ),
   perProcess('velos_process_log_bytes_total', 'counter', 'By', 'Output bytes captured', (p) => p.logBytes),
   perProcess(
-    'velos_process_log_dropped_total',
+    'velos_process_log_dropped_lines_total',
     'counter',
     '',
     'Lines dropped (disk too slow)',
@@ -97,15 +97,25 @@ export const VELOS_METRICS: readonly VelosMetric[] = [
   daemon('velos_daemon_ipc_requests_total', 'counter', '', 'IPC requests by command and outcome', (s) =>
     s.daemon.ipcRequests.map((r): [number, Attributes] => [r.count, { cmd: r.cmd, outcome: r.outcome }]),
   ),
-  daemon('velos_daemon_event_loop_lag_seconds', 'gauge', 's', 'Event-loop lag of the last window', (s) => [
-    [s.daemon.eventLoopLagSeconds.mean, { stat: 'mean' }],
-    [s.daemon.eventLoopLagSeconds.max, { stat: 'max' }],
-  ]),
-  daemon('velos_daemon_events_total', 'counter', '', 'Events published on the bus, by kind', (s) =>
+  daemon(
+    'velos_daemon_event_loop_lag_seconds',
+    'gauge',
+    's',
+    'Mean event-loop lag of the last window',
+    (s) => [[s.daemon.eventLoopLagSeconds.mean, {}]],
+  ),
+  daemon(
+    'velos_daemon_event_loop_lag_max_seconds',
+    'gauge',
+    's',
+    'Largest event-loop lag of the last window',
+    (s) => [[s.daemon.eventLoopLagSeconds.max, {}]],
+  ),
+  daemon('velos_events_total', 'counter', '', 'Events published on the bus, by kind', (s) =>
     Object.entries(s.daemon.events).map(([kind, count]): [number, Attributes] => [count, { kind }]),
   ),
-  daemon('velos_daemon_alerts', 'gauge', '', 'Alert rules by state', (s) =>
-    Object.entries(s.daemon.alerts).map(([state, count]): [number, Attributes] => [count ?? 0, { state }]),
+  daemon('velos_alerts', 'gauge', '', 'Alert rules by phase', (s) =>
+    Object.entries(s.daemon.alerts).map(([phase, count]): [number, Attributes] => [count ?? 0, { phase }]),
   ),
   daemon('velos_host_cpu_percent', 'gauge', '%', 'CPU busy of the machine (100 = all cores)', (s) => [
     [s.host.cpuPercent, {}],
@@ -116,12 +126,9 @@ export const VELOS_METRICS: readonly VelosMetric[] = [
   daemon('velos_host_memory_available_bytes', 'gauge', 'By', 'Memory available', (s) => [
     [s.host.memoryAvailableBytes, {}],
   ]),
-  daemon('velos_host_load', 'gauge', '', 'Load average', (s) =>
-    (['1m', '5m', '15m'] as const).map((period, i): [number, Attributes] => [
-      s.host.load[i] ?? 0,
-      { period },
-    ]),
-  ),
+  daemon('velos_host_load1', 'gauge', '', 'Load average over 1 minute', (s) => [[s.host.load[0], {}]]),
+  daemon('velos_host_load5', 'gauge', '', 'Load average over 5 minutes', (s) => [[s.host.load[1], {}]]),
+  daemon('velos_host_load15', 'gauge', '', 'Load average over 15 minutes', (s) => [[s.host.load[2], {}]]),
   daemon('velos_host_disk_total_bytes', 'gauge', 'By', 'Size of the filesystem of VELOS_HOME', (s) => [
     [s.host.disk.totalBytes, { path: s.host.disk.path }],
   ]),
