@@ -40,9 +40,11 @@ const shared: Options = {
   dts: false,
   // whitespace and comments out: V8 keeps every loaded module's source in the heap (daemon RSS, CLI start)
   minifyWhitespace: true,
-  // Bundled CommonJS (picocolors) may call require(): give the ESM chunks a real one.
+  // Bundled CommonJS (picocolors, msgpackr) may call require(): give the ESM chunks a real one, made on
+  // first use. A createRequire() per chunk at load time ran path code often enough for V8 to optimise it at
+  // start, and TurboFan's first use costs the daemon ~3.7 MB of RSS (issue 10 notes in docs/benchmarks.md).
   banner: {
-    js: "import { createRequire as __velosRequire } from 'node:module';\nconst require = __velosRequire(import.meta.url);",
+    js: "import { createRequire as __velosCreateRequire } from 'node:module';\nlet __velosRequire;\nfunction require(id) { return (__velosRequire ??= __velosCreateRequire(import.meta.url))(id); }",
   },
 };
 
@@ -50,7 +52,10 @@ export default defineConfig([
   // The full CLI: commands load their heavy parts with `await import()`, which splitting turns into
   // chunks read only on demand (zod, yaml and the supervisor never load for `velos list`; ink and
   // react only for `velos monit`).
-  { ...shared, entry: { cli: 'src/cli.ts', daemon: 'src/daemon-entry.ts' }, splitting: true },
+  { ...shared, entry: { cli: 'src/cli.ts' }, splitting: true },
+  // The daemon's entry (what the client starts) built on its own, so what it runs at start sits in a few
+  // modules instead of the chunks it would share with the CLI: fewer module loads at start.
+  { ...shared, entry: { daemon: 'src/daemon-entry.ts' }, splitting: true },
   // The binary's entry: `velos list` from one module, anything else through dist/cli.js.
   { ...shared, entry: { velos: 'src/hot-path.ts' }, splitting: false },
   // CLI-4: `velos monit` (ink, react, yoga) in one file of its own, loaded by commands/monit.ts only;

@@ -8,8 +8,14 @@ import { exitQuietlyOnEpipe, reportError } from './report-error.js';
  * so it runs from this one self-contained module (no chunks to resolve and read); every other
  * command line is handed to the full CLI, loaded on demand.
  */
-const mode = hotListMode(process.argv.slice(2));
-if (mode === null) {
+const args = process.argv.slice(2);
+const mode = hotListMode(args);
+if (isDaemonLine(args)) {
+  // `velos daemon [--foreground]` (systemd, launchd, containers): the daemon's own entry, as the client
+  // starts it, without the CLI's command table around it (a few MB less RSS for the life of the daemon)
+  const daemonEntry = './daemon.js';
+  await import(daemonEntry);
+} else if (mode === null) {
   // A computed specifier: the bundler must leave the full CLI in its own file, next to this one.
   const fullCli = './cli.js';
   await import(fullCli);
@@ -24,6 +30,11 @@ if (mode === null) {
   } finally {
     await ctx.dispose();
   }
+}
+
+/** True for exactly `daemon` or `daemon --foreground`. */
+function isDaemonLine(args: string[]): boolean {
+  return args[0] === 'daemon' && (args.length === 1 || (args.length === 2 && args[1] === '--foreground'));
 }
 
 /** The output mode when the arguments are exactly `list|ls [--json|--ai]`, else null. */

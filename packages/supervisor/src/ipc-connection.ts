@@ -237,7 +237,9 @@ export class IpcConnection {
 
   private runRequest(id: number, cmd: string, payload: unknown): void {
     this.inflight += 1;
-    const startedAt = performance.now();
+    // hrtime, not performance.now(): the global `performance` loads perf_hooks (~4 MB more idle RSS)
+    const startedAt = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - startedAt) / 1e9;
     const onAnswered = this.options.onAnswered;
     let result: Promise<unknown>;
     try {
@@ -249,12 +251,12 @@ export class IpcConnection {
       .then(
         (answer) => {
           this.output.send({ id, status: 'ok', payload: answer });
-          onAnswered?.(cmd, 'ok', (performance.now() - startedAt) / 1000);
+          onAnswered?.(cmd, 'ok', seconds());
         },
         (error) => {
           const errorPayload = toErrorPayload(error);
           this.output.send({ id, status: 'error', payload: errorPayload });
-          onAnswered?.(cmd, errorPayload.code, (performance.now() - startedAt) / 1000);
+          onAnswered?.(cmd, errorPayload.code, seconds());
         },
       )
       .finally(() => {
