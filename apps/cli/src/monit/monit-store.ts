@@ -34,7 +34,7 @@ export type MonitAction = 'restart' | 'reload' | 'stop' | 'delete';
 
 /** Timings of a store (tests shorten them). */
 export interface MonitStoreOptions {
-  /** Refresh of the list (default 1 s; metrics every 2nd, ping and health every 5th refresh). */
+  /** Refresh of the list (default 2 s, the daemon's sampling period; at once on a process event; metrics every 2nd refresh, ping and health every 3rd). */
   intervalMs?: number;
   /** Refresh of the selected process's history (default 5 s). */
   historyIntervalMs?: number;
@@ -69,7 +69,7 @@ const HISTORY_POINTS = 60;
 
 /** Creates the store of `velos monit` over `control`; call `start()` to begin polling. */
 export function createMonitStore(control: VelosControl, options: MonitStoreOptions = {}): MonitStore {
-  const intervalMs = options.intervalMs ?? 1000;
+  const intervalMs = options.intervalMs ?? 2000;
   const historyIntervalMs = options.historyIntervalMs ?? 5000;
   const throttleMs = options.throttleMs ?? 100;
   let data: MonitData = {
@@ -104,7 +104,9 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
     notifyTimer = setTimeout(notify, Math.max(0, lastNotifyAt + throttleMs - Date.now()));
   };
 
-  // list every tick; metrics (host bars, daemon RSS) every other tick; ping and health every fifth.
+  // list every tick (CPU and memory change once per daemon sample, every 2 s; a process event polls at
+  // once); metrics (host bars, daemon RSS) every 2nd tick, ping and health every 3rd: a frame costs ink
+  // ~50 ms of CPU, and the host figures change at every sample, so they set the pace of an idle monit.
   let tick = 0;
   const signatures = { processes: '', metrics: '' };
   let resolveReady: () => void = () => undefined;
@@ -120,8 +122,8 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
       const [list, metrics, ping, health] = await Promise.allSettled([
         control.list(),
         n % 2 === 0 ? control.metrics() : skip,
-        n % 5 === 0 ? control.ping() : skip,
-        n % 5 === 0 ? control.health() : skip,
+        n % 3 === 0 ? control.ping() : skip,
+        n % 3 === 0 ? control.health() : skip,
       ]);
       if (isStopped) return;
       // Answers that would draw the same screen change nothing: no frame is rendered for them.
@@ -209,7 +211,11 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
       eventSub = sub;
       void pump(
         sub,
-        (events) => update({ events: [...data.events, ...events].slice(-MAX_EVENTS) }),
+        (events) => {
+          update({ events: [...data.events, ...events].slice(-MAX_EVENTS) });
+          // a status change shows in the table at once, not at the next tick
+          if (events.some((event) => event.kind.startsWith('process.'))) void poll();
+        },
         () => undefined,
       );
     },
