@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ErrorCodes, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
 import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, renderSplash } from '../monit/splash.js';
@@ -26,6 +28,14 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
   process.stdout.write(
     ENTER_ALT_SCREEN + renderSplash(processes, process.stdout.columns || 80, process.stdout.rows || 24),
   );
+  // Node >= 22.1: V8's code cache of ink and react, kept in the home, halves their load on the next start
+  const { enableCompileCache } = (await import('node:module')) as {
+    enableCompileCache?: (dir: string) => unknown;
+  };
+  if (enableCompileCache) {
+    mkdirSync(join(ctx.home, 'cache'), { recursive: true, mode: 0o700 });
+    enableCompileCache(join(ctx.home, 'cache', 'compile'));
+  }
   try {
     // A computed specifier: the bundler leaves dist/monit.js (built with React's production build) alone.
     const entry = './monit.js';
