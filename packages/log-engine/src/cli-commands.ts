@@ -70,6 +70,7 @@ export async function templatesCommand(
   const evicted = new Map<number, string>();
   const miner = new TemplateMiner({
     maxTemplates: options.maxTemplates,
+    online: options.stream,
     onMerge: (from, into) => merged.set(from, into),
     onEvict: (id, template) => evicted.set(id, template),
   });

@@ -23,6 +23,12 @@ export interface Cluster {
   newer: Cluster | undefined;
 }
 
+/** True when a token is a quoted string kept with its words (`"GET <path>"`). */
+export function isQuoted(norm: string): boolean {
+  const c = norm.charCodeAt(0);
+  return c === 34 || c === 39 || c === 96;
+}
+
 export function createCluster(id: number, leafKey: string, b: TokenBuffer): Cluster {
   const n = b.count;
   const cluster: Cluster = {
@@ -77,8 +83,9 @@ export function countDifferences(cluster: Cluster, b: TokenBuffer, limit: number
   for (let i = 0; i < b.count; i++) {
     const k = kind[i];
     if (k === TOKEN_VARIABLE || norm[i] === b.norm[i]) continue;
-    // A word with masked parts (blk_<num>) already is a value: it accepts any other masked token.
-    if (k === TOKEN_MASKED && lineKind[i] !== TOKEN_LITERAL) continue;
+    // A word with masked parts (blk_<num>) already is a value: it accepts any other masked token. Not a
+    // quoted string: its words are constants ("GET <path>" is not "POST <path>").
+    if (k === TOKEN_MASKED && lineKind[i] !== TOKEN_LITERAL && !isQuoted(norm[i]!)) continue;
     if (++diff > limit) return diff;
   }
   return diff;
@@ -116,7 +123,8 @@ export function subsumes(a: Cluster, b: Cluster): boolean {
     const k = a.kind[i];
     if (k === TOKEN_VARIABLE) continue;
     if (b.kind[i] === TOKEN_VARIABLE) return false;
-    if (a.norm[i] !== b.norm[i] && !(k === TOKEN_MASKED && b.kind[i] === TOKEN_MASKED)) return false;
+    if (a.norm[i] !== b.norm[i] && !(k === TOKEN_MASKED && b.kind[i] === TOKEN_MASKED && !isQuoted(a.norm[i]!)))
+      return false;
   }
   return true;
 }

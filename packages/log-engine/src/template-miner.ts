@@ -25,6 +25,12 @@ export interface TemplateMinerOptions {
   /** Templates kept at most; the least recently seen is dropped beyond it (default 1000). */
   maxTemplates?: number;
   masks?: MaskOptions;
+  /**
+   * Ids for printing at once (`velos-log templates --stream`): the first line of a new variant of a young
+   * template answers with the id its family will keep if it merges, so printed ids need no later revision.
+   * Default false: each line gets the id of the template it belongs to now.
+   */
+  online?: boolean;
   /** Called when template `fromId` is merged into `intoId` (its lines now belong to `intoId`). */
   onMerge?: (fromId: number, intoId: number) => void;
   /** Called when template `id` is dropped to respect `maxTemplates`, with its last text. */
@@ -46,11 +52,18 @@ export interface TemplateInfo {
   count: number;
 }
 
-// A literal position becomes a placeholder once this many different values were seen there; values that
-// all look like constants (LOOKING, SCREEN_ON: upper case) name states of one enum and need one more.
-const MIN_VARIANTS = 3;
-const MIN_CONSTANT_VARIANTS = 4;
-const CONSTANT = /^[A-Z][A-Z0-9_]+$/;
+// A literal position becomes a placeholder once this many different values were seen there. Where every
+// value starts with a capital (Started/Paused/Resumed, GET/POST, LOOKING/LEADING, "Scheduled"), the position
+// names events of a small closed vocabulary rather than a value: it needs many more.
+const MIN_VARIANTS = Number(process.env.MV ?? 3);
+const MIN_CLOSED_VARIANTS = 10;
+// Words seen at a variable position of some template are values: a template that differs from a sibling only
+// by such words merges at once. Bounded: the set restarts when full.
+const MAX_VALUE_WORDS = 8192;
+const YOUNG = Number(process.env.YOUNG ?? 2);
+// Quoted strings of at most this many tokens keep their words ("GET <path> HTTP/<num>.<num>"); longer
+// ones are free text (a user agent, an SQL statement) and become <str>.
+const QUOTED_TOKENS = 6;
 // A merged template keeps at least this many literal tokens.
 const MIN_LITERALS = 2;
 
@@ -78,6 +91,9 @@ export class TemplateMiner {
   private readonly aliases = new Map<number, number>();
   private readonly families = new Map<string, Family>();
   private readonly cache = new Map<string, Cluster>();
+  private readonly valueWords = new Set<string>();
+  private provisional: Cluster | undefined;
+  private readonly online: boolean;
   private readonly cacheLimit: number;
   private newest: Cluster | undefined;
   private oldest: Cluster | undefined;
@@ -97,9 +113,11 @@ export class TemplateMiner {
       collapseLists: true,
       lazyLiterals: true,
       emptyValues: true,
+      quotedTokens: QUOTED_TOKENS,
       maxTokens: 200,
     });
     this.onMerge = options.onMerge;
+    this.online = options.online ?? false;
     this.onEvict = options.onEvict;
     this.cacheLimit = Math.max(1024, max * 4);
   }
@@ -147,10 +165,12 @@ export class TemplateMiner {
       this.cache.delete(key);
     }
     this.tokenizer.materialize(b, line);
+    this.provisional = undefined;
     const cluster = this.place(b);
     if (this.cache.size >= this.cacheLimit) this.cache.clear();
     this.cache.set(key, cluster);
-    return cluster.id;
+    const provisional = this.provisional as Cluster | undefined;
+    return this.online && provisional !== undefined ? provisional.id : cluster.id;
   }
 
   /** Finds the template of `line` without learning from it; undefined when no template fits. */
@@ -222,7 +242,9 @@ export class TemplateMiner {
     const exact = this.findExact(leaf, b);
     if (exact !== undefined) {
       this.touch(exact);
-      return absorbLine(exact, b) ? this.foldSubsumed(exact) : exact;
+      const generalised = absorbLine(exact, b);
+      if (exact.fixed < exact.norm.length) this.learnValues(exact, b);
+      return generalised ? this.foldSubsumed(exact) : exact;
     }
     let near: Cluster | undefined;
     let nearDiff = Number.POSITIVE_INFINITY;
@@ -290,11 +312,21 @@ export class TemplateMiner {
       if (member.families === undefined) member.families = [key];
       else if (!member.families.includes(key)) member.families.push(key);
     }
-    if (family.members.length < requiredVariants(family)) return created;
+    const required = this.requiredVariants(family);
+    if (family.members.length < required) {
+      // The first line of a new variant of a young template at an open position answers with the id the
+      // merge will keep, so ids printed online do not change when the family merges on its next variant.
+      if (required === MIN_VARIANTS && positions.length === 1 && family.members.length === 2 && near.count <= YOUNG)
+        this.provisional = near;
+      return created;
+    }
     this.families.delete(key);
     const members = family.members.sort((a, b) => a.id - b.id);
     const target = members[0]!;
-    for (const i of positions) makeVariable(target, i);
+    for (const i of positions) {
+      for (const m of members) if (m.kind[i] === TOKEN_LITERAL) this.addValue(m.norm[i]!);
+      makeVariable(target, i);
+    }
     for (const m of members) if (m !== target) this.mergeInto(m, target);
     return this.foldSubsumed(target);
   }
@@ -374,6 +406,44 @@ export class TemplateMiner {
     cluster.newer = undefined;
   }
 
+  /**
+   * Variants a family needs before it merges: two when the differing words are known values (seen at a
+   * variable position of another template), many more when a differing position holds only words that start
+   * with a capital (a closed vocabulary of event words, not values), three otherwise.
+   */
+  private requiredVariants(family: Family): number {
+    let known = true;
+    for (const i of family.positions) {
+      if (!family.members.some((m) => m.kind[i] === TOKEN_LITERAL && this.valueWords.has(m.norm[i]!))) {
+        known = false;
+        break;
+      }
+    }
+    if (known) return 2;
+    let keyed = true;
+    const first = family.members[0]!;
+    for (const i of family.positions) {
+      if (family.members.every((m) => m.kind[i] === TOKEN_VARIABLE || hasCapital(m.norm[i]!)))
+        return MIN_CLOSED_VARIANTS;
+      // The value of a `key=value` pair.
+      if (!(i > 1 && first.norm[i - 1] === '=' && first.spaced[i] === 0 && first.kind[i - 2] === TOKEN_LITERAL))
+        keyed = false;
+    }
+    return keyed ? 2 : MIN_VARIANTS;
+  }
+
+  /** Remembers the literal words of `b` that sit at variable positions of `cluster`. */
+  private learnValues(cluster: Cluster, b: TokenBuffer): void {
+    for (let i = 0; i < b.count; i++) {
+      if (cluster.kind[i] === TOKEN_VARIABLE && b.kind[i] === TOKEN_LITERAL) this.addValue(b.norm[i]!);
+    }
+  }
+
+  private addValue(word: string): void {
+    if (this.valueWords.size >= MAX_VALUE_WORDS) this.valueWords.clear();
+    this.valueWords.add(word);
+  }
+
   private touch(cluster: Cluster): void {
     if (this.newest === cluster) return;
     if (cluster.older) cluster.older.newer = cluster.newer;
@@ -386,12 +456,13 @@ export class TemplateMiner {
   }
 }
 
-/** Variants a family needs before it merges: more when every differing value looks like a constant. */
-function requiredVariants(family: Family): number {
-  for (const m of family.members) {
-    for (const i of family.positions) if (!CONSTANT.test(m.norm[i]!)) return MIN_VARIANTS;
+/** True when a token holds a capital letter: `Started`, `GET`, `SCREEN_ON`, `stepSum` name things, not values. */
+function hasCapital(norm: string): boolean {
+  for (let i = 0; i < norm.length; i++) {
+    const c = norm.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
   }
-  return MIN_CONSTANT_VARIANTS;
+  return false;
 }
 
 function follow(cluster: Cluster): Cluster | undefined {

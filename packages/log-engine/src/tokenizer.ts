@@ -43,6 +43,12 @@ export interface TokenizerOptions {
    * so a field that is sometimes empty keeps the token count of its filled form; default false.
    */
   emptyValues?: boolean;
+  /**
+   * Quoted strings of at most this many tokens are split into their tokens (the words stay, the values inside
+   * are masked: `"GET <path> HTTP/<num>.<num>"`); longer ones (free text) and lone values become `<str>`.
+   * Default 0: every quoted string is `<str>`.
+   */
+  quotedTokens?: number;
 }
 
 // = , ; : ( ) [ ] { } | < > split words; quotes only where a token starts.
@@ -88,6 +94,9 @@ export class Tokenizer {
   private readonly lazy: boolean;
   private readonly maxTokens: number;
   private readonly emptyValues: boolean;
+  private readonly quotedTokens: number;
+  private readonly masks: MaskOptions;
+  private inner: Tokenizer | undefined;
 
   constructor(options: TokenizerOptions = {}) {
     const masks = options.masks ?? {};
@@ -107,6 +116,8 @@ export class Tokenizer {
     this.lazy = options.lazyLiterals ?? false;
     this.maxTokens = Math.max(2, options.maxTokens ?? 10_000);
     this.emptyValues = options.emptyValues ?? false;
+    this.quotedTokens = options.quotedTokens ?? 0;
+    this.masks = masks;
     this.buffer = newBuffer(64);
   }
 
@@ -133,6 +144,14 @@ export class Tokenizer {
       }
       const c = line.charCodeAt(p);
       let v = this.custom.length > 0 ? this.scanCustom(line, p) : -1;
+      if (v < 0 && this.quotedTokens > 0 && c < 128 && QUOTE[c] === 1 && this.on.quoted) {
+        const q = scanQuoted(line, p, n, isBoundary);
+        if (q > 0) {
+          this.pushQuoted(b, line, p, q, spaced);
+          p = q;
+          continue;
+        }
+      }
       if (v < 0) v = this.scanValue(line, p, n, c);
       if (v > p) {
         this.push(b, this.lastPlaceholder, TOKEN_VARIABLE, p, v, spaced);
@@ -183,6 +202,31 @@ export class Tokenizer {
   }
 
   private lastPlaceholder = '';
+
+  /** Pushes the quoted string `s[p, q)`: its quotes and the tokens inside, or `<str>` for free text. */
+  private pushQuoted(b: TokenBuffer, s: string, p: number, q: number, spaced: number): void {
+    this.inner ??= new Tokenizer({ masks: this.masks, maxTokens: this.quotedTokens + 1 });
+    const inner = this.inner.tokenize(s.slice(p + 1, q - 1));
+    if (inner.truncated) {
+      this.push(b, '<str>', TOKEN_VARIABLE, p, q, spaced);
+      return;
+    }
+    // A quoted value alone ("-", "", "10.0.0.1", "ns/pod-7") is a value like any other: <str>.
+    const single = inner.count === 0 || (inner.count === 1 && (inner.kind[0] !== TOKEN_LITERAL || q - p === 3 && s.charCodeAt(p + 1) === 45));
+    if (single) {
+      this.push(b, '<str>', TOKEN_VARIABLE, p, q, spaced);
+      return;
+    }
+    // The quotes are tokens of their own around the words inside, so each word is a position of the template.
+    this.push(b, s[p]!, TOKEN_LITERAL, p, p + 1, spaced);
+    const base = p + 1;
+    for (let i = 0; i < inner.count; i++) {
+      const kind = inner.kind[i]!;
+      const norm = kind === TOKEN_LITERAL && this.lazy ? '' : inner.norm[i]!;
+      this.push(b, norm, kind, base + inner.start[i]!, base + inner.end[i]!, i === 0 ? 0 : inner.spaced[i]!);
+    }
+    this.push(b, s[q - 1]!, TOKEN_LITERAL, q - 1, q, 0);
+  }
 
   private scanCustom(line: string, p: number): number {
     for (const mask of this.custom) {
