@@ -8,12 +8,11 @@
 /** Kinds of log: name → weighted templates. */
 export const KINDS = {
   'nginx-access': [
-    [40, '{ip} - - [{date}] "GET {path} HTTP/1.1" {status} {bytes} "{referer}" "{ua}"'],
+    [46, '{ip} - {ruser} [{date}] "GET {path} {proto}" {status} {bytes} "{referer}" "{ua}"'],
     [12, '{ip} - - [{date}] "POST {apipath} HTTP/1.1" {status} {bytes} "{referer}" "{ua}"'],
     [5, '{ip} - - [{date}] "PUT {apipath} HTTP/1.1" {status} {bytes} "{referer}" "{ua}"'],
     [3, '{ip} - - [{date}] "DELETE {apipath} HTTP/1.1" {status} {bytes} "{referer}" "{ua}"'],
     [4, '{ip} - - [{date}] "HEAD {path} HTTP/1.1" {status} 0 "-" "{ua}"'],
-    [6, '{ip} - {user} [{date}] "GET {path} HTTP/2.0" {status} {bytes} "{referer}" "{ua}"'],
     [3, '{ip} - - [{date}] "-" 400 0 "-" "-"'],
     [
       3,

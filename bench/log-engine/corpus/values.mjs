@@ -67,6 +67,9 @@ export const SLOTS = {
   hex0x: (r) => `0x${r.hex(r.int(4, 12))}`,
   user: (r) => (r.next() < 0.5 ? r.pick(USERS) : word(r)),
   name: (r) => word(r),
+  // The remote user of an access log: mostly absent.
+  ruser: (r) => (r.next() < 0.85 ? '-' : SLOTS.user(r)),
+  proto: (r) => (r.next() < 0.8 ? 'HTTP/1.1' : 'HTTP/2.0'),
   host: (r) => `${word(r)}-${r.int(1, 40)}.${r.pick(['internal', 'example.com', 'corp.net'])}`,
   node: (r) => `node-${r.int(1, 60)}`,
   pod: (r) => `${word(r)}-${r.hex(5)}-${r.hex(5)}`,

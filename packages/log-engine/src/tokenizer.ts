@@ -211,10 +211,14 @@ export class Tokenizer {
       this.push(b, '<str>', TOKEN_VARIABLE, p, q, spaced);
       return;
     }
-    // A quoted value alone ("-", "", "10.0.0.1", "ns/pod-7") is a value like any other: <str>.
-    const single = inner.count === 0 || (inner.count === 1 && (inner.kind[0] !== TOKEN_LITERAL || q - p === 3 && s.charCodeAt(p + 1) === 45));
-    if (single) {
+    // A quoted value alone ("-", "", "10.0.0.1", "ns/pod-7") is a value like any other: <str>; a quoted word
+    // alone ("Started", "api") stays one token, so the token count does not depend on what is quoted.
+    if (inner.count === 0 || (inner.count === 1 && (inner.kind[0] !== TOKEN_LITERAL || isDash(s, p, q)))) {
       this.push(b, '<str>', TOKEN_VARIABLE, p, q, spaced);
+      return;
+    }
+    if (inner.count === 1) {
+      this.push(b, this.lazy ? '' : s.slice(p, q), TOKEN_LITERAL, p, q, spaced);
       return;
     }
     // The quotes are tokens of their own around the words inside, so each word is a position of the template.
@@ -242,6 +246,10 @@ export class Tokenizer {
   /** Tries the masks that can start with character `c` and may span delimiters. */
   private scanValue(s: string, p: number, n: number, c: number): number {
     const on = this.on;
+    if (on.hex && isHexDigit(c) && s.charCodeAt(p + 2) === 58) {
+      const mac = scanMac(s, p, n);
+      if (mac > 0) return this.found('<hex>', mac);
+    }
     if (isDigit(c)) {
       let r = p + 1;
       while (r < n && isDigit(s.charCodeAt(r))) r++;
@@ -390,6 +398,17 @@ export class Tokenizer {
       i = j;
     }
     if (masks === 0) {
+      // Words of one shape in a row (an14 an15 cn16: letters then digits) are a list of names: `an<num>…`.
+      const i = b.count - 1;
+      if (this.collapse && spaced === 1 && i >= 0 && b.spaced[i] === 1 && sameShape(s, b.start[i]!, b.end[i]!, p, q)) {
+        if (b.kind[i] === TOKEN_LITERAL) {
+          b.norm[i] = shapeOf(s, b.start[i]!, b.end[i]!);
+          b.kind[i] = TOKEN_MASKED;
+        }
+        b.end[i] = q;
+        b.listed[i] = 1;
+        return q;
+      }
       this.push(b, this.lazy ? '' : s.slice(p, q), TOKEN_LITERAL, p, q, spaced);
       return q;
     }
@@ -401,6 +420,22 @@ export class Tokenizer {
 
   private push(b: TokenBuffer, norm: string, kind: number, start: number, end: number, spaced: number): void {
     const i = b.count;
+    // A comma-separated list of the same masked value (10.0.0.1,10.0.0.2) is one token, like a spaced one.
+    if (
+      this.collapse &&
+      i > 1 &&
+      kind === TOKEN_VARIABLE &&
+      norm !== '<num>' &&
+      b.norm[i - 1] === ',' &&
+      b.kind[i - 1] === TOKEN_LITERAL &&
+      b.norm[i - 2] === norm &&
+      b.kind[i - 2] === kind
+    ) {
+      b.end[i - 2] = end;
+      b.listed[i - 2] = 1;
+      b.count = i - 1;
+      return;
+    }
     if (
       this.collapse &&
       i > 0 &&
@@ -425,6 +460,46 @@ export class Tokenizer {
     b.listed[i] = 0;
     b.count = i + 1;
   }
+}
+
+/** A MAC address: six pairs of hex digits separated by `:`. */
+function scanMac(s: string, p: number, n: number): number {
+  if (p + 17 > n) return -1;
+  for (let i = 0; i < 17; i++) {
+    const c = s.charCodeAt(p + i);
+    if (i % 3 === 2 ? c !== 58 : !isHexDigit(c)) return -1;
+  }
+  return endsAt(s, p + 17, n) ? p + 17 : -1;
+}
+
+/**
+ * True when the words `s[a, b)` (a plain word, or a list of them already) and `s[c, d)` share a shape: a
+ * lower-case letter run, then a digit run, nothing else (an14, cn7).
+ */
+function sameShape(s: string, a: number, b: number, c: number, d: number): boolean {
+  let i = b;
+  while (i > a && s.charCodeAt(i - 1) !== 32) i--;
+  return isNameNumber(s, i, b) && isNameNumber(s, c, d);
+}
+
+function isNameNumber(s: string, p: number, q: number): boolean {
+  let i = p;
+  while (i < q && s.charCodeAt(i) >= 97 && s.charCodeAt(i) <= 122) i++;
+  if (i === p || i === q) return false;
+  while (i < q && isDigit(s.charCodeAt(i))) i++;
+  return i === q;
+}
+
+/** `an14` → `an<num>`. */
+function shapeOf(s: string, p: number, q: number): string {
+  let i = p;
+  while (i < q && !isDigit(s.charCodeAt(i))) i++;
+  return `${s.slice(p, i)}<num>`;
+}
+
+/** True when the quoted string `s[p, q)` holds a lone dash (an absent value). */
+function isDash(s: string, p: number, q: number): boolean {
+  return q - p === 3 && s.charCodeAt(p + 1) === 45;
 }
 
 /** End of a `:port` (1–5 digits, then a boundary) at `q`, or `q` when there is none. */
