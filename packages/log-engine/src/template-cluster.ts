@@ -17,6 +17,8 @@ export interface Cluster {
   into: Cluster | undefined;
   /** Ids merged into this cluster. */
   aliases: number[] | undefined;
+  /** Online only: the template whose id this young variant answers with until its family merges. */
+  provisional?: Cluster;
   /** Keys of the families (templates waiting to merge) this cluster belongs to. */
   families: string[] | undefined;
   older: Cluster | undefined;

@@ -60,7 +60,10 @@ const MIN_CLOSED_VARIANTS = 10;
 // Words seen at a variable position of some template are values: a template that differs from a sibling only
 // by such words merges at once. Bounded: the set restarts when full.
 const MAX_VALUE_WORDS = 8192;
-const YOUNG = Number(process.env.YOUNG ?? 2);
+// Online ids: a template seen at most YOUNG times whose new variant differs at most at PROVISIONAL_POSITIONS
+// open positions lends its id to that variant until the family merges.
+const YOUNG = 2;
+const PROVISIONAL_POSITIONS = 3;
 // Quoted strings of at most this many tokens keep their words ("GET <path> HTTP/<num>.<num>"); longer
 // ones are free text (a user agent, an SQL statement) and become <str>.
 const QUOTED_TOKENS = 6;
@@ -92,7 +95,6 @@ export class TemplateMiner {
   private readonly families = new Map<string, Family>();
   private readonly cache = new Map<string, Cluster>();
   private readonly valueWords = new Set<string>();
-  private provisional: Cluster | undefined;
   private readonly online: boolean;
   private readonly cacheLimit: number;
   private newest: Cluster | undefined;
@@ -160,17 +162,15 @@ export class TemplateMiner {
       if (live !== undefined) {
         live.count++;
         this.touch(live);
-        return live.id;
+        return this.online ? onlineId(live) : live.id;
       }
       this.cache.delete(key);
     }
     this.tokenizer.materialize(b, line);
-    this.provisional = undefined;
     const cluster = this.place(b);
     if (this.cache.size >= this.cacheLimit) this.cache.clear();
     this.cache.set(key, cluster);
-    const provisional = this.provisional as Cluster | undefined;
-    return this.online && provisional !== undefined ? provisional.id : cluster.id;
+    return this.online ? onlineId(cluster) : cluster.id;
   }
 
   /** Finds the template of `line` without learning from it; undefined when no template fits. */
@@ -316,8 +316,8 @@ export class TemplateMiner {
     if (family.members.length < required) {
       // The first line of a new variant of a young template at an open position answers with the id the
       // merge will keep, so ids printed online do not change when the family merges on its next variant.
-      if (required === MIN_VARIANTS && positions.length === 1 && family.members.length === 2 && near.count <= YOUNG)
-        this.provisional = near;
+      if (required === MIN_VARIANTS && positions.length <= PROVISIONAL_POSITIONS && family.members.length === 2 && near.count <= YOUNG)
+        created.provisional = near;
       return created;
     }
     this.families.delete(key);
@@ -463,6 +463,12 @@ function hasCapital(norm: string): boolean {
     if (c >= 65 && c <= 90) return true;
   }
   return false;
+}
+
+/** The id printed online for a line of `cluster`: the id lent by its family while it waits to merge. */
+function onlineId(cluster: Cluster): number {
+  const lender = cluster.provisional === undefined ? undefined : follow(cluster.provisional);
+  return lender?.id ?? cluster.id;
 }
 
 function follow(cluster: Cluster): Cluster | undefined {
