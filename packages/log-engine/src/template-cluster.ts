@@ -17,6 +17,8 @@ export interface Cluster {
   into: Cluster | undefined;
   /** Ids merged into this cluster. */
   aliases: number[] | undefined;
+  /** The template this one is another shape of (other token count): its lines answer with the owner's id. */
+  owner?: Cluster;
   /** Online only: the template whose id this young variant answers with until its family merges. */
   provisional?: Cluster;
   /** Keys of the families (templates waiting to merge) this cluster belongs to. */

@@ -17,6 +17,7 @@ import {
   renderCluster,
   subsumes,
 } from './template-cluster.js';
+import { alignsWith } from './template-align.js';
 import { TOKEN_LITERAL, TOKEN_VARIABLE, type TokenBuffer } from './token-buffer.js';
 import { Tokenizer } from './tokenizer.js';
 
@@ -60,6 +61,10 @@ const MIN_CLOSED_VARIANTS = 10;
 // Words seen at a variable position of some template are values: a template that differs from a sibling only
 // by such words merges at once. Bounded: the set restarts when full.
 const MAX_VALUE_WORDS = 8192;
+// A line that fits no template of its token count is tried against templates of up to this many tokens more
+// or less, at most MAX_ALIGNMENTS of them.
+const MAX_LENGTH_DIFFERENCE = 4;
+const MAX_ALIGNMENTS = 64;
 // Online ids: a template seen at most YOUNG times whose new variant differs at most at PROVISIONAL_POSITIONS
 // open positions lends its id to that variant until the family merges.
 const YOUNG = 2;
@@ -162,7 +167,7 @@ export class TemplateMiner {
       if (live !== undefined) {
         live.count++;
         this.touch(live);
-        return this.online ? onlineId(live) : live.id;
+        return this.answer(live);
       }
       this.cache.delete(key);
     }
@@ -170,7 +175,23 @@ export class TemplateMiner {
     const cluster = this.place(b);
     if (this.cache.size >= this.cacheLimit) this.cache.clear();
     this.cache.set(key, cluster);
-    return this.online ? onlineId(cluster) : cluster.id;
+    return this.answer(cluster);
+  }
+
+  /** The id a line of `cluster` answers with: its owner's when it is a shape of another template. */
+  private answer(cluster: Cluster): number {
+    let c = cluster;
+    while (c.owner !== undefined) {
+      const owner = follow(c.owner);
+      if (owner === undefined || owner === c) {
+        c.owner = undefined;
+        break;
+      }
+      owner.count++;
+      this.touch(owner);
+      c = owner;
+    }
+    return this.online ? onlineId(c) : c.id;
   }
 
   /** Finds the template of `line` without learning from it; undefined when no template fits. */
@@ -274,8 +295,24 @@ export class TemplateMiner {
       this.insert(created, leaf);
       return this.joinFamily(near, created, positions);
     }
+    created.owner = this.findOwner(b, leafKey);
     this.insert(created, leaf);
     return created;
+  }
+
+  /** A template of another token count that the line `b` is an instance of (see `alignsWith`). */
+  private findOwner(b: TokenBuffer, leafKey: string): Cluster | undefined {
+    const first = leafKey.slice(leafKey.indexOf('\u0001'));
+    let tried = 0;
+    for (let d = 1; d <= MAX_LENGTH_DIFFERENCE; d++) {
+      for (const count of [b.count - d, b.count + d]) {
+        for (const c of this.leaves.get(`${count}${first}`) ?? []) {
+          if (c.owner !== undefined || ++tried > MAX_ALIGNMENTS) continue;
+          if (alignsWith(c, b)) return c;
+        }
+      }
+    }
+    return undefined;
   }
 
   private findExact(leaf: Cluster[] | undefined, b: TokenBuffer): Cluster | undefined {
@@ -331,8 +368,27 @@ export class TemplateMiner {
     return this.foldSubsumed(target);
   }
 
+  /** Makes the templates of other token counts that `target` now covers shapes of it (their ids merge). */
+  private adoptShapes(target: Cluster): void {
+    if (target.owner !== undefined) return;
+    const first = target.leafKey.slice(target.leafKey.indexOf('\u0001'));
+    const n = target.norm.length;
+    let tried = 0;
+    for (let d = -MAX_LENGTH_DIFFERENCE; d <= MAX_LENGTH_DIFFERENCE; d++) {
+      if (d === 0) continue;
+      for (const c of this.leaves.get(`${n + d}${first}`) ?? []) {
+        if (c.owner !== undefined || !c.alive || ++tried > MAX_ALIGNMENTS) continue;
+        if (!alignsWith(target, { count: c.norm.length, norm: c.norm, kind: c.kind })) continue;
+        c.owner = target;
+        target.count += c.count;
+        this.onMerge?.(c.id, target.id);
+      }
+    }
+  }
+
   /** Merges into `target` the templates of its leaf that it now covers; the oldest id survives. */
   private foldSubsumed(target: Cluster): Cluster {
+    this.adoptShapes(target);
     let survivor = target;
     for (const c of [...(this.leaves.get(target.leafKey) ?? [])]) {
       if (c === survivor || !c.alive || !subsumes(survivor, c)) continue;
