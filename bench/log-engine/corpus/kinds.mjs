@@ -52,10 +52,16 @@ export const KINDS = {
     [3, 'dhcpd[{pid}]: DHCPREQUEST for {ip} from {mac} via eth0'],
   ],
   jvm: [
-    [8, 'INFO [{thread}] com.acme.shop.ShopApplication: Started {name}Application in {secs} seconds (JVM running for {secs})'],
+    [
+      8,
+      'INFO [{thread}] com.acme.shop.ShopApplication: Started {name}Application in {secs} seconds (JVM running for {secs})',
+    ],
     [6, 'INFO [{thread}] o.s.b.w.e.tomcat.TomcatWebServer: Tomcat started on port(s): {port} (http)'],
     [10, 'INFO [{thread}] com.acme.shop.web.RequestController: Processing request {uuid} for user {user}'],
-    [8, 'WARN [{thread}] com.acme.shop.client.InventoryClient: Retrying connection to {host} (attempt {small} of 5)'],
+    [
+      8,
+      'WARN [{thread}] com.acme.shop.client.InventoryClient: Retrying connection to {host} (attempt {small} of 5)',
+    ],
     [6, 'ERROR [{thread}] com.acme.shop.web.RequestController: Request {uuid} failed'],
     [6, 'java.net.SocketTimeoutException: Read timed out'],
     [5, 'java.lang.IllegalStateException: Connection pool shut down'],
@@ -63,9 +69,18 @@ export const KINDS = {
     [4, '\tat java.base/java.lang.Thread.run(Thread.java:{line})'],
     [4, '\t... {small} more'],
     [4, 'Caused by: java.io.IOException: Connection reset by peer'],
-    [5, 'INFO [{thread}] org.apache.hadoop.mapred.Task: Task {attempt} is done. And is in the process of committing'],
-    [4, 'INFO [{thread}] com.acme.shop.metrics.JvmMonitor: Heap usage: {int} MB of {int} MB, GC pauses: {ms}'],
-    [3, 'INFO [{thread}] com.acme.shop.cache.ProfileCache: Cache hit ratio {pct} over the last {int} requests'],
+    [
+      5,
+      'INFO [{thread}] org.apache.hadoop.mapred.Task: Task {attempt} is done. And is in the process of committing',
+    ],
+    [
+      4,
+      'INFO [{thread}] com.acme.shop.metrics.JvmMonitor: Heap usage: {int} MB of {int} MB, GC pauses: {ms}',
+    ],
+    [
+      3,
+      'INFO [{thread}] com.acme.shop.cache.ProfileCache: Cache hit ratio {pct} over the last {int} requests',
+    ],
   ],
   klog: [
     [8, 'I{klogts}       1 {klogfile}] "Successfully synced" key="{ns}/{pod}"'],

@@ -72,7 +72,12 @@ export function alignsWith(cluster: Cluster, b: AlignTokens): boolean {
     }
   };
   while (i < m || j < n) {
-    if (i < m && j < n && tokenMatches(cluster, i, b, j) && table[i * w + j] === table[(i + 1) * w + j + 1]! + 1) {
+    if (
+      i < m &&
+      j < n &&
+      tokenMatches(cluster, i, b, j) &&
+      table[i * w + j] === table[(i + 1) * w + j + 1]! + 1
+    ) {
       if (!closeGap()) return false;
       if (cluster.kind[i] !== TOKEN_VARIABLE && isWord(cluster.norm[i]!)) {
         words++;

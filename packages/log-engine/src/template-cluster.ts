@@ -127,7 +127,10 @@ export function subsumes(a: Cluster, b: Cluster): boolean {
     const k = a.kind[i];
     if (k === TOKEN_VARIABLE) continue;
     if (b.kind[i] === TOKEN_VARIABLE) return false;
-    if (a.norm[i] !== b.norm[i] && !(k === TOKEN_MASKED && b.kind[i] === TOKEN_MASKED && !isQuoted(a.norm[i]!)))
+    if (
+      a.norm[i] !== b.norm[i] &&
+      !(k === TOKEN_MASKED && b.kind[i] === TOKEN_MASKED && !isQuoted(a.norm[i]!))
+    )
       return false;
   }
   return true;

@@ -6,6 +6,7 @@ import {
   readSnapshot,
   type SnapshotCluster,
 } from './miner-snapshot.js';
+import { alignsWith } from './template-align.js';
 import {
   absorbCluster,
   absorbLine,
@@ -17,7 +18,6 @@ import {
   renderCluster,
   subsumes,
 } from './template-cluster.js';
-import { alignsWith } from './template-align.js';
 import { TOKEN_LITERAL, TOKEN_VARIABLE, type TokenBuffer } from './token-buffer.js';
 import { Tokenizer } from './tokenizer.js';
 
@@ -353,7 +353,12 @@ export class TemplateMiner {
     if (family.members.length < required) {
       // The first line of a new variant of a young template at an open position answers with the id the
       // merge will keep, so ids printed online do not change when the family merges on its next variant.
-      if (required === MIN_VARIANTS && positions.length <= PROVISIONAL_POSITIONS && family.members.length === 2 && near.count <= YOUNG)
+      if (
+        required === MIN_VARIANTS &&
+        positions.length <= PROVISIONAL_POSITIONS &&
+        family.members.length === 2 &&
+        near.count <= YOUNG
+      )
         created.provisional = near;
       return created;
     }
@@ -482,7 +487,9 @@ export class TemplateMiner {
       if (family.members.every((m) => m.kind[i] === TOKEN_VARIABLE || hasCapital(m.norm[i]!)))
         return MIN_CLOSED_VARIANTS;
       // The value of a `key=value` pair.
-      if (!(i > 1 && first.norm[i - 1] === '=' && first.spaced[i] === 0 && first.kind[i - 2] === TOKEN_LITERAL))
+      if (
+        !(i > 1 && first.norm[i - 1] === '=' && first.spaced[i] === 0 && first.kind[i - 2] === TOKEN_LITERAL)
+      )
         keyed = false;
     }
     return keyed ? 2 : MIN_VARIANTS;

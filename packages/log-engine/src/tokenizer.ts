@@ -400,7 +400,13 @@ export class Tokenizer {
     if (masks === 0) {
       // Words of one shape in a row (an14 an15 cn16: letters then digits) are a list of names: `an<num>…`.
       const i = b.count - 1;
-      if (this.collapse && spaced === 1 && i >= 0 && b.spaced[i] === 1 && sameShape(s, b.start[i]!, b.end[i]!, p, q)) {
+      if (
+        this.collapse &&
+        spaced === 1 &&
+        i >= 0 &&
+        b.spaced[i] === 1 &&
+        sameShape(s, b.start[i]!, b.end[i]!, p, q)
+      ) {
         if (b.kind[i] === TOKEN_LITERAL) {
           b.norm[i] = shapeOf(s, b.start[i]!, b.end[i]!);
           b.kind[i] = TOKEN_MASKED;
