@@ -89,7 +89,11 @@ function table(title, sets) {
     `${'set'.padEnd(14)} ${'lines'.padStart(6)} ${'events'.padStart(6)} ${'groups'.padStart(6)}${['GA', 'PA', 'online GA'].map((c) => c.padStart(10)).join('')}`,
   );
   const sums = [0, 0, 0];
-  for (const [name, rows] of sets) score(name, rows).forEach((s, i) => (sums[i] += s));
+  for (const [name, rows] of sets) {
+    score(name, rows).forEach((s, i) => {
+      sums[i] += s;
+    });
+  }
   console.log(
     `${'mean'.padEnd(14)} ${''.padStart(20)}${sums.map((s) => (s / sets.length).toFixed(4).padStart(10)).join('')}`,
   );

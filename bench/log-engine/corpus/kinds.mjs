@@ -54,7 +54,7 @@ export const KINDS = {
   jvm: [
     [
       8,
-      'INFO [{thread}] com.acme.shop.ShopApplication: Started {name}Application in {secs} seconds (JVM running for {secs})',
+      'INFO [{thread}] com.acme.shop.ShopApplication: Started ShopApplication in {secs} seconds (JVM running for {secs})',
     ],
     [6, 'INFO [{thread}] o.s.b.w.e.tomcat.TomcatWebServer: Tomcat started on port(s): {port} (http)'],
     [10, 'INFO [{thread}] com.acme.shop.web.RequestController: Processing request {uuid} for user {user}'],
