@@ -34,15 +34,15 @@ export function alignsWith(cluster: Cluster, b: AlignTokens): boolean {
   const n = b.count;
   if (m > MAX_TOKENS || n > MAX_TOKENS || m === 0 || n === 0) return false;
   const w = n + 1;
+  for (let j = 0; j <= n; j++) table[m * w + j] = 0;
   for (let i = m - 1; i >= 0; i--) {
+    table[i * w + n] = 0;
     for (let j = n - 1; j >= 0; j--) {
       table[i * w + j] = tokenMatches(cluster, i, b, j)
         ? table[(i + 1) * w + j + 1]! + 1
         : Math.max(table[(i + 1) * w + j]!, table[i * w + j + 1]!);
     }
-    table[i * w + n] = 0;
   }
-  for (let j = 0; j <= n; j++) table[m * w + j] = 0;
   let i = 0;
   let j = 0;
   let words = 0;

@@ -181,7 +181,7 @@ export class TemplateMiner {
   /** The id a line of `cluster` answers with: its owner's when it is a shape of another template. */
   private answer(cluster: Cluster): number {
     let c = cluster;
-    while (c.owner !== undefined) {
+    for (let hops = 0; hops < 8 && c.owner !== undefined; hops++) {
       const owner = follow(c.owner);
       if (owner === undefined || owner === c) {
         c.owner = undefined;
@@ -206,7 +206,8 @@ export class TemplateMiner {
         params.push(line.slice(b.start[i], b.end[i]));
       }
     }
-    return { templateId: cluster.id, template: renderCluster(cluster), params };
+    const owner = ownerOf(cluster);
+    return { templateId: owner.id, template: renderCluster(owner), params };
   }
 
   /** The live id of a template id (ids merged away resolve to their target); undefined once dropped. */
@@ -231,7 +232,9 @@ export class TemplateMiner {
   /** All live templates, most frequent first. */
   templates(): TemplateInfo[] {
     const list: TemplateInfo[] = [];
-    for (const c of this.byId.values()) list.push({ id: c.id, template: renderCluster(c), count: c.count });
+    for (const c of this.byId.values()) {
+      if (ownerOf(c) === c) list.push({ id: c.id, template: renderCluster(c), count: c.count });
+    }
     return list.sort((a, b) => b.count - a.count || a.id - b.id);
   }
 
@@ -532,6 +535,17 @@ function hasCapital(norm: string): boolean {
 function onlineId(cluster: Cluster): number {
   const lender = cluster.provisional === undefined ? undefined : follow(cluster.provisional);
   return lender?.id ?? cluster.id;
+}
+
+/** The live template whose id the lines of `cluster` answer with (itself unless it is another's shape). */
+function ownerOf(cluster: Cluster): Cluster {
+  let c = cluster;
+  for (let hops = 0; hops < 8 && c.owner !== undefined; hops++) {
+    const owner = follow(c.owner);
+    if (owner === undefined || owner === c) break;
+    c = owner;
+  }
+  return c;
 }
 
 function follow(cluster: Cluster): Cluster | undefined {
