@@ -135,6 +135,11 @@ export class TemplateMiner {
     const miner = new TemplateMiner(options);
     miner.nextId = data.nextId;
     for (const saved of data.clusters) miner.insert(clusterFromSnapshot(saved));
+    for (const saved of data.clusters) {
+      const owner = saved.owner === undefined ? undefined : miner.byId.get(saved.owner);
+      const cluster = miner.byId.get(saved.id);
+      if (owner !== undefined && cluster !== undefined && owner !== cluster) cluster.owner = owner;
+    }
     for (const [from, to] of data.aliases) {
       const target = miner.byId.get(to);
       if (!target) continue;
@@ -242,10 +247,12 @@ export class TemplateMiner {
   snapshot(): MinerSnapshot {
     const clusters: SnapshotCluster[] = [];
     for (let c = this.oldest; c !== undefined; c = c.newer) {
+      const owner = ownerOf(c);
       clusters.push({
         id: c.id,
         count: c.count,
         tokens: c.norm.map((norm, i) => [norm, c.kind[i]!, c.spaced[i]!, c.listed[i]!]),
+        ...(owner === c ? {} : { owner: owner.id }),
       });
     }
     const families: [string, number[], number[]][] = [];

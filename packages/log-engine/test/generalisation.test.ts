@@ -126,6 +126,18 @@ describe('variable-length values', () => {
     expect(new Set(ids).size).toBe(1);
   });
 
+  it('keeps a shape with its template across snapshot and restore', () => {
+    const miner = new TemplateMiner();
+    const lines = [
+      'ntpd[12]: synchronized to 10.1.2.3, stratum 2',
+      'ntpd[12]: synchronized to LOCAL(0), stratum 10',
+    ];
+    const [id] = mine(lines, miner);
+    const restored = TemplateMiner.restore(JSON.parse(JSON.stringify(miner.snapshot())));
+    expect(restored.add(lines[1]!)).toBe(id);
+    expect(restored.templates().map((t) => t.id)).toEqual([id]);
+  });
+
   it('does not take an extra key=value for the same event', () => {
     const miner = new TemplateMiner();
     const ids = mine(
