@@ -51,11 +51,13 @@ export function alignsWith(cluster: Cluster, b: AlignTokens): boolean {
   // The current unmatched stretch: does it hold a value, plain words, tokens on each side.
   let gapValue = false;
   let gapWords = 0;
+  let insertions = 0;
   let gapLeft = false;
   let gapRight = false;
   // A stretch must hold a value; one missing on a side (an insertion) holds no plain word.
   const closeGap = (): boolean => {
     const ok = !(gapLeft || gapRight) || (gapValue && ((gapLeft && gapRight) || gapWords === 0));
+    if (gapLeft !== gapRight) insertions++;
     gapValue = false;
     gapWords = 0;
     gapLeft = false;
@@ -96,5 +98,8 @@ export function alignsWith(cluster: Cluster, b: AlignTokens): boolean {
     if (strayWords > 1) return false;
   }
   if (!closeGap()) return false;
+  // A template of a single word (`at <*> (<path>:<num>:<num>)`) aligns only when values stand for values of
+  // another shape: nothing added or left out (`REPORT : <num> <num>` is not `REPORT : <num> <num> <num>`).
+  if (matchedWords === 1) return words === 1 && strayWords === 0 && insertions === 0;
   return matchedWords >= 2 && matchedWords * 3 >= words * 2;
 }

@@ -19,6 +19,8 @@ export interface Cluster {
   aliases: number[] | undefined;
   /** The template this one is another shape of (other token count): its lines answer with the owner's id. */
   owner?: Cluster;
+  /** How many templates are shapes of this one (a template with shapes is never made a shape itself). */
+  shapes: number;
   /** Online only: the template whose id this young variant answers with until its family merges. */
   provisional?: Cluster;
   /** Keys of the families (templates waiting to merge) this cluster belongs to. */
@@ -49,6 +51,7 @@ export function createCluster(id: number, leafKey: string, b: TokenBuffer): Clus
     into: undefined,
     aliases: undefined,
     families: undefined,
+    shapes: 0,
     older: undefined,
     newer: undefined,
   };

@@ -306,6 +306,7 @@ export class TemplateMiner {
       return this.joinFamily(near, created, positions);
     }
     created.owner = this.findOwner(b, leafKey);
+    if (created.owner !== undefined) created.owner.shapes++;
     this.insert(created, leaf);
     return created;
   }
@@ -392,8 +393,9 @@ export class TemplateMiner {
     for (let d = -MAX_LENGTH_DIFFERENCE; d <= MAX_LENGTH_DIFFERENCE; d++) {
       if (d === 0) continue;
       for (const c of this.leaves.get(`${n + d}${first}`) ?? []) {
-        if (c.owner !== undefined || !c.alive || ++tried > MAX_ALIGNMENTS) continue;
+        if (c.owner !== undefined || !c.alive || ++tried > MAX_ALIGNMENTS || c.shapes > 0) continue;
         if (!alignsWith(target, { count: c.norm.length, norm: c.norm, kind: c.kind })) continue;
+        target.shapes++;
         c.owner = target;
         target.count += c.count;
         this.onMerge?.(c.id, target.id);
