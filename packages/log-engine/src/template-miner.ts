@@ -303,7 +303,9 @@ export class TemplateMiner {
       countFixed(created);
       this.touch(near);
       this.insert(created, leaf);
-      return this.joinFamily(near, created, positions);
+      const placed = this.joinFamily(near, created, positions);
+      // A new template that took placeholders from its sibling may cover older templates of the leaf.
+      return placed === created && created.fixed < b.count - countVariables(b) ? this.foldSubsumed(created) : placed;
     }
     created.owner = this.findOwner(b, leafKey);
     if (created.owner !== undefined) created.owner.shapes++;
@@ -555,6 +557,12 @@ function ownerOf(cluster: Cluster): Cluster {
     c = owner;
   }
   return c;
+}
+
+function countVariables(b: TokenBuffer): number {
+  let n = 0;
+  for (let i = 0; i < b.count; i++) if (b.kind[i] === TOKEN_VARIABLE) n++;
+  return n;
 }
 
 function follow(cluster: Cluster): Cluster | undefined {
