@@ -96,7 +96,11 @@ export async function templatesCommand(
   const final = (id: number): number => {
     let live = id;
     // Bounded: a template made another's shape may later merge elsewhere, so the chain can turn back.
-    for (let hops = 0, next = merged.get(live); next !== undefined && hops < 64; hops++, next = merged.get(live))
+    for (
+      let hops = 0, next = merged.get(live);
+      next !== undefined && hops < 64;
+      hops++, next = merged.get(live)
+    )
       live = next;
     return live;
   };

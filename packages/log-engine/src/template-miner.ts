@@ -305,7 +305,9 @@ export class TemplateMiner {
       this.insert(created, leaf);
       const placed = this.joinFamily(near, created, positions);
       // A new template that took placeholders from its sibling may cover older templates of the leaf.
-      return placed === created && created.fixed < b.count - countVariables(b) ? this.foldSubsumed(created) : placed;
+      return placed === created && created.fixed < b.count - countVariables(b)
+        ? this.foldSubsumed(created)
+        : placed;
     }
     created.owner = this.findOwner(b, leafKey);
     if (created.owner !== undefined) created.owner.shapes++;
