@@ -33,16 +33,17 @@ export function requireInputs() {
   }
 }
 
-/** Rows of `<name>_2k.log_structured.csv`: `{ content, eventId }`. */
+/** Rows of `<name>_2k.log_structured.csv`: `{ content, eventId, template }`. */
 export function loadDataset(name) {
   const rows = parseCsv(readFileSync(join(LOGHUB_DIR, name, `${name}_2k.log_structured.csv`), 'utf8'));
   const header = rows[0];
   const content = header.indexOf('Content');
   const event = header.indexOf('EventId');
+  const template = header.indexOf('EventTemplate');
   return rows
     .slice(1)
     .filter((row) => row.length === header.length)
-    .map((row) => ({ content: row[content], eventId: row[event] }));
+    .map((row) => ({ content: row[content], eventId: row[event], template: row[template] }));
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. */

@@ -70,6 +70,7 @@ export async function templatesCommand(
   const evicted = new Map<number, string>();
   const miner = new TemplateMiner({
     maxTemplates: options.maxTemplates,
+    online: options.stream,
     onMerge: (from, into) => merged.set(from, into),
     onEvict: (id, template) => evicted.set(id, template),
   });
@@ -94,7 +95,13 @@ export async function templatesCommand(
   }
   const final = (id: number): number => {
     let live = id;
-    for (let next = merged.get(live); next !== undefined; next = merged.get(live)) live = next;
+    // Bounded: a template made another's shape may later merge elsewhere, so the chain can turn back.
+    for (
+      let hops = 0, next = merged.get(live);
+      next !== undefined && hops < 64;
+      hops++, next = merged.get(live)
+    )
+      live = next;
     return live;
   };
   for (let i = 0; i < n; i++) await out.line(format(final(ids[i]!)));

@@ -7,6 +7,8 @@ export interface SnapshotCluster {
   id: number;
   count: number;
   tokens: [string, number, number, number][];
+  /** The template this one is another shape of (its lines answer with that id). */
+  owner?: number;
 }
 
 /** The JSON form of a `TemplateMiner`'s state (templates from least to most recently seen). */
@@ -35,6 +37,9 @@ export function readSnapshot(value: unknown): MinerSnapshot {
   clusters.forEach((c, i) => {
     if (!isObject(c) || !isCount(c.id) || !isCount(c.count) || !Array.isArray(c.tokens)) {
       fail(`clusters[${i}]`, '{id, count, tokens}');
+    }
+    if ((c as { owner?: unknown }).owner !== undefined && !isCount((c as { owner?: unknown }).owner)) {
+      fail(`clusters[${i}].owner`, 'a template id');
     }
     const tokens = (c as { tokens: unknown[] }).tokens;
     tokens.forEach((t, j) => {

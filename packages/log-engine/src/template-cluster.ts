@@ -17,10 +17,22 @@ export interface Cluster {
   into: Cluster | undefined;
   /** Ids merged into this cluster. */
   aliases: number[] | undefined;
+  /** The template this one is another shape of (other token count): its lines answer with the owner's id. */
+  owner?: Cluster;
+  /** How many templates are shapes of this one (a template with shapes is never made a shape itself). */
+  shapes: number;
+  /** Online only: the template whose id this young variant answers with until its family merges. */
+  provisional?: Cluster;
   /** Keys of the families (templates waiting to merge) this cluster belongs to. */
   families: string[] | undefined;
   older: Cluster | undefined;
   newer: Cluster | undefined;
+}
+
+/** True when a token is a quoted string kept with its words (`"GET <path>"`). */
+export function isQuoted(norm: string): boolean {
+  const c = norm.charCodeAt(0);
+  return c === 34 || c === 39 || c === 96;
 }
 
 export function createCluster(id: number, leafKey: string, b: TokenBuffer): Cluster {
@@ -39,6 +51,7 @@ export function createCluster(id: number, leafKey: string, b: TokenBuffer): Clus
     into: undefined,
     aliases: undefined,
     families: undefined,
+    shapes: 0,
     older: undefined,
     newer: undefined,
   };
@@ -77,8 +90,9 @@ export function countDifferences(cluster: Cluster, b: TokenBuffer, limit: number
   for (let i = 0; i < b.count; i++) {
     const k = kind[i];
     if (k === TOKEN_VARIABLE || norm[i] === b.norm[i]) continue;
-    // A word with masked parts (blk_<num>) already is a value: it accepts any other masked token.
-    if (k === TOKEN_MASKED && lineKind[i] !== TOKEN_LITERAL) continue;
+    // A word with masked parts (blk_<num>) already is a value: it accepts any other masked token. Not a
+    // quoted string: its words are constants ("GET <path>" is not "POST <path>").
+    if (k === TOKEN_MASKED && lineKind[i] !== TOKEN_LITERAL && !isQuoted(norm[i]!)) continue;
     if (++diff > limit) return diff;
   }
   return diff;
@@ -116,7 +130,11 @@ export function subsumes(a: Cluster, b: Cluster): boolean {
     const k = a.kind[i];
     if (k === TOKEN_VARIABLE) continue;
     if (b.kind[i] === TOKEN_VARIABLE) return false;
-    if (a.norm[i] !== b.norm[i] && !(k === TOKEN_MASKED && b.kind[i] === TOKEN_MASKED)) return false;
+    if (
+      a.norm[i] !== b.norm[i] &&
+      !(k === TOKEN_MASKED && b.kind[i] === TOKEN_MASKED && !isQuoted(a.norm[i]!))
+    )
+      return false;
   }
   return true;
 }

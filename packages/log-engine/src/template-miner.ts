@@ -6,6 +6,7 @@ import {
   readSnapshot,
   type SnapshotCluster,
 } from './miner-snapshot.js';
+import { alignsWith } from './template-align.js';
 import {
   absorbCluster,
   absorbLine,
@@ -25,6 +26,12 @@ export interface TemplateMinerOptions {
   /** Templates kept at most; the least recently seen is dropped beyond it (default 1000). */
   maxTemplates?: number;
   masks?: MaskOptions;
+  /**
+   * Ids for printing at once (`velos-log templates --stream`): the first line of a new variant of a young
+   * template answers with the id its family will keep if it merges, so printed ids need no later revision.
+   * Default false: each line gets the id of the template it belongs to now.
+   */
+  online?: boolean;
   /** Called when template `fromId` is merged into `intoId` (its lines now belong to `intoId`). */
   onMerge?: (fromId: number, intoId: number) => void;
   /** Called when template `id` is dropped to respect `maxTemplates`, with its last text. */
@@ -46,11 +53,25 @@ export interface TemplateInfo {
   count: number;
 }
 
-// A literal position becomes a placeholder once this many different values were seen there; values that
-// all look like constants (LOOKING, SCREEN_ON: upper case) name states of one enum and need one more.
-const MIN_VARIANTS = 3;
-const MIN_CONSTANT_VARIANTS = 4;
-const CONSTANT = /^[A-Z][A-Z0-9_]+$/;
+// A literal position becomes a placeholder once this many different values were seen there. Where every
+// value starts with a capital (Started/Paused/Resumed, GET/POST, LOOKING/LEADING, "Scheduled"), the position
+// names events of a small closed vocabulary rather than a value: it needs many more.
+const MIN_VARIANTS = Number(process.env.MV ?? 3);
+const MIN_CLOSED_VARIANTS = 10;
+// Words seen at a variable position of some template are values: a template that differs from a sibling only
+// by such words merges at once. Bounded: the set restarts when full.
+const MAX_VALUE_WORDS = 8192;
+// A line that fits no template of its token count is tried against templates of up to this many tokens more
+// or less, at most MAX_ALIGNMENTS of them.
+const MAX_LENGTH_DIFFERENCE = 4;
+const MAX_ALIGNMENTS = 64;
+// Online ids: a template seen at most YOUNG times whose new variant differs at most at PROVISIONAL_POSITIONS
+// open positions lends its id to that variant until the family merges.
+const YOUNG = 2;
+const PROVISIONAL_POSITIONS = 3;
+// Quoted strings of at most this many tokens keep their words ("GET <path> HTTP/<num>.<num>"); longer
+// ones are free text (a user agent, an SQL statement) and become <str>.
+const QUOTED_TOKENS = 6;
 // A merged template keeps at least this many literal tokens.
 const MIN_LITERALS = 2;
 
@@ -78,6 +99,8 @@ export class TemplateMiner {
   private readonly aliases = new Map<number, number>();
   private readonly families = new Map<string, Family>();
   private readonly cache = new Map<string, Cluster>();
+  private readonly valueWords = new Set<string>();
+  private readonly online: boolean;
   private readonly cacheLimit: number;
   private newest: Cluster | undefined;
   private oldest: Cluster | undefined;
@@ -97,9 +120,11 @@ export class TemplateMiner {
       collapseLists: true,
       lazyLiterals: true,
       emptyValues: true,
+      quotedTokens: QUOTED_TOKENS,
       maxTokens: 200,
     });
     this.onMerge = options.onMerge;
+    this.online = options.online ?? false;
     this.onEvict = options.onEvict;
     this.cacheLimit = Math.max(1024, max * 4);
   }
@@ -110,6 +135,11 @@ export class TemplateMiner {
     const miner = new TemplateMiner(options);
     miner.nextId = data.nextId;
     for (const saved of data.clusters) miner.insert(clusterFromSnapshot(saved));
+    for (const saved of data.clusters) {
+      const owner = saved.owner === undefined ? undefined : miner.byId.get(saved.owner);
+      const cluster = miner.byId.get(saved.id);
+      if (owner !== undefined && cluster !== undefined && owner !== cluster) cluster.owner = owner;
+    }
     for (const [from, to] of data.aliases) {
       const target = miner.byId.get(to);
       if (!target) continue;
@@ -142,7 +172,7 @@ export class TemplateMiner {
       if (live !== undefined) {
         live.count++;
         this.touch(live);
-        return live.id;
+        return this.answer(live);
       }
       this.cache.delete(key);
     }
@@ -150,7 +180,23 @@ export class TemplateMiner {
     const cluster = this.place(b);
     if (this.cache.size >= this.cacheLimit) this.cache.clear();
     this.cache.set(key, cluster);
-    return cluster.id;
+    return this.answer(cluster);
+  }
+
+  /** The id a line of `cluster` answers with: its owner's when it is a shape of another template. */
+  private answer(cluster: Cluster): number {
+    let c = cluster;
+    for (let hops = 0; hops < 8 && c.owner !== undefined; hops++) {
+      const owner = follow(c.owner);
+      if (owner === undefined || owner === c) {
+        c.owner = undefined;
+        break;
+      }
+      owner.count++;
+      this.touch(owner);
+      c = owner;
+    }
+    return this.online ? onlineId(c) : c.id;
   }
 
   /** Finds the template of `line` without learning from it; undefined when no template fits. */
@@ -165,7 +211,8 @@ export class TemplateMiner {
         params.push(line.slice(b.start[i], b.end[i]));
       }
     }
-    return { templateId: cluster.id, template: renderCluster(cluster), params };
+    const owner = ownerOf(cluster);
+    return { templateId: owner.id, template: renderCluster(owner), params };
   }
 
   /** The live id of a template id (ids merged away resolve to their target); undefined once dropped. */
@@ -190,7 +237,9 @@ export class TemplateMiner {
   /** All live templates, most frequent first. */
   templates(): TemplateInfo[] {
     const list: TemplateInfo[] = [];
-    for (const c of this.byId.values()) list.push({ id: c.id, template: renderCluster(c), count: c.count });
+    for (const c of this.byId.values()) {
+      if (ownerOf(c) === c) list.push({ id: c.id, template: renderCluster(c), count: c.count });
+    }
     return list.sort((a, b) => b.count - a.count || a.id - b.id);
   }
 
@@ -198,10 +247,12 @@ export class TemplateMiner {
   snapshot(): MinerSnapshot {
     const clusters: SnapshotCluster[] = [];
     for (let c = this.oldest; c !== undefined; c = c.newer) {
+      const owner = ownerOf(c);
       clusters.push({
         id: c.id,
         count: c.count,
         tokens: c.norm.map((norm, i) => [norm, c.kind[i]!, c.spaced[i]!, c.listed[i]!]),
+        ...(owner === c ? {} : { owner: owner.id }),
       });
     }
     const families: [string, number[], number[]][] = [];
@@ -222,7 +273,9 @@ export class TemplateMiner {
     const exact = this.findExact(leaf, b);
     if (exact !== undefined) {
       this.touch(exact);
-      return absorbLine(exact, b) ? this.foldSubsumed(exact) : exact;
+      const generalised = absorbLine(exact, b);
+      if (exact.fixed < exact.norm.length) this.learnValues(exact, b);
+      return generalised ? this.foldSubsumed(exact) : exact;
     }
     let near: Cluster | undefined;
     let nearDiff = Number.POSITIVE_INFINITY;
@@ -250,10 +303,31 @@ export class TemplateMiner {
       countFixed(created);
       this.touch(near);
       this.insert(created, leaf);
-      return this.joinFamily(near, created, positions);
+      const placed = this.joinFamily(near, created, positions);
+      // A new template that took placeholders from its sibling may cover older templates of the leaf.
+      return placed === created && created.fixed < b.count - countVariables(b)
+        ? this.foldSubsumed(created)
+        : placed;
     }
+    created.owner = this.findOwner(b, leafKey);
+    if (created.owner !== undefined) created.owner.shapes++;
     this.insert(created, leaf);
     return created;
+  }
+
+  /** A template of another token count that the line `b` is an instance of (see `alignsWith`). */
+  private findOwner(b: TokenBuffer, leafKey: string): Cluster | undefined {
+    const first = leafKey.slice(leafKey.indexOf('\u0001'));
+    let tried = 0;
+    for (let d = 1; d <= MAX_LENGTH_DIFFERENCE; d++) {
+      for (const count of [b.count - d, b.count + d]) {
+        for (const c of this.leaves.get(`${count}${first}`) ?? []) {
+          if (c.owner !== undefined || ++tried > MAX_ALIGNMENTS) continue;
+          if (alignsWith(c, b)) return c;
+        }
+      }
+    }
+    return undefined;
   }
 
   private findExact(leaf: Cluster[] | undefined, b: TokenBuffer): Cluster | undefined {
@@ -290,17 +364,52 @@ export class TemplateMiner {
       if (member.families === undefined) member.families = [key];
       else if (!member.families.includes(key)) member.families.push(key);
     }
-    if (family.members.length < requiredVariants(family)) return created;
+    const required = this.requiredVariants(family);
+    if (family.members.length < required) {
+      // The first line of a new variant of a young template at an open position answers with the id the
+      // merge will keep, so ids printed online do not change when the family merges on its next variant.
+      if (
+        required === MIN_VARIANTS &&
+        positions.length <= PROVISIONAL_POSITIONS &&
+        family.members.length === 2 &&
+        near.count <= YOUNG
+      )
+        created.provisional = near;
+      return created;
+    }
     this.families.delete(key);
     const members = family.members.sort((a, b) => a.id - b.id);
     const target = members[0]!;
-    for (const i of positions) makeVariable(target, i);
+    for (const i of positions) {
+      for (const m of members) if (m.kind[i] === TOKEN_LITERAL) this.addValue(m.norm[i]!);
+      makeVariable(target, i);
+    }
     for (const m of members) if (m !== target) this.mergeInto(m, target);
     return this.foldSubsumed(target);
   }
 
+  /** Makes the templates of other token counts that `target` now covers shapes of it (their ids merge). */
+  private adoptShapes(target: Cluster): void {
+    if (target.owner !== undefined) return;
+    const first = target.leafKey.slice(target.leafKey.indexOf('\u0001'));
+    const n = target.norm.length;
+    let tried = 0;
+    for (let d = -MAX_LENGTH_DIFFERENCE; d <= MAX_LENGTH_DIFFERENCE; d++) {
+      if (d === 0) continue;
+      for (const c of this.leaves.get(`${n + d}${first}`) ?? []) {
+        if (c.owner !== undefined || !c.alive || ++tried > MAX_ALIGNMENTS || c.shapes > 0) continue;
+        if (!alignsWith(target, { count: c.norm.length, norm: c.norm, kind: c.kind })) continue;
+        target.shapes++;
+        c.owner = target;
+        target.count += c.count;
+        this.onMerge?.(c.id, target.id);
+      }
+    }
+  }
+
   /** Merges into `target` the templates of its leaf that it now covers; the oldest id survives. */
   private foldSubsumed(target: Cluster): Cluster {
+    this.adoptShapes(target);
     let survivor = target;
     for (const c of [...(this.leaves.get(target.leafKey) ?? [])]) {
       if (c === survivor || !c.alive || !subsumes(survivor, c)) continue;
@@ -374,6 +483,46 @@ export class TemplateMiner {
     cluster.newer = undefined;
   }
 
+  /**
+   * Variants a family needs before it merges: two when the differing words are known values (seen at a
+   * variable position of another template), many more when a differing position holds only words that start
+   * with a capital (a closed vocabulary of event words, not values), three otherwise.
+   */
+  private requiredVariants(family: Family): number {
+    let known = true;
+    for (const i of family.positions) {
+      if (!family.members.some((m) => m.kind[i] === TOKEN_LITERAL && this.valueWords.has(m.norm[i]!))) {
+        known = false;
+        break;
+      }
+    }
+    if (known) return 2;
+    let keyed = true;
+    const first = family.members[0]!;
+    for (const i of family.positions) {
+      if (family.members.every((m) => m.kind[i] === TOKEN_VARIABLE || hasCapital(m.norm[i]!)))
+        return MIN_CLOSED_VARIANTS;
+      // The value of a `key=value` pair.
+      if (
+        !(i > 1 && first.norm[i - 1] === '=' && first.spaced[i] === 0 && first.kind[i - 2] === TOKEN_LITERAL)
+      )
+        keyed = false;
+    }
+    return keyed ? 2 : MIN_VARIANTS;
+  }
+
+  /** Remembers the literal words of `b` that sit at variable positions of `cluster`. */
+  private learnValues(cluster: Cluster, b: TokenBuffer): void {
+    for (let i = 0; i < b.count; i++) {
+      if (cluster.kind[i] === TOKEN_VARIABLE && b.kind[i] === TOKEN_LITERAL) this.addValue(b.norm[i]!);
+    }
+  }
+
+  private addValue(word: string): void {
+    if (this.valueWords.size >= MAX_VALUE_WORDS) this.valueWords.clear();
+    this.valueWords.add(word);
+  }
+
   private touch(cluster: Cluster): void {
     if (this.newest === cluster) return;
     if (cluster.older) cluster.older.newer = cluster.newer;
@@ -386,12 +535,36 @@ export class TemplateMiner {
   }
 }
 
-/** Variants a family needs before it merges: more when every differing value looks like a constant. */
-function requiredVariants(family: Family): number {
-  for (const m of family.members) {
-    for (const i of family.positions) if (!CONSTANT.test(m.norm[i]!)) return MIN_VARIANTS;
+/** True when a token holds a capital letter: `Started`, `GET`, `SCREEN_ON`, `stepSum` name things, not values. */
+function hasCapital(norm: string): boolean {
+  for (let i = 0; i < norm.length; i++) {
+    const c = norm.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
   }
-  return MIN_CONSTANT_VARIANTS;
+  return false;
+}
+
+/** The id printed online for a line of `cluster`: the id lent by its family while it waits to merge. */
+function onlineId(cluster: Cluster): number {
+  const lender = cluster.provisional === undefined ? undefined : follow(cluster.provisional);
+  return lender?.id ?? cluster.id;
+}
+
+/** The live template whose id the lines of `cluster` answer with (itself unless it is another's shape). */
+function ownerOf(cluster: Cluster): Cluster {
+  let c = cluster;
+  for (let hops = 0; hops < 8 && c.owner !== undefined; hops++) {
+    const owner = follow(c.owner);
+    if (owner === undefined || owner === c) break;
+    c = owner;
+  }
+  return c;
+}
+
+function countVariables(b: TokenBuffer): number {
+  let n = 0;
+  for (let i = 0; i < b.count; i++) if (b.kind[i] === TOKEN_VARIABLE) n++;
+  return n;
 }
 
 function follow(cluster: Cluster): Cluster | undefined {

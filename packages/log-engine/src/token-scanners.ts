@@ -247,7 +247,11 @@ export function scanPath(s: string, p: number, end: number): number {
     )
       break;
   }
-  return slashes >= 2 && q > p + 2 ? q : -1;
+  if (q <= p + 2) return -1;
+  // A lone `/name` is a word (`/start`), unless it names a file (`/index.html`).
+  if (slashes >= 2) return q;
+  for (let i = p + 2; i < q - 1; i++) if (s.charCodeAt(i) === 46 && isLetter(s.charCodeAt(i + 1))) return q;
+  return -1;
 }
 
 /** A URL `scheme://…` up to whitespace or a quote, without trailing punctuation. */

@@ -43,6 +43,12 @@ export interface TokenizerOptions {
    * so a field that is sometimes empty keeps the token count of its filled form; default false.
    */
   emptyValues?: boolean;
+  /**
+   * Quoted strings of at most this many tokens are split into their tokens (the words stay, the values inside
+   * are masked: `"GET <path> HTTP/<num>.<num>"`); longer ones (free text) and lone values become `<str>`.
+   * Default 0: every quoted string is `<str>`.
+   */
+  quotedTokens?: number;
 }
 
 // = , ; : ( ) [ ] { } | < > split words; quotes only where a token starts.
@@ -88,6 +94,9 @@ export class Tokenizer {
   private readonly lazy: boolean;
   private readonly maxTokens: number;
   private readonly emptyValues: boolean;
+  private readonly quotedTokens: number;
+  private readonly masks: MaskOptions;
+  private inner: Tokenizer | undefined;
 
   constructor(options: TokenizerOptions = {}) {
     const masks = options.masks ?? {};
@@ -107,6 +116,8 @@ export class Tokenizer {
     this.lazy = options.lazyLiterals ?? false;
     this.maxTokens = Math.max(2, options.maxTokens ?? 10_000);
     this.emptyValues = options.emptyValues ?? false;
+    this.quotedTokens = options.quotedTokens ?? 0;
+    this.masks = masks;
     this.buffer = newBuffer(64);
   }
 
@@ -133,6 +144,14 @@ export class Tokenizer {
       }
       const c = line.charCodeAt(p);
       let v = this.custom.length > 0 ? this.scanCustom(line, p) : -1;
+      if (v < 0 && this.quotedTokens > 0 && c < 128 && QUOTE[c] === 1 && this.on.quoted) {
+        const q = scanQuoted(line, p, n, isBoundary);
+        if (q > 0) {
+          this.pushQuoted(b, line, p, q, spaced);
+          p = q;
+          continue;
+        }
+      }
       if (v < 0) v = this.scanValue(line, p, n, c);
       if (v > p) {
         this.push(b, this.lastPlaceholder, TOKEN_VARIABLE, p, v, spaced);
@@ -184,6 +203,35 @@ export class Tokenizer {
 
   private lastPlaceholder = '';
 
+  /** Pushes the quoted string `s[p, q)`: its quotes and the tokens inside, or `<str>` for free text. */
+  private pushQuoted(b: TokenBuffer, s: string, p: number, q: number, spaced: number): void {
+    this.inner ??= new Tokenizer({ masks: this.masks, maxTokens: this.quotedTokens + 1 });
+    const inner = this.inner.tokenize(s.slice(p + 1, q - 1));
+    if (inner.truncated) {
+      this.push(b, '<str>', TOKEN_VARIABLE, p, q, spaced);
+      return;
+    }
+    // A quoted value alone ("-", "", "10.0.0.1", "ns/pod-7") is a value like any other: <str>; a quoted word
+    // alone ("Started", "api") stays one token, so the token count does not depend on what is quoted.
+    if (inner.count === 0 || (inner.count === 1 && (inner.kind[0] !== TOKEN_LITERAL || isDash(s, p, q)))) {
+      this.push(b, '<str>', TOKEN_VARIABLE, p, q, spaced);
+      return;
+    }
+    if (inner.count === 1) {
+      this.push(b, this.lazy ? '' : s.slice(p, q), TOKEN_LITERAL, p, q, spaced);
+      return;
+    }
+    // The quotes are tokens of their own around the words inside, so each word is a position of the template.
+    this.push(b, s[p]!, TOKEN_LITERAL, p, p + 1, spaced);
+    const base = p + 1;
+    for (let i = 0; i < inner.count; i++) {
+      const kind = inner.kind[i]!;
+      const norm = kind === TOKEN_LITERAL && this.lazy ? '' : inner.norm[i]!;
+      this.push(b, norm, kind, base + inner.start[i]!, base + inner.end[i]!, i === 0 ? 0 : inner.spaced[i]!);
+    }
+    this.push(b, s[q - 1]!, TOKEN_LITERAL, q - 1, q, 0);
+  }
+
   private scanCustom(line: string, p: number): number {
     for (const mask of this.custom) {
       mask.pattern.lastIndex = p;
@@ -198,6 +246,10 @@ export class Tokenizer {
   /** Tries the masks that can start with character `c` and may span delimiters. */
   private scanValue(s: string, p: number, n: number, c: number): number {
     const on = this.on;
+    if (on.hex && isHexDigit(c) && s.charCodeAt(p + 2) === 58) {
+      const mac = scanMac(s, p, n);
+      if (mac > 0) return this.found('<hex>', mac);
+    }
     if (isDigit(c)) {
       let r = p + 1;
       while (r < n && isDigit(s.charCodeAt(r))) r++;
@@ -346,6 +398,23 @@ export class Tokenizer {
       i = j;
     }
     if (masks === 0) {
+      // Words of one shape in a row (an14 an15 cn16: letters then digits) are a list of names: `an<num>…`.
+      const i = b.count - 1;
+      if (
+        this.collapse &&
+        spaced === 1 &&
+        i >= 0 &&
+        b.spaced[i] === 1 &&
+        sameShape(s, b.start[i]!, b.end[i]!, p, q)
+      ) {
+        if (b.kind[i] === TOKEN_LITERAL) {
+          b.norm[i] = shapeOf(s, b.start[i]!, b.end[i]!);
+          b.kind[i] = TOKEN_MASKED;
+        }
+        b.end[i] = q;
+        b.listed[i] = 1;
+        return q;
+      }
       this.push(b, this.lazy ? '' : s.slice(p, q), TOKEN_LITERAL, p, q, spaced);
       return q;
     }
@@ -357,6 +426,22 @@ export class Tokenizer {
 
   private push(b: TokenBuffer, norm: string, kind: number, start: number, end: number, spaced: number): void {
     const i = b.count;
+    // A comma-separated list of the same masked value (10.0.0.1,10.0.0.2) is one token, like a spaced one.
+    if (
+      this.collapse &&
+      i > 1 &&
+      kind === TOKEN_VARIABLE &&
+      norm !== '<num>' &&
+      b.norm[i - 1] === ',' &&
+      b.kind[i - 1] === TOKEN_LITERAL &&
+      b.norm[i - 2] === norm &&
+      b.kind[i - 2] === kind
+    ) {
+      b.end[i - 2] = end;
+      b.listed[i - 2] = 1;
+      b.count = i - 1;
+      return;
+    }
     if (
       this.collapse &&
       i > 0 &&
@@ -381,6 +466,46 @@ export class Tokenizer {
     b.listed[i] = 0;
     b.count = i + 1;
   }
+}
+
+/** A MAC address: six pairs of hex digits separated by `:`. */
+function scanMac(s: string, p: number, n: number): number {
+  if (p + 17 > n) return -1;
+  for (let i = 0; i < 17; i++) {
+    const c = s.charCodeAt(p + i);
+    if (i % 3 === 2 ? c !== 58 : !isHexDigit(c)) return -1;
+  }
+  return endsAt(s, p + 17, n) ? p + 17 : -1;
+}
+
+/**
+ * True when the words `s[a, b)` (a plain word, or a list of them already) and `s[c, d)` share a shape: a
+ * lower-case letter run, then a digit run, nothing else (an14, cn7).
+ */
+function sameShape(s: string, a: number, b: number, c: number, d: number): boolean {
+  let i = b;
+  while (i > a && s.charCodeAt(i - 1) !== 32) i--;
+  return isNameNumber(s, i, b) && isNameNumber(s, c, d);
+}
+
+function isNameNumber(s: string, p: number, q: number): boolean {
+  let i = p;
+  while (i < q && s.charCodeAt(i) >= 97 && s.charCodeAt(i) <= 122) i++;
+  if (i === p || i === q) return false;
+  while (i < q && isDigit(s.charCodeAt(i))) i++;
+  return i === q;
+}
+
+/** `an14` → `an<num>`. */
+function shapeOf(s: string, p: number, q: number): string {
+  let i = p;
+  while (i < q && !isDigit(s.charCodeAt(i))) i++;
+  return `${s.slice(p, i)}<num>`;
+}
+
+/** True when the quoted string `s[p, q)` holds a lone dash (an absent value). */
+function isDash(s: string, p: number, q: number): boolean {
+  return q - p === 3 && s.charCodeAt(p + 1) === 45;
 }
 
 /** End of a `:port` (1–5 digits, then a boundary) at `q`, or `q` when there is none. */

@@ -73,15 +73,16 @@ describe('velos-log', () => {
     ]);
   });
 
-  it('templates --stream prints the id each line had when it was read', () => {
+  it('templates --stream prints the id each line had when it was read, lent by a young template', () => {
     const users = ['ann', 'ben', 'cid', 'dan'].map((u) => `Invalid user ${u} from 10.0.0.1`);
-    const out = velosLog(['templates', '--stream'], users.join('\n'));
-    expect(
-      out.stdout
-        .split('\n')
+    const ids = (args: string[]) =>
+      velosLog(args, users.join('\n'))
+        .stdout.split('\n')
         .slice(0, 4)
-        .map((l) => l.split('\t')[0]),
-    ).toEqual(['1', '2', '1', '1']);
+        .map((l) => l.split('\t')[0]);
+    // The second user's line answers with the id its family keeps when the third user merges it.
+    expect(ids(['templates', '--stream'])).toEqual(['1', '1', '1', '1']);
+    expect(ids(['templates'])).toEqual(['1', '1', '1', '1']);
   });
 
   it('classify: <level>\\t<line>', () => {
