@@ -36,6 +36,9 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
     mkdirSync(join(ctx.home, 'cache'), { recursive: true, mode: 0o700 });
     enableCompileCache(join(ctx.home, 'cache', 'compile'));
   }
+  // ink draws only its last frame when it thinks it runs in CI (CI, CONTINUOUS_INTEGRATION or CI_* set):
+  // monit has a terminal (checked above), so it is interactive whatever a CI variable says
+  hideCiFromInk(process.env);
   try {
     // A computed specifier: the bundler leaves dist/monit.js (built with React's production build) alone.
     const entry = './monit.js';
@@ -44,5 +47,12 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
   } finally {
     process.off('exit', leave);
     leave();
+  }
+}
+
+/** Removes the variables ink's CI detection reads (ink decides once, when it is imported). */
+function hideCiFromInk(env: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(env)) {
+    if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete env[key];
   }
 }

@@ -210,8 +210,12 @@ describe('log rotation', () => {
     const expected = numbered(1, count).map((line) => line.split(' ')[1]);
     expect(of('x')).toEqual(expected);
     expect(of('xx')).toEqual(expected);
-    for (const file of await listRotated(outPath))
-      expect((await stat(file.path)).size).toBeLessThanOrEqual(8192);
+    // A file passes max_size only when one captured chunk (one pipe read, at most 64 KiB) is larger than
+    // the room of a fresh file: the writer never splits a chunk. Under load chunks grow past 8 KiB.
+    const sizes = await Promise.all(
+      (await listRotated(outPath)).map(async (file) => (await stat(file.path)).size),
+    );
+    for (const size of sizes) expect(size).toBeLessThanOrEqual(8192 + 64 * 1024);
   }, 60_000);
 });
 
