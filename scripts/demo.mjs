@@ -39,5 +39,7 @@ Try next (the demo runs under VELOS_HOME=${home}):
   node ${rel} describe flaky             # restarts, exit codes, log files
   node ${rel} reload api                 # zero-downtime reload of the 2 cluster workers
   node ${rel} runs clock                 # the runs of the job that prints the date every 10 s
+  node ${rel} monit                      # the live dashboard (q quits)
+  node ${rel} metrics --ai               # every figure of the processes, the daemon and the host
   node ${rel} kill                       # stop the demo apps and the daemon
 `);
