@@ -1,8 +1,8 @@
 import { basename, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { FIXTURE_CONFIGS, loadSpecs, runExport, runTool, warnings } from './export-helpers.js';
-import { Scratch } from './startup-helpers.js';
+import { FIXTURE_CONFIGS, loadSpecs, runExport, warnings } from './export-helpers.js';
+import { runTool, Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());

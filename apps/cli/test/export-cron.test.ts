@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cronToKubernetes, cronToOnCalendar } from '../src/export/cron-calendar.js';
 import { intervalCron } from '../src/export/kubernetes-jobs.js';
-import { runTool } from './export-helpers.js';
-import { Scratch } from './startup-helpers.js';
+import { runTool, Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -56,38 +55,6 @@ export function warnings(stderr: string): string[] {
       return apps.split(', ').map((app) => `${app}: ${option}`);
     })
     .sort();
-}
-
-/** Runs a program to its end (a validator: systemd-analyze, docker-compose); a clear error when it is absent. */
-export function runTool(
-  scratch: Scratch,
-  file: string,
-  args: string[],
-  cwd: string,
-  pkg: string,
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    scratch.children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'ENOENT'
-          ? new Error(
-              `${file} is not installed: it comes with the Debian package "${pkg}" (.ci/run installs it)`,
-            )
-          : error,
-      ),
-    );
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 /** The `key=value` lines of one `[section]` of a unit, comments left out. */

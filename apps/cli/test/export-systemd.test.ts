@@ -3,8 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import type { AppSpec } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cronToOnCalendar } from '../src/export/cron-calendar.js';
-import { FIXTURE_CONFIGS, loadSpecs, runExport, runTool, unitSection, warnings } from './export-helpers.js';
-import { Scratch } from './startup-helpers.js';
+import { FIXTURE_CONFIGS, loadSpecs, runExport, unitSection, warnings } from './export-helpers.js';
+import { runTool, Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, DIST, type Run, Scratch } from './startup-helpers.js';
+import { BIN, DIST, type Run, runTool, Scratch } from './startup-helpers.js';
 import { parsePlist } from './startup-plist.js';
 
 const scratch = new Scratch();
@@ -28,28 +27,7 @@ function fakeSystemctl(exitCode = 0, stderr = ''): { bin: string; calls: () => s
 }
 
 function verifyUnit(file: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('systemd-analyze', ['verify', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    scratch.children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'ENOENT'
-          ? new Error(
-              'systemd-analyze is not installed: it comes with the Debian package "systemd" (.ci/run installs it)',
-            )
-          : error,
-      ),
-    );
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runTool(scratch, 'systemd-analyze', ['verify', file], '/', 'systemd');
 }
 
 describe('velos startup systemd --print', () => {

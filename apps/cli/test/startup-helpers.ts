@@ -98,3 +98,35 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Runs a program to its end (a validator: systemd-analyze, docker-compose); a clear error when it is absent. */
+export function runTool(
+  scratch: Scratch,
+  file: string,
+  args: string[],
+  cwd: string,
+  pkg: string,
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    scratch.children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(
+              `${file} is not installed: it comes with the Debian package "${pkg}" (.ci/run installs it)`,
+            )
+          : error,
+      ),
+    );
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
