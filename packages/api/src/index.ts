@@ -1,0 +1,1 @@
+export type { ApiAuth, ApiScope, ApiServer, ApiServerOptions, ApiWebSocketOptions } from './options.js';
