@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../src/rest/routes.js';
-import { type Answer, call, startServer, type TestServer } from './support/api-server.js';
+import { type Answer, call, type Json, startServer, type TestServer } from './support/api-server.js';
 import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
 
 let daemon: TestDaemon;
@@ -13,7 +13,7 @@ let scratch: string;
 const hits = new Set<string>();
 
 /** Calls the API as admin (or with `token`) and records which route of the table answered. */
-async function request<T = any>(
+async function request<T = Json>(
   method: string,
   path: string,
   options: { token?: string; body?: unknown } = {},

@@ -45,7 +45,10 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const message = error instanceof Error ? error.message : String(error);
-    return { status, body: { error: { code: codeOfStatus(status), message } } };
+    const body: ErrorBody = { error: { code: codeOfStatus(status), message } };
+    // fastify's content-type parser errors (FST_ERR_CTP_*): the body is malformed, empty or too large
+    if (String((error as { code?: unknown }).code).startsWith('FST_ERR_CTP')) body.error.field = 'body';
+    return { status, body };
   }
   const payload = toErrorPayload(error);
   return { status: 500, body: { error: { code: payload.code, message: payload.message } } };
