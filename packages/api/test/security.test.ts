@@ -138,6 +138,14 @@ describe('limits and validation', () => {
     await expectDaemonFine();
   });
 
+  it('takes a POST without arguments with a JSON content type and no body', async () => {
+    const answer = await call(api.url, 'POST', '/api/v1/daemon/save', {
+      token: api.admin,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(answer.status).toBe(200);
+  });
+
   it('answers 404 for an unknown target', async () => {
     const answer = await call(api.url, 'POST', '/api/v1/processes/ghost/restart', { token: api.admin });
     expect(answer).toMatchObject({ status: 404, body: { error: { code: 'TARGET_NOT_FOUND' } } });
