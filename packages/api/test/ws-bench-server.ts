@@ -16,7 +16,9 @@ await registerWebSocket(app, {
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
-process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`,
+);
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line === 'cpu') process.stdout.write(`${JSON.stringify(process.cpuUsage())}\n`);
 });

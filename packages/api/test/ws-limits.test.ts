@@ -135,6 +135,25 @@ describe('slow consumers', () => {
       clearInterval(sampler);
     }
   });
+
+  it('lets a client that fell behind and reads again see the 4508 close', async () => {
+    const lagging = await ready();
+    lagging.send({ type: 'subscribe', topic: 'logs', target: 'flood' });
+    await waitFor(() => harness.counts.active.followLogs === 1, 'the follow');
+    const raw = (lagging.ws as unknown as { _socket: Socket })._socket;
+    raw.pause();
+    const isSlowNotice = (line: string) => line.includes('slow consumer');
+    const closedBefore = harness.logLines.filter(isSlowNotice).length;
+    await harness.client.restart('flood');
+    await waitFor(
+      () => harness.logLines.filter(isSlowNotice).length > closedBefore,
+      'the lagging client closed',
+      60_000,
+    );
+    raw.resume();
+    expect(await lagging.closed).toEqual({ code: 4508, reason: 'slow consumer' });
+    expect(lagging.messages.filter((m) => m.type === 'logs').length).toBeGreaterThan(0);
+  });
 });
 
 describe('server close', () => {
