@@ -6,8 +6,12 @@
 // (/proc/<pid>/stat) over the flood, the clients' own CPU (this process), and the daemon's CPU for the
 // same flood with no client at all.
 // The server is the WebSocket part alone (registerWebSocket on a bare fastify, bundled from
-// packages/api/test/ws-bench-server.ts), since createApiServer is not on this branch yet.
+// packages/api/test/ws-bench-server.ts), since createApiServer is not on this branch yet. Its
+// maxBufferedBytes is 64 MiB here (--max-buffered-mb): with the default 4 MiB, a client process
+// starved of CPU on a loaded machine is closed with 4508 (the slow-consumer policy), which is not
+// what this measures.
 // Usage: pnpm run build && node bench/api-ws-flood.mjs [--runs 5] [--lines 100000] [--clients 10]
+//        [--max-buffered-mb 64]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,19 +29,22 @@ const API_DIR = join(REPO, 'packages/api');
 const VELOS_BIN = join(REPO, 'apps/cli/bin/velos.js');
 const FIXTURES = join(REPO, 'fixtures');
 const TOKEN = 'bench-read-token';
-// Clients subscribe during this delay; the flood starts after it.
-const FLOOD_DELAY_MS = 3000;
+// The app waits this long before its first line; a restart with DELAY_MS=0 starts the flood once
+// every client has subscribed.
+const PARKED_DELAY_MS = 3_600_000;
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     lines: { type: 'string', default: '100000' },
     clients: { type: 'string', default: '10' },
+    'max-buffered-mb': { type: 'string', default: '64' },
   },
 });
 const runs = Number(values.runs);
 const lineCount = Number(values.lines);
 const clientCount = Number(values.clients);
+const maxBufferedBytes = Number(values['max-buffered-mb']) * 1024 * 1024;
 const requireFromApi = createRequire(join(API_DIR, 'package.json'));
 const WebSocket = requireFromApi('ws');
 const { createClient } = await import(pathToFileURL(join(REPO, 'packages/client/dist/index.js')).href);
@@ -108,7 +115,7 @@ async function runFlood(clients) {
     COUNT: String(lineCount),
     RATE: '0',
     STAY: '1',
-    DELAY_MS: String(FLOOD_DELAY_MS),
+    DELAY_MS: String(PARKED_DELAY_MS),
     START_FILE: startFile,
   };
   const velos = (args) => execFileSync(process.execPath, [VELOS_BIN, ...args], { env, encoding: 'utf8' });
@@ -120,7 +127,6 @@ async function runFlood(clients) {
   try {
     velos(['start', join(FIXTURES, 'chatty.js'), '--name', 'flood']);
     daemonPid = readPidFile(join(home, 'velos.pid'));
-    appPid = (await control.describe('flood'))[0].pid;
     server = clients > 0 ? await startServer(home) : null;
     const readers = [];
     for (let i = 0; i < clients; i += 1) {
@@ -132,11 +138,14 @@ async function runFlood(clients) {
     const serverBefore = server ? await server.cpu() : null;
     const clientsBefore = process.cpuUsage();
     const subscribedAt = epochMs();
+    // a restart's env replaces the app's whole environment
+    await control.restart('flood', { env: { ...stringValues(env), DELAY_MS: '0' } });
     await waitFor(() => existsSync(startFile) && readFileSync(startFile, 'utf8').length > 0, {
       timeoutMs: 30_000,
       what: 'the flood to start',
     });
     const firstWriteAt = Number(readFileSync(startFile, 'utf8'));
+    appPid = (await control.describe('flood'))[0].pid;
     if (firstWriteAt < subscribedAt) throw new Error('the flood started before the clients subscribed');
     const doneAt = await waitFor(
       async () => {
@@ -179,9 +188,15 @@ async function runFlood(clients) {
   }
 }
 
+function stringValues(record) {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => typeof value === 'string'));
+}
+
 /** Starts the API server process on `home`; resolves its port, a CPU probe and a stop. */
 async function startServer(home) {
-  const child = spawn(process.execPath, [serverBundle, home, TOKEN], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [serverBundle, home, TOKEN, String(maxBufferedBytes)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
   const waiting = [];
   lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));

@@ -1,17 +1,19 @@
-// The WebSocket server of bench/api-ws-flood.mjs as its own process: `node <bundle> <home> <token>`.
+// The WebSocket server of bench/api-ws-flood.mjs as its own process:
+// `node <bundle> <home> <token> [maxBufferedBytes]`.
 // Prints `{"port":N}` once listening; answers each `cpu` line on stdin with process.cpuUsage() as JSON.
 import { createInterface } from 'node:readline';
 import { createClient } from '@velos/client';
 import fastify from 'fastify';
 import { registerWebSocket } from '../src/ws/register.js';
 
-const [home, token] = process.argv.slice(2);
+const [home, token, maxBufferedBytes] = process.argv.slice(2);
 if (!home || !token) throw new Error('usage: ws-bench-server <home> <token>');
 const control = createClient({ home });
 const app = fastify();
 await registerWebSocket(app, {
   control,
   authenticate: (given) => (given === token ? 'read' : null),
+  ws: maxBufferedBytes ? { maxBufferedBytes: Number(maxBufferedBytes) } : {},
   log: (line) => process.stderr.write(`${line}\n`),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
