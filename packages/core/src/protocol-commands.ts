@@ -383,12 +383,16 @@ export const PROTOCOL_COMMANDS = {
   // PM2 drop-in (#14): signal and reset
   signal: requestCommand({
     method: 'signal',
-    description: "Sends a signal (SIGUSR2, SIGHUP…) to the target's running processes; resolves those signalled.",
+    description:
+      "Sends a signal (SIGUSR2, SIGHUP…) to the target's running processes; resolves those signalled.",
     isReadOnly: false,
     isIdempotent: false,
     isDestructive: true,
     toPayload: (target: string, signal: string) => ({ target, signal }),
-    toArgs: (payload: { target: string; signal: string }): [string, string] => [payload.target, payload.signal],
+    toArgs: (payload: { target: string; signal: string }): [string, string] => [
+      payload.target,
+      payload.signal,
+    ],
     ...processesResult,
   }),
   reset: requestCommand({

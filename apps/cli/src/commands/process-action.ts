@@ -1,5 +1,6 @@
 import { ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
 import type { CommandContext } from '../context.js';
+import { expandRegexTargets } from '../pm2/regex-targets.js';
 import { printProcesses } from './print-processes.js';
 
 /** The commands that act on targets and then show the list. */
@@ -7,7 +8,8 @@ export type ProcessAction = 'stop' | 'restart' | 'delete';
 
 /**
  * `velos stop|restart|delete <target…>`: acts on each target in turn (a failing target does not stop
- * the others), prints the list if anything was done, and fails if any target was not found.
+ * the others; a PM2 `/regex/` target stands for the names it matches), prints the list if anything
+ * was done, and fails if any target was not found.
  */
 export async function runProcessAction(
   ctx: CommandContext,
@@ -20,7 +22,9 @@ export async function runProcessAction(
   let done = 0;
   for (const target of targets) {
     try {
-      await act(action, target, options, client);
+      for (const name of await expandRegexTargets([target], () => client.list(), action)) {
+        await act(action, name, options, client);
+      }
       done += 1;
     } catch (error) {
       if (!isVelosError(error) || error.code !== ErrorCodes.TARGET_NOT_FOUND) throw error;
