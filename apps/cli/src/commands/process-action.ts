@@ -1,6 +1,6 @@
-import { ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
+import type { ProcessInfo } from '@velos/core';
 import type { CommandContext } from '../context.js';
-import { expandRegexTargets } from '../pm2/regex-targets.js';
+import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { printProcesses } from './print-processes.js';
 
 /** The commands that act on targets and then show the list. */
@@ -18,23 +18,14 @@ export async function runProcessAction(
   options: { updateEnv?: boolean } = {},
 ): Promise<void> {
   const client = await ctx.client();
-  const errors: unknown[] = [];
-  let done = 0;
-  for (const target of targets) {
-    try {
-      for (const name of await expandRegexTargets([target], () => client.list(), action)) {
-        await act(action, name, options, client);
-      }
-      done += 1;
-    } catch (error) {
-      if (!isVelosError(error) || error.code !== ErrorCodes.TARGET_NOT_FOUND) throw error;
-      errors.push(error);
-    }
-  }
+  const { done, notFound } = await forEachTarget(
+    targets,
+    () => client.list(),
+    action,
+    (target) => act(action, target, options, client),
+  );
   if (done > 0) printProcesses(ctx, await client.list());
-  // One line per failed target, in order; the last one is reported by the caller like any error.
-  for (const error of errors.slice(0, -1)) process.stderr.write(`velos: ${(error as Error).message}\n`);
-  if (errors.length > 0) throw errors.at(-1);
+  reportNotFound(notFound);
 }
 
 function act(

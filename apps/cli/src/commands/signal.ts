@@ -1,6 +1,6 @@
 import type { ProcessInfo } from '@velos/core';
 import type { CommandContext } from '../context.js';
-import { expandRegexTargets } from '../pm2/regex-targets.js';
+import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { normalizeSignal } from '../pm2/signal-name.js';
 
 /**
@@ -11,14 +11,20 @@ export async function runSignal(ctx: CommandContext, signalInput: string, target
   const signal = normalizeSignal(signalInput, 'signal');
   const client = await ctx.client();
   const signalled: ProcessInfo[] = [];
-  for (const target of await expandRegexTargets(targets, () => client.list(), 'signal')) {
-    signalled.push(...(await client.signal(target, signal)));
-  }
+  const { notFound } = await forEachTarget(
+    targets,
+    () => client.list(),
+    'signal',
+    async (target) => {
+      signalled.push(...(await client.signal(target, signal)));
+    },
+  );
   if (ctx.mode === 'json') ctx.printJson(signalled);
   else if (ctx.mode === 'ai')
     ctx.printJson(signalled.map((info) => ({ n: info.name, i: info.id, p: info.pid })));
   else {
     const lines = signalled.map((info) => `sent ${signal} to ${info.name} (id ${info.id}, pid ${info.pid})`);
-    ctx.print(lines.join('\n'));
+    if (lines.length > 0) ctx.print(lines.join('\n'));
   }
+  reportNotFound(notFound);
 }
