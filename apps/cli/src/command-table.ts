@@ -5,7 +5,7 @@ const ai: OptionSpec = { type: 'boolean', description: 'print compact JSON with 
 const TARGETS = 'A target is a process name, an id, a namespace, or "all".';
 /** Commands that take several targets also take PM2's /regex/ of names (run in the CLI, never in the daemon). */
 const MANY_TARGETS =
-  'Each target is a process name, an id, a namespace, "all", or a /regex/ of names (PM2\'s form: velos restart /^api-/).';
+  "Each target is a process name, an id, a namespace, \"all\", or a /regex/ of names\n(PM2's form: velos restart '/^api-/').";
 
 /** Every command of the `velos` binary; implementations are imported only when their command runs. */
 export const COMMANDS: CommandSpec[] = [
