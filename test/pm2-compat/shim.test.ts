@@ -49,6 +49,12 @@ describe('a pm2 executable that runs velos', () => {
       [
         'pm2 restart api',
         'pm2 reload all',
+        'pm2 scale api 3',
+        'test "$(pm2 id api)" = "[ 0, 1, 3 ]"',
+        'pm2 scale api 2',
+        'pm2 flush api',
+        'pm2 reloadLogs',
+        'pm2 ping | grep -q "velos daemon"',
         'pm2 restart api worker --update-env',
         'pm2 logs api --lines 20 --nostream > "$VELOS_HOME/logs.txt"',
         'test -s "$VELOS_HOME/logs.txt"',
@@ -74,8 +80,15 @@ describe('a pm2 executable that runs velos', () => {
     expect(after.map((p) => [p.pm_id, p.name])).toEqual(before.map((p) => [p.pm_id, p.name]));
     expect(after.map((p) => p.pid)).not.toEqual(before.map((p) => p.pid));
 
-    const end = await runScript('pm2 kill\n! pm2 ping >/dev/null 2>&1 || true', home);
+    const end = await runScript('pm2 kill', home);
     expect(end.code, end.stderr).toBe(0);
+    expect(end.stdout).toMatch(/stopped 3 processes and the daemon/);
+
+    // pm2 startup's -u <user> and --hp <home> (printed, nothing installed)
+    const unit = await runScript('pm2 startup systemd -u deploy --hp /home/deploy --print', home);
+    expect(unit.code, unit.stderr).toBe(0);
+    expect(unit.stdout).toContain('User=deploy');
+    expect(unit.stdout).toContain('/home/deploy/.velos');
   });
 
   it('a target that matches nothing fails the script with one line, as pm2 does', async () => {

@@ -849,8 +849,8 @@ export const COMMANDS: CommandSpec[] = [
     details: [
       'Run it after installing a new velos. The old daemon flushes its log files and is ended without',
       'stopping anything; the new one re-adopts what it ran: fork-mode services keep running with the',
-      'same pids, cluster-mode apps and jobs cannot be re-adopted and are started again. Under a service',
-      'manager (velos startup), restart the service instead if it restarts the daemon by itself.',
+      'same pids, cluster-mode apps and jobs cannot be re-adopted and are started again. A daemon run by',
+      'the systemd unit of velos startup is started again by systemd, which update waits for.',
     ].join('\n'),
     options: { json, ai },
     run: async (ctx) => (await import('./commands/update.js')).runUpdate(ctx),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { socketPath } from '@velos/client';
@@ -14,7 +15,9 @@ const ADOPTION_WARNING =
  * installed version) while the apps keep running. The old daemon's log files are flushed
  * (`reloadLogs`), then it is ended with SIGKILL so that it stops nothing, and the new one re-adopts
  * what it ran from `run/live.json` (SUP-13): fork-mode services keep their pids; cluster apps and
- * jobs cannot be re-adopted and are started again. With no daemon running it just starts one.
+ * jobs cannot be re-adopted and are started again. A daemon run by a systemd unit (`velos startup`)
+ * is started again by systemd (`Restart=on-failure`), which `update` waits for. With no daemon
+ * running it just starts one.
  */
 export async function runUpdate(ctx: CommandContext): Promise<void> {
   const old = await ctx.client({ autoStart: false, isQuiet: true });
@@ -27,13 +30,17 @@ export async function runUpdate(ctx: CommandContext): Promise<void> {
     report(ctx, { pid: null, version: null }, started, { kept: [], restarted: [] });
     return;
   }
+  // A daemon run by a service unit (velos startup) is started again by its service manager (Restart=on-failure)
+  const service = serviceUnitOf(before.ping.pid);
   await old.reloadLogs();
   await old.close();
   process.kill(before.ping.pid, 'SIGKILL');
   await waitForExit(before.ping.pid);
   await waitSocketClosed(socketPath(ctx.home));
-  const fresh = await ctx.client({ isQuiet: true });
-  const after = await fresh.ping();
+  const after = service
+    ? await waitServiceDaemon(ctx, service)
+    : await (await ctx.client({ isQuiet: true })).ping();
+  const fresh = await ctx.client({ autoStart: false });
   const processes = await fresh.list();
   printWarnings(after.warnings?.filter((warning) => !ADOPTION_WARNING.test(warning)));
   report(ctx, before.ping, after, compareRuns(before.processes, processes));
@@ -65,6 +72,48 @@ function isAccepting(path: string): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** The systemd service the daemon `pid` runs in (`velos.service`), or null (started by a CLI, or not Linux). */
+function serviceUnitOf(pid: number): string | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+  } catch {
+    return null;
+  }
+  // cgroup v2 (`0::/system.slice/velos.service`) or v1's `name=systemd:` line
+  for (const line of text.split('\n')) {
+    const unit = line.split(':').slice(2).join(':').split('/').at(-1) ?? '';
+    if (unit.endsWith('.service') && !/^user@\d+\.service$/.test(unit)) return unit;
+  }
+  return null;
+}
+
+/** How long a service manager may take to start the daemon again (systemd's RestartSec and the restore). */
+const SERVICE_RESTART_DEADLINE_MS = 30_000;
+
+/** Waits until the service manager has started the new daemon and it answers. */
+async function waitServiceDaemon(ctx: CommandContext, service: string): Promise<PingResult> {
+  const deadline = Date.now() + SERVICE_RESTART_DEADLINE_MS;
+  for (;;) {
+    const client = await ctx.client({ autoStart: false });
+    try {
+      const ping = await client.ping();
+      if (!ping.restoring) return ping;
+    } catch (error) {
+      if (!isVelosError(error) || error.code !== ErrorCodes.DAEMON_UNAVAILABLE) throw error;
+    } finally {
+      await client.close();
+    }
+    if (Date.now() > deadline) {
+      throw new VelosError(
+        ErrorCodes.DAEMON_UNAVAILABLE,
+        `the daemon of ${service} was ended for the update but its service manager did not start it again within ${SERVICE_RESTART_DEADLINE_MS / 1000} s; run systemctl start ${service}`,
+      );
+    }
+    await sleep(200);
+  }
 }
 
 /** Which processes that ran before kept their pid, and which run again under a new one. */
