@@ -179,7 +179,7 @@ describe('targets', () => {
 });
 
 describe('logs, save/dump, global flags', () => {
-  it("logs takes PM2's --lines, --nostream, --timestamp, --err, --out, --raw and --json", async () => {
+  it("logs takes PM2's --lines, --nostream, --timestamp, --format, --err, --out, --raw and --json", async () => {
     const home = createHome();
     const chatty = join(FIXTURES, 'chatty.js');
     await ok(['start', chatty, '--name', 'talk'], home);
@@ -198,6 +198,10 @@ describe('logs, save/dump, global flags', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { stream: string });
     expect(lines.map((line) => line.stream)).toEqual(['out', 'out']);
+    const keyValue = await ok(['logs', 'talk', '--lines', '1', '--format'], home);
+    expect(keyValue.stdout).toMatch(
+      /^timestamp=\d{4}-\d{2}-\d{2}T\S+ app=talk id=0 type=out message=line \d+\n$/,
+    );
     const errOnly = await ok(['logs', 'talk', '--err', '--nostream'], home);
     expect(errOnly.stdout).toBe('');
   });

@@ -426,6 +426,10 @@ export const COMMANDS: CommandSpec[] = [
         type: 'boolean',
         description: 'PM2 compatibility: print and exit (what velos logs does without -f)',
       },
+      format: {
+        type: 'boolean',
+        description: "PM2's key=value lines: timestamp=… app=… id=… type=out|err message=…",
+      },
       summary: { type: 'boolean', description: "summarise the app's logs (ENG-6)" },
       period: {
         type: 'string',

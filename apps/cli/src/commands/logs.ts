@@ -4,6 +4,7 @@ import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
 import { usageError } from '../parse-argv.js';
+import { formatKeyValueLine } from '../pm2/log-format.js';
 
 /** Lines `velos logs` shows when `--lines` is not given. */
 export const DEFAULT_LOG_LINES = 15;
@@ -14,9 +15,9 @@ export const DEFAULT_TIMESTAMP_FORMAT = 'YYYY-MM-DD-HH:mm:ss';
 /**
  * `velos logs [target]`: the last lines (ring buffer, then files), then new ones with `--follow`. On a
  * terminal the apps' control characters are escaped unless `--raw`; an answer cut at the daemon's byte
- * limit is printed with a notice on stderr naming the files that hold the rest. PM2's `--timestamp[=format]`
- * prefixes each text line with its time; `--nostream` is accepted and changes nothing (Velos follows
- * only with `--follow`, where PM2 follows unless told `--nostream`).
+ * limit is printed with a notice on stderr naming the files that hold the rest. PM2's flags:
+ * `--timestamp[=format]` prefixes each text line with its time, `--format` prints key=value lines,
+ * `--nostream` changes nothing (Velos follows only with `--follow`; PM2 unless told `--nostream`).
  */
 export async function runLogs(ctx: CommandContext, input: CommandInput): Promise<void> {
   const engine = await import('./logs-engine.js');
@@ -26,6 +27,7 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
   const format: LogLineFormat = ctx.mode !== 'text' ? 'json' : isRaw ? 'raw' : 'prefixed';
   const isEscaped = ctx.isTTY && !isRaw;
   const stamp = await timestampOf(input);
+  const isKeyValue = input.options.format === true && format !== 'json';
   // CLI-3: --ai prints compact lines (t, a when no target names one app, s, l, m); --follow one per line
   const withApp = request.target === undefined;
   const write = (lines: LogLine[]) => {
@@ -38,6 +40,7 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
     }
     const text = lines
       .map((line) => {
+        if (isKeyValue) return formatKeyValueLine(line, stamp, isEscaped);
         const formatted = formatLogLine(line, format, ctx.colors, isEscaped);
         return stamp && format !== 'json' ? `${stamp.format(line.ts)} ${formatted}` : formatted;
       })
