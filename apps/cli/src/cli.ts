@@ -4,6 +4,7 @@ import { findCommand } from './command-table.js';
 import { createContext, type OutputMode } from './context.js';
 import { renderCommandHelp, renderGlobalHelp } from './help.js';
 import { parseCommandArgs, usageError } from './parse-argv.js';
+import { isSilenced, takeGlobalFlags } from './pm2/global-flags.js';
 import { exitQuietlyOnEpipe, reportError } from './report-error.js';
 
 /**
@@ -18,8 +19,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function dispatch(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv;
+async function dispatch(fullArgv: string[]): Promise<number> {
+  // PM2's global flags (-s/--silent, --no-color) are accepted anywhere before `--`
+  const flags = takeGlobalFlags(fullArgv);
+  const [first, ...rest] = flags.argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     const topic = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
     if (first === 'help' && rest[0] && !topic) throw usageError(`unknown command "${rest[0]}"`);
@@ -46,7 +49,10 @@ async function dispatch(argv: string[]): Promise<number> {
   if (input.options.json && input.options.ai)
     throw usageError('--json and --ai cannot be used together', spec.name);
   const mode: OutputMode = input.options.json ? 'json' : input.options.ai ? 'ai' : 'text';
-  const ctx = createContext(mode, fileURLToPath(new URL('./daemon.js', import.meta.url)));
+  const ctx = createContext(mode, fileURLToPath(new URL('./daemon.js', import.meta.url)), {
+    isSilent: isSilenced(spec.name, flags),
+    isColorOff: flags.isColorOff,
+  });
   try {
     await spec.run(ctx, input);
   } finally {

@@ -1,8 +1,11 @@
-import type { CommandSpec, OptionSpec } from './command-spec.js';
+import type { CommandInput, CommandSpec, OptionSpec } from './command-spec.js';
 
 const json: OptionSpec = { type: 'boolean', description: 'print full JSON' };
 const ai: OptionSpec = { type: 'boolean', description: 'print compact JSON with short keys, for AI agents' };
 const TARGETS = 'A target is a process name, an id, a namespace, or "all".';
+/** Commands that take several targets also take PM2's /regex/ of names (run in the CLI, never in the daemon). */
+const MANY_TARGETS =
+  "Each target is a process name, an id, a namespace, \"all\", or a /regex/ of names\n(PM2's form: velos restart '/^api-/').";
 
 /** Every command of the `velos` binary; implementations are imported only when their command runs. */
 export const COMMANDS: CommandSpec[] = [
@@ -259,7 +262,7 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes (SIGTERM, then SIGKILL after the kill timeout)',
-    details: TARGETS,
+    details: MANY_TARGETS,
     options: { json, ai },
     run: async (ctx, input) =>
       (await import('./commands/process-action.js')).runProcessAction(ctx, 'stop', input.args),
@@ -270,7 +273,7 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'restart processes (starts stopped ones)',
-    details: TARGETS,
+    details: MANY_TARGETS,
     options: {
       'update-env': {
         type: 'boolean',
@@ -295,7 +298,7 @@ export const COMMANDS: CommandSpec[] = [
       "(or, with --wait-ready, calls process.send('ready')) within listen_timeout, the old worker stops",
       'accepting connections, finishes its requests and is stopped. A new worker that is not ready in time',
       'is stopped, the old one keeps serving and the reload fails. Fork-mode processes are restarted, one',
-      `at a time. ${TARGETS}`,
+      `at a time. ${MANY_TARGETS}`,
     ].join('\n'),
     options: {
       'update-env': {
@@ -332,14 +335,14 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes and remove them from the list',
-    details: TARGETS,
+    details: MANY_TARGETS,
     options: { json, ai },
     run: async (ctx, input) =>
       (await import('./commands/process-action.js')).runProcessAction(ctx, 'delete', input.args),
   },
   {
     name: 'list',
-    aliases: ['ls'],
+    aliases: ['ls', 'l', 'status'],
     minArgs: 0,
     maxArgs: 0,
     summary: 'list processes with status, pid, cpu, memory, uptime and restarts',
@@ -369,7 +372,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'describe',
-    aliases: ['show'],
+    aliases: ['show', 'info', 'desc'],
     argsUsage: '<target>',
     minArgs: 1,
     maxArgs: 1,
@@ -412,6 +415,21 @@ export const COMMANDS: CommandSpec[] = [
         description: 'print one JSON object per line (with a view: the whole answer)',
       },
       ai,
+      timestamp: {
+        type: 'string',
+        value: 'format',
+        isValueOptional: true,
+        description:
+          'prefix each line with its time (PM2: default YYYY-MM-DD-HH:mm:ss; tokens YYYY MM DD HH mm ss SSS Z)',
+      },
+      nostream: {
+        type: 'boolean',
+        description: 'PM2 compatibility: print and exit (what velos logs does without -f)',
+      },
+      format: {
+        type: 'boolean',
+        description: "PM2's key=value lines: timestamp=… app=… id=… type=out|err message=…",
+      },
       summary: { type: 'boolean', description: "summarise the app's logs (ENG-6)" },
       period: {
         type: 'string',
@@ -653,10 +671,21 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'save',
+    aliases: ['dump'],
     minArgs: 0,
     maxArgs: 0,
     summary: 'save the process list, for resurrect',
-    options: { json, ai },
+    details:
+      'It is written to $VELOS_HOME/state.json, which the daemon also restores when it starts (at boot).',
+    options: {
+      force: {
+        type: 'boolean',
+        short: 'f',
+        description: 'PM2 compatibility: accepted, saving is never refused',
+      },
+      json,
+      ai,
+    },
     run: async (ctx) => (await import('./commands/state.js')).runSave(ctx),
   },
   {
@@ -738,6 +767,98 @@ export const COMMANDS: CommandSpec[] = [
     options: { json, ai },
     run: async (ctx) => (await import('./commands/kill.js')).runKill(ctx),
   },
+  // PM2 drop-in (#14): the commands PM2 users and their scripts call (see docs/migrating-from-pm2.md)
+  {
+    name: 'jlist',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "print every process as JSON in PM2's shape (pm_id, name, pid, monit, pm2_env…), on one line",
+    details: [
+      'For scripts written for pm2 jlist: the fields PM2 documents (pm2_env.status online, stopped,',
+      'errored, launching, stopping, waiting restart; pm_uptime, restart_time, unstable_restarts,',
+      'exec_mode fork_mode/cluster_mode, instances, pm_out_log_path, pm_err_log_path, pm_pid_path,',
+      "pm_exec_path, pm_cwd, namespace, env, version…), pid 0 when not running; pm2_env.velos adds Velos's",
+      'own status, type and last exit reason. velos list --json is the Velos form.',
+    ].join('\n'),
+    options: {},
+    run: async (ctx) => (await import('./commands/jlist.js')).runJlist(ctx, { isPretty: false }),
+  },
+  {
+    name: 'prettylist',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "print every process as indented JSON in PM2's shape (see velos jlist --help)",
+    options: {},
+    run: async (ctx) => (await import('./commands/jlist.js')).runJlist(ctx, { isPretty: true }),
+  },
+  {
+    name: 'id',
+    argsUsage: '<name>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "print the ids of an app's processes, as PM2 does: [ 0, 1 ] ([] for none)",
+    options: { json },
+    run: async (ctx, input) => (await import('./commands/id.js')).runId(ctx, input.args[0]!),
+  },
+  {
+    name: 'pid',
+    argsUsage: '[name|id]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'print the pid of each process of an app (or of every process), one per line; 0 when stopped',
+    details: 'As PM2: a name that matches nothing prints nothing and exits 0 (with a line on stderr).',
+    options: { json },
+    run: async (ctx, input) => (await import('./commands/pid.js')).runPid(ctx, input.args[0]),
+  },
+  {
+    name: 'env',
+    argsUsage: '<target>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: 'print the environment a process runs with, one KEY: value line each',
+    details: `The app's env (inherited and its own), then what Velos adds: pm_id, name, VELOS_ID, VELOS_NAME,\nVELOS_INSTANCE, NODE_APP_INSTANCE, VELOS_HOME. A name shows its first process. ${TARGETS}`,
+    options: { json },
+    run: async (ctx, input) => (await import('./commands/env.js')).runEnv(ctx, input.args[0]!),
+  },
+  {
+    name: 'signal',
+    aliases: ['sendSignal'],
+    argsUsage: '<signal> <target...>',
+    minArgs: 2,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 'send a signal (SIGUSR2, HUP, 12…) to the running processes of targets',
+    details: [
+      "The signal goes to the process itself (not its children), as with PM2's sendSignal; a target with",
+      `no running process is an error. ${MANY_TARGETS}`,
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx, input) =>
+      (await import('./commands/signal.js')).runSignal(ctx, input.args[0]!, input.args.slice(1)),
+  },
+  {
+    name: 'reset',
+    argsUsage: '<target...>',
+    minArgs: 1,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 'set the restart counters of processes back to 0 (restarts and unstable restarts)',
+    details: MANY_TARGETS,
+    options: { json, ai },
+    run: async (ctx, input) => (await import('./commands/reset.js')).runReset(ctx, input.args),
+  },
+  {
+    name: 'update',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'replace the daemon with one of this velos version; the apps keep running',
+    details: [
+      'Run it after installing a new velos. The old daemon flushes its log files and is ended without',
+      'stopping anything; the new one re-adopts what it ran: fork-mode services keep running with the',
+      'same pids, cluster-mode apps and jobs cannot be re-adopted and are started again. A daemon run by',
+      'the systemd unit of velos startup is started again by systemd, which update waits for.',
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx) => (await import('./commands/update.js')).runUpdate(ctx),
+  },
   {
     name: 'daemon',
     minArgs: 0,
@@ -814,12 +935,19 @@ export const COMMANDS: CommandSpec[] = [
       'service-name': { type: 'string', value: 'name', description: 'systemd: unit name (default velos)' },
       'user-name': {
         type: 'string',
+        short: 'u',
         value: 'user',
         description: 'systemd: User= of the system unit (default: you)',
       },
       home: { type: 'string', value: 'dir', description: 'VELOS_HOME of the daemon (default: this one)' },
+      hp: {
+        type: 'string',
+        value: 'dir',
+        description: "PM2's --hp: the user's home; the daemon's home is <dir>/.velos",
+      },
     },
-    run: async (ctx, input) => (await import('./commands/startup.js')).runStartup(ctx, input),
+    run: async (ctx, input) =>
+      (await import('./commands/startup.js')).runStartup(ctx, pm2StartupInput(input)),
   },
   {
     name: 'unstartup',
@@ -834,6 +962,14 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx, input) => (await import('./commands/startup.js')).runUnstartup(ctx, input),
   },
 ];
+
+/** PM2's `startup -u <user> --hp <home>`: --hp names the user's home, the daemon's is <home>/.velos. */
+function pm2StartupInput(input: CommandInput): CommandInput {
+  const hp = input.options.hp;
+  if (typeof hp !== 'string' || input.options.home !== undefined) return input;
+  const { hp: _hp, ...options } = input.options;
+  return { ...input, options: { ...options, home: `${hp.replace(/\/+$/, '')}/.velos` } };
+}
 
 /** The command called `name` or one of its aliases. */
 export function findCommand(name: string): CommandSpec | undefined {

@@ -25,8 +25,11 @@ export interface CommandContext {
   print(text: string): void;
   /** Writes a value as JSON: indented on a terminal, one line otherwise. */
   printJson(value: unknown): void;
-  /** A client of the daemon; by default it starts the daemon when none runs. */
-  client(options?: { autoStart?: boolean }): Promise<VelosClient>;
+  /**
+   * A client of the daemon; by default it starts the daemon when none runs (and prints its start-up
+   * warnings unless `isQuiet`: the caller reads them from `ping`).
+   */
+  client(options?: { autoStart?: boolean; isQuiet?: boolean }): Promise<VelosClient>;
   /** Closes every client this context opened. */
   dispose(): Promise<void>;
 }
@@ -36,28 +39,41 @@ export function resolveHome(env: NodeJS.ProcessEnv): string {
   return resolve(env.VELOS_HOME || resolve(homedir(), '.velos'));
 }
 
+/** PM2's global flags (see `takeGlobalFlags`): `--silent` turns `print`/`printJson` off, `--no-color` colour. */
+export interface ContextOptions {
+  isSilent?: boolean;
+  isColorOff?: boolean;
+}
+
 /** Builds the context of one CLI run; `daemonEntry` is the script the client starts a daemon with (`dist/daemon.js`). */
-export function createContext(mode: OutputMode, daemonEntry: string): CommandContext {
+export function createContext(
+  mode: OutputMode,
+  daemonEntry: string,
+  options: ContextOptions = {},
+): CommandContext {
   const home = resolveHome(process.env);
   const isTTY = process.stdout.isTTY === true;
   const clients: VelosClient[] = [];
+  const write = (text: string): void => {
+    if (!options.isSilent) process.stdout.write(text);
+  };
   return {
     home,
     mode,
     isTTY,
-    colors: createColors(mode === 'text' && isColorWanted(process.stdout, process.env)),
-    print: (text) => {
-      process.stdout.write(`${text}\n`);
-    },
-    printJson: (value) => {
-      process.stdout.write(`${JSON.stringify(value, null, isTTY && mode === 'json' ? 2 : undefined)}\n`);
-    },
-    client: async ({ autoStart = true } = {}) => {
+    colors: createColors(
+      mode === 'text' && !options.isColorOff && isColorWanted(process.stdout, process.env),
+    ),
+    print: (text) => write(`${text}\n`),
+    printJson: (value) => write(`${JSON.stringify(value, null, isTTY && mode === 'json' ? 2 : undefined)}\n`),
+    client: async ({ autoStart = true, isQuiet = false } = {}) => {
       const { createClient } = await import('@velos/client');
       const launcher = {
         entry: daemonEntry,
         nodeFlags: [...DAEMON_NODE_FLAGS, ...process.execArgv],
-        onStarted: (daemon: PingResult) => printWarnings(daemon.warnings),
+        onStarted: (daemon: PingResult) => {
+          if (!isQuiet) printWarnings(daemon.warnings);
+        },
       };
       const client = createClient({ home, autoStart: autoStart ? launcher : false });
       clients.push(client);

@@ -21,10 +21,13 @@ export function renderGlobalHelp(version: string): string {
     ...aligned([
       ['-v, --version', 'print the version'],
       ['-h, --help', 'print this help, or a command\'s with "velos <command> --help"'],
+      ['-s, --silent', "any command: print only the data a command exists to print (PM2's -s)"],
+      ['    --no-color', 'any command: no colour, even on a terminal'],
     ]),
     '',
     'A name that starts with "-" goes after --: velos stop -- -rf.',
     'The daemon starts on demand and keeps its socket, logs and state in $VELOS_HOME (default ~/.velos).',
+    'Coming from PM2: the same commands and targets work (velos jlist, sendSignal, /regex/…); see docs/migrating-from-pm2.md.',
   ].join('\n');
 }
 

@@ -37,9 +37,11 @@ function isDaemonLine(args: string[]): boolean {
   return args[0] === 'daemon' && (args.length === 1 || (args.length === 2 && args[1] === '--foreground'));
 }
 
-/** The output mode when the arguments are exactly `list|ls [--json|--ai]`, else null. */
+/** The output mode when the arguments are exactly `list|ls|l|status [--json|--ai]` (PM2's aliases too), else null. */
 function hotListMode(args: string[]): OutputMode | null {
-  if ((args[0] !== 'list' && args[0] !== 'ls') || args.length > 2) return null;
+  const command = args[0];
+  const isList = command === 'list' || command === 'ls' || command === 'l' || command === 'status';
+  if (!isList || args.length > 2) return null;
   if (args.length === 1) return 'text';
   if (args[1] === '--json') return 'json';
   if (args[1] === '--ai') return 'ai';

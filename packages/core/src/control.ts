@@ -82,4 +82,8 @@ export interface VelosControl {
   /** Starts the apps of the last `save` again; `warnings` tell what of the saved state could not be read. */
   resurrect(): Promise<ResurrectResult>;
   kill(): Promise<{ stopped: number }>;
+  /** PM2 `sendSignal`: sends `signal` (a name such as `SIGUSR2`) to the target's running processes. */
+  signal(target: string, signal: string): Promise<ProcessInfo[]>;
+  /** PM2 `reset`: sets the target's restart counters back to 0. */
+  reset(target: string): Promise<ProcessInfo[]>;
 }

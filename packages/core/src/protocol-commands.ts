@@ -380,6 +380,30 @@ export const PROTOCOL_COMMANDS = {
     ...noPayload,
     ...sameResult<Value<'kill'>>(),
   }),
+  // PM2 drop-in (#14): signal and reset
+  signal: requestCommand({
+    method: 'signal',
+    description:
+      "Sends a signal (SIGUSR2, SIGHUP…) to the target's running processes; resolves those signalled.",
+    isReadOnly: false,
+    isIdempotent: false,
+    isDestructive: true,
+    toPayload: (target: string, signal: string) => ({ target, signal }),
+    toArgs: (payload: { target: string; signal: string }): [string, string] => [
+      payload.target,
+      payload.signal,
+    ],
+    ...processesResult,
+  }),
+  reset: requestCommand({
+    method: 'reset',
+    description: "Sets the target's restart counters (restarts, unstable restarts) back to 0.",
+    isReadOnly: false,
+    isIdempotent: true,
+    isDestructive: false,
+    ...targetPayload,
+    ...processesResult,
+  }),
 };
 
 type Table = typeof PROTOCOL_COMMANDS;

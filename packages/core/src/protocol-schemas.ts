@@ -253,4 +253,10 @@ export const requestSchemas = {
   save: empty,
   resurrect: empty,
   kill: empty,
+  // PM2 drop-in (#14): the daemon checks the name against the signals of its platform
+  signal: z.object({
+    target,
+    signal: z.string().check(z.regex(/^SIG[A-Z0-9]{2,10}$/, 'expected a signal name such as SIGUSR2')),
+  }),
+  reset: z.object({ target }),
 } as const;

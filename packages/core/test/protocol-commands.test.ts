@@ -115,6 +115,8 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
   save: [{ args: [], payload: {} }],
   resurrect: [{ args: [], payload: {} }],
   kill: [{ args: [], payload: {} }],
+  signal: [{ args: ['api', 'SIGUSR2'], payload: { target: 'api', signal: 'SIGUSR2' } }],
+  reset: [{ args: ['api'], payload: { target: 'api' } }],
 };
 
 describe('the command table', () => {

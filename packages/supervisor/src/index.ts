@@ -1,6 +1,8 @@
+export { instanceEnv } from './cluster/instance-env.js';
 export { DAEMON_LOG_FILE, type DaemonOptions, PID_FILE, runDaemon, SOCKET_FILE } from './daemon.js';
 export type { DaemonExtension, DaemonExtensionHost } from './daemon-extensions.js';
 export { createLiveEngines } from './log-insights/live-engines.js';
+export { createDateFormat, type DateFormat } from './logs/date-format.js';
 export {
   createLogPipeline,
   type LogPipeline,

@@ -37,6 +37,7 @@ import { createMonitor } from './monitor.js';
 import { createProbeManager } from './probes/index.js';
 import { createProcessLifecycle } from './process-lifecycle.js';
 import { type AppEntry, isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
+import { resetCounters, signalRecords } from './process-signals.js';
 import type { StatusEvent } from './process-status.js';
 import { ProcessTable } from './process-table.js';
 import { checkNameFree, checkStartable } from './start-checks.js';
@@ -539,6 +540,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       metricsControl.history.save();
       log(`kill: stopped ${stopped} process(es)`);
       return { stopped };
+    },
+
+    // PM2 drop-in (#14)
+    async signal(target, signal) {
+      const signalled = signalRecords(table.select(target), signal, target);
+      log(`sent ${signal} to ${signalled.map((record) => record.id).join(', ')} (${target})`);
+      return signalled.map((record) => toInfo(record));
+    },
+
+    async reset(target) {
+      const targets = table.select(target);
+      resetCounters(targets);
+      return targets.map((record) => toInfo(record));
     },
 
     warnings: () => restore.warnings(),

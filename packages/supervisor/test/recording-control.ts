@@ -73,6 +73,8 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   save: [[]],
   resurrect: [[]],
   kill: [[]],
+  signal: [['api', 'SIGUSR2']],
+  reset: [['api']],
 };
 
 /** A recording control with a method for every command of the table (and its views). */

@@ -28,15 +28,15 @@ export async function runKill(ctx: CommandContext): Promise<void> {
   else ctx.print(`stopped ${stopped} ${stopped === 1 ? 'process' : 'processes'} and the daemon (pid ${pid})`);
 }
 
-// Polls with signal 0, which only checks that the pid exists; it sends nothing.
-async function waitForExit(pid: number): Promise<void> {
+/** Waits until the daemon `pid` is gone (polls with signal 0, which sends nothing); TIMEOUT after 15 s. */
+export async function waitForExit(pid: number): Promise<void> {
   const deadline = Date.now() + EXIT_DEADLINE_MS;
   let pauseMs = 10;
   while (isAlive(pid)) {
     if (Date.now() > deadline) {
       throw new VelosError(
         ErrorCodes.TIMEOUT,
-        `the daemon (pid ${pid}) is still running ${EXIT_DEADLINE_MS / 1000} s after kill`,
+        `the daemon (pid ${pid}) is still running ${EXIT_DEADLINE_MS / 1000} s after it was told to end`,
       );
     }
     await sleep(pauseMs);

@@ -4,14 +4,20 @@ import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
 import { usageError } from '../parse-argv.js';
+import { formatKeyValueLine } from '../pm2/log-format.js';
 
 /** Lines `velos logs` shows when `--lines` is not given. */
 export const DEFAULT_LOG_LINES = 15;
 
+/** PM2's `--timestamp` format when none is given. */
+export const DEFAULT_TIMESTAMP_FORMAT = 'YYYY-MM-DD-HH:mm:ss';
+
 /**
  * `velos logs [target]`: the last lines (ring buffer, then files), then new ones with `--follow`. On a
  * terminal the apps' control characters are escaped unless `--raw`; an answer cut at the daemon's byte
- * limit is printed with a notice on stderr naming the files that hold the rest.
+ * limit is printed with a notice on stderr naming the files that hold the rest. PM2's flags:
+ * `--timestamp[=format]` prefixes each text line with its time, `--format` prints key=value lines,
+ * `--nostream` changes nothing (Velos follows only with `--follow`; PM2 unless told `--nostream`).
  */
 export async function runLogs(ctx: CommandContext, input: CommandInput): Promise<void> {
   const engine = await import('./logs-engine.js');
@@ -20,6 +26,8 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
   const isRaw = input.options.raw === true;
   const format: LogLineFormat = ctx.mode !== 'text' ? 'json' : isRaw ? 'raw' : 'prefixed';
   const isEscaped = ctx.isTTY && !isRaw;
+  const stamp = await timestampOf(input);
+  const isKeyValue = input.options.format === true && format !== 'json';
   // CLI-3: --ai prints compact lines (t, a when no target names one app, s, l, m); --follow one per line
   const withApp = request.target === undefined;
   const write = (lines: LogLine[]) => {
@@ -30,7 +38,13 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
       process.stdout.write(input.options.follow ? `${ai.join('\n')}\n` : `[${ai.join(',')}]\n`);
       return;
     }
-    const text = lines.map((line) => formatLogLine(line, format, ctx.colors, isEscaped)).join('\n');
+    const text = lines
+      .map((line) => {
+        if (isKeyValue) return formatKeyValueLine(line, stamp, isEscaped);
+        const formatted = formatLogLine(line, format, ctx.colors, isEscaped);
+        return stamp && format !== 'json' ? `${stamp.format(line.ts)} ${formatted}` : formatted;
+      })
+      .join('\n');
     process.stdout.write(`${text}\n`);
   };
   const client = await ctx.client();
@@ -51,6 +65,14 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+}
+
+/** The `--timestamp` formatter (PM2's format tokens: YYYY MM DD HH mm ss SSS Z), or null without the flag. */
+async function timestampOf(input: CommandInput): Promise<{ format(ts: number): string } | null> {
+  const option = input.options.timestamp;
+  if (option === undefined) return null;
+  const { createDateFormat } = await import('@velos/supervisor');
+  return createDateFormat(option === true ? DEFAULT_TIMESTAMP_FORMAT : String(option));
 }
 
 function logsRequest(input: CommandInput): LogsRequest {

@@ -1,5 +1,6 @@
-import { ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
+import type { ProcessInfo } from '@velos/core';
 import type { CommandContext } from '../context.js';
+import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { printProcesses } from './print-processes.js';
 
 /** The commands that act on targets and then show the list. */
@@ -7,7 +8,8 @@ export type ProcessAction = 'stop' | 'restart' | 'delete';
 
 /**
  * `velos stop|restart|delete <target…>`: acts on each target in turn (a failing target does not stop
- * the others), prints the list if anything was done, and fails if any target was not found.
+ * the others; a PM2 `/regex/` target stands for the names it matches), prints the list if anything
+ * was done, and fails if any target was not found.
  */
 export async function runProcessAction(
   ctx: CommandContext,
@@ -16,21 +18,14 @@ export async function runProcessAction(
   options: { updateEnv?: boolean } = {},
 ): Promise<void> {
   const client = await ctx.client();
-  const errors: unknown[] = [];
-  let done = 0;
-  for (const target of targets) {
-    try {
-      await act(action, target, options, client);
-      done += 1;
-    } catch (error) {
-      if (!isVelosError(error) || error.code !== ErrorCodes.TARGET_NOT_FOUND) throw error;
-      errors.push(error);
-    }
-  }
+  const { done, notFound } = await forEachTarget(
+    targets,
+    () => client.list(),
+    action,
+    (target) => act(action, target, options, client),
+  );
   if (done > 0) printProcesses(ctx, await client.list());
-  // One line per failed target, in order; the last one is reported by the caller like any error.
-  for (const error of errors.slice(0, -1)) process.stderr.write(`velos: ${(error as Error).message}\n`);
-  if (errors.length > 0) throw errors.at(-1);
+  reportNotFound(notFound);
 }
 
 function act(

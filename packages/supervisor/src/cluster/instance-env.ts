@@ -8,11 +8,14 @@ export interface InstanceIdentity {
 
 /**
  * The environment of one instance (SUP-5): the app's env, its identity (`VELOS_ID`, `VELOS_NAME`,
- * `VELOS_INSTANCE`, `NODE_APP_INSTANCE`) and `increment_var` raised by the instance index.
+ * `VELOS_INSTANCE`, `NODE_APP_INSTANCE`; and PM2's `pm_id` and `name`) and
+ * `increment_var` raised by the instance index.
  */
 export function instanceEnv(spec: AppSpec, who: InstanceIdentity): Record<string, string> {
   const env: Record<string, string> = {
     ...spec.env,
+    pm_id: String(who.id),
+    name: spec.name,
     VELOS_ID: String(who.id),
     VELOS_NAME: spec.name,
     VELOS_INSTANCE: String(who.instance),

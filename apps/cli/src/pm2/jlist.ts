@@ -1,0 +1,165 @@
+import { basename, join, resolve } from 'node:path';
+import type { ProcessDetail, ProcessStatus } from '@velos/core';
+
+/** PM2's statuses, as `pm2 jlist` prints them in `pm2_env.status`. */
+export type Pm2Status = 'online' | 'stopping' | 'stopped' | 'launching' | 'errored' | 'waiting restart';
+
+/** One element of `pm2 jlist`, in the shape PM2 documents for its process descriptions. */
+export interface Pm2Process {
+  pid: number;
+  name: string;
+  pm_id: number;
+  monit: { memory: number; cpu: number };
+  pm2_env: Pm2Env;
+}
+
+/** The `pm2_env` of a PM2 process description: the fields scripts written for PM2 read. */
+export interface Pm2Env {
+  name: string;
+  namespace: string;
+  pm_id: number;
+  status: Pm2Status;
+  pm_uptime: number;
+  created_at: number;
+  restart_time: number;
+  unstable_restarts: number;
+  exec_mode: 'fork_mode' | 'cluster_mode';
+  instances: number;
+  exec_interpreter: string;
+  pm_exec_path: string;
+  pm_cwd: string;
+  args: string[];
+  node_args: string[];
+  pm_out_log_path: string;
+  pm_err_log_path: string;
+  pm_log_path?: string;
+  pm_pid_path: string;
+  merge_logs: boolean;
+  autorestart: boolean;
+  watch: boolean | string[];
+  max_restarts: number;
+  min_uptime: number;
+  restart_delay: number;
+  kill_timeout: number;
+  max_memory_restart?: number;
+  cron_restart?: string;
+  exit_code: number | null;
+  NODE_APP_INSTANCE: number;
+  instance_var: 'NODE_APP_INSTANCE';
+  env: Record<string, string>;
+  version: string;
+  node_version: string;
+  username: string;
+  vizion: false;
+  versioning: null;
+  axm_monitor: Record<string, never>;
+  axm_actions: never[];
+  axm_options: Record<string, never>;
+  /** What Velos knows beyond PM2's fields: its own status, type and the reason of the last exit. */
+  velos: { status: ProcessStatus; type: 'service' | 'job'; lastExitReason: string | null };
+}
+
+/** What `toPm2Process` needs besides the process: facts the CLI gathers once for the whole list. */
+export interface Pm2Facts {
+  home: string;
+  /** The app's environment with values (`configGet`); the process's identity variables are added. */
+  env: Record<string, string>;
+  /** The app's package.json version, or `N/A` as PM2 prints it. */
+  version: string;
+  nodeVersion: string;
+  username: string;
+  /** PM2's `pid_file` of the app when it has one (an AppSpec field added with the ecosystem import). */
+  pidFile?: string;
+}
+
+/** Velos statuses in PM2's words: a job waiting for its next run is `stopped` (PM2 has no such state). */
+export function toPm2Status(status: ProcessStatus): Pm2Status {
+  switch (status) {
+    case 'starting':
+      return 'launching';
+    case 'waiting-restart':
+      return 'waiting restart';
+    case 'scheduled':
+      return 'stopped';
+    default:
+      return status;
+  }
+}
+
+/**
+ * Maps a Velos process (`velos describe` detail) to PM2's process description (`pm2 jlist`): the
+ * documented fields (pm_id, name, pid, monit, pm2_env.status, pm_uptime, restart_time, log and pid
+ * paths, env…) filled from Velos's own, with `pid` 0 when not running as PM2 prints it.
+ */
+export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process {
+  const spec = detail.spec;
+  const execPath = spec.script.includes(' ') ? spec.script : resolve(spec.cwd, spec.script);
+  const env: Record<string, string> = {
+    ...facts.env,
+    pm_id: String(detail.id),
+    name: detail.name,
+    VELOS_ID: String(detail.id),
+    VELOS_NAME: detail.name,
+    VELOS_INSTANCE: String(detail.instance),
+    NODE_APP_INSTANCE: String(detail.instance),
+  };
+  const pm2Env: Pm2Env = {
+    name: detail.name,
+    namespace: detail.namespace,
+    pm_id: detail.id,
+    status: toPm2Status(detail.status),
+    pm_uptime: detail.startedAt ?? detail.createdAt,
+    created_at: detail.createdAt,
+    restart_time: detail.restarts,
+    unstable_restarts: detail.unstableRestarts,
+    exec_mode: detail.execMode === 'cluster' ? 'cluster_mode' : 'fork_mode',
+    instances: spec.instances,
+    exec_interpreter: interpreterName(detail, execPath),
+    pm_exec_path: execPath,
+    pm_cwd: spec.cwd,
+    args: [...spec.args],
+    node_args: [...spec.interpreterArgs],
+    pm_out_log_path: detail.outLogPath,
+    pm_err_log_path: detail.errLogPath,
+    ...(spec.mergeLogs ? { pm_log_path: detail.outLogPath } : {}),
+    pm_pid_path: facts.pidFile ?? join(facts.home, 'pids', `${detail.name}-${detail.id}.pid`),
+    merge_logs: spec.mergeLogs,
+    autorestart: spec.autorestart,
+    watch: spec.watch ? [...spec.watch] : false,
+    max_restarts: spec.maxRestarts,
+    min_uptime: spec.minUptimeMs,
+    restart_delay: spec.restartDelayMs,
+    kill_timeout: spec.killTimeoutMs,
+    ...(spec.maxMemoryBytes === undefined ? {} : { max_memory_restart: spec.maxMemoryBytes }),
+    ...(spec.cronRestart === undefined ? {} : { cron_restart: spec.cronRestart }),
+    exit_code: detail.exitCode,
+    NODE_APP_INSTANCE: detail.instance,
+    instance_var: 'NODE_APP_INSTANCE',
+    env,
+    version: facts.version,
+    node_version: facts.nodeVersion,
+    username: facts.username,
+    vizion: false,
+    versioning: null,
+    axm_monitor: {},
+    axm_actions: [],
+    axm_options: {},
+    velos: { status: detail.status, type: detail.type, lastExitReason: detail.lastExitReason },
+  };
+  return {
+    pid: detail.pid ?? 0,
+    name: detail.name,
+    pm_id: detail.id,
+    monit: { memory: detail.memory, cpu: detail.cpu },
+    pm2_env: pm2Env,
+  };
+}
+
+/** PM2's `exec_interpreter`: `node`, `none` (executed directly), or the program's name (`sh` for a command line). */
+function interpreterName(detail: ProcessDetail, execPath: string): string {
+  if (detail.spec.interpreter) return detail.spec.interpreter;
+  const { file } = detail.command;
+  if (file === execPath) return 'none';
+  const name = basename(file);
+  return /^node(\d+)?$/.test(name) ? 'node' : name;
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { forEachTarget } from '../src/pm2/each-target.js';
+import { takeGlobalFlags } from '../src/pm2/global-flags.js';
+import { toPm2Process, toPm2Status } from '../src/pm2/jlist.js';
+import { expandRegexTargets, isRegexTarget } from '../src/pm2/regex-targets.js';
+import { normalizeSignal } from '../src/pm2/signal-name.js';
+import { processDetail, processInfo } from './sample-processes.js';
+
+const facts = { home: '/h', env: { A: '1' }, version: '2.0.0', nodeVersion: '24.0.0', username: 'me' };
+
+describe("PM2's jlist shape", () => {
+  it('maps statuses to PM2 words', () => {
+    expect(toPm2Status('starting')).toBe('launching');
+    expect(toPm2Status('waiting-restart')).toBe('waiting restart');
+    expect(toPm2Status('scheduled')).toBe('stopped');
+    for (const same of ['online', 'stopping', 'stopped', 'errored'] as const)
+      expect(toPm2Status(same)).toBe(same);
+  });
+
+  it('fills the documented fields from a Velos process, pid 0 when not running', () => {
+    const running = toPm2Process(
+      processDetail({ id: 3, instance: 1, execMode: 'cluster', restarts: 4 }),
+      facts,
+    );
+    expect(running).toMatchObject({ pid: 1234, name: 'api', pm_id: 3, monit: { cpu: 2.14 } });
+    expect(running.pm2_env).toMatchObject({
+      pm_id: 3,
+      status: 'online',
+      restart_time: 4,
+      exec_mode: 'cluster_mode',
+      pm_exec_path: '/srv/api/server.js',
+      pm_cwd: '/srv/api',
+      pm_pid_path: '/h/pids/api-3.pid',
+      NODE_APP_INSTANCE: 1,
+      version: '2.0.0',
+      env: { A: '1', pm_id: '3', name: 'api', NODE_APP_INSTANCE: '1' },
+    });
+    const stopped = toPm2Process(processDetail({ pid: null, status: 'stopped', startedAt: null }), facts);
+    expect(stopped.pid).toBe(0);
+    expect(stopped.pm2_env.pm_uptime).toBe(stopped.pm2_env.created_at);
+    expect(toPm2Process(processDetail(), { ...facts, pidFile: '/run/api.pid' }).pm2_env.pm_pid_path).toBe(
+      '/run/api.pid',
+    );
+  });
+});
+
+describe('PM2 targets, signals and global flags', () => {
+  const list = async () => [
+    processInfo({ id: 0, name: 'api-1' }),
+    processInfo({ id: 1, name: 'api-2' }),
+    processInfo({ id: 2, name: 'worker' }),
+  ];
+
+  it('expands /regex/ targets into app names, once each, and keeps the others', async () => {
+    expect(isRegexTarget('/^api/')).toBe(true);
+    expect(isRegexTarget('//')).toBe(false);
+    expect(await expandRegexTargets(['/^api/', 'worker', '/-1$/'], list, 'stop')).toEqual([
+      'api-1',
+      'api-2',
+      'worker',
+    ]);
+    await expect(expandRegexTargets(['/^nope/'], list, 'stop')).rejects.toMatchObject({
+      code: 'TARGET_NOT_FOUND',
+    });
+    await expect(expandRegexTargets(['/(/'], list, 'stop')).rejects.toThrow(/not a valid regular expression/);
+  });
+
+  it('acts on the other targets when one matches nothing', async () => {
+    const acted: string[] = [];
+    const { done, notFound } = await forEachTarget(['/^nope/', '/^api/'], list, 'stop', async (name) => {
+      acted.push(name);
+    });
+    expect(acted).toEqual(['api-1', 'api-2']);
+    expect(done).toBe(1);
+    expect(notFound).toHaveLength(1);
+  });
+
+  it('normalizes signal names and numbers', () => {
+    expect(normalizeSignal('SIGUSR2', 'signal')).toBe('SIGUSR2');
+    expect(normalizeSignal('usr2', 'signal')).toBe('SIGUSR2');
+    expect(normalizeSignal('1', 'signal')).toBe('SIGHUP');
+    expect(() => normalizeSignal('SIGNOPE', 'signal')).toThrow(/unknown signal/);
+  });
+
+  it('takes -s, --silent and --no-color before --, never after', () => {
+    expect(takeGlobalFlags(['restart', 'api', '-s', '--no-color'])).toEqual({
+      isSilent: true,
+      isColorOff: true,
+      argv: ['restart', 'api'],
+    });
+    expect(takeGlobalFlags(['start', 'app.js', '--', '-s']).argv).toEqual(['start', 'app.js', '--', '-s']);
+  });
+});

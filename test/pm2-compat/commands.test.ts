@@ -1,0 +1,225 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, FIXTURES, outLog, readLines, waitFor } from '../e2e/helpers.js';
+import { parsePm2List } from './pm2-jlist-shape.js';
+import { PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
+
+const SIGNAL_LOGGER = join(PM2_FIXTURES, 'signal-logger.js');
+const APP = join(PM2_FIXTURES, 'app.js');
+
+afterEach(cleanupHomes);
+
+/** `pm2 jlist`, parsed and checked against PM2's documented shape. */
+async function jlist(home: string) {
+  const result = await pm2(['jlist'], home);
+  expect(result.code, result.stderr).toBe(0);
+  return parsePm2List(result.stdout);
+}
+
+/** Waits until every process of `pm2 jlist` is online with a pid. */
+function waitAllOnline(home: string, count: number) {
+  return waitFor(
+    async () => {
+      const list = await jlist(home);
+      return list.length === count && list.every((p) => p.pm2_env.status === 'online' && p.pid > 0) && list;
+    },
+    { message: `${count} processes online` },
+  );
+}
+
+async function ok(args: string[], home: string) {
+  const result = await pm2(args, home);
+  expect(result.code, `pm2 ${args.join(' ')}: ${result.stderr}`).toBe(0);
+  return result;
+}
+
+describe('jlist, prettylist and the read commands', () => {
+  it("jlist and prettylist print PM2's documented shape; id, pid, env and the list aliases", async () => {
+    const home = createHome();
+    await ok(['start', APP, '--name', 'api', '-i', '2'], home);
+    await ok(['start', SIGNAL_LOGGER, '--name', 'sig', '--namespace', 'tools'], home);
+    const list = await waitAllOnline(home, 3);
+
+    const api = list.filter((p) => p.name === 'api');
+    expect(api.map((p) => p.pm_id)).toEqual([0, 1]);
+    expect(api.map((p) => p.pm2_env.NODE_APP_INSTANCE)).toEqual([0, 1]);
+    expect(api[0]!.pm2_env).toMatchObject({
+      exec_mode: 'cluster_mode',
+      instances: 2,
+      restart_time: 0,
+      unstable_restarts: 0,
+      pm_exec_path: APP,
+      exec_interpreter: 'node',
+      version: '1.4.2',
+      namespace: 'default',
+      autorestart: true,
+      watch: false,
+    });
+    const sig = list.find((p) => p.name === 'sig')!;
+    expect(sig.pm2_env).toMatchObject({ exec_mode: 'fork_mode', namespace: 'tools', status: 'online' });
+    expect(sig.pm2_env.env.pm_id).toBe('2');
+    expect(existsSync(sig.pm2_env.pm_out_log_path)).toBe(true);
+    expect(sig.pm2_env.pm_uptime).toBeGreaterThan(Date.now() - 120_000);
+    expect(sig.monit.memory).toBeGreaterThanOrEqual(0);
+
+    const pretty = await ok(['prettylist'], home);
+    expect(pretty.stdout.split('\n').length).toBeGreaterThan(10);
+    expect(parsePm2List(pretty.stdout).map((p) => [p.pm_id, p.name, p.pid])).toEqual(
+      list.map((p) => [p.pm_id, p.name, p.pid]),
+    );
+
+    expect((await ok(['id', 'api'], home)).stdout).toBe('[ 0, 1 ]\n');
+    expect((await ok(['id', 'nope'], home)).stdout).toBe('[]\n');
+    expect((await ok(['pid', 'api'], home)).stdout).toBe(`${api[0]!.pid}\n${api[1]!.pid}\n`);
+    const none = await ok(['pid', 'nope'], home);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain("no process named 'nope'");
+
+    // PM2's .pm2-style variables in the child, and `env <id>` shows what it runs with
+    await waitFor(() => readLines(outLog(home, 'sig')).includes('ready pm_id=2 name=sig instance=0'));
+    const env = (await ok(['env', '2'], home)).stdout.split('\n');
+    expect(env).toEqual(expect.arrayContaining(['pm_id: 2', 'name: sig', 'NODE_APP_INSTANCE: 0']));
+
+    for (const alias of ['l', 'status', 'ls', 'list']) {
+      expect((await ok([alias], home)).stdout).toMatch(/api[\s\S]*sig/);
+    }
+    for (const alias of ['show', 'info', 'desc', 'describe']) {
+      expect((await ok([alias, 'sig'], home)).stdout).toContain('sig');
+    }
+
+    // a stopped process: status stopped, pid 0 (PM2's jlist), 0 from `pid`
+    await ok(['stop', 'sig'], home);
+    const stopped = (await jlist(home)).find((p) => p.name === 'sig')!;
+    expect(stopped.pm2_env.status).toBe('stopped');
+    expect(stopped.pid).toBe(0);
+    expect((await ok(['pid', 'sig'], home)).stdout).toBe('0\n');
+  });
+});
+
+describe('signals and counters', () => {
+  it('sendSignal and signal reach the process; bad signals and stopped targets fail on one line', async () => {
+    const home = createHome();
+    await ok(['start', SIGNAL_LOGGER, '--name', 'sig'], home);
+    await waitAllOnline(home, 1);
+    await waitFor(() => readLines(outLog(home, 'sig')).some((line) => line.startsWith('ready')));
+
+    const sent = await ok(['sendSignal', 'SIGUSR2', 'sig'], home);
+    expect(sent.stdout).toMatch(/sent SIGUSR2 to sig \(id 0, pid \d+\)/);
+    await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGUSR2'));
+    await ok(['signal', 'hup', '0'], home);
+    await ok(['signal', '10', '/^si/'], home);
+    await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGHUP'));
+    await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGUSR1'));
+    expect((await jlist(home))[0]!.pm2_env.restart_time).toBe(0);
+
+    const bad = await pm2(['sendSignal', 'SIGNOPE', 'sig'], home);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const ghost = await pm2(['sendSignal', 'SIGUSR2', 'ghost'], home);
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toContain("no process matches 'ghost'");
+    await ok(['stop', 'sig'], home);
+    const stopped = await pm2(['sendSignal', 'SIGUSR2', 'sig'], home);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain("no running process of 'sig'");
+  });
+
+  it('reset sets restart_time and unstable_restarts back to 0', async () => {
+    const home = createHome();
+    const crash = join(FIXTURES, 'crash-after.js');
+    await ok(['start', crash, '--name', 'crashy', '--', '300'], home);
+    await waitFor(async () => ((await jlist(home))[0]?.pm2_env.restart_time ?? 0) >= 2, {
+      message: 'two restarts',
+    });
+    await ok(['stop', 'crashy'], home);
+    await ok(['reset', 'crashy'], home);
+    const [row] = await jlist(home);
+    expect(row!.pm2_env.restart_time).toBe(0);
+    expect(row!.pm2_env.unstable_restarts).toBe(0);
+    expect((await pm2(['reset', 'ghost'], home)).code).toBe(1);
+  });
+});
+
+describe('targets', () => {
+  it('acts on names, ids, namespaces, all and /regex/, several at once; nothing matching exits 1', async () => {
+    const home = createHome();
+    for (const name of ['web-1', 'web-2', 'worker']) {
+      await ok(
+        ['start', SIGNAL_LOGGER, '--name', name, '--namespace', name === 'worker' ? 'jobs' : 'web'],
+        home,
+      );
+    }
+    await waitAllOnline(home, 3);
+    const statusOf = async () =>
+      Object.fromEntries((await jlist(home)).map((p) => [p.name, p.pm2_env.status]));
+
+    await ok(['stop', '/^web-/'], home);
+    expect(await statusOf()).toEqual({ 'web-1': 'stopped', 'web-2': 'stopped', worker: 'online' });
+    await ok(['restart', 'web-1', '1', 'jobs'], home);
+    expect(await statusOf()).toEqual({ 'web-1': 'online', 'web-2': 'online', worker: 'online' });
+    await ok(['stop', 'web'], home);
+    expect(await statusOf()).toEqual({ 'web-1': 'stopped', 'web-2': 'stopped', worker: 'online' });
+    await ok(['reload', 'all'], home);
+    expect(Object.values(await statusOf())).toEqual(['online', 'online', 'online']);
+
+    const missing = await pm2(['stop', 'ghost'], home);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe("velos: no process matches 'ghost'");
+    const partly = await pm2(['stop', 'worker', '/^nope/'], home);
+    expect(partly.code).toBe(1);
+    expect(partly.stderr.trim()).toBe('velos: no process name matches /^nope/');
+    expect((await statusOf()).worker).toBe('stopped');
+    const badRegex = await pm2(['delete', '/(/'], home);
+    expect(badRegex.code).toBe(2);
+
+    await ok(['delete', '/^web-/', 'worker'], home);
+    expect(await jlist(home)).toEqual([]);
+  });
+});
+
+describe('logs, save/dump, global flags', () => {
+  it("logs takes PM2's --lines, --nostream, --timestamp, --format, --err, --out, --raw and --json", async () => {
+    const home = createHome();
+    const chatty = join(FIXTURES, 'chatty.js');
+    await ok(['start', chatty, '--name', 'talk'], home);
+    await waitFor(() => readLines(outLog(home, 'talk')).length >= 5);
+
+    const last = await ok(['logs', 'talk', '--lines', '3', '--nostream'], home);
+    expect(last.stdout.trim().split('\n')).toHaveLength(3);
+    expect(last.stdout).toMatch(/^talk \| /m);
+    const stamped = await ok(['logs', 'talk', '--lines', '2', '--nostream', '--timestamp'], home);
+    expect(stamped.stdout.trim().split('\n')[0]).toMatch(/^\d{4}-\d{2}-\d{2}-\d{2}:\d{2}:\d{2} talk \| /);
+    const custom = await ok(['logs', 'talk', '--lines', '1', '--timestamp=HH:mm', '--raw'], home);
+    expect(custom.stdout).toMatch(/^\d{2}:\d{2} \S/);
+    const json = await ok(['logs', 'talk', '--lines', '2', '--json', '--out'], home);
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { stream: string });
+    expect(lines.map((line) => line.stream)).toEqual(['out', 'out']);
+    const keyValue = await ok(['logs', 'talk', '--lines', '1', '--format'], home);
+    expect(keyValue.stdout).toMatch(
+      /^timestamp=\d{4}-\d{2}-\d{2}T\S+ app=talk id=0 type=out message=line \d+\n$/,
+    );
+    const errOnly = await ok(['logs', 'talk', '--err', '--nostream'], home);
+    expect(errOnly.stdout).toBe('');
+  });
+
+  it('dump and save write the list that resurrect brings back after kill; -s silences, --no-color', async () => {
+    const home = createHome();
+    await ok(['start', SIGNAL_LOGGER, '--name', 'keep'], home);
+    await waitAllOnline(home, 1);
+    const silent = await ok(['restart', 'keep', '-s'], home);
+    expect(silent.stdout).toBe('');
+    const colored = await runScript('FORCE_COLOR=1 pm2 list', home);
+    expect(colored.stdout).toContain('\u001b[');
+    const plain = await runScript('FORCE_COLOR=1 pm2 list --no-color', home);
+    expect(plain.stdout).not.toContain('\u001b[');
+    expect((await ok(['dump'], home)).stdout).toMatch(/saved 1 app/);
+    expect((await ok(['save', '--force'], home)).stdout).toMatch(/saved 1 app/);
+    await ok(['kill'], home);
+    await ok(['resurrect'], home);
+    expect((await waitAllOnline(home, 1))[0]!.name).toBe('keep');
+  });
+});

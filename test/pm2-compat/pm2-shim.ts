@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CliResult, killPid, REPO_ROOT } from '../e2e/helpers.js';
+
+/** The directory of the `pm2` shim (a `pm2` that runs apps/cli/bin/velos.js with the same arguments). */
+export const SHIM_DIR = join(dirname(fileURLToPath(import.meta.url)), 'shim');
+/** This project's fixture programs (apps as PM2's documentation starts them). */
+export const PM2_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+/**
+ * Runs a shell script (bash -eu -o pipefail) the way a deploy script runs: `pm2` first in PATH is the
+ * shim, VELOS_HOME is the test's home, the cwd the fixtures; never throws on a non-zero exit.
+ */
+export function runScript(script: string, home: string, timeoutMs = 60_000): Promise<CliResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd: PM2_FIXTURES,
+      env: { ...process.env, PATH: `${SHIM_DIR}${delimiter}${process.env.PATH ?? ''}`, VELOS_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => {
+      killPid(child.pid);
+      reject(new Error(`script timed out after ${timeoutMs} ms; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    // a daemon the script starts writes to daemon.log: it holds no pipe of ours, so 'close' comes
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started });
+    });
+  });
+}
+
+/** `pm2 <args>` through the shim, as one command of a script. */
+export function pm2(args: string[], home: string): Promise<CliResult> {
+  return runScript(`pm2 ${args.map(shellQuote).join(' ')}`, home);
+}
+
+/** Quotes one word for bash. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export { REPO_ROOT };

@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, waitFor } from '../e2e/helpers.js';
+import { parsePm2List } from './pm2-jlist-shape.js';
+import { pm2, runScript } from './pm2-shim.js';
+
+afterEach(cleanupHomes);
+
+/** `pm2 jlist` through the shim, parsed against PM2's documented shape. */
+async function jlist(home: string) {
+  const result = await pm2(['jlist'], home);
+  expect(result.code, result.stderr).toBe(0);
+  return parsePm2List(result.stdout);
+}
+
+// A deploy script's health check, as written for PM2: jlist piped into node, exit 1 unless all online.
+const ALL_ONLINE = `pm2 jlist | node -e '
+  const list = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  for (const p of list) console.log(p.name + ":" + p.pm_id + ":" + p.pm2_env.status + ":" + p.pm2_env.exec_mode);
+  process.exit(list.length > 0 && list.every((p) => p.pm2_env.status === "online") ? 0 : 1);
+'`;
+
+describe('a pm2 executable that runs velos', () => {
+  it("runs PM2's documented command sequence as a deploy script does", async () => {
+    const home = createHome();
+    // from PM2's quick start: start, list, jlist, restart, reload, logs, stop, delete, save, kill, resurrect
+    const start = await runScript(
+      [
+        'pm2 start app.js --name api -i 2',
+        'pm2 start signal-logger.js --name worker',
+        'pm2 list',
+        'pm2 ls',
+        'pm2 status',
+      ].join('\n'),
+      home,
+    );
+    expect(start.code, start.stderr).toBe(0);
+    expect(start.stdout).toContain('api');
+
+    await waitFor(async () => (await runScript(ALL_ONLINE, home)).code === 0, { message: 'all online' });
+    const health = await runScript(ALL_ONLINE, home);
+    expect(health.stdout.trim().split('\n').sort()).toEqual([
+      'api:0:online:cluster_mode',
+      'api:1:online:cluster_mode',
+      'worker:2:online:fork_mode',
+    ]);
+
+    const before = await jlist(home);
+    const steps = await runScript(
+      [
+        'pm2 restart api',
+        'pm2 reload all',
+        'pm2 scale api 3',
+        'test "$(pm2 id api)" = "[ 0, 1, 3 ]"',
+        'pm2 scale api 2',
+        'pm2 ping | grep -q "velos daemon"',
+        'pm2 restart api worker --update-env',
+        'pm2 logs api --lines 20 --nostream > "$VELOS_HOME/logs.txt"',
+        'test -s "$VELOS_HOME/logs.txt"',
+        'pm2 flush api',
+        'test ! -s "$VELOS_HOME/logs/api-out.log"',
+        'pm2 reloadLogs',
+        'pm2 describe worker > /dev/null',
+        'pm2 stop 0',
+        'test "$(pm2 pid api | head -1)" = 0',
+        'pm2 save',
+        'pm2 delete all',
+        'test "$(pm2 jlist)" = "[]"',
+        'pm2 resurrect',
+        'pm2 restart all',
+      ].join('\n'),
+      home,
+    );
+    expect(steps.code, steps.stderr).toBe(0);
+    const after = await waitFor(
+      async () => {
+        const list = await jlist(home);
+        return list.length === 3 && list.every((p) => p.pm2_env.status === 'online') && list;
+      },
+      { message: 'the resurrected apps online' },
+    );
+    expect(after.map((p) => [p.pm_id, p.name])).toEqual(before.map((p) => [p.pm_id, p.name]));
+    expect(after.map((p) => p.pid)).not.toEqual(before.map((p) => p.pid));
+
+    const end = await runScript('pm2 kill', home);
+    expect(end.code, end.stderr).toBe(0);
+    expect(end.stdout).toMatch(/stopped 3 processes and the daemon/);
+
+    // pm2 startup's -u <user> and --hp <home> (printed, nothing installed)
+    const unit = await runScript('pm2 startup systemd -u deploy --hp /home/deploy --print', home);
+    expect(unit.code, unit.stderr).toBe(0);
+    expect(unit.stdout).toContain('User=deploy');
+    expect(unit.stdout).toContain('/home/deploy/.velos');
+  });
+
+  it('a target that matches nothing fails the script with one line, as pm2 does', async () => {
+    const home = createHome();
+    const result = await runScript('pm2 start app.js --name api\npm2 restart apii\necho unreachable', home);
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('unreachable');
+    expect(result.stderr.trim().split('\n')).toEqual(["velos: no process matches 'apii'"]);
+  });
+
+  it('update replaces the daemon: fork-mode apps keep their pid, cluster apps start again', async () => {
+    const home = createHome();
+    const started = await runScript(
+      'pm2 start signal-logger.js --name keep\npm2 start app.js --name web -i 2',
+      home,
+    );
+    expect(started.code, started.stderr).toBe(0);
+    await waitFor(async () => (await runScript(ALL_ONLINE, home)).code === 0, { message: 'all online' });
+    const before = await jlist(home);
+    const daemonBefore = JSON.parse((await pm2(['ping', '--json'], home)).stdout) as { pid: number };
+
+    const update = await pm2(['update'], home);
+    expect(update.code, update.stderr).toBe(0);
+    expect(update.stdout).toMatch(/daemon replaced: pid \d+ .* 1 process kept running, 2 started again/);
+    expect(update.stderr).toBe('');
+    const daemonAfter = JSON.parse((await pm2(['ping', '--json'], home)).stdout) as { pid: number };
+    expect(daemonAfter.pid).not.toBe(daemonBefore.pid);
+
+    const after = await waitFor(
+      async () => {
+        const list = await jlist(home);
+        return list.every((p) => p.pm2_env.status === 'online') && list;
+      },
+      { message: 'all online after update' },
+    );
+    const pidOf = (list: typeof before, name: string) =>
+      list.filter((p) => p.name === name).map((p) => p.pid);
+    expect(pidOf(after, 'keep')).toEqual(pidOf(before, 'keep'));
+    expect(pidOf(after, 'web')).not.toEqual(pidOf(before, 'web'));
+  });
+});
