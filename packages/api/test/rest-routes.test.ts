@@ -148,6 +148,17 @@ describe('REST routes over a real daemon', () => {
     expect(
       (await request('POST', '/api/v1/processes/plain/scale', { body: { instances: '-1' } })).status,
     ).toBe(200);
+    const signalled = await request('POST', '/api/v1/processes/plain/signal', {
+      body: { signal: 'SIGUSR2' },
+    });
+    expect(signalled.status).toBe(200);
+    expect(
+      (await request('POST', '/api/v1/processes/plain/signal', { body: { signal: 'KILL' } })).body,
+    ).toMatchObject({
+      error: { code: 'INVALID_ARGUMENT', field: 'signal' },
+    });
+    const reset = await request('POST', '/api/v1/processes/plain/reset');
+    expect(reset.body.processes.every((p: { restarts: number }) => p.restarts === 0)).toBe(true);
     const changed = await request('PUT', '/api/v1/config/web', { body: { changes: { max_restarts: 3 } } });
     expect(changed.status).toBe(200);
     expect(changed.body.spec).toMatchObject({ maxRestarts: 3, env: { API_TOKEN: '****' } });

@@ -124,6 +124,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
     { body: ['instances'], fields: { name: 'target' } },
   ),
   command('POST', '/processes/:target/trigger', 'processes', 'trigger', target),
+  command(
+    'POST',
+    '/processes/:target/signal',
+    'processes',
+    'signal',
+    ({ params, body }) => ({ target: params.target, ...pick(body, ['signal']) }),
+    { body: ['signal'] },
+  ),
+  command('POST', '/processes/:target/reset', 'processes', 'reset', target),
   command('DELETE', '/processes/:target', 'processes', 'delete', target),
 
   command(
