@@ -149,7 +149,7 @@ describe('REST routes over a real daemon', () => {
       (await request('POST', '/api/v1/processes/plain/scale', { body: { instances: '-1' } })).status,
     ).toBe(200);
     const signalled = await request('POST', '/api/v1/processes/plain/signal', {
-      body: { signal: 'SIGUSR2' },
+      body: { signal: 'SIGWINCH' },
     });
     expect(signalled.status).toBe(200);
     expect(
