@@ -1,0 +1,12 @@
+// What `velos serve` and the daemon's [api] table share with velos-server (a subpath: @velos/server/host).
+export { type ApiExtensionOptions, createApiExtension } from './api-extension.js';
+export {
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  exposureWarning,
+  isLoopbackHost,
+  parseServeSettings,
+  type ServeFlags,
+  type ServeSettings,
+} from './serve-settings.js';
+export { API_TOKENS_FILE, type ApiHost, type ApiHostOptions, startApiHost } from './start-api-host.js';

@@ -1,0 +1,135 @@
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { ErrorCodes, VelosError } from '@velos/core';
+
+/** The API's default TCP port. */
+export const DEFAULT_API_PORT = 9716;
+/** The API's default address: loopback only. */
+export const DEFAULT_API_HOST = '127.0.0.1';
+
+/** Flag values as a parser hands them over (`--port 0` → `{ port: '0' }`, `--no-auth` → `{ 'no-auth': true }`). */
+export type ServeFlags = Record<string, string | boolean | undefined>;
+
+/** How `velos serve`, `velos-server` and the daemon's `[api]` table serve the API, validated. */
+export interface ServeSettings {
+  host: string;
+  port: number;
+  /** False only with `--no-auth` (loopback only). */
+  isAuthEnabled: boolean;
+  /** A token file given with `--token-file` (absolute); null: `$VELOS_HOME/api-tokens`. */
+  tokenFile: string | null;
+  /** PEM files of `--tls-cert` and `--tls-key` (absolute). */
+  tls: { certFile: string; keyFile: string } | null;
+  corsOrigins: string[];
+  rateLimitPerMinute: number | null;
+  isDashboardEnabled: boolean;
+  isMcpEnabled: boolean;
+}
+
+/**
+ * Validates the serve flags (`port`, `host`, `token-file`, `no-auth`, `tls-cert`, `tls-key`, `cors`,
+ * `rate-limit`, `no-dashboard`, `no-mcp`); a bad value throws `INVALID_ARGUMENT` naming the flag.
+ * @example parseServeSettings({ port: '0', host: '127.0.0.1' }).port // 0
+ */
+export function parseServeSettings(flags: ServeFlags, cwd = process.cwd()): ServeSettings {
+  const host = stringFlag(flags, 'host') ?? DEFAULT_API_HOST;
+  if (host === '' || (isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host))) {
+    throw invalid(`--host: expected an IP address or a host name, got ${JSON.stringify(host)}`);
+  }
+  const isAuthEnabled = flags['no-auth'] !== true;
+  const tokenFile = stringFlag(flags, 'token-file');
+  if (!isAuthEnabled && tokenFile !== undefined)
+    throw invalid('--no-auth and --token-file exclude each other');
+  if (!isAuthEnabled && !isLoopbackHost(host)) {
+    throw invalid(
+      `--no-auth is allowed on a loopback address only (127.0.0.1, ::1, localhost), not on ${host}`,
+    );
+  }
+  const certFile = stringFlag(flags, 'tls-cert');
+  const keyFile = stringFlag(flags, 'tls-key');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw invalid('--tls-cert and --tls-key go together: give both PEM files');
+  }
+  const rateLimit = stringFlag(flags, 'rate-limit');
+  return {
+    host,
+    port: parsePort(flags.port),
+    isAuthEnabled,
+    tokenFile: tokenFile === undefined ? null : resolve(cwd, tokenFile),
+    tls:
+      certFile === undefined || keyFile === undefined
+        ? null
+        : { certFile: resolve(cwd, certFile), keyFile: resolve(cwd, keyFile) },
+    corsOrigins: parseOrigins(stringFlag(flags, 'cors')),
+    rateLimitPerMinute: rateLimit === undefined ? null : parseRateLimit(rateLimit),
+    isDashboardEnabled: flags['no-dashboard'] !== true,
+    isMcpEnabled: flags['no-mcp'] !== true,
+  };
+}
+
+/** True for an address only this machine can reach: 127.0.0.0/8, ::1 and `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1'
+  );
+}
+
+/** The one-line warning for a bind other hosts can reach without TLS, or null. */
+export function exposureWarning(settings: ServeSettings): string | null {
+  if (isLoopbackHost(settings.host) || settings.tls !== null) return null;
+  return `serving on ${settings.host} without TLS: tokens and data cross the network in clear text (use --tls-cert/--tls-key or a TLS reverse proxy)`;
+}
+
+function stringFlag(flags: ServeFlags, name: string): string | undefined {
+  const value = flags[name];
+  if (value === undefined || value === false) return undefined;
+  if (value === true) throw invalid(`--${name} needs a value`);
+  return value;
+}
+
+function parsePort(raw: string | boolean | undefined): number {
+  if (raw === undefined || raw === false) return DEFAULT_API_PORT;
+  const port = Number(raw);
+  if (typeof raw !== 'string' || !/^\d{1,5}$/.test(raw) || port > 65_535) {
+    throw invalid(`--port: expected a TCP port 0-65535, got ${JSON.stringify(raw)}`);
+  }
+  return port;
+}
+
+function parseRateLimit(raw: string): number {
+  const match = /^(\d+)(?:\/min)?$/.exec(raw.trim());
+  const perMinute = match ? Number(match[1]) : Number.NaN;
+  if (!Number.isSafeInteger(perMinute) || perMinute < 1) {
+    throw invalid(
+      `--rate-limit: expected requests per minute such as 600 or 600/min, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return perMinute;
+}
+
+function parseOrigins(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (parsed === null || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw invalid(
+        `--cors: expected origins such as https://ops.example.com, got ${JSON.stringify(origin)}`,
+      );
+    }
+  }
+  return origins;
+}
+
+function invalid(message: string): VelosError {
+  return new VelosError(ErrorCodes.INVALID_ARGUMENT, message);
+}
