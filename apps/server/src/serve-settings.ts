@@ -26,42 +26,58 @@ export interface ServeSettings {
   isMcpEnabled: boolean;
 }
 
+/** Options of `parseServeSettings`. */
+export interface ParseOptions {
+  /** Relative paths resolve from here (default: the working directory). */
+  cwd?: string;
+  /** How messages name a setting (default `--<flag>`). */
+  label?: (flag: string) => string;
+}
+
 /**
  * Validates the serve flags (`port`, `host`, `token-file`, `no-auth`, `tls-cert`, `tls-key`, `cors`,
  * `rate-limit`, `no-dashboard`, `no-mcp`); a bad value throws `INVALID_ARGUMENT` naming the flag.
  * @example parseServeSettings({ port: '0', host: '127.0.0.1' }).port // 0
  */
-export function parseServeSettings(flags: ServeFlags, cwd = process.cwd()): ServeSettings {
-  const host = stringFlag(flags, 'host') ?? DEFAULT_API_HOST;
+export function parseServeSettings(flags: ServeFlags, options: ParseOptions = {}): ServeSettings {
+  const cwd = options.cwd ?? process.cwd();
+  const label = options.label ?? ((flag: string) => `--${flag}`);
+  const stringFlag = (name: string): string | undefined => {
+    const value = flags[name];
+    if (value === undefined || value === false) return undefined;
+    if (value === true) throw invalid(`${label(name)} needs a value`);
+    return value;
+  };
+  const host = stringFlag('host') ?? DEFAULT_API_HOST;
   if (host === '' || (isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host))) {
-    throw invalid(`--host: expected an IP address or a host name, got ${JSON.stringify(host)}`);
+    throw invalid(`${label('host')}: expected an IP address or a host name, got ${JSON.stringify(host)}`);
   }
   const isAuthEnabled = flags['no-auth'] !== true;
-  const tokenFile = stringFlag(flags, 'token-file');
+  const tokenFile = stringFlag('token-file');
   if (!isAuthEnabled && tokenFile !== undefined)
-    throw invalid('--no-auth and --token-file exclude each other');
+    throw invalid(`${label('no-auth')} and ${label('token-file')} exclude each other`);
   if (!isAuthEnabled && !isLoopbackHost(host)) {
     throw invalid(
-      `--no-auth is allowed on a loopback address only (127.0.0.1, ::1, localhost), not on ${host}`,
+      `${label('no-auth')} is allowed on a loopback address only (127.0.0.1, ::1, localhost), not on ${host}`,
     );
   }
-  const certFile = stringFlag(flags, 'tls-cert');
-  const keyFile = stringFlag(flags, 'tls-key');
+  const certFile = stringFlag('tls-cert');
+  const keyFile = stringFlag('tls-key');
   if ((certFile === undefined) !== (keyFile === undefined)) {
-    throw invalid('--tls-cert and --tls-key go together: give both PEM files');
+    throw invalid(`${label('tls-cert')} and ${label('tls-key')} go together: give both PEM files`);
   }
-  const rateLimit = stringFlag(flags, 'rate-limit');
+  const rateLimit = stringFlag('rate-limit');
   return {
     host,
-    port: parsePort(flags.port),
+    port: parsePort(flags.port, label('port')),
     isAuthEnabled,
     tokenFile: tokenFile === undefined ? null : resolve(cwd, tokenFile),
     tls:
       certFile === undefined || keyFile === undefined
         ? null
         : { certFile: resolve(cwd, certFile), keyFile: resolve(cwd, keyFile) },
-    corsOrigins: parseOrigins(stringFlag(flags, 'cors')),
-    rateLimitPerMinute: rateLimit === undefined ? null : parseRateLimit(rateLimit),
+    corsOrigins: parseOrigins(stringFlag('cors'), label('cors')),
+    rateLimitPerMinute: rateLimit === undefined ? null : parseRateLimit(rateLimit, label('rate-limit')),
     isDashboardEnabled: flags['no-dashboard'] !== true,
     isMcpEnabled: flags['no-mcp'] !== true,
   };
@@ -81,34 +97,25 @@ export function exposureWarning(settings: ServeSettings): string | null {
   return `serving on ${settings.host} without TLS: tokens and data cross the network in clear text (use --tls-cert/--tls-key or a TLS reverse proxy)`;
 }
 
-function stringFlag(flags: ServeFlags, name: string): string | undefined {
-  const value = flags[name];
-  if (value === undefined || value === false) return undefined;
-  if (value === true) throw invalid(`--${name} needs a value`);
-  return value;
-}
-
-function parsePort(raw: string | boolean | undefined): number {
+function parsePort(raw: string | boolean | undefined, name: string): number {
   if (raw === undefined || raw === false) return DEFAULT_API_PORT;
   const port = Number(raw);
   if (typeof raw !== 'string' || !/^\d{1,5}$/.test(raw) || port > 65_535) {
-    throw invalid(`--port: expected a TCP port 0-65535, got ${JSON.stringify(raw)}`);
+    throw invalid(`${name}: expected a TCP port 0-65535, got ${JSON.stringify(raw)}`);
   }
   return port;
 }
 
-function parseRateLimit(raw: string): number {
+function parseRateLimit(raw: string, name: string): number {
   const match = /^(\d+)(?:\/min)?$/.exec(raw.trim());
   const perMinute = match ? Number(match[1]) : Number.NaN;
   if (!Number.isSafeInteger(perMinute) || perMinute < 1) {
-    throw invalid(
-      `--rate-limit: expected requests per minute such as 600 or 600/min, got ${JSON.stringify(raw)}`,
-    );
+    throw invalid(`${name}: expected requests per minute such as 600 or 600/min, got ${JSON.stringify(raw)}`);
   }
   return perMinute;
 }
 
-function parseOrigins(raw: string | undefined): string[] {
+function parseOrigins(raw: string | undefined, name: string): string[] {
   if (raw === undefined) return [];
   const origins = raw
     .split(',')
@@ -123,7 +130,7 @@ function parseOrigins(raw: string | undefined): string[] {
     }
     if (parsed === null || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
       throw invalid(
-        `--cors: expected origins such as https://ops.example.com, got ${JSON.stringify(origin)}`,
+        `${name}: expected origins such as https://ops.example.com, got ${JSON.stringify(origin)}`,
       );
     }
   }

@@ -1,0 +1,132 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  isAlive,
+  spawnVelos,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(async () => {
+  await cleanupHomes();
+});
+
+/** Starts `velos serve --port 0 --json …extra` and resolves its stdout line and the process. */
+async function serve(home: string, extra: string[] = []) {
+  const child = spawnVelos(['serve', '--port', '0', '--json', ...extra], { home });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
+  const line = await waitFor(() => stdout.split('\n').find((l) => l.startsWith('{')), {
+    timeoutMs: 30_000,
+    message: `velos serve to print its URL (stderr: ${stderr})`,
+  });
+  const info = JSON.parse(line) as { url: string; tokenFile: string | null };
+  return { child, info, exited, stderr: () => stderr };
+}
+
+function tokenOf(tokenFile: string, scope: 'admin' | 'read'): string {
+  const line = readFileSync(tokenFile, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${scope} `));
+  return line!.slice(scope.length + 1).trim();
+}
+
+describe('velos serve (API-1…4)', () => {
+  it('serves the daemon over HTTP with tokens from the home, and stops on SIGTERM', async () => {
+    const home = createHome();
+    await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'quiet'], { home });
+    const row = await waitForStatus(home, 'quiet', 'online');
+    const { child, info, exited, stderr } = await serve(home);
+    expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.tokenFile).toBe(join(home, 'api-tokens'));
+    expect(statSync(info.tokenFile!).mode & 0o777).toBe(0o600);
+    const admin = tokenOf(info.tokenFile!, 'admin');
+    // the token itself is never printed unless asked
+    expect(stderr()).not.toContain(admin);
+
+    const health = await fetch(`${info.url}/api/v1/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    const anonymous = await fetch(`${info.url}/api/v1/processes`);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBeTypeOf('string');
+
+    for (const scope of ['admin', 'read'] as const) {
+      const response = await fetch(`${info.url}/api/v1/processes`, {
+        headers: { authorization: `Bearer ${tokenOf(info.tokenFile!, scope)}` },
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { processes: { name: string; pid: number }[] };
+      expect(body.processes.map((p) => [p.name, p.pid])).toEqual([['quiet', row.pid]]);
+    }
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await expect(fetch(`${info.url}/api/v1/health`)).rejects.toThrow();
+    // the daemon and its app outlive the API
+    expect(isAlive(row.pid)).toBe(true);
+  });
+
+  it('reads --token-file and serves without auth on loopback with --no-auth', async () => {
+    const home = createHome();
+    const tokenFile = join(home, 'my-tokens');
+    writeFileSync(tokenFile, 'only-an-admin-token-0123456789abcdef\n', { mode: 0o600 });
+    const withFile = await serve(home, ['--token-file', tokenFile]);
+    expect(withFile.info.tokenFile).toBe(tokenFile);
+    const ok = await fetch(`${withFile.info.url}/api/v1/processes`, {
+      headers: { authorization: 'Bearer only-an-admin-token-0123456789abcdef' },
+    });
+    expect(ok.status).toBe(200);
+    withFile.child.kill('SIGTERM');
+    expect(await withFile.exited).toBe(0);
+
+    const open = await serve(home, ['--no-auth']);
+    expect(open.info.tokenFile).toBeNull();
+    expect((await fetch(`${open.info.url}/api/v1/processes`)).status).toBe(200);
+    open.child.kill('SIGINT');
+    expect(await open.exited).toBe(0);
+  });
+
+  it('refuses --no-auth on 0.0.0.0 and bad flags with one line and a non-zero exit', async () => {
+    const home = createHome();
+    const noAuth = await velos(['serve', '--host', '0.0.0.0', '--no-auth', '--port', '0'], { home });
+    expect(noAuth.code).toBe(2);
+    expect(noAuth.stderr).toMatch(/^velos: --no-auth is allowed on a loopback address only.*\n$/);
+    for (const args of [
+      ['--port', '99999'],
+      ['--rate-limit', 'fast'],
+      ['--cors', 'not a url'],
+      ['--tls-cert', 'cert.pem'],
+      ['--frobnicate'],
+    ]) {
+      const result = await velos(['serve', ...args], { home });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+
+  it('warns once on a non-loopback bind without TLS', async () => {
+    const home = createHome();
+    const exposed = await serve(home, ['--host', '0.0.0.0']);
+    await waitFor(() => exposed.stderr().includes('without TLS'), { message: 'the exposure warning' });
+    expect(exposed.stderr().match(/without TLS/g)).toHaveLength(1);
+    exposed.child.kill('SIGTERM');
+    expect(await exposed.exited).toBe(0);
+  });
+});
