@@ -54,7 +54,9 @@ export function parseServerArgv(argv: string[], env: NodeJS.ProcessEnv = process
   try {
     parsed = parseWith(argv);
   } catch (error) {
-    throw usage(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw usage(unknown ? `unknown option ${unknown[1]}` : message);
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
