@@ -1,6 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './free-port.js';
 import {
   cleanupHomes,
   createHome,
@@ -128,5 +129,41 @@ describe('velos serve (API-1…4)', () => {
     expect(exposed.stderr().match(/without TLS/g)).toHaveLength(1);
     exposed.child.kill('SIGTERM');
     expect(await exposed.exited).toBe(0);
+  });
+
+  it('is served by the daemon while config.toml has an [api] table', async () => {
+    const home = createHome();
+    const port = await freePort();
+    writeFileSync(join(home, 'config.toml'), `[api]\nport = ${port}\ncors = ["https://ops.example.com"]\n`);
+    await velosOk(['ping'], { home });
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(`${url}/api/v1/health`)).ok, {
+      message: 'the daemon to serve the API',
+    });
+    const token = tokenOf(join(home, 'api-tokens'), 'read');
+    const listed = await fetch(`${url}/api/v1/processes`, { headers: { authorization: `Bearer ${token}` } });
+    expect(listed.status).toBe(200);
+
+    // a bad table is a line in daemon.log and changes nothing; a reload without the table closes the API
+    writeFileSync(join(home, 'config.toml'), '[api]\nport = "many"\n');
+    await velos(['config', 'reload'], { home });
+    await waitFor(
+      () => readFileSync(join(home, 'daemon.log'), 'utf8').includes('[api] port: expected an integer'),
+      {
+        message: 'the bad [api] table in daemon.log',
+      },
+    );
+    expect((await fetch(`${url}/api/v1/health`)).status).toBe(200);
+    writeFileSync(join(home, 'config.toml'), '[defaults]\n');
+    await velos(['config', 'reload'], { home });
+    await waitFor(
+      () =>
+        fetch(`${url}/api/v1/health`).then(
+          () => false,
+          () => true,
+        ),
+      { message: 'the API to close' },
+    );
+    await velosOk(['ping'], { home });
   });
 });

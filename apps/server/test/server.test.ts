@@ -8,6 +8,7 @@ import {
   FIXTURES,
   firstJsonLine,
   isAlive,
+  processesIn,
   spawnServer,
   tempDir,
   VELOS_BIN,
@@ -116,13 +117,20 @@ describe('velos-server', () => {
   });
 
   it('exits 1 when the port is taken, stopping the apps it started', async () => {
-    const home = tempDir();
-    const first = spawnServer(['--home', home, '--port', '0', '--json']);
+    const first = spawnServer(['--home', tempDir(), '--port', '0', '--json']);
     const { url } = await firstJsonLine<{ url: string }>(first);
-    const port = new URL(url).port;
-    const second = spawnServer(['--home', tempDir(), '--port', port]);
+    const appDir = tempDir('velos-app-');
+    const config = join(appDir, 'velos.toml');
+    writeFileSync(
+      config,
+      `[[apps]]\nname = "web"\nscript = "${join(FIXTURES, 'silent.js')}"\ncwd = "${appDir}"\n`,
+    );
+    const second = spawnServer([config, '--home', tempDir(), '--port', new URL(url).port]);
     expect(await second.exited).toBe(1);
     expect(second.stderr()).toMatch(/velos-server: .*(EADDRINUSE|in use)/);
+    // the app had started before the API failed: it is stopped with the server
+    expect(second.stderr()).toContain('apps: started 1');
+    expect(processesIn(appDir)).toEqual([]);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
   });
