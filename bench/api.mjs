@@ -121,7 +121,7 @@ async function load(call, count, workers) {
   return samples;
 }
 
-/** Median over the runs of each run's p50 and p99. */
+/** Median over the runs of each run's p50 and p99, as `{p50Ms, p99Ms}`; prints a line. */
 async function measure(name, call, count, workers) {
   const p50 = [];
   const p99 = [];
@@ -130,26 +130,31 @@ async function measure(name, call, count, workers) {
     p50.push(percentile(samples, 50));
     p99.push(percentile(samples, 99));
   }
-  results[name] = { p50Ms: round(median(p50)), p99Ms: round(median(p99)) };
+  const figure = { p50Ms: round(median(p50)), p99Ms: round(median(p99)) };
   line(
-    `${name}: p50 ${results[name].p50Ms} ms, p99 ${results[name].p99Ms} ms (${count} calls x ${runs} runs, ${workers} at once)`,
+    `${name}: p50 ${figure.p50Ms} ms, p99 ${figure.p99Ms} ms (${count} calls x ${runs} runs, ${workers} at once)`,
   );
+  return figure;
 }
 
 /** HTTP latency of GET /api/v1/processes (sequential and concurrent) and the RSS of the host around 100 requests. */
 async function benchHost(label, host) {
   const url = `${host.url}/api/v1/processes`;
-  results[`${label}RssStartMb`] = round((await readSettledRss(host.child.pid)) / MB, 1);
+  const figures = { rssStartMb: round((await readSettledRss(host.child.pid)) / MB, 1) };
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const get = () => timedGet(agent, url, host.token);
   await load(get, 100, 1);
-  results[`${label}Rss100Mb`] = round((await readSettledRss(host.child.pid)) / MB, 1);
-  line(
-    `${label} RSS: ${results[`${label}RssStartMb`]} MB after start, ${results[`${label}Rss100Mb`]} MB after 100 requests`,
+  figures.rss100Mb = round((await readSettledRss(host.child.pid)) / MB, 1);
+  line(`${label} RSS: ${figures.rssStartMb} MB after start, ${figures.rss100Mb} MB after 100 requests`);
+  figures.sequential = await measure(`${label} GET /api/v1/processes sequential`, get, requestCount, 1);
+  figures.concurrent = await measure(
+    `${label} GET /api/v1/processes ${CONCURRENCY} concurrent`,
+    get,
+    requestCount,
+    CONCURRENCY,
   );
-  await measure(`${label} GET /api/v1/processes sequential`, get, requestCount, 1);
-  await measure(`${label} GET /api/v1/processes ${CONCURRENCY} concurrent`, get, requestCount, CONCURRENCY);
   agent.destroy();
+  results[label] = figures;
 }
 
 try {
@@ -164,7 +169,7 @@ try {
 
   const client = createClient({ home, autoStart: false });
   await load(() => client.list(), 100, 1);
-  await measure(
+  results['IPC client.list()'] = await measure(
     'IPC client.list()',
     async () => {
       const started = performance.now();
