@@ -34,6 +34,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const VELOS_BIN = join(repo, 'apps/cli/bin/velos.js');
 const SERVER_BIN = join(repo, 'apps/server/bin/velos-server.js');
 const SILENT = join(repo, 'fixtures/silent.js');
+const HOOK = join(repo, 'bench/fixtures/module-log-register.mjs');
 const { createClient } = await import(pathToFileURL(join(repo, 'packages/client/dist/index.js')).href);
 const MB = 1e6;
 const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -158,6 +159,24 @@ async function benchHost(label, host) {
 }
 
 try {
+  // the daemon without an [api] table loads no chunk of the API's host (nor @velos/api itself)
+  {
+    const home = newHome();
+    const moduleLog = join(home, 'modules.log');
+    execFileSync(process.execPath, ['--import', HOOK, VELOS_BIN, 'ping'], {
+      env: { ...process.env, VELOS_HOME: home, VELOS_MODULE_LOG: moduleLog },
+    });
+    const daemonPid = readPidFile(join(home, 'velos.pid'));
+    const loaded = readFileSync(moduleLog, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith(`${daemonPid} `));
+    const apiModules = loaded.filter((l) => /\/host-[^/]*\.js$|packages\/api\/|fastify/.test(l));
+    results.daemonModules = loaded.length;
+    results.daemonApiModulesWithoutTable = apiModules.length;
+    line(`daemon without [api]: ${loaded.length} modules loaded, ${apiModules.length} of the API`);
+    velos(home, ['kill']);
+  }
+
   // velos serve in front of a daemon with 100 idle apps
   const home = newHome();
   velos(home, ['start', appsConfig(home)]);
