@@ -4,11 +4,10 @@ export { type ApiExtensionOptions, createApiExtension } from './api-extension.js
 export {
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
-  exposureWarning,
   isLoopbackHost,
   type ParseOptions,
   parseServeSettings,
   type ServeFlags,
   type ServeSettings,
 } from './serve-settings.js';
-export { API_TOKENS_FILE, type ApiHost, type ApiHostOptions, startApiHost } from './start-api-host.js';
+export { type ApiHost, type ApiHostOptions, startApiHost } from './start-api-host.js';

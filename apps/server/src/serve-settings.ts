@@ -83,18 +83,12 @@ export function parseServeSettings(flags: ServeFlags, options: ParseOptions = {}
   };
 }
 
-/** True for an address only this machine can reach: 127.0.0.0/8, ::1 and `localhost`. */
+/** True for an address only this machine can reach: 127.0.0.0/8, ::1 and `localhost` (as `isLoopback` of @velos/api, checked before fastify loads). */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
   return (
     bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1'
   );
-}
-
-/** The one-line warning for a bind other hosts can reach without TLS, or null. */
-export function exposureWarning(settings: ServeSettings): string | null {
-  if (isLoopbackHost(settings.host) || settings.tls !== null) return null;
-  return `serving on ${settings.host} without TLS: tokens and data cross the network in clear text (use --tls-cert/--tls-key or a TLS reverse proxy)`;
 }
 
 function parsePort(raw: string | boolean | undefined, name: string): number {

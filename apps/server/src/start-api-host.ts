@@ -2,10 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiAuth, ApiServer } from '@velos/api';
 import { ErrorCodes, isVelosError, type VelosControl, VelosError } from '@velos/core';
-import { exposureWarning, type ServeSettings } from './serve-settings.js';
-
-/** The tokens file `loadOrCreateTokens` keeps in the Velos home. */
-export const API_TOKENS_FILE = 'api-tokens';
+import type { ServeSettings } from './serve-settings.js';
 
 /** What `startApiHost` needs: the control the routes call, the Velos home and the validated settings. */
 export interface ApiHostOptions {
@@ -28,7 +25,7 @@ export interface ApiHost {
 
 /**
  * Serves the API over `control` (fastify and its plugins load here, never before): reads or creates
- * the tokens, reads the TLS files, warns once on an exposed bind without TLS, and binds.
+ * the tokens, reads the TLS files and binds (the server warns once on an exposed bind without TLS).
  * @example const api = await startApiHost({ control: client, home, settings, log: console.error });
  */
 export async function startApiHost(options: ApiHostOptions): Promise<ApiHost> {
@@ -38,17 +35,19 @@ export async function startApiHost(options: ApiHostOptions): Promise<ApiHost> {
   let tokenFile: string | null = null;
   let adminToken: string | null = null;
   if (settings.isAuthEnabled) {
-    tokenFile = settings.tokenFile ?? join(options.home, API_TOKENS_FILE);
     const tokens =
       settings.tokenFile === null
-        ? await api.loadOrCreateTokens(options.home)
-        : await api.readTokenFile(settings.tokenFile);
-    auth = { tokens };
+        ? api.loadOrCreateTokens(options.home)
+        : api.readTokenFile(settings.tokenFile);
+    tokenFile = settings.tokenFile ?? join(options.home, api.API_TOKENS_FILE);
+    auth = { tokens: { admin: tokens.admin, ...(tokens.read === undefined ? {} : { read: tokens.read }) } };
     adminToken = tokens.admin;
   }
   const tls = settings.tls === null ? undefined : await readTls(settings.tls);
-  const warning = exposureWarning(settings);
-  if (warning !== null) options.log(`warning: ${warning}`);
+  // the server's own notices, its warning on an exposed bind without TLS among them; the host says where it listens
+  const log = (line: string) => {
+    if (!line.startsWith('velos api: listening on ')) options.log(line.replace(/^velos api: /, ''));
+  };
   try {
     const server = await api.createApiServer({
       control: options.control,
@@ -60,7 +59,7 @@ export async function startApiHost(options: ApiHostOptions): Promise<ApiHost> {
       ...(settings.rateLimitPerMinute === null ? {} : { rateLimitPerMinute: settings.rateLimitPerMinute }),
       dashboard: settings.isDashboardEnabled,
       mcp: settings.isMcpEnabled,
-      log: options.log,
+      log,
     });
     return { server, url: server.url, tokenFile, adminToken };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exposureWarning, isLoopbackHost, parseServeSettings } from '../src/serve-settings.js';
+import { isLoopbackHost, parseServeSettings } from '../src/serve-settings.js';
 
 describe('parseServeSettings', () => {
   it('defaults to 127.0.0.1:9716 with tokens, the dashboard and MCP', () => {
@@ -41,7 +41,6 @@ describe('parseServeSettings', () => {
       isDashboardEnabled: false,
       isMcpEnabled: false,
     });
-    expect(exposureWarning(settings)).toBeNull();
   });
 
   it.each([
@@ -60,12 +59,10 @@ describe('parseServeSettings', () => {
     expect(() => parseServeSettings(flags)).toThrow(message);
   });
 
-  it('allows --no-auth on loopback addresses and warns on an exposed bind without TLS', () => {
+  it('allows --no-auth on loopback addresses only', () => {
     expect(parseServeSettings({ 'no-auth': true, host: 'localhost' }).isAuthEnabled).toBe(false);
     expect(parseServeSettings({ 'no-auth': true, host: '::1' }).isAuthEnabled).toBe(false);
     expect(isLoopbackHost('127.0.0.2')).toBe(true);
     expect(isLoopbackHost('192.168.1.4')).toBe(false);
-    expect(exposureWarning(parseServeSettings({ host: '0.0.0.0' }))).toContain('without TLS');
-    expect(exposureWarning(parseServeSettings({}))).toBeNull();
   });
 });
