@@ -88,8 +88,12 @@ describe('velos serve (API-1…4)', () => {
     const home = createHome();
     const tokenFile = join(home, 'my-tokens');
     writeFileSync(tokenFile, 'only-an-admin-token-0123456789abcdef\n', { mode: 0o600 });
-    const withFile = await serve(home, ['--token-file', tokenFile]);
+    const withFile = await serve(home, ['--token-file', tokenFile, '--show-token']);
     expect(withFile.info.tokenFile).toBe(tokenFile);
+    // asked for: the admin token on stderr
+    await waitFor(() => withFile.stderr().includes('admin token only-an-admin-token-0123456789abcdef'), {
+      message: 'the admin token on stderr',
+    });
     const ok = await fetch(`${withFile.info.url}/api/v1/processes`, {
       headers: { authorization: 'Bearer only-an-admin-token-0123456789abcdef' },
     });

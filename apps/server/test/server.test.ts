@@ -104,6 +104,10 @@ describe('velos-server', () => {
     expect(await noAuth.exited).toBe(2);
     expect(noAuth.stderr()).toContain('--no-auth is allowed on a loopback address only');
 
+    const version = spawnServer(['--version']);
+    expect(await version.exited).toBe(0);
+    expect(version.stdout()).toMatch(/^\d+\.\d+\.\d+\n$/);
+
     const unknown = spawnServer(['--home', home, '--frobnicate']);
     expect(await unknown.exited).toBe(2);
     expect(unknown.stderr().trim().split('\n')).toHaveLength(1);
