@@ -79,6 +79,26 @@ describe('velos-server', () => {
     const pids = rows.map((r) => r.pid!);
     pidsToKill.push(...pids);
 
+    const auth = { authorization: `Bearer ${token}` };
+    const prometheus = await fetch(`${url}/api/v1/metrics/prometheus`, { headers: auth });
+    expect(prometheus.status).toBe(200);
+    expect(await prometheus.text()).toMatch(/velos_process_\w+\{[^}]*name="web"/);
+    const mcp = await fetch(`${url}/mcp`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    expect(mcp.status).toBe(200);
+    expect(JSON.stringify(await mcp.json())).toContain('process_list');
+    // the in-process control validates as the socket does: a bad scale is a 400 naming the field
+    const badScale = await fetch(`${url}/api/v1/processes/quiet/scale`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ instances: 'many' }),
+    });
+    expect(badScale.status).toBe(400);
+    expect(((await badScale.json()) as { error: { code: string } }).error.code).toBe('INVALID_ARGUMENT');
+
     // the IPC socket of the home answers the velos CLI
     const listed = JSON.parse(
       execFileSync(process.execPath, [VELOS_BIN, 'list', '--json'], {
@@ -92,6 +112,31 @@ describe('velos-server', () => {
     expect(await server.exited).toBe(0);
     for (const pid of pids) expect(isAlive(pid), `app pid ${pid} after SIGTERM`).toBe(false);
     await expect(fetch(`${url}/api/v1/health`)).rejects.toThrow();
+  });
+
+  it('started again on the same home and file, brings the restored apps in line instead of starting them twice', async () => {
+    const home = tempDir();
+    const config = writeConfig(tempDir('velos-config-'));
+    const onlineRows = async (url: string, token: string) => {
+      const response = await fetch(`${url}/api/v1/processes`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const { processes } = (await response.json()) as { processes: Row[] };
+      return processes.filter((p) => p.status === 'online' && p.pid !== null).length === 3
+        ? processes
+        : undefined;
+    };
+    for (let round = 0; round < 2; round++) {
+      const server = spawnServer([config, '--home', home, '--port', '0', '--json']);
+      const { url, tokenFile } = await firstJsonLine<{ url: string; tokenFile: string }>(server);
+      const rows = await waitFor(() => onlineRows(url, adminToken(tokenFile)), {
+        message: () => `three processes online (round ${round}); stderr: ${server.stderr()}`,
+      });
+      expect(rows).toHaveLength(3);
+      pidsToKill.push(...rows.map((r) => r.pid!));
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    }
   });
 
   it('refuses bad arguments and a bad config file with one line and exit status 2', async () => {
