@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
@@ -38,6 +40,16 @@ async function serve(home: string, extra: string[] = []) {
   });
   const info = JSON.parse(line) as { url: string; tokenFile: string | null };
   return { child, info, exited, stderr: () => stderr };
+}
+
+function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI === 'true') throw new Error('openssl is missing: apt-get install -y openssl');
+    return false;
+  }
 }
 
 function tokenOf(tokenFile: string, scope: 'admin' | 'read'): string {
@@ -134,6 +146,69 @@ describe('velos serve (API-1…4)', () => {
     exposed.child.kill('SIGTERM');
     expect(await exposed.exited).toBe(0);
   });
+
+  it.runIf(hasOpenssl())(
+    'serves HTTPS from --tls-cert/--tls-key, on 0.0.0.0 without the warning',
+    async () => {
+      const home = createHome();
+      const key = join(home, 'key.pem');
+      const cert = join(home, 'cert.pem');
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          key,
+        ].concat([
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost',
+        ]),
+        { stdio: 'ignore' },
+      );
+      const missing = await velos(['serve', '--tls-cert', join(home, 'nope.pem'), '--tls-key', key], {
+        home,
+      });
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toMatch(/^velos: --tls-cert: cannot read .*nope\.pem \(ENOENT\)\n$/);
+
+      const secure = await serve(home, ['--host', '0.0.0.0', '--tls-cert', cert, '--tls-key', key]);
+      expect(secure.info.url).toMatch(/^https:\/\/0\.0\.0\.0:\d+$/);
+      const port = new URL(secure.info.url).port;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/v1/health',
+            servername: 'localhost',
+            ca: readFileSync(cert),
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(200);
+      expect(secure.stderr()).not.toContain('without TLS');
+      secure.child.kill('SIGTERM');
+      expect(await secure.exited).toBe(0);
+    },
+  );
 
   it('is served by the daemon while config.toml has an [api] table', async () => {
     const home = createHome();
