@@ -48,7 +48,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 1024 },
     return503OnClosing: true,
-    forceCloseConnections: true,
+    forceCloseConnections: 'idle',
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   }) as unknown as FastifyInstance;
   try {
@@ -80,7 +80,7 @@ async function build(
     reply.code(404).send({
       error: {
         code: ErrorCodes.UNKNOWN_COMMAND,
-        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        message: `no route ${request.method} ${pathOf(request.url)}`,
       },
     }),
   );
@@ -112,7 +112,7 @@ async function build(
       if (!isAllowed(scope, needed)) {
         throw new VelosError(
           ErrorCodes.FORBIDDEN,
-          `${request.method} ${request.url.split('?')[0]} needs an admin token; this one is read-only`,
+          `${request.method} ${pathOf(request.url)} needs an admin token; this one is read-only`,
         );
       }
     });
@@ -143,6 +143,12 @@ export function isLoopback(host: string): boolean {
   return (
     bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1'
   );
+}
+
+/** The path of a request URL for a message: no query, at most 200 characters. */
+function pathOf(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }
 
 function baseUrl(app: FastifyInstance, isTls: boolean): string {

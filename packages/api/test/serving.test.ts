@@ -39,19 +39,27 @@ describe('the dashboard', () => {
   it('is served at / without a token, hashed assets cached for a year and the page revalidated', async () => {
     const dashboard = join(dir, 'dashboard');
     mkdirSync(join(dashboard, 'assets'), { recursive: true });
+    // as the dashboard's esbuild build lays it out: entry files by name, chunks by content hash
     writeFileSync(
       join(dashboard, 'index.html'),
-      '<!doctype html><script type="module" src="/assets/app-1a2b.js"></script>',
+      '<!doctype html><script type="module" src="app.js"></script>',
     );
-    writeFileSync(join(dashboard, 'assets', 'app-1a2b.js'), 'console.log(1);');
+    writeFileSync(join(dashboard, 'app.js'), 'import("./chunk-5TQRXKZA.js");');
+    writeFileSync(join(dashboard, 'chunk-5TQRXKZA.js'), 'console.log(1);');
+    writeFileSync(join(dashboard, 'assets', 'logo.svg'), '<svg/>');
     const api = await serve({ dashboardDir: dashboard });
     const page = await call(api.url, 'GET', '/');
     expect(page.status).toBe(200);
-    expect(page.body).toContain('/assets/app-1a2b.js');
+    expect(page.body).toContain('app.js');
     expect(page.headers.get('cache-control')).toBe('no-cache');
-    const script = await call(api.url, 'GET', '/assets/app-1a2b.js');
-    expect(script.status).toBe(200);
-    expect(script.headers.get('cache-control')).toContain('immutable');
+    const entry = await call(api.url, 'GET', '/app.js');
+    expect(entry.status).toBe(200);
+    expect(entry.headers.get('cache-control')).toBe('no-cache');
+    for (const path of ['/chunk-5TQRXKZA.js', '/assets/logo.svg']) {
+      const hashed = await call(api.url, 'GET', path);
+      expect(hashed.status, path).toBe(200);
+      expect(hashed.headers.get('cache-control'), path).toContain('immutable');
+    }
     expect((await call(api.url, 'GET', '/assets/missing.js')).status).toBe(404);
     expect((await call(api.url, 'GET', '/api/v1/processes')).status).toBe(401);
   });

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-/** Cache-Control of files whose name carries a content hash (`assets/index-3f2a.js`). */
+/** A file whose name carries a content hash (`chunk-5TQRXKZA.js`, esbuild's `[hash]`), or anything under `assets/`. */
+const HASHED = /(-[A-Za-z0-9_]{8,}\.[a-z0-9]+|[/\\]assets[/\\].*)$/;
+/** Cache-Control of hashed files: their content never changes under that name. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Cache-Control of everything else (index.html): revalidate each time, so a new build shows at once. */
 const REVALIDATE = 'no-cache';
@@ -34,7 +36,7 @@ export async function registerDashboard(app: FastifyInstance, dir: string): Prom
     cacheControl: false,
     serveDotFiles: false,
     setHeaders: (res, path) => {
-      res.setHeader('cache-control', /[/\\]assets[/\\]/.test(path) ? IMMUTABLE : REVALIDATE);
+      res.setHeader('cache-control', HASHED.test(path) ? IMMUTABLE : REVALIDATE);
     },
   });
 }
