@@ -9,7 +9,10 @@ import {
   createHome,
   FIXTURES,
   isAlive,
+  REPO_ROOT,
+  readPidFile,
   spawnVelos,
+  VELOS_BIN,
   velos,
   velosOk,
   waitFor,
@@ -209,6 +212,21 @@ describe('velos serve (API-1…4)', () => {
       expect(await secure.exited).toBe(0);
     },
   );
+
+  it('leaves the daemon without the API while config.toml has no [api] table', async () => {
+    const home = createHome();
+    const moduleLog = join(home, 'modules.log');
+    const hook = join(REPO_ROOT, 'bench/fixtures/module-log-register.mjs');
+    execFileSync(process.execPath, ['--import', hook, VELOS_BIN, 'ping'], {
+      env: { ...process.env, VELOS_HOME: home, VELOS_MODULE_LOG: moduleLog },
+    });
+    const daemonPid = readPidFile(home);
+    const loaded = readFileSync(moduleLog, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith(`${daemonPid} `));
+    expect(loaded.length).toBeGreaterThan(0);
+    expect(loaded.filter((l) => /\/host-[^/]*\.js$|packages\/api\/|fastify/.test(l))).toEqual([]);
+  });
 
   it('is served by the daemon while config.toml has an [api] table', async () => {
     const home = createHome();
