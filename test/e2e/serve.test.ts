@@ -99,6 +99,27 @@ describe('velos serve (API-1…4)', () => {
     expect(isAlive(row.pid)).toBe(true);
   });
 
+  it('answers 503 while no daemon runs and never starts one itself', async () => {
+    const home = createHome();
+    const { child, info, exited } = await serve(home);
+    await velosOk(['kill'], { home });
+    const down = await fetch(`${info.url}/api/v1/health`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ status: 'unreachable' });
+    const listed = await fetch(`${info.url}/api/v1/processes`, {
+      headers: { authorization: `Bearer ${tokenOf(info.tokenFile!, 'read')}` },
+    });
+    expect(listed.status).toBe(503);
+    expect(readPidFile(home)).toBeNull();
+    // a daemon started by someone else is found again
+    await velosOk(['ping'], { home });
+    await waitFor(async () => (await fetch(`${info.url}/api/v1/health`)).status === 200, {
+      message: 'the API to reach the new daemon',
+    });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
   it('reads --token-file and serves without auth on loopback with --no-auth', async () => {
     const home = createHome();
     const tokenFile = join(home, 'my-tokens');

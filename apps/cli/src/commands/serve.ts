@@ -16,9 +16,10 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
   } catch (error) {
     throw usageError(error instanceof Error ? error.message : String(error), 'serve');
   }
-  const client = await ctx.client();
-  // starts the daemon now when none runs, so a broken home fails here and not on the first request
-  await client.ping();
+  // the daemon starts now when none runs (a broken home fails here, not on the first request); after
+  // that the API never starts one: after `velos kill` it answers 503 until a daemon runs again
+  await (await ctx.client()).ping();
+  const client = await ctx.client({ autoStart: false });
   const api = await host.startApiHost({
     control: client,
     home: ctx.home,
