@@ -134,8 +134,11 @@ describe('velos-server', () => {
       });
       expect(rows).toHaveLength(3);
       pidsToKill.push(...rows.map((r) => r.pid!));
-      server.child.kill('SIGTERM');
+      // the first time by SIGTERM, the second by `velos kill` on its socket
+      if (round === 0) server.child.kill('SIGTERM');
+      else execFileSync(process.execPath, [VELOS_BIN, 'kill'], { env: { ...process.env, VELOS_HOME: home } });
       expect(await server.exited).toBe(0);
+      for (const row of rows) expect(isAlive(row.pid!), `pid ${row.pid} after round ${round}`).toBe(false);
     }
   });
 
