@@ -1,6 +1,7 @@
 import { runDaemon } from '@velos/supervisor';
 import { createApiExtension } from './api-extension.js';
 import { type ConfigApps, createConfigAppsExtension, loadConfigApps } from './config-apps.js';
+import { createMetricsEndpoint } from './metrics-endpoint.js';
 import type { ServeSettings } from './serve-settings.js';
 import type { ApiHost } from './start-api-host.js';
 
@@ -14,6 +15,8 @@ export interface RunServerOptions {
   isJson?: boolean;
   /** Print the admin token on stderr once serving. */
   isTokenShown?: boolean;
+  /** Also serve a token-free Prometheus `/metrics` on this port (on the API's host). */
+  metricsPort?: number | null;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function runServer(options: RunServerOptions): Promise<number> {
     options.configFile === null ? null : await loadConfigApps(options.configFile, options.home);
   let exitCode = 0;
   let isServing = false;
+  let metricsUrl: string | null = null;
   const fail = (error: unknown) => {
     process.stderr.write(`velos-server: ${error instanceof Error ? error.message : String(error)}\n`);
     exitCode = 1;
@@ -36,18 +40,36 @@ export async function runServer(options: RunServerOptions): Promise<number> {
   };
   const announce = (api: ApiHost) => {
     isServing = true;
-    if (options.isJson)
-      process.stdout.write(`${JSON.stringify({ url: api.url, tokenFile: api.tokenFile })}\n`);
+    if (options.isJson) {
+      const line = { url: api.url, tokenFile: api.tokenFile, ...(metricsUrl === null ? {} : { metricsUrl }) };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
     const tokens = api.tokenFile === null ? 'no auth' : `tokens in ${api.tokenFile}`;
-    process.stderr.write(`velos-server: serving ${api.url} (${tokens}; SIGTERM or Ctrl-C to stop)\n`);
+    const metrics = metricsUrl === null ? '' : `, Prometheus at ${metricsUrl}`;
+    process.stderr.write(
+      `velos-server: serving ${api.url} (${tokens}${metrics}; SIGTERM or Ctrl-C to stop)\n`,
+    );
     if (options.isTokenShown && api.adminToken !== null) {
       process.stderr.write(`velos-server: admin token ${api.adminToken}\n`);
     }
   };
   const extensions = [
     ...(apps === null ? [] : [createConfigAppsExtension(apps, fail)]),
+    // before the API, so that the line announcing the API names both
+    ...(options.metricsPort == null
+      ? []
+      : [
+          createMetricsEndpoint(
+            { host: options.settings.host, port: options.metricsPort },
+            (url) => {
+              metricsUrl = url;
+            },
+            fail,
+          ),
+        ]),
     createApiExtension({
-      settingsOf: () => options.settings,
+      // nothing to serve once something failed: the server is stopping
+      settingsOf: () => (exitCode === 0 ? options.settings : null),
       onServing: announce,
       onError: (error) => fail(error),
     }),

@@ -29,8 +29,9 @@ Options:
   --rate-limit <n/min>     requests per client address per minute before 429 (default 600)
   --no-dashboard           do not serve the web dashboard at /
   --no-mcp                 do not serve MCP at /mcp
+  --metrics-port <port>    also serve Prometheus' GET /metrics on this port, on --host, without a token
   --show-token             print the admin token on stderr at start
-  --json                   print {"url","tokenFile"} as one JSON line on stdout once serving
+  --json                   print {"url","tokenFile"[,"metricsUrl"]} as one JSON line on stdout once serving
   -h, --help               this text
   -v, --version            the version
 See docs/serve.md.`;
@@ -46,6 +47,8 @@ export type ServerCommand =
       settings: ServeSettings;
       isJson: boolean;
       isTokenShown: boolean;
+      /** `--metrics-port`: a token-free `/metrics` endpoint (null: none). */
+      metricsPort: number | null;
     };
 
 /** Parses and validates the arguments of `velos-server`; a bad one throws a one-line `INVALID_ARGUMENT`. */
@@ -77,6 +80,7 @@ export function parseServerArgv(argv: string[], env: NodeJS.ProcessEnv = process
     settings,
     isJson: values.json === true,
     isTokenShown: values['show-token'] === true,
+    metricsPort: parseMetricsPort(values['metrics-port']),
   };
 }
 
@@ -98,11 +102,21 @@ function parseWith(argv: string[]) {
       'no-dashboard': { type: 'boolean' },
       'no-mcp': { type: 'boolean' },
       'show-token': { type: 'boolean' },
+      'metrics-port': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
   });
+}
+
+function parseMetricsPort(raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  const port = Number(raw);
+  if (!/^\d{1,5}$/.test(raw) || port > 65_535) {
+    throw usage(`--metrics-port: expected a TCP port 0-65535, got ${JSON.stringify(raw)}`);
+  }
+  return port;
 }
 
 function usage(message: string): VelosError {

@@ -142,6 +142,25 @@ describe('velos-server', () => {
     }
   });
 
+  it('serves a token-free Prometheus /metrics with --metrics-port', async () => {
+    const home = tempDir();
+    const config = writeConfig(tempDir('velos-config-'));
+    const server = spawnServer([config, '--home', home, '--port', '0', '--metrics-port', '0', '--json']);
+    const { metricsUrl } = await firstJsonLine<{ metricsUrl: string }>(server);
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const text = await waitFor(
+      async () => {
+        const body = await (await fetch(metricsUrl)).text();
+        return body.includes('name="web"') ? body : undefined;
+      },
+      { message: 'the web app in /metrics' },
+    );
+    expect(text).toMatch(/^velos_process_\w+\{[^}]*name="quiet"/m);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    await expect(fetch(metricsUrl)).rejects.toThrow();
+  });
+
   it('refuses bad arguments and a bad config file with one line and exit status 2', async () => {
     const home = tempDir();
     const badPort = spawnServer(['--home', home, '--port', 'http']);
@@ -155,6 +174,10 @@ describe('velos-server', () => {
     const version = spawnServer(['--version']);
     expect(await version.exited).toBe(0);
     expect(version.stdout()).toMatch(/^\d+\.\d+\.\d+\n$/);
+
+    const badMetrics = spawnServer(['--home', home, '--metrics-port', 'x']);
+    expect(await badMetrics.exited).toBe(2);
+    expect(badMetrics.stderr()).toContain('--metrics-port: expected a TCP port');
 
     const unknown = spawnServer(['--home', home, '--frobnicate']);
     expect(await unknown.exited).toBe(2);
