@@ -22,8 +22,9 @@ const shared: Options = {
   format: ['esm'],
   target: 'node20',
   platform: 'node',
-  // Every dependency (workspace packages included) is inlined.
-  noExternal: [/.*/],
+  // Every dependency (workspace packages included) is inlined, but @velos/api: `velos serve` loads it from
+  // its own dist, where its dashboard assets are (fastify and its plugins are not bundled).
+  noExternal: [/^(?!@velos\/api(\/|$))/],
   // msgpackr's optional native accelerator is not installed; msgpackr falls back to pure JS without it.
   external: ['msgpackr-extract'],
   // ink imports react-devtools-core only when DEV=true; it is not installed and monit never asks for

@@ -760,6 +760,53 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx) => (await import('./commands/mcp.js')).runMcp(ctx),
   },
   {
+    name: 'serve',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'serve the REST/WebSocket API, the web dashboard and MCP over HTTP until Ctrl-C (API-1…4)',
+    details: [
+      'Starts the daemon when none runs, then serves http://127.0.0.1:9716: the dashboard at /, REST and',
+      'WebSocket under /api/v1 (OpenAPI at /api/v1/openapi.json), MCP at /mcp. Every route but /api/v1/health',
+      'needs "Authorization: Bearer <token>": the first start writes an admin and a read token to',
+      '$VELOS_HOME/api-tokens (mode 0600; lines "admin <token>", "read <token>"). The token is not printed',
+      'unless --show-token. Binding another address than loopback without TLS prints a warning; --no-auth',
+      'is refused there. To keep the API served by the daemon, set an [api] table in config.toml instead',
+      '(port, host, token_file, cors, rate_limit, tls_cert, tls_key). See docs/serve.md.',
+    ].join('\n'),
+    options: {
+      port: { type: 'string', value: 'port', description: 'TCP port (default 9716; 0 picks a free one)' },
+      host: { type: 'string', value: 'addr', description: 'address to bind (default 127.0.0.1)' },
+      'token-file': {
+        type: 'string',
+        value: 'path',
+        description: 'read the tokens from this file (same format; a line with only a token is admin)',
+      },
+      'no-auth': { type: 'boolean', description: 'no tokens at all (loopback addresses only)' },
+      'tls-cert': {
+        type: 'string',
+        value: 'pem',
+        description: 'serve HTTPS with this certificate (and --tls-key)',
+      },
+      'tls-key': { type: 'string', value: 'pem', description: "the certificate's private key" },
+      cors: {
+        type: 'string',
+        value: 'origins',
+        description:
+          'browser origins allowed, e.g. https://ops.example.com,http://localhost:5173 (default none)',
+      },
+      'rate-limit': {
+        type: 'string',
+        value: 'n/min',
+        description: 'requests per client address per minute before 429 (default 600)',
+      },
+      'no-dashboard': { type: 'boolean', description: 'do not serve the web dashboard at /' },
+      'no-mcp': { type: 'boolean', description: 'do not serve MCP over HTTP at /mcp' },
+      'show-token': { type: 'boolean', description: 'print the admin token on stderr' },
+      json: { type: 'boolean', description: 'print {"url","tokenFile"} as JSON on stdout, then serve' },
+    },
+    run: async (ctx, input) => (await import('./commands/serve.js')).runServe(ctx, input),
+  },
+  {
     name: 'kill',
     minArgs: 0,
     maxArgs: 0,

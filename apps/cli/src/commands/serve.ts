@@ -1,0 +1,42 @@
+import type { CommandInput } from '../command-spec.js';
+import type { CommandContext } from '../context.js';
+import { usageError } from '../parse-argv.js';
+
+/**
+ * `velos serve` (API-1…4): the REST/WebSocket API, the web dashboard and MCP over HTTP in the
+ * foreground, against the daemon of this home (started when none runs), until SIGINT or SIGTERM.
+ * fastify and its plugins load here only (`@velos/api` through `@velos/server/host`).
+ */
+export async function runServe(ctx: CommandContext, input: CommandInput): Promise<void> {
+  if (ctx.mode === 'ai') throw usageError('--ai does not apply; --json prints {url, tokenFile}', 'serve');
+  const host = await import('@velos/server/host');
+  let settings: import('@velos/server/host').ServeSettings;
+  try {
+    settings = host.parseServeSettings(input.options);
+  } catch (error) {
+    throw usageError(error instanceof Error ? error.message : String(error), 'serve');
+  }
+  // the daemon starts now when none runs (a broken home fails here, not on the first request); after
+  // that the API never starts one: after `velos kill` it answers 503 until a daemon runs again
+  await (await ctx.client()).ping();
+  const client = await ctx.client({ autoStart: false });
+  const api = await host.startApiHost({
+    control: client,
+    home: ctx.home,
+    settings,
+    log: (line) => process.stderr.write(`velos serve: ${line}\n`),
+  });
+  if (ctx.mode === 'json') ctx.printJson({ url: api.url, tokenFile: api.tokenFile });
+  else {
+    const tokens = api.tokenFile === null ? 'no auth' : `tokens in ${api.tokenFile}`;
+    process.stderr.write(`velos serve: serving ${api.url} (${tokens}; Ctrl-C to stop)\n`);
+  }
+  if (input.options['show-token'] === true && api.adminToken !== null) {
+    process.stderr.write(`velos serve: admin token ${api.adminToken}\n`);
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await api.server.close();
+}

@@ -1,0 +1,13 @@
+// What `velos serve` and the daemon's [api] table share with velos-server (a subpath: @velos/server/host).
+export { settingsFromApiTable } from './api-config.js';
+export { type ApiExtensionOptions, createApiExtension } from './api-extension.js';
+export {
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  isLoopbackHost,
+  type ParseOptions,
+  parseServeSettings,
+  type ServeFlags,
+  type ServeSettings,
+} from './serve-settings.js';
+export { type ApiHost, type ApiHostOptions, startApiHost } from './start-api-host.js';

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ApiAuth, ApiServer } from '@velos/api';
+import { ErrorCodes, isVelosError, type VelosControl, VelosError } from '@velos/core';
+import type { ServeSettings } from './serve-settings.js';
+
+/** What `startApiHost` needs: the control the routes call, the Velos home and the validated settings. */
+export interface ApiHostOptions {
+  control: VelosControl;
+  home: string;
+  settings: ServeSettings;
+  /** One-line notices of the API server (and the exposure warning). */
+  log: (line: string) => void;
+}
+
+/** A running API with what its host prints about it. */
+export interface ApiHost {
+  server: ApiServer;
+  url: string;
+  /** Where the tokens are (null with `--no-auth`). */
+  tokenFile: string | null;
+  /** The admin token, for a host asked to show it (null with `--no-auth`). */
+  adminToken: string | null;
+}
+
+/**
+ * Serves the API over `control` (fastify and its plugins load here, never before): reads or creates
+ * the tokens, reads the TLS files and binds (the server warns once on an exposed bind without TLS).
+ * @example const api = await startApiHost({ control: client, home, settings, log: console.error });
+ */
+export async function startApiHost(options: ApiHostOptions): Promise<ApiHost> {
+  const { settings } = options;
+  const api = await import('@velos/api');
+  let auth: ApiAuth = { disabled: true };
+  let tokenFile: string | null = null;
+  let adminToken: string | null = null;
+  if (settings.isAuthEnabled) {
+    const tokens =
+      settings.tokenFile === null
+        ? api.loadOrCreateTokens(options.home)
+        : api.readTokenFile(settings.tokenFile);
+    tokenFile = settings.tokenFile ?? join(options.home, api.API_TOKENS_FILE);
+    auth = { tokens: { admin: tokens.admin, ...(tokens.read === undefined ? {} : { read: tokens.read }) } };
+    adminToken = tokens.admin;
+  }
+  const tls = settings.tls === null ? undefined : await readTls(settings.tls);
+  // the server's own notices, its warning on an exposed bind without TLS among them; the host says where it listens
+  const log = (line: string) => {
+    if (!line.startsWith('velos api: listening on ')) options.log(line.replace(/^velos api: /, ''));
+  };
+  try {
+    const server = await api.createApiServer({
+      control: options.control,
+      host: settings.host,
+      port: settings.port,
+      auth,
+      ...(tls === undefined ? {} : { tls }),
+      corsOrigins: settings.corsOrigins,
+      ...(settings.rateLimitPerMinute === null ? {} : { rateLimitPerMinute: settings.rateLimitPerMinute }),
+      dashboard: settings.isDashboardEnabled,
+      mcp: settings.isMcpEnabled,
+      log,
+    });
+    return { server, url: server.url, tokenFile, adminToken };
+  } catch (error) {
+    if (isVelosError(error)) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new VelosError(
+      ErrorCodes.IO_ERROR,
+      `cannot serve the API on ${settings.host}:${settings.port}: ${why}`,
+      { cause: error },
+    );
+  }
+}
+
+async function readTls(files: { certFile: string; keyFile: string }): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = async (path: string, flag: string) => {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${flag}: cannot read ${path} (${why})`, {
+        cause: error,
+      });
+    }
+  };
+  return { cert: await read(files.certFile, '--tls-cert'), key: await read(files.keyFile, '--tls-key') };
+}

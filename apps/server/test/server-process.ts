@@ -1,0 +1,146 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Root of the monorepo. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The fixture programs the tests supervise. */
+export const FIXTURES = join(REPO_ROOT, 'fixtures');
+/** The built `velos-server` binary. */
+export const SERVER_BIN = join(REPO_ROOT, 'apps/server/bin/velos-server.js');
+/** The built `velos` binary, to check the IPC socket stays usable. */
+export const VELOS_BIN = join(REPO_ROOT, 'apps/cli/bin/velos.js');
+
+/** A `velos-server` the test started, with what it printed so far. */
+export interface ServerProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or signal name) once it exited. */
+  exited: Promise<number | string>;
+}
+
+const started: ChildProcess[] = [];
+const homes: string[] = [];
+
+/** A fresh temporary directory (0700), removed in `cleanup`. */
+export function tempDir(prefix = 'velos-server-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  homes.push(dir);
+  return dir;
+}
+
+/** Spawns `node velos-server.js …args` (cwd: the fixtures); killed by PID in `cleanup` if still running. */
+export function spawnServer(args: string[], env: Record<string, string> = {}): ServerProcess {
+  const child = spawn(process.execPath, [SERVER_BIN, ...args], {
+    cwd: FIXTURES,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
+  const exited = new Promise<number | string>((resolveExit) =>
+    child.on('exit', (code, signal) => resolveExit(code ?? signal ?? -1)),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** The first JSON line the server printed on stdout (`--json`), waited for. */
+export async function firstJsonLine<T>(server: ServerProcess, timeoutMs = 30_000): Promise<T> {
+  const line = await waitFor(
+    () =>
+      server
+        .stdout()
+        .split('\n')
+        .find((l) => l.startsWith('{')),
+    {
+      timeoutMs,
+      message: () => `a JSON line on stdout; stderr: ${server.stderr()}`,
+    },
+  );
+  return JSON.parse(line) as T;
+}
+
+/** The admin token of a tokens file (`admin <token>` line). */
+export function adminToken(tokenFile: string): string {
+  const line = readFileSync(tokenFile, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('admin '));
+  if (!line) throw new Error(`no admin line in ${tokenFile}`);
+  return line.slice('admin '.length).trim();
+}
+
+/** True while a process with this pid exists (zombies excluded). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of the live processes whose working directory is `dir` (how a test finds the apps it gave that cwd). */
+export function processesIn(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/cwd`) === dir && isAlive(pid);
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Polls `fn` until it returns something truthy or the deadline passes. */
+export async function waitFor<T>(
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  options: { timeoutMs?: number; message?: string | (() => string) } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const what =
+        typeof options.message === 'function' ? options.message() : (options.message ?? 'a condition');
+      throw new Error(
+        `timed out waiting for ${what}; last: ${last instanceof Error ? last.message : String(last)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Kills every server still running and every pid given (by PID), then removes the temporary directories. */
+export function cleanup(pids: number[] = []): void {
+  for (const child of started.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  for (const dir of homes.splice(0)) rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  // main: the velos-server binary; host: what `velos serve` and the daemon's [api] extension share with it.
+  entry: { main: 'src/main.ts', host: 'src/host.ts' },
+  format: ['esm'],
+  target: 'node20',
+  // dependencies stay external: @velos/api finds its dashboard assets beside its own dist
+  dts: { entry: { host: 'src/host.ts' } },
+  clean: true,
+});
