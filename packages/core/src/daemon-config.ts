@@ -73,11 +73,29 @@ const metricsSchema = z.strictObject({
   ),
 });
 
+const text = z.string().check(z.minLength(1), z.maxLength(4096));
+// API-1: `[api]` has the daemon serve the API; its keys mirror `velos serve`'s flags (checked further there)
+const apiSchema = z.strictObject({
+  port: z.optional(
+    z.int().check(z.gte(0, 'expected a port, 0-65535'), z.lte(65535, 'expected a port, 0-65535')),
+  ),
+  host: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  token_file: z.optional(text),
+  auth: z.optional(z.boolean()),
+  tls_cert: z.optional(text),
+  tls_key: z.optional(text),
+  cors: z.optional(z.union([text, z.array(text)])),
+  rate_limit: z.optional(z.union([z.int().check(z.gte(1, 'expected 1 or more requests a minute')), text])),
+  dashboard: z.optional(z.boolean()),
+  mcp: z.optional(z.boolean()),
+});
+
 const daemonConfigSchema = z.object({
   defaults: z.optional(z.partial(z.omit(appConfigSchema, { name: true, script: true }))),
   reload: z.optional(z.strictObject({ grace: z.optional(duration) })),
   alerts: z.optional(z.array(z.record(z.string(), z.unknown()))),
   metrics: z.optional(metricsSchema),
+  api: z.optional(apiSchema),
 });
 
 /**

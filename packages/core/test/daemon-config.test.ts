@@ -50,6 +50,12 @@ describe('config.toml (CFG-2)', () => {
     expect(await messageOf(loadDaemonConfig(configFile('[reload]\ngrace = "soon"\n')))).toMatch(
       /^config\.toml: reload\.grace: expected a duration .*\(line 2\)$/,
     );
+    expect(await messageOf(loadDaemonConfig(configFile('[api]\nport = 9716\nauth = "no"\n')))).toMatch(
+      /^config\.toml: api\.auth: .*\(line 3\)$/,
+    );
+    expect(await messageOf(loadDaemonConfig(configFile('[api]\nprot = 9716\n')))).toMatch(
+      /^config\.toml: api/,
+    );
     expect(await messageOf(loadDaemonConfig(configFile('[defaults\n')))).toMatch(
       /^config\.toml: not valid TOML: .*\(line 1\)$/,
     );
