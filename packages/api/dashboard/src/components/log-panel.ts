@@ -1,0 +1,141 @@
+import type { LogLine, LogsResult, LogsSearchResult } from '@velos/core';
+import { html } from 'htm/preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { api, query, seg } from '../api.js';
+import { formatClock } from '../format.js';
+import { isAtLeast, LEVELS, type Level, lineLevel, textMatcher } from '../log-level.js';
+import { setParams } from '../router.js';
+import { followLogs } from '../session.js';
+
+const KEPT_LINES = 2000;
+const FIRST_LINES = 300;
+const SPANS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000 };
+
+interface Shown extends LogLine {
+  level: Level;
+  key: number;
+}
+
+let nextKey = 1;
+
+/** Log lines of an app (or all apps): follow, level, text/regex and time range, all kept in the URL. */
+export function LogPanel({ target, params, showApp }: { target: string; params: URLSearchParams; showApp: boolean }) {
+  const level = (params.get('level') as Level | null) ?? null;
+  const text = params.get('q') ?? '';
+  const span = params.get('since') ?? '';
+  const isFollowing = params.get('follow') !== '0';
+  const [lines, setLines] = useState<Shown[]>([]);
+  const [note, setNote] = useState<string>('');
+  const [isLoading, setLoading] = useState(true);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stickToEnd = useRef(true);
+
+  useEffect(() => {
+    let isLive = true;
+    let stop = () => {};
+    const matches = textMatcher(text);
+    const keep = (raw: LogLine[], isFiltered = false) =>
+      raw
+        .map((l) => ({ ...l, level: lineLevel(l), key: nextKey++ }))
+        .filter((l) => isFiltered || (isAtLeast(l.level, level) && matches(l.line)));
+    setLoading(true);
+    void load(target, level, text, span).then(
+      ({ lines: first, note: loadNote, isFiltered }) => {
+        if (!isLive) return;
+        setLines(keep(first, isFiltered).slice(-KEPT_LINES));
+        setNote(loadNote);
+        setLoading(false);
+        stickToEnd.current = true;
+        if (isFollowing) {
+          stop = followLogs(target, 0, (more) => {
+            const kept = keep(more);
+            if (kept.length) setLines((old) => [...old, ...kept].slice(-KEPT_LINES));
+          });
+        }
+      },
+      (error: unknown) => {
+        if (!isLive) return;
+        setLines([]);
+        setNote(`Could not read the logs: ${error instanceof Error ? error.message : String(error)}`);
+        setLoading(false);
+      },
+    );
+    return () => {
+      isLive = false;
+      stop();
+    };
+  }, [target, level, text, span, isFollowing]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && stickToEnd.current) el.scrollTop = el.scrollHeight;
+  }, [lines]);
+
+  return html`<div class="log-panel">
+    <div class="log-tools" role="toolbar" aria-label="Log filters">
+      <button type="button" class=${`btn small${isFollowing ? ' on' : ''}`} aria-pressed=${isFollowing} data-follow onClick=${() => setParams({ follow: isFollowing ? '0' : null })}>
+        ${isFollowing ? '● Following' : '❚❚ Paused'}
+      </button>
+      <label>Level
+        <select data-level value=${level ?? ''} onChange=${(e: Event) => setParams({ level: (e.target as HTMLSelectElement).value || null })}>
+          <option value="">all</option>
+          ${LEVELS.map((l) => html`<option value=${l}>${l === 'debug' ? 'debug' : `${l} and worse`}</option>`)}
+        </select>
+      </label>
+      <label>Range
+        <select value=${span} onChange=${(e: Event) => setParams({ since: (e.target as HTMLSelectElement).value || null })}>
+          <option value="">latest lines</option>
+          <option value="15m">last 15 min</option>
+          <option value="1h">last hour</option>
+          <option value="24h">last 24 h</option>
+        </select>
+      </label>
+      <input type="search" class="log-search" data-filter data-log-search placeholder="Text or /regex/  ( / )" value=${text}
+        onChange=${(e: Event) => setParams({ q: (e.target as HTMLInputElement).value || null })} aria-label="Search the lines (text or regular expression)" />
+      <span class="muted log-count num">${isLoading ? 'loading…' : `${lines.length.toLocaleString()} lines`}</span>
+    </div>
+    ${note && html`<p class="log-note muted">${note}</p>`}
+    <div class="log-lines" ref=${scroller} tabindex="0" aria-label="Log lines" aria-live="off"
+      onScroll=${(e: Event) => {
+        const el = e.currentTarget as HTMLElement;
+        stickToEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      }}>
+      ${!isLoading && lines.length === 0 ? html`<p class="empty-note">No lines${level || text ? ' match these filters' : ' yet'}.</p>` : null}
+      ${lines.map(
+        (l) => html`<div key=${l.key} class=${`ll lvl-${l.level}${l.stream === 'err' ? ' err' : ''}`} data-level=${l.level}>
+          <time class="ll-t">${formatClock(l.ts)}</time>${showApp ? html`<span class="ll-app">${l.name}</span>` : null}<span class="ll-lvl">${l.level}</span><span class="ll-x">${l.line}</span>
+        </div>`,
+      )}
+    </div>
+  </div>`;
+}
+
+/** Reads the first lines: the engine's search for an app with filters, else the tail. */
+async function load(target: string, level: Level | null, text: string, span: string): Promise<{ lines: LogLine[]; note: string; isFiltered: boolean }> {
+  const since = SPANS[span] ? Date.now() - SPANS[span] : undefined;
+  if (target !== 'all' && (level || text || since)) {
+    const answer = await api<LogsSearchResult>(
+      `/logs/${seg(target)}/search${query({ pattern: regexOf(text), level, since, limit: 500 })}`,
+    );
+    const partial = answer.scanned?.isPartial ? ' (the time budget stopped the scan early)' : '';
+    return { lines: answer.lines, isFiltered: true, note: `Searched ${answer.scanned?.lines?.toLocaleString() ?? '?'} lines${partial}.` };
+  }
+  const answer = await api<LogsResult>(`/logs/${seg(target)}${query({ lines: since || level || text ? 1000 : FIRST_LINES })}`);
+  const cut = answer.cut ? ` ${answer.cut.omittedLines} older lines left out.` : '';
+  const filtered = level || text || since ? 'Filtering the latest 1000 lines.' : '';
+  const lines = since ? answer.lines.filter((l) => l.ts >= since) : answer.lines;
+  return { lines, isFiltered: false, note: `${filtered}${cut}`.trim() };
+}
+
+/** The text box as a regular expression for the server: `/x/` as written, plain text escaped. */
+function regexOf(text: string): string | undefined {
+  if (!text) return undefined;
+  const slashed = /^\/(.+)\/$/.exec(text);
+  if (slashed) return slashed[1];
+  try {
+    new RegExp(text);
+    return text;
+  } catch {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+}
