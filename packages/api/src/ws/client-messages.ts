@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** The topics a client may subscribe to. */
+export const TOPICS = ['processes', 'logs', 'events', 'metrics'] as const;
+
+/** One topic of `TOPICS`. */
+export type Topic = (typeof TOPICS)[number];
+
+/** Most backlog lines a `logs` subscription may ask for. */
+export const MAX_BACKLOG_LINES = 10_000;
+/** Default and least interval of the `metrics` topic, in ms. */
+export const METRICS_INTERVAL_MS = { default: 5000, min: 1000, max: 3_600_000 } as const;
+
+const target = z.string().min(1).max(256);
+const filters = {
+  topic: z.enum(TOPICS),
+  target: z.optional(target),
+  lines: z.optional(z.int().min(0).max(MAX_BACKLOG_LINES)),
+  kinds: z.optional(z.array(z.string().min(1).max(128)).max(64)),
+  intervalMs: z.optional(z.int().min(METRICS_INTERVAL_MS.min).max(METRICS_INTERVAL_MS.max)),
+};
+
+const clientMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(1024) }),
+  z.strictObject({ type: z.literal('subscribe'), ...filters }),
+  z.strictObject({ type: z.literal('unsubscribe'), ...filters }),
+  z.strictObject({ type: z.literal('ping') }),
+]);
+
+/** A message a client sends, once validated. */
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+/** A `subscribe` or `unsubscribe` message: a topic and its filters. */
+export type TopicRequest = Extract<ClientMessage, { type: 'subscribe' | 'unsubscribe' }>;
+
+/** The result of reading one frame: the message, or what is wrong with it (`field` is a dotted path). */
+export type ParsedMessage =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; message: string; field?: string; topic?: Topic };
+
+/** Reads one text frame as a client message, naming the first field that is wrong. */
+export function parseClientMessage(text: string): ParsedMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, message: 'expected one JSON object per message' };
+  }
+  const result = clientMessageSchema.safeParse(value);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0]!;
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.map(String).join('.');
+  const topic = topicOf(value);
+  const message = field ? `${field}: ${issue.message}` : issue.message;
+  return { ok: false, message, ...(field ? { field } : {}), ...(topic ? { topic } : {}) };
+}
+
+function topicOf(value: unknown): Topic | undefined {
+  const topic = (value as { topic?: unknown } | null)?.topic;
+  return TOPICS.find((each) => each === topic);
+}

@@ -1,0 +1,91 @@
+import websocket from '@fastify/websocket';
+import { ErrorCodes, type VelosControl } from '@velos/core';
+import type { FastifyInstance } from 'fastify';
+import type { ApiScope } from '../options.js';
+import { FeedHub } from './feed-hub.js';
+import { WsConnection } from './ws-connection.js';
+import { CloseCodes, resolveWebSocketSettings, WEBSOCKET_PATH, type WebSocketTuning } from './ws-options.js';
+
+/** Options of `registerWebSocket`. */
+export interface RegisterWebSocketOptions {
+  /** The control the topics read (`@velos/client` or the supervisor in-process). */
+  control: VelosControl;
+  /** The scope of a bearer token, or null when it is not valid. */
+  authenticate: (token: string) => ApiScope | null;
+  ws?: WebSocketTuning;
+  /** Where one-line notices go (slow consumers closed, connections refused). */
+  log?: (line: string) => void;
+}
+
+/** Seconds a client refused for the connection cap is told to wait. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Registers @fastify/websocket and `GET /api/v1/ws` (docs/api-websocket.md): topics `processes`,
+ * `logs`, `events` and `metrics` over shared daemon subscriptions, with auth, pings and limits.
+ * @example
+ * const app = fastify();
+ * await registerWebSocket(app, { control: createClient({ home }), authenticate: (t) => (t === token ? 'read' : null) });
+ * await app.listen({ host: '127.0.0.1', port: 9716 });
+ */
+export async function registerWebSocket(
+  app: FastifyInstance,
+  options: RegisterWebSocketOptions,
+): Promise<void> {
+  const settings = resolveWebSocketSettings(options.ws);
+  const log = options.log ?? (() => undefined);
+  const hub = new FeedHub(options.control, settings);
+  const connections = new Set<WsConnection>();
+  let nextId = 1;
+
+  await app.register(websocket, {
+    options: { maxPayload: settings.maxMessageBytes, perMessageDeflate: false },
+    // A socket error (a client that vanished) ends that connection only; its close event cleans up.
+    errorHandler: (_error, socket) => socket.terminate(),
+  });
+
+  app.get(
+    WEBSOCKET_PATH,
+    {
+      websocket: true,
+      // The cap is checked before the upgrade (429); the handler checks again for upgrades in flight.
+      preValidation: async (_request, reply) => {
+        if (connections.size < settings.maxConnections) return;
+        log(`websocket: refused a connection, ${connections.size} open (max ${settings.maxConnections})`);
+        await reply
+          .code(429)
+          .header('retry-after', String(RETRY_AFTER_SECONDS))
+          .send({
+            error: {
+              code: ErrorCodes.BUSY,
+              message: `at most ${settings.maxConnections} WebSocket connections`,
+            },
+          });
+      },
+    },
+    (socket, request) => {
+      if (connections.size >= settings.maxConnections) {
+        socket.close(CloseCodes.TOO_MANY_CONNECTIONS, 'too many connections');
+        return;
+      }
+      const connection = new WsConnection(
+        socket,
+        `#${nextId++} ${request.ip}`,
+        request.headers.authorization,
+        {
+          hub,
+          settings,
+          authenticate: options.authenticate,
+          log,
+          onClosed: (closed) => connections.delete(closed),
+        },
+      );
+      connections.add(connection);
+    },
+  );
+
+  app.addHook('preClose', async () => {
+    for (const connection of connections) connection.close(CloseCodes.GOING_AWAY, 'server closing');
+    hub.close();
+  });
+}

@@ -1,0 +1,218 @@
+import { ErrorCodes } from '@velos/core';
+import type { RawData, WebSocket } from 'ws';
+import type { ApiScope } from '../options.js';
+import { type ClientMessage, parseClientMessage, type Topic } from './client-messages.js';
+import { encodeMessage, type FeedClient } from './feed.js';
+import type { FeedHub } from './feed-hub.js';
+import { CloseCodes, type WebSocketSettings } from './ws-options.js';
+
+/** Malformed messages in a row after which the connection is closed with 4400. */
+export const MAX_BAD_MESSAGES = 5;
+/** Most subscriptions one connection holds at once. */
+export const MAX_SUBSCRIPTIONS = 32;
+/** A connection told to close is cut this long after, if its client never answers the close. */
+const CLOSE_GRACE_MS = 2000;
+/** ws closes a connection whose message passes `maxPayload` with this code; the protocol says 4413. */
+const WS_MESSAGE_TOO_BIG = 1009;
+
+/** What a connection works with. */
+export interface ConnectionContext {
+  hub: FeedHub;
+  settings: WebSocketSettings;
+  authenticate: (token: string) => ApiScope | null;
+  log: (line: string) => void;
+  /** Called once when the socket is closed. */
+  onClosed: (connection: WsConnection) => void;
+}
+
+/**
+ * One client of `/api/v1/ws`: authentication (header or first message), validation of its
+ * messages, its subscriptions, protocol pings, and the slow-consumer limit on what it leaves unread.
+ */
+export class WsConnection implements FeedClient {
+  private scope: ApiScope | null = null;
+  private readonly subscriptions = new Set<string>();
+  private badInARow = 0;
+  private isClosing = false;
+  private authTimer: NodeJS.Timeout | null = null;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private pongTimer: NodeJS.Timeout | null = null;
+  private cutTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly label: string,
+    authorization: string | undefined,
+    private readonly context: ConnectionContext,
+  ) {
+    const close = socket.close.bind(socket);
+    socket.close = (code?: number, reason?: string | Buffer) =>
+      code === WS_MESSAGE_TOO_BIG ? close(CloseCodes.TOO_LARGE, 'message too large') : close(code, reason);
+    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on('pong', () => this.onPong());
+    socket.once('close', () => this.onClosed());
+    if (authorization !== undefined) {
+      this.authorize(/^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? '');
+    } else {
+      this.authTimer = setTimeout(
+        () => this.close(CloseCodes.UNAUTHORIZED, 'no auth message in time'),
+        context.settings.authTimeoutMs,
+      );
+    }
+  }
+
+  /** How many subscriptions the client holds. */
+  get subscriptionCount(): number {
+    return this.subscriptions.size;
+  }
+
+  send(frame: Buffer): void {
+    if (this.isClosing || this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(frame, { binary: false });
+    if (this.socket.bufferedAmount > this.context.settings.maxBufferedBytes) {
+      this.closeSlow(`more than ${this.context.settings.maxBufferedBytes} bytes unsent`);
+    }
+  }
+
+  sendError(code: string, message: string, topic?: Topic, field?: string): void {
+    this.send(
+      encodeMessage({
+        type: 'error',
+        code,
+        message,
+        ...(topic ? { topic } : {}),
+        ...(field ? { field } : {}),
+      }),
+    );
+  }
+
+  closeSlow(reason: string): void {
+    if (this.isClosing) return;
+    this.context.log(
+      `websocket ${this.label}: closed as a slow consumer, ${this.socket.bufferedAmount} bytes unsent (${reason})`,
+    );
+    this.close(CloseCodes.SLOW_CONSUMER, 'slow consumer');
+  }
+
+  forget(key: string): void {
+    this.subscriptions.delete(key);
+    this.context.hub.prune(key);
+  }
+
+  /** Closes the connection with a protocol close code, dropping its subscriptions at once. */
+  close(code: number, reason: string): void {
+    if (this.isClosing) return;
+    this.isClosing = true;
+    this.release();
+    this.socket.close(code, reason);
+    // A client that reads nothing never answers the close: its buffered bytes are freed by cutting it.
+    this.cutTimer = setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS);
+  }
+
+  private authorize(token: string): void {
+    const scope = token ? this.context.authenticate(token) : null;
+    if (!scope) {
+      this.close(CloseCodes.UNAUTHORIZED, 'unauthorized');
+      return;
+    }
+    this.scope = scope;
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = null;
+    this.pingTimer = setInterval(() => this.ping(), this.context.settings.pingIntervalMs);
+    this.send(encodeMessage({ type: 'ready', scope }));
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.isClosing) return;
+    if (isBinary) {
+      this.reject({ message: 'binary frames are not accepted: send JSON text' });
+      return;
+    }
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString()
+      : Buffer.from(data as Buffer).toString();
+    if (text.length > this.context.settings.maxMessageBytes) {
+      this.close(CloseCodes.TOO_LARGE, 'message too large');
+      return;
+    }
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) {
+      this.reject(parsed);
+      return;
+    }
+    this.badInARow = 0;
+    if (!this.scope) {
+      if (parsed.message.type === 'auth') this.authorize(parsed.message.token);
+      else this.close(CloseCodes.UNAUTHORIZED, 'the first message must be {"type":"auth"}');
+      return;
+    }
+    this.handle(parsed.message);
+  }
+
+  private handle(message: ClientMessage): void {
+    const { hub } = this.context;
+    if (message.type === 'auth') {
+      this.sendError(ErrorCodes.INVALID_ARGUMENT, 'already authenticated');
+    } else if (message.type === 'ping') {
+      this.send(encodeMessage({ type: 'pong' }));
+    } else if (message.type === 'subscribe') {
+      const key = hub.keyOf(message);
+      if (this.subscriptions.has(key)) return;
+      if (this.subscriptions.size >= MAX_SUBSCRIPTIONS) {
+        const text = `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`;
+        this.sendError(ErrorCodes.BUSY, text, message.topic);
+        return;
+      }
+      this.subscriptions.add(key);
+      hub.subscribe(this, message);
+    } else {
+      const key = hub.keyOf(message);
+      if (this.subscriptions.delete(key)) hub.unsubscribe(this, key);
+      else this.sendError(ErrorCodes.INVALID_ARGUMENT, 'not subscribed with these filters', message.topic);
+    }
+  }
+
+  /** Answers a malformed message; too many in a row (or any before auth) close the connection. */
+  private reject(problem: { message: string; field?: string; topic?: Topic }): void {
+    if (!this.scope) {
+      this.close(CloseCodes.UNAUTHORIZED, 'the first message must be {"type":"auth"}');
+      return;
+    }
+    this.badInARow += 1;
+    if (this.badInARow >= MAX_BAD_MESSAGES) {
+      this.close(CloseCodes.MALFORMED, 'too many malformed messages');
+      return;
+    }
+    this.sendError(ErrorCodes.INVALID_ARGUMENT, problem.message, problem.topic, problem.field);
+  }
+
+  private ping(): void {
+    if (this.pongTimer || this.isClosing) return;
+    this.pongTimer = setTimeout(
+      () => this.close(CloseCodes.PONG_TIMEOUT, 'no pong in time'),
+      this.context.settings.pongTimeoutMs,
+    );
+    this.socket.ping();
+  }
+
+  private onPong(): void {
+    if (this.pongTimer) clearTimeout(this.pongTimer);
+    this.pongTimer = null;
+  }
+
+  private onClosed(): void {
+    this.isClosing = true;
+    this.release();
+    if (this.cutTimer) clearTimeout(this.cutTimer);
+    this.context.onClosed(this);
+  }
+
+  /** Leaves every feed and stops the timers. */
+  private release(): void {
+    for (const key of this.subscriptions) this.context.hub.unsubscribe(this, key);
+    this.subscriptions.clear();
+    for (const timer of [this.authTimer, this.pongTimer]) if (timer) clearTimeout(timer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.authTimer = this.pongTimer = this.pingTimer = null;
+  }
+}
