@@ -1,4 +1,4 @@
-import type { ProcessInfo } from '@velos/core';
+import type { ProcessInfo, VelosEvent } from '@velos/core';
 
 /** The colour family a state is drawn in; the word beside it always says the same in text. */
 export type Tone = 'ok' | 'warn' | 'bad' | 'idle' | 'info';
@@ -11,8 +11,24 @@ export interface StatusLabel {
 
 const TONE_RANK: Record<Tone, number> = { ok: 0, idle: 1, info: 2, warn: 3, bad: 4 };
 
-/** The label of one process: its status, sharpened by probe health and unstable restarts. */
-export function processLabel(p: ProcessInfo): StatusLabel {
+/** Restarts (not asked by a user) within this window that make a crash loop. */
+const LOOP_RESTARTS = 3;
+const LOOP_WINDOW_MS = 5 * 60_000;
+
+/** Ids of the processes that restarted LOOP_RESTARTS times or more in the last five minutes. */
+export function crashLooping(events: VelosEvent[], now = Date.now()): Set<number> {
+  const counts = new Map<number, number>();
+  for (const e of events) {
+    if (e.kind !== 'process.restarting' || e.id === undefined || now - e.at > LOOP_WINDOW_MS) continue;
+    if (e.fields?.reason === 'user') continue;
+    counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+  }
+  return new Set([...counts].filter(([, n]) => n >= LOOP_RESTARTS).map(([id]) => id));
+}
+
+/** The label of one process: its status, sharpened by probe health and crash loops (ids in `loops`). */
+export function processLabel(p: ProcessInfo, loops?: Set<number>): StatusLabel {
+  const isLooping = p.unstableRestarts >= 2 || (loops?.has(p.id) ?? false);
   switch (p.status) {
     case 'errored':
       return { word: 'errored', tone: 'bad' };
@@ -23,20 +39,20 @@ export function processLabel(p: ProcessInfo): StatusLabel {
     case 'scheduled':
       return { word: 'scheduled', tone: 'info' };
     case 'waiting-restart':
-      return { word: p.unstableRestarts >= 2 ? 'crash loop' : 'restarting', tone: 'warn' };
+      return { word: isLooping ? 'crash loop' : 'restarting', tone: 'warn' };
     case 'starting':
-      return p.unstableRestarts >= 2 ? { word: 'crash loop', tone: 'warn' } : { word: 'starting', tone: 'info' };
+      return isLooping ? { word: 'crash loop', tone: 'warn' } : { word: 'starting', tone: 'info' };
     default:
       if (p.health?.state === 'unhealthy') return { word: 'unhealthy', tone: 'bad' };
-      if (p.unstableRestarts >= 2) return { word: 'crash loop', tone: 'warn' };
+      if (isLooping) return { word: 'crash loop', tone: 'warn' };
       if (p.health?.state === 'degraded') return { word: 'degraded', tone: 'warn' };
       return { word: 'online', tone: 'ok' };
   }
 }
 
 /** The label of an app from its instances: the worst one, or `2/3 online` when they differ. */
-export function appLabel(instances: ProcessInfo[]): StatusLabel {
-  const labels = instances.map(processLabel);
+export function appLabel(instances: ProcessInfo[], loops?: Set<number>): StatusLabel {
+  const labels = instances.map((p) => processLabel(p, loops));
   let worst = labels[0] ?? { word: 'unknown', tone: 'idle' as Tone };
   for (const label of labels) if (TONE_RANK[label.tone] > TONE_RANK[worst.tone]) worst = label;
   const online = labels.filter((l) => l.word === 'online').length;

@@ -33,11 +33,21 @@ export function ConfigPanel({ app }: { app: string }) {
   if (error) return html`<p class="empty-note">The config is not available: ${error}</p>`;
   if (!data) return html`<p class="empty-note">Loading…</p>`;
   const spec = (data.spec ?? data.config ?? data) as AppSpec;
-  const entries = Object.entries(spec).filter(([key, value]) => key !== 'source' && value !== undefined && !(Array.isArray(value) && value.length === 0));
+  const hidden = new Set(['source', 'env', 'ownEnv']);
+  const entries = Object.entries(spec).filter(([key, value]) => !hidden.has(key) && value !== undefined && !(Array.isArray(value) && value.length === 0));
+  const envKeys = Object.keys(spec.env ?? {}).sort();
+  const ownKeys = Object.keys(spec.ownEnv ?? {}).sort();
   return html`<div class="config">
     <p class="muted">${spec.source?.file ? html`From <code>${spec.source.file}</code>${spec.source.envProfile ? ` (env ${spec.source.envProfile})` : ''}` : 'Started from the command line (no config file).'}</p>
     <dl class="kv">
       ${entries.map(([key, value]) => html`<dt>${key}</dt><dd><code>${typeof value === 'string' ? value : JSON.stringify(value)}</code></dd>`)}
+      <dt>env</dt>
+      <dd>
+        <details>
+          <summary>${ownKeys.length ? `${ownKeys.join(', ')} set for the app; ` : ''}${envKeys.length} variables in all (names only)</summary>
+          <code>${envKeys.join(' ')}</code>
+        </details>
+      </dd>
     </dl>
   </div>`;
 }

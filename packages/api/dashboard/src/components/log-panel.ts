@@ -1,6 +1,6 @@
 import type { LogLine, LogsResult, LogsSearchResult } from '@velos/core';
 import { html } from 'htm/preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
 import { formatClock } from '../format.js';
 import { isAtLeast, LEVELS, type Level, lineLevel, textMatcher } from '../log-level.js';
@@ -11,51 +11,51 @@ const KEPT_LINES = 2000;
 const FIRST_LINES = 300;
 const SPANS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000 };
 
-interface Shown extends LogLine {
-  level: Level;
-  key: number;
-}
-
-let nextKey = 1;
-
 /** Log lines of an app (or all apps): follow, level, text/regex and time range, all kept in the URL. */
 export function LogPanel({ target, params, showApp }: { target: string; params: URLSearchParams; showApp: boolean }) {
   const level = (params.get('level') as Level | null) ?? null;
   const text = params.get('q') ?? '';
   const span = params.get('since') ?? '';
   const isFollowing = params.get('follow') !== '0';
-  const [lines, setLines] = useState<Shown[]>([]);
+  const [count, setCount] = useState(0);
   const [note, setNote] = useState<string>('');
   const [isLoading, setLoading] = useState(true);
-  const scroller = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const stickToEnd = useRef(true);
 
+  // The lines are drawn straight into the list (appended, oldest dropped), not diffed: a busy app
+  // prints faster than a virtual DOM of thousands of rows can be compared.
   useEffect(() => {
     let isLive = true;
     let stop = () => {};
     const matches = textMatcher(text);
-    const keep = (raw: LogLine[], isFiltered = false) =>
-      raw
-        .map((l) => ({ ...l, level: lineLevel(l), key: nextKey++ }))
-        .filter((l) => isFiltered || (isAtLeast(l.level, level) && matches(l.line)));
+    const show = (raw: LogLine[], isFiltered: boolean, isFirst: boolean) => {
+      const el = list.current;
+      if (!el) return;
+      const rows = raw
+        .map((l) => ({ ...l, level: lineLevel(l) }))
+        .filter((l) => isFiltered || (isAtLeast(l.level, level) && matches(l.line)))
+        .map((l) => lineRow(l, showApp));
+      if (isFirst) el.replaceChildren(...rows);
+      else el.append(...rows);
+      while (el.childElementCount > KEPT_LINES) el.firstElementChild!.remove();
+      if (stickToEnd.current) el.scrollTop = el.scrollHeight;
+      setCount(el.childElementCount);
+    };
     setLoading(true);
     void load(target, level, text, span).then(
-      ({ lines: first, note: loadNote, isFiltered }) => {
+      ({ lines, note: loadNote, isFiltered }) => {
         if (!isLive) return;
-        setLines(keep(first, isFiltered).slice(-KEPT_LINES));
+        stickToEnd.current = true;
+        show(lines, isFiltered, true);
         setNote(loadNote);
         setLoading(false);
-        stickToEnd.current = true;
-        if (isFollowing) {
-          stop = followLogs(target, 0, (more) => {
-            const kept = keep(more);
-            if (kept.length) setLines((old) => [...old, ...kept].slice(-KEPT_LINES));
-          });
-        }
+        if (isFollowing) stop = followLogs(target, 0, (more) => show(more, false, false));
       },
       (error: unknown) => {
         if (!isLive) return;
-        setLines([]);
+        list.current?.replaceChildren();
+        setCount(0);
         setNote(`Could not read the logs: ${error instanceof Error ? error.message : String(error)}`);
         setLoading(false);
       },
@@ -64,12 +64,7 @@ export function LogPanel({ target, params, showApp }: { target: string; params: 
       isLive = false;
       stop();
     };
-  }, [target, level, text, span, isFollowing]);
-
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && stickToEnd.current) el.scrollTop = el.scrollHeight;
-  }, [lines]);
+  }, [target, level, text, span, isFollowing, showApp]);
 
   return html`<div class="log-panel">
     <div class="log-tools" role="toolbar" aria-label="Log filters">
@@ -92,22 +87,34 @@ export function LogPanel({ target, params, showApp }: { target: string; params: 
       </label>
       <input type="search" class="log-search" data-filter data-log-search placeholder="Text or /regex/  ( / )" value=${text}
         onChange=${(e: Event) => setParams({ q: (e.target as HTMLInputElement).value || null })} aria-label="Search the lines (text or regular expression)" />
-      <span class="muted log-count num">${isLoading ? 'loading…' : `${lines.length.toLocaleString()} lines`}</span>
+      <span class="muted log-count num">${isLoading ? 'loading…' : `${count.toLocaleString()} lines`}</span>
     </div>
     ${note && html`<p class="log-note muted">${note}</p>`}
-    <div class="log-lines" ref=${scroller} tabindex="0" aria-label="Log lines" aria-live="off"
+    ${!isLoading && count === 0 ? html`<p class="empty-note">No lines${level || text ? ' match these filters' : ' yet'}.</p>` : null}
+    <div class="log-lines" ref=${list} tabindex="0" aria-label="Log lines"
       onScroll=${(e: Event) => {
         const el = e.currentTarget as HTMLElement;
         stickToEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-      }}>
-      ${!isLoading && lines.length === 0 ? html`<p class="empty-note">No lines${level || text ? ' match these filters' : ' yet'}.</p>` : null}
-      ${lines.map(
-        (l) => html`<div key=${l.key} class=${`ll lvl-${l.level}${l.stream === 'err' ? ' err' : ''}`} data-level=${l.level}>
-          <time class="ll-t">${formatClock(l.ts)}</time>${showApp ? html`<span class="ll-app">${l.name}</span>` : null}<span class="ll-lvl">${l.level}</span><span class="ll-x">${l.line}</span>
-        </div>`,
-      )}
-    </div>
+      }}></div>
   </div>`;
+}
+
+/** One line as a row element (text set as text, never as markup). */
+function lineRow(l: LogLine & { level: Level }, showApp: boolean): HTMLElement {
+  const row = document.createElement('div');
+  row.className = `ll lvl-${l.level}${l.stream === 'err' ? ' err' : ''}`;
+  row.dataset.level = l.level;
+  const cell = (className: string, value: string, tag = 'span') => {
+    const el = document.createElement(tag);
+    el.className = className;
+    el.textContent = value;
+    row.append(el);
+  };
+  cell('ll-t', formatClock(l.ts), 'time');
+  if (showApp) cell('ll-app', l.name);
+  cell('ll-lvl', l.level);
+  cell('ll-x', l.line);
+  return row;
 }
 
 /** Reads the first lines: the engine's search for an app with filters, else the tail. */

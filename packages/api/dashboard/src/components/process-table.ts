@@ -5,6 +5,7 @@ import { setParams } from '../router.js';
 import { appLabel, groupByApp, summaryBucket } from '../status.js';
 import { useDash } from '../store.js';
 import { AppRows } from './process-row.js';
+import { useCrashLoops } from './use-crash-loops.js';
 import { useNow } from './use-now.js';
 
 type SortKey = 'name' | 'cpu' | 'memory' | 'restarts';
@@ -31,6 +32,7 @@ export function ProcessTable({ filter, show, sort }: { filter: string; show: str
   const outcomes = useDash((s) => s.outcomes);
   const scope = useDash((s) => s.scope);
   const now = useNow(1000);
+  const loops = useCrashLoops();
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const frozenOrder = useRef<string[] | null>(null);
   const lastOrder = useRef<string[]>([]);
@@ -38,7 +40,7 @@ export function ProcessTable({ filter, show, sort }: { filter: string; show: str
   const groups = groupByApp(processes.values());
   let names = [...groups.keys()].filter((name) => {
     if (filter && !name.toLowerCase().includes(filter.toLowerCase())) return false;
-    return !show || summaryBucket(appLabel(groups.get(name)!)) === show;
+    return !show || summaryBucket(appLabel(groups.get(name)!, loops)) === show;
   });
   names = sortNames(names, groups, sort);
   if (frozenOrder.current) {
@@ -76,6 +78,7 @@ export function ProcessTable({ filter, show, sort }: { filter: string; show: str
             outcome=${outcomes.get(name)}
             canAct=${scope !== 'read'}
             now=${now}
+            loops=${loops}
           />`,
         )}
       </tbody>

@@ -4,9 +4,12 @@ import { html } from 'htm/preact';
 export function Sparkline({ values, label, width = 84, height = 22 }: { values: (number | null)[]; label: string; width?: number; height?: number }) {
   const points = values.map((v, i) => [i, v] as const).filter((p): p is readonly [number, number] => p[1] !== null);
   if (points.length < 2) return html`<span class="spark-empty" style=${`width:${width}px`}></span>`;
-  const max = Math.max(...points.map((p) => p[1])) || 1;
+  // Scaled to its own min..max (flat when it varies by under 2 %), so a leak or a spike shows.
+  const max = Math.max(...points.map((p) => p[1]));
+  const min = Math.min(...points.map((p) => p[1]));
+  const span = max - min > Math.abs(max) * 0.02 ? max - min : 0;
   const step = width / Math.max(1, values.length - 1);
-  const y = (v: number) => (height - 2 - (v / max) * (height - 4)).toFixed(1);
+  const y = (v: number) => (span ? height - 3 - ((v - min) / span) * (height - 6) : height / 2).toFixed(1);
   let line = '';
   let previous = -2;
   for (const [i, v] of points) {

@@ -5,6 +5,7 @@ import { routeHash, setParams } from '../router.js';
 import { appLabel, groupByApp, summaryBucket } from '../status.js';
 import { useDash } from '../store.js';
 import { Badge } from './badge.js';
+import { useCrashLoops } from './use-crash-loops.js';
 
 const BUCKETS = [
   { key: 'online', tone: 'ok', word: 'online' },
@@ -19,8 +20,9 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
   const status = useDash((s) => s.status);
   const metrics = useDash((s) => s.metrics);
   const events = useDash((s) => s.events);
+  const loops = useCrashLoops();
   const counts = { online: 0, degraded: 0, errored: 0, stopped: 0 };
-  for (const instances of groupByApp(processes.values()).values()) counts[summaryBucket(appLabel(instances))]++;
+  for (const instances of groupByApp(processes.values()).values()) counts[summaryBucket(appLabel(instances, loops))]++;
   const problem = newestProblem(events);
   const health = status?.health;
   const worst = health?.components.find((c) => c.status !== 'healthy');
@@ -60,7 +62,7 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
         </div>`
       }
       <div class="fact problem">
-        <span class="fact-k">Latest problem</span>
+        <span class="fact-k">Last problem</span>
         ${
           problem
             ? html`<a class=${`problem-link sev-${problem.severity}`} href=${problem.app ? routeHash('app', problem.app) : routeHash('events')}>

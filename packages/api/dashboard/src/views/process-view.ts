@@ -1,4 +1,7 @@
+import type { VelosEvent } from '@velos/core';
 import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, query } from '../api.js';
 import { ActionBar } from '../components/action-bar.js';
 import { AppCharts } from '../components/app-charts.js';
 import { ConfigPanel, ProbesPanel, RunsPanel } from '../components/app-details.js';
@@ -7,6 +10,7 @@ import { EventList } from '../components/event-list.js';
 import { LogPanel } from '../components/log-panel.js';
 import { LogSummary } from '../components/log-summary.js';
 import { exitText } from '../components/process-row.js';
+import { useCrashLoops } from '../components/use-crash-loops.js';
 import { useNow } from '../components/use-now.js';
 import { formatBytes, formatDuration, formatPercent } from '../format.js';
 import { type Route, routeHash } from '../router.js';
@@ -20,6 +24,15 @@ export function ProcessView({ route }: { route: Route }) {
   const hasProcesses = useDash((s) => s.hasProcesses);
   const events = useDash((s) => s.events);
   const now = useNow(1000);
+  const [ownEvents, setOwnEvents] = useState<VelosEvent[]>([]);
+  useEffect(() => {
+    setOwnEvents([]);
+    void api<{ events: VelosEvent[] }>(`/events${query({ target: app, limit: 30 })}`).then(
+      (answer) => setOwnEvents(answer.events),
+      () => {},
+    );
+  }, [app]);
+  const loops = useCrashLoops();
   const instances = [...processes.values()].filter((p) => p.name === app).sort((a, b) => a.instance - b.instance);
   if (instances.length === 0) {
     return html`<section class="panel">
@@ -30,13 +43,13 @@ export function ProcessView({ route }: { route: Route }) {
   const running = instances.filter((p) => p.status === 'online' && p.startedAt);
   const exited = instances.find((p) => p.lastExitReason);
   const range = route.params.get('range') === '24h' ? '24h' : '1h';
-  const appEvents = events.filter((e) => e.app === app).slice(-30);
+  const appEvents = mergeEvents(ownEvents, events.filter((e) => e.app === app)).slice(-30);
   return html`<div class="process-view">
     <section class="panel app-head">
       <div class="app-title">
         <a href=${routeHash('overview')} class="back" aria-label="All apps">←</a>
         <h1>${app}</h1>
-        <${Badge} label=${appLabel(instances)} />
+        <${Badge} label=${appLabel(instances, loops)} />
       </div>
       <dl class="app-facts">
         <div><dt>PID</dt><dd class="num" data-pids>${instances.map((p) => p.pid ?? '–').join(', ')}</dd></div>
@@ -71,4 +84,10 @@ export function ProcessView({ route }: { route: Route }) {
       <${ConfigPanel} app=${app} />
     </section>
   </div>`;
+}
+
+/** Two event lists as one, by sequence number, oldest first. */
+function mergeEvents(a: VelosEvent[], b: VelosEvent[]): VelosEvent[] {
+  const bySeq = new Map([...a, ...b].map((e) => [e.seq, e]));
+  return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
 }
