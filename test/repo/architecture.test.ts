@@ -13,7 +13,7 @@ const ALLOWED: Record<string, readonly string[] | '*'> = {
   '@velos/metrics': ['@velos/core'],
   '@velos/otel': ['@velos/core'],
   '@velos/supervisor': ['@velos/core', '@velos/log-engine'],
-  '@velos/api': ['@velos/core', '@velos/metrics', '@velos/log-engine'],
+  '@velos/api': ['@velos/core', '@velos/metrics', '@velos/mcp', '@velos/log-engine'],
   '@velos/mcp': ['@velos/core', '@velos/log-engine'],
   velos: '*',
   '@velos/server': '*',

@@ -44,6 +44,8 @@ export interface ApiServerOptions {
   mcp?: boolean;
   /** Serve the web dashboard at `/` (default true). */
   dashboard?: boolean;
+  /** Directory of the dashboard's built files (default: this package's `dist/dashboard`). */
+  dashboardDir?: string;
   /** Where the server writes its one-line notices (warnings, listening address). */
   log?: (line: string) => void;
 }

@@ -25,6 +25,14 @@ export const ErrorCodes = {
   IO_ERROR: 'IO_ERROR',
   UNSAFE_HOME: 'UNSAFE_HOME',
   SERVICE_MANAGER_FAILED: 'SERVICE_MANAGER_FAILED',
+  /** API-3: a request without a valid bearer token (HTTP 401). */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** API-3: a valid token whose scope does not allow the request (HTTP 403). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** API-3: a request body over the server's limit (HTTP 413). */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** API-3: too many requests from one address; retry after the time the answer gives (HTTP 429). */
+  RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
 } as const;
 

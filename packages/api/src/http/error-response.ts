@@ -1,0 +1,72 @@
+import { type ErrorCode, ErrorCodes, isVelosError, toErrorPayload } from '@velos/core';
+
+/** The JSON body of every error answer: `{ error: { code, message, field? } }`. */
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  INVALID_ARGUMENT: 400,
+  INVALID_CONFIG: 400,
+  PROTOCOL_ERROR: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  TARGET_NOT_FOUND: 404,
+  CONFIG_NOT_FOUND: 404,
+  UNKNOWN_COMMAND: 404,
+  NAME_IN_USE: 409,
+  CONFIG_ROLLED_BACK: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  DAEMON_UNAVAILABLE: 503,
+  DAEMON_START_FAILED: 503,
+  CONNECTION_CLOSED: 503,
+  BUSY: 503,
+  TIMEOUT: 504,
+};
+
+/** The HTTP status of an error code (500 for any code not listed). */
+export function statusOfCode(code: string): number {
+  return STATUS_BY_CODE[code as ErrorCode] ?? 500;
+}
+
+/**
+ * The status and body of a thrown value: a `VelosError` keeps its code and message (with the field
+ * its data names), a fastify error keeps its 4xx status, anything else is a 500 `INTERNAL`.
+ */
+export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (isVelosError(error)) {
+    const payload = toErrorPayload(error);
+    const field = fieldOf(error.data);
+    const body: ErrorBody = { error: { code: payload.code, message: payload.message } };
+    if (field !== undefined) body.error.field = field;
+    return { status: statusOfCode(payload.code), body };
+  }
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message = error instanceof Error ? error.message : String(error);
+    const body: ErrorBody = { error: { code: codeOfStatus(status), message } };
+    // fastify's content-type parser errors (FST_ERR_CTP_*): the body is malformed, empty or too large
+    if (String((error as { code?: unknown }).code).startsWith('FST_ERR_CTP')) body.error.field = 'body';
+    return { status, body };
+  }
+  const payload = toErrorPayload(error);
+  return { status: 500, body: { error: { code: payload.code, message: payload.message } } };
+}
+
+function codeOfStatus(status: number): ErrorCode {
+  if (status === 401) return ErrorCodes.UNAUTHORIZED;
+  if (status === 403) return ErrorCodes.FORBIDDEN;
+  if (status === 404) return ErrorCodes.UNKNOWN_COMMAND;
+  if (status === 413) return ErrorCodes.PAYLOAD_TOO_LARGE;
+  if (status === 429) return ErrorCodes.RATE_LIMITED;
+  return ErrorCodes.INVALID_ARGUMENT;
+}
+
+/** The field an error's data names: `field`, else the path of its first issue. */
+function fieldOf(data: unknown): string | undefined {
+  const record = (data ?? {}) as { field?: unknown; issues?: { path?: unknown }[] };
+  if (typeof record.field === 'string' && record.field !== '') return record.field;
+  const path = record.issues?.[0]?.path;
+  return typeof path === 'string' && path !== '' ? path : undefined;
+}

@@ -1,0 +1,31 @@
+import type { VelosControl } from '@velos/core';
+import type { FastifyInstance } from 'fastify';
+
+/** Where the MCP tools answer over streamable HTTP. */
+export const MCP_PATH = '/mcp';
+
+/**
+ * Mounts `@velos/mcp`'s streamable HTTP handler at `/mcp` behind the admin token; the MCP SDK loads
+ * on the first request only. Without a token (auth disabled) nothing is mounted.
+ */
+export function registerMcp(app: FastifyInstance, control: VelosControl, adminToken: string): void {
+  type Handler = import('@velos/mcp').McpHttpHandler;
+  let handler: Promise<Handler> | undefined;
+  app.route({
+    method: ['GET', 'POST', 'DELETE'],
+    url: MCP_PATH,
+    config: { scope: 'admin' },
+    handler: async (request, reply) => {
+      handler ??= import('@velos/mcp').then((mcp) =>
+        mcp.createMcpHttpHandler({ control, token: adminToken }),
+      );
+      const handle = await handler;
+      // the MCP transport writes the raw response itself, headers included
+      reply.hijack();
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined && !reply.raw.headersSent) reply.raw.setHeader(name, value);
+      }
+      await handle(request.raw, reply.raw, request.body);
+    },
+  });
+}

@@ -1,0 +1,64 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { ErrorCodes, VelosError } from '@velos/core';
+import type { FastifyInstance } from 'fastify';
+
+/** Requests per client address per minute before 429, by default. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+
+/** What `registerSecurity` needs of the server's options. */
+export interface SecurityOptions {
+  corsOrigins: readonly string[];
+  rateLimitPerMinute: number;
+  isTls: boolean;
+}
+
+/**
+ * The API-3 layers every request passes first: a rate limit per client address (429 with
+ * Retry-After), CORS for the allowed origins only (none by default), and helmet's headers with a
+ * CSP that lets the dashboard run its own bundled scripts and nothing inline.
+ */
+export async function registerSecurity(app: FastifyInstance, options: SecurityOptions): Promise<void> {
+  await app.register(rateLimit, {
+    global: true,
+    max: options.rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(
+        new VelosError(
+          ErrorCodes.RATE_LIMITED,
+          `more than ${context.max} requests a minute from this address; retry in ${Math.ceil(context.ttl / 1000)} s`,
+        ),
+        { statusCode: 429 },
+      ),
+  });
+  await app.register(cors, {
+    // false answers no CORS headers at all: a browser page of another origin cannot read anything
+    origin: options.corsOrigins.length === 0 ? false : [...options.corsOrigins],
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    maxAge: 600,
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // the dashboard's bundled CSS, and style attributes its charts set
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(options.isTls ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // HSTS over plain HTTP would tell a browser to never reach this address without TLS
+    strictTransportSecurity: options.isTls,
+  });
+}

@@ -1,0 +1,230 @@
+import { findCommand, VELOS_VERSION } from '@velos/core';
+import type { ApiRoute, QueryType } from '../rest/route-types.js';
+import { API_PREFIX, API_ROUTES } from '../rest/routes.js';
+import { CONFIG_FORMATS } from '../rest/start-body.js';
+
+type JsonSchema = Record<string, unknown>;
+type Schemas = typeof import('@velos/core/schemas');
+type ToJsonSchema = (schema: never, params: Record<string, unknown>) => JsonSchema;
+
+const ERROR_STATUSES: Record<string, string> = {
+  '400': 'Invalid input; `field` names it',
+  '401': 'No valid bearer token',
+  '403': "The token's scope does not allow this",
+  '404': 'Target or route not found',
+  '413': 'Request body over the limit',
+  '429': 'Rate limited; see Retry-After',
+  '503': 'The daemon does not answer',
+};
+
+/**
+ * The OpenAPI 3.1 document of the REST API, generated from the routes table and the core request
+ * schemas (zod's JSON Schema output), with the bearer security scheme and the error answers.
+ */
+export function buildOpenApiDocument(schemas: Schemas, toJsonSchema: ToJsonSchema): JsonSchema {
+  const jsonOf = (schema: unknown): JsonSchema => {
+    const { $schema: _dialect, ...json } = toJsonSchema(schema as never, {
+      io: 'input',
+      unrepresentable: 'any',
+    });
+    return json;
+  };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) {
+    const path = `${API_PREFIX}${route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`;
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = operation(route, schemas, jsonOf);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Velos API',
+      version: VELOS_VERSION,
+      description:
+        'REST API of the Velos process manager. Bearer tokens: `read` for GET routes, `admin` for everything ' +
+        '(`$VELOS_HOME/api-tokens`). Streams (logs, events, metrics) are on the WebSocket `/api/v1/ws`; ' +
+        'MCP over streamable HTTP is at `/mcp` (admin token).',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    tags: [...new Set(API_ROUTES.map((route) => route.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A token of $VELOS_HOME/api-tokens (or --token-file): a read token for GET routes, an admin token for all.',
+        },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', description: 'One of the Velos ErrorCodes' },
+                message: { type: 'string' },
+                field: { type: 'string', description: 'The offending input, as `a.b[0].c`' },
+              },
+            },
+          },
+        },
+      },
+      responses: Object.fromEntries(
+        Object.entries(ERROR_STATUSES).map(([status, description]) => [
+          `E${status}`,
+          {
+            description,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+        ]),
+      ),
+    },
+  };
+}
+
+function operation(route: ApiRoute, schemas: Schemas, jsonOf: (schema: unknown) => JsonSchema): JsonSchema {
+  const command = route.kind === 'command' ? route.command : route.commands[0];
+  const payload =
+    route.kind === 'command' ? jsonOf(schemas.requestSchemas[route.command]) : { properties: {} };
+  const properties = (payload.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((payload.required ?? []) as string[]);
+  const rename = Object.fromEntries(Object.entries(route.fields ?? {}).map(([key, name]) => [name, key]));
+  const propertyOf = (name: string): JsonSchema | undefined => properties[rename[name] ?? name];
+  const parameters = [
+    ...[...route.path.matchAll(/:([A-Za-z]+)/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string', minLength: 1, maxLength: 200 },
+      ...(name === 'target' ? { description: 'A process name, id, namespace or `all`' } : {}),
+    })),
+    ...Object.entries(route.query ?? {}).map(([name, type]) => queryParameter(name, type, propertyOf(name))),
+  ];
+  const op: JsonSchema = {
+    operationId: operationId(route),
+    summary: route.summary ?? (command === undefined ? route.path : findCommand(command)?.description),
+    tags: [route.tag],
+    'x-velos-scope': route.scope,
+    ...(command === undefined
+      ? {}
+      : { 'x-velos-commands': route.kind === 'command' ? [route.command] : route.commands }),
+    ...(route.scope === 'none' ? { security: [] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    responses: responses(route),
+  };
+  if (route.body !== undefined) {
+    const body =
+      route.kind === 'command' && route.command === 'start'
+        ? startBody(jsonOf(schemas.appSpecSchema))
+        : bodySchema(route.body, propertyOf, required, rename);
+    op.requestBody = {
+      required: Array.isArray(body.required) && body.required.length > 0,
+      content: { 'application/json': { schema: body } },
+    };
+  }
+  return op;
+}
+
+function queryParameter(name: string, type: QueryType, property: JsonSchema | undefined): JsonSchema {
+  if (type === 'time') {
+    return {
+      name,
+      in: 'query',
+      description: 'Epoch ms, an ISO date, or a duration ago such as `15m`',
+      schema: { type: 'string' },
+    };
+  }
+  if (type === 'list') {
+    return {
+      name,
+      in: 'query',
+      description: 'Repeat it, or separate values with commas',
+      schema: property ?? { type: 'array', items: { type: 'string' } },
+    };
+  }
+  return { name, in: 'query', schema: property ?? { type: type === 'int' ? 'integer' : type } };
+}
+
+function bodySchema(
+  keys: readonly string[],
+  propertyOf: (name: string) => JsonSchema | undefined,
+  required: Set<string>,
+  rename: Record<string, string>,
+): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const key of keys) {
+    const property = propertyOf(key) ?? {};
+    // scale's instances: the protocol takes "3", "+1", "-1"; the API takes a number too
+    properties[key] = key === 'instances' ? { anyOf: [property, { type: 'integer' }] } : property;
+  }
+  const needed = keys.filter((key) => required.has(rename[key] ?? key));
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties,
+    ...(needed.length > 0 ? { required: needed } : {}),
+  };
+}
+
+function startBody(appSpec: JsonSchema): JsonSchema {
+  return {
+    oneOf: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['apps'],
+        properties: { apps: { type: 'array', minItems: 1, maxItems: 1000, items: appSpec } },
+      },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['config', 'format'],
+        properties: {
+          config: { type: 'string', description: "A config file's text (apps as in velos.toml)" },
+          format: { type: 'string', enum: [...CONFIG_FORMATS] },
+          cwd: {
+            type: 'string',
+            description:
+              'Absolute directory relative paths resolve against (required when an app has no absolute cwd)',
+          },
+          envProfile: { type: 'string', description: "Merge each app's env_<profile> table over its env" },
+        },
+      },
+    ],
+  };
+}
+
+function responses(route: ApiRoute): JsonSchema {
+  const isText = route.path.endsWith('/prometheus') || route.path === '/monitoring/metrics';
+  const ok = isText
+    ? {
+        description: 'Prometheus text format 0.0.4',
+        content: { 'text/plain': { schema: { type: 'string' } } },
+      }
+    : {
+        description: "The command's result",
+        content: { 'application/json': { schema: { type: 'object' } } },
+      };
+  const errors = Object.keys(ERROR_STATUSES).filter((status) => {
+    if (route.scope === 'none') return status === '503';
+    if (status === '403') return route.scope === 'admin';
+    if (status === '413') return route.body !== undefined;
+    return true;
+  });
+  return {
+    '200': ok,
+    ...Object.fromEntries(errors.map((status) => [status, { $ref: `#/components/responses/E${status}` }])),
+  };
+}
+
+/** `GET /logs/:target/search` → `getLogsTargetSearch`. */
+function operationId(route: ApiRoute): string {
+  const words = route.path.split(/[/\-:]+/).filter(Boolean);
+  return route.method.toLowerCase() + words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from './command-runner.js';
+import { readParts } from './request-parts.js';
+import type { ApiRoute, RouteContext } from './route-types.js';
+import { API_PREFIX, API_ROUTES } from './routes.js';
+
+/** Fastify path of a route of the table (`:param`s kept). */
+export function fastifyPath(route: ApiRoute): string {
+  return `${API_PREFIX}${route.path}`;
+}
+
+/**
+ * Registers every route of `API_ROUTES` (and `/health` outside the prefix) on `app`; the scope each
+ * needs travels in the route's config, for the auth hook.
+ */
+export function registerRestRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  for (const route of API_ROUTES) {
+    const handler = async (
+      request: { params: unknown; query: unknown; body: unknown },
+      reply: { code(status: number): unknown; type(contentType: string): unknown },
+    ) => {
+      const parts = readParts(route, request);
+      if (route.kind === 'custom') {
+        const answer = await route.handle(parts, ctx);
+        if (answer.status !== undefined) reply.code(answer.status);
+        if (answer.contentType !== undefined) reply.type(answer.contentType);
+        return answer.body;
+      }
+      const payload = await route.payload(parts, ctx);
+      const result = await runCommand(ctx.control, route.command, payload, route.fields);
+      return route.present ? route.present(result) : result;
+    };
+    const config = { scope: route.scope };
+    app.route({ method: route.method, url: fastifyPath(route), config, handler });
+    if (route.path === '/health') app.route({ method: 'GET', url: '/health', config, handler });
+  }
+}

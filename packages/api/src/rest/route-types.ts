@@ -1,0 +1,72 @@
+import type { CommandName, VelosControl } from '@velos/core';
+import type { ApiScope } from '../options.js';
+
+/** HTTP methods of the REST routes. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** How a query parameter's text becomes a payload value. */
+export type QueryType = 'string' | 'int' | 'number' | 'boolean' | 'time' | 'list';
+
+/** The parts of a request a route turns into a payload. */
+export interface RequestParts {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
+
+/** What custom routes are given: the control, the commands through it, Prometheus rendering. */
+export interface RouteContext {
+  control: VelosControl;
+  /** Validates `payload` for `command`, calls it through the control and resolves its wire result. */
+  call(command: CommandName, payload: unknown): Promise<unknown>;
+  /** The Prometheus exposition of the daemon (apps' `metrics_url` included). */
+  prometheus(): Promise<string>;
+  /** Environment and CPU count apps started from a config body resolve against. */
+  start: { env: Record<string, string>; cpuCount: number };
+}
+
+/** The answer of a custom route. */
+export interface RouteAnswer {
+  status?: number;
+  contentType?: string;
+  body: unknown;
+}
+
+interface RouteBase {
+  method: HttpMethod;
+  /** Path under `/api/v1`, with `:param`s. */
+  path: string;
+  /** OpenAPI tag. */
+  tag: string;
+  /** One line for the OpenAPI summary (the command's description when absent). */
+  summary?: string;
+  /** The scope a token needs; `none` is open (default: `read` for GET, `admin` otherwise). */
+  scope: ApiScope | 'none';
+  /** Query parameters it accepts; any other is refused with 400. */
+  query?: Readonly<Record<string, QueryType>>;
+  /** Top-level body keys it accepts; absent means it takes no body. */
+  body?: readonly string[];
+  /** Payload keys that the client writes under another name (`grep` is `pattern`), for error fields. */
+  fields?: Readonly<Record<string, string>>;
+}
+
+/** A route that runs one protocol command. */
+export interface CommandRoute extends RouteBase {
+  kind: 'command';
+  command: CommandName;
+  /** The command's payload from the request (awaited; may throw a 400). */
+  payload(parts: RequestParts, ctx: RouteContext): unknown;
+  /** Shapes the command's wire result for the answer (secret masking). */
+  present?(result: unknown): unknown;
+}
+
+/** A route with its own handler, over one or more commands (or none). */
+export interface CustomRoute extends RouteBase {
+  kind: 'custom';
+  /** The protocol commands it serves, for the coverage test and the docs. */
+  commands: readonly CommandName[];
+  handle(parts: RequestParts, ctx: RouteContext): Promise<RouteAnswer>;
+}
+
+/** One REST route of the table. */
+export type ApiRoute = CommandRoute | CustomRoute;

@@ -1,0 +1,230 @@
+import type { CommandName, StreamCommandName } from '@velos/core';
+import { answerHealth, answerPrometheus, answerStatus } from './custom-answers.js';
+import type {
+  ApiRoute,
+  CommandRoute,
+  CustomRoute,
+  HttpMethod,
+  QueryType,
+  RequestParts,
+} from './route-types.js';
+import { maskSecrets } from './secret-mask.js';
+import { startPayload } from './start-body.js';
+
+/** Where the REST routes live. */
+export const API_PREFIX = '/api/v1';
+
+type Options<R> = Omit<
+  R,
+  'kind' | 'method' | 'path' | 'tag' | 'scope' | 'command' | 'payload' | 'commands' | 'handle'
+> & {
+  scope?: CommandRoute['scope'];
+};
+
+function command(
+  method: HttpMethod,
+  path: string,
+  tag: string,
+  name: CommandName,
+  payload: CommandRoute['payload'],
+  options: Options<CommandRoute> = {},
+): CommandRoute {
+  const scope = options.scope ?? (method === 'GET' ? 'read' : 'admin');
+  return { kind: 'command', method, path, tag, command: name, payload, ...options, scope };
+}
+
+function custom(
+  path: string,
+  tag: string,
+  commands: readonly CommandName[],
+  handle: CustomRoute['handle'],
+  options: Options<CustomRoute> & { summary: string },
+): CustomRoute {
+  return {
+    kind: 'custom',
+    method: 'GET',
+    path,
+    tag,
+    commands,
+    handle,
+    ...options,
+    scope: options.scope ?? 'read',
+  };
+}
+
+const none = () => ({});
+const target = ({ params }: RequestParts) => ({ target: params.target });
+const withEnv = ({ params, body }: RequestParts) => ({ target: params.target, ...pick(body, ['env']) });
+const LOG_QUERY = {
+  level: 'string',
+  pattern: 'string',
+  since: 'time',
+  until: 'time',
+  stream: 'string',
+} as const;
+const ANALYZE_QUERY: Record<string, QueryType> = { ...LOG_QUERY, periodMs: 'number', ignoreCase: 'boolean' };
+
+/** The payload of a log query: its query parameters, `pattern` sent as the protocol's `grep`. */
+function logQuery({ params, query }: RequestParts): Record<string, unknown> {
+  const { pattern, ...rest } = query;
+  return { target: params.target, ...rest, ...(pattern === undefined ? {} : { grep: pattern }) };
+}
+
+function analyze(view: 'summary' | 'patterns' | 'dedupe' | 'anomalies'): CommandRoute {
+  return command(
+    'GET',
+    `/logs/:target/${view}`,
+    'logs',
+    'logs.analyze',
+    (parts) => ({ ...logQuery(parts), view }),
+    {
+      summary: `The log engine's ${view} of the target's logs over a time range.`,
+      query: ANALYZE_QUERY,
+      fields: { grep: 'pattern' },
+    },
+  );
+}
+
+/**
+ * Every REST route, mapped from the protocol's command table: method, path under `/api/v1`, the
+ * command it runs and how path, query and body become that command's payload.
+ */
+export const API_ROUTES: readonly ApiRoute[] = [
+  custom('/health', 'health', ['ping'], answerHealth, {
+    summary:
+      'Minimal liveness: {status:"ok"}, or 503 {status:"unreachable"} when the daemon does not answer.',
+    scope: 'none',
+  }),
+  custom('/status', 'health', ['ping', 'health'], answerStatus, {
+    summary: "The daemon's ping (version, pid, uptime) and its self-health.",
+  }),
+  command('GET', '/monitoring/health', 'health', 'health', none),
+  custom('/monitoring/metrics', 'metrics', ['metrics'], answerPrometheus, {
+    summary: 'Prometheus text exposition (alias of /metrics/prometheus).',
+  }),
+
+  command('GET', '/processes', 'processes', 'list', none),
+  command('GET', '/processes/:target', 'processes', 'describe', target, { present: maskSecrets }),
+  command('POST', '/processes', 'processes', 'start', startPayload, {
+    summary: "Starts apps: complete AppSpecs ({apps}), or a config file's text ({config, format, cwd}).",
+    body: ['apps', 'config', 'format', 'cwd', 'envProfile'],
+  }),
+  command('POST', '/processes/:target/stop', 'processes', 'stop', target),
+  command('POST', '/processes/:target/restart', 'processes', 'restart', withEnv, { body: ['env'] }),
+  command('POST', '/processes/:target/reload', 'processes', 'reload', withEnv, { body: ['env'] }),
+  command(
+    'POST',
+    '/processes/:target/scale',
+    'processes',
+    'scale',
+    ({ params, body }) => ({
+      name: params.target,
+      instances: typeof body.instances === 'number' ? String(body.instances) : body.instances,
+    }),
+    { body: ['instances'], fields: { name: 'target' } },
+  ),
+  command('POST', '/processes/:target/trigger', 'processes', 'trigger', target),
+  command('DELETE', '/processes/:target', 'processes', 'delete', target),
+
+  command(
+    'GET',
+    '/logs/:target',
+    'logs',
+    'logs',
+    ({ params, query }) => ({ target: params.target, ...query }),
+    {
+      query: { lines: 'int', stream: 'string' },
+    },
+  ),
+  command('GET', '/logs/:target/search', 'logs', 'logs.search', logQuery, {
+    query: { ...LOG_QUERY, limit: 'int', ignoreCase: 'boolean' },
+    fields: { grep: 'pattern' },
+  }),
+  analyze('summary'),
+  analyze('patterns'),
+  analyze('dedupe'),
+  analyze('anomalies'),
+  command('POST', '/logs/:target/flush', 'logs', 'flush', target),
+
+  command('GET', '/events', 'events', 'events', ({ query }) => renameKey(query, 'kind', 'kinds'), {
+    query: { target: 'string', kind: 'list', since: 'time', until: 'time', afterSeq: 'int', limit: 'int' },
+    fields: { kinds: 'kind' },
+  }),
+  command('POST', '/events', 'events', 'events.emit', ({ body }) => body, {
+    body: ['name', 'app', 'message', 'severity', 'fields'],
+  }),
+
+  command('GET', '/config/:target', 'config', 'config.get', target, { present: maskSecrets }),
+  command(
+    'PUT',
+    '/config/:target',
+    'config',
+    'config.set',
+    ({ params, body }) => ({ target: params.target, ...body }),
+    {
+      body: ['changes'],
+      present: maskSecrets,
+    },
+  ),
+  command('POST', '/config/reload', 'config', 'config.reload', ({ body }) => pick(body, ['file']), {
+    body: ['file'],
+  }),
+
+  command('GET', '/metrics', 'metrics', 'metrics', none),
+  custom('/metrics/prometheus', 'metrics', ['metrics'], answerPrometheus, {
+    summary: "Prometheus text exposition of the daemon's metrics, the apps' metrics_url scrapes included.",
+  }),
+  command(
+    'GET',
+    '/metrics/history/:target',
+    'metrics',
+    'metrics.history',
+    ({ params, query }) => ({ target: params.target, ...query }),
+    {
+      query: { sinceMs: 'number', points: 'int' },
+    },
+  ),
+
+  command(
+    'GET',
+    '/jobs/:target/runs',
+    'jobs',
+    'runs',
+    ({ params, query }) => ({ target: params.target, ...query }),
+    {
+      query: { limit: 'int' },
+    },
+  ),
+  command('POST', '/jobs/:target/trigger', 'jobs', 'trigger', target),
+
+  command('GET', '/alerts', 'alerts', 'alerts', none),
+  command('POST', '/alerts', 'alerts', 'alerts.add', ({ body }) => body, { body: ['rule'] }),
+  command('DELETE', '/alerts/:name', 'alerts', 'alerts.remove', ({ params }) => ({ name: params.name })),
+  command('POST', '/alerts/:name/test', 'alerts', 'alerts.test', ({ params }) => ({ name: params.name })),
+
+  command('POST', '/daemon/save', 'daemon', 'save', none),
+  command('POST', '/daemon/resurrect', 'daemon', 'resurrect', none),
+  command('POST', '/daemon/reload-logs', 'daemon', 'reloadLogs', ({ body }) => pick(body, ['target']), {
+    body: ['target'],
+  }),
+];
+
+/** Commands of the protocol deliberately without a REST route, and why. */
+export const NOT_EXPOSED: Readonly<Partial<Record<CommandName | StreamCommandName, string>>> = {
+  'logs.follow': 'a stream: served by the WebSocket /api/v1/ws, topic "logs"',
+  'events.follow': 'a stream: served by the WebSocket /api/v1/ws, topic "events"',
+  'alerts.set':
+    "replaces a config file's rules, which `velos start <file>` and config reload own; use POST/DELETE /alerts",
+  kill: 'ends the daemon the API itself talks to, which nothing over HTTP could start again; run `velos kill` on the host',
+};
+
+function pick(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (body[key] !== undefined) out[key] = body[key];
+  return out;
+}
+
+function renameKey(query: Record<string, unknown>, from: string, to: string): Record<string, unknown> {
+  const { [from]: value, ...rest } = query;
+  return value === undefined ? rest : { ...rest, [to]: value };
+}

@@ -1,0 +1,49 @@
+/** What a masked value reads as. */
+export const MASK = '****';
+
+/** Environment keys whose values are secrets: any of these words inside the key, in any case. */
+const SECRET_KEY =
+  /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH|PRIVATE|DSN|SESSION|COOKIE|SALT|SIGNATURE|CERT/i;
+/** The password of a URL with credentials (`postgres://user:pass@host`). */
+const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/@\s]+(@)/i;
+/** Keys whose value is a table of environment variables. */
+const ENV_TABLES = new Set(['env', 'ownEnv']);
+const MAX_DEPTH = 8;
+
+/** True when an environment variable called `key` probably holds a secret. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/**
+ * A copy of an API answer with the secret-looking values of every `env`/`ownEnv` table replaced by
+ * `"****"` (and the password of a URL with credentials), wherever the tables are in it.
+ * @example maskSecrets({ spec: { env: { API_TOKEN: 'x', PORT: '80' } } }) // { spec: { env: { API_TOKEN: '****', PORT: '80' } } }
+ */
+export function maskSecrets<T>(value: T): T {
+  return walk(value, 0) as T;
+}
+
+/** The values of one environment table, secrets masked. */
+export function maskEnv(env: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (isSecretKey(key)) out[key] = MASK;
+    else out[key] = typeof value === 'string' ? value.replace(URL_PASSWORD, `$1${MASK}$2`) : value;
+  }
+  return out;
+}
+
+function walk(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = ENV_TABLES.has(key) && isTable(item) ? maskEnv(item) : walk(item, depth + 1);
+  }
+  return out;
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

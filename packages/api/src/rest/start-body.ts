@@ -1,0 +1,84 @@
+import { isAbsolute } from 'node:path';
+import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
+import type { RequestParts, RouteContext } from './route-types.js';
+
+/** Formats a config body may be written in. */
+export const CONFIG_FORMATS = ['toml', 'yaml', 'json'] as const;
+
+/** Largest config text accepted, in characters (the body limit applies too). */
+const MAX_CONFIG_CHARS = 512 * 1024;
+
+// A cwd no app can have: an app resolved against it named no cwd of its own.
+const NO_CWD = '/.velos-api-cwd-not-given';
+
+/**
+ * The `start` payload of `POST /processes`: `{apps}` as given (complete AppSpecs), or the apps of a
+ * config file's text (`{config, format, cwd?, envProfile?}`) through the core config loader, as
+ * `velos start <file>` reads a file; apps without an absolute `cwd` of their own need the body's.
+ */
+export async function startPayload(parts: RequestParts, ctx: RouteContext): Promise<unknown> {
+  const { body } = parts;
+  if (body.config === undefined) {
+    const extra = ['format', 'cwd', 'envProfile'].find((key) => body[key] !== undefined);
+    if (extra !== undefined) throw invalid(extra, `${extra} goes with config (a config file's text)`);
+    if (body.apps === undefined) throw invalid('apps', 'expected apps (complete AppSpecs) or config');
+    return { apps: body.apps };
+  }
+  if (body.apps !== undefined) throw invalid('apps', 'give either apps or config, not both');
+  return { apps: await specsFromConfigBody(body, ctx) };
+}
+
+async function specsFromConfigBody(body: Record<string, unknown>, ctx: RouteContext): Promise<AppSpec[]> {
+  const { config: text, format, cwd, envProfile } = body;
+  if (typeof text !== 'string' || text.length > MAX_CONFIG_CHARS) {
+    throw invalid('config', `expected the text of a config file, at most ${MAX_CONFIG_CHARS} characters`);
+  }
+  if (typeof format !== 'string' || !(CONFIG_FORMATS as readonly string[]).includes(format)) {
+    throw invalid('format', `expected one of ${CONFIG_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+  }
+  if (cwd !== undefined && (typeof cwd !== 'string' || !isAbsolute(cwd) || cwd.length > 4096)) {
+    throw invalid('cwd', `expected an absolute directory, got ${JSON.stringify(cwd)}`);
+  }
+  if (
+    envProfile !== undefined &&
+    (typeof envProfile !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(envProfile))
+  ) {
+    throw invalid('envProfile', 'expected the name of an env_<profile> table');
+  }
+  const loader = await import('@velos/core/config');
+  const label = `config.${format}`;
+  const specs = await inConfig(async () => {
+    const raw = await loader.parseConfigText(text, label);
+    if (raw !== null && typeof raw === 'object' && 'alerts' in raw) {
+      throw invalid('config', 'alerts in a config body are not applied; add them with POST /api/v1/alerts');
+    }
+    return loader.validateConfig(raw, label, {
+      baseDir: cwd ?? NO_CWD,
+      baseEnv: ctx.start.env,
+      cpuCount: ctx.start.cpuCount,
+      ...(envProfile === undefined ? {} : { envProfile }),
+    });
+  });
+  const unplaced = specs.findIndex((spec) => spec.cwd === NO_CWD || spec.cwd.startsWith(`${NO_CWD}/`));
+  if (unplaced !== -1) {
+    throw invalid(
+      'cwd',
+      `apps[${unplaced}] has no absolute cwd: give the body's cwd (an absolute directory)`,
+    );
+  }
+  return specs;
+}
+
+/** Runs the loader; its errors (which name the path inside the config) are about the body's `config`. */
+async function inConfig<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (!isVelosError(error)) throw error;
+    throw new VelosError(error.code, error.message, { data: { field: 'config' }, cause: error });
+  }
+}
+
+function invalid(field: string, message: string): VelosError {
+  return new VelosError(ErrorCodes.INVALID_ARGUMENT, `${field}: ${message}`, { data: { field } });
+}

@@ -1,0 +1,165 @@
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { ErrorCodes, VelosError } from '@velos/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { bearerToken, createAuthenticator, isAllowed } from './auth/authenticate.js';
+import { registerDashboard } from './http/dashboard.js';
+import { errorResponse } from './http/error-response.js';
+import { registerMcp } from './http/mcp-route.js';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, registerSecurity } from './http/security.js';
+import { registerOpenApi } from './openapi/openapi-route.js';
+import type { ApiScope, ApiServer, ApiServerOptions } from './options.js';
+import { runCommand } from './rest/command-runner.js';
+import { registerRestRoutes } from './rest/register-routes.js';
+import type { RouteContext } from './rest/route-types.js';
+import { registerWebSocket } from './ws/register.js';
+
+/** Address the API binds by default: loopback only. */
+export const DEFAULT_HOST = '127.0.0.1';
+/** Port the API binds by default. */
+export const DEFAULT_PORT = 9716;
+/** Largest request body by default, in bytes. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+// resolves to packages/api/dist/dashboard both from src/server.ts and from the bundled dist/index.js
+const DASHBOARD_DIR = fileURLToPath(new URL('../dist/dashboard/', import.meta.url));
+
+/**
+ * Starts the Velos HTTP API (REST under `/api/v1`, the WebSocket, `/mcp`, the dashboard) over a
+ * `VelosControl`: loopback and bearer tokens by default, refused with auth off beyond loopback.
+ * @example
+ * const server = await createApiServer({ control: createClient({ home }), auth: { tokens: loadOrCreateTokens(home) } });
+ * console.log(server.url); // http://127.0.0.1:9716
+ */
+export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const log = options.log ?? (() => undefined);
+  const isAuthDisabled = 'disabled' in options.auth;
+  if (isAuthDisabled && !isLoopback(host)) {
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `authentication can be turned off only on a loopback address, not on ${host}`,
+    );
+  }
+  if (!isLoopback(host) && options.tls === undefined) {
+    log(`warning: the API listens on ${host} without TLS: tokens and data cross the network in clear text`);
+  }
+  const app = Fastify({
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 1024 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
+  try {
+    await build(app, options, isAuthDisabled, log);
+    await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const url = baseUrl(app, options.tls !== undefined);
+  log(`velos api: listening on ${url}`);
+  return { url, close: () => app.close() };
+}
+
+async function build(
+  app: FastifyInstance,
+  options: ApiServerOptions,
+  isAuthDisabled: boolean,
+  log: (line: string) => void,
+): Promise<void> {
+  const { control } = options;
+  const authenticate = createAuthenticator(options.auth);
+  app.setErrorHandler((error, _request, reply) => {
+    const { status, body } = errorResponse(error);
+    if (status === 500) log(`velos api: ${body.error.message}`);
+    return reply.code(status).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: {
+        code: ErrorCodes.UNKNOWN_COMMAND,
+        message: `no route ${request.method} ${pathOf(request.url)}`,
+      },
+    }),
+  );
+  // a POST without arguments may come with `content-type: application/json` and no body at all
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body.length === 0) done(null, undefined);
+    else parseJson(request, body as string, done);
+  });
+  await registerSecurity(app, {
+    corsOrigins: options.corsOrigins ?? [],
+    rateLimitPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    isTls: options.tls !== undefined,
+  });
+  if (!isAuthDisabled) {
+    app.addHook('onRequest', async (request, reply) => {
+      const needed = (request.routeOptions.config as { scope?: ApiScope | 'none' }).scope ?? 'none';
+      if (needed === 'none' || request.method === 'OPTIONS') return;
+      const token = bearerToken(request.headers.authorization);
+      const scope = token === null ? null : authenticate(token);
+      if (scope === null) {
+        reply.header('www-authenticate', 'Bearer realm="velos"');
+        throw new VelosError(
+          ErrorCodes.UNAUTHORIZED,
+          'a valid bearer token is required (Authorization: Bearer <token>; tokens are in $VELOS_HOME/api-tokens)',
+        );
+      }
+      if (!isAllowed(scope, needed)) {
+        throw new VelosError(
+          ErrorCodes.FORBIDDEN,
+          `${request.method} ${pathOf(request.url)} needs an admin token; this one is read-only`,
+        );
+      }
+    });
+  }
+  let collector: Promise<() => Promise<string>> | undefined;
+  const ctx: RouteContext = {
+    control,
+    call: (command, payload) => runCommand(control, command, payload),
+    prometheus: async () => {
+      collector ??= import('@velos/metrics').then((metrics) => metrics.createExpositionCollector(control));
+      return (await collector)();
+    },
+    start: { env: definedEnv(process.env), cpuCount: cpus().length || 1 },
+  };
+  registerRestRoutes(app, ctx);
+  registerOpenApi(app);
+  if (options.mcp !== false) {
+    if ('tokens' in options.auth) registerMcp(app, control, options.auth.tokens.admin);
+    else log('velos api: /mcp is off: the MCP endpoint needs a token and authentication is disabled');
+  }
+  await registerWebSocket(app, { control, authenticate, ws: options.ws ?? {}, log });
+  if (options.dashboard !== false) await registerDashboard(app, options.dashboardDir ?? DASHBOARD_DIR);
+}
+
+/** True for an address only this machine can reach (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1'
+  );
+}
+
+/** The path of a request URL for a message: no query, at most 200 characters. */
+function pathOf(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}
+
+function baseUrl(app: FastifyInstance, isTls: boolean): string {
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') return String(address);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${isTls ? 'https' : 'http'}://${host}:${address.port}`;
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

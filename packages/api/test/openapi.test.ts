@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { createClient } from '@velos/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../src/rest/routes.js';
+import { call, type Json, startServer, type TestServer } from './support/api-server.js';
+
+let api: TestServer;
+let home: string;
+let document: Json;
+
+beforeAll(async () => {
+  // the document needs no daemon: this server's control points at an empty home
+  home = mkdtempSync(join(tmpdir(), 'velos-api-openapi-'));
+  api = await startServer(createClient({ home }));
+  const answer = await call(api.url, 'GET', '/api/v1/openapi.json', { token: api.read });
+  expect(answer.status).toBe(200);
+  document = answer.body;
+});
+
+afterAll(async () => {
+  await api?.server.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('/api/v1/openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const result = await validate(structuredClone(document));
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+    expect(document.openapi).toBe('3.1.0');
+  });
+
+  it('describes every route of the table with its scope and the bearer scheme', () => {
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const route of API_ROUTES) {
+      const path = `/api/v1${route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`;
+      const operation = document.paths[path]?.[route.method.toLowerCase()];
+      expect(operation, `${route.method} ${path}`).toBeDefined();
+      expect(operation['x-velos-scope']).toBe(route.scope);
+      if (route.scope === 'none') expect(operation.security).toEqual([]);
+    }
+  });
+
+  it('takes request schemas from the core schemas', () => {
+    const scale = document.paths['/api/v1/processes/{target}/scale'].post;
+    const instances = scale.requestBody.content['application/json'].schema.properties.instances;
+    expect(JSON.stringify(instances)).toContain('^[+-]?\\\\d{1,4}$');
+    const logs = document.paths['/api/v1/logs/{target}'].get.parameters;
+    expect(logs.find((p: { name: string }) => p.name === 'lines').schema).toMatchObject({
+      type: 'integer',
+      maximum: 1_000_000,
+    });
+    const start = document.paths['/api/v1/processes'].post.requestBody.content['application/json'].schema;
+    expect(start.oneOf[0].properties.apps.items.required).toContain('script');
+  });
+
+  it('needs a token', async () => {
+    expect((await call(api.url, 'GET', '/api/v1/openapi.json')).status).toBe(401);
+  });
+});

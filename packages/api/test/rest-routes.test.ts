@@ -1,0 +1,245 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APP_DEFAULTS, type AppSpec } from '@velos/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../src/rest/routes.js';
+import { type Answer, call, type Json, startServer, type TestServer } from './support/api-server.js';
+import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
+
+let daemon: TestDaemon;
+let api: TestServer;
+let scratch: string;
+const hits = new Set<string>();
+
+/** Calls the API as admin (or with `token`) and records which route of the table answered. */
+async function request<T = Json>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<Answer<T>> {
+  const bare = path.split('?')[0]!;
+  for (const route of API_ROUTES) {
+    const pattern = new RegExp(`^/api/v1${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`);
+    if (route.method === method && pattern.test(bare)) hits.add(`${route.method} ${route.path}`);
+  }
+  return call<T>(api.url, method, path, { token: api.admin, ...options });
+}
+
+function spec(name: string, overrides: Partial<AppSpec> = {}): AppSpec {
+  return {
+    ...APP_DEFAULTS,
+    name,
+    script: 'silent.js',
+    cwd: FIXTURES,
+    env: { PATH: process.env.PATH ?? '' },
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  daemon = await startDaemon();
+  scratch = mkdtempSync(join(tmpdir(), 'velos-api-scratch-'));
+  api = await startServer(daemon.client, {
+    rateLimitPerMinute: 100_000,
+    dashboardDir: join(scratch, 'none'),
+  });
+});
+
+afterAll(async () => {
+  await api?.server.close();
+  await daemon?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('REST routes over a real daemon', () => {
+  it('answers health without a token, and status, monitoring and the openapi document with one', async () => {
+    expect(await call(api.url, 'GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await request('GET', '/api/v1/health', { token: undefined })).toMatchObject({
+      status: 200,
+      body: { status: 'ok' },
+    });
+    const status = await request('GET', '/api/v1/status');
+    expect(status.body.daemon.pid).toBeGreaterThan(0);
+    expect(['healthy', 'degraded', 'unhealthy']).toContain(status.body.health.status);
+    expect((await request('GET', '/api/v1/monitoring/health')).body.components.length).toBeGreaterThan(0);
+    const openapi = await call(api.url, 'GET', '/api/v1/openapi.json', { token: api.read });
+    expect(openapi.body.openapi).toBe('3.1.0');
+  });
+
+  it('starts apps from specs and from a config body, lists, describes and masks secrets', async () => {
+    const started = await request('POST', '/api/v1/processes', {
+      body: { apps: [spec('plain', { env: { PATH: process.env.PATH ?? '', DB_PASSWORD: 'hunter2' } })] },
+    });
+    expect(started.status).toBe(200);
+    expect(started.body.processes[0]).toMatchObject({ name: 'plain' });
+
+    const config = [
+      '[[apps]]',
+      'name = "web"',
+      'script = "echo-env.js"',
+      'env = { API_TOKEN = "s3cret", PORT = "8080", DATABASE_URL = "postgres://app:pw@db/app" }',
+      '',
+      '[[apps]]',
+      'name = "chatty"',
+      'script = "chatty.js"',
+      'env = { RATE = "50" }',
+    ].join('\n');
+    const fromConfig = await request('POST', '/api/v1/processes', {
+      body: { config, format: 'toml', cwd: FIXTURES },
+    });
+    expect(fromConfig.status).toBe(200);
+    expect(fromConfig.body.processes.map((p: { name: string }) => p.name).sort()).toEqual(['chatty', 'web']);
+
+    const list = await request('GET', '/api/v1/processes', { token: api.read });
+    expect(list.body.processes.map((p: { name: string }) => p.name).sort()).toEqual([
+      'chatty',
+      'plain',
+      'web',
+    ]);
+    const described = await request('GET', '/api/v1/processes/web');
+    expect(described.body.processes[0].spec.envKeys).toContain('API_TOKEN');
+
+    const web = await request('GET', '/api/v1/config/web');
+    expect(web.body.spec.env).toMatchObject({
+      API_TOKEN: '****',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://app:****@db/app',
+    });
+    expect(web.body.spec.ownEnv.API_TOKEN).toBe('****');
+    expect(JSON.stringify(web.body)).not.toContain('s3cret');
+    const plain = await request('GET', '/api/v1/config/plain');
+    expect(plain.body.spec.env.DB_PASSWORD).toBe('****');
+  });
+
+  it('stops, restarts, reloads, scales, changes config and deletes', async () => {
+    const before = (await request('GET', '/api/v1/processes')).body.processes.find(
+      (p: { name: string }) => p.name === 'plain',
+    );
+    expect((await request('POST', '/api/v1/processes/plain/stop')).body.processes[0].status).toBe('stopped');
+    const restarted = await request('POST', '/api/v1/processes/plain/restart', {
+      body: { env: { EXTRA: '1' } },
+    });
+    expect(restarted.status).toBe(200);
+    expect(restarted.body.processes[0].pid).not.toBe(before.pid);
+    expect((await request('POST', '/api/v1/processes/plain/reload')).status).toBe(200);
+    const scaled = await request('POST', '/api/v1/processes/plain/scale', { body: { instances: 2 } });
+    expect(scaled.status).toBe(200);
+    expect(
+      (await request('GET', '/api/v1/processes')).body.processes.filter(
+        (p: { name: string }) => p.name === 'plain',
+      ),
+    ).toHaveLength(2);
+    expect(
+      (await request('POST', '/api/v1/processes/plain/scale', { body: { instances: '-1' } })).status,
+    ).toBe(200);
+    const changed = await request('PUT', '/api/v1/config/web', { body: { changes: { max_restarts: 3 } } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.spec).toMatchObject({ maxRestarts: 3, env: { API_TOKEN: '****' } });
+    expect((await request('POST', '/api/v1/config/reload', { body: {} })).status).toBe(200);
+    expect((await request('DELETE', '/api/v1/processes/plain')).body.processes[0].name).toBe('plain');
+    expect((await request('GET', '/api/v1/processes/plain')).status).toBe(404);
+  });
+
+  it('runs and triggers jobs', async () => {
+    const counter = join(scratch, 'counter');
+    writeFileSync(counter, '0');
+    await request('POST', '/api/v1/processes', {
+      body: {
+        apps: [spec('job', { script: 'job-counter.js', type: 'job', env: { COUNTER_FILE: counter } })],
+      },
+    });
+    const ended = (count: number) => async () => {
+      const { runs } = (await request('GET', '/api/v1/jobs/job/runs?limit=5')).body;
+      return runs.length === count && runs.every((run: { outcome: string }) => run.outcome === 'ok');
+    };
+    await waitFor(ended(1), 'the first run');
+    expect((await request('POST', '/api/v1/jobs/job/trigger')).status).toBe(200);
+    await waitFor(ended(2), 'the run of POST /jobs/job/trigger');
+    expect((await request('POST', '/api/v1/processes/job/trigger')).status).toBe(200);
+    await waitFor(ended(3), 'the run of POST /processes/job/trigger');
+  });
+
+  it('reads, searches, analyzes and flushes logs', async () => {
+    const lines = await waitFor(async () => {
+      const answer = await request('GET', '/api/v1/logs/chatty?lines=5&stream=out', { token: api.read });
+      return answer.body.lines.length === 5 ? answer.body.lines : null;
+    }, 'five lines of chatty');
+    expect(lines[0]).toMatchObject({ name: 'chatty', stream: 'out' });
+    const search = await request('GET', '/api/v1/logs/chatty/search?pattern=1&limit=3&since=1h');
+    expect(search.status).toBe(200);
+    expect(search.body.lines.length).toBeGreaterThan(0);
+    for (const view of ['summary', 'patterns', 'dedupe', 'anomalies']) {
+      const answer = await request('GET', `/api/v1/logs/chatty/${view}?since=10m`);
+      expect(answer.status, view).toBe(200);
+      expect(answer.body.view).toBe(view);
+    }
+    expect((await request('POST', '/api/v1/logs/chatty/flush')).body.flushed.length).toBeGreaterThan(0);
+  });
+
+  it('lists and posts events', async () => {
+    const posted = await request('POST', '/api/v1/events', {
+      body: { name: 'deploy', app: 'web', message: 'v2 is out', severity: 'info', fields: { version: 2 } },
+    });
+    expect(posted.status).toBe(200);
+    expect(posted.body.event).toMatchObject({ kind: 'app.deploy', message: 'v2 is out' });
+    const events = await request('GET', '/api/v1/events?kind=app.deploy&limit=10', { token: api.read });
+    expect(events.body.events.map((e: { kind: string }) => e.kind)).toEqual(['app.deploy']);
+  });
+
+  it('serves metrics as JSON, Prometheus text and history', async () => {
+    const snapshot = await request('GET', '/api/v1/metrics');
+    expect(snapshot.body.processes.length).toBeGreaterThan(0);
+    for (const path of ['/api/v1/metrics/prometheus', '/api/v1/monitoring/metrics']) {
+      const text = await request('GET', path);
+      expect(text.headers.get('content-type')).toContain('text/plain');
+      expect(text.body).toContain('velos_process_memory_bytes{');
+    }
+    const history = await request('GET', '/api/v1/metrics/history/all?sinceMs=60000&points=10');
+    expect(Array.isArray(history.body.history)).toBe(true);
+  });
+
+  it('adds, tests and removes alert rules', async () => {
+    const rule = {
+      name: 'web-errored',
+      when: { kind: 'errored' },
+      app: 'web',
+      severity: 'warning',
+      forMs: 0,
+      resolveAfterMs: 60_000,
+      channels: [{ type: 'command', command: [process.execPath, '-e', '0'], timeoutMs: 5000 }],
+      source: 'runtime',
+    };
+    const added = await request('POST', '/api/v1/alerts', { body: { rule } });
+    expect(added.status).toBe(200);
+    expect(
+      (await request('GET', '/api/v1/alerts')).body.alerts.map(
+        (a: { rule: { name: string } }) => a.rule.name,
+      ),
+    ).toContain('web-errored');
+    const tested = await request('POST', '/api/v1/alerts/web-errored/test');
+    expect(tested.body.deliveries[0]).toMatchObject({ isOk: true });
+    expect((await request('DELETE', '/api/v1/alerts/web-errored')).body.removed.name).toBe('web-errored');
+  });
+
+  it('saves, resurrects and reopens log files', async () => {
+    expect((await request('POST', '/api/v1/daemon/save')).body.count).toBeGreaterThan(0);
+    expect((await request('POST', '/api/v1/daemon/resurrect')).status).toBe(200);
+    expect(
+      (await request('POST', '/api/v1/daemon/reload-logs', { body: { target: 'web' } })).body.reopened.length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('says when the dashboard is not built, and answers unknown routes with a JSON 404', async () => {
+    const page = await call(api.url, 'GET', '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('dashboard was not built');
+    const missing = await call(api.url, 'GET', '/api/v1/nothing', { token: api.admin });
+    expect(missing).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_COMMAND' } } });
+  });
+
+  it('has answered through every route of the table', () => {
+    const missed = API_ROUTES.map((route) => `${route.method} ${route.path}`).filter((key) => !hits.has(key));
+    expect(missed).toEqual([]);
+  });
+});

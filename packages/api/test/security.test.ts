@@ -1,0 +1,201 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@velos/client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApiServer } from '../src/server.js';
+import { call, startServer, type TestServer } from './support/api-server.js';
+import { startDaemon, type TestDaemon } from './support/daemon.js';
+
+let daemon: TestDaemon;
+let api: TestServer;
+const extra: TestServer[] = [];
+const homes: string[] = [];
+
+beforeAll(async () => {
+  daemon = await startDaemon();
+  api = await startServer(daemon.client, { rateLimitPerMinute: 100_000, bodyLimitBytes: 4096 });
+});
+
+afterEach(async () => {
+  for (const server of extra.splice(0)) await server.server.close();
+});
+
+afterAll(async () => {
+  await api?.server.close();
+  await daemon?.stop();
+  for (const home of homes) rmSync(home, { recursive: true, force: true });
+});
+
+async function another(options: Parameters<typeof startServer>[1]): Promise<TestServer> {
+  const server = await startServer(daemon.client, options);
+  extra.push(server);
+  return server;
+}
+
+/** The daemon still answers, through the API and directly. */
+async function expectDaemonFine(): Promise<void> {
+  expect((await call(api.url, 'GET', '/api/v1/health')).body).toEqual({ status: 'ok' });
+  expect((await daemon.client.ping()).pid).toBeGreaterThan(0);
+}
+
+describe('authentication and scopes', () => {
+  it('answers 401 without a token or with a wrong one, and says how to authenticate', async () => {
+    const none = await call(api.url, 'GET', '/api/v1/processes');
+    expect(none).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+    expect(none.headers.get('www-authenticate')).toContain('Bearer');
+    expect((await call(api.url, 'GET', '/api/v1/processes', { token: `${api.admin}x` })).status).toBe(401);
+    expect(
+      (await call(api.url, 'GET', '/api/v1/processes', { headers: { authorization: api.admin } })).status,
+    ).toBe(401);
+  });
+
+  it('lets a read token read and answers 403 when it tries to change anything', async () => {
+    expect((await call(api.url, 'GET', '/api/v1/processes', { token: api.read })).status).toBe(200);
+    const stop = await call(api.url, 'POST', '/api/v1/processes/all/stop', { token: api.read });
+    expect(stop).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    const del = await call(api.url, 'DELETE', '/api/v1/alerts/x', { token: api.read });
+    expect(del.status).toBe(403);
+    expect((await call(api.url, 'POST', '/mcp', { token: api.read, body: {} })).status).toBe(403);
+  });
+
+  it('serves MCP at /mcp to the admin token', async () => {
+    const answer = await call(api.url, 'POST', '/mcp', {
+      token: api.admin,
+      headers: { accept: 'application/json, text/event-stream' },
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.result.tools.map((tool: { name: string }) => tool.name)).toContain('process_list');
+  });
+
+  it('refuses to run without auth beyond loopback, and without auth on loopback leaves /mcp out', async () => {
+    await expect(
+      createApiServer({ control: daemon.client, host: '0.0.0.0', port: 0, auth: { disabled: true } }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('loopback') });
+    const open = await another({ auth: { disabled: true } });
+    expect((await call(open.url, 'GET', '/api/v1/processes')).status).toBe(200);
+    expect((await call(open.url, 'POST', '/api/v1/daemon/save')).status).toBe(200);
+    expect((await call(open.url, 'POST', '/mcp', { body: {} })).status).toBe(404);
+    expect(open.logs.join('\n')).toContain('/mcp is off');
+  });
+
+  it('warns when it listens beyond loopback without TLS', async () => {
+    const wide = await another({ host: '0.0.0.0' });
+    expect(wide.logs.join('\n')).toMatch(/warning: .*0\.0\.0\.0 without TLS/);
+  });
+});
+
+describe('limits and validation', () => {
+  it('answers 429 with Retry-After past the rate limit', async () => {
+    const limited = await another({ rateLimitPerMinute: 3 });
+    for (let i = 0; i < 3; i += 1) expect((await call(limited.url, 'GET', '/health')).status).toBe(200);
+    const over = await call(limited.url, 'GET', '/api/v1/processes', { token: limited.read });
+    expect(over).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } });
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('answers 413 to a body over the limit, and the daemon is unaffected', async () => {
+    const big = await call(api.url, 'POST', '/api/v1/events', {
+      token: api.admin,
+      body: { name: 'big', message: 'x'.repeat(10_000) },
+    });
+    expect(big).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+    await expectDaemonFine();
+  });
+
+  it('answers 400 naming the field to malformed and invalid input', async () => {
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/api/v1/events', '{"name": "x",', 'body'],
+      ['POST', '/api/v1/events', '[1, 2]', 'body'],
+      ['POST', '/api/v1/events', { name: 'bad name!' }, 'name'],
+      ['POST', '/api/v1/events', { name: 'ok', colour: 'red' }, 'colour'],
+      ['POST', '/api/v1/processes/web/scale', { instances: 'lots' }, 'instances'],
+      ['POST', '/api/v1/processes/web/stop', { force: true }, 'body'],
+      ['POST', '/api/v1/processes', { apps: [{ name: 'x' }] }, 'apps[0].script'],
+      ['POST', '/api/v1/processes', { config: '[[apps]]\nscript = "a.js"', format: 'toml' }, 'cwd'],
+      ['POST', '/api/v1/processes', { config: '[[apps]\n', format: 'toml', cwd: '/tmp' }, 'config'],
+      [
+        'POST',
+        '/api/v1/processes',
+        { config: '[[apps]]\nscrpt = "a.js"', format: 'toml', cwd: '/tmp' },
+        'config',
+      ],
+      ['POST', '/api/v1/processes', { config: 'apps: []', format: 'xml' }, 'format'],
+      ['GET', '/api/v1/logs/web?lines=many', undefined, 'lines'],
+      ['GET', '/api/v1/logs/web?lines=1&lines=2', undefined, 'lines'],
+      ['GET', '/api/v1/logs/web?colour=red', undefined, 'colour'],
+      ['GET', '/api/v1/logs/web/search?level=loud', undefined, 'level'],
+      ['GET', `/api/v1/processes/${'x'.repeat(300)}`, undefined, 'target'],
+      ['PUT', '/api/v1/config/web', { changes: {} }, 'changes'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const answer = await call(api.url, method, path, { token: api.admin, body });
+      expect(answer.status, `${method} ${path}`).toBe(400);
+      expect(answer.body.error.field, `${method} ${path}: ${answer.body.error.message}`).toBe(field);
+      expect(['INVALID_ARGUMENT', 'INVALID_CONFIG']).toContain(answer.body.error.code);
+    }
+    await expectDaemonFine();
+  });
+
+  it('takes a POST without arguments with a JSON content type and no body', async () => {
+    const answer = await call(api.url, 'POST', '/api/v1/daemon/save', {
+      token: api.admin,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(answer.status).toBe(200);
+  });
+
+  it('answers 404 for an unknown target', async () => {
+    const answer = await call(api.url, 'POST', '/api/v1/processes/ghost/restart', { token: api.admin });
+    expect(answer).toMatchObject({ status: 404, body: { error: { code: 'TARGET_NOT_FOUND' } } });
+  });
+
+  it('answers 503 when the daemon is unreachable, and keeps serving', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'velos-api-nodaemon-'));
+    homes.push(home);
+    const orphan = await startServer(createClient({ home }));
+    extra.push(orphan);
+    expect(await call(orphan.url, 'GET', '/health')).toMatchObject({
+      status: 503,
+      body: { status: 'unreachable' },
+    });
+    const list = await call(orphan.url, 'GET', '/api/v1/processes', { token: orphan.read });
+    expect(list).toMatchObject({ status: 503, body: { error: { code: 'DAEMON_UNAVAILABLE' } } });
+    expect((await call(orphan.url, 'GET', '/api/v1/processes', { token: orphan.read })).status).toBe(503);
+  });
+});
+
+describe('browser-facing headers', () => {
+  it('sends helmet headers with a CSP that allows only the own scripts', async () => {
+    const answer = await call(api.url, 'GET', '/health');
+    const csp = answer.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('answers no CORS headers by default and allows only the listed origins', async () => {
+    const preflight = (url: string, origin: string) =>
+      fetch(`${url}/api/v1/processes`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+    expect(
+      (await preflight(api.url, 'http://evil.example')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
+    const allowing = await another({ corsOrigins: ['http://ok.example'] });
+    const ok = await preflight(allowing.url, 'http://ok.example');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://ok.example');
+    expect(ok.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    const evil = await preflight(allowing.url, 'http://evil.example');
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
