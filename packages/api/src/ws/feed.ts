@@ -72,12 +72,13 @@ export abstract class Feed {
 
   /** Tells every client the feed ended for good, and drops them. */
   protected end(code: string, message: string): void {
-    for (const client of [...this.clients]) {
+    const clients = [...this.clients];
+    this.clients.clear();
+    this.close();
+    for (const client of clients) {
       client.sendError(code, message, this.topic);
       client.forget(this.key);
     }
-    this.clients.clear();
-    this.close();
   }
 
   /** Opens the daemon subscription. */

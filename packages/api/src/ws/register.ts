@@ -42,6 +42,11 @@ export async function registerWebSocket(
     options: { maxPayload: settings.maxMessageBytes, perMessageDeflate: false },
     // A socket error (a client that vanished) ends that connection only; its close event cleans up.
     errorHandler: (_error, socket) => socket.terminate(),
+    preClose(done) {
+      for (const connection of connections) connection.close(CloseCodes.GOING_AWAY, 'server closing');
+      hub.close();
+      this.websocketServer.close(() => done());
+    },
   });
 
   app.get(
@@ -83,9 +88,4 @@ export async function registerWebSocket(
       connections.add(connection);
     },
   );
-
-  app.addHook('preClose', async () => {
-    for (const connection of connections) connection.close(CloseCodes.GOING_AWAY, 'server closing');
-    hub.close();
-  });
 }

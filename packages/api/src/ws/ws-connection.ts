@@ -11,7 +11,7 @@ export const MAX_BAD_MESSAGES = 5;
 /** Most subscriptions one connection holds at once. */
 export const MAX_SUBSCRIPTIONS = 32;
 /** A connection told to close is cut this long after, if its client never answers the close. */
-const CLOSE_GRACE_MS = 2000;
+const CLOSE_GRACE_MS = 5000;
 /** ws closes a connection whose message passes `maxPayload` with this code; the protocol says 4413. */
 const WS_MESSAGE_TOO_BIG = 1009;
 

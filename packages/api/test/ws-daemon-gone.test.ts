@@ -1,0 +1,61 @@
+import type { ProcessInfo, VelosEvent } from '@velos/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  appSpec,
+  startDaemon,
+  startWsHarness,
+  type TestDaemon,
+  TOKENS,
+  type WsHarness,
+  waitFor,
+} from './ws-harness.js';
+import { TestSocket } from './ws-test-client.js';
+
+let harness: WsHarness;
+let second: TestDaemon | null = null;
+let socket: TestSocket | null = null;
+
+beforeAll(async () => {
+  harness = await startWsHarness({ ws: { processesPollMs: 300, retryMaxDelayMs: 400 } });
+});
+afterAll(async () => {
+  await socket?.close();
+  await harness.client.kill().catch(() => undefined);
+  await second?.stop();
+  await harness?.close();
+});
+
+describe('a daemon that goes away', () => {
+  it('tells DAEMON_UNAVAILABLE, keeps the connection, and resumes the feeds when a daemon is back', async () => {
+    socket = await TestSocket.ready(harness.wsUrl, TOKENS.admin);
+    socket.send({ type: 'subscribe', topic: 'processes' });
+    socket.send({ type: 'subscribe', topic: 'events', kinds: ['process'] });
+    expect(await socket.take((m) => m.type === 'processes', 'the snapshot')).toMatchObject({ processes: [] });
+    const opened = harness.counts.opened.followEvents;
+    harness.daemon.child.kill('SIGKILL');
+    for (const topic of ['processes', 'events']) {
+      const error = await socket.take((m) => m.type === 'error' && m.topic === topic, `the ${topic} error`);
+      expect(error.code).toBe('DAEMON_UNAVAILABLE');
+    }
+    socket.send({ type: 'ping' });
+    await socket.take((m) => m.type === 'pong', 'pong while the daemon is gone');
+    // one notice per outage, not one per retry
+    await waitFor(
+      () => harness.counts.opened.followEvents >= opened + 4,
+      'three retries of the events follow',
+    );
+    expect(socket.messages.filter((m) => m.type === 'error').length).toBe(2);
+
+    second = await startDaemon(harness.home);
+    await harness.client.start([appSpec('back', 'ticker.js')]);
+    const row = await socket.take(
+      (m) => m.type === 'processes' && (m.processes as ProcessInfo[]).some((p) => p.name === 'back'),
+      'the new app in the processes feed',
+    );
+    expect(row.snapshot).toBe(false);
+    await socket.take(
+      (m) => m.type === 'events' && (m.events as VelosEvent[]).some((e) => e.app === 'back'),
+      'an event of the new app after the follow reopened',
+    );
+  });
+});

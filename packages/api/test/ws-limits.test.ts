@@ -1,0 +1,177 @@
+import type { Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startWsHarness, TOKENS, type WsHarness, waitFor } from './ws-harness.js';
+import { openSilentClient, TestSocket } from './ws-test-client.js';
+
+const MAX_BUFFERED_BYTES = 256 * 1024;
+const MAX_CONNECTIONS = 4;
+let harness: WsHarness;
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  harness = await startWsHarness({
+    ws: {
+      maxConnections: MAX_CONNECTIONS,
+      maxBufferedBytes: MAX_BUFFERED_BYTES,
+      maxMessageBytes: 4096,
+    },
+  });
+});
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function ready(): Promise<TestSocket> {
+  const socket = await TestSocket.ready(harness.wsUrl, TOKENS.read);
+  sockets.push(socket);
+  return socket;
+}
+
+describe('connection limits', () => {
+  it('refuses the connection past the cap with HTTP 429, and takes one again once a client left', async () => {
+    const open = [];
+    for (let i = 0; i < MAX_CONNECTIONS; i += 1) open.push(await ready());
+    await expect(TestSocket.open(harness.wsUrl, { token: TOKENS.read })).rejects.toThrow(/429/);
+    expect(harness.logLines.some((line) => line.includes('refused a connection'))).toBe(true);
+    await open[0]!.close();
+    await waitFor(async () => {
+      const socket = await TestSocket.open(harness.wsUrl, { token: TOKENS.read });
+      sockets.push(socket);
+      return true;
+    }, 'a connection after one left');
+  });
+
+  it('closes with 4413 on a message larger than the limit', async () => {
+    const socket = await ready();
+    socket.send({ type: 'auth', token: 'x'.repeat(1000) });
+    await socket.take((m) => m.type === 'error', 'an error under the limit');
+    socket.send({ type: 'subscribe', topic: 'logs', target: 'x'.repeat(5000) });
+    expect((await socket.closed).code).toBe(4413);
+  });
+
+  it('answers malformed messages with an error naming the field, and closes with 4400 after five in a row', async () => {
+    const socket = await ready();
+    const cases: [object | string | Buffer, Record<string, unknown>][] = [
+      ['{"type":"subscribe","topic":"nope"}', { field: 'topic' }],
+      [
+        { type: 'subscribe', topic: 'logs', lines: -1 },
+        { field: 'lines', topic: 'logs' },
+      ],
+      [
+        { type: 'subscribe', topic: 'events', kinds: 'process' },
+        { field: 'kinds', topic: 'events' },
+      ],
+      [{ type: 'subscribe', topic: 'processes', extra: 1 }, { field: 'extra' }],
+    ];
+    for (const [message, expected] of cases) {
+      socket.send(message);
+      const error = await socket.take((m) => m.type === 'error', `the error for ${JSON.stringify(message)}`);
+      expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', ...expected });
+      expect(error.message).toContain(String(expected.field));
+    }
+    socket.send({ type: 'ping' });
+    await socket.take((m) => m.type === 'pong', 'pong (a valid message resets the count)');
+    for (const bad of ['not json', '[1,2]', '{"type":"hello"}', Buffer.from([1, 2, 3])]) {
+      socket.ws.send(bad, { binary: Buffer.isBuffer(bad) });
+    }
+    await waitFor(() => socket.messages.filter((m) => m.type === 'error').length === 8, 'four more errors');
+    expect(socket.closeState).toBeNull();
+    socket.send('{oops');
+    expect((await socket.closed).code).toBe(4400);
+  });
+});
+
+describe('slow consumers', () => {
+  let silent: Socket | null = null;
+  afterEach(() => {
+    silent?.destroy();
+    silent = null;
+  });
+
+  it('closes a client that stops reading with 4508, bounded, and cancels its daemon follow', async () => {
+    const total = 300_000;
+    await harness.startApp('flood', 'chatty.js', {
+      COUNT: String(total),
+      RATE: '0',
+      PAD: '150',
+      STAY: '1',
+      DELAY_MS: '1500',
+    });
+    silent = await openSilentClient(harness.wsUrl, TOKENS.read, [
+      { type: 'subscribe', topic: 'logs', target: 'flood' },
+    ]);
+    await waitFor(() => harness.counts.active.followLogs === 1, 'the shared follow');
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    }, 20);
+    try {
+      const notice = await waitFor(
+        () => harness.logLines.find((line) => line.includes('slow consumer')),
+        'the slow consumer closed',
+        60_000,
+      );
+      const unsent = Number(/(\d+) bytes unsent/.exec(notice)?.[1]);
+      // what the server holds for it: the limit plus the one batch that passed it (a batch is at most 4 MiB)
+      expect(unsent).toBeGreaterThan(MAX_BUFFERED_BYTES);
+      expect(unsent).toBeLessThan(MAX_BUFFERED_BYTES + 4.5 * 1024 * 1024);
+      await waitFor(() => harness.counts.active.followLogs === 0, 'the follow cancelled');
+      const captured = await waitFor(
+        async () => {
+          const [detail] = await harness.client.describe('flood');
+          return detail!.logLines.out === total ? detail : null;
+        },
+        'the whole flood captured',
+        60_000,
+      );
+      expect(captured.logLines.out).toBe(total);
+      // the flood was ~48 MB of lines (~75 MB as JSON); the server never held it
+      expect(rssPeak - rssBefore).toBeLessThan(30 * 1024 * 1024);
+    } finally {
+      clearInterval(sampler);
+    }
+  });
+
+  it('lets a client that fell behind and reads again see the 4508 close', async () => {
+    const lagging = await ready();
+    lagging.send({ type: 'subscribe', topic: 'logs', target: 'flood' });
+    await waitFor(() => harness.counts.active.followLogs === 1, 'the follow');
+    const raw = (lagging.ws as unknown as { _socket: Socket })._socket;
+    raw.pause();
+    const isSlowNotice = (line: string) => line.includes('slow consumer');
+    const closedBefore = harness.logLines.filter(isSlowNotice).length;
+    await harness.client.restart('flood');
+    await waitFor(
+      () => harness.logLines.filter(isSlowNotice).length > closedBefore,
+      'the lagging client closed',
+      60_000,
+    );
+    raw.resume();
+    expect(await lagging.closed).toEqual({ code: 4508, reason: 'slow consumer' });
+    expect(lagging.messages.filter((m) => m.type === 'logs').length).toBeGreaterThan(0);
+  });
+});
+
+describe('server close', () => {
+  it('closes every connection with 1001 and cancels every daemon subscription', async () => {
+    const socket = await ready();
+    socket.send({ type: 'subscribe', topic: 'processes' });
+    socket.send({ type: 'subscribe', topic: 'events' });
+    socket.send({ type: 'subscribe', topic: 'logs', target: 'all' });
+    await socket.take((m) => m.type === 'processes', 'the snapshot');
+    await waitFor(
+      () => harness.counts.active.followEvents === 2 && harness.counts.active.followLogs === 1,
+      'the follows',
+    );
+    await harness.app.close();
+    expect((await socket.closed).code).toBe(1001);
+    await waitFor(
+      () => harness.counts.active.followEvents + harness.counts.active.followLogs === 0,
+      'every follow cancelled',
+    );
+  });
+});

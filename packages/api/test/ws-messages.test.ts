@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { parseClientMessage } from '../src/ws/client-messages.js';
+import { eventsFeedKey } from '../src/ws/events-feed.js';
+import { retryDelayMs } from '../src/ws/retry-stream.js';
+
+describe('parseClientMessage', () => {
+  it('reads the messages of the protocol', () => {
+    expect(parseClientMessage('{"type":"ping"}')).toEqual({ ok: true, message: { type: 'ping' } });
+    const subscribe = { type: 'subscribe', topic: 'logs', target: 'api', lines: 50 };
+    expect(parseClientMessage(JSON.stringify(subscribe))).toEqual({ ok: true, message: subscribe });
+  });
+
+  it('names the field that is wrong, and the topic when there is one', () => {
+    expect(parseClientMessage('{"type":"subscribe","topic":"metrics","intervalMs":999}')).toMatchObject({
+      ok: false,
+      field: 'intervalMs',
+      topic: 'metrics',
+    });
+    expect(parseClientMessage('{"type":"subscribe","topic":"events","kinds":["ok",""]}')).toMatchObject({
+      ok: false,
+      field: 'kinds.1',
+    });
+    expect(parseClientMessage('{"type":"subscribe","topic":"logs","interval":5}')).toMatchObject({
+      ok: false,
+      field: 'interval',
+      message: expect.stringContaining('interval'),
+    });
+    expect(parseClientMessage('{"type":"nope"}')).toMatchObject({ ok: false, field: 'type' });
+    expect(parseClientMessage('"text"')).toMatchObject({ ok: false });
+    expect(parseClientMessage('{')).toEqual({ ok: false, message: 'expected one JSON object per message' });
+  });
+});
+
+describe('feed keys and retries', () => {
+  it('treats kinds in any order as one events filter', () => {
+    expect(eventsFeedKey({ kinds: ['b', 'a', 'a'] })).toBe(eventsFeedKey({ kinds: ['a', 'b'] }));
+    expect(eventsFeedKey({ target: 'x', kinds: [] })).not.toBe(eventsFeedKey({ kinds: [] }));
+  });
+
+  it('doubles the retry delay up to the maximum', () => {
+    expect([0, 1, 2, 3, 10, 100].map((attempt) => retryDelayMs(attempt, 1500))).toEqual([
+      250, 500, 1000, 1500, 1500, 1500,
+    ]);
+  });
+});
