@@ -42,14 +42,20 @@ for (const file of readdirSync(outdir).sort()) {
     firstRaw += raw;
     firstGzip += gzip;
   }
-  rows.push(`  ${file.padEnd(24)} ${kb(raw).padStart(9)} ${kb(gzip).padStart(9)} gz${firstLoad.has(file) ? '' : '  (on demand)'}`);
+  rows.push(
+    `  ${file.padEnd(24)} ${kb(raw).padStart(9)} ${kb(gzip).padStart(9)} gz${firstLoad.has(file) ? '' : '  (on demand)'}`,
+  );
 }
 if (!process.argv.includes('--quiet')) {
   console.log(`dashboard → ${outdir}\n${rows.join('\n')}`);
-  console.log(`  first load: ${kb(firstRaw)} raw, ${kb(firstGzip)} gzipped (budget ${kb(BUDGET_GZIP_BYTES)})`);
+  console.log(
+    `  first load: ${kb(firstRaw)} raw, ${kb(firstGzip)} gzipped (budget ${kb(BUDGET_GZIP_BYTES)})`,
+  );
 }
 if (firstGzip > BUDGET_GZIP_BYTES && !process.env.DASHBOARD_DEV) {
-  console.error(`dashboard: the first load is ${kb(firstGzip)} gzipped, over the budget of ${kb(BUDGET_GZIP_BYTES)}`);
+  console.error(
+    `dashboard: the first load is ${kb(firstGzip)} gzipped, over the budget of ${kb(BUDGET_GZIP_BYTES)}`,
+  );
   process.exit(1);
 }
 

@@ -25,7 +25,11 @@ export async function runAction(app: string, action: ActionName, instances?: str
           });
     const after = result?.processes ?? [];
     if (action === 'delete') {
-      applyProcesses([], false, before.map((p) => p.id));
+      applyProcesses(
+        [],
+        false,
+        before.map((p) => p.id),
+      );
     } else {
       applyProcesses(after, false, action === 'scale' ? removedIds(before, after) : []);
     }
@@ -51,15 +55,31 @@ function confirmation(
   instances?: string,
 ): { title: string; body: string; confirm: string } | null {
   if (action === 'stop') {
-    return { title: `Stop ${app}?`, body: `All ${count} instance(s) of ${app} will be stopped until started again.`, confirm: 'Stop' };
+    return {
+      title: `Stop ${app}?`,
+      body: `All ${count} instance(s) of ${app} will be stopped until started again.`,
+      confirm: 'Stop',
+    };
   }
   if (action === 'delete') {
-    return { title: `Delete ${app}?`, body: `${app} is stopped and removed from Velos; its log files stay on disk.`, confirm: 'Delete' };
+    return {
+      title: `Delete ${app}?`,
+      body: `${app} is stopped and removed from Velos; its log files stay on disk.`,
+      confirm: 'Delete',
+    };
   }
   if (action === 'scale' && instances !== undefined) {
-    const target = instances.startsWith('-') ? count + Number(instances) : instances.startsWith('+') ? count + Number(instances) : Number(instances);
+    const target = instances.startsWith('-')
+      ? count + Number(instances)
+      : instances.startsWith('+')
+        ? count + Number(instances)
+        : Number(instances);
     if (target < count) {
-      return { title: `Scale ${app} down to ${target}?`, body: `${count - target} instance(s) of ${app} will be stopped.`, confirm: 'Scale down' };
+      return {
+        title: `Scale ${app} down to ${target}?`,
+        body: `${count - target} instance(s) of ${app} will be stopped.`,
+        confirm: 'Scale down',
+      };
     }
   }
   return null;

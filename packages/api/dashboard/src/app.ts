@@ -20,10 +20,13 @@ export function App() {
   useEffect(() => installKeys((open) => setHelpOpen((was) => open ?? !was)), []);
   useEffect(() => window.scrollTo(0, 0), [route.view, route.app]);
   const view =
-    route.view === 'app' ? html`<${ProcessView} route=${route} />`
-    : route.view === 'logs' ? html`<${LogsView} route=${route} />`
-    : route.view === 'events' ? html`<${EventsView} route=${route} />`
-    : html`<${OverviewView} route=${route} />`;
+    route.view === 'app'
+      ? html`<${ProcessView} route=${route} />`
+      : route.view === 'logs'
+        ? html`<${LogsView} route=${route} />`
+        : route.view === 'events'
+          ? html`<${EventsView} route=${route} />`
+          : html`<${OverviewView} route=${route} />`;
   return html`<div class="app">
     <${TopBar} route=${route} onHelp=${() => setHelpOpen(!isHelpOpen)} />
     <${ProblemBanner} />

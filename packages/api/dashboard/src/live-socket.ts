@@ -77,7 +77,8 @@ export class LiveSocket {
     return () => {
       if (this.subscriptions.get(key) !== subscription) return;
       this.subscriptions.delete(key);
-      if (this.isReady) this.send({ type: 'unsubscribe', topic: subscription.topic, target: subscription.target });
+      if (this.isReady)
+        this.send({ type: 'unsubscribe', topic: subscription.topic, target: subscription.target });
     };
   }
 
@@ -99,7 +100,8 @@ export class LiveSocket {
       this.attempt = 0;
       this.hooks.onReady(message.scope === 'admin' ? 'admin' : 'read');
       this.hooks.onState('live', null);
-      for (const subscription of this.subscriptions.values()) this.send({ type: 'subscribe', ...subscription });
+      for (const subscription of this.subscriptions.values())
+        this.send({ type: 'subscribe', ...subscription });
       return;
     }
     this.hooks.onMessage(message);

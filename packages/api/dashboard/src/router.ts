@@ -23,7 +23,11 @@ export function parseRoute(hash: string): Route {
 }
 
 /** The hash of a route. */
-export function routeHash(view: View, app?: string | null, params?: Record<string, string | undefined>): string {
+export function routeHash(
+  view: View,
+  app?: string | null,
+  params?: Record<string, string | undefined>,
+): string {
   const path = view === 'app' ? `app/${encodeURIComponent(app ?? '')}` : view === 'overview' ? '' : view;
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params ?? {})) if (value) search.set(key, value);

@@ -100,8 +100,8 @@ export function retryNow(): void {
 
 /** Listens to the lines of `target` over the socket (it subscribes, `lines` first); returns the stop. */
 export function followLogs(target: string, lines: number, listener: LogListener): () => void {
-  let set = logListeners.get(target);
-  if (!set) logListeners.set(target, (set = new Set()));
+  const set = logListeners.get(target) ?? new Set<LogListener>();
+  logListeners.set(target, set);
   set.add(listener);
   const unsubscribe = socket.subscribe({ topic: 'logs', target, lines });
   return () => {
@@ -115,7 +115,13 @@ export function followLogs(target: string, lines: number, listener: LogListener)
 
 /** Re-reads the processes, metrics, status, events, alerts and sparklines over REST. */
 export async function refreshAll(): Promise<void> {
-  await Promise.all([refreshStatus(), refreshProcesses(), refreshEvents(), refreshAlerts(), refreshHistory()]);
+  await Promise.all([
+    refreshStatus(),
+    refreshProcesses(),
+    refreshEvents(),
+    refreshAlerts(),
+    refreshHistory(),
+  ]);
 }
 
 /** Reads the alert rules and their state. */

@@ -74,7 +74,8 @@ export function summaryBucket(label: StatusLabel): 'online' | 'degraded' | 'erro
 export function healthLabel(p: ProcessInfo): StatusLabel {
   const state = p.health?.state;
   if (!state) return { word: '–', tone: 'idle' };
-  if (state === 'healthy') return { word: p.health?.ready ? 'healthy' : 'not ready', tone: p.health?.ready ? 'ok' : 'warn' };
+  if (state === 'healthy')
+    return { word: p.health?.ready ? 'healthy' : 'not ready', tone: p.health?.ready ? 'ok' : 'warn' };
   if (state === 'degraded') return { word: 'degraded', tone: 'warn' };
   if (state === 'unhealthy') return { word: 'unhealthy', tone: 'bad' };
   return { word: 'unknown', tone: 'idle' };

@@ -29,7 +29,8 @@ export function applyTheme(): void {
 export function cycleTheme(): void {
   const mode = themeMode();
   const system = media.matches ? 'dark' : 'light';
-  const next: ThemeMode = mode === 'auto' ? (system === 'dark' ? 'light' : 'dark') : mode === system ? 'auto' : system;
+  const next: ThemeMode =
+    mode === 'auto' ? (system === 'dark' ? 'light' : 'dark') : mode === system ? 'auto' : system;
   if (next === 'auto') localStorage.removeItem(KEY);
   else localStorage.setItem(KEY, next);
   applyTheme();

@@ -30,7 +30,10 @@ export function ActionBar({ app, instances }: { app: string; instances: ProcessI
       ${isRunning && button('stop', 'Stop')}
       ${
         !isJob &&
-        html`<form class="scale" onSubmit=${(e: Event) => (e.preventDefault(), act('scale', count))}>
+        html`<form class="scale" onSubmit=${(e: Event) => {
+          e.preventDefault();
+          void act('scale', count);
+        }}>
           <label>Instances <input type="text" inputmode="numeric" size="3" value=${count} onInput=${(e: Event) => setCount((e.target as HTMLInputElement).value)} aria-label="Instances (a number, +N or -N)" /></label>
           <button type="submit" class="btn" disabled=${busy !== null || count === String(instances.length)}>Scale</button>
         </form>`

@@ -7,7 +7,12 @@ import type { Tone } from '../status.js';
 import { useDash } from '../store.js';
 import { Badge } from './badge.js';
 
-const PHASE_TONE: Record<AlertStatus['phase'], Tone> = { ok: 'ok', pending: 'warn', firing: 'bad', resolved: 'info' };
+const PHASE_TONE: Record<AlertStatus['phase'], Tone> = {
+  ok: 'ok',
+  pending: 'warn',
+  firing: 'bad',
+  resolved: 'info',
+};
 
 /** The alert rules with their state, instances and last delivery; admins can send a test. */
 export function AlertList() {
@@ -21,8 +26,13 @@ export function AlertList() {
   const test = async (name: string) => {
     try {
       const answer = await api<unknown>(`/alerts/${seg(name)}/test`, { method: 'POST' });
-      const deliveries = (Array.isArray(answer) ? answer : ((answer as { deliveries?: unknown[] })?.deliveries ?? [])) as { isOk: boolean }[];
-      setTested({ ...tested, [name]: `test sent: ${deliveries.filter((d) => d.isOk).length}/${deliveries.length} channels ok` });
+      const deliveries = (
+        Array.isArray(answer) ? answer : ((answer as { deliveries?: unknown[] })?.deliveries ?? [])
+      ) as { isOk: boolean }[];
+      setTested({
+        ...tested,
+        [name]: `test sent: ${deliveries.filter((d) => d.isOk).length}/${deliveries.length} channels ok`,
+      });
     } catch (e) {
       setTested({ ...tested, [name]: `test failed: ${e instanceof Error ? e.message : String(e)}` });
     }

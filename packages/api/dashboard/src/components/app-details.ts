@@ -29,12 +29,18 @@ function usePolled<T>(path: string | null, everyMs: number): { data: T | null; e
 
 /** The app's effective config, read-only, with the file it came from. */
 export function ConfigPanel({ app }: { app: string }) {
-  const { data, error } = usePolled<{ spec?: AppSpec; config?: AppSpec } & Partial<AppSpec>>(`/config/${seg(app)}`, 60_000);
+  const { data, error } = usePolled<{ spec?: AppSpec; config?: AppSpec } & Partial<AppSpec>>(
+    `/config/${seg(app)}`,
+    60_000,
+  );
   if (error) return html`<p class="empty-note">The config is not available: ${error}</p>`;
   if (!data) return html`<p class="empty-note">Loading…</p>`;
   const spec = (data.spec ?? data.config ?? data) as AppSpec;
   const hidden = new Set(['source', 'env', 'ownEnv']);
-  const entries = Object.entries(spec).filter(([key, value]) => !hidden.has(key) && value !== undefined && !(Array.isArray(value) && value.length === 0));
+  const entries = Object.entries(spec).filter(
+    ([key, value]) =>
+      !hidden.has(key) && value !== undefined && !(Array.isArray(value) && value.length === 0),
+  );
   const envKeys = Object.keys(spec.env ?? {}).sort();
   const ownKeys = Object.keys(spec.ownEnv ?? {}).sort();
   return html`<div class="config">
@@ -55,7 +61,8 @@ export function ConfigPanel({ app }: { app: string }) {
 /** Probe health of each instance: state, readiness and the last failure. */
 export function ProbesPanel({ instances }: { instances: ProcessInfo[] }) {
   const withProbes = instances.filter((p) => p.health);
-  if (withProbes.length === 0) return html`<p class="empty-note">No liveness or readiness probe: set <code>liveness_probe</code> in the app's config to have one.</p>`;
+  if (withProbes.length === 0)
+    return html`<p class="empty-note">No liveness or readiness probe: set <code>liveness_probe</code> in the app's config to have one.</p>`;
   return html`<ul class="probes">
     ${withProbes.map(
       (p) => html`<li key=${p.id}>
@@ -68,7 +75,10 @@ export function ProbesPanel({ instances }: { instances: ProcessInfo[] }) {
 
 /** A job's runs, newest first: outcome, trigger, start, duration, exit. */
 export function RunsPanel({ app }: { app: string }) {
-  const { data, error } = usePolled<{ runs: (JobRun & { name: string })[] } | (JobRun & { name: string })[]>(`/jobs/${seg(app)}/runs${query({ limit: 20 })}`, 15_000);
+  const { data, error } = usePolled<{ runs: (JobRun & { name: string })[] } | (JobRun & { name: string })[]>(
+    `/jobs/${seg(app)}/runs${query({ limit: 20 })}`,
+    15_000,
+  );
   if (error) return html`<p class="empty-note">The runs are not available: ${error}</p>`;
   const runs = Array.isArray(data) ? data : (data?.runs ?? []);
   if (runs.length === 0) return html`<p class="empty-note">${data ? 'No runs yet.' : 'Loading…'}</p>`;

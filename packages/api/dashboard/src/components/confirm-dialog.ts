@@ -43,10 +43,16 @@ export function ConfirmDialog() {
     setQuestion(null);
     answer(yes);
   };
-  return html`<dialog ref=${ref} class="confirm" onCancel=${(e: Event) => (e.preventDefault(), close(false))}>
+  return html`<dialog ref=${ref} class="confirm" onCancel=${(e: Event) => {
+    e.preventDefault();
+    close(false);
+  }}>
     ${
       question &&
-      html`<form method="dialog" onSubmit=${(e: Event) => (e.preventDefault(), close(true))}>
+      html`<form method="dialog" onSubmit=${(e: Event) => {
+        e.preventDefault();
+        close(true);
+      }}>
         <h2>${question.title}</h2>
         <p>${question.body}</p>
         <div class="dialog-buttons">

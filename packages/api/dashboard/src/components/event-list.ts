@@ -5,7 +5,15 @@ import { routeHash } from '../router.js';
 import { useNow } from './use-now.js';
 
 /** Events newest first: time, severity (as a word), kind, app and the message. */
-export function EventList({ events, empty, showApp = true }: { events: VelosEvent[]; empty: string; showApp?: boolean }) {
+export function EventList({
+  events,
+  empty,
+  showApp = true,
+}: {
+  events: VelosEvent[];
+  empty: string;
+  showApp?: boolean;
+}) {
   const now = useNow(10_000);
   if (events.length === 0) return html`<p class="empty-note">${empty}</p>`;
   return html`<ol class="events">

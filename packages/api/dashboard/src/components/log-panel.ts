@@ -12,7 +12,15 @@ const FIRST_LINES = 300;
 const SPANS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000 };
 
 /** Log lines of an app (or all apps): follow, level, text/regex and time range, all kept in the URL. */
-export function LogPanel({ target, params, showApp }: { target: string; params: URLSearchParams; showApp: boolean }) {
+export function LogPanel({
+  target,
+  params,
+  showApp,
+}: {
+  target: string;
+  params: URLSearchParams;
+  showApp: boolean;
+}) {
   const level = (params.get('level') as Level | null) ?? null;
   const text = params.get('q') ?? '';
   const span = params.get('since') ?? '';
@@ -118,16 +126,27 @@ function lineRow(l: LogLine & { level: Level }, showApp: boolean): HTMLElement {
 }
 
 /** Reads the first lines: the engine's search for an app with filters, else the tail. */
-async function load(target: string, level: Level | null, text: string, span: string): Promise<{ lines: LogLine[]; note: string; isFiltered: boolean }> {
+async function load(
+  target: string,
+  level: Level | null,
+  text: string,
+  span: string,
+): Promise<{ lines: LogLine[]; note: string; isFiltered: boolean }> {
   const since = SPANS[span] ? Date.now() - SPANS[span] : undefined;
   if (target !== 'all' && (level || text || since)) {
     const answer = await api<LogsSearchResult>(
       `/logs/${seg(target)}/search${query({ pattern: regexOf(text), level, since, limit: 500 })}`,
     );
     const partial = answer.scanned?.isPartial ? ' (the time budget stopped the scan early)' : '';
-    return { lines: answer.lines, isFiltered: true, note: `Searched ${answer.scanned?.lines?.toLocaleString() ?? '?'} lines${partial}.` };
+    return {
+      lines: answer.lines,
+      isFiltered: true,
+      note: `Searched ${answer.scanned?.lines?.toLocaleString() ?? '?'} lines${partial}.`,
+    };
   }
-  const answer = await api<LogsResult>(`/logs/${seg(target)}${query({ lines: since || level || text ? 1000 : FIRST_LINES })}`);
+  const answer = await api<LogsResult>(
+    `/logs/${seg(target)}${query({ lines: since || level || text ? 1000 : FIRST_LINES })}`,
+  );
   const cut = answer.cut ? ` ${answer.cut.omittedLines} older lines left out.` : '';
   const filtered = level || text || since ? 'Filtering the latest 1000 lines.' : '';
   const lines = since ? answer.lines.filter((l) => l.ts >= since) : answer.lines;

@@ -1,4 +1,4 @@
-import type { LogsAnalyzeResult, LogSummaryInfo } from '@velos/core';
+import type { LogSummaryInfo, LogsAnalyzeResult } from '@velos/core';
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
@@ -15,8 +15,12 @@ export function LogSummary({ app }: { app: string }) {
     let isLive = true;
     const load = async () => {
       try {
-        const answer = await api<LogsAnalyzeResult>(`/logs/${seg(app)}/summary${query({ since: Date.now() - 3_600_000 })}`);
-        if (isLive) (setSummary(answer.summary ?? null), setError(null));
+        const answer = await api<LogsAnalyzeResult>(
+          `/logs/${seg(app)}/summary${query({ since: Date.now() - 3_600_000 })}`,
+        );
+        if (!isLive) return;
+        setSummary(answer.summary ?? null);
+        setError(null);
       } catch (e) {
         if (isLive) setError(e instanceof Error ? e.message : String(e));
       }
@@ -66,9 +70,12 @@ export function LogSummary({ app }: { app: string }) {
     ${
       summary.anomalies.length > 0 &&
       html`<ul class="anomalies">
-        ${summary.anomalies.slice(-5).map(
-          (a) => html`<li class=${`sev-${a.severity}`}><span class="sev">${a.severity}</span> ${a.metric === 'errorRate' ? 'error rate' : 'volume'} ${a.value.toFixed(1)} vs ${a.mean.toFixed(1)} usual (z ${a.z.toFixed(1)}) · ${formatAgo(a.at)}</li>`,
-        )}
+        ${summary.anomalies
+          .slice(-5)
+          .map(
+            (a) =>
+              html`<li class=${`sev-${a.severity}`}><span class="sev">${a.severity}</span> ${a.metric === 'errorRate' ? 'error rate' : 'volume'} ${a.value.toFixed(1)} vs ${a.mean.toFixed(1)} usual (z ${a.z.toFixed(1)}) · ${formatAgo(a.at)}</li>`,
+          )}
       </ul>`
     }
   </div>`;

@@ -22,13 +22,25 @@ export interface AppRowProps {
 }
 
 /** One app: its summary row, its instances when expanded, and the outcome of the last action. */
-export function AppRows({ app, instances, history, isExpanded, onToggle, outcome, canAct, now, loops }: AppRowProps) {
+export function AppRows({
+  app,
+  instances,
+  history,
+  isExpanded,
+  onToggle,
+  outcome,
+  canAct,
+  now,
+  loops,
+}: AppRowProps) {
   const isGroup = instances.length > 1;
   const first = instances[0]!;
   const label = isGroup ? appLabel(instances, loops) : processLabel(first, loops);
   const memory = sumSeries(instances.map((p) => history.get(p.id)?.memory ?? []));
   const running = instances.filter((p) => p.pid !== null);
-  const lastExit = instances.find((p) => p.lastExitReason)?.lastExitReason ? exitText(instances.find((p) => p.lastExitReason)!) : '–';
+  const lastExit = instances.find((p) => p.lastExitReason)?.lastExitReason
+    ? exitText(instances.find((p) => p.lastExitReason)!)
+    : '–';
   const open = (event: KeyboardEvent) => {
     if (event.key === 'Enter') navigate('app', app);
     else if (isGroup && (event.key === 'ArrowRight' || event.key === 'ArrowLeft' || event.key === ' ')) {
@@ -93,7 +105,9 @@ function RowActions({ app, instances }: { app: string; instances: ProcessInfo[] 
 
 /** The health cell: a badge, or a quiet dash for an app without probes. */
 function HealthCell({ label }: { label: StatusLabel }) {
-  return label.word === '–' ? html`<span class="muted" title="No probe">–</span>` : html`<${Badge} label=${label} />`;
+  return label.word === '–'
+    ? html`<span class="muted" title="No probe">–</span>`
+    : html`<${Badge} label=${label} />`;
 }
 
 /** The last exit as words: `crash (exit 1)`, `memory (SIGKILL)`. */

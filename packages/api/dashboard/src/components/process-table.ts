@@ -60,7 +60,9 @@ export function ProcessTable({ filter, show, sort }: { filter: string; show: str
       <thead>
         <tr>
           ${COLUMNS.map(
-            (c) => html`<th class=${c.className} scope="col" aria-sort=${c.key && c.key === sort ? (c.key === 'name' ? 'ascending' : 'descending') : undefined}>
+            (
+              c,
+            ) => html`<th class=${c.className} scope="col" aria-sort=${c.key && c.key === sort ? (c.key === 'name' ? 'ascending' : 'descending') : undefined}>
               ${c.key ? html`<button type="button" class="th-sort" onClick=${() => setParams({ sort: c.key === 'name' ? null : c.key })}>${c.label}${c.key === sort ? (c.key === 'name' ? ' ↑' : ' ↓') : ''}</button>` : c.label}
             </th>`,
           )}
@@ -90,6 +92,8 @@ export function ProcessTable({ filter, show, sort }: { filter: string; show: str
 function sortNames(names: string[], groups: Map<string, ProcessInfo[]>, sort: SortKey): string[] {
   if (sort === 'name') return names;
   const value = (name: string) =>
-    groups.get(name)!.reduce((total, p) => total + (sort === 'cpu' ? p.cpu : sort === 'memory' ? p.memory : p.restarts), 0);
+    groups
+      .get(name)!
+      .reduce((total, p) => total + (sort === 'cpu' ? p.cpu : sort === 'memory' ? p.memory : p.restarts), 0);
   return [...names].sort((a, b) => value(b) - value(a) || a.localeCompare(b));
 }

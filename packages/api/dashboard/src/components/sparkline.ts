@@ -1,8 +1,20 @@
 import { html } from 'htm/preact';
 
 /** A small line of the recent values (gaps where null), scaled to its own range from zero. */
-export function Sparkline({ values, label, width = 84, height = 22 }: { values: (number | null)[]; label: string; width?: number; height?: number }) {
-  const points = values.map((v, i) => [i, v] as const).filter((p): p is readonly [number, number] => p[1] !== null);
+export function Sparkline({
+  values,
+  label,
+  width = 84,
+  height = 22,
+}: {
+  values: (number | null)[];
+  label: string;
+  width?: number;
+  height?: number;
+}) {
+  const points = values
+    .map((v, i) => [i, v] as const)
+    .filter((p): p is readonly [number, number] => p[1] !== null);
   if (points.length < 2) return html`<span class="spark-empty" style=${`width:${width}px`}></span>`;
   // Scaled to its own min..max (flat when it varies by under 2 %), so a leak or a spike shows.
   const max = Math.max(...points.map((p) => p[1]));

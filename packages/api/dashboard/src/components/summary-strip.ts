@@ -22,7 +22,8 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
   const events = useDash((s) => s.events);
   const loops = useCrashLoops();
   const counts = { online: 0, degraded: 0, errored: 0, stopped: 0 };
-  for (const instances of groupByApp(processes.values()).values()) counts[summaryBucket(appLabel(instances, loops))]++;
+  for (const instances of groupByApp(processes.values()).values())
+    counts[summaryBucket(appLabel(instances, loops))]++;
   const problem = newestProblem(events);
   const health = status?.health;
   const worst = health?.components.find((c) => c.status !== 'healthy');

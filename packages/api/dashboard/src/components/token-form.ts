@@ -9,7 +9,10 @@ export function TokenForm() {
   const [token, setToken] = useState('');
   const isChecking = auth === 'checking';
   return html`<main class="center">
-    <form class="token-form panel" onSubmit=${(e: Event) => (e.preventDefault(), token.trim() && signIn(token.trim()))}>
+    <form class="token-form panel" onSubmit=${(e: Event) => {
+      e.preventDefault();
+      if (token.trim()) void signIn(token.trim());
+    }}>
       <h1>Sign in to Velos</h1>
       <p>Paste an API token. The server created two in <code>$VELOS_HOME/api-tokens</code> (<code>~/.velos/api-tokens</code> by default) at its first start: the <b>admin</b> one can act, the <b>read</b> one only look.</p>
       <pre class="cmd">grep admin ~/.velos/api-tokens</pre>

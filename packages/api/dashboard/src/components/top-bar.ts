@@ -16,9 +16,14 @@ export function TopBar({ route, onHelp }: { route: Route; onHelp: () => void }) 
   const auth = useDash((s) => s.auth);
   const scope = useDash((s) => s.scope);
   const { mode } = useTheme();
-  const live = connection === 'live' ? { word: 'live', tone: 'ok' } : connection === 'connecting' ? { word: 'connecting', tone: 'info' } : { word: 'reconnecting', tone: 'warn' };
+  const live =
+    connection === 'live'
+      ? { word: 'live', tone: 'ok' }
+      : connection === 'connecting'
+        ? { word: 'connecting', tone: 'info' }
+        : { word: 'reconnecting', tone: 'warn' };
   return html`<header class="topbar">
-    <a class="brand" href="#/"><span class="logo" aria-hidden="true">▲</span> Velos</a>
+    <a class="brand" href="#/"><img src="favicon.svg" alt="" width="22" height="22" /> Velos</a>
     ${
       auth === 'ok' &&
       html`<nav aria-label="Views">

@@ -19,7 +19,9 @@ export function EventsView({ route }: { route: Route }) {
   const kind = route.params.get('kind') ?? '';
   const severity = route.params.get('severity') ?? '';
   useEffect(() => {
-    void api<{ events: VelosEvent[] }>(`/events${query({ target: app || undefined, kind: kind || undefined, limit: 200 })}`).then(
+    void api<{ events: VelosEvent[] }>(
+      `/events${query({ target: app || undefined, kind: kind || undefined, limit: 200 })}`,
+    ).then(
       (answer) => addEvents(answer.events),
       () => {},
     );
@@ -27,7 +29,9 @@ export function EventsView({ route }: { route: Route }) {
   const floor = SEVERITIES.indexOf(severity);
   const shown = events.filter(
     (e) =>
-      (!app || e.app === app) && (!kind || e.kind.startsWith(`${kind}.`)) && SEVERITIES.indexOf(e.severity) >= floor,
+      (!app || e.app === app) &&
+      (!kind || e.kind.startsWith(`${kind}.`)) &&
+      SEVERITIES.indexOf(e.severity) >= floor,
   );
   const select = (name: string, value: string, options: string[], all: string) =>
     html`<select value=${value} aria-label=${name} onChange=${(e: Event) => setParams({ [name]: (e.target as HTMLSelectElement).value || null })}>

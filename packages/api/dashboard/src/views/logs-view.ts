@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { LogPanel } from '../components/log-panel.js';
-import { groupByApp } from '../status.js';
 import { type Route, setParams } from '../router.js';
+import { groupByApp } from '../status.js';
 import { useDash } from '../store.js';
 
 /** The log view: all apps merged or one app, with follow, level, text and range. */

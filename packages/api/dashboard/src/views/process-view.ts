@@ -33,7 +33,9 @@ export function ProcessView({ route }: { route: Route }) {
     );
   }, [app]);
   const loops = useCrashLoops();
-  const instances = [...processes.values()].filter((p) => p.name === app).sort((a, b) => a.instance - b.instance);
+  const instances = [...processes.values()]
+    .filter((p) => p.name === app)
+    .sort((a, b) => a.instance - b.instance);
   if (instances.length === 0) {
     return html`<section class="panel">
       <p class="empty-note">${hasProcesses ? html`There is no app called <b>${app}</b> (any more). <a href=${routeHash('overview')}>Back to all apps</a>` : 'Loading…'}</p>
@@ -43,7 +45,10 @@ export function ProcessView({ route }: { route: Route }) {
   const running = instances.filter((p) => p.status === 'online' && p.startedAt);
   const exited = instances.find((p) => p.lastExitReason);
   const range = route.params.get('range') === '24h' ? '24h' : '1h';
-  const appEvents = mergeEvents(ownEvents, events.filter((e) => e.app === app)).slice(-30);
+  const appEvents = mergeEvents(
+    ownEvents,
+    events.filter((e) => e.app === app),
+  ).slice(-30);
   return html`<div class="process-view">
     <section class="panel app-head">
       <div class="app-title">
