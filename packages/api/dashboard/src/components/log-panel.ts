@@ -6,6 +6,7 @@ import { formatClock } from '../format.js';
 import { isAtLeast, LEVELS, type Level, lineLevel, textMatcher } from '../log-level.js';
 import { setParams } from '../router.js';
 import { followLogs } from '../session.js';
+import { useDash } from '../store.js';
 
 const KEPT_LINES = 2000;
 const FIRST_LINES = 300;
@@ -30,6 +31,7 @@ export function LogPanel({
   const [isLoading, setLoading] = useState(true);
   const list = useRef<HTMLDivElement>(null);
   const stickToEnd = useRef(true);
+  const isSocketLive = useDash((s) => s.connection === 'live');
 
   // The lines are drawn straight into the list (appended, oldest dropped), not diffed: a busy app
   // prints faster than a virtual DOM of thousands of rows can be compared.
@@ -50,6 +52,16 @@ export function LogPanel({
       if (stickToEnd.current) el.scrollTop = el.scrollHeight;
       setCount(el.childElementCount);
     };
+    // The plain tail while following comes from the socket itself (its backlog, then live lines,
+    // without a gap or a repeat between them); filtered or paused views read the REST API.
+    if (isFollowing && !level && !text && !span && isSocketLive) {
+      stickToEnd.current = true;
+      show([], false, true);
+      setNote('');
+      setLoading(false);
+      stop = followLogs(target, FIRST_LINES, (more) => show(more, false, false));
+      return () => stop();
+    }
     setLoading(true);
     void load(target, level, text, span).then(
       ({ lines, note: loadNote, isFiltered }) => {
@@ -72,7 +84,7 @@ export function LogPanel({
       isLive = false;
       stop();
     };
-  }, [target, level, text, span, isFollowing, showApp]);
+  }, [target, level, text, span, isFollowing, showApp, isSocketLive]);
 
   return html`<div class="log-panel">
     <div class="log-tools" role="toolbar" aria-label="Log filters">
