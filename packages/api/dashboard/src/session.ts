@@ -45,6 +45,9 @@ export const socket = new LiveSocket({
       if (events.some((e) => e.kind.startsWith('alert.'))) void refreshAlerts();
     } else if (message.type === 'metrics') {
       update({ metrics: message.metrics as MetricsSnapshot });
+    } else if (message.type === 'error' && message.code === 'DAEMON_UNAVAILABLE') {
+      // the server lost the daemon: say so now, not at the next poll
+      noteProblem(new ApiError(503, String(message.code), String(message.message ?? 'the daemon is unreachable')));
     } else if (message.type === 'logs') {
       const target = String(message.target ?? '');
       for (const listener of logListeners.get(target) ?? []) listener((message.lines as LogLine[]) ?? []);
@@ -94,6 +97,8 @@ export function signOut(): void {
 /** Retries everything now (the banner's button). */
 export function retryNow(): void {
   problemAttempt = 0;
+  clearTimeout(problemTimer);
+  problemTimer = undefined;
   if (!socket.isLive) socket.connect();
   void refreshAll();
 }
@@ -197,10 +202,14 @@ function noteProblem(error: unknown): void {
   if (error.status === 0) update({ problem: { kind: 'server', message: error.message } });
   else if (error.status === 503) update({ problem: { kind: 'daemon', message: error.message } });
   else return;
-  clearTimeout(problemTimer);
+  // The reads of one refresh fail together: one retry for all of them, the delay doubling per refresh.
+  if (problemTimer !== undefined) return;
   const delayMs = Math.min(30_000, 1000 * 2 ** problemAttempt++);
   update({ retryAt: Date.now() + delayMs });
-  problemTimer = setTimeout(() => void refreshAll(), delayMs);
+  problemTimer = setTimeout(() => {
+    problemTimer = undefined;
+    void refreshAll();
+  }, delayMs);
 }
 
 function startTimers(): void {

@@ -11,11 +11,13 @@ export function ProblemBanner() {
   const now = useNow(1000);
   const seconds = retryAt ? Math.max(0, Math.ceil((retryAt - now) / 1000)) : null;
   const retry = seconds !== null ? ` Retrying in ${seconds} s.` : '';
-  let text: string | null = null;
+  let text: unknown = null;
   if (problem?.kind === 'daemon') {
-    text = `The Velos daemon is not reachable: the API server is up but cannot talk to it (${problem.message}). Start it with \`velos resurrect\` or any \`velos\` command on the server.`;
+    text = html`<b>The Velos daemon is not reachable.</b> The API server is up but cannot talk to it
+      (${problem.message}). Start it again on the server with <code>velos resurrect</code>; the figures
+      below are the last ones known.`;
   } else if (problem?.kind === 'server') {
-    text = 'The Velos API server cannot be reached: it may have stopped, or the network is down.';
+    text = html`<b>The Velos API server cannot be reached.</b> It may have stopped, or the network is down.`;
   } else if (connection === 'retrying') {
     text = 'The live connection dropped; the figures below may be stale.';
   }

@@ -18,6 +18,7 @@ const BUCKETS = [
 export function SummaryStrip({ selected }: { selected: string | null }) {
   const processes = useDash((s) => s.processes);
   const status = useDash((s) => s.status);
+  const isDaemonDown = useDash((s) => s.problem !== null);
   const metrics = useDash((s) => s.metrics);
   const events = useDash((s) => s.events);
   const loops = useCrashLoops();
@@ -47,10 +48,12 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
       <div class="fact">
         <span class="fact-k">Daemon</span>
         ${
-          health
-            ? html`<${Badge} label=${{ word: health.status, tone: health.status === 'healthy' ? 'ok' : health.status === 'degraded' ? 'warn' : 'bad' }} />
+          isDaemonDown
+            ? html`<${Badge} label=${{ word: 'unreachable', tone: 'bad' }} />`
+            : health
+              ? html`<${Badge} label=${{ word: health.status, tone: health.status === 'healthy' ? 'ok' : health.status === 'degraded' ? 'warn' : 'bad' }} />
               ${worst ? html`<span class="fact-note">${worst.name}: ${worst.reason ?? worst.status}</span>` : html`<span class="fact-note">v${status?.daemon.version} · pid ${status?.daemon.pid}</span>`}`
-            : html`<span class="muted">…</span>`
+              : html`<span class="muted">…</span>`
         }
       </div>
       ${

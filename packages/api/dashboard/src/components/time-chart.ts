@@ -60,7 +60,8 @@ export function TimeChart({
         cursor: { drag: { x: false, y: false } },
         scales: {
           x: { time: true, range: () => [(Date.now() - span.current) / 1000, Date.now() / 1000] },
-          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+        },
         axes: [axis, { ...axis, size: 64, values: (_u, splits) => splits.map(format) }],
         series: [
           {
