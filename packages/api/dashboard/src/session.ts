@@ -47,7 +47,9 @@ export const socket = new LiveSocket({
       update({ metrics: message.metrics as MetricsSnapshot });
     } else if (message.type === 'error' && message.code === 'DAEMON_UNAVAILABLE') {
       // the server lost the daemon: say so now, not at the next poll
-      noteProblem(new ApiError(503, String(message.code), String(message.message ?? 'the daemon is unreachable')));
+      noteProblem(
+        new ApiError(503, String(message.code), String(message.message ?? 'the daemon is unreachable')),
+      );
     } else if (message.type === 'logs') {
       const target = String(message.target ?? '');
       for (const listener of logListeners.get(target) ?? []) listener((message.lines as LogLine[]) ?? []);

@@ -32,6 +32,9 @@ export function LogPanel({
   const list = useRef<HTMLDivElement>(null);
   const stickToEnd = useRef(true);
   const isSocketLive = useDash((s) => s.connection === 'live');
+  // What is typed stays the input's own until Enter: the lines re-render the panel many times a second.
+  const [draft, setDraft] = useState(text);
+  useEffect(() => setDraft(text), [text]);
 
   // The lines are drawn straight into the list (appended, oldest dropped), not diffed: a busy app
   // prints faster than a virtual DOM of thousands of rows can be compared.
@@ -105,7 +108,8 @@ export function LogPanel({
           <option value="24h">last 24 h</option>
         </select>
       </label>
-      <input type="search" class="log-search" data-filter data-log-search placeholder="Text or /regex/  ( / )" value=${text}
+      <input type="search" class="log-search" data-filter data-log-search placeholder="Text or /regex/  ( / )" value=${draft}
+        onInput=${(e: Event) => setDraft((e.target as HTMLInputElement).value)}
         onChange=${(e: Event) => setParams({ q: (e.target as HTMLInputElement).value || null })} aria-label="Search the lines (text or regular expression)" />
       <span class="muted log-count num">${isLoading ? 'loading…' : `${count.toLocaleString()} lines`}</span>
     </div>
