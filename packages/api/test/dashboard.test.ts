@@ -112,8 +112,8 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
     await page.reload();
     await page.locator('tr[data-row="web"]').waitFor();
     const firstUsefulPaintMs = await page.evaluate(() => Math.round(performance.now()));
-    const paints = await page.evaluate(() =>
-      performance.getEntriesByType('paint').map((p) => [p.name, Math.round(p.startTime)]),
+    const paints = await page.evaluate(
+      "performance.getEntriesByType('paint').map((p) => [p.name, Math.round(p.startTime)])",
     );
     writeFileSync(`${ARTIFACTS}timings.json`, `${JSON.stringify({ firstUsefulPaintMs, paints }, null, 2)}\n`);
     expect(await page.locator('#token').count()).toBe(0);
@@ -173,7 +173,7 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
     );
     const levels = await page
       .locator('.log-lines .ll')
-      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.level));
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-level')));
     expect(levels.length).toBeGreaterThan(0);
     expect(new Set(levels)).toEqual(new Set(levels.filter((l) => l === 'error' || l === 'fatal')));
 
@@ -196,7 +196,7 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
     await page.locator('.help').waitFor({ state: 'detached' });
     await page.keyboard.press('j');
     await page.keyboard.press('j');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-row'))).toBe('crashy');
+    expect(await page.evaluate("document.activeElement?.getAttribute('data-row')")).toBe('crashy');
     await page.keyboard.press('/');
     await page.keyboard.type('pay');
     await waitFor(() => /q=pay/.test(page.url()), 'the URL to hold the filter');

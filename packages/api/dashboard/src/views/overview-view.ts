@@ -5,7 +5,7 @@ import { SummaryStrip } from '../components/summary-strip.js';
 import { type Route, routeHash, setParams } from '../router.js';
 import { useDash } from '../store.js';
 
-/** The overview: the summary, the process table and the last 20 events. */
+/** The overview: the summary, the process table and the last hour's events, grouped by app and kind. */
 export function OverviewView({ route }: { route: Route }) {
   const processes = useDash((s) => s.processes);
   const hasProcesses = useDash((s) => s.hasProcesses);
@@ -38,10 +38,10 @@ export function OverviewView({ route }: { route: Route }) {
     </section>
     <section class="panel" aria-labelledby="events-h">
       <div class="panel-head">
-        <h2 id="events-h">Recent events</h2>
+        <h2 id="events-h">Recent events <span class="muted">· last hour, newest of each kind</span></h2>
         <a href=${routeHash('events')} class="more">All events and alerts →</a>
       </div>
-      <${EventList} events=${events.slice(-20)} empty="No events yet: they appear as apps start, exit and restart." />
+      <${EventList} events=${events} groupLimit=${20} empty="No events yet: they appear as apps start, exit and restart." />
     </section>
   </div>`;
 }
