@@ -110,6 +110,21 @@ describe('REST routes over a real daemon', () => {
     expect(JSON.stringify(web.body)).not.toContain('s3cret');
     const plain = await request('GET', '/api/v1/config/plain');
     expect(plain.body.spec.env.DB_PASSWORD).toBe('****');
+
+    // the MCP tools this server mounts mask them too
+    const mcp = await call(api.url, 'POST', '/mcp', {
+      token: api.admin,
+      headers: { accept: 'application/json, text/event-stream' },
+      body: {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'config_get', arguments: { target: 'web' } },
+      },
+    });
+    const text = mcp.body.result.content[0].text;
+    expect(text).toContain('API_TOKEN');
+    expect(text, text).not.toContain('s3cret');
   });
 
   it('stops, restarts, reloads, scales, changes config and deletes', async () => {

@@ -1,12 +1,14 @@
 import type { VelosControl } from '@velos/core';
 import type { FastifyInstance } from 'fastify';
+import { maskSecrets } from '../rest/secret-mask.js';
 
 /** Where the MCP tools answer over streamable HTTP. */
 export const MCP_PATH = '/mcp';
 
 /**
  * Mounts `@velos/mcp`'s streamable HTTP handler at `/mcp` behind the admin token; the MCP SDK loads
- * on the first request only. Without a token (auth disabled) nothing is mounted.
+ * on the first request only. Without a token (auth disabled) nothing is mounted. Its `config_get`
+ * masks secret-looking env values, as the REST routes do.
  */
 export function registerMcp(app: FastifyInstance, control: VelosControl, adminToken: string): void {
   type Handler = import('@velos/mcp').McpHttpHandler;
@@ -17,7 +19,7 @@ export function registerMcp(app: FastifyInstance, control: VelosControl, adminTo
     config: { scope: 'admin' },
     handler: async (request, reply) => {
       handler ??= import('@velos/mcp').then((mcp) =>
-        mcp.createMcpHttpHandler({ control, token: adminToken }),
+        mcp.createMcpHttpHandler({ control: withMaskedConfig(control), token: adminToken }),
       );
       const handle = await handler;
       // the MCP transport writes the raw response itself, headers included
@@ -26,6 +28,19 @@ export function registerMcp(app: FastifyInstance, control: VelosControl, adminTo
         if (value !== undefined && !reply.raw.headersSent) reply.raw.setHeader(name, value);
       }
       await handle(request.raw, reply.raw, request.body);
+    },
+  });
+}
+
+/** The control with `configGet` answering secret-looking env values as `"****"`. */
+function withMaskedConfig(control: VelosControl): VelosControl {
+  return new Proxy(control, {
+    get(target, property) {
+      if (property === 'configGet') {
+        return async (name: string) => maskSecrets(await target.configGet(name));
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
     },
   });
 }
