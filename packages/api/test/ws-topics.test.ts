@@ -98,6 +98,22 @@ describe('the logs topic', () => {
     expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => numbers[0]! + i));
   });
 
+  it('gives a client joining a live follow its backlog, then the live lines, without gap or repeat', async () => {
+    const first = await ready();
+    first.send({ type: 'subscribe', topic: 'logs', target: 'tick' });
+    await waitFor(() => logTexts(first).length >= 3, 'lines for the first client');
+    const joiner = await ready();
+    joiner.send({ type: 'subscribe', topic: 'logs', target: 'tick', lines: 6 });
+    const numbered = () =>
+      logTexts(joiner)
+        .map((line) => /line (\d+)$/.exec(line)?.[1])
+        .filter((n) => n !== undefined)
+        .map(Number);
+    await waitFor(() => numbered().length >= 15, 'fifteen numbered lines for the joiner');
+    const numbers = numbered();
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => numbers[0]! + i));
+  });
+
   it('shares one daemon follow per target and cancels it when the last client leaves', async () => {
     const before = harness.counts.opened.followLogs;
     const clients = [await ready(), await ready(), await ready()];
