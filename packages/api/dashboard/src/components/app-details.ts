@@ -92,10 +92,15 @@ export function RunsPanel({ app }: { app: string }) {
           <td><${Badge} label=${{ word: r.outcome, tone: tone(r.outcome) }} /></td>
           <td>${r.trigger}</td>
           <td class="num">${formatClock(r.startedAt)}</td>
-          <td class="c-num">${r.endedAt ? formatDuration(Math.max(1000, r.endedAt - r.startedAt)) : '…'}</td>
+          <td class="c-num">${r.endedAt ? tookText(r.endedAt - r.startedAt) : '…'}</td>
           <td class="num">${r.signal ?? r.exitCode ?? '–'}</td>
         </tr>`,
       )}
     </tbody>
   </table>`;
+}
+
+/** A run's duration: milliseconds under a second, else the duration. */
+function tookText(ms: number): string {
+  return ms < 1000 ? `${Math.max(0, ms)} ms` : formatDuration(ms);
 }

@@ -43,6 +43,7 @@ export function ProcessView({ route }: { route: Route }) {
   }
   const first = instances[0]!;
   const running = instances.filter((p) => p.status === 'online' && p.startedAt);
+  const alive = instances.filter((p) => p.pid !== null);
   const exited = instances.find((p) => p.lastExitReason);
   const range = route.params.get('range') === '24h' ? '24h' : '1h';
   const appEvents = mergeEvents(
@@ -58,8 +59,8 @@ export function ProcessView({ route }: { route: Route }) {
       </div>
       <dl class="app-facts">
         <div><dt>PID</dt><dd class="num" data-pids>${instances.map((p) => p.pid ?? '–').join(', ')}</dd></div>
-        <div><dt>CPU</dt><dd class="num">${formatPercent(instances.reduce((a, p) => a + p.cpu, 0))}</dd></div>
-        <div><dt>Memory</dt><dd class="num">${formatBytes(instances.reduce((a, p) => a + p.memory, 0))}</dd></div>
+        <div><dt>CPU</dt><dd class="num">${alive.length ? formatPercent(alive.reduce((a, p) => a + p.cpu, 0)) : '–'}</dd></div>
+        <div><dt>Memory</dt><dd class="num">${alive.length ? formatBytes(alive.reduce((a, p) => a + p.memory, 0)) : '–'}</dd></div>
         <div><dt>Uptime</dt><dd class="num">${running.length ? formatDuration(now - Math.max(...running.map((p) => p.startedAt!))) : '–'}</dd></div>
         <div><dt>Restarts</dt><dd class="num">${instances.reduce((a, p) => a + p.restarts, 0)}</dd></div>
         <div><dt>Last exit</dt><dd>${exited ? exitText(exited) : '–'}</dd></div>
@@ -78,10 +79,12 @@ export function ProcessView({ route }: { route: Route }) {
         <div class="panel-head"><h2 id="app-events-h">Events</h2></div>
         <${EventList} events=${appEvents} empty=${`No events of ${app} yet.`} showApp=${false} />
       </section>
-      <section class="panel" aria-labelledby="probes-h">
-        <div class="panel-head"><h2 id="probes-h">Probes</h2></div>
-        <${ProbesPanel} instances=${instances} />
-        ${first.type === 'job' && html`<div class="panel-head"><h2>Runs</h2></div><${RunsPanel} app=${app} />`}
+      <section class="panel" aria-labelledby="side-h">
+        ${
+          first.type === 'job'
+            ? html`<div class="panel-head"><h2 id="side-h">Runs</h2></div><${RunsPanel} app=${app} />`
+            : html`<div class="panel-head"><h2 id="side-h">Probes</h2></div><${ProbesPanel} instances=${instances} />`
+        }
       </section>
     </div>
     <section class="panel" aria-labelledby="config-h">
