@@ -61,7 +61,7 @@ export function LogSummary({ app }: { app: string }) {
           (t) => html`<tr key=${t.id}>
             <td class="c-num">${t.count.toLocaleString()}${t.perMin ? html`<span class="sub"> ${t.perMin.toFixed(1)}/min</span>` : null}</td>
             <td><span class=${`chip lvl-${t.level}`}>${t.level}</span></td>
-            <td class="tpl"><code>${t.template}</code></td>
+            <td class="tpl"><code title=${t.sample}>${t.template || t.sample}</code></td>
             <td class=${`opt trend-${t.trend}`}>${TRENDS[t.trend]}</td>
           </tr>`,
         )}
