@@ -55,7 +55,7 @@ export function TimeChart({
       };
       const opts: uPlot.Options = {
         width: el.clientWidth || 400,
-        height: 160,
+        height: heightFor(el.clientWidth),
         legend: { live: true },
         cursor: { drag: { x: false, y: false } },
         scales: {
@@ -78,7 +78,9 @@ export function TimeChart({
         ],
       };
       chart.current = new UPlot(opts, latest.current, el);
-      observer = new ResizeObserver(() => chart.current?.setSize({ width: el.clientWidth, height: 160 }));
+      observer = new ResizeObserver(() =>
+        chart.current?.setSize({ width: el.clientWidth, height: heightFor(el.clientWidth) }),
+      );
       observer.observe(el);
     });
     return () => {
@@ -94,4 +96,9 @@ export function TimeChart({
   });
 
   return html`<figure class="chart" aria-label=${label}><figcaption>${label}</figcaption><div ref=${box} class="chart-box"></div></figure>`;
+}
+
+/** The plot's height: lower on a phone, where the logs below matter more. */
+function heightFor(widthPx: number): number {
+  return widthPx < 500 ? 110 : 160;
 }
