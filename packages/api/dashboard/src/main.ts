@@ -1,5 +1,10 @@
 import 'uplot/dist/uPlot.min.css';
-import './app.css';
+import './styles/theme.css';
+import './styles/frame.css';
+import './styles/table.css';
+import './styles/app-view.css';
+import './styles/dialogs.css';
+import './styles/narrow.css';
 import { html } from 'htm/preact';
 import { render } from 'preact';
 import { App } from './app.js';
