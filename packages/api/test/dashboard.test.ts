@@ -155,8 +155,27 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
     expect((await daemon!.client.list()).find((p) => p.name === 'worker')?.status).toBe('stopped');
   });
 
+  it('scales an app up at once and down after a confirmation', async () => {
+    step = 'scale';
+    await page.goto(`${api!.url}/#/app/api`);
+    const count = async () => (await daemon!.client.list()).filter((p) => p.name === 'api').length;
+    const input = page.locator('form.scale input');
+    await input.fill('3');
+    await page.locator('form.scale button[type=submit]').click();
+    await page.locator('[data-outcome]', { hasText: 'scaled to 3 instances' }).waitFor();
+    expect(await count()).toBe(3);
+    await input.fill('-1');
+    await page.locator('form.scale button[type=submit]').click();
+    const dialog = page.locator('dialog.confirm[open]');
+    expect(await dialog.locator('h2').textContent()).toBe('Scale api down to 2?');
+    await dialog.locator('button[type=submit]').click();
+    await page.locator('[data-outcome]', { hasText: 'scaled to 2 instances' }).waitFor();
+    expect(await count()).toBe(2);
+  });
+
   it('follows the logs of an app and filters them by level and text', async () => {
     step = 'logs';
+    await page.goto(`${api!.url}/#/`);
     await page.locator('tr[data-row="payments"] a.app-name').click();
     await waitFor(() => page.url().includes('#/app/payments'), 'the app view');
     const lines = page.locator('.log-lines .ll');
