@@ -60,8 +60,14 @@ export const socket = new LiveSocket({
 /** Starts the session: with the token of this browser session, or by asking for one. */
 export function startSession(): void {
   const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) void signIn(token);
+  if (token) resume(token);
   else update({ auth: 'needed' });
+}
+
+/** Uses a token this tab already signed in with: everything loads at once, a 401 shows the form again. */
+function resume(token: string): void {
+  update({ token, auth: 'ok' });
+  startLive();
 }
 
 /** Tries a token: on success it is kept for the browser session and live data starts. */
@@ -82,6 +88,10 @@ export async function signIn(token: string): Promise<void> {
     update({ auth: 'ok' });
     noteProblem(error);
   }
+  startLive();
+}
+
+function startLive(): void {
   subscribeCore();
   socket.connect();
   void refreshAll();
@@ -161,12 +171,11 @@ async function refreshStatus(): Promise<void> {
 
 async function refreshProcesses(): Promise<void> {
   await guard(async () => {
-    const [list, metrics] = await Promise.all([
-      api<{ processes: ProcessInfo[] }>('/processes'),
-      api<MetricsSnapshot>('/metrics'),
-    ]);
-    applyProcesses(list.processes, true);
-    update({ metrics });
+    // the table draws as soon as the list arrives; the host figures follow
+    const metrics = api<MetricsSnapshot>('/metrics');
+    metrics.catch(() => undefined); // its failure is reported below, or made moot by the list's
+    applyProcesses((await api<{ processes: ProcessInfo[] }>('/processes')).processes, true);
+    update({ metrics: await metrics });
   });
 }
 
