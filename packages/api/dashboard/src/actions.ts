@@ -1,6 +1,7 @@
 import type { ProcessInfo } from '@velos/core';
 import { ApiError, api, seg } from './api.js';
 import { askConfirm } from './components/confirm-dialog.js';
+import { plural } from './format.js';
 import { applyProcesses, getState, setOutcome } from './store.js';
 
 /** What the page can do to an app. */
@@ -57,7 +58,10 @@ function confirmation(
   if (action === 'stop') {
     return {
       title: `Stop ${app}?`,
-      body: `All ${count} instance(s) of ${app} will be stopped until started again.`,
+      body:
+        count === 1
+          ? `${app} will be stopped until you start it again.`
+          : `All ${count} instances of ${app} will be stopped until you start them again.`,
       confirm: 'Stop',
     };
   }
@@ -77,7 +81,7 @@ function confirmation(
     if (target < count) {
       return {
         title: `Scale ${app} down to ${target}?`,
-        body: `${count - target} instance(s) of ${app} will be stopped.`,
+        body: `${plural(count - target, 'instance')} of ${app} will be stopped.`,
         confirm: 'Scale down',
       };
     }
