@@ -42,10 +42,11 @@ export function AlertList() {
       (a) => html`<li key=${a.rule.name} class=${`alert phase-${a.phase}`}>
         <div class="alert-head">
           <${Badge} label=${{ word: a.phase, tone: PHASE_TONE[a.phase] }} />
-          <b>${a.rule.name}</b>
-          <span class="muted">${describe(a.rule.when)}${a.rule.app ? ` · ${a.rule.app}` : ' · every app'} · ${a.rule.severity}</span>
-          ${a.since ? html`<span class="muted"> · since ${formatAgo(a.since)}</span>` : null}
+          <b class="alert-name">${a.rule.name}</b>
           ${scope === 'admin' && a.rule.channels.length > 0 ? html`<button type="button" class="btn small quiet" onClick=${() => test(a.rule.name)}>Test</button>` : null}
+        </div>
+        <div class="muted alert-when">
+          ${describe(a.rule.when)}${a.rule.app ? ` · ${a.rule.app}` : ' · every app'} · ${a.rule.severity}${a.since && a.phase !== 'ok' ? ` · ${a.phase} since ${formatAgo(a.since)}` : ''}
         </div>
         ${a.instances.filter((i) => i.phase !== 'ok').map((i) => html`<div class="sub">${i.key}: ${i.phase} — ${i.message}</div>`)}
         ${a.lastDelivery ? html`<div class="sub">last delivery ${formatAgo(a.lastDelivery.at)} via ${a.lastDelivery.channel}: ${a.lastDelivery.isOk ? 'ok' : (a.lastDelivery.error ?? 'failed')}</div>` : null}

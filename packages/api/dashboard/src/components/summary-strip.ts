@@ -21,6 +21,8 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
   const isDaemonDown = useDash((s) => s.problem !== null);
   const metrics = useDash((s) => s.metrics);
   const events = useDash((s) => s.events);
+  const alerts = useDash((s) => s.alerts);
+  const firing = (alerts ?? []).filter((a) => a.phase === 'firing');
   const loops = useCrashLoops();
   const counts = { online: 0, degraded: 0, errored: 0, stopped: 0 };
   for (const instances of groupByApp(processes.values()).values())
@@ -63,6 +65,14 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
           <span class="num">CPU ${formatPercent(host.cpuPercent)}</span>
           <span class="num">mem ${formatBytes(host.memoryTotalBytes - host.memoryAvailableBytes)} / ${formatBytes(host.memoryTotalBytes)}</span>
           <span class="num fact-note">load ${host.load.map((l) => l.toFixed(2)).join(' ')}</span>
+        </div>`
+      }
+      ${
+        firing.length > 0 &&
+        html`<div class="fact">
+          <span class="fact-k">Alerts</span>
+          <a href=${routeHash('events')}><${Badge} label=${{ word: `${firing.length} firing`, tone: 'bad' }} /></a>
+          <span class="fact-note">${firing.map((a) => a.rule.name).join(', ')}</span>
         </div>`
       }
       <div class="fact problem">

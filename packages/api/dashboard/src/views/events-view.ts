@@ -49,7 +49,7 @@ export function EventsView({ route }: { route: Route }) {
       </div>
       <${EventList} events=${shown.slice(-200)} empty="No event matches these filters." />
     </section>
-    <section class="panel" aria-labelledby="alerts-h">
+    <section class="panel alerts-panel" aria-labelledby="alerts-h">
       <div class="panel-head"><h2 id="alerts-h">Alert rules</h2></div>
       <${AlertList} />
     </section>
