@@ -1,0 +1,183 @@
+import type { LogLine, LogsResult, LogsSearchResult } from '@velos/core';
+import { html } from 'htm/preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, query, seg } from '../api.js';
+import { formatClock } from '../format.js';
+import { isAtLeast, LEVELS, type Level, lineLevel, textMatcher } from '../log-level.js';
+import { setParams } from '../router.js';
+import { followLogs } from '../session.js';
+import { useDash } from '../store.js';
+
+const KEPT_LINES = 2000;
+const FIRST_LINES = 300;
+const SPANS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000 };
+
+/** Log lines of an app (or all apps): follow, level, text/regex and time range, all kept in the URL. */
+export function LogPanel({
+  target,
+  params,
+  showApp,
+}: {
+  target: string;
+  params: URLSearchParams;
+  showApp: boolean;
+}) {
+  const level = (params.get('level') as Level | null) ?? null;
+  const text = params.get('q') ?? '';
+  const span = params.get('since') ?? '';
+  const isFollowing = params.get('follow') !== '0';
+  const [count, setCount] = useState(0);
+  const [note, setNote] = useState<string>('');
+  const [isLoading, setLoading] = useState(true);
+  const list = useRef<HTMLDivElement>(null);
+  const stickToEnd = useRef(true);
+  const isSocketLive = useDash((s) => s.connection === 'live');
+  // What is typed stays the input's own until Enter: the lines re-render the panel many times a second.
+  const [draft, setDraft] = useState(text);
+  useEffect(() => setDraft(text), [text]);
+
+  // The lines are drawn straight into the list (appended, oldest dropped), not diffed: a busy app
+  // prints faster than a virtual DOM of thousands of rows can be compared.
+  useEffect(() => {
+    let isLive = true;
+    let stop = () => {};
+    const matches = textMatcher(text);
+    const show = (raw: LogLine[], isFiltered: boolean, isFirst: boolean) => {
+      const el = list.current;
+      if (!el) return;
+      const rows = raw
+        .map((l) => ({ ...l, level: lineLevel(l) }))
+        .filter((l) => isFiltered || (isAtLeast(l.level, level) && matches(l.line)))
+        .map((l) => lineRow(l, showApp));
+      if (isFirst) el.replaceChildren(...rows);
+      else el.append(...rows);
+      while (el.childElementCount > KEPT_LINES) el.firstElementChild!.remove();
+      if (stickToEnd.current) el.scrollTop = el.scrollHeight;
+      setCount(el.childElementCount);
+    };
+    // The plain tail while following comes from the socket itself (its backlog, then live lines,
+    // without a gap or a repeat between them); filtered or paused views read the REST API.
+    if (isFollowing && !level && !text && !span && isSocketLive) {
+      stickToEnd.current = true;
+      show([], false, true);
+      setNote('');
+      setLoading(false);
+      stop = followLogs(target, FIRST_LINES, (more) => show(more, false, false));
+      return () => stop();
+    }
+    setLoading(true);
+    void load(target, level, text, span).then(
+      ({ lines, note: loadNote, isFiltered }) => {
+        if (!isLive) return;
+        stickToEnd.current = true;
+        show(lines, isFiltered, true);
+        setNote(loadNote);
+        setLoading(false);
+        if (isFollowing) stop = followLogs(target, 0, (more) => show(more, false, false));
+      },
+      (error: unknown) => {
+        if (!isLive) return;
+        list.current?.replaceChildren();
+        setCount(0);
+        setNote(`Could not read the logs: ${error instanceof Error ? error.message : String(error)}`);
+        setLoading(false);
+      },
+    );
+    return () => {
+      isLive = false;
+      stop();
+    };
+  }, [target, level, text, span, isFollowing, showApp, isSocketLive]);
+
+  return html`<div class="log-panel">
+    <div class="log-tools" role="toolbar" aria-label="Log filters">
+      <button type="button" class=${`btn small${isFollowing ? ' on' : ''}`} aria-pressed=${isFollowing} data-follow onClick=${() => setParams({ follow: isFollowing ? '0' : null })}>
+        ${isFollowing ? '● Following' : '❚❚ Paused'}
+      </button>
+      <label>Level
+        <select data-level value=${level ?? ''} onChange=${(e: Event) => setParams({ level: (e.target as HTMLSelectElement).value || null })}>
+          <option value="">all</option>
+          ${LEVELS.map((l) => html`<option value=${l}>${l === 'debug' ? 'debug' : `${l} and worse`}</option>`)}
+        </select>
+      </label>
+      <label>Range
+        <select value=${span} onChange=${(e: Event) => setParams({ since: (e.target as HTMLSelectElement).value || null })}>
+          <option value="">latest lines</option>
+          <option value="15m">last 15 min</option>
+          <option value="1h">last hour</option>
+          <option value="24h">last 24 h</option>
+        </select>
+      </label>
+      <input type="search" class="log-search" data-filter data-log-search placeholder="Text or /regex/  ( / )" value=${draft}
+        onInput=${(e: Event) => setDraft((e.target as HTMLInputElement).value)}
+        onChange=${(e: Event) => setParams({ q: (e.target as HTMLInputElement).value || null })} aria-label="Search the lines (text or regular expression)" />
+      <span class="muted log-count num">${isLoading ? 'loading…' : `${count.toLocaleString()} lines`}</span>
+    </div>
+    ${note && html`<p class="log-note muted">${note}</p>`}
+    ${!isLoading && count === 0 ? html`<p class="empty-note">No lines${level || text ? ' match these filters' : ' yet'}.</p>` : null}
+    <div class="log-lines" ref=${list} tabindex="0" aria-label="Log lines"
+      onScroll=${(e: Event) => {
+        const el = e.currentTarget as HTMLElement;
+        stickToEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      }}></div>
+  </div>`;
+}
+
+/** One line as a row element (text set as text, never as markup). */
+function lineRow(l: LogLine & { level: Level }, showApp: boolean): HTMLElement {
+  const row = document.createElement('div');
+  row.className = `ll lvl-${l.level}${l.stream === 'err' ? ' err' : ''}`;
+  row.dataset.level = l.level;
+  const cell = (className: string, value: string, tag = 'span') => {
+    const el = document.createElement(tag);
+    el.className = className;
+    el.textContent = value;
+    row.append(el);
+  };
+  cell('ll-t', formatClock(l.ts), 'time');
+  if (showApp) cell('ll-app', l.name);
+  cell('ll-lvl', l.level);
+  cell('ll-x', l.line);
+  return row;
+}
+
+/** Reads the first lines: the engine's search for an app with filters, else the tail. */
+async function load(
+  target: string,
+  level: Level | null,
+  text: string,
+  span: string,
+): Promise<{ lines: LogLine[]; note: string; isFiltered: boolean }> {
+  const since = SPANS[span] ? Date.now() - SPANS[span] : undefined;
+  if (target !== 'all' && (level || text || since)) {
+    const answer = await api<LogsSearchResult>(
+      `/logs/${seg(target)}/search${query({ pattern: regexOf(text), level, since, limit: 500 })}`,
+    );
+    const partial = answer.scanned?.isPartial ? ' (the time budget stopped the scan early)' : '';
+    return {
+      lines: answer.lines,
+      isFiltered: true,
+      note: `Searched ${answer.scanned?.lines?.toLocaleString() ?? '?'} lines${partial}.`,
+    };
+  }
+  const answer = await api<LogsResult>(
+    `/logs/${seg(target)}${query({ lines: since || level || text ? 1000 : FIRST_LINES })}`,
+  );
+  const cut = answer.cut ? ` ${answer.cut.omittedLines} older lines left out.` : '';
+  const filtered = level || text || since ? 'Filtering the latest 1000 lines.' : '';
+  const lines = since ? answer.lines.filter((l) => l.ts >= since) : answer.lines;
+  return { lines, isFiltered: false, note: `${filtered}${cut}`.trim() };
+}
+
+/** The text box as a regular expression for the server: `/x/` as written, plain text escaped. */
+function regexOf(text: string): string | undefined {
+  if (!text) return undefined;
+  const slashed = /^\/(.+)\/$/.exec(text);
+  if (slashed) return slashed[1];
+  try {
+    new RegExp(text);
+    return text;
+  } catch {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+}

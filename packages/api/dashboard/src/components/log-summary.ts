@@ -1,0 +1,82 @@
+import type { LogSummaryInfo, LogsAnalyzeResult } from '@velos/core';
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, query, seg } from '../api.js';
+import { formatAgo } from '../format.js';
+
+const REFRESH_MS = 30_000;
+const TRENDS = { rising: '↗ rising', stable: '→ stable', declining: '↘ declining' } as const;
+
+/** The log engine's digest of an app's last hour: health score, levels, top templates, last error, anomalies. */
+export function LogSummary({ app }: { app: string }) {
+  const [summary, setSummary] = useState<LogSummaryInfo | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let isLive = true;
+    const load = async () => {
+      try {
+        const answer = await api<LogsAnalyzeResult>(
+          `/logs/${seg(app)}/summary${query({ since: Date.now() - 3_600_000 })}`,
+        );
+        if (!isLive) return;
+        setSummary(answer.summary ?? null);
+        setError(null);
+      } catch (e) {
+        if (isLive) setError(e instanceof Error ? e.message : String(e));
+      }
+    };
+    void load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => {
+      isLive = false;
+      clearInterval(timer);
+    };
+  }, [app]);
+  if (error) return html`<p class="empty-note">The log summary is not available: ${error}</p>`;
+  if (!summary) return html`<p class="empty-note">Reading the logs…</p>`;
+  if (summary.lines === 0) return html`<p class="empty-note">No log lines in the last hour.</p>`;
+  const tone = summary.health >= 80 ? 'ok' : summary.health >= 50 ? 'warn' : 'bad';
+  const levels = Object.entries(summary.levels).filter(([, n]) => n);
+  return html`<div class="log-summary">
+    <div class="ls-facts">
+      <div class=${`score tone-${tone}`} title="Log health score, 0–100, from the error rate, anomalies and restarts">
+        <span class="score-n num">${Math.round(summary.health)}</span><span class="score-k">log health</span>
+      </div>
+      <div class="ls-levels">
+        <div class="num">${summary.lines.toLocaleString()} lines · ${summary.templates} templates · last hour</div>
+        <div class="level-chips">${levels.map(([level, n]) => html`<span class=${`chip lvl-${level}`}>${level} <b class="num">${n?.toLocaleString()}</b></span>`)}</div>
+      </div>
+      ${
+        summary.lastError &&
+        html`<div class="ls-error">
+          <span class="fact-k">Last ${summary.lastError.level}${summary.lastError.at ? ` · ${formatAgo(summary.lastError.at)}` : ''}</span>
+          <code class="lvl-error">${summary.lastError.message}</code>
+        </div>`
+      }
+    </div>
+    <table class="templates">
+      <thead><tr><th scope="col" class="c-num">Lines</th><th scope="col">Level</th><th scope="col">Template</th><th scope="col" class="opt">Trend</th></tr></thead>
+      <tbody>
+        ${summary.top.slice(0, 6).map(
+          (t) => html`<tr key=${t.id}>
+            <td class="c-num">${t.count.toLocaleString()}${t.perMin ? html`<span class="sub"> ${t.perMin.toFixed(1)}/min</span>` : null}</td>
+            <td><span class=${`chip lvl-${t.level}`}>${t.level}</span></td>
+            <td class="tpl"><code title=${t.sample}>${t.template || t.sample}</code></td>
+            <td class=${`opt trend-${t.trend}`}>${TRENDS[t.trend]}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${
+      summary.anomalies.length > 0 &&
+      html`<ul class="anomalies">
+        ${summary.anomalies
+          .slice(-5)
+          .map(
+            (a) =>
+              html`<li class=${`sev-${a.severity}`}><span class="sev">${a.severity}</span> ${a.metric === 'errorRate' ? 'error rate' : 'volume'} ${a.value.toFixed(1)} vs ${a.mean.toFixed(1)} usual (z ${a.z.toFixed(1)}) · ${formatAgo(a.at)}</li>`,
+          )}
+      </ul>`
+    }
+  </div>`;
+}

@@ -1,0 +1,55 @@
+/** Bytes the short way with a binary unit: `512 B`, `48.2 MB`, `1.10 GB`. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '–';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 ? 0 : value < 10 ? 2 : value < 100 ? 1 : 0;
+  return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
+/** A CPU figure where 100 = one core: `0.4 %`, `12 %`. */
+export function formatPercent(percent: number | null | undefined): string {
+  if (percent === null || percent === undefined || !Number.isFinite(percent)) return '–';
+  return `${percent < 10 ? percent.toFixed(1) : Math.round(percent)} %`;
+}
+
+/** A span in the largest two units: `45 s`, `3 m 12 s`, `2 h 5 m`, `4 d 1 h`. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms <= 0) return '–';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} m ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ${m % 60} m`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/** How long ago an epoch ms was: `just now`, `12 s ago`, `3 m ago`. */
+export function formatAgo(at: number | null | undefined, now = Date.now()): string {
+  if (!at) return '–';
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 3) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} m ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
+}
+
+/** Wall-clock time of an epoch ms: `14:03:27` (today) or `Mar 3 14:03`. */
+export function formatClock(at: number): string {
+  const date = new Date(at);
+  const time = date.toLocaleTimeString([], { hour12: false });
+  if (new Date().toDateString() === date.toDateString()) return time;
+  return `${date.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time.slice(0, 5)}`;
+}
+
+/** A count with a unit that agrees: `1 restart`, `3 restarts`. */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,239 @@
+import type {
+  AlertStatus,
+  DaemonHealth,
+  LogLine,
+  MetricsHistory,
+  MetricsSnapshot,
+  PingResult,
+  ProcessInfo,
+  VelosEvent,
+} from '@velos/core';
+import { ApiError, api, query } from './api.js';
+import { LiveSocket } from './live-socket.js';
+import { addEvents, applyProcesses, getState, update } from './store.js';
+
+const TOKEN_KEY = 'velos.token';
+const STATUS_EVERY_MS = 15_000;
+const HISTORY_EVERY_MS = 30_000;
+const POLL_EVERY_MS = 5000;
+/** The sparklines' span and resolution. */
+const SPARK_SPAN_MS = 15 * 60_000;
+const SPARK_POINTS = 60;
+
+type LogListener = (lines: LogLine[]) => void;
+const logListeners = new Map<string, Set<LogListener>>();
+const timers: ReturnType<typeof setInterval>[] = [];
+let problemAttempt = 0;
+let problemTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The page's one WebSocket. */
+export const socket = new LiveSocket({
+  token: () => getState().token,
+  onState: (connection, retryAt) => update({ connection, retryAt }),
+  onReady: (scope) => update({ scope }),
+  onUnauthorized: () => refuse(),
+  onMessage: (message) => {
+    if (message.type === 'processes') {
+      applyProcesses(
+        (message.processes as ProcessInfo[]) ?? [],
+        message.snapshot === true,
+        (message.removed as number[]) ?? [],
+      );
+    } else if (message.type === 'events') {
+      const events = (message.events as VelosEvent[]) ?? [];
+      addEvents(events);
+      if (events.some((e) => e.kind.startsWith('alert.'))) void refreshAlerts();
+    } else if (message.type === 'metrics') {
+      update({ metrics: message.metrics as MetricsSnapshot });
+    } else if (message.type === 'error' && message.code === 'DAEMON_UNAVAILABLE') {
+      // the server lost the daemon: say so now, not at the next poll
+      noteProblem(
+        new ApiError(503, String(message.code), String(message.message ?? 'the daemon is unreachable')),
+      );
+    } else if (message.type === 'logs') {
+      const target = String(message.target ?? '');
+      for (const listener of logListeners.get(target) ?? []) listener((message.lines as LogLine[]) ?? []);
+    }
+  },
+});
+
+/** Starts the session: with the token of this browser session, or by asking for one. */
+export function startSession(): void {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) resume(token);
+  else update({ auth: 'needed' });
+}
+
+/** Uses a token this tab already signed in with: everything loads at once, a 401 shows the form again. */
+function resume(token: string): void {
+  update({ token, auth: 'ok' });
+  startLive();
+}
+
+/** Tries a token: on success it is kept for the browser session and live data starts. */
+export async function signIn(token: string): Promise<void> {
+  update({ token, auth: 'checking' });
+  try {
+    const status = await api<{ daemon: PingResult; health: DaemonHealth }>('/status');
+    sessionStorage.setItem(TOKEN_KEY, token);
+    update({ auth: 'ok', status, problem: null });
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return refuse();
+    if (!(error instanceof ApiError && error.status === 503)) {
+      update({ auth: 'needed', token: null });
+      noteProblem(error);
+      return;
+    }
+    sessionStorage.setItem(TOKEN_KEY, token);
+    update({ auth: 'ok' });
+    noteProblem(error);
+  }
+  startLive();
+}
+
+function startLive(): void {
+  subscribeCore();
+  socket.connect();
+  void refreshAll();
+  startTimers();
+}
+
+/** Forgets the token and shows the form again. */
+export function signOut(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  socket.stop();
+  stopTimers();
+  update({ token: null, auth: 'needed', scope: null });
+}
+
+/** Retries everything now (the banner's button). */
+export function retryNow(): void {
+  problemAttempt = 0;
+  clearTimeout(problemTimer);
+  problemTimer = undefined;
+  if (!socket.isLive) socket.connect();
+  void refreshAll();
+}
+
+/** Listens to the lines of `target` over the socket (it subscribes, `lines` first); returns the stop. */
+export function followLogs(target: string, lines: number, listener: LogListener): () => void {
+  const set = logListeners.get(target) ?? new Set<LogListener>();
+  logListeners.set(target, set);
+  set.add(listener);
+  const unsubscribe = socket.subscribe({ topic: 'logs', target, lines });
+  return () => {
+    set.delete(listener);
+    if (set.size === 0) {
+      logListeners.delete(target);
+      unsubscribe();
+    }
+  };
+}
+
+/** Re-reads the processes, metrics, status, events, alerts and sparklines over REST. */
+export async function refreshAll(): Promise<void> {
+  await Promise.all([
+    refreshStatus(),
+    refreshProcesses(),
+    refreshEvents(),
+    refreshAlerts(),
+    refreshHistory(),
+  ]);
+}
+
+/** Reads the alert rules and their state. */
+export async function refreshAlerts(): Promise<void> {
+  await guard(async () => {
+    const answer = await api<{ alerts: AlertStatus[] } | AlertStatus[]>('/alerts');
+    update({ alerts: Array.isArray(answer) ? answer : answer.alerts });
+  });
+}
+
+function subscribeCore(): void {
+  socket.subscribe({ topic: 'processes' });
+  socket.subscribe({ topic: 'events' });
+  socket.subscribe({ topic: 'metrics', intervalMs: 5000 });
+}
+
+function refuse(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  socket.stop();
+  stopTimers();
+  update({ token: null, auth: 'refused', scope: null });
+}
+
+async function refreshStatus(): Promise<void> {
+  await guard(async () => {
+    const status = await api<{ daemon: PingResult; health: DaemonHealth }>('/status');
+    update({ status });
+  });
+}
+
+async function refreshProcesses(): Promise<void> {
+  await guard(async () => {
+    // the table draws as soon as the list arrives; the host figures follow
+    const metrics = api<MetricsSnapshot>('/metrics');
+    metrics.catch(() => undefined); // its failure is reported below, or made moot by the list's
+    applyProcesses((await api<{ processes: ProcessInfo[] }>('/processes')).processes, true);
+    update({ metrics: await metrics });
+  });
+}
+
+async function refreshEvents(): Promise<void> {
+  await guard(async () => {
+    const answer = await api<{ events: VelosEvent[] }>(`/events${query({ limit: 200 })}`);
+    addEvents(answer.events);
+  });
+}
+
+async function refreshHistory(): Promise<void> {
+  await guard(async () => {
+    const answer = await api<{ history: MetricsHistory[] }>(
+      `/metrics/history/all${query({ sinceMs: SPARK_SPAN_MS, points: SPARK_POINTS })}`,
+    );
+    update({ history: new Map(answer.history.map((h) => [h.id, h])) });
+  });
+}
+
+/** Runs a read; an unreachable server or daemon becomes the page's banner, cleared by the next success. */
+async function guard(read: () => Promise<void>): Promise<void> {
+  if (getState().auth !== 'ok') return;
+  try {
+    await read();
+    if (getState().problem) update({ problem: null });
+    problemAttempt = 0;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return refuse();
+    noteProblem(error);
+  }
+}
+
+function noteProblem(error: unknown): void {
+  if (!(error instanceof ApiError)) return;
+  if (error.status === 0) update({ problem: { kind: 'server', message: error.message } });
+  else if (error.status === 503) update({ problem: { kind: 'daemon', message: error.message } });
+  else return;
+  // The reads of one refresh fail together: one retry for all of them, the delay doubling per refresh.
+  if (problemTimer !== undefined) return;
+  const delayMs = Math.min(30_000, 1000 * 2 ** problemAttempt++);
+  update({ retryAt: Date.now() + delayMs });
+  problemTimer = setTimeout(() => {
+    problemTimer = undefined;
+    void refreshAll();
+  }, delayMs);
+}
+
+function startTimers(): void {
+  stopTimers();
+  timers.push(setInterval(() => void refreshStatus(), STATUS_EVERY_MS));
+  timers.push(setInterval(() => void refreshHistory(), HISTORY_EVERY_MS));
+  timers.push(
+    setInterval(() => {
+      if (!socket.isLive && !getState().problem) void refreshProcesses();
+    }, POLL_EVERY_MS),
+  );
+}
+
+function stopTimers(): void {
+  for (const timer of timers.splice(0)) clearInterval(timer);
+}

@@ -1,0 +1,94 @@
+import type { ProcessInfo, VelosEvent } from '@velos/core';
+
+/** The colour family a state is drawn in; the word beside it always says the same in text. */
+export type Tone = 'ok' | 'warn' | 'bad' | 'idle' | 'info';
+
+/** What one process is doing, as a word and a tone. */
+export interface StatusLabel {
+  word: string;
+  tone: Tone;
+}
+
+const TONE_RANK: Record<Tone, number> = { ok: 0, idle: 1, info: 2, warn: 3, bad: 4 };
+
+/** Restarts (not asked by a user) within this window that make a crash loop. */
+const LOOP_RESTARTS = 3;
+const LOOP_WINDOW_MS = 5 * 60_000;
+
+/** Ids of the processes that restarted LOOP_RESTARTS times or more in the last five minutes. */
+export function crashLooping(events: VelosEvent[], now = Date.now()): Set<number> {
+  const counts = new Map<number, number>();
+  for (const e of events) {
+    if (e.kind !== 'process.restarting' || e.id === undefined || now - e.at > LOOP_WINDOW_MS) continue;
+    if (e.fields?.reason === 'user') continue;
+    counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+  }
+  return new Set([...counts].filter(([, n]) => n >= LOOP_RESTARTS).map(([id]) => id));
+}
+
+/** The label of one process: its status, sharpened by probe health and crash loops (ids in `loops`). */
+export function processLabel(p: ProcessInfo, loops?: Set<number>): StatusLabel {
+  const isLooping = p.unstableRestarts >= 2 || (loops?.has(p.id) ?? false);
+  switch (p.status) {
+    case 'errored':
+      return { word: 'errored', tone: 'bad' };
+    case 'stopped':
+      return { word: 'stopped', tone: 'idle' };
+    case 'stopping':
+      return { word: 'stopping', tone: 'idle' };
+    case 'scheduled':
+      return { word: 'scheduled', tone: 'info' };
+    case 'waiting-restart':
+      return { word: isLooping ? 'crash loop' : 'restarting', tone: 'warn' };
+    case 'starting':
+      return isLooping ? { word: 'crash loop', tone: 'warn' } : { word: 'starting', tone: 'info' };
+    default:
+      if (p.health?.state === 'unhealthy') return { word: 'unhealthy', tone: 'bad' };
+      if (isLooping) return { word: 'crash loop', tone: 'warn' };
+      if (p.health?.state === 'degraded') return { word: 'degraded', tone: 'warn' };
+      return { word: 'online', tone: 'ok' };
+  }
+}
+
+/** The label of an app from its instances: the worst one, or `2/3 online` when they differ. */
+export function appLabel(instances: ProcessInfo[], loops?: Set<number>): StatusLabel {
+  const labels = instances.map((p) => processLabel(p, loops));
+  let worst = labels[0] ?? { word: 'unknown', tone: 'idle' as Tone };
+  for (const label of labels) if (TONE_RANK[label.tone] > TONE_RANK[worst.tone]) worst = label;
+  const online = labels.filter((l) => l.word === 'online').length;
+  if (labels.length > 1 && online > 0 && online < labels.length) {
+    return { word: `${online}/${labels.length} online`, tone: worst.tone };
+  }
+  return worst;
+}
+
+/** The tone a summary counts an app under: online, degraded, errored or stopped. */
+export function summaryBucket(label: StatusLabel): 'online' | 'degraded' | 'errored' | 'stopped' {
+  if (label.tone === 'bad') return 'errored';
+  if (label.tone === 'warn') return 'degraded';
+  if (label.tone === 'idle') return 'stopped';
+  return 'online';
+}
+
+/** The health column's text: the probe state, or a dash without probes. */
+export function healthLabel(p: ProcessInfo): StatusLabel {
+  const state = p.health?.state;
+  if (!state) return { word: '–', tone: 'idle' };
+  if (state === 'healthy')
+    return { word: p.health?.ready ? 'healthy' : 'not ready', tone: p.health?.ready ? 'ok' : 'warn' };
+  if (state === 'degraded') return { word: 'degraded', tone: 'warn' };
+  if (state === 'unhealthy') return { word: 'unhealthy', tone: 'bad' };
+  return { word: 'unknown', tone: 'idle' };
+}
+
+/** Processes grouped by app name, apps sorted by name and instances by instance number. */
+export function groupByApp(processes: Iterable<ProcessInfo>): Map<string, ProcessInfo[]> {
+  const groups = new Map<string, ProcessInfo[]>();
+  const sorted = [...processes].sort((a, b) => a.name.localeCompare(b.name) || a.instance - b.instance);
+  for (const p of sorted) {
+    const list = groups.get(p.name);
+    if (list) list.push(p);
+    else groups.set(p.name, [p]);
+  }
+  return groups;
+}

@@ -1,0 +1,114 @@
+import type {
+  AlertStatus,
+  DaemonHealth,
+  MetricsHistory,
+  MetricsSnapshot,
+  PingResult,
+  ProcessInfo,
+  VelosEvent,
+} from '@velos/core';
+import { useEffect, useState } from 'preact/hooks';
+
+/** Where the page stands with the server: the token, the socket and the daemon behind it. */
+export type AuthState = 'checking' | 'needed' | 'refused' | 'ok';
+export type ConnectionState = 'connecting' | 'live' | 'retrying';
+
+/** The outcome of an action, shown inline beside the app it was taken on. */
+export interface ActionOutcome {
+  action: string;
+  isOk: boolean;
+  text: string;
+  at: number;
+}
+
+/** Everything the views draw, held once and changed through `update`. */
+export interface DashState {
+  token: string | null;
+  auth: AuthState;
+  scope: 'read' | 'admin' | null;
+  connection: ConnectionState;
+  /** Epoch ms of the next connection attempt while retrying. */
+  retryAt: number | null;
+  /** Set when the server answers but cannot reach the daemon (503), or cannot be reached itself. */
+  problem: { kind: 'server' | 'daemon'; message: string } | null;
+  processes: Map<number, ProcessInfo>;
+  hasProcesses: boolean;
+  metrics: MetricsSnapshot | null;
+  status: { daemon: PingResult; health: DaemonHealth } | null;
+  /** Newest last, at most EVENTS_KEPT. */
+  events: VelosEvent[];
+  alerts: AlertStatus[] | null;
+  /** The last 15 minutes of each process, by id. */
+  history: Map<number, MetricsHistory>;
+  outcomes: Map<string, ActionOutcome>;
+}
+
+/** How many events the page keeps in memory. */
+export const EVENTS_KEPT = 500;
+
+let state: DashState = {
+  token: null,
+  auth: 'checking',
+  scope: null,
+  connection: 'connecting',
+  retryAt: null,
+  problem: null,
+  processes: new Map(),
+  hasProcesses: false,
+  metrics: null,
+  status: null,
+  events: [],
+  alerts: null,
+  history: new Map(),
+  outcomes: new Map(),
+};
+const listeners = new Set<() => void>();
+
+/** The current state (read it, never change it in place). */
+export function getState(): DashState {
+  return state;
+}
+
+/** Replaces the given fields and tells every subscribed view. */
+export function update(patch: Partial<DashState>): void {
+  state = { ...state, ...patch };
+  for (const listener of listeners) listener();
+}
+
+/** A hook that re-renders the component when the selected part of the state changes. */
+export function useDash<T>(select: (s: DashState) => T): T {
+  const [value, setValue] = useState(() => select(state));
+  useEffect(() => {
+    const listener = () => setValue(() => select(state));
+    listeners.add(listener);
+    listener();
+    return () => {
+      listeners.delete(listener);
+    };
+  }, []);
+  return value;
+}
+
+/** Adds events (from REST or the socket) by sequence number, keeping the newest EVENTS_KEPT. */
+export function addEvents(events: VelosEvent[]): void {
+  if (events.length === 0) return;
+  const bySeq = new Map(state.events.map((e) => [e.seq, e]));
+  for (const event of events) bySeq.set(event.seq, event);
+  const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-EVENTS_KEPT);
+  update({ events: merged });
+}
+
+/** Applies a processes message: a whole snapshot, or changed rows and removed ids. */
+export function applyProcesses(processes: ProcessInfo[], isSnapshot: boolean, removed: number[] = []): void {
+  const next = isSnapshot ? new Map<number, ProcessInfo>() : new Map(state.processes);
+  for (const p of processes) next.set(p.id, p);
+  for (const id of removed) next.delete(id);
+  update({ processes: next, hasProcesses: true });
+}
+
+/** Records the outcome of an action on an app. */
+export function setOutcome(app: string, outcome: Omit<ActionOutcome, 'at'>): void {
+  const outcomes = new Map(state.outcomes);
+  outcomes.set(app, { ...outcome, at: Date.now() });
+  update({ outcomes });
+}

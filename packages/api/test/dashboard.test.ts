@@ -1,0 +1,291 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { APP_DEFAULTS, type AppSpec } from '@velos/core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './support/api-server.js';
+import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-dev-shm-usage',
+];
+const DASHBOARD_BUILD = fileURLToPath(new URL('../dist/dashboard/index.html', import.meta.url));
+/** Screenshots and timings, kept as test artifacts (gitignored). */
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI) {
+  throw new Error(
+    `the dashboard test needs Chromium at ${CHROMIUM} (Debian package chromium, installed by .ci/run)`,
+  );
+}
+
+let daemon: TestDaemon | undefined;
+let api: TestServer | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext;
+let page: Page;
+/** Console errors and page errors of every page, with the step they happened in. */
+const problems: string[] = [];
+let step = 'load';
+
+function spec(name: string, script: string, overrides: Partial<AppSpec> = {}): AppSpec {
+  return {
+    ...APP_DEFAULTS,
+    name,
+    script,
+    cwd: FIXTURES,
+    env: { PATH: process.env.PATH ?? '' },
+    ...overrides,
+  };
+}
+
+async function pidOf(name: string): Promise<number | null> {
+  const rows = await daemon!.client.list();
+  return rows.find((row) => row.name === name)?.pid ?? null;
+}
+
+async function newPage(width: number, height: number, colorScheme: 'light' | 'dark'): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height });
+  await page.emulateMedia({ colorScheme });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`${step}: console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${step}: page error: ${error.message}`));
+  return page;
+}
+
+describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(DASHBOARD_BUILD))
+      throw new Error(`${DASHBOARD_BUILD} is missing: run pnpm run build first`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    daemon = await startDaemon();
+    await daemon.client.start([
+      spec('web', 'server.js', { env: { PATH: process.env.PATH ?? '', PORT: '0' } }),
+      spec('payments', 'log-mix.js', {
+        env: { PATH: process.env.PATH ?? '', RATE: '20', STAY: '1', COUNT: '1000000' },
+      }),
+      spec('api', 'cluster-server.js', {
+        execMode: 'cluster',
+        instances: 2,
+        env: { PATH: process.env.PATH ?? '', PORT: '0' },
+      }),
+      spec('worker', 'silent.js'),
+      spec('crashy', 'crash-after.js', { args: ['300'], restartDelayMs: 400, maxRestarts: 1000 }),
+    ]);
+    api = await startServer(daemon.client, { rateLimitPerMinute: 100_000 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    context = await browser.newContext();
+    page = await newPage(1280, 800, 'light');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await api?.server.close().catch(() => undefined);
+    await daemon?.stop();
+  }, 60_000);
+
+  it('asks for the token once, says when it is refused, then shows the apps', async () => {
+    await page.goto(api!.url);
+    await page.locator('#token').waitFor();
+    step = 'wrong token';
+    await page.fill('#token', 'not-the-token');
+    await page.click('button[type=submit]');
+    await page.locator('.form-error').waitFor();
+    expect(await page.locator('.form-error').textContent()).toMatch(/refused/);
+    step = 'sign in';
+    await page.fill('#token', api!.admin);
+    await page.click('button[type=submit]');
+    for (const name of ['web', 'payments', 'api', 'worker', 'crashy']) {
+      await page.locator(`tr[data-row="${name}"]`).waitFor({ timeout: 20_000 });
+    }
+    expect(await page.locator('tr[data-row="api"] .sub').textContent()).toBe('2 instances');
+    expect(await page.locator('.conn').textContent()).toMatch(/live|connecting/);
+    // the token lives in this tab's session: a reload goes straight to the apps
+    step = 'reload';
+    // the moment the first row is in the page, seen from inside it
+    await page.addInitScript({
+      content: `new MutationObserver((_, observer) => {
+        if (!document.querySelector('tr[data-row]')) return;
+        window.firstRowMs = Math.round(performance.now());
+        observer.disconnect();
+      }).observe(document, { childList: true, subtree: true });`,
+    });
+    await page.reload();
+    await page.locator('tr[data-row="web"]').waitFor();
+    const firstUsefulPaintMs = await page.evaluate('window.firstRowMs');
+    const paints = await page.evaluate(
+      "performance.getEntriesByType('paint').map((p) => [p.name, Math.round(p.startTime)])",
+    );
+    writeFileSync(`${ARTIFACTS}timings.json`, `${JSON.stringify({ firstUsefulPaintMs, paints }, null, 2)}\n`);
+    expect(await page.locator('#token').count()).toBe(0);
+  });
+
+  it('restarts an app from its row and shows the new PID', async () => {
+    step = 'restart';
+    const before = await waitFor(() => pidOf('web'), 'web to have a pid');
+    await page.locator('tr[data-row="web"] button', { hasText: 'Restart' }).click();
+    const outcome = page.locator('.outcome-row .outcome.ok');
+    await outcome.waitFor();
+    const after = await waitFor(async () => {
+      const pid = await pidOf('web');
+      return pid !== null && pid !== before ? pid : null;
+    }, 'web to run with a new pid');
+    expect(await outcome.textContent()).toContain(`pid ${before} → ${after}`);
+    await waitFor(
+      async () => (await page.locator('tr[data-row="web"] .sub').textContent()) === `pid ${after}`,
+      'the row to show the new pid',
+    );
+  });
+
+  it('asks before stopping an app, and does nothing on Cancel', async () => {
+    step = 'stop';
+    const row = page.locator('tr[data-row="worker"]');
+    await row.locator('button', { hasText: 'Stop' }).click();
+    const dialog = page.locator('dialog.confirm[open]');
+    await dialog.waitFor();
+    expect(await dialog.locator('h2').textContent()).toBe('Stop worker?');
+    await dialog.locator('button', { hasText: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' }).catch(() => dialog.waitFor({ state: 'hidden' }));
+    expect((await daemon!.client.list()).find((p) => p.name === 'worker')?.status).toBe('online');
+    await row.locator('button', { hasText: 'Stop' }).click();
+    await page.locator('dialog.confirm[open] button[type=submit]').click();
+    await waitFor(
+      async () => (await row.locator('.c-status').textContent())?.includes('stopped'),
+      'the row to say stopped',
+    );
+    expect((await daemon!.client.list()).find((p) => p.name === 'worker')?.status).toBe('stopped');
+  });
+
+  it('scales an app up at once and down after a confirmation', async () => {
+    step = 'scale';
+    await page.goto(`${api!.url}/#/app/api`);
+    const count = async () => (await daemon!.client.list()).filter((p) => p.name === 'api').length;
+    const input = page.locator('form.scale input');
+    await input.fill('3');
+    await page.locator('form.scale button[type=submit]').click();
+    await page.locator('[data-outcome]', { hasText: 'scaled to 3 instances' }).waitFor();
+    expect(await count()).toBe(3);
+    await input.fill('-1');
+    await page.locator('form.scale button[type=submit]').click();
+    const dialog = page.locator('dialog.confirm[open]');
+    expect(await dialog.locator('h2').textContent()).toBe('Scale api down to 2?');
+    await dialog.locator('button[type=submit]').click();
+    await page.locator('[data-outcome]', { hasText: 'scaled to 2 instances' }).waitFor();
+    expect(await count()).toBe(2);
+  });
+
+  it('follows the logs of an app and filters them by level and text', async () => {
+    step = 'logs';
+    await page.goto(`${api!.url}/#/`);
+    await page.locator('tr[data-row="payments"] a.app-name').click();
+    await waitFor(() => page.url().includes('#/app/payments'), 'the app view');
+    const lines = page.locator('.log-lines .ll');
+    await waitFor(async () => (await lines.count()) > 5, 'the first lines');
+    const first = await lines.count();
+    await waitFor(async () => (await lines.count()) > first, 'more lines while following');
+    await page.locator('.log-summary .score').waitFor();
+
+    await page.selectOption('select[data-level]', 'error');
+    await waitFor(() => /level=error/.test(page.url()), 'the URL to hold the filter');
+    await waitFor(
+      async () => (await page.locator('.log-count').textContent())?.match(/^[1-9][\d,]* lines$/),
+      'error lines',
+    );
+    const levels = await page
+      .locator('.log-lines .ll')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-level')));
+    expect(levels.length).toBeGreaterThan(0);
+    expect(new Set(levels)).toEqual(new Set(levels.filter((l) => l === 'error' || l === 'fatal')));
+
+    await page.fill('input[data-log-search]', 'payment failed');
+    await page.press('input[data-log-search]', 'Enter');
+    await waitFor(() => /q=payment/.test(page.url()), 'the URL to hold the filter');
+    await waitFor(async () => {
+      const texts = await page.locator('.log-lines .ll-x').allTextContents();
+      return texts.length > 0 && texts.every((t) => t.includes('payment failed'));
+    }, 'only lines with the text');
+  });
+
+  it('answers the keys: ? for help, j/k in the table, / to filter', async () => {
+    step = 'keys';
+    await page.goto(`${api!.url}/#/`);
+    await page.locator('tr[data-row]').first().waitFor();
+    await page.keyboard.press('?');
+    await page.locator('.help').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.help').waitFor({ state: 'detached' });
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    expect(await page.evaluate("document.activeElement?.getAttribute('data-row')")).toBe('crashy');
+    await page.keyboard.press('/');
+    await page.keyboard.type('pay');
+    await waitFor(() => /q=pay/.test(page.url()), 'the URL to hold the filter');
+    expect(await page.locator('tr[data-row]').count()).toBe(1);
+  });
+
+  it('hides the actions from a read-only token', async () => {
+    step = 'read token';
+    const reader = await newPage(1280, 800, 'light');
+    await reader.goto(`${api!.url}/#/`);
+    await reader.fill('#token', `read ${api!.read}`);
+    await reader.click('button[type=submit]');
+    await reader.locator('tr[data-row="web"]').waitFor();
+    await reader.locator('.topbar .chip', { hasText: 'read-only' }).waitFor();
+    expect(await reader.locator('tr[data-row] button', { hasText: 'Restart' }).count()).toBe(0);
+    await reader.close();
+  });
+
+  it('looks right at 1280×800 and 390×844, light and dark, with an app in a crash loop', async () => {
+    step = 'screenshots';
+    await waitFor(
+      async () => {
+        const rows = await daemon!.client.list();
+        return (rows.find((p) => p.name === 'crashy')?.restarts ?? 0) >= 4;
+      },
+      'crashy to crash-loop',
+      30_000,
+    );
+    for (const [width, height] of [
+      [1280, 800],
+      [390, 844],
+    ] as const) {
+      for (const scheme of ['light', 'dark'] as const) {
+        const shot = await newPage(width, height, scheme);
+        // a new tab has its own session storage: it asks for the token again
+        await shot.goto(`${api!.url}/#/`);
+        await shot.fill('#token', api!.admin);
+        await shot.click('button[type=submit]');
+        await shot.locator('tr[data-row="crashy"]').waitFor();
+        await waitFor(
+          async () =>
+            (await shot.locator('tr[data-row="crashy"] .c-status').textContent())?.includes('crash loop'),
+          'crashy shown as a crash loop',
+        );
+        await shot.locator('td.c-mem .spark, td.c-mem .spark-empty').first().waitFor({ state: 'attached' });
+        await shot.screenshot({ path: `${ARTIFACTS}overview-${width}x${height}-${scheme}.png` });
+        await shot.goto(`${api!.url}/#/app/payments`);
+        await shot.locator('.log-summary .score').waitFor();
+        await shot.locator('.log-lines .ll').first().waitFor();
+        await shot.locator('.chart .uplot, .charts + *, .empty-note').first().waitFor();
+        await shot.screenshot({
+          path: `${ARTIFACTS}app-${width}x${height}-${scheme}.png`,
+          fullPage: width > 400,
+        });
+        await shot.close();
+      }
+    }
+    expect(existsSync(`${ARTIFACTS}overview-390x844-dark.png`)).toBe(true);
+  }, 120_000);
+
+  it('logged no console error (the refused token’s 401 aside)', () => {
+    const unexpected = problems.filter((p) => !(p.startsWith('wrong token:') && p.includes('401')));
+    expect(unexpected).toEqual([]);
+  });
+});
