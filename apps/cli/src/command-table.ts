@@ -4,6 +4,64 @@ const json: OptionSpec = { type: 'boolean', description: 'print full JSON' };
 const ai: OptionSpec = { type: 'boolean', description: 'print compact JSON with short keys, for AI agents' };
 const TARGETS = 'A target is a process name, an id, a namespace, or "all".';
 
+/** PM2's `start` flags that Velos spells otherwise or that only PM2 users type (issue #14). */
+const PM2_START_OPTIONS: Record<string, OptionSpec> = {
+  force: {
+    type: 'boolean',
+    short: 'f',
+    description: 'an app of this name runs already: add these instances to it',
+  },
+  'no-daemon': {
+    type: 'boolean',
+    description: 'run the daemon in this process, in the foreground, app lines on stdout (containers)',
+  },
+  log: {
+    type: 'string',
+    short: 'l',
+    value: 'file',
+    isValueOptional: true,
+    description: 'also write stdout and stderr to one file (default logs/<name>.log)',
+  },
+  pid: { type: 'string', short: 'p', value: 'file', description: 'write the pid of the app to this file' },
+  'max-memory-restart': { type: 'string', value: 'size', description: 'PM2 name of --max-memory' },
+  cron: { type: 'string', value: 'expr', description: 'PM2 name of --cron-restart' },
+  'node-args': { type: 'string', value: 'args', description: 'PM2 name of --interpreter-args' },
+  'execute-command': { type: 'boolean', short: 'x', description: 'fork mode, even with -i (PM2 -x)' },
+  only: {
+    type: 'string',
+    value: 'names',
+    description: 'with a config file: only these apps, e.g. api,worker',
+  },
+};
+
+/** PM2's startOrRestart, startOrReload and startOrGracefulReload: one spec each, a different verb. */
+function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
+  return {
+    name,
+    aliases: [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)],
+    argsUsage: '<config file>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: `start the apps of a config file that do not run; ${verb} those that do`,
+    details:
+      verb === 'restart'
+        ? 'Running apps are stopped and started again with the spec in the file (PM2 process files included).'
+        : 'Running apps are reloaded one instance at a time (cluster mode; fork mode restarts), with their spec\nas started; --update-env gives them the environment of this command.',
+    options: {
+      env: {
+        type: 'string',
+        value: 'profile',
+        description: "merge each app's env_<profile> table over its env",
+      },
+      only: { type: 'string', value: 'names', description: 'only these apps of the file, e.g. api,worker' },
+      'update-env': { type: 'boolean', description: 'reload: give the apps the environment of this command' },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('./commands/start.js')).runStartOr(ctx, input, verb),
+  };
+}
+
 /** Every command of the `velos` binary; implementations are imported only when their command runs. */
 export const COMMANDS: CommandSpec[] = [
   {
@@ -16,7 +74,10 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'start a script, a program, a shell command line, or the apps of a config file',
     details: [
       'A .toml, .yaml, .yml or .json file is a config file: every app in it is started and the app',
-      'options below are refused (set them in the file). Anything else is one app: an existing file',
+      'options below are refused (set them in the file). PM2 process files work as they are:',
+      'ecosystem.config.{js,cjs,mjs} (run by this command, never by the daemon), ecosystem.json, process.yml',
+      '(PM2 option names, camelCase too; unknown options warn); their apps that run already are restarted.',
+      'Anything else is one app: an existing file',
       '(interpreter by extension), a quoted command line (run with sh -c), or a program on PATH.',
       'A name or id of a known process starts that process again if it is stopped or errored.',
       'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
@@ -30,7 +91,8 @@ export const COMMANDS: CommandSpec[] = [
         type: 'string',
         short: 'i',
         value: 'n|max',
-        description: 'run n instances in cluster mode (max or -1 = one per CPU); non-Node programs fork',
+        description:
+          'run n instances in cluster mode (max or 0 = one per CPU, -1 = CPUs - 1); non-Node programs fork',
       },
       'exec-mode': {
         type: 'string',
@@ -73,6 +135,7 @@ export const COMMANDS: CommandSpec[] = [
       },
       'kill-timeout': {
         type: 'string',
+        short: 'k',
         value: 'ms',
         description: 'SIGKILL this long after the stop signal (default 5s)',
       },
@@ -217,6 +280,7 @@ export const COMMANDS: CommandSpec[] = [
         type: 'boolean',
         description: 'validate and print the resolved apps as JSON; start nothing',
       },
+      ...PM2_START_OPTIONS,
       'watch-config': {
         type: 'boolean',
         description: 'with a config file: the daemon re-reads it when it changes (see velos config reload)',
@@ -226,6 +290,9 @@ export const COMMANDS: CommandSpec[] = [
     },
     run: async (ctx, input) => (await import('./commands/start.js')).runStart(ctx, input),
   },
+  startOrCommand('startOrRestart', 'restart'),
+  startOrCommand('startOrReload', 'reload'),
+  startOrCommand('startOrGracefulReload', 'reload'),
   {
     name: 'watchdog',
     argsUsage: '"<command>" <log file> [timeout] [interval]',

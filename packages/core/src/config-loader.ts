@@ -6,6 +6,7 @@ import type { AppSpec } from './app-spec.js';
 import { lineOfKey } from './config-line.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { keysAt, suggestKey } from './key-suggestion.js';
+import { type ConfigDialect, type ConfigWarning, dialectOf, normaliseApps } from './pm2-dialect.js';
 import { processEntryToApp, processesFileSchema } from './processes-form.js';
 
 /** File extensions `velos start` treats as config files. */
@@ -26,6 +27,10 @@ export interface LoadConfigOptions extends Omit<ResolveContext, 'baseDir'> {
   envProfile?: string;
   /** CFG-2: `[defaults]` of `$VELOS_HOME/config.toml` (config keys), under each app's own keys. */
   defaults?: Record<string, unknown>;
+  /** How unknown keys are treated; by default from the file name (PM2's process file names: `pm2`). */
+  dialect?: ConfigDialect;
+  /** Receives the warnings of a `pm2` dialect file (unknown and ignored options); the load goes on. */
+  onWarning?: ConfigWarning;
 }
 
 const PROFILE_KEY = /^env_([A-Za-z0-9_.-]+)$/;
@@ -36,10 +41,21 @@ const PROFILE_KEY = /^env_([A-Za-z0-9_.-]+)$/;
  */
 export async function loadConfigFile(path: string, ctx: LoadConfigOptions): Promise<AppSpec[]> {
   const file = resolve(path);
+  if (/\.[cm]?js$/i.test(file)) {
+    // an ecosystem file is code: it runs in the velos CLI (apps/cli/src/pm2), never in the daemon
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${basename(file)}: a JavaScript config file is loaded by the velos CLI (velos start ${basename(file)}), not here`,
+    );
+  }
   const text = readConfigText(file);
   const raw = await parseConfigText(text, file);
   try {
-    return validateConfig(raw, basename(file), { ...ctx, baseDir: dirname(file) });
+    return validateConfig(raw, basename(file), {
+      ...ctx,
+      dialect: ctx.dialect ?? dialectOf(file),
+      baseDir: dirname(file),
+    });
   } catch (error) {
     throw withLine(error, text, file);
   }
@@ -62,7 +78,7 @@ function withLine(error: unknown, text: string, file: string): unknown {
 export function validateConfig(
   document: unknown,
   label: string,
-  ctx: ResolveContext & { envProfile?: string; defaults?: Record<string, unknown> },
+  ctx: ResolveContext & Omit<LoadConfigOptions, keyof ResolveContext>,
 ): AppSpec[] {
   // OBS-3: a file's `[[alerts]]` are read by `loadConfigAlerts` (alert-rules.ts), not by the app schema.
   const raw = hasKey(document, 'alerts')
@@ -70,12 +86,15 @@ export function validateConfig(
     : document;
   const isProcessesForm = hasKey(raw, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
-  const apps = isProcessesForm ? appsFromProcesses(raw, label) : raw;
+  const apps = isProcessesForm ? appsFromProcesses(raw, label) : normalised(raw, label, ctx);
   const split = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
   const { profiles } = split;
   const doc = ctx.defaults ? withDefaults(split.doc, ctx.defaults) : split.doc;
   const result = configFileSchema.safeParse(doc);
-  if (!result.success) throw configError(label, result.error, doc, configFileSchema);
+  if (!result.success) {
+    const error = configError(label, result.error, doc, configFileSchema);
+    throw ctx.dialect === 'pm2' ? withAppName(error, label, doc) : error;
+  }
   const specs = result.data.apps.map((app, i) => {
     try {
       return resolveAppSpec(app, ctx);
@@ -87,7 +106,8 @@ export function validateConfig(
       throw error;
     }
   });
-  if (ctx.envProfile !== undefined) applyProfile(specs, profiles, ctx.envProfile, label);
+  if (ctx.envProfile !== undefined)
+    applyProfile(specs, profiles, ctx.envProfile, label, ctx.dialect === 'pm2' ? ctx.onWarning : undefined);
   const seen = new Set<string>();
   specs.forEach((spec, i) => {
     if (seen.has(spec.name)) {
@@ -100,6 +120,52 @@ export function validateConfig(
     seen.add(spec.name);
   });
   return specs;
+}
+
+/** A PM2 file's error names the app too: `apps[1] (worker).instances: …`. */
+function withAppName(error: VelosError, label: string, doc: unknown): VelosError {
+  const path = (error.data as { keyPath?: PropertyKey[] } | undefined)?.keyPath;
+  if (path?.[0] !== 'apps' || typeof path[1] !== 'number') return error;
+  const name = ((doc as { apps?: unknown[] }).apps?.[path[1]] as { name?: unknown } | undefined)?.name;
+  if (typeof name !== 'string') return error;
+  const at = `${label}: apps[${path[1]}]`;
+  if (!error.message.startsWith(at)) return error;
+  const message = `${at} (${name})${error.message.slice(at.length)}`;
+  return new VelosError(error.code, message, { cause: error.cause, data: error.data });
+}
+
+/**
+ * The document with its apps in Velos's keys (see `normaliseApps`); a PM2 file may also be one bare app
+ * (`{script, …}`) and carry a `deploy` section, which Velos ignores.
+ */
+function normalised(
+  raw: unknown,
+  label: string,
+  ctx: { dialect?: ConfigDialect; onWarning?: ConfigWarning },
+): unknown {
+  const dialect = ctx.dialect ?? 'velos';
+  let doc = raw;
+  if (dialect === 'pm2' && hasKey(doc, 'script') && !hasKey(doc, 'apps')) doc = { apps: [doc] };
+  if (dialect === 'pm2' && hasKey(doc, 'apps')) {
+    const { apps: list, deploy, ...others } = doc as Record<string, unknown>;
+    if (deploy !== undefined) ctx.onWarning?.(`${label}: "deploy" ignored (Velos does not deploy)`);
+    const extra = Object.keys(others);
+    if (extra.length > 0)
+      ctx.onWarning?.(
+        `${label}: unknown top-level key${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ignored`,
+      );
+    doc = { apps: list !== null && typeof list === 'object' && !Array.isArray(list) ? [list] : list };
+  }
+  const list = Array.isArray(doc) ? doc : (doc as { apps?: unknown } | null)?.apps;
+  if (!Array.isArray(list)) return doc;
+  const known = Object.keys(appConfigSchema.def.shape);
+  const { apps } = normaliseApps(list, {
+    dialect,
+    label,
+    known,
+    ...(ctx.onWarning ? { warn: ctx.onWarning } : {}),
+  });
+  return Array.isArray(doc) ? apps : { ...(doc as object), apps };
 }
 
 /**
@@ -178,8 +244,14 @@ function applyProfile(
   profiles: Record<string, Record<string, string>>[],
   profile: string,
   label: string,
+  warn?: ConfigWarning,
 ): void {
   if (!profiles.some((own) => own[profile] !== undefined)) {
+    // PM2 starts the apps with their env when no app has the profile; a Velos file is refused
+    if (warn) {
+      warn(`${label}: no app has an env_${profile} table (from --env ${profile}); env used`);
+      return;
+    }
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
       `${label}: no app has an env_${profile} table (from --env ${profile})`,

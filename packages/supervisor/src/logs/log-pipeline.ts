@@ -38,6 +38,8 @@ export interface LogPipelineOptions {
   outPath: string;
   /** Absolute path of the stderr log file; equal to `outPath` when logs are merged. */
   errPath: string;
+  /** PM2's `log_file`: every line of both streams is also written here (ignored when it is outPath or errPath). */
+  combinedPath?: string;
   format: LogFormat;
   /** Plain format only: prefix every line with a timestamp, `iso` or a pattern like `YYYY-MM-DD HH:mm:ss.SSS Z`. */
   dateFormat?: string;
@@ -132,6 +134,7 @@ class Pipeline implements LogPipeline {
   /** JSON format: gives live and ring lines the level and fields their file records get (LOG-5). */
   readonly #enrich: ((line: LogLine) => LogLine) | undefined;
   readonly #writers: Record<LogStream, FileWriter>;
+  readonly #combined: FileWriter | null = null;
   readonly #ring: LineRing;
   readonly #captures = new Set<PipeCapture>();
   readonly #listeners = new Set<(lines: LogLine[]) => void>();
@@ -180,6 +183,15 @@ class Pipeline implements LogPipeline {
       }
     }
     this.#writers = { out, err };
+    const combined = options.combinedPath;
+    if (combined !== undefined && combined !== options.outPath && combined !== options.errPath) {
+      try {
+        this.#combined = acquireFileWriter({ ...writerOptions, path: combined });
+      } catch (error) {
+        for (const writer of this.#uniqueWriters()) releaseFileWriter(writer).catch(() => undefined);
+        throw error;
+      }
+    }
   }
 
   attach(stream: Readable, which: LogStream, pid: number): void {
@@ -281,7 +293,8 @@ class Pipeline implements LogPipeline {
     for (const capture of this.#captures) capture.detach();
     this.#captures.clear();
     this.#deliverLive();
-    await Promise.all(this.#uniqueWriters().map((writer) => releaseFileWriter(writer)));
+    const writers = this.#combined ? [...this.#uniqueWriters(), this.#combined] : this.#uniqueWriters();
+    await Promise.all(writers.map((writer) => releaseFileWriter(writer)));
   }
 
   get #isMerged(): boolean {
@@ -303,7 +316,9 @@ class Pipeline implements LogPipeline {
     this.#counters.bytes += batch.data.length;
     const writer = this.#writers[batch.stream];
     batch.seq = writer.acceptedLines;
-    writer.write(this.#encode(batch), batch.stream, batch.lines, batch.ts);
+    const encoded = this.#encode(batch);
+    writer.write(encoded, batch.stream, batch.lines, batch.ts);
+    this.#combined?.write(encoded, batch.stream, batch.lines, batch.ts);
     this.#ring.push(batch);
     if (this.#onLines) this.#counters.errors += this.#onLines(batch) ?? 0;
     if (this.#listeners.size > 0) this.#queueLive(batch);

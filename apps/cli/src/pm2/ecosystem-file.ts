@@ -1,0 +1,63 @@
+import { basename, dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import type { LoadConfigOptions } from '@velos/core/config';
+
+type ConfigModule = typeof import('@velos/core/config');
+
+// PM2 recognises a JavaScript process file by its name: ecosystem.config.js, ecosystem.js, app.config.cjs…
+const JS_CONFIG = /(^ecosystem([.-][\w.-]*)?|\.config)\.[cm]?js$/i;
+
+/** True when `path` names a PM2 JavaScript process file (`ecosystem.config.js`, `*.config.{js,cjs,mjs}`). */
+export function isEcosystemScript(path: string): boolean {
+  return JS_CONFIG.test(basename(path));
+}
+
+/**
+ * Loads a PM2 JavaScript process file in this (the CLI's) process, never in the daemon: CommonJS
+ * `module.exports = {apps}` or an ES module's default export (or an `apps` export), an `apps` array
+ * or one bare app; then the apps are validated like a PM2 JSON file (unknown keys warn).
+ */
+export async function loadEcosystemScript(
+  file: string,
+  options: LoadConfigOptions,
+  config: ConfigModule,
+): Promise<AppSpec[]> {
+  const label = basename(file);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${loadFailure(cause, file)}`, { cause });
+  }
+  const exported = module.default ?? (module.apps === undefined ? undefined : { apps: module.apps });
+  if (exported === undefined || exported === null || typeof exported !== 'object') {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: exports no apps (expected module.exports = { apps: [...] } or export default { apps: [...] }), got ${describe(exported)}`,
+    );
+  }
+  if (!Array.isArray(exported) && !('apps' in exported) && !('script' in exported)) {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: exports no apps: expected an "apps" list or an app with a "script", got keys ${Object.keys(exported).join(', ') || 'none'}`,
+    );
+  }
+  return config.validateConfig(exported, label, { ...options, dialect: 'pm2', baseDir: dirname(file) });
+}
+
+function loadFailure(cause: unknown, file: string): string {
+  const error = cause instanceof Error ? cause : new Error(String(cause));
+  const first = (error.message.split('\n')[0] ?? '').trim();
+  if (/module is not defined in ES module scope|exports is not defined in ES module scope/.test(first)) {
+    return `uses module.exports but is loaded as an ES module (the nearest package.json says "type": "module"); rename it to ${basename(file).replace(/\.js$/, '.cjs')}`;
+  }
+  if (error instanceof SyntaxError) return `not valid JavaScript: ${first}`;
+  return `the file threw while loading: ${error.name === 'Error' ? '' : `${error.name}: `}${first}`;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
