@@ -219,7 +219,9 @@ export function specsFromFlags(
   const instances = text('instances');
   if (instances !== undefined)
     entry.instances =
-      instances === 'max' ? 'max' : integer('--instances', instances, 'a positive integer or "max"');
+      instances === 'max'
+        ? 'max'
+        : integer('--instances', instances, 'a whole number, "max", 0 (one per CPU) or -n (CPUs minus n)');
   // SUP-5: -i means cluster mode (as in PM2) unless --exec-mode says otherwise; non-Node programs fork
   if (instances !== undefined && o['exec-mode'] === undefined) entry.exec_mode = 'cluster';
   if (o['wait-ready']) entry.wait_ready = true;
