@@ -294,6 +294,24 @@ export const COMMANDS: CommandSpec[] = [
   startOrCommand('startOrReload', 'reload'),
   startOrCommand('startOrGracefulReload', 'reload'),
   {
+    name: 'import',
+    argsUsage: 'pm2 [dump file]',
+    minArgs: 1,
+    maxArgs: 2,
+    summary: 'start the apps of a PM2 dump (pm2 save) in Velos',
+    details: [
+      'Reads $PM2_HOME/dump.pm2 (default ~/.pm2/dump.pm2) or the given file, starts its apps (the instances',
+      'of a cluster app become one app; apps PM2 had stopped stay stopped; names Velos has are skipped) and',
+      'prints what each PM2 field became and which PM2 options have no Velos equivalent.',
+    ].join('\n'),
+    options: {
+      'dry-run': { type: 'boolean', description: 'print the mapping as JSON; start nothing' },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('./commands/import-pm2.js')).runImport(ctx, input),
+  },
+  {
     name: 'watchdog',
     argsUsage: '"<command>" <log file> [timeout] [interval]',
     shortArgsUsage: '<command> <log file>',
