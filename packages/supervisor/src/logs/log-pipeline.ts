@@ -258,13 +258,13 @@ class Pipeline implements LogPipeline {
 
   flush(): Promise<void> {
     this.#ring.clear();
-    const done = Promise.all(this.#uniqueWriters().map((writer) => writer.truncate())).then(() => undefined);
+    const done = Promise.all(this.#allWriters().map((writer) => writer.truncate())).then(() => undefined);
     this.#flushing = done.catch(() => undefined);
     return done;
   }
 
   async reopen(): Promise<string[]> {
-    const paths = await Promise.all(this.#uniqueWriters().map((writer) => writer.reopen()));
+    const paths = await Promise.all(this.#allWriters().map((writer) => writer.reopen()));
     return paths.filter((path): path is string => path !== null);
   }
 
@@ -279,12 +279,12 @@ class Pipeline implements LogPipeline {
   }
 
   flushTimeIndex(): void {
-    for (const writer of this.#uniqueWriters()) writer.flushTimeIndex();
+    for (const writer of this.#allWriters()) writer.flushTimeIndex();
   }
 
   async drained(): Promise<void> {
     await Promise.all([...this.#captures].map((capture) => capture.done));
-    await Promise.all(this.#uniqueWriters().map((writer) => writer.settled()));
+    await Promise.all(this.#allWriters().map((writer) => writer.settled()));
   }
 
   async close(): Promise<void> {
@@ -293,8 +293,7 @@ class Pipeline implements LogPipeline {
     for (const capture of this.#captures) capture.detach();
     this.#captures.clear();
     this.#deliverLive();
-    const writers = this.#combined ? [...this.#uniqueWriters(), this.#combined] : this.#uniqueWriters();
-    await Promise.all(writers.map((writer) => releaseFileWriter(writer)));
+    await Promise.all(this.#allWriters().map((writer) => releaseFileWriter(writer)));
   }
 
   get #isMerged(): boolean {
@@ -303,6 +302,11 @@ class Pipeline implements LogPipeline {
 
   #uniqueWriters(): FileWriter[] {
     return this.#isMerged ? [this.#writers.out] : [this.#writers.out, this.#writers.err];
+  }
+
+  /** The stream files and PM2's combined `log_file`, when there is one. */
+  #allWriters(): FileWriter[] {
+    return this.#combined ? [...this.#uniqueWriters(), this.#combined] : this.#uniqueWriters();
   }
 
   #assertOpen(): void {
