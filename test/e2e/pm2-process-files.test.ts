@@ -19,7 +19,7 @@ describe('PM2 process files', () => {
       'ecosystem.config.cjs: "deploy" ignored (Velos does not deploy)',
       'ecosystem.config.cjs: PM2 options with no Velos equivalent, ignored: vizion, source_map_support',
     ]);
-    const cpus = availableParallelism();
+    const cpus = 2;
     expect(await specOf(home, 'api')).toMatchObject({
       script: '../apps/server.js',
       cwd: dir,
@@ -179,6 +179,27 @@ describe('PM2 process files', () => {
     const [bare] = await serverReports(outLog(home, 'bare'));
     expect(bare!.env.NODE_ENV).toBe('bare');
     expect((await listJson(home)).map((row) => row.name).sort()).toEqual(['bare', 'yaml-api', 'yaml-cron']);
+  });
+});
+
+describe('PM2 cluster files', () => {
+  it('resolve instances "max" to one per CPU and -1 to CPUs - 1 (checked with --dry-run: no CPU-count of workers)', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'cluster');
+    const result = await velosIn(dir, home, [
+      'start',
+      'ecosystem.config.cjs',
+      '--env',
+      'production',
+      '--dry-run',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const cpus = availableParallelism();
+    const apps = JSON.parse(result.stdout) as { name: string; instances: number; execMode: string }[];
+    expect(apps.map(({ name, instances, execMode }) => ({ name, instances, execMode }))).toEqual([
+      { name: 'cluster-api', instances: cpus, execMode: 'cluster' },
+      { name: 'cluster-minus-one', instances: Math.max(1, cpus - 1), execMode: 'cluster' },
+    ]);
   });
 });
 

@@ -120,6 +120,12 @@ export function normaliseApps(
       if (options.dialect === 'pm2') unknown.push(raw);
       else entry[raw] = value;
     }
+    const dateFormat = entry.log_date_format;
+    if (typeof dateFormat === 'string' && options.warn && hasMomentOnlyTokens(dateFormat)) {
+      options.warn(
+        `${options.label}: apps[${i}].log_date_format: only YYYY MM DD HH mm ss SSS Z are replaced (moment's other tokens stay as text): ${JSON.stringify(dateFormat)}`,
+      );
+    }
     if (unknown.length > 0 && options.warn) {
       const names = unknown.map((key) => {
         const meant = suggestKey(snakeCase(key), options.known);
@@ -143,6 +149,12 @@ export function normaliseApps(
 /** `maxMemoryRestart` → `max_memory_restart`; snake_case keys stay as they are. */
 export function snakeCase(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** True when a PM2 (moment) date format uses letters Velos's formatter leaves as they are; a lone `T` is literal. */
+function hasMomentOnlyTokens(format: string): boolean {
+  const rest = format.replace(/\[[^\]]*\]/g, '').replace(/YYYY|SSS|MM|DD|HH|mm|ss|Z/g, '');
+  return /[A-SU-Za-z]/.test(rest);
 }
 
 function normaliseValue(key: string, value: unknown): unknown {

@@ -109,6 +109,22 @@ describe('PM2 dialect (issue #14)', () => {
     ]);
   });
 
+  it('warns when log_date_format uses moment tokens the formatter does not replace', () => {
+    const warnings: string[] = [];
+    pm2(
+      {
+        apps: [
+          { name: 'a', script: 'a.js', log_date_format: 'YYYY-MM-DDTHH:mm:ss.SSS Z' },
+          { name: 'b', script: 'b.js', log_date_format: 'ddd, DD-MMM-YYYY hh:mm A' },
+        ],
+      },
+      warnings,
+    );
+    expect(warnings).toEqual([
+      'ecosystem.json: apps[1].log_date_format: only YYYY MM DD HH mm ss SSS Z are replaced (moment\'s other tokens stay as text): "ddd, DD-MMM-YYYY hh:mm A"',
+    ]);
+  });
+
   it('takes a bare app and Velos names (mode, watch_ignore, env_profiles)', () => {
     const [app] = pm2({
       script: 'a.js',
