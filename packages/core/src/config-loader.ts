@@ -6,7 +6,13 @@ import type { AppSpec } from './app-spec.js';
 import { lineOfKey } from './config-line.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { keysAt, suggestKey } from './key-suggestion.js';
-import { type ConfigDialect, type ConfigWarning, dialectOf, normaliseApps } from './pm2-dialect.js';
+import {
+  type ConfigDialect,
+  type ConfigWarning,
+  dialectOf,
+  normaliseDocument,
+  withAppName,
+} from './pm2-dialect.js';
 import { processEntryToApp, processesFileSchema } from './processes-form.js';
 
 /** File extensions `velos start` treats as config files. */
@@ -86,7 +92,9 @@ export function validateConfig(
     : document;
   const isProcessesForm = hasKey(raw, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
-  const apps = isProcessesForm ? appsFromProcesses(raw, label) : normalised(raw, label, ctx);
+  const apps = isProcessesForm
+    ? appsFromProcesses(raw, label)
+    : normaliseDocument(raw, label, Object.keys(appConfigSchema.def.shape), ctx);
   const split = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
   const { profiles } = split;
   const doc = ctx.defaults ? withDefaults(split.doc, ctx.defaults) : split.doc;
@@ -120,52 +128,6 @@ export function validateConfig(
     seen.add(spec.name);
   });
   return specs;
-}
-
-/** A PM2 file's error names the app too: `apps[1] (worker).instances: …`. */
-function withAppName(error: VelosError, label: string, doc: unknown): VelosError {
-  const path = (error.data as { keyPath?: PropertyKey[] } | undefined)?.keyPath;
-  if (path?.[0] !== 'apps' || typeof path[1] !== 'number') return error;
-  const name = ((doc as { apps?: unknown[] }).apps?.[path[1]] as { name?: unknown } | undefined)?.name;
-  if (typeof name !== 'string') return error;
-  const at = `${label}: apps[${path[1]}]`;
-  if (!error.message.startsWith(at)) return error;
-  const message = `${at} (${name})${error.message.slice(at.length)}`;
-  return new VelosError(error.code, message, { cause: error.cause, data: error.data });
-}
-
-/**
- * The document with its apps in Velos's keys (see `normaliseApps`); a PM2 file may also be one bare app
- * (`{script, …}`) and carry a `deploy` section, which Velos ignores.
- */
-function normalised(
-  raw: unknown,
-  label: string,
-  ctx: { dialect?: ConfigDialect; onWarning?: ConfigWarning },
-): unknown {
-  const dialect = ctx.dialect ?? 'velos';
-  let doc = raw;
-  if (dialect === 'pm2' && hasKey(doc, 'script') && !hasKey(doc, 'apps')) doc = { apps: [doc] };
-  if (dialect === 'pm2' && hasKey(doc, 'apps')) {
-    const { apps: list, deploy, ...others } = doc as Record<string, unknown>;
-    if (deploy !== undefined) ctx.onWarning?.(`${label}: "deploy" ignored (Velos does not deploy)`);
-    const extra = Object.keys(others);
-    if (extra.length > 0)
-      ctx.onWarning?.(
-        `${label}: unknown top-level key${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ignored`,
-      );
-    doc = { apps: list !== null && typeof list === 'object' && !Array.isArray(list) ? [list] : list };
-  }
-  const list = Array.isArray(doc) ? doc : (doc as { apps?: unknown } | null)?.apps;
-  if (!Array.isArray(list)) return doc;
-  const known = Object.keys(appConfigSchema.def.shape);
-  const { apps } = normaliseApps(list, {
-    dialect,
-    label,
-    known,
-    ...(ctx.onWarning ? { warn: ctx.onWarning } : {}),
-  });
-  return Array.isArray(doc) ? apps : { ...(doc as object), apps };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { VelosError } from './errors.js';
 import { suggestKey } from './key-suggestion.js';
 
 /** How a config file's app keys are read: Velos's own files reject unknown keys, PM2 process files warn. */
@@ -146,6 +147,52 @@ export function normaliseApps(
   return { apps: out, ignored: [...ignored] };
 }
 
+/** A PM2 file's error names the app too: `apps[1] (worker).instances: …`. */
+export function withAppName(error: VelosError, label: string, doc: unknown): VelosError {
+  const path = (error.data as { keyPath?: PropertyKey[] } | undefined)?.keyPath;
+  if (path?.[0] !== 'apps' || typeof path[1] !== 'number') return error;
+  const name = ((doc as { apps?: unknown[] }).apps?.[path[1]] as { name?: unknown } | undefined)?.name;
+  if (typeof name !== 'string') return error;
+  const at = `${label}: apps[${path[1]}]`;
+  if (!error.message.startsWith(at)) return error;
+  const message = `${at} (${name})${error.message.slice(at.length)}`;
+  return new VelosError(error.code, message, { cause: error.cause, data: error.data });
+}
+
+/**
+ * A config document with its apps in Velos's keys (see `normaliseApps`); a PM2 file may also be one
+ * bare app (`{script, …}`) and carry a `deploy` section, which Velos ignores.
+ */
+export function normaliseDocument(
+  raw: unknown,
+  label: string,
+  known: readonly string[],
+  ctx: { dialect?: ConfigDialect; onWarning?: ConfigWarning },
+): unknown {
+  const dialect = ctx.dialect ?? 'velos';
+  let doc = raw;
+  if (dialect === 'pm2' && isKeyOf(doc, 'script') && !isKeyOf(doc, 'apps')) doc = { apps: [doc] };
+  if (dialect === 'pm2' && isKeyOf(doc, 'apps')) {
+    const { apps: list, deploy, ...others } = doc as Record<string, unknown>;
+    if (deploy !== undefined) ctx.onWarning?.(`${label}: "deploy" ignored (Velos does not deploy)`);
+    const extra = Object.keys(others);
+    if (extra.length > 0)
+      ctx.onWarning?.(
+        `${label}: unknown top-level key${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ignored`,
+      );
+    doc = { apps: list !== null && typeof list === 'object' && !Array.isArray(list) ? [list] : list };
+  }
+  const list = Array.isArray(doc) ? doc : (doc as { apps?: unknown } | null)?.apps;
+  if (!Array.isArray(list)) return doc;
+  const { apps } = normaliseApps(list, {
+    dialect,
+    label,
+    known,
+    ...(ctx.onWarning ? { warn: ctx.onWarning } : {}),
+  });
+  return Array.isArray(doc) ? apps : { ...(doc as object), apps };
+}
+
 /** `maxMemoryRestart` → `max_memory_restart`; snake_case keys stay as they are. */
 export function snakeCase(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
@@ -165,4 +212,8 @@ function normaliseValue(key: string, value: unknown): unknown {
 
 function isTable(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isKeyOf(doc: unknown, key: string): boolean {
+  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && key in doc;
 }

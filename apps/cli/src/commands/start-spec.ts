@@ -1,8 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { basename, delimiter, extname, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
-import { isEcosystemScript, loadEcosystemScript } from '../pm2/ecosystem-file.js';
+import { isEcosystemScript, isScriptConfig, loadEcosystemScript, onlyApps } from '../pm2/ecosystem-file.js';
 
 /** The lazily imported `@velos/core/config` module (zod, yaml, toml: never on the `velos list` path). */
 export type ConfigModule = typeof import('@velos/core/config');
@@ -181,23 +181,6 @@ export async function specsFromConfigFile(
     };
   }
   return specs;
-}
-
-/** True for a JavaScript config file (PM2's ecosystem.config.js), which only the CLI loads. */
-export function isScriptConfig(path: string): boolean {
-  return /^\.[cm]?js$/i.test(extname(path));
-}
-
-/** PM2's `--only a,b`: the apps of the file with these names; a name the file lacks is an error. */
-function onlyApps(specs: AppSpec[], only: string | boolean | undefined, path: string): AppSpec[] {
-  if (typeof only !== 'string') return specs;
-  const names = commaList(only);
-  const missing = names.filter((name) => !specs.some((spec) => spec.name === name));
-  if (missing.length > 0) {
-    const known = specs.map((spec) => spec.name).join(', ');
-    throw invalid(`--only: ${basename(path)} has no app named ${missing.join(', ')} (it has ${known})`);
-  }
-  return specs.filter((spec) => names.includes(spec.name));
 }
 
 /** Builds the one app described by a script and flags, validated by the same schema as config files. */

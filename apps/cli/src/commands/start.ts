@@ -11,12 +11,12 @@ import {
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
+import { isScriptConfig } from '../pm2/ecosystem-file.js';
 import { printProcesses } from './print-processes.js';
 import { type RunningAction, startOrAct } from './start-or.js';
 import {
   findOnPath,
   hasAppOptions,
-  isScriptConfig,
   notFound,
   resolveStartTarget,
   type StartEnvironment,

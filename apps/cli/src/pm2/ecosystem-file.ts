@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { LoadConfigOptions } from '@velos/core/config';
@@ -44,6 +44,29 @@ export async function loadEcosystemScript(
     );
   }
   return config.validateConfig(exported, label, { ...options, dialect: 'pm2', baseDir: dirname(file) });
+}
+
+/** True for a JavaScript config file (PM2's ecosystem.config.js), which only the CLI loads. */
+export function isScriptConfig(path: string): boolean {
+  return /^\.[cm]?js$/i.test(extname(path));
+}
+
+/** PM2's `--only a,b`: the apps of the file with these names; a name the file lacks is an error. */
+export function onlyApps(specs: AppSpec[], only: string | boolean | undefined, path: string): AppSpec[] {
+  if (typeof only !== 'string') return specs;
+  const names = only
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const missing = names.filter((name) => !specs.some((spec) => spec.name === name));
+  if (missing.length > 0) {
+    const known = specs.map((spec) => spec.name).join(', ');
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `--only: ${basename(path)} has no app named ${missing.join(', ')} (it has ${known})`,
+    );
+  }
+  return specs.filter((spec) => names.includes(spec.name));
 }
 
 function loadFailure(cause: unknown, file: string): string {
