@@ -1,6 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, listJson, waitForStatus } from './helpers.js';
+import { cleanupHomes, createHome, describeJson, listJson, waitForStatus } from './helpers.js';
 import { copyCorpus, velosIn } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
@@ -64,5 +65,20 @@ describe('bad PM2 process files', () => {
     expect(rows.map((row) => [row.name, row.status, row.pid, row.restarts])).toEqual([
       ['bare', 'online', before.pid, 0],
     ]);
+  });
+
+  it('a running app whose new options the daemon refuses runs again as it was', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'bare');
+    expect((await velosIn(dir, home, ['start', 'pm2.json'])).code).toBe(0);
+    await waitForStatus(home, 'bare', 'online');
+    writeFileSync(join(dir, 'pm2.json'), JSON.stringify({ name: 'bare', script: '../apps/missing.js' }));
+    const result = await velosIn(dir, home, ['start', 'pm2.json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('(bare runs again with its previous options)');
+    const row = await waitForStatus(home, 'bare', 'online');
+    const [detail] = await describeJson(home, 'bare');
+    expect(detail!.spec.script).toBe('../apps/server.js');
+    expect(row.pid).not.toBeNull();
   });
 });

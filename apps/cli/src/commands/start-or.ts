@@ -1,4 +1,4 @@
-import type { AppSpec, ProcessInfo, VelosControl } from '@velos/core';
+import { type AppSpec, isVelosError, type ProcessInfo, type VelosControl, VelosError } from '@velos/core';
 
 /** What `startOrRestart`/`startOrReload` do with the apps of a file that already run. */
 export type RunningAction = 'restart' | 'reload';
@@ -9,10 +9,11 @@ const RUNNING = new Set(['online', 'starting', 'stopping', 'waiting-restart', 's
 /**
  * PM2's startOrRestart / startOrReload (and `start` of a PM2 process file): the apps of the file
  * that do not run are started (a stopped or errored one takes the file's spec); those that run are
- * restarted with the file's spec (stopped, then started), or reloaded one instance at a time.
+ * restarted with the file's spec (stopped, then started; one the daemon refuses runs again as it
+ * was), or reloaded one instance at a time. New apps start first, so a refused start touches nothing.
  */
 export async function startOrAct(
-  client: Pick<VelosControl, 'list' | 'start' | 'stop' | 'reload'>,
+  client: Pick<VelosControl, 'list' | 'start' | 'stop' | 'restart' | 'reload'>,
   specs: AppSpec[],
   action: RunningAction,
   options: { env?: Record<string, string> } = {},
@@ -25,9 +26,24 @@ export async function startOrAct(
     if (idle.length > 0) await client.start(idle);
     return { started: names(idle), restarted: [], reloaded: names(live) };
   }
-  for (const spec of live) await client.stop(spec.name);
-  await client.start(specs);
+  // new apps first: a start the daemon refuses (a missing script…) then leaves every running app alone
+  if (idle.length > 0) await client.start(idle);
+  for (const spec of live) {
+    await client.stop(spec.name);
+    try {
+      await client.start([spec]);
+    } catch (error) {
+      // refused before the app took the new spec: it runs again as it was
+      await client.restart(spec.name);
+      throw withNote(error, `${spec.name} runs again with its previous options`);
+    }
+  }
   return { started: names(idle), restarted: names(live), reloaded: [] };
+}
+
+function withNote(error: unknown, note: string): unknown {
+  if (!isVelosError(error)) return error;
+  return new VelosError(error.code, `${error.message} (${note})`, { data: error.data });
 }
 
 function runningNames(processes: ProcessInfo[]): Set<string> {
