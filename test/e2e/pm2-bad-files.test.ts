@@ -67,18 +67,34 @@ describe('bad PM2 process files', () => {
     ]);
   });
 
-  it('a running app whose new options the daemon refuses runs again as it was', async () => {
+  it('a missing script is refused before anything changes; a spec the daemon refuses leaves the app as it was', async () => {
     const home = createHome();
     const dir = join(copyCorpus(home), 'bare');
     expect((await velosIn(dir, home, ['start', 'pm2.json'])).code).toBe(0);
-    await waitForStatus(home, 'bare', 'online');
+    const before = await waitForStatus(home, 'bare', 'online');
     writeFileSync(join(dir, 'pm2.json'), JSON.stringify({ name: 'bare', script: '../apps/missing.js' }));
+    const missing = await velosIn(dir, home, ['start', 'pm2.json']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(
+      `velos: pm2.json: apps[0] (bare).script: not found: ../apps/missing.js (from ${dir})\n`,
+    );
+    expect((await listJson(home)).map((row) => [row.status, row.pid, row.restarts])).toEqual([
+      ['online', before.pid, 0],
+    ]);
+
+    // refused by the daemon (increment_var needs a number): the app runs again with its previous spec
+    const refused = {
+      name: 'bare',
+      script: '../apps/server.js',
+      increment_var: 'PORT',
+      env: { PORT: 'http' },
+    };
+    writeFileSync(join(dir, 'pm2.json'), JSON.stringify(refused));
     const result = await velosIn(dir, home, ['start', 'pm2.json']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('(bare runs again with its previous options)');
-    const row = await waitForStatus(home, 'bare', 'online');
+    await waitForStatus(home, 'bare', 'online');
     const [detail] = await describeJson(home, 'bare');
-    expect(detail!.spec.script).toBe('../apps/server.js');
-    expect(row.pid).not.toBeNull();
+    expect(detail!.spec.incrementVar).toBeUndefined();
   });
 });

@@ -2,7 +2,13 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
-import { isEcosystemScript, isScriptConfig, loadEcosystemScript, onlyApps } from '../pm2/ecosystem-file.js';
+import {
+  checkScripts,
+  isEcosystemScript,
+  isScriptConfig,
+  loadEcosystemScript,
+  onlyApps,
+} from '../pm2/ecosystem-file.js';
 
 /** The lazily imported `@velos/core/config` module (zod, yaml, toml: never on the `velos list` path). */
 export type ConfigModule = typeof import('@velos/core/config');
@@ -170,6 +176,7 @@ export async function specsFromConfigFile(
     ? await loadEcosystemScript(path, options, config)
     : await config.loadConfigFile(path, options);
   const specs = onlyApps(loaded, input.options.only, path);
+  if (config.dialectOf(path) === 'pm2') checkScripts(specs, basename(path));
   // CFG-2: each app stays linked to its file, for `velos config reload` and --watch-config (a JS file is
   // code: only the CLI runs it, so its apps are not linked)
   if (isScript) return specs;

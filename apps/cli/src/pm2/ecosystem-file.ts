@@ -1,4 +1,5 @@
-import { basename, dirname, extname } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { LoadConfigOptions } from '@velos/core/config';
@@ -67,6 +68,23 @@ export function onlyApps(specs: AppSpec[], only: string | boolean | undefined, p
     );
   }
   return specs.filter((spec) => names.includes(spec.name));
+}
+
+/**
+ * PM2 refuses to start an app whose script file is missing; so does a PM2 process file here, before
+ * anything changes (a word without a slash or an extension is a program on PATH, a line with spaces a
+ * shell command: neither is checked).
+ */
+export function checkScripts(specs: AppSpec[], label: string): void {
+  specs.forEach((spec, i) => {
+    const script = spec.script;
+    if (/\s/.test(script.trim()) || !(script.includes('/') || /\.\w+$/.test(script))) return;
+    if (statSync(resolve(spec.cwd, script), { throwIfNoEntry: false })?.isFile()) return;
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: apps[${i}] (${spec.name}).script: not found: ${script} (from ${spec.cwd})`,
+    );
+  });
 }
 
 function loadFailure(cause: unknown, file: string): string {
