@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
 import type { AppEventReport } from './events/app-event-intake.js';
 import type { LineClassifier } from './log-levels.js';
@@ -273,8 +273,6 @@ export class ProcessTable {
   private openPipelines(ids: number[], entry: AppEntry): LogPipeline[] {
     const opened: LogPipeline[] = [];
     try {
-      // PM2 users point out_file/error_file/log_file into directories that may not exist yet
-      if (ids.length > 0) ensureParentDirs([entry.outPath, entry.errPath, entry.spec.logFile]);
       for (const id of ids) {
         opened.push(
           createLogPipeline({
@@ -311,17 +309,6 @@ export class ProcessTable {
 
   private ensureLogDir(): void {
     mkdirSync(join(this.home, 'logs'), { recursive: true, mode: 0o700 });
-  }
-}
-
-/** Creates the missing parent directories (0700) of explicit log files. */
-function ensureParentDirs(paths: (string | undefined)[]): void {
-  for (const path of paths) {
-    try {
-      if (path !== undefined) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    } catch {
-      // opening the file says what is wrong, naming it
-    }
   }
 }
 

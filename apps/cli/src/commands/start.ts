@@ -11,7 +11,7 @@ import {
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
-import { isScriptConfig } from '../pm2/ecosystem-file.js';
+import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
 import { printProcesses } from './print-processes.js';
 import { type RunningAction, startOrAct } from './start-or.js';
 import {
@@ -54,6 +54,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     ctx.printJson(specs.map(({ env, ownEnv: _own, ...spec }) => ({ ...spec, envKeys: Object.keys(env) })));
     return;
   }
+  ensureLogDirs(specs);
   const startApps = async (client: VelosControl): Promise<void> => {
     if (onRunning) await startOrAct(client, specs, onRunning);
     else await startOrForce(client, specs, input.options.force === true);
@@ -91,6 +92,7 @@ export async function runStartOr(
     );
   }
   const specs = await specsFromConfigFile(target.path, input, where, config);
+  ensureLogDirs(specs);
   const client = await ctx.client();
   const env = input.options['update-env'] ? where.env : undefined;
   await startOrAct(client, specs, action, env ? { env: definedEnv(env) } : {});

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
@@ -85,6 +85,23 @@ export function checkScripts(specs: AppSpec[], label: string): void {
       `${label}: apps[${i}] (${spec.name}).script: not found: ${script} (from ${spec.cwd})`,
     );
   });
+}
+
+/**
+ * PM2 users point `out_file`, `error_file` and `log_file` into directories that do not exist yet (a
+ * fresh checkout's `logs/`): they are created before the start, as this user (the daemon creates none).
+ */
+export function ensureLogDirs(specs: AppSpec[]): void {
+  for (const spec of specs) {
+    for (const path of [spec.outFile, spec.errFile, spec.logFile]) {
+      if (path === undefined) continue;
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch {
+        // the daemon's open of the file says what is wrong, naming it
+      }
+    }
+  }
 }
 
 function loadFailure(cause: unknown, file: string): string {
