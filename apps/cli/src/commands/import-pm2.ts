@@ -5,6 +5,7 @@ import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
 import { type ImportedApp, mapPm2Dump } from '../pm2/dump-mapping.js';
+import { ensureLogDirs } from '../pm2/ecosystem-file.js';
 import { printProcesses } from './print-processes.js';
 
 /**
@@ -43,6 +44,7 @@ export async function runImport(ctx: CommandContext, input: CommandInput): Promi
   const known = new Set((await client.list()).map((p) => p.name));
   const fresh = specs.filter((spec: AppSpec) => !known.has(spec.name));
   const skipped = specs.filter((spec) => known.has(spec.name)).map((spec) => spec.name);
+  ensureLogDirs(fresh);
   if (fresh.length > 0) await client.start(fresh);
   for (const entry of imported) if (entry.wasStopped && !known.has(entry.name)) await client.stop(entry.name);
   if (ctx.mode !== 'text') {
