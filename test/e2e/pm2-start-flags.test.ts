@@ -120,11 +120,11 @@ describe('PM2 start flags', () => {
       pidFile: join(dir, 'app.pid'),
     });
     expect(
-      await dryRun(dir, home, ['--output', 'o2.log', '--error', 'e2.log', '--log', '-p', 'p2.pid']),
+      await dryRun(dir, home, ['--output', 'o2.log', '--error', 'e2.log', '--log', 'a2.log', '-p', 'p2.pid']),
     ).toMatchObject({
       outFile: join(dir, 'o2.log'),
       errFile: join(dir, 'e2.log'),
-      logFile: join(home, 'logs', 'server.log'),
+      logFile: join(dir, 'a2.log'),
       pidFile: join(dir, 'p2.pid'),
     });
   });

@@ -20,8 +20,6 @@ export interface StartEnvironment {
   cpuCount: number;
   /** CFG-2: `[defaults]` of `$VELOS_HOME/config.toml`, under the app's own options. */
   defaults?: Record<string, unknown>;
-  /** `$VELOS_HOME`, for the default path of `--log` without a file. */
-  home?: string;
   /** Told each warning of a PM2 process file (unknown or ignored options); the start goes on. */
   warn?: (message: string) => void;
 }
@@ -236,10 +234,7 @@ export function specsFromFlags(
   if (text('output') !== undefined) entry.out_file = resolve(where.cwd, text('output')!);
   if (text('error') !== undefined) entry.error_file = resolve(where.cwd, text('error')!);
   if (text('pid') !== undefined) entry.pid_file = resolve(where.cwd, text('pid')!);
-  if (o.log === true) {
-    const name = typeof entry.name === 'string' ? entry.name : config.deriveName(script);
-    entry.log_file = join(where.home ?? where.cwd, 'logs', `${name}.log`);
-  } else if (text('log') !== undefined) entry.log_file = resolve(where.cwd, text('log')!);
+  if (text('log') !== undefined) entry.log_file = resolve(where.cwd, text('log')!);
   if (input.rest.length > 0) entry.args = input.rest;
   // SUP-8: a schedule, an interval or a run timeout makes the app a job
   if (o.type === undefined && ['schedule', 'every', 'timeout'].some((flag) => o[flag] !== undefined))
