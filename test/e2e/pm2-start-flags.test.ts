@@ -107,6 +107,7 @@ describe('PM2 start flags', () => {
       join(dir, 'lib'),
       join(dir, 'src'),
     ]);
+    expect((await dryRun(dir, home, ['-c', '0 5 * * *'])).cronRestart).toBe('0 5 * * *');
     expect((await dryRun(dir, home, ['--time'])).logDateFormat).toBe('iso');
     expect((await dryRun(dir, home, ['--log-date-format', 'YYYY-MM-DD HH:mm'])).logDateFormat).toBe(
       'YYYY-MM-DD HH:mm',

@@ -23,7 +23,7 @@ const PM2_START_OPTIONS: Record<string, OptionSpec> = {
   },
   pid: { type: 'string', short: 'p', value: 'file', description: 'write the pid of the app to this file' },
   'max-memory-restart': { type: 'string', value: 'size', description: 'PM2 name of --max-memory' },
-  cron: { type: 'string', value: 'expr', description: 'PM2 name of --cron-restart' },
+  cron: { type: 'string', short: 'c', value: 'expr', description: 'PM2 name of --cron-restart' },
   'node-args': { type: 'string', value: 'args', description: 'PM2 name of --interpreter-args' },
   'execute-command': { type: 'boolean', short: 'x', description: 'fork mode, even with -i (PM2 -x)' },
   only: {
