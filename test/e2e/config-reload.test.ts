@@ -66,7 +66,7 @@ describe('config hot reload (CFG-2)', () => {
     const before = await onlinePids(home, ['a', 'b']);
 
     // saved the way many editors do: a new file renamed over the old one
-    writeFileSync(`${file}.swp`, `${app('a')}${app('b')}instances = -3\n`);
+    writeFileSync(`${file}.swp`, `${app('a')}${app('b')}instances = "lots"\n`);
     renameSync(`${file}.swp`, file);
     const rejected = await waitFor(async () => (await eventsOf(home, ['config.rejected']))[0], {
       message: 'config.rejected from the watcher',
@@ -77,7 +77,7 @@ describe('config hot reload (CFG-2)', () => {
     const reload = await velos(['config', 'reload', file], { home });
     expect(reload.code).toBe(1);
     expect(reload.stderr).toMatch(
-      /app\.toml: apps\[1\]\.instances: expected a positive integer .*\(line 9\)/,
+      /app\.toml: apps\[1\]\.instances: expected a whole number, .*"lots" \(line 9\)/,
     );
     expect(await onlinePids(home, ['a', 'b'])).toEqual(before);
     expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toMatch(

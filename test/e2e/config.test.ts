@@ -136,7 +136,7 @@ script = "${fixture(home, 'silent.js')}"
 [[apps]]
 name = "bad"
 script = "${fixture(home, 'silent.js')}"
-instances = -3
+instances = "lots"
 `,
     );
     const result = await velos(['start', config], { home });

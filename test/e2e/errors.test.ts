@@ -52,7 +52,7 @@ describe('bad input (CLI-3)', () => {
   });
 
   it.each([
-    [['-i', '0']],
+    [['-i', '1.5']],
     [['-i', 'many']],
     [['--max-restarts', '-1']],
     [['--log-format', 'xml']],

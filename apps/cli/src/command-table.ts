@@ -7,6 +7,63 @@ const TARGETS = 'A target is a process name, an id, a namespace, or "all".';
 const MANY_TARGETS =
   "Each target is a process name, an id, a namespace, \"all\", or a /regex/ of names\n(PM2's form: velos restart '/^api-/').";
 
+/** PM2's `start` flags that Velos spells otherwise or that only PM2 users type (issue #14). */
+const PM2_START_OPTIONS: Record<string, OptionSpec> = {
+  force: {
+    type: 'boolean',
+    short: 'f',
+    description: 'an app of this name runs already: add these instances to it',
+  },
+  'no-daemon': {
+    type: 'boolean',
+    description: 'run the daemon in this process, in the foreground, app lines on stdout (containers)',
+  },
+  log: {
+    type: 'string',
+    short: 'l',
+    value: 'file',
+    description: 'also write stdout and stderr to this file (PM2 log_file)',
+  },
+  pid: { type: 'string', short: 'p', value: 'file', description: 'write the pid of the app to this file' },
+  'max-memory-restart': { type: 'string', value: 'size', description: 'PM2 name of --max-memory' },
+  cron: { type: 'string', short: 'c', value: 'expr', description: 'PM2 name of --cron-restart' },
+  'node-args': { type: 'string', value: 'args', description: 'PM2 name of --interpreter-args' },
+  'execute-command': { type: 'boolean', short: 'x', description: 'fork mode, even with -i (PM2 -x)' },
+  only: {
+    type: 'string',
+    value: 'names',
+    description: 'with a config file: only these apps, e.g. api,worker',
+  },
+};
+
+/** PM2's startOrRestart, startOrReload and startOrGracefulReload: one spec each, a different verb. */
+function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
+  return {
+    name,
+    aliases: [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)],
+    argsUsage: '<config file>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: `start the apps of a config file that do not run; ${verb} those that do`,
+    details:
+      verb === 'restart'
+        ? 'Running apps are stopped and started again with the spec in the file (PM2 process files included).'
+        : 'Running apps are reloaded one instance at a time (cluster mode; fork mode restarts), with their spec\nas started; --update-env gives them the environment of this command.',
+    options: {
+      env: {
+        type: 'string',
+        value: 'profile',
+        description: "merge each app's env_<profile> table over its env",
+      },
+      only: { type: 'string', value: 'names', description: 'only these apps of the file, e.g. api,worker' },
+      'update-env': { type: 'boolean', description: 'reload: give the apps the environment of this command' },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('./commands/start.js')).runStartOr(ctx, input, verb),
+  };
+}
+
 /** Every command of the `velos` binary; implementations are imported only when their command runs. */
 export const COMMANDS: CommandSpec[] = [
   {
@@ -19,8 +76,12 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'start a script, a program, a shell command line, or the apps of a config file',
     details: [
       'A .toml, .yaml, .yml or .json file is a config file: every app in it is started and the app',
-      'options below are refused (set them in the file). Anything else is one app: an existing file',
-      '(interpreter by extension), a quoted command line (run with sh -c), or a program on PATH.',
+      'options below are refused (set them in the file). PM2 process files work as they are:',
+      'ecosystem.config.{js,cjs,mjs} (run by this command, never by the daemon), ecosystem.json, process.yml',
+      '(PM2 option names, camelCase too; unknown options warn); their apps that run already are restarted.',
+      'Anything else is one app: an existing file (interpreter by extension), a quoted command line (run',
+      'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, --only, --cron, --node-args,',
+      '--max-memory-restart (see docs/migrating-from-pm2.md).',
       'A name or id of a known process starts that process again if it is stopped or errored.',
       'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
       'Durations take milliseconds or a unit: 500ms, 5s, 2m, 1h, 30d (at most 365d).',
@@ -33,7 +94,8 @@ export const COMMANDS: CommandSpec[] = [
         type: 'string',
         short: 'i',
         value: 'n|max',
-        description: 'run n instances in cluster mode (max or -1 = one per CPU); non-Node programs fork',
+        description:
+          'run n instances in cluster mode (max or 0 = one per CPU, -1 = CPUs - 1); non-Node programs fork',
       },
       'exec-mode': {
         type: 'string',
@@ -76,6 +138,7 @@ export const COMMANDS: CommandSpec[] = [
       },
       'kill-timeout': {
         type: 'string',
+        short: 'k',
         value: 'ms',
         description: 'SIGKILL this long after the stop signal (default 5s)',
       },
@@ -220,6 +283,7 @@ export const COMMANDS: CommandSpec[] = [
         type: 'boolean',
         description: 'validate and print the resolved apps as JSON; start nothing',
       },
+      ...PM2_START_OPTIONS,
       'watch-config': {
         type: 'boolean',
         description: 'with a config file: the daemon re-reads it when it changes (see velos config reload)',
@@ -228,6 +292,27 @@ export const COMMANDS: CommandSpec[] = [
       ai,
     },
     run: async (ctx, input) => (await import('./commands/start.js')).runStart(ctx, input),
+  },
+  startOrCommand('startOrRestart', 'restart'),
+  startOrCommand('startOrReload', 'reload'),
+  startOrCommand('startOrGracefulReload', 'reload'),
+  {
+    name: 'import',
+    argsUsage: 'pm2 [dump file]',
+    minArgs: 1,
+    maxArgs: 2,
+    summary: 'start the apps of a PM2 dump (pm2 save) in Velos',
+    details: [
+      'Reads $PM2_HOME/dump.pm2 (default ~/.pm2/dump.pm2) or the given file, starts its apps (the instances',
+      'of a cluster app become one app; apps PM2 had stopped stay stopped; names Velos has are skipped) and',
+      'prints what each PM2 field became and which PM2 options have no Velos equivalent.',
+    ].join('\n'),
+    options: {
+      'dry-run': { type: 'boolean', description: 'print the mapping as JSON; start nothing' },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('./commands/import-pm2.js')).runImport(ctx, input),
   },
   {
     name: 'watchdog',

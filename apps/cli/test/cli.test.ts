@@ -173,10 +173,10 @@ describe('without a daemon', () => {
   it('refuses a missing script and a bad config file without starting a daemon', async () => {
     const home = newHome();
     expectOneErrorLine(await velos(['start', './missing.js'], home), 'script not found: ./missing.js', 1);
-    writeFileSync(join(home, 'velos.toml'), '[[apps]]\nscript = "app.js"\ninstances = 0\n');
+    writeFileSync(join(home, 'velos.toml'), '[[apps]]\nscript = "app.js"\ninstances = "lots"\n');
     expectOneErrorLine(
       await velos(['start', 'velos.toml'], home),
-      'velos.toml: apps[0].instances: expected a positive integer or "max", got 0 (line 3)',
+      'velos.toml: apps[0].instances: expected a whole number, "max", 0 (one per CPU) or -n (CPUs minus n), got "lots" (line 3)',
       1,
     );
     writeFileSync(join(home, 'broken.yaml'), 'apps: [\n');

@@ -18,13 +18,15 @@ function specFor(argv: string[]) {
 }
 
 describe('cluster flags (SUP-5, SUP-6)', () => {
-  it('-i means cluster mode unless --exec-mode says fork; -i max and -1 are one per CPU', () => {
+  it('-i means cluster mode unless --exec-mode or -x says fork; -i max and 0 are one per CPU, -1 CPUs - 1', () => {
     expect(specFor([]).execMode).toBe('fork');
     expect(specFor(['-i', '3'])).toMatchObject({ instances: 3, execMode: 'cluster' });
     expect(specFor(['-i', '3', '--exec-mode', 'fork'])).toMatchObject({ instances: 3, execMode: 'fork' });
     expect(specFor(['--exec-mode', 'cluster']).execMode).toBe('cluster');
     expect(specFor(['-i', 'max']).instances).toBe(4);
-    expect(specFor(['-i', '-1']).instances).toBe(4);
+    expect(specFor(['-i', '0']).instances).toBe(4);
+    expect(specFor(['-i', '-1']).instances).toBe(3);
+    expect(specFor(['-i', '3', '-x'])).toMatchObject({ instances: 3, execMode: 'fork' });
   });
 
   it('takes --increment-var, --wait-ready and --listen-timeout', () => {

@@ -22,7 +22,7 @@ beforeAll(() => {
   mkdirSync(join(dir, 'sub'));
   writeFileSync(join(dir, 'app.js'), 'setInterval(() => {}, 1000);\n');
   writeFileSync(join(dir, 'sub', 'inner.js'), '');
-  writeFileSync(join(dir, 'velos.toml'), '[[apps]]\nname = "a"\nscript = "app.js"\ninstances = 0\n');
+  writeFileSync(join(dir, 'velos.toml'), '[[apps]]\nname = "a"\nscript = "app.js"\ninstances = "lots"\n');
   writeFileSync(join(dir, 'good.yaml'), 'apps:\n  - name: web\n    script: app.js\n    instances: max\n');
   where = { cwd: dir, env: { PATH: process.env.PATH, FROM_SHELL: 'yes' }, cpuCount: 3 };
 });
@@ -84,9 +84,11 @@ describe('resolveStartTarget', () => {
     expect(failure(() => resolveStartTarget('sub', input(), where, config))).toBe(
       'script is a directory: sub',
     );
-    expect(failure(() => resolveStartTarget('ecosystem.config.js', input(), where, config))).toMatch(
-      /^ecosystem\.config\.js: PM2 ecosystem files are not supported yet/,
-    );
+    // issue #14: a PM2 ecosystem file is a config file (a missing one fails when it is loaded)
+    expect(resolveStartTarget('ecosystem.config.js', input(), where, config)).toEqual({
+      kind: 'config',
+      path: join(dir, 'ecosystem.config.js'),
+    });
   });
 });
 
@@ -156,10 +158,10 @@ describe('specsFromFlags', () => {
   it('names the flag and what was expected when a value is wrong', () => {
     const app = join(dir, 'app.js');
     expect(failure(() => specsFromFlags(app, input({ instances: 'lots' }), where, config))).toBe(
-      '--instances: expected a positive integer or "max", got "lots"',
+      '--instances: expected a whole number, "max", 0 (one per CPU) or -n (CPUs minus n), got "lots"',
     );
-    expect(failure(() => specsFromFlags(app, input({ instances: '0' }), where, config))).toBe(
-      '--instances: expected a positive integer or "max", got 0',
+    expect(failure(() => specsFromFlags(app, input({ instances: '1.5' }), where, config))).toBe(
+      '--instances: expected a whole number, "max", 0 (one per CPU) or -n (CPUs minus n), got "1.5"',
     );
     expect(failure(() => specsFromFlags(app, input({ 'restart-delay': 'soon' }), where, config))).toBe(
       '--restart-delay: expected a duration like 1500, "500ms", "5s" or "2m", got "soon"',
@@ -207,7 +209,9 @@ describe('specsFromConfigFile', () => {
   it('reports the file, the path and what was expected', async () => {
     expect(
       await asyncFailure(() => specsFromConfigFile(join(dir, 'velos.toml'), input(), where, config)),
-    ).toBe('velos.toml: apps[0].instances: expected a positive integer or "max", got 0 (line 4)');
+    ).toBe(
+      'velos.toml: apps[0].instances: expected a whole number, "max", 0 (one per CPU) or -n (CPUs minus n), got "lots" (line 4)',
+    );
   });
 
   it('applies an env profile chosen with --env, and refuses --env without a config file', async () => {

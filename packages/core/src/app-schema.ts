@@ -157,9 +157,10 @@ export const appConfigSchema = z.strictObject({
     z.pipe(
       z.unknown(),
       z.transform((value, ctx) => {
-        if (value === 'max' || value === -1) return 'max' as const;
-        if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-        return failValue(ctx, value, 'expected a positive integer or "max"');
+        // PM2: "max" or 0 = one per CPU, -n = CPUs minus n (at least one)
+        if (value === 'max' || value === 0) return 'max' as const;
+        if (typeof value === 'number' && Number.isInteger(value)) return value;
+        return failValue(ctx, value, 'expected a whole number, "max", 0 (one per CPU) or -n (CPUs minus n)');
       }),
     ),
   ),
@@ -183,6 +184,8 @@ export const appConfigSchema = z.strictObject({
   merge_logs: z.optional(z.boolean()),
   out_file: z.optional(nonEmpty),
   error_file: z.optional(nonEmpty),
+  log_file: z.optional(nonEmpty),
+  pid_file: z.optional(nonEmpty),
   log_max_size: z.optional(size(1024)),
   log_rotate_cron: z.optional(nonEmpty),
   log_retain: z.optional(integer(0, 'expected a whole number, 0 or more')),
@@ -197,6 +200,7 @@ export const appConfigSchema = z.strictObject({
   cron_restart: z.optional(nonEmpty),
   exec_mode: z.optional(z.enum(['fork', 'cluster'])),
   increment_var: z.optional(z.string().check(z.regex(ENV_NAME, 'expected an environment variable name'))),
+  instance_var: z.optional(z.string().check(z.regex(ENV_NAME, 'expected an environment variable name'))),
   wait_ready: z.optional(z.boolean()),
   listen_timeout: z.optional(duration),
   watch: z.optional(z.union([z.boolean(), nonEmpty, z.array(nonEmpty)])),
@@ -236,7 +240,7 @@ export interface ResolveContext {
 /** Turns a validated config entry into a complete `AppSpec` with every default applied. */
 export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: ResolveContext): AppSpec {
   const cwd = input.cwd ? resolve(ctx.baseDir, input.cwd) : ctx.baseDir;
-  const instances = input.instances === 'max' ? ctx.cpuCount : (input.instances ?? 1);
+  const instances = instanceCount(input.instances, ctx.cpuCount);
   const spec: AppSpec = {
     name: input.name ?? deriveName(input.script),
     script: input.script,
@@ -282,6 +286,9 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (dateFormat !== undefined) spec.logDateFormat = dateFormat;
   if (input.out_file !== undefined) spec.outFile = absolute(cwd, input.out_file);
   if (input.error_file !== undefined) spec.errFile = absolute(cwd, input.error_file);
+  if (input.log_file !== undefined) spec.logFile = absolute(cwd, input.log_file);
+  if (input.pid_file !== undefined) spec.pidFile = absolute(cwd, input.pid_file);
+  if (input.instance_var !== undefined) spec.instanceVar = input.instance_var;
   if (input.log_max_size !== undefined) spec.logMaxBytes = input.log_max_size;
   if (input.log_rotate_cron !== undefined) spec.logRotateCron = input.log_rotate_cron;
   if (input.max_memory !== undefined) spec.maxMemoryBytes = input.max_memory;
@@ -303,6 +310,13 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (input.readiness_probe !== undefined) spec.readinessProbe = resolveProbe(input.readiness_probe);
   checkKinds(spec);
   return spec;
+}
+
+/** The number of instances: "max" is the CPU count, -n the CPU count minus n (at least 1). */
+function instanceCount(value: 'max' | number | undefined, cpuCount: number): number {
+  if (value === undefined) return 1;
+  if (value === 'max') return cpuCount;
+  return value < 0 ? Math.max(1, cpuCount + value) : value;
 }
 
 /** `watch: true` watches the cwd; `watch_paths` (SPEC name) is the same as a list in `watch`. */

@@ -123,6 +123,12 @@ export interface AppSpec {
   outFile?: string;
   /** Explicit stderr log path (absolute); default `logs/<name>-err.log`. */
   errFile?: string;
+  /** PM2's `log_file`: every stdout and stderr line is also written to this file (absolute). */
+  logFile?: string;
+  /** PM2's `pid_file`: the daemon writes each instance's pid here (`-<instance>` before the extension past one instance). */
+  pidFile?: string;
+  /** PM2's `instance_var`: the variable holding the instance index (default `NODE_APP_INSTANCE`). */
+  instanceVar?: string;
   /** Rotate a log file once it grows past this many bytes (`undefined` = no size rotation). */
   logMaxBytes?: number;
   /** Rotate the log files on this cron expression, e.g. `0 0 * * *` (`undefined` = no time rotation). */

@@ -6,6 +6,13 @@ import type { AppSpec } from './app-spec.js';
 import { lineOfKey } from './config-line.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { keysAt, suggestKey } from './key-suggestion.js';
+import {
+  type ConfigDialect,
+  type ConfigWarning,
+  dialectOf,
+  normaliseDocument,
+  withAppName,
+} from './pm2-dialect.js';
 import { processEntryToApp, processesFileSchema } from './processes-form.js';
 
 /** File extensions `velos start` treats as config files. */
@@ -26,6 +33,10 @@ export interface LoadConfigOptions extends Omit<ResolveContext, 'baseDir'> {
   envProfile?: string;
   /** CFG-2: `[defaults]` of `$VELOS_HOME/config.toml` (config keys), under each app's own keys. */
   defaults?: Record<string, unknown>;
+  /** How unknown keys are treated; by default from the file name (PM2's process file names: `pm2`). */
+  dialect?: ConfigDialect;
+  /** Receives the warnings of a `pm2` dialect file (unknown and ignored options); the load goes on. */
+  onWarning?: ConfigWarning;
 }
 
 const PROFILE_KEY = /^env_([A-Za-z0-9_.-]+)$/;
@@ -36,10 +47,21 @@ const PROFILE_KEY = /^env_([A-Za-z0-9_.-]+)$/;
  */
 export async function loadConfigFile(path: string, ctx: LoadConfigOptions): Promise<AppSpec[]> {
   const file = resolve(path);
+  if (/\.[cm]?js$/i.test(file)) {
+    // an ecosystem file is code: it runs in the velos CLI (apps/cli/src/pm2), never in the daemon
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${basename(file)}: a JavaScript config file is loaded by the velos CLI (velos start ${basename(file)}), not here`,
+    );
+  }
   const text = readConfigText(file);
   const raw = await parseConfigText(text, file);
   try {
-    return validateConfig(raw, basename(file), { ...ctx, baseDir: dirname(file) });
+    return validateConfig(raw, basename(file), {
+      ...ctx,
+      dialect: ctx.dialect ?? dialectOf(file),
+      baseDir: dirname(file),
+    });
   } catch (error) {
     throw withLine(error, text, file);
   }
@@ -62,7 +84,7 @@ function withLine(error: unknown, text: string, file: string): unknown {
 export function validateConfig(
   document: unknown,
   label: string,
-  ctx: ResolveContext & { envProfile?: string; defaults?: Record<string, unknown> },
+  ctx: ResolveContext & Omit<LoadConfigOptions, keyof ResolveContext>,
 ): AppSpec[] {
   // OBS-3: a file's `[[alerts]]` are read by `loadConfigAlerts` (alert-rules.ts), not by the app schema.
   const raw = hasKey(document, 'alerts')
@@ -70,12 +92,17 @@ export function validateConfig(
     : document;
   const isProcessesForm = hasKey(raw, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
-  const apps = isProcessesForm ? appsFromProcesses(raw, label) : raw;
+  const apps = isProcessesForm
+    ? appsFromProcesses(raw, label)
+    : normaliseDocument(raw, label, Object.keys(appConfigSchema.def.shape), ctx);
   const split = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
   const { profiles } = split;
   const doc = ctx.defaults ? withDefaults(split.doc, ctx.defaults) : split.doc;
   const result = configFileSchema.safeParse(doc);
-  if (!result.success) throw configError(label, result.error, doc, configFileSchema);
+  if (!result.success) {
+    const error = configError(label, result.error, doc, configFileSchema);
+    throw ctx.dialect === 'pm2' ? withAppName(error, label, doc) : error;
+  }
   const specs = result.data.apps.map((app, i) => {
     try {
       return resolveAppSpec(app, ctx);
@@ -87,7 +114,8 @@ export function validateConfig(
       throw error;
     }
   });
-  if (ctx.envProfile !== undefined) applyProfile(specs, profiles, ctx.envProfile, label);
+  if (ctx.envProfile !== undefined)
+    applyProfile(specs, profiles, ctx.envProfile, label, ctx.dialect === 'pm2' ? ctx.onWarning : undefined);
   const seen = new Set<string>();
   specs.forEach((spec, i) => {
     if (seen.has(spec.name)) {
@@ -178,8 +206,14 @@ function applyProfile(
   profiles: Record<string, Record<string, string>>[],
   profile: string,
   label: string,
+  warn?: ConfigWarning,
 ): void {
   if (!profiles.some((own) => own[profile] !== undefined)) {
+    // PM2 starts the apps with their env when no app has the profile; a Velos file is refused
+    if (warn) {
+      warn(`${label}: no app has an env_${profile} table (from --env ${profile}); env used`);
+      return;
+    }
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
       `${label}: no app has an env_${profile} table (from --env ${profile})`,

@@ -25,5 +25,6 @@ export {
   RESERVED_SECTIONS,
   validateDaemonConfig,
 } from './daemon-config.js';
+export { type ConfigDialect, type ConfigWarning, dialectOf } from './pm2-dialect.js';
 export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';
 export { durationText, specToCompactConfig, specToConfig } from './spec-to-config.js';

@@ -76,6 +76,10 @@ export const appSpecSchema = z.object({
   mergeLogs: z.boolean(),
   outFile: z.optional(absolutePath),
   errFile: z.optional(absolutePath),
+  // issue #14: PM2's log_file, pid_file and instance_var
+  logFile: z.optional(absolutePath),
+  pidFile: z.optional(absolutePath),
+  instanceVar: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/))),
   logMaxBytes: z.optional(z.int().check(z.gte(1024, 'expected at least 1024 bytes'))),
   logRotateCron: z.optional(z.string().check(z.minLength(1))),
   logRetain: z.int().check(z.gte(0), z.lte(1000)),

@@ -88,12 +88,12 @@ time = true
   it('names the file, the path and what was expected', async () => {
     const bad = write(
       'velos.toml',
-      '[[apps]]\nscript = "a.js"\n\n[[apps]]\nscript = "b.js"\ninstances = -3\n',
+      '[[apps]]\nscript = "a.js"\n\n[[apps]]\nscript = "b.js"\ninstances = 1.5\n',
     );
     const error = await errorOf(() => loadConfigFile(bad, ctx));
     expect(error.code).toBe('INVALID_CONFIG');
     // CFG-2: and the line of the key
-    expect(error.message).toMatch(/^velos\.toml: apps\[1\]\.instances: .*got -3 \(line 6\)$/);
+    expect(error.message).toMatch(/^velos\.toml: apps\[1\]\.instances: .*got 1\.5 \(line 6\)$/);
   });
 
   it('rejects unknown options, duplicate names, syntax errors and missing files', async () => {
@@ -184,8 +184,14 @@ time = true
 
 describe('config messages', () => {
   it.each([
-    [{ instances: 'abc' }, 'apps[0].instances: expected a positive integer or "max", got "abc"'],
-    [{ instances: 0 }, 'apps[0].instances: expected a positive integer or "max", got 0'],
+    [
+      { instances: 'abc' },
+      'apps[0].instances: expected a whole number, "max", 0 (one per CPU) or -n (CPUs minus n), got "abc"',
+    ],
+    [
+      { instances: 2.5 },
+      'apps[0].instances: expected a whole number, "max", 0 (one per CPU) or -n (CPUs minus n), got 2.5',
+    ],
     [{ max_restarts: 1.5 }, 'apps[0].max_restarts: expected a whole number, 0 or more, got 1.5'],
     [
       { stop_exit_codes: [1.5] },
@@ -196,9 +202,13 @@ describe('config messages', () => {
     expect((await errorOf(() => loadConfigFile(file, ctx))).message).toBe(`msg.json: ${message}`);
   });
 
-  it('accepts "max" and -1 as the CPU count', async () => {
-    const file = write('max.json', JSON.stringify({ apps: [{ name: 'a', script: 'a.js', instances: -1 }] }));
-    expect((await loadConfigFile(file, ctx))[0]!.instances).toBe(4);
+  it('takes PM2\'s instances: "max" and 0 are the CPU count, -n the CPU count minus n (at least 1)', async () => {
+    const counts = [];
+    for (const instances of ['max', 0, -1, -3, -9, '2']) {
+      const file = write('max.json', JSON.stringify({ apps: [{ name: 'a', script: 'a.js', instances }] }));
+      counts.push((await loadConfigFile(file, ctx))[0]!.instances);
+    }
+    expect(counts).toEqual([4, 4, 3, 1, 1, 2]);
   });
 });
 

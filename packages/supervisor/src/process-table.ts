@@ -106,6 +106,7 @@ export class ProcessTable {
     const isLogChanged =
       next.outPath !== entry.outPath ||
       next.errPath !== entry.errPath ||
+      spec.logFile !== entry.spec.logFile ||
       spec.logFormat !== entry.spec.logFormat ||
       spec.logDateFormat !== entry.spec.logDateFormat ||
       JSON.stringify(rotationOf(spec)) !== JSON.stringify(rotationOf(entry.spec));
@@ -279,6 +280,7 @@ export class ProcessTable {
             name: entry.spec.name,
             outPath: entry.outPath,
             errPath: entry.errPath,
+            ...(entry.spec.logFile === undefined ? {} : { combinedPath: entry.spec.logFile }),
             format: entry.spec.logFormat,
             dateFormat: entry.spec.logDateFormat,
             rotation: rotationOf(entry.spec),

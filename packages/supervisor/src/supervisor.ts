@@ -34,6 +34,7 @@ import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
 import { createMetricsControl, type MetricsControl } from './metrics/metrics-control.js';
 import { createMonitor } from './monitor.js';
+import { removePidFile, writePidFile } from './pid-files.js';
 import { createProbeManager } from './probes/index.js';
 import { createProcessLifecycle } from './process-lifecycle.js';
 import { type AppEntry, isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
@@ -118,11 +119,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     publish,
     cluster: () => cluster,
     onOnline: (record) => {
+      if (record.app.spec.pidFile !== undefined) void writePidFile(record, log);
       monitor.wake();
       watchdogs.onOnline(record);
       probes.attach(record);
     },
-    onRunEnded: (record) => probes.detach(record),
+    onRunEnded: (record) => {
+      probes.detach(record);
+      if (record.app.spec.pidFile !== undefined) void removePidFile(record);
+    },
     // Issue #19 item 13: the last process of an app takes its cron_restart schedule with it.
     onRemoved: (record) => {
       metricsControl.forget(record.id);

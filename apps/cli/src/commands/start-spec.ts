@@ -2,6 +2,13 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
+import {
+  checkScripts,
+  isEcosystemScript,
+  isScriptConfig,
+  loadEcosystemScript,
+  onlyApps,
+} from '../pm2/ecosystem-file.js';
 
 /** The lazily imported `@velos/core/config` module (zod, yaml, toml: never on the `velos list` path). */
 export type ConfigModule = typeof import('@velos/core/config');
@@ -13,6 +20,8 @@ export interface StartEnvironment {
   cpuCount: number;
   /** CFG-2: `[defaults]` of `$VELOS_HOME/config.toml`, under the app's own options. */
   defaults?: Record<string, unknown>;
+  /** Told each warning of a PM2 process file (unknown or ignored options); the start goes on. */
+  warn?: (message: string) => void;
 }
 
 /** What the argument of `velos start` names. */
@@ -64,6 +73,13 @@ const APP_FLAGS: Record<string, string> = {
   watch: 'watch',
   'ignore-watch': 'ignore_watch',
   'watch-delay': 'watch_delay',
+  // PM2's names of the same options
+  'max-memory-restart': 'max_memory',
+  cron: 'cron_restart',
+  'node-args': 'interpreter_args',
+  'execute-command': 'exec_mode',
+  log: 'log_file',
+  pid: 'pid_file',
 };
 
 // Flags whose text goes to the schema as is (it parses durations and splits argument strings).
@@ -87,13 +103,15 @@ const PASS_THROUGH_FLAGS = [
   'increment-var',
   'listen-timeout',
   'watch-delay',
+  'max-memory-restart',
+  'cron',
+  'node-args',
   'type',
   'schedule',
   'every',
   'timeout',
 ];
 
-const PM2_ECOSYSTEM = /^ecosystem(\.[\w-]+)*\.(c|m)?js$/;
 const SCRIPT_EXTENSION = /\.(c|m)?(js|ts)$|\.(py|sh|bash|rb|pl|php)$/;
 
 /** True when any flag that describes an app (or `-- args`) was given. */
@@ -112,12 +130,8 @@ export function resolveStartTarget(
   where: StartEnvironment,
   config: ConfigModule,
 ): StartTarget {
-  if (config.isConfigFile(arg)) return { kind: 'config', path: resolve(where.cwd, arg) };
-  if (PM2_ECOSYSTEM.test(basename(arg))) {
-    throw invalid(
-      `${basename(arg)}: PM2 ecosystem files are not supported yet; use a .toml, .yaml or .json config`,
-    );
-  }
+  if (config.isConfigFile(arg) || isEcosystemScript(arg))
+    return { kind: 'config', path: resolve(where.cwd, arg) };
   const cwdOption = input.options.cwd;
   const candidates = [resolve(where.cwd, arg)];
   if (typeof cwdOption === 'string') candidates.push(resolve(where.cwd, cwdOption, arg));
@@ -144,13 +158,26 @@ export async function specsFromConfigFile(
     throw invalid(`${what} does not apply to a config file; set it in the file instead`);
   }
   const profile = input.options.env;
-  const specs = await config.loadConfigFile(path, {
+  const isScript = isScriptConfig(path);
+  if (isScript && input.options['watch-config'])
+    throw invalid(
+      `--watch-config: ${basename(path)} is code the daemon does not run; use velos startOrReload`,
+    );
+  const options = {
     baseEnv: definedEnv(where.env),
     cpuCount: where.cpuCount,
     ...(typeof profile === 'string' ? { envProfile: profile } : {}),
     ...(where.defaults ? { defaults: where.defaults } : {}),
-  });
-  // CFG-2: each app stays linked to its file, for `velos config reload` and --watch-config
+    ...(where.warn ? { onWarning: where.warn } : {}),
+  };
+  const loaded = isScript
+    ? await loadEcosystemScript(path, options, config)
+    : await config.loadConfigFile(path, options);
+  const specs = onlyApps(loaded, input.options.only, path);
+  if (config.dialectOf(path) === 'pm2') checkScripts(specs, basename(path));
+  // CFG-2: each app stays linked to its file, for `velos config reload` and --watch-config (a JS file is
+  // code: only the CLI runs it, so its apps are not linked)
+  if (isScript) return specs;
   for (const spec of specs) {
     spec.source = {
       file: path,
@@ -180,10 +207,14 @@ export function specsFromFlags(
   const instances = text('instances');
   if (instances !== undefined)
     entry.instances =
-      instances === 'max' ? 'max' : integer('--instances', instances, 'a positive integer or "max"');
+      instances === 'max'
+        ? 'max'
+        : integer('--instances', instances, 'a whole number, "max", 0 (one per CPU) or -n (CPUs minus n)');
   // SUP-5: -i means cluster mode (as in PM2) unless --exec-mode says otherwise; non-Node programs fork
   if (instances !== undefined && o['exec-mode'] === undefined) entry.exec_mode = 'cluster';
   if (o['wait-ready']) entry.wait_ready = true;
+  // PM2's -x: fork, even with -i
+  if (o['execute-command']) entry.exec_mode = 'fork';
   const maxRestarts = text('max-restarts');
   if (maxRestarts !== undefined)
     entry.max_restarts = integer('--max-restarts', maxRestarts, 'an integer, 0 or more');
@@ -202,6 +233,8 @@ export function specsFromFlags(
   if (o['no-log-engine']) entry.log_engine = false;
   if (text('output') !== undefined) entry.out_file = resolve(where.cwd, text('output')!);
   if (text('error') !== undefined) entry.error_file = resolve(where.cwd, text('error')!);
+  if (text('pid') !== undefined) entry.pid_file = resolve(where.cwd, text('pid')!);
+  if (text('log') !== undefined) entry.log_file = resolve(where.cwd, text('log')!);
   if (input.rest.length > 0) entry.args = input.rest;
   // SUP-8: a schedule, an interval or a run timeout makes the app a job
   if (o.type === undefined && ['schedule', 'every', 'timeout'].some((flag) => o[flag] !== undefined))

@@ -1,9 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type AlertRule, type AppSpec, ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
+import {
+  type AlertRule,
+  type AppSpec,
+  ErrorCodes,
+  isVelosError,
+  type ProcessInfo,
+  type VelosControl,
+  VelosError,
+} from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, printWarnings } from '../context.js';
+import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
 import { printProcesses } from './print-processes.js';
+import { type RunningAction, startOrAct } from './start-or.js';
 import {
   findOnPath,
   hasAppOptions,
@@ -16,22 +26,22 @@ import {
 
 /**
  * `velos start <script|"command line"|config file>`: validates everything before talking to the
- * daemon (a bad config never starts one), starts the apps, and prints the list.
+ * daemon (a bad config never starts one), starts the apps, and prints the list. A PM2 process file
+ * (ecosystem.config.js, process.json…) restarts its apps that already run, as `pm2 start` does.
  */
 export async function runStart(ctx: CommandContext, input: CommandInput): Promise<void> {
   const config = await import('@velos/core/config');
-  const where: StartEnvironment = { cwd: process.cwd(), env: process.env, cpuCount: availableParallelism() };
-  // CFG-2: [defaults] of config.toml apply to every app started from now on (an invalid file stops the start)
-  const daemonConfig = await config.loadDaemonConfig(join(ctx.home, 'config.toml'));
-  if (daemonConfig && Object.keys(daemonConfig.defaults).length > 0) where.defaults = daemonConfig.defaults;
+  const where = await startEnvironment(ctx, config);
   const arg = input.args[0]!;
   const target = resolveStartTarget(arg, input, where, config);
   let specs: AppSpec[];
   let alerts: AlertRule[] | null = null;
+  let onRunning: RunningAction | null = null;
   if (target.kind === 'config') {
     specs = await specsFromConfigFile(target.path, input, where, config);
     // OBS-3: the file's [[alerts]] are checked before anything starts; they replace the file's rules after
-    alerts = await config.loadConfigAlerts(target.path);
+    if (!isScriptConfig(target.path)) alerts = await config.loadConfigAlerts(target.path);
+    if (config.dialectOf(target.path) === 'pm2') onRunning = 'restart';
   } else if (target.kind === 'script') {
     specs = specsFromFlags(target.script, input, where, config);
   } else {
@@ -44,15 +54,86 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     ctx.printJson(specs.map(({ env, ownEnv: _own, ...spec }) => ({ ...spec, envKeys: Object.keys(env) })));
     return;
   }
-  const client = await ctx.client();
-  await client.start(specs);
-  if (target.kind === 'config') {
-    // a daemon from before alerts answers UNKNOWN_COMMAND: harmless while the file has no rules
-    await client.setAlerts(resolve(target.path), alerts ?? []).catch((error: unknown) => {
-      if (alerts !== null || !isVelosError(error) || error.code !== ErrorCodes.UNKNOWN_COMMAND) throw error;
-    });
+  ensureLogDirs(specs);
+  const startApps = async (client: VelosControl): Promise<void> => {
+    if (onRunning) await startOrAct(client, specs, onRunning);
+    else await startOrForce(client, specs, input.options.force === true);
+    if (target.kind === 'config' && !isScriptConfig(target.path)) {
+      // a daemon from before alerts answers UNKNOWN_COMMAND: harmless while the file has no rules
+      await client.setAlerts(resolve(target.path), alerts ?? []).catch((error: unknown) => {
+        if (alerts !== null || !isVelosError(error) || error.code !== ErrorCodes.UNKNOWN_COMMAND) throw error;
+      });
+    }
+    printProcesses(ctx, await client.list());
+  };
+  if (input.options['no-daemon']) {
+    await (await import('./start-foreground.js')).runInForeground(ctx, startApps);
+    return;
   }
+  await startApps(await ctx.client());
+}
+
+/**
+ * `velos startOrRestart|startOrReload|startOrGracefulReload <file>`: starts the file's apps that do
+ * not run; restarts (with the file's spec) or reloads (zero downtime) those that do.
+ */
+export async function runStartOr(
+  ctx: CommandContext,
+  input: CommandInput,
+  action: RunningAction,
+): Promise<void> {
+  const config = await import('@velos/core/config');
+  const where = await startEnvironment(ctx, config);
+  const target = resolveStartTarget(input.args[0]!, input, where, config);
+  if (target.kind !== 'config') {
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${input.args[0]}: expected a process file (ecosystem.config.js, .json, .yaml or .toml)`,
+    );
+  }
+  const specs = await specsFromConfigFile(target.path, input, where, config);
+  ensureLogDirs(specs);
+  const client = await ctx.client();
+  const env = input.options['update-env'] ? where.env : undefined;
+  await startOrAct(client, specs, action, env ? { env: definedEnv(env) } : {});
   printProcesses(ctx, await client.list());
+}
+
+/** Where `velos start` runs, with `[defaults]` of config.toml and the warning printer. */
+async function startEnvironment(
+  ctx: CommandContext,
+  config: typeof import('@velos/core/config'),
+): Promise<StartEnvironment> {
+  const where: StartEnvironment = {
+    cwd: process.cwd(),
+    env: process.env,
+    cpuCount: availableParallelism(),
+    warn: (message) => printWarnings([message]),
+  };
+  // CFG-2: [defaults] of config.toml apply to every app started from now on (an invalid file stops the start)
+  const daemonConfig = await config.loadDaemonConfig(join(ctx.home, 'config.toml'));
+  if (daemonConfig && Object.keys(daemonConfig.defaults).length > 0) where.defaults = daemonConfig.defaults;
+  return where;
+}
+
+/**
+ * Starts the apps; an app of that name that runs already is an error, unless `-f` (PM2: start it once
+ * more), which adds the new instances to the running app.
+ */
+async function startOrForce(client: VelosControl, specs: AppSpec[], isForced: boolean): Promise<void> {
+  try {
+    await client.start(specs);
+  } catch (error) {
+    if (!isVelosError(error) || error.code !== ErrorCodes.NAME_IN_USE) throw error;
+    const name = (error.data as { name?: string } | undefined)?.name;
+    const spec = specs.find((s) => s.name === name);
+    if (!isForced || spec === undefined || specs.length > 1) {
+      throw new VelosError(error.code, `${error.message} (or add -f to start more instances of it)`, {
+        data: error.data,
+      });
+    }
+    await client.scale(spec.name, `+${spec.instances}`);
+  }
 }
 
 /** Starts the stopped or errored processes named by `word` (name or id); false if none has it. */
@@ -65,4 +146,10 @@ async function startExisting(ctx: CommandContext, word: string): Promise<boolean
   for (const p of idle) await client.restart(String(p.id));
   printProcesses(ctx, await client.list());
   return true;
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
 }

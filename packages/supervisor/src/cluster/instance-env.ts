@@ -8,19 +8,21 @@ export interface InstanceIdentity {
 
 /**
  * The environment of one instance (SUP-5): the app's env, its identity (`VELOS_ID`, `VELOS_NAME`,
- * `VELOS_INSTANCE`, `NODE_APP_INSTANCE`; and PM2's `pm_id` and `name`) and
- * `increment_var` raised by the instance index.
+ * `VELOS_INSTANCE`, `NODE_APP_INSTANCE` or the app's `instance_var`; and PM2's `pm_id` and `name`)
+ * and `increment_var` raised by the instance index.
  */
 export function instanceEnv(spec: AppSpec, who: InstanceIdentity): Record<string, string> {
   const env: Record<string, string> = {
-    ...spec.env,
+    // PM2's variables, unless the app's env sets them
     pm_id: String(who.id),
     name: spec.name,
+    ...spec.env,
     VELOS_ID: String(who.id),
     VELOS_NAME: spec.name,
     VELOS_INSTANCE: String(who.instance),
-    NODE_APP_INSTANCE: String(who.instance),
   };
+  // PM2's instance_var renames NODE_APP_INSTANCE
+  env[spec.instanceVar ?? 'NODE_APP_INSTANCE'] = String(who.instance);
   const name = spec.incrementVar;
   const base = name === undefined ? undefined : incrementBase(spec.env[name]);
   if (name !== undefined && base !== undefined) env[name] = String(base + who.instance);

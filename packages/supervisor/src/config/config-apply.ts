@@ -15,6 +15,7 @@ const STRUCTURAL: (keyof AppSpec)[] = [
   'execMode',
   'outFile',
   'errFile',
+  'logFile',
   'mergeLogs',
   'logFormat',
   'logDateFormat',

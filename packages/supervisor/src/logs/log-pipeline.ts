@@ -38,6 +38,8 @@ export interface LogPipelineOptions {
   outPath: string;
   /** Absolute path of the stderr log file; equal to `outPath` when logs are merged. */
   errPath: string;
+  /** PM2's `log_file`: every line of both streams is also written here (ignored when it is outPath or errPath). */
+  combinedPath?: string;
   format: LogFormat;
   /** Plain format only: prefix every line with a timestamp, `iso` or a pattern like `YYYY-MM-DD HH:mm:ss.SSS Z`. */
   dateFormat?: string;
@@ -132,6 +134,7 @@ class Pipeline implements LogPipeline {
   /** JSON format: gives live and ring lines the level and fields their file records get (LOG-5). */
   readonly #enrich: ((line: LogLine) => LogLine) | undefined;
   readonly #writers: Record<LogStream, FileWriter>;
+  readonly #combined: FileWriter | null = null;
   readonly #ring: LineRing;
   readonly #captures = new Set<PipeCapture>();
   readonly #listeners = new Set<(lines: LogLine[]) => void>();
@@ -180,6 +183,15 @@ class Pipeline implements LogPipeline {
       }
     }
     this.#writers = { out, err };
+    const combined = options.combinedPath;
+    if (combined !== undefined && combined !== options.outPath && combined !== options.errPath) {
+      try {
+        this.#combined = acquireFileWriter({ ...writerOptions, path: combined });
+      } catch (error) {
+        for (const writer of this.#uniqueWriters()) releaseFileWriter(writer).catch(() => undefined);
+        throw error;
+      }
+    }
   }
 
   attach(stream: Readable, which: LogStream, pid: number): void {
@@ -246,13 +258,13 @@ class Pipeline implements LogPipeline {
 
   flush(): Promise<void> {
     this.#ring.clear();
-    const done = Promise.all(this.#uniqueWriters().map((writer) => writer.truncate())).then(() => undefined);
+    const done = Promise.all(this.#allWriters().map((writer) => writer.truncate())).then(() => undefined);
     this.#flushing = done.catch(() => undefined);
     return done;
   }
 
   async reopen(): Promise<string[]> {
-    const paths = await Promise.all(this.#uniqueWriters().map((writer) => writer.reopen()));
+    const paths = await Promise.all(this.#allWriters().map((writer) => writer.reopen()));
     return paths.filter((path): path is string => path !== null);
   }
 
@@ -267,12 +279,12 @@ class Pipeline implements LogPipeline {
   }
 
   flushTimeIndex(): void {
-    for (const writer of this.#uniqueWriters()) writer.flushTimeIndex();
+    for (const writer of this.#allWriters()) writer.flushTimeIndex();
   }
 
   async drained(): Promise<void> {
     await Promise.all([...this.#captures].map((capture) => capture.done));
-    await Promise.all(this.#uniqueWriters().map((writer) => writer.settled()));
+    await Promise.all(this.#allWriters().map((writer) => writer.settled()));
   }
 
   async close(): Promise<void> {
@@ -281,7 +293,7 @@ class Pipeline implements LogPipeline {
     for (const capture of this.#captures) capture.detach();
     this.#captures.clear();
     this.#deliverLive();
-    await Promise.all(this.#uniqueWriters().map((writer) => releaseFileWriter(writer)));
+    await Promise.all(this.#allWriters().map((writer) => releaseFileWriter(writer)));
   }
 
   get #isMerged(): boolean {
@@ -290,6 +302,11 @@ class Pipeline implements LogPipeline {
 
   #uniqueWriters(): FileWriter[] {
     return this.#isMerged ? [this.#writers.out] : [this.#writers.out, this.#writers.err];
+  }
+
+  /** The stream files and PM2's combined `log_file`, when there is one. */
+  #allWriters(): FileWriter[] {
+    return this.#combined ? [...this.#uniqueWriters(), this.#combined] : this.#uniqueWriters();
   }
 
   #assertOpen(): void {
@@ -303,7 +320,9 @@ class Pipeline implements LogPipeline {
     this.#counters.bytes += batch.data.length;
     const writer = this.#writers[batch.stream];
     batch.seq = writer.acceptedLines;
-    writer.write(this.#encode(batch), batch.stream, batch.lines, batch.ts);
+    const encoded = this.#encode(batch);
+    writer.write(encoded, batch.stream, batch.lines, batch.ts);
+    this.#combined?.write(encoded, batch.stream, batch.lines, batch.ts);
     this.#ring.push(batch);
     if (this.#onLines) this.#counters.errors += this.#onLines(batch) ?? 0;
     if (this.#listeners.size > 0) this.#queueLive(batch);

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism, homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import type { CommandInput } from '../command-spec.js';
+import { type CommandContext, printWarnings } from '../context.js';
+import { type ImportedApp, mapPm2Dump } from '../pm2/dump-mapping.js';
+import { ensureLogDirs } from '../pm2/ecosystem-file.js';
+import { printProcesses } from './print-processes.js';
+
+/**
+ * `velos import pm2 [dump file]`: reads a PM2 dump (`$PM2_HOME/dump.pm2`, default `~/.pm2/dump.pm2`),
+ * starts the same apps in Velos (apps PM2 had stopped are left stopped; names Velos already has are
+ * skipped), and prints what each app's PM2 fields became and which PM2 options were left out.
+ */
+export async function runImport(ctx: CommandContext, input: CommandInput): Promise<void> {
+  const [source, fileArg] = input.args;
+  if (source !== 'pm2') {
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `velos import: unknown source "${source}" (expected pm2)`,
+    );
+  }
+  const file = resolve(fileArg ?? join(process.env.PM2_HOME ?? join(homedir(), '.pm2'), 'dump.pm2'));
+  const imported = mapPm2Dump(readDump(file), file);
+  const config = await import('@velos/core/config');
+  const label = basename(file);
+  const specs = config.validateConfig(
+    imported.map((entry) => entry.app),
+    label,
+    {
+      baseDir: process.cwd(),
+      baseEnv: definedEnv(process.env),
+      cpuCount: availableParallelism(),
+      dialect: 'pm2',
+      onWarning: (message) => printWarnings([message]),
+    },
+  );
+  if (input.options['dry-run']) {
+    ctx.printJson(report(imported, [], input));
+    return;
+  }
+  const client = await ctx.client();
+  const known = new Set((await client.list()).map((p) => p.name));
+  const fresh = specs.filter((spec: AppSpec) => !known.has(spec.name));
+  const skipped = specs.filter((spec) => known.has(spec.name)).map((spec) => spec.name);
+  ensureLogDirs(fresh);
+  if (fresh.length > 0) await client.start(fresh);
+  for (const entry of imported) if (entry.wasStopped && !known.has(entry.name)) await client.stop(entry.name);
+  if (ctx.mode !== 'text') {
+    ctx.printJson(report(imported, skipped, input));
+    return;
+  }
+  for (const entry of imported) ctx.print(describeEntry(entry, skipped.includes(entry.name)));
+  printProcesses(ctx, await client.list());
+}
+
+function readDump(file: string): unknown[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new VelosError(
+      ErrorCodes.CONFIG_NOT_FOUND,
+      `cannot read the PM2 dump ${file} (run pm2 save first)`,
+      {
+        cause,
+      },
+    );
+  }
+  let dump: unknown;
+  try {
+    dump = JSON.parse(text);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${basename(file)}: not a PM2 dump (not valid JSON: ${why})`,
+      {
+        cause,
+      },
+    );
+  }
+  if (!Array.isArray(dump)) {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${basename(file)}: not a PM2 dump (expected a JSON array of processes)`,
+    );
+  }
+  return dump;
+}
+
+function describeEntry(entry: ImportedApp, isSkipped: boolean): string {
+  if (isSkipped) return `${entry.name}: skipped (Velos already has an app of this name)`;
+  const mapped = Object.entries(entry.mapped)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join(' ');
+  const lines = [`${entry.name}${entry.wasStopped ? ' (stopped, as in PM2)' : ''}: ${mapped}`];
+  if (entry.envCount > 0) lines.push(`  env: ${entry.envCount} variables`);
+  if (entry.ignored.length > 0) lines.push(`  ignored: ${entry.ignored.join(', ')}`);
+  return lines.join('\n');
+}
+
+function report(imported: ImportedApp[], skipped: string[], input: CommandInput): unknown {
+  return imported.map((entry) => ({
+    name: entry.name,
+    mapped: entry.mapped,
+    ignored: entry.ignored,
+    env: entry.envCount,
+    stopped: entry.wasStopped,
+    ...(skipped.includes(entry.name) ? { skipped: true } : {}),
+    ...(input.options['dry-run'] ? { app: entry.app } : {}),
+  }));
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

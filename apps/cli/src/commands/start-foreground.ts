@@ -1,0 +1,55 @@
+import { ErrorCodes, type LogLine, type VelosControl, VelosError } from '@velos/core';
+import type { CommandContext } from '../context.js';
+
+/** How long the daemon run in this process has to answer on its socket. */
+const READY_TIMEOUT_MS = 15_000;
+const READY_POLL_MS = 50;
+
+/**
+ * PM2's `--no-daemon`: this process is the daemon (in the foreground, its log on stderr, for a
+ * container's PID 1 or a service manager); the apps start, their lines go to stdout, and the command
+ * ends when the daemon does (SIGTERM, SIGINT, `velos kill`), after it stopped every app.
+ */
+export async function runInForeground(
+  ctx: CommandContext,
+  startApps: (client: VelosControl) => Promise<void>,
+): Promise<void> {
+  const probe = await ctx.client({ autoStart: false });
+  if (await answers(probe)) {
+    throw new VelosError(
+      ErrorCodes.DAEMON_RUNNING,
+      `--no-daemon runs its own daemon, and one already runs for ${ctx.home}; stop it first (velos kill)`,
+    );
+  }
+  const daemon = (await import('./daemon.js')).runDaemon(ctx, { foreground: true });
+  let isDone = false;
+  const done = daemon.finally(() => {
+    isDone = true;
+  });
+  const client = await ctx.client({ autoStart: false });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!(await answers(client))) {
+    if (isDone) return done;
+    if (Date.now() > deadline)
+      throw new VelosError(ErrorCodes.DAEMON_START_FAILED, 'the daemon did not answer on its socket in time');
+    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+  }
+  await startApps(client);
+  const follow = client.followLogs({ lines: 0 });
+  void (async () => {
+    for await (const lines of follow) process.stdout.write(lines.map(formatLine).join(''));
+  })().catch(() => undefined);
+  await done;
+  follow.cancel();
+}
+
+async function answers(client: VelosControl): Promise<boolean> {
+  return client.ping().then(
+    () => true,
+    () => false,
+  );
+}
+
+function formatLine(line: LogLine): string {
+  return `${line.name}${line.stream === 'err' ? ' (err)' : ''} | ${line.line}\n`;
+}

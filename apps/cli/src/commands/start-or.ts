@@ -1,0 +1,55 @@
+import { type AppSpec, isVelosError, type ProcessInfo, type VelosControl, VelosError } from '@velos/core';
+
+/** What `startOrRestart`/`startOrReload` do with the apps of a file that already run. */
+export type RunningAction = 'restart' | 'reload';
+
+// Statuses in which an app counts as running (PM2: "online"), so it is restarted rather than started.
+const RUNNING = new Set(['online', 'starting', 'stopping', 'waiting-restart', 'scheduled']);
+
+/**
+ * PM2's startOrRestart / startOrReload (and `start` of a PM2 process file): the apps of the file
+ * that do not run are started (a stopped or errored one takes the file's spec); those that run are
+ * restarted with the file's spec (stopped, then started; one the daemon refuses runs again as it
+ * was), or reloaded one instance at a time. New apps start first, so a refused start touches nothing.
+ */
+export async function startOrAct(
+  client: Pick<VelosControl, 'list' | 'start' | 'stop' | 'restart' | 'reload'>,
+  specs: AppSpec[],
+  action: RunningAction,
+  options: { env?: Record<string, string> } = {},
+): Promise<{ started: string[]; restarted: string[]; reloaded: string[] }> {
+  const running = runningNames(await client.list());
+  const live = specs.filter((spec) => running.has(spec.name));
+  const idle = specs.filter((spec) => !running.has(spec.name));
+  if (action === 'reload') {
+    for (const spec of live) await client.reload(spec.name, options.env ? { env: options.env } : undefined);
+    if (idle.length > 0) await client.start(idle);
+    return { started: names(idle), restarted: [], reloaded: names(live) };
+  }
+  // new apps first: a start the daemon refuses (a missing script…) then leaves every running app alone
+  if (idle.length > 0) await client.start(idle);
+  for (const spec of live) {
+    await client.stop(spec.name);
+    try {
+      await client.start([spec]);
+    } catch (error) {
+      // refused before the app took the new spec: it runs again as it was
+      await client.restart(spec.name);
+      throw withNote(error, `${spec.name} runs again with its previous options`);
+    }
+  }
+  return { started: names(idle), restarted: names(live), reloaded: [] };
+}
+
+function withNote(error: unknown, note: string): unknown {
+  if (!isVelosError(error)) return error;
+  return new VelosError(error.code, `${error.message} (${note})`, { data: error.data });
+}
+
+function runningNames(processes: ProcessInfo[]): Set<string> {
+  return new Set(processes.filter((p) => RUNNING.has(p.status)).map((p) => p.name));
+}
+
+function names(specs: AppSpec[]): string[] {
+  return specs.map((spec) => spec.name);
+}

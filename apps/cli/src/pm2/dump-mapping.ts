@@ -1,0 +1,169 @@
+import { dirname, extname, isAbsolute, relative } from 'node:path';
+
+/** One app of a PM2 dump as Velos config keys, with what was mapped and left out. */
+export interface ImportedApp {
+  name: string;
+  /** A config entry (snake_case keys) for `validateConfig`. */
+  app: Record<string, unknown>;
+  /** The PM2 fields that became options, with their values as imported. */
+  mapped: Record<string, unknown>;
+  /** PM2 options of the dump with no Velos equivalent (runtime state is not listed). */
+  ignored: string[];
+  /** PM2's status of the app: `stopped` apps are imported stopped. */
+  wasStopped: boolean;
+  /** Number of env variables imported. */
+  envCount: number;
+}
+
+// PM2 fields copied under the same key (PM2 and Velos agree on the name and the value).
+const SAME = [
+  'autorestart',
+  'max_restarts',
+  'min_uptime',
+  'restart_delay',
+  'exp_backoff_restart_delay',
+  'kill_timeout',
+  'wait_ready',
+  'listen_timeout',
+  'cron_restart',
+  'log_date_format',
+  'increment_var',
+  'stop_exit_codes',
+  'ignore_watch',
+  'watch_delay',
+] as const;
+
+// PM2 options with no Velos equivalent: reported when the dump sets them.
+const NO_EQUIVALENT = new Set([
+  'vizion',
+  'autostart',
+  'treekill',
+  'source_map_support',
+  'disable_source_map_support',
+  'post_update',
+  'filter_env',
+  'append_env_to_name',
+  'log_type',
+  'disable_logs',
+  'shutdown_with_message',
+  'uid',
+  'gid',
+  'force',
+  'kill_retry_time',
+  'windowsHide',
+  'pmx',
+  'automation',
+  'trace',
+  'deep_monitoring',
+]);
+
+// Variables PM2 adds to an app's environment itself; they are not the app's own.
+const PM2_ENV = /^(PM2_|pm_|axm_|NODE_APP_INSTANCE$|unique_id$|km_link$|vizion_running$|name$|status$)/;
+
+/**
+ * Turns the entries of a PM2 dump (`~/.pm2/dump.pm2`: process descriptions, flat or with their
+ * fields under `pm2_env`) into Velos apps: the instances of a cluster app (entries of one name) become
+ * one app; PM2's default log and pid files (under the PM2 home) are left to Velos's defaults.
+ */
+export function mapPm2Dump(entries: unknown[], dumpFile: string): ImportedApp[] {
+  const pm2Home = dirname(dumpFile);
+  const byName = new Map<string, Record<string, unknown>[]>();
+  entries.forEach((raw, i) => {
+    const entry = flatten(raw);
+    const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : `app-${i}`;
+    byName.set(name, [...(byName.get(name) ?? []), entry]);
+  });
+  return [...byName].map(([name, group]) => mapApp(name, group, pm2Home));
+}
+
+function mapApp(name: string, group: Record<string, unknown>[], pm2Home: string): ImportedApp {
+  const first = group[0]!;
+  const mapped: Record<string, unknown> = {};
+  const app: Record<string, unknown> = { name };
+  const set = (key: string, value: unknown, from = key) => {
+    if (value === undefined || value === null) return;
+    app[key] = value;
+    mapped[from] = value;
+  };
+  set(
+    'script',
+    first.pm_exec_path ?? first.script,
+    first.pm_exec_path === undefined ? 'script' : 'pm_exec_path',
+  );
+  set('cwd', first.pm_cwd ?? first.cwd, first.pm_cwd === undefined ? 'cwd' : 'pm_cwd');
+  if (Array.isArray(first.args) ? first.args.length > 0 : typeof first.args === 'string')
+    set('args', first.args);
+  const interpreter = first.exec_interpreter ?? first.interpreter;
+  const script = typeof app.script === 'string' ? app.script : '';
+  if (
+    typeof interpreter === 'string' &&
+    !(interpreter === 'node' && /\.[cm]?[jt]s$/.test(extname(script) || script))
+  )
+    set('interpreter', interpreter, 'exec_interpreter');
+  const nodeArgs = first.node_args ?? first.interpreter_args;
+  if (Array.isArray(nodeArgs) ? nodeArgs.length > 0 : typeof nodeArgs === 'string' && nodeArgs !== '')
+    set('interpreter_args', nodeArgs, 'node_args');
+  const isCluster = first.exec_mode === 'cluster_mode' || first.exec_mode === 'cluster';
+  if (isCluster) set('exec_mode', 'cluster', 'exec_mode');
+  if (group.length > 1 || isCluster) set('instances', group.length, 'instances');
+  if (typeof first.namespace === 'string' && first.namespace !== 'default') set('namespace', first.namespace);
+  if (first.watch === true || (Array.isArray(first.watch) && first.watch.length > 0))
+    set('watch', first.watch);
+  if (typeof first.max_memory_restart === 'number' && first.max_memory_restart > 0)
+    set('max_memory', first.max_memory_restart, 'max_memory_restart');
+  for (const key of SAME) if (isSet(first[key])) set(key, first[key]);
+  if (first.time === true && !isSet(first.log_date_format)) set('time', true);
+  if (typeof first.instance_var === 'string' && first.instance_var !== 'NODE_APP_INSTANCE')
+    set('instance_var', first.instance_var);
+  const files: [string, string][] = [
+    ['pm_out_log_path', 'out_file'],
+    ['pm_err_log_path', 'error_file'],
+    ['pm_log_path', 'log_file'],
+    ['pm_pid_path', 'pid_file'],
+  ];
+  for (const [from, to] of files) {
+    const path = first[from];
+    if (typeof path === 'string' && isOwnPath(path, pm2Home))
+      set(to, stripInstanceSuffix(path, group.length), from);
+  }
+  const env = ownEnv(first.env);
+  const envCount = Object.keys(env).length;
+  if (envCount > 0) app.env = env;
+  const ignored = Object.keys(first).filter((key) => NO_EQUIVALENT.has(key) && isSet(first[key]));
+  return { name, app, mapped, ignored, wasStopped: group.every((e) => e.status === 'stopped'), envCount };
+}
+
+/** A dump entry's fields, whether flat (dump.pm2) or under `pm2_env` (jlist). */
+function flatten(raw: unknown): Record<string, unknown> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const entry = raw as Record<string, unknown>;
+  const inner = entry.pm2_env;
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return entry;
+  return { ...(inner as Record<string, unknown>), name: entry.name ?? (inner as { name?: unknown }).name };
+}
+
+function ownEnv(value: unknown): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return env;
+  for (const [key, v] of Object.entries(value)) {
+    if (PM2_ENV.test(key) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) continue;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') env[key] = String(v);
+  }
+  return env;
+}
+
+/** A file the user chose: not PM2's default under its home, not /dev/null. */
+function isOwnPath(path: string, pm2Home: string): boolean {
+  if (!isAbsolute(path) || path === '/dev/null') return false;
+  const inside = relative(pm2Home, path);
+  return inside.startsWith('..') || isAbsolute(inside);
+}
+
+/** PM2 writes `<file>-<id>.log` per cluster instance; the app's own file is the name without it. */
+function stripInstanceSuffix(path: string, instances: number): string {
+  return instances > 1 ? path.replace(/-\d+(\.[^./]*)?$/, '$1') : path;
+}
+
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+}

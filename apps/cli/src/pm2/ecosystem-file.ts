@@ -1,0 +1,121 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import type { LoadConfigOptions } from '@velos/core/config';
+
+type ConfigModule = typeof import('@velos/core/config');
+
+// PM2 recognises a JavaScript process file by its name: ecosystem.config.js, ecosystem.js, app.config.cjs…
+const JS_CONFIG = /(^ecosystem([.-][\w.-]*)?|\.config)\.[cm]?js$/i;
+
+/** True when `path` names a PM2 JavaScript process file (`ecosystem.config.js`, `*.config.{js,cjs,mjs}`). */
+export function isEcosystemScript(path: string): boolean {
+  return JS_CONFIG.test(basename(path));
+}
+
+/**
+ * Loads a PM2 JavaScript process file in this (the CLI's) process, never in the daemon: CommonJS
+ * `module.exports = {apps}` or an ES module's default export (or an `apps` export), an `apps` array
+ * or one bare app; then the apps are validated like a PM2 JSON file (unknown keys warn).
+ */
+export async function loadEcosystemScript(
+  file: string,
+  options: LoadConfigOptions,
+  config: ConfigModule,
+): Promise<AppSpec[]> {
+  const label = basename(file);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${loadFailure(cause, file)}`, { cause });
+  }
+  const exported = module.default ?? (module.apps === undefined ? undefined : { apps: module.apps });
+  if (exported === undefined || exported === null || typeof exported !== 'object') {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: exports no apps (expected module.exports = { apps: [...] } or export default { apps: [...] }), got ${describe(exported)}`,
+    );
+  }
+  if (!Array.isArray(exported) && !('apps' in exported) && !('script' in exported)) {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: exports no apps: expected an "apps" list or an app with a "script", got keys ${Object.keys(exported).join(', ') || 'none'}`,
+    );
+  }
+  return config.validateConfig(exported, label, { ...options, dialect: 'pm2', baseDir: dirname(file) });
+}
+
+/** True for a JavaScript config file (PM2's ecosystem.config.js), which only the CLI loads. */
+export function isScriptConfig(path: string): boolean {
+  return /^\.[cm]?js$/i.test(extname(path));
+}
+
+/** PM2's `--only a,b`: the apps of the file with these names; a name the file lacks is an error. */
+export function onlyApps(specs: AppSpec[], only: string | boolean | undefined, path: string): AppSpec[] {
+  if (typeof only !== 'string') return specs;
+  const names = only
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const missing = names.filter((name) => !specs.some((spec) => spec.name === name));
+  if (missing.length > 0) {
+    const known = specs.map((spec) => spec.name).join(', ');
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `--only: ${basename(path)} has no app named ${missing.join(', ')} (it has ${known})`,
+    );
+  }
+  return specs.filter((spec) => names.includes(spec.name));
+}
+
+/**
+ * PM2 refuses to start an app whose script file is missing; so does a PM2 process file here, before
+ * anything changes (a word without a slash or an extension is a program on PATH, a line with spaces a
+ * shell command: neither is checked).
+ */
+export function checkScripts(specs: AppSpec[], label: string): void {
+  specs.forEach((spec, i) => {
+    const script = spec.script;
+    if (/\s/.test(script.trim()) || !(script.includes('/') || /\.\w+$/.test(script))) return;
+    if (statSync(resolve(spec.cwd, script), { throwIfNoEntry: false })?.isFile()) return;
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: apps[${i}] (${spec.name}).script: not found: ${script} (from ${spec.cwd})`,
+    );
+  });
+}
+
+/**
+ * PM2 users point `out_file`, `error_file` and `log_file` into directories that do not exist yet (a
+ * fresh checkout's `logs/`): they are created before the start, as this user (the daemon creates none).
+ */
+export function ensureLogDirs(specs: AppSpec[]): void {
+  for (const spec of specs) {
+    for (const path of [spec.outFile, spec.errFile, spec.logFile]) {
+      if (path === undefined) continue;
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch {
+        // the daemon's open of the file says what is wrong, naming it
+      }
+    }
+  }
+}
+
+function loadFailure(cause: unknown, file: string): string {
+  const error = cause instanceof Error ? cause : new Error(String(cause));
+  const first = (error.message.split('\n')[0] ?? '').trim();
+  if (/module is not defined in ES module scope|exports is not defined in ES module scope/.test(first)) {
+    return `uses module.exports but is loaded as an ES module (the nearest package.json says "type": "module"); rename it to ${basename(file).replace(/\.js$/, '.cjs')}`;
+  }
+  if (error instanceof SyntaxError) return `not valid JavaScript: ${first}`;
+  return `the file threw while loading: ${error.name === 'Error' ? '' : `${error.name}: `}${first}`;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}

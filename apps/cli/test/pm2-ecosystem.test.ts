@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as config from '@velos/core/config';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CommandInput } from '../src/command-spec.js';
+import {
+  resolveStartTarget,
+  type StartEnvironment,
+  specsFromConfigFile,
+} from '../src/commands/start-spec.js';
+import { isEcosystemScript } from '../src/pm2/ecosystem-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-ecosystem-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(join(dir, 'app.js'), '');
+writeFileSync(
+  join(dir, 'ecosystem.config.cjs'),
+  `module.exports = { apps: [
+    { name: 'api', script: './app.js', maxRestarts: 2, frob: 1, env_production: { A: 'p' } },
+    { name: 'worker', script: 'app.js', exec_mode: 'cluster_mode', instances: -1 },
+  ] };\n`,
+);
+writeFileSync(join(dir, 'apps.config.mjs'), `export const apps = [{ name: 'named', script: 'app.js' }];\n`);
+writeFileSync(
+  join(dir, 'process.json'),
+  JSON.stringify({ apps: [{ name: 'gone', script: './missing.js' }] }),
+);
+
+function input(options: CommandInput['options'] = {}): CommandInput {
+  return { options, args: [], rest: [] };
+}
+
+async function load(file: string, options: CommandInput['options'] = {}, warnings: string[] = []) {
+  const where: StartEnvironment = {
+    cwd: dir,
+    env: { PATH: '/usr/bin' },
+    cpuCount: 4,
+    warn: (message) => warnings.push(message),
+  };
+  return specsFromConfigFile(join(dir, file), input(options), where, config);
+}
+
+describe('PM2 ecosystem files in velos start (issue #14)', () => {
+  it('recognises *.config.{js,cjs,mjs} and ecosystem*.js as config files', () => {
+    expect(
+      ['ecosystem.config.js', 'ecosystem.js', 'app.config.cjs', 'x.config.mjs'].map(isEcosystemScript),
+    ).toEqual([true, true, true, true]);
+    expect(['server.js', 'config.js'].map(isEcosystemScript)).toEqual([false, false]);
+    const where = { cwd: dir, env: {}, cpuCount: 4 };
+    expect(resolveStartTarget('ecosystem.config.cjs', input(), where, config).kind).toBe('config');
+  });
+
+  it('loads a CommonJS file in this process, with warnings, --env and --only, unlinked from the daemon', async () => {
+    const warnings: string[] = [];
+    const specs = await load('ecosystem.config.cjs', { env: 'production' }, warnings);
+    expect(specs.map((s) => [s.name, s.instances, s.execMode])).toEqual([
+      ['api', 1, 'fork'],
+      ['worker', 3, 'cluster'],
+    ]);
+    expect(specs[0]).toMatchObject({ maxRestarts: 2, cwd: dir, env: { A: 'p' } });
+    expect(specs.every((s) => s.source === undefined)).toBe(true);
+    expect(warnings).toEqual(['ecosystem.config.cjs: apps[0] (api): unknown option "frob" ignored']);
+    expect((await load('ecosystem.config.cjs', { only: 'worker' })).map((s) => s.name)).toEqual(['worker']);
+    await expect(load('ecosystem.config.cjs', { only: 'nope' })).rejects.toThrow(
+      '--only: ecosystem.config.cjs has no app named nope (it has api, worker)',
+    );
+    await expect(load('ecosystem.config.cjs', { 'watch-config': true })).rejects.toThrow(
+      /--watch-config: ecosystem\.config\.cjs is code the daemon does not run/,
+    );
+  });
+
+  it('takes an ES module `apps` export, and refuses a missing script of a PM2 file', async () => {
+    expect((await load('apps.config.mjs')).map((s) => s.name)).toEqual(['named']);
+    await expect(load('process.json')).rejects.toThrow(
+      `process.json: apps[0] (gone).script: not found: ./missing.js (from ${dir})`,
+    );
+  });
+});

@@ -1,0 +1,219 @@
+import { basename } from 'node:path';
+import { VelosError } from './errors.js';
+import { suggestKey } from './key-suggestion.js';
+
+/** How a config file's app keys are read: Velos's own files reject unknown keys, PM2 process files warn. */
+export type ConfigDialect = 'velos' | 'pm2';
+
+/** A warning met while reading a config file; the start goes on. */
+export type ConfigWarning = (message: string) => void;
+
+// PM2 process files: ecosystem.config.js, ecosystem.json, process.yml, pm2.json and the like.
+const PM2_FILE = /^(ecosystem|process|pm2)([.-][\w.-]*)?\.(json|ya?ml|[cm]?js)$/i;
+
+/** The dialect a file is read in, by its name: PM2's usual process file names and every JS file are PM2's. */
+export function dialectOf(file: string): ConfigDialect {
+  const name = basename(file);
+  return PM2_FILE.test(name) || /\.[cm]?js$/i.test(name) ? 'pm2' : 'velos';
+}
+
+/** PM2 spellings (after camelCase becomes snake_case) of keys Velos names otherwise, in both dialects. */
+const ALIASES: Readonly<Record<string, string>> = {
+  max_memory_restart: 'max_memory',
+  mode: 'exec_mode',
+  watch_ignore: 'ignore_watch',
+  cron: 'cron_restart',
+  out: 'out_file',
+  output: 'out_file',
+  out_log: 'out_file',
+  error: 'error_file',
+  err: 'error_file',
+  err_file: 'error_file',
+  err_log: 'error_file',
+  log: 'log_file',
+  pid: 'pid_file',
+};
+
+/** PM2 options with no Velos equivalent: accepted, left out, named in one warning per file. */
+const IGNORED = new Set([
+  'vizion',
+  'vizion_running',
+  'post_update',
+  'autostart',
+  'treekill',
+  'pmx',
+  'automation',
+  'source_map_support',
+  'disable_source_map_support',
+  'trace',
+  'deep_monitoring',
+  'windows_hide',
+  'filter_env',
+  'append_env_to_name',
+  'kill_retry_time',
+  'uid',
+  'gid',
+  'user',
+  'username',
+  'log_type',
+  'disable_logs',
+  'force',
+  'port',
+  'exec_interpreter',
+  'instance_id',
+  'max_memory_restart_bytes',
+  'io',
+  'node_version',
+  // fork-mode children have no IPC channel (their pipes survive a daemon restart): the stop signal is used
+  'shutdown_with_message',
+]);
+
+/** PM2's `merge_logs`: instances share one log file instead of one per instance, which Velos always does. */
+const PM2_HONOURED_BY_DEFAULT = new Set(['merge_logs', 'combine_logs']);
+
+/** What normalising the apps of one file gives: the apps in Velos's keys, and what was left out. */
+export interface NormalisedApps {
+  apps: unknown[];
+  /** PM2 options with no Velos equivalent that the file set. */
+  ignored: string[];
+}
+
+/**
+ * Rewrites the app entries of a config file into Velos's keys: camelCase into snake_case, PM2's
+ * aliases (`max_memory_restart`, `output`, `exec_mode: cluster_mode`…), `env_profiles` into
+ * `env_<profile>` keys. In the `pm2` dialect unknown keys are dropped with a warning (with the option
+ * they most likely meant); in the `velos` dialect they stay, for the strict schema to reject.
+ */
+export function normaliseApps(
+  apps: unknown[],
+  options: { dialect: ConfigDialect; label: string; known: readonly string[]; warn?: ConfigWarning },
+): NormalisedApps {
+  const ignored = new Set<string>();
+  const known = new Set(options.known);
+  const out = apps.map((app, i) => {
+    if (app === null || typeof app !== 'object' || Array.isArray(app)) return app;
+    const entry: Record<string, unknown> = {};
+    const unknown: string[] = [];
+    for (const [raw, value] of Object.entries(app)) {
+      const key = snakeCase(raw);
+      if (key === 'env_profiles' && isTable(value)) {
+        for (const [profile, env] of Object.entries(value)) entry[`env_${profile}`] = env;
+        continue;
+      }
+      if (/^env_./.test(raw)) {
+        entry[raw] = value;
+        continue;
+      }
+      if (options.dialect === 'pm2' && PM2_HONOURED_BY_DEFAULT.has(key)) continue;
+      if (key === 'combine_logs') {
+        entry.merge_logs = value;
+        continue;
+      }
+      const name = ALIASES[key] ?? key;
+      if (known.has(name)) {
+        entry[name] = normaliseValue(name, value);
+        continue;
+      }
+      if (IGNORED.has(key)) {
+        ignored.add(key);
+        continue;
+      }
+      if (options.dialect === 'pm2') unknown.push(raw);
+      else entry[raw] = value;
+    }
+    const dateFormat = entry.log_date_format;
+    if (typeof dateFormat === 'string' && options.warn && hasMomentOnlyTokens(dateFormat)) {
+      options.warn(
+        `${options.label}: apps[${i}].log_date_format: only YYYY MM DD HH mm ss SSS Z are replaced (moment's other tokens stay as text): ${JSON.stringify(dateFormat)}`,
+      );
+    }
+    if (unknown.length > 0 && options.warn) {
+      const names = unknown.map((key) => {
+        const meant = suggestKey(snakeCase(key), options.known);
+        return meant === null ? `"${key}"` : `"${key}" (did you mean "${meant}"?)`;
+      });
+      const who = typeof entry.name === 'string' ? ` (${entry.name})` : '';
+      options.warn(
+        `${options.label}: apps[${i}]${who}: unknown option${names.length > 1 ? 's' : ''} ${names.join(', ')} ignored`,
+      );
+    }
+    return entry;
+  });
+  if (ignored.size > 0 && options.warn) {
+    options.warn(
+      `${options.label}: PM2 options with no Velos equivalent, ignored: ${[...ignored].join(', ')}`,
+    );
+  }
+  return { apps: out, ignored: [...ignored] };
+}
+
+/** A PM2 file's error names the app too: `apps[1] (worker).instances: …`. */
+export function withAppName(error: VelosError, label: string, doc: unknown): VelosError {
+  const path = (error.data as { keyPath?: PropertyKey[] } | undefined)?.keyPath;
+  if (path?.[0] !== 'apps' || typeof path[1] !== 'number') return error;
+  const name = ((doc as { apps?: unknown[] }).apps?.[path[1]] as { name?: unknown } | undefined)?.name;
+  if (typeof name !== 'string') return error;
+  const at = `${label}: apps[${path[1]}]`;
+  if (!error.message.startsWith(at)) return error;
+  const message = `${at} (${name})${error.message.slice(at.length)}`;
+  return new VelosError(error.code, message, { cause: error.cause, data: error.data });
+}
+
+/**
+ * A config document with its apps in Velos's keys (see `normaliseApps`); a PM2 file may also be one
+ * bare app (`{script, …}`) and carry a `deploy` section, which Velos ignores.
+ */
+export function normaliseDocument(
+  raw: unknown,
+  label: string,
+  known: readonly string[],
+  ctx: { dialect?: ConfigDialect; onWarning?: ConfigWarning },
+): unknown {
+  const dialect = ctx.dialect ?? 'velos';
+  let doc = raw;
+  if (dialect === 'pm2' && isKeyOf(doc, 'script') && !isKeyOf(doc, 'apps')) doc = { apps: [doc] };
+  if (dialect === 'pm2' && isKeyOf(doc, 'apps')) {
+    const { apps: list, deploy, ...others } = doc as Record<string, unknown>;
+    if (deploy !== undefined) ctx.onWarning?.(`${label}: "deploy" ignored (Velos does not deploy)`);
+    const extra = Object.keys(others);
+    if (extra.length > 0)
+      ctx.onWarning?.(
+        `${label}: unknown top-level key${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ignored`,
+      );
+    doc = { apps: list !== null && typeof list === 'object' && !Array.isArray(list) ? [list] : list };
+  }
+  const list = Array.isArray(doc) ? doc : (doc as { apps?: unknown } | null)?.apps;
+  if (!Array.isArray(list)) return doc;
+  const { apps } = normaliseApps(list, {
+    dialect,
+    label,
+    known,
+    ...(ctx.onWarning ? { warn: ctx.onWarning } : {}),
+  });
+  return Array.isArray(doc) ? apps : { ...(doc as object), apps };
+}
+
+/** `maxMemoryRestart` → `max_memory_restart`; snake_case keys stay as they are. */
+export function snakeCase(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** True when a PM2 (moment) date format uses letters Velos's formatter leaves as they are; a lone `T` is literal. */
+function hasMomentOnlyTokens(format: string): boolean {
+  const rest = format.replace(/\[[^\]]*\]/g, '').replace(/YYYY|SSS|MM|DD|HH|mm|ss|Z/g, '');
+  return /[A-SU-Za-z]/.test(rest);
+}
+
+function normaliseValue(key: string, value: unknown): unknown {
+  if (key === 'exec_mode' && typeof value === 'string') return value.replace(/_mode$/, '');
+  if (key === 'instances' && typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+  return value;
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isKeyOf(doc: unknown, key: string): boolean {
+  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && key in doc;
+}

@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfigFile, validateConfig } from '../src/config-loader.js';
+import { dialectOf, snakeCase } from '../src/pm2-dialect.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-pm2-dialect-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ctx = { baseDir: dir, baseEnv: { PATH: '/usr/bin' }, cpuCount: 4 };
+
+function pm2(document: unknown, warnings: string[] = []) {
+  return validateConfig(document, 'ecosystem.json', {
+    ...ctx,
+    dialect: 'pm2',
+    onWarning: (message) => warnings.push(message),
+  });
+}
+
+describe('PM2 dialect (issue #14)', () => {
+  it('reads PM2 process file names in the PM2 dialect, Velos files in the strict one', () => {
+    expect(
+      ['ecosystem.config.js', 'ecosystem.json', 'process.yml', 'pm2.json', 'app.config.mjs'].map(dialectOf),
+    ).toEqual(['pm2', 'pm2', 'pm2', 'pm2', 'pm2']);
+    expect(['velos.toml', 'apps.json', 'velos.yaml'].map(dialectOf)).toEqual(['velos', 'velos', 'velos']);
+    expect(snakeCase('maxMemoryRestart')).toBe('max_memory_restart');
+  });
+
+  it('maps snake_case and camelCase PM2 names, aliases and values onto the spec', () => {
+    const [a, b] = pm2({
+      apps: [
+        {
+          name: 'api',
+          script: 'api.js',
+          exec_mode: 'cluster_mode',
+          instances: '-1',
+          max_memory_restart: '200M',
+          node_args: '--max-old-space-size=256',
+          out_file: 'out.log',
+          error: 'err.log',
+          log: 'all.log',
+          pid_file: 'api.pid',
+          instance_var: 'INSTANCE_ID',
+          cron: '0 3 * * *',
+          merge_logs: true,
+        },
+        {
+          name: 'worker',
+          script: 'worker.js',
+          execMode: 'fork_mode',
+          maxRestarts: 3,
+          minUptime: '5s',
+          killTimeout: 3000,
+          restartDelay: 100,
+          expBackoffRestartDelay: 200,
+          ignoreWatch: ['tmp'],
+          watchDelay: 1000,
+          stopExitCodes: [0],
+          incrementVar: 'PORT',
+          env: { PORT: 3000 },
+        },
+      ],
+    });
+    expect(a).toMatchObject({
+      execMode: 'cluster',
+      instances: 3,
+      maxMemoryBytes: 200 * 1024 * 1024,
+      interpreterArgs: ['--max-old-space-size=256'],
+      outFile: join(dir, 'out.log'),
+      errFile: join(dir, 'err.log'),
+      logFile: join(dir, 'all.log'),
+      pidFile: join(dir, 'api.pid'),
+      instanceVar: 'INSTANCE_ID',
+      cronRestart: '0 3 * * *',
+      mergeLogs: false,
+    });
+    expect(b).toMatchObject({
+      execMode: 'fork',
+      maxRestarts: 3,
+      minUptimeMs: 5000,
+      killTimeoutMs: 3000,
+      restartDelayMs: 100,
+      expBackoffRestartDelayMs: 200,
+      ignoreWatch: ['tmp'],
+      watchDelayMs: 1000,
+      stopExitCodes: [0],
+      incrementVar: 'PORT',
+    });
+  });
+
+  it('warns about unknown keys (with a suggestion) and ignored PM2 options, once, and starts anyway', () => {
+    const warnings: string[] = [];
+    const specs = pm2(
+      {
+        apps: [
+          { name: 'api', script: 'api.js', scirpt: 'x', vizion: false, post_update: ['npm i'] },
+          { name: 'web', script: 'web.js', autostart: true, treekill: true, frobnicate: 1 },
+        ],
+        deploy: { production: {} },
+      },
+      warnings,
+    );
+    expect(specs.map((s) => s.name)).toEqual(['api', 'web']);
+    expect(warnings).toEqual([
+      'ecosystem.json: "deploy" ignored (Velos does not deploy)',
+      'ecosystem.json: apps[0] (api): unknown option "scirpt" (did you mean "script"?) ignored',
+      'ecosystem.json: apps[1] (web): unknown option "frobnicate" ignored',
+      'ecosystem.json: PM2 options with no Velos equivalent, ignored: vizion, post_update, autostart, treekill',
+    ]);
+  });
+
+  it('warns when log_date_format uses moment tokens the formatter does not replace', () => {
+    const warnings: string[] = [];
+    pm2(
+      {
+        apps: [
+          { name: 'a', script: 'a.js', log_date_format: 'YYYY-MM-DDTHH:mm:ss.SSS Z' },
+          { name: 'b', script: 'b.js', log_date_format: 'ddd, DD-MMM-YYYY hh:mm A' },
+        ],
+      },
+      warnings,
+    );
+    expect(warnings).toEqual([
+      'ecosystem.json: apps[1].log_date_format: only YYYY MM DD HH mm ss SSS Z are replaced (moment\'s other tokens stay as text): "ddd, DD-MMM-YYYY hh:mm A"',
+    ]);
+  });
+
+  it('takes a bare app and Velos names (mode, watch_ignore, env_profiles)', () => {
+    const [app] = pm2({
+      script: 'a.js',
+      mode: 'cluster',
+      watch_ignore: 'dist',
+      env_profiles: { production: { NODE_ENV: 'production' } },
+    });
+    expect(app).toMatchObject({ name: 'a', execMode: 'cluster', ignoreWatch: ['dist'] });
+    const [prod] = validateConfig({ script: 'a.js', env_profiles: { production: { A: '1' } } }, 'pm2.json', {
+      ...ctx,
+      dialect: 'pm2',
+      envProfile: 'production',
+    });
+    expect(prod!.env.A).toBe('1');
+  });
+
+  it('names the file, the app and the key of a wrong type', () => {
+    expect(() =>
+      pm2({
+        apps: [
+          { name: 'a', script: 'a.js' },
+          { name: 'worker', script: 'w.js', instances: 'many' },
+        ],
+      }),
+    ).toThrow(/^ecosystem\.json: apps\[1\] \(worker\)\.instances: expected a whole number/);
+  });
+
+  it('keeps Velos files strict and PM2 file names lenient when loaded from disk', async () => {
+    writeFileSync(join(dir, 'velos.json'), JSON.stringify({ apps: [{ script: 'a.js', scirpt: 1 }] }));
+    await expect(loadConfigFile(join(dir, 'velos.json'), { ...ctx })).rejects.toThrow(
+      /unknown option "scirpt"/,
+    );
+    writeFileSync(join(dir, 'process.json'), JSON.stringify({ apps: [{ script: 'a.js', scirpt: 1 }] }));
+    const warnings: string[] = [];
+    const specs = await loadConfigFile(join(dir, 'process.json'), {
+      ...ctx,
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(specs).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
+    await expect(loadConfigFile(join(dir, 'ecosystem.config.js'), ctx)).rejects.toThrow(
+      /loaded by the velos CLI/,
+    );
+  });
+});

@@ -1,0 +1,34 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import type { ProcessRecord } from './process-record.js';
+
+/**
+ * PM2's `pid_file`: the path of one instance's pid file; past one instance each gets its own,
+ * `-<instance>` before the extension (`api.pid` → `api-0.pid`, `api-1.pid`); null without a pid file.
+ */
+export function pidFilePath(record: ProcessRecord): string | null {
+  const path = record.app.spec.pidFile;
+  if (path === undefined) return null;
+  if (record.app.spec.instances <= 1 && record.app.ids.length <= 1) return path;
+  const ext = extname(path);
+  return `${path.slice(0, path.length - ext.length)}-${record.instance}${ext}`;
+}
+
+/** Writes the pid of a process that came online into its pid file (a failure is logged, never thrown). */
+export async function writePidFile(record: ProcessRecord, log: (message: string) => void): Promise<void> {
+  const path = pidFilePath(record);
+  const pid = record.pid;
+  if (path === null || pid === null) return;
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFile(path, `${pid}\n`, { mode: 0o644 });
+  } catch (error) {
+    log(`process ${record.id} (${record.app.spec.name}): cannot write pid_file ${path}: ${error}`);
+  }
+}
+
+/** Removes the pid file of a process whose run ended (a missing file is fine). */
+export async function removePidFile(record: ProcessRecord): Promise<void> {
+  const path = pidFilePath(record);
+  if (path !== null) await rm(path, { force: true }).catch(() => undefined);
+}

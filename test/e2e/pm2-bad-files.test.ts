@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, describeJson, listJson, waitForStatus } from './helpers.js';
+import { copyCorpus, velosIn } from './pm2-helpers.js';
+
+afterEach(cleanupHomes);
+
+// Issue #14: a process file that throws, exports nothing or has wrong types is one clear error line
+// naming the file, the app and the key; nothing already running is touched.
+describe('bad PM2 process files', () => {
+  it('fail with the file, the app and the key, and leave running apps alone', async () => {
+    const home = createHome();
+    const project = copyCorpus(home);
+    expect((await velosIn(join(project, 'bare'), home, ['start', 'pm2.json'])).code).toBe(0);
+    const before = await waitForStatus(home, 'bare', 'online');
+
+    const cases: [string, string, RegExp][] = [
+      [
+        'bad-throws',
+        'ecosystem.config.cjs',
+        /^velos: ecosystem\.config\.cjs: the file threw while loading: DB_URL is not set$/,
+      ],
+      [
+        'bad-empty',
+        'ecosystem.config.cjs',
+        /^velos: ecosystem\.config\.cjs: exports no apps: expected an "apps" list or an app with a "script", got keys none$/,
+      ],
+      [
+        'bad-esm-nothing',
+        'ecosystem.config.mjs',
+        /^velos: ecosystem\.config\.mjs: exports no apps \(expected module\.exports = \{ apps: \[\.\.\.\] \} or export default \{ apps: \[\.\.\.\] \}\), got nothing$/,
+      ],
+      [
+        'bad-types',
+        'ecosystem.json',
+        /^velos: ecosystem\.json: apps\[1\] \(broken\)\.instances: expected a whole number, "max", 0 \(one per CPU\) or -n \(CPUs minus n\), got "many" \(line 4\)$/,
+      ],
+      [
+        'bad-yaml-types',
+        'process.yml',
+        /^velos: process\.yml: apps\[0\] \(flaky\)\.autorestart: .*"sometimes".*\(line 4\)$/,
+      ],
+      ['bad-syntax', 'ecosystem.config.cjs', /^velos: ecosystem\.config\.cjs: not valid JavaScript: /],
+      [
+        'esm-scope',
+        'ecosystem.config.js',
+        /^velos: ecosystem\.config\.js: uses module\.exports but is loaded as an ES module .*rename it to ecosystem\.config\.cjs$/,
+      ],
+    ];
+    for (const [dir, file, message] of cases) {
+      const result = await velosIn(join(project, dir), home, ['start', file]);
+      expect(result.code, `${dir}/${file}`).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines, `${dir}/${file}`).toHaveLength(1);
+      expect(lines[0], `${dir}/${file}`).toMatch(message);
+    }
+    const missing = await velosIn(project, home, ['start', 'ecosystem.config.js']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /^velos: ecosystem\.config\.js: the file threw while loading: .*Cannot find module/,
+    );
+
+    const rows = await listJson(home);
+    expect(rows.map((row) => [row.name, row.status, row.pid, row.restarts])).toEqual([
+      ['bare', 'online', before.pid, 0],
+    ]);
+  });
+
+  it('a missing script is refused before anything changes; a spec the daemon refuses leaves the app as it was', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'bare');
+    expect((await velosIn(dir, home, ['start', 'pm2.json'])).code).toBe(0);
+    const before = await waitForStatus(home, 'bare', 'online');
+    writeFileSync(join(dir, 'pm2.json'), JSON.stringify({ name: 'bare', script: '../apps/missing.js' }));
+    const missing = await velosIn(dir, home, ['start', 'pm2.json']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(
+      `velos: pm2.json: apps[0] (bare).script: not found: ../apps/missing.js (from ${dir})\n`,
+    );
+    expect((await listJson(home)).map((row) => [row.status, row.pid, row.restarts])).toEqual([
+      ['online', before.pid, 0],
+    ]);
+
+    // refused by the daemon (increment_var needs a number): the app runs again with its previous spec
+    const refused = {
+      name: 'bare',
+      script: '../apps/server.js',
+      increment_var: 'PORT',
+      env: { PORT: 'http' },
+    };
+    writeFileSync(join(dir, 'pm2.json'), JSON.stringify(refused));
+    const result = await velosIn(dir, home, ['start', 'pm2.json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('(bare runs again with its previous options)');
+    await waitForStatus(home, 'bare', 'online');
+    const [detail] = await describeJson(home, 'bare');
+    expect(detail!.spec.incrementVar).toBeUndefined();
+  });
+});

@@ -1,0 +1,263 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, listJson, outLog, waitFor } from './helpers.js';
+import { copyCorpus, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
+
+afterEach(cleanupHomes);
+
+// Issue #14: PM2 process files of every format, started through the CLI against a real daemon and
+// checked against the resulting state (velos describe --json) and what the apps themselves saw.
+describe('PM2 process files', () => {
+  it('starts a CommonJS ecosystem.config.cjs in snake_case with --env production', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'cjs');
+    const result = await velosIn(dir, home, ['start', 'ecosystem.config.cjs', '--env', 'production']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(warningsOf(result)).toEqual([
+      'ecosystem.config.cjs: "deploy" ignored (Velos does not deploy)',
+      'ecosystem.config.cjs: PM2 options with no Velos equivalent, ignored: vizion, source_map_support',
+    ]);
+    const cpus = 2;
+    expect(await specOf(home, 'api')).toMatchObject({
+      script: '../apps/server.js',
+      cwd: dir,
+      args: ['--port', '3000', '--verbose'],
+      execMode: 'cluster',
+      instances: cpus,
+      maxMemoryBytes: 300 * 1024 * 1024,
+      interpreterArgs: ['--max-old-space-size=256'],
+      mergeLogs: false,
+      logDateFormat: 'YYYY-MM-DD HH:mm:ss',
+      killTimeoutMs: 3000,
+      listenTimeoutMs: 10_000,
+      maxRestarts: 10,
+      minUptimeMs: 10_000,
+      autorestart: true,
+    });
+    expect(await specOf(home, 'worker')).toMatchObject({
+      args: ['--queue', 'emails'],
+      namespace: 'jobs',
+      instanceVar: 'INSTANCE_ID',
+      restartDelayMs: 2000,
+      expBackoffRestartDelayMs: 100,
+      stopExitCodes: [0],
+      cronRestart: '0 3 * * *',
+      outFile: join(dir, 'logs/worker-out.log'),
+      errFile: join(dir, 'logs/worker-err.log'),
+      pidFile: join(dir, 'run/worker.pid'),
+    });
+    const [worker] = await serverReports(join(dir, 'logs/worker-out.log'));
+    expect(worker!.env).toMatchObject({ DB_HOST: 'db.internal', INSTANCE_ID: '0', NODE_APP_INSTANCE: null });
+    expect(worker!.argv).toEqual(['--queue', 'emails']);
+    const pidFile = join(dir, 'run/worker.pid');
+    await waitFor(() => existsSync(pidFile), { message: 'the pid_file' });
+    expect(Number(readFileSync(pidFile, 'utf8'))).toBe(worker!.pid);
+    // cluster: one per CPU, dated lines (log_date_format), the production env
+    const apis = await serverReports(outLog(home, 'api'), cpus);
+    expect(new Set(apis.map((r) => r.env.NODE_APP_INSTANCE))).toEqual(
+      new Set(Array.from({ length: cpus }, (_, i) => String(i))),
+    );
+    expect(apis[0]!.env).toMatchObject({ NODE_ENV: 'production', PORT: '8080' });
+    expect(readFileSync(outLog(home, 'api'), 'utf8')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \{"pid"/m);
+  });
+
+  it('starts an ES module ecosystem.config.mjs with camelCase options', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'mjs');
+    const result = await velosIn(dir, home, ['start', 'ecosystem.config.mjs']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(warningsOf(result)).toEqual([]);
+    expect(await specOf(home, 'web')).toMatchObject({
+      execMode: 'fork',
+      instances: 2,
+      incrementVar: 'PORT',
+      maxMemoryBytes: 1024 * 1024 * 1024,
+      maxRestarts: 5,
+      minUptimeMs: 2000,
+      killTimeoutMs: 4000,
+      restartDelayMs: 500,
+      listenTimeoutMs: 5000,
+      interpreterArgs: ['--no-warnings'],
+      logFile: join(dir, 'web-combined.log'),
+    });
+    const reports = await serverReports(outLog(home, 'web'), 2);
+    expect(reports.map((r) => r.env.PORT).sort()).toEqual(['4000', '4001']);
+    // log_file: both streams of both instances in one more file
+    await waitFor(
+      () => {
+        const text = existsSync(join(dir, 'web-combined.log'))
+          ? readFileSync(join(dir, 'web-combined.log'), 'utf8')
+          : '';
+        return reports.every(
+          (r) => text.includes(`"pid":${r.pid}`) && text.includes(`server ${r.pid} started`),
+        );
+      },
+      { message: 'the log_file to hold stdout and stderr of both instances' },
+    );
+  });
+
+  it('loads module.exports from ecosystem.config.js in a CommonJS project, with and without --env', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'js-commonjs');
+    const result = await velosIn(dir, home, ['start', 'ecosystem.config.js', '--env', 'production']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(warningsOf(result)).toEqual([
+      'ecosystem.config.js: PM2 options with no Velos equivalent, ignored: post_update',
+    ]);
+    expect(await specOf(home, 'legacy')).toMatchObject({ logDateFormat: 'iso' });
+    const [prod] = await serverReports(outLog(home, 'legacy'));
+    expect(prod!.env).toMatchObject({ NODE_ENV: 'production', API_KEY: 'prod-key' });
+
+    const other = createHome();
+    const dev = join(copyCorpus(other), 'js-commonjs');
+    expect((await velosIn(dev, other, ['start', 'ecosystem.config.js'])).code).toBe(0);
+    const [report] = await serverReports(outLog(other, 'legacy'));
+    expect(report!.env).toMatchObject({ NODE_ENV: 'development', API_KEY: 'dev-key' });
+  });
+
+  it('starts a PM2 JSON process file: paths, interpreter, watch, unknown and ignored keys', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'json');
+    const result = await velosIn(dir, home, ['start', 'process.json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(warningsOf(result)).toEqual([
+      'process.json: apps[0] (json-api): unknown option "frobnicate" ignored',
+      'process.json: PM2 options with no Velos equivalent, ignored: treekill',
+    ]);
+    expect(await specOf(home, 'json-api')).toMatchObject({
+      interpreter: 'node',
+      interpreterArgs: ['--no-deprecation'],
+      outFile: join(dir, 'out.log'),
+      errFile: join(dir, 'err.log'),
+      mergeLogs: false,
+      autorestart: false,
+      maxRestarts: 3,
+    });
+    expect(await specOf(home, 'json-worker')).toMatchObject({
+      watch: [join(dir, '../apps')],
+      ignoreWatch: ['node_modules', '*.log'],
+      watchDelayMs: 1000,
+      namespace: 'json',
+    });
+    const [api] = await serverReports(join(dir, 'out.log'));
+    expect(api!.argv).toEqual(['--json']);
+    expect(api!.execArgv).toContain('--no-deprecation');
+    expect(api!.env).toMatchObject({ NODE_ENV: 'test', PORT: '5000' });
+    await waitFor(
+      () =>
+        existsSync(join(dir, 'err.log')) && readFileSync(join(dir, 'err.log'), 'utf8').includes('started'),
+    );
+  });
+
+  it('starts a PM2 YAML process file with --env production, and a bare app in pm2.json', async () => {
+    const home = createHome();
+    const project = copyCorpus(home);
+    const result = await velosIn(join(project, 'yaml'), home, [
+      'start',
+      'ecosystem.yml',
+      '--env',
+      'production',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await specOf(home, 'yaml-api')).toMatchObject({
+      stopExitCodes: [0, 3],
+      restartDelayMs: 250,
+      killTimeoutMs: 2000,
+      waitReady: true,
+      listenTimeoutMs: 3000,
+    });
+    expect(await specOf(home, 'yaml-cron')).toMatchObject({
+      cronRestart: '*/30 * * * *',
+      logDateFormat: 'YYYY-MM-DD HH:mm Z',
+    });
+    const [api] = await serverReports(outLog(home, 'yaml-api'));
+    expect(api!.env.NODE_ENV).toBe('production');
+
+    expect((await velosIn(join(project, 'bare'), home, ['start', 'pm2.json'])).code).toBe(0);
+    const [bare] = await serverReports(outLog(home, 'bare'));
+    expect(bare!.env.NODE_ENV).toBe('bare');
+    expect((await listJson(home)).map((row) => row.name).sort()).toEqual(['bare', 'yaml-api', 'yaml-cron']);
+  });
+});
+
+describe('PM2 cluster files', () => {
+  it('resolve instances "max" to one per CPU and -1 to CPUs - 1 (checked with --dry-run: no CPU-count of workers)', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'cluster');
+    const result = await velosIn(dir, home, [
+      'start',
+      'ecosystem.config.cjs',
+      '--env',
+      'production',
+      '--dry-run',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const cpus = availableParallelism();
+    const apps = JSON.parse(result.stdout) as { name: string; instances: number; execMode: string }[];
+    expect(apps.map(({ name, instances, execMode }) => ({ name, instances, execMode }))).toEqual([
+      { name: 'cluster-api', instances: cpus, execMode: 'cluster' },
+      { name: 'cluster-minus-one', instances: Math.max(1, cpus - 1), execMode: 'cluster' },
+    ]);
+  });
+});
+
+describe('PM2 process files: start again, startOrRestart, startOrReload, --only', () => {
+  it('restarts the running apps of a file on a second start, as pm2 start does', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'mjs');
+    expect((await velosIn(dir, home, ['start', 'ecosystem.config.mjs'])).code).toBe(0);
+    const before = await waitForOnline(home, 'web', 2);
+    const again = await velosIn(dir, home, ['start', 'ecosystem.config.mjs']);
+    expect(again.code, again.stderr).toBe(0);
+    const after = await waitForOnline(home, 'web', 2, before);
+    expect(after.some((pid) => before.includes(pid))).toBe(false);
+  });
+
+  it('startOrRestart starts what is missing and restarts what runs; startOrReload reloads; --only picks apps', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'yaml');
+    const only = await velosIn(dir, home, ['start', 'ecosystem.yml', '--only', 'yaml-cron']);
+    expect(only.code, only.stderr).toBe(0);
+    expect((await listJson(home)).map((row) => row.name)).toEqual(['yaml-cron']);
+    const [cronPid] = await waitForOnline(home, 'yaml-cron', 1);
+
+    const first = await velosIn(dir, home, ['startOrRestart', 'ecosystem.yml']);
+    expect(first.code, first.stderr).toBe(0);
+    await waitForOnline(home, 'yaml-api', 1);
+    const [restarted] = await waitForOnline(home, 'yaml-cron', 1, [cronPid!]);
+    expect(restarted).not.toBe(cronPid);
+
+    const reload = await velosIn(dir, home, ['startOrReload', 'ecosystem.yml', '--only', 'yaml-cron']);
+    expect(reload.code, reload.stderr).toBe(0);
+    const [reloaded] = await waitForOnline(home, 'yaml-cron', 1, [restarted!]);
+    expect(reloaded).not.toBe(restarted);
+    expect((await velosIn(dir, home, ['start-or-graceful-reload', 'ecosystem.yml'])).code).toBe(0);
+
+    const missing = await velosIn(dir, home, ['startOrRestart', 'ecosystem.yml', '--only', 'nope']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain(
+      '--only: ecosystem.yml has no app named nope (it has yaml-api, yaml-cron)',
+    );
+  });
+});
+
+/** Waits until `count` processes of `name` are online with pids none of which is in `notPids`; their pids. */
+async function waitForOnline(
+  home: string,
+  name: string,
+  count: number,
+  notPids: number[] = [],
+): Promise<number[]> {
+  return waitFor(
+    async () => {
+      const rows = (await listJson(home)).filter((row) => row.name === name);
+      const pids = rows.filter((row) => row.status === 'online' && row.pid !== null).map((row) => row.pid!);
+      return rows.length === count && pids.length === count && !pids.some((pid) => notPids.includes(pid))
+        ? pids
+        : undefined;
+    },
+    { message: `${count} new online process(es) of ${name}` },
+  );
+}

@@ -1,0 +1,224 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  isAlive,
+  listJson,
+  outLog,
+  spawnVelos,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+import { copyCorpus, serverReports, velosIn } from './pm2-helpers.js';
+
+afterEach(cleanupHomes);
+
+/** The app `velos start … --dry-run` resolves (flags are validated without a daemon). */
+async function dryRun(dir: string, home: string, flags: string[]): Promise<Record<string, unknown>> {
+  const result = await velosIn(dir, home, ['start', 'server.js', '--dry-run', ...flags]);
+  expect(result.code, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as Record<string, unknown>[])[0]!;
+}
+
+// Issue #14: PM2's `start` flags, with PM2's documented semantics.
+describe('PM2 start flags', () => {
+  it('map onto the app spec', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'apps');
+    const cpus = availableParallelism();
+    expect(await dryRun(dir, home, ['--name', 'api', '-i', 'max'])).toMatchObject({
+      name: 'api',
+      instances: cpus,
+      execMode: 'cluster',
+    });
+    expect((await dryRun(dir, home, ['-i', '-1'])).instances).toBe(Math.max(1, cpus - 1));
+    expect((await dryRun(dir, home, ['--instances', '0'])).instances).toBe(cpus);
+    expect(await dryRun(dir, home, ['-i', '2', '-x'])).toMatchObject({ instances: 2, execMode: 'fork' });
+    expect(
+      await dryRun(dir, home, [
+        '--max-memory-restart',
+        '150M',
+        '--cron',
+        '0 4 * * *',
+        '--no-autorestart',
+        '-k',
+        '2500',
+        '--restart-delay',
+        '300',
+        '--exp-backoff-restart-delay',
+        '150',
+        '--max-restarts',
+        '4',
+        '--min-uptime',
+        '3s',
+        '--namespace',
+        'team',
+        '--listen-timeout',
+        '4000',
+        '--wait-ready',
+        '--interpreter',
+        'node',
+        '--node-args',
+        '--no-warnings --trace-exit',
+        '--merge-logs',
+        '--',
+        'a',
+        'b',
+      ]),
+    ).toMatchObject({
+      maxMemoryBytes: 150 * 1024 * 1024,
+      cronRestart: '0 4 * * *',
+      autorestart: false,
+      killTimeoutMs: 2500,
+      restartDelayMs: 300,
+      expBackoffRestartDelayMs: 150,
+      maxRestarts: 4,
+      minUptimeMs: 3000,
+      namespace: 'team',
+      listenTimeoutMs: 4000,
+      waitReady: true,
+      interpreter: 'node',
+      interpreterArgs: ['--no-warnings', '--trace-exit'],
+      mergeLogs: true,
+      args: ['a', 'b'],
+    });
+    expect(
+      await dryRun(dir, home, [
+        '--kill-timeout',
+        '1s',
+        '--cron-restart',
+        '5 * * * *',
+        '--interpreter-args',
+        '--inspect=0',
+      ]),
+    ).toMatchObject({
+      killTimeoutMs: 1000,
+      cronRestart: '5 * * * *',
+      interpreterArgs: ['--inspect=0'],
+    });
+    expect(await dryRun(dir, home, ['--watch', '--ignore-watch', 'tmp,*.bak'])).toMatchObject({
+      watch: [dir],
+      ignoreWatch: ['tmp', '*.bak'],
+    });
+    expect((await dryRun(dir, home, ['--watch=lib,src'])).watch).toEqual([
+      join(dir, 'lib'),
+      join(dir, 'src'),
+    ]);
+    expect((await dryRun(dir, home, ['-c', '0 5 * * *'])).cronRestart).toBe('0 5 * * *');
+    expect((await dryRun(dir, home, ['--time'])).logDateFormat).toBe('iso');
+    expect((await dryRun(dir, home, ['--log-date-format', 'YYYY-MM-DD HH:mm'])).logDateFormat).toBe(
+      'YYYY-MM-DD HH:mm',
+    );
+    expect(
+      await dryRun(dir, home, ['-o', 'o.log', '-e', 'e.log', '-l', 'all.log', '--pid', 'app.pid']),
+    ).toMatchObject({
+      outFile: join(dir, 'o.log'),
+      errFile: join(dir, 'e.log'),
+      logFile: join(dir, 'all.log'),
+      pidFile: join(dir, 'app.pid'),
+    });
+    expect(
+      await dryRun(dir, home, ['--output', 'o2.log', '--error', 'e2.log', '--log', 'a2.log', '-p', 'p2.pid']),
+    ).toMatchObject({
+      outFile: join(dir, 'o2.log'),
+      errFile: join(dir, 'e2.log'),
+      logFile: join(dir, 'a2.log'),
+      pidFile: join(dir, 'p2.pid'),
+    });
+  });
+
+  it('write -o, -e, -l and --pid files with --time stamps, and pass -- args', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'apps');
+    const result = await velosIn(dir, home, [
+      'start',
+      'server.js',
+      '--name',
+      'files',
+      '-o',
+      'logs/out.log',
+      '-e',
+      'logs/err.log',
+      '-l',
+      'logs/all.log',
+      '--pid',
+      'run/files.pid',
+      '--time',
+      '--',
+      '--port',
+      '9000',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const [report] = await serverReports(join(dir, 'logs/out.log'));
+    expect(report!.argv).toEqual(['--port', '9000']);
+    expect(readFileSync(join(dir, 'logs/out.log'), 'utf8')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \{"pid"/);
+    await waitFor(
+      () =>
+        existsSync(join(dir, 'logs/err.log')) &&
+        readFileSync(join(dir, 'logs/err.log'), 'utf8').includes('started'),
+    );
+    await waitFor(() => {
+      const all = existsSync(join(dir, 'logs/all.log'))
+        ? readFileSync(join(dir, 'logs/all.log'), 'utf8')
+        : '';
+      return all.includes('{"pid"') && all.includes(`server ${report!.pid} started`);
+    });
+    await waitFor(() => existsSync(join(dir, 'run/files.pid')));
+    expect(Number(readFileSync(join(dir, 'run/files.pid'), 'utf8'))).toBe(report!.pid);
+    // the pid file goes with the run
+    expect((await velosIn(dir, home, ['stop', 'files'])).code).toBe(0);
+    await waitFor(() => !existsSync(join(dir, 'run/files.pid')), { message: 'the pid file to be removed' });
+  });
+
+  it('refuses a second start of a running app unless -f, which adds its instances', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'apps');
+    expect((await velosIn(dir, home, ['start', 'server.js', '--name', 'dup'])).code).toBe(0);
+    await waitForStatus(home, 'dup', 'online');
+    const again = await velosIn(dir, home, ['start', 'server.js', '--name', 'dup']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(
+      /an app named 'dup' is already running .*\(or add -f to start more instances of it\)/,
+    );
+    const forced = await velosIn(dir, home, ['start', 'server.js', '--name', 'dup', '-f']);
+    expect(forced.code, forced.stderr).toBe(0);
+    await waitFor(
+      async () =>
+        (await listJson(home)).filter((r) => r.name === 'dup' && r.status === 'online').length === 2,
+    );
+    const env = await velosIn(dir, home, ['start', 'server.js', '--env', 'production']);
+    expect(env.code).not.toBe(0);
+  });
+
+  it('--no-daemon runs the daemon in the foreground, prints app lines, and stops everything on SIGTERM', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'apps');
+    const child = spawnVelos(['start', 'server.js', '--name', 'fg', '--no-daemon'], { home, cwd: dir });
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(() => /\bfg\b.*online/.test(stdout), { message: 'the process table on stdout' });
+    const row = await waitForStatus(home, 'fg', 'online');
+    await waitFor(
+      () =>
+        stdout.includes(`fg | {"pid":${row.pid}`) && stdout.includes(`fg (err) | server ${row.pid} started`),
+      {
+        message: "the app's lines on stdout",
+      },
+    );
+    expect(Number(readFileSync(join(home, 'velos.pid'), 'utf8'))).toBe(child.pid);
+    const again = await velosIn(dir, home, ['start', 'server.js', '--name', 'other', '--no-daemon']);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('--no-daemon runs its own daemon');
+    process.kill(child.pid!, 'SIGTERM');
+    expect(await exited).toBe(0);
+    await waitFor(() => !isAlive(row.pid), { message: 'the app to be stopped' });
+    expect(existsSync(join(home, 'velos.sock'))).toBe(false);
+    expect(existsSync(outLog(home, 'fg'))).toBe(true);
+  });
+});
