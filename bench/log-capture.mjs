@@ -3,7 +3,7 @@
 // Then the live log engine (issue 9): the capture CPU of fixtures/chatty.js and fixtures/log-mix.js
 // (20 % error lines) with the engine on (createLiveEngines, as the daemon wires it) against the app
 // opted out (`log_engine = false`), medians of [runs] runs each, alternated.
-// Then one write() per line (issue 17): bench/fixtures/line-per-write.cjs (100-byte lines, console.log)
+// Then one write() per line (issue 17): fixtures/line-per-write.js (100-byte lines, console.log)
 // through the pipeline, the capture CPU and the number of chunks read, medians of [runs] runs.
 // Usage: pnpm --filter @velos/supervisor build && node bench/log-capture.mjs [lines] [runs] [per-line]
 // VELOS_SUPERVISOR_MODULE=<path or URL> imports createLogPipeline from another build.
@@ -91,7 +91,7 @@ function best(results) {
 
 /** One write() per line: capture CPU and chunks read, as the daemon wires a pipeline (events, metrics, engine). */
 async function perLineCost(dir) {
-  const script = new URL('./fixtures/line-per-write.cjs', import.meta.url).pathname;
+  const script = new URL('../fixtures/line-per-write.js', import.meta.url).pathname;
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const engines = createLiveEngines({ publish: () => undefined, log: () => undefined });
   const results = [];
@@ -111,7 +111,7 @@ async function perLineCost(dir) {
   const reads = results.map((r) => r.reads);
   const ms = results.map((r) => r.ms);
   console.log(
-    `\none write() per line (line-per-write.cjs, 100-byte lines), median of ${runs}: capture CPU ${median(cpu).toFixed(0)} ms (${cpu.map((v) => v.toFixed(0)).join(', ')}), chunks read ${median(reads)} (${reads.join(', ')}), wall ${median(ms).toFixed(0)} ms`,
+    `\none write() per line (fixtures/line-per-write.js, 100-byte lines), median of ${runs}: capture CPU ${median(cpu).toFixed(0)} ms (${cpu.map((v) => v.toFixed(0)).join(', ')}), chunks read ${median(reads)} (${reads.join(', ')}), wall ${median(ms).toFixed(0)} ms`,
   );
 }
 

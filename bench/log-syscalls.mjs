@@ -1,5 +1,5 @@
 // Daemon CPU and read() calls per captured line, one write() per line (issue 17): each build's daemon
-// (a fresh VELOS_HOME), APPS apps of bench/fixtures/line-per-write.cjs writing LINES lines of 100 bytes
+// (a fresh VELOS_HOME), APPS apps of fixtures/line-per-write.js writing LINES lines of 100 bytes
 // each; CPU (utime + stime from /proc) from `start` until every log is complete; with --strace, a
 // second pass under `strace -c` of the daemon's threads counts its read() calls (strace slows the
 // daemon, so CPU is only taken from the pass without it). Builds alternate run by run; medians.
@@ -31,7 +31,7 @@ const runs = Number(values.runs);
 const builds = (values.velos ?? [fileURLToPath(new URL('../apps/cli/bin/velos.js', import.meta.url))]).map(
   (path) => resolve(path),
 );
-const fixture = fileURLToPath(new URL('./fixtures/line-per-write.cjs', import.meta.url));
+const fixture = fileURLToPath(new URL('../fixtures/line-per-write.js', import.meta.url));
 const LINE_BYTES = 100;
 const root = mkdtempSync(join(tmpdir(), 'velos-bench-syscalls-'));
 

@@ -61,7 +61,7 @@ export function numberedLinesBytes(count) {
 
 /**
  * Checks a buffer of `line <n> xxx…` lines of exactly `width` bytes each (newline included,
- * bench/fixtures/line-per-write.cjs), with the same counts as checkNumberedLines.
+ * fixtures/line-per-write.js), with the same counts as checkNumberedLines.
  */
 export function checkPaddedLines(buffer, count, width) {
   return checkNumberedLines(buffer, count, width);

@@ -9,7 +9,7 @@ import { makeRow } from '../lib/report.mjs';
 import { appList, forEachManager, freshDir, spawnFloor, trackCommand } from '../lib/scenario-kit.mjs';
 import { waitFor } from '../lib/wait.mjs';
 
-const LINE_PER_WRITE = fileURLToPath(new URL('../fixtures/line-per-write.cjs', import.meta.url));
+const LINE_PER_WRITE = fileURLToPath(new URL('../../fixtures/line-per-write.js', import.meta.url));
 const LINE_BYTES = 100;
 /** A log that stops growing for this long is taken as final (lines were lost). */
 const STALL_MS = 15_000;
@@ -82,7 +82,7 @@ export const logLines = {
       rows,
       errors,
       notes: [
-        `apps: bench/fixtures/line-per-write.cjs, ${LINE_BYTES}-byte lines, one process.stdout.write() per line; daemon CPU = utime+stime of the daemon PID from spawning \`start\` until every log is complete; floor: the same apps piped into \`cat > file\`, CPU of the cats`,
+        `apps: fixtures/line-per-write.js, ${LINE_BYTES}-byte lines, one console.log() per line; daemon CPU = utime+stime of the daemon PID from spawning \`start\` until every log is complete; floor: the same apps piped into \`cat > file\`, CPU of the cats`,
       ],
     };
   },

@@ -49,7 +49,8 @@ export class ReadPacer {
     const found = this.#wakeBytes;
     this.#wakeBytes = 0;
     if (found >= NEARLY_FULL_BYTES) this.#pauseMs = this.#pauseMs <= 1 ? 0 : this.#pauseMs / 2;
-    else if (found < TRICKLE_BYTES) this.#pauseMs = Math.min(MAX_READ_PAUSE_MS, Math.max(1, this.#pauseMs * 2));
+    else if (found < TRICKLE_BYTES)
+      this.#pauseMs = Math.min(MAX_READ_PAUSE_MS, Math.max(1, this.#pauseMs * 2));
     if (this.#pauseMs === 0) return;
     this.#stop();
     this.#timer = setTimeout(this.#onPauseEnd, this.#pauseMs);
