@@ -1,8 +1,9 @@
 // Daemon CPU and read() calls per captured line, one write() per line (issue 17): each build's daemon
 // (a fresh VELOS_HOME), APPS apps of fixtures/line-per-write.js writing LINES lines of 100 bytes
-// each; CPU (utime + stime from /proc) from `start` until every log is complete; with --strace, a
-// second pass under `strace -c` of the daemon's threads counts its read() calls (strace slows the
-// daemon, so CPU is only taken from the pass without it). Builds alternate run by run; medians.
+// each; CPU (utime + stime from /proc) and read/write system calls (syscr/syscw of /proc/<pid>/io, every
+// thread) from `start` until every log is complete; with --strace, a second pass under `strace -c`
+// of the daemon's threads counts read() alone (strace slows the daemon so much that it reads far
+// bigger chunks: the /proc counts are the real ones). Builds alternate run by run; medians.
 // Usage: node bench/log-syscalls.mjs [--apps 1] [--lines 1000000] [--runs 5] [--strace]
 //          [--velos apps/cli/bin/velos.js] [--velos /other/checkout/apps/cli/bin/velos.js]
 import { execFileSync, spawn } from 'node:child_process';
@@ -68,6 +69,7 @@ async function pass(bin, withStrace) {
       await new Promise((r) => setTimeout(r, 500));
     }
     const before = readCpuSeconds(daemon);
+    const ioBefore = readIo(daemon);
     velos('start', config);
     const logs = list.map((app) => join(home, 'logs', `${app.name}-out.log`));
     await waitFor(() => logs.every((path) => sizeOf(path) >= lines * LINE_BYTES), {
@@ -76,6 +78,9 @@ async function pass(bin, withStrace) {
       what: 'the logs to be complete',
     });
     const cpu = readCpuSeconds(daemon) - before;
+    const ioAfter = readIo(daemon);
+    const syscr = ioAfter.syscr - ioBefore.syscr;
+    const syscw = ioAfter.syscw - ioBefore.syscw;
     let reads = null;
     if (tracer) {
       tracer.kill('SIGINT');
@@ -89,7 +94,7 @@ async function pass(bin, withStrace) {
     const bad = logs
       .map((path) => checkPaddedLines(readFileSync(path), lines, LINE_BYTES))
       .reduce((sum, c) => sum + c.lost + c.duplicated + c.torn + c.outOfOrder, 0);
-    return { cpu, reads, bad };
+    return { cpu, reads, bad, syscr, syscw };
   } finally {
     if (tracer) tracer.kill('SIGINT');
     try {
@@ -101,6 +106,13 @@ async function pass(bin, withStrace) {
   }
 }
 
+/** The read and write system call counters of a process (all its threads). */
+function readIo(pid) {
+  const text = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { syscr: field('syscr'), syscw: field('syscw') };
+}
+
 function sizeOf(path) {
   try {
     return statSync(path).size;
@@ -109,12 +121,14 @@ function sizeOf(path) {
   }
 }
 
-const results = builds.map(() => ({ cpu: [], reads: [], bad: 0 }));
+const results = builds.map(() => ({ cpu: [], reads: [], syscr: [], syscw: [], bad: 0 }));
 try {
   for (let run = 0; run < runs; run += 1) {
     for (const [i, bin] of builds.entries()) {
       const plain = await pass(bin, false);
       results[i].cpu.push(plain.cpu);
+      results[i].syscr.push(plain.syscr);
+      results[i].syscw.push(plain.syscw);
       results[i].bad += plain.bad;
       if (values.strace) {
         const traced = await pass(bin, true);
@@ -132,8 +146,8 @@ console.log(
 );
 for (const [i, bin] of builds.entries()) {
   const r = results[i];
-  const reads = r.reads.length > 0 ? `, read() calls ${median(r.reads)} (${r.reads.join(', ')})` : '';
+  const reads = r.reads.length > 0 ? `, under strace read() ${median(r.reads)} (${r.reads.join(', ')})` : '';
   console.log(
-    `${bin}: daemon CPU ${median(r.cpu).toFixed(2)} s (${r.cpu.map((v) => v.toFixed(2)).join(', ')})${reads}, bad lines ${r.bad}`,
+    `${bin}: daemon CPU ${median(r.cpu).toFixed(2)} s (${r.cpu.map((v) => v.toFixed(2)).join(', ')}), read syscalls ${median(r.syscr)} (${r.syscr.join(', ')}), write syscalls ${median(r.syscw)}${reads}, bad lines ${r.bad}`,
   );
 }
