@@ -10,17 +10,15 @@ import { type Colors, createColors, isColorWanted } from './output/colors.js';
  * on the old generation (the daemon's heap is ~5 MB idle, ~15 MB with 100 apps) makes V8 size its
  * initial heap smaller: 0.9 MB less RSS when idle (the default cap here is 4 GB).
  */
-export const DAEMON_NODE_FLAGS = [
-  '--max-semi-space-size=1',
-  '--max-old-space-size=512',
-  ...lateTierUpFlags(process.versions.v8),
-];
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=512'];
 
 /**
  * V8 flags that make code wait longer before V8 optimises it (issue 17): the first function V8 optimises
  * pages its optimising compilers into the daemon's RSS, ~3.7 MB on Node 20 and ~2.3 MB on Node 24, and
  * a daemon start that called one Node helper often enough (how often depends on the machine) did so. Hot
- * paths (log capture) still get optimised within milliseconds of work. Only flags this V8 knows.
+ * paths (log capture) still get optimised within milliseconds of work. Only flags this V8 knows, so
+ * they are given to daemons the client starts (same node as the CLI), not written into service units
+ * that a later Node upgrade would run with.
  */
 export function lateTierUpFlags(v8Version: string): string[] {
   const major = Number.parseInt(v8Version, 10);
@@ -73,7 +71,7 @@ export function createContext(mode: OutputMode, daemonEntry: string): CommandCon
       const { createClient } = await import('@velos/client');
       const launcher = {
         entry: daemonEntry,
-        nodeFlags: [...DAEMON_NODE_FLAGS, ...process.execArgv],
+        nodeFlags: [...DAEMON_NODE_FLAGS, ...lateTierUpFlags(process.versions.v8), ...process.execArgv],
         onStarted: (daemon: PingResult) => printWarnings(daemon.warnings),
       };
       const client = createClient({ home, autoStart: autoStart ? launcher : false });
