@@ -1,7 +1,7 @@
 // Daemon CPU and read() calls per captured line, one write() per line (issue 17): each build's daemon
 // (a fresh VELOS_HOME), APPS apps of fixtures/line-per-write.js writing LINES lines of 100 bytes
-// each; CPU (utime + stime from /proc) and read/write system calls (syscr/syscw of /proc/<pid>/io, every
-// thread) from `start` until every log is complete; with --strace, a second pass under `strace -c`
+// each; CPU (utime + stime from /proc) and read/write system calls (syscr/syscw of /proc/<pid>/task/*/io, the
+// daemon's threads only) from `start` until every log is complete; with --strace, a second pass under `strace -c`
 // of the daemon's threads counts read() alone (strace slows the daemon so much that it reads far
 // bigger chunks: the /proc counts are the real ones). Builds alternate run by run; medians.
 // Usage: node bench/log-syscalls.mjs [--apps 1] [--lines 1000000] [--runs 5] [--strace]
@@ -106,11 +106,22 @@ async function pass(bin, withStrace) {
   }
 }
 
-/** The read and write system call counters of a process (all its threads). */
+/**
+ * The read and write system call counters of a process: the sum over its threads (`/proc/<pid>/io`
+ * would add the counters of every child it reaped, the apps' own writes included).
+ */
 function readIo(pid) {
-  const text = readFileSync(`/proc/${pid}/io`, 'utf8');
-  const field = (name) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { syscr: field('syscr'), syscw: field('syscw') };
+  const total = { syscr: 0, syscw: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/io`, 'utf8');
+      total.syscr += Number(/^syscr: (\d+)/m.exec(text)?.[1] ?? 0);
+      total.syscw += Number(/^syscw: (\d+)/m.exec(text)?.[1] ?? 0);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return total;
 }
 
 function sizeOf(path) {
