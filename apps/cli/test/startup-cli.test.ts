@@ -99,13 +99,7 @@ describe('velos startup launchd --print', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(parsePlist(run.stdout)).toMatchObject({
       Label: 'dev.velos.daemon',
-      ProgramArguments: [
-        process.execPath,
-        ...DAEMON_NODE_FLAGS,
-        CLI_ENTRY,
-        'daemon',
-        '--foreground',
-      ],
+      ProgramArguments: [process.execPath, ...DAEMON_NODE_FLAGS, CLI_ENTRY, 'daemon', '--foreground'],
       EnvironmentVariables: { VELOS_HOME: home, PATH: '/usr/bin:/bin' },
       RunAtLoad: true,
       KeepAlive: { SuccessfulExit: false },
