@@ -3,7 +3,9 @@
 // Then the live log engine (issue 9): the capture CPU of fixtures/chatty.js and fixtures/log-mix.js
 // (20 % error lines) with the engine on (createLiveEngines, as the daemon wires it) against the app
 // opted out (`log_engine = false`), medians of [runs] runs each, alternated.
-// Usage: pnpm --filter @velos/supervisor build && node bench/log-capture.mjs [lines] [runs]
+// Then one write() per line (issue 17): fixtures/line-per-write.js (100-byte lines, console.log)
+// through the pipeline, the capture CPU and the number of chunks read, medians of [runs] runs.
+// Usage: pnpm --filter @velos/supervisor build && node bench/log-capture.mjs [lines] [runs] [per-line]
 // VELOS_SUPERVISOR_MODULE=<path or URL> imports createLogPipeline from another build.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -14,6 +16,8 @@ import { pathToFileURL } from 'node:url';
 
 const lines = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.argv[3] ?? 3);
+/** `per-line` as the third argument: only the one-write()-per-line part. */
+const perLineOnly = process.argv[4] === 'per-line';
 const chatty = new URL('../fixtures/chatty.js', import.meta.url).pathname;
 const moduleUrl = process.env.VELOS_SUPERVISOR_MODULE
   ? pathToFileURL(process.env.VELOS_SUPERVISOR_MODULE).href
@@ -32,7 +36,7 @@ if (typeof createLogPipeline !== 'function') {
   process.exit(1);
 }
 
-const env = { ...process.env, COUNT: String(lines), RATE: '0' };
+const env = { ...process.env, COUNT: String(lines), RATE: '0', LINE_BYTES: '100' };
 
 function exited(child) {
   return new Promise((resolve, reject) => {
@@ -64,6 +68,10 @@ async function piped(dir, options, script = chatty) {
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let reads = 0;
+  child.stdout.on('data', () => {
+    reads += 1;
+  });
   pipeline.attach(child.stdout, 'out', child.pid);
   pipeline.attach(child.stderr, 'err', child.pid);
   await exited(child);
@@ -74,11 +82,37 @@ async function piped(dir, options, script = chatty) {
   await pipeline.close();
   if (counters.out + counters.err !== lines)
     throw new Error(`captured ${counters.out + counters.err} of ${lines} lines`);
-  return { ms, cpuMs: (used.user + used.system) / 1000, bytes: (await stat(outPath)).size };
+  return { ms, cpuMs: (used.user + used.system) / 1000, bytes: (await stat(outPath)).size, reads };
 }
 
 function best(results) {
   return results.reduce((a, b) => (b.ms < a.ms ? b : a));
+}
+
+/** One write() per line: capture CPU and chunks read, as the daemon wires a pipeline (events, metrics, engine). */
+async function perLineCost(dir) {
+  const script = new URL('../fixtures/line-per-write.js', import.meta.url).pathname;
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const engines = createLiveEngines({ publish: () => undefined, log: () => undefined });
+  const results = [];
+  for (let i = 0; i < runs; i += 1) {
+    const name = `per-line-${i}`;
+    const options = {
+      format: 'plain',
+      onAppEventLine: () => undefined,
+      onAppMetricLine: () => undefined,
+      onLines: engines.sinkFor({ name }, 0),
+    };
+    results.push(await piped(dir, options, script));
+    engines.forget(name);
+  }
+  engines.close();
+  const cpu = results.map((r) => r.cpuMs);
+  const reads = results.map((r) => r.reads);
+  const ms = results.map((r) => r.ms);
+  console.log(
+    `\none write() per line (fixtures/line-per-write.js, 100-byte lines), median of ${runs}: capture CPU ${median(cpu).toFixed(0)} ms (${cpu.map((v) => v.toFixed(0)).join(', ')}), chunks read ${median(reads)} (${reads.join(', ')}), wall ${median(ms).toFixed(0)} ms`,
+  );
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'velos-bench-logs-'));
@@ -95,25 +129,28 @@ try {
     ['pipeline plain + iso date', { format: 'plain', dateFormat: 'iso' }],
     ['pipeline json', { format: 'json' }],
   ];
-  const directRuns = [];
-  for (let i = 0; i < runs; i += 1) directRuns.push(await direct(dir));
-  const baseline = best(directRuns);
-  const rate = (ms) => Math.round(lines / (ms / 1000)).toLocaleString('en-US');
-  console.log(`${lines.toLocaleString('en-US')} lines, best of ${runs} runs (node ${process.version})`);
-  console.log(
-    `direct redirect to a file      ${baseline.ms.toFixed(0).padStart(6)} ms  ${rate(baseline.ms)} lines/s`,
-  );
-  for (const [label, options] of cases) {
-    const results = [];
-    for (let i = 0; i < runs; i += 1) results.push(await piped(dir, options));
-    const result = best(results);
-    const ratio = (result.ms / baseline.ms).toFixed(2);
-    const cpu = `capture CPU ${result.cpuMs.toFixed(0)} ms (${((result.cpuMs / result.ms) * 100).toFixed(0)}% of a core)`;
+  if (!perLineOnly) {
+    const directRuns = [];
+    for (let i = 0; i < runs; i += 1) directRuns.push(await direct(dir));
+    const baseline = best(directRuns);
+    const rate = (ms) => Math.round(lines / (ms / 1000)).toLocaleString('en-US');
+    console.log(`${lines.toLocaleString('en-US')} lines, best of ${runs} runs (node ${process.version})`);
     console.log(
-      `${label.padEnd(30)} ${result.ms.toFixed(0).padStart(6)} ms  ${rate(result.ms)} lines/s  x${ratio}  ${cpu}`,
+      `direct redirect to a file      ${baseline.ms.toFixed(0).padStart(6)} ms  ${rate(baseline.ms)} lines/s`,
     );
+    for (const [label, options] of cases) {
+      const results = [];
+      for (let i = 0; i < runs; i += 1) results.push(await piped(dir, options));
+      const result = best(results);
+      const ratio = (result.ms / baseline.ms).toFixed(2);
+      const cpu = `capture CPU ${result.cpuMs.toFixed(0)} ms (${((result.cpuMs / result.ms) * 100).toFixed(0)}% of a core)`;
+      console.log(
+        `${label.padEnd(30)} ${result.ms.toFixed(0).padStart(6)} ms  ${rate(result.ms)} lines/s  x${ratio}  ${cpu}`,
+      );
+    }
+    await liveEngineCost(dir);
   }
-  await liveEngineCost(dir);
+  await perLineCost(dir);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

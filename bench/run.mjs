@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Velos side by side with PM2: node bench/run.mjs [--runs N] [--only list,rss,...] [--quick] [--managers velos,pm2]
+// Velos side by side with PM2: node bench/run.mjs [--runs N] [--only list,rss,...] [--quick] [--managers velos,pm2] [--node <path>]
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { collectEnvironment, currentLoad } from './lib/environment.mjs';
@@ -17,6 +18,7 @@ import { crashLoopRss } from './scenarios/crash-loop-rss.mjs';
 import { crashRestart } from './scenarios/crash-restart.mjs';
 import { daemonRss } from './scenarios/daemon-rss.mjs';
 import { listLatency } from './scenarios/list-latency.mjs';
+import { logLines } from './scenarios/log-lines.mjs';
 import { logThroughput } from './scenarios/log-throughput.mjs';
 import { reloadZeroDowntime } from './scenarios/reload-zero-downtime.mjs';
 import { restartCommand } from './scenarios/restart-command.mjs';
@@ -27,6 +29,7 @@ const SCENARIOS = [
   daemonRss,
   startMany,
   logThroughput,
+  logLines,
   crashRestart,
   restartCommand,
   reloadZeroDowntime,
@@ -38,11 +41,13 @@ const USAGE = `usage: node bench/run.mjs [--runs N] [--only ${SCENARIOS.map((s) 
   --runs N      repetitions of each scenario (default 5, 2 with --quick)
   --only LIST   run only these scenarios
   --quick       fewer runs and smaller loads (20-30 apps, 200k lines), for a smoke test
-  --managers    which managers to measure (default both; floors always run)`;
+  --managers    which managers to measure (default both; floors always run)
+  --node PATH   run everything (harness, CLIs, daemons, apps, floors) with this node binary`;
 
 const log = (message) => process.stderr.write(`${message}\n`);
 
 const options = readOptions(process.argv.slice(2));
+if (options.node !== undefined && resolve(options.node) !== process.execPath) reexecWith(options.node);
 const runId = `${process.pid}-${Date.now()}`;
 const tmp = mkdtempSync(join(tmpdir(), 'velos-bench-'));
 const ctx = { runs: options.runs, quick: options.quick, tmp, runId, managers: [], log };
@@ -171,6 +176,7 @@ function readOptions(argv) {
         only: { type: 'string' },
         quick: { type: 'boolean', default: false },
         managers: { type: 'string' },
+        node: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -190,7 +196,19 @@ function readOptions(argv) {
     '--only',
   );
   const managers = list(parsed.managers, MANAGERS, '--managers');
-  return { runs, quick: parsed.quick, only, managers };
+  return { runs, quick: parsed.quick, only, managers, node: parsed.node };
+}
+
+/** Runs this harness again under another node binary (first on PATH too, for managers that look it up there). */
+function reexecWith(node) {
+  const path = resolve(node);
+  const env = { ...process.env, PATH: `${dirname(path)}:${process.env.PATH ?? ''}` };
+  const result = spawnSync(path, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env,
+  });
+  if (result.error) usageError(`--node: cannot run ${path}: ${result.error.message}`);
+  process.exit(result.status ?? 1);
 }
 
 function list(value, allowed, flag) {

@@ -10,7 +10,7 @@ const PREFIX = Buffer.from('line ');
  * `line <n>` with 1 ≤ n ≤ count, including an unterminated last line) and `outOfOrder` (lines whose
  * number is below the previous good line's); `firstLost` is the lowest number never seen, or null.
  */
-export function checkNumberedLines(buffer, count) {
+export function checkNumberedLines(buffer, count, width) {
   const seen = new Uint8Array(count + 1);
   let lines = 0;
   let duplicated = 0;
@@ -23,7 +23,7 @@ export function checkNumberedLines(buffer, count) {
     const terminated = end !== -1;
     if (!terminated) end = buffer.length;
     lines += 1;
-    const n = terminated ? parseLine(buffer, start, end) : -1;
+    const n = terminated ? parseLine(buffer, start, end, width) : -1;
     if (n < 1 || n > count) {
       torn += 1;
     } else {
@@ -59,8 +59,31 @@ export function numberedLinesBytes(count) {
   return bytes;
 }
 
-/** The number in `line <n>` between start and end, or -1 when the bytes are anything else. */
-function parseLine(buffer, start, end) {
+/**
+ * Checks a buffer of `line <n> xxx…` lines of exactly `width` bytes each (newline included,
+ * fixtures/line-per-write.js), with the same counts as checkNumberedLines.
+ */
+export function checkPaddedLines(buffer, count, width) {
+  return checkNumberedLines(buffer, count, width);
+}
+
+/** The exact byte size of `count` padded lines of `width` bytes. */
+export function paddedLinesBytes(count, width) {
+  return count * width;
+}
+
+/**
+ * The number in `line <n>` between start and end, or -1 when the bytes are anything else; with `width`,
+ * the line is `line <n> ` then `x` up to `width - 1` bytes.
+ */
+function parseLine(buffer, start, end, width) {
+  if (width !== undefined) {
+    if (end - start !== width - 1) return -1;
+    const space = buffer.indexOf(0x20, start + PREFIX.length);
+    if (space === -1 || space >= end) return -1;
+    for (let i = space + 1; i < end; i += 1) if (buffer[i] !== 0x78) return -1;
+    return parseLine(buffer, start, space);
+  }
   if (end - start <= PREFIX.length || end - start > PREFIX.length + 15) return -1;
   for (let i = 0; i < PREFIX.length; i += 1) if (buffer[start + i] !== PREFIX[i]) return -1;
   const first = start + PREFIX.length;

@@ -1,2 +1,13 @@
 #!/usr/bin/env node
-import '../dist/velos.js';
+import module from 'node:module';
+
+// Node >= 22.1 keeps V8's compiled code of the CLI's modules between runs, in its default cache
+// directory (a good part of the CLI's start-up is compiling them); Node 20 has no such cache.
+module.enableCompileCache?.();
+
+// `velos list|ls [--json|--ai]` and `velos daemon …` run from dist/velos.js (one self-contained module,
+// see src/hot-path.ts); any other command line goes straight to the full CLI, without reading that
+// bundle first (about 120 KB of JavaScript less to load for `velos start`).
+const [command, ...rest] = process.argv.slice(2);
+const isHotPath = ((command === 'list' || command === 'ls') && rest.length <= 1) || command === 'daemon';
+await import(isHotPath ? '../dist/velos.js' : '../dist/cli.js');

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } fr
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DAEMON_NODE_FLAGS } from '../src/context.js';
 import { BIN, DIST, type Run, runTool, Scratch } from './startup-helpers.js';
 import { parsePlist } from './startup-plist.js';
 
@@ -39,7 +40,7 @@ describe('velos startup systemd --print', () => {
     const printed = await scratch.run(BIN, ['startup', 'systemd', '--print', ...extra], { VELOS_HOME: home });
     expect(printed).toMatchObject({ code: 0, stderr: '' });
     expect(printed.stdout).toContain(
-      `ExecStart=${process.execPath} --max-semi-space-size=1 --max-old-space-size=512 ${CLI_ENTRY} daemon --foreground`,
+      `ExecStart=${process.execPath} ${DAEMON_NODE_FLAGS.join(' ')} ${CLI_ENTRY} daemon --foreground`,
     );
     expect(printed.stdout).toContain(`Environment=VELOS_HOME=${home}\n`);
     expect(printed.stdout).toContain('Type=notify\nNotifyAccess=all\n');
@@ -98,14 +99,7 @@ describe('velos startup launchd --print', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(parsePlist(run.stdout)).toMatchObject({
       Label: 'dev.velos.daemon',
-      ProgramArguments: [
-        process.execPath,
-        '--max-semi-space-size=1',
-        '--max-old-space-size=512',
-        CLI_ENTRY,
-        'daemon',
-        '--foreground',
-      ],
+      ProgramArguments: [process.execPath, ...DAEMON_NODE_FLAGS, CLI_ENTRY, 'daemon', '--foreground'],
       EnvironmentVariables: { VELOS_HOME: home, PATH: '/usr/bin:/bin' },
       RunAtLoad: true,
       KeepAlive: { SuccessfulExit: false },

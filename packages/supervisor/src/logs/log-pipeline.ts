@@ -28,6 +28,9 @@ export const DEFAULT_MAX_LINE_BYTES = 2 * 1024 * 1024;
 /** Default bytes queued for a file above which the child's pipe is paused. */
 export const DEFAULT_WRITE_HIGH_WATER_BYTES = 2 * 1024 * 1024;
 
+/** How long `close` reads pipes that have not ended yet (a grandchild may hold one open) before dropping them. */
+const CLOSE_DRAIN_MS = 200;
+
 /** How one process's output is captured. */
 export interface LogPipelineOptions {
   /** Process id (`LogLine.id`). */
@@ -290,10 +293,26 @@ class Pipeline implements LogPipeline {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#drainCaptures();
     for (const capture of this.#captures) capture.detach();
     this.#captures.clear();
     this.#deliverLive();
     await Promise.all(this.#allWriters().map((writer) => releaseFileWriter(writer)));
+  }
+
+  /**
+   * Reads what the pipes still hold (their reads may be paused for a few milliseconds, see
+   * `ReadPacer`) until each ends, for at most CLOSE_DRAIN_MS: a stopped child's last lines reach the file.
+   */
+  async #drainCaptures(): Promise<void> {
+    if (this.#captures.size === 0) return;
+    for (const capture of this.#captures) capture.hurry();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_DRAIN_MS);
+    });
+    await Promise.race([Promise.all([...this.#captures].map((capture) => capture.done)), deadline]);
+    clearTimeout(timer);
   }
 
   get #isMerged(): boolean {

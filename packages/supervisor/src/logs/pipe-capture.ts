@@ -2,16 +2,19 @@ import type { Readable } from 'node:stream';
 import type { FileWriter } from './file-writer.js';
 import type { LineBatch, LogStream } from './line-batch.js';
 import { LineSplitter } from './line-splitter.js';
+import { ReadPacer } from './read-pacer.js';
 
 /**
- * One attached pipe of one run: splits it into line batches and pauses it while its file writer is
- * full, so that the child blocks in write() instead of the daemon buffering without bound.
+ * One attached pipe of one run: splits it into line batches, reads it in large batches (see
+ * `ReadPacer`) and stops reading while its file writer is full, so that the child blocks in write()
+ * instead of the daemon buffering without bound.
  */
 export class PipeCapture {
   readonly done: Promise<void>;
   readonly #stream: Readable;
   readonly #writer: FileWriter;
   readonly #splitter: LineSplitter;
+  readonly #pacer: ReadPacer;
   #ts = 0;
   #waitingForDrain = false;
   #finished = false;
@@ -27,6 +30,7 @@ export class PipeCapture {
   ) {
     this.#stream = stream;
     this.#writer = writer;
+    this.#pacer = new ReadPacer(stream);
     this.#splitter = new LineSplitter(maxLineBytes, (data, lines) =>
       accept({ data, lines, ts: this.#ts, stream: which, pid }),
     );
@@ -38,7 +42,12 @@ export class PipeCapture {
     stream.once('close', this.#finish);
     stream.on('error', this.#finish);
     stream.on('resume', this.#onResume);
-    if (writer.isFull) this.#pause();
+    if (writer.isFull) this.#hold();
+  }
+
+  /** Reads what waits in the pipe now instead of after the current pause (before a close). */
+  hurry(): void {
+    this.#pacer.hurry();
   }
 
   /** Stops capturing: the partial line is written, later data is read and discarded. */
@@ -49,28 +58,31 @@ export class PipeCapture {
 
   readonly #onData = (chunk: Buffer | string): void => {
     this.#ts = Date.now();
-    this.#splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    if (this.#writer.isFull) this.#pause();
+    const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.#splitter.push(data);
+    if (this.#writer.isFull) this.#hold();
+    else this.#pacer.onChunk(data.length);
   };
 
-  #pause(): void {
-    this.#stream.pause();
+  #hold(): void {
+    this.#pacer.hold();
     if (this.#waitingForDrain) return;
     this.#waitingForDrain = true;
     this.#writer.onDrain(() => {
       this.#waitingForDrain = false;
-      if (!this.#finished) this.#stream.resume();
+      if (!this.#finished) this.#pacer.release();
     });
   }
 
   /** Node resumes a child's pipes when the child exits; keep ours paused until the writer drains. */
   readonly #onResume = (): void => {
-    if (this.#waitingForDrain && !this.#finished) this.#stream.pause();
+    if (this.#waitingForDrain && !this.#finished && !this.#pacer.isPaced) this.#stream.pause();
   };
 
   readonly #finish = (): void => {
     if (this.#finished) return;
     this.#finished = true;
+    this.#pacer.close();
     this.#stream.off('data', this.#onData);
     this.#stream.off('resume', this.#onResume);
     this.#ts = Date.now();

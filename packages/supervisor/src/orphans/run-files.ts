@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -21,8 +21,11 @@ export function runEntryPath(runDir: string, id: number): string {
 const runFile = promisify(execFile);
 
 /**
- * Creates the missing stdio FIFOs (mode 0600, in a 0700 directory) of these process ids with one
- * `mkfifo` call (Node has no API for it); existing FIFOs are kept, anything else at their path is replaced.
+ * Creates the missing stdio FIFOs (mode 0600, in a 0700 directory) of these process ids. Node has no
+ * API for it, so FIFOs come from `mkfifo`; to keep that process off the path of each start, a missing
+ * FIFO is a spare one renamed into place, and spares are made SPARE_BATCH at a time by one `mkfifo`
+ * call (in the background once the pool runs low). Existing FIFOs are kept, anything else at their
+ * path is replaced.
  */
 export async function ensureFifos(runDir: string, ids: Iterable<number>): Promise<void> {
   const missing: string[] = [];
@@ -37,7 +40,94 @@ export async function ensureFifos(runDir: string, ids: Iterable<number>): Promis
   }
   if (missing.length === 0) return;
   ensureRunDir(runDir);
-  await runFile('mkfifo', ['-m', '600', '--', ...missing]);
+  const pool = sparePool(runDir);
+  const left = missing.filter((path) => !pool.take(path));
+  if (left.length > 0) await runFile('mkfifo', ['-m', '600', '--', ...left, ...pool.newNames(SPARE_BATCH)]);
+  pool.adoptNew();
+  if (pool.size < SPARE_LOW) pool.refill();
+}
+
+/** FIFOs one `mkfifo` call makes ahead for later starts. */
+const SPARE_BATCH = 32;
+/** Below this many spare FIFOs, more are made in the background. */
+const SPARE_LOW = 8;
+
+/** The spare FIFOs of a run directory, made ahead so that a start renames one instead of running `mkfifo`. */
+interface SparePool {
+  readonly size: number;
+  /** Renames a spare FIFO to `path`; false when none is left (or the rename failed). */
+  take(path: string): boolean;
+  /** Names for `count` new spares, made by the caller's `mkfifo`; `adoptNew` adds them. */
+  newNames(count: number): string[];
+  adoptNew(): void;
+  /** Makes SPARE_BATCH spares in the background (one at a time). */
+  refill(): void;
+}
+
+const pools = new Map<string, SparePool>();
+let spareSeq = 0;
+
+function sparePool(runDir: string): SparePool {
+  let pool = pools.get(runDir);
+  if (pool) return pool;
+  // spares a previous daemon left behind are used first
+  const spares = listDir(runDir)
+    .filter((name) => /^spare-[\d-]+\.fifo$/.test(name))
+    .map((name) => join(runDir, name))
+    .filter((path) => fileKind(path) === 'fifo');
+  let pending: string[] = [];
+  let refilling: Promise<void> | null = null;
+  pool = {
+    get size() {
+      return spares.length;
+    },
+    take(path) {
+      for (let spare = spares.pop(); spare !== undefined; spare = spares.pop()) {
+        try {
+          renameSync(spare, path);
+          return true;
+        } catch {
+          // removed meanwhile: try the next one
+        }
+      }
+      return false;
+    },
+    newNames(count) {
+      pending = Array.from({ length: count }, () => {
+        spareSeq += 1;
+        return join(runDir, `spare-${process.pid}-${spareSeq}.fifo`);
+      });
+      return pending;
+    },
+    adoptNew() {
+      spares.push(...pending.filter((path) => fileKind(path) === 'fifo'));
+      pending = [];
+    },
+    refill() {
+      if (refilling) return;
+      const names = this.newNames(SPARE_BATCH);
+      pending = [];
+      refilling = runFile('mkfifo', ['-m', '600', '--', ...names])
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .then(() => {
+          spares.push(...names.filter((path) => fileKind(path) === 'fifo'));
+          refilling = null;
+        });
+    },
+  };
+  pools.set(runDir, pool);
+  return pool;
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /** True when both FIFOs of a process id exist (and are FIFOs owned by this user). */
