@@ -5,9 +5,10 @@ import module from 'node:module';
 // directory (a good part of the CLI's start-up is compiling them); Node 20 has no such cache.
 module.enableCompileCache?.();
 
-// `velos list|ls [--json|--ai]` and `velos daemon …` run from dist/velos.js (one self-contained module,
+// `velos list|ls|l|status [--json|--ai]` and `velos daemon …` run from dist/velos.js (one self-contained module,
 // see src/hot-path.ts); any other command line goes straight to the full CLI, without reading that
 // bundle first (about 120 KB of JavaScript less to load for `velos start`).
 const [command, ...rest] = process.argv.slice(2);
-const isHotPath = ((command === 'list' || command === 'ls') && rest.length <= 1) || command === 'daemon';
+const LIST_NAMES = ['list', 'ls', 'l', 'status'];
+const isHotPath = (LIST_NAMES.includes(command) && rest.length <= 1) || command === 'daemon';
 await import(isHotPath ? '../dist/velos.js' : '../dist/cli.js');
