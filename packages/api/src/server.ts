@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes, VelosError } from '@velos/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bearerToken, createAuthenticator, isAllowed } from './auth/authenticate.js';
+import { sharedReads } from './control/shared-reads.js';
 import { registerDashboard } from './http/dashboard.js';
 import { errorResponse } from './http/error-response.js';
 import { registerMcp } from './http/mcp-route.js';
@@ -69,7 +70,8 @@ async function build(
   isAuthDisabled: boolean,
   log: (line: string) => void,
 ): Promise<void> {
-  const { control } = options;
+  // concurrent argument-free reads (every client's `list`, the WebSocket polls) share one daemon call
+  const control = sharedReads(options.control);
   const authenticate = createAuthenticator(options.auth);
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = errorResponse(error);
