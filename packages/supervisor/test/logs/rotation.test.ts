@@ -165,7 +165,9 @@ describe('log rotation', () => {
         ringLines: 20,
         rotation: { maxBytes: 2048, retain: 5, compress },
       });
-      const child = harness.spawn('chatty.js', { COUNT: '3000', RATE: '0' });
+      // paced, so that the capture reads it in many chunks: as fast as it can write, the whole 30 KB may
+      // come in one read, and a captured chunk is never split across files (no rotation at all)
+      const child = harness.spawn('chatty.js', { COUNT: '3000', RATE: '6000' });
       harness.capture(logs, child);
       await exited(child);
       await logs.drained();
