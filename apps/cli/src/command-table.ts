@@ -109,12 +109,18 @@ export const COMMANDS: CommandSpec[] = [
       },
       'wait-ready': {
         type: 'boolean',
-        description: "reload: a new instance is ready when it calls process.send('ready'), not on listen",
+        description:
+          "an instance is online when it calls process.send('ready') (fork mode: start waits for it; cluster reload: not on listen)",
       },
       'listen-timeout': {
         type: 'string',
         value: 'ms',
-        description: 'reload: time a new instance has to be ready before the reload fails (default 8s)',
+        description:
+          "time an instance has to be ready: then online anyway (fork), or the reload fails (cluster); default 8s",
+      },
+      'shutdown-with-message': {
+        type: 'boolean',
+        description: "fork-mode Node apps: stop by sending process message 'shutdown', not the stop signal",
       },
       'restart-delay': {
         type: 'string',

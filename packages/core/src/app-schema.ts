@@ -182,6 +182,7 @@ export const appConfigSchema = z.strictObject({
   log_date_format: z.optional(nonEmpty),
   time: z.optional(z.boolean()),
   merge_logs: z.optional(z.boolean()),
+  log_per_instance: z.optional(z.boolean()),
   out_file: z.optional(nonEmpty),
   error_file: z.optional(nonEmpty),
   log_file: z.optional(nonEmpty),
@@ -203,6 +204,7 @@ export const appConfigSchema = z.strictObject({
   instance_var: z.optional(z.string().check(z.regex(ENV_NAME, 'expected an environment variable name'))),
   wait_ready: z.optional(z.boolean()),
   listen_timeout: z.optional(duration),
+  shutdown_with_message: z.optional(z.boolean()),
   watch: z.optional(z.union([z.boolean(), nonEmpty, z.array(nonEmpty)])),
   watch_paths: z.optional(z.union([nonEmpty, z.array(nonEmpty)])),
   ignore_watch: z.optional(z.union([nonEmpty, z.array(nonEmpty)])),
@@ -282,6 +284,8 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     dependsOn: resolveDependsOn(input.depends_on),
   };
   if (input.interpreter !== undefined) spec.interpreter = input.interpreter;
+  if (input.log_per_instance) spec.logPerInstance = true;
+  if (input.shutdown_with_message) spec.shutdownWithMessage = true;
   const dateFormat = input.log_date_format ?? (input.time ? 'iso' : undefined);
   if (dateFormat !== undefined) spec.logDateFormat = dateFormat;
   if (input.out_file !== undefined) spec.outFile = absolute(cwd, input.out_file);

@@ -119,6 +119,8 @@ export interface AppSpec {
   logDateFormat?: string;
   /** Write stdout and stderr into one file. */
   mergeLogs: boolean;
+  /** Issue #14, PM2's `merge_logs: false`: each instance writes its own files, `-<id>` before the extension. */
+  logPerInstance?: boolean;
   /** Explicit stdout log path (absolute); default `logs/<name>-out.log`. */
   outFile?: string;
   /** Explicit stderr log path (absolute); default `logs/<name>-err.log`. */
@@ -153,6 +155,8 @@ export interface AppSpec {
   waitReady: boolean;
   /** SUP-6: how long a new instance may take to be ready (listening, `ready` or readiness probe). */
   listenTimeoutMs: number;
+  /** Issue #14, PM2's `shutdown_with_message`: a fork-mode Node app is stopped by the IPC message 'shutdown', not a signal. */
+  shutdownWithMessage?: boolean;
   /** SUP-7: absolute paths watched for changes (restart reason `watch`); absent = no watch. */
   watch?: string[];
   /** SUP-7: globs (relative to `cwd`, or absolute) of paths whose changes are ignored. */

@@ -64,12 +64,10 @@ const IGNORED = new Set([
   'max_memory_restart_bytes',
   'io',
   'node_version',
-  // fork-mode children have no IPC channel (their pipes survive a daemon restart): the stop signal is used
-  'shutdown_with_message',
 ]);
 
-/** PM2's `merge_logs`: instances share one log file instead of one per instance, which Velos always does. */
-const PM2_HONOURED_BY_DEFAULT = new Set(['merge_logs', 'combine_logs']);
+/** PM2's `merge_logs`: true is Velos's default (instances share one file); false gives each instance its own. */
+const PM2_MERGE_LOGS = new Set(['merge_logs', 'combine_logs']);
 
 /** What normalising the apps of one file gives: the apps in Velos's keys, and what was left out. */
 export interface NormalisedApps {
@@ -104,7 +102,10 @@ export function normaliseApps(
         entry[raw] = value;
         continue;
       }
-      if (options.dialect === 'pm2' && PM2_HONOURED_BY_DEFAULT.has(key)) continue;
+      if (options.dialect === 'pm2' && PM2_MERGE_LOGS.has(key)) {
+        if (value === false) entry.log_per_instance = true;
+        continue;
+      }
       if (key === 'combine_logs') {
         entry.merge_logs = value;
         continue;
@@ -124,7 +125,7 @@ export function normaliseApps(
     const dateFormat = entry.log_date_format;
     if (typeof dateFormat === 'string' && options.warn && hasMomentOnlyTokens(dateFormat)) {
       options.warn(
-        `${options.label}: apps[${i}].log_date_format: only YYYY MM DD HH mm ss SSS Z are replaced (moment's other tokens stay as text): ${JSON.stringify(dateFormat)}`,
+        `${options.label}: apps[${i}].log_date_format: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd HH H hh h mm m ss s SSS A a ZZ Z stay as text: ${JSON.stringify(dateFormat)}`,
       );
     }
     if (unknown.length > 0 && options.warn) {
@@ -200,7 +201,9 @@ export function snakeCase(key: string): string {
 
 /** True when a PM2 (moment) date format uses letters Velos's formatter leaves as they are; a lone `T` is literal. */
 function hasMomentOnlyTokens(format: string): boolean {
-  const rest = format.replace(/\[[^\]]*\]/g, '').replace(/YYYY|SSS|MM|DD|HH|mm|ss|Z/g, '');
+  const rest = format
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/YYYY|YY|SSS|M{1,4}|D{1,2}|d{3,4}|H{1,2}|h{1,2}|m{1,2}|s{1,2}|A|a|Z{1,2}/g, '');
   return /[A-SU-Za-z]/.test(rest);
 }
 

@@ -74,6 +74,7 @@ export const appSpecSchema = z.object({
   logFormat: z.enum(['plain', 'json']),
   logDateFormat: z.optional(z.string().check(z.minLength(1))),
   mergeLogs: z.boolean(),
+  logPerInstance: z.optional(z.boolean()),
   outFile: z.optional(absolutePath),
   errFile: z.optional(absolutePath),
   // issue #14: PM2's log_file, pid_file and instance_var
@@ -92,6 +93,7 @@ export const appSpecSchema = z.object({
   incrementVar: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/))),
   waitReady: z.boolean(),
   listenTimeoutMs: durationMs,
+  shutdownWithMessage: z.optional(z.boolean()),
   watch: z.optional(z.array(absolutePath).check(z.minLength(1))),
   ignoreWatch: z.array(z.string()),
   watchDelayMs: durationMs,

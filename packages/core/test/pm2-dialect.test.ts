@@ -115,14 +115,30 @@ describe('PM2 dialect (issue #14)', () => {
       {
         apps: [
           { name: 'a', script: 'a.js', log_date_format: 'YYYY-MM-DDTHH:mm:ss.SSS Z' },
-          { name: 'b', script: 'b.js', log_date_format: 'ddd, DD-MMM-YYYY hh:mm A' },
+          { name: 'b', script: 'b.js', log_date_format: 'ddd, DD-MMM-YYYY hh:mm A [at] Z' },
+          { name: 'c', script: 'c.js', log_date_format: 'Do MMMM YYYY, X' },
         ],
       },
       warnings,
     );
     expect(warnings).toEqual([
-      'ecosystem.json: apps[1].log_date_format: only YYYY MM DD HH mm ss SSS Z are replaced (moment\'s other tokens stay as text): "ddd, DD-MMM-YYYY hh:mm A"',
+      'ecosystem.json: apps[2].log_date_format: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd HH H hh h mm m ss s SSS A a ZZ Z stay as text: "Do MMMM YYYY, X"',
     ]);
+  });
+
+  it('reads merge_logs: false as one log file per instance, and shutdown_with_message', () => {
+    const [split, merged, plain] = pm2({
+      apps: [
+        { name: 'a', script: 'a.js', merge_logs: false, shutdown_with_message: true },
+        { name: 'b', script: 'b.js', combineLogs: true },
+        { name: 'c', script: 'c.js' },
+      ],
+    });
+    expect(split).toMatchObject({ logPerInstance: true, shutdownWithMessage: true, mergeLogs: false });
+    expect(merged!.logPerInstance).toBeUndefined();
+    expect(merged!.mergeLogs).toBe(false);
+    expect(plain!.logPerInstance).toBeUndefined();
+    expect(plain!.shutdownWithMessage).toBeUndefined();
   });
 
   it('takes a bare app and Velos names (mode, watch_ignore, env_profiles)', () => {

@@ -332,6 +332,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       });
       await nextTurn();
     }
+    // issue #14 wait_ready: a start answers once its fork-mode Node apps sent 'ready' (or listen_timeout passed)
+    await Promise.all(records.map((record) => record.run?.channel?.ready));
   }
 
   /** SUP-8: a job's schedule is turned on (it runs now or when due); any other app is spawned. */

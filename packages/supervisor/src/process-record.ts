@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { AppSpec, ExitReason, HealthInfo, ProcessDetail, ProcessInfo, ProcessStatus } from '@velos/core';
 import { effectiveExecMode } from './cluster/exec-mode.js';
+import type { ForkChannel } from './fork-ipc.js';
+import { instanceLogPaths } from './instance-log-paths.js';
 import { type JobState, jobInfo } from './jobs/job-state.js';
 import type { LogPipeline } from './logs/index.js';
 import type { MonitorTarget } from './monitor.js';
@@ -69,6 +71,8 @@ export interface ProcessRun {
   readonly isAdopted?: boolean;
   /** Start time of its pid where it is not the daemon's own child: a signal goes only to that process. */
   readonly startTicks?: number;
+  /** Issue #14: the IPC channel of a fork-mode Node app with `wait_ready` or `shutdown_with_message`. */
+  readonly channel?: ForkChannel;
 }
 
 /** Statuses in which a process is running or about to run again. */
@@ -134,8 +138,8 @@ export function toDetail(record: ProcessRecord): ProcessDetail {
     ...toInfo(record),
     spec: { ...rest, envKeys: Object.keys(env).sort() },
     command: describeCommand(record.app.spec),
-    outLogPath: record.app.outPath,
-    errLogPath: record.app.errPath,
+    outLogPath: instanceLogPaths(record.app, record.id).outPath,
+    errLogPath: instanceLogPaths(record.app, record.id).errPath,
     cpuPeak: record.cpuPeak,
     memoryPeak: record.memoryPeak,
     logLines: { out: counters.out, err: counters.err },

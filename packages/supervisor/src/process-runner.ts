@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { instanceEnv } from './cluster/instance-env.js';
+import { type ForkChannel, openForkChannel, shutdownByMessage, wantsForkIpc, withIpc } from './fork-ipc.js';
 import { prepareWatchdogLogDir } from './inactivity/inactivity-watchdog.js';
 import { childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
@@ -53,19 +54,21 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   record.restartAt = null;
   let command: ReturnType<typeof resolveCommand>;
   let child: ChildProcess;
+  let hasIpc = false;
   const runDir = hooks.home === undefined ? undefined : runDirOf(hooks.home);
   const stdio = childStdio(runDir, record.id, hooks.log);
   try {
     if (!isDirectory(spec.cwd)) throw new Error(`the working directory ${spec.cwd} does not exist`);
     prepareWatchdogLogDir(spec);
     command = resolveCommand(spec);
+    hasIpc = wantsForkIpc(spec, command);
     child = spawn(command.file, command.args, {
       cwd: spec.cwd,
       env:
         hooks.home === undefined
           ? instanceEnv(spec, record)
           : { ...instanceEnv(spec, record), VELOS_HOME: hooks.home },
-      stdio: stdio.stdio,
+      stdio: hasIpc ? withIpc(stdio.stdio) : stdio.stdio,
       detached: true,
     });
   } catch (error) {
@@ -90,12 +93,19 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   const pid = child.pid;
   let hasExited = false;
   let markExited!: () => void;
+  const channel: ForkChannel | undefined = hasIpc
+    ? openForkChannel(child, spec, {
+        onAppMessage: (message) => hooks.onAppMessage?.(record, message),
+        log: (line) => hooks.log(`process ${record.id} (${spec.name}) ${line}`),
+      })
+    : undefined;
   const run: ProcessRun = {
     pid,
     exited: new Promise<void>((resolve) => {
       markExited = resolve;
     }),
     hasExited: () => hasExited,
+    ...(channel ? { channel } : {}),
   };
   child.on('error', (error) => hooks.log(`process ${record.id} (${spec.name}) pid ${pid}: ${error.message}`));
   child.once('exit', (code, signal) => {
@@ -122,9 +132,23 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   if (runDir !== undefined) {
     recordRunStart(runDir, { id: record.id, name: spec.name, pid, startedAt: record.startedAt }, hooks.log);
   }
-  setStatus(record, 'online');
   record.spawnSeq = nextSpawnSeq();
-  hooks.onOnline(record);
+  if (!channel?.ready) {
+    setStatus(record, 'online');
+    hooks.onOnline(record);
+    return;
+  }
+  // wait_ready: `starting` (PM2's `launching`) until the app sends 'ready' or listen_timeout passes
+  void channel.ready.then((how) => {
+    if (how === 'exit' || record.run !== run || record.status !== 'starting') return;
+    if (how === 'timeout') {
+      hooks.log(
+        `process ${record.id} (${spec.name}) sent no 'ready' within listen_timeout ${spec.listenTimeoutMs} ms: online anyway`,
+      );
+    }
+    setStatus(record, 'online');
+    hooks.onOnline(record);
+  });
 }
 
 /** True while any process is left in the process group `pgid`. */
@@ -167,8 +191,21 @@ export async function stopRecordTree(record: ProcessRecord, hooks: RunnerHooks):
   const run = record.run;
   if (!run) return;
   const spec = record.app.spec;
-  const results = await stopWithEscaped(record, run.pid, run.startTicks);
-  if (results[0]!.isForced) {
+  const byMessage = spec.shutdownWithMessage
+    ? await shutdownByMessage(run.channel, run.exited, spec.killTimeoutMs)
+    : 'not-sent';
+  // after a 'shutdown' the app had its grace period: what is left of its tree is killed at once
+  const results = await stopWithEscaped(
+    record,
+    run.pid,
+    run.startTicks,
+    byMessage === 'timeout' ? { signal: 'SIGKILL', killTimeoutMs: 0 } : undefined,
+  );
+  if (byMessage === 'timeout') {
+    hooks.log(
+      `process ${record.id} (${spec.name}) did not exit within ${spec.killTimeoutMs} ms of the 'shutdown' message: SIGKILLed`,
+    );
+  } else if (results[0]!.isForced) {
     hooks.log(
       `process ${record.id} (${spec.name}) ignored ${spec.stopSignal} for ${spec.killTimeoutMs} ms: SIGKILLed`,
     );
@@ -231,9 +268,10 @@ function stopWithEscaped(
   record: ProcessRecord,
   rootPid: number,
   rootStartTicks?: number,
+  how?: { signal: NodeJS.Signals; killTimeoutMs: number },
 ): Promise<StopTreeResult[]> {
   const spec = record.app.spec;
-  const options = { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs };
+  const options = how ?? { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs };
   return Promise.all([
     stopTree(rootPid, { ...options, rootStartTicks }),
     ...escapedRoots(record, rootPid).map(([pid, startTicks]) =>

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
 import type { AppEventReport } from './events/app-event-intake.js';
+import { instanceLogPaths } from './instance-log-paths.js';
 import type { LineClassifier } from './log-levels.js';
 import { createLogPipeline, type LineBatch, type LogPipeline, type RotationOptions } from './logs/index.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
@@ -107,6 +108,7 @@ export class ProcessTable {
       next.outPath !== entry.outPath ||
       next.errPath !== entry.errPath ||
       spec.logFile !== entry.spec.logFile ||
+      spec.logPerInstance !== entry.spec.logPerInstance ||
       spec.logFormat !== entry.spec.logFormat ||
       spec.logDateFormat !== entry.spec.logDateFormat ||
       JSON.stringify(rotationOf(spec)) !== JSON.stringify(rotationOf(entry.spec));
@@ -278,8 +280,7 @@ export class ProcessTable {
           createLogPipeline({
             id,
             name: entry.spec.name,
-            outPath: entry.outPath,
-            errPath: entry.errPath,
+            ...instanceLogPaths(entry, id),
             ...(entry.spec.logFile === undefined ? {} : { combinedPath: entry.spec.logFile }),
             format: entry.spec.logFormat,
             dateFormat: entry.spec.logDateFormat,

@@ -25,6 +25,7 @@ import type { EventBus } from './events/event-bus.js';
 import { createEventControl } from './events/event-control.js';
 import { createHealthControl, type HealthControl } from './health/health-control.js';
 import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
+import { instanceLogPaths } from './instance-log-paths.js';
 import { checkJobSpecs } from './jobs/job-scheduler.js';
 import { listRuns, selectJobs } from './jobs/job-state.js';
 import { createLiveState } from './live-state.js';
@@ -254,6 +255,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
    */
   async function restartWhenReady(record: ProcessRecord): Promise<void> {
     await restartOne(record, 'reload');
+    await record.run?.channel?.ready; // issue #14: wait_ready in fork mode
     const spec = record.app.spec;
     if (!spec.readinessProbe && !spec.livenessProbe) return;
     if (await probes.whenReady(record, spec.listenTimeoutMs)) return;
@@ -513,7 +515,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async flush(target) {
       const targets = table.select(target);
       await Promise.all(targets.map((record) => record.pipeline.flush()));
-      return [...new Set(targets.flatMap((record) => [record.app.outPath, record.app.errPath]))];
+      const paths = targets.map((record) => instanceLogPaths(record.app, record.id));
+      return [...new Set(paths.flatMap((files) => [files.outPath, files.errPath]))];
     },
 
     async reloadLogs(target) {

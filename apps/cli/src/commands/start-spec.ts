@@ -62,6 +62,7 @@ const APP_FLAGS: Record<string, string> = {
   'increment-var': 'increment_var',
   'wait-ready': 'wait_ready',
   'listen-timeout': 'listen_timeout',
+  'shutdown-with-message': 'shutdown_with_message',
   type: 'type',
   schedule: 'schedule',
   every: 'interval',
@@ -213,6 +214,7 @@ export function specsFromFlags(
   // SUP-5: -i means cluster mode (as in PM2) unless --exec-mode says otherwise; non-Node programs fork
   if (instances !== undefined && o['exec-mode'] === undefined) entry.exec_mode = 'cluster';
   if (o['wait-ready']) entry.wait_ready = true;
+  if (o['shutdown-with-message']) entry.shutdown_with_message = true;
   // PM2's -x: fork, even with -i
   if (o['execute-command']) entry.exec_mode = 'fork';
   const maxRestarts = text('max-restarts');

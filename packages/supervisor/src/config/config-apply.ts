@@ -17,6 +17,7 @@ const STRUCTURAL: (keyof AppSpec)[] = [
   'errFile',
   'logFile',
   'mergeLogs',
+  'logPerInstance',
   'logFormat',
   'logDateFormat',
   'logMaxBytes',

@@ -6,76 +6,114 @@ export interface DateFormat {
   parse(line: string): { ts: number | null; rest: string } | null;
 }
 
-type Token = 'YYYY' | 'MM' | 'DD' | 'HH' | 'mm' | 'ss' | 'SSS' | 'Z';
+/** The fields a prefix is read back into (`pm`: 1 for PM, 0 for AM; `offset`: minutes east of UTC). */
+type Field = 'year' | 'month' | 'day' | 'hours' | 'hours12' | 'minutes' | 'seconds' | 'ms' | 'pm' | 'offset';
 
-const TOKENS: readonly Token[] = ['YYYY', 'SSS', 'MM', 'DD', 'HH', 'mm', 'ss', 'Z'];
-const TOKEN_PATTERNS: Record<Token, string> = {
-  YYYY: '(\\d{4})',
-  MM: '(\\d{2})',
-  DD: '(\\d{2})',
-  HH: '(\\d{2})',
-  mm: '(\\d{2})',
-  ss: '(\\d{2})',
-  SSS: '(\\d{3})',
-  Z: '([+-]\\d{2}:\\d{2})',
+/** One moment.js token: how it prints, the pattern that reads it back, and the field it sets (by `value`, else `Number`). */
+interface TokenRule {
+  format(date: Date): string;
+  pattern: string;
+  field?: Field;
+  value?(text: string): number;
+}
+
+const MONTHS = 'January February March April May June July August September October November December'.split(
+  ' ',
+);
+const DAYS = 'Sunday Monday Tuesday Wednesday Thursday Friday Saturday'.split(' ');
+const TWO = '\\d{2}';
+const ONE_OR_TWO = '\\d{1,2}';
+
+const TOKENS: Record<string, TokenRule> = {
+  YYYY: { format: (d) => String(d.getFullYear()).padStart(4, '0'), pattern: '\\d{4}', field: 'year' },
+  YY: {
+    format: (d) => pad2(d.getFullYear() % 100),
+    pattern: TWO,
+    field: 'year',
+    value: (t) => 2000 + Number(t),
+  },
+  MMMM: { format: (d) => MONTHS[d.getMonth()]!, pattern: '[A-Za-z]+', field: 'month', value: monthOf },
+  MMM: {
+    format: (d) => MONTHS[d.getMonth()]!.slice(0, 3),
+    pattern: '[A-Za-z]{3}',
+    field: 'month',
+    value: monthOf,
+  },
+  MM: { format: (d) => pad2(d.getMonth() + 1), pattern: TWO, field: 'month' },
+  M: { format: (d) => String(d.getMonth() + 1), pattern: ONE_OR_TWO, field: 'month' },
+  DD: { format: (d) => pad2(d.getDate()), pattern: TWO, field: 'day' },
+  D: { format: (d) => String(d.getDate()), pattern: ONE_OR_TWO, field: 'day' },
+  dddd: { format: (d) => DAYS[d.getDay()]!, pattern: '[A-Za-z]+' },
+  ddd: { format: (d) => DAYS[d.getDay()]!.slice(0, 3), pattern: '[A-Za-z]{3}' },
+  HH: { format: (d) => pad2(d.getHours()), pattern: TWO, field: 'hours' },
+  H: { format: (d) => String(d.getHours()), pattern: ONE_OR_TWO, field: 'hours' },
+  hh: { format: (d) => pad2(hours12(d)), pattern: TWO, field: 'hours12' },
+  h: { format: (d) => String(hours12(d)), pattern: ONE_OR_TWO, field: 'hours12' },
+  mm: { format: (d) => pad2(d.getMinutes()), pattern: TWO, field: 'minutes' },
+  m: { format: (d) => String(d.getMinutes()), pattern: ONE_OR_TWO, field: 'minutes' },
+  ss: { format: (d) => pad2(d.getSeconds()), pattern: TWO, field: 'seconds' },
+  s: { format: (d) => String(d.getSeconds()), pattern: ONE_OR_TWO, field: 'seconds' },
+  SSS: { format: (d) => String(d.getMilliseconds()).padStart(3, '0'), pattern: '\\d{3}', field: 'ms' },
+  A: { format: (d) => (d.getHours() < 12 ? 'AM' : 'PM'), pattern: '[AP]M', field: 'pm', value: isPm },
+  a: { format: (d) => (d.getHours() < 12 ? 'am' : 'pm'), pattern: '[ap]m', field: 'pm', value: isPm },
+  ZZ: { format: (d) => offsetText(d, ''), pattern: '[+-]\\d{4}', field: 'offset', value: offsetOf },
+  Z: { format: (d) => offsetText(d, ':'), pattern: '[+-]\\d{2}:\\d{2}', field: 'offset', value: offsetOf },
 };
+// longest first, so that `YYYY` is not read as `YY` twice
+const TOKEN_NAMES = Object.keys(TOKENS).sort((a, b) => b.length - a.length);
 const ISO_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z) /;
 
 /**
- * Compiles a log date format: `iso` (UTC ISO 8601 with ms) or a pattern of `YYYY MM DD HH mm ss SSS`
- * in local time and `Z` for the UTC offset (`+02:00`); any other character is literal text.
+ * Compiles a log date format: `iso` (UTC ISO 8601 with ms) or a moment.js pattern in local time
+ * (PM2's `log_date_format`): `YYYY YY MMMM MMM MM M DD D dddd ddd HH H hh h mm m ss s SSS A a` and
+ * `Z`/`ZZ` for the UTC offset (`+02:00`/`+0200`); `[text]` is literal, and so is any other character.
  */
 export function createDateFormat(pattern: string): DateFormat {
   if (pattern.toLowerCase() === 'iso') return isoFormat;
   const parts = tokenize(pattern);
   const tokens = parts
-    .filter((part): part is { token: Token } => typeof part !== 'string')
+    .filter((part): part is { token: string } => typeof part !== 'string')
     .map((p) => p.token);
   const source = parts
-    .map((part) => (typeof part === 'string' ? escapeRegExp(part) : TOKEN_PATTERNS[part.token]))
+    .map((part) => (typeof part === 'string' ? escapeRegExp(part) : `(${TOKENS[part.token]!.pattern})`))
     .join('');
   const prefix = new RegExp(`^${source} `);
-  const hasDate = tokens.includes('YYYY') && tokens.includes('MM') && tokens.includes('DD');
+  const hasDate =
+    tokens.some((t) => t === 'YYYY' || t === 'YY') &&
+    tokens.some((t) => t.startsWith('M')) &&
+    tokens.some((t) => t === 'DD' || t === 'D');
   return {
     format(ts) {
       const date = new Date(ts);
-      return parts.map((part) => (typeof part === 'string' ? part : formatToken(date, part.token))).join('');
+      return parts
+        .map((part) => (typeof part === 'string' ? part : TOKENS[part.token]!.format(date)))
+        .join('');
     },
     parse(line) {
       const match = prefix.exec(line);
       if (!match) return null;
       const rest = line.slice(match[0].length);
       if (!hasDate) return { ts: null, rest };
-      const value = (token: Token): string | undefined => {
-        const index = tokens.indexOf(token);
-        return index === -1 ? undefined : match[index + 1];
-      };
-      const fields = [
-        value('YYYY'),
-        value('MM'),
-        value('DD'),
-        value('HH'),
-        value('mm'),
-        value('ss'),
-        value('SSS'),
-      ];
-      const [year, month, day, hours, minutes, seconds, ms] = fields.map((field) => Number(field ?? 0)) as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      const offset = value('Z');
-      if (offset === undefined) {
-        return { ts: new Date(year, month - 1, day, hours, minutes, seconds, ms).getTime(), rest };
-      }
-      const sign = offset.startsWith('-') ? -1 : 1;
-      const offsetMinutes = sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
-      const utc = Date.UTC(year, month - 1, day, hours, minutes, seconds, ms);
-      return { ts: utc - offsetMinutes * 60_000, rest };
+      const fields = new Map<Field, number>();
+      tokens.forEach((token, i) => {
+        const rule = TOKENS[token]!;
+        if (rule.field) fields.set(rule.field, (rule.value ?? Number)(match[i + 1]!));
+      });
+      const get = (field: Field, fallback = 0): number => fields.get(field) ?? fallback;
+      const pm = fields.get('pm');
+      const hours = fields.has('hours12') ? (get('hours12') % 12) + (pm === 1 ? 12 : 0) : get('hours');
+      const date = [
+        get('year'),
+        get('month', 1) - 1,
+        get('day', 1),
+        hours,
+        get('minutes'),
+        get('seconds'),
+        get('ms'),
+      ] as const;
+      const offset = fields.get('offset');
+      const ts = offset === undefined ? new Date(...date).getTime() : Date.UTC(...date) - offset * 60_000;
+      return { ts, rest };
     },
   };
 }
@@ -90,11 +128,19 @@ const isoFormat: DateFormat = {
   },
 };
 
-function tokenize(pattern: string): (string | { token: Token })[] {
-  const parts: (string | { token: Token })[] = [];
+function tokenize(pattern: string): (string | { token: string })[] {
+  const parts: (string | { token: string })[] = [];
   let literal = '';
   for (let i = 0; i < pattern.length; ) {
-    const token = TOKENS.find((candidate) => pattern.startsWith(candidate, i));
+    if (pattern[i] === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end !== -1) {
+        literal += pattern.slice(i + 1, end);
+        i = end + 1;
+        continue;
+      }
+    }
+    const token = TOKEN_NAMES.find((candidate) => pattern.startsWith(candidate, i));
     if (token === undefined) {
       literal += pattern[i];
       i += 1;
@@ -109,28 +155,31 @@ function tokenize(pattern: string): (string | { token: Token })[] {
   return parts;
 }
 
-function formatToken(date: Date, token: Token): string {
-  switch (token) {
-    case 'YYYY':
-      return String(date.getFullYear()).padStart(4, '0');
-    case 'MM':
-      return pad2(date.getMonth() + 1);
-    case 'DD':
-      return pad2(date.getDate());
-    case 'HH':
-      return pad2(date.getHours());
-    case 'mm':
-      return pad2(date.getMinutes());
-    case 'ss':
-      return pad2(date.getSeconds());
-    case 'SSS':
-      return String(date.getMilliseconds()).padStart(3, '0');
-    case 'Z': {
-      const offset = -date.getTimezoneOffset();
-      const abs = Math.abs(offset);
-      return `${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
-    }
-  }
+function hours12(date: Date): number {
+  return date.getHours() % 12 === 0 ? 12 : date.getHours() % 12;
+}
+
+function offsetText(date: Date, separator: string): string {
+  const offset = -date.getTimezoneOffset();
+  const abs = Math.abs(offset);
+  return `${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}${separator}${pad2(abs % 60)}`;
+}
+
+function isPm(text: string): number {
+  return text.toLowerCase() === 'pm' ? 1 : 0;
+}
+
+function offsetOf(text: string): number {
+  const digits = text.replace(':', '');
+  const sign = digits.startsWith('-') ? -1 : 1;
+  return sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+}
+
+function monthOf(name: string): number {
+  const index = MONTHS.findIndex(
+    (month) => month.slice(0, 3).toLowerCase() === name.slice(0, 3).toLowerCase(),
+  );
+  return index + 1;
 }
 
 function pad2(value: number): string {

@@ -1,0 +1,118 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  isAlive,
+  outLog,
+  readLines,
+  spawnVelos,
+  velos,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+const WAIT_READY = join(FIXTURES, 'wait-ready.js');
+const SHUTDOWN = join(FIXTURES, 'shutdown-message.js');
+
+/** `velos jlist`: PM2's process descriptions (the fields these tests read). */
+async function jlistOf(home: string): Promise<{ name: string; pid: number; pm2_env: { status: string } }[]> {
+  const result = await velos(['jlist'], { home });
+  if (result.code !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+/** The daemon's log of a home. */
+function daemonLog(home: string): string {
+  return readLines(join(home, 'daemon.log')).join('\n');
+}
+
+// Issue #14: PM2's graceful start and stop of fork-mode Node apps, over an IPC channel.
+describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
+  it("--wait-ready: launching until process.send('ready'), and start answers once it is online", async () => {
+    const home = createHome();
+    const starting = spawnVelos(
+      ['start', WAIT_READY, '--name', 'gs', '--wait-ready', '--listen-timeout', '60000'],
+      { home, env: { READY_DELAY_MS: '2500' } },
+    );
+    const exited = new Promise<number | null>((resolve) => starting.once('exit', resolve));
+    // while the app has not said 'ready', it is `launching` (PM2's word for `starting`) with a pid
+    const launching = await waitFor(async () => {
+      const app = (await jlistOf(home)).find((entry) => entry.name === 'gs');
+      return app?.pm2_env.status === 'launching' && app.pid > 0 ? app : undefined;
+    });
+    expect(isAlive(launching.pid)).toBe(true);
+    expect(await exited).toBe(0);
+    // the start answered after the 'ready', so the app is online at once
+    const [row] = (await jlistOf(home)).filter((entry) => entry.name === 'gs');
+    expect(row!.pm2_env.status).toBe('online');
+    await waitFor(() => readLines(outLog(home, 'gs')).some((line) => line.includes('ready sent')));
+    expect(readLines(outLog(home, 'gs'))[0]).toContain('channel yes');
+  });
+
+  it('listen_timeout: an app that never sends ready is online after it (ecosystem file)', async () => {
+    const home = createHome();
+    const file = join(home, 'ecosystem.config.js');
+    writeFileSync(
+      file,
+      `module.exports = { apps: [{ name: 'late', script: ${JSON.stringify(WAIT_READY)}, wait_ready: true, listen_timeout: 1500, env: { NEVER_READY: '1' } }] };\n`,
+    );
+    const result = await velos(['start', file], { home });
+    expect(result.code, result.stderr).toBe(0);
+    await waitForStatus(home, 'late', 'online');
+    expect(daemonLog(home)).toMatch(/sent no 'ready' within listen_timeout 1500 ms: online anyway/);
+  });
+
+  it("shutdown_with_message: stop sends 'shutdown' instead of the stop signal (ecosystem file)", async () => {
+    const home = createHome();
+    const file = join(home, 'ecosystem.config.js');
+    writeFileSync(
+      file,
+      `module.exports = { apps: [{ name: 'sm', script: ${JSON.stringify(SHUTDOWN)}, shutdownWithMessage: true, kill_timeout: 20000 }] };\n`,
+    );
+    const started = await velos(['start', file], { home });
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).not.toMatch(/shutdown_with_message/);
+    const row = await waitForStatus(home, 'sm', 'online');
+    await waitFor(() => readLines(outLog(home, 'sm')).some((line) => line.includes('channel yes')));
+    const stopped = await velos(['stop', 'sm'], { home });
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(isAlive(row.pid!)).toBe(false);
+    const lines = await waitFor(() => {
+      const out = readLines(outLog(home, 'sm'));
+      return out.some((line) => line.includes('cleaning up')) ? out : undefined;
+    });
+    expect(lines).toContainEqual(expect.stringContaining('got message "shutdown"'));
+    expect(lines.join('\n')).not.toMatch(/got SIG/);
+    expect(daemonLog(home)).not.toMatch(/SIGKILLed/);
+  });
+
+  it("--shutdown-with-message: an app that ignores 'shutdown' is SIGKILLed after --kill-timeout", async () => {
+    const home = createHome();
+    const started = await velos(
+      ['start', SHUTDOWN, '--name', 'stubborn', '--shutdown-with-message', '--kill-timeout', '800'],
+      { home, env: { IGNORE_SHUTDOWN: '1' } },
+    );
+    expect(started.code, started.stderr).toBe(0);
+    const row = await waitForStatus(home, 'stubborn', 'online');
+    await waitFor(() => readLines(outLog(home, 'stubborn')).some((line) => line.includes('channel yes')));
+    expect((await velos(['restart', 'stubborn'], { home })).code).toBe(0);
+    expect(isAlive(row.pid!)).toBe(false);
+    expect(daemonLog(home)).toMatch(/did not exit within 800 ms of the 'shutdown' message: SIGKILLed/);
+    const lines = readLines(outLog(home, 'stubborn')).join('\n');
+    expect(lines).toContain('got message "shutdown"');
+    expect(lines).not.toMatch(/got SIG/);
+    // the new run has its channel too
+    await waitForStatus(home, 'stubborn', 'online');
+  });
+
+  it('an app without these options has no IPC channel', async () => {
+    const home = createHome();
+    expect((await velos(['start', WAIT_READY, '--name', 'plain'], { home })).code).toBe(0);
+    await waitFor(() => readLines(outLog(home, 'plain')).some((line) => line.includes('channel no')));
+  });
+});
