@@ -110,6 +110,17 @@ describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
     await waitForStatus(home, 'stubborn', 'online');
   });
 
+  it('app events sent over the fork channel reach velos events', async () => {
+    const home = createHome();
+    const app = join(FIXTURES, 'app-events.js');
+    expect((await velos(['start', app, '--name', 'ev', '--shutdown-with-message'], { home })).code).toBe(0);
+    await waitFor(async () => {
+      const result = await velos(['events', 'ev', '--kind', 'app', '--json'], { home });
+      const events = JSON.parse(result.stdout) as { kind: string; fields?: { rows?: number } }[];
+      return events.find((event) => event.kind === 'app.sync.ipc' && event.fields?.rows === 7);
+    });
+  });
+
   it('an app without these options has no IPC channel', async () => {
     const home = createHome();
     expect((await velos(['start', WAIT_READY, '--name', 'plain'], { home })).code).toBe(0);
