@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, FIXTURES, outLog, readLines, waitFor } from '../e2e/helpers.js';
@@ -221,5 +221,31 @@ describe('logs, save/dump, global flags', () => {
     await ok(['kill'], home);
     await ok(['resurrect'], home);
     expect((await waitAllOnline(home, 1))[0]!.name).toBe('keep');
+  });
+});
+
+describe('the rest of the command list', () => {
+  it('start of a command line, startOrGracefulReload, gracefulReload, del, unstartup', async () => {
+    const home = createHome();
+    // a command line with spaces runs under sh -c, as pm2 start "…" does
+    await ok(['start', `node ${APP}`, '--name', 'cmd'], home);
+    const file = join(home, 'ecosystem.config.js');
+    writeFileSync(file, `module.exports = { apps: [{ name: 'eco', script: ${JSON.stringify(APP)} }] };\n`);
+    await ok(['startOrGracefulReload', file], home);
+    const [cmd, eco] = await waitAllOnline(home, 2);
+    expect([cmd!.name, eco!.name]).toEqual(['cmd', 'eco']);
+    // a second startOrGracefulReload reloads what runs: a new pid, one more restart
+    await ok(['startOrGracefulReload', file], home);
+    await ok(['gracefulReload', 'cmd'], home);
+    const reloaded = await waitAllOnline(home, 2);
+    expect(reloaded.map((p) => p.pm2_env.restart_time)).toEqual([1, 1]);
+    expect(reloaded.map((p) => p.pid)).not.toEqual([cmd!.pid, eco!.pid]);
+    await ok(['del', 'cmd'], home);
+    expect((await jlist(home)).map((p) => p.name)).toEqual(['eco']);
+    // nothing installed under this name: nothing to remove (or, without root, the command to run as root)
+    const unstartup = await ok(['unstartup', 'systemd', '--service-name', 'velos-pm2-compat-none'], home);
+    expect(unstartup.stdout).toMatch(
+      /nothing to remove|unstartup systemd --service-name velos-pm2-compat-none/,
+    );
   });
 });

@@ -116,7 +116,7 @@ export const COMMANDS: CommandSpec[] = [
         type: 'string',
         value: 'ms',
         description:
-          "time an instance has to be ready: then online anyway (fork), or the reload fails (cluster); default 8s",
+          'time an instance has to be ready: then online anyway (fork), or the reload fails (cluster); default 8s',
       },
       'shutdown-with-message': {
         type: 'boolean',
@@ -380,6 +380,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'reload',
+    aliases: ['gracefulReload'],
     argsUsage: '<target...>',
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
