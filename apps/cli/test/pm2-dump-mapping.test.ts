@@ -51,6 +51,7 @@ describe('mapPm2Dump (issue #14)', () => {
           max_memory_restart: 104_857_600,
           instance_var: 'INSTANCE',
           pm_pid_path: '/run/job.pid',
+          shutdown_with_message: true,
         },
       ],
       DUMP,
@@ -60,6 +61,7 @@ describe('mapPm2Dump (issue #14)', () => {
       max_memory: 104_857_600,
       instance_var: 'INSTANCE',
       pid_file: '/run/job.pid',
+      shutdown_with_message: true,
     });
     expect(job!.ignored).toEqual(['vizion', 'autostart']);
     expect(job!.wasStopped).toBe(true);

@@ -45,7 +45,6 @@ const NO_EQUIVALENT = new Set([
   'append_env_to_name',
   'log_type',
   'disable_logs',
-  'shutdown_with_message',
   'uid',
   'gid',
   'force',
@@ -113,6 +112,7 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Home: string)
     set('max_memory', first.max_memory_restart, 'max_memory_restart');
   for (const key of SAME) if (isSet(first[key])) set(key, first[key]);
   if (first.time === true && !isSet(first.log_date_format)) set('time', true);
+  if (first.shutdown_with_message === true) set('shutdown_with_message', true);
   if (typeof first.instance_var === 'string' && first.instance_var !== 'NODE_APP_INSTANCE')
     set('instance_var', first.instance_var);
   const files: [string, string][] = [
