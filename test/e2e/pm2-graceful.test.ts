@@ -52,6 +52,12 @@ describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
     expect(row!.pm2_env.status).toBe('online');
     await waitFor(() => readLines(outLog(home, 'gs')).some((line) => line.includes('ready sent')));
     expect(readLines(outLog(home, 'gs'))[0]).toContain('channel yes');
+    // a restart answers once the new run said 'ready' too
+    const restarted = await velos(['restart', 'gs'], { home });
+    expect(restarted.code, restarted.stderr).toBe(0);
+    const [again] = (await jlistOf(home)).filter((entry) => entry.name === 'gs');
+    expect(again!.pm2_env.status).toBe('online');
+    expect(again!.pid).not.toBe(row!.pid);
   });
 
   it('listen_timeout: an app that never sends ready is online after it (ecosystem file)', async () => {

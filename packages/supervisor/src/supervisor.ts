@@ -383,7 +383,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async restart(target, restartOptions) {
       const targets = table.select(target);
       updateEnv(targets, restartOptions?.env);
-      await Promise.all(targets.map((record) => restartOne(record)));
+      // issue #14 wait_ready: the restart answers once its fork-mode Node apps said 'ready' (or listen_timeout)
+      await Promise.all(
+        targets.map(async (record) => restartOne(record).then(() => record.run?.channel?.ready)),
+      );
       watchMode.sync();
       return targets.map((record) => toInfo(record));
     },
