@@ -109,6 +109,8 @@ describe('PM2 start flags', () => {
     ]);
     expect((await dryRun(dir, home, ['-c', '0 5 * * *'])).cronRestart).toBe('0 5 * * *');
     expect((await dryRun(dir, home, ['--time'])).logDateFormat).toBe('iso');
+    expect((await dryRun(dir, home, ['--shutdown-with-message'])).shutdownWithMessage).toBe(true);
+    expect((await dryRun(dir, home, [])).shutdownWithMessage).toBeUndefined();
     expect((await dryRun(dir, home, ['--log-date-format', 'YYYY-MM-DD HH:mm'])).logDateFormat).toBe(
       'YYYY-MM-DD HH:mm',
     );
