@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, FIXTURES, readLines, velos, waitFor } from './helpers.js';
@@ -105,5 +105,35 @@ describe('PM2 merge_logs', () => {
       .map((line) => JSON.parse(line) as { ts: number; line: string });
     expect(read.map((entry) => entry.line)).toEqual(['i0 1', 'i0 2', 'i0 3']);
     for (const entry of read) expect(entry.ts).toBeGreaterThanOrEqual(before);
+  });
+
+  it('watch ignores the per-instance files of the app, as it does its shared ones', async () => {
+    const home = createHome();
+    const project = join(home, 'project');
+    mkdirSync(project);
+    const file = join(project, 'ecosystem.config.js');
+    writeFileSync(
+      file,
+      `module.exports = { apps: [{ name: 'w', script: ${JSON.stringify(LINES)}, instances: 2, exec_mode: 'fork',
+  merge_logs: false, watch: true, ignore_watch: ['ecosystem.config.js'], watch_delay: 200,
+  out_file: './out.log', error_file: './err.log', env: { COUNT: '5' } }] };\n`,
+    );
+    expect((await velos(['start', file], { home })).code).toBe(0);
+    const restarts = async () => {
+      const result = await velos(['jlist'], { home });
+      return (JSON.parse(result.stdout) as { pm2_env: { restart_time: number } }[]).map(
+        (p) => p.pm2_env.restart_time,
+      );
+    };
+    for (const round of [1, 2]) {
+      await waitFor(() => readLines(join(project, 'out-0.log')).length >= 5 * round);
+      await waitFor(() => readLines(join(project, 'out-1.log')).length >= 5 * round);
+      writeFileSync(join(project, `trigger-${round}.txt`), 'x');
+      await waitFor(async () => (await restarts()).every((n) => n === round), {
+        message: `restart_time ${round} for both`,
+      });
+    }
+    await waitFor(() => readLines(join(project, 'out-1.log')).length >= 15);
+    expect(await restarts()).toEqual([2, 2]);
   });
 });

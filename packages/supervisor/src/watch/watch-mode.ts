@@ -1,5 +1,6 @@
 import type { ProcessStatus } from '@velos/core';
 import type { PublishEvent } from '../events/event-bus.js';
+import { instanceLogPaths } from '../instance-log-paths.js';
 import type { AppEntry, ProcessRecord } from '../process-record.js';
 import { type AppWatcher, createAppWatcher, type WatchSettings } from './app-watcher.js';
 
@@ -112,7 +113,11 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
 
 function settingsOf(entry: AppEntry): WatchSettings {
   const { spec } = entry;
-  const ownLogFiles = [...new Set([entry.outPath, entry.errPath])];
+  // issue #14: with log_per_instance each instance writes its own files
+  const files = spec.logPerInstance
+    ? entry.ids.flatMap((id) => Object.values(instanceLogPaths(entry, id)))
+    : [entry.outPath, entry.errPath];
+  const ownLogFiles = [...new Set(files)];
   if (spec.watchdog?.logFile) ownLogFiles.push(spec.watchdog.logFile);
   return {
     paths: spec.watch ?? [],
