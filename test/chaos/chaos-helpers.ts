@@ -7,6 +7,7 @@ import { isAlive, readLines, readPidFile, waitFor } from '../e2e/helpers.js';
 export { freePort } from '../e2e/free-port.js';
 export {
   cleanupHomes,
+  FIXTURES as FIXTURE_DIR,
   createHome,
   descendantsOf,
   homeProcesses,
