@@ -7,9 +7,9 @@ import { isAlive, readLines, readPidFile, waitFor } from '../e2e/helpers.js';
 export { freePort } from '../e2e/free-port.js';
 export {
   cleanupHomes,
-  FIXTURES as FIXTURE_DIR,
   createHome,
   descendantsOf,
+  FIXTURES as FIXTURE_DIR,
   homeProcesses,
   isAlive,
   killPid,

@@ -41,7 +41,10 @@ describe('SIGKILL of the daemon during a log flood', () => {
     seenPids.add(row.pid!);
     const path = outLog(home, 'flood');
     // Kill it mid-flood: some lines are in the file, most are still to come.
-    await waitFor(() => readLines(path).length >= LINES / 10, { intervalMs: 20, message: 'the flood to start' });
+    await waitFor(() => readLines(path).length >= LINES / 10, {
+      intervalMs: 20,
+      message: 'the flood to start',
+    });
     await killDaemon(home);
     const beforeRestart = readLines(path).length;
     expect(beforeRestart).toBeLessThan(LINES);

@@ -40,7 +40,9 @@ function onlineInstances(home: string, name: string, count: number): Promise<Lis
   return waitFor(
     async () => {
       const rows = await rowsNamed(home, name);
-      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid) ? rows : undefined;
+      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid)
+        ? rows
+        : undefined;
     },
     { message: `${count} online instances of ${name}` },
   );

@@ -58,7 +58,10 @@ describe('SIGKILL of the daemon during log rotation', () => {
     const row = await waitForStatus(home, 'rot', 'online');
     seenPids.add(row.pid!);
     // Kill it once rotations are under way (each 10K file is a fraction of a batch of the flood).
-    await waitFor(() => outFiles(home, 'rot').length > 10, { intervalMs: 10, message: 'rotations to happen' });
+    await waitFor(() => outFiles(home, 'rot').length > 10, {
+      intervalMs: 10,
+      message: 'rotations to happen',
+    });
     await killDaemon(home);
     const filesAtKill = outFiles(home, 'rot').length;
 

@@ -3,10 +3,11 @@ import { statSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { instanceEnv } from './cluster/instance-env.js';
 import { prepareWatchdogLogDir } from './inactivity/inactivity-watchdog.js';
+import { findEscapedByEnvironment } from './orphans/escaped-scan.js';
 import { childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
-import { treePids } from './proc-scan.js';
+import { readProcStat, treePids } from './proc-scan.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { setStatus } from './process-status.js';
 import { resolveCommand } from './resolve-command.js';
@@ -88,6 +89,8 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
     return;
   }
   const pid = child.pid;
+  // its start time, read while it is surely alive: what it started later is found after it is reaped
+  const sinceTicks = readProcStat(pid)?.startTicks ?? 0;
   let hasExited = false;
   let markExited!: () => void;
   const run: ProcessRun = {
@@ -109,7 +112,8 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
     if (runDir !== undefined) recordRunEnd(runDir, record.id);
     // A run that ended by itself may leave children in its process group: stop them like a stop would,
     // so that a restart never finds the old run's workers still holding its port or files.
-    if (!record.isUserOp && isGroupAlive(pid)) record.leftovers = stopLeftovers(record, pid, hooks);
+    if (!record.isUserOp && hasLeftovers(record, pid, sinceTicks, hooks))
+      record.leftovers = stopLeftovers(record, pid, hooks, sinceTicks);
     hooks.onExit(record, code, signal);
     markExited();
   });
@@ -137,11 +141,35 @@ export function isGroupAlive(pgid: number): boolean {
   }
 }
 
+/**
+ * True while a run that ended leaves processes behind: in its process group, or started by it and
+ * escaped from the group (setsid) but still carrying its `VELOS_HOME` and `VELOS_ID`.
+ */
+export function hasLeftovers(
+  record: ProcessRecord,
+  pgid: number,
+  sinceTicks: number,
+  hooks: RunnerHooks,
+): boolean {
+  if (isGroupAlive(pgid)) return true;
+  if (hooks.home === undefined) return false;
+  const snapshot = recentSnapshot();
+  return (
+    findEscapedByEnvironment({ home: hooks.home, id: record.id, rootPid: pgid, sinceTicks, snapshot })
+      .length > 0
+  );
+}
+
 /** Stops what a run that ended by itself left in its process group, then reports `onLeftoversGone`. */
-export async function stopLeftovers(record: ProcessRecord, pgid: number, hooks: RunnerHooks): Promise<void> {
+export async function stopLeftovers(
+  record: ProcessRecord,
+  pgid: number,
+  hooks: RunnerHooks,
+  sinceTicks = 0,
+): Promise<void> {
   const spec = record.app.spec;
   try {
-    const results = await stopWithEscaped(record, pgid);
+    const results = await stopWithEscaped(record, pgid, undefined, { home: hooks.home, sinceTicks });
     const others = results.flatMap((result) => result.pids).filter((pid) => pid !== pgid);
     if (others.length > 0) {
       hooks.log(
@@ -167,7 +195,8 @@ export async function stopRecordTree(record: ProcessRecord, hooks: RunnerHooks):
   const run = record.run;
   if (!run) return;
   const spec = record.app.spec;
-  const results = await stopWithEscaped(record, run.pid, run.startTicks);
+  const sinceTicks = run.startTicks ?? readProcStat(run.pid)?.startTicks ?? 0;
+  const results = await stopWithEscaped(record, run.pid, run.startTicks, { home: hooks.home, sinceTicks });
   if (results[0]!.isForced) {
     hooks.log(
       `process ${record.id} (${spec.name}) ignored ${spec.stopSignal} for ${spec.killTimeoutMs} ms: SIGKILLed`,
@@ -223,22 +252,44 @@ async function awaitLeftovers(record: ProcessRecord, hooks: RunnerHooks): Promis
   }
 }
 
+/** Where a stop looks for the processes that escaped a run's tree by their environment. */
+interface EscapedSearch {
+  home: string | undefined;
+  /** The run's start time: only processes started since are candidates. */
+  sinceTicks: number;
+}
+
 /**
- * Stops the tree of `rootPid` and, in parallel, each tree of a descendant the monitor saw earlier that
- * is no longer in it (same pid and start time); the root's result comes first.
+ * Stops the tree of `rootPid` and, in parallel, each tree of a process that escaped it: a descendant
+ * the monitor saw earlier that is no longer in it (same pid and start time), or one whose environment
+ * names this home and process id (a setsid grandchild no sample saw); the root's result comes first.
  */
 function stopWithEscaped(
   record: ProcessRecord,
   rootPid: number,
-  rootStartTicks?: number,
+  rootStartTicks: number | undefined,
+  search: EscapedSearch,
 ): Promise<StopTreeResult[]> {
   const spec = record.app.spec;
   const options = { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs };
+  const roots = new Map(escapedRoots(record, rootPid));
+  if (search.home !== undefined) {
+    const snapshot = recentSnapshot();
+    const found = findEscapedByEnvironment({
+      home: search.home,
+      id: record.id,
+      rootPid,
+      sinceTicks: search.sinceTicks,
+      snapshot,
+    });
+    for (const [pid, startTicks] of found) {
+      const isBelowKnown = [...roots.keys()].some((root) => treePids(snapshot, root).includes(pid));
+      if (!isBelowKnown) roots.set(pid, startTicks);
+    }
+  }
   return Promise.all([
     stopTree(rootPid, { ...options, rootStartTicks }),
-    ...escapedRoots(record, rootPid).map(([pid, startTicks]) =>
-      stopTree(pid, { ...options, rootStartTicks: startTicks }),
-    ),
+    ...[...roots].map(([pid, startTicks]) => stopTree(pid, { ...options, rootStartTicks: startTicks })),
   ]);
 }
 
