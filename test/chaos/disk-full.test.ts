@@ -1,5 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,8 +32,11 @@ function mountRefusal(): string | null {
   if (process.getuid?.() !== 0) return 'not root: mounting a small tmpfs needs root';
   const probe = mkdtempSync(join(tmpdir(), 'velos-chaos-mount-'));
   try {
-    const result = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { encoding: 'utf8' });
-    if (result.status !== 0) return `mount -t tmpfs refused: ${(result.stderr || String(result.error)).trim()}`;
+    const result = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], {
+      encoding: 'utf8',
+    });
+    if (result.status !== 0)
+      return `mount -t tmpfs refused: ${(result.stderr || String(result.error)).trim()}`;
     spawnSync('umount', [probe]);
     return null;
   } finally {
@@ -113,7 +125,9 @@ describe.skipIf(refusal !== null)('the log directory on a full filesystem', () =
     const events = await velosOk(['events', '--kind', 'daemon', '--json'], { home });
     expect(events.stdout).toMatch(/daemon\.degraded/);
     // Up and answering all along; the app is not blamed for the disk.
-    const listed = JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as Array<{ status: string }>;
+    const listed = JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as Array<{
+      status: string;
+    }>;
     expect(listed[0]?.status).toBe('online');
 
     unlinkSync(filler);

@@ -24,9 +24,13 @@ afterEach(async () => {
 
 /** Sets the soft open-file limit of a running process (the hard one stays: raising it back needs a privilege). */
 function setSoftNofile(pid: number, soft: number): void {
-  const hard = execFileSync('prlimit', ['--pid', String(pid), '--nofile', '--output', 'HARD', '--noheadings'], {
-    encoding: 'utf8',
-  }).trim();
+  const hard = execFileSync(
+    'prlimit',
+    ['--pid', String(pid), '--nofile', '--output', 'HARD', '--noheadings'],
+    {
+      encoding: 'utf8',
+    },
+  ).trim();
   execFileSync('prlimit', ['--pid', String(pid), `--nofile=${soft}:${hard}`]);
 }
 

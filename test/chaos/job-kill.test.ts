@@ -39,10 +39,13 @@ describe('SIGKILL of the daemon while a scheduled job runs', () => {
     const home = createHome();
     // Each run works 2 s, longer than the interval: the kill lands while one runs.
     const env = { COUNTER_FILE: join(home, 'job.count'), JOB_MS: '2000' };
-    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '1s', '--timeout', '2m'], {
-      home,
-      env,
-    });
+    await velosOk(
+      ['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '1s', '--timeout', '2m'],
+      {
+        home,
+        env,
+      },
+    );
     const running = await waitFor(
       async () => (await runsOf(home, 'job')).find((run) => run.outcome === 'running' && run.pid),
       { message: 'a run of the job in progress' },
