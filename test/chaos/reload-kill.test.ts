@@ -68,6 +68,7 @@ describe('SIGKILL of the daemon during a cluster reload', () => {
     await waitFor(() => homeProcesses(home).length > 3, { intervalMs: 20, message: 'a new worker to start' });
     for (const proc of homeProcesses(home)) seenPids.add(proc.pid);
     await killDaemon(home);
+    const killedAt = performance.now();
     await new Promise((resolve) => reload.once('exit', resolve));
 
     // The next command (here the reload's own retry, or this list) starts a daemon that settles the orphans.
@@ -83,5 +84,8 @@ describe('SIGKILL of the daemon during a cluster reload', () => {
     for (const row of before) expect(after.map((r) => r.pid)).not.toContain(row.pid);
     const pid = await waitFor(() => answeringPid(port), { message: 'the port to be served again' });
     expect(after.map((row) => row.pid)).toContain(pid);
+    console.log(
+      `cluster reload kill: port served again ${Math.round(performance.now() - killedAt)} ms after the kill`,
+    );
   });
 });
