@@ -64,8 +64,8 @@ describe.skipIf(libfaketime === null)('a wall-clock jump (libfaketime)', () => {
   it('a clock set back an hour during a restart delay does not delay the restart, and restarts go on after a forward jump', async () => {
     const home = createHome();
     const clockFile = join(home, 'faketime');
-    const env = { ...fakeClockEnv(clockFile), CRASH_AFTER_MS: '1000' };
-    await velosOk(['start', `${FIXTURE_DIR}/crash-after.js`, '--name', 'crashy', '--restart-delay', '3s'], {
+    const env = { ...fakeClockEnv(clockFile), CRASH_AFTER_MS: '500' };
+    await velosOk(['start', `${FIXTURE_DIR}/crash-after.js`, '--name', 'crashy', '--restart-delay', '2s'], {
       home,
       env,
     });
@@ -73,16 +73,16 @@ describe.skipIf(libfaketime === null)('a wall-clock jump (libfaketime)', () => {
     seenPids.add(first.pid!);
     await waitForStatus(home, 'crashy', 'waiting-restart');
     writeFileSync(clockFile, '-1h\n');
-    // With the delay on the wall clock this would wait an hour and three seconds.
+    // With the delay on the wall clock this would wait an hour and two seconds.
     const restarted = await waitFor(
       async () => {
         const row = (await rowsNamed(home, 'crashy'))[0];
         return row?.restarts === 1 && row.status === 'online' ? row : undefined;
       },
-      { timeoutMs: 15_000, message: 'the restart 3 s after the crash, whatever the wall clock says' },
+      { timeoutMs: 15_000, message: 'the restart 2 s after the crash, whatever the wall clock says' },
     );
     seenPids.add(restarted.pid!);
-    // Its uptime (as the restart policy sees it) is not negative: the app runs its 1 s and is restarted again.
+    // Its uptime (as the restart policy sees it) is not negative: the app runs its 0.5 s and is restarted again.
     await waitForStatus(home, 'crashy', 'waiting-restart', 15_000);
     writeFileSync(clockFile, '+1d\n');
     const rows = await rowsNamed(home, 'crashy');

@@ -1,3 +1,4 @@
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -26,6 +27,8 @@ afterEach(async () => {
 
 /** Lines of the flood (CI keeps it short; `bench/chaos-flood.mjs` runs 1M lines and several kills). */
 const LINES = 200_000;
+/** The flood waits after this line until the test lets it go on. */
+const PAUSE_AT = 20_000;
 /** What the daemon may hold in memory per stream when it dies: the writer's high-water mark plus one read. */
 const MAX_IN_FLIGHT_BYTES = 2 * 1024 * 1024 + 64 * 1024;
 const FLOOD_LINE = /^flood (\d+) x+$/;
@@ -33,17 +36,21 @@ const FLOOD_LINE = /^flood (\d+) x+$/;
 describe('SIGKILL of the daemon during a log flood', () => {
   it('loses no line that was still in the pipe; only what the dead daemon held in memory, once, in one gap', async () => {
     const home = createHome();
+    const go = join(home, 'go');
     await velosOk(['start', join(CHAOS_FIXTURES, 'flood.js'), '--name', 'flood'], {
       home,
-      env: { LINES: String(LINES) },
+      env: { LINES: String(LINES), PAUSE_AT: String(PAUSE_AT), GO_FILE: go },
     });
     const row = await waitForStatus(home, 'flood', 'online');
     seenPids.add(row.pid!);
     const path = outLog(home, 'flood');
-    // Kill it mid-flood: some lines are in the file, most are still to come.
-    await waitFor(() => readLines(path).length >= LINES / 10, {
-      intervalMs: 20,
-      message: 'the flood to start',
+    const pausedBytes = PAUSE_AT * `flood ${PAUSE_AT} ${'x'.repeat(20)}\n`.length;
+    // Kill it mid-flood: the first PAUSE_AT lines are in the file, then the rest flows and the daemon dies.
+    await waitFor(() => readLines(path).length >= PAUSE_AT, { message: 'the first part of the flood' });
+    writeFileSync(go, '');
+    await waitFor(() => statSync(path).size > pausedBytes + 64 * 1024, {
+      intervalMs: 5,
+      message: 'the flood to go on',
     });
     await killDaemon(home);
     const beforeRestart = readLines(path).length;

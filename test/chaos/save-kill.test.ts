@@ -15,8 +15,8 @@ import {
 
 afterEach(cleanupHomes);
 
-const APPS = 12;
-const KILLS = 3;
+const APPS = 10;
+const KILLS = 2;
 
 describe('SIGKILL of the daemon during a save', () => {
   it('always leaves a state.json that parses, and the next daemon restores every app', async () => {
