@@ -15,6 +15,7 @@ import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.
 import { type StatusReason, setStatus } from './process-status.js';
 import type { ProcessTable } from './process-table.js';
 import { decideRestart } from './restart-policy.js';
+import { createRunClock } from './run-clock.js';
 
 /** Why a running process is restarted on purpose (not by the restart policy after an exit). */
 export type RestartReason = 'user' | 'memory' | 'cron' | 'watch' | 'inactivity' | 'unhealthy' | 'reload';
@@ -80,8 +81,13 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   const { home, table, log, live } = options;
   let restartTimer: LongTimer | null = null;
   let isClosed = false;
+  // Delays and uptimes on the monotonic clock: a wall-clock jump must not stretch a restart delay (#15).
+  const clock = createRunClock();
   const hooks: RunnerHooks = {
-    onOnline: options.onOnline,
+    onOnline: (record) => {
+      clock.markOnline(record);
+      options.onOnline(record);
+    },
     onExit: handleExit,
     onLeftoversGone: () => scheduleRestarts(),
     log,
@@ -106,7 +112,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   function handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void {
     options.onRunEnded(record);
     live.touch();
-    const uptimeMs = record.startedAt === null ? 0 : Date.now() - record.startedAt;
+    const uptimeMs = clock.uptimeMs(record);
     record.startedAt = null;
     record.exitCode = exitCode;
     record.signal = signal;
@@ -142,6 +148,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       log(`${label(record)} exited with ${how}: errored after ${why}`);
     } else {
       record.restartAt = Date.now() + decision.delayMs;
+      clock.markRestartIn(record, decision.delayMs);
       setStatus(record, 'waiting-restart', decision.reason);
       log(`${label(record)} exited with ${how}: restarting in ${decision.delayMs} ms`);
       scheduleRestarts();
@@ -156,16 +163,15 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     let next = Number.POSITIVE_INFINITY;
     for (const record of table.records.values()) {
       if (record.status === 'waiting-restart' && record.restartAt !== null && !record.leftovers)
-        next = Math.min(next, record.restartAt);
+        next = Math.min(next, clock.restartInMs(record));
     }
-    if (next !== Number.POSITIVE_INFINITY) restartTimer = setLongTimeout(runDueRestarts, next - Date.now());
+    if (next !== Number.POSITIVE_INFINITY) restartTimer = setLongTimeout(runDueRestarts, next);
   }
 
   function runDueRestarts(): void {
     restartTimer = null;
-    const now = Date.now();
     for (const record of table.records.values()) {
-      if (record.status !== 'waiting-restart' || record.restartAt === null || record.restartAt > now)
+      if (record.status !== 'waiting-restart' || record.restartAt === null || clock.restartInMs(record) > 0)
         continue;
       if (record.leftovers) continue; // the old run's group is still being stopped: restart after it
       record.restarts += 1;

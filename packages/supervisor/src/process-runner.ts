@@ -4,10 +4,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { instanceEnv } from './cluster/instance-env.js';
 import { type ForkChannel, openForkChannel, shutdownByMessage, wantsForkIpc, withIpc } from './fork-ipc.js';
 import { prepareWatchdogLogDir } from './inactivity/inactivity-watchdog.js';
+import { findEscapedByEnvironment } from './orphans/escaped-scan.js';
 import { childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
-import { treePids } from './proc-scan.js';
+import { readProcStat, treePids } from './proc-scan.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { setStatus } from './process-status.js';
 import { resolveCommand } from './resolve-command.js';
@@ -91,6 +92,8 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
     return;
   }
   const pid = child.pid;
+  // its start time, read while it is surely alive: what it started later is found after it is reaped
+  const sinceTicks = readProcStat(pid)?.startTicks ?? 0;
   let hasExited = false;
   let markExited!: () => void;
   const channel: ForkChannel | undefined = hasIpc
@@ -119,7 +122,8 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
     if (runDir !== undefined) recordRunEnd(runDir, record.id);
     // A run that ended by itself may leave children in its process group: stop them like a stop would,
     // so that a restart never finds the old run's workers still holding its port or files.
-    if (!record.isUserOp && isGroupAlive(pid)) record.leftovers = stopLeftovers(record, pid, hooks);
+    if (!record.isUserOp && hasLeftovers(record, pid, sinceTicks, hooks))
+      record.leftovers = stopLeftovers(record, pid, hooks, sinceTicks);
     hooks.onExit(record, code, signal);
     markExited();
   });
@@ -161,11 +165,35 @@ export function isGroupAlive(pgid: number): boolean {
   }
 }
 
+/**
+ * True while a run that ended leaves processes behind: in its process group, or started by it and
+ * escaped from the group (setsid) but still carrying its `VELOS_HOME` and `VELOS_ID`.
+ */
+export function hasLeftovers(
+  record: ProcessRecord,
+  pgid: number,
+  sinceTicks: number,
+  hooks: RunnerHooks,
+): boolean {
+  if (isGroupAlive(pgid)) return true;
+  if (hooks.home === undefined) return false;
+  const snapshot = recentSnapshot();
+  return (
+    findEscapedByEnvironment({ home: hooks.home, id: record.id, rootPid: pgid, sinceTicks, snapshot })
+      .length > 0
+  );
+}
+
 /** Stops what a run that ended by itself left in its process group, then reports `onLeftoversGone`. */
-export async function stopLeftovers(record: ProcessRecord, pgid: number, hooks: RunnerHooks): Promise<void> {
+export async function stopLeftovers(
+  record: ProcessRecord,
+  pgid: number,
+  hooks: RunnerHooks,
+  sinceTicks = 0,
+): Promise<void> {
   const spec = record.app.spec;
   try {
-    const results = await stopWithEscaped(record, pgid);
+    const results = await stopWithEscaped(record, pgid, undefined, { home: hooks.home, sinceTicks });
     const others = results.flatMap((result) => result.pids).filter((pid) => pid !== pgid);
     if (others.length > 0) {
       hooks.log(
@@ -194,11 +222,13 @@ export async function stopRecordTree(record: ProcessRecord, hooks: RunnerHooks):
   const byMessage = spec.shutdownWithMessage
     ? await shutdownByMessage(run.channel, run.exited, spec.killTimeoutMs)
     : 'not-sent';
+  const sinceTicks = run.startTicks ?? readProcStat(run.pid)?.startTicks ?? 0;
   // after a 'shutdown' the app had its grace period: what is left of its tree is killed at once
   const results = await stopWithEscaped(
     record,
     run.pid,
     run.startTicks,
+    { home: hooks.home, sinceTicks },
     byMessage === 'timeout' ? { signal: 'SIGKILL', killTimeoutMs: 0 } : undefined,
   );
   if (byMessage === 'timeout') {
@@ -260,23 +290,45 @@ async function awaitLeftovers(record: ProcessRecord, hooks: RunnerHooks): Promis
   }
 }
 
+/** Where a stop looks for the processes that escaped a run's tree by their environment. */
+interface EscapedSearch {
+  home: string | undefined;
+  /** The run's start time: only processes started since are candidates. */
+  sinceTicks: number;
+}
+
 /**
- * Stops the tree of `rootPid` and, in parallel, each tree of a descendant the monitor saw earlier that
- * is no longer in it (same pid and start time); the root's result comes first.
+ * Stops the tree of `rootPid` and, in parallel, each tree of a process that escaped it: a descendant
+ * the monitor saw earlier that is no longer in it (same pid and start time), or one whose environment
+ * names this home and process id (a setsid grandchild no sample saw); the root's result comes first.
  */
 function stopWithEscaped(
   record: ProcessRecord,
   rootPid: number,
-  rootStartTicks?: number,
+  rootStartTicks: number | undefined,
+  search: EscapedSearch,
   how?: { signal: NodeJS.Signals; killTimeoutMs: number },
 ): Promise<StopTreeResult[]> {
   const spec = record.app.spec;
   const options = how ?? { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs };
+  const roots = new Map(escapedRoots(record, rootPid));
+  if (search.home !== undefined) {
+    const snapshot = recentSnapshot();
+    const found = findEscapedByEnvironment({
+      home: search.home,
+      id: record.id,
+      rootPid,
+      sinceTicks: search.sinceTicks,
+      snapshot,
+    });
+    for (const [pid, startTicks] of found) {
+      const isBelowKnown = [...roots.keys()].some((root) => treePids(snapshot, root).includes(pid));
+      if (!isBelowKnown) roots.set(pid, startTicks);
+    }
+  }
   return Promise.all([
     stopTree(rootPid, { ...options, rootStartTicks }),
-    ...escapedRoots(record, rootPid).map(([pid, startTicks]) =>
-      stopTree(pid, { ...options, rootStartTicks: startTicks }),
-    ),
+    ...[...roots].map(([pid, startTicks]) => stopTree(pid, { ...options, rootStartTicks: startTicks })),
   ]);
 }
 

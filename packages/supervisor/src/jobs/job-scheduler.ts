@@ -184,7 +184,8 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       state.intervalTimer = null;
       if (!state.isEnabled || !host.isLive(record)) return;
       runNow(record, 'interval');
-      armInterval(record, next);
+      // the timer is monotonic: a wall clock set back meanwhile must not delay the next run by as much (#15)
+      armInterval(record, Math.min(next, Date.now()));
     }, next - now);
   }
 

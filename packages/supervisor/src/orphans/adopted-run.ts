@@ -1,6 +1,6 @@
 import { readProcStat } from '../proc-scan.js';
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
-import { isGroupAlive, nextSpawnSeq, type RunnerHooks, stopLeftovers } from '../process-runner.js';
+import { hasLeftovers, nextSpawnSeq, type RunnerHooks, stopLeftovers } from '../process-runner.js';
 import { setStatus } from '../process-status.js';
 import { openFifoReader } from './fifo-stdio.js';
 import { fifoPath } from './run-files.js';
@@ -94,8 +94,8 @@ export function adoptRun(
     recordRunEnd(runDir, record.id);
     record.run = null;
     record.pid = null;
-    if (!record.isUserOp && isGroupAlive(entry.pid))
-      record.leftovers = stopLeftovers(record, entry.pid, hooks);
+    if (!record.isUserOp && hasLeftovers(record, entry.pid, entry.startTicks, hooks))
+      record.leftovers = stopLeftovers(record, entry.pid, hooks, entry.startTicks);
     hooks.onExit(record, null, null);
   });
   record.run = run;

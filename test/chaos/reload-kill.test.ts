@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURE_DIR,
+  freePort,
+  homeProcesses,
+  isAlive,
+  killDaemon,
+  killPid,
+  type ListRow,
+  rowsNamed,
+  spawnVelos,
+  velosOk,
+  waitFor,
+} from './chaos-helpers.js';
+
+/** Every pid a test saw, killed in teardown whatever happened. */
+const seenPids = new Set<number>();
+
+afterEach(async () => {
+  for (const pid of seenPids) killPid(pid);
+  seenPids.clear();
+  await cleanupHomes();
+});
+
+/** The pid answering one GET (no keep-alive), or null when the port does not answer. */
+async function answeringPid(port: number): Promise<number | null> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    return ((await response.json()) as { pid: number }).pid;
+  } catch {
+    return null;
+  }
+}
+
+function onlineInstances(home: string, name: string, count: number): Promise<ListRow[]> {
+  return waitFor(
+    async () => {
+      const rows = await rowsNamed(home, name);
+      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid)
+        ? rows
+        : undefined;
+    },
+    { message: `${count} online instances of ${name}` },
+  );
+}
+
+describe('SIGKILL of the daemon during a cluster reload', () => {
+  it('the next daemon stops the half-reloaded cluster and serves the port again with every instance', async () => {
+    const home = createHome();
+    const port = await freePort();
+    // Each new worker listens 500 ms after it starts: the reload is still going when the daemon dies.
+    await velosOk(['start', `${FIXTURE_DIR}/cluster-server.js`, '-i', '2', '--name', 'web'], {
+      home,
+      env: { PORT: String(port), LISTEN_DELAY_MS: '500' },
+    });
+    const before = await onlineInstances(home, 'web', 2);
+    await waitFor(async () => (await answeringPid(port)) !== null, { message: 'the port to answer' });
+
+    const reload = spawnVelos(['reload', 'web'], { home });
+    let reloadOutput = '';
+    reload.stderr?.on('data', (chunk: Buffer) => {
+      reloadOutput += chunk.toString();
+    });
+    await waitFor(() => homeProcesses(home).length > 3, { intervalMs: 20, message: 'a new worker to start' });
+    for (const proc of homeProcesses(home)) seenPids.add(proc.pid);
+    await killDaemon(home);
+    const killedAt = performance.now();
+    await new Promise((resolve) => reload.once('exit', resolve));
+
+    // The next command (here the reload's own retry, or this list) starts a daemon that settles the orphans.
+    await velosOk(['list', '--json'], { home });
+    const daemonLog = readFileSync(join(home, 'daemon.log'), 'utf8');
+    expect(daemonLog, reloadOutput).toMatch(/orphans: stopped pid \d+ \(cluster primary, not registered\)/);
+    const after = await onlineInstances(home, 'web', 2);
+    for (const row of after) seenPids.add(row.pid!);
+    // Nothing of the old cluster (neither the old workers nor the half-started new ones) is left.
+    await waitFor(() => [...seenPids].every((pid) => after.some((row) => row.pid === pid) || !isAlive(pid)), {
+      message: 'every process of the interrupted reload to be gone',
+    });
+    for (const row of before) expect(after.map((r) => r.pid)).not.toContain(row.pid);
+    const pid = await waitFor(() => answeringPid(port), { message: 'the port to be served again' });
+    expect(after.map((row) => row.pid)).toContain(pid);
+    console.log(
+      `cluster reload kill: port served again ${Math.round(performance.now() - killedAt)} ms after the kill`,
+    );
+  });
+});

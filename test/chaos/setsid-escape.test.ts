@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  descendantsOf,
+  isAlive,
+  killPid,
+  listProcs,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './chaos-helpers.js';
+
+const seenPids = new Set<number>();
+
+afterEach(async () => {
+  for (const pid of seenPids) killPid(pid);
+  seenPids.clear();
+  await cleanupHomes();
+});
+
+/** The live process of this home whose command line is exactly `command`. */
+function findCommand(home: string, command: string): number | undefined {
+  return listProcs().find((p) => p.cmdline.join(' ') === command && p.environ.includes(`VELOS_HOME=${home}`))
+    ?.pid;
+}
+
+describe('grandchildren that left the process group with setsid', () => {
+  it('are found by their environment and stopped on delete, even when no monitor sample ever saw them', async () => {
+    const home = createHome();
+    // The subshell exits at once: the setsid'd sleep is re-parented before any monitor sample.
+    await velosOk(
+      ['start', '(setsid sleep 3001 &); (setsid sleep 3002 &); exec sleep 3000', '--name', 'esc'],
+      {
+        home,
+      },
+    );
+    const row = await waitForStatus(home, 'esc', 'online');
+    seenPids.add(row.pid!);
+    const escaped = await waitFor(
+      () => {
+        const pids = [findCommand(home, 'sleep 3001'), findCommand(home, 'sleep 3002')];
+        return pids.every((pid) => pid !== undefined) ? (pids as number[]) : undefined;
+      },
+      { message: 'both setsid sleeps' },
+    );
+    for (const pid of escaped) seenPids.add(pid);
+    for (const pid of escaped) expect(descendantsOf(row.pid!)).not.toContain(pid);
+
+    await velosOk(['delete', 'esc'], { home });
+    await waitFor(() => escaped.every((pid) => !isAlive(pid)), {
+      timeoutMs: 5000,
+      message: 'the escaped grandchildren to be stopped by the delete',
+    });
+  });
+
+  it('are stopped with the leftovers of a run that exited by itself', async () => {
+    const home = createHome();
+    await velosOk(
+      ['start', '(setsid sleep 3003 &); sleep 1; exit 3', '--name', 'esc-exit', '--no-autorestart'],
+      { home },
+    );
+    const escaped = await waitFor(() => findCommand(home, 'sleep 3003'), { message: 'the setsid sleep' });
+    seenPids.add(escaped);
+    await waitFor(async () => !isAlive(escaped), {
+      timeoutMs: 10_000,
+      message: 'the escaped sleep to be stopped',
+    });
+    expect(isAlive(escaped)).toBe(false);
+  });
+});
