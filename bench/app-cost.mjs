@@ -11,11 +11,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { summarizeSnapshot } from './lib/heap-summary.mjs';
 import { readPidFile, readRssBytes, readSettledRss, stopPids } from './lib/proc.mjs';
 import { median } from './lib/stats.mjs';
-import { waitFor } from './lib/wait.mjs';
 import { VELOS_BIN } from './lib/velos-driver.mjs';
-import { summarizeSnapshot } from './lib/heap-summary.mjs';
+import { waitFor } from './lib/wait.mjs';
 
 const MB = 1e6;
 const SILENT = new URL('../fixtures/silent.js', import.meta.url).pathname;
@@ -43,11 +43,13 @@ try {
   for (let run = 0; run < runs; run += 1) {
     const order = run % 2 === 0 ? variants : [...variants].reverse();
     for (const variant of order) {
-      log(`run ${run + 1}/${runs} ${variant.name} (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
-      const withHeap = opts.heap && run === 0;
-      results.get(variant.name).push(
-        opts.crashloop ? await crashLoop(variant, withHeap) : await measure(variant, withHeap),
+      log(
+        `run ${run + 1}/${runs} ${variant.name} (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`,
       );
+      const withHeap = opts.heap && run === 0;
+      results
+        .get(variant.name)
+        .push(opts.crashloop ? await crashLoop(variant, withHeap) : await measure(variant, withHeap));
     }
   }
   if (opts.crashloop) printCrashLoop();
@@ -77,7 +79,11 @@ function daemonOf(variant, withHeap) {
   const env = { ...process.env, ...variant.env, VELOS_HOME: home };
   const flags = withHeap ? [...variant.flags, '--heapsnapshot-signal=SIGUSR2'] : variant.flags;
   const velos = (...args) => {
-    const result = spawnSync(opts.node, [...flags, variant.bin, ...args], { env, encoding: 'utf8', cwd: home });
+    const result = spawnSync(opts.node, [...flags, variant.bin, ...args], {
+      env,
+      encoding: 'utf8',
+      cwd: home,
+    });
     if (result.status !== 0) throw new Error(`velos ${args.join(' ')}: ${result.stderr}`);
     return result.stdout;
   };
@@ -102,11 +108,14 @@ async function measure(variant, withHeap) {
     writeFileSync(join(dir, 'velos.json'), JSON.stringify({ apps }));
     velos('start', join(dir, 'velos.json'));
     started = count;
-    await waitFor(() => JSON.parse(velos('list', '--json')).filter((p) => p.status === 'online').length === count, {
-      timeoutMs: 300_000,
-      intervalMs: 500,
-      what: `${count} apps online`,
-    });
+    await waitFor(
+      () => JSON.parse(velos('list', '--json')).filter((p) => p.status === 'online').length === count,
+      {
+        timeoutMs: 300_000,
+        intervalMs: 500,
+        what: `${count} apps online`,
+      },
+    );
     sample.apps[count] = (await readSettledRss(pid, { timeoutMs: 10_000 })) / MB;
     if (withHeap) sample.heap[count] = await snapshot(pid, home);
   }
@@ -154,7 +163,9 @@ function printCrashLoop() {
   for (const [name, samples] of results) {
     const growth = median(samples.map((s) => s.end - s.warm));
     const rate = median(samples.map((s) => s.rate));
-    console.log(`${name}: RSS growth ${growth.toFixed(2)} MB over ${opts.crashloop} s at ${rate.toFixed(1)} restarts/s`);
+    console.log(
+      `${name}: RSS growth ${growth.toFixed(2)} MB over ${opts.crashloop} s at ${rate.toFixed(1)} restarts/s`,
+    );
     console.log(`  samples: ${samples.map((s) => `${s.warm.toFixed(1)}→${s.end.toFixed(1)}`).join(' ')}`);
     const heap = samples.find((s) => Object.keys(s.heap).length > 0)?.heap;
     if (heap) printHeap(heap, 'the loop');
@@ -191,7 +202,14 @@ async function snapshot(pid, home) {
 
 function print() {
   const fmt = (n) => n.toFixed(2).padStart(7);
-  const header = ['variant', 'idle', 'anon', 'file', ...counts.map((c) => `${c} apps`), ...counts.map((c) => `/app@${c}`)];
+  const header = [
+    'variant',
+    'idle',
+    'anon',
+    'file',
+    ...counts.map((c) => `${c} apps`),
+    ...counts.map((c) => `/app@${c}`),
+  ];
   console.log(header.map((h) => h.padStart(10)).join(''));
   for (const [name, samples] of results) {
     const idle = median(samples.map((s) => s.idle));
@@ -216,7 +234,11 @@ function printHeap(heap, over) {
   const to = heap[Math.max(...keys)];
   const apps = over ? 1 : Math.max(...keys) - Math.min(...keys);
   const rows = Object.keys({ ...from.byName, ...to.byName })
-    .map((name) => [name, ((to.byName[name]?.size ?? 0) - (from.byName[name]?.size ?? 0)) / apps, ((to.byName[name]?.count ?? 0) - (from.byName[name]?.count ?? 0)) / apps])
+    .map((name) => [
+      name,
+      ((to.byName[name]?.size ?? 0) - (from.byName[name]?.size ?? 0)) / apps,
+      ((to.byName[name]?.count ?? 0) - (from.byName[name]?.count ?? 0)) / apps,
+    ])
     .sort((a, b) => b[1] - a[1]);
   const what = over ?? `per app (${Math.min(...keys)} → ${Math.max(...keys)} apps)`;
   console.log(`  V8 heap ${what}: ${((to.total - from.total) / apps / 1000).toFixed(1)} kB self size`);
@@ -228,4 +250,3 @@ async function cleanup() {
   await stopPids([...daemons]);
   rmSync(root, { recursive: true, force: true });
 }
-

@@ -18,7 +18,8 @@ export function summarizeSnapshot(snapshot) {
     const type = typeNames[nodes[i + typeAt]];
     const size = nodes[i + sizeAt];
     const name = kindOf(type, strings[nodes[i + nameAt]]);
-    const entry = (byName[name] ??= { size: 0, count: 0 });
+    byName[name] ??= { size: 0, count: 0 };
+    const entry = byName[name];
     entry.size += size;
     entry.count += 1;
     total += size;
@@ -30,6 +31,7 @@ function kindOf(type, name) {
   if (type === 'object' || type === 'native') return name.length > 60 ? `${name.slice(0, 60)}…` : name;
   if (type === 'closure') return '(closure)';
   if (type === 'string' || type === 'concatenated string' || type === 'sliced string') return '(string)';
-  if (type === 'hidden' || type === 'object shape' || type === 'code') return `(${type}) ${name.slice(0, 40)}`;
+  if (type === 'hidden' || type === 'object shape' || type === 'code')
+    return `(${type}) ${name.slice(0, 40)}`;
   return `(${type})`;
 }
