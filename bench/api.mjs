@@ -170,7 +170,7 @@ try {
     const loaded = readFileSync(moduleLog, 'utf8')
       .split('\n')
       .filter((l) => l.startsWith(`${daemonPid} `));
-    const apiModules = loaded.filter((l) => /\/host-[^/]*\.js$|packages\/api\/|fastify/.test(l));
+    const apiModules = loaded.filter((l) => /\/host-[^/]*\.c?js$|packages\/api\/|fastify/.test(l));
     results.daemonModules = loaded.length;
     results.daemonApiModulesWithoutTable = apiModules.length;
     line(`daemon without [api]: ${loaded.length} modules loaded, ${apiModules.length} of the API`);

@@ -229,7 +229,7 @@ try {
       const text = readFileSync(join(dist, file), 'utf8');
       // prom-client itself and the renderer (the extension's own small chunk only holds an import())
       return (
-        file.endsWith('.js') && (text.includes('prom-client') || text.includes('velos_process_cpu_percent'))
+        /\.c?js$/.test(file) && (text.includes('prom-client') || text.includes('velos_process_cpu_percent'))
       );
     });
     const home = newHome();

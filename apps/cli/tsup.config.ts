@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { defineConfig, type Options } from 'tsup';
+import { convertDaemonToCommonJs, DAEMON_EXTENSION, lazyFsPromises } from './daemon-cjs.js';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
@@ -56,7 +57,17 @@ export default defineConfig([
   { ...shared, entry: { cli: 'src/cli.ts' }, splitting: true },
   // The daemon's entry (what the client starts) built on its own, so what it runs at start sits in a few
   // modules instead of the chunks it would share with the CLI: fewer module loads at start.
-  { ...shared, entry: { daemon: 'src/daemon-entry.ts' }, splitting: true },
+  // It ends up as CommonJS (daemon-cjs.ts): dist/daemon.cjs and its chunks, in files of their own.
+  {
+    ...shared,
+    entry: { daemon: 'src/daemon-entry.ts' },
+    splitting: true,
+    outExtension: () => ({ js: DAEMON_EXTENSION }),
+    banner: {},
+    removeNodeProtocol: false,
+    esbuildPlugins: [...(shared.esbuildPlugins ?? []), lazyFsPromises],
+    onSuccess: () => convertDaemonToCommonJs('dist'),
+  },
   // The binary's entry: `velos list` from one module, anything else through dist/cli.js.
   { ...shared, entry: { velos: 'src/hot-path.ts' }, splitting: false },
   // CLI-4: `velos monit` (ink, react, yoga) in one file of its own, loaded by commands/monit.ts only;

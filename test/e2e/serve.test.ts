@@ -246,7 +246,7 @@ describe('velos serve (API-1…4)', () => {
       .split('\n')
       .filter((l) => l.startsWith(`${daemonPid} `));
     expect(loaded.length).toBeGreaterThan(0);
-    expect(loaded.filter((l) => /\/host-[^/]*\.js$|packages\/api\/|fastify/.test(l))).toEqual([]);
+    expect(loaded.filter((l) => /\/host-[^/]*\.c?js$|packages\/api\/|fastify/.test(l))).toEqual([]);
   });
 
   it('is served by the daemon while config.toml has an [api] table', async () => {

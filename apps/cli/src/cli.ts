@@ -49,7 +49,7 @@ async function dispatch(fullArgv: string[]): Promise<number> {
   if (input.options.json && input.options.ai)
     throw usageError('--json and --ai cannot be used together', spec.name);
   const mode: OutputMode = input.options.json ? 'json' : input.options.ai ? 'ai' : 'text';
-  const ctx = createContext(mode, fileURLToPath(new URL('./daemon.js', import.meta.url)), {
+  const ctx = createContext(mode, fileURLToPath(new URL('./daemon.cjs', import.meta.url)), {
     isSilent: isSilenced(spec.name, flags),
     isColorOff: flags.isColorOff,
   });

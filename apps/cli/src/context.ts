@@ -60,7 +60,7 @@ export interface ContextOptions {
   isColorOff?: boolean;
 }
 
-/** Builds the context of one CLI run; `daemonEntry` is the script the client starts a daemon with (`dist/daemon.js`). */
+/** Builds the context of one CLI run; `daemonEntry` is the script the client starts a daemon with (`dist/daemon.cjs`). */
 export function createContext(
   mode: OutputMode,
   daemonEntry: string,

@@ -13,7 +13,7 @@ const mode = hotListMode(args);
 if (isDaemonLine(args)) {
   // `velos daemon [--foreground]` (systemd, launchd, containers): the daemon's own entry, as the client
   // starts it, without the CLI's command table around it (a few MB less RSS for the life of the daemon)
-  const daemonEntry = './daemon.js';
+  const daemonEntry = './daemon.cjs';
   await import(daemonEntry);
 } else if (mode === null) {
   // A computed specifier: the bundler must leave the full CLI in its own file, next to this one.
@@ -22,7 +22,7 @@ if (isDaemonLine(args)) {
 } else {
   exitQuietlyOnEpipe();
   // A daemon started from here runs its own entry, which loads neither this bundle nor the CLI.
-  const ctx = createContext(mode, fileURLToPath(new URL('./daemon.js', import.meta.url)));
+  const ctx = createContext(mode, fileURLToPath(new URL('./daemon.cjs', import.meta.url)));
   try {
     await runList(ctx);
   } catch (error) {

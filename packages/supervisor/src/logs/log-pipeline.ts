@@ -213,7 +213,7 @@ class Pipeline implements LogPipeline {
   note(which: LogStream, line: string): void {
     this.#assertOpen();
     const splitter = new LineSplitter(this.#maxLineBytes, (data, lines) =>
-      this.#accept({ data, lines, ts: Date.now(), stream: which, pid: null }),
+      this.#accept({ data, lines, ts: Date.now(), stream: which, pid: null, seq: undefined }),
     );
     splitter.push(Buffer.from(line));
     splitter.end();

@@ -32,7 +32,8 @@ export class PipeCapture {
     this.#writer = writer;
     this.#pacer = new ReadPacer(stream);
     this.#splitter = new LineSplitter(maxLineBytes, (data, lines) =>
-      accept({ data, lines, ts: this.#ts, stream: which, pid }),
+      // seq (set by the pipeline) is there from the start: one object shape, no property array per batch
+      accept({ data, lines, ts: this.#ts, stream: which, pid, seq: undefined }),
     );
     this.done = new Promise((resolve) => {
       this.#resolveDone = resolve;
