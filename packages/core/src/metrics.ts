@@ -103,6 +103,8 @@ export interface DaemonMetrics {
   alerts: Partial<Record<AlertPhase, number>>;
   /** Custom metric reports refused (malformed, over a limit), by process id. */
   customMetricsRejected: { id: number; name: string; count: number }[];
+  /** Active libuv handles and requests by type (`Timeout`, `PipeWrap`…), to see leaks of timers and sockets over time. */
+  activeResources?: Record<string, number>;
 }
 
 /** OBS-1: the machine the daemon runs on (Linux figures from /proc; elsewhere what `os` gives). */
