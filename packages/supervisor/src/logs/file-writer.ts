@@ -2,7 +2,7 @@ import { close, fstat, fstatSync, ftruncate, open, rename, type Stats, writev } 
 import { APPEND_NO_FOLLOW, ErrorCodes, noFollowError, openNoFollow, VelosError } from '@velos/core';
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import type { LogStream } from './line-batch.js';
-import { DEFAULT_LOG_RETAIN, type RotationOptions, rotatedPath } from './log-rotation.js';
+import { DEFAULT_LOG_RETAIN, pruneRotated, type RotationOptions, rotatedPath } from './log-rotation.js';
 import { RotationHousekeeper } from './rotation-housekeeper.js';
 import { TimeIndexWriter } from './time-index.js';
 
@@ -218,7 +218,10 @@ export class FileWriter {
     return new Promise((resolve) => this.#waiters.push({ target, resolve }));
   }
 
-  /** Empties the file in place; lines queued before the call are discarded, later ones follow. */
+  /**
+   * Empties the file in place and deletes its rotated files (plain, gzipped and their time indexes);
+   * lines queued before the call are discarded, later ones follow.
+   */
   truncate(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -467,7 +470,6 @@ export class FileWriter {
     for (const item of discarded) this.#settledLines += item.lines;
     this.#inFlight = true;
     ftruncate(this.#fd, 0, (error) => {
-      this.#inFlight = false;
       if (!error) {
         this.#index?.reset();
         this.#position = {
@@ -478,17 +480,29 @@ export class FileWriter {
         };
       }
       this.#settle(discarded.reduce((sum, item) => sum + item.data.length, 0));
-      for (const truncation of truncations) {
-        if (error) {
-          truncation.reject(
-            new VelosError(ErrorCodes.IO_ERROR, `cannot truncate ${this.path}: ${error.message}`, {
-              cause: error,
-            }),
-          );
-        } else truncation.resolve();
-      }
-      this.#pump();
+      const failure = error
+        ? Promise.resolve(`cannot truncate ${this.path}: ${error.message}`)
+        : this.#deleteRotated();
+      void failure.then((message) => {
+        this.#inFlight = false;
+        for (const truncation of truncations) {
+          if (message === null) truncation.resolve();
+          else truncation.reject(new VelosError(ErrorCodes.IO_ERROR, message, { cause: error ?? undefined }));
+        }
+        this.#pump();
+      });
     });
+  }
+
+  /** Deletes every rotated file of the path (once compressions under way are done); the failure, else null. */
+  async #deleteRotated(): Promise<string | null> {
+    try {
+      await this.#housekeeper.idle();
+      await pruneRotated(this.path, 0);
+      return null;
+    } catch (error) {
+      return `cannot delete the rotated files of ${this.path}: ${messageOf(error)}`;
+    }
   }
 
   #settle(bytes: number): void {
