@@ -257,8 +257,9 @@ function printReport(report) {
   ]) {
     const t = report[key];
     const growth = (t.slopePerMin * runMs) / 60_000;
+    const error = (t.slopeErrorPerMin * runMs) / 60_000;
     console.log(
-      `  ${label.padEnd(11)} median ${t.median} (first quarter ${t.early}, last ${t.late}, min ${t.min}, max ${t.max}), fitted growth over the run ${growth.toFixed(1)}: ${isFlat(t, runMs, { percent: TARGET_PERCENT }) ? 'flat' : 'GROWING'}`,
+      `  ${label.padEnd(11)} median ${t.median} (first quarter ${t.early}, last ${t.late}, min ${t.min}, max ${t.max}), fitted growth over the run ${growth.toFixed(1)} ± ${error.toFixed(1)}: ${isFlat(t, runMs, { percent: TARGET_PERCENT }) ? 'flat' : 'GROWING'}`,
     );
   }
   console.log(

@@ -1,10 +1,10 @@
 // Trends of a soak run: is a figure (RSS, open fds, timers) still growing once the load is steady?
 import { median } from './stats.mjs';
 
-/** Least-squares line through points `{x, y}`: `{slope, intercept}` (slope 0 for fewer than two distinct x). */
+/** Least-squares line through points `{x, y}`: `{slope, intercept, slopeError}` (slope 0 for fewer than two distinct x). */
 export function linearFit(points) {
   const n = points.length;
-  if (n === 0) return { slope: 0, intercept: 0 };
+  if (n === 0) return { slope: 0, intercept: 0, slopeError: 0 };
   const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
   const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
   let sxy = 0;
@@ -14,7 +14,12 @@ export function linearFit(points) {
     sxx += (p.x - meanX) ** 2;
   }
   const slope = sxx === 0 ? 0 : sxy / sxx;
-  return { slope, intercept: meanY - slope * meanX };
+  const intercept = meanY - slope * meanX;
+  let residuals = 0;
+  for (const p of points) residuals += (p.y - (intercept + slope * p.x)) ** 2;
+  // the standard error of the slope: how far noise alone moves it
+  const slopeError = n > 2 && sxx > 0 ? Math.sqrt(residuals / (n - 2) / sxx) : 0;
+  return { slope, intercept, slopeError };
 }
 
 /**
@@ -26,12 +31,13 @@ export function secondHalfTrend(samples, key, runMs) {
   const values = samples.filter((s) => typeof s[key] === 'number');
   const start = runMs / 2;
   const half = values.filter((s) => s.tMs >= start);
-  const { slope } = linearFit(half.map((s) => ({ x: s.tMs / 60_000, y: s[key] })));
+  const { slope, slopeError } = linearFit(half.map((s) => ({ x: s.tMs / 60_000, y: s[key] })));
   const level = median(half.map((s) => s[key])) ?? 0;
   const quarter = Math.max(1, Math.floor(half.length / 4));
   return {
     samples: half.length,
     slopePerMin: slope,
+    slopeErrorPerMin: slopeError,
     runPercent: level === 0 ? 0 : ((slope * runMs) / 60_000 / level) * 100,
     median: level,
     min: half.length ? Math.min(...half.map((s) => s[key])) : null,
@@ -43,9 +49,12 @@ export function secondHalfTrend(samples, key, runMs) {
 
 /**
  * True when a count (open fds, timers) did not grow: the growth its fitted slope makes over the run
- * is within `percent` of its level, with a slack of `slack` for small, noisy counts.
+ * is within `percent` of its level, or within `slack` or twice the slope's standard error (what
+ * noise alone gives a small count that goes up and down, such as the timers of restart delays).
  */
 export function isFlat(trend, runMs, { percent = 5, slack = 2 } = {}) {
-  const growth = (trend.slopePerMin * runMs) / 60_000;
-  return growth <= Math.max(slack, (trend.median * percent) / 100);
+  const minutes = runMs / 60_000;
+  const growth = trend.slopePerMin * minutes;
+  const noise = 2 * (trend.slopeErrorPerMin ?? 0) * minutes;
+  return growth <= Math.max(slack, (trend.median * percent) / 100, noise);
 }

@@ -7,6 +7,9 @@ describe('soak analysis', () => {
     expect(fit.slope).toBeCloseTo(2);
     expect(fit.intercept).toBeCloseTo(1);
     expect(linearFit([{ x: 1, y: 5 }]).slope).toBe(0);
+    expect(fit.slopeError).toBeCloseTo(0);
+    const noisy = linearFit([0, 1, 2, 3, 4, 5].map((x) => ({ x, y: x % 2 ? 3 : 0 })));
+    expect(noisy.slopeError).toBeGreaterThan(0);
   });
 
   it('measures the trend over the second half only, per minute and in % of the run', () => {
@@ -28,5 +31,7 @@ describe('soak analysis', () => {
     expect(isFlat({ slopePerMin: 2, median: 300 }, runMs)).toBe(false);
     expect(isFlat({ slopePerMin: 0.15, median: 3 }, runMs)).toBe(true);
     expect(isFlat({ slopePerMin: 1, median: 3 }, runMs)).toBe(false);
+    // noise: a slope within twice its standard error is not growth
+    expect(isFlat({ slopePerMin: 1, slopeErrorPerMin: 0.6, median: 3 }, runMs)).toBe(true);
   });
 });
