@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Soak (issue #15): a real Velos daemon under a steady mixed load for a long time; does it leak?
-//   50 apps: 10 crash-looping, 8 flooding their logs (size-rotated), 2 cluster apps (2 instances each),
+//   50 apps: 10 crash-looping (40 lines a life), 8 flooding their logs (size-rotated), 2 cluster apps (2 instances each),
 //   2 "churn" apps deleted and started again, the rest quiet tickers; restarts, reloads, flushes,
 //   one-shot logs/list/describe calls; 4 `velos logs --follow` and 2 `velos events --follow` CLI
 //   followers (one of them replaced every minute).
+// The apps print enough for every bounded buffer of the daemon (the ring of 1000 recent lines per
+// process, the event ring) to be full within the first half, so that the second half is steady.
 // Samples the daemon's RSS (/proc/PID/status), open fds (/proc/PID/fd) and active timers and handles
 // (`velos metrics`: daemon.activeResources). Reported over the second half of the run (the first is
 // the warm-up): the RSS slope (least squares, MB/min, and the growth it makes over the run in %),
@@ -26,6 +28,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VELOS_BIN = join(ROOT, 'apps/cli/bin/velos.js');
 const FIXTURES = join(ROOT, 'fixtures');
 const HTTP_APP = join(ROOT, 'bench/fixtures/http-app.cjs');
+const CRASH_BURST = join(ROOT, 'bench/fixtures/crash-burst.cjs');
 const MB = 1e6;
 const TARGET_PERCENT = 5;
 
@@ -110,7 +113,7 @@ async function soakApps() {
   for (let i = 0; i < 10; i += 1) {
     apps.push({
       name: `loop-${i}`,
-      script: join(FIXTURES, 'crash-after.js'),
+      script: CRASH_BURST,
       args: [String(1500 + i * 100)],
       ...forever,
       restart_delay: 100,
@@ -143,7 +146,7 @@ async function soakApps() {
     apps.push({
       name: `tick-${i}`,
       script: join(FIXTURES, 'ticker.js'),
-      env: { TICK_MS: String(1000 + i * 50) },
+      env: { TICK_MS: String(150 + i * 5) },
       ...forever,
     });
   }
