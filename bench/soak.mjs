@@ -49,7 +49,14 @@ const env = { ...process.env, VELOS_HOME: home };
 const velos = (args, timeoutMs = 120_000) =>
   runChecked(process.execPath, [VELOS_BIN, ...args], { env, timeoutMs });
 const followers = [];
-const counters = { actions: 0, actionErrors: 0, errorSamples: [], followerBytes: 0, followersReplaced: 0 };
+const counters = {
+  skippedTurns: 0,
+  actions: 0,
+  actionErrors: 0,
+  errorSamples: [],
+  followerBytes: 0,
+  followersReplaced: 0,
+};
 let daemonPid = null;
 let client = null;
 
@@ -75,23 +82,36 @@ try {
     { everyMs: 30_000, run: (n) => churn(`churn-${n % 2}`) },
     { everyMs: 60_000, run: () => replaceFollower() },
   ];
-  const due = schedule.map((task) => ({ ...task, next: task.everyMs, n: 0 }));
+  // each task and the sampling run on their own: a slow action (the machine is shared) delays
+  // neither the other actions nor the samples; a task whose previous run is not done skips a turn
+  const tasks = schedule.map((task) => ({ ...task, next: task.everyMs, n: 0, running: null }));
+  const running = new Set();
   let nextSample = 0;
   while (Date.now() - started < runMs) {
     const elapsed = Date.now() - started;
     if (!isAlive(daemonPid)) throw new Error(`the daemon (pid ${daemonPid}) died after ${elapsed} ms`);
     if (elapsed >= nextSample) {
-      samples.push(await sample(elapsed));
       nextSample += sampleEveryMs;
+      const taking = sample(elapsed).then((taken) => samples.push(taken));
+      running.add(taking);
+      void taking.finally(() => running.delete(taking));
     }
-    for (const task of due) {
+    for (const task of tasks) {
       if (elapsed < task.next) continue;
       task.next += task.everyMs;
+      if (task.running) {
+        counters.skippedTurns += 1;
+        continue;
+      }
       task.n += 1;
-      await task.run(task.n);
+      task.running = task.run(task.n).finally(() => {
+        task.running = null;
+      });
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  await Promise.all([...running, ...tasks.map((task) => task.running)]);
+  samples.sort((a, b) => a.tMs - b.tMs);
   samples.push(await sample(Date.now() - started));
   const report = summarize(samples, Date.now() - started);
   printReport(report);
@@ -214,6 +234,7 @@ async function sample(tMs) {
     tMs,
     rssMb: rss === null ? null : rss / MB,
     heapMb: metrics ? metrics.daemon.heapUsedBytes / MB : null,
+    externalMb: metrics?.daemon.externalBytes === undefined ? null : metrics.daemon.externalBytes / MB,
     fds,
     timers: resources.Timeout ?? 0,
     handles,
@@ -231,6 +252,7 @@ function summarize(samples, elapsedMs) {
     samples: samples.length,
     rss: trend('rssMb'),
     heap: trend('heapMb'),
+    external: trend('externalMb'),
     fds: trend('fds'),
     timers: trend('timers'),
     handles: trend('handles'),
@@ -253,6 +275,9 @@ function printReport(report) {
   console.log(
     `  heap used   median ${report.heap.median.toFixed(1)} MB, slope ${report.heap.slopePerMin.toFixed(3)} MB/min = ${pct(report.heap.runPercent)} over the run`,
   );
+  console.log(
+    `  external    median ${report.external.median.toFixed(1)} MB (Buffers outside the heap), slope ${report.external.slopePerMin.toFixed(3)} MB/min`,
+  );
   for (const [label, key] of [
     ['open fds', 'fds'],
     ['timers', 'timers'],
@@ -266,7 +291,7 @@ function printReport(report) {
     );
   }
   console.log(
-    `  restarts ${report.restartsSeen}, actions ${report.actions} (${report.actionErrors} failed), followers replaced ${report.followersReplaced}, follower output ${(report.followerBytes / MB).toFixed(1)} MB`,
+    `  restarts ${report.restartsSeen}, actions ${report.actions} (${report.actionErrors} failed, ${report.skippedTurns} turns skipped while the previous run was slow), followers replaced ${report.followersReplaced}, follower output ${(report.followerBytes / MB).toFixed(1)} MB`,
   );
   for (const line of report.errorSamples) console.log(`    ${line}`);
 }

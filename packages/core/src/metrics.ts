@@ -89,6 +89,8 @@ export interface DaemonMetrics {
   /** RSS of the daemon process. */
   memoryBytes: number;
   heapUsedBytes: number;
+  /** Memory outside the V8 heap held by JavaScript objects (Buffers of log lines read and queued). */
+  externalBytes?: number;
   /** Supervised processes by status. */
   processes: Partial<Record<ProcessStatus, number>>;
   /** IPC requests answered, by command and outcome (`ok` or the error code). */
