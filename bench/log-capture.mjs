@@ -5,7 +5,8 @@
 // opted out (`log_engine = false`), medians of [runs] runs each, alternated.
 // Then one write() per line (issue 17): fixtures/line-per-write.js (100-byte lines, console.log)
 // through the pipeline, the capture CPU and the number of chunks read, medians of [runs] runs.
-// Usage: pnpm --filter @velos/supervisor build && node bench/log-capture.mjs [lines] [runs] [per-line]
+// Then size rotation (issue 15): the capture CPU with --log-max-size 10K and 1M, medians of [runs] runs.
+// Usage: pnpm --filter @velos/supervisor build && node bench/log-capture.mjs [lines] [runs] [per-line|rotation]
 // VELOS_SUPERVISOR_MODULE=<path or URL> imports createLogPipeline from another build.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -18,6 +19,8 @@ const lines = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.argv[3] ?? 3);
 /** `per-line` as the third argument: only the one-write()-per-line part. */
 const perLineOnly = process.argv[4] === 'per-line';
+/** `rotation` as the third argument: only the size rotation part. */
+const rotationOnly = process.argv[4] === 'rotation';
 const chatty = new URL('../fixtures/chatty.js', import.meta.url).pathname;
 const moduleUrl = process.env.VELOS_SUPERVISOR_MODULE
   ? pathToFileURL(process.env.VELOS_SUPERVISOR_MODULE).href
@@ -129,7 +132,7 @@ try {
     ['pipeline plain + iso date', { format: 'plain', dateFormat: 'iso' }],
     ['pipeline json', { format: 'json' }],
   ];
-  if (!perLineOnly) {
+  if (!perLineOnly && !rotationOnly) {
     const directRuns = [];
     for (let i = 0; i < runs; i += 1) directRuns.push(await direct(dir));
     const baseline = best(directRuns);
@@ -150,7 +153,8 @@ try {
     }
     await liveEngineCost(dir);
   }
-  await perLineCost(dir);
+  if (!rotationOnly) await perLineCost(dir);
+  if (!perLineOnly) await rotationCost(dir);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
@@ -195,4 +199,24 @@ async function liveEngineCost(dir) {
   }
   engines.close();
   console.log(`events raised during the runs: ${events.map((event) => event.kind).join(', ') || 'none'}`);
+}
+
+/** Capture CPU of chatty.js with size rotation (rotated files kept plain, 2 of them), medians. */
+async function rotationCost(dir) {
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  console.log(`\nsize rotation, capture CPU, median of ${runs} runs:`);
+  for (const [label, maxBytes] of [
+    ['--log-max-size 10K', 10 * 1024],
+    ['--log-max-size 1M', 1024 * 1024],
+  ]) {
+    const results = [];
+    for (let i = 0; i < runs; i += 1) {
+      results.push(await piped(dir, { format: 'plain', rotation: { maxBytes, retain: 2, compress: false } }));
+    }
+    const cpu = results.map((r) => r.cpuMs);
+    const ms = results.map((r) => r.ms);
+    console.log(
+      `${label.padEnd(20)} capture CPU ${median(cpu).toFixed(0).padStart(5)} ms (${cpu.map((v) => v.toFixed(0)).join(', ')}), wall ${median(ms).toFixed(0)} ms`,
+    );
+  }
 }

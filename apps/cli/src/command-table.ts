@@ -604,6 +604,8 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 0,
     maxArgs: 1,
     summary: 'empty the log files (of all processes by default)',
+    details:
+      'Each log file is truncated in place (the app keeps writing to it) and its rotated files are deleted.',
     options: { json, ai },
     run: async (ctx, input) => (await import('./commands/flush.js')).runFlush(ctx, input.args[0]),
   },

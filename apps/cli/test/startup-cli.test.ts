@@ -44,6 +44,7 @@ describe('velos startup systemd --print', () => {
     );
     expect(printed.stdout).toContain(`Environment=VELOS_HOME=${home}\n`);
     expect(printed.stdout).toContain('Type=notify\nNotifyAccess=all\n');
+    expect(printed.stdout).toContain('\nWatchdogSec=30s\n');
     expect(printed.stdout.includes(`User=${userInfo().username}\n`)).toBe(extra.length === 0);
 
     const file = join(scratch.dir(), 'velos-test.service');

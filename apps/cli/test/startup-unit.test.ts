@@ -36,6 +36,7 @@ describe('renderSystemdUnit', () => {
       'KillMode=process',
       'LimitNOFILE=65536',
       'TimeoutStopSec=60',
+      'WatchdogSec=30s',
     ]);
     expect(section(unit, 'Install')).toEqual(['WantedBy=multi-user.target']);
     expect(unit).toMatch(/^# .*velos 9\.8\.7/);

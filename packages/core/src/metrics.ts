@@ -89,6 +89,8 @@ export interface DaemonMetrics {
   /** RSS of the daemon process. */
   memoryBytes: number;
   heapUsedBytes: number;
+  /** Memory outside the V8 heap held by JavaScript objects (Buffers of log lines read and queued). */
+  externalBytes?: number;
   /** Supervised processes by status. */
   processes: Partial<Record<ProcessStatus, number>>;
   /** IPC requests answered, by command and outcome (`ok` or the error code). */
@@ -103,6 +105,8 @@ export interface DaemonMetrics {
   alerts: Partial<Record<AlertPhase, number>>;
   /** Custom metric reports refused (malformed, over a limit), by process id. */
   customMetricsRejected: { id: number; name: string; count: number }[];
+  /** Active libuv handles and requests by type (`Timeout`, `PipeWrap`…), to see leaks of timers and sockets over time. */
+  activeResources?: Record<string, number>;
 }
 
 /** OBS-1: the machine the daemon runs on (Linux figures from /proc; elsewhere what `os` gives). */

@@ -1,7 +1,14 @@
-import { closeSync, constants, fsyncSync, linkSync, openSync } from 'node:fs';
-import { copyFile, readFile, rename, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { APP_DEFAULTS, type AppSpec, ErrorCodes, VelosError, writeFreshFile } from '@velos/core';
+import {
+  APP_DEFAULTS,
+  type AppSpec,
+  CREATE_EXCLUSIVE,
+  ErrorCodes,
+  noFollowError,
+  VelosError,
+} from '@velos/core';
 
 /** Name of the state file inside the Velos home. */
 export const STATE_FILE = 'state.json';
@@ -34,19 +41,37 @@ export interface StateReadResult {
   warnings: string[];
 }
 
+/** The write under way (or the last one) per home: writes of one home run one after the other. */
+const writesByHome = new Map<string, Promise<unknown>>();
+
 /**
  * Writes the state atomically: a 0600 temp file is written and fsynced, the current `state.json`
  * is kept as `state.json.bak`, the temp file is renamed into place and the directory fsynced.
  * The temp file is created afresh (a symbolic link planted in its place is removed, never
- * followed). Returns the path written.
+ * followed). All of it is asynchronous (the event loop keeps running during the fsyncs), and the
+ * writes of one home run in call order, so an earlier state never replaces a later one. Returns
+ * the path written.
  */
-export async function writeState(home: string, state: SavedState): Promise<string> {
+export function writeState(home: string, state: SavedState): Promise<string> {
+  // serialized now: a later change of the caller's objects cannot leak into this write
+  const text = `${JSON.stringify(state, null, 2)}\n`;
+  const write = (): Promise<string> => writeStateText(home, text);
+  const result = (writesByHome.get(home) ?? Promise.resolve()).then(write, write);
+  const settled = result.catch(() => undefined);
+  writesByHome.set(home, settled);
+  void settled.then(() => {
+    if (writesByHome.get(home) === settled) writesByHome.delete(home);
+  });
+  return result;
+}
+
+async function writeStateText(home: string, text: string): Promise<string> {
   const path = join(home, STATE_FILE);
   const tmp = `${path}.tmp`;
-  writeFreshFile(tmp, `${JSON.stringify(state, null, 2)}\n`, true);
+  await writeFreshSynced(tmp, text);
   await keepBackup(path, join(home, STATE_BACKUP_FILE));
   await rename(tmp, path);
-  fsyncDirectory(home);
+  await fsyncDirectory(home);
   return path;
 }
 
@@ -138,11 +163,28 @@ export async function readStateFile(path: string): Promise<{ state: SavedState |
   }
 }
 
+/** Creates `path` afresh (0600, never through a symbolic link), writes `text` and fsyncs it. */
+async function writeFreshSynced(path: string, text: string): Promise<void> {
+  await unlink(path).catch(() => undefined);
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, CREATE_EXCLUSIVE, 0o600);
+  } catch (error) {
+    throw noFollowError(path, error);
+  }
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 async function keepBackup(path: string, backup: string): Promise<void> {
   await unlink(backup).catch(() => undefined);
   try {
     // a hard link keeps the previous file without a moment where state.json does not exist
-    linkSync(path, backup);
+    await link(path, backup);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
@@ -150,13 +192,13 @@ async function keepBackup(path: string, backup: string): Promise<void> {
   }
 }
 
-function fsyncDirectory(dir: string): void {
+async function fsyncDirectory(dir: string): Promise<void> {
   try {
-    const fd = openSync(dir, 'r');
+    const handle = await open(dir, 'r');
     try {
-      fsyncSync(fd);
+      await handle.sync();
     } finally {
-      closeSync(fd);
+      await handle.close();
     }
   } catch {
     // some platforms cannot fsync a directory; the rename is still atomic

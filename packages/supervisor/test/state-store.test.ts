@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,6 +81,47 @@ describe('state store', () => {
     await reader;
     expect(reads).toBeGreaterThan(0);
     expect(existsSync(join(home, 'state.json.tmp'))).toBe(false);
+  });
+
+  it('does no file work during the call: the temp file, fsync and rename happen after it returns', async () => {
+    const home = harness.home();
+    const writing = writeState(home, state(home, ['api']));
+    // the old writer created, wrote and fsynced the temp file synchronously, blocking the event loop
+    expect(readdirSync(home)).toEqual([]);
+    await writing;
+    expect(readdirSync(home).sort()).toEqual(['state.json']);
+  });
+
+  it('keeps call order for writes not awaited: the last state called wins, the one before is the backup', async () => {
+    const home = harness.home();
+    const saved = Array.from({ length: 20 }, (_, i) =>
+      state(home, ['a', 'b', 'c'].slice(0, 1 + (i % 3)), i + 1),
+    );
+    const paths = await Promise.all(saved.map((each) => writeState(home, each)));
+    expect(new Set(paths)).toEqual(new Set([join(home, 'state.json')]));
+    expect((await readState(home)).state).toEqual(saved[19]);
+    const backup = JSON.parse(readFileSync(join(home, 'state.json.bak'), 'utf8')) as SavedState;
+    expect(backup.savedAt).toBe(19);
+    expect(existsSync(join(home, 'state.json.tmp'))).toBe(false);
+  });
+
+  it("serializes the state when called: a change of the caller's objects afterwards is not written", async () => {
+    const home = harness.home();
+    const saved = state(home, ['api']);
+    const writing = writeState(home, saved);
+    saved.apps[0]!.spec.name = 'changed';
+    await writing;
+    expect((await readState(home)).state!.apps[0]!.spec.name).toBe('api');
+  });
+
+  it('refuses to write through a symbolic link planted at the temp path, and the next write works', async () => {
+    const home = harness.home();
+    const target = join(home, 'elsewhere');
+    writeFileSync(target, 'untouched');
+    symlinkSync(target, join(home, 'state.json.tmp'));
+    await writeState(home, state(home, ['api']));
+    expect(readFileSync(target, 'utf8')).toBe('untouched');
+    expect((await readState(home)).state!.apps[0]!.spec.name).toBe('api');
   });
 
   it('rejects documents of the wrong shape and fills spec defaults', () => {

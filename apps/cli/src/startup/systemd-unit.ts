@@ -25,12 +25,15 @@ export interface SystemdUnitOptions {
 /** Default `TimeoutStopSec=`: apps stop in parallel, so this only has to exceed the largest kill_timeout. */
 export const DEFAULT_STOP_TIMEOUT_SEC = 60;
 
+/** `WatchdogSec=`: the daemon sends `WATCHDOG=1` every half of it, so a hung event loop is restarted after this. */
+export const WATCHDOG_SEC = 30;
+
 /** Open files allowed to the daemon: two pipes and up to two log files per app, plus its clients. */
 const OPEN_FILES_LIMIT = 65_536;
 
 /**
  * Renders the systemd unit of the Velos daemon (SUP-14): `Type=notify` (the daemon runs
- * `systemd-notify`, hence `NotifyAccess=all`), the daemon in the foreground, `velos kill` to stop.
+ * `systemd-notify`, hence `NotifyAccess=all`), the daemon in the foreground, `velos kill` to stop, `WatchdogSec=` so that its `WATCHDOG=1` pings are checked.
  * @example renderSystemdUnit({ nodePath, cliEntry, home, path: process.env.PATH ?? '', user: 'me', version });
  */
 export function renderSystemdUnit(options: SystemdUnitOptions): string {
@@ -50,6 +53,8 @@ export function renderSystemdUnit(options: SystemdUnitOptions): string {
     'KillMode=process',
     `LimitNOFILE=${OPEN_FILES_LIMIT}`,
     `TimeoutStopSec=${options.stopTimeoutSec ?? DEFAULT_STOP_TIMEOUT_SEC}`,
+    '# The daemon pings WATCHDOG=1 every half of this once ready; a hung daemon is killed and restarted.',
+    `WatchdogSec=${WATCHDOG_SEC}s`,
   ];
   return [
     `# The Velos daemon, written by \`velos startup systemd\` (velos ${options.version}).`,

@@ -2,7 +2,7 @@ import { close, fstat, fstatSync, ftruncate, open, rename, type Stats, writev } 
 import { APPEND_NO_FOLLOW, ErrorCodes, noFollowError, openNoFollow, VelosError } from '@velos/core';
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import type { LogStream } from './line-batch.js';
-import { DEFAULT_LOG_RETAIN, type RotationOptions, rotatedPath } from './log-rotation.js';
+import { DEFAULT_LOG_RETAIN, pruneRotated, type RotationOptions, rotatedPath } from './log-rotation.js';
 import { RotationHousekeeper } from './rotation-housekeeper.js';
 import { TimeIndexWriter } from './time-index.js';
 
@@ -65,7 +65,8 @@ const FILE_MODE = 0o640;
  * and calls drain listeners once the queue is back under half of it. Failed writes are counted in
  * `droppedLines` and reported to `onError`, never retried forever. Rotation and reopening happen
  * between two writes (rename, then open a new file at the path; never copy-truncate), so every line
- * lands in exactly one file.
+ * lands in exactly one file. Size rotation cuts a queued buffer at a line boundary, so a rotated file
+ * stays within the limit unless it holds a single line longer than it.
  */
 export class FileWriter {
   readonly path: string;
@@ -217,7 +218,10 @@ export class FileWriter {
     return new Promise((resolve) => this.#waiters.push({ target, resolve }));
   }
 
-  /** Empties the file in place; lines queued before the call are discarded, later ones follow. */
+  /**
+   * Empties the file in place and deletes its rotated files (plain, gzipped and their time indexes);
+   * lines queued before the call are discarded, later ones follow.
+   */
   truncate(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -282,9 +286,14 @@ export class FileWriter {
     let room = Number.POSITIVE_INFINITY;
     if (this.#maxBytes !== undefined && this.#position.endOffset >= this.#sizeRetryOffset) {
       room = this.#maxBytes - this.#position.endOffset;
-      if (this.#position.endOffset > 0 && this.#queue[0]!.data.length > room) {
-        this.#runOp({ kind: 'rotate', resolve: () => undefined }, true);
-        return;
+      const first = this.#queue[0]!;
+      if (first.data.length > room) {
+        const cut = linesCut(first.data, room, this.#position.endOffset === 0);
+        if (cut === 0) {
+          this.#runOp({ kind: 'rotate', resolve: () => undefined }, true);
+          return;
+        }
+        if (cut < first.data.length) this.#splitFirst(cut);
       }
     }
     const batch = this.#takeBatch(room);
@@ -293,6 +302,15 @@ export class FileWriter {
       batch.map((item) => item.data),
       (error) => this.#afterWrite(batch, error),
     );
+  }
+
+  /** Splits the first queued buffer after `cut` bytes (a line boundary): the rest goes to the next file. */
+  #splitFirst(cut: number): void {
+    const first = this.#queue[0]!;
+    const headLines = Math.min(first.lines, countNewlines(first.data, cut));
+    const head: QueuedWrite = { ...first, data: first.data.subarray(0, cut), lines: headLines };
+    const rest: QueuedWrite = { ...first, data: first.data.subarray(cut), lines: first.lines - headLines };
+    this.#queue.splice(0, 1, head, rest);
   }
 
   /** Up to 1024 queued buffers, as many as fit in `room` bytes (at least one). */
@@ -452,7 +470,6 @@ export class FileWriter {
     for (const item of discarded) this.#settledLines += item.lines;
     this.#inFlight = true;
     ftruncate(this.#fd, 0, (error) => {
-      this.#inFlight = false;
       if (!error) {
         this.#index?.reset();
         this.#position = {
@@ -463,17 +480,29 @@ export class FileWriter {
         };
       }
       this.#settle(discarded.reduce((sum, item) => sum + item.data.length, 0));
-      for (const truncation of truncations) {
-        if (error) {
-          truncation.reject(
-            new VelosError(ErrorCodes.IO_ERROR, `cannot truncate ${this.path}: ${error.message}`, {
-              cause: error,
-            }),
-          );
-        } else truncation.resolve();
-      }
-      this.#pump();
+      const failure = error
+        ? Promise.resolve(`cannot truncate ${this.path}: ${error.message}`)
+        : this.#deleteRotated();
+      void failure.then((message) => {
+        this.#inFlight = false;
+        for (const truncation of truncations) {
+          if (message === null) truncation.resolve();
+          else truncation.reject(new VelosError(ErrorCodes.IO_ERROR, message, { cause: error ?? undefined }));
+        }
+        this.#pump();
+      });
     });
+  }
+
+  /** Deletes every rotated file of the path (once compressions under way are done); the failure, else null. */
+  async #deleteRotated(): Promise<string | null> {
+    try {
+      await this.#housekeeper.idle();
+      await pruneRotated(this.path, 0);
+      return null;
+    } catch (error) {
+      return `cannot delete the rotated files of ${this.path}: ${messageOf(error)}`;
+    }
   }
 
   #settle(bytes: number): void {
@@ -490,6 +519,25 @@ export class FileWriter {
       for (const listener of listeners) listener();
     }
   }
+}
+
+/**
+ * Where to cut `data` (whole lines) so that it fits in `room` bytes: after the last line that ends
+ * within it; 0 when none does, unless the file is empty (`isFresh`): a line longer than the limit
+ * then goes whole into a file of its own.
+ */
+function linesCut(data: Buffer, room: number, isFresh: boolean): number {
+  const lastEnd = room > 0 ? data.lastIndexOf(0x0a, room - 1) : -1;
+  if (lastEnd >= 0) return lastEnd + 1;
+  if (!isFresh) return 0;
+  const firstEnd = data.indexOf(0x0a);
+  return firstEnd === -1 ? data.length : firstEnd + 1;
+}
+
+function countNewlines(data: Buffer, end: number): number {
+  let count = 0;
+  for (let at = data.indexOf(0x0a); at !== -1 && at < end; at = data.indexOf(0x0a, at + 1)) count += 1;
+  return count;
 }
 
 function statFd(fd: number): Promise<Stats> {

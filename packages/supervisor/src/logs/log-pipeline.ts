@@ -239,6 +239,7 @@ class Pipeline implements LogPipeline {
         settledLines: position.settledLines,
         fileLines: sum(position.inFile),
         previous: position.previous && { path: position.previous.path, lines: sum(position.previous.lines) },
+        takenAt: Date.now(),
       };
     };
     const source: TailSource = { id: this.#id, name: this.#name, batches: this.#ring.snapshot() };

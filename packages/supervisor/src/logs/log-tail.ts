@@ -2,6 +2,7 @@ import type { LogLine, LogStreamFilter } from '@velos/core';
 import { type LineBatch, type LogStream, lastLineStrings } from './line-batch.js';
 import type { LineDecoder } from './line-format.js';
 import { logLineBytes } from './log-line-bytes.js';
+import { listRotated } from './log-rotation.js';
 import { readGzipLinesBackwards } from './read-gzip-lines.js';
 import { countLinesBackwards, readLinesBackwards } from './read-lines-backwards.js';
 
@@ -18,6 +19,8 @@ export interface TailFile {
   fileLines: number;
   /** The newest rotated file (possibly gzipped or pruned since) and how many lines went there. */
   previous: { path: string; lines: number } | null;
+  /** Epoch ms of the snapshot: without `previous`, rotated files named later than this are newer than the snapshot. */
+  takenAt?: number;
 }
 
 /** The ring of one process writing to the files of a tail. */
@@ -80,7 +83,7 @@ interface FileTail {
  * The last `count` lines of `filter` in a set of log files, oldest first, within `maxBytes` (see
  * `logLineBytes`): the newest lines every ring holds without a gap (the rings of all processes
  * sharing a file are merged by sequence number, so each line comes once), then the file backwards,
- * then the newest rotated file (plain or gzipped). A file line gets the time its prefix or JSON
+ * then the rotated files newest first (plain or gzipped) until `count` lines are found. A file line gets the time its prefix or JSON
  * record gives, else the file's mtime, never later than the next newer line; in a merged plain file
  * the stream of a line is unknown, so lines beyond the rings are reported as `out` and only for `all`.
  * `all` from two files is merged by time. No line longer than `maxBytes` is read into memory.
@@ -291,13 +294,18 @@ async function fileLines(
   if (current === null) return { lines: [], restOffset: null };
   if (current.hasLongLine) budget.isCut = true;
   mtimes.push(current.mtimeMs);
-  // after a rotation the current file holds only `fileLines` lines: older ones are in the rotated file
-  if (found.length < count && !budget.isCut && file.previous !== null) {
-    fileIndex = 1;
-    const skip = Math.max(0, overlap - file.fileLines);
-    const previous = await readRotated(file.previous.path, skip, count - found.length, visit, budget.left);
-    if (previous?.hasLongLine) budget.isCut = true;
-    if (previous !== null) mtimes.push(previous.mtimeMs);
+  // the current file holds only `fileLines` lines: older ones are in the rotated files, newest first
+  let skip = Math.max(0, overlap - file.fileLines);
+  const generations = found.length < count && !budget.isCut ? await rotatedGenerations(file) : [];
+  for (const path of generations) {
+    if (found.length >= count || budget.isCut) break;
+    // ring lines reach past the newest rotated file only when rotated files are tiny: stop rather than repeat them
+    if (fileIndex > 0 && skip > 0) break;
+    fileIndex += 1;
+    const read = await readRotated(path, skip, count - found.length, visit, budget.left);
+    if (read?.hasLongLine) budget.isCut = true;
+    if (read !== null) mtimes[fileIndex] = read.mtimeMs;
+    skip = fileIndex === 1 && file.previous !== null ? Math.max(0, skip - file.previous.lines) : 0;
   }
   let bound = owner.bound;
   for (const entry of found) {
@@ -305,6 +313,27 @@ async function fileLines(
     bound = Math.min(bound, entry.line.ts);
   }
   return { lines: found.reverse().map((entry) => ({ line: entry.line, order: -1 })), restOffset };
+}
+
+/**
+ * The rotated files of `file`, newest first, from the one its writer rotated last (`previous`); with
+ * none (the daemon started since, or nothing rotated yet) every rotated file named before the snapshot.
+ */
+async function rotatedGenerations(file: TailFile): Promise<string[]> {
+  const rotated = await listRotated(file.path);
+  const plain = (path: string) => (path.endsWith('.gz') ? path.slice(0, -3) : path);
+  if (file.previous !== null) {
+    const newest = plain(file.previous.path);
+    const at = rotated.findIndex((each) => plain(each.path) === newest);
+    return at === -1 ? [file.previous.path] : rotated.slice(at).map((each) => each.path);
+  }
+  const takenAt = file.takenAt ?? Date.now();
+  return rotated.filter((each) => stampMs(each.stamp) <= takenAt).map((each) => each.path);
+}
+
+/** Epoch ms of a rotated file's stamp (`2026-11-22T01-02-03.456Z`). */
+function stampMs(stamp: string): number {
+  return Date.parse(stamp.replace(/T(\d{2})-(\d{2})-(\d{2})/, 'T$1:$2:$3'));
 }
 
 /** Reads a rotated file backwards, gzipped or not (it may have been compressed since the snapshot). */

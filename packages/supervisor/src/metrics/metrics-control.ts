@@ -106,6 +106,7 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
               name: table.records.get(id)!.app.spec.name,
               count: found.rejected,
             })),
+          activeResources: countActiveResources(),
         }),
         processCounters: (record) =>
           processFiguresMetrics(figures.get(record.id), record.app.spec.type === 'job'),
@@ -123,4 +124,11 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
       history.close();
     },
   };
+}
+
+/** `process.getActiveResourcesInfo()` counted by type (a list of strings, cheap to read). */
+function countActiveResources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
 }

@@ -59,6 +59,7 @@ export function takeMetricsSnapshot(sources: SnapshotSources, now = Date.now()):
       uptimeSeconds: (now - sources.createdAt) / 1000,
       memoryBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      externalBytes: memory.external,
       processes: byStatus,
       ...sources.daemonCounters(),
     },

@@ -86,6 +86,14 @@ describe('the metrics snapshot of a real daemon (OBS-1)', () => {
     expect(snap.daemon.events['daemon.started']).toBe(1);
   });
 
+  it('tells the memory outside the heap and the active handles by type (what the soak watches)', async () => {
+    const snap = await snapshot();
+    expect(snap.daemon.externalBytes).toBeGreaterThan(0);
+    // the IPC server listens and children run: pipes and child processes are active handles
+    expect(snap.daemon.activeResources!.PipeWrap).toBeGreaterThanOrEqual(1);
+    expect(snap.daemon.activeResources!.ProcessWrap).toBeGreaterThanOrEqual(1);
+  });
+
   it('counts log lines at level error of a process printing them', async () => {
     const mix = await waitForProcess(
       'mix',
