@@ -1,5 +1,5 @@
 /** A value that `waitFor` accepts as done. */
-export type Truthy<T> = Exclude<T, null | undefined | false | 0 | ''>;
+export type Truthy<T> = Exclude<NonNullable<T>, false | 0 | ''>;
 
 /** How long and how often `waitFor` polls, and what it waits for (named in the timeout error). */
 export interface WaitForOptions {
