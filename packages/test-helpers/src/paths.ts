@@ -1,8 +1,9 @@
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Root of the monorepo; the CLI runs with this as its default cwd. */
-export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
+/** Root of the monorepo (found from this file's real path, symlinked node_modules or not); the CLI's default cwd. */
+export const REPO_ROOT = resolve(dirname(realpathSync(fileURLToPath(import.meta.url))), '../../..');
 /** The fixture programs the tests supervise (`fixtures/` at the root). */
 export const FIXTURES = join(REPO_ROOT, 'fixtures');
 /** The built `velos` binary. */
