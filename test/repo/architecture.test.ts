@@ -17,7 +17,11 @@ const ALLOWED: Record<string, readonly string[] | '*'> = {
   '@velos/mcp': ['@velos/core', '@velos/log-engine'],
   velos: '*',
   '@velos/server': '*',
+  '@velos/test-helpers': [],
 };
+
+/** Packages only tests may use: never a runtime dependency, never imported from a package's `src/`. */
+const TEST_ONLY = ['@velos/test-helpers'];
 
 /** Node modules a package must not use (core stays free of processes and sockets). */
 const FORBIDDEN_BUILTINS: Record<string, readonly string[]> = {
@@ -29,6 +33,7 @@ interface Pkg {
   dir: string;
   name: string;
   deps: string[];
+  isPrivate: boolean;
 }
 
 function packages(): Pkg[] {
@@ -43,7 +48,7 @@ function packages(): Pkg[] {
           ...json.peerDependencies,
           ...json.optionalDependencies,
         });
-        return { dir, name: json.name as string, deps };
+        return { dir, name: json.name as string, deps, isPrivate: json.private === true };
       }),
   );
 }
@@ -101,6 +106,22 @@ describe('package topology (ARCHITECTURE.md)', () => {
           }
           expect(FORBIDDEN_BUILTINS[pkg.name] ?? [], `${where} imports ${spec}`).not.toContain(spec);
         }
+      }
+    }
+  });
+
+  it('keeps the test-only packages private, out of runtime dependencies and out of every src/', () => {
+    for (const name of TEST_ONLY) {
+      expect(all.find((pkg) => pkg.name === name)?.isPrivate, `${name} is private`).toBe(true);
+    }
+    for (const pkg of all) {
+      expect(
+        pkg.deps.filter((dep) => TEST_ONLY.includes(dep)),
+        `${pkg.name} depends on`,
+      ).toEqual([]);
+      for (const file of sourceFiles(join(pkg.dir, 'src'))) {
+        const used = importsOf(file).filter((spec) => TEST_ONLY.some((name) => spec.startsWith(name)));
+        expect(used, `${relative(root, file)} imports`).toEqual([]);
       }
     }
   });

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VELOS_VERSION } from '@velos/core';
+import { killSpawned, runVelos, waitFor } from '@velos/test-helpers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../bin/velos.js', import.meta.url));
 const DIST = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const FAKE_DAEMON = fileURLToPath(new URL('./fixtures/fake-daemon.mjs', import.meta.url));
 const FIXTURE_SERVER = fileURLToPath(new URL('../../../fixtures/server.js', import.meta.url));
@@ -26,6 +26,7 @@ beforeAll(() => {
 });
 
 afterEach(() => {
+  killSpawned();
   for (const child of children.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
@@ -49,25 +50,10 @@ function newHome(): string {
   return home;
 }
 
-function velos(args: string[], home: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: home,
-      env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, VELOS_HOME: home, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+async function velos(args: string[], home: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const colourless = { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env };
+  const { code, stdout, stderr } = await runVelos(args, { home, cwd: home, env: colourless });
+  return { code, stdout, stderr };
 }
 
 /** Starts the fake daemon on `home` and resolves once it listens. */
@@ -327,8 +313,7 @@ describe('against a daemon', () => {
       stdout: `stopped 1 process and the daemon (pid ${daemon.pid})\n`,
       stderr: '',
     });
-    const deadline = Date.now() + 10_000;
-    while (daemon.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => daemon.exitCode !== null, 'the fake daemon to exit', 10_000);
     expect(daemon.exitCode).toBe(0);
   });
 });

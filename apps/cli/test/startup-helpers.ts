@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killSpawned, runNode, waitFor as waitForTruthy } from '@velos/test-helpers';
 
 /** The built `velos` binary and the full CLI it loads. */
 export const BIN = fileURLToPath(new URL('../bin/velos.js', import.meta.url));
@@ -37,31 +38,24 @@ export class Scratch {
     return bin;
   }
 
-  /** Runs `node <file> args…` to its end. */
-  run(file: string, args: string[], env: NodeJS.ProcessEnv, options: { uid?: number; gid?: number } = {}) {
-    return new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, [file, ...args], {
-        cwd: '/',
-        env: { ...process.env, NO_COLOR: '1', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        ...options,
-      });
-      this.children.push(child);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+  /** Runs `node <file> args…` to its end (cwd `/`, NO_COLOR set; killed by PID after 30 s). */
+  async run(
+    file: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    options: { uid?: number; gid?: number } = {},
+  ): Promise<Run> {
+    const { code, stdout, stderr } = await runNode(file, args, {
+      cwd: '/',
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      ...options,
     });
+    return { code, stdout, stderr };
   }
 
   /** Kills every child and recorded pid (and a daemon recorded in `home/velos.pid`), removes the dirs. */
   cleanup(homes: string[] = []): void {
+    killSpawned();
     for (const home of homes) {
       const pidFile = join(home, 'velos.pid');
       if (existsSync(pidFile)) this.pids.push(Number(readFileSync(pidFile, 'utf8')));
@@ -80,23 +74,9 @@ export class Scratch {
   }
 }
 
-/** Polls `check` until it returns a truthy value; throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Polls `check` until it returns a truthy value; throws with `what` after `timeoutMs` (30 s unless told). */
+export function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000) {
+  return waitForTruthy(check, what, timeoutMs);
 }
 
 /** Runs a program to its end (a validator: systemd-analyze, docker-compose); a clear error when it is absent. */

@@ -1,17 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { FIXTURES, isAlive, makeTempHome, SERVER_BIN, waitFor as waitForTruthy } from '@velos/test-helpers';
 
-/** Root of the monorepo. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-/** The fixture programs the tests supervise. */
-export const FIXTURES = join(REPO_ROOT, 'fixtures');
-/** The built `velos-server` binary. */
-export const SERVER_BIN = join(REPO_ROOT, 'apps/server/bin/velos-server.js');
-/** The built `velos` binary, to check the IPC socket stays usable. */
-export const VELOS_BIN = join(REPO_ROOT, 'apps/cli/bin/velos.js');
+export { FIXTURES, isAlive, REPO_ROOT, SERVER_BIN, VELOS_BIN } from '@velos/test-helpers';
 
 /** A `velos-server` the test started, with what it printed so far. */
 export interface ServerProcess {
@@ -27,7 +18,7 @@ const homes: string[] = [];
 
 /** A fresh temporary directory (0700), removed in `cleanup`. */
 export function tempDir(prefix = 'velos-server-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = makeTempHome(prefix).path;
   homes.push(dir);
   return dir;
 }
@@ -79,17 +70,6 @@ export function adminToken(tokenFile: string): string {
   return line.slice('admin '.length).trim();
 }
 
-/** True while a process with this pid exists (zombies excluded). */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
 /** Pids of the live processes whose working directory is `dir` (how a test finds the apps it gave that cwd). */
 export function processesIn(dir: string): number[] {
   return readdirSync('/proc')
@@ -104,30 +84,12 @@ export function processesIn(dir: string): number[] {
     });
 }
 
-/** Polls `fn` until it returns something truthy or the deadline passes. */
-export async function waitFor<T>(
+/** Polls `fn` until it returns something truthy or the deadline passes (20 s, every 100 ms unless told). */
+export function waitFor<T>(
   fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   options: { timeoutMs?: number; message?: string | (() => string) } = {},
 ): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      const what =
-        typeof options.message === 'function' ? options.message() : (options.message ?? 'a condition');
-      throw new Error(
-        `timed out waiting for ${what}; last: ${last instanceof Error ? last.message : String(last)}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitForTruthy(fn, { intervalMs: 100, ...options }) as Promise<T>;
 }
 
 /** Kills every server still running and every pid given (by PID), then removes the temporary directories. */

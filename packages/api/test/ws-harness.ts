@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type VelosClient } from '@velos/client';
 import { APP_DEFAULTS, type AppSpec, type Subscription, type VelosControl } from '@velos/core';
+import { makeTempHome, removeTempHome, waitFor } from '@velos/test-helpers';
 import fastify, { type FastifyInstance } from 'fastify';
 import { registerWebSocket } from '../src/ws/register.js';
 import { WEBSOCKET_PATH, type WebSocketTuning } from '../src/ws/ws-options.js';
@@ -17,22 +17,7 @@ const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const DAEMON_SCRIPT =
   "import { runDaemon } from '@velos/supervisor'; await runDaemon({ home: process.argv[1], foreground: true });";
 
-/** Polls `check` until it returns a truthy value; throws naming `what` after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await Promise.resolve()
-      .then(check)
-      .catch(() => undefined);
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { waitFor };
 
 /** A daemon of the built @velos/supervisor, run in the foreground as a child process. */
 export interface TestDaemon {
@@ -139,7 +124,7 @@ export interface WsHarness {
 
 /** Starts a daemon on a fresh home and a WebSocket server over it. */
 export async function startWsHarness(options: { ws?: WebSocketTuning } = {}): Promise<WsHarness> {
-  const home = mkdtempSync(join(tmpdir(), 'velos-api-ws-'));
+  const home = makeTempHome('velos-api-ws-').path;
   const daemon = await startDaemon(home);
   const client = createClient({ home, timeoutMs: 10_000 });
   const { control, counts } = countingControl(client);
@@ -170,7 +155,7 @@ export async function startWsHarness(options: { ws?: WebSocketTuning } = {}): Pr
       await app.close();
       await client.close();
       await daemon.stop();
-      rmSync(home, { recursive: true, force: true });
+      await removeTempHome(home);
     },
   };
 }

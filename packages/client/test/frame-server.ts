@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestMessage, ResponseMessage } from '@velos/core';
 import { encodeFrame, FrameDecoder } from '@velos/core/codec';
+import { makeTempHome, waitFor as waitForTruthy } from '@velos/test-helpers';
 
 /** A real Unix-socket server speaking the frame protocol, driven by each test's handler. */
 export interface FrameServer {
@@ -17,7 +17,7 @@ export type Reply = (response: ResponseMessage) => void;
 export type Handler = (request: RequestMessage, reply: Reply, socket: Socket) => void;
 
 export async function startFrameServer(handler: Handler): Promise<FrameServer> {
-  const home = mkdtempSync(join(tmpdir(), 'velos-client-'));
+  const home = makeTempHome('velos-client-').path;
   const received: RequestMessage[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -46,11 +46,7 @@ export async function startFrameServer(handler: Handler): Promise<FrameServer> {
   };
 }
 
-/** Polls `check` until it returns true or the deadline passes. */
+/** Polls `check` until it returns true or the deadline passes (10 s unless told). */
 export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitForTruthy(check, { what: 'the condition', timeoutMs, intervalMs: 10 });
 }

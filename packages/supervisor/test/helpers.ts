@@ -1,44 +1,35 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { APP_DEFAULTS, type AppSpec, type ResponseMessage } from '@velos/core';
 import { encodeFrame, FrameDecoder } from '@velos/core/codec';
-import { isPidAlive, takeSnapshot, treePids } from '../src/proc-scan.js';
+import {
+  FIXTURES as FIXTURES_DIR,
+  killTree,
+  makeTempHome,
+  pidsWithEnv,
+  removeTempHome,
+  spawnDaemon,
+  waitFor as waitForTruthy,
+} from '@velos/test-helpers';
 import type { Supervisor } from '../src/supervisor.js';
 import { TEST_BUNDLE_DIR } from './bundle-dir.js';
 
-/** Absolute path of a program in the repository's `fixtures/`. */
-export const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+/** Absolute path of the repository's `fixtures/` (with a trailing slash, as the tests join names to it). */
+export const FIXTURES = `${FIXTURES_DIR}/`;
+
+export { killTree };
 
 /** Marker put in every test app's env, so teardown finds all its processes (grandchildren included). */
 const MARKER = 'VELOS_TEST_HOME';
 
-/** Polls `check` until it returns a truthy value; throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(
+/** Polls `check` until it returns a truthy value (20 s unless told); the timeout error names `what`. */
+export function waitFor<T>(
   check: () => T | Promise<T>,
   options: { timeoutMs?: number; what?: string } = {},
 ): Promise<NonNullable<T>> {
-  const timeoutMs = options.timeoutMs ?? 20_000;
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'}${detail}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return waitForTruthy(check, options);
 }
 
 /** A complete spec for a fixture (or any script), with the teardown marker in its env. */
@@ -59,29 +50,7 @@ export function appSpec(home: string, overrides: Partial<AppSpec> & { name: stri
 
 /** Pids of live processes whose environment carries the marker of `home`. */
 export function markedPids(home: string): number[] {
-  const needle = `${MARKER}=${home}\0`;
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(needle)) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids.filter(isPidAlive);
-}
-
-/** SIGKILLs a process and every descendant, by pid. */
-export function killTree(pid: number): void {
-  const pids = treePids(takeSnapshot(), pid);
-  for (const target of [pid, ...pids]) {
-    try {
-      process.kill(target, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  return pidsWithEnv(MARKER, home);
 }
 
 /** The one raw frame-level client the tests use to talk to a daemon. */
@@ -170,7 +139,7 @@ export class Harness {
 
   /** A fresh temp home, `velos-XXXXXX` in the system temp directory. */
   home(): string {
-    const home = mkdtempSync(join(tmpdir(), 'velos-'));
+    const home = makeTempHome('velos-').path;
     this.homes.push(home);
     return home;
   }
@@ -186,14 +155,12 @@ export class Harness {
     home: string,
     options: { nodeFlags?: string[]; env?: Record<string, string> } = {},
   ): ChildProcess {
-    const { nodeFlags = [], env } = options;
-    const out = openSync(join(home, `daemon-${this.daemons.length}.out`), 'a');
-    const child = spawn(process.execPath, [...nodeFlags, join(TEST_BUNDLE_DIR, 'daemon.mjs'), home], {
-      stdio: ['ignore', out, out],
-      detached: true,
-      ...(env ? { env: { ...process.env, ...env } } : {}),
+    const child = spawnDaemon({
+      home,
+      entry: join(TEST_BUNDLE_DIR, 'daemon.mjs'),
+      logFile: join(home, `daemon-${this.daemons.length}.out`),
+      ...options,
     });
-    closeSync(out);
     this.daemons.push(child);
     return child;
   }
@@ -251,6 +218,7 @@ export class Harness {
       await Promise.race([supervisor.close(), new Promise((resolve) => setTimeout(resolve, 5000))]);
     }
     for (const home of this.homes) for (const pid of markedPids(home)) killTree(pid);
-    for (const home of this.homes.splice(0)) rmSync(home, { recursive: true, force: true });
+    // then whatever still names the home (VELOS_HOME in its environment, its cwd), found by a /proc scan
+    for (const home of this.homes.splice(0)) await removeTempHome(home, { timeoutMs: 5000 });
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertRule, VelosEvent } from '@velos/core';
+import { waitFor } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AlertEngine, createAlertEngine } from '../../src/alerts/alert-engine.js';
 import type { SampledProcess } from '../../src/alerts/condition-tracker.js';
@@ -52,16 +53,6 @@ function rule(name: string, when: AlertRule['when'], extra: Partial<AlertRule> =
   };
 }
 
-async function waitFor<T>(fn: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('the alert engine', () => {
   it('fires on log anomalies per app and resolves after resolve_after without one', async () => {
     const { engine, bus, alerts } = setup();
@@ -71,7 +62,7 @@ describe('the alert engine', () => {
     bus.publish({ kind: 'log.anomaly', severity: 'warning', app: 'api', message: 'new error template' });
     expect(alerts[0]).toMatchObject({ kind: 'alert.firing', app: 'api', fields: { rule: 'anomalies' } });
     expect(alerts[0]!.message).toBe('[FIRING] anomalies (warning) api: new error template');
-    await waitFor(() => alerts.find((e) => e.kind === 'alert.resolved'));
+    await waitFor(() => alerts.find((e) => e.kind === 'alert.resolved'), 'an alert.resolved', 5000);
     expect(engine.list()[0]!.phase).toBe('resolved');
   });
 
@@ -127,10 +118,11 @@ describe('the alert engine', () => {
       'mem:big',
       'sick:big',
     ]);
-    await waitFor(() => alerts.find((e) => e.fields?.rule === 'cpu'));
+    await waitFor(() => alerts.find((e) => e.fields?.rule === 'cpu'), 'the cpu alert', 5000);
     processes[0]!.status = 'online';
     await waitFor(
       () => alerts.find((e) => e.kind === 'alert.resolved' && e.fields?.rule === 'errored'),
+      'the errored alert to resolve',
       3000,
     );
   });

@@ -1,3 +1,4 @@
+import { waitFor } from '@velos/test-helpers';
 import { describe, expect, it } from 'vitest';
 import { createAppEventIntake } from '../../src/events/app-event-intake.js';
 import { createAppEventLimiter, type DroppedBurst } from '../../src/events/app-event-limit.js';
@@ -118,8 +119,7 @@ describe('app event limiter', () => {
     limiter.take(1);
     limiter.take(1);
     limiter.take(1);
-    const deadline = Date.now() + 5000;
-    while (bursts.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => bursts.length > 0, 'the dropped-burst report', 5000);
     expect(bursts.map((burst) => burst.dropped)).toEqual([2]);
     limiter.close();
     expect(bursts).toHaveLength(1);

@@ -2,23 +2,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fixture, type Truthy, waitFor as waitForTruthy } from '@velos/test-helpers';
 import { createLogPipeline, type LogPipeline, type LogPipelineOptions } from '../../src/logs/index.js';
 
-/** Absolute path of a program in the repository's `fixtures/`. */
-export function fixture(name: string): string {
-  return fileURLToPath(new URL(`../../../../fixtures/${name}`, import.meta.url));
-}
+export { fixture };
 
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Polls `check` until it returns a truthy value or the deadline passes (30 s unless told). */
+export function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<Truthy<T>> {
+  return waitForTruthy(check, { what, timeoutMs, intervalMs: 20 });
 }
 
 /** Resolves when `child` has exited. */

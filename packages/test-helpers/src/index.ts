@@ -1,0 +1,34 @@
+export {
+  type CliOptions,
+  type CliResult,
+  killSpawned,
+  type RunNodeOptions,
+  runNode,
+  runVelos,
+  runVelosOk,
+  spawnNode,
+  spawnVelos,
+} from './cli-runner.js';
+export { homePids, readPidFile, type SpawnDaemonOptions, spawnDaemon, stopHome } from './daemon.js';
+export { freePort } from './free-port.js';
+export { FIXTURES, fixture, REPO_ROOT, SERVER_BIN, VELOS_BIN } from './paths.js';
+export {
+  ancestorsOfSelf,
+  descendantsOf,
+  homeProcesses,
+  isAlive,
+  killPid,
+  killTree,
+  listProcs,
+  mentionsHome,
+  type ProcEntry,
+  pidsWithEnv,
+} from './proc.js';
+export { makeTempHome, removeTempHome, type TempHome } from './temp-home.js';
+export {
+  DEFAULT_WAIT_INTERVAL_MS,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  type Truthy,
+  type WaitForOptions,
+  waitFor,
+} from './wait-for.js';

@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+/** A live process seen in /proc. */
+export interface ProcEntry {
+  pid: number;
+  ppid: number;
+  state: string;
+  cmdline: string[];
+  environ: string[];
+}
+
+/** True when a process with this pid exists and is not a zombie. */
+export function isAlive(pid: number | null | undefined): boolean {
+  if (!pid) return false;
+  const entry = readProc(pid);
+  return entry !== null && entry.state !== 'Z' && entry.state !== 'X';
+}
+
+/** Every live process in /proc (zombies excluded). */
+export function listProcs(): ProcEntry[] {
+  const out: ProcEntry[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const entry = readProc(Number(name));
+    if (entry && entry.state !== 'Z' && entry.state !== 'X') out.push(entry);
+  }
+  return out;
+}
+
+/**
+ * Live processes tied to a home: their cmdline or environment mentions it, or their cwd is inside it.
+ * The test process and its ancestors are never included.
+ */
+export function homeProcesses(home: string): ProcEntry[] {
+  const protectedPids = ancestorsOfSelf();
+  return listProcs().filter((p) => !protectedPids.has(p.pid) && mentionsHome(p, home));
+}
+
+/** Pids of every live descendant of `root` (children, their children, …) by the ppid chain. */
+export function descendantsOf(root: number, procs: ProcEntry[] = listProcs()): number[] {
+  const children = new Map<number, number[]>();
+  for (const p of procs) {
+    const list = children.get(p.ppid) ?? [];
+    list.push(p.pid);
+    children.set(p.ppid, list);
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    for (const child of children.get(pid) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+/** Sends SIGKILL to one pid (never this test process), ignoring a process that is already gone. */
+export function killPid(pid: number | null | undefined): void {
+  if (!pid || pid === process.pid) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGKILLs a process and every descendant, by pid (the descendants are listed before the kill). */
+export function killTree(pid: number | null | undefined): void {
+  if (!pid) return;
+  for (const target of [pid, ...descendantsOf(pid)]) killPid(target);
+}
+
+/** Pids of live processes whose environment holds `key=value` exactly (e.g. `VELOS_HOME=/tmp/velos-x`). */
+export function pidsWithEnv(key: string, value: string): number[] {
+  const entry = `${key}=${value}`;
+  const self = ancestorsOfSelf();
+  return listProcs()
+    .filter((p) => !self.has(p.pid) && p.environ.includes(entry))
+    .map((p) => p.pid);
+}
+
+/** True when a process belongs to a home: its cmdline or environment names it, or its cwd is inside it. */
+export function mentionsHome(p: ProcEntry, home: string): boolean {
+  if (p.cmdline.some((arg) => containsPath(arg, home)) || p.environ.some((v) => containsPath(v, home)))
+    return true;
+  try {
+    const cwd = readlinkSync(`/proc/${p.pid}/cwd`);
+    return cwd === home || cwd.startsWith(`${home}/`);
+  } catch {
+    return false;
+  }
+}
+
+/** True when `text` contains `path` as a whole path (not as the prefix of a longer name). */
+function containsPath(text: string, path: string): boolean {
+  for (let i = text.indexOf(path); i !== -1; i = text.indexOf(path, i + 1)) {
+    const next = text[i + path.length];
+    if (next === undefined || !/[A-Za-z0-9_.-]/.test(next)) return true;
+  }
+  return false;
+}
+
+function readProc(pid: number): ProcEntry | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name is in parentheses and may itself contain spaces or parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    pid,
+    state: fields[0] ?? '?',
+    ppid: Number(fields[1] ?? 0),
+    cmdline: readNulSeparated(`/proc/${pid}/cmdline`),
+    environ: readNulSeparated(`/proc/${pid}/environ`),
+  };
+}
+
+function readNulSeparated(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** The test process and its ancestors: never to be killed. */
+export function ancestorsOfSelf(): Set<number> {
+  const out = new Set<number>([process.pid]);
+  for (let pid = process.ppid; pid > 1 && !out.has(pid); ) {
+    out.add(pid);
+    pid = readProc(pid)?.ppid ?? 0;
+  }
+  return out;
+}
