@@ -50,7 +50,12 @@ export function answerExpectations(server: Server): void {
         field: 'expect',
       },
     };
-    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-    response.end(JSON.stringify(body));
+    const text = JSON.stringify(body);
+    response.writeHead(417, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      connection: 'close',
+    });
+    response.end(text);
   });
 }
