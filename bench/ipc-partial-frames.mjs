@@ -22,7 +22,8 @@ const { values } = parseArgs({
   },
 });
 
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const rssMb = (pid) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function flood(home, count) {
@@ -30,17 +31,23 @@ function flood(home, count) {
   head.writeUInt32LE(MAX_FRAME_BYTES, 3);
   const body = Buffer.alloc(MAX_FRAME_BYTES - 1, 0x61);
   return Promise.all(
-    Array.from({ length: count }, () => new Promise((resolve) => {
-      const socket = connect(join(home, 'velos.sock'));
-      let refused = false;
-      socket.on('data', () => { refused = true; });
-      socket.on('error', () => undefined);
-      socket.once('connect', () => {
-        socket.write(head);
-        socket.write(body, () => resolve({ socket, refused: () => refused }));
-      });
-      socket.once('close', () => resolve({ socket, refused: () => refused }));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise((resolve) => {
+          const socket = connect(join(home, 'velos.sock'));
+          let refused = false;
+          socket.on('data', () => {
+            refused = true;
+          });
+          socket.on('error', () => undefined);
+          socket.once('connect', () => {
+            socket.write(head);
+            socket.write(body, () => resolve({ socket, refused: () => refused }));
+          });
+          socket.once('close', () => resolve({ socket, refused: () => refused }));
+        }),
+    ),
   );
 }
 
@@ -52,7 +59,9 @@ async function run() {
     await sleep(1000);
     const before = rssMb(pid);
     let peak = before;
-    const timer = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 10);
+    const timer = setInterval(() => {
+      peak = Math.max(peak, rssMb(pid));
+    }, 10);
     let refused = 0;
     for (let round = 0; round < Number(values.rounds); round += 1) {
       const sockets = await flood(home, Number(values.connections));

@@ -33,45 +33,123 @@ interface HttpCase {
 /** A JSON value of any type, as a field could wrongly receive it. */
 const jsonWrong: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom<unknown>('', 'all', 'fz', '-1', '+1', 'SIGKILL', '15m', 'x'.repeat(5000), null, 0, -1, 1e308, true, [], {}),
+  fc.constantFrom<unknown>(
+    '',
+    'all',
+    'fz',
+    '-1',
+    '+1',
+    'SIGKILL',
+    '15m',
+    'x'.repeat(5000),
+    null,
+    0,
+    -1,
+    1e308,
+    true,
+    [],
+    {},
+  ),
   fc.nat({ max: 40 }).map(nest),
 );
 
 const segment = fc.oneof(
-  fc.constantFrom('fz', 'all', '0', '-1', '%2e%2e', '..', '%00', '%', '%zz', '%2F', 'x'.repeat(3000), '%E2%82', '__proto__'),
+  fc.constantFrom(
+    'fz',
+    'all',
+    '0',
+    '-1',
+    '%2e%2e',
+    '..',
+    '%00',
+    '%',
+    '%zz',
+    '%2F',
+    'x'.repeat(3000),
+    '%E2%82',
+    '__proto__',
+  ),
   fc.string({ maxLength: 20 }).map(encodeURIComponent),
   fc.string({ unit: 'binary', maxLength: 10 }).map(encodeURIComponent),
 );
 
 const queryValue = fc.oneof(
-  fc.constantFrom('', '0', '-1', 'true', 'maybe', '1e400', 'NaN', '15m', '2026-13-45', 'x'.repeat(5000), '(a+)+$', '[', 'out', 'all'),
+  fc.constantFrom(
+    '',
+    '0',
+    '-1',
+    'true',
+    'maybe',
+    '1e400',
+    'NaN',
+    '15m',
+    '2026-13-45',
+    'x'.repeat(5000),
+    '(a+)+$',
+    '[',
+    'out',
+    'all',
+  ),
   fc.string({ maxLength: 16 }),
   fc.integer().map(String),
 );
 
 /** A query string: the route's own keys with bad values, repeated keys, unknown keys, raw junk. */
 function queryFor(keys: readonly string[]): fc.Arbitrary<string> {
-  const key = keys.length > 0 ? fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })) : fc.string({ maxLength: 8 });
+  const key =
+    keys.length > 0
+      ? fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 }))
+      : fc.string({ maxLength: 8 });
   return fc.oneof(
-    fc.array(fc.tuple(key, queryValue), { maxLength: 5 }).map((pairs) =>
-      pairs.length ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : '',
+    fc
+      .array(fc.tuple(key, queryValue), { maxLength: 5 })
+      .map((pairs) =>
+        pairs.length
+          ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`
+          : '',
+      ),
+    fc.constantFrom(
+      '?',
+      '?&&',
+      '?=',
+      '?a',
+      '?%',
+      '?lines=1&lines=2',
+      '?__proto__[x]=1',
+      '?a[b]=1',
+      `?${'a=1&'.repeat(2000)}`,
     ),
-    fc.constantFrom('?', '?&&', '?=', '?a', '?%', '?lines=1&lines=2', '?__proto__[x]=1', '?a[b]=1', `?${'a=1&'.repeat(2000)}`),
   );
 }
 
 /** A body: the route's fields with wrong values, unknown fields, invalid JSON, deep or huge JSON, or nothing. */
 function bodyFor(fields: readonly string[]): fc.Arbitrary<string | null> {
-  const field = fields.length > 0 ? fc.oneof(fc.constantFrom(...fields), fc.string({ maxLength: 8 })) : fc.string({ maxLength: 8 });
+  const field =
+    fields.length > 0
+      ? fc.oneof(fc.constantFrom(...fields), fc.string({ maxLength: 8 }))
+      : fc.string({ maxLength: 8 });
   return fc.oneof(
     { arbitrary: fc.dictionary(field, jsonWrong, { maxKeys: 4 }).map((o) => JSON.stringify(o)), weight: 6 },
     { arbitrary: jsonWrong.map((v) => JSON.stringify(v) ?? 'null'), weight: 2 },
     {
-      arbitrary: fc.constantFrom('{', '{"a":', 'nul', '[1,2', '{"a":1}{"b":2}', '\u0000', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', ''),
+      arbitrary: fc.constantFrom(
+        '{',
+        '{"a":',
+        'nul',
+        '[1,2',
+        '{"a":1}{"b":2}',
+        '\u0000',
+        '{"__proto__":{"x":1}}',
+        '{"constructor":{"prototype":{}}}',
+        '',
+      ),
       weight: 2,
     },
     { arbitrary: fc.string({ maxLength: 200 }), weight: 1 },
-    { arbitrary: fc.integer({ min: 100, max: 100_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`), weight: 1 },
+    {
+      arbitrary: fc.integer({ min: 100, max: 100_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
+      weight: 1,
+    },
     { arbitrary: fc.constant(`{"a":"${'x'.repeat(1024 * 1024 + 10)}"}`), weight: 1 },
     { arbitrary: fc.constant(null), weight: 1 },
   );
@@ -80,7 +158,18 @@ function bodyFor(fields: readonly string[]): fc.Arbitrary<string | null> {
 const contentType = fc.oneof(
   { arbitrary: fc.constant('application/json'), weight: 8 },
   {
-    arbitrary: fc.constantFrom<string | null>(null, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'application/jsonx', '*/*', ';;;', 'application/octet-stream'),
+    arbitrary: fc.constantFrom<string | null>(
+      null,
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=latin1',
+      'application/json; charset=utf-16',
+      'application/jsonx',
+      '*/*',
+      ';;;',
+      'application/octet-stream',
+    ),
     weight: 3,
   },
 );
@@ -91,8 +180,20 @@ const auth = fc.oneof(
 );
 
 const extraHeaders = fc.dictionary(
-  fc.constantFrom('x-forwarded-for', 'accept', 'accept-encoding', 'origin', 'x-velos', 'if-none-match', 'range', 'expect'),
-  fc.oneof(fc.constantFrom('*', 'gzip, br', 'null', 'bytes=0-1,5-', '100-continue', 'http://evil.example'), fc.string({ unit: 'grapheme-ascii', maxLength: 30 })),
+  fc.constantFrom(
+    'x-forwarded-for',
+    'accept',
+    'accept-encoding',
+    'origin',
+    'x-velos',
+    'if-none-match',
+    'range',
+    'expect',
+  ),
+  fc.oneof(
+    fc.constantFrom('*', 'gzip, br', 'null', 'bytes=0-1,5-', '100-continue', 'http://evil.example'),
+    fc.string({ unit: 'grapheme-ascii', maxLength: 30 }),
+  ),
   { maxKeys: 2 },
 );
 
@@ -109,15 +210,42 @@ const routeCase: fc.Arbitrary<HttpCase> = fc.constantFrom(...API_ROUTES).chain((
     .map(({ params, query, body, contentType: type, auth: who, headers }) => {
       let i = 0;
       const path = `${API_PREFIX}${route.path.replace(/:[A-Za-z]+/g, () => params[i++]!)}${query}`;
-      return { kind: `${route.method} ${route.path}`, method: route.method, path, auth: who, contentType: type, body, headers };
+      return {
+        kind: `${route.method} ${route.path}`,
+        method: route.method,
+        path,
+        auth: who,
+        contentType: type,
+        body,
+        headers,
+      };
     }),
 );
 
 const randomCase: fc.Arbitrary<HttpCase> = fc
   .record({
-    method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'FOO', 'PROPFIND'),
+    method: fc.constantFrom(
+      'GET',
+      'POST',
+      'PUT',
+      'DELETE',
+      'PATCH',
+      'OPTIONS',
+      'HEAD',
+      'TRACE',
+      'FOO',
+      'PROPFIND',
+    ),
     segments: fc.array(segment, { maxLength: 5 }),
-    prefix: fc.constantFrom(`${API_PREFIX}/`, `${API_PREFIX}/processes/`, `${API_PREFIX}/logs/`, '/api/', '/api/v2/', '//', '/'),
+    prefix: fc.constantFrom(
+      `${API_PREFIX}/`,
+      `${API_PREFIX}/processes/`,
+      `${API_PREFIX}/logs/`,
+      '/api/',
+      '/api/v2/',
+      '//',
+      '/',
+    ),
     query: queryFor([]),
     body: fc.option(bodyFor([]), { nil: null }),
     contentType,
@@ -136,7 +264,7 @@ const randomCase: fc.Arbitrary<HttpCase> = fc
 
 const httpCase = fc.oneof({ arbitrary: routeCase, weight: 5 }, { arbitrary: randomCase, weight: 1 });
 
-const agent = new Agent({ keepAlive: process.env.FUZZ_HTTP_KEEPALIVE !== "0", maxSockets: 16 });
+const agent = new Agent({ keepAlive: process.env.FUZZ_HTTP_KEEPALIVE !== '0', maxSockets: 16 });
 
 /** Sends a case; resolves the status, content type and body text. */
 function send(serve: Serve, item: HttpCase): Promise<{ status: number; type: string; text: string }> {
@@ -153,7 +281,11 @@ function send(serve: Serve, item: HttpCase): Promise<{ status: number; type: str
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type'] ?? ''),
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       res.on('error', reject);
     });
@@ -181,9 +313,25 @@ afterAll(async () => {
 
 async function expectServerHealthy(): Promise<void> {
   expect(isAlive(serve.pid), `velos serve is up (stderr: ${serve.stderr().slice(-2000)})`).toBe(true);
-  const health = await send(serve, { kind: 'health', method: 'GET', path: `${API_PREFIX}/health`, auth: 'none', contentType: null, body: null, headers: {} });
+  const health = await send(serve, {
+    kind: 'health',
+    method: 'GET',
+    path: `${API_PREFIX}/health`,
+    auth: 'none',
+    contentType: null,
+    body: null,
+    headers: {},
+  });
   expect(health.status).toBe(200);
-  const list = await send(serve, { kind: 'list', method: 'GET', path: `${API_PREFIX}/processes`, auth: 'read', contentType: null, body: null, headers: {} });
+  const list = await send(serve, {
+    kind: 'list',
+    method: 'GET',
+    path: `${API_PREFIX}/processes`,
+    auth: 'read',
+    contentType: null,
+    body: null,
+    headers: {},
+  });
   expect(list.status).toBe(200);
   expect(Array.isArray(JSON.parse(list.text).processes)).toBe(true);
 }
@@ -210,7 +358,10 @@ describe('HTTP API fuzzing: random methods, paths, queries, headers and bodies (
       tried += await inPool(slice, 16, async (item) => {
         const answer = await send(serve, item);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        expect(answer.status, `${item.method} ${item.path.slice(0, 200)} → ${answer.text.slice(0, 300)}`).not.toBe(500);
+        expect(
+          answer.status,
+          `${item.method} ${item.path.slice(0, 200)} → ${answer.text.slice(0, 300)}`,
+        ).not.toBe(500);
         expect(answer.status).toBeLessThan(answer.status === 503 || answer.status === 504 ? 600 : 500);
         if (answer.status >= 400 && item.method !== 'HEAD' && item.path.startsWith('/api/')) {
           expect(answer.type, `${item.method} ${item.path.slice(0, 200)}`).toContain('application/json');
@@ -225,7 +376,12 @@ describe('HTTP API fuzzing: random methods, paths, queries, headers and bodies (
     }
     const after = { serve: rssMb(serve.pid), daemon: rssMb(daemon.pid) };
     console.log(
-      `fuzz http: ${tried} requests; statuses ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}; velos serve RSS ${before.serve.toFixed(1)} → ${after.serve.toFixed(1)} MB (after each batch: ${perBatch.map((r) => r.toFixed(0)).join(', ')}), daemon ${before.daemon.toFixed(1)} → ${after.daemon.toFixed(1)} MB`,
+      `fuzz http: ${tried} requests; statuses ${[...statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([s, n]) => `${s}×${n}`)
+        .join(
+          ' ',
+        )}; velos serve RSS ${before.serve.toFixed(1)} → ${after.serve.toFixed(1)} MB (after each batch: ${perBatch.map((r) => r.toFixed(0)).join(', ')}), daemon ${before.daemon.toFixed(1)} → ${after.daemon.toFixed(1)} MB`,
     );
     expect(tried).toBe(total);
     // the first batch grows the server's heap (1 MiB bodies); after that memory stays flat

@@ -50,9 +50,23 @@ const messageCase: fc.Arbitrary<MessageCase> = fc.oneof(
   { arbitrary: killPayload.map((r) => ({ kind: 'kill, wrong payload', requests: [r] })), weight: 1 },
   {
     arbitrary: fc
-      .oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', 'PING', 'list ', 'logs.follow.x', '__proto__', 'constructor', 'toString', 'x'.repeat(5000)))
+      .oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom(
+          '',
+          'PING',
+          'list ',
+          'logs.follow.x',
+          '__proto__',
+          'constructor',
+          'toString',
+          'x'.repeat(5000),
+        ),
+      )
       .filter((cmd) => findCommand(cmd) === undefined && cmd !== 'cancel')
-      .chain((cmd) => wrongValue.map((payload) => ({ kind: 'unknown command', requests: [{ id: null, cmd, payload }] }))),
+      .chain((cmd) =>
+        wrongValue.map((payload) => ({ kind: 'unknown command', requests: [{ id: null, cmd, payload }] })),
+      ),
     weight: 3,
   },
   {
@@ -74,10 +88,18 @@ const messageCase: fc.Arbitrary<MessageCase> = fc.oneof(
   },
   {
     arbitrary: fc
-      .tuple(fc.integer({ min: 1, max: 2 ** 53 - 1 }), fc.integer({ min: 2, max: 4 }), fc.constantFrom('ping', 'list', 'describe', 'logs'))
+      .tuple(
+        fc.integer({ min: 1, max: 2 ** 53 - 1 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.constantFrom('ping', 'list', 'describe', 'logs'),
+      )
       .map(([id, times, cmd]) => ({
         kind: 'reused id',
-        requests: Array.from({ length: times }, () => ({ id, cmd, payload: cmd === 'describe' || cmd === 'logs' ? { target: 'fz' } : {} })),
+        requests: Array.from({ length: times }, () => ({
+          id,
+          cmd,
+          payload: cmd === 'describe' || cmd === 'logs' ? { target: 'fz' } : {},
+        })),
       })),
     weight: 2,
   },
@@ -88,18 +110,29 @@ const messageCase: fc.Arbitrary<MessageCase> = fc.oneof(
     weight: 1,
   },
   {
-    arbitrary: wrongValue.map((payload) => ({ kind: 'cancel', requests: [{ id: null, cmd: 'cancel', payload }] })),
+    arbitrary: wrongValue.map((payload) => ({
+      kind: 'cancel',
+      requests: [{ id: null, cmd: 'cancel', payload }],
+    })),
     weight: 1,
   },
   {
     arbitrary: fc
       .constantFrom('logs.follow', 'events.follow')
-      .chain((cmd) => payloadFor(SHAPES.get(cmd)!).map((payload) => ({ kind: 'stream', requests: [{ id: null, cmd, payload }] }))),
+      .chain((cmd) =>
+        payloadFor(SHAPES.get(cmd)!).map((payload) => ({
+          kind: 'stream',
+          requests: [{ id: null, cmd, payload }],
+        })),
+      ),
     weight: 2,
   },
   {
     arbitrary: fc
-      .array(fc.oneof(wrongPayload, fc.constant({ id: null, cmd: 'ping', payload: {} } as Request)), { minLength: 5, maxLength: 40 })
+      .array(fc.oneof(wrongPayload, fc.constant({ id: null, cmd: 'ping', payload: {} } as Request)), {
+        minLength: 5,
+        maxLength: 40,
+      })
       .map((requests) => ({ kind: 'pipelined burst', requests })),
     weight: 1,
   },
@@ -124,7 +157,10 @@ class Lane {
     const frames: Buffer[] = [];
     for (const request of item.requests) {
       const id = request.id ?? this.nextId++;
-      const message = request.payload === undefined ? { id, cmd: request.cmd } : { id, cmd: request.cmd, payload: request.payload };
+      const message =
+        request.payload === undefined
+          ? { id, cmd: request.cmd }
+          : { id, cmd: request.cmd, payload: request.payload };
       frames.push(encodeFrame(message));
       sent.push({ id, cmd: request.cmd });
     }
@@ -135,10 +171,17 @@ class Lane {
       // cancel at once: the stream ends with `end` (or it already failed with an error)
       raw.socket.write(encodeFrame({ id: this.nextId++, cmd: 'cancel', payload: { id } }));
     }
-    const terminal = (reply: Reply) => reply.status === 'ok' || reply.status === 'error' || reply.status === 'end';
+    const terminal = (reply: Reply) =>
+      reply.status === 'ok' || reply.status === 'error' || reply.status === 'end';
     const fresh = () => raw.replies.slice(start);
     await raw.until(
-      () => raw.isClosed || sent.every(({ id }) => fresh().filter((r) => r.id === id && terminal(r)).length >= sent.filter((s) => s.id === id).length),
+      () =>
+        raw.isClosed ||
+        sent.every(
+          ({ id }) =>
+            fresh().filter((r) => r.id === id && terminal(r)).length >=
+            sent.filter((s) => s.id === id).length,
+        ),
       `answers to ${sent.map((s) => `${s.cmd}#${s.id}`).join(', ')}`,
       20_000,
     );
@@ -153,12 +196,15 @@ class Lane {
     }
     // a stream cancelled before its payload was checked just ends: only requests must carry the code
     for (const { cmd } of sent.filter((s) => !isStream(s.cmd))) {
-      const code = fresh().find((r) => r.status === 'error' && sent.some((s) => s.id === r.id && s.cmd === cmd))?.payload.code;
+      const code = fresh().find(
+        (r) => r.status === 'error' && sent.some((s) => s.id === r.id && s.cmd === cmd),
+      )?.payload.code;
       if (item.kind === 'unknown command') expect(code).toBe('UNKNOWN_COMMAND');
       if (item.kind === 'deep payload' || item.kind === 'wide payload') expect(code).toBe('INVALID_ARGUMENT');
     }
     // keep memory of the replies bounded
-    if (raw.replies.length > 2000 && !item.requests.some((r) => isStream(r.cmd))) raw.replies.splice(0, raw.replies.length);
+    if (raw.replies.length > 2000 && !item.requests.some((r) => isStream(r.cmd)))
+      raw.replies.splice(0, raw.replies.length);
   }
 
   close(): void {
@@ -170,7 +216,10 @@ let daemon: FuzzDaemon;
 
 beforeAll(async () => {
   daemon = await startFuzzDaemon();
-  await velosOk(['start', join(FIXTURES, 'ticker.js'), '--name', 'fz'], { home: daemon.home, env: { TICK_MS: '50' } });
+  await velosOk(['start', join(FIXTURES, 'ticker.js'), '--name', 'fz'], {
+    home: daemon.home,
+    env: { TICK_MS: '50' },
+  });
 });
 
 afterAll(async () => {
@@ -230,7 +279,13 @@ describe('IPC fuzzing: clients that never read, and closes with requests in flig
     silent.socket.pause();
     const requests: Buffer[] = [];
     for (let id = 1; id <= 3000; id += 1) {
-      requests.push(encodeFrame({ id, cmd: id % 3 === 0 ? 'list' : 'logs', payload: id % 3 === 0 ? {} : { target: 'fz', lines: 1000 } }));
+      requests.push(
+        encodeFrame({
+          id,
+          cmd: id % 3 === 0 ? 'list' : 'logs',
+          payload: id % 3 === 0 ? {} : { target: 'fz', lines: 1000 },
+        }),
+      );
     }
     silent.socket.write(Buffer.concat(requests));
     let peak = before;
@@ -239,13 +294,19 @@ describe('IPC fuzzing: clients that never read, and closes with requests in flig
       peak = Math.max(peak, rssMb(daemon.pid));
     }
     // abrupt closes with requests in flight, on 200 more connections
-    await inPool(Array.from({ length: 200 }, (_, i) => i), 16, async (i) => {
-      const raw = await RawIpc.open(daemon.home);
-      const burst = Array.from({ length: 10 }, (_, j) => encodeFrame({ id: j + 1, cmd: j % 2 ? 'logs' : 'describe', payload: { target: 'fz' } }));
-      raw.socket.write(Buffer.concat(burst));
-      if (i % 2) raw.destroy();
-      else setImmediate(() => raw.destroy());
-    });
+    await inPool(
+      Array.from({ length: 200 }, (_, i) => i),
+      16,
+      async (i) => {
+        const raw = await RawIpc.open(daemon.home);
+        const burst = Array.from({ length: 10 }, (_, j) =>
+          encodeFrame({ id: j + 1, cmd: j % 2 ? 'logs' : 'describe', payload: { target: 'fz' } }),
+        );
+        raw.socket.write(Buffer.concat(burst));
+        if (i % 2) raw.destroy();
+        else setImmediate(() => raw.destroy());
+      },
+    );
     peak = Math.max(peak, rssMb(daemon.pid));
     silent.destroy();
     await expectHealthy(daemon);

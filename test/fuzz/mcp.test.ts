@@ -2,7 +2,15 @@ import type { ChildProcess } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnVelos } from '../e2e/helpers.js';
-import { cleanupHomes, expectHealthy, type FuzzDaemon, isAlive, killPid, rssMb, startFuzzDaemon } from './support/daemon.js';
+import {
+  cleanupHomes,
+  expectHealthy,
+  type FuzzDaemon,
+  isAlive,
+  killPid,
+  rssMb,
+  startFuzzDaemon,
+} from './support/daemon.js';
 import { cases, runsFor, show } from './support/fuzz-config.js';
 import { nest } from './support/schema-fuzz.js';
 
@@ -55,7 +63,8 @@ class McpPeer {
   async answer(id: number, timeoutMs = 30_000): Promise<Answer> {
     const deadline = Date.now() + timeoutMs;
     while (!this.answers.has(id)) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`velos mcp exited (${this.child.exitCode ?? this.child.signalCode})`);
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        throw new Error(`velos mcp exited (${this.child.exitCode ?? this.child.signalCode})`);
       if (Date.now() > deadline) throw new Error(`no answer to request ${id} within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -71,26 +80,51 @@ const jsonWrong: fc.Arbitrary<unknown> = fc.oneof(
   fc.nat({ max: 40 }).map(nest),
 );
 
-function casesFor(tools: Tool[]): fc.Arbitrary<Omit<McpCase, 'id'> & { request: boolean; build: (id: number) => string }> {
+function casesFor(
+  tools: Tool[],
+): fc.Arbitrary<Omit<McpCase, 'id'> & { request: boolean; build: (id: number) => string }> {
   const toolCall = fc.constantFrom(...tools).chain((tool) => {
     const keys = Object.keys(tool.inputSchema.properties ?? {});
-    const key = keys.length ? fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })) : fc.string({ maxLength: 8 });
+    const key = keys.length
+      ? fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 }))
+      : fc.string({ maxLength: 8 });
     const args = fc.oneof(
       { arbitrary: fc.dictionary(key, jsonWrong, { maxKeys: 4 }), weight: 6 },
       { arbitrary: jsonWrong, weight: 2 },
       { arbitrary: fc.constant(undefined), weight: 1 },
     );
-    const name = fc.oneof({ arbitrary: fc.constant(tool.name), weight: 8 }, { arbitrary: fc.string({ maxLength: 20 }), weight: 1 });
+    const name = fc.oneof(
+      { arbitrary: fc.constant(tool.name), weight: 8 },
+      { arbitrary: fc.string({ maxLength: 20 }), weight: 1 },
+    );
     return fc.tuple(name, args).map(([n, a]) => ({
       kind: 'tools/call',
       request: true,
       line: '',
-      build: (id: number) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: a === undefined ? { name: n } : { name: n, arguments: a } }),
+      build: (id: number) =>
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id,
+          method: 'tools/call',
+          params: a === undefined ? { name: n } : { name: n, arguments: a },
+        }),
     }));
   });
   const badRequest = fc
     .record({
-      method: fc.oneof(fc.constantFrom('tools/call', 'tools/list', 'resources/list', 'prompts/get', 'initialize', 'logging/setLevel', 'completion/complete', 'ping'), fc.string({ maxLength: 20 })),
+      method: fc.oneof(
+        fc.constantFrom(
+          'tools/call',
+          'tools/list',
+          'resources/list',
+          'prompts/get',
+          'initialize',
+          'logging/setLevel',
+          'completion/complete',
+          'ping',
+        ),
+        fc.string({ maxLength: 20 }),
+      ),
       params: fc.option(jsonWrong, { nil: undefined }),
       jsonrpc: fc.constantFrom('2.0', '2.0', '1.0', 2, undefined),
     })
@@ -104,14 +138,32 @@ function casesFor(tools: Tool[]): fc.Arbitrary<Omit<McpCase, 'id'> & { request: 
   const garbage = fc
     .oneof(
       fc.string({ maxLength: 200 }),
-      fc.constantFrom('{', '{"jsonrpc":"2.0"', '[]', '[{}]', 'null', '42', '"x"', '{"jsonrpc":"2.0","id":{},"method":"ping"}', '{"jsonrpc":"2.0","id":null,"method":"ping"}', '{"jsonrpc":"2.0","id":1.5,"method":"tools/list"}', '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":99999}}', '\u0000\u0001', '{"__proto__":{"polluted":1}}'),
+      fc.constantFrom(
+        '{',
+        '{"jsonrpc":"2.0"',
+        '[]',
+        '[{}]',
+        'null',
+        '42',
+        '"x"',
+        '{"jsonrpc":"2.0","id":{},"method":"ping"}',
+        '{"jsonrpc":"2.0","id":null,"method":"ping"}',
+        '{"jsonrpc":"2.0","id":1.5,"method":"tools/list"}',
+        '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":99999}}',
+        '\u0000\u0001',
+        '{"__proto__":{"polluted":1}}',
+      ),
       fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? 'null'),
       fc.integer({ min: 100, max: 50_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
       fc.constant(`{"jsonrpc":"2.0","method":"ping","x":"${'x'.repeat(1024 * 1024)}"}`),
     )
     .filter((line) => !line.includes('\n') && !line.includes('\r'))
     .map((line) => ({ kind: 'garbage line', request: false, line, build: () => line }));
-  return fc.oneof({ arbitrary: toolCall, weight: 6 }, { arbitrary: badRequest, weight: 2 }, { arbitrary: garbage, weight: 2 });
+  return fc.oneof(
+    { arbitrary: toolCall, weight: 6 },
+    { arbitrary: badRequest, weight: 2 },
+    { arbitrary: garbage, weight: 2 },
+  );
 }
 
 let daemon: FuzzDaemon;
@@ -160,11 +212,16 @@ describe('MCP fuzzing: malformed JSON-RPC lines and tool calls with wrong argume
         } catch (error) {
           throw new Error(`${(error as Error).message}; case: ${item}`);
         }
-        const outcome = answer.error ? `error ${answer.error.code}` : answer.result?.isError ? 'isError' : 'result';
+        const outcome = answer.error
+          ? `error ${answer.error.code}`
+          : answer.result?.isError
+            ? 'isError'
+            : 'result';
         counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
         expect(answer.jsonrpc).toBe('2.0');
         if (answer.error) expect(typeof answer.error.message).toBe('string');
-        if (answer.error?.code === -32603 && internal.length < 5) internal.push(`${answer.error.message.slice(0, 200)} ← ${item.slice(0, 200)}`);
+        if (answer.error?.code === -32603 && internal.length < 5)
+          internal.push(`${answer.error.message.slice(0, 200)} ← ${item.slice(0, 200)}`);
       }
       pending = [];
       // a ping after the batch: the server is still reading and answering

@@ -68,7 +68,9 @@ describe('partial frames across all connections are bounded (#8)', () => {
       results.push(`flood ${round}: ${refused}/40 refused BUSY, then ${settled.at(-1)!.toFixed(1)} MB`);
       expect(refused).toBeGreaterThanOrEqual(35);
     }
-    console.log(`partial frames: RSS before ${before.toFixed(1)} MB, peak ${peak.toFixed(1)} MB; ${results.join('; ')}`);
+    console.log(
+      `partial frames: RSS before ${before.toFixed(1)} MB, peak ${peak.toFixed(1)} MB; ${results.join('; ')}`,
+    );
     expect(peak).toBeLessThan(200);
     // glibc keeps part of the freed read buffers (docs/protocol.md): bounded, and reused by later floods
     expect(settled.at(-1)!).toBeLessThan(before + 40);

@@ -1,5 +1,10 @@
 import type { VelosControl } from '@velos/core';
-import { answerableId, invalidMessageReason, invalidToolCallReason } from './message-shape.js';
+import {
+  answerableId,
+  asInvalidParams,
+  invalidMessageReason,
+  invalidToolCallReason,
+} from './message-shape.js';
 import {
   PROTOCOL_VERSIONS,
   SERVER_CAPABILITIES,
@@ -54,7 +59,7 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
         send: async (message) => {
           const id = (message as Message).id;
           if (id !== undefined && suppressed.delete(id)) return;
-          write(message);
+          write(asInvalidParams(message));
         },
       };
       await server.connect(ours as never);

@@ -35,3 +35,28 @@ export function invalidToolCallReason(message: { method?: unknown; params?: unkn
   }
   return null;
 }
+
+/**
+ * The SDK answers params its request schema refuses with -32603 and the zod issues as JSON text:
+ * such an answer becomes -32602 Invalid params naming the first issue; any other is returned as is.
+ */
+export function asInvalidParams(message: unknown): unknown {
+  const error = (message as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (error?.code !== -32603 || typeof error.message !== 'string' || !error.message.startsWith('['))
+    return message;
+  let issues: unknown;
+  try {
+    issues = JSON.parse(error.message);
+  } catch {
+    return message;
+  }
+  const first = Array.isArray(issues)
+    ? (issues[0] as { path?: unknown; message?: unknown } | undefined)
+    : undefined;
+  if (!first || !Array.isArray(first.path) || typeof first.message !== 'string') return message;
+  const where = first.path.length ? `${first.path.join('.')}: ` : '';
+  return {
+    ...(message as object),
+    error: { code: -32602, message: `Invalid params: ${where}${first.message}` },
+  };
+}

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { answerableId, invalidMessageReason, invalidToolCallReason } from '../src/message-shape.js';
+import {
+  answerableId,
+  asInvalidParams,
+  invalidMessageReason,
+  invalidToolCallReason,
+} from '../src/message-shape.js';
 
 describe('stdio lines the SDK would drop or answer -32603 (fuzz findings, #15)', () => {
   it('finds messages that are not JSON-RPC 2.0 objects', () => {
@@ -31,5 +36,20 @@ describe('stdio lines the SDK would drop or answer -32603 (fuzz findings, #15)',
     expect(invalidToolCallReason({ method: 'tools/call' })).toMatch(/name/);
     expect(invalidToolCallReason({ method: 'tools/call', params: { name: 'x' } })).toBeNull();
     expect(invalidToolCallReason({ method: 'tools/list', params: { name: 1 } })).toBeNull();
+  });
+
+  it("turns the SDK's -32603 zod dump into -32602 naming the first issue, and leaves other answers alone", () => {
+    const dump = JSON.stringify([
+      { code: 'invalid_type', path: ['params', 'level'], message: 'Invalid option' },
+    ]);
+    expect(asInvalidParams({ jsonrpc: '2.0', id: 4, error: { code: -32603, message: dump } })).toEqual({
+      jsonrpc: '2.0',
+      id: 4,
+      error: { code: -32602, message: 'Invalid params: params.level: Invalid option' },
+    });
+    const other = { jsonrpc: '2.0', id: 5, error: { code: -32603, message: 'INTERNAL: boom' } };
+    expect(asInvalidParams(other)).toBe(other);
+    const ok = { jsonrpc: '2.0', id: 6, result: {} };
+    expect(asInvalidParams(ok)).toBe(ok);
   });
 });

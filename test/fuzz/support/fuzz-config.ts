@@ -23,7 +23,8 @@ function readRuns(): number {
   const raw = process.env.FUZZ_RUNS;
   if (raw === undefined || raw === '') return DEFAULT_TOTAL_RUNS;
   const runs = Number(raw);
-  if (!Number.isSafeInteger(runs) || runs <= 0) throw new Error(`FUZZ_RUNS=${raw}: expected a positive integer`);
+  if (!Number.isSafeInteger(runs) || runs <= 0)
+    throw new Error(`FUZZ_RUNS=${raw}: expected a positive integer`);
   return runs;
 }
 
@@ -85,6 +86,10 @@ export function show(value: unknown): string {
       ) ?? String(value)
     ).slice(0, 400);
   } catch {
-    return String(value).slice(0, 400);
+    try {
+      return String(value).slice(0, 400);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
   }
 }

@@ -49,7 +49,9 @@ export class RawIpc {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; replies: ${this.replies.length}`));
+        reject(
+          new Error(`timed out after ${timeoutMs} ms waiting for ${what}; replies: ${this.replies.length}`),
+        );
       }, timeoutMs);
       const waiter = () => {
         if (!check()) return;

@@ -30,7 +30,18 @@ export function shapeOf(schema: unknown, depth = 0): Shape {
 export const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
   { withCrossShrink: true },
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('', 'all', '0', '-1', '../../etc/passwd', 'a'.repeat(300), '\u0000', 'SIGKILL', '15m', '+1'),
+  fc.constantFrom(
+    '',
+    'all',
+    '0',
+    '-1',
+    '../../etc/passwd',
+    'a'.repeat(300),
+    '\u0000',
+    'SIGKILL',
+    '15m',
+    '+1',
+  ),
   fc.integer(),
   fc.constantFrom(0, -1, 1, 2 ** 31, -(2 ** 53), 2 ** 53 + 2, 1e308, -0, 0.5),
   fc.double(),
@@ -59,7 +70,8 @@ export function payloadFor(shape: Shape, depth = 0): fc.Arbitrary<unknown> {
     return fc.oneof(fc.array(payloadFor(shape.item, depth + 1), { maxLength: 3 }), wrongValue);
   }
   const entries = Object.entries(shape.fields).map(
-    ([key, field]) => [key, fc.option(fc.oneof(payloadFor(field, depth + 1), wrongValue), { nil: undefined })] as const,
+    ([key, field]) =>
+      [key, fc.option(fc.oneof(payloadFor(field, depth + 1), wrongValue), { nil: undefined })] as const,
   );
   const record = fc.record(Object.fromEntries(entries), { requiredKeys: [] });
   const extra = fc.dictionary(fc.string({ maxLength: 12 }), wrongValue, { maxKeys: 2 });
