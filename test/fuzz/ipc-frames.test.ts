@@ -43,7 +43,7 @@ const frameCase: fc.Arbitrary<FrameCase> = fc.oneof(
     .map(([length, tail, how]) => ({
       kind: 'huge length',
       bytes: Buffer.concat([frameHeader(length), tail]),
-      finish: how === 'destroy' ? 'destroy' : 'wait',
+      finish: (how === 'destroy' ? 'destroy' : 'wait') as Finish,
       code: 'FRAME_TOO_LARGE',
     })),
   // a header of another protocol version or wrong magic

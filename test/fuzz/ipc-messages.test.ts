@@ -117,14 +117,12 @@ const messageCase: fc.Arbitrary<MessageCase> = fc.oneof(
     weight: 1,
   },
   {
-    arbitrary: fc
-      .constantFrom('logs.follow', 'events.follow')
-      .chain((cmd) =>
-        payloadFor(SHAPES.get(cmd)!).map((payload) => ({
-          kind: 'stream',
-          requests: [{ id: null, cmd, payload }],
-        })),
-      ),
+    arbitrary: fc.constantFrom('logs.follow', 'events.follow').chain((cmd) =>
+      payloadFor(SHAPES.get(cmd)!).map((payload) => ({
+        kind: 'stream',
+        requests: [{ id: null, cmd, payload }],
+      })),
+    ),
     weight: 2,
   },
   {
@@ -141,13 +139,10 @@ const messageCase: fc.Arbitrary<MessageCase> = fc.oneof(
 /** One long-lived connection that runs cases one after another and checks every request is answered once. */
 class Lane {
   private nextId = 1;
-  constructor(
-    private readonly daemon: FuzzDaemon,
-    private raw: RawIpc,
-  ) {}
+  constructor(private readonly raw: RawIpc) {}
 
   static async open(daemon: FuzzDaemon): Promise<Lane> {
-    return new Lane(daemon, await RawIpc.open(daemon.home));
+    return new Lane(await RawIpc.open(daemon.home));
   }
 
   async run(item: MessageCase, codes: Map<string, number>): Promise<void> {
