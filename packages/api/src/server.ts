@@ -1,12 +1,13 @@
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, VelosError } from '@velos/core';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { bearerToken, createAuthenticator, isAllowed } from './auth/authenticate.js';
 import { sharedReads } from './control/shared-reads.js';
 import { registerDashboard } from './http/dashboard.js';
 import { errorResponse } from './http/error-response.js';
 import { registerMcp } from './http/mcp-route.js';
+import { answerClientError, answerExpectations } from './http/protocol-errors.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, registerSecurity } from './http/security.js';
 import { registerOpenApi } from './openapi/openapi-route.js';
 import type { ApiScope, ApiServer, ApiServerOptions } from './options.js';
@@ -50,8 +51,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     routerOptions: { maxParamLength: 1024 },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    clientErrorHandler: answerClientError,
+    // a URL the router cannot decode (`%E2%82`, a bare `%`) answers in the JSON error shape too
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = errorResponse(error);
+      void (reply as FastifyReply).code(status).type('application/json').send(body);
+    },
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   }) as unknown as FastifyInstance;
+  answerExpectations(app.server);
   try {
     await build(app, options, isAuthDisabled, log);
     await app.listen({ host, port: options.port ?? DEFAULT_PORT });

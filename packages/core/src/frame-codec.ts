@@ -188,10 +188,17 @@ export class FrameDecoder {
   private finish(payload: Buffer): unknown {
     this.headerFilled = 0;
     this.frameLength = -1;
+    let message: unknown;
     try {
-      return packr.unpack(payload);
+      message = packr.unpack(payload);
     } catch (cause) {
       throw new VelosError(ErrorCodes.PROTOCOL_ERROR, 'bad frame: payload is not valid msgpack', { cause });
     }
+    // `undefined` (msgpackr's d4 00 00) is how `next` says "no message yet": as a message it is an error,
+    // else the frame would vanish unanswered and the frames behind it would wait for more bytes
+    if (message === undefined) {
+      throw new VelosError(ErrorCodes.PROTOCOL_ERROR, 'bad frame: payload is undefined, not a message');
+    }
+    return message;
   }
 }

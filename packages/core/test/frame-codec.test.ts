@@ -54,6 +54,12 @@ describe('frame codec', () => {
     ).toBe('PROTOCOL_ERROR');
   });
 
+  it('refuses a payload that decodes to undefined instead of swallowing it (fuzz finding)', () => {
+    const undefinedFrame = Buffer.concat([header(3), Buffer.from([0xd4, 0x00, 0x00])]);
+    expect(codeOf(() => new FrameDecoder().push(undefinedFrame))).toBe('PROTOCOL_ERROR');
+    expect(codeOf(() => new FrameDecoder().push(encodeFrame(undefined)))).toBe('PROTOCOL_ERROR');
+  });
+
   it('waits for the rest of a truncated frame without emitting anything', () => {
     const frame = encodeFrame({ id: 3, cmd: 'ping' });
     const decoder = new FrameDecoder();

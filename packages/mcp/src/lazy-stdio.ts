@@ -1,5 +1,11 @@
 import type { VelosControl } from '@velos/core';
 import {
+  answerableId,
+  asInvalidParams,
+  invalidMessageReason,
+  invalidToolCallReason,
+} from './message-shape.js';
+import {
   PROTOCOL_VERSIONS,
   SERVER_CAPABILITIES,
   SERVER_INFO,
@@ -53,7 +59,7 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
         send: async (message) => {
           const id = (message as Message).id;
           if (id !== undefined && suppressed.delete(id)) return;
-          write(message);
+          write(asInvalidParams(message));
         },
       };
       await server.connect(ours as never);
@@ -110,6 +116,25 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
           jsonrpc: '2.0',
           id: null,
           error: { code: -32700, message: 'Parse error: a line is not JSON' },
+        });
+        continue;
+      }
+      // the SDK drops a message it cannot read without a word: JSON-RPC wants an Invalid Request answer
+      const reason = invalidMessageReason(message);
+      if (reason !== null) {
+        write({
+          jsonrpc: '2.0',
+          id: answerableId(message),
+          error: { code: -32600, message: `Invalid Request: ${reason}` },
+        });
+        continue;
+      }
+      const paramsReason = invalidToolCallReason(message);
+      if (paramsReason !== null) {
+        write({
+          jsonrpc: '2.0',
+          id: answerableId(message),
+          error: { code: -32602, message: `Invalid params: ${paramsReason}` },
         });
         continue;
       }

@@ -1,0 +1,61 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { ErrorCodes } from '@velos/core';
+import type { ErrorBody } from './error-response.js';
+
+/** HTTP parser errors (llhttp codes) that have a status of their own; any other is a 400. */
+const STATUS_BY_PARSER_CODE: Record<string, number> = {
+  HPE_HEADER_OVERFLOW: 431,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses (headers over 16 KiB, a malformed
+ * request line) gets the API's JSON error shape and the connection is closed, as fastify's own does.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = STATUS_BY_PARSER_CODE[error.code ?? ''] ?? 400;
+  const body: ErrorBody = {
+    error: {
+      code: ErrorCodes.INVALID_ARGUMENT,
+      message: `bad HTTP request (${error.code ?? 'unparsable'}): ${error.message}`,
+    },
+  };
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
+}
+
+/** Answers an `Expect` header other than `100-continue` with 417 in the JSON error shape (Node's own 417 has no body). */
+export function answerExpectations(server: Server): void {
+  server.on('checkExpectation', (request, response) => {
+    const body: ErrorBody = {
+      error: {
+        code: ErrorCodes.INVALID_ARGUMENT,
+        message: `Expect: ${String(request.headers.expect).slice(0, 100)} is not supported (only 100-continue)`,
+        field: 'expect',
+      },
+    };
+    const text = JSON.stringify(body);
+    response.writeHead(417, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      connection: 'close',
+    });
+    response.end(text);
+  });
+}

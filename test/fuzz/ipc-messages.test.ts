@@ -1,0 +1,315 @@
+import { join } from 'node:path';
+import { COMMAND_NAMES, findCommand } from '@velos/core';
+import { encodeFrame } from '@velos/core/codec';
+import { requestSchemas } from '@velos/core/schemas';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  expectHealthy,
+  FIXTURES,
+  type FuzzDaemon,
+  rssMb,
+  startFuzzDaemon,
+  velosOk,
+} from './support/daemon.js';
+import { cases, inPool, runsFor } from './support/fuzz-config.js';
+import { RawIpc, type Reply } from './support/raw-ipc.js';
+import { nest, payloadFor, shapeOf, wrongValue } from './support/schema-fuzz.js';
+
+/** `kill` with any object payload is valid and ends the daemon: it is fuzzed with non-object payloads only. */
+const FUZZED_COMMANDS = COMMAND_NAMES.filter((name) => name !== 'kill');
+const SHAPES = new Map(
+  COMMAND_NAMES.map((name) => [name, shapeOf(requestSchemas[name as keyof typeof requestSchemas])]),
+);
+
+/** A request to send: `id` null means "a fresh id"; `stream` ones are cancelled right after. */
+interface Request {
+  id: number | null;
+  cmd: string;
+  payload: unknown;
+}
+
+interface MessageCase {
+  kind: string;
+  requests: Request[];
+}
+
+const knownCommand = fc.constantFrom(...FUZZED_COMMANDS);
+
+const wrongPayload = knownCommand.chain((cmd) =>
+  payloadFor(SHAPES.get(cmd)!).map((payload) => ({ id: null, cmd, payload }) as Request),
+);
+
+const killPayload = fc
+  .oneof(fc.string(), fc.integer(), fc.array(fc.integer(), { maxLength: 3 }), fc.boolean())
+  .map((payload) => ({ id: null, cmd: 'kill', payload }) as Request);
+
+const messageCase: fc.Arbitrary<MessageCase> = fc.oneof(
+  { arbitrary: wrongPayload.map((r) => ({ kind: 'wrong payload', requests: [r] })), weight: 12 },
+  { arbitrary: killPayload.map((r) => ({ kind: 'kill, wrong payload', requests: [r] })), weight: 1 },
+  {
+    arbitrary: fc
+      .oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom(
+          '',
+          'PING',
+          'list ',
+          'logs.follow.x',
+          '__proto__',
+          'constructor',
+          'toString',
+          'x'.repeat(5000),
+        ),
+      )
+      .filter((cmd) => findCommand(cmd) === undefined && cmd !== 'cancel')
+      .chain((cmd) =>
+        wrongValue.map((payload) => ({ kind: 'unknown command', requests: [{ id: null, cmd, payload }] })),
+      ),
+    weight: 3,
+  },
+  {
+    arbitrary: fc
+      .tuple(knownCommand, fc.integer({ min: 17, max: 400 }), fc.boolean())
+      .map(([cmd, depth, isWide]) => ({
+        kind: isWide ? 'wide payload' : 'deep payload',
+        requests: [
+          {
+            id: null,
+            cmd,
+            payload: isWide
+              ? Object.fromEntries(Array.from({ length: 4080 + depth }, (_, i) => [`k${i}`, i]))
+              : { target: nest(depth) },
+          },
+        ],
+      })),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .tuple(
+        fc.integer({ min: 1, max: 2 ** 53 - 1 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.constantFrom('ping', 'list', 'describe', 'logs'),
+      )
+      .map(([id, times, cmd]) => ({
+        kind: 'reused id',
+        requests: Array.from({ length: times }, () => ({
+          id,
+          cmd,
+          payload: cmd === 'describe' || cmd === 'logs' ? { target: 'fz' } : {},
+        })),
+      })),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .constantFrom(1, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 32 + 1, 2 ** 53 - 1)
+      .map((id) => ({ kind: 'odd id', requests: [{ id, cmd: 'ping', payload: {} }] })),
+    weight: 1,
+  },
+  {
+    arbitrary: wrongValue.map((payload) => ({
+      kind: 'cancel',
+      requests: [{ id: null, cmd: 'cancel', payload }],
+    })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.constantFrom('logs.follow', 'events.follow').chain((cmd) =>
+      payloadFor(SHAPES.get(cmd)!).map((payload) => ({
+        kind: 'stream',
+        requests: [{ id: null, cmd, payload }],
+      })),
+    ),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .array(fc.oneof(wrongPayload, fc.constant({ id: null, cmd: 'ping', payload: {} } as Request)), {
+        minLength: 5,
+        maxLength: 40,
+      })
+      .map((requests) => ({ kind: 'pipelined burst', requests })),
+    weight: 1,
+  },
+);
+
+/** One long-lived connection that runs cases one after another and checks every request is answered once. */
+class Lane {
+  private nextId = 1;
+  constructor(private readonly raw: RawIpc) {}
+
+  static async open(daemon: FuzzDaemon): Promise<Lane> {
+    return new Lane(await RawIpc.open(daemon.home));
+  }
+
+  async run(item: MessageCase, codes: Map<string, number>): Promise<void> {
+    const raw = this.raw;
+    const start = raw.replies.length;
+    const sent: { id: number; cmd: string }[] = [];
+    const frames: Buffer[] = [];
+    for (const request of item.requests) {
+      const id = request.id ?? this.nextId++;
+      const message =
+        request.payload === undefined
+          ? { id, cmd: request.cmd }
+          : { id, cmd: request.cmd, payload: request.payload };
+      frames.push(encodeFrame(message));
+      sent.push({ id, cmd: request.cmd });
+    }
+    raw.socket.write(Buffer.concat(frames));
+    const isStream = (cmd: string) => cmd === 'logs.follow' || cmd === 'events.follow';
+    for (const { id, cmd } of sent) {
+      if (!isStream(cmd)) continue;
+      // cancel at once: the stream ends with `end` (or it already failed with an error)
+      raw.socket.write(encodeFrame({ id: this.nextId++, cmd: 'cancel', payload: { id } }));
+    }
+    const terminal = (reply: Reply) =>
+      reply.status === 'ok' || reply.status === 'error' || reply.status === 'end';
+    const fresh = () => raw.replies.slice(start);
+    await raw.until(
+      () =>
+        raw.isClosed ||
+        sent.every(
+          ({ id }) =>
+            fresh().filter((r) => r.id === id && terminal(r)).length >=
+            sent.filter((s) => s.id === id).length,
+        ),
+      `answers to ${sent.map((s) => `${s.cmd}#${s.id}`).join(', ')}`,
+      20_000,
+    );
+    expect(raw.decodeError).toBeNull();
+    expect(raw.isClosed, `the daemon closed the connection: ${JSON.stringify(fresh().at(-1))}`).toBe(false);
+    for (const reply of fresh()) {
+      if (reply.status === 'error') {
+        codes.set(reply.payload.code!, (codes.get(reply.payload.code!) ?? 0) + 1);
+        expect(reply.payload.code, `${reply.payload.message}`).not.toBe('INTERNAL');
+        expect(typeof reply.payload.message).toBe('string');
+      } else if (reply.status === 'ok') codes.set('ok', (codes.get('ok') ?? 0) + 1);
+    }
+    // a stream cancelled before its payload was checked just ends: only requests must carry the code
+    for (const { cmd } of sent.filter((s) => !isStream(s.cmd))) {
+      const code = fresh().find(
+        (r) => r.status === 'error' && sent.some((s) => s.id === r.id && s.cmd === cmd),
+      )?.payload.code;
+      if (item.kind === 'unknown command') expect(code).toBe('UNKNOWN_COMMAND');
+      if (item.kind === 'deep payload' || item.kind === 'wide payload') expect(code).toBe('INVALID_ARGUMENT');
+    }
+    // keep memory of the replies bounded
+    if (raw.replies.length > 2000 && !item.requests.some((r) => isStream(r.cmd)))
+      raw.replies.splice(0, raw.replies.length);
+  }
+
+  close(): void {
+    this.raw.destroy();
+  }
+}
+
+let daemon: FuzzDaemon;
+
+beforeAll(async () => {
+  daemon = await startFuzzDaemon();
+  await velosOk(['start', join(FIXTURES, 'ticker.js'), '--name', 'fz'], {
+    home: daemon.home,
+    env: { TICK_MS: '50' },
+  });
+});
+
+afterAll(async () => {
+  await daemon?.client.close();
+  await cleanupHomes();
+});
+
+describe('IPC fuzzing: well-framed requests with wrong payloads, commands and ids (#15)', () => {
+  it('every request is answered once with ok or a clear error (never INTERNAL); the connection stays open', async () => {
+    const total = runsFor(0.5);
+    const batches = 5;
+    await expectHealthy(daemon);
+    const before = rssMb(daemon.pid);
+    const kinds = new Map<string, number>();
+    const codes = new Map<string, number>();
+    const all = cases(messageCase, total, 0x2e);
+    let tried = 0;
+    for (let batch = 0; batch < batches; batch += 1) {
+      const lanes = await Promise.all(Array.from({ length: 8 }, () => Lane.open(daemon)));
+      const free = [...lanes];
+      const size = Math.ceil(total / batches);
+      const slice = (function* () {
+        for (let i = 0; i < size; i += 1) {
+          const next = all.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      })();
+      try {
+        tried += await inPool(slice, lanes.length, async (item) => {
+          kinds.set(item.kind, (kinds.get(item.kind) ?? 0) + 1);
+          const lane = free.pop()!;
+          try {
+            await lane.run(item, codes);
+          } finally {
+            free.push(lane);
+          }
+        });
+      } finally {
+        for (const lane of lanes) lane.close();
+      }
+      await expectHealthy(daemon);
+    }
+    const after = rssMb(daemon.pid);
+    console.log(
+      `fuzz ipc messages: ${tried} cases (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); answers ${[...codes].map(([k, n]) => `${k} ${n}`).join(', ')}; daemon RSS ${before.toFixed(1)} → ${after.toFixed(1)} MB`,
+    );
+    expect(tried).toBe(total);
+    expect(after).toBeLessThan(before + 40);
+  });
+});
+
+describe('IPC fuzzing: clients that never read, and closes with requests in flight (#15)', () => {
+  it('a client that pipelines thousands of requests and never reads holds bounded memory; others are answered', async () => {
+    const before = rssMb(daemon.pid);
+    const silent = await RawIpc.open(daemon.home);
+    silent.socket.pause();
+    const requests: Buffer[] = [];
+    for (let id = 1; id <= 3000; id += 1) {
+      requests.push(
+        encodeFrame({
+          id,
+          cmd: id % 3 === 0 ? 'list' : 'logs',
+          payload: id % 3 === 0 ? {} : { target: 'fz', lines: 1000 },
+        }),
+      );
+    }
+    silent.socket.write(Buffer.concat(requests));
+    let peak = before;
+    for (let round = 0; round < 5; round += 1) {
+      await expectHealthy(daemon);
+      peak = Math.max(peak, rssMb(daemon.pid));
+    }
+    // abrupt closes with requests in flight, on 200 more connections
+    await inPool(
+      Array.from({ length: 200 }, (_, i) => i),
+      16,
+      async (i) => {
+        const raw = await RawIpc.open(daemon.home);
+        const burst = Array.from({ length: 10 }, (_, j) =>
+          encodeFrame({ id: j + 1, cmd: j % 2 ? 'logs' : 'describe', payload: { target: 'fz' } }),
+        );
+        raw.socket.write(Buffer.concat(burst));
+        if (i % 2) raw.destroy();
+        else setImmediate(() => raw.destroy());
+      },
+    );
+    peak = Math.max(peak, rssMb(daemon.pid));
+    silent.destroy();
+    await expectHealthy(daemon);
+    const after = rssMb(daemon.pid);
+    console.log(
+      `fuzz ipc never-reading client: 3000 pipelined requests unread + 2000 requests on 200 connections closed abruptly; daemon RSS ${before.toFixed(1)} → peak ${peak.toFixed(1)} → ${after.toFixed(1)} MB`,
+    );
+    expect(peak).toBeLessThan(before + 120);
+    expect(after).toBeLessThan(before + 40);
+  });
+});
