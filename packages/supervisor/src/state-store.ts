@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { copyFile, link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { close, constants, fsync, link, open, write } from 'node:fs';
+import { copyFile, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   APP_DEFAULTS,
@@ -166,25 +166,49 @@ export async function readStateFile(path: string): Promise<{ state: SavedState |
 /** Creates `path` afresh (0600, never through a symbolic link), writes `text` and fsyncs it. */
 async function writeFreshSynced(path: string, text: string): Promise<void> {
   await unlink(path).catch(() => undefined);
-  let handle: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
-    handle = await open(path, CREATE_EXCLUSIVE, 0o600);
+    fd = await openFd(path, CREATE_EXCLUSIVE, 0o600);
   } catch (error) {
     throw noFollowError(path, error);
   }
   try {
-    await handle.writeFile(text);
-    await handle.sync();
+    const data = Buffer.from(text);
+    for (let offset = 0; offset < data.length; ) {
+      offset += await writeFd(fd, data, offset);
+    }
+    await fsyncFd(fd);
   } finally {
-    await handle.close();
+    await closeFd(fd);
   }
 }
+
+// File descriptors through the callback API: a FileHandle would load Node's fs/promises module, which
+// the daemon keeps unloaded while idle (apps/cli/src/daemon-fs-promises.ts).
+const openFd = (path: string, flags: number | string, mode?: number) =>
+  new Promise<number>((resolve, reject) =>
+    open(path, flags, mode, (error, fd) => (error ? reject(error) : resolve(fd))),
+  );
+const writeFd = (fd: number, data: Buffer, offset: number) =>
+  new Promise<number>((resolve, reject) =>
+    write(fd, data, offset, data.length - offset, null, (error, written) =>
+      error ? reject(error) : resolve(written),
+    ),
+  );
+const fsyncFd = (fd: number) =>
+  new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+const closeFd = (fd: number) =>
+  new Promise<void>((resolve, reject) => close(fd, (error) => (error ? reject(error) : resolve())));
+const linkPath = (existing: string, path: string) =>
+  new Promise<void>((resolve, reject) =>
+    link(existing, path, (error) => (error ? reject(error) : resolve())),
+  );
 
 async function keepBackup(path: string, backup: string): Promise<void> {
   await unlink(backup).catch(() => undefined);
   try {
     // a hard link keeps the previous file without a moment where state.json does not exist
-    await link(path, backup);
+    await linkPath(path, backup);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
@@ -194,11 +218,11 @@ async function keepBackup(path: string, backup: string): Promise<void> {
 
 async function fsyncDirectory(dir: string): Promise<void> {
   try {
-    const handle = await open(dir, 'r');
+    const fd = await openFd(dir, 'r');
     try {
-      await handle.sync();
+      await fsyncFd(fd);
     } finally {
-      await handle.close();
+      await closeFd(fd);
     }
   } catch {
     // some platforms cannot fsync a directory; the rename is still atomic
