@@ -23,8 +23,10 @@ const appPids = new Set<number>();
 const FILES_ALLOWED = new Set(['bin', 'dist', 'README.md', 'LICENSE', 'package.json']);
 
 /** `npx --no <args>` in the install directory (no download: the bins must come from the installed tarballs). */
-function npx(...args: string[]) {
-  return runCaptured('npx', ['--no', '--', ...args], { cwd: appDir, env, timeoutMs: 30_000 });
+async function npx(...args: string[]) {
+  const result = await runCaptured('npx', ['--no', '--', ...args], { cwd: appDir, env, timeoutMs: 30_000 });
+  // npm's own notices (a newer npm, a config it does not know) are not the command's output
+  return { ...result, stderr: result.stderr.replace(/^npm (warn|notice)\b.*\n/gm, '') };
 }
 
 interface ListRow {
