@@ -86,11 +86,13 @@ describe('the packed packages', () => {
 });
 
 describe('the installed velos', () => {
-  it('prints its version', async () => {
+  it('prints its version, as velos-server does', async () => {
     const cli = packages.find((pkg) => pkg.name === 'velos')!;
     const result = await npx('velos', '--version');
     expect(result.stdout).toBe(`${cli.version}\n`);
     expect(result.code).toBe(0);
+    const server = await npx('velos-server', '--version');
+    expect(server.stdout).toBe(`${cli.version}\n`);
   });
 
   it('starts an app, lists it, shows its logs and kills the daemon', async () => {
