@@ -35,15 +35,20 @@ export function publishablePackages() {
   return found.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** npm settings kept from the environment: how to reach the registry, never where to install. */
+const NETWORK_SETTINGS =
+  /^npm_config_(registry|cafile|ca|cert|key|proxy|https_proxy|noproxy|strict_ssl|cache)$/i;
+
 /**
  * The environment for npm and pnpm children without the npm_* / pnpm variables of the command that started
- * this one (`npm test`, `pnpm exec`): the install must not see the workspace's configuration.
+ * this one (`npm test` sets npm_config_local_prefix to the workspace, `pnpm exec` its own): the install must
+ * not see the workspace. Registry, proxy and certificate settings stay.
  * @returns {NodeJS.ProcessEnv}
  */
 export function cleanEnv(extra = {}) {
   const env = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(npm_|pnpm_|PNPM_|INIT_CWD$)/i.test(key)) env[key] = value;
+    if (NETWORK_SETTINGS.test(key) || !/^(npm_|pnpm_|INIT_CWD$)/i.test(key)) env[key] = value;
   }
   return { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false', ...extra };
 }
