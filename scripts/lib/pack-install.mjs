@@ -71,14 +71,19 @@ export function runCaptured(file, args, { cwd = root, env = cleanEnv(), timeoutM
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      const note = timedOut ? `\n${[file, ...args].join(' ')}: killed after ${timeoutMs} ms\n` : '';
+      resolve({ code, stdout, stderr: stderr + note });
     });
   });
 }

@@ -24,7 +24,7 @@ const FILES_ALLOWED = new Set(['bin', 'dist', 'README.md', 'LICENSE', 'package.j
 
 /** `npx --no <args>` in the install directory (no download: the bins must come from the installed tarballs). */
 async function npx(...args: string[]) {
-  const result = await runCaptured('npx', ['--no', '--', ...args], { cwd: appDir, env, timeoutMs: 30_000 });
+  const result = await runCaptured('npx', ['--no', '--', ...args], { cwd: appDir, env, timeoutMs: 90_000 });
   // npm's own notices (a newer npm, a config it does not know) are not the command's output
   return { ...result, stderr: result.stderr.replace(/^npm (warn|notice)\b.*\n/gm, '') };
 }
@@ -38,7 +38,7 @@ interface ListRow {
 /** `velos list --json` through the installed bin directly: polled, so without npx's ~0.5 s of start-up. */
 async function listRows(): Promise<ListRow[]> {
   const bin = join(appDir, 'node_modules', '.bin', 'velos');
-  const result = await runCaptured(bin, ['list', '--json'], { cwd: appDir, env, timeoutMs: 30_000 });
+  const result = await runCaptured(bin, ['list', '--json'], { cwd: appDir, env, timeoutMs: 90_000 });
   return result.code === 0 ? (JSON.parse(result.stdout) as ListRow[]) : [];
 }
 
