@@ -282,7 +282,7 @@ script = "worker.js"
   it('says so when no app has the profile, and checks profile tables', async () => {
     const file = write('profiles.toml', text);
     expect((await errorOf(() => loadConfigFile(file, { ...ctx, envProfile: 'staging' }))).message).toBe(
-      'profiles.toml: no app has an env_staging table (from --env staging)',
+      'profiles.toml: no app has an env_staging table (from --env staging) (line 1)',
     );
     const bad = write('badprofile.json', JSON.stringify({ apps: [{ script: 'a.js', env_production: 'x' }] }));
     expect((await errorOf(() => loadConfigFile(bad, ctx))).message).toBe(
