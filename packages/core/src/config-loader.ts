@@ -3,7 +3,8 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
-import { keyPathLine, quoteValue, syntaxErrorLine } from './config-position.js';
+import { MAX_CONFIG_DEPTH, tooDeepLine } from './config-depth.js';
+import { jsonErrorText, keyPathLine, quoteValue, syntaxErrorLine } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { keysAt, suggestKey } from './key-suggestion.js';
 import { findPayloadBreach, PAYLOAD_LIMITS } from './payload-limits.js';
@@ -324,12 +325,21 @@ function applyProfile(
  */
 export async function parseConfigText(text: string, file: string): Promise<unknown> {
   const ext = extname(file).toLowerCase();
+  const deepAt = tooDeepLine(text, ext === '.yaml' || ext === '.yml');
+  if (deepAt !== null) {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${basename(file)}: not valid ${ext.slice(1).toUpperCase() || 'config'}: nested deeper than ${MAX_CONFIG_DEPTH} levels (line ${deepAt})`,
+      { data: { file, line: deepAt } },
+    );
+  }
   try {
     if (ext === '.toml') return parserOf(await import('smol-toml'))(text);
     if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text);
     if (ext === '.json') return JSON.parse(text);
   } catch (cause) {
-    const first = cause instanceof Error ? (cause.message.split('\n')[0] ?? '') : String(cause);
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const first = ext === '.json' ? jsonErrorText(message) : (message.split('\n')[0] ?? '');
     const detail = first.length > 200 ? `${first.slice(0, 200)}…` : first;
     const line = syntaxErrorLine(cause, text);
     const where = line !== null && !/line \d/.test(detail) ? ` (line ${line})` : '';

@@ -16,11 +16,50 @@ export function syntaxErrorLine(cause: unknown, text: string): number | null {
   if (explicit) return Number(explicit[1]);
   const position = /at position (\d+)/.exec(message);
   if (position) return lineOfOffset(text, Number(position[1]));
-  // JSON.parse of a cut document: the error is at its end
-  if (/Unexpected end of JSON input|Unterminated string/.test(message))
-    return lineOfOffset(text, text.length);
+  // yaml's alias limit (a "billion laughs" file) is met after parsing: the first alias is the culprit
+  if (/alias/i.test(message)) {
+    const alias = text.split('\n').findIndex((row) => /(^|[\s[{,:-])\*[^\s,\]}]+/.test(row));
+    if (alias !== -1) return alias + 1;
+  }
+  if (cause instanceof SyntaxError && /JSON/.test(message)) return lineOfOffset(text, jsonErrorOffset(text));
   return null;
 }
+
+/** A JSON.parse message without the copy of the document newer V8 puts in it (`Unexpected token 'x', "…" is not valid JSON`). */
+export function jsonErrorText(message: string): string {
+  const token = /^(Unexpected token '.+?'), "[\s\S]* is not valid JSON$/.exec(message);
+  if (token) return token[1]!;
+  if (/^"[\s\S]*" is not valid JSON$/.test(message)) return 'not a JSON document';
+  return message.split('\n')[0] ?? '';
+}
+
+/**
+ * Where JSON.parse gives up on `text`, for the messages that do not say: the longest prefix that is
+ * still a valid start of a document, found by bisection (a prefix is fine while it parses or fails
+ * only at its own end).
+ */
+function jsonErrorOffset(text: string): number {
+  const isFine = (end: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, end));
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : '';
+      const position = /at position (\d+)/.exec(message);
+      return position ? Number(position[1]) >= end : /end of JSON input/.test(message);
+    }
+  };
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (isFine(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+const MAX_PARSED_CHARS = 64 * 1024;
 
 /**
  * CFG-2: the 1-based line of the key at `keyPath` (`['apps', 1, 'instances']`) in a config file's
@@ -34,7 +73,8 @@ export async function keyPathLine(
   ext: string,
 ): Promise<number | null> {
   if (ext === '.toml') return lineOfKey(text, keyPath, ext) ?? firstLine(text);
-  if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
+  // a large file is searched line by line: the yaml parser needs seconds for thousands of keys
+  if ((ext === '.yaml' || ext === '.yml' || ext === '.json') && text.length <= MAX_PARSED_CHARS) {
     const line = await yamlLine(text, keyPath);
     if (line !== null) return line;
   }
@@ -58,7 +98,8 @@ function scriptLine(text: string, keyPath: readonly PropertyKey[]): number | nul
   const pattern = new RegExp(`(^|[\\s{,])["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
   let best: number | null = null;
   for (let i = from; i < to; i += 1) {
-    if (pattern.test(lines[i]!) && (best === null || Math.abs(i - anchor) < Math.abs(best - anchor))) best = i;
+    if (pattern.test(lines[i]!) && (best === null || Math.abs(i - anchor) < Math.abs(best - anchor)))
+      best = i;
   }
   return (best ?? anchor) + 1;
 }
