@@ -70,8 +70,8 @@ function checkRefusal(error: unknown, file: string, text: string): string {
   if (!isSyntax) {
     const keyPath = data.keyPath;
     if (!Array.isArray(keyPath) || keyPath.length === 0) problems.push('no key path');
-    else if (!message.includes(`${label}: ${String(keyPath[0])}`))
-      problems.push(`key ${String(keyPath[0])} not named`);
+    else if (!message.includes(String(keyPath[keyPath.length - 1])))
+      problems.push(`key ${String(keyPath[keyPath.length - 1])} not named`);
   }
   if (problems.length > 0) throw new Error(`bad config error (${problems.join(', ')}): ${message}`);
   return message;

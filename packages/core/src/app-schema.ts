@@ -9,6 +9,7 @@ import {
   type ProbeCheck,
   type ProbeSpec,
 } from './app-spec.js';
+import { inheritedEnv } from './env-inherit.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { quoteValue } from './quote-value.js';
 import { durationValue, failValue } from './schema-values.js';
@@ -184,6 +185,7 @@ export const appConfigSchema = z.strictObject({
   args: z.optional(stringList),
   cwd: z.optional(z.string()),
   env: z.optional(envValues),
+  inherit_env: z.optional(z.boolean()),
   interpreter: z.optional(nonEmpty),
   interpreter_args: z.optional(stringList),
   node_args: z.optional(stringList),
@@ -276,7 +278,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     script: input.script,
     args: input.args ?? [...APP_DEFAULTS.args],
     cwd,
-    env: { ...ctx.baseEnv, ...(input.env ?? {}) },
+    env: { ...inheritedEnv(ctx.baseEnv, input.inherit_env !== false), ...(input.env ?? {}) },
     ownEnv: { ...(input.env ?? {}) },
     interpreterArgs: input.interpreter_args ?? input.node_args ?? [...APP_DEFAULTS.interpreterArgs],
     instances,
@@ -311,6 +313,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     jobHistory: input.history ?? APP_DEFAULTS.jobHistory,
     dependsOn: resolveDependsOn(input.depends_on),
   };
+  if (input.inherit_env === false) spec.inheritEnv = false;
   if (input.interpreter !== undefined) spec.interpreter = input.interpreter;
   const dateFormat = input.log_date_format ?? (input.time ? 'iso' : undefined);
   if (dateFormat !== undefined) spec.logDateFormat = dateFormat;
@@ -444,7 +447,12 @@ function resolveDependsOn(input: z.output<typeof dependsOnSchema> | undefined): 
 export function deriveName(script: string): string {
   const first = script.trim().split(/\s+/)[0] ?? 'app';
   const base = first.split('/').pop() || 'app';
-  const name = base.replace(/\.(c|m)?(js|ts)$|\.(py|sh|rb|pl)$/, '') || 'app';
+  // a name is letters, digits and _ . @ - (it names log files): anything else in a command becomes -
+  const name =
+    base
+      .replace(/\.(c|m)?(js|ts)$|\.(py|sh|rb|pl)$/, '')
+      .replace(/[^A-Za-z0-9_.@-]/g, '-')
+      .slice(0, 96) || 'app';
   return /^\d+$/.test(name) || name === 'all' ? `app-${name}` : name;
 }
 

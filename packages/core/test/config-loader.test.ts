@@ -177,6 +177,10 @@ time = true
   it('derives names and splits quoted arguments', async () => {
     expect(deriveName('/srv/api/server.js')).toBe('server');
     expect(deriveName('python3 app.py > /tmp/app.log 2>&1')).toBe('python3');
+    // a name only holds letters, digits and _ . @ - (it names the log files; found by test/fuzz-config)
+    expect(deriveName('!')).toBe('-');
+    expect(deriveName('../../x y')).toBe('x');
+    expect(deriveName('a\u0000b')).toBe('a-b');
     expect(deriveName('./123.js')).toBe('app-123');
     expect(splitArgs(`a "b c" 'd e' f\\ g "h \\"i\\""`)).toEqual(['a', 'b c', 'd e', 'f\\', 'g', 'h "i"']);
   });

@@ -95,7 +95,9 @@ describe('jobs and watchdog', () => {
             `apps:\n  - name: j\n    script: s.sh\n    type: job\n    ${trigger}\n    cron_restart: "0 3 * * *"\n`,
           ),
         ),
-      ).toMatch(/apps\[0\] \(j\)\.cron_restart: cron_restart restarts a running service; .*use schedule instead\) \(line 6\)$/);
+      ).toMatch(
+        /apps\[0\] \(j\)\.cron_restart: cron_restart restarts a running service; .*use schedule instead\) \(line 6\)$/,
+      );
     }
   });
 
