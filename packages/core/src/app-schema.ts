@@ -71,9 +71,7 @@ const watchdogSchema = z
   })
   .check(
     z.refine(
-      (w) =>
-        (w.interval ?? NESTED_DEFAULTS.watchdogIntervalMs) <=
-        (w.timeout ?? NESTED_DEFAULTS.watchdogTimeoutMs),
+      (w) => w.interval === undefined || w.interval <= (w.timeout ?? NESTED_DEFAULTS.watchdogTimeoutMs),
       {
         message: `expected an interval no longer than the timeout (default timeout ${NESTED_DEFAULTS.watchdogTimeoutMs / 1000}s), or the watchdog checks too late`,
         path: ['interval'],
@@ -335,7 +333,13 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (input.watchdog !== undefined) {
     spec.watchdog = {
       timeoutMs: input.watchdog.timeout ?? NESTED_DEFAULTS.watchdogTimeoutMs,
-      intervalMs: input.watchdog.interval ?? NESTED_DEFAULTS.watchdogIntervalMs,
+      // without an interval, a timeout shorter than the default interval is checked as often as it lasts
+      intervalMs:
+        input.watchdog.interval ??
+        Math.min(
+          NESTED_DEFAULTS.watchdogIntervalMs,
+          input.watchdog.timeout ?? NESTED_DEFAULTS.watchdogTimeoutMs,
+        ),
     };
     if (input.watchdog.log_file !== undefined) spec.watchdog.logFile = absolute(cwd, input.watchdog.log_file);
   }

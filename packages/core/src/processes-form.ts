@@ -44,8 +44,8 @@ export const processEntrySchema = z
   .check(
     z.refine(
       (entry) =>
-        (entry.interval ?? PROCESSES_FORM_DEFAULTS.intervalSeconds * 1000) <=
-        (entry.timeout ?? PROCESSES_FORM_DEFAULTS.timeoutSeconds * 1000),
+        entry.interval === undefined ||
+        entry.interval <= (entry.timeout ?? PROCESSES_FORM_DEFAULTS.timeoutSeconds * 1000),
       {
         message: 'expected an interval no longer than the timeout, or the watchdog checks too late',
         path: ['interval'],
@@ -68,7 +68,12 @@ export const processesFileSchema = z.strictObject({
 export function processEntryToApp(entry: z.output<typeof processEntrySchema>): Record<string, unknown> {
   const watchdog: Record<string, unknown> = {
     timeout: entry.timeout ?? PROCESSES_FORM_DEFAULTS.timeoutSeconds * 1000,
-    interval: entry.interval ?? PROCESSES_FORM_DEFAULTS.intervalSeconds * 1000,
+    interval:
+      entry.interval ??
+      Math.min(
+        PROCESSES_FORM_DEFAULTS.intervalSeconds * 1000,
+        entry.timeout ?? PROCESSES_FORM_DEFAULTS.timeoutSeconds * 1000,
+      ),
   };
   if (entry.log_file !== undefined) watchdog.log_file = entry.log_file;
   return {
