@@ -19,7 +19,7 @@ const BAD: [string, string, RegExp][] = [
   [
     'cut.yaml',
     'apps:\n  - name: x\n    script: "x.js\n',
-    /^velos: cut\.yaml: not valid YAML: .*\(line \d+\)$/,
+    /^velos: cut\.yaml: not valid YAML: Missing closing .*line 4, column 1$/,
   ],
   [
     'dup.json',

@@ -340,7 +340,9 @@ export async function parseConfigText(text: string, file: string): Promise<unkno
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     const first = ext === '.json' ? jsonErrorText(message) : (message.split('\n')[0] ?? '');
-    const detail = first.length > 200 ? `${first.slice(0, 200)}…` : first;
+    // yaml ends its first line with `at line 4, column 1:` before a picture of the line
+    const trimmed = first.replace(/:\s*$/, '');
+    const detail = trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;
     const line = syntaxErrorLine(cause, text);
     const where = line !== null && !/line \d/.test(detail) ? ` (line ${line})` : '';
     throw new VelosError(
