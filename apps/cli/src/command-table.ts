@@ -3,6 +3,12 @@ import type { CommandInput, CommandSpec, OptionSpec } from './command-spec.js';
 const json: OptionSpec = { type: 'boolean', description: 'print full JSON' };
 const ai: OptionSpec = { type: 'boolean', description: 'print compact JSON with short keys, for AI agents' };
 const TARGETS = 'A target is a process name, an id, a namespace, or "all".';
+const showSecrets: OptionSpec = {
+  type: 'boolean',
+  description: 'print secret-looking env values as they are',
+};
+const SECRETS =
+  'Values of env variables named like secrets (TOKEN, SECRET, PASSWORD, KEY, AUTH…) and URL passwords\nprint as **** unless --show-secrets is given.';
 /** Commands that take several targets also take PM2's /regex/ of names (run in the CLI, never in the daemon). */
 const MANY_TARGETS =
   "Each target is a process name, an id, a namespace, \"all\", or a /regex/ of names\n(PM2's form: velos restart '/^api-/').";
@@ -154,6 +160,11 @@ export const COMMANDS: CommandSpec[] = [
         description: 'exit codes that do not restart, e.g. 0,3',
       },
       'no-autorestart': { type: 'boolean', description: 'do not restart the app when it exits' },
+      'no-inherit-env': {
+        type: 'boolean',
+        description:
+          'inherit only PATH, HOME, USER, SHELL, LANG, LC_*, TZ, TMPDIR from this shell (inherit_env = false)',
+      },
       cwd: { type: 'string', value: 'dir', description: 'working directory of the app (default: here)' },
       interpreter: {
         type: 'string',
@@ -759,9 +770,15 @@ export const COMMANDS: CommandSpec[] = [
       '               5s, 200M, [0, 3]; env.KEY=value sets one variable), applied by a restart. The file is',
       '               not rewritten: the change is kept in the daemon state and applied over the file at reloads.',
       'velos start app.toml --watch-config links the file and makes the daemon reload it on each change.',
+      SECRETS,
     ].join('\n'),
-    options: { json, ai },
-    run: async (ctx, input) => (await import('./commands/config.js')).runConfig(ctx, input.args),
+    options: { json, ai, 'show-secrets': showSecrets },
+    run: async (ctx, input) =>
+      (await import('./commands/config.js')).runConfig(
+        ctx,
+        input.args,
+        input.options['show-secrets'] === true,
+      ),
   },
   {
     name: 'save',
@@ -921,16 +938,24 @@ export const COMMANDS: CommandSpec[] = [
       "pm_exec_path, pm_cwd, namespace, env, version…), pid 0 when not running; pm2_env.velos adds Velos's",
       'own status, type and last exit reason. velos list --json is the Velos form.',
     ].join('\n'),
-    options: {},
-    run: async (ctx) => (await import('./commands/jlist.js')).runJlist(ctx, { isPretty: false }),
+    options: { 'show-secrets': showSecrets },
+    run: async (ctx, input) =>
+      (await import('./commands/jlist.js')).runJlist(ctx, {
+        isPretty: false,
+        showSecrets: input.options['show-secrets'] === true,
+      }),
   },
   {
     name: 'prettylist',
     minArgs: 0,
     maxArgs: 0,
     summary: "print every process as indented JSON in PM2's shape (see velos jlist --help)",
-    options: {},
-    run: async (ctx) => (await import('./commands/jlist.js')).runJlist(ctx, { isPretty: true }),
+    options: { 'show-secrets': showSecrets },
+    run: async (ctx, input) =>
+      (await import('./commands/jlist.js')).runJlist(ctx, {
+        isPretty: true,
+        showSecrets: input.options['show-secrets'] === true,
+      }),
   },
   {
     name: 'id',
@@ -957,9 +982,10 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: 1,
     summary: 'print the environment a process runs with, one KEY: value line each',
-    details: `The app's env (inherited and its own), then what Velos adds: pm_id, name, VELOS_ID, VELOS_NAME,\nVELOS_INSTANCE, NODE_APP_INSTANCE, VELOS_HOME. A name shows its first process. ${TARGETS}`,
-    options: { json },
-    run: async (ctx, input) => (await import('./commands/env.js')).runEnv(ctx, input.args[0]!),
+    details: `The app's env (inherited and its own), then what Velos adds: pm_id, name, VELOS_ID, VELOS_NAME,\nVELOS_INSTANCE, NODE_APP_INSTANCE, VELOS_HOME. A name shows its first process. ${TARGETS}\n${SECRETS}`,
+    options: { json, 'show-secrets': showSecrets },
+    run: async (ctx, input) =>
+      (await import('./commands/env.js')).runEnv(ctx, input.args[0]!, input.options['show-secrets'] === true),
   },
   {
     name: 'signal',

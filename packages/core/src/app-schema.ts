@@ -9,7 +9,9 @@ import {
   type ProbeCheck,
   type ProbeSpec,
 } from './app-spec.js';
+import { inheritedEnv } from './env-inherit.js';
 import { ErrorCodes, VelosError } from './errors.js';
+import { quoteValue } from './quote-value.js';
 import { durationValue, failValue } from './schema-values.js';
 import { parseSizeBytes } from './units.js';
 
@@ -38,7 +40,7 @@ function size(minBytes: number) {
       return failValue(
         ctx,
         value,
-        `expected a size like "200M", "1G" or a number of bytes (at least ${minBytes}), got ${JSON.stringify(value)}`,
+        `expected a size like "200M", "1G" or a number of bytes (at least ${minBytes}), got ${quoteValue(value)}`,
       );
     }),
   );
@@ -47,6 +49,35 @@ function size(minBytes: number) {
 function integer(min: number, message: string) {
   return z.int({ error: message }).check(z.gte(min, { error: message }));
 }
+
+function integerUpTo(min: number, max: number, message: string) {
+  return z.int({ error: message }).check(z.gte(min, { error: message }), z.lte(max, { error: message }));
+}
+
+/** The most instances of one app (the daemon's limit). */
+const MAX_INSTANCES = 1024;
+
+/** Above zero: a job's interval and timeout, a probe's interval and timeout. */
+const positiveDuration = durationValue(1);
+
+/** The watchdog's times: ranges the timer and the check can honour; the interval within the timeout. */
+export const WATCHDOG_LIMITS_MS = { minTimeout: 1000, minInterval: 100 } as const;
+
+const watchdogSchema = z
+  .strictObject({
+    timeout: z.optional(durationValue(WATCHDOG_LIMITS_MS.minTimeout)),
+    interval: z.optional(durationValue(WATCHDOG_LIMITS_MS.minInterval)),
+    log_file: z.optional(z.string().check(z.minLength(1))),
+  })
+  .check(
+    z.refine(
+      (w) => w.interval === undefined || w.interval <= (w.timeout ?? NESTED_DEFAULTS.watchdogTimeoutMs),
+      {
+        message: `expected an interval no longer than the timeout (default timeout ${NESTED_DEFAULTS.watchdogTimeoutMs / 1000}s), or the watchdog checks too late`,
+        path: ['interval'],
+      },
+    ),
+  );
 
 const exitCode = z.int().check(z.gte(0), z.lte(255));
 const nonEmpty = z.string().check(z.minLength(1));
@@ -83,15 +114,11 @@ const statusRange = z.pipe(
       return { min: Number(range[1]), max: Number(range[2]) };
     const klass = /^([1-5])xx$/i.exec(text);
     if (klass) return { min: Number(klass[1]) * 100, max: Number(klass[1]) * 100 + 99 };
-    return failValue(
-      ctx,
-      value,
-      `expected a status like 200, "200-399" or "2xx", got ${JSON.stringify(value)}`,
-    );
+    return failValue(ctx, value, `expected a status like 200, "200-399" or "2xx", got ${quoteValue(value)}`);
   }),
 );
 
-const port = z.int().check(z.gte(1), z.lte(65535));
+const port = z.int().check(z.gte(1, 'expected a port, 1-65535'), z.lte(65535, 'expected a port, 1-65535'));
 
 const httpUrl = z.string().check(z.regex(/^https?:\/\//, 'expected an http:// or https:// URL'));
 const httpCheck = stringOr(
@@ -105,7 +132,13 @@ const httpCheck = stringOr(
 
 const tcpCheck = z.union([
   port,
-  z.string().check(z.regex(/^(.+:)?\d{1,5}$/, 'expected "host:port" or a port')),
+  z.string().check(
+    z.regex(/^(.+:)?\d{1,5}$/, 'expected "host:port" or a port'),
+    z.refine((text) => {
+      const port = Number(/\d+$/.exec(text)?.[0]);
+      return port >= 1 && port <= 65535;
+    }, 'expected a port, 1-65535'),
+  ),
   z.strictObject({ host: z.optional(nonEmpty), port }),
 ]);
 
@@ -114,8 +147,8 @@ const probeSchema = z
     http: z.optional(httpCheck),
     tcp: z.optional(tcpCheck),
     exec: z.optional(nonEmpty),
-    interval: z.optional(duration),
-    timeout: z.optional(duration),
+    interval: z.optional(positiveDuration),
+    timeout: z.optional(positiveDuration),
     failure_threshold: z.optional(integer(1, 'expected a whole number, 1 or more')),
     success_threshold: z.optional(integer(1, 'expected a whole number, 1 or more')),
     initial_delay: z.optional(duration),
@@ -150,6 +183,7 @@ export const appConfigSchema = z.strictObject({
   args: z.optional(stringList),
   cwd: z.optional(z.string()),
   env: z.optional(envValues),
+  inherit_env: z.optional(z.boolean()),
   interpreter: z.optional(nonEmpty),
   interpreter_args: z.optional(stringList),
   node_args: z.optional(stringList),
@@ -159,6 +193,8 @@ export const appConfigSchema = z.strictObject({
       z.transform((value, ctx) => {
         // PM2: "max" or 0 = one per CPU, -n = CPUs minus n (at least one)
         if (value === 'max' || value === 0) return 'max' as const;
+        if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) > MAX_INSTANCES)
+          return failValue(ctx, value, `expected at most ${MAX_INSTANCES} instances, got ${value}`);
         if (typeof value === 'number' && Number.isInteger(value)) return value;
         return failValue(ctx, value, 'expected a whole number, "max", 0 (one per CPU) or -n (CPUs minus n)');
       }),
@@ -189,7 +225,7 @@ export const appConfigSchema = z.strictObject({
   pid_file: z.optional(nonEmpty),
   log_max_size: z.optional(size(1024)),
   log_rotate_cron: z.optional(nonEmpty),
-  log_retain: z.optional(integer(0, 'expected a whole number, 0 or more')),
+  log_retain: z.optional(integerUpTo(0, 1000, 'expected a whole number, 0 to 1000')),
   log_compress: z.optional(z.boolean()),
   log_engine: z.optional(z.boolean()),
   metrics_url: z.optional(
@@ -211,16 +247,10 @@ export const appConfigSchema = z.strictObject({
   watch_delay: z.optional(duration),
   type: z.optional(z.enum(['service', 'job'])),
   schedule: z.optional(nonEmpty),
-  interval: z.optional(duration),
-  timeout: z.optional(duration),
-  history: z.optional(integer(1, 'expected a whole number, 1 or more')),
-  watchdog: z.optional(
-    z.strictObject({
-      timeout: z.optional(duration),
-      interval: z.optional(duration),
-      log_file: z.optional(nonEmpty),
-    }),
-  ),
+  interval: z.optional(positiveDuration),
+  timeout: z.optional(positiveDuration),
+  history: z.optional(integerUpTo(1, 100_000, 'expected a whole number, 1 to 100000')),
+  watchdog: z.optional(watchdogSchema),
   liveness_probe: z.optional(probeSchema),
   readiness_probe: z.optional(probeSchema),
   depends_on: z.optional(dependsOnSchema),
@@ -248,7 +278,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     script: input.script,
     args: input.args ?? [...APP_DEFAULTS.args],
     cwd,
-    env: { ...ctx.baseEnv, ...(input.env ?? {}) },
+    env: { ...inheritedEnv(ctx.baseEnv, input.inherit_env !== false), ...(input.env ?? {}) },
     ownEnv: { ...(input.env ?? {}) },
     interpreterArgs: input.interpreter_args ?? input.node_args ?? [...APP_DEFAULTS.interpreterArgs],
     instances,
@@ -283,6 +313,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     jobHistory: input.history ?? APP_DEFAULTS.jobHistory,
     dependsOn: resolveDependsOn(input.depends_on),
   };
+  if (input.inherit_env === false) spec.inheritEnv = false;
   if (input.interpreter !== undefined) spec.interpreter = input.interpreter;
   if (input.log_per_instance) spec.logPerInstance = true;
   if (input.shutdown_with_message) spec.shutdownWithMessage = true;
@@ -306,7 +337,13 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (input.watchdog !== undefined) {
     spec.watchdog = {
       timeoutMs: input.watchdog.timeout ?? NESTED_DEFAULTS.watchdogTimeoutMs,
-      intervalMs: input.watchdog.interval ?? NESTED_DEFAULTS.watchdogIntervalMs,
+      // without an interval, a timeout shorter than the default interval is checked as often as it lasts
+      intervalMs:
+        input.watchdog.interval ??
+        Math.min(
+          NESTED_DEFAULTS.watchdogIntervalMs,
+          input.watchdog.timeout ?? NESTED_DEFAULTS.watchdogTimeoutMs,
+        ),
     };
     if (input.watchdog.log_file !== undefined) spec.watchdog.logFile = absolute(cwd, input.watchdog.log_file);
   }
@@ -344,23 +381,26 @@ const JOB_ONLY = [
 
 /** Options that only make sense for one app type; throws INVALID_CONFIG naming the app. */
 function checkKinds(spec: AppSpec): void {
-  const invalid = (why: string) =>
-    new VelosError(ErrorCodes.INVALID_CONFIG, `app '${spec.name}': ${why}`, { data: { name: spec.name } });
+  const invalid = (key: string, why: string) =>
+    new VelosError(ErrorCodes.INVALID_CONFIG, `app '${spec.name}': ${why}`, {
+      data: { name: spec.name, key, why },
+    });
   if (spec.type === 'job') {
     if (spec.schedule !== undefined && spec.intervalMs !== undefined)
-      throw invalid('a job takes schedule or interval, not both');
-    if (spec.execMode === 'cluster') throw invalid('a job cannot run in cluster mode');
+      throw invalid('interval', 'a job takes schedule or interval, not both');
+    if (spec.execMode === 'cluster') throw invalid('exec_mode', 'a job cannot run in cluster mode');
     if (spec.cronRestart !== undefined)
       throw invalid(
+        'cron_restart',
         'cron_restart restarts a running service; a job is not restarted, it starts a new run on its schedule or interval (for a job on a cron, use schedule instead)',
       );
   } else {
     for (const [key, option] of JOB_ONLY) {
-      if (spec[key] !== undefined) throw invalid(`${option} is for type: job`);
+      if (spec[key] !== undefined) throw invalid(option, `${option} is for type: job`);
     }
   }
   if (spec.dependsOn.some((dependency) => dependency.name === spec.name))
-    throw invalid('depends_on names the app itself');
+    throw invalid('depends_on', 'depends_on names the app itself');
 }
 
 function resolveProbe(input: z.output<typeof probeSchema>): ProbeSpec {
@@ -415,7 +455,12 @@ function resolveDependsOn(input: z.output<typeof dependsOnSchema> | undefined): 
 export function deriveName(script: string): string {
   const first = script.trim().split(/\s+/)[0] ?? 'app';
   const base = first.split('/').pop() || 'app';
-  const name = base.replace(/\.(c|m)?(js|ts)$|\.(py|sh|rb|pl)$/, '') || 'app';
+  // a name is letters, digits and _ . @ - (it names log files): anything else in a command becomes -
+  const name =
+    base
+      .replace(/\.(c|m)?(js|ts)$|\.(py|sh|rb|pl)$/, '')
+      .replace(/[^A-Za-z0-9_.@-]/g, '-')
+      .slice(0, 96) || 'app';
   return /^\d+$/.test(name) || name === 'all' ? `app-${name}` : name;
 }
 

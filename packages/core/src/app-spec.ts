@@ -87,6 +87,11 @@ export interface AppSpec {
    * absent in specs saved before it existed (then `--update-env` replaces all of `env`).
    */
   ownEnv?: Record<string, string>;
+  /**
+   * False when the app takes only its own `env` and a few basics (`KEPT_ENV_KEYS`) from the caller's
+   * environment (`inherit_env = false`); absent means the whole environment is inherited.
+   */
+  inheritEnv?: false;
   /** Interpreter to run the script with; `undefined` = by extension, `'none'` = exec directly. */
   interpreter?: string;
   /** Arguments given to the interpreter before the script. */

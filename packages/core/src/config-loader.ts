@@ -3,9 +3,11 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
-import { lineOfKey } from './config-line.js';
+import { MAX_CONFIG_DEPTH, tooDeepLine } from './config-depth.js';
+import { jsonErrorText, keyPathLine, quoteValue, syntaxErrorLine } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { keysAt, suggestKey } from './key-suggestion.js';
+import { findPayloadBreach, PAYLOAD_LIMITS } from './payload-limits.js';
 import {
   type ConfigDialect,
   type ConfigWarning,
@@ -57,28 +59,73 @@ export async function loadConfigFile(path: string, ctx: LoadConfigOptions): Prom
   const text = readConfigText(file);
   const raw = await parseConfigText(text, file);
   try {
-    return validateConfig(raw, basename(file), {
+    const specs = validateConfig(raw, basename(file), {
       ...ctx,
       dialect: ctx.dialect ?? dialectOf(file),
       baseDir: dirname(file),
     });
+    await checkConfigCrons(specs, basename(file), hasKey(raw, 'processes') ? 'processes' : 'apps');
+    return specs;
   } catch (error) {
-    throw withLine(error, text, file);
+    throw await withLine(error, text, file);
   }
 }
 
-/** CFG-2: adds the line of the offending key to a validation error (`… (line 7)`), in its message and data. */
-function withLine(error: unknown, text: string, file: string): unknown {
+/**
+ * CFG-2: adds the file and the line of the offending key to a validation error (`… (line 7)`), in
+ * its message and data; `ext` is the format the text is read as (by default the file's extension).
+ */
+export async function withLine(
+  error: unknown,
+  text: string,
+  file: string,
+  ext = extname(file),
+): Promise<unknown> {
   if (!(error instanceof VelosError)) return error;
-  const data = (error.data ?? {}) as { keyPath?: PropertyKey[] };
-  // a one-line document (JSON written by a program) gains nothing from a line number
-  if (!Array.isArray(data.keyPath) || !text.trim().includes('\n')) return error;
-  const line = lineOfKey(text, data.keyPath, extname(file).toLowerCase());
+  const data = (error.data ?? {}) as { keyPath?: PropertyKey[]; line?: unknown };
+  if (!Array.isArray(data.keyPath) || typeof data.line === 'number') return error;
+  const line = await keyPathLine(text, data.keyPath, ext.toLowerCase());
   if (line === null) return error;
-  return new VelosError(error.code, `${error.message} (line ${line})`, {
+  // a one-line document (JSON written by a program) gains nothing from a line number in the message
+  const isOneLine = !text.trim().includes('\n');
+  return new VelosError(error.code, isOneLine ? error.message : `${error.message} (line ${line})`, {
+    cause: error.cause,
     data: { ...data, file, line },
   });
 }
+
+/**
+ * Checks every cron expression of `specs` (`cron_restart`, `schedule`, `log_rotate_cron`) with the
+ * scheduler's own parser (croner, loaded only when a spec has one), so a bad one is refused with the
+ * file, the app and the key before anything starts.
+ */
+export async function checkConfigCrons(specs: AppSpec[], label: string, listKey = 'apps'): Promise<void> {
+  const crons = specs.flatMap((spec, i) =>
+    CRON_KEYS.flatMap(([field, key]) =>
+      spec[field] === undefined ? [] : [{ i, key, name: spec.name, expression: spec[field] }],
+    ),
+  );
+  if (crons.length === 0) return;
+  const { Cron } = await import('croner');
+  for (const { i, key, name, expression } of crons) {
+    try {
+      new Cron(expression, { paused: true }).stop();
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+      throw new VelosError(
+        ErrorCodes.INVALID_CONFIG,
+        `${label}: ${listKey}[${i}] (${name}).${key}: expected a cron expression like "0 3 * * *", got ${quoteValue(expression)} (${reason})`,
+        { cause, data: { keyPath: [listKey, i, key] } },
+      );
+    }
+  }
+}
+
+const CRON_KEYS = [
+  ['cronRestart', 'cron_restart'],
+  ['schedule', 'schedule'],
+  ['logRotateCron', 'log_rotate_cron'],
+] as const;
 
 /** Validates an already parsed config document (`{apps: [...]}`, a bare array, or `{processes: [...]}`). */
 export function validateConfig(
@@ -86,6 +133,13 @@ export function validateConfig(
   label: string,
   ctx: ResolveContext & Omit<LoadConfigOptions, keyof ResolveContext>,
 ): AppSpec[] {
+  if (document === null || typeof document !== 'object') {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: apps: expected a list of apps ([[apps]] tables, "apps:" or {"apps": [...]}), got ${quoteValue(document)}`,
+      { data: { keyPath: ['apps'] } },
+    );
+  }
   // OBS-3: a file's `[[alerts]]` are read by `loadConfigAlerts` (alert-rules.ts), not by the app schema.
   const raw = hasKey(document, 'alerts')
     ? withoutKey(document as Record<string, unknown>, 'alerts')
@@ -98,6 +152,7 @@ export function validateConfig(
   const split = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
   const { profiles } = split;
   const doc = ctx.defaults ? withDefaults(split.doc, ctx.defaults) : split.doc;
+  checkAppLimits(doc, label, listKey);
   const result = configFileSchema.safeParse(doc);
   if (!result.success) {
     const error = configError(label, result.error, doc, configFileSchema);
@@ -107,10 +162,19 @@ export function validateConfig(
     try {
       return resolveAppSpec(app, ctx);
     } catch (error) {
-      if (error instanceof VelosError)
-        throw new VelosError(error.code, `${label}: ${error.message}`, {
-          data: { ...(error.data as object), keyPath: [listKey, i] },
+      if (error instanceof VelosError) {
+        const { key, why, name } = (error.data ?? {}) as { key?: unknown; why?: unknown; name?: unknown };
+        const message =
+          typeof key === 'string' && typeof why === 'string'
+            ? `${label}: ${listKey}[${i}] (${String(name)}).${key}: ${why}`
+            : `${label}: ${error.message}`;
+        throw new VelosError(error.code, message, {
+          data: {
+            ...(error.data as object),
+            keyPath: typeof key === 'string' ? [listKey, i, key] : [listKey, i],
+          },
         });
+      }
       throw error;
     }
   });
@@ -138,12 +202,37 @@ function appsFromProcesses(raw: unknown, label: string): Record<string, unknown>
   if (hasKey(raw, 'apps')) {
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
-      `${label}: expected either "apps" or "processes", not both (they describe apps in two forms)`,
+      `${label}: processes: expected either "apps" or "processes", not both (they describe apps in two forms)`,
+      { data: { keyPath: ['processes'] } },
     );
   }
   const result = processesFileSchema.safeParse(raw);
   if (!result.success) throw configError(label, result.error, raw, processesFileSchema);
   return result.data.processes.map(processEntryToApp);
+}
+
+/**
+ * The daemon's payload limits (PAYLOAD_LIMITS: entries, string and key lengths, depth) checked on each
+ * app entry here, so that a file the daemon would refuse is refused naming the file and the key.
+ */
+function checkAppLimits(doc: unknown, label: string, listKey: string): void {
+  const apps = (doc as { apps?: unknown } | null)?.apps;
+  if (!Array.isArray(apps)) return;
+  if (apps.length > PAYLOAD_LIMITS.maxAppsPerStart) {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: ${listKey}: ${apps.length} apps, at most ${PAYLOAD_LIMITS.maxAppsPerStart} in one file`,
+      { data: { keyPath: [listKey] } },
+    );
+  }
+  apps.forEach((app, i) => {
+    const breach = findPayloadBreach(app);
+    if (breach === null) return;
+    const path = [listKey, i, ...breach.path];
+    throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${formatPath(path)}: ${breach.message}`, {
+      data: { keyPath: path },
+    });
+  });
 }
 
 function withoutKey(doc: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -180,7 +269,7 @@ function splitProfiles(
     const own: Record<string, Record<string, string>> = {};
     profiles.push(own);
     if (app === null || typeof app !== 'object' || Array.isArray(app)) return app;
-    const rest: Record<string, unknown> = {};
+    const rest: Record<string, unknown> = Object.create(null);
     for (const [key, value] of Object.entries(app)) {
       const profile = PROFILE_KEY.exec(key)?.[1];
       if (profile === undefined) {
@@ -191,7 +280,8 @@ function splitProfiles(
       if (!parsed.success) {
         throw new VelosError(
           ErrorCodes.INVALID_CONFIG,
-          `${label}: apps[${i}].${key}: expected a table of environment variables, got ${JSON.stringify(value)}`,
+          `${label}: apps[${i}].${key}: expected a table of environment variables, got ${quoteValue(value)}`,
+          { data: { keyPath: ['apps', i, key] } },
         );
       }
       own[profile] = parsed.data;
@@ -217,6 +307,7 @@ function applyProfile(
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
       `${label}: no app has an env_${profile} table (from --env ${profile})`,
+      { data: { keyPath: ['apps'] } },
     );
   }
   specs.forEach((spec, i) => {
@@ -234,20 +325,30 @@ function applyProfile(
  */
 export async function parseConfigText(text: string, file: string): Promise<unknown> {
   const ext = extname(file).toLowerCase();
+  const deepAt = tooDeepLine(text, ext === '.yaml' || ext === '.yml');
+  if (deepAt !== null) {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${basename(file)}: not valid ${ext.slice(1).toUpperCase() || 'config'}: nested deeper than ${MAX_CONFIG_DEPTH} levels (line ${deepAt})`,
+      { data: { file, line: deepAt } },
+    );
+  }
   try {
     if (ext === '.toml') return parserOf(await import('smol-toml'))(text);
     if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text);
     if (ext === '.json') return JSON.parse(text);
   } catch (cause) {
-    const detail = cause instanceof Error ? (cause.message.split('\n')[0] ?? '') : String(cause);
-    // smol-toml and yaml tell where (`line`, or `linePos`); JSON.parse does not
-    const at = cause as { line?: unknown; linePos?: { line?: unknown }[] };
-    const line = typeof at.line === 'number' ? at.line : at.linePos?.[0]?.line;
-    const where = typeof line === 'number' && !/line \d/.test(detail) ? ` (line ${line})` : '';
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const first = ext === '.json' ? jsonErrorText(message) : (message.split('\n')[0] ?? '');
+    // yaml ends its first line with `at line 4, column 1:` before a picture of the line
+    const trimmed = first.replace(/:\s*$/, '');
+    const detail = trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;
+    const line = syntaxErrorLine(cause, text);
+    const where = line !== null && !/line \d/.test(detail) ? ` (line ${line})` : '';
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
       `${basename(file)}: not valid ${ext.slice(1).toUpperCase()}: ${detail}${where}`,
-      { cause, data: { file, ...(where ? { line } : {}) } },
+      { cause, data: { file, ...(line !== null ? { line } : {}) } },
     );
   }
   throw new VelosError(
@@ -284,7 +385,7 @@ export function configError(
     });
     message = `unknown option${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`;
   } else if (got !== undefined && !message.includes('got')) {
-    message = `${message}, got ${JSON.stringify(got)}`;
+    message = `${message}, got ${quoteValue(got)}`;
   }
   return new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${path ? `${path}: ` : ''}${message}`, {
     data: {

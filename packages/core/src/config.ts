@@ -11,12 +11,15 @@ export {
 export { loadConfigAlerts } from './config-alerts.js';
 export {
   CONFIG_EXTENSIONS,
+  checkConfigCrons,
   isConfigFile,
   type LoadConfigOptions,
   loadConfigFile,
   parseConfigText,
   validateConfig,
+  withLine,
 } from './config-loader.js';
+export { keyPathLine, syntaxErrorLine } from './config-position.js';
 export { formatConfigToml, parseConfigValue } from './config-values.js';
 export {
   type DaemonConfig,

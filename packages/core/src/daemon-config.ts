@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as z from 'zod/mini';
 import { appConfigSchema } from './app-schema.js';
-import { lineOfKey } from './config-line.js';
 import { configError, parseConfigText } from './config-loader.js';
+import { keyPathLine, quoteValue } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { suggestKey } from './key-suggestion.js';
 import { durationError, parseDurationMs } from './units.js';
@@ -115,7 +115,7 @@ export async function loadDaemonConfig(file: string): Promise<DaemonConfig | nul
     return validateDaemonConfig(raw, basename(file));
   } catch (error) {
     const keyPath = (error as VelosError).data as { keyPath?: PropertyKey[] } | undefined;
-    const line = keyPath?.keyPath ? lineOfKey(text, keyPath.keyPath, '.toml') : null;
+    const line = keyPath?.keyPath ? await keyPathLine(text, keyPath.keyPath, '.toml') : null;
     if (!(error instanceof VelosError) || line === null) throw error;
     throw new VelosError(error.code, `${error.message} (line ${line})`, {
       data: { ...(error.data as object), file, line },
@@ -136,7 +136,7 @@ export function validateDaemonConfig(raw: unknown, label: string): DaemonConfig 
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new VelosError(
         ErrorCodes.INVALID_CONFIG,
-        `${label}: ${key}: expected a [${key}] table, got ${JSON.stringify(value)}`,
+        `${label}: ${key}: expected a [${key}] table, got ${quoteValue(value)}`,
         { data: { keyPath: [key] } },
       );
     }

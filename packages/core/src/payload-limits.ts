@@ -19,7 +19,7 @@ export const PAYLOAD_LIMITS = {
 } as const;
 
 /** How a payload broke a limit: the path of the value and what was wrong with it. */
-interface LimitBreach {
+export interface LimitBreach {
   path: (string | number)[];
   message: string;
 }
@@ -43,6 +43,11 @@ export function formatPayloadPath(path: readonly PropertyKey[]): string {
     (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
     '',
   );
+}
+
+/** The first way `value` breaks `PAYLOAD_LIMITS` (its path inside `value` and what is wrong), or null. */
+export function findPayloadBreach(value: unknown): LimitBreach | null {
+  return findBreach('', value);
 }
 
 function findBreach(cmd: string, payload: unknown): LimitBreach | null {

@@ -90,7 +90,8 @@ export function normaliseApps(
   const known = new Set(options.known);
   const out = apps.map((app, i) => {
     if (app === null || typeof app !== 'object' || Array.isArray(app)) return app;
-    const entry: Record<string, unknown> = {};
+    // no prototype: a "__proto__" key stays a key (and is refused as unknown), it never sets options
+    const entry: Record<string, unknown> = Object.create(null);
     const unknown: string[] = [];
     for (const [raw, value] of Object.entries(app)) {
       const key = snakeCase(raw);
@@ -192,6 +193,12 @@ export function normaliseDocument(
     ...(ctx.onWarning ? { warn: ctx.onWarning } : {}),
   });
   return Array.isArray(doc) ? apps : { ...(doc as object), apps };
+}
+
+/** The Velos key a config file's key (any dialect, any case) is read as: `maxMemoryRestart` → `max_memory`. */
+export function configKeyOf(raw: string): string {
+  const key = snakeCase(raw);
+  return ALIASES[key] ?? key;
 }
 
 /** `maxMemoryRestart` → `max_memory_restart`; snake_case keys stay as they are. */

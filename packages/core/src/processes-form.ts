@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { appConfigSchema } from './app-schema.js';
+import { appConfigSchema, WATCHDOG_LIMITS_MS } from './app-schema.js';
+import { quoteValue } from './quote-value.js';
 import { parseDurationMs } from './units.js';
 
 /** Defaults of the `processes:` form, in seconds as the form writes them (SUP-10, `seeds/003`). */
@@ -24,7 +25,7 @@ const seconds = z.pipe(
     if (ms !== null) return ms;
     ctx.issues.push({
       code: 'custom',
-      message: `expected seconds like 60 or a duration like "90s" or "2m", got ${JSON.stringify(value)}`,
+      message: `expected seconds like 60 or a duration like "90s" or "2m", got ${quoteValue(value)}`,
       input: value,
     });
     return z.NEVER;
@@ -32,13 +33,31 @@ const seconds = z.pipe(
 );
 
 /** One entry of the `processes:` form: a command kept alive and restarted when its log goes quiet. */
-export const processEntrySchema = z.strictObject({
-  name: appConfigSchema.shape.name,
-  command: z.string().check(z.minLength(1, 'expected a command line')),
-  log_file: z.optional(z.string().check(z.minLength(1))),
-  timeout: z.optional(seconds),
-  interval: z.optional(seconds),
-});
+export const processEntrySchema = z
+  .strictObject({
+    name: appConfigSchema.shape.name,
+    command: z.string().check(z.minLength(1, 'expected a command line')),
+    log_file: z.optional(z.string().check(z.minLength(1))),
+    timeout: z.optional(atLeast(seconds, WATCHDOG_LIMITS_MS.minTimeout)),
+    interval: z.optional(atLeast(seconds, WATCHDOG_LIMITS_MS.minInterval)),
+  })
+  .check(
+    z.refine(
+      (entry) =>
+        entry.interval === undefined ||
+        entry.interval <= (entry.timeout ?? PROCESSES_FORM_DEFAULTS.timeoutSeconds * 1000),
+      {
+        message: 'expected an interval no longer than the timeout, or the watchdog checks too late',
+        path: ['interval'],
+      },
+    ),
+  );
+
+function atLeast(schema: typeof seconds, minMs: number) {
+  return schema.check(
+    z.refine((ms) => ms >= minMs, `expected at least ${minMs >= 1000 ? `${minMs / 1000}s` : `${minMs}ms`}`),
+  );
+}
 
 /** The `processes:` form of a config file (the log-inactivity watchdog seed). */
 export const processesFileSchema = z.strictObject({
@@ -49,7 +68,12 @@ export const processesFileSchema = z.strictObject({
 export function processEntryToApp(entry: z.output<typeof processEntrySchema>): Record<string, unknown> {
   const watchdog: Record<string, unknown> = {
     timeout: entry.timeout ?? PROCESSES_FORM_DEFAULTS.timeoutSeconds * 1000,
-    interval: entry.interval ?? PROCESSES_FORM_DEFAULTS.intervalSeconds * 1000,
+    interval:
+      entry.interval ??
+      Math.min(
+        PROCESSES_FORM_DEFAULTS.intervalSeconds * 1000,
+        entry.timeout ?? PROCESSES_FORM_DEFAULTS.timeoutSeconds * 1000,
+      ),
   };
   if (entry.log_file !== undefined) watchdog.log_file = entry.log_file;
   return {

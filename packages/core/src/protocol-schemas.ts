@@ -58,6 +58,7 @@ export const appSpecSchema = z.object({
   cwd: absolutePath,
   env: z.record(z.string(), z.string()),
   ownEnv: z.optional(z.record(z.string(), z.string())),
+  inheritEnv: z.optional(z.literal(false)),
   interpreter: z.optional(z.string().check(z.minLength(1))),
   interpreterArgs: z.array(z.string()),
   instances: z.int().check(z.gte(1), z.lte(1024)),

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { quoteValue } from './quote-value.js';
 import { durationError, parseDurationMs } from './units.js';
 
 /** Adds a custom issue for `value` to a zod transform and gives up on it. */
@@ -17,7 +18,7 @@ export function durationValue(minMs = 0) {
       return failValue(
         ctx,
         value,
-        ms === null ? durationError(value) : `expected at least ${minMs} ms, got ${JSON.stringify(value)}`,
+        ms === null ? durationError(value) : `expected at least ${minMs} ms, got ${quoteValue(value)}`,
       );
     }),
   );

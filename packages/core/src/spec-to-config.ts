@@ -14,6 +14,7 @@ export function specToConfig(spec: AppSpec): Record<string, unknown> {
     cwd: spec.cwd,
     // only the app's own variables: the inherited environment is not config
     env: spec.ownEnv && Object.keys(spec.ownEnv).length > 0 ? spec.ownEnv : undefined,
+    inherit_env: spec.inheritEnv,
     interpreter: spec.interpreter,
     interpreter_args: spec.interpreterArgs,
     instances: spec.instances,

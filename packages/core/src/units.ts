@@ -1,3 +1,5 @@
+import { quoteValue } from './quote-value.js';
+
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SIZE_UNITS: Record<string, number> = {
   '': 1,
@@ -24,7 +26,7 @@ export function parseDurationMs(value: unknown): number | null {
 
 /** Why `value` is not a duration `parseDurationMs` takes, as the end of an error message. */
 export function durationError(value: unknown): string {
-  const got = `got ${JSON.stringify(value)}`;
+  const got = `got ${quoteValue(value)}`;
   return readDurationMs(value) === null
     ? `expected a duration like 1500, "500ms", "5s" or "2m", ${got}`
     : `expected a duration of at most ${MAX_DURATION_MS / DURATION_UNITS_MS.d!}d, ${got}`;

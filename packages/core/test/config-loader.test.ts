@@ -177,6 +177,10 @@ time = true
   it('derives names and splits quoted arguments', async () => {
     expect(deriveName('/srv/api/server.js')).toBe('server');
     expect(deriveName('python3 app.py > /tmp/app.log 2>&1')).toBe('python3');
+    // a name only holds letters, digits and _ . @ - (it names the log files; found by test/fuzz-config)
+    expect(deriveName('!')).toBe('-');
+    expect(deriveName('../../x y')).toBe('x');
+    expect(deriveName('a\u0000b')).toBe('a-b');
     expect(deriveName('./123.js')).toBe('app-123');
     expect(splitArgs(`a "b c" 'd e' f\\ g "h \\"i\\""`)).toEqual(['a', 'b c', 'd e', 'f\\', 'g', 'h "i"']);
   });
@@ -282,7 +286,7 @@ script = "worker.js"
   it('says so when no app has the profile, and checks profile tables', async () => {
     const file = write('profiles.toml', text);
     expect((await errorOf(() => loadConfigFile(file, { ...ctx, envProfile: 'staging' }))).message).toBe(
-      'profiles.toml: no app has an env_staging table (from --env staging)',
+      'profiles.toml: no app has an env_staging table (from --env staging) (line 1)',
     );
     const bad = write('badprofile.json', JSON.stringify({ apps: [{ script: 'a.js', env_production: 'x' }] }));
     expect((await errorOf(() => loadConfigFile(bad, ctx))).message).toBe(

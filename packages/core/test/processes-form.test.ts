@@ -114,7 +114,7 @@ describe('the processes: form (SUP-10)', () => {
     );
     const twice = write('twice.yaml', 'processes:\n  - command: node a.js\n  - command: node b.js\n');
     expect(await messageOf(loadConfigFile(twice, ctx))).toBe(
-      'twice.yaml: processes[1].name: expected a unique name, "node" is used twice',
+      'twice.yaml: processes[1].name: expected a unique name, "node" is used twice (line 3)',
     );
     const empty = write('empty.yaml', 'processes: []\n');
     expect(await messageOf(loadConfigFile(empty, ctx))).toMatch(
@@ -125,7 +125,7 @@ describe('the processes: form (SUP-10)', () => {
   it('refuses a file with both apps and processes', async () => {
     const both = write('both.yaml', 'apps:\n  - script: a.js\nprocesses:\n  - command: b\n');
     expect(await messageOf(loadConfigFile(both, ctx))).toBe(
-      'both.yaml: expected either "apps" or "processes", not both (they describe apps in two forms)',
+      'both.yaml: processes: expected either "apps" or "processes", not both (they describe apps in two forms) (line 3)',
     );
   });
 

@@ -76,7 +76,7 @@ describe('jobs and watchdog', () => {
 
   it('rejects job options on a service, and both a schedule and an interval', async () => {
     expect(await messageOf(load('apps:\n  - name: web\n    script: s.js\n    interval: 5s\n'))).toMatch(
-      /^INVALID_CONFIG: app-\d+\.yaml: app 'web': interval is for type: job$/,
+      /^INVALID_CONFIG: app-\d+\.yaml: apps\[0\] \(web\)\.interval: interval is for type: job \(line 4\)$/,
     );
     expect(
       await messageOf(
@@ -95,7 +95,9 @@ describe('jobs and watchdog', () => {
             `apps:\n  - name: j\n    script: s.sh\n    type: job\n    ${trigger}\n    cron_restart: "0 3 * * *"\n`,
           ),
         ),
-      ).toMatch(/app 'j': cron_restart restarts a running service; .*use schedule instead/);
+      ).toMatch(
+        /apps\[0\] \(j\)\.cron_restart: cron_restart restarts a running service; .*use schedule instead\) \(line 6\)$/,
+      );
     }
   });
 

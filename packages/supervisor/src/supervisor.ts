@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import {
   type AppSpec,
   ErrorCodes,
+  inheritedEnv,
   type PingResult,
   type ProcessInfo,
   VELOS_VERSION,
@@ -271,7 +272,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   function updateEnv(targets: ProcessRecord[], env: Record<string, string> | undefined): void {
     if (!env) return;
     for (const entry of new Set(targets.map((record) => record.app))) {
-      entry.spec = { ...entry.spec, env: { ...env, ...entry.spec.ownEnv } };
+      const inherited = inheritedEnv(env, entry.spec.inheritEnv !== false);
+      entry.spec = { ...entry.spec, env: { ...inherited, ...entry.spec.ownEnv } };
     }
   }
 

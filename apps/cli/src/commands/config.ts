@@ -1,15 +1,16 @@
 import { resolve } from 'node:path';
-import { type AppSpec, type ConfigFileReload, ErrorCodes, VelosError } from '@velos/core';
+import { type AppSpec, type ConfigFileReload, ErrorCodes, maskSecrets, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
 
 const USAGE = 'expected config reload [file], config show <app> or config set <app> key=value…';
 
-/** `velos config reload|show|set` (CFG-2). */
-export async function runConfig(ctx: CommandContext, args: string[]): Promise<void> {
+/** `velos config reload|show|set` (CFG-2); env values that look secret print as `****` unless `showSecrets`. */
+export async function runConfig(ctx: CommandContext, args: string[], showSecrets = false): Promise<void> {
   const [sub, ...rest] = args;
+  const present = (spec: AppSpec): AppSpec => (showSecrets ? spec : maskSecrets(spec));
   if (sub === 'reload' && rest.length <= 1) return runReload(ctx, rest[0]);
-  if (sub === 'show' && rest.length === 1) return runShow(ctx, rest[0]!);
-  if (sub === 'set' && rest.length >= 2) return runSet(ctx, rest[0]!, rest.slice(1));
+  if (sub === 'show' && rest.length === 1) return runShow(ctx, rest[0]!, present);
+  if (sub === 'set' && rest.length >= 2) return runSet(ctx, rest[0]!, rest.slice(1), present);
   throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `config: ${USAGE}`, { data: { exitCode: 2 } });
 }
 
@@ -48,9 +49,13 @@ function describeReload(entry: ConfigFileReload): string {
 }
 
 /** `velos config show <app>`: the effective config as TOML (`--json`: the resolved spec, env names only). */
-async function runShow(ctx: CommandContext, target: string): Promise<void> {
+async function runShow(
+  ctx: CommandContext,
+  target: string,
+  present: (spec: AppSpec) => AppSpec,
+): Promise<void> {
   const client = await ctx.client();
-  const spec = await client.configGet(target);
+  const spec = present(await client.configGet(target));
   if (ctx.mode === 'ai') {
     // CLI-3: the config keys that differ from the defaults, as a config file would write them
     const { specToCompactConfig } = await import('@velos/core/config');
@@ -66,7 +71,12 @@ async function runShow(ctx: CommandContext, target: string): Promise<void> {
 }
 
 /** `velos config set <app> key=value…`: values read as TOML values; prints the new effective config. */
-async function runSet(ctx: CommandContext, target: string, pairs: string[]): Promise<void> {
+async function runSet(
+  ctx: CommandContext,
+  target: string,
+  pairs: string[],
+  present: (spec: AppSpec) => AppSpec,
+): Promise<void> {
   const { parseConfigValue } = await import('@velos/core/config');
   const changes: Record<string, unknown> = {};
   for (const pair of pairs) {
@@ -83,7 +93,7 @@ async function runSet(ctx: CommandContext, target: string, pairs: string[]): Pro
     changes[pair.slice(0, eq).trim()] = await parseConfigValue(pair.slice(eq + 1));
   }
   const client = await ctx.client();
-  const spec = await client.configSet(target, changes);
+  const spec = present(await client.configSet(target, changes));
   if (ctx.mode !== 'text') {
     const { env, ownEnv: _own, ...rest } = spec;
     ctx.printJson({ ...rest, envKeys: Object.keys(env) });

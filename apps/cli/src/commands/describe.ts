@@ -1,4 +1,4 @@
-import { ErrorCodes, parseDurationMs, VelosError } from '@velos/core';
+import { ErrorCodes, maskSecrets, parseDurationMs, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
 import { renderProcessDetails, toAiDetail } from '../output/process-detail.js';
 
@@ -15,7 +15,8 @@ export async function runDescribe(
   if (options.history || options.since !== undefined) return describeHistory(ctx, target, options.since);
   const client = await ctx.client();
   const details = await client.describe(target);
-  if (ctx.mode === 'json') ctx.printJson(details);
+  // env values are not in a detail; an env.KEY set by `config set` is, in spec.source.overrides
+  if (ctx.mode === 'json') ctx.printJson(maskSecrets(details));
   else if (ctx.mode === 'ai') ctx.printJson(details.map(toAiDetail));
   else ctx.print(renderProcessDetails(details, ctx.colors));
 }

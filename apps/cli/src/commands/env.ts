@@ -1,16 +1,18 @@
+import { maskEnv } from '@velos/core';
 import { instanceEnv } from '@velos/supervisor';
 import type { CommandContext } from '../context.js';
 
 /**
  * `velos env <target>` (PM2 drop-in): the environment a process runs with (its app's env and the
  * identity variables Velos adds), one `KEY: value` line each as PM2 prints it; a name shows its
- * first process. `--json` prints the object.
+ * first process. `--json` prints the object. Secret-looking values print as `****` unless `showSecrets`.
  */
-export async function runEnv(ctx: CommandContext, target: string): Promise<void> {
+export async function runEnv(ctx: CommandContext, target: string, showSecrets = false): Promise<void> {
   const client = await ctx.client();
   const process0 = (await client.describe(target))[0]!;
   const spec = await client.configGet(process0.name);
-  const env = { ...instanceEnv(spec, process0), VELOS_HOME: ctx.home };
+  const all = { ...instanceEnv(spec, process0), VELOS_HOME: ctx.home };
+  const env = showSecrets ? all : maskEnv(all);
   if (ctx.mode !== 'text') ctx.printJson(env);
   else
     ctx.print(

@@ -1,4 +1,6 @@
+import { maskEnv } from '@velos/core';
 import type { CommandContext } from '../context.js';
+import type { Pm2Process } from '../pm2/jlist.js';
 import { collectPm2List } from '../pm2/jlist-collect.js';
 
 /**
@@ -6,8 +8,18 @@ import { collectPm2List } from '../pm2/jlist-collect.js';
  * (jlist, for scripts) or indented (prettylist); both are valid JSON. Like PM2, it starts the daemon
  * when none runs (and then prints `[]`).
  */
-export async function runJlist(ctx: CommandContext, options: { isPretty: boolean }): Promise<void> {
+export async function runJlist(
+  ctx: CommandContext,
+  options: { isPretty: boolean; showSecrets?: boolean },
+): Promise<void> {
   const client = await ctx.client();
-  const list = await collectPm2List(client, ctx.home);
+  const all = await collectPm2List(client, ctx.home);
+  // the env blocks (pm2_env.env), secret-looking values as `****` unless --show-secrets
+  const list = options.showSecrets ? all : all.map(maskPm2Env);
   process.stdout.write(`${JSON.stringify(list, null, options.isPretty ? 2 : undefined)}\n`);
+}
+
+function maskPm2Env(entry: Pm2Process): Pm2Process {
+  const { env } = entry.pm2_env;
+  return { ...entry, pm2_env: { ...entry.pm2_env, env: maskEnv(env) as Record<string, string> } };
 }

@@ -41,6 +41,7 @@ const APP_FLAGS: Record<string, string> = {
   'kill-timeout': 'kill_timeout',
   'stop-exit-codes': 'stop_exit_codes',
   'no-autorestart': 'autorestart',
+  'no-inherit-env': 'inherit_env',
   cwd: 'cwd',
   interpreter: 'interpreter',
   'interpreter-args': 'interpreter_args',
@@ -227,6 +228,7 @@ export function specsFromFlags(
       .map((c) => integer('--stop-exit-codes', c.trim(), 'exit codes like 0,3'));
   }
   if (o['no-autorestart']) entry.autorestart = false;
+  if (o['no-inherit-env']) entry.inherit_env = false;
   if (o.time) entry.time = true;
   if (o['merge-logs']) entry.merge_logs = true;
   const retain = text('log-retain');

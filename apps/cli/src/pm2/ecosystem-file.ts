@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
@@ -44,7 +44,18 @@ export async function loadEcosystemScript(
       `${label}: exports no apps: expected an "apps" list or an app with a "script", got keys ${Object.keys(exported).join(', ') || 'none'}`,
     );
   }
-  return config.validateConfig(exported, label, { ...options, dialect: 'pm2', baseDir: dirname(file) });
+  try {
+    const specs = config.validateConfig(exported, label, {
+      ...options,
+      dialect: 'pm2',
+      baseDir: dirname(file),
+    });
+    await config.checkConfigCrons(specs, label);
+    return specs;
+  } catch (error) {
+    // the line of the key, found in the file's source text (`name: 'api'` … `instances: …`)
+    throw await config.withLine(error, readFileSync(file, 'utf8'), file, '.js');
+  }
 }
 
 /** True for a JavaScript config file (PM2's ecosystem.config.js), which only the CLI loads. */

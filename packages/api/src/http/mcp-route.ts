@@ -1,6 +1,6 @@
 import type { VelosControl } from '@velos/core';
+import { maskSecrets } from '@velos/core';
 import type { FastifyInstance } from 'fastify';
-import { maskSecrets } from '../rest/secret-mask.js';
 
 /** Where the MCP tools answer over streamable HTTP. */
 export const MCP_PATH = '/mcp';

@@ -1,4 +1,5 @@
 import type { CommandName, StreamCommandName } from '@velos/core';
+import { maskSecrets } from '@velos/core';
 import { answerHealth, answerPrometheus, answerStatus } from './custom-answers.js';
 import type {
   ApiRoute,
@@ -8,7 +9,6 @@ import type {
   QueryType,
   RequestParts,
 } from './route-types.js';
-import { maskSecrets } from './secret-mask.js';
 import { startPayload } from './start-body.js';
 
 /** Where the REST routes live. */

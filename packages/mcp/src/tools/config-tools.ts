@@ -1,4 +1,4 @@
-import type { AppSpec } from '@velos/core';
+import { type AppSpec, maskSecrets } from '@velos/core';
 import * as z from 'zod';
 import { defineTool, detailField, invalidArgument, targetField } from '../tool-kit.js';
 
@@ -12,7 +12,8 @@ export const CONFIG_TOOLS = [
       'Answer: TOML as in velos.toml ([[apps]] keys: script, instances, env, max_memory …); brief leaves the defaults out, detail=full writes every key.',
     input: { target: targetField, detail: detailField },
     run: async ({ target, detail }, { control }) =>
-      toToml(await control.configGet(target), detail === 'full'),
+      // an agent's transcript is no place for secrets: secret-looking env values answer as ****
+      toToml(maskSecrets(await control.configGet(target)), detail === 'full'),
   }),
   defineTool({
     name: 'config_set',
@@ -33,7 +34,7 @@ export const CONFIG_TOOLS = [
         throw invalidArgument('changes: expected at least one config key');
       const spec = await control.configSet(target, changes);
       const { specToCompactConfig } = await import('@velos/core/config');
-      return { set: Object.keys(changes), cfg: specToCompactConfig(spec) };
+      return { set: Object.keys(changes), cfg: specToCompactConfig(maskSecrets(spec)) };
     },
   }),
 ];

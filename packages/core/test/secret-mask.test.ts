@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretKey, MASK, maskSecrets } from '../src/rest/secret-mask.js';
+import { isSecretKey, MASK, maskSecrets } from '../src/secret-mask.js';
 
 describe('isSecretKey', () => {
   it('matches the secret words anywhere in the key, in any case', () => {

@@ -1,0 +1,18 @@
+/**
+ * The variables an app started with `inherit_env = false` (`--no-inherit-env`) still takes from the
+ * caller's environment: what finding programs, the home directory, the locale and the time zone need.
+ */
+export const KEPT_ENV_KEYS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'TZ', 'TMPDIR'] as const;
+
+/**
+ * The part of the caller's environment an app inherits: all of it by default (as PM2 does: a restored
+ * app needs it), or with `isInherited` false only `KEPT_ENV_KEYS` and the `LC_*` locale variables.
+ */
+export function inheritedEnv(env: Record<string, string>, isInherited = true): Record<string, string> {
+  if (isInherited) return env;
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if ((KEPT_ENV_KEYS as readonly string[]).includes(key) || key.startsWith('LC_')) kept[key] = value;
+  }
+  return kept;
+}

@@ -1,0 +1,103 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../src/config-loader.js';
+import type { VelosError } from '../src/errors.js';
+import { appSpecSchema } from '../src/protocol-schemas.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-config-errors-'));
+const ctx = {
+  baseEnv: { PATH: '/usr/bin', HOME: '/home/u', AWS_SECRET_ACCESS_KEY: 'k', LC_ALL: 'C' },
+  cpuCount: 2,
+};
+
+async function refusal(name: string, text: string): Promise<VelosError> {
+  writeFileSync(join(dir, name), text);
+  return loadConfigFile(join(dir, name), ctx).then(
+    () => {
+      throw new Error(`${name} was accepted`);
+    },
+    (error: VelosError) => error,
+  );
+}
+
+describe('config errors name the file, the key and the line (issue #15)', () => {
+  it.each([
+    [
+      'cron.toml',
+      '[[apps]]\nname = "web"\nscript = "x.js"\ncron_restart = "not a cron"\n',
+      /^cron\.toml: apps\[0\] \(web\)\.cron_restart: expected a cron expression .* \(line 4\)$/,
+    ],
+    [
+      'job.yaml',
+      'apps:\n  - name: j\n    script: x\n    type: job\n    schedule: "61 * * * *"\n',
+      /^job\.yaml: apps\[0\] \(j\)\.schedule: .* \(line 5\)$/,
+    ],
+    [
+      'many.toml',
+      '[[apps]]\nscript = "x.js"\ninstances = 5000\n',
+      /^many\.toml: apps\[0\]\.instances: expected at most 1024 instances, got 5000 \(line 3\)$/,
+    ],
+    [
+      'dog.yaml',
+      'apps:\n  - script: x\n    watchdog:\n      timeout: 10\n',
+      /^dog\.yaml: apps\[0\]\.watchdog\.timeout: expected at least 1000 ms, got 10 \(line 4\)$/,
+    ],
+    [
+      'dog2.yaml',
+      'apps:\n  - script: x\n    watchdog:\n      timeout: 5s\n      interval: 10s\n',
+      /^dog2\.yaml: apps\[0\]\.watchdog\.interval: expected an interval no longer than the timeout.* \(line 5\)$/,
+    ],
+    ['syntax.json', '{"apps": [\n  {"script": "x",}\n]}\n', /^syntax\.json: not valid JSON: .* \(line 2\)$/],
+    [
+      'second.json',
+      '{"apps": [\n  {"script": "x"},\n  {"script": "y",\n   "max_memory": "lots"}\n]}\n',
+      /^second\.json: apps\[1\]\.max_memory: .* \(line 4\)$/,
+    ],
+    [
+      'deep.yaml',
+      `apps: ${'['.repeat(100)}`,
+      /^deep\.yaml: not valid YAML: nested deeper than 64 levels \(line 1\)$/,
+    ],
+    [
+      'proto.json',
+      '{"apps": [{"script": "x",\n "__proto__": {"instances": 3}}]}\n',
+      /^proto\.json: apps\[0\]: unknown option "__proto__" \(line 2\)$/,
+    ],
+    [
+      'retain.toml',
+      '[[apps]]\nscript = "x"\nlog_retain = 5000\n',
+      /^retain\.toml: apps\[0\]\.log_retain: expected a whole number, 0 to 1000, got 5000 \(line 3\)$/,
+    ],
+  ])('%s', async (name, text, message) => {
+    const error = await refusal(name, text);
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toMatch(message);
+    expect(error.data).toMatchObject({ file: join(dir, name), line: expect.any(Number) });
+  });
+
+  it('every app it accepts passes the daemon schema: the daemon never refuses without a file', async () => {
+    writeFileSync(
+      join(dir, 'ok.toml'),
+      '[[apps]]\nscript = "x.js"\ninstances = -1\nwatchdog = { timeout = "2s" }\n',
+    );
+    const [spec] = await loadConfigFile(join(dir, 'ok.toml'), ctx);
+    expect(appSpecSchema.safeParse(spec).success).toBe(true);
+  });
+});
+
+describe('inherit_env', () => {
+  it('keeps the whole caller environment by default, only the basics with inherit_env = false', async () => {
+    writeFileSync(
+      join(dir, 'env.toml'),
+      '[[apps]]\nname = "a"\nscript = "x.js"\n\n[[apps]]\nname = "b"\nscript = "x.js"\ninherit_env = false\nenv = { PORT = 80 }\n',
+    );
+    const [a, b] = await loadConfigFile(join(dir, 'env.toml'), ctx);
+    expect(a!.env).toEqual(ctx.baseEnv);
+    expect(a!.inheritEnv).toBeUndefined();
+    expect(b!.env).toEqual({ PATH: '/usr/bin', HOME: '/home/u', LC_ALL: 'C', PORT: '80' });
+    expect(b!.inheritEnv).toBe(false);
+    expect(appSpecSchema.safeParse(b).success).toBe(true);
+  });
+});

@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { type AppSpec, checkPayloadLimits, isVelosError } from '@velos/core';
+import * as config from '@velos/core/config';
+import { requestSchemas } from '@velos/core/schemas';
+
+/** What loading one fuzzed file gave: its apps, or the one-line error. */
+export type Outcome = { kind: 'accepted'; count: number } | { kind: 'refused'; message: string };
+
+const ctx = { baseEnv: { PATH: '/usr/bin' }, cpuCount: 4 };
+
+/**
+ * Writes `text` to `file` and loads it the way `velos start <file>` does (a `.js` ecosystem file is
+ * validated like apps/cli's loader does after its import), then checks the contract: accepted apps
+ * pass the daemon's own `start` validation; a refusal is one INVALID_CONFIG line naming the file,
+ * the key path and the line. Anything else (a TypeError, a RangeError, a stack overflow) throws.
+ */
+export async function loadOutcome(file: string, text: string, doc?: unknown): Promise<Outcome> {
+  writeFileSync(file, text);
+  let specs: AppSpec[];
+  try {
+    specs = file.endsWith('.js') ? await loadScript(file, text, doc) : await config.loadConfigFile(file, ctx);
+  } catch (error) {
+    return { kind: 'refused', message: checkRefusal(error, file, text) };
+  }
+  checkPayloadLimits('start', { apps: specs });
+  const wire = requestSchemas.start.safeParse({ apps: specs });
+  if (!wire.success) {
+    throw new Error(
+      `accepted by the config loader but refused by the daemon: ${wire.error.issues[0]?.message} at ${wire.error.issues[0]?.path.join('.')}`,
+    );
+  }
+  return { kind: 'accepted', count: specs.length };
+}
+
+/** The same checks on `$VELOS_HOME/config.toml`. */
+export async function daemonConfigOutcome(file: string, text: string): Promise<Outcome> {
+  writeFileSync(file, text);
+  try {
+    await config.loadDaemonConfig(file);
+    return { kind: 'accepted', count: 0 };
+  } catch (error) {
+    return { kind: 'refused', message: checkRefusal(error, file, text) };
+  }
+}
+
+async function loadScript(file: string, text: string, doc: unknown): Promise<AppSpec[]> {
+  const label = basename(file);
+  try {
+    const specs = config.validateConfig(doc, label, { ...ctx, dialect: 'pm2', baseDir: dirname(file) });
+    await config.checkConfigCrons(specs, label);
+    return specs;
+  } catch (error) {
+    throw await config.withLine(error, text, file, '.js');
+  }
+}
+
+function checkRefusal(error: unknown, file: string, text: string): string {
+  if (!isVelosError(error)) throw error;
+  const label = basename(file);
+  const { message } = error;
+  const problems: string[] = [];
+  if (error.code !== 'INVALID_CONFIG') problems.push(`code ${error.code}`);
+  if (!message.startsWith(`${label}: `)) problems.push('does not start with the file name');
+  if (message.includes('\n')) problems.push('more than one line');
+  if (message.length > 800) problems.push(`${message.length} characters long`);
+  const data = (error.data ?? {}) as { line?: unknown; keyPath?: unknown };
+  const isSyntax = message.startsWith(`${label}: not valid `);
+  if (text.trim() !== '' && typeof data.line !== 'number') problems.push('no line');
+  if (!isSyntax) {
+    const keyPath = data.keyPath;
+    if (!Array.isArray(keyPath) || keyPath.length === 0) problems.push('no key path');
+    else if (!message.includes(String(keyPath[keyPath.length - 1])))
+      problems.push(`key ${String(keyPath[keyPath.length - 1])} not named`);
+  }
+  if (problems.length > 0) throw new Error(`bad config error (${problems.join(', ')}): ${message}`);
+  return message;
+}
