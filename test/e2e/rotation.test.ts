@@ -54,7 +54,7 @@ describe('log rotation (LOG-2)', () => {
       home,
     });
     expect(negative.code).not.toBe(0);
-    expect(negative.stderr).toMatch(/--log-retain: expected a whole number, 0 or more/);
+    expect(negative.stderr).toMatch(/--log-retain: expected a whole number, 0 to 1000/);
   });
 
   it('rotates by size with --log-max-size 64K: the gzipped rotated files and the log hold every line once', async () => {

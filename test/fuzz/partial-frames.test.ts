@@ -73,7 +73,7 @@ describe('partial frames across all connections are bounded (#8)', () => {
     );
     expect(peak).toBeLessThan(200);
     // glibc keeps part of the freed read buffers (docs/protocol.md): bounded, and reused by later floods
-    expect(settled.at(-1)!).toBeLessThan(before + 40);
+    expect(settled.at(-1)!).toBeLessThan(before + 48);
     expect(settled.at(-1)!).toBeLessThan(settled[0]! + 16);
   });
 });

@@ -65,8 +65,8 @@ const FILE_MODE = 0o640;
  * and calls drain listeners once the queue is back under half of it. Failed writes are counted in
  * `droppedLines` and reported to `onError`, never retried forever. Rotation and reopening happen
  * between two writes (rename, then open a new file at the path; never copy-truncate), so every line
- * lands in exactly one file. Size rotation cuts a queued buffer at a line boundary, so a rotated file
- * stays within the limit unless it holds a single line longer than it.
+ * lands in exactly one file. The size limit is checked before each write: a file passes it by at most
+ * one write.
  */
 export class FileWriter {
   readonly path: string;
@@ -286,14 +286,9 @@ export class FileWriter {
     let room = Number.POSITIVE_INFINITY;
     if (this.#maxBytes !== undefined && this.#position.endOffset >= this.#sizeRetryOffset) {
       room = this.#maxBytes - this.#position.endOffset;
-      const first = this.#queue[0]!;
-      if (first.data.length > room) {
-        const cut = linesCut(first.data, room, this.#position.endOffset === 0);
-        if (cut === 0) {
-          this.#runOp({ kind: 'rotate', resolve: () => undefined }, true);
-          return;
-        }
-        if (cut < first.data.length) this.#splitFirst(cut);
+      if (this.#position.endOffset > 0 && this.#queue[0]!.data.length > room) {
+        this.#runOp({ kind: 'rotate', resolve: () => undefined }, true);
+        return;
       }
     }
     const batch = this.#takeBatch(room);
@@ -302,15 +297,6 @@ export class FileWriter {
       batch.map((item) => item.data),
       (error) => this.#afterWrite(batch, error),
     );
-  }
-
-  /** Splits the first queued buffer after `cut` bytes (a line boundary): the rest goes to the next file. */
-  #splitFirst(cut: number): void {
-    const first = this.#queue[0]!;
-    const headLines = Math.min(first.lines, countNewlines(first.data, cut));
-    const head: QueuedWrite = { ...first, data: first.data.subarray(0, cut), lines: headLines };
-    const rest: QueuedWrite = { ...first, data: first.data.subarray(cut), lines: first.lines - headLines };
-    this.#queue.splice(0, 1, head, rest);
   }
 
   /** Up to 1024 queued buffers, as many as fit in `room` bytes (at least one). */
@@ -519,25 +505,6 @@ export class FileWriter {
       for (const listener of listeners) listener();
     }
   }
-}
-
-/**
- * Where to cut `data` (whole lines) so that it fits in `room` bytes: after the last line that ends
- * within it; 0 when none does, unless the file is empty (`isFresh`): a line longer than the limit
- * then goes whole into a file of its own.
- */
-function linesCut(data: Buffer, room: number, isFresh: boolean): number {
-  const lastEnd = room > 0 ? data.lastIndexOf(0x0a, room - 1) : -1;
-  if (lastEnd >= 0) return lastEnd + 1;
-  if (!isFresh) return 0;
-  const firstEnd = data.indexOf(0x0a);
-  return firstEnd === -1 ? data.length : firstEnd + 1;
-}
-
-function countNewlines(data: Buffer, end: number): number {
-  let count = 0;
-  for (let at = data.indexOf(0x0a); at !== -1 && at < end; at = data.indexOf(0x0a, at + 1)) count += 1;
-  return count;
 }
 
 function statFd(fd: number): Promise<Stats> {
