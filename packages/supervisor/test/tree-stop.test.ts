@@ -28,10 +28,13 @@ describe('stopping a process tree', () => {
         killTimeoutMs: 2000,
       }),
     ]);
+    // the file exists before forker.js has written the pids into it
     const grandchildren = await waitFor(
-      () =>
-        existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number) : null,
-      { what: 'the pid file' },
+      () => {
+        const pids = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n').filter(Boolean) : [];
+        return pids.length >= 3 ? pids.map(Number) : null;
+      },
+      { what: 'three pids in the pid file' },
     );
     // the detached one left the group and, once its parent exits, the tree: nobody can find it
     spawned.push(grandchildren[2]!);
@@ -57,10 +60,13 @@ describe('stopping a process tree', () => {
     const [info] = await supervisor.start([
       appSpec(home, { name: 'forker', script: 'forker.js', env: { GRANDCHILDREN: '3', PID_FILE: pidFile } }),
     ]);
+    // the file exists before forker.js has written the pids into it
     const grandchildren = await waitFor(
-      () =>
-        existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number) : null,
-      { what: 'the pid file' },
+      () => {
+        const pids = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n').filter(Boolean) : [];
+        return pids.length >= 3 ? pids.map(Number) : null;
+      },
+      { what: 'three pids in the pid file' },
     );
     expect(grandchildren).toHaveLength(3);
     await waitFor(() => grandchildren.every(isPidAlive), { what: 'grandchildren alive' });

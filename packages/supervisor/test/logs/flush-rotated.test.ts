@@ -61,7 +61,8 @@ describe('flush and rotated files', () => {
       ringLines: 10,
       rotation: { maxBytes: 4096, retain: 100, compress: false },
     });
-    const child = harness.spawn('chatty.js', { COUNT: '2000', RATE: '0' });
+    // paced: many small reads, so the 4 KiB limit rotates several times (it is checked per write)
+    const child = harness.spawn('chatty.js', { COUNT: '2000', RATE: '4000' });
     harness.capture(logs, child);
     await exited(child);
     await logs.drained();
