@@ -33,21 +33,26 @@ export function durationError(value: unknown): string {
 }
 
 function readDurationMs(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  if (typeof value === 'number') return value >= 0 && value <= Number.MAX_SAFE_INTEGER ? value : null;
   if (typeof value !== 'string') return null;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(value);
   if (!match) return null;
   const unit = (match[2] ?? 'ms').toLowerCase();
-  return Math.round(Number(match[1]) * DURATION_UNITS_MS[unit]!);
+  return safeOrNull(Math.round(Number(match[1]) * DURATION_UNITS_MS[unit]!));
 }
 
 /** Parses `1048576`, `"200M"`, `"1.5G"`, `"512K"`, `"10MB"` into bytes; null if invalid. */
 export function parseSizeBytes(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value) : null;
+  if (typeof value === 'number') return value >= 0 ? safeOrNull(Math.round(value)) : null;
   if (typeof value !== 'string') return null;
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i.exec(value);
   if (!match) return null;
-  return Math.round(Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]!);
+  return safeOrNull(Math.round(Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]!));
+}
+
+/** `value` when it is a safe integer (beyond 2^53 − 1 the daemon's schemas refuse it), else null. */
+function safeOrNull(value: number): number | null {
+  return Number.isSafeInteger(value) ? value : null;
 }
 
 /** Formats bytes the short way: `512B`, `45M`, `1.2G`. */

@@ -41,6 +41,13 @@ describe('units', () => {
     expect(parseSizeBytes('big')).toBeNull();
   });
 
+  it('refuses sizes beyond 2^53 − 1 bytes, which the daemon would refuse (found by config fuzzing)', () => {
+    expect(parseSizeBytes(Number.MAX_SAFE_INTEGER)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseSizeBytes(2 ** 53)).toBeNull();
+    expect(parseSizeBytes('9999999999G')).toBeNull();
+    expect(parseSizeBytes(Number.POSITIVE_INFINITY)).toBeNull();
+  });
+
   it('formats bytes and durations the short way', () => {
     expect(formatBytes(512)).toBe('512B');
     expect(formatBytes(45 * 1024 * 1024)).toBe('45M');
