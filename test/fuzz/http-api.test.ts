@@ -13,7 +13,7 @@ import {
   startFuzzDaemon,
   velosOk,
 } from './support/daemon.js';
-import { cases, inPool, runsFor } from './support/fuzz-config.js';
+import { cases, inPool, runsFor, take } from './support/fuzz-config.js';
 import { nest } from './support/schema-fuzz.js';
 import { type Serve, startServe } from './support/serve.js';
 
@@ -348,13 +348,7 @@ describe('HTTP API fuzzing: random methods, paths, queries, headers and bodies (
     let tried = 0;
     for (let batch = 0; batch < batches; batch += 1) {
       const size = Math.ceil(total / batches);
-      const slice = (function* () {
-        for (let i = 0; i < size; i += 1) {
-          const next = all.next();
-          if (next.done) return;
-          yield next.value;
-        }
-      })();
+      const slice = take(all, size);
       tried += await inPool(slice, 16, async (item) => {
         const answer = await send(serve, item);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);

@@ -2,7 +2,7 @@ import { encodeFrame, MAX_FRAME_BYTES } from '@velos/core/codec';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupHomes, expectHealthy, type FuzzDaemon, rssMb, startFuzzDaemon } from './support/daemon.js';
-import { cases, inPool, runsFor, show } from './support/fuzz-config.js';
+import { cases, inPool, runsFor, show, take } from './support/fuzz-config.js';
 import { frameHeader, RawIpc, rawFrame } from './support/raw-ipc.js';
 
 /** How a case leaves: half-close (the daemon must answer what it read, then close), abrupt destroy, or wait for the daemon to close. */
@@ -234,13 +234,7 @@ describe('IPC fuzzing: malformed frames on fresh connections (#15)', () => {
     let tried = 0;
     for (let batch = 0; batch < batches; batch += 1) {
       const size = Math.ceil(total / batches);
-      const slice = (function* () {
-        for (let i = 0; i < size; i += 1) {
-          const next = all.next();
-          if (next.done) return;
-          yield next.value;
-        }
-      })();
+      const slice = take(all, size);
       tried += await inPool(slice, 24, async (item) => {
         kinds.set(item.kind, (kinds.get(item.kind) ?? 0) + 1);
         await runCase(daemon, item);

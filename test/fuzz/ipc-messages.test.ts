@@ -13,7 +13,7 @@ import {
   startFuzzDaemon,
   velosOk,
 } from './support/daemon.js';
-import { cases, inPool, runsFor } from './support/fuzz-config.js';
+import { cases, inPool, runsFor, take } from './support/fuzz-config.js';
 import { RawIpc, type Reply } from './support/raw-ipc.js';
 import { nest, payloadFor, shapeOf, wrongValue } from './support/schema-fuzz.js';
 
@@ -236,13 +236,7 @@ describe('IPC fuzzing: well-framed requests with wrong payloads, commands and id
       const lanes = await Promise.all(Array.from({ length: 8 }, () => Lane.open(daemon)));
       const free = [...lanes];
       const size = Math.ceil(total / batches);
-      const slice = (function* () {
-        for (let i = 0; i < size; i += 1) {
-          const next = all.next();
-          if (next.done) return;
-          yield next.value;
-        }
-      })();
+      const slice = take(all, size);
       try {
         tried += await inPool(slice, lanes.length, async (item) => {
           kinds.set(item.kind, (kinds.get(item.kind) ?? 0) + 1);

@@ -51,7 +51,7 @@ describe('the publishable packages (docs/releasing.md)', () => {
       expect(existsSync(join(root, dir, 'LICENSE'))).toBe(true);
       expect(existsSync(join(root, dir, 'README.md'))).toBe(true);
       expect(manifest.engines?.node).toBe('>=20');
-      expect(manifest.description).toBeTruthy();
+      expect(manifest.description).toMatch(/\S/);
       expect(manifest.repository?.directory).toBe(dir);
       const hasBinDir = Object.values(manifest.bin ?? {}).some((path) => path.startsWith('./bin/'));
       expect(manifest.files).toEqual([...(hasBinDir ? ['bin'] : []), 'dist', 'README.md', 'LICENSE']);

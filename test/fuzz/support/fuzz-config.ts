@@ -93,3 +93,12 @@ export function show(value: unknown): string {
     }
   }
 }
+
+/** The next `count` items of `items` (fewer when it ends first), one batch of a longer run. */
+export function* take<T>(items: Iterator<T>, count: number): Generator<T> {
+  for (let i = 0; i < count; i += 1) {
+    const next = items.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
