@@ -55,6 +55,38 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 }
 
+/** Opens `count` connections that each announce a 16 MiB frame and send all of it but the last byte. */
+async function floodPartialFrames(home: string, count: number): Promise<RawSocket[]> {
+  const body = Buffer.alloc(MAX_FRAME_BYTES - 1, 0x61);
+  const head = Buffer.alloc(FRAME_HEADER_BYTES);
+  head.set([0x56, 0x45, 0x01]);
+  head.writeUInt32LE(MAX_FRAME_BYTES, 3);
+  const attackers = await Promise.all(Array.from({ length: count }, () => RawSocket.open(home)));
+  await Promise.all(
+    attackers.map(
+      (attacker) =>
+        new Promise<void>((resolve) => {
+          attacker.socket.write(head);
+          attacker.socket.write(body, () => resolve());
+          attacker.closed.then(() => resolve());
+        }),
+    ),
+  );
+  return attackers;
+}
+
+/** Resident memory once it has stopped moving: two readings 250 ms apart within 0.5 MB, at most 5 s. */
+async function settledRss(pid: number): Promise<number> {
+  let last = rssMb(pid);
+  for (let i = 0; i < 20; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = rssMb(pid);
+    if (Math.abs(now - last) < 0.5) return now;
+    last = now;
+  }
+  return last;
+}
+
 describe('hostile clients against the built daemon (#8)', () => {
   it.each([
     [1500, /^start: payload: more than 500000 values in one request$/],
@@ -88,29 +120,18 @@ describe('hostile clients against the built daemon (#8)', () => {
     },
   );
 
-  it('40 connections sending 16 MiB − 1 of a 16 MiB frame: most refused with BUSY, RSS bounded', async () => {
+  it('40 connections sending 16 MiB − 1 of a 16 MiB frame: most refused with BUSY, RSS back within 10 %', async () => {
     const home = createHome();
     const pid = await startDaemon(home);
-    const before = rssMb(pid);
-    const body = Buffer.alloc(MAX_FRAME_BYTES - 1, 0x61);
-    const head = Buffer.alloc(FRAME_HEADER_BYTES);
-    head.set([0x56, 0x45, 0x01]);
-    head.writeUInt32LE(MAX_FRAME_BYTES, 3);
-    const attackers = await Promise.all(Array.from({ length: 40 }, () => RawSocket.open(home)));
+    // a first small flood pages in the code of this path (and of a full collection): what is measured
+    // after the big one is the memory it held, not code run for the first time
+    for (const attacker of await floodPartialFrames(home, 2)) attacker.socket.destroy();
+    const before = await settledRss(pid);
     let peak = before;
     const sampling = setInterval(() => {
       peak = Math.max(peak, rssMb(pid));
     }, 20);
-    await Promise.all(
-      attackers.map(
-        (attacker) =>
-          new Promise<void>((resolve) => {
-            attacker.socket.write(head);
-            attacker.socket.write(body, () => resolve());
-            attacker.closed.then(() => resolve());
-          }),
-      ),
-    );
+    const attackers = await floodPartialFrames(home, 40);
     const listed = await velos(['list', '--json'], { home });
     clearInterval(sampling);
     expect(listed.code).toBe(0);
@@ -119,12 +140,13 @@ describe('hostile clients against the built daemon (#8)', () => {
     expect(refused.every((attacker) => attacker.replies[0]?.payload.code === 'BUSY')).toBe(true);
     for (const attacker of attackers) attacker.socket.destroy();
     expect(peak).toBeLessThan(200);
-    // glibc keeps the freed read buffers (docs/protocol.md): +25–30 MB on Node 20, ~+49 MB on Node 24,
-    // within twice the 32 MiB budget on unfinished frames
-    const after = await waitFor(() => (rssMb(pid) < before + 64 ? rssMb(pid) : false), {
-      message: 'RSS to fall back',
+    // the daemon collects the dropped frames at once and glibc returns them (its mmap threshold is
+    // fixed by the launcher): docs/protocol.md
+    const after = await waitFor(() => (rssMb(pid) <= before * 1.1 ? rssMb(pid) : false), {
+      timeoutMs: 15_000,
+      message: `RSS to fall back within 10 % of ${before.toFixed(1)} MB`,
     });
-    expect(after).toBeLessThan(before + 64);
+    expect(after).toBeLessThanOrEqual(before * 1.1);
     expect(isAlive(pid)).toBe(true);
   });
 

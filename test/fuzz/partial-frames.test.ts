@@ -50,9 +50,22 @@ async function settledRss(pid: number): Promise<number> {
   return last;
 }
 
+/** Resident memory once it is at most `limitMb`, polled every 250 ms; after 15 s, the last reading. */
+async function rssFallenTo(pid: number, limitMb: number): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  let now = rssMb(pid);
+  while (now > limitMb && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    now = rssMb(pid);
+  }
+  return now;
+}
+
 describe('partial frames across all connections are bounded (#8)', () => {
-  it('3 floods of 40 connections × 16 MiB − 1 of a 16 MiB frame: BUSY refusals, others answered, peak < 200 MB, RSS flat across floods', async () => {
+  it('3 floods of 40 connections × 16 MiB − 1 of a 16 MiB frame: BUSY refusals, others answered, peak < 200 MB, RSS back within 10 % after each', async () => {
     await expectHealthy(daemon);
+    // a first small flood pages in the code of this path and of a full collection (see hostile-clients)
+    for (const attacker of await floodPartialFrames(2, () => undefined)) attacker.destroy();
     const before = await settledRss(daemon.pid);
     let peak = before;
     const settled: number[] = [];
@@ -64,7 +77,7 @@ describe('partial frames across all connections are bounded (#8)', () => {
       const refused = attackers.filter((a) => a.replies[0]?.payload.code === 'BUSY').length;
       for (const attacker of attackers) attacker.destroy();
       await expectHealthy(daemon);
-      settled.push(await settledRss(daemon.pid));
+      settled.push(await rssFallenTo(daemon.pid, before * 1.1));
       results.push(`flood ${round}: ${refused}/40 refused BUSY, then ${settled.at(-1)!.toFixed(1)} MB`);
       expect(refused).toBeGreaterThanOrEqual(35);
     }
@@ -72,8 +85,7 @@ describe('partial frames across all connections are bounded (#8)', () => {
       `partial frames: RSS before ${before.toFixed(1)} MB, peak ${peak.toFixed(1)} MB; ${results.join('; ')}`,
     );
     expect(peak).toBeLessThan(200);
-    // glibc keeps part of the freed read buffers (docs/protocol.md): bounded, and reused by later floods
-    expect(settled.at(-1)!).toBeLessThan(before + 48);
-    expect(settled.at(-1)!).toBeLessThan(settled[0]! + 16);
+    // the dropped frames are collected and returned to the system (docs/protocol.md)
+    for (const after of settled) expect(after).toBeLessThanOrEqual(before * 1.1);
   });
 });

@@ -10,7 +10,7 @@ import { type Colors, createColors, isColorWanted } from './output/colors.js';
  * on the old generation (the daemon's heap is ~5 MB idle, ~15 MB with 100 apps) makes V8 size its
  * initial heap smaller: 0.9 MB less RSS when idle (the default cap here is 4 GB).
  */
-export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=512'];
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=512', '--expose-gc'];
 
 /**
  * V8 flags that make code wait longer before V8 optimises it (issue 17): the first function V8 optimises

@@ -8,6 +8,7 @@ import {
   type PingResult,
   prepareHome,
   VelosError,
+  withDaemonAllocatorEnv,
 } from '@velos/core';
 import { Connection } from './connection.js';
 import { daemonLogPath, socketPath } from './paths.js';
@@ -118,7 +119,7 @@ async function spawnDaemon(home: string, launcher: DaemonLauncher): Promise<Chil
     const child = spawn(process.execPath, [...(launcher.nodeFlags ?? []), launcher.entry, 'daemon'], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
-      env: { ...process.env, VELOS_HOME: home },
+      env: withDaemonAllocatorEnv({ ...process.env, VELOS_HOME: home }),
     });
     child.unref();
     return child;

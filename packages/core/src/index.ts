@@ -137,5 +137,11 @@ export { type CommandTransport, createRemoteControl, mapSubscription } from './r
 export { formatBytes, formatDuration, parseDurationMs, parseSizeBytes } from './units.js';
 /** Version of the Velos packages and protocol. */
 export const VELOS_VERSION = '0.1.0';
+export {
+  ALLOCATOR_TUNED_MARK,
+  DAEMON_ALLOCATOR_ENV,
+  forgetDaemonAllocatorEnv,
+  withDaemonAllocatorEnv,
+} from './daemon-allocator-env.js';
 export { inheritedEnv, KEPT_ENV_KEYS } from './env-inherit.js';
 export { isSecretKey, MASK, maskEnv, maskSecrets } from './secret-mask.js';

@@ -4,11 +4,14 @@ import { FrameDecoder } from '@velos/core/codec';
 import type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
 import type { IpcLimits } from './ipc-limits.js';
 import { type DropCounts, hasOutputRoom, type OutputBudget, ResponseWriter } from './ipc-output.js';
+import { RELEASE_WORTHY_BYTES } from './memory-release.js';
 
 /** Bytes of unfinished frames held by all connections of a server, against one limit. */
 export interface FrameBudget {
   usedBytes: number;
   readonly limitBytes: number;
+  /** Told when a connection drops at least `RELEASE_WORTHY_BYTES` of unfinished frames. */
+  readonly onLargeRelease?: () => void;
 }
 
 /** What a connection needs from its server. */
@@ -197,6 +200,7 @@ export class IpcConnection {
 
   private releaseFrames(): void {
     this.decoder.dispose();
+    if (this.budgetBytes >= RELEASE_WORTHY_BYTES) this.options.budget.onLargeRelease?.();
     this.options.budget.usedBytes -= this.budgetBytes;
     this.budgetBytes = 0;
     this.frameStartedAt = null;

@@ -6,6 +6,7 @@ import type { CommandDispatcher } from './command-dispatcher.js';
 import { type ConnectionOptions, type FrameBudget, IpcConnection } from './ipc-connection.js';
 import { DEFAULT_IPC_LIMITS, IPC_LIMIT_VARIABLES, type IpcLimits } from './ipc-limits.js';
 import { hasOutputRoom, type OutputBudget } from './ipc-output.js';
+import { createMemoryRelease } from './memory-release.js';
 
 export type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
 
@@ -57,7 +58,11 @@ const REFUSAL_LOG_INTERVAL_MS = 10_000;
 export async function startIpcServer(options: IpcServerOptions): Promise<IpcServer> {
   const log = options.log ?? (() => undefined);
   const limits: IpcLimits = { ...DEFAULT_IPC_LIMITS, ...options.limits };
-  const budget: FrameBudget = { usedBytes: 0, limitBytes: limits.maxPendingFrameBytes };
+  const budget: FrameBudget = {
+    usedBytes: 0,
+    limitBytes: limits.maxPendingFrameBytes,
+    onLargeRelease: createMemoryRelease(),
+  };
   const connections = new Set<IpcConnection>();
   const refusals = { count: 0, loggedAt: 0, total: 0 };
   const output: OutputBudget = {

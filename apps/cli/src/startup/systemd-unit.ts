@@ -1,3 +1,4 @@
+import { ALLOCATOR_TUNED_MARK, DAEMON_ALLOCATOR_ENV } from '@velos/core';
 import { execLine, quoteValue } from './systemd-escape.js';
 
 /** What a systemd unit of the Velos daemon is made of. */
@@ -45,6 +46,9 @@ export function renderSystemdUnit(options: SystemdUnitOptions): string {
     ...(options.isUserUnit || !options.user ? [] : [`User=${options.user}`]),
     `Environment=${quoteValue(`VELOS_HOME=${options.home}`)}`,
     `Environment=${quoteValue(`PATH=${options.path}`)}`,
+    ...Object.entries({ ...DAEMON_ALLOCATOR_ENV, [ALLOCATOR_TUNED_MARK]: '1' }).map(
+      ([name, value]) => `Environment=${quoteValue(`${name}=${value}`)}`,
+    ),
     `ExecStart=${execLine([...node, cli, 'daemon', '--foreground'])}`,
     `ExecStop=${execLine([...node, cli, 'kill'])}`,
     'Restart=on-failure',
