@@ -5,7 +5,8 @@
 //   big-log:   an app wrote a 61 MB log (5000 lines of 12.2 KB); 6 connections each send 60 pipelined
 //              `logs {lines: 5000}` and read their answers.
 // A fresh daemon (started by the built CLI, with its usual heap flags) per load and run; peak RSS is
-// the daemon's VmHWM, reset (clear_refs) once the app's output is captured, so it is the load's own.
+// the daemon's VmHWM, reset (clear_refs) once the app's output is captured, so it is the load's own;
+// RSS before is read then, RSS after once it settles after the clients closed.
 // Usage: pnpm run build && node bench/logs-load.mjs [--runs 3] [--only huge-line,big-log] [--repo <checkout>]
 // --repo measures another built checkout (its CLI and client), e.g. the commit before a change.
 import { execFileSync } from 'node:child_process';
@@ -69,6 +70,9 @@ for (const { name, title, samples } of results) {
     `  daemon peak RSS during the load  ${med('peakRssMb').toFixed(1)} MB (runs: ${samples.map((s) => s.peakRssMb.toFixed(1)).join(', ')})`,
   );
   console.log(
+    `  daemon RSS before / after        ${med('beforeRssMb').toFixed(1)} / ${med('afterRssMb').toFixed(1)} MB (after: ${samples.map((s) => s.afterRssMb.toFixed(1)).join(', ')})`,
+  );
+  console.log(
     `  answers served                   ${med('served')} of ${samples[0].asked} (cut with a notice: ${med('cut')})`,
   );
   console.log(
@@ -94,6 +98,7 @@ async function runLoad(load) {
       intervalMs: 250,
       what: 'the app output captured',
     });
+    const beforeRssMb = rssMb(pid);
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
     const clients = Array.from({ length: load.connections }, () =>
       createClient({ home, timeoutMs: 300_000 }),
@@ -112,6 +117,7 @@ async function runLoad(load) {
     const wallMs = performance.now() - started;
     const peakRssMb = isAlive(pid) ? (peakRssKb(pid) * 1024) / MB : Number.NaN;
     await Promise.all(clients.map((client) => client.close()));
+    const afterRssMb = isAlive(pid) ? await settledRssMb(pid) : Number.NaN;
     const served = outcomes.filter((outcome) => outcome.ok);
     return {
       asked: outcomes.length,
@@ -123,6 +129,8 @@ async function runLoad(load) {
         served.map((outcome) => outcome.result.lines.reduce((sum, line) => sum + line.line.length, 0)),
       ),
       peakRssMb,
+      beforeRssMb,
+      afterRssMb,
       wallMs,
       isAlive: isAlive(pid),
     };
@@ -135,6 +143,27 @@ async function runLoad(load) {
     await stopPids([pid, appPid].filter((each) => each !== null));
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** VmRSS of a process in MB (10^6 bytes). */
+function rssMb(pid) {
+  return (Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024) / MB;
+}
+
+/**
+ * VmRSS once two readings 500 ms apart agree within 0.5 MB (at most 10 s), from 2 s after the clients
+ * closed (the daemon collects what large answers left a second after the last one): what the load left.
+ */
+async function settledRssMb(pid) {
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  let last = rssMb(pid);
+  for (let i = 0; i < 20; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = rssMb(pid);
+    if (Math.abs(now - last) < 0.5) return now;
+    last = now;
+  }
+  return last;
 }
 
 /** VmHWM (peak resident set) of a process in kB. */

@@ -19,9 +19,29 @@ const INITIAL_FRAME_BUFFER_BYTES = 64 * 1024;
 // copyBuffers: a decoded binary value must not be a view of the frame buffer, which is released at once
 const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, copyBuffers: true });
 
+/**
+ * msgpackr encodes into one buffer it keeps for the next message and grows (up to 4×) when a message
+ * does not fit: after a 16 MiB answer it would hold ~32 MiB for good. Past this size the payload is
+ * copied into the frame and the encoder gets a fresh small buffer instead.
+ */
+const KEPT_ENCODE_BUFFER_BYTES = 1024 * 1024;
+const FRESH_ENCODE_BUFFER_BYTES = 8192;
+
 /** Encodes one message as a frame: header + msgpack payload. */
 export function encodeFrame(message: unknown): Buffer {
   const payload = packr.pack(message);
+  if (payload.length > KEPT_ENCODE_BUFFER_BYTES) {
+    // the frame copy below is made first; the big buffer then goes with `payload`
+    try {
+      return frameOf(payload);
+    } finally {
+      packr.useBuffer(Buffer.allocUnsafeSlow(FRESH_ENCODE_BUFFER_BYTES));
+    }
+  }
+  return frameOf(payload);
+}
+
+function frameOf(payload: Buffer): Buffer {
   if (payload.length > MAX_FRAME_BYTES) {
     throw new VelosError(
       ErrorCodes.FRAME_TOO_LARGE,

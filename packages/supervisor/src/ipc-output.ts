@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { type ResponseMessage, toErrorPayload } from '@velos/core';
 import { encodeFrame, FrameDecoder } from '@velos/core/codec';
+import { RELEASE_WORTHY_BYTES } from './memory-release.js';
 
 /** Socket buffer size above which stream items wait in the connection's bounded queue. */
 const STREAM_HIGH_WATER_BYTES = 1024 * 1024;
@@ -14,6 +15,8 @@ export interface OutputBudget {
   readonly limitBytes: number;
   /** Called when `unsentBytes` falls back under `limitBytes`: waiting connections go on. */
   onRoom(): void;
+  /** Told when a frame of at least `RELEASE_WORTHY_BYTES` has been sent or dropped. */
+  readonly onLargeRelease?: () => void;
 }
 
 /** True while the answers written but not yet sent, over all connections, are within their limit. */
@@ -50,6 +53,8 @@ export class ResponseWriter {
   /** When the socket last handed bytes to the kernel, or got bytes to send while it held none. */
   private lastProgressAt = Date.now();
   private isClosed = false;
+  /** Whether a frame of at least `RELEASE_WORTHY_BYTES` was written on this connection. */
+  private hasSentLarge = false;
 
   constructor(
     private readonly socket: Socket,
@@ -59,6 +64,8 @@ export class ResponseWriter {
     socket.once('close', () => {
       this.isClosed = true;
       this.settle(this.unsentBytes);
+      // what the answers were built from may be held until the connection goes
+      if (this.hasSentLarge) this.budget.onLargeRelease?.();
     });
   }
 
@@ -158,7 +165,10 @@ export class ResponseWriter {
     if (this.unsentBytes === 0) this.lastProgressAt = Date.now();
     this.unsentBytes += bytes;
     this.budget.unsentBytes += bytes;
+    const isLarge = bytes >= RELEASE_WORTHY_BYTES;
+    this.hasSentLarge ||= isLarge;
     this.socket.write(frame, () => {
+      if (isLarge) this.budget.onLargeRelease?.();
       if (!this.isClosed) this.settle(bytes);
     });
   }

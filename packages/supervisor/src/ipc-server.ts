@@ -58,11 +58,9 @@ const REFUSAL_LOG_INTERVAL_MS = 10_000;
 export async function startIpcServer(options: IpcServerOptions): Promise<IpcServer> {
   const log = options.log ?? (() => undefined);
   const limits: IpcLimits = { ...DEFAULT_IPC_LIMITS, ...options.limits };
-  const budget: FrameBudget = {
-    usedBytes: 0,
-    limitBytes: limits.maxPendingFrameBytes,
-    onLargeRelease: createMemoryRelease(),
-  };
+  // one collection a second after large unfinished frames are dropped or large answers sent
+  const onLargeRelease = createMemoryRelease();
+  const budget: FrameBudget = { usedBytes: 0, limitBytes: limits.maxPendingFrameBytes, onLargeRelease };
   const connections = new Set<IpcConnection>();
   const refusals = { count: 0, loggedAt: 0, total: 0 };
   const output: OutputBudget = {
@@ -71,6 +69,7 @@ export async function startIpcServer(options: IpcServerOptions): Promise<IpcServ
     onRoom: () => {
       for (const connection of connections) connection.pump();
     },
+    onLargeRelease,
   };
   const connectionOptions: ConnectionOptions = {
     ...(options.onAnswered ? { onAnswered: options.onAnswered } : {}),

@@ -1,4 +1,4 @@
-/** How long after a large release the collection runs: one collection for a burst of closing connections. */
+/** How long after the last large release of a burst the collection runs: one collection per burst. */
 const RELEASE_DELAY_MS = 1000;
 
 /** Bytes of unfinished frames whose release is worth a collection. */
@@ -7,15 +7,20 @@ export const RELEASE_WORTHY_BYTES = 1024 * 1024;
 type Collect = () => void;
 
 /**
- * Frees the memory of large buffers the daemon dropped (the unfinished frames of closed connections)
- * soon after the drop, with one full collection: an idle daemon allocates too little for V8 to collect
+ * Frees the memory of large buffers the daemon dropped (the unfinished frames of closed connections,
+ * large answers once sent, what a connection that got them held) soon after the drop, with one full
+ * collection a second after the last drop of a burst: an idle daemon allocates too little for V8 to collect
  * them itself, and Node 24 kept ~11 MB of such buffers for good. Needs the daemon's `--expose-gc` flag;
  * without it this does nothing.
  */
 export function createMemoryRelease(collect: Collect | undefined = exposedGc()): () => void {
   let timer: NodeJS.Timeout | null = null;
   return () => {
-    if (!collect || timer) return;
+    if (!collect) return;
+    if (timer) {
+      timer.refresh();
+      return;
+    }
     timer = setTimeout(() => {
       timer = null;
       collect();
