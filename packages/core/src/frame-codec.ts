@@ -75,6 +75,8 @@ export class FrameDecoder {
   private frameLength = -1;
   private frame: ArrayBuffer | null = null;
   private frameFilled = 0;
+  /** Payload bytes of the last frame decoded. */
+  private lastLength = 0;
 
   constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
 
@@ -117,6 +119,11 @@ export class FrameDecoder {
     } finally {
       frame.resize(0);
     }
+  }
+
+  /** Payload bytes of the last message `next` returned (0 before the first). */
+  get lastFrameBytes(): number {
+    return this.lastLength;
   }
 
   /** Bytes received but not yet part of a complete frame. */
@@ -208,6 +215,7 @@ export class FrameDecoder {
   private finish(payload: Buffer): unknown {
     this.headerFilled = 0;
     this.frameLength = -1;
+    this.lastLength = payload.length;
     let message: unknown;
     try {
       message = packr.unpack(payload);

@@ -105,6 +105,18 @@ describe('frame codec', () => {
     expect(decoder.isMidFrame).toBe(false);
   });
 
+  it('encodes messages after a large one (whose encode buffer is dropped) and after an oversized one', () => {
+    const large = { id: 1, lines: Array.from({ length: 40 }, (_, i) => `${i}`.padEnd(64 * 1024, 'x')) };
+    const small = { id: 2, cmd: 'ping' };
+    const decoder = new FrameDecoder();
+    expect(decoder.push(encodeFrame(large))).toEqual([large]);
+    expect(decoder.lastFrameBytes).toBeGreaterThan(40 * 64 * 1024);
+    expect(decoder.push(encodeFrame(small))).toEqual([small]);
+    expect(decoder.lastFrameBytes).toBeLessThan(64);
+    expect(codeOf(() => encodeFrame({ blob: Buffer.alloc(MAX_FRAME_BYTES + 1) }))).toBe('FRAME_TOO_LARGE');
+    expect(decoder.push(encodeFrame(small))).toEqual([small]);
+  });
+
   it('applies a smaller frame limit when given one', () => {
     expect(codeOf(() => new FrameDecoder(1024).push(header(1025)))).toBe('FRAME_TOO_LARGE');
   });

@@ -137,7 +137,7 @@ export class IpcConnection {
       }
       if (message === undefined) break;
       this.frameStartedAt = null;
-      this.handle(message);
+      this.handle(message, this.decoder.lastFrameBytes >= RELEASE_WORTHY_BYTES);
     }
     if (this.isFailed || !this.chargeBudget()) return;
     if (this.decoder.isMidFrame) this.frameStartedAt ??= Date.now();
@@ -206,7 +206,8 @@ export class IpcConnection {
     this.frameStartedAt = null;
   }
 
-  private handle(message: unknown): void {
+  /** `isLarge`: its frame was big enough that what the request built is collected soon after it ends. */
+  private handle(message: unknown, isLarge: boolean): void {
     const request = message as { id?: unknown; cmd?: unknown; payload?: unknown } | null;
     if (
       request === null ||
@@ -236,10 +237,10 @@ export class IpcConnection {
     this.lastActiveAt = Date.now();
     if (cmd === CANCEL_COMMAND) this.cancel(id, request.payload);
     else if (this.options.dispatcher.isStream(cmd)) this.openStream(id, cmd, request.payload);
-    else this.runRequest(id, cmd, request.payload);
+    else this.runRequest(id, cmd, request.payload, isLarge);
   }
 
-  private runRequest(id: number, cmd: string, payload: unknown): void {
+  private runRequest(id: number, cmd: string, payload: unknown, isLarge: boolean): void {
     this.inflight += 1;
     // hrtime, not performance.now(): the global `performance` loads perf_hooks (~4 MB more idle RSS)
     const startedAt = process.hrtime.bigint();
@@ -265,6 +266,7 @@ export class IpcConnection {
       )
       .finally(() => {
         this.inflight -= 1;
+        if (isLarge) this.options.budget.onLargeRelease?.();
         this.lastActiveAt = Date.now();
         this.pump();
         this.maybeEnd();

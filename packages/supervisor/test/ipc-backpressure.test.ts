@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LogLine } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appSpec, Harness, type RawClient, waitFor } from './helpers.js';
-import { DAEMON_ENV, isAlive, keepPinging, rssBytes } from './ipc-helpers.js';
+import { DAEMON_ENV, isAlive, keepPinging, rssBytes, rssFallenTo, settledRss } from './ipc-helpers.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
@@ -54,6 +54,14 @@ function answersOf(client: RawClient, ids: number[]): { status: string; lines: n
     .map((m) => ({ status: m.status, lines: (m.payload as { lines?: LogLine[] }).lines?.length ?? -1 }));
 }
 
+/** RSS after one answer from the big log has paged in the code of this path and of the collection after it. */
+async function warmedRss(home: string, pid: number): Promise<number> {
+  const client = await harness.connect(home);
+  await client.call('logs', { target: 'big', lines: LINES }, 40_000);
+  client.close();
+  return settledRss(pid);
+}
+
 describe('IPC back-pressure (real daemon)', () => {
   it(`answers all ${REQUESTS} pipelined logs requests of a client that reads normally`, async () => {
     const { home } = await daemonWithBigLog();
@@ -70,10 +78,10 @@ describe('IPC back-pressure (real daemon)', () => {
     expect(await pinger.stop()).toBeGreaterThan(0);
   });
 
-  it('holds a client that does not read to its in-flight limit, then answers everything once it reads', async () => {
+  it('holds a client that does not read to its in-flight limit, then answers everything once it reads; RSS back within 10 %', async () => {
     const { home, pid } = await daemonWithBigLog();
     const pinger = keepPinging(await harness.connect(home));
-    const before = rssBytes(pid);
+    const before = await warmedRss(home, pid);
     const client = await harness.connect(home);
     client.socket.pause();
     const ids = Array.from({ length: REQUESTS }, () => client.send('logs', { target: 'big', lines: LINES }));
@@ -93,12 +101,14 @@ describe('IPC back-pressure (real daemon)', () => {
     });
     expect(answersOf(client, ids).every((a) => a.status === 'ok' && a.lines === LINES)).toBe(true);
     await pinger.stop();
+    client.close();
+    expect(await rssFallenTo(pid, before * 1.1)).toBeLessThanOrEqual(before * 1.1);
     expect(isAlive(pid)).toBe(true);
   });
 
-  it('keeps answering clients that read while many others leave theirs unread, then closes the stalled ones', async () => {
+  it('keeps answering clients that read while many others leave theirs unread, then closes the stalled ones; RSS back within 10 %', async () => {
     const { home, pid } = await daemonWithBigLog({ VELOS_IPC_STALL_TIMEOUT_MS: '4000' });
-    const before = rssBytes(pid);
+    const before = await warmedRss(home, pid);
     const socketsBefore = openSockets(pid);
     const stalled: RawClient[] = [];
     for (let i = 0; i < 12; i += 1) {
@@ -134,6 +144,8 @@ describe('IPC back-pressure (real daemon)', () => {
     // with it the peak measured 66–74 MiB on an idle 2-core machine and 81 MiB once under the full
     // suite (RSS holds garbage not yet collected), so the bound leaves room for that noise
     expect(peak - before).toBeLessThan(96 * 1024 * 1024);
+    for (const client of stalled) client.close();
+    expect(await rssFallenTo(pid, before * 1.1)).toBeLessThanOrEqual(before * 1.1);
     expect(isAlive(pid)).toBe(true);
   }, 90_000);
 

@@ -2,19 +2,29 @@ import { ErrorCodes, type LogLine } from '@velos/core';
 import { encodeFrame, MAX_FRAME_BYTES } from '@velos/core/codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appSpec, Harness, type RawClient, waitFor } from './helpers.js';
-import { DAEMON_ENV, header, isAlive, keepPinging, protocolError, rssBytes } from './ipc-helpers.js';
+import {
+  DAEMON_ENV,
+  header,
+  isAlive,
+  keepPinging,
+  protocolError,
+  rssBytes,
+  rssFallenTo,
+  settledRss,
+} from './ipc-helpers.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
 
-/** 40 connections each announce a 16 MiB frame and send all of it but one byte, then close. */
+/** `count` (40) connections each announce a 16 MiB frame and send all of it but one byte, then close. */
 async function partialFrameFlood(
   home: string,
   pid: number,
+  count = 40,
 ): Promise<{ refused: number; message: string; peakRss: number }> {
   const body = Buffer.alloc(MAX_FRAME_BYTES - 1, 0x61);
   const attackers: RawClient[] = [];
-  for (let i = 0; i < 40; i += 1) attackers.push(await harness.connect(home));
+  for (let i = 0; i < count; i += 1) attackers.push(await harness.connect(home));
   let peakRss = rssBytes(pid);
   const sampling = setInterval(() => {
     peakRss = Math.max(peakRss, rssBytes(pid));
@@ -43,29 +53,20 @@ async function partialFrameFlood(
   return { refused: refused.length, message, peakRss };
 }
 
-/** The RSS once it has stopped falling for a second. */
-async function settledRss(pid: number): Promise<number> {
-  let last = rssBytes(pid);
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const now = rssBytes(pid);
-    if (now >= last - 512 * 1024) return now;
-    last = now;
-  }
-}
-
 describe('IPC connections (real daemon)', () => {
-  it('refuses connections whose unfinished frames pass the budget; what stays after they close is bounded', async () => {
+  it('refuses connections whose unfinished frames pass the budget; RSS back within 10 % after they close', async () => {
     const home = harness.home();
     const { child, client } = await harness.startDaemon(home, DAEMON_ENV);
     const pid = child.pid!;
     const pinger = keepPinging(client);
     await waitFor(() => pinger.answered > 3, { what: 'first pings' });
-    const before = rssBytes(pid);
+    // a small first flood pages in the code of this path and of a full collection
+    await partialFrameFlood(home, pid, 2);
+    const before = await settledRss(pid);
     const first = await partialFrameFlood(home, pid);
-    const afterFirst = await settledRss(pid);
+    const afterFirst = await rssFallenTo(pid, before * 1.1);
     const second = await partialFrameFlood(home, pid);
-    const afterSecond = await settledRss(pid);
+    const afterSecond = await rssFallenTo(pid, before * 1.1);
     for (const round of [first, second]) {
       expect(round.refused).toBeGreaterThanOrEqual(35);
       expect(round.message).toMatch(
@@ -73,8 +74,8 @@ describe('IPC connections (real daemon)', () => {
       );
       expect(round.peakRss - before).toBeLessThan(150 * 1024 * 1024);
     }
-    // the allocator keeps part of the read buffers of the 32 MiB budget; it must not grow with each flood
-    for (const after of [afterFirst, afterSecond]) expect(after - before).toBeLessThan(64 * 1024 * 1024);
+    // collected a second after they close, and returned by glibc (its mmap threshold is fixed)
+    for (const after of [afterFirst, afterSecond]) expect(after).toBeLessThanOrEqual(before * 1.1);
     expect(await pinger.stop()).toBeGreaterThan(6);
     expect(isAlive(pid)).toBe(true);
   });

@@ -1,16 +1,52 @@
 import { readFileSync } from 'node:fs';
-import type { ResponseMessage } from '@velos/core';
+import { DAEMON_ALLOCATOR_ENV, type ResponseMessage } from '@velos/core';
 import { FRAME_HEADER_BYTES } from '@velos/core/codec';
 import { expect } from 'vitest';
 import type { RawClient } from './helpers.js';
 
-/** Runs a test daemon with the heap flags the CLI gives the real one (`DAEMON_NODE_FLAGS`), so RSS figures match. */
-export const DAEMON_ENV = { NODE_OPTIONS: '--max-semi-space-size=1 --max-old-space-size=512' };
+/**
+ * Runs a test daemon with the heap flags the CLI gives the real one (`DAEMON_NODE_FLAGS`) and the
+ * allocator tuning of its launcher, so RSS figures match.
+ */
+export const DAEMON_ENV = {
+  NODE_OPTIONS: '--max-semi-space-size=1 --max-old-space-size=512 --expose-gc',
+  ...DAEMON_ALLOCATOR_ENV,
+};
 
 /** Resident memory of a process, from /proc/<pid>/status. */
 export function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match![1]) * 1024;
+}
+
+/**
+ * Resident memory of a process once it is at most `limitBytes` (what a load left behind is collected a
+ * second after it ends), polled every 250 ms; after 15 s, the last reading.
+ */
+export async function rssFallenTo(pid: number, limitBytes: number): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  let now = rssBytes(pid);
+  while (now > limitBytes && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    now = rssBytes(pid);
+  }
+  return now;
+}
+
+/**
+ * Resident memory once the daemon's collection after a large release has run (it runs a second after
+ * the release) and RSS stopped moving: two readings 250 ms apart within 0.5 MB, at most 5 s more.
+ */
+export async function settledRss(pid: number): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  let last = rssBytes(pid);
+  for (let i = 0; i < 20; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = rssBytes(pid);
+    if (Math.abs(now - last) < 512 * 1024) return now;
+    last = now;
+  }
+  return last;
 }
 
 /** True while a process exists. */

@@ -5,6 +5,7 @@ import { AnswerBudget, MAX_LOG_ANSWER_BYTES } from '../../src/logs/answer-budget
 import { logLineBytes } from '../../src/logs/log-line-bytes.js';
 import { createSupervisor } from '../../src/supervisor.js';
 import { appSpec, Harness, type RawClient, waitFor } from '../helpers.js';
+import { DAEMON_ENV, rssFallenTo, settledRss } from '../ipc-helpers.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
@@ -90,9 +91,9 @@ describe('logs answers are bounded in bytes (#8)', () => {
     for (const batch of batches) expect(answerBytes(batch)).toBeLessThanOrEqual(MAX_LOG_ANSWER_BYTES);
   });
 
-  it('keeps a real daemon up and under 200 MB while 12 clients ask for 1000 lines of 2 MiB each', async () => {
+  it('keeps a real daemon up and under 200 MB while 12 clients ask for 1000 lines of 2 MiB each; RSS back within 10 %', async () => {
     const home = harness.home();
-    const { child, client } = await harness.startDaemon(home);
+    const { child, client } = await harness.startDaemon(home, DAEMON_ENV);
     await client.call('start', {
       apps: [appSpec(home, { name: 'huge', script: 'long-line.js', env: HUGE_LINE_ENV })],
     });
@@ -105,6 +106,9 @@ describe('logs answers are bounded in bytes (#8)', () => {
       },
       { what: 'the 50 MB line captured' },
     );
+    // one answer first pages in the code of this path and of the collection after it
+    await client.call<LogsResult>('logs', { target: 'huge', lines: 1000 }, 60_000);
+    const before = await settledRss(child.pid!);
     const clients: RawClient[] = await Promise.all(Array.from({ length: 12 }, () => harness.connect(home)));
     const answers = await Promise.all(
       clients.map((each) => each.call<LogsResult>('logs', { target: 'huge', lines: 1000 }, 60_000)),
@@ -115,6 +119,8 @@ describe('logs answers are bounded in bytes (#8)', () => {
     }
     expect(await client.call('ping')).toMatchObject({ pid: child.pid });
     expect(peakRssBytes(child.pid!)).toBeLessThanOrEqual(200 * MIB);
+    for (const each of clients) each.close();
+    expect(await rssFallenTo(child.pid!, before * 1.1)).toBeLessThanOrEqual(before * 1.1);
   });
 });
 
