@@ -82,7 +82,8 @@ describe('PM2 start flags', () => {
       waitReady: true,
       interpreter: 'node',
       interpreterArgs: ['--no-warnings', '--trace-exit'],
-      mergeLogs: true,
+      // PM2's --merge-logs: the instances share the files; stdout and stderr stay apart
+      mergeLogs: false,
       args: ['a', 'b'],
     });
     expect(

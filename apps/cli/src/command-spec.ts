@@ -8,6 +8,8 @@ export interface OptionSpec {
   value?: string;
   /** A string option that may also stand alone (`--watch` is `true`, `--watch=src` is `"src"`). */
   isValueOptional?: boolean;
+  /** Commander's `[value]` (PM2's `-l, --log [path]`): the next word is the value unless it starts with `-`. */
+  takesNextWord?: boolean;
   description: string;
 }
 

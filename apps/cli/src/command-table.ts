@@ -28,7 +28,8 @@ const PM2_START_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     short: 'l',
     value: 'file',
-    description: 'also write stdout and stderr to this file (PM2 log_file)',
+    takesNextWord: true,
+    description: 'also write stdout and stderr to this file (PM2 log_file; alone: logs/<name>.log)',
   },
   pid: { type: 'string', short: 'p', value: 'file', description: 'write the pid of the app to this file' },
   'max-memory-restart': { type: 'string', value: 'size', description: 'PM2 name of --max-memory' },
@@ -192,7 +193,14 @@ export const COMMANDS: CommandSpec[] = [
         value: 'format',
         description: 'prefix log lines with a timestamp in this format',
       },
-      'merge-logs': { type: 'boolean', description: 'write stdout and stderr into one log file' },
+      'merge-logs': {
+        type: 'boolean',
+        description: 'PM2: all instances write the same log files, no -<id> suffix (the default)',
+      },
+      'merge-streams': {
+        type: 'boolean',
+        description: 'write stdout and stderr into one log file, logs/<name>.log (merge_logs in velos.toml)',
+      },
       'cron-restart': {
         type: 'string',
         value: 'expr',

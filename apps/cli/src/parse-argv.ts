@@ -41,7 +41,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
         options[name] = true;
         continue;
       }
-      if (option.isValueOptional && eq === -1) {
+      if ((option.isValueOptional || option.takesNextWord) && eq === -1 && !nextIsValue(option, argv[i + 1])) {
         options[name] = true;
         continue;
       }
@@ -62,6 +62,10 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
           continue;
         }
         const attached = arg.slice(j + 1);
+        if (attached === '' && option.takesNextWord && !nextIsValue(option, argv[i + 1])) {
+          options[name] = true;
+          break;
+        }
         options[name] = requireValue(spec, `-${flag}`, option, attached === '' ? argv[++i] : attached);
         break;
       }
@@ -78,6 +82,11 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
     throw usageError(`unexpected argument "${args[spec.maxArgs]}" for velos ${spec.name}${hint}`, spec.name);
   }
   return { options, args, rest };
+}
+
+/** True when the word after an option with an optional value is that value (commander's `[value]`). */
+function nextIsValue(option: OptionSpec, next: string | undefined): boolean {
+  return option.takesNextWord === true && next !== undefined && next !== '--' && !next.startsWith('-');
 }
 
 /** For a command that takes names: how to name an app whose name looks like an option. */

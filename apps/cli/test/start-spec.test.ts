@@ -113,7 +113,7 @@ describe('specsFromFlags', () => {
           namespace: 'web',
           'log-format': 'json',
           time: true,
-          'merge-logs': true,
+          'merge-streams': true,
           output: 'logs/out.log',
           error: '/var/tmp/err.log',
         },

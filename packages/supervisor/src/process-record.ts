@@ -134,12 +134,14 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
 export function toDetail(record: ProcessRecord): ProcessDetail {
   const { env, ownEnv: _ownEnv, ...rest } = record.app.spec;
   const counters = record.pipeline.counters();
+  const files = instanceLogPaths(record.app, record.id);
   return {
     ...toInfo(record),
     spec: { ...rest, envKeys: Object.keys(env).sort() },
     command: describeCommand(record.app.spec),
-    outLogPath: instanceLogPaths(record.app, record.id).outPath,
-    errLogPath: instanceLogPaths(record.app, record.id).errPath,
+    outLogPath: files.outPath,
+    errLogPath: files.errPath,
+    ...(files.combinedPath === undefined ? {} : { combinedLogPath: files.combinedPath }),
     cpuPeak: record.cpuPeak,
     memoryPeak: record.memoryPeak,
     logLines: { out: counters.out, err: counters.err },

@@ -281,7 +281,6 @@ export class ProcessTable {
             id,
             name: entry.spec.name,
             ...instanceLogPaths(entry, id),
-            ...(entry.spec.logFile === undefined ? {} : { combinedPath: entry.spec.logFile }),
             format: entry.spec.logFormat,
             dateFormat: entry.spec.logDateFormat,
             rotation: rotationOf(entry.spec),

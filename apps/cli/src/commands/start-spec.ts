@@ -20,6 +20,8 @@ export interface StartEnvironment {
   cpuCount: number;
   /** CFG-2: `[defaults]` of `$VELOS_HOME/config.toml`, under the app's own options. */
   defaults?: Record<string, unknown>;
+  /** The Velos home: PM2's `-l` without a path writes `<home>/logs/<name>.log`. */
+  home?: string;
   /** Told each warning of a PM2 process file (unknown or ignored options); the start goes on. */
   warn?: (message: string) => void;
 }
@@ -49,7 +51,8 @@ const APP_FLAGS: Record<string, string> = {
   'log-format': 'log_format',
   time: 'time',
   'log-date-format': 'log_date_format',
-  'merge-logs': 'merge_logs',
+  'merge-logs': 'log_per_instance',
+  'merge-streams': 'merge_logs',
   output: 'out_file',
   error: 'error_file',
   'log-max-size': 'log_max_size',
@@ -230,7 +233,9 @@ export function specsFromFlags(
   if (o['no-autorestart']) entry.autorestart = false;
   if (o['no-inherit-env']) entry.inherit_env = false;
   if (o.time) entry.time = true;
-  if (o['merge-logs']) entry.merge_logs = true;
+  if (o['merge-streams']) entry.merge_logs = true;
+  // PM2's --merge-logs: the instances share the app's files (Velos's default; it clears log_per_instance)
+  if (o['merge-logs']) entry.log_per_instance = false;
   const retain = text('log-retain');
   if (retain !== undefined) entry.log_retain = integer('--log-retain', retain, 'a whole number, 0 or more');
   if (o['no-log-compress']) entry.log_compress = false;
@@ -266,13 +271,17 @@ export function specsFromFlags(
     const suffix = got === undefined || issue.message.includes('got') ? '' : `, got ${JSON.stringify(got)}`;
     throw invalid(`${label}: ${issue.message}${suffix}`);
   }
-  return [
-    config.resolveAppSpec(result.data, {
-      baseDir: where.cwd,
-      baseEnv: definedEnv(where.env),
-      cpuCount: where.cpuCount,
-    }),
-  ];
+  const spec = config.resolveAppSpec(result.data, {
+    baseDir: where.cwd,
+    baseEnv: definedEnv(where.env),
+    cpuCount: where.cpuCount,
+  });
+  // PM2's `-l` without a path: the combined file in the log directory, `<name>.log`
+  if (o.log === true) {
+    if (where.home === undefined) throw invalid('--log needs a path here');
+    spec.logFile = join(where.home, 'logs', `${spec.name}.log`);
+  }
+  return [spec];
 }
 
 /** Finds an executable named `word` on `PATH`; null when there is none. */
