@@ -104,9 +104,7 @@ describe("PM2's --merge-logs and -l/--log", () => {
     );
     await ok(['start', file], home);
     const per = await rowsOf(home, 'per', 2);
-    expect(per.map((p) => p.pm2_env.pm_log_path)).toEqual(
-      per.map((p) => join(dir, `per-${p.pm_id}.log`)),
-    );
+    expect(per.map((p) => p.pm2_env.pm_log_path)).toEqual(per.map((p) => join(dir, `per-${p.pm_id}.log`)));
     expect(per.map((p) => p.pm2_env.merge_logs)).toEqual([false, false]);
     for (const p of per) {
       const tag = `i${p.pm2_env.NODE_APP_INSTANCE}`;

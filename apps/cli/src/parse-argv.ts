@@ -41,7 +41,11 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
         options[name] = true;
         continue;
       }
-      if ((option.isValueOptional || option.takesNextWord) && eq === -1 && !nextIsValue(option, argv[i + 1])) {
+      if (
+        (option.isValueOptional || option.takesNextWord) &&
+        eq === -1 &&
+        !nextIsValue(option, argv[i + 1])
+      ) {
         options[name] = true;
         continue;
       }

@@ -33,7 +33,10 @@ describe('parseCommandArgs', () => {
 
   it("takes PM2's -l/--log [path] as commander does: the next word unless it is an option", () => {
     expect(parseCommandArgs(start, ['app.js', '-l']).options).toEqual({ log: true });
-    expect(parseCommandArgs(start, ['app.js', '--log', '--name', 'a']).options).toEqual({ log: true, name: 'a' });
+    expect(parseCommandArgs(start, ['app.js', '--log', '--name', 'a']).options).toEqual({
+      log: true,
+      name: 'a',
+    });
     expect(parseCommandArgs(start, ['app.js', '-l', '--', 'x']).options).toEqual({ log: true });
     expect(parseCommandArgs(start, ['app.js', '-l', '--', 'x']).rest).toEqual(['x']);
     const given = parseCommandArgs(start, ['app.js', '--log', '/tmp/all.log', '-lx.log']);
