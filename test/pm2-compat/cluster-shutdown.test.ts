@@ -62,7 +62,10 @@ describe('shutdown_with_message in cluster mode', () => {
     const removed = first[2]!.pid;
     await waitFor(() => !isAlive(removed), { message: `worker ${removed} gone` });
     expect(linesOfPid(home, 'web', removed)).toEqual(
-      expect.arrayContaining([expect.stringContaining('got message "shutdown"'), expect.stringContaining('closed')]),
+      expect.arrayContaining([
+        expect.stringContaining('got message "shutdown"'),
+        expect.stringContaining('closed'),
+      ]),
     );
 
     // reload: each old worker leaves by 'shutdown' once its replacement listens

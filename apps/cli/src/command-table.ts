@@ -158,7 +158,8 @@ export const COMMANDS: CommandSpec[] = [
       'stop-exit-codes': {
         type: 'string',
         value: 'codes',
-        description: 'exit codes that do not restart, e.g. 0,3',
+        moreValues: /^\d+$/,
+        description: 'exit codes that do not restart, e.g. 0,3 or 0 3',
       },
       'no-autorestart': { type: 'boolean', description: 'do not restart the app when it exits' },
       'no-inherit-env': {
@@ -224,14 +225,14 @@ export const COMMANDS: CommandSpec[] = [
       watch: {
         type: 'string',
         value: 'paths',
-        isValueOptional: true,
-        description: 'restart on file changes in the app dir, or in these paths (--watch=src,lib)',
+        takesNextWord: true,
+        description: 'restart on file changes in the app dir, or in these paths (app.js --watch src,lib)',
       },
       'ignore-watch': {
         type: 'string',
         value: 'globs',
         description:
-          'ignore changes matching these globs, e.g. "dist,*.tmp" (no slash: at any depth; replaces the defaults)',
+          'ignore changes matching these globs, e.g. "dist,*.tmp" or "dist *.tmp" (no slash: at any depth; replaces the defaults)',
       },
       'watch-delay': {
         type: 'string',

@@ -44,6 +44,18 @@ describe('parseCommandArgs', () => {
     expect(given.options).toEqual({ log: 'x.log' });
     expect(parseCommandArgs(start, ['app.js', '-l', 'all.log']).options).toEqual({ log: 'all.log' });
     expect(parseCommandArgs(start, ['app.js', '--log=all.log']).options).toEqual({ log: 'all.log' });
+    // before the script, the next word is the script (commander would take it as the path)
+    const first = parseCommandArgs(start, ['-l', 'app.js']);
+    expect([first.args, first.options]).toEqual([['app.js'], { log: true }]);
+  });
+
+  it("takes PM2's --stop-exit-codes <codes...> as separate words, up to the first non-number", () => {
+    const input = parseCommandArgs(start, ['--stop-exit-codes', '0', '3', 'app.js', '--name', 'a']);
+    expect(input.args).toEqual(['app.js']);
+    expect(input.options).toEqual({ 'stop-exit-codes': '0,3', name: 'a' });
+    expect(parseCommandArgs(start, ['app.js', '--stop-exit-codes=1', '2']).options['stop-exit-codes']).toBe(
+      '1,2',
+    );
   });
 
   it('keeps everything after -- for the app, option-looking words included', () => {

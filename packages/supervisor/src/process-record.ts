@@ -71,7 +71,7 @@ export interface ProcessRun {
   readonly isAdopted?: boolean;
   /** Start time of its pid where it is not the daemon's own child: a signal goes only to that process. */
   readonly startTicks?: number;
-  /** Issue #14: the IPC channel of a fork-mode Node app with `wait_ready` or `shutdown_with_message`. */
+  /** Issue #14: the IPC channel of a fork-mode Node app (`wait_ready`, `shutdown_with_message`), or a cluster worker's 'shutdown' path. */
   readonly channel?: ForkChannel;
 }
 

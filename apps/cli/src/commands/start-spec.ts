@@ -253,7 +253,8 @@ export function specsFromFlags(
   const dependsOn = text('depends-on');
   if (dependsOn !== undefined) entry.depends_on = dependsOn.split(',').map((name) => name.trim());
   if (o.watch !== undefined) entry.watch = o.watch === true ? true : commaList(String(o.watch));
-  if (text('ignore-watch') !== undefined) entry.ignore_watch = commaList(text('ignore-watch')!);
+  // PM2 separates them with spaces, Velos with commas: both
+  if (text('ignore-watch') !== undefined) entry.ignore_watch = commaList(text('ignore-watch')!, /[,\s]/);
   if (text('liveness-http') !== undefined) entry.liveness_probe = { http: text('liveness-http') };
   if (text('readiness-http') !== undefined) entry.readiness_probe = { http: text('readiness-http') };
 
@@ -309,9 +310,9 @@ function integer(flag: string, value: string, expected: string): number {
   return Number(value);
 }
 
-function commaList(value: string): string[] {
+function commaList(value: string, separator: string | RegExp = ','): string[] {
   return value
-    .split(',')
+    .split(separator)
     .map((item) => item.trim())
     .filter((item) => item !== '');
 }

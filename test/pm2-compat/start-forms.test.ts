@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, isAlive, readLines, waitFor } from '../e2e/helpers.js';
+import { parsePm2List } from './pm2-jlist-shape.js';
+import { PM2_FIXTURES, runScript } from './pm2-shim.js';
+
+const OUT_ERR = join(PM2_FIXTURES, 'out-err.js');
+
+afterEach(cleanupHomes);
+
+/** What `pm2 start … --dry-run` resolves, through the shim as a deploy script types it. */
+async function resolved(home: string, flags: string): Promise<Record<string, unknown>> {
+  const result = await runScript(`pm2 start ${OUT_ERR} ${flags} --dry-run`, home);
+  expect(result.code, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as Record<string, unknown>[])[0]!;
+}
+
+// Issue #14: PM2's commander forms of the start flags: `--watch [paths]`, `--ignore-watch <list>`
+// split on spaces, `--stop-exit-codes <codes...>`, as PM2's `pm2 start --help` documents them.
+describe("PM2's forms of the start flags", () => {
+  it('--watch <path>, --ignore-watch "a b" and --stop-exit-codes 0 3 as PM2 takes them', async () => {
+    const home = createHome();
+    expect(
+      await resolved(
+        home,
+        `--name w --watch ${PM2_FIXTURES} --ignore-watch "node_modules *.log" --stop-exit-codes 0 3`,
+      ),
+    ).toMatchObject({
+      name: 'w',
+      watch: [PM2_FIXTURES],
+      ignoreWatch: ['node_modules', '*.log'],
+      stopExitCodes: [0, 3],
+    });
+    // --watch alone before another option, and before the script (the next word is then the script)
+    expect((await resolved(home, '--watch --name w2')).watch).toEqual([PM2_FIXTURES]);
+    const first = await runScript(`pm2 start --watch ${OUT_ERR} --name w3 --dry-run`, home);
+    expect(first.code, first.stderr).toBe(0);
+    expect((JSON.parse(first.stdout) as { name: string; script: string }[])[0]).toMatchObject({
+      name: 'w3',
+      script: OUT_ERR,
+    });
+  });
+
+  it('a started app watches the path given after --watch and restarts on a change there', async () => {
+    const home = createHome();
+    const dir = join(home, 'src');
+    mkdirSync(dir);
+    const started = await runScript(
+      `cd ${home} && pm2 start ${OUT_ERR} --name watched --watch src --watch-delay 100 --stop-exit-codes 0 3`,
+      home,
+    );
+    expect(started.code, started.stderr).toBe(0);
+    const list = async () => parsePm2List((await runScript('pm2 jlist', home)).stdout);
+    const first = await waitFor(async () => {
+      const [row] = await list();
+      return row?.pm2_env.status === 'online' && row.pid > 0 && row;
+    });
+    expect(first.pm2_env.watch).toEqual([dir]);
+    await waitFor(() => readLines(join(home, 'logs', 'watched-out.log')).length > 0);
+    await runScript(`touch ${join(dir, 'changed.js')}`, home);
+    const second = await waitFor(async () => {
+      const [row] = await list();
+      return row?.pm2_env.status === 'online' && row.pid !== first.pid && row.pid > 0 && row;
+    });
+    expect(isAlive(first.pid)).toBe(false);
+    expect(second.pm2_env.restart_time).toBe(1);
+  });
+});
