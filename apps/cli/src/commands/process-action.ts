@@ -23,6 +23,7 @@ export async function runProcessAction(
     () => client.list(),
     action,
     (target) => act(action, target, options, client),
+    { allNeedsOne: true },
   );
   if (done > 0) printProcesses(ctx, await client.list());
   reportNotFound(notFound);

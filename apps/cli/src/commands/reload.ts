@@ -19,6 +19,7 @@ export async function runReload(
     () => client.list(),
     'reload',
     (target) => (options.updateEnv ? client.reload(target, { env: currentEnv() }) : client.reload(target)),
+    { allNeedsOne: true },
   );
   if (done > 0) printProcesses(ctx, await client.list());
   reportNotFound(notFound);
