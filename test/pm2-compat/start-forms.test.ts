@@ -67,3 +67,22 @@ describe("PM2's forms of the start flags", () => {
     expect(second.pm2_env.restart_time).toBe(1);
   });
 });
+
+describe("PM2's --env with a script and -a (--update-env)", () => {
+  it('start of a script with --env starts it with a warning; restart -a gives it this shell's env', async () => {
+    const home = createHome();
+    const started = await runScript(`pm2 start ${OUT_ERR} --name e --env production`, home);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toContain('--env production: selects the env_<profile> tables of a config file');
+    await waitFor(
+      async () => parsePm2List((await runScript('pm2 jlist', home)).stdout)[0]?.pm2_env.status === 'online',
+    );
+    const restarted = await runScript('FROM_DEPLOY=yes pm2 restart e -a', home);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    const env = await runScript('pm2 env 0', home);
+    expect(env.stdout.split('\n')).toContain('FROM_DEPLOY: yes');
+    const reloaded = await runScript('ALSO=1 pm2 reload e -a', home);
+    expect(reloaded.code, reloaded.stderr).toBe(0);
+    expect((await runScript('pm2 env 0', home)).stdout.split('\n')).toContain('ALSO: 1');
+  });
+});

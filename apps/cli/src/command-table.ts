@@ -63,7 +63,11 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
         description: "merge each app's env_<profile> table over its env",
       },
       only: { type: 'string', value: 'names', description: 'only these apps of the file, e.g. api,worker' },
-      'update-env': { type: 'boolean', description: 'reload: give the apps the environment of this command' },
+      'update-env': {
+        type: 'boolean',
+        short: 'a',
+        description: 'reload: give the apps the environment of this command',
+      },
       json,
       ai,
     },
@@ -388,6 +392,7 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       'update-env': {
         type: 'boolean',
+        short: 'a',
         description: "give the processes the environment of this command (the app's config env kept over it)",
       },
       json,
@@ -415,6 +420,7 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       'update-env': {
         type: 'boolean',
+        short: 'a',
         description: "give the processes the environment of this command (the app's config env kept over it)",
       },
       json,

@@ -226,9 +226,18 @@ describe('specsFromConfigFile', () => {
       config,
     );
     expect(web!.env.MODE).toBe('prod');
-    expect(
-      failure(() => specsFromFlags(join(dir, 'app.js'), input({ env: 'production' }), where, config)),
-    ).toBe('--env selects the env_<profile> tables of a config file; use it with one');
+    // as PM2, a script with --env starts; the profile is ignored with a warning
+    const warnings: string[] = [];
+    const [plain] = specsFromFlags(
+      join(dir, 'app.js'),
+      input({ env: 'production' }),
+      { ...where, warn: (m) => warnings.push(m) },
+      config,
+    );
+    expect(plain!.name).toBe('app');
+    expect(warnings).toEqual([
+      '--env production: selects the env_<profile> tables of a config file; ignored with a script',
+    ]);
   });
 
   it('refuses app flags next to a config file', async () => {

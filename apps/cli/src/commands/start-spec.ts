@@ -201,8 +201,11 @@ export function specsFromFlags(
   config: ConfigModule,
 ): AppSpec[] {
   const o = input.options;
+  // PM2 starts a script given --env too (the profile has nothing to select): a warning, not an error
   if (o.env !== undefined)
-    throw invalid('--env selects the env_<profile> tables of a config file; use it with one');
+    where.warn?.(
+      `--env ${String(o.env)}: selects the env_<profile> tables of a config file; ignored with a script`,
+    );
   if (o['watch-config']) throw invalid('--watch-config watches a config file; use it with one');
   const entry: Record<string, unknown> = { script };
   const text = (flag: string) => (typeof o[flag] === 'string' ? (o[flag] as string) : undefined);
