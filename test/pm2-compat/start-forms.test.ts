@@ -69,7 +69,7 @@ describe("PM2's forms of the start flags", () => {
 });
 
 describe("PM2's --env with a script and -a (--update-env)", () => {
-  it('start of a script with --env starts it with a warning; restart -a gives it this shell's env', async () => {
+  it('start of a script with --env starts it with a warning; restart -a gives it the env of the shell', async () => {
     const home = createHome();
     const started = await runScript(`pm2 start ${OUT_ERR} --name e --env production`, home);
     expect(started.code, started.stderr).toBe(0);

@@ -43,6 +43,19 @@ const PM2_START_OPTIONS: Record<string, OptionSpec> = {
   },
 };
 
+/** PM2's process file as a target of stop/restart/reload/delete (`pm2 reload ecosystem.config.js --env production`). */
+const FILE_TARGET_OPTIONS: Record<string, OptionSpec> = {
+  env: {
+    type: 'string',
+    value: 'profile',
+    description: "a process file target: merge each app's env_<profile> table over its env",
+  },
+  only: { type: 'string', value: 'names', description: 'a process file target: only these apps of it' },
+};
+/** A target may also be a process file (PM2's form), standing for its apps. */
+const FILE_TARGETS =
+  'A process file (ecosystem.config.js, .json, .yaml, .toml) stands for its apps: restart and reload\nstart those that do not run, as startOrRestart and startOrReload do (--env, --only).';
+
 /** PM2's startOrRestart, startOrReload and startOrGracefulReload: one spec each, a different verb. */
 function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
   return {
@@ -377,10 +390,10 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes (SIGTERM, then SIGKILL after the kill timeout)',
-    details: MANY_TARGETS,
-    options: { json, ai },
+    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
+    options: { ...FILE_TARGET_OPTIONS, json, ai },
     run: async (ctx, input) =>
-      (await import('./commands/process-action.js')).runProcessAction(ctx, 'stop', input.args),
+      (await import('./commands/process-action.js')).runProcessAction(ctx, 'stop', input.args, { input }),
   },
   {
     name: 'restart',
@@ -388,8 +401,9 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'restart processes (starts stopped ones)',
-    details: MANY_TARGETS,
+    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
     options: {
+      ...FILE_TARGET_OPTIONS,
       'update-env': {
         type: 'boolean',
         short: 'a',
@@ -401,6 +415,7 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx, input) =>
       (await import('./commands/process-action.js')).runProcessAction(ctx, 'restart', input.args, {
         updateEnv: input.options['update-env'] === true,
+        input,
       }),
   },
   {
@@ -416,8 +431,10 @@ export const COMMANDS: CommandSpec[] = [
       'accepting connections, finishes its requests and is stopped. A new worker that is not ready in time',
       'is stopped, the old one keeps serving and the reload fails. Fork-mode processes are restarted, one',
       `at a time. ${MANY_TARGETS}`,
+      FILE_TARGETS,
     ].join('\n'),
     options: {
+      ...FILE_TARGET_OPTIONS,
       'update-env': {
         type: 'boolean',
         short: 'a',
@@ -429,6 +446,7 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx, input) =>
       (await import('./commands/reload.js')).runReload(ctx, input.args, {
         updateEnv: input.options['update-env'] === true,
+        input,
       }),
   },
   {
@@ -453,10 +471,10 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes and remove them from the list',
-    details: MANY_TARGETS,
-    options: { json, ai },
+    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
+    options: { ...FILE_TARGET_OPTIONS, json, ai },
     run: async (ctx, input) =>
-      (await import('./commands/process-action.js')).runProcessAction(ctx, 'delete', input.args),
+      (await import('./commands/process-action.js')).runProcessAction(ctx, 'delete', input.args, { input }),
   },
   {
     name: 'list',

@@ -100,7 +100,7 @@ export async function runStartOr(
 }
 
 /** Where `velos start` runs, with `[defaults]` of config.toml and the warning printer. */
-async function startEnvironment(
+export async function startEnvironment(
   ctx: CommandContext,
   config: typeof import('@velos/core/config'),
 ): Promise<StartEnvironment> {
