@@ -74,4 +74,22 @@ describe('a process file as a target', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe("velos: no process matches 'nothere.config.js'");
   });
+
+  it('a script path stands for the apps that run it (pm2 restart app.js, pm2 stop ./other.js)', async () => {
+    const home = createHome();
+    const dir = join(home, 'srv');
+    await ok(`mkdir -p ${dir} && cp ${OUT_ERR} ${dir}/app.js && cp ${OUT_ERR} ${dir}/other.js`, home);
+    await ok(
+      `cd ${dir} && pm2 start app.js --name a && pm2 start app.js --name b && pm2 start other.js`,
+      home,
+    );
+    await ok(`cd ${dir} && pm2 stop ./other.js`, home);
+    expect(await states(home)).toEqual(['a:online:-', 'b:online:-', 'other:stopped:-']);
+    await ok(`cd ${dir} && pm2 restart app.js`, home);
+    const list = parsePm2List((await ok('pm2 jlist', home)).stdout);
+    expect(list.map((p) => `${p.name}:${p.pm2_env.restart_time}`)).toEqual(['a:1', 'b:1', 'other:0']);
+    // the absolute path too
+    await ok(`cd ${dir} && pm2 delete ${dir}/app.js`, home);
+    expect(await states(home)).toEqual(['other:stopped:-']);
+  });
 });

@@ -4,6 +4,12 @@ import { ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 
+/** What script targets need of the daemon: the list, and the specs of every process. */
+interface ScriptTargetClient {
+  list(): Promise<{ name: string }[]>;
+  describe(target: string): Promise<{ name: string; spec: { script: string; cwd: string } }[]>;
+}
+
 // What a process file may be named: checked before anything heavy is loaded.
 const FILE_LIKE = /\.(?:[cm]?js|json|ya?ml|toml)$/i;
 
@@ -53,4 +59,34 @@ export async function knownAppsOfFile(
     });
   }
   return names;
+}
+
+/**
+ * PM2's script targets (`pm2 restart app.js`, `pm2 stop ./server.js`): an existing file that is no
+ * process name stands for every app whose script is that file. Other targets stay as they are.
+ */
+export async function expandScriptTargets(
+  targets: string[],
+  client: ScriptTargetClient,
+  cwd = process.cwd(),
+): Promise<string[]> {
+  const files = targets.filter(
+    (target) =>
+      !/^\d+$/.test(target) && statSync(resolve(cwd, target), { throwIfNoEntry: false })?.isFile() === true,
+  );
+  if (files.length === 0) return targets;
+  const names = new Set((await client.list()).map((info) => info.name));
+  if (files.every((file) => names.has(file))) return targets;
+  const details = await client.describe('all');
+  const out: string[] = [];
+  for (const target of targets) {
+    const path = resolve(cwd, target);
+    const matching =
+      files.includes(target) && !names.has(target)
+        ? details.filter((d) => resolve(d.spec.cwd, d.spec.script) === path).map((d) => d.name)
+        : [];
+    const add = matching.length > 0 ? matching : [target];
+    for (const name of add) if (!out.includes(name)) out.push(name);
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import { ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
-import { fileInput, knownAppsOfFile, splitFileTargets } from './file-targets.js';
+import { expandScriptTargets, fileInput, knownAppsOfFile, splitFileTargets } from './file-targets.js';
 import { printProcesses } from './print-processes.js';
 
 /** The commands that act on targets and then show the list. */
@@ -40,7 +40,10 @@ export async function runProcessAction(
   }
   if (files.length > 0 && others.length === 0 && fromFiles.length === 0) return reportNotFound(fileMisses);
   const { done, notFound } = await forEachTarget(
-    [...others, ...fromFiles.filter((name, i) => fromFiles.indexOf(name) === i)],
+    [
+      ...(await expandScriptTargets(others, client)),
+      ...fromFiles.filter((name, i) => fromFiles.indexOf(name) === i),
+    ],
     () => client.list(),
     action,
     (target) => act(action, target, options, client),

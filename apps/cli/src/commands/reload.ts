@@ -1,7 +1,7 @@
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
-import { fileInput, splitFileTargets } from './file-targets.js';
+import { expandScriptTargets, fileInput, splitFileTargets } from './file-targets.js';
 import { printProcesses } from './print-processes.js';
 import { currentEnv } from './process-action.js';
 
@@ -23,7 +23,7 @@ export async function runReload(
   if (others.length === 0) return;
   const client = await ctx.client();
   const { done, notFound } = await forEachTarget(
-    others,
+    await expandScriptTargets(others, client),
     () => client.list(),
     'reload',
     (target) => (options.updateEnv ? client.reload(target, { env: currentEnv() }) : client.reload(target)),
