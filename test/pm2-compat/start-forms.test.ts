@@ -84,5 +84,17 @@ describe("PM2's --env with a script and -a (--update-env)", () => {
     const reloaded = await runScript('ALSO=1 pm2 reload e -a', home);
     expect(reloaded.code, reloaded.stderr).toBe(0);
     expect((await runScript('pm2 env 0', home)).stdout.split('\n')).toContain('ALSO: 1');
+    // start <name> --update-env of a stopped app, and start of a process file with it
+    expect((await runScript('pm2 stop e', home)).code).toBe(0);
+    const again = await runScript('ONCE_MORE=2 pm2 start e --update-env', home);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await runScript('pm2 env 0', home)).stdout.split('\n')).toContain('ONCE_MORE: 2');
+    const file = join(home, 'ecosystem.config.js');
+    await runScript(
+      `echo "module.exports = { apps: [{ name: 'f', script: '${OUT_ERR}' }] };" > ${file}`,
+      home,
+    );
+    const withFile = await runScript(`pm2 start ${file} --update-env`, home);
+    expect(withFile.code, withFile.stderr).toBe(0);
   });
 });

@@ -24,6 +24,11 @@ const PM2_START_OPTIONS: Record<string, OptionSpec> = {
     type: 'boolean',
     description: 'run the daemon in this process, in the foreground, app lines on stdout (containers)',
   },
+  'update-env': {
+    type: 'boolean',
+    short: 'a',
+    description: "start <name> of a stopped app: give it this shell's environment (new apps always get it)",
+  },
   log: {
     type: 'string',
     short: 'l',

@@ -45,7 +45,9 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   } else if (target.kind === 'script') {
     specs = specsFromFlags(target.script, input, where, config);
   } else {
-    if (!input.options['dry-run'] && !hasAppOptions(input) && (await startExisting(ctx, target.word))) return;
+    const env = input.options['update-env'] ? definedEnv(where.env) : undefined;
+    if (!input.options['dry-run'] && !hasAppOptions(input) && (await startExisting(ctx, target.word, env)))
+      return;
     if (findOnPath(target.word, where.env) === null) throw notFound(target.word);
     specs = specsFromFlags(target.word, input, where, config);
   }
@@ -138,13 +140,18 @@ async function startOrForce(client: VelosControl, specs: AppSpec[], isForced: bo
 }
 
 /** Starts the stopped or errored processes named by `word` (name or id); false if none has it. */
-async function startExisting(ctx: CommandContext, word: string): Promise<boolean> {
+async function startExisting(
+  ctx: CommandContext,
+  word: string,
+  env?: Record<string, string>,
+): Promise<boolean> {
   const client = await ctx.client();
   const processes = await client.list();
   const matches = processes.filter((p) => p.name === word || String(p.id) === word);
   if (matches.length === 0) return false;
   const idle = matches.filter((p: ProcessInfo) => p.status === 'stopped' || p.status === 'errored');
-  for (const p of idle) await client.restart(String(p.id));
+  // PM2's `start <name> --update-env`: the stopped processes come back with this shell's environment
+  for (const p of idle) await (env ? client.restart(String(p.id), { env }) : client.restart(String(p.id)));
   printProcesses(ctx, await client.list());
   return true;
 }
