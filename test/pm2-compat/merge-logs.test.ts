@@ -115,6 +115,35 @@ describe("PM2's --merge-logs and -l/--log", () => {
     expect(shown.stdout).toContain(join(dir, `per-${per[0]!.pm_id}.log`));
   });
 
+  it("PM2's log_file: true in a process file is logs/<name>.log, split by id like PM2's", async () => {
+    const home = createHome();
+    const file = join(home, 'ecosystem.config.js');
+    writeFileSync(
+      file,
+      `module.exports = { apps: [
+  { name: 'lf', script: ${JSON.stringify(OUT_ERR)}, log_file: true },
+  { name: 'lf2', script: ${JSON.stringify(OUT_ERR)}, instances: 2, merge_logs: false, log_file: true },
+] };\n`,
+    );
+    await ok(['start', file], home);
+    const [lf] = await rowsOf(home, 'lf', 1);
+    expect(lf!.pm2_env.pm_log_path).toBe(join(home, 'logs', 'lf.log'));
+    await waitLines(join(home, 'logs', 'lf.log'), ['out i0', 'err i0']);
+    const lf2 = await rowsOf(home, 'lf2', 2);
+    expect(lf2.map((p) => p.pm2_env.pm_log_path)).toEqual(
+      lf2.map((p) => join(home, 'logs', `lf2-${p.pm_id}.log`)),
+    );
+    for (const p of lf2) {
+      const tag = `i${p.pm2_env.NODE_APP_INSTANCE}`;
+      await waitLines(join(home, 'logs', `lf2-${p.pm_id}.log`), [`out ${tag}`, `err ${tag}`]);
+    }
+    // saved and brought back as it was
+    await ok(['save'], home);
+    await ok(['kill'], home);
+    await ok(['resurrect'], home);
+    expect((await rowsOf(home, 'lf', 1))[0]!.pm2_env.pm_log_path).toBe(join(home, 'logs', 'lf.log'));
+  });
+
   it('--merge-streams writes stdout and stderr into one file, which jlist gives as pm_log_path', async () => {
     const home = createHome();
     await ok(['start', OUT_ERR, '--name', 'one', '--merge-streams'], home);

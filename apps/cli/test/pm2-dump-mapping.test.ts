@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mapPm2Dump } from '../src/pm2/dump-mapping.js';
 
@@ -73,6 +74,12 @@ describe('mapPm2Dump (issue #14)', () => {
       log_file: '/var/log/all',
     });
     expect(split!.mapped.merge_logs).toBe(false);
+    // PM2's default combined log (under its home) becomes Velos's: log_file true
+    const [combined] = mapPm2Dump(
+      [{ ...base, name: 'c', merge_logs: true, pm_log_path: `${dirname(DUMP)}/logs/c.log` }],
+      DUMP,
+    );
+    expect(combined!.app.log_file).toBe(true);
   });
 
   it('keeps a non-node interpreter, reports options without an equivalent and stopped apps', () => {

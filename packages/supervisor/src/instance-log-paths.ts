@@ -3,9 +3,11 @@ import type { AppSpec } from '@velos/core';
 
 /** The log files of an app, as `logPaths` resolves them. */
 export interface AppLogPaths {
-  spec: Pick<AppSpec, 'logPerInstance' | 'logFile'>;
+  spec: Pick<AppSpec, 'logPerInstance'>;
   outPath: string;
   errPath: string;
+  /** PM2's combined `log_file` of the app, when it has one. */
+  combinedPath?: string;
 }
 
 /** The files one process writes: stdout, stderr, and PM2's combined `log_file` when the app has one. */
@@ -21,7 +23,7 @@ export interface InstanceLogPaths {
  * names them by `pm_id`); the combined `log_file` gets the same suffix, as PM2's does.
  */
 export function instanceLogPaths(app: AppLogPaths, id: number): InstanceLogPaths {
-  const combined = app.spec.logFile;
+  const combined = app.combinedPath;
   if (!app.spec.logPerInstance) {
     const shared = { outPath: app.outPath, errPath: app.errPath };
     return combined === undefined ? shared : { ...shared, combinedPath: combined };

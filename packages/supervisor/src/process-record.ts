@@ -17,6 +17,8 @@ export interface AppEntry {
   ids: number[];
   outPath: string;
   errPath: string;
+  /** PM2's combined `log_file`, when the app has one (issue #14). */
+  combinedPath?: string;
   /** SUP-7: true while the app's file watcher is ready and watching. */
   isWatching?: boolean;
 }
@@ -86,17 +88,26 @@ export function isActive(status: ProcessStatus): boolean {
   );
 }
 
-/** Log file paths of an app: explicit files, `<name>-out.log`/`<name>-err.log`, or one merged file. */
-export function logPaths(home: string, spec: AppSpec): { outPath: string; errPath: string } {
+/**
+ * Log file paths of an app: explicit files, `<name>-out.log`/`<name>-err.log`, or one merged file;
+ * and PM2's combined `log_file` (`log_file: true`: `<name>.log`), when it has one.
+ */
+export function logPaths(
+  home: string,
+  spec: AppSpec,
+): { outPath: string; errPath: string; combinedPath?: string } {
   const dir = join(home, 'logs');
+  const combined = spec.logFile ?? (spec.logFileInHome ? join(dir, `${spec.name}.log`) : undefined);
+  const withCombined = <T extends object>(paths: T) =>
+    combined === undefined ? paths : { ...paths, combinedPath: combined };
   if (spec.mergeLogs) {
     const merged = spec.outFile ?? join(dir, `${spec.name}.log`);
-    return { outPath: merged, errPath: merged };
+    return withCombined({ outPath: merged, errPath: merged });
   }
-  return {
+  return withCombined({
     outPath: spec.outFile ?? join(dir, `${spec.name}-out.log`),
     errPath: spec.errFile ?? join(dir, `${spec.name}-err.log`),
-  };
+  });
 }
 
 /** The `velos list` row of a process. */

@@ -20,8 +20,6 @@ export interface StartEnvironment {
   cpuCount: number;
   /** CFG-2: `[defaults]` of `$VELOS_HOME/config.toml`, under the app's own options. */
   defaults?: Record<string, unknown>;
-  /** The Velos home: PM2's `-l` without a path writes `<home>/logs/<name>.log`. */
-  home?: string;
   /** Told each warning of a PM2 process file (unknown or ignored options); the start goes on. */
   warn?: (message: string) => void;
 }
@@ -247,6 +245,8 @@ export function specsFromFlags(
   if (text('error') !== undefined) entry.error_file = resolve(where.cwd, text('error')!);
   if (text('pid') !== undefined) entry.pid_file = resolve(where.cwd, text('pid')!);
   if (text('log') !== undefined) entry.log_file = resolve(where.cwd, text('log')!);
+  // PM2's `-l` without a path: the combined file logs/<name>.log in the daemon's home
+  else if (o.log === true) entry.log_file = true;
   if (input.rest.length > 0) entry.args = input.rest;
   // SUP-8: a schedule, an interval or a run timeout makes the app a job
   if (o.type === undefined && ['schedule', 'every', 'timeout'].some((flag) => o[flag] !== undefined))
@@ -275,17 +275,13 @@ export function specsFromFlags(
     const suffix = got === undefined || issue.message.includes('got') ? '' : `, got ${JSON.stringify(got)}`;
     throw invalid(`${label}: ${issue.message}${suffix}`);
   }
-  const spec = config.resolveAppSpec(result.data, {
-    baseDir: where.cwd,
-    baseEnv: definedEnv(where.env),
-    cpuCount: where.cpuCount,
-  });
-  // PM2's `-l` without a path: the combined file in the log directory, `<name>.log`
-  if (o.log === true) {
-    if (where.home === undefined) throw invalid('--log needs a path here');
-    spec.logFile = join(where.home, 'logs', `${spec.name}.log`);
-  }
-  return [spec];
+  return [
+    config.resolveAppSpec(result.data, {
+      baseDir: where.cwd,
+      baseEnv: definedEnv(where.env),
+      cpuCount: where.cpuCount,
+    }),
+  ];
 }
 
 /** Finds an executable named `word` on `PATH`; null when there is none. */

@@ -110,7 +110,6 @@ export async function startEnvironment(
     cwd: process.cwd(),
     env: process.env,
     cpuCount: availableParallelism(),
-    home: ctx.home,
     warn: (message) => printWarnings([message]),
   };
   // CFG-2: [defaults] of config.toml apply to every app started from now on (an invalid file stops the start)

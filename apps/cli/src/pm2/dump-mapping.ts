@@ -131,6 +131,8 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Home: string)
     const isSplit = perInstance || from === 'pm_pid_path';
     if (typeof path === 'string' && isOwnPath(path, pm2Home))
       set(to, isSplit ? withoutIdSuffix(path, first.pm_id) : path, from);
+    // a combined log in PM2's log directory (`-l` without a path) stays one, in Velos's
+    else if (from === 'pm_log_path' && typeof path === 'string' && path !== '/dev/null') set(to, true, from);
   }
   const env = ownEnv(first.env, name);
   const envCount = Object.keys(env).length;

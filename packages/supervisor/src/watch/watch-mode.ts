@@ -117,7 +117,7 @@ function settingsOf(entry: AppEntry): WatchSettings {
   // (and PM2's combined log_file): the app's own writes never restart it
   const files = spec.logPerInstance
     ? entry.ids.flatMap((id) => Object.values(instanceLogPaths(entry, id)))
-    : [entry.outPath, entry.errPath, ...(spec.logFile === undefined ? [] : [spec.logFile])];
+    : [entry.outPath, entry.errPath, ...(entry.combinedPath === undefined ? [] : [entry.combinedPath])];
   const ownLogFiles = [...new Set(files)];
   if (spec.watchdog?.logFile) ownLogFiles.push(spec.watchdog.logFile);
   return {
