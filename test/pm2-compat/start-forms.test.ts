@@ -84,6 +84,12 @@ describe("PM2's --env with a script and -a (--update-env)", () => {
     const reloaded = await runScript('ALSO=1 pm2 reload e -a', home);
     expect(reloaded.code, reloaded.stderr).toBe(0);
     expect((await runScript('pm2 env 0', home)).stdout.split('\n')).toContain('ALSO: 1');
+    // start <name> of a running app restarts it, as pm2's does
+    const running = parsePm2List((await runScript('pm2 jlist', home)).stdout)[0]!;
+    expect((await runScript('pm2 start e', home)).code).toBe(0);
+    const restarted2 = parsePm2List((await runScript('pm2 jlist', home)).stdout)[0]!;
+    expect(restarted2.pm2_env.restart_time).toBe(running.pm2_env.restart_time + 1);
+    expect(restarted2.pid).not.toBe(running.pid);
     // start <name> --update-env of a stopped app, and start of a process file with it
     expect((await runScript('pm2 stop e', home)).code).toBe(0);
     const again = await runScript('ONCE_MORE=2 pm2 start e --update-env', home);

@@ -138,7 +138,7 @@ async function startOrForce(client: VelosControl, specs: AppSpec[], isForced: bo
   }
 }
 
-/** Starts the stopped or errored processes named by `word` (name or id); false if none has it. */
+/** PM2's `start <name|id>`: starts or restarts the processes named by `word`; false if none has it. */
 async function startExisting(
   ctx: CommandContext,
   word: string,
@@ -148,9 +148,12 @@ async function startExisting(
   const processes = await client.list();
   const matches = processes.filter((p) => p.name === word || String(p.id) === word);
   if (matches.length === 0) return false;
-  const idle = matches.filter((p: ProcessInfo) => p.status === 'stopped' || p.status === 'errored');
-  // PM2's `start <name> --update-env`: the stopped processes come back with this shell's environment
-  for (const p of idle) await (env ? client.restart(String(p.id), { env }) : client.restart(String(p.id)));
+  // as PM2's `start <name|id>`: stopped processes start, running services restart (a job waiting for its
+  // schedule is left to it); `--update-env` gives them this shell's environment
+  const chosen = matches.filter(
+    (p: ProcessInfo) => p.status === 'stopped' || p.status === 'errored' || p.type !== 'job',
+  );
+  for (const p of chosen) await (env ? client.restart(String(p.id), { env }) : client.restart(String(p.id)));
   printProcesses(ctx, await client.list());
   return true;
 }
