@@ -27,7 +27,7 @@ const PM2_START_OPTIONS: Record<string, OptionSpec> = {
   'update-env': {
     type: 'boolean',
     short: 'a',
-    description: "start <name> of a stopped app: give it this shell's environment (new apps always get it)",
+    description: "start <name>: give its processes this shell's environment (new apps always get it)",
   },
   log: {
     type: 'string',
@@ -111,7 +111,7 @@ export const COMMANDS: CommandSpec[] = [
       'Anything else is one app: an existing file (interpreter by extension), a quoted command line (run',
       'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, --only, --cron, --node-args,',
       '--max-memory-restart (see docs/migrating-from-pm2.md).',
-      'A name or id of a known process starts that process again if it is stopped or errored.',
+      'A name or id of a known process restarts it (starts it when stopped), as pm2 start does.',
       'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
       'Durations take milliseconds or a unit: 500ms, 5s, 2m, 1h, 30d (at most 365d).',
       '--schedule, --every or --timeout make the app a job: each run is a new process, recorded (see',
@@ -149,7 +149,8 @@ export const COMMANDS: CommandSpec[] = [
       },
       'shutdown-with-message': {
         type: 'boolean',
-        description: "fork-mode Node apps: stop by sending process message 'shutdown', not the stop signal",
+        description:
+          "Node apps (fork or cluster): stop by sending process message 'shutdown', not the stop signal",
       },
       'restart-delay': {
         type: 'string',
