@@ -104,3 +104,35 @@ describe("PM2's --env with a script and -a (--update-env)", () => {
     expect(withFile.code, withFile.stderr).toBe(0);
   });
 });
+
+describe('app flags next to a process file', () => {
+  it('--watch and --namespace apply to its apps as in pm2; the other app flags are ignored with a warning', async () => {
+    const home = createHome();
+    // not in VELOS_HOME itself: the daemon writes there, and the apps watch the file's directory
+    const dir = join(home, 'app');
+    mkdirSync(dir);
+    const file = join(dir, 'ecosystem.config.js');
+    await runScript(
+      `echo "module.exports = { apps: [{ name: 'k', script: '${OUT_ERR}', instances: 2, exec_mode: 'cluster' }] };" > ${file}`,
+      home,
+    );
+    const started = await runScript(
+      `pm2 start ${file} --watch --namespace ns1 --time -i 3 --merge-logs`,
+      home,
+    );
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toContain(
+      'ecosystem.config.js: --instances, --time, --merge-logs ignored: pm2 applies no app flag but --watch and --namespace',
+    );
+    const list = await waitFor(async () => {
+      const rows = parsePm2List((await runScript('pm2 jlist', home)).stdout);
+      return rows.length === 2 && rows.every((p) => p.pm2_env.status === 'online') && rows;
+    });
+    expect(list.map((p) => p.pm2_env.restart_time)).toEqual([0, 0]);
+    expect(list.map((p) => [p.pm2_env.namespace, p.pm2_env.watch, p.pm2_env.instances])).toEqual([
+      // the app's cwd: the directory of the process file
+      ['ns1', [dir], 2],
+      ['ns1', [dir], 2],
+    ]);
+  });
+});

@@ -248,6 +248,23 @@ describe('specsFromConfigFile', () => {
       ),
     ).toBe('--name does not apply to a config file; set it in the file instead');
   });
+
+  it('next to a PM2 process file, applies --watch and --namespace as pm2 does and ignores the rest', async () => {
+    writeFileSync(join(dir, 'ecosystem.json'), JSON.stringify({ apps: [{ name: 'eco', script: 'app.js' }] }));
+    const warnings: string[] = [];
+    const [spec] = await specsFromConfigFile(
+      join(dir, 'ecosystem.json'),
+      input({ watch: 'sub', namespace: 'ns1', time: true, instances: '3' }, ['--port', '1']),
+      { ...where, warn: (message) => warnings.push(message) },
+      config,
+    );
+    expect(spec).toMatchObject({ name: 'eco', namespace: 'ns1', watch: [join(dir, 'sub')], instances: 1 });
+    expect(spec!.args).toEqual([]);
+    expect(spec!.logDateFormat).toBeUndefined();
+    expect(warnings).toEqual([
+      'ecosystem.json: --instances, --time, -- args ignored: pm2 applies no app flag but --watch and --namespace to a process file; set them in the file',
+    ]);
+  });
 });
 
 describe('findOnPath', () => {

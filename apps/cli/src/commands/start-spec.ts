@@ -9,6 +9,7 @@ import {
   loadEcosystemScript,
   onlyApps,
 } from '../pm2/ecosystem-file.js';
+import { applyPm2FileFlags } from '../pm2/file-flags.js';
 
 /** The lazily imported `@velos/core/config` module (zod, yaml, toml: never on the `velos list` path). */
 export type ConfigModule = typeof import('@velos/core/config');
@@ -155,9 +156,11 @@ export async function specsFromConfigFile(
   where: StartEnvironment,
   config: ConfigModule,
 ): Promise<AppSpec[]> {
-  if (hasAppOptions(input)) {
-    const flag = Object.keys(APP_FLAGS).find((f) => input.options[f] !== undefined);
-    const what = flag ? `--${flag}` : '-- args';
+  const given = Object.keys(APP_FLAGS).filter((f) => input.options[f] !== undefined);
+  if (input.rest.length > 0) given.push('--');
+  const isPm2File = config.dialectOf(path) === 'pm2';
+  if (given.length > 0 && !isPm2File) {
+    const what = given[0] === '--' ? '-- args' : `--${given[0]}`;
     throw invalid(`${what} does not apply to a config file; set it in the file instead`);
   }
   const profile = input.options.env;
@@ -177,7 +180,9 @@ export async function specsFromConfigFile(
     ? await loadEcosystemScript(path, options, config)
     : await config.loadConfigFile(path, options);
   const specs = onlyApps(loaded, input.options.only, path);
-  if (config.dialectOf(path) === 'pm2') checkScripts(specs, basename(path));
+  if (isPm2File) checkScripts(specs, basename(path));
+  // PM2: --watch and --namespace apply to a process file's apps, other app flags are ignored (a warning)
+  if (given.length > 0) applyPm2FileFlags(specs, input, given, where.warn, basename(path));
   // CFG-2: each app stays linked to its file, for `velos config reload` and --watch-config (a JS file is
   // code: only the CLI runs it, so its apps are not linked)
   if (isScript) return specs;
