@@ -124,10 +124,10 @@ describe('log capture (LOG-1, LOG-2)', () => {
     });
   });
 
-  it('writes stdout and stderr into one file with --merge-logs', async () => {
+  it('writes stdout and stderr into one file with --merge-streams', async () => {
     const home = createHome();
     await velosOk(
-      ['start', 'fixtures/crash-after.js', '--name', 'merged', '--merge-logs', '--no-autorestart'],
+      ['start', 'fixtures/crash-after.js', '--name', 'merged', '--merge-streams', '--no-autorestart'],
       {
         home,
         env: { CRASH_AFTER_MS: '100' },

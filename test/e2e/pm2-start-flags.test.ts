@@ -82,7 +82,8 @@ describe('PM2 start flags', () => {
       waitReady: true,
       interpreter: 'node',
       interpreterArgs: ['--no-warnings', '--trace-exit'],
-      mergeLogs: true,
+      // PM2's --merge-logs: the instances share the files; stdout and stderr stay apart
+      mergeLogs: false,
       args: ['a', 'b'],
     });
     expect(
@@ -191,8 +192,10 @@ describe('PM2 start flags', () => {
       async () =>
         (await listJson(home)).filter((r) => r.name === 'dup' && r.status === 'online').length === 2,
     );
+    // as pm2, a script started with --env starts (the profile selects nothing): a warning
     const env = await velosIn(dir, home, ['start', 'server.js', '--env', 'production']);
-    expect(env.code).not.toBe(0);
+    expect(env.code, env.stderr).toBe(0);
+    expect(env.stderr).toContain('--env production: selects the env_<profile> tables of a config file');
   });
 
   it('--no-daemon runs the daemon in the foreground, prints app lines, and stops everything on SIGTERM', async () => {

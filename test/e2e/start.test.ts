@@ -310,7 +310,7 @@ describe('velos start (SUP-2)', () => {
         'node',
         '--log-format',
         'json',
-        '--merge-logs',
+        '--merge-streams',
         '--time',
       ],
       { home },

@@ -8,6 +8,13 @@ export interface OptionSpec {
   value?: string;
   /** A string option that may also stand alone (`--watch` is `true`, `--watch=src` is `"src"`). */
   isValueOptional?: boolean;
+  /**
+   * Commander's `[value]` (PM2's `-l, --log [path]`, `--watch [paths]`): alone, or the next word as its
+   * value when that is no option and the command already has all its positional arguments.
+   */
+  takesNextWord?: boolean;
+  /** Commander's `<values...>` (PM2's `--stop-exit-codes 0 3`): following words matching this join the value. */
+  moreValues?: RegExp;
   description: string;
 }
 

@@ -24,11 +24,17 @@ const PM2_START_OPTIONS: Record<string, OptionSpec> = {
     type: 'boolean',
     description: 'run the daemon in this process, in the foreground, app lines on stdout (containers)',
   },
+  'update-env': {
+    type: 'boolean',
+    short: 'a',
+    description: "start <name>: give its processes this shell's environment (new apps always get it)",
+  },
   log: {
     type: 'string',
     short: 'l',
     value: 'file',
-    description: 'also write stdout and stderr to this file (PM2 log_file)',
+    takesNextWord: true,
+    description: 'also write stdout and stderr to this file (PM2 log_file; alone: logs/<name>.log)',
   },
   pid: { type: 'string', short: 'p', value: 'file', description: 'write the pid of the app to this file' },
   'max-memory-restart': { type: 'string', value: 'size', description: 'PM2 name of --max-memory' },
@@ -41,6 +47,19 @@ const PM2_START_OPTIONS: Record<string, OptionSpec> = {
     description: 'with a config file: only these apps, e.g. api,worker',
   },
 };
+
+/** PM2's process file as a target of stop/restart/reload/delete (`pm2 reload ecosystem.config.js --env production`). */
+const FILE_TARGET_OPTIONS: Record<string, OptionSpec> = {
+  env: {
+    type: 'string',
+    value: 'profile',
+    description: "a process file target: merge each app's env_<profile> table over its env",
+  },
+  only: { type: 'string', value: 'names', description: 'a process file target: only these apps of it' },
+};
+/** A target may also be a process file (PM2's form), standing for its apps. */
+const FILE_TARGETS =
+  'A process file (ecosystem.config.js, .json, .yaml, .toml) stands for its apps: restart and reload\nstart those that do not run, as startOrRestart and startOrReload do (--env, --only).';
 
 /** PM2's startOrRestart, startOrReload and startOrGracefulReload: one spec each, a different verb. */
 function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
@@ -62,7 +81,11 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
         description: "merge each app's env_<profile> table over its env",
       },
       only: { type: 'string', value: 'names', description: 'only these apps of the file, e.g. api,worker' },
-      'update-env': { type: 'boolean', description: 'reload: give the apps the environment of this command' },
+      'update-env': {
+        type: 'boolean',
+        short: 'a',
+        description: 'reload: give the apps the environment of this command',
+      },
       json,
       ai,
     },
@@ -88,7 +111,7 @@ export const COMMANDS: CommandSpec[] = [
       'Anything else is one app: an existing file (interpreter by extension), a quoted command line (run',
       'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, --only, --cron, --node-args,',
       '--max-memory-restart (see docs/migrating-from-pm2.md).',
-      'A name or id of a known process starts that process again if it is stopped or errored.',
+      'A name or id of a known process restarts it (starts it when stopped), as pm2 start does.',
       'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
       'Durations take milliseconds or a unit: 500ms, 5s, 2m, 1h, 30d (at most 365d).',
       '--schedule, --every or --timeout make the app a job: each run is a new process, recorded (see',
@@ -126,7 +149,8 @@ export const COMMANDS: CommandSpec[] = [
       },
       'shutdown-with-message': {
         type: 'boolean',
-        description: "fork-mode Node apps: stop by sending process message 'shutdown', not the stop signal",
+        description:
+          "Node apps (fork or cluster): stop by sending process message 'shutdown', not the stop signal",
       },
       'restart-delay': {
         type: 'string',
@@ -157,7 +181,8 @@ export const COMMANDS: CommandSpec[] = [
       'stop-exit-codes': {
         type: 'string',
         value: 'codes',
-        description: 'exit codes that do not restart, e.g. 0,3',
+        moreValues: /^\d+$/,
+        description: 'exit codes that do not restart, e.g. 0,3 or 0 3',
       },
       'no-autorestart': { type: 'boolean', description: 'do not restart the app when it exits' },
       'no-inherit-env': {
@@ -192,7 +217,14 @@ export const COMMANDS: CommandSpec[] = [
         value: 'format',
         description: 'prefix log lines with a timestamp in this format',
       },
-      'merge-logs': { type: 'boolean', description: 'write stdout and stderr into one log file' },
+      'merge-logs': {
+        type: 'boolean',
+        description: 'PM2: all instances write the same log files, no -<id> suffix (the default)',
+      },
+      'merge-streams': {
+        type: 'boolean',
+        description: 'write stdout and stderr into one log file, logs/<name>.log (merge_logs in velos.toml)',
+      },
       'cron-restart': {
         type: 'string',
         value: 'expr',
@@ -216,14 +248,14 @@ export const COMMANDS: CommandSpec[] = [
       watch: {
         type: 'string',
         value: 'paths',
-        isValueOptional: true,
-        description: 'restart on file changes in the app dir, or in these paths (--watch=src,lib)',
+        takesNextWord: true,
+        description: 'restart on file changes in the app dir, or in these paths (app.js --watch src,lib)',
       },
       'ignore-watch': {
         type: 'string',
         value: 'globs',
         description:
-          'ignore changes matching these globs, e.g. "dist,*.tmp" (no slash: at any depth; replaces the defaults)',
+          'ignore changes matching these globs, e.g. "dist,*.tmp" or "dist *.tmp" (no slash: at any depth; replaces the defaults)',
       },
       'watch-delay': {
         type: 'string',
@@ -364,10 +396,10 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes (SIGTERM, then SIGKILL after the kill timeout)',
-    details: MANY_TARGETS,
-    options: { json, ai },
+    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
+    options: { ...FILE_TARGET_OPTIONS, json, ai },
     run: async (ctx, input) =>
-      (await import('./commands/process-action.js')).runProcessAction(ctx, 'stop', input.args),
+      (await import('./commands/process-action.js')).runProcessAction(ctx, 'stop', input.args, { input }),
   },
   {
     name: 'restart',
@@ -375,10 +407,12 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'restart processes (starts stopped ones)',
-    details: MANY_TARGETS,
+    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
     options: {
+      ...FILE_TARGET_OPTIONS,
       'update-env': {
         type: 'boolean',
+        short: 'a',
         description: "give the processes the environment of this command (the app's config env kept over it)",
       },
       json,
@@ -387,6 +421,7 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx, input) =>
       (await import('./commands/process-action.js')).runProcessAction(ctx, 'restart', input.args, {
         updateEnv: input.options['update-env'] === true,
+        input,
       }),
   },
   {
@@ -402,10 +437,13 @@ export const COMMANDS: CommandSpec[] = [
       'accepting connections, finishes its requests and is stopped. A new worker that is not ready in time',
       'is stopped, the old one keeps serving and the reload fails. Fork-mode processes are restarted, one',
       `at a time. ${MANY_TARGETS}`,
+      FILE_TARGETS,
     ].join('\n'),
     options: {
+      ...FILE_TARGET_OPTIONS,
       'update-env': {
         type: 'boolean',
+        short: 'a',
         description: "give the processes the environment of this command (the app's config env kept over it)",
       },
       json,
@@ -414,6 +452,7 @@ export const COMMANDS: CommandSpec[] = [
     run: async (ctx, input) =>
       (await import('./commands/reload.js')).runReload(ctx, input.args, {
         updateEnv: input.options['update-env'] === true,
+        input,
       }),
   },
   {
@@ -438,10 +477,10 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes and remove them from the list',
-    details: MANY_TARGETS,
-    options: { json, ai },
+    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
+    options: { ...FILE_TARGET_OPTIONS, json, ai },
     run: async (ctx, input) =>
-      (await import('./commands/process-action.js')).runProcessAction(ctx, 'delete', input.args),
+      (await import('./commands/process-action.js')).runProcessAction(ctx, 'delete', input.args, { input }),
   },
   {
     name: 'list',

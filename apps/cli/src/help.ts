@@ -63,7 +63,7 @@ export function renderCommandHelp(spec: CommandSpec): string {
 
 function optionLabel(name: string, option: OptionSpec): string {
   const value = option.value ?? 'value';
-  const long = `--${name}${option.type === 'string' ? (option.isValueOptional ? `[=${value}]` : ` <${value}>`) : ''}`;
+  const long = `--${name}${option.type === 'string' ? (option.isValueOptional ? `[=${value}]` : option.takesNextWord ? ` [${value}]` : ` <${value}>`) : ''}`;
   return option.short ? `-${option.short}, ${long}` : `    ${long}`;
 }
 

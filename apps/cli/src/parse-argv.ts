@@ -41,12 +41,17 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
         options[name] = true;
         continue;
       }
-      if (option.isValueOptional && eq === -1) {
+      if (
+        (option.isValueOptional || option.takesNextWord) &&
+        eq === -1 &&
+        !nextIsValue(option, argv[i + 1], args.length >= spec.maxArgs)
+      ) {
         options[name] = true;
         continue;
       }
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
       options[name] = requireValue(spec, `--${name}`, option, value);
+      i = takeMoreValues(option, argv, i, options, name);
       continue;
     }
     // `-2` is a value (velos scale api -2), not a flag
@@ -62,7 +67,16 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
           continue;
         }
         const attached = arg.slice(j + 1);
+        if (
+          attached === '' &&
+          option.takesNextWord &&
+          !nextIsValue(option, argv[i + 1], args.length >= spec.maxArgs)
+        ) {
+          options[name] = true;
+          break;
+        }
         options[name] = requireValue(spec, `-${flag}`, option, attached === '' ? argv[++i] : attached);
+        i = takeMoreValues(option, argv, i, options, name);
         break;
       }
       continue;
@@ -78,6 +92,32 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
     throw usageError(`unexpected argument "${args[spec.maxArgs]}" for velos ${spec.name}${hint}`, spec.name);
   }
   return { options, args, rest };
+}
+
+/**
+ * True when the word after an option with an optional value is that value (commander's `[value]`):
+ * a word that is no option, once the command has all its arguments (`velos start app.js --watch src`
+ * watches src; `velos start --watch app.js` starts app.js).
+ */
+function nextIsValue(option: OptionSpec, next: string | undefined, argsFull: boolean): boolean {
+  if (option.takesNextWord !== true || next === undefined || !argsFull) return false;
+  return next !== '--' && !next.startsWith('-');
+}
+
+/** Commander's `<values...>`: the words after the value that match `moreValues` join it, comma-separated. */
+function takeMoreValues(
+  option: OptionSpec,
+  argv: string[],
+  i: number,
+  options: CommandInput['options'],
+  name: string,
+): number {
+  let at = i;
+  while (option.moreValues && argv[at + 1] !== undefined && option.moreValues.test(argv[at + 1]!)) {
+    at += 1;
+    options[name] = `${options[name]},${argv[at]}`;
+  }
+  return at;
 }
 
 /** For a command that takes names: how to name an app whose name looks like an option. */

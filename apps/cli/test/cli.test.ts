@@ -126,6 +126,8 @@ describe('without a daemon', () => {
       '--time',
       '--log-date-format <format>',
       '--merge-logs',
+      '--merge-streams',
+      '-l, --log [file]',
       '-o, --output <file>',
       '-e, --error <file>',
       '--json',

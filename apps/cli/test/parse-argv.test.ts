@@ -31,6 +31,33 @@ describe('parseCommandArgs', () => {
     expect(input.options).toEqual({ name: 'api', instances: '4', 'kill-timeout': '3s', output: 'out.log' });
   });
 
+  it("takes PM2's -l/--log [path] as commander does: the next word unless it is an option", () => {
+    expect(parseCommandArgs(start, ['app.js', '-l']).options).toEqual({ log: true });
+    expect(parseCommandArgs(start, ['app.js', '--log', '--name', 'a']).options).toEqual({
+      log: true,
+      name: 'a',
+    });
+    expect(parseCommandArgs(start, ['app.js', '-l', '--', 'x']).options).toEqual({ log: true });
+    expect(parseCommandArgs(start, ['app.js', '-l', '--', 'x']).rest).toEqual(['x']);
+    const given = parseCommandArgs(start, ['app.js', '--log', '/tmp/all.log', '-lx.log']);
+    expect(given.args).toEqual(['app.js']);
+    expect(given.options).toEqual({ log: 'x.log' });
+    expect(parseCommandArgs(start, ['app.js', '-l', 'all.log']).options).toEqual({ log: 'all.log' });
+    expect(parseCommandArgs(start, ['app.js', '--log=all.log']).options).toEqual({ log: 'all.log' });
+    // before the script, the next word is the script (commander would take it as the path)
+    const first = parseCommandArgs(start, ['-l', 'app.js']);
+    expect([first.args, first.options]).toEqual([['app.js'], { log: true }]);
+  });
+
+  it("takes PM2's --stop-exit-codes <codes...> as separate words, up to the first non-number", () => {
+    const input = parseCommandArgs(start, ['--stop-exit-codes', '0', '3', 'app.js', '--name', 'a']);
+    expect(input.args).toEqual(['app.js']);
+    expect(input.options).toEqual({ 'stop-exit-codes': '0,3', name: 'a' });
+    expect(parseCommandArgs(start, ['app.js', '--stop-exit-codes=1', '2']).options['stop-exit-codes']).toBe(
+      '1,2',
+    );
+  });
+
   it('keeps everything after -- for the app, option-looking words included', () => {
     const input = parseCommandArgs(start, ['app.js', '--no-autorestart', '--', '--port', '3000', '-v']);
     expect(input.options).toEqual({ 'no-autorestart': true });

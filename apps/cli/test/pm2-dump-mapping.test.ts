@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mapPm2Dump } from '../src/pm2/dump-mapping.js';
 
@@ -32,10 +33,53 @@ describe('mapPm2Dump (issue #14)', () => {
       cwd: '/srv/web',
       exec_mode: 'cluster',
       instances: 2,
+      // no merge_logs in the dump: PM2 wrote one set of files per instance (its cluster default)
+      merge_logs: false,
       out_file: '/var/log/web-out.log',
       env: { NODE_ENV: 'production' },
     });
     expect(web!.wasStopped).toBe(false);
+  });
+
+  it("takes PM2's -<pm_id> off split log files and pid files only (issue #14 merge_logs)", () => {
+    const base = { pm_exec_path: '/srv/a.js', pm_cwd: '/srv', exec_interpreter: 'node', status: 'online' };
+    const [shared, split] = mapPm2Dump(
+      [
+        // merge_logs: true: a file whose name ends in digits keeps them; a pid file loses its pm_id
+        {
+          ...base,
+          name: 'shared',
+          merge_logs: true,
+          pm_out_log_path: '/var/log/node-18.log',
+          pm_pid_path: '/run/shared-4.pid',
+        },
+        // pm2 save drops pm_id: the one -<digits> before the extension is PM2's
+        {
+          ...base,
+          name: 'split',
+          pm_out_log_path: '/var/log/split-2024-7.log',
+          pm_log_path: '/var/log/all-7',
+        },
+      ],
+      DUMP,
+    );
+    expect(shared!.app).toMatchObject({
+      merge_logs: true,
+      out_file: '/var/log/node-18.log',
+      pid_file: '/run/shared.pid',
+    });
+    expect(split!.app).toMatchObject({
+      merge_logs: false,
+      out_file: '/var/log/split-2024.log',
+      log_file: '/var/log/all',
+    });
+    expect(split!.mapped.merge_logs).toBe(false);
+    // PM2's default combined log (under its home) becomes Velos's: log_file true
+    const [combined] = mapPm2Dump(
+      [{ ...base, name: 'c', merge_logs: true, pm_log_path: `${dirname(DUMP)}/logs/c.log` }],
+      DUMP,
+    );
+    expect(combined!.app.log_file).toBe(true);
   });
 
   it('keeps a non-node interpreter, reports options without an equivalent and stopped apps', () => {

@@ -113,7 +113,7 @@ describe('specsFromFlags', () => {
           namespace: 'web',
           'log-format': 'json',
           time: true,
-          'merge-logs': true,
+          'merge-streams': true,
           output: 'logs/out.log',
           error: '/var/tmp/err.log',
         },
@@ -226,9 +226,18 @@ describe('specsFromConfigFile', () => {
       config,
     );
     expect(web!.env.MODE).toBe('prod');
-    expect(
-      failure(() => specsFromFlags(join(dir, 'app.js'), input({ env: 'production' }), where, config)),
-    ).toBe('--env selects the env_<profile> tables of a config file; use it with one');
+    // as PM2, a script with --env starts; the profile is ignored with a warning
+    const warnings: string[] = [];
+    const [plain] = specsFromFlags(
+      join(dir, 'app.js'),
+      input({ env: 'production' }),
+      { ...where, warn: (m) => warnings.push(m) },
+      config,
+    );
+    expect(plain!.name).toBe('app');
+    expect(warnings).toEqual([
+      '--env production: selects the env_<profile> tables of a config file; ignored with a script',
+    ]);
   });
 
   it('refuses app flags next to a config file', async () => {
@@ -238,6 +247,23 @@ describe('specsFromConfigFile', () => {
         specsFromConfigFile(join(dir, 'good.yaml'), input({ name: 'x' }), where, config),
       ),
     ).toBe('--name does not apply to a config file; set it in the file instead');
+  });
+
+  it('next to a PM2 process file, applies --watch and --namespace as pm2 does and ignores the rest', async () => {
+    writeFileSync(join(dir, 'ecosystem.json'), JSON.stringify({ apps: [{ name: 'eco', script: 'app.js' }] }));
+    const warnings: string[] = [];
+    const [spec] = await specsFromConfigFile(
+      join(dir, 'ecosystem.json'),
+      input({ watch: 'sub', namespace: 'ns1', time: true, instances: '3' }, ['--port', '1']),
+      { ...where, warn: (message) => warnings.push(message) },
+      config,
+    );
+    expect(spec).toMatchObject({ name: 'eco', namespace: 'ns1', watch: [join(dir, 'sub')], instances: 1 });
+    expect(spec!.args).toEqual([]);
+    expect(spec!.logDateFormat).toBeUndefined();
+    expect(warnings).toEqual([
+      'ecosystem.json: --instances, --time, -- args ignored: pm2 applies no app flag but --watch and --namespace to a process file; set them in the file',
+    ]);
   });
 });
 

@@ -28,6 +28,26 @@ describe('velos start watch flags (SUP-7)', () => {
     expect(specOf(['--watch', 'app.js']).watch).toEqual([dir]);
   });
 
+  it("PM2's forms: --watch <path> after the script, --ignore-watch with spaces", () => {
+    const input = parseCommandArgs(start, [
+      'app.js',
+      '--watch',
+      'src',
+      '--ignore-watch',
+      'node_modules logs',
+    ]);
+    expect(input.args).toEqual(['app.js']);
+    expect(input.options.watch).toBe('src');
+    const spec = specOf(['app.js', '--watch', 'src', '--ignore-watch', 'node_modules logs,*.tmp']);
+    expect(spec.watch).toEqual([join(dir, 'src')]);
+    expect(spec.ignoreWatch).toEqual(['node_modules', 'logs', '*.tmp']);
+    // before the script, the next word is the script
+    expect(parseCommandArgs(start, ['--watch', 'app.js', '--name', 'x']).options).toEqual({
+      watch: true,
+      name: 'x',
+    });
+  });
+
   it('--watch=paths, --ignore-watch and --watch-delay fill the spec', () => {
     const spec = specOf([
       'app.js',
@@ -51,6 +71,6 @@ describe('velos start watch flags (SUP-7)', () => {
       if (isVelosError(error)) message = error.message;
     }
     expect(message).toMatch(/^--watch-delay: expected a duration/);
-    expect(renderCommandHelp(start)).toContain('--watch[=paths]');
+    expect(renderCommandHelp(start)).toContain('--watch [paths]');
   });
 });

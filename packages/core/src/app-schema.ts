@@ -221,7 +221,10 @@ export const appConfigSchema = z.strictObject({
   log_per_instance: z.optional(z.boolean()),
   out_file: z.optional(nonEmpty),
   error_file: z.optional(nonEmpty),
-  log_file: z.optional(nonEmpty),
+  // PM2: a path, or true for the default combined file logs/<name>.log
+  log_file: z.optional(
+    z.union([nonEmpty, z.literal(true)], { error: 'expected a file path, or true for logs/<name>.log' }),
+  ),
   pid_file: z.optional(nonEmpty),
   log_max_size: z.optional(size(1024)),
   log_rotate_cron: z.optional(nonEmpty),
@@ -321,7 +324,8 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (dateFormat !== undefined) spec.logDateFormat = dateFormat;
   if (input.out_file !== undefined) spec.outFile = absolute(cwd, input.out_file);
   if (input.error_file !== undefined) spec.errFile = absolute(cwd, input.error_file);
-  if (input.log_file !== undefined) spec.logFile = absolute(cwd, input.log_file);
+  if (input.log_file === true) spec.logFileInHome = true;
+  else if (input.log_file !== undefined) spec.logFile = absolute(cwd, input.log_file);
   if (input.pid_file !== undefined) spec.pidFile = absolute(cwd, input.pid_file);
   if (input.instance_var !== undefined) spec.instanceVar = input.instance_var;
   if (input.log_max_size !== undefined) spec.logMaxBytes = input.log_max_size;

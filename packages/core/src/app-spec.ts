@@ -132,6 +132,8 @@ export interface AppSpec {
   errFile?: string;
   /** PM2's `log_file`: every stdout and stderr line is also written to this file (absolute). */
   logFile?: string;
+  /** PM2's `log_file: true` (`-l` without a path, issue #14): the combined file is `logs/<name>.log` of the daemon's home. */
+  logFileInHome?: boolean;
   /** PM2's `pid_file`: the daemon writes each instance's pid here (`-<instance>` before the extension past one instance). */
   pidFile?: string;
   /** PM2's `instance_var`: the variable holding the instance index (default `NODE_APP_INSTANCE`). */

@@ -104,7 +104,8 @@ export function normaliseApps(
         continue;
       }
       if (options.dialect === 'pm2' && PM2_MERGE_LOGS.has(key)) {
-        if (value === false) entry.log_per_instance = true;
+        // true (the instances share the files) also clears a log_per_instance of config.toml's [defaults]
+        if (typeof value === 'boolean') entry.log_per_instance = !value;
         continue;
       }
       if (key === 'combine_logs') {

@@ -100,6 +100,8 @@ export interface ProcessDetail extends ProcessInfo {
   command: { file: string; args: string[]; shell: boolean };
   outLogPath: string;
   errLogPath: string;
+  /** PM2's combined `log_file` this process also writes (issue #14), when its app has one. */
+  combinedLogPath?: string;
   cpuPeak: number;
   memoryPeak: number;
   /** Lines the process printed since the daemon began capturing it, flushed and rotated ones included (not the current file's count). */

@@ -80,6 +80,7 @@ export const appSpecSchema = z.object({
   errFile: z.optional(absolutePath),
   // issue #14: PM2's log_file, pid_file and instance_var
   logFile: z.optional(absolutePath),
+  logFileInHome: z.optional(z.boolean()),
   pidFile: z.optional(absolutePath),
   instanceVar: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/))),
   logMaxBytes: z.optional(z.int().check(z.gte(1024, 'expected at least 1024 bytes'))),

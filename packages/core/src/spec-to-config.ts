@@ -34,7 +34,7 @@ export function specToConfig(spec: AppSpec): Record<string, unknown> {
     log_per_instance: spec.logPerInstance,
     out_file: spec.outFile,
     error_file: spec.errFile,
-    log_file: spec.logFile,
+    log_file: spec.logFile ?? (spec.logFileInHome ? true : undefined),
     pid_file: spec.pidFile,
     log_max_size: sizeText(spec.logMaxBytes),
     log_rotate_cron: spec.logRotateCron,

@@ -126,6 +126,24 @@ describe('PM2 dialect (issue #14)', () => {
     ]);
   });
 
+  it("reads PM2's log_file: true as the default combined file, and round-trips it", async () => {
+    const [plain, named] = pm2({
+      apps: [
+        { name: 'a', script: 'a.js', log_file: true },
+        { name: 'b', script: 'b.js', log_file: 'all.log' },
+      ],
+    });
+    expect(plain!.logFileInHome).toBe(true);
+    expect(plain!.logFile).toBeUndefined();
+    expect(named!.logFile).toBe(join(dir, 'all.log'));
+    expect(named!.logFileInHome).toBeUndefined();
+    const { specToConfig } = await import('../src/spec-to-config.js');
+    expect(specToConfig(plain!).log_file).toBe(true);
+    expect(() => pm2({ apps: [{ name: 'c', script: 'c.js', log_file: false }] })).toThrow(
+      /log_file: expected a file path, or true for logs\/<name>.log/,
+    );
+  });
+
   it('reads merge_logs: false as one log file per instance, and shutdown_with_message', () => {
     const [split, merged, plain] = pm2({
       apps: [

@@ -6,16 +6,30 @@ export interface AppLogPaths {
   spec: Pick<AppSpec, 'logPerInstance'>;
   outPath: string;
   errPath: string;
+  /** PM2's combined `log_file` of the app, when it has one. */
+  combinedPath?: string;
+}
+
+/** The files one process writes: stdout, stderr, and PM2's combined `log_file` when the app has one. */
+export interface InstanceLogPaths {
+  outPath: string;
+  errPath: string;
+  combinedPath?: string;
 }
 
 /**
- * The stdout and stderr files process `id` writes (issue #14): its app's files, or with
- * `log_per_instance` (PM2's `merge_logs: false`) its own, `-<id>` before the extension
- * (`api-out.log` → `api-out-2.log`, as PM2 names them by `pm_id`).
+ * The files process `id` writes (issue #14): its app's files, or with `log_per_instance` (PM2's
+ * `merge_logs: false`) its own, `-<id>` before the extension (`api-out.log` → `api-out-2.log`, as PM2
+ * names them by `pm_id`); the combined `log_file` gets the same suffix, as PM2's does.
  */
-export function instanceLogPaths(app: AppLogPaths, id: number): { outPath: string; errPath: string } {
-  if (!app.spec.logPerInstance) return { outPath: app.outPath, errPath: app.errPath };
-  return { outPath: withIdSuffix(app.outPath, id), errPath: withIdSuffix(app.errPath, id) };
+export function instanceLogPaths(app: AppLogPaths, id: number): InstanceLogPaths {
+  const combined = app.combinedPath;
+  if (!app.spec.logPerInstance) {
+    const shared = { outPath: app.outPath, errPath: app.errPath };
+    return combined === undefined ? shared : { ...shared, combinedPath: combined };
+  }
+  const own = { outPath: withIdSuffix(app.outPath, id), errPath: withIdSuffix(app.errPath, id) };
+  return combined === undefined ? own : { ...own, combinedPath: withIdSuffix(combined, id) };
 }
 
 /** `/var/log/api.log` → `/var/log/api-3.log`; a name without extension gets `-3` at its end. */

@@ -17,6 +17,8 @@ export interface AppEntry {
   ids: number[];
   outPath: string;
   errPath: string;
+  /** PM2's combined `log_file`, when the app has one (issue #14). */
+  combinedPath?: string;
   /** SUP-7: true while the app's file watcher is ready and watching. */
   isWatching?: boolean;
 }
@@ -71,7 +73,7 @@ export interface ProcessRun {
   readonly isAdopted?: boolean;
   /** Start time of its pid where it is not the daemon's own child: a signal goes only to that process. */
   readonly startTicks?: number;
-  /** Issue #14: the IPC channel of a fork-mode Node app with `wait_ready` or `shutdown_with_message`. */
+  /** Issue #14: the IPC channel of a fork-mode Node app (`wait_ready`, `shutdown_with_message`), or a cluster worker's 'shutdown' path. */
   readonly channel?: ForkChannel;
 }
 
@@ -86,17 +88,26 @@ export function isActive(status: ProcessStatus): boolean {
   );
 }
 
-/** Log file paths of an app: explicit files, `<name>-out.log`/`<name>-err.log`, or one merged file. */
-export function logPaths(home: string, spec: AppSpec): { outPath: string; errPath: string } {
+/**
+ * Log file paths of an app: explicit files, `<name>-out.log`/`<name>-err.log`, or one merged file;
+ * and PM2's combined `log_file` (`log_file: true`: `<name>.log`), when it has one.
+ */
+export function logPaths(
+  home: string,
+  spec: AppSpec,
+): { outPath: string; errPath: string; combinedPath?: string } {
   const dir = join(home, 'logs');
+  const combined = spec.logFile ?? (spec.logFileInHome ? join(dir, `${spec.name}.log`) : undefined);
+  const withCombined = <T extends object>(paths: T) =>
+    combined === undefined ? paths : { ...paths, combinedPath: combined };
   if (spec.mergeLogs) {
     const merged = spec.outFile ?? join(dir, `${spec.name}.log`);
-    return { outPath: merged, errPath: merged };
+    return withCombined({ outPath: merged, errPath: merged });
   }
-  return {
+  return withCombined({
     outPath: spec.outFile ?? join(dir, `${spec.name}-out.log`),
     errPath: spec.errFile ?? join(dir, `${spec.name}-err.log`),
-  };
+  });
 }
 
 /** The `velos list` row of a process. */
@@ -134,12 +145,14 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
 export function toDetail(record: ProcessRecord): ProcessDetail {
   const { env, ownEnv: _ownEnv, ...rest } = record.app.spec;
   const counters = record.pipeline.counters();
+  const files = instanceLogPaths(record.app, record.id);
   return {
     ...toInfo(record),
     spec: { ...rest, envKeys: Object.keys(env).sort() },
     command: describeCommand(record.app.spec),
-    outLogPath: instanceLogPaths(record.app, record.id).outPath,
-    errLogPath: instanceLogPaths(record.app, record.id).errPath,
+    outLogPath: files.outPath,
+    errLogPath: files.errPath,
+    ...(files.combinedPath === undefined ? {} : { combinedLogPath: files.combinedPath }),
     cpuPeak: record.cpuPeak,
     memoryPeak: record.memoryPeak,
     logLines: { out: counters.out, err: counters.err },

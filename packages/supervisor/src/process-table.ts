@@ -107,7 +107,7 @@ export class ProcessTable {
     const isLogChanged =
       next.outPath !== entry.outPath ||
       next.errPath !== entry.errPath ||
-      spec.logFile !== entry.spec.logFile ||
+      next.combinedPath !== entry.combinedPath ||
       spec.logPerInstance !== entry.spec.logPerInstance ||
       spec.logFormat !== entry.spec.logFormat ||
       spec.logDateFormat !== entry.spec.logDateFormat ||
@@ -119,6 +119,8 @@ export class ProcessTable {
     return this.#staged(added, pipelines, () => {
       for (const id of entry.ids.slice(spec.instances)) this.remove(this.records.get(id)!);
       Object.assign(entry, { spec: next.spec, outPath: next.outPath, errPath: next.errPath });
+      if (next.combinedPath === undefined) delete entry.combinedPath;
+      else entry.combinedPath = next.combinedPath;
       if (isLogChanged) {
         for (const id of kept) {
           const record = this.records.get(id)!;
@@ -281,7 +283,6 @@ export class ProcessTable {
             id,
             name: entry.spec.name,
             ...instanceLogPaths(entry, id),
-            ...(entry.spec.logFile === undefined ? {} : { combinedPath: entry.spec.logFile }),
             format: entry.spec.logFormat,
             dateFormat: entry.spec.logDateFormat,
             rotation: rotationOf(entry.spec),

@@ -19,4 +19,20 @@ describe('instanceLogPaths', () => {
     const merged = { outPath: '/h/logs/a.log', errPath: '/h/logs/a.log', spec: { logPerInstance: true } };
     expect(instanceLogPaths(merged, 1)).toEqual({ outPath: '/h/logs/a-1.log', errPath: '/h/logs/a-1.log' });
   });
+
+  it("gives PM2's combined log_file the same -<id> suffix as the stream files", () => {
+    const app = { outPath: '/h/logs/a-out.log', errPath: '/h/logs/a-err.log' };
+    expect(instanceLogPaths({ ...app, combinedPath: '/srv/all.log', spec: {} }, 2)).toEqual({
+      ...app,
+      combinedPath: '/srv/all.log',
+    });
+    expect(instanceLogPaths({ ...app, spec: {} }, 2).combinedPath).toBeUndefined();
+    expect(
+      instanceLogPaths({ ...app, combinedPath: '/srv/all.log', spec: { logPerInstance: true } }, 2),
+    ).toEqual({
+      outPath: '/h/logs/a-out-2.log',
+      errPath: '/h/logs/a-err-2.log',
+      combinedPath: '/srv/all-2.log',
+    });
+  });
 });

@@ -1,6 +1,8 @@
-import type { ProcessInfo } from '@velos/core';
+import { ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
+import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
+import { expandScriptTargets, fileInput, knownAppsOfFile, splitFileTargets } from './file-targets.js';
 import { printProcesses } from './print-processes.js';
 
 /** The commands that act on targets and then show the list. */
@@ -9,23 +11,46 @@ export type ProcessAction = 'stop' | 'restart' | 'delete';
 /**
  * `velos stop|restart|delete <target…>`: acts on each target in turn (a failing target does not stop
  * the others; a PM2 `/regex/` target stands for the names it matches), prints the list if anything
- * was done, and fails if any target was not found.
+ * was done, and fails if any target was not found. A process file stands for its apps, as in PM2:
+ * `restart ecosystem.config.js` is `startOrRestart` (the file's spec and `--env`, apps not running
+ * started), `stop`/`delete` act on its apps that the daemon has.
  */
 export async function runProcessAction(
   ctx: CommandContext,
   action: ProcessAction,
   targets: string[],
-  options: { updateEnv?: boolean } = {},
+  options: { updateEnv?: boolean; input?: CommandInput } = {},
 ): Promise<void> {
+  const { files, others } = await splitFileTargets(targets);
   const client = await ctx.client();
+  const fromFiles: string[] = [];
+  const fileMisses: unknown[] = [];
+  for (const file of files) {
+    if (action === 'restart') {
+      await (await import('./start.js')).runStartOr(ctx, fileInput(options.input, file), 'restart');
+      continue;
+    }
+    const known = new Set((await client.list()).map((info) => info.name));
+    try {
+      fromFiles.push(...(await knownAppsOfFile(ctx, options.input, file, known)));
+    } catch (error) {
+      if (!isVelosError(error) || error.code !== ErrorCodes.TARGET_NOT_FOUND) throw error;
+      fileMisses.push(error);
+    }
+  }
+  if (files.length > 0 && others.length === 0 && fromFiles.length === 0) return reportNotFound(fileMisses);
   const { done, notFound } = await forEachTarget(
-    targets,
+    [
+      ...(await expandScriptTargets(others, client)),
+      ...fromFiles.filter((name, i) => fromFiles.indexOf(name) === i),
+    ],
     () => client.list(),
     action,
     (target) => act(action, target, options, client),
+    { allNeedsOne: true },
   );
   if (done > 0) printProcesses(ctx, await client.list());
-  reportNotFound(notFound);
+  reportNotFound([...fileMisses, ...notFound]);
 }
 
 function act(

@@ -1,5 +1,7 @@
+import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
+import { expandScriptTargets, fileInput, splitFileTargets } from './file-targets.js';
 import { printProcesses } from './print-processes.js';
 import { currentEnv } from './process-action.js';
 
@@ -7,18 +9,25 @@ import { currentEnv } from './process-action.js';
  * `velos reload <target…>` (SUP-6): reloads each target in turn (cluster instances one at a time,
  * fork processes restarted; a PM2 `/regex/` stands for the names it matches) and prints the list.
  * A target that matches nothing does not stop the others; any other failure is the command's error.
+ * A process file is `startOrReload` of it (PM2's `pm2 reload ecosystem.config.js`).
  */
 export async function runReload(
   ctx: CommandContext,
   targets: string[],
-  options: { updateEnv?: boolean } = {},
+  options: { updateEnv?: boolean; input?: CommandInput } = {},
 ): Promise<void> {
+  const { files, others } = await splitFileTargets(targets);
+  for (const file of files) {
+    await (await import('./start.js')).runStartOr(ctx, fileInput(options.input, file), 'reload');
+  }
+  if (others.length === 0) return;
   const client = await ctx.client();
   const { done, notFound } = await forEachTarget(
-    targets,
+    await expandScriptTargets(others, client),
     () => client.list(),
     'reload',
     (target) => (options.updateEnv ? client.reload(target, { env: currentEnv() }) : client.reload(target)),
+    { allNeedsOne: true },
   );
   if (done > 0) printProcesses(ctx, await client.list());
   reportNotFound(notFound);

@@ -9,6 +9,7 @@ import {
   loadEcosystemScript,
   onlyApps,
 } from '../pm2/ecosystem-file.js';
+import { applyPm2FileFlags } from '../pm2/file-flags.js';
 
 /** The lazily imported `@velos/core/config` module (zod, yaml, toml: never on the `velos list` path). */
 export type ConfigModule = typeof import('@velos/core/config');
@@ -49,7 +50,8 @@ const APP_FLAGS: Record<string, string> = {
   'log-format': 'log_format',
   time: 'time',
   'log-date-format': 'log_date_format',
-  'merge-logs': 'merge_logs',
+  'merge-logs': 'log_per_instance',
+  'merge-streams': 'merge_logs',
   output: 'out_file',
   error: 'error_file',
   'log-max-size': 'log_max_size',
@@ -154,9 +156,11 @@ export async function specsFromConfigFile(
   where: StartEnvironment,
   config: ConfigModule,
 ): Promise<AppSpec[]> {
-  if (hasAppOptions(input)) {
-    const flag = Object.keys(APP_FLAGS).find((f) => input.options[f] !== undefined);
-    const what = flag ? `--${flag}` : '-- args';
+  const given = Object.keys(APP_FLAGS).filter((f) => input.options[f] !== undefined);
+  if (input.rest.length > 0) given.push('--');
+  const isPm2File = config.dialectOf(path) === 'pm2';
+  if (given.length > 0 && !isPm2File) {
+    const what = given[0] === '--' ? '-- args' : `--${given[0]}`;
     throw invalid(`${what} does not apply to a config file; set it in the file instead`);
   }
   const profile = input.options.env;
@@ -176,7 +180,9 @@ export async function specsFromConfigFile(
     ? await loadEcosystemScript(path, options, config)
     : await config.loadConfigFile(path, options);
   const specs = onlyApps(loaded, input.options.only, path);
-  if (config.dialectOf(path) === 'pm2') checkScripts(specs, basename(path));
+  if (isPm2File) checkScripts(specs, basename(path));
+  // PM2: --watch and --namespace apply to a process file's apps, other app flags are ignored (a warning)
+  if (given.length > 0) applyPm2FileFlags(specs, input, given, where.warn, basename(path));
   // CFG-2: each app stays linked to its file, for `velos config reload` and --watch-config (a JS file is
   // code: only the CLI runs it, so its apps are not linked)
   if (isScript) return specs;
@@ -198,8 +204,11 @@ export function specsFromFlags(
   config: ConfigModule,
 ): AppSpec[] {
   const o = input.options;
+  // PM2 starts a script given --env too (the profile has nothing to select): a warning, not an error
   if (o.env !== undefined)
-    throw invalid('--env selects the env_<profile> tables of a config file; use it with one');
+    where.warn?.(
+      `--env ${String(o.env)}: selects the env_<profile> tables of a config file; ignored with a script`,
+    );
   if (o['watch-config']) throw invalid('--watch-config watches a config file; use it with one');
   const entry: Record<string, unknown> = { script };
   const text = (flag: string) => (typeof o[flag] === 'string' ? (o[flag] as string) : undefined);
@@ -230,7 +239,9 @@ export function specsFromFlags(
   if (o['no-autorestart']) entry.autorestart = false;
   if (o['no-inherit-env']) entry.inherit_env = false;
   if (o.time) entry.time = true;
-  if (o['merge-logs']) entry.merge_logs = true;
+  if (o['merge-streams']) entry.merge_logs = true;
+  // PM2's --merge-logs: the instances share the app's files (Velos's default; it clears log_per_instance)
+  if (o['merge-logs']) entry.log_per_instance = false;
   const retain = text('log-retain');
   if (retain !== undefined) entry.log_retain = integer('--log-retain', retain, 'a whole number, 0 or more');
   if (o['no-log-compress']) entry.log_compress = false;
@@ -239,6 +250,8 @@ export function specsFromFlags(
   if (text('error') !== undefined) entry.error_file = resolve(where.cwd, text('error')!);
   if (text('pid') !== undefined) entry.pid_file = resolve(where.cwd, text('pid')!);
   if (text('log') !== undefined) entry.log_file = resolve(where.cwd, text('log')!);
+  // PM2's `-l` without a path: the combined file logs/<name>.log in the daemon's home
+  else if (o.log === true) entry.log_file = true;
   if (input.rest.length > 0) entry.args = input.rest;
   // SUP-8: a schedule, an interval or a run timeout makes the app a job
   if (o.type === undefined && ['schedule', 'every', 'timeout'].some((flag) => o[flag] !== undefined))
@@ -248,7 +261,8 @@ export function specsFromFlags(
   const dependsOn = text('depends-on');
   if (dependsOn !== undefined) entry.depends_on = dependsOn.split(',').map((name) => name.trim());
   if (o.watch !== undefined) entry.watch = o.watch === true ? true : commaList(String(o.watch));
-  if (text('ignore-watch') !== undefined) entry.ignore_watch = commaList(text('ignore-watch')!);
+  // PM2 separates them with spaces, Velos with commas: both
+  if (text('ignore-watch') !== undefined) entry.ignore_watch = commaList(text('ignore-watch')!, /[,\s]/);
   if (text('liveness-http') !== undefined) entry.liveness_probe = { http: text('liveness-http') };
   if (text('readiness-http') !== undefined) entry.readiness_probe = { http: text('readiness-http') };
 
@@ -300,9 +314,9 @@ function integer(flag: string, value: string, expected: string): number {
   return Number(value);
 }
 
-function commaList(value: string): string[] {
+function commaList(value: string, separator: string | RegExp = ','): string[] {
   return value
-    .split(',')
+    .split(separator)
     .map((item) => item.trim())
     .filter((item) => item !== '');
 }

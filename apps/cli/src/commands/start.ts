@@ -45,7 +45,9 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   } else if (target.kind === 'script') {
     specs = specsFromFlags(target.script, input, where, config);
   } else {
-    if (!input.options['dry-run'] && !hasAppOptions(input) && (await startExisting(ctx, target.word))) return;
+    const env = input.options['update-env'] ? definedEnv(where.env) : undefined;
+    if (!input.options['dry-run'] && !hasAppOptions(input) && (await startExisting(ctx, target.word, env)))
+      return;
     if (findOnPath(target.word, where.env) === null) throw notFound(target.word);
     specs = specsFromFlags(target.word, input, where, config);
   }
@@ -100,7 +102,7 @@ export async function runStartOr(
 }
 
 /** Where `velos start` runs, with `[defaults]` of config.toml and the warning printer. */
-async function startEnvironment(
+export async function startEnvironment(
   ctx: CommandContext,
   config: typeof import('@velos/core/config'),
 ): Promise<StartEnvironment> {
@@ -136,14 +138,22 @@ async function startOrForce(client: VelosControl, specs: AppSpec[], isForced: bo
   }
 }
 
-/** Starts the stopped or errored processes named by `word` (name or id); false if none has it. */
-async function startExisting(ctx: CommandContext, word: string): Promise<boolean> {
+/** PM2's `start <name|id>`: starts or restarts the processes named by `word`; false if none has it. */
+async function startExisting(
+  ctx: CommandContext,
+  word: string,
+  env?: Record<string, string>,
+): Promise<boolean> {
   const client = await ctx.client();
   const processes = await client.list();
   const matches = processes.filter((p) => p.name === word || String(p.id) === word);
   if (matches.length === 0) return false;
-  const idle = matches.filter((p: ProcessInfo) => p.status === 'stopped' || p.status === 'errored');
-  for (const p of idle) await client.restart(String(p.id));
+  // as PM2's `start <name|id>`: stopped processes start, running services restart (a job waiting for its
+  // schedule is left to it); `--update-env` gives them this shell's environment
+  const chosen = matches.filter(
+    (p: ProcessInfo) => p.status === 'stopped' || p.status === 'errored' || p.type !== 'job',
+  );
+  for (const p of chosen) await (env ? client.restart(String(p.id), { env }) : client.restart(String(p.id)));
   printProcesses(ctx, await client.list());
   return true;
 }

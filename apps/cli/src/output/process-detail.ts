@@ -56,6 +56,7 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
     [spec.mergeLogs ? 'log' : 'out log', `${d.outLogPath} (${capturedLines(d.logLines.out)})`],
   );
   if (!spec.mergeLogs) rows.push(['err log', `${d.errLogPath} (${capturedLines(d.logLines.err)})`]);
+  if (d.combinedLogPath !== undefined) rows.push(['combined log', d.combinedLogPath]);
   rows.push(...watchRows(d), ...jobRows(d, now), ...healthRows(d, colors));
   rows.push(
     ['log format', `${spec.logFormat}${spec.logDateFormat ? `, timestamps ${spec.logDateFormat}` : ''}`],

@@ -115,6 +115,10 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Home: string)
   if (first.shutdown_with_message === true) set('shutdown_with_message', true);
   if (typeof first.instance_var === 'string' && first.instance_var !== 'NODE_APP_INSTANCE')
     set('instance_var', first.instance_var);
+  // PM2's merge_logs: false (absent from a dump, as on its cluster apps) wrote one set of files per instance
+  const perInstance = isPerInstance(first);
+  if (perInstance || first.merge_logs === true || first.combine_logs === true)
+    set('merge_logs', !perInstance, 'merge_logs');
   const files: [string, string][] = [
     ['pm_out_log_path', 'out_file'],
     ['pm_err_log_path', 'error_file'],
@@ -123,10 +127,14 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Home: string)
   ];
   for (const [from, to] of files) {
     const path = first[from];
+    // PM2 names a pid file by pm_id always, a log file only per instance; Velos adds its own ids
+    const isSplit = perInstance || from === 'pm_pid_path';
     if (typeof path === 'string' && isOwnPath(path, pm2Home))
-      set(to, stripInstanceSuffix(path, group.length), from);
+      set(to, isSplit ? withoutIdSuffix(path, first.pm_id) : path, from);
+    // a combined log in PM2's log directory (`-l` without a path) stays one, in Velos's
+    else if (from === 'pm_log_path' && typeof path === 'string' && path !== '/dev/null') set(to, true, from);
   }
-  const env = ownEnv(first.env);
+  const env = ownEnv(first.env, name);
   const envCount = Object.keys(env).length;
   if (envCount > 0) app.env = env;
   const ignored = Object.keys(first).filter((key) => NO_EQUIVALENT.has(key) && isSet(first[key]));
@@ -142,11 +150,13 @@ function flatten(raw: unknown): Record<string, unknown> {
   return { ...(inner as Record<string, unknown>), name: entry.name ?? (inner as { name?: unknown }).name };
 }
 
-function ownEnv(value: unknown): Record<string, string> {
+/** The app's own variables: without PM2's, and without the `<name>: "{}"` entry PM2 adds for each app. */
+function ownEnv(value: unknown, name: string): Record<string, string> {
   const env: Record<string, string> = {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return env;
   for (const [key, v] of Object.entries(value)) {
     if (PM2_ENV.test(key) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) continue;
+    if (key === name && (v === '{}' || (typeof v === 'object' && v !== null))) continue;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') env[key] = String(v);
   }
   return env;
@@ -159,9 +169,24 @@ function isOwnPath(path: string, pm2Home: string): boolean {
   return inside.startsWith('..') || isAbsolute(inside);
 }
 
-/** PM2 writes `<file>-<id>.log` per cluster instance; the app's own file is the name without it. */
-function stripInstanceSuffix(path: string, instances: number): string {
-  return instances > 1 ? path.replace(/-\d+(\.[^./]*)?$/, '$1') : path;
+/**
+ * Whether PM2 wrote one set of log files per instance: PM2 keeps `merge_logs: true` in its dump when
+ * the instances share files (its default for a single fork-mode app) and leaves the key out otherwise
+ * (`merge_logs: false`, and its default for cluster apps).
+ */
+function isPerInstance(entry: Record<string, unknown>): boolean {
+  return entry.merge_logs !== true && entry.combine_logs !== true;
+}
+
+/**
+ * PM2's `<file>-<pm_id>.log` of one instance → the app's own `<file>.log`: the entry's `pm_id` when
+ * it has one (a jlist), else the one `-<digits>` PM2 put before the extension (`pm2 save` drops pm_id).
+ */
+function withoutIdSuffix(path: string, pmId: unknown): string {
+  const ext = extname(path);
+  const stem = ext === '' ? path : path.slice(0, -ext.length);
+  const suffix = Number.isInteger(pmId) ? `-${pmId as number}` : /-\d+$/.exec(stem)?.[0];
+  return suffix !== undefined && stem.endsWith(suffix) ? `${stem.slice(0, -suffix.length)}${ext}` : path;
 }
 
 function isSet(value: unknown): boolean {

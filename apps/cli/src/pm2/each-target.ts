@@ -1,23 +1,29 @@
-import { ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
+import { ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
 import { expandRegexTargets } from './regex-targets.js';
 
 /**
  * Runs `act` on each target in turn, a PM2 `/regex/` standing for the names it matches. A target
  * that matches nothing does not stop the others (PM2 acts on the rest too): each is reported on
  * stderr as one line and the last is thrown at the end; any other error is thrown at once. Resolves
- * how many targets were acted on.
+ * how many targets were acted on. With `allNeedsOne`, `all` acting on no process is not found too
+ * (PM2's `stop/restart/reload/delete all` exit 1 with "No process found").
  */
 export async function forEachTarget(
   targets: string[],
   list: () => Promise<ProcessInfo[]>,
   command: string,
   act: (target: string) => Promise<unknown>,
+  options: { allNeedsOne?: boolean } = {},
 ): Promise<{ done: number; notFound: unknown[] }> {
   const notFound: unknown[] = [];
   let done = 0;
   for (const target of targets) {
     try {
-      for (const name of await expandRegexTargets([target], list, command)) await act(name);
+      for (const name of await expandRegexTargets([target], list, command)) {
+        const acted = await act(name);
+        if (options.allNeedsOne && name === 'all' && Array.isArray(acted) && acted.length === 0)
+          throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, "no process matches 'all': there are none");
+      }
       done += 1;
     } catch (error) {
       if (!isVelosError(error) || error.code !== ErrorCodes.TARGET_NOT_FOUND) throw error;

@@ -121,9 +121,10 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     node_args: [...spec.interpreterArgs],
     pm_out_log_path: detail.outLogPath,
     pm_err_log_path: detail.errLogPath,
-    ...(spec.mergeLogs ? { pm_log_path: detail.outLogPath } : {}),
+    ...pm2LogPath(detail),
     pm_pid_path: facts.pidFile ?? join(facts.home, 'pids', `${detail.name}-${detail.id}.pid`),
-    merge_logs: spec.mergeLogs,
+    // PM2's meaning: the instances share their files (no -<id> suffix), as Velos's log_per_instance is not
+    merge_logs: spec.logPerInstance !== true,
     autorestart: spec.autorestart,
     watch: spec.watch ? [...spec.watch] : false,
     max_restarts: spec.maxRestarts,
@@ -153,6 +154,12 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     monit: { memory: detail.memory, cpu: detail.cpu },
     pm2_env: pm2Env,
   };
+}
+
+/** PM2's `pm_log_path`: the combined `log_file`, or the one file of both streams (`merge_logs` of velos.toml). */
+function pm2LogPath(detail: ProcessDetail): { pm_log_path?: string } {
+  if (detail.combinedLogPath !== undefined) return { pm_log_path: detail.combinedLogPath };
+  return detail.spec.mergeLogs ? { pm_log_path: detail.outLogPath } : {};
 }
 
 /** PM2's `exec_interpreter`: `node`, `none` (executed directly), or the program's name (`sh` for a command line). */

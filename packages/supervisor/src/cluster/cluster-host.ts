@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import type { ForkChannel } from '../fork-ipc.js';
 import { setLongTimeout } from '../long-timer.js';
 import { isPidAlive } from '../proc-scan.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
@@ -120,10 +121,22 @@ export class ClusterHost {
   /**
    * Retires the worker of a replaced run: disconnects it (its servers stop accepting, open requests
    * finish), then sends the stop signal once it disconnected or after `kill_timeout`, SIGKILL after that.
+   * With `shutdown_with_message` it gets 'shutdown' first, and SIGKILL if it still runs `kill_timeout` later.
    */
   async retire(run: ProcessRun, record: ProcessRecord): Promise<void> {
     const slot = [...this.#slots.values()].find((s) => s.run === run);
     const spec = record.app.spec;
+    if (slot && run.channel?.sendShutdown()) {
+      this.#send({ t: 'retire', key: slot.key });
+      await this.#waitSlot(slot, (s) => s.hasExited, spec.killTimeoutMs);
+      if (run.hasExited()) return;
+      this.hooks.log(
+        `process ${record.id} (${spec.name}): old worker ${run.pid} did not exit within ${spec.killTimeoutMs} ms of the 'shutdown' message: SIGKILLed`,
+      );
+      await stopTree(run.pid, { signal: 'SIGKILL', killTimeoutMs: 0 });
+      await run.exited;
+      return;
+    }
     if (slot) {
       this.#send({ t: 'retire', key: slot.key });
       await this.#waitSlot(slot, (s) => s.isDisconnected || s.hasExited, spec.killTimeoutMs);
@@ -288,7 +301,8 @@ export class ClusterHost {
       };
     });
     slot.pid = pid;
-    slot.run = { pid, exited, hasExited: () => hasExited };
+    const channel = record.app.spec.shutdownWithMessage ? this.#shutdownChannel(slot) : null;
+    slot.run = { pid, exited, hasExited: () => hasExited, ...(channel ? { channel } : {}) };
     if (slot.purpose !== 'spawn') return;
     if (this.#pending.get(record) !== slot.key || record.status !== 'starting') {
       // stopped, deleted or spawned again while this fork was on its way: it is nobody's run
@@ -413,6 +427,21 @@ export class ClusterHost {
     child.send({ t: 'shutdown' } satisfies ToPrimary, () => {
       if (child.connected) child.disconnect();
     });
+  }
+
+  /**
+   * PM2's `shutdown_with_message` for a worker: 'shutdown' goes through the primary to the worker's
+   * IPC channel; false (the caller signals instead) once the worker has disconnected or exited.
+   */
+  #shutdownChannel(slot: LiveSlot): ForkChannel {
+    return {
+      ready: null,
+      sendShutdown: () => {
+        if (slot.hasExited || slot.isDisconnected || !this.#child?.connected) return false;
+        this.#send({ t: 'shutdown-worker', key: slot.key });
+        return true;
+      },
+    };
   }
 
   /** Waits until `check` gives a truthy value for the slot (or `'timeout'` after `timeoutMs`). */

@@ -30,8 +30,14 @@ export interface ShutdownMessage {
   t: 'shutdown';
 }
 
+/** Daemon → primary: send the worker PM2's `'shutdown'` message (issue #14, `shutdown_with_message`). */
+export interface ShutdownWorkerMessage {
+  t: 'shutdown-worker';
+  key: number;
+}
+
 /** What the daemon sends a primary. */
-export type ToPrimary = ForkMessage | RetireMessage | ShutdownMessage;
+export type ToPrimary = ForkMessage | RetireMessage | ShutdownMessage | ShutdownWorkerMessage;
 
 /**
  * What a primary sends the daemon; `stdio` carries the worker's pipe as the message's handle, `event`

@@ -30,6 +30,7 @@ function runPrimary(): void {
     if (message.t === 'fork') fork(message);
     else if (message.t === 'retire') workers.get(message.key)?.disconnect();
     else if (message.t === 'shutdown') isShutdownAsked = true;
+    else if (message.t === 'shutdown-worker') sendShutdown(workers.get(message.key));
   });
   process.on('disconnect', () => {
     // Without `shutdown` first, the daemon died: the workers go on serving; they write into pipes this
@@ -97,6 +98,16 @@ function fork(message: ForkMessage): void {
     send({ t: 'exit', key, pid, code, signal: signal ?? null });
     if (isShuttingDown && workers.size === 0) process.exit(0);
   });
+}
+
+/** PM2's `shutdown_with_message`: the worker gets 'shutdown' on its `process.on('message')`. */
+function sendShutdown(worker: Worker | undefined): void {
+  if (!worker?.isConnected()) return;
+  try {
+    worker.send('shutdown');
+  } catch {
+    // the channel closed meanwhile: the daemon's kill_timeout ends the worker
+  }
 }
 
 /** An app event (OBS-2) or custom metric report (OBS-6): an object with a string `velos_event` or `velos_metric`; the daemon validates and rate-limits it. */

@@ -16,6 +16,7 @@ const STRUCTURAL: (keyof AppSpec)[] = [
   'outFile',
   'errFile',
   'logFile',
+  'logFileInHome',
   'mergeLogs',
   'logPerInstance',
   'logFormat',

@@ -114,9 +114,10 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
 function settingsOf(entry: AppEntry): WatchSettings {
   const { spec } = entry;
   // issue #14: with log_per_instance each instance writes its own files
+  // (and PM2's combined log_file): the app's own writes never restart it
   const files = spec.logPerInstance
     ? entry.ids.flatMap((id) => Object.values(instanceLogPaths(entry, id)))
-    : [entry.outPath, entry.errPath];
+    : [entry.outPath, entry.errPath, ...(entry.combinedPath === undefined ? [] : [entry.combinedPath])];
   const ownLogFiles = [...new Set(files)];
   if (spec.watchdog?.logFile) ownLogFiles.push(spec.watchdog.logFile);
   return {

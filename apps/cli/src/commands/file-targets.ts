@@ -1,0 +1,92 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ErrorCodes, VelosError } from '@velos/core';
+import type { CommandInput } from '../command-spec.js';
+import type { CommandContext } from '../context.js';
+
+/** What script targets need of the daemon: the list, and the specs of every process. */
+interface ScriptTargetClient {
+  list(): Promise<{ name: string }[]>;
+  describe(target: string): Promise<{ name: string; spec: { script: string; cwd: string } }[]>;
+}
+
+// What a process file may be named: checked before anything heavy is loaded.
+const FILE_LIKE = /\.(?:[cm]?js|json|ya?ml|toml)$/i;
+
+/**
+ * Splits the targets of stop/restart/reload/delete into process files (PM2's `pm2 reload
+ * ecosystem.config.js`: an existing file named like a config or ecosystem file) and the others.
+ */
+export async function splitFileTargets(
+  targets: string[],
+  cwd = process.cwd(),
+): Promise<{ files: string[]; others: string[] }> {
+  const candidates = targets.filter(
+    (target) =>
+      FILE_LIKE.test(target) && statSync(resolve(cwd, target), { throwIfNoEntry: false })?.isFile() === true,
+  );
+  if (candidates.length === 0) return { files: [], others: targets };
+  const config = await import('@velos/core/config');
+  const { isEcosystemScript } = await import('../pm2/ecosystem-file.js');
+  const files = candidates.filter((target) => config.isConfigFile(target) || isEcosystemScript(target));
+  return { files, others: targets.filter((target) => !files.includes(target)) };
+}
+
+/** The `input` of `velos startOr…` for one process file, with the command's `--env`, `--only`, `--update-env`. */
+export function fileInput(input: CommandInput | undefined, file: string): CommandInput {
+  return { options: { ...(input?.options ?? {}) }, args: [file], rest: [] };
+}
+
+/**
+ * The names of the apps of a process file (after `--only`) that the daemon has: what `velos stop
+ * ecosystem.config.js` and `delete` act on, as PM2 does. None of them known is TARGET_NOT_FOUND.
+ */
+export async function knownAppsOfFile(
+  ctx: CommandContext,
+  input: CommandInput | undefined,
+  file: string,
+  known: Set<string>,
+): Promise<string[]> {
+  const config = await import('@velos/core/config');
+  const { startEnvironment } = await import('./start.js');
+  const { specsFromConfigFile } = await import('./start-spec.js');
+  const where = await startEnvironment(ctx, config);
+  const specs = await specsFromConfigFile(resolve(file), fileInput(input, file), where, config);
+  const names = specs.map((spec) => spec.name).filter((name) => known.has(name));
+  if (names.length === 0) {
+    throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches the apps of ${file}`, {
+      data: { target: file },
+    });
+  }
+  return names;
+}
+
+/**
+ * PM2's script targets (`pm2 restart app.js`, `pm2 stop ./server.js`): an existing file that is no
+ * process name stands for every app whose script is that file. Other targets stay as they are.
+ */
+export async function expandScriptTargets(
+  targets: string[],
+  client: ScriptTargetClient,
+  cwd = process.cwd(),
+): Promise<string[]> {
+  const files = targets.filter(
+    (target) =>
+      !/^\d+$/.test(target) && statSync(resolve(cwd, target), { throwIfNoEntry: false })?.isFile() === true,
+  );
+  if (files.length === 0) return targets;
+  const names = new Set((await client.list()).map((info) => info.name));
+  if (files.every((file) => names.has(file))) return targets;
+  const details = await client.describe('all');
+  const out: string[] = [];
+  for (const target of targets) {
+    const path = resolve(cwd, target);
+    const matching =
+      files.includes(target) && !names.has(target)
+        ? details.filter((d) => resolve(d.spec.cwd, d.spec.script) === path).map((d) => d.name)
+        : [];
+    const add = matching.length > 0 ? matching : [target];
+    for (const name of add) if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, waitFor } from '../e2e/helpers.js';
+import { parsePm2List } from './pm2-jlist-shape.js';
+import { PM2_FIXTURES, runScript } from './pm2-shim.js';
+
+afterEach(cleanupHomes);
+
+const OUT_ERR = join(PM2_FIXTURES, 'out-err.js');
+
+/** `name:status:V` of each process, V being the app's env variable, as `pm2 jlist` shows them. */
+async function states(home: string): Promise<string[]> {
+  const result = await runScript('pm2 jlist', home);
+  expect(result.code, result.stderr).toBe(0);
+  return parsePm2List(result.stdout).map((p) => `${p.name}:${p.pm2_env.status}:${p.pm2_env.env.V ?? '-'}`);
+}
+
+async function ok(script: string, home: string) {
+  const result = await runScript(script, home);
+  expect(result.code, `${script}: ${result.stderr}`).toBe(0);
+  return result;
+}
+
+// Issue #14: a process file as the target of restart, reload, stop and delete, as deploy scripts
+// written for PM2 use it (`pm2 reload ecosystem.config.js --env production`); what each does was
+// read off pm2 6.0.14 running the same sequence.
+describe('a process file as a target', () => {
+  it('restart/reload start what does not run and apply --env; stop/delete act on its apps; --only', async () => {
+    const home = createHome();
+    const file = join(home, 'ecosystem.config.js');
+    writeFileSync(
+      file,
+      `module.exports = { apps: [
+  { name: 'x1', script: ${JSON.stringify(OUT_ERR)}, env: { V: 'dev' }, env_production: { V: 'prod' } },
+  { name: 'x2', script: ${JSON.stringify(OUT_ERR)}, env: { V: 'two' } },
+] };\n`,
+    );
+    await ok(`pm2 start ${file} --only x1`, home);
+    expect(await states(home)).toEqual(['x1:online:dev']);
+    // restart of the file: x1 restarted, x2 (not running) started
+    await ok(`cd ${home} && pm2 restart ecosystem.config.js`, home);
+    expect(await states(home)).toEqual(['x1:online:dev', 'x2:online:two']);
+    await ok(`pm2 restart ${file} --env production`, home);
+    expect(await states(home)).toEqual(['x1:online:prod', 'x2:online:two']);
+    const before = parsePm2List((await ok('pm2 jlist', home)).stdout);
+    await ok(`pm2 reload ${file} --env production --update-env`, home);
+    const after = await waitFor(async () => {
+      const list = parsePm2List((await runScript('pm2 jlist', home)).stdout);
+      return list.every((p) => p.pm2_env.status === 'online') && list;
+    });
+    expect(after.map((p) => p.pid)).not.toEqual(before.map((p) => p.pid));
+    await ok(`pm2 stop ${file}`, home);
+    expect(await states(home)).toEqual(['x1:stopped:prod', 'x2:stopped:two']);
+    await ok(`pm2 restart ${file} --only x2`, home);
+    expect(await states(home)).toEqual(['x1:stopped:prod', 'x2:online:two']);
+    await ok(`pm2 delete ${file}`, home);
+    expect(await states(home)).toEqual([]);
+    const again = await runScript(`pm2 delete ${file}`, home);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe(`velos: no process matches the apps of ${file}`);
+  });
+
+  it('a file next to names in one command; a name that is a file only when it is one', async () => {
+    const home = createHome();
+    const file = join(home, 'process.json');
+    writeFileSync(file, JSON.stringify({ apps: [{ name: 'j1', script: OUT_ERR }] }));
+    await ok(`pm2 start ${file}`, home);
+    await ok(`pm2 start ${OUT_ERR} --name other`, home);
+    await ok(`pm2 stop ${file} other`, home);
+    expect(await states(home)).toEqual(['j1:stopped:-', 'other:stopped:-']);
+    // a target named like a file that does not exist is a name, as before
+    const missing = await runScript('pm2 stop nothere.config.js', home);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe("velos: no process matches 'nothere.config.js'");
+  });
+
+  it('a script path stands for the apps that run it (pm2 restart app.js, pm2 stop ./other.js)', async () => {
+    const home = createHome();
+    const dir = join(home, 'srv');
+    await ok(`mkdir -p ${dir} && cp ${OUT_ERR} ${dir}/app.js && cp ${OUT_ERR} ${dir}/other.js`, home);
+    await ok(
+      `cd ${dir} && pm2 start app.js --name a && pm2 start app.js --name b && pm2 start other.js`,
+      home,
+    );
+    await ok(`cd ${dir} && pm2 stop ./other.js`, home);
+    expect(await states(home)).toEqual(['a:online:-', 'b:online:-', 'other:stopped:-']);
+    await ok(`cd ${dir} && pm2 restart app.js`, home);
+    const list = parsePm2List((await ok('pm2 jlist', home)).stdout);
+    expect(list.map((p) => `${p.name}:${p.pm2_env.restart_time}`)).toEqual(['a:1', 'b:1', 'other:0']);
+    // the absolute path too
+    await ok(`cd ${dir} && pm2 delete ${dir}/app.js`, home);
+    expect(await states(home)).toEqual(['other:stopped:-']);
+  });
+});

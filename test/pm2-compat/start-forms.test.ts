@@ -1,0 +1,138 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, isAlive, readLines, waitFor } from '../e2e/helpers.js';
+import { parsePm2List } from './pm2-jlist-shape.js';
+import { PM2_FIXTURES, runScript } from './pm2-shim.js';
+
+const OUT_ERR = join(PM2_FIXTURES, 'out-err.js');
+
+afterEach(cleanupHomes);
+
+/** What `pm2 start … --dry-run` resolves, through the shim as a deploy script types it. */
+async function resolved(home: string, flags: string): Promise<Record<string, unknown>> {
+  const result = await runScript(`pm2 start ${OUT_ERR} ${flags} --dry-run`, home);
+  expect(result.code, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as Record<string, unknown>[])[0]!;
+}
+
+// Issue #14: PM2's commander forms of the start flags: `--watch [paths]`, `--ignore-watch <list>`
+// split on spaces, `--stop-exit-codes <codes...>`, as PM2's `pm2 start --help` documents them.
+describe("PM2's forms of the start flags", () => {
+  it('--watch <path>, --ignore-watch "a b" and --stop-exit-codes 0 3 as PM2 takes them', async () => {
+    const home = createHome();
+    expect(
+      await resolved(
+        home,
+        `--name w --watch ${PM2_FIXTURES} --ignore-watch "node_modules *.log" --stop-exit-codes 0 3`,
+      ),
+    ).toMatchObject({
+      name: 'w',
+      watch: [PM2_FIXTURES],
+      ignoreWatch: ['node_modules', '*.log'],
+      stopExitCodes: [0, 3],
+    });
+    // --watch alone before another option, and before the script (the next word is then the script)
+    expect((await resolved(home, '--watch --name w2')).watch).toEqual([PM2_FIXTURES]);
+    const first = await runScript(`pm2 start --watch ${OUT_ERR} --name w3 --dry-run`, home);
+    expect(first.code, first.stderr).toBe(0);
+    expect((JSON.parse(first.stdout) as { name: string; script: string }[])[0]).toMatchObject({
+      name: 'w3',
+      script: OUT_ERR,
+    });
+  });
+
+  it('a started app watches the path given after --watch and restarts on a change there', async () => {
+    const home = createHome();
+    const dir = join(home, 'src');
+    mkdirSync(dir);
+    const started = await runScript(
+      `cd ${home} && pm2 start ${OUT_ERR} --name watched --watch src --watch-delay 100 --stop-exit-codes 0 3`,
+      home,
+    );
+    expect(started.code, started.stderr).toBe(0);
+    const list = async () => parsePm2List((await runScript('pm2 jlist', home)).stdout);
+    const first = await waitFor(async () => {
+      const [row] = await list();
+      return row?.pm2_env.status === 'online' && row.pid > 0 && row;
+    });
+    expect(first.pm2_env.watch).toEqual([dir]);
+    await waitFor(() => readLines(join(home, 'logs', 'watched-out.log')).length > 0);
+    await runScript(`touch ${join(dir, 'changed.js')}`, home);
+    const second = await waitFor(async () => {
+      const [row] = await list();
+      return row?.pm2_env.status === 'online' && row.pid !== first.pid && row.pid > 0 && row;
+    });
+    expect(isAlive(first.pid)).toBe(false);
+    expect(second.pm2_env.restart_time).toBe(1);
+  });
+});
+
+describe("PM2's --env with a script and -a (--update-env)", () => {
+  it('start of a script with --env starts it with a warning; restart -a gives it the env of the shell', async () => {
+    const home = createHome();
+    const started = await runScript(`pm2 start ${OUT_ERR} --name e --env production`, home);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toContain('--env production: selects the env_<profile> tables of a config file');
+    await waitFor(
+      async () => parsePm2List((await runScript('pm2 jlist', home)).stdout)[0]?.pm2_env.status === 'online',
+    );
+    const restarted = await runScript('FROM_DEPLOY=yes pm2 restart e -a', home);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    const env = await runScript('pm2 env 0', home);
+    expect(env.stdout.split('\n')).toContain('FROM_DEPLOY: yes');
+    const reloaded = await runScript('ALSO=1 pm2 reload e -a', home);
+    expect(reloaded.code, reloaded.stderr).toBe(0);
+    expect((await runScript('pm2 env 0', home)).stdout.split('\n')).toContain('ALSO: 1');
+    // start <name> of a running app restarts it, as pm2's does
+    const running = parsePm2List((await runScript('pm2 jlist', home)).stdout)[0]!;
+    expect((await runScript('pm2 start e', home)).code).toBe(0);
+    const restarted2 = parsePm2List((await runScript('pm2 jlist', home)).stdout)[0]!;
+    expect(restarted2.pm2_env.restart_time).toBe(running.pm2_env.restart_time + 1);
+    expect(restarted2.pid).not.toBe(running.pid);
+    // start <name> --update-env of a stopped app, and start of a process file with it
+    expect((await runScript('pm2 stop e', home)).code).toBe(0);
+    const again = await runScript('ONCE_MORE=2 pm2 start e --update-env', home);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await runScript('pm2 env 0', home)).stdout.split('\n')).toContain('ONCE_MORE: 2');
+    const file = join(home, 'ecosystem.config.js');
+    await runScript(
+      `echo "module.exports = { apps: [{ name: 'f', script: '${OUT_ERR}' }] };" > ${file}`,
+      home,
+    );
+    const withFile = await runScript(`pm2 start ${file} --update-env`, home);
+    expect(withFile.code, withFile.stderr).toBe(0);
+  });
+});
+
+describe('app flags next to a process file', () => {
+  it('--watch and --namespace apply to its apps as in pm2; the other app flags are ignored with a warning', async () => {
+    const home = createHome();
+    // not in VELOS_HOME itself: the daemon writes there, and the apps watch the file's directory
+    const dir = join(home, 'app');
+    mkdirSync(dir);
+    const file = join(dir, 'ecosystem.config.js');
+    await runScript(
+      `echo "module.exports = { apps: [{ name: 'k', script: '${OUT_ERR}', instances: 2, exec_mode: 'cluster' }] };" > ${file}`,
+      home,
+    );
+    const started = await runScript(
+      `pm2 start ${file} --watch --namespace ns1 --time -i 3 --merge-logs`,
+      home,
+    );
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toContain(
+      'ecosystem.config.js: --instances, --time, --merge-logs ignored: pm2 applies no app flag but --watch and --namespace',
+    );
+    const list = await waitFor(async () => {
+      const rows = parsePm2List((await runScript('pm2 jlist', home)).stdout);
+      return rows.length === 2 && rows.every((p) => p.pm2_env.status === 'online') && rows;
+    });
+    expect(list.map((p) => p.pm2_env.restart_time)).toEqual([0, 0]);
+    expect(list.map((p) => [p.pm2_env.namespace, p.pm2_env.watch, p.pm2_env.instances])).toEqual([
+      // the app's cwd: the directory of the process file
+      ['ns1', [dir], 2],
+      ['ns1', [dir], 2],
+    ]);
+  });
+});
