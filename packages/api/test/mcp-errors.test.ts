@@ -1,6 +1,6 @@
 import type { VelosControl } from '@velos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startServer, type TestServer } from './support/api-server.js';
+import { type Answer, call, startServer, type TestServer } from './support/api-server.js';
 
 let api: TestServer;
 
@@ -16,12 +16,7 @@ afterAll(async () => {
 const ACCEPT = { accept: 'application/json, text/event-stream' };
 
 /** Asserts a JSON-RPC error answer with no id: its HTTP status, JSON-RPC code and Velos code. */
-function expectRpcError(
-  answer: Awaited<ReturnType<typeof call>>,
-  status: number,
-  rpcCode: number,
-  code: string,
-): void {
+function expectRpcError(answer: Answer, status: number, rpcCode: number, code: string): void {
   expect(answer.status).toBe(status);
   expect(answer.headers.get('content-type')).toContain('application/json');
   expect(answer.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: rpcCode, data: { code } } });

@@ -27,6 +27,9 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+/** A JSON-RPC answer as the tests read it. */
+type Rpc = { id?: unknown; error?: { code: number; message: string } };
+
 async function post(
   message: unknown,
 ): Promise<{ status: number; body: { id?: unknown; error?: { code: number; message: string } } }> {
@@ -39,7 +42,7 @@ async function post(
     },
     body: JSON.stringify(message),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as Rpc };
 }
 
 describe('the MCP HTTP handler answers malformed messages as the stdio server does (found by fuzzing, #15)', () => {
