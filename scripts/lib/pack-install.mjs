@@ -137,3 +137,21 @@ export async function installTarballs(tarballs, dir) {
     throw new Error(`npm install of the tarballs failed:\n${result.stdout}${result.stderr}`);
   return result;
 }
+
+/**
+ * The publishable packages `name` needs installed: itself and, recursively, the workspace packages among
+ * its `dependencies` (what `npm i <name>` would fetch from the registry once they are published).
+ * @param {string} name
+ * @returns {string[]}
+ */
+export function runtimeClosure(name) {
+  const byName = new Map(publishablePackages().map((pkg) => [pkg.name, pkg]));
+  const found = new Set();
+  const visit = (current) => {
+    if (found.has(current) || !byName.has(current)) return;
+    found.add(current);
+    for (const dep of Object.keys(byName.get(current).manifest.dependencies ?? {})) visit(dep);
+  };
+  visit(name);
+  return [...found];
+}

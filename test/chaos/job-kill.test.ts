@@ -35,7 +35,7 @@ async function runsOf(home: string, name: string): Promise<RunRow[]> {
 }
 
 describe('SIGKILL of the daemon while a scheduled job runs', () => {
-  it('the next daemon stops the orphaned run and keeps the schedule', async () => {
+  it('the next daemon stops the orphaned run, keeps it in the history as interrupted, and numbers on', async () => {
     const home = createHome();
     // Each run works 30 s, much longer than the interval: the kill surely lands while one runs.
     const env = { COUNTER_FILE: join(home, 'job.count'), JOB_MS: '30000' };
@@ -60,8 +60,7 @@ describe('SIGKILL of the daemon while a scheduled job runs', () => {
       /stopped (job \(id 0, pid \d+\) cannot be re-adopted|pid \d+ \(process id 0, not registered\))/,
     );
     expect(isAlive(running.pid)).toBe(false);
-    // The schedule goes on under the new daemon: a new run starts. (The interrupted run is not in the
-    // history: a run is recorded when it ends, and the daemon that saw it start is gone; docs/chaos.md.)
+    // The schedule goes on under the new daemon: a new run starts, numbered after the interrupted one.
     const killedAt = Date.now();
     const next = await waitFor(
       async () =>
@@ -72,5 +71,19 @@ describe('SIGKILL of the daemon while a scheduled job runs', () => {
     );
     seenPids.add(next.pid!);
     expect(next.outcome).toBe('running');
+    expect(next.seq).toBe(running.seq + 1);
+    // The interrupted run stays in the history (it was recorded as started before its spawn).
+    const runs = await runsOf(home, 'job');
+    expect(runs.find((run) => run.seq === running.seq)).toMatchObject({
+      pid: running.pid,
+      startedAt: running.startedAt,
+      endedAt: null,
+      outcome: 'interrupted',
+      trigger: running.trigger,
+    });
+    const seqs = runs.map((run) => run.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(Math.max(...seqs)).toBe(next.seq);
   });
 });

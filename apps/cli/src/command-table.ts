@@ -683,7 +683,8 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'show the run history of a job: start, duration, exit code, outcome, trigger',
     details: [
       'Newest first. Outcomes: ok (exit 0), failed (other exit or a signal), timeout (stopped after',
-      'its --timeout), spawn-error, running. Triggers: start, interval, schedule, user (velos trigger).',
+      'its --timeout), spawn-error, running, interrupted (the daemon died during the run).',
+      'Triggers: start, interval, schedule, user (velos trigger).',
       'The history survives daemon restarts (jobs/<name>.jsonl in the home, the last --history runs).',
       TARGETS,
     ].join('\n'),

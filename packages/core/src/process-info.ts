@@ -46,8 +46,11 @@ export interface JobRun {
   endedAt: number | null;
   exitCode: number | null;
   signal: string | null;
-  /** `ok` = exit 0; `failed` = other exit; `timeout` = stopped after `timeout`; `running`. */
-  outcome: 'running' | 'ok' | 'failed' | 'timeout' | 'spawn-error';
+  /**
+   * `ok` = exit 0; `failed` = other exit; `timeout` = stopped after `timeout`; `running`;
+   * `interrupted` = the daemon died during the run (its end is unknown: `endedAt` null).
+   */
+  outcome: 'running' | 'ok' | 'failed' | 'timeout' | 'spawn-error' | 'interrupted';
   /** What started it: `schedule`, `interval`, `start` or `user`. */
   trigger: 'schedule' | 'interval' | 'start' | 'user';
 }

@@ -2,6 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCodes, VelosError } from '@velos/core';
+import {
+  answerableId,
+  asInvalidParams,
+  invalidMessageReason,
+  invalidToolCallReason,
+} from './message-shape.js';
 import { createVelosMcpServer, type VelosMcpServerOptions } from './server.js';
 import { errorLine } from './tool-kit.js';
 
@@ -45,11 +51,20 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       );
       return;
     }
+    const refusal = refusalOf(parsedBody);
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(refusal.body));
+      return;
+    }
     const server = createVelosMcpServer(options);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
+    // the SDK answers params its schemas refuse with -32603 and a raw zod dump: -32602 naming the issue
+    const send = transport.send.bind(transport);
+    transport.send = (message, sendOptions) => send(asInvalidParams(message) as typeof message, sendOptions);
     res.on('close', () => {
       void transport.close();
       void server.close();
@@ -64,5 +79,36 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: errorLine(error) }, id: null }),
       );
     }
+  };
+}
+
+/**
+ * The answer to a parsed single message the SDK would refuse badly: not JSON-RPC 2.0 (-32600, where
+ * the SDK says only "Parse error"), or a `tools/call` without a usable name or arguments (-32602);
+ * null to let the SDK take it (batches included).
+ */
+function refusalOf(body: unknown): { status: number; body: unknown } | null {
+  if (body === undefined || Array.isArray(body)) return null;
+  const reason = invalidMessageReason(body);
+  if (reason !== null) {
+    return {
+      status: 400,
+      body: {
+        jsonrpc: '2.0',
+        id: answerableId(body),
+        error: { code: -32600, message: `Invalid Request: ${reason}` },
+      },
+    };
+  }
+  const message = body as { id?: string | number; method?: unknown; params?: unknown };
+  const paramsReason = invalidToolCallReason(message);
+  if (paramsReason === null || message.id === undefined) return null;
+  return {
+    status: 200,
+    body: {
+      jsonrpc: '2.0',
+      id: message.id,
+      error: { code: -32602, message: `Invalid params: ${paramsReason}` },
+    },
   };
 }

@@ -63,7 +63,8 @@ describe('jobs (SUP-8)', () => {
     const saved = readFileSync(file, 'utf8')
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as JobRun);
+      .map((line) => JSON.parse(line) as JobRun)
+      .filter((run) => run.outcome !== 'running');
     expect(saved.slice(0, 3).map((run) => run.exitCode)).toEqual([0, 1, 0]);
   });
 

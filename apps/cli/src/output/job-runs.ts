@@ -34,10 +34,10 @@ export function renderRunTable(runs: NamedRun[], colors: Colors): string {
   return renderTable(columns, rows, colors.dim);
 }
 
-/** The paint of an outcome: green ok, yellow running, red anything else. */
+/** The paint of an outcome: green ok, yellow running or interrupted, red anything else. */
 export function outcomePaint(outcome: JobRun['outcome'], colors: Colors): (text: string) => string {
   if (outcome === 'ok') return colors.green;
-  if (outcome === 'running') return colors.yellow;
+  if (outcome === 'running' || outcome === 'interrupted') return colors.yellow;
   return colors.red;
 }
 

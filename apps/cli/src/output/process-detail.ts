@@ -113,7 +113,12 @@ function jobRows(d: ProcessDetail, now: number): [string, string][] {
     rows.push(['runs', jobSummary(d.job, now)]);
     const last = d.job.lastRun;
     if (last) {
-      const took = last.endedAt === null ? 'running' : `took ${formatMs(last.endedAt - last.startedAt)}`;
+      const took =
+        last.endedAt !== null
+          ? `took ${formatMs(last.endedAt - last.startedAt)}`
+          : last.outcome === 'running'
+            ? 'running'
+            : 'end unknown';
       const exit = last.exitCode === null ? (last.signal ?? '-') : `exit ${last.exitCode}`;
       rows.push([
         'last run',

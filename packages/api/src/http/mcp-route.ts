@@ -1,6 +1,7 @@
 import type { VelosControl } from '@velos/core';
 import { maskSecrets } from '@velos/core';
 import type { FastifyInstance } from 'fastify';
+import { answerMcpError, answerMethodNotAllowed } from './mcp-errors.js';
 
 /** Where the MCP tools answer over streamable HTTP. */
 export const MCP_PATH = '/mcp';
@@ -8,16 +9,19 @@ export const MCP_PATH = '/mcp';
 /**
  * Mounts `@velos/mcp`'s streamable HTTP handler at `/mcp` behind the admin token; the MCP SDK loads
  * on the first request only. Without a token (auth disabled) nothing is mounted. Its `config_get`
- * masks secret-looking env values, as the REST routes do.
+ * masks secret-looking env values, as the REST routes do. It is stateless: POST only (405 otherwise),
+ * and every error, the API's own included, is a JSON-RPC error answer.
  */
 export function registerMcp(app: FastifyInstance, control: VelosControl, adminToken: string): void {
   type Handler = import('@velos/mcp').McpHttpHandler;
   let handler: Promise<Handler> | undefined;
   app.route({
-    method: ['GET', 'POST', 'DELETE'],
+    method: ['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS'],
     url: MCP_PATH,
     config: { scope: 'admin' },
+    errorHandler: (error, _request, reply) => answerMcpError(error, reply),
     handler: async (request, reply) => {
+      if (request.method !== 'POST') return answerMethodNotAllowed(request.method, reply);
       handler ??= import('@velos/mcp').then((mcp) =>
         mcp.createMcpHttpHandler({ control: withMaskedConfig(control), token: adminToken }),
       );

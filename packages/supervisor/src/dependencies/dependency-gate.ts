@@ -135,9 +135,11 @@ function judgeCompletion(name: string, record: ProcessRecord): Verdict {
       ? 'timed out'
       : lastRun.outcome === 'spawn-error'
         ? 'failed to start'
-        : lastRun.signal
-          ? `was killed by ${lastRun.signal}`
-          : `exited with code ${lastRun.exitCode}`;
+        : lastRun.outcome === 'interrupted'
+          ? 'was interrupted by a daemon crash'
+          : lastRun.signal
+            ? `was killed by ${lastRun.signal}`
+            : `exited with code ${lastRun.exitCode}`;
   return failed(`dependency '${name}' did not complete successfully: its run ${lastRun.seq} ${how}`);
 }
 

@@ -8,6 +8,7 @@ const FINISHED_SEVERITY: Record<JobRun['outcome'], EventSeverity> = {
   failed: 'error',
   timeout: 'error',
   'spawn-error': 'error',
+  interrupted: 'warning',
 };
 
 /** OBS-2 `job.started`: a run of a job began (run number, trigger, pid). */

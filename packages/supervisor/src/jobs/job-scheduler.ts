@@ -117,6 +117,17 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       return false;
     }
     const seq = state.history.nextSeq();
+    // on disk before the spawn: a daemon killed during the run leaves it in the history (interrupted)
+    state.history.begin({
+      seq,
+      pid: null,
+      startedAt: Date.now(),
+      endedAt: null,
+      exitCode: null,
+      signal: null,
+      outcome: 'running',
+      trigger,
+    });
     spawnRecord(record, host.hooks);
     // spawnRecord sets the run (TypeScript keeps the narrowing to null from the check above)
     const run = record.run as ProcessRun | null;
@@ -147,6 +158,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       outcome: 'running',
       trigger,
     };
+    state.history.begin(state.current);
     state.isTimedOut = false;
     const timeoutMs = record.app.spec.jobTimeoutMs;
     if (timeoutMs !== undefined) {

@@ -6,15 +6,20 @@ import type { JobRun } from '@velos/core';
 export const JOBS_DIR = 'jobs';
 
 /**
- * The finished runs of one job, oldest first, at most `keep` of them, mirrored in
- * `jobs/<name>.jsonl` (a 0600 file in a 0700 directory): each run is appended as one JSON line,
- * and the file is rewritten with the newest `keep` runs once it holds twice as many.
+ * The runs of one job, oldest first, at most `keep` of them, mirrored in `jobs/<name>.jsonl` (a 0600
+ * file in a 0700 directory): a run is appended as one JSON line when it starts (`running`) and again
+ * when it ends, the later line of a seq wins, and the file is rewritten with the newest `keep` runs
+ * once it holds twice as many lines. A run whose last line still says `running` when the file is
+ * loaded was cut short by a daemon that died: it loads as `interrupted`, and its seq stays taken.
  */
 export class RunHistory {
   readonly path: string;
+  /** The ended runs (the run in progress is not among them). */
   readonly runs: JobRun[];
   #keep: number;
   #fileLines: number;
+  /** The run recorded as started and not ended yet. */
+  #pending: JobRun | null = null;
 
   /** Loads the history of `name` from `home` (an unreadable line is skipped, a missing file is empty). */
   constructor(
@@ -26,32 +31,52 @@ export class RunHistory {
     this.path = join(home, JOBS_DIR, `${name}.jsonl`);
     this.#keep = keep;
     const loaded = readRuns(this.path, onError);
-    this.#fileLines = loaded.length;
-    this.runs = loaded.slice(-keep);
+    // a torn last line (a crash mid-append) would swallow the next append: rewrite on the next write
+    this.#fileLines = loaded.isTorn ? Number.POSITIVE_INFINITY : loaded.lines;
+    this.runs = loaded.runs.slice(-keep);
   }
 
-  /** The number the next run gets: one more than the latest run's. */
+  /** The number the next run gets: one more than the latest run's (the one in progress included). */
   nextSeq(): number {
-    return (this.runs.at(-1)?.seq ?? 0) + 1;
+    return (this.#pending?.seq ?? this.runs.at(-1)?.seq ?? 0) + 1;
   }
 
-  /** Changes how many runs are kept (a spec change); the file follows on the next add. */
+  /** Changes how many runs are kept (a spec change); the file follows on the next write. */
   setKeep(keep: number): void {
     this.#keep = keep;
     if (this.runs.length > keep) this.runs.splice(0, this.runs.length - keep);
   }
 
-  /** Records a finished run in memory and on disk. */
+  /** Records on disk that `run` (outcome `running`) started or changed (its pid once spawned). */
+  begin(run: JobRun): void {
+    this.#pending = run;
+    this.#write(run);
+  }
+
+  /** Records an ended run in memory and on disk. */
   add(run: JobRun): void {
+    if (this.#pending?.seq === run.seq) this.#pending = null;
     this.runs.push(run);
     if (this.runs.length > this.#keep) this.runs.splice(0, this.runs.length - this.#keep);
+    this.#write(run);
+  }
+
+  /** Deletes the history file (the job was deleted). */
+  remove(): void {
+    rmSync(this.path, { force: true });
+    this.#fileLines = 0;
+    this.#pending = null;
+  }
+
+  #write(run: JobRun): void {
     try {
       mkdirSync(join(this.path, '..'), { recursive: true, mode: 0o700 });
       if (this.#fileLines + 1 > this.#keep * 2) {
+        const all = this.#pending ? [...this.runs, this.#pending] : this.runs;
         const tmp = `${this.path}.tmp`;
-        writeFileSync(tmp, this.runs.map((r) => `${JSON.stringify(r)}\n`).join(''), { mode: 0o600 });
+        writeFileSync(tmp, all.map((r) => `${JSON.stringify(r)}\n`).join(''), { mode: 0o600 });
         renameSync(tmp, this.path);
-        this.#fileLines = this.runs.length;
+        this.#fileLines = all.length;
       } else {
         appendFileSync(this.path, `${JSON.stringify(run)}\n`, { mode: 0o600 });
         this.#fileLines += 1;
@@ -60,32 +85,39 @@ export class RunHistory {
       this.onError(`cannot write the run history ${this.path}: ${(error as Error).message}`);
     }
   }
-
-  /** Deletes the history file (the job was deleted). */
-  remove(): void {
-    rmSync(this.path, { force: true });
-    this.#fileLines = 0;
-  }
 }
 
-function readRuns(path: string, onError: (message: string) => void): JobRun[] {
+/** The runs of a history file by seq (the later line of a seq wins), its line count, and whether it ends mid-line. */
+function readRuns(
+  path: string,
+  onError: (message: string) => void,
+): { runs: JobRun[]; lines: number; isTorn: boolean } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
       onError(`cannot read the run history ${path}: ${(error as Error).message}`);
-    return [];
+    return { runs: [], lines: 0, isTorn: false };
   }
-  const runs: JobRun[] = [];
+  const bySeq = new Map<number, JobRun>();
+  let lines = 0;
   for (const line of text.split('\n')) {
     if (!line) continue;
+    lines += 1;
     try {
       const run = JSON.parse(line) as JobRun;
-      if (typeof run.seq === 'number' && typeof run.startedAt === 'number') runs.push(run);
+      if (typeof run.seq === 'number' && typeof run.startedAt === 'number') {
+        bySeq.delete(run.seq);
+        bySeq.set(run.seq, run);
+      }
     } catch {
       // a line torn by a crash mid-append: the runs around it are still good
     }
   }
-  return runs;
+  const runs = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  for (const [index, run] of runs.entries()) {
+    if (run.outcome === 'running') runs[index] = { ...run, outcome: 'interrupted' };
+  }
+  return { runs, lines, isTorn: text.length > 0 && !text.endsWith('\n') };
 }

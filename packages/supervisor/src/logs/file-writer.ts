@@ -2,6 +2,7 @@ import { close, fstat, fstatSync, ftruncate, open, rename, type Stats, writev } 
 import { APPEND_NO_FOLLOW, ErrorCodes, noFollowError, openNoFollow, VelosError } from '@velos/core';
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import type { LogStream } from './line-batch.js';
+import { lineCut, linesAround } from './line-cut.js';
 import { DEFAULT_LOG_RETAIN, pruneRotated, type RotationOptions, rotatedPath } from './log-rotation.js';
 import { RotationHousekeeper } from './rotation-housekeeper.js';
 import { TimeIndexWriter } from './time-index.js';
@@ -65,8 +66,8 @@ const FILE_MODE = 0o640;
  * and calls drain listeners once the queue is back under half of it. Failed writes are counted in
  * `droppedLines` and reported to `onError`, never retried forever. Rotation and reopening happen
  * between two writes (rename, then open a new file at the path; never copy-truncate), so every line
- * lands in exactly one file. The size limit is checked before each write: a file passes it by at most
- * one write.
+ * lands in exactly one file. Size rotation cuts a queued buffer at a line boundary (`lineCut`): a file
+ * stays within the limit unless it holds a single line longer than it, and a line is never split.
  */
 export class FileWriter {
   readonly path: string;
@@ -121,12 +122,14 @@ export class FileWriter {
     });
     try {
       this.#fd = openNoFollow(options.path, APPEND_NO_FOLLOW, FILE_MODE);
+      const stats = fstatSync(this.#fd);
       this.#position = {
-        endOffset: fstatSync(this.#fd).size,
+        endOffset: stats.size,
         written: { out: 0, err: 0 },
         inFile: { out: 0, err: 0 },
         previous: null,
       };
+      this.#index?.resume(stats.size, stats.mtimeMs);
     } catch (error) {
       throw new VelosError(ErrorCodes.IO_ERROR, `cannot open log file ${options.path}: ${messageOf(error)}`, {
         cause: error,
@@ -286,9 +289,14 @@ export class FileWriter {
     let room = Number.POSITIVE_INFINITY;
     if (this.#maxBytes !== undefined && this.#position.endOffset >= this.#sizeRetryOffset) {
       room = this.#maxBytes - this.#position.endOffset;
-      if (this.#position.endOffset > 0 && this.#queue[0]!.data.length > room) {
-        this.#runOp({ kind: 'rotate', resolve: () => undefined }, true);
-        return;
+      const first = this.#queue[0]!;
+      if (first.data.length > room) {
+        const cut = lineCut(first.data, room, this.#position.endOffset === 0);
+        if (cut === 0) {
+          this.#runOp({ kind: 'rotate', resolve: () => undefined }, true);
+          return;
+        }
+        if (cut < first.data.length) this.#splitFirst(cut);
       }
     }
     const batch = this.#takeBatch(room);
@@ -297,6 +305,15 @@ export class FileWriter {
       batch.map((item) => item.data),
       (error) => this.#afterWrite(batch, error),
     );
+  }
+
+  /** Splits the first queued buffer at `cut` (a line boundary): the head fills this file, the rest starts the next. */
+  #splitFirst(cut: number): void {
+    const first = this.#queue[0]!;
+    const [headLines, restLines] = linesAround(first.data, first.lines, cut);
+    const head: QueuedWrite = { ...first, data: first.data.subarray(0, cut), lines: headLines };
+    const rest: QueuedWrite = { ...first, data: first.data.subarray(cut), lines: restLines };
+    this.#queue.splice(0, 1, head, rest);
   }
 
   /** Up to 1024 queued buffers, as many as fit in `room` bytes (at least one). */
@@ -351,11 +368,11 @@ export class FileWriter {
     this.#fd = fd;
     close(old, () => undefined);
     const position = this.#position;
+    this.#index?.rotated(target, position.endOffset);
     position.previous = { path: target, lines: position.inFile };
     position.inFile = { out: 0, err: 0 };
     position.endOffset = 0;
     this.#sizeRetryOffset = 0;
-    this.#index?.rotated(target);
     this.#housekeeper.add(target);
     return target;
   }

@@ -45,7 +45,8 @@ export class TimeIndexWriter {
   note(offset: number, ts: number): void {
     const bytes = offset - this.#lastOffset;
     const isNewMinute = Math.floor(ts / MINUTE_MS) !== Math.floor(this.#lastTs / MINUTE_MS);
-    const isAfterPause = ts - this.#lastWriteTs >= TIME_INDEX_PAUSE_MS;
+    const previousWriteTs = this.#lastWriteTs;
+    const isAfterPause = ts - previousWriteTs >= TIME_INDEX_PAUSE_MS;
     this.#lastWriteTs = ts;
     if (
       bytes < TIME_INDEX_EVERY_BYTES &&
@@ -55,10 +56,23 @@ export class TimeIndexWriter {
     ) {
       return;
     }
-    this.#lastOffset = offset;
-    this.#lastTs = ts;
-    this.#pending.push(offset, ts);
-    if (ts - this.#writtenAt >= 1000 || this.#pending.length >= MAX_PENDING_ENTRIES * 2) this.flush();
+    // the lines before a pause end at their own time: interpolated toward the time after it, the
+    // last of them would take times inside the pause (a --since there would count them)
+    if (isAfterPause) this.#endAt(offset, previousWriteTs);
+    this.#add(offset, ts);
+  }
+
+  /**
+   * The log file was opened holding `size` bytes last written at `mtimeMs` (an earlier daemon's, or
+   * an earlier run's): its lines end there, whatever comes next and however much later.
+   */
+  resume(size: number, mtimeMs: number): void {
+    if (size <= 0 || !Number.isFinite(mtimeMs)) return;
+    // kept pending (written with the next entries): opening a file at daemon start writes nothing
+    this.#pending.push(size, mtimeMs);
+    this.#lastOffset = size;
+    this.#lastTs = mtimeMs;
+    this.#lastWriteTs = mtimeMs;
   }
 
   /** Appends the entries not written yet (a reader calls this through the writer first). */
@@ -77,8 +91,12 @@ export class TimeIndexWriter {
     }
   }
 
-  /** The log file was renamed to `rotatedLogPath`: the index follows it, a new one starts empty. */
-  rotated(rotatedLogPath: string): void {
+  /**
+   * The log file, `endOffset` bytes long, was renamed to `rotatedLogPath`: the index gets the time of
+   * its last write at its end (its last lines take no later time) and follows it; a new one starts empty.
+   */
+  rotated(rotatedLogPath: string, endOffset: number): void {
+    this.#endAt(endOffset, this.#lastWriteTs);
     this.flush();
     this.#close();
     try {
@@ -105,6 +123,18 @@ export class TimeIndexWriter {
   close(): void {
     this.flush();
     this.#close();
+  }
+
+  /** Marks that the bytes before `offset` arrived by `ts`, unless an entry already stands at `offset`. */
+  #endAt(offset: number, ts: number): void {
+    if (offset > this.#lastOffset && ts >= this.#lastTs && Number.isFinite(ts)) this.#add(offset, ts);
+  }
+
+  #add(offset: number, ts: number): void {
+    this.#lastOffset = offset;
+    this.#lastTs = ts;
+    this.#pending.push(offset, ts);
+    if (ts - this.#writtenAt >= 1000 || this.#pending.length >= MAX_PENDING_ENTRIES * 2) this.flush();
   }
 
   #reset(): void {

@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listLogSources, scanSource } from '../../src/log-insights/log-scan.js';
 import { readTimeIndex, startOffsetFor, TimeCursor } from '../../src/log-insights/time-lookup.js';
 import { FileWriter } from '../../src/logs/file-writer.js';
 import { pruneRotated } from '../../src/logs/log-rotation.js';
@@ -30,13 +31,21 @@ describe('the time index beside a log file', () => {
     index.note(5000, T0 + 2600); // a second later and 4 KiB: an entry
     index.note(5100, T0 + 2700); // none
     index.note(5100 + 64 * 1024, T0 + 2800); // 64 KiB: an entry
-    index.note(80_000, T0 + 60_000); // a new minute: an entry
-    index.note(80_100, T0 + 65_000); // after a pause of 5 s: an entry
+    index.note(80_000, T0 + 60_000); // a new minute (after a pause): the end of the burst before, and an entry
+    index.note(80_100, T0 + 65_000); // after a pause of 5 s: the end of the write before, and an entry
     index.close();
-    expect(statSync(timeIndexPath(log)).size).toBe(5 * TIME_INDEX_ENTRY_BYTES);
+    expect(statSync(timeIndexPath(log)).size).toBe(7 * TIME_INDEX_ENTRY_BYTES);
     const read = await readTimeIndex(log);
-    expect([...read.offsets]).toEqual([0, 5000, 5100 + 64 * 1024, 80_000, 80_100]);
-    expect([...read.times]).toEqual([T0, T0 + 2600, T0 + 2800, T0 + 60_000, T0 + 65_000]);
+    expect([...read.offsets]).toEqual([0, 5000, 5100 + 64 * 1024, 80_000, 80_000, 80_100, 80_100]);
+    expect([...read.times]).toEqual([
+      T0,
+      T0 + 2600,
+      T0 + 2800,
+      T0 + 2800,
+      T0 + 60_000,
+      T0 + 60_000,
+      T0 + 65_000,
+    ]);
     expect(startOffsetFor(read, T0 + 2700)).toBe(5000);
     expect(startOffsetFor(read, T0 - 1)).toBe(0);
   });
@@ -93,5 +102,72 @@ describe('the time index beside a log file', () => {
     await pruneRotated(log, 0);
     expect(existsSync(timeIndexPath(files[0]!.path))).toBe(false);
     await writer.close();
+  });
+});
+
+/** Lines of the files of `outPath` whose arrival time is at or after `since`, as `velos logs --since` counts them. */
+async function linesSince(outPath: string, since: number): Promise<string[]> {
+  const errPath = `${outPath}.err`;
+  const sources = (await listLogSources({ outPath, errPath }, { since })).filter((s) => s.stream === 'out');
+  const lines: string[] = [];
+  for (const source of sources) {
+    await scanSource(source, { since, deadline: Date.now() + 60_000 }, (data, start, end) => {
+      lines.push(data.toString('utf8', start, end));
+    });
+  }
+  return lines;
+}
+
+/** `count` lines of about 110 bytes, numbered from `from`, tagged `tag`. */
+function burst(tag: string, from: number, count: number): Buffer {
+  let text = '';
+  for (let n = from; n < from + count; n += 1) text += `${tag} ${n} ${'p'.repeat(100)}\n`;
+  return Buffer.from(text);
+}
+
+describe('the time index between two bursts of output (a --since window)', () => {
+  // Phase one arrives 8 s ago, phase two 3 s ago: a window from 5 s ago holds phase two only.
+  for (const maxBytes of [undefined, 64 * 1024, 10 * 1024]) {
+    it(`counts only the later burst, none of the earlier one (log_max_size ${maxBytes ?? 'none'})`, async () => {
+      const log = tempLog();
+      const now = Date.now();
+      const writer = new FileWriter({
+        path: log,
+        highWaterBytes: 1 << 26,
+        rotation: maxBytes === undefined ? {} : { maxBytes, compress: false, retain: 1000 },
+      });
+      // pipe reads of up to 64 KiB, the way a flood arrives; the phases are not a multiple of the limit
+      for (let n = 1; n <= 2000; n += 500) writer.write(burst('one', n, 500), 'out', 500, now - 8000 + n);
+      for (let n = 1; n <= 2000; n += 300) {
+        const count = Math.min(300, 2001 - n);
+        writer.write(burst('two', n, count), 'out', count, now - 3000 + n);
+      }
+      await writer.settled();
+      writer.flushTimeIndex();
+      const lines = await linesSince(log, now - 5000);
+      expect(lines.filter((line) => line.startsWith('one')).length).toBe(0);
+      expect(lines.length).toBe(2000);
+      await writer.close();
+    });
+  }
+
+  it('ends the lines an earlier writer left at the file time, so a new writer after a pause does not stretch them', async () => {
+    const log = tempLog();
+    const now = Date.now();
+    const first = new FileWriter({ path: log, highWaterBytes: 1 << 26 });
+    first.write(burst('one', 1, 1000), 'out', 1000, now - 8000);
+    first.write(burst('one', 1001, 1000), 'out', 1000, now - 7500);
+    await first.close();
+    // the file was last written 7 s ago, by a daemon that is gone
+    const written = new Date(now - 7000);
+    utimesSync(log, written, written);
+    const second = new FileWriter({ path: log, highWaterBytes: 1 << 26 });
+    second.write(burst('two', 1, 1000), 'out', 1000, now - 3000);
+    await second.settled();
+    second.flushTimeIndex();
+    const lines = await linesSince(log, now - 5000);
+    expect(lines.filter((line) => line.startsWith('one')).length).toBe(0);
+    expect(lines.length).toBe(1000);
+    await second.close();
   });
 });
