@@ -30,6 +30,9 @@ describe('renderSystemdUnit', () => {
       'User=ann',
       'Environment=VELOS_HOME=/home/ann/.velos',
       'Environment=PATH=/usr/local/bin:/usr/bin:/bin',
+      // glibc's mmap threshold fixed, as the launcher does (docs/protocol.md), and dropped by the daemon
+      'Environment=MALLOC_MMAP_THRESHOLD_=16384',
+      'Environment=VELOS_ALLOCATOR_TUNED=1',
       'ExecStart=/usr/bin/node /opt/velos/bin/velos.js daemon --foreground',
       'ExecStop=/usr/bin/node /opt/velos/bin/velos.js kill',
       'Restart=on-failure',
