@@ -49,7 +49,7 @@ describe('velos start --watch (SUP-7)', () => {
         dir,
         '--watch',
         '--watch-delay',
-        '200',
+        '200ms',
       ],
       { home },
     );
@@ -130,7 +130,7 @@ describe('velos start --watch (SUP-7)', () => {
         dir,
         '--watch',
         '--watch-delay',
-        '200',
+        '200ms',
         '--log-max-size',
         '2K',
         '--output',

@@ -170,7 +170,7 @@ describe("PM2's --merge-logs and -l/--log", () => {
     const combined = join(dir, 'combined.txt');
     // --ignore-watch replaces the defaults (which ignore *.log): only the app's own files protect it
     const started = await runScript(
-      `TICK_MS=20 pm2 start ${OUT_ERR} --name watched --watch --cwd ${dir} --ignore-watch nothing --watch-delay 100 -l ${combined}`,
+      `TICK_MS=20 pm2 start ${OUT_ERR} --name watched --watch --cwd ${dir} --ignore-watch nothing --watch-delay 100ms -l ${combined}`,
       home,
     );
     expect(started.code, started.stderr).toBe(0);

@@ -47,7 +47,7 @@ describe("PM2's forms of the start flags", () => {
     const dir = join(home, 'src');
     mkdirSync(dir);
     const started = await runScript(
-      `cd ${home} && pm2 start ${OUT_ERR} --name watched --watch src --watch-delay 100 --stop-exit-codes 0 3`,
+      `cd ${home} && pm2 start ${OUT_ERR} --name watched --watch src --watch-delay 100ms --stop-exit-codes 0 3`,
       home,
     );
     expect(started.code, started.stderr).toBe(0);

@@ -259,8 +259,9 @@ export const COMMANDS: CommandSpec[] = [
       },
       'watch-delay': {
         type: 'string',
-        value: 'ms',
-        description: 'gather file changes this long before one restart (default 500ms)',
+        value: 'duration',
+        description:
+          'gather file changes this long before one restart (default 500ms); a bare number is seconds, as in PM2 (4 = 4s)',
       },
       type: {
         type: 'string',

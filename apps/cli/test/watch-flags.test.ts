@@ -63,6 +63,12 @@ describe('velos start watch flags (SUP-7)', () => {
     expect(specOf(['app.js']).watch).toBeUndefined();
   });
 
+  it('reads a bare --watch-delay as seconds, as PM2 does', () => {
+    expect(specOf(['app.js', '--watch', '--watch-delay', '4']).watchDelayMs).toBe(4000);
+    expect(specOf(['app.js', '--watch', '--watch-delay', '0.5']).watchDelayMs).toBe(500);
+    expect(specOf(['app.js', '--watch', '--watch-delay', '4000ms']).watchDelayMs).toBe(4000);
+  });
+
   it('names the flag of a bad delay, and shows the optional value in help', () => {
     let message = '';
     try {

@@ -116,6 +116,8 @@ const PASS_THROUGH_FLAGS = [
   'timeout',
 ];
 
+const BARE_NUMBER = /^\d+(\.\d+)?$/;
+
 const SCRIPT_EXTENSION = /\.(c|m)?(js|ts)$|\.(py|sh|bash|rb|pl|php)$/;
 
 /** True when any flag that describes an app (or `-- args`) was given. */
@@ -215,6 +217,9 @@ export function specsFromFlags(
   for (const flag of PASS_THROUGH_FLAGS) {
     if (text(flag) !== undefined) entry[APP_FLAGS[flag]!] = text(flag);
   }
+  // PM2's CLI reads a bare `--watch-delay 4` as seconds (files say milliseconds, as in PM2)
+  const watchDelay = text('watch-delay');
+  if (watchDelay !== undefined && BARE_NUMBER.test(watchDelay)) entry.watch_delay = `${watchDelay}s`;
   const instances = text('instances');
   if (instances !== undefined)
     entry.instances =
