@@ -16,10 +16,13 @@ import {
 export {
   FIXTURES,
   REPO_ROOT,
+  rssFallenToMb,
+  rssMb,
   /** Runs `node apps/cli/bin/velos.js …args` with VELOS_HOME set; never throws on a non-zero exit. */
   runVelos as velos,
   /** Runs the CLI and fails with its stderr unless it exits 0. */
   runVelosOk as velosOk,
+  settledRssMb,
   /** Spawns the CLI without waiting (for `logs --follow`); the process is killed by PID in `cleanupHomes`. */
   spawnVelos,
   VELOS_BIN,

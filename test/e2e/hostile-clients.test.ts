@@ -1,10 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { APP_DEFAULTS } from '@velos/core';
 import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, MAX_FRAME_BYTES } from '@velos/core/codec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, isAlive, listJson, readPidFile, velos, waitFor } from './helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  isAlive,
+  listJson,
+  readPidFile,
+  rssMb,
+  settledRssMb,
+  velos,
+  waitFor,
+} from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -51,10 +60,6 @@ async function startDaemon(home: string): Promise<number> {
   return readPidFile(home)!;
 }
 
-function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-}
-
 /** Opens `count` connections that each announce a 16 MiB frame and send all of it but the last byte. */
 async function floodPartialFrames(home: string, count: number): Promise<RawSocket[]> {
   const body = Buffer.alloc(MAX_FRAME_BYTES - 1, 0x61);
@@ -73,20 +78,6 @@ async function floodPartialFrames(home: string, count: number): Promise<RawSocke
     ),
   );
   return attackers;
-}
-
-/** Resident memory once it has stopped moving: from 1.5 s on, two readings 250 ms apart within 0.5 MB, at most 5 s more. */
-async function settledRss(pid: number): Promise<number> {
-  // the daemon collects what a large request or frame left a second after it
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  let last = rssMb(pid);
-  for (let i = 0; i < 20; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = rssMb(pid);
-    if (Math.abs(now - last) < 0.5) return now;
-    last = now;
-  }
-  return last;
 }
 
 describe('hostile clients against the built daemon (#8)', () => {
@@ -115,7 +106,7 @@ describe('hostile clients against the built daemon (#8)', () => {
       const warm = await RawSocket.open(home);
       expect((await warm.call(1, 'start', { apps: appsOf(1000) })).status).toBe('error');
       warm.socket.destroy();
-      const before = await settledRss(pid);
+      const before = await settledRssMb(pid);
       const raw = await RawSocket.open(home);
       const startedAt = Date.now();
       const reply = await raw.call(1, 'start', { apps: appsOf(1000) });
@@ -140,7 +131,7 @@ describe('hostile clients against the built daemon (#8)', () => {
     // a first small flood pages in the code of this path (and of a full collection): what is measured
     // after the big one is the memory it held, not code run for the first time
     for (const attacker of await floodPartialFrames(home, 2)) attacker.socket.destroy();
-    const before = await settledRss(pid);
+    const before = await settledRssMb(pid);
     let peak = before;
     const sampling = setInterval(() => {
       peak = Math.max(peak, rssMb(pid));

@@ -1,5 +1,6 @@
 import { MAX_FRAME_BYTES } from '@velos/core/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rssFallenToMb, settledRssMb } from '../e2e/helpers.js';
 import { cleanupHomes, expectHealthy, type FuzzDaemon, rssMb, startFuzzDaemon } from './support/daemon.js';
 import { frameHeader, RawIpc } from './support/raw-ipc.js';
 
@@ -38,35 +39,12 @@ async function floodPartialFrames(count: number, sample: () => void): Promise<Ra
   return attackers;
 }
 
-/** Resident memory once it has stopped falling (sampled until two readings 250 ms apart agree within 1 MB, at most 5 s). */
-async function settledRss(pid: number): Promise<number> {
-  let last = rssMb(pid);
-  for (let i = 0; i < 20; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = rssMb(pid);
-    if (Math.abs(now - last) < 1) return now;
-    last = now;
-  }
-  return last;
-}
-
-/** Resident memory once it is at most `limitMb`, polled every 250 ms; after 15 s, the last reading. */
-async function rssFallenTo(pid: number, limitMb: number): Promise<number> {
-  const deadline = Date.now() + 15_000;
-  let now = rssMb(pid);
-  while (now > limitMb && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    now = rssMb(pid);
-  }
-  return now;
-}
-
 describe('partial frames across all connections are bounded (#8)', () => {
   it('3 floods of 40 connections × 16 MiB − 1 of a 16 MiB frame: BUSY refusals, others answered, peak < 200 MB, RSS back within 10 % after each', async () => {
     await expectHealthy(daemon);
     // a first small flood pages in the code of this path and of a full collection (see hostile-clients)
     for (const attacker of await floodPartialFrames(2, () => undefined)) attacker.destroy();
-    const before = await settledRss(daemon.pid);
+    const before = await settledRssMb(daemon.pid);
     let peak = before;
     const settled: number[] = [];
     const results: string[] = [];
@@ -77,7 +55,7 @@ describe('partial frames across all connections are bounded (#8)', () => {
       const refused = attackers.filter((a) => a.replies[0]?.payload.code === 'BUSY').length;
       for (const attacker of attackers) attacker.destroy();
       await expectHealthy(daemon);
-      settled.push(await rssFallenTo(daemon.pid, before * 1.1));
+      settled.push(await rssFallenToMb(daemon.pid, before * 1.1));
       results.push(`flood ${round}: ${refused}/40 refused BUSY, then ${settled.at(-1)!.toFixed(1)} MB`);
       expect(refused).toBeGreaterThanOrEqual(35);
     }

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { DAEMON_ALLOCATOR_ENV, type ResponseMessage } from '@velos/core';
 import { FRAME_HEADER_BYTES } from '@velos/core/codec';
+import { rssFallenToMb, settledRssMb } from '@velos/test-helpers';
 import { expect } from 'vitest';
+
+const MIB = 1024 * 1024;
+
 import type { RawClient } from './helpers.js';
 
 /**
@@ -19,34 +23,14 @@ export function rssBytes(pid: number): number {
   return Number(match![1]) * 1024;
 }
 
-/**
- * Resident memory of a process once it is at most `limitBytes` (what a load left behind is collected a
- * second after it ends), polled every 250 ms; after 15 s, the last reading.
- */
+/** Resident memory (bytes) once it is at most `limitBytes`, polled every 250 ms; after 15 s, the last reading. */
 export async function rssFallenTo(pid: number, limitBytes: number): Promise<number> {
-  const deadline = Date.now() + 15_000;
-  let now = rssBytes(pid);
-  while (now > limitBytes && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    now = rssBytes(pid);
-  }
-  return now;
+  return (await rssFallenToMb(pid, limitBytes / MIB)) * MIB;
 }
 
-/**
- * Resident memory once the daemon's collection after a large release has run (it runs a second after
- * the release) and RSS stopped moving: two readings 250 ms apart within 0.5 MB, at most 5 s more.
- */
+/** Resident memory (bytes) once the daemon's collection after a large release has run and RSS stopped moving. */
 export async function settledRss(pid: number): Promise<number> {
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  let last = rssBytes(pid);
-  for (let i = 0; i < 20; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = rssBytes(pid);
-    if (Math.abs(now - last) < 512 * 1024) return now;
-    last = now;
-  }
-  return last;
+  return (await settledRssMb(pid)) * MIB;
 }
 
 /** True while a process exists. */

@@ -24,6 +24,7 @@ export {
   type ProcEntry,
   pidsWithEnv,
 } from './proc.js';
+export { rssFallenToMb, rssMb, settledRssMb } from './rss.js';
 export { makeTempHome, removeTempHome, type TempHome } from './temp-home.js';
 export {
   DEFAULT_WAIT_INTERVAL_MS,
