@@ -64,6 +64,27 @@ const SOURCE_EDITS: SourceEdit[] = [
       ],
     ],
   },
+  // ink keeps the size and the wrapped form of every text it ever measured, which a dashboard showing
+  // logs for hours makes a leak: here each cache starts over past 4096 texts
+  {
+    file: /\/ink\/build\/measure-text\.js$/,
+    edits: [
+      [
+        '    cache.set(text, dimensions);',
+        '    if (cache.size >= 4096) cache.clear();\n    cache.set(text, dimensions);',
+      ],
+    ],
+  },
+  {
+    file: /\/ink\/build\/wrap-text\.js$/,
+    edits: [
+      ['const cache = {};', 'let cache = {};\nlet cacheSize = 0;'],
+      [
+        '    cache[cacheKey] = wrappedText;',
+        '    if (++cacheSize > 4096) {\n        cache = {};\n        cacheSize = 1;\n    }\n    cache[cacheKey] = wrappedText;',
+      ],
+    ],
+  },
   // Grapheme segmenters cost 7–17 ms to set up: ink's ANSI tokenizers (every line of a frame, and
   // truncated text) split text of narrow characters themselves (narrow-width.ts)
   {
