@@ -81,6 +81,11 @@ async function timeFrames() {
   console.log(
     `ratio to velos list: table ${(median(table) / median(list)).toFixed(2)}x, full frame ${(median(full) / median(list)).toFixed(2)}x (budget 2x)`,
   );
+  // each monit run against the list run just before it: the pair shares the machine's load of the moment
+  const pairs = full.map((ms, run) => ms / list[run]);
+  console.log(
+    `full frame / velos list, run by run: median ${median(pairs).toFixed(2)}x [${pairs.map((r) => r.toFixed(2)).join(' ')}]`,
+  );
 }
 
 async function timeList() {
