@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Options } from 'tsup';
@@ -216,6 +217,17 @@ const assertForSignalExit: EsbuildPlugin = {
     }));
   },
 };
+
+/** The stamp src/monit/code-cache.ts reads (kept in step with CACHE_KEY_STAMP there, checked by its test). */
+const CACHE_KEY_STAMP = '/*velos-cache-key:';
+
+/** Puts the sha-256 of the bundle `file` on its first line, where code-cache.ts reads its cache key. */
+export async function stampCacheKey(file: string): Promise<void> {
+  const source = await readFile(file, 'utf8');
+  const body = source.startsWith(CACHE_KEY_STAMP) ? source.slice(source.indexOf('*/\n') + 3) : source;
+  const hash = createHash('sha256').update(body).digest('hex');
+  await writeFile(file, `${CACHE_KEY_STAMP}${hash}*/\n${body}`);
+}
 
 /** The esbuild plugins of monit's bundle (dist/monit.cjs), besides the ones every bundle has. */
 export const monitBundlePlugins: EsbuildPlugin[] = [

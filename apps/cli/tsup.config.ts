@@ -1,6 +1,6 @@
 import { defineConfig, type Options } from 'tsup';
 import { convertDaemonToCommonJs, DAEMON_EXTENSION, lazyFsPromises } from './daemon-cjs.js';
-import { monitBundlePlugins } from './monit-build.js';
+import { monitBundlePlugins, stampCacheKey } from './monit-build.js';
 
 const shared: Options = {
   format: ['esm'],
@@ -74,6 +74,7 @@ export default defineConfig([
     banner: {},
     define: { ...shared.define, 'process.env.NODE_ENV': '"production"' },
     esbuildPlugins: [...(shared.esbuildPlugins ?? []), ...monitBundlePlugins],
+    onSuccess: () => stampCacheKey('dist/monit.cjs'),
   },
   // SUP-5: the cluster primary is a process of its own; the daemon's chunks find it beside them.
   {

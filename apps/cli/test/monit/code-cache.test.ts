@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { requireWithCodeCache } from '../../src/monit/code-cache.js';
+import { stampCacheKey } from '../../monit-build.js';
+import { CACHE_KEY_STAMP, requireWithCodeCache } from '../../src/monit/code-cache.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -61,15 +62,40 @@ describe('requireWithCodeCache (how velos monit loads dist/monit.cjs)', () => {
     expect(requireWithCodeCache<Mod>(file('bbbb'), cacheDir).isCacheHit).toBe(true);
   });
 
+  it("reads the key of a bundle from the build's stamp, which changes with the content", async () => {
+    const { file, cacheDir } = moduleDir();
+    const stamped = async (answer: string) => {
+      const path = file(answer);
+      await stampCacheKey(path);
+      await stampCacheKey(path); // stamping twice replaces the stamp
+      return path;
+    };
+    const a = await stamped('aaaa');
+    expect(readFileSync(a, 'utf8').startsWith(CACHE_KEY_STAMP)).toBe(true);
+    expect(readFileSync(a, 'utf8').split('\n')).toHaveLength(5);
+    const first = requireWithCodeCache<Mod>(a, cacheDir);
+    expect([first.exports.answer(), first.isCacheHit]).toEqual(['aaaa', false]);
+    first.saveCache();
+    const stamp = readFileSync(a, 'utf8').slice(CACHE_KEY_STAMP.length, CACHE_KEY_STAMP.length + 64);
+    expect(readFileSync(join(cacheDir, 'mod.cjs.v8-cache')).subarray(0, 64).toString()).toBe(stamp);
+    expect(requireWithCodeCache<Mod>(await stamped('aaaa'), cacheDir).isCacheHit).toBe(true);
+    const other = requireWithCodeCache<Mod>(await stamped('bbbb'), cacheDir);
+    expect([other.exports.answer(), other.isCacheHit]).toEqual(['bbbb', false]);
+  });
+
   it('compiles afresh when the cache file is damaged, and never fails for a cache it cannot write', () => {
     const { file, cacheDir } = moduleDir();
     requireWithCodeCache<Mod>(file('aaaa'), cacheDir).saveCache();
     const cacheFile = join(cacheDir, 'mod.cjs.v8-cache');
     const data = readFileSync(cacheFile);
-    writeFileSync(cacheFile, data.subarray(0, 40));
+    const keyLength = data.indexOf(10) + 1;
+    writeFileSync(cacheFile, data.subarray(0, keyLength + 8));
     const truncated = requireWithCodeCache<Mod>(file('aaaa'), cacheDir);
     expect([truncated.exports.answer(), truncated.isCacheHit]).toEqual(['aaaa', false]);
-    writeFileSync(cacheFile, Buffer.concat([data.subarray(0, 32), Buffer.alloc(data.length - 32, 7)]));
+    writeFileSync(
+      cacheFile,
+      Buffer.concat([data.subarray(0, keyLength), Buffer.alloc(data.length - keyLength, 7)]),
+    );
     const garbled = requireWithCodeCache<Mod>(file('aaaa'), cacheDir);
     expect([garbled.exports.answer(), garbled.isCacheHit]).toEqual(['aaaa', false]);
 
