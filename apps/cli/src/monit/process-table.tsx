@@ -26,25 +26,36 @@ export const TableHeader = memo(function TableHeader(props: { width: number }) {
   };
   return (
     <Text bold wrap="truncate">
-      {'  '}
-      {line(cells, nameWidth(props.width))}
+      {`  ${line(cells, nameWidth(props.width))}`}
     </Text>
   );
 });
 
-/** One row of the process table; re-rendered only when one of its cells or the selection changes. */
+/**
+ * One row of the process table; re-rendered only when one of its cells or the selection changes.
+ * The plain cells are joined into one string each side of the coloured ones: a row is five text
+ * nodes for React and ink instead of twenty-five (fewer nodes to create for the first frame and to
+ * compare when a row changes).
+ */
 export const ProcessRow = memo(
   function ProcessRow(props: { cells: RowCells; isSelected: boolean; width: number }) {
     const { cells, isSelected } = props;
     const w = nameWidth(props.width);
+    const head = `${isSelected ? '▸ ' : '  '}${fit(cells.id, WIDTHS.id, 'right')} ${fit(cells.name, w)} `;
+    const middle = [
+      '',
+      fit(cells.pid, WIDTHS.pid, 'right'),
+      fit(cells.cpu, WIDTHS.cpu, 'right'),
+      fit(cells.memory, WIDTHS.memory, 'right'),
+      fit(cells.uptime, WIDTHS.uptime, 'right'),
+      fit(cells.restarts, WIDTHS.restarts, 'right'),
+      '',
+    ].join(' ');
     return (
       <Text wrap="truncate" inverse={isSelected}>
-        {isSelected ? '▸ ' : '  '}
-        {fit(cells.id, WIDTHS.id, 'right')} {fit(cells.name, w)}{' '}
-        <Text color={statusColor(cells.status)}>{fit(cells.status, WIDTHS.status)}</Text>{' '}
-        {fit(cells.pid, WIDTHS.pid, 'right')} {fit(cells.cpu, WIDTHS.cpu, 'right')}{' '}
-        {fit(cells.memory, WIDTHS.memory, 'right')} {fit(cells.uptime, WIDTHS.uptime, 'right')}{' '}
-        {fit(cells.restarts, WIDTHS.restarts, 'right')}{' '}
+        {head}
+        <Text color={statusColor(cells.status)}>{fit(cells.status, WIDTHS.status)}</Text>
+        {middle}
         <Text color={healthColor(cells.health)}>{fit(cells.health, WIDTHS.health)}</Text>
       </Text>
     );

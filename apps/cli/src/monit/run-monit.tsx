@@ -7,6 +7,12 @@ import { CLEAR_SCREEN } from './splash.js';
 /** Longest wait for the first answers before the first frame is drawn anyway. */
 const FIRST_FRAME_WAIT_MS = 2000;
 
+/** Options of `runMonitApp`. */
+export interface RunMonitOptions {
+  /** Called once ink's first frame is on the terminal (commands/monit.ts saves the code cache then). */
+  onFirstFrame?: () => void;
+}
+
 /**
  * Runs the dashboard on this terminal (already on its alternate screen) until the user quits (q,
  * Ctrl-C); `processes` is the list the splash showed, shown until the first poll answers.
@@ -14,6 +20,7 @@ const FIRST_FRAME_WAIT_MS = 2000;
 export async function runMonitApp(
   control: VelosControl,
   processes: ProcessInfo[] | null = null,
+  options: RunMonitOptions = {},
 ): Promise<void> {
   const store = createMonitStore(control, { initialProcesses: processes });
   store.start();
@@ -32,6 +39,8 @@ export async function runMonitApp(
     patchConsole: false,
     exitOnCtrlC: true,
   });
+  // ink draws the first frame synchronously: it is on the terminal by now
+  options.onFirstFrame?.();
   try {
     await instance.waitUntilExit();
   } finally {

@@ -2,7 +2,7 @@ import { formatBytes, type ProcessInfo } from '@velos/core';
 import { Text } from 'ink';
 import { memo } from 'react';
 import { formatCpu } from '../output/units.js';
-import { fit, screenSafe, sparkline } from './format.js';
+import { fit, SPARKLINE_WIDTHS, screenSafe, sparkline } from './format.js';
 import type { MonitData } from './monit-store.js';
 
 /** The line under the table: the selected process's CPU and memory sparklines from its history. */
@@ -14,7 +14,10 @@ export const SelectedPanel = memo(function SelectedPanel(props: {
   const { process: p, history, width } = props;
   if (!p) return <Text dimColor>no process selected</Text>;
   const label = fit(screenSafe(`${p.name}#${p.instance}`), 14);
-  const sparkWidth = Math.max(6, Math.min(30, Math.floor((width - 44) / 2)));
+  const sparkWidth = Math.max(
+    SPARKLINE_WIDTHS.min,
+    Math.min(SPARKLINE_WIDTHS.max, Math.floor((width - 44) / 2)),
+  );
   if (!history || history.target !== String(p.id)) {
     return (
       <Text wrap="truncate">

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bar, fit, sparkline } from '../../src/monit/format.js';
+import { bar, fit, historySignature, sparkline } from '../../src/monit/format.js';
 import { computeLayout, scrollOffset } from '../../src/monit/layout.js';
 import { createMonitStore, type MonitStore } from '../../src/monit/monit-store.js';
 import { renderSplash } from '../../src/monit/splash.js';
@@ -70,6 +70,18 @@ describe('monit format and layout', () => {
     expect(bar(2, 4)).toBe('████');
     expect(fit('abcdef', 4)).toBe('abc…');
     expect(fit('7', 3, 'right')).toBe('  7');
+  });
+
+  it('compares histories as the panel draws them: an answer that changes no sparkline draws no frame', () => {
+    const at = (cpu: number[], memory: number[]) =>
+      historySignature({ target: '0', cpu, memory, error: null });
+    const memory = Array.from({ length: 40 }, () => 41_000_000);
+    const base = at([0, 0, 5, 10], memory);
+    expect(at([0, 0, 5.01, 10.02], memory)).toBe(base);
+    expect(at([0, 0, 5, 10], [...memory.slice(1), 41_000_100])).toBe(base);
+    expect(at([0, 0, 10, 5], memory)).not.toBe(base);
+    expect(at([0, 0, 5, 10], [...memory.slice(1), 60_000_000])).not.toBe(base);
+    expect(historySignature({ target: '1', cpu: [0, 0, 5, 10], memory, error: null })).not.toBe(base);
   });
 
   it('splits 24 rows between table, logs and events, and scrolls to keep the selection visible', () => {
