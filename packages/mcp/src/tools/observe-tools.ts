@@ -1,13 +1,5 @@
-import {
-  describeCondition,
-  ErrorCodes,
-  formatBytes,
-  formatDuration,
-  type MetricsSnapshot,
-  type ProcessMetrics,
-  VelosError,
-} from '@velos/core';
-import { roundCpu, shortStatus, toAiEvent, toAiMetrics, toAiProcess, toAiRuns } from '@velos/core/ai';
+import { describeCondition, ErrorCodes, type ProcessMetrics, VelosError } from '@velos/core';
+import { toAiEvent, toAiMetrics, toAiProcess, toAiRuns } from '@velos/core/ai';
 import * as z from 'zod';
 import { scoreHealth } from '../health-score.js';
 import { defineTool, detailField, targetField, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
