@@ -1,10 +1,14 @@
 // Scenario 2: resident memory of the daemon idle, with 10 and with 100 apps; and of one app under each.
+
+import { setTimeout as delay } from 'node:timers/promises';
 import { readRssBytes, readSettledRss, stopPids } from '../lib/proc.mjs';
 import { makeRow } from '../lib/report.mjs';
 import { appList, FIXTURES, forEachManager, freshDir, spawnFloor } from '../lib/scenario-kit.mjs';
 import { median } from '../lib/stats.mjs';
 
 const MB = 1e6;
+/** How long a daemon gets without commands before its "idle" figure: Velos collects 3 s after the last request, at most every 10 s. */
+const IDLE_WAIT_MS = 12_000;
 
 /** VmRSS of the daemon PID after a ping, with 10 and with 100 silent.js apps (fresh daemon each run). */
 export const daemonRss = {
@@ -15,7 +19,9 @@ export const daemonRss = {
     const large = ctx.quick ? 30 : 100;
     const errors = {};
     const idle = { velos: [], pm2: [] };
+    const idleLater = { velos: [], pm2: [] };
     const withSmall = { velos: [], pm2: [] };
+    const withSmallLater = { velos: [], pm2: [] };
     const withLarge = { velos: [], pm2: [] };
     const perApp = { floor: [], velos: [], pm2: [] };
     for (let run = 0; run < ctx.runs; run += 1) {
@@ -25,12 +31,16 @@ export const daemonRss = {
         await manager.shutdown();
         const pid = await manager.ensureDaemon();
         idle[manager.name].push((await readSettledRss(pid)) / MB);
+        await delay(IDLE_WAIT_MS);
+        idleLater[manager.name].push((await readSettledRss(pid)) / MB);
 
         const first = appList(ctx, { prefix: 'rss', count: small, script: FIXTURES.silent });
         await manager.startConfig(manager.writeConfig(freshDir(ctx, 'rss-a'), first));
         const pids = await manager.waitOnline(first.map((app) => app.name));
         await manager.list();
         withSmall[manager.name].push((await readSettledRss(pid)) / MB);
+        await delay(IDLE_WAIT_MS);
+        withSmallLater[manager.name].push((await readSettledRss(pid)) / MB);
         perApp[manager.name].push(median([...pids.values()].map((p) => readRssBytes(p) ?? 0)) / MB);
 
         const rest = appList(ctx, {
@@ -60,6 +70,26 @@ export const daemonRss = {
         }),
         makeRow({ metric: `daemon RSS, ${small} apps`, unit: 'MB', samples: withSmall, base: 'pm2' }),
         makeRow({
+          metric: `daemon RSS idle, ${IDLE_WAIT_MS / 1000} s without commands`,
+          unit: 'MB',
+          samples: idleLater,
+          base: 'pm2',
+          target: { kind: 'max', value: 45, text: '<= 45 MB (issue 17, Node 20)' },
+        }),
+        makeRow({
+          metric: `daemon RSS, ${small} apps, ${IDLE_WAIT_MS / 1000} s without commands`,
+          unit: 'MB',
+          samples: withSmallLater,
+          base: 'pm2',
+        }),
+        makeRow({
+          metric: `daemon RSS per app, idle → ${small} apps, ${IDLE_WAIT_MS / 1000} s without commands`,
+          unit: 'MB',
+          samples: perAppGrowth(idleLater, withSmallLater, small),
+          base: 'pm2',
+          target: { kind: 'max', value: 0.1, text: '<= 0.1 MB (issue 17)' },
+        }),
+        makeRow({
           metric: `daemon RSS, ${large} apps`,
           unit: 'MB',
           samples: withLarge,
@@ -72,10 +102,20 @@ export const daemonRss = {
       notes: [
         'MB = 10^6 bytes of VmRSS; a fresh daemon per run, measured once RSS settles (<1% change in 250 ms)',
         'app RSS floor: bare `node fixtures/silent.js`; under a manager: median over the 10 apps',
+        `"without commands": the same daemon measured again after ${IDLE_WAIT_MS / 1000} s in which it got no command (a daemon that has been idle a while; Velos gives back what start-up and a burst of requests left behind 3 s after the last request)`,
       ],
     };
   },
 };
+
+/** Per run: (RSS with `count` apps − idle RSS) / `count`, for each manager. */
+function perAppGrowth(idle, withApps, count) {
+  const growth = {};
+  for (const name of Object.keys(idle)) {
+    growth[name] = idle[name].map((mb, run) => (withApps[name][run] - mb) / count).filter(Number.isFinite);
+  }
+  return growth;
+}
 
 /** RSS of a bare `node fixtures/silent.js`, the floor for one supervised app. */
 async function bareAppRss(ctx) {

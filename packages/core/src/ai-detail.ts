@@ -1,5 +1,6 @@
 import { roundCpu, shortStatus } from './ai-output.js';
 import { formatSpanMs } from './alert-rule.js';
+import { isoTime } from './iso-time.js';
 import type { ProcessDetail } from './process-info.js';
 import { formatBytes, formatDuration } from './units.js';
 
@@ -46,9 +47,7 @@ function aiHealth(d: ProcessDetail): Record<string, unknown> {
   return {
     s: health.state,
     rdy: health.ready ? 1 : 0,
-    ...(failure
-      ? { fail: { p: failure.probe, why: failure.reason, at: new Date(failure.at).toISOString() } }
-      : {}),
+    ...(failure ? { fail: { p: failure.probe, why: failure.reason, at: isoTime(failure.at) } } : {}),
   };
 }
 
@@ -61,7 +60,7 @@ function aiJob(d: ProcessDetail): Record<string, unknown> {
     ...(spec.intervalMs === undefined ? {} : { every: formatSpanMs(spec.intervalMs) }),
     n: job.runs,
     ...(last ? { last: { seq: last.seq, out: last.outcome, code: last.exitCode } } : {}),
-    ...(job.nextRunAt === null ? {} : { next: new Date(job.nextRunAt).toISOString() }),
+    ...(job.nextRunAt === null ? {} : { next: isoTime(job.nextRunAt) }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { EventFieldValue, EventSeverity, VelosEvent } from './events.js';
+import { isoTime } from './iso-time.js';
 import type { JobRun, LogLine, ProcessInfo, ProcessStatus } from './process-info.js';
 import { formatBytes, formatDuration } from './units.js';
 
@@ -112,7 +113,7 @@ export function toAiRuns(runs: NamedRun[]): AiRun[] {
   return runs.map((run) => ({
     q: run.seq,
     ...(showName ? { n: run.name } : {}),
-    t: new Date(run.startedAt).toISOString(),
+    t: isoTime(run.startedAt),
     ...(run.endedAt === null ? {} : { d: run.endedAt - run.startedAt }),
     ...(run.exitCode !== null ? { x: run.exitCode } : run.signal !== null ? { x: run.signal } : {}),
     o: run.outcome,
@@ -136,7 +137,7 @@ export function toAiEvent(event: VelosEvent, formatTime: (epochMs: number) => st
 /** The `--ai` form of one log line; `withApp` adds the app's name (`a`). */
 export function toAiLogLine(line: LogLine, withApp = false): AiLogLine {
   return {
-    t: new Date(line.ts).toISOString(),
+    t: isoTime(line.ts),
     ...(withApp ? { a: line.name } : {}),
     ...(line.stream === 'err' ? { s: 'err' as const } : {}),
     ...(line.lvl ? { l: line.lvl } : {}),

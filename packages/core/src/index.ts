@@ -73,6 +73,7 @@ export {
   prepareHome,
   writeFreshFile,
 } from './home.js';
+export { isoTime } from './iso-time.js';
 export type {
   LogAnomalyInfo,
   LogDedupeInfo,

@@ -8,7 +8,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { APPEND_NO_FOLLOW, openNoFollow } from '@velos/core';
+import { APPEND_NO_FOLLOW, isoTime, openNoFollow } from '@velos/core';
 import { createRepeatFilter } from './log-repeats.js';
 
 /** `daemon.log` is rotated once it passes this size. */
@@ -67,7 +67,7 @@ export function createDaemonLog(path: string, options: DaemonLogOptions = {}): D
   };
 
   const writeLine = (line: string): void => {
-    const text = `${new Date().toISOString()} [${process.pid}] ${line}\n`;
+    const text = `${isoTime(Date.now())} [${process.pid}] ${line}\n`;
     if (fd !== null) {
       try {
         sizeBytes += writeSync(fd, text);

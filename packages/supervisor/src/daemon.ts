@@ -11,6 +11,7 @@ import { ipcHealthCheck } from './health/ipc-health.js';
 import { ipcLimitsFromEnv } from './ipc-limits.js';
 import { type IpcServer, startIpcServer } from './ipc-server.js';
 import { holdLogAnswersWhile } from './log-queries.js';
+import { createIdleCollection } from './memory-release.js';
 import { createRestoreGate, restoreFailedError } from './restore-gate.js';
 import { createServiceNotifier } from './service-notify.js';
 import { createSupervisor } from './supervisor.js';
@@ -157,13 +158,17 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   });
 
   log(`daemon ${VELOS_VERSION} starting, pid ${process.pid}, home ${home}`);
+  const idleCollection = createIdleCollection();
   try {
     server = await startIpcServer({
       socketPath,
       dispatcher: gate.dispatcher,
       log,
       limits: ipcLimitsFromEnv(process.env, log),
-      onAnswered: supervisor.recordIpcRequest,
+      onAnswered: (cmd, outcome, seconds) => {
+        supervisor.recordIpcRequest(cmd, outcome, seconds);
+        idleCollection.touch();
+      },
     });
   } catch (error) {
     log(`cannot listen on ${socketPath}: ${error instanceof Error ? error.message : String(error)}`);
@@ -209,6 +214,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     gate.fail(restoreFailedError(error, logPath));
     void shutdown('the restore failed', false);
   }
+  idleCollection.touch();
   if (!stopping && notifier.isEnabled) {
     const watchdog =
       notifier.watchdogIntervalMs === null ? '' : `, watchdog every ${notifier.watchdogIntervalMs} ms`;

@@ -6,6 +6,7 @@ import {
   type AppSpec,
   CREATE_EXCLUSIVE,
   ErrorCodes,
+  isoTime,
   noFollowError,
   VelosError,
 } from '@velos/core';
@@ -88,7 +89,7 @@ export async function readState(home: string): Promise<StateReadResult> {
   if (main.problem === 'missing' && fallback.problem === 'missing')
     return { state: null, path: null, warnings: [] };
   if (fallback.state) {
-    const when = new Date(fallback.state.savedAt).toISOString();
+    const when = isoTime(fallback.state.savedAt);
     const why = main.problem === 'missing' ? 'is missing' : `is unusable (${main.problem})`;
     return {
       state: fallback.state,

@@ -1,4 +1,4 @@
-import type { EventInput } from '@velos/core';
+import { type EventInput, isoTime } from '@velos/core';
 import { ANOMALY_RULES, createRecordParser, TemplateMiner } from '@velos/log-engine';
 import { type LineBatch, lineStrings } from '../logs/line-batch.js';
 
@@ -110,7 +110,7 @@ export function createLiveEngine(app: string, publish: (event: EventInput) => vo
       kind: 'log.anomaly',
       severity,
       app,
-      message: `${app}: error rate ${percent(rate)} in the minute of ${new Date(minute * 60_000).toISOString()}, usually ${percent(mean)} (${severity})`,
+      message: `${app}: error rate ${percent(rate)} in the minute of ${isoTime(minute * 60_000)}, usually ${percent(mean)} (${severity})`,
       fields: {
         metric: 'errorRate',
         rate: round(rate),

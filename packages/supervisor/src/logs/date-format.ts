@@ -1,3 +1,5 @@
+import { isoTime } from '@velos/core';
+
 /** Formats the timestamp prefix of plain log lines and reads it back. */
 export interface DateFormat {
   /** The prefix text for epoch ms `ts` (without the separating space). */
@@ -119,7 +121,7 @@ export function createDateFormat(pattern: string): DateFormat {
 }
 
 const isoFormat: DateFormat = {
-  format: (ts) => new Date(ts).toISOString(),
+  format: isoTime,
   parse(line) {
     const match = ISO_PREFIX.exec(line);
     if (!match) return null;

@@ -1,4 +1,4 @@
-import type { LogFormat, LogLine } from '@velos/core';
+import { isoTime, type LogFormat, type LogLine } from '@velos/core';
 import { createDateFormat } from './date-format.js';
 import { type LineBatch, type LogStream, lineStrings } from './line-batch.js';
 
@@ -76,7 +76,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
 function encodeJson(batch: LineBatch, classify: LineClassifier): Buffer {
   const { data, stream } = batch;
-  const head = `{"ts":"${new Date(batch.ts).toISOString()}","lvl":`;
+  const head = `{"ts":"${isoTime(batch.ts)}","lvl":`;
   const middle = `,"pid":${batch.pid ?? 'null'},"msg":`;
   const tail = `,"src":"${stream}"}\n`;
   const { structure } = classify;
@@ -127,7 +127,7 @@ const OPEN_BRACE = 123;
 function encodeStructured(batch: LineBatch, line: StructuredLine, classify: LineClassifier): string {
   const ts = new Date(line.ts ?? batch.ts);
   const record: Record<string, unknown> = {
-    ts: Number.isNaN(ts.getTime()) ? new Date(batch.ts).toISOString() : ts.toISOString(),
+    ts: isoTime(Number.isNaN(ts.getTime()) ? batch.ts : ts.getTime()),
     lvl: line.lvl ?? classify(line.msg, batch.stream),
     pid: batch.pid,
     msg: line.msg,

@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { isoTime } from '@velos/core';
 import { TIME_INDEX_SUFFIX, timeIndexPath } from './time-index.js';
 
 /** When and how a log file is rotated; every field is optional, nothing set means no rotation. */
@@ -39,7 +40,7 @@ const STAMP = String.raw`\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z`;
  */
 export function rotatedPath(path: string, date: Date): string {
   const { stem, ext } = splitName(path);
-  const stamp = date.toISOString().replaceAll(':', '-');
+  const stamp = isoTime(date.getTime()).replaceAll(':', '-');
   for (let seq = 0; ; seq += 1) {
     const candidate = join(dirname(path), `${stem}.${stamp}${seq === 0 ? '' : `-${seq}`}${ext}`);
     if (!existsSync(candidate) && !existsSync(`${candidate}.gz`)) return candidate;
