@@ -1,16 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import type { Socket } from 'node:net';
-import { createInterface } from 'node:readline';
+import { APP_DEFAULTS } from '@velos/core';
 import type { ForkChannel } from '../fork-ipc.js';
 import { setLongTimeout } from '../long-timer.js';
-import { isPidAlive } from '../proc-scan.js';
+import type { PrimaryEntry } from '../orphans/primary-registry.js';
+import { isPidAlive, readProcStat } from '../proc-scan.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
 import { nextSpawnSeq, type RunnerHooks } from '../process-runner.js';
 import { setStatus } from '../process-status.js';
 import { stopTree } from '../tree-stop.js';
-import type { FromPrimary, ToPrimary } from './cluster-messages.js';
+import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
 import { clusterCommand } from './exec-mode.js';
 import { instanceEnv } from './instance-env.js';
+import { PrimaryLink, type PrimaryLinkHandlers } from './primary-link.js';
+import { openWorkerStdio, reopenWorkerStdio, type WorkerStdio } from './worker-stdio.js';
 
 /** One worker forked for a process: its own run, or a reload's candidate until it is adopted. */
 export interface WorkerSlot {
@@ -18,6 +19,8 @@ export interface WorkerSlot {
   readonly record: ProcessRecord;
   /** `spawn` becomes the process's run once online; `candidate` waits to be adopted by a reload. */
   readonly purpose: 'spawn' | 'candidate';
+  /** The FIFO pair of its process that it writes into. */
+  readonly lane: number;
   pid: number | null;
   run: ProcessRun | null;
   isListening: boolean;
@@ -34,8 +37,9 @@ export interface CandidateFailure {
   reason: string;
 }
 
-/** A slot with what the host keeps to itself: its exit hook and the waiters on its changes. */
+/** A slot with what the host keeps to itself: its exit hook, its FIFOs and the waiters on its changes. */
 interface LiveSlot extends WorkerSlot {
+  stdio: WorkerStdio | null;
   markExited(): void;
   changed: Set<() => void>;
 }
@@ -44,12 +48,14 @@ interface LiveSlot extends WorkerSlot {
 const RETIRE_CHECK_MS = 500;
 
 /**
- * The daemon's side of one cluster app: spawns its primary on demand, forks workers through it,
- * turns the primary's reports into runs of the app's processes, and lets the primary go once no
- * process of the app is active.
+ * The daemon's side of one cluster app: spawns its primary on demand (or takes over the one a daemon
+ * that died left running, SUP-13), forks workers through it, turns the primary's reports into runs of
+ * the app's processes, and lets the primary go once no process of the app is active.
  */
 export class ClusterHost {
-  #child: ChildProcess | null = null;
+  #link: PrimaryLink | null = null;
+  /** Resolves when the current primary is gone. */
+  #linkGone: Promise<void> = Promise.resolve();
   /** Why the latest attempt to spawn the primary failed (it arrives with the child's 'error' event). */
   #primaryFailure: Promise<string> | null = null;
   #nextKey = 1;
@@ -61,6 +67,7 @@ export class ClusterHost {
   constructor(
     readonly name: string,
     private readonly primaryPath: string,
+    private readonly runDir: string,
     private readonly hooks: RunnerHooks,
   ) {}
 
@@ -74,10 +81,49 @@ export class ClusterHost {
   }
 
   /**
-   * Forks a second worker for a running process (SUP-6) and waits until it listens (or, with
-   * `wait_ready`, sends 'ready') within `listen_timeout`; the failure is the returned reason, and the
-   * candidate is then stopped.
+   * Takes over the primary of `entry`, left running by a daemon that died (SUP-13): each live worker
+   * the primary holds as the run of a process among `records` (same id, no run yet) becomes that
+   * process's run again, with its pid, start time and FIFOs; any other worker (a reload's candidate,
+   * an old worker draining, a process no longer in the table) is stopped. Null when the primary does
+   * not answer; else the records whose run was taken over.
    */
+  async takeOver(entry: PrimaryEntry, records: ProcessRecord[]): Promise<ProcessRecord[] | null> {
+    if (this.#link) return null;
+    let link: PrimaryLink | null = null;
+    const found = await PrimaryLink.adopt(entry, this.runDir, this.#handlers(() => link));
+    if (!found) return null;
+    link = found.link;
+    this.#install(link);
+    const adopted: ProcessRecord[] = [];
+    const strays: WorkerState[] = [];
+    for (const worker of found.workers) {
+      this.#nextKey = Math.max(this.#nextKey, worker.key + 1);
+      const record = records.find((r) => r.id === worker.id && r.app.spec.name === this.name);
+      if (!record || record.run || !worker.isCurrent || !isPidAlive(worker.pid)) strays.push(worker);
+      else {
+        this.#adoptWorker(record, worker);
+        adopted.push(record);
+      }
+    }
+    for (const record of records) if (isActive(record.status)) this.#records.add(record);
+    await Promise.all(
+      strays.map((worker) => {
+        const spec = records.find((r) => r.id === worker.id)?.app.spec ?? APP_DEFAULTS;
+        this.hooks.log(
+          `cluster primary of ${this.name} (pid ${entry.pid}): stopping worker ${worker.pid} (process ${worker.id}), not the run of its process`,
+        );
+        return stopTree(worker.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
+      }),
+    );
+    this.#scheduleRetireCheck(RETIRE_CHECK_MS);
+    return adopted;
+  }
+
+  /** The primary's pid while one runs. */
+  primaryPid(): number | null {
+    return this.#link?.pid ?? null;
+  }
+
   async startCandidate(record: ProcessRecord): Promise<WorkerSlot | CandidateFailure> {
     const spec = record.app.spec;
     const slot = this.#fork(record, 'candidate');
@@ -114,6 +160,7 @@ export class ClusterHost {
     record.startedAt = Date.now();
     setStatus(record, 'online');
     record.spawnSeq = nextSpawnSeq();
+    this.#send({ t: 'current', key: slot.key });
     this.hooks.onOnline(record);
     return previous;
   }
@@ -158,29 +205,55 @@ export class ClusterHost {
 
   /** True while the primary runs. */
   isRunning(): boolean {
-    return this.#child !== null;
+    return this.#link !== null;
   }
 
   /** Lets the primary go (it stops any worker left) and waits for it to exit. */
   async close(): Promise<void> {
-    const child = this.#child;
-    if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    this.#letGo(child);
-    await exited;
+    const link = this.#link;
+    if (!link) return;
+    link.letGo();
+    await this.#linkGone;
   }
 
-  #fork(record: ProcessRecord, purpose: WorkerSlot['purpose']) {
+  #fork(record: ProcessRecord, purpose: WorkerSlot['purpose']): LiveSlot | null {
     const spec = record.app.spec;
     const command = clusterCommand(spec);
-    const child = this.#ensurePrimary();
-    if (!command || !child) return null;
+    const link = this.#ensurePrimary();
+    if (!command || !link) return null;
     this.#records.add(record);
     const key = this.#nextKey++;
+    const slot = this.#newSlot(key, record, purpose, this.#freeLane(record));
+    const env = this.#withHome(instanceEnv(spec, record));
+    openWorkerStdio(this.runDir, record.id, slot.lane, this.hooks.log).then((stdio) => {
+      if (this.#slots.get(key) !== slot || this.#link !== link) {
+        // stopped, or the primary died, while the FIFOs were made
+        stdio.cancel();
+        return;
+      }
+      slot.stdio = stdio;
+      this.#send({
+        t: 'fork',
+        key,
+        id: record.id,
+        instance: record.instance,
+        ...command,
+        cwd: spec.cwd,
+        env,
+        out: stdio.out,
+        err: stdio.err,
+        lane: slot.lane,
+      });
+    });
+    return slot;
+  }
+
+  #newSlot(key: number, record: ProcessRecord, purpose: WorkerSlot['purpose'], lane: number): LiveSlot {
     const slot: LiveSlot = {
       key,
       record,
       purpose,
+      lane,
       pid: null,
       run: null,
       isListening: false,
@@ -188,81 +261,79 @@ export class ClusterHost {
       isDisconnected: false,
       hasExited: false,
       failure: null,
+      stdio: null,
       markExited: () => undefined,
       changed: new Set(),
     };
     this.#slots.set(key, slot);
-    this.#send({
-      t: 'fork',
-      key,
-      instance: record.instance,
-      ...command,
-      cwd: spec.cwd,
-      env: this.#withHome(instanceEnv(spec, record)),
-    });
     return slot;
   }
 
-  #ensurePrimary(): ChildProcess | null {
-    if (this.#child) return this.#child;
-    const child = spawn(process.execPath, [this.primaryPath, this.name], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      detached: true,
-      // VELOS_HOME + a VELOS_ID that names no process: a daemon started after this one died finds it.
-      env: this.#withHome({ PATH: process.env.PATH ?? '', VELOS_ID: 'cluster-primary' }),
-    });
-    if (child.pid === undefined) {
-      this.#primaryFailure = new Promise((resolve) => {
-        child.once('error', (error: NodeJS.ErrnoException) => {
-          this.hooks.log(`cluster primary of ${this.name}: ${error.message}`);
-          const why =
-            error.code === 'ENOENT'
-              ? 'not found'
-              : error.code === 'EACCES'
-                ? 'permission denied'
-                : error.message;
-          resolve(`${why} (${error.code ?? 'error'})`);
-        });
-      });
+  /** The lowest FIFO lane of a process that none of its live workers writes into. */
+  #freeLane(record: ProcessRecord): number {
+    const used = new Set([...this.#slots.values()].filter((s) => s.record.id === record.id).map((s) => s.lane));
+    let lane = 0;
+    while (used.has(lane)) lane += 1;
+    return lane;
+  }
+
+  #ensurePrimary(): PrimaryLink | null {
+    if (this.#link) return this.#link;
+    let link: PrimaryLink | null = null;
+    const spawned = PrimaryLink.spawn(
+      {
+        primaryPath: this.primaryPath,
+        name: this.name,
+        runDir: this.runDir,
+        // VELOS_HOME + a VELOS_ID that names no process: a daemon started after this one died finds it.
+        env: this.#withHome({ PATH: process.env.PATH ?? '', VELOS_ID: 'cluster-primary' }),
+      },
+      this.#handlers(() => link),
+    );
+    if (!(spawned instanceof PrimaryLink)) {
+      this.#primaryFailure = spawned;
       return null;
     }
-    const pid = child.pid;
-    this.#child = child;
-    for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) =>
-        this.hooks.log(`cluster primary of ${this.name} (pid ${pid}): ${line}`),
-      );
-    }
-    child.on('message', (message: FromPrimary, handle: unknown) => this.#onMessage(message, handle));
-    child.on('error', (error) =>
-      this.hooks.log(`cluster primary of ${this.name} (pid ${pid}): ${error.message}`),
-    );
-    child.once('exit', (code, signal) => this.#onPrimaryExit(child, code, signal));
-    this.hooks.log(`cluster primary of ${this.name} started (pid ${pid})`);
-    return child;
+    link = spawned;
+    this.#install(link);
+    this.hooks.log(`cluster primary of ${this.name} started (pid ${link.pid})`);
+    return link;
+  }
+
+  #install(link: PrimaryLink): void {
+    this.#link = link;
+    this.#linkGone = new Promise((resolve) => {
+      this.#markLinkGone = resolve;
+    });
+  }
+
+  #markLinkGone: () => void = () => undefined;
+
+  /** The handlers of a link, ignoring whatever it reports once it is no longer (or not yet) this host's primary. */
+  #handlers(current: () => PrimaryLink | null): PrimaryLinkHandlers {
+    return {
+      onMessage: (message) => {
+        if (current() !== null && current() === this.#link) this.#onMessage(message);
+      },
+      onGone: (code, signal) => {
+        const link = current();
+        if (link !== null && link === this.#link) void this.#onPrimaryExit(link, code, signal);
+      },
+      log: this.hooks.log,
+    };
   }
 
   #send(message: ToPrimary): void {
-    const child = this.#child;
-    if (!child?.connected) return;
-    child.send(message, (error: Error | null) => {
-      if (error)
-        this.hooks.log(`cluster primary of ${this.name}: ${message.t} not delivered: ${error.message}`);
-    });
+    this.#link?.send(message);
   }
 
-  #onMessage(message: FromPrimary, handle: unknown): void {
+  #onMessage(message: FromPrimary): void {
+    if (message.t === 'state') return;
     const slot = this.#slots.get(message.key);
-    if (!slot) {
-      if (handle) (handle as Socket).destroy();
-      return;
-    }
+    if (!slot) return;
     switch (message.t) {
       case 'online':
         this.#onOnline(slot, message.pid);
-        break;
-      case 'stdio':
-        this.#attach(slot, message.stream, message.pid, handle as Socket | undefined);
         break;
       case 'listening':
         slot.isListening = true;
@@ -291,8 +362,8 @@ export class ClusterHost {
     for (const listener of [...slot.changed]) listener();
   }
 
-  #onOnline(slot: LiveSlot, pid: number): void {
-    const record = slot.record;
+  /** Gives a slot its run (not yet the process's): exited once the primary reports the worker's exit. */
+  #makeRun(slot: LiveSlot, pid: number, adopted?: { startTicks: number }): ProcessRun {
     let hasExited = false;
     const exited = new Promise<void>((resolve) => {
       slot.markExited = () => {
@@ -301,8 +372,22 @@ export class ClusterHost {
       };
     });
     slot.pid = pid;
-    const channel = record.app.spec.shutdownWithMessage ? this.#shutdownChannel(slot) : null;
-    slot.run = { pid, exited, hasExited: () => hasExited, ...(channel ? { channel } : {}) };
+    const channel = slot.record.app.spec.shutdownWithMessage ? this.#shutdownChannel(slot) : null;
+    slot.run = {
+      pid,
+      exited,
+      hasExited: () => hasExited,
+      ...(channel ? { channel } : {}),
+      ...(adopted ? { isAdopted: true, startTicks: adopted.startTicks } : {}),
+    };
+    return slot.run;
+  }
+
+  #onOnline(slot: LiveSlot, pid: number): void {
+    const record = slot.record;
+    this.#makeRun(slot, pid);
+    slot.stdio?.attach(record, pid);
+    slot.stdio?.release();
     if (slot.purpose !== 'spawn') return;
     if (this.#pending.get(record) !== slot.key || record.status !== 'starting') {
       // stopped, deleted or spawned again while this fork was on its way: it is nobody's run
@@ -315,17 +400,25 @@ export class ClusterHost {
     record.startedAt = Date.now();
     setStatus(record, 'online');
     record.spawnSeq = nextSpawnSeq();
+    this.#send({ t: 'current', key: slot.key });
     this.hooks.onOnline(record);
   }
 
-  #attach(slot: WorkerSlot, stream: 'out' | 'err', pid: number, handle: Socket | undefined): void {
-    if (!handle) return;
-    try {
-      slot.record.pipeline.attach(handle, stream, pid);
-    } catch {
-      // the process was deleted and its pipeline closed: nothing reads this worker's output
-      handle.destroy();
-    }
+  /** SUP-13: a live worker of a taken-over primary becomes its process's run again. */
+  #adoptWorker(record: ProcessRecord, worker: WorkerState): void {
+    const slot = this.#newSlot(worker.key, record, 'spawn', worker.lane);
+    slot.isListening = worker.isListening;
+    slot.isDisconnected = !worker.isConnected;
+    const startTicks = readProcStat(worker.pid)?.startTicks ?? 0;
+    const run = this.#makeRun(slot, worker.pid, { startTicks });
+    reopenWorkerStdio(this.runDir, record, worker.lane, worker.pid, this.hooks.log);
+    record.run = run;
+    record.pid = worker.pid;
+    record.startedAt = worker.startedAt;
+    setStatus(record, 'online');
+    record.restartAt = null;
+    record.spawnSeq = nextSpawnSeq();
+    this.hooks.onOnline(record);
   }
 
   /** Issue #19 item 10: without a primary there is no worker to wait for: the process is errored at once. */
@@ -343,6 +436,7 @@ export class ClusterHost {
 
   #onForkFailed(slot: LiveSlot, why: string): void {
     const record = slot.record;
+    slot.stdio?.cancel();
     this.#slots.delete(slot.key);
     slot.hasExited = true;
     slot.markExited();
@@ -359,6 +453,7 @@ export class ClusterHost {
 
   #onWorkerExit(slot: LiveSlot, code: number | null, signal: string | null): void {
     const record = slot.record;
+    slot.stdio?.release();
     this.#slots.delete(slot.key);
     slot.hasExited = true;
     if (slot.run && record.run === slot.run) {
@@ -371,13 +466,14 @@ export class ClusterHost {
     this.#scheduleRetireCheck();
   }
 
-  async #onPrimaryExit(child: ChildProcess, code: number | null, signal: string | null): Promise<void> {
-    if (this.#child === child) this.#child = null;
+  async #onPrimaryExit(link: PrimaryLink, code: number | null, signal: string | null): Promise<void> {
+    if (this.#link === link) this.#link = null;
     const left = [...this.#slots.values()];
-    const how = signal ? `signal ${signal}` : `code ${code}`;
-    this.hooks.log(`cluster primary of ${this.name} (pid ${child.pid}) exited with ${how}`);
+    const how = signal ? `signal ${signal}` : code === null ? 'an unknown status' : `code ${code}`;
+    this.hooks.log(`cluster primary of ${this.name} (pid ${link.pid}) exited with ${how}`);
     await Promise.all(
       left.map(async (slot) => {
+        slot.stdio?.cancel();
         if (slot.pid !== null && isPidAlive(slot.pid)) {
           const spec = slot.record.app.spec;
           await stopTree(slot.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
@@ -393,10 +489,11 @@ export class ClusterHost {
         this.#onWorkerExit(slot, null, null);
       }),
     );
+    this.#markLinkGone();
   }
 
   #scheduleRetireCheck(delayMs = 0): void {
-    if (this.#retireTimer || !this.#child) return;
+    if (this.#retireTimer || !this.#link) return;
     this.#retireTimer = setTimeout(() => {
       this.#retireTimer = null;
       this.#checkRetire();
@@ -405,28 +502,20 @@ export class ClusterHost {
   }
 
   #checkRetire(): void {
-    const child = this.#child;
-    if (!child || this.#slots.size > 0) return;
+    const link = this.#link;
+    if (!link || this.#slots.size > 0) return;
     for (const record of this.#records) if (!isActive(record.status)) this.#records.delete(record);
     if (this.#records.size > 0) {
       this.#scheduleRetireCheck(RETIRE_CHECK_MS);
       return;
     }
-    this.hooks.log(`cluster primary of ${this.name} (pid ${child.pid}): no process left, stopping it`);
-    this.#letGo(child);
+    this.hooks.log(`cluster primary of ${this.name} (pid ${link.pid}): no process left, stopping it`);
+    link.letGo();
   }
 
   /** Adds `VELOS_HOME` (SUP-13: how a later daemon finds what this one left running). */
   #withHome(env: Record<string, string>): Record<string, string> {
     return this.hooks.home === undefined ? env : { ...env, VELOS_HOME: this.hooks.home };
-  }
-
-  /** Tells the primary to stop its workers and exit (a bare disconnect would mean the daemon died). */
-  #letGo(child: ChildProcess): void {
-    if (!child.connected) return;
-    child.send({ t: 'shutdown' } satisfies ToPrimary, () => {
-      if (child.connected) child.disconnect();
-    });
   }
 
   /**
@@ -437,7 +526,7 @@ export class ClusterHost {
     return {
       ready: null,
       sendShutdown: () => {
-        if (slot.hasExited || slot.isDisconnected || !this.#child?.connected) return false;
+        if (slot.hasExited || slot.isDisconnected || !this.#link?.isAlive()) return false;
         this.#send({ t: 'shutdown-worker', key: slot.key });
         return true;
       },

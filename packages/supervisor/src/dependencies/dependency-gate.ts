@@ -137,6 +137,8 @@ function judgeCompletion(name: string, record: ProcessRecord): Verdict {
         ? 'failed to start'
         : lastRun.outcome === 'interrupted'
           ? 'was interrupted by a daemon crash'
+          : lastRun.outcome === 'unknown'
+            ? 'ended after a daemon crash with an unknown exit code'
           : lastRun.signal
             ? `was killed by ${lastRun.signal}`
             : `exited with code ${lastRun.exitCode}`;
