@@ -18,8 +18,8 @@ export interface PrimaryEntry {
   socket: string;
 }
 
-/** The longest unix socket path the kernel takes (`sun_path` less its NUL). */
-const MAX_SOCKET_PATH_BYTES = 107;
+/** The longest unix socket path used (as for `velos.sock`: macOS takes 104 bytes with the NUL). */
+const MAX_SOCKET_PATH_BYTES = 103;
 
 /** Slots this daemon handed out and has not released (a primary that exited may not have its files removed yet). */
 const claimed = new Set<string>();
