@@ -71,7 +71,9 @@ function onlineRows(home: string, name: string, count: number): Promise<ListRow[
   return waitFor(
     async () => {
       const rows = await rowsNamed(home, name);
-      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid) ? rows : undefined;
+      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid)
+        ? rows
+        : undefined;
     },
     { message: `${count} online instances of ${name}` },
   );
@@ -108,7 +110,9 @@ describe('a cluster app after a SIGKILLed daemon (SUP-13, #15)', () => {
       await killDaemon(home);
       const goneAt = Date.now();
       const answeredBefore = poller.answers.length;
-      await waitFor(() => poller.answers.length >= answeredBefore + 10, { message: 'answers with no daemon' });
+      await waitFor(() => poller.answers.length >= answeredBefore + 10, {
+        message: 'answers with no daemon',
+      });
 
       // Any command starts a new daemon, which takes the cluster over.
       const listed = await velosOk(['list', '--json'], { home });
@@ -117,36 +121,52 @@ describe('a cluster app after a SIGKILLed daemon (SUP-13, #15)', () => {
       expect(after.map((row) => row.pid!).sort()).toEqual(workers);
       expect(after.every((row) => (row as ListRow & { adopted?: boolean }).adopted === true)).toBe(true);
       const answeredAfter = poller.answers.length;
-      await waitFor(() => poller.answers.length >= answeredAfter + 10, { message: 'answers after the take-over' });
+      await waitFor(() => poller.answers.length >= answeredAfter + 10, {
+        message: 'answers after the take-over',
+      });
       await poller.stop();
       expect(poller.failures).toEqual([]);
+      const gapAnswers = answeredAfter - answeredBefore;
       expect(new Set(poller.answers)).toEqual(new Set(workers));
 
       // Lines written while no daemon ran and after: all in `velos logs`, none missing, none twice.
       const latest = await waitFor(
         async () => {
           const ticks = await ticksIn(home, 'web');
-          const isLater = workers.every((pid) => (ticks.get(pid) ?? []).some(([, at]) => at > Date.now() - 200));
+          const isLater = workers.every((pid) =>
+            (ticks.get(pid) ?? []).some(([, at]) => at > Date.now() - 200),
+          );
           return isLater ? ticks : undefined;
         },
         { message: 'ticks written after the take-over in the logs' },
       );
       for (const pid of workers) {
-        const seen = latest.get(pid)!.filter(([, at]) => at > goneAt).map(([n]) => n);
+        const seen = latest
+          .get(pid)!
+          .filter(([, at]) => at > goneAt)
+          .map(([n]) => n);
         expect(seen.length).toBeGreaterThan(5);
         const first = seen[0]!;
         expect(seen, `worker ${pid}: every tick after the kill, in order`).toEqual(
           Array.from({ length: seen.length }, (_, i) => first + i),
         );
       }
+      const afterKill = workers.map((pid) => latest.get(pid)!.filter(([, at]) => at > goneAt).length);
+      console.log(
+        `cluster take-over: ${poller.answers.length} answers, 0 refused (${gapAnswers} while no daemon ran); ${afterKill.join(' + ')} lines after the kill, none lost`,
+      );
 
       // The adopted workers obey every command as fresh ones do.
       await velosOk(['reload', 'web'], { home });
       const reloaded = await onlineRows(home, 'web', 2);
       for (const row of reloaded) seenPids.add(row.pid!);
       expect(reloaded.some((row) => workers.includes(row.pid!))).toBe(false);
-      await waitFor(() => workers.every((pid) => !isAlive(pid)), { message: 'the adopted workers to retire' });
-      await waitFor(async () => typeof (await answer(port)) === 'number', { message: 'the port after reload' });
+      await waitFor(() => workers.every((pid) => !isAlive(pid)), {
+        message: 'the adopted workers to retire',
+      });
+      await waitFor(async () => typeof (await answer(port)) === 'number', {
+        message: 'the port after reload',
+      });
 
       await velosOk(['restart', 'web'], { home });
       const restarted = await onlineRows(home, 'web', 2);

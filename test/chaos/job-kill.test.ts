@@ -41,7 +41,10 @@ describe('SIGKILL of the daemon while a job runs', () => {
     const home = createHome();
     // A one-shot job (--timeout): its run works 3 s, then exits 3.
     const env = { COUNTER_FILE: join(home, 'job.count'), JOB_MS: '3000', EXIT_CODES: '3' };
-    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--timeout', '1m'], { home, env });
+    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--timeout', '1m'], {
+      home,
+      env,
+    });
     const running = await waitFor(
       async () => (await runsOf(home, 'job')).find((run) => run.outcome === 'running' && run.pid),
       { message: 'a run of the job in progress' },
@@ -52,14 +55,18 @@ describe('SIGKILL of the daemon while a job runs', () => {
 
     const listed = await velosOk(['list', '--json'], { home });
     expect(listed.stderr).toMatch(/re-adopted job \(id 0, pid \d+\)/);
-    const row = (JSON.parse(listed.stdout) as Array<{ name: string; pid: number; status: string; adopted?: boolean }>)
-      .find((r) => r.name === 'job');
+    const row = (
+      JSON.parse(listed.stdout) as Array<{ name: string; pid: number; status: string; adopted?: boolean }>
+    ).find((r) => r.name === 'job');
     expect(row).toMatchObject({ pid: running.pid, status: 'online', adopted: true });
-    expect(await runsOf(home, 'job')).toMatchObject([{ seq: running.seq, pid: running.pid, outcome: 'running' }]);
+    expect(await runsOf(home, 'job')).toMatchObject([
+      { seq: running.seq, pid: running.pid, outcome: 'running' },
+    ]);
 
     // Followed to its end: one run, same seq, pid, start and trigger, ended, its exit code unknown.
     const ended = await waitFor(
-      async () => (await runsOf(home, 'job')).find((run) => run.seq === running.seq && run.outcome !== 'running'),
+      async () =>
+        (await runsOf(home, 'job')).find((run) => run.seq === running.seq && run.outcome !== 'running'),
       { timeoutMs: 30_000, message: 'the taken-over run to end' },
     );
     expect(isAlive(running.pid)).toBe(false);
@@ -75,10 +82,15 @@ describe('SIGKILL of the daemon while a job runs', () => {
     // A one-shot: no further run; the job is stopped.
     const runs = await runsOf(home, 'job');
     expect(runs.map((run) => run.seq)).toEqual([running.seq]);
-    await waitFor(async () => {
-      const rows = JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as Array<{ status: string }>;
-      return rows[0]?.status === 'stopped';
-    }, { message: 'the one-shot job to be stopped' });
+    await waitFor(
+      async () => {
+        const rows = JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as Array<{
+          status: string;
+        }>;
+        return rows[0]?.status === 'stopped';
+      },
+      { message: 'the one-shot job to be stopped' },
+    );
   });
 
   it('a run that ended while no daemon ran stays in the history as interrupted, and the schedule numbers on', async () => {

@@ -82,7 +82,9 @@ describe('SIGKILL of the daemon during a cluster reload', () => {
     for (const row of after) seenPids.add(row.pid!);
     // Of the interrupted reload only the workers that are runs of the two processes are left (and the primary).
     await waitFor(
-      () => homeProcesses(home).filter((proc) => proc.pid !== readPidFile(home) && proc.pid !== daemon).length === 3,
+      () =>
+        homeProcesses(home).filter((proc) => proc.pid !== readPidFile(home) && proc.pid !== daemon).length ===
+        3,
       { message: 'the half-started workers to be stopped' },
     );
     for (const row of after) expect(isAlive(row.pid)).toBe(true);

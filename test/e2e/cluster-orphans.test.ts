@@ -72,7 +72,9 @@ describe('cluster apps after a SIGKILLed daemon (SUP-13)', () => {
       // Nobody supervises them now, and they still serve (worker logs go into FIFOs they hold).
       for (let i = 0; i < 10; i += 1) expect(workers).toContain(await answeringPid(port));
       const listed = await velosOk(['list', '--json'], { home });
-      expect(listed.stderr).toMatch(/re-adopted cluster web \(primary pid \d+\), workers 0: pid \d+, 1: pid \d+/);
+      expect(listed.stderr).toMatch(
+        /re-adopted cluster web \(primary pid \d+\), workers 0: pid \d+, 1: pid \d+/,
+      );
       const after = await onlineWorkers(home, 'web', 2);
       expect(after.map((row) => row.pid)).toEqual(workers);
     }

@@ -90,7 +90,11 @@ export class ClusterHost {
   async takeOver(entry: PrimaryEntry, records: ProcessRecord[]): Promise<ProcessRecord[] | null> {
     if (this.#link) return null;
     let link: PrimaryLink | null = null;
-    const found = await PrimaryLink.adopt(entry, this.runDir, this.#handlers(() => link));
+    const found = await PrimaryLink.adopt(
+      entry,
+      this.runDir,
+      this.#handlers(() => link),
+    );
     if (!found) return null;
     link = found.link;
     this.#install(link);
@@ -271,7 +275,9 @@ export class ClusterHost {
 
   /** The lowest FIFO lane of a process that none of its live workers writes into. */
   #freeLane(record: ProcessRecord): number {
-    const used = new Set([...this.#slots.values()].filter((s) => s.record.id === record.id).map((s) => s.lane));
+    const used = new Set(
+      [...this.#slots.values()].filter((s) => s.record.id === record.id).map((s) => s.lane),
+    );
     let lane = 0;
     while (used.has(lane)) lane += 1;
     return lane;

@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
-import { claimPrimarySlot, type PrimaryEntry, recordPrimary, releasePrimarySlot } from '../orphans/primary-registry.js';
+import {
+  claimPrimarySlot,
+  type PrimaryEntry,
+  recordPrimary,
+  releasePrimarySlot,
+} from '../orphans/primary-registry.js';
 import { readProcStat } from '../proc-scan.js';
 import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
 import { LineChannel } from './line-channel.js';
@@ -87,10 +92,14 @@ export class PrimaryLink {
       answer = resolve;
     });
     const timer = setTimeout(() => answer(null), HELLO_TIMEOUT_MS);
-    link.#connect(entry.socket, (message) => {
-      if (message.t === 'state') answer(message.workers);
-      else handlers.onMessage(message);
-    }, () => answer(null));
+    link.#connect(
+      entry.socket,
+      (message) => {
+        if (message.t === 'state') answer(message.workers);
+        else handlers.onMessage(message);
+      },
+      () => answer(null),
+    );
     link.send({ t: 'hello' });
     const workers = await state;
     clearTimeout(timer);
@@ -135,14 +144,20 @@ export class PrimaryLink {
           socket,
         });
       } catch (error) {
-        this.handlers.log(`cluster primary of ${this.name} (pid ${pid}): cannot write its run entry: ${error}`);
+        this.handlers.log(
+          `cluster primary of ${this.name} (pid ${pid}): cannot write its run entry: ${error}`,
+        );
       }
     }
     let isListening = false;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!isListening && line === 'listening') {
         isListening = true;
-        this.#connect(socket, (message) => this.handlers.onMessage(message), () => undefined);
+        this.#connect(
+          socket,
+          (message) => this.handlers.onMessage(message),
+          () => undefined,
+        );
         return;
       }
       this.handlers.log(`cluster primary of ${this.name} (pid ${pid}): ${line}`);
@@ -150,7 +165,9 @@ export class PrimaryLink {
     createInterface({ input: child.stderr! }).on('line', (line) =>
       this.handlers.log(`cluster primary of ${this.name} (pid ${pid}): ${line}`),
     );
-    child.on('error', (error) => this.handlers.log(`cluster primary of ${this.name} (pid ${pid}): ${error.message}`));
+    child.on('error', (error) =>
+      this.handlers.log(`cluster primary of ${this.name} (pid ${pid}): ${error.message}`),
+    );
     child.once('exit', (code, signal) => this.#gone(code, signal));
   }
 
@@ -173,7 +190,8 @@ export class PrimaryLink {
   #pollGone(): void {
     const timer = setInterval(() => {
       const stat = readProcStat(this.pid);
-      const isAlive = stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === this.#startTicks;
+      const isAlive =
+        stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === this.#startTicks;
       if (isAlive && !this.#isGone) return;
       clearInterval(timer);
       this.#gone(null, null);

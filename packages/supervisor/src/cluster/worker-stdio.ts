@@ -43,7 +43,14 @@ export async function openWorkerStdio(
     for (const fd of holds) closeSync(fd);
     for (const reader of readers) reader.destroy();
     log(`process ${id}: cannot open its stdio FIFOs, the worker's output is dropped: ${error}`);
-    return { lane, out: null, err: null, attach: () => undefined, release: () => undefined, cancel: () => undefined };
+    return {
+      lane,
+      out: null,
+      err: null,
+      attach: () => undefined,
+      release: () => undefined,
+      cancel: () => undefined,
+    };
   }
   let isReleased = false;
   const release = (): void => {

@@ -139,9 +139,9 @@ function judgeCompletion(name: string, record: ProcessRecord): Verdict {
           ? 'was interrupted by a daemon crash'
           : lastRun.outcome === 'unknown'
             ? 'ended after a daemon crash with an unknown exit code'
-          : lastRun.signal
-            ? `was killed by ${lastRun.signal}`
-            : `exited with code ${lastRun.exitCode}`;
+            : lastRun.signal
+              ? `was killed by ${lastRun.signal}`
+              : `exited with code ${lastRun.exitCode}`;
   return failed(`dependency '${name}' did not complete successfully: its run ${lastRun.seq} ${how}`);
 }
 

@@ -268,13 +268,16 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         exitCode: null,
         signal: null,
         outcome: 'running',
-        trigger: spec.schedule !== undefined ? 'schedule' : spec.intervalMs !== undefined ? 'interval' : 'start',
+        trigger:
+          spec.schedule !== undefined ? 'schedule' : spec.intervalMs !== undefined ? 'interval' : 'start',
       };
       state.history.begin(state.current);
       state.isTimedOut = false;
       state.isAdoptedRun = true;
       armTimeout(record, run.pid, state.current.seq, Date.now() - state.current.startedAt);
-      host.log(`${label(record)}: run ${state.current.seq} (pid ${run.pid}) taken over from a daemon that died`);
+      host.log(
+        `${label(record)}: run ${state.current.seq} (pid ${run.pid}) taken over from a daemon that died`,
+      );
       if (isEnabled) enableSchedule(record, state.current.startedAt);
     },
 

@@ -6,7 +6,12 @@ import type { RunnerHooks } from '../process-runner.js';
 import { stopTree } from '../tree-stop.js';
 import { adoptRun } from './adopted-run.js';
 import { findHomeProcesses } from './orphan-scan.js';
-import { type PrimaryEntry, readPrimaryEntries, releasePrimarySlot, sweepPrimarySockets } from './primary-registry.js';
+import {
+  type PrimaryEntry,
+  readPrimaryEntries,
+  releasePrimarySlot,
+  sweepPrimarySockets,
+} from './primary-registry.js';
 import { runDirOf } from './run-files.js';
 import { type RunEntry, readRunEntries, recordRunEnd } from './run-registry.js';
 
@@ -89,7 +94,11 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
     const taken = (await options.takeOverCluster?.(entry, options.records)) ?? null;
     if (taken === null) {
       releasePrimarySlot(runDir, entry.n);
-      stop(entry.pid, entry.startTicks, `${what}: cannot be re-adopted (not a cluster app of the saved state, or no answer)`);
+      stop(
+        entry.pid,
+        entry.startTicks,
+        `${what}: cannot be re-adopted (not a cluster app of the saved state, or no answer)`,
+      );
       continue;
     }
     primaries.push(entry.pid);
@@ -101,7 +110,14 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
       `re-adopted ${what}, workers ${workers || 'none'}, left running by daemon pid ${entry.spawnedBy} that did not stop cleanly`,
     );
   }
-  sweepPrimarySockets(runDir, new Set(readPrimaryEntries(runDir).filter((e) => e.spawnedBy === process.pid).map((e) => e.n)));
+  sweepPrimarySockets(
+    runDir,
+    new Set(
+      readPrimaryEntries(runDir)
+        .filter((e) => e.spawnedBy === process.pid)
+        .map((e) => e.n),
+    ),
+  );
 
   const found = findHomeProcesses(home);
   if (found.length > 0) {
@@ -128,11 +144,7 @@ function isSameProcess(entry: { pid: number; startTicks: number }): boolean {
 
 function isAdoptable(record: ProcessRecord, entry: RunEntry): boolean {
   const spec = record.app.spec;
-  return (
-    spec.name === entry.name &&
-    effectiveExecMode(spec) === 'fork' &&
-    record.run === null
-  );
+  return spec.name === entry.name && effectiveExecMode(spec) === 'fork' && record.run === null;
 }
 
 async function stopOrphan(
