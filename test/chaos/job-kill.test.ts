@@ -93,6 +93,32 @@ describe('SIGKILL of the daemon while a job runs', () => {
     );
   });
 
+  it('an interval job keeps its schedule around a taken-over run: the next run starts after it, numbered on', async () => {
+    const home = createHome();
+    const env = { COUNTER_FILE: join(home, 'job.count'), JOB_MS: '3000' };
+    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '1s'], {
+      home,
+      env,
+    });
+    const running = await waitFor(
+      async () => (await runsOf(home, 'job')).find((run) => run.outcome === 'running' && run.pid),
+      { message: 'a run of the job in progress' },
+    );
+    seenPids.add(running.pid!);
+    await killDaemon(home);
+    await velosOk(['list', '--json'], { home });
+    const next = await waitFor(
+      async () => (await runsOf(home, 'job')).find((run) => run.seq === running.seq + 1 && run.pid),
+      { timeoutMs: 30_000, message: 'the run after the taken-over one' },
+    );
+    seenPids.add(next.pid!);
+    const adopted = (await runsOf(home, 'job')).find((run) => run.seq === running.seq)!;
+    expect(adopted).toMatchObject({ pid: running.pid, outcome: 'unknown', exitCode: null });
+    // never two runs at once: the next one started once the taken-over one had ended
+    expect(next.startedAt).toBeGreaterThanOrEqual(adopted.endedAt!);
+    expect(next.pid).not.toBe(running.pid);
+  });
+
   it('a run that ended while no daemon ran stays in the history as interrupted, and the schedule numbers on', async () => {
     const home = createHome();
     // Each run works 30 s, much longer than the interval: the kill surely lands while one runs.
