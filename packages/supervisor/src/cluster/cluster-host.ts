@@ -90,26 +90,32 @@ export class ClusterHost {
   async takeOver(entry: PrimaryEntry, records: ProcessRecord[]): Promise<ProcessRecord[] | null> {
     if (this.#link) return null;
     let link: PrimaryLink | null = null;
-    const found = await PrimaryLink.adopt(
-      entry,
-      this.runDir,
-      this.#handlers(() => link),
-    );
-    if (!found) return null;
-    link = found.link;
-    this.#install(link);
     const adopted: ProcessRecord[] = [];
     const strays: WorkerState[] = [];
-    for (const worker of found.workers) {
-      this.#nextKey = Math.max(this.#nextKey, worker.key + 1);
-      const record = records.find((r) => r.id === worker.id && r.app.spec.name === this.name);
-      if (!record || record.run || !worker.isCurrent || !isPidAlive(worker.pid)) strays.push(worker);
-      else {
-        this.#adoptWorker(record, worker);
-        adopted.push(record);
+    // synchronous with the primary's answer: a worker's exit reported right after it is not missed
+    const onState = (found: PrimaryLink, workers: WorkerState[]): void => {
+      link = found;
+      this.#install(found);
+      for (const worker of workers) {
+        this.#nextKey = Math.max(this.#nextKey, worker.key + 1);
+        const record = records.find((r) => r.id === worker.id && r.app.spec.name === this.name);
+        if (!record || record.run || !worker.isCurrent || !isPidAlive(worker.pid)) strays.push(worker);
+        else {
+          this.#adoptWorker(record, worker);
+          adopted.push(record);
+        }
       }
-    }
-    for (const record of records) if (isActive(record.status)) this.#records.add(record);
+      for (const record of records) if (isActive(record.status)) this.#records.add(record);
+    };
+    if (
+      !(await PrimaryLink.adopt(
+        entry,
+        this.runDir,
+        this.#handlers(() => link),
+        onState,
+      ))
+    )
+      return null;
     await Promise.all(
       strays.map((worker) => {
         const spec = records.find((r) => r.id === worker.id)?.app.spec ?? APP_DEFAULTS;

@@ -78,39 +78,46 @@ export class PrimaryLink {
 
   /**
    * Takes over the primary of a registry entry left by a daemon that died: connects to its socket and
-   * asks for its live workers; null (and a log line) when it does not answer.
+   * asks for its live workers, which `onState` gets as soon as they arrive (before any later report
+   * of the primary is handled); false (and a log line) when it does not answer.
    */
   static async adopt(
     entry: PrimaryEntry,
     runDir: string,
     handlers: PrimaryLinkHandlers,
-  ): Promise<{ link: PrimaryLink; workers: WorkerState[] } | null> {
+    onState: (link: PrimaryLink, workers: WorkerState[]) => void,
+  ): Promise<boolean> {
     const link = new PrimaryLink(entry.pid, entry.name, runDir, entry.n, handlers);
     link.#startTicks = entry.startTicks;
-    let answer!: (workers: WorkerState[] | null) => void;
-    const state = new Promise<WorkerState[] | null>((resolve) => {
+    let answer!: (isAnswered: boolean) => void;
+    const answered = new Promise<boolean>((resolve) => {
       answer = resolve;
     });
-    const timer = setTimeout(() => answer(null), HELLO_TIMEOUT_MS);
+    const timer = setTimeout(() => answer(false), HELLO_TIMEOUT_MS);
+    let hasState = false;
     link.#connect(
       entry.socket,
       (message) => {
-        if (message.t === 'state') answer(message.workers);
-        else handlers.onMessage(message);
+        if (message.t !== 'state') handlers.onMessage(message);
+        else if (!hasState && !link.#isGone) {
+          hasState = true;
+          onState(link, message.workers);
+          answer(true);
+        }
       },
-      () => answer(null),
+      () => answer(false),
     );
     link.send({ t: 'hello' });
-    const workers = await state;
+    const isAnswered = await answered;
     clearTimeout(timer);
-    if (!workers) {
+    if (!isAnswered) {
       handlers.log(`cluster primary of ${entry.name} (pid ${entry.pid}): no answer on ${entry.socket}`);
       link.#isGone = true;
       link.#socket?.destroy();
-      return null;
+      return false;
     }
     recordPrimary(runDir, entry);
-    return { link, workers };
+    return true;
   }
 
   /** Sends a message (queued until the socket is connected; dropped once the primary is gone). */
@@ -180,10 +187,11 @@ export class PrimaryLink {
       for (const message of this.#queue.splice(0)) channel.send(message);
     });
     socket.once('close', () => {
-      if (this.#channel === channel) this.#channel = null;
+      const wasConnected = this.#channel === channel;
+      if (wasConnected) this.#channel = null;
       else onFailed();
       // not this daemon's child: its exit is noticed by polling once its socket closed
-      if (!this.#isGone && this.#startTicks !== null) this.#pollGone();
+      if (wasConnected && !this.#isGone && this.#startTicks !== null) this.#pollGone();
     });
   }
 
