@@ -1,6 +1,5 @@
 import { APP_DEFAULTS } from '@velos/core';
 import type { ForkChannel } from '../fork-ipc.js';
-import { setLongTimeout } from '../long-timer.js';
 import type { PrimaryEntry } from '../orphans/primary-registry.js';
 import { isPidAlive, readProcStat } from '../proc-scan.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
@@ -11,37 +10,15 @@ import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js'
 import { clusterCommand } from './exec-mode.js';
 import { instanceEnv } from './instance-env.js';
 import { PrimaryLink, type PrimaryLinkHandlers } from './primary-link.js';
-import { openWorkerStdio, reopenWorkerStdio, type WorkerStdio } from './worker-stdio.js';
+import { type LiveSlot, type WorkerSlot, WorkerSlots } from './worker-slots.js';
+import { openWorkerStdio, reopenWorkerStdio } from './worker-stdio.js';
 
-/** One worker forked for a process: its own run, or a reload's candidate until it is adopted. */
-export interface WorkerSlot {
-  readonly key: number;
-  readonly record: ProcessRecord;
-  /** `spawn` becomes the process's run once online; `candidate` waits to be adopted by a reload. */
-  readonly purpose: 'spawn' | 'candidate';
-  /** The FIFO pair of its process that it writes into. */
-  readonly lane: number;
-  pid: number | null;
-  run: ProcessRun | null;
-  isListening: boolean;
-  isReady: boolean;
-  isDisconnected: boolean;
-  hasExited: boolean;
-  /** Why the fork failed, when it did (the primary could not spawn it). */
-  failure: string | null;
-}
+export type { WorkerSlot } from './worker-slots.js';
 
 /** Why a reload's new worker was not adopted. */
 export interface CandidateFailure {
   isTimeout: boolean;
   reason: string;
-}
-
-/** A slot with what the host keeps to itself: its exit hook, its FIFOs and the waiters on its changes. */
-interface LiveSlot extends WorkerSlot {
-  stdio: WorkerStdio | null;
-  markExited(): void;
-  changed: Set<() => void>;
 }
 
 /** How often a primary with no worker checks whether its app still wants it. */
@@ -60,7 +37,7 @@ export class ClusterHost {
   #primaryFailure: Promise<string> | null = null;
   #nextKey = 1;
   #retireTimer: NodeJS.Timeout | null = null;
-  readonly #slots = new Map<number, LiveSlot>();
+  readonly #slots = new WorkerSlots();
   readonly #pending = new Map<ProcessRecord, number>();
   readonly #records = new Set<ProcessRecord>();
 
@@ -139,7 +116,7 @@ export class ClusterHost {
     const slot = this.#fork(record, 'candidate');
     if (!slot) return { isTimeout: false, reason: 'the cluster primary could not be started' };
     const signal = spec.waitReady ? "ready (process.send('ready'))" : 'listening';
-    const outcome = await this.#waitSlot(
+    const outcome = await this.#slots.wait(
       slot,
       (s) => (s.hasExited ? 'exited' : (spec.waitReady ? s.isReady : s.isListening) ? 'ready' : null),
       spec.listenTimeoutMs,
@@ -157,8 +134,7 @@ export class ClusterHost {
 
   /** True when `run` is a worker of this host. */
   owns(run: ProcessRun): boolean {
-    for (const slot of this.#slots.values()) if (slot.run === run) return true;
-    return false;
+    return this.#slots.findByRun(run) !== undefined;
   }
 
   /** Makes a ready candidate the run of its process; returns the run it replaces. */
@@ -181,11 +157,11 @@ export class ClusterHost {
    * With `shutdown_with_message` it gets 'shutdown' first, and SIGKILL if it still runs `kill_timeout` later.
    */
   async retire(run: ProcessRun, record: ProcessRecord): Promise<void> {
-    const slot = [...this.#slots.values()].find((s) => s.run === run);
+    const slot = this.#slots.findByRun(run);
     const spec = record.app.spec;
     if (slot && run.channel?.sendShutdown()) {
       this.#send({ t: 'retire', key: slot.key });
-      await this.#waitSlot(slot, (s) => s.hasExited, spec.killTimeoutMs);
+      await this.#slots.wait(slot, (s) => s.hasExited, spec.killTimeoutMs);
       if (run.hasExited()) return;
       this.hooks.log(
         `process ${record.id} (${spec.name}): old worker ${run.pid} did not exit within ${spec.killTimeoutMs} ms of the 'shutdown' message: SIGKILLed`,
@@ -196,7 +172,7 @@ export class ClusterHost {
     }
     if (slot) {
       this.#send({ t: 'retire', key: slot.key });
-      await this.#waitSlot(slot, (s) => s.isDisconnected || s.hasExited, spec.killTimeoutMs);
+      await this.#slots.wait(slot, (s) => s.isDisconnected || s.hasExited, spec.killTimeoutMs);
     }
     if (!run.hasExited()) {
       await stopTree(run.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
@@ -210,7 +186,7 @@ export class ClusterHost {
     if (!found || found.pid === null) return;
     const spec = slot.record.app.spec;
     await stopTree(found.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
-    await this.#waitSlot(found, (s) => s.hasExited, 5000);
+    await this.#slots.wait(found, (s) => s.hasExited, 5000);
   }
 
   /** True while the primary runs. */
@@ -233,7 +209,7 @@ export class ClusterHost {
     if (!command || !link) return null;
     this.#records.add(record);
     const key = this.#nextKey++;
-    const slot = this.#newSlot(key, record, purpose, this.#freeLane(record));
+    const slot = this.#slots.add(key, record, purpose, this.#slots.freeLane(record.id));
     const env = this.#withHome(instanceEnv(spec, record));
     openWorkerStdio(this.runDir, record.id, slot.lane, this.hooks.log).then((stdio) => {
       if (this.#slots.get(key) !== slot || this.#link !== link) {
@@ -256,37 +232,6 @@ export class ClusterHost {
       });
     });
     return slot;
-  }
-
-  #newSlot(key: number, record: ProcessRecord, purpose: WorkerSlot['purpose'], lane: number): LiveSlot {
-    const slot: LiveSlot = {
-      key,
-      record,
-      purpose,
-      lane,
-      pid: null,
-      run: null,
-      isListening: false,
-      isReady: false,
-      isDisconnected: false,
-      hasExited: false,
-      failure: null,
-      stdio: null,
-      markExited: () => undefined,
-      changed: new Set(),
-    };
-    this.#slots.set(key, slot);
-    return slot;
-  }
-
-  /** The lowest FIFO lane of a process that none of its live workers writes into. */
-  #freeLane(record: ProcessRecord): number {
-    const used = new Set(
-      [...this.#slots.values()].filter((s) => s.record.id === record.id).map((s) => s.lane),
-    );
-    let lane = 0;
-    while (used.has(lane)) lane += 1;
-    return lane;
   }
 
   #ensurePrimary(): PrimaryLink | null {
@@ -367,32 +312,13 @@ export class ClusterHost {
         this.#onForkFailed(slot, message.message);
         break;
     }
-    this.#notify(slot);
+    this.#slots.notify(slot);
   }
 
-  #notify(slot: LiveSlot): void {
-    for (const listener of [...slot.changed]) listener();
-  }
-
-  /** Gives a slot its run (not yet the process's): exited once the primary reports the worker's exit. */
+  /** Gives a slot its run, with PM2's 'shutdown' path when its app asks for it. */
   #makeRun(slot: LiveSlot, pid: number, adopted?: { startTicks: number }): ProcessRun {
-    let hasExited = false;
-    const exited = new Promise<void>((resolve) => {
-      slot.markExited = () => {
-        hasExited = true;
-        resolve();
-      };
-    });
-    slot.pid = pid;
     const channel = slot.record.app.spec.shutdownWithMessage ? this.#shutdownChannel(slot) : null;
-    slot.run = {
-      pid,
-      exited,
-      hasExited: () => hasExited,
-      ...(channel ? { channel } : {}),
-      ...(adopted ? { isAdopted: true, startTicks: adopted.startTicks } : {}),
-    };
-    return slot.run;
+    return this.#slots.makeRun(slot, pid, channel, adopted);
   }
 
   #onOnline(slot: LiveSlot, pid: number): void {
@@ -418,7 +344,7 @@ export class ClusterHost {
 
   /** SUP-13: a live worker of a taken-over primary becomes its process's run again. */
   #adoptWorker(record: ProcessRecord, worker: WorkerState): void {
-    const slot = this.#newSlot(worker.key, record, 'spawn', worker.lane);
+    const slot = this.#slots.add(worker.key, record, 'spawn', worker.lane);
     slot.isListening = worker.isListening;
     slot.isDisconnected = !worker.isConnected;
     const startTicks = readProcStat(worker.pid)?.startTicks ?? 0;
@@ -474,13 +400,13 @@ export class ClusterHost {
       this.hooks.onExit(record, code, signal);
     }
     slot.markExited();
-    this.#notify(slot);
+    this.#slots.notify(slot);
     this.#scheduleRetireCheck();
   }
 
   async #onPrimaryExit(link: PrimaryLink, code: number | null, signal: string | null): Promise<void> {
     if (this.#link === link) this.#link = null;
-    const left = [...this.#slots.values()];
+    const left = this.#slots.values();
     const how = signal ? `signal ${signal}` : code === null ? 'an unknown status' : `code ${code}`;
     this.hooks.log(`cluster primary of ${this.name} (pid ${link.pid}) exited with ${how}`);
     await Promise.all(
@@ -543,26 +469,6 @@ export class ClusterHost {
         return true;
       },
     };
-  }
-
-  /** Waits until `check` gives a truthy value for the slot (or `'timeout'` after `timeoutMs`). */
-  #waitSlot<T>(slot: WorkerSlot, check: (slot: WorkerSlot) => T, timeoutMs: number): Promise<T | 'timeout'> {
-    const found = this.#slots.get(slot.key);
-    const now = check(slot);
-    if (now || !found) return Promise.resolve(now || 'timeout');
-    return new Promise((resolve) => {
-      const listener = (): void => {
-        const value = check(slot);
-        if (value) finish(value);
-      };
-      const timer = setLongTimeout(() => finish('timeout'), timeoutMs);
-      const finish = (value: T | 'timeout'): void => {
-        timer.clear();
-        found.changed.delete(listener);
-        resolve(value);
-      };
-      found.changed.add(listener);
-    });
   }
 
   #note(record: ProcessRecord, line: string): void {
