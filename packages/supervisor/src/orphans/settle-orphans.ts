@@ -142,9 +142,11 @@ function isSameProcess(entry: { pid: number; startTicks: number }): boolean {
   return stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === entry.startTicks;
 }
 
+/** A registered run is a spawned child: of a fork-mode service, or of a job (whose runs are always spawned). */
 function isAdoptable(record: ProcessRecord, entry: RunEntry): boolean {
   const spec = record.app.spec;
-  return spec.name === entry.name && effectiveExecMode(spec) === 'fork' && record.run === null;
+  const isSpawned = spec.type === 'job' || effectiveExecMode(spec) === 'fork';
+  return spec.name === entry.name && isSpawned && record.run === null;
 }
 
 async function stopOrphan(
