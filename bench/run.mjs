@@ -16,6 +16,7 @@ import { createVelosDriver, velosMissingReason } from './lib/velos-driver.mjs';
 import { clusterCrash } from './scenarios/cluster-crash.mjs';
 import { crashLoopRss } from './scenarios/crash-loop-rss.mjs';
 import { crashRestart } from './scenarios/crash-restart.mjs';
+import { daemonCrash } from './scenarios/daemon-crash.mjs';
 import { daemonRss } from './scenarios/daemon-rss.mjs';
 import { listLatency } from './scenarios/list-latency.mjs';
 import { logLines } from './scenarios/log-lines.mjs';
@@ -34,6 +35,7 @@ const SCENARIOS = [
   restartCommand,
   reloadZeroDowntime,
   clusterCrash,
+  daemonCrash,
   crashLoopRss,
 ];
 const MANAGERS = ['velos', 'pm2'];

@@ -25,6 +25,8 @@ interface RunRow {
   pid: number | null;
   startedAt: number;
   endedAt: number | null;
+  exitCode: number | null;
+  signal: string | null;
   outcome: string;
   trigger: string;
 }
@@ -34,18 +36,15 @@ async function runsOf(home: string, name: string): Promise<RunRow[]> {
   return (JSON.parse(result.stdout) as RunRow[]).sort((a, b) => a.seq - b.seq);
 }
 
-describe('SIGKILL of the daemon while a scheduled job runs', () => {
-  it('the next daemon stops the orphaned run, keeps it in the history as interrupted, and numbers on', async () => {
+describe('SIGKILL of the daemon while a job runs', () => {
+  it('the next daemon takes the run over, follows it to its end and records it (exit code unknown)', async () => {
     const home = createHome();
-    // Each run works 30 s, much longer than the interval: the kill surely lands while one runs.
-    const env = { COUNTER_FILE: join(home, 'job.count'), JOB_MS: '30000' };
-    await velosOk(
-      ['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '1s', '--timeout', '2m'],
-      {
-        home,
-        env,
-      },
-    );
+    // A one-shot job (--timeout): its run works 3 s, then exits 3.
+    const env = { COUNTER_FILE: join(home, 'job.count'), JOB_MS: '3000', EXIT_CODES: '3' };
+    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--timeout', '1m'], {
+      home,
+      env,
+    });
     const running = await waitFor(
       async () => (await runsOf(home, 'job')).find((run) => run.outcome === 'running' && run.pid),
       { message: 'a run of the job in progress' },
@@ -55,11 +54,90 @@ describe('SIGKILL of the daemon while a scheduled job runs', () => {
     expect(isAlive(running.pid)).toBe(true);
 
     const listed = await velosOk(['list', '--json'], { home });
-    // Stopped by its run entry, or (an entry not written yet) by the environment scan.
-    expect(listed.stderr).toMatch(
-      /stopped (job \(id 0, pid \d+\) cannot be re-adopted|pid \d+ \(process id 0, not registered\))/,
+    expect(listed.stderr).toMatch(/re-adopted job \(id 0, pid \d+\)/);
+    const row = (
+      JSON.parse(listed.stdout) as Array<{ name: string; pid: number; status: string; adopted?: boolean }>
+    ).find((r) => r.name === 'job');
+    expect(row).toMatchObject({ pid: running.pid, status: 'online', adopted: true });
+    expect(await runsOf(home, 'job')).toMatchObject([
+      { seq: running.seq, pid: running.pid, outcome: 'running' },
+    ]);
+
+    // Followed to its end: one run, same seq, pid, start and trigger, ended, its exit code unknown.
+    const ended = await waitFor(
+      async () =>
+        (await runsOf(home, 'job')).find((run) => run.seq === running.seq && run.outcome !== 'running'),
+      { timeoutMs: 30_000, message: 'the taken-over run to end' },
     );
     expect(isAlive(running.pid)).toBe(false);
+    expect(ended).toMatchObject({
+      pid: running.pid,
+      startedAt: running.startedAt,
+      outcome: 'unknown',
+      exitCode: null,
+      signal: null,
+      trigger: running.trigger,
+    });
+    expect(ended.endedAt).toBeGreaterThanOrEqual(running.startedAt + 3000);
+    // A one-shot: no further run; the job is stopped.
+    const runs = await runsOf(home, 'job');
+    expect(runs.map((run) => run.seq)).toEqual([running.seq]);
+    await waitFor(
+      async () => {
+        const rows = JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as Array<{
+          status: string;
+        }>;
+        return rows[0]?.status === 'stopped';
+      },
+      { message: 'the one-shot job to be stopped' },
+    );
+  });
+
+  it('an interval job keeps its schedule around a taken-over run: the next run starts after it, numbered on', async () => {
+    const home = createHome();
+    const env = { COUNTER_FILE: join(home, 'job.count'), JOB_MS: '3000' };
+    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '1s'], {
+      home,
+      env,
+    });
+    const running = await waitFor(
+      async () => (await runsOf(home, 'job')).find((run) => run.outcome === 'running' && run.pid),
+      { message: 'a run of the job in progress' },
+    );
+    seenPids.add(running.pid!);
+    await killDaemon(home);
+    await velosOk(['list', '--json'], { home });
+    const next = await waitFor(
+      async () => (await runsOf(home, 'job')).find((run) => run.seq === running.seq + 1 && run.pid),
+      { timeoutMs: 30_000, message: 'the run after the taken-over one' },
+    );
+    seenPids.add(next.pid!);
+    const adopted = (await runsOf(home, 'job')).find((run) => run.seq === running.seq)!;
+    expect(adopted).toMatchObject({ pid: running.pid, outcome: 'unknown', exitCode: null });
+    // never two runs at once: the next one started once the taken-over one had ended
+    expect(next.startedAt).toBeGreaterThanOrEqual(adopted.endedAt!);
+    expect(next.pid).not.toBe(running.pid);
+  });
+
+  it('a run that ended while no daemon ran stays in the history as interrupted, and the schedule numbers on', async () => {
+    const home = createHome();
+    // Each run works 30 s, much longer than the interval: the kill surely lands while one runs.
+    const env = { COUNTER_FILE: join(home, 'job.count'), JOB_MS: '30000' };
+    await velosOk(
+      ['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '1s', '--timeout', '2m'],
+      { home, env },
+    );
+    const running = await waitFor(
+      async () => (await runsOf(home, 'job')).find((run) => run.outcome === 'running' && run.pid),
+      { message: 'a run of the job in progress' },
+    );
+    seenPids.add(running.pid!);
+    await killDaemon(home);
+    // The run ends while no daemon runs.
+    killPid(running.pid!);
+    await waitFor(() => !isAlive(running.pid), { message: 'the orphaned run to end' });
+
+    await velosOk(['list', '--json'], { home });
     // The schedule goes on under the new daemon: a new run starts, numbered after the interrupted one.
     const killedAt = Date.now();
     const next = await waitFor(

@@ -684,7 +684,9 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'show the run history of a job: start, duration, exit code, outcome, trigger',
     details: [
       'Newest first. Outcomes: ok (exit 0), failed (other exit or a signal), timeout (stopped after',
-      'its --timeout), spawn-error, running, interrupted (the daemon died during the run).',
+      'its --timeout), spawn-error, running, interrupted (the daemon died during the run, which was',
+      'over when the next daemon started), unknown (the next daemon took the run over and saw it end;',
+      'its exit code cannot be known).',
       'Triggers: start, interval, schedule, user (velos trigger).',
       'The history survives daemon restarts (jobs/<name>.jsonl in the home, the last --history runs).',
       TARGETS,
@@ -1060,8 +1062,8 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'replace the daemon with one of this velos version; the apps keep running',
     details: [
       'Run it after installing a new velos. The old daemon flushes its log files and is ended without',
-      'stopping anything; the new one re-adopts what it ran: fork-mode services keep running with the',
-      'same pids, cluster-mode apps and jobs cannot be re-adopted and are started again. A daemon run by',
+      'stopping anything; the new one re-adopts what it ran: services (fork and cluster mode) and job',
+      'runs in progress keep running with the same pids. A daemon run by',
       'the systemd unit of velos startup is started again by systemd, which update waits for.',
     ].join('\n'),
     options: { json, ai },

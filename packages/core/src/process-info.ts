@@ -48,9 +48,11 @@ export interface JobRun {
   signal: string | null;
   /**
    * `ok` = exit 0; `failed` = other exit; `timeout` = stopped after `timeout`; `running`;
-   * `interrupted` = the daemon died during the run (its end is unknown: `endedAt` null).
+   * `interrupted` = the daemon died during the run and the run was gone by the time the next daemon
+   * started (its end is unknown: `endedAt` null); `unknown` = the daemon died during the run, the next
+   * one took the run over and saw it end (`endedAt` set), but its exit code cannot be known (SUP-13).
    */
-  outcome: 'running' | 'ok' | 'failed' | 'timeout' | 'spawn-error' | 'interrupted';
+  outcome: 'running' | 'ok' | 'failed' | 'timeout' | 'spawn-error' | 'interrupted' | 'unknown';
   /** What started it: `schedule`, `interval`, `start` or `user`. */
   trigger: 'schedule' | 'interval' | 'start' | 'user';
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { AppSpec, ProcessInfo } from '@velos/core';
 import { orderByDependencies } from './dependencies/dependency-order.js';
 import { LIVE_STATE_FILE, type LiveState, readLiveState } from './live-state.js';
+import type { PrimaryEntry } from './orphans/primary-registry.js';
 import { settleOrphans } from './orphans/settle-orphans.js';
 import { type AppEntry, type ProcessRecord, toInfo } from './process-record.js';
 import type { RunnerHooks } from './process-runner.js';
@@ -20,6 +21,10 @@ export interface StateRestoreOptions {
   loadFor(specs: AppSpec[]): Promise<void>;
   /** True once the cluster runner is loaded. */
   hasCluster(): boolean;
+  /** SUP-13: takes over a cluster primary a dead daemon left (null: cannot, it is stopped). */
+  takeOverCluster(entry: PrimaryEntry, records: ProcessRecord[]): Promise<ProcessRecord[] | null>;
+  /** SUP-13: a job whose run was re-adopted gets it as its current run (schedule on when `isEnabled`). */
+  resumeJob(record: ProcessRecord, isEnabled: boolean): void;
   /** Gives an app just added to the table what a started one gets (job state, `cron_restart`). */
   attach(entry: AppEntry): void;
   /** Marks processes as starting (see `ProcessLifecycle.prepare`). */
@@ -51,7 +56,7 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
     stateWarnings = read.warnings;
     for (const warning of read.warnings) log(`warning: ${warning}`);
     if (!read.state) {
-      if (isDaemonStart) await adoptOrphans([]);
+      if (isDaemonStart) await adoptOrphans([], new Set());
       return [];
     }
     const specs = read.state.apps.map((saved) => saved.spec);
@@ -63,6 +68,7 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
     table.nextId = Math.max(table.nextId, read.state.nextId);
     const added: ProcessRecord[] = [];
     const toLaunch: ProcessRecord[][] = [];
+    const starting = new Set<ProcessRecord>();
     const savedApps = orderByDependencies(read.state.apps, (saved) => saved.spec, table.apps, {
       isLenient: true,
     });
@@ -76,8 +82,9 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
         : entry.ids.map((id) => table.records.get(id)!);
       added.push(...records);
       if (isStarting) toLaunch.push(records);
+      if (isStarting) for (const record of records) starting.add(record);
     }
-    if (isDaemonStart) await adoptOrphans(added);
+    if (isDaemonStart) await adoptOrphans(added, starting);
     await options.launchApps(toLaunch);
     options.onRestored();
     log(`restored ${added.length} process(es) from ${read.path}`);
@@ -128,9 +135,19 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
     return { state: dead.state, path, warnings: [warning] };
   }
 
-  /** SUP-13: re-adopts or stops what a daemon that died left running (adopted records are not launched again). */
-  async function adoptOrphans(records: ProcessRecord[]): Promise<void> {
-    const { warnings } = await settleOrphans({ home, records, hooks: options.hooks });
+  /**
+   * SUP-13: re-adopts or stops what a daemon that died left running (adopted records are not launched
+   * again); a re-adopted job run becomes its job's current run, its schedule on if it was to start.
+   */
+  async function adoptOrphans(records: ProcessRecord[], starting: Set<ProcessRecord>): Promise<void> {
+    const { adopted, warnings } = await settleOrphans({
+      home,
+      records,
+      hooks: options.hooks,
+      takeOverCluster: options.takeOverCluster,
+    });
+    for (const record of adopted)
+      if (record.app.spec.type === 'job') options.resumeJob(record, starting.has(record));
     stateWarnings = [...stateWarnings, ...warnings];
   }
 

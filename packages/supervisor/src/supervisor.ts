@@ -201,6 +201,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       await loadClusterFor(specs);
     },
     hasCluster: () => cluster !== undefined,
+    takeOverCluster: (entry, records) => cluster?.takeOver(entry, records) ?? Promise.resolve(null),
+    resumeJob: (record, isEnabled) => jobs.resume(record, isEnabled),
     attach: attachApp,
     prepare: lifecycle.prepare,
     launchApps,

@@ -88,4 +88,26 @@ describe('RunHistory', () => {
       [2, 'interrupted'],
     ]);
   });
+
+  it('resumes an interrupted run as the run in progress when its daemon took it over (SUP-13)', () => {
+    const home = harness.home();
+    const first = new RunHistory(home, 'job', 10, noErrors);
+    first.begin(started(1, 101));
+    first.add(ended(1));
+    first.begin(started(2, 102));
+    // the daemon dies here; the next one finds pid 102 still running
+
+    const second = new RunHistory(home, 'job', 10, noErrors);
+    expect(second.resume(999)).toBeNull();
+    expect(second.resume(102)).toMatchObject({ seq: 2, pid: 102, outcome: 'running', startedAt: 2_000 });
+    expect(second.runs.map((run) => run.seq)).toEqual([1]);
+    expect(second.nextSeq()).toBe(3);
+    second.add({ ...started(2, 102), endedAt: 5_000, outcome: 'unknown' });
+
+    const third = new RunHistory(home, 'job', 10, noErrors);
+    expect(third.runs.map((run) => [run.seq, run.outcome, run.endedAt])).toEqual([
+      [1, 'ok', 1_500],
+      [2, 'unknown', 5_000],
+    ]);
+  });
 });

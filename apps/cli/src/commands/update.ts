@@ -14,8 +14,8 @@ const ADOPTION_WARNING =
  * `velos update` (PM2 drop-in): replaces the daemon with one started from this CLI (a newly
  * installed version) while the apps keep running. The old daemon's log files are flushed
  * (`reloadLogs`), then it is ended with SIGKILL so that it stops nothing, and the new one re-adopts
- * what it ran from `run/live.json` (SUP-13): fork-mode services keep their pids; cluster apps and
- * jobs cannot be re-adopted and are started again. A daemon run by a systemd unit (`velos startup`)
+ * what it ran from `run/live.json` (SUP-13): services (fork and cluster mode) and job runs in progress
+ * keep their pids; a process it could not take over is started again. A daemon run by a systemd unit (`velos startup`)
  * is started again by systemd (`Restart=on-failure`), which `update` waits for. With no daemon
  * running it just starts one.
  */
@@ -151,7 +151,7 @@ function report(
   const restarted =
     runs.restarted.length === 0
       ? ''
-      : `, ${runs.restarted.length} started again (cluster mode and jobs cannot be re-adopted: ${names(runs.restarted)})`;
+      : `, ${runs.restarted.length} started again (not re-adopted: ${names(runs.restarted)})`;
   ctx.print(
     `daemon replaced: pid ${old.pid} (${old.version}) → pid ${fresh.pid} (${fresh.version}); ` +
       `${runs.kept.length} ${runs.kept.length === 1 ? 'process' : 'processes'} kept running${restarted}`,

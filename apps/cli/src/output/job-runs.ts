@@ -34,16 +34,16 @@ export function renderRunTable(runs: NamedRun[], colors: Colors): string {
   return renderTable(columns, rows, colors.dim);
 }
 
-/** The paint of an outcome: green ok, yellow running or interrupted, red anything else. */
+/** The paint of an outcome: green ok, yellow running, interrupted or unknown, red anything else. */
 export function outcomePaint(outcome: JobRun['outcome'], colors: Colors): (text: string) => string {
   if (outcome === 'ok') return colors.green;
-  if (outcome === 'running' || outcome === 'interrupted') return colors.yellow;
+  if (outcome === 'running' || outcome === 'interrupted' || outcome === 'unknown') return colors.yellow;
   return colors.red;
 }
 
 function exitText(run: JobRun): string {
   if (run.exitCode !== null) return String(run.exitCode);
-  return run.signal ?? '-';
+  return run.signal ?? (run.outcome === 'unknown' ? '?' : '-');
 }
 
 function localTime(epochMs: number): string {

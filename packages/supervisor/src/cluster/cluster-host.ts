@@ -1,32 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import type { Socket } from 'node:net';
-import { createInterface } from 'node:readline';
+import { APP_DEFAULTS } from '@velos/core';
 import type { ForkChannel } from '../fork-ipc.js';
-import { setLongTimeout } from '../long-timer.js';
-import { isPidAlive } from '../proc-scan.js';
+import type { PrimaryEntry } from '../orphans/primary-registry.js';
+import { isPidAlive, readProcStat } from '../proc-scan.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
 import { nextSpawnSeq, type RunnerHooks } from '../process-runner.js';
 import { setStatus } from '../process-status.js';
 import { stopTree } from '../tree-stop.js';
-import type { FromPrimary, ToPrimary } from './cluster-messages.js';
+import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
 import { clusterCommand } from './exec-mode.js';
 import { instanceEnv } from './instance-env.js';
+import { PrimaryLink, type PrimaryLinkHandlers } from './primary-link.js';
+import { type LiveSlot, type WorkerSlot, WorkerSlots } from './worker-slots.js';
+import { openWorkerStdio, reopenWorkerStdio } from './worker-stdio.js';
 
-/** One worker forked for a process: its own run, or a reload's candidate until it is adopted. */
-export interface WorkerSlot {
-  readonly key: number;
-  readonly record: ProcessRecord;
-  /** `spawn` becomes the process's run once online; `candidate` waits to be adopted by a reload. */
-  readonly purpose: 'spawn' | 'candidate';
-  pid: number | null;
-  run: ProcessRun | null;
-  isListening: boolean;
-  isReady: boolean;
-  isDisconnected: boolean;
-  hasExited: boolean;
-  /** Why the fork failed, when it did (the primary could not spawn it). */
-  failure: string | null;
-}
+export type { WorkerSlot } from './worker-slots.js';
 
 /** Why a reload's new worker was not adopted. */
 export interface CandidateFailure {
@@ -34,33 +21,30 @@ export interface CandidateFailure {
   reason: string;
 }
 
-/** A slot with what the host keeps to itself: its exit hook and the waiters on its changes. */
-interface LiveSlot extends WorkerSlot {
-  markExited(): void;
-  changed: Set<() => void>;
-}
-
 /** How often a primary with no worker checks whether its app still wants it. */
 const RETIRE_CHECK_MS = 500;
 
 /**
- * The daemon's side of one cluster app: spawns its primary on demand, forks workers through it,
- * turns the primary's reports into runs of the app's processes, and lets the primary go once no
- * process of the app is active.
+ * The daemon's side of one cluster app: spawns its primary on demand (or takes over the one a daemon
+ * that died left running, SUP-13), forks workers through it, turns the primary's reports into runs of
+ * the app's processes, and lets the primary go once no process of the app is active.
  */
 export class ClusterHost {
-  #child: ChildProcess | null = null;
+  #link: PrimaryLink | null = null;
+  /** Resolves when the current primary is gone. */
+  #linkGone: Promise<void> = Promise.resolve();
   /** Why the latest attempt to spawn the primary failed (it arrives with the child's 'error' event). */
   #primaryFailure: Promise<string> | null = null;
   #nextKey = 1;
   #retireTimer: NodeJS.Timeout | null = null;
-  readonly #slots = new Map<number, LiveSlot>();
+  readonly #slots = new WorkerSlots();
   readonly #pending = new Map<ProcessRecord, number>();
   readonly #records = new Set<ProcessRecord>();
 
   constructor(
     readonly name: string,
     private readonly primaryPath: string,
+    private readonly runDir: string,
     private readonly hooks: RunnerHooks,
   ) {}
 
@@ -74,16 +58,65 @@ export class ClusterHost {
   }
 
   /**
-   * Forks a second worker for a running process (SUP-6) and waits until it listens (or, with
-   * `wait_ready`, sends 'ready') within `listen_timeout`; the failure is the returned reason, and the
-   * candidate is then stopped.
+   * Takes over the primary of `entry`, left running by a daemon that died (SUP-13): each live worker
+   * the primary holds as the run of a process among `records` (same id, no run yet) becomes that
+   * process's run again, with its pid, start time and FIFOs; any other worker (a reload's candidate,
+   * an old worker draining, a process no longer in the table) is stopped. Null when the primary does
+   * not answer; else the records whose run was taken over.
    */
+  async takeOver(entry: PrimaryEntry, records: ProcessRecord[]): Promise<ProcessRecord[] | null> {
+    if (this.#link) return null;
+    let link: PrimaryLink | null = null;
+    const adopted: ProcessRecord[] = [];
+    const strays: WorkerState[] = [];
+    // synchronous with the primary's answer: a worker's exit reported right after it is not missed
+    const onState = (found: PrimaryLink, workers: WorkerState[]): void => {
+      link = found;
+      this.#install(found);
+      for (const worker of workers) {
+        this.#nextKey = Math.max(this.#nextKey, worker.key + 1);
+        const record = records.find((r) => r.id === worker.id && r.app.spec.name === this.name);
+        if (!record || record.run || !worker.isCurrent || !isPidAlive(worker.pid)) strays.push(worker);
+        else {
+          this.#adoptWorker(record, worker);
+          adopted.push(record);
+        }
+      }
+      for (const record of records) if (isActive(record.status)) this.#records.add(record);
+    };
+    if (
+      !(await PrimaryLink.adopt(
+        entry,
+        this.runDir,
+        this.#handlers(() => link),
+        onState,
+      ))
+    )
+      return null;
+    await Promise.all(
+      strays.map((worker) => {
+        const spec = records.find((r) => r.id === worker.id)?.app.spec ?? APP_DEFAULTS;
+        this.hooks.log(
+          `cluster primary of ${this.name} (pid ${entry.pid}): stopping worker ${worker.pid} (process ${worker.id}), not the run of its process`,
+        );
+        return stopTree(worker.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
+      }),
+    );
+    this.#scheduleRetireCheck(RETIRE_CHECK_MS);
+    return adopted;
+  }
+
+  /** The primary's pid while one runs. */
+  primaryPid(): number | null {
+    return this.#link?.pid ?? null;
+  }
+
   async startCandidate(record: ProcessRecord): Promise<WorkerSlot | CandidateFailure> {
     const spec = record.app.spec;
     const slot = this.#fork(record, 'candidate');
     if (!slot) return { isTimeout: false, reason: 'the cluster primary could not be started' };
     const signal = spec.waitReady ? "ready (process.send('ready'))" : 'listening';
-    const outcome = await this.#waitSlot(
+    const outcome = await this.#slots.wait(
       slot,
       (s) => (s.hasExited ? 'exited' : (spec.waitReady ? s.isReady : s.isListening) ? 'ready' : null),
       spec.listenTimeoutMs,
@@ -101,8 +134,7 @@ export class ClusterHost {
 
   /** True when `run` is a worker of this host. */
   owns(run: ProcessRun): boolean {
-    for (const slot of this.#slots.values()) if (slot.run === run) return true;
-    return false;
+    return this.#slots.findByRun(run) !== undefined;
   }
 
   /** Makes a ready candidate the run of its process; returns the run it replaces. */
@@ -114,6 +146,7 @@ export class ClusterHost {
     record.startedAt = Date.now();
     setStatus(record, 'online');
     record.spawnSeq = nextSpawnSeq();
+    this.#send({ t: 'current', key: slot.key });
     this.hooks.onOnline(record);
     return previous;
   }
@@ -124,11 +157,11 @@ export class ClusterHost {
    * With `shutdown_with_message` it gets 'shutdown' first, and SIGKILL if it still runs `kill_timeout` later.
    */
   async retire(run: ProcessRun, record: ProcessRecord): Promise<void> {
-    const slot = [...this.#slots.values()].find((s) => s.run === run);
+    const slot = this.#slots.findByRun(run);
     const spec = record.app.spec;
     if (slot && run.channel?.sendShutdown()) {
       this.#send({ t: 'retire', key: slot.key });
-      await this.#waitSlot(slot, (s) => s.hasExited, spec.killTimeoutMs);
+      await this.#slots.wait(slot, (s) => s.hasExited, spec.killTimeoutMs);
       if (run.hasExited()) return;
       this.hooks.log(
         `process ${record.id} (${spec.name}): old worker ${run.pid} did not exit within ${spec.killTimeoutMs} ms of the 'shutdown' message: SIGKILLed`,
@@ -139,7 +172,7 @@ export class ClusterHost {
     }
     if (slot) {
       this.#send({ t: 'retire', key: slot.key });
-      await this.#waitSlot(slot, (s) => s.isDisconnected || s.hasExited, spec.killTimeoutMs);
+      await this.#slots.wait(slot, (s) => s.isDisconnected || s.hasExited, spec.killTimeoutMs);
     }
     if (!run.hasExited()) {
       await stopTree(run.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
@@ -153,116 +186,111 @@ export class ClusterHost {
     if (!found || found.pid === null) return;
     const spec = slot.record.app.spec;
     await stopTree(found.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
-    await this.#waitSlot(found, (s) => s.hasExited, 5000);
+    await this.#slots.wait(found, (s) => s.hasExited, 5000);
   }
 
   /** True while the primary runs. */
   isRunning(): boolean {
-    return this.#child !== null;
+    return this.#link !== null;
   }
 
   /** Lets the primary go (it stops any worker left) and waits for it to exit. */
   async close(): Promise<void> {
-    const child = this.#child;
-    if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    this.#letGo(child);
-    await exited;
+    const link = this.#link;
+    if (!link) return;
+    link.letGo();
+    await this.#linkGone;
   }
 
-  #fork(record: ProcessRecord, purpose: WorkerSlot['purpose']) {
+  #fork(record: ProcessRecord, purpose: WorkerSlot['purpose']): LiveSlot | null {
     const spec = record.app.spec;
     const command = clusterCommand(spec);
-    const child = this.#ensurePrimary();
-    if (!command || !child) return null;
+    const link = this.#ensurePrimary();
+    if (!command || !link) return null;
     this.#records.add(record);
     const key = this.#nextKey++;
-    const slot: LiveSlot = {
-      key,
-      record,
-      purpose,
-      pid: null,
-      run: null,
-      isListening: false,
-      isReady: false,
-      isDisconnected: false,
-      hasExited: false,
-      failure: null,
-      markExited: () => undefined,
-      changed: new Set(),
-    };
-    this.#slots.set(key, slot);
-    this.#send({
-      t: 'fork',
-      key,
-      instance: record.instance,
-      ...command,
-      cwd: spec.cwd,
-      env: this.#withHome(instanceEnv(spec, record)),
+    const slot = this.#slots.add(key, record, purpose, this.#slots.freeLane(record.id));
+    const env = this.#withHome(instanceEnv(spec, record));
+    openWorkerStdio(this.runDir, record.id, slot.lane, this.hooks.log).then((stdio) => {
+      if (this.#slots.get(key) !== slot || this.#link !== link) {
+        // stopped, or the primary died, while the FIFOs were made
+        stdio.cancel();
+        return;
+      }
+      slot.stdio = stdio;
+      this.#send({
+        t: 'fork',
+        key,
+        id: record.id,
+        instance: record.instance,
+        ...command,
+        cwd: spec.cwd,
+        env,
+        out: stdio.out,
+        err: stdio.err,
+        lane: slot.lane,
+      });
     });
     return slot;
   }
 
-  #ensurePrimary(): ChildProcess | null {
-    if (this.#child) return this.#child;
-    const child = spawn(process.execPath, [this.primaryPath, this.name], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      detached: true,
-      // VELOS_HOME + a VELOS_ID that names no process: a daemon started after this one died finds it.
-      env: this.#withHome({ PATH: process.env.PATH ?? '', VELOS_ID: 'cluster-primary' }),
-    });
-    if (child.pid === undefined) {
-      this.#primaryFailure = new Promise((resolve) => {
-        child.once('error', (error: NodeJS.ErrnoException) => {
-          this.hooks.log(`cluster primary of ${this.name}: ${error.message}`);
-          const why =
-            error.code === 'ENOENT'
-              ? 'not found'
-              : error.code === 'EACCES'
-                ? 'permission denied'
-                : error.message;
-          resolve(`${why} (${error.code ?? 'error'})`);
-        });
-      });
+  #ensurePrimary(): PrimaryLink | null {
+    if (this.#link) return this.#link;
+    let link: PrimaryLink | null = null;
+    const spawned = PrimaryLink.spawn(
+      {
+        primaryPath: this.primaryPath,
+        name: this.name,
+        runDir: this.runDir,
+        // VELOS_HOME + a VELOS_ID that names no process: a daemon started after this one died finds it.
+        env: this.#withHome({ PATH: process.env.PATH ?? '', VELOS_ID: 'cluster-primary' }),
+      },
+      this.#handlers(() => link),
+    );
+    if (!(spawned instanceof PrimaryLink)) {
+      this.#primaryFailure = spawned;
       return null;
     }
-    const pid = child.pid;
-    this.#child = child;
-    for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) =>
-        this.hooks.log(`cluster primary of ${this.name} (pid ${pid}): ${line}`),
-      );
-    }
-    child.on('message', (message: FromPrimary, handle: unknown) => this.#onMessage(message, handle));
-    child.on('error', (error) =>
-      this.hooks.log(`cluster primary of ${this.name} (pid ${pid}): ${error.message}`),
-    );
-    child.once('exit', (code, signal) => this.#onPrimaryExit(child, code, signal));
-    this.hooks.log(`cluster primary of ${this.name} started (pid ${pid})`);
-    return child;
+    link = spawned;
+    this.#install(link);
+    this.hooks.log(`cluster primary of ${this.name} started (pid ${link.pid})`);
+    return link;
+  }
+
+  #install(link: PrimaryLink): void {
+    this.#link = link;
+    this.#linkGone = new Promise((resolve) => {
+      this.#markLinkGone = resolve;
+    });
+  }
+
+  #markLinkGone: () => void = () => undefined;
+
+  /** The handlers of a link, ignoring whatever it reports once it is no longer (or not yet) this host's primary. */
+  #handlers(current: () => PrimaryLink | null): PrimaryLinkHandlers {
+    return {
+      onMessage: (message) => {
+        if (current() !== null && current() === this.#link) this.#onMessage(message);
+      },
+      onGone: (code, signal) => {
+        const link = current();
+        if (link !== null && link === this.#link) void this.#onPrimaryExit(link, code, signal);
+      },
+      log: this.hooks.log,
+    };
   }
 
   #send(message: ToPrimary): void {
-    const child = this.#child;
-    if (!child?.connected) return;
-    child.send(message, (error: Error | null) => {
-      if (error)
-        this.hooks.log(`cluster primary of ${this.name}: ${message.t} not delivered: ${error.message}`);
-    });
+    this.#link?.send(message);
   }
 
-  #onMessage(message: FromPrimary, handle: unknown): void {
+  #onMessage(message: FromPrimary): void {
+    if (message.t === 'state') return;
     const slot = this.#slots.get(message.key);
-    if (!slot) {
-      if (handle) (handle as Socket).destroy();
-      return;
-    }
+    if (!slot) return;
     switch (message.t) {
       case 'online':
         this.#onOnline(slot, message.pid);
-        break;
-      case 'stdio':
-        this.#attach(slot, message.stream, message.pid, handle as Socket | undefined);
         break;
       case 'listening':
         slot.isListening = true;
@@ -284,25 +312,20 @@ export class ClusterHost {
         this.#onForkFailed(slot, message.message);
         break;
     }
-    this.#notify(slot);
+    this.#slots.notify(slot);
   }
 
-  #notify(slot: LiveSlot): void {
-    for (const listener of [...slot.changed]) listener();
+  /** Gives a slot its run, with PM2's 'shutdown' path when its app asks for it. */
+  #makeRun(slot: LiveSlot, pid: number, adopted?: { startTicks: number }): ProcessRun {
+    const channel = slot.record.app.spec.shutdownWithMessage ? this.#shutdownChannel(slot) : null;
+    return this.#slots.makeRun(slot, pid, channel, adopted);
   }
 
   #onOnline(slot: LiveSlot, pid: number): void {
     const record = slot.record;
-    let hasExited = false;
-    const exited = new Promise<void>((resolve) => {
-      slot.markExited = () => {
-        hasExited = true;
-        resolve();
-      };
-    });
-    slot.pid = pid;
-    const channel = record.app.spec.shutdownWithMessage ? this.#shutdownChannel(slot) : null;
-    slot.run = { pid, exited, hasExited: () => hasExited, ...(channel ? { channel } : {}) };
+    this.#makeRun(slot, pid);
+    slot.stdio?.attach(record, pid);
+    slot.stdio?.release();
     if (slot.purpose !== 'spawn') return;
     if (this.#pending.get(record) !== slot.key || record.status !== 'starting') {
       // stopped, deleted or spawned again while this fork was on its way: it is nobody's run
@@ -315,17 +338,25 @@ export class ClusterHost {
     record.startedAt = Date.now();
     setStatus(record, 'online');
     record.spawnSeq = nextSpawnSeq();
+    this.#send({ t: 'current', key: slot.key });
     this.hooks.onOnline(record);
   }
 
-  #attach(slot: WorkerSlot, stream: 'out' | 'err', pid: number, handle: Socket | undefined): void {
-    if (!handle) return;
-    try {
-      slot.record.pipeline.attach(handle, stream, pid);
-    } catch {
-      // the process was deleted and its pipeline closed: nothing reads this worker's output
-      handle.destroy();
-    }
+  /** SUP-13: a live worker of a taken-over primary becomes its process's run again. */
+  #adoptWorker(record: ProcessRecord, worker: WorkerState): void {
+    const slot = this.#slots.add(worker.key, record, 'spawn', worker.lane);
+    slot.isListening = worker.isListening;
+    slot.isDisconnected = !worker.isConnected;
+    const startTicks = readProcStat(worker.pid)?.startTicks ?? 0;
+    const run = this.#makeRun(slot, worker.pid, { startTicks });
+    reopenWorkerStdio(this.runDir, record, worker.lane, worker.pid, this.hooks.log);
+    record.run = run;
+    record.pid = worker.pid;
+    record.startedAt = worker.startedAt;
+    setStatus(record, 'online');
+    record.restartAt = null;
+    record.spawnSeq = nextSpawnSeq();
+    this.hooks.onOnline(record);
   }
 
   /** Issue #19 item 10: without a primary there is no worker to wait for: the process is errored at once. */
@@ -343,6 +374,7 @@ export class ClusterHost {
 
   #onForkFailed(slot: LiveSlot, why: string): void {
     const record = slot.record;
+    slot.stdio?.cancel();
     this.#slots.delete(slot.key);
     slot.hasExited = true;
     slot.markExited();
@@ -359,6 +391,7 @@ export class ClusterHost {
 
   #onWorkerExit(slot: LiveSlot, code: number | null, signal: string | null): void {
     const record = slot.record;
+    slot.stdio?.release();
     this.#slots.delete(slot.key);
     slot.hasExited = true;
     if (slot.run && record.run === slot.run) {
@@ -367,17 +400,18 @@ export class ClusterHost {
       this.hooks.onExit(record, code, signal);
     }
     slot.markExited();
-    this.#notify(slot);
+    this.#slots.notify(slot);
     this.#scheduleRetireCheck();
   }
 
-  async #onPrimaryExit(child: ChildProcess, code: number | null, signal: string | null): Promise<void> {
-    if (this.#child === child) this.#child = null;
-    const left = [...this.#slots.values()];
-    const how = signal ? `signal ${signal}` : `code ${code}`;
-    this.hooks.log(`cluster primary of ${this.name} (pid ${child.pid}) exited with ${how}`);
+  async #onPrimaryExit(link: PrimaryLink, code: number | null, signal: string | null): Promise<void> {
+    if (this.#link === link) this.#link = null;
+    const left = this.#slots.values();
+    const how = signal ? `signal ${signal}` : code === null ? 'an unknown status' : `code ${code}`;
+    this.hooks.log(`cluster primary of ${this.name} (pid ${link.pid}) exited with ${how}`);
     await Promise.all(
       left.map(async (slot) => {
+        slot.stdio?.cancel();
         if (slot.pid !== null && isPidAlive(slot.pid)) {
           const spec = slot.record.app.spec;
           await stopTree(slot.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
@@ -393,10 +427,11 @@ export class ClusterHost {
         this.#onWorkerExit(slot, null, null);
       }),
     );
+    this.#markLinkGone();
   }
 
   #scheduleRetireCheck(delayMs = 0): void {
-    if (this.#retireTimer || !this.#child) return;
+    if (this.#retireTimer || !this.#link) return;
     this.#retireTimer = setTimeout(() => {
       this.#retireTimer = null;
       this.#checkRetire();
@@ -405,28 +440,20 @@ export class ClusterHost {
   }
 
   #checkRetire(): void {
-    const child = this.#child;
-    if (!child || this.#slots.size > 0) return;
+    const link = this.#link;
+    if (!link || this.#slots.size > 0) return;
     for (const record of this.#records) if (!isActive(record.status)) this.#records.delete(record);
     if (this.#records.size > 0) {
       this.#scheduleRetireCheck(RETIRE_CHECK_MS);
       return;
     }
-    this.hooks.log(`cluster primary of ${this.name} (pid ${child.pid}): no process left, stopping it`);
-    this.#letGo(child);
+    this.hooks.log(`cluster primary of ${this.name} (pid ${link.pid}): no process left, stopping it`);
+    link.letGo();
   }
 
   /** Adds `VELOS_HOME` (SUP-13: how a later daemon finds what this one left running). */
   #withHome(env: Record<string, string>): Record<string, string> {
     return this.hooks.home === undefined ? env : { ...env, VELOS_HOME: this.hooks.home };
-  }
-
-  /** Tells the primary to stop its workers and exit (a bare disconnect would mean the daemon died). */
-  #letGo(child: ChildProcess): void {
-    if (!child.connected) return;
-    child.send({ t: 'shutdown' } satisfies ToPrimary, () => {
-      if (child.connected) child.disconnect();
-    });
   }
 
   /**
@@ -437,31 +464,11 @@ export class ClusterHost {
     return {
       ready: null,
       sendShutdown: () => {
-        if (slot.hasExited || slot.isDisconnected || !this.#child?.connected) return false;
+        if (slot.hasExited || slot.isDisconnected || !this.#link?.isAlive()) return false;
         this.#send({ t: 'shutdown-worker', key: slot.key });
         return true;
       },
     };
-  }
-
-  /** Waits until `check` gives a truthy value for the slot (or `'timeout'` after `timeoutMs`). */
-  #waitSlot<T>(slot: WorkerSlot, check: (slot: WorkerSlot) => T, timeoutMs: number): Promise<T | 'timeout'> {
-    const found = this.#slots.get(slot.key);
-    const now = check(slot);
-    if (now || !found) return Promise.resolve(now || 'timeout');
-    return new Promise((resolve) => {
-      const listener = (): void => {
-        const value = check(slot);
-        if (value) finish(value);
-      };
-      const timer = setLongTimeout(() => finish('timeout'), timeoutMs);
-      const finish = (value: T | 'timeout'): void => {
-        timer.clear();
-        found.changed.delete(listener);
-        resolve(value);
-      };
-      found.changed.add(listener);
-    });
   }
 
   #note(record: ProcessRecord, line: string): void {

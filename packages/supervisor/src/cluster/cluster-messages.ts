@@ -1,19 +1,27 @@
 /**
- * The JSON messages between the daemon and a cluster primary, over the primary's IPC channel.
- * Every worker is named by `key`, unique per fork request of one primary (an instance has two
- * workers for a moment during a reload).
+ * The messages between the daemon and a cluster primary, one JSON object per line over the
+ * primary's control socket (`run/cluster-<n>.sock`, SUP-13). Every worker is named by `key`, unique
+ * per fork request of one primary (an instance has two workers for a moment during a reload).
  */
 
-/** Daemon → primary: fork a worker running `exec` with `env` (the complete environment). */
+/**
+ * Daemon → primary: fork a worker running `exec` with `env` (the complete environment) for process
+ * `id`; its stdout and stderr go into the FIFOs `out` and `err` (null: the worker's output is dropped).
+ */
 export interface ForkMessage {
   t: 'fork';
   key: number;
+  id: number;
   instance: number;
   exec: string;
   args: string[];
   execArgv: string[];
   cwd: string;
   env: Record<string, string>;
+  out: string | null;
+  err: string | null;
+  /** Which FIFO pair of the process the worker writes into (a reload's new worker takes another one). */
+  lane: number;
 }
 
 /** Daemon → primary: disconnect a worker (its servers stop accepting, in-flight requests finish). */
@@ -23,8 +31,9 @@ export interface RetireMessage {
 }
 
 /**
- * Daemon → primary: the daemon is about to disconnect on purpose; the primary then stops its workers
- * and exits. A disconnect without it means the daemon died: the workers keep running (SUP-13).
+ * Daemon → primary: the daemon lets the primary go on purpose; the primary then stops its workers
+ * and exits. A connection that closes without it means the daemon died: the workers keep running
+ * for the next daemon to take over (SUP-13).
  */
 export interface ShutdownMessage {
   t: 'shutdown';
@@ -36,19 +45,48 @@ export interface ShutdownWorkerMessage {
   key: number;
 }
 
-/** What the daemon sends a primary. */
-export type ToPrimary = ForkMessage | RetireMessage | ShutdownMessage | ShutdownWorkerMessage;
+/** Daemon → primary: the worker is now the run of its process (a spawn online, a reload's new worker adopted). */
+export interface CurrentMessage {
+  t: 'current';
+  key: number;
+}
 
-/**
- * What a primary sends the daemon; `stdio` carries the worker's pipe as the message's handle, `event`
- * an app event the worker sent with `process.send({velos_event: …})` (OBS-2).
- */
+/** Daemon → primary: a new daemon took over; the primary answers with `state`. */
+export interface HelloMessage {
+  t: 'hello';
+}
+
+/** What the daemon sends a primary. */
+export type ToPrimary =
+  | ForkMessage
+  | RetireMessage
+  | ShutdownMessage
+  | ShutdownWorkerMessage
+  | CurrentMessage
+  | HelloMessage;
+
+/** A live worker as the primary knows it (the answer to `hello`). */
+export interface WorkerState {
+  key: number;
+  id: number;
+  instance: number;
+  pid: number;
+  lane: number;
+  /** Epoch ms when it was forked. */
+  startedAt: number;
+  /** True once the daemon said it is its process's run (`current`); false for a reload's candidate or an old worker. */
+  isCurrent: boolean;
+  isListening: boolean;
+  isConnected: boolean;
+}
+
+/** An app event the worker sent with `process.send({velos_event: …})` (OBS-2). */
 export type FromPrimary =
   | { t: 'online'; key: number; pid: number }
-  | { t: 'stdio'; key: number; pid: number; stream: 'out' | 'err' }
   | { t: 'listening'; key: number; pid: number; address: string }
   | { t: 'ready'; key: number; pid: number }
   | { t: 'event'; key: number; pid: number; event: Record<string, unknown> }
   | { t: 'disconnected'; key: number; pid: number }
   | { t: 'exit'; key: number; pid: number; code: number | null; signal: string | null }
-  | { t: 'error'; key: number; message: string };
+  | { t: 'error'; key: number; message: string }
+  | { t: 'state'; pid: number; workers: WorkerState[] };

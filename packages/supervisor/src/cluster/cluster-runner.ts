@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ErrorCodes, VelosError } from '@velos/core';
+import type { PrimaryEntry } from '../orphans/primary-registry.js';
+import { runDirOf } from '../orphans/run-files.js';
 import type { AppEntry, ProcessRecord } from '../process-record.js';
 import type { RunnerHooks } from '../process-runner.js';
 import { ClusterHost } from './cluster-host.js';
@@ -14,6 +19,12 @@ export interface ClusterRunner {
    * with the old worker's retirement, or null when the process is not a running cluster worker.
    */
   reload(record: ProcessRecord): Promise<{ retired: Promise<void> } | null>;
+  /**
+   * SUP-13: takes over the primary of a registry entry left by a daemon that died, and its workers that
+   * are runs of `records` (the restored processes of its app); null when it cannot (no answer, not a
+   * cluster app any more), else the records whose run was taken over.
+   */
+  takeOver(entry: PrimaryEntry, records: ProcessRecord[]): Promise<ProcessRecord[] | null>;
   /** Lets every primary go and waits for them to exit. */
   close(): Promise<void>;
 }
@@ -21,13 +32,16 @@ export interface ClusterRunner {
 /** Creates the cluster runner of a supervisor; throws when the primary script is missing. */
 export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
   const primaryPath = findPrimaryScript();
+  // primaries' sockets and registry entries live in the home's run directory (a private one without a home)
+  const runDir =
+    hooks.home === undefined ? mkdtempSync(join(tmpdir(), 'velos-cluster-')) : runDirOf(hooks.home);
   const hosts = new Map<AppEntry, ClusterHost>();
 
   function hostOf(app: AppEntry): ClusterHost {
     let host = hosts.get(app);
     if (!host) {
       for (const [entry, other] of hosts) if (!other.isRunning()) hosts.delete(entry);
-      host = new ClusterHost(app.spec.name, primaryPath, hooks);
+      host = new ClusterHost(app.spec.name, primaryPath, runDir, hooks);
       hosts.set(app, host);
     }
     return host;
@@ -71,6 +85,13 @@ export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
         `process ${record.id} (${record.app.spec.name}): reloaded, worker ${old.pid} → ${candidate.pid}`,
       );
       return { retired: host.retire(old, record) };
+    },
+
+    async takeOver(entry, records) {
+      const mine = records.filter((record) => record.app.spec.name === entry.name);
+      const app = mine[0]?.app;
+      if (!app || !clusterCommand(app.spec)) return null;
+      return hostOf(app).takeOver(entry, mine);
     },
 
     async close() {

@@ -1,23 +1,27 @@
 /**
- * The cluster primary (SUP-5): a small Node process per cluster app, spawned by the daemon with an
- * IPC channel. It forks the app's workers with `node:cluster` (so their servers share ports), hands
- * each worker's stdout/stderr pipe to the daemon, and reports the workers' life cycle. When the daemon
- * lets it go (`shutdown`, then disconnect) it stops the workers it still has and exits; when the
- * daemon dies instead, it keeps them running for the next daemon to find (SUP-13). Workers preload
- * this same file (`--import`), which then only installs the graceful drain of their HTTP servers.
+ * The cluster primary (SUP-5): a small Node process per cluster app, spawned by the daemon. It forks
+ * the app's workers with `node:cluster` (so their servers share ports), their stdout/stderr going
+ * into the FIFOs the daemon named (as a fork-mode child's do), and reports the workers' life cycle.
+ * The daemon talks to it over a unix socket it listens on (`argv[3]`, SUP-13): when the daemon dies,
+ * the primary and its workers go on serving, and the next daemon connects to the same socket, asks
+ * for the live workers (`hello`) and takes them over. It stops its workers and exits only when a
+ * daemon says `shutdown`. Workers preload this same file (`--import`), which then only installs the
+ * graceful drain of their HTTP servers.
  */
 import cluster, { type Worker } from 'node:cluster';
-import type { Socket } from 'node:net';
-import type { ForkMessage, FromPrimary, ToPrimary } from './cluster-messages.js';
+import { chmodSync, closeSync, constants, openSync, unlinkSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import type { ForkMessage, FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
+import { LineChannel } from './line-channel.js';
 import { installWorkerDrain } from './worker-drain.js';
 
-/** Workers still alive after the daemon left get SIGKILL this long after SIGTERM. */
+/** Workers still alive after a shutdown get SIGKILL this long after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 5000;
 
-const workers = new Map<number, Worker>();
+const workers = new Map<number, { worker: Worker; state: WorkerState }>();
 let isShuttingDown = false;
-/** Set by the daemon's `shutdown` message: its disconnect is then on purpose. */
-let isShutdownAsked = false;
+/** The connection of the daemon now in charge, or null while none is (it died, the next one is not up). */
+let daemon: LineChannel<ToPrimary, FromPrimary> | null = null;
 /** The workers' preload: this very file. */
 const self = import.meta.url;
 
@@ -25,47 +29,99 @@ if (cluster.isWorker) installWorkerDrain();
 else runPrimary();
 
 function runPrimary(): void {
-  if (process.argv[2]) process.title = `velos cluster primary: ${process.argv[2]}`;
-  process.on('message', (message: ToPrimary) => {
-    if (message.t === 'fork') fork(message);
-    else if (message.t === 'retire') workers.get(message.key)?.disconnect();
-    else if (message.t === 'shutdown') isShutdownAsked = true;
-    else if (message.t === 'shutdown-worker') sendShutdown(workers.get(message.key));
+  const [name, socketPath] = process.argv.slice(2);
+  if (name) process.title = `velos cluster primary: ${name}`;
+  // stdout/stderr are pipes to the daemon that spawned this process: once it died, writes fail (EPIPE)
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  if (!socketPath) {
+    console.error('usage: cluster-primary <app name> <control socket path>');
+    process.exit(2);
+  }
+  const server = createServer((socket: Socket) => {
+    // a new daemon replaces the one that died (or a stale connection)
+    daemon?.close();
+    const channel = new LineChannel<ToPrimary, FromPrimary>(socket, onMessage);
+    daemon = channel;
+    socket.once('close', () => {
+      if (daemon === channel) daemon = null;
+    });
   });
-  process.on('disconnect', () => {
-    // Without `shutdown` first, the daemon died: the workers go on serving; they write into pipes this
-    // process still holds open, so they never meet EPIPE. The next daemon finds them by VELOS_HOME.
-    if (isShutdownAsked) shutdown();
+  server.on('error', (error) => {
+    console.error(`cannot listen on ${socketPath}: ${error.message}`);
+    process.exit(1);
   });
+  try {
+    unlinkSync(socketPath);
+  } catch {
+    // none left
+  }
+  // bind happens inside listen(): the socket is created 0600 (its directory is 0700 anyway)
+  const umask = process.umask(0o177);
+  server.listen(socketPath, () => {
+    chmodSync(socketPath, 0o600);
+    process.stdout.write('listening\n');
+  });
+  process.umask(umask);
 }
 
-function send(message: FromPrimary, handle?: Socket): void {
-  if (!process.connected) return;
-  // keepOpen: this process keeps its (paused) copy of a worker's pipe, so the pipe still has a reader
-  // if the daemon dies; it is closed when the worker exits.
-  process.send!(message, handle, { keepOpen: true }, (error: Error | null) => {
-    if (error) handle?.destroy();
-  });
+function onMessage(message: ToPrimary): void {
+  switch (message.t) {
+    case 'fork':
+      fork(message);
+      break;
+    case 'retire':
+      workers.get(message.key)?.worker.disconnect();
+      break;
+    case 'shutdown':
+      shutdown();
+      break;
+    case 'shutdown-worker':
+      sendShutdown(workers.get(message.key)?.worker);
+      break;
+    case 'current':
+      markCurrent(message.key);
+      break;
+    case 'hello':
+      send({ t: 'state', pid: process.pid, workers: [...workers.values()].map((entry) => entry.state) });
+      break;
+  }
+}
+
+function send(message: FromPrimary): void {
+  daemon?.send(message);
+}
+
+function markCurrent(key: number): void {
+  const found = workers.get(key);
+  if (!found) return;
+  for (const { state } of workers.values()) if (state.id === found.state.id) state.isCurrent = false;
+  found.state.isCurrent = true;
 }
 
 function fork(message: ForkMessage): void {
   const { key } = message;
-  // cluster.fork() merges its env argument over the primary's own environment: make that exactly the app's.
-  for (const name of Object.keys(process.env)) delete process.env[name];
-  Object.assign(process.env, message.env);
-  cluster.setupPrimary({
-    exec: message.exec,
-    args: message.args,
-    execArgv: ['--import', self, ...message.execArgv],
-    cwd: message.cwd,
-    silent: true,
-  });
+  const fds: number[] = [];
   let worker: Worker;
   try {
+    // The worker holds its FIFOs read-write, like a fork-mode child: a write never fails while no daemon reads.
+    for (const path of [message.out, message.err]) if (path) fds.push(openSync(path, constants.O_RDWR));
+    // cluster.fork() merges its env argument over the primary's own environment: make that exactly the app's.
+    for (const name of Object.keys(process.env)) delete process.env[name];
+    Object.assign(process.env, message.env);
+    cluster.setupPrimary({
+      exec: message.exec,
+      args: message.args,
+      execArgv: ['--import', self, ...message.execArgv],
+      cwd: message.cwd,
+      stdio: ['ignore', message.out ? fds[0]! : 'ignore', message.err ? fds.at(-1)! : 'ignore', 'ipc'],
+    });
     worker = cluster.fork();
   } catch (error) {
     send({ t: 'error', key, message: error instanceof Error ? error.message : String(error) });
     return;
+  } finally {
+    for (const fd of fds) closeSync(fd);
   }
   const child = worker.process;
   const pid = child.pid;
@@ -73,13 +129,21 @@ function fork(message: ForkMessage): void {
     child.once('error', (error) => send({ t: 'error', key, message: error.message }));
     return;
   }
-  workers.set(key, worker);
-  // Stop reading the pipes here before anything can arrive: the daemon reads them once it has the handles.
-  for (const stream of [child.stdout, child.stderr]) pauseHandle(stream as Socket | null);
+  const state: WorkerState = {
+    key,
+    id: message.id,
+    instance: message.instance,
+    pid,
+    lane: message.lane,
+    startedAt: Date.now(),
+    isCurrent: false,
+    isListening: false,
+    isConnected: true,
+  };
+  workers.set(key, { worker, state });
   send({ t: 'online', key, pid });
-  if (child.stdout) send({ t: 'stdio', key, pid, stream: 'out' }, child.stdout as Socket);
-  if (child.stderr) send({ t: 'stdio', key, pid, stream: 'err' }, child.stderr as Socket);
   worker.on('listening', (address) => {
+    state.isListening = true;
     const where =
       address.addressType === -1 ? String(address.address) : `${address.address ?? '*'}:${address.port}`;
     send({ t: 'listening', key, pid, address: where });
@@ -88,13 +152,12 @@ function fork(message: ForkMessage): void {
     if (data === 'ready') send({ t: 'ready', key, pid });
     else if (isAppEvent(data)) send({ t: 'event', key, pid, event: data });
   });
-  worker.on('disconnect', () => send({ t: 'disconnected', key, pid }));
+  worker.on('disconnect', () => {
+    state.isConnected = false;
+    send({ t: 'disconnected', key, pid });
+  });
   worker.on('exit', (code, signal) => {
     workers.delete(key);
-    // Close this copy of the pipes before Node would resume them to drain them: what the worker
-    // wrote last belongs to the daemon's copy.
-    child.stdout?.destroy();
-    child.stderr?.destroy();
     send({ t: 'exit', key, pid, code, signal: signal ?? null });
     if (isShuttingDown && workers.size === 0) process.exit(0);
   });
@@ -117,20 +180,13 @@ function isAppEvent(data: unknown): data is Record<string, unknown> {
   return typeof report.velos_event === 'string' || typeof report.velos_metric === 'string';
 }
 
-function pauseHandle(stream: Socket | null): void {
-  const handle = (stream as unknown as { _handle?: { readStop?: () => void; reading?: boolean } } | null)
-    ?._handle;
-  if (!handle?.readStop) return;
-  handle.reading = false;
-  handle.readStop();
-}
-
 function shutdown(): void {
+  if (isShuttingDown) return;
   isShuttingDown = true;
   if (workers.size === 0) process.exit(0);
-  for (const worker of workers.values()) worker.process.kill('SIGTERM');
+  for (const { worker } of workers.values()) worker.process.kill('SIGTERM');
   setTimeout(() => {
-    for (const worker of workers.values()) worker.process.kill('SIGKILL');
+    for (const { worker } of workers.values()) worker.process.kill('SIGKILL');
     process.exit(0);
   }, SHUTDOWN_GRACE_MS).unref();
 }

@@ -137,9 +137,11 @@ function judgeCompletion(name: string, record: ProcessRecord): Verdict {
         ? 'failed to start'
         : lastRun.outcome === 'interrupted'
           ? 'was interrupted by a daemon crash'
-          : lastRun.signal
-            ? `was killed by ${lastRun.signal}`
-            : `exited with code ${lastRun.exitCode}`;
+          : lastRun.outcome === 'unknown'
+            ? 'ended after a daemon crash with an unknown exit code'
+            : lastRun.signal
+              ? `was killed by ${lastRun.signal}`
+              : `exited with code ${lastRun.exitCode}`;
   return failed(`dependency '${name}' did not complete successfully: its run ${lastRun.seq} ${how}`);
 }
 

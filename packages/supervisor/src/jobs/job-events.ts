@@ -9,6 +9,7 @@ const FINISHED_SEVERITY: Record<JobRun['outcome'], EventSeverity> = {
   timeout: 'error',
   'spawn-error': 'error',
   interrupted: 'warning',
+  unknown: 'warning',
 };
 
 /** OBS-2 `job.started`: a run of a job began (run number, trigger, pid). */
@@ -29,7 +30,11 @@ export function jobStartedEvent(record: ProcessRecord, run: JobRun): EventInput 
 export function jobFinishedEvent(record: ProcessRecord, run: JobRun): EventInput {
   const name = record.app.spec.name;
   const durationMs = Math.max(0, (run.endedAt ?? run.startedAt) - run.startedAt);
-  const how = run.signal ? `signal ${run.signal}` : `code ${run.exitCode}`;
+  const how = run.signal
+    ? `signal ${run.signal}`
+    : run.outcome === 'unknown'
+      ? 'exit code unknown'
+      : `code ${run.exitCode}`;
   return {
     kind: 'job.finished',
     severity: FINISHED_SEVERITY[run.outcome],

@@ -30,6 +30,12 @@ export interface JobScheduler {
   attach(record: ProcessRecord): void;
   /** Turns the schedule on: an interval job or a one-shot runs now, a cron job waits for its first tick. */
   enable(record: ProcessRecord): void;
+  /**
+   * SUP-13: a run re-adopted from a daemon that died becomes the job's current run again (its
+   * history entry, its timeout counted from its start); with `isEnabled` the schedule is on again
+   * without running now. Its end is recorded `unknown` (no exit code) unless its timeout stopped it.
+   */
+  resume(record: ProcessRecord, isEnabled: boolean): void;
   /** Turns the schedule off (a run in progress goes on); true when it was on. */
   disable(record: ProcessRecord): boolean;
   /** Runs the job now with trigger `user`; false when a run is already going. */
@@ -160,13 +166,45 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     };
     state.history.begin(state.current);
     state.isTimedOut = false;
-    const timeoutMs = record.app.spec.jobTimeoutMs;
-    if (timeoutMs !== undefined) {
-      state.timeoutTimer = setLongTimeout(() => timeOut(record, run.pid, seq, timeoutMs), timeoutMs);
-    }
+    state.isAdoptedRun = false;
+    armTimeout(record, run.pid, seq, 0);
     host.log(`${label(record)}: run ${seq} started (${trigger}), pid ${run.pid}`);
     publish(jobStartedEvent(record, state.current));
     return true;
+  }
+
+  /** Arms the timeout of run `seq`, `elapsedMs` of it already gone. */
+  function armTimeout(record: ProcessRecord, pid: number, seq: number, elapsedMs: number): void {
+    const timeoutMs = record.app.spec.jobTimeoutMs;
+    if (timeoutMs === undefined) return;
+    const state = stateOf(record);
+    const inMs = Math.max(0, timeoutMs - elapsedMs);
+    state.timeoutTimer = setLongTimeout(() => timeOut(record, pid, seq, timeoutMs), inMs);
+  }
+
+  /** Turns the schedule on; an interval job runs now unless a taken-over run started at `runningSince`. */
+  function enableSchedule(record: ProcessRecord, runningSince?: number): void {
+    const state = stateOf(record);
+    const spec = record.app.spec;
+    clearSchedule(state);
+    state.isEnabled = true;
+    if (spec.schedule !== undefined) {
+      const expression = spec.schedule;
+      state.cron = scheduleCron(
+        expression,
+        () => {
+          if (state.isEnabled && host.isLive(record)) runNow(record, 'schedule');
+        },
+        (error) => host.log(`${label(record)}: ${error.message}`),
+        'schedule',
+      );
+      if (!record.run) setStatus(record, 'scheduled', 'schedule');
+      host.log(`${label(record)}: scheduled on '${expression}'`);
+      return;
+    }
+    const startedAt = runningSince ?? Date.now();
+    if (runningSince === undefined) runNow(record, 'start');
+    if (spec.intervalMs !== undefined && state.isEnabled) armInterval(record, startedAt);
   }
 
   function timeOut(record: ProcessRecord, pid: number, seq: number, timeoutMs: number): void {
@@ -213,27 +251,34 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     },
 
     enable(record) {
+      enableSchedule(record);
+    },
+
+    resume(record, isEnabled) {
+      const run = record.run;
+      if (!run) return;
       const state = stateOf(record);
       const spec = record.app.spec;
-      clearSchedule(state);
-      state.isEnabled = true;
-      if (spec.schedule !== undefined) {
-        const expression = spec.schedule;
-        state.cron = scheduleCron(
-          expression,
-          () => {
-            if (state.isEnabled && host.isLive(record)) runNow(record, 'schedule');
-          },
-          (error) => host.log(`${label(record)}: ${error.message}`),
-          'schedule',
-        );
-        if (!record.run) setStatus(record, 'scheduled', 'schedule');
-        host.log(`${label(record)}: scheduled on '${expression}'`);
-        return;
-      }
-      const startedAt = Date.now();
-      runNow(record, 'start');
-      if (spec.intervalMs !== undefined && state.isEnabled) armInterval(record, startedAt);
+      const startedAt = record.startedAt ?? Date.now();
+      state.current = state.history.resume(run.pid) ?? {
+        seq: state.history.nextSeq(),
+        pid: run.pid,
+        startedAt,
+        endedAt: null,
+        exitCode: null,
+        signal: null,
+        outcome: 'running',
+        trigger:
+          spec.schedule !== undefined ? 'schedule' : spec.intervalMs !== undefined ? 'interval' : 'start',
+      };
+      state.history.begin(state.current);
+      state.isTimedOut = false;
+      state.isAdoptedRun = true;
+      armTimeout(record, run.pid, state.current.seq, Date.now() - state.current.startedAt);
+      host.log(
+        `${label(record)}: run ${state.current.seq} (pid ${run.pid}) taken over from a daemon that died`,
+      );
+      if (isEnabled) enableSchedule(record, state.current.startedAt);
     },
 
     disable(record) {
@@ -269,15 +314,18 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         outcome: 'running',
         trigger: record.app.spec.schedule !== undefined ? 'schedule' : 'interval',
       };
-      const outcome = state.isTimedOut ? 'timeout' : exitCode === 0 ? 'ok' : 'failed';
+      // a taken-over run is not this daemon's child: how it ended cannot be known (SUP-13)
+      const isUnknown = state.isAdoptedRun === true && exitCode === null && signal === null;
+      const outcome = state.isTimedOut ? 'timeout' : isUnknown ? 'unknown' : exitCode === 0 ? 'ok' : 'failed';
       const finished: JobRun = { ...run, endedAt: now, exitCode, signal, outcome };
       state.current = null;
       state.isTimedOut = false;
+      state.isAdoptedRun = false;
       state.history.add(finished);
       publish(jobFinishedEvent(record, finished));
       const reason = outcome === 'timeout' ? 'timeout' : 'exit';
       record.lastExitReason = reason;
-      const how = signal ? `signal ${signal}` : `code ${exitCode}`;
+      const how = signal ? `signal ${signal}` : isUnknown ? 'exit code unknown' : `code ${exitCode}`;
       host.log(`${label(record)}: run ${finished.seq} ${outcome} (${how}) after ${now - run.startedAt} ms`);
       if (!isRecurring(record.app.spec)) state.isEnabled = false;
       // A stop, restart or timeout in progress sets the status itself once the run is gone.

@@ -20,6 +20,8 @@ export interface JobState {
   timeoutTimer: LongTimer | null;
   /** The current run is being stopped for its timeout. */
   isTimedOut: boolean;
+  /** SUP-13: the current run was taken over from a daemon that died (its exit code cannot be known). */
+  isAdoptedRun?: boolean;
 }
 
 /** The `job` field of a job's `velos list` row. */

@@ -53,6 +53,18 @@ export class RunHistory {
     this.#write(run);
   }
 
+  /**
+   * SUP-13: makes the run of `pid` that loaded as `interrupted` (its daemon died) the run in progress
+   * again, as a daemon that took it over sees it; null when the history has no such run.
+   */
+  resume(pid: number): JobRun | null {
+    const index = this.runs.findLastIndex((run) => run.pid === pid && run.outcome === 'interrupted');
+    if (index === -1) return null;
+    const [run] = this.runs.splice(index, 1);
+    this.#pending = { ...run!, outcome: 'running' };
+    return this.#pending;
+  }
+
   /** Records an ended run in memory and on disk. */
   add(run: JobRun): void {
     if (this.#pending?.seq === run.seq) this.#pending = null;

@@ -13,6 +13,14 @@ export function fifoPath(runDir: string, id: number, which: 'out' | 'err'): stri
   return join(runDir, `${id}-${which}.fifo`);
 }
 
+/** FIFO pairs a cluster process may use at once (its worker, a reload's new one, an old one draining). */
+export const MAX_LANES = 4;
+
+/** Path of the FIFO of one lane of a process id: lane 0 is `fifoPath`, lane n `<id>.<n>-out.fifo`. */
+export function laneFifoPath(runDir: string, id: number, lane: number, which: 'out' | 'err'): string {
+  return lane === 0 ? fifoPath(runDir, id, which) : join(runDir, `${id}.${lane}-${which}.fifo`);
+}
+
 /** Path of the run registry entry of a process id. */
 export function runEntryPath(runDir: string, id: number): string {
   return join(runDir, `${id}.json`);
@@ -28,15 +36,19 @@ const runFile = promisify(execFile);
  * path is replaced.
  */
 export async function ensureFifos(runDir: string, ids: Iterable<number>): Promise<void> {
+  const paths: string[] = [];
+  for (const id of ids) for (const which of ['out', 'err'] as const) paths.push(fifoPath(runDir, id, which));
+  await ensureFifoPaths(runDir, paths);
+}
+
+/** `ensureFifos` for FIFO paths of `runDir` (a cluster worker's lane). */
+export async function ensureFifoPaths(runDir: string, paths: string[]): Promise<void> {
   const missing: string[] = [];
-  for (const id of ids) {
-    for (const which of ['out', 'err'] as const) {
-      const path = fifoPath(runDir, id, which);
-      const kind = fileKind(path);
-      if (kind === 'fifo') continue;
-      if (kind === 'other') unlinkSync(path);
-      missing.push(path);
-    }
+  for (const path of paths) {
+    const kind = fileKind(path);
+    if (kind === 'fifo') continue;
+    if (kind === 'other') unlinkSync(path);
+    missing.push(path);
   }
   if (missing.length === 0) return;
   ensureRunDir(runDir);
@@ -135,15 +147,22 @@ export function hasFifos(runDir: string, id: number): boolean {
   return fileKind(fifoPath(runDir, id, 'out')) === 'fifo' && fileKind(fifoPath(runDir, id, 'err')) === 'fifo';
 }
 
-/** Removes the FIFOs of a process id that is gone from the table. */
+/** Removes the FIFOs of a process id that is gone from the table (every lane). */
 export function removeFifos(runDir: string, id: number): void {
-  for (const which of ['out', 'err'] as const) {
-    try {
-      unlinkSync(fifoPath(runDir, id, which));
-    } catch {
-      // never created
+  for (let lane = 0; lane < MAX_LANES; lane += 1) {
+    for (const which of ['out', 'err'] as const) {
+      try {
+        unlinkSync(laneFifoPath(runDir, id, lane, which));
+      } catch {
+        // never created
+      }
     }
   }
+}
+
+/** True when a path is a FIFO owned by this user. */
+export function isOwnFifo(path: string): boolean {
+  return fileKind(path) === 'fifo';
 }
 
 /** Creates the run directory (0700) if needed. */

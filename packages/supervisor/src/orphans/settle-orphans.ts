@@ -6,6 +6,12 @@ import type { RunnerHooks } from '../process-runner.js';
 import { stopTree } from '../tree-stop.js';
 import { adoptRun } from './adopted-run.js';
 import { findHomeProcesses } from './orphan-scan.js';
+import {
+  type PrimaryEntry,
+  readPrimaryEntries,
+  releasePrimarySlot,
+  sweepPrimarySockets,
+} from './primary-registry.js';
 import { runDirOf } from './run-files.js';
 import { type RunEntry, readRunEntries, recordRunEnd } from './run-registry.js';
 
@@ -23,14 +29,21 @@ export interface SettleOrphansOptions {
   /** The records just restored from the saved state. */
   records: ProcessRecord[];
   hooks: RunnerHooks;
+  /**
+   * Takes over a cluster primary a dead daemon left (the cluster runner's `takeOver`, once loaded):
+   * the records whose worker it took over, or null when it cannot.
+   */
+  takeOverCluster?(entry: PrimaryEntry, records: ProcessRecord[]): Promise<ProcessRecord[] | null>;
 }
 
 /**
  * Settles the processes a daemon that died (SIGKILL, OOM, crash) left behind (SUP-13), before restore
  * launches anything: a run registry entry whose pid is alive with the same start time is re-adopted
- * when the saved state has its process (a fork-mode service, same id and name), else its tree is
- * stopped; then every other live process whose environment names this home (a cluster primary or
- * worker, a job, a grandchild that left its group) is stopped, so nothing keeps running unseen.
+ * when the restored table has its process (a fork-mode service or a job run, same id and name), else
+ * its tree is stopped; a registered cluster primary that is alive is taken over with the workers that
+ * are runs of restored processes (else stopped); then every other live process whose environment
+ * names this home (an unregistered primary, a grandchild that left its group) is stopped, so nothing
+ * keeps running unseen.
  */
 export async function settleOrphans(options: SettleOrphansOptions): Promise<OrphanSettlement> {
   const { home, hooks } = options;
@@ -64,16 +77,54 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
       );
     } else {
       recordRunEnd(runDir, entry.id);
-      const why = record ? 'cannot be re-adopted (cluster or job)' : 'is not in the saved state';
+      const why = record ? 'cannot be re-adopted (its app changed)' : 'is not in the saved state';
       stop(entry.pid, entry.startTicks, `${what} ${why}`, record);
     }
   }
+
+  const primaries: number[] = [];
+  for (const entry of readPrimaryEntries(runDir)) {
+    if (entry.spawnedBy === process.pid) continue;
+    const what = `cluster ${entry.name} (primary pid ${entry.pid})`;
+    if (!isSameProcess(entry)) {
+      releasePrimarySlot(runDir, entry.n);
+      hooks.log(`run entry of the cluster primary of ${entry.name} pid ${entry.pid} is stale: ignored`);
+      continue;
+    }
+    const taken = (await options.takeOverCluster?.(entry, options.records)) ?? null;
+    if (taken === null) {
+      releasePrimarySlot(runDir, entry.n);
+      stop(
+        entry.pid,
+        entry.startTicks,
+        `${what}: cannot be re-adopted (not a cluster app of the saved state, or no answer)`,
+      );
+      continue;
+    }
+    primaries.push(entry.pid);
+    for (const record of taken) adopted.add(record);
+    const workers = taken.map((record) => `${record.id}: pid ${record.pid}`).join(', ');
+    note(
+      hooks,
+      warnings,
+      `re-adopted ${what}, workers ${workers || 'none'}, left running by daemon pid ${entry.spawnedBy} that did not stop cleanly`,
+    );
+  }
+  sweepPrimarySockets(
+    runDir,
+    new Set(
+      readPrimaryEntries(runDir)
+        .filter((e) => e.spawnedBy === process.pid)
+        .map((e) => e.n),
+    ),
+  );
 
   const found = findHomeProcesses(home);
   if (found.length > 0) {
     const snapshot = takeSnapshot();
     const kept = new Set<number>(ancestorsOfSelf(snapshot));
     for (const record of adopted) for (const pid of treePids(snapshot, record.pid!)) kept.add(pid);
+    for (const pid of primaries) for (const member of treePids(snapshot, pid)) kept.add(member);
     for (const pid of stopping) for (const member of treePids(snapshot, pid)) kept.add(member);
     const adoptedIds = new Set([...adopted].map((record) => record.id));
     const strays = found.filter(({ pid, id }) => !kept.has(pid) && !(id !== null && adoptedIds.has(id)));
@@ -86,19 +137,16 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
   return { adopted, warnings };
 }
 
-function isSameProcess(entry: RunEntry): boolean {
+function isSameProcess(entry: { pid: number; startTicks: number }): boolean {
   const stat = readProcStat(entry.pid);
   return stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === entry.startTicks;
 }
 
+/** A registered run is a spawned child: of a fork-mode service, or of a job (whose runs are always spawned). */
 function isAdoptable(record: ProcessRecord, entry: RunEntry): boolean {
   const spec = record.app.spec;
-  return (
-    spec.name === entry.name &&
-    spec.type !== 'job' &&
-    effectiveExecMode(spec) === 'fork' &&
-    record.run === null
-  );
+  const isSpawned = spec.type === 'job' || effectiveExecMode(spec) === 'fork';
+  return spec.name === entry.name && isSpawned && record.run === null;
 }
 
 async function stopOrphan(

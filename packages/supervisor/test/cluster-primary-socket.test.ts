@@ -1,0 +1,108 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { constants, openSync, statSync } from 'node:fs';
+import { connect, Socket } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FromPrimary, ToPrimary, WorkerState } from '../src/cluster/cluster-messages.js';
+import { LineChannel } from '../src/cluster/line-channel.js';
+import { isPidAlive } from '../src/proc-scan.js';
+import { TEST_BUNDLE_DIR } from './bundle-dir.js';
+import { FIXTURES, Harness, killTree, waitFor } from './helpers.js';
+
+const harness = new Harness();
+const started: number[] = [];
+afterEach(async () => {
+  for (const pid of started.splice(0)) killTree(pid);
+  await harness.cleanup();
+});
+
+/** A daemon's end of the control socket: every message received, and a way to send. */
+async function attach(
+  socket: string,
+): Promise<{ channel: LineChannel<FromPrimary, ToPrimary>; got: FromPrimary[] }> {
+  const got: FromPrimary[] = [];
+  const raw = connect(socket);
+  const channel = new LineChannel<FromPrimary, ToPrimary>(raw, (message) => got.push(message));
+  await new Promise<void>((resolve, reject) => {
+    raw.once('connect', resolve);
+    raw.once('error', reject);
+  });
+  return { channel, got };
+}
+
+function spawnPrimary(socket: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [join(TEST_BUNDLE_DIR, 'cluster-primary.js'), 'web', socket], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+    env,
+  });
+  started.push(child.pid!);
+  return child;
+}
+
+describe('the cluster primary control socket (SUP-13)', () => {
+  it('outlives a daemon connection: a new connection gets the live workers, their FIFOs still written', async () => {
+    const home = harness.home();
+    const socket = join(home, 'p.sock');
+    const out = join(home, '0-out.fifo');
+    const err = join(home, '0-err.fifo');
+    execFileSync('mkfifo', ['-m', '600', out, err]);
+    const primary = spawnPrimary(socket, { PATH: process.env.PATH ?? '' });
+    await new Promise<void>((resolve) =>
+      createInterface({ input: primary.stdout! }).once('line', (line) => line === 'listening' && resolve()),
+    );
+    expect(statSync(socket).mode & 0o777).toBe(0o600);
+
+    // the first "daemon" forks a worker into the FIFOs, marks it current, then dies (its connection closes)
+    const reader = new Socket({
+      fd: openSync(out, constants.O_RDONLY | constants.O_NONBLOCK),
+      readable: true,
+    });
+    let output = '';
+    reader.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const first = await attach(socket);
+    first.channel.send({
+      t: 'fork',
+      key: 7,
+      id: 0,
+      instance: 0,
+      exec: join(FIXTURES, 'cluster-server.js'),
+      args: [],
+      execArgv: [],
+      cwd: home,
+      env: { PATH: process.env.PATH ?? '', PORT: '0' },
+      out,
+      err,
+      lane: 0,
+    });
+    const online = await waitFor(() => first.got.find((m) => m.t === 'online'));
+    const pid = (online as { pid: number }).pid;
+    started.push(pid);
+    first.channel.send({ t: 'current', key: 7 });
+    await waitFor(() => first.got.some((m) => m.t === 'listening'));
+    await waitFor(() => output.includes('listening on'), { what: 'the worker output through the FIFO' });
+    first.channel.close();
+    reader.destroy();
+
+    // the daemon is gone and nobody reads the FIFO: the worker goes on (its write end is its own, opened
+    // read-write), and so does the primary
+    expect(isPidAlive(pid) && isPidAlive(primary.pid!)).toBe(true);
+
+    const second = await attach(socket);
+    second.channel.send({ t: 'hello' });
+    const state = await waitFor(() => second.got.find((m) => m.t === 'state'));
+    expect((state as { workers: WorkerState[] }).workers).toMatchObject([
+      { key: 7, id: 0, instance: 0, pid, lane: 0, isCurrent: true, isListening: true, isConnected: true },
+    ]);
+    // a worker's exit reaches the connected daemon with its code
+    process.kill(pid, 'SIGTERM');
+    const exit = await waitFor(() => second.got.find((m) => m.t === 'exit'));
+    expect(exit).toMatchObject({ key: 7, pid, code: 0 });
+    // shutdown: the primary exits
+    second.channel.send({ t: 'shutdown' });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
+});
