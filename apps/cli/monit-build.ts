@@ -86,6 +86,32 @@ const SOURCE_EDITS: SourceEdit[] = [
       ],
     ],
   },
+  // terminal-size runs `stty`/`tput` only when the terminal gives no size (never for monit, which has a
+  // TTY): loading node:child_process (and dgram, which it loads) for it costs ~3 ms on Node 24
+  {
+    file: /\/terminal-size\/index\.js$/,
+    edits: [
+      [
+        "import {execFileSync} from 'node:child_process';",
+        "const execFileSync = (...args) => require('node:child_process').execFileSync(...args);",
+      ],
+    ],
+  },
+  // `performance` is a lazy global that loads Node's perf_hooks on first use (~1.5 ms on Node 24): React's
+  // scheduler and ink's render timing (which monit does not read) use the clock of Date instead
+  {
+    file: /\/scheduler\/cjs\/scheduler\.production\.js$/,
+    edits: [
+      ['if ("object" === typeof performance && "function" === typeof performance.now) {', 'if (false) {'],
+    ],
+  },
+  {
+    file: /\/ink\/build\/ink\.js$/,
+    edits: [
+      ['const startTime = performance.now();', 'const startTime = Date.now();'],
+      ['renderTime: performance.now() - startTime', 'renderTime: Date.now() - startTime'],
+    ],
+  },
   // Grapheme segmenters cost 7–17 ms to set up: ink's ANSI tokenizers (every line of a frame, and
   // truncated text) split text of narrow characters themselves (narrow-width.ts)
   {
@@ -108,20 +134,34 @@ const SOURCE_EDITS: SourceEdit[] = [
   },
 ];
 
-/** Applies SOURCE_EDITS to the files they name. */
+/**
+ * A default or namespace import of a Node builtin in an ES module is, in a CommonJS bundle, esbuild's
+ * `__toESM(require(…))`: a copy of every property of the builtin as a getter, made as the bundle loads.
+ * For node:process (a dozen imports in ink and its dependencies), fs, os and tty that was ~6 ms of CPU on
+ * Node 24; the `require` alone gives the same object.
+ */
+const BUILTIN_OBJECT_IMPORT = /^import (?:\* as )?(\w+) from ['"](?:node:)?(process|fs|os|tty)['"];?$/gm;
+
+/** Applies SOURCE_EDITS to the files they name, and BUILTIN_OBJECT_IMPORT to every dependency. */
 const dependencyEdits: EsbuildPlugin = {
   name: 'monit-dependency-edits',
   setup(build) {
-    for (const { file, edits } of SOURCE_EDITS) {
-      build.onLoad({ filter: file }, async (args) => {
-        let contents = await readFile(args.path, 'utf8');
+    build.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, async (args) => {
+      const original = await readFile(args.path, 'utf8');
+      let contents = original;
+      for (const { file, edits } of SOURCE_EDITS) {
+        if (!file.test(args.path)) continue;
         for (const [from, to] of edits) {
           if (!contents.includes(from)) throw new Error(`monit-build: "${from}" not found in ${args.path}`);
           contents = contents.replace(from, to);
         }
-        return { contents, loader: 'js' };
-      });
-    }
+      }
+      contents = contents.replace(
+        BUILTIN_OBJECT_IMPORT,
+        (_, name, id) => `const ${name} = require('node:${id}');`,
+      );
+      return contents === original ? undefined : { contents, loader: 'js' };
+    });
   },
 };
 
@@ -191,9 +231,9 @@ const inkOutput: EsbuildPlugin = {
         contents: [
           "import sliceAnsi from 'slice-ansi';",
           "import stringWidth from 'string-width';",
-          "import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';",
+          "import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';",
           `import { createOutputClass } from ${JSON.stringify(INK_OUTPUT)};`,
-          'export default createOutputClass({ sliceAnsi, stringWidth, tokenize, styledCharsFromTokens, diffAnsiCodes, ansiCodesToString });',
+          'export default createOutputClass({ sliceAnsi, stringWidth, tokenize, styledCharsFromTokens, diffAnsiCodes, ansiCodesToString, reduceAnsiCodesIncremental });',
         ].join('\n'),
       };
     });
@@ -231,8 +271,9 @@ export async function stampCacheKey(file: string): Promise<void> {
 
 /** The esbuild plugins of monit's bundle (dist/monit.cjs), besides the ones every bundle has. */
 export const monitBundlePlugins: EsbuildPlugin[] = [
+  // before dependencyEdits, which would otherwise load ink's output.js first
+  inkOutput,
   dependencyEdits,
   narrowStringWidth,
-  inkOutput,
   assertForSignalExit,
 ];
