@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Options } from 'tsup';
@@ -258,6 +259,47 @@ const assertForSignalExit: EsbuildPlugin = {
   },
 };
 
+/** CommonJS packages imported by many of monit's ES modules (ink, react-reconciler's users, monit's JSX). */
+const SHARED_COMMONJS = /^react(\/jsx-runtime)?$/;
+
+/**
+ * An ES module's import of a CommonJS package is, in the bundle, esbuild's `__toESM(require_x())`: a
+ * copy of every export as a getter, made once per importing module (react: 35 imports, ~45 exports).
+ * Here those imports go through one ES module per package that copies them once (~2 ms on Node 24).
+ */
+const sharedCommonJs: EsbuildPlugin = {
+  name: 'monit-shared-commonjs',
+  setup(build) {
+    build.onResolve({ filter: SHARED_COMMONJS }, async (args) => {
+      if (args.kind !== 'import-statement' || args.pluginData === 'real') return undefined;
+      const real = await build.resolve(args.path, {
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        kind: args.kind,
+        pluginData: 'real',
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'monit-shared-commonjs' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'monit-shared-commonjs' }, (args) => {
+      // the names of the development build, a superset of the production one's
+      const names = Object.keys(createRequire(import.meta.url)(args.path) as object).filter((name) =>
+        /^[A-Za-z_$][\w$]*$/.test(name),
+      );
+      return {
+        resolveDir: dirname(args.path),
+        loader: 'js',
+        contents: [
+          `import * as commonJs from ${JSON.stringify(args.path)};`,
+          'const exports = commonJs.default;',
+          'export default exports;',
+          `export const { ${names.join(', ')} } = exports;`,
+        ].join('\n'),
+      };
+    });
+  },
+};
+
 /** The stamp src/monit/code-cache.ts reads (kept in step with CACHE_KEY_STAMP there, checked by its test). */
 const CACHE_KEY_STAMP = '/*velos-cache-key:';
 
@@ -276,4 +318,5 @@ export const monitBundlePlugins: EsbuildPlugin[] = [
   dependencyEdits,
   narrowStringWidth,
   assertForSignalExit,
+  sharedCommonJs,
 ];

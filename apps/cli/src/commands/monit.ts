@@ -48,12 +48,13 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
 }
 
 /**
- * V8 flags of monit: no TurboFan (V8's optimising compiler; Node 24's Maglev, a quick one, stays).
- * A dashboard that draws a frame every few seconds never runs long enough to pay its compiles back:
- * on V8's worker threads they were most of an idle monit's CPU (1.7 % of a core → 0.7 % on Node 20,
- * ~25 % less on Node 24). `--max-opt` would say it too, but Node 24 reads that one only at start-up.
+ * V8 flags of monit: no optimising compilers (TurboFan; Maglev, Node 24's quick one, too). A dashboard
+ * that draws a frame every few seconds never runs long enough to pay its compiles back: on V8's worker
+ * threads they were most of an idle monit's CPU (1.7 % of a core → 0.7 % on Node 20 without TurboFan;
+ * on Node 24 0.8 → 0.7 % without Maglev as well, whose compiles were also ~5 ms of the first frame's
+ * CPU). `--max-opt` would say it too, but Node 24 reads that one only at start-up.
  */
-export const MONIT_V8_FLAGS = '--no-turbofan';
+export const MONIT_V8_FLAGS = '--no-turbofan --no-maglev';
 
 /** Sets MONIT_V8_FLAGS; before dist/monit.cjs is compiled, as V8 keys its code cache by its flags. */
 function keepCodeUnoptimised(): void {
