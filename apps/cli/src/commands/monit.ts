@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
-import { requireWithCodeCache } from '../monit/code-cache.js';
+import { compileWithCodeCache } from '../monit/code-cache.js';
 import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, renderSplash } from '../monit/splash.js';
 
 /** Exit status of `velos monit` when it cannot run: no terminal to draw on (documented in docs/monit.md). */
@@ -24,7 +24,19 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
     );
   }
   const client = await ctx.client();
-  const processes = await client.list();
+  const listing = client.list();
+  // awaited below; a failure meanwhile is not an unhandled rejection
+  listing.catch(() => undefined);
+  // The request leaves once the socket connects (a turn of the event loop): dist/monit.cjs is read and
+  // compiled while the daemon answers. It sits beside this chunk in dist/; its code cache lives in the
+  // home (written after the first frame).
+  await new Promise((resolve) => setImmediate(resolve));
+  keepCodeUnoptimised();
+  const compiled = compileWithCodeCache<typeof import('../monit/run-monit.js')>(
+    fileURLToPath(new URL('./monit.cjs', import.meta.url)),
+    join(ctx.home, 'cache'),
+  );
+  const processes = await listing;
   const leave = () => process.stdout.write(LEAVE_ALT_SCREEN);
   process.once('exit', leave);
   process.stdout.write(
@@ -33,13 +45,8 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
   // ink draws only its last frame when it thinks it runs in CI (CI, CONTINUOUS_INTEGRATION or CI_* set):
   // monit has a terminal (checked above), so it is interactive whatever a CI variable says
   hideCiFromInk(process.env);
-  keepCodeUnoptimised();
   try {
-    // beside this chunk in dist/; its code cache lives in the home (written after the first frame)
-    const monit = requireWithCodeCache<typeof import('../monit/run-monit.js')>(
-      fileURLToPath(new URL('./monit.cjs', import.meta.url)),
-      join(ctx.home, 'cache'),
-    );
+    const monit = compiled.run();
     await monit.exports.runMonitApp(client, processes, { onFirstFrame: monit.saveCache });
   } finally {
     process.off('exit', leave);
