@@ -1,10 +1,13 @@
 // `velos monit` (CLI-4): time to the first full frame against `velos list`, and the CPU of an idle
 // monit watching 20 apps. The first frame: monit runs in a detached tmux session (its own socket) and
 // the pane is captured every few ms until the table, the log pane and the events are on screen; that
-// is set against the wall time of `velos list` (spawn to exit), medians of [runs] runs, alternated.
+// is set against the wall time of `velos list` (spawn to exit), medians of [runs] runs, alternated,
+// after one untimed pair (monit's first run in a home writes its code cache).
 // Two times are reported: the table on screen (monit draws it as text while ink loads) and ink's
 // full frame (table, sparklines, logs, events); and tmux's own part of them (a session showing the same
-// marks printed by printf), taken off for monit's own time.
+// marks printed by printf), taken off for monit's own time. Both commands also run with
+// bench/lib/first-frame-probe.cjs preloaded, which gives the wall and CPU time from each process's
+// start to list's exit or monit's full frame (CPU ratios vary least on a loaded machine).
 // The idle CPU: utime + stime of monit's node process from /proc/<pid>/stat over [seconds] seconds.
 // Usage: pnpm run build && node bench/monit.mjs [runs=7] [seconds=30] [--node <path>] [--only frame|idle]
 //   (Linux, needs tmux). --node runs velos (CLI, daemon and monit) with another Node binary, e.g. Node 24
