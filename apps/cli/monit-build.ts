@@ -307,8 +307,8 @@ const ENTRY_BUILTINS = /^(node:)?(fs|os|net|path|url|vm|timers\/promises)$/;
  * dist/monit-entry.js (an ES module) gets its Node builtins with `require` instead of `import`: Node
  * makes an ES module of a builtin by reading every export, and node:fs's `promises` and stream getters
  * then load fs/promises, readline and the file streams, ~5 ms of CPU on Node 24 that nothing used.
- * Each builtin becomes a module of its plain exports (its lazy getters left out: importing one of those
- * fails the build).
+ * Each builtin becomes a CommonJS module that requires it: esbuild reads its exports lazily (getters),
+ * so none is read that the code does not use (Node 24 warns when fs.F_OK and the like are read).
  */
 export const entryBuiltinsByRequire: EsbuildPlugin = {
   name: 'monit-entry-builtins-by-require',
@@ -318,20 +318,10 @@ export const entryBuiltinsByRequire: EsbuildPlugin = {
         ? { path: args.path.replace(/^node:/, ''), namespace: 'monit-entry-builtin' }
         : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'monit-entry-builtin' }, (args) => {
-      const builtin = createRequire(import.meta.url)(`node:${args.path}`) as object;
-      const names = Object.entries(Object.getOwnPropertyDescriptors(builtin))
-        .filter(([name, descriptor]) => 'value' in descriptor && /^[A-Za-z_$][\w$]*$/.test(name))
-        .map(([name]) => name);
-      return {
-        loader: 'js',
-        contents: [
-          `const builtin = require(${JSON.stringify(`node:${args.path}`)});`,
-          'export default builtin;',
-          `export const { ${names.join(', ')} } = builtin;`,
-        ].join('\n'),
-      };
-    });
+    build.onLoad({ filter: /.*/, namespace: 'monit-entry-builtin' }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+    }));
   },
 };
 
