@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Options } from 'tsup';
@@ -86,6 +87,32 @@ const SOURCE_EDITS: SourceEdit[] = [
       ],
     ],
   },
+  // terminal-size runs `stty`/`tput` only when the terminal gives no size (never for monit, which has a
+  // TTY): loading node:child_process (and dgram, which it loads) for it costs ~3 ms on Node 24
+  {
+    file: /\/terminal-size\/index\.js$/,
+    edits: [
+      [
+        "import {execFileSync} from 'node:child_process';",
+        "const execFileSync = (...args) => require('node:child_process').execFileSync(...args);",
+      ],
+    ],
+  },
+  // `performance` is a lazy global that loads Node's perf_hooks on first use (~1.5 ms on Node 24): React's
+  // scheduler and ink's render timing (which monit does not read) use the clock of Date instead
+  {
+    file: /\/scheduler\/cjs\/scheduler\.production\.js$/,
+    edits: [
+      ['if ("object" === typeof performance && "function" === typeof performance.now) {', 'if (false) {'],
+    ],
+  },
+  {
+    file: /\/ink\/build\/ink\.js$/,
+    edits: [
+      ['const startTime = performance.now();', 'const startTime = Date.now();'],
+      ['renderTime: performance.now() - startTime', 'renderTime: Date.now() - startTime'],
+    ],
+  },
   // Grapheme segmenters cost 7–17 ms to set up: ink's ANSI tokenizers (every line of a frame, and
   // truncated text) split text of narrow characters themselves (narrow-width.ts)
   {
@@ -108,20 +135,34 @@ const SOURCE_EDITS: SourceEdit[] = [
   },
 ];
 
-/** Applies SOURCE_EDITS to the files they name. */
+/**
+ * A default or namespace import of a Node builtin in an ES module is, in a CommonJS bundle, esbuild's
+ * `__toESM(require(…))`: a copy of every property of the builtin as a getter, made as the bundle loads.
+ * For node:process (a dozen imports in ink and its dependencies), fs, os and tty that was ~6 ms of CPU on
+ * Node 24; the `require` alone gives the same object.
+ */
+const BUILTIN_OBJECT_IMPORT = /^import (?:\* as )?(\w+) from ['"](?:node:)?(process|fs|os|tty)['"];?$/gm;
+
+/** Applies SOURCE_EDITS to the files they name, and BUILTIN_OBJECT_IMPORT to every dependency. */
 const dependencyEdits: EsbuildPlugin = {
   name: 'monit-dependency-edits',
   setup(build) {
-    for (const { file, edits } of SOURCE_EDITS) {
-      build.onLoad({ filter: file }, async (args) => {
-        let contents = await readFile(args.path, 'utf8');
+    build.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, async (args) => {
+      const original = await readFile(args.path, 'utf8');
+      let contents = original;
+      for (const { file, edits } of SOURCE_EDITS) {
+        if (!file.test(args.path)) continue;
         for (const [from, to] of edits) {
           if (!contents.includes(from)) throw new Error(`monit-build: "${from}" not found in ${args.path}`);
           contents = contents.replace(from, to);
         }
-        return { contents, loader: 'js' };
-      });
-    }
+      }
+      contents = contents.replace(
+        BUILTIN_OBJECT_IMPORT,
+        (_, name, id) => `const ${name} = require('node:${id}');`,
+      );
+      return contents === original ? undefined : { contents, loader: 'js' };
+    });
   },
 };
 
@@ -191,9 +232,9 @@ const inkOutput: EsbuildPlugin = {
         contents: [
           "import sliceAnsi from 'slice-ansi';",
           "import stringWidth from 'string-width';",
-          "import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';",
+          "import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';",
           `import { createOutputClass } from ${JSON.stringify(INK_OUTPUT)};`,
-          'export default createOutputClass({ sliceAnsi, stringWidth, tokenize, styledCharsFromTokens, diffAnsiCodes, ansiCodesToString });',
+          'export default createOutputClass({ sliceAnsi, stringWidth, tokenize, styledCharsFromTokens, diffAnsiCodes, ansiCodesToString, reduceAnsiCodesIncremental });',
         ].join('\n'),
       };
     });
@@ -218,6 +259,72 @@ const assertForSignalExit: EsbuildPlugin = {
   },
 };
 
+/** CommonJS packages imported by many of monit's ES modules (ink, react-reconciler's users, monit's JSX). */
+const SHARED_COMMONJS = /^react(\/jsx-runtime)?$/;
+
+/**
+ * An ES module's import of a CommonJS package is, in the bundle, esbuild's `__toESM(require_x())`: a
+ * copy of every export as a getter, made once per importing module (react: 35 imports, ~45 exports).
+ * Here those imports go through one ES module per package that copies them once (~2 ms on Node 24).
+ */
+const sharedCommonJs: EsbuildPlugin = {
+  name: 'monit-shared-commonjs',
+  setup(build) {
+    build.onResolve({ filter: SHARED_COMMONJS }, async (args) => {
+      if (args.kind !== 'import-statement' || args.pluginData === 'real') return undefined;
+      const real = await build.resolve(args.path, {
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        kind: args.kind,
+        pluginData: 'real',
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'monit-shared-commonjs' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'monit-shared-commonjs' }, (args) => {
+      // the names of the development build, a superset of the production one's
+      const names = Object.keys(createRequire(import.meta.url)(args.path) as object).filter((name) =>
+        /^[A-Za-z_$][\w$]*$/.test(name),
+      );
+      return {
+        resolveDir: dirname(args.path),
+        loader: 'js',
+        contents: [
+          `import * as commonJs from ${JSON.stringify(args.path)};`,
+          'const exports = commonJs.default;',
+          'export default exports;',
+          `export const { ${names.join(', ')} } = exports;`,
+        ].join('\n'),
+      };
+    });
+  },
+};
+
+/** Node builtins that dist/monit-entry.js loads. */
+const ENTRY_BUILTINS = /^(node:)?(fs|os|net|path|url|vm|timers\/promises)$/;
+
+/**
+ * dist/monit-entry.js (an ES module) gets its Node builtins with `require` instead of `import`: Node
+ * makes an ES module of a builtin by reading every export, and node:fs's `promises` and stream getters
+ * then load fs/promises, readline and the file streams, ~5 ms of CPU on Node 24 that nothing used.
+ * Each builtin becomes a CommonJS module that requires it: esbuild reads its exports lazily (getters),
+ * so none is read that the code does not use (Node 24 warns when fs.F_OK and the like are read).
+ */
+export const entryBuiltinsByRequire: EsbuildPlugin = {
+  name: 'monit-entry-builtins-by-require',
+  setup(build) {
+    build.onResolve({ filter: ENTRY_BUILTINS }, (args) =>
+      args.kind === 'import-statement'
+        ? { path: args.path.replace(/^node:/, ''), namespace: 'monit-entry-builtin' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'monit-entry-builtin' }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+    }));
+  },
+};
+
 /** The stamp src/monit/code-cache.ts reads (kept in step with CACHE_KEY_STAMP there, checked by its test). */
 const CACHE_KEY_STAMP = '/*velos-cache-key:';
 
@@ -231,8 +338,10 @@ export async function stampCacheKey(file: string): Promise<void> {
 
 /** The esbuild plugins of monit's bundle (dist/monit.cjs), besides the ones every bundle has. */
 export const monitBundlePlugins: EsbuildPlugin[] = [
+  // before dependencyEdits, which would otherwise load ink's output.js first
+  inkOutput,
   dependencyEdits,
   narrowStringWidth,
-  inkOutput,
   assertForSignalExit,
+  sharedCommonJs,
 ];

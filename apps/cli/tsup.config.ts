@@ -1,6 +1,6 @@
 import { defineConfig, type Options } from 'tsup';
 import { convertDaemonToCommonJs, DAEMON_EXTENSION, lazyFsPromises } from './daemon-cjs.js';
-import { monitBundlePlugins, stampCacheKey } from './monit-build.js';
+import { entryBuiltinsByRequire, monitBundlePlugins, stampCacheKey } from './monit-build.js';
 
 const shared: Options = {
   format: ['esm'],
@@ -57,7 +57,14 @@ export default defineConfig([
   // The binary's entry: `velos list` from one module, anything else through dist/cli.js.
   { ...shared, entry: { velos: 'src/hot-path.ts' }, splitting: false },
   // `velos monit` without arguments: the splash and the loader of dist/monit.cjs in one module, likewise.
-  { ...shared, entry: { 'monit-entry': 'src/monit-entry.ts' }, splitting: false },
+  {
+    ...shared,
+    entry: { 'monit-entry': 'src/monit-entry.ts' },
+    splitting: false,
+    // node:fs and the others reach entryBuiltinsByRequire (tsup's node: plugin would take them first)
+    removeNodeProtocol: false,
+    esbuildPlugins: [...(shared.esbuildPlugins ?? []), entryBuiltinsByRequire],
+  },
   // CLI-4: `velos monit` (ink, react, yoga) in one file of its own, loaded by commands/monit.ts only;
   // React's production build (the development one takes ~80 ms more to load and checks every render).
   // A CommonJS script, so that commands/monit.ts can run it with V8's code cache (monit/code-cache.ts).

@@ -116,5 +116,7 @@ describe('velos monit without a terminal', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('velos: monit needs a terminal (stdout is not a TTY)');
     expect(result.stderr).toContain('velos list --json');
+    // that line only: dist/monit-entry.js once read every export of node:fs, which Node 24 warns about (F_OK…)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
-import { requireWithCodeCache } from '../monit/code-cache.js';
+import { compileWithCodeCache } from '../monit/code-cache.js';
 import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, renderSplash } from '../monit/splash.js';
 
 /** Exit status of `velos monit` when it cannot run: no terminal to draw on (documented in docs/monit.md). */
@@ -24,7 +24,19 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
     );
   }
   const client = await ctx.client();
-  const processes = await client.list();
+  const listing = client.list();
+  // awaited below; a failure meanwhile is not an unhandled rejection
+  listing.catch(() => undefined);
+  // The request leaves once the socket connects (a turn of the event loop): dist/monit.cjs is read and
+  // compiled while the daemon answers. It sits beside this chunk in dist/; its code cache lives in the
+  // home (written after the first frame).
+  await new Promise((resolve) => setImmediate(resolve));
+  keepCodeUnoptimised();
+  const compiled = compileWithCodeCache<typeof import('../monit/run-monit.js')>(
+    fileURLToPath(new URL('./monit.cjs', import.meta.url)),
+    join(ctx.home, 'cache'),
+  );
+  const processes = await listing;
   const leave = () => process.stdout.write(LEAVE_ALT_SCREEN);
   process.once('exit', leave);
   process.stdout.write(
@@ -33,13 +45,8 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
   // ink draws only its last frame when it thinks it runs in CI (CI, CONTINUOUS_INTEGRATION or CI_* set):
   // monit has a terminal (checked above), so it is interactive whatever a CI variable says
   hideCiFromInk(process.env);
-  keepCodeUnoptimised();
   try {
-    // beside this chunk in dist/; its code cache lives in the home (written after the first frame)
-    const monit = requireWithCodeCache<typeof import('../monit/run-monit.js')>(
-      fileURLToPath(new URL('./monit.cjs', import.meta.url)),
-      join(ctx.home, 'cache'),
-    );
+    const monit = compiled.run();
     await monit.exports.runMonitApp(client, processes, { onFirstFrame: monit.saveCache });
   } finally {
     process.off('exit', leave);
@@ -48,12 +55,13 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
 }
 
 /**
- * V8 flags of monit: no TurboFan (V8's optimising compiler; Node 24's Maglev, a quick one, stays).
- * A dashboard that draws a frame every few seconds never runs long enough to pay its compiles back:
- * on V8's worker threads they were most of an idle monit's CPU (1.7 % of a core → 0.7 % on Node 20,
- * ~25 % less on Node 24). `--max-opt` would say it too, but Node 24 reads that one only at start-up.
+ * V8 flags of monit: no optimising compilers (TurboFan; Maglev, Node 24's quick one, too). A dashboard
+ * that draws a frame every few seconds never runs long enough to pay its compiles back: on V8's worker
+ * threads they were most of an idle monit's CPU (1.7 % of a core → 0.7 % on Node 20 without TurboFan;
+ * on Node 24 0.8 → 0.7 % without Maglev as well, whose compiles were also ~5 ms of the first frame's
+ * CPU). `--max-opt` would say it too, but Node 24 reads that one only at start-up.
  */
-export const MONIT_V8_FLAGS = '--no-turbofan';
+export const MONIT_V8_FLAGS = '--no-turbofan --no-maglev';
 
 /** Sets MONIT_V8_FLAGS; before dist/monit.cjs is compiled, as V8 keys its code cache by its flags. */
 function keepCodeUnoptimised(): void {

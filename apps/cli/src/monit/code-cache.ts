@@ -25,6 +25,14 @@ const WRAPPER_END = '\n})';
  */
 export const CACHE_KEY_STAMP = '/*velos-cache-key:';
 
+/** A CommonJS file compiled by `compileWithCodeCache`, not run yet. */
+export interface CompiledModule<T> {
+  /** Whether the code came from a cache written by an earlier run. */
+  isCacheHit: boolean;
+  /** Runs the file's code (once): its exports, and how to keep its compiled code. */
+  run(): CachedModule<T>;
+}
+
 /**
  * Runs the CommonJS file `file` with V8's code cache kept in `cacheDir` (one file per script): on a
  * hit, V8 skips parsing and compiling every function the run that wrote the cache had compiled.
@@ -32,6 +40,14 @@ export const CACHE_KEY_STAMP = '/*velos-cache-key:';
  * and Node 20 has none: `velos monit` loads ink, react and yoga (~0.4 MB) this way on both.
  */
 export function requireWithCodeCache<T>(file: string, cacheDir: string): CachedModule<T> {
+  return compileWithCodeCache<T>(file, cacheDir).run();
+}
+
+/**
+ * The first half of `requireWithCodeCache`: reads `file` and its cache and compiles it, so that a
+ * caller can do it while it waits for something else (monit, for the daemon's first answer).
+ */
+export function compileWithCodeCache<T>(file: string, cacheDir: string): CompiledModule<T> {
   const source = readFileSync(file, 'utf8');
   // V8 checks its version and flags, and the source's length only: the key covers the content
   const key = Buffer.from(`${contentKey(source)} ${process.version} ${process.arch}\n`);
@@ -39,6 +55,28 @@ export function requireWithCodeCache<T>(file: string, cacheDir: string): CachedM
   const cached = readCache(cacheFile, key);
   const script = new Script(WRAPPER_START + source + WRAPPER_END, { filename: file, cachedData: cached });
   const isCacheHit = cached !== undefined && !script.cachedDataRejected;
+  let loaded: CachedModule<T> | undefined;
+  return {
+    isCacheHit,
+    run() {
+      loaded ??= runScript<T>(script, file, isCacheHit, (data) => {
+        mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+        const temporary = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(temporary, Buffer.concat([key, data]), { mode: 0o600 });
+        renameSync(temporary, cacheFile);
+      });
+      return loaded;
+    },
+  };
+}
+
+/** Runs a compiled CommonJS wrapper; `write` keeps V8's code cache when saveCache is called. */
+function runScript<T>(
+  script: Script,
+  file: string,
+  isCacheHit: boolean,
+  write: (data: Buffer) => void,
+): CachedModule<T> {
   const module = { exports: {} as T };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
@@ -50,10 +88,7 @@ export function requireWithCodeCache<T>(file: string, cacheDir: string): CachedM
       if (isSaved) return;
       isSaved = true;
       try {
-        mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-        const temporary = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(temporary, Buffer.concat([key, script.createCachedData()]), { mode: 0o600 });
-        renameSync(temporary, cacheFile);
+        write(script.createCachedData());
       } catch {
         // a read-only or full home: the next run compiles again
       }

@@ -1,3 +1,5 @@
+import { createNarrowRows, isSameStyle, type Placement, type StyledRun } from './narrow-row.js';
+
 /**
  * ink's `Output` (ink/build/output.js: the grid a frame is drawn into, turned into the frame's text),
  * rebuilt so that an unchanged line of the screen costs almost nothing: monit's bundle puts it in
@@ -30,6 +32,7 @@ export interface OutputDependencies {
   styledCharsFromTokens(tokens: unknown[]): StyledChar[];
   diffAnsiCodes(from: AnsiCode[], to: AnsiCode[]): AnsiCode[];
   ansiCodesToString(codes: AnsiCode[]): string;
+  reduceAnsiCodesIncremental(codes: AnsiCode[], newCodes: AnsiCode[]): AnsiCode[];
 }
 
 /** A transformer of ink's `<Transform>`: a line and its index to the line shown. */
@@ -53,25 +56,10 @@ export interface InkOutput {
   get(): { output: string; height: number };
 }
 
-/** Whether two style lists hold the same codes in the same order (their diff is then empty). */
-function isSameStyle(a: AnsiCode[], b: AnsiCode[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index += 1) {
-    const x = a[index] as AnsiCode;
-    const y = b[index] as AnsiCode;
-    if (x.code !== y.code || x.endCode !== y.endCode) return false;
-  }
-  return true;
-}
-
 type Operation =
   | { type: 'write'; x: number; y: number; text: string; transformers: OutputTransformer[] }
   | { type: 'clip'; clip: OutputClip }
   | { type: 'unclip' };
-
-/** Where a row gets a line of text: its column and the line, transformers applied. */
-type Placement = { x: number; line: string };
 
 /**
  * A map of one frame and the frame before: what the last two frames used stays, the rest goes, so
@@ -106,6 +94,9 @@ export function createOutputClass(
   const widths = new TwoFrameCache<number>();
   const styledChars = new TwoFrameCache<StyledChar[]>();
   const rowTexts = new TwoFrameCache<string>();
+  const runs = new TwoFrameCache<StyledRun[] | null>();
+  const narrowRows = createNarrowRows(deps);
+  const runsOf = (line: string) => runs.get(line, narrowRows.runsOf);
   const stringWidth = (text: string) => widths.get(text, deps.stringWidth);
   const widestLine = (text: string) => {
     let width = 0;
@@ -116,7 +107,11 @@ export function createOutputClass(
     styledChars.get(line, (key) => deps.styledCharsFromTokens(deps.tokenize(key)));
 
   /** The text of one row: ink's grid row, its writes placed in order, as ink turns it into text. */
-  const buildRow = (width: number, placements: Placement[]): string => {
+  const buildRow = (width: number, placements: Placement[]): string =>
+    narrowRows.buildRow(width, placements, runsOf) ?? buildAnyRow(width, placements);
+
+  /** buildRow for any text: a styled character per cell, as in ink. */
+  const buildAnyRow = (width: number, placements: Placement[]): string => {
     const row: (StyledChar | undefined)[] = [];
     for (let x = 0; x < width; x += 1) row.push({ type: 'char', value: ' ', fullWidth: false, styles: [] });
     for (const { x, line } of placements) {
@@ -197,6 +192,7 @@ export function createOutputClass(
       });
       widths.nextFrame();
       styledChars.nextFrame();
+      runs.nextFrame();
       rowTexts.nextFrame();
       return { output: lines.join('\n'), height: rows.length };
     }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stampCacheKey } from '../../monit-build.js';
-import { CACHE_KEY_STAMP, requireWithCodeCache } from '../../src/monit/code-cache.js';
+import { CACHE_KEY_STAMP, compileWithCodeCache, requireWithCodeCache } from '../../src/monit/code-cache.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -51,6 +51,16 @@ describe('requireWithCodeCache (how velos monit loads dist/monit.cjs)', () => {
     const written = readFileSync(cacheFile);
     second.saveCache();
     expect(readFileSync(cacheFile).equals(written)).toBe(true);
+  });
+
+  it('compiles first and runs later, once (monit compiles while the daemon answers)', () => {
+    const { file, cacheDir } = moduleDir();
+    requireWithCodeCache<Mod>(file('cccc'), cacheDir).saveCache();
+    const compiled = compileWithCodeCache<Mod>(file('cccc'), cacheDir);
+    expect(compiled.isCacheHit).toBe(true);
+    const loaded = compiled.run();
+    expect([loaded.exports.answer(), loaded.isCacheHit]).toEqual(['cccc', true]);
+    expect(compiled.run()).toBe(loaded);
   });
 
   it('does not use the cache of another source of the same length (V8 checks only the length)', () => {

@@ -20,6 +20,7 @@ async function outputs(): Promise<{ ink: OutputClass; monit: OutputClass }> {
     styledCharsFromTokens: tokenizer.styledCharsFromTokens,
     diffAnsiCodes: tokenizer.diffAnsiCodes,
     ansiCodesToString: tokenizer.ansiCodesToString,
+    reduceAnsiCodesIncremental: tokenizer.reduceAnsiCodesIncremental,
   };
   return {
     ink: (await importInkFile<{ default: OutputClass }>('output.js')).default,
@@ -66,8 +67,47 @@ type Step =
   | { kind: 'clip'; x1?: number; x2?: number; y1?: number; y2?: number }
   | { kind: 'unclip' };
 
+/** Narrow text only (narrow-row.ts builds these rows) with codes of every kind ink's tokenizer reads. */
+const NARROW_PIECES = [
+  'api',
+  'online',
+  ' ',
+  '42.0%',
+  '▸',
+  '█░░',
+  '─── logs',
+  '↺ 3',
+  '·',
+  '…',
+  'é',
+  '\u001b',
+  '\u001b[',
+  '\u001b[31',
+];
+const NARROW_STYLES = [
+  ...STYLES,
+  ['\u001b[1;31m', '\u001b[0m'],
+  ['\u001b[2m', '\u001b[22m'],
+  ['\u001b[1m\u001b[2m', '\u001b[22m'],
+  ['\u001b[38;5;208m', '\u001b[39m'],
+  ['\u001b[48;2;1;2;3m', '\u001b[49m'],
+  ['\u001b[m', ''],
+  ['\u001b[4;7m', '\u001b[24;27m'],
+  ['\u001b[90m', '\u001b[39m\u001b[0m'],
+  ['\u001b]8;;https://x.test\u0007', '\u001b]8;;\u0007'],
+  ['\u001b[2J', ''],
+  ['\u001b[31;m', ''],
+];
+
 /** One frame's operations, some of them shared with the frame before (`previous`). */
-function frameOf(random: (n: number) => number, width: number, height: number, previous: Step[]): Step[] {
+function frameOf(
+  random: (n: number) => number,
+  width: number,
+  height: number,
+  previous: Step[],
+  pieces = PIECES,
+  styles = STYLES,
+): Step[] {
   const steps: Step[] = [];
   let clips = 0;
   for (let i = 0; i < 12 + random(12); i += 1) {
@@ -91,8 +131,8 @@ function frameOf(random: (n: number) => number, width: number, height: number, p
       const lines = Array.from({ length: 1 + random(3) }, () => {
         let line = '';
         for (let j = 0; j < 1 + random(5); j += 1) {
-          const [open, close] = STYLES[random(STYLES.length)] as [string, string];
-          line += open + PIECES[random(PIECES.length)] + close;
+          const [open, close] = styles[random(styles.length)] as [string, string];
+          line += open + pieces[random(pieces.length)] + close;
         }
         return line;
       });
@@ -142,36 +182,56 @@ describe("monit's ink Output (src/monit/ink-output.ts)", () => {
     }
   });
 
-  it('builds again only the rows whose writes changed', async () => {
+  it('draws rows of narrow text as ink does, whatever codes they hold: compound, 256 and true colours, resets, links, broken escapes', async () => {
+    const { ink, monit } = await outputs();
+    for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
+      const random = randomOf(seed);
+      const width = 8 + random(60);
+      const height = 3 + random(12);
+      let steps: Step[] = [];
+      for (let frame = 0; frame < 25; frame += 1) {
+        steps = frameOf(random, width, height, steps, NARROW_PIECES, NARROW_STYLES);
+        expect(draw(monit, width, height, steps), `seed ${seed}, frame ${frame}`).toEqual(
+          draw(ink, width, height, steps),
+        );
+      }
+    }
+  });
+
+  it('builds again only the rows whose writes changed, wide or narrow', async () => {
     const { monit } = await outputs();
-    const built: string[] = [];
     const tokenizer = await importFromInk<OutputDependencies>('@alcalzone/ansi-tokenize');
+    // a row's text starts with the codes of its first cell: one ansiCodesToString per unstyled row built
+    let rowsBuilt = 0;
+    const tokenized: string[] = [];
     const counting = createOutputClass({
       sliceAnsi: (text) => text,
       stringWidth: (text) => text.length,
       tokenize: (text) => {
-        built.push(text);
+        tokenized.push(text);
         return tokenizer.tokenize(text);
       },
       styledCharsFromTokens: tokenizer.styledCharsFromTokens,
       diffAnsiCodes: tokenizer.diffAnsiCodes,
-      ansiCodesToString: tokenizer.ansiCodesToString,
+      ansiCodesToString: (codes) => {
+        rowsBuilt += 1;
+        return tokenizer.ansiCodesToString(codes);
+      },
+      reduceAnsiCodesIncremental: tokenizer.reduceAnsiCodesIncremental,
     });
-    const frame = (uptime: string) =>
-      draw(counting, 20, 3, [
+    // narrow text (runs, narrow-row.ts) and wide text (a styled character per cell, as in ink)
+    for (const app of ['api', '漢字']) {
+      const steps = (uptime: string): Step[] => [
         { kind: 'write', x: 0, y: 0, text: 'header', transformers: [] },
-        { kind: 'write', x: 0, y: 1, text: `api ${uptime}`, transformers: [] },
+        { kind: 'write', x: 0, y: 1, text: `${app} ${uptime}`, transformers: [] },
         { kind: 'write', x: 0, y: 2, text: 'footer', transformers: [] },
-      ]);
-    expect(frame('3s').output).toBe(
-      draw(monit, 20, 3, [
-        { kind: 'write', x: 0, y: 0, text: 'header', transformers: [] },
-        { kind: 'write', x: 0, y: 1, text: 'api 3s', transformers: [] },
-        { kind: 'write', x: 0, y: 2, text: 'footer', transformers: [] },
-      ]).output,
-    );
-    built.length = 0;
-    expect(frame('5s').output).toBe('header\napi 5s\nfooter');
-    expect(built).toEqual(['api 5s']);
+      ];
+      expect(draw(counting, 20, 3, steps('3s')).output).toBe(draw(monit, 20, 3, steps('3s')).output);
+      rowsBuilt = 0;
+      tokenized.length = 0;
+      expect(draw(counting, 20, 3, steps('5s')).output).toBe(`header\n${app} 5s\nfooter`);
+      expect(rowsBuilt).toBe(1);
+      expect(tokenized).toEqual(app === 'api' ? [] : [`${app} 5s`]);
+    }
   });
 });
