@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { currentPlace, parseQuickStart, quickStartSpec, runQuickStart } from './commands/start-quick.js';
 import { createContext, resolveHome } from './context.js';
+import { exitOnceWritten } from './exit-once-written.js';
 import { exitQuietlyOnEpipe, reportError } from './report-error.js';
 
 /**
@@ -26,4 +27,5 @@ if (quick === null || spec === null) {
   } finally {
     await ctx.dispose();
   }
+  exitOnceWritten();
 }
