@@ -15,6 +15,7 @@ import { floorPids } from './lib/scenario-kit.mjs';
 import { createVelosDriver, velosMissingReason } from './lib/velos-driver.mjs';
 import { clusterCrash } from './scenarios/cluster-crash.mjs';
 import { crashLoopRss } from './scenarios/crash-loop-rss.mjs';
+import { crashRespawn } from './scenarios/crash-respawn.mjs';
 import { crashRestart } from './scenarios/crash-restart.mjs';
 import { daemonCrash } from './scenarios/daemon-crash.mjs';
 import { daemonRss } from './scenarios/daemon-rss.mjs';
@@ -23,7 +24,9 @@ import { logLines } from './scenarios/log-lines.mjs';
 import { logThroughput } from './scenarios/log-throughput.mjs';
 import { reloadZeroDowntime } from './scenarios/reload-zero-downtime.mjs';
 import { restartCommand } from './scenarios/restart-command.mjs';
+import { startEach } from './scenarios/start-each.mjs';
 import { startMany } from './scenarios/start-many.mjs';
+import { startOne } from './scenarios/start-one.mjs';
 
 const SCENARIOS = [
   listLatency,
@@ -37,6 +40,9 @@ const SCENARIOS = [
   clusterCrash,
   daemonCrash,
   crashLoopRss,
+  startOne,
+  startEach,
+  crashRespawn,
 ];
 const MANAGERS = ['velos', 'pm2'];
 const USAGE = `usage: node bench/run.mjs [--runs N] [--only ${SCENARIOS.map((s) => s.name).join(',')}] [--quick] [--managers velos,pm2]

@@ -56,6 +56,8 @@ export default defineConfig([
   },
   // The binary's entry: `velos list` from one module, anything else through dist/cli.js.
   { ...shared, entry: { velos: 'src/hot-path.ts' }, splitting: false },
+  // `velos start <script>` likewise, from a module of its own (src/start-entry.ts), so `velos list` loads none of it.
+  { ...shared, entry: { 'velos-start': 'src/start-entry.ts' }, splitting: false },
   // `velos monit` without arguments: the splash and the loader of dist/monit.cjs in one module, likewise.
   {
     ...shared,

@@ -83,12 +83,12 @@ async function startWithManager(ctx, manager, count) {
 }
 
 /** One shell backgrounding `count` programs, timed until every one has written its marker. */
-async function shellFloor(ctx, count) {
-  const markerDir = freshDir(ctx, 'start-floor');
+export async function shellFloor(ctx, count, prefix = 'start') {
+  const markerDir = freshDir(ctx, `${prefix}-floor`);
   const node = quote(process.execPath);
   const script = Array.from(
     { length: count },
-    (_, i) => `READY_NAME=start-${i} ${node} ${quote(FIXTURES.readyMarker)} >/dev/null 2>&1 &\necho $!`,
+    (_, i) => `READY_NAME=${prefix}-${i} ${node} ${quote(FIXTURES.readyMarker)} >/dev/null 2>&1 &\necho $!`,
   ).join('\n');
   const started = performance.now();
   const shell = spawnFloor(ctx, '/bin/sh', ['-c', script], {

@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     ai: 'src/ai.ts',
+    'app-resolve': 'src/app-resolve.ts',
     codec: 'src/codec.ts',
     config: 'src/config.ts',
     schemas: 'src/schemas.ts',

@@ -11,6 +11,19 @@ module.enableCompileCache?.();
 const [command, ...rest] = process.argv.slice(2);
 const LIST_NAMES = ['list', 'ls', 'l', 'status'];
 const isHotPath = (LIST_NAMES.includes(command) && rest.length <= 1) || command === 'daemon';
+// `velos start <script> [--name <name>] [--json|--ai] [-- args]` from dist/velos-start.js (src/start-entry.ts,
+// self-contained too; it hands any other start line to the full CLI). A config file or a PM2 process file
+// among the words goes to the full CLI at once.
+const CONFIG_WORD = /\.(json|ya?ml|toml)$|(^|\/)ecosystem[^/]*\.[cm]?js$|\.config\.[cm]?js$/i;
+const isQuickStart = command === 'start' && rest.length <= 6 && !rest.some((word) => CONFIG_WORD.test(word));
 // `velos monit` likewise from dist/monit-entry.js (the dashboard's splash and loader, see src/monit-entry.ts)
 const isMonit = ['monit', 'monitor', 'dash'].includes(command) && rest.length === 0;
-await import(isHotPath ? '../dist/velos.js' : isMonit ? '../dist/monit-entry.js' : '../dist/cli.js');
+await import(
+  isHotPath
+    ? '../dist/velos.js'
+    : isQuickStart
+      ? '../dist/velos-start.js'
+      : isMonit
+        ? '../dist/monit-entry.js'
+        : '../dist/cli.js'
+);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { runList } from './commands/list.js';
 import { createContext, type OutputMode } from './context.js';
+import { exitOnceWritten } from './exit-once-written.js';
 import { exitQuietlyOnEpipe, reportError } from './report-error.js';
 
 /**
@@ -30,6 +31,7 @@ if (isDaemonLine(args)) {
   } finally {
     await ctx.dispose();
   }
+  exitOnceWritten();
 }
 
 /** True for exactly `daemon` or `daemon --foreground`. */

@@ -55,7 +55,11 @@ export function parseProcStat(pid: number, text: string): ProcStat | null {
 
 /** Takes one scan of all processes: `/proc` on Linux, one `ps` call elsewhere. */
 export function takeSnapshot(): ProcessSnapshot {
-  const stats = HAS_PROCFS ? scanProcfs() : scanPs();
+  return indexSnapshot(HAS_PROCFS ? scanProcfs() : scanPs());
+}
+
+/** A snapshot of these processes: indexed by parent and by process group. */
+export function indexSnapshot(stats: Map<number, ProcStat>): ProcessSnapshot {
   const children = new Map<number, number[]>();
   const groups = new Map<number, number[]>();
   for (const stat of stats.values()) {

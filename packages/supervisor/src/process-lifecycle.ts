@@ -151,12 +151,16 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       clock.markRestartIn(record, decision.delayMs);
       setStatus(record, 'waiting-restart', decision.reason);
       log(`${label(record)} exited with ${how}: restarting in ${decision.delayMs} ms`);
-      scheduleRestarts();
+      scheduleRestarts(decision.delayMs === 0);
     }
   }
 
-  /** One timer for all pending restarts, set to the earliest `restartAt`. */
-  function scheduleRestarts(): void {
+  /**
+   * One timer for all pending restarts, set to the earliest `restartAt`. `isNow` (an exit with
+   * `restart_delay` 0): a restart already due runs on the next turn of the event loop instead of after a
+   * 0 ms timeout, which waits for the timers phase (≥ 1 ms, more on a busy machine: issue 17).
+   */
+  function scheduleRestarts(isNow = false): void {
     restartTimer?.clear();
     restartTimer = null;
     if (isClosed) return;
@@ -165,7 +169,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       if (record.status === 'waiting-restart' && record.restartAt !== null && !record.leftovers)
         next = Math.min(next, clock.restartInMs(record));
     }
-    if (next !== Number.POSITIVE_INFINITY) restartTimer = setLongTimeout(runDueRestarts, next);
+    if (next === Number.POSITIVE_INFINITY) return;
+    restartTimer = isNow && next <= 0 ? onNextTurn(runDueRestarts) : setLongTimeout(runDueRestarts, next);
   }
 
   function runDueRestarts(): void {
@@ -381,6 +386,12 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       restartTimer = null;
     },
   };
+}
+
+/** Calls `fn` on the next turn of the event loop (after pending I/O callbacks); `clear` cancels it. */
+function onNextTurn(fn: () => void): LongTimer {
+  const handle = setImmediate(fn);
+  return { clear: () => clearImmediate(handle) };
 }
 
 /** OBS-6: an IPC message with `velos_metric` is a custom metric report, any other an app event. */

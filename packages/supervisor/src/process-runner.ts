@@ -8,6 +8,7 @@ import { findEscapedByEnvironment } from './orphans/escaped-scan.js';
 import { childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
+import { markPids, type PidMark, snapshotSince } from './pids-since.js';
 import { readProcStat, treePids } from './proc-scan.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { setStatus } from './process-status.js';
@@ -94,6 +95,8 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   const pid = child.pid;
   // its start time, read while it is surely alive: what it started later is found after it is reaped
   const sinceTicks = readProcStat(pid)?.startTicks ?? 0;
+  // where pid allocation stood: the leftovers of this run are looked for among the pids allocated since
+  const mark = markPids(pid);
   let hasExited = false;
   let markExited!: () => void;
   const channel: ForkChannel | undefined = hasIpc
@@ -122,7 +125,7 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
     if (runDir !== undefined) recordRunEnd(runDir, record.id);
     // A run that ended by itself may leave children in its process group: stop them like a stop would,
     // so that a restart never finds the old run's workers still holding its port or files.
-    if (!record.isUserOp && hasLeftovers(record, pid, sinceTicks, hooks))
+    if (!record.isUserOp && hasLeftovers(record, pid, sinceTicks, hooks, mark))
       record.leftovers = stopLeftovers(record, pid, hooks, sinceTicks);
     hooks.onExit(record, code, signal);
     markExited();
@@ -167,17 +170,19 @@ export function isGroupAlive(pgid: number): boolean {
 
 /**
  * True while a run that ended leaves processes behind: in its process group, or started by it and
- * escaped from the group (setsid) but still carrying its `VELOS_HOME` and `VELOS_ID`.
+ * escaped from the group (setsid) but still carrying its `VELOS_HOME` and `VELOS_ID`. With the run's
+ * `mark`, only the processes whose pids were allocated since it are looked at (see `snapshotSince`).
  */
 export function hasLeftovers(
   record: ProcessRecord,
   pgid: number,
   sinceTicks: number,
   hooks: RunnerHooks,
+  mark: PidMark | null = null,
 ): boolean {
   if (isGroupAlive(pgid)) return true;
   if (hooks.home === undefined) return false;
-  const snapshot = recentSnapshot();
+  const snapshot = snapshotSince(mark) ?? recentSnapshot();
   return (
     findEscapedByEnvironment({ home: hooks.home, id: record.id, rootPid: pgid, sinceTicks, snapshot })
       .length > 0

@@ -14,6 +14,7 @@ import { type CommandContext, printWarnings } from '../context.js';
 import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
 import { printProcesses } from './print-processes.js';
 import { type RunningAction, startOrAct } from './start-or.js';
+import { startOrForce } from './start-or-force.js';
 import {
   findOnPath,
   hasAppOptions,
@@ -116,26 +117,6 @@ export async function startEnvironment(
   const daemonConfig = await config.loadDaemonConfig(join(ctx.home, 'config.toml'));
   if (daemonConfig && Object.keys(daemonConfig.defaults).length > 0) where.defaults = daemonConfig.defaults;
   return where;
-}
-
-/**
- * Starts the apps; an app of that name that runs already is an error, unless `-f` (PM2: start it once
- * more), which adds the new instances to the running app.
- */
-async function startOrForce(client: VelosControl, specs: AppSpec[], isForced: boolean): Promise<void> {
-  try {
-    await client.start(specs);
-  } catch (error) {
-    if (!isVelosError(error) || error.code !== ErrorCodes.NAME_IN_USE) throw error;
-    const name = (error.data as { name?: string } | undefined)?.name;
-    const spec = specs.find((s) => s.name === name);
-    if (!isForced || spec === undefined || specs.length > 1) {
-      throw new VelosError(error.code, `${error.message} (or add -f to start more instances of it)`, {
-        data: error.data,
-      });
-    }
-    await client.scale(spec.name, `+${spec.instances}`);
-  }
 }
 
 /** PM2's `start <name|id>`: starts or restarts the processes named by `word`; false if none has it. */

@@ -1,0 +1,106 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
+import type { AppSpec } from '@velos/core';
+import { resolveAppSpec } from '@velos/core/app-resolve';
+import type { CommandContext, OutputMode } from '../context.js';
+import { printProcesses } from './print-processes.js';
+import { startOrForce } from './start-or-force.js';
+
+/** A `velos start` line simple enough for the binary's small entry (dist/velos.js). */
+export interface QuickStart {
+  mode: OutputMode;
+  /** The script as given on the command line. */
+  arg: string;
+  name?: string;
+  /** What follows `--`: the app's arguments. */
+  rest: string[];
+}
+
+// The name check of the app schema (app-schema.ts), for a name the full CLI would accept as is
+const NAME = /^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]{0,99}$/;
+// What the full CLI reads as a config file (core's CONFIG_EXTENSIONS) or a PM2 JavaScript process file
+const CONFIG_FILE = /\.(json|ya?ml|toml)$/i;
+const JS_CONFIG = /(^ecosystem([.-][\w.-]*)?|\.config)\.[cm]?js$/i;
+
+/**
+ * Reads `start <script> [--name|-n <name>] [--json|--ai] [-- args…]`, the options in any order; null for
+ * any other line (another option, a second argument, help…), which the full CLI then runs: this path
+ * only takes lines whose meaning and checks it shares with it, so output and exit codes are the same.
+ */
+export function parseQuickStart(argv: readonly string[]): QuickStart | null {
+  if (argv[0] !== 'start') return null;
+  let arg: string | undefined;
+  let name: string | undefined;
+  let json = false;
+  let ai = false;
+  let rest: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--') {
+      rest = argv.slice(i + 1);
+      break;
+    }
+    if (word === '--json') json = true;
+    else if (word === '--ai') ai = true;
+    else if (word === '--name' || word === '-n') {
+      if (name !== undefined || argv[i + 1] === undefined) return null;
+      name = argv[++i]!;
+    } else if (word.startsWith('--name=')) {
+      if (name !== undefined) return null;
+      name = word.slice('--name='.length);
+    } else if (word.startsWith('-') || arg !== undefined) return null;
+    else arg = word;
+  }
+  if (arg === undefined || (json && ai)) return null;
+  if (name !== undefined && !isPlainName(name)) return null;
+  if (CONFIG_FILE.test(extname(arg)) || JS_CONFIG.test(basename(arg))) return null;
+  return { mode: json ? 'json' : ai ? 'ai' : 'text', arg, ...(name === undefined ? {} : { name }), rest };
+}
+
+/** Where the start runs: the shell's cwd and environment, and the CPU count (as `StartEnvironment`). */
+export interface QuickStartPlace {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  cpuCount: number;
+}
+
+/** This process's cwd, environment and CPU count. */
+export function currentPlace(): QuickStartPlace {
+  return { cwd: process.cwd(), env: process.env, cpuCount: availableParallelism() };
+}
+
+/**
+ * The app of a quick start line, as `velos start` would build it, or null when the full CLI must decide:
+ * the script is not a regular file here, or `$VELOS_HOME/config.toml` exists (its `[defaults]` apply).
+ */
+export function quickStartSpec(quick: QuickStart, home: string, where: QuickStartPlace): AppSpec | null {
+  const script = resolve(where.cwd, quick.arg);
+  if (!statSync(script, { throwIfNoEntry: false })?.isFile()) return null;
+  if (statSync(join(home, 'config.toml'), { throwIfNoEntry: false }) !== undefined) return null;
+  const baseEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries(where.env)) if (value !== undefined) baseEnv[key] = value;
+  try {
+    return resolveAppSpec(
+      {
+        script,
+        ...(quick.name === undefined ? {} : { name: quick.name }),
+        ...(quick.rest.length > 0 ? { args: quick.rest } : {}),
+      },
+      { baseDir: where.cwd, baseEnv, cpuCount: where.cpuCount },
+    );
+  } catch {
+    return null; // the full CLI reports it
+  }
+}
+
+/** Starts the app and prints the process list, as `velos start` does. */
+export async function runQuickStart(ctx: CommandContext, spec: AppSpec): Promise<void> {
+  const client = await ctx.client();
+  await startOrForce(client, [spec], false);
+  printProcesses(ctx, await client.list());
+}
+
+function isPlainName(name: string): boolean {
+  return NAME.test(name) && name !== 'all' && !/^\d+$/.test(name);
+}

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { type CliResult, REPO_ROOT, runNode } from '@velos/test-helpers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, describeJson, velos, waitForStatus } from './helpers.js';
+
+// Issue 17: `velos start <script>` runs from dist/velos-start.js, not the full CLI; for every line the
+// binary takes, the output, the errors and the exit code are those of the full CLI (dist/cli.js).
+
+afterEach(cleanupHomes);
+
+const FULL_CLI = join(REPO_ROOT, 'apps/cli/dist/cli.js');
+
+/** The same command line through the full CLI, bypassing the binary's routing. */
+function fullCli(args: string[], home: string): Promise<CliResult> {
+  return runNode(FULL_CLI, args, { cwd: REPO_ROOT, env: { ...process.env, VELOS_HOME: home } });
+}
+
+/** A start's JSON list without what differs from run to run (pids, times, usage). */
+function stableRows(stdout: string): unknown[] {
+  return (JSON.parse(stdout) as Array<Record<string, unknown>>).map(
+    ({ pid: _p, uptime: _u, startedAt: _s, createdAt: _c, cpu: _cpu, memory: _m, ...row }) => row,
+  );
+}
+
+/** The text table with every number blanked and runs of spaces squeezed (pids and times differ). */
+function stableTable(stdout: string): string {
+  return stdout.replace(/\d+(\.\d+)?(%|B|s)?/g, '#').replace(/ +/g, ' ');
+}
+
+describe('velos start <script> from the small entry (issue 17)', () => {
+  it('prints the same table and JSON as the full CLI', async () => {
+    const quick = createHome();
+    const full = createHome();
+    const text = ['start', 'fixtures/silent.js', '--name', 'same'];
+    const [a, b] = [await velos(text, { home: quick }), await fullCli(text, full)];
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stderr).toBe(b.stderr);
+    expect(stableTable(a.stdout)).toBe(stableTable(b.stdout));
+    expect(a.stdout).toContain('same');
+    const json = ['start', '--json', 'fixtures/silent.js', '-n', 'second', '--', '--port', '1'];
+    const [c, d] = [await velos(json, { home: quick }), await fullCli(json, full)];
+    expect([c.code, d.code]).toEqual([0, 0]);
+    expect(stableRows(c.stdout)).toEqual(stableRows(d.stdout));
+    const [quickApp] = await describeJson(quick, 'second');
+    const [fullApp] = await describeJson(full, 'second');
+    expect(quickApp!.spec).toEqual(fullApp!.spec);
+    expect(quickApp!.command).toEqual(fullApp!.command);
+    await waitForStatus(quick, 'second', 'online');
+  });
+
+  it('fails as the full CLI does: name in use, bad name, missing script, a directory', async () => {
+    const quick = createHome();
+    const full = createHome();
+    const lines = [
+      ['start', 'fixtures/silent.js', '--name', 'taken'],
+      ['start', 'fixtures/silent.js', '--name', 'taken'],
+      ['start', 'fixtures/silent.js', '--name', 'all'],
+      ['start', 'fixtures/missing.js'],
+      ['start', 'fixtures'],
+      ['start', 'fixtures/silent.js', '--json', '--ai'],
+    ];
+    const codes: Array<[number | null, number | null]> = [];
+    for (const line of lines) {
+      const [a, b] = [await velos(line, { home: quick }), await fullCli(line, full)];
+      codes.push([a.code, b.code]);
+      expect(a.stderr).toBe(b.stderr);
+      expect(stableTable(a.stdout)).toBe(stableTable(b.stdout));
+    }
+    expect(codes).toEqual([
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [1, 1],
+      [1, 1],
+      [2, 2],
+    ]);
+  });
+});
