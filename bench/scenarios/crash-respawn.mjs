@@ -1,9 +1,10 @@
 // Issue 17: from a crash (the app's exit timestamp) until the next process of the app exists.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crashTimerGaps } from '../lib/crash-timer-run.mjs';
 import { makeRow } from '../lib/report.mjs';
-import { appList, FIXTURES, forEachManager, freshDir, spawnFloor } from '../lib/scenario-kit.mjs';
-import { settleWithin, waitFor } from '../lib/wait.mjs';
+import { FIXTURES, forEachManager, freshDir, spawnFloor } from '../lib/scenario-kit.mjs';
+import { settleWithin } from '../lib/wait.mjs';
 
 const CRASH_AFTER_MS = 300;
 
@@ -56,29 +57,13 @@ export const crashRespawn = {
   },
 };
 
-async function managerGaps(ctx, manager, run, gaps) {
-  const timesFile = join(freshDir(ctx, 'respawn'), 'times.log');
-  const [app] = appList(ctx, {
+function managerGaps(ctx, manager, run, gaps) {
+  return crashTimerGaps(ctx, manager, run, {
     prefix: 'respawn',
-    from: run,
-    count: 1,
-    script: FIXTURES.crashTimer,
-    env: () => ({ TIMES_FILE: timesFile, CRASH_MS: String(CRASH_AFTER_MS) }),
-    autorestart: true,
-    restartDelayMs: 0,
-    minUptimeMs: 100,
-    maxRestarts: 1000,
+    gaps,
+    crashAfterMs: CRASH_AFTER_MS,
+    gapsOf: respawnGaps,
   });
-  await manager.ensureDaemon();
-  await manager.deleteAll();
-  await manager.startConfig(manager.writeConfig(freshDir(ctx, 'respawn-config'), [app]));
-  await waitFor(() => respawnGaps(timesFile).length >= gaps, {
-    timeoutMs: 120_000,
-    intervalMs: 50,
-    what: `${gaps} restarts of ${app.name}`,
-  });
-  await manager.deleteAll();
-  return respawnGaps(timesFile).slice(0, gaps);
 }
 
 /** The same program restarted by a shell loop `gaps` times. */

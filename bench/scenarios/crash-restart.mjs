@@ -1,9 +1,10 @@
 // Scenario 5: from a crash (the app's exit timestamp) until the restarted app's code runs again.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crashTimerGaps } from '../lib/crash-timer-run.mjs';
 import { stopPids } from '../lib/proc.mjs';
 import { makeRow } from '../lib/report.mjs';
-import { appList, FIXTURES, forEachManager, freshDir, spawnFloor } from '../lib/scenario-kit.mjs';
+import { FIXTURES, forEachManager, freshDir, spawnFloor } from '../lib/scenario-kit.mjs';
 import { epochMs, waitFor } from '../lib/wait.mjs';
 
 const CRASH_AFTER_MS = 300;
@@ -57,29 +58,13 @@ export const crashRestart = {
   },
 };
 
-async function crashGaps(ctx, manager, run, gaps) {
-  const timesFile = join(freshDir(ctx, 'crash'), 'times.log');
-  const [app] = appList(ctx, {
+function crashGaps(ctx, manager, run, gaps) {
+  return crashTimerGaps(ctx, manager, run, {
     prefix: 'crash',
-    from: run,
-    count: 1,
-    script: FIXTURES.crashTimer,
-    env: () => ({ TIMES_FILE: timesFile, CRASH_MS: String(CRASH_AFTER_MS) }),
-    autorestart: true,
-    restartDelayMs: 0,
-    minUptimeMs: 100,
-    maxRestarts: 1000,
+    gaps,
+    crashAfterMs: CRASH_AFTER_MS,
+    gapsOf: restartGaps,
   });
-  await manager.ensureDaemon();
-  await manager.deleteAll();
-  await manager.startConfig(manager.writeConfig(freshDir(ctx, 'crash-config'), [app]));
-  await waitFor(() => restartGaps(timesFile).length >= gaps, {
-    timeoutMs: 120_000,
-    intervalMs: 50,
-    what: `${gaps} restarts of ${app.name}`,
-  });
-  await manager.deleteAll();
-  return restartGaps(timesFile).slice(0, gaps);
 }
 
 /** Gaps (ms) between each `exit` line and the next `start` line of another PID in a times file. */
