@@ -211,6 +211,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       config.syncWatches();
     },
   });
+  /**
+   * The app `target` names (an app name, else the app of the first process it matches); TARGET_NOT_FOUND
+   * when it matches none, as `all` does with no process (it used to end in an internal TypeError).
+   */
+  const appOf = (target: string): AppEntry => {
+    const entry = table.apps.get(target) ?? table.select(target)[0]?.app;
+    if (!entry) {
+      throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'`, {
+        data: { target },
+      });
+    }
+    return entry;
+  };
   // CFG-2: config hot reload; its parsers load on first use
   const config = createConfigControl({
     home,
@@ -218,7 +231,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     bus: eventControl.bus,
     control: () => supervisor,
     specs: () => [...table.apps.values()].map((entry) => entry.spec),
-    specOf: (target) => (table.apps.get(target) ?? table.select(target)[0]!.app).spec,
+    specOf: (target) => appOf(target).spec,
     isRunning: (name) =>
       table.apps.get(name)?.ids.some((id) => isActive(table.records.get(id)!.status)) ?? false,
     setSpec: (name, spec) => {
@@ -323,7 +336,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   /** SUP-5 `scale` of the app called `name` (locked): the app is looked up again, it may be gone. */
   async function scaleApp(name: string, instances: string): Promise<ProcessInfo[]> {
-    const entry = table.apps.get(name) ?? table.select(name)[0]!.app;
+    const entry = appOf(name);
     const current = entry.ids.length;
     const count = scaledCount(entry.spec.name, current, instances);
     const isRunning = entry.ids.some((id) => isActive(table.records.get(id)!.status));
@@ -408,7 +421,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async scale(name, instances) {
-      const app = table.apps.get(name) ?? table.select(name)[0]!.app;
+      const app = appOf(name);
       const before = app.ids.length;
       const scaled = await appLocks.run([app.spec.name], () => scaleApp(app.spec.name, instances));
       const after = table.apps.get(app.spec.name)?.ids.length ?? 0;

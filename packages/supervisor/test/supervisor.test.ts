@@ -95,6 +95,15 @@ describe('supervisor: start and the process table', () => {
     expect(new Set(paths)).toEqual(new Set([join(home, 'logs', 'web-out.log')]));
   });
 
+  it('answers TARGET_NOT_FOUND to scale and config of `all` with no process (was an internal TypeError)', async () => {
+    const { supervisor } = setup();
+    await expect(supervisor.scale('all', '2')).rejects.toMatchObject({
+      code: ErrorCodes.TARGET_NOT_FOUND,
+      message: "no process matches 'all'",
+    });
+    await expect(supervisor.configGet('all')).rejects.toMatchObject({ code: ErrorCodes.TARGET_NOT_FOUND });
+  });
+
   it('refuses a running name with NAME_IN_USE and replaces the spec of a stopped one', async () => {
     const { home, supervisor } = setup();
     await supervisor.start([appSpec(home, { name: 'api', script: 'echo-env.js', args: ['v1'] })]);
