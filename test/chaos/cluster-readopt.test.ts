@@ -10,6 +10,7 @@ import {
   killDaemon,
   killPid,
   type ListRow,
+  onlineRows,
   readPidFile,
   rowsNamed,
   velosOk,
@@ -65,18 +66,6 @@ function pollPort(port: number): { stop(): Promise<void>; answers: number[]; fai
       await loop;
     },
   };
-}
-
-function onlineRows(home: string, name: string, count: number): Promise<ListRow[]> {
-  return waitFor(
-    async () => {
-      const rows = await rowsNamed(home, name);
-      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid)
-        ? rows
-        : undefined;
-    },
-    { message: `${count} online instances of ${name}` },
-  );
 }
 
 /** The tick numbers (with their times) each worker pid printed, from `velos logs`. */

@@ -10,9 +10,8 @@ import {
   isAlive,
   killDaemon,
   killPid,
-  type ListRow,
+  onlineRows,
   readPidFile,
-  rowsNamed,
   spawnVelos,
   velosOk,
   waitFor,
@@ -37,18 +36,6 @@ async function answeringPid(port: number): Promise<number | null> {
   }
 }
 
-function onlineInstances(home: string, name: string, count: number): Promise<ListRow[]> {
-  return waitFor(
-    async () => {
-      const rows = await rowsNamed(home, name);
-      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid)
-        ? rows
-        : undefined;
-    },
-    { message: `${count} online instances of ${name}` },
-  );
-}
-
 describe('SIGKILL of the daemon during a cluster reload', () => {
   it('the next daemon takes the cluster over, stops the half-started workers, and a new reload completes', async () => {
     const home = createHome();
@@ -58,7 +45,7 @@ describe('SIGKILL of the daemon during a cluster reload', () => {
       home,
       env: { PORT: String(port), LISTEN_DELAY_MS: '500' },
     });
-    await onlineInstances(home, 'web', 2);
+    await onlineRows(home, 'web', 2);
     await waitFor(async () => (await answeringPid(port)) !== null, { message: 'the port to answer' });
 
     const reload = spawnVelos(['reload', 'web'], { home });
@@ -78,7 +65,7 @@ describe('SIGKILL of the daemon during a cluster reload', () => {
     await velosOk(['list', '--json'], { home });
     const daemonLog = readFileSync(join(home, 'daemon.log'), 'utf8');
     expect(daemonLog, reloadOutput).toMatch(/orphans: re-adopted cluster web \(primary pid \d+\)/);
-    const after = await onlineInstances(home, 'web', 2);
+    const after = await onlineRows(home, 'web', 2);
     for (const row of after) seenPids.add(row.pid!);
     // Of the interrupted reload only the workers that are runs of the two processes are left (and the primary).
     await waitFor(
@@ -96,7 +83,7 @@ describe('SIGKILL of the daemon during a cluster reload', () => {
 
     // A new reload of the taken-over cluster completes.
     await velosOk(['reload', 'web'], { home });
-    const reloaded = await onlineInstances(home, 'web', 2);
+    const reloaded = await onlineRows(home, 'web', 2);
     for (const row of reloaded) {
       seenPids.add(row.pid!);
       expect(after.map((r) => r.pid)).not.toContain(row.pid);
