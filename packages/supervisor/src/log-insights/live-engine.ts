@@ -1,9 +1,15 @@
 import { type EventInput, isoTime } from '@velos/core';
-import { ANOMALY_RULES, createRecordParser, TemplateMiner } from '@velos/log-engine';
+import {
+  ANOMALY_RULES,
+  createClassifier,
+  messageOf,
+  parseStructuredLine,
+  TemplateMiner,
+} from '@velos/log-engine';
 import { type LineBatch, lineStrings } from '../logs/line-batch.js';
+import { LiveBudget } from './live-budget.js';
 
-/** Lines classified per second and app at most; beyond, a sample of them (error counts are then estimates). */
-export const LIVE_SAMPLE_LINES_PER_SECOND = 1000;
+export { LiveBudget } from './live-budget.js';
 /** Error templates the live miner of one app keeps (least recently seen dropped first). */
 export const LIVE_MAX_TEMPLATES = 200;
 /** An error burst: at least this many error lines within `ERROR_BURST_WINDOW_MS`… */
@@ -26,18 +32,30 @@ type Kind = 'rate' | 'template' | 'burst';
 
 /**
  * The live log engine of one app: exact per-minute line counts, error counts from the classifier
- * (every line up to 1000 lines/s, a spread sample beyond), the template miner on error lines only,
+ * (every line while the app is within its share of the budget all apps share, see `LiveBudget`; a
+ * spread sample beyond, and the events then say how many lines were classified), the template miner on
+ * error lines only,
  * and events: `log.anomaly` for an error-rate minute above mean + 2σ (warning) or 3σ (critical) of
  * the last hour (ENG-5) or a new error template, `log.error_burst` for 50+ errors in 10 s at 5× the
  * usual rate; each at most once a minute per app. Its memory is fixed: rings of 60 minutes and 10
  * seconds, at most 200 templates.
  */
-export function createLiveEngine(app: string, publish: (event: EventInput) => void, linesBefore = 0) {
-  const parse = createRecordParser();
+export function createLiveEngine(
+  app: string,
+  publish: (event: EventInput) => void,
+  linesBefore = 0,
+  budget = new LiveBudget(),
+) {
+  const classify = createClassifier();
+  const context: { stream?: 'out' | 'err' } = {};
+  /** This engine's key in the shared budget. */
+  const token = {};
   let miner: TemplateMiner | null = null;
   const known = new Set<number>();
   const minuteLines = new Float64Array(HISTORY_MINUTES);
   const minuteErrors = new Float64Array(HISTORY_MINUTES);
+  /** Lines the classifier saw per minute (fewer than `minuteLines` when sampled). */
+  const minuteClassified = new Float64Array(HISTORY_MINUTES);
   const secondErrors = new Float64Array(SECOND_SLOTS);
   let headMinute = Number.NaN;
   let firstMinute = Number.NaN;
@@ -46,6 +64,11 @@ export function createLiveEngine(app: string, publish: (event: EventInput) => vo
   let secondLines = 0;
   let previousSecondLines = 0;
   let secondSampled = 0;
+  /** Lines per second this app may classify now (its share of the budget). */
+  let share = 0;
+  /** This minute's lines in batches that were (partly) classified, and their (estimated) error lines. */
+  let representedLines = 0;
+  let representedErrors = 0;
   let pendingLines = linesBefore;
   const lastEventAt: Record<Kind, number> = { rate: 0, template: 0, burst: 0 };
   let lastError: { id: number; template: string; message: string } | undefined;
@@ -66,8 +89,11 @@ export function createLiveEngine(app: string, publish: (event: EventInput) => vo
       for (let m = headMinute + 1; m <= Math.min(minute, headMinute + HISTORY_MINUTES); m += 1) {
         minuteLines[m % HISTORY_MINUTES] = 0;
         minuteErrors[m % HISTORY_MINUTES] = 0;
+        minuteClassified[m % HISTORY_MINUTES] = 0;
       }
       headMinute = minute;
+      representedLines = 0;
+      representedErrors = 0;
     }
     const second = Math.floor(ts / 1000);
     if (Number.isNaN(headSecond)) headSecond = second;
@@ -87,6 +113,7 @@ export function createLiveEngine(app: string, publish: (event: EventInput) => vo
     const slot = minute % HISTORY_MINUTES;
     const lines = minuteLines[slot]!;
     const errors = minuteErrors[slot]!;
+    const classified = minuteClassified[slot]!;
     if (lines === 0 || errors < ANOMALY_RULES.minErrors) return;
     let n = 0;
     let sum = 0;
@@ -118,6 +145,8 @@ export function createLiveEngine(app: string, publish: (event: EventInput) => vo
         z: round(z),
         errors: Math.round(errors),
         lines,
+        classified,
+        isEstimate: classified < lines,
         ...templateFields(),
       },
     });
@@ -126,17 +155,24 @@ export function createLiveEngine(app: string, publish: (event: EventInput) => vo
   const templateFields = (): Record<string, string> =>
     lastError ? { template: lastError.template, sample: lastError.message } : {};
 
-  /** Classifies one line; an error line goes through the miner. True for an error or fatal line. */
+  /**
+   * Classifies one line as `createRecordParser` does (a JSON line's own level, else the classifier), but
+   * takes the message apart (leading timestamp) only for error lines; an error line goes through the
+   * miner. True for an error or fatal line.
+   */
   const inspect = (line: string, stream: 'out' | 'err', ts: number, id: number): boolean => {
-    const record = parse({ line, stream });
-    if (record.level !== 'error' && record.level !== 'fatal') return false;
+    const structured = parseStructuredLine(line);
+    context.stream = stream;
+    const level =
+      structured === undefined
+        ? classify(line, context)
+        : (structured.level ?? classify(structured.message, context));
+    if (level !== 'error' && level !== 'fatal') return false;
+    const full = structured === undefined ? messageOf(line) : structured.message;
     miner ??= new TemplateMiner({ maxTemplates: LIVE_MAX_TEMPLATES });
-    const templateId = miner.add(record.message);
-    const template = miner.template(templateId) ?? record.message;
-    const message =
-      record.message.length > MAX_SAMPLE_CHARS
-        ? `${record.message.slice(0, MAX_SAMPLE_CHARS)}…`
-        : record.message;
+    const templateId = miner.add(full);
+    const template = miner.template(templateId) ?? full;
+    const message = full.length > MAX_SAMPLE_CHARS ? `${full.slice(0, MAX_SAMPLE_CHARS)}…` : full;
     lastError = { id: templateId, template: template.slice(0, MAX_SAMPLE_CHARS), message };
     if (!known.has(templateId)) {
       if (known.size >= MAX_KNOWN_TEMPLATES) known.clear();
@@ -155,23 +191,44 @@ export function createLiveEngine(app: string, publish: (event: EventInput) => vo
     return true;
   };
 
-  /** The lines of a batch to classify: all of them within the per-second budget, else a spread sample. */
-  const sampleOf = (batch: LineBatch): string[] => {
-    const rate = Math.min(1, LIVE_SAMPLE_LINES_PER_SECOND / Math.max(1, previousSecondLines, secondLines));
+  /**
+   * Classifies the lines of a batch: all of them within the app's share per second, else a sample spread
+   * over its bytes (one random byte in each of `want` equal stretches, and the line holding it). A line
+   * is then picked in proportion to its length, so each error line picked counts for the bytes per
+   * pick over its length: the error estimate stays unbiased when error lines are longer (stack traces).
+   */
+  const classifyBatch = (batch: LineBatch, id: number): { classified: number; errors: number } => {
+    const rate = Math.min(1, share / Math.max(1, previousSecondLines, secondLines));
     let want = batch.lines * rate;
     want = Math.floor(want) + (Math.random() < want - Math.floor(want) ? 1 : 0);
-    if (secondSampled + want > LIVE_SAMPLE_LINES_PER_SECOND * 2) want = 0;
-    if (want >= batch.lines) return lineStrings(batch.data);
+    want = Math.min(want, Math.max(0, Math.floor(share * 2 - secondSampled)));
+    if (want === 0) {
+      // over this second's share: the batch counts with the error rate of the lines sampled this minute
+      return {
+        classified: 0,
+        errors: representedLines === 0 ? 0 : (batch.lines * representedErrors) / representedLines,
+      };
+    }
+    let errors = 0;
+    if (want >= batch.lines) {
+      for (const line of lineStrings(batch.data)) if (inspect(line, batch.stream, batch.ts, id)) errors += 1;
+      representedLines += batch.lines;
+      representedErrors += errors;
+      return { classified: batch.lines, errors };
+    }
     const { data } = batch;
-    const picked: string[] = [];
+    const stretch = data.length / want;
     for (let j = 0; j < want; j += 1) {
-      const at = Math.floor(((j + Math.random()) * data.length) / want);
+      const at = Math.floor((j + Math.random()) * stretch);
       const start = at === 0 ? 0 : data.lastIndexOf(10, at - 1) + 1;
       const newline = data.indexOf(10, at);
       const end = newline === -1 ? data.length : newline;
-      picked.push(data.toString('utf8', start, end > start && data[end - 1] === 13 ? end - 1 : end));
+      const line = data.toString('utf8', start, end > start && data[end - 1] === 13 ? end - 1 : end);
+      if (inspect(line, batch.stream, batch.ts, id)) errors += stretch / (end + 1 - start);
     }
-    return picked;
+    representedLines += batch.lines;
+    representedErrors += errors;
+    return { classified: want, errors };
   };
 
   return {
@@ -181,22 +238,25 @@ export function createLiveEngine(app: string, publish: (event: EventInput) => vo
       if (Number.isNaN(firstTs)) firstTs = ts;
       advance(ts);
       secondLines += batch.lines;
+      share = budget.take(token, batch.lines, ts);
       const lines = batch.lines + pendingLines;
       pendingLines = 0;
-      const sample = sampleOf(batch);
-      secondSampled += sample.length;
-      let errors = 0;
-      for (const line of sample) if (inspect(line, batch.stream, ts, id)) errors += 1;
-      const estimated = sample.length === 0 ? 0 : (errors * batch.lines) / sample.length;
+      const { classified, errors } = classifyBatch(batch, id);
+      secondSampled += classified;
       minuteLines[headMinute % HISTORY_MINUTES]! += lines;
-      minuteErrors[headMinute % HISTORY_MINUTES]! += estimated;
-      secondErrors[headSecond % SECOND_SLOTS]! += estimated;
-      if (estimated > 0) checkBurst(ts, id, sample.length < batch.lines);
-      return estimated;
+      minuteClassified[headMinute % HISTORY_MINUTES]! += classified;
+      minuteErrors[headMinute % HISTORY_MINUTES]! += errors;
+      secondErrors[headSecond % SECOND_SLOTS]! += errors;
+      if (errors > 0) checkBurst(ts, id, classified < batch.lines);
+      return errors;
     },
     /** Closes the minutes before `now` (judging them) when no line came. */
     tick(now: number): void {
       if (!Number.isNaN(headMinute)) advance(now);
+    },
+    /** Leaves the shared budget (the app was deleted). */
+    dispose(): void {
+      budget.forget(token);
     },
     /** Error lines per minute over the last hour (0 for minutes without lines), oldest first: for tests and health. */
     errorsPerMinute(): number[] {

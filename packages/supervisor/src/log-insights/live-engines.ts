@@ -3,6 +3,7 @@ import type { LineBatch } from '../logs/index.js';
 
 type LiveEngineModule = typeof import('./live-engine.js');
 type LiveEngine = ReturnType<LiveEngineModule['createLiveEngine']>;
+type LiveBudget = InstanceType<LiveEngineModule['LiveBudget']>;
 
 interface AppState {
   engine: LiveEngine | null;
@@ -18,7 +19,8 @@ const TICK_MS = 5000;
  * The live log engine of every app that did not opt out (`log_engine = false`): until the engine
  * module is loaded — with `import()` on the first captured line of such an app, never at daemon
  * start — a batch only adds to a line counter; then each app gets a `createLiveEngine` (counters,
- * sampled classification, the miner on error lines, `log.anomaly`/`log.error_burst` events).
+ * sampled classification, the miner on error lines, `log.anomaly`/`log.error_burst` events). All
+ * engines share one classification budget (`LiveBudget`), so many chatty apps cost what one costs.
  */
 export function createLiveEngines(options: {
   publish: (event: EventInput) => void;
@@ -26,12 +28,16 @@ export function createLiveEngines(options: {
 }) {
   const apps = new Map<string, AppState>();
   let module: LiveEngineModule | null = null;
+  let budget: LiveBudget | null = null;
   let isLoading = false;
   let timer: NodeJS.Timeout | null = null;
   let isClosed = false;
 
-  const create = (name: string, lines: number): LiveEngine | null =>
-    module === null ? null : module.createLiveEngine(name, options.publish, lines);
+  const create = (name: string, lines: number): LiveEngine | null => {
+    if (module === null) return null;
+    budget ??= new module.LiveBudget();
+    return module.createLiveEngine(name, options.publish, lines, budget);
+  };
 
   const load = (): void => {
     if (isLoading) return;
@@ -81,6 +87,7 @@ export function createLiveEngines(options: {
     },
     /** Drops the engine of an app that was deleted. */
     forget(name: string): void {
+      apps.get(name)?.engine?.dispose();
       apps.delete(name);
     },
     /** Stops the timer and drops every engine. */

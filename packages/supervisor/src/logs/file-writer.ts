@@ -83,6 +83,7 @@ export class FileWriter {
   readonly #onError: ((error: VelosError) => void) | undefined;
   #queue: QueuedWrite[] = [];
   #inFlight = false;
+  #isPumpQueued = false;
   #queuedBytes = 0;
   #peakQueuedBytes = 0;
   #enqueuedBytes = 0;
@@ -202,6 +203,23 @@ export class FileWriter {
     this.#queuedBytes += data.length;
     this.#enqueuedBytes += data.length;
     if (this.#queuedBytes > this.#peakQueuedBytes) this.#peakQueuedBytes = this.#queuedBytes;
+    // after the current task: the other batches of the same read (a line completed from the read
+    // before, then the read's whole lines) go out in the same writev
+    if (this.#inFlight || this.#isPumpQueued) return;
+    this.#isPumpQueued = true;
+    queueMicrotask(this.#queuedPump);
+  }
+
+  readonly #queuedPump = (): void => {
+    if (!this.#isPumpQueued) return;
+    this.#isPumpQueued = false;
+    this.#pump();
+  };
+
+  /** Starts the write queued for after the current task now, so that an operation requested next comes after it. */
+  #pumpQueuedNow(): void {
+    if (!this.#isPumpQueued) return;
+    this.#isPumpQueued = false;
     this.#pump();
   }
 
@@ -227,6 +245,7 @@ export class FileWriter {
    */
   truncate(): Promise<void> {
     if (this.#closed) return Promise.resolve();
+    this.#pumpQueuedNow();
     return new Promise((resolve, reject) => {
       this.#truncations.push({ upToSeq: this.#seq, resolve, reject });
       this.#pump();
@@ -258,6 +277,7 @@ export class FileWriter {
     this.#closing = (async () => {
       await this.settled();
       await new Promise<string | null>((resolve) => {
+        this.#pumpQueuedNow();
         this.#ops.push({ kind: 'close', resolve });
         this.#pump();
       });
@@ -268,6 +288,7 @@ export class FileWriter {
 
   #requestOp(kind: 'rotate' | 'reopen'): Promise<string | null> {
     if (this.#closed || this.#closing) return Promise.resolve(null);
+    this.#pumpQueuedNow();
     return new Promise((resolve) => {
       this.#ops.push({ kind, resolve });
       this.#pump();
