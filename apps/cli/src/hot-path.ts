@@ -1,7 +1,6 @@
 import type { ProcessInfo } from '@velos/core';
-import { printProcesses } from './commands/print-processes.js';
 import type { OutputMode } from './context.js';
-import { runQuick } from './quick-run.js';
+import { loadOutput, runQuick } from './quick-run.js';
 
 /**
  * `velos list|ls|l|status [--json|--ai]`, the command scripts and monitors call in a loop, and
@@ -21,9 +20,9 @@ if (isDaemonLine(args)) {
 } else if (mode === null) {
   void import(fullCli);
 } else {
-  void runQuick(mode, __dirname, async (connection, ctx) => {
-    const result = (await connection.request('list', {})) as { processes: ProcessInfo[] };
-    printProcesses(ctx, result.processes);
+  void runQuick(mode, __dirname, async (connection) => {
+    const [output, result] = await Promise.all([loadOutput(), connection.request('list', {})]);
+    output.printProcessList(mode, (result as { processes: ProcessInfo[] }).processes);
   });
 }
 

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { type Connection, connectDaemon } from '@velos/client/quick';
 import {
-  type CommandContext,
   DAEMON_NODE_FLAGS,
   lateTierUpFlags,
   type OutputMode,
@@ -9,7 +8,6 @@ import {
   resolveHome,
 } from './context.js';
 import { exitOnceWritten } from './exit-once-written.js';
-import { createColors, isColorWanted } from './output/colors.js';
 import { exitQuietlyOnEpipe, reportError } from './report-error.js';
 
 /**
@@ -22,46 +20,29 @@ import { exitQuietlyOnEpipe, reportError } from './report-error.js';
 export async function runQuick(
   mode: OutputMode,
   dist: string,
-  body: (connection: Connection, ctx: CommandContext) => Promise<void>,
+  body: (connection: Connection) => Promise<void>,
 ): Promise<void> {
   exitQuietlyOnEpipe();
-  const ctx = printingContext(mode);
   let connection: Connection | null = null;
   try {
     connection = (
-      await connectDaemon(ctx.home, {
+      await connectDaemon(resolveHome(process.env), {
         entry: join(dist, 'daemon.cjs'),
         nodeFlags: [...DAEMON_NODE_FLAGS, ...lateTierUpFlags(process.versions.v8), ...process.execArgv],
         onStarted: (daemon) => printWarnings(daemon.warnings),
       })
     ).connection;
-    await body(connection, ctx);
+    await body(connection);
   } catch (error) {
     process.exitCode = reportError(error);
-  } finally {
-    await connection?.close();
   }
+  // Not awaited: the exit closes the socket anyway, and waiting for its 'close' took ~1 ms (an event-loop
+  // turn). When output is still queued for a slow reader, the normal exit comes after the close.
+  void connection?.close();
   exitOnceWritten();
 }
 
-/**
- * The printing part of `createContext` (context.ts), the same for `list` and `start`: without its
- * `client()`, whose lazy import of the full client (and the protocol's command table) the bundler would
- * otherwise put in these bundles. test/e2e/quick-paths.test.ts compares the output with the full CLI's.
- */
-function printingContext(mode: OutputMode): CommandContext {
-  const isTTY = process.stdout.isTTY === true;
-  const write = (text: string): void => {
-    process.stdout.write(text);
-  };
-  return {
-    home: resolveHome(process.env),
-    mode,
-    isTTY,
-    colors: createColors(mode === 'text' && isColorWanted(process.stdout, process.env)),
-    print: (text) => write(`${text}\n`),
-    printJson: (value) => write(`${JSON.stringify(value, null, isTTY && mode === 'json' ? 2 : undefined)}\n`),
-    client: () => Promise.reject(new Error('the quick paths talk to the daemon through runQuick')),
-    dispose: () => Promise.resolve(),
-  };
+/** The printing module of the quick paths, read while the daemon works on the request. */
+export function loadOutput(): Promise<typeof import('./quick-output.js')> {
+  return import('./quick-output.js');
 }

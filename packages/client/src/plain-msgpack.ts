@@ -39,6 +39,9 @@ function read(r: Reader): unknown {
   switch (token) {
     case 0xc0:
       return null;
+    case 0xc1:
+      // "never used" in MessagePack: msgpackr reads it as a marker object with this one property
+      return { name: 'MessagePack 0xC1' };
     case 0xc2:
       return false;
     case 0xc3:
@@ -175,77 +178,95 @@ function readTimestamp(buf: Buffer, at: number, length: number): Date {
 
 /** Encodes plain data (see the module comment) as MessagePack; anything else is a TypeError. */
 export function packPlain(value: unknown): Buffer {
-  const parts: Buffer[] = [];
-  write(parts, value);
-  return Buffer.concat(parts);
+  const w: Writer = { buf: Buffer.allocUnsafe(4096), pos: 0 };
+  write(w, value);
+  return w.buf.subarray(0, w.pos);
 }
 
-function head(parts: Buffer[], bytes: number[]): void {
-  parts.push(Buffer.from(bytes));
+// one buffer, doubled when a value does not fit
+interface Writer {
+  buf: Buffer;
+  pos: number;
 }
 
-function write(parts: Buffer[], value: unknown): void {
-  if (value === null) head(parts, [0xc0]);
-  else if (value === undefined) head(parts, [0xd4, 0x00, 0x00]);
-  else if (value === true || value === false) head(parts, [value ? 0xc3 : 0xc2]);
-  else if (typeof value === 'number') writeNumber(parts, value);
-  else if (typeof value === 'string') writeString(parts, value);
+function room(w: Writer, n: number): Buffer {
+  if (w.pos + n > w.buf.length) {
+    const bigger = Buffer.allocUnsafe(Math.max(w.buf.length * 2, w.pos + n));
+    w.buf.copy(bigger, 0, 0, w.pos);
+    w.buf = bigger;
+  }
+  return w.buf;
+}
+
+function byte(w: Writer, value: number): void {
+  room(w, 1)[w.pos++] = value;
+}
+
+function write(w: Writer, value: unknown): void {
+  if (value === null) byte(w, 0xc0);
+  else if (value === undefined) {
+    byte(w, 0xd4);
+    byte(w, 0x00);
+    byte(w, 0x00);
+  } else if (value === true || value === false) byte(w, value ? 0xc3 : 0xc2);
+  else if (typeof value === 'number') writeNumber(w, value);
+  else if (typeof value === 'string') writeString(w, value);
   else if (Array.isArray(value)) {
-    writeSize(parts, value.length, 0x90, 0xdc);
-    for (const item of value) write(parts, item);
-  } else writeObject(parts, value);
+    writeSize(w, value.length, 0x90, 0xdc);
+    for (const item of value) write(w, item);
+  } else writeObject(w, value);
 }
 
-function writeObject(parts: Buffer[], value: unknown): void {
+function writeObject(w: Writer, value: unknown): void {
   const proto = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
   if (proto !== Object.prototype && proto !== null) throw new TypeError(`cannot encode ${typeof value}`);
-  const entries = Object.entries(value as object);
-  writeSize(parts, entries.length, 0x80, 0xde);
-  for (const [key, item] of entries) {
-    writeString(parts, key);
-    write(parts, item);
+  const keys = Object.keys(value as object);
+  writeSize(w, keys.length, 0x80, 0xde);
+  for (const key of keys) {
+    writeString(w, key);
+    write(w, (value as Record<string, unknown>)[key]);
   }
 }
 
-function writeSize(parts: Buffer[], length: number, fix: number, wide16: number): void {
-  if (length < 16) head(parts, [fix | length]);
-  else if (length < 0x10000) head(parts, [wide16, length >> 8, length & 0xff]);
-  else {
-    const b = Buffer.allocUnsafe(5);
-    b[0] = wide16 + 1;
-    b.writeUInt32BE(length, 1);
-    parts.push(b);
-  }
-}
-
-function writeNumber(parts: Buffer[], n: number): void {
-  if (Number.isInteger(n) && n >= 0 && n < 0x80) head(parts, [n]);
-  else if (Number.isInteger(n) && n < 0 && n >= -0x20) head(parts, [n + 0x100]);
-  else if (Number.isInteger(n) && n >= -0x80000000 && n <= 0xffffffff) {
-    const b = Buffer.allocUnsafe(5);
-    b[0] = n >= 0 ? 0xce : 0xd2;
-    if (n >= 0) b.writeUInt32BE(n, 1);
-    else b.writeInt32BE(n, 1);
-    parts.push(b);
+/** A length with its fixed form (`fix`, below 16) or its 16-bit (`wide16`) or 32-bit (`wide16 + 1`) form. */
+function writeSize(w: Writer, length: number, fix: number, wide16: number): void {
+  if (length < 16) byte(w, fix | length);
+  else if (length < 0x10000) {
+    byte(w, wide16);
+    w.pos = room(w, 2).writeUInt16BE(length, w.pos);
   } else {
-    const b = Buffer.allocUnsafe(9);
-    b[0] = 0xcb;
-    b.writeDoubleBE(n, 1);
-    parts.push(b);
+    byte(w, wide16 + 1);
+    w.pos = room(w, 4).writeUInt32BE(length, w.pos);
   }
 }
 
-function writeString(parts: Buffer[], text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  const n = bytes.length;
-  if (n < 32) head(parts, [0xa0 | n]);
-  else if (n < 0x100) head(parts, [0xd9, n]);
-  else if (n < 0x10000) head(parts, [0xda, n >> 8, n & 0xff]);
-  else {
-    const b = Buffer.allocUnsafe(5);
-    b[0] = 0xdb;
-    b.writeUInt32BE(n, 1);
-    parts.push(b);
+function writeNumber(w: Writer, n: number): void {
+  const isInteger = Number.isInteger(n);
+  if (isInteger && n >= 0 && n < 0x80) byte(w, n);
+  else if (isInteger && n < 0 && n >= -0x20) byte(w, n + 0x100);
+  else if (isInteger && n >= 0 && n <= 0xffffffff) {
+    byte(w, 0xce);
+    w.pos = room(w, 4).writeUInt32BE(n, w.pos);
+  } else if (isInteger && n < 0 && n >= -0x80000000) {
+    byte(w, 0xd2);
+    w.pos = room(w, 4).writeInt32BE(n, w.pos);
+  } else {
+    byte(w, 0xcb);
+    w.pos = room(w, 8).writeDoubleBE(n, w.pos);
   }
-  parts.push(bytes);
+}
+
+function writeString(w: Writer, text: string): void {
+  // at most 3 bytes per UTF-16 unit: write first, then put the header in front when it is not 1 byte
+  const header = text.length * 3 < 32 ? 1 : text.length * 3 < 0x100 ? 2 : text.length * 3 < 0x10000 ? 3 : 5;
+  const buf = room(w, header + text.length * 3);
+  const n = buf.write(text, w.pos + header, 'utf8');
+  if (header === 1) buf[w.pos] = 0xa0 | n;
+  else if (header === 2) buf[w.pos] = 0xd9;
+  else if (header === 3) buf[w.pos] = 0xda;
+  else buf[w.pos] = 0xdb;
+  if (header === 2) buf[w.pos + 1] = n;
+  else if (header === 3) buf.writeUInt16BE(n, w.pos + 1);
+  else if (header === 5) buf.writeUInt32BE(n, w.pos + 1);
+  w.pos += header + n;
 }

@@ -4,8 +4,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { Connection } from '@velos/client/quick';
 import type { AppSpec, ProcessInfo, VelosControl } from '@velos/core';
 import { resolveAppSpec } from '@velos/core/app-resolve';
-import type { CommandContext, OutputMode } from '../context.js';
-import { printProcesses } from './print-processes.js';
+import type { OutputMode } from '../context.js';
+import { loadOutput } from '../quick-run.js';
 import { startOrForce } from './start-or-force.js';
 
 /** A `velos start` line simple enough for the binary's small entry (dist/velos.js). */
@@ -96,11 +96,7 @@ export function quickStartSpec(quick: QuickStart, home: string, where: QuickStar
 }
 
 /** Starts the app and prints the process list, as `velos start` does, over one daemon connection. */
-export async function runQuickStart(
-  connection: Connection,
-  ctx: CommandContext,
-  spec: AppSpec,
-): Promise<void> {
+export async function runQuickStart(connection: Connection, mode: OutputMode, spec: AppSpec): Promise<void> {
   // the two commands `start` sends, with the payloads and results of PROTOCOL_COMMANDS (core)
   const processes = async (cmd: string, payload: object) =>
     ((await connection.request(cmd, payload)) as { processes: ProcessInfo[] }).processes;
@@ -108,8 +104,9 @@ export async function runQuickStart(
     start: (apps) => processes('start', { apps }),
     scale: (name, instances) => processes('scale', { name, instances }),
   };
-  await startOrForce(control, [spec], false);
-  printProcesses(ctx, await processes('list', {}));
+  // the printing code loads while the daemon starts the app
+  const [output] = await Promise.all([loadOutput(), startOrForce(control, [spec], false)]);
+  output.printProcessList(mode, await processes('list', {}));
 }
 
 function isPlainName(name: string): boolean {
