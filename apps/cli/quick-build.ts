@@ -6,6 +6,7 @@ type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
 // sources of the monorepo's packages the quick bundles read
 const coreSource = fileURLToPath(new URL('../../packages/core/src/', import.meta.url));
+const cliSource = fileURLToPath(new URL('./src/', import.meta.url));
 const plainCodecPath = fileURLToPath(new URL('../../packages/client/src/plain-codec.ts', import.meta.url));
 
 /**
@@ -14,7 +15,9 @@ const plainCodecPath = fileURLToPath(new URL('../../packages/client/src/plain-co
  *   API and errors), so the client's `Connection` runs over it unchanged;
  * - `@velos/core` and its other entries are read from core's sources, each module marked free of side
  *   effects, so that only the modules used are bundled: core's built `index.js` is one module, whose
- *   protocol command table (built at load) would come along with the few helpers these paths use.
+ *   protocol command table (built at load) would come along with the few helpers these paths use;
+ * - the CLI's own modules likewise: context.ts imports the colour library for `createContext`, which
+ *   these paths do not use (the text table loads it when it prints).
  */
 export const quickCore: EsbuildPlugin = {
   name: 'quick-core',
@@ -24,9 +27,9 @@ export const quickCore: EsbuildPlugin = {
       if (entry === 'codec') return { path: plainCodecPath };
       return { path: `${coreSource}${entry}.ts`, sideEffects: false };
     });
-    // core's own relative imports (`./errors.js` is errors.ts), side-effect free likewise
+    // core's and the CLI's own relative imports (`./errors.js` is errors.ts), side-effect free likewise
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      if (!args.importer.startsWith(coreSource)) return undefined;
+      if (!args.importer.startsWith(coreSource) && !args.importer.startsWith(cliSource)) return undefined;
       const path = `${dirname(args.importer)}${sep}${args.path.replace(/\.js$/, '.ts')}`;
       return { path, sideEffects: false };
     });

@@ -20,9 +20,9 @@ if (isDaemonLine(args)) {
 } else if (mode === null) {
   void import(fullCli);
 } else {
-  void runQuick(mode, __dirname, async (connection) => {
+  void runQuick(__dirname, async (connection) => {
     const [output, result] = await Promise.all([loadOutput(), connection.request('list', {})]);
-    output.printProcessList(mode, (result as { processes: ProcessInfo[] }).processes);
+    await output.printProcessList(mode, (result as { processes: ProcessInfo[] }).processes);
   });
 }
 

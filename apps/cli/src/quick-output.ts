@@ -1,7 +1,7 @@
 import type { ProcessInfo } from '@velos/core';
 import { printProcesses } from './commands/print-processes.js';
 import type { CommandContext, OutputMode } from './context.js';
-import { createColors, isColorWanted } from './output/colors.js';
+import type { Colors } from './output/colors.js';
 
 /**
  * How the quick paths print (issue 17), loaded by them with `import()` once their request is on its way
@@ -9,16 +9,26 @@ import { createColors, isColorWanted } from './output/colors.js';
  */
 
 /** Prints a process list in `mode`, as `printProcesses` does with the full CLI's context. */
-export function printProcessList(mode: OutputMode, processes: ProcessInfo[]): void {
-  printProcesses(printingContext(mode), processes);
+export async function printProcessList(mode: OutputMode, processes: ProcessInfo[]): Promise<void> {
+  printProcesses(printingContext(mode, mode === 'text' ? await textColors() : null), processes);
+}
+
+/**
+ * The colours of the text table, loaded for it only: the JSON forms print none, and setting up the colour
+ * library's module was ~0.8 ms of a `velos list --json`.
+ */
+async function textColors(): Promise<Colors> {
+  const { createColors, isColorWanted } = await import('./output/colors.js');
+  return createColors(isColorWanted(process.stdout, process.env));
 }
 
 /**
  * The printing part of `createContext` (context.ts): without its `client()`, whose lazy import of the
- * full client (and the protocol's command table) the bundler would otherwise put in the quick bundles.
- * test/e2e/quick-paths.test.ts compares the output with the full CLI's.
+ * full client (and the protocol's command table) the bundler would otherwise put in the quick bundles;
+ * `colors` is null for the JSON forms (which read none).
+ * test/e2e/quick-list.test.ts and start-quick.test.ts compare the output with the full CLI's.
  */
-function printingContext(mode: OutputMode): CommandContext {
+function printingContext(mode: OutputMode, colors: Colors | null): CommandContext {
   const isTTY = process.stdout.isTTY === true;
   const write = (text: string): void => {
     process.stdout.write(text);
@@ -27,7 +37,10 @@ function printingContext(mode: OutputMode): CommandContext {
     home: '',
     mode,
     isTTY,
-    colors: createColors(mode === 'text' && isColorWanted(process.stdout, process.env)),
+    get colors(): Colors {
+      if (colors === null) throw new Error('the JSON forms print no colours');
+      return colors;
+    },
     print: (text) => write(`${text}\n`),
     printJson: (value) => write(`${JSON.stringify(value, null, isTTY && mode === 'json' ? 2 : undefined)}\n`),
     client: () => Promise.reject(new Error('the quick paths talk to the daemon through runQuick')),

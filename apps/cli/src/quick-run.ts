@@ -1,12 +1,6 @@
 import { join } from 'node:path';
 import { type Connection, connectDaemon } from '@velos/client/quick';
-import {
-  DAEMON_NODE_FLAGS,
-  lateTierUpFlags,
-  type OutputMode,
-  printWarnings,
-  resolveHome,
-} from './context.js';
+import { DAEMON_NODE_FLAGS, lateTierUpFlags, printWarnings, resolveHome } from './context.js';
 import { exitOnceWritten } from './exit-once-written.js';
 import { exitQuietlyOnEpipe, reportError } from './report-error.js';
 
@@ -17,11 +11,7 @@ import { exitQuietlyOnEpipe, reportError } from './report-error.js';
  * the connection to `body`, reports an error as `velos: <message>` with its exit code, and exits as soon
  * as the output is written. `dist` is the directory of the bundles (where dist/daemon.cjs is).
  */
-export async function runQuick(
-  mode: OutputMode,
-  dist: string,
-  body: (connection: Connection) => Promise<void>,
-): Promise<void> {
+export async function runQuick(dist: string, body: (connection: Connection) => Promise<void>): Promise<void> {
   exitQuietlyOnEpipe();
   let connection: Connection | null = null;
   try {

@@ -15,5 +15,5 @@ if (quick === null || spec === null) {
   const fullCli = './cli.js';
   void import(fullCli);
 } else {
-  void runQuick(quick.mode, __dirname, (connection) => runQuickStart(connection, quick.mode, spec));
+  void runQuick(__dirname, (connection) => runQuickStart(connection, quick.mode, spec));
 }

@@ -106,7 +106,7 @@ export async function runQuickStart(connection: Connection, mode: OutputMode, sp
   };
   // the printing code loads while the daemon starts the app
   const [output] = await Promise.all([loadOutput(), startOrForce(control, [spec], false)]);
-  output.printProcessList(mode, await processes('list', {}));
+  await output.printProcessList(mode, await processes('list', {}));
 }
 
 function isPlainName(name: string): boolean {
