@@ -6,13 +6,15 @@ import {
   FRAME_VERSION,
   MAX_FRAME_BYTES,
 } from '@velos/core/frame-header';
-import { packPlain, unpackPlain } from './plain-msgpack.js';
+import { packPlain } from './plain-pack.js';
+import { unpackPlain } from './plain-unpack.js';
 
 /**
  * The frame codec of the CLI's quick paths (issue 17): what `@velos/core/codec` does for a client, with
- * the small MessagePack reader of plain-msgpack.ts instead of msgpackr. The quick bundles (dist/velos-list.cjs,
- * dist/velos-start.cjs) are built with `@velos/core/codec` resolved to this module, so the client's
- * `Connection` runs unchanged over it; the errors are those of core's `FrameDecoder`.
+ * the small MessagePack reader and writer of plain-unpack.ts and plain-pack.ts instead of msgpackr. The
+ * quick bundles (dist/velos.cjs, dist/velos-start.cjs) are built with `@velos/core/codec` resolved to
+ * this module, so the client's `Connection` runs unchanged over it; the errors are those of core's
+ * `FrameDecoder`.
  */
 export { FRAME_HEADER_BYTES, MAX_FRAME_BYTES };
 

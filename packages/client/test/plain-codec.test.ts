@@ -2,7 +2,8 @@ import { isVelosError } from '@velos/core';
 import { encodeFrame as encodeMsgpackr, FrameDecoder as MsgpackrDecoder } from '@velos/core/codec';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, FrameDecoder } from '../src/plain-codec.js';
-import { packPlain, unpackPlain } from '../src/plain-msgpack.js';
+import { packPlain } from '../src/plain-pack.js';
+import { unpackPlain } from '../src/plain-unpack.js';
 
 // Issue 17: the quick paths' small codec must read what the daemon's msgpackr writes into the very
 // values core's codec reads, and write what core's codec reads back as the same values.
