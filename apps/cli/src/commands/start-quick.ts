@@ -8,7 +8,7 @@ import type { OutputMode } from '../context.js';
 import { loadOutput } from '../quick-run.js';
 import { startOrForce } from './start-or-force.js';
 
-/** A `velos start` line simple enough for the binary's small entry (dist/velos.js). */
+/** A `velos start` line simple enough for the binary's small entry (dist/velos-start.cjs). */
 export interface QuickStart {
   mode: OutputMode;
   /** The script as given on the command line. */
