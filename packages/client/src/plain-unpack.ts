@@ -7,9 +7,9 @@
  * strings, binaries (as Buffer copies), arrays, maps (as objects, `__proto__` keys renamed `__proto_`),
  * `undefined` (fixext 0), timestamps (ext -1, as Date) and 0xc1 (msgpackr's marker object). Written for a
  * process that decodes once: few functions, bytes read directly, strings sliced without `toString`'s checks.
- * One difference, out of reach of the daemon's answers: a string of at most 64 bytes holding an unpaired
- * surrogate (which msgpackr writes as 3 bytes) reads as three U+FFFD here, as one U+FFFD there; strings
- * that come from the system (paths, arguments, environment) or pass the name checks hold none.
+ * One difference, not met in practice by `list` and `start` answers: a string of at most 64 bytes holding an unpaired
+ * surrogate (which msgpackr writes as 3 bytes) reads as three U+FFFD here, as one U+FFFD there (strings
+ * that come from the system, paths, arguments, environment, or pass the name checks hold none).
  */
 
 /** Thrown for bytes that are no MessagePack value this reader knows (the frame decoder reports it). */
