@@ -1,6 +1,7 @@
 import { defineConfig, type Options } from 'tsup';
 import { convertDaemonToCommonJs, DAEMON_EXTENSION, lazyFsPromises } from './daemon-cjs.js';
 import { entryBuiltinsByRequire, monitBundlePlugins, stampCacheKey } from './monit-build.js';
+import { quickCore } from './quick-build.js';
 
 const shared: Options = {
   format: ['esm'],
@@ -36,6 +37,19 @@ const shared: Options = {
   },
 };
 
+// The quick paths' bundles (issue 17): CommonJS (Node's ESM loader, and the namespaces it builds of every
+// built-in imported, cost more than the rest of `velos list`), with the client's small MessagePack codec
+// in place of msgpackr (packages/client/src/plain-codec.ts: loading and warming msgpackr's reader took
+// longer than the daemon's answer).
+const quick: Options = {
+  ...shared,
+  format: ['cjs'],
+  splitting: false,
+  banner: {},
+  removeNodeProtocol: false,
+  esbuildPlugins: [...(shared.esbuildPlugins ?? []), quickCore],
+};
+
 export default defineConfig([
   // The full CLI: commands load their heavy parts with `await import()`, which splitting turns into
   // chunks read only on demand (zod, yaml and the supervisor never load for `velos list`; ink and
@@ -54,10 +68,10 @@ export default defineConfig([
     esbuildPlugins: [...(shared.esbuildPlugins ?? []), lazyFsPromises],
     onSuccess: () => convertDaemonToCommonJs('dist'),
   },
-  // The binary's entry: `velos list` from one module, anything else through dist/cli.js.
-  { ...shared, entry: { velos: 'src/hot-path.ts' }, splitting: false },
-  // `velos start <script>` likewise, from a module of its own (src/start-entry.ts), so `velos list` loads none of it.
-  { ...shared, entry: { 'velos-start': 'src/start-entry.ts' }, splitting: false },
+  // `velos list` (and `velos daemon`) from one CommonJS file, dist/velos.cjs, required by bin/velos.js; `velos start
+  // <script>` likewise from dist/velos-start.cjs, so `velos list` loads none of it (issue 17: src/quick-run.ts).
+  { ...quick, entry: { velos: 'src/hot-path.ts' } },
+  { ...quick, entry: { 'velos-start': 'src/start-entry.ts' } },
   // `velos monit` without arguments: the splash and the loader of dist/monit.cjs in one module, likewise.
   {
     ...shared,

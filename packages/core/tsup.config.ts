@@ -7,6 +7,7 @@ export default defineConfig({
     'app-resolve': 'src/app-resolve.ts',
     codec: 'src/codec.ts',
     config: 'src/config.ts',
+    'frame-header': 'src/frame-header.ts',
     schemas: 'src/schemas.ts',
   },
   format: ['esm'],

@@ -1,37 +1,29 @@
-import { fileURLToPath } from 'node:url';
-import { runList } from './commands/list.js';
-import { createContext, type OutputMode } from './context.js';
-import { exitOnceWritten } from './exit-once-written.js';
-import { exitQuietlyOnEpipe, reportError } from './report-error.js';
+import type { ProcessInfo } from '@velos/core';
+import type { OutputMode } from './context.js';
+import { loadOutput, runQuick } from './quick-run.js';
 
 /**
- * The entry of the `velos` binary. `velos list` is the command scripts and monitors call in a loop,
- * so it runs from this one self-contained module (no chunks to resolve and read); every other
- * command line is handed to the full CLI, loaded on demand.
+ * `velos list|ls|l|status [--json|--ai]`, the command scripts and monitors call in a loop, and
+ * `velos daemon [--foreground]`: bin/velos.js requires this CommonJS bundle (dist/velos.cjs) for those
+ * lines; anything else it is given goes to the full CLI. Built as CommonJS (no ESM loader) with the
+ * small MessagePack codec of the client (see quick-run.ts).
  */
 const args = process.argv.slice(2);
 const mode = hotListMode(args);
+// computed specifiers: the bundler must leave the daemon and the full CLI in their own files
+const daemonEntry = './daemon.cjs';
+const fullCli = './cli.js';
 if (isDaemonLine(args)) {
   // `velos daemon [--foreground]` (systemd, launchd, containers): the daemon's own entry, as the client
   // starts it, without the CLI's command table around it (a few MB less RSS for the life of the daemon)
-  const daemonEntry = './daemon.cjs';
-  await import(daemonEntry);
+  require(daemonEntry);
 } else if (mode === null) {
-  // A computed specifier: the bundler must leave the full CLI in its own file, next to this one.
-  const fullCli = './cli.js';
-  await import(fullCli);
+  void import(fullCli);
 } else {
-  exitQuietlyOnEpipe();
-  // A daemon started from here runs its own entry, which loads neither this bundle nor the CLI.
-  const ctx = createContext(mode, fileURLToPath(new URL('./daemon.cjs', import.meta.url)));
-  try {
-    await runList(ctx);
-  } catch (error) {
-    process.exitCode = reportError(error);
-  } finally {
-    await ctx.dispose();
-  }
-  exitOnceWritten();
+  void runQuick(__dirname, async (connection) => {
+    const [output, result] = await Promise.all([loadOutput(), connection.request('list', {})]);
+    await output.printProcessList(mode, (result as { processes: ProcessInfo[] }).processes);
+  });
 }
 
 /** True for exactly `daemon` or `daemon --foreground`. */

@@ -4,7 +4,11 @@ import { type AppSpec, ErrorCodes, isVelosError, type VelosControl, VelosError }
  * Starts the apps; an app of that name that runs already is an error, unless `-f` (PM2: start it once
  * more), which adds the new instances to the running app.
  */
-export async function startOrForce(client: VelosControl, specs: AppSpec[], isForced: boolean): Promise<void> {
+export async function startOrForce(
+  client: Pick<VelosControl, 'start' | 'scale'>,
+  specs: AppSpec[],
+  isForced: boolean,
+): Promise<void> {
   try {
     await client.start(specs);
   } catch (error) {

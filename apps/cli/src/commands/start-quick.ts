@@ -1,13 +1,14 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import type { AppSpec } from '@velos/core';
+import type { Connection } from '@velos/client/quick';
+import type { AppSpec, ProcessInfo, VelosControl } from '@velos/core';
 import { resolveAppSpec } from '@velos/core/app-resolve';
-import type { CommandContext, OutputMode } from '../context.js';
-import { printProcesses } from './print-processes.js';
+import type { OutputMode } from '../context.js';
+import { loadOutput } from '../quick-run.js';
 import { startOrForce } from './start-or-force.js';
 
-/** A `velos start` line simple enough for the binary's small entry (dist/velos.js). */
+/** A `velos start` line simple enough for the binary's small entry (dist/velos-start.cjs). */
 export interface QuickStart {
   mode: OutputMode;
   /** The script as given on the command line. */
@@ -94,11 +95,18 @@ export function quickStartSpec(quick: QuickStart, home: string, where: QuickStar
   }
 }
 
-/** Starts the app and prints the process list, as `velos start` does. */
-export async function runQuickStart(ctx: CommandContext, spec: AppSpec): Promise<void> {
-  const client = await ctx.client();
-  await startOrForce(client, [spec], false);
-  printProcesses(ctx, await client.list());
+/** Starts the app and prints the process list, as `velos start` does, over one daemon connection. */
+export async function runQuickStart(connection: Connection, mode: OutputMode, spec: AppSpec): Promise<void> {
+  // the two commands `start` sends, with the payloads and results of PROTOCOL_COMMANDS (core)
+  const processes = async (cmd: string, payload: object) =>
+    ((await connection.request(cmd, payload)) as { processes: ProcessInfo[] }).processes;
+  const control: Pick<VelosControl, 'start' | 'scale'> = {
+    start: (apps) => processes('start', { apps }),
+    scale: (name, instances) => processes('scale', { name, instances }),
+  };
+  // the printing code loads while the daemon starts the app
+  const [output] = await Promise.all([loadOutput(), startOrForce(control, [spec], false)]);
+  await output.printProcessList(mode, await processes('list', {}));
 }
 
 function isPlainName(name: string): boolean {

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { type Connection, connectDaemon } from '@velos/client/quick';
+import { DAEMON_NODE_FLAGS, lateTierUpFlags, printWarnings, resolveHome } from './context.js';
+import { exitOnceWritten } from './exit-once-written.js';
+import { exitQuietlyOnEpipe, reportError } from './report-error.js';
+
+/**
+ * Runs one command of the CLI's quick paths (issue 17: `velos list`, `velos start <script>`, built as
+ * CommonJS bundles that read no ESM loader, no command table and no msgpackr): it connects to the
+ * daemon as the full client does (starting it when none runs, its start-up warnings on stderr), hands
+ * the connection to `body`, reports an error as `velos: <message>` with its exit code, and exits as soon
+ * as the output is written. `dist` is the directory of the bundles (where dist/daemon.cjs is).
+ */
+export async function runQuick(dist: string, body: (connection: Connection) => Promise<void>): Promise<void> {
+  exitQuietlyOnEpipe();
+  let connection: Connection | null = null;
+  try {
+    connection = (
+      await connectDaemon(resolveHome(process.env), {
+        entry: join(dist, 'daemon.cjs'),
+        nodeFlags: [...DAEMON_NODE_FLAGS, ...lateTierUpFlags(process.versions.v8), ...process.execArgv],
+        onStarted: (daemon) => printWarnings(daemon.warnings),
+      })
+    ).connection;
+    await body(connection);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+  // Not awaited: the exit closes the socket anyway, and waiting for its 'close' took ~1 ms (an event-loop
+  // turn). When output is still queued for a slow reader, the normal exit comes after the close.
+  void connection?.close();
+  exitOnceWritten();
+}
+
+/** The printing module of the quick paths, read while the daemon works on the request. */
+export function loadOutput(): Promise<typeof import('./quick-output.js')> {
+  return import('./quick-output.js');
+}
