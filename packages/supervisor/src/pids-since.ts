@@ -1,5 +1,18 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { HAS_PROCFS, indexSnapshot, type ProcessSnapshot, type ProcStat, readProcStat } from './proc-scan.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { readProcText } from './proc-read.js';
+import {
+  HAS_PROCFS,
+  indexSnapshot,
+  type ProcessSnapshot,
+  type ProcStat,
+  parseProcStat,
+} from './proc-scan.js';
+
+/**
+ * Up to this many pids allocated since a mark are looked up one by one (a missing one costs one
+ * `access`); more, and one listing of /proc is cheaper (it costs about as much as 50 look-ups).
+ */
+export const PROBE_LIMIT = 64;
 
 /** Where the kernel's pid allocation stood just after a run was spawned: its pid and the fork count. */
 export interface PidMark {
@@ -29,29 +42,62 @@ export function snapshotSince(mark: PidMark | null): ProcessSnapshot | null {
   const forks = forkCount();
   const max = pidMax();
   if (last === null || forks === null || max === null || forks - mark.forks >= max / 2) return null;
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return null;
-  }
   const stats = new Map<number, ProcStat>();
-  for (const entry of entries) {
-    const code = entry.charCodeAt(0);
-    if (code < 48 || code > 57) continue;
-    const pid = Number(entry);
-    if (!isBetween(pid, mark.pid, last)) continue;
-    const stat = readProcStat(pid);
-    if (stat) stats.set(pid, stat);
-  }
+  const isSmall = mark.pid <= last && last - mark.pid <= PROBE_LIMIT;
+  if (!(isSmall ? probeRange(mark.pid, last, stats) : listRange(mark.pid, last, stats))) return null;
   // this daemon and its ancestors: whatever their pids, the scans that take a snapshot never stop them
   for (let pid = process.pid; pid > 1 && !stats.has(pid); ) {
-    const stat = readProcStat(pid);
+    const stat = readStat(pid);
     if (!stat) break;
     stats.set(pid, stat);
     pid = stat.ppid;
   }
   return indexSnapshot(stats);
+}
+
+/**
+ * The processes among the pids after `from` up to `to`, looked up one by one: a pid may also be a
+ * thread's id (/proc/<tid> exists though /proc does not list it), which its exit signal (-1) tells apart.
+ */
+function probeRange(from: number, to: number, stats: Map<number, ProcStat>): boolean {
+  for (let pid = from + 1; pid <= to; pid += 1) {
+    if (!existsSync(`/proc/${pid}`)) continue;
+    const text = readProcText(`/proc/${pid}/stat`);
+    if (text === null || isThreadStat(text)) continue;
+    const stat = parseProcStat(pid, text);
+    if (stat) stats.set(pid, stat);
+  }
+  return true;
+}
+
+/** The processes among the pids after `from` up to `to` (cyclic), from one listing of /proc; false if unreadable. */
+function listRange(from: number, to: number, stats: Map<number, ProcStat>): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    const code = entry.charCodeAt(0);
+    if (code < 48 || code > 57) continue;
+    const pid = Number(entry);
+    if (!isBetween(pid, from, to)) continue;
+    const stat = readStat(pid);
+    if (stat) stats.set(pid, stat);
+  }
+  return true;
+}
+
+/** True when the text of a /proc/<n>/stat is a thread's other than its group leader (exit signal -1). */
+export function isThreadStat(text: string): boolean {
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return fields[35] === '-1';
+}
+
+function readStat(pid: number): ProcStat | null {
+  const text = readProcText(`/proc/${pid}/stat`);
+  return text === null ? null : parseProcStat(pid, text);
 }
 
 /** True when `pid` comes after `from` and no later than `to` in the kernel's cyclic allocation order. */
@@ -82,9 +128,5 @@ function pidMax(): number | null {
 }
 
 function readText(path: string): string | null {
-  try {
-    return readFileSync(path, 'latin1');
-  } catch {
-    return null;
-  }
+  return readProcText(path);
 }

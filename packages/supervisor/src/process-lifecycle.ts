@@ -157,8 +157,9 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
 
   /**
    * One timer for all pending restarts, set to the earliest `restartAt`. `isNow` (an exit with
-   * `restart_delay` 0): a restart already due runs on the next turn of the event loop instead of after a
-   * 0 ms timeout, which waits for the timers phase (≥ 1 ms, more on a busy machine: issue 17).
+   * `restart_delay` 0): a restart already due runs as soon as the exit has been handled (a `nextTick`),
+   * before the I/O callbacks, immediates (the events file's write) and timers that wait in this turn of
+   * the event loop, instead of after a 0 ms timeout (≥ 1 ms, more on a busy machine: issue 17).
    */
   function scheduleRestarts(isNow = false): void {
     restartTimer?.clear();
@@ -170,7 +171,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
         next = Math.min(next, clock.restartInMs(record));
     }
     if (next === Number.POSITIVE_INFINITY) return;
-    restartTimer = isNow && next <= 0 ? onNextTurn(runDueRestarts) : setLongTimeout(runDueRestarts, next);
+    restartTimer = isNow && next <= 0 ? onNextTick(runDueRestarts) : setLongTimeout(runDueRestarts, next);
   }
 
   function runDueRestarts(): void {
@@ -388,10 +389,17 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   };
 }
 
-/** Calls `fn` on the next turn of the event loop (after pending I/O callbacks); `clear` cancels it. */
-function onNextTurn(fn: () => void): LongTimer {
-  const handle = setImmediate(fn);
-  return { clear: () => clearImmediate(handle) };
+/** Calls `fn` once the current callback and the ticks queued before it are done; `clear` cancels it. */
+function onNextTick(fn: () => void): LongTimer {
+  let isCleared = false;
+  process.nextTick(() => {
+    if (!isCleared) fn();
+  });
+  return {
+    clear: () => {
+      isCleared = true;
+    },
+  };
 }
 
 /** OBS-6: an IPC message with `velos_metric` is a custom metric report, any other an app event. */

@@ -9,7 +9,8 @@ import { childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
 import { markPids, type PidMark, snapshotSince } from './pids-since.js';
-import { readProcStat, treePids } from './proc-scan.js';
+import { readProcText } from './proc-read.js';
+import { HAS_PROCFS, parseProcStat, readProcStat, treePids } from './proc-scan.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { setStatus } from './process-status.js';
 import { resolveCommand } from './resolve-command.js';
@@ -94,7 +95,7 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   }
   const pid = child.pid;
   // its start time, read while it is surely alive: what it started later is found after it is reaped
-  const sinceTicks = readProcStat(pid)?.startTicks ?? 0;
+  const sinceTicks = readStartTicks(pid);
   // where pid allocation stood: the leftovers of this run are looked for among the pids allocated since
   const mark = markPids(pid);
   let hasExited = false;
@@ -137,7 +138,11 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   record.pid = pid;
   record.startedAt = Date.now();
   if (runDir !== undefined) {
-    recordRunStart(runDir, { id: record.id, name: spec.name, pid, startedAt: record.startedAt }, hooks.log);
+    recordRunStart(
+      runDir,
+      { id: record.id, name: spec.name, pid, startedAt: record.startedAt, startTicks: sinceTicks },
+      hooks.log,
+    );
   }
   record.spawnSeq = nextSpawnSeq();
   if (!channel?.ready) {
@@ -160,12 +165,23 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
 
 /** True while any process is left in the process group `pgid`. */
 export function isGroupAlive(pgid: number): boolean {
+  // on every exit the group is gone: the ESRCH error skips its stack trace (half the cost of the call)
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     process.kill(-pgid, 0);
     return true;
   } catch {
     return false;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
+}
+
+/** A live process's start time (`ProcStat.startTicks`), 0 where unknown. */
+function readStartTicks(pid: number): number {
+  const text = HAS_PROCFS ? readProcText(`/proc/${pid}/stat`) : null;
+  return (text === null ? null : parseProcStat(pid, text))?.startTicks ?? 0;
 }
 
 /**
