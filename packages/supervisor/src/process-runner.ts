@@ -1,19 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { instanceEnv } from './cluster/instance-env.js';
-import { type ForkChannel, openForkChannel, shutdownByMessage, wantsForkIpc, withIpc } from './fork-ipc.js';
-import { prepareWatchdogLogDir } from './inactivity/inactivity-watchdog.js';
+import { type ForkChannel, openForkChannel, shutdownByMessage } from './fork-ipc.js';
 import { findEscapedByEnvironment } from './orphans/escaped-scan.js';
-import { childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
 import { markPids, type PidMark, snapshotSince } from './pids-since.js';
 import { readProcText } from './proc-read.js';
 import { HAS_PROCFS, parseProcStat, readProcStat, treePids } from './proc-scan.js';
+import { type ForkedChild, forkChild } from './process-fork.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { setStatus } from './process-status.js';
-import { resolveCommand } from './resolve-command.js';
 import {
   DEFAULT_KILL_WAIT_MS,
   recentSnapshot,
@@ -52,36 +47,24 @@ export function nextSpawnSeq(): number {
  * reason `spawn-error` and a note in its err log.
  */
 export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
+  adoptChild(record, forkChild(record, hooks), hooks);
+}
+
+/**
+ * Makes a child `forkChild` spawned for a record its run: `starting`, then `online` (or, with
+ * wait_ready, once the app is ready) with its pid and its output in the log pipeline; a failed spawn
+ * leaves it `errored` with reason `spawn-error` and a note in its err log.
+ */
+export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: RunnerHooks): void {
   const spec = record.app.spec;
   setStatus(record, 'starting');
   record.restartAt = null;
-  let command: ReturnType<typeof resolveCommand>;
-  let child: ChildProcess;
-  let hasIpc = false;
-  const runDir = hooks.home === undefined ? undefined : runDirOf(hooks.home);
-  const stdio = childStdio(runDir, record.id, hooks.log);
-  try {
-    if (!isDirectory(spec.cwd)) throw new Error(`the working directory ${spec.cwd} does not exist`);
-    prepareWatchdogLogDir(spec);
-    command = resolveCommand(spec);
-    hasIpc = wantsForkIpc(spec, command);
-    child = spawn(command.file, command.args, {
-      cwd: spec.cwd,
-      env:
-        hooks.home === undefined
-          ? instanceEnv(spec, record)
-          : { ...instanceEnv(spec, record), VELOS_HOME: hooks.home },
-      stdio: hasIpc ? withIpc(stdio.stdio) : stdio.stdio,
-      detached: true,
-    });
-  } catch (error) {
-    stdio.cancel();
+  if (forked.child === null) {
     markSpawnFailed(record);
-    noteSpawnError(record, hooks, error instanceof Error ? error.message : String(error));
+    noteSpawnError(record, hooks, forked.error);
     return;
-  } finally {
-    stdio.afterSpawn();
   }
+  const { child, command, stdio, hasIpc, runDir } = forked;
   if (child.pid === undefined) {
     stdio.cancel();
     // the reason (ENOENT, EACCES…) only arrives with the 'error' event, after this turn
@@ -383,12 +366,4 @@ function noteSpawnError(record: ProcessRecord, hooks: RunnerHooks, why: string):
     // the process was deleted and its pipeline closed meanwhile
   }
   hooks.log(`process ${record.id} (${record.app.spec.name}) failed to start: ${why}`);
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
