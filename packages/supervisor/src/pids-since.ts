@@ -36,15 +36,27 @@ export function markPids(pid: number): PidMark | null {
  * Null (scan everything) when that order cannot be relied on: /proc unreadable, or so many forks
  * since the mark that the pid space may have gone round.
  */
-export function snapshotSince(mark: PidMark | null): ProcessSnapshot | null {
+export function snapshotSince(
+  mark: PidMark | null,
+  options: { isSessionLeader?: boolean } = {},
+): ProcessSnapshot | null {
   if (mark === null) return null;
   const last = lastPid();
   const forks = forkCount();
   const max = pidMax();
   if (last === null || forks === null || max === null || forks - mark.forks >= max / 2) return null;
   const stats = new Map<number, ProcStat>();
-  const isSmall = mark.pid <= last && last - mark.pid <= PROBE_LIMIT;
-  if (!(isSmall ? probeRange(mark.pid, last, stats) : listRange(mark.pid, last, stats))) return null;
+  const from = mark.pid;
+  // A session leader's descendants are in its session or in one a descendant began (setsid): a pid
+  // allocated since. What is in an older session (a shell's, a test runner's) cannot descend from it.
+  const keep = options.isSessionLeader
+    ? (text: string) => {
+        const session = Number(statFields(text)[3]);
+        return session === from || isBetween(session, from, last);
+      }
+    : () => true;
+  const isSmall = from <= last && last - from <= PROBE_LIMIT;
+  if (!(isSmall ? probeRange(from, last, stats, keep) : listRange(from, last, stats, keep))) return null;
   // this daemon and its ancestors: whatever their pids, the scans that take a snapshot never stop them
   for (let pid = process.pid; pid > 1 && !stats.has(pid); ) {
     const stat = readStat(pid);
@@ -59,11 +71,16 @@ export function snapshotSince(mark: PidMark | null): ProcessSnapshot | null {
  * The processes among the pids after `from` up to `to`, looked up one by one: a pid may also be a
  * thread's id (/proc/<tid> exists though /proc does not list it), which its exit signal (-1) tells apart.
  */
-function probeRange(from: number, to: number, stats: Map<number, ProcStat>): boolean {
+function probeRange(
+  from: number,
+  to: number,
+  stats: Map<number, ProcStat>,
+  keep: (text: string) => boolean,
+): boolean {
   for (let pid = from + 1; pid <= to; pid += 1) {
     if (!existsSync(`/proc/${pid}`)) continue;
     const text = readProcText(`/proc/${pid}/stat`);
-    if (text === null || isThreadStat(text)) continue;
+    if (text === null || isThreadStat(text) || !keep(text)) continue;
     const stat = parseProcStat(pid, text);
     if (stat) stats.set(pid, stat);
   }
@@ -71,7 +88,12 @@ function probeRange(from: number, to: number, stats: Map<number, ProcStat>): boo
 }
 
 /** The processes among the pids after `from` up to `to` (cyclic), from one listing of /proc; false if unreadable. */
-function listRange(from: number, to: number, stats: Map<number, ProcStat>): boolean {
+function listRange(
+  from: number,
+  to: number,
+  stats: Map<number, ProcStat>,
+  keep: (text: string) => boolean,
+): boolean {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -83,7 +105,9 @@ function listRange(from: number, to: number, stats: Map<number, ProcStat>): bool
     if (code < 48 || code > 57) continue;
     const pid = Number(entry);
     if (!isBetween(pid, from, to)) continue;
-    const stat = readStat(pid);
+    const text = readProcText(`/proc/${pid}/stat`);
+    if (text === null || !keep(text)) continue;
+    const stat = parseProcStat(pid, text);
     if (stat) stats.set(pid, stat);
   }
   return true;
@@ -91,8 +115,12 @@ function listRange(from: number, to: number, stats: Map<number, ProcStat>): bool
 
 /** True when the text of a /proc/<n>/stat is a thread's other than its group leader (exit signal -1). */
 export function isThreadStat(text: string): boolean {
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return fields[35] === '-1';
+  return statFields(text)[35] === '-1';
+}
+
+/** The fields of a /proc/<n>/stat text after the command name: state, ppid, pgrp, session, … */
+function statFields(text: string): string[] {
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
 }
 
 function readStat(pid: number): ProcStat | null {

@@ -181,7 +181,8 @@ export function hasLeftovers(
 ): boolean {
   if (isGroupAlive(pgid)) return true;
   if (hooks.home === undefined) return false;
-  const snapshot = snapshotSince(mark) ?? recentSnapshot();
+  // the run's root led its own session (spawned detached): only that session and newer ones can hold leftovers
+  const snapshot = snapshotSince(mark, { isSessionLeader: true }) ?? recentSnapshot();
   return (
     findEscapedByEnvironment({ home: hooks.home, id: record.id, rootPid: pgid, sinceTicks, snapshot })
       .length > 0

@@ -32,6 +32,18 @@ function threadIds(pid: number): number[] {
     .filter((tid) => tid !== pid);
 }
 
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1')
+      .trim()
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
 function sleeper(): number {
   const child = spawn('sleep', ['30'], { stdio: 'ignore' });
   children.push(child.pid!);
@@ -90,6 +102,27 @@ describe('pids allocated since a mark (issue 17)', () => {
         expect(snapshot.stats.has(after)).toBe(true);
         for (const tid of threads) expect(snapshot.stats.has(tid)).toBe(false);
       }
+    },
+  );
+
+  it.runIf(HAS_PROCFS)(
+    "for a session leader's mark, keeps its session and newer ones, not processes of older sessions",
+    async () => {
+      // the marked run: a detached shell (it leads its session) with a child in that session
+      const leader = spawn('/bin/sh', ['-c', 'sleep 30 & wait'], { stdio: 'ignore', detached: true });
+      children.push(leader.pid!);
+      const mark = markPids(leader.pid!)!;
+      const inSession = await waitFor(() => childrenOf(leader.pid!)[0], { what: 'the shell child' });
+      children.push(inSession);
+      const ownSession = spawn('sleep', ['30'], { stdio: 'ignore', detached: true }).pid!;
+      children.push(ownSession);
+      const olderSession = sleeper(); // in the test runner's session, begun before the mark
+      const snapshot = snapshotSince(mark, { isSessionLeader: true })!;
+      expect(snapshot.stats.has(inSession)).toBe(true);
+      expect(snapshot.stats.has(ownSession)).toBe(true);
+      expect(snapshot.stats.has(olderSession)).toBe(false);
+      expect(snapshotSince(mark)!.stats.has(olderSession)).toBe(true);
+      expect(snapshot.stats.has(process.pid)).toBe(true);
     },
   );
 
