@@ -15,20 +15,40 @@ export function pidFilePath(record: ProcessRecord): string | null {
 }
 
 /** Writes the pid of a process that came online into its pid file (a failure is logged, never thrown). */
-export async function writePidFile(record: ProcessRecord, log: (message: string) => void): Promise<void> {
+export function writePidFile(record: ProcessRecord, log: (message: string) => void): Promise<void> {
   const path = pidFilePath(record);
   const pid = record.pid;
-  if (path === null || pid === null) return;
-  try {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await writeFile(path, `${pid}\n`, { mode: 0o644 });
-  } catch (error) {
-    log(`process ${record.id} (${record.app.spec.name}): cannot write pid_file ${path}: ${error}`);
-  }
+  if (path === null || pid === null) return Promise.resolve();
+  return inOrder(path, async () => {
+    try {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await writeFile(path, `${pid}\n`, { mode: 0o644 });
+    } catch (error) {
+      log(`process ${record.id} (${record.app.spec.name}): cannot write pid_file ${path}: ${error}`);
+    }
+  });
 }
 
 /** Removes the pid file of a process whose run ended (a missing file is fine). */
-export async function removePidFile(record: ProcessRecord): Promise<void> {
+export function removePidFile(record: ProcessRecord): Promise<void> {
   const path = pidFilePath(record);
-  if (path !== null) await rm(path, { force: true }).catch(() => undefined);
+  if (path === null) return Promise.resolve();
+  return inOrder(path, () => rm(path, { force: true }).catch(() => undefined));
+}
+
+/** The last write or removal queued on each pid file path. */
+const pending = new Map<string, Promise<void>>();
+
+/**
+ * Runs the writes and removals of one pid file in the order they were asked for: the removal after a
+ * crash and the write of the restarted run's pid are asked for within a millisecond (issue 17), and
+ * the file must end up with the new pid, not removed by the older request finishing last.
+ */
+function inOrder(path: string, op: () => Promise<void>): Promise<void> {
+  const next = (pending.get(path) ?? Promise.resolve()).then(op);
+  pending.set(path, next);
+  void next.then(() => {
+    if (pending.get(path) === next) pending.delete(path);
+  });
+  return next;
 }

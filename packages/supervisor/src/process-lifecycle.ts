@@ -10,8 +10,9 @@ import { isOverMemoryLimit } from './memory-limit.js';
 import { queueOperation } from './operation-queue.js';
 import { ensureFifos, removeFifos, runDirOf } from './orphans/run-files.js';
 import { times } from './probes/index.js';
+import { discardChild, type ForkedChild, forkChild } from './process-fork.js';
 import { isActive, type ProcessRecord, toInfo } from './process-record.js';
-import { type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
+import { adoptChild, type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
 import { type StatusReason, setStatus } from './process-status.js';
 import type { ProcessTable } from './process-table.js';
 import { decideRestart } from './restart-policy.js';
@@ -110,30 +111,39 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   }
 
   function handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void {
+    const uptimeMs = clock.uptimeMs(record);
+    const spec = record.app.spec;
+    const decision =
+      isClosed || record.isUserOp || spec.type === 'job'
+        ? null
+        : decideRestart(spec, {
+            exitCode,
+            signal,
+            uptimeMs,
+            unstableRestarts: record.unstableRestarts,
+            backoffMs: record.backoffMs,
+            isUserAction: false,
+          });
+    // Issue 17: a restart due at once spawns first; the exit is then told as before (run ended, status
+    // events, log line) and the new process adopted as its next run, so nothing of that delays it.
+    const forked =
+      decision?.action === 'restart' && decision.delayMs === 0 && canSpawnNow(record)
+        ? forkChild(record, hooks)
+        : null;
     options.onRunEnded(record);
     live.touch();
-    const uptimeMs = clock.uptimeMs(record);
     record.startedAt = null;
     record.exitCode = exitCode;
     record.signal = signal;
     const how = signal ? `signal ${signal}` : `code ${exitCode}`;
-    if (record.app.spec.type === 'job') {
+    if (spec.type === 'job') {
       jobs.handleExit(record, exitCode, signal);
       return;
     }
-    if (isClosed || record.isUserOp) {
+    if (decision === null) {
       log(`${label(record)} exited with ${how}`);
       return;
     }
-    const spec = record.app.spec;
-    const decision = decideRestart(spec, {
-      exitCode,
-      signal,
-      uptimeMs,
-      unstableRestarts: record.unstableRestarts,
-      backoffMs: record.backoffMs,
-      isUserAction: false,
-    });
     if (decision.action === 'none') return;
     record.lastExitReason = decision.reason;
     record.unstableRestarts = decision.unstableRestarts;
@@ -151,14 +161,33 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       clock.markRestartIn(record, decision.delayMs);
       setStatus(record, 'waiting-restart', decision.reason);
       log(`${label(record)} exited with ${how}: restarting in ${decision.delayMs} ms`);
-      scheduleRestarts(decision.delayMs === 0);
+      if (forked) restartForked(record, forked);
+      else scheduleRestarts(decision.delayMs === 0);
     }
+  }
+
+  /** A restart may spawn inside the exit's handling: a fork-mode app, its old run's leftovers gone. */
+  function canSpawnNow(record: ProcessRecord): boolean {
+    return !record.leftovers && record.app.spec.execMode !== 'cluster' && isLive(record);
+  }
+
+  /** The restart of `record` with the process spawned for it while its exit was handled. */
+  function restartForked(record: ProcessRecord, forked: ForkedChild): void {
+    // what the status change may have set off (a stop queues an operation: none runs in between)
+    if (record.status !== 'waiting-restart' || !isLive(record)) {
+      discardChild(forked);
+      scheduleRestarts();
+      return;
+    }
+    record.restarts += 1;
+    adoptChild(record, forked, hooks);
   }
 
   /**
    * One timer for all pending restarts, set to the earliest `restartAt`. `isNow` (an exit with
-   * `restart_delay` 0): a restart already due runs on the next turn of the event loop instead of after a
-   * 0 ms timeout, which waits for the timers phase (≥ 1 ms, more on a busy machine: issue 17).
+   * `restart_delay` 0): a restart already due runs as soon as the exit has been handled (a `nextTick`),
+   * before the I/O callbacks, immediates (the events file's write) and timers that wait in this turn of
+   * the event loop, instead of after a 0 ms timeout (≥ 1 ms, more on a busy machine: issue 17).
    */
   function scheduleRestarts(isNow = false): void {
     restartTimer?.clear();
@@ -170,7 +199,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
         next = Math.min(next, clock.restartInMs(record));
     }
     if (next === Number.POSITIVE_INFINITY) return;
-    restartTimer = isNow && next <= 0 ? onNextTurn(runDueRestarts) : setLongTimeout(runDueRestarts, next);
+    restartTimer = isNow && next <= 0 ? onNextTick(runDueRestarts) : setLongTimeout(runDueRestarts, next);
   }
 
   function runDueRestarts(): void {
@@ -388,10 +417,17 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   };
 }
 
-/** Calls `fn` on the next turn of the event loop (after pending I/O callbacks); `clear` cancels it. */
-function onNextTurn(fn: () => void): LongTimer {
-  const handle = setImmediate(fn);
-  return { clear: () => clearImmediate(handle) };
+/** Calls `fn` once the current callback and the ticks queued before it are done; `clear` cancels it. */
+function onNextTick(fn: () => void): LongTimer {
+  let isCleared = false;
+  process.nextTick(() => {
+    if (!isCleared) fn();
+  });
+  return {
+    clear: () => {
+      isCleared = true;
+    },
+  };
 }
 
 /** OBS-6: an IPC message with `velos_metric` is a custom metric report, any other an app event. */

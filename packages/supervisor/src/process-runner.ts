@@ -1,18 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { instanceEnv } from './cluster/instance-env.js';
-import { type ForkChannel, openForkChannel, shutdownByMessage, wantsForkIpc, withIpc } from './fork-ipc.js';
-import { prepareWatchdogLogDir } from './inactivity/inactivity-watchdog.js';
+import { type ForkChannel, openForkChannel, shutdownByMessage } from './fork-ipc.js';
 import { findEscapedByEnvironment } from './orphans/escaped-scan.js';
-import { childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
 import { markPids, type PidMark, snapshotSince } from './pids-since.js';
-import { readProcStat, treePids } from './proc-scan.js';
+import { readProcText } from './proc-read.js';
+import { HAS_PROCFS, parseProcStat, readProcStat, treePids } from './proc-scan.js';
+import { type ForkedChild, forkChild } from './process-fork.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { setStatus } from './process-status.js';
-import { resolveCommand } from './resolve-command.js';
 import {
   DEFAULT_KILL_WAIT_MS,
   recentSnapshot,
@@ -51,36 +47,24 @@ export function nextSpawnSeq(): number {
  * reason `spawn-error` and a note in its err log.
  */
 export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
+  adoptChild(record, forkChild(record, hooks), hooks);
+}
+
+/**
+ * Makes a child `forkChild` spawned for a record its run: `starting`, then `online` (or, with
+ * wait_ready, once the app is ready) with its pid and its output in the log pipeline; a failed spawn
+ * leaves it `errored` with reason `spawn-error` and a note in its err log.
+ */
+export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: RunnerHooks): void {
   const spec = record.app.spec;
   setStatus(record, 'starting');
   record.restartAt = null;
-  let command: ReturnType<typeof resolveCommand>;
-  let child: ChildProcess;
-  let hasIpc = false;
-  const runDir = hooks.home === undefined ? undefined : runDirOf(hooks.home);
-  const stdio = childStdio(runDir, record.id, hooks.log);
-  try {
-    if (!isDirectory(spec.cwd)) throw new Error(`the working directory ${spec.cwd} does not exist`);
-    prepareWatchdogLogDir(spec);
-    command = resolveCommand(spec);
-    hasIpc = wantsForkIpc(spec, command);
-    child = spawn(command.file, command.args, {
-      cwd: spec.cwd,
-      env:
-        hooks.home === undefined
-          ? instanceEnv(spec, record)
-          : { ...instanceEnv(spec, record), VELOS_HOME: hooks.home },
-      stdio: hasIpc ? withIpc(stdio.stdio) : stdio.stdio,
-      detached: true,
-    });
-  } catch (error) {
-    stdio.cancel();
+  if (forked.child === null) {
     markSpawnFailed(record);
-    noteSpawnError(record, hooks, error instanceof Error ? error.message : String(error));
+    noteSpawnError(record, hooks, forked.error);
     return;
-  } finally {
-    stdio.afterSpawn();
   }
+  const { child, command, stdio, hasIpc, runDir } = forked;
   if (child.pid === undefined) {
     stdio.cancel();
     // the reason (ENOENT, EACCES…) only arrives with the 'error' event, after this turn
@@ -94,7 +78,7 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   }
   const pid = child.pid;
   // its start time, read while it is surely alive: what it started later is found after it is reaped
-  const sinceTicks = readProcStat(pid)?.startTicks ?? 0;
+  const sinceTicks = readStartTicks(pid);
   // where pid allocation stood: the leftovers of this run are looked for among the pids allocated since
   const mark = markPids(pid);
   let hasExited = false;
@@ -137,7 +121,11 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
   record.pid = pid;
   record.startedAt = Date.now();
   if (runDir !== undefined) {
-    recordRunStart(runDir, { id: record.id, name: spec.name, pid, startedAt: record.startedAt }, hooks.log);
+    recordRunStart(
+      runDir,
+      { id: record.id, name: spec.name, pid, startedAt: record.startedAt, startTicks: sinceTicks },
+      hooks.log,
+    );
   }
   record.spawnSeq = nextSpawnSeq();
   if (!channel?.ready) {
@@ -160,12 +148,23 @@ export function spawnRecord(record: ProcessRecord, hooks: RunnerHooks): void {
 
 /** True while any process is left in the process group `pgid`. */
 export function isGroupAlive(pgid: number): boolean {
+  // on every exit the group is gone: the ESRCH error skips its stack trace (half the cost of the call)
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     process.kill(-pgid, 0);
     return true;
   } catch {
     return false;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
+}
+
+/** A live process's start time (`ProcStat.startTicks`), 0 where unknown. */
+function readStartTicks(pid: number): number {
+  const text = HAS_PROCFS ? readProcText(`/proc/${pid}/stat`) : null;
+  return (text === null ? null : parseProcStat(pid, text))?.startTicks ?? 0;
 }
 
 /**
@@ -182,7 +181,8 @@ export function hasLeftovers(
 ): boolean {
   if (isGroupAlive(pgid)) return true;
   if (hooks.home === undefined) return false;
-  const snapshot = snapshotSince(mark) ?? recentSnapshot();
+  // the run's root led its own session (spawned detached): only that session and newer ones can hold leftovers
+  const snapshot = snapshotSince(mark, { isSessionLeader: true }) ?? recentSnapshot();
   return (
     findEscapedByEnvironment({ home: hooks.home, id: record.id, rootPid: pgid, sinceTicks, snapshot })
       .length > 0
@@ -367,12 +367,4 @@ function noteSpawnError(record: ProcessRecord, hooks: RunnerHooks, why: string):
     // the process was deleted and its pipeline closed meanwhile
   }
   hooks.log(`process ${record.id} (${record.app.spec.name}) failed to start: ${why}`);
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readProcBytes } from '../proc-read.js';
 import { HAS_PROCFS, type ProcessSnapshot, treePids } from '../proc-scan.js';
 
 /** What `findEscapedByEnvironment` looks for. */
@@ -40,14 +40,13 @@ export function findEscapedByEnvironment(options: EscapedScanOptions): Array<[nu
   return [...found].filter(([pid]) => !below.has(pid));
 }
 
+const NUL = Buffer.from([0]);
+
 /** The environment of a process with a NUL before its first entry, so every `\0NAME=value\0` matches whole. */
 function readEnviron(pid: number): Buffer | null {
-  try {
-    const environ = readFileSync(`/proc/${pid}/environ`);
-    return Buffer.concat([Buffer.from([0]), environ, Buffer.from([0])]);
-  } catch {
-    return null; // gone, or another user's
-  }
+  const environ = readProcBytes(`/proc/${pid}/environ`);
+  // null: gone, or another user's
+  return environ === null ? null : Buffer.concat([NUL, environ, NUL]);
 }
 
 /** The daemon and its ancestors: a CLI run by a supervised app may have started it with that app's environment. */

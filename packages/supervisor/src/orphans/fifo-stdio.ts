@@ -34,21 +34,22 @@ export function childStdio(runDir: string | undefined, id: number, log: (line: s
     return pipeStdio();
   }
   const writeFds: number[] = [];
-  const sockets: Socket[] = [];
+  const readFds: number[] = [];
+  const paths = [fifoPath(runDir, id, 'out'), fifoPath(runDir, id, 'err')] as const;
   try {
-    for (const which of ['out', 'err'] as const) {
-      const path = fifoPath(runDir, id, which);
+    for (const path of paths) {
       // The write end first: a non-blocking reader opened without any writer would read EOF at once.
       writeFds.push(openSync(path, constants.O_RDWR));
-      sockets.push(openFifoReader(path));
+      readFds.push(openFifoReaderFd(path));
     }
   } catch (error) {
-    for (const fd of writeFds) closeSync(fd);
-    for (const socket of sockets) socket.destroy();
+    for (const fd of [...writeFds, ...readFds]) closeSync(fd);
     log(`process ${id}: cannot open its stdio FIFOs, using pipes: ${error}`);
     return pipeStdio();
   }
   let isClosed = false;
+  let sockets: Socket[] | null = null;
+  let isCancelled = false;
   return {
     stdio: ['ignore', writeFds[0]!, writeFds[1]!],
     isFifo: true,
@@ -57,9 +58,16 @@ export function childStdio(runDir: string | undefined, id: number, log: (line: s
       isClosed = true;
       for (const fd of writeFds) closeSync(fd);
     },
-    streams: () => ({ out: sockets[0]!, err: sockets[1]! }),
+    // The sockets are made after the spawn (issue 17): their fds are open, so nothing is lost meanwhile.
+    streams() {
+      sockets ??= paths.map((path, i) => fifoSocket(path, readFds[i]!));
+      return { out: sockets[0]!, err: sockets[1]! };
+    },
     cancel() {
-      for (const socket of sockets) socket.destroy();
+      if (isCancelled) return;
+      isCancelled = true;
+      if (sockets) for (const socket of sockets) socket.destroy();
+      else for (const fd of readFds) closeSync(fd);
     },
   };
 }
@@ -69,8 +77,19 @@ export function childStdio(runDir: string | undefined, id: number, log: (line: s
  * a previous run of the same process may still hold (a grandchild kept its write end).
  */
 export function openFifoReader(path: string): Socket {
+  return fifoSocket(path, openFifoReaderFd(path));
+}
+
+/** Drops the previous reader of a FIFO and opens a non-blocking read end of it. */
+function openFifoReaderFd(path: string): number {
   readers.get(path)?.destroy();
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  readers.delete(path);
+  return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+}
+
+/** The socket the daemon reads a FIFO's read end `fd` through, registered as that FIFO's reader. */
+function fifoSocket(path: string, fd: number): Socket {
+  readers.get(path)?.destroy();
   const socket = new Socket({ fd, readable: true, writable: false });
   readers.set(path, socket);
   socket.once('close', () => {

@@ -19,15 +19,19 @@ export interface RunEntry {
 /** Writes of one registry file run one after another, so that a quick exit never leaves a stale entry. */
 const chains = new Map<string, Promise<void>>();
 
-/** Records the start of a run (atomically, off the spawn path); nothing where `/proc` is missing. */
+/**
+ * Records the start of a run (atomically, off the spawn path); nothing where `/proc` is missing.
+ * `startTicks`, when the caller has read it already (0: unknown), spares a read of its stat.
+ */
 export function recordRunStart(
   runDir: string,
-  run: { id: number; name: string; pid: number; startedAt: number },
+  run: { id: number; name: string; pid: number; startedAt: number; startTicks?: number },
   log: (line: string) => void,
 ): void {
-  const stat = readProcStat(run.pid);
-  if (!stat) return;
-  writeEntry(runDir, { ...run, startTicks: stat.startTicks, spawnedBy: process.pid }, log);
+  const startTicks = run.startTicks || readProcStat(run.pid)?.startTicks;
+  if (!startTicks) return;
+  const { id, name, pid, startedAt } = run;
+  writeEntry(runDir, { id, name, pid, startedAt, startTicks, spawnedBy: process.pid }, log);
 }
 
 /** Records a run re-adopted from a dead daemon as this daemon's, so that it is re-adopted again should this one die too. */
