@@ -5,7 +5,8 @@
 // Each variant is a set of node flags given to the CLI (the CLI passes its execArgv on to the daemon it
 // starts) and environment entries (the daemon inherits the CLI's environment). Variants run interleaved,
 // a fresh daemon per run, and the table shows medians. Each figure is taken after --wait seconds without
-// commands (as bench/scenarios/daemon-rss.mjs's "12 s without commands" rows; 0: as soon as RSS settles). `bin=<path>` in a variant runs another build's CLI. --heap adds a V8 heap breakdown per app: heap
+// commands (as bench/scenarios/daemon-rss.mjs's "12 s without commands" rows; 0: as soon as RSS settles).
+// cpu@N: the daemon's CPU ms per second during that quiet time with N apps (the monitor's sampling, mostly). `bin=<path>` in a variant runs another build's CLI. --heap adds a V8 heap breakdown per app: heap
 // snapshots (--heapsnapshot-signal) at the first and last app count, summed by constructor name.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarizeSnapshot } from './lib/heap-summary.mjs';
-import { readPidFile, readRssBytes, readSettledRss, stopPids } from './lib/proc.mjs';
+import { readCpuSeconds, readPidFile, readRssBytes, readSettledRss, stopPids } from './lib/proc.mjs';
 import { median } from './lib/stats.mjs';
 import { VELOS_BIN } from './lib/velos-driver.mjs';
 import { waitFor } from './lib/wait.mjs';
@@ -99,7 +100,14 @@ async function measure(variant, withHeap) {
   velos('ping');
   const pid = readPidFile(join(home, 'velos.pid'));
   daemons.add(pid);
-  const sample = { idle: await readQuietRss(pid), smaps: smaps(pid), apps: {}, appSmaps: {}, heap: {} };
+  const sample = {
+    idle: await readQuietRss(pid),
+    smaps: smaps(pid),
+    apps: {},
+    appSmaps: {},
+    cpu: {},
+    heap: {},
+  };
   if (withHeap) sample.heap[0] = await snapshot(pid, home);
   let started = 0;
   for (const count of counts) {
@@ -119,7 +127,10 @@ async function measure(variant, withHeap) {
         what: `${count} apps online`,
       },
     );
+    const cpuBefore = readCpuSeconds(pid);
+    const quietFrom = Date.now();
     sample.apps[count] = await readQuietRss(pid);
+    sample.cpu[count] = ((readCpuSeconds(pid) - cpuBefore) * 1000) / ((Date.now() - quietFrom) / 1000);
     sample.appSmaps[count] = smaps(pid);
     if (withHeap) sample.heap[count] = await snapshot(pid, home);
   }
@@ -221,6 +232,7 @@ function print() {
     ...counts.map((c) => `/app@${c}`),
     ...counts.map((c) => `anon/@${c}`),
     ...counts.map((c) => `file/@${c}`),
+    ...counts.map((c) => `cpu@${c}`),
   ];
   console.log(header.map((h) => h.padStart(10)).join(''));
   for (const [name, samples] of results) {
@@ -233,6 +245,7 @@ function print() {
       ...counts.map((c) => median(samples.map((s) => (s.apps[c] - s.idle) / c))),
       ...counts.map((c) => median(samples.map((s) => (s.appSmaps[c].anon - s.smaps.anon) / c))),
       ...counts.map((c) => median(samples.map((s) => (s.appSmaps[c].file - s.smaps.file) / c))),
+      ...counts.map((c) => median(samples.map((s) => s.cpu[c]))),
     ];
     console.log(`${name.padStart(10)}${row.map((v) => fmt(v).padStart(10)).join('')}`);
     console.log(`${''.padStart(10)} idle samples: ${samples.map((s) => s.idle.toFixed(1)).join(' ')}`);
