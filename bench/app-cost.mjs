@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // What the daemon costs idle and per supervised app (issue 17), and A/B of daemon flags or env.
-//   node bench/app-cost.mjs [--runs 5] [--apps 10,100] [--node PATH] [--variant 'name=ENV=1 --flag'] [--heap]
+//   node bench/app-cost.mjs [--runs 5] [--apps 10,100] [--wait 12] [--node PATH] [--variant 'name=ENV=1 --flag'] [--heap]
 //   node bench/app-cost.mjs --crashloop 60 [--heap]   20 apps crash-looping: RSS growth (and heap by constructor)
 // Each variant is a set of node flags given to the CLI (the CLI passes its execArgv on to the daemon it
 // starts) and environment entries (the daemon inherits the CLI's environment). Variants run interleaved,
-// a fresh daemon per run, and the table shows medians. `bin=<path>` in a variant runs another build's CLI. --heap adds a V8 heap breakdown per app: heap
+// a fresh daemon per run, and the table shows medians. Each figure is taken after --wait seconds without
+// commands (as bench/scenarios/daemon-rss.mjs's "12 s without commands" rows; 0: as soon as RSS settles).
+// cpu@N: the daemon's CPU ms per second during that quiet time with N apps (the monitor's sampling, mostly). `bin=<path>` in a variant runs another build's CLI. --heap adds a V8 heap breakdown per app: heap
 // snapshots (--heapsnapshot-signal) at the first and last app count, summed by constructor name.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarizeSnapshot } from './lib/heap-summary.mjs';
-import { readPidFile, readRssBytes, readSettledRss, stopPids } from './lib/proc.mjs';
+import { readCpuSeconds, readPidFile, readRssBytes, readSettledRss, stopPids } from './lib/proc.mjs';
 import { median } from './lib/stats.mjs';
 import { VELOS_BIN } from './lib/velos-driver.mjs';
 import { waitFor } from './lib/wait.mjs';
@@ -28,9 +30,11 @@ const { values: opts } = parseArgs({
     variant: { type: 'string', multiple: true, default: [] },
     heap: { type: 'boolean', default: false },
     crashloop: { type: 'string' },
+    wait: { type: 'string', default: '12' },
   },
 });
 const runs = Number(opts.runs);
+const waitMs = Number(opts.wait) * 1000;
 const counts = opts.apps.split(',').filter(Boolean).map(Number);
 const variants = (opts.variant.length > 0 ? opts.variant : ['default=']).map(parseVariant);
 const root = mkdtempSync(join(tmpdir(), 'velos-app-cost-'));
@@ -96,7 +100,14 @@ async function measure(variant, withHeap) {
   velos('ping');
   const pid = readPidFile(join(home, 'velos.pid'));
   daemons.add(pid);
-  const sample = { idle: (await readSettledRss(pid)) / MB, smaps: smaps(pid), apps: {}, heap: {} };
+  const sample = {
+    idle: await readQuietRss(pid),
+    smaps: smaps(pid),
+    apps: {},
+    appSmaps: {},
+    cpu: {},
+    heap: {},
+  };
   if (withHeap) sample.heap[0] = await snapshot(pid, home);
   let started = 0;
   for (const count of counts) {
@@ -116,7 +127,11 @@ async function measure(variant, withHeap) {
         what: `${count} apps online`,
       },
     );
-    sample.apps[count] = (await readSettledRss(pid, { timeoutMs: 10_000 })) / MB;
+    const cpuBefore = readCpuSeconds(pid);
+    const quietFrom = Date.now();
+    sample.apps[count] = await readQuietRss(pid);
+    sample.cpu[count] = ((readCpuSeconds(pid) - cpuBefore) * 1000) / ((Date.now() - quietFrom) / 1000);
+    sample.appSmaps[count] = smaps(pid);
     if (withHeap) sample.heap[count] = await snapshot(pid, home);
   }
   if (counts.length > 0) velos('delete', 'all');
@@ -124,6 +139,12 @@ async function measure(variant, withHeap) {
   await stopPids([pid]);
   daemons.delete(pid);
   return sample;
+}
+
+/** RSS in MB after `--wait` s without commands (settled). */
+async function readQuietRss(pid) {
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return (await readSettledRss(pid, { timeoutMs: 10_000 })) / MB;
 }
 
 /** A fresh daemon of `variant` with 20 apps that crash after 200 ms: RSS after 5 s and after the period. */
@@ -209,6 +230,9 @@ function print() {
     'file',
     ...counts.map((c) => `${c} apps`),
     ...counts.map((c) => `/app@${c}`),
+    ...counts.map((c) => `anon/@${c}`),
+    ...counts.map((c) => `file/@${c}`),
+    ...counts.map((c) => `cpu@${c}`),
   ];
   console.log(header.map((h) => h.padStart(10)).join(''));
   for (const [name, samples] of results) {
@@ -219,9 +243,16 @@ function print() {
       median(samples.map((s) => s.smaps.file)),
       ...counts.map((c) => median(samples.map((s) => s.apps[c]))),
       ...counts.map((c) => median(samples.map((s) => (s.apps[c] - s.idle) / c))),
+      ...counts.map((c) => median(samples.map((s) => (s.appSmaps[c].anon - s.smaps.anon) / c))),
+      ...counts.map((c) => median(samples.map((s) => (s.appSmaps[c].file - s.smaps.file) / c))),
+      ...counts.map((c) => median(samples.map((s) => s.cpu[c]))),
     ];
     console.log(`${name.padStart(10)}${row.map((v) => fmt(v).padStart(10)).join('')}`);
     console.log(`${''.padStart(10)} idle samples: ${samples.map((s) => s.idle.toFixed(1)).join(' ')}`);
+    for (const c of counts) {
+      const perApp = samples.map((s) => ((s.apps[c] - s.idle) / c).toFixed(2));
+      console.log(`${''.padStart(10)} /app@${c} samples: ${perApp.join(' ')}`);
+    }
     const heap = samples.find((s) => Object.keys(s.heap).length > 0)?.heap;
     if (heap) printHeap(heap);
   }

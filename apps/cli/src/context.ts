@@ -14,8 +14,11 @@ export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-si
 
 /**
  * V8 flags that make code wait longer before V8 optimises it (issue 17): the first function V8 optimises
- * pages its optimising compilers into the daemon's RSS, ~3.7 MB on Node 20 and ~2.3 MB on Node 24, and
- * a daemon start that called one Node helper often enough (how often depends on the machine) did so. Hot
+ * pages its optimising compilers into the daemon's RSS, ~3.7 MB on Node 20 and ~2.5 MB on Node 24, and
+ * a daemon start that called one Node helper often enough (how often depends on the machine) did so. On
+ * Node 24 starting the first 10 apps called `path`'s per-character helper and the IPC decoder's string
+ * reader over 4000 times each; at 40000 calls for Maglev they stay in the baseline tier (0.6 → 0.33 MB of
+ * daemon RSS per app for the first 10, log-capture CPU unchanged in bench/log-syscalls.mjs). Hot
  * paths (log capture) still get optimised within milliseconds of work. Only flags this V8 knows, so
  * they are given to daemons the client starts (same node as the CLI), not written into service units
  * that a later Node upgrade would run with.
@@ -23,7 +26,7 @@ export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-si
 export function lateTierUpFlags(v8Version: string): string[] {
   const major = Number.parseInt(v8Version, 10);
   if (major === 11) return ['--interrupt-budget=1048576'];
-  if (major >= 13) return ['--invocation-count-for-maglev=4000', '--invocation-count-for-turbofan=30000'];
+  if (major >= 13) return ['--invocation-count-for-maglev=40000', '--invocation-count-for-turbofan=30000'];
   return [];
 }
 

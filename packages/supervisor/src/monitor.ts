@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { HAS_PROCFS, type ProcessSnapshot, takeSnapshot, treePids } from './proc-scan.js';
+import { ProcSampler, type TreeSums } from './proc-sampler.js';
+import { HAS_PROCFS } from './proc-scan.js';
+
+/**
+ * Every this many samples the monitor reads the stat of every process of the machine (to find new
+ * descendants and group members); in between only those of the trees it knows, and a target whose
+ * process it does not know yet (a new run) brings the full scan forward.
+ */
+const SAMPLES_PER_FULL_SCAN = 5;
 
 /** Linux reports CPU time in USER_HZ ticks, 100 per second on every mainstream architecture. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -20,7 +28,10 @@ export interface MonitorTarget {
   seenDescendants?: Map<number, number>;
 }
 
-/** A periodic CPU/RSS sampler shared by all processes: one timer, one `/proc` scan per sample. */
+/**
+ * A periodic CPU/RSS sampler shared by all processes: one timer, one `/proc` scan per sample, into
+ * buffers reused from one sample to the next (a sample allocates next to nothing, issue 17).
+ */
 export interface Monitor {
   /** Takes one sample now. */
   sample(): void;
@@ -47,12 +58,17 @@ export function createMonitor(options: {
 }): Monitor {
   const baselines = new WeakMap<MonitorTarget, Baseline>();
   const pageBytes = HAS_PROCFS ? readPageBytes() : 0;
+  const sampler = new ProcSampler();
+  const sums: TreeSums = { ticks: 0, rssPages: 0 };
   let timer: NodeJS.Timeout | null = null;
   let isStopped = false;
   let sampledAt = 0;
+  let samplesSinceScan = SAMPLES_PER_FULL_SCAN;
 
   const sample = (): void => {
-    let snapshot: ProcessSnapshot | null = null;
+    let isSampling = false;
+    /** True once the sampler's rows come from a scan of this sample. */
+    let isFresh = false;
     let running = 0;
     const now = Date.now();
     sampledAt = now;
@@ -64,27 +80,36 @@ export function createMonitor(options: {
       }
       running += 1;
       if (!HAS_PROCFS) continue;
-      snapshot ??= takeSnapshot();
-      let ticks = 0;
-      let pages = 0;
-      const seen = rememberedAlive(target, snapshot);
-      for (const pid of treePids(snapshot, target.pid)) {
-        const stat = snapshot.stats.get(pid);
-        if (!stat) continue;
-        ticks += stat.ticks;
-        pages += stat.rssPages;
-        if (pid !== target.pid) seen.set(pid, stat.startTicks);
+      if (!isSampling && samplesSinceScan >= SAMPLES_PER_FULL_SCAN) {
+        sampler.scan();
+        isFresh = true;
       }
+      isSampling = true;
+      if (!sampler.sumTree(target.pid, sums, !isFresh)) {
+        sampler.scan();
+        isFresh = true;
+        sampler.sumTree(target.pid, sums);
+      }
+      forgetGone(target, sampler);
+      rememberDescendants(target, sampler);
+      const ticks = sums.ticks;
       const base = baselines.get(target);
       if (base && base.pid === target.pid && now > base.at) {
         const cpuSeconds = Math.max(0, ticks - base.ticks) / CLOCK_TICKS_PER_SECOND;
         target.cpu = Math.round((cpuSeconds / ((now - base.at) / 1000)) * 1000) / 10;
       }
-      baselines.set(target, { pid: target.pid, ticks, at: now });
-      target.memory = pages * pageBytes;
+      if (base) {
+        base.pid = target.pid;
+        base.ticks = ticks;
+        base.at = now;
+      } else {
+        baselines.set(target, { pid: target.pid, ticks, at: now });
+      }
+      target.memory = sums.rssPages * pageBytes;
       if (target.cpu > target.cpuPeak) target.cpuPeak = target.cpu;
       if (target.memory > target.memoryPeak) target.memoryPeak = target.memory;
     }
+    if (isSampling) samplesSinceScan = isFresh ? 1 : samplesSinceScan + 1;
     if (running === 0 && timer) {
       clearInterval(timer);
       timer = null;
@@ -111,13 +136,26 @@ export function createMonitor(options: {
   };
 }
 
-/** The target's remembered descendants, those no longer alive (as the same process) dropped. */
-function rememberedAlive(target: MonitorTarget, snapshot: ProcessSnapshot): Map<number, number> {
-  target.seenDescendants ??= new Map();
+/** Drops the target's remembered descendants that are no longer alive (as the same process). */
+function forgetGone(target: MonitorTarget, sampler: ProcSampler): void {
+  if (!target.seenDescendants) return;
   for (const [pid, startTicks] of target.seenDescendants) {
-    if (snapshot.stats.get(pid)?.startTicks !== startTicks) target.seenDescendants.delete(pid);
+    const row = sampler.rowOf(pid);
+    if (row < 0 || sampler.startTicks[row] !== startTicks) target.seenDescendants.delete(pid);
   }
-  return target.seenDescendants;
+}
+
+/** Remembers the processes the last `sumTree` found below the target (its map made on the first one). */
+function rememberDescendants(target: MonitorTarget, sampler: ProcSampler): void {
+  for (let i = 0; i < sampler.visitedCount; i += 1) {
+    const row = sampler.visited[i]!;
+    const pid = sampler.pids[row]!;
+    if (pid === target.pid || sampler.startTicks[row]! < 0) continue;
+    target.seenDescendants ??= new Map();
+    if (target.seenDescendants.get(pid) !== sampler.startTicks[row]) {
+      target.seenDescendants.set(pid, sampler.startTicks[row]!);
+    }
+  }
 }
 
 /** Page size without spawning `getconf`: our own RSS in bytes over our resident pages, to a power of two. */

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { parseStatBytes, readStatBytes, STAT_BYTES, type StatFigures } from './proc-stat-bytes.js';
 
 /** What the daemon needs from `/proc/<pid>/stat` about one process. */
 export interface ProcStat {
@@ -29,27 +30,17 @@ export const HAS_PROCFS = existsSync('/proc/self/stat');
 /** Reads one process's stat; null when it does not exist (or on a platform without `/proc`). */
 export function readProcStat(pid: number): ProcStat | null {
   if (!HAS_PROCFS) return null;
-  try {
-    return parseProcStat(pid, readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return null;
-  }
-}
-
-/** Parses the text of `/proc/<pid>/stat` (the command name may hold spaces and parentheses). */
-export function parseProcStat(pid: number, text: string): ProcStat | null {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return null;
-  const f = text.slice(close + 2).split(' ');
-  if (f.length < 22) return null;
+  const length = readStatBytes(pid);
+  const figures: StatFigures = { state: 0, ppid: 0, pgrp: 0, ticks: 0, startTicks: 0, rssPages: 0 };
+  if (length < 0 || !parseStatBytes(STAT_BYTES, length, figures)) return null;
   return {
     pid,
-    state: f[0]!,
-    ppid: Number(f[1]),
-    pgrp: Number(f[2]),
-    ticks: Number(f[11]) + Number(f[12]),
-    startTicks: Number(f[19]),
-    rssPages: Number(f[21]),
+    state: String.fromCharCode(figures.state),
+    ppid: figures.ppid,
+    pgrp: figures.pgrp,
+    ticks: figures.ticks,
+    startTicks: figures.startTicks,
+    rssPages: figures.rssPages,
   };
 }
 
