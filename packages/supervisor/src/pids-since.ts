@@ -6,6 +6,7 @@ import {
   type ProcessSnapshot,
   type ProcStat,
   parseProcStat,
+  readProcStat,
 } from './proc-scan.js';
 
 /**
@@ -59,7 +60,7 @@ export function snapshotSince(
   if (!(isSmall ? probeRange(from, last, stats, keep) : listRange(from, last, stats, keep))) return null;
   // this daemon and its ancestors: whatever their pids, the scans that take a snapshot never stop them
   for (let pid = process.pid; pid > 1 && !stats.has(pid); ) {
-    const stat = readStat(pid);
+    const stat = readProcStat(pid);
     if (!stat) break;
     stats.set(pid, stat);
     pid = stat.ppid;
@@ -121,11 +122,6 @@ export function isThreadStat(text: string): boolean {
 /** The fields of a /proc/<n>/stat text after the command name: state, ppid, pgrp, session, … */
 function statFields(text: string): string[] {
   return text.slice(text.lastIndexOf(')') + 2).split(' ');
-}
-
-function readStat(pid: number): ProcStat | null {
-  const text = readProcText(`/proc/${pid}/stat`);
-  return text === null ? null : parseProcStat(pid, text);
 }
 
 /** True when `pid` comes after `from` and no later than `to` in the kernel's cyclic allocation order. */

@@ -44,6 +44,23 @@ export function readProcStat(pid: number): ProcStat | null {
   };
 }
 
+/** Parses the text of `/proc/<pid>/stat` (the command name may hold spaces and parentheses). */
+export function parseProcStat(pid: number, text: string): ProcStat | null {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const f = text.slice(close + 2).split(' ');
+  if (f.length < 22) return null;
+  return {
+    pid,
+    state: f[0]!,
+    ppid: Number(f[1]),
+    pgrp: Number(f[2]),
+    ticks: Number(f[11]) + Number(f[12]),
+    startTicks: Number(f[19]),
+    rssPages: Number(f[21]),
+  };
+}
+
 /** Takes one scan of all processes: `/proc` on Linux, one `ps` call elsewhere. */
 export function takeSnapshot(): ProcessSnapshot {
   return indexSnapshot(HAS_PROCFS ? scanProcfs() : scanPs());

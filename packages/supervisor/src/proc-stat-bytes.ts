@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readProcInto } from './proc-read.js';
 
 /**
  * One buffer for every `/proc/<pid>/stat` read of the daemon: `readFileSync` allocated two 8 KB buffers
@@ -12,19 +12,7 @@ const SPACE = 0x20;
 
 /** Reads `/proc/<pid>/stat` into `STAT_BYTES`; the number of bytes read, or -1 when the process is gone. */
 export function readStatBytes(pid: number): number {
-  let fd: number;
-  try {
-    fd = openSync(`/proc/${pid}/stat`, 'r');
-  } catch {
-    return -1;
-  }
-  try {
-    return readSync(fd, STAT_BYTES, 0, STAT_BYTES.length, null);
-  } catch {
-    return -1;
-  } finally {
-    closeSync(fd);
-  }
+  return readProcInto(`/proc/${pid}/stat`, STAT_BYTES);
 }
 
 /** The figures of one `/proc/<pid>/stat` the daemon uses; `state` is the state letter's char code. */

@@ -4,8 +4,7 @@ import { findEscapedByEnvironment } from './orphans/escaped-scan.js';
 import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
 import { markPids, type PidMark, snapshotSince } from './pids-since.js';
-import { readProcText } from './proc-read.js';
-import { HAS_PROCFS, parseProcStat, readProcStat, treePids } from './proc-scan.js';
+import { readProcStat, treePids } from './proc-scan.js';
 import { type ForkedChild, forkChild } from './process-fork.js';
 import type { ProcessRecord, ProcessRun } from './process-record.js';
 import { setStatus } from './process-status.js';
@@ -163,8 +162,7 @@ export function isGroupAlive(pgid: number): boolean {
 
 /** A live process's start time (`ProcStat.startTicks`), 0 where unknown. */
 function readStartTicks(pid: number): number {
-  const text = HAS_PROCFS ? readProcText(`/proc/${pid}/stat`) : null;
-  return (text === null ? null : parseProcStat(pid, text))?.startTicks ?? 0;
+  return readProcStat(pid)?.startTicks ?? 0;
 }
 
 /**
