@@ -1,9 +1,9 @@
 import { ErrorCodes, VelosError } from '@velos/core';
 import {
+  checkFrameMagic,
   FRAME_HEADER_BYTES,
-  FRAME_MAGIC_0,
-  FRAME_MAGIC_1,
-  FRAME_VERSION,
+  frameLengthOf,
+  frameOf,
   MAX_FRAME_BYTES,
 } from '@velos/core/frame-header';
 import { packPlain } from './plain-pack.js';
@@ -20,20 +20,7 @@ export { FRAME_HEADER_BYTES, MAX_FRAME_BYTES };
 
 /** Encodes one message (plain data) as a frame: header + MessagePack payload. */
 export function encodeFrame(message: unknown): Buffer {
-  const payload = packPlain(message);
-  if (payload.length > MAX_FRAME_BYTES) {
-    throw new VelosError(
-      ErrorCodes.FRAME_TOO_LARGE,
-      `frame of ${payload.length} bytes exceeds ${MAX_FRAME_BYTES}`,
-    );
-  }
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  frame[0] = FRAME_MAGIC_0;
-  frame[1] = FRAME_MAGIC_1;
-  frame[2] = FRAME_VERSION;
-  frame.writeUInt32LE(payload.length, 3);
-  payload.copy(frame, FRAME_HEADER_BYTES);
-  return frame;
+  return frameOf(packPlain(message));
 }
 
 /** Splits received bytes into frames and decodes them; throws a `VelosError` on a bad frame, as core's does. */
@@ -48,31 +35,14 @@ export class FrameDecoder {
     const messages: unknown[] = [];
     for (;;) {
       const buf = this.pending;
-      this.checkHeader(buf);
+      checkFrameMagic(buf, buf.length);
       if (buf.length < FRAME_HEADER_BYTES) break;
-      const end = FRAME_HEADER_BYTES + buf.readUInt32LE(3);
+      const end = FRAME_HEADER_BYTES + frameLengthOf(buf, this.maxFrameBytes);
       if (buf.length < end) break;
       this.pending = buf.subarray(end);
       messages.push(decodePayload(buf.subarray(FRAME_HEADER_BYTES, end)));
     }
     return messages;
-  }
-
-  private checkHeader(buf: Buffer): void {
-    if ((buf.length > 0 && buf[0] !== FRAME_MAGIC_0) || (buf.length > 1 && buf[1] !== FRAME_MAGIC_1)) {
-      throw new VelosError(ErrorCodes.PROTOCOL_ERROR, 'bad frame: wrong magic bytes');
-    }
-    if (buf.length < FRAME_HEADER_BYTES) return;
-    if (buf[2] !== FRAME_VERSION) {
-      throw new VelosError(ErrorCodes.PROTOCOL_ERROR, `bad frame: unsupported protocol version ${buf[2]}`);
-    }
-    const length = buf.readUInt32LE(3);
-    if (length > this.maxFrameBytes) {
-      throw new VelosError(
-        ErrorCodes.FRAME_TOO_LARGE,
-        `bad frame: payload of ${length} bytes exceeds the ${this.maxFrameBytes}-byte limit`,
-      );
-    }
   }
 }
 

@@ -3,10 +3,13 @@ import { Packr } from 'msgpackr';
 import { ErrorCodes, VelosError } from './errors.js';
 
 import {
+  checkFrameMagic,
   FRAME_HEADER_BYTES,
   FRAME_MAGIC_0,
   FRAME_MAGIC_1,
   FRAME_VERSION,
+  frameLengthOf,
+  frameOf,
   MAX_FRAME_BYTES,
 } from './frame-header.js';
 
@@ -39,22 +42,6 @@ export function encodeFrame(message: unknown): Buffer {
     }
   }
   return frameOf(payload);
-}
-
-function frameOf(payload: Buffer): Buffer {
-  if (payload.length > MAX_FRAME_BYTES) {
-    throw new VelosError(
-      ErrorCodes.FRAME_TOO_LARGE,
-      `frame of ${payload.length} bytes exceeds ${MAX_FRAME_BYTES}`,
-    );
-  }
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  frame[0] = FRAME_MAGIC_0;
-  frame[1] = FRAME_MAGIC_1;
-  frame[2] = FRAME_VERSION;
-  frame.writeUInt32LE(payload.length, 3);
-  payload.copy(frame, FRAME_HEADER_BYTES);
-  return frame;
 }
 
 /**
@@ -158,30 +145,10 @@ export class FrameDecoder {
       this.headerFilled += n;
       this.consume(n);
     }
-    if (this.headerFilled < FRAME_HEADER_BYTES) {
-      this.checkMagic();
-      return;
-    }
-    this.checkMagic();
-    const head = this.header;
-    if (head[2] !== FRAME_VERSION) {
-      throw new VelosError(ErrorCodes.PROTOCOL_ERROR, `bad frame: unsupported protocol version ${head[2]}`);
-    }
-    const length = head.readUInt32LE(3);
-    if (length > this.maxFrameBytes) {
-      throw new VelosError(
-        ErrorCodes.FRAME_TOO_LARGE,
-        `bad frame: payload of ${length} bytes exceeds the ${this.maxFrameBytes}-byte limit`,
-      );
-    }
+    checkFrameMagic(this.header, this.headerFilled);
+    if (this.headerFilled < FRAME_HEADER_BYTES) return;
+    const length = frameLengthOf(this.header, this.maxFrameBytes);
     this.frameLength = length;
-  }
-
-  private checkMagic(): void {
-    const isBad =
-      (this.headerFilled > 0 && this.header[0] !== FRAME_MAGIC_0) ||
-      (this.headerFilled > 1 && this.header[1] !== FRAME_MAGIC_1);
-    if (isBad) throw new VelosError(ErrorCodes.PROTOCOL_ERROR, 'bad frame: wrong magic bytes');
   }
 
   private fillFrame(): void {
