@@ -13,7 +13,7 @@ import {
   spawnDaemon,
   waitFor as waitForTruthy,
 } from '@velos/test-helpers';
-import type { Supervisor } from '../src/supervisor.js';
+import { createSupervisor, type Supervisor } from '../src/supervisor.js';
 import { TEST_BUNDLE_DIR } from './bundle-dir.js';
 
 /** Absolute path of the repository's `fixtures/` (with a trailing slash, as the tests join names to it). */
@@ -148,6 +148,14 @@ export class Harness {
   track(supervisor: Supervisor): Supervisor {
     this.supervisors.push(supervisor);
     return supervisor;
+  }
+
+  /** An in-process supervisor on a fresh home, tracked for teardown, with the lines it logs kept. */
+  supervisorWithLog(): { home: string; supervisor: Supervisor; logLines: string[] } {
+    const home = this.home();
+    const logLines: string[] = [];
+    const supervisor = this.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
+    return { home, supervisor, logLines };
   }
 
   /** Starts a real daemon process on `home` (not waiting for it); its stdout/stderr go to `home/daemon-N.out`. */

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProcSampler } from '../src/proc-sampler.js';
@@ -36,24 +36,28 @@ describe('parseStatBytes', () => {
   });
 });
 
+/** Starts the forker fixture with `count` detached grandchildren; all are killed in teardown. */
+async function startForker(count: number): Promise<{ child: ChildProcess; grandchildren: number[] }> {
+  const child = spawn(process.execPath, [FORKER], {
+    env: { ...process.env, GRANDCHILDREN: String(count) },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  spawned.push(child.pid!);
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const grandchildren = await waitFor(
+    () => /grandchildren ([\d ]+)/.exec(out)?.[1]?.split(' ').map(Number) ?? null,
+    { what: 'the forker to print its grandchildren' },
+  );
+  spawned.push(...grandchildren);
+  return { child, grandchildren };
+}
+
 describe.skipIf(!HAS_PROCFS)('ProcSampler', () => {
   it('sums the same tree as takeSnapshot and treePids, a detached grandchild included while its parent lives', async () => {
-    const child = spawn(process.execPath, [FORKER], {
-      env: { ...process.env, GRANDCHILDREN: '3' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    spawned.push(child.pid!);
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const grandchildren = await waitFor(
-      () => /grandchildren ([\d ]+)/.exec(out)?.[1]?.split(' ').map(Number) ?? null,
-      {
-        what: 'the forker to print its grandchildren',
-      },
-    );
-    spawned.push(...grandchildren);
+    const { child, grandchildren } = await startForker(3);
     const sampler = new ProcSampler();
     sampler.scan();
     const snapshot = takeSnapshot();
@@ -81,20 +85,7 @@ describe.skipIf(!HAS_PROCFS)('ProcSampler', () => {
   });
 
   it('rereads only the known tree between scans: a member gone since counts 0, a root gone asks for a scan', async () => {
-    const child = spawn(process.execPath, [FORKER], {
-      env: { ...process.env, GRANDCHILDREN: '2' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    spawned.push(child.pid!);
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const grandchildren = await waitFor(
-      () => /grandchildren ([\d ]+)/.exec(out)?.[1]?.split(' ').map(Number) ?? null,
-      { what: 'the forker to print its grandchildren' },
-    );
-    spawned.push(...grandchildren);
+    const { child, grandchildren } = await startForker(2);
     const sampler = new ProcSampler();
     sampler.scan();
     const sums = { ticks: 0, rssPages: 0 };

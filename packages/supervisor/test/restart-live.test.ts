@@ -1,17 +1,12 @@
 import type { ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSupervisor, type Supervisor } from '../src/supervisor.js';
+import type { Supervisor } from '../src/supervisor.js';
 import { appSpec, Harness, waitFor } from './helpers.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
 
-function setup(): { home: string; supervisor: Supervisor; logLines: string[] } {
-  const home = harness.home();
-  const logLines: string[] = [];
-  const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
-  return { home, supervisor, logLines };
-}
+const setup = () => harness.supervisorWithLog();
 
 async function first(supervisor: Supervisor): Promise<ProcessInfo> {
   return (await supervisor.list())[0]!;

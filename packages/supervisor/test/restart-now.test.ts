@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../src/process-status.js';
-import { createSupervisor, type Supervisor } from '../src/supervisor.js';
+import type { Supervisor } from '../src/supervisor.js';
 import { appSpec, Harness, markedPids, waitFor } from './helpers.js';
 
 // Issue 17: with restart_delay 0 the next process is spawned while the exit is handled, before the
@@ -12,12 +12,7 @@ import { appSpec, Harness, markedPids, waitFor } from './helpers.js';
 const harness = new Harness();
 afterEach(() => harness.cleanup());
 
-function setup(): { home: string; supervisor: Supervisor; logLines: string[] } {
-  const home = harness.home();
-  const logLines: string[] = [];
-  const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
-  return { home, supervisor, logLines };
-}
+const setup = () => harness.supervisorWithLog();
 
 async function busEvents(supervisor: Supervisor): Promise<VelosEvent[]> {
   return (await supervisor.events({ limit: 1000 })).events.filter((event) =>
