@@ -14,8 +14,6 @@ const READ_BUFFER_BYTES = 64 * 1024;
 const NEARLY_FULL_BYTES = 48 * 1024;
 /** Bytes per wake-up below which the pipe trickles: wait longer, so that one read takes more lines. */
 const TRICKLE_BYTES = 16 * 1024;
-/** The shortest pause: a pipe that fills up is still read once per this time, not at every chunk. */
-const MIN_READ_PAUSE_MS = 1;
 /** The longest pause between two reads of a pipe; bounds what `logs --follow` waits for a line. */
 export const MAX_READ_PAUSE_MS = 8;
 
@@ -24,7 +22,7 @@ export const MAX_READ_PAUSE_MS = 8;
  * milliseconds so that what the child writes meanwhile is read at once, in one large read, instead of a
  * read per line (a child that calls write() per line otherwise costs the daemon a wake-up and a read
  * every few hundred bytes). The pause adapts per pipe: it doubles (up to MAX_READ_PAUSE_MS) while
- * wake-ups find little, halves (down to 1 ms) when a wake-up finds the pipe nearly full, so a fast writer
+ * wake-ups find little, halves (down to none) when a wake-up finds the pipe nearly full, so a fast writer
  * is not held back. Also holds the reads while the file writer is full (back-pressure). Only streams
  * with a libuv handle (net.Socket) are paced; others are paused and resumed the plain way.
  */
@@ -50,8 +48,10 @@ export class ReadPacer {
     if (bytes >= READ_BUFFER_BYTES) return;
     const found = this.#wakeBytes;
     this.#wakeBytes = 0;
-    if (found >= NEARLY_FULL_BYTES) this.#pauseMs = Math.max(MIN_READ_PAUSE_MS, this.#pauseMs / 2);
-    else if (found < TRICKLE_BYTES) this.#pauseMs = Math.min(MAX_READ_PAUSE_MS, this.#pauseMs * 2);
+    if (found >= NEARLY_FULL_BYTES) this.#pauseMs = this.#pauseMs <= 1 ? 0 : this.#pauseMs / 2;
+    else if (found < TRICKLE_BYTES)
+      this.#pauseMs = Math.min(MAX_READ_PAUSE_MS, Math.max(1, this.#pauseMs * 2));
+    if (this.#pauseMs === 0) return;
     this.#stop();
     this.#timer = setTimeout(this.#onPauseEnd, this.#pauseMs);
   }
