@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { VelosError } from './errors.js';
 import { suggestKey } from './key-suggestion.js';
+import { quoteValue } from './quote-value.js';
 
 /** How a config file's app keys are read: Velos's own files reject unknown keys, PM2 process files warn. */
 export type ConfigDialect = 'velos' | 'pm2';
@@ -158,7 +159,9 @@ export function withAppName(error: VelosError, label: string, doc: unknown): Vel
   if (typeof name !== 'string') return error;
   const at = `${label}: apps[${path[1]}]`;
   if (!error.message.startsWith(at)) return error;
-  const message = `${at} (${name})${error.message.slice(at.length)}`;
+  // a name the checks refuse (too long, control characters) is shown quoted and cut, so the message stays one short line
+  const shown = name.length <= 100 && !/[\u0000-\u001f\u007f]/.test(name) ? name : quoteValue(name);
+  const message = `${at} (${shown})${error.message.slice(at.length)}`;
   return new VelosError(error.code, message, { cause: error.cause, data: error.data });
 }
 

@@ -26,6 +26,21 @@ describe('PM2 dialect (issue #14)', () => {
     expect(snakeCase('maxMemoryRestart')).toBe('max_memory_restart');
   });
 
+  it('names the app in an error, quoted and cut when the name itself is refused (config fuzz seed 905649312)', () => {
+    expect(() => pm2({ apps: [{ name: 'web', script: 'a.js', instances: 'many' }] })).toThrow(
+      /^ecosystem\.json: apps\[0\] \(web\)\.instances: /,
+    );
+    let message = '';
+    try {
+      pm2({ apps: [{ name: 'x'.repeat(900), script: 'a.js' }] });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^ecosystem\.json: apps\[0\] \("x+…\)\.name: /);
+    expect(message.length).toBeLessThan(400);
+    expect(message).not.toContain('\n');
+  });
+
   it('maps snake_case and camelCase PM2 names, aliases and values onto the spec', () => {
     const [a, b] = pm2({
       apps: [
