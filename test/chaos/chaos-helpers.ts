@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { isAlive, type ListRow, readLines, readPidFile, rowsNamed, waitFor } from '../e2e/helpers.js';
+import { isAlive, onlineRows, readLines, readPidFile, waitFor } from '../e2e/helpers.js';
 
 export { freePort } from '../e2e/free-port.js';
 export {
@@ -100,15 +100,4 @@ export function isJsonFile(path: string): boolean {
   }
 }
 
-/** Waits until `name` has exactly `count` processes, all online with a pid; resolves with their rows. */
-export function onlineRows(home: string, name: string, count: number): Promise<ListRow[]> {
-  return waitFor(
-    async () => {
-      const rows = await rowsNamed(home, name);
-      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid)
-        ? rows
-        : undefined;
-    },
-    { message: `${count} online instances of ${name}` },
-  );
-}
+export { onlineRows };

@@ -8,9 +8,8 @@ import {
   homeProcesses,
   isAlive,
   killPid,
-  type ListRow,
+  onlineRows,
   readPidFile,
-  rowsNamed,
   velosOk,
   waitFor,
 } from './helpers.js';
@@ -34,18 +33,6 @@ async function answeringPid(port: number): Promise<number | null> {
   }
 }
 
-async function onlineWorkers(home: string, name: string, count: number): Promise<ListRow[]> {
-  return waitFor(
-    async () => {
-      const rows = await rowsNamed(home, name);
-      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid)
-        ? rows
-        : undefined;
-    },
-    { message: `${count} online instances of ${name}` },
-  );
-}
-
 /** SIGKILLs the daemon of a home and waits until it is gone. */
 async function killDaemon(home: string): Promise<void> {
   const daemon = readPidFile(home)!;
@@ -61,7 +48,7 @@ describe('cluster apps after a SIGKILLed daemon (SUP-13)', () => {
       home,
       env: { PORT: String(port) },
     });
-    const before = await onlineWorkers(home, 'web', 2);
+    const before = await onlineRows(home, 'web', 2);
     const workers = before.map((row) => row.pid!);
     for (const pid of workers) seenPids.add(pid);
     for (const proc of homeProcesses(home)) seenPids.add(proc.pid);
@@ -75,7 +62,7 @@ describe('cluster apps after a SIGKILLed daemon (SUP-13)', () => {
       expect(listed.stderr).toMatch(
         /re-adopted cluster web \(primary pid \d+\), workers 0: pid \d+, 1: pid \d+/,
       );
-      const after = await onlineWorkers(home, 'web', 2);
+      const after = await onlineRows(home, 'web', 2);
       expect(after.map((row) => row.pid)).toEqual(workers);
     }
     expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toMatch(/orphans: re-adopted cluster web/);
@@ -88,7 +75,7 @@ describe('cluster apps after a SIGKILLed daemon (SUP-13)', () => {
       home,
       env: { PORT: String(port) },
     });
-    const before = await onlineWorkers(home, 'web', 2);
+    const before = await onlineRows(home, 'web', 2);
     const workers = before.map((row) => row.pid!);
     for (const pid of workers) seenPids.add(pid);
     for (const proc of homeProcesses(home)) seenPids.add(proc.pid);
@@ -100,7 +87,7 @@ describe('cluster apps after a SIGKILLed daemon (SUP-13)', () => {
     const listed = await velosOk(['list', '--json'], { home });
     expect(listed.stderr).toMatch(/stopped pid \d+ \(cluster primary, not registered\)/);
     await waitFor(() => workers.every((pid) => !isAlive(pid)), { message: 'the old workers to be stopped' });
-    const after = await onlineWorkers(home, 'web', 2);
+    const after = await onlineRows(home, 'web', 2);
     for (const row of after) {
       seenPids.add(row.pid!);
       expect(workers).not.toContain(row.pid);

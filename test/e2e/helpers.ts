@@ -95,6 +95,19 @@ export async function rowsNamed(home: string, name: string): Promise<ListRow[]> 
   return (await listJson(home)).filter((row) => row.name === name);
 }
 
+/** Waits until `name` has exactly `count` processes, all online with a pid; resolves with their rows. */
+export function onlineRows(home: string, name: string, count: number): Promise<ListRow[]> {
+  return waitFor(
+    async () => {
+      const rows = await rowsNamed(home, name);
+      return rows.length === count && rows.every((row) => row.status === 'online' && row.pid)
+        ? rows
+        : undefined;
+    },
+    { message: `${count} online instances of ${name}` },
+  );
+}
+
 /** Waits until the app's (first) process has exited and is no longer online. */
 export async function waitExited(home: string, name: string, timeoutMs = 60_000): Promise<void> {
   await waitFor(
