@@ -1,0 +1,150 @@
+import { ANOMALY_RULES } from '@velos/log-engine';
+
+/** An error burst: at least this many error lines within `ERROR_BURST_WINDOW_MS`… */
+export const ERROR_BURST_MIN_ERRORS = 50;
+/** …and at least this many times the usual number of errors in such a window. */
+export const ERROR_BURST_FACTOR = 5;
+export const ERROR_BURST_WINDOW_MS = 10_000;
+
+const HISTORY_MINUTES = 60;
+const MIN_HISTORY_MINUTES = 10;
+const SECOND_SLOTS = ERROR_BURST_WINDOW_MS / 1000;
+
+/** A closed minute whose error rate stands out from the hour before it (ENG-5). */
+export interface RateAnomaly {
+  minute: number;
+  severity: 'warning' | 'critical';
+  rate: number;
+  baseline: number;
+  z: number;
+  errors: number;
+  lines: number;
+  classified: number;
+}
+
+/** Errors in the last `ERROR_BURST_WINDOW_MS` against the window's usual count over the last hour. */
+export interface Burst {
+  errors: number;
+  usual: number;
+}
+
+/**
+ * The line and error counts of one app: rings of 60 minutes (lines, errors, classified lines) and of 10
+ * seconds (errors), plus this and the previous second's line counts. Its memory is fixed.
+ */
+export class ErrorHistory {
+  private readonly minuteLines = new Float64Array(HISTORY_MINUTES);
+  private readonly minuteErrors = new Float64Array(HISTORY_MINUTES);
+  /** Lines the classifier saw per minute (fewer than `minuteLines` when sampled). */
+  private readonly minuteClassified = new Float64Array(HISTORY_MINUTES);
+  private readonly secondErrors = new Float64Array(SECOND_SLOTS);
+  private headMinute = Number.NaN;
+  private firstMinute = Number.NaN;
+  private headSecond = Number.NaN;
+  /** Lines of the current second, of the second before it (0 when that had none), and classified this second. */
+  secondLines = 0;
+  previousSecondLines = 0;
+  secondSampled = 0;
+
+  /** Whether any line was counted yet. */
+  get started(): boolean {
+    return !Number.isNaN(this.headMinute);
+  }
+
+  /**
+   * Moves the rings to the time `ts`; when a minute closes, returns its ENG-5 verdict (or null when it
+   * is not anomalous) — `undefined` when no minute closed.
+   */
+  advance(ts: number): RateAnomaly | null | undefined {
+    let closed: RateAnomaly | null | undefined;
+    const minute = Math.floor(ts / 60_000);
+    if (Number.isNaN(this.headMinute)) {
+      this.headMinute = minute;
+      this.firstMinute = minute;
+    } else if (minute > this.headMinute) {
+      closed = this.judgeMinute(this.headMinute);
+      for (let m = this.headMinute + 1; m <= Math.min(minute, this.headMinute + HISTORY_MINUTES); m += 1) {
+        this.minuteLines[m % HISTORY_MINUTES] = 0;
+        this.minuteErrors[m % HISTORY_MINUTES] = 0;
+        this.minuteClassified[m % HISTORY_MINUTES] = 0;
+      }
+      this.headMinute = minute;
+    }
+    const second = Math.floor(ts / 1000);
+    if (Number.isNaN(this.headSecond)) this.headSecond = second;
+    else if (second > this.headSecond) {
+      for (let s = this.headSecond + 1; s <= Math.min(second, this.headSecond + SECOND_SLOTS); s += 1) {
+        this.secondErrors[s % SECOND_SLOTS] = 0;
+      }
+      this.previousSecondLines = second === this.headSecond + 1 ? this.secondLines : 0;
+      this.secondLines = 0;
+      this.secondSampled = 0;
+      this.headSecond = second;
+    }
+    return closed;
+  }
+
+  /** Counts lines of the current minute, how many were classified, and their (estimated) errors. */
+  add(lines: number, classified: number, errors: number): void {
+    this.minuteLines[this.headMinute % HISTORY_MINUTES]! += lines;
+    this.minuteClassified[this.headMinute % HISTORY_MINUTES]! += classified;
+    this.minuteErrors[this.headMinute % HISTORY_MINUTES]! += errors;
+    this.secondErrors[this.headSecond % SECOND_SLOTS]! += errors;
+  }
+
+  /** A burst when the last 10 s hold 50+ errors at 5× the usual rate of the hour before this minute. */
+  burst(): Burst | undefined {
+    let errors = 0;
+    for (const count of this.secondErrors) errors += count;
+    if (errors < ERROR_BURST_MIN_ERRORS) return undefined;
+    let historyErrors = 0;
+    let historyMinutes = 0;
+    for (let m = this.oldestMinute(); m < this.headMinute; m += 1) {
+      historyErrors += this.minuteErrors[m % HISTORY_MINUTES]!;
+      historyMinutes += 1;
+    }
+    const usual =
+      historyMinutes === 0 ? 0 : (historyErrors / historyMinutes) * (ERROR_BURST_WINDOW_MS / 60_000);
+    return errors < ERROR_BURST_FACTOR * usual ? undefined : { errors, usual };
+  }
+
+  /** Error lines per minute over the last hour (0 for minutes without lines), oldest first. */
+  errorsPerMinute(): number[] {
+    if (Number.isNaN(this.headMinute)) return [];
+    const out: number[] = [];
+    for (let m = this.oldestMinute(); m <= this.headMinute; m += 1)
+      out.push(this.minuteErrors[m % HISTORY_MINUTES]!);
+    return out;
+  }
+
+  private oldestMinute(): number {
+    return Math.max(this.firstMinute, this.headMinute - HISTORY_MINUTES + 1);
+  }
+
+  /** ENG-5 on the error rate of a minute that just closed, against the minutes before it that had lines. */
+  private judgeMinute(minute: number): RateAnomaly | null {
+    const slot = minute % HISTORY_MINUTES;
+    const lines = this.minuteLines[slot]!;
+    const errors = this.minuteErrors[slot]!;
+    if (lines === 0 || errors < ANOMALY_RULES.minErrors) return null;
+    let n = 0;
+    let sum = 0;
+    let sumSq = 0;
+    for (let m = Math.max(this.firstMinute, minute - HISTORY_MINUTES + 1); m < minute; m += 1) {
+      const count = this.minuteLines[m % HISTORY_MINUTES]!;
+      if (count === 0) continue;
+      const rate = this.minuteErrors[m % HISTORY_MINUTES]! / count;
+      n += 1;
+      sum += rate;
+      sumSq += rate * rate;
+    }
+    if (n < MIN_HISTORY_MINUTES) return null;
+    const baseline = sum / n;
+    const stddev = Math.sqrt(Math.max(0, sumSq / n - baseline * baseline));
+    const rate = errors / lines;
+    const z = (rate - baseline) / Math.max(stddev, ANOMALY_RULES.minRateStddev);
+    if (z < ANOMALY_RULES.warningZ) return null;
+    const severity = z >= ANOMALY_RULES.criticalZ ? 'critical' : 'warning';
+    return { minute, severity, rate, baseline, z, errors, lines, classified: this.minuteClassified[slot]! };
+  }
+}

@@ -1,0 +1,60 @@
+import { createClassifier, messageOf, parseStructuredLine, TemplateMiner } from '@velos/log-engine';
+
+/** Error templates the live miner of one app keeps (least recently seen dropped first). */
+export const LIVE_MAX_TEMPLATES = 200;
+
+const MAX_KNOWN_TEMPLATES = 1000;
+const MAX_SAMPLE_CHARS = 500;
+
+/** The last error line of an app: its template and its message, both cut to 500 characters. */
+export interface LastError {
+  id: number;
+  template: string;
+  message: string;
+}
+
+/**
+ * Tells error lines of one app apart as `createRecordParser` does (a JSON line's own level, else the
+ * classifier), takes the message apart (leading timestamp) only for error lines, mines their templates
+ * and remembers which templates it has seen (at most 1,000, then it starts over).
+ */
+export class ErrorInspector {
+  private readonly classify = createClassifier();
+  private readonly context: { stream?: 'out' | 'err' } = {};
+  private miner: TemplateMiner | null = null;
+  private readonly known = new Set<number>();
+  /** The last error line seen, if any. */
+  last: LastError | undefined;
+
+  /**
+   * Inspects one line: `undefined` when it is not an error or fatal line, else whether its template is
+   * new to this app (the line becomes `last`).
+   */
+  inspect(line: string, stream: 'out' | 'err'): { isNew: boolean } | undefined {
+    const structured = parseStructuredLine(line);
+    this.context.stream = stream;
+    const level =
+      structured === undefined
+        ? this.classify(line, this.context)
+        : (structured.level ?? this.classify(structured.message, this.context));
+    if (level !== 'error' && level !== 'fatal') return undefined;
+    const full = structured === undefined ? messageOf(line) : structured.message;
+    this.miner ??= new TemplateMiner({ maxTemplates: LIVE_MAX_TEMPLATES });
+    const id = this.miner.add(full);
+    const template = this.miner.template(id) ?? full;
+    this.last = { id, template: cut(template), message: cut(full, '…') };
+    if (this.known.has(id)) return { isNew: false };
+    if (this.known.size >= MAX_KNOWN_TEMPLATES) this.known.clear();
+    this.known.add(id);
+    return { isNew: true };
+  }
+
+  /** The last error's template and sample, as event fields (none before the first error). */
+  fields(): Record<string, string> {
+    return this.last ? { template: this.last.template, sample: this.last.message } : {};
+  }
+}
+
+function cut(text: string, mark = ''): string {
+  return text.length > MAX_SAMPLE_CHARS ? `${text.slice(0, MAX_SAMPLE_CHARS)}${mark}` : text;
+}
