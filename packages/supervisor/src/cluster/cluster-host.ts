@@ -7,19 +7,22 @@ import { nextSpawnSeq, type RunnerHooks } from '../process-runner.js';
 import { setStatus } from '../process-status.js';
 import { stopTree } from '../tree-stop.js';
 import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
+import { ClusterPrimary } from './cluster-primary.js';
 import { clusterCommand } from './exec-mode.js';
 import { instanceEnv } from './instance-env.js';
-import { PrimaryLink, type PrimaryLinkHandlers } from './primary-link.js';
+import type { PrimaryLink } from './primary-link.js';
+import {
+  type CandidateFailure,
+  type ReloadHost,
+  retireWorker,
+  startCandidate,
+  stopWorker,
+} from './worker-reload.js';
 import { type LiveSlot, type WorkerSlot, WorkerSlots } from './worker-slots.js';
 import { openWorkerStdio, reopenWorkerStdio } from './worker-stdio.js';
 
+export type { CandidateFailure } from './worker-reload.js';
 export type { WorkerSlot } from './worker-slots.js';
-
-/** Why a reload's new worker was not adopted. */
-export interface CandidateFailure {
-  isTimeout: boolean;
-  reason: string;
-}
 
 /** How often a primary with no worker checks whether its app still wants it. */
 const RETIRE_CHECK_MS = 500;
@@ -30,23 +33,32 @@ const RETIRE_CHECK_MS = 500;
  * the app's processes, and lets the primary go once no process of the app is active.
  */
 export class ClusterHost {
-  #link: PrimaryLink | null = null;
-  /** Resolves when the current primary is gone. */
-  #linkGone: Promise<void> = Promise.resolve();
-  /** Why the latest attempt to spawn the primary failed (it arrives with the child's 'error' event). */
-  #primaryFailure: Promise<string> | null = null;
+  readonly #primary: ClusterPrimary;
   #nextKey = 1;
   #retireTimer: NodeJS.Timeout | null = null;
   readonly #slots = new WorkerSlots();
   readonly #pending = new Map<ProcessRecord, number>();
   readonly #records = new Set<ProcessRecord>();
+  readonly #reload: ReloadHost;
 
   constructor(
     readonly name: string,
-    private readonly primaryPath: string,
+    primaryPath: string,
     private readonly runDir: string,
     private readonly hooks: RunnerHooks,
-  ) {}
+  ) {
+    this.#primary = new ClusterPrimary(name, primaryPath, runDir, hooks.home, {
+      onMessage: (message) => this.#onMessage(message),
+      onExit: (link, code, signal) => this.#onPrimaryExit(link, code, signal),
+      log: hooks.log,
+    });
+    this.#reload = {
+      slots: this.#slots,
+      fork: (record, purpose) => this.#fork(record, purpose),
+      send: (message) => this.#send(message),
+      log: hooks.log,
+    };
+  }
 
   /** Starts a run of a process as a cluster worker; it is `online` once the primary reports its pid. */
   spawn(record: ProcessRecord): void {
@@ -65,14 +77,10 @@ export class ClusterHost {
    * not answer; else the records whose run was taken over.
    */
   async takeOver(entry: PrimaryEntry, records: ProcessRecord[]): Promise<ProcessRecord[] | null> {
-    if (this.#link) return null;
-    let link: PrimaryLink | null = null;
+    if (this.#primary.link) return null;
     const adopted: ProcessRecord[] = [];
     const strays: WorkerState[] = [];
-    // synchronous with the primary's answer: a worker's exit reported right after it is not missed
-    const onState = (found: PrimaryLink, workers: WorkerState[]): void => {
-      link = found;
-      this.#install(found);
+    const onState = (workers: WorkerState[]): void => {
       for (const worker of workers) {
         this.#nextKey = Math.max(this.#nextKey, worker.key + 1);
         const record = records.find((r) => r.id === worker.id && r.app.spec.name === this.name);
@@ -84,15 +92,7 @@ export class ClusterHost {
       }
       for (const record of records) if (isActive(record.status)) this.#records.add(record);
     };
-    if (
-      !(await PrimaryLink.adopt(
-        entry,
-        this.runDir,
-        this.#handlers(() => link),
-        onState,
-      ))
-    )
-      return null;
+    if (!(await this.#primary.adopt(entry, onState))) return null;
     await Promise.all(
       strays.map((worker) => {
         const spec = records.find((r) => r.id === worker.id)?.app.spec ?? APP_DEFAULTS;
@@ -108,28 +108,12 @@ export class ClusterHost {
 
   /** The primary's pid while one runs. */
   primaryPid(): number | null {
-    return this.#link?.pid ?? null;
+    return this.#primary.link?.pid ?? null;
   }
 
-  async startCandidate(record: ProcessRecord): Promise<WorkerSlot | CandidateFailure> {
-    const spec = record.app.spec;
-    const slot = this.#fork(record, 'candidate');
-    if (!slot) return { isTimeout: false, reason: 'the cluster primary could not be started' };
-    const signal = spec.waitReady ? "ready (process.send('ready'))" : 'listening';
-    const outcome = await this.#slots.wait(
-      slot,
-      (s) => (s.hasExited ? 'exited' : (spec.waitReady ? s.isReady : s.isListening) ? 'ready' : null),
-      spec.listenTimeoutMs,
-    );
-    if (outcome === 'ready') return slot;
-    await this.stopSlot(slot);
-    if (slot.failure) return { isTimeout: false, reason: `the new worker could not start: ${slot.failure}` };
-    if (outcome === 'exited')
-      return { isTimeout: false, reason: `the new worker (pid ${slot.pid}) exited before it was ${signal}` };
-    return {
-      isTimeout: true,
-      reason: `the new worker (pid ${slot.pid}) was not ${signal} within listen_timeout ${spec.listenTimeoutMs} ms`,
-    };
+  /** Forks a reload's new worker for `record`; see `startCandidate` in worker-reload.ts. */
+  startCandidate(record: ProcessRecord): Promise<WorkerSlot | CandidateFailure> {
+    return startCandidate(this.#reload, record);
   }
 
   /** True when `run` is a worker of this host. */
@@ -151,68 +135,37 @@ export class ClusterHost {
     return previous;
   }
 
-  /**
-   * Retires the worker of a replaced run: disconnects it (its servers stop accepting, open requests
-   * finish), then sends the stop signal once it disconnected or after `kill_timeout`, SIGKILL after that.
-   * With `shutdown_with_message` it gets 'shutdown' first, and SIGKILL if it still runs `kill_timeout` later.
-   */
-  async retire(run: ProcessRun, record: ProcessRecord): Promise<void> {
-    const slot = this.#slots.findByRun(run);
-    const spec = record.app.spec;
-    if (slot && run.channel?.sendShutdown()) {
-      this.#send({ t: 'retire', key: slot.key });
-      await this.#slots.wait(slot, (s) => s.hasExited, spec.killTimeoutMs);
-      if (run.hasExited()) return;
-      this.hooks.log(
-        `process ${record.id} (${spec.name}): old worker ${run.pid} did not exit within ${spec.killTimeoutMs} ms of the 'shutdown' message: SIGKILLed`,
-      );
-      await stopTree(run.pid, { signal: 'SIGKILL', killTimeoutMs: 0 });
-      await run.exited;
-      return;
-    }
-    if (slot) {
-      this.#send({ t: 'retire', key: slot.key });
-      await this.#slots.wait(slot, (s) => s.isDisconnected || s.hasExited, spec.killTimeoutMs);
-    }
-    if (!run.hasExited()) {
-      await stopTree(run.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
-      await run.exited;
-    }
+  /** Retires the worker of a replaced run; see `retireWorker` in worker-reload.ts. */
+  retire(run: ProcessRun, record: ProcessRecord): Promise<void> {
+    return retireWorker(this.#reload, run, record);
   }
 
   /** Stops a worker that is no process's run (a failed or unwanted candidate) and waits for its exit. */
-  async stopSlot(slot: WorkerSlot): Promise<void> {
-    const found = this.#slots.get(slot.key);
-    if (!found || found.pid === null) return;
-    const spec = slot.record.app.spec;
-    await stopTree(found.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
-    await this.#slots.wait(found, (s) => s.hasExited, 5000);
+  stopSlot(slot: WorkerSlot): Promise<void> {
+    return stopWorker(this.#slots, slot);
   }
 
   /** True while the primary runs. */
   isRunning(): boolean {
-    return this.#link !== null;
+    return this.#primary.link !== null;
   }
 
   /** Lets the primary go (it stops any worker left) and waits for it to exit. */
-  async close(): Promise<void> {
-    const link = this.#link;
-    if (!link) return;
-    link.letGo();
-    await this.#linkGone;
+  close(): Promise<void> {
+    return this.#primary.close();
   }
 
   #fork(record: ProcessRecord, purpose: WorkerSlot['purpose']): LiveSlot | null {
     const spec = record.app.spec;
     const command = clusterCommand(spec);
-    const link = this.#ensurePrimary();
+    const link = this.#primary.ensure();
     if (!command || !link) return null;
     this.#records.add(record);
     const key = this.#nextKey++;
     const slot = this.#slots.add(key, record, purpose, this.#slots.freeLane(record.id));
-    const env = this.#withHome(instanceEnv(spec, record));
+    const env = this.#primary.withHome(instanceEnv(spec, record));
     openWorkerStdio(this.runDir, record.id, slot.lane, this.hooks.log).then((stdio) => {
-      if (this.#slots.get(key) !== slot || this.#link !== link) {
+      if (this.#slots.get(key) !== slot || this.#primary.link !== link) {
         // stopped, or the primary died, while the FIFOs were made
         stdio.cancel();
         return;
@@ -234,54 +187,8 @@ export class ClusterHost {
     return slot;
   }
 
-  #ensurePrimary(): PrimaryLink | null {
-    if (this.#link) return this.#link;
-    let link: PrimaryLink | null = null;
-    const spawned = PrimaryLink.spawn(
-      {
-        primaryPath: this.primaryPath,
-        name: this.name,
-        runDir: this.runDir,
-        // VELOS_HOME + a VELOS_ID that names no process: a daemon started after this one died finds it.
-        env: this.#withHome({ PATH: process.env.PATH ?? '', VELOS_ID: 'cluster-primary' }),
-      },
-      this.#handlers(() => link),
-    );
-    if (!(spawned instanceof PrimaryLink)) {
-      this.#primaryFailure = spawned;
-      return null;
-    }
-    link = spawned;
-    this.#install(link);
-    this.hooks.log(`cluster primary of ${this.name} started (pid ${link.pid})`);
-    return link;
-  }
-
-  #install(link: PrimaryLink): void {
-    this.#link = link;
-    this.#linkGone = new Promise((resolve) => {
-      this.#markLinkGone = resolve;
-    });
-  }
-
-  #markLinkGone: () => void = () => undefined;
-
-  /** The handlers of a link, ignoring whatever it reports once it is no longer (or not yet) this host's primary. */
-  #handlers(current: () => PrimaryLink | null): PrimaryLinkHandlers {
-    return {
-      onMessage: (message) => {
-        if (current() !== null && current() === this.#link) this.#onMessage(message);
-      },
-      onGone: (code, signal) => {
-        const link = current();
-        if (link !== null && link === this.#link) void this.#onPrimaryExit(link, code, signal);
-      },
-      log: this.hooks.log,
-    };
-  }
-
   #send(message: ToPrimary): void {
-    this.#link?.send(message);
+    this.#primary.send(message);
   }
 
   #onMessage(message: FromPrimary): void {
@@ -364,7 +271,7 @@ export class ClusterHost {
     setStatus(record, 'errored', 'spawn-error');
     record.lastExitReason = 'spawn-error';
     record.startedAt = null;
-    const failure = this.#primaryFailure ?? Promise.resolve('unknown error');
+    const failure = this.#primary.failure ?? Promise.resolve('unknown error');
     failure.then((why) => {
       const line = `cannot start the cluster primary (${process.execPath}): ${why}`;
       this.#note(record, `velos: ${line}`);
@@ -405,7 +312,6 @@ export class ClusterHost {
   }
 
   async #onPrimaryExit(link: PrimaryLink, code: number | null, signal: string | null): Promise<void> {
-    if (this.#link === link) this.#link = null;
     const left = this.#slots.values();
     const how = signal ? `signal ${signal}` : code === null ? 'an unknown status' : `code ${code}`;
     this.hooks.log(`cluster primary of ${this.name} (pid ${link.pid}) exited with ${how}`);
@@ -427,11 +333,10 @@ export class ClusterHost {
         this.#onWorkerExit(slot, null, null);
       }),
     );
-    this.#markLinkGone();
   }
 
   #scheduleRetireCheck(delayMs = 0): void {
-    if (this.#retireTimer || !this.#link) return;
+    if (this.#retireTimer || !this.#primary.link) return;
     this.#retireTimer = setTimeout(() => {
       this.#retireTimer = null;
       this.#checkRetire();
@@ -440,7 +345,7 @@ export class ClusterHost {
   }
 
   #checkRetire(): void {
-    const link = this.#link;
+    const link = this.#primary.link;
     if (!link || this.#slots.size > 0) return;
     for (const record of this.#records) if (!isActive(record.status)) this.#records.delete(record);
     if (this.#records.size > 0) {
@@ -451,11 +356,6 @@ export class ClusterHost {
     link.letGo();
   }
 
-  /** Adds `VELOS_HOME` (SUP-13: how a later daemon finds what this one left running). */
-  #withHome(env: Record<string, string>): Record<string, string> {
-    return this.hooks.home === undefined ? env : { ...env, VELOS_HOME: this.hooks.home };
-  }
-
   /**
    * PM2's `shutdown_with_message` for a worker: 'shutdown' goes through the primary to the worker's
    * IPC channel; false (the caller signals instead) once the worker has disconnected or exited.
@@ -464,7 +364,7 @@ export class ClusterHost {
     return {
       ready: null,
       sendShutdown: () => {
-        if (slot.hasExited || slot.isDisconnected || !this.#link?.isAlive()) return false;
+        if (slot.hasExited || slot.isDisconnected || !this.#primary.link?.isAlive()) return false;
         this.#send({ t: 'shutdown-worker', key: slot.key });
         return true;
       },

@@ -1,0 +1,130 @@
+import type { PrimaryEntry } from '../orphans/primary-registry.js';
+import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
+import { PrimaryLink, type PrimaryLinkHandlers } from './primary-link.js';
+
+/** What a cluster app's current primary reports to its host. */
+export interface PrimaryEvents {
+  onMessage(message: FromPrimary): void;
+  /** The current primary is gone; the primary counts as gone once the returned promise settles. */
+  onExit(link: PrimaryLink, code: number | null, signal: string | null): Promise<void>;
+  log(line: string): void;
+}
+
+/**
+ * The primary of one cluster app, as its host sees it: spawned on demand or taken over (SUP-13), at
+ * most one at a time; what an earlier primary reports once it is no longer the current one is ignored.
+ */
+export class ClusterPrimary {
+  #link: PrimaryLink | null = null;
+  /** Resolves when the current primary is gone. */
+  #gone: Promise<void> = Promise.resolve();
+  #markGone: () => void = () => undefined;
+  /** Why the latest attempt to spawn the primary failed (it arrives with the child's 'error' event). */
+  #failure: Promise<string> | null = null;
+
+  constructor(
+    private readonly name: string,
+    private readonly primaryPath: string,
+    private readonly runDir: string,
+    private readonly home: string | undefined,
+    private readonly events: PrimaryEvents,
+  ) {}
+
+  /** The current primary, if one runs. */
+  get link(): PrimaryLink | null {
+    return this.#link;
+  }
+
+  /** Why the latest spawn failed, or null. */
+  get failure(): Promise<string> | null {
+    return this.#failure;
+  }
+
+  /** The current primary, spawned first when none runs; null when it cannot be spawned. */
+  ensure(): PrimaryLink | null {
+    if (this.#link) return this.#link;
+    let link: PrimaryLink | null = null;
+    const spawned = PrimaryLink.spawn(
+      {
+        primaryPath: this.primaryPath,
+        name: this.name,
+        runDir: this.runDir,
+        // VELOS_HOME + a VELOS_ID that names no process: a daemon started after this one died finds it.
+        env: this.withHome({ PATH: process.env.PATH ?? '', VELOS_ID: 'cluster-primary' }),
+      },
+      this.#handlers(() => link),
+    );
+    if (!(spawned instanceof PrimaryLink)) {
+      this.#failure = spawned;
+      return null;
+    }
+    link = spawned;
+    this.#install(link);
+    this.events.log(`cluster primary of ${this.name} started (pid ${link.pid})`);
+    return link;
+  }
+
+  /**
+   * Takes over the primary of `entry`; `onState` gets its workers synchronously with its answer (so a
+   * worker's exit reported right after is not missed), once it is the current primary. False when it
+   * does not answer.
+   */
+  adopt(entry: PrimaryEntry, onState: (workers: WorkerState[]) => void): Promise<boolean> {
+    let link: PrimaryLink | null = null;
+    return PrimaryLink.adopt(
+      entry,
+      this.runDir,
+      this.#handlers(() => link),
+      (found, workers) => {
+        link = found;
+        this.#install(found);
+        onState(workers);
+      },
+    );
+  }
+
+  /** Sends a message to the current primary (dropped when none runs). */
+  send(message: ToPrimary): void {
+    this.#link?.send(message);
+  }
+
+  /** Lets the current primary go (it stops any worker left) and waits until it is gone. */
+  async close(): Promise<void> {
+    const link = this.#link;
+    if (!link) return;
+    link.letGo();
+    await this.#gone;
+  }
+
+  /** Adds `VELOS_HOME` (SUP-13: how a later daemon finds what this one left running). */
+  withHome(env: Record<string, string>): Record<string, string> {
+    return this.home === undefined ? env : { ...env, VELOS_HOME: this.home };
+  }
+
+  #install(link: PrimaryLink): void {
+    this.#link = link;
+    this.#gone = new Promise((resolve) => {
+      this.#markGone = resolve;
+    });
+  }
+
+  /** The handlers of a link, ignoring whatever it reports once it is no longer (or not yet) the current primary. */
+  #handlers(current: () => PrimaryLink | null): PrimaryLinkHandlers {
+    return {
+      onMessage: (message) => {
+        if (current() !== null && current() === this.#link) this.events.onMessage(message);
+      },
+      onGone: (code, signal) => {
+        const link = current();
+        if (link === null || link !== this.#link) return;
+        this.#link = null;
+        const gone = this.#markGone;
+        this.events.onExit(link, code, signal).then(gone, (error: unknown) => {
+          this.events.log(`cluster primary of ${this.name} (pid ${link.pid}): ${String(error)}`);
+          gone();
+        });
+      },
+      log: this.events.log,
+    };
+  }
+}
