@@ -11,9 +11,11 @@ const plainCodecPath = fileURLToPath(new URL('../../packages/client/src/plain-co
 const clientSource = fileURLToPath(new URL('../../packages/client/src/', import.meta.url));
 
 // What the client's modules import of these built-ins, required on first call instead of at load
+// (a module of the bundle: quick-loader.ts runs the bundles as scripts, where `import()` is not available)
 const LAZY_BUILTINS: Record<string, string[]> = {
   'node:net': ['connect'],
   'node:timers/promises': ['setTimeout'],
+  'node:child_process': ['spawn'],
 };
 
 /**
@@ -25,8 +27,8 @@ const LAZY_BUILTINS: Record<string, string[]> = {
  *   protocol command table (built at load) would come along with the few helpers these paths use;
  * - the CLI's own modules likewise: context.ts imports the colour library for `createContext`, which
  *   these paths do not use (the text table loads it when it prints);
- * - `@velos/client/quick` likewise from the client's sources, whose `node:net` and `node:timers/promises`
- *   are required on first call (LAZY_BUILTINS).
+ * - `@velos/client/quick` likewise from the client's sources, whose `node:net`, `node:timers/promises`
+ *   and `node:child_process` are required on first call (LAZY_BUILTINS).
  */
 export const quickCore: EsbuildPlugin = {
   name: 'quick-core',

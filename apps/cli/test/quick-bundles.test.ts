@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CACHE_KEY_STAMP } from '../src/cache-key-stamp.js';
+
+// Issue 17: what bin/velos.js relies on in the quick paths' bundles (built by `pnpm build`).
+const read = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../dist/${name}`, import.meta.url)), 'utf8');
+const BUNDLES = ['velos.cjs', 'velos-start.cjs'];
+
+describe('the quick bundles (dist/velos.cjs, dist/velos-start.cjs)', () => {
+  it('have no import(): quick-loader.ts runs them as scripts, where it is not available', () => {
+    for (const name of [...BUNDLES, 'quick-loader.cjs'])
+      expect(read(name), name).not.toMatch(/(^|[^\w$.])import\(/);
+  });
+
+  it('carry the stamp their code cache is keyed by', () => {
+    for (const name of BUNDLES) expect(read(name), name).toMatch(/^\/\*velos-cache-key:[0-9a-f]{64}\*\/\n/);
+    expect(read('velos.cjs').startsWith(CACHE_KEY_STAMP)).toBe(true);
+  });
+
+  it('require net, child_process and timers/promises only when called (the fallback to net)', () => {
+    for (const name of BUNDLES) {
+      const source = read(name);
+      for (const builtin of ['node:net', 'node:child_process', 'node:timers/promises']) {
+        const requires = source.match(new RegExp(`.{7}require\\("${builtin}"\\)`, 'g')) ?? [];
+        expect(requires.length, `${name} ${builtin}`).toBeLessThanOrEqual(1);
+        for (const found of requires) expect(found, `${name} ${builtin}`).toMatch(/^return /);
+      }
+    }
+  });
+});
