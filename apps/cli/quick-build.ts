@@ -11,7 +11,7 @@ const plainCodecPath = fileURLToPath(new URL('../../packages/client/src/plain-co
 const clientSource = fileURLToPath(new URL('../../packages/client/src/', import.meta.url));
 
 // What the client's modules import of these built-ins, required on first call instead of at load
-// (a module of the bundle: quick-loader.ts runs the bundles as scripts, where `import()` is not available)
+// (a module of the bundle: bin/velos.js runs the bundles as scripts, where `import()` is not available)
 const LAZY_BUILTINS: Record<string, string[]> = {
   'node:net': ['connect'],
   'node:timers/promises': ['setTimeout'],

@@ -42,7 +42,7 @@ const shared: Options = {
 // in place of msgpackr (packages/client/src/plain-codec.ts: loading and warming msgpackr's reader took
 // longer than the daemon's answer).
 // The CommonJS bundles of dist/ that are not the daemon's (whose build converts its own files to CommonJS)
-const OTHER_COMMONJS_BUNDLES = ['velos.cjs', 'velos-start.cjs', 'quick-loader.cjs', 'monit.cjs'];
+const OTHER_COMMONJS_BUNDLES = ['velos.cjs', 'velos-start.cjs', 'monit.cjs'];
 
 const quick: Options = {
   ...shared,
@@ -73,15 +73,13 @@ export default defineConfig([
   },
   // `velos list` (and `velos daemon`) from one CommonJS file, dist/velos.cjs, required by bin/velos.js; `velos start
   // <script>` likewise from dist/velos-start.cjs, so `velos list` loads none of it (issue 17: src/quick-run.ts).
-  // Both are stamped with their content's hash, the key of their V8 code cache (src/quick-loader.ts, which
-  // bin/velos.js runs them with).
+  // Both are stamped with their content's hash, the key of the V8 code cache bin/velos.js runs them with.
   { ...quick, entry: { velos: 'src/hot-path.ts' }, onSuccess: () => stampCacheKey('dist/velos.cjs') },
   {
     ...quick,
     entry: { 'velos-start': 'src/start-entry.ts' },
     onSuccess: () => stampCacheKey('dist/velos-start.cjs'),
   },
-  { ...quick, entry: { 'quick-loader': 'src/quick-loader.ts' } },
   // `velos monit` without arguments: the splash and the loader of dist/monit.cjs in one module, likewise.
   {
     ...shared,

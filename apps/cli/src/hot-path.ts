@@ -4,7 +4,7 @@ import { loadOutput, runQuick } from './quick-run.js';
 
 /**
  * `velos list|ls|l|status [--json|--ai]`, the command scripts and monitors call in a loop: bin/velos.js
- * runs this CommonJS bundle (dist/velos.cjs, see quick-loader.ts) for those lines, and the full CLI when
+ * runs this CommonJS bundle (dist/velos.cjs, with its code cache) for those lines, and the full CLI when
  * it does not take the line (`isTaken` false). Built as CommonJS (no ESM loader) with the small
  * MessagePack codec of the client (see quick-run.ts).
  */

@@ -9,14 +9,15 @@ const read = (name: string) =>
 const BUNDLES = ['velos.cjs', 'velos-start.cjs'];
 
 describe('the quick bundles (dist/velos.cjs, dist/velos-start.cjs)', () => {
-  it('have no import(): quick-loader.ts runs them as scripts, where it is not available', () => {
-    for (const name of [...BUNDLES, 'quick-loader.cjs'])
-      expect(read(name), name).not.toMatch(/(^|[^\w$.])import\(/);
+  it('have no import(): bin/velos.js runs them as scripts, where it is not available', () => {
+    for (const name of BUNDLES) expect(read(name), name).not.toMatch(/(^|[^\w$.])import\(/);
   });
 
-  it('carry the stamp their code cache is keyed by', () => {
+  it('carry the stamp their code cache is keyed by, which bin/velos.js reads', () => {
     for (const name of BUNDLES) expect(read(name), name).toMatch(/^\/\*velos-cache-key:[0-9a-f]{64}\*\/\n/);
     expect(read('velos.cjs').startsWith(CACHE_KEY_STAMP)).toBe(true);
+    const bin = readFileSync(fileURLToPath(new URL('../bin/velos.js', import.meta.url)), 'utf8');
+    expect(bin).toContain(`const CACHE_KEY_STAMP = '${CACHE_KEY_STAMP}';`);
   });
 
   it('require net, child_process and timers/promises only when called (the fallback to net)', () => {
