@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Options } from 'tsup';
@@ -18,6 +19,9 @@ const LAZY_BUILTINS: Record<string, string[]> = {
   'node:child_process': ['spawn'],
 };
 
+// what picocolors reads of process.stdout when it loads
+const PICOCOLORS_STDOUT = '(p.stdout || {}).isTTY';
+
 /**
  * How the quick paths' bundles (dist/velos.cjs, dist/velos-start.cjs) see `@velos/core` (issue 17):
  * - `@velos/core/codec` (msgpackr) is the client's small codec (packages/client/src/plain-codec.ts, same
@@ -28,7 +32,8 @@ const LAZY_BUILTINS: Record<string, string[]> = {
  * - the CLI's own modules likewise: context.ts imports the colour library for `createContext`, which
  *   these paths do not use (the text table loads it when it prints);
  * - `@velos/client/quick` likewise from the client's sources, whose `node:net`, `node:timers/promises`
- *   and `node:child_process` are required on first call (LAZY_BUILTINS).
+ *   and `node:child_process` are required on first call (LAZY_BUILTINS);
+ * - picocolors without its look at `process.stdout` when it loads (PICOCOLORS_STDOUT).
  */
 export const quickCore: EsbuildPlugin = {
   name: 'quick-core',
@@ -53,6 +58,15 @@ export const quickCore: EsbuildPlugin = {
       ).join('\n'),
       loader: 'js',
     }));
+    // picocolors works out its default colours at load from `process.stdout.isTTY`, and that creates
+    // process.stdout (for a pipe: `net` and the stream classes, ~4 ms of a `velos start`). The quick paths
+    // use `createColors(enabled)` only (src/output/colors.ts), which that default does not touch.
+    build.onLoad({ filter: /[\\/]picocolors[\\/]picocolors\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(PICOCOLORS_STDOUT))
+        throw new Error(`quick-build: "${PICOCOLORS_STDOUT}" not in ${args.path}`);
+      return { contents: source.replace(PICOCOLORS_STDOUT, 'false'), loader: 'js' };
+    });
     // relative imports of core, the client and the CLI (`./errors.js` is errors.ts), side-effect free likewise
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       const isOurs = [coreSource, cliSource, clientSource].some((source) => args.importer.startsWith(source));

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, runNode } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -89,6 +89,33 @@ describe('the quick paths write stdout as the full CLI does (issue 17)', () => {
     const start = ['start', 'fixtures/silent.js', '--name', 'gone-b'];
     expect(await withReaderGone(VELOS_BIN, start, home)).toEqual({ code: 0, stderr: '' });
     await waitForStatus(home, 'gone-b', 'online');
+  });
+
+  it('load neither net nor the stream classes, for a pipe or a file (what they are for)', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'light-a'], { home });
+    await waitForStatus(home, 'light-a', 'online');
+    // preloaded: at exit, the built-in modules of interest that were loaded, on stderr
+    const probe = join(home, 'probe.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('node:fs').writeSync(2, JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (net|stream|tty)$/.test(m)))));",
+    );
+    const lines = [['list'], ['list', '--json'], ['start', 'fixtures/silent.js', '--name', 'light-b']];
+    for (const line of lines) {
+      const piped = await velos(line, { home, env: { NODE_OPTIONS: `--require ${probe}` } });
+      expect([piped.code, piped.stderr], line.join(' ')).toEqual([0, '[]']);
+    }
+    const toFileProbe = spawnSync(
+      '/bin/sh',
+      ['-c', '"$@" > "$OUT_FILE"', 'sh', process.execPath, '--require', probe, VELOS_BIN, 'list'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, VELOS_HOME: home, OUT_FILE: join(home, 'out.txt') },
+        encoding: 'utf8',
+      },
+    );
+    expect([toFileProbe.status, toFileProbe.stderr]).toEqual([0, '[]']);
   });
 
   it('prints no deprecation warning when Node is asked for pending ones', async () => {
