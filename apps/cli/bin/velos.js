@@ -56,11 +56,18 @@ function runQuickBundle(name) {
     filename: file,
     cachedData: cached,
   });
-  if (key !== null && (cached === undefined || script.cachedDataRejected === true)) {
-    process.once('exit', () => writeCache(cacheFile, key, script));
-  }
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
+  // kept after a run that took the line and succeeded: a line the full CLI runs, or a failure, leaves the home as it was
+  if (
+    key !== null &&
+    module.exports.isTaken &&
+    (cached === undefined || script.cachedDataRejected === true)
+  ) {
+    process.once('exit', (code) => {
+      if (code === 0) writeCache(cacheFile, key, script);
+    });
+  }
   return module.exports;
 }
 
