@@ -13,6 +13,14 @@ describe('the quick bundles (dist/velos.cjs, dist/velos-start.cjs)', () => {
     for (const name of BUNDLES) expect(read(name), name).not.toMatch(/(^|[^\w$.])import\(/);
   });
 
+  it('require built-in modules only: bin/velos.js runs them with its own require', () => {
+    for (const name of BUNDLES) {
+      const required = [...read(name).matchAll(/[^\w$.]require\(([^)]*)\)/g)].map((match) => match[1]);
+      expect(required.length, name).toBeGreaterThan(0);
+      for (const specifier of required) expect(specifier, name).toMatch(/^"node:[\w/]+"$/);
+    }
+  });
+
   it('carry the stamp their code cache is keyed by, which bin/velos.js reads', () => {
     for (const name of BUNDLES) expect(read(name), name).toMatch(/^\/\*velos-cache-key:[0-9a-f]{64}\*\/\n/);
     expect(read('velos.cjs').startsWith(CACHE_KEY_STAMP)).toBe(true);
