@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, velosOk, waitForStatus } from './helpers.js';
@@ -55,5 +55,11 @@ describe('the code cache of the quick paths', () => {
     const result = await velosOk(['list'], { home });
     expect([stable(result.stdout), result.stderr]).toEqual([expected, '']);
     expect(statSync(file).ino).not.toBe(corrupt.ino);
+
+    // a directory where the cache goes: the command runs as if there were none
+    rmSync(file);
+    mkdirSync(file);
+    const beside = await velosOk(['list'], { home });
+    expect([stable(beside.stdout), beside.stderr]).toEqual([expected, '']);
   });
 });

@@ -43,15 +43,21 @@ function runQuickBundle(name) {
   const file = join(__dirname, '..', 'dist', name);
   const source = readFileSync(file, 'utf8');
   const stampEnd = source.startsWith(CACHE_KEY_STAMP) ? source.indexOf('*/') : -1;
-  // the home as src/context.ts resolves it
-  const home = resolve(process.env.VELOS_HOME || resolve(require('node:os').homedir(), '.velos'));
-  const cacheFile = join(home, 'cache', `${name}.v8-cache`);
   // V8 checks its version and flags, and the source's length only: the key covers the content
   const key =
     stampEnd < 0
       ? null
       : Buffer.from(`${source.slice(CACHE_KEY_STAMP.length, stampEnd)} ${process.version} ${process.arch}\n`);
-  const cached = key === null ? undefined : readOwnCache(cacheFile, key);
+  let cacheFile = '';
+  let cached;
+  try {
+    // the home as src/context.ts resolves it
+    const home = resolve(process.env.VELOS_HOME || resolve(require('node:os').homedir(), '.velos'));
+    cacheFile = join(home, 'cache', `${name}.v8-cache`);
+    cached = key === null ? undefined : readOwnCache(cacheFile, key);
+  } catch {
+    // no home directory, a cache that is a directory…: the command runs without the cache (and reports)
+  }
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
     filename: file,
     cachedData: cached,
@@ -61,6 +67,7 @@ function runQuickBundle(name) {
   // kept after a run that took the line and succeeded: a line the full CLI runs, or a failure, leaves the home as it was
   if (
     key !== null &&
+    cacheFile !== '' &&
     module.exports.isTaken &&
     (cached === undefined || script.cachedDataRejected === true)
   ) {
