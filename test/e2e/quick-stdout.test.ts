@@ -79,6 +79,33 @@ describe('the quick paths write stdout as the full CLI does (issue 17)', () => {
     }
   });
 
+  it('to a terminal: colours and indented JSON, as the full CLI', async () => {
+    const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+    if (script.error) {
+      // util-linux's script (Debian: bsdutils, an essential package) gives the command a terminal
+      if (process.env.CI === 'true')
+        throw new Error('the `script` command (util-linux) is needed for this test');
+      return;
+    }
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'tty-a'], { home });
+    await waitForStatus(home, 'tty-a', 'online');
+    const inTerminal = (entry: string, line: string) =>
+      spawnSync('script', ['-qec', `"${process.execPath}" "${entry}" ${line}`, '/dev/null'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, VELOS_HOME: home, NO_COLOR: '', FORCE_COLOR: '', TERM: 'xterm' },
+        encoding: 'utf8',
+      });
+    for (const line of ['list', 'list --json']) {
+      const quick = inTerminal(VELOS_BIN, line);
+      const full = inTerminal(FULL_CLI, line);
+      expect([quick.status, full.status], line).toEqual([0, 0]);
+      expect(stable(quick.stdout), line).toBe(stable(full.stdout));
+    }
+    expect(inTerminal(VELOS_BIN, 'list').stdout).toContain('\x1b[');
+    expect(inTerminal(VELOS_BIN, 'list --json').stdout).toContain('[\r\n  {');
+  });
+
   it('to a pipe whose reader has gone: exit 0 and nothing on stderr (EPIPE)', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'gone-a'], { home });
