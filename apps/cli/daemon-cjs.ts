@@ -34,10 +34,14 @@ export const DAEMON_EXTENSION = '.cjs';
  * `node:util` loads `worker_threads` on Node 24. As CommonJS the same code runs with `require()`,
  * and reads a built-in's property only where it is used: about 2 MB less idle RSS on Node 20 and
  * 2.5 MB on Node 24. The chunks stay separate files: a lazy `import("./x.cjs")` becomes a `require()`
- * made when it runs, so what the daemon does not use is still never read.
+ * made when it runs, so what the daemon does not use is still never read. `others` are the CommonJS
+ * bundles of the other builds in `dist` (built at the same time): left alone, or their build's stamp
+ * (the key of their code cache, monit-build.ts) would be lost.
  */
-export async function convertDaemonToCommonJs(dist: string): Promise<void> {
-  const files = (await readdir(dist)).filter((name) => name.endsWith(DAEMON_EXTENSION));
+export async function convertDaemonToCommonJs(dist: string, others: readonly string[]): Promise<void> {
+  const files = (await readdir(dist)).filter(
+    (name) => name.endsWith(DAEMON_EXTENSION) && !others.includes(name),
+  );
   await Promise.all(
     files.map(async (name) => {
       const path = join(dist, name);

@@ -325,7 +325,7 @@ export const entryBuiltinsByRequire: EsbuildPlugin = {
   },
 };
 
-/** The stamp src/monit/code-cache.ts reads (kept in step with CACHE_KEY_STAMP there, checked by its test). */
+/** The stamp src/cache-key-stamp.ts defines (kept in step with CACHE_KEY_STAMP there, checked by the code-cache test). */
 const CACHE_KEY_STAMP = '/*velos-cache-key:';
 
 /** Puts the sha-256 of the bundle `file` on its first line, where code-cache.ts reads its cache key. */

@@ -41,6 +41,9 @@ const shared: Options = {
 // built-in imported, cost more than the rest of `velos list`), with the client's small MessagePack codec
 // in place of msgpackr (packages/client/src/plain-codec.ts: loading and warming msgpackr's reader took
 // longer than the daemon's answer).
+// The CommonJS bundles of dist/ that are not the daemon's (whose build converts its own files to CommonJS)
+const OTHER_COMMONJS_BUNDLES = ['velos.cjs', 'velos-start.cjs', 'monit.cjs'];
+
 const quick: Options = {
   ...shared,
   format: ['cjs'],
@@ -66,12 +69,17 @@ export default defineConfig([
     banner: {},
     removeNodeProtocol: false,
     esbuildPlugins: [...(shared.esbuildPlugins ?? []), lazyFsPromises],
-    onSuccess: () => convertDaemonToCommonJs('dist'),
+    onSuccess: () => convertDaemonToCommonJs('dist', OTHER_COMMONJS_BUNDLES),
   },
   // `velos list` (and `velos daemon`) from one CommonJS file, dist/velos.cjs, required by bin/velos.js; `velos start
   // <script>` likewise from dist/velos-start.cjs, so `velos list` loads none of it (issue 17: src/quick-run.ts).
-  { ...quick, entry: { velos: 'src/hot-path.ts' } },
-  { ...quick, entry: { 'velos-start': 'src/start-entry.ts' } },
+  // Both are stamped with their content's hash, the key of the V8 code cache bin/velos.js runs them with.
+  { ...quick, entry: { velos: 'src/hot-path.ts' }, onSuccess: () => stampCacheKey('dist/velos.cjs') },
+  {
+    ...quick,
+    entry: { 'velos-start': 'src/start-entry.ts' },
+    onSuccess: () => stampCacheKey('dist/velos-start.cjs'),
+  },
   // `velos monit` without arguments: the splash and the loader of dist/monit.cjs in one module, likewise.
   {
     ...shared,

@@ -3,32 +3,21 @@ import type { OutputMode } from './context.js';
 import { loadOutput, runQuick } from './quick-run.js';
 
 /**
- * `velos list|ls|l|status [--json|--ai]`, the command scripts and monitors call in a loop, and
- * `velos daemon [--foreground]`: bin/velos.js requires this CommonJS bundle (dist/velos.cjs) for those
- * lines; anything else it is given goes to the full CLI. Built as CommonJS (no ESM loader) with the
- * small MessagePack codec of the client (see quick-run.ts).
+ * `velos list|ls|l|status [--json|--ai]`, the command scripts and monitors call in a loop: bin/velos.js
+ * runs this CommonJS bundle (dist/velos.cjs, with its code cache) for those lines, and the full CLI when
+ * it does not take the line (`isTaken` false). Built as CommonJS (no ESM loader) with the small
+ * MessagePack codec of the client (see quick-run.ts).
  */
-const args = process.argv.slice(2);
-const mode = hotListMode(args);
-// computed specifiers: the bundler must leave the daemon and the full CLI in their own files
-const daemonEntry = './daemon.cjs';
-const fullCli = './cli.js';
-if (isDaemonLine(args)) {
-  // `velos daemon [--foreground]` (systemd, launchd, containers): the daemon's own entry, as the client
-  // starts it, without the CLI's command table around it (a few MB less RSS for the life of the daemon)
-  require(daemonEntry);
-} else if (mode === null) {
-  void import(fullCli);
-} else {
+const mode = hotListMode(process.argv.slice(2));
+
+/** Whether this bundle runs the command line; bin/velos.js hands any other to the full CLI. */
+export const isTaken = mode !== null;
+
+if (mode !== null) {
   void runQuick(__dirname, async (connection) => {
     const [output, result] = await Promise.all([loadOutput(), connection.request('list', {})]);
     await output.printProcessList(mode, (result as { processes: ProcessInfo[] }).processes);
   });
-}
-
-/** True for exactly `daemon` or `daemon --foreground`. */
-function isDaemonLine(args: string[]): boolean {
-  return args[0] === 'daemon' && (args.length === 1 || (args.length === 2 && args[1] === '--foreground'));
 }
 
 /** The output mode when the arguments are exactly `list|ls|l|status [--json|--ai]` (PM2's aliases too), else null. */

@@ -2,6 +2,7 @@ import type { ProcessInfo } from '@velos/core';
 import { printProcesses } from './commands/print-processes.js';
 import type { CommandContext, OutputMode } from './context.js';
 import type { Colors } from './output/colors.js';
+import { isStdoutTTY, writeStdout } from './quick-stdout.js';
 
 /**
  * How the quick paths print (issue 17), loaded by them with `import()` once their request is on its way
@@ -10,29 +11,27 @@ import type { Colors } from './output/colors.js';
 
 /** Prints a process list in `mode`, as `printProcesses` does with the full CLI's context. */
 export async function printProcessList(mode: OutputMode, processes: ProcessInfo[]): Promise<void> {
-  printProcesses(printingContext(mode, mode === 'text' ? await textColors() : null), processes);
+  const isTTY = isStdoutTTY();
+  printProcesses(printingContext(mode, isTTY, mode === 'text' ? await textColors(isTTY) : null), processes);
 }
 
 /**
  * The colours of the text table, loaded for it only: the JSON forms print none, and setting up the colour
  * library's module was ~0.8 ms of a `velos list --json`.
  */
-async function textColors(): Promise<Colors> {
+async function textColors(isTTY: boolean): Promise<Colors> {
   const { createColors, isColorWanted } = await import('./output/colors.js');
-  return createColors(isColorWanted(process.stdout, process.env));
+  return createColors(isColorWanted({ isTTY }, process.env));
 }
 
 /**
  * The printing part of `createContext` (context.ts): without its `client()`, whose lazy import of the
  * full client (and the protocol's command table) the bundler would otherwise put in the quick bundles;
- * `colors` is null for the JSON forms (which read none).
+ * `colors` is null for the JSON forms (which read none). Stdout is written as quick-stdout.ts does.
  * test/e2e/quick-list.test.ts and start-quick.test.ts compare the output with the full CLI's.
  */
-function printingContext(mode: OutputMode, colors: Colors | null): CommandContext {
-  const isTTY = process.stdout.isTTY === true;
-  const write = (text: string): void => {
-    process.stdout.write(text);
-  };
+function printingContext(mode: OutputMode, isTTY: boolean, colors: Colors | null): CommandContext {
+  const write = writeStdout;
   return {
     home: '',
     mode,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { type Connection, connectDaemon } from '@velos/client/quick';
+import { type Connection, connectQuick } from '@velos/client/quick';
 import { DAEMON_NODE_FLAGS, lateTierUpFlags, printWarnings, resolveHome } from './context.js';
-import { exitOnceWritten } from './exit-once-written.js';
-import { exitQuietlyOnEpipe, reportError } from './report-error.js';
+import { exitOnceWritten, switchToStreams } from './quick-stdout.js';
+import { reportError } from './report-error.js';
 
 /**
  * Runs one command of the CLI's quick paths (issue 17: `velos list`, `velos start <script>`, built as
@@ -10,20 +10,25 @@ import { exitQuietlyOnEpipe, reportError } from './report-error.js';
  * daemon as the full client does (starting it when none runs, its start-up warnings on stderr), hands
  * the connection to `body`, reports an error as `velos: <message>` with its exit code, and exits as soon
  * as the output is written. `dist` is the directory of the bundles (where dist/daemon.cjs is).
+ * The connection runs over Node's pipe handle and stdout is written without `process.stdout` when they
+ * can (`connectQuick`, quick-stdout.ts): `net` and the stream classes then never load.
  */
 export async function runQuick(dist: string, body: (connection: Connection) => Promise<void>): Promise<void> {
-  exitQuietlyOnEpipe();
   let connection: Connection | null = null;
   try {
     connection = (
-      await connectDaemon(resolveHome(process.env), {
+      await connectQuick(resolveHome(process.env), {
         entry: join(dist, 'daemon.cjs'),
         nodeFlags: [...DAEMON_NODE_FLAGS, ...lateTierUpFlags(process.versions.v8), ...process.execArgv],
-        onStarted: (daemon) => printWarnings(daemon.warnings),
+        onStarted: (daemon) => {
+          switchToStreams();
+          printWarnings(daemon.warnings);
+        },
       })
     ).connection;
     await body(connection);
   } catch (error) {
+    switchToStreams();
     process.exitCode = reportError(error);
   }
   // Not awaited: the exit closes the socket anyway, and waiting for its 'close' took ~1 ms (an event-loop

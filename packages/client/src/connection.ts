@@ -1,7 +1,23 @@
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { CANCEL_COMMAND, ErrorCodes, fromErrorPayload, type ResponseMessage, VelosError } from '@velos/core';
 import { encodeFrame, FrameDecoder } from '@velos/core/codec';
 import { StreamSubscription } from './stream-subscription.js';
+
+/**
+ * What a `Connection` needs of its socket: net's `Socket`, or the handle socket of the CLI's quick paths
+ * (handle-socket.ts).
+ */
+export interface ConnectionSocket {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  write(data: Uint8Array): unknown;
+  ref(): unknown;
+  unref(): unknown;
+  end(): unknown;
+  destroySoon(): unknown;
+  destroy(): unknown;
+}
 
 interface PendingRequest {
   cmd: string;
@@ -25,7 +41,7 @@ export class Connection {
   private socketError: NodeJS.ErrnoException | null = null;
 
   private constructor(
-    private readonly socket: Socket,
+    private readonly socket: ConnectionSocket,
     readonly socketPath: string,
   ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -50,6 +66,11 @@ export class Connection {
         resolve(new Connection(socket, socketPath));
       });
     });
+  }
+
+  /** A connection over a socket already connected to the daemon at `socketPath`. */
+  static over(socket: ConnectionSocket, socketPath: string): Connection {
+    return new Connection(socket, socketPath);
   }
 
   /** True once the socket is closed; a closed connection is never reused. */

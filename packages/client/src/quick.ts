@@ -4,3 +4,5 @@
  */
 export type { Connection } from './connection.js';
 export { connectDaemon, type DaemonLauncher } from './daemon-launcher.js';
+export { nodeBinding } from './node-binding.js';
+export { connectQuick } from './quick-connect.js';

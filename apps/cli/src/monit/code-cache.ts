@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { CACHE_KEY_STAMP } from '../cache-key-stamp.js';
 
 /** A CommonJS file run by `requireWithCodeCache`, and how to keep its compiled code for the next run. */
 export interface CachedModule<T> {
@@ -18,12 +19,8 @@ export interface CachedModule<T> {
 /** The CommonJS wrapper Node puts around a module (exports, require, module, __filename, __dirname). */
 const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) { ';
 const WRAPPER_END = '\n})';
-/**
- * The build's stamp of a bundle's content (its sha-256), on its first line (monit-build.ts): the
- * loader reads the key there instead of hashing ~0.4 MB, and does not load node:crypto (~10 ms of
- * CPU on Node 24, whose `velos list` takes ~50).
- */
-export const CACHE_KEY_STAMP = '/*velos-cache-key:';
+
+export { CACHE_KEY_STAMP };
 
 /** A CommonJS file compiled by `compileWithCodeCache`, not run yet. */
 export interface CompiledModule<T> {
