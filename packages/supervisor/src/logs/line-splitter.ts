@@ -1,7 +1,10 @@
 const NEWLINE = 10;
 const NEWLINE_BUFFER = Buffer.from('\n');
 
-/** Receives whole lines: `data` holds `lines` lines, each one ending with a newline. */
+/**
+ * Receives whole lines: `data` holds `lines` lines, each one ending with a newline. `data` may be a view
+ * of the chunk passed to `push` (of a reused read buffer): valid only during the call.
+ */
 export type LinesHandler = (data: Buffer, lines: number) => void;
 
 /**
@@ -9,7 +12,8 @@ export type LinesHandler = (data: Buffer, lines: number) => void;
  * the incoming chunks and a partial line is carried to the next chunk. A line longer than
  * `maxLineBytes` (newline excluded) is cut into pieces of at most that size, on a UTF-8 character
  * boundary, and a newline is inserted after each piece, so every piece is a line of its own and no
- * byte is lost. `end` writes a partial final line as a line.
+ * byte is lost. `end` writes a partial final line as a line. A partial line is copied, so the chunks
+ * passed to `push` may be reused once it returns.
  */
 export class LineSplitter {
   readonly #maxLineBytes: number;
@@ -61,7 +65,8 @@ export class LineSplitter {
   }
 
   #hold(piece: Buffer): void {
-    this.#carry.push(piece);
+    // a copy: the chunk may be a view of a buffer the next read overwrites
+    this.#carry.push(Buffer.from(piece));
     this.#carryBytes += piece.length;
     if (this.#carryBytes <= this.#maxLineBytes) return;
     let rest = Buffer.concat(this.#carry, this.#carryBytes);
@@ -77,6 +82,14 @@ export class LineSplitter {
   /** `chunk[start, end)` holds whole lines; counts them and checks that none is too long. */
   #emitRegion(chunk: Buffer, start: number, end: number): void {
     const max = this.#maxLineBytes;
+    if (end - start <= max + 1) {
+      // no line of the region can be longer than the maximum: count only
+      let lines = 0;
+      for (let i = chunk.indexOf(NEWLINE, start); i !== -1 && i < end; i = chunk.indexOf(NEWLINE, i + 1))
+        lines += 1;
+      this.#onLines(chunk.subarray(start, end), lines);
+      return;
+    }
     let lines = 0;
     let lineStart = start;
     let hasLongLine = false;

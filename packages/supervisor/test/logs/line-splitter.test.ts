@@ -57,4 +57,17 @@ describe('LineSplitter', () => {
     splitter.end();
     expect(emitted).toEqual([{ text: 'done\n', lines: 1 }]);
   });
+
+  it('keeps a partial line when the chunk it came in is overwritten by the next read', () => {
+    const { splitter, lines } = collect(1024);
+    const reused = Buffer.alloc(64);
+    const text = 'first line\nsecond, over three reads\nthird\nlast without newline';
+    for (let i = 0; i < text.length; i += 13) {
+      const length = reused.write(text.slice(i, i + 13));
+      splitter.push(reused.subarray(0, length));
+      reused.fill(0x23);
+    }
+    splitter.end();
+    expect(lines()).toEqual(['first line', 'second, over three reads', 'third', 'last without newline']);
+  });
 });
