@@ -31,12 +31,21 @@ export class LineSplitter {
     return this.#carryBytes;
   }
 
-  push(chunk: Buffer): void {
+  /**
+   * Splits the next chunk. `headroom`: bytes just before `chunk` in its ArrayBuffer that may be
+   * overwritten; a partial line that fits there is put in front of the chunk, so that it goes out with
+   * the chunk's lines as one batch (a reader that found its pipe full cuts a line at every read).
+   */
+  push(chunk: Buffer, headroom = 0): void {
     let start = 0;
     if (this.#carryBytes > 0) {
       const newline = chunk.indexOf(NEWLINE);
       if (newline === -1) {
         this.#hold(chunk);
+        return;
+      }
+      if (this.#carryBytes <= headroom) {
+        this.#pushAfterCarry(chunk);
         return;
       }
       this.#carry.push(chunk.subarray(0, newline + 1));
@@ -52,6 +61,20 @@ export class LineSplitter {
       start = last + 1;
     }
     if (start < chunk.length) this.#hold(chunk.subarray(start));
+  }
+
+  /** Puts the partial line in the headroom before `chunk` (see `push`) and splits the two as one chunk. */
+  #pushAfterCarry(chunk: Buffer): void {
+    const carried = this.#carryBytes;
+    const joined = Buffer.from(chunk.buffer, chunk.byteOffset - carried, carried + chunk.length);
+    let at = 0;
+    for (const piece of this.#carry) {
+      joined.set(piece, at);
+      at += piece.length;
+    }
+    this.#carry = [];
+    this.#carryBytes = 0;
+    this.push(joined);
   }
 
   /** Emits the partial final line, if any, with a newline added. */

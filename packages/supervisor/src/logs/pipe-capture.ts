@@ -61,15 +61,15 @@ export class PipeCapture {
   }
 
   readonly #onData = (chunk: Buffer | string): void => {
-    this.#onRead(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    this.#onRead(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, 0);
   };
 
-  /** One read: `data` may be a view of the shared read buffer (see `readIntoSharedBuffer`). */
-  readonly #onRead = (data: Buffer): void => {
+  /** One read: `data` may be a view of the shared read buffer, with `headroom` (see `readIntoSharedBuffer`). */
+  readonly #onRead = (data: Buffer, headroom: number): void => {
     // after the end (or detach) what is still read is drained away
     if (this.#finished) return;
     this.#ts = Date.now();
-    this.#splitter.push(data);
+    this.#splitter.push(data, headroom);
     if (this.#writer.isFull) this.#hold();
     else this.#pacer.onChunk(data.length);
   };

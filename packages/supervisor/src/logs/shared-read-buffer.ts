@@ -6,8 +6,17 @@ import type { Readable } from 'node:stream';
  */
 export const SHARED_READ_BYTES = 64 * 1024;
 
-/** Gets each read of a stream: `data` is a view of the shared buffer, valid only during the call. */
-export type SharedReadHandler = (data: Buffer) => void;
+/**
+ * Bytes before each read in the shared buffer that the handler may overwrite: room to put a partial line
+ * carried from the previous read in front of the new bytes, so that it goes out with them in one batch.
+ */
+export const SHARED_READ_HEADROOM = 8 * 1024;
+
+/**
+ * Gets each read of a stream: `data` is a view of the shared buffer, valid only during the call, and the
+ * `headroom` bytes before it in its ArrayBuffer (SHARED_READ_HEADROOM, or 0) are free to overwrite.
+ */
+export type SharedReadHandler = (data: Buffer, headroom: number) => void;
 
 /** The libuv stream under a `net.Socket`, as far as user-buffer reads need it (Node's internal `_handle`). */
 interface UserBufferHandle {
@@ -45,12 +54,14 @@ export function readIntoSharedBuffer(stream: Readable, onRead: SharedReadHandler
   if (socket[slots.buffer] !== null || socket[slots.generator] !== null) return false;
   // what Node read before the switch, all of it in one buffer (a paused stream's read() takes it all)
   const earlier = stream.readableLength > 0 ? (stream.read() as Buffer | null) : null;
-  shared ??= Buffer.allocUnsafeSlow(SHARED_READ_BYTES);
-  const buffer = shared;
-  socket[slots.callback] = (length: number): void => onRead(buffer.subarray(0, length));
-  socket[slots.buffer] = buffer;
-  handle.useUserBuffer(buffer);
-  if (earlier !== null && earlier.length > 0) onRead(earlier);
+  shared ??= Buffer.allocUnsafeSlow(SHARED_READ_HEADROOM + SHARED_READ_BYTES);
+  const all = shared;
+  const reads = all.subarray(SHARED_READ_HEADROOM);
+  socket[slots.callback] = (length: number): void =>
+    onRead(all.subarray(SHARED_READ_HEADROOM, SHARED_READ_HEADROOM + length), SHARED_READ_HEADROOM);
+  socket[slots.buffer] = reads;
+  handle.useUserBuffer(reads);
+  if (earlier !== null && earlier.length > 0) onRead(earlier, 0);
   stream.resume();
   return true;
 }
