@@ -1,3 +1,5 @@
+import { countNewlines } from './newline-count.js';
+
 const NEWLINE = 10;
 const NEWLINE_BUFFER = Buffer.from('\n');
 
@@ -107,10 +109,7 @@ export class LineSplitter {
     const max = this.#maxLineBytes;
     if (end - start <= max + 1) {
       // no line of the region can be longer than the maximum: count only
-      let lines = 0;
-      for (let i = chunk.indexOf(NEWLINE, start); i !== -1 && i < end; i = chunk.indexOf(NEWLINE, i + 1))
-        lines += 1;
-      this.#onLines(chunk.subarray(start, end), lines);
+      this.#onLines(chunk.subarray(start, end), countNewlines(chunk, start, end));
       return;
     }
     let lines = 0;
