@@ -1,9 +1,13 @@
 import type { LineBatch } from './line-batch.js';
+import { SHARED_READ_BYTES, SHARED_READ_HEADROOM } from './shared-read-buffer.js';
 
 /** The first slab of a ring; each next one is twice as big, up to MAX_SLAB_BYTES. */
 const MIN_SLAB_BYTES = 1024;
-/** The largest slab, as big as one read of a pipe: the slab of a chatty app, recycled. */
-const MAX_SLAB_BYTES = 64 * 1024;
+/**
+ * The largest slab, the slab of a chatty app, recycled: room for the batch of one read of a pipe with
+ * the partial line carried in front of it (see `readIntoSharedBuffer`).
+ */
+const MAX_SLAB_BYTES = SHARED_READ_HEADROOM + SHARED_READ_BYTES;
 
 /** Emptied slabs of MAX_SLAB_BYTES a ring keeps: its batches span a few slabs, and the oldest empties as the newest fills. */
 const MAX_SPARES = 2;

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type LineBatch, lineStrings } from '../../src/logs/line-batch.js';
 import { LineRing } from '../../src/logs/line-ring.js';
+import { SHARED_READ_BYTES, SHARED_READ_HEADROOM } from '../../src/logs/shared-read-buffer.js';
 
 const batch = (text: string, ts = 0): LineBatch => ({
   data: Buffer.from(text),
@@ -80,6 +81,21 @@ describe('LineRing', () => {
     for (let i = 2; i < 9; i += 1) ring.push(big(i));
     expect(snapshot.flatMap((entry) => lineStrings(entry.data))).toEqual(['1'.repeat(40_000)]);
     expect(lines(ring)).toEqual([6, 7, 8].map((i) => String(i).repeat(40_000)));
+  });
+
+  it('reuses its slabs for batches as big as a full read with a carried line in front', () => {
+    const ring = new LineRing(1000, 1 << 20);
+    const size = SHARED_READ_HEADROOM + SHARED_READ_BYTES;
+    const batches = Array.from({ length: 10 }, (_, i) => batch(`${String(i).repeat(size - 1)}\n`));
+    const allocations = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      for (let i = 0; i < 200; i += 1) ring.push({ ...batches[i % 10]! });
+      // about 1 MiB of batches kept, and a few spares: not a new slab per batch
+      expect(allocations.mock.calls.length).toBeLessThan(25);
+      expect(lines(ring).at(-1)).toBe('9'.repeat(size - 1));
+    } finally {
+      allocations.mockRestore();
+    }
   });
 
   it('keeps evicting by lines and bytes with slabs', () => {
