@@ -1,10 +1,23 @@
 import type { LineBatch } from './line-batch.js';
+import { SHARED_READ_BYTES, SHARED_READ_HEADROOM } from './shared-read-buffer.js';
 
-/** Batches up to this many bytes are copied into the ring's slab instead of keeping a buffer of their own. */
-const SLAB_BATCH_BYTES = 512;
 /** The first slab of a ring; each next one is twice as big, up to MAX_SLAB_BYTES. */
 const MIN_SLAB_BYTES = 1024;
-const MAX_SLAB_BYTES = 16 * 1024;
+/**
+ * The largest slab, the slab of a chatty app, recycled: room for the batch of one read of a pipe with
+ * the partial line carried in front of it (see `readIntoSharedBuffer`).
+ */
+const MAX_SLAB_BYTES = SHARED_READ_HEADROOM + SHARED_READ_BYTES;
+
+/** Emptied slabs of MAX_SLAB_BYTES a ring keeps: its batches span a few slabs, and the oldest empties as the newest fills. */
+const MAX_SPARES = 2;
+
+/** A buffer the ring copies batches into, in order, and the number of kept batches in it. */
+interface Slab {
+  buffer: Buffer;
+  used: number;
+  batches: number;
+}
 
 /**
  * The in-memory ring of recent lines of one process (both streams), kept as the raw batches they
@@ -12,42 +25,70 @@ const MAX_SLAB_BYTES = 16 * 1024;
  * `maxLines` lines, fewer when they would exceed `maxBytes`: then the oldest batches go first, and
  * a batch larger than `maxBytes` is not kept at all. Memory holds at most one batch more.
  *
- * Small batches (a line or two, as a crash-looping app writes) are copied into slabs, so a kept batch
- * does not hold a buffer of its own (an ArrayBuffer and its native backing store cost ~200 bytes more
- * than the line itself). Slabs fill in order and the oldest batches go first, so besides the batches
- * the ring holds at most the used part of its oldest slab and the free part of its newest.
+ * `push` copies each batch into the ring's slabs (the batch may be a view of a reused read buffer),
+ * so a kept batch holds no buffer of its own (an ArrayBuffer and its native backing store cost ~200
+ * bytes more than a short line, and a fresh buffer per read drove the daemon's page faults and GCs).
+ * Slabs fill in order and the oldest batches go first; a slab whose batches are all gone is reused
+ * (the largest size) or dropped, so besides the batches the ring holds at most the used part of its
+ * oldest slab, the free part of its newest and two spares.
  */
 export class LineRing {
   readonly #maxLines: number;
   readonly #maxBytes: number;
   #batches: LineBatch[] = [];
+  /** The slab of each kept batch, in step with #batches. */
+  #slabsOfBatches: Slab[] = [];
   #lines = 0;
   #bytes = 0;
-  #slab: Buffer | null = null;
-  #slabUsed = 0;
+  #slab: Slab | null = null;
+  /** Emptied slabs of the largest size, kept for reuse (at most MAX_SPARES). */
+  #spares: Slab[] = [];
 
   constructor(maxLines: number, maxBytes: number) {
     this.#maxLines = Math.max(0, Math.floor(maxLines));
     this.#maxBytes = Math.max(0, Math.floor(maxBytes));
   }
 
-  /** Keeps `batch` (a small batch's `data` is replaced by its copy in a slab). */
+  /** Keeps a copy of `batch`: its `data` is replaced by the copy, which stays valid while the ring keeps it. */
   push(batch: LineBatch): void {
-    if (batch.data.length <= SLAB_BATCH_BYTES) batch.data = this.#copyToSlab(batch.data);
+    const { data } = batch;
+    if (data.length > this.#maxBytes) {
+      // it would be evicted at once, with everything before it
+      this.clear();
+      return;
+    }
+    const slab = this.#slabFor(data.length);
+    const kept = slab.buffer.subarray(slab.used, slab.used + data.length);
+    kept.set(data);
+    slab.used += data.length;
+    slab.batches += 1;
+    batch.data = kept;
     this.#batches.push(batch);
+    this.#slabsOfBatches.push(slab);
     this.#lines += batch.lines;
-    this.#bytes += batch.data.length;
+    this.#bytes += data.length;
     for (let oldest = this.#batches[0]; oldest !== undefined; oldest = this.#batches[0]) {
       if (this.#lines - oldest.lines < this.#maxLines && this.#bytes <= this.#maxBytes) break;
       this.#batches.shift();
+      this.#release(this.#slabsOfBatches.shift()!);
       this.#lines -= oldest.lines;
       this.#bytes -= oldest.data.length;
     }
   }
 
-  /** The batches of the last `maxLines` lines, oldest first (a copy: later pushes do not change it). */
+  /**
+   * The batches of the last `maxLines` lines, oldest first, copied into one new buffer: later pushes
+   * (which reuse the ring's slabs) and `clear` do not change it.
+   */
   snapshot(): LineBatch[] {
-    const batches = this.#batches.slice();
+    const copy = Buffer.allocUnsafe(this.#bytes);
+    let offset = 0;
+    const batches = this.#batches.map((batch) => {
+      const data = copy.subarray(offset, offset + batch.data.length);
+      data.set(batch.data);
+      offset += data.length;
+      return { ...batch, data };
+    });
     const oldest = batches[0];
     // Whole batches are evicted on push; the oldest may still hold lines beyond `maxLines`.
     if (oldest !== undefined && this.#lines > this.#maxLines) {
@@ -63,24 +104,40 @@ export class LineRing {
 
   clear(): void {
     this.#slab = null;
-    this.#slabUsed = 0;
+    this.#spares = [];
     this.#batches = [];
+    this.#slabsOfBatches = [];
     this.#lines = 0;
     this.#bytes = 0;
   }
 
-  #copyToSlab(data: Buffer): Buffer {
-    let slab = this.#slab;
-    if (slab === null || this.#slabUsed + data.length > slab.length) {
-      const size = slab === null ? MIN_SLAB_BYTES : Math.min(MAX_SLAB_BYTES, slab.length * 2);
+  /** A slab with room for `bytes` more: the current one, the spare, or a new one. */
+  #slabFor(bytes: number): Slab {
+    const current = this.#slab;
+    if (current !== null && current.used + bytes <= current.buffer.length) return current;
+    let slab = bytes <= MAX_SLAB_BYTES ? this.#spares.pop() : undefined;
+    if (slab === undefined) {
+      let size = current === null ? MIN_SLAB_BYTES : Math.min(MAX_SLAB_BYTES, current.buffer.length * 2);
+      while (size < bytes && size < MAX_SLAB_BYTES) size *= 2;
       // allocUnsafeSlow: a buffer of its own, not a slice of Node's shared pool
-      slab = Buffer.allocUnsafeSlow(size);
-      this.#slab = slab;
-      this.#slabUsed = 0;
+      slab = { buffer: Buffer.allocUnsafeSlow(Math.max(size, bytes)), used: 0, batches: 0 };
     }
-    const kept = slab.subarray(this.#slabUsed, this.#slabUsed + data.length);
-    data.copy(kept);
-    this.#slabUsed += data.length;
-    return kept;
+    if (current !== null && current.batches === 0) this.#keepSpare(current);
+    this.#slab = slab;
+    return slab;
+  }
+
+  /** One batch of `slab` left the ring: an emptied slab other than the current one is reused or dropped. */
+  #release(slab: Slab): void {
+    slab.batches -= 1;
+    if (slab.batches > 0) return;
+    if (slab === this.#slab) slab.used = 0;
+    else this.#keepSpare(slab);
+  }
+
+  #keepSpare(slab: Slab): void {
+    if (slab.buffer.length !== MAX_SLAB_BYTES || this.#spares.length >= MAX_SPARES) return;
+    slab.used = 0;
+    this.#spares.push(slab);
   }
 }

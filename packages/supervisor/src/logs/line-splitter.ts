@@ -1,7 +1,12 @@
+import { countNewlines } from './newline-count.js';
+
 const NEWLINE = 10;
 const NEWLINE_BUFFER = Buffer.from('\n');
 
-/** Receives whole lines: `data` holds `lines` lines, each one ending with a newline. */
+/**
+ * Receives whole lines: `data` holds `lines` lines, each one ending with a newline. `data` may be a view
+ * of the chunk passed to `push` (of a reused read buffer): valid only during the call.
+ */
 export type LinesHandler = (data: Buffer, lines: number) => void;
 
 /**
@@ -9,7 +14,8 @@ export type LinesHandler = (data: Buffer, lines: number) => void;
  * the incoming chunks and a partial line is carried to the next chunk. A line longer than
  * `maxLineBytes` (newline excluded) is cut into pieces of at most that size, on a UTF-8 character
  * boundary, and a newline is inserted after each piece, so every piece is a line of its own and no
- * byte is lost. `end` writes a partial final line as a line.
+ * byte is lost. `end` writes a partial final line as a line. A partial line is copied, so the chunks
+ * passed to `push` may be reused once it returns.
  */
 export class LineSplitter {
   readonly #maxLineBytes: number;
@@ -27,12 +33,21 @@ export class LineSplitter {
     return this.#carryBytes;
   }
 
-  push(chunk: Buffer): void {
+  /**
+   * Splits the next chunk. `headroom`: bytes just before `chunk` in its ArrayBuffer that may be
+   * overwritten; a partial line that fits there is put in front of the chunk, so that it goes out with
+   * the chunk's lines as one batch (a reader that found its pipe full cuts a line at every read).
+   */
+  push(chunk: Buffer, headroom = 0): void {
     let start = 0;
     if (this.#carryBytes > 0) {
       const newline = chunk.indexOf(NEWLINE);
       if (newline === -1) {
         this.#hold(chunk);
+        return;
+      }
+      if (this.#carryBytes <= headroom) {
+        this.#pushAfterCarry(chunk);
         return;
       }
       this.#carry.push(chunk.subarray(0, newline + 1));
@@ -50,6 +65,20 @@ export class LineSplitter {
     if (start < chunk.length) this.#hold(chunk.subarray(start));
   }
 
+  /** Puts the partial line in the headroom before `chunk` (see `push`) and splits the two as one chunk. */
+  #pushAfterCarry(chunk: Buffer): void {
+    const carried = this.#carryBytes;
+    const joined = Buffer.from(chunk.buffer, chunk.byteOffset - carried, carried + chunk.length);
+    let at = 0;
+    for (const piece of this.#carry) {
+      joined.set(piece, at);
+      at += piece.length;
+    }
+    this.#carry = [];
+    this.#carryBytes = 0;
+    this.push(joined);
+  }
+
   /** Emits the partial final line, if any, with a newline added. */
   end(): void {
     if (this.#carryBytes === 0) return;
@@ -61,7 +90,8 @@ export class LineSplitter {
   }
 
   #hold(piece: Buffer): void {
-    this.#carry.push(piece);
+    // a copy: the chunk may be a view of a buffer the next read overwrites
+    this.#carry.push(Buffer.from(piece));
     this.#carryBytes += piece.length;
     if (this.#carryBytes <= this.#maxLineBytes) return;
     let rest = Buffer.concat(this.#carry, this.#carryBytes);
@@ -77,6 +107,11 @@ export class LineSplitter {
   /** `chunk[start, end)` holds whole lines; counts them and checks that none is too long. */
   #emitRegion(chunk: Buffer, start: number, end: number): void {
     const max = this.#maxLineBytes;
+    if (end - start <= max + 1) {
+      // no line of the region can be longer than the maximum: count only
+      this.#onLines(chunk.subarray(start, end), countNewlines(chunk, start, end));
+      return;
+    }
     let lines = 0;
     let lineStart = start;
     let hasLongLine = false;

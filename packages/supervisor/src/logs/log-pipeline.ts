@@ -66,7 +66,11 @@ export interface LogPipelineOptions {
   onAppEventLine?: (line: string) => void;
   /** OBS-6: told each line of the child that may be a custom metric report (`velos_metric`); logged all the same. */
   onAppMetricLine?: (line: string) => void;
-  /** Sees every batch of captured lines as it is accepted (the live log engine); it must be cheap. Returns the error lines it counted in the batch (an estimate when it samples). */
+  /**
+   * Sees every batch of captured lines as it is accepted (the live log engine); it must be cheap. Returns
+   * the error lines it counted in the batch (an estimate when it samples). `batch.data` is valid only
+   * during the call (captured pipes are read into one reused buffer): keep strings or copies, not it.
+   */
   onLines?: (batch: LineBatch) => number | undefined;
 }
 

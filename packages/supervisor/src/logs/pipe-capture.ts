@@ -3,11 +3,14 @@ import type { FileWriter } from './file-writer.js';
 import type { LineBatch, LogStream } from './line-batch.js';
 import { LineSplitter } from './line-splitter.js';
 import { ReadPacer } from './read-pacer.js';
+import { readIntoSharedBuffer } from './shared-read-buffer.js';
 
 /**
  * One attached pipe of one run: splits it into line batches, reads it in large batches (see
  * `ReadPacer`) and stops reading while its file writer is full, so that the child blocks in write()
- * instead of the daemon buffering without bound.
+ * instead of the daemon buffering without bound. A socket is read into the daemon's one shared read
+ * buffer (see `readIntoSharedBuffer`): the batches passed to `accept` are then views of it, valid only
+ * during the call.
  */
 export class PipeCapture {
   readonly done: Promise<void>;
@@ -38,12 +41,12 @@ export class PipeCapture {
     this.done = new Promise((resolve) => {
       this.#resolveDone = resolve;
     });
-    stream.on('data', this.#onData);
     stream.once('end', this.#finish);
     stream.once('close', this.#finish);
     stream.on('error', this.#finish);
     stream.on('resume', this.#onResume);
-    if (writer.isFull) this.#hold();
+    if (!readIntoSharedBuffer(stream, this.#onRead)) stream.on('data', this.#onData);
+    if (writer.isFull && !this.#finished) this.#hold();
   }
 
   /** Reads what waits in the pipe now instead of after the current pause (before a close). */
@@ -58,9 +61,15 @@ export class PipeCapture {
   }
 
   readonly #onData = (chunk: Buffer | string): void => {
+    this.#onRead(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, 0);
+  };
+
+  /** One read: `data` may be a view of the shared read buffer, with `headroom` (see `readIntoSharedBuffer`). */
+  readonly #onRead = (data: Buffer, headroom: number): void => {
+    // after the end (or detach) what is still read is drained away
+    if (this.#finished) return;
     this.#ts = Date.now();
-    const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    this.#splitter.push(data);
+    this.#splitter.push(data, headroom);
     if (this.#writer.isFull) this.#hold();
     else this.#pacer.onChunk(data.length);
   };

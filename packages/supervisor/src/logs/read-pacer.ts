@@ -31,7 +31,10 @@ export class ReadPacer {
   readonly #handle: StreamHandle | null;
   #pauseMs = 1;
   #wakeBytes = 0;
+  /** The pause timer, kept between pauses and re-armed with `refresh` while the pause stays the same. */
   #timer: NodeJS.Timeout | null = null;
+  #timerMs = 0;
+  #isPausing = false;
   #isHeld = false;
   #isStopped = false;
   #isClosed = false;
@@ -53,7 +56,7 @@ export class ReadPacer {
       this.#pauseMs = Math.min(MAX_READ_PAUSE_MS, Math.max(1, this.#pauseMs * 2));
     if (this.#pauseMs === 0) return;
     this.#stop();
-    this.#timer = setTimeout(this.#onPauseEnd, this.#pauseMs);
+    this.#startPause();
   }
 
   /** Stops reading until `release` (the file writer is full). */
@@ -85,7 +88,7 @@ export class ReadPacer {
 
   /** Ends a pause now: what is in the pipe is read at once (before a close). */
   hurry(): void {
-    if (this.#timer === null) return;
+    if (!this.#isPausing) return;
     this.#clearTimer();
     this.#start();
   }
@@ -100,9 +103,21 @@ export class ReadPacer {
   }
 
   readonly #onPauseEnd = (): void => {
-    this.#timer = null;
+    this.#isPausing = false;
     if (!this.#isHeld) this.#start();
   };
+
+  /** Arms the pause timer: a pipe read every few milliseconds reuses one timer instead of a new one per pause. */
+  #startPause(): void {
+    this.#isPausing = true;
+    if (this.#timer !== null && this.#timerMs === this.#pauseMs) {
+      this.#timer.refresh();
+      return;
+    }
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timerMs = this.#pauseMs;
+    this.#timer = setTimeout(this.#onPauseEnd, this.#pauseMs);
+  }
 
   #stop(): void {
     if (this.#isStopped || this.#handle === null) return;
@@ -118,6 +133,7 @@ export class ReadPacer {
   }
 
   #clearTimer(): void {
+    this.#isPausing = false;
     if (this.#timer === null) return;
     clearTimeout(this.#timer);
     this.#timer = null;

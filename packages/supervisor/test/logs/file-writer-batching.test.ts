@@ -24,14 +24,33 @@ function countingWriter(path: string): { writer: FileWriter; calls: number[] } {
 }
 
 describe('FileWriter batching', () => {
-  it('writes the batches queued in one task with one writev', async () => {
+  it('writes the batches queued in one task with one writev, as one buffer', async () => {
     const path = join(await harness.dir(), 'app-out.log');
     const { writer, calls } = countingWriter(path);
     writer.write(Buffer.from('one\n'), 'out', 1);
     writer.write(Buffer.from('two\nthree\n'), 'out', 2);
     await writer.settled();
-    expect(calls).toEqual([2]);
+    expect(calls).toEqual([1]);
     expect(await readFile(path, 'utf8')).toBe('one\ntwo\nthree\n');
+  });
+
+  it('keeps a copy of what it is given: the caller may reuse its buffer at once', async () => {
+    const path = join(await harness.dir(), 'app-out.log');
+    const { writer } = countingWriter(path);
+    const reused = Buffer.alloc(200_000);
+    const expected: string[] = [];
+    for (let i = 0; i < 300; i += 1) {
+      // sizes around the block size and above half of it (a copy of its own)
+      const text = `${i} ${'x'.repeat((i * 7919) % (i % 10 === 0 ? 190_000 : 9000))}\n`;
+      const length = reused.write(text);
+      writer.write(reused.subarray(0, length), 'out', 1);
+      reused.fill(0x21);
+      expected.push(text);
+      if (i % 50 === 0) await writer.settled();
+    }
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe(expected.join(''));
+    expect(writer.position()).toMatchObject({ acceptedLines: 300, settledLines: 300 });
   });
 
   it('writes what was queued before a rotation or a truncation into the file it was queued for', async () => {

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type LineBatch, lineStrings } from '../../src/logs/line-batch.js';
 import { LineRing } from '../../src/logs/line-ring.js';
+import { SHARED_READ_BYTES, SHARED_READ_HEADROOM } from '../../src/logs/shared-read-buffer.js';
 
 const batch = (text: string, ts = 0): LineBatch => ({
   data: Buffer.from(text),
@@ -42,29 +43,59 @@ describe('LineRing', () => {
     expect(ring.snapshot()).toEqual([]);
   });
 
-  it('copies small batches into shared slabs and keeps big ones as they are', () => {
+  it('copies every batch into its slabs, so the pushed buffer may be reused at once', () => {
     const ring = new LineRing(10_000, 1 << 20);
-    const small = batch('started pid 42\n');
-    const big = batch(`${'x'.repeat(4096)}\n`);
-    const bigData = big.data;
-    for (let i = 0; i < 3; i += 1) ring.push(batch(`line ${i}\n`));
-    ring.push(small);
-    ring.push(big);
-    const kept = ring.snapshot();
-    expect(kept.map((entry) => entry.data.buffer === kept[0]!.data.buffer)).toEqual([
-      true,
-      true,
-      true,
-      true,
-      false,
-    ]);
-    expect(kept[4]!.data).toBe(bigData);
-    expect(lines(ring)).toEqual(['line 0', 'line 1', 'line 2', 'started pid 42', 'x'.repeat(4096)]);
-    // many small batches: the slabs grow, lines stay whole and in order, nothing is lost across slabs
-    for (let i = 0; i < 2000; i += 1) ring.push(batch(`n${i}-${'y'.repeat(i % 50)}\n`));
-    const tail = lines(ring).slice(-2000);
-    expect(tail).toEqual(Array.from({ length: 2000 }, (_, i) => `n${i}-${'y'.repeat(i % 50)}`));
-    expect(new Set(ring.snapshot().map((entry) => entry.data.buffer.byteLength)).size).toBeGreaterThan(1);
+    const reused = Buffer.alloc(8192);
+    const pushView = (text: string) => {
+      const length = reused.write(text);
+      ring.push({
+        data: reused.subarray(0, length),
+        lines: text.split('\n').length - 1,
+        ts: 0,
+        stream: 'out',
+        pid: 1,
+      });
+      reused.fill(0x3f);
+    };
+    for (let i = 0; i < 3; i += 1) pushView(`line ${i}\n`);
+    pushView(`${'x'.repeat(4096)}\n`);
+    expect(lines(ring)).toEqual(['line 0', 'line 1', 'line 2', 'x'.repeat(4096)]);
+    // many batches: the slabs grow and are reused, lines stay whole and in order across slabs
+    for (let i = 0; i < 20_000; i += 1)
+      pushView(`n${i}-${'y'.repeat(i % 50)}\n${i % 7 === 0 ? 'z'.repeat(i % 3000) + '\n' : ''}`);
+    const kept = lines(ring).filter((line) => line.startsWith('n'));
+    expect(kept.length).toBeGreaterThan(1000);
+    expect(kept).toEqual(
+      Array.from({ length: kept.length }, (_, k) => {
+        const i = 20_000 - kept.length + k;
+        return `n${i}-${'y'.repeat(i % 50)}`;
+      }),
+    );
+  });
+
+  it('gives snapshots of their own: pushes that reuse the slabs do not change them', () => {
+    const ring = new LineRing(3, 1 << 20);
+    const big = (i: number) => batch(`${String(i).repeat(40_000)}\n`);
+    ring.push(big(1));
+    const snapshot = ring.snapshot();
+    for (let i = 2; i < 9; i += 1) ring.push(big(i));
+    expect(snapshot.flatMap((entry) => lineStrings(entry.data))).toEqual(['1'.repeat(40_000)]);
+    expect(lines(ring)).toEqual([6, 7, 8].map((i) => String(i).repeat(40_000)));
+  });
+
+  it('reuses its slabs for batches as big as a full read with a carried line in front', () => {
+    const ring = new LineRing(1000, 1 << 20);
+    const size = SHARED_READ_HEADROOM + SHARED_READ_BYTES;
+    const batches = Array.from({ length: 10 }, (_, i) => batch(`${String(i).repeat(size - 1)}\n`));
+    const allocations = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      for (let i = 0; i < 200; i += 1) ring.push({ ...batches[i % 10]! });
+      // about 1 MiB of batches kept, and a few spares: not a new slab per batch
+      expect(allocations.mock.calls.length).toBeLessThan(25);
+      expect(lines(ring).at(-1)).toBe('9'.repeat(size - 1));
+    } finally {
+      allocations.mockRestore();
+    }
   });
 
   it('keeps evicting by lines and bytes with slabs', () => {

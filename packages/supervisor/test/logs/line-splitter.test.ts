@@ -57,4 +57,40 @@ describe('LineSplitter', () => {
     splitter.end();
     expect(emitted).toEqual([{ text: 'done\n', lines: 1 }]);
   });
+
+  it('keeps a partial line when the chunk it came in is overwritten by the next read', () => {
+    const { splitter, lines } = collect(1024);
+    const reused = Buffer.alloc(64);
+    const text = 'first line\nsecond, over three reads\nthird\nlast without newline';
+    for (let i = 0; i < text.length; i += 13) {
+      const length = reused.write(text.slice(i, i + 13));
+      splitter.push(reused.subarray(0, length));
+      reused.fill(0x23);
+    }
+    splitter.end();
+    expect(lines()).toEqual(['first line', 'second, over three reads', 'third', 'last without newline']);
+  });
+
+  it('puts a partial line in the headroom before the next chunk, so both go out as one batch', () => {
+    const { splitter, emitted } = collect(1024);
+    const buffer = Buffer.alloc(64, 0x2e);
+    const read = (text: string) => {
+      const length = buffer.write(text, 16);
+      splitter.push(buffer.subarray(16, 16 + length), 16);
+      buffer.fill(0x2e);
+    };
+    read('a\nbeginning of');
+    read(' the line\nnext\ntail');
+    expect(emitted).toEqual([
+      { text: 'a\n', lines: 1 },
+      { text: 'beginning of the line\nnext\n', lines: 2 },
+    ]);
+    // a partial line longer than the headroom goes out on its own
+    read('w'.repeat(20));
+    read('y\nz\n');
+    expect(emitted.slice(2)).toEqual([
+      { text: `tail${'w'.repeat(20)}y\n`, lines: 1 },
+      { text: 'z\n', lines: 1 },
+    ]);
+  });
 });
