@@ -35,7 +35,14 @@ describe('parseStatBytes', () => {
     buffer.write(`${line} 0 0 ) (y) 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8`, 'latin1');
     const into = figures();
     expect(parseStatBytes(buffer, line.length, into)).toBe(true);
-    expect(into).toEqual({ state: 'R'.charCodeAt(0), ppid: 1, pgrp: 9, ticks: 7, startTicks: 77, rssPages: 5 });
+    expect(into).toEqual({
+      state: 'R'.charCodeAt(0),
+      ppid: 1,
+      pgrp: 9,
+      ticks: 7,
+      startTicks: 77,
+      rssPages: 5,
+    });
     expect(parseStatBytes(buffer, line.length - 2, figures())).toBe(false);
     expect(parseStatBytes(buffer, 0, figures())).toBe(false);
   });
