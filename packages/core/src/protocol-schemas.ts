@@ -161,13 +161,46 @@ function itemsUntilInvalid<T>(item: z.ZodMiniType<T>, maxItems: number) {
   );
 }
 
+/** `build()` on the first call, the same value after (a schema shared by several commands). */
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= build();
+    return value;
+  };
+}
+
+/**
+ * An object whose property `key` is `builders[key]()`, built on its first read and kept (issue 17): a
+ * daemon builds the schemas of the commands it is sent, not all of them on its first `start`.
+ */
+function lazyEntries<T extends Record<string, () => unknown>>(
+  builders: T,
+): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const entries = {} as { [K in keyof T]: ReturnType<T[K]> };
+  for (const key of Object.keys(builders) as (keyof T & string)[]) {
+    Object.defineProperty(entries, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = builders[key]!();
+        Object.defineProperty(entries, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return entries;
+}
+
 const target = z.string().check(z.minLength(1), z.maxLength(200));
-const logsRequest = z.object({
-  target: z.optional(target),
-  lines: z.optional(z.int().check(z.gte(0), z.lte(1_000_000))),
-  stream: z.optional(z.enum(['out', 'err', 'all'])),
-});
-const logsQuery = {
+const logsRequest = once(() =>
+  z.object({
+    target: z.optional(target),
+    lines: z.optional(z.int().check(z.gte(0), z.lte(1_000_000))),
+    stream: z.optional(z.enum(['out', 'err', 'all'])),
+  }),
+);
+const logsQuery = once(() => ({
   target,
   since: z.optional(z.number().check(z.gte(0), z.lte(8.64e15))),
   until: z.optional(z.number().check(z.gte(0), z.lte(8.64e15))),
@@ -176,95 +209,107 @@ const logsQuery = {
   ignoreCase: z.optional(z.boolean()),
   stream: z.optional(z.enum(['out', 'err', 'all'])),
   limit: z.optional(z.int().check(z.gte(1), z.lte(100_000))),
-};
-const empty = z.optional(z.object({}));
+}));
+const empty = once(() => z.optional(z.object({})));
 const epochMs = z.number().check(z.gte(0), z.lte(8.64e15));
-const eventsRequest = z.object({
-  target: z.optional(target),
-  kinds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(50))),
-  since: z.optional(epochMs),
-  until: z.optional(epochMs),
-  afterSeq: z.optional(z.int().check(z.gte(0))),
-  limit: z.optional(z.int().check(z.gte(1), z.lte(10_000))),
-});
-const eventField = z.union([z.string().check(z.maxLength(2000)), z.number(), z.boolean(), z.null()]);
-const emitEventRequest = z.object({
-  name: z.string().check(z.regex(APP_EVENT_NAME, 'expected 1-64 letters, digits or _ . : -')),
-  app: z.optional(target),
-  message: z.optional(z.string().check(z.maxLength(2000))),
-  severity: z.optional(z.enum(['info', 'warning', 'error', 'critical'])),
-  fields: z.optional(
-    z
-      .record(z.string().check(z.minLength(1), z.maxLength(100)), eventField)
-      .check(z.refine((fields) => Object.keys(fields).length <= 50, 'expected at most 50 fields')),
-  ),
+const eventsRequest = once(() =>
+  z.object({
+    target: z.optional(target),
+    kinds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(50))),
+    since: z.optional(epochMs),
+    until: z.optional(epochMs),
+    afterSeq: z.optional(z.int().check(z.gte(0))),
+    limit: z.optional(z.int().check(z.gte(1), z.lte(10_000))),
+  }),
+);
+const emitEventRequest = once(() => {
+  const eventField = z.union([z.string().check(z.maxLength(2000)), z.number(), z.boolean(), z.null()]);
+  return z.object({
+    name: z.string().check(z.regex(APP_EVENT_NAME, 'expected 1-64 letters, digits or _ . : -')),
+    app: z.optional(target),
+    message: z.optional(z.string().check(z.maxLength(2000))),
+    severity: z.optional(z.enum(['info', 'warning', 'error', 'critical'])),
+    fields: z.optional(
+      z
+        .record(z.string().check(z.minLength(1), z.maxLength(100)), eventField)
+        .check(z.refine((fields) => Object.keys(fields).length <= 50, 'expected at most 50 fields')),
+    ),
+  });
 });
 
-const alertName = z.string().check(z.regex(ALERT_NAME, 'expected 1-64 letters, digits or _ . : -'));
+const alertName = once(() =>
+  z.string().check(z.regex(ALERT_NAME, 'expected 1-64 letters, digits or _ . : -')),
+);
 
 /** Request payload schemas of every daemon command, by name. */
-export const requestSchemas = {
+export const requestSchemas = lazyEntries({
   ping: empty,
-  start: z.object({ apps: itemsUntilInvalid(appSpecSchema, PAYLOAD_LIMITS.maxAppsPerStart) }),
-  stop: z.object({ target }),
-  restart: z.object({ target, env: z.optional(z.record(z.string(), z.string())) }),
-  reload: z.object({ target, env: z.optional(z.record(z.string(), z.string())) }),
-  scale: z.object({
-    name: target,
-    instances: z.string().check(z.regex(/^[+-]?\d{1,4}$/, 'expected N, +N or -N')),
-  }),
-  runs: z.object({ target, limit: z.optional(z.int().check(z.gte(1), z.lte(100_000))) }),
-  trigger: z.object({ target }),
-  delete: z.object({ target }),
+  start: () => z.object({ apps: itemsUntilInvalid(appSpecSchema, PAYLOAD_LIMITS.maxAppsPerStart) }),
+  stop: () => z.object({ target }),
+  restart: () => z.object({ target, env: z.optional(z.record(z.string(), z.string())) }),
+  reload: () => z.object({ target, env: z.optional(z.record(z.string(), z.string())) }),
+  scale: () =>
+    z.object({
+      name: target,
+      instances: z.string().check(z.regex(/^[+-]?\d{1,4}$/, 'expected N, +N or -N')),
+    }),
+  runs: () => z.object({ target, limit: z.optional(z.int().check(z.gte(1), z.lte(100_000))) }),
+  trigger: () => z.object({ target }),
+  delete: () => z.object({ target }),
   list: empty,
-  describe: z.object({ target }),
+  describe: () => z.object({ target }),
   logs: logsRequest,
   'logs.follow': logsRequest,
-  'logs.search': z.object(logsQuery),
-  'logs.analyze': z.object({
-    ...logsQuery,
-    view: z.enum(['summary', 'patterns', 'dedupe', 'anomalies']),
-    periodMs: z.optional(
-      z.number().check(z.gte(1), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms')),
-    ),
-  }),
+  'logs.search': () => z.object(logsQuery()),
+  'logs.analyze': () =>
+    z.object({
+      ...logsQuery(),
+      view: z.enum(['summary', 'patterns', 'dedupe', 'anomalies']),
+      periodMs: z.optional(
+        z.number().check(z.gte(1), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms')),
+      ),
+    }),
   events: eventsRequest,
   'events.follow': eventsRequest,
   'events.emit': emitEventRequest,
   health: empty,
   metrics: empty,
-  'metrics.history': z.object({
-    target,
-    sinceMs: z.optional(
-      z.number().check(z.gte(1), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms')),
-    ),
-    points: z.optional(z.int().check(z.gte(1), z.lte(100_000))),
-  }),
+  'metrics.history': () =>
+    z.object({
+      target,
+      sinceMs: z.optional(
+        z.number().check(z.gte(1), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms')),
+      ),
+      points: z.optional(z.int().check(z.gte(1), z.lte(100_000))),
+    }),
   alerts: empty,
-  'alerts.add': z.object({ rule: alertRuleSchema }),
-  'alerts.remove': z.object({ name: alertName }),
-  'alerts.test': z.object({ name: alertName }),
-  'alerts.set': z.object({
-    source: z.string().check(z.minLength(1), z.maxLength(4096)),
-    rules: z.array(alertRuleSchema).check(z.maxLength(MAX_ALERT_RULES)),
-  }),
-  'config.reload': z.object({ file: z.optional(absolutePath.check(z.maxLength(4096))) }),
-  'config.get': z.object({ target }),
-  'config.set': z.object({
-    target,
-    changes: z
-      .record(z.string().check(z.minLength(1), z.maxLength(100)), z.unknown())
-      .check(z.refine((changes) => Object.keys(changes).length >= 1, 'expected at least one key=value')),
-  }),
-  flush: z.object({ target: z.optional(target) }),
-  reloadLogs: z.object({ target: z.optional(target) }),
+  'alerts.add': () => z.object({ rule: alertRuleSchema }),
+  'alerts.remove': () => z.object({ name: alertName() }),
+  'alerts.test': () => z.object({ name: alertName() }),
+  'alerts.set': () =>
+    z.object({
+      source: z.string().check(z.minLength(1), z.maxLength(4096)),
+      rules: z.array(alertRuleSchema).check(z.maxLength(MAX_ALERT_RULES)),
+    }),
+  'config.reload': () => z.object({ file: z.optional(absolutePath.check(z.maxLength(4096))) }),
+  'config.get': () => z.object({ target }),
+  'config.set': () =>
+    z.object({
+      target,
+      changes: z
+        .record(z.string().check(z.minLength(1), z.maxLength(100)), z.unknown())
+        .check(z.refine((changes) => Object.keys(changes).length >= 1, 'expected at least one key=value')),
+    }),
+  flush: () => z.object({ target: z.optional(target) }),
+  reloadLogs: () => z.object({ target: z.optional(target) }),
   save: empty,
   resurrect: empty,
   kill: empty,
   // PM2 drop-in (#14): the daemon checks the name against the signals of its platform
-  signal: z.object({
-    target,
-    signal: z.string().check(z.regex(/^SIG[A-Z0-9]{2,10}$/, 'expected a signal name such as SIGUSR2')),
-  }),
-  reset: z.object({ target }),
-} as const;
+  signal: () =>
+    z.object({
+      target,
+      signal: z.string().check(z.regex(/^SIG[A-Z0-9]{2,10}$/, 'expected a signal name such as SIGUSR2')),
+    }),
+  reset: () => z.object({ target }),
+});

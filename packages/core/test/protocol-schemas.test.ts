@@ -22,6 +22,19 @@ const spec = {
 };
 
 describe('request schemas', () => {
+  it('builds each schema on its first read and keeps it (issue 17: a start builds only its own)', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(requestSchemas, 'events.emit');
+    expect(descriptor?.enumerable).toBe(true);
+    const first = requestSchemas['events.emit'];
+    expect(requestSchemas['events.emit']).toBe(first);
+    expect(Object.getOwnPropertyDescriptor(requestSchemas, 'events.emit')?.value).toBe(first);
+    expect(requestSchemas['logs.follow']).toBe(requestSchemas.logs);
+    expect(requestSchemas.ping).toBe(requestSchemas.list);
+    expect(Object.values(requestSchemas).every((schema) => typeof schema.safeParse === 'function')).toBe(
+      true,
+    );
+  });
+
   it('accepts a resolved app spec and the target and log requests', () => {
     expect(requestSchemas.start.safeParse({ apps: [spec] }).success).toBe(true);
     expect(requestSchemas.stop.safeParse({ target: 'all' }).success).toBe(true);

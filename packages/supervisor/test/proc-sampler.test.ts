@@ -29,6 +29,24 @@ describe('parseStatBytes', () => {
     });
   });
 
+  it('reads only the first `length` bytes of a reused buffer', () => {
+    const line = '9 (x) R 1 9 9 0 -1 0 0 0 0 0 3 4 0 0 20 0 1 0 77 1000 5';
+    const buffer = Buffer.alloc(256, ' ');
+    buffer.write(`${line} 0 0 ) (y) 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8 8`, 'latin1');
+    const into = figures();
+    expect(parseStatBytes(buffer, line.length, into)).toBe(true);
+    expect(into).toEqual({
+      state: 'R'.charCodeAt(0),
+      ppid: 1,
+      pgrp: 9,
+      ticks: 7,
+      startTicks: 77,
+      rssPages: 5,
+    });
+    expect(parseStatBytes(buffer, line.length - 2, figures())).toBe(false);
+    expect(parseStatBytes(buffer, 0, figures())).toBe(false);
+  });
+
   it('refuses a line without a command name or with too few fields', () => {
     expect(parseStatBytes(Buffer.from('42 S 1 2'), 8, figures())).toBe(false);
     const short = '42 (x) S 1 2 3 4 5 6 7 8 9 10';
