@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandEntries, ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
+import { commandEntries, ErrorCodes, type ProcessInfo, VelosError } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type VelosClient } from '../src/index.js';
-import { type FrameServer, startFrameServer, waitFor } from './frame-server.js';
+import { type FrameServer, rejection, startFrameServer, waitFor } from './frame-server.js';
 
 let server: FrameServer | null = null;
 let client: VelosClient | null = null;
@@ -40,15 +40,6 @@ function row(id: number, name: string): ProcessInfo {
     execMode: 'fork',
     type: 'service',
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<VelosError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isVelosError(error)) throw new Error(`expected a VelosError, got ${String(error)}`);
-  return error;
 }
 
 describe('requests', () => {

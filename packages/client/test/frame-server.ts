@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { RequestMessage, ResponseMessage } from '@velos/core';
+import { isVelosError, type RequestMessage, type ResponseMessage, type VelosError } from '@velos/core';
 import { encodeFrame, FrameDecoder } from '@velos/core/codec';
 import { makeTempHome, waitFor as waitForTruthy } from '@velos/test-helpers';
 
@@ -49,4 +49,14 @@ export async function startFrameServer(handler: Handler): Promise<FrameServer> {
 /** Polls `check` until it returns true or the deadline passes (10 s unless told). */
 export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   await waitForTruthy(check, { what: 'the condition', timeoutMs, intervalMs: 10 });
+}
+
+/** The VelosError `promise` rejects with; throws when it resolves or rejects with something else. */
+export async function rejection(promise: Promise<unknown>): Promise<VelosError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!isVelosError(error)) throw new Error(`expected a VelosError, got ${String(error)}`);
+  return error;
 }

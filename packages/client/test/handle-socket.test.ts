@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCodes, isVelosError, type VelosError } from '@velos/core';
+import { ErrorCodes } from '@velos/core';
 import { makeTempHome } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Connection } from '../src/connection.js';
 import { openHandleSocket } from '../src/handle-socket.js';
 import { nodeBinding } from '../src/node-binding.js';
-import { type FrameServer, startFrameServer } from './frame-server.js';
+import { type FrameServer, rejection, startFrameServer } from './frame-server.js';
 
 let server: FrameServer | null = null;
 const connections: Connection[] = [];
@@ -26,15 +26,6 @@ async function connectOver(found: FrameServer): Promise<Connection> {
   const connection = Connection.over(socket, path);
   connections.push(connection);
   return connection;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<VelosError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isVelosError(error)) throw new Error(`expected a VelosError, got ${String(error)}`);
-  return error;
 }
 
 describe('a Connection over the pipe handle (the quick paths, issue 17)', () => {
