@@ -378,8 +378,11 @@ describe('HTTP API fuzzing: random methods, paths, queries, headers and bodies (
         )}; velos serve RSS ${before.serve.toFixed(1)} → ${after.serve.toFixed(1)} MB (after each batch: ${perBatch.map((r) => r.toFixed(0)).join(', ')}), daemon ${before.daemon.toFixed(1)} → ${after.daemon.toFixed(1)} MB`,
     );
     expect(tried).toBe(total);
-    // the first batch grows the server's heap (1 MiB bodies); after that memory stays flat
-    expect(after.serve).toBeLessThan(perBatch[0]! + 40);
+    // the first batches grow the server's heap (1 MiB bodies, 16 at once): RSS then swings by up to ~40 MB
+    // from one batch to the next with the garbage collector's timing (124 → 165 → 147 → 145 and
+    // 127 → 147 → 134 → 169 MB in two CI runs), so the last batch is held against the first two; a leak
+    // of ~20 MB a batch fails
+    expect(after.serve).toBeLessThan(Math.max(perBatch[0]!, perBatch[1]!) + 40);
     expect(after.serve).toBeLessThan(250);
     expect(after.daemon).toBeLessThan(before.daemon + 40);
   });
