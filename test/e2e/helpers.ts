@@ -18,11 +18,15 @@ export {
   REPO_ROOT,
   rssFallenToMb,
   rssMb,
+  /** Runs `node <file> …args` to its end (the fuzz suites put a node flag first: `node <flag> <script> …`). */
+  runNode,
   /** Runs `node apps/cli/bin/velos.js …args` with VELOS_HOME set; never throws on a non-zero exit. */
   runVelos as velos,
   /** Runs the CLI and fails with its stderr unless it exits 0. */
   runVelosOk as velosOk,
   settledRssMb,
+  /** Spawns `node <file> …args`, killed by PID in `cleanupHomes` if still running. */
+  spawnNode,
   /** Spawns the CLI without waiting (for `logs --follow`); the process is killed by PID in `cleanupHomes`. */
   spawnVelos,
   VELOS_BIN,
