@@ -28,8 +28,8 @@ export function pnpmCommand() {
   return probe.status === 0 ? ['pnpm'] : ['npx', '--yes', 'pnpm@10'];
 }
 
-/** Installs dependencies (frozen lockfile under CI) and builds all packages with turbo. */
-export function installAndBuild() {
+/** Installs dependencies (frozen lockfile under CI); returns the pnpm command (`pnpmCommand`). */
+export function install() {
   const [pnpm, ...pre] = pnpmCommand();
   const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
   if (process.env.CI || !existsSync(join(root, 'node_modules', '.pnpm'))) {
@@ -37,6 +37,12 @@ export function installAndBuild() {
   } else {
     run(pnpm, [...pre, 'install', '--prefer-offline', '--reporter=silent']);
   }
+  return [pnpm, ...pre];
+}
+
+/** Installs dependencies (frozen lockfile under CI) and builds all packages with turbo. */
+export function installAndBuild() {
+  const [pnpm, ...pre] = install();
   run(pnpm, [...pre, 'run', 'build']);
   return [pnpm, ...pre];
 }
