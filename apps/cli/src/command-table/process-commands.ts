@@ -10,6 +10,12 @@ const FILE_TARGET_OPTIONS: Record<string, OptionSpec> = {
   },
   only: { type: 'string', value: 'names', description: 'a process file target: only these apps of it' },
 };
+/** restart's and reload's `--update-env` (`-a`). */
+const updateEnv: OptionSpec = {
+  type: 'boolean',
+  short: 'a',
+  description: "give the processes the environment of this command (the app's config env kept over it)",
+};
 /** A target may also be a process file (PM2's form), standing for its apps. */
 const FILE_TARGETS =
   'A process file (ecosystem.config.js, .json, .yaml, .toml) stands for its apps: restart and reload\nstart those that do not run, as startOrRestart and startOrReload do (--env, --only).';
@@ -34,16 +40,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'restart processes (starts stopped ones)',
     details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
-    options: {
-      ...FILE_TARGET_OPTIONS,
-      'update-env': {
-        type: 'boolean',
-        short: 'a',
-        description: "give the processes the environment of this command (the app's config env kept over it)",
-      },
-      json,
-      ai,
-    },
+    options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, json, ai },
     run: async (ctx, input) =>
       (await import('../commands/process-action.js')).runProcessAction(ctx, 'restart', input.args, {
         updateEnv: input.options['update-env'] === true,
@@ -65,16 +62,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
       `at a time. ${MANY_TARGETS}`,
       FILE_TARGETS,
     ].join('\n'),
-    options: {
-      ...FILE_TARGET_OPTIONS,
-      'update-env': {
-        type: 'boolean',
-        short: 'a',
-        description: "give the processes the environment of this command (the app's config env kept over it)",
-      },
-      json,
-      ai,
-    },
+    options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, json, ai },
     run: async (ctx, input) =>
       (await import('../commands/reload.js')).runReload(ctx, input.args, {
         updateEnv: input.options['update-env'] === true,
