@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { isVelosError, type RequestMessage, type ResponseMessage, type VelosError } from '@velos/core';
 import { encodeFrame, FrameDecoder } from '@velos/core/codec';
-import { makeTempHome, waitFor as waitForTruthy } from '@velos/test-helpers';
+import { makeTempHome, rejectionOf, waitFor as waitForTruthy } from '@velos/test-helpers';
 
 /** A real Unix-socket server speaking the frame protocol, driven by each test's handler. */
 export interface FrameServer {
@@ -52,11 +52,6 @@ export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise
 }
 
 /** The VelosError `promise` rejects with; throws when it resolves or rejects with something else. */
-export async function rejection(promise: Promise<unknown>): Promise<VelosError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isVelosError(error)) throw new Error(`expected a VelosError, got ${String(error)}`);
-  return error;
+export function rejection(promise: Promise<unknown>): Promise<VelosError> {
+  return rejectionOf(promise, isVelosError);
 }

@@ -1,4 +1,5 @@
 import { createError, LogEngineErrorCodes } from './errors.js';
+import { leafKeyOf, lineKey } from './line-keys.js';
 import type { MaskOptions } from './masks.js';
 import {
   clusterFromSnapshot,
@@ -18,6 +19,8 @@ import {
   renderCluster,
   subsumes,
 } from './template-cluster.js';
+import { type Family, familyKey, lendsItsId, requiredVariants } from './template-family.js';
+import { follow, onlineId, ownerOf } from './template-links.js';
 import { TOKEN_LITERAL, TOKEN_VARIABLE, type TokenBuffer } from './token-buffer.js';
 import { Tokenizer } from './tokenizer.js';
 
@@ -53,11 +56,6 @@ export interface TemplateInfo {
   count: number;
 }
 
-// A literal position becomes a placeholder once this many different values were seen there. Where every
-// value starts with a capital (Started/Paused/Resumed, GET/POST, LOOKING/LEADING, "Scheduled"), the position
-// names events of a small closed vocabulary rather than a value: it needs many more.
-const MIN_VARIANTS = Number(process.env.MV ?? 3);
-const MIN_CLOSED_VARIANTS = 10;
 // Words seen at a variable position of some template are values: a template that differs from a sibling only
 // by such words merges at once. Bounded: the set restarts when full.
 const MAX_VALUE_WORDS = 8192;
@@ -65,24 +63,16 @@ const MAX_VALUE_WORDS = 8192;
 // or less, at most MAX_ALIGNMENTS of them.
 const MAX_LENGTH_DIFFERENCE = 4;
 const MAX_ALIGNMENTS = 64;
-// Online ids: a template seen at most YOUNG times whose new variant differs at most at PROVISIONAL_POSITIONS
-// open positions lends its id to that variant until the family merges.
-const YOUNG = 2;
-const PROVISIONAL_POSITIONS = 3;
 // Quoted strings of at most this many tokens keep their words ("GET <path> HTTP/<num>.<num>"); longer
 // ones are free text (a user agent, an SQL statement) and become <str>.
 const QUOTED_TOKENS = 6;
 // A merged template keeps at least this many literal tokens.
 const MIN_LITERALS = 2;
 
-interface Family {
-  positions: number[];
-  members: Cluster[];
-}
-
 /**
  * Online template miner: a fixed-depth tree (token count, first token) over masked tokens, where a
- * literal position turns into a placeholder only after it has shown `MIN_VARIANTS` different values.
+ * literal position turns into a placeholder only after it has shown enough different values: a family of
+ * templates equal but at that position merges (template-family.ts).
  *
  * @example
  * const miner = new TemplateMiner();
@@ -341,15 +331,7 @@ export class TemplateMiner {
 
   /** Adds `created` to the family of templates equal to `near` but at `positions`; merges it when large. */
   private joinFamily(near: Cluster, created: Cluster, positions: number[]): Cluster {
-    let key = near.leafKey;
-    for (let i = 0, j = 0; i < near.norm.length; i++) {
-      if (positions[j] === i) {
-        key += '\u0000';
-        j++;
-      } else {
-        key += `\u0001${near.norm[i]}`;
-      }
-    }
+    const key = familyKey(near, positions);
     let family = this.families.get(key);
     if (family === undefined) {
       family = { positions, members: [near] };
@@ -364,17 +346,9 @@ export class TemplateMiner {
       if (member.families === undefined) member.families = [key];
       else if (!member.families.includes(key)) member.families.push(key);
     }
-    const required = this.requiredVariants(family);
+    const required = requiredVariants(family, this.valueWords);
     if (family.members.length < required) {
-      // The first line of a new variant of a young template at an open position answers with the id the
-      // merge will keep, so ids printed online do not change when the family merges on its next variant.
-      if (
-        required === MIN_VARIANTS &&
-        positions.length <= PROVISIONAL_POSITIONS &&
-        family.members.length === 2 &&
-        near.count <= YOUNG
-      )
-        created.provisional = near;
+      if (lendsItsId(near, positions, family, required)) created.provisional = near;
       return created;
     }
     this.families.delete(key);
@@ -483,34 +457,6 @@ export class TemplateMiner {
     cluster.newer = undefined;
   }
 
-  /**
-   * Variants a family needs before it merges: two when the differing words are known values (seen at a
-   * variable position of another template), many more when a differing position holds only words that start
-   * with a capital (a closed vocabulary of event words, not values), three otherwise.
-   */
-  private requiredVariants(family: Family): number {
-    let known = true;
-    for (const i of family.positions) {
-      if (!family.members.some((m) => m.kind[i] === TOKEN_LITERAL && this.valueWords.has(m.norm[i]!))) {
-        known = false;
-        break;
-      }
-    }
-    if (known) return 2;
-    let keyed = true;
-    const first = family.members[0]!;
-    for (const i of family.positions) {
-      if (family.members.every((m) => m.kind[i] === TOKEN_VARIABLE || hasCapital(m.norm[i]!)))
-        return MIN_CLOSED_VARIANTS;
-      // The value of a `key=value` pair.
-      if (
-        !(i > 1 && first.norm[i - 1] === '=' && first.spaced[i] === 0 && first.kind[i - 2] === TOKEN_LITERAL)
-      )
-        keyed = false;
-    }
-    return keyed ? 2 : MIN_VARIANTS;
-  }
-
   /** Remembers the literal words of `b` that sit at variable positions of `cluster`. */
   private learnValues(cluster: Cluster, b: TokenBuffer): void {
     for (let i = 0; i < b.count; i++) {
@@ -535,68 +481,9 @@ export class TemplateMiner {
   }
 }
 
-/** True when a token holds a capital letter: `Started`, `GET`, `SCREEN_ON`, `stepSum` name things, not values. */
-function hasCapital(norm: string): boolean {
-  for (let i = 0; i < norm.length; i++) {
-    const c = norm.charCodeAt(i);
-    if (c >= 65 && c <= 90) return true;
-  }
-  return false;
-}
-
-/** The id printed online for a line of `cluster`: the id lent by its family while it waits to merge. */
-function onlineId(cluster: Cluster): number {
-  const lender = cluster.provisional === undefined ? undefined : follow(cluster.provisional);
-  return lender?.id ?? cluster.id;
-}
-
-/** The live template whose id the lines of `cluster` answer with (itself unless it is another's shape). */
-function ownerOf(cluster: Cluster): Cluster {
-  let c = cluster;
-  for (let hops = 0; hops < 8 && c.owner !== undefined; hops++) {
-    const owner = follow(c.owner);
-    if (owner === undefined || owner === c) break;
-    c = owner;
-  }
-  return c;
-}
-
+/** Masked tokens of a tokenised line. */
 function countVariables(b: TokenBuffer): number {
   let n = 0;
   for (let i = 0; i < b.count; i++) if (b.kind[i] === TOKEN_VARIABLE) n++;
   return n;
-}
-
-function follow(cluster: Cluster): Cluster | undefined {
-  let c: Cluster | undefined = cluster;
-  while (c !== undefined && !c.alive) c = c.into;
-  return c;
-}
-
-function leafKeyOf(b: TokenBuffer): string {
-  const first = b.count > 0 && b.kind[0] !== TOKEN_VARIABLE ? b.norm[0] : '*';
-  return `${b.count}\u0001${first}`;
-}
-
-/**
- * The cache key of a tokenised line: runs of plain words as written, masked tokens as their placeholder
- * after a U+FFFF marker (which keeps a literal "<num>" apart from a masked number).
- */
-function lineKey(b: TokenBuffer, line: string): string {
-  let key = '';
-  let runStart = -1;
-  let runEnd = -1;
-  for (let i = 0; i < b.count; i++) {
-    if (b.kind[i] === TOKEN_LITERAL) {
-      if (runStart < 0) runStart = b.start[i]!;
-      runEnd = b.end[i]!;
-      continue;
-    }
-    if (runStart >= 0) {
-      key += line.slice(runStart, runEnd);
-      runStart = -1;
-    }
-    key += b.listed[i] === 1 ? `\uffff${b.norm[i]}\ufffe` : `\uffff${b.norm[i]}`;
-  }
-  return runStart >= 0 ? key + line.slice(runStart, runEnd) : key;
 }

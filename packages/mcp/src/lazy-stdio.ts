@@ -1,17 +1,17 @@
 import type { VelosControl } from '@velos/core';
 import {
+  PROTOCOL_VERSIONS,
+  SERVER_CAPABILITIES,
+  SERVER_INFO,
+  SERVER_INSTRUCTIONS,
+} from './initialize-answer.js';
+import {
   answerableId,
   asInvalidParams,
   invalidMessageReason,
   invalidToolCallReason,
 } from './message-shape.js';
-import {
-  PROTOCOL_VERSIONS,
-  SERVER_CAPABILITIES,
-  SERVER_INFO,
-  SERVER_INSTRUCTIONS,
-  TOOL_LIST,
-} from './tool-list.js';
+import { TOOL_LIST } from './tool-list.js';
 
 /** A JSON-RPC message as it crosses stdio. */
 type Message = { jsonrpc: '2.0'; id?: string | number; method?: string; params?: Record<string, unknown> };
@@ -37,8 +37,9 @@ export interface LazyStdioOptions {
 
 /**
  * MCP over stdin/stdout that answers `initialize`, `tools/list` and `ping` from data generated from the
- * server at build time (tool-list.ts, pinned by a test), so an agent gets its tool list before the SDK
- * and zod have loaded; the SDK server loads right after and takes over, `initialize` replayed to it.
+ * server at build time (initialize-answer.ts, tool-list.ts; pinned by a test), so an agent gets its tool
+ * list before the SDK and zod have loaded; the SDK server loads right after and takes over, `initialize`
+ * replayed to it.
  */
 export function serveStdioLazy(options: LazyStdioOptions): void {
   const pending: Message[] = [];

@@ -2,14 +2,22 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { VelosControl } from '@velos/core';
 import { describe, expect, it } from 'vitest';
-import { createVelosMcpServer } from '../src/server.js';
 import {
   PROTOCOL_VERSIONS,
   SERVER_CAPABILITIES,
   SERVER_INFO,
   SERVER_INSTRUCTIONS,
-  TOOL_LIST,
-} from '../src/tool-list.js';
+} from '../src/initialize-answer.js';
+import { createVelosMcpServer } from '../src/server.js';
+import { CONFIG_TOOL_LIST } from '../src/tool-list/config-tools.js';
+import { LOG_TOOL_LIST } from '../src/tool-list/log-tools.js';
+import { OBSERVE_TOOL_LIST } from '../src/tool-list/observe-tools.js';
+import { PROCESS_TOOL_LIST } from '../src/tool-list/process-tools.js';
+import { TOOL_LIST } from '../src/tool-list.js';
+import { CONFIG_TOOLS } from '../src/tools/config-tools.js';
+import { LOG_TOOLS } from '../src/tools/log-tools.js';
+import { OBSERVE_TOOLS } from '../src/tools/observe-tools.js';
+import { PROCESS_TOOLS } from '../src/tools/process-tools.js';
 
 /** Raw answers of the live server to `initialize` and `tools/list`. */
 async function liveAnswers(): Promise<{ init: Record<string, unknown>; tools: unknown[] }> {
@@ -45,5 +53,13 @@ describe('tool-list.ts (what velos mcp answers before the SDK loads)', () => {
       latest: LATEST_PROTOCOL_VERSION,
       supported: SUPPORTED_PROTOCOL_VERSIONS,
     });
+  });
+
+  it('holds the tools of each file of src/tools/ in the file of the same name under src/tool-list/', () => {
+    const names = (tools: readonly { name?: unknown }[]) => tools.map((tool) => tool.name);
+    expect(names(PROCESS_TOOL_LIST)).toEqual(names(PROCESS_TOOLS));
+    expect(names(LOG_TOOL_LIST)).toEqual(names(LOG_TOOLS));
+    expect(names(OBSERVE_TOOL_LIST)).toEqual(names(OBSERVE_TOOLS));
+    expect(names(CONFIG_TOOL_LIST)).toEqual(names(CONFIG_TOOLS));
   });
 });

@@ -7,6 +7,7 @@ import {
   type VelosControl,
   type VelosError,
 } from '@velos/core';
+import { rejectionOf } from '@velos/test-helpers';
 
 /** One call a `RecordingControl` received. */
 export interface RecordedCall {
@@ -113,11 +114,6 @@ function oneItem<T>(item: T): Subscription<T> {
 }
 
 /** The `VelosError` a promise rejects with (fails the test when it resolves or rejects otherwise). */
-export async function rejection(promise: Promise<unknown>): Promise<VelosError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isVelosError(error)) throw new Error(`expected a VelosError, got ${String(error)}`);
-  return error;
+export function rejection(promise: Promise<unknown>): Promise<VelosError> {
+  return rejectionOf(promise, isVelosError);
 }

@@ -24,6 +24,7 @@ export {
   type ProcEntry,
   pidsWithEnv,
 } from './proc.js';
+export { rejectionOf } from './rejection.js';
 export { rssFallenToMb, rssMb, settledRssMb } from './rss.js';
 export { makeTempHome, removeTempHome, type TempHome } from './temp-home.js';
 export {

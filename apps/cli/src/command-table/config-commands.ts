@@ -1,0 +1,62 @@
+import type { CommandSpec } from '../command-spec.js';
+import { ai, json, SECRETS, showSecrets } from './common-options.js';
+
+/** Config and saved state: config (reload, show, set), save, resurrect. */
+export const CONFIG_COMMANDS: CommandSpec[] = [
+  {
+    name: 'config',
+    argsUsage: '<reload [file] | show <app> | set <app> key=value…>',
+    shortArgsUsage: '<reload|show|set>',
+    minArgs: 1,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 're-read config files, show or change the effective config of an app',
+    details: [
+      'reload [file]  re-read a config file apps were started from (without one: every linked file and',
+      '               $VELOS_HOME/config.toml, as SIGHUP does). The whole file is validated first: an invalid',
+      '               file changes nothing (the error names file, key and line). Then new apps start, removed',
+      '               apps are deleted, changed apps restart (cluster apps reload), the others keep running.',
+      '               Changed apps that error, crash or turn unhealthy within max(min_uptime, 5s) (or [reload]',
+      '               grace of config.toml) are rolled back to their previous spec; the command then exits 1.',
+      'show <app>     print the effective config of an app as TOML (--json: the resolved spec).',
+      'set <app> k=v  change options of an app, validated like a config file (values as in TOML: 3, true,',
+      '               5s, 200M, [0, 3]; env.KEY=value sets one variable), applied by a restart. The file is',
+      '               not rewritten: the change is kept in the daemon state and applied over the file at reloads.',
+      'velos start app.toml --watch-config links the file and makes the daemon reload it on each change.',
+      SECRETS,
+    ].join('\n'),
+    options: { json, ai, 'show-secrets': showSecrets },
+    run: async (ctx, input) =>
+      (await import('../commands/config.js')).runConfig(
+        ctx,
+        input.args,
+        input.options['show-secrets'] === true,
+      ),
+  },
+  {
+    name: 'save',
+    aliases: ['dump'],
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'save the process list, for resurrect',
+    details:
+      'It is written to $VELOS_HOME/state.json, which the daemon also restores when it starts (at boot).',
+    options: {
+      force: {
+        type: 'boolean',
+        short: 'f',
+        description: 'PM2 compatibility: accepted, saving is never refused',
+      },
+      json,
+      ai,
+    },
+    run: async (ctx) => (await import('../commands/state.js')).runSave(ctx),
+  },
+  {
+    name: 'resurrect',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'start the processes of the last save',
+    options: { json, ai },
+    run: async (ctx) => (await import('../commands/state.js')).runResurrect(ctx),
+  },
+];

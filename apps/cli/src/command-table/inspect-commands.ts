@@ -1,0 +1,60 @@
+import type { CommandSpec } from '../command-spec.js';
+import { ai, json, TARGETS } from './common-options.js';
+
+/** Commands that show processes: list, monit, describe. */
+export const INSPECT_COMMANDS: CommandSpec[] = [
+  {
+    name: 'list',
+    aliases: ['ls', 'l', 'status'],
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'list processes with status, pid, cpu, memory, uptime and restarts',
+    details: [
+      'Columns appear when some process needs them: namespace, mode (cluster), health (apps with',
+      'liveness/readiness probes: healthy, degraded, unhealthy, unknown), job (runs, last, next) and watch.',
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx) => (await import('../commands/list.js')).runList(ctx),
+  },
+  {
+    name: 'monit',
+    aliases: ['monitor', 'dash'],
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'live terminal dashboard: processes, host CPU/RAM, logs and events; keys act on apps',
+    details: [
+      'Header: daemon version, uptime, RSS, process count, self-health; host CPU and RAM bars; the process',
+      'table; CPU and memory sparklines and live logs of the selected process; recent events.',
+      'Keys: ↑↓ or j/k select, Enter or l full-screen logs, a log summary, r restart, R reload, s stop,',
+      'd delete (asks y/N), / filter, ? help, q quit. Redraws at most 10 times a second.',
+      'Needs a terminal: with stdout or stdin not a TTY it exits 2 (use velos list --json instead).',
+      'See docs/monit.md.',
+    ].join('\n'),
+    options: {},
+    run: async (ctx) => (await import('../commands/monit.js')).runMonit(ctx),
+  },
+  {
+    name: 'describe',
+    aliases: ['show', 'info', 'desc'],
+    argsUsage: '<target>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: 'show everything about a process: spec, command, logs, peaks, last exit',
+    details: `${TARGETS}\nWith probes: health, ready, last failure and each probe; a job: its runs.\n--history: CPU, memory and log lines/s of each process as sparklines (min, max, last) and the restarts in\nthe window; the daemon keeps the last hour at its 2 s sampling and 24 h of 1-minute means, across restarts.\n--json gives the raw columns (t, cpu, memory, restarts, logRate; null where the process was not running).\nExample: velos describe api --history --since 24h`,
+    options: {
+      json,
+      ai,
+      history: { type: 'boolean', description: 'CPU, memory, log rate and restarts over time (sparklines)' },
+      since: {
+        type: 'string',
+        value: 'dur',
+        description: 'with --history: the last 30m, 1h (default) … 24h',
+      },
+    },
+    run: async (ctx, input) =>
+      (await import('../commands/describe.js')).runDescribe(ctx, input.args[0]!, {
+        history: input.options.history === true,
+        since: input.options.since,
+      }),
+  },
+];

@@ -1,0 +1,47 @@
+import type { CommandSpec } from '../command-spec.js';
+import { ai, json, TARGETS } from './common-options.js';
+
+/** Commands on jobs: runs, trigger. */
+export const JOB_COMMANDS: CommandSpec[] = [
+  {
+    name: 'runs',
+    argsUsage: '<job>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: 'show the run history of a job: start, duration, exit code, outcome, trigger',
+    details: [
+      'Newest first. Outcomes: ok (exit 0), failed (other exit or a signal), timeout (stopped after',
+      'its --timeout), spawn-error, running, interrupted (the daemon died during the run, which was',
+      'over when the next daemon started), unknown (the next daemon took the run over and saw it end;',
+      'its exit code cannot be known).',
+      'Triggers: start, interval, schedule, user (velos trigger).',
+      'The history survives daemon restarts (jobs/<name>.jsonl in the home, the last --history runs).',
+      TARGETS,
+    ].join('\n'),
+    options: {
+      limit: { type: 'string', value: 'n', description: 'show at most n runs (default 20)' },
+      json,
+      ai,
+    },
+    run: async (ctx, input) =>
+      (await import('../commands/runs.js')).runRuns(
+        ctx,
+        input.args[0]!,
+        typeof input.options.limit === 'string' ? input.options.limit : undefined,
+      ),
+  },
+  {
+    name: 'trigger',
+    argsUsage: '<job...>',
+    minArgs: 1,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 'run a job now (a job whose run is still going is left alone)',
+    details: [
+      'Works on a stopped job too: it runs once and stays stopped. The run is recorded with trigger',
+      'user; it does not move the next scheduled or interval run.',
+      TARGETS,
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx, input) => (await import('../commands/trigger.js')).runTrigger(ctx, input.args),
+  },
+];

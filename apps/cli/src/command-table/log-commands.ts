@@ -1,0 +1,145 @@
+import type { CommandSpec } from '../command-spec.js';
+import { ai, json, TARGETS } from './common-options.js';
+
+/** Commands on logs and the event log: logs, events, flush, reloadLogs. */
+export const LOG_COMMANDS: CommandSpec[] = [
+  {
+    name: 'logs',
+    argsUsage: '[target]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'show recent log lines, follow new ones with -f, or analyse them (--summary, --grep …)',
+    details: `Lines are printed as "<name> | line"; on a colour terminal stderr lines have a red prefix.\nOn a terminal, control characters an app printed (ESC, BEL …) are shown as \\xHH; --raw prints them as they are.\nAn answer holds at most 4M of lines: beyond that older lines are left out, with a notice on stderr naming the log file.\nApps with --log-format json: a JSON line the app printed shows its message and key=value fields; --json adds lvl and fields.\n${TARGETS} Without one, all processes.\n\nThe log engine (one app, its captured files, rotated ones included):\n  --summary [--period 1h]   period, lines by level, top patterns, anomalies, last error, health 0-100\n  --patterns | --dedupe | --anomalies   recurring templates, lines collapsed by template, unusual minutes\n  --level L, --grep RE, --since T, --until T   search: the newest matching lines (--lines N, default 100)\nT is a duration ago (10m, 2h, 1d) or a time (2026-12-01T10:00:00Z); plain log lines get the time the daemon\nread them from the time index beside each file (<file>.tidx). Over 50,000 lines a summary analyses a random\nsample and says so (counts are then estimates). Example: velos logs api --summary --period 1h --ai`,
+    options: {
+      lines: { type: 'string', value: 'n', description: 'how many recent lines to show (default 15)' },
+      follow: { type: 'boolean', short: 'f', description: 'keep printing new lines until Ctrl-C' },
+      err: { type: 'boolean', description: 'only stderr' },
+      out: { type: 'boolean', description: 'only stdout' },
+      raw: {
+        type: 'boolean',
+        description: 'print the lines as the app wrote them: no name prefix, no escaping',
+      },
+      json: {
+        type: 'boolean',
+        description: 'print one JSON object per line (with a view: the whole answer)',
+      },
+      ai,
+      timestamp: {
+        type: 'string',
+        value: 'format',
+        isValueOptional: true,
+        description:
+          'prefix each line with its time (PM2: default YYYY-MM-DD-HH:mm:ss; tokens YYYY MM DD HH mm ss SSS Z)',
+      },
+      nostream: {
+        type: 'boolean',
+        description: 'PM2 compatibility: print and exit (what velos logs does without -f)',
+      },
+      format: {
+        type: 'boolean',
+        description: "PM2's key=value lines: timestamp=… app=… id=… type=out|err message=…",
+      },
+      summary: { type: 'boolean', description: "summarise the app's logs (ENG-6)" },
+      period: {
+        type: 'string',
+        value: 'dur',
+        description: 'with a view: the last 1h, 30m, 1d … (same as --since)',
+      },
+      patterns: { type: 'boolean', description: 'recurring templates with count, rate and trend' },
+      dedupe: { type: 'boolean', description: 'the newest lines collapsed by template (x847, first, last)' },
+      anomalies: { type: 'boolean', description: 'minutes whose volume or error rate was above mean + 2σ' },
+      level: {
+        type: 'string',
+        value: 'level',
+        description: 'lines at least this severe: fatal, error, warn, info, debug',
+      },
+      grep: { type: 'string', value: 'regex', description: 'lines matching this regular expression' },
+      'ignore-case': { type: 'boolean', short: 'i', description: 'with --grep: ignore case' },
+      since: { type: 'string', value: 'time', description: 'lines since 10m, 2h, 1d ago or an ISO time' },
+      until: { type: 'string', value: 'time', description: 'lines until 10m ago or an ISO time' },
+      limit: {
+        type: 'string',
+        value: 'n',
+        description: 'patterns/entries listed (default 10) or matches (default 100)',
+      },
+    },
+    run: async (ctx, input) => (await import('../commands/logs.js')).runLogs(ctx, input),
+  },
+  {
+    name: 'events',
+    argsUsage: '[target] | emit <name> [key=value...]',
+    shortArgsUsage: '[target]',
+    minArgs: 0,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 'show what happened: starts, exits, restarts, errors, jobs, daemon and app events',
+    details: [
+      'Prints the newest events (default 100), oldest first: time, severity, kind, app/id and message.',
+      '--since and --until take a duration back from now (90s, 10m, 1h, 2d) or an ISO date',
+      '(2026-01-02, 2026-01-02T03:04:05Z). --kind takes kinds (process.exited), categories (process, job,',
+      'log, config, alert, daemon, app) or names (exited, errored); the start of a name works too (exit).',
+      '--json prints the full events, --ai compact ones: t time, k kind, a app, i id, m message,',
+      's severity (when not info), f fields (a JSON array; with --follow one object per line).',
+      'Apps raise their own events (kind app.<name>) by printing one JSON line with the key velos_event:',
+      '{"velos_event":"sync.done","message":"synced 42 rows","rows":42}; see docs/events.md.',
+      'velos events emit <name> [key=value...] [--app a] [--severity s] [--message m] posts one by hand.',
+      'Events are kept in events.jsonl in the Velos home (10M, then one rotated file).',
+      `${TARGETS} Without one, all events.`,
+    ].join('\n'),
+    options: {
+      since: {
+        type: 'string',
+        value: 'when',
+        description: 'only events at or after: 1h (ago) or an ISO date',
+      },
+      until: {
+        type: 'string',
+        value: 'when',
+        description: 'only events at or before: 10m (ago) or an ISO date',
+      },
+      kind: {
+        type: 'string',
+        value: 'kinds',
+        description: 'only these kinds, e.g. exited,errored or process',
+      },
+      limit: { type: 'string', value: 'n', description: 'the newest n events that match (default 100)' },
+      follow: { type: 'boolean', short: 'f', description: 'keep printing new events until Ctrl-C' },
+      app: { type: 'string', value: 'name', description: 'emit: the app the event is about' },
+      severity: {
+        type: 'string',
+        value: 'level',
+        description: 'emit: info (default), warning, error or critical',
+      },
+      message: { type: 'string', value: 'text', description: 'emit: the message (default: the name)' },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('../commands/events.js')).runEvents(ctx, input),
+  },
+  {
+    name: 'flush',
+    argsUsage: '[target]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'empty the log files (of all processes by default)',
+    details:
+      'Each log file is truncated in place (the app keeps writing to it) and its rotated files are deleted.',
+    options: { json, ai },
+    run: async (ctx, input) => (await import('../commands/flush.js')).runFlush(ctx, input.args[0]),
+  },
+  {
+    name: 'reloadLogs',
+    aliases: ['reload-logs'],
+    argsUsage: '[target]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'close and reopen the log files by path (of all processes by default)',
+    details: [
+      'For external rotators such as logrotate: after they rename a log file away, the daemon keeps',
+      'writing to the renamed file until this command; then it opens the path again, creating a new',
+      'file. No line is lost. Built-in rotation (--log-max-size, --log-rotate-cron) needs no reload.',
+      TARGETS,
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx, input) => (await import('../commands/reload-logs.js')).runReloadLogs(ctx, input.args[0]),
+  },
+];

@@ -1,0 +1,99 @@
+import type { CommandSpec, OptionSpec } from '../command-spec.js';
+import { ai, json, MANY_TARGETS } from './common-options.js';
+
+/** PM2's process file as a target of stop/restart/reload/delete (`pm2 reload ecosystem.config.js --env production`). */
+const FILE_TARGET_OPTIONS: Record<string, OptionSpec> = {
+  env: {
+    type: 'string',
+    value: 'profile',
+    description: "a process file target: merge each app's env_<profile> table over its env",
+  },
+  only: { type: 'string', value: 'names', description: 'a process file target: only these apps of it' },
+};
+/** restart's and reload's `--update-env` (`-a`). */
+const updateEnv: OptionSpec = {
+  type: 'boolean',
+  short: 'a',
+  description: "give the processes the environment of this command (the app's config env kept over it)",
+};
+/** A target may also be a process file (PM2's form), standing for its apps. */
+const FILE_TARGETS =
+  'A process file (ecosystem.config.js, .json, .yaml, .toml) stands for its apps: restart and reload\nstart those that do not run, as startOrRestart and startOrReload do (--env, --only).';
+
+/** Commands that act on processes: stop, restart, reload, scale, delete. */
+export const PROCESS_COMMANDS: CommandSpec[] = [
+  {
+    name: 'stop',
+    argsUsage: '<target...>',
+    minArgs: 1,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 'stop processes (SIGTERM, then SIGKILL after the kill timeout)',
+    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
+    options: { ...FILE_TARGET_OPTIONS, json, ai },
+    run: async (ctx, input) =>
+      (await import('../commands/process-action.js')).runProcessAction(ctx, 'stop', input.args, { input }),
+  },
+  {
+    name: 'restart',
+    argsUsage: '<target...>',
+    minArgs: 1,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 'restart processes (starts stopped ones)',
+    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
+    options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, json, ai },
+    run: async (ctx, input) =>
+      (await import('../commands/process-action.js')).runProcessAction(ctx, 'restart', input.args, {
+        updateEnv: input.options['update-env'] === true,
+        input,
+      }),
+  },
+  {
+    name: 'reload',
+    aliases: ['gracefulReload'],
+    argsUsage: '<target...>',
+    minArgs: 1,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 'replace processes one at a time without downtime (cluster mode; fork mode restarts)',
+    details: [
+      'Cluster instances are replaced one by one: a new worker starts beside the old one; once it listens',
+      "(or, with --wait-ready, calls process.send('ready')) within listen_timeout, the old worker stops",
+      'accepting connections, finishes its requests and is stopped. A new worker that is not ready in time',
+      'is stopped, the old one keeps serving and the reload fails. Fork-mode processes are restarted, one',
+      `at a time. ${MANY_TARGETS}`,
+      FILE_TARGETS,
+    ].join('\n'),
+    options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, json, ai },
+    run: async (ctx, input) =>
+      (await import('../commands/reload.js')).runReload(ctx, input.args, {
+        updateEnv: input.options['update-env'] === true,
+        input,
+      }),
+  },
+  {
+    name: 'scale',
+    argsUsage: '<app> <n|+n|-n>',
+    minArgs: 2,
+    maxArgs: 2,
+    summary: 'set the number of instances of an app, or add (+n) or remove (-n) some',
+    details: [
+      'New instances get new ids and start if the app runs; removed ones (the highest instances) are',
+      'stopped gracefully and deleted while the others keep serving. Works in fork and cluster mode.',
+      'velos save keeps the new count.',
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx, input) =>
+      (await import('../commands/scale.js')).runScale(ctx, input.args[0]!, input.args[1]!),
+  },
+  {
+    name: 'delete',
+    aliases: ['del', 'rm'],
+    argsUsage: '<target...>',
+    minArgs: 1,
+    maxArgs: Number.POSITIVE_INFINITY,
+    summary: 'stop processes and remove them from the list',
+    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
+    options: { ...FILE_TARGET_OPTIONS, json, ai },
+    run: async (ctx, input) =>
+      (await import('../commands/process-action.js')).runProcessAction(ctx, 'delete', input.args, { input }),
+  },
+];

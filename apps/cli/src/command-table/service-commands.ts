@@ -1,0 +1,130 @@
+import type { CommandInput, CommandSpec } from '../command-spec.js';
+import { ai, json } from './common-options.js';
+
+/** Velos as a service of the host and beyond it: update, daemon, export, startup, unstartup. */
+export const SERVICE_COMMANDS: CommandSpec[] = [
+  {
+    name: 'update',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'replace the daemon with one of this velos version; the apps keep running',
+    details: [
+      'Run it after installing a new velos. The old daemon flushes its log files and is ended without',
+      'stopping anything; the new one re-adopts what it ran: services (fork and cluster mode) and job',
+      'runs in progress keep running with the same pids. A daemon run by',
+      'the systemd unit of velos startup is started again by systemd, which update waits for.',
+    ].join('\n'),
+    options: { json, ai },
+    run: async (ctx) => (await import('../commands/update.js')).runUpdate(ctx),
+  },
+  {
+    name: 'daemon',
+    minArgs: 0,
+    maxArgs: 0,
+    hidden: true,
+    summary: 'run the daemon in the foreground (the CLI starts it on demand)',
+    details: 'Under systemd (NOTIFY_SOCKET set) it reports READY=1 once it listens, and STOPPING=1.',
+    options: {
+      foreground: {
+        type: 'boolean',
+        description: 'also write the daemon log to stderr (for systemd, launchd, containers)',
+      },
+    },
+    run: async (ctx, input) =>
+      (await import('../commands/daemon.js')).runDaemon(ctx, {
+        foreground: input.options.foreground === true,
+      }),
+  },
+  {
+    name: 'export',
+    argsUsage: '<systemd|compose|kubernetes> <config>',
+    shortArgsUsage: '<target> <config>',
+    minArgs: 2,
+    maxArgs: 2,
+    summary: 'translate a config file into systemd units, a Compose file or Kubernetes manifests',
+    details: [
+      'No daemon is needed: the config (.toml, .yaml, .json) is read and translated. Without --out the',
+      'files are printed (several behind `### <file>` lines); with --out they are written to that dir.',
+      'systemd: <app>.service (<app>-<i>.service per instance, grouped by <app>.target), a .timer for a',
+      '  job and for cron_restart. compose: compose.yaml. kubernetes: kubernetes.yaml with a Deployment',
+      '  per app (a Service when a probe or a whole PORT in its env gives a port), a CronJob per job',
+      '  (a Job for a one-shot job).',
+      'What the target cannot carry over (watch, the log engine, the inactivity watchdog, log rotation…)',
+      "is listed on stderr and in each file's header with what to use instead. An option that changes",
+      'what the app does and has no equivalent is an error naming the app and option, unless --lossy.',
+      'See docs/beyond-one-machine.md.',
+    ].join('\n'),
+    options: {
+      out: { type: 'string', value: 'dir', description: 'write the files into dir instead of printing them' },
+      lossy: {
+        type: 'boolean',
+        description: 'export what the target cannot express as warnings, not errors',
+      },
+      image: {
+        type: 'string',
+        value: 'ref',
+        description: 'compose/kubernetes: the image every app runs in; {name} stands for the app name',
+      },
+      build: {
+        type: 'string',
+        value: 'dir',
+        description: "compose: build every image from dir (default: each app's directory)",
+      },
+      namespace: { type: 'string', value: 'ns', description: 'kubernetes: the namespace of every object' },
+      env: { type: 'string', value: 'profile', description: "merge each app's env_<profile> over its env" },
+    },
+    run: async (ctx, input) => (await import('../commands/export.js')).runExport(ctx, input),
+  },
+  {
+    name: 'startup',
+    argsUsage: '[systemd|launchd]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'install a service that starts the daemon at boot (or print it with --print)',
+    details: [
+      'The service runs `velos daemon --foreground`, which restores the saved processes (velos save).',
+      'systemd: a system unit /etc/systemd/system/<name>.service needs root; without it the command',
+      'prints the one line to run as root. --user installs ~/.config/systemd/user/<name>.service.',
+      'launchd: ~/Library/LaunchAgents/dev.velos.daemon.plist (macOS). Default: by operating system.',
+    ].join('\n'),
+    options: {
+      print: { type: 'boolean', description: 'write the unit or plist to stdout and change nothing' },
+      user: { type: 'boolean', description: 'systemd: a unit of your user manager (systemctl --user)' },
+      'service-name': { type: 'string', value: 'name', description: 'systemd: unit name (default velos)' },
+      'user-name': {
+        type: 'string',
+        short: 'u',
+        value: 'user',
+        description: 'systemd: User= of the system unit (default: you)',
+      },
+      home: { type: 'string', value: 'dir', description: 'VELOS_HOME of the daemon (default: this one)' },
+      hp: {
+        type: 'string',
+        value: 'dir',
+        description: "PM2's --hp: the user's home; the daemon's home is <dir>/.velos",
+      },
+    },
+    run: async (ctx, input) =>
+      (await import('../commands/startup.js')).runStartup(ctx, pm2StartupInput(input)),
+  },
+  {
+    name: 'unstartup',
+    argsUsage: '[systemd|launchd]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'disable and remove the service velos startup installed',
+    options: {
+      user: { type: 'boolean', description: 'systemd: the unit of your user manager' },
+      'service-name': { type: 'string', value: 'name', description: 'systemd: unit name (default velos)' },
+    },
+    run: async (ctx, input) => (await import('../commands/startup.js')).runUnstartup(ctx, input),
+  },
+];
+
+/** PM2's `startup -u <user> --hp <home>`: --hp names the user's home, the daemon's is <home>/.velos. */
+function pm2StartupInput(input: CommandInput): CommandInput {
+  const hp = input.options.hp;
+  if (typeof hp !== 'string' || input.options.home !== undefined) return input;
+  const { hp: _hp, ...options } = input.options;
+  return { ...input, options: { ...options, home: `${hp.replace(/\/+$/, '')}/.velos` } };
+}

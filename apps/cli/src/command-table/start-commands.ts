@@ -1,0 +1,112 @@
+import type { CommandSpec } from '../command-spec.js';
+import { ai, json } from './common-options.js';
+import { START_OPTIONS } from './start-options.js';
+
+/** `velos start`, PM2's startOrRestart, startOrReload and startOrGracefulReload, `import` (a PM2 dump), `watchdog`. */
+export const START_COMMANDS: CommandSpec[] = [
+  {
+    name: 'start',
+    argsUsage: '<script|"command line"|config file>',
+    shortArgsUsage: '<script|config>',
+    minArgs: 1,
+    maxArgs: 1,
+    acceptsRest: true,
+    summary: 'start a script, a program, a shell command line, or the apps of a config file',
+    details: [
+      'A .toml, .yaml, .yml or .json file is a config file: every app in it is started and the app',
+      'options below are refused (set them in the file). PM2 process files work as they are:',
+      'ecosystem.config.{js,cjs,mjs} (run by this command, never by the daemon), ecosystem.json, process.yml',
+      '(PM2 option names, camelCase too; unknown options warn); their apps that run already are restarted.',
+      'Anything else is one app: an existing file (interpreter by extension), a quoted command line (run',
+      'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, --only, --cron, --node-args,',
+      '--max-memory-restart (see docs/migrating-from-pm2.md).',
+      'A name or id of a known process restarts it (starts it when stopped), as pm2 start does.',
+      'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
+      'Durations take milliseconds or a unit: 500ms, 5s, 2m, 1h, 30d (at most 365d).',
+      '--schedule, --every or --timeout make the app a job: each run is a new process, recorded (see',
+      'velos runs); without a schedule or interval it runs once. In a config file, depends_on orders starts.',
+    ].join('\n'),
+    options: START_OPTIONS,
+    run: async (ctx, input) => (await import('../commands/start.js')).runStart(ctx, input),
+  },
+  startOrCommand('startOrRestart', 'restart'),
+  startOrCommand('startOrReload', 'reload'),
+  startOrCommand('startOrGracefulReload', 'reload'),
+  {
+    name: 'import',
+    argsUsage: 'pm2 [dump file]',
+    minArgs: 1,
+    maxArgs: 2,
+    summary: 'start the apps of a PM2 dump (pm2 save) in Velos',
+    details: [
+      'Reads $PM2_HOME/dump.pm2 (default ~/.pm2/dump.pm2) or the given file, starts its apps (the instances',
+      'of a cluster app become one app; apps PM2 had stopped stay stopped; names Velos has are skipped) and',
+      'prints what each PM2 field became and which PM2 options have no Velos equivalent.',
+    ].join('\n'),
+    options: {
+      'dry-run': { type: 'boolean', description: 'print the mapping as JSON; start nothing' },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('../commands/import-pm2.js')).runImport(ctx, input),
+  },
+  {
+    name: 'watchdog',
+    argsUsage: '"<command>" <log file> [timeout] [interval]',
+    shortArgsUsage: '<command> <log file>',
+    minArgs: 2,
+    maxArgs: 4,
+    summary: 'start a command and restart it when its log file stays quiet for <timeout>',
+    details: [
+      'Runs the command (a command line with spaces runs with sh -c) and checks every <interval> that',
+      '<log file> grew or changed; after <timeout> without any change it restarts the command (reason',
+      'inactivity). Bare numbers are seconds (default timeout 60, interval 5); 90s, 2m or 500ms work',
+      'too. The directory of the log file is created if missing. Same as one entry of the processes:',
+      'form of a YAML config (velos start monitor_config.yaml).',
+      'Example: velos watchdog "python3 app.py > /tmp/app.log 2>&1" /tmp/app.log 120 10',
+    ].join('\n'),
+    options: {
+      name: {
+        type: 'string',
+        short: 'n',
+        value: 'name',
+        description: 'app name (default: from the command)',
+      },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('../commands/watchdog.js')).runWatchdog(ctx, input),
+  },
+];
+
+/** PM2's startOrRestart, startOrReload and startOrGracefulReload: one spec each, a different verb. */
+function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
+  return {
+    name,
+    aliases: [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)],
+    argsUsage: '<config file>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: `start the apps of a config file that do not run; ${verb} those that do`,
+    details:
+      verb === 'restart'
+        ? 'Running apps are stopped and started again with the spec in the file (PM2 process files included).'
+        : 'Running apps are reloaded one instance at a time (cluster mode; fork mode restarts), with their spec\nas started; --update-env gives them the environment of this command.',
+    options: {
+      env: {
+        type: 'string',
+        value: 'profile',
+        description: "merge each app's env_<profile> table over its env",
+      },
+      only: { type: 'string', value: 'names', description: 'only these apps of the file, e.g. api,worker' },
+      'update-env': {
+        type: 'boolean',
+        short: 'a',
+        description: 'reload: give the apps the environment of this command',
+      },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('../commands/start.js')).runStartOr(ctx, input, verb),
+  };
+}
