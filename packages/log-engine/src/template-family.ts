@@ -10,7 +10,7 @@ export interface Family {
 // A literal position becomes a placeholder once this many different values were seen there. Where every
 // value starts with a capital (Started/Paused/Resumed, GET/POST, LOOKING/LEADING, "Scheduled"), the position
 // names events of a small closed vocabulary rather than a value: it needs many more.
-const MIN_VARIANTS = Number(process.env.MV ?? 3);
+const MIN_VARIANTS = 3;
 const MIN_CLOSED_VARIANTS = 10;
 // Online ids: a template seen at most YOUNG times whose new variant differs at most at PROVISIONAL_POSITIONS
 // open positions lends its id to that variant until the family merges.
