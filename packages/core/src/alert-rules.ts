@@ -26,20 +26,142 @@ const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 /** Rule names: letters, digits and `_ . : -`, 1–64 characters. */
 export const ALERT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/;
 
-const name = z.string().check(z.regex(ALERT_NAME, 'expected 1-64 letters, digits or _ . : -'));
-const url = z
-  .string()
-  .check(z.regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL'), z.maxLength(2000));
-const program = z.pipe(
-  z.union([z.string(), z.array(z.string())]),
-  z.transform((value, ctx) => {
-    const argv = Array.isArray(value) ? value : value.trim().split(/\s+/);
-    if (argv.length === 0 || argv[0] === '')
-      return failValue(ctx, value, 'expected a program and its arguments');
-    return argv;
-  }),
-);
-const commandTable = z.strictObject({ run: program, timeout: z.optional(durationValue(1)) });
+/**
+ * The rule schemas are built on their first parse (`z.lazy`), not when this module loads (issue 17): the
+ * daemon loads it with the request schemas on its first `start`, where building both cost ~0.38 MB of heap
+ * that only `alerts.*` requests and config files with `[[alerts]]` use.
+ */
+const ruleParts = once(() => {
+  const name = z.string().check(z.regex(ALERT_NAME, 'expected 1-64 letters, digits or _ . : -'));
+  const url = z
+    .string()
+    .check(z.regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL'), z.maxLength(2000));
+  const ms = z.number().check(z.gte(0), z.lte(MAX_DURATION_MS));
+  return { name, url, ms };
+});
+
+/** A rule as written in a config file (`[[alerts]]`), snake_case, durations as `"5m"` or ms. */
+export const alertConfigSchema = z.lazy(buildConfigSchema);
+
+/** Wire schema of an `AlertRule` (the daemon validates `alerts.add`/`alerts.set` and `alerts.json` with it). */
+export const alertRuleSchema = z.lazy(buildRuleSchema);
+
+function buildConfigSchema() {
+  const { name, url } = ruleParts();
+  const program = z.pipe(
+    z.union([z.string(), z.array(z.string())]),
+    z.transform((value, ctx) => {
+      const argv = Array.isArray(value) ? value : value.trim().split(/\s+/);
+      if (argv.length === 0 || argv[0] === '')
+        return failValue(ctx, value, 'expected a program and its arguments');
+      return argv;
+    }),
+  );
+  const commandTable = z.strictObject({ run: program, timeout: z.optional(durationValue(1)) });
+  const webhookInput = stringOr(
+    url,
+    z.strictObject({
+      url,
+      timeout: z.optional(durationValue(1)),
+      retries: z.optional(z.int().check(z.gte(0), z.lte(10))),
+      backoff: z.optional(durationValue(0)),
+      headers: z.optional(z.record(z.string(), z.string())),
+    }),
+  );
+  const commandInput = z.pipe(
+    z.unknown(),
+    z.transform((value, ctx) => {
+      const schema =
+        value !== null && typeof value === 'object' && !Array.isArray(value) ? commandTable : program;
+      const result = (schema as z.ZodMiniType<string[] | { run: string[]; timeout?: number }>).safeParse(
+        value,
+      );
+      if (result.success) return result.data;
+      for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as never);
+      return z.NEVER;
+    }),
+  );
+  const channelKeys = { webhook: z.optional(webhookInput), command: z.optional(commandInput) };
+  return z.strictObject({
+    name,
+    when: z.string().check(z.minLength(1)),
+    app: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    severity: z.optional(z.enum(SEVERITIES)),
+    for: z.optional(durationValue(0)),
+    repeat: z.optional(durationValue(1)),
+    resolve_after: z.optional(durationValue(1)),
+    ...channelKeys,
+    escalate: z.optional(
+      z
+        .strictObject({
+          after_repeats: z.optional(z.int().check(z.gte(1))),
+          after: z.optional(durationValue(1)),
+          severity: z.optional(z.enum(SEVERITIES)),
+          ...channelKeys,
+        })
+        .check(
+          z.refine(
+            (e) => e.after_repeats !== undefined || e.after !== undefined,
+            'expected after_repeats or after',
+          ),
+        ),
+    ),
+  });
+}
+
+function buildRuleSchema() {
+  const { name, url, ms } = ruleParts();
+  const channelSchema = z.union([
+    z.strictObject({
+      type: z.literal('webhook'),
+      url,
+      timeoutMs: ms,
+      retries: z.int().check(z.gte(0), z.lte(10)),
+      backoffMs: ms,
+      headers: z.optional(z.record(z.string(), z.string())),
+    }),
+    z.strictObject({
+      type: z.literal('command'),
+      command: z.array(z.string()).check(z.minLength(1), z.maxLength(100)),
+      timeoutMs: ms,
+    }),
+  ]);
+  const kindList = z
+    .array(z.string().check(z.minLength(1), z.maxLength(100)))
+    .check(z.minLength(1), z.maxLength(50));
+  const conditionSchema = z.union([
+    z.strictObject({ kind: z.literal('event'), kinds: kindList }),
+    z.strictObject({ kind: z.literal('restarts'), count: z.int().check(z.gte(1)), windowMs: ms }),
+    z.strictObject({ kind: z.literal('errored') }),
+    z.strictObject({ kind: z.literal('unhealthy') }),
+    z.strictObject({ kind: z.literal('memory'), aboveBytes: z.number().check(z.gte(1)) }),
+    z.strictObject({ kind: z.literal('cpu'), abovePercent: z.number().check(z.gte(0)) }),
+    z.strictObject({ kind: z.literal('log'), signal: z.enum(['anomaly', 'error_burst', 'any']) }),
+    z.strictObject({ kind: z.literal('job_failed'), count: z.int().check(z.gte(1)) }),
+    z.strictObject({ kind: z.literal('no_output') }),
+    z.strictObject({ kind: z.literal('daemon_degraded') }),
+  ]);
+  const channels = z.array(channelSchema).check(z.maxLength(10));
+  return z.strictObject({
+    name,
+    when: conditionSchema,
+    app: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    severity: z.enum(SEVERITIES),
+    forMs: ms,
+    repeatMs: z.optional(ms.check(z.gte(1))),
+    resolveAfterMs: ms,
+    channels,
+    escalation: z.optional(
+      z.strictObject({
+        afterRepeats: z.optional(z.int().check(z.gte(1))),
+        afterMs: z.optional(ms),
+        severity: z.optional(z.enum(SEVERITIES)),
+        channels,
+      }),
+    ),
+    source: z.string().check(z.minLength(1), z.maxLength(4096)),
+  }) satisfies z.ZodMiniType<AlertRule>;
+}
 
 /** A string checked by `text`, anything else by `table`: the errors of the form written come through. */
 function stringOr<S extends z.ZodMiniType<string, string>, T extends z.ZodMiniType>(text: S, table: T) {
@@ -54,109 +176,14 @@ function stringOr<S extends z.ZodMiniType<string, string>, T extends z.ZodMiniTy
   );
 }
 
-const webhookInput = stringOr(
-  url,
-  z.strictObject({
-    url,
-    timeout: z.optional(durationValue(1)),
-    retries: z.optional(z.int().check(z.gte(0), z.lte(10))),
-    backoff: z.optional(durationValue(0)),
-    headers: z.optional(z.record(z.string(), z.string())),
-  }),
-);
-const commandInput = z.pipe(
-  z.unknown(),
-  z.transform((value, ctx) => {
-    const schema =
-      value !== null && typeof value === 'object' && !Array.isArray(value) ? commandTable : program;
-    const result = (schema as z.ZodMiniType<string[] | { run: string[]; timeout?: number }>).safeParse(value);
-    if (result.success) return result.data;
-    for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as never);
-    return z.NEVER;
-  }),
-);
-const channelKeys = { webhook: z.optional(webhookInput), command: z.optional(commandInput) };
-
-/** A rule as written in a config file (`[[alerts]]`), snake_case, durations as `"5m"` or ms. */
-export const alertConfigSchema = z.strictObject({
-  name,
-  when: z.string().check(z.minLength(1)),
-  app: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-  severity: z.optional(z.enum(SEVERITIES)),
-  for: z.optional(durationValue(0)),
-  repeat: z.optional(durationValue(1)),
-  resolve_after: z.optional(durationValue(1)),
-  ...channelKeys,
-  escalate: z.optional(
-    z
-      .strictObject({
-        after_repeats: z.optional(z.int().check(z.gte(1))),
-        after: z.optional(durationValue(1)),
-        severity: z.optional(z.enum(SEVERITIES)),
-        ...channelKeys,
-      })
-      .check(
-        z.refine(
-          (e) => e.after_repeats !== undefined || e.after !== undefined,
-          'expected after_repeats or after',
-        ),
-      ),
-  ),
-});
-
-const ms = z.number().check(z.gte(0), z.lte(MAX_DURATION_MS));
-const channelSchema = z.union([
-  z.strictObject({
-    type: z.literal('webhook'),
-    url,
-    timeoutMs: ms,
-    retries: z.int().check(z.gte(0), z.lte(10)),
-    backoffMs: ms,
-    headers: z.optional(z.record(z.string(), z.string())),
-  }),
-  z.strictObject({
-    type: z.literal('command'),
-    command: z.array(z.string()).check(z.minLength(1), z.maxLength(100)),
-    timeoutMs: ms,
-  }),
-]);
-const kindList = z
-  .array(z.string().check(z.minLength(1), z.maxLength(100)))
-  .check(z.minLength(1), z.maxLength(50));
-const conditionSchema = z.union([
-  z.strictObject({ kind: z.literal('event'), kinds: kindList }),
-  z.strictObject({ kind: z.literal('restarts'), count: z.int().check(z.gte(1)), windowMs: ms }),
-  z.strictObject({ kind: z.literal('errored') }),
-  z.strictObject({ kind: z.literal('unhealthy') }),
-  z.strictObject({ kind: z.literal('memory'), aboveBytes: z.number().check(z.gte(1)) }),
-  z.strictObject({ kind: z.literal('cpu'), abovePercent: z.number().check(z.gte(0)) }),
-  z.strictObject({ kind: z.literal('log'), signal: z.enum(['anomaly', 'error_burst', 'any']) }),
-  z.strictObject({ kind: z.literal('job_failed'), count: z.int().check(z.gte(1)) }),
-  z.strictObject({ kind: z.literal('no_output') }),
-  z.strictObject({ kind: z.literal('daemon_degraded') }),
-]);
-const channels = z.array(channelSchema).check(z.maxLength(10));
-
-/** Wire schema of an `AlertRule` (the daemon validates `alerts.add`/`alerts.set` and `alerts.json` with it). */
-export const alertRuleSchema = z.strictObject({
-  name,
-  when: conditionSchema,
-  app: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-  severity: z.enum(SEVERITIES),
-  forMs: ms,
-  repeatMs: z.optional(ms.check(z.gte(1))),
-  resolveAfterMs: ms,
-  channels,
-  escalation: z.optional(
-    z.strictObject({
-      afterRepeats: z.optional(z.int().check(z.gte(1))),
-      afterMs: z.optional(ms),
-      severity: z.optional(z.enum(SEVERITIES)),
-      channels,
-    }),
-  ),
-  source: z.string().check(z.minLength(1), z.maxLength(4096)),
-}) satisfies z.ZodMiniType<AlertRule>;
+/** `build()` on the first call, the same value after. */
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= build();
+    return value;
+  };
+}
 
 type ConfigRule = z.output<typeof alertConfigSchema>;
 type ChannelKeys = Pick<ConfigRule, 'webhook' | 'command'>;

@@ -18,12 +18,21 @@ const positiveDurationMs = z
   .number()
   .check(z.gte(1), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms'));
 const nonNegativeInt = z.int().check(z.gte(0, 'expected a whole number, 0 or more'));
+// Schemas several fields share: one instance each instead of one per field (issue 17: a checked zod/mini
+// schema is ~2.5 kB of heap, and the daemon builds these on its first `start`).
+const nonEmpty = z.string().check(z.minLength(1));
+const optionalNonEmpty = z.optional(nonEmpty);
+const optionalBoolean = z.optional(z.boolean());
+const strings = z.array(z.string());
+const stringRecord = z.record(z.string(), z.string());
+const optionalEnvName = z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/)));
+const atLeastOne = z.int().check(z.gte(1));
 
 const probeTiming = {
   intervalMs: positiveDurationMs,
   timeoutMs: positiveDurationMs,
-  failureThreshold: z.int().check(z.gte(1)),
-  successThreshold: z.int().check(z.gte(1)),
+  failureThreshold: atLeastOne,
+  successThreshold: atLeastOne,
   initialDelayMs: durationMs,
 };
 const status = z.int().check(z.gte(100), z.lte(599));
@@ -33,16 +42,16 @@ const probeSpec = z.union([
     url: z.string().check(z.regex(/^https?:\/\//)),
     statusMin: status,
     statusMax: status,
-    headers: z.record(z.string(), z.string()),
+    headers: stringRecord,
     ...probeTiming,
   }),
   z.object({
     kind: z.literal('tcp'),
-    host: z.string().check(z.minLength(1)),
+    host: nonEmpty,
     port: z.int().check(z.gte(1), z.lte(65535)),
     ...probeTiming,
   }),
-  z.object({ kind: z.literal('exec'), command: z.string().check(z.minLength(1)), ...probeTiming }),
+  z.object({ kind: z.literal('exec'), command: nonEmpty, ...probeTiming }),
 ]);
 
 /** Wire schema of an `AppSpec` (camelCase, resolved); the daemon validates `start` payloads with it. */
@@ -53,16 +62,16 @@ export const appSpecSchema = z.object({
     z.regex(/^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]*$/, 'expected letters, digits, spaces or _ . @ -'),
     z.refine((n) => n !== 'all' && !/^\d+$/.test(n), 'must not be "all" or a number'),
   ),
-  script: z.string().check(z.minLength(1)),
-  args: z.array(z.string()),
+  script: nonEmpty,
+  args: strings,
   cwd: absolutePath,
-  env: z.record(z.string(), z.string()),
-  ownEnv: z.optional(z.record(z.string(), z.string())),
+  env: stringRecord,
+  ownEnv: z.optional(stringRecord),
   inheritEnv: z.optional(z.literal(false)),
-  interpreter: z.optional(z.string().check(z.minLength(1))),
-  interpreterArgs: z.array(z.string()),
+  interpreter: optionalNonEmpty,
+  interpreterArgs: strings,
   instances: z.int().check(z.gte(1), z.lte(1024)),
-  namespace: z.string().check(z.minLength(1)),
+  namespace: nonEmpty,
   autorestart: z.boolean(),
   maxRestarts: nonNegativeInt,
   minUptimeMs: durationMs,
@@ -73,34 +82,34 @@ export const appSpecSchema = z.object({
   killTimeoutMs: durationMs,
   stopSignal: z.enum(SIGNALS),
   logFormat: z.enum(['plain', 'json']),
-  logDateFormat: z.optional(z.string().check(z.minLength(1))),
+  logDateFormat: optionalNonEmpty,
   mergeLogs: z.boolean(),
-  logPerInstance: z.optional(z.boolean()),
+  logPerInstance: optionalBoolean,
   outFile: z.optional(absolutePath),
   errFile: z.optional(absolutePath),
   // issue #14: PM2's log_file, pid_file and instance_var
   logFile: z.optional(absolutePath),
-  logFileInHome: z.optional(z.boolean()),
+  logFileInHome: optionalBoolean,
   pidFile: z.optional(absolutePath),
-  instanceVar: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/))),
+  instanceVar: optionalEnvName,
   logMaxBytes: z.optional(z.int().check(z.gte(1024, 'expected at least 1024 bytes'))),
-  logRotateCron: z.optional(z.string().check(z.minLength(1))),
+  logRotateCron: optionalNonEmpty,
   logRetain: z.int().check(z.gte(0), z.lte(1000)),
   logCompress: z.boolean(),
-  logEngine: z.optional(z.boolean()),
+  logEngine: optionalBoolean,
   metricsUrl: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s]+$/), z.maxLength(2048))),
   maxMemoryBytes: z.optional(z.int().check(z.gte(1024 * 1024, 'expected at least 1M'))),
-  cronRestart: z.optional(z.string().check(z.minLength(1))),
+  cronRestart: optionalNonEmpty,
   execMode: z.enum(['fork', 'cluster']),
-  incrementVar: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/))),
+  incrementVar: optionalEnvName,
   waitReady: z.boolean(),
   listenTimeoutMs: durationMs,
-  shutdownWithMessage: z.optional(z.boolean()),
+  shutdownWithMessage: optionalBoolean,
   watch: z.optional(z.array(absolutePath).check(z.minLength(1))),
-  ignoreWatch: z.array(z.string()),
+  ignoreWatch: strings,
   watchDelayMs: durationMs,
   type: z.enum(['service', 'job']),
-  schedule: z.optional(z.string().check(z.minLength(1))),
+  schedule: optionalNonEmpty,
   intervalMs: z.optional(positiveDurationMs),
   jobTimeoutMs: z.optional(positiveDurationMs),
   jobHistory: z.int().check(z.gte(1), z.lte(100_000)),
@@ -115,15 +124,15 @@ export const appSpecSchema = z.object({
   readinessProbe: z.optional(probeSpec),
   dependsOn: z.array(
     z.object({
-      name: z.string().check(z.minLength(1)),
+      name: nonEmpty,
       condition: z.enum(['started', 'healthy', 'completed_successfully']),
     }),
   ),
   source: z.optional(
     z.object({
       file: absolutePath,
-      envProfile: z.optional(z.string().check(z.minLength(1))),
-      isWatched: z.optional(z.boolean()),
+      envProfile: optionalNonEmpty,
+      isWatched: optionalBoolean,
       overrides: z.optional(z.record(z.string(), z.unknown())),
     }),
   ),
@@ -246,8 +255,8 @@ export const requestSchemas = lazyEntries({
   ping: empty,
   start: () => z.object({ apps: itemsUntilInvalid(appSpecSchema, PAYLOAD_LIMITS.maxAppsPerStart) }),
   stop: () => z.object({ target }),
-  restart: () => z.object({ target, env: z.optional(z.record(z.string(), z.string())) }),
-  reload: () => z.object({ target, env: z.optional(z.record(z.string(), z.string())) }),
+  restart: () => z.object({ target, env: z.optional(stringRecord) }),
+  reload: () => z.object({ target, env: z.optional(stringRecord) }),
   scale: () =>
     z.object({
       name: target,

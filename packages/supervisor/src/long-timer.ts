@@ -1,3 +1,5 @@
+import { monotonicMs } from './monotonic-ms.js';
+
 /** The longest delay `setTimeout` keeps (2^31 − 1 ms, ~24.8 days); Node fires a longer one after 1 ms. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -17,7 +19,7 @@ export function setLongTimeout(
   delayMs: number,
   options: { unref?: boolean } = {},
 ): LongTimer {
-  const dueAt = performance.now() + Math.max(0, delayMs || 0);
+  const dueAt = monotonicMs() + Math.max(0, delayMs || 0);
   let timer: NodeJS.Timeout | null = null;
   let isCleared = false;
   const arm = (remainingMs: number): void => {
@@ -28,7 +30,7 @@ export function setLongTimeout(
   const tick = (): void => {
     timer = null;
     if (isCleared) return;
-    const remainingMs = dueAt - performance.now();
+    const remainingMs = dueAt - monotonicMs();
     if (remainingMs > 0) {
       arm(remainingMs);
       return;
@@ -36,7 +38,7 @@ export function setLongTimeout(
     isCleared = true;
     fn();
   };
-  arm(dueAt - performance.now());
+  arm(dueAt - monotonicMs());
   return {
     clear() {
       isCleared = true;

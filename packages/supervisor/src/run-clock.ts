@@ -1,3 +1,4 @@
+import { monotonicMs } from './monotonic-ms.js';
 import type { ProcessRecord } from './process-record.js';
 
 /** Uptimes and restart delays of the process table on the monotonic clock. */
@@ -13,13 +14,13 @@ export interface RunClock {
 }
 
 /**
- * Creates the clock the life cycle measures uptimes and restart delays with: `performance.now()`,
+ * Creates the clock the life cycle measures uptimes and restart delays with: `monotonicMs()`,
  * which a wall-clock jump (NTP step, `date -s`, a VM resumed) does not move, so a restart delay is
  * never stretched by an hour the clock went back, nor an uptime made negative (#15). The epoch times
  * a record shows (`startedAt`, `restartAt`) stay wall-clock; a record this clock has not seen falls
  * back to them.
  */
-export function createRunClock(now: () => number = () => performance.now()): RunClock {
+export function createRunClock(now: () => number = monotonicMs): RunClock {
   const onlineAt = new WeakMap<ProcessRecord, { mono: number; startedAt: number | null }>();
   const restartDue = new WeakMap<ProcessRecord, { mono: number; restartAt: number | null }>();
   return {
