@@ -1,3 +1,4 @@
+import type { DataHolder } from './data-holder.js';
 import type { LineBatch } from './line-batch.js';
 import { SHARED_READ_BYTES, SHARED_READ_HEADROOM } from './shared-read-buffer.js';
 
@@ -12,11 +13,31 @@ const MAX_SLAB_BYTES = SHARED_READ_HEADROOM + SHARED_READ_BYTES;
 /** Emptied slabs of MAX_SLAB_BYTES a ring keeps: its batches span a few slabs, and the oldest empties as the newest fills. */
 const MAX_SPARES = 2;
 
-/** A buffer the ring copies batches into, in order, and the number of kept batches in it. */
-interface Slab {
-  buffer: Buffer;
-  used: number;
-  batches: number;
+/**
+ * A buffer the ring copies batches into, in order, the number of kept batches in it, and the holds of
+ * file writers that write batches from it: it is reused once both are zero.
+ */
+class Slab implements DataHolder {
+  readonly buffer: Buffer;
+  used = 0;
+  batches = 0;
+  holds = 0;
+  readonly #onFree: (slab: Slab) => void;
+
+  constructor(bytes: number, onFree: (slab: Slab) => void) {
+    // allocUnsafeSlow: a buffer of its own, not a slice of Node's shared pool
+    this.buffer = Buffer.allocUnsafeSlow(bytes);
+    this.#onFree = onFree;
+  }
+
+  hold(): void {
+    this.holds += 1;
+  }
+
+  release(): void {
+    this.holds -= 1;
+    if (this.holds === 0 && this.batches === 0) this.#onFree(this);
+  }
 }
 
 /**
@@ -30,7 +51,9 @@ interface Slab {
  * bytes more than a short line, and a fresh buffer per read drove the daemon's page faults and GCs).
  * Slabs fill in order and the oldest batches go first; a slab whose batches are all gone is reused
  * (the largest size) or dropped, so besides the batches the ring holds at most the used part of its
- * oldest slab, the free part of its newest and two spares.
+ * oldest slab, the free part of its newest and two spares. `push` returns the slab of the copy: a file
+ * writer may write the copy instead of one of its own, holding the slab meanwhile (see
+ * `FileWriter.write`); a slab is reused only once no writer holds it.
  */
 export class LineRing {
   readonly #maxLines: number;
@@ -49,13 +72,16 @@ export class LineRing {
     this.#maxBytes = Math.max(0, Math.floor(maxBytes));
   }
 
-  /** Keeps a copy of `batch`: its `data` is replaced by the copy, which stays valid while the ring keeps it. */
-  push(batch: LineBatch): void {
+  /**
+   * Keeps a copy of `batch`: its `data` is replaced by the copy, which stays valid while the ring keeps
+   * it or the returned slab is held. Returns null, leaving `batch` alone, when the batch is not kept.
+   */
+  push(batch: LineBatch): DataHolder | null {
     const { data } = batch;
     if (data.length > this.#maxBytes) {
       // it would be evicted at once, with everything before it
       this.clear();
-      return;
+      return null;
     }
     const slab = this.#slabFor(data.length);
     const kept = slab.buffer.subarray(slab.used, slab.used + data.length);
@@ -74,6 +100,7 @@ export class LineRing {
       this.#lines -= oldest.lines;
       this.#bytes -= oldest.data.length;
     }
+    return slab;
   }
 
   /**
@@ -119,21 +146,24 @@ export class LineRing {
     if (slab === undefined) {
       let size = current === null ? MIN_SLAB_BYTES : Math.min(MAX_SLAB_BYTES, current.buffer.length * 2);
       while (size < bytes && size < MAX_SLAB_BYTES) size *= 2;
-      // allocUnsafeSlow: a buffer of its own, not a slice of Node's shared pool
-      slab = { buffer: Buffer.allocUnsafeSlow(Math.max(size, bytes)), used: 0, batches: 0 };
+      slab = new Slab(Math.max(size, bytes), this.#onFree);
     }
-    if (current !== null && current.batches === 0) this.#keepSpare(current);
     this.#slab = slab;
+    if (current !== null && current.batches === 0 && current.holds === 0) this.#keepSpare(current);
     return slab;
   }
 
-  /** One batch of `slab` left the ring: an emptied slab other than the current one is reused or dropped. */
+  /** One batch of `slab` left the ring. */
   #release(slab: Slab): void {
     slab.batches -= 1;
-    if (slab.batches > 0) return;
+    if (slab.batches === 0 && slab.holds === 0) this.#onFree(slab);
+  }
+
+  /** A slab holds no kept batch and no writer holds it: the current one is refilled, another reused or dropped. */
+  readonly #onFree = (slab: Slab): void => {
     if (slab === this.#slab) slab.used = 0;
     else this.#keepSpare(slab);
-  }
+  };
 
   #keepSpare(slab: Slab): void {
     if (slab.buffer.length !== MAX_SLAB_BYTES || this.#spares.length >= MAX_SPARES) return;

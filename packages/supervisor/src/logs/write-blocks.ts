@@ -1,3 +1,5 @@
+import type { DataHolder } from './data-holder.js';
+
 /** Size of a block queued log data is copied into. */
 export const WRITE_BLOCK_BYTES = 256 * 1024;
 /** Data above this size gets a copy of its own instead of a place in a block. */
@@ -6,10 +8,25 @@ const OWN_COPY_BYTES = WRITE_BLOCK_BYTES / 2;
 const POOL_TRIM_MS = 5000;
 
 /** A buffer that queued writes of one writer are copied into, in order, and how many still use it. */
-export interface WriteBlock {
-  readonly buffer: Buffer;
-  used: number;
-  pending: number;
+class WriteBlock implements DataHolder {
+  readonly buffer = takeBuffer();
+  used = 0;
+  pending = 0;
+  readonly #onFree: (block: WriteBlock) => void;
+
+  constructor(onFree: (block: WriteBlock) => void) {
+    this.#onFree = onFree;
+  }
+
+  hold(): void {
+    this.pending += 1;
+  }
+
+  /** A queued write that used the block is done: a block no write uses any more goes back to the pool. */
+  release(): void {
+    this.pending -= 1;
+    if (this.pending === 0) this.#onFree(this);
+  }
 }
 
 /** Free blocks, the most recently freed last. */
@@ -31,15 +48,15 @@ export class WriteBlocks {
 
   /**
    * Copies `data` into the current block (a new one when it is full) and returns the copy and its
-   * block, or null as block for data too big for one (it gets a buffer of its own). Each copy is
-   * released with `settle(block)` once written, failed or discarded.
+   * block, or null as block for data too big for one (it gets a buffer of its own). The block is held
+   * once for the copy: `release` it once the copy is written, failed or discarded.
    */
-  copy(data: Buffer): { data: Buffer; block: WriteBlock | null } {
+  copy(data: Buffer): { data: Buffer; block: DataHolder | null } {
     if (data.length > OWN_COPY_BYTES) return { data: Buffer.from(data), block: null };
     let block = this.#current;
     if (block === null || block.used + data.length > block.buffer.length) {
       if (block !== null && block.pending === 0) giveBack(block.buffer);
-      block = { buffer: takeBuffer(), used: 0, pending: 0 };
+      block = new WriteBlock(this.#onFree);
       this.#current = block;
     }
     const copy = block.buffer.subarray(block.used, block.used + data.length);
@@ -49,19 +66,10 @@ export class WriteBlocks {
     return { data: copy, block };
   }
 
-  /** One more queued write uses `block` (a queued write was split in two). */
-  share(block: WriteBlock | null): void {
-    if (block !== null) block.pending += 1;
-  }
-
-  /** A queued write that used `block` is done: a block no write uses any more goes back to the pool. */
-  settle(block: WriteBlock | null): void {
-    if (block === null) return;
-    block.pending -= 1;
-    if (block.pending > 0) return;
+  readonly #onFree = (block: WriteBlock): void => {
     if (block === this.#current) this.#current = null;
     giveBack(block.buffer);
-  }
+  };
 }
 
 function takeBuffer(): Buffer {
