@@ -1,3 +1,4 @@
+import { BufferPool } from './buffer-pool.js';
 import type { DataHolder } from './data-holder.js';
 import type { LineBatch } from './line-batch.js';
 import { SHARED_READ_BYTES, SHARED_READ_HEADROOM } from './shared-read-buffer.js';
@@ -10,8 +11,11 @@ const MIN_SLAB_BYTES = 1024;
  */
 const MAX_SLAB_BYTES = SHARED_READ_HEADROOM + SHARED_READ_BYTES;
 
-/** Emptied slabs of MAX_SLAB_BYTES a ring keeps: its batches span a few slabs, and the oldest empties as the newest fills. */
-const MAX_SPARES = 2;
+/**
+ * Emptied slabs of MAX_SLAB_BYTES of all rings: a chatty app's batches span a few slabs, the oldest
+ * empties as the newest fills, and file writers hold some a little longer (see `FileWriter.write`).
+ */
+const pool = new BufferPool(MAX_SLAB_BYTES);
 
 /**
  * A buffer the ring copies batches into, in order, the number of kept batches in it, and the holds of
@@ -24,9 +28,8 @@ class Slab implements DataHolder {
   holds = 0;
   readonly #onFree: (slab: Slab) => void;
 
-  constructor(bytes: number, onFree: (slab: Slab) => void) {
-    // allocUnsafeSlow: a buffer of its own, not a slice of Node's shared pool
-    this.buffer = Buffer.allocUnsafeSlow(bytes);
+  constructor(buffer: Buffer, onFree: (slab: Slab) => void) {
+    this.buffer = buffer;
     this.#onFree = onFree;
   }
 
@@ -49,11 +52,11 @@ class Slab implements DataHolder {
  * `push` copies each batch into the ring's slabs (the batch may be a view of a reused read buffer),
  * so a kept batch holds no buffer of its own (an ArrayBuffer and its native backing store cost ~200
  * bytes more than a short line, and a fresh buffer per read drove the daemon's page faults and GCs).
- * Slabs fill in order and the oldest batches go first; a slab whose batches are all gone is reused
- * (the largest size) or dropped, so besides the batches the ring holds at most the used part of its
- * oldest slab, the free part of its newest and two spares. `push` returns the slab of the copy: a file
- * writer may write the copy instead of one of its own, holding the slab meanwhile (see
- * `FileWriter.write`); a slab is reused only once no writer holds it.
+ * Slabs fill in order and the oldest batches go first; a slab whose batches are all gone is dropped
+ * (one of the largest size goes back to a pool all rings share), so besides the batches the ring holds
+ * at most the used part of its oldest slab and the free part of its newest. `push` returns the slab
+ * of the copy: a file writer may write the copy instead of one of its own, holding the slab meanwhile
+ * (see `FileWriter.write`); a slab is reused only once no writer holds it.
  */
 export class LineRing {
   readonly #maxLines: number;
@@ -64,8 +67,6 @@ export class LineRing {
   #lines = 0;
   #bytes = 0;
   #slab: Slab | null = null;
-  /** Emptied slabs of the largest size, kept for reuse (at most MAX_SPARES). */
-  #spares: Slab[] = [];
 
   constructor(maxLines: number, maxBytes: number) {
     this.#maxLines = Math.max(0, Math.floor(maxLines));
@@ -131,25 +132,24 @@ export class LineRing {
 
   clear(): void {
     this.#slab = null;
-    this.#spares = [];
     this.#batches = [];
     this.#slabsOfBatches = [];
     this.#lines = 0;
     this.#bytes = 0;
   }
 
-  /** A slab with room for `bytes` more: the current one, the spare, or a new one. */
+  /** A slab with room for `bytes` more: the current one, or a new one (of the largest size from the pool). */
   #slabFor(bytes: number): Slab {
     const current = this.#slab;
     if (current !== null && current.used + bytes <= current.buffer.length) return current;
-    let slab = bytes <= MAX_SLAB_BYTES ? this.#spares.pop() : undefined;
-    if (slab === undefined) {
-      let size = current === null ? MIN_SLAB_BYTES : Math.min(MAX_SLAB_BYTES, current.buffer.length * 2);
-      while (size < bytes && size < MAX_SLAB_BYTES) size *= 2;
-      slab = new Slab(Math.max(size, bytes), this.#onFree);
-    }
+    let size = current === null ? MIN_SLAB_BYTES : Math.min(MAX_SLAB_BYTES, current.buffer.length * 2);
+    while (size < bytes && size < MAX_SLAB_BYTES) size *= 2;
+    // a batch larger than the largest slab gets one of its own size
+    const buffer =
+      size >= bytes && size === MAX_SLAB_BYTES ? pool.take() : Buffer.allocUnsafeSlow(Math.max(size, bytes));
+    const slab = new Slab(buffer, this.#onFree);
     this.#slab = slab;
-    if (current !== null && current.batches === 0 && current.holds === 0) this.#keepSpare(current);
+    if (current !== null && current.batches === 0 && current.holds === 0) this.#drop(current);
     return slab;
   }
 
@@ -159,15 +159,14 @@ export class LineRing {
     if (slab.batches === 0 && slab.holds === 0) this.#onFree(slab);
   }
 
-  /** A slab holds no kept batch and no writer holds it: the current one is refilled, another reused or dropped. */
+  /** A slab holds no kept batch and no writer holds it: the current one is refilled, another dropped. */
   readonly #onFree = (slab: Slab): void => {
     if (slab === this.#slab) slab.used = 0;
-    else this.#keepSpare(slab);
+    else this.#drop(slab);
   };
 
-  #keepSpare(slab: Slab): void {
-    if (slab.buffer.length !== MAX_SLAB_BYTES || this.#spares.length >= MAX_SPARES) return;
-    slab.used = 0;
-    this.#spares.push(slab);
+  /** A slab nothing uses any more: one of the largest size goes back to the pool. */
+  #drop(slab: Slab): void {
+    if (slab.buffer.length === MAX_SLAB_BYTES) pool.giveBack(slab.buffer);
   }
 }

@@ -1,15 +1,14 @@
+import { BufferPool } from './buffer-pool.js';
 import type { DataHolder } from './data-holder.js';
 
 /** Size of a block queued log data is copied into. */
 export const WRITE_BLOCK_BYTES = 256 * 1024;
 /** Data above this size gets a copy of its own instead of a place in a block. */
 const OWN_COPY_BYTES = WRITE_BLOCK_BYTES / 2;
-/** How often the pool drops the free blocks that none of its takes needed since the last check. */
-const POOL_TRIM_MS = 5000;
 
 /** A buffer that queued writes of one writer are copied into, in order, and how many still use it. */
 class WriteBlock implements DataHolder {
-  readonly buffer = takeBuffer();
+  readonly buffer = pool.take();
   used = 0;
   pending = 0;
   readonly #onFree: (block: WriteBlock) => void;
@@ -29,19 +28,15 @@ class WriteBlock implements DataHolder {
   }
 }
 
-/** Free blocks, the most recently freed last. */
-const pool: Buffer[] = [];
-/** The fewest free blocks the pool held since the last trim: that many were not needed. */
-let lowWater = 0;
-let trimTimer: NodeJS.Timeout | null = null;
+/** Free blocks of all writers. */
+const pool = new BufferPool(WRITE_BLOCK_BYTES);
 
 /**
  * The copies of the data queued by one file writer (issue 17): the data comes as views of the daemon's
  * shared read buffer, so the writer copies it into 256 KiB blocks that go back to a pool shared by all
  * writers once every write using them is done, instead of a fresh buffer per read. A writer with
  * nothing queued holds no block. The pool holds at most what the writers used at once (bounded by their
- * high-water marks), and every POOL_TRIM_MS drops the blocks it did not need meanwhile, so a quiet
- * daemon holds none.
+ * high-water marks), and drops what it did not need for a while (see `BufferPool`).
  */
 export class WriteBlocks {
   #current: WriteBlock | null = null;
@@ -55,7 +50,7 @@ export class WriteBlocks {
     if (data.length > OWN_COPY_BYTES) return { data: Buffer.from(data), block: null };
     let block = this.#current;
     if (block === null || block.used + data.length > block.buffer.length) {
-      if (block !== null && block.pending === 0) giveBack(block.buffer);
+      if (block !== null && block.pending === 0) pool.giveBack(block.buffer);
       block = new WriteBlock(this.#onFree);
       this.#current = block;
     }
@@ -68,28 +63,6 @@ export class WriteBlocks {
 
   readonly #onFree = (block: WriteBlock): void => {
     if (block === this.#current) this.#current = null;
-    giveBack(block.buffer);
+    pool.giveBack(block.buffer);
   };
-}
-
-function takeBuffer(): Buffer {
-  const buffer = pool.pop();
-  if (pool.length < lowWater) lowWater = pool.length;
-  // allocUnsafeSlow: a buffer of its own, not a slice of Node's shared pool
-  return buffer ?? Buffer.allocUnsafeSlow(WRITE_BLOCK_BYTES);
-}
-
-function giveBack(buffer: Buffer): void {
-  pool.push(buffer);
-  if (trimTimer !== null) return;
-  lowWater = pool.length;
-  trimTimer = setTimeout(trim, POOL_TRIM_MS);
-  trimTimer.unref();
-}
-
-/** Drops the oldest free blocks that were not taken since the last trim; stops once the pool is empty. */
-function trim(): void {
-  pool.splice(0, lowWater);
-  lowWater = pool.length;
-  trimTimer = pool.length > 0 ? setTimeout(trim, POOL_TRIM_MS).unref() : null;
 }
