@@ -11,7 +11,9 @@ const RECOMPUTE_MS = 100;
  * the apps' demands, each capped at it, add up to the budget (max-min fairness: an app that logs less
  * than the level leaves the rest to the others). An app's demand is the larger of its line counts in
  * the second before and in this one. No app gets less than LIVE_MIN_SHARE_PER_SECOND, and an app that
- * starts logging is counted at once, so none is starved.
+ * starts logging is counted at once, so none is starved. The lines classified in a second are counted
+ * too (`grant`): apps that start together each see the whole budget before their demands add up, and
+ * without that count they took several times the budget in their first second (issue 17).
  */
 export class LiveBudget {
   readonly #linesPerSecond: number;
@@ -22,6 +24,8 @@ export class LiveBudget {
   #previous = new Map<object, number>();
   #level: number;
   #computedAt = Number.NEGATIVE_INFINITY;
+  /** Lines all apps together classified in the current second. */
+  #spent = 0;
 
   constructor(linesPerSecond = LIVE_SAMPLE_LINES_PER_SECOND, minShare = LIVE_MIN_SHARE_PER_SECOND) {
     this.#linesPerSecond = Math.max(1, linesPerSecond);
@@ -37,6 +41,7 @@ export class LiveBudget {
       this.#previous = second === this.#second + 1 ? this.#current : new Map();
       this.#current = new Map();
       this.#second = second;
+      this.#spent = 0;
       isStale = true;
     }
     const before = this.#current.get(app);
@@ -47,6 +52,19 @@ export class LiveBudget {
       this.#level = Math.max(this.#minShare, waterLevel(this.#demands(), this.#linesPerSecond));
     }
     return this.#level;
+  }
+
+  /**
+   * How many of `want` lines an app may classify now (after `take` for the same batch), counted as
+   * classified: what is left of this second's budget, and at least what brings the app's own lines
+   * classified this second (`classified`) up to the minimum share.
+   */
+  grant(want: number, classified: number): number {
+    const left = this.#linesPerSecond - this.#spent;
+    const reserved = this.#minShare - classified;
+    const granted = Math.max(0, Math.min(want, Math.max(left, reserved)));
+    this.#spent += granted;
+    return granted;
   }
 
   /** Forgets an app (deleted). */

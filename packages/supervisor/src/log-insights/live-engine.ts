@@ -109,7 +109,9 @@ export function createLiveEngine(
     const rate = Math.min(1, share / Math.max(1, history.previousSecondLines, history.secondLines));
     let want = batch.lines * rate;
     want = Math.floor(want) + (Math.random() < want - Math.floor(want) ? 1 : 0);
-    want = Math.min(want, Math.max(0, Math.floor(share * 2 - history.secondSampled)));
+    // at most the app's share in a second (an app's first second has no count of the second before)
+    want = Math.min(want, Math.max(0, Math.floor(share - history.secondSampled)));
+    want = budget.grant(want, history.secondSampled);
     if (want === 0) {
       // over this second's share: the batch counts with the error rate of the lines sampled this minute
       return {

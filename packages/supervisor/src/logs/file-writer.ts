@@ -1,12 +1,13 @@
 import { close, fstat, fstatSync, ftruncate, open, rename, type Stats, writev } from 'node:fs';
 import { APPEND_NO_FOLLOW, ErrorCodes, noFollowError, openNoFollow, VelosError } from '@velos/core';
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
+import type { DataHolder } from './data-holder.js';
 import type { LogStream } from './line-batch.js';
 import { lineCut, linesAround } from './line-cut.js';
 import { DEFAULT_LOG_RETAIN, pruneRotated, type RotationOptions, rotatedPath } from './log-rotation.js';
 import { RotationHousekeeper } from './rotation-housekeeper.js';
 import { TimeIndexWriter } from './time-index.js';
-import { type WriteBlock, WriteBlocks } from './write-blocks.js';
+import { WriteBlocks } from './write-blocks.js';
 
 /** Writes `buffers` at the end of `fd` (like `fs.writev`); injectable so tests can simulate a slow disk. */
 export type WritevFunction = (
@@ -50,10 +51,10 @@ interface FileOp {
 }
 
 interface QueuedWrite {
-  /** A copy of the data written (see `WriteBlocks`). */
+  /** The data written: a copy (see `WriteBlocks`), or the caller's buffer in memory it holds for the writer. */
   data: Buffer;
-  /** The block `data` lies in, null for a copy of its own. */
-  block: WriteBlock | null;
+  /** The memory `data` lies in, released once it is written; null for a copy of its own. */
+  holder: DataHolder | null;
   stream: LogStream;
   lines: number;
   seq: number;
@@ -197,10 +198,13 @@ export class FileWriter {
   }
 
   /**
-   * Queues whole lines of `stream`, which arrived at `ts` (epoch ms), for writing. The writer keeps a
-   * copy: `data` may be reused once the call returns.
+   * Queues whole lines of `stream`, which arrived at `ts` (epoch ms), for writing. Without `holder` the
+   * writer keeps a copy: `data` may be reused once the call returns. With it, `data` lies in memory that
+   * `holder` keeps unchanged while held: the writer writes `data` itself, holds it until then and
+   * releases it once written, failed or discarded (the recent-lines ring's copy, so a line read is
+   * copied once, not twice).
    */
-  write(data: Buffer, stream: LogStream, lines: number, ts = Date.now()): void {
+  write(data: Buffer, stream: LogStream, lines: number, ts = Date.now(), holder?: DataHolder | null): void {
     if (this.#closed) {
       this.#droppedLines += lines;
       return;
@@ -208,8 +212,13 @@ export class FileWriter {
     if (data.length === 0) return;
     this.#acceptedLines += lines;
     this.#seq += 1;
-    const copy = this.#blocks.copy(data);
-    this.#queue.push({ data: copy.data, block: copy.block, stream, lines, seq: this.#seq, ts });
+    if (holder) {
+      holder.hold();
+      this.#queue.push({ data, holder, stream, lines, seq: this.#seq, ts });
+    } else {
+      const copy = this.#blocks.copy(data);
+      this.#queue.push({ data: copy.data, holder: copy.block, stream, lines, seq: this.#seq, ts });
+    }
     this.#queuedBytes += data.length;
     this.#enqueuedBytes += data.length;
     if (this.#queuedBytes > this.#peakQueuedBytes) this.#peakQueuedBytes = this.#queuedBytes;
@@ -343,7 +352,7 @@ export class FileWriter {
     const [headLines, restLines] = linesAround(first.data, first.lines, cut);
     const head: QueuedWrite = { ...first, data: first.data.subarray(0, cut), lines: headLines };
     const rest: QueuedWrite = { ...first, data: first.data.subarray(cut), lines: restLines };
-    this.#blocks.share(first.block);
+    first.holder?.hold();
     this.#queue.splice(0, 1, head, rest);
   }
 
@@ -461,7 +470,7 @@ export class FileWriter {
     let bytes = 0;
     for (const item of batch) {
       bytes += item.data.length;
-      this.#blocks.settle(item.block);
+      item.holder?.release();
       this.#settledLines += item.lines;
       if (error) this.#droppedLines += item.lines;
       else {
@@ -504,7 +513,7 @@ export class FileWriter {
     this.#queue = this.#queue.filter((item) => item.seq > upToSeq);
     for (const item of discarded) {
       this.#settledLines += item.lines;
-      this.#blocks.settle(item.block);
+      item.holder?.release();
     }
     this.#inFlight = true;
     ftruncate(this.#fd, 0, (error) => {
@@ -574,30 +583,26 @@ function openAppend(path: string): Promise<number> {
 }
 
 /**
- * The buffers of `batch` for one writev: copies that follow each other in one block go out as one
- * buffer (most of a writer's queue is one block), so the write passes a few buffers, not one per read.
+ * The buffers of `batch` for one writev: queued buffers that follow each other in memory (copies in one
+ * block, batches in one slab of the ring) go out as one buffer, so the write passes a few buffers, not
+ * one per read.
  */
 function joinAdjacent(batch: QueuedWrite[]): Buffer[] {
   const buffers: Buffer[] = [];
-  let block: WriteBlock | null = null;
+  let memory: ArrayBufferLike | null = null;
   let start = 0;
   let end = 0;
-  for (const item of batch) {
-    const { data } = item;
-    if (block !== null && item.block === block && data.byteOffset === end) {
+  for (const { data } of batch) {
+    if (data.buffer === memory && data.byteOffset === end) {
       end += data.length;
       continue;
     }
-    if (block !== null) buffers.push(block.buffer.subarray(start, end));
-    block = item.block;
-    if (block === null) {
-      buffers.push(data);
-      continue;
-    }
+    if (memory !== null) buffers.push(Buffer.from(memory, start, end - start));
+    memory = data.buffer;
     start = data.byteOffset;
     end = start + data.length;
   }
-  if (block !== null) buffers.push(block.buffer.subarray(start, end));
+  if (memory !== null) buffers.push(Buffer.from(memory, start, end - start));
   return buffers;
 }
 

@@ -1,3 +1,5 @@
+import { BufferPool } from './buffer-pool.js';
+import type { DataHolder } from './data-holder.js';
 import type { LineBatch } from './line-batch.js';
 import { SHARED_READ_BYTES, SHARED_READ_HEADROOM } from './shared-read-buffer.js';
 
@@ -9,14 +11,36 @@ const MIN_SLAB_BYTES = 1024;
  */
 const MAX_SLAB_BYTES = SHARED_READ_HEADROOM + SHARED_READ_BYTES;
 
-/** Emptied slabs of MAX_SLAB_BYTES a ring keeps: its batches span a few slabs, and the oldest empties as the newest fills. */
-const MAX_SPARES = 2;
+/**
+ * Emptied slabs of MAX_SLAB_BYTES of all rings: a chatty app's batches span a few slabs, the oldest
+ * empties as the newest fills, and file writers hold some a little longer (see `FileWriter.write`).
+ */
+const pool = new BufferPool(MAX_SLAB_BYTES);
 
-/** A buffer the ring copies batches into, in order, and the number of kept batches in it. */
-interface Slab {
-  buffer: Buffer;
-  used: number;
-  batches: number;
+/**
+ * A buffer the ring copies batches into, in order, the number of kept batches in it, and the holds of
+ * file writers that write batches from it: it is reused once both are zero.
+ */
+class Slab implements DataHolder {
+  readonly buffer: Buffer;
+  used = 0;
+  batches = 0;
+  holds = 0;
+  readonly #onFree: (slab: Slab) => void;
+
+  constructor(buffer: Buffer, onFree: (slab: Slab) => void) {
+    this.buffer = buffer;
+    this.#onFree = onFree;
+  }
+
+  hold(): void {
+    this.holds += 1;
+  }
+
+  release(): void {
+    this.holds -= 1;
+    if (this.holds === 0 && this.batches === 0) this.#onFree(this);
+  }
 }
 
 /**
@@ -28,9 +52,11 @@ interface Slab {
  * `push` copies each batch into the ring's slabs (the batch may be a view of a reused read buffer),
  * so a kept batch holds no buffer of its own (an ArrayBuffer and its native backing store cost ~200
  * bytes more than a short line, and a fresh buffer per read drove the daemon's page faults and GCs).
- * Slabs fill in order and the oldest batches go first; a slab whose batches are all gone is reused
- * (the largest size) or dropped, so besides the batches the ring holds at most the used part of its
- * oldest slab, the free part of its newest and two spares.
+ * Slabs fill in order and the oldest batches go first; a slab whose batches are all gone is dropped
+ * (one of the largest size goes back to a pool all rings share), so besides the batches the ring holds
+ * at most the used part of its oldest slab and the free part of its newest. `push` returns the slab
+ * of the copy: a file writer may write the copy instead of one of its own, holding the slab meanwhile
+ * (see `FileWriter.write`); a slab is reused only once no writer holds it.
  */
 export class LineRing {
   readonly #maxLines: number;
@@ -41,21 +67,22 @@ export class LineRing {
   #lines = 0;
   #bytes = 0;
   #slab: Slab | null = null;
-  /** Emptied slabs of the largest size, kept for reuse (at most MAX_SPARES). */
-  #spares: Slab[] = [];
 
   constructor(maxLines: number, maxBytes: number) {
     this.#maxLines = Math.max(0, Math.floor(maxLines));
     this.#maxBytes = Math.max(0, Math.floor(maxBytes));
   }
 
-  /** Keeps a copy of `batch`: its `data` is replaced by the copy, which stays valid while the ring keeps it. */
-  push(batch: LineBatch): void {
+  /**
+   * Keeps a copy of `batch`: its `data` is replaced by the copy, which stays valid while the ring keeps
+   * it or the returned slab is held. Returns null, leaving `batch` alone, when the batch is not kept.
+   */
+  push(batch: LineBatch): DataHolder | null {
     const { data } = batch;
     if (data.length > this.#maxBytes) {
       // it would be evicted at once, with everything before it
       this.clear();
-      return;
+      return null;
     }
     const slab = this.#slabFor(data.length);
     const kept = slab.buffer.subarray(slab.used, slab.used + data.length);
@@ -74,6 +101,7 @@ export class LineRing {
       this.#lines -= oldest.lines;
       this.#bytes -= oldest.data.length;
     }
+    return slab;
   }
 
   /**
@@ -104,40 +132,41 @@ export class LineRing {
 
   clear(): void {
     this.#slab = null;
-    this.#spares = [];
     this.#batches = [];
     this.#slabsOfBatches = [];
     this.#lines = 0;
     this.#bytes = 0;
   }
 
-  /** A slab with room for `bytes` more: the current one, the spare, or a new one. */
+  /** A slab with room for `bytes` more: the current one, or a new one (of the largest size from the pool). */
   #slabFor(bytes: number): Slab {
     const current = this.#slab;
     if (current !== null && current.used + bytes <= current.buffer.length) return current;
-    let slab = bytes <= MAX_SLAB_BYTES ? this.#spares.pop() : undefined;
-    if (slab === undefined) {
-      let size = current === null ? MIN_SLAB_BYTES : Math.min(MAX_SLAB_BYTES, current.buffer.length * 2);
-      while (size < bytes && size < MAX_SLAB_BYTES) size *= 2;
-      // allocUnsafeSlow: a buffer of its own, not a slice of Node's shared pool
-      slab = { buffer: Buffer.allocUnsafeSlow(Math.max(size, bytes)), used: 0, batches: 0 };
-    }
-    if (current !== null && current.batches === 0) this.#keepSpare(current);
+    let size = current === null ? MIN_SLAB_BYTES : Math.min(MAX_SLAB_BYTES, current.buffer.length * 2);
+    while (size < bytes && size < MAX_SLAB_BYTES) size *= 2;
+    // a batch larger than the largest slab gets one of its own size
+    const buffer =
+      size >= bytes && size === MAX_SLAB_BYTES ? pool.take() : Buffer.allocUnsafeSlow(Math.max(size, bytes));
+    const slab = new Slab(buffer, this.#onFree);
     this.#slab = slab;
+    if (current !== null && current.batches === 0 && current.holds === 0) this.#drop(current);
     return slab;
   }
 
-  /** One batch of `slab` left the ring: an emptied slab other than the current one is reused or dropped. */
+  /** One batch of `slab` left the ring. */
   #release(slab: Slab): void {
     slab.batches -= 1;
-    if (slab.batches > 0) return;
-    if (slab === this.#slab) slab.used = 0;
-    else this.#keepSpare(slab);
+    if (slab.batches === 0 && slab.holds === 0) this.#onFree(slab);
   }
 
-  #keepSpare(slab: Slab): void {
-    if (slab.buffer.length !== MAX_SLAB_BYTES || this.#spares.length >= MAX_SPARES) return;
-    slab.used = 0;
-    this.#spares.push(slab);
+  /** A slab holds no kept batch and no writer holds it: the current one is refilled, another dropped. */
+  readonly #onFree = (slab: Slab): void => {
+    if (slab === this.#slab) slab.used = 0;
+    else this.#drop(slab);
+  };
+
+  /** A slab nothing uses any more: one of the largest size goes back to the pool. */
+  #drop(slab: Slab): void {
+    if (slab.buffer.length === MAX_SLAB_BYTES) pool.giveBack(slab.buffer);
   }
 }

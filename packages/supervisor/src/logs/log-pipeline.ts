@@ -344,10 +344,12 @@ class Pipeline implements LogPipeline {
     this.#counters.bytes += batch.data.length;
     const writer = this.#writers[batch.stream];
     batch.seq = writer.acceptedLines;
+    // the ring's copy of the batch; the files are written from it when they take the bytes as they are
+    const kept = this.#ring.push(batch);
     const encoded = this.#encode(batch);
-    writer.write(encoded, batch.stream, batch.lines, batch.ts);
-    this.#combined?.write(encoded, batch.stream, batch.lines, batch.ts);
-    this.#ring.push(batch);
+    const holder = encoded === batch.data ? kept : null;
+    writer.write(encoded, batch.stream, batch.lines, batch.ts, holder);
+    this.#combined?.write(encoded, batch.stream, batch.lines, batch.ts, holder);
     if (this.#onLines) this.#counters.errors += this.#onLines(batch) ?? 0;
     if (this.#listeners.size > 0) this.#queueLive(batch);
   }

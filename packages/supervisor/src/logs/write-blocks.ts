@@ -1,45 +1,57 @@
+import { BufferPool } from './buffer-pool.js';
+import type { DataHolder } from './data-holder.js';
+
 /** Size of a block queued log data is copied into. */
 export const WRITE_BLOCK_BYTES = 256 * 1024;
 /** Data above this size gets a copy of its own instead of a place in a block. */
 const OWN_COPY_BYTES = WRITE_BLOCK_BYTES / 2;
-/** How often the pool drops the free blocks that none of its takes needed since the last check. */
-const POOL_TRIM_MS = 5000;
 
 /** A buffer that queued writes of one writer are copied into, in order, and how many still use it. */
-export interface WriteBlock {
-  readonly buffer: Buffer;
-  used: number;
-  pending: number;
+class WriteBlock implements DataHolder {
+  readonly buffer = pool.take();
+  used = 0;
+  pending = 0;
+  readonly #onFree: (block: WriteBlock) => void;
+
+  constructor(onFree: (block: WriteBlock) => void) {
+    this.#onFree = onFree;
+  }
+
+  hold(): void {
+    this.pending += 1;
+  }
+
+  /** A queued write that used the block is done: a block no write uses any more goes back to the pool. */
+  release(): void {
+    this.pending -= 1;
+    if (this.pending === 0) this.#onFree(this);
+  }
 }
 
-/** Free blocks, the most recently freed last. */
-const pool: Buffer[] = [];
-/** The fewest free blocks the pool held since the last trim: that many were not needed. */
-let lowWater = 0;
-let trimTimer: NodeJS.Timeout | null = null;
+/** Free blocks of all writers. */
+const pool = new BufferPool(WRITE_BLOCK_BYTES);
 
 /**
  * The copies of the data queued by one file writer (issue 17): the data comes as views of the daemon's
  * shared read buffer, so the writer copies it into 256 KiB blocks that go back to a pool shared by all
  * writers once every write using them is done, instead of a fresh buffer per read. A writer with
  * nothing queued holds no block. The pool holds at most what the writers used at once (bounded by their
- * high-water marks), and every POOL_TRIM_MS drops the blocks it did not need meanwhile, so a quiet
- * daemon holds none.
+ * high-water marks), and drops what it did not need for a while (see `BufferPool`).
  */
 export class WriteBlocks {
   #current: WriteBlock | null = null;
 
   /**
    * Copies `data` into the current block (a new one when it is full) and returns the copy and its
-   * block, or null as block for data too big for one (it gets a buffer of its own). Each copy is
-   * released with `settle(block)` once written, failed or discarded.
+   * block, or null as block for data too big for one (it gets a buffer of its own). The block is held
+   * once for the copy: `release` it once the copy is written, failed or discarded.
    */
-  copy(data: Buffer): { data: Buffer; block: WriteBlock | null } {
+  copy(data: Buffer): { data: Buffer; block: DataHolder | null } {
     if (data.length > OWN_COPY_BYTES) return { data: Buffer.from(data), block: null };
     let block = this.#current;
     if (block === null || block.used + data.length > block.buffer.length) {
-      if (block !== null && block.pending === 0) giveBack(block.buffer);
-      block = { buffer: takeBuffer(), used: 0, pending: 0 };
+      if (block !== null && block.pending === 0) pool.giveBack(block.buffer);
+      block = new WriteBlock(this.#onFree);
       this.#current = block;
     }
     const copy = block.buffer.subarray(block.used, block.used + data.length);
@@ -49,39 +61,8 @@ export class WriteBlocks {
     return { data: copy, block };
   }
 
-  /** One more queued write uses `block` (a queued write was split in two). */
-  share(block: WriteBlock | null): void {
-    if (block !== null) block.pending += 1;
-  }
-
-  /** A queued write that used `block` is done: a block no write uses any more goes back to the pool. */
-  settle(block: WriteBlock | null): void {
-    if (block === null) return;
-    block.pending -= 1;
-    if (block.pending > 0) return;
+  readonly #onFree = (block: WriteBlock): void => {
     if (block === this.#current) this.#current = null;
-    giveBack(block.buffer);
-  }
-}
-
-function takeBuffer(): Buffer {
-  const buffer = pool.pop();
-  if (pool.length < lowWater) lowWater = pool.length;
-  // allocUnsafeSlow: a buffer of its own, not a slice of Node's shared pool
-  return buffer ?? Buffer.allocUnsafeSlow(WRITE_BLOCK_BYTES);
-}
-
-function giveBack(buffer: Buffer): void {
-  pool.push(buffer);
-  if (trimTimer !== null) return;
-  lowWater = pool.length;
-  trimTimer = setTimeout(trim, POOL_TRIM_MS);
-  trimTimer.unref();
-}
-
-/** Drops the oldest free blocks that were not taken since the last trim; stops once the pool is empty. */
-function trim(): void {
-  pool.splice(0, lowWater);
-  lowWater = pool.length;
-  trimTimer = pool.length > 0 ? setTimeout(trim, POOL_TRIM_MS).unref() : null;
+    pool.giveBack(block.buffer);
+  };
 }

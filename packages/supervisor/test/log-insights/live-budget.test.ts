@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ErrorInspector } from '../../src/log-insights/error-inspector.js';
 import { LIVE_MIN_SHARE_PER_SECOND, LiveBudget, waterLevel } from '../../src/log-insights/live-budget.js';
 import { createLiveEngine } from '../../src/log-insights/live-engine.js';
 import type { LineBatch } from '../../src/logs/line-batch.js';
@@ -67,6 +68,19 @@ describe('LiveBudget', () => {
     expect(level).toBe(LIVE_MIN_SHARE_PER_SECOND);
   });
 
+  it('grants what is left of the second, and always enough for the minimum share', () => {
+    const budget = new LiveBudget(1000);
+    const app = {};
+    budget.take(app, 10_000, SECOND);
+    expect(budget.grant(600, 0)).toBe(600);
+    expect(budget.grant(600, 600)).toBe(400);
+    expect(budget.grant(600, 0)).toBe(LIVE_MIN_SHARE_PER_SECOND);
+    expect(budget.grant(600, 1000)).toBe(0);
+    // a new second, a new budget
+    budget.take(app, 10_000, SECOND + 1000);
+    expect(budget.grant(600, 0)).toBe(600);
+  });
+
   it('forgets a deleted app', () => {
     const budget = new LiveBudget(1000);
     const a = {};
@@ -80,6 +94,27 @@ describe('LiveBudget', () => {
 });
 
 describe('the live engines sharing a budget', () => {
+  it('classify about the budget when ten chatty apps start together, not the budget each', () => {
+    const inspect = vi.spyOn(ErrorInspector.prototype, 'inspect');
+    try {
+      const budget = new LiveBudget(1000);
+      const engines = Array.from({ length: 10 }, (_, i) => createLiveEngine(`app${i}`, () => {}, 0, budget));
+      const batch = batchOf(
+        Array.from({ length: 300 }, (_, i) => `line ${i} ${'x'.repeat(90)}`),
+        SECOND,
+      );
+      // 10 apps x 300 lines every 4 ms from the start of a second: 75,000 lines per app in 1 s
+      for (let tick = 0; tick < 250; tick += 1) {
+        for (const [i, engine] of engines.entries()) engine.push({ ...batch, ts: SECOND + tick * 4 }, i);
+      }
+      // the budget, and what the minimum shares may add
+      expect(inspect.mock.calls.length).toBeLessThanOrEqual(1000 + 10 * LIVE_MIN_SHARE_PER_SECOND);
+      expect(inspect.mock.calls.length).toBeGreaterThanOrEqual(900);
+    } finally {
+      inspect.mockRestore();
+    }
+  });
+
   it('classify a fair sample of each chatty app: error estimates close for both, though error lines are longer', () => {
     const budget = new LiveBudget(1000);
     const events: unknown[] = [];

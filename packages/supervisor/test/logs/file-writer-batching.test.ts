@@ -53,6 +53,40 @@ describe('FileWriter batching', () => {
     expect(writer.position()).toMatchObject({ acceptedLines: 300, settledLines: 300 });
   });
 
+  it('writes a held buffer as it is and releases it once written, failed or discarded', async () => {
+    const path = join(await harness.dir(), 'app-out.log');
+    let failNext = false;
+    const writer = new FileWriter({
+      path,
+      highWaterBytes: 1 << 20,
+      writev: (fd, buffers, callback) => {
+        if (!failNext) return writev(fd, buffers, callback);
+        failNext = false;
+        callback(Object.assign(new Error('disk full'), { code: 'ENOSPC' }), 0);
+      },
+      onError: () => undefined,
+    });
+    writers.push(writer);
+    let holds = 0;
+    const holder = { hold: () => (holds += 1), release: () => (holds -= 1) };
+    const memory = Buffer.from('one\ntwo\nthree\n');
+    writer.write(memory.subarray(0, 4), 'out', 1, Date.now(), holder);
+    writer.write(memory.subarray(4), 'out', 2, Date.now(), holder);
+    expect(holds).toBe(2);
+    await writer.settled();
+    expect(holds).toBe(0);
+    expect(await readFile(path, 'utf8')).toBe('one\ntwo\nthree\n');
+    failNext = true;
+    writer.write(memory.subarray(0, 4), 'out', 1, Date.now(), holder);
+    await writer.settled();
+    expect(holds).toBe(0);
+    expect(writer.droppedLines).toBe(1);
+    writer.write(memory.subarray(0, 4), 'out', 1, Date.now(), holder);
+    await writer.truncate();
+    expect(holds).toBe(0);
+    expect(await readFile(path, 'utf8')).toBe('');
+  });
+
   it('writes what was queued before a rotation or a truncation into the file it was queued for', async () => {
     const path = join(await harness.dir(), 'app-out.log');
     const { writer } = countingWriter(path);

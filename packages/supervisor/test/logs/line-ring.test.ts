@@ -103,4 +103,30 @@ describe('LineRing', () => {
     for (let i = 0; i < 100; i += 1) ring.push(batch(`${i}\n`));
     expect(lines(ring)).toEqual(['97', '98', '99']);
   });
+
+  it('reuses no slab a writer holds: the held copy stays as it was until released', () => {
+    const ring = new LineRing(2, 1 << 20);
+    const size = SHARED_READ_HEADROOM + SHARED_READ_BYTES;
+    const full = (i: number) => batch(`${String(i % 10).repeat(size - 1)}\n`);
+    const first = full(0);
+    const held = ring.push(first)!;
+    held.hold();
+    const copy = first.data;
+    // the batch leaves the ring at once, its slab would be refilled by the next pushes
+    for (let i = 1; i < 20; i += 1) ring.push(full(i));
+    expect(copy.toString()).toBe(`${'0'.repeat(size - 1)}\n`);
+    held.release();
+    // released: it may serve again, and the ring goes on as usual
+    for (let i = 20; i < 40; i += 1) ring.push(full(i));
+    expect(lines(ring)).toEqual([38, 39].map((i) => String(i % 10).repeat(size - 1)));
+  });
+
+  it('returns no slab for a batch it does not keep', () => {
+    const ring = new LineRing(10, 100);
+    const big = batch(`${'x'.repeat(200)}\n`);
+    const data = big.data;
+    expect(ring.push(big)).toBeNull();
+    expect(big.data).toBe(data);
+    expect(ring.push(batch('a\n'))).not.toBeNull();
+  });
 });
