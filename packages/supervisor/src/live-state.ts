@@ -1,6 +1,6 @@
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CREATE_EXCLUSIVE, HOME_LAYOUT, noFollowError } from '@velos/core';
+import { HOME_LAYOUT, writeFreshFile } from '@velos/core';
 import { readStateFile, type SavedState } from './state-store.js';
 
 /** The live table, inside the home: present only while a daemon runs (or after one died). */
@@ -55,7 +55,7 @@ export function createLiveState(options: LiveStateOptions): LiveState {
     const startedAt = Date.now();
     try {
       await mkdir(join(options.home, HOME_LAYOUT.run), { recursive: true, mode: 0o700 });
-      await writeFreshFileAsync(tmp, JSON.stringify(options.snapshot()));
+      writeFreshFile(tmp, JSON.stringify(options.snapshot()));
       await rename(tmp, path);
       stats.lastError = null;
     } catch (error) {
@@ -84,23 +84,6 @@ export function createLiveState(options: LiveStateOptions): LiveState {
     },
     stats: () => ({ ...stats }),
   };
-}
-
-/**
- * `writeFreshFile` (core) off the event loop's thread (issue 17): creating the file costs a few ms on
- * some file systems (ext4 without a journal looks for recently deleted inodes), which a request
- * arriving meanwhile would wait for. The table is taken synchronously before, so it is one moment's.
- */
-async function writeFreshFileAsync(path: string, text: string): Promise<void> {
-  await unlink(path).catch(() => undefined);
-  const file = await open(path, CREATE_EXCLUSIVE, 0o600).catch((error: unknown) => {
-    throw noFollowError(path, error);
-  });
-  try {
-    await file.writeFile(text);
-  } finally {
-    await file.close();
-  }
 }
 
 /**
