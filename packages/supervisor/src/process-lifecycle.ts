@@ -366,11 +366,13 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       runDirOf(home),
       records.map((record) => record.id),
     ).catch((error) => log(`cannot create stdio FIFOs (pipes are used): ${error}`));
-    for (const record of records) {
+    for (const [i, record] of records.entries()) {
       await runOp(record, async () => {
         if (record.status === 'starting' && !record.run && isLive(record)) startRun(record);
       });
-      await nextTurn();
+      // other requests get in between spawns; after the last one the answer goes out first (issue 17:
+      // what the spawn left for later, events, run entry, FIFO refill, runs from immediates after it)
+      if (i < records.length - 1) await nextTurn();
     }
     // issue #14 wait_ready: a start answers once its fork-mode Node apps sent 'ready' (or listen_timeout passed)
     await Promise.all(records.map((record) => record.run?.channel?.ready));

@@ -76,10 +76,19 @@ export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: Ru
     return;
   }
   const pid = child.pid;
-  // its start time, read while it is surely alive: what it started later is found after it is reaped
-  const sinceTicks = readStartTicks(pid);
-  // where pid allocation stood: the leftovers of this run are looked for among the pids allocated since
-  const mark = markPids(pid);
+  // Its start time (what it started later is found after it is reaped) and where pid allocation stood
+  // (its leftovers are looked for among the pids allocated since): read from /proc once the start is
+  // answered (issue 17), or on its exit if that comes first; a run already reaped then reads 0 (any
+  // start time: more candidates, never fewer).
+  let sinceTicks: number | undefined;
+  let mark: PidMark | null = null;
+  const markRun = (): number => {
+    if (sinceTicks === undefined) {
+      sinceTicks = readStartTicks(pid);
+      mark = markPids(pid);
+    }
+    return sinceTicks;
+  };
   let hasExited = false;
   let markExited!: () => void;
   const channel: ForkChannel | undefined = hasIpc
@@ -105,12 +114,14 @@ export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: Ru
     }
     record.run = null;
     record.pid = null;
-    if (runDir !== undefined) recordRunEnd(runDir, record.id);
     // A run that ended by itself may leave children in its process group: stop them like a stop would,
     // so that a restart never finds the old run's workers still holding its port or files.
-    if (!record.isUserOp && hasLeftovers(record, pid, sinceTicks, hooks, mark))
-      record.leftovers = stopLeftovers(record, pid, hooks, sinceTicks);
+    const startTicks = markRun();
+    if (!record.isUserOp && hasLeftovers(record, pid, startTicks, hooks, mark))
+      record.leftovers = stopLeftovers(record, pid, hooks, startTicks);
     hooks.onExit(record, code, signal);
+    // after a restart's spawn (issue 17); before the new run's entry, written from an immediate
+    if (runDir !== undefined) recordRunEnd(runDir, record.id);
     markExited();
   });
   const streams = stdio.streams(child);
@@ -118,14 +129,15 @@ export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: Ru
   record.pipeline.attach(streams.err, 'err', pid);
   record.run = run;
   record.pid = pid;
-  record.startedAt = Date.now();
-  if (runDir !== undefined) {
-    recordRunStart(
-      runDir,
-      { id: record.id, name: spec.name, pid, startedAt: record.startedAt, startTicks: sinceTicks },
-      hooks.log,
-    );
-  }
+  const startedAt = Date.now();
+  record.startedAt = startedAt;
+  // after the answer (or the exit's handling) that follows this turn; nothing to record once it ended
+  setImmediate(() => {
+    if (hasExited) return;
+    const startTicks = markRun();
+    if (runDir !== undefined)
+      recordRunStart(runDir, { id: record.id, name: spec.name, pid, startedAt, startTicks }, hooks.log);
+  });
   record.spawnSeq = nextSpawnSeq();
   if (!channel?.ready) {
     setStatus(record, 'online');

@@ -32,8 +32,8 @@ const runFile = promisify(execFile);
  * Creates the missing stdio FIFOs (mode 0600, in a 0700 directory) of these process ids. Node has no
  * API for it, so FIFOs come from `mkfifo`; to keep that process off the path of each start, a missing
  * FIFO is a spare one renamed into place, and spares are made SPARE_BATCH at a time by one `mkfifo`
- * call (in the background once the pool runs low). Existing FIFOs are kept, anything else at their
- * path is replaced.
+ * call (once the pool runs low, after the current start has been answered). Existing FIFOs are kept,
+ * anything else at their path is replaced.
  */
 export async function ensureFifos(runDir: string, ids: Iterable<number>): Promise<void> {
   const paths: string[] = [];
@@ -51,29 +51,32 @@ export async function ensureFifoPaths(runDir: string, paths: string[]): Promise<
     missing.push(path);
   }
   if (missing.length === 0) return;
-  ensureRunDir(runDir);
+  // a spare lives in the run directory: a rename into place needs no check of the directory
   const pool = sparePool(runDir);
   const left = missing.filter((path) => !pool.take(path));
-  if (left.length > 0) await runFile('mkfifo', ['-m', '600', '--', ...left, ...pool.newNames(SPARE_BATCH)]);
-  pool.adoptNew();
-  if (pool.size < SPARE_LOW) pool.refill();
+  // the spares are made after this start (creating a file may cost a few ms: issue 17)
+  if (pool.size < SPARE_LOW) pool.refillSoon();
+  if (left.length > 0) {
+    ensureRunDir(runDir);
+    await runFile('mkfifo', ['-m', '600', '--', ...left]);
+  }
 }
 
-/** FIFOs one `mkfifo` call makes ahead for later starts. */
-const SPARE_BATCH = 32;
-/** Below this many spare FIFOs, more are made in the background. */
-const SPARE_LOW = 8;
+/** FIFOs one `mkfifo` call makes ahead for later starts (two per process: a burst of 32 starts). */
+const SPARE_BATCH = 64;
+/** Below this many spare FIFOs, more are made once the current turn of the event loop is over. */
+const SPARE_LOW = 24;
 
 /** The spare FIFOs of a run directory, made ahead so that a start renames one instead of running `mkfifo`. */
 interface SparePool {
   readonly size: number;
   /** Renames a spare FIFO to `path`; false when none is left (or the rename failed). */
   take(path: string): boolean;
-  /** Names for `count` new spares, made by the caller's `mkfifo`; `adoptNew` adds them. */
-  newNames(count: number): string[];
-  adoptNew(): void;
-  /** Makes SPARE_BATCH spares in the background (one at a time). */
-  refill(): void;
+  /**
+   * Makes SPARE_BATCH spares in the background (one refill at a time), from an immediate: the start
+   * that took the pool low is answered first (issue 17: the `mkfifo` fork cost that answer ~1-3 ms).
+   */
+  refillSoon(): void;
 }
 
 const pools = new Map<string, SparePool>();
@@ -82,13 +85,29 @@ let spareSeq = 0;
 function sparePool(runDir: string): SparePool {
   let pool = pools.get(runDir);
   if (pool) return pool;
+  ensureRunDir(runDir);
   // spares a previous daemon left behind are used first
   const spares = listDir(runDir)
     .filter((name) => /^spare-[\d-]+\.fifo$/.test(name))
     .map((name) => join(runDir, name))
     .filter((path) => fileKind(path) === 'fifo');
-  let pending: string[] = [];
   let refilling: Promise<void> | null = null;
+  let isRefillDue = false;
+  const refill = (): void => {
+    isRefillDue = false;
+    if (refilling || spares.length >= SPARE_LOW) return;
+    const names = newSpareNames(runDir, SPARE_BATCH);
+    refilling = runFile('mkfifo', ['-m', '600', '--', ...names])
+      .then(
+        () => names,
+        // some may exist (a full disk midway): those that are FIFOs are kept
+        () => names.filter((path) => fileKind(path) === 'fifo'),
+      )
+      .then((made) => {
+        spares.push(...made);
+        refilling = null;
+      });
+  };
   pool = {
     get size() {
       return spares.length;
@@ -99,39 +118,26 @@ function sparePool(runDir: string): SparePool {
           renameSync(spare, path);
           return true;
         } catch {
-          // removed meanwhile: try the next one
+          // removed meanwhile (or the directory): try the next one
         }
       }
       return false;
     },
-    newNames(count) {
-      pending = Array.from({ length: count }, () => {
-        spareSeq += 1;
-        return join(runDir, `spare-${process.pid}-${spareSeq}.fifo`);
-      });
-      return pending;
-    },
-    adoptNew() {
-      spares.push(...pending.filter((path) => fileKind(path) === 'fifo'));
-      pending = [];
-    },
-    refill() {
-      if (refilling) return;
-      const names = this.newNames(SPARE_BATCH);
-      pending = [];
-      refilling = runFile('mkfifo', ['-m', '600', '--', ...names])
-        .then(
-          () => undefined,
-          () => undefined,
-        )
-        .then(() => {
-          spares.push(...names.filter((path) => fileKind(path) === 'fifo'));
-          refilling = null;
-        });
+    refillSoon() {
+      if (refilling || isRefillDue) return;
+      isRefillDue = true;
+      setImmediate(refill).unref();
     },
   };
   pools.set(runDir, pool);
   return pool;
+}
+
+function newSpareNames(runDir: string, count: number): string[] {
+  return Array.from({ length: count }, () => {
+    spareSeq += 1;
+    return join(runDir, `spare-${process.pid}-${spareSeq}.fifo`);
+  });
 }
 
 function listDir(dir: string): string[] {
@@ -171,12 +177,13 @@ export function ensureRunDir(runDir: string): void {
   chmodSync(runDir, 0o700);
 }
 
+/** This process's uid, read once (undefined where there is none: Windows). */
+const uid = process.getuid?.();
+
 function fileKind(path: string): 'fifo' | 'other' | 'none' {
-  try {
-    const stat = lstatSync(path);
-    const isOurs = process.getuid === undefined || stat.uid === process.getuid();
-    return stat.isFIFO() && isOurs ? 'fifo' : 'other';
-  } catch {
-    return 'none';
-  }
+  // no exception for a missing path (issue 17: its stack trace cost each start more than the lstat)
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (stat === undefined) return 'none';
+  const isOurs = uid === undefined || stat.uid === uid;
+  return stat.isFIFO() && isOurs ? 'fifo' : 'other';
 }
