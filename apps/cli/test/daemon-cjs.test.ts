@@ -1,44 +1,50 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killPid, makeTempHome, type TempHome, waitFor } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const DAEMON = fileURLToPath(new URL('../dist/daemon.cjs', import.meta.url));
-const homes: string[] = [];
+const VELOS = fileURLToPath(new URL('../bin/velos.js', import.meta.url));
+const SILENT = fileURLToPath(new URL('../../../fixtures/silent.js', import.meta.url));
+const homes: TempHome[] = [];
 const pids: number[] = [];
 
-afterEach(() => {
-  for (const pid of pids.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
-  }
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+afterEach(async () => {
+  for (const pid of pids.splice(0).reverse()) killPid(pid);
+  for (const home of homes.splice(0)) await home.cleanup();
 });
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** The built daemon on a new home, with `preload` (source) required first; its home and process. */
+function startBuiltDaemon(preload: (home: string, dump: string) => string): {
+  home: string;
+  daemon: ChildProcess;
+  modules: () => Promise<string[]>;
+} {
+  if (!existsSync(DAEMON)) throw new Error(`${DAEMON} is missing: run pnpm build first`);
+  const temp = makeTempHome('velos-daemon-cjs-');
+  homes.push(temp);
+  const home = temp.path;
+  const dump = join(home, 'modules.txt');
+  const preloadFile = join(home, 'dump.cjs');
+  writeFileSync(preloadFile, preload(home, dump));
+  const daemon = spawn(process.execPath, ['--require', preloadFile, DAEMON, 'daemon'], {
+    env: { ...process.env, VELOS_HOME: home },
+    stdio: 'ignore',
+  });
+  if (daemon.pid) pids.push(daemon.pid);
+  // the built-in modules the daemon had loaded when the preload wrote them
+  const modules = () =>
+    waitFor(() => existsSync(dump) && readFileSync(dump, 'utf8').split('\n'), 'the module list');
+  return { home, daemon, modules };
 }
 
 describe('the built daemon (dist/daemon.cjs)', () => {
   it('runs as CommonJS and leaves fs/promises, readline and worker_threads unloaded while idle', async () => {
-    if (!existsSync(DAEMON)) throw new Error(`${DAEMON} is missing: run pnpm build first`);
-    const home = mkdtempSync(join(tmpdir(), 'velos-daemon-cjs-'));
-    homes.push(home);
-    const dump = join(home, 'modules.txt');
     // once the daemon listens, the preload writes the built-in modules it has loaded
-    const preload = join(home, 'dump.cjs');
-    writeFileSync(
-      preload,
-      `const fs = require('node:fs');
+    const { modules } = startBuiltDaemon(
+      (home, dump) => `const fs = require('node:fs');
        const timer = setInterval(() => {
          if (!fs.existsSync(${JSON.stringify(join(home, 'velos.sock'))})) return;
          clearInterval(timer);
@@ -46,18 +52,34 @@ describe('the built daemon (dist/daemon.cjs)', () => {
        }, 20);
        timer.unref();`,
     );
-    const child = spawn(process.execPath, ['--require', preload, DAEMON, 'daemon'], {
-      env: { ...process.env, VELOS_HOME: home },
-      stdio: 'ignore',
-    });
-    if (child.pid) pids.push(child.pid);
-    const loaded = await until(
-      () => (existsSync(dump) ? readFileSync(dump, 'utf8').split('\n') : undefined),
-      'the module list',
-    );
+    const loaded = await modules();
     expect(loaded).toContain('NativeModule net');
     expect(loaded).not.toContain('NativeModule fs/promises');
     expect(loaded).not.toContain('NativeModule internal/readline/interface');
     expect(loaded).not.toContain('NativeModule worker_threads');
+  });
+
+  it('runs its first app without loading perf_hooks (the global `performance` cost 0.5–1.3 MB of RSS, issue 17)', async () => {
+    // on SIGWINCH the preload writes the built-in modules the daemon has loaded
+    const { home, daemon, modules } = startBuiltDaemon(
+      (_home, dump) =>
+        `process.on('SIGWINCH', () => require('node:fs').writeFileSync(${JSON.stringify(dump)}, process.moduleLoadList.join('\\n')));`,
+    );
+    await waitFor(() => existsSync(join(home, 'velos.sock')), 'the daemon socket');
+    const velos = (...args: string[]) =>
+      spawnSync(process.execPath, [VELOS, ...args], {
+        env: { ...process.env, VELOS_HOME: home },
+        encoding: 'utf8',
+      });
+    expect(velos('start', SILENT, '--name', 'first').status).toBe(0);
+    const appPid = await waitFor(() => {
+      const rows = JSON.parse(velos('list', '--json').stdout) as { status: string; pid: number | null }[];
+      return rows[0]?.status === 'online' && rows[0].pid;
+    }, 'the app online');
+    pids.push(appPid);
+    daemon.kill('SIGWINCH');
+    const loaded = await modules();
+    expect(loaded).toContain('NativeModule child_process');
+    expect(loaded).not.toContain('NativeModule perf_hooks');
   });
 });
