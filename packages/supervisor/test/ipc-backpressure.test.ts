@@ -87,10 +87,20 @@ describe('IPC back-pressure (real daemon)', () => {
     const client = await harness.connect(home);
     client.socket.pause();
     const ids = Array.from({ length: REQUESTS }, () => client.send('logs', { target: 'big', lines: LINES }));
+    // watch RSS until the daemon holds still at its limit: risen, then within 1 MiB for a second
+    // (the fill took ~0.6 s at load 6); 3 s at most
     let peak = before;
+    let last = before;
+    let lastMoveAt = Date.now();
     const watchUntil = Date.now() + 3000;
     while (Date.now() < watchUntil) {
-      peak = Math.max(peak, rssBytes(pid));
+      const rss = rssBytes(pid);
+      peak = Math.max(peak, rss);
+      if (Math.abs(rss - last) > 1024 * 1024) {
+        last = rss;
+        lastMoveAt = Date.now();
+      }
+      if (peak - before > 4 * 1024 * 1024 && Date.now() - lastMoveAt >= 1000) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const pings = pinger.answered;
