@@ -100,7 +100,7 @@ describe.skipIf(libfaketime === null)('a wall-clock jump (libfaketime)', () => {
     const clockFile = join(home, 'faketime');
     const counter = join(home, 'job.count');
     const env = { ...fakeClockEnv(clockFile), COUNTER_FILE: counter };
-    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '1s'], {
+    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '500ms'], {
       home,
       env,
     });

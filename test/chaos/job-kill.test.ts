@@ -96,7 +96,7 @@ describe('SIGKILL of the daemon while a job runs', () => {
   it('an interval job keeps its schedule around a taken-over run: the next run starts after it, numbered on', async () => {
     const home = createHome();
     const env = { COUNTER_FILE: join(home, 'job.count'), JOB_MS: '3000' };
-    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '1s'], {
+    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '500ms'], {
       home,
       env,
     });
@@ -124,7 +124,7 @@ describe('SIGKILL of the daemon while a job runs', () => {
     // Each run works 30 s, much longer than the interval: the kill surely lands while one runs.
     const env = { COUNTER_FILE: join(home, 'job.count'), JOB_MS: '30000' };
     await velosOk(
-      ['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '1s', '--timeout', '2m'],
+      ['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '500ms', '--timeout', '2m'],
       { home, env },
     );
     const running = await waitFor(

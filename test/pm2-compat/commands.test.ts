@@ -69,24 +69,33 @@ describe('jlist, prettylist and the read commands', () => {
       list.map((p) => [p.pm_id, p.name, p.pid]),
     );
 
-    expect((await ok(['id', 'api'], home)).stdout).toBe('[ 0, 1 ]\n');
-    expect((await ok(['id', 'nope'], home)).stdout).toBe('[]\n');
-    expect((await ok(['pid', 'api'], home)).stdout).toBe(`${api[0]!.pid}\n${api[1]!.pid}\n`);
-    const none = await ok(['pid', 'nope'], home);
+    // the read commands change nothing: they run side by side
+    const [idApi, idNope, pidApi, none] = await Promise.all([
+      ok(['id', 'api'], home),
+      ok(['id', 'nope'], home),
+      ok(['pid', 'api'], home),
+      ok(['pid', 'nope'], home),
+    ]);
+    expect(idApi.stdout).toBe('[ 0, 1 ]\n');
+    expect(idNope.stdout).toBe('[]\n');
+    expect(pidApi.stdout).toBe(`${api[0]!.pid}\n${api[1]!.pid}\n`);
     expect(none.stdout).toBe('');
     expect(none.stderr).toContain("no process named 'nope'");
 
     // PM2's .pm2-style variables in the child, and `env <id>` shows what it runs with
     await waitFor(() => readLines(outLog(home, 'sig')).includes('ready pm_id=2 name=sig instance=0'));
-    const env = (await ok(['env', '2'], home)).stdout.split('\n');
+    const listAliases = ['l', 'status', 'ls', 'list'];
+    const showAliases = ['show', 'info', 'desc', 'describe'];
+    const [envResult, ...aliasResults] = await Promise.all([
+      ok(['env', '2'], home),
+      ...listAliases.map((alias) => ok([alias], home)),
+      ...showAliases.map((alias) => ok([alias, 'sig'], home)),
+    ]);
+    const env = envResult!.stdout.split('\n');
     expect(env).toEqual(expect.arrayContaining(['pm_id: 2', 'name: sig', 'NODE_APP_INSTANCE: 0']));
-
-    for (const alias of ['l', 'status', 'ls', 'list']) {
-      expect((await ok([alias], home)).stdout).toMatch(/api[\s\S]*sig/);
-    }
-    for (const alias of ['show', 'info', 'desc', 'describe']) {
-      expect((await ok([alias, 'sig'], home)).stdout).toContain('sig');
-    }
+    for (const listed of aliasResults.slice(0, listAliases.length))
+      expect(listed.stdout).toMatch(/api[\s\S]*sig/);
+    for (const shown of aliasResults.slice(listAliases.length)) expect(shown.stdout).toContain('sig');
 
     // a stopped process: status stopped, pid 0 (PM2's jlist), 0 from `pid`
     await ok(['stop', 'sig'], home);
@@ -113,10 +122,12 @@ describe('signals and counters', () => {
     await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGUSR1'));
     expect((await jlist(home))[0]!.pm2_env.restart_time).toBe(0);
 
-    const bad = await pm2(['sendSignal', 'SIGNOPE', 'sig'], home);
+    const [bad, ghost] = await Promise.all([
+      pm2(['sendSignal', 'SIGNOPE', 'sig'], home),
+      pm2(['sendSignal', 'SIGUSR2', 'ghost'], home),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    const ghost = await pm2(['sendSignal', 'SIGUSR2', 'ghost'], home);
     expect(ghost.code).toBe(1);
     expect(ghost.stderr).toContain("no process matches 'ghost'");
     await ok(['stop', 'sig'], home);

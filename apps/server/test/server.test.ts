@@ -163,30 +163,33 @@ describe('velos-server', () => {
 
   it('refuses bad arguments and a bad config file with one line and exit status 2', async () => {
     const home = tempDir();
-    const badPort = spawnServer(['--home', home, '--port', 'http']);
-    expect(await badPort.exited).toBe(2);
-    expect(badPort.stderr()).toMatch(/^velos-server: --port: expected a TCP port 0-65535, got "http".*\n$/);
-
-    const noAuth = spawnServer(['--home', home, '--host', '0.0.0.0', '--no-auth']);
-    expect(await noAuth.exited).toBe(2);
-    expect(noAuth.stderr()).toContain('--no-auth is allowed on a loopback address only');
-
-    const version = spawnServer(['--version']);
-    expect(await version.exited).toBe(0);
-    expect(version.stdout()).toMatch(/^\d+\.\d+\.\d+\n$/);
-
-    const badMetrics = spawnServer(['--home', home, '--metrics-port', 'x']);
-    expect(await badMetrics.exited).toBe(2);
-    expect(badMetrics.stderr()).toContain('--metrics-port: expected a TCP port');
-
-    const unknown = spawnServer(['--home', home, '--frobnicate']);
-    expect(await unknown.exited).toBe(2);
-    expect(unknown.stderr().trim().split('\n')).toHaveLength(1);
-
     const dir = tempDir('velos-config-');
     const bad = join(dir, 'bad.toml');
     writeFileSync(bad, '[[apps]]\nname = "x"\ninstances = -3\n');
-    const badConfig = spawnServer([bad, '--home', home, '--port', '0']);
+    // each refusal is a process of its own that exits at once: they run side by side
+    const [badPort, noAuth, version, badMetrics, unknown, badConfig] = [
+      spawnServer(['--home', home, '--port', 'http']),
+      spawnServer(['--home', home, '--host', '0.0.0.0', '--no-auth']),
+      spawnServer(['--version']),
+      spawnServer(['--home', home, '--metrics-port', 'x']),
+      spawnServer(['--home', home, '--frobnicate']),
+      spawnServer([bad, '--home', home, '--port', '0']),
+    ];
+    expect(await badPort.exited).toBe(2);
+    expect(badPort.stderr()).toMatch(/^velos-server: --port: expected a TCP port 0-65535, got "http".*\n$/);
+
+    expect(await noAuth.exited).toBe(2);
+    expect(noAuth.stderr()).toContain('--no-auth is allowed on a loopback address only');
+
+    expect(await version.exited).toBe(0);
+    expect(version.stdout()).toMatch(/^\d+\.\d+\.\d+\n$/);
+
+    expect(await badMetrics.exited).toBe(2);
+    expect(badMetrics.stderr()).toContain('--metrics-port: expected a TCP port');
+
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.stderr().trim().split('\n')).toHaveLength(1);
+
     expect(await badConfig.exited).toBe(2);
     expect(badConfig.stderr()).toContain('bad.toml');
   });

@@ -110,7 +110,7 @@ describe('IPC server (real daemon)', () => {
     const home = harness.home();
     const { client } = await harness.startDaemon(home);
     await client.call('start', {
-      apps: [appSpec(home, { name: 'stubborn', script: 'ignore-sigterm.js', killTimeoutMs: 1500 })],
+      apps: [appSpec(home, { name: 'stubborn', script: 'ignore-sigterm.js', killTimeoutMs: 1000 })],
     });
     await waitFor(
       async () => (await client.call<{ lines: LogLine[] }>('logs', { target: 'stubborn' })).lines.length > 0,

@@ -72,7 +72,8 @@ describe('jobs (SUP-8)', () => {
     const home = harness.home();
     const logLines: string[] = [];
     const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
-    await supervisor.start([{ ...counterJob(home, 'slow', { JOB_MS: '1000' }), intervalMs: 300 }]);
+    // each run lasts more than three intervals: runs fall due while one is going
+    await supervisor.start([{ ...counterJob(home, 'slow', { JOB_MS: '500' }), intervalMs: 150 }]);
     const runs = await finishedRuns(supervisor, 'slow', 3, 30_000);
     for (let i = 1; i < runs.length; i += 1) {
       expect(runs[i]!.startedAt).toBeGreaterThanOrEqual(runs[i - 1]!.endedAt!);
@@ -155,13 +156,13 @@ describe('jobs (SUP-8)', () => {
   it('stop turns the schedule off (and stops a run), start turns it on again', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));
-    await supervisor.start([{ ...counterJob(home, 'every'), intervalMs: 300 }]);
+    await supervisor.start([{ ...counterJob(home, 'every'), intervalMs: 150 }]);
     await finishedRuns(supervisor, 'every', 2);
     const [stopped] = await supervisor.stop('every');
     expect(stopped).toMatchObject({ status: 'stopped', job: { nextRunAt: null } });
     const count = (await supervisor.runs('every')).length;
     // Asserting that nothing happens: wait three intervals (there is no state to poll for).
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await supervisor.runs('every')).length).toBe(count);
     expect((await rowOf(supervisor, 'every')).status).toBe('stopped');
 

@@ -48,7 +48,8 @@ describe('log rotation', () => {
   it('rotates by size under a 100k lines/s writer: every line present exactly once, gzip valid', async () => {
     const dir = await harness.dir();
     const outPath = join(dir, 'chatty-out.log');
-    const maxBytes = 256 * 1024;
+    // 1.5 s of a 100k lines/s writer (1.9 MB) rotate 14 times at 128 KiB
+    const maxBytes = 128 * 1024;
     const logs = harness.pipeline({
       id: 1,
       name: 'chatty',
@@ -57,7 +58,7 @@ describe('log rotation', () => {
       format: 'plain',
       rotation: { maxBytes, retain: 1000, compress: true },
     });
-    const count = 300_000;
+    const count = 150_000;
     const child = harness.spawn('chatty.js', { COUNT: String(count), RATE: '100000' });
     harness.capture(logs, child);
     await exited(child);
@@ -134,7 +135,7 @@ describe('log rotation', () => {
     const movedPath = join(dir, 'out.log.moved');
     const logs = harness.pipeline({ id: 4, name: 'reopen', outPath, errPath: outPath, format: 'plain' });
     const count = 4000;
-    const child = harness.spawn('chatty.js', { COUNT: String(count), RATE: '2000' });
+    const child = harness.spawn('chatty.js', { COUNT: String(count), RATE: '4000' });
     harness.capture(logs, child);
     await waitFor(async () => (await stat(outPath)).size > 1000, 'the first lines');
     await rename(outPath, movedPath);
