@@ -47,6 +47,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAll(home, [...appPids]);
   rmSync(work, { recursive: true, force: true });
+  // the tree is this file's alone: removed here, beside the other files' tests, not at the run's end
+  if (appDir) rmSync(appDir, { recursive: true, force: true });
 });
 
 /** `@velos/core`, `@velos/core/config`…: every entry of every package's `exports`. */

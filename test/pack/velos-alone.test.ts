@@ -59,6 +59,8 @@ afterAll(async () => {
   await stopAll(home, [...pids]);
   await new Promise((resolve) => receiver?.close(resolve));
   rmSync(work, { recursive: true, force: true });
+  // the tree is this file's alone: removed here, beside the other files' tests, not at the run's end
+  if (appDir) rmSync(appDir, { recursive: true, force: true });
 });
 
 describe('velos installed on its own', () => {
