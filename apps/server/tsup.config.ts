@@ -6,6 +6,6 @@ export default defineConfig({
   format: ['esm'],
   target: 'node20',
   // dependencies stay external: @velos/api finds its dashboard assets beside its own dist
-  dts: { entry: { host: 'src/host.ts' } },
+  // no dts: the declarations are tsc's (tsconfig.build.json, after tsup in package.json's build)
   clean: true,
 });

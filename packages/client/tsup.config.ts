@@ -4,6 +4,6 @@ export default defineConfig({
   entry: { index: 'src/index.ts', quick: 'src/quick.ts' },
   format: ['esm'],
   target: 'node20',
-  dts: true,
+  // no dts: the declarations are tsc's (tsconfig.build.json, after tsup in package.json's build)
   clean: true,
 });

@@ -12,7 +12,7 @@ export default defineConfig({
   },
   format: ['esm'],
   target: 'node20',
-  dts: true,
+  // no dts: the declarations are tsc's (tsconfig.build.json, after tsup in package.json's build)
   clean: true,
   splitting: true,
 });

@@ -5,7 +5,7 @@ export default defineConfig([
     entry: { index: 'src/index.ts' },
     format: ['esm'],
     target: 'node20',
-    dts: true,
+    // no dts: the declarations are tsc's (tsconfig.build.json, after tsup in package.json's build)
     // The bin is built by the second entry at the same time: keep it.
     clean: ['!cli.js'],
   },
@@ -13,7 +13,6 @@ export default defineConfig([
     entry: { cli: 'src/cli.ts' },
     format: ['esm'],
     target: 'node20',
-    dts: false,
     clean: false,
     banner: { js: '#!/usr/bin/env node' },
   },

@@ -4,7 +4,7 @@ export default defineConfig({
   entry: { index: 'src/index.ts', settings: 'src/settings.ts' },
   format: ['esm'],
   target: 'node20',
-  dts: true,
+  // no dts: the declarations are tsc's (tsconfig.build.json, after tsup in package.json's build)
   clean: true,
   splitting: true,
 });

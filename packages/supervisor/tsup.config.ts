@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -10,6 +11,9 @@ export default defineConfig({
   },
   format: ['esm'],
   target: 'node20',
-  dts: { entry: { index: 'src/index.ts', 'metrics-history': 'src/metrics/history-runtime.ts' } },
+  // no dts: the declarations are tsc's (tsconfig.build.json, after tsup in package.json's build), one per
+  // source file; the `metrics-history` entry's (package.json's ./metrics-history types) re-exports its source's
+  onSuccess: async () =>
+    writeFileSync('dist/metrics-history.d.ts', "export * from './metrics/history-runtime.js';\n"),
   clean: true,
 });

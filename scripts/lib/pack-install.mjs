@@ -96,25 +96,28 @@ function pnpmPrefix() {
 
 /**
  * Packs every publishable package into `dest` (their dist must be built); returns the tarball paths by name.
+ * One `pnpm --filter … pack` for all of them: a pnpm start per package cost more than the packing.
  * @param {string} dest
  * @returns {Promise<Map<string, string>>}
  */
 export async function packAll(dest) {
   mkdirSync(dest, { recursive: true });
   const [pnpm, ...pre] = pnpmPrefix();
-  const tarballs = new Map();
-  const packs = publishablePackages().map(async (pkg) => {
+  const packages = publishablePackages();
+  for (const pkg of packages) {
     if (!existsSync(join(pkg.dir, 'dist'))) {
       throw new Error(`${pkg.name}: ${pkg.dir}/dist is missing; run \`pnpm run build\` first`);
     }
-    const result = await runCaptured(pnpm, [...pre, 'pack', '--pack-destination', dest], { cwd: pkg.dir });
-    if (result.code !== 0)
-      throw new Error(`pnpm pack of ${pkg.name} failed:\n${result.stdout}${result.stderr}`);
+  }
+  const filters = packages.map((pkg) => `--filter=${pkg.name}`);
+  const result = await runCaptured(pnpm, [...pre, ...filters, 'pack', '--pack-destination', dest]);
+  if (result.code !== 0) throw new Error(`pnpm pack failed:\n${result.stdout}${result.stderr}`);
+  const tarballs = new Map();
+  for (const pkg of packages) {
     const tarball = join(dest, `${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`);
     if (!existsSync(tarball)) throw new Error(`pnpm pack of ${pkg.name} wrote no ${tarball}`);
     tarballs.set(pkg.name, tarball);
-  });
-  await Promise.all(packs);
+  }
   return tarballs;
 }
 

@@ -2,19 +2,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanEnv,
-  installTarballs,
-  packAll,
-  publishablePackages,
-  runCaptured,
-} from '../../scripts/lib/pack-install.mjs';
+import { root } from '../../scripts/lib/bootstrap.mjs';
+import { cleanEnv, publishablePackages, runCaptured } from '../../scripts/lib/pack-install.mjs';
+import { checkConsumer } from './consumer-types.js';
 import { isAlive, nativeAddonsOf, stopAll, waitFor } from './processes.js';
+import { installedTree } from './tree.js';
 
-// One pack and one install for the file: the tarballs as `npm publish` would upload them, installed with npm
-// into an empty directory outside the workspace (no workspace links), then used as a user would.
+// The tarballs as `npm publish` would upload them, installed with npm into an empty directory outside the
+// workspace (no workspace links), then used as a user would: the project's one pack and install of every
+// package (global-setup.ts).
 const work = mkdtempSync(join(tmpdir(), 'velos-pack-'));
-const appDir = join(work, 'app');
+let appDir: string;
 const home = join(work, 'home');
 const env = cleanEnv({ VELOS_HOME: home });
 const packages = publishablePackages();
@@ -43,14 +41,23 @@ async function listRows(): Promise<ListRow[]> {
 }
 
 beforeAll(async () => {
-  const tarballs = await packAll(join(work, 'tgz'));
-  await installTarballs([...tarballs.values()], appDir);
+  appDir = await installedTree('all');
 });
 
 afterAll(async () => {
   await stopAll(home, [...appPids]);
   rmSync(work, { recursive: true, force: true });
+  // the tree is this file's alone: removed here, beside the other files' tests, not at the run's end
+  if (appDir) rmSync(appDir, { recursive: true, force: true });
 });
+
+/** `@velos/core`, `@velos/core/config`…: every entry of every package's `exports`. */
+function exportSpecifiers(): string[] {
+  return packages.flatMap((pkg) => {
+    const exportsMap = (pkg.manifest.exports ?? {}) as Record<string, unknown>;
+    return Object.keys(exportsMap).map((key) => (key === '.' ? pkg.name : `${pkg.name}${key.slice(1)}`));
+  });
+}
 
 describe('the packed packages', () => {
   it('hold only bin, dist, README.md and LICENSE, with every workspace: range resolved', () => {
@@ -69,10 +76,7 @@ describe('the packed packages', () => {
   });
 
   it('load every export from the installed tree (no import of src/ or of a devDependency)', async () => {
-    const specifiers = packages.flatMap((pkg) => {
-      const exportsMap = (pkg.manifest.exports ?? {}) as Record<string, unknown>;
-      return Object.keys(exportsMap).map((key) => (key === '.' ? pkg.name : `${pkg.name}${key.slice(1)}`));
-    });
+    const specifiers = exportSpecifiers();
     expect(specifiers).toContain('@velos/log-engine');
     const script = `for (const s of ${JSON.stringify(specifiers)}) await import(s);\nconsole.log('loaded');\n`;
     writeFileSync(join(appDir, 'load-all.mjs'), script);
@@ -82,6 +86,46 @@ describe('the packed packages', () => {
     expect(loaded.stdout).toBe('loaded\n');
     const required = await npx('node', 'require-app.cjs');
     expect(required.stdout).toBe('required\n');
+  });
+
+  it('type every export for a strict TypeScript consumer (NodeNext, ESM and CommonJS), as each module exports it', async () => {
+    const specifiers = exportSpecifiers();
+    // what each module exports at run time, from the installed tree
+    const listing = `for (const s of ${JSON.stringify(specifiers)}) console.log(JSON.stringify([s, Object.keys(await import(s))]));\n`;
+    writeFileSync(join(appDir, 'list-exports.mjs'), listing);
+    const listed = await npx('node', 'list-exports.mjs');
+    expect(listed.stderr).toBe('');
+    const runtime = new Map(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as [string, string[]]),
+    );
+    writeFileSync(
+      join(appDir, 'consumer.mts'),
+      `${specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}\nexport const all = [${specifiers.map((_, i) => `m${i}`).join(', ')}];\n`,
+    );
+    writeFileSync(
+      join(appDir, 'consumer.cts'),
+      "import app = require('@velos/app');\nexport const counter = app.counter;\n",
+    );
+    const withTypes = packages.filter((pkg) => pkg.manifest.exports).map((pkg) => pkg.name);
+    const types = checkConsumer(
+      appDir,
+      ['consumer.mts', 'consumer.cts'],
+      withTypes,
+      join(root, 'node_modules', '@types'),
+    );
+    expect(types.errors).toEqual([]);
+    expect(types.ownFiles).toBeGreaterThan(specifiers.length);
+    for (const specifier of specifiers) {
+      const typed = new Set(types.exportNames.get(specifier));
+      expect(
+        runtime.get(specifier)?.filter((name) => !typed.has(name)),
+        specifier,
+      ).toEqual([]);
+    }
+    expect(types.exportNames.get('@velos/app')).toContain('counter');
   });
 });
 

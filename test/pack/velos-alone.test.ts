@@ -5,22 +5,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanEnv,
-  installTarballs,
-  packAll,
-  runCaptured,
-  runtimeClosure,
-} from '../../scripts/lib/pack-install.mjs';
+import { cleanEnv, runCaptured } from '../../scripts/lib/pack-install.mjs';
 import { isAlive, stopAll, waitFor } from './processes.js';
+import { installedTree } from './tree.js';
 
 // `npm i velos` alone: the velos tarball and only the workspace packages its `dependencies` name (the
-// rest is bundled into its dist), installed outside the workspace. Every command family must run from
-// that tree: a bundled module that is not installed fails here, not in a user's terminal.
+// rest is bundled into its dist), installed outside the workspace (the project's one install of that
+// tree, global-setup.ts). Every command family must run from that tree: a bundled module that is not
+// installed fails here, not in a user's terminal.
 const work = mkdtempSync(join(tmpdir(), 'velos-alone-'));
-const appDir = join(work, 'app');
+let appDir: string;
+let bin: string;
 const home = join(work, 'home');
-const bin = join(appDir, 'node_modules', '.bin', 'velos');
 /** OTLP/HTTP requests the daemon sent to the receiver below, by path. */
 const received: string[] = [];
 let receiver: Server;
@@ -55,17 +51,16 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
     OTEL_METRIC_EXPORT_INTERVAL: '1000',
   });
-  const tarballs = await packAll(join(work, 'tgz'));
-  await installTarballs(
-    runtimeClosure('velos').map((name) => tarballs.get(name)!),
-    appDir,
-  );
+  appDir = await installedTree('alone');
+  bin = join(appDir, 'node_modules', '.bin', 'velos');
 });
 
 afterAll(async () => {
   await stopAll(home, [...pids]);
   await new Promise((resolve) => receiver?.close(resolve));
   rmSync(work, { recursive: true, force: true });
+  // the tree is this file's alone: removed here, beside the other files' tests, not at the run's end
+  if (appDir) rmSync(appDir, { recursive: true, force: true });
 });
 
 describe('velos installed on its own', () => {
