@@ -40,6 +40,9 @@ describe('velos start (SUP-2)', () => {
     expect(row.restarts).toBe(0);
     expect(typeof row.cpu).toBe('number');
     expect(typeof row.uptime).toBe('number');
+    // What the CLI prints is the daemon's row (the helpers poll the daemon over its socket).
+    const [printed] = (await listJson(home)).filter((r) => r.name === 'quiet');
+    expect(printed).toMatchObject({ id: row.id, pid: row.pid, status: 'online', restarts: 0 });
   });
 
   it('names the app after the script when --name is not given', async () => {
