@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
+import { afterAll, beforeAll } from 'vitest';
 import {
   type CliOptions,
   type CliResult,
@@ -68,6 +69,25 @@ const homes: string[] = [];
 /** Creates a fresh temporary VELOS_HOME (0700, empty), registered for `cleanupHomes`. */
 export function createHome(): string {
   return registerHome(makeTempHome('velos-e2e-').path);
+}
+
+/**
+ * One home (and the daemon its first command starts) for the tests of the enclosing describe block,
+ * created before them and cleaned after the last: for tests that each leave it as they found it (and
+ * assert so), so that they need not start a daemon each. Call it at the top of the block.
+ */
+export function sharedHome(): () => string {
+  let home: string | undefined;
+  beforeAll(() => {
+    home = makeTempHome('velos-e2e-').path;
+  });
+  afterAll(async () => {
+    if (home !== undefined) await cleanupHome(home);
+  });
+  return () => {
+    if (home === undefined) throw new Error('sharedHome() is read inside a test, after beforeAll');
+    return home;
+  };
 }
 
 /** Registers a home that a test derived itself (e.g. a not-yet-existing subdirectory) for cleanup. */
