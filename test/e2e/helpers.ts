@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
-import { afterAll, beforeAll } from 'vitest';
 import {
   type CliOptions,
   type CliResult,
@@ -14,6 +13,7 @@ import {
   type Truthy,
   waitFor as waitForTruthy,
 } from '@velos/test-helpers';
+import { afterAll, beforeAll } from 'vitest';
 
 export {
   FIXTURES,

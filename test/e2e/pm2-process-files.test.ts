@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, listJson, outLog, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, listJson, listState, outLog, waitFor } from './helpers.js';
 import { copyCorpus, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
@@ -252,7 +252,7 @@ async function waitForOnline(
 ): Promise<number[]> {
   return waitFor(
     async () => {
-      const rows = (await listJson(home)).filter((row) => row.name === name);
+      const rows = (await listState(home)).filter((row) => row.name === name);
       const pids = rows.filter((row) => row.status === 'online' && row.pid !== null).map((row) => row.pid!);
       return rows.length === count && pids.length === count && !pids.some((pid) => notPids.includes(pid))
         ? pids
