@@ -100,7 +100,7 @@ describe('velos events (OBS-2)', () => {
 
   it('refuses bad filters with a one-line usage error', async () => {
     const home = createHome();
-    for (const [args, message] of [
+    const cases = [
       [['--since', 'yesterday'], '--since: expected a duration'],
       [['--since', '5'], '--since: add a unit'],
       [['--limit', '0'], '--limit: expected a whole number'],
@@ -110,8 +110,11 @@ describe('velos events (OBS-2)', () => {
       [['emit', 'bad name'], 'event name "bad name"'],
       [['emit', 'ok', '--severity', 'loud'], '--severity: expected info, warning, error, critical'],
       [['emit', 'ok', 'novalue'], 'expected a field as key=value'],
-    ] as const) {
-      const result = await velos(['events', ...args], { home });
+    ] as const;
+    // independent calls: run at once
+    const results = await Promise.all(cases.map(([args]) => velos(['events', ...args], { home })));
+    for (const [i, [args, message]] of cases.entries()) {
+      const result = results[i]!;
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toContain(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -275,7 +278,7 @@ describe('velos events (OBS-2)', () => {
 
   it('tells job runs: job.started, then job.finished with outcome, duration and exit code', async () => {
     const home = createHome();
-    await velosOk(['start', 'sh -c "exit 3"', '--name', 'nightly', '--every', '1s'], { home });
+    await velosOk(['start', 'sh -c "exit 3"', '--name', 'nightly', '--every', '300ms'], { home });
     const finished = await waitFor(async () => {
       const found = await eventsJson(home, 'nightly', '--kind', 'job');
       return found.filter((event) => event.kind === 'job.finished').length >= 2 ? found : undefined;
