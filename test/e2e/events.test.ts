@@ -63,20 +63,27 @@ describe('velos events (OBS-2)', () => {
     });
     expect(crashy.at(-1)).toMatchObject({ kind: 'process.errored', severity: 'error' });
 
-    const exits = await eventsJson(home, 'crashy', '--kind', 'exit');
+    // read-only queries of the same log: run at once
+    const [exits, several, steady, byId, sinceHour, untilBefore, sinceLater, limited] = await Promise.all([
+      eventsJson(home, 'crashy', '--kind', 'exit'),
+      eventsJson(home, '--kind', 'exited,errored'),
+      eventsJson(home, 'steady'),
+      eventsJson(home, '1', '--kind', 'process'),
+      eventsJson(home, '--since', '1h'),
+      eventsJson(home, '--until', new Date(started - 60_000).toISOString()),
+      eventsJson(home, '--since', new Date(Date.now() + 3_600_000).toISOString()),
+      velosOk(['events', '--limit', '2', '--json'], { home }),
+    ]);
     expect(exits.length).toBeGreaterThanOrEqual(2);
     expect(new Set(kindsOf(exits))).toEqual(new Set(['process.exited']));
-    const several = await eventsJson(home, '--kind', 'exited,errored');
     expect(new Set(kindsOf(several))).toEqual(new Set(['process.exited', 'process.errored']));
-    const steady = await eventsJson(home, 'steady');
     expect(steady.length).toBeGreaterThan(0);
     expect(steady.every((event) => event.app === 'steady')).toBe(true);
-    expect(await eventsJson(home, '1', '--kind', 'process')).toEqual(steady);
+    expect(byId).toEqual(steady);
 
-    expect((await eventsJson(home, '--since', '1h')).length).toBe(all.length);
-    expect(await eventsJson(home, '--until', new Date(started - 60_000).toISOString())).toEqual([]);
-    expect(await eventsJson(home, '--since', new Date(Date.now() + 3_600_000).toISOString())).toEqual([]);
-    const limited = await velosOk(['events', '--limit', '2', '--json'], { home });
+    expect(sinceHour.length).toBe(all.length);
+    expect(untilBefore).toEqual([]);
+    expect(sinceLater).toEqual([]);
     expect(JSON.parse(limited.stdout)).toEqual(all.slice(-2));
 
     const text = await velosOk(['events', 'crashy', '--kind', 'errored'], { home });
