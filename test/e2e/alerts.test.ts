@@ -63,7 +63,7 @@ max_restarts = 1000
 [[alerts]]
 name = "storm"
 app = "crashy"
-when = "restarts >= 2 within 3s"
+when = "restarts >= 2 within 2s"
 repeat = "300ms"
 webhook = { url = "${hook.url}/hook", timeout = "2s", retries = 0 }
 command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}", "--literal=$(touch ${home}/pwned)"]
@@ -87,7 +87,7 @@ webhook = "${hook.url}/escalate"
       escalated: false,
     });
     expect(String(firing.body.text)).toMatch(
-      /^\[FIRING\] storm \(warning\) crashy: crashy restarted \d+ times within 3s/,
+      /^\[FIRING\] storm \(warning\) crashy: crashy restarted \d+ times within 2s/,
     );
     await waitFor(() => on(hook.received, '/hook', 'firing').find((r) => Number(r.body.repeat) >= 1), {
       message: 'a repeat',
@@ -102,7 +102,7 @@ webhook = "${hook.url}/escalate"
     expect(row!.instances[0]).toMatchObject({ key: 'crashy', escalationLevel: 1 });
     const table = (await velosOk(['alerts'], { home })).stdout;
     expect(table).toMatch(
-      /storm\s+restarts >= 2 within 3s\s+crashy\s+warning\s+firing \(crashy, escalated\)/,
+      /storm\s+restarts >= 2 within 2s\s+crashy\s+warning\s+firing \(crashy, escalated\)/,
     );
 
     await velosOk(['stop', 'crashy'], { home });

@@ -9,6 +9,7 @@ import {
   FIXTURES,
   type ListRow,
   listJson,
+  listState,
   readPidFile,
   velos,
   velosOk,
@@ -48,7 +49,7 @@ async function eventsOf(home: string, kinds: string[]): Promise<VelosEvent[]> {
 async function onlinePids(home: string, names: string[]): Promise<Record<string, number>> {
   return waitFor(
     async () => {
-      const rows = await listJson(home);
+      const rows = await listState(home);
       const byName = new Map(rows.map((row: ListRow) => [row.name, row]));
       if (!names.every((name) => byName.get(name)?.status === 'online')) return undefined;
       if (rows.length !== names.length) return undefined;

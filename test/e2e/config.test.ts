@@ -10,6 +10,7 @@ import {
   outLog,
   readLines,
   rowsNamed,
+  sharedHome,
   velos,
   velosOk,
   waitFor,
@@ -32,6 +33,9 @@ function fixture(home: string, name: string): string {
 }
 
 describe('config files (CFG-1)', () => {
+  // The tests of files that are refused each assert that nothing started: they share one home and daemon.
+  const shared = sharedHome();
+
   it('starts every [[apps]] of a TOML file, with env, args and relative paths', async () => {
     const home = createHome();
     const config = writeConfig(
@@ -125,7 +129,7 @@ instances = 2
   });
 
   it('rejects a bad value on one line naming file, path and expectation, and starts nothing', async () => {
-    const home = createHome();
+    const home = shared();
     const config = writeConfig(
       home,
       'velos.toml',
@@ -148,7 +152,7 @@ instances = "lots"
   });
 
   it('rejects an unknown key, naming the option it was likely meant to be', async () => {
-    const home = createHome();
+    const home = shared();
     const config = writeConfig(
       home,
       'velos.toml',
@@ -167,7 +171,7 @@ max_restart = 3
   });
 
   it('rejects a file that is not valid TOML', async () => {
-    const home = createHome();
+    const home = shared();
     const config = writeConfig(home, 'velos.toml', '[[apps]\nname = \n');
     const result = await velos(['start', config], { home });
     expect(result.code).toBe(1);
@@ -177,7 +181,7 @@ max_restart = 3
   });
 
   it('rejects a config file that does not exist', async () => {
-    const home = createHome();
+    const home = shared();
     const result = await velos(['start', join(home, 'missing.toml')], { home });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/^velos: .*missing\.toml/);

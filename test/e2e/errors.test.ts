@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CliResult,
   cleanupHomes,
   createHome,
   listJson,
+  sharedHome,
   velos,
   velosOk,
   waitForStatus,
@@ -21,6 +22,9 @@ function expectCliError(result: CliResult): void {
 }
 
 describe('bad input (CLI-3)', () => {
+  // Every test here asserts that its command changed nothing: they share one home and daemon.
+  const shared = sharedHome();
+
   it.each([
     [['start', 'fixtures/silent.js', '--bogus']],
     [['list', '--bogus']],
@@ -28,27 +32,29 @@ describe('bad input (CLI-3)', () => {
     [['logs', '--bogus']],
     [['ping', '--bogus']],
   ])('rejects an unknown flag: velos %j', async (args) => {
-    const h = createHome();
+    const h = shared();
     expectCliError(await velos(args as string[], { home: h }));
     expect(await listJson(h)).toEqual([]);
   });
 
   it('rejects an unknown command', async () => {
-    const h = createHome();
+    const h = shared();
     expectCliError(await velos(['frobnicate'], { home: h }));
   });
 
   it('rejects start without a script', async () => {
-    const h = createHome();
+    const h = shared();
     expectCliError(await velos(['start'], { home: h }));
     expect(await listJson(h)).toEqual([]);
   });
 
   it('rejects start of a script that does not exist, and starts nothing', async () => {
-    const h = createHome();
+    const h = shared();
     expectCliError(await velos(['start', 'fixtures/does-not-exist.js', '--name', 'ghost'], { home: h }));
     const rows = await listJson(h);
     expect(rows.filter((r) => r.status === 'online')).toEqual([]);
+    // what a failed start may have recorded must not reach the next test of the shared home
+    if (rows.length > 0) await velosOk(['delete', 'all'], { home: h });
   });
 
   it.each([
@@ -59,7 +65,7 @@ describe('bad input (CLI-3)', () => {
     [['--kill-timeout', 'soon']],
     [['--stop-exit-codes', 'zero']],
   ])('rejects a bad option value: %j', async (extra) => {
-    const h = createHome();
+    const h = shared();
     expectCliError(await velos(['start', 'fixtures/silent.js', '--name', 'bad', ...extra], { home: h }));
     expect(await listJson(h)).toEqual([]);
   });
@@ -73,6 +79,13 @@ describe('bad input (CLI-3)', () => {
   });
 
   describe('unknown target', () => {
+    // one app, 'present', that no command of these tests may touch
+    const shared = sharedHome();
+    beforeAll(async () => {
+      await velosOk(['start', 'fixtures/silent.js', '--name', 'present'], { home: shared() });
+      await waitForStatus(shared(), 'present', 'online');
+    });
+
     it.each([
       [['stop', 'nope']],
       [['restart', 'nope']],
@@ -83,10 +96,13 @@ describe('bad input (CLI-3)', () => {
       [['stop', '4242']],
       [['describe', '4242', '--json']],
     ])('velos %j exits non-zero with one line', async (args) => {
-      const home = createHome();
-      await velosOk(['start', 'fixtures/silent.js', '--name', 'present'], { home });
+      const home = shared();
+      const [before] = await listJson(home);
       expectCliError(await velos(args, { home }));
-      expect((await listJson(home)).map((r) => r.name)).toEqual(['present']);
+      const rows = await listJson(home);
+      expect(rows.map((r) => r.name)).toEqual(['present']);
+      // untouched: the same process, still online, not restarted
+      expect(rows[0]).toMatchObject({ status: 'online', pid: before?.pid, restarts: 0 });
     });
 
     it('stop without a target is an error', async () => {

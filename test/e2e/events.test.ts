@@ -63,20 +63,27 @@ describe('velos events (OBS-2)', () => {
     });
     expect(crashy.at(-1)).toMatchObject({ kind: 'process.errored', severity: 'error' });
 
-    const exits = await eventsJson(home, 'crashy', '--kind', 'exit');
+    // read-only queries of the same log: run at once
+    const [exits, several, steady, byId, sinceHour, untilBefore, sinceLater, limited] = await Promise.all([
+      eventsJson(home, 'crashy', '--kind', 'exit'),
+      eventsJson(home, '--kind', 'exited,errored'),
+      eventsJson(home, 'steady'),
+      eventsJson(home, '1', '--kind', 'process'),
+      eventsJson(home, '--since', '1h'),
+      eventsJson(home, '--until', new Date(started - 60_000).toISOString()),
+      eventsJson(home, '--since', new Date(Date.now() + 3_600_000).toISOString()),
+      velosOk(['events', '--limit', '2', '--json'], { home }),
+    ]);
     expect(exits.length).toBeGreaterThanOrEqual(2);
     expect(new Set(kindsOf(exits))).toEqual(new Set(['process.exited']));
-    const several = await eventsJson(home, '--kind', 'exited,errored');
     expect(new Set(kindsOf(several))).toEqual(new Set(['process.exited', 'process.errored']));
-    const steady = await eventsJson(home, 'steady');
     expect(steady.length).toBeGreaterThan(0);
     expect(steady.every((event) => event.app === 'steady')).toBe(true);
-    expect(await eventsJson(home, '1', '--kind', 'process')).toEqual(steady);
+    expect(byId).toEqual(steady);
 
-    expect((await eventsJson(home, '--since', '1h')).length).toBe(all.length);
-    expect(await eventsJson(home, '--until', new Date(started - 60_000).toISOString())).toEqual([]);
-    expect(await eventsJson(home, '--since', new Date(Date.now() + 3_600_000).toISOString())).toEqual([]);
-    const limited = await velosOk(['events', '--limit', '2', '--json'], { home });
+    expect(sinceHour.length).toBe(all.length);
+    expect(untilBefore).toEqual([]);
+    expect(sinceLater).toEqual([]);
     expect(JSON.parse(limited.stdout)).toEqual(all.slice(-2));
 
     const text = await velosOk(['events', 'crashy', '--kind', 'errored'], { home });
@@ -100,7 +107,7 @@ describe('velos events (OBS-2)', () => {
 
   it('refuses bad filters with a one-line usage error', async () => {
     const home = createHome();
-    for (const [args, message] of [
+    const cases = [
       [['--since', 'yesterday'], '--since: expected a duration'],
       [['--since', '5'], '--since: add a unit'],
       [['--limit', '0'], '--limit: expected a whole number'],
@@ -110,8 +117,11 @@ describe('velos events (OBS-2)', () => {
       [['emit', 'bad name'], 'event name "bad name"'],
       [['emit', 'ok', '--severity', 'loud'], '--severity: expected info, warning, error, critical'],
       [['emit', 'ok', 'novalue'], 'expected a field as key=value'],
-    ] as const) {
-      const result = await velos(['events', ...args], { home });
+    ] as const;
+    // independent calls: run at once
+    const results = await Promise.all(cases.map(([args]) => velos(['events', ...args], { home })));
+    for (const [i, [args, message]] of cases.entries()) {
+      const result = results[i]!;
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toContain(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -275,7 +285,7 @@ describe('velos events (OBS-2)', () => {
 
   it('tells job runs: job.started, then job.finished with outcome, duration and exit code', async () => {
     const home = createHome();
-    await velosOk(['start', 'sh -c "exit 3"', '--name', 'nightly', '--every', '1s'], { home });
+    await velosOk(['start', 'sh -c "exit 3"', '--name', 'nightly', '--every', '300ms'], { home });
     const finished = await waitFor(async () => {
       const found = await eventsJson(home, 'nightly', '--kind', 'job');
       return found.filter((event) => event.kind === 'job.finished').length >= 2 ? found : undefined;

@@ -1,17 +1,19 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import {
   type CliOptions,
   type CliResult,
+  isAlive,
   killSpawned,
   makeTempHome,
   readPidFile,
-  runVelos,
   runVelosOk,
   stopHome,
   type Truthy,
   waitFor as waitForTruthy,
 } from '@velos/test-helpers';
+import { afterAll, beforeAll } from 'vitest';
 
 export {
   FIXTURES,
@@ -69,6 +71,25 @@ export function createHome(): string {
   return registerHome(makeTempHome('velos-e2e-').path);
 }
 
+/**
+ * One home (and the daemon its first command starts) for the tests of the enclosing describe block,
+ * created before them and cleaned after the last: for tests that each leave it as they found it (and
+ * assert so), so that they need not start a daemon each. Call it at the top of the block.
+ */
+export function sharedHome(): () => string {
+  let home: string | undefined;
+  beforeAll(() => {
+    home = makeTempHome('velos-e2e-').path;
+  });
+  afterAll(async () => {
+    if (home !== undefined) await cleanupHome(home);
+  });
+  return () => {
+    if (home === undefined) throw new Error('sharedHome() is read inside a test, after beforeAll');
+    return home;
+  };
+}
+
 /** Registers a home that a test derived itself (e.g. a not-yet-existing subdirectory) for cleanup. */
 export function registerHome(home: string): string {
   homes.push(home);
@@ -94,9 +115,29 @@ export async function describeJson(home: string, target: string): Promise<Detail
   return JSON.parse(result.stdout) as DetailRow[];
 }
 
-/** The rows of `velos list --json` with this name. */
+/**
+ * The daemon's process list over its socket (one short @velos/client connection, no CLI process): what
+ * `velos list --json` prints, for polling state where the CLI's output is not what a test checks. When
+ * no daemon answers it runs `velos list --json` instead, which starts one as before.
+ */
+export async function listState(home: string): Promise<ListRow[]> {
+  if (!existsSync(join(home, 'velos.sock'))) return listJson(home);
+  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
+  let rows: unknown;
+  try {
+    rows = await client.list();
+  } catch {
+    return listJson(home);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+  // The CLI prints JSON: the same round trip drops undefined fields as it does.
+  return JSON.parse(JSON.stringify(rows)) as ListRow[];
+}
+
+/** The rows of the app with this name, from `listState` (the daemon's list, over its socket). */
 export async function rowsNamed(home: string, name: string): Promise<ListRow[]> {
-  return (await listJson(home)).filter((row) => row.name === name);
+  return (await listState(home)).filter((row) => row.name === name);
 }
 
 /** Waits until `name` has exactly `count` processes, all online with a pid; resolves with their rows. */
@@ -145,15 +186,33 @@ export function waitForStatus(
 }
 
 /**
- * Polls `fn` until it returns a truthy value (and does not throw) or the deadline passes (20 s, every 200 ms
- * unless told); the error on timeout carries the last value or error seen.
+ * Polls `fn` until it returns a truthy value (and does not throw) or the deadline passes (20 s unless
+ * told); the error on timeout carries the last value or error seen. Unless `intervalMs` is given the
+ * pause adapts to the check: 50 ms after a cheap one (a file, /proc, the daemon's socket), 200 ms after
+ * one that took 100 ms or more (a CLI process), so polling the CLI does not keep a core busy.
  */
 export function waitFor<T>(
   fn: () => T | Promise<T>,
   options: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
 ): Promise<Truthy<T>> {
-  return waitForTruthy(fn, { intervalMs: 200, ...options });
+  if (options.intervalMs !== undefined) return waitForTruthy(fn, options);
+  let pauseMs = 0;
+  const paced = async (): Promise<T> => {
+    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    const started = Date.now();
+    try {
+      return await fn();
+    } finally {
+      pauseMs = Date.now() - started >= SLOW_CHECK_MS ? SLOW_POLL_MS : CHEAP_POLL_MS;
+    }
+  };
+  return waitForTruthy(paced, { ...options, intervalMs: 0 });
 }
+
+/** A check that took this long (a CLI process) is followed by the longer pause. */
+const SLOW_CHECK_MS = 100;
+const SLOW_POLL_MS = 200;
+const CHEAP_POLL_MS = 50;
 
 /** Reads a file's lines (without the empty string after a final newline); [] if it is missing. */
 export function readLines(path: string): string[] {
@@ -174,13 +233,25 @@ export function errLog(home: string, name: string): string {
 }
 
 /**
- * Stops everything a home started: `velos kill` (bounded), then — whatever happened — SIGKILL by PID
- * of the daemon, its descendants and every process that mentions the home; then removes the directory.
+ * Stops everything a home started: the daemon's `kill` over its socket (what `velos kill` sends, without
+ * a CLI process; bounded), then — whatever happened — SIGKILL by PID of the daemon, its descendants and
+ * every process that mentions the home; then removes the directory.
  */
 export async function cleanupHome(home: string): Promise<void> {
-  if (existsSync(join(home, 'velos.pid')) || existsSync(join(home, 'velos.sock'))) {
-    await runVelos(['kill'], { home, timeoutMs: 20_000 }).catch(() => undefined);
-  }
+  if (existsSync(join(home, 'velos.sock'))) await killDaemon(home).catch(() => undefined);
   await stopHome(home, { timeoutMs: 10_000 });
   rmSync(home, { recursive: true, force: true });
+}
+
+/** Asks the home's daemon to stop its apps and end (`velos kill`), and waits up to 20 s for it to exit. */
+async function killDaemon(home: string): Promise<void> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    const { pid } = await client.ping();
+    await client.kill();
+    await client.close();
+    await waitForTruthy(() => !isAlive(pid), { what: `the daemon of ${home} to exit`, timeoutMs: 20_000 });
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }

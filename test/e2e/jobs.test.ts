@@ -6,6 +6,7 @@ import {
   isAlive,
   listJson,
   readPidFile,
+  sharedHome,
   velos,
   velosOk,
   waitFor,
@@ -55,10 +56,14 @@ function finished(home: string, name: string, count: number): Promise<RunRow[]> 
 }
 
 describe('jobs (SUP-8)', () => {
+  // Tests that only touch their own job share one home and daemon; the one that kills the daemon and
+  // the one with a fast clock job get their own.
+  const shared = sharedHome();
+
   it('runs a job every interval, records exit codes, and keeps the history across a daemon restart', async () => {
     const home = createHome();
     const env = { COUNTER_FILE: join(home, 'tick.count'), EXIT_CODES: '0,1' };
-    const start = await velosOk(['start', 'fixtures/job-counter.js', '--name', 'tick', '--every', '700ms'], {
+    const start = await velosOk(['start', 'fixtures/job-counter.js', '--name', 'tick', '--every', '400ms'], {
       home,
       env,
     });
@@ -95,7 +100,7 @@ describe('jobs (SUP-8)', () => {
   });
 
   it('runs a one-shot job once, then again with velos trigger', async () => {
-    const home = createHome();
+    const home = shared();
     const env = { COUNTER_FILE: join(home, 'once.count') };
     await velosOk(['start', 'fixtures/job-counter.js', '--name', 'once', '--type', 'job'], { home, env });
     await finished(home, 'once', 1);
@@ -112,10 +117,10 @@ describe('jobs (SUP-8)', () => {
   });
 
   it('stops a run at its --timeout (outcome timeout), and velos stop turns the schedule off', async () => {
-    const home = createHome();
+    const home = shared();
     const env = { COUNTER_FILE: join(home, 'slow.count'), JOB_MS: '60000' };
     await velosOk(
-      ['start', 'fixtures/job-counter.js', '--name', 'slow', '--every', '1m', '--timeout', '800ms'],
+      ['start', 'fixtures/job-counter.js', '--name', 'slow', '--every', '1m', '--timeout', '400ms'],
       { home, env },
     );
     const [run] = await finished(home, 'slow', 1);
@@ -129,7 +134,7 @@ describe('jobs (SUP-8)', () => {
   });
 
   it('runs a --schedule job when the cron fires, not at start', async () => {
-    const home = createHome();
+    const home = shared();
     const env = { COUNTER_FILE: join(home, 'cron.count') };
     await velosOk(['start', 'fixtures/job-counter.js', '--name', 'cron', '--schedule', '*/1 * * * * *'], {
       home,
@@ -144,7 +149,7 @@ describe('jobs (SUP-8)', () => {
 
   it('runs an --every 30d --timeout 30d job once, to its end; a duration past 365d is refused (issue #19 item 3)', async () => {
     const home = createHome();
-    const env = { COUNTER_FILE: join(home, 'monthly.count'), JOB_MS: '800' };
+    const env = { COUNTER_FILE: join(home, 'monthly.count'), JOB_MS: '400' };
     await velosOk(
       ['start', 'fixtures/job-counter.js', '--name', 'monthly', '--every', '30d', '--timeout', '30d'],
       { home, env },
@@ -173,7 +178,7 @@ describe('jobs (SUP-8)', () => {
   });
 
   it('refuses runs and trigger on an app that is not a job, in one line', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'api'], { home });
     for (const command of ['runs', 'trigger']) {
       const result = await velos([command, 'api'], { home });

@@ -9,6 +9,7 @@ import {
   outLog,
   range,
   readLines,
+  sharedHome,
   spawnVelos,
   velos,
   velosOk,
@@ -24,8 +25,12 @@ function lineNumbers(text: string): number[] {
 }
 
 describe('log capture (LOG-1, LOG-2)', () => {
+  // Tests that read only their own app's logs share one home and daemon; those that read or flush
+  // every app's get their own.
+  const shared = sharedHome();
+
   it('writes 200k lines exactly once, in order', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'flood', '--no-autorestart'], {
       home,
       env: { COUNT: '200000', RATE: '0' },
@@ -45,7 +50,7 @@ describe('log capture (LOG-1, LOG-2)', () => {
   });
 
   it('sends stderr to the -err.log file', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'errs', '--no-autorestart'], {
       home,
       env: { COUNT: '50', RATE: '0', STREAM: 'err' },
@@ -57,7 +62,7 @@ describe('log capture (LOG-1, LOG-2)', () => {
   });
 
   it('keeps a 100 KiB line and a partial final line intact', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/long-line.js', '--name', 'long', '--no-autorestart'], { home });
     await waitExited(home, 'long');
     const expected = ['short line', `long:${'y'.repeat(100 * 1024)}:end`, 'partial final line'];
@@ -76,7 +81,7 @@ describe('log capture (LOG-1, LOG-2)', () => {
   });
 
   it('writes JSON lines with ts, lvl, pid, msg and src with --log-format json', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(
       ['start', 'fixtures/crash-after.js', '--name', 'jsonl', '--log-format', 'json', '--no-autorestart'],
       {
@@ -105,7 +110,7 @@ describe('log capture (LOG-1, LOG-2)', () => {
   });
 
   it('prefixes each line with a timestamp with --time', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'stamped', '--time', '--no-autorestart'], {
       home,
       env: { COUNT: '3', RATE: '0' },
@@ -125,7 +130,7 @@ describe('log capture (LOG-1, LOG-2)', () => {
   });
 
   it('writes stdout and stderr into one file with --merge-streams', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(
       ['start', 'fixtures/crash-after.js', '--name', 'merged', '--merge-streams', '--no-autorestart'],
       {
@@ -148,8 +153,11 @@ describe('log capture (LOG-1, LOG-2)', () => {
 });
 
 describe('velos logs and flush (LOG-3, LOG-4)', () => {
+  // as above: a shared home for the tests that read only their own app
+  const shared = sharedHome();
+
   it('--lines N returns the last N lines', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'tail', '--no-autorestart'], {
       home,
       env: { COUNT: '100', RATE: '0' },
@@ -180,7 +188,7 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
   });
 
   it('--err and --out select the stream', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/crash-after.js', '--name', 'streams', '--no-autorestart'], {
       home,
       env: { CRASH_AFTER_MS: '100' },
@@ -196,7 +204,7 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
   });
 
   it('--json prints parseable lines', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'jl', '--no-autorestart'], {
       home,
       env: { COUNT: '10', RATE: '0' },
@@ -213,7 +221,7 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
   });
 
   it('--follow streams new lines as they are written', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'live'], { home, env: { RATE: '5' } });
     await waitFor(() => readLines(outLog(home, 'live')).length >= 2, { message: 'first lines' });
     const before = Math.max(...lineNumbers(readLines(outLog(home, 'live')).join('\n')));
@@ -265,7 +273,7 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
   });
 
   it('logs of an unknown app fails', async () => {
-    const home = createHome();
+    const home = shared();
     const result = await velos(['logs', 'no-such-app'], { home });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/^velos: /);

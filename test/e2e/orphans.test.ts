@@ -200,6 +200,17 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
       await waitFor(() => readLines(entryPath).join('').includes(`"spawnedBy":${daemon}`), {
         message: `run/0.json to name daemon ${daemon} before crash ${crash}`,
       });
+      // and the live table (written 50 ms after a change) lists the app, or the next daemon has no
+      // record to re-adopt it into: the state is polled fast enough now to kill the daemon before that
+      await waitFor(
+        () =>
+          readLines(join(home, 'run', 'live.json'))
+            .join('')
+            .includes('"tick"'),
+        {
+          message: `the live table to list tick before crash ${crash}`,
+        },
+      );
       await killDaemon(home);
       const result = await velosOk(['list', '--json'], { home });
       expect(result.stderr).toMatch(/re-adopted tick \(id 0, pid \d+\)/);

@@ -2,7 +2,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, listJson, readPidFile, velosOk, waitFor } from './helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  listJson,
+  listState,
+  readPidFile,
+  velosOk,
+  waitFor,
+} from './helpers.js';
 import { type OtlpReceiver, type SpanRecord, startOtlpReceiver } from './otlp-receiver.js';
 
 const receivers: OtlpReceiver[] = [];
@@ -30,7 +39,7 @@ async function startCrashOnce(home: string, env?: Record<string, string>): Promi
   });
   const row = await waitFor(
     async () =>
-      (await listJson(home)).find((r) => r.name === 'otapp' && r.status === 'online' && r.restarts === 1),
+      (await listState(home)).find((r) => r.name === 'otapp' && r.status === 'online' && r.restarts === 1),
     { message: 'otapp online after one restart' },
   );
   return row.pid as number;

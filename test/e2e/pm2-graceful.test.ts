@@ -37,7 +37,7 @@ describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
     const home = createHome();
     const starting = spawnVelos(
       ['start', WAIT_READY, '--name', 'gs', '--wait-ready', '--listen-timeout', '60000'],
-      { home, env: { READY_DELAY_MS: '2500' } },
+      { home, env: { READY_DELAY_MS: '1500' } },
     );
     const exited = new Promise<number | null>((resolve) => starting.once('exit', resolve));
     // while the app has not said 'ready', it is `launching` (PM2's word for `starting`) with a pid
@@ -65,12 +65,12 @@ describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
     const file = join(home, 'ecosystem.config.js');
     writeFileSync(
       file,
-      `module.exports = { apps: [{ name: 'late', script: ${JSON.stringify(WAIT_READY)}, wait_ready: true, listen_timeout: 1500, env: { NEVER_READY: '1' } }] };\n`,
+      `module.exports = { apps: [{ name: 'late', script: ${JSON.stringify(WAIT_READY)}, wait_ready: true, listen_timeout: 800, env: { NEVER_READY: '1' } }] };\n`,
     );
     const result = await velos(['start', file], { home });
     expect(result.code, result.stderr).toBe(0);
     await waitForStatus(home, 'late', 'online');
-    expect(daemonLog(home)).toMatch(/sent no 'ready' within listen_timeout 1500 ms: online anyway/);
+    expect(daemonLog(home)).toMatch(/sent no 'ready' within listen_timeout 800 ms: online anyway/);
   });
 
   it("shutdown_with_message: stop sends 'shutdown' instead of the stop signal (ecosystem file)", async () => {

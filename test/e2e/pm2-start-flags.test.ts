@@ -6,7 +6,7 @@ import {
   cleanupHomes,
   createHome,
   isAlive,
-  listJson,
+  listState,
   outLog,
   spawnVelos,
   waitFor,
@@ -190,7 +190,7 @@ describe('PM2 start flags', () => {
     expect(forced.code, forced.stderr).toBe(0);
     await waitFor(
       async () =>
-        (await listJson(home)).filter((r) => r.name === 'dup' && r.status === 'online').length === 2,
+        (await listState(home)).filter((r) => r.name === 'dup' && r.status === 'online').length === 2,
     );
     // as pm2, a script started with --env starts (the profile selects nothing): a warning
     const env = await velosIn(dir, home, ['start', 'server.js', '--env', 'production']);

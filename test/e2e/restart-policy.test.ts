@@ -31,7 +31,7 @@ function gaps(times: number[]): number[] {
 describe('restart policy (SUP-3)', () => {
   it('restarts a crashing app with a new pid', async () => {
     const home = createHome();
-    await velosOk(['start', 'fixtures/crash-after.js', '--name', 'crashy', '--', '300'], { home });
+    await velosOk(['start', 'fixtures/crash-after.js', '--name', 'crashy', '--', '100'], { home });
     const first = await waitForStatus(home, 'crashy', 'online');
     const later = await waitFor(
       async () => {
@@ -71,7 +71,7 @@ describe('restart policy (SUP-3)', () => {
 
   it('waits restart_delay between a crash and the next run', async () => {
     const home = createHome();
-    await velosOk(['start', 'fixtures/crash-after.js', '--name', 'delayed', '--restart-delay', '1500'], {
+    await velosOk(['start', 'fixtures/crash-after.js', '--name', 'delayed', '--restart-delay', '600'], {
       home,
       env: { CRASH_AFTER_MS: '100' },
     });
@@ -87,7 +87,7 @@ describe('restart policy (SUP-3)', () => {
         message: 'three runs',
       },
     );
-    for (const gap of gaps(starts.slice(0, 3))) expect(gap).toBeGreaterThanOrEqual(1500 + 100);
+    for (const gap of gaps(starts.slice(0, 3))) expect(gap).toBeGreaterThanOrEqual(600 + 100);
   });
 
   it('grows the delay exponentially with exp_backoff_restart_delay', async () => {
@@ -99,7 +99,7 @@ describe('restart policy (SUP-3)', () => {
         '--name',
         'backoff',
         '--exp-backoff-restart-delay',
-        '1000',
+        '200',
         '--min-uptime',
         '10000',
         '--max-restarts',
@@ -121,10 +121,10 @@ describe('restart policy (SUP-3)', () => {
       .map((line) => /\(backoff\) exited with .*: restarting in (\d+) ms/.exec(line)?.[1])
       .filter((ms): ms is string => ms !== undefined)
       .map(Number);
-    expect(delays.slice(0, 3)).toEqual([1000, 1500, 2250]);
-    expect(g1).toBeGreaterThanOrEqual(1000);
-    expect(g2).toBeGreaterThanOrEqual(1500);
-    expect(g3).toBeGreaterThanOrEqual(2250);
+    expect(delays.slice(0, 3)).toEqual([200, 300, 450]);
+    expect(g1).toBeGreaterThanOrEqual(200);
+    expect(g2).toBeGreaterThanOrEqual(300);
+    expect(g3).toBeGreaterThanOrEqual(450);
   });
 
   it('does not restart on a stop exit code and shows the app stopped', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, listJson, velos, velosOk, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, listState, velos, velosOk, waitFor } from './helpers.js';
 
 // Issue #15 (security): secret-looking env values never print unless asked; inherit_env = false keeps
 // the caller's other variables out of the saved state.
@@ -21,7 +21,7 @@ describe('secrets in output and state', () => {
         `[[apps]]\nname = "isolated"\nscript = "${join(FIXTURES, 'server.js')}"\ninherit_env = false\nenv = { PORT_X = "1" }\n`,
     );
     await velosOk(['start', join(home, 'apps.toml')], { home, env: CALLER });
-    await waitFor(async () => (await listJson(home)).filter((row) => row.status === 'online').length === 2);
+    await waitFor(async () => (await listState(home)).filter((row) => row.status === 'online').length === 2);
   });
   afterAll(async () => {
     await velos(['kill'], { home });

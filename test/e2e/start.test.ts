@@ -13,6 +13,7 @@ import {
   readLines,
   readPidFile,
   rowsNamed,
+  sharedHome,
   velos,
   velosOk,
   waitFor,
@@ -30,8 +31,12 @@ function cmdlineOf(pid: number | null): string {
 }
 
 describe('velos start (SUP-2)', () => {
+  // Tests that only touch their own app (by name) share one home and daemon; those that look at the
+  // whole list or every process of the home get their own.
+  const shared = sharedHome();
+
   it('starts a node script and lists it online with its pid', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'quiet'], { home });
     const row = await waitForStatus(home, 'quiet', 'online');
     expect(typeof row.id).toBe('number');
@@ -40,16 +45,19 @@ describe('velos start (SUP-2)', () => {
     expect(row.restarts).toBe(0);
     expect(typeof row.cpu).toBe('number');
     expect(typeof row.uptime).toBe('number');
+    // What the CLI prints is the daemon's row (the helpers poll the daemon over its socket).
+    const [printed] = (await listJson(home)).filter((r) => r.name === 'quiet');
+    expect(printed).toMatchObject({ id: row.id, pid: row.pid, status: 'online', restarts: 0 });
   });
 
   it('names the app after the script when --name is not given', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js'], { home });
     await waitForStatus(home, 'silent', 'online');
   });
 
   it('shows the app in the table of list and ls', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'table-app'], { home });
     const row = await waitForStatus(home, 'table-app', 'online');
     for (const verb of ['list', 'ls']) {
@@ -76,7 +84,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('passes the environment of the start call, the args after -- and --cwd', async () => {
-    const home = createHome();
+    const home = shared();
     const cwd = realpathSync(home);
     await velosOk(
       ['start', 'fixtures/echo-env.js', '--name', 'env', '--cwd', cwd, '--', '--port', '3000', 'x y'],
@@ -93,7 +101,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('uses --interpreter for a script without a known extension', async () => {
-    const home = createHome();
+    const home = shared();
     const script = join(home, 'worker');
     writeFileSync(script, "console.log('interpreted by node'); setInterval(() => {}, 1000);\n");
     await velosOk(['start', script, '--name', 'interp', '--interpreter', 'node'], { home });
@@ -103,7 +111,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('starts 3 instances with -i 3, with distinct ids and pids, and targets one by id', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'cluster', '-i', '3'], { home });
     const rows = await waitFor(
       async () => {
@@ -130,7 +138,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('shows CPU and the RSS of a running app', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'busy'], { home, env: { RATE: '200' } });
     await waitForStatus(home, 'busy', 'online');
     const row = await waitFor(
@@ -142,6 +150,7 @@ describe('velos start (SUP-2)', () => {
     );
     expect(row.memory).toBeGreaterThan(1024 * 1024);
     expect(row.cpu).toBeGreaterThanOrEqual(0);
+    await velosOk(['delete', 'busy'], { home }); // its output would load the shared daemon
   });
 
   it('measures the CPU of the whole tree (sh -c and its busy node child)', async () => {
@@ -167,7 +176,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('describes an app with its log paths, line counts and peaks', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'counted', '--no-autorestart'], {
       home,
       env: { COUNT: '10', RATE: '0' },
@@ -231,7 +240,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('runs a Python app and stops it cleanly', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/app.py', '--name', 'py'], { home, env: { INTERVAL: '0.1' } });
     const row = await waitForStatus(home, 'py', 'online');
     expect(cmdlineOf(row.pid)).toContain('python3');
@@ -245,7 +254,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('runs a shell script and stops it cleanly with SIGTERM', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/script.sh', '--name', 'sh'], { home });
     const row = await waitForStatus(home, 'sh', 'online');
     await waitFor(() => readLines(outLog(home, 'sh')).includes('shell tick 1'), { message: 'shell ticks' });
@@ -286,7 +295,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('records every flag in the spec shown by describe', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(
       [
         'start',

@@ -111,7 +111,7 @@ describe('graceful stop of the whole tree (SUP-4)', () => {
 
   it('sends SIGTERM, waits kill_timeout, then SIGKILLs a process that ignores it', async () => {
     const home = createHome();
-    await velosOk(['start', 'fixtures/ignore-sigterm.js', '--name', 'stubborn', '--kill-timeout', '3000'], {
+    await velosOk(['start', 'fixtures/ignore-sigterm.js', '--name', 'stubborn', '--kill-timeout', '1500'], {
       home,
     });
     const row = await waitForStatus(home, 'stubborn', 'online');
@@ -128,10 +128,10 @@ describe('graceful stop of the whole tree (SUP-4)', () => {
       message: 'SIGTERM delivered first',
     });
     // It ignored SIGTERM and the grace period is not over yet: it must still be running.
-    if (Date.now() - started < 2000) expect(isAlive(row.pid)).toBe(true);
+    if (Date.now() - started < 1000) expect(isAlive(row.pid)).toBe(true);
     expect(await exited).toBe(0);
     await waitFor(() => !isAlive(row.pid), { timeoutMs: 5000, message: 'SIGKILLed' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
     const stopped = await waitForStatus(home, 'stubborn', 'stopped');
     expect(stopped.pid).toBeNull();
   });
@@ -162,10 +162,10 @@ describe('graceful stop of the whole tree (SUP-4)', () => {
   it('a manual restart waits until what the exited run left in its group is stopped (#19.11)', async () => {
     const home = createHome();
     const ready = join(home, 'left.out');
-    // The run exits with code 1 once its child, which ignores SIGTERM, is ready: stopping it takes 6 s.
+    // The run exits with code 1 once its child, which ignores SIGTERM, is ready: stopping it takes 2 s.
     const script = `node fixtures/ignore-sigterm.js > ${ready} & until [ -s ${ready} ]; do sleep 0.05; done; exit 1`;
     await velosOk(
-      ['start', script, '--name', 'leaver', '--kill-timeout', '6000', '--restart-delay', '60000'],
+      ['start', script, '--name', 'leaver', '--kill-timeout', '2000', '--restart-delay', '60000'],
       { home },
     );
     const left = await waitFor(
