@@ -12,6 +12,7 @@ import {
   readPidFile,
   velosOk,
   waitFor,
+  waitForLiveTable,
 } from './helpers.js';
 
 /** Every pid a test saw, killed in teardown whatever happened. */
@@ -53,6 +54,7 @@ describe('cluster apps after a SIGKILLed daemon (SUP-13)', () => {
     for (const pid of workers) seenPids.add(pid);
     for (const proc of homeProcesses(home)) seenPids.add(proc.pid);
     await waitFor(async () => (await answeringPid(port)) !== null, { message: 'the port to answer' });
+    await waitForLiveTable(home, 'web');
 
     for (let crash = 1; crash <= 2; crash += 1) {
       await killDaemon(home);

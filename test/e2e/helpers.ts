@@ -214,6 +214,23 @@ const SLOW_CHECK_MS = 100;
 const SLOW_POLL_MS = 200;
 const CHEAP_POLL_MS = 50;
 
+/**
+ * Waits until the daemon's live table (`run/live.json`, written 50 ms after a change) lists `name`: a test
+ * that kills or crashes the daemon must wait for it, or the next daemon has no record to re-adopt the app
+ * into (state is polled fast enough to get there before the write).
+ */
+export async function waitForLiveTable(home: string, name: string): Promise<void> {
+  await waitFor(
+    () =>
+      readLines(join(home, 'run', 'live.json'))
+        .join('')
+        .includes(JSON.stringify(name)),
+    {
+      message: `the live table to list ${name}`,
+    },
+  );
+}
+
 /** Reads a file's lines (without the empty string after a final newline); [] if it is missing. */
 export function readLines(path: string): string[] {
   if (!existsSync(path)) return [];

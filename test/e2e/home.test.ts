@@ -11,6 +11,7 @@ import {
   velos,
   velosOk,
   waitFor,
+  waitForLiveTable,
   waitForStatus,
 } from './helpers.js';
 
@@ -62,6 +63,7 @@ describe('the Velos home (issue #8)', () => {
     const env = { NODE_OPTIONS: `--import=${THROW_ON_SIGNAL}` };
     await velosOk(['start', 'fixtures/silent.js', '--name', 'keep'], { home, env });
     const app = await waitForStatus(home, 'keep', 'online');
+    await waitForLiveTable(home, 'keep');
     const daemonPid = readPidFile(home)!;
     process.kill(daemonPid, 'SIGUSR2');
     await waitFor(() => !isAlive(daemonPid), { timeoutMs: 10_000, message: 'the daemon to end' });
@@ -79,6 +81,7 @@ describe('the Velos home (issue #8)', () => {
     const env = { NODE_OPTIONS: `--import=${THROW_ON_SIGNAL}`, VELOS_TEST_FAILURE: 'heap' };
     await velosOk(['start', 'fixtures/silent.js', '--name', 'keep'], { home, env });
     const app = await waitForStatus(home, 'keep', 'online');
+    await waitForLiveTable(home, 'keep');
     const daemonPid = readPidFile(home)!;
     process.kill(daemonPid, 'SIGUSR2');
     await waitFor(() => !isAlive(daemonPid), { timeoutMs: 60_000, message: 'the daemon to run out of heap' });

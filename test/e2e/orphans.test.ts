@@ -16,6 +16,7 @@ import {
   velos,
   velosOk,
   waitFor,
+  waitForLiveTable,
   waitForStatus,
 } from './helpers.js';
 
@@ -165,15 +166,7 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'later'], { home });
     const saved = await onlineRow(home, 'saved');
     const later = await onlineRow(home, 'later');
-    await waitFor(
-      () =>
-        readLines(join(home, 'run', 'live.json'))
-          .join('')
-          .includes('"later"'),
-      {
-        message: 'the live table to list later',
-      },
-    );
+    await waitForLiveTable(home, 'later');
 
     await killDaemon(home);
     const result = await velosOk(['list', '--json'], { home });
@@ -200,17 +193,7 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
       await waitFor(() => readLines(entryPath).join('').includes(`"spawnedBy":${daemon}`), {
         message: `run/0.json to name daemon ${daemon} before crash ${crash}`,
       });
-      // and the live table (written 50 ms after a change) lists the app, or the next daemon has no
-      // record to re-adopt it into: the state is polled fast enough now to kill the daemon before that
-      await waitFor(
-        () =>
-          readLines(join(home, 'run', 'live.json'))
-            .join('')
-            .includes('"tick"'),
-        {
-          message: `the live table to list tick before crash ${crash}`,
-        },
-      );
+      await waitForLiveTable(home, 'tick');
       await killDaemon(home);
       const result = await velosOk(['list', '--json'], { home });
       expect(result.stderr).toMatch(/re-adopted tick \(id 0, pid \d+\)/);
