@@ -20,6 +20,7 @@ export {
   readLines,
   readPidFile,
   rowsNamed,
+  SeenProcesses,
   spawnVelos,
   VELOS_BIN,
   velos,

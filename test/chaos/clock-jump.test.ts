@@ -5,8 +5,8 @@ import {
   cleanupHomes,
   createHome,
   FIXTURE_DIR,
-  killPid,
   rowsNamed,
+  SeenProcesses,
   velosOk,
   waitFor,
   waitForStatus,
@@ -38,11 +38,10 @@ if (!libfaketime && process.env.CI === 'true') {
   );
 }
 
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 

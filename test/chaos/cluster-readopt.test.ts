@@ -8,23 +8,22 @@ import {
   homeProcesses,
   isAlive,
   killDaemon,
-  killPid,
   type ListRow,
   onlineRows,
   readPidFile,
   rowsNamed,
+  SeenProcesses,
   velosOk,
   waitFor,
 } from './chaos-helpers.js';
 
 /** Every pid a test saw, killed in teardown whatever happened. */
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 const homes: string[] = [];
 
 afterEach(async () => {
   for (const home of homes.splice(0)) for (const proc of homeProcesses(home)) seenPids.add(proc.pid);
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 
@@ -172,7 +171,7 @@ describe('a cluster app after a SIGKILLed daemon (SUP-13, #15)', () => {
       await waitFor(() => homeProcesses(home).every((proc) => proc.pid === daemon), {
         message: 'no process of the home left but the daemon',
       });
-      expect([...seenPids].filter((pid) => isAlive(pid))).toEqual([]);
+      expect(seenPids.alive()).toEqual([]);
     } finally {
       await poller.stop();
     }

@@ -21,6 +21,7 @@ import {
   outLog,
   readLines,
   readPidFile,
+  SeenProcesses,
   velos,
   velosOk,
   waitFor,
@@ -48,11 +49,10 @@ const refusal = mountRefusal();
 if (refusal) console.warn(`disk-full chaos test skipped: ${refusal}`);
 
 const mounts: string[] = [];
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   // The daemon goes first (it holds files in the mount), then the mount, then the home.
   for (const mount of mounts) {
     const home = join(mount, '..');

@@ -6,20 +6,19 @@ import {
   cleanupHomes,
   createHome,
   isAlive,
-  killPid,
   listJson,
   readPidFile,
+  SeenProcesses,
   spawnVelos,
   velos,
   velosOk,
   waitFor,
 } from './chaos-helpers.js';
 
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 

@@ -7,21 +7,20 @@ import {
   cleanupHomes,
   createHome,
   killDaemon,
-  killPid,
   numbersInFile,
   outLog,
   readLines,
+  SeenProcesses,
   velosOk,
   waitFor,
   waitForStatus,
 } from './chaos-helpers.js';
 
 /** Pids of supervised children a test saw, killed by pid in teardown whatever happened. */
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 

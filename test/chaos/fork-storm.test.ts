@@ -1,14 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, killPid, listJson, listProcs, velosOk, waitFor } from './chaos-helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  listJson,
+  listProcs,
+  SeenProcesses,
+  velosOk,
+  waitFor,
+} from './chaos-helpers.js';
 
 /** Every pid a test saw, killed in teardown whatever happened. */
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 

@@ -7,15 +7,15 @@ import {
   isAlive,
   killDaemon,
   killPid,
+  SeenProcesses,
   velosOk,
   waitFor,
 } from './chaos-helpers.js';
 
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 

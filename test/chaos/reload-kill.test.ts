@@ -9,20 +9,19 @@ import {
   homeProcesses,
   isAlive,
   killDaemon,
-  killPid,
   onlineRows,
   readPidFile,
+  SeenProcesses,
   spawnVelos,
   velosOk,
   waitFor,
 } from './chaos-helpers.js';
 
 /** Every pid a test saw, killed in teardown whatever happened. */
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 

@@ -7,19 +7,18 @@ import {
   cleanupHomes,
   createHome,
   killDaemon,
-  killPid,
   numbersIn,
   readLines,
+  SeenProcesses,
   velosOk,
   waitFor,
   waitForStatus,
 } from './chaos-helpers.js';
 
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 

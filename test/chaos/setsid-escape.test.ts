@@ -4,18 +4,17 @@ import {
   createHome,
   descendantsOf,
   isAlive,
-  killPid,
   listProcs,
+  SeenProcesses,
   velosOk,
   waitFor,
   waitForStatus,
 } from './chaos-helpers.js';
 
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 

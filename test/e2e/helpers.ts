@@ -33,7 +33,15 @@ export {
   spawnVelos,
   VELOS_BIN,
 } from '@velos/test-helpers';
-export { descendantsOf, homeProcesses, isAlive, killPid, listProcs, type ProcEntry } from './proc.js';
+export {
+  descendantsOf,
+  homeProcesses,
+  isAlive,
+  killPid,
+  listProcs,
+  type ProcEntry,
+  SeenProcesses,
+} from './proc.js';
 export { type CliOptions, type CliResult, readPidFile, type Truthy };
 
 /** One row of `velos list --json` (the fields of ProcessInfo in @velos/core that these tests read). */

@@ -8,4 +8,5 @@ export {
   listProcs,
   mentionsHome,
   type ProcEntry,
+  SeenProcesses,
 } from '@velos/test-helpers';

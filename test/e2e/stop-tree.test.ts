@@ -6,12 +6,12 @@ import {
   createHome,
   descendantsOf,
   isAlive,
-  killPid,
   listJson,
   outLog,
   readLines,
   readPidFile,
   rowsNamed,
+  SeenProcesses,
   spawnVelos,
   velosOk,
   waitFor,
@@ -21,11 +21,11 @@ import {
 /** Freezer cgroups a test made (thawed and removed in teardown, so that SIGKILLs can land). */
 const frozen: string[] = [];
 /** Pids that nothing else in teardown can find (no VELOS_HOME, not below the daemon), killed by pid. */
-const hidden: number[] = [];
+const hidden = new SeenProcesses();
 
 afterEach(async () => {
   for (const dir of frozen) writeFileSync(join(dir, 'freezer.state'), 'THAWED');
-  for (const pid of hidden.splice(0)) killPid(pid);
+  hidden.killAll();
   await cleanupHomes();
   for (const dir of frozen.splice(0)) {
     await waitFor(
@@ -196,7 +196,7 @@ describe('graceful stop of the whole tree (SUP-4)', () => {
     const grandchild = await waitFor(() => Number(readLines(pidFile)[0]) || undefined, {
       message: 'the grandchild pid',
     });
-    hidden.push(grandchild);
+    hidden.add(grandchild);
     // Its parent shell exits: it is then outside the tree, its group and anything naming the home.
     await waitFor(() => !descendantsOf(row.pid!).includes(grandchild), {
       message: 'the grandchild to leave the tree',

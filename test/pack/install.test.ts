@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SeenProcesses } from '@velos/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root } from '../../scripts/lib/bootstrap.mjs';
 import { cleanEnv, publishablePackages, runCaptured } from '../../scripts/lib/pack-install.mjs';
@@ -17,7 +18,7 @@ const home = join(work, 'home');
 const env = cleanEnv({ VELOS_HOME: home });
 const packages = publishablePackages();
 /** Every app pid seen, stopped in teardown even when `velos kill` was never reached. */
-const appPids = new Set<number>();
+const appPids = new SeenProcesses();
 const FILES_ALLOWED = new Set(['bin', 'dist', 'README.md', 'LICENSE', 'package.json']);
 
 /** `npx --no <args>` in the install directory (no download: the bins must come from the installed tarballs). */
@@ -45,7 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopAll(home, [...appPids]);
+  await stopAll(home, appPids);
   rmSync(work, { recursive: true, force: true });
   // the tree is this file's alone: removed here, beside the other files' tests, not at the run's end
   if (appDir) rmSync(appDir, { recursive: true, force: true });

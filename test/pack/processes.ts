@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { homePids, SeenProcesses } from '@velos/test-helpers';
 
 /** Polls `probe` every 100 ms until it returns a truthy value, which it resolves with; throws after `timeoutMs`. */
 export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 90_000): Promise<NonNullable<T>> {
@@ -34,16 +34,19 @@ export function nativeAddonsOf(pid: number): string[] {
   return [...new Set(files)];
 }
 
-/** Stops the daemon of `home` (by the pid in its pid file) and the given app pids: TERM, then KILL after 5 s. */
-export async function stopAll(home: string, appPids: number[]): Promise<void> {
-  const pidFile = join(home, 'velos.pid');
-  const daemonPid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
-  const pids = [daemonPid, ...appPids].filter((pid) => pid > 0 && isAlive(pid));
-  for (const pid of pids) signal(pid, 'SIGTERM');
+/**
+ * Stops what runs in `home` (its daemon, found by the pid file and by VELOS_HOME in each process's
+ * environment) and the apps `seen` still running: TERM, then KILL after 5 s. A pid whose process ended
+ * is never signalled: it may name another process by now.
+ */
+export async function stopAll(home: string, seen: SeenProcesses): Promise<void> {
+  const targets = new SeenProcesses();
+  for (const pid of [...homePids(home), ...seen.alive()]) targets.add(pid);
+  for (const pid of targets.alive()) signal(pid, 'SIGTERM');
   try {
-    await waitFor(() => pids.every((pid) => !isAlive(pid)), 5_000);
+    await waitFor(() => targets.alive().length === 0, 5_000);
   } catch {
-    for (const pid of pids) signal(pid, 'SIGKILL');
+    for (const pid of targets.alive()) signal(pid, 'SIGKILL');
   }
 }
 

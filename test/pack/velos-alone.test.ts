@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SeenProcesses } from '@velos/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCaptured } from '../../scripts/lib/pack-install.mjs';
 import { isAlive, stopAll, waitFor } from './processes.js';
@@ -21,7 +22,7 @@ const home = join(work, 'home');
 const received: string[] = [];
 let receiver: Server;
 let env: NodeJS.ProcessEnv;
-const pids = new Set<number>();
+const pids = new SeenProcesses();
 
 function velos(args: string[], timeoutMs = 90_000) {
   return runCaptured(bin, args, { cwd: appDir, env, timeoutMs });
@@ -56,7 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopAll(home, [...pids]);
+  await stopAll(home, pids);
   await new Promise((resolve) => receiver?.close(resolve));
   rmSync(work, { recursive: true, force: true });
   // the tree is this file's alone: removed here, beside the other files' tests, not at the run's end

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VELOS_VERSION } from '@velos/core';
-import { killSpawned, runVelos, waitFor } from '@velos/test-helpers';
+import { homePids, killPid, killSpawned, runVelos, waitFor } from '@velos/test-helpers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const DIST = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -31,15 +31,9 @@ afterEach(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
   for (const home of homes.splice(0)) {
-    // A daemon the CLI started by mistake would outlive the test: stop it by the pid it recorded.
-    const pidFile = join(home, 'velos.pid');
-    if (existsSync(pidFile)) {
-      try {
-        process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    // A daemon the CLI started by mistake would outlive the test: stop it by the pid it recorded while that
+    // pid is still the home's process (homePids), and whatever else runs there.
+    for (const pid of homePids(home)) killPid(pid);
     rmSync(home, { recursive: true, force: true });
   }
 });

@@ -2,17 +2,17 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killPid, makeTempHome, type TempHome, waitFor } from '@velos/test-helpers';
+import { makeTempHome, SeenProcesses, type TempHome, waitFor } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const DAEMON = fileURLToPath(new URL('../dist/daemon.cjs', import.meta.url));
 const VELOS = fileURLToPath(new URL('../bin/velos.js', import.meta.url));
 const SILENT = fileURLToPath(new URL('../../../fixtures/silent.js', import.meta.url));
 const homes: TempHome[] = [];
-const pids: number[] = [];
+const seen = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of pids.splice(0).reverse()) killPid(pid);
+  seen.killAll();
   for (const home of homes.splice(0)) await home.cleanup();
 });
 
@@ -33,7 +33,7 @@ function startBuiltDaemon(preload: (home: string, dump: string) => string): {
     env: { ...process.env, VELOS_HOME: home },
     stdio: 'ignore',
   });
-  if (daemon.pid) pids.push(daemon.pid);
+  seen.add(daemon.pid);
   // the built-in modules the daemon had loaded when the preload wrote them
   const modules = () =>
     waitFor(() => existsSync(dump) && readFileSync(dump, 'utf8').split('\n'), 'the module list');
@@ -76,7 +76,7 @@ describe('the built daemon (dist/daemon.cjs)', () => {
       const rows = JSON.parse(velos('list', '--json').stdout) as { status: string; pid: number | null }[];
       return rows[0]?.status === 'online' && rows[0].pid;
     }, 'the app online');
-    pids.push(appPid);
+    seen.add(appPid);
     daemon.kill('SIGWINCH');
     const loaded = await modules();
     expect(loaded).toContain('NativeModule child_process');

@@ -1,9 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killSpawned, runNode, waitFor as waitForTruthy } from '@velos/test-helpers';
+import {
+  homePids,
+  killPid,
+  killSpawned,
+  runNode,
+  SeenProcesses,
+  waitFor as waitForTruthy,
+} from '@velos/test-helpers';
 
 /** The built `velos` binary and the full CLI it loads. */
 export const BIN = fileURLToPath(new URL('../bin/velos.js', import.meta.url));
@@ -19,7 +26,8 @@ export interface Run {
 /** Temp dirs and processes of one test, removed and killed (by pid) by `cleanup`. */
 export class Scratch {
   readonly children: ChildProcess[] = [];
-  readonly pids: number[] = [];
+  /** Processes a test saw (its apps), killed by `cleanup` while they still run. */
+  readonly pids = new SeenProcesses();
   private readonly dirs: string[] = [];
 
   dir(prefix = 'velos-su-'): string {
@@ -56,20 +64,12 @@ export class Scratch {
   /** Kills every child and recorded pid (and a daemon recorded in `home/velos.pid`), removes the dirs. */
   cleanup(homes: string[] = []): void {
     killSpawned();
-    for (const home of homes) {
-      const pidFile = join(home, 'velos.pid');
-      if (existsSync(pidFile)) this.pids.push(Number(readFileSync(pidFile, 'utf8')));
-    }
+    // a daemon recorded in a home's pid file, while that pid is still the home's process (homePids)
+    for (const home of homes) for (const pid of homePids(home)) killPid(pid);
     for (const child of this.children.splice(0)) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
-    for (const pid of this.pids.splice(0)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    this.pids.killAll();
     for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
 }

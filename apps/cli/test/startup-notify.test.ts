@@ -91,7 +91,7 @@ describe('velos daemon --foreground under systemd (NOTIFY_SOCKET)', () => {
     });
     expect(started.code).toBe(0);
     const apps = JSON.parse(started.stdout) as ProcessInfo[];
-    scratch.pids.push(...apps.flatMap((app) => (app.pid ? [app.pid] : [])));
+    for (const app of apps) scratch.pids.add(app.pid);
 
     const killed = await scratch.run(BIN, ['kill'], { VELOS_HOME: home });
     expect(killed.code).toBe(0);
@@ -112,7 +112,7 @@ describe('velos daemon --foreground under systemd (NOTIFY_SOCKET)', () => {
     );
     const listed = await scratch.run(BIN, ['list', '--json'], { VELOS_HOME: home });
     const restored = JSON.parse(listed.stdout) as ProcessInfo[];
-    scratch.pids.push(...restored.flatMap((app) => (app.pid ? [app.pid] : [])));
+    for (const app of restored) scratch.pids.add(app.pid);
     expect(restored.map((app) => [app.name, app.status])).toEqual([['svc', 'online']]);
     expect((await scratch.run(BIN, ['kill'], { VELOS_HOME: home })).code).toBe(0);
     expect(await second.exited).toBe(0);

@@ -1,6 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { FIXTURES, isAlive, makeTempHome, SERVER_BIN, waitFor as waitForTruthy } from '@velos/test-helpers';
+import {
+  FIXTURES,
+  isAlive,
+  makeTempHome,
+  SERVER_BIN,
+  type SeenProcesses,
+  waitFor as waitForTruthy,
+} from '@velos/test-helpers';
 
 export { FIXTURES, isAlive, REPO_ROOT, SERVER_BIN, VELOS_BIN } from '@velos/test-helpers';
 
@@ -92,17 +99,11 @@ export function waitFor<T>(
   return waitForTruthy(fn, { intervalMs: 100, ...options }) as Promise<T>;
 }
 
-/** Kills every server still running and every pid given (by PID), then removes the temporary directories. */
-export function cleanup(pids: number[] = []): void {
+/** Kills every server still running and every process given (by PID, while each still runs), then removes the temporary directories. */
+export function cleanup(seen?: SeenProcesses): void {
   for (const child of started.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  seen?.killAll();
   for (const dir of homes.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SeenProcesses } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   adminToken,
@@ -21,10 +22,11 @@ interface Row {
   status: string;
 }
 
-const pidsToKill: number[] = [];
+/** The apps the tests saw, killed in teardown while they still run. */
+const seenApps = new SeenProcesses();
 
 afterEach(() => {
-  cleanup(pidsToKill.splice(0));
+  cleanup(seenApps);
 });
 
 /** A config file with two apps of the fixtures. */
@@ -77,7 +79,7 @@ describe('velos-server', () => {
     );
     expect(rows.map((r) => r.name).sort()).toEqual(['quiet', 'quiet', 'web']);
     const pids = rows.map((r) => r.pid!);
-    pidsToKill.push(...pids);
+    for (const pid of pids) seenApps.add(pid);
 
     const auth = { authorization: `Bearer ${token}` };
     const prometheus = await fetch(`${url}/api/v1/metrics/prometheus`, { headers: auth });
@@ -133,7 +135,7 @@ describe('velos-server', () => {
         message: () => `three processes online (round ${round}); stderr: ${server.stderr()}`,
       });
       expect(rows).toHaveLength(3);
-      pidsToKill.push(...rows.map((r) => r.pid!));
+      for (const row of rows) seenApps.add(row.pid);
       // the first time by SIGTERM, the second by `velos kill` on its socket
       if (round === 0) server.child.kill('SIGTERM');
       else execFileSync(process.execPath, [VELOS_BIN, 'kill'], { env: { ...process.env, VELOS_HOME: home } });

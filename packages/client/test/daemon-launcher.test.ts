@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, isVelosError, type PingResult } from '@velos/core';
-import { isAlive, waitFor } from '@velos/test-helpers';
+import { homePids, isAlive, killPid, waitFor } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type DaemonLauncher, ensureDaemon, type VelosClient } from '../src/index.js';
 
@@ -25,15 +25,9 @@ const clients: VelosClient[] = [];
 
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.close();
-  // Every fake daemon records its pid under home/pids: kill exactly those.
-  const pidDir = join(home, 'pids');
-  for (const pid of existsSync(pidDir) ? readdirSync(pidDir) : []) {
-    try {
-      process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  // Every fake daemon runs with VELOS_HOME=home: kill those still running (a racing loser exited at once,
+  // and its recorded pid may name another process by now).
+  for (const pid of homePids(home)) killPid(pid);
   rmSync(home, { recursive: true, force: true });
 });
 

@@ -8,12 +8,12 @@ import type { FromPrimary, ToPrimary, WorkerState } from '../src/cluster/cluster
 import { LineChannel } from '../src/cluster/line-channel.js';
 import { isPidAlive } from '../src/proc-scan.js';
 import { TEST_BUNDLE_DIR } from './bundle-dir.js';
-import { FIXTURES, Harness, killTree, waitFor } from './helpers.js';
+import { FIXTURES, Harness, SeenProcesses, waitFor } from './helpers.js';
 
 const harness = new Harness();
-const started: number[] = [];
+const started = new SeenProcesses();
 afterEach(async () => {
-  for (const pid of started.splice(0)) killTree(pid);
+  started.killAll({ withDescendants: true });
   await harness.cleanup();
 });
 
@@ -37,7 +37,7 @@ function spawnPrimary(socket: string, env: Record<string, string>): ChildProcess
     detached: true,
     env,
   });
-  started.push(child.pid!);
+  started.add(child.pid);
   return child;
 }
 
@@ -80,7 +80,7 @@ describe('the cluster primary control socket (SUP-13)', () => {
     });
     const online = await waitFor(() => first.got.find((m) => m.t === 'online'));
     const pid = (online as { pid: number }).pid;
-    started.push(pid);
+    started.add(pid);
     first.channel.send({ t: 'current', key: 7 });
     await waitFor(() => first.got.some((m) => m.t === 'listening'));
     await waitFor(() => output.includes('listening on'), { what: 'the worker output through the FIFO' });

@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { APP_DEFAULTS, type AppSpec, type ResponseMessage } from '@velos/core';
@@ -10,6 +9,7 @@ import {
   makeTempHome,
   pidsWithEnv,
   removeTempHome,
+  SeenProcesses,
   spawnDaemon,
   waitFor as waitForTruthy,
 } from '@velos/test-helpers';
@@ -19,7 +19,7 @@ import { TEST_BUNDLE_DIR } from './bundle-dir.js';
 /** Absolute path of the repository's `fixtures/` (with a trailing slash, as the tests join names to it). */
 export const FIXTURES = `${FIXTURES_DIR}/`;
 
-export { killTree };
+export { killTree, SeenProcesses };
 
 /** Marker put in every test app's env, so teardown finds all its processes (grandchildren included). */
 const MARKER = 'VELOS_TEST_HOME';
@@ -215,12 +215,11 @@ export class Harness {
 
   async cleanup(): Promise<void> {
     for (const client of this.clients.splice(0)) client.close();
-    const daemonPids = this.daemons.splice(0).map((child) => child.pid!);
-    for (const home of this.homes) {
-      const pidFile = join(home, 'velos.pid');
-      if (existsSync(pidFile)) daemonPids.push(Number(readFileSync(pidFile, 'utf8').trim()));
+    // the daemons still running, with their trees: the pid of one that exited may name another process by
+    // now; a daemon known by its home's pid file only is stopped by removeTempHome, which checks it is the home's
+    for (const child of this.daemons.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) killTree(child.pid);
     }
-    for (const pid of daemonPids) if (pid > 0 && pid !== process.pid) killTree(pid);
     for (const supervisor of this.supervisors.splice(0)) {
       for (const info of await supervisor.list()) if (info.pid) killTree(info.pid);
       await Promise.race([supervisor.close(), new Promise((resolve) => setTimeout(resolve, 5000))]);

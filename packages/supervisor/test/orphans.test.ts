@@ -11,7 +11,10 @@ const harness = new Harness();
 /** Processes a test spawned itself, killed by pid in teardown. */
 const owned: ChildProcess[] = [];
 afterEach(async () => {
-  for (const child of owned.splice(0)) killTree(child.pid!);
+  for (const child of owned.splice(0)) {
+    // one that exited is not killed: its pid may name another process by now
+    if (child.exitCode === null && child.signalCode === null) killTree(child.pid);
+  }
   await harness.cleanup();
 });
 

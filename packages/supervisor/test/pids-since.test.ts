@@ -3,26 +3,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBetween, isThreadStat, markPids, PROBE_LIMIT, snapshotSince } from '../src/pids-since.js';
 import { HAS_PROCFS } from '../src/proc-scan.js';
-import { waitFor } from './helpers.js';
+import { SeenProcesses, waitFor } from './helpers.js';
 
-const children: number[] = [];
+/** The processes a test started (and their children), killed in teardown while they still run. */
+const children = new SeenProcesses();
 
-afterEach(() => {
-  for (const pid of children.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-});
+afterEach(() => children.killAll());
 
 /** A node process with a worker thread (its threads' ids are pids /proc does not list). */
 function threaded(): number {
   const code = `new (require('node:worker_threads').Worker)('setInterval(() => {}, 1000)', { eval: true });
 setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
-  children.push(child.pid!);
+  children.add(child.pid);
   return child.pid!;
 }
 
@@ -46,7 +39,7 @@ function childrenOf(pid: number): number[] {
 
 function sleeper(): number {
   const child = spawn('sleep', ['30'], { stdio: 'ignore' });
-  children.push(child.pid!);
+  children.add(child.pid);
   return child.pid!;
 }
 
@@ -110,12 +103,12 @@ describe('pids allocated since a mark (issue 17)', () => {
     async () => {
       // the marked run: a detached shell (it leads its session) with a child in that session
       const leader = spawn('/bin/sh', ['-c', 'sleep 30 & wait'], { stdio: 'ignore', detached: true });
-      children.push(leader.pid!);
+      children.add(leader.pid);
       const mark = markPids(leader.pid!)!;
       const inSession = await waitFor(() => childrenOf(leader.pid!)[0], { what: 'the shell child' });
-      children.push(inSession);
+      children.add(inSession);
       const ownSession = spawn('sleep', ['30'], { stdio: 'ignore', detached: true }).pid!;
-      children.push(ownSession);
+      children.add(ownSession);
       const olderSession = sleeper(); // in the test runner's session, begun before the mark
       const snapshot = snapshotSince(mark, { isSessionLeader: true })!;
       expect(snapshot.stats.has(inSession)).toBe(true);

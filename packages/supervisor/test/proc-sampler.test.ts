@@ -4,12 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProcSampler } from '../src/proc-sampler.js';
 import { HAS_PROCFS, readProcStat, takeSnapshot, treePids } from '../src/proc-scan.js';
 import { parseStatBytes, type StatFigures } from '../src/proc-stat-bytes.js';
-import { killTree, waitFor } from './helpers.js';
+import { SeenProcesses, waitFor } from './helpers.js';
 
 const FORKER = join(import.meta.dirname, '../../../fixtures/forker.js');
-const spawned: number[] = [];
+const spawned = new SeenProcesses();
 afterEach(() => {
-  for (const pid of spawned.splice(0)) killTree(pid);
+  spawned.killAll({ withDescendants: true });
 });
 
 const figures = (): StatFigures => ({ state: 0, ppid: 0, pgrp: 0, ticks: 0, startTicks: 0, rssPages: 0 });
@@ -60,7 +60,7 @@ async function startForker(count: number): Promise<{ child: ChildProcess; grandc
     env: { ...process.env, GRANDCHILDREN: String(count) },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  spawned.push(child.pid!);
+  spawned.add(child.pid);
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     out += chunk.toString();
@@ -69,7 +69,7 @@ async function startForker(count: number): Promise<{ child: ChildProcess; grandc
     () => /grandchildren ([\d ]+)/.exec(out)?.[1]?.split(' ').map(Number) ?? null,
     { what: 'the forker to print its grandchildren' },
   );
-  spawned.push(...grandchildren);
+  for (const pid of grandchildren) spawned.add(pid);
   return { child, grandchildren };
 }
 

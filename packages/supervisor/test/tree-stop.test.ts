@@ -5,12 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive, readProcStat, takeSnapshot, treePids } from '../src/proc-scan.js';
 import { createSupervisor } from '../src/supervisor.js';
 import { stopTree } from '../src/tree-stop.js';
-import { appSpec, Harness, killTree, waitFor } from './helpers.js';
+import { appSpec, Harness, SeenProcesses, waitFor } from './helpers.js';
 
 const harness = new Harness();
-const spawned: number[] = [];
+const spawned = new SeenProcesses();
 afterEach(async () => {
-  for (const pid of spawned.splice(0)) killTree(pid);
+  spawned.killAll({ withDescendants: true });
   await harness.cleanup();
 });
 
@@ -37,7 +37,7 @@ describe('stopping a process tree', () => {
       { what: 'three pids in the pid file' },
     );
     // the detached one left the group and, once its parent exits, the tree: nobody can find it
-    spawned.push(grandchildren[2]!);
+    spawned.add(grandchildren[2]);
     const inGroup = grandchildren.slice(0, 2);
     const restarted = await waitFor(
       async () => {
@@ -105,7 +105,7 @@ describe('stopping a process tree', () => {
       detached: true,
       stdio: 'ignore',
     });
-    spawned.push(child.pid!);
+    spawned.add(child.pid);
     const tree = await waitFor(
       () => {
         const pids = treePids(takeSnapshot(), child.pid!);
@@ -122,7 +122,7 @@ describe('stopping a process tree', () => {
 
   it('stopTree leaves alone a root pid that no longer names the process it was given for (#19.12)', async () => {
     const other = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
-    spawned.push(other.pid!);
+    spawned.add(other.pid);
     const startTicks = readProcStat(other.pid!)!.startTicks;
     // As if the process stopped had died and this one had been given its pid meanwhile.
     const result = await stopTree(other.pid!, {

@@ -23,6 +23,8 @@ export {
   mentionsHome,
   type ProcEntry,
   pidsWithEnv,
+  SeenProcesses,
+  startTicksOf,
 } from './proc.js';
 export { rejectionOf } from './rejection.js';
 export { rssFallenToMb, rssMb, settledRssMb } from './rss.js';

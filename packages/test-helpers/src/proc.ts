@@ -5,6 +5,8 @@ export interface ProcEntry {
   pid: number;
   ppid: number;
   state: string;
+  /** When it started, in clock ticks since boot: a pid and its start time name one process. */
+  startTicks: number;
   cmdline: string[];
   environ: string[];
 }
@@ -56,13 +58,61 @@ export function descendantsOf(root: number, procs: ProcEntry[] = listProcs()): n
   return out;
 }
 
-/** Sends SIGKILL to one pid (never this test process), ignoring a process that is already gone. */
+/**
+ * Sends SIGKILL to one pid (never this test process), ignoring a process that is already gone. A pid
+ * whose process carries another vitest worker's `VITEST_POOL_ID` is left alone: the process that had
+ * it is gone and the pid now names a process of a test running beside this one (a full run starts more
+ * processes than Linux has pids, so they are reused within minutes).
+ */
 export function killPid(pid: number | null | undefined): void {
-  if (!pid || pid === process.pid) return;
+  if (!pid || pid === process.pid || isOtherWorkers(pid)) return;
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
     // already gone
+  }
+}
+
+/** True when the process has another vitest worker's `VITEST_POOL_ID` in its environment. */
+function isOtherWorkers(pid: number): boolean {
+  const own = process.env.VITEST_POOL_ID;
+  if (own === undefined) return false;
+  const entry = readNulSeparated(`/proc/${pid}/environ`).find((v) => v.startsWith('VITEST_POOL_ID='));
+  return entry !== undefined && entry !== `VITEST_POOL_ID=${own}`;
+}
+
+/** The start time of a live process (clock ticks since boot, `/proc/<pid>/stat` field 22); null when none has the pid. */
+export function startTicksOf(pid: number): number | null {
+  const entry = readProc(pid);
+  return entry && entry.state !== 'Z' && entry.state !== 'X' ? entry.startTicks : null;
+}
+
+/**
+ * The processes a test saw, each by its pid and start time, so that a teardown kills those still running
+ * and never a later process that got one of their pids.
+ */
+export class SeenProcesses {
+  readonly #startTicks = new Map<number, number>();
+
+  /** Records a live process; a pid that names no live process now is not recorded. */
+  add(pid: number | null | undefined): void {
+    if (!pid || this.#startTicks.has(pid)) return;
+    const ticks = startTicksOf(pid);
+    if (ticks !== null) this.#startTicks.set(pid, ticks);
+  }
+
+  /** The recorded processes still running (the same pid with the same start time). */
+  alive(): number[] {
+    return [...this.#startTicks].filter(([pid, ticks]) => startTicksOf(pid) === ticks).map(([pid]) => pid);
+  }
+
+  /** SIGKILLs, by pid, the recorded processes still running (with their descendants when told), then forgets them all. */
+  killAll(options: { withDescendants?: boolean } = {}): void {
+    for (const pid of this.alive()) {
+      if (options.withDescendants) killTree(pid);
+      else killPid(pid);
+    }
+    this.#startTicks.clear();
   }
 }
 
@@ -115,6 +165,7 @@ function readProc(pid: number): ProcEntry | null {
     pid,
     state: fields[0] ?? '?',
     ppid: Number(fields[1] ?? 0),
+    startTicks: Number(fields[19] ?? 0),
     cmdline: readNulSeparated(`/proc/${pid}/cmdline`),
     environ: readNulSeparated(`/proc/${pid}/environ`),
   };

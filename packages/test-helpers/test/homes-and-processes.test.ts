@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -7,17 +7,39 @@ import {
   freePort,
   homePids,
   isAlive,
+  killPid,
   makeTempHome,
   runVelos,
+  SeenProcesses,
   type TempHome,
   VELOS_BIN,
   waitFor,
 } from '../src/index.js';
 
 const homes: TempHome[] = [];
+const children: ChildProcess[] = [];
 afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
   for (const home of homes.splice(0)) await home.cleanup();
 });
+
+/** A `silent.js` child with `env` over this process's environment. */
+function silentChild(env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(process.execPath, [fixture('silent.js')], {
+    stdio: 'ignore',
+    env: { ...process.env, ...env },
+  });
+  children.push(child);
+  return child;
+}
+
+/** True when a SIGKILL is pending for the process or it has already died: kill() marks it at once. */
+function wasKilled(pid: number): boolean {
+  if (!isAlive(pid)) return true;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const pending = [...status.matchAll(/^(?:SigPnd|ShdPnd):\s*([0-9a-f]+)$/gm)];
+  return pending.some(([, mask]) => (BigInt(`0x${mask}`) & (1n << 8n)) !== 0n);
+}
 
 describe('temporary homes', () => {
   it('are empty 0700 directories that cleanup removes', async () => {
@@ -41,6 +63,35 @@ describe('temporary homes', () => {
     await waitFor(() => homePids(home.path).includes(child.pid!), 'the child to show in /proc');
     await home.cleanup();
     await waitFor(() => !isAlive(child.pid), 'the child to be gone');
+  });
+});
+
+describe('killing by pid', () => {
+  it("leaves alone a process of another vitest worker (its pid was reused), and kills this worker's", () => {
+    const own = process.env.VITEST_POOL_ID;
+    expect(own).toBeDefined();
+    const other = silentChild({ VITEST_POOL_ID: `${own}0` });
+    const mine = silentChild();
+    killPid(other.pid);
+    killPid(mine.pid);
+    expect(wasKilled(other.pid!)).toBe(false);
+    expect(wasKilled(mine.pid!)).toBe(true);
+  });
+
+  it('kills the processes it saw while they run, never a pid whose process ended', async () => {
+    const seen = new SeenProcesses();
+    const ended = silentChild();
+    const running = silentChild();
+    seen.add(ended.pid);
+    seen.add(running.pid);
+    seen.add(2 ** 22 + 1); // no such process: not recorded
+    expect(seen.alive().sort()).toEqual([ended.pid, running.pid].sort());
+    ended.kill('SIGKILL');
+    await waitFor(() => !seen.alive().includes(ended.pid!), 'the ended child to leave the live list');
+    expect(seen.alive()).toEqual([running.pid]);
+    seen.killAll();
+    expect(wasKilled(running.pid!)).toBe(true);
+    expect(seen.alive()).toEqual([]);
   });
 });
 

@@ -1,14 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClient, type VelosClient } from '@velos/client';
-import {
-  killPid,
-  makeTempHome,
-  readPidFile,
-  removeTempHome,
-  spawnDaemon,
-  waitFor,
-} from '@velos/test-helpers';
+import { makeTempHome, removeTempHome, SeenProcesses, spawnDaemon, waitFor } from '@velos/test-helpers';
 
 export { waitFor };
 
@@ -32,10 +25,14 @@ export async function startDaemon(): Promise<TestDaemon> {
   const client = createClient({ home, timeoutMs: 30_000 });
   await waitFor(async () => !(await client.ping()).restoring, `the daemon of ${home}`);
   const stop = async () => {
-    const pids = (await client.list().catch(() => [])).map((info) => info.pid).filter((pid) => pid !== null);
+    // the daemon and its apps as they are now: what still runs after `kill` is killed by pid, never a
+    // later process that got one of their pids
+    const seen = new SeenProcesses();
+    seen.add(child.pid);
+    for (const info of await client.list().catch(() => [])) seen.add(info.pid);
     await Promise.race([client.kill().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
     await client.close();
-    for (const pid of [readPidFile(home) ?? child.pid, child.pid, ...pids]) killPid(pid);
+    seen.killAll();
     await removeTempHome(home);
   };
   return { home, client, child, stop };
