@@ -280,6 +280,20 @@ function send(serve: Serve, item: HttpCase): Promise<{ status: number; type: str
   if (item.contentType !== null && item.body !== null) headers['content-type'] = item.contentType;
   // Node sends a GET/DELETE body with neither length nor chunking: say its length, or it would read as a next request
   if (item.body !== null) headers['content-length'] = String(Buffer.byteLength(item.body));
+  return sendOnce(serve, item, headers).catch((error: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+    // a kept-alive socket the server closed as the request went out (its idle timeout): Node's documented
+    // race; the request is sent again once, on a new connection
+    if (error.reusedSocket && (error.code === 'EPIPE' || error.code === 'ECONNRESET'))
+      return sendOnce(serve, item, headers);
+    throw error;
+  });
+}
+
+function sendOnce(
+  serve: Serve,
+  item: HttpCase,
+  headers: Record<string, string>,
+): Promise<{ status: number; type: string; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${serve.url}${item.path}`, { method: item.method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -294,7 +308,7 @@ function send(serve: Serve, item: HttpCase): Promise<{ status: number; type: str
       res.on('error', reject);
     });
     req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
-    req.on('error', reject);
+    req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
     req.end(item.body ?? undefined);
   });
 }
