@@ -94,11 +94,10 @@ export function startTicksOf(pid: number): number | null {
 export class SeenProcesses {
   readonly #startTicks = new Map<number, number>();
 
-  /** Records a live process; a pid that names no live process now is not recorded. */
+  /** Records a live process (in place of an ended one that had its pid); a pid that names no live process now is not recorded. */
   add(pid: number | null | undefined): void {
-    if (!pid || this.#startTicks.has(pid)) return;
-    const ticks = startTicksOf(pid);
-    if (ticks !== null) this.#startTicks.set(pid, ticks);
+    const ticks = pid ? startTicksOf(pid) : null;
+    if (pid && ticks !== null) this.#startTicks.set(pid, ticks);
   }
 
   /** The recorded processes still running (the same pid with the same start time). */
