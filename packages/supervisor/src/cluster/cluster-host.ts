@@ -18,7 +18,7 @@ import {
   startCandidate,
   stopWorker,
 } from './worker-reload.js';
-import { type LiveSlot, type WorkerSlot, WorkerSlots } from './worker-slots.js';
+import { type LiveSlot, rootTicks, type WorkerSlot, WorkerSlots } from './worker-slots.js';
 import { openWorkerStdio, reopenWorkerStdio } from './worker-stdio.js';
 
 export type { CandidateFailure } from './worker-reload.js';
@@ -222,10 +222,11 @@ export class ClusterHost {
     this.#slots.notify(slot);
   }
 
-  /** Gives a slot its run, with PM2's 'shutdown' path when its app asks for it. */
-  #makeRun(slot: LiveSlot, pid: number, adopted?: { startTicks: number }): ProcessRun {
+  /** Gives a slot its run (with the worker's start time), with PM2's 'shutdown' path when its app asks for it. */
+  #makeRun(slot: LiveSlot, pid: number, isAdopted = false): ProcessRun {
     const channel = slot.record.app.spec.shutdownWithMessage ? this.#shutdownChannel(slot) : null;
-    return this.#slots.makeRun(slot, pid, channel, adopted);
+    const startTicks = readProcStat(pid)?.startTicks;
+    return this.#slots.makeRun(slot, pid, channel, isAdopted ? (startTicks ?? 0) : startTicks, isAdopted);
   }
 
   #onOnline(slot: LiveSlot, pid: number): void {
@@ -254,8 +255,7 @@ export class ClusterHost {
     const slot = this.#slots.add(worker.key, record, 'spawn', worker.lane);
     slot.isListening = worker.isListening;
     slot.isDisconnected = !worker.isConnected;
-    const startTicks = readProcStat(worker.pid)?.startTicks ?? 0;
-    const run = this.#makeRun(slot, worker.pid, { startTicks });
+    const run = this.#makeRun(slot, worker.pid, true);
     reopenWorkerStdio(this.runDir, record, worker.lane, worker.pid, this.hooks.log);
     record.run = run;
     record.pid = worker.pid;
@@ -320,7 +320,11 @@ export class ClusterHost {
         slot.stdio?.cancel();
         if (slot.pid !== null && isPidAlive(slot.pid)) {
           const spec = slot.record.app.spec;
-          await stopTree(slot.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
+          await stopTree(slot.pid, {
+            signal: spec.stopSignal,
+            killTimeoutMs: spec.killTimeoutMs,
+            ...rootTicks(slot.run),
+          });
         }
         if (slot.record.run === slot.run && slot.run) {
           this.#note(slot.record, `velos: the cluster primary exited (${how}): worker pid ${slot.pid} ended`);

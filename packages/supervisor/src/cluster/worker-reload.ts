@@ -1,7 +1,7 @@
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
 import { stopTree } from '../tree-stop.js';
 import type { ToPrimary } from './cluster-messages.js';
-import type { LiveSlot, WorkerSlot, WorkerSlots } from './worker-slots.js';
+import { type LiveSlot, rootTicks, type WorkerSlot, type WorkerSlots } from './worker-slots.js';
 
 /** Why a reload's new worker was not adopted. */
 export interface CandidateFailure {
@@ -61,7 +61,7 @@ export async function retireWorker(host: ReloadHost, run: ProcessRun, record: Pr
     host.log(
       `process ${record.id} (${spec.name}): old worker ${run.pid} did not exit within ${spec.killTimeoutMs} ms of the 'shutdown' message: SIGKILLed`,
     );
-    await stopTree(run.pid, { signal: 'SIGKILL', killTimeoutMs: 0 });
+    await stopTree(run.pid, { signal: 'SIGKILL', killTimeoutMs: 0, ...rootTicks(run) });
     await run.exited;
     return;
   }
@@ -70,7 +70,11 @@ export async function retireWorker(host: ReloadHost, run: ProcessRun, record: Pr
     await host.slots.wait(slot, (s) => s.isDisconnected || s.hasExited, spec.killTimeoutMs);
   }
   if (!run.hasExited()) {
-    await stopTree(run.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
+    await stopTree(run.pid, {
+      signal: spec.stopSignal,
+      killTimeoutMs: spec.killTimeoutMs,
+      ...rootTicks(run),
+    });
     await run.exited;
   }
 }
@@ -80,6 +84,10 @@ export async function stopWorker(slots: WorkerSlots, slot: WorkerSlot): Promise<
   const found = slots.get(slot.key);
   if (!found || found.pid === null) return;
   const spec = slot.record.app.spec;
-  await stopTree(found.pid, { signal: spec.stopSignal, killTimeoutMs: spec.killTimeoutMs });
+  await stopTree(found.pid, {
+    signal: spec.stopSignal,
+    killTimeoutMs: spec.killTimeoutMs,
+    ...rootTicks(found.run),
+  });
   await slots.wait(found, (s) => s.hasExited, 5000);
 }

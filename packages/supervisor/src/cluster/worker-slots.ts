@@ -87,12 +87,17 @@ export class WorkerSlots {
     return this.values().find((slot) => slot.run === run);
   }
 
-  /** Gives a slot its run (not yet its process's): exited once `markExited` is called. */
+  /**
+   * Gives a slot its run (not yet its process's): exited once `markExited` is called. `startTicks` is the
+   * worker's start time when known: the primary, not the daemon, reaps it, so its pid may name another
+   * process before the daemon hears of the exit, and a stop then leaves that process alone.
+   */
   makeRun(
     slot: LiveSlot,
     pid: number,
     channel: ForkChannel | null,
-    adopted?: { startTicks: number },
+    startTicks: number | undefined,
+    isAdopted = false,
   ): ProcessRun {
     let hasExited = false;
     const exited = new Promise<void>((resolve) => {
@@ -107,7 +112,8 @@ export class WorkerSlots {
       exited,
       hasExited: () => hasExited,
       ...(channel ? { channel } : {}),
-      ...(adopted ? { isAdopted: true, startTicks: adopted.startTicks } : {}),
+      ...(startTicks === undefined ? {} : { startTicks }),
+      ...(isAdopted ? { isAdopted: true } : {}),
     };
     return slot.run;
   }
@@ -136,4 +142,9 @@ export class WorkerSlots {
       found.changed.add(listener);
     });
   }
+}
+
+/** `stopTree`'s `rootStartTicks` for the worker of `run`, when its start time is known. */
+export function rootTicks(run: ProcessRun | null | undefined): { rootStartTicks?: number } {
+  return run?.startTicks === undefined ? {} : { rootStartTicks: run.startTicks };
 }
