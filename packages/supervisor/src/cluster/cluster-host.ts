@@ -225,8 +225,7 @@ export class ClusterHost {
   /** Gives a slot its run (with the worker's start time), with PM2's 'shutdown' path when its app asks for it. */
   #makeRun(slot: LiveSlot, pid: number, isAdopted = false): ProcessRun {
     const channel = slot.record.app.spec.shutdownWithMessage ? this.#shutdownChannel(slot) : null;
-    const startTicks = readProcStat(pid)?.startTicks;
-    return this.#slots.makeRun(slot, pid, channel, isAdopted ? (startTicks ?? 0) : startTicks, isAdopted);
+    return this.#slots.makeRun(slot, pid, channel, readProcStat(pid)?.startTicks, isAdopted);
   }
 
   #onOnline(slot: LiveSlot, pid: number): void {
