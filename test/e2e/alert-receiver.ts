@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** One POST the receiver got. */
@@ -18,12 +19,18 @@ export interface AlertReceiver {
   close(): Promise<void>;
 }
 
-/** Starts a receiver on 127.0.0.1 (a free port); `reply` decides each answer (default 200). */
-export async function startReceiver(reply: Reply = () => 200): Promise<AlertReceiver> {
+/**
+ * Starts a receiver on 127.0.0.1 (a free port); `reply` decides each answer (default 200). With `tls`
+ * (PEM certificate and key) it speaks HTTPS.
+ */
+export async function startReceiver(
+  reply: Reply = () => 200,
+  tls?: { cert: Buffer; key: Buffer },
+): Promise<AlertReceiver> {
   const received: ReceivedAlert[] = [];
   const counts = new Map<string, number>();
   const hanging = new Set<ServerResponse>();
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const handler: RequestListener = (request: IncomingMessage, response: ServerResponse) => {
     let text = '';
     request.setEncoding('utf8');
     request.on('data', (chunk: string) => {
@@ -41,11 +48,12 @@ export async function startReceiver(reply: Reply = () => 200): Promise<AlertRece
       }
       response.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
     });
-  });
+  };
+  const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     received,
     close: () =>
       new Promise((resolve) => {

@@ -1,8 +1,18 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AlertReceiver, type ReceivedAlert, startReceiver } from './alert-receiver.js';
-import { cleanupHomes, createHome, FIXTURES, readLines, velos, velosOk, waitFor } from './helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  readLines,
+  readPidFile,
+  velos,
+  velosOk,
+  waitFor,
+} from './helpers.js';
 
 const receivers: AlertReceiver[] = [];
 afterEach(async () => {
@@ -217,6 +227,48 @@ command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}"]
     await velosOk(['alerts', 'remove', 'slow'], { home });
     expect((await alertsJson(home)).map((a) => a.rule.name)).toEqual(['flaky']);
   });
+
+  it.runIf(hasOpenssl())(
+    'delivers to an HTTPS webhook whose authority NODE_EXTRA_CA_CERTS adds, which Node < 24 no longer parses at the daemon start',
+    async () => {
+      const home = createHome();
+      const { certPath, keyPath } = makeSelfSigned(home);
+      const hook = await receiver(undefined, { cert: readFileSync(certPath), key: readFileSync(keyPath) });
+      const seen = join(home, 'command-ca.txt');
+      const snippet = join(home, 'secure.json');
+      writeFileSync(
+        snippet,
+        JSON.stringify({
+          alerts: [
+            {
+              name: 'secure',
+              when: 'errored',
+              webhook: { url: `${hook.url}/secure`, retries: 0 },
+              command: [
+                process.execPath,
+                '-e',
+                `require('fs').writeFileSync(${JSON.stringify(seen)}, String(process.env.NODE_EXTRA_CA_CERTS))`,
+              ],
+            },
+          ],
+        }),
+      );
+      const env = { NODE_EXTRA_CA_CERTS: certPath };
+      await velosOk(['alerts', 'add', '--file', snippet], { home, env });
+      const test = await velosOk(['alerts', 'test', 'secure', '--json'], { home, env });
+      const deliveries = JSON.parse(test.stdout) as { isOk: boolean; channel: string; error?: string }[];
+      expect(deliveries.map((d) => [d.channel.split(' ')[0], d.isOk, d.error])).toEqual([
+        ['webhook', true, undefined],
+        ['command', true, undefined],
+      ]);
+      expect(hook.received.map((r) => r.path)).toEqual(['/secure']);
+      // the programs the daemon runs get the variable as the user set it
+      expect(readFileSync(seen, 'utf8')).toBe(certPath);
+      const environ = readFileSync(`/proc/${readPidFile(home)}/environ`, 'utf8').split('\0');
+      const isParsedAtStart = Number(process.versions.node.split('.')[0]) < 24;
+      expect(environ.includes(`NODE_EXTRA_CA_CERTS=${certPath}`)).toBe(!isParsedAtStart);
+    },
+  );
 
   it('bad rules give a clear error and change nothing', async () => {
     const home = createHome();

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
+import { hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, startServer, type TestServer } from './support/api-server.js';
 
@@ -23,16 +23,6 @@ async function serve(options: Parameters<typeof startServer>[1]): Promise<TestSe
   const server = await startServer(createClient({ home: dir }), options);
   servers.push(server);
   return server;
-}
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI === 'true') throw new Error('openssl is missing: apt-get install -y openssl');
-    return false;
-  }
 }
 
 describe('the dashboard', () => {
@@ -72,31 +62,7 @@ describe('the dashboard', () => {
 
 describe('TLS', () => {
   it.runIf(hasOpenssl())('serves HTTPS with the given certificate, with HSTS', async () => {
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { certPath: cert, keyPath: key } = makeSelfSigned(dir);
     const api = await serve({ tls: { cert: readFileSync(cert), key: readFileSync(key) } });
     expect(api.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const answer = await new Promise<{ status: number; hsts: unknown; body: string }>((resolve, reject) => {

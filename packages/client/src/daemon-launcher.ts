@@ -9,6 +9,7 @@ import {
   prepareHome,
   VelosError,
   withDaemonAllocatorEnv,
+  withDeferredCa,
 } from '@velos/core';
 import { Connection } from './connection.js';
 import { daemonLogPath, socketPath } from './paths.js';
@@ -119,7 +120,7 @@ async function spawnDaemon(home: string, launcher: DaemonLauncher): Promise<Chil
     const child = spawn(process.execPath, [...(launcher.nodeFlags ?? []), launcher.entry, 'daemon'], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
-      env: withDaemonAllocatorEnv({ ...process.env, VELOS_HOME: home }),
+      env: withDeferredCa(withDaemonAllocatorEnv({ ...process.env, VELOS_HOME: home })),
     });
     child.unref();
     return child;

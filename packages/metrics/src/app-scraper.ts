@@ -1,4 +1,4 @@
-import type { ProcessMetrics } from '@velos/core';
+import { ownHttpRequest, type ProcessMetrics } from '@velos/core';
 import type { ScrapedApp } from './app-families.js';
 import { parseExposition } from './exposition-parser.js';
 
@@ -56,26 +56,12 @@ export function createAppScraper(options: AppScraperOptions = {}) {
 }
 
 async function fetchText(url: string, timeoutMs: number, maxBytes: number): Promise<string> {
-  const response = await fetch(url, {
-    signal: AbortSignal.timeout(timeoutMs),
-    headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1' },
-    redirect: 'error',
+  const { status, body } = await ownHttpRequest(url, {
+    method: 'GET',
+    headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1', 'user-agent': 'velos-metrics' },
+    timeoutMs,
+    maxBytes,
   });
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new Error(`HTTP ${response.status}`);
-  }
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new Error(`body of ${declared} bytes is over the limit of ${maxBytes}`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new Error(`body over the limit of ${maxBytes} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
+  return body.toString('utf8');
 }

@@ -10,6 +10,8 @@ import { createSnapshotProducer, shareSnapshot } from './snapshot-producer.js';
 export interface MetricPipelineOptions {
   url: string;
   headers: Record<string, string>;
+  /** Options of the exporter's HTTP(S) agent (`ca`, see `deferredCa`); Node's defaults when absent. */
+  httpAgentOptions?: { ca: string[] };
   intervalMs: number;
   timeoutMs: number;
   resource: Resource;
@@ -38,6 +40,7 @@ export function startMetricPipeline(options: MetricPipelineOptions): { close(): 
         url: options.url,
         headers: options.headers,
         timeoutMillis: options.timeoutMs,
+        ...(options.httpAgentOptions ? { httpAgentOptions: options.httpAgentOptions } : {}),
       }),
       options.failures,
     );

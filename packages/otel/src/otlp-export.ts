@@ -1,6 +1,6 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { VELOS_VERSION, type VelosControl } from '@velos/core';
+import { deferredCa, VELOS_VERSION, type VelosControl } from '@velos/core';
 import { createExportFailureLog, reportOutcomes } from './export-failure-log.js';
 import { type LifecycleFeed, startLifecycleFeed } from './lifecycle-feed.js';
 import { startMetricPipeline } from './metric-pipeline.js';
@@ -42,7 +42,14 @@ export async function startOtlpExport(options: OtlpExportOptions): Promise<OtlpE
   const version = options.version ?? VELOS_VERSION;
   const resource = createVelosResource(version);
   const timeoutMillis = Math.min(MAX_EXPORT_TIMEOUT_MS, settings.intervalMs);
-  const exporterOptions = { headers: settings.headers, timeoutMillis };
+  // the exporters' agents trust a deferred NODE_EXTRA_CA_CERTS too (see deferredCa)
+  const ca = await deferredCa();
+  const httpAgentOptions = ca ? { ca } : undefined;
+  const exporterOptions = {
+    headers: settings.headers,
+    timeoutMillis,
+    ...(httpAgentOptions ? { httpAgentOptions } : {}),
+  };
 
   let feed: LifecycleFeed | null = null;
   let tracerProvider: BasicTracerProvider | null = null;
@@ -72,6 +79,7 @@ export async function startOtlpExport(options: OtlpExportOptions): Promise<OtlpE
   const metrics = startMetricPipeline({
     url: settings.metricsUrl,
     headers: settings.headers,
+    ...(httpAgentOptions ? { httpAgentOptions } : {}),
     intervalMs: settings.intervalMs,
     timeoutMs: timeoutMillis,
     resource,

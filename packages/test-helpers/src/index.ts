@@ -28,6 +28,7 @@ export {
 } from './proc.js';
 export { rejectionOf } from './rejection.js';
 export { rssFallenToMb, rssMb, settledRssMb } from './rss.js';
+export { hasOpenssl, makeSelfSigned, type SelfSigned } from './self-signed.js';
 export { makeTempHome, removeTempHome, type TempHome } from './temp-home.js';
 export {
   DEFAULT_WAIT_INTERVAL_MS,

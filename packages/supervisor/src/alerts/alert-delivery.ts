@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { AlertChannel, AlertDelivery } from '@velos/core';
+import { type AlertChannel, type AlertDelivery, ownHttpRequest } from '@velos/core';
 import type { AlertNotification } from './alert-payload.js';
 import { payloadOf } from './alert-payload.js';
 
@@ -30,7 +30,7 @@ export function channelLabel(channel: AlertChannel): string {
 type Webhook = Extract<AlertChannel, { type: 'webhook' }>;
 type Command = Extract<AlertChannel, { type: 'command' }>;
 
-/** POSTs the JSON payload; retries network errors, timeouts, 429 and 5xx with a doubling backoff. */
+/** POSTs the JSON payload (a redirect is a failure); retries network errors, timeouts, 429 and 5xx with a doubling backoff. */
 async function postWebhook(channel: Webhook, notification: AlertNotification): Promise<AlertDelivery> {
   const body = JSON.stringify(payloadOf(notification));
   const label = channelLabel(channel);
@@ -40,29 +40,28 @@ async function postWebhook(channel: Webhook, notification: AlertNotification): P
     if (attempt > 0) await delay(Math.min(channel.backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS));
     attempts += 1;
     try {
-      const response = await fetch(channel.url, {
+      const { status } = await ownHttpRequest(channel.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'velos-alerts', ...channel.headers },
         body,
-        signal: AbortSignal.timeout(channel.timeoutMs),
-        redirect: 'error',
+        timeoutMs: channel.timeoutMs,
+        maxBytes: 0,
       });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return { at: Date.now(), channel: label, isOk: true, attempts };
-      error = `HTTP ${response.status}`;
-      if (response.status < 500 && response.status !== 429) break;
+      if (status >= 200 && status < 300) return { at: Date.now(), channel: label, isOk: true, attempts };
+      error = `HTTP ${status}`;
+      if (status < 500 && status !== 429) break;
     } catch (cause) {
-      error = describeFetchError(cause, channel.timeoutMs);
+      error = describeHttpError(cause, channel.timeoutMs);
     }
   }
   return { at: Date.now(), channel: label, isOk: false, attempts, error };
 }
 
-function describeFetchError(cause: unknown, timeoutMs: number): string {
-  const name = (cause as Error)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  const inner = (cause as { cause?: { code?: string; message?: string } })?.cause;
-  return inner?.code ?? inner?.message ?? (cause instanceof Error ? cause.message : String(cause));
+function describeHttpError(cause: unknown, timeoutMs: number): string {
+  if ((cause as Error)?.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  const code = (cause as { code?: unknown })?.code;
+  if (typeof code === 'string') return code;
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /**
