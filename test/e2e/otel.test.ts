@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -20,8 +21,11 @@ afterEach(async () => {
   for (const receiver of receivers.splice(0)) await receiver.close();
 });
 
-async function receiver(status?: (path: string) => number): Promise<OtlpReceiver> {
-  const started = await startOtlpReceiver(status);
+async function receiver(
+  status?: (path: string) => number,
+  tls?: Parameters<typeof startOtlpReceiver>[1],
+): Promise<OtlpReceiver> {
+  const started = await startOtlpReceiver(status, tls);
   receivers.push(started);
   return started;
 }
@@ -204,6 +208,32 @@ describe('OpenTelemetry export (OBS-5)', () => {
       { message: 'a metrics export without the deleted app' },
     );
   });
+
+  it.runIf(hasOpenssl())(
+    'exports over HTTPS to a collector whose authority NODE_EXTRA_CA_CERTS adds',
+    async () => {
+      const home = createHome();
+      const { certPath, keyPath } = makeSelfSigned(home);
+      const otlp = await receiver(undefined, { cert: readFileSync(certPath), key: readFileSync(keyPath) });
+      await startCrashOnce(home, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
+        NODE_EXTRA_CA_CERTS: certPath,
+      });
+      await waitFor(
+        () => otlp.points().find((p) => p.name === 'velos_process_restart_total' && p.value === 1),
+        {
+          message: 'metrics over HTTPS',
+          timeoutMs: 30_000,
+        },
+      );
+      await waitFor(() => runSpans(otlp.spans(), 'otapp')[0], {
+        message: 'spans over HTTPS',
+        timeoutMs: 30_000,
+      });
+      expect(readFileSync(join(home, 'daemon.log'), 'utf8')).not.toContain('failed');
+    },
+  );
 
   it('OTEL_SDK_DISABLED=true wins over config.toml: nothing is exported', async () => {
     const home = createHome();

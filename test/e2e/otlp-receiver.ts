@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** An OTLP/JSON `AnyValue` (the forms Velos sends). */
@@ -58,10 +59,16 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-/** Starts the receiver on a free port; `status` decides each answer (default 200). */
-export async function startOtlpReceiver(status: (path: string) => number = () => 200): Promise<OtlpReceiver> {
+/**
+ * Starts the receiver on a free port; `status` decides each answer (default 200). With `tls` (PEM
+ * certificate and key) it speaks HTTPS.
+ */
+export async function startOtlpReceiver(
+  status: (path: string) => number = () => 200,
+  tls?: { cert: Buffer; key: Buffer },
+): Promise<OtlpReceiver> {
   const requests: OtlpRequest[] = [];
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const handler: RequestListener = (request: IncomingMessage, response: ServerResponse) => {
     let text = '';
     request.setEncoding('utf8');
     request.on('data', (chunk: string) => {
@@ -76,11 +83,12 @@ export async function startOtlpReceiver(status: (path: string) => number = () =>
       }
       response.writeHead(status(path), { 'content-type': 'application/json' }).end('{}');
     });
-  });
+  };
+  const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     points: () => requests.filter((r) => r.path === '/v1/metrics').flatMap((r) => metricPoints(r.body)),
     spans: () => requests.filter((r) => r.path === '/v1/traces').flatMap((r) => spanRecords(r.body)),
