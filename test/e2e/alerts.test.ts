@@ -20,8 +20,11 @@ afterEach(async () => {
   for (const receiver of receivers.splice(0)) await receiver.close();
 });
 
-async function receiver(reply?: Parameters<typeof startReceiver>[0]): Promise<AlertReceiver> {
-  const started = await startReceiver(reply);
+async function receiver(
+  reply?: Parameters<typeof startReceiver>[0],
+  tls?: Parameters<typeof startReceiver>[1],
+): Promise<AlertReceiver> {
+  const started = await startReceiver(reply, tls);
   receivers.push(started);
   return started;
 }
