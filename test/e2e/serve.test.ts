@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
+import { hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
 import {
@@ -43,16 +44,6 @@ async function serve(home: string, extra: string[] = []) {
   });
   const info = JSON.parse(line) as { url: string; tokenFile: string | null };
   return { child, info, exited, stderr: () => stderr };
-}
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI === 'true') throw new Error('openssl is missing: apt-get install -y openssl');
-    return false;
-  }
 }
 
 function tokenOf(tokenFile: string, scope: 'admin' | 'read'): string {
@@ -175,32 +166,7 @@ describe('velos serve (API-1…4)', () => {
     'serves HTTPS from --tls-cert/--tls-key, on 0.0.0.0 without the warning',
     async () => {
       const home = createHome();
-      const key = join(home, 'key.pem');
-      const cert = join(home, 'cert.pem');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          key,
-        ].concat([
-          '-out',
-          cert,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost',
-        ]),
-        { stdio: 'ignore' },
-      );
+      const { certPath: cert, keyPath: key } = makeSelfSigned(home);
       const missing = await velos(['serve', '--tls-cert', join(home, 'nope.pem'), '--tls-key', key], {
         home,
       });
