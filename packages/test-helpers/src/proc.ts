@@ -11,11 +11,34 @@ export interface ProcEntry {
   environ: string[];
 }
 
-/** True when a process with this pid exists and is not a zombie. */
+/**
+ * True when a process with this pid exists and is not a zombie. A leader thread that is a zombie while
+ * another of its threads still runs is alive: a process that dies of V8's fatal OOM dumps core from the
+ * thread that failed after the main thread ended, and keeps its files (its socket) open until then.
+ */
 export function isAlive(pid: number | null | undefined): boolean {
   if (!pid) return false;
   const entry = readProc(pid);
-  return entry !== null && entry.state !== 'Z' && entry.state !== 'X';
+  if (entry === null || entry.state === 'X') return false;
+  return entry.state !== 'Z' || hasLiveThread(pid);
+}
+
+function hasLiveThread(pid: number): boolean {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  return tasks.some((tid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state !== 'Z' && state !== 'X';
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Every live process in /proc (zombies excluded). */
