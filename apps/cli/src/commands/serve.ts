@@ -16,6 +16,12 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
   } catch (error) {
     throw usageError(error instanceof Error ? error.message : String(error), 'serve');
   }
+  // the stop signals are listened for from here: a SIGTERM sent as soon as the URL is printed (or
+  // while the API binds) stops it cleanly instead of killing it
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   // the daemon starts now when none runs (a broken home fails here, not on the first request); after
   // that the API never starts one: after `velos kill` it answers 503 until a daemon runs again
   await (await ctx.client()).ping();
@@ -34,9 +40,6 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
   if (input.options['show-token'] === true && api.adminToken !== null) {
     process.stderr.write(`velos serve: admin token ${api.adminToken}\n`);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await api.server.close();
 }
