@@ -16,12 +16,6 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
   } catch (error) {
     throw usageError(error instanceof Error ? error.message : String(error), 'serve');
   }
-  // the stop signals are listened for from here: a SIGTERM sent as soon as the URL is printed (or
-  // while the API binds) stops it cleanly instead of killing it
-  const stopped = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
   // the daemon starts now when none runs (a broken home fails here, not on the first request); after
   // that the API never starts one: after `velos kill` it answers 503 until a daemon runs again
   await (await ctx.client()).ping();
@@ -31,6 +25,12 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
     home: ctx.home,
     settings,
     log: (line) => process.stderr.write(`velos serve: ${line}\n`),
+  });
+  // listened for before the URL is printed: a SIGTERM sent as soon as it is seen stops the API cleanly
+  // (a Ctrl-C while it still starts ends the command at once, as before)
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
   });
   if (ctx.mode === 'json') ctx.printJson({ url: api.url, tokenFile: api.tokenFile });
   else {
