@@ -127,14 +127,22 @@ describe('orphan bookkeeping (SUP-13)', () => {
 
 /**
  * Spawns a program with a given pid (free at the time) by setting the kernel's last pid just below it
- * (root only), retrying while other processes of the machine take it first.
+ * (root only). Another process of the machine that forks in between takes the pid first and may hold it
+ * for a while (a busy CI runs other tests beside this one): then wait until it is free again and retry,
+ * for at most 20 s. Synchronous throughout, so that nothing of the test's supervisor runs meanwhile.
  */
 function spawnWithPid(pid: number, file: string, args: string[]): ChildProcess {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (existsSync(`/proc/${pid}`)) {
+      Atomics.wait(pause, 0, 0, 5);
+      continue;
+    }
     writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
     const child = spawn(file, args, { stdio: 'ignore' });
     if (child.pid === pid) return child;
     child.kill('SIGKILL');
   }
-  throw new Error(`could not spawn ${file} with pid ${pid}`);
+  throw new Error(`could not spawn ${file} with pid ${pid}: another process held it for 20 s`);
 }
