@@ -4,7 +4,9 @@
 // daemon's threads only) from `start` until every log is complete; with --strace, a second pass under `strace -c`
 // of the daemon's threads counts read() alone (strace slows the daemon so much that it reads far
 // bigger chunks: the /proc counts are the real ones). Builds alternate run by run; medians.
-// Usage: node bench/log-syscalls.mjs [--apps 1] [--lines 1000000] [--runs 5] [--strace]
+// With --every-ms N each app writes a line every N ms instead of all at once (a steady rate: the case
+// where the read pauses decide how often the daemon wakes up).
+// Usage: node bench/log-syscalls.mjs [--apps 1] [--lines 1000000] [--every-ms 0] [--runs 5] [--strace]
 //          [--velos apps/cli/bin/velos.js] [--velos /other/checkout/apps/cli/bin/velos.js]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
   options: {
     apps: { type: 'string', default: '1' },
     lines: { type: 'string', default: '1000000' },
+    'every-ms': { type: 'string', default: '0' },
     runs: { type: 'string', default: '5' },
     strace: { type: 'boolean', default: false },
     velos: { type: 'string', multiple: true },
@@ -28,6 +31,7 @@ const { values } = parseArgs({
 });
 const apps = Number(values.apps);
 const lines = Number(values.lines);
+const everyMs = Number(values['every-ms']);
 const runs = Number(values.runs);
 const builds = (values.velos ?? [fileURLToPath(new URL('../apps/cli/bin/velos.js', import.meta.url))]).map(
   (path) => resolve(path),
@@ -47,7 +51,7 @@ async function pass(bin, withStrace) {
     name: `l${i}`,
     script: fixture,
     autorestart: false,
-    env: { COUNT: String(lines), LINE_BYTES: String(LINE_BYTES) },
+    env: { COUNT: String(lines), LINE_BYTES: String(LINE_BYTES), EVERY_MS: String(everyMs) },
   }));
   const config = join(home, 'velos.json');
   // warm-up: the daemon loads the code of `start` and of log capture on first use, not measured here
@@ -153,7 +157,7 @@ try {
   rmSync(root, { recursive: true, force: true });
 }
 console.log(
-  `${apps} app(s) x ${lines} lines of ${LINE_BYTES} bytes, one write() per line, node ${process.version}`,
+  `${apps} app(s) x ${lines} lines of ${LINE_BYTES} bytes, one write() per line${everyMs > 0 ? `, one every ${everyMs} ms` : ''}, node ${process.version}`,
 );
 for (const [i, bin] of builds.entries()) {
   const r = results[i];
