@@ -28,8 +28,8 @@ export const MAX_READ_PAUSE_MS = 16;
  * milliseconds so that what the child writes meanwhile is read at once, in one large read, instead of a
  * read per line (a child that calls write() per line otherwise costs the daemon a wake-up and a read
  * every few hundred bytes). The pause adapts per pipe: it doubles (up to MAX_READ_PAUSE_MS) while
- * wake-ups find little, halves (down to none) when a wake-up finds the pipe nearly full, so a fast writer
- * is not held back. A pause ends at the next tick of a clock all pipes share (see `wakeAtNextTick`), so
+ * wake-ups find little, halves when a wake-up finds the pipe nearly full and drops to none when it finds
+ * it full, so a fast writer is not held back. A pause ends at the next tick of a clock all pipes share (see `wakeAtNextTick`), so
  * pipes paused alike are read in the same turn of the event loop. Also holds the reads while the file
  * writer is full (back-pressure). Only streams with a libuv handle (net.Socket) are paced; others are
  * paused and resumed the plain way.
@@ -41,7 +41,6 @@ export class ReadPacer {
   #wakeBytes = 0;
   /** The tick of the pace clock the current pause ends at (see `wakeAtNextTick`); null when not pausing. */
   #wakeTick: number | null = null;
-  #isPausing = false;
   #isHeld = false;
   #isStopped = false;
   #isClosed = false;
@@ -73,7 +72,7 @@ export class ReadPacer {
   hold(): void {
     if (this.#isClosed) return;
     this.#isHeld = true;
-    this.#clearTimer();
+    this.#cancelPause();
     if (this.#handle === null) this.#stream.pause();
     else this.#stop();
   }
@@ -98,8 +97,8 @@ export class ReadPacer {
 
   /** Ends a pause now: what is in the pipe is read at once (before a close). */
   hurry(): void {
-    if (!this.#isPausing) return;
-    this.#clearTimer();
+    if (this.#wakeTick === null) return;
+    this.#cancelPause();
     this.#start();
   }
 
@@ -107,21 +106,19 @@ export class ReadPacer {
   close(): void {
     if (this.#isClosed) return;
     this.#isClosed = true;
-    this.#clearTimer();
+    this.#cancelPause();
     this.#isHeld = false;
     this.#start();
   }
 
   readonly #onPauseEnd = (): void => {
-    this.#isPausing = false;
     this.#wakeTick = null;
     if (!this.#isHeld) this.#start();
   };
 
   /** Pauses until the pace clock's next tick for this pause: pipes paused alike wake together. */
   #startPause(): void {
-    if (this.#wakeTick !== null) cancelWake(this.#wakeTick, this.#onPauseEnd);
-    this.#isPausing = true;
+    this.#cancelPause();
     this.#wakeTick = wakeAtNextTick(this.#pauseMs, this.#onPauseEnd);
   }
 
@@ -138,8 +135,7 @@ export class ReadPacer {
     if (!this.#stream.destroyed) this.#handle.readStart();
   }
 
-  #clearTimer(): void {
-    this.#isPausing = false;
+  #cancelPause(): void {
     if (this.#wakeTick === null) return;
     cancelWake(this.#wakeTick, this.#onPauseEnd);
     this.#wakeTick = null;
