@@ -1,3 +1,4 @@
+import { clearTimeout, setTimeout } from 'node:timers';
 import { monotonicMs } from '../monotonic-ms.js';
 
 /**
@@ -5,6 +6,13 @@ import { monotonicMs } from '../monotonic-ms.js';
  * the event loop's cached clock, which may lag this one by a fraction of a millisecond.
  */
 const EARLY_MS = 1;
+
+/**
+ * A timer this far past its tick without having fired is taken as lost and armed again: whatever left it
+ * so (a clock that jumped, tests that replace the clock), the pipes waiting on the clock must not wait
+ * for ever.
+ */
+const OVERDUE_MS = 1000;
 
 /** The wake-ups due at each tick (ms on the monotonic clock), in the order they were asked for. */
 const due = new Map<number, Set<() => void>>();
@@ -28,6 +36,7 @@ export function wakeAtNextTick(pauseMs: number, wake: () => void): number {
   }
   waiting.add(wake);
   if (tick < timerTick) arm(tick, now);
+  else if (timerTick < now - OVERDUE_MS) arm(earliestTick(), now);
   return tick;
 }
 
@@ -38,6 +47,12 @@ export function cancelWake(tick: number, wake: () => void): void {
   waiting.delete(wake);
   if (waiting.size === 0) due.delete(tick);
   // the timer may stay armed for a tick nobody waits for any more: it then fires once for nothing
+}
+
+function earliestTick(): number {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const tick of due.keys()) if (tick < earliest) earliest = tick;
+  return earliest;
 }
 
 function arm(tick: number, now: number): void {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cancelWake, pendingWakes, wakeAtNextTick } from '../../src/logs/pace-clock.js';
 import { monotonicMs } from '../../src/monotonic-ms.js';
 
@@ -88,6 +88,24 @@ describe('pace clock', () => {
       });
     });
     expect(times[1]! - times[0]!).toBeGreaterThan(0);
+    expect(pendingWakes()).toBe(0);
+  });
+});
+
+describe('pace clock after its timer was lost', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('arms again when a wake-up was asked for while the clock was faked, and calls both', async () => {
+    // a test that fakes hrtime and setTimeout leaves a tick on the fake clock and a timer that never fires
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'hrtime'] });
+    let early = 0;
+    wakeAtNextTick(16, () => {
+      early += 1;
+    });
+    vi.useRealTimers();
+    const { at } = wakeAfter(2);
+    await at;
+    await vi.waitFor(() => expect(early).toBe(1), { timeout: 1000 });
     expect(pendingWakes()).toBe(0);
   });
 });
