@@ -46,7 +46,9 @@ async function pass(bin) {
   const list = Array.from({ length: apps }, (_, i) => ({
     name: `f${i}`,
     script: fixture,
-    env: { EVERY_MS: String(everyMs) },
+    autorestart: false,
+    // they end by themselves a little after the pass, even if the daemon could not stop them
+    env: { EVERY_MS: String(everyMs), COUNT: String(Math.ceil(((seconds + 5) * 1000) / everyMs)) },
   }));
   writeFileSync(config, JSON.stringify({ apps: list }));
   const latencies = [];
