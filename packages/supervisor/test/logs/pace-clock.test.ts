@@ -47,6 +47,8 @@ describe('pace clock', () => {
         name,
         wakeAtNextTick(pauseMs, () => seen.set(name, batchNow())),
       );
+    // just after a tick of 8: the next one is ~8 ms away, far more than a turn of the event loop
+    await wakeAfter(8).at;
     ask('a', 8);
     await new Promise((resolve) => setImmediate(resolve));
     ask('b', 8);
