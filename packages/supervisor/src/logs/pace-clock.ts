@@ -14,6 +14,12 @@ const EARLY_MS = 1;
  */
 const OVERDUE_MS = 1000;
 
+/**
+ * The longest a timer is set for: no pause is longer, so a tick further away means the clock moved (or was
+ * replaced, in tests) since the tick was taken; the clock is then read again when this much has passed.
+ */
+const MAX_DELAY_MS = 64;
+
 /** The wake-ups due at each tick (ms on the monotonic clock), in the order they were asked for. */
 const due = new Map<number, Set<() => void>>();
 let timer: NodeJS.Timeout | null = null;
@@ -58,7 +64,7 @@ function earliestTick(): number {
 function arm(tick: number, now: number): void {
   if (timer !== null) clearTimeout(timer);
   timerTick = tick;
-  timer = setTimeout(onTimer, Math.max(1, Math.ceil(tick - now)));
+  timer = setTimeout(onTimer, Math.min(MAX_DELAY_MS, Math.max(1, Math.ceil(tick - now))));
 }
 
 function onTimer(): void {

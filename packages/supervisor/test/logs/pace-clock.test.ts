@@ -110,4 +110,17 @@ describe('pace clock after its timer was lost', () => {
     await vi.waitFor(() => expect(early).toBe(1), { timeout: 1000 });
     expect(pendingWakes()).toBe(0);
   });
+
+  it('calls a wake-up whose timer fired while hrtime was faked (the clock read far in the past)', async () => {
+    let woken = 0;
+    wakeAtNextTick(8, () => {
+      woken += 1;
+    });
+    // the real timer fires while the clock reads fake, near-zero times: its tick looks hours away
+    vi.useFakeTimers({ toFake: ['hrtime'] });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    vi.useRealTimers();
+    await vi.waitFor(() => expect(woken).toBe(1), { timeout: 1000, interval: 5 });
+    expect(pendingWakes()).toBe(0);
+  });
 });
