@@ -6,9 +6,8 @@
  *   newline at stream end; a line longer than `maxLineBytes` (default 2 MiB) is cut into lines of at
  *   most that size on UTF-8 boundaries, each counted, no byte lost.
  * - Reads: once a read has emptied a pipe it is left alone for 1–16 ms (longer while reads find little,
- *   none while they find it nearly full), so a child that writes a line per write() is read in batches;
- *   a pause ends on a tick of one clock all pipes share (`pace-clock.ts`), so pipes paused alike are
- *   read in one wake-up of the daemon. A line reaches `logs --follow` at most one pause late.
+ *   none once a read finds it full), so a child that writes a line per write() is read in batches
+ *   (`read-pacer.ts`). A line reaches `logs --follow` at most one pause late.
  * - Back-pressure: a pipe is paused while its file has `writeHighWaterBytes` (default 2 MiB) or more
  *   queued and resumed under half of it (the child then blocks in write()); at most one pipe read
  *   (<= 64 KiB, encoded) per attached pipe lands beyond the mark; failed writes count in `dropped`.

@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { cancelWake, wakeAtNextTick } from './pace-clock.js';
 
 /** The libuv stream under a `net.Socket` (a child's pipe or a FIFO reader): Node's internal `_handle`. */
 interface StreamHandle {
@@ -17,9 +16,8 @@ const NEARLY_FULL_BYTES = 48 * 1024;
 const TRICKLE_BYTES = 16 * 1024;
 /**
  * The longest pause between two reads of a pipe; bounds what `logs --follow` waits for a line (issue 17:
- * 8 → 16 ms, with the shared pace clock, halved the daemon's CPU for ten apps logging 1000 lines/s each;
- * a line written during a pause reaches `logs -f` in ~10 ms, 25 ms at the 99th percentile). A power of
- * two, as every pause is (see `wakeAtNextTick`).
+ * 8 → 16 ms cut the daemon's CPU for ten apps logging 1000 lines/s each; a line written during a pause
+ * reaches `logs -f` in ~10 ms, ~25 ms at the 99th percentile).
  */
 export const MAX_READ_PAUSE_MS = 16;
 
@@ -29,18 +27,19 @@ export const MAX_READ_PAUSE_MS = 16;
  * read per line (a child that calls write() per line otherwise costs the daemon a wake-up and a read
  * every few hundred bytes). The pause adapts per pipe: it doubles (up to MAX_READ_PAUSE_MS) while
  * wake-ups find little, halves when a wake-up finds the pipe nearly full and drops to none when it finds
- * it full, so a fast writer is not held back. A pause ends at the next tick of a clock all pipes share (see `wakeAtNextTick`), so
- * pipes paused alike are read in the same turn of the event loop. Also holds the reads while the file
- * writer is full (back-pressure). Only streams with a libuv handle (net.Socket) are paced; others are
- * paused and resumed the plain way.
+ * it full, so a fast writer is not held back. Also holds the reads while the file writer is full
+ * (back-pressure). Only streams with a libuv handle (net.Socket) are paced; others are paused and resumed
+ * the plain way.
  */
 export class ReadPacer {
   readonly #stream: Readable;
   readonly #handle: StreamHandle | null;
   #pauseMs = 1;
   #wakeBytes = 0;
-  /** The tick of the pace clock the current pause ends at (see `wakeAtNextTick`); null when not pausing. */
-  #wakeTick: number | null = null;
+  /** The pause timer, kept between pauses and re-armed with `refresh` while the pause stays the same. */
+  #timer: NodeJS.Timeout | null = null;
+  #timerMs = 0;
+  #isPausing = false;
   #isHeld = false;
   #isStopped = false;
   #isClosed = false;
@@ -72,7 +71,7 @@ export class ReadPacer {
   hold(): void {
     if (this.#isClosed) return;
     this.#isHeld = true;
-    this.#cancelPause();
+    this.#clearTimer();
     if (this.#handle === null) this.#stream.pause();
     else this.#stop();
   }
@@ -97,8 +96,8 @@ export class ReadPacer {
 
   /** Ends a pause now: what is in the pipe is read at once (before a close). */
   hurry(): void {
-    if (this.#wakeTick === null) return;
-    this.#cancelPause();
+    if (!this.#isPausing) return;
+    this.#clearTimer();
     this.#start();
   }
 
@@ -106,20 +105,26 @@ export class ReadPacer {
   close(): void {
     if (this.#isClosed) return;
     this.#isClosed = true;
-    this.#cancelPause();
+    this.#clearTimer();
     this.#isHeld = false;
     this.#start();
   }
 
   readonly #onPauseEnd = (): void => {
-    this.#wakeTick = null;
+    this.#isPausing = false;
     if (!this.#isHeld) this.#start();
   };
 
-  /** Pauses until the pace clock's next tick for this pause: pipes paused alike wake together. */
+  /** Arms the pause timer: a pipe read every few milliseconds reuses one timer instead of a new one per pause. */
   #startPause(): void {
-    this.#cancelPause();
-    this.#wakeTick = wakeAtNextTick(this.#pauseMs, this.#onPauseEnd);
+    this.#isPausing = true;
+    if (this.#timer !== null && this.#timerMs === this.#pauseMs) {
+      this.#timer.refresh();
+      return;
+    }
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timerMs = this.#pauseMs;
+    this.#timer = setTimeout(this.#onPauseEnd, this.#pauseMs);
   }
 
   #stop(): void {
@@ -135,10 +140,11 @@ export class ReadPacer {
     if (!this.#stream.destroyed) this.#handle.readStart();
   }
 
-  #cancelPause(): void {
-    if (this.#wakeTick === null) return;
-    cancelWake(this.#wakeTick, this.#onPauseEnd);
-    this.#wakeTick = null;
+  #clearTimer(): void {
+    this.#isPausing = false;
+    if (this.#timer === null) return;
+    clearTimeout(this.#timer);
+    this.#timer = null;
   }
 }
 
