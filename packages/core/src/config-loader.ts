@@ -111,7 +111,8 @@ export async function checkConfigCrons(specs: AppSpec[], label: string, listKey 
     try {
       new Cron(expression, { paused: true }).stop();
     } catch (cause) {
-      const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+      // croner's message quotes the whole expression: cut, so that a long one keeps the error one short line
+      const reason = quoteCut(cause instanceof Error ? cause.message.split('\n')[0]! : String(cause));
       throw new VelosError(
         ErrorCodes.INVALID_CONFIG,
         `${label}: ${listKey}[${i}] (${name}).${key}: expected a cron expression like "0 3 * * *", got ${quoteValue(expression)} (${reason})`,
@@ -421,4 +422,11 @@ export function readConfigText(file: string): string {
       cause,
     });
   }
+}
+
+/** Characters of a library's reason kept in a config error. */
+const MAX_REASON_CHARS = 160;
+
+function quoteCut(text: string): string {
+  return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
 }
