@@ -112,7 +112,7 @@ export async function checkConfigCrons(specs: AppSpec[], label: string, listKey 
       new Cron(expression, { paused: true }).stop();
     } catch (cause) {
       // croner's message quotes the whole expression: cut, so that a long one keeps the error one short line
-      const reason = quoteCut(cause instanceof Error ? cause.message.split('\n')[0]! : String(cause));
+      const reason = cutReason(cause instanceof Error ? cause.message.split('\n')[0]! : String(cause));
       throw new VelosError(
         ErrorCodes.INVALID_CONFIG,
         `${label}: ${listKey}[${i}] (${name}).${key}: expected a cron expression like "0 3 * * *", got ${quoteValue(expression)} (${reason})`,
@@ -427,6 +427,6 @@ export function readConfigText(file: string): string {
 /** Characters of a library's reason kept in a config error. */
 const MAX_REASON_CHARS = 160;
 
-function quoteCut(text: string): string {
+function cutReason(text: string): string {
   return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
 }
