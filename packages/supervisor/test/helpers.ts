@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { APP_DEFAULTS, type AppSpec, type ResponseMessage } from '@velos/core';
@@ -178,9 +179,14 @@ export class Harness {
     home: string,
     env?: Record<string, string>,
   ): Promise<{ child: ChildProcess; client: RawClient }> {
+    const logFile = join(home, `daemon-${this.daemons.length}.out`);
     const child = this.spawnDaemon(home, env ? { env } : {});
-    const client = await this.waitForDaemon(home);
-    return { child, client };
+    try {
+      return { child, client: await this.waitForDaemon(home) };
+    } catch (error) {
+      // what the daemon printed and how it ended tell a CI failure's cause after the home is gone
+      throw new Error(`${(error as Error).message}\n${daemonReport(child, logFile)}`);
+    }
   }
 
   /** Connects to the daemon of `home` once it answers `ping` (and, unless told not to wait, has restored its state). */
@@ -228,4 +234,19 @@ export class Harness {
     // then whatever still names the home (VELOS_HOME in its environment, its cwd), found by a /proc scan
     for (const home of this.homes.splice(0)) await removeTempHome(home, { timeoutMs: 5000 });
   }
+}
+
+/** How a test daemon stands (running, or how it ended) and the last lines it printed. */
+function daemonReport(child: ChildProcess, logFile: string): string {
+  const state =
+    child.exitCode !== null || child.signalCode !== null
+      ? `exited (code ${child.exitCode}, signal ${child.signalCode})`
+      : `still running (pid ${child.pid})`;
+  let output = '';
+  try {
+    output = readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+  } catch (error) {
+    output = `(no output: ${(error as NodeJS.ErrnoException).code})`;
+  }
+  return `daemon ${state}; its output:\n${output}`;
 }
