@@ -7,7 +7,8 @@
  *   most that size on UTF-8 boundaries, each counted, no byte lost.
  * - Reads: once a read has emptied a pipe it is left alone for 1–16 ms (longer while reads find little,
  *   none once a read finds it full), so a child that writes a line per write() is read in batches
- *   (`read-pacer.ts`). A line reaches `logs --follow` at most one pause late.
+ *   (`read-pacer.ts`); pipes pausing alike end their pauses together, one wake-up for all of them
+ *   (`pause-groups.ts`). A line reaches `logs --follow` at most one pause late.
  * - Back-pressure: a pipe is paused while its file has `writeHighWaterBytes` (default 2 MiB) or more
  *   queued and resumed under half of it (the child then blocks in write()); at most one pipe read
  *   (<= 64 KiB, encoded) per attached pipe lands beyond the mark; failed writes count in `dropped`.
