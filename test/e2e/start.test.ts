@@ -30,6 +30,16 @@ function cmdlineOf(pid: number | null): string {
   }
 }
 
+/**
+ * The command line of `pid` once it names `text`. A process is listed online as soon as `spawn` returns,
+ * which Node does once the child's exec is past its point of no return: until the kernel has set up the
+ * new program's arguments, /proc/<pid>/cmdline reads empty (seen once in a CI run, for python3).
+ */
+async function cmdlineNaming(pid: number | null, text: string): Promise<string> {
+  await waitFor(() => cmdlineOf(pid).includes(text), { timeoutMs: 5000, message: `${text} in the cmdline` });
+  return cmdlineOf(pid);
+}
+
 describe('velos start (SUP-2)', () => {
   // Tests that only touch their own app (by name) share one home and daemon; those that look at the
   // whole list or every process of the home get their own.
@@ -41,7 +51,7 @@ describe('velos start (SUP-2)', () => {
     const row = await waitForStatus(home, 'quiet', 'online');
     expect(typeof row.id).toBe('number');
     expect(isAlive(row.pid)).toBe(true);
-    expect(cmdlineOf(row.pid)).toContain('silent.js');
+    expect(await cmdlineNaming(row.pid, 'silent.js')).toContain('silent.js');
     expect(row.restarts).toBe(0);
     expect(typeof row.cpu).toBe('number');
     expect(typeof row.uptime).toBe('number');
@@ -243,7 +253,7 @@ describe('velos start (SUP-2)', () => {
     const home = shared();
     await velosOk(['start', 'fixtures/app.py', '--name', 'py'], { home, env: { INTERVAL: '0.1' } });
     const row = await waitForStatus(home, 'py', 'online');
-    expect(cmdlineOf(row.pid)).toContain('python3');
+    expect(await cmdlineNaming(row.pid, 'python3')).toContain('python3');
     await waitFor(() => readLines(outLog(home, 'py')).includes('tick 3'), { message: 'python ticks' });
     await waitFor(() => readLines(errLog(home, 'py')).some((l) => l.startsWith('warning: tick 5')), {
       message: 'python stderr',
