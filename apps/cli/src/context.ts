@@ -19,37 +19,16 @@ export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-si
  * Node 24 starting the first 10 apps called `path`'s per-character helper and the IPC decoder's string
  * reader over 4000 times each; at 40000 calls for Maglev they stay in the baseline tier (0.6 → 0.33 MB of
  * daemon RSS per app for the first 10, log-capture CPU unchanged in bench/log-syscalls.mjs). Hot
- * paths (log capture) still get optimised within milliseconds of work.
- *
- * A function also gets its feedback vector, and with it a place in Sparkplug's next batch, only after
- * ~64 calls' worth of work instead of ~8: the code a `start` runs once (the request's schema and its
- * parse, the spawn path) stays in the interpreter, whose bytecode is all it keeps. Sparkplug code is
- * several times the size of the bytecode, in pages of its own: on Node 20 the first 10 apps grew the
- * code space 0.16 → 0.73 MB with the default and not at all with this (bench/app-cost.mjs, daemon RSS
- * per app for the first 10: 0.26 → 0.17 MB on Node 20, 0.26 → 0.19 on Node 24).
- *
- * Only flags this V8 knows, so they are given to daemons the client starts (same node as the CLI), not
- * written into service units that a later Node upgrade would run with.
+ * paths (log capture) still get optimised within milliseconds of work. Only flags this V8 knows, so
+ * they are given to daemons the client starts (same node as the CLI), not written into service units
+ * that a later Node upgrade would run with.
  */
 export function lateTierUpFlags(v8Version: string): string[] {
   const major = Number.parseInt(v8Version, 10);
-  if (major === 11) {
-    // the feedback budget is bytecode executed: 8× the function's bytecode (or 940 bytes) by default
-    return [
-      '--interrupt-budget=1048576',
-      '--interrupt-budget-factor-for-feedback-allocation=64',
-      '--interrupt-budget-for-feedback-allocation=7520',
-    ];
-  }
-  if (major === 12) return [LATE_FEEDBACK];
-  if (major >= 13) {
-    return ['--invocation-count-for-maglev=40000', '--invocation-count-for-turbofan=30000', LATE_FEEDBACK];
-  }
+  if (major === 11) return ['--interrupt-budget=1048576'];
+  if (major >= 13) return ['--invocation-count-for-maglev=40000', '--invocation-count-for-turbofan=30000'];
   return [];
 }
-
-/** V8 12+: calls before a function gets its feedback vector (8 by default). */
-const LATE_FEEDBACK = '--invocation-count-for-feedback-allocation=64';
 
 /** How a command prints: a readable text form, full JSON, or the compact `--ai` JSON. */
 export type OutputMode = 'text' | 'json' | 'ai';
