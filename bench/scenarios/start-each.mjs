@@ -17,7 +17,8 @@ import { shellFloor } from './start-many.mjs';
 /**
  * A user's script: `for i in …; do READY_NAME=each-$i <manager> start ready-marker.cjs --name each-$i; done`,
  * from spawning the shell until it has exited and every app's code wrote its ready marker (and the list
- * shows each one online with that PID); floor: the same programs backgrounded by one `sh -c`.
+ * shows each one online with that PID); floor: the same programs backgrounded by one `sh -c`; a second
+ * row puts each manager against the same shell running `node -e 0` before each program.
  */
 export const startEach = {
   name: 'start-each',
@@ -26,9 +27,11 @@ export const startEach = {
     const count = ctx.quick ? 20 : 50;
     const errors = {};
     const samples = { floor: [], velos: [], pm2: [] };
+    const nodeFirst = [];
     for (let run = 0; run < ctx.runs; run += 1) {
       ctx.log(`  run ${run + 1}/${ctx.runs}`);
       samples.floor.push(await shellFloor(ctx, count, 'each'));
+      nodeFirst.push(await shellFloor(ctx, count, 'each', { nodeFirst: true }));
       await forEachManager(ctx, run, errors, async (manager) => {
         samples[manager.name].push(await startEachWithManager(ctx, manager, count));
       });
@@ -42,10 +45,17 @@ export const startEach = {
           base: 'floor',
           target: { kind: 'floor-ratio', value: 2, text: '<= 2x floor' },
         }),
+        makeRow({
+          metric: `${count} start calls, floor: \`node -e 0\` before each program`,
+          unit: 'ms',
+          samples: { ...samples, floor: nodeFirst },
+          base: 'floor',
+        }),
       ],
       errors,
       notes: [
         `floor: one sh -c running \`node ready-marker.cjs &\` x${count} until all ${count} markers exist`,
+        `second floor: the same with \`node -e 0\` run (and waited for) before each program: the least a manager whose CLI is a Node process can take`,
         `managers: one sh -c running \`<manager> start ready-marker.cjs --name each-<i>\` x${count} in sequence, until it has exited and all markers exist, then until the list shows each app online with the marker PID`,
       ],
     };

@@ -82,13 +82,19 @@ async function startWithManager(ctx, manager, count) {
   return end - started;
 }
 
-/** One shell backgrounding `count` programs, timed until every one has written its marker. */
-export async function shellFloor(ctx, count, prefix = 'start') {
-  const markerDir = freshDir(ctx, `${prefix}-floor`);
+/**
+ * One shell backgrounding `count` programs, timed until every one has written its marker; with
+ * `nodeFirst`, each is preceded by a `node -e 0` the shell waits for (what a CLI that is a Node
+ * process costs each start at the least).
+ */
+export async function shellFloor(ctx, count, prefix = 'start', { nodeFirst = false } = {}) {
+  const markerDir = freshDir(ctx, `${prefix}-floor${nodeFirst ? '-node' : ''}`);
   const node = quote(process.execPath);
+  const first = nodeFirst ? `${node} -e 0\n` : '';
   const script = Array.from(
     { length: count },
-    (_, i) => `READY_NAME=${prefix}-${i} ${node} ${quote(FIXTURES.readyMarker)} >/dev/null 2>&1 &\necho $!`,
+    (_, i) =>
+      `${first}READY_NAME=${prefix}-${i} ${node} ${quote(FIXTURES.readyMarker)} >/dev/null 2>&1 &\necho $!`,
   ).join('\n');
   const started = performance.now();
   const shell = spawnFloor(ctx, '/bin/sh', ['-c', script], {
