@@ -41,8 +41,8 @@ const SHARED_SCAN_MAX_AGE_MS = 20;
 let sharedScan: { at: number; snapshot: ProcessSnapshot } | null = null;
 
 /**
- * Stops a whole process tree (SUP-4): sends `signal` to the process group and every descendant,
- * polls until all are gone, and SIGKILLs what is left after `killTimeoutMs`. Resolves once every
+ * Stops a whole process tree (SUP-4): sends `signal` to the process group and to every descendant
+ * outside it (each process gets it once), polls until all are gone, and SIGKILLs what is left after `killTimeoutMs`. Resolves once every
  * pid of the tree is gone (zombies count as gone). Each process is known by its pid and start time
  * from when it was found, and is signalled only while its pid still names that process (#19.12).
  */
@@ -52,8 +52,8 @@ export async function stopTree(rootPid: number, options: StopTreeOptions): Promi
     return { pids: [], isForced: false, remaining: [] };
   }
   const tree = new ProcessSet();
-  if (rootTicks !== null) tree.add(rootPid, rootTicks);
   const snapshot = recentSnapshot();
+  if (rootTicks !== null) tree.add(rootPid, rootTicks, snapshot.stats.get(rootPid)?.pgrp);
   tree.addFound(snapshot, treePids(snapshot, rootPid));
   const alive = new Set(tree.pids());
   signalTree(rootPid, alive, tree, options.signal);
@@ -106,9 +106,12 @@ export async function whenGone(pids: number[], pollMs: number): Promise<void> {
 /** Processes known by pid and start time, signalled only while the pid still names the same process. */
 class ProcessSet {
   readonly #startTicks = new Map<number, number>();
+  /** The process group each was in when found (what is known of it without `/proc`). */
+  readonly #groups = new Map<number, number>();
 
-  add(pid: number, startTicks: number): void {
+  add(pid: number, startTicks: number, pgrp?: number): void {
     this.#startTicks.set(pid, startTicks);
+    if (pgrp !== undefined) this.#groups.set(pid, pgrp);
   }
 
   /** Adds the live processes of `pids` as `snapshot` saw them; returns those added. */
@@ -118,6 +121,7 @@ class ProcessSet {
       const stat = snapshot.stats.get(pid);
       if (this.#startTicks.has(pid) || !stat || stat.state === 'Z' || stat.state === 'X') continue;
       this.#startTicks.set(pid, stat.startTicks);
+      this.#groups.set(pid, stat.pgrp);
       added.push(pid);
     }
     return added;
@@ -148,12 +152,30 @@ class ProcessSet {
   }
 
   signal(pid: number, signal: NodeJS.Signals): void {
-    if (!this.isSame(pid)) return;
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // gone already
+    if (this.isSame(pid)) kill(pid, signal);
+  }
+
+  /**
+   * Signals `pid` unless it is a member of process group `pgid`, which was just sent the same signal:
+   * a process must get a stop signal once (a second SIGINT or SIGTERM means "quit now" to many apps).
+   */
+  signalOutsideGroup(pid: number, signal: NodeJS.Signals, pgid: number): void {
+    const known = this.#startTicks.get(pid);
+    if (known === undefined) return;
+    if (!HAS_PROCFS) {
+      if (this.#groups.get(pid) !== pgid) this.signal(pid, signal);
+      return;
     }
+    const stat = readProcStat(pid);
+    if (stat && stat.startTicks === known && isLive(stat.state) && stat.pgrp !== pgid) kill(pid, signal);
+  }
+}
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // gone already
   }
 }
 
@@ -176,14 +198,20 @@ export function recentSnapshot(): ProcessSnapshot {
   return sharedScan.snapshot;
 }
 
+/** Sends `signal` once to every process of the tree: to the root's process group, then to those outside it. */
 function signalTree(rootPid: number, pids: Iterable<number>, tree: ProcessSet, signal: NodeJS.Signals): void {
+  let isGroupSignalled = false;
   // The group id is only ours while a process we know is still in it (an empty group's id can be reused).
   if (tree.hasGroupMember(rootPid)) {
     try {
       process.kill(-rootPid, signal);
+      isGroupSignalled = true;
     } catch {
       // the group emptied meanwhile
     }
   }
-  for (const pid of pids) tree.signal(pid, signal);
+  for (const pid of pids) {
+    if (isGroupSignalled) tree.signalOutsideGroup(pid, signal, rootPid);
+    else tree.signal(pid, signal);
+  }
 }

@@ -120,6 +120,41 @@ describe('stopping a process tree', () => {
     expect(tree.filter(isPidAlive)).toEqual([]);
   });
 
+  it('stopTree sends the stop signal once to each process, in the group and escaped from it', async () => {
+    const home = harness.home();
+    const file = join(home, 'signals.log');
+    // each process appends "<pid> <signal>" per signal it gets and exits 300 ms after the first: a
+    // second SIGTERM (or SIGINT) is "quit now" to many apps
+    const counter = `const { appendFileSync } = require('node:fs');
+      process.on('SIGTERM', () => { appendFileSync(${JSON.stringify(file)}, process.pid + ' TERM\\n'); setTimeout(() => process.exit(0), 300); });
+      appendFileSync(${JSON.stringify(file)}, process.pid + ' ready\\n');
+      setInterval(() => {}, 1000);`;
+    const script = `${counter}
+      const { spawn } = require('node:child_process');
+      const args = ['-e', ${JSON.stringify(counter)}];
+      spawn(process.execPath, args, { stdio: 'ignore' });
+      spawn(process.execPath, args, { stdio: 'ignore', detached: true });`;
+    const root = spawn(process.execPath, ['-e', script], { detached: true, stdio: 'ignore' });
+    spawned.add(root.pid);
+    const tree = await waitFor(
+      () => {
+        const pids = treePids(takeSnapshot(), root.pid!);
+        return pids.length === 3 ? pids : null;
+      },
+      { what: 'two children' },
+    );
+    for (const pid of tree) spawned.add(pid);
+    const linesOf = (kind: string) =>
+      (existsSync(file) ? readFileSync(file, 'utf8') : '')
+        .split('\n')
+        .filter((line) => line.endsWith(` ${kind}`))
+        .sort();
+    await waitFor(() => linesOf('ready').length === 3, { what: 'three SIGTERM handlers' });
+    const result = await stopTree(root.pid!, { signal: 'SIGTERM', killTimeoutMs: 5000 });
+    expect(result.isForced).toBe(false);
+    expect(linesOf('TERM')).toEqual(tree.map((pid) => `${pid} TERM`).sort());
+  });
+
   it('stopTree leaves alone a root pid that no longer names the process it was given for (#19.12)', async () => {
     const other = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
     spawned.add(other.pid);
