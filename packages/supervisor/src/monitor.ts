@@ -21,6 +21,8 @@ export interface MonitorTarget {
   memory: number;
   cpuPeak: number;
   memoryPeak: number;
+  /** The pid `cpu` and `memory` were sampled for: after a restart they belong to the previous run until the next sample. */
+  sampledPid?: number | null;
   /**
    * Processes seen in the tree by a sample and still alive, by pid with their start time: a stop finds
    * them after they left the tree (a grandchild that called setsid and whose parent exited, #8).
@@ -76,6 +78,7 @@ export function createMonitor(options: {
       if (target.pid === null) {
         target.cpu = 0;
         target.memory = 0;
+        target.sampledPid = null;
         continue;
       }
       running += 1;
@@ -106,6 +109,7 @@ export function createMonitor(options: {
         baselines.set(target, { pid: target.pid, ticks, at: now });
       }
       target.memory = sums.rssPages * pageBytes;
+      target.sampledPid = target.pid;
       if (target.cpu > target.cpuPeak) target.cpuPeak = target.cpu;
       if (target.memory > target.memoryPeak) target.memoryPeak = target.memory;
     }

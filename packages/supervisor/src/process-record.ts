@@ -113,6 +113,8 @@ export function logPaths(
 /** The `velos list` row of a process. */
 export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
   const isRunning = record.pid !== null && record.startedAt !== null;
+  // figures of the previous run are not this one's (a restart until the next sample)
+  const isSampled = isRunning && record.sampledPid === record.pid;
   return {
     id: record.id,
     name: record.app.spec.name,
@@ -123,8 +125,8 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
     status: record.status === 'stopped' && record.leftovers ? 'stopping' : record.status,
     restarts: record.restarts,
     unstableRestarts: record.unstableRestarts,
-    cpu: isRunning ? record.cpu : 0,
-    memory: isRunning ? record.memory : 0,
+    cpu: isSampled ? record.cpu : 0,
+    memory: isSampled ? record.memory : 0,
     uptime: isRunning ? Math.max(0, now - record.startedAt!) : 0,
     startedAt: record.startedAt,
     createdAt: record.createdAt,

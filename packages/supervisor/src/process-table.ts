@@ -229,6 +229,7 @@ export class ProcessTable {
       memory: 0,
       cpuPeak: 0,
       memoryPeak: 0,
+      sampledPid: null,
       pipeline,
       isUserOp: false,
       leftovers: null,
