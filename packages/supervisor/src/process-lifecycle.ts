@@ -204,13 +204,17 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
 
   function runDueRestarts(): void {
     restartTimer = null;
+    let isRestarted = false;
     for (const record of table.records.values()) {
       if (record.status !== 'waiting-restart' || record.restartAt === null || clock.restartInMs(record) > 0)
         continue;
       if (record.leftovers) continue; // the old run's group is still being stopped: restart after it
       record.restarts += 1;
+      isRestarted = true;
       if (!options.cluster()?.spawn(record)) spawnRecord(record, hooks);
     }
+    // after the spawns: the live table keeps the count (the exit's write may be done by now)
+    if (isRestarted) live.touch();
     scheduleRestarts();
   }
 
