@@ -42,6 +42,16 @@ function bytesWritten(pid: number): number {
   return Number(/^wchar: (\d+)$/m.exec(io)?.[1] ?? 0);
 }
 
+/** The fields of a `velos jlist` element this file reads. */
+interface Pm2Row {
+  pid: number;
+  pm2_env: { restart_time: number; unstable_restarts: number; created_at: number; pm_uptime: number };
+}
+
+async function jlist(home: string): Promise<Pm2Row[]> {
+  return JSON.parse((await velosOk(['jlist'], { home })).stdout) as Pm2Row[];
+}
+
 /** SIGKILLs the daemon of a home by the pid in velos.pid and waits until it is gone. */
 async function killDaemon(home: string): Promise<void> {
   const pid = readPidFile(home);
@@ -206,6 +216,58 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     // Still supervised: its output keeps being captured.
     const before = readLines(outLog(home, 'tick')).length;
     await waitFor(() => readLines(outLog(home, 'tick')).length > before + 5, { message: 'tick output' });
+  });
+
+  it('keeps restart_time, created_at and pm_uptime when the daemon is SIGKILLed and when it is updated', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'rc'], { home });
+    await velosOk(['restart', 'rc'], { home });
+    await velosOk(['restart', 'rc'], { home });
+    const before = (await jlist(home))[0]!;
+    seenPids.add(before.pid);
+    expect(before.pm2_env.restart_time).toBe(2);
+    expect(before.pm2_env.created_at).toBeLessThan(before.pm2_env.pm_uptime);
+    await waitFor(
+      () =>
+        readLines(join(home, 'run', 'live.json'))
+          .join('')
+          .includes('"restarts":2'),
+      {
+        message: 'the live table to hold 2 restarts',
+      },
+    );
+    const history = (row: Pm2Row) => [
+      row.pid,
+      row.pm2_env.restart_time,
+      row.pm2_env.unstable_restarts,
+      row.pm2_env.created_at,
+      row.pm2_env.pm_uptime,
+    ];
+
+    await killDaemon(home);
+    const adopted = await jlist(home);
+    expect(adopted.map(history)).toEqual([history(before)]);
+    expect((await rowsNamed(home, 'rc'))[0]?.restarts).toBe(2);
+
+    const update = await velosOk(['update'], { home });
+    expect(update.stdout).toMatch(/daemon replaced: .*1 process kept running/);
+    expect((await jlist(home)).map(history)).toEqual([history(before)]);
+
+    // velos reset still zeroes the count, and that too survives the next crash
+    await velosOk(['reset', 'rc'], { home });
+    await waitFor(
+      () =>
+        readLines(join(home, 'run', 'live.json'))
+          .join('')
+          .includes('"restarts":0'),
+      {
+        message: 'the live table to hold 0 restarts',
+      },
+    );
+    await killDaemon(home);
+    expect((await jlist(home)).map(history)).toEqual([
+      [...history(before).slice(0, 1), 0, 0, ...history(before).slice(3)],
+    ]);
   });
 
   it('ignores a run entry whose pid now belongs to another process', async () => {

@@ -38,6 +38,12 @@ describe("PM2's jlist shape", () => {
     const stopped = toPm2Process(processDetail({ pid: null, status: 'stopped', startedAt: null }), facts);
     expect(stopped.pid).toBe(0);
     expect(stopped.pm2_env.pm_uptime).toBe(stopped.pm2_env.created_at);
+    // once it ran, pm_uptime stays the start of its last run, as in PM2
+    const ended = toPm2Process(
+      processDetail({ pid: null, status: 'errored', startedAt: null, lastStartedAt: 1_700_000_009_000 }),
+      facts,
+    );
+    expect(ended.pm2_env.pm_uptime).toBe(1_700_000_009_000);
     expect(toPm2Process(processDetail(), { ...facts, pidFile: '/run/api.pid' }).pm2_env.pm_pid_path).toBe(
       '/run/api.pid',
     );

@@ -27,9 +27,13 @@ export function processInfo(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
 }
 
 /** A `describe` answer for `processInfo(overrides)`. */
-export function processDetail(overrides: Partial<ProcessInfo> = {}): ProcessDetail {
+export function processDetail(
+  overrides: Partial<ProcessInfo> & Partial<Pick<ProcessDetail, 'lastStartedAt'>> = {},
+): ProcessDetail {
+  const { lastStartedAt, ...info } = overrides;
+  const row = processInfo(info);
   return {
-    ...processInfo(overrides),
+    ...row,
     spec: {
       ...APP_DEFAULTS,
       name: 'api',
@@ -43,6 +47,7 @@ export function processDetail(overrides: Partial<ProcessInfo> = {}): ProcessDeta
     command: { file: '/usr/bin/node', args: ['/srv/api/server.js', '--port', '3000'], shell: false },
     outLogPath: '/home/me/.velos/logs/api-out.log',
     errLogPath: '/home/me/.velos/logs/api-err.log',
+    lastStartedAt: lastStartedAt === undefined ? row.startedAt : lastStartedAt,
     cpuPeak: 12.5,
     memoryPeak: 60 * 1024 * 1024,
     logLines: { out: 120, err: 3 },

@@ -107,6 +107,8 @@ export interface ProcessDetail extends ProcessInfo {
   errLogPath: string;
   /** PM2's combined `log_file` this process also writes (issue #14), when its app has one. */
   combinedLogPath?: string;
+  /** Epoch ms of the latest run's start, the current one's while it runs (PM2's `pm_uptime`); null before any run. */
+  lastStartedAt: number | null;
   cpuPeak: number;
   memoryPeak: number;
   /** Lines the process printed since the daemon began capturing it, flushed and rotated ones included (not the current file's count). */

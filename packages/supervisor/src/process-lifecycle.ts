@@ -153,7 +153,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       log(`${label(record)} exited with ${how}: not restarted`);
     } else if (decision.action === 'errored') {
       setStatus(record, 'errored', decision.reason);
-      const why = `${decision.unstableRestarts - 1} unstable restarts in a row (max_restarts ${spec.maxRestarts}, min_uptime ${spec.minUptimeMs} ms)`;
+      const why = `${decision.unstableRestarts} unstable restarts in a row (max_restarts ${spec.maxRestarts}, min_uptime ${spec.minUptimeMs} ms)`;
       noteErr(record, `velos: stopped restarting after ${why}`);
       log(`${label(record)} exited with ${how}: errored after ${why}`);
     } else {
@@ -204,13 +204,17 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
 
   function runDueRestarts(): void {
     restartTimer = null;
+    let isRestarted = false;
     for (const record of table.records.values()) {
       if (record.status !== 'waiting-restart' || record.restartAt === null || clock.restartInMs(record) > 0)
         continue;
       if (record.leftovers) continue; // the old run's group is still being stopped: restart after it
       record.restarts += 1;
+      isRestarted = true;
       if (!options.cluster()?.spawn(record)) spawnRecord(record, hooks);
     }
+    // after the spawns: the live table keeps the count (the exit's write may be done by now)
+    if (isRestarted) live.touch();
     scheduleRestarts();
   }
 
@@ -326,8 +330,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       runOp(record, async () => {
         if (record.run) await stopRun(record, 'unhealthy');
         setStatus(record, 'errored', 'unhealthy');
+        // unstableRestarts stays at the restarts made (max_restarts): none follows this run
         record.lastExitReason = 'unhealthy';
-        record.unstableRestarts = unstable;
       }).catch((error) => log(`${label(record)}: stopping an unhealthy process failed: ${error}`));
       return;
     }

@@ -39,6 +39,8 @@ export interface ProcessRecord extends MonitorTarget {
   /** Backoff delay used for the last automatic restart (0 = none). */
   backoffMs: number;
   startedAt: number | null;
+  /** Epoch ms of the latest run's start, kept once it ended (PM2's `pm_uptime`); null before any run. */
+  lastStartedAt: number | null;
   createdAt: number;
   exitCode: number | null;
   signal: string | null;
@@ -155,6 +157,7 @@ export function toDetail(record: ProcessRecord): ProcessDetail {
     outLogPath: files.outPath,
     errLogPath: files.errPath,
     ...(files.combinedPath === undefined ? {} : { combinedLogPath: files.combinedPath }),
+    lastStartedAt: record.lastStartedAt,
     cpuPeak: record.cpuPeak,
     memoryPeak: record.memoryPeak,
     logLines: { out: counters.out, err: counters.err },

@@ -131,6 +131,7 @@ export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: Ru
   record.pid = pid;
   const startedAt = Date.now();
   record.startedAt = startedAt;
+  record.lastStartedAt = startedAt;
   // after the answer (or the exit's handling) that follows this turn; nothing to record once it ended
   setImmediate(() => {
     if (hasExited) return;

@@ -5,6 +5,7 @@ import type { AppEventReport } from './events/app-event-intake.js';
 import { instanceLogPaths } from './instance-log-paths.js';
 import type { LineClassifier } from './log-levels.js';
 import { createLogPipeline, type LineBatch, type LogPipeline, type RotationOptions } from './logs/index.js';
+import { historyOf } from './process-history.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
 import type { StatusEvent } from './process-status.js';
 import type { SavedApp, SavedState } from './state-store.js';
@@ -168,13 +169,20 @@ export class ProcessTable {
     this.#unrestored.set(saved.spec.name, saved);
   }
 
-  /** The saved form of the table (specs with env, ids, whether each app runs), unrestored apps included. */
+  /**
+   * The saved form of the table (specs with env, ids, whether each app runs, each process's history),
+   * unrestored apps included.
+   */
   toState(): SavedState {
-    const apps = [...this.apps.values()].map((entry) => ({
-      spec: entry.spec,
-      ids: [...entry.ids],
-      running: entry.ids.some((id) => isActive(this.records.get(id)!.status)),
-    }));
+    const apps = [...this.apps.values()].map((entry) => {
+      const records = entry.ids.map((id) => this.records.get(id)!);
+      return {
+        spec: entry.spec,
+        ids: [...entry.ids],
+        running: records.some((record) => isActive(record.status)),
+        history: records.map(historyOf),
+      };
+    });
     return {
       version: 1,
       savedAt: Date.now(),
@@ -220,6 +228,7 @@ export class ProcessTable {
       unstableRestarts: 0,
       backoffMs: 0,
       startedAt: null,
+      lastStartedAt: null,
       createdAt: Date.now(),
       exitCode: null,
       signal: null,

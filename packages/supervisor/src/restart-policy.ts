@@ -49,7 +49,8 @@ export function decideRestart(spec: RestartPolicySpec, exit: ExitFacts): Restart
   const isUnstable = exit.uptimeMs < spec.minUptimeMs;
   const unstableRestarts = isUnstable ? exit.unstableRestarts + 1 : 0;
   if (unstableRestarts > spec.maxRestarts) {
-    return { action: 'errored', reason, unstableRestarts, backoffMs: exit.backoffMs };
+    // the count stays at the restarts made (max_restarts): this exit is not followed by one
+    return { action: 'errored', reason, unstableRestarts: exit.unstableRestarts, backoffMs: exit.backoffMs };
   }
   if (spec.expBackoffRestartDelayMs > 0) {
     const backoffMs = nextBackoffMs(spec, exit.backoffMs, exit.uptimeMs);

@@ -4,10 +4,11 @@ import { orderByDependencies } from './dependencies/dependency-order.js';
 import { LIVE_STATE_FILE, type LiveState, readLiveState } from './live-state.js';
 import type { PrimaryEntry } from './orphans/primary-registry.js';
 import { settleOrphans } from './orphans/settle-orphans.js';
+import { applyHistory } from './process-history.js';
 import { type AppEntry, type ProcessRecord, toInfo } from './process-record.js';
 import type { RunnerHooks } from './process-runner.js';
 import type { ProcessTable } from './process-table.js';
-import { readState, type SavedApp } from './state-store.js';
+import { readState, type SavedApp, type StateReadResult } from './state-store.js';
 
 /** What bringing saved state back needs from the supervisor. */
 export interface StateRestoreOptions {
@@ -52,7 +53,7 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
   let stateWarnings: string[] = [];
 
   async function load(isStartingAll: boolean, isDaemonStart = false): Promise<ProcessInfo[]> {
-    const read = isDaemonStart ? await readStateAtStart() : await readState(home);
+    const read = isDaemonStart ? await readStateAtStart() : { ...(await readState(home)), isLive: false };
     stateWarnings = read.warnings;
     for (const warning of read.warnings) log(`warning: ${warning}`);
     if (!read.state) {
@@ -76,9 +77,14 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
       if (table.apps.has(saved.spec.name)) continue;
       const entry = restoreApp(saved, loadError);
       if (!entry) continue;
+      saved.history?.forEach((history, i) => {
+        const record = table.records.get(entry.ids[i]!);
+        if (record) applyHistory(record, history, read.isLive);
+      });
       const isStarting = isStartingAll || saved.running;
+      // the live table's processes go on counting unstable restarts (and `velos update` is no restart)
       const records = isStarting
-        ? options.prepare(entry.ids, true)
+        ? options.prepare(entry.ids, !read.isLive)
         : entry.ids.map((id) => table.records.get(id)!);
       added.push(...records);
       if (isStarting) toLaunch.push(records);
@@ -124,15 +130,16 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
    * What a starting daemon restores: the live table of a daemon that died (SUP-13: what it ran, saved
    * or not, so its orphans are re-adopted), else the saved state.
    */
-  async function readStateAtStart(): ReturnType<typeof readState> {
+  async function readStateAtStart(): Promise<StateReadResult & { isLive: boolean }> {
     const dead = await readLiveState(home);
     if (!dead.state) {
       const saved = await readState(home);
-      return dead.warning ? { ...saved, warnings: [dead.warning, ...saved.warnings] } : saved;
+      const warnings = dead.warning ? [dead.warning, ...saved.warnings] : saved.warnings;
+      return { ...saved, warnings, isLive: false };
     }
     const path = join(home, LIVE_STATE_FILE);
     const warning = `the previous daemon did not stop cleanly: restoring the processes it ran (${path})`;
-    return { state: dead.state, path, warnings: [warning] };
+    return { state: dead.state, path, warnings: [warning], isLive: true };
   }
 
   /**

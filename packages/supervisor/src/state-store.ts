@@ -10,17 +10,20 @@ import {
   noFollowError,
   VelosError,
 } from '@velos/core';
+import { parseHistory, type SavedHistory } from './process-history.js';
 
 /** Name of the state file inside the Velos home. */
 export const STATE_FILE = 'state.json';
 /** The previous state file, kept as a fallback. */
 export const STATE_BACKUP_FILE = 'state.json.bak';
 
-/** One saved app: its spec (with env), the ids of its processes and whether it was running. */
+/** One saved app: its spec (with env), the ids of its processes, whether it was running and their history. */
 export interface SavedApp {
   spec: AppSpec;
   ids: number[];
   running: boolean;
+  /** The history of each process, in the order of `ids`; absent in files of earlier versions. */
+  history?: SavedHistory[];
 }
 
 /** The content of `state.json` (SUP-13). */
@@ -126,7 +129,13 @@ export function parseState(raw: unknown): SavedState {
     if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => Number.isInteger(id) && id >= 0)) {
       throw new VelosError(ErrorCodes.STATE_CORRUPT, `apps[${i}].ids: expected a list of process ids`);
     }
-    return { spec: withDefaults(spec, ids.length), ids, running: app.running === true };
+    const history = parseHistory(app.history, ids.length, `apps[${i}]`);
+    return {
+      spec: withDefaults(spec, ids.length),
+      ids,
+      running: app.running === true,
+      ...(history ? { history } : {}),
+    };
   });
   const maxId = Math.max(-1, ...apps.flatMap((app) => app.ids));
   const nextId = Number.isInteger(doc.nextId) ? Math.max(doc.nextId!, maxId + 1) : maxId + 1;

@@ -580,6 +580,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async reset(target) {
       const targets = table.select(target);
       resetCounters(targets);
+      live.touch();
       return targets.map((record) => toInfo(record));
     },
 

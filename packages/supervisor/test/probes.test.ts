@@ -120,7 +120,7 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
     );
     expect(errored).toMatchObject({
       restarts: 2,
-      unstableRestarts: 3,
+      unstableRestarts: 2,
       lastExitReason: 'unhealthy',
       pid: null,
     });

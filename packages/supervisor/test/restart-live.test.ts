@@ -49,7 +49,7 @@ describe('restart policy, live', () => {
     );
     expect(errored).toMatchObject({
       restarts: 2,
-      unstableRestarts: 3,
+      unstableRestarts: 2,
       exitCode: 1,
       pid: null,
       lastExitReason: 'crash',

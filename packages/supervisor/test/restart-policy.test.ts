@@ -85,7 +85,7 @@ describe('decideRestart', () => {
     expect(decideRestart(limited, { ...crash, uptimeMs: 10, unstableRestarts: 2 })).toMatchObject({
       action: 'errored',
       reason: 'crash',
-      unstableRestarts: 3,
+      unstableRestarts: 2,
     });
     expect(decideRestart({ ...spec, maxRestarts: 0 }, { ...crash, uptimeMs: 10 })).toMatchObject({
       action: 'errored',

@@ -124,6 +124,68 @@ describe('state store', () => {
     expect((await readState(home)).state!.apps[0]!.spec.name).toBe('api');
   });
 
+  it('keeps each process history through a write and a read', async () => {
+    const home = harness.home();
+    const saved = state(home, ['api']);
+    saved.apps[0]!.history = [
+      {
+        restarts: 2,
+        unstableRestarts: 1,
+        createdAt: 1_700_000_000_000,
+        lastStartedAt: 1_700_000_005_000,
+        exitCode: 1,
+        signal: null,
+        lastExitReason: 'crash',
+      },
+    ];
+    await writeState(home, saved);
+    expect((await readState(home)).state).toEqual(saved);
+  });
+
+  it('loads a state file written before histories were kept (no history field)', async () => {
+    const home = harness.home();
+    const old = {
+      version: 1,
+      savedAt: 5,
+      nextId: 1,
+      apps: [{ spec: { name: 'old', script: 'old.js', cwd: '/srv' }, ids: [0], running: true }],
+    };
+    writeFileSync(join(home, 'state.json'), JSON.stringify(old));
+    const read = await readState(home);
+    expect(read.warnings).toEqual([]);
+    expect(read.state!.apps[0]).toMatchObject({ ids: [0], running: true });
+    expect(read.state!.apps[0]!.history).toBeUndefined();
+    expect('history' in read.state!.apps[0]!).toBe(false);
+  });
+
+  it('rejects a history of the wrong shape, naming the field', () => {
+    const app = (history: unknown) => ({
+      version: 1,
+      apps: [{ spec: { name: 'x', script: 'y', cwd: '/' }, ids: [0, 1], history }],
+    });
+    const entry = { restarts: 1, unstableRestarts: 0, createdAt: 10 };
+    expect(() => parseState(app([entry]))).toThrow(/apps\[0\]\.history: expected one entry per id \(2\)/);
+    expect(() => parseState(app([entry, { ...entry, restarts: -1 }]))).toThrow(
+      /apps\[0\]\.history\[1\]\.restarts: expected a count/,
+    );
+    expect(() => parseState(app([entry, { ...entry, createdAt: 'now' }]))).toThrow(/history\[1\]\.createdAt/);
+    expect(() => parseState(app([entry, { ...entry, lastExitReason: 'bored' }]))).toThrow(
+      expect.objectContaining({
+        code: ErrorCodes.STATE_CORRUPT,
+        message: expect.stringMatching(/lastExitReason/),
+      }),
+    );
+    expect(() => parseState(app([entry, 3]))).toThrow(/history\[1\]: expected an object/);
+    // absent optional fields read as null
+    expect(parseState(app([entry, entry])).apps[0]!.history![1]).toEqual({
+      ...entry,
+      lastStartedAt: null,
+      exitCode: null,
+      signal: null,
+      lastExitReason: null,
+    });
+  });
+
   it('rejects documents of the wrong shape and fills spec defaults', () => {
     expect(() => parseState({ version: 1 })).toThrow(
       expect.objectContaining({ code: ErrorCodes.STATE_CORRUPT }),

@@ -108,7 +108,7 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     namespace: detail.namespace,
     pm_id: detail.id,
     status: toPm2Status(detail.status),
-    pm_uptime: detail.startedAt ?? detail.createdAt,
+    pm_uptime: detail.startedAt ?? detail.lastStartedAt ?? detail.createdAt,
     created_at: detail.createdAt,
     restart_time: detail.restarts,
     unstable_restarts: detail.unstableRestarts,

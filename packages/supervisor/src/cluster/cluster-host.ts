@@ -128,6 +128,7 @@ export class ClusterHost {
     record.run = slot.run;
     record.pid = slot.pid;
     record.startedAt = Date.now();
+    record.lastStartedAt = record.startedAt;
     setStatus(record, 'online');
     record.spawnSeq = nextSpawnSeq();
     this.#send({ t: 'current', key: slot.key });
@@ -243,6 +244,7 @@ export class ClusterHost {
     record.run = slot.run;
     record.pid = pid;
     record.startedAt = Date.now();
+    record.lastStartedAt = record.startedAt;
     setStatus(record, 'online');
     record.spawnSeq = nextSpawnSeq();
     this.#send({ t: 'current', key: slot.key });
@@ -259,6 +261,7 @@ export class ClusterHost {
     record.run = run;
     record.pid = worker.pid;
     record.startedAt = worker.startedAt;
+    record.lastStartedAt = worker.startedAt;
     setStatus(record, 'online');
     record.restartAt = null;
     record.spawnSeq = nextSpawnSeq();

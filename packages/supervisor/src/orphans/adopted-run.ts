@@ -101,6 +101,7 @@ export function adoptRun(
   record.run = run;
   record.pid = entry.pid;
   record.startedAt = entry.startedAt;
+  record.lastStartedAt = entry.startedAt;
   setStatus(record, 'online');
   record.restartAt = null;
   record.spawnSeq = nextSpawnSeq();

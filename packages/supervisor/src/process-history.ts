@@ -1,0 +1,119 @@
+import { ErrorCodes, type ExitReason, VelosError } from '@velos/core';
+import type { ProcessRecord } from './process-record.js';
+
+/**
+ * What `list`, `describe` and `jlist` show of a process's past, kept in the state files beside its id
+ * so that a daemon replaced by `velos update`, or one that died and whose successor re-adopts the
+ * children, does not start the counts again (`restart_time`, `created_at`…).
+ */
+export interface SavedHistory {
+  restarts: number;
+  unstableRestarts: number;
+  /** Epoch ms when the app was added. */
+  createdAt: number;
+  /** Epoch ms of the latest run's start (PM2's `pm_uptime` once it stopped), or null before any run. */
+  lastStartedAt: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  lastExitReason: ExitReason | null;
+}
+
+/** Every exit reason a saved history may name. */
+const EXIT_REASONS: ReadonlySet<string> = new Set<ExitReason>([
+  'crash',
+  'exit',
+  'user',
+  'memory',
+  'watch',
+  'cron',
+  'inactivity',
+  'unhealthy',
+  'reload',
+  'spawn-error',
+  'timeout',
+]);
+
+/** Longest signal name a saved history may hold (`SIGRTMAX-15` and the like fit). */
+const MAX_SIGNAL_CHARS = 32;
+
+/** The history of a record, as the state files keep it (a plain object, cheap to serialize). */
+export function historyOf(record: ProcessRecord): SavedHistory {
+  return {
+    restarts: record.restarts,
+    unstableRestarts: record.unstableRestarts,
+    createdAt: record.createdAt,
+    lastStartedAt: record.lastStartedAt,
+    exitCode: record.exitCode,
+    signal: record.signal,
+    lastExitReason: record.lastExitReason,
+  };
+}
+
+/**
+ * Gives a restored record its history. `isLive` (the table of a daemon that died, or was replaced by
+ * `velos update`): everything, counters included. Otherwise (`velos resurrect`, a boot: the processes
+ * start afresh, as after `pm2 resurrect`) the counters start again at 0 and the rest is kept.
+ */
+export function applyHistory(record: ProcessRecord, history: SavedHistory, isLive: boolean): void {
+  if (isLive) {
+    record.restarts = history.restarts;
+    record.unstableRestarts = history.unstableRestarts;
+  }
+  record.createdAt = history.createdAt;
+  record.lastStartedAt = history.lastStartedAt;
+  record.exitCode = history.exitCode;
+  record.signal = history.signal;
+  record.lastExitReason = history.lastExitReason;
+}
+
+/**
+ * Checks the `history` of a saved app (`where`: `apps[2]`), one entry per id; absent (a state file of
+ * an earlier version) is undefined. Throws STATE_CORRUPT naming the field that is wrong.
+ */
+export function parseHistory(raw: unknown, idCount: number, where: string): SavedHistory[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw) || raw.length !== idCount) {
+    throw corrupt(`${where}.history`, `expected one entry per id (${idCount})`);
+  }
+  return raw.map((entry: unknown, i) => parseEntry(entry, `${where}.history[${i}]`));
+}
+
+function parseEntry(raw: unknown, where: string): SavedHistory {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw corrupt(where, 'expected an object');
+  const entry = raw as Record<string, unknown>;
+  const count = (key: string): number => {
+    const value = entry[key];
+    if (!Number.isSafeInteger(value) || (value as number) < 0)
+      throw corrupt(`${where}.${key}`, 'expected a count');
+    return value as number;
+  };
+  const time = (key: string, isNullable: boolean): number | null => {
+    const value = entry[key] ?? null;
+    if (value === null && isNullable) return null;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw corrupt(`${where}.${key}`, 'expected epoch milliseconds');
+    return value;
+  };
+  const exitCode = entry.exitCode ?? null;
+  if (exitCode !== null && !Number.isSafeInteger(exitCode))
+    throw corrupt(`${where}.exitCode`, 'expected an integer or null');
+  const signal = entry.signal ?? null;
+  if (signal !== null && (typeof signal !== 'string' || signal.length > MAX_SIGNAL_CHARS))
+    throw corrupt(`${where}.signal`, 'expected a signal name or null');
+  const reason = entry.lastExitReason ?? null;
+  if (reason !== null && (typeof reason !== 'string' || !EXIT_REASONS.has(reason)))
+    throw corrupt(`${where}.lastExitReason`, 'expected an exit reason or null');
+  return {
+    restarts: count('restarts'),
+    unstableRestarts: count('unstableRestarts'),
+    createdAt: time('createdAt', false)!,
+    lastStartedAt: time('lastStartedAt', true),
+    exitCode: exitCode as number | null,
+    signal: signal as string | null,
+    lastExitReason: reason as ExitReason | null,
+  };
+}
+
+function corrupt(where: string, what: string): VelosError {
+  return new VelosError(ErrorCodes.STATE_CORRUPT, `${where}: ${what}`);
+}
