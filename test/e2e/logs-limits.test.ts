@@ -68,6 +68,30 @@ describe('velos logs: control characters (#8)', () => {
   });
 });
 
+describe('velos logs: the log engine views and searches print as plain velos logs does', () => {
+  it('escapes control characters of --summary/--patterns on a terminal; --grep honours --raw and --timestamp', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/control-chars.js', '--name', 'cc'], { home });
+    await waitFor(() => readLines(outLog(home, 'cc')).length === 1, { message: 'the line written' });
+
+    for (const view of ['--summary', '--patterns', '--dedupe']) {
+      const onTerminal = await velosOnTerminal(['logs', 'cc', view], home);
+      expect(onTerminal, view).not.toMatch(/[\u0007\u001b\u009b]/);
+      expect(onTerminal, view).toContain('\\x9b');
+    }
+
+    const raw = await velosOk(['logs', 'cc', '--grep', 'plain', '--raw'], { home });
+    expect(raw.stdout).toBe('plain \u001b[31mred\u001b[0m \u0007bell \u009b2J csi\ttab end\n');
+    const rawOnTerminal = await velosOnTerminal(['logs', 'cc', '--grep', 'plain', '--raw'], home);
+    expect(rawOnTerminal).toContain('plain \u001b[31mred');
+
+    const stamped = await velosOk(['logs', 'cc', '--grep', 'plain', '--timestamp'], { home });
+    expect(stamped.stdout).toMatch(/^\d{4}-\d\d-\d\d-\d\d:\d\d:\d\d cc \| plain /);
+    const since = await velosOk(['logs', 'cc', '--since', '1h', '--timestamp=YYYY'], { home });
+    expect(since.stdout).toMatch(/^\d{4} cc \| plain /);
+  });
+});
+
 describe('velos logs: instances sharing one log file (#19 item 6)', () => {
   it('prints every line once, in the order of the file', async () => {
     const home = createHome();

@@ -113,8 +113,18 @@ export interface LogsAnalyzeResult {
   scanned: LogsScanInfo;
   /** Lines given to the engine: all of them, or a uniform random sample of the range (see `sampleRate`). */
   analyzedLines: number;
-  /** Fraction of the lines analysed (1 = all); counts are then estimates scaled by 1 / rate. */
+  /**
+   * Fraction of the lines analysed (1 = all). Below 1, every error and fatal line is still read and
+   * counted exactly and goes to the engine (see `errorsSampled`); the other counts are estimates,
+   * each sampled line counting for 1 / rate.
+   */
   sampleRate: number;
+  /**
+   * Set when the range held more error and fatal lines than the engine takes whole (20,000): beyond,
+   * they were sampled like the others (their template counts are estimates; the level counts and the
+   * last error stay exact).
+   */
+  errorsSampled?: true;
   summary?: LogSummaryInfo;
   patterns?: LogPatternInfo[];
   dedupe?: LogDedupeInfo[];

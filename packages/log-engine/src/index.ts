@@ -10,6 +10,7 @@ export {
   labelOf,
 } from './classifier.js';
 export { type DedupeEntry, type DedupeOptions, dedupe, formatDedupeEntry } from './dedupe.js';
+export { findErrorHints } from './error-hints.js';
 export { type LogEngineError, type LogEngineErrorCode, LogEngineErrorCodes } from './errors.js';
 export { readLogRecords, summarizeFile } from './file-input.js';
 export { type HealthInputs, healthScore } from './health-score.js';

@@ -53,6 +53,8 @@ export interface LastError {
   ts: number | undefined;
   level: Level;
   line: string;
+  /** What is shown: the line's message (a JSON line's `msg`, a plain line without its leading timestamp). */
+  message: string;
   templateId: number;
 }
 
@@ -134,20 +136,39 @@ export class LogEngine {
 
   /** Parses, classifies and mines one record, and counts it. */
   push(input: LogRecord | string): EngineRecord {
-    const record = this.parse(input) as EngineRecord;
+    return this.add(this.parse(input));
+  }
+
+  /** Parses and classifies one record as `push` does, without mining or counting it. */
+  parseRecord(input: LogRecord | string): ParsedRecord {
+    return this.parse(input);
+  }
+
+  /**
+   * Mines and counts a record from `parseRecord` as `weight` lines (a positive integer): a sampler
+   * that keeps one line in `weight` counts each kept line for all of them.
+   */
+  add(parsed: ParsedRecord, weight = 1): EngineRecord {
+    if (weight !== 1 && !(Number.isInteger(weight) && weight > 1)) {
+      throw createError(
+        LogEngineErrorCodes.INVALID_ARGUMENT,
+        `weight: expected a positive integer, got ${weight}`,
+      );
+    }
+    const record = parsed as EngineRecord;
     const ts = record.ts ?? this.lastTs ?? this.clock?.();
     record.ts = ts;
     const id = this.miner.add(record.message);
     record.templateId = id;
     const level = record.level;
-    this.levelCounts[level]++;
+    this.levelCounts[level] += weight;
     const isError = level === 'error' || level === 'fatal';
     let stats = this.stats.get(id);
     if (stats === undefined) {
       stats = { count: 0, level, firstTs: ts, lastTs: ts, sample: '', minutes: new Uint32Array(this.window) };
       this.stats.set(id, stats);
     }
-    stats.count++;
+    stats.count += weight;
     stats.sample = record.line;
     if (levelSeverity(level) > levelSeverity(stats.level)) stats.level = level;
     if (ts !== undefined) {
@@ -164,12 +185,12 @@ export class LogEngine {
       }
       if (minute > this.head - this.window) {
         const slot = slotOf(minute, this.window);
-        this.volume[slot]!++;
-        stats.minutes[slot]!++;
-        if (isError) this.errors[slot]!++;
+        this.volume[slot]! += weight;
+        stats.minutes[slot]! += weight;
+        if (isError) this.errors[slot]! += weight;
       }
     }
-    if (isError) this.last = { ts, level, line: record.line, templateId: id };
+    if (isError) this.last = { ts, level, line: record.line, message: record.message, templateId: id };
     return record;
   }
 

@@ -26,7 +26,7 @@ export interface SummaryJson {
   levels: Partial<Record<Level, number>>;
   top: { id: number; template: string; count: number; perMin?: number; trend: string; level: Level }[];
   anomalies: { at: string; metric: string; value: number; mean: number; z: number; severity: string }[];
-  lastError?: { at?: string; level: Level; line: string };
+  lastError?: { at?: string; level: Level; message: string; line: string };
   lastRestart?: { at: string; reason?: string };
 }
 
@@ -62,7 +62,7 @@ export function formatSummary(summary: Summary, options: SummaryFormatOptions = 
   if (summary.lastError) {
     const at =
       summary.lastError.ts === undefined ? '' : ` ${formatClock(summary.lastError.ts, options, true)}`;
-    out.push(`last ${summary.lastError.level}${at}: ${clip(summary.lastError.line.trim(), width)}`);
+    out.push(`last ${summary.lastError.level}${at}: ${clip(summary.lastError.message.trim(), width)}`);
   }
   if (summary.lastRestart) {
     const reason = summary.lastRestart.reason ? ` (${summary.lastRestart.reason})` : '';
@@ -103,6 +103,7 @@ export function summaryToJson(summary: Summary): SummaryJson {
     json.lastError = {
       ...(lastError.ts === undefined ? {} : { at: iso(lastError.ts) }),
       level: lastError.level,
+      message: lastError.message,
       line: lastError.line,
     };
   }

@@ -9,6 +9,8 @@ export interface SummaryOptions {
   top?: number;
   /** The last restart of the process, when the caller knows it (the supervisor does). */
   lastRestart?: { ts: number; reason?: string };
+  /** Level counts the caller knows better than the engine (a sampler that counted its errors exactly). */
+  levels?: Partial<Record<Level, number>>;
 }
 
 /** A digest of a stream of lines (ENG-6); render it with `formatSummary` or `summaryToJson`. */
@@ -41,7 +43,8 @@ export interface SummaryInputs {
 
 /** Assembles a summary and its health score from an engine's counters. */
 export function buildSummary(inputs: SummaryInputs): Summary {
-  const { levels, anomalies } = inputs;
+  const { anomalies } = inputs;
+  const levels = { ...inputs.levels, ...inputs.options.levels };
   const lines = levels.fatal + levels.error + levels.warn + levels.info + levels.debug;
   const health = healthScore({
     levels,

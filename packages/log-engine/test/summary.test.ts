@@ -60,7 +60,7 @@ describe('summary golden output', () => {
         '"level":"warn"}],"anomalies":[{"at":"2026-11-22T10:20:00.000Z","metric":"volume","value":51,"mean":11,' +
         '"z":12.06,"severity":"critical"},{"at":"2026-11-22T10:20:00.000Z","metric":"errorRate","value":0.78,' +
         '"mean":0,"z":15.69,"severity":"critical"}],"lastError":{"at":"2026-11-22T10:24:59.000Z","level":"fatal",' +
-        '"line":"FATAL out of memory: heap limit reached"},"lastRestart":{"at":"2026-11-22T10:25:00.000Z",' +
+        '"message":"FATAL out of memory: heap limit reached","line":"FATAL out of memory: heap limit reached"},"lastRestart":{"at":"2026-11-22T10:25:00.000Z",' +
         '"reason":"crash"}}',
     );
   });
@@ -86,5 +86,14 @@ describe('summary golden output', () => {
     const long = `payload ${'x'.repeat(300)}`;
     const text = formatSummary(summarize([long]), { maxWidth: 40 });
     expect(text.split('\n')[2]).toBe(`top: 1× ${long.slice(0, 39)}… (stable)`);
+  });
+});
+
+describe('the last error of JSON lines', () => {
+  it('is the message, not the raw JSON', () => {
+    const summary = summarize(['{"level":50,"time":1767323046000,"msg":"db failed","pid":7}']);
+    expect(summary.lastError?.message).toBe('db failed');
+    expect(formatSummary(summary)).toContain(': db failed');
+    expect(formatSummary(summary)).not.toContain('"pid"');
   });
 });

@@ -11,7 +11,8 @@ import {
 import { toAiLogLine } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
-import { formatLogLine, formatLogsCut } from '../output/log-line.js';
+import { escapeControlChars, formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
+import { timestampOf } from './logs.js';
 
 const VIEWS = ['summary', 'patterns', 'dedupe', 'anomalies'] as const;
 const LEVELS: readonly LogLevelName[] = ['fatal', 'error', 'warn', 'info', 'debug'];
@@ -44,7 +45,7 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
     if (input.options.period !== undefined)
       throw invalid('--period goes with --summary, --patterns, --dedupe or --anomalies');
     const result = await client.searchLogs(query);
-    printSearch(ctx, result);
+    await printSearch(ctx, input, result);
     return;
   }
   const request: LogsAnalyzeRequest = { ...query, view };
@@ -52,7 +53,13 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
   const result = await client.analyzeLogs(request);
   if (ctx.mode === 'json') ctx.printJson(result);
   else if (ctx.mode === 'ai') ctx.printJson(toAi(result));
-  else ctx.print(result.text);
+  // the text quotes the app's lines: on a terminal their control characters are escaped, as `velos logs` does
+  else ctx.print(ctx.isTTY && input.options.raw !== true ? escapeText(result.text) : result.text);
+}
+
+/** `text` with the control characters of each of its lines escaped (its newlines kept). */
+function escapeText(text: string): string {
+  return text.split('\n').map(escapeControlChars).join('\n');
 }
 
 function queryOf(target: string, input: CommandInput): LogsQuery {
@@ -101,7 +108,11 @@ function durationOf(flag: string, value: string | boolean): number {
   return ms;
 }
 
-function printSearch(ctx: CommandContext, result: LogsSearchResult): void {
+async function printSearch(
+  ctx: CommandContext,
+  input: CommandInput,
+  result: LogsSearchResult,
+): Promise<void> {
   if (ctx.mode === 'ai') {
     ctx.printJson({
       lines: result.lines.map((line) => toAiLogLine(line)),
@@ -111,9 +122,18 @@ function printSearch(ctx: CommandContext, result: LogsSearchResult): void {
     });
     return;
   }
-  const format = ctx.mode === 'json' ? 'json' : 'prefixed';
+  // as plain `velos logs`: --raw prints the bare lines (unescaped), --timestamp puts the time first
+  const isRaw = input.options.raw === true;
+  const format: LogLineFormat = ctx.mode === 'json' ? 'json' : isRaw ? 'raw' : 'prefixed';
+  const isEscaped = ctx.isTTY && !isRaw;
+  const stamp = format === 'json' ? null : await timestampOf(input);
   if (result.lines.length > 0) {
-    const text = result.lines.map((line) => formatLogLine(line, format, ctx.colors, ctx.isTTY)).join('\n');
+    const text = result.lines
+      .map((line) => {
+        const formatted = formatLogLine(line, format, ctx.colors, isEscaped);
+        return stamp ? `${stamp.format(line.ts)} ${formatted}` : formatted;
+      })
+      .join('\n');
     process.stdout.write(`${text}\n`);
   }
   if (ctx.mode === 'json') return;

@@ -68,7 +68,7 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
 }
 
 /** The `--timestamp` formatter (PM2's format tokens: YYYY MM DD HH mm ss SSS Z), or null without the flag. */
-async function timestampOf(input: CommandInput): Promise<{ format(ts: number): string } | null> {
+export async function timestampOf(input: CommandInput): Promise<{ format(ts: number): string } | null> {
   const option = input.options.timestamp;
   if (option === undefined) return null;
   const { createDateFormat } = await import('@velos/supervisor');

@@ -112,8 +112,11 @@ export function renderAnalysis(result: LogsAnalyzeResult, hasLiveEngine: boolean
   }
   const { scanned, sampleRate, analyzedLines } = result;
   if (sampleRate < 1) {
+    const errors = result.errorsSampled
+      ? 'every error and fatal line counted, the first 20,000 analysed'
+      : 'every error and fatal line with it';
     out.push(
-      `(a random sample of ${analyzedLines.toLocaleString('en-US')} of ${scanned.lines.toLocaleString('en-US')} lines: counts are estimates)`,
+      `(a random sample of ${analyzedLines.toLocaleString('en-US')} of ${scanned.lines.toLocaleString('en-US')} lines, ${errors}: the other counts are estimates)`,
     );
   }
   if (scanned.isPartial) out.push('(the 10 s time budget ran out: the oldest lines were not read)');
@@ -156,6 +159,7 @@ function summaryText(info: LogSummaryInfo): string {
       ts: info.lastError.at,
       level: info.lastError.level,
       line: info.lastError.message,
+      message: info.lastError.message,
       templateId: 0,
     },
     lastRestart: info.lastRestart && { ts: info.lastRestart.at, reason: info.lastRestart.reason },

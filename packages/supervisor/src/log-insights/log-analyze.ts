@@ -1,7 +1,7 @@
 import type { LogsAnalyzeRequest, LogsAnalyzeResult } from '@velos/core';
 import {
-  createRecordParser,
   dedupe,
+  findErrorHints,
   isAtLeast,
   LogEngine,
   type LogRecord,
@@ -12,8 +12,10 @@ import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } fro
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
 
-/** Lines given to the engine at most: beyond, a uniform random sample of this size (counts scaled). */
+/** Lines sampled for the engine at most: beyond, a uniform random sample of about this size (counts weighted). */
 export const ANALYZE_SAMPLE_LINES = 50_000;
+/** Error and fatal lines of a sampled range given to the engine whole (their templates and counts exact). */
+export const ANALYZE_EXACT_ERRORS = 20_000;
 /** Dedupe: the newest lines of the range that are collapsed. */
 export const DEDUPE_MAX_LINES = 20_000;
 /** Top patterns of a summary when the request does not say. */
@@ -26,9 +28,12 @@ const MINUTE_MS = 60_000;
 
 /**
  * ENG-2/4/5/6 over an app's files (rotated ones included): every line of the range is counted, and
- * up to 50,000 of them (all of them, or a uniform random sample) go through a fresh `LogEngine`;
- * with a sample, counts are scaled to the range and the answer says so. Dedupe collapses the newest
- * 20,000 lines. At most 10 s of reading; memory is bounded by the engine's template bound.
+ * up to 50,000 of them (all of them, or a uniform random sample) go through a fresh `LogEngine`, each
+ * sampled line counting for the lines it stands for. A sample never passes over an error: the lines
+ * `findErrorHints` points at are read and classified, and every error and fatal line is counted
+ * exactly, is the last error when it is the newest, and goes to the engine (the first 20,000 of them;
+ * beyond, they are sampled like the others). Dedupe collapses the newest 20,000 lines. At most 10 s of
+ * reading; memory is bounded by the engine's template bound.
  */
 export async function analyzeLogs(
   target: LogQueryTarget,
@@ -43,43 +48,67 @@ export async function analyzeLogs(
     .sort((a, b) => a.endTs - b.endTs);
   const isDedupe = request.view === 'dedupe';
   const estimated = await estimateLines(sources);
-  // the estimate is within a few percent: a range of about the sample's size is read whole
-  const rate = isDedupe || estimated <= ANALYZE_SAMPLE_LINES * 1.2 ? 1 : ANALYZE_SAMPLE_LINES / estimated;
-  const parse = request.level === undefined ? undefined : createRecordParser();
+  // the estimate is within a few percent: a range of about the sample's size is read whole; a sample
+  // keeps one line in `weight`, and each line it keeps counts for `weight` lines
+  const weight =
+    isDedupe || estimated <= ANALYZE_SAMPLE_LINES * 1.2 ? 1 : Math.ceil(estimated / ANALYZE_SAMPLE_LINES);
+  const rate = 1 / weight;
   const engine = new LogEngine({ windowMinutes: windowFor(sources, range), maxTemplates: MAX_TEMPLATES });
   let recent: LogRecord[] = [];
   let newest: LogRecord[] = [];
   let lastError: { ts: number | undefined; level: 'error' | 'fatal'; message: string } | undefined;
+  const errors = { error: 0, fatal: 0 };
+  let exactErrors = 0;
   let lines = 0;
-  let drawn = 0;
   let analyzed = 0;
   let isPartial = false;
   const files: string[] = [];
   for (const source of sources) {
     files.push(source.path);
     const stream = source.stream;
-    const { lines: read, completed } = await scanSource(source, range, (data, start, end, ts) => {
-      drawn += 1;
-      const skip = rate < 1 ? nextSkip(rate) : 0;
+    const watch = weight === 1 ? undefined : (data: Buffer) => findErrorHints(data, stream);
+    const visit = (
+      data: Buffer,
+      start: number,
+      end: number,
+      ts: number | undefined,
+      isPassedOver: boolean,
+    ) => {
+      const skip = weight === 1 || isPassedOver ? 0 : nextSkip(rate);
       const line = data.toString('utf8', start, end);
       if (regex !== undefined && !regex.test(line)) return skip;
       const record: LogRecord = ts === undefined ? { line } : { ts, line };
       if (stream !== undefined) record.stream = stream;
-      if (parse !== undefined && !isAtLeast(parse(record).level, request.level!)) return skip;
-      analyzed += 1;
       if (isDedupe) {
+        if (request.level !== undefined && !isAtLeast(engine.parseRecord(record).level, request.level))
+          return skip;
+        analyzed += 1;
         recent.push(record);
         if (recent.length > DEDUPE_MAX_LINES * 2) recent.splice(0, recent.length - DEDUPE_MAX_LINES);
         return skip;
       }
-      const pushed = engine.push(record);
-      if (pushed.level === 'error' || pushed.level === 'fatal') {
-        if (lastError === undefined || (pushed.ts ?? 0) >= (lastError.ts ?? 0)) {
-          lastError = { ts: pushed.ts, level: pushed.level, message: pushed.message };
+      const parsed = engine.parseRecord(record);
+      const level = parsed.level;
+      const isError = level === 'error' || level === 'fatal';
+      if (request.level !== undefined && !isAtLeast(level, request.level)) return skip;
+      if (isError) {
+        errors[level] += 1;
+        if (lastError === undefined || (parsed.ts ?? 0) >= (lastError.ts ?? 0)) {
+          lastError = { ts: parsed.ts, level, message: parsed.message };
+        }
+        if (weight > 1 && exactErrors < ANALYZE_EXACT_ERRORS) {
+          exactErrors += 1;
+          analyzed += 1;
+          engine.add(parsed);
+          return skip;
         }
       }
+      if (isPassedOver) return skip;
+      analyzed += 1;
+      engine.add(parsed, weight);
       return skip;
-    });
+    };
+    const { lines: read, completed } = await scanSource(source, range, visit, watch);
     lines += read;
     if (isDedupe) {
       // out and err files are read one after the other: keep the newest lines of both, in time order
@@ -94,7 +123,8 @@ export async function analyzeLogs(
       break;
     }
   }
-  const scale = drawn === 0 || rate === 1 ? 1 : lines / drawn;
+  // each sampled line already counted for the lines it stands for: no scaling here
+  const scale = 1;
   const limit = request.limit ?? DEFAULT_ANALYZE_LIMIT;
   const result: LogsAnalyzeResult = {
     app: target.name,
@@ -102,11 +132,15 @@ export async function analyzeLogs(
     scanned: { lines, files, ...(isPartial ? { isPartial } : {}) },
     analyzedLines: analyzed,
     sampleRate: rate === 1 ? 1 : Math.round(rate * 1e6) / 1e6,
+    ...(exactErrors >= ANALYZE_EXACT_ERRORS && errors.error + errors.fatal > exactErrors
+      ? { errorsSampled: true as const }
+      : {}),
     text: '',
   };
   if (request.view === 'summary') {
     const top = request.limit ?? DEFAULT_SUMMARY_TOP;
-    const summary: Summary = engine.summary({ top, lastRestart: target.lastRestart });
+    // the error and fatal lines were all counted, sampled or not
+    const summary: Summary = engine.summary({ top, lastRestart: target.lastRestart, levels: errors });
     result.summary = toSummaryInfo(summary, scale, lastError);
   } else if (request.view === 'patterns') {
     result.patterns = engine.patterns(limit).map((pattern) => toPatternInfo(pattern, scale));

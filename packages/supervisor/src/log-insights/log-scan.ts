@@ -27,8 +27,19 @@ export interface ScanRange {
 /**
  * Called for each line in range: the bytes are `data[start, end)`; return false to stop this file, or
  * a number n to pass over the next n lines in range (counted, not visited: how a sample skips cheaply).
+ * A passed-over line the scan's `watch` points at is still visited, with `isPassedOver` true (its
+ * answer, but false, is ignored: it does not end the pass).
  */
-export type LineVisitor = (data: Buffer, start: number, end: number, ts: number | undefined) => unknown;
+export type LineVisitor = (
+  data: Buffer,
+  start: number,
+  end: number,
+  ts: number | undefined,
+  isPassedOver: boolean,
+) => unknown;
+
+/** Offsets (ascending) in a chunk of the lines a sample must not pass over unseen (see `findErrorHints`). */
+export type LineWatch = (data: Buffer) => number[];
 
 const CHUNK_BYTES = 1024 * 1024;
 /** A line longer than this is cut when read back (capture keeps lines up to 2 MiB). */
@@ -93,6 +104,7 @@ export async function scanSource(
   source: LogSource,
   range: ScanRange,
   visit: LineVisitor,
+  watch?: LineWatch,
 ): Promise<{ lines: number; completed: boolean }> {
   const isBounded = range.since !== undefined || range.until !== undefined;
   const startOffset = source.isCompressed ? 0 : startOffsetFor(source.index, range.since);
@@ -117,6 +129,8 @@ export async function scanSource(
       carry = null;
     }
     let start = 0;
+    const hits = watch === undefined ? undefined : watch(data);
+    let hit = 0;
     for (let nl = data.indexOf(NEWLINE, start); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
       const offset = base + start;
       const lineStart = start;
@@ -142,11 +156,20 @@ export async function scanSource(
       lines += 1;
       if (skip > 0) {
         skip -= 1;
+        if (hits === undefined) continue;
+        while (hit < hits.length && hits[hit]! < lineStart) hit += 1;
+        if (hit === hits.length || hits[hit]! >= nl) continue;
+        if (!isBounded) ts = cursor.at(offset);
+        const end = nl > lineStart && data[nl - 1] === 13 ? nl - 1 : nl;
+        if (visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts, true) === false) {
+          stopped = true;
+          return;
+        }
         continue;
       }
       if (!isBounded) ts = cursor.at(offset);
       const end = nl > lineStart && data[nl - 1] === 13 ? nl - 1 : nl;
-      const answer = visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts);
+      const answer = visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts, false);
       if (answer === false) {
         stopped = true;
         return;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createClassifier } from '../src/classifier.js';
+import { findErrorHints } from '../src/error-hints.js';
+
+const classify = createClassifier();
+
+/** The lines of `text` that hold a hint. */
+function hinted(lines: string[], stream?: 'out' | 'err'): Set<number> {
+  const data = Buffer.from(`${lines.join('\n')}\n`);
+  const hits = findErrorHints(data, stream);
+  const found = new Set<number>();
+  let start = 0;
+  lines.forEach((line, i) => {
+    const end = start + Buffer.byteLength(line);
+    if (hits.some((h) => h >= start && h < end + 1)) found.add(i);
+    start = end + 1;
+  });
+  return found;
+}
+
+const LINES = [
+  'INFO req 1 ok in 3ms',
+  'ERROR payment gateway rejected txn 7',
+  '2026-11-22 10:00:00 [error] boom',
+  'level=e something',
+  'lvl:F something',
+  'E1122 10:00:12.345678 1 main.go:10] disk gone',
+  'F1122 10:00:12.345678 1 main.go:10] dead',
+  'I1122 10:00:12.345678 1 main.go:10] fine',
+  '{"level":50,"msg":"db down"}',
+  '{"level" : 60, "msg":"gone"}',
+  '{"severity":"E","msg":"x"}',
+  '{"level":30,"msg":"fine"}',
+  '{"level":"info","msg":"request failed"}',
+  '{"msg":"uncaught thing"}',
+  '{"status":500,"msg":"x"}',
+  'TypeError: x is not a function',
+  '    at Object.<anonymous> (/app/index.js:1:1)',
+  '  File "/app/main.py", line 3, in <module>',
+  'Segmentation fault (core dumped)',
+  'connect ECONNREFUSED 127.0.0.1:5432',
+  'could not open file',
+  'permission denied',
+  'Unhandled promise rejection',
+  'PANIC: no space',
+  'job crashed',
+  'Traceback (most recent call last):',
+  'CRITICAL: disk',
+  '[Severe] bad',
+  'cache hit for key user:3',
+  'WARN slow query took 5ms',
+  'GET /api/users/1 200 3ms',
+  '\u2003at weird frame',
+];
+
+describe('findErrorHints', () => {
+  for (const stream of [undefined, 'out', 'err'] as const) {
+    it(`points at every line the default rules make an error or fatal (stream ${stream})`, () => {
+      const found = hinted(LINES, stream);
+      LINES.forEach((line, i) => {
+        const level = classify(line, stream === undefined ? undefined : { stream });
+        if (level === 'error' || level === 'fatal') expect(found.has(i), line).toBe(true);
+      });
+    });
+  }
+
+  it('points at no line of plain info and warn traffic', () => {
+    const found = hinted([
+      'INFO req 1 ok in 3ms',
+      'cache hit for key user:3',
+      'WARN slow query took 5ms',
+      'GET / 200 1ms',
+    ]);
+    expect(found.size).toBe(0);
+  });
+});
