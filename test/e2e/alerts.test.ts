@@ -231,6 +231,43 @@ command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}"]
     expect((await alertsJson(home)).map((a) => a.rule.name)).toEqual(['flaky']);
   });
 
+  it('counts delivery health per full webhook URL, and removing a failing rule makes velos health healthy again', async () => {
+    const home = createHome();
+    const hook = await receiver((path) => (path === '/fail' ? 500 : 200));
+    await velosOk(['alerts', 'add', 'r1', '--when', 'errored', '--webhook', `${hook.url}/hook`], { home });
+    const snippet = join(home, 'failing.json');
+    writeFileSync(
+      snippet,
+      JSON.stringify({
+        alerts: [{ name: 'failing', when: 'errored', webhook: { url: `${hook.url}/fail`, retries: 0 } }],
+      }),
+    );
+    await velosOk(['alerts', 'add', '--file', snippet], { home });
+    for (let i = 0; i < 3; i += 1)
+      expect((await velos(['alerts', 'test', 'failing'], { home })).code).toBe(1);
+    const alertsHealth = async () => {
+      const result = await velos(['health', '--json'], { home });
+      const health = JSON.parse(result.stdout) as {
+        components: { name: string; status: string; reason?: string }[];
+      };
+      return { code: result.code, alerts: health.components.find((c) => c.name === 'alerts')! };
+    };
+    const sick = await alertsHealth();
+    expect(sick.code).toBe(2);
+    expect(sick.alerts).toMatchObject({ status: 'unhealthy' });
+    // the reason names the channel by its short label, never by its full URL
+    expect(sick.alerts.reason).toMatch(
+      /^webhook http:\/\/127\.0\.0\.1:\d+\/…: 3 failed deliveries in a row \(HTTP 500\)$/,
+    );
+    // another webhook of the same host working says nothing of /fail
+    await velosOk(['alerts', 'test', 'r1'], { home });
+    expect((await alertsHealth()).alerts.status).toBe('unhealthy');
+    await velosOk(['alerts', 'remove', 'failing'], { home });
+    const well = await alertsHealth();
+    expect(well.alerts).toMatchObject({ name: 'alerts', status: 'healthy' });
+    expect(well.code).not.toBe(2);
+  });
+
   it.runIf(hasOpenssl())(
     'delivers to an HTTPS webhook whose authority NODE_EXTRA_CA_CERTS adds, which Node < 24 no longer parses at the daemon start',
     async () => {

@@ -84,6 +84,64 @@ describe('velos metrics (OBS-1)', () => {
     expect((await velosOk(['ping'], { home })).code).toBe(0);
   });
 
+  it('refuses a custom metric whose exposed names meet another one, so promtool still accepts velos metrics', async () => {
+    const home = createHome();
+    const app = (name: string, reports: object[]) => {
+      const path = join(home, `${name}.js`);
+      const lines = reports.map((r) => JSON.stringify(r));
+      writeFileSync(
+        path,
+        `for (const l of ${JSON.stringify(lines)}) console.log(l);\nsetInterval(() => {}, 1e6);\n`,
+      );
+      return path;
+    };
+    const histogram = (name: string) => ({ velos_metric: name, type: 'histogram', value: 1 });
+    const gauge = (name: string) => ({ velos_metric: name, type: 'gauge', value: 1 });
+    const first = app('histogram-first', [
+      histogram('work'),
+      gauge('work_sum'),
+      histogram('lat'),
+      gauge('lat_bucket'),
+      gauge('lat_count'),
+      gauge('done'),
+    ]);
+    await velosOk(['start', first, '--name', 'hfirst'], { home });
+    const labels = 'name="hfirst",id="0",instance="0",namespace="default"';
+    const text = await waitFor(
+      async () => {
+        const out = (await velosOk(['metrics'], { home })).stdout;
+        return out.includes(`done{${labels}} 1`) ? out : null;
+      },
+      { message: 'the custom metrics of the app in the exposition' },
+    );
+    expect(text).toContain(`work_sum{${labels}} 1`);
+    expect(text).toContain(`lat_count{${labels}} 1`);
+    expect(text).toMatch(/^velos_custom_metrics_rejected_total\{name="hfirst",id="0"\} 3$/m);
+    if (hasPromtool) expect(promtoolProblems(text)).toBe('');
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toContain(
+      'hfirst (id 0): a velos_metric report was refused (work_sum: its exposed name work_sum is taken by the histogram work)',
+    );
+
+    // the other order: the gauges came first and keep their names, the histogram is refused
+    const second = app('gauge-first', [gauge('q_count'), histogram('q'), gauge('done2')]);
+    await velosOk(['start', second, '--name', 'gfirst'], { home });
+    const after = await waitFor(
+      async () => {
+        const out = (await velosOk(['metrics'], { home })).stdout;
+        return out.includes('done2{') ? out : null;
+      },
+      { message: 'the custom metrics of the second app in the exposition' },
+    );
+    expect(after).not.toMatch(/^# TYPE q histogram$/m);
+    expect(after).toMatch(/^velos_custom_metrics_rejected_total\{name="gfirst",id="1"\} 1$/m);
+    // valid: what is left is promtool's naming advice on a gauge called *_count
+    if (hasPromtool) {
+      expect(promtoolProblems(after)).toBe(
+        'q_count non-histogram and non-summary metrics should not have "_count" suffix (promtool exited 3)',
+      );
+    }
+  });
+
   it('velos metrics --port serves /metrics in the foreground until SIGTERM', async () => {
     const home = createHome();
     await velosOk(['start', SILENT, '--name', 'quiet'], { home });

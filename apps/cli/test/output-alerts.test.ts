@@ -51,6 +51,8 @@ describe('velos alerts output', () => {
     expect(lines[1]).toMatch(
       /^storm\s+restarts >= 5 within 10m\s+api\s+error\s+firing \(api, escalated\)\s+3m ago\s+failed: HTTP 500 \(webhook/,
     );
+    // local HH:MM:SS (24-hour, as velos events), whatever the locale
+    expect(lines[1]).toMatch(/failed: HTTP 500 \(webhook https:\/\/hooks\.slack\.com\/…, \d\d:\d\d:\d\d\)$/);
     expect(lines[2]).toMatch(/^sick\s+unhealthy for 30s\s+all\s+warning\s+ok\s+-\s+-$/);
     expect(renderAlertTable([], plain)).toContain('no alert rules');
   });
@@ -65,7 +67,7 @@ describe('velos alerts output', () => {
         st: 'firing',
         t: new Date(now - 180_000).toISOString(),
         f: ['api'],
-        d: expect.stringMatching(/^failed: HTTP 500/),
+        d: `failed: HTTP 500 (webhook https://hooks.slack.com/…, ${new Date(now - 1000).toISOString()})`,
       },
       { n: 'sick', w: 'unhealthy for 30s', sev: 'warning', st: 'ok' },
     ]);

@@ -88,6 +88,7 @@ export type {
   LogsSearchResult,
   LogsView,
 } from './log-analysis.js';
+export { type ExposedMetricType, exposedCustomName, namesTakenBy } from './metric-names.js';
 export {
   type CustomMetricSeries,
   type CustomMetricType,

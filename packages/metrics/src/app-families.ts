@@ -1,4 +1,9 @@
-import type { CustomMetricSeries, ProcessLabels, ProcessMetrics } from '@velos/core';
+import {
+  type CustomMetricSeries,
+  exposedCustomName,
+  type ProcessLabels,
+  type ProcessMetrics,
+} from '@velos/core';
 import { family, type MetricFamily, NO_LABELS, pushHistogram } from './metric-family.js';
 import { processLabels } from './process-families.js';
 
@@ -44,8 +49,7 @@ export function renameClashingLabels(
 
 /** The exposed name of a custom metric: sanitised, and a counter always ends in `_total`. */
 export function customMetricName(series: Pick<CustomMetricSeries, 'name' | 'type'>): string {
-  const name = sanitizeName(series.name);
-  return series.type === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
+  return exposedCustomName(sanitizeName(series.name), series.type);
 }
 
 /** OBS-6: the custom metrics of every process, one family per name, with the process labels. */

@@ -1,4 +1,4 @@
-import type { HistogramData } from '@velos/core';
+import { type HistogramData, namesTakenBy } from '@velos/core';
 
 /** The Prometheus metric types a family may have in the text exposition. */
 export type FamilyType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
@@ -53,15 +53,22 @@ export function pushHistogram(
   push(`${target.name}_count`, labels, data.count);
 }
 
-/** Families by name: samples of a family seen again are appended; a clash of types is refused. */
+/**
+ * Families by name: samples of a family seen again are appended; a clash of types is refused, and so is
+ * a family whose names meet another's (a gauge `lat_count` beside a histogram `lat`: a second HELP line).
+ */
 export class FamilySet {
   readonly #byName = new Map<string, MetricFamily>();
+  /** Every name the exposition of each family takes (`namesTakenBy`), by the family's name. */
+  readonly #taken = new Map<string, string>();
 
-  /** Adds or merges a family; false when a family of that name but another type is already there. */
+  /** Adds or merges a family; false when another type of that name, or another family's name, is there. */
   add(incoming: MetricFamily): boolean {
     const existing = this.#byName.get(incoming.name);
     if (existing === undefined) {
+      if (this.meets(incoming)) return false;
       this.#byName.set(incoming.name, { ...incoming, samples: [...incoming.samples] });
+      for (const name of namesOf(incoming)) this.#taken.set(name, incoming.name);
       return true;
     }
     if (existing.type !== incoming.type) return false;
@@ -73,7 +80,23 @@ export class FamilySet {
     return this.#byName.has(name);
   }
 
+  /** True when a name the exposition of `incoming` takes is taken by another family of the set. */
+  meets(incoming: MetricFamily): boolean {
+    for (const name of namesOf(incoming)) {
+      const owner = this.#taken.get(name);
+      if (owner !== undefined && owner !== incoming.name) return true;
+    }
+    return false;
+  }
+
   values(): IterableIterator<MetricFamily> {
     return this.#byName.values();
   }
+}
+
+/** The names a family's exposition takes: those of its type, and its samples' (a scraped family's may differ). */
+function namesOf(found: MetricFamily): Set<string> {
+  const names = new Set(namesTakenBy(found.name, found.type));
+  for (const sample of found.samples) names.add(sample.name);
+  return names;
 }

@@ -12,8 +12,9 @@ export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
 /**
  * OBS-1: the Prometheus text exposition of a snapshot, plus the re-exposed scrapes of the apps'
- * `metrics_url`. A custom or scraped family whose name is one of Velos' own, or whose type clashes
- * with a family of the same name, is left out (its other series still appear).
+ * `metrics_url`. A custom or scraped family whose name is one of Velos' own, whose type clashes
+ * with a family of the same name, or whose names meet another family's (a gauge `lat_count` beside a
+ * histogram `lat`, from another process) is left out (its other series still appear).
  * @example
  * const text = await renderPrometheus(await control.metrics());
  */
@@ -33,7 +34,7 @@ export async function renderPrometheus(
   }
   const theirs = new FamilySet();
   for (const found of [...customFamilies(snapshot.processes), ...scrapes.families]) {
-    if (!ours.has(found.name)) theirs.add(found);
+    if (!ours.has(found.name) && !ours.meets(found)) theirs.add(found);
   }
   const registry = new Registry();
   for (const found of [...ours.values(), ...theirs.values()]) registry.registerMetric(toPromMetric(found));

@@ -1,5 +1,6 @@
-import { type AlertPhase, type AlertStatus, describeCondition } from '@velos/core';
+import { type AlertPhase, type AlertStatus, describeCondition, isoTime } from '@velos/core';
 import type { Colors } from './colors.js';
+import { eventTime } from './events.js';
 import { type Cell, type Column, renderTable } from './table.js';
 import { formatMs } from './units.js';
 
@@ -36,7 +37,7 @@ export function renderAlertTable(alerts: AlertStatus[], colors: Colors, now = Da
     { text: stateText(alert), paint: phasePaint(alert.phase, colors) },
     { text: alert.since === null ? '-' : `${formatMs(now - alert.since)} ago` },
     {
-      text: deliveryText(alert),
+      text: deliveryText(alert, (at) => eventTime(at, now)),
       paint: alert.lastDelivery && !alert.lastDelivery.isOk ? colors.red : undefined,
     },
   ]);
@@ -53,9 +54,9 @@ export function toAiAlerts(alerts: AlertStatus[]): AiAlert[] {
       ...(alert.rule.app ? { a: alert.rule.app } : {}),
       sev: alert.rule.severity,
       st: alert.phase,
-      ...(alert.since === null ? {} : { t: new Date(alert.since).toISOString() }),
+      ...(alert.since === null ? {} : { t: isoTime(alert.since) }),
       ...(firing.length ? { f: firing } : {}),
-      ...(alert.lastDelivery ? { d: deliveryText(alert) } : {}),
+      ...(alert.lastDelivery ? { d: deliveryText(alert, isoTime) } : {}),
     };
   });
 }
@@ -73,10 +74,11 @@ function stateText(alert: AlertStatus): string {
   return `firing (${keys.slice(0, 3).join(', ')}${keys.length > 3 ? '…' : ''}${escalated})`;
 }
 
-function deliveryText(alert: AlertStatus): string {
+/** The last delivery: outcome, channel and time (`time`: local `HH:MM:SS` in the table, ISO UTC with --ai). */
+function deliveryText(alert: AlertStatus, time: (ms: number) => string): string {
   const d = alert.lastDelivery;
   if (!d) return '-';
-  return `${d.isOk ? 'ok' : `failed: ${d.error ?? '?'}`} (${d.channel}, ${new Date(d.at).toLocaleTimeString()})`;
+  return `${d.isOk ? 'ok' : `failed: ${d.error ?? '?'}`} (${d.channel}, ${time(d.at)})`;
 }
 
 function phasePaint(phase: AlertPhase, colors: Colors): ((text: string) => string) | undefined {

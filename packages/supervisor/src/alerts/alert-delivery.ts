@@ -27,6 +27,17 @@ export function channelLabel(channel: AlertChannel): string {
   }
 }
 
+/**
+ * The full identity of a channel (the whole URL with its headers, or the whole argv): delivery health
+ * is counted per identity, so two channels that share a label never mask each other. Kept in memory
+ * only, never shown: it may hold a secret (a Slack webhook's path, a token in a header).
+ */
+export function channelKey(channel: AlertChannel): string {
+  if (channel.type === 'command') return JSON.stringify(['command', ...channel.command]);
+  const headers = Object.entries(channel.headers ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(['webhook', channel.url, headers]);
+}
+
 type Webhook = Extract<AlertChannel, { type: 'webhook' }>;
 type Command = Extract<AlertChannel, { type: 'command' }>;
 

@@ -9,7 +9,7 @@ import {
   type VelosEvent,
 } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
-import { channelLabel } from './alert-delivery.js';
+import { channelKey } from './alert-delivery.js';
 import { channelsOf, createNotifier, type RuleState } from './alert-notifier.js';
 import { type InstanceState, newInstance, step, type Transition } from './alert-state.js';
 import { readAlerts, writeAlerts } from './alert-store.js';
@@ -168,9 +168,13 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     if (shouldPersist) persist(next);
     states.clear();
     for (const [name, state] of next) states.set(name, state);
-    const labels = new Set([...states.values()].flatMap((s) => channelsOf(s.rule, true).map(channelLabel)));
-    health.retain(labels);
+    retainHealth();
     evaluate();
+  }
+
+  /** Forgets the delivery failures of channels no rule uses any more (a rule removed, replaced or reloaded away). */
+  function retainHealth(): void {
+    health.retain(new Set([...states.values()].flatMap((s) => channelsOf(s.rule, true).map(channelKey))));
   }
 
   function find(name: string): RuleState {
@@ -250,6 +254,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       for (const problem of problems) host.log(`alerts: ${problem}`);
       for (const rule of rules) if (!states.has(rule.name)) states.set(rule.name, stateOf(rule));
       if (rules.length > 0) host.log(`alerts: ${rules.length} rule(s) restored from alerts.json`);
+      retainHealth();
       evaluate();
     },
 

@@ -1,6 +1,6 @@
 import type { AlertChannel, AlertDelivery, AlertRule } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
-import { deliver } from './alert-delivery.js';
+import { channelKey, deliver } from './alert-delivery.js';
 import { type AlertNotification, payloadOf } from './alert-payload.js';
 import { type InstanceState, severityOf, type Transition } from './alert-state.js';
 import type { ConditionTracker } from './condition-tracker.js';
@@ -33,8 +33,8 @@ export function createNotifier(options: {
   const send: Notifier['send'] = (state, channels, notification) => {
     const run = async (): Promise<AlertDelivery[]> => {
       const results = await Promise.all(channels.map((channel) => deliver(channel, notification)));
-      for (const result of results) {
-        options.health.record(result);
+      for (const [index, result] of results.entries()) {
+        options.health.record(channelKey(channels[index]!), result);
         state.lastDelivery = result;
         if (!result.isOk) {
           options.log(

@@ -9,36 +9,49 @@ export interface ComponentHealth {
 /** Failed deliveries in a row, on one channel, that make alert delivery unhealthy. */
 export const UNHEALTHY_AFTER_FAILURES = 3;
 
-/** Follows the outcome of deliveries per channel for the daemon's self-health. */
+/**
+ * Follows the outcome of deliveries per channel for the daemon's self-health. A channel is known by its
+ * full identity (`channelKey`: never shown); reasons name it by its short label (`delivery.channel`).
+ */
 export interface DeliveryHealth {
-  record(delivery: AlertDelivery): void;
+  /** Counts one outcome of the channel `key`; ignored when no rule uses that channel any more. */
+  record(key: string, delivery: AlertDelivery): void;
   /** Healthy when every channel's last delivery worked; degraded after a failure; unhealthy after 3 in a row. */
   status(): ComponentHealth;
-  /** Forgets channels no rule uses any more. */
-  retain(labels: Set<string>): void;
+  /** The channels the rules use now (by key): the failures of every other channel are forgotten. */
+  retain(keys: Set<string>): void;
+}
+
+interface Failures {
+  label: string;
+  count: number;
+  error: string;
 }
 
 /** Creates the tracker. */
 export function createDeliveryHealth(): DeliveryHealth {
-  const failures = new Map<string, { count: number; error: string }>();
+  const failures = new Map<string, Failures>();
+  let inUse = new Set<string>();
   return {
-    record(delivery) {
-      if (delivery.isOk) failures.delete(delivery.channel);
-      else {
-        const count = (failures.get(delivery.channel)?.count ?? 0) + 1;
-        failures.set(delivery.channel, { count, error: delivery.error ?? 'failed' });
+    record(key, delivery) {
+      if (delivery.isOk) failures.delete(key);
+      // a delivery that ends after its rule was removed would otherwise count for nobody's channel
+      else if (inUse.has(key)) {
+        const count = (failures.get(key)?.count ?? 0) + 1;
+        failures.set(key, { label: delivery.channel, count, error: delivery.error ?? 'failed' });
       }
     },
     status() {
-      let worst: [string, { count: number; error: string }] | undefined;
-      for (const entry of failures) if (!worst || entry[1].count > worst[1].count) worst = entry;
+      let worst: Failures | undefined;
+      for (const entry of failures.values()) if (!worst || entry.count > worst.count) worst = entry;
       if (!worst) return { status: 'healthy' };
-      const [channel, { count, error }] = worst;
-      const reason = `${channel}: ${count} failed deliver${count === 1 ? 'y' : 'ies'} in a row (${error})`;
+      const { label, count, error } = worst;
+      const reason = `${label}: ${count} failed deliver${count === 1 ? 'y' : 'ies'} in a row (${error})`;
       return { status: count >= UNHEALTHY_AFTER_FAILURES ? 'unhealthy' : 'degraded', reason };
     },
-    retain(labels) {
-      for (const channel of failures.keys()) if (!labels.has(channel)) failures.delete(channel);
+    retain(keys) {
+      inUse = new Set(keys);
+      for (const key of failures.keys()) if (!inUse.has(key)) failures.delete(key);
     },
   };
 }

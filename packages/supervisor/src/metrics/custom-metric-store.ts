@@ -1,4 +1,4 @@
-import type { CustomMetricSeries, CustomMetricType } from '@velos/core';
+import { type CustomMetricSeries, type CustomMetricType, exposedCustomName, namesTakenBy } from '@velos/core';
 import type { CustomMetricReport } from './custom-metric-parse.js';
 import { createHistogram, type Histogram } from './histogram.js';
 
@@ -16,7 +16,10 @@ export interface SeriesBudget {
 
 /** OBS-6: the custom metrics of one process, by series. */
 export interface CustomMetricStore {
-  /** Applies a report; returns why it is refused (a type or buckets that changed, a limit), or null. */
+  /**
+   * Applies a report; returns why it is refused (a type or buckets that changed, a name whose exposition
+   * meets another metric's, like a gauge `lat_count` beside a histogram `lat`, a limit), or null.
+   */
   apply(report: CustomMetricReport, now?: number): string | null;
   series(): CustomMetricSeries[];
   /** Gives the store's series back to the budget (the process was deleted). */
@@ -41,10 +44,19 @@ interface Series {
 export function createCustomMetricStore(budget: SeriesBudget): CustomMetricStore {
   const families = new Map<string, Family>();
   const all = new Map<string, Series>();
+  /** The exposed names (`x_total`, `x_bucket`…) each family takes, by the report name that took them. */
+  const taken = new Map<string, string>();
   return {
     apply(report, now = Date.now()) {
       let family = families.get(report.name);
+      const names = namesTakenBy(exposedCustomName(report.name, report.type), report.type);
       if (family === undefined) {
+        for (const name of names) {
+          const owner = taken.get(name);
+          if (owner !== undefined && owner !== report.name) {
+            return `${report.name}: its exposed name ${name} is taken by the ${families.get(owner)!.type} ${owner}`;
+          }
+        }
         family = { type: report.type };
         if (report.type === 'histogram') family.buckets = report.buckets ?? DEFAULT_HISTOGRAM_BUCKETS;
       } else if (family.type !== report.type) {
@@ -62,6 +74,7 @@ export function createCustomMetricStore(budget: SeriesBudget): CustomMetricStore
           return `${report.name}: over ${CUSTOM_METRIC_MAX_SERIES_TOTAL} series for all processes`;
         }
         families.set(report.name, family);
+        for (const name of names) taken.set(name, report.name);
         series = {
           name: report.name,
           labels: report.labels,
@@ -100,6 +113,7 @@ export function createCustomMetricStore(budget: SeriesBudget): CustomMetricStore
       budget.used -= all.size;
       all.clear();
       families.clear();
+      taken.clear();
     },
   };
 }

@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertRule, VelosEvent } from '@velos/core';
@@ -8,10 +10,25 @@ import { type AlertEngine, createAlertEngine } from '../../src/alerts/alert-engi
 import type { SampledProcess } from '../../src/alerts/condition-tracker.js';
 import { createEventBus, type EventBus } from '../../src/events/event-bus.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
+
+/** A real local HTTP server: `/fail…` paths answer 500, every other path 200. */
+async function hookServer(): Promise<string> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(req.url?.startsWith('/fail') ? 500 : 200).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function webhook(url: string): AlertRule['channels'][number] {
+  return { type: 'webhook', url, timeoutMs: 2000, retries: 0, backoffMs: 10 };
+}
 
 function setup(processes: SampledProcess[] = []): {
   engine: AlertEngine;
@@ -145,5 +162,55 @@ describe('the alert engine', () => {
     engine.setRules('/srv/app.toml', []);
     expect(engine.list().map((s) => s.rule.name)).toEqual(['a', 'b']);
     expect(existsSync(join(home, 'alerts.json'))).toBe(true);
+  });
+
+  it('counts delivery health per full channel: two webhooks on one host never mask each other, removing a rule forgets its failures', async () => {
+    const { engine } = setup();
+    const base = await hookServer();
+    const when = { kind: 'daemon_degraded' } as const;
+    engine.add(rule('r1', when, { channels: [webhook(`${base}/hook`)] }));
+    engine.add(rule('failing', when, { channels: [webhook(`${base}/fail`)] }));
+    for (let i = 0; i < 3; i += 1) expect((await engine.test('failing'))[0]!.isOk).toBe(false);
+    expect(engine.deliveryHealth()).toEqual({
+      status: 'unhealthy',
+      reason: `webhook ${base}/…: 3 failed deliveries in a row (HTTP 500)`,
+    });
+    // the other webhook of the same host works: that says nothing of /fail
+    expect((await engine.test('r1'))[0]!.isOk).toBe(true);
+    expect(engine.deliveryHealth().status).toBe('unhealthy');
+    engine.remove('failing');
+    expect(engine.deliveryHealth()).toEqual({ status: 'healthy' });
+
+    // the same through a reload of a config source, and a rule replaced by one with another channel
+    engine.setRules('/srv/app.toml', [rule('cfg', when, { channels: [webhook(`${base}/fail-cfg`)] })]);
+    await engine.test('cfg');
+    expect(engine.deliveryHealth().status).toBe('degraded');
+    engine.setRules('/srv/app.toml', [rule('cfg', when, { channels: [webhook(`${base}/ok-cfg`)] })]);
+    expect(engine.deliveryHealth()).toEqual({ status: 'healthy' });
+    await engine.test('cfg');
+    engine.setRules('/srv/app.toml', []);
+    expect(engine.deliveryHealth()).toEqual({ status: 'healthy' });
+  });
+
+  it('tells command channels apart by their whole argv, and ignores a delivery that ends after its rule is gone', async () => {
+    const { engine } = setup();
+    const when = { kind: 'daemon_degraded' } as const;
+    const node = (code: string): AlertRule['channels'][number] => ({
+      type: 'command',
+      command: [process.execPath, '-e', code],
+      timeoutMs: 5000,
+    });
+    engine.add(rule('bad', when, { channels: [node('process.exit(2)')] }));
+    engine.add(rule('good', when, { channels: [node('process.exit(0)')] }));
+    await engine.test('bad');
+    await engine.test('good');
+    expect(engine.deliveryHealth()).toMatchObject({ status: 'degraded' });
+    expect(engine.deliveryHealth().reason).toMatch(
+      /^command .*node.*: 1 failed delivery in a row \(exit code 2/,
+    );
+    const late = engine.test('bad');
+    engine.remove('bad');
+    await late;
+    expect(engine.deliveryHealth()).toEqual({ status: 'healthy' });
   });
 });

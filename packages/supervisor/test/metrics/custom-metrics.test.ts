@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findAppEventLines } from '../../src/logs/app-event-lines.js';
 import { createCustomMetricIntake } from '../../src/metrics/custom-metric-intake.js';
@@ -78,6 +79,17 @@ describe('parseCustomMetric', () => {
     const many = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`l${i}`, 'v']));
     expect(reasonOf({ velos_metric: 'x', type: 'counter', labels: many })).toMatch(/at most 10/);
   });
+
+  it('docs/metrics.md says a reserved label is refused, as the code does, not renamed', () => {
+    const doc = readFileSync(new URL('../../../../docs/metrics.md', import.meta.url), 'utf8');
+    const custom = doc
+      .slice(doc.indexOf('**Custom metrics**'), doc.indexOf('## `metrics_url`'))
+      .replace(/\s+/g, ' ');
+    const reason = reasonOf({ velos_metric: 'x', type: 'counter', labels: { id: 'a' } });
+    expect(reason).toMatch(/^x: labels: 'id' is reserved/);
+    expect(custom).toContain("is refused (`labels: 'id' is reserved`");
+    expect(custom).not.toMatch(/app label named like one of Velos' four becomes/);
+  });
 });
 
 describe('custom metric store', () => {
@@ -125,6 +137,29 @@ describe('custom metric store', () => {
     ).toBeNull();
   });
 
+  it('refuses a name whose exposition meets another metric of the process, in either order', () => {
+    const store = createCustomMetricStore({ used: 0 });
+    expect(store.apply(report({ velos_metric: 'sum_h', type: 'histogram', value: 1 }))).toBeNull();
+    expect(store.apply(report({ velos_metric: 'sum_h_sum', type: 'gauge', value: 1 }))).toBe(
+      'sum_h_sum: its exposed name sum_h_sum is taken by the histogram sum_h',
+    );
+    expect(store.apply(report({ velos_metric: 'sum_h_bucket', type: 'counter' }))).toBeNull();
+    expect(store.apply(report({ velos_metric: 'lat_count', type: 'gauge', value: 1 }))).toBeNull();
+    expect(store.apply(report({ velos_metric: 'lat', type: 'histogram', value: 1 }))).toBe(
+      'lat: its exposed name lat_count is taken by the gauge lat_count',
+    );
+    // a counter is exposed with _total: `c` and `c_total` would be one family with duplicate series
+    expect(store.apply(report({ velos_metric: 'c', type: 'counter' }))).toBeNull();
+    expect(store.apply(report({ velos_metric: 'c_total', type: 'counter' }))).toBe(
+      'c_total: its exposed name c_total is taken by the counter c',
+    );
+    expect(store.series().map((s) => s.name)).toEqual(['sum_h', 'sum_h_bucket', 'lat_count', 'c']);
+    // the first metric goes on as before
+    expect(store.apply(report({ velos_metric: 'sum_h', type: 'histogram', value: 2 }))).toBeNull();
+    store.release();
+    expect(store.apply(report({ velos_metric: 'lat', type: 'histogram', value: 1 }))).toBeNull();
+  });
+
   it('holds the series limits of a process and of all processes, and gives series back on release', () => {
     const budget: SeriesBudget = { used: 0 };
     const store = createCustomMetricStore(budget);
@@ -164,6 +199,22 @@ describe('custom metric intake', () => {
       accept({ id: 1, name: 'api', value: { velos_metric: 'fast_total', type: 'counter' } });
     expect(figures.rejected).toBeGreaterThanOrEqual(2 + 100);
     expect(figures.custom!.series().find((s) => s.name === 'fast_total')!.value).toBeLessThanOrEqual(1000);
+  });
+
+  it('refuses a report whose name meets another metric the way it refuses a type conflict', () => {
+    const figures = createProcessFigures();
+    const logged: string[] = [];
+    const accept = createCustomMetricIntake({
+      figuresOf: () => figures,
+      budget: { used: 0 },
+      log: (line) => logged.push(line),
+    });
+    accept({ id: 1, name: 'api', value: '{"velos_metric":"sum_h","type":"histogram","value":1}' });
+    accept({ id: 1, name: 'api', value: '{"velos_metric":"sum_h_sum","type":"gauge","value":1}' });
+    expect(figures.rejected).toBe(1);
+    expect(logged).toEqual([
+      'api (id 1): a velos_metric report was refused (sum_h_sum: its exposed name sum_h_sum is taken by the histogram sum_h); it stays a log line, later refusals are only counted (customMetricsRejected in velos metrics)',
+    ]);
   });
 });
 
