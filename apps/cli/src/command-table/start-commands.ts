@@ -91,7 +91,7 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
     details:
       verb === 'restart'
         ? 'Running apps are stopped and started again with the spec in the file (PM2 process files included).'
-        : 'Running apps are reloaded one instance at a time (cluster mode; fork mode restarts), with their spec\nas started; --update-env gives them the environment of this command.',
+        : "Running apps are reloaded one instance at a time (cluster mode; fork mode restarts) with the file's\nenv (and --env profile) over the environment of this command; their other options stay as started.",
     options: {
       env: {
         type: 'string',
@@ -102,7 +102,7 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
       'update-env': {
         type: 'boolean',
         short: 'a',
-        description: 'reload: give the apps the environment of this command',
+        description: "accepted as in PM2: the file's apps always take the environment of this command",
       },
       json,
       ai,

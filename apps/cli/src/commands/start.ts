@@ -97,8 +97,8 @@ export async function runStartOr(
   const specs = await specsFromConfigFile(target.path, input, where, config);
   ensureLogDirs(specs);
   const client = await ctx.client();
-  const env = input.options['update-env'] ? where.env : undefined;
-  await startOrAct(client, specs, action, env ? { env: definedEnv(env) } : {});
+  // the file's apps take this shell's environment with or without --update-env, as at their start
+  await startOrAct(client, specs, action);
   printProcesses(ctx, await client.list());
 }
 
