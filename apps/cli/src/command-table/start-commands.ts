@@ -20,7 +20,7 @@ export const START_COMMANDS: CommandSpec[] = [
       'Anything else is one app: an existing file (interpreter by extension), a quoted command line (run',
       'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, --only, --cron, --node-args,',
       '--max-memory-restart (see docs/migrating-from-pm2.md).',
-      'A name or id of a known process restarts it (starts it when stopped), as pm2 start does.',
+      'all, a name, id, namespace or /regex/ of known processes restarts them (starts stopped ones), as pm2 start does.',
       'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
       'Durations take milliseconds or a unit: 500ms, 5s, 2m, 1h, 30d (at most 365d).',
       '--schedule, --every or --timeout make the app a job: each run is a new process, recorded (see',
