@@ -21,6 +21,41 @@ describe('cron_restart (SUP-8)', () => {
     expect(detail!.spec).toMatchObject({ cronRestart: '* * * * * *' });
   });
 
+  it('runs an app that exits by itself again on each tick (--cron --no-autorestart), until velos stop', async () => {
+    const home = createHome();
+    await velosOk(
+      [
+        'start',
+        'fixtures/crash-after.js',
+        '--name',
+        'periodic',
+        '--cron',
+        '* * * * * *',
+        '--no-autorestart',
+        '--',
+        '100',
+      ],
+      { home },
+    );
+    const twice = await waitFor(
+      async () => {
+        const row = (await rowsNamed(home, 'periodic'))[0];
+        return row && row.restarts >= 2 ? row : undefined;
+      },
+      { timeoutMs: 15_000, message: 'two runs started by the schedule' },
+    );
+    expect(twice.restarts).toBeGreaterThanOrEqual(2);
+    await velosOk(['stop', 'periodic'], { home });
+    const [stopped] = await rowsNamed(home, 'periodic');
+    expect(stopped).toMatchObject({ status: 'stopped', lastExitReason: 'user' });
+    // Asserting that nothing happens: two cron periods (there is no state to poll for).
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect((await rowsNamed(home, 'periodic'))[0]).toMatchObject({
+      status: 'stopped',
+      restarts: stopped!.restarts,
+    });
+  });
+
   it('refuses a schedule it cannot read, and starts nothing', async () => {
     const home = createHome();
     const result = await velos(['start', 'fixtures/silent.js', '--cron-restart', 'nope'], { home });

@@ -57,6 +57,24 @@ describe('bad input (CLI-3)', () => {
     if (rows.length > 0) await velosOk(['delete', 'all'], { home: h });
   });
 
+  it('rejects start of a process file that does not exist with one not-found line', async () => {
+    const h = shared();
+    const result = await velos(['start', 'ecosystem.missing.config.js'], { home: h });
+    expectCliError(result);
+    expect(result.stderr.trim()).toMatch(
+      /^velos: process file not found: \/\S+\/ecosystem\.missing\.config\.js$/,
+    );
+    expect(await listJson(h)).toEqual([]);
+  });
+
+  it.each([[['abc']], [['0']], [['1.5']]])('rejects scale %j as a usage error (exit 2)', async (count) => {
+    const h = shared();
+    const result = await velos(['scale', 'app', ...(count as string[])], { home: h });
+    expectCliError(result);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('(see velos scale --help)');
+  });
+
   it.each([
     [['-i', '1.5']],
     [['-i', 'many']],

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -264,4 +264,71 @@ async function waitForOnline(
     },
     { message: `${count} new online process(es) of ${name}` },
   );
+}
+
+// `startOrReload <file> --env production` and `reload <file>` give the running apps the file's env with
+// its profile (PM2 updates the env of the apps of a process file), in cluster mode with a reload.
+describe('PM2 process files: reload and restart apply the env of the file', () => {
+  it('startOrReload --env production gives running fork and cluster apps env_production', async () => {
+    const home = createHome();
+    const dir = join(home, 'project');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'server.js'),
+      [
+        "const http = require('node:http');",
+        'const server = http.createServer((_req, res) => res.end(process.env.NODE_ENV ?? ""));',
+        "server.listen(0, '127.0.0.1', () => console.log('NODE_ENV=' + process.env.NODE_ENV));",
+        "process.on('SIGTERM', () => server.close(() => process.exit(0)));",
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'worker.js'), 'setInterval(() => {}, 60_000);\n');
+    writeFileSync(
+      join(dir, 'ecosystem.config.js'),
+      `module.exports = { apps: [
+  { name: 'api', script: './server.js', exec_mode: 'cluster', instances: 2,
+    env: { NODE_ENV: 'development' }, env_production: { NODE_ENV: 'production' } },
+  { name: 'worker', script: './worker.js', env: { FOO: 'dev' }, env_production: { FOO: 'prod' } },
+] };
+`,
+    );
+    const first = await velosIn(dir, home, ['startOrRestart', 'ecosystem.config.js']);
+    expect(first.code, first.stderr).toBe(0);
+    const before = await waitForOnline(home, 'api', 2);
+    await waitFor(() => nodeEnvLines(home).filter((line) => line === 'development').length === 2);
+    expect((await velosIn(dir, home, ['env', 'worker'])).stdout).toContain('FOO: dev');
+
+    const reload = await velosIn(dir, home, ['startOrReload', 'ecosystem.config.js', '--env', 'production']);
+    expect(reload.code, reload.stderr).toBe(0);
+    expect((await velosIn(dir, home, ['env', 'worker'])).stdout).toContain('FOO: prod');
+    expect((await velosIn(dir, home, ['env', 'api'])).stdout).toContain('NODE_ENV: production');
+    // the cluster app was reloaded: new workers, which see the profile
+    await waitForOnline(home, 'api', 2, before);
+    await waitFor(() => nodeEnvLines(home).filter((line) => line === 'production').length === 2, {
+      message: 'two api workers with NODE_ENV=production',
+    });
+
+    // `reload <file>` without a profile (and startOrRestart) goes back to the file's env
+    const back = await velosIn(dir, home, ['reload', 'ecosystem.config.js']);
+    expect(back.code, back.stderr).toBe(0);
+    expect((await velosIn(dir, home, ['env', 'worker'])).stdout).toContain('FOO: dev');
+    await waitFor(() => nodeEnvLines(home).filter((line) => line === 'development').length === 4, {
+      message: 'two more api workers with NODE_ENV=development',
+    });
+    const restart = await velosIn(dir, home, [
+      'startOrRestart',
+      'ecosystem.config.js',
+      '--env',
+      'production',
+    ]);
+    expect(restart.code, restart.stderr).toBe(0);
+    expect((await velosIn(dir, home, ['env', 'worker'])).stdout).toContain('FOO: prod');
+  });
+});
+
+/** The NODE_ENV each `api` worker started with, from its out log. */
+function nodeEnvLines(home: string): string[] {
+  const path = outLog(home, 'api');
+  if (!existsSync(path)) return [];
+  return [...readFileSync(path, 'utf8').matchAll(/NODE_ENV=(\w+)/g)].map((match) => match[1]!);
 }

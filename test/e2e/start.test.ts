@@ -232,6 +232,35 @@ describe('velos start (SUP-2)', () => {
     expect(isAlive(b2.pid)).toBe(true);
   });
 
+  it('start of existing apps takes every target kind: a namespace, /regex/, all (PM2 start all)', async () => {
+    const home = createHome();
+    const none = await velos(['start', 'all'], { home });
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim()).toBe("velos: no process matches 'all': there are none");
+    for (const [name, ns] of [
+      ['a', 'jobs'],
+      ['b', 'jobs'],
+      ['c', 'default'],
+    ] as const)
+      await velosOk(['start', 'fixtures/silent.js', '--name', name, '--namespace', ns], { home });
+    const statuses = async (): Promise<string> =>
+      (await listJson(home))
+        .sort((x, y) => x.name.localeCompare(y.name))
+        .map((row) => `${row.name}:${row.status}`)
+        .join(' ');
+    await velosOk(['stop', 'all'], { home });
+    await velosOk(['start', 'jobs'], { home });
+    expect(await statuses()).toBe('a:online b:online c:stopped');
+    await velosOk(['stop', 'all'], { home });
+    await velosOk(['start', '/^[ac]$/'], { home });
+    expect(await statuses()).toBe('a:online b:stopped c:online');
+    await velosOk(['start', 'all'], { home });
+    expect(await statuses()).toBe('a:online b:online c:online');
+    const miss = await velos(['start', '/^z/'], { home });
+    expect(miss.code).toBe(1);
+    expect(miss.stderr.trim()).toBe('velos: no process name matches /^z/');
+  });
+
   it('targets an app whose name starts with "-" after -- (issue #8: an app named -rf)', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', '-rf'], { home });

@@ -13,6 +13,16 @@ import type { MetricsHistory, MetricsHistoryRequest, MetricsSnapshot } from './m
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, PingResult, ResurrectResult } from './protocol.js';
 
+/**
+ * How `restart`/`reload` change an app's environment before its next run: `env` (the caller's
+ * environment) replaces what the app inherited, `ownEnv` (a process file's `env` with its
+ * `env_<profile>`) replaces the app's own part, which is merged over the inherited one.
+ */
+export interface EnvOptions {
+  env?: Record<string, string>;
+  ownEnv?: Record<string, string>;
+}
+
 /** A live stream of items that the consumer can cancel. */
 export interface Subscription<T> extends AsyncIterable<T> {
   /** Stops the stream; the iterator then ends. */
@@ -27,9 +37,9 @@ export interface VelosControl {
   ping(): Promise<PingResult>;
   start(apps: AppSpec[]): Promise<ProcessInfo[]>;
   stop(target: string): Promise<ProcessInfo[]>;
-  restart(target: string, options?: { env?: Record<string, string> }): Promise<ProcessInfo[]>;
+  restart(target: string, options?: EnvOptions): Promise<ProcessInfo[]>;
   /** SUP-6: replaces cluster instances one at a time, each new one ready before the old one stops; fork mode restarts. */
-  reload(target: string, options?: { env?: Record<string, string> }): Promise<ProcessInfo[]>;
+  reload(target: string, options?: EnvOptions): Promise<ProcessInfo[]>;
   /** SUP-5: sets an app's instance count to `N`, or changes it by `+N`/`-N`. */
   scale(name: string, instances: string): Promise<ProcessInfo[]>;
   /** SUP-8: the run history of the target's jobs, newest first. */

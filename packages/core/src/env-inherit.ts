@@ -1,3 +1,5 @@
+import type { AppSpec } from './app-spec.js';
+
 /**
  * The variables an app started with `inherit_env = false` (`--no-inherit-env`) still takes from the
  * caller's environment: what finding programs, the home directory, the locale and the time zone need.
@@ -15,4 +17,11 @@ export function inheritedEnv(env: Record<string, string>, isInherited = true): R
     if ((KEPT_ENV_KEYS as readonly string[]).includes(key) || key.startsWith('LC_')) kept[key] = value;
   }
   return kept;
+}
+
+/** The environment an app inherited at its first start: its env without its own (config) part. */
+export function inheritedPartOf(spec: Pick<AppSpec, 'env' | 'ownEnv'>): Record<string, string> {
+  if (!spec.ownEnv) return { ...spec.env };
+  const own = new Set(Object.keys(spec.ownEnv));
+  return Object.fromEntries(Object.entries(spec.env).filter(([key]) => !own.has(key)));
 }

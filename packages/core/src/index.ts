@@ -32,7 +32,7 @@ export type {
   StreamCommand,
 } from './command-definition.js';
 export type { ConfigFileReload, ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
-export type { Subscription, VelosControl } from './control.js';
+export type { EnvOptions, Subscription, VelosControl } from './control.js';
 export {
   COMPONENT_STATUSES,
   type ComponentHealth,
@@ -146,6 +146,6 @@ export {
   withDaemonAllocatorEnv,
 } from './daemon-allocator-env.js';
 export { DEFERRED_CA_VAR, deferredCa, restoreDeferredCa, withDeferredCa } from './deferred-ca.js';
-export { inheritedEnv, KEPT_ENV_KEYS } from './env-inherit.js';
+export { inheritedEnv, inheritedPartOf, KEPT_ENV_KEYS } from './env-inherit.js';
 export { HttpTimeoutError, type OwnHttpRequest, type OwnHttpResponse, ownHttpRequest } from './own-http.js';
 export { isSecretKey, MASK, maskEnv, maskSecrets } from './secret-mask.js';

@@ -8,13 +8,14 @@ import {
   type Value,
 } from './command-definition.js';
 import type { ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
+import type { EnvOptions } from './control.js';
 import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
 import type { LogsAnalyzeRequest, LogsSearchRequest } from './log-analysis.js';
 import type { MetricsHistoryRequest } from './metrics.js';
 import type { ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, TargetRequest } from './protocol.js';
 
-type EnvRequest = TargetRequest & { env?: Record<string, string> };
+type EnvRequest = TargetRequest & EnvOptions;
 
 const READS = { isReadOnly: true, isIdempotent: true, isDestructive: false } as const;
 const noPayload = { hasNoPayload: true, toPayload: (): Record<string, never> => ({}), toArgs: (): [] => [] };
@@ -27,10 +28,11 @@ const optionalTargetPayload = {
   toArgs: (payload: { target?: string }): [string?] => (payload.target === undefined ? [] : [payload.target]),
 };
 const envPayload = {
-  toPayload: (target: string, options: { env?: Record<string, string> } = {}): EnvRequest =>
-    options.env === undefined ? { target } : { target, env: options.env },
-  toArgs: (payload: EnvRequest): [string, { env?: Record<string, string> }?] =>
-    payload.env === undefined ? [payload.target] : [payload.target, { env: payload.env }],
+  toPayload: (target: string, options: EnvOptions = {}): EnvRequest => ({ target, ...envOptions(options) }),
+  toArgs: (payload: EnvRequest): [string, EnvOptions?] =>
+    payload.env === undefined && payload.ownEnv === undefined
+      ? [payload.target]
+      : [payload.target, envOptions(payload)],
 };
 const logsPayload = {
   toPayload: (request: LogsRequest) => request,
@@ -453,4 +455,11 @@ export function commandEntries(): readonly CommandEntry[] {
 /** The entry of the command called `name`, or undefined for an unknown name. */
 export function findCommand(name: string): CommandEntry | undefined {
   return ENTRIES.get(name);
+}
+
+function envOptions(options: EnvOptions): EnvOptions {
+  return {
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.ownEnv === undefined ? {} : { ownEnv: options.ownEnv }),
+  };
 }

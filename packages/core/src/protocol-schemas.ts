@@ -255,8 +255,8 @@ export const requestSchemas = lazyEntries({
   ping: empty,
   start: () => z.object({ apps: itemsUntilInvalid(appSpecSchema, PAYLOAD_LIMITS.maxAppsPerStart) }),
   stop: () => z.object({ target }),
-  restart: () => z.object({ target, env: z.optional(stringRecord) }),
-  reload: () => z.object({ target, env: z.optional(stringRecord) }),
+  restart: () => z.object({ target, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),
+  reload: () => z.object({ target, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),
   scale: () =>
     z.object({
       name: target,

@@ -237,11 +237,20 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
         (record.status === 'starting' && !record.run)
       ) {
         setStatus(record, 'stopped', 'user');
+        record.lastExitReason = 'user';
         record.restartAt = null;
         scheduleRestarts();
         return true;
       }
-      if (!record.run) return false;
+      if (!record.run) {
+        // a process whose run ended by itself (errored included, as in PM2) is stopped by the user from
+        // now on: cron_restart leaves it
+        if (record.status === 'errored' || record.status === 'stopped') {
+          setStatus(record, 'stopped', 'user');
+          record.lastExitReason = 'user';
+        }
+        return false;
+      }
       await stopRun(record, 'user');
       setStatus(record, 'stopped', 'user');
       record.lastExitReason = 'user';
@@ -282,11 +291,22 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     if (!entry) return false;
     for (const id of entry.ids) {
       const record = table.records.get(id);
-      if (!record || (record.status !== 'online' && record.status !== 'waiting-restart')) continue;
-      log(`${label(record)}: cron_restart '${entry.spec.cronRestart}': restarting`);
+      if (!record || !isDueOnSchedule(record)) continue;
+      const verb = isActive(record.status) ? 'restarting' : 'starting again';
+      log(`${label(record)}: cron_restart '${entry.spec.cronRestart}': ${verb}`);
       restartOne(record, 'cron').catch((error) => log(`${label(record)}: cron restart failed: ${error}`));
     }
     return true;
+  }
+
+  /**
+   * What a `cron_restart` tick restarts, as PM2 does: a running process, and one whose run ended by
+   * itself (`autorestart: false`, a stop exit code, `max_restarts` reached); one the user stopped stays.
+   */
+  function isDueOnSchedule(record: ProcessRecord): boolean {
+    if (record.status === 'online' || record.status === 'waiting-restart') return true;
+    const hasEndedByItself = record.lastExitReason === 'exit' || record.lastExitReason === 'crash';
+    return (record.status === 'stopped' || record.status === 'errored') && hasEndedByItself;
   }
 
   function enforceMemoryLimits(): void {

@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type AppSpec,
+  type EnvOptions,
   ErrorCodes,
   inheritedEnv,
+  inheritedPartOf,
   type PingResult,
   type ProcessInfo,
   VELOS_VERSION,
@@ -282,13 +284,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   /**
    * `--update-env`: `env` (the caller's environment) replaces what the apps of `targets` inherited, and
-   * their own env (config `env` and profile) is merged over it, as at a first start; from their next run on.
+   * their own env (`ownEnv` when given: a process file's `env` and profile) is merged over it, as at a
+   * first start; from their next run on. `ownEnv` alone keeps what they inherited.
    */
-  function updateEnv(targets: ProcessRecord[], env: Record<string, string> | undefined): void {
-    if (!env) return;
+  function updateEnv(targets: ProcessRecord[], options: EnvOptions | undefined): void {
+    if (!options?.env && !options?.ownEnv) return;
     for (const entry of new Set(targets.map((record) => record.app))) {
-      const inherited = inheritedEnv(env, entry.spec.inheritEnv !== false);
-      entry.spec = { ...entry.spec, env: { ...inherited, ...entry.spec.ownEnv } };
+      const inherited = options.env
+        ? inheritedEnv(options.env, entry.spec.inheritEnv !== false)
+        : inheritedPartOf(entry.spec);
+      const own = options.ownEnv ?? entry.spec.ownEnv;
+      entry.spec = { ...entry.spec, env: { ...inherited, ...own }, ...(own ? { ownEnv: { ...own } } : {}) };
     }
   }
 
@@ -399,7 +405,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async restart(target, restartOptions) {
       const targets = table.select(target);
-      updateEnv(targets, restartOptions?.env);
+      updateEnv(targets, restartOptions);
       // issue #14 wait_ready: the restart answers once its fork-mode Node apps said 'ready' (or listen_timeout)
       await Promise.all(
         targets.map(async (record) => restartOne(record).then(() => record.run?.channel?.ready)),
@@ -410,7 +416,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async reload(target, reloadOptions) {
       const targets = table.select(target);
-      updateEnv(targets, reloadOptions?.env);
+      updateEnv(targets, reloadOptions);
       await reloadOneByOne(targets, {
         reload: (record) =>
           runOp(record, async () => (cluster && isLive(record) ? cluster.reload(record) : null)),

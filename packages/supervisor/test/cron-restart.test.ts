@@ -36,6 +36,37 @@ describe('cron_restart (SUP-8)', () => {
     expect(stopped).toMatchObject({ status: 'stopped', restarts: restartsWhenStopped });
   });
 
+  it('starts again on each tick an app that exited by itself (autorestart false), not one the user stopped', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
+    await supervisor.start([
+      appSpec(home, {
+        name: 'periodic',
+        script: 'crash-after.js',
+        args: ['100'],
+        env: { EXIT_CODE: '0' },
+        autorestart: false,
+        cronRestart: '* * * * * *',
+      }),
+    ]);
+    await waitFor(
+      async () => {
+        const [info] = await supervisor.list();
+        return info && info.restarts >= 2 ? info : null;
+      },
+      { what: 'two runs started by the schedule after the app exited' },
+    );
+    expect(logLines.some((line) => line.includes("cron_restart '* * * * * *': starting again"))).toBe(true);
+
+    await supervisor.stop('periodic');
+    const [stopped] = await supervisor.list();
+    expect(stopped).toMatchObject({ status: 'stopped', lastExitReason: 'user' });
+    // Asserting that nothing happens: wait one cron period and a half (there is no state to poll for).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await supervisor.list())[0]).toMatchObject({ status: 'stopped', restarts: stopped!.restarts });
+  });
+
   it('refuses an expression croner cannot read, before starting anything', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));

@@ -37,7 +37,7 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   start: [[[{ ...APP_DEFAULTS, name: 'api', script: 'server.js', cwd: '/srv/api', env: { A: '1' } }]]],
   stop: [['api']],
   restart: [['api'], ['all', { env: { A: '2' } }]],
-  reload: [['api'], ['api', { env: { A: '2' } }]],
+  reload: [['api'], ['api', { env: { A: '2' } }], ['api', { env: { A: '2' }, ownEnv: { B: '3' } }]],
   scale: [
     ['api', '+2'],
     ['api', '3'],

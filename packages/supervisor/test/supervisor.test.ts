@@ -203,6 +203,35 @@ describe('supervisor: start and the process table', () => {
     expect(detail!.command.file).toBe(process.execPath);
     expect(detail!.errLogPath).toBe(join(home, 'logs', 'chat-err.log'));
   });
+
+  it('reload and restart with ownEnv replace the app own env: a process file reloaded with a profile', async () => {
+    const { home, supervisor } = setup();
+    await supervisor.start([
+      appSpec(home, {
+        name: 'api',
+        script: 'echo-env.js',
+        env: { SHOW_ENV: 'MODE,KEEP', KEEP: 'shell', MODE: 'dev', OLD: 'x' },
+        ownEnv: { MODE: 'dev', OLD: 'x' },
+      }),
+    ]);
+    await supervisor.reload('api', { ownEnv: { MODE: 'prod' } });
+    const reloaded = await supervisor.configGet('api');
+    expect(reloaded.env).toMatchObject({ SHOW_ENV: 'MODE,KEEP', KEEP: 'shell', MODE: 'prod' });
+    expect(reloaded.env).not.toHaveProperty('OLD');
+    expect(reloaded.ownEnv).toEqual({ MODE: 'prod' });
+    await waitFor(async () => (await logText(supervisor, 'api')).includes('"MODE":"prod"'), {
+      what: 'the reloaded run with MODE=prod',
+    });
+    await supervisor.restart('api', {
+      env: { KEEP: 'new shell' },
+      ownEnv: { MODE: 'dev', SHOW_ENV: 'MODE' },
+    });
+    expect((await supervisor.configGet('api')).env).toEqual({
+      KEEP: 'new shell',
+      MODE: 'dev',
+      SHOW_ENV: 'MODE',
+    });
+  });
 });
 
 describe('supervisor: logs', () => {

@@ -20,7 +20,7 @@ export const START_COMMANDS: CommandSpec[] = [
       'Anything else is one app: an existing file (interpreter by extension), a quoted command line (run',
       'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, --only, --cron, --node-args,',
       '--max-memory-restart (see docs/migrating-from-pm2.md).',
-      'A name or id of a known process restarts it (starts it when stopped), as pm2 start does.',
+      'all, a name, id, namespace or /regex/ of known processes restarts them (starts stopped ones), as pm2 start does.',
       'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
       'Durations take milliseconds or a unit: 500ms, 5s, 2m, 1h, 30d (at most 365d).',
       '--schedule, --every or --timeout make the app a job: each run is a new process, recorded (see',
@@ -91,7 +91,7 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
     details:
       verb === 'restart'
         ? 'Running apps are stopped and started again with the spec in the file (PM2 process files included).'
-        : 'Running apps are reloaded one instance at a time (cluster mode; fork mode restarts), with their spec\nas started; --update-env gives them the environment of this command.',
+        : "Running apps are reloaded one instance at a time (cluster mode; fork mode restarts) with the file's\nenv (and --env profile) over the environment of this command; their other options stay as started.",
     options: {
       env: {
         type: 'string',
@@ -102,7 +102,7 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
       'update-env': {
         type: 'boolean',
         short: 'a',
-        description: 'reload: give the apps the environment of this command',
+        description: "accepted as in PM2: the file's apps always take the environment of this command",
       },
       json,
       ai,

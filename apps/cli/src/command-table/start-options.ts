@@ -114,7 +114,8 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
   'cron-restart': {
     type: 'string',
     value: 'expr',
-    description: 'restart a service on this cron schedule, e.g. "0 3 * * *" (a job: use --schedule)',
+    description:
+      'restart a service on this cron schedule, e.g. "0 3 * * *"; with --no-autorestart it runs again on each\ntick after it exited (a job: use --schedule)',
   },
   'max-memory': {
     type: 'string',

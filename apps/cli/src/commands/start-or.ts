@@ -10,19 +10,20 @@ const RUNNING = new Set(['online', 'starting', 'stopping', 'waiting-restart', 's
  * PM2's startOrRestart / startOrReload (and `start` of a PM2 process file): the apps of the file
  * that do not run are started (a stopped or errored one takes the file's spec); those that run are
  * restarted with the file's spec (stopped, then started; one the daemon refuses runs again as it
- * was), or reloaded one instance at a time. New apps start first, so a refused start touches nothing.
+ * was), or reloaded one instance at a time with the file's environment (its `env` and `--env`
+ * profile over this shell's, as a restart gives them). New apps start first, so a refused start
+ * touches nothing.
  */
 export async function startOrAct(
   client: Pick<VelosControl, 'list' | 'start' | 'stop' | 'restart' | 'reload'>,
   specs: AppSpec[],
   action: RunningAction,
-  options: { env?: Record<string, string> } = {},
 ): Promise<{ started: string[]; restarted: string[]; reloaded: string[] }> {
   const running = runningNames(await client.list());
   const live = specs.filter((spec) => running.has(spec.name));
   const idle = specs.filter((spec) => !running.has(spec.name));
   if (action === 'reload') {
-    for (const spec of live) await client.reload(spec.name, options.env ? { env: options.env } : undefined);
+    for (const spec of live) await client.reload(spec.name, { env: spec.env, ownEnv: spec.ownEnv ?? {} });
     if (idle.length > 0) await client.start(idle);
     return { started: names(idle), restarted: [], reloaded: names(live) };
   }

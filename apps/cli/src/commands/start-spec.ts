@@ -10,6 +10,7 @@ import {
   onlyApps,
 } from '../pm2/ecosystem-file.js';
 import { applyPm2FileFlags } from '../pm2/file-flags.js';
+import { isRegexTarget } from '../pm2/regex-targets.js';
 
 /** The lazily imported `@velos/core/config` module (zod, yaml, toml: never on the `velos list` path). */
 export type ConfigModule = typeof import('@velos/core/config');
@@ -146,6 +147,7 @@ export function resolveStartTarget(
     if (stats?.isDirectory()) throw invalid(`script is a directory: ${arg}`);
     if (stats) return { kind: 'script', script: candidate };
   }
+  if (isRegexTarget(arg)) return { kind: 'word', word: arg };
   if (/\s/.test(arg.trim())) return { kind: 'script', script: arg.trim() };
   if (arg.includes('/') || SCRIPT_EXTENSION.test(arg)) throw invalid(`script not found: ${arg}`);
   return { kind: 'word', word: arg };

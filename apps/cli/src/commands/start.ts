@@ -11,7 +11,9 @@ import {
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
+import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
+import { isRegexTarget } from '../pm2/regex-targets.js';
 import { printProcesses } from './print-processes.js';
 import { type RunningAction, startOrAct } from './start-or.js';
 import { startOrForce } from './start-or-force.js';
@@ -97,8 +99,8 @@ export async function runStartOr(
   const specs = await specsFromConfigFile(target.path, input, where, config);
   ensureLogDirs(specs);
   const client = await ctx.client();
-  const env = input.options['update-env'] ? where.env : undefined;
-  await startOrAct(client, specs, action, env ? { env: definedEnv(env) } : {});
+  // the file's apps take this shell's environment with or without --update-env, as at their start
+  await startOrAct(client, specs, action);
   printProcesses(ctx, await client.list());
 }
 
@@ -119,22 +121,36 @@ export async function startEnvironment(
   return where;
 }
 
-/** PM2's `start <name|id>`: starts or restarts the processes named by `word`; false if none has it. */
+/**
+ * PM2's `start <target>` of processes the daemon has: `all`, an id, a name, a namespace or a
+ * `/regex/`, resolved as `restart` resolves them; false when the target matches no process (then it
+ * may be a program on PATH). Stopped processes start, running services restart (a job waiting for
+ * its schedule is left to it); `--update-env` gives them this shell's environment.
+ */
 async function startExisting(
   ctx: CommandContext,
   word: string,
   env?: Record<string, string>,
 ): Promise<boolean> {
   const client = await ctx.client();
-  const processes = await client.list();
-  const matches = processes.filter((p) => p.name === word || String(p.id) === word);
-  if (matches.length === 0) return false;
-  // as PM2's `start <name|id>`: stopped processes start, running services restart (a job waiting for its
-  // schedule is left to it); `--update-env` gives them this shell's environment
-  const chosen = matches.filter(
-    (p: ProcessInfo) => p.status === 'stopped' || p.status === 'errored' || p.type !== 'job',
+  const { done, notFound } = await forEachTarget(
+    [word],
+    () => client.list(),
+    'start',
+    async (target) => {
+      const matches = await client.describe(target);
+      const chosen = matches.filter(
+        (p: ProcessInfo) => p.status === 'stopped' || p.status === 'errored' || p.type !== 'job',
+      );
+      for (const p of chosen)
+        await (env ? client.restart(String(p.id), { env }) : client.restart(String(p.id)));
+      return matches;
+    },
+    { allNeedsOne: true },
   );
-  for (const p of chosen) await (env ? client.restart(String(p.id), { env }) : client.restart(String(p.id)));
+  // `all` and a /regex/ are never a program: matching nothing is the command's error
+  if (done === 0 && (word === 'all' || isRegexTarget(word))) reportNotFound(notFound);
+  if (done === 0) return false;
   printProcesses(ctx, await client.list());
   return true;
 }

@@ -25,6 +25,10 @@ export async function loadEcosystemScript(
   config: ConfigModule,
 ): Promise<AppSpec[]> {
   const label = basename(file);
+  // a missing file is one line, as a missing script is, not the import's error about a module
+  if (!statSync(file, { throwIfNoEntry: false })) {
+    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `process file not found: ${file}`, { data: { file } });
+  }
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;

@@ -4,6 +4,7 @@ import {
   type AppSpec,
   type ConfigFileReload,
   ErrorCodes,
+  inheritedPartOf,
   isVelosError,
   toErrorPayload,
   VelosError,
@@ -12,7 +13,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { type ApplyDeps, MIN_RELOAD_GRACE_MS, replaceSpec, watchGrace } from './config-apply.js';
 import type { AlertsHandler } from './config-control.js';
 import { applySpecChanges, loadConfigModule } from './spec-changes.js';
-import { diffSpecs, inheritedEnv } from './spec-diff.js';
+import { diffSpecs } from './spec-diff.js';
 
 /** What a config file reload needs from the supervisor. */
 export interface ReloadDeps extends ApplyDeps {
@@ -120,7 +121,7 @@ async function readLinkedFile(deps: ReloadDeps, file: string, linked: AppSpec[])
   const envProfile = first.source?.envProfile;
   const defaults = deps.defaults();
   const specs = await config.loadConfigFile(file, {
-    baseEnv: inheritedEnv(first),
+    baseEnv: inheritedPartOf(first),
     cpuCount: availableParallelism(),
     ...(envProfile === undefined ? {} : { envProfile }),
     ...(defaults === undefined ? {} : { defaults }),
@@ -140,7 +141,7 @@ async function readLinkedFile(deps: ReloadDeps, file: string, linked: AppSpec[])
       );
     }
     // an app keeps the environment it inherited at its first start
-    if (old) spec.env = { ...inheritedEnv(old), ...(spec.ownEnv ?? {}) };
+    if (old) spec.env = { ...inheritedPartOf(old), ...(spec.ownEnv ?? {}) };
     const overrides = old?.source?.overrides;
     spec.source = {
       file,

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
-import { inheritedEnv } from './spec-diff.js';
+import { type AppSpec, ErrorCodes, inheritedPartOf, VelosError } from '@velos/core';
 
 /** The lazily loaded `@velos/core/config` (zod/mini schemas, TOML/YAML parsers): never at daemon start. */
 export type ConfigModule = typeof import('@velos/core/config');
@@ -28,7 +27,7 @@ export async function applySpecChanges(spec: AppSpec, changes: Record<string, un
   try {
     [next] = config.validateConfig({ apps: [entry] }, spec.name, {
       baseDir: spec.cwd,
-      baseEnv: inheritedEnv(spec),
+      baseEnv: inheritedPartOf(spec),
       cpuCount: availableParallelism(),
     }) as [AppSpec];
   } catch (error) {

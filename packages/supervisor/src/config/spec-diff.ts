@@ -30,13 +30,6 @@ export function isSameSpec(a: AppSpec, b: AppSpec): boolean {
   return stableJson(restA) === stableJson(restB);
 }
 
-/** The environment an app inherited at its first start: its env without its own (config) part. */
-export function inheritedEnv(spec: AppSpec): Record<string, string> {
-  if (!spec.ownEnv) return { ...spec.env };
-  const own = new Set(Object.keys(spec.ownEnv));
-  return Object.fromEntries(Object.entries(spec.env).filter(([key]) => !own.has(key)));
-}
-
 function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner !== null && typeof inner === 'object' && !Array.isArray(inner)

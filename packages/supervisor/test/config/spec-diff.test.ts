@@ -1,6 +1,6 @@
-import { APP_DEFAULTS, type AppSpec } from '@velos/core';
+import { APP_DEFAULTS, type AppSpec, inheritedPartOf } from '@velos/core';
 import { describe, expect, it } from 'vitest';
-import { diffSpecs, inheritedEnv } from '../../src/config/spec-diff.js';
+import { diffSpecs } from '../../src/config/spec-diff.js';
 
 function spec(name: string, extra: Partial<AppSpec> = {}): AppSpec {
   return { ...APP_DEFAULTS, name, script: `${name}.js`, cwd: '/srv', env: {}, ...extra };
@@ -22,7 +22,7 @@ describe('diffSpecs (CFG-2)', () => {
   });
 
   it('takes the inherited environment without the app own variables', () => {
-    expect(inheritedEnv(spec('a', { env: { PATH: '/bin', MODE: 'x' }, ownEnv: { MODE: 'x' } }))).toEqual({
+    expect(inheritedPartOf(spec('a', { env: { PATH: '/bin', MODE: 'x' }, ownEnv: { MODE: 'x' } }))).toEqual({
       PATH: '/bin',
     });
   });
