@@ -15,6 +15,7 @@ import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
 import { printProcesses } from './print-processes.js';
+import { spawnFailure } from './start-failures.js';
 import { type RunningAction, startOrAct } from './start-or.js';
 import { startOrForce } from './start-or-force.js';
 import {
@@ -60,7 +61,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     return;
   }
   ensureLogDirs(specs);
-  const startApps = async (client: VelosControl): Promise<void> => {
+  const startApps = async (client: VelosControl, isForeground = false): Promise<void> => {
     if (onRunning) await startOrAct(client, specs, onRunning);
     else await startOrForce(client, specs, input.options.force === true);
     if (target.kind === 'config' && !isScriptConfig(target.path)) {
@@ -69,10 +70,15 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
         if (alerts !== null || !isVelosError(error) || error.code !== ErrorCodes.UNKNOWN_COMMAND) throw error;
       });
     }
-    printProcesses(ctx, await client.list());
+    const listed = await client.list();
+    printProcesses(ctx, listed);
+    const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)));
+    // in the foreground (a container's PID 1) the other apps run on: the reason is told, not fatal
+    if (failure && isForeground) process.stderr.write(`velos: ${failure.message}\n`);
+    else if (failure) throw failure;
   };
   if (input.options['no-daemon']) {
-    await (await import('./start-foreground.js')).runInForeground(ctx, startApps);
+    await (await import('./start-foreground.js')).runInForeground(ctx, (client) => startApps(client, true));
     return;
   }
   await startApps(await ctx.client());
