@@ -8,6 +8,7 @@ import { registerDashboard } from './http/dashboard.js';
 import { errorResponse } from './http/error-response.js';
 import { registerMcp } from './http/mcp-route.js';
 import { answerClientError, answerExpectations } from './http/protocol-errors.js';
+import { registerOriginGuard } from './http/request-origin.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, registerSecurity } from './http/security.js';
 import { registerOpenApi } from './openapi/openapi-route.js';
 import type { ApiScope, ApiServer, ApiServerOptions } from './options.js';
@@ -106,6 +107,13 @@ async function build(
     rateLimitPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     isTls: options.tls !== undefined,
   });
+  // without tokens nothing else tells a DNS-rebinding page from this machine's own clients
+  registerOriginGuard(app, {
+    isHostChecked: isAuthDisabled,
+    host: options.host ?? DEFAULT_HOST,
+    corsOrigins: options.corsOrigins ?? [],
+    isTls: options.tls !== undefined,
+  });
   if (!isAuthDisabled) {
     app.addHook('onRequest', async (request, reply) => {
       const needed = (request.routeOptions.config as { scope?: ApiScope | 'none' }).scope ?? 'none';
@@ -143,7 +151,7 @@ async function build(
     if ('tokens' in options.auth) registerMcp(app, control, options.auth.tokens.admin);
     else log('velos api: /mcp is off: the MCP endpoint needs a token and authentication is disabled');
   }
-  await registerWebSocket(app, { control, authenticate, ws: options.ws ?? {}, log });
+  await registerWebSocket(app, { control, authenticate, isAuthDisabled, ws: options.ws ?? {}, log });
   if (options.dashboard !== false) await registerDashboard(app, options.dashboardDir ?? DASHBOARD_DIR);
 }
 
