@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes, VelosError } from '@velos/core';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { bearerToken, createAuthenticator, isAllowed } from './auth/authenticate.js';
+import { setRequestScope } from './auth/request-scope.js';
 import { sharedReads } from './control/shared-reads.js';
 import { registerDashboard } from './http/dashboard.js';
 import { errorResponse } from './http/error-response.js';
@@ -114,7 +115,9 @@ async function build(
     corsOrigins: options.corsOrigins ?? [],
     isTls: options.tls !== undefined,
   });
-  if (!isAuthDisabled) {
+  if (isAuthDisabled) {
+    app.addHook('onRequest', async (request) => setRequestScope(request, 'admin'));
+  } else {
     app.addHook('onRequest', async (request, reply) => {
       const needed = (request.routeOptions.config as { scope?: ApiScope | 'none' }).scope ?? 'none';
       if (needed === 'none' || request.method === 'OPTIONS') return;
@@ -133,6 +136,7 @@ async function build(
           `${request.method} ${pathOf(request.url)} needs an admin token; this one is read-only`,
         );
       }
+      setRequestScope(request, scope);
     });
   }
   let collector: Promise<() => Promise<string>> | undefined;

@@ -248,6 +248,37 @@ describe('REST routes over a real daemon', () => {
     expect((await request('DELETE', '/api/v1/alerts/web-errored')).body.removed.name).toBe('web-errored');
   });
 
+  it('masks webhook URLs and secret headers of GET /alerts for a read token, not for admin', async () => {
+    const url = 'https://hooks.slack.com/services/T000/B000/s3cretpath';
+    const webhook = { type: 'webhook', url, timeoutMs: 5000, retries: 0, backoffMs: 1000 };
+    const rule = {
+      name: 'web-hooked',
+      when: { kind: 'errored' },
+      severity: 'warning',
+      forMs: 0,
+      resolveAfterMs: 60_000,
+      channels: [{ ...webhook, headers: { authorization: 'Bearer hook-s3cret', 'x-team': 'ops' } }],
+      escalation: { afterRepeats: 2, channels: [{ ...webhook, url: `${url}/escalated` }] },
+      source: 'runtime',
+    };
+    expect((await request('POST', '/api/v1/alerts', { body: { rule } })).status).toBe(200);
+    const ruleOf = (answer: Answer) =>
+      answer.body.alerts.find((a: { rule: { name: string } }) => a.rule.name === 'web-hooked').rule;
+    const read = await request('GET', '/api/v1/alerts', { token: api.read });
+    expect(JSON.stringify(read.body)).not.toContain('s3cret');
+    expect(ruleOf(read).channels[0]).toMatchObject({
+      url: 'https://hooks.slack.com/****',
+      headers: { authorization: '****', 'x-team': 'ops' },
+    });
+    expect(ruleOf(read).escalation.channels[0].url).toBe('https://hooks.slack.com/****');
+    const admin = await request('GET', '/api/v1/alerts');
+    expect(ruleOf(admin).channels[0]).toMatchObject({
+      url,
+      headers: { authorization: 'Bearer hook-s3cret' },
+    });
+    expect((await request('DELETE', '/api/v1/alerts/web-hooked')).status).toBe(200);
+  });
+
   it('saves, resurrects and reopens log files', async () => {
     expect((await request('POST', '/api/v1/daemon/save')).body.count).toBeGreaterThan(0);
     expect((await request('POST', '/api/v1/daemon/resurrect')).status).toBe(200);
