@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../command-spec.js';
-import { ai, json, showSecrets } from './common-options.js';
+import { ai, json } from './common-options.js';
 
 /** The alert rules: `velos alerts` and its add, remove and test. */
 export const ALERT_COMMANDS: CommandSpec[] = [
