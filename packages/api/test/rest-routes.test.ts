@@ -211,6 +211,14 @@ describe('REST routes over a real daemon', () => {
     expect(posted.body.event).toMatchObject({ kind: 'app.deploy', message: 'v2 is out' });
     const events = await request('GET', '/api/v1/events?kind=app.deploy&limit=10', { token: api.read });
     expect(events.body.events.map((e: { kind: string }) => e.kind)).toEqual(['app.deploy']);
+    const unknown = await request('GET', '/api/v1/events?kind=process.exited,process.restarted');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(unknown.body.error.message).toMatch(
+      /unknown event kind "process\.restarted": .*process\.restarting/,
+    );
+    const known = await request('GET', '/api/v1/events?kind=process.exited,process.restarting&since=1h');
+    expect(known.status).toBe(200);
   });
 
   it('serves metrics as JSON, Prometheus text and history', async () => {

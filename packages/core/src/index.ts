@@ -61,6 +61,7 @@ export {
   type EventsRequest,
   type EventsResult,
   matchesEventKind,
+  unknownEventKindReason,
   type VelosEvent,
 } from './events.js';
 export {
