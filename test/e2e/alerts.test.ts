@@ -348,6 +348,35 @@ webhook = { url = "http://127.0.0.1:9/x", timout = "1s" }
     expect(missing.stderr).toContain("no alert rule is called 'nope' (rules: keep)");
   });
 
+  it('masks webhook URLs and secret headers in --json unless --show-secrets', async () => {
+    const home = createHome();
+    const file = join(home, 'hooked.toml');
+    writeFileSync(
+      file,
+      `[[alerts]]
+name = "hooked"
+when = "errored"
+webhook = { url = "https://hooks.example.com/services/s3cretpath", headers = { authorization = "Bearer s3cret", x-team = "ops" } }
+`,
+    );
+    const added = await velosOk(['alerts', 'add', '--file', file, '--json'], { home });
+    expect(added.stdout).not.toContain('s3cret');
+    const listed = await velosOk(['alerts', '--json'], { home });
+    expect(listed.stdout).not.toContain('s3cret');
+    expect(JSON.parse(listed.stdout)[0].rule.channels[0]).toMatchObject({
+      url: 'https://hooks.example.com/****',
+      headers: { authorization: '****', 'x-team': 'ops' },
+    });
+    const shown = await velosOk(['alerts', '--json', '--show-secrets'], { home });
+    expect(JSON.parse(shown.stdout)[0].rule.channels[0]).toMatchObject({
+      url: 'https://hooks.example.com/services/s3cretpath',
+      headers: { authorization: 'Bearer s3cret' },
+    });
+    expect((await velosOk(['alerts', 'remove', 'hooked', '--json'], { home })).stdout).not.toContain(
+      's3cret',
+    );
+  });
+
   it('a memory rule fires on a leaking app and resolves when it stops', async () => {
     const home = createHome();
     const hook = await receiver();

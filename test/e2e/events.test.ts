@@ -117,6 +117,8 @@ describe('velos events (OBS-2)', () => {
       [['emit', 'bad name'], 'event name "bad name"'],
       [['emit', 'ok', '--severity', 'loud'], '--severity: expected info, warning, error, critical'],
       [['emit', 'ok', 'novalue'], 'expected a field as key=value'],
+      [['--kind', 'bogus'], '--kind: unknown event kind "bogus": expected a kind (process.started,'],
+      [['--kind', 'exited,process.restarted'], 'unknown event kind "process.restarted"'],
     ] as const;
     // independent calls: run at once
     const results = await Promise.all(cases.map(([args]) => velos(['events', ...args], { home })));

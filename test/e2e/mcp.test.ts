@@ -389,6 +389,9 @@ async function checkErrors(client: Client): Promise<void> {
   expect(neither.text).toMatch(/^INVALID_ARGUMENT: give either script or config/);
   const metrics = await call(client, 'metrics_snapshot', { target: 'no-such-app' });
   expect(metrics.text).toMatch(/^TARGET_NOT_FOUND/);
+  const kind = await call(client, 'events_list', { kinds: ['process.restarted'] });
+  expect(kind.isError).toBe(true);
+  expect(kind.text).toMatch(/unknown event kind "process\.restarted": .*process\.restarting/);
   // the server is still there
   expect((await ok<Row[]>(client, 'process_list')).length).toBeGreaterThanOrEqual(3);
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
@@ -127,6 +127,15 @@ describe('velos serve (API-1…4)', () => {
     expect(ok.status).toBe(200);
     withFile.child.kill('SIGTERM');
     expect(await withFile.exited).toBe(0);
+
+    const shared = join(home, 'shared-tokens');
+    writeFileSync(shared, 'only-an-admin-token-0123456789abcdef\n', { mode: 0o600 });
+    chmodSync(shared, 0o644);
+    const refused = await velos(['serve', '--port', '0', '--token-file', shared], { home });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toBe(
+      `velos: ${shared} is readable by others (mode 644); run chmod 600 ${shared}\n`,
+    );
 
     const open = await serve(home, ['--no-auth']);
     expect(open.info.tokenFile).toBeNull();

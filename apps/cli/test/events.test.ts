@@ -88,6 +88,7 @@ describe('events request', () => {
     expect(kindFilters('process, job')).toEqual(['process', 'job']);
     expect(kindFilters('process.exited,sync.done,app')).toEqual(['process.exited', 'sync.done', 'app']);
     expect(() => kindFilters(' , ')).toThrow('--kind');
+    expect(() => kindFilters('exit,bogus')).toThrow('--kind: unknown event kind "bogus"');
   });
 
   it('builds the request from target and options', () => {

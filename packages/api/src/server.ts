@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes, VelosError } from '@velos/core';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { bearerToken, createAuthenticator, isAllowed } from './auth/authenticate.js';
+import { setRequestScope } from './auth/request-scope.js';
 import { sharedReads } from './control/shared-reads.js';
 import { registerDashboard } from './http/dashboard.js';
 import { errorResponse } from './http/error-response.js';
 import { registerMcp } from './http/mcp-route.js';
 import { answerClientError, answerExpectations } from './http/protocol-errors.js';
+import { registerOriginGuard } from './http/request-origin.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, registerSecurity } from './http/security.js';
 import { registerOpenApi } from './openapi/openapi-route.js';
 import type { ApiScope, ApiServer, ApiServerOptions } from './options.js';
@@ -106,7 +108,16 @@ async function build(
     rateLimitPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     isTls: options.tls !== undefined,
   });
-  if (!isAuthDisabled) {
+  // without tokens nothing else tells a DNS-rebinding page from this machine's own clients
+  registerOriginGuard(app, {
+    isHostChecked: isAuthDisabled,
+    host: options.host ?? DEFAULT_HOST,
+    corsOrigins: options.corsOrigins ?? [],
+    isTls: options.tls !== undefined,
+  });
+  if (isAuthDisabled) {
+    app.addHook('onRequest', async (request) => setRequestScope(request, 'admin'));
+  } else {
     app.addHook('onRequest', async (request, reply) => {
       const needed = (request.routeOptions.config as { scope?: ApiScope | 'none' }).scope ?? 'none';
       if (needed === 'none' || request.method === 'OPTIONS') return;
@@ -125,6 +136,7 @@ async function build(
           `${request.method} ${pathOf(request.url)} needs an admin token; this one is read-only`,
         );
       }
+      setRequestScope(request, scope);
     });
   }
   let collector: Promise<() => Promise<string>> | undefined;
@@ -143,7 +155,7 @@ async function build(
     if ('tokens' in options.auth) registerMcp(app, control, options.auth.tokens.admin);
     else log('velos api: /mcp is off: the MCP endpoint needs a token and authentication is disabled');
   }
-  await registerWebSocket(app, { control, authenticate, ws: options.ws ?? {}, log });
+  await registerWebSocket(app, { control, authenticate, isAuthDisabled, ws: options.ws ?? {}, log });
   if (options.dashboard !== false) await registerDashboard(app, options.dashboardDir ?? DASHBOARD_DIR);
 }
 

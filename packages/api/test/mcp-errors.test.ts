@@ -49,6 +49,23 @@ describe('/mcp answers every refusal as a JSON-RPC error (found by the MCP-over-
     });
     expect(untyped.status).toBe(415);
     expect(await untyped.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+    // fastify has a text/plain parser of its own: /mcp still takes JSON only
+    for (const type of ['text/plain', 'text/plain; charset=utf-8']) {
+      const plain = await call(api.url, 'POST', '/mcp', {
+        token: api.admin,
+        headers: { ...ACCEPT, 'content-type': type },
+        body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      });
+      expectRpcError(plain, 415, -32000, 'INVALID_ARGUMENT');
+      expect(plain.body.error.message).toMatch(/Unsupported Media Type.*application\/json/);
+      expect(plain.body.error.message).not.toMatch(/batch/);
+    }
+    const typed = await call(api.url, 'POST', '/mcp', {
+      token: api.admin,
+      headers: { ...ACCEPT, 'content-type': 'application/json; charset=utf-8' },
+      body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+    });
+    expect(typed).toMatchObject({ status: 200, body: { id: 1, result: {} } });
     const huge = await call(api.url, 'POST', '/mcp', {
       token: api.admin,
       headers: ACCEPT,

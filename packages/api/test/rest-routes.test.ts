@@ -211,6 +211,14 @@ describe('REST routes over a real daemon', () => {
     expect(posted.body.event).toMatchObject({ kind: 'app.deploy', message: 'v2 is out' });
     const events = await request('GET', '/api/v1/events?kind=app.deploy&limit=10', { token: api.read });
     expect(events.body.events.map((e: { kind: string }) => e.kind)).toEqual(['app.deploy']);
+    const unknown = await request('GET', '/api/v1/events?kind=process.exited,process.restarted');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(unknown.body.error.message).toMatch(
+      /unknown event kind "process\.restarted": .*process\.restarting/,
+    );
+    const known = await request('GET', '/api/v1/events?kind=process.exited,process.restarting&since=1h');
+    expect(known.status).toBe(200);
   });
 
   it('serves metrics as JSON, Prometheus text and history', async () => {
@@ -246,6 +254,37 @@ describe('REST routes over a real daemon', () => {
     const tested = await request('POST', '/api/v1/alerts/web-errored/test');
     expect(tested.body.deliveries[0]).toMatchObject({ isOk: true });
     expect((await request('DELETE', '/api/v1/alerts/web-errored')).body.removed.name).toBe('web-errored');
+  });
+
+  it('masks webhook URLs and secret headers of GET /alerts for a read token, not for admin', async () => {
+    const url = 'https://hooks.slack.com/services/T000/B000/s3cretpath';
+    const webhook = { type: 'webhook', url, timeoutMs: 5000, retries: 0, backoffMs: 1000 };
+    const rule = {
+      name: 'web-hooked',
+      when: { kind: 'errored' },
+      severity: 'warning',
+      forMs: 0,
+      resolveAfterMs: 60_000,
+      channels: [{ ...webhook, headers: { authorization: 'Bearer hook-s3cret', 'x-team': 'ops' } }],
+      escalation: { afterRepeats: 2, channels: [{ ...webhook, url: `${url}/escalated` }] },
+      source: 'runtime',
+    };
+    expect((await request('POST', '/api/v1/alerts', { body: { rule } })).status).toBe(200);
+    const ruleOf = (answer: Answer) =>
+      answer.body.alerts.find((a: { rule: { name: string } }) => a.rule.name === 'web-hooked').rule;
+    const read = await request('GET', '/api/v1/alerts', { token: api.read });
+    expect(JSON.stringify(read.body)).not.toContain('s3cret');
+    expect(ruleOf(read).channels[0]).toMatchObject({
+      url: 'https://hooks.slack.com/****',
+      headers: { authorization: '****', 'x-team': 'ops' },
+    });
+    expect(ruleOf(read).escalation.channels[0].url).toBe('https://hooks.slack.com/****');
+    const admin = await request('GET', '/api/v1/alerts');
+    expect(ruleOf(admin).channels[0]).toMatchObject({
+      url,
+      headers: { authorization: 'Bearer hook-s3cret' },
+    });
+    expect((await request('DELETE', '/api/v1/alerts/web-hooked')).status).toBe(200);
   });
 
   it('saves, resurrects and reopens log files', async () => {

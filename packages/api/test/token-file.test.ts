@@ -43,7 +43,7 @@ describe('readTokenFile', () => {
   it('reads scoped lines, a bare token as admin, and skips comments and blank lines', () => {
     const dir = tempDir();
     const path = join(dir, 'tokens');
-    writeFileSync(path, `# mine\n\nread ${'r'.repeat(20)}\n${'a'.repeat(20)}\n`);
+    writeFileSync(path, `# mine\n\nread ${'r'.repeat(20)}\n${'a'.repeat(20)}\n`, { mode: 0o600 });
     expect(readTokenFile(path)).toEqual({ admin: 'a'.repeat(20), read: 'r'.repeat(20) });
   });
 
@@ -55,8 +55,19 @@ describe('readTokenFile', () => {
     [`admin ${'a'.repeat(20)}\nread ${'a'.repeat(20)}`, /read token must differ/],
   ])('refuses %j', (text, error) => {
     const path = join(tempDir(), 'tokens');
-    writeFileSync(path, text);
+    writeFileSync(path, text, { mode: 0o600 });
     expect(() => readTokenFile(path)).toThrow(error);
+  });
+
+  it('refuses a token file others can read or write, as for the home one', () => {
+    for (const mode of [0o644, 0o640, 0o602]) {
+      const path = join(tempDir(), 'tokens');
+      writeFileSync(path, `admin ${'a'.repeat(20)}\n`, { mode: 0o600 });
+      chmodSync(path, mode);
+      expect(() => readTokenFile(path)).toThrow(
+        `${path} is readable by others (mode ${mode.toString(8)}); run chmod 600 ${path}`,
+      );
+    }
   });
 
   it('names a file it cannot read', () => {

@@ -16,9 +16,19 @@ describe('parseClientMessage', () => {
       field: 'intervalMs',
       topic: 'metrics',
     });
-    expect(parseClientMessage('{"type":"subscribe","topic":"events","kinds":["ok",""]}')).toMatchObject({
+    expect(parseClientMessage('{"type":"subscribe","topic":"events","kinds":["process",""]}')).toMatchObject({
       ok: false,
       field: 'kinds.1',
+    });
+    expect(
+      parseClientMessage('{"type":"subscribe","topic":"events","kinds":["process","process.restarted"]}'),
+    ).toMatchObject({
+      ok: false,
+      field: 'kinds.1',
+      topic: 'events',
+      message: expect.stringMatching(
+        /^kinds\.1: unknown event kind "process\.restarted": .*process\.restarting/,
+      ),
     });
     expect(parseClientMessage('{"type":"subscribe","topic":"logs","interval":5}')).toMatchObject({
       ok: false,

@@ -101,6 +101,33 @@ export interface EmitEventRequest {
 /** Rule of app event names (`sync.done`, `payment-failed`); the kind is `app.<name>`. */
 export const APP_EVENT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/;
 
+/** The categories of the daemon's kinds (`process`, `job`, …), without `app`. */
+const DAEMON_CATEGORIES: ReadonlySet<string> = new Set(
+  EVENT_KINDS.map((kind) => kind.slice(0, kind.indexOf('.'))),
+);
+/** What a kind filter may be besides an app event: a kind, a category or a name after the category. */
+const KNOWN_FILTERS: ReadonlySet<string> = new Set<string>([
+  ...EVENT_KINDS,
+  ...DAEMON_CATEGORIES,
+  'app',
+  ...EVENT_KINDS.map((kind) => kind.slice(kind.indexOf('.') + 1)),
+]);
+
+/**
+ * Why a kind filter can select no event, or null when it can: a kind of `EVENT_KINDS`, a category
+ * (`process`, …, `app`), a name after the category (`exited`), `app.<name>`, or an app event's
+ * dotted name (`sync.done`) whose first part is no daemon category (`process.restarted` is refused).
+ * @example unknownEventKindReason('process.restarted') // 'unknown event kind "process.restarted": expected …'
+ */
+export function unknownEventKindReason(filter: string): string | null {
+  if (KNOWN_FILTERS.has(filter)) return null;
+  const dot = filter.indexOf('.');
+  const category = dot === -1 ? null : filter.slice(0, dot);
+  if (category === 'app' && APP_EVENT_NAME.test(filter.slice(dot + 1))) return null;
+  if (category !== null && !DAEMON_CATEGORIES.has(category) && APP_EVENT_NAME.test(filter)) return null;
+  return `unknown event kind ${JSON.stringify(filter.slice(0, 100))}: expected a kind (${EVENT_KINDS.join(', ')}), a category (${[...DAEMON_CATEGORIES, 'app'].join(', ')}), the name after it (exited, restarting…) or app.<name>`;
+}
+
 /** True when `kind` is selected by one of `filters` (a whole kind, a category, or the name after the category). */
 export function matchesEventKind(kind: string, filters: readonly string[]): boolean {
   if (filters.length === 0) return true;

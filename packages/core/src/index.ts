@@ -61,6 +61,7 @@ export {
   type EventsRequest,
   type EventsResult,
   matchesEventKind,
+  unknownEventKindReason,
   type VelosEvent,
 } from './events.js';
 export {
@@ -148,4 +149,4 @@ export {
 export { DEFERRED_CA_VAR, deferredCa, restoreDeferredCa, withDeferredCa } from './deferred-ca.js';
 export { inheritedEnv, inheritedPartOf, KEPT_ENV_KEYS } from './env-inherit.js';
 export { HttpTimeoutError, type OwnHttpRequest, type OwnHttpResponse, ownHttpRequest } from './own-http.js';
-export { isSecretKey, MASK, maskEnv, maskSecrets } from './secret-mask.js';
+export { isSecretKey, MASK, maskAlertRule, maskAlerts, maskEnv, maskSecrets } from './secret-mask.js';

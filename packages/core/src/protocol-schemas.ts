@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ALERT_NAME, alertRuleSchema, MAX_ALERT_RULES } from './alert-rules.js';
 import type { AppSpec } from './app-spec.js';
-import { APP_EVENT_NAME } from './events.js';
+import { APP_EVENT_NAME, unknownEventKindReason } from './events.js';
 import { PAYLOAD_LIMITS } from './payload-limits.js';
 import { MAX_DURATION_MS } from './units.js';
 
@@ -221,10 +221,20 @@ const logsQuery = once(() => ({
 }));
 const empty = once(() => z.optional(z.object({})));
 const epochMs = z.number().check(z.gte(0), z.lte(8.64e15));
+const eventKindFilter = once(() =>
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(100),
+    z.superRefine((filter, ctx) => {
+      const reason = unknownEventKindReason(filter);
+      if (reason !== null) ctx.issues.push({ code: 'custom', message: reason, input: filter });
+    }),
+  ),
+);
 const eventsRequest = once(() =>
   z.object({
     target: z.optional(target),
-    kinds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(50))),
+    kinds: z.optional(z.array(eventKindFilter()).check(z.maxLength(50))),
     since: z.optional(epochMs),
     until: z.optional(epochMs),
     afterSeq: z.optional(z.int().check(z.gte(0))),

@@ -1,3 +1,5 @@
+import type { AlertChannel, AlertRule, AlertStatus } from './alert-rule.js';
+
 /** What a masked value reads as. */
 export const MASK = '****';
 
@@ -32,6 +34,42 @@ export function maskEnv(env: Record<string, unknown>): Record<string, unknown> {
     else out[key] = typeof value === 'string' ? value.replace(URL_PASSWORD, `$1${MASK}$2`) : value;
   }
   return out;
+}
+
+/**
+ * A copy of `velos alerts` rows with each webhook's secrets masked (`maskAlertRule`).
+ * @example maskAlerts(await control.alerts())[0].rule.channels[0].url // 'https://hooks.slack.com/****'
+ */
+export function maskAlerts(alerts: readonly AlertStatus[]): AlertStatus[] {
+  return alerts.map((alert) => ({ ...alert, rule: maskAlertRule(alert.rule) }));
+}
+
+/**
+ * A copy of an alert rule whose webhooks (the escalation's too) keep only the origin of their URL
+ * (a Slack or Discord URL's path is its secret) and mask secret-looking header values as `maskEnv` does.
+ */
+export function maskAlertRule(rule: AlertRule): AlertRule {
+  const masked: AlertRule = { ...rule, channels: rule.channels.map(maskChannel) };
+  if (rule.escalation)
+    masked.escalation = { ...rule.escalation, channels: rule.escalation.channels.map(maskChannel) };
+  return masked;
+}
+
+function maskChannel(channel: AlertChannel): AlertChannel {
+  if (channel.type !== 'webhook') return channel;
+  const masked = { ...channel, url: maskWebhookUrl(channel.url) };
+  if (channel.headers) masked.headers = maskEnv(channel.headers) as Record<string, string>;
+  return masked;
+}
+
+function maskWebhookUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    const isBare = url.pathname === '/' && url.search === '' && url.username === '' && url.password === '';
+    return isBare ? text : `${url.protocol}//${url.host}/${MASK}`;
+  } catch {
+    return MASK;
+  }
 }
 
 function walk(value: unknown, depth: number): unknown {

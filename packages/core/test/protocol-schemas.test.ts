@@ -134,3 +134,28 @@ describe('payload limits', () => {
     );
   });
 });
+
+describe('event kind filters', () => {
+  it('takes kinds, categories, names, app events, and refuses a kind no event has, listing the kinds', () => {
+    const good = [
+      'process.restarting',
+      'process',
+      'app',
+      'restarting',
+      'error_burst',
+      'app.deploy',
+      'sync.done',
+    ];
+    for (const schema of [requestSchemas.events, requestSchemas['events.follow']]) {
+      expect(schema.safeParse({ kinds: good }).success).toBe(true);
+      for (const bad of ['process.restarted', 'bogus', 'daemon.exploded', 'app.bad name']) {
+        const parsed = schema.safeParse({ kinds: ['process', bad] });
+        expect(parsed.success, bad).toBe(false);
+        const issue = parsed.error?.issues[0];
+        expect(issue?.path).toEqual(['kinds', 1]);
+        expect(issue?.message).toContain(`unknown event kind "${bad}"`);
+        expect(issue?.message).toContain('process.restarting');
+      }
+    }
+  });
+});

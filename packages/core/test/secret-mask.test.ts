@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretKey, MASK, maskSecrets } from '../src/secret-mask.js';
+import { isSecretKey, MASK, maskAlertRule, maskSecrets } from '../src/secret-mask.js';
 
 describe('isSecretKey', () => {
   it('matches the secret words anywhere in the key, in any case', () => {
@@ -53,5 +53,38 @@ describe('maskSecrets', () => {
       processes: [{ spec: { env: { token: MASK } } }],
     });
     expect(answer.spec.env.API_TOKEN).toBe('t');
+  });
+});
+
+describe('maskAlertRule', () => {
+  it("keeps only a webhook URL's origin and masks secret headers, the escalation's too", () => {
+    const webhook = { type: 'webhook' as const, timeoutMs: 1, retries: 0, backoffMs: 1 };
+    const rule = maskAlertRule({
+      name: 'r',
+      when: { kind: 'errored' },
+      severity: 'warning',
+      forMs: 0,
+      resolveAfterMs: 1,
+      source: 'runtime',
+      channels: [
+        {
+          ...webhook,
+          url: 'https://hooks.slack.com/services/T/B/x',
+          headers: { Authorization: 'a', 'X-Team': 'ops' },
+        },
+        { ...webhook, url: 'https://u:p@alerts.example.com/' },
+        { ...webhook, url: 'http://127.0.0.1:9000/' },
+        { type: 'command', command: ['/bin/notify'], timeoutMs: 1 },
+      ],
+      escalation: { afterRepeats: 1, channels: [{ ...webhook, url: 'https://x.example/hook?key=1' }] },
+    });
+    expect(rule.channels.map((c) => (c.type === 'webhook' ? c.url : c.command[0]))).toEqual([
+      `https://hooks.slack.com/${MASK}`,
+      `https://alerts.example.com/${MASK}`,
+      'http://127.0.0.1:9000/',
+      '/bin/notify',
+    ]);
+    expect(rule.channels[0]).toMatchObject({ headers: { Authorization: MASK, 'X-Team': 'ops' } });
+    expect(rule.escalation?.channels[0]).toMatchObject({ url: `https://x.example/${MASK}` });
   });
 });

@@ -1,7 +1,8 @@
 /** Why a parsed stdin line is not a JSON-RPC 2.0 message the SDK can take, or null when it is one. */
 export function invalidMessageReason(message: unknown): string | null {
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    return 'a message is one JSON-RPC object (batches are not supported)';
+  if (Array.isArray(message)) return 'a message is one JSON-RPC object (batches are not supported)';
+  if (typeof message !== 'object' || message === null) {
+    return `a message is a JSON-RPC object, not ${message === null ? 'null' : `a ${typeof message}`}`;
   }
   const record = message as Record<string, unknown>;
   if (record.jsonrpc !== '2.0') return 'jsonrpc must be "2.0"';

@@ -8,7 +8,9 @@ import {
 
 describe('stdio lines the SDK would drop or answer -32603 (fuzz findings, #15)', () => {
   it('finds messages that are not JSON-RPC 2.0 objects', () => {
-    expect(invalidMessageReason(42)).toMatch(/one JSON-RPC object/);
+    expect(invalidMessageReason(42)).toBe('a message is a JSON-RPC object, not a number');
+    expect(invalidMessageReason('{"jsonrpc":"2.0"}')).toBe('a message is a JSON-RPC object, not a string');
+    expect(invalidMessageReason(null)).toBe('a message is a JSON-RPC object, not null');
     expect(invalidMessageReason([{ jsonrpc: '2.0', id: 1, method: 'ping' }])).toMatch(/batches/);
     expect(invalidMessageReason({ jsonrpc: 2, id: 1, method: 'ping' })).toMatch(/jsonrpc/);
     expect(invalidMessageReason({ jsonrpc: '2.0', id: 1.5, method: 'ping' })).toMatch(/id/);

@@ -22,6 +22,8 @@ export const ALERT_COMMANDS: CommandSpec[] = [
       '$VELOS_HOME/alerts.json; rules of a config file ([[alerts]]) are replaced at each velos start',
       'of that file. --command runs a program (split on spaces, no shell) with the alert as JSON on',
       'stdin and in VELOS_ALERT_* variables. Every firing/resolved also goes to the event log.',
+      '--json shows a webhook URL as its origin only (https://hooks.slack.com/****) and secret-looking',
+      'webhook headers as ****, unless --show-secrets is given.',
       'See docs/alerts.md.',
     ].join('\n'),
     options: {
@@ -77,6 +79,7 @@ export const ALERT_COMMANDS: CommandSpec[] = [
       },
       json,
       ai,
+      'show-secrets': { type: 'boolean', description: 'print webhook URLs and headers as they are' },
     },
     run: async (ctx, input) => (await import('../commands/alerts.js')).runAlerts(ctx, input),
   },

@@ -1,4 +1,13 @@
-import { type AlertRule, ErrorCodes, isVelosError, RUNTIME_ALERT_SOURCE, VelosError } from '@velos/core';
+import {
+  type AlertRule,
+  type AlertStatus,
+  ErrorCodes,
+  isVelosError,
+  maskAlertRule,
+  maskAlerts,
+  RUNTIME_ALERT_SOURCE,
+  VelosError,
+} from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { renderAlertTable, toAiAlerts } from '../output/alert-list.js';
@@ -25,15 +34,16 @@ const ESCALATE_FLAGS: Record<string, string> = {
 /** `velos alerts [list|add|remove|test] …`: lists the rules with their state, or changes them. */
 export async function runAlerts(ctx: CommandContext, input: CommandInput): Promise<void> {
   const [action = 'list', name] = input.args;
-  if (action === 'list' || action === 'ls') return list(ctx);
-  if (action === 'add') return add(ctx, input, name);
+  const isShown = input.options['show-secrets'] === true;
+  if (action === 'list' || action === 'ls') return list(ctx, isShown);
+  if (action === 'add') return add(ctx, input, name, isShown);
   if ((action === 'remove' || action === 'rm' || action === 'test') && name === undefined) {
     throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `velos alerts ${action}: expected the name of a rule`);
   }
   if (action === 'remove' || action === 'rm') {
     const removed = await (await ctx.client()).removeAlert(name!);
     if (ctx.mode === 'text') ctx.print(`removed alert rule ${removed.name}`);
-    else ctx.printJson(removed);
+    else ctx.printJson(isShown ? removed : maskAlertRule(removed));
     return;
   }
   if (action === 'test') {
@@ -63,15 +73,20 @@ export async function runAlerts(ctx: CommandContext, input: CommandInput): Promi
   );
 }
 
-async function list(ctx: CommandContext): Promise<void> {
+async function list(ctx: CommandContext, isShown: boolean): Promise<void> {
   const alerts = await (await ctx.client()).alerts();
-  if (ctx.mode === 'json') ctx.printJson(alerts);
+  if (ctx.mode === 'json') ctx.printJson(shown(alerts, isShown));
   else if (ctx.mode === 'ai') ctx.printJson(toAiAlerts(alerts));
   else ctx.print(renderAlertTable(alerts, ctx.colors));
 }
 
 /** `add <name> --when …` (one rule from flags) or `add --file rules.toml` (each `[[alerts]]` of a file). */
-async function add(ctx: CommandContext, input: CommandInput, name: string | undefined): Promise<void> {
+async function add(
+  ctx: CommandContext,
+  input: CommandInput,
+  name: string | undefined,
+  isShown: boolean,
+): Promise<void> {
   const config = await import('@velos/core/config');
   const file = input.options.file;
   let rules: AlertRule[];
@@ -95,9 +110,14 @@ async function add(ctx: CommandContext, input: CommandInput, name: string | unde
   const client = await ctx.client();
   const added = [];
   for (const rule of rules) added.push(await client.addAlert({ ...rule, source: RUNTIME_ALERT_SOURCE }));
-  if (ctx.mode === 'json') ctx.printJson(added);
+  if (ctx.mode === 'json') ctx.printJson(shown(added, isShown));
   else if (ctx.mode === 'ai') ctx.printJson(toAiAlerts(added));
   else ctx.print(renderAlertTable(added, ctx.colors));
+}
+
+/** The rows as `--json` prints them: webhook secrets masked unless `--show-secrets`. */
+function shown(alerts: AlertStatus[], isShown: boolean): AlertStatus[] {
+  return isShown ? alerts : maskAlerts(alerts);
 }
 
 type ParseRules = (raw: unknown, label: string, source: string, key?: string) => AlertRule[];

@@ -1,4 +1,10 @@
-import { EVENT_KINDS, type EventsRequest, parseDurationMs, type VelosEvent } from '@velos/core';
+import {
+  EVENT_KINDS,
+  type EventsRequest,
+  parseDurationMs,
+  unknownEventKindReason,
+  type VelosEvent,
+} from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { formatEventLine, toAiEvent } from '../output/events.js';
@@ -134,6 +140,8 @@ export function kindFilters(text: string): string[] {
   for (const word of words) {
     if (word.length > 100) throw usageError('--kind: a kind has at most 100 characters', 'events');
     const prefixed = exact.has(word) ? [] : names.filter((name) => name.startsWith(word));
+    const reason = prefixed.length > 0 ? null : unknownEventKindReason(word);
+    if (reason !== null) throw usageError(`--kind: ${reason}`, 'events');
     for (const filter of prefixed.length > 0 ? prefixed : [word]) filters.add(filter);
   }
   return [...filters];

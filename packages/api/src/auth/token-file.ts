@@ -34,25 +34,29 @@ export function loadOrCreateTokens(home: string): LoadedTokens {
   if (stats === undefined) {
     const created = createTokenFile(path);
     if (created !== null) return { ...created, path, isCreated: true };
-  } else if ((stats.mode & 0o077) !== 0) {
-    throw new VelosError(
-      ErrorCodes.UNSAFE_HOME,
-      `${path} is readable by others (mode ${(stats.mode & 0o777).toString(8)}); run chmod 600 ${path}`,
-    );
   }
   return { ...readTokenFile(path), path, isCreated: false };
 }
 
 /**
  * Reads a token file: lines `admin <token>` and `read <token>`, a line with only a token is an
- * admin token, blank lines and `#` comments are skipped; errors name the file and line.
+ * admin token, blank lines and `#` comments are skipped; errors name the file and line. A file
+ * others can read or write (any of the mode bits 0o077) is refused.
  */
 export function readTokenFile(path: string): ApiTokens {
   let text: string;
+  let mode: number;
   try {
+    mode = statSync(path).mode;
     text = readFileSync(path, 'utf8');
   } catch (cause) {
     throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `cannot read the token file ${path}`, { cause });
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new VelosError(
+      ErrorCodes.UNSAFE_HOME,
+      `${path} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`,
+    );
   }
   return parseTokens(text, basename(path));
 }

@@ -22,6 +22,9 @@ export function registerMcp(app: FastifyInstance, control: VelosControl, adminTo
     errorHandler: (error, _request, reply) => answerMcpError(error, reply),
     handler: async (request, reply) => {
       if (request.method !== 'POST') return answerMethodNotAllowed(request.method, reply);
+      // fastify parses text/plain too: MCP's streamable HTTP carries JSON only (415 as for any other type)
+      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (mediaType !== 'application/json') throw unsupportedMediaType(mediaType);
       handler ??= import('@velos/mcp').then((mcp) =>
         mcp.createMcpHttpHandler({ control: withMaskedConfig(control), token: adminToken }),
       );
@@ -34,6 +37,13 @@ export function registerMcp(app: FastifyInstance, control: VelosControl, adminTo
       await handle(request.raw, reply.raw, request.body);
     },
   });
+}
+
+function unsupportedMediaType(mediaType: string): Error {
+  const error = new Error(
+    `Unsupported Media Type: ${JSON.stringify(mediaType.slice(0, 100))}; /mcp takes application/json`,
+  );
+  return Object.assign(error, { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
 }
 
 /** The control with `configGet` answering secret-looking env values as `"****"`. */

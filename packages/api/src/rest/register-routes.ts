@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requestScope } from '../auth/request-scope.js';
 import { runCommand } from './command-runner.js';
 import { readParts } from './request-parts.js';
 import type { ApiRoute, RouteContext } from './route-types.js';
@@ -16,7 +17,7 @@ export function fastifyPath(route: ApiRoute): string {
 export function registerRestRoutes(app: FastifyInstance, ctx: RouteContext): void {
   for (const route of API_ROUTES) {
     const handler = async (
-      request: { params: unknown; query: unknown; body: unknown },
+      request: Pick<FastifyRequest, 'params' | 'query' | 'body' | 'raw'>,
       reply: { code(status: number): unknown; type(contentType: string): unknown },
     ) => {
       const parts = readParts(route, request);
@@ -28,7 +29,7 @@ export function registerRestRoutes(app: FastifyInstance, ctx: RouteContext): voi
       }
       const payload = await route.payload(parts, ctx);
       const result = await runCommand(ctx.control, route.command, payload, route.fields);
-      return route.present ? route.present(result) : result;
+      return route.present ? route.present(result, requestScope(request)) : result;
     };
     const config = { scope: route.scope };
     app.route({ method: route.method, url: fastifyPath(route), config, handler });

@@ -56,8 +56,8 @@ export interface CommandRoute extends RouteBase {
   command: CommandName;
   /** The command's payload from the request (awaited; may throw a 400). */
   payload(parts: RequestParts, ctx: RouteContext): unknown;
-  /** Shapes the command's wire result for the answer (secret masking). */
-  present?(result: unknown): unknown;
+  /** Shapes the command's wire result for the answer (secret masking), for a caller of `scope`. */
+  present?(result: unknown, scope: ApiScope): unknown;
 }
 
 /** A route with its own handler, over one or more commands (or none). */

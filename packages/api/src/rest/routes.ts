@@ -1,5 +1,5 @@
 import type { CommandName, StreamCommandName } from '@velos/core';
-import { maskSecrets } from '@velos/core';
+import { type AlertStatus, maskAlerts, maskSecrets } from '@velos/core';
 import { answerHealth, answerPrometheus, answerStatus } from './custom-answers.js';
 import type {
   ApiRoute,
@@ -206,7 +206,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ),
   command('POST', '/jobs/:target/trigger', 'jobs', 'trigger', target),
 
-  command('GET', '/alerts', 'alerts', 'alerts', none),
+  command('GET', '/alerts', 'alerts', 'alerts', none, {
+    // admin sees the rules as they are, so that a rule read here can be posted back
+    present: (result, scope) =>
+      scope === 'admin' ? result : { alerts: maskAlerts((result as { alerts: AlertStatus[] }).alerts) },
+  }),
   command('POST', '/alerts', 'alerts', 'alerts.add', ({ body }) => body, { body: ['rule'] }),
   command('DELETE', '/alerts/:name', 'alerts', 'alerts.remove', ({ params }) => ({ name: params.name })),
   command('POST', '/alerts/:name/test', 'alerts', 'alerts.test', ({ params }) => ({ name: params.name })),

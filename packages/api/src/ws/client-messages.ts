@@ -1,3 +1,4 @@
+import { unknownEventKindReason } from '@velos/core';
 import { z } from 'zod';
 
 /** The topics a client may subscribe to. */
@@ -16,7 +17,20 @@ const filters = {
   topic: z.enum(TOPICS),
   target: z.optional(target),
   lines: z.optional(z.int().min(0).max(MAX_BACKLOG_LINES)),
-  kinds: z.optional(z.array(z.string().min(1).max(128)).max(64)),
+  kinds: z.optional(
+    z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(128)
+          .superRefine((filter, ctx) => {
+            const reason = unknownEventKindReason(filter);
+            if (reason !== null) ctx.addIssue({ code: 'custom', message: reason });
+          }),
+      )
+      .max(64),
+  ),
   intervalMs: z.optional(z.int().min(METRICS_INTERVAL_MS.min).max(METRICS_INTERVAL_MS.max)),
 };
 

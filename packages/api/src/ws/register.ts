@@ -12,6 +12,8 @@ export interface RegisterWebSocketOptions {
   control: VelosControl;
   /** The scope of a bearer token, or null when it is not valid. */
   authenticate: (token: string) => ApiScope | null;
+  /** No authentication: a connection is admin at once, with no auth message (default false). */
+  isAuthDisabled?: boolean;
   ws?: WebSocketTuning;
   /** Where one-line notices go (slow consumers closed, connections refused). */
   log?: (line: string) => void;
@@ -81,6 +83,7 @@ export async function registerWebSocket(
           hub,
           settings,
           authenticate: options.authenticate,
+          isAuthDisabled: options.isAuthDisabled === true,
           log,
           onClosed: (closed) => connections.delete(closed),
         },
