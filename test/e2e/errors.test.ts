@@ -1,8 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CliResult,
   cleanupHomes,
   createHome,
+  FIXTURES,
   listJson,
   sharedHome,
   velos,
@@ -55,6 +58,38 @@ describe('bad input (CLI-3)', () => {
     expect(rows.filter((r) => r.status === 'online')).toEqual([]);
     // what a failed start may have recorded must not reach the next test of the shared home
     if (rows.length > 0) await velosOk(['delete', 'all'], { home: h });
+  });
+
+  it('fails a start whose apps could not be spawned, with the reason of each, and runs the others', async () => {
+    const h = createHome();
+    const file = join(h, 'some-missing.toml');
+    writeFileSync(
+      file,
+      `[[apps]]
+name = "gone-script"
+script = "${join(h, 'missing.js')}"
+
+[[apps]]
+name = "gone-cwd"
+script = "${join(FIXTURES, 'silent.js')}"
+cwd = "${join(h, 'no-such-dir')}"
+
+[[apps]]
+name = "fine"
+script = "${join(FIXTURES, 'silent.js')}"
+`,
+    );
+    const result = await velos(['start', file], { home: h });
+    expectCliError(result);
+    expect(result.stderr).toMatch(/^velos: gone-script: .*missing\.js.*; gone-cwd: .*no-such-dir.*\n$/);
+    // the table of what runs is printed all the same
+    expect(result.stdout).toContain('fine');
+    const rows = await listJson(h);
+    expect(rows.find((r) => r.name === 'fine')?.status).toBe('online');
+    expect(rows.filter((r) => r.name.startsWith('gone-')).map((r) => r.status)).toEqual([
+      'errored',
+      'errored',
+    ]);
   });
 
   it('rejects start of a process file that does not exist with one not-found line', async () => {

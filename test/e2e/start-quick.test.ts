@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliResult, REPO_ROOT, runNode } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,8 +13,8 @@ afterEach(cleanupHomes);
 const FULL_CLI = join(REPO_ROOT, 'apps/cli/dist/cli.js');
 
 /** The same command line through the full CLI, bypassing the binary's routing. */
-function fullCli(args: string[], home: string): Promise<CliResult> {
-  return runNode(FULL_CLI, args, { cwd: REPO_ROOT, env: { ...process.env, VELOS_HOME: home } });
+function fullCli(args: string[], home: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return runNode(FULL_CLI, args, { cwd: REPO_ROOT, env: { ...process.env, VELOS_HOME: home, ...env } });
 }
 
 /** A start's JSON list without what differs from run to run (pids, times, usage). */
@@ -74,5 +76,22 @@ describe('velos start <script> from the small entry (issue 17)', () => {
       [1, 1],
       [2, 2],
     ]);
+  });
+
+  it('fails as the full CLI does when the daemon cannot spawn the app: one line with the reason', async () => {
+    const quick = createHome();
+    const full = createHome();
+    const script = join(quick, 'task.rb');
+    writeFileSync(script, 'puts 1\n');
+    // a PATH without ruby: the daemon (started by this CLI, with its environment) cannot spawn the app
+    const env = { PATH: mkdtempSync(join(tmpdir(), 'velos-empty-path-')) };
+    const line = ['start', script, '--name', 'rb'];
+    const [a, b] = [await velos(line, { home: quick, env }), await fullCli(line, full, env)];
+    expect([a.code, b.code]).toEqual([1, 1]);
+    expect(a.stderr).toBe('velos: rb: cannot start ruby: not found (ENOENT)\n');
+    expect(b.stderr).toBe(a.stderr);
+    expect(stableTable(a.stdout)).toBe(stableTable(b.stdout));
+    expect(a.stdout).toContain('errored');
+    rmSync(env.PATH, { recursive: true, force: true });
   });
 });

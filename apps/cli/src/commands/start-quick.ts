@@ -2,10 +2,11 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Connection } from '@velos/client/quick';
-import type { AppSpec, ProcessInfo, VelosControl } from '@velos/core';
+import type { AppSpec, LogsResult, ProcessInfo, VelosControl } from '@velos/core';
 import { resolveAppSpec } from '@velos/core/app-resolve';
 import type { OutputMode } from '../context.js';
 import { loadOutput } from '../quick-run.js';
+import { spawnFailure } from './start-failures.js';
 import { startOrForce } from './start-or-force.js';
 
 /** A `velos start` line simple enough for the binary's small entry (dist/velos-start.cjs). */
@@ -100,13 +101,17 @@ export async function runQuickStart(connection: Connection, mode: OutputMode, sp
   // the two commands `start` sends, with the payloads and results of PROTOCOL_COMMANDS (core)
   const processes = async (cmd: string, payload: object) =>
     ((await connection.request(cmd, payload)) as { processes: ProcessInfo[] }).processes;
-  const control: Pick<VelosControl, 'start' | 'scale'> = {
+  const control: Pick<VelosControl, 'start' | 'scale' | 'logs'> = {
     start: (apps) => processes('start', { apps }),
     scale: (name, instances) => processes('scale', { name, instances }),
+    logs: async (request) => ((await connection.request('logs', request)) as LogsResult).lines,
   };
   // the printing code loads while the daemon starts the app
   const [output] = await Promise.all([loadOutput(), startOrForce(control, [spec], false)]);
-  await output.printProcessList(mode, await processes('list', {}));
+  const listed = await processes('list', {});
+  await output.printProcessList(mode, listed);
+  const failure = await spawnFailure(control, listed, new Set([spec.name]));
+  if (failure) throw failure;
 }
 
 function isPlainName(name: string): boolean {
