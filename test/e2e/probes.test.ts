@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
@@ -13,7 +13,29 @@ import {
   waitFor,
 } from './helpers.js';
 
-afterEach(cleanupHomes);
+/** Pids a test saw started by probe commands: killed by PID in teardown should one outlive the test. */
+const probeLeftovers = new Set<number>();
+
+afterEach(async () => {
+  for (const pid of probeLeftovers) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone, as it should be
+    }
+  }
+  probeLeftovers.clear();
+  await cleanupHomes();
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 interface HealthRow {
   name: string;
@@ -145,5 +167,45 @@ describe('liveness and readiness probes through the CLI (SUP-11)', () => {
       readinessProbe: { kind: 'http', url: `http://127.0.0.1:${port}/ready` },
     });
     expect((detail as unknown as HealthRow).health).toBeDefined();
+  });
+
+  it('kills what an exec probe left running with setsid after each check (it used to outlive delete and kill)', async () => {
+    const home = createHome();
+    const dir = join(home, 'project');
+    mkdirSync(join(dir, 'bg'), { recursive: true });
+    // each check starts a child that leaves the group and the session and writes its pid, then passes
+    const probe = `f=bg/$$; setsid sh -c "echo \\$\\$ > $f; exec sleep 201" & while [ ! -s $f ]; do sleep 0.01; done; exit 0`;
+    writeFileSync(
+      join(dir, 'velos.toml'),
+      [
+        '[[apps]]',
+        'name = "leaky"',
+        `script = ${JSON.stringify(join(FIXTURES, 'silent.js'))}`,
+        `cwd = ${JSON.stringify(dir)}`,
+        '[apps.readiness_probe]',
+        `exec = ${JSON.stringify(probe)}`,
+        'interval = "500ms"',
+        '',
+      ].join('\n'),
+    );
+    await velosOk(['start', join(dir, 'velos.toml')], { home });
+    const seen = () => {
+      for (const name of readdirSync(join(dir, 'bg'))) {
+        const pid = Number(readFileSync(join(dir, 'bg', name), 'utf8').trim());
+        if (pid > 0) probeLeftovers.add(pid);
+      }
+      return [...probeLeftovers];
+    };
+    await waitFor(async () => seen().length >= 3, { message: 'three exec checks' });
+    // each check's setsid child is killed when its check ends (they lived on for 201 s, one per check)
+    const firstThree = seen().slice(0, 3);
+    await waitFor(async () => firstThree.every((pid) => !isAlive(pid)) || null, {
+      message: "the first checks' setsid children to be killed",
+    });
+    await velosOk(['delete', 'leaky'], { home });
+    await waitFor(async () => seen().every((pid) => !isAlive(pid)) || null, {
+      message: 'no setsid child of a probe left after delete',
+    });
+    expect((await row(home, 'leaky'))?.name).toBeUndefined();
   });
 });

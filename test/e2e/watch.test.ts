@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -176,5 +176,45 @@ describe('velos start --watch (SUP-7)', () => {
       ignoreWatch: ['src/gen', '*.map'],
       watchDelayMs: 500,
     });
+  });
+
+  it('watches a watched directory again after it is removed and made again (rm -rf src, git checkout)', async () => {
+    const home = createHome();
+    const dir = project(home);
+    const src = join(dir, 'src');
+    await velosOk(
+      [
+        'start',
+        join(FIXTURES, 'silent.js'),
+        '--name',
+        'w4',
+        '--cwd',
+        dir,
+        '--watch',
+        'src',
+        '--watch-delay',
+        '0.2',
+      ],
+      { home },
+    );
+    await waitFor(async () => (await row(home, 'w4')).watching, { message: 'w4 to be watching' });
+    const restartsAbove = (count: number, message: string) =>
+      waitFor(
+        async () => {
+          const current = await row(home, 'w4');
+          return current.restarts > count && current.status === 'online' ? current : null;
+        },
+        { message },
+      );
+    rmSync(src, { recursive: true });
+    let current = await restartsAbove(0, 'a restart for the removal');
+    mkdirSync(src);
+    writeFileSync(join(src, 'a.js'), '3\n');
+    current = await restartsAbove(current.restarts, 'a restart once src is back');
+    // the defect: from here on no edit restarted the app again, though it still said it watched src
+    writeFileSync(join(src, 'b.js'), '4\n');
+    const edited = await restartsAbove(current.restarts, 'a restart for an edit in the new src');
+    expect(edited.lastExitReason).toBe('watch');
+    expect(edited.watching).toBe(true);
   });
 });

@@ -10,6 +10,15 @@ import {
 } from './proc-scan.js';
 
 /**
+ * False when no pid was allocated since the mark's (the last one allocated is still the mark's): nothing
+ * the marked process started can exist, short of the pid space going round in between. True when unsure.
+ * One read of /proc/loadavg: cheaper than `snapshotSince`, whose fork count costs a read of /proc/stat.
+ */
+export function hasPidsSince(mark: PidMark | null): boolean {
+  return mark === null || lastPid() !== mark.pid;
+}
+
+/**
  * Up to this many pids allocated since a mark are looked up one by one (a missing one costs one
  * `access`); more, and one listing of /proc is cheaper (it costs about as much as 50 look-ups).
  */

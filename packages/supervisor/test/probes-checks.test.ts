@@ -122,6 +122,9 @@ describe('http and tcp checks', () => {
   });
 });
 
+/** A probe command whose background child leaves its group and session, writes its pid to `bg`; it exits 0. */
+const SETSID_CHILD = `setsid sh -c 'echo $$ > bg; exec sleep 201' & while [ ! -s bg ]; do sleep 0.01; done; exit 0`;
+
 describe('exec checks', () => {
   const exec = (command: string): ProbeCheck => ({ kind: 'exec', command });
 
@@ -166,5 +169,37 @@ describe('exec checks', () => {
     stop.abort();
     expect(await pending).toBe('aborted');
     await waitFor(() => !isPidAlive(pid), { what: 'the cancelled command to be killed' });
+  });
+
+  it('kills what the command left outside its group with setsid, when it exits (velos leaked one per check)', async () => {
+    const home = harness.home();
+    const context = { cwd: home, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } };
+    let pid = 0;
+    try {
+      expect(await runCheck(exec(SETSID_CHILD), 5000, context, never)).toBeNull();
+      pid = Number(readFileSync(join(home, 'bg'), 'utf8').trim());
+      expect(pid).toBeGreaterThan(0);
+      await waitFor(() => !isPidAlive(pid), { what: 'the setsid child of the probe command to be killed' });
+    } finally {
+      if (pid > 0 && isPidAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('leaves alone a process of the same environment that the command did not start', async () => {
+    const home = harness.home();
+    const context = { cwd: home, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } };
+    // started before the check, outside it, with the app's environment (as an app's own setsid child is)
+    const bystander = spawn('sleep', ['202'], { env: context.env, detached: true, stdio: 'ignore' });
+    let pid = 0;
+    try {
+      expect(await runCheck(exec(SETSID_CHILD), 5000, context, never)).toBeNull();
+      pid = Number(readFileSync(join(home, 'bg'), 'utf8').trim());
+      // positive control: the command's own child is killed, the bystander is not
+      await waitFor(() => !isPidAlive(pid), { what: 'the setsid child of the probe command to be killed' });
+      expect(isPidAlive(bystander.pid!)).toBe(true);
+    } finally {
+      bystander.kill('SIGKILL');
+      if (pid > 0 && isPidAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
   });
 });

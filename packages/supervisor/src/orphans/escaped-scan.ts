@@ -21,18 +21,32 @@ export interface EscapedScanOptions {
  * among them (pid and start time), those below another one's tree left out; Linux only, else none.
  */
 export function findEscapedByEnvironment(options: EscapedScanOptions): Array<[number, number]> {
+  const { home, id, ...rest } = options;
+  return findEscapedByVariables({ ...rest, variables: [`VELOS_HOME=${home}`, `VELOS_ID=${id}`] });
+}
+
+/** What `findEscapedByVariables` looks for. */
+export interface VariableScanOptions extends Omit<EscapedScanOptions, 'home' | 'id'> {
+  /** `NAME=value` entries every process found has in its environment. */
+  variables: readonly string[];
+}
+
+/**
+ * `findEscapedByEnvironment` for any marker: the live processes outside the tree of `rootPid` whose
+ * environment holds every one of `variables` (an exec probe's `VELOS_PROBE=<token>`), as tree roots.
+ */
+export function findEscapedByVariables(options: VariableScanOptions): Array<[number, number]> {
   if (!HAS_PROCFS) return [];
   const { snapshot } = options;
   const inTree = new Set(treePids(snapshot, options.rootPid));
   const protectedPids = selfAndAncestors(snapshot);
-  const home = Buffer.from(`\0VELOS_HOME=${options.home}\0`);
-  const id = Buffer.from(`\0VELOS_ID=${options.id}\0`);
+  const needles = options.variables.map((variable) => Buffer.from(`\0${variable}\0`));
   const found = new Map<number, number>();
   for (const stat of snapshot.stats.values()) {
     if (stat.startTicks < options.sinceTicks || stat.state === 'Z' || stat.state === 'X') continue;
     if (inTree.has(stat.pid) || protectedPids.has(stat.pid)) continue;
     const environ = readEnviron(stat.pid);
-    if (environ?.includes(home) && environ.includes(id)) found.set(stat.pid, stat.startTicks);
+    if (environ && needles.every((needle) => environ.includes(needle))) found.set(stat.pid, stat.startTicks);
   }
   const below = new Set<number>();
   for (const pid of found.keys())

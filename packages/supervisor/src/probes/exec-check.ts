@@ -1,5 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { ProbeCheck } from '@velos/core';
+import {
+  killEscaped,
+  markProbeRun,
+  nextProbeMarker,
+  PROBE_MARKER,
+  type ProbeRunMark,
+} from './probe-leftovers.js';
 
 type ExecCheck = Extract<ProbeCheck, { kind: 'exec' }>;
 
@@ -15,7 +22,9 @@ const STDERR_DRAIN_MS = 250;
 /**
  * Runs the check's command with `sh -c` in its own process group: exit 0 passes (null), anything else
  * returns why (`exit code 1: <first stderr line>`). On abort (timeout, probe stopped) the whole group is
- * SIGKILLed; the group is also cleared after a normal exit so nothing it started in the background lingers.
+ * SIGKILLed; the group is also cleared after the command exits so nothing it started in the background
+ * lingers, and so is what left the group (`setsid`): every process of the command carries
+ * `VELOS_PROBE=<a marker of this run>`, by which `killEscaped` finds it.
  */
 export function checkExec(
   check: ExecCheck,
@@ -23,12 +32,14 @@ export function checkExec(
   context: ExecContext,
 ): Promise<string | null> {
   return new Promise((resolve) => {
+    const marker = nextProbeMarker();
     const child = spawn('sh', ['-c', check.command], {
       cwd: context.cwd,
-      env: context.env,
+      env: { ...context.env, [PROBE_MARKER]: marker },
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: true,
     });
+    const mark: ProbeRunMark | null = child.pid === undefined ? null : markProbeRun(child.pid, marker);
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       if (stderr.length < STDERR_KEPT) stderr += chunk;
@@ -49,6 +60,7 @@ export function checkExec(
     child.once('exit', (code, exitSignal) => {
       signal.removeEventListener('abort', killGroup);
       killGroup();
+      if (mark !== null && child.pid !== undefined) killEscaped(child.pid, mark);
       const finish = () => {
         clearTimeout(drainTimer);
         child.stderr?.destroy();

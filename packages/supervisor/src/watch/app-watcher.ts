@@ -1,5 +1,8 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { type LongTimer, setLongTimeout } from '../long-timer.js';
+import type { RootGuard } from './root-guard.js';
 
 /** What an app watcher watches and how; a change of any of these replaces the watcher. */
 export interface WatchSettings {
@@ -26,6 +29,9 @@ export interface AppWatcher {
 /**
  * Watches an app's paths with chokidar (loaded on first use, no polling, initial files not
  * reported) and calls `onChanges` once per debounce window with the changed paths, oldest first.
+ * A watched path that is removed (or replaced: `rm -rf dist && build`, a `git checkout`) is watched
+ * again: chokidar alone would go on watching the removed directory. Such a path counts as changed,
+ * and while it is missing its parent directory is watched for it to come back (`watchForRoots`).
  */
 export function createAppWatcher(
   settings: WatchSettings,
@@ -36,10 +42,16 @@ export function createAppWatcher(
   },
 ): AppWatcher {
   let watcher: FSWatcher | null = null;
+  let guard: RootGuard | null = null;
   let isClosed = false;
   let isReady = false;
   let pending: string[] = [];
   let timer: LongTimer | null = null;
+  let modules: Modules | null = null;
+  /** True while (re)arming; `isRearmWanted` asks it for one more round. */
+  let isArming = false;
+  let isRearmWanted = false;
+  let arming: Promise<void> = Promise.resolve();
 
   const flush = (): void => {
     timer = null;
@@ -48,42 +60,96 @@ export function createAppWatcher(
     if (!isClosed && paths.length > 0) handlers.onChanges(paths);
   };
 
-  const open = async (): Promise<void> => {
-    const [{ watch }, { createIgnoreMatcher }] = await Promise.all([
-      import('chokidar'),
-      import('./ignore-matcher.js'),
-    ]);
+  const report = (path: string): void => {
+    if (!isReady || isClosed) return;
+    pending.push(path);
+    timer ??= setLongTimeout(flush, settings.delayMs);
+  };
+
+  const fail = (error: unknown): void =>
+    handlers.onError(error instanceof Error ? error : new Error(String(error)));
+
+  /** A root went away, was replaced or came back: it is a change, and the watchers are made anew. */
+  const rearm = (root: string): void => {
+    report(root);
+    isRearmWanted = true;
+    if (!isArming && !isClosed) arming = armRounds().catch(fail);
+  };
+
+  const release = async (): Promise<void> => {
+    guard?.close();
+    guard = null;
+    const current = watcher;
+    watcher = null;
+    if (!current) return;
+    // chokidar 4 re-opens a closed watcher from a removal it was still handling (its `_remove` calls
+    // `add` on the parent of a vanished file, which resets `closed`): that watch would never be closed
+    current.add = () => current;
+    await current.close();
+  };
+
+  /** One chokidar watcher on the roots that exist and a guard on the parents of those that do not. */
+  const arm = async ({ watch, createIgnoreMatcher, watchForRoots }: Modules): Promise<void> => {
+    await release();
     if (isClosed) return;
+    const present = settings.paths.filter((path) => existsSync(path));
+    const missing = settings.paths.filter((path) => !present.includes(path));
+    if (missing.length > 0) {
+      guard = watchForRoots(missing, rearm);
+      // one that appeared before its guard listened
+      if (missing.some((path) => existsSync(path))) isRearmWanted = true;
+    }
+    if (present.length === 0) return;
+    const directories = new Set(present.filter(isDirectory));
     const isIgnored = createIgnoreMatcher({
       globs: settings.ignore,
       cwd: settings.cwd,
       roots: settings.paths,
       ownLogFiles: settings.ownLogFiles,
     });
-    watcher = watch([...settings.paths], {
+    const current = watch(present, {
       ignoreInitial: true,
       usePolling: false,
       persistent: true,
       ignored: (path) => isIgnored(path),
     });
-    watcher.on('all', (_event, path) => {
-      if (!isReady || isClosed) return;
-      pending.push(path);
-      timer ??= setLongTimeout(flush, settings.delayMs);
+    watcher = current;
+    current.on('all', (event, path) => {
+      if (current !== watcher) return;
+      if ((event === 'unlink' || event === 'unlinkDir') && present.includes(path)) rearm(path);
+      else report(path);
     });
-    watcher.on('ready', () => {
-      if (isClosed) return;
-      isReady = true;
-      handlers.onReady();
+    // A root directory removed and made again at once is never reported as removed: its own watch
+    // tells it ("rename" of its own name), then goes silent (it watched the removed directory).
+    current.on('raw', (event, name, details) => {
+      const root = (details as { watchedPath?: string } | undefined)?.watchedPath;
+      if (current !== watcher || event !== 'rename' || root === undefined || !directories.has(root)) return;
+      if (name === basename(root) && !existsSync(join(root, name))) rearm(root);
     });
-    watcher.on('error', (error) =>
-      handlers.onError(error instanceof Error ? error : new Error(String(error))),
-    );
+    current.on('error', fail);
+    await new Promise<void>((resolve) => current.once('ready', resolve));
+    // one removed while the first scan ran
+    if (present.some((path) => !existsSync(path))) isRearmWanted = true;
   };
 
-  const opening = open().catch((error: unknown) =>
-    handlers.onError(error instanceof Error ? error : new Error(String(error))),
-  );
+  const armRounds = async (): Promise<void> => {
+    isArming = true;
+    try {
+      modules ??= await loadModules();
+      do {
+        isRearmWanted = false;
+        await arm(modules);
+        if (!isReady && !isClosed) {
+          isReady = true;
+          handlers.onReady();
+        }
+      } while (isRearmWanted && !isClosed);
+    } finally {
+      isArming = false;
+    }
+  };
+
+  arming = armRounds().catch(fail);
 
   return {
     isReady: () => isReady && !isClosed,
@@ -92,9 +158,31 @@ export function createAppWatcher(
       timer?.clear();
       timer = null;
       pending = [];
-      await opening;
-      await watcher?.close();
-      watcher = null;
+      await arming;
+      await release();
     },
   };
+}
+
+interface Modules {
+  watch: typeof import('chokidar').watch;
+  createIgnoreMatcher: typeof import('./ignore-matcher.js').createIgnoreMatcher;
+  watchForRoots: typeof import('./root-guard.js').watchForRoots;
+}
+
+async function loadModules(): Promise<Modules> {
+  const [{ watch }, { createIgnoreMatcher }, { watchForRoots }] = await Promise.all([
+    import('chokidar'),
+    import('./ignore-matcher.js'),
+    import('./root-guard.js'),
+  ]);
+  return { watch, createIgnoreMatcher, watchForRoots };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

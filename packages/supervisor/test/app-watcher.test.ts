@@ -1,0 +1,129 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AppWatcher, createAppWatcher } from '../src/watch/app-watcher.js';
+import { waitFor } from './helpers.js';
+
+function fsWatchHandles(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'FSEventWrap').length;
+}
+
+/** The fs.watch handles open before any watcher: every test must come back to it (a closed handle goes a tick later). */
+const BASELINE = fsWatchHandles();
+const dirs: string[] = [];
+const watchers: AppWatcher[] = [];
+
+afterEach(async () => {
+  await Promise.all(watchers.splice(0).map((watcher) => watcher.close()));
+  await waitFor(() => fsWatchHandles() === BASELINE, { what: 'every fs.watch handle to be released' });
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A watcher of `<tmp>/src` (and `extra` roots) that records every batch of changes. */
+async function watchSrc(options: { extra?: string[]; ignore?: string[]; createSrc?: boolean } = {}) {
+  const base = mkdtempSync(join(tmpdir(), 'velos-app-watcher-'));
+  dirs.push(base);
+  const src = join(base, 'src');
+  if (options.createSrc !== false) {
+    mkdirSync(src);
+    writeFileSync(join(src, 'a.js'), '1\n');
+  }
+  const batches: string[][] = [];
+  const errors: Error[] = [];
+  let isReady = false;
+  const watcher = createAppWatcher(
+    {
+      paths: [src, ...(options.extra ?? []).map((path) => join(base, path))],
+      ignore: options.ignore ?? [],
+      cwd: base,
+      ownLogFiles: [],
+      delayMs: 50,
+    },
+    {
+      onChanges: (paths) => batches.push(paths),
+      onReady: () => {
+        isReady = true;
+      },
+      onError: (error) => errors.push(error),
+    },
+  );
+  watchers.push(watcher);
+  await waitFor(() => isReady, { what: 'the watcher to be ready' });
+  /** Waits for a batch holding `path` after the first `from` batches. */
+  const batchWith = (path: string, from: number) =>
+    waitFor(() => batches.slice(from).some((batch) => batch.includes(path)), { what: `a change of ${path}` });
+  return { base, src, batches, errors, watcher, batchWith };
+}
+
+describe('app watcher: a watched directory removed and made again', () => {
+  it('watches it again after it was removed, then made again later (rm -rf, then a build)', async () => {
+    const { src, batches, errors, batchWith } = await watchSrc();
+    rmSync(src, { recursive: true });
+    await batchWith(src, 0);
+    let seen = batches.length;
+    mkdirSync(src);
+    writeFileSync(join(src, 'a.js'), '3\n');
+    await batchWith(src, seen);
+    // the defect: from here on nothing under src was ever reported again
+    seen = batches.length;
+    writeFileSync(join(src, 'b.js'), '4\n');
+    await batchWith(join(src, 'b.js'), seen);
+    expect(errors).toEqual([]);
+  });
+
+  it('watches it again when it is removed and made again at once (rm -rf src && mkdir src)', async () => {
+    const { src, batches, batchWith } = await watchSrc();
+    rmSync(src, { recursive: true });
+    mkdirSync(src);
+    writeFileSync(join(src, 'a.js'), '3\n');
+    await batchWith(src, 0);
+    const seen = batches.length;
+    writeFileSync(join(src, 'b.js'), '4\n');
+    await batchWith(join(src, 'b.js'), seen);
+  });
+
+  it('survives repeated removals, and a watched path missing at start is watched once made', async () => {
+    const { base, src, batches, batchWith } = await watchSrc({ extra: ['later'] });
+    for (let round = 0; round < 3; round++) {
+      const seen = batches.length;
+      rmSync(src, { recursive: true });
+      mkdirSync(src);
+      await batchWith(src, seen);
+    }
+    let seen = batches.length;
+    writeFileSync(join(src, 'z.js'), 'z\n');
+    await batchWith(join(src, 'z.js'), seen);
+    const later = join(base, 'later');
+    seen = batches.length;
+    mkdirSync(later);
+    await batchWith(later, seen);
+    seen = batches.length;
+    writeFileSync(join(later, 'm.js'), 'm\n');
+    await batchWith(join(later, 'm.js'), seen);
+  });
+
+  it('keeps its ignore globs after watching again', async () => {
+    const { src, batches, batchWith } = await watchSrc({ ignore: ['*.tmp'] });
+    rmSync(src, { recursive: true });
+    mkdirSync(src);
+    await batchWith(src, 0);
+    const seen = batches.length;
+    writeFileSync(join(src, 'scratch.tmp'), 'x\n');
+    // positive control: a file that counts, written after the ignored one
+    writeFileSync(join(src, 'b.js'), 'b\n');
+    await batchWith(join(src, 'b.js'), seen);
+    expect(batches.flat()).not.toContain(join(src, 'scratch.tmp'));
+  });
+
+  it('releases every handle on close, also while a watched path is missing', async () => {
+    const { src, watcher, batchWith } = await watchSrc();
+    expect(fsWatchHandles()).toBeGreaterThan(BASELINE);
+    rmSync(src, { recursive: true });
+    await batchWith(src, 0);
+    // while src is missing, its parent is watched for it
+    await waitFor(() => fsWatchHandles() > BASELINE, { what: 'the parent to be watched' });
+    await watcher.close();
+    await waitFor(() => fsWatchHandles() === BASELINE, { what: 'the handles to be released' });
+  });
+});
