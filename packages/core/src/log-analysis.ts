@@ -95,13 +95,19 @@ export interface LogAnomalyInfo {
 /** A digest of an app's logs (ENG-6). */
 export interface LogSummaryInfo {
   period?: { from: number; to: number };
+  /** Every line: the events counted in `levels` and the continuation lines. */
   lines: number;
+  /** Events by level: lines that start an event (a stack frame or blank line is in no level). */
   levels: Partial<Record<LogLevelName, number>>;
+  /** Lines that continue the event before them (stack frames, blank lines); absent when none. */
+  continuationLines?: number;
   health: number;
   templates: number;
   top: LogPatternInfo[];
+  /** The error and fatal templates, fatal first then the most frequent (up to 5), the last error's among them; absent when none. */
+  errors?: LogPatternInfo[];
   anomalies: LogAnomalyInfo[];
-  /** The last error or fatal line: its message (a JSON line's `msg`, not the raw JSON). */
+  /** The last error or fatal event: its message (a JSON line's `msg`, not the raw JSON), never a stack frame. */
   lastError?: { at?: number; level: LogLevelName; message: string };
   lastRestart?: { at: number; reason?: string };
 }

@@ -11,28 +11,15 @@ const LEVEL_FIELD =
 const FIELD_KEYS = ['level', 'lvl', 'severity', 'status'];
 /** Line starts of a glog `E1122 …`/`F1122 …` line. */
 const GLOG_STARTS = [Buffer.from('\nE'), Buffer.from('\nF')];
-/** Line starts of an indented line (a stack frame on stderr), ASCII or Unicode white space. */
-const INDENT_STARTS = [
-  '\n ',
-  '\n\t',
-  '\n\v',
-  '\n\f',
-  '\n\r',
-  '\n\xc2\xa0',
-  '\n\xe1',
-  '\n\xe2',
-  '\n\xe3',
-  '\n\xef',
-].map((s) => Buffer.from(s, 'latin1'));
-
 /**
- * Byte offsets in `data` (lines separated by `\n`) of every place where a line that the default level
- * rules classify as `error` or `fatal` may be, ascending: a line holding no offset is not an error, so a
- * sampler can pass over it unread and still count the errors exactly (classify the lines holding an
- * offset with `createClassifier()` to know). One regex pass over the bytes and a few native searches,
- * no line decoded. It covers the labels, the JSON level fields and the content rules of
- * `DEFAULT_LEVEL_RULES` (with `stream: 'err'` the stderr-only ones too), except a stack frame or a
- * glog prefix at the start of a JSON line's message.
+ * Byte offsets in `data` (lines separated by `\n`) of every place where a line that `createRecordParser()`
+ * makes an `error` or `fatal` event may be, ascending: a line holding no offset is not an error event, so
+ * a sampler can pass over it unread and still count the error events exactly (parse the lines holding an
+ * offset to know). One regex pass over the bytes and a few native searches, no line decoded. It covers
+ * the labels, the JSON level fields and the content rules of `DEFAULT_LEVEL_RULES` (with `stream:
+ * 'err'` the stderr-only ones too), except a stack frame or a glog prefix at the start of a JSON line's
+ * message. A continuation line (`isContinuationLine`: a stack frame, an indented or blank line) is no
+ * event, so it needs no offset even when its words would make it an error on its own.
  */
 export function findErrorHints(data: Buffer, stream?: 'out' | 'err'): number[] {
   const text = data.toString('latin1');
@@ -50,12 +37,6 @@ export function findErrorHints(data: Buffer, stream?: 'out' | 'err'): number[] {
     for (let i = data.indexOf(needle); i !== -1; i = data.indexOf(needle, i + 1)) {
       const digit = data[i + 2];
       if (digit !== undefined && digit >= 48 && digit <= 57) hits.push(i + 1);
-    }
-  }
-  if (stream === 'err') {
-    if (first !== undefined && (first <= 32 || first >= 0x80)) hits.push(0);
-    for (const needle of INDENT_STARTS) {
-      for (let i = data.indexOf(needle); i !== -1; i = data.indexOf(needle, i + 1)) hits.push(i + 1);
     }
   }
   return hits.sort((a, b) => a - b);

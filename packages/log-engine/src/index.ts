@@ -9,6 +9,7 @@ export {
   type LevelRule,
   labelOf,
 } from './classifier.js';
+export { isContinuationLine } from './continuation.js';
 export { type DedupeEntry, type DedupeOptions, dedupe, formatDedupeEntry } from './dedupe.js';
 export { findErrorHints } from './error-hints.js';
 export { type LogEngineError, type LogEngineErrorCode, LogEngineErrorCodes } from './errors.js';
@@ -40,6 +41,7 @@ export { summarize } from './summarize.js';
 export type { Summary, SummaryOptions } from './summary.js';
 export {
   formatSummary,
+  type PatternJson,
   type SummaryFormatOptions,
   type SummaryJson,
   summaryToJson,

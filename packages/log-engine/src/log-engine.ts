@@ -26,7 +26,7 @@ export interface LogEngineOptions {
   templates?: MinerSnapshot;
 }
 
-/** A record after `push`: parsed, classified and given its template. */
+/** A record after `push`: parsed, classified and given its template (-1 for a continuation line, which is not mined). */
 export interface EngineRecord extends ParsedRecord {
   templateId: number;
 }
@@ -89,6 +89,7 @@ export class LogEngine {
   private readonly volume: Uint32Array;
   private readonly errors: Uint32Array;
   private readonly levelCounts: Record<Level, number> = { fatal: 0, error: 0, warn: 0, info: 0, debug: 0 };
+  private continued = 0;
   private readonly judged: Anomaly[] = [];
   private head = Number.NaN;
   private firstMinute = Number.NaN;
@@ -129,9 +130,14 @@ export class LogEngine {
         : TemplateMiner.restore(options.templates, minerOptions);
   }
 
-  /** Lines pushed so far, by level. */
+  /** Events pushed so far (lines that start one), by level; continuation lines are in `continuationLines`. */
   get levels(): Readonly<Record<Level, number>> {
     return this.levelCounts;
+  }
+
+  /** Lines pushed so far that continue the event before them (stack frames, blank lines): in no level. */
+  get continuationLines(): number {
+    return this.continued;
   }
 
   /** Parses, classifies and mines one record, and counts it. */
@@ -146,7 +152,9 @@ export class LogEngine {
 
   /**
    * Mines and counts a record from `parseRecord` as `weight` lines (a positive integer): a sampler
-   * that keeps one line in `weight` counts each kept line for all of them.
+   * that keeps one line in `weight` counts each kept line for all of them. A continuation line (a stack
+   * frame, a blank line) belongs to the event before it: it is counted in `continuationLines` only, and
+   * is neither mined, nor in a level count, a pattern, the per-minute history, nor the last error.
    */
   add(parsed: ParsedRecord, weight = 1): EngineRecord {
     if (weight !== 1 && !(Number.isInteger(weight) && weight > 1)) {
@@ -158,6 +166,11 @@ export class LogEngine {
     const record = parsed as EngineRecord;
     const ts = record.ts ?? this.lastTs ?? this.clock?.();
     record.ts = ts;
+    if (record.isContinuation) {
+      this.continued += weight;
+      record.templateId = -1;
+      return record;
+    }
     const id = this.miner.add(record.message);
     record.templateId = id;
     const level = record.level;
@@ -244,6 +257,7 @@ export class LogEngine {
       firstTs: this.firstTs,
       lastTs: this.lastTs,
       levels: { ...this.levelCounts },
+      continuationLines: this.continued,
       patterns: this.patterns(),
       anomalies: this.anomalies(),
       lastError: this.last,

@@ -1,4 +1,5 @@
 import { type ClassifierOptions, createClassifier } from './classifier.js';
+import { isContinuationLine } from './continuation.js';
 import type { Level } from './levels.js';
 import { parseStructuredLine } from './structured-line.js';
 import { parseLeadingTimestamp } from './timestamp.js';
@@ -18,9 +19,15 @@ export interface ParsedRecord {
   line: string;
   /** The text without its leading timestamp, or the `msg` field of a JSON line. */
   message: string;
+  /** The line's level; a continuation line has the level of the line that started its event. */
   level: Level;
   /** Fields of a JSON line other than time, level and message. */
   fields: Record<string, unknown> | undefined;
+  /**
+   * True for a line that continues the event before it (a stack frame, a blank line, see
+   * `isContinuationLine`): it is no event of its own, and the engine counts it apart from the levels.
+   */
+  isContinuation: boolean;
 }
 
 /** A function that parses records. */
@@ -28,35 +35,55 @@ export type RecordParser = (record: LogRecord | string) => ParsedRecord;
 
 /**
  * Builds the record parser: JSON lines give their own time, level and message (LOG-5); plain lines lose a
- * leading timestamp from their message and are classified by `createClassifier(options)`.
+ * leading timestamp from their message and are classified by `createClassifier(options)`, except a
+ * continuation line (`isContinuationLine`), which takes the level of the last line that started an event.
  */
 export function createRecordParser(options: ClassifierOptions = {}): RecordParser {
   const classify = createClassifier(options);
   const context: { stream?: 'out' | 'err' } = {};
+  let eventLevel: Level = 'info';
   return (input) => {
     const record: LogRecord = typeof input === 'string' ? { line: input } : input;
     const line = record.line;
     const structured = parseStructuredLine(line);
     if (structured !== undefined) {
       context.stream = record.stream;
+      // a JSON line that wraps a stack frame (Velos's own JSON log format, a shipper's) continues an event
+      const message = structured.message;
+      const isContinuation = message.length > 0 && isContinuationLine(message);
+      if (!isContinuation) eventLevel = structured.level ?? classify(message, context);
       return {
         ts: record.ts ?? structured.ts,
         stream: record.stream,
         line,
-        message: structured.message,
-        level: structured.level ?? classify(structured.message, context),
+        message,
+        level: eventLevel,
         fields: structured.fields,
+        isContinuation,
+      };
+    }
+    if (isContinuationLine(line)) {
+      return {
+        ts: record.ts,
+        stream: record.stream,
+        line,
+        message: line,
+        level: eventLevel,
+        fields: undefined,
+        isContinuation: true,
       };
     }
     const leading = parseLeadingTimestamp(line);
     context.stream = record.stream;
+    eventLevel = classify(line, context);
     return {
       ts: record.ts ?? leading?.ts,
       stream: record.stream,
       line,
       message: leading === undefined ? line : line.slice(leading.end),
-      level: classify(line, context),
+      level: eventLevel,
       fields: undefined,
+      isContinuation: false,
     };
   };
 }

@@ -23,17 +23,33 @@ export interface SummaryJson {
   lines: number;
   health: number;
   templates: number;
+  /** Events by level (a continuation line is in none). */
   levels: Partial<Record<Level, number>>;
-  top: { id: number; template: string; count: number; perMin?: number; trend: string; level: Level }[];
+  /** Lines that continue an event (stack frames, blank lines); absent when none. */
+  continuationLines?: number;
+  top: PatternJson[];
+  /** The error and fatal templates, fatal first (see `Summary.errors`); absent when none. */
+  errors?: PatternJson[];
   anomalies: { at: string; metric: string; value: number; mean: number; z: number; severity: string }[];
   lastError?: { at?: string; level: Level; message: string; line: string };
   lastRestart?: { at: string; reason?: string };
 }
 
+/** A pattern in the JSON form of a summary. */
+export interface PatternJson {
+  id: number;
+  template: string;
+  count: number;
+  perMin?: number;
+  trend: string;
+  level: Level;
+}
+
 const ANOMALIES_SHOWN = 3;
 
 /**
- * Renders a summary as a few lines of text: period and totals, levels, top patterns, anomalies, last error.
+ * Renders a summary as a few lines of text: period and totals, levels (and continuation lines), top
+ * patterns, the error templates not among them, anomalies, last error.
  *
  * @example
  * console.log(formatSummary(summarize(lines), { utc: true }));
@@ -48,10 +64,21 @@ export function formatSummary(summary: Summary, options: SummaryFormatOptions = 
   const levels = LEVELS.filter((l) => summary.levels[l] > 0).map(
     (l) => `${formatCount(summary.levels[l])} ${l}`,
   );
-  out.push(`levels: ${levels.length > 0 ? levels.join(' · ') : 'none'}`);
+  const continued =
+    summary.continuationLines > 0
+      ? ` (+${formatCount(summary.continuationLines)} continuation lines: stack frames, blank lines)`
+      : '';
+  out.push(`levels: ${levels.length > 0 ? levels.join(' · ') : 'none'}${continued}`);
   summary.top.forEach((p, i) => {
     out.push(`${i === 0 ? 'top:' : '    '} ${formatPattern(p, width)}`);
   });
+  // the error templates the top list does not already show
+  const shown = new Set(summary.top.map((p) => p.templateId));
+  summary.errors
+    .filter((p) => !shown.has(p.templateId))
+    .forEach((p, i) => {
+      out.push(`${i === 0 ? 'errors:' : '       '} ${formatPattern(p, width)}`);
+    });
   if (summary.anomalies.length > 0) {
     const shown = summary.anomalies.slice(-ANOMALIES_SHOWN).map((a) => formatAnomaly(a, options));
     const more = summary.anomalies.length - shown.length;
@@ -82,14 +109,9 @@ export function summaryToJson(summary: Summary): SummaryJson {
     health: summary.health,
     templates: summary.templates,
     levels,
-    top: summary.top.map((p) => ({
-      id: p.templateId,
-      template: p.template,
-      count: p.count,
-      ...(p.perMinute === undefined ? {} : { perMin: round(p.perMinute) }),
-      trend: p.trend,
-      level: p.level,
-    })),
+    ...(summary.continuationLines > 0 ? { continuationLines: summary.continuationLines } : {}),
+    top: summary.top.map(patternToJson),
+    ...(summary.errors.length > 0 ? { errors: summary.errors.map(patternToJson) } : {}),
     anomalies: summary.anomalies.map((a) => ({
       at: iso(a.minute),
       metric: a.metric,
@@ -114,6 +136,17 @@ export function summaryToJson(summary: Summary): SummaryJson {
     };
   }
   return json;
+}
+
+function patternToJson(p: Pattern): PatternJson {
+  return {
+    id: p.templateId,
+    template: p.template,
+    count: p.count,
+    ...(p.perMinute === undefined ? {} : { perMin: round(p.perMinute) }),
+    trend: p.trend,
+    level: p.level,
+  };
 }
 
 function formatPeriod(from: number, to: number, options: TimeFormatOptions): string {

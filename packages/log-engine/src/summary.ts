@@ -7,6 +7,8 @@ import type { LastError, Pattern } from './log-engine.js';
 export interface SummaryOptions {
   /** Patterns listed; default 5. */
   top?: number;
+  /** Error and fatal templates listed in `errors`; default 5. */
+  errorsTop?: number;
   /** The last restart of the process, when the caller knows it (the supervisor does). */
   lastRestart?: { ts: number; reason?: string };
   /** Level counts the caller knows better than the engine (a sampler that counted its errors exactly). */
@@ -17,13 +19,22 @@ export interface SummaryOptions {
 export interface Summary {
   /** First and last timestamp seen; undefined when no line had a time. */
   period: { from: number; to: number } | undefined;
+  /** Every line: the events counted in `levels` and the `continuationLines`. */
   lines: number;
+  /** Events by level: lines that start an event (a continuation line is in no level). */
   levels: Record<Level, number>;
+  /** Lines that continue the event before them (stack frames, blank lines, see `isContinuationLine`). */
+  continuationLines: number;
   /** 0–100, see `healthScore`. */
   health: number;
   /** Number of distinct templates. */
   templates: number;
   top: Pattern[];
+  /**
+   * The error and fatal templates, fatal first, then the most frequent: a rare error is listed even when
+   * `top` is full of frequent lines; the last error's template is always among them.
+   */
+  errors: Pattern[];
   anomalies: Anomaly[];
   lastError: LastError | undefined;
   lastRestart: { ts: number; reason?: string } | undefined;
@@ -34,6 +45,8 @@ export interface SummaryInputs {
   firstTs: number | undefined;
   lastTs: number | undefined;
   levels: Record<Level, number>;
+  continuationLines: number;
+  /** Every template, most frequent first. */
   patterns: Pattern[];
   anomalies: Anomaly[];
   lastError: LastError | undefined;
@@ -45,7 +58,8 @@ export interface SummaryInputs {
 export function buildSummary(inputs: SummaryInputs): Summary {
   const { anomalies } = inputs;
   const levels = { ...inputs.levels, ...inputs.options.levels };
-  const lines = levels.fatal + levels.error + levels.warn + levels.info + levels.debug;
+  const continuationLines = inputs.continuationLines;
+  const lines = levels.fatal + levels.error + levels.warn + levels.info + levels.debug + continuationLines;
   const health = healthScore({
     levels,
     criticalAnomalies: anomalies.filter((a) => a.severity === 'critical').length,
@@ -61,11 +75,29 @@ export function buildSummary(inputs: SummaryInputs): Summary {
         : { from: inputs.firstTs, to: inputs.lastTs },
     lines,
     levels,
+    continuationLines,
     health,
     templates: inputs.templates,
     top: inputs.patterns.slice(0, inputs.options.top ?? 5),
+    errors: errorPatterns(inputs.patterns, inputs.lastError, inputs.options.errorsTop ?? 5),
     anomalies,
     lastError: inputs.lastError,
     lastRestart: inputs.options.lastRestart,
   };
+}
+
+/** Up to `limit` error and fatal patterns of `patterns` (most frequent first): fatal first, the last error's kept. */
+function errorPatterns(patterns: Pattern[], lastError: LastError | undefined, limit: number): Pattern[] {
+  const fatal: Pattern[] = [];
+  const error: Pattern[] = [];
+  for (const p of patterns) {
+    if (p.level === 'fatal') fatal.push(p);
+    else if (p.level === 'error') error.push(p);
+  }
+  const list = fatal.concat(error);
+  if (list.length <= limit) return list;
+  const kept = list.slice(0, limit);
+  const last = lastError === undefined ? undefined : list.find((p) => p.templateId === lastError.templateId);
+  if (last !== undefined && limit > 0 && !kept.includes(last)) kept[limit - 1] = last;
+  return kept;
 }

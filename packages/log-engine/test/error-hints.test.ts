@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createClassifier } from '../src/classifier.js';
 import { findErrorHints } from '../src/error-hints.js';
-
-const classify = createClassifier();
+import { createRecordParser } from '../src/log-record.js';
 
 /** The lines of `text` that hold a hint. */
 function hinted(lines: string[], stream?: 'out' | 'err'): Set<number> {
@@ -51,15 +49,22 @@ const LINES = [
   'WARN slow query took 5ms',
   'GET /api/users/1 200 3ms',
   '\u2003at weird frame',
+  '\u1680at odd frame',
+  '  {"level":"error","msg":"indented json"}',
+  'Caused by: java.io.IOException: disk full',
+  '',
+  '\tat com.example.App.main(App.java:12)',
 ];
 
 describe('findErrorHints', () => {
   for (const stream of [undefined, 'out', 'err'] as const) {
-    it(`points at every line the default rules make an error or fatal (stream ${stream})`, () => {
+    it(`points at every line the record parser makes an error or fatal event (stream ${stream})`, () => {
       const found = hinted(LINES, stream);
+      const parse = createRecordParser();
       LINES.forEach((line, i) => {
-        const level = classify(line, stream === undefined ? undefined : { stream });
-        if (level === 'error' || level === 'fatal') expect(found.has(i), line).toBe(true);
+        const { level, isContinuation } = parse(stream === undefined ? { line } : { line, stream });
+        if (!isContinuation && (level === 'error' || level === 'fatal'))
+          expect(found.has(i), line).toBe(true);
       });
     });
   }

@@ -14,6 +14,7 @@ describe('createRecordParser', () => {
       message: 'db down',
       level: 'error',
       fields: { db: 'main' },
+      isContinuation: false,
     });
   });
 

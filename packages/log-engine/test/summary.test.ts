@@ -43,6 +43,7 @@ describe('summary golden output', () => {
         'top: 200× GET <path> <num> <dur> (10/min, stable)',
         '     40× [error] ERROR db query failed: connect ECONNREFUSED <ip> (attempt <num>) (2/min, rising)',
         '     20× [warn] WARN cache miss for key user:<num> (1/min, stable)',
+        'errors: 1× [fatal] FATAL out of memory: heap limit reached (0.1/min, stable)',
         'anomalies: 10:20 volume 51/min (mean 11, critical) · 10:20 error rate 78% (mean 0%, critical)',
         'last fatal 10:24:59: FATAL out of memory: heap limit reached',
         'last restart 10:25:00 (crash)',
@@ -57,7 +58,9 @@ describe('summary golden output', () => {
         '<num> <dur>","count":200,"perMin":10.01,"trend":"stable","level":"info"},{"id":3,"template":"ERROR db ' +
         'query failed: connect ECONNREFUSED <ip> (attempt <num>)","count":40,"perMin":2,"trend":"rising","level":' +
         '"error"},{"id":2,"template":"WARN cache miss for key user:<num>","count":20,"perMin":1,"trend":"stable",' +
-        '"level":"warn"}],"anomalies":[{"at":"2026-11-22T10:20:00.000Z","metric":"volume","value":51,"mean":11,' +
+        '"level":"warn"}],"errors":[{"id":4,"template":"FATAL out of memory: heap limit reached","count":1,' +
+        '"perMin":0.05,"trend":"stable","level":"fatal"},{"id":3,"template":"ERROR db query failed: connect ' +
+        'ECONNREFUSED <ip> (attempt <num>)","count":40,"perMin":2,"trend":"rising","level":"error"}],"anomalies":[{"at":"2026-11-22T10:20:00.000Z","metric":"volume","value":51,"mean":11,' +
         '"z":12.06,"severity":"critical"},{"at":"2026-11-22T10:20:00.000Z","metric":"errorRate","value":0.78,' +
         '"mean":0,"z":15.69,"severity":"critical"}],"lastError":{"at":"2026-11-22T10:24:59.000Z","level":"fatal",' +
         '"message":"FATAL out of memory: heap limit reached","line":"FATAL out of memory: heap limit reached"},"lastRestart":{"at":"2026-11-22T10:25:00.000Z",' +

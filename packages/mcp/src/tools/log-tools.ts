@@ -88,7 +88,7 @@ export const LOG_TOOLS = [
     title: 'Summarise logs',
     command: 'logs.analyze',
     answer:
-      'The summary view: h health 0-100, n lines, lv lines by level, top templates {t template, c count, l level, tr trend when not stable, pm per minute}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, tpl distinct templates. detail=full gives the engine answer as is.',
+      'The summary view: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, tr trend when not stable, pm per minute}, errs error and fatal templates not in top (fatal first) {t, c, l}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, tpl distinct templates. detail=full gives the engine answer as is.',
     input: {
       target: appField,
       period: z.string().optional().describe('The last 30m, 1h (default), 1d …'),
@@ -142,6 +142,10 @@ export function compactSummary(result: LogsAnalyzeResult, period: string, now = 
       ...(p.trend === 'stable' ? {} : { tr: p.trend }),
       ...(p.perMin === undefined ? {} : { pm: Math.round(p.perMin * 10) / 10 }),
     })),
+    // the error templates the top list leaves out: a rare fatal is never invisible
+    errs: (s.errors ?? [])
+      .filter((e) => !s.top.some((p) => p.id === e.id))
+      .map((e) => ({ t: e.template, c: e.count, l: e.level })),
     err: s.lastError ? { m: s.lastError.message, ago: ago(s.lastError.at) } : undefined,
     an: s.anomalies.map((a) => ({
       at: new Date(a.at).toISOString(),

@@ -1,4 +1,10 @@
-import { createClassifier, messageOf, parseStructuredLine, TemplateMiner } from '@velos/log-engine';
+import {
+  createClassifier,
+  isContinuationLine,
+  messageOf,
+  parseStructuredLine,
+  TemplateMiner,
+} from '@velos/log-engine';
 
 /** Error templates the live miner of one app keeps (least recently seen dropped first). */
 export const LIVE_MAX_TEMPLATES = 200;
@@ -15,7 +21,7 @@ export interface LastError {
 
 /**
  * Tells error lines of one app apart as `createRecordParser` does (a JSON line's own level, else the
- * classifier), takes the message apart (leading timestamp) only for error lines, mines their templates
+ * classifier; a continuation line — a stack frame, a blank line — is no error of its own), takes the message apart (leading timestamp) only for error lines, mines their templates
  * and remembers which templates it has seen (at most 1,000, then it starts over).
  */
 export class ErrorInspector {
@@ -32,6 +38,8 @@ export class ErrorInspector {
    */
   inspect(line: string, stream: 'out' | 'err'): { isNew: boolean } | undefined {
     const structured = parseStructuredLine(line);
+    const text = structured === undefined ? line : structured.message;
+    if ((structured === undefined || text.length > 0) && isContinuationLine(text)) return undefined;
     this.context.stream = stream;
     const level =
       structured === undefined

@@ -60,9 +60,15 @@ export function toSummaryInfo(
     ...(summary.period ? { period: summary.period } : {}),
     lines: Math.round(summary.lines * scale),
     levels,
+    ...(summary.continuationLines > 0
+      ? { continuationLines: Math.round(summary.continuationLines * scale) }
+      : {}),
     health: summary.health,
     templates: summary.templates,
     top: summary.top.map((pattern) => toPatternInfo(pattern, scale)),
+    ...(summary.errors.length > 0
+      ? { errors: summary.errors.map((pattern) => toPatternInfo(pattern, scale)) }
+      : {}),
     anomalies: summary.anomalies.map((anomaly) => toAnomalyInfo(anomaly, scale)),
     ...(lastError
       ? {
@@ -133,19 +139,11 @@ function summaryText(info: LogSummaryInfo): string {
     period: info.period,
     lines: info.lines,
     levels: { fatal: 0, error: 0, warn: 0, info: 0, debug: 0, ...info.levels },
+    continuationLines: info.continuationLines ?? 0,
     health: info.health,
     templates: info.templates,
-    top: info.top.map((p) => ({
-      templateId: p.id,
-      template: p.template,
-      count: p.count,
-      level: p.level,
-      firstTs: p.first,
-      lastTs: p.last,
-      perMinute: p.perMin,
-      trend: p.trend,
-      sample: p.sample,
-    })),
+    top: info.top.map(toPattern),
+    errors: (info.errors ?? []).map(toPattern),
     anomalies: info.anomalies.map((a) => ({
       minute: a.at,
       metric: a.metric,
@@ -165,6 +163,20 @@ function summaryText(info: LogSummaryInfo): string {
     lastRestart: info.lastRestart && { ts: info.lastRestart.at, reason: info.lastRestart.reason },
   };
   return formatSummary(summary);
+}
+
+function toPattern(p: LogPatternInfo): Pattern {
+  return {
+    templateId: p.id,
+    template: p.template,
+    count: p.count,
+    level: p.level,
+    firstTs: p.first,
+    lastTs: p.last,
+    perMinute: p.perMin,
+    trend: p.trend,
+    sample: p.sample,
+  };
 }
 
 function patternText(p: LogPatternInfo): string {

@@ -30,9 +30,10 @@ const MINUTE_MS = 60_000;
  * ENG-2/4/5/6 over an app's files (rotated ones included): every line of the range is counted, and
  * up to 50,000 of them (all of them, or a uniform random sample) go through a fresh `LogEngine`, each
  * sampled line counting for the lines it stands for. A sample never passes over an error: the lines
- * `findErrorHints` points at are read and classified, and every error and fatal line is counted
+ * `findErrorHints` points at are read and classified, and every error and fatal event is counted
  * exactly, is the last error when it is the newest, and goes to the engine (the first 20,000 of them;
- * beyond, they are sampled like the others). Dedupe collapses the newest 20,000 lines. At most 10 s of
+ * beyond, they are sampled like the others). A continuation line (a stack frame, a blank line, see
+ * `isContinuationLine`) is no event: it is counted apart and never the last error. Dedupe collapses the newest 20,000 lines. At most 10 s of
  * reading; memory is bounded by the engine's template bound.
  */
 export async function analyzeLogs(
@@ -89,7 +90,8 @@ export async function analyzeLogs(
       }
       const parsed = engine.parseRecord(record);
       const level = parsed.level;
-      const isError = level === 'error' || level === 'fatal';
+      // a continuation line (a stack frame, a blank line) is part of the event before it: no error of its own
+      const isError = !parsed.isContinuation && (level === 'error' || level === 'fatal');
       if (request.level !== undefined && !isAtLeast(level, request.level)) return skip;
       if (isError) {
         errors[level] += 1;

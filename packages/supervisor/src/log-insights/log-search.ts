@@ -1,5 +1,11 @@
 import type { LogLine, LogsSearchRequest, LogsSearchResult } from '@velos/core';
-import { createClassifier, isAtLeast, type Level } from '@velos/log-engine';
+import {
+  createClassifier,
+  isAtLeast,
+  isContinuationLine,
+  type Level,
+  parseStructuredLine,
+} from '@velos/log-engine';
 import { MAX_LOG_ANSWER_BYTES } from '../logs/answer-budget.js';
 import { createLineDecoder } from '../logs/line-format.js';
 import { logLineBytes } from '../logs/log-line-bytes.js';
@@ -38,12 +44,32 @@ export async function searchLogs(
     files.push(source.path);
     const found: LogLine[] = [];
     const stream = source.stream ?? 'out';
+    // with a level, a continuation line (a stack frame, a blank line) has the level of its event: the
+    // last line before it that is none, classified only when one of its continuation lines is matched
+    let event = '';
+    let eventLevel: Level | undefined;
+    const levelOf = (line: string, lvl: Level | undefined): Level => lvl ?? classify!(line, { stream });
     const { lines: read, completed } = await scanSource(source, range, (data, start, end, ts) => {
       const text = data.toString('utf8', start, end);
+      const isContinuation = classify !== undefined && isContinuationText(text);
+      if (classify !== undefined && !isContinuation) {
+        event = text;
+        eventLevel = undefined;
+      }
       if (regex !== undefined && !regex.test(text)) return;
       const decoded = decode(text);
       if (classify !== undefined) {
-        const level = (decoded.lvl as Level | undefined) ?? classify(decoded.line, { stream });
+        let level: Level;
+        if (isContinuation) {
+          if (eventLevel === undefined) {
+            const head = decode(event);
+            eventLevel = levelOf(head.line, head.lvl as Level | undefined);
+          }
+          level = eventLevel;
+        } else {
+          level = levelOf(decoded.line, decoded.lvl as Level | undefined);
+          eventLevel = level;
+        }
         if (!isAtLeast(level === ('trace' as Level) ? 'debug' : level, request.level!)) return;
       }
       matched += 1;
@@ -78,6 +104,13 @@ export async function searchLogs(
   if (omitted > 0)
     result.cut = { maxBytes: MAX_LOG_ANSWER_BYTES, omittedLines: omitted, files: result.scanned.files };
   return result;
+}
+
+/** A continuation line, plain or wrapped in a JSON line of Velos's `json` log format (its `msg`). */
+function isContinuationText(text: string): boolean {
+  if (text.charCodeAt(0) !== 123) return isContinuationLine(text);
+  const message = parseStructuredLine(text)?.message;
+  return message === undefined ? isContinuationLine(text) : message.length > 0 && isContinuationLine(message);
 }
 
 /** The newest lines of `lines` (oldest first) that fit in `maxBytes`. */

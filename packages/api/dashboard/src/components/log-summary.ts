@@ -7,7 +7,13 @@ import { formatAgo } from '../format.js';
 const REFRESH_MS = 30_000;
 const TRENDS = { rising: '↗ rising', stable: '→ stable', declining: '↘ declining' } as const;
 
-/** The log engine's digest of an app's last hour: health score, levels, top templates, last error, anomalies. */
+/** The error and fatal templates the top table (its first 6 rows) does not show: a rare fatal stays visible. */
+function errorsNotInTop(summary: LogSummaryInfo) {
+  const shown = new Set(summary.top.slice(0, 6).map((t) => t.id));
+  return (summary.errors ?? []).filter((t) => !shown.has(t.id));
+}
+
+/** The log engine's digest of an app's last hour: health score, levels, top templates, error templates, last error, anomalies. */
 export function LogSummary({ app }: { app: string }) {
   const [summary, setSummary] = useState<LogSummaryInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -67,6 +73,22 @@ export function LogSummary({ app }: { app: string }) {
         )}
       </tbody>
     </table>
+    ${
+      errorsNotInTop(summary).length > 0 &&
+      html`<table class="templates">
+        <thead><tr><th scope="col" class="c-num">Errors</th><th scope="col">Level</th><th scope="col">Template</th><th scope="col" class="opt">Trend</th></tr></thead>
+        <tbody>
+          ${errorsNotInTop(summary).map(
+            (t) => html`<tr key=${t.id}>
+              <td class="c-num">${t.count.toLocaleString()}</td>
+              <td><span class=${`chip lvl-${t.level}`}>${t.level}</span></td>
+              <td class="tpl"><code title=${t.sample}>${t.template || t.sample}</code></td>
+              <td class=${`opt trend-${t.trend}`}>${TRENDS[t.trend]}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>`
+    }
     ${
       summary.anomalies.length > 0 &&
       html`<ul class="anomalies">

@@ -1,0 +1,52 @@
+/**
+ * Lines that continue a multi-line event (a stack trace, a wrapped message) rather than start one: a
+ * blank line, an indented line (`    at f (x.js:1:2)`, `\tat com.x.Y.z(Y.java:12)`, `  File "a.py",
+ * line 3, in f`, a quoted source line, Go's `\t/src/x.go:12 +0x1d`), and a few unindented headers and
+ * footers of stack traces: Java's `Caused by: …` and `... 3 more`, Python's `Traceback (most recent
+ * call last):` and the lines that chain two tracebacks, Go's `goroutine 1 [running]:`, its frames
+ * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`. The line that starts the event — `Error:
+ * boom`, `Exception in thread "main" …`, Python's final `ValueError: …`, `panic: …` — is not one.
+ *
+ * The judgement reads one line only (the usual multiline rule of log shippers: a line that starts
+ * with white space belongs to the line before it), so a sampler that skips lines judges the lines it
+ * reads exactly as a full pass does. A JSON line is never a continuation: it is a record of its own.
+ */
+export function isContinuationLine(line: string): boolean {
+  const c = line.charCodeAt(0);
+  // empty, or a space, tab or other ASCII white space first
+  if (Number.isNaN(c) || c <= 32) return !isJsonAfterSpace(line);
+  if (c > 127 && SPACE.test(line)) return true;
+  switch (c) {
+    case 67: // C
+      return line.startsWith('Caused by: ');
+    case 46: // .
+      return MORE.test(line);
+    case 84: // T
+      return line.startsWith('Traceback (most recent call last)') || line.startsWith(CHAINED_CAUSE);
+    case 68: // D
+      return line.startsWith(CHAINED_DURING);
+    case 103: // g
+      return GOROUTINE.test(line);
+    case 91: // [
+      return line.startsWith('[signal ');
+    case 99: // c
+      if (line.startsWith('created by ')) return GO_CREATED.test(line);
+      break;
+  }
+  // a Go frame, `pkg/path.(*T).method(0xc000010000, {0x4b6b40, 0x5})`: ends with `)`, no space before `(`
+  return line.charCodeAt(line.length - 1) === 41 && GO_FRAME.test(line);
+}
+
+const SPACE = /^\s/;
+const MORE = /^\.\.\. \d+ (?:more|common frames omitted)\s*$/;
+const CHAINED_CAUSE = 'The above exception was the direct cause of the following exception';
+const CHAINED_DURING = 'During handling of the above exception, another exception occurred';
+const GOROUTINE = /^goroutine \d+ \[[^\]]*\]:\s*$/;
+const GO_CREATED = /^created by [\w./*()[\]-]+(?: in goroutine \d+)?\s*$/;
+const GO_FRAME = /^[\w./-]*\w\.(?:\(\*?[\w.[\]]+\)\.)?[\w.[\]-]+\([^()]*\)$/;
+
+/** A JSON object after leading white space (` {"level":"error",…}`): a record, not a continuation. */
+function isJsonAfterSpace(line: string): boolean {
+  const trimmed = line.trimStart();
+  return trimmed.charCodeAt(0) === 123 && trimmed.charCodeAt(trimmed.length - 1) === 125;
+}

@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import { isContinuationLine } from '../src/continuation.js';
+import { LogEngine } from '../src/log-engine.js';
+import type { LogRecord } from '../src/log-record.js';
+import { summarize } from '../src/summarize.js';
+import { formatSummary, summaryToJson } from '../src/summary-format.js';
+
+const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
+
+/** `lines` of one stream, one second apart from `t`. */
+function records(lines: string[], stream: 'out' | 'err', t: number): LogRecord[] {
+  return lines.map((line, i) => ({ ts: t + i * 1000, stream, line }));
+}
+
+/** What `console.error(err)` and an uncaught throw print on Node 20. */
+const NODE_LOGGED = [
+  'Error: connect ECONNREFUSED 127.0.0.1:5432',
+  '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
+  '    at process.processTimers (node:internal/timers:519:7)',
+  '',
+];
+const NODE_CRASH = [
+  '/srv/app/index.js:12',
+  "    throw new Error('boom after flood');",
+  '    ^',
+  '',
+  'Error: boom after flood',
+  '    at Timeout._onTimeout (/srv/app/index.js:12:11)',
+  '    at listOnTimeout (node:internal/timers:573:17)',
+  '    at process.processTimers (node:internal/timers:514:7)',
+  '',
+  'Node.js v20.11.0',
+];
+
+const JAVA = [
+  '2026-11-22 10:00:00,001 INFO  [main] c.e.Store - opened volume /dev/sda1',
+  '2026-11-22 10:00:01,002 INFO  [main] c.e.Store - write batch 1',
+  '2026-11-22 10:00:02,003 FATAL [main] c.e.Store - disk /dev/sda1 is full, stopping writes',
+  'Exception in thread "writer" java.lang.IllegalStateException: store closed',
+  '\tat com.example.Store.write(Store.java:88)',
+  '\tat com.example.Writer.run(Writer.java:41)',
+  'Caused by: java.io.IOException: No space left on device',
+  '\tat java.base/java.io.FileOutputStream.writeBytes(Native Method)',
+  '\t... 2 more',
+  '2026-11-22 10:00:03,004 INFO  [main] c.e.Store - write batch 2',
+];
+
+const PYTHON = [
+  'INFO:worker:job 1 done',
+  'Traceback (most recent call last):',
+  '  File "/srv/worker.py", line 40, in <module>',
+  '    main()',
+  '  File "/srv/worker.py", line 31, in main',
+  '    total = parse(row)',
+  '  File "/srv/worker.py", line 12, in parse',
+  '    return int(value)',
+  '           ^^^^^^^^^^',
+  "ValueError: invalid literal for int() with base 10: 'abc'",
+];
+
+const PYTHON_CHAINED = [
+  'Traceback (most recent call last):',
+  '  File "/srv/app.py", line 3, in load',
+  "    return cfg['port']",
+  "KeyError: 'port'",
+  '',
+  'During handling of the above exception, another exception occurred:',
+  '',
+  'Traceback (most recent call last):',
+  '  File "/srv/app.py", line 9, in <module>',
+  '    load()',
+  'RuntimeError: no port configured',
+];
+
+const GO = [
+  'panic: runtime error: index out of range [5] with length 3',
+  '',
+  'goroutine 1 [running]:',
+  'main.lookup(...)',
+  '\t/srv/main.go:14',
+  'main.main()',
+  '\t/srv/main.go:9 +0x1d',
+  'net/http.(*conn).serve(0xc0000b2000, {0x6f8d88, 0xc00009e0f0})',
+  '\t/usr/local/go/src/net/http/server.go:2009 +0x8ae',
+  'created by net/http.(*Server).Serve in goroutine 1',
+  '\t/usr/local/go/src/net/http/server.go:3086 +0x5cb',
+  'exit status 2',
+];
+
+describe('isContinuationLine', () => {
+  it('tells the lines that continue an event from those that start one', () => {
+    const continuations = [
+      '',
+      '   ',
+      '    at foo (file.js:1:2)',
+      '\tat com.example.App.main(App.java:12)',
+      'Caused by: java.io.IOException: disk',
+      '... 12 more',
+      'Traceback (most recent call last):',
+      '  File "/srv/a.py", line 3, in f',
+      'During handling of the above exception, another exception occurred:',
+      'The above exception was the direct cause of the following exception:',
+      'goroutine 7 [chan receive]:',
+      'main.main()',
+      'created by main.main in goroutine 1',
+      '[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x48f2a6]',
+      '\u00a0at odd frame',
+    ];
+    for (const line of continuations) expect(isContinuationLine(line), JSON.stringify(line)).toBe(true);
+    const events = [
+      'Error: boom after flood',
+      "ValueError: invalid literal for int() with base 10: 'abc'",
+      'panic: runtime error: index out of range [5] with length 3',
+      'Exception in thread "main" java.lang.IllegalStateException: x',
+      '2026-11-22 10:00:02 FATAL disk full',
+      'GET /api/users/1 200 3ms',
+      'Calling service.start()',
+      'Cache cleared',
+      '  {"level":"error","msg":"indented JSON is a record"}',
+      'goroutine leak suspected: 4000 goroutines',
+    ];
+    for (const line of events) expect(isContinuationLine(line), line).toBe(false);
+  });
+});
+
+describe('multi-line events', () => {
+  it('Node: a flood, logged errors and a crash count one error per error, the crash last', () => {
+    const input: LogRecord[] = [];
+    let t = T0;
+    for (let i = 0; i < 300; i++) {
+      input.push({ ts: t, stream: 'out', line: `tick ${i} processed 12 items` });
+      t += 10;
+      if (i % 100 === 50) {
+        input.push(...records(NODE_LOGGED, 'err', t));
+        t += 10_000;
+      }
+    }
+    input.push(...records(NODE_CRASH, 'err', t));
+    const summary = summarize(input, { top: 2 });
+    expect(summary.levels.error).toBe(4);
+    expect(summary.levels.fatal).toBe(0);
+    expect(summary.lastError?.message).toBe('Error: boom after flood');
+    expect(summary.continuationLines).toBe(3 * 3 + 7);
+    expect(summary.lines).toBe(input.length);
+    for (const p of summary.top) {
+      expect(p.template.trim()).not.toBe('');
+      expect(p.template).not.toMatch(/^\s*at /);
+    }
+    expect(summary.errors.map((p) => p.template)).toContain('Error: boom after flood');
+    const text = formatSummary(summary, { utc: true });
+    expect(text).toContain('last error');
+    expect(text).toMatch(/last error [^\n]*: Error: boom after flood/);
+    expect(text).toMatch(/^errors: .*Error: boom after flood/m);
+    expect(summaryToJson(summary).errors?.some((e) => e.template === 'Error: boom after flood')).toBe(true);
+  });
+
+  it('Java: the rare FATAL is listed among the errors, Caused by is never the last error', () => {
+    const input: string[] = [];
+    for (let i = 0; i < 200; i++)
+      input.push(`2026-11-22 10:00:00,001 INFO  [main] c.e.Store - write batch ${i}`);
+    input.push(...JAVA);
+    const summary = summarize(input);
+    expect(summary.levels.fatal).toBe(1);
+    expect(summary.levels.error).toBe(1); // Exception in thread …
+    expect(summary.continuationLines).toBe(5);
+    expect(summary.lastError?.message).toMatch(/^Exception in thread "writer"/);
+    expect(summary.errors[0]?.level).toBe('fatal');
+    expect(summary.errors[0]?.template).toMatch(/FATAL .*is full, stopping writes/);
+    expect(summaryToJson(summary).continuationLines).toBe(5);
+  });
+
+  it('Python: a traceback is one error event, its message the final exception line', () => {
+    const engine = new LogEngine();
+    for (const line of PYTHON) engine.push({ ts: T0, stream: 'err', line });
+    const summary = engine.summary();
+    expect(summary.levels.error).toBe(1);
+    expect(summary.levels.info).toBe(1);
+    expect(summary.continuationLines).toBe(8);
+    expect(summary.lastError?.message).toBe("ValueError: invalid literal for int() with base 10: 'abc'");
+    expect(summary.errors).toHaveLength(1);
+  });
+
+  it('Python: chained tracebacks count their exception lines only', () => {
+    const summary = summarize(records(PYTHON_CHAINED, 'err', T0));
+    expect(summary.levels.error).toBe(2);
+    expect(summary.lastError?.message).toBe('RuntimeError: no port configured');
+    expect(summary.templates).toBe(2);
+  });
+
+  it('Go: a panic is one fatal event, its goroutine dump continuation lines', () => {
+    const summary = summarize(records(GO, 'err', T0));
+    expect(summary.levels.fatal).toBe(1);
+    expect(summary.levels.error).toBe(0);
+    expect(summary.levels.info).toBe(1); // exit status 2
+    expect(summary.continuationLines).toBe(GO.length - 2);
+    expect(summary.lastError?.message).toMatch(/^panic: runtime error/);
+  });
+
+  it('a JSON line that wraps a stack frame continues its event', () => {
+    const summary = summarize([
+      '{"ts":"2026-11-22T10:00:00Z","lvl":"error","msg":"Error: db down","src":"err"}',
+      '{"ts":"2026-11-22T10:00:00Z","lvl":"error","msg":"    at Pool.connect (pool.js:3:9)","src":"err"}',
+    ]);
+    expect(summary.levels.error).toBe(1);
+    expect(summary.continuationLines).toBe(1);
+    expect(summary.lastError?.message).toBe('Error: db down');
+  });
+
+  it('a continuation line takes the level of its event when parsed', () => {
+    const engine = new LogEngine();
+    expect(engine.parseRecord({ line: 'Error: x', stream: 'err' }).level).toBe('error');
+    const frame = engine.parseRecord({ line: '    at f (a.js:1:1)', stream: 'err' });
+    expect(frame).toMatchObject({ isContinuation: true, level: 'error' });
+    expect(engine.push({ line: '    at f (a.js:1:1)', stream: 'err' }).templateId).toBe(-1);
+  });
+});
+
+describe('errors in a summary', () => {
+  it('lists at most errorsTop templates, fatal first, the last error always among them', () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 8; k++) for (let i = 0; i <= k; i++) lines.push(`ERROR job kind${k} failed`);
+    lines.push('FATAL disk gone');
+    for (let i = 0; i < 20; i++) lines.push('ERROR job kind7 failed');
+    lines.push('ERROR rare last thing');
+    const summary = summarize(lines, { errorsTop: 3 });
+    expect(summary.errors).toHaveLength(3);
+    expect(summary.errors[0]?.template).toBe('FATAL disk gone');
+    expect(summary.errors[2]?.template).toBe('ERROR rare last thing');
+  });
+});
