@@ -3,7 +3,8 @@
 // the wall time of the whole CLI call (node start, connect, the daemon's work, printing), median of
 // RUNS calls (default 5), plus the daemon-side time of `logs.analyze` alone through the client, and
 // the top patterns found against the fixture's known mix. One fresh daemon, started by the built CLI.
-// Usage: pnpm run build && node bench/logs-summary.mjs [--lines 1000000] [--runs 5]
+// --app chatty: fixtures/chatty.js (`line N`, no error) instead, a log without errors.
+// Usage: pnpm run build && node bench/logs-summary.mjs [--lines 1000000] [--runs 5] [--app mix|chatty]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,9 +16,16 @@ import { median } from './lib/stats.mjs';
 import { waitFor } from './lib/wait.mjs';
 
 const { values } = parseArgs({
-  options: { lines: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' } },
+  options: {
+    lines: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '5' },
+    app: { type: 'string', default: 'mix' },
+  },
 });
 const lines = Number(values.lines);
+if (values.app !== 'mix' && values.app !== 'chatty')
+  throw new Error(`--app: mix or chatty, not ${values.app}`);
+const isMix = values.app === 'mix';
 const runs = Number(values.runs);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const VELOS_BIN = join(repo, 'apps/cli/bin/velos.js');
@@ -30,7 +38,14 @@ const velos = (args, extra = {}) =>
 let pid = null;
 let appPid = null;
 try {
-  velos(['start', join(repo, 'fixtures/log-mix.js'), '--name', 'mix'], { COUNT: String(lines), STAY: '1' });
+  if (isMix)
+    velos(['start', join(repo, 'fixtures/log-mix.js'), '--name', 'mix'], { COUNT: String(lines), STAY: '1' });
+  // `line N`, no error at all: what the summary costs on a log without errors
+  else
+    velos(['start', join(repo, 'fixtures/chatty.js'), '--name', 'mix', '--no-autorestart'], {
+      COUNT: String(lines),
+      RATE: '0',
+    });
   pid = readPidFile(join(home, 'velos.pid'));
   const captured = () => {
     const [info] = JSON.parse(velos(['describe', 'mix', '--json']));
@@ -81,7 +96,11 @@ try {
   console.log(
     `  lines read ${result.scanned.lines.toLocaleString('en-US')}, analysed ${result.analyzedLines.toLocaleString('en-US')} (sample rate ${result.sampleRate})`,
   );
-  console.log('  top patterns (share of lines; the fixture writes 35 / 20 / 15 / 10 / 8 / 7 / 5 %):');
+  console.log(
+    isMix
+      ? '  top patterns (share of lines; the fixture writes 35 / 20 / 15 / 10 / 8 / 7 / 5 %):'
+      : '  top patterns (share of lines):',
+  );
   for (const pattern of result.summary.top) {
     console.log(
       `    ${((pattern.count / result.summary.lines) * 100).toFixed(1).padStart(5)}%  ${pattern.template}`,
