@@ -17,12 +17,17 @@ function flood(lines: number): LogQueryTarget {
     if (i === 100_000 || i === 200_000 || i === 250_000) out.push(`ERROR payment gateway rejected txn ${i}`);
     out.push(`INFO req ${i} ok in ${i % 97}ms`);
   }
-  const outPath = join(dir, `flood-${lines}.log`);
+  return fileTarget(`flood-${lines}`, 'flood', out, []);
+}
+
+/** An app `name` whose out and err files (written under `file`) hold these lines. */
+function fileTarget(file: string, name: string, out: string[], err: string[]): LogQueryTarget {
+  const outPath = join(dir, `${file}.log`);
   writeFileSync(outPath, `${out.join('\n')}\n`);
-  const errPath = join(dir, `flood-${lines}-err.log`);
-  writeFileSync(errPath, '');
+  const errPath = join(dir, `${file}-err.log`);
+  writeFileSync(errPath, err.length === 0 ? '' : `${err.join('\n')}\n`);
   return {
-    name: 'flood',
+    name,
     id: 0,
     outPath,
     errPath,
@@ -85,19 +90,7 @@ function crashy(lines: number): LogQueryTarget {
     '',
     'Node.js v20.11.0',
   );
-  const outPath = join(dir, `crashy-${lines}.log`);
-  writeFileSync(outPath, `${out.join('\n')}\n`);
-  const errPath = join(dir, `crashy-${lines}-err.log`);
-  writeFileSync(errPath, `${err.join('\n')}\n`);
-  return {
-    name: 'crashy',
-    id: 0,
-    outPath,
-    errPath,
-    format: 'raw' as LogQueryTarget['format'],
-    hasLiveEngine: true,
-    flushTimeIndex: () => {},
-  };
+  return fileTarget(`crashy-${lines}`, 'crashy', out, err);
 }
 
 describe('analyzeLogs on multi-line errors', () => {
