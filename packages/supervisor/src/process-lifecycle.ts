@@ -274,6 +274,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   ): Promise<void> {
     return runOp(record, async () => {
       if (table.records.get(record.id) !== record) return;
+      // a `stop` queued before this cron restart ran first: the user's stop stands
+      if (reason === 'cron' && !isDueOnSchedule(record)) return;
       // what a run that exited by itself left is stopped first: the new run must not race it (#19.11)
       if (record.run || record.leftovers) await stopRun(record, reason);
       record.restartAt = null;
