@@ -200,6 +200,12 @@ describe('REST routes over a real daemon', () => {
       expect(answer.status, view).toBe(200);
       expect(answer.body.view).toBe(view);
     }
+    const badSince = await request('GET', '/api/v1/logs/chatty/search?pattern=1&since=soon');
+    expect(badSince.status).toBe(400);
+    expect(badSince.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'since' });
+    expect(badSince.body.error.message).toBe(
+      'since: expected epoch milliseconds, a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z, got "soon"',
+    );
     expect((await request('POST', '/api/v1/logs/chatty/flush')).body.flushed.length).toBeGreaterThan(0);
   });
 

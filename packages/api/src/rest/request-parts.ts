@@ -37,6 +37,12 @@ function readQuery(route: ApiRoute, raw: unknown, now: number): Record<string, u
     }
     if (values.length > 1) throw invalid(key, 'given more than once');
     query[key] = coerce(values[0]!, type, now);
+    if (type === 'time' && typeof query[key] !== 'number') {
+      throw invalid(
+        key,
+        `expected epoch milliseconds, a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z, got ${JSON.stringify(values[0]!.slice(0, 100))}`,
+      );
+    }
   }
   return query;
 }
