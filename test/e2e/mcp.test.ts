@@ -386,7 +386,7 @@ async function checkErrors(client: Client): Promise<void> {
   const noScript = await call(client, 'process_start', { script: 'missing/app.js' });
   expect(noScript.text).toMatch(/^INVALID_ARGUMENT: script not found: missing\/app\.js/);
   const neither = await call(client, 'process_start', {});
-  expect(neither.text).toMatch(/^INVALID_ARGUMENT: give either script or config/);
+  expect(neither.text).toMatch(/^INVALID_ARGUMENT: give either script or config .*, neither was given$/);
   const metrics = await call(client, 'metrics_snapshot', { target: 'no-such-app' });
   expect(metrics.text).toMatch(/^TARGET_NOT_FOUND/);
   const kind = await call(client, 'events_list', { kinds: ['process.restarted'] });

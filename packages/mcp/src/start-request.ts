@@ -31,7 +31,8 @@ export async function planStart(request: StartRequest, ctx: ToolContext): Promis
   const baseEnv = definedEnv(ctx.env);
   const cwd = resolve(ctx.cwd, request.cwd ?? '.');
   if ((request.script === undefined) === (request.config === undefined)) {
-    throw invalidArgument('give either script or config (a .toml, .yaml, .yml or .json file), not both');
+    const how = request.script === undefined ? 'neither was given' : 'not both';
+    throw invalidArgument(`give either script or config (a .toml, .yaml, .yml or .json file), ${how}`);
   }
   if (request.config !== undefined) {
     const extra = (['name', 'instances', 'env', 'args'] as const).find((key) => request[key] !== undefined);
