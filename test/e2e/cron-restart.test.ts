@@ -37,6 +37,9 @@ describe('cron_restart (SUP-8)', () => {
       ],
       { home },
     );
+    // a witness on the same schedule: its restarts show that ticks went by
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'witness', '--cron', '* * * * * *'], { home });
+    const witnessRestarts = async () => (await rowsNamed(home, 'witness'))[0]?.restarts ?? 0;
     const twice = await waitFor(
       async () => {
         const row = (await rowsNamed(home, 'periodic'))[0];
@@ -48,8 +51,12 @@ describe('cron_restart (SUP-8)', () => {
     await velosOk(['stop', 'periodic'], { home });
     const [stopped] = await rowsNamed(home, 'periodic');
     expect(stopped).toMatchObject({ status: 'stopped', lastExitReason: 'user' });
-    // Asserting that nothing happens: two cron periods (there is no state to poll for).
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Asserting that nothing happens: until two more ticks restarted the witness
+    const witnessed = await witnessRestarts();
+    await waitFor(async () => ((await witnessRestarts()) >= witnessed + 2 ? true : undefined), {
+      timeoutMs: 15_000,
+      message: 'two more ticks',
+    });
     expect((await rowsNamed(home, 'periodic'))[0]).toMatchObject({
       status: 'stopped',
       restarts: stopped!.restarts,
