@@ -4,11 +4,16 @@ import type { ProcessRecord } from './process-record.js';
 /**
  * What `list`, `describe` and `jlist` show of a process's past, kept in the state files beside its id
  * so that a daemon replaced by `velos update`, or one that died and whose successor re-adopts the
- * children, does not start the counts again (`restart_time`, `created_at`…).
+ * children, does not start the counts again (`restart_time`, `created_at`…), nor turn an `errored`
+ * process into a `stopped` one.
  */
 export interface SavedHistory {
   restarts: number;
   unstableRestarts: number;
+  /** The restart policy's back-off delay of the last automatic restart (0: none); 0 in earlier files. */
+  backoffMs: number;
+  /** True when the process was `errored` (it gave up restarting); false in files of earlier versions. */
+  errored: boolean;
   /** Epoch ms when the app was added. */
   createdAt: number;
   /** Epoch ms of the latest run's start (PM2's `pm_uptime` once it stopped), or null before any run. */
@@ -41,6 +46,8 @@ export function historyOf(record: ProcessRecord): SavedHistory {
   return {
     restarts: record.restarts,
     unstableRestarts: record.unstableRestarts,
+    backoffMs: record.backoffMs,
+    errored: record.status === 'errored',
     createdAt: record.createdAt,
     lastStartedAt: record.lastStartedAt,
     exitCode: record.exitCode,
@@ -50,14 +57,17 @@ export function historyOf(record: ProcessRecord): SavedHistory {
 }
 
 /**
- * Gives a restored record its history. `isLive` (the table of a daemon that died, or was replaced by
- * `velos update`): everything, counters included. Otherwise (`velos resurrect`, a boot: the processes
- * start afresh, as after `pm2 resurrect`) the counters start again at 0 and the rest is kept.
+ * Gives a restored record its history (its status is the restore's: see `restoreStatus`).
+ * `keepsCounters` (the table of a daemon that died, or was replaced by `velos update`; or a process
+ * restored `errored`, which does not run again): everything, the counters and the back-off delay
+ * included. Otherwise (`velos resurrect`, a boot: the processes start afresh, as after
+ * `pm2 resurrect`) the counters start again at 0 and the rest is kept.
  */
-export function applyHistory(record: ProcessRecord, history: SavedHistory, isLive: boolean): void {
-  if (isLive) {
+export function applyHistory(record: ProcessRecord, history: SavedHistory, keepsCounters: boolean): void {
+  if (keepsCounters) {
     record.restarts = history.restarts;
     record.unstableRestarts = history.unstableRestarts;
+    record.backoffMs = history.backoffMs;
   }
   record.createdAt = history.createdAt;
   record.lastStartedAt = history.lastStartedAt;
@@ -81,10 +91,10 @@ export function parseHistory(raw: unknown, idCount: number, where: string): Save
 function parseEntry(raw: unknown, where: string): SavedHistory {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw corrupt(where, 'expected an object');
   const entry = raw as Record<string, unknown>;
-  const count = (key: string): number => {
+  const count = (key: string, what = 'a count'): number => {
     const value = entry[key];
     if (!Number.isSafeInteger(value) || (value as number) < 0)
-      throw corrupt(`${where}.${key}`, 'expected a count');
+      throw corrupt(`${where}.${key}`, `expected ${what}`);
     return value as number;
   };
   const time = (key: string, isNullable: boolean): number | null => {
@@ -100,12 +110,17 @@ function parseEntry(raw: unknown, where: string): SavedHistory {
   const signal = entry.signal ?? null;
   if (signal !== null && (typeof signal !== 'string' || signal.length > MAX_SIGNAL_CHARS))
     throw corrupt(`${where}.signal`, 'expected a signal name or null');
+  const errored = entry.errored ?? false;
+  if (typeof errored !== 'boolean') throw corrupt(`${where}.errored`, 'expected true or false');
   const reason = entry.lastExitReason ?? null;
   if (reason !== null && (typeof reason !== 'string' || !EXIT_REASONS.has(reason)))
     throw corrupt(`${where}.lastExitReason`, 'expected an exit reason or null');
   return {
     restarts: count('restarts'),
     unstableRestarts: count('unstableRestarts'),
+    // absent in files of earlier versions
+    backoffMs: entry.backoffMs === undefined ? 0 : count('backoffMs', 'milliseconds'),
+    errored,
     createdAt: time('createdAt', false)!,
     lastStartedAt: time('lastStartedAt', true),
     exitCode: exitCode as number | null,

@@ -28,8 +28,16 @@ export interface ProcessRecord extends MonitorTarget {
   id: number;
   instance: number;
   app: AppEntry;
-  /** Changed only by `setStatus` (process-status.ts), which announces it on `statusEvents`. */
+  /**
+   * Changed only by `setStatus` (process-status.ts), which announces it on `statusEvents`, and, silently,
+   * by `restoreStatus` when a restore gives an `errored` process its status back.
+   */
   readonly status: ProcessStatus;
+  /**
+   * True while `status` is the one a restore brought back (`errored` under the previous daemon, see
+   * `restoreStatus`), not one reached under this daemon; the next `setStatus` clears it.
+   */
+  isStatusRestored: boolean;
   /** Where the status changes of this process are emitted: its table's emitter. */
   readonly statusEvents: Emitter<StatusEvent>;
   /** The current run (a spawned child, a cluster worker or a re-adopted orphan), or null. */

@@ -30,6 +30,7 @@ export function setStatus(
   const from = record.status;
   if (from === to) return;
   (record as { status: ProcessStatus }).status = to;
+  record.isStatusRestored = false;
   record.statusEvents.emit({
     kind: 'status',
     id: record.id,
@@ -39,4 +40,14 @@ export function setStatus(
     reason,
     at: Date.now(),
   });
+}
+
+/**
+ * Gives a process just restored from the state files (see `state-restore.ts`) the status it had under
+ * the previous daemon (`errored`), without an event: it did not just fail again. `isStatusRestored`
+ * says so until its next status change (the alert condition `errored` does not count it meanwhile).
+ */
+export function restoreStatus(record: ProcessRecord, status: ProcessStatus): void {
+  (record as { status: ProcessStatus }).status = status;
+  record.isStatusRestored = true;
 }

@@ -221,6 +221,7 @@ export class ProcessTable {
       instance,
       app,
       status: 'stopped',
+      isStatusRestored: false,
       statusEvents: this.statusEvents,
       pid: null,
       run: null,

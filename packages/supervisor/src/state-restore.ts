@@ -7,6 +7,7 @@ import { settleOrphans } from './orphans/settle-orphans.js';
 import { applyHistory } from './process-history.js';
 import { type AppEntry, type ProcessRecord, toInfo } from './process-record.js';
 import type { RunnerHooks } from './process-runner.js';
+import { restoreStatus } from './process-status.js';
 import type { ProcessTable } from './process-table.js';
 import { readState, type SavedApp, type StateReadResult } from './state-store.js';
 
@@ -40,7 +41,8 @@ export interface StateRestoreOptions {
 export interface StateRestore {
   /**
    * Adds the saved apps whose names are not in the table; starts all of them, or only those saved
-   * running. At daemon start it reads the live table of a daemon that died first and settles its orphans.
+   * running (a process saved `errored` is then listed `errored` again and not started). At daemon
+   * start it reads the live table of a daemon that died first and settles its orphans.
    */
   load(isStartingAll: boolean, isDaemonStart?: boolean): Promise<ProcessInfo[]>;
   /** Warnings of the latest state read (a corrupt `state.json` restored from the backup…). */
@@ -77,18 +79,29 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
       if (table.apps.has(saved.spec.name)) continue;
       const entry = restoreApp(saved, loadError);
       if (!entry) continue;
+      // an errored process stays errored (not started again, no event), unless resurrect starts them all
+      const erroredIds = new Set<number>();
       saved.history?.forEach((history, i) => {
         const record = table.records.get(entry.ids[i]!);
-        if (record) applyHistory(record, history, read.isLive);
+        if (!record) return;
+        const staysErrored = history.errored && !isStartingAll;
+        if (staysErrored) {
+          restoreStatus(record, 'errored');
+          erroredIds.add(record.id);
+        }
+        applyHistory(record, history, read.isLive || staysErrored);
       });
       const isStarting = isStartingAll || saved.running;
       // the live table's processes go on counting unstable restarts (and `velos update` is no restart)
       const records = isStarting
-        ? options.prepare(entry.ids, !read.isLive)
-        : entry.ids.map((id) => table.records.get(id)!);
-      added.push(...records);
-      if (isStarting) toLaunch.push(records);
-      if (isStarting) for (const record of records) starting.add(record);
+        ? options.prepare(
+            entry.ids.filter((id) => !erroredIds.has(id)),
+            !read.isLive,
+          )
+        : [];
+      added.push(...entry.ids.map((id) => table.records.get(id)!));
+      if (records.length > 0) toLaunch.push(records);
+      for (const record of records) starting.add(record);
     }
     if (isDaemonStart) await adoptOrphans(added, starting);
     await options.launchApps(toLaunch);

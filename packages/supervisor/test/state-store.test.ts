@@ -131,6 +131,8 @@ describe('state store', () => {
       {
         restarts: 2,
         unstableRestarts: 1,
+        backoffMs: 150,
+        errored: true,
         createdAt: 1_700_000_000_000,
         lastStartedAt: 1_700_000_005_000,
         exitCode: 1,
@@ -176,9 +178,17 @@ describe('state store', () => {
       }),
     );
     expect(() => parseState(app([entry, 3]))).toThrow(/history\[1\]: expected an object/);
-    // absent optional fields read as null
+    expect(() => parseState(app([entry, { ...entry, errored: 'yes' }]))).toThrow(
+      /history\[1\]\.errored: expected true or false/,
+    );
+    expect(() => parseState(app([entry, { ...entry, backoffMs: 1.5 }]))).toThrow(
+      /history\[1\]\.backoffMs: expected milliseconds/,
+    );
+    // absent optional fields read as null; a file of an earlier version has no back-off and no errored
     expect(parseState(app([entry, entry])).apps[0]!.history![1]).toEqual({
       ...entry,
+      backoffMs: 0,
+      errored: false,
       lastStartedAt: null,
       exitCode: null,
       signal: null,
