@@ -8,6 +8,7 @@ export function sampleOf(record: ProcessRecord): SampledProcess {
     name: record.app.spec.name,
     namespace: record.app.spec.namespace,
     status: record.status,
+    ...(record.isStatusRestored ? { isStatusRestored: true } : {}),
     health: record.health?.state,
     memory: record.memory,
     cpu: record.cpu,

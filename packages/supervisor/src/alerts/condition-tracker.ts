@@ -6,6 +6,8 @@ export interface SampledProcess {
   name: string;
   namespace: string;
   status: string;
+  /** The status was brought back by a restore (an app errored under the previous daemon): not a new failure. */
+  isStatusRestored?: boolean;
   health?: string;
   memory: number;
   cpu: number;
@@ -146,7 +148,8 @@ function sampledTracker(
   const check = (p: SampledProcess): string | null => {
     switch (when.kind) {
       case 'errored':
-        return p.status === 'errored' ? `${p.name} (id ${p.id}) is errored` : null;
+        // one errored before `velos update` or a daemon crash was alerted on by that daemon
+        return p.status === 'errored' && !p.isStatusRestored ? `${p.name} (id ${p.id}) is errored` : null;
       case 'unhealthy':
         return p.health === 'unhealthy' ? `${p.name} (id ${p.id}) is unhealthy` : null;
       case 'memory':

@@ -145,6 +145,28 @@ describe('the alert engine', () => {
     );
   });
 
+  it('does not fire errored for a process whose errored status a restore brought back, until it errors again', () => {
+    const processes: SampledProcess[] = [
+      {
+        id: 0,
+        name: 'old',
+        namespace: 'default',
+        status: 'errored',
+        isStatusRestored: true,
+        memory: 0,
+        cpu: 0,
+      },
+      { id: 1, name: 'new', namespace: 'default', status: 'errored', memory: 0, cpu: 0 },
+    ];
+    const { engine, alerts } = setup(processes);
+    engine.add(rule('errored', { kind: 'errored' }));
+    expect(alerts.map((e) => `${e.kind}:${e.app}`)).toEqual(['alert.firing:new']);
+    // restarted by the user, then errored again under this daemon: a new failure
+    processes[0] = { ...processes[0]!, isStatusRestored: false };
+    engine.add(rule('other', { kind: 'daemon_degraded' }));
+    expect(alerts.map((e) => `${e.kind}:${e.app}`)).toEqual(['alert.firing:new', 'alert.firing:old']);
+  });
+
   it('keeps run-time rules in alerts.json but not those of a non-persistent source, and keeps state when a source is set again unchanged', () => {
     const { engine, home, bus } = setup();
     engine.add(rule('a', { kind: 'daemon_degraded' }));
