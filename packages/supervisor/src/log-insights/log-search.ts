@@ -1,13 +1,13 @@
 import type { LogLine, LogsSearchRequest, LogsSearchResult } from '@velos/core';
 import {
   createClassifier,
+  EventTracker,
   isAtLeast,
-  isContinuationLine,
   type Level,
   parseStructuredLine,
 } from '@velos/log-engine';
 import { MAX_LOG_ANSWER_BYTES } from '../logs/answer-budget.js';
-import { createLineDecoder } from '../logs/line-format.js';
+import { createLineDecoder, type DecodedLine } from '../logs/line-format.js';
 import { logLineBytes } from '../logs/log-line-bytes.js';
 import { compileGrep } from './grep-pattern.js';
 import { hasStream, listLogSources, scanSource } from './log-scan.js';
@@ -44,34 +44,30 @@ export async function searchLogs(
     files.push(source.path);
     const found: LogLine[] = [];
     const stream = source.stream ?? 'out';
-    // with a level, a continuation line (a stack frame, a blank line) has the level of its event: the
-    // last line before it that is none, classified only when one of its continuation lines is matched
-    let event = '';
-    let eventLevel: Level | undefined;
-    const levelOf = (line: string, lvl: Level | undefined): Level => lvl ?? classify!(line, { stream });
+    // with a level, a line that continues an event (a stack frame, a blank line, the exception under a
+    // logged error) has the level of its event, classified only when it is asked for
+    let event: DecodedLine | undefined;
+    const levelOf = (line: string, lvl: string | undefined): Level =>
+      (lvl as Level | undefined) ?? classify!(line, { stream });
+    const events =
+      classify === undefined
+        ? undefined
+        : new EventTracker(() => (event === undefined ? 'info' : levelOf(event.line, event.lvl)));
     const { lines: read, completed } = await scanSource(source, range, (data, start, end, ts) => {
       const text = data.toString('utf8', start, end);
-      const isContinuation = classify !== undefined && isContinuationText(text);
-      if (classify !== undefined && !isContinuation) {
-        event = text;
-        eventLevel = undefined;
+      let decoded: DecodedLine | undefined;
+      if (events !== undefined) {
+        decoded = decode(text);
+        const message = messageOf(decoded.line);
+        if (message.length === 0) events.start(message, stream);
+        if (message.length === 0 || !events.judge(message, stream)) event = decoded;
       }
       if (regex !== undefined && !regex.test(text)) return;
-      const decoded = decode(text);
-      if (classify !== undefined) {
-        let level: Level;
-        if (isContinuation) {
-          if (eventLevel === undefined) {
-            const head = decode(event);
-            eventLevel = levelOf(head.line, head.lvl as Level | undefined);
-          }
-          level = eventLevel;
-        } else {
-          level = levelOf(decoded.line, decoded.lvl as Level | undefined);
-          eventLevel = level;
-        }
+      if (events !== undefined) {
+        const level = events.level(stream);
         if (!isAtLeast(level === ('trace' as Level) ? 'debug' : level, request.level!)) return;
       }
+      decoded ??= decode(text);
       matched += 1;
       const line: LogLine = {
         ts: decoded.ts ?? ts ?? 0,
@@ -106,11 +102,10 @@ export async function searchLogs(
   return result;
 }
 
-/** A continuation line, plain or wrapped in a JSON line of Velos's `json` log format (its `msg`). */
-function isContinuationText(text: string): boolean {
-  if (text.charCodeAt(0) !== 123) return isContinuationLine(text);
-  const message = parseStructuredLine(text)?.message;
-  return message === undefined ? isContinuationLine(text) : message.length > 0 && isContinuationLine(message);
+/** The text whose place in an event is judged: a JSON line's message, else the line. */
+function messageOf(line: string): string {
+  if (line.charCodeAt(0) !== 123) return line;
+  return parseStructuredLine(line)?.message ?? line;
 }
 
 /** The newest lines of `lines` (oldest first) that fit in `maxBytes`. */
