@@ -54,4 +54,9 @@ export {
   TemplateMiner,
   type TemplateMinerOptions,
 } from './template-miner.js';
-export { type LeadingTimestamp, parseLeadingTimestamp, parseTimestamp } from './timestamp.js';
+export {
+  type LeadingTimestamp,
+  parseBracketedTimestamp,
+  parseLeadingTimestamp,
+  parseTimestamp,
+} from './timestamp.js';

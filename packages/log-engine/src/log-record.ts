@@ -2,7 +2,7 @@ import { type ClassifierOptions, createClassifier } from './classifier.js';
 import { EventTracker, isContextFree } from './event-tracker.js';
 import type { Level } from './levels.js';
 import { parseStructuredLine } from './structured-line.js';
-import { parseLeadingTimestamp } from './timestamp.js';
+import { parseBracketedTimestamp, parseLeadingTimestamp } from './timestamp.js';
 
 /** One captured line: `ts` in epoch ms when known, `stream` when it came from a process. */
 export interface LogRecord {
@@ -13,7 +13,10 @@ export interface LogRecord {
 
 /** A record as the engine understands it: its time, level, and the message that is mined. */
 export interface ParsedRecord {
-  /** The record's `ts`, else the time written in the line (JSON field or leading timestamp). */
+  /**
+   * The record's `ts`, else the time written in the line: a JSON field, a leading timestamp, or a time
+   * in brackets further on (an access log's `[10/Oct/2000:13:55:36 -0700]`).
+   */
   ts: number | undefined;
   stream: 'out' | 'err' | undefined;
   line: string;
@@ -79,7 +82,7 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
     }
     const leading = parseLeadingTimestamp(line);
     return {
-      ts: record.ts ?? leading?.ts,
+      ts: record.ts ?? leading?.ts ?? parseBracketedTimestamp(line),
       stream,
       line,
       message: leading === undefined ? line : line.slice(leading.end),
@@ -102,11 +105,15 @@ export function startsEventAlone(line: string): boolean {
   return structured.message.length === 0 || isContextFree(structured.message);
 }
 
-/** The time of a record without classifying it: its `ts`, a JSON time field, or a leading timestamp. */
+/**
+ * The time of a record without classifying it: its `ts`, a JSON time field, a leading timestamp, or a
+ * time in brackets further on (`parseBracketedTimestamp`).
+ */
 export function recordTime(record: LogRecord): number | undefined {
   if (record.ts !== undefined) return record.ts;
   const structured = parseStructuredLine(record.line);
-  return structured === undefined ? parseLeadingTimestamp(record.line)?.ts : structured.ts;
+  if (structured !== undefined) return structured.ts;
+  return parseLeadingTimestamp(record.line)?.ts ?? parseBracketedTimestamp(record.line);
 }
 
 /** The text of a line that is mined: the `msg` of a JSON line, or the line without its leading timestamp. */
