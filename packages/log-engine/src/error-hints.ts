@@ -11,6 +11,8 @@ const LEVEL_FIELD =
 const FIELD_KEYS = ['level', 'lvl', 'severity', 'status'];
 /** Line starts of a glog `E1122 …`/`F1122 …` line. */
 const GLOG_STARTS = [Buffer.from('\nE'), Buffer.from('\nF')];
+/** The same after the space that ends a line's time prefix. */
+const GLOG_AFTER_PREFIX = [Buffer.from(' E'), Buffer.from(' F')];
 /**
  * Byte offsets in `data` (lines separated by `\n`) of every place where a line that `createRecordParser()`
  * makes an `error` or `fatal` event may be, ascending: a line holding no offset is not an error event, so
@@ -18,10 +20,18 @@ const GLOG_STARTS = [Buffer.from('\nE'), Buffer.from('\nF')];
  * offset to know). One regex pass over the bytes and a few native searches, no line decoded. It covers
  * the labels, the JSON level fields and the content rules of `DEFAULT_LEVEL_RULES` (with `stream:
  * 'err'` the stderr-only ones too), except a stack frame or a glog prefix at the start of a JSON line's
- * message. A continuation line (`isContinuationLine`: a stack frame, an indented or blank line) is no
- * event, so it needs no offset even when its words would make it an error on its own.
+ * message; with `isPrefixed` (each line starts with a time and a space, Velos's `log_date_format`) a glog
+ * line after the prefix too. A continuation line (`isContinuationLine`: a stack frame, an indented or
+ * blank line) is no event, so it needs no offset even when its words would make it an error on its own.
+ * An exception line (`isExceptionLine`) is an error event only when the lines before it in its stream do
+ * not make it part of a logged error (see `EventTracker`): it holds an offset, and a sampler that judges
+ * it must first parse the lines it passed over back to one that `startsEventAlone`.
  */
-export function findErrorHints(data: Buffer, stream?: 'out' | 'err'): number[] {
+export function findErrorHints(
+  data: Buffer,
+  stream?: 'out' | 'err',
+  options: { isPrefixed?: boolean } = {},
+): number[] {
   const text = data.toString('latin1');
   const hits: number[] = [];
   const words = stream === 'err' ? ERR_STREAM : ANY_STREAM;
@@ -33,7 +43,7 @@ export function findErrorHints(data: Buffer, stream?: 'out' | 'err'): number[] {
   }
   const first = data[0];
   if (first === 69 || first === 70) hits.push(0);
-  for (const needle of GLOG_STARTS) {
+  for (const needle of options.isPrefixed === true ? [...GLOG_STARTS, ...GLOG_AFTER_PREFIX] : GLOG_STARTS) {
     for (let i = data.indexOf(needle); i !== -1; i = data.indexOf(needle, i + 1)) {
       const digit = data[i + 2];
       if (digit !== undefined && digit >= 48 && digit <= 57) hits.push(i + 1);

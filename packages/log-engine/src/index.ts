@@ -13,6 +13,7 @@ export { isContinuationLine } from './continuation.js';
 export { type DedupeEntry, type DedupeOptions, dedupe, formatDedupeEntry } from './dedupe.js';
 export { findErrorHints } from './error-hints.js';
 export { type LogEngineError, type LogEngineErrorCode, LogEngineErrorCodes } from './errors.js';
+export { EventTracker, isExceptionLine } from './event-tracker.js';
 export { readLogRecords, summarizeFile } from './file-input.js';
 export { type HealthInputs, healthScore } from './health-score.js';
 export { isAtLeast, LEVELS, type Level, levelSeverity, parseLevel } from './levels.js';
@@ -30,6 +31,7 @@ export {
   type ParsedRecord,
   type RecordParser,
   recordTime,
+  startsEventAlone,
 } from './log-record.js';
 export { type CustomMask, MASK_PLACEHOLDERS, type MaskName, type MaskOptions } from './masks.js';
 export type { MinerSnapshot, SnapshotCluster } from './miner-snapshot.js';
@@ -52,4 +54,9 @@ export {
   TemplateMiner,
   type TemplateMinerOptions,
 } from './template-miner.js';
-export { type LeadingTimestamp, parseLeadingTimestamp, parseTimestamp } from './timestamp.js';
+export {
+  type LeadingTimestamp,
+  parseBracketedTimestamp,
+  parseLeadingTimestamp,
+  parseTimestamp,
+} from './timestamp.js';

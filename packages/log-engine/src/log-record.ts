@@ -1,8 +1,8 @@
 import { type ClassifierOptions, createClassifier } from './classifier.js';
-import { isContinuationLine } from './continuation.js';
+import { EventTracker, isContextFree } from './event-tracker.js';
 import type { Level } from './levels.js';
 import { parseStructuredLine } from './structured-line.js';
-import { parseLeadingTimestamp } from './timestamp.js';
+import { parseBracketedTimestamp, parseLeadingTimestamp } from './timestamp.js';
 
 /** One captured line: `ts` in epoch ms when known, `stream` when it came from a process. */
 export interface LogRecord {
@@ -13,7 +13,10 @@ export interface LogRecord {
 
 /** A record as the engine understands it: its time, level, and the message that is mined. */
 export interface ParsedRecord {
-  /** The record's `ts`, else the time written in the line (JSON field or leading timestamp). */
+  /**
+   * The record's `ts`, else the time written in the line: a JSON field, a leading timestamp, or a time
+   * in brackets further on (an access log's `[10/Oct/2000:13:55:36 -0700]`).
+   */
   ts: number | undefined;
   stream: 'out' | 'err' | undefined;
   line: string;
@@ -35,64 +38,82 @@ export type RecordParser = (record: LogRecord | string) => ParsedRecord;
 
 /**
  * Builds the record parser: JSON lines give their own time, level and message (LOG-5); plain lines lose a
- * leading timestamp from their message and are classified by `createClassifier(options)`, except a
- * continuation line (`isContinuationLine`), which takes the level of the last line that started an event.
+ * leading timestamp from their message and are classified by `createClassifier(options)`, except a line
+ * that continues the event before it in its stream (an `EventTracker` judges: a stack frame, a blank
+ * line, the exception line under a logged error), which takes the level of that event.
  */
 export function createRecordParser(options: ClassifierOptions = {}): RecordParser {
   const classify = createClassifier(options);
   const context: { stream?: 'out' | 'err' } = {};
-  let eventLevel: Level = 'info';
+  const events = new EventTracker((text, stream) => {
+    context.stream = stream;
+    return classify(text, context);
+  });
   return (input) => {
     const record: LogRecord = typeof input === 'string' ? { line: input } : input;
     const line = record.line;
+    const stream = record.stream;
     const structured = parseStructuredLine(line);
     if (structured !== undefined) {
-      context.stream = record.stream;
       // a JSON line that wraps a stack frame (Velos's own JSON log format, a shipper's) continues an event
       const message = structured.message;
-      const isContinuation = message.length > 0 && isContinuationLine(message);
-      if (!isContinuation) eventLevel = structured.level ?? classify(message, context);
+      const isContinuation = message.length > 0 && events.judge(message, stream, structured.level);
+      if (message.length === 0) events.start(message, stream, structured.level);
       return {
         ts: record.ts ?? structured.ts,
-        stream: record.stream,
+        stream,
         line,
         message,
-        level: eventLevel,
+        level: events.level(stream),
         fields: structured.fields,
         isContinuation,
       };
     }
-    if (isContinuationLine(line)) {
+    if (events.judge(line, stream)) {
       return {
         ts: record.ts,
-        stream: record.stream,
+        stream,
         line,
         message: line,
-        level: eventLevel,
+        level: events.level(stream),
         fields: undefined,
         isContinuation: true,
       };
     }
     const leading = parseLeadingTimestamp(line);
-    context.stream = record.stream;
-    eventLevel = classify(line, context);
     return {
-      ts: record.ts ?? leading?.ts,
-      stream: record.stream,
+      ts: record.ts ?? leading?.ts ?? parseBracketedTimestamp(line),
+      stream,
       line,
       message: leading === undefined ? line : line.slice(leading.end),
-      level: eventLevel,
+      level: events.level(stream),
       fields: undefined,
       isContinuation: false,
     };
   };
 }
 
-/** The time of a record without classifying it: its `ts`, a JSON time field, or a leading timestamp. */
+/**
+ * True when `createRecordParser` makes `line` start an event whatever lines of its stream came before
+ * it (neither a continuation line nor an exception line, which the lines before decide): a reader that
+ * passed over lines and must judge one that depends on them can parse the lines it passed over again
+ * from the last such line.
+ */
+export function startsEventAlone(line: string): boolean {
+  const structured = parseStructuredLine(line);
+  if (structured === undefined) return isContextFree(line);
+  return structured.message.length === 0 || isContextFree(structured.message);
+}
+
+/**
+ * The time of a record without classifying it: its `ts`, a JSON time field, a leading timestamp, or a
+ * time in brackets further on (`parseBracketedTimestamp`).
+ */
 export function recordTime(record: LogRecord): number | undefined {
   if (record.ts !== undefined) return record.ts;
   const structured = parseStructuredLine(record.line);
-  return structured === undefined ? parseLeadingTimestamp(record.line)?.ts : structured.ts;
+  if (structured !== undefined) return structured.ts;
+  return parseLeadingTimestamp(record.line)?.ts ?? parseBracketedTimestamp(record.line);
 }
 
 /** The text of a line that is mined: the `msg` of a JSON line, or the line without its leading timestamp. */

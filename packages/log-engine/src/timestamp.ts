@@ -67,6 +67,33 @@ export function parseLeadingTimestamp(line: string, referenceYear?: number): Lea
   return { ts, end: rest };
 }
 
+/** How far into a line a bracketed time is looked for (a CLF line's `[` comes after host, ident and user). */
+const BRACKETED_WITHIN = 256;
+
+/**
+ * Epoch ms of a time in brackets, after a space, within the first 256 characters of `line`: the
+ * `[10/Oct/2000:13:55:36 -0700]` of Apache/nginx access logs (Common and Combined Log Format), or any
+ * other date with a time of day in brackets (`[2026-12-03 10:00:00]`). The brackets must hold the
+ * timestamp and nothing else, so `[1/2]`, `[12:30]`, `[2023-10-12]`, `[200]` or `items[0]` are no time. For lines whose time is
+ * not at their start (`parseLeadingTimestamp` first): the text of the line is left as it is.
+ */
+export function parseBracketedTimestamp(line: string, referenceYear?: number): number | undefined {
+  for (
+    let open = line.indexOf('[');
+    open !== -1 && open < BRACKETED_WITHIN;
+    open = line.indexOf('[', open + 1)
+  ) {
+    if (open === 0 || line.charCodeAt(open - 1) !== 32 || !isDigit(line.charCodeAt(open + 1))) continue;
+    const end = scanTimestamp(line, open + 1, line.length, scratch);
+    // a date with a time of day, then the closing bracket: a date alone (`[2023-10-12]`) may be anything
+    if (end < 0 || line.charCodeAt(end) !== 93 || !scratch.hasDate || line.lastIndexOf(':', end) <= open)
+      continue;
+    const ts = partsToEpoch(scratch, referenceYear);
+    if (!Number.isNaN(ts)) return ts;
+  }
+  return undefined;
+}
+
 /** Parses a whole string as a timestamp (ISO 8601 and the formats of `scanTimestamp`); NaN when it is not one. */
 export function parseTimestamp(text: string, referenceYear?: number): number {
   const trimmed = text.trim();

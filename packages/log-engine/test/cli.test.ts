@@ -116,6 +116,23 @@ describe('velos-log', () => {
     });
   });
 
+  it('an access log (Common Log Format): the time in brackets gives the period, rates and --since', () => {
+    const access = join(dir, 'access.log');
+    writeFileSync(
+      access,
+      [
+        '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326',
+        '127.0.0.1 - - [10/Oct/2000:13:56:01 -0700] "GET /b.gif HTTP/1.0" 200 2326',
+        '10.0.0.2 - - [10/Oct/2000:13:57:12 -0700] "POST /login HTTP/1.1" 500 12',
+      ].join('\n'),
+    );
+    expect(velosLog(['summarize', access, '--utc']).stdout.split('\n')[0]).toBe(
+      '2000-10-10 20:55–20:57 UTC (1m) · 3 lines · 3 templates · health 100/100',
+    );
+    const since = velosLog(['search', access, '--since', '2000-10-10T20:56:00Z']).stdout;
+    expect(since.trim().split('\n')).toHaveLength(2);
+  });
+
   it('dedupe: template (xN, first, last)', () => {
     expect(velosLog(['dedupe', log, '--utc']).stdout).toBe(
       'INFO GET <path> <num> <dur> (x3, first 10:05, last 10:47)\n2026-11-22T10:06:30Z ERROR db timeout after 30s\n',

@@ -69,6 +69,16 @@ describe('findErrorHints', () => {
     });
   }
 
+  it('with isPrefixed, points at a glog line behind a time prefix too', () => {
+    const data = Buffer.from(
+      '2026-12-03 10:00:00 I1122 10:00:12.345678 1 main.go:10] ok\n2026-12-03 10:00:00 E1122 10:00:12.345678 1 main.go:10] gone\n',
+    );
+    expect(findErrorHints(data)).toEqual([]);
+    const hits = findErrorHints(data, undefined, { isPrefixed: true });
+    expect(hits).toHaveLength(1);
+    expect(data.toString('latin1', hits[0], hits[0]! + 5)).toBe('E1122');
+  });
+
   it('points at no line of plain info and warn traffic', () => {
     const found = hinted([
       'INFO req 1 ok in 3ms',

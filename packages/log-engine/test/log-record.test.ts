@@ -29,6 +29,11 @@ describe('createRecordParser', () => {
     expect(parse('no time here')).toMatchObject({ ts: undefined, message: 'no time here', level: 'info' });
   });
 
+  it('takes the time of an access log line from its brackets, and leaves its message whole', () => {
+    const line = '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326';
+    expect(parse(line)).toMatchObject({ ts: Date.UTC(2000, 9, 10, 20, 55, 36), message: line });
+  });
+
   it('classifies with custom rules when given', () => {
     const custom = createRecordParser({ rules: [{ level: 'fatal', pattern: /meltdown/ }] });
     expect(custom('core meltdown').level).toBe('fatal');
@@ -43,5 +48,8 @@ describe('messageOf and recordTime', () => {
     expect(recordTime({ line: '{"time":"2026-11-22T10:00:00Z"}' })).toBe(Date.UTC(2026, 10, 22, 10));
     expect(recordTime({ ts: 7, line: 'x' })).toBe(7);
     expect(recordTime({ line: 'x' })).toBeUndefined();
+    const clf = '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326';
+    expect(recordTime({ line: clf })).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
+    expect(recordTime({ ts: 7, line: clf })).toBe(7);
   });
 });

@@ -180,11 +180,12 @@ describe('multi-line events', () => {
     expect(summary.errors).toHaveLength(1);
   });
 
-  it('Python: chained tracebacks count their exception lines only', () => {
+  it('Python: chained tracebacks are one event, the first exception line its message', () => {
     const summary = summarize(records(PYTHON_CHAINED, 'err', T0));
-    expect(summary.levels.error).toBe(2);
-    expect(summary.lastError?.message).toBe('RuntimeError: no port configured');
-    expect(summary.templates).toBe(2);
+    expect(summary.levels.error).toBe(1);
+    expect(summary.lastError?.message).toBe("KeyError: 'port'");
+    expect(summary.templates).toBe(1);
+    expect(summary.continuationLines).toBe(PYTHON_CHAINED.length - 1);
   });
 
   it('Go: a panic is one fatal event, its goroutine dump continuation lines', () => {

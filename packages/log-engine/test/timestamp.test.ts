@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseLeadingTimestamp, parseTimestamp, scanTimestamp } from '../src/timestamp.js';
+import {
+  parseBracketedTimestamp,
+  parseLeadingTimestamp,
+  parseTimestamp,
+  scanTimestamp,
+} from '../src/timestamp.js';
 
 describe('parseTimestamp', () => {
   it('reads ISO 8601 with a zone exactly', () => {
@@ -55,5 +60,35 @@ describe('parseLeadingTimestamp', () => {
     expect(parseLeadingTimestamp('17:41:44 something')).toBeUndefined();
     expect(parseLeadingTimestamp('1514038530000 steps')).toBeUndefined();
     expect(parseLeadingTimestamp('Server started')).toBeUndefined();
+  });
+});
+
+describe('parseBracketedTimestamp', () => {
+  it('reads the time of Common and Combined Log Format lines', () => {
+    const clf = '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326';
+    expect(parseLeadingTimestamp(clf)).toBeUndefined();
+    expect(parseBracketedTimestamp(clf)).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
+    const combined =
+      '10.0.0.2 - - [03/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "Mozilla/5.0 [en] (X11)"';
+    expect(parseBracketedTimestamp(combined)).toBe(Date.UTC(2026, 11, 3, 10));
+    expect(parseBracketedTimestamp('worker-1 [2026-12-03T10:00:00Z] job done')).toBe(
+      Date.UTC(2026, 11, 3, 10),
+    );
+  });
+
+  it('reads no time from other bracketed things', () => {
+    for (const line of [
+      'step [1/2] done',
+      'took [12:30] minutes',
+      'release [2023-10-12] notes',
+      'got [200] from upstream',
+      'items[10/Oct/2000:13:55:36 -0700] glued to a word',
+      'array [1, 2, 3]',
+      'pid [12345] exited',
+      'at [10/Oct/2000:13:55:36 -0700 extra]',
+      'no brackets at all',
+      `${'x'.repeat(300)} [10/Oct/2000:13:55:36 -0700]`,
+    ])
+      expect(parseBracketedTimestamp(line), line).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import {
   createClassifier,
-  isContinuationLine,
+  EventTracker,
   messageOf,
   parseStructuredLine,
   TemplateMiner,
@@ -21,12 +21,18 @@ export interface LastError {
 
 /**
  * Tells error lines of one app apart as `createRecordParser` does (a JSON line's own level, else the
- * classifier; a continuation line — a stack frame, a blank line — is no error of its own), takes the message apart (leading timestamp) only for error lines, mines their templates
- * and remembers which templates it has seen (at most 1,000, then it starts over).
+ * classifier; a line that continues the event before it in its stream — a stack frame, a blank line,
+ * the exception line under a logged error, see `EventTracker` — is no error of its own), takes the
+ * message apart (leading timestamp) only for error lines, mines their templates and remembers which
+ * templates it has seen (at most 1,000, then it starts over).
  */
 export class ErrorInspector {
   private readonly classify = createClassifier();
   private readonly context: { stream?: 'out' | 'err' } = {};
+  private readonly events = new EventTracker((text, stream) => {
+    this.context.stream = stream;
+    return this.classify(text, this.context);
+  });
   private miner: TemplateMiner | null = null;
   private readonly known = new Set<number>();
   /** The last error line seen, if any. */
@@ -34,17 +40,16 @@ export class ErrorInspector {
 
   /**
    * Inspects one line: `undefined` when it is not an error or fatal line, else whether its template is
-   * new to this app (the line becomes `last`).
+   * new to this app (the line becomes `last`). Lines of a stream come in order; `isAlone` for a line
+   * picked out of its batch (a sample): it is judged without the lines before it.
    */
-  inspect(line: string, stream: 'out' | 'err'): { isNew: boolean } | undefined {
+  inspect(line: string, stream: 'out' | 'err', isAlone = false): { isNew: boolean } | undefined {
     const structured = parseStructuredLine(line);
     const text = structured === undefined ? line : structured.message;
-    if ((structured === undefined || text.length > 0) && isContinuationLine(text)) return undefined;
-    this.context.stream = stream;
-    const level =
-      structured === undefined
-        ? this.classify(line, this.context)
-        : (structured.level ?? this.classify(structured.message, this.context));
+    if (isAlone) this.events.forget(stream);
+    if (structured !== undefined && text.length === 0) this.events.start(text, stream, structured.level);
+    else if (this.events.judge(text, stream, structured?.level)) return undefined;
+    const level = this.events.level(stream);
     if (level !== 'error' && level !== 'fatal') return undefined;
     const full = structured === undefined ? messageOf(line) : structured.message;
     this.miner ??= new TemplateMiner({ maxTemplates: LIVE_MAX_TEMPLATES });

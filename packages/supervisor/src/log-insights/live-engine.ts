@@ -83,8 +83,8 @@ export function createLiveEngine(
   };
 
   /** Inspects one line; an error line with a template new after the learning minute is announced. True for an error line. */
-  const inspect = (line: string, stream: 'out' | 'err', ts: number, id: number): boolean => {
-    const found = inspector.inspect(line, stream);
+  const inspect = (line: string, stream: 'out' | 'err', ts: number, id: number, isAlone = false): boolean => {
+    const found = inspector.inspect(line, stream, isAlone);
     if (found === undefined) return false;
     if (found.isNew && ts - firstTs >= NEW_TEMPLATE_LEARNING_MS) {
       emit('template', ts, {
@@ -104,6 +104,8 @@ export function createLiveEngine(
    * over its bytes (one random byte in each of `want` equal stretches, and the line holding it). A line
    * is then picked in proportion to its length, so each error line picked counts for the bytes per
    * pick over its length: the error estimate stays unbiased when error lines are longer (stack traces).
+   * A picked line is judged without the lines before it (an exception line under a logged error then
+   * counts as an error of its own).
    */
   const classifyBatch = (batch: LineBatch, id: number): { classified: number; errors: number } => {
     const rate = Math.min(1, share / Math.max(1, history.previousSecondLines, history.secondLines));
@@ -134,7 +136,7 @@ export function createLiveEngine(
       const newline = data.indexOf(10, at);
       const end = newline === -1 ? data.length : newline;
       const line = data.toString('utf8', start, end > start && data[end - 1] === 13 ? end - 1 : end);
-      if (inspect(line, batch.stream, batch.ts, id)) errors += stretch / (end + 1 - start);
+      if (inspect(line, batch.stream, batch.ts, id, true)) errors += stretch / (end + 1 - start);
     }
     representedLines += batch.lines;
     representedErrors += errors;

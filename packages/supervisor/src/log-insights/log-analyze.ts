@@ -7,10 +7,12 @@ import {
   type LogRecord,
   type Summary,
 } from '@velos/log-engine';
+import { createLineDecoder } from '../logs/line-format.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
+import { ParseGaps } from './parse-gaps.js';
 
 /** Lines sampled for the engine at most: beyond, a uniform random sample of about this size (counts weighted). */
 export const ANALYZE_SAMPLE_LINES = 50_000;
@@ -64,31 +66,55 @@ export async function analyzeLogs(
   let analyzed = 0;
   let isPartial = false;
   const files: string[] = [];
+  // plain lines behind a time prefix (`log_date_format`): the engine reads them as the app wrote them
+  const unprefix =
+    target.format === 'json' || target.dateFormat === undefined
+      ? undefined
+      : createLineDecoder({ format: target.format, dateFormat: target.dateFormat });
+  const isPrefixed = unprefix !== undefined;
   for (const source of sources) {
     files.push(source.path);
     const stream = source.stream;
-    const watch = weight === 1 ? undefined : (data: Buffer) => findErrorHints(data, stream);
+    const watch = weight === 1 ? undefined : (data: Buffer) => findErrorHints(data, stream, { isPrefixed });
+    const lineOf = (text: string): string => (unprefix === undefined ? text : unprefix(text).line);
+    // a sample or --grep leaves lines out: the engine still judges multi-line events as over every line
+    const gaps = new ParseGaps(lineOf, (line) => {
+      engine.parseRecord(stream === undefined ? { line } : { line, stream });
+    });
+    const parse = (record: LogRecord, data: Buffer, start: number, end: number, offset: number) => {
+      gaps.before(data, start, offset, record.line);
+      const parsed = engine.parseRecord(record);
+      gaps.parsed(data, start, end, offset);
+      return parsed;
+    };
     const visit = (
       data: Buffer,
       start: number,
       end: number,
       ts: number | undefined,
       isPassedOver: boolean,
+      offset: number,
     ) => {
       const skip = weight === 1 || isPassedOver ? 0 : nextSkip(rate);
-      const line = data.toString('utf8', start, end);
-      if (regex !== undefined && !regex.test(line)) return skip;
-      const record: LogRecord = ts === undefined ? { line } : { ts, line };
+      const text = data.toString('utf8', start, end);
+      if (regex !== undefined && !regex.test(text)) return skip;
+      const decoded = unprefix?.(text);
+      const line = decoded === undefined ? text : decoded.line;
+      const time = ts ?? decoded?.ts ?? undefined;
+      const record: LogRecord = time === undefined ? { line } : { ts: time, line };
       if (stream !== undefined) record.stream = stream;
       if (isDedupe) {
-        if (request.level !== undefined && !isAtLeast(engine.parseRecord(record).level, request.level))
+        if (
+          request.level !== undefined &&
+          !isAtLeast(parse(record, data, start, end, offset).level, request.level)
+        )
           return skip;
         analyzed += 1;
         recent.push(record);
         if (recent.length > DEDUPE_MAX_LINES * 2) recent.splice(0, recent.length - DEDUPE_MAX_LINES);
         return skip;
       }
-      const parsed = engine.parseRecord(record);
+      const parsed = parse(record, data, start, end, offset);
       const level = parsed.level;
       // a continuation line (a stack frame, a blank line) is part of the event before it: no error of its own
       const isError = !parsed.isContinuation && (level === 'error' || level === 'fatal');

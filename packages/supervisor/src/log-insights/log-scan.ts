@@ -25,10 +25,12 @@ export interface ScanRange {
 }
 
 /**
- * Called for each line in range: the bytes are `data[start, end)`; return false to stop this file, or
- * a number n to pass over the next n lines in range (counted, not visited: how a sample skips cheaply).
- * A passed-over line the scan's `watch` points at is still visited, with `isPassedOver` true (its
- * answer, but false, is ignored: it does not end the pass).
+ * Called for each line in range: the bytes are `data[start, end)`, the line starts at byte `offset` of
+ * the file (of its decompressed bytes for a `.gz` file); return false to stop this file, or a number n
+ * to pass over the next n lines in range (counted, not visited: how a sample skips cheaply). A
+ * passed-over line the scan's `watch` points at is still visited, with `isPassedOver` true (its
+ * answer, but false, is ignored: it does not end the pass). The lines before it in `data` are the
+ * lines before it in the file.
  */
 export type LineVisitor = (
   data: Buffer,
@@ -36,6 +38,7 @@ export type LineVisitor = (
   end: number,
   ts: number | undefined,
   isPassedOver: boolean,
+  offset: number,
 ) => unknown;
 
 /** Offsets (ascending) in a chunk of the lines a sample must not pass over unseen (see `findErrorHints`). */
@@ -161,7 +164,7 @@ export async function scanSource(
         if (hit === hits.length || hits[hit]! >= nl) continue;
         if (!isBounded) ts = cursor.at(offset);
         const end = nl > lineStart && data[nl - 1] === 13 ? nl - 1 : nl;
-        if (visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts, true) === false) {
+        if (visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts, true, offset) === false) {
           stopped = true;
           return;
         }
@@ -169,7 +172,7 @@ export async function scanSource(
       }
       if (!isBounded) ts = cursor.at(offset);
       const end = nl > lineStart && data[nl - 1] === 13 ? nl - 1 : nl;
-      const answer = visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts, false);
+      const answer = visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts, false, offset);
       if (answer === false) {
         stopped = true;
         return;

@@ -1,17 +1,19 @@
 import type { LogLine, LogsSearchRequest, LogsSearchResult } from '@velos/core';
 import {
   createClassifier,
+  EventTracker,
   isAtLeast,
-  isContinuationLine,
   type Level,
   parseStructuredLine,
 } from '@velos/log-engine';
 import { MAX_LOG_ANSWER_BYTES } from '../logs/answer-budget.js';
-import { createLineDecoder } from '../logs/line-format.js';
+import { createDateFormat } from '../logs/date-format.js';
+import { createLineDecoder, type DecodedLine } from '../logs/line-format.js';
 import { logLineBytes } from '../logs/log-line-bytes.js';
 import { compileGrep } from './grep-pattern.js';
 import { hasStream, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
+import { orderTime } from './time-lookup.js';
 
 /** Matching lines returned when the request does not say. */
 export const DEFAULT_SEARCH_LIMIT = 100;
@@ -19,7 +21,10 @@ export const DEFAULT_SEARCH_LIMIT = 100;
 /**
  * ENG-7 over an app's files: the newest `limit` lines (default 100) that are in the time range, at
  * least `level` and match `grep`, oldest first and within 4 MiB. Files are read newest first, each
- * forward, and reading stops once older files cannot hold newer matches; at most 10 s of reading.
+ * forward, and reading stops once older files cannot hold newer matches; at most 10 s of reading. Lines
+ * of the out and err files are merged in arrival order as the time index tells it (`orderTime`: a
+ * whole-second time prefix does not put a second's out lines before its err lines); each shows its
+ * own time.
  */
 export async function searchLogs(
   target: LogQueryTarget,
@@ -30,48 +35,50 @@ export async function searchLogs(
   const range = { since: request.since, until: request.until, deadline: Date.now() + LOG_QUERY_BUDGET_MS };
   const classify = request.level === undefined ? undefined : createClassifier();
   const decode = createLineDecoder({ format: target.format, dateFormat: target.dateFormat });
+  // JSON records hold milliseconds; a time prefix what its format prints
+  const resolutionMs =
+    target.format === 'json' || target.dateFormat === undefined
+      ? 1
+      : createDateFormat(target.dateFormat).resolutionMs;
   target.flushTimeIndex();
   const sources = (await listLogSources(target, range))
     .filter((source) => hasStream(source.stream, request.stream))
     .sort((a, b) => b.endTs - a.endTs);
-  const hits: LogLine[] = [];
+  // each line with the time it is ordered by among the lines of the other file (`orderTime`)
+  const hits: Hit[] = [];
   const files: string[] = [];
   let lines = 0;
   let matched = 0;
   let isPartial = false;
   for (const source of sources) {
-    if (hits.length >= limit && source.endTs < hits[hits.length - limit]!.ts) break;
+    if (hits.length >= limit && source.endTs < hits[hits.length - limit]!.order) break;
     files.push(source.path);
-    const found: LogLine[] = [];
+    const found: Hit[] = [];
     const stream = source.stream ?? 'out';
-    // with a level, a continuation line (a stack frame, a blank line) has the level of its event: the
-    // last line before it that is none, classified only when one of its continuation lines is matched
-    let event = '';
-    let eventLevel: Level | undefined;
-    const levelOf = (line: string, lvl: Level | undefined): Level => lvl ?? classify!(line, { stream });
+    // with a level, a line that continues an event (a stack frame, a blank line, the exception under a
+    // logged error) has the level of its event, classified only when it is asked for
+    let event: DecodedLine | undefined;
+    const levelOf = (line: string, lvl: string | undefined): Level =>
+      (lvl as Level | undefined) ?? classify!(line, { stream });
+    const events =
+      classify === undefined
+        ? undefined
+        : new EventTracker(() => (event === undefined ? 'info' : levelOf(event.line, event.lvl)));
     const { lines: read, completed } = await scanSource(source, range, (data, start, end, ts) => {
       const text = data.toString('utf8', start, end);
-      const isContinuation = classify !== undefined && isContinuationText(text);
-      if (classify !== undefined && !isContinuation) {
-        event = text;
-        eventLevel = undefined;
+      let decoded: DecodedLine | undefined;
+      if (events !== undefined) {
+        decoded = decode(text);
+        const message = messageOf(decoded.line);
+        if (message.length === 0) events.start(message, stream);
+        if (message.length === 0 || !events.judge(message, stream)) event = decoded;
       }
       if (regex !== undefined && !regex.test(text)) return;
-      const decoded = decode(text);
-      if (classify !== undefined) {
-        let level: Level;
-        if (isContinuation) {
-          if (eventLevel === undefined) {
-            const head = decode(event);
-            eventLevel = levelOf(head.line, head.lvl as Level | undefined);
-          }
-          level = eventLevel;
-        } else {
-          level = levelOf(decoded.line, decoded.lvl as Level | undefined);
-          eventLevel = level;
-        }
+      if (events !== undefined) {
+        const level = events.level(stream);
         if (!isAtLeast(level === ('trace' as Level) ? 'debug' : level, request.level!)) return;
       }
+      decoded ??= decode(text);
       matched += 1;
       const line: LogLine = {
         ts: decoded.ts ?? ts ?? 0,
@@ -83,18 +90,18 @@ export async function searchLogs(
       };
       if (decoded.lvl !== undefined) line.lvl = decoded.lvl;
       if (decoded.fields !== undefined) line.fields = decoded.fields;
-      found.push(line);
+      found.push({ line, order: orderTime(decoded.ts, ts, resolutionMs) });
       if (found.length > limit * 2) found.splice(0, found.length - limit);
     });
     lines += read;
     hits.push(...found.slice(-limit));
-    hits.sort((a, b) => a.ts - b.ts);
+    hits.sort((a, b) => a.order - b.order);
     if (!completed) {
       isPartial = true;
       break;
     }
   }
-  const newest = hits.slice(-limit);
+  const newest = hits.slice(-limit).map((hit) => hit.line);
   const kept = withinBytes(newest, MAX_LOG_ANSWER_BYTES);
   const result: LogsSearchResult = {
     lines: kept,
@@ -106,11 +113,15 @@ export async function searchLogs(
   return result;
 }
 
-/** A continuation line, plain or wrapped in a JSON line of Velos's `json` log format (its `msg`). */
-function isContinuationText(text: string): boolean {
-  if (text.charCodeAt(0) !== 123) return isContinuationLine(text);
-  const message = parseStructuredLine(text)?.message;
-  return message === undefined ? isContinuationLine(text) : message.length > 0 && isContinuationLine(message);
+interface Hit {
+  line: LogLine;
+  order: number;
+}
+
+/** The text whose place in an event is judged: a JSON line's message, else the line. */
+function messageOf(line: string): string {
+  if (line.charCodeAt(0) !== 123) return line;
+  return parseStructuredLine(line)?.message ?? line;
 }
 
 /** The newest lines of `lines` (oldest first) that fit in `maxBytes`. */

@@ -94,3 +94,15 @@ export class TimeCursor {
     return Math.min(Math.floor(ts), minuteEnd);
   }
 }
+
+/**
+ * The time to order a line by among the lines of an app's other log file: its arrival time from the
+ * index (`indexTs`, interpolated between entries, finer than a time prefix) kept within the span the
+ * line's own written time allows (`ownTs` printed with `resolutionMs`: a whole-second prefix says the
+ * line arrived within that second); the written time alone when the index has none.
+ */
+export function orderTime(ownTs: number | null, indexTs: number | undefined, resolutionMs: number): number {
+  if (ownTs === null) return indexTs ?? 0;
+  if (indexTs === undefined) return ownTs;
+  return Math.min(Math.max(indexTs, ownTs), ownTs + resolutionMs - 1);
+}

@@ -6,6 +6,8 @@ export interface DateFormat {
   format(ts: number): string;
   /** Splits a prefixed line into its time (null when the format holds no full date) and the rest; null when the line has no prefix. */
   parse(line: string): { ts: number | null; rest: string } | null;
+  /** The span one printed time stands for: 1 with milliseconds, 1000 with seconds, 60,000 with minutes… */
+  resolutionMs: number;
 }
 
 /** The fields a prefix is read back into (`pm`: 1 for PM, 0 for AM; `offset`: minutes east of UTC). */
@@ -85,6 +87,7 @@ export function createDateFormat(pattern: string): DateFormat {
     tokens.some((t) => t.startsWith('M')) &&
     tokens.some((t) => t === 'DD' || t === 'D');
   return {
+    resolutionMs: resolutionOf(tokens),
     format(ts) {
       const date = new Date(ts);
       return parts
@@ -121,6 +124,7 @@ export function createDateFormat(pattern: string): DateFormat {
 }
 
 const isoFormat: DateFormat = {
+  resolutionMs: 1,
   format: isoTime,
   parse(line) {
     const match = ISO_PREFIX.exec(line);
@@ -129,6 +133,16 @@ const isoFormat: DateFormat = {
     return { ts: Number.isNaN(ts) ? null : ts, rest: line.slice(match[0].length) };
   },
 };
+
+/** The span of the finest time field among `tokens` (a day when the format holds no time of day). */
+function resolutionOf(tokens: string[]): number {
+  const fields = new Set(tokens.map((token) => TOKENS[token]!.field));
+  if (fields.has('ms')) return 1;
+  if (fields.has('seconds')) return 1000;
+  if (fields.has('minutes')) return 60_000;
+  if (fields.has('hours') || fields.has('hours12')) return 3_600_000;
+  return 86_400_000;
+}
 
 function tokenize(pattern: string): (string | { token: string })[] {
   const parts: (string | { token: string })[] = [];

@@ -86,6 +86,20 @@ describe('ErrorInspector', () => {
     expect(inspector.last?.message).toBe('disk full');
   });
 
+  it('takes the exception logged under an error line as part of it, not a second error', () => {
+    const inspector = new ErrorInspector();
+    expect(inspector.inspect('ERROR:root:payment failed', 'err')).toEqual({ isNew: true });
+    expect(inspector.inspect('GET /health 200', 'out')).toBeUndefined();
+    expect(inspector.inspect('Traceback (most recent call last):', 'err')).toBeUndefined();
+    expect(inspector.inspect('  File "/app/pay.py", line 10, in charge', 'err')).toBeUndefined();
+    expect(inspector.inspect('ValueError: bad card', 'err')).toBeUndefined();
+    expect(inspector.last?.message).toBe('ERROR:root:payment failed');
+    // alone (an uncaught error), or picked out of its batch by a sample, it is an error
+    expect(inspector.inspect('Error: boom', 'err')).toEqual({ isNew: true });
+    expect(inspector.inspect('ERROR payment failed', 'out')).toEqual({ isNew: true });
+    expect(inspector.inspect('java.lang.IllegalStateException: boom', 'out', true)).toEqual({ isNew: true });
+  });
+
   it('cuts a long error message to 500 characters', () => {
     const inspector = new ErrorInspector();
     inspector.inspect(`ERROR ${'x'.repeat(900)}`, 'err');

@@ -20,18 +20,26 @@ function flood(lines: number): LogQueryTarget {
   return fileTarget(`flood-${lines}`, 'flood', out, []);
 }
 
-/** An app `name` whose out and err files (written under `file`) hold these lines. */
-function fileTarget(file: string, name: string, out: string[], err: string[]): LogQueryTarget {
+/** An app `name` whose out and err files (written under `file`) hold these lines, after `prefix` each. */
+function fileTarget(
+  file: string,
+  name: string,
+  out: string[],
+  err: string[],
+  prefix?: { text: string; dateFormat: string },
+): LogQueryTarget {
+  const write = (lines: string[]) => lines.map((line) => `${prefix?.text ?? ''}${line}\n`).join('');
   const outPath = join(dir, `${file}.log`);
-  writeFileSync(outPath, `${out.join('\n')}\n`);
+  writeFileSync(outPath, write(out));
   const errPath = join(dir, `${file}-err.log`);
-  writeFileSync(errPath, err.length === 0 ? '' : `${err.join('\n')}\n`);
+  writeFileSync(errPath, write(err));
   return {
     name,
     id: 0,
     outPath,
     errPath,
     format: 'raw' as LogQueryTarget['format'],
+    ...(prefix === undefined ? {} : { dateFormat: prefix.dateFormat }),
     hasLiveEngine: true,
     flushTimeIndex: () => {},
   };
@@ -117,4 +125,100 @@ describe('analyzeLogs on multi-line errors', () => {
       expect(shown.lines.some((l) => l.line.startsWith('    throw new Error'))).toBe(false);
     }, 60_000);
   }
+});
+
+/**
+ * A Java app logging `lines` info lines with 40 errors logged with their exception (log4j), one error
+ * without and one exception printed alone, on stdout; and 34 Python `logging.exception` errors on
+ * stderr (a chained one).
+ */
+function loggedExceptions(lines: number, prefix?: { text: string; dateFormat: string }): LogQueryTarget {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i += 1) {
+    out.push(`2026-12-03 10:00:00 INFO [main] c.x.Api - req ${i} ok in ${i % 97}ms`);
+    if (i % Math.floor(lines / 40) === 7) {
+      out.push(
+        `2026-12-03 10:00:00 ERROR [main] c.x.Pay - payment ${i} failed`,
+        'java.lang.IllegalStateException: card declined',
+        '\tat c.x.Pay.charge(Pay.java:12)',
+        'Caused by: java.io.IOException: connection reset',
+        '\t... 3 more',
+      );
+    }
+  }
+  // an error without an exception, then an exception printed alone a few lines after it
+  out.splice(
+    1000,
+    0,
+    '2026-12-03 10:00:00 ERROR [main] c.x.Api - slow upstream',
+    '2026-12-03 10:00:00 INFO [main] c.x.Api - retrying',
+    '2026-12-03 10:00:00 INFO [main] c.x.Api - retried',
+    'java.lang.IllegalStateException: orphan',
+    '\tat c.x.Orphan.run(Orphan.java:3)',
+  );
+  const err: string[] = [];
+  for (let i = 0; i < 34; i += 1) {
+    err.push(`ERROR:root:payment ${i} failed`, 'Traceback (most recent call last):');
+    err.push('  File "/srv/pay.py", line 10, in charge', '    raise ValueError("bad card")');
+    if (i === 20) {
+      err.push(
+        "KeyError: 'card'",
+        '',
+        'During handling of the above exception, another exception occurred:',
+        '',
+      );
+      err.push('Traceback (most recent call last):', '  File "/srv/pay.py", line 12, in charge');
+    }
+    err.push('ValueError: bad card');
+  }
+  return fileTarget(`logged-${lines}-${prefix ? 'prefixed' : 'plain'}`, 'logged', out, err, prefix);
+}
+
+describe('analyzeLogs on exceptions logged under an error line', () => {
+  const prefix = { text: '2026-12-03 10:00:00 ', dateFormat: 'YYYY-MM-DD HH:mm:ss' };
+  for (const [lines, withPrefix] of [
+    [3_000, false],
+    [120_000, false],
+    [3_000, true],
+    [120_000, true],
+  ] as const) {
+    it(`counts one error per logged error (${lines} lines${withPrefix ? ', log_date_format' : ''})`, async () => {
+      const target = loggedExceptions(lines, withPrefix ? prefix : undefined);
+      const result = await analyzeLogs(target, { target: 'logged', view: 'summary', limit: 5 });
+      expect(result.sampleRate < 1).toBe(lines > 100_000);
+      const summary = result.summary!;
+      expect(summary.levels.error).toBe(40 + 2 + 34);
+      expect(summary.errors?.map((p) => p.template).join('\n')).not.toMatch(/ValueError|card declined$/m);
+      if (result.sampleRate === 1) expect(summary.continuationLines).toBe(40 * 4 + 1 + 33 * 4 + 10);
+    }, 60_000);
+  }
+
+  it('judges a line --grep keeps with the lines it leaves out', async () => {
+    const target = loggedExceptions(3_000);
+    const grep = 'IllegalState|slow upstream';
+    const result = await analyzeLogs(target, { target: 'logged', view: 'summary', grep });
+    // the 40 exceptions under an ERROR line are part of it; the one printed alone is an error
+    expect(result.summary?.levels).toEqual({ error: 2 });
+  });
+});
+
+describe('searchLogs --level on lines behind a time prefix', () => {
+  it('gives a stack frame the level of its event, as without the prefix', async () => {
+    const crash = [
+      'server listening',
+      '/srv/app/index.js:12',
+      "    throw new Error('boom');",
+      '    ^',
+      '',
+      'Error: boom',
+      '    at Timeout._onTimeout (/srv/app/index.js:12:11)',
+    ];
+    const prefix = { text: '2026-12-03 10:00:00 ', dateFormat: 'YYYY-MM-DD HH:mm:ss' };
+    const target = fileTarget('prefixed-crash', 'crash', [], crash, prefix);
+    const shown = await searchLogs(target, { target: 'crash', level: 'error' });
+    expect(shown.lines.map((l) => l.line)).toEqual([
+      'Error: boom',
+      '    at Timeout._onTimeout (/srv/app/index.js:12:11)',
+    ]);
+  });
 });

@@ -22,6 +22,14 @@ describe('createDateFormat', () => {
     expect(format.parse(`${text} msg`)).toEqual({ ts, rest: 'msg' });
   });
 
+  it('says the span one printed time stands for', () => {
+    expect(createDateFormat('iso').resolutionMs).toBe(1);
+    expect(createDateFormat('YYYY-MM-DD HH:mm:ss.SSS').resolutionMs).toBe(1);
+    expect(createDateFormat('YYYY-MM-DD HH:mm:ss').resolutionMs).toBe(1000);
+    expect(createDateFormat('YYYY-MM-DD HH:mm').resolutionMs).toBe(60_000);
+    expect(createDateFormat('YYYY-MM-DD').resolutionMs).toBe(86_400_000);
+  });
+
   it('reads an offset other than the local one', () => {
     const format = createDateFormat('YYYY-MM-DD HH:mm Z');
     expect(format.parse('2024-02-29 10:30 -05:30 late')).toEqual({

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { searchLogs } from '../../src/log-insights/log-search.js';
+import type { LogQueryTarget } from '../../src/log-insights/log-target.js';
+import { orderTime } from '../../src/log-insights/time-lookup.js';
+import { createDateFormat } from '../../src/logs/date-format.js';
+import { timeIndexPath } from '../../src/logs/time-index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-search-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Within one second: 10 lines, out and err in turn, 20 ms apart. */
+const T0 = new Date(2026, 11, 3, 10, 0, 0, 100).getTime();
+
+/** Writes `lines` ({text, ts}) to `path` behind `prefix` each, and a time index entry per line. */
+function writeLog(path: string, lines: { text: string; ts: number }[], prefix: (ts: number) => string): void {
+  let text = '';
+  const index = Buffer.alloc(lines.length * 16);
+  lines.forEach((line, i) => {
+    index.writeDoubleLE(Buffer.byteLength(text), i * 16);
+    index.writeDoubleLE(line.ts, i * 16 + 8);
+    text += `${prefix(line.ts)}${line.text}\n`;
+  });
+  writeFileSync(path, text);
+  writeFileSync(timeIndexPath(path), index);
+}
+
+/** An app whose lines `line 0` … `line 9` alternate between out (even) and err (odd) within one second. */
+function interleaved(name: string, dateFormat?: string): LogQueryTarget {
+  const format = dateFormat === undefined ? undefined : createDateFormat(dateFormat);
+  const prefix = (ts: number) => (format === undefined ? '' : `${format.format(ts)} `);
+  const all = Array.from({ length: 10 }, (_, i) => ({ text: `line ${i} x`, ts: T0 + i * 20 }));
+  const outPath = join(dir, `${name}-out.log`);
+  const errPath = join(dir, `${name}-err.log`);
+  writeLog(
+    outPath,
+    all.filter((_, i) => i % 2 === 0),
+    prefix,
+  );
+  writeLog(
+    errPath,
+    all.filter((_, i) => i % 2 === 1),
+    prefix,
+  );
+  return {
+    name,
+    id: 0,
+    outPath,
+    errPath,
+    format: 'raw' as LogQueryTarget['format'],
+    ...(dateFormat === undefined ? {} : { dateFormat }),
+    hasLiveEngine: true,
+    flushTimeIndex: () => {},
+  };
+}
+
+describe('searchLogs merges out and err lines in arrival order', () => {
+  for (const dateFormat of [undefined, 'YYYY-MM-DD HH:mm:ss', 'YYYY-MM-DD HH:mm']) {
+    it(`within one second (${dateFormat ?? 'no time prefix'})`, async () => {
+      const target = interleaved(`app-${dateFormat?.length ?? 0}`, dateFormat);
+      const found = await searchLogs(target, { target: target.name, grep: 'line' });
+      expect(found.lines.map((l) => l.line)).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i} x`));
+      expect(found.lines.map((l) => l.stream)).toEqual(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? 'err' : 'out')),
+      );
+      // each line shows its own time: the prefix's when there is one
+      if (dateFormat === 'YYYY-MM-DD HH:mm:ss') expect(found.lines[9]!.ts).toBe(T0 - 100);
+    });
+  }
+});
+
+describe('orderTime', () => {
+  it('keeps the arrival time from the index within the span the written time allows', () => {
+    expect(orderTime(1000, 1234, 1000)).toBe(1234);
+    expect(orderTime(1000, 2500, 1000)).toBe(1999);
+    expect(orderTime(1000, 400, 1000)).toBe(1000);
+    expect(orderTime(1000, undefined, 1000)).toBe(1000);
+    expect(orderTime(null, 1234, 1000)).toBe(1234);
+    expect(orderTime(1007, 1234, 1)).toBe(1007);
+  });
+});
