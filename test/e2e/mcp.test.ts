@@ -378,6 +378,12 @@ async function checkErrors(client: Client): Promise<void> {
   expect(missing.text).toContain('target');
   const unknown = await call(client, 'process_info', { target: 'no-such-app' });
   expect(unknown).toEqual({ isError: true, text: expect.stringMatching(/^TARGET_NOT_FOUND: .*no-such-app/) });
+  // the daemon's grep error names the tool's argument, not the protocol field nor the CLI's --grep
+  const pattern = await call(client, 'log_search', { target: 'mix', pattern: '(unclosed' });
+  expect(pattern).toEqual({
+    isError: true,
+    text: expect.stringMatching(/^INVALID_ARGUMENT: pattern: invalid regular expression "\(unclosed": /),
+  });
   const period = await call(client, 'log_summary', { target: 'mix', period: 'soon' });
   expect(period.text).toMatch(/^INVALID_ARGUMENT: period: expected a duration/);
   const badValue = await call(client, 'config_set', { target: 'tick', changes: { max_memory: 'lots' } });

@@ -64,6 +64,7 @@ export {
   unknownEventKindReason,
   type VelosEvent,
 } from './events.js';
+export { type FieldErrorData, fieldError, fieldErrorData, renameField } from './field-error.js';
 export {
   APPEND_NO_FOLLOW,
   CREATE_EXCLUSIVE,

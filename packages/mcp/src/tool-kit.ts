@@ -5,6 +5,7 @@ import {
   findCommand,
   isVelosError,
   parseDurationMs,
+  renameField,
   type VelosControl,
   VelosError,
 } from '@velos/core';
@@ -29,6 +30,8 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   /** What the answer holds (appended to the command's description). */
   answer: string;
   input: Shape;
+  /** Payload fields its arguments name otherwise, for errors: `{ grep: 'pattern' }` (`fieldError`). */
+  fields?: Readonly<Record<string, string>>;
   run: (args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext) => Promise<unknown>;
 }
 
@@ -65,7 +68,10 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
   }
 }
 
-/** Runs a tool: a value becomes one text block; a thrown error an `isError` answer `CODE: message`. */
+/**
+ * Runs a tool: a value becomes one text block; a thrown error an `isError` answer `CODE: message`,
+ * an error about a payload field naming the tool's argument (`tool.fields`).
+ */
 export async function runTool(
   tool: ToolDefinition,
   args: unknown,
@@ -75,7 +81,10 @@ export async function runTool(
     const value = await tool.run(args as never, ctx);
     return { content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) }] };
   } catch (error) {
-    return { content: [{ type: 'text', text: errorLine(error) }], isError: true };
+    return {
+      content: [{ type: 'text', text: errorLine(renameField(error, tool.fields ?? {})) }],
+      isError: true,
+    };
   }
 }
 
