@@ -133,6 +133,40 @@ describe('jobs (SUP-8)', () => {
     expect(row).toMatchObject({ status: 'stopped', job: { nextRunAt: null } });
   });
 
+  it('records a run ended by velos stop or velos kill as stopped, not failed', async () => {
+    const home = createHome();
+    const env = { COUNTER_FILE: join(home, 'long.count'), JOB_MS: '60000' };
+    const going = (seq: number) =>
+      waitFor(
+        async () => {
+          const [run] = await runsOf(home, 'long');
+          return run?.seq === seq && run.outcome === 'running' && run.pid !== null ? run : undefined;
+        },
+        { message: `run ${seq} going` },
+      );
+    await velosOk(['start', 'fixtures/job-counter.js', '--name', 'long', '--every', '1h'], { home, env });
+    const first = await going(1);
+    await velosOk(['stop', 'long'], { home });
+    expect(isAlive(first.pid!)).toBe(false);
+    expect((await runsOf(home, 'long'))[0]).toMatchObject({ seq: 1, outcome: 'stopped', signal: 'SIGTERM' });
+    expect((await jobRow(home, 'long'))?.job?.lastRun).toMatchObject({ outcome: 'stopped' });
+
+    await velosOk(['start', 'long'], { home });
+    const second = await going(2);
+    const daemon = readPidFile(home)!;
+    await velosOk(['kill'], { home });
+    await waitFor(() => !isAlive(daemon), { message: 'the daemon to exit' });
+    expect(isAlive(second.pid!)).toBe(false);
+    // the next command starts a daemon that loads the history (and runs the restored job again)
+    const runs = (await runsOf(home, 'long')).filter((run) => run.seq <= 2);
+    expect(runs.map((run) => [run.seq, run.outcome])).toEqual([
+      [2, 'stopped'],
+      [1, 'stopped'],
+    ]);
+    const table = await velosOk(['runs', 'long'], { home });
+    expect(table.stdout).toMatch(/\n\s+2\s+\S+ \S+\s+\S+\s+SIGTERM\s+stopped\s+start\s+\d+/);
+  });
+
   it('runs a --schedule job when the cron fires, not at start', async () => {
     const home = shared();
     const env = { COUNTER_FILE: join(home, 'cron.count') };

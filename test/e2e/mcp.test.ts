@@ -373,11 +373,32 @@ async function exerciseEveryTool(client: Client, prefix: string): Promise<void> 
 }
 
 async function checkErrors(client: Client): Promise<void> {
-  const missing = await call(client, 'process_stop', {});
-  expect(missing.isError).toBe(true);
-  expect(missing.text).toContain('target');
+  // arguments that do not fit a tool's schema: the same one line as every other failure
+  expect(await call(client, 'process_stop', {})).toEqual({
+    isError: true,
+    text: 'INVALID_ARGUMENT: target: required, expected a string',
+  });
+  expect(await call(client, 'process_start', { script: 5 })).toEqual({
+    isError: true,
+    text: 'INVALID_ARGUMENT: script: expected a string, got 5',
+  });
+  expect(await call(client, 'log_search', { target: 'mix', limit: -1 })).toEqual({
+    isError: true,
+    text: 'INVALID_ARGUMENT: limit: expected a number >= 1, got -1',
+  });
+  const noTool = await call(client, 'process_nope', {});
+  expect(noTool).toEqual({
+    isError: true,
+    text: expect.stringMatching(/^UNKNOWN_COMMAND: no tool named "process_nope"/),
+  });
   const unknown = await call(client, 'process_info', { target: 'no-such-app' });
   expect(unknown).toEqual({ isError: true, text: expect.stringMatching(/^TARGET_NOT_FOUND: .*no-such-app/) });
+  // the daemon's grep error names the tool's argument, not the protocol field nor the CLI's --grep
+  const pattern = await call(client, 'log_search', { target: 'mix', pattern: '(unclosed' });
+  expect(pattern).toEqual({
+    isError: true,
+    text: expect.stringMatching(/^INVALID_ARGUMENT: pattern: invalid regular expression "\(unclosed": /),
+  });
   const period = await call(client, 'log_summary', { target: 'mix', period: 'soon' });
   expect(period.text).toMatch(/^INVALID_ARGUMENT: period: expected a duration/);
   const badValue = await call(client, 'config_set', { target: 'tick', changes: { max_memory: 'lots' } });

@@ -206,6 +206,18 @@ describe('REST routes over a real daemon', () => {
     expect(badSince.body.error.message).toBe(
       'since: expected epoch milliseconds, a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z, got "soon"',
     );
+    // the daemon's grep error names the query parameter, not the protocol field nor the CLI's --grep
+    for (const path of ['search', 'summary']) {
+      const badPattern = await request('GET', `/api/v1/logs/chatty/${path}?pattern=(unclosed`);
+      expect(badPattern.status, path).toBe(400);
+      expect(badPattern.body.error, path).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'pattern' });
+      expect(badPattern.body.error.message, path).toMatch(
+        /^pattern: invalid regular expression "\(unclosed": .*Unterminated group$/,
+      );
+    }
+    const badKind = await request('GET', '/api/v1/events?kind=process&kind=bogus');
+    expect(badKind.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'kind[1]' });
+    expect(badKind.body.error.message).toMatch(/^kind\[1\]: unknown event kind "bogus"/);
     expect((await request('POST', '/api/v1/logs/chatty/flush')).body.flushed.length).toBeGreaterThan(0);
   });
 

@@ -64,6 +64,7 @@ export {
   unknownEventKindReason,
   type VelosEvent,
 } from './events.js';
+export { type FieldErrorData, fieldError, fieldErrorData, renameField } from './field-error.js';
 export {
   APPEND_NO_FOLLOW,
   CREATE_EXCLUSIVE,
@@ -136,6 +137,7 @@ export {
   type StreamCommandMap,
   type StreamCommandName,
 } from './protocol-commands.js';
+export { MAX_QUOTED_CHARS, quoteValue } from './quote-value.js';
 export { type CommandTransport, createRemoteControl, mapSubscription } from './remote-control.js';
 export { formatBytes, formatDuration, parseDurationMs, parseSizeBytes } from './units.js';
 /** Version of the Velos packages and protocol. */

@@ -47,12 +47,14 @@ export interface JobRun {
   exitCode: number | null;
   signal: string | null;
   /**
-   * `ok` = exit 0; `failed` = other exit; `timeout` = stopped after `timeout`; `running`;
-   * `interrupted` = the daemon died during the run and the run was gone by the time the next daemon
-   * started (its end is unknown: `endedAt` null); `unknown` = the daemon died during the run, the next
-   * one took the run over and saw it end (`endedAt` set), but its exit code cannot be known (SUP-13).
+   * `ok` = exit 0; `failed` = other exit; `timeout` = stopped after `timeout`; `stopped` = ended by a
+   * stop, restart or delete of the user, or by the daemon's shutdown (`velos kill`): no failure;
+   * `running`; `interrupted` = the daemon died during the run and the run was gone by the time the
+   * next daemon started (its end is unknown: `endedAt` null); `unknown` = the daemon died during the
+   * run, the next one took the run over and saw it end (`endedAt` set), but its exit code cannot be
+   * known (SUP-13).
    */
-  outcome: 'running' | 'ok' | 'failed' | 'timeout' | 'spawn-error' | 'interrupted' | 'unknown';
+  outcome: 'running' | 'ok' | 'failed' | 'timeout' | 'stopped' | 'spawn-error' | 'interrupted' | 'unknown';
   /** What started it: `schedule`, `interval`, `start` or `user`. */
   trigger: 'schedule' | 'interval' | 'start' | 'user';
 }

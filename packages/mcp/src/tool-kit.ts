@@ -1,14 +1,21 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  type ToolAnnotations,
+} from '@modelcontextprotocol/sdk/types.js';
 import {
   ErrorCodes,
   findCommand,
   isVelosError,
   parseDurationMs,
+  quoteValue,
+  renameField,
   type VelosControl,
   VelosError,
 } from '@velos/core';
 import * as z from 'zod';
+import { argumentsError } from './tool-arguments.js';
 
 /** What every tool runs against: the control, and the MCP server's own working directory and environment. */
 export interface ToolContext {
@@ -29,6 +36,8 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   /** What the answer holds (appended to the command's description). */
   answer: string;
   input: Shape;
+  /** Payload fields its arguments name otherwise, for errors: `{ grep: 'pattern' }` (`fieldError`). */
+  fields?: Readonly<Record<string, string>>;
   run: (args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext) => Promise<unknown>;
 }
 
@@ -53,19 +62,44 @@ export function toolMeta(tool: ToolDefinition): { description: string; annotatio
   };
 }
 
-/** Registers tools on a server; each answer is compact JSON (or text), each failure a tool error. */
+/**
+ * Registers tools on a server; each answer is compact JSON (or text), each failure a tool error.
+ * `tools/list` is the SDK's (input schemas from the zod shapes); `tools/call` is answered here, the
+ * arguments checked against the tool's shape first: the SDK's own handler would answer arguments that
+ * do not fit as `MCP error -32602: Input validation error: …` with one line per issue, where every
+ * other failure is one `CODE: message` line (`INVALID_ARGUMENT: limit: expected a number >= 1, got -1`).
+ */
 export function registerTools(server: McpServer, tools: readonly ToolDefinition[], ctx: ToolContext): void {
+  const registered = new Map<string, { tool: ToolDefinition; schema: z.ZodObject; isEnabled(): boolean }>();
   for (const tool of tools) {
     const { description, annotations } = toolMeta(tool);
-    server.registerTool(
+    // the callback is what the SDK would call; the handler below calls runTool itself
+    const entry = server.registerTool(
       tool.name,
       { title: tool.title, description, inputSchema: tool.input, annotations },
       async (args: unknown) => runTool(tool, args, ctx),
     );
+    registered.set(tool.name, { tool, schema: z.object(tool.input), isEnabled: () => entry.enabled });
   }
+  server.server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const { name, arguments: args = {} } = request.params;
+    const found = registered.get(name);
+    if (!found?.isEnabled()) {
+      const known = `tools/list names the ${registered.size} tools`;
+      return toolError(
+        new VelosError(ErrorCodes.UNKNOWN_COMMAND, `no tool named ${quoteValue(name)}; ${known}`),
+      );
+    }
+    const parsed = found.schema.safeParse(args);
+    if (!parsed.success) return toolError(argumentsError(parsed.error, args));
+    return runTool(found.tool, parsed.data, ctx);
+  });
 }
 
-/** Runs a tool: a value becomes one text block; a thrown error an `isError` answer `CODE: message`. */
+/**
+ * Runs a tool: a value becomes one text block; a thrown error an `isError` answer `CODE: message`,
+ * an error about a payload field naming the tool's argument (`tool.fields`).
+ */
 export async function runTool(
   tool: ToolDefinition,
   args: unknown,
@@ -75,8 +109,13 @@ export async function runTool(
     const value = await tool.run(args as never, ctx);
     return { content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) }] };
   } catch (error) {
-    return { content: [{ type: 'text', text: errorLine(error) }], isError: true };
+    return toolError(renameField(error, tool.fields ?? {}));
   }
+}
+
+/** A failure as a tool error: one text block, `CODE: message`. */
+function toolError(error: unknown): CallToolResult {
+  return { content: [{ type: 'text', text: errorLine(error) }], isError: true };
 }
 
 /** A failure as one line an agent can act on: `TARGET_NOT_FOUND: no process matches "x"`. */

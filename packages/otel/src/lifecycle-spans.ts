@@ -174,7 +174,8 @@ export function createLifecycleSpans(
         );
       jobs.delete(key);
       span.setAttributes(prefixed(fields, 'velos.job.'));
-      if (fields.outcome !== 'ok')
+      // a run the user or the daemon's shutdown stopped is no error
+      if (fields.outcome !== 'ok' && fields.outcome !== 'stopped')
         span.setStatus({ code: SpanStatusCode.ERROR, message: String(fields.outcome) });
       span.end(event.at);
       return;

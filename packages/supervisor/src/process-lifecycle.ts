@@ -219,6 +219,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   }
 
   async function stopRun(record: ProcessRecord, reason: StatusReason): Promise<void> {
+    // a job's run ended on purpose is recorded as such (`stopped`, `timeout`), not as a failure
+    jobs.stopping(record, reason);
     record.isUserOp = true;
     setStatus(record, 'stopping', reason);
     try {

@@ -170,6 +170,47 @@ describe('jobs (SUP-8)', () => {
     await finishedRuns(supervisor, 'every', count + 1);
   });
 
+  it('records a run ended by stop, restart or the daemon shutting down as stopped (an info event), not failed', async () => {
+    const home = harness.home();
+    const first = harness.track(createSupervisor({ home }));
+    const long = { ...counterJob(home, 'long', { JOB_MS: '60000' }), intervalMs: 3_600_000 };
+    const running = async (supervisor: Supervisor, seq: number) =>
+      waitFor(
+        async () => {
+          const [run] = await supervisor.runs('long');
+          return run?.seq === seq && run.outcome === 'running' && run.pid !== null ? run : null;
+        },
+        { what: `run ${seq} of long going` },
+      );
+    await first.start([long]);
+    await running(first, 1);
+    await first.stop('long');
+    await first.restart('long');
+    await running(first, 2);
+    await first.restart('long');
+    await running(first, 3);
+    await first.save();
+    await first.close();
+    const ended = (await first.runs('long')).reverse();
+    expect(ended.map((run) => [run.seq, run.outcome, run.signal])).toEqual([
+      [1, 'stopped', 'SIGTERM'],
+      [2, 'stopped', 'SIGTERM'],
+      [3, 'stopped', 'SIGTERM'],
+    ]);
+    const { events } = await first.events({ kinds: ['job.finished'], limit: 10 });
+    expect(events.map((event) => [event.severity, event.fields?.outcome])).toEqual([
+      ['info', 'stopped'],
+      ['info', 'stopped'],
+      ['info', 'stopped'],
+    ]);
+
+    // the history on disk says so too: a new daemon loads the three runs as they ended
+    const second = harness.track(createSupervisor({ home }));
+    await second.restore();
+    const loaded = (await second.runs('long')).filter((run) => run.seq <= 3).reverse();
+    expect(loaded.map((run) => run.outcome)).toEqual(['stopped', 'stopped', 'stopped']);
+  });
+
   it('loads the run history again when a new supervisor restores the saved job', async () => {
     const home = harness.home();
     const first = harness.track(createSupervisor({ home }));

@@ -11,9 +11,10 @@ export const JOB_COMMANDS: CommandSpec[] = [
     summary: 'show the run history of a job: start, duration, exit code, outcome, trigger',
     details: [
       'Newest first. Outcomes: ok (exit 0), failed (other exit or a signal), timeout (stopped after',
-      'its --timeout), spawn-error, running, interrupted (the daemon died during the run, which was',
-      'over when the next daemon started), unknown (the next daemon took the run over and saw it end;',
-      'its exit code cannot be known).',
+      'its --timeout), stopped (ended by velos stop, restart or delete, or velos kill: no failure),',
+      'spawn-error, running, interrupted (the daemon died during the run, which was over when the',
+      'next daemon started), unknown (the next daemon took the run over and saw it end; its exit code',
+      'cannot be known).',
       'Triggers: start, interval, schedule, user (velos trigger).',
       'The history survives daemon restarts (jobs/<name>.jsonl in the home, the last --history runs).',
       TARGETS,

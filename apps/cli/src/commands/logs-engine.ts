@@ -6,6 +6,7 @@ import {
   type LogsQuery,
   type LogsSearchResult,
   parseDurationMs,
+  renameField,
   VelosError,
 } from '@velos/core';
 import { toAiLogLine } from '@velos/core/ai';
@@ -17,6 +18,15 @@ import { timestampOf } from './logs.js';
 const VIEWS = ['summary', 'patterns', 'dedupe', 'anomalies'] as const;
 const LEVELS: readonly LogLevelName[] = ['fatal', 'error', 'warn', 'info', 'debug'];
 const FILTERS = ['level', 'grep', 'since', 'until'] as const;
+/** The flags of the payload fields the daemon's errors may name (`grep: invalid …` is `--grep: invalid …`). */
+const FLAG_OF_FIELD = {
+  grep: '--grep',
+  level: '--level',
+  since: '--since',
+  until: '--until',
+  limit: '--limit',
+  periodMs: '--period',
+} as const;
 
 /** True when `velos logs` was given a flag of the log engine (a view or a filter). */
 export function usesLogEngine(input: CommandInput): boolean {
@@ -44,17 +54,22 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
   if (view === undefined) {
     if (input.options.period !== undefined)
       throw invalid('--period goes with --summary, --patterns, --dedupe or --anomalies');
-    const result = await client.searchLogs(query);
+    const result = await client.searchLogs(query).catch(asFlagError);
     await printSearch(ctx, input, result);
     return;
   }
   const request: LogsAnalyzeRequest = { ...query, view };
   if (input.options.period !== undefined) request.periodMs = durationOf('--period', input.options.period);
-  const result = await client.analyzeLogs(request);
+  const result = await client.analyzeLogs(request).catch(asFlagError);
   if (ctx.mode === 'json') ctx.printJson(result);
   else if (ctx.mode === 'ai') ctx.printJson(toAi(result));
   // the text quotes the app's lines: on a terminal their control characters are escaped, as `velos logs` does
   else ctx.print(ctx.isTTY && input.options.raw !== true ? escapeText(result.text) : result.text);
+}
+
+/** Rethrows a daemon error about a payload field as one about the flag that gave it. */
+function asFlagError(error: unknown): never {
+  throw renameField(error, FLAG_OF_FIELD);
 }
 
 /** `text` with the control characters of each of its lines escaped (its newlines kept). */

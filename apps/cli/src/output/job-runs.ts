@@ -34,10 +34,11 @@ export function renderRunTable(runs: NamedRun[], colors: Colors): string {
   return renderTable(columns, rows, colors.dim);
 }
 
-/** The paint of an outcome: green ok, yellow running, interrupted or unknown, red anything else. */
+/** The paint of an outcome: green ok, yellow running, stopped, interrupted or unknown, red anything else. */
 export function outcomePaint(outcome: JobRun['outcome'], colors: Colors): (text: string) => string {
   if (outcome === 'ok') return colors.green;
-  if (outcome === 'running' || outcome === 'interrupted' || outcome === 'unknown') return colors.yellow;
+  if (outcome === 'running' || outcome === 'stopped' || outcome === 'interrupted' || outcome === 'unknown')
+    return colors.yellow;
   return colors.red;
 }
 

@@ -2,9 +2,10 @@ import {
   type CommandName,
   checkPayloadLimits,
   ErrorCodes,
+  fieldError,
   findCommand,
   formatPayloadPath,
-  isVelosError,
+  renameField,
   type VelosControl,
   VelosError,
 } from '@velos/core';
@@ -15,7 +16,8 @@ let schemasModule: Promise<SchemasModule> | undefined;
 /**
  * Runs protocol command `command` through `control`: the payload is checked cheaply first (sizes and
  * counts), then against the command's core schema, and the answer is the command's wire result (what
- * the daemon's IPC answers). Errors name the field as the client wrote it (`fields` renames).
+ * the daemon's IPC answers). Errors about a field (`fieldError`: the schema's, the daemon's) name it
+ * as the client wrote it (`fields` renames: the protocol's `grep` is the query parameter `pattern`).
  */
 export async function runCommand(
   control: VelosControl,
@@ -33,7 +35,7 @@ export async function runCommand(
     const method = control[entry.method] as (...args: unknown[]) => Promise<unknown>;
     return entry.toResult(await method.apply(control, entry.toArgs(parsed)));
   } catch (error) {
-    throw renamedField(error, fields);
+    throw renameField(error, fields);
   }
 }
 
@@ -43,21 +45,5 @@ async function validate(command: CommandName, payload: unknown): Promise<unknown
   const result = schema.safeParse(payload);
   if (result.success) return result.data ?? {};
   const issue = result.error.issues[0]!;
-  const field = formatPayloadPath(issue.path);
-  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${field || 'body'}: ${issue.message}`, {
-    data: { field: field || 'body' },
-  });
-}
-
-/** The error with the field its data names (`field`, else its first issue's path) as the client wrote it. */
-function renamedField(error: unknown, fields: Readonly<Record<string, string>>): unknown {
-  if (!isVelosError(error) || error.code !== ErrorCodes.INVALID_ARGUMENT) return error;
-  const data = (error.data ?? {}) as { field?: unknown; issues?: { path?: unknown }[] };
-  const raw = typeof data.field === 'string' ? data.field : data.issues?.[0]?.path;
-  if (typeof raw !== 'string' || raw === '') return error;
-  const head = /^[^.[]+/.exec(raw)?.[0] ?? raw;
-  const renamed = fields[head];
-  const field = renamed === undefined ? raw : renamed + raw.slice(head.length);
-  const message = renamed === undefined ? error.message : error.message.replace(raw, field);
-  return new VelosError(error.code, message, { data: { ...(error.data as object), field } });
+  throw fieldError(formatPayloadPath(issue.path) || 'body', issue.message);
 }

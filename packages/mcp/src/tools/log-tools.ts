@@ -70,6 +70,7 @@ export const LOG_TOOLS = [
       level: levelField,
       limit: z.number().int().min(1).max(10_000).optional().describe('The newest N matches (default 50)'),
     },
+    fields: { grep: 'pattern' },
     run: async ({ target, pattern, ignoreCase, since, until, level, limit = 50 }, { control }) => {
       const result = await control.searchLogs({
         target,

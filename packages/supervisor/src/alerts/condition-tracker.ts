@@ -105,7 +105,8 @@ export function createTracker(
           if (event.kind !== 'job.finished' || !isTarget(event.app, event.id)) return;
           const outcome = String(event.fields?.outcome ?? '');
           if (outcome === 'ok') streaks.delete(keyOf(event));
-          else if (outcome !== '' && outcome !== 'running') {
+          // a run the user or the daemon's shutdown stopped says nothing either way: the streak stays
+          else if (outcome !== '' && outcome !== 'running' && outcome !== 'stopped') {
             const count = (streaks.get(keyOf(event))?.count ?? 0) + 1;
             streaks.set(keyOf(event), {
               count,

@@ -135,13 +135,15 @@ function judgeCompletion(name: string, record: ProcessRecord): Verdict {
       ? 'timed out'
       : lastRun.outcome === 'spawn-error'
         ? 'failed to start'
-        : lastRun.outcome === 'interrupted'
-          ? 'was interrupted by a daemon crash'
-          : lastRun.outcome === 'unknown'
-            ? 'ended after a daemon crash with an unknown exit code'
-            : lastRun.signal
-              ? `was killed by ${lastRun.signal}`
-              : `exited with code ${lastRun.exitCode}`;
+        : lastRun.outcome === 'stopped'
+          ? 'was stopped before it ended'
+          : lastRun.outcome === 'interrupted'
+            ? 'was interrupted by a daemon crash'
+            : lastRun.outcome === 'unknown'
+              ? 'ended after a daemon crash with an unknown exit code'
+              : lastRun.signal
+                ? `was killed by ${lastRun.signal}`
+                : `exited with code ${lastRun.exitCode}`;
   return failed(`dependency '${name}' did not complete successfully: its run ${lastRun.seq} ${how}`);
 }
 

@@ -1,10 +1,11 @@
 import type { EventInput, EventSeverity, JobRun } from '@velos/core';
 import type { ProcessRecord } from '../process-record.js';
 
-/** Severity of a finished run: `error` when it failed, timed out or could not spawn. */
+/** Severity of a finished run: `error` when it failed, timed out or could not spawn; a stopped run is no failure. */
 const FINISHED_SEVERITY: Record<JobRun['outcome'], EventSeverity> = {
   ok: 'info',
   running: 'info',
+  stopped: 'info',
   failed: 'error',
   timeout: 'error',
   'spawn-error': 'error',
@@ -26,7 +27,7 @@ export function jobStartedEvent(record: ProcessRecord, run: JobRun): EventInput 
   };
 }
 
-/** OBS-2 `job.finished`: a run ended (outcome, exit code, signal, duration); `error` unless it succeeded. */
+/** OBS-2 `job.finished`: a run ended (outcome, exit code, signal, duration); `error` when it failed. */
 export function jobFinishedEvent(record: ProcessRecord, run: JobRun): EventInput {
   const name = record.app.spec.name;
   const durationMs = Math.max(0, (run.endedAt ?? run.startedAt) - run.startedAt);

@@ -40,6 +40,12 @@ export interface JobScheduler {
   disable(record: ProcessRecord): boolean;
   /** Runs the job now with trigger `user`; false when a run is already going. */
   trigger(record: ProcessRecord): boolean;
+  /**
+   * Velos is about to stop the current run for `reason` (a no-op without one): its end is recorded
+   * `timeout` for its timeout, `stopped` for a stop, restart or delete of the user and the daemon's
+   * shutdown; a run stopped for misbehaving (memory, liveness, inactivity) is judged by its exit.
+   */
+  stopping(record: ProcessRecord, reason: StatusReason): void;
   /** Records the end of a run; the supervisor calls it instead of its restart policy. */
   handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void;
   /** Drops a deleted job: schedule off, run history file removed. */
@@ -93,7 +99,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       intervalTimer: null,
       cron: null,
       timeoutTimer: null,
-      isTimedOut: false,
+      stopOutcome: null,
     };
     record.job = state;
     states.add(record);
@@ -165,7 +171,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       trigger,
     };
     state.history.begin(state.current);
-    state.isTimedOut = false;
+    state.stopOutcome = null;
     state.isAdoptedRun = false;
     armTimeout(record, run.pid, seq, 0);
     host.log(`${label(record)}: run ${seq} started (${trigger}), pid ${run.pid}`);
@@ -213,7 +219,6 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     host
       .runOp(record, async () => {
         if (record.run?.pid !== pid || state.current?.seq !== seq) return;
-        state.isTimedOut = true;
         const why = `run ${seq} still going after the ${timeoutMs} ms timeout: stopping it`;
         note(record, why);
         host.log(`${label(record)}: ${why}`);
@@ -272,7 +277,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
           spec.schedule !== undefined ? 'schedule' : spec.intervalMs !== undefined ? 'interval' : 'start',
       };
       state.history.begin(state.current);
-      state.isTimedOut = false;
+      state.stopOutcome = null;
       state.isAdoptedRun = true;
       armTimeout(record, run.pid, state.current.seq, Date.now() - state.current.startedAt);
       host.log(
@@ -298,6 +303,14 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       return runNow(record, 'user');
     },
 
+    stopping(record, reason) {
+      const state = record.job;
+      if (!state?.current) return;
+      const outcome = reason === 'timeout' ? 'timeout' : STOPPED_BY.has(reason) ? 'stopped' : null;
+      // the first reason stands: a user's stop queued behind a timeout's does not relabel it
+      state.stopOutcome ??= outcome;
+    },
+
     handleExit(record, exitCode, signal) {
       const state = stateOf(record);
       state.timeoutTimer?.clear();
@@ -316,14 +329,15 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       };
       // a taken-over run is not this daemon's child: how it ended cannot be known (SUP-13)
       const isUnknown = state.isAdoptedRun === true && exitCode === null && signal === null;
-      const outcome = state.isTimedOut ? 'timeout' : isUnknown ? 'unknown' : exitCode === 0 ? 'ok' : 'failed';
+      const outcome: JobRun['outcome'] =
+        state.stopOutcome ?? (isUnknown ? 'unknown' : exitCode === 0 ? 'ok' : 'failed');
       const finished: JobRun = { ...run, endedAt: now, exitCode, signal, outcome };
       state.current = null;
-      state.isTimedOut = false;
+      state.stopOutcome = null;
       state.isAdoptedRun = false;
       state.history.add(finished);
       publish(jobFinishedEvent(record, finished));
-      const reason = outcome === 'timeout' ? 'timeout' : 'exit';
+      const reason = outcome === 'timeout' ? 'timeout' : outcome === 'stopped' ? 'user' : 'exit';
       record.lastExitReason = reason;
       const how = signal ? `signal ${signal}` : isUnknown ? 'exit code unknown' : `code ${exitCode}`;
       host.log(`${label(record)}: run ${finished.seq} ${outcome} (${how}) after ${now - run.startedAt} ms`);
@@ -352,6 +366,12 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     },
   };
 }
+
+/**
+ * Why Velos stops a run on purpose, not because it misbehaved: a user's stop, restart or delete (the
+ * daemon's shutdown stops each process as a user's stop), `cron_restart`, a watch restart, a reload.
+ */
+const STOPPED_BY: ReadonlySet<StatusReason> = new Set<StatusReason>(['user', 'cron', 'watch', 'reload']);
 
 /** A job with a schedule or an interval runs again; one without is a one-shot. */
 function isRecurring(spec: AppSpec): boolean {

@@ -18,8 +18,11 @@ export interface JobState {
   intervalTimer: LongTimer | null;
   cron: CronSchedule | null;
   timeoutTimer: LongTimer | null;
-  /** The current run is being stopped for its timeout. */
-  isTimedOut: boolean;
+  /**
+   * The outcome of the current run once Velos has begun to stop it: `timeout` (its `timeout`), or
+   * `stopped` (a stop, restart or delete of the user, the daemon's shutdown); null while it runs on.
+   */
+  stopOutcome: 'timeout' | 'stopped' | null;
   /** SUP-13: the current run was taken over from a daemon that died (its exit code cannot be known). */
   isAdoptedRun?: boolean;
 }

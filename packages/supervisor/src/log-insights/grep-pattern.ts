@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
-import { ErrorCodes, VelosError } from '@velos/core';
+import { fieldError } from '@velos/core';
 
-/** Longest `--grep` pattern accepted. */
+/** Longest grep pattern accepted. */
 export const MAX_GREP_LENGTH = 1000;
 
 // Backreferences and lookarounds are what V8's linear-time engine cannot run, so only they can
@@ -14,20 +14,21 @@ const BACKTRACKS_BEFORE_FALLBACK = 1000;
 let isFallbackOn = false;
 
 /**
- * Compiles a user's `--grep` pattern safely: at most 1000 characters, no backreferences or
- * lookarounds, and V8 told to rerun a regexp that backtracks more than 1000 times on its linear-time
- * engine (`--enable-experimental-regexp-engine-on-excessive-backtracks`, set on the first grep, not
- * at daemon start), so `(a+)+$` costs a fraction of a millisecond a line, not the event loop; the
- * scan's deadline (checked every 1024 lines) bounds the whole query. A bad pattern is an
- * `INVALID_ARGUMENT` that names it.
+ * Compiles a user's grep pattern (the payload's `grep`) safely: at most 1000 characters, no
+ * backreferences or lookarounds, and V8 told to rerun a regexp that backtracks more than 1000 times
+ * on its linear-time engine (`--enable-experimental-regexp-engine-on-excessive-backtracks`, set on
+ * the first grep, not at daemon start), so `(a+)+$` costs a fraction of a millisecond a line, not
+ * the event loop; the scan's deadline (checked every 1024 lines) bounds the whole query. A bad
+ * pattern is an `INVALID_ARGUMENT` naming it, made by `fieldError` with field `grep`: each surface
+ * names the field its own way (the CLI `--grep`, REST and MCP `pattern`).
  */
 export function compileGrep(source: string, ignoreCase = false): RegExp {
   if (source.length > MAX_GREP_LENGTH) {
-    throw invalid(`--grep: expected at most ${MAX_GREP_LENGTH} characters, got ${source.length}`);
+    throw invalid(`expected at most ${MAX_GREP_LENGTH} characters, got ${source.length}`);
   }
   if (UNSAFE.test(source)) {
     throw invalid(
-      `--grep: backreferences (\\1, \\k<name>) and lookarounds ((?=, (?!, (?<=, (?<!) are not supported, got ${JSON.stringify(source)}`,
+      `backreferences (\\1, \\k<name>) and lookarounds ((?=, (?!, (?<=, (?<!) are not supported, got ${JSON.stringify(source)}`,
     );
   }
   if (!isFallbackOn) {
@@ -39,12 +40,10 @@ export function compileGrep(source: string, ignoreCase = false): RegExp {
   try {
     return new RegExp(source, ignoreCase ? 'i' : '');
   } catch (error) {
-    throw invalid(
-      `--grep: invalid regular expression ${JSON.stringify(source)}: ${(error as Error).message}`,
-    );
+    throw invalid(`invalid regular expression ${JSON.stringify(source)}: ${(error as Error).message}`);
   }
 }
 
-function invalid(message: string): VelosError {
-  return new VelosError(ErrorCodes.INVALID_ARGUMENT, message);
+function invalid(detail: string) {
+  return fieldError('grep', detail);
 }

@@ -112,6 +112,28 @@ describe('the alert engine', () => {
     expect(alerts.map((e) => e.fields?.rule)).toEqual(['silent', 'alerts']);
   });
 
+  it('counts failed job runs in a row; a stopped run neither counts nor breaks the streak', () => {
+    const { engine, bus, alerts } = setup();
+    engine.add(rule('job', { kind: 'job_failed', count: 2 }));
+    const finished = (app: string, outcome: string) =>
+      bus.publish({
+        kind: 'job.finished',
+        severity: outcome === 'failed' ? 'error' : 'info',
+        app,
+        message: `job ${app}: run ${outcome}`,
+        fields: { outcome },
+      });
+    // stopped by velos stop/kill twice: no failure at all
+    finished('nightly', 'stopped');
+    finished('nightly', 'stopped');
+    finished('backup', 'failed');
+    finished('backup', 'stopped');
+    expect(alerts).toEqual([]);
+    finished('backup', 'failed');
+    expect(alerts.map((e) => [e.kind, e.app])).toEqual([['alert.firing', 'backup']]);
+    expect(alerts[0]!.message).toContain('backup failed 2 time(s) in a row');
+  });
+
   it('samples the process table for errored, unhealthy, memory and cpu, only while such a rule exists', async () => {
     const processes: SampledProcess[] = [
       { id: 0, name: 'api', namespace: 'default', status: 'errored', memory: 10, cpu: 0 },

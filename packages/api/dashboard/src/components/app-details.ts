@@ -82,7 +82,8 @@ export function RunsPanel({ app }: { app: string }) {
   if (error) return html`<p class="empty-note">The runs are not available: ${error}</p>`;
   const runs = Array.isArray(data) ? data : (data?.runs ?? []);
   if (runs.length === 0) return html`<p class="empty-note">${data ? 'No runs yet.' : 'Loading…'}</p>`;
-  const tone = (o: JobRun['outcome']) => (o === 'ok' ? 'ok' : o === 'running' ? 'info' : 'bad');
+  const tone = (o: JobRun['outcome']) =>
+    o === 'ok' ? 'ok' : o === 'running' ? 'info' : o === 'stopped' ? 'idle' : 'bad';
   return html`<table class="runs">
     <thead><tr><th scope="col">Run</th><th scope="col">Outcome</th><th scope="col">Trigger</th><th scope="col">Started</th><th scope="col" class="c-num">Took</th><th scope="col">Exit</th></tr></thead>
     <tbody>

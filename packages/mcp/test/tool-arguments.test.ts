@@ -1,0 +1,86 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { VelosControl } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { createVelosMcpServer, VELOS_TOOLS } from '../src/server.js';
+import { argumentsError } from '../src/tool-arguments.js';
+
+/** The error line of `args` for tool `name`, as the server words it (null when they fit). */
+function lineOf(name: string, args: Record<string, unknown>): string | null {
+  const tool = VELOS_TOOLS.find((each) => each.name === name)!;
+  const parsed = z.object(tool.input).safeParse(args);
+  return parsed.success ? null : argumentsError(parsed.error, args).message;
+}
+
+describe('argumentsError', () => {
+  it('names the argument, what it expects and what was given, on one line', () => {
+    expect(lineOf('process_start', { script: 5 })).toBe('script: expected a string, got 5');
+    expect(lineOf('process_stop', {})).toBe('target: required, expected a string');
+    expect(lineOf('log_search', { target: 'a', limit: -1 })).toBe('limit: expected a number >= 1, got -1');
+    expect(lineOf('log_search', { target: 'a', limit: 20_000 })).toBe(
+      'limit: expected a number <= 10000, got 20000',
+    );
+    expect(lineOf('log_search', { target: 'a', limit: 1.5 })).toBe('limit: expected an integer, got 1.5');
+    expect(lineOf('log_search', { target: 'a', pattern: 'x'.repeat(1001) })).toBe(
+      'pattern: expected at most 1000 characters, got 1001',
+    );
+    expect(lineOf('log_search', { target: '' })).toBe('target: expected at least 1 character, got 0');
+    expect(lineOf('process_list', { detail: 'all' })).toBe(
+      'detail: expected one of "brief", "full", got "all"',
+    );
+    expect(lineOf('process_start', { script: 'a.js', env: { A: 1 } })).toBe(
+      'env.A: expected a string, got 1',
+    );
+    expect(lineOf('events_list', { kinds: ['process', 3] })).toBe('kinds[1]: expected a string, got 3');
+    expect(lineOf('process_scale', { name: 'a', instances: 'three' })).toBe(
+      'instances: expected N, +N or -N, got "three"',
+    );
+    expect(lineOf('config_set', { target: 'a', changes: 5 })).toBe('changes: expected an object, got 5');
+    expect(lineOf('log_search', { target: 'a', ignoreCase: 'yes' })).toBe(
+      'ignoreCase: expected true or false, got "yes"',
+    );
+  });
+
+  it('is an INVALID_ARGUMENT with the field in its data', () => {
+    const parsed = z.object({ limit: z.number() }).safeParse({ limit: 'x' });
+    const error = argumentsError(parsed.error!, { limit: 'x' });
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', data: { field: 'limit' } });
+  });
+});
+
+describe('tools/call with arguments that do not fit the schema (the SDK client in memory)', () => {
+  it('answers the one-line tool error CODE: message, never reaching the control', async () => {
+    const control = new Proxy({} as VelosControl, {
+      get: (_target, key) => () => Promise.reject(new Error(`control.${String(key)} called`)),
+    });
+    const server = createVelosMcpServer({ control });
+    const client = new Client({ name: 't', version: '1' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    await client.connect(clientSide);
+    try {
+      const call = async (name: string, args: Record<string, unknown>) =>
+        (await client.callTool({ name, arguments: args })) as {
+          content: { text: string }[];
+          isError?: boolean;
+        };
+      const limit = await call('log_search', { target: 'api', limit: -1 });
+      expect(limit).toEqual({
+        content: [{ type: 'text', text: 'INVALID_ARGUMENT: limit: expected a number >= 1, got -1' }],
+        isError: true,
+      });
+      const type = await call('process_start', { script: 5 });
+      expect(type.content[0]!.text).toBe('INVALID_ARGUMENT: script: expected a string, got 5');
+      const unknown = await call('process_nope', {});
+      expect(unknown).toMatchObject({ isError: true });
+      expect(unknown.content[0]!.text).toMatch(/^UNKNOWN_COMMAND: no tool named "process_nope"; /);
+      // arguments that fit reach the tool (here: a control that refuses everything)
+      const fits = await call('process_list', {});
+      expect(fits.content[0]!.text).toBe('INTERNAL: control.list called');
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+});
