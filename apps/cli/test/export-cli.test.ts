@@ -115,6 +115,37 @@ describe('velos export: bad input', () => {
     }
   });
 
+  it("keeps a job's depends_on, or says it cannot, on every target (Kubernetes: lossy as for services)", async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'jobs.toml');
+    writeFileSync(
+      config,
+      [
+        '[[apps]]\nname = "db"\nscript = "node"\n',
+        '[[apps]]\nname = "migrate"\nscript = "node"\ntype = "job"\ndepends_on = { db = "started" }\n',
+        '[[apps]]\nname = "nightly"\nscript = "node"\ntype = "job"\nschedule = "0 3 * * *"\ndepends_on = ["db"]\n',
+      ].join('\n'),
+    );
+    const strict = await runExport(scratch, 'kubernetes', config, ['--image', 'x']);
+    expect(strict.code).not.toBe(0);
+    expect(errorLine(strict.stderr)).toMatch(/^velos: migrate: depends_on: kubernetes cannot express it/);
+    const lossy = await runExport(scratch, 'kubernetes', config, ['--image', 'x', '--lossy']);
+    expect(lossy.code, lossy.stderr).toBe(0);
+    expect(lossy.stderr).toContain('velos export: warning: migrate, nightly: depends_on: pods start without');
+    // systemd and Compose carry it over: Requires= and depends_on on the job
+    const systemd = await runExport(scratch, 'systemd', config);
+    expect(systemd.code, systemd.stderr).toBe(0);
+    for (const job of ['migrate', 'nightly']) {
+      expect(systemd.files.get(`${job}.service`)).toContain('\nRequires=db.service\n');
+    }
+    const compose = await runExport(scratch, 'compose', config, ['--image', 'x', '--lossy']);
+    expect(compose.code, compose.stderr).toBe(0);
+    const services = parse(compose.files.get('compose.yaml') ?? '').services;
+    for (const job of ['migrate', 'nightly']) {
+      expect(services[job].depends_on).toEqual({ db: { condition: 'service_started' } });
+    }
+  });
+
   it('refuses flags of another target and a bad namespace', async () => {
     for (const [args, message] of [
       [['systemd', sboxmgr, '--image', 'x'], /--image applies to compose and kubernetes only/],
