@@ -43,8 +43,10 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
     maxArgs: 2,
     summary: 'translate a config file into systemd units, a Compose file or Kubernetes manifests',
     details: [
-      'No daemon is needed: the config (.toml, .yaml, .json) is read and translated. Without --out the',
-      'files are printed (several behind `### <file>` lines); with --out they are written to that dir.',
+      "No daemon is needed: the config (.toml, .yaml, .json, or PM2's ecosystem.config.js, run here as",
+      "`velos start` runs it) is read and translated; a PM2 file's unknown options are warnings on stderr.",
+      'Without --out the files are printed (several behind `### <file>` lines); with --out they are',
+      'written to that dir.',
       'systemd: <app>.service (<app>-<i>.service per instance, grouped by <app>.target), a .timer for a',
       '  job and for cron_restart. compose: compose.yaml. kubernetes: kubernetes.yaml with a Deployment',
       '  per app (a Service when a probe or a whole PORT in its env gives a port), a CronJob per job',
