@@ -88,6 +88,8 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
       'systemd: a system unit /etc/systemd/system/<name>.service needs root; without it the command',
       'prints the one line to run as root. --user installs ~/.config/systemd/user/<name>.service.',
       'launchd: ~/Library/LaunchAgents/dev.velos.daemon.plist (macOS). Default: by operating system.',
+      "The daemon's home must be its user's: with --user-name another user whom this home does not suit,",
+      "it is that user's ~/.velos (said on stderr); a home the daemon could not use is a warning.",
     ].join('\n'),
     options: {
       print: { type: 'boolean', description: 'write the unit or plist to stdout and change nothing' },
@@ -99,11 +101,15 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
         value: 'user',
         description: 'systemd: User= of the system unit (default: you)',
       },
-      home: { type: 'string', value: 'dir', description: 'VELOS_HOME of the daemon (default: this one)' },
+      home: {
+        type: 'string',
+        value: 'dir',
+        description: "VELOS_HOME of the daemon (default: this one, or the --user-name user's ~/.velos)",
+      },
       hp: {
         type: 'string',
         value: 'dir',
-        description: "PM2's --hp: the user's home; the daemon's home is <dir>/.velos",
+        description: "PM2's --hp: the user's home; the daemon's home is <dir>/.velos (User= stays you)",
       },
     },
     run: async (ctx, input) =>
