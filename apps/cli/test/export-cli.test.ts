@@ -115,6 +115,86 @@ describe('velos export: bad input', () => {
     }
   });
 
+  it("keeps a job's depends_on, or says it cannot, on every target (Kubernetes: lossy as for services)", async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'jobs.toml');
+    writeFileSync(
+      config,
+      [
+        '[[apps]]\nname = "db"\nscript = "node"\n',
+        '[[apps]]\nname = "migrate"\nscript = "node"\ntype = "job"\ndepends_on = { db = "started" }\n',
+        '[[apps]]\nname = "nightly"\nscript = "node"\ntype = "job"\nschedule = "0 3 * * *"\ndepends_on = ["db"]\n',
+      ].join('\n'),
+    );
+    const strict = await runExport(scratch, 'kubernetes', config, ['--image', 'x']);
+    expect(strict.code).not.toBe(0);
+    expect(errorLine(strict.stderr)).toMatch(/^velos: migrate: depends_on: kubernetes cannot express it/);
+    const lossy = await runExport(scratch, 'kubernetes', config, ['--image', 'x', '--lossy']);
+    expect(lossy.code, lossy.stderr).toBe(0);
+    expect(lossy.stderr).toContain('velos export: warning: migrate, nightly: depends_on: pods start without');
+    // systemd and Compose carry it over: Requires= and depends_on on the job
+    const systemd = await runExport(scratch, 'systemd', config);
+    expect(systemd.code, systemd.stderr).toBe(0);
+    for (const job of ['migrate', 'nightly']) {
+      expect(systemd.files.get(`${job}.service`)).toContain('\nRequires=db.service\n');
+    }
+    const compose = await runExport(scratch, 'compose', config, ['--image', 'x', '--lossy']);
+    expect(compose.code, compose.stderr).toBe(0);
+    const services = parse(compose.files.get('compose.yaml') ?? '').services;
+    for (const job of ['migrate', 'nightly']) {
+      expect(services[job].depends_on).toEqual({ db: { condition: 'service_started' } });
+    }
+  });
+
+  it('exports a JavaScript process file (ecosystem.config.js, .mjs) loaded as velos start loads it', async () => {
+    const dir = scratch.dir();
+    writeFileSync(join(dir, 'server.js'), '');
+    const cjs = join(dir, 'ecosystem.config.js');
+    writeFileSync(
+      cjs,
+      "module.exports = { apps: [{ name: 'api', script: 'server.js', instances: 2, env: { PORT: 3000 }, env_production: { PORT: 80 }, foo_bar: 1 }] };\n",
+    );
+    const run = await runExport(scratch, 'compose', cjs, ['--image', 'x', '--env', 'production']);
+    expect(run.code, run.stderr).toBe(0);
+    const api = parse(run.files.get('compose.yaml') ?? '').services.api;
+    expect(api).toMatchObject({ command: ['node', 'server.js'], environment: { PORT: '80' } });
+    expect(api.deploy.replicas).toBe(2);
+    // the PM2 warnings start prints, on stderr
+    expect(run.stderr).toContain(
+      'velos: warning: ecosystem.config.js: apps[0] (api): unknown option "foo_bar" ignored',
+    );
+    const esm = join(dir, 'app.config.mjs');
+    writeFileSync(esm, "export default { apps: [{ name: 'web', script: 'server.js' }] };\n");
+    const systemd = await runExport(scratch, 'systemd', esm);
+    expect(systemd.code, systemd.stderr).toBe(0);
+    expect([...systemd.files.keys()]).toEqual(['web.service']);
+    // a file that throws: one line naming it
+    const broken = join(dir, 'broken.config.js');
+    writeFileSync(broken, "throw new Error('no apps today');\n");
+    const failed = await runExport(scratch, 'kubernetes', broken);
+    expect(failed.code).not.toBe(0);
+    expect(errorLine(failed.stderr)).toMatch(
+      /broken\.config\.js: the file threw while loading: no apps today/,
+    );
+  });
+
+  it('warns about the unknown options of a PM2 process file, as velos start does', async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'ecosystem.json');
+    writeFileSync(join(dir, 'server.js'), '');
+    writeFileSync(
+      config,
+      JSON.stringify({ apps: [{ name: 'web', script: 'server.js', frobnicate: true }], deploy: {} }),
+    );
+    const run = await runExport(scratch, 'systemd', config);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('velos: warning: ecosystem.json: "deploy" ignored (Velos does not deploy)');
+    expect(run.stderr).toContain(
+      'velos: warning: ecosystem.json: apps[0] (web): unknown option "frobnicate" ignored',
+    );
+    expect(run.files.has('web.service')).toBe(true);
+  });
+
   it('refuses flags of another target and a bad namespace', async () => {
     for (const [args, message] of [
       [['systemd', sboxmgr, '--image', 'x'], /--image applies to compose and kubernetes only/],

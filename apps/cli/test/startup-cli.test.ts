@@ -1,4 +1,12 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +96,83 @@ describe('velos startup systemd --print', () => {
     expect(run.stdout).toContain('User=www-data\n');
     expect(run.stdout).toContain('Environment=VELOS_HOME=/srv/v\n');
   });
+});
+
+describe('velos startup systemd: the home of the daemon user', () => {
+  const isRoot = process.getuid?.() === 0;
+  // nobody's entry in the password database (its home is usually /nonexistent)
+  const nobody = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((line) => line.split(':'))
+    .find((fields) => fields[0] === 'nobody');
+  const nobodyHome = nobody?.[5] ?? '';
+  const me = userInfo().username;
+
+  it.skipIf(nobody === undefined || userInfo().uid === 65_534)(
+    "-u <user> takes that user's ~/.velos when this home would be refused, and says so",
+    async () => {
+      const home = scratch.dir(); // this user's, 0755
+      const run = await scratch.run(BIN, ['startup', 'systemd', '--print', '-u', 'nobody'], {
+        VELOS_HOME: home,
+      });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('User=nobody\n');
+      expect(run.stdout).toContain(`Environment=VELOS_HOME=${nobodyHome}/.velos\n`);
+      expect(run.stderr).toContain(
+        `velos: the daemon runs as nobody, but its home ${home} belongs to ${me}, and the daemon refuses a home of another user: it uses ${nobodyHome}/.velos instead (--home or --hp to choose another)\n`,
+      );
+      // a home given with --home stays, with a warning that says why it cannot work
+      const given = await scratch.run(
+        BIN,
+        ['startup', 'systemd', '--print', '-u', 'nobody', '--home', home],
+        {},
+      );
+      expect(given.code).toBe(0);
+      expect(given.stdout).toContain(`Environment=VELOS_HOME=${home}\n`);
+      expect(given.stderr).toBe(
+        `velos: warning: the daemon runs as nobody, but its home ${home} belongs to ${me}, and the daemon refuses a home of another user; pass --home a directory of nobody${home === `${nobodyHome}/.velos` ? '' : ` (such as ${nobodyHome}/.velos)`}\n`,
+      );
+    },
+  );
+
+  it('warns of a user that does not exist', async () => {
+    const run = await scratch.run(BIN, ['startup', 'systemd', '--print', '-u', 'velos-no-such-user'], {
+      VELOS_HOME: join(scratch.dir(), 'home'),
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'velos: warning: there is no user "velos-no-such-user" on this machine: systemd cannot start the unit as that user\n',
+    );
+  });
+
+  it.runIf(isRoot && nobody !== undefined)(
+    '--hp of another user keeps User= you (as PM2) and warns, naming --user-name that user',
+    async () => {
+      const dir = scratch.dir();
+      chownSync(dir, 65_534, 65_534);
+      const run = await scratch.run(BIN, ['startup', 'systemd', '--print', '--hp', dir], {});
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`User=${me}\n`);
+      expect(run.stdout).toContain(`Environment=VELOS_HOME=${dir}/.velos\n`);
+      expect(run.stderr).toBe(
+        `velos: warning: the daemon runs as ${me}, but it would create its home ${dir}/.velos inside ${dir}, which belongs to nobody, out of the reach of nobody's velos; pass --user-name nobody to run it as nobody, or --home a directory of ${me} (such as ${userInfo().homedir}/.velos)\n`,
+      );
+      mkdirSync(join(dir, '.velos'), { mode: 0o700 });
+      chownSync(join(dir, '.velos'), 65_534, 65_534);
+      const existing = await scratch.run(BIN, ['startup', 'systemd', '--print', '--hp', dir], {});
+      expect(existing.stderr).toMatch(
+        /belongs to nobody, and the daemon refuses a home of another user; pass --user-name nobody/,
+      );
+      // with -u nobody it is right: nothing to say
+      const right = await scratch.run(
+        BIN,
+        ['startup', 'systemd', '--print', '--hp', dir, '-u', 'nobody'],
+        {},
+      );
+      expect(right).toMatchObject({ code: 0, stderr: '' });
+      expect(right.stdout).toContain('User=nobody\n');
+    },
+  );
 });
 
 describe('velos startup launchd --print', () => {

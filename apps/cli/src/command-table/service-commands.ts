@@ -43,8 +43,10 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
     maxArgs: 2,
     summary: 'translate a config file into systemd units, a Compose file or Kubernetes manifests',
     details: [
-      'No daemon is needed: the config (.toml, .yaml, .json) is read and translated. Without --out the',
-      'files are printed (several behind `### <file>` lines); with --out they are written to that dir.',
+      "No daemon is needed: the config (.toml, .yaml, .json, or PM2's ecosystem.config.js, run here as",
+      "`velos start` runs it) is read and translated; a PM2 file's unknown options are warnings on stderr.",
+      'Without --out the files are printed (several behind `### <file>` lines); with --out they are',
+      'written to that dir.',
       'systemd: <app>.service (<app>-<i>.service per instance, grouped by <app>.target), a .timer for a',
       '  job and for cron_restart. compose: compose.yaml. kubernetes: kubernetes.yaml with a Deployment',
       '  per app (a Service when a probe or a whole PORT in its env gives a port), a CronJob per job',
@@ -86,6 +88,8 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
       'systemd: a system unit /etc/systemd/system/<name>.service needs root; without it the command',
       'prints the one line to run as root. --user installs ~/.config/systemd/user/<name>.service.',
       'launchd: ~/Library/LaunchAgents/dev.velos.daemon.plist (macOS). Default: by operating system.',
+      "The daemon's home must be its user's: with --user-name another user whom this home does not suit,",
+      "it is that user's ~/.velos (said on stderr); a home the daemon could not use is a warning.",
     ].join('\n'),
     options: {
       print: { type: 'boolean', description: 'write the unit or plist to stdout and change nothing' },
@@ -97,11 +101,15 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
         value: 'user',
         description: 'systemd: User= of the system unit (default: you)',
       },
-      home: { type: 'string', value: 'dir', description: 'VELOS_HOME of the daemon (default: this one)' },
+      home: {
+        type: 'string',
+        value: 'dir',
+        description: "VELOS_HOME of the daemon (default: this one, or the --user-name user's ~/.velos)",
+      },
       hp: {
         type: 'string',
         value: 'dir',
-        description: "PM2's --hp: the user's home; the daemon's home is <dir>/.velos",
+        description: "PM2's --hp: the user's home; the daemon's home is <dir>/.velos (User= stays you)",
       },
     },
     run: async (ctx, input) =>

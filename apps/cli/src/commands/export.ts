@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, printWarnings } from '../context.js';
 import type { ExportFile, ExportOptions } from '../export/export-file.js';
 import { type ExportTarget, LossyReport } from '../export/lossy-report.js';
 import { usageError } from '../parse-argv.js';
@@ -22,13 +22,7 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
     throw usageError(`unknown export target "${targetArg}" (expected ${TARGETS.join(', ')})`, 'export');
   }
   const options = exportOptions(target, input, configArg);
-  const config = await import('@velos/core/config');
-  const profile = stringOption(input, 'env');
-  const specs = await config.loadConfigFile(resolve(configArg), {
-    baseEnv: {},
-    cpuCount: availableParallelism(),
-    ...(profile === undefined ? {} : { envProfile: profile }),
-  });
+  const specs = await loadSpecs(resolve(configArg), stringOption(input, 'env'));
   const { checkTargetNames } = await import('../export/target-names.js');
   checkTargetNames(specs, target);
   const report = new LossyReport(target, input.options.lossy === true);
@@ -46,6 +40,25 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
     writeFileSync(join(dir, file.name), file.text);
     ctx.print(`wrote ${join(dir, file.name)}`);
   }
+}
+
+/**
+ * The apps of a config file as `velos start` reads them: a JavaScript process file (PM2's
+ * ecosystem.config.js) runs here, in the CLI, with the same loader; the warnings of a PM2 file
+ * (unknown or ignored options) go to stderr as `start` prints them. Only each app's own env counts.
+ */
+async function loadSpecs(path: string, profile: string | undefined): Promise<AppSpec[]> {
+  const config = await import('@velos/core/config');
+  const { isScriptConfig, loadEcosystemScript } = await import('../pm2/ecosystem-file.js');
+  const options = {
+    baseEnv: {},
+    cpuCount: availableParallelism(),
+    ...(profile === undefined ? {} : { envProfile: profile }),
+    onWarning: (message: string) => printWarnings([message]),
+  };
+  return isScriptConfig(path)
+    ? loadEcosystemScript(path, options, config)
+    : config.loadConfigFile(path, options);
 }
 
 async function render(

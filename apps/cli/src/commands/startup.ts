@@ -1,9 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ErrorCodes, VELOS_VERSION, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
-import { type CommandContext, DAEMON_NODE_FLAGS } from '../context.js';
+import { type CommandContext, DAEMON_NODE_FLAGS, printWarnings } from '../context.js';
 import { usageError } from '../parse-argv.js';
 import { installLaunchAgent, uninstallLaunchAgent } from '../startup/launchd-install.js';
 import { renderLaunchdPlist } from '../startup/launchd-plist.js';
@@ -14,6 +14,7 @@ import {
   uninstallSystemdUnit,
 } from '../startup/systemd-install.js';
 import { isValidServiceName, isValidUserName, renderSystemdUnit } from '../startup/systemd-unit.js';
+import { homeProblem, lookupUser, type UserEntry } from '../startup/unit-user.js';
 
 /** The init systems `velos startup` writes a service for. */
 export type InitSystem = 'systemd' | 'launchd';
@@ -26,7 +27,10 @@ const DEFAULT_SERVICE_NAME = 'velos';
  */
 export async function runStartup(ctx: CommandContext, input: CommandInput): Promise<void> {
   const system = initSystemOf(input, 'startup');
-  const home = resolve(stringOption(input, 'home') ?? ctx.home);
+  const target = system === 'systemd' ? systemdTargetOf(input, 'startup') : undefined;
+  const user = target === undefined || target.isUserUnit ? undefined : userNameOf(input);
+  const runAs = await daemonUser(user);
+  const home = await daemonHome(input, ctx.home, runAs);
   const facts = {
     nodePath: process.execPath,
     // the flags this command runs with (`node --max-old-space-size=… velos.js startup`) go to the daemon too
@@ -46,11 +50,13 @@ export async function runStartup(ctx: CommandContext, input: CommandInput): Prom
     return;
   }
 
-  const target = systemdTargetOf(input, 'startup');
-  const user = target.isUserUnit ? undefined : userNameOf(input);
+  if (target === undefined) return;
   const unit = renderSystemdUnit({ ...facts, isUserUnit: target.isUserUnit, ...(user ? { user } : {}) });
+  const isHandedToRoot = !isPrint && !target.isUserUnit && !isRoot();
+  // root, given the line below, checks it; the unit it prints or installs is checked here
+  if (!isHandedToRoot && runAs !== undefined) await warnAboutHome(home, runAs, input);
   if (isPrint) return void process.stdout.write(unit);
-  if (!target.isUserUnit && !isRoot()) {
+  if (isHandedToRoot) {
     const again = [
       'startup',
       'systemd',
@@ -106,6 +112,55 @@ export async function runUnstartup(ctx: CommandContext, input: CommandInput): Pr
       ? `disabled and removed ${removed}; a daemon it runs now keeps running until velos kill`
       : `there is no ${systemdUnitPath(target)}: nothing to remove`,
   );
+}
+
+/** Who the daemon of the unit runs as: you, or the user of --user-name (undefined when there is none). */
+async function daemonUser(user: string | undefined): Promise<UserEntry | undefined> {
+  const me = userInfo();
+  if (user === undefined || user === me.username) return { name: me.username, uid: me.uid, home: me.homedir };
+  const entry = await lookupUser(user);
+  if (entry === undefined) {
+    printWarnings([`there is no user "${user}" on this machine: systemd cannot start the unit as that user`]);
+  }
+  return entry;
+}
+
+/**
+ * The daemon's VELOS_HOME: --home (or --hp's <dir>/.velos); else this one, unless the daemon runs as
+ * another user who could not use it (the daemon refuses a home of another user): then that user's
+ * ~/.velos, and a line on stderr says so.
+ */
+async function daemonHome(
+  input: CommandInput,
+  current: string,
+  runAs: UserEntry | undefined,
+): Promise<string> {
+  const given = stringOption(input, 'home');
+  if (given !== undefined) return resolve(given);
+  const home = resolve(current);
+  if (runAs === undefined || runAs.uid === process.getuid?.()) return home;
+  const problem = await homeProblem(home, runAs);
+  if (problem === undefined) return home;
+  const theirs = join(runAs.home, '.velos');
+  process.stderr.write(
+    `velos: the daemon runs as ${runAs.name}, but ${problem.what}: it uses ${theirs} instead (--home or --hp to choose another)\n`,
+  );
+  return theirs;
+}
+
+/** A warning when the daemon of the unit could not use its home, with the fix. */
+async function warnAboutHome(home: string, runAs: UserEntry, input: CommandInput): Promise<void> {
+  const problem = await homeProblem(home, runAs);
+  if (problem === undefined) return;
+  const theirs = join(runAs.home, '.velos');
+  const another = `--home a directory of ${runAs.name}${theirs === home ? '' : ` (such as ${theirs})`}`;
+  const isOwnerAnother = problem.owner !== undefined && problem.ownerUid !== 0;
+  const fix =
+    problem.fix ??
+    (isOwnerAnother && input.options['user-name'] === undefined
+      ? `pass --user-name ${problem.owner} to run it as ${problem.owner}, or ${another}`
+      : `pass ${another}`);
+  printWarnings([`the daemon runs as ${runAs.name}, but ${problem.what}; ${fix}`]);
 }
 
 function initSystemOf(input: CommandInput, command: string): InitSystem {

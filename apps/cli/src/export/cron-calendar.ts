@@ -1,111 +1,147 @@
-/** A cron expression translated for a target, or why it cannot be. */
-export type CronTranslation = { ok: true; value: string } | { ok: false; reason: string };
+import { type CronTranslation, cronFields, MONTHS, positiveStep, weekdaySet } from './cron-fields.js';
 
-const MACROS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const SYSTEMD_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** The days of month of the nth weekday of a month (`MON#2` → the Monday among days 8-14); `L` the last. */
+const NTH_WEEK: Record<string, string> = {
+  '1': '-01..07',
+  '2': '-08..14',
+  '3': '-15..21',
+  '4': '-22..28',
+  '5': '-29..31',
+  l: '~07/1',
+};
 
-/** The fields of a cron expression (5, or 6 with seconds first), macros expanded; null when malformed. */
-export function cronFields(expression: string): { second: string; fields: string[] } | null {
-  const text = MACROS[expression.trim().toLowerCase()] ?? expression.trim();
-  const words = text.split(/\s+/);
-  if (words.length === 5) return { second: '0', fields: words };
-  if (words.length === 6) return { second: words[0] ?? '0', fields: words.slice(1) };
-  return null;
+/** How one numeric cron field reads: its range, and where `*\/N` starts (1 for days and months). */
+interface FieldRange {
+  min: number;
+  max: number;
+  width: number;
+  names?: string[];
+  /** Where `*\/N` starts; `min` unless told (croner counts years from 0: `*\/2` is the even years). */
+  stepFrom?: (step: number) => number;
 }
 
+const SECOND: FieldRange = { min: 0, max: 59, width: 2 };
+const MINUTE = SECOND;
+const HOUR: FieldRange = { min: 0, max: 23, width: 2 };
+const DAY: FieldRange = { min: 1, max: 31, width: 2 };
+const MONTH: FieldRange = { min: 1, max: 12, width: 2, names: MONTHS };
+const YEAR: FieldRange = {
+  min: 1970,
+  max: 9999,
+  width: 4,
+  stepFrom: (step) => Math.ceil(1970 / step) * step,
+};
+
 /**
- * A cron expression as a systemd `OnCalendar=` value (`Mon..Fri *-*-* 09:00:00`). Cron's OR of a
- * day of month and a day of week, and the `L`/`W`/`#`/`?` extensions, have no systemd form.
+ * A cron expression, as the job scheduler reads it, as a systemd `OnCalendar=` value
+ * (`Mon..Fri *-*-* 09:00:00`). Cron's `*\/N` starts at the field's first value (minute 0, day 1,
+ * month 1), as systemd's `A/N` does from A. Cron's OR of a day of month and a day of week, `W`, and a
+ * `L` among other days have no systemd form; `+` (croner's AND of both) and `#` do.
  * @example cronToOnCalendar('*\/15 9-17 * * 1-5') // → { ok: true, value: 'Mon..Fri *-*-* 09..17:00/15:00' }
+ * @example cronToOnCalendar('0 0 1 *\/2 *') // → { ok: true, value: '*-01/2-01 00:00:00' }
  */
 export function cronToOnCalendar(expression: string): CronTranslation {
   const parsed = cronFields(expression);
-  if (!parsed) return { ok: false, reason: `"${expression}" is not a cron expression of 5 or 6 fields` };
-  const [minute = '*', hour = '*', dom = '*', month = '*', dow = '*'] = parsed.fields;
-  if (/[LW#?]/i.test(withoutNames(parsed.fields.join(' ')))) {
-    return { ok: false, reason: `"${expression}" uses L, W, # or ?, which systemd calendars lack` };
-  }
-  if (dom !== '*' && dow !== '*') {
+  if (!parsed) return { ok: false, reason: `"${expression}" is not a cron expression of 5, 6 or 7 fields` };
+  const isAnd = parsed.dayOfWeek.startsWith('+');
+  const dayOfWeek = isAnd ? parsed.dayOfWeek.slice(1) : parsed.dayOfWeek;
+  const { dayOfMonth } = parsed;
+  if (/W/i.test(dayOfMonth)) {
     return {
       ok: false,
-      reason: `"${expression}" restricts both the day of month and the day of week (cron runs on either, systemd needs both)`,
+      reason: `"${expression}" uses W (the nearest weekday), which systemd calendars lack`,
     };
   }
   try {
-    const weekdays = dow === '*' ? '' : `${dow.split(',').map(weekdayPart).join(',')} `;
-    const date = `*-${field(month, MONTHS, 1)}-${field(dom, [], 1)}`;
-    const time = [hour, minute, parsed.second].map((part) => field(part, [], 0, 2)).join(':');
-    return { ok: true, value: `${weekdays}${date} ${time}` };
+    const week = weekdays(dayOfWeek);
+    if (dayOfMonth !== '*' && week.days !== '' && (!isAnd || week.nth !== undefined)) {
+      return {
+        ok: false,
+        reason: `"${expression}" restricts both the day of month and the day of week (cron runs on either, systemd needs both)`,
+      };
+    }
+    const date = `${field(parsed.year, YEAR)}-${field(parsed.month, MONTH)}${days(week.nth ?? dayOfMonth)}`;
+    const time = [field(parsed.hour, HOUR), field(parsed.minute, MINUTE), field(parsed.second, SECOND)].join(
+      ':',
+    );
+    return { ok: true, value: `${week.days === '' ? '' : `${week.days} `}${date} ${time}` };
   } catch (error) {
     return { ok: false, reason: `"${expression}": ${(error as Error).message}` };
   }
 }
 
-/**
- * A cron expression for a Kubernetes CronJob (5 fields): a seconds field is kept only when it is `0`.
- */
-export function cronToKubernetes(expression: string): CronTranslation {
-  const parsed = cronFields(expression);
-  if (!parsed) return { ok: false, reason: `"${expression}" is not a cron expression of 5 or 6 fields` };
-  if (parsed.second !== '0' && parsed.second !== '00') {
-    return { ok: false, reason: `"${expression}" runs on seconds; a CronJob runs at most once a minute` };
-  }
-  return { ok: true, value: parsed.fields.join(' ') };
+/** The day-of-month part, with its leading `-` (or `~` for `L`, the last day). */
+function days(text: string): string {
+  if (text.startsWith('-') || text.startsWith('~')) return text; // from a weekday's #n
+  if (text.toUpperCase() === 'L') return '~01';
+  if (/L/i.test(text)) throw new Error(`"${text}": L among other days has no systemd form`);
+  return `-${field(text, DAY)}`;
 }
 
-/** One cron field (`*`, `5`, `1-5`, `*\/10`, `0-30/5`, lists, names) in systemd's syntax. */
-function field(text: string, names: string[], firstName: number, width = 1): string {
+/**
+ * The weekday prefix (`Mon..Fri`, empty for every day) and, for `#n` or `L` (the nth or last such
+ * weekday of the month), the days of month that stand for it.
+ */
+function weekdays(text: string): { days: string; nth?: string } {
+  if (text === '*') return { days: '' };
+  const terms = text.split(',').map((term) => /^(.*?)(?:#(\d|L)|(L))?$/i.exec(term));
+  const nths = new Set(terms.map((match) => (match?.[2] ?? match?.[3] ?? '').toLowerCase()));
+  if (nths.size > 1)
+    throw new Error(`"${text}" mixes weekdays of different weeks, which one calendar cannot`);
+  const [nth = ''] = nths;
+  const week = nth === '' ? undefined : NTH_WEEK[nth];
+  if (nth !== '' && week === undefined) throw new Error(`"${text}" names a week a month does not have`);
+  const set = weekdaySet(terms.map((match) => match?.[1] ?? '').join(','));
+  return { days: runs(set).join(','), ...(week === undefined ? {} : { nth: week }) };
+}
+
+/** Days as systemd writes them, Monday first (its weeks end on Sunday): [0,1,2,3,5] → ['Mon..Wed', 'Fri', 'Sun']. */
+function runs(set: number[]): string[] {
+  const order = set.map((day) => (day + 6) % 7).sort((a, b) => a - b); // Monday 0 … Sunday 6
+  const name = (index: number | undefined): string => SYSTEMD_DAYS[((index ?? 0) + 1) % 7] ?? 'Sun';
+  const out: string[] = [];
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && (order[j + 1] ?? 0) === (order[j] ?? 0) + 1) j += 1;
+    if (j - i >= 2) out.push(`${name(order[i])}..${name(order[j])}`);
+    else for (let k = i; k <= j; k += 1) out.push(name(order[k]));
+    i = j + 1;
+  }
+  return out;
+}
+
+/** One numeric cron field (`*`, `5`, `1-5`, `*\/10`, `1-10/2`, lists, month names) in systemd's syntax. */
+function field(text: string, range: FieldRange): string {
   return text
     .split(',')
     .map((part) => {
-      const [range = '*', step] = part.split('/');
-      if (step !== undefined && !/^\d+$/.test(step)) throw new Error(`bad step "${part}"`);
-      if (range === '*') return step === undefined ? '*' : `${pad('0', width)}/${step}`;
-      const [from = '', to] = range.split('-');
-      const start = pad(value(from, names, firstName), width);
-      if (to !== undefined) {
-        if (step !== undefined) throw new Error(`a stepped range "${part}" has no systemd form`);
-        return `${start}..${pad(value(to, names, firstName), width)}`;
+      const [span = '', stepText] = part.split('/');
+      const step = stepText === undefined ? undefined : positiveStep(stepText, part);
+      if (span === '*') {
+        if (step === undefined) return '*';
+        return `${pad(range.stepFrom?.(step) ?? range.min, range.width)}/${step}`;
       }
-      return step === undefined ? start : `${start}/${step}`;
+      const [fromText = '', toText] = span.split('-');
+      const from = value(fromText, range);
+      const to = toText === undefined ? undefined : value(toText, range);
+      if (to !== undefined && to < from) throw new Error(`"${part}" is a range backwards`);
+      const start = pad(from, range.width);
+      const text = to === undefined ? start : `${start}..${pad(to, range.width)}`;
+      return step === undefined ? text : `${text}/${step}`;
     })
     .join(',');
 }
 
-function value(text: string, names: string[], firstName: number): string {
-  const index = names.indexOf(text.toLowerCase());
-  if (index !== -1) return String(index + firstName);
-  if (!/^\d+$/.test(text)) throw new Error(`"${text}" is not a number`);
-  return String(Number(text));
+function value(text: string, range: FieldRange): number {
+  const index = range.names?.indexOf(text.toLowerCase()) ?? -1;
+  const n = index !== -1 ? index + range.min : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < range.min || n > range.max) {
+    throw new Error(`"${text}" is not a value from ${range.min} to ${range.max}`);
+  }
+  return n;
 }
 
-function pad(text: string, width: number): string {
-  return text.padStart(width, '0');
-}
-
-function weekdayPart(part: string): string {
-  if (part.includes('/')) throw new Error(`a stepped day of week "${part}" has no systemd form`);
-  const [from = '', to] = part.split('-');
-  const day = (text: string): string => {
-    const index = DAYS.indexOf(text.toLowerCase());
-    const n = index !== -1 ? index : Number(text);
-    if (!Number.isInteger(n) || n < 0 || n > 7) throw new Error(`"${text}" is not a day of week`);
-    return SYSTEMD_DAYS[n % 7] ?? 'Sun';
-  };
-  return to === undefined ? day(from) : `${day(from)}..${day(to)}`;
-}
-
-// month and day names hold an l or a w (jul, wed) that is not cron's L or W
-function withoutNames(text: string): string {
-  return text.replace(new RegExp(`\\b(${[...MONTHS, ...DAYS].join('|')})\\b`, 'gi'), '');
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
 }

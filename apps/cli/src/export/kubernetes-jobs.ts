@@ -1,5 +1,5 @@
 import type { AppSpec } from '@velos/core';
-import { cronToKubernetes } from './cron-calendar.js';
+import { cronToKubernetes } from './cron-kubernetes.js';
 import { wholeSeconds } from './export-file.js';
 import type { Manifest } from './kubernetes.js';
 import type { LossyReport } from './lossy-report.js';
@@ -50,7 +50,7 @@ function schedule(spec: AppSpec, report: LossyReport): string {
   if (spec.schedule !== undefined) {
     const cron = cronToKubernetes(spec.schedule);
     if (cron.ok) return cron.value;
-    report.lossy(spec.name, 'schedule', cron.reason, 'pick a schedule of whole minutes');
+    report.lossy(spec.name, 'schedule', cron.reason, 'pick a schedule of 5 standard cron fields');
     return '* * * * *';
   }
   const cron = intervalCron(spec.intervalMs ?? 60_000);

@@ -176,6 +176,15 @@ function noteKubernetesLosses(spec: AppSpec, report: LossyReport): void {
       'set STOPSIGNAL in the image',
     );
   }
+  // a Job's or CronJob's pods start as soon as they are scheduled too
+  if (spec.dependsOn.length > 0) {
+    report.lossy(
+      app,
+      'depends_on',
+      'pods start without waiting for other apps',
+      'an init container that waits for the dependency, or retries in the app',
+    );
+  }
   if (spec.type === 'job') return;
   if (!spec.autorestart) {
     report.lossy(app, 'autorestart', 'a Deployment always restarts its pods', 'run it as a Kubernetes Job');
@@ -189,14 +198,6 @@ function noteKubernetesLosses(spec: AppSpec, report: LossyReport): void {
       'cron_restart',
       'no restart on a schedule',
       'a CronJob running `kubectl rollout restart deployment/<name>`',
-    );
-  }
-  if (spec.dependsOn.length > 0) {
-    report.lossy(
-      app,
-      'depends_on',
-      'pods start without waiting for other apps',
-      'an init container that waits for the dependency, or retries in the app',
     );
   }
   if (
