@@ -264,6 +264,11 @@ describe('config hot reload (CFG-2)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/web: max_memory: expected a size like "200M"/);
     expect(await onlinePids(home, ['web'])).toEqual(before);
+    // a dependency the daemon does not have is refused before the app is stopped
+    const dangling = await velos(['config', 'set', 'web', 'depends_on=["nope"]'], { home });
+    expect(dangling.code).toBe(1);
+    expect(dangling.stderr).toMatch(/^velos: app 'web': depends_on 'nope', which is not in the daemon$/m);
+    expect(await onlinePids(home, ['web'])).toEqual(before);
 
     await velosOk(['config', 'set', 'web', 'max_memory=200M', 'kill_timeout=2s', 'autorestart=true'], {
       home,

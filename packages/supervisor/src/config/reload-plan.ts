@@ -26,7 +26,9 @@ export function planReload(
   let ordered: AppSpec[];
   try {
     checkRemovals(next, others, new Set(diff.removed.map((spec) => spec.name)));
-    ordered = orderByDependencies([...next], (spec) => spec, known, { itemsAre: 'this file' });
+    ordered = orderByDependencies([...next], (spec) => spec, known, {
+      missing: 'neither in this file nor in the daemon',
+    });
   } catch (error) {
     if (!isVelosError(error)) throw error;
     const data = typeof error.data === 'object' && error.data !== null ? error.data : {};
@@ -47,6 +49,17 @@ export function planReload(
     else steps.push({ kind: 'add', specs: [spec] });
   }
   return steps;
+}
+
+/**
+ * CFG-2 `config set`: checks the `depends_on` of an app's new spec against the daemon's other apps
+ * (`others`), before the app is touched: a missing dependency or a cycle throws `INVALID_CONFIG`.
+ */
+export function checkChangedApp(after: AppSpec, others: readonly AppSpec[]): void {
+  const known = new Map(
+    others.filter((spec) => spec.name !== after.name).map((spec) => [spec.name, { spec }]),
+  );
+  orderByDependencies([after], (spec) => spec, known, { missing: 'not in the daemon' });
 }
 
 /** An app, of the file or not, that depends on an app the file no longer has: named as such. */

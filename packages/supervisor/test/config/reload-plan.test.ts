@@ -1,6 +1,6 @@
 import { APP_DEFAULTS, type AppSpec, ErrorCodes } from '@velos/core';
 import { describe, expect, it } from 'vitest';
-import { planReload, type ReloadStep } from '../../src/config/reload-plan.js';
+import { checkChangedApp, planReload, type ReloadStep } from '../../src/config/reload-plan.js';
 import { diffSpecs } from '../../src/config/spec-diff.js';
 
 const FILE = '/srv/velos.toml';
@@ -93,5 +93,14 @@ describe('planReload (CFG-2)', () => {
     expect(refusal([spec('db'), spec('api')], [spec('api')], [outsider]).message).toMatch(
       /^velos\.toml: app 'report': depends_on 'db', which this file no longer has .*'report' is not from this file/,
     );
+  });
+
+  it('checks the dependencies of one app given a new spec (config set) against the other apps', () => {
+    const others = [spec('db'), spec('api', ['db'])];
+    expect(() => checkChangedApp(spec('api', ['nope']), others)).toThrow(
+      "app 'api': depends_on 'nope', which is not in the daemon",
+    );
+    expect(() => checkChangedApp(spec('db', ['api']), others)).toThrow('depends_on cycle: db -> api -> db');
+    expect(() => checkChangedApp(spec('api', ['db']), others)).not.toThrow();
   });
 });
