@@ -142,9 +142,9 @@ export function validateConfig(
     );
   }
   // OBS-3: a file's `[[alerts]]` are read by `loadConfigAlerts` (alert-rules.ts), not by the app schema.
-  const raw = hasKey(document, 'alerts')
-    ? withoutKey(document as Record<string, unknown>, 'alerts')
-    : document;
+  const raw = withoutExtensions(
+    hasKey(document, 'alerts') ? withoutKey(document as Record<string, unknown>, 'alerts') : document,
+  );
   const isProcessesForm = hasKey(raw, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
   const apps = isProcessesForm
@@ -239,6 +239,17 @@ function checkAppLimits(doc: unknown, label: string, listKey: string): void {
 function withoutKey(doc: Record<string, unknown>, key: string): Record<string, unknown> {
   const { [key]: _left, ...rest } = doc;
   return rest;
+}
+
+/**
+ * The document without its top-level `x-…` keys: extension fields, as docker-compose and
+ * process-compose files keep YAML anchors there (`x-common: &common`), ignored in every format.
+ */
+function withoutExtensions(doc: unknown): unknown {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc;
+  const keys = Object.keys(doc);
+  if (!keys.some((key) => key.startsWith('x-'))) return doc;
+  return Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('x-')));
 }
 
 /** `[defaults]` under every app entry: the app's own keys win. */
@@ -336,7 +347,8 @@ export async function parseConfigText(text: string, file: string): Promise<unkno
   }
   try {
     if (ext === '.toml') return parserOf(await import('smol-toml'))(text);
-    if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text);
+    // merge keys (`<<: *common`), as docker-compose and process-compose files use them
+    if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text, { merge: true });
     if (ext === '.json') return JSON.parse(text);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
@@ -358,7 +370,7 @@ export async function parseConfigText(text: string, file: string): Promise<unkno
   );
 }
 
-type Parse = (text: string) => unknown;
+type Parse = (text: string, options?: object) => unknown;
 
 // A bundler may hand a CommonJS package (yaml) to `import()` as `{ default: module }` only.
 function parserOf(mod: { parse?: Parse; default?: { parse?: Parse } }): Parse {
