@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { MAX_CONFIG_DEPTH, tooDeepLine } from './config-depth.js';
+import { CONFIG_PARSE, innermostIssue } from './config-issues.js';
 import { jsonErrorText, keyPathLine, quoteValue, syntaxErrorLine } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { keysAt, suggestKey } from './key-suggestion.js';
@@ -154,7 +155,7 @@ export function validateConfig(
   const { profiles } = split;
   const doc = ctx.defaults ? withDefaults(split.doc, ctx.defaults) : split.doc;
   checkAppLimits(doc, label, listKey);
-  const result = configFileSchema.safeParse(doc);
+  const result = configFileSchema.safeParse(doc, CONFIG_PARSE);
   if (!result.success) {
     const error = configError(label, result.error, doc, configFileSchema);
     throw ctx.dialect === 'pm2' ? withAppName(error, label, doc) : error;
@@ -207,7 +208,16 @@ function appsFromProcesses(raw: unknown, label: string): Record<string, unknown>
       { data: { keyPath: ['processes'] } },
     );
   }
-  const result = processesFileSchema.safeParse(raw);
+  const processes = (raw as { processes?: unknown }).processes;
+  if (processes !== null && typeof processes === 'object' && !Array.isArray(processes)) {
+    // process-compose writes `processes:` as a map of names; its keys and defaults differ from this form's
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: processes: expected a list (- name: web, command: "…"), got a map of names as process-compose writes it, which Velos does not read: write each process as an "apps:" entry (name, script: its command), see docs/configuration.md`,
+      { data: { keyPath: ['processes'] } },
+    );
+  }
+  const result = processesFileSchema.safeParse(raw, CONFIG_PARSE);
   if (!result.success) throw configError(label, result.error, raw, processesFileSchema);
   return result.data.processes.map(processEntryToApp);
 }
@@ -386,7 +396,7 @@ export function configError(
   doc: unknown,
   schema: z.core.$ZodType,
 ): VelosError {
-  const issue = error.issues[0]!;
+  const issue = innermostIssue(error.issues[0]!);
   const path = formatPath(issue.path);
   const got = valueAt(doc, issue.path);
   let message = issue.message;
