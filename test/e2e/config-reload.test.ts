@@ -35,6 +35,11 @@ function app(name: string, script = SILENT, extra = ''): string {
   return `[[apps]]\nname = "${name}"\nscript = "${script}"\n${extra}\n`;
 }
 
+/** `[reload] grace` of the home's config.toml: reloads of healthy apps answer without waiting 5 s. */
+function shortGrace(home: string): void {
+  writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
+}
+
 /** The events of the home's bus, through @velos/client (no daemon is started for it). */
 async function eventsOf(home: string, kinds: string[]): Promise<VelosEvent[]> {
   const client = createClient({ home, autoStart: false });
@@ -134,6 +139,85 @@ describe('config hot reload (CFG-2)', () => {
     expect((await onlinePids(home, ['api', 'side'])).api).toBe(after.api);
   });
 
+  it('an app that gains a dependency on an app added by the same file: the dependency starts first, then the app with its new spec; a cycle is refused up front', async () => {
+    const home = createHome();
+    shortGrace(home);
+    const file = writeConfig(home, app('x1'));
+    await velosOk(['start', file], { home });
+    const before = await onlinePids(home, ['x1']);
+
+    writeConfig(home, app('x1', SILENT, 'depends_on = ["x2"]') + app('x2'));
+    const result = await velosOk(['config', 'reload', file, '--json'], { home });
+    expect(JSON.parse(result.stdout).files[0]).toMatchObject({
+      added: ['x2'],
+      changed: ['x1'],
+      rolledBack: [],
+    });
+    const after = await onlinePids(home, ['x1', 'x2']);
+    expect(after.x1).not.toBe(before.x1);
+    const log = readFileSync(join(home, 'daemon.log'), 'utf8');
+    expect(log.indexOf('starting x2')).toBeGreaterThan(0);
+    expect(log.lastIndexOf('starting x1')).toBeGreaterThan(log.indexOf('starting x2'));
+    const shown = JSON.parse((await velosOk(['config', 'show', 'x1', '--json'], { home })).stdout);
+    expect(shown.dependsOn).toEqual([{ name: 'x2', condition: 'started' }]);
+
+    writeConfig(home, app('x1', SILENT, 'depends_on = ["x2"]') + app('x2', SILENT, 'depends_on = ["x1"]'));
+    const cycle = await velos(['config', 'reload', file], { home });
+    expect(cycle.code).toBe(1);
+    expect(cycle.stderr).toMatch(/^velos: app\.toml: depends_on cycle: x1 -> x2 -> x1$/m);
+    expect(await onlinePids(home, ['x1', 'x2'])).toEqual(after);
+    const rejected = (await eventsOf(home, ['config.rejected'])).at(-1)!;
+    expect(rejected.message).toMatch(/cycle.*\(nothing changed\)/);
+  });
+
+  it('refuses a file that removes an app another app of it still depends on, as velos start would: nothing changed', async () => {
+    const home = createHome();
+    shortGrace(home);
+    const file = writeConfig(home, app('db') + app('api', SILENT, 'depends_on = ["db"]'));
+    await velosOk(['start', file], { home });
+    const before = await onlinePids(home, ['db', 'api']);
+
+    writeConfig(home, app('api', SILENT, 'depends_on = ["db"]'));
+    const reload = await velos(['config', 'reload', file], { home });
+    expect(reload.code).toBe(1);
+    expect(reload.stderr).toMatch(
+      /^velos: app\.toml: app 'api': depends_on 'db', which this file no longer has \(the reload would delete it\)/m,
+    );
+    expect(await onlinePids(home, ['db', 'api'])).toEqual(before);
+  });
+
+  it('a step that fails mid-way undoes the steps before it: the apps run as before, exit 1 naming the failure', async () => {
+    const home = createHome();
+    shortGrace(home);
+    const file = writeConfig(home, app('keep') + app('change', SILENT, 'env = { V = "1" }') + app('drop'));
+    await velosOk(['start', file], { home });
+    const before = await onlinePids(home, ['keep', 'change', 'drop']);
+
+    // a log file that is a directory passes the file's validation but cannot be opened by the daemon:
+    // 'drop' is deleted and 'change' restarted before 'add' (which depends on 'change') fails
+    const dir = join(home, 'project', 'a-directory');
+    mkdirSync(dir, { recursive: true });
+    writeConfig(
+      home,
+      app('keep') +
+        app('change', SILENT, 'env = { V = "2" }') +
+        app('add', SILENT, `depends_on = ["change"]\nout_file = "${dir}"`),
+    );
+    const reload = await velos(['config', 'reload', file], { home });
+    expect(reload.code).toBe(1);
+    expect(reload.stderr).toMatch(
+      /^velos: app\.toml: applying the file failed at add: .*EISDIR.*; rolled back add, change, drop: the apps run as before$/m,
+    );
+    const after = await onlinePids(home, ['keep', 'change', 'drop']);
+    expect(after.keep).toBe(before.keep);
+    const shown = JSON.parse((await velosOk(['config', 'show', 'change', '--json'], { home })).stdout);
+    expect(shown.envKeys).toContain('V');
+    const toml = (await velosOk(['config', 'show', 'change'], { home })).stdout;
+    expect(toml).toMatch(/V = "1"/);
+    const rolledBack = await eventsOf(home, ['config.rolled_back']);
+    expect(rolledBack.map((event) => event.app).sort()).toEqual(['add', 'change', 'drop']);
+  });
+
   it('keeps the link and the watch across a daemon restart (state.json)', async () => {
     const home = createHome();
     const file = writeConfig(home, app('a'));
@@ -179,6 +263,11 @@ describe('config hot reload (CFG-2)', () => {
     const bad = await velos(['config', 'set', 'web', 'max_memory=12parsecs'], { home });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/web: max_memory: expected a size like "200M"/);
+    expect(await onlinePids(home, ['web'])).toEqual(before);
+    // a dependency the daemon does not have is refused before the app is stopped
+    const dangling = await velos(['config', 'set', 'web', 'depends_on=["nope"]'], { home });
+    expect(dangling.code).toBe(1);
+    expect(dangling.stderr).toMatch(/^velos: app 'web': depends_on 'nope', which is not in the daemon$/m);
     expect(await onlinePids(home, ['web'])).toEqual(before);
 
     await velosOk(['config', 'set', 'web', 'max_memory=200M', 'kill_timeout=2s', 'autorestart=true'], {

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { parseCondition } from './alert-condition.js';
 import type { AlertChannel, AlertRule } from './alert-rule.js';
+import { CONFIG_PARSE } from './config-issues.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { durationValue, failValue } from './schema-values.js';
 import { MAX_DURATION_MS } from './units.js';
@@ -75,6 +76,7 @@ function buildConfigSchema() {
         value !== null && typeof value === 'object' && !Array.isArray(value) ? commandTable : program;
       const result = (schema as z.ZodMiniType<string[] | { run: string[]; timeout?: number }>).safeParse(
         value,
+        CONFIG_PARSE,
       );
       if (result.success) return result.data;
       for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as never);
@@ -168,7 +170,7 @@ function stringOr<S extends z.ZodMiniType<string, string>, T extends z.ZodMiniTy
   return z.pipe(
     z.unknown(),
     z.transform((value, ctx): z.output<S> | z.output<T> => {
-      const result = (typeof value === 'string' ? text : table).safeParse(value);
+      const result = (typeof value === 'string' ? text : table).safeParse(value, CONFIG_PARSE);
       if (result.success) return result.data as z.output<S> | z.output<T>;
       for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as never);
       return z.NEVER;
@@ -200,7 +202,7 @@ export function parseAlertRules(raw: unknown, label: string, source: string, key
   const seen = new Set<string>();
   return raw.map((item, i) => {
     const at = `${key}[${i}]`;
-    const result = alertConfigSchema.safeParse(item);
+    const result = alertConfigSchema.safeParse(item, CONFIG_PARSE);
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const path = issue.path

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { splitArgs } from './app-resolve.js';
 import { NESTED_DEFAULTS } from './app-spec.js';
+import { CONFIG_PARSE } from './config-issues.js';
 import { quoteValue } from './quote-value.js';
 import { durationValue, failValue } from './schema-values.js';
 import { parseSizeBytes } from './units.js';
@@ -23,16 +24,14 @@ export const envValues = z.pipe(
 );
 
 function size(minBytes: number) {
+  const expected = (value: unknown): string =>
+    `expected a size like "200M", "1G" or a number of bytes (at least ${minBytes}), got ${quoteValue(value)}`;
   return z.pipe(
-    z.union([z.number(), z.string()]),
+    z.union([z.number(), z.string()], { error: (issue) => expected(issue.input) }),
     z.transform((value, ctx) => {
       const bytes = parseSizeBytes(value);
       if (bytes !== null && bytes >= minBytes) return bytes;
-      return failValue(
-        ctx,
-        value,
-        `expected a size like "200M", "1G" or a number of bytes (at least ${minBytes}), got ${quoteValue(value)}`,
-      );
+      return failValue(ctx, value, expected(value));
     }),
   );
 }
@@ -83,7 +82,13 @@ function stringOr<S extends z.ZodMiniType<string, string>, T extends z.ZodMiniTy
   return z.pipe(
     z.unknown(),
     z.transform((value, ctx): z.output<S> | z.output<T> => {
-      const result = (typeof value === 'string' ? text : table).safeParse(value);
+      if (
+        typeof value !== 'string' &&
+        (value === null || typeof value !== 'object' || Array.isArray(value))
+      ) {
+        return failValue(ctx, value, `expected a string or a table, got ${quoteValue(value)}`);
+      }
+      const result = (typeof value === 'string' ? text : table).safeParse(value, CONFIG_PARSE);
       if (result.success) return result.data as z.output<S> | z.output<T>;
       for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as never);
       return z.NEVER;

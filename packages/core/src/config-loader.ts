@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { MAX_CONFIG_DEPTH, tooDeepLine } from './config-depth.js';
+import { CONFIG_PARSE, innermostIssue } from './config-issues.js';
 import { jsonErrorText, keyPathLine, quoteValue, syntaxErrorLine } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { keysAt, suggestKey } from './key-suggestion.js';
@@ -142,9 +143,9 @@ export function validateConfig(
     );
   }
   // OBS-3: a file's `[[alerts]]` are read by `loadConfigAlerts` (alert-rules.ts), not by the app schema.
-  const raw = hasKey(document, 'alerts')
-    ? withoutKey(document as Record<string, unknown>, 'alerts')
-    : document;
+  const raw = withoutExtensions(
+    hasKey(document, 'alerts') ? withoutKey(document as Record<string, unknown>, 'alerts') : document,
+  );
   const isProcessesForm = hasKey(raw, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
   const apps = isProcessesForm
@@ -154,7 +155,7 @@ export function validateConfig(
   const { profiles } = split;
   const doc = ctx.defaults ? withDefaults(split.doc, ctx.defaults) : split.doc;
   checkAppLimits(doc, label, listKey);
-  const result = configFileSchema.safeParse(doc);
+  const result = configFileSchema.safeParse(doc, CONFIG_PARSE);
   if (!result.success) {
     const error = configError(label, result.error, doc, configFileSchema);
     throw ctx.dialect === 'pm2' ? withAppName(error, label, doc) : error;
@@ -207,7 +208,16 @@ function appsFromProcesses(raw: unknown, label: string): Record<string, unknown>
       { data: { keyPath: ['processes'] } },
     );
   }
-  const result = processesFileSchema.safeParse(raw);
+  const processes = (raw as { processes?: unknown }).processes;
+  if (processes !== null && typeof processes === 'object' && !Array.isArray(processes)) {
+    // process-compose writes `processes:` as a map of names; its keys and defaults differ from this form's
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: processes: expected a list (- name: web, command: "…"), got a map of names as process-compose writes it, which Velos does not read: write each process as an "apps:" entry (name, script: its command), see docs/configuration.md`,
+      { data: { keyPath: ['processes'] } },
+    );
+  }
+  const result = processesFileSchema.safeParse(raw, CONFIG_PARSE);
   if (!result.success) throw configError(label, result.error, raw, processesFileSchema);
   return result.data.processes.map(processEntryToApp);
 }
@@ -239,6 +249,17 @@ function checkAppLimits(doc: unknown, label: string, listKey: string): void {
 function withoutKey(doc: Record<string, unknown>, key: string): Record<string, unknown> {
   const { [key]: _left, ...rest } = doc;
   return rest;
+}
+
+/**
+ * The document without its top-level `x-…` keys: extension fields, as docker-compose and
+ * process-compose files keep YAML anchors there (`x-common: &common`), ignored in every format.
+ */
+function withoutExtensions(doc: unknown): unknown {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc;
+  const keys = Object.keys(doc);
+  if (!keys.some((key) => key.startsWith('x-'))) return doc;
+  return Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('x-')));
 }
 
 /** `[defaults]` under every app entry: the app's own keys win. */
@@ -336,7 +357,8 @@ export async function parseConfigText(text: string, file: string): Promise<unkno
   }
   try {
     if (ext === '.toml') return parserOf(await import('smol-toml'))(text);
-    if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text);
+    // merge keys (`<<: *common`), as docker-compose and process-compose files use them
+    if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text, { merge: true });
     if (ext === '.json') return JSON.parse(text);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
@@ -358,7 +380,7 @@ export async function parseConfigText(text: string, file: string): Promise<unkno
   );
 }
 
-type Parse = (text: string) => unknown;
+type Parse = (text: string, options?: object) => unknown;
 
 // A bundler may hand a CommonJS package (yaml) to `import()` as `{ default: module }` only.
 function parserOf(mod: { parse?: Parse; default?: { parse?: Parse } }): Parse {
@@ -374,7 +396,7 @@ export function configError(
   doc: unknown,
   schema: z.core.$ZodType,
 ): VelosError {
-  const issue = error.issues[0]!;
+  const issue = innermostIssue(error.issues[0]!);
   const path = formatPath(issue.path);
   const got = valueAt(doc, issue.path);
   let message = issue.message;

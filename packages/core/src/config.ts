@@ -9,6 +9,7 @@ export {
   splitArgs,
 } from './app-schema.js';
 export { loadConfigAlerts } from './config-alerts.js';
+export { CONFIG_PARSE } from './config-issues.js';
 export {
   CONFIG_EXTENSIONS,
   checkConfigCrons,

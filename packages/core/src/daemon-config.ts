@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as z from 'zod/mini';
 import { appConfigSchema } from './app-schema.js';
+import { CONFIG_PARSE } from './config-issues.js';
 import { configError, parseConfigText } from './config-loader.js';
 import { keyPathLine, quoteValue } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
@@ -49,7 +50,7 @@ export const RESERVED_SECTIONS = ['metrics', 'api', 'mcp', 'server', 'health', '
 const KNOWN = ['defaults', 'reload', 'alerts', ...RESERVED_SECTIONS];
 
 const duration = z.pipe(
-  z.union([z.number(), z.string()]),
+  z.union([z.number(), z.string()], { error: (issue) => durationError(issue.input) }),
   z.transform((value, ctx) => {
     const ms = parseDurationMs(value);
     if (ms !== null) return ms;
@@ -147,7 +148,7 @@ export function validateDaemonConfig(raw: unknown, label: string): DaemonConfig 
       warnings.push(`${label}: unknown section [${key}]${hint}: kept, not used by this version`);
     }
   }
-  const result = daemonConfigSchema.safeParse(doc);
+  const result = daemonConfigSchema.safeParse(doc, CONFIG_PARSE);
   if (!result.success) throw configError(label, result.error, doc, daemonConfigSchema);
   const config: DaemonConfig = {
     defaults: (doc.defaults as Record<string, unknown> | undefined) ?? {},

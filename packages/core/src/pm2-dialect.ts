@@ -94,14 +94,19 @@ export function normaliseApps(
     // no prototype: a "__proto__" key stays a key (and is refused as unknown), it never sets options
     const entry: Record<string, unknown> = Object.create(null);
     const unknown: string[] = [];
+    const nulls: string[] = [];
+    // PM2 runs a null env value as the string "null" (Node's spawn writes `KEY=null`) and leaves out an undefined one
+    const envOf = (key: string, value: unknown): unknown =>
+      options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls) : value;
     for (const [raw, value] of Object.entries(app)) {
       const key = snakeCase(raw);
       if (key === 'env_profiles' && isTable(value)) {
-        for (const [profile, env] of Object.entries(value)) entry[`env_${profile}`] = env;
+        for (const [profile, env] of Object.entries(value))
+          entry[`env_${profile}`] = envOf(`env_${profile}`, env);
         continue;
       }
       if (/^env_./.test(raw)) {
-        entry[raw] = value;
+        entry[raw] = envOf(raw, value);
         continue;
       }
       if (options.dialect === 'pm2' && PM2_MERGE_LOGS.has(key)) {
@@ -115,7 +120,7 @@ export function normaliseApps(
       }
       const name = ALIASES[key] ?? key;
       if (known.has(name)) {
-        entry[name] = normaliseValue(name, value);
+        entry[name] = name === 'env' ? envOf(name, value) : normaliseValue(name, value);
         continue;
       }
       if (IGNORED.has(key)) {
@@ -129,6 +134,12 @@ export function normaliseApps(
     if (typeof dateFormat === 'string' && options.warn && hasMomentOnlyTokens(dateFormat)) {
       options.warn(
         `${options.label}: apps[${i}].log_date_format: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd HH H hh h mm m ss s SSS A a ZZ Z stay as text: ${JSON.stringify(dateFormat)}`,
+      );
+    }
+    if (nulls.length > 0 && options.warn) {
+      const who = typeof entry.name === 'string' ? ` (${entry.name})` : '';
+      options.warn(
+        `${options.label}: apps[${i}]${who}: ${nulls.join(', ')}: null is passed as the string "null", as PM2 does`,
       );
     }
     if (unknown.length > 0 && options.warn) {
@@ -222,6 +233,17 @@ function normaliseValue(key: string, value: unknown): unknown {
   if (key === 'exec_mode' && typeof value === 'string') return value.replace(/_mode$/, '');
   if (key === 'instances' && typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
   return value;
+}
+
+/** A PM2 env table as PM2 runs it: null values become "null" (their keys added to `nulls`), undefined ones are left out. */
+function pm2Env(env: Record<string, unknown>, key: string, nulls: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (value === null) nulls.push(`${key}.${name}`);
+    out[name] = value === null ? 'null' : value;
+  }
+  return out;
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {

@@ -18,14 +18,18 @@ export function parseSecondsMs(value: unknown): number | null {
   return ms !== null && ms > 0 ? ms : null;
 }
 
+const SECONDS_EXPECTED = 'expected seconds like 60 or a duration like "90s" or "2m"';
+
 const seconds = z.pipe(
-  z.union([z.number(), z.string()]),
+  z.union([z.number(), z.string()], {
+    error: (issue) => `${SECONDS_EXPECTED}, got ${quoteValue(issue.input)}`,
+  }),
   z.transform((value, ctx) => {
     const ms = parseSecondsMs(value);
     if (ms !== null) return ms;
     ctx.issues.push({
       code: 'custom',
-      message: `expected seconds like 60 or a duration like "90s" or "2m", got ${quoteValue(value)}`,
+      message: `${SECONDS_EXPECTED}, got ${quoteValue(value)}`,
       input: value,
     });
     return z.NEVER;

@@ -11,7 +11,7 @@ export function failValue(ctx: z.core.ParsePayload<unknown>, value: unknown, mes
 /** A duration as config files write it (`500`, `"5s"`, `"2m"`) into ms, at least `minMs`. */
 export function durationValue(minMs = 0) {
   return z.pipe(
-    z.union([z.number(), z.string()]),
+    z.union([z.number(), z.string()], { error: (issue) => durationError(issue.input) }),
     z.transform((value, ctx) => {
       const ms = parseDurationMs(value);
       if (ms !== null && ms >= minMs) return ms;

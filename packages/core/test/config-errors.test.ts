@@ -87,6 +87,80 @@ describe('config errors name the file, the key and the line (issue #15)', () => 
   });
 });
 
+describe('a value of the wrong type reads as one line naming what was expected and what was written', () => {
+  it.each([
+    [
+      'quoted.toml',
+      '[[apps]]\nscript = "x"\nautorestart = "false"\n',
+      'quoted.toml: apps[0].autorestart: expected true or false (without quotes), got "false" (line 3)',
+    ],
+    [
+      'missing.yaml',
+      'apps:\n  - name: web\n',
+      'missing.yaml: apps[0].script: required, expected a string (line 2)',
+    ],
+    [
+      'null.yaml',
+      'apps:\n  - script: x\n    env:\n      A: null\n',
+      'null.yaml: apps[0].env.A: expected a string, a number or a boolean, got null (line 4)',
+    ],
+    [
+      'signal.toml',
+      '[[apps]]\nscript = "x"\nkill_signal = "SIGFOO"\n',
+      /^signal\.toml: apps\[0\]\.kill_signal: expected one of "SIGTERM", "SIGINT", .*, got "SIGFOO" \(line 3\)$/,
+    ],
+    [
+      'watch.toml',
+      '[[apps]]\nscript = "x"\nwatch = 5\n',
+      'watch.toml: apps[0].watch: expected a boolean, a string or a list, got 5 (line 3)',
+    ],
+    [
+      'timeout.toml',
+      '[[apps]]\nscript = "x"\nkill_timeout = true\n',
+      'timeout.toml: apps[0].kill_timeout: expected a duration like 1500, "500ms", "5s" or "2m", got true (line 3)',
+    ],
+    [
+      'cond.yaml',
+      'apps:\n  - script: x\n    depends_on:\n      - name: db\n        condition: up\n',
+      'cond.yaml: apps[0].depends_on[0].condition: expected one of "started", "healthy", "completed_successfully", got "up" (line 5)',
+    ],
+    [
+      'probe.yaml',
+      'apps:\n  - script: x\n    readiness_probe:\n      http: 80\n',
+      'probe.yaml: apps[0].readiness_probe.http: expected a string or a table, got 80 (line 4)',
+    ],
+    [
+      'compose.yaml',
+      'version: "0.5"\nprocesses:\n  web:\n    command: ./web\n',
+      /^compose\.yaml: processes: expected a list \(- name: web, command: "…"\), got a map of names as process-compose writes it, which Velos does not read: write each process as an "apps:" entry .*\(line 2\)$/,
+    ],
+  ])('%s', async (name, text, message) => {
+    const error = await refusal(name, text);
+    expect(error.code).toBe('INVALID_CONFIG');
+    if (typeof message === 'string') expect(error.message).toBe(message);
+    else expect(error.message).toMatch(message);
+  });
+
+  it('a PM2 file may give an env value null: PM2 runs it as the string "null", and so does Velos, with a warning', async () => {
+    writeFileSync(
+      join(dir, 'ecosystem.json'),
+      JSON.stringify({
+        apps: [{ name: 'e1', script: 'x', env: { A: null, B: 2 }, env_production: { C: null } }],
+      }),
+    );
+    const warnings: string[] = [];
+    const [spec] = await loadConfigFile(join(dir, 'ecosystem.json'), {
+      ...ctx,
+      envProfile: 'production',
+      onWarning: (warning) => warnings.push(warning),
+    });
+    expect(spec!.ownEnv).toEqual({ A: 'null', B: '2', C: 'null' });
+    expect(warnings).toEqual([
+      'ecosystem.json: apps[0] (e1): env.A, env_production.C: null is passed as the string "null", as PM2 does',
+    ]);
+  });
+});
+
 describe('inherit_env', () => {
   it('keeps the whole caller environment by default, only the basics with inherit_env = false', async () => {
     writeFileSync(

@@ -85,6 +85,37 @@ time = true
     expect((await loadConfigFile(json, ctx)).map((s) => s.name)).toEqual(['a', 'b']);
   });
 
+  it('resolves YAML merge keys and ignores top-level x- extension keys, as docker-compose files write them', async () => {
+    const yaml = write(
+      'compose-like.yaml',
+      [
+        'x-common: &common',
+        '  script: ./server.js',
+        '  max_restarts: 3',
+        '  env: { MODE: shared }',
+        'apps:',
+        '  - <<: *common',
+        '    name: a',
+        '  - <<: *common',
+        '    name: b',
+        '    max_restarts: 5',
+        '',
+      ].join('\n'),
+    );
+    const specs = await loadConfigFile(yaml, ctx);
+    expect(specs.map((s) => [s.name, s.script, s.maxRestarts, s.env.MODE])).toEqual([
+      ['a', './server.js', 3, 'shared'],
+      ['b', './server.js', 5, 'shared'],
+    ]);
+    const toml = write('ext.toml', '[x-notes]\nowner = "ops"\n\n[[apps]]\nname = "t"\nscript = "t.js"\n');
+    expect((await loadConfigFile(toml, ctx)).map((s) => s.name)).toEqual(['t']);
+    // an unknown top-level key that is not an extension is still refused
+    const other = write('other.yaml', 'extra: 1\napps:\n  - script: a.js\n');
+    expect((await errorOf(() => loadConfigFile(other, ctx))).message).toBe(
+      'other.yaml: unknown option "extra" (line 1)',
+    );
+  });
+
   it('names the file, the path and what was expected', async () => {
     const bad = write(
       'velos.toml',

@@ -277,7 +277,10 @@ export function specsFromFlags(
   if (cwd !== undefined && !statSync(resolve(where.cwd, cwd), { throwIfNoEntry: false })?.isDirectory()) {
     throw invalid(`--cwd: not a directory: ${cwd}`);
   }
-  const result = config.appConfigSchema.safeParse(where.defaults ? { ...where.defaults, ...entry } : entry);
+  const result = config.appConfigSchema.safeParse(
+    where.defaults ? { ...where.defaults, ...entry } : entry,
+    config.CONFIG_PARSE,
+  );
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? '');

@@ -143,6 +143,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
         let after: AppSpec;
         try {
           after = await applySpecChanges(before, changes);
+          (await import('./reload-plan.js')).checkChangedApp(after, deps.specs());
         } catch (error) {
           const { code, message } = toErrorPayload(error);
           deps.log(`config set ${before.name} rejected, nothing changed: ${message}`);

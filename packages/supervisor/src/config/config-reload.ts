@@ -12,8 +12,10 @@ import {
 import type { EventBus } from '../events/event-bus.js';
 import { type ApplyDeps, MIN_RELOAD_GRACE_MS, replaceSpec, watchGrace } from './config-apply.js';
 import type { AlertsHandler } from './config-control.js';
+import { applyReloadSteps } from './reload-apply.js';
+import { planReload, type ReloadStep } from './reload-plan.js';
 import { applySpecChanges, loadConfigModule } from './spec-changes.js';
-import { diffSpecs } from './spec-diff.js';
+import { diffSpecs, type SpecDiff } from './spec-diff.js';
 
 /** What a config file reload needs from the supervisor. */
 export interface ReloadDeps extends ApplyDeps {
@@ -30,11 +32,12 @@ export interface ReloadDeps extends ApplyDeps {
 }
 
 /**
- * CFG-2: re-reads one linked config file, validates it whole (an invalid file changes nothing and
- * raises `config.rejected`), then applies the difference against the apps linked to that file: new
- * apps start, removed ones are deleted, changed ones restart (cluster apps reload), the others are
- * left alone. Changed apps that fail within the grace period run their previous spec again
- * (`config.rolled_back`).
+ * CFG-2: re-reads one linked config file, validates it whole with the apps the daemon would then
+ * hold (an invalid file, a missing dependency or a cycle changes nothing and raises
+ * `config.rejected`), then applies the difference against the apps linked to that file: removed
+ * apps are deleted, new apps start and changed ones restart (cluster apps reload) with dependencies
+ * first, the others are left alone. A step that fails undoes the steps before it; changed apps that
+ * fail within the grace period run their previous spec again (`config.rolled_back`).
  */
 export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<ConfigFileReload> {
   const linked = deps.specs().filter((spec) => spec.source?.file === file);
@@ -47,14 +50,18 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
   }
   let next: AppSpec[];
   let alerts: AlertRule[];
+  let diff: SpecDiff;
+  let steps: ReloadStep[];
   try {
     next = await readLinkedFile(deps, file, linked);
     alerts = (await (await loadConfigModule()).loadConfigAlerts(file)) ?? [];
+    diff = diffSpecs(linked, next);
+    const others = deps.specs().filter((spec) => spec.source?.file !== file);
+    steps = planReload(file, diff, next, others);
   } catch (error) {
     rejectFile(deps, file, error);
     throw error;
   }
-  const diff = diffSpecs(linked, next);
   const result: ConfigFileReload = {
     file,
     added: diff.added.map((spec) => spec.name),
@@ -63,10 +70,13 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     unchanged: diff.unchanged.map((spec) => spec.name),
     rolledBack: [],
   };
-  for (const spec of diff.removed) await deps.control.delete(spec.name);
   const watched = diff.changed.filter(({ after }) => deps.isRunning(after.name)).map(({ after }) => after);
-  for (const { before, after } of diff.changed) await replaceSpec(deps, before, after);
-  if (diff.added.length > 0) await deps.control.start(diff.added);
+  try {
+    await applyReloadSteps(deps, file, steps);
+  } catch (error) {
+    publishRolledBack(deps, file, error);
+    throw error;
+  }
   deps.onAlerts?.(file, alerts);
   for (const spec of diff.unchanged) {
     // the link (a new --watch-config) may differ while the spec is the same
@@ -181,6 +191,21 @@ async function rollBack(
       app: name,
       message: `${name}: the change from ${file} was rolled back: ${failures.get(name)}`,
       fields: { file, reason: failures.get(name) ?? '' },
+    });
+  }
+}
+
+/** `config.rolled_back` for each app a failed step's undo gave back its previous state. */
+function publishRolledBack(deps: Pick<ReloadDeps, 'bus'>, file: string, error: unknown): void {
+  if (!isVelosError(error) || error.code !== ErrorCodes.CONFIG_ROLLED_BACK) return;
+  const names = (error.data as { rolledBack?: string[] } | undefined)?.rolledBack ?? [];
+  for (const name of names) {
+    deps.bus.publish({
+      kind: 'config.rolled_back',
+      severity: 'error',
+      app: name,
+      message: `${name}: the change from ${file} was rolled back: ${error.message}`,
+      fields: { file, reason: error.message },
     });
   }
 }

@@ -6,12 +6,13 @@ import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
  * app of its name). Strict: a dependency that is neither an item nor known, a cycle, or
  * `completed_successfully` on an app that is not a job throws `INVALID_CONFIG` in one line.
  * Lenient (restoring saved state): those dependencies are left to the dependency gate to report.
+ * `missing` says where a missing dependency was looked for (default `neither in this start nor in the daemon`).
  */
 export function orderByDependencies<T>(
   items: T[],
   specOf: (item: T) => AppSpec,
   known: ReadonlyMap<string, { spec: AppSpec }>,
-  options: { isLenient?: boolean } = {},
+  options: { isLenient?: boolean; missing?: string } = {},
 ): T[] {
   const specs = new Map([...known].map(([name, entry]) => [name, entry.spec]));
   const itemsByName = new Map<string, T>();
@@ -19,7 +20,8 @@ export function orderByDependencies<T>(
     specs.set(specOf(item).name, specOf(item));
     itemsByName.set(specOf(item).name, item);
   }
-  if (!options.isLenient) for (const item of items) checkDependencies(specOf(item), specs);
+  const missing = options.missing ?? 'neither in this start nor in the daemon';
+  if (!options.isLenient) for (const item of items) checkDependencies(specOf(item), specs, missing);
   const done = new Set<string>();
   const path: string[] = [];
   const ordered: T[] = [];
@@ -73,13 +75,13 @@ export function stopWaves<T extends { app: { spec: AppSpec }; spawnSeq: number }
   return waves;
 }
 
-function checkDependencies(spec: AppSpec, specs: ReadonlyMap<string, AppSpec>): void {
+function checkDependencies(spec: AppSpec, specs: ReadonlyMap<string, AppSpec>, missing: string): void {
   for (const dependency of spec.dependsOn) {
     const target = specs.get(dependency.name);
     if (!target) {
       throw new VelosError(
         ErrorCodes.INVALID_CONFIG,
-        `app '${spec.name}': depends_on '${dependency.name}', which is neither in this start nor in the daemon`,
+        `app '${spec.name}': depends_on '${dependency.name}', which is ${missing}`,
         { data: { name: spec.name, dependency: dependency.name } },
       );
     }
