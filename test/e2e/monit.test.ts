@@ -84,7 +84,8 @@ describe.skipIf(!hasTmux)('velos monit in a real terminal (tmux)', () => {
       waitFor(() => test(screen()), { timeoutMs: 20_000, message: `${what}; screen:\n${screen()}` });
 
     await until('the table', (s) => /quiet/.test(s) && /tick/.test(s) && s.includes('── logs quiet#0'));
-    sendKeys(socket, 'j');
+    // two keys in one write (as typed fast or pasted): each is handled, k (stays on the first) then j
+    sendKeys(socket, 'kj');
     await until('tick selected', (s) => s.includes('── logs tick#0 (id 1)'));
     await until('tick log lines', (s) => s.includes(`ticker ${before.pid} line`));
 

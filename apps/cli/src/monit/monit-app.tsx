@@ -1,10 +1,11 @@
 import type { ProcessInfo } from '@velos/core';
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { EventsPane } from './events-pane.js';
 import { rowCells, screenSafe } from './format.js';
 import { Header, HostBars } from './header.js';
 import { HelpView } from './help-view.js';
+import { keysOf } from './key-chunks.js';
 import { computeLayout, scrollOffset } from './layout.js';
 import { LogPane } from './log-pane.js';
 import type { MonitAction, MonitStore } from './monit-store.js';
@@ -78,7 +79,13 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
     );
   };
 
-  useInput((input, key) => {
+  // once quitting, the keys after q in the same read do nothing (a `qr` restarts nothing)
+  const isQuittingRef = useRef(false);
+  const quit = () => {
+    isQuittingRef.current = true;
+    exit();
+  };
+  const onKey = (input: string, key: Key) => {
     const now = uiRef.current;
     const list = visibleProcesses(store.getData().processes ?? [], now.filter);
     const at = Math.max(
@@ -112,7 +119,7 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
       const next = list[Math.min(list.length - 1, Math.max(0, at + delta))];
       if (next) setUi({ selectedId: next.id });
     };
-    if (input === 'q') exit();
+    if (input === 'q') quit();
     else if (key.upArrow || input === 'k') move(-1);
     else if (key.downArrow || input === 'j') move(1);
     else if (key.pageUp) move(-10);
@@ -130,6 +137,15 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
       setUi({
         prompt: { kind: 'confirm', target: String(current.id), label: `${current.name}#${current.instance}` },
       });
+    }
+  };
+  // keys that arrived in one read come as one string: each is handled in turn, on the state the one
+  // before left (Ctrl-C among them quits, as ink does for a Ctrl-C alone)
+  useInput((input, key) => {
+    for (const [char, charKey] of keysOf(input, key)) {
+      if (isQuittingRef.current) return;
+      if (char === 'c' && charKey.ctrl) quit();
+      else onKey(char, charKey);
     }
   });
 

@@ -74,6 +74,23 @@ describe('velos monit (ink)', () => {
     await m.press('k', '── logs api#0 (id 0)');
   });
 
+  it('handles each key of text that arrives in one read (typed fast, pasted, sent by tmux)', async () => {
+    const m = mount([
+      proc({ id: 0, name: 'api' }),
+      proc({ id: 1, name: 'worker' }),
+      proc({ id: 2, name: 'web' }),
+    ]);
+    await m.until('web');
+    await m.press('jj', '── logs web#0 (id 2)');
+    await m.press('kk', '── logs api#0 (id 0)');
+    await m.press('/wor\r', 'filter "wor"');
+    expect(m.frame()).not.toMatch(/\d api\s/);
+    await m.press('\u001b', 'api');
+    await m.press('jd', 'delete worker#0? it stops and leaves the list (y/N)');
+    await m.press('y', 'deleted worker#0');
+    expect(m.calls).toEqual(['delete 1']);
+  });
+
   it('restarts the selection with r and shows the outcome and the new pid inline', async () => {
     const m = mount();
     await m.until('worker');
