@@ -127,11 +127,43 @@ describe('monit format and layout', () => {
   });
 
   it('splits 24 rows between table, logs and events, and scrolls to keep the selection visible', () => {
-    expect(computeLayout(23, 2)).toEqual({ tableRows: 2, logLines: 11, eventLines: 3 });
-    expect(computeLayout(23, 50)).toEqual({ tableRows: 6, logLines: 7, eventLines: 3 });
+    const full = { eventLines: 3, hasHostBars: true, hasPanel: true };
+    expect(computeLayout(23, 2)).toEqual({ tableRows: 2, logLines: 11, ...full });
+    expect(computeLayout(23, 50)).toEqual({ tableRows: 6, logLines: 7, ...full });
     expect(scrollOffset(10, 6, 50, 0)).toBe(5);
     expect(scrollOffset(7, 6, 50, 5)).toBe(5);
     expect(scrollOffset(2, 6, 50, 5)).toBe(2);
+  });
+
+  it('never gives out more lines than the screen has, short screens included', () => {
+    for (let height = 6; height <= 60; height += 1) {
+      for (const count of [0, 1, 2, 5, 50]) {
+        const layout = computeLayout(height, count);
+        const events = layout.eventLines > 0 ? layout.eventLines + 1 : 0;
+        const used =
+          4 +
+          Number(layout.hasHostBars) +
+          Number(layout.hasPanel) +
+          layout.tableRows +
+          layout.logLines +
+          events;
+        expect(used, `height ${height}, ${count} processes`).toBeLessThanOrEqual(height);
+        expect(layout.tableRows).toBeGreaterThanOrEqual(1);
+        expect(layout.logLines).toBeGreaterThanOrEqual(1);
+      }
+    }
+    expect(computeLayout(9, 5)).toMatchObject({
+      tableRows: 2,
+      logLines: 1,
+      hasHostBars: true,
+      hasPanel: true,
+    });
+    expect(computeLayout(6, 5)).toMatchObject({
+      tableRows: 1,
+      logLines: 1,
+      hasHostBars: false,
+      hasPanel: false,
+    });
   });
 });
 
@@ -139,10 +171,10 @@ describe('monit splash', () => {
   it('is the list table cut to the terminal, drawn before ink loads', () => {
     const rows = Array.from({ length: 40 }, (_, id) => proc({ id, name: `app-${id}-${'x'.repeat(60)}` }));
     const lines = renderSplash(rows, 80, 24).split('\r\n');
-    expect(lines[0]).toBe('velos monit · 40 procs · loading…');
+    expect(lines[0]).toBe('velos monit · 40 processes · loading…');
     expect(lines[2]).toMatch(/^\s*0\s+app-0-x+/);
     expect(lines).toHaveLength(23);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
-    expect(renderSplash([], 80, 24)).toBe('velos monit · 0 procs · loading…\r\nno processes');
+    expect(renderSplash([], 80, 24)).toBe('velos monit · 0 processes · loading…\r\nno processes');
   });
 });
