@@ -57,7 +57,7 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
   const lastIndexRef = useRef(0);
 
   const shown = useMemo(() => visibleProcesses(data.processes ?? [], filter), [data.processes, filter]);
-  const index = selectionIndex(shown, selectedId, lastIndexRef.current);
+  const index = selectionIndex(shown, data.processes ?? [], selectedId, lastIndexRef.current);
   lastIndexRef.current = index;
   const selected = shown[index] ?? null;
   const selectedTarget = selected ? String(selected.id) : null;
@@ -132,8 +132,9 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
   };
   const onKey = (input: string, key: Key) => {
     const now = uiRef.current;
-    const list = visibleProcesses(store.getData().processes ?? [], now.filter);
-    const at = selectionIndex(list, now.selectedId, lastIndexRef.current);
+    const all = store.getData().processes ?? [];
+    const list = visibleProcesses(all, now.filter);
+    const at = selectionIndex(list, all, now.selectedId, lastIndexRef.current);
     const current = list[at] ?? null;
     if (now.prompt?.kind === 'confirm') {
       const target = now.prompt.target;
@@ -290,13 +291,20 @@ interface Awaiting {
 }
 
 /**
- * The row of the selection in `list`: the process `id`'s; when it left the list (deleted, filtered
- * out) the one now in its row `lastIndex`, so a delete selects the next process, not the first.
+ * The row of the selection in `list` (the processes shown, of `all`): the process `id`'s; when it
+ * left `all` (deleted) the one now in its row `lastIndex`, so a delete selects the next process, not
+ * the first; when the filter hides it, the first row.
  */
-export function selectionIndex(list: readonly ProcessInfo[], id: number | null, lastIndex: number): number {
+export function selectionIndex(
+  list: readonly ProcessInfo[],
+  all: readonly ProcessInfo[],
+  id: number | null,
+  lastIndex: number,
+): number {
   const found = list.findIndex((p) => p.id === id);
   if (found >= 0) return found;
-  return Math.max(0, Math.min(lastIndex, list.length - 1));
+  const isGone = id !== null && !all.some((p) => p.id === id);
+  return isGone ? Math.max(0, Math.min(lastIndex, list.length - 1)) : 0;
 }
 
 /** The processes whose name or namespace contains `filter` (case-insensitive), in list order. */
