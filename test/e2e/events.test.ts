@@ -177,6 +177,43 @@ describe('velos events (OBS-2)', () => {
     expect(missing.stderr).toContain("no app matches 'nosuch'");
   });
 
+  it('--follow goes on across velos update after the last event shown, and ends with a line at velos kill', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'steady'], { home });
+    const before = await waitForStatus(home, 'steady', 'online');
+    const follower = spawnVelos(['events', '--follow', '--json'], { home });
+    let out = '';
+    let errors = '';
+    follower.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    follower.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      errors += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => follower.once('exit', (code) => resolve(code)));
+    const events = () =>
+      out
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { seq: number; kind: string; fields?: { pid?: number } });
+    await waitFor(() => events().some((e) => e.kind === 'process.online'), { message: 'the backlog' });
+    const update = await velosOk(['update', '--json'], { home });
+    const daemon = (JSON.parse(update.stdout) as { new: { pid: number } }).new.pid;
+    await waitFor(() => events().some((e) => e.kind === 'daemon.started' && e.fields?.pid === daemon), {
+      message: () => `the new daemon's start on the follower; stderr: ${errors}`,
+    });
+    await velosOk(['events', 'emit', 'after.update', '--app', 'steady'], { home });
+    await waitFor(() => events().some((e) => e.kind === 'app.after.update'), { message: 'a new event' });
+    const seqs = events().map((e) => e.seq);
+    expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+    expect((await waitForStatus(home, 'steady', 'online')).pid).toBe(before.pid);
+
+    await velosOk(['kill'], { home });
+    expect(await exited).toBe(0);
+    expect(events().at(-1)?.kind).toBe('daemon.stopping');
+    expect(errors).toContain('velos events: the Velos daemon stopped; nothing more to follow');
+  });
+
   it('turns the velos_event lines and IPC messages of Node apps into app events; malformed ones stay log lines', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/app-events.js', '--name', 'node-ev'], {

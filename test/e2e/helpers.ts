@@ -197,11 +197,12 @@ export function waitForStatus(
  * Polls `fn` until it returns a truthy value (and does not throw) or the deadline passes (20 s unless
  * told); the error on timeout carries the last value or error seen. Unless `intervalMs` is given the
  * pause adapts to the check: 50 ms after a cheap one (a file, /proc, the daemon's socket), 200 ms after
- * one that took 100 ms or more (a CLI process), so polling the CLI does not keep a core busy.
+ * one that took 100 ms or more (a CLI process), so polling the CLI does not keep a core busy. A
+ * `message` function is read only on timeout (to show what a stream printed by then).
  */
 export function waitFor<T>(
   fn: () => T | Promise<T>,
-  options: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
+  options: { timeoutMs?: number; intervalMs?: number; message?: string | (() => string) } = {},
 ): Promise<Truthy<T>> {
   if (options.intervalMs !== undefined) return waitForTruthy(fn, options);
   let pauseMs = 0;

@@ -9,6 +9,7 @@ import {
   outLog,
   range,
   readLines,
+  readPidFile,
   sharedHome,
   spawnVelos,
   velos,
@@ -240,6 +241,40 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     } finally {
       killPid(follower.pid);
     }
+  });
+
+  it('--follow goes on across velos update (no line lost or twice), ends with a line at velos kill, starts no daemon', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'tick'], { home, env: { TICK_MS: '50' } });
+    await waitFor(() => lineNumbers(readLines(outLog(home, 'tick')).join('\n')).length >= 3, {
+      message: 'first lines',
+    });
+    const follower = spawnVelos(['logs', 'tick', '--follow', '--lines', '5'], { home });
+    let seen = '';
+    let errors = '';
+    follower.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      seen += chunk;
+    });
+    follower.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      errors += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => follower.once('exit', (code) => resolve(code)));
+    await waitFor(() => lineNumbers(seen).length >= 8, { message: 'lines on the follower' });
+    await velosOk(['update'], { home });
+    const handedOver = Math.max(...lineNumbers(readLines(outLog(home, 'tick')).join('\n')));
+    await waitFor(() => lineNumbers(seen).some((n) => n > handedOver + 10), {
+      timeoutMs: 20_000,
+      message: () => `lines after the update on the follower; stderr: ${errors}; stdout:\n${seen}`,
+    });
+    expect(follower.exitCode).toBeNull();
+    const numbers = lineNumbers(seen);
+    expect(numbers).toEqual(range(numbers[0]!, numbers.at(-1)!));
+    expect(errors).not.toContain('closed while waiting');
+
+    await velosOk(['kill'], { home });
+    expect(await exited).toBe(0);
+    expect(errors).toContain('velos logs: the Velos daemon stopped; nothing more to follow');
+    expect(readPidFile(home)).toBeNull();
   });
 
   it('flush empties the log files of one app or of all, also while the app writes', async () => {

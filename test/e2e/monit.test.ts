@@ -5,6 +5,10 @@ import {
   cleanupHomes,
   createHome,
   FIXTURES,
+  outLog,
+  range,
+  readLines,
+  readPidFile,
   rowsNamed,
   VELOS_BIN,
   velos,
@@ -54,6 +58,14 @@ function startMonit(home: string, columns: number, rows: number): { socket: stri
   return { socket, screen };
 }
 
+/** The log pane's note while no daemon answers (LOGS_PAUSED in apps/cli/src/monit/monit-store.ts). */
+const LOGS_PAUSED = 'paused while the daemon is away';
+
+/** The numbers N of every `line N` (the ticker's stdout lines) on a screen, top to bottom. */
+function lineNumbers(text: string): number[] {
+  return [...text.matchAll(/ line (\d+)\b/g)].map((m) => Number(m[1]));
+}
+
 function sendKeys(socket: string, ...keys: string[]): void {
   for (const key of keys) spawnSync('tmux', ['-L', socket, 'send-keys', key]);
 }
@@ -72,7 +84,8 @@ describe.skipIf(!hasTmux)('velos monit in a real terminal (tmux)', () => {
       waitFor(() => test(screen()), { timeoutMs: 20_000, message: `${what}; screen:\n${screen()}` });
 
     await until('the table', (s) => /quiet/.test(s) && /tick/.test(s) && s.includes('── logs quiet#0'));
-    sendKeys(socket, 'j');
+    // two keys in one write (as typed fast or pasted): each is handled, k (stays on the first) then j
+    sendKeys(socket, 'kj');
     await until('tick selected', (s) => s.includes('── logs tick#0 (id 1)'));
     await until('tick log lines', (s) => s.includes(`ticker ${before.pid} line`));
 
@@ -91,6 +104,64 @@ describe.skipIf(!hasTmux)('velos monit in a real terminal (tmux)', () => {
 
     sendKeys(socket, 'q');
     await until('monit to quit with 0', (s) => s.includes('monit exited 0'));
+  });
+
+  it('after velos kill shows the daemon unreachable and starts none; follows the next one (velos resurrect)', async () => {
+    const home = createHome();
+    await velosOk(['start', join(FIXTURES, 'ticker.js'), '--name', 'tick'], {
+      home,
+      env: { TICK_MS: '300' },
+    });
+    const before = await waitForStatus(home, 'tick', 'online');
+    const { screen } = startMonit(home, 100, 30);
+    const until = (what: string, test: (text: string) => boolean) =>
+      waitFor(() => test(screen()), { timeoutMs: 20_000, message: `${what}; screen:\n${screen()}` });
+    await until('tick log lines', (s) => s.includes(`ticker ${before.pid} line`));
+
+    await velosOk(['kill'], { home });
+    await until('the daemon unreachable', (s) => s.includes('unreachable:') && s.includes(LOGS_PAUSED));
+    // monit goes on asking (the list every 2 s, the follows every second): no daemon comes of it
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline) {
+      expect(readPidFile(home), `a daemon runs; screen:\n${screen()}`).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    await velosOk(['resurrect'], { home });
+    const after = await waitForStatus(home, 'tick', 'online');
+    await until('the table of the new daemon', (s) =>
+      new RegExp(`tick\\s+online\\s+${after.pid}\\b`).test(s),
+    );
+    await until(
+      'log lines of the new run',
+      (s) => s.includes(`ticker ${after.pid} line`) && !s.includes(LOGS_PAUSED),
+    );
+    await until(
+      'the new daemon in the events',
+      (s) => s.includes(`daemon.started`) && s.includes('health healthy'),
+    );
+  });
+
+  it('goes on following logs and events across velos update, showing no line twice', async () => {
+    const home = createHome();
+    await velosOk(['start', join(FIXTURES, 'ticker.js'), '--name', 'tick'], {
+      home,
+      env: { TICK_MS: '200' },
+    });
+    const before = await waitForStatus(home, 'tick', 'online');
+    const { screen } = startMonit(home, 100, 40);
+    const until = (what: string, test: (text: string) => boolean) =>
+      waitFor(() => test(screen()), { timeoutMs: 20_000, message: `${what}; screen:\n${screen()}` });
+    await until('tick log lines', (s) => s.includes(`ticker ${before.pid} line 3`));
+    const update = await velosOk(['update', '--json'], { home });
+    const daemon = (JSON.parse(update.stdout) as { new: { pid: number } }).new.pid;
+    const handedOver = Math.max(...lineNumbers(readLines(outLog(home, 'tick')).join('\n')));
+    await until('the new daemon in the header', (s) => s.includes(`pid ${daemon}`));
+    await until('log lines written after the update', (s) => lineNumbers(s).some((n) => n > handedOver + 5));
+    await until('the new daemon in the events', (s) => s.includes(`started, pid ${daemon}`));
+    const numbers = lineNumbers(screen());
+    expect(numbers).toEqual(range(numbers[0]!, numbers.at(-1)!));
+    expect(screen()).not.toContain('closed while waiting');
   });
 
   it('redraws for a resized terminal', async () => {

@@ -45,9 +45,11 @@ export interface CommandContext {
   printJson(value: unknown): void;
   /**
    * A client of the daemon; by default it starts the daemon when none runs (and prints its start-up
-   * warnings unless `isQuiet`: the caller reads them from `ping`).
+   * warnings unless `isQuiet`: the caller reads them from `ping`). `autoStart: 'once'` (long-running
+   * commands: monit, `logs -f`, `events -f`) starts it for the first connection only, never on a
+   * reconnect: a `velos kill` while they run stands.
    */
-  client(options?: { autoStart?: boolean; isQuiet?: boolean }): Promise<VelosClient>;
+  client(options?: { autoStart?: boolean | 'once'; isQuiet?: boolean }): Promise<VelosClient>;
   /** Closes every client this context opened. */
   dispose(): Promise<void>;
 }
@@ -93,7 +95,11 @@ export function createContext(
           if (!isQuiet) printWarnings(daemon.warnings);
         },
       };
-      const client = createClient({ home, autoStart: autoStart ? launcher : false });
+      const client = createClient({
+        home,
+        autoStart: autoStart ? launcher : false,
+        autoStartOnReconnect: autoStart !== 'once',
+      });
       clients.push(client);
       return client;
     },

@@ -18,6 +18,13 @@ export interface ClientOptions {
   home: string;
   /** How to start the daemon when none is running; `false` or absent never starts one. */
   autoStart?: DaemonLauncher | false;
+  /**
+   * With `autoStart`: whether a reconnect after a lost connection may start the daemon too (default
+   * true). Long-running clients (`velos monit`, `velos logs -f`) say false: they start the daemon at
+   * most for their first connection, so a daemon stopped on purpose (`velos kill`) stays stopped, and
+   * they reconnect once something else starts it.
+   */
+  autoStartOnReconnect?: boolean;
   /** Reject a request unanswered after this many ms with `TIMEOUT`; absent or 0 waits forever. */
   timeoutMs?: number;
 }
@@ -39,7 +46,8 @@ export interface VelosClient extends VelosControl {
 
 /**
  * Creates a client for the daemon of `options.home`; it connects (and auto-starts the daemon when
- * asked to) on the first request, and reconnects on the next request after a lost connection.
+ * asked to) on the first request, and reconnects on the next request after a lost connection (a
+ * reconnect starts the daemon only while `autoStartOnReconnect` is not false).
  * @example
  * const client = createClient({ home: '/home/me/.velos' });
  * console.log(await client.list());
@@ -63,6 +71,7 @@ class ClientConnection {
   readonly socketPath: string;
   private current: Connection | null = null;
   private connecting: Promise<Connection> | null = null;
+  private hasConnected = false;
 
   constructor(private readonly options: ClientOptions) {
     this.socketPath = socketPath(options.home);
@@ -105,12 +114,13 @@ class ClientConnection {
   private connection(): Promise<Connection> {
     if (this.current && !this.current.isClosed) return Promise.resolve(this.current);
     if (!this.connecting) {
-      const attempt = connectDaemon(this.options.home, this.options.autoStart ?? false).then(
-        ({ connection }) => {
-          if (this.connecting === attempt) this.current = connection;
-          return connection;
-        },
-      );
+      const { autoStart = false, autoStartOnReconnect = true } = this.options;
+      const launcher = this.hasConnected && !autoStartOnReconnect ? false : autoStart;
+      const attempt = connectDaemon(this.options.home, launcher).then(({ connection }) => {
+        this.hasConnected = true;
+        if (this.connecting === attempt) this.current = connection;
+        return connection;
+      });
       this.connecting = attempt;
       const clear = () => {
         if (this.connecting === attempt) this.connecting = null;

@@ -140,6 +140,36 @@ describe('createClient with autoStart', () => {
     expect(readdirSync(join(home, 'pids'))).toEqual([String(ping.pid)]);
   });
 
+  it('starts it again on a reconnect by default, only on the first connection with autoStartOnReconnect: false', async () => {
+    newHome();
+    const endDaemon = async (pid: number) => {
+      killPid(pid);
+      await waitFor(() => !isAlive(pid), { timeoutMs: 5000, message: `fake daemon ${pid} to end` });
+      // the fake daemon's lock is a file it never removes: free it as a daemon's exit does
+      rmSync(join(home, 'daemon.lock'), { force: true });
+    };
+    const eager = createClient({ home, autoStart: fakeDaemon });
+    clients.push(eager);
+    const first = await eager.ping();
+    await endDaemon(first.pid);
+    const second = await eager.ping();
+    expect(second.pid).not.toBe(first.pid);
+    await endDaemon(second.pid);
+
+    const once = createClient({ home, autoStart: fakeDaemon, autoStartOnReconnect: false });
+    clients.push(once);
+    const third = await once.ping();
+    await endDaemon(third.pid);
+    const error = await once.ping().catch((e: unknown) => e);
+    expect(isVelosError(error) && error.code).toBe(ErrorCodes.DAEMON_UNAVAILABLE);
+    expect(readdirSync(join(home, 'pids')).map(Number).sort()).toEqual(
+      [first.pid, second.pid, third.pid].sort(),
+    );
+    // a daemon started by someone else is found on the next request
+    const { daemon } = await ensureDaemon(home, fakeDaemon);
+    expect((await once.ping()).pid).toBe(daemon.pid);
+  });
+
   it('does not start anything without a launcher', async () => {
     newHome();
     const client = createClient({ home });

@@ -12,7 +12,11 @@ export const LOG_COMMANDS: CommandSpec[] = [
     details: `Lines are printed as "<name> | line"; on a colour terminal stderr lines have a red prefix.\nOn a terminal, control characters an app printed (ESC, BEL …) are shown as \\xHH; --raw prints them as they are.\nAn answer holds at most 4M of lines: beyond that older lines are left out, with a notice on stderr naming the log file.\nApps with --log-format json: a JSON line the app printed shows its message and key=value fields; --json adds lvl and fields.\n${TARGETS} Without one, all processes.\n\nThe log engine (one app, its captured files, rotated ones included):\n  --summary [--period 1h]   period, lines by level, top patterns, anomalies, last error, health 0-100\n  --patterns | --dedupe | --anomalies   recurring templates, lines collapsed by template, unusual minutes\n  --level L, --grep RE, --since T, --until T   search: the newest matching lines (--lines N, default 100)\nT is a duration ago (10m, 2h, 1d) or a time (2026-12-01T10:00:00Z); plain log lines get the time the daemon\nread them from the time index beside each file (<file>.tidx). Over 50,000 lines a summary analyses a random\nsample and says so (counts are then estimates). Example: velos logs api --summary --period 1h --ai`,
     options: {
       lines: { type: 'string', value: 'n', description: 'how many recent lines to show (default 15)' },
-      follow: { type: 'boolean', short: 'f', description: 'keep printing new lines until Ctrl-C' },
+      follow: {
+        type: 'boolean',
+        short: 'f',
+        description: 'keep printing new lines until Ctrl-C (goes on across velos update; ends at velos kill)',
+      },
       err: { type: 'boolean', description: 'only stderr' },
       out: { type: 'boolean', description: 'only stdout' },
       raw: {
@@ -102,7 +106,12 @@ export const LOG_COMMANDS: CommandSpec[] = [
         description: 'only these kinds, e.g. exited,errored or process',
       },
       limit: { type: 'string', value: 'n', description: 'the newest n events that match (default 100)' },
-      follow: { type: 'boolean', short: 'f', description: 'keep printing new events until Ctrl-C' },
+      follow: {
+        type: 'boolean',
+        short: 'f',
+        description:
+          'keep printing new events until Ctrl-C (goes on across velos update; ends at velos kill)',
+      },
       app: { type: 'string', value: 'name', description: 'emit: the app the event is about' },
       severity: {
         type: 'string',

@@ -1,3 +1,4 @@
+import type { VelosClient } from '@velos/client';
 import {
   EVENT_KINDS,
   type EventsRequest,
@@ -7,6 +8,8 @@ import {
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
+import { lossNotices } from '../follow/loss-notices.js';
+import { followResumably } from '../follow/resumable-follow.js';
 import { formatEventLine, toAiEvent } from '../output/events.js';
 import { usageError } from '../parse-argv.js';
 
@@ -44,7 +47,8 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
     );
     process.stdout.write(`${lines.join('\n')}\n`);
   };
-  const client = await ctx.client();
+  // a follow reconnects after a lost daemon but never starts one again (a `velos kill` stands)
+  const client = await ctx.client({ autoStart: 'once' });
   if (!input.options.follow) {
     const result = await client.events(request);
     if (ctx.mode === 'json') ctx.printJson(result.events);
@@ -58,13 +62,47 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
     }
     return;
   }
-  const subscription = client.followEvents(request);
-  const stop = () => subscription.cancel();
+  await followEvents(client, request, write);
+}
+
+/**
+ * `--follow`: new events until Ctrl-C or SIGTERM. When the daemon is replaced (`velos update`) or dies,
+ * it waits for the next one and goes on after the last event shown (`afterSeq`: none lost, none
+ * twice); when the daemon stops cleanly (`velos kill`) it says so and ends.
+ */
+async function followEvents(
+  client: VelosClient,
+  request: EventsRequest,
+  write: (events: VelosEvent[]) => void,
+): Promise<void> {
+  const startedAt = Date.now();
+  let lastSeq: number | undefined;
+  const notices = lossNotices('events');
+  const follow = followResumably<VelosEvent>({
+    open: (isResume) => {
+      if (!isResume) return client.followEvents(request);
+      const { since, ...rest } = request;
+      const after: EventsRequest =
+        lastSeq === undefined ? { since: Math.max(since ?? 0, startedAt) } : { afterSeq: lastSeq };
+      return client.followEvents({ ...rest, ...after, limit: MAX_LIMIT });
+    },
+    probe: () => client.ping(),
+    onItems: (events) => {
+      lastSeq = events.at(-1)?.seq ?? lastSeq;
+      write(events);
+    },
+    onLost: (error) => notices.onLost(error),
+    onResumed: () => notices.onResumed(),
+  });
+  const stop = () => follow.cancel();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    for await (const events of subscription) write(events);
+    if ((await follow.done) === 'ended') {
+      process.stderr.write('velos events: the Velos daemon stopped; nothing more to follow\n');
+    }
   } finally {
+    notices.stop();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }

@@ -1,7 +1,11 @@
+import type { VelosClient } from '@velos/client';
 import type { LogLine, LogsRequest } from '@velos/core';
 import { toAiLogLine } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
+import { createLogResume } from '../follow/log-resume.js';
+import { lossNotices } from '../follow/loss-notices.js';
+import { followResumably } from '../follow/resumable-follow.js';
 import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
 import { usageError } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';
@@ -47,7 +51,8 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
       .join('\n');
     process.stdout.write(`${text}\n`);
   };
-  const client = await ctx.client();
+  // a follow reconnects after a lost daemon but never starts one again (a `velos kill` stands)
+  const client = await ctx.client({ autoStart: 'once' });
   if (!input.options.follow) {
     const result = await client.logsResult(request);
     if (ctx.mode === 'ai' && result.lines.length === 0) ctx.print('[]');
@@ -55,13 +60,49 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
     if (result.cut) process.stderr.write(formatLogsCut(result.cut));
     return;
   }
-  const subscription = client.followLogs(request);
-  const stop = () => subscription.cancel();
+  await followLogLines(client, request, write);
+}
+
+/** Lines a reopened follow asks for, to find where it left off (see `createLogResume`). */
+const RESUME_LINES = 1000;
+
+/**
+ * `--follow`: new lines until Ctrl-C or SIGTERM. When the daemon is replaced (`velos update`) or dies,
+ * it waits for the next one and goes on where it left off (lines written meanwhile included, none
+ * twice); when the daemon stops cleanly (`velos kill`) it says so and ends.
+ */
+async function followLogLines(
+  client: VelosClient,
+  request: LogsRequest,
+  write: (lines: LogLine[]) => void,
+): Promise<void> {
+  const resume = createLogResume();
+  const notices = lossNotices('logs');
+  const follow = followResumably<LogLine>({
+    open: (isResume) => client.followLogs(isResume ? { ...request, lines: RESUME_LINES } : request),
+    probe: () => client.ping(),
+    onItems: (lines, isFirstAfterResume) => {
+      if (isFirstAfterResume) write(resume.unseen(lines));
+      else {
+        resume.seen(lines);
+        write(lines);
+      }
+    },
+    onLost: (error) => {
+      resume.lost(Date.now());
+      notices.onLost(error);
+    },
+    onResumed: () => notices.onResumed(),
+  });
+  const stop = () => follow.cancel();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    for await (const lines of subscription) write(lines);
+    if ((await follow.done) === 'ended') {
+      process.stderr.write('velos logs: the Velos daemon stopped; nothing more to follow\n');
+    }
   } finally {
+    notices.stop();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }

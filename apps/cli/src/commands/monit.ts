@@ -23,7 +23,9 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
       { data: { exitCode: MONIT_NO_TTY_EXIT_CODE } },
     );
   }
-  const client = await ctx.client();
+  // the first connection starts the daemon when none runs; a reconnect never does: after a `velos
+  // kill` monit shows it unreachable until something else starts it again
+  const client = await ctx.client({ autoStart: 'once' });
   const listing = client.list();
   // awaited below; a failure meanwhile is not an unhandled rejection
   listing.catch(() => undefined);

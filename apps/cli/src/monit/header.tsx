@@ -27,7 +27,7 @@ export const Header = memo(function Header(props: {
       {daemon ? <Text> · rss {formatBytes(daemon.memoryBytes)}</Text> : null}
       <Text>
         {' '}
-        · {processes?.length ?? 0} procs ({online} online)
+        · {countOf(processes?.length ?? 0)} ({online} online)
       </Text>
       <Text> · health </Text>
       {error ? (
@@ -38,6 +38,11 @@ export const Header = memo(function Header(props: {
     </Text>
   );
 });
+
+/** `1 process`, `5 processes`. */
+export function countOf(processes: number): string {
+  return `${processes} ${processes === 1 ? 'process' : 'processes'}`;
+}
 
 /** The host line: CPU and RAM bars of the machine (from `metrics().host`). */
 export const HostBars = memo(function HostBars(props: { host: HostMetrics | null; width: number }) {

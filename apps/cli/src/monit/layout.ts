@@ -4,12 +4,18 @@ export interface MonitLayout {
   tableRows: number;
   /** Log lines of the selected process (the title line not counted). */
   logLines: number;
-  /** Recent events shown (the title line not counted). */
+  /** Recent events shown (the title line not counted; 0: no events pane). */
   eventLines: number;
+  /** Whether the host line (CPU and RAM bars) is shown. */
+  hasHostBars: boolean;
+  /** Whether the selection's line (sparklines) under the table is shown. */
+  hasPanel: boolean;
 }
 
-/** Lines of the main screen that are not table rows, log lines or events: header, host, titles, footer. */
-const FIXED_LINES = 7;
+/** Lines of the main screen that are always there: header, table header, log title, footer. */
+const BASE_LINES = 4;
+/** The fewest table rows and log lines a screen shows. */
+const MIN_BODY_LINES = 2;
 
 /** The first table row a window of `visible` rows shows so that `selected` stays on screen, `offset` moving as little as it can. */
 export function scrollOffset(selected: number, visible: number, count: number, offset: number): number {
@@ -22,12 +28,19 @@ export function scrollOffset(selected: number, visible: number, count: number, o
 
 /**
  * Splits a screen of `height` lines (one less than the terminal's, so ink never has to clear the whole
- * screen) between the table (`count` processes), the log pane and the events.
+ * screen) between the table (`count` processes), the log pane and the events; the lines given out
+ * never add up to more than `height` (from 6 up). A short screen (under 8 lines) leaves out the
+ * selection's sparklines, then the host bars; the events pane needs 9 free lines (3 events from 15).
  */
 export function computeLayout(height: number, count: number): MonitLayout {
-  const free = Math.max(3, height - FIXED_LINES);
-  const eventLines = free >= 14 ? 3 : free >= 8 ? 1 : 0;
-  const rest = free - eventLines;
-  const tableRows = Math.max(1, Math.min(Math.max(count, 1), Math.max(3, Math.floor(rest / 2))));
-  return { tableRows, logLines: Math.max(1, rest - tableRows), eventLines };
+  const spare = height - BASE_LINES - MIN_BODY_LINES;
+  const hasHostBars = spare >= 1;
+  const hasPanel = spare >= 2;
+  const free = Math.max(MIN_BODY_LINES, height - BASE_LINES - Number(hasHostBars) - Number(hasPanel));
+  const eventLines = free >= 15 ? 3 : free >= 9 ? 1 : 0;
+  // the events' title line counts too
+  const rest = free - (eventLines > 0 ? eventLines + 1 : 0);
+  const wanted = Math.max(Math.min(3, rest - 1), Math.floor(rest / 2));
+  const tableRows = Math.max(1, Math.min(Math.max(count, 1), wanted));
+  return { tableRows, logLines: Math.max(1, rest - tableRows), eventLines, hasHostBars, hasPanel };
 }

@@ -1,10 +1,11 @@
 import type { ProcessInfo } from '@velos/core';
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { EventsPane } from './events-pane.js';
 import { rowCells, screenSafe } from './format.js';
 import { Header, HostBars } from './header.js';
 import { HelpView } from './help-view.js';
+import { keysOf } from './key-chunks.js';
 import { computeLayout, scrollOffset } from './layout.js';
 import { LogPane } from './log-pane.js';
 import type { MonitAction, MonitStore } from './monit-store.js';
@@ -52,25 +53,40 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
   // The table's scroll: the first row shown, moved only as far as keeps the selection on screen.
   const offsetRef = useRef(0);
 
+  // The selection's row when last drawn: the row that takes the place of a deleted process is selected next.
+  const lastIndexRef = useRef(0);
+
   const shown = useMemo(() => visibleProcesses(data.processes ?? [], filter), [data.processes, filter]);
-  const index = Math.max(
-    0,
-    shown.findIndex((p) => p.id === selectedId),
-  );
+  const index = selectionIndex(shown, data.processes ?? [], selectedId, lastIndexRef.current);
+  lastIndexRef.current = index;
   const selected = shown[index] ?? null;
   const selectedTarget = selected ? String(selected.id) : null;
   useEffect(() => {
     store.select(selectedTarget);
   }, [store, selectedTarget]);
 
+  // A restart or reload whose process was still starting when it answered (a cluster instance): its
+  // outcome waits for the table to show the new pid.
+  const awaitingRef = useRef<Awaiting | null>(null);
   const act = (action: MonitAction, p: ProcessInfo) => {
     const label = `${p.name}#${p.instance}`;
-    setUi({ notice: { text: `${ACTION_VERBS[action][0]} ${label}…`, color: 'yellow' } });
+    const [doing, done] = ACTION_VERBS[action];
+    awaitingRef.current = null;
+    setUi({ notice: { text: `${doing} ${label}…`, color: 'yellow' } });
     store.act(action, String(p.id)).then(
       (result) => {
+        if (action !== 'restart' && action !== 'reload') {
+          setUi({ notice: { text: `${done} ${label}`, color: 'green' } });
+          return;
+        }
         const pids = result.map((r) => r.pid).filter((pid) => pid !== null);
-        const after = action === 'restart' || action === 'reload' ? ` (pid ${pids.join(', ') || '-'})` : '';
-        setUi({ notice: { text: `${ACTION_VERBS[action][1]} ${label}${after}`, color: 'green' } });
+        if (result.length === 0 || pids.length === result.length) {
+          setUi({ notice: { text: `${done} ${label} (pid ${pids.join(', ') || '-'})`, color: 'green' } });
+          return;
+        }
+        awaitingRef.current = { ids: result.map((r) => r.id), oldPid: p.pid, label, action };
+        setUi({ notice: { text: `${doing} ${label}… (starting)`, color: 'yellow' } });
+        settleAwaiting(store.getData().processes);
       },
       (error: unknown) => {
         setUi({ notice: { text: `${action} ${label} failed: ${(error as Error).message}`, color: 'red' } });
@@ -78,13 +94,47 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
     );
   };
 
-  useInput((input, key) => {
+  /** Ends the wait of a restart for its new pid once the table shows it (or shows the process failed). */
+  const settleAwaiting = useCallback(
+    (processes: ProcessInfo[] | null) => {
+      const awaiting = awaitingRef.current;
+      if (!awaiting || !processes) return;
+      const rows = awaiting.ids.map((id) => processes.find((p) => p.id === id));
+      const [, done] = ACTION_VERBS[awaiting.action];
+      if (rows.some((row) => row === undefined)) {
+        awaitingRef.current = null;
+        setUi({ notice: { text: `${done} ${awaiting.label}; it has left the list`, color: 'yellow' } });
+        return;
+      }
+      const failed = rows.find((row) => row!.status === 'errored' || row!.status === 'stopped');
+      if (failed) {
+        awaitingRef.current = null;
+        setUi({
+          notice: { text: `${awaiting.action} ${awaiting.label}: it is ${failed.status}`, color: 'red' },
+        });
+        return;
+      }
+      const pids = rows.map((row) => row!.pid);
+      if (pids.every((pid) => pid !== null && pid !== awaiting.oldPid)) {
+        awaitingRef.current = null;
+        setUi({ notice: { text: `${done} ${awaiting.label} (pid ${pids.join(', ')})`, color: 'green' } });
+      }
+    },
+    [setUi],
+  );
+  useEffect(() => settleAwaiting(data.processes), [data.processes, settleAwaiting]);
+
+  // once quitting, the keys after q in the same read do nothing (a `qr` restarts nothing)
+  const isQuittingRef = useRef(false);
+  const quit = () => {
+    isQuittingRef.current = true;
+    exit();
+  };
+  const onKey = (input: string, key: Key) => {
     const now = uiRef.current;
-    const list = visibleProcesses(store.getData().processes ?? [], now.filter);
-    const at = Math.max(
-      0,
-      list.findIndex((p) => p.id === now.selectedId),
-    );
+    const all = store.getData().processes ?? [];
+    const list = visibleProcesses(all, now.filter);
+    const at = selectionIndex(list, all, now.selectedId, lastIndexRef.current);
     const current = list[at] ?? null;
     if (now.prompt?.kind === 'confirm') {
       const target = now.prompt.target;
@@ -112,7 +162,7 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
       const next = list[Math.min(list.length - 1, Math.max(0, at + delta))];
       if (next) setUi({ selectedId: next.id });
     };
-    if (input === 'q') exit();
+    if (input === 'q') quit();
     else if (key.upArrow || input === 'k') move(-1);
     else if (key.downArrow || input === 'j') move(1);
     else if (key.pageUp) move(-10);
@@ -131,6 +181,15 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
         prompt: { kind: 'confirm', target: String(current.id), label: `${current.name}#${current.instance}` },
       });
     }
+  };
+  // keys that arrived in one read come as one string: each is handled in turn, on the state the one
+  // before left (Ctrl-C among them quits, as ink does for a Ctrl-C alone)
+  useInput((input, key) => {
+    for (const [char, charKey] of keysOf(input, key)) {
+      if (isQuittingRef.current) return;
+      if (char === 'c' && charKey.ctrl) quit();
+      else onKey(char, charKey);
+    }
   });
 
   useEffect(() => {
@@ -141,7 +200,7 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
 
   const height = Math.max(6, rows - 1);
   const title = selected ? screenSafe(`${selected.name}#${selected.instance} (id ${selected.id})`) : '';
-  const footer = <Footer prompt={prompt} notice={notice} filter={filter} />;
+  const footer = <Footer prompt={prompt} notice={notice} filter={filter} view={view} />;
   if (view === 'help') {
     return (
       <Box flexDirection="column" height={height}>
@@ -171,7 +230,7 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
         processes={data.processes}
         error={data.error}
       />
-      <HostBars host={data.metrics?.host ?? null} width={columns} />
+      {layout.hasHostBars ? <HostBars host={data.metrics?.host ?? null} width={columns} /> : null}
       <TableHeader width={columns} />
       <Box flexDirection="column" height={layout.tableRows}>
         {data.processes === null ? <Text dimColor>connecting…</Text> : null}
@@ -189,7 +248,7 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
           />
         ))}
       </Box>
-      <SelectedPanel process={selected} history={data.history} width={columns} />
+      {layout.hasPanel ? <SelectedPanel process={selected} history={data.history} width={columns} /> : null}
       <LogPane title={title} logs={data.logs} summary={data.summary} height={layout.logLines} />
       <EventsPane events={data.events} height={layout.eventLines} />
       {footer}
@@ -197,8 +256,8 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
   );
 }
 
-function Footer(props: { prompt: Prompt; notice: Notice; filter: string }) {
-  const { prompt, notice, filter } = props;
+function Footer(props: { prompt: Prompt; notice: Notice; filter: string; view: UiState['view'] }) {
+  const { prompt, notice, filter, view } = props;
   if (prompt?.kind === 'filter') return <Text>/{prompt.text}█ (Enter: keep, Esc: clear)</Text>;
   if (prompt?.kind === 'confirm') {
     return <Text color="yellow">delete {prompt.label}? it stops and leaves the list (y/N)</Text>;
@@ -211,10 +270,41 @@ function Footer(props: { prompt: Prompt; notice: Notice; filter: string }) {
     );
   return (
     <Text dimColor wrap="truncate">
-      {filter ? `filter "${filter}" · ` : ''}↑↓ select · Enter logs · r restart · R reload · s stop · d delete
-      · a summary · / filter · ? help · q quit
+      {filter ? `filter "${filter}" · ` : ''}
+      {view === 'logs' ? LOGS_VIEW_KEYS : MAIN_KEYS}
     </Text>
   );
+}
+
+const MAIN_KEYS =
+  '↑↓ select · Enter logs · r restart · R reload · s stop · d delete · a summary · / filter · ? help · q quit';
+/** The full-screen logs: q and Esc go back to the table there, the other keys work as on it. */
+const LOGS_VIEW_KEYS =
+  'Esc/q back · ↑↓ select · a summary · r restart · R reload · s stop · d delete · / filter · ? help';
+
+/** A restart or reload that answered before its process had a pid: what to tell once it has one. */
+interface Awaiting {
+  ids: number[];
+  oldPid: number | null;
+  label: string;
+  action: MonitAction;
+}
+
+/**
+ * The row of the selection in `list` (the processes shown, of `all`): the process `id`'s; when it
+ * left `all` (deleted) the one now in its row `lastIndex`, so a delete selects the next process, not
+ * the first; when the filter hides it, the first row.
+ */
+export function selectionIndex(
+  list: readonly ProcessInfo[],
+  all: readonly ProcessInfo[],
+  id: number | null,
+  lastIndex: number,
+): number {
+  const found = list.findIndex((p) => p.id === id);
+  if (found >= 0) return found;
+  const isGone = id !== null && !all.some((p) => p.id === id);
+  return isGone ? Math.max(0, Math.min(lastIndex, list.length - 1)) : 0;
 }
 
 /** The processes whose name or namespace contains `filter` (case-insensitive), in list order. */

@@ -4,10 +4,11 @@ import type {
   MetricsSnapshot,
   PingResult,
   ProcessInfo,
-  Subscription,
   VelosControl,
   VelosEvent,
 } from '@velos/core';
+import { createLogResume } from '../follow/log-resume.js';
+import { type FollowHandle, followResumably } from '../follow/resumable-follow.js';
 import { historySignature, metricsSignature, processesSignature } from './format.js';
 
 /** The figures `velos monit` shows, as last read from the daemon; replaced (never mutated) on change. */
@@ -45,6 +46,8 @@ export interface MonitStoreOptions {
   throttleMs?: number;
   /** A list already read (the splash's), shown until the first poll answers. */
   initialProcesses?: ProcessInfo[] | null;
+  /** Longest pause between two attempts to follow logs and events again while the daemon is away (default 1 s). */
+  retryMs?: number;
 }
 
 /** A store of monit's data fed by a VelosControl: polls, follows logs and events, throttles changes. */
@@ -66,7 +69,11 @@ export interface MonitStore {
 }
 
 const MAX_LOG_LINES = 500;
+/** Lines of the selection's log a follow reopened after a lost daemon asks for, to find where it left off. */
+const RESUME_LOG_LINES = 200;
 const MAX_EVENTS = 50;
+/** The log pane's note while the daemon is away (the header says why). */
+export const LOGS_PAUSED = 'paused while the daemon is away';
 const HISTORY_SPAN_MS = 10 * 60_000;
 const HISTORY_POINTS = 60;
 
@@ -92,8 +99,9 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
   let lastNotifyAt = 0;
   let isStopped = false;
   let isPolling = false;
-  let logSub: Subscription<LogLine[]> | null = null;
-  let eventSub: Subscription<VelosEvent[]> | null = null;
+  const retryMs = options.retryMs ?? 1000;
+  let logFollow: FollowHandle | null = null;
+  let eventFollow: FollowHandle | null = null;
   let selected: string | null = null;
 
   const notify = () => {
@@ -190,24 +198,79 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
     update({ history: next });
   };
 
+  /**
+   * Follows the logs of `target` (the selection), across daemon restarts and hand-overs: a follow
+   * lost with the daemon is reopened once a daemon answers again, without the lines already shown.
+   */
   const followLogs = (target: string | null) => {
-    logSub?.cancel();
-    logSub = null;
+    logFollow?.cancel();
+    logFollow = null;
     update({ logs: { target, lines: [], error: null } });
     if (target === null) return;
-    const sub = control.followLogs({ target, lines: 50 });
-    logSub = sub;
-    void pump(
-      sub,
-      (lines) => {
-        if (logSub !== sub) return;
-        const all = [...data.logs.lines, ...lines];
+    const resume = createLogResume();
+    const token = {};
+    let current: object | null = token;
+    const isCurrent = () => current === token && !isStopped;
+    const follow = followResumably<LogLine>({
+      open: (isResume) => control.followLogs({ target, lines: isResume ? RESUME_LOG_LINES : 50 }),
+      probe: () => control.ping(),
+      onItems: (lines, isFirstAfterResume) => {
+        if (!isCurrent()) return;
+        const fresh = isFirstAfterResume ? resume.unseen(lines) : lines;
+        if (!isFirstAfterResume) resume.seen(lines);
+        if (fresh.length === 0) return;
+        const all = [...data.logs.lines, ...fresh];
         update({ logs: { ...data.logs, lines: all.slice(-MAX_LOG_LINES) } });
       },
-      (error) => {
-        if (logSub === sub) update({ logs: { ...data.logs, error: messageOf(error) } });
+      onLost: () => {
+        resume.lost(Date.now());
+        if (isCurrent()) update({ logs: { ...data.logs, error: LOGS_PAUSED } });
       },
-    );
+      onResumed: () => {
+        if (isCurrent()) update({ logs: { ...data.logs, error: null } });
+      },
+      isEndResumed: true,
+      retryMs,
+    });
+    logFollow = {
+      cancel: () => {
+        current = null;
+        follow.cancel();
+      },
+      done: follow.done,
+    };
+    follow.done.catch((error: unknown) => {
+      if (isCurrent()) update({ logs: { ...data.logs, error: messageOf(error) } });
+    });
+  };
+
+  /** Follows the events from the newest 20, across daemon restarts (after the last one shown: none twice). */
+  const followEvents = () => {
+    let lastSeq: number | undefined;
+    const startedAt = Date.now();
+    eventFollow = followResumably<VelosEvent>({
+      open: (isResume) =>
+        control.followEvents(
+          !isResume
+            ? { limit: 20 }
+            : lastSeq === undefined
+              ? { since: startedAt, limit: MAX_EVENTS }
+              : { afterSeq: lastSeq, limit: MAX_EVENTS },
+        ),
+      probe: () => control.ping(),
+      onItems: (events) => {
+        if (isStopped) return;
+        lastSeq = events.at(-1)?.seq ?? lastSeq;
+        update({ events: [...data.events, ...events].slice(-MAX_EVENTS) });
+        // a status change shows in the table at once, not at the next tick
+        if (events.some((event) => event.kind.startsWith('process.'))) void poll();
+      },
+      // back after a loss: the table too, at once
+      onResumed: () => void poll(),
+      isEndResumed: true,
+      retryMs,
+    });
+    eventFollow.done.catch(() => undefined);
   };
 
   return {
@@ -221,27 +284,17 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
       isStopped = false;
       void poll();
       timers.push(setInterval(() => void poll(), intervalMs));
-      const sub = control.followEvents({ limit: 20 });
-      eventSub = sub;
-      void pump(
-        sub,
-        (events) => {
-          update({ events: [...data.events, ...events].slice(-MAX_EVENTS) });
-          // a status change shows in the table at once, not at the next tick
-          if (events.some((event) => event.kind.startsWith('process.'))) void poll();
-        },
-        () => undefined,
-      );
+      followEvents();
     },
     stop() {
       isStopped = true;
       for (const timer of timers.splice(0)) clearInterval(timer);
       if (notifyTimer !== null) clearTimeout(notifyTimer);
       notifyTimer = null;
-      logSub?.cancel();
-      eventSub?.cancel();
-      logSub = null;
-      eventSub = null;
+      logFollow?.cancel();
+      eventFollow?.cancel();
+      logFollow = null;
+      eventFollow = null;
     },
     select(target) {
       if (target === selected) return;
@@ -274,19 +327,6 @@ const SKIPPED = Symbol('skipped');
 function settled<T>(result: PromiseSettledResult<T | typeof SKIPPED>, previous: T | null): T | null {
   if (result.status === 'rejected') return null;
   return result.value === SKIPPED ? previous : (result.value as T);
-}
-
-/** Reads a subscription until it ends or fails. */
-async function pump<T>(
-  sub: Subscription<T[]>,
-  onItems: (items: T[]) => void,
-  onError: (error: unknown) => void,
-): Promise<void> {
-  try {
-    for await (const items of sub) onItems(items);
-  } catch (error) {
-    onError(error);
-  }
 }
 
 function numbers(values: (number | null)[]): number[] {

@@ -15,7 +15,8 @@ export const CLEAR_SCREEN = '\u001b[H\u001b[J';
  */
 export function renderSplash(processes: ProcessInfo[], columns: number, rows: number): string {
   const table = processes.length === 0 ? 'no processes' : renderProcessTable(processes, createColors(false));
-  const lines = [`velos monit · ${processes.length} procs · loading…`, ...table.split('\n')];
+  const count = `${processes.length} ${processes.length === 1 ? 'process' : 'processes'}`;
+  const lines = [`velos monit · ${count} · loading…`, ...table.split('\n')];
   return lines
     .slice(0, Math.max(1, rows - 1))
     .map((line) => line.slice(0, columns))

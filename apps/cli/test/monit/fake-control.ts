@@ -1,5 +1,6 @@
 import type {
   DaemonHealth,
+  EventsRequest,
   LogLine,
   LogsRequest,
   MetricsSnapshot,
@@ -78,8 +79,13 @@ export function proc(over: Partial<ProcessInfo> & { id: number; name: string }):
 export function fakeControl(processes: ProcessInfo[]) {
   const calls: string[] = [];
   const logSubs: { request: LogsRequest; sub: PushSubscription<LogLine> }[] = [];
-  const eventSub = pushSubscription<VelosEvent>();
-  const state = { processes, history: null as null | { cpu: number[]; memory: number[] } };
+  const eventSubs: { request: EventsRequest; sub: PushSubscription<VelosEvent> }[] = [];
+  // isDown: ping and list fail as with no daemon listening (after `velos kill`)
+  const state = { processes, history: null as null | { cpu: number[]; memory: number[] }, isDown: false };
+  const unavailable = () =>
+    Object.assign(new Error('cannot reach the Velos daemon at /h/velos.sock: ENOENT'), {
+      code: 'DAEMON_UNAVAILABLE',
+    });
   const health: DaemonHealth = { status: 'healthy', components: [], at: Date.now() };
   const metrics = {
     at: Date.now(),
@@ -92,15 +98,22 @@ export function fakeControl(processes: ProcessInfo[]) {
     },
     processes: [],
   } as unknown as MetricsSnapshot;
+  const pingResult = () => ({
+    version: '9.9.9',
+    pid: 42,
+    uptimeMs: 3_725_000,
+    home: '/h',
+    processes: state.processes.length,
+  });
   const control = {
-    ping: async () => ({
-      version: '9.9.9',
-      pid: 42,
-      uptimeMs: 3_725_000,
-      home: '/h',
-      processes: state.processes.length,
-    }),
-    list: async () => state.processes,
+    ping: async () => {
+      if (state.isDown) throw unavailable();
+      return pingResult();
+    },
+    list: async () => {
+      if (state.isDown) throw unavailable();
+      return state.processes;
+    },
     health: async () => health,
     metrics: async () => metrics,
     metricsHistory: async () => {
@@ -123,7 +136,11 @@ export function fakeControl(processes: ProcessInfo[]) {
       logSubs.push({ request, sub });
       return sub;
     },
-    followEvents: () => eventSub,
+    followEvents: (request: EventsRequest) => {
+      const sub = pushSubscription<VelosEvent>();
+      eventSubs.push({ request, sub });
+      return sub;
+    },
     analyzeLogs: async ({ target }: { target: string }) => ({
       text: `summary of ${target}: 12 lines, health 97`,
     }),
@@ -148,7 +165,14 @@ export function fakeControl(processes: ProcessInfo[]) {
       return [];
     },
   } as unknown as VelosControl;
-  return { control, calls, logSubs, eventSub, state };
+  return { control, calls, logSubs, eventSubs, state };
+}
+
+/** The error of a connection the daemon closed (a `velos update` SIGKILLs it): a follow resumes after it. */
+export function connectionClosed(cmd: string): Error {
+  return Object.assign(new Error(`the connection to the Velos daemon closed while waiting for "${cmd}"`), {
+    code: 'CONNECTION_CLOSED',
+  });
 }
 
 /** A log line of process `id`. */

@@ -15,12 +15,13 @@ afterEach(() => {
 
 function mount(
   processes = [proc({ id: 0, name: 'api' }), proc({ id: 1, name: 'worker', status: 'errored', pid: null })],
+  size = SIZE,
 ) {
   const fake = fakeControl(processes);
   const store = createMonitStore(fake.control, { intervalMs: 50, historyIntervalMs: 50, throttleMs: 10 });
   stores.push(store);
   store.start();
-  const app = render(<MonitApp store={store} size={SIZE} />);
+  const app = render(<MonitApp store={store} size={size} />);
   unmounts.push(app.unmount);
   const frame = () => app.lastFrame() ?? '';
   const until = (text: string) =>
@@ -39,7 +40,7 @@ describe('velos monit (ink)', () => {
     const frame = m.frame();
     expect(frame).toContain('velos 9.9.9');
     expect(frame).toContain('up 1h');
-    expect(frame).toContain('2 procs (1 online)');
+    expect(frame).toContain('2 processes (1 online)');
     expect(frame).toContain('health healthy');
     expect(frame).toMatch(/cpu █+░+\s+25%/);
     expect(frame).toContain('2.0G / 8.0G');
@@ -72,6 +73,92 @@ describe('velos monit (ink)', () => {
     await m.until('worker line');
     expect(m.frame()).not.toContain('hello from api');
     await m.press('k', '── logs api#0 (id 0)');
+  });
+
+  it('handles each key of text that arrives in one read (typed fast, pasted, sent by tmux)', async () => {
+    const m = mount([
+      proc({ id: 0, name: 'api' }),
+      proc({ id: 1, name: 'worker' }),
+      proc({ id: 2, name: 'web' }),
+    ]);
+    await m.until('web');
+    await m.press('jj', '── logs web#0 (id 2)');
+    await m.press('kk', '── logs api#0 (id 0)');
+    await m.press('/wor\r', 'filter "wor"');
+    expect(m.frame()).not.toMatch(/\d api\s/);
+    await m.press('\u001b', 'api');
+    await m.press('jd', 'delete worker#0? it stops and leaves the list (y/N)');
+    await m.press('y', 'deleted worker#0');
+    expect(m.calls).toEqual(['delete 1']);
+  });
+
+  it('fits a terminal of 10 rows or fewer: header on top, the selection on screen', async () => {
+    const five = ['a', 'b', 'c', 'd', 'e'].map((name, id) => proc({ id, name: `app-${name}` }));
+    for (const rows of [10, 8, 7]) {
+      const m = mount(five, { columns: 80, rows });
+      await m.until('app-a');
+      for (const name of ['b', 'c', 'd', 'e']) await m.press('j', `── logs app-${name}#0`);
+      await vi.waitFor(() => expect(m.frame()).toMatch(/▸\s+4 app-e/), { timeout: 3000 });
+      const lines = m.frame().split('\n');
+      expect(lines.length, m.frame()).toBeLessThanOrEqual(rows - 1);
+      expect(lines[0]).toMatch(/^velos 9\.9\.9 pid 42/);
+      expect(lines.filter((line) => line.includes('velos 9.9.9'))).toHaveLength(1);
+      if (rows >= 8) expect(lines[1]).toMatch(/^cpu /);
+    }
+  });
+
+  it('says 1 process, not 1 procs', async () => {
+    const m = mount([proc({ id: 0, name: 'api' })]);
+    await m.until('1 process (1 online)');
+  });
+
+  it('lists the keys of the full-screen logs there (q goes back, not quit)', async () => {
+    const m = mount();
+    await m.until('↑↓ select · Enter logs');
+    m.app.stdin.write('\r');
+    await m.until('Esc/q back');
+    expect(m.frame()).not.toContain('Enter logs');
+    await m.press('q', '↑↓ select · Enter logs');
+  });
+
+  it('selects the next process after a delete, not the first', async () => {
+    const m = mount([
+      proc({ id: 0, name: 'api' }),
+      proc({ id: 1, name: 'worker' }),
+      proc({ id: 2, name: 'web' }),
+    ]);
+    await m.until('web');
+    await m.press('j', '── logs worker#0 (id 1)');
+    await m.press('d', '(y/N)');
+    await m.press('y', 'deleted worker#0');
+    await m.until('── logs web#0 (id 2)');
+    await vi.waitFor(() => expect(m.frame()).toMatch(/▸\s+2 web/), { timeout: 3000 });
+    // the last one deleted: the one before it
+    await m.press('d', '(y/N)');
+    await m.press('y', 'deleted web#0');
+    await m.until('── logs api#0 (id 0)');
+  });
+
+  it('shows the new pid of a restarted cluster instance once it has one ("restarting" until then)', async () => {
+    const web = [0, 1].map((instance) =>
+      proc({ id: instance, name: 'web', instance, execMode: 'cluster', pid: 100 + instance }),
+    );
+    const m = mount(web);
+    await m.until('web#1');
+    m.control.restart = async (target: string) => {
+      m.calls.push(`restart ${target}`);
+      m.state.processes = m.state.processes.map((p) =>
+        String(p.id) === target ? { ...p, pid: null, status: 'starting' as const } : p,
+      );
+      return m.state.processes.filter((p) => String(p.id) === target);
+    };
+    await m.press('j', '── logs web#1 (id 1)');
+    await m.press('r', 'restarting web#1… (starting)');
+    expect(m.frame()).not.toContain('(pid -)');
+    m.state.processes = m.state.processes.map((p) =>
+      p.id === 1 ? { ...p, pid: 2001, status: 'online' as const } : p,
+    );
+    await m.until('restarted web#1 (pid 2001)');
   });
 
   it('restarts the selection with r and shows the outcome and the new pid inline', async () => {

@@ -1,9 +1,10 @@
+import type { VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bar, fit, historySignature, sparkline } from '../../src/monit/format.js';
 import { computeLayout, scrollOffset } from '../../src/monit/layout.js';
-import { createMonitStore, type MonitStore } from '../../src/monit/monit-store.js';
+import { createMonitStore, LOGS_PAUSED, type MonitStore } from '../../src/monit/monit-store.js';
 import { renderSplash } from '../../src/monit/splash.js';
-import { fakeControl, logLine, proc } from './fake-control.js';
+import { connectionClosed, fakeControl, logLine, proc } from './fake-control.js';
 
 const stores: MonitStore[] = [];
 afterEach(() => {
@@ -44,6 +45,43 @@ describe('monit store', () => {
     expect(store.getData().logs).toEqual({ target: '1', lines: [], error: null });
   });
 
+  it('follows logs and events again once the daemon is back, without what it showed before', async () => {
+    const fake = fakeControl([proc({ id: 0, name: 'api' })]);
+    const store = createMonitStore(fake.control, { intervalMs: 10_000, throttleMs: 1, retryMs: 20 });
+    stores.push(store);
+    store.start();
+    store.select('0');
+    const texts = () => store.getData().logs.lines.map((line) => line.line);
+    fake.logSubs[0]?.sub.push(['one', 'two', 'three'].map((text) => logLine(0, text)));
+    fake.eventSubs[0]?.sub.push([event(7, 'process.online')]);
+    await vi.waitFor(() => expect(texts()).toEqual(['one', 'two', 'three']));
+    await vi.waitFor(() => expect(store.getData().events.map((e) => e.seq)).toEqual([7]));
+    // `velos update`: the old daemon is SIGKILLed, its connection closes; the next one is not up yet
+    fake.state.isDown = true;
+    fake.logSubs[0]?.sub.fail(connectionClosed('logs.follow'));
+    fake.eventSubs[0]?.sub.fail(connectionClosed('events.follow'));
+    await vi.waitFor(() => expect(store.getData().logs.error).toBe(LOGS_PAUSED));
+    expect(fake.logSubs).toHaveLength(1);
+    fake.state.isDown = false;
+    await vi.waitFor(() => expect(fake.logSubs).toHaveLength(2));
+    expect(fake.logSubs[1]?.request).toEqual({ target: '0', lines: 200 });
+    await vi.waitFor(() => expect(store.getData().logs.error).toBeNull());
+    // the new daemon's tail: lines shown before, then those written during the hand-over
+    fake.logSubs[1]?.sub.push(['one', 'two', 'three', 'four', 'five'].map((text) => logLine(0, text)));
+    await vi.waitFor(() => expect(texts()).toEqual(['one', 'two', 'three', 'four', 'five']));
+    fake.logSubs[1]?.sub.push([logLine(0, 'six')]);
+    await vi.waitFor(() => expect(texts().at(-1)).toBe('six'));
+    expect(texts()).toHaveLength(6);
+    await vi.waitFor(() => expect(fake.eventSubs).toHaveLength(2));
+    expect(fake.eventSubs[1]?.request).toEqual({ afterSeq: 7, limit: 50 });
+    fake.eventSubs[1]?.sub.push([event(8, 'daemon.started')]);
+    await vi.waitFor(() => expect(store.getData().events.map((e) => e.seq)).toEqual([7, 8]));
+    // a daemon that stops cleanly (`velos kill`) ends the streams: monit follows the next one too
+    fake.eventSubs[1]?.sub.cancel();
+    await vi.waitFor(() => expect(fake.eventSubs).toHaveLength(3));
+    expect(fake.eventSubs[2]?.request).toEqual({ afterSeq: 8, limit: 50 });
+  });
+
   it('reports history errors and a failing list without stopping', async () => {
     const fake = fakeControl([proc({ id: 0, name: 'api' })]);
     const store = createMonitStore(fake.control, { intervalMs: 20, historyIntervalMs: 20, throttleMs: 1 });
@@ -60,6 +98,10 @@ describe('monit store', () => {
     await vi.waitFor(() => expect(store.getData().history).toMatchObject({ cpu: [1, 2], error: null }));
   });
 });
+
+function event(seq: number, kind: string): VelosEvent {
+  return { seq, at: Date.now(), kind, severity: 'info', message: `${kind} ${seq}` };
+}
 
 describe('monit format and layout', () => {
   it('draws sparklines, bars and cut cells', () => {
@@ -85,11 +127,43 @@ describe('monit format and layout', () => {
   });
 
   it('splits 24 rows between table, logs and events, and scrolls to keep the selection visible', () => {
-    expect(computeLayout(23, 2)).toEqual({ tableRows: 2, logLines: 11, eventLines: 3 });
-    expect(computeLayout(23, 50)).toEqual({ tableRows: 6, logLines: 7, eventLines: 3 });
+    const full = { eventLines: 3, hasHostBars: true, hasPanel: true };
+    expect(computeLayout(23, 2)).toEqual({ tableRows: 2, logLines: 11, ...full });
+    expect(computeLayout(23, 50)).toEqual({ tableRows: 6, logLines: 7, ...full });
     expect(scrollOffset(10, 6, 50, 0)).toBe(5);
     expect(scrollOffset(7, 6, 50, 5)).toBe(5);
     expect(scrollOffset(2, 6, 50, 5)).toBe(2);
+  });
+
+  it('never gives out more lines than the screen has, short screens included', () => {
+    for (let height = 6; height <= 60; height += 1) {
+      for (const count of [0, 1, 2, 5, 50]) {
+        const layout = computeLayout(height, count);
+        const events = layout.eventLines > 0 ? layout.eventLines + 1 : 0;
+        const used =
+          4 +
+          Number(layout.hasHostBars) +
+          Number(layout.hasPanel) +
+          layout.tableRows +
+          layout.logLines +
+          events;
+        expect(used, `height ${height}, ${count} processes`).toBeLessThanOrEqual(height);
+        expect(layout.tableRows).toBeGreaterThanOrEqual(1);
+        expect(layout.logLines).toBeGreaterThanOrEqual(1);
+      }
+    }
+    expect(computeLayout(9, 5)).toMatchObject({
+      tableRows: 2,
+      logLines: 1,
+      hasHostBars: true,
+      hasPanel: true,
+    });
+    expect(computeLayout(6, 5)).toMatchObject({
+      tableRows: 1,
+      logLines: 1,
+      hasHostBars: false,
+      hasPanel: false,
+    });
   });
 });
 
@@ -97,10 +171,10 @@ describe('monit splash', () => {
   it('is the list table cut to the terminal, drawn before ink loads', () => {
     const rows = Array.from({ length: 40 }, (_, id) => proc({ id, name: `app-${id}-${'x'.repeat(60)}` }));
     const lines = renderSplash(rows, 80, 24).split('\r\n');
-    expect(lines[0]).toBe('velos monit · 40 procs · loading…');
+    expect(lines[0]).toBe('velos monit · 40 processes · loading…');
     expect(lines[2]).toMatch(/^\s*0\s+app-0-x+/);
     expect(lines).toHaveLength(23);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
-    expect(renderSplash([], 80, 24)).toBe('velos monit · 0 procs · loading…\r\nno processes');
+    expect(renderSplash([], 80, 24)).toBe('velos monit · 0 processes · loading…\r\nno processes');
   });
 });
