@@ -33,21 +33,51 @@ export function findErrorHints(
   options: { isPrefixed?: boolean } = {},
 ): number[] {
   const text = data.toString('latin1');
-  const hits: number[] = [];
-  const words = stream === 'err' ? ERR_STREAM : ANY_STREAM;
-  words.lastIndex = 0;
-  for (let m = words.exec(text); m !== null; m = words.exec(text)) hits.push(m.index);
-  if (FIELD_KEYS.some((key) => data.includes(key))) {
-    LEVEL_FIELD.lastIndex = 0;
-    for (let m = LEVEL_FIELD.exec(text); m !== null; m = LEVEL_FIELD.exec(text)) hits.push(m.index);
-  }
+  let hits = lineHits(text, stream === 'err' ? ERR_STREAM : ANY_STREAM);
+  if (FIELD_KEYS.some((key) => data.includes(key))) hits = mergeSorted(hits, lineHits(text, LEVEL_FIELD));
+  // glog `E1122 …`/`F1122 …` lines: rare, so two native searches of a line start and a merge
+  let starts: number[] = [];
   const first = data[0];
-  if (first === 69 || first === 70) hits.push(0);
+  if ((first === 69 || first === 70) && isDigit(data[1])) starts.push(0);
   for (const needle of options.isPrefixed === true ? [...GLOG_STARTS, ...GLOG_AFTER_PREFIX] : GLOG_STARTS) {
-    for (let i = data.indexOf(needle); i !== -1; i = data.indexOf(needle, i + 1)) {
-      const digit = data[i + 2];
-      if (digit !== undefined && digit >= 48 && digit <= 57) hits.push(i + 1);
-    }
+    const found: number[] = [];
+    for (let i = data.indexOf(needle); i !== -1; i = data.indexOf(needle, i + 1))
+      if (isDigit(data[i + 2])) found.push(i + 1);
+    starts = mergeSorted(starts, found);
   }
-  return hits.sort((a, b) => a - b);
+  return starts.length === 0 ? hits : mergeSorted(hits, starts);
+}
+
+/**
+ * The offsets of the first match of `pattern` (global) in each line of `text` that has one, ascending:
+ * the scan goes on at the next line after a match (one hint per line is all a reader needs).
+ */
+function lineHits(text: string, pattern: RegExp): number[] {
+  const hits: number[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    hits.push(m.index);
+    const newline = text.indexOf('\n', m.index);
+    if (newline === -1) break;
+    pattern.lastIndex = newline + 1;
+  }
+  return hits;
+}
+
+/** Two ascending lists as one (no comparator sort: the lists can hold a hint per line of a large chunk). */
+function mergeSorted(a: number[], b: number[]): number[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out: number[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+function isDigit(byte: number | undefined): boolean {
+  return byte !== undefined && byte >= 48 && byte <= 57;
 }

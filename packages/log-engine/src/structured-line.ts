@@ -31,12 +31,26 @@ export function parseStructuredLine(line: string): StructuredLine | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const fields = { ...(value as Record<string, unknown>) };
-  const ts = readTime(take(fields, TIME_KEYS));
-  const levelKey = LEVEL_KEYS.find((key) => parseLevel(fields[key]) !== undefined);
-  const level = levelKey === undefined ? undefined : parseLevel(fields[levelKey]);
-  if (levelKey !== undefined) delete fields[levelKey];
-  const rawMessage = take(fields, MESSAGE_KEYS);
+  const object = value as Record<string, unknown>;
+  const timeKey = firstKey(object, TIME_KEYS);
+  const levelKey = LEVEL_KEYS.find((key) => parseLevel(object[key]) !== undefined);
+  const messageKey = firstKey(object, MESSAGE_KEYS);
+  // the other fields, in the line's order: a new object, not a copy with keys deleted (a slow dictionary)
+  const fields: Record<string, unknown> = {};
+  for (const key in object) {
+    if (key === timeKey || key === levelKey || key === messageKey) continue;
+    if (key === '__proto__')
+      Object.defineProperty(fields, key, {
+        value: object[key],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else fields[key] = object[key];
+  }
+  const ts = timeKey === undefined ? undefined : readTime(object[timeKey]);
+  const level = levelKey === undefined ? undefined : parseLevel(object[levelKey]);
+  const rawMessage = messageKey === undefined ? undefined : object[messageKey];
   const message =
     typeof rawMessage === 'string'
       ? rawMessage
@@ -46,13 +60,10 @@ export function parseStructuredLine(line: string): StructuredLine | undefined {
   return { ts, level, message: message.replace(/\s+$/, ''), fields };
 }
 
-function take(fields: Record<string, unknown>, keys: readonly string[]): unknown {
+/** The first of `keys` whose value is neither undefined nor null. */
+function firstKey(object: Record<string, unknown>, keys: readonly string[]): string | undefined {
   for (const key of keys) {
-    if (fields[key] !== undefined && fields[key] !== null) {
-      const value = fields[key];
-      delete fields[key];
-      return value;
-    }
+    if (object[key] !== undefined && object[key] !== null) return key;
   }
   return undefined;
 }

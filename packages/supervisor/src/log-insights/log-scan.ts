@@ -210,13 +210,27 @@ export async function scanSource(
   const handle = await open(source.path, 'r').catch(() => null);
   if (handle === null) return { lines, completed: true };
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    // two buffers in turn: the last partial line of a chunk (a view of one buffer, `carry`) is copied to
+    // the front of the other and the next bytes are read after it, so no chunk is copied whole
+    const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    let turn = 0;
     let position = startOffset;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+      const buffer = buffers[turn]!;
+      turn ^= 1;
+      let kept = 0;
+      let base = position;
+      const held = carry as Buffer | null;
+      if (held !== null && held.length <= CHUNK_BYTES / 2) {
+        held.copy(buffer, 0);
+        kept = held.length;
+        base = carryOffset;
+        carry = null;
+      }
+      const { bytesRead } = await handle.read(buffer, kept, CHUNK_BYTES - kept, position);
       if (bytesRead === 0) break;
-      // `consume` may keep a view of the chunk as carry: give it its own copy of the bytes
-      consume(Buffer.from(buffer.subarray(0, bytesRead)), position);
+      // a longer carry (a line of more than half a chunk) is joined to the chunk by `consume`
+      consume(buffer.subarray(0, kept + bytesRead), base);
       position += bytesRead;
       if (isLate || Date.now() > range.deadline) return { lines, completed: false };
       if (stopped) break;

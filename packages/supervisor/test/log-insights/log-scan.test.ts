@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listLogSources, scanSource } from '../../src/log-insights/log-scan.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-scan-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every line `scanSource` visits in the out file holding `lines`. */
+async function scanned(file: string, lines: string[], newline = '\n', ending = newline): Promise<string[]> {
+  const outPath = join(dir, `${file}.log`);
+  writeFileSync(outPath, `${lines.join(newline)}${ending}`);
+  const [source] = await listLogSources({ outPath, errPath: join(dir, `${file}-err.log`) }, {});
+  const seen: string[] = [];
+  await scanSource(source!, { deadline: Date.now() + 60_000 }, (data, start, end) => {
+    seen.push(data.toString('latin1', start, end));
+  });
+  return seen;
+}
+
+describe('scanSource', () => {
+  it('reads lines that cross its 1 MiB chunks whole, long ones too, in order', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 60_000; i += 1) lines.push(`line ${i} ${'x'.repeat(i % 61)}`);
+    // a line of 700 KB (more than half a chunk) and one of 3 MB (several chunks), among short ones
+    lines.splice(20_000, 0, `long ${'a'.repeat(700_000)}`);
+    lines.splice(40_000, 0, `longer ${'b'.repeat(3_000_000)}`);
+    expect(await scanned('chunks', lines)).toEqual(lines);
+  });
+
+  it('reads CRLF lines without their CR, and leaves out a last line that has no newline yet', async () => {
+    expect(await scanned('crlf', ['a', 'b', 'c'], '\r\n')).toEqual(['a', 'b', 'c']);
+    expect(await scanned('partial', ['one', 'two', 'half'], '\n', '')).toEqual(['one', 'two']);
+  });
+});
