@@ -179,6 +179,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }));
   const cronRestarts = createCronRestarts({ onTick: lifecycle.restartOnSchedule, log });
   const watchMode = createWatchMode({
+    home,
     apps: table.apps,
     records: table.records,
     restart: restartOne,
