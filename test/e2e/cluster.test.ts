@@ -137,6 +137,30 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
     );
   });
 
+  it('refuses scale and config set of a target selecting several apps on one line, nothing changed', async () => {
+    const home = createHome();
+    for (const name of ['b1', 'b2']) {
+      await velosOk(['start', 'fixtures/silent.js', '--name', name, '--namespace', 'bulk'], { home });
+    }
+    for (const [args, command, target] of [
+      [['scale', 'bulk', '2'], 'scale', 'bulk'],
+      [['scale', 'all', '2'], 'scale', 'all'],
+      [['config', 'set', 'bulk', 'max_memory=200M'], 'config', 'bulk'],
+    ] as const) {
+      const result = await velos([...args], { home });
+      expect(result.code, args.join(' ')).not.toBe(0);
+      expect(result.stderr.trimEnd().split('\n'), args.join(' ')).toEqual([
+        expect.stringContaining(`'${target}' selects 2 apps; ${command} takes one app name`),
+      ]);
+    }
+    const rows = await waitOnline(home, 'b1', 1);
+    await waitOnline(home, 'b2', 1);
+    // a process id names its one app, as before
+    await velosOk(['scale', String(rows[0]!.id), '2'], { home });
+    await waitOnline(home, 'b1', 2);
+    await waitOnline(home, 'b2', 1);
+  });
+
   it('scales with N, +N and -N; a non-Node program with -i runs as fork instances with increment_var', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/script.sh', '--name', 'sh', '-i', '3', '--increment-var', 'PORT'], {

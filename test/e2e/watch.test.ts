@@ -7,6 +7,7 @@ import {
   describeJson,
   FIXTURES,
   readLines,
+  registerHome,
   rowsNamed,
   velosOk,
   waitFor,
@@ -216,5 +217,72 @@ describe('velos start --watch (SUP-7)', () => {
     const edited = await restartsAbove(current.restarts, 'a restart for an edit in the new src');
     expect(edited.lastExitReason).toBe('watch');
     expect(edited.watching).toBe(true);
+  });
+
+  it('ignores the Velos home below its directory and every file Velos writes, with or without the default globs', async () => {
+    // the home is ~/.velos and the app starts from ~ (cleaned newest first: the daemon, then ~)
+    const base = createHome();
+    const home = registerHome(join(base, '.velos'));
+    mkdirSync(join(base, 'src'), { recursive: true });
+    writeFileSync(join(base, 'src', 'main.js'), '// v1\n');
+    for (const [name, extra] of [
+      ['w', []],
+      // no default globs: *.log in the home, the pid file and the other app's log are still not changes
+      ['bare', ['--ignore-watch', 'nothing-to-ignore']],
+    ] as const) {
+      await velosOk(
+        [
+          'start',
+          join(FIXTURES, 'silent.js'),
+          '--name',
+          name,
+          '--cwd',
+          base,
+          '--watch',
+          '--watch-delay',
+          '100ms',
+          ...extra,
+        ],
+        { home },
+      );
+    }
+    await waitFor(async () => (await row(home, 'w')).watching && (await row(home, 'bare')).watching, {
+      message: 'w and bare to be watching',
+    });
+    // another app logs into the home, and into a file and a pid file of its own beside w's code
+    const ownOut = join(base, 'other-stdout.txt');
+    await velosOk(
+      ['start', join(FIXTURES, 'chatty.js'), '--name', 'other', '--pid', join(base, 'run', 'other.pid')],
+      { home, env: { RATE: '50' } },
+    );
+    await velosOk(['start', join(FIXTURES, 'chatty.js'), '--name', 'other2', '--output', ownOut], {
+      home,
+      env: { RATE: '50' },
+    });
+    await waitFor(
+      () => readLines(join(home, 'logs', 'other-out.log')).length >= 40 && readLines(ownOut).length >= 40,
+      {
+        message: 'the other apps to log 40 lines each',
+      },
+    );
+    await velosOk(['restart', 'other'], { home });
+    await waitFor(() => readLines(join(home, 'events.jsonl')).length > 0, {
+      message: 'events to be written',
+    });
+    await waitFor(() => readLines(join(home, 'logs', 'other-out.log')).length >= 80, {
+      message: 'the restarted app to log 40 more lines',
+    });
+    expect((await row(home, 'w')).restarts).toBe(0);
+    expect((await row(home, 'bare')).restarts).toBe(0);
+    // positive control: a change of w's own code still restarts it
+    writeFileSync(join(base, 'src', 'main.js'), '// v2\n');
+    const restarted = await waitFor(
+      async () => {
+        const current = await row(home, 'w');
+        return current.restarts === 1 && current.status === 'online' ? current : null;
+      },
+      { message: 'a watch restart for src/main.js' },
+    );
+    expect(restarted.lastExitReason).toBe('watch');
   });
 });

@@ -138,6 +138,11 @@ describe('REST routes over a real daemon', () => {
     expect(restarted.status).toBe(200);
     expect(restarted.body.processes[0].pid).not.toBe(before.pid);
     expect((await request('POST', '/api/v1/processes/plain/reload')).status).toBe(200);
+    // a target selecting several apps is refused (it used to scale the first of them and answer 200)
+    const several = await request('POST', '/api/v1/processes/all/scale', { body: { instances: 2 } });
+    expect(several.status).toBe(400);
+    expect(several.body.error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(several.body.error.message).toMatch(/^'all' selects \d+ apps; scale takes one app name$/);
     const scaled = await request('POST', '/api/v1/processes/plain/scale', { body: { instances: 2 } });
     expect(scaled.status).toBe(200);
     expect(

@@ -179,6 +179,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }));
   const cronRestarts = createCronRestarts({ onTick: lifecycle.restartOnSchedule, log });
   const watchMode = createWatchMode({
+    home,
     apps: table.apps,
     records: table.records,
     restart: restartOne,
@@ -214,17 +215,28 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
   });
   /**
-   * The app `target` names (an app name, else the app of the first process it matches); TARGET_NOT_FOUND
-   * when it matches none, as `all` does with no process (it used to end in an internal TypeError).
+   * The one app `target` names (an app name, else the app of the processes it matches) for `command`;
+   * TARGET_NOT_FOUND when it matches none, as `all` does with no process (it used to end in an internal
+   * TypeError); INVALID_ARGUMENT when it selects several apps (`all`, a namespace): it used to act on
+   * the first of them only and report success.
    */
-  const appOf = (target: string): AppEntry => {
-    const entry = table.apps.get(target) ?? table.select(target)[0]?.app;
-    if (!entry) {
+  const appOf = (target: string, command: 'scale' | 'config'): AppEntry => {
+    const named = table.apps.get(target);
+    if (named) return named;
+    const apps = [...new Set(table.select(target).map((record) => record.app))];
+    if (apps.length === 0) {
       throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'`, {
         data: { target },
       });
     }
-    return entry;
+    if (apps.length > 1) {
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `'${target}' selects ${apps.length} apps; ${command} takes one app name`,
+        { data: { target, apps: apps.map((app) => app.spec.name) } },
+      );
+    }
+    return apps[0]!;
   };
   // CFG-2: config hot reload; its parsers load on first use
   const config = createConfigControl({
@@ -233,7 +245,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     bus: eventControl.bus,
     control: () => supervisor,
     specs: () => [...table.apps.values()].map((entry) => entry.spec),
-    specOf: (target) => appOf(target).spec,
+    specOf: (target) => appOf(target, 'config').spec,
     isRunning: (name) =>
       table.apps.get(name)?.ids.some((id) => isActive(table.records.get(id)!.status)) ?? false,
     setSpec: (name, spec) => {
@@ -342,7 +354,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   /** SUP-5 `scale` of the app called `name` (locked): the app is looked up again, it may be gone. */
   async function scaleApp(name: string, instances: string): Promise<ProcessInfo[]> {
-    const entry = appOf(name);
+    const entry = appOf(name, 'scale');
     const current = entry.ids.length;
     const count = scaledCount(entry.spec.name, current, instances);
     const isRunning = entry.ids.some((id) => isActive(table.records.get(id)!.status));
@@ -427,7 +439,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async scale(name, instances) {
-      const app = appOf(name);
+      const app = appOf(name, 'scale');
       const before = app.ids.length;
       const scaled = await appLocks.run([app.spec.name], () => scaleApp(app.spec.name, instances));
       const after = table.apps.get(app.spec.name)?.ids.length ?? 0;

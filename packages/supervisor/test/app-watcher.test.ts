@@ -38,6 +38,7 @@ async function watchSrc(options: { extra?: string[]; ignore?: string[]; createSr
       ignore: options.ignore ?? [],
       cwd: base,
       ownLogFiles: [],
+      velosDirs: [],
       delayMs: 50,
     },
     {

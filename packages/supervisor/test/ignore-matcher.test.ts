@@ -36,4 +36,34 @@ describe('createIgnoreMatcher', () => {
     expect(isIgnored('/tmp/home/app/logs/app.config.log.js')).toBe(false);
     expect(isIgnored(`/tmp/home/app/src/app.${stamp}.log.gz`)).toBe(false);
   });
+
+  it('ignores the Velos home below the cwd and the files Velos writes, whatever the globs', () => {
+    const isVelos = createIgnoreMatcher({
+      globs: [],
+      cwd: '/users/me',
+      roots: ['/users/me'],
+      ownLogFiles: [],
+      velosDirs: ['/users/me/.velos'],
+      isVelosFile: (path) => path === '/users/me/run/api.pid',
+    });
+    expect(isVelos('/users/me/.velos')).toBe(true);
+    expect(isVelos('/users/me/.velos/logs/other-out.log.tidx')).toBe(true);
+    expect(isVelos('/users/me/.velos/events.jsonl')).toBe(true);
+    expect(isVelos('/users/me/run/api.pid')).toBe(true);
+    expect(isVelos('/users/me/.velosrc')).toBe(false);
+    expect(isVelos('/users/me/app.cjs')).toBe(false);
+  });
+
+  it('still watches a path that lies inside the Velos home, not the rest of the home', () => {
+    const isInHome = createIgnoreMatcher({
+      globs: [],
+      cwd: '/h/project',
+      roots: ['/h/project'],
+      ownLogFiles: [],
+      velosDirs: ['/h'],
+    });
+    expect(isInHome('/h/project')).toBe(false);
+    expect(isInHome('/h/project/src/main.js')).toBe(false);
+    expect(isInHome('/h/logs/web-out.log')).toBe(true);
+  });
 });

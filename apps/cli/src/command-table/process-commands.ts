@@ -78,7 +78,8 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     details: [
       'New instances get new ids and start if the app runs; removed ones (the highest instances) are',
       'stopped gracefully and deleted while the others keep serving. Works in fork and cluster mode.',
-      'velos save keeps the new count.',
+      'velos save keeps the new count. <app> is one app: a name or a process id; all or a namespace',
+      'that selects several apps is refused (exit 1).',
     ].join('\n'),
     options: { json, ai },
     run: async (ctx, input) =>

@@ -14,6 +14,8 @@ export interface WatchSettings {
   cwd: string;
   /** The app's own log files: never a change, nor is anything their rotation writes. */
   ownLogFiles: readonly string[];
+  /** Directories never watched, with all below them: the Velos home. */
+  velosDirs: readonly string[];
   /** Changes are gathered for this long, from the first one, before `onChanges`. */
   delayMs: number;
 }
@@ -39,6 +41,10 @@ export function createAppWatcher(
     onChanges(paths: string[]): void;
     onReady(): void;
     onError(error: Error): void;
+    /** True for a file Velos writes (another app's log, a pid file): never a change. Asked on each path. */
+    isVelosFile?(path: string): boolean;
+    /** True for a directory Velos makes for such a file: its creation is not a change (what it holds still is). */
+    isVelosFileDir?(path: string): boolean;
   },
 ): AppWatcher {
   let watcher: FSWatcher | null = null;
@@ -106,6 +112,8 @@ export function createAppWatcher(
       cwd: settings.cwd,
       roots: settings.paths,
       ownLogFiles: settings.ownLogFiles,
+      velosDirs: settings.velosDirs,
+      isVelosFile: handlers.isVelosFile,
     });
     const current = watch(present, {
       ignoreInitial: true,
@@ -117,7 +125,7 @@ export function createAppWatcher(
     current.on('all', (event, path) => {
       if (current !== watcher) return;
       if ((event === 'unlink' || event === 'unlinkDir') && present.includes(path)) rearm(path);
-      else report(path);
+      else if (event !== 'addDir' || !handlers.isVelosFileDir?.(path)) report(path);
     });
     // A root directory removed and made again at once is never reported as removed: its own watch
     // tells it ("rename" of its own name), then goes silent (it watched the removed directory).

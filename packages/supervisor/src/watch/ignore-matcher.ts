@@ -1,8 +1,12 @@
+import { realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { rotationFileMatcher } from '../logs/log-rotation.js';
 
-/** Decides whether a changed path is ignored by an app's `ignore_watch` or is one of its own log files. */
+/**
+ * Decides whether a changed path is ignored: by an app's `ignore_watch`, or as something Velos itself
+ * writes (the Velos home, the log and pid files of every app).
+ */
 export type IgnoreMatcher = (path: string) => boolean;
 
 /** What an app's watcher ignores. */
@@ -15,6 +19,10 @@ export interface IgnoreOptions {
   roots: readonly string[];
   /** The app's own log files: they, their rotated copies and the temp files of their compression. */
   ownLogFiles: readonly string[];
+  /** Directories ignored with all below them whatever the globs say: the Velos home. */
+  velosDirs?: readonly string[];
+  /** Asked last, on each path: true for a file Velos writes for any app (other apps' logs, pid files). */
+  isVelosFile?: (path: string) => boolean;
 }
 
 /**
@@ -22,7 +30,10 @@ export interface IgnoreOptions {
  * `cache`) matches a file or directory name at any depth below the cwd or a watched path; an
  * absolute glob matches absolute paths, one that starts with `**` matches anywhere, any other glob
  * is relative to the cwd. A glob also covers what is below the path it names (`node_modules`
- * ignores `node_modules/x.js`). The app's log files and what their rotation writes are always ignored.
+ * ignores `node_modules/x.js`). The app's log files and what their rotation writes are always ignored,
+ * and so is what Velos writes: its home directory (state, sockets, every app's logs, events.jsonl),
+ * seen through a symlinked watched path as well, but for a watched path inside it, and the files
+ * `isVelosFile` names (every app's logs and pid files, wherever they are).
  */
 export function createIgnoreMatcher(options: IgnoreOptions): IgnoreMatcher {
   const patterns: string[] = [];
@@ -41,10 +52,53 @@ export function createIgnoreMatcher(options: IgnoreOptions): IgnoreMatcher {
   const isName = names.length > 0 ? picomatch(names, { dot: true }) : null;
   const roots = [...new Set([options.cwd, ...options.roots])];
   const isOwnLog = options.ownLogFiles.map(rotationFileMatcher);
+  const velosDirs = [...new Set((options.velosDirs ?? []).flatMap((dir) => aliasesOf(dir, roots)))].map(
+    (dir) => ({
+      dir,
+      // a path watched inside the home (an app kept there) is watched all the same
+      watchedInside: options.roots.filter((root) => root !== dir && isSameOrBelow(dir, root)),
+    }),
+  );
+  const isInVelosDir = (path: string): boolean =>
+    velosDirs.some(
+      ({ dir, watchedInside }) =>
+        isSameOrBelow(dir, path) && !watchedInside.some((root) => isSameOrBelow(root, path)),
+    );
+  const isVelosFile = options.isVelosFile ?? (() => false);
   return (path) =>
+    isInVelosDir(path) ||
     isOwnLog.some((matches) => matches(path)) ||
     isMatch(path) ||
-    (isName !== null && roots.some((root) => hasNameBelow(root, path, isName)));
+    (isName !== null && roots.some((root) => hasNameBelow(root, path, isName))) ||
+    isVelosFile(path);
+}
+
+/** True when `path` is `dir` or lies below it. */
+function isSameOrBelow(dir: string, path: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
+}
+
+/**
+ * `dir` and the paths it has below the watched roots: a root reached through a symlink reports paths
+ * under the symlink, not under the real directory `dir` resolves to.
+ */
+function aliasesOf(dir: string, roots: readonly string[]): string[] {
+  const real = realPath(dir);
+  const aliases = [dir, real];
+  for (const root of roots) {
+    const realRoot = realPath(root);
+    if (realRoot !== root && isSameOrBelow(realRoot, real))
+      aliases.push(join(root, relative(realRoot, real)));
+  }
+  return aliases;
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** True when a name in `path` below `root` (the root's own name not included) matches. */

@@ -1,6 +1,9 @@
+import { sep } from 'node:path';
 import type { ProcessStatus } from '@velos/core';
 import type { PublishEvent } from '../events/event-bus.js';
 import { instanceLogPaths } from '../instance-log-paths.js';
+import { rotationFileMatcher } from '../logs/log-rotation.js';
+import { pidFilePath } from '../pid-files.js';
 import type { AppEntry, ProcessRecord } from '../process-record.js';
 import { type AppWatcher, createAppWatcher, type WatchSettings } from './app-watcher.js';
 
@@ -14,6 +17,8 @@ export interface WatchMode {
 
 /** What watch mode needs from the supervisor. */
 export interface WatchModeOptions {
+  /** The Velos home: never watched, whatever an app's `ignore_watch` says. */
+  home: string;
   apps: ReadonlyMap<string, AppEntry>;
   records: ReadonlyMap<number, ProcessRecord>;
   /** Restarts one process through the supervisor's operation queue. */
@@ -38,6 +43,39 @@ interface Watched {
  */
 export function createWatchMode(options: WatchModeOptions): WatchMode {
   const watched = new Map<string, Watched>();
+  /** Matchers of log files (and what their rotation writes), made once per path. */
+  const logMatchers = new Map<string, (path: string) => boolean>();
+  const isLogOf = (logPath: string, path: string): boolean => {
+    let matches = logMatchers.get(logPath);
+    if (!matches) {
+      matches = rotationFileMatcher(logPath);
+      logMatchers.set(logPath, matches);
+    }
+    return matches(path);
+  };
+  /** The pid files of an app's processes. */
+  const pidFilesOf = (entry: AppEntry): string[] =>
+    entry.spec.pidFile === undefined
+      ? []
+      : processesOf(entry)
+          .map(pidFilePath)
+          .filter((path): path is string => path !== null);
+  /** A file Velos writes for any app, wherever it is configured: its logs, its watchdog log, its pid files. */
+  const isVelosFile = (path: string): boolean => {
+    for (const entry of options.apps.values()) {
+      if (logFilesOf(entry).some((file) => isLogOf(file, path))) return true;
+      if (pidFilesOf(entry).includes(path)) return true;
+    }
+    return false;
+  };
+  /** A directory Velos may make for such a file (`run/` of `run/api.pid`): its creation is no change. */
+  const isVelosFileDir = (path: string): boolean => {
+    const prefix = path.endsWith(sep) ? path : `${path}${sep}`;
+    for (const entry of options.apps.values()) {
+      if ([...logFilesOf(entry), ...pidFilesOf(entry)].some((file) => file.startsWith(prefix))) return true;
+    }
+    return false;
+  };
 
   const processesOf = (entry: AppEntry): ProcessRecord[] =>
     entry.ids.map((id) => options.records.get(id)).filter((r): r is ProcessRecord => r !== undefined);
@@ -76,7 +114,9 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
 
   const open = (entry: AppEntry): void => {
     const name = entry.spec.name;
-    const watcher = createAppWatcher(settingsOf(entry), {
+    const watcher = createAppWatcher(settingsOf(entry, options.home), {
+      isVelosFile,
+      isVelosFileDir,
       onChanges: (paths) => onChanges(entry, paths),
       onReady: () => {
         if (watched.get(name)?.watcher === watcher) {
@@ -86,7 +126,7 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
       },
       onError: (error) => options.log(`${name}: file watcher: ${error.message}`),
     });
-    watched.set(name, { entry, key: keyOf(entry), watcher });
+    watched.set(name, { entry, key: keyOf(entry, options.home), watcher });
   };
 
   const isWanted = (entry: AppEntry): boolean =>
@@ -96,7 +136,8 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
     sync() {
       for (const [name, current] of watched) {
         const isCurrent = options.apps.get(name) === current.entry;
-        if (!isCurrent || current.key !== keyOf(current.entry) || !isWanted(current.entry)) close(name);
+        const isSame = current.key === keyOf(current.entry, options.home);
+        if (!isCurrent || !isSame || !isWanted(current.entry)) close(name);
       }
       for (const entry of options.apps.values()) {
         if (!watched.has(entry.spec.name) && isWanted(entry)) open(entry);
@@ -111,24 +152,31 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
   };
 }
 
-function settingsOf(entry: AppEntry): WatchSettings {
+/** The log files an app writes: its own (per instance with `log_per_instance`) and its watchdog's. */
+function logFilesOf(entry: AppEntry): string[] {
   const { spec } = entry;
   // issue #14: with log_per_instance each instance writes its own files
   // (and PM2's combined log_file): the app's own writes never restart it
   const files = spec.logPerInstance
     ? entry.ids.flatMap((id) => Object.values(instanceLogPaths(entry, id)))
     : [entry.outPath, entry.errPath, ...(entry.combinedPath === undefined ? [] : [entry.combinedPath])];
-  const ownLogFiles = [...new Set(files)];
-  if (spec.watchdog?.logFile) ownLogFiles.push(spec.watchdog.logFile);
+  const logFiles = [...new Set(files)];
+  if (spec.watchdog?.logFile) logFiles.push(spec.watchdog.logFile);
+  return logFiles;
+}
+
+function settingsOf(entry: AppEntry, home: string): WatchSettings {
+  const { spec } = entry;
   return {
     paths: spec.watch ?? [],
     ignore: spec.ignoreWatch,
     cwd: spec.cwd,
-    ownLogFiles,
+    ownLogFiles: logFilesOf(entry),
+    velosDirs: [home],
     delayMs: spec.watchDelayMs,
   };
 }
 
-function keyOf(entry: AppEntry): string {
-  return JSON.stringify(settingsOf(entry));
+function keyOf(entry: AppEntry, home: string): string {
+  return JSON.stringify(settingsOf(entry, home));
 }

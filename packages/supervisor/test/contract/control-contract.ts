@@ -216,6 +216,36 @@ export function describeControlContract(
       expect(await control.configGet('c-config')).toMatchObject({ maxMemoryBytes: 200 * 1024 * 1024 });
     });
 
+    it('scale and config of a target selecting several apps: INVALID_ARGUMENT, nothing changed', async () => {
+      await control.start([spec('c-ns-a', { namespace: 'c-ns' }), spec('c-ns-b', { namespace: 'c-ns' })]);
+      const [a] = await online('c-ns-a');
+      await online('c-ns-b');
+      const several: [string, string, () => Promise<unknown>][] = [
+        ['scale', 'c-ns', () => control.scale('c-ns', '2')],
+        ['scale', 'all', () => control.scale('all', '2')],
+        ['config', 'c-ns', () => control.configSet('c-ns', { max_memory: '200M' })],
+        ['config', 'c-ns', () => control.configGet('c-ns')],
+      ];
+      for (const [command, target, call] of several) {
+        const error = await refusal(`several apps: ${command} ${target}`, call());
+        expect(error.code, `${command} ${target}`).toBe(ErrorCodes.INVALID_ARGUMENT);
+        expect(error.message).toMatch(
+          new RegExp(`^'${target}' selects \\d+ apps; ${command} takes one app name$`),
+        );
+      }
+      expect((await refusal('several apps: scale c-ns', control.scale('c-ns', '2'))).message).toBe(
+        "'c-ns' selects 2 apps; scale takes one app name",
+      );
+      const rows = (await control.list()).filter((info) => info.name.startsWith('c-ns-'));
+      expect(rows).toHaveLength(2);
+      expect((await control.configGet('c-ns-b')).maxMemoryBytes).toBeUndefined();
+      // a process id names its one app, as before
+      await control.scale(String(a!.id), '2');
+      await online('c-ns-a', 2);
+      await online('c-ns-b', 1);
+      await control.delete('c-ns');
+    });
+
     it('unknown targets: TARGET_NOT_FOUND from every command that takes one', async () => {
       const calls: [string, () => Promise<unknown>][] = [
         ['stop', () => control.stop('ghost')],
