@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -10,6 +10,7 @@ import {
   range,
   readLines,
   readPidFile,
+  rssMb,
   sharedHome,
   spawnVelos,
   velos,
@@ -275,6 +276,56 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     expect(await exited).toBe(0);
     expect(errors).toContain('velos logs: the Velos daemon stopped; nothing more to follow');
     expect(readPidFile(home)).toBeNull();
+  });
+
+  it('--follow into a reader that reads nothing keeps the CLI memory bounded, then delivers in order', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'flood'], {
+      home,
+      // about 10 MB/s for at most 20 s (a bounded amount: the log is on the disk)
+      env: { RATE: '50000', PAD: '200', COUNT: '1000000', STAY: '1' },
+    });
+    const logSize = () => (existsSync(outLog(home, 'flood')) ? statSync(outLog(home, 'flood')).size : 0);
+    await waitFor(() => logSize() > 100_000, { message: 'first lines' });
+    // stdout is a pipe this test does not read yet: it is full after a few dozen KiB
+    const follower = spawnVelos(['logs', 'flood', '--follow', '--raw', '--lines', '0'], { home });
+    const pid = follower.pid!;
+    const spawnedAt = logSize();
+    try {
+      // the CLI loaded and following: the app wrote 10 MB more since
+      const baseline = await waitFor(
+        () => {
+          const written = logSize();
+          return written > spawnedAt + 10 * 1024 * 1024 ? { rss: rssMb(pid), written } : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 50, message: 'the follower running' },
+      );
+      let peak = baseline.rss;
+      // while the app goes on writing (60 MB more), the follower must not buffer it
+      await waitFor(
+        () => {
+          peak = Math.max(peak, rssMb(pid));
+          return logSize() > baseline.written + 60 * 1024 * 1024;
+        },
+        { timeoutMs: 30_000, intervalMs: 100, message: 'the app writing 60 MB more' },
+      );
+      expect(follower.exitCode).toBeNull();
+      expect(peak - baseline.rss, `RSS ${baseline.rss.toFixed(1)} → ${peak.toFixed(1)} MB`).toBeLessThan(40);
+
+      let seen = '';
+      follower.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        seen += chunk.length > 0 ? chunk.replaceAll(/x+/g, '') : chunk;
+      });
+      await waitFor(() => lineNumbers(seen).length >= 10_000, {
+        timeoutMs: 20_000,
+        message: 'lines once the pipe is read',
+      });
+      const numbers = lineNumbers(seen);
+      const outOfOrder = numbers.findIndex((n, i) => i > 0 && n <= numbers[i - 1]!);
+      expect(outOfOrder, `line ${numbers[outOfOrder]} after ${numbers[outOfOrder - 1]}`).toBe(-1);
+    } finally {
+      killPid(pid);
+    }
   });
 
   it('flush empties the log files of one app or of all, also while the app writes', async () => {

@@ -84,14 +84,25 @@ class ClientConnection {
 
   stream(cmd: string, payload: unknown): Subscription<unknown> {
     let inner: StreamSubscription<unknown> | null = null;
+    // While the relay's consumer is behind, the relay stops taking items from the real stream, whose
+    // connection then stops reading its socket (back-pressure, see StreamSubscription).
+    let caughtUp: (() => void) | null = null;
+    const onFull = (isFull: boolean) => {
+      if (isFull) return;
+      caughtUp?.();
+      caughtUp = null;
+    };
     // The connection may not be open yet: relay from the real stream once it is.
-    const relay = new StreamSubscription<unknown>(() => inner?.cancel());
+    const relay = new StreamSubscription<unknown>(() => inner?.cancel(), onFull);
     this.connection().then(
       async (connection) => {
         if (relay.isClosed) return;
         inner = connection.stream(cmd, payload);
         try {
-          for await (const item of inner) relay.push(item);
+          for await (const item of inner) {
+            relay.push(item);
+            if (relay.isBehind) await new Promise<void>((resolve) => (caughtUp = resolve));
+          }
           relay.end();
         } catch (error) {
           relay.fail(error as Error);

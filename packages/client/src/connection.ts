@@ -12,6 +12,10 @@ export interface ConnectionSocket {
   on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown;
   on(event: 'close', listener: () => void): unknown;
   write(data: Uint8Array): unknown;
+  /** Stops reading (back-pressure from a stream whose consumer is behind). */
+  pause(): unknown;
+  /** Reads again after `pause()`. */
+  resume(): unknown;
   ref(): unknown;
   unref(): unknown;
   end(): unknown;
@@ -36,6 +40,8 @@ export class Connection {
   private readonly pending = new Map<number, PendingRequest>();
   private readonly streams = new Map<number, { cmd: string; subscription: StreamSubscription<unknown> }>();
   private readonly closeListeners: (() => void)[] = [];
+  /** Streams whose consumer is behind (`StreamSubscription` back-pressure): the socket is paused meanwhile. */
+  private readonly fullStreams = new Set<number>();
   private nextId = 1;
   private closed = false;
   private socketError: NodeJS.ErrnoException | null = null;
@@ -105,12 +111,15 @@ export class Connection {
   /** Opens a stream; items arrive on the returned subscription until `end`, an error or `cancel()`. */
   stream(cmd: string, payload: unknown): StreamSubscription<unknown> {
     const id = this.nextId++;
-    const subscription = new StreamSubscription<unknown>(() => {
-      if (!this.streams.delete(id) || this.closed) return;
-      this.updateRef();
-      // Fire and forget: the daemon's answer to the cancel (if any) has an id nobody waits for.
-      this.send(this.nextId++, CANCEL_COMMAND, { id }, () => {});
-    });
+    const subscription = new StreamSubscription<unknown>(
+      () => {
+        if (!this.streams.delete(id) || this.closed) return;
+        this.updateRef();
+        // Fire and forget: the daemon's answer to the cancel (if any) has an id nobody waits for.
+        this.send(this.nextId++, CANCEL_COMMAND, { id }, () => {});
+      },
+      (isFull) => this.onStreamFull(id, isFull),
+    );
     if (this.closed) {
       subscription.fail(this.closedError(cmd));
       return subscription;
@@ -138,6 +147,20 @@ export class Connection {
       this.socket.end();
       this.socket.destroySoon();
     });
+  }
+
+  /**
+   * Pauses the socket while any stream's consumer is behind, so what the daemon sends waits in the
+   * socket (and the daemon's bounded queues) rather than in this process's memory.
+   */
+  private onStreamFull(id: number, isFull: boolean): void {
+    const wasPaused = this.fullStreams.size > 0;
+    if (isFull) this.fullStreams.add(id);
+    else this.fullStreams.delete(id);
+    const isPaused = this.fullStreams.size > 0;
+    if (this.closed || isPaused === wasPaused) return;
+    if (isPaused) this.socket.pause();
+    else this.socket.resume();
   }
 
   private send(id: number, cmd: string, payload: unknown, onError: (error: Error) => void): void {

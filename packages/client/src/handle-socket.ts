@@ -69,6 +69,16 @@ export class HandleSocket implements ConnectionSocket {
     return true;
   }
 
+  pause(): this {
+    if (!this.isClosed) this.handle.readStop();
+    return this;
+  }
+
+  resume(): this {
+    if (!this.isClosed) this.handle.readStart();
+    return this;
+  }
+
   ref(): this {
     if (!this.isClosed) this.handle.ref();
     return this;
@@ -129,6 +139,7 @@ interface PipeHandle {
   onread: ((buffer: ArrayBuffer | undefined) => void) | null;
   connect(request: object, path: string): number;
   readStart(): number;
+  readStop(): number;
   writeBuffer(request: object, data: Uint8Array): number;
   close(callback?: () => void): void;
   ref(): void;

@@ -6,20 +6,42 @@ interface Waiter<T> {
 }
 
 /**
+ * Items queued unread at which a subscription asks its connection to stop reading the socket. Small,
+ * as an item may be large (a `logs` batch holds up to 4 MiB).
+ */
+export const STREAM_HIGH_WATER_ITEMS = 4;
+/** Items queued unread at or under which a full subscription lets its connection read again. */
+export const STREAM_LOW_WATER_ITEMS = 1;
+
+/**
  * A push-fed `Subscription`: the connection pushes items, ends or fails it; the consumer iterates
  * and may cancel. Leaving a `for await` loop early (break, throw) cancels it too.
+ *
+ * Back-pressure: once `STREAM_HIGH_WATER_ITEMS` items wait unread (the consumer is slower than the
+ * daemon: a `velos logs -f` whose stdout is full), `onFull(true)` asks the connection to stop reading
+ * its socket, so the daemon's own slow-reader limits apply instead of this queue growing without
+ * bound; `onFull(false)` once the consumer has caught up (or the stream is over).
  */
 export class StreamSubscription<T> implements Subscription<T> {
   private readonly queue: T[] = [];
   private waiter: Waiter<T> | null = null;
   private isDone = false;
   private failure: Error | null = null;
+  private isFull = false;
 
-  constructor(private readonly onCancel: () => void) {}
+  constructor(
+    private readonly onCancel: () => void,
+    private readonly onFull: (isFull: boolean) => void = () => {},
+  ) {}
 
   /** True once the stream ended, failed or was cancelled. */
   get isClosed(): boolean {
     return this.isDone;
+  }
+
+  /** True while the consumer is behind: `STREAM_HIGH_WATER_ITEMS` items wait, until it caught up. */
+  get isBehind(): boolean {
+    return this.isFull;
   }
 
   /** Delivers one item to the consumer. */
@@ -31,6 +53,7 @@ export class StreamSubscription<T> implements Subscription<T> {
       resolve({ done: false, value: item });
     } else {
       this.queue.push(item);
+      if (!this.isFull && this.queue.length >= STREAM_HIGH_WATER_ITEMS) this.setFull(true);
     }
   }
 
@@ -62,7 +85,11 @@ export class StreamSubscription<T> implements Subscription<T> {
   }
 
   private next(): Promise<IteratorResult<T>> {
-    if (this.queue.length > 0) return Promise.resolve({ done: false, value: this.queue.shift()! });
+    if (this.queue.length > 0) {
+      const value = this.queue.shift()!;
+      if (this.isFull && this.queue.length <= STREAM_LOW_WATER_ITEMS) this.setFull(false);
+      return Promise.resolve({ done: false, value });
+    }
     if (this.isDone) {
       if (this.failure) {
         const error = this.failure;
@@ -76,9 +103,15 @@ export class StreamSubscription<T> implements Subscription<T> {
     });
   }
 
+  private setFull(isFull: boolean): void {
+    this.isFull = isFull;
+    this.onFull(isFull);
+  }
+
   private finish(error: Error | null): void {
     if (this.isDone) return;
     this.isDone = true;
+    if (this.isFull && this.queue.length === 0) this.setFull(false);
     this.failure = error;
     if (this.waiter) {
       const { resolve, reject } = this.waiter;

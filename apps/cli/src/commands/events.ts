@@ -11,6 +11,7 @@ import type { CommandContext } from '../context.js';
 import { lossNotices } from '../follow/loss-notices.js';
 import { followResumably } from '../follow/resumable-follow.js';
 import { formatEventLine, toAiEvent } from '../output/events.js';
+import { writeStdout } from '../output/stdout-drain.js';
 import { usageError } from '../parse-argv.js';
 
 /** Most events one answer may hold (the daemon's bound). */
@@ -35,8 +36,9 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
   }
   const request = eventsRequest(input, Date.now());
   const isEscaped = ctx.isTTY;
-  const write = (events: VelosEvent[]) => {
-    if (events.length === 0) return;
+  // a promise while stdout is full: a follow reads nothing more from the daemon until it drained
+  const write = (events: VelosEvent[]): Promise<void> | undefined => {
+    if (events.length === 0) return undefined;
     const now = Date.now();
     const lines = events.map((event) =>
       ctx.mode === 'json'
@@ -45,7 +47,7 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
           ? JSON.stringify(toAiEvent(event, now))
           : formatEventLine(event, ctx.colors, isEscaped, now),
     );
-    process.stdout.write(`${lines.join('\n')}\n`);
+    return writeStdout(`${lines.join('\n')}\n`);
   };
   // a follow reconnects after a lost daemon but never starts one again (a `velos kill` stands)
   const client = await ctx.client({ autoStart: 'once' });
@@ -54,7 +56,7 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
     if (ctx.mode === 'json') ctx.printJson(result.events);
     else if (ctx.mode === 'ai') ctx.printJson(result.events.map((event) => toAiEvent(event)));
     else if (result.events.length === 0) ctx.print('no events');
-    else write(result.events);
+    else await write(result.events);
     if (result.hasMore && ctx.mode === 'text') {
       process.stderr.write(
         `velos events: older events left out (showing the newest ${result.events.length}; see --limit, --since)\n`,
@@ -73,7 +75,7 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
 async function followEvents(
   client: VelosClient,
   request: EventsRequest,
-  write: (events: VelosEvent[]) => void,
+  write: (events: VelosEvent[]) => Promise<void> | undefined,
 ): Promise<void> {
   const startedAt = Date.now();
   let lastSeq: number | undefined;
@@ -89,7 +91,7 @@ async function followEvents(
     probe: () => client.ping(),
     onItems: (events) => {
       lastSeq = events.at(-1)?.seq ?? lastSeq;
-      write(events);
+      return write(events);
     },
     onLost: (error) => notices.onLost(error),
     onResumed: () => notices.onResumed(),

@@ -7,6 +7,7 @@ import { createLogResume } from '../follow/log-resume.js';
 import { lossNotices } from '../follow/loss-notices.js';
 import { followResumably } from '../follow/resumable-follow.js';
 import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
+import { writeStdout } from '../output/stdout-drain.js';
 import { usageError } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';
 
@@ -34,13 +35,13 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
   const isKeyValue = input.options.format === true && format !== 'json';
   // CLI-3: --ai prints compact lines (t, a when no target names one app, s, l, m); --follow one per line
   const withApp = request.target === undefined;
-  const write = (lines: LogLine[]) => {
-    if (lines.length === 0) return;
+  // a promise while stdout is full: a follow reads nothing more from the daemon until it drained
+  const write = (lines: LogLine[]): Promise<void> | undefined => {
+    if (lines.length === 0) return undefined;
     if (ctx.mode === 'ai') {
       const hasApp = withApp || new Set(lines.map((line) => line.name)).size > 1;
       const ai = lines.map((line) => JSON.stringify(toAiLogLine(line, hasApp)));
-      process.stdout.write(input.options.follow ? `${ai.join('\n')}\n` : `[${ai.join(',')}]\n`);
-      return;
+      return writeStdout(input.options.follow ? `${ai.join('\n')}\n` : `[${ai.join(',')}]\n`);
     }
     const text = lines
       .map((line) => {
@@ -49,14 +50,14 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
         return stamp && format !== 'json' ? `${stamp.format(line.ts)} ${formatted}` : formatted;
       })
       .join('\n');
-    process.stdout.write(`${text}\n`);
+    return writeStdout(`${text}\n`);
   };
   // a follow reconnects after a lost daemon but never starts one again (a `velos kill` stands)
   const client = await ctx.client({ autoStart: 'once' });
   if (!input.options.follow) {
     const result = await client.logsResult(request);
     if (ctx.mode === 'ai' && result.lines.length === 0) ctx.print('[]');
-    write(result.lines);
+    await write(result.lines);
     if (result.cut) process.stderr.write(formatLogsCut(result.cut));
     return;
   }
@@ -74,7 +75,7 @@ const RESUME_LINES = 1000;
 async function followLogLines(
   client: VelosClient,
   request: LogsRequest,
-  write: (lines: LogLine[]) => void,
+  write: (lines: LogLine[]) => Promise<void> | undefined,
 ): Promise<void> {
   const resume = createLogResume();
   const notices = lossNotices('logs');
@@ -82,11 +83,9 @@ async function followLogLines(
     open: (isResume) => client.followLogs(isResume ? { ...request, lines: RESUME_LINES } : request),
     probe: () => client.ping(),
     onItems: (lines, isFirstAfterResume) => {
-      if (isFirstAfterResume) write(resume.unseen(lines));
-      else {
-        resume.seen(lines);
-        write(lines);
-      }
+      if (isFirstAfterResume) return write(resume.unseen(lines));
+      resume.seen(lines);
+      return write(lines);
     },
     onLost: (error) => {
       resume.lost(Date.now());

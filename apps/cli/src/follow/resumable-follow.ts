@@ -6,8 +6,12 @@ export interface ResumableFollow<T> {
   open(isResume: boolean): Subscription<T[]>;
   /** Asks the daemon something small (`ping`): it answers once it runs again. */
   probe(): Promise<unknown>;
-  /** One batch of the stream; `isFirstAfterResume` for the first one of a reopened stream (its tail). */
-  onItems(items: T[], isFirstAfterResume: boolean): void;
+  /**
+   * One batch of the stream; `isFirstAfterResume` for the first one of a reopened stream (its tail).
+   * A promise (stdout is full) holds the next batch back until it settles: the stream is not read
+   * meanwhile, so the back-pressure reaches the daemon.
+   */
+  onItems(items: T[], isFirstAfterResume: boolean): void | Promise<void>;
   /** The stream was lost: `error` says why (the connection closed, the daemon stopped…). */
   onLost?(error: Error): void;
   /** The daemon answers again after a loss; the stream is being reopened. */
@@ -55,6 +59,10 @@ export function followResumably<T>(follow: ResumableFollow<T>): FollowHandle {
   let current: Subscription<T[]> | null = null;
   let isCancelled = false;
   let wake: (() => void) | null = null;
+  let onCancelled: () => void = () => {};
+  const cancelled = new Promise<void>((resolve) => {
+    onCancelled = resolve;
+  });
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -94,8 +102,9 @@ export function followResumably<T>(follow: ResumableFollow<T>): FollowHandle {
       try {
         for await (const items of sub) {
           if (isCancelled) break;
-          follow.onItems(items, isFirst);
+          const written = follow.onItems(items, isFirst);
           isFirst = false;
+          if (written !== undefined) await Promise.race([written, cancelled]);
         }
       } catch (error) {
         if (isCancelled) return 'cancelled';
@@ -117,6 +126,7 @@ export function followResumably<T>(follow: ResumableFollow<T>): FollowHandle {
   return {
     cancel() {
       isCancelled = true;
+      onCancelled();
       current?.cancel();
       wake?.();
     },

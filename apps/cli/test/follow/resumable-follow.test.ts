@@ -18,7 +18,9 @@ function harness(isEndResumed = false) {
       daemon.probes += 1;
       if (!daemon.isUp) throw Object.assign(new Error('no daemon'), { code: 'DAEMON_UNAVAILABLE' });
     },
-    onItems: (items, isFirstAfterResume) => seen.push([items, isFirstAfterResume]),
+    onItems: (items, isFirstAfterResume) => {
+      seen.push([items, isFirstAfterResume]);
+    },
     onLost: (error) => log.push(`lost: ${error.message}`),
     onResumed: () => log.push('resumed'),
     isEndResumed,

@@ -37,9 +37,11 @@ export function logQueryTarget(records: ProcessRecord[], target: string): LogQue
   const mine = records.filter((record) => record.app === app).sort((a, b) => a.id - b.id);
   let lastRestart: LogQueryTarget['lastRestart'];
   for (const record of mine) {
-    if (record.restarts > 0 && record.startedAt !== null && (lastRestart?.ts ?? 0) < record.startedAt) {
+    // a stopped or errored process has no current run: its latest run's start is kept (process-history.ts)
+    const startedAt = record.startedAt ?? record.lastStartedAt;
+    if (record.restarts > 0 && startedAt !== null && (lastRestart?.ts ?? 0) < startedAt) {
       lastRestart = {
-        ts: record.startedAt,
+        ts: startedAt,
         ...(record.lastExitReason ? { reason: record.lastExitReason } : {}),
       };
     }
