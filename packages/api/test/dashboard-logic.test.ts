@@ -1,8 +1,11 @@
 import type { ProcessInfo, VelosEvent } from '@velos/core';
+import { classifyLine } from '@velos/log-engine';
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatDuration, formatPercent } from '../dashboard/src/format.js';
-import { isAtLeast, lineLevel, textMatcher } from '../dashboard/src/log-level.js';
+import { createLineLeveler, isAtLeast, searchPattern, textMatcher } from '../dashboard/src/log-level.js';
 import { parseRoute, routeHash } from '../dashboard/src/router.js';
+import { scaleTarget } from '../dashboard/src/scale-input.js';
+import { searchNote } from '../dashboard/src/search-note.js';
 import { appLabel, crashLooping, processLabel, summaryBucket } from '../dashboard/src/status.js';
 
 const NOW = 1_800_000_000_000;
@@ -56,6 +59,24 @@ describe('dashboard status words', () => {
       ).size,
     ).toBe(0);
     expect(crashLooping(events, NOW + 10 * 60_000).size).toBe(0);
+    // asked for or planned: a reload (`velos reload` three times), a file change, a cron tick
+    for (const reason of ['reload', 'watch', 'cron']) {
+      expect(
+        crashLooping(
+          events.map((e) => ({ ...e, fields: { reason } })),
+          NOW,
+        ).size,
+      ).toBe(0);
+    }
+    // the process's own doing: the memory limit, a failing liveness probe, inactivity, a clean exit
+    for (const reason of ['memory', 'unhealthy', 'inactivity', 'exit']) {
+      expect(
+        crashLooping(
+          events.map((e) => ({ ...e, fields: { reason } })),
+          NOW,
+        ),
+      ).toEqual(new Set([1]));
+    }
     expect(processLabel(proc({ status: 'waiting-restart' }), new Set([1]))).toEqual({
       word: 'crash loop',
       tone: 'warn',
@@ -83,15 +104,117 @@ describe('dashboard routes, levels and figures', () => {
     expect(parseRoute('#/nowhere').view).toBe('overview');
   });
 
-  it('reads levels from JSON lines first, then from the words, and filters at least as severe', () => {
+  it('gives lines the log engine’s levels: a JSON line’s own, else the engine’s classifier', () => {
     const line = { ts: NOW, stream: 'out' as const, id: 1, name: 'web', pid: 1 };
-    expect(lineLevel({ ...line, line: 'all good', lvl: 'warn' })).toBe('warn');
-    expect(lineLevel({ ...line, line: 'ERROR payment failed' })).toBe('error');
-    expect(lineLevel({ ...line, line: 'GET / 200' })).toBe('info');
+    const level = createLineLeveler();
+    expect(level({ ...line, line: 'all good', lvl: 'warn' })).toBe('warn');
+    expect(level({ ...line, line: 'all good', lvl: 'trace' })).toBe('debug');
+    expect(level({ ...line, line: 'ERROR payment failed' })).toBe('error');
+    expect(level({ ...line, line: 'GET / 200' })).toBe('info');
+    // no level word: info to the engine (and so to the server's level filter), stderr or not
+    expect(level({ ...line, stream: 'err', line: 'ticker 123 err 600' })).toBe('info');
+    expect(level({ ...line, line: 'request failed after 3 tries' })).toBe('error');
+    // exactly the engine's answer, stream included
+    const samples = [
+      'ticker 123 err 600',
+      'WARN slow query took 900ms on table orders',
+      'could not open config, using defaults',
+      '{"level":"error","msg":"upstream timeout after 30ms"}',
+      'Traceback (most recent call last):',
+      'E1122 10:00:12.345678 1 main.go:12] boom',
+      'deprecated option --foo',
+      'level=debug cache warm',
+      'fatal: not a git repository',
+    ];
+    for (const stream of ['out', 'err'] as const) {
+      for (const text of samples) {
+        expect([stream, text, createLineLeveler()({ ...line, stream, line: text })]).toEqual([
+          stream,
+          text,
+          classifyLine(text, { stream }),
+        ]);
+      }
+    }
     expect(isAtLeast('fatal', 'error')).toBe(true);
     expect(isAtLeast('warn', 'error')).toBe(false);
-    expect(textMatcher('/time(out)?s?/')('upstream timeouts')).toBe(true);
+  });
+
+  it('gives a stack frame the level of the line that began its event, as the server’s search does', () => {
+    const line = { ts: NOW, id: 1, name: 'web', pid: 1 };
+    const level = createLineLeveler();
+    expect(level({ ...line, stream: 'err', line: 'Error: boom' })).toBe('error');
+    expect(level({ ...line, stream: 'out', line: 'GET / 200' })).toBe('info');
+    // the frame on stderr follows stderr's `Error: boom`, not stdout's line between them
+    expect(level({ ...line, stream: 'err', line: '    at main (app.js:1:2)' })).toBe('error');
+    expect(level({ ...line, stream: 'out', line: '    at main (app.js:1:2)' })).toBe('info');
+    // of another process: its own event
+    expect(level({ ...line, id: 2, stream: 'err', line: 'WARN retrying' })).toBe('warn');
+    expect(level({ ...line, id: 2, stream: 'err', line: '    at retry (app.js:9:1)' })).toBe('warn');
+  });
+
+  it('searches text as text and /…/ as a regular expression, both ignoring case', () => {
+    expect(textMatcher('/time(out)?s?/')('upstream TIMEOUTS')).toBe(true);
+    expect(textMatcher('[payment]')('ERROR payment failed')).toBe(false);
+    expect(textMatcher('[payment]')('a [Payment] line')).toBe(true);
+    expect(textMatcher('1.5')('GET / 200 125ms')).toBe(false);
+    expect(textMatcher('1.5')('took 1.5 s')).toBe(true);
+    expect(textMatcher('/1.5/')('GET / 200 125ms')).toBe(true);
     expect(textMatcher('[unclosed')('an [unclosed bracket')).toBe(true);
+    expect(textMatcher('')('anything')).toBe(true);
+    // what the server is sent: the regular expression as written, text escaped
+    expect(searchPattern('1.5 (x)')).toBe('1\\.5 \\(x\\)');
+    expect(searchPattern('/pay(ment)? fail/')).toBe('pay(ment)? fail');
+    expect(searchPattern('/')).toBe('/');
+    expect(searchPattern('')).toBeUndefined();
+    // a bad one is an error, never quietly text
+    expect(() => textMatcher('/[unclosed/')).toThrow(/^\/\[unclosed\/ is not a valid regular expression: /);
+    expect(() => searchPattern('/(a)\\1/')).toThrow(/backreferences .* are not supported/);
+    expect(() => searchPattern('/(?=a)b/')).toThrow(/lookarounds .* are not supported/);
+  });
+
+  it('reads the scale box as the daemon does, before any confirmation', () => {
+    expect(scaleTarget('web', 1, '3')).toEqual({ count: 3 });
+    expect(scaleTarget('web', 3, ' -1 ')).toEqual({ count: 2 });
+    expect(scaleTarget('web', 3, '+2')).toEqual({ count: 5 });
+    expect(scaleTarget('web', 1, '-5').error).toBe(
+      '-5 gives -4 instances (web has 1): expected 1 to 1024 (stop or delete the app to run none)',
+    );
+    expect(scaleTarget('web', 1, '-1').error).toMatch(/^-1 gives 0 instances/);
+    expect(scaleTarget('web', 1, '0').error).toMatch(/^0 instances: expected 1 to 1024/);
+    expect(scaleTarget('web', 1, '99999').error).toMatch(/^99999 instances: expected 1 to 1024/);
+    expect(scaleTarget('web', 1024, '+1').error).toMatch(/^\+1 gives 1025 instances/);
+    for (const typed of ['1.5', '', '  ', 'two', '1e3', '--1']) {
+      expect(scaleTarget('web', 1, typed).error).toBe(
+        `expected a whole number of instances N (1 to 1024), +N or -N, got ${JSON.stringify(typed.trim())}`,
+      );
+    }
+  });
+
+  it('says when a search returned only the newest of its matches', () => {
+    const lines = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        ts: i,
+        stream: 'out' as const,
+        id: 1,
+        name: 'web',
+        pid: 1,
+        line: 'x',
+      }));
+    const scanned = { lines: 12_000, files: ['/x/web-out.log'] };
+    expect(searchNote({ lines: lines(20), scanned }, 500)).toBe(
+      `Searched ${(12_000).toLocaleString()} lines.`,
+    );
+    expect(
+      searchNote({ lines: lines(500), scanned, cut: { maxBytes: 1, omittedLines: 734, files: [] } }, 500),
+    ).toBe(
+      `Searched ${(12_000).toLocaleString()} lines. Showing the newest 500 of ${(1234).toLocaleString()} or more matches: refine the search or narrow the range to see older ones.`,
+    );
+    expect(searchNote({ lines: lines(500), scanned }, 500)).toMatch(
+      /Showing the newest 500 matches, the most one search returns: older ones may be left out/,
+    );
+    expect(searchNote({ lines: [], scanned: { ...scanned, isPartial: true } }, 500)).toMatch(
+      /\(the time budget stopped the scan early\)\.$/,
+    );
   });
 
   it('writes figures with their units', () => {

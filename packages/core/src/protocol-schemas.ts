@@ -270,7 +270,9 @@ export const requestSchemas = lazyEntries({
   scale: () =>
     z.object({
       name: target,
-      instances: z.string().check(z.regex(/^[+-]?\d{1,4}$/, 'expected N, +N or -N')),
+      instances: z
+        .string()
+        .check(z.regex(/^[+-]?\d{1,4}$/, 'expected a whole number N (1 to 1024), +N or -N')),
     }),
   runs: () => z.object({ target, limit: z.optional(z.int().check(z.gte(1), z.lte(100_000))) }),
   trigger: () => z.object({ target }),

@@ -7,7 +7,7 @@ import { validatePayload } from './command-handlers.js';
  * supervisor in-process. A stream's invalid arguments end its iteration with the error.
  * @example
  * const control = validatedControl(createSupervisor({ home }));
- * await control.scale('api', 'many'); // rejects: scale: instances: expected N, +N or -N
+ * await control.scale('api', 'many'); // rejects: scale: instances: expected a whole number N (1 to 1024), +N or -N
  */
 export function validatedControl(control: VelosControl): VelosControl {
   const methods = control as unknown as Record<string, (...args: unknown[]) => unknown>;

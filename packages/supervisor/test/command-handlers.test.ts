@@ -99,7 +99,7 @@ describe('the dispatcher derived from the command table', () => {
     const dispatcher = createDispatcher({ control });
     const error = await rejection(dispatcher.request('scale', { name: 'api', instances: 'many' }));
     expect(error.code).toBe(ErrorCodes.INVALID_ARGUMENT);
-    expect(error.message).toBe('scale: instances: expected N, +N or -N');
+    expect(error.message).toBe('scale: instances: expected a whole number N (1 to 1024), +N or -N');
     expect((await rejection(dispatcher.request('stop', { target: 5 }))).message).toMatch(/^stop: target: /);
     expect((await rejection(dispatcher.request('list', { extra: 'x'.repeat(200_000) }))).message).toMatch(
       /^list: extra: a string of 200000 characters/,

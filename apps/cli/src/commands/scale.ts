@@ -11,7 +11,11 @@ const COUNT = /^([+-]?)(\d{1,4})$/;
  */
 export async function runScale(ctx: CommandContext, name: string, count: string): Promise<void> {
   const match = COUNT.exec(count);
-  if (!match) throw usageError(`expected N, +N or -N instances, got ${JSON.stringify(count)}`, 'scale');
+  if (!match)
+    throw usageError(
+      `expected a whole number of instances N (1 to 1024), +N or -N, got ${JSON.stringify(count)}`,
+      'scale',
+    );
   if (match[1] === '' && Number(match[2]) === 0) {
     throw usageError('0 instances: expected 1 or more (stop or delete the app to run none)', 'scale');
   }

@@ -2,6 +2,7 @@ import type { ProcessInfo } from '@velos/core';
 import { ApiError, api, seg } from './api.js';
 import { askConfirm } from './components/confirm-dialog.js';
 import { plural } from './format.js';
+import { scaleTarget } from './scale-input.js';
 import { applyProcesses, getState, setOutcome } from './store.js';
 
 /** What the page can do to an app. */
@@ -9,11 +10,22 @@ export type ActionName = 'restart' | 'reload' | 'stop' | 'delete' | 'scale' | 't
 
 /**
  * Runs an action on an app after a confirmation where it takes something away (stop, delete,
- * scale down), and records the outcome (the new PIDs or the error) beside the app.
+ * scale down), and records the outcome (the new PIDs or the error) beside the app. A scale box that
+ * asks for no valid count (see `scaleTarget`) is refused here, before any confirmation; a valid one
+ * is sent as the count it leads to, the one the confirmation named.
  */
 export async function runAction(app: string, action: ActionName, instances?: string): Promise<boolean> {
   const before = [...getState().processes.values()].filter((p) => p.name === app);
-  const question = confirmation(app, action, before.length, instances);
+  let count: number | undefined;
+  if (action === 'scale') {
+    const target = scaleTarget(app, before.length, instances ?? '');
+    if (target.error !== undefined) {
+      setOutcome(app, { action, isOk: false, text: `scale: ${target.error}` });
+      return false;
+    }
+    count = target.count;
+  }
+  const question = confirmation(app, action, before.length, count);
   if (question && !(await askConfirm(question))) return false;
   try {
     const path = `/processes/${seg(app)}`;
@@ -22,7 +34,7 @@ export async function runAction(app: string, action: ActionName, instances?: str
         ? await api<{ processes: ProcessInfo[] }>(path, { method: 'DELETE' })
         : await api<{ processes: ProcessInfo[] }>(`${path}/${action}`, {
             method: 'POST',
-            body: action === 'scale' ? { instances } : {},
+            body: action === 'scale' ? { instances: String(count) } : {},
           });
     const after = result?.processes ?? [];
     if (action === 'delete') {
@@ -48,12 +60,12 @@ export async function runAction(app: string, action: ActionName, instances?: str
   }
 }
 
-/** The confirmation a destructive action needs, or null. */
+/** The confirmation a destructive action needs (`target`: the instance count a scale leads to), or null. */
 function confirmation(
   app: string,
   action: ActionName,
   count: number,
-  instances?: string,
+  target?: number,
 ): { title: string; body: string; confirm: string } | null {
   if (action === 'stop') {
     return {
@@ -72,12 +84,7 @@ function confirmation(
       confirm: 'Delete',
     };
   }
-  if (action === 'scale' && instances !== undefined) {
-    const target = instances.startsWith('-')
-      ? count + Number(instances)
-      : instances.startsWith('+')
-        ? count + Number(instances)
-        : Number(instances);
+  if (action === 'scale' && target !== undefined) {
     if (target < count) {
       return {
         title: `Scale ${app} down to ${target}?`,

@@ -21,7 +21,8 @@ export function App() {
   useEffect(() => window.scrollTo(0, 0), [route.view, route.app]);
   const view =
     route.view === 'app'
-      ? html`<${ProcessView} route=${route} />`
+      ? // keyed by app: going straight to another app starts its view afresh (scale box, busy buttons)
+        html`<${ProcessView} key=${route.app} route=${route} />`
       : route.view === 'logs'
         ? html`<${LogsView} route=${route} />`
         : route.view === 'events'

@@ -1,23 +1,41 @@
 import type { LogLine } from '@velos/core';
+import {
+  classifyLine,
+  isContinuationLine,
+  LEVELS,
+  type Level,
+  parseLevel,
+} from '@velos/log-engine/line-level';
 
 /** Levels from most to least severe, as the filter offers them. */
-export const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug'] as const;
-export type Level = (typeof LEVELS)[number];
+export { LEVELS, type Level };
 
-const PATTERNS: [Level, RegExp][] = [
-  ['fatal', /\b(fatal|panic|critical)\b/i],
-  ['error', /\b(error|err|exception|uncaught|failed|failure)\b|^\s+at\s/i],
-  ['warn', /\b(warn|warning|deprecated)\b/i],
-  ['debug', /\b(debug|trace)\b/i],
-];
+/**
+ * A function that gives each line its level the way the log engine's search (`logs.search`) does, so
+ * the page and the server's level filter never disagree: a JSON line's own level, else the engine's
+ * classifier (labels, its rules, stderr as a hint); a continuation line (a stack frame, a blank line)
+ * takes the level of the line that began its event — the last other line of the same process and
+ * stream this function was given. Call it on the lines in their order.
+ */
+export function createLineLeveler(): (line: LogLine) => Level {
+  /** The level of the last line that began an event, by process and stream. */
+  const heads = new Map<string, Level>();
+  return (line) => {
+    const key = `${line.id}\0${line.stream}`;
+    if (isContinuationLine(line.line)) {
+      const head = heads.get(key);
+      if (head !== undefined) return head;
+      return ownLevel(line);
+    }
+    const level = ownLevel(line);
+    heads.set(key, level);
+    return level;
+  };
+}
 
-/** The level of a line: its JSON level when it had one, else a guess from its words. */
-export function lineLevel(line: LogLine): Level {
-  const own = line.lvl?.toLowerCase();
-  if (own === 'trace') return 'debug';
-  if (own && (LEVELS as readonly string[]).includes(own)) return own as Level;
-  for (const [level, pattern] of PATTERNS) if (pattern.test(line.line)) return level;
-  return 'info';
+/** The level of one line on its own: its JSON level when it had one, else the engine's classifier. */
+function ownLevel(line: LogLine): Level {
+  return parseLevel(line.lvl) ?? classifyLine(line.line, { stream: line.stream });
 }
 
 /** True when `level` is at least as severe as `floor` (`error` lets `fatal` through). */
@@ -25,14 +43,37 @@ export function isAtLeast(level: Level, floor: Level | null): boolean {
   return !floor || LEVELS.indexOf(level) <= LEVELS.indexOf(floor);
 }
 
-/** A matcher for the text box: a regular expression when it parses, else plain text; both ignore case. */
-export function textMatcher(text: string): (line: string) => boolean {
-  if (!text) return () => true;
-  try {
-    const pattern = new RegExp(/^\/(.+)\/$/.exec(text)?.[1] ?? text, 'i');
-    return (line) => pattern.test(line);
-  } catch {
-    const lower = text.toLowerCase();
-    return (line) => line.toLowerCase().includes(lower);
+/** What the server's search refuses in a pattern (its regular expressions run in bounded time). */
+const UNSAFE = /\\[1-9]|\\k<|\(\?<?[=!]/;
+
+/**
+ * The search box: `/…/` is a regular expression, anything else is literal text; both ignore case.
+ * Returns the regular expression's source for the server (`pattern`), plain text escaped; undefined
+ * when the box is empty. Throws an Error that says why for a regular expression that does not parse
+ * or that the server would refuse (a backreference or a lookaround).
+ */
+export function searchPattern(text: string): string | undefined {
+  if (!text) return undefined;
+  const slashed = /^\/(.+)\/$/.exec(text);
+  if (!slashed) return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const source = slashed[1]!;
+  if (UNSAFE.test(source)) {
+    throw new Error(
+      `${text}: backreferences (\\1, \\k<name>) and lookarounds ((?=, (?!, (?<=, (?<!) are not supported`,
+    );
   }
+  try {
+    new RegExp(source, 'i');
+  } catch (error) {
+    throw new Error(`${text} is not a valid regular expression: ${(error as Error).message}`);
+  }
+  return source;
+}
+
+/** A matcher for the search box (see `searchPattern`); throws like it for a bad regular expression. */
+export function textMatcher(text: string): (line: string) => boolean {
+  const source = searchPattern(text);
+  if (source === undefined) return () => true;
+  const pattern = new RegExp(source, 'i');
+  return (line) => pattern.test(line);
 }

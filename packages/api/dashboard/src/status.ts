@@ -11,16 +11,24 @@ export interface StatusLabel {
 
 const TONE_RANK: Record<Tone, number> = { ok: 0, idle: 1, info: 2, warn: 3, bad: 4 };
 
-/** Restarts (not asked by a user) within this window that make a crash loop. */
+/** Restarts of a process's own doing within this window that make a crash loop. */
 const LOOP_RESTARTS = 3;
 const LOOP_WINDOW_MS = 5 * 60_000;
 
-/** Ids of the processes that restarted LOOP_RESTARTS times or more in the last five minutes. */
+/**
+ * Restart reasons that were asked for or planned (the supervisor's `RestartReason`s other than its
+ * own decisions): a user's restart or reload (`velos restart`/`reload`, the dashboard), a file change
+ * under `watch`, a `cron_restart` tick. A crash, an exit, the memory limit, inactivity or a failing
+ * liveness probe are the process's own doing and count.
+ */
+const ASKED_RESTARTS: ReadonlySet<unknown> = new Set(['user', 'reload', 'watch', 'cron']);
+
+/** Ids of the processes that restarted on their own LOOP_RESTARTS times or more in the last five minutes. */
 export function crashLooping(events: VelosEvent[], now = Date.now()): Set<number> {
   const counts = new Map<number, number>();
   for (const e of events) {
     if (e.kind !== 'process.restarting' || e.id === undefined || now - e.at > LOOP_WINDOW_MS) continue;
-    if (e.fields?.reason === 'user') continue;
+    if (ASKED_RESTARTS.has(e.fields?.reason)) continue;
     counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
   }
   return new Set([...counts].filter(([, n]) => n >= LOOP_RESTARTS).map(([id]) => id));

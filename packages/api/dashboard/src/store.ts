@@ -7,7 +7,7 @@ import type {
   ProcessInfo,
   VelosEvent,
 } from '@velos/core';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useReducer, useRef } from 'preact/hooks';
 
 /** Where the page stands with the server: the token, the socket and the daemon behind it. */
 export type AuthState = 'checking' | 'needed' | 'refused' | 'ok';
@@ -75,12 +75,22 @@ export function update(patch: Partial<DashState>): void {
   for (const listener of listeners) listener();
 }
 
-/** A hook that re-renders the component when the selected part of the state changes. */
+/**
+ * A hook that re-renders the component when the selected part of the state changes. The selector of
+ * the latest render is the one used (`(s) => s.outcomes.get(app)` follows `app` when it changes), and
+ * what it returns is read from the current state at every render, never a copy kept from before.
+ */
 export function useDash<T>(select: (s: DashState) => T): T {
-  const [value, setValue] = useState(() => select(state));
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const value = select(state);
+  const latest = useRef({ select, value });
+  latest.current = { select, value };
   useEffect(() => {
-    const listener = () => setValue(() => select(state));
+    const listener = () => {
+      if (!Object.is(latest.current.select(state), latest.current.value)) rerender(undefined);
+    };
     listeners.add(listener);
+    // a change between the render and this subscription
     listener();
     return () => {
       listeners.delete(listener);

@@ -96,7 +96,7 @@ export const PROCESS_TOOLS = [
       name: z.string().min(1).describe('The app name'),
       instances: z
         .string()
-        .regex(/^[+-]?\d+$/, 'expected N, +N or -N')
+        .regex(/^[+-]?\d+$/, 'expected a whole number N (1 to 1024), +N or -N')
         .describe('The instance count N, or +N / -N to add or remove instances'),
     },
     run: async ({ name, instances }, { control }) => compact(await control.scale(name, instances)),

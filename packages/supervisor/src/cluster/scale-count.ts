@@ -9,7 +9,7 @@ export function scaledCount(name: string, current: number, request: string): num
   if (!match) {
     throw new VelosError(
       ErrorCodes.INVALID_ARGUMENT,
-      `scale ${name}: expected N, +N or -N, got ${JSON.stringify(request)}`,
+      `scale ${name}: expected a whole number N (1 to ${MAX_INSTANCES}), +N or -N, got ${JSON.stringify(request)}`,
     );
   }
   const n = Number(match[2]);

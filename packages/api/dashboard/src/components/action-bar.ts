@@ -10,13 +10,16 @@ export function ActionBar({ app, instances }: { app: string; instances: ProcessI
   const scope = useDash((s) => s.scope);
   const outcome = useDash((s) => s.outcomes.get(app));
   const [busy, setBusy] = useState<ActionName | null>(null);
-  const [count, setCount] = useState(String(instances.length));
+  // What is typed in the scale box; until then (and after a scale) it shows the app's count as it is now.
+  const [draft, setDraft] = useState<string | null>(null);
+  const count = draft ?? String(instances.length);
   const isJob = instances[0]?.type === 'job';
   const isRunning = instances.some((p) => p.status !== 'stopped' && p.status !== 'errored');
   const act = async (action: ActionName, arg?: string) => {
     setBusy(action);
     const isDone = await runAction(app, action, arg);
     setBusy(null);
+    if (isDone && action === 'scale') setDraft(null);
     if (isDone && action === 'delete') navigate('overview');
   };
   if (scope === 'read') return html`<p class="muted">Read-only token: actions need the admin token.</p>`;
@@ -34,7 +37,7 @@ export function ActionBar({ app, instances }: { app: string; instances: ProcessI
           e.preventDefault();
           void act('scale', count);
         }}>
-          <label>Instances <input type="text" inputmode="numeric" size="3" value=${count} onInput=${(e: Event) => setCount((e.target as HTMLInputElement).value)} aria-label="Instances (a number, +N or -N)" /></label>
+          <label>Instances <input type="text" inputmode="numeric" size="3" value=${count} onInput=${(e: Event) => setDraft((e.target as HTMLInputElement).value)} aria-label="Instances (a number from 1 to 1024, +N or -N)" /></label>
           <button type="submit" class="btn" disabled=${busy !== null || count === String(instances.length)}>Scale</button>
         </form>`
       }

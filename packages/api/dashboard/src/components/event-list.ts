@@ -34,7 +34,7 @@ export function EventList({
         <time class="ev-time num" datetime=${new Date(e.at).toISOString()} title=${formatAgo(e.at, now)}>${formatClock(e.at)}</time>
         <span class="sev">${e.severity}</span>
         <span class="ev-kind">${e.kind}</span>
-        ${showApp && e.app ? html`<a class="ev-app" href=${routeHash('app', e.app)}>${e.app}</a>` : null}
+        ${showApp && e.app ? html`<a class="ev-app" href=${routeHash('app', e.app)} title=${e.app}>${e.app}</a>` : null}
         <span class="ev-msg">${e.message}</span>
         ${count > 1 ? html`<span class="ev-count num" title=${`${isPartial ? 'at least ' : ''}${count} events of this kind for this app in the last hour`}>×${count}${isPartial ? '+' : ''}</span>` : null}
       </li>`,

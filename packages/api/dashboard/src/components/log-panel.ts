@@ -3,13 +3,23 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
 import { formatClock } from '../format.js';
-import { isAtLeast, LEVELS, type Level, lineLevel, textMatcher } from '../log-level.js';
+import {
+  createLineLeveler,
+  isAtLeast,
+  LEVELS,
+  type Level,
+  searchPattern,
+  textMatcher,
+} from '../log-level.js';
 import { setParams } from '../router.js';
+import { searchNote } from '../search-note.js';
 import { followLogs } from '../session.js';
 import { useDash } from '../store.js';
 
 const KEPT_LINES = 2000;
 const FIRST_LINES = 300;
+/** The most matches one search of the engine returns. */
+const SEARCH_LIMIT = 500;
 const SPANS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000 };
 
 /** Log lines of an app (or all apps): follow, level, text/regex and time range, all kept in the URL. */
@@ -28,6 +38,7 @@ export function LogPanel({
   const isFollowing = params.get('follow') !== '0';
   const [count, setCount] = useState(0);
   const [note, setNote] = useState<string>('');
+  const [error, setError] = useState<string>('');
   const [isLoading, setLoading] = useState(true);
   const list = useRef<HTMLDivElement>(null);
   const stickToEnd = useRef(true);
@@ -41,12 +52,29 @@ export function LogPanel({
   useEffect(() => {
     let isLive = true;
     let stop = () => {};
-    const matches = textMatcher(text);
+    const fail = (message: string) => {
+      list.current?.replaceChildren();
+      setCount(0);
+      setNote('');
+      setError(message);
+      setLoading(false);
+    };
+    let matches: (line: string) => boolean;
+    try {
+      matches = textMatcher(text);
+    } catch (problem) {
+      // the same answer on all apps (filtered here) as on one (searched by the server)
+      fail(`Cannot search: ${(problem as Error).message}`);
+      return;
+    }
+    setError('');
+    // the engine's levels, a stack frame taking its event's: the same lines the server's filter keeps
+    const levelOf = createLineLeveler();
     const show = (raw: LogLine[], isFiltered: boolean, isFirst: boolean) => {
       const el = list.current;
       if (!el) return;
       const rows = raw
-        .map((l) => ({ ...l, level: lineLevel(l) }))
+        .map((l) => ({ ...l, level: levelOf(l) }))
         .filter((l) => isFiltered || (isAtLeast(l.level, level) && matches(l.line)))
         .map((l) => lineRow(l, showApp));
       if (isFirst) el.replaceChildren(...rows);
@@ -75,12 +103,9 @@ export function LogPanel({
         setLoading(false);
         if (isFollowing) stop = followLogs(target, 0, (more) => show(more, false, false));
       },
-      (error: unknown) => {
+      (problem: unknown) => {
         if (!isLive) return;
-        list.current?.replaceChildren();
-        setCount(0);
-        setNote(`Could not read the logs: ${error instanceof Error ? error.message : String(error)}`);
-        setLoading(false);
+        fail(`Could not read the logs: ${problem instanceof Error ? problem.message : String(problem)}`);
       },
     );
     return () => {
@@ -113,8 +138,9 @@ export function LogPanel({
         onChange=${(e: Event) => setParams({ q: (e.target as HTMLInputElement).value || null })} aria-label="Search the lines (text or regular expression)" />
       <span class="muted log-count num">${isLoading ? 'loading…' : `${count.toLocaleString()} lines`}</span>
     </div>
-    ${note && html`<p class="log-note muted">${note}</p>`}
-    ${!isLoading && count === 0 ? html`<p class="empty-note">No lines${level || text ? ' match these filters' : ' yet'}.</p>` : null}
+    ${error && html`<p class="log-note bad" role="alert" data-log-error>${error}</p>`}
+    ${note && html`<p class="log-note muted" data-log-note>${note}</p>`}
+    ${!isLoading && !error && count === 0 ? html`<p class="empty-note">No lines${level || text ? ' match these filters' : ' yet'}.</p>` : null}
     <div class="log-lines" ref=${list} tabindex="0" aria-label="Log lines"
       onScroll=${(e: Event) => {
         const el = e.currentTarget as HTMLElement;
@@ -133,9 +159,10 @@ function lineRow(l: LogLine & { level: Level }, showApp: boolean): HTMLElement {
     el.className = className;
     el.textContent = value;
     row.append(el);
+    return el;
   };
   cell('ll-t', formatClock(l.ts), 'time');
-  if (showApp) cell('ll-app', l.name);
+  if (showApp) cell('ll-app', l.name).title = l.name;
   cell('ll-lvl', l.level);
   cell('ll-x', l.line);
   return row;
@@ -150,15 +177,11 @@ async function load(
 ): Promise<{ lines: LogLine[]; note: string; isFiltered: boolean }> {
   const since = SPANS[span] ? Date.now() - SPANS[span] : undefined;
   if (target !== 'all' && (level || text || since)) {
+    const pattern = searchPattern(text);
     const answer = await api<LogsSearchResult>(
-      `/logs/${seg(target)}/search${query({ pattern: regexOf(text), level, since, limit: 500 })}`,
+      `/logs/${seg(target)}/search${query({ pattern, ignoreCase: pattern === undefined ? undefined : true, level, since, limit: SEARCH_LIMIT })}`,
     );
-    const partial = answer.scanned?.isPartial ? ' (the time budget stopped the scan early)' : '';
-    return {
-      lines: answer.lines,
-      isFiltered: true,
-      note: `Searched ${answer.scanned?.lines?.toLocaleString() ?? '?'} lines${partial}.`,
-    };
+    return { lines: answer.lines, isFiltered: true, note: searchNote(answer, SEARCH_LIMIT) };
   }
   const answer = await api<LogsResult>(
     `/logs/${seg(target)}${query({ lines: since || level || text ? 1000 : FIRST_LINES })}`,
@@ -167,17 +190,4 @@ async function load(
   const filtered = level || text || since ? 'Filtering the latest 1000 lines.' : '';
   const lines = since ? answer.lines.filter((l) => l.ts >= since) : answer.lines;
   return { lines, isFiltered: false, note: `${filtered}${cut}`.trim() };
-}
-
-/** The text box as a regular expression for the server: `/x/` as written, plain text escaped. */
-function regexOf(text: string): string | undefined {
-  if (!text) return undefined;
-  const slashed = /^\/(.+)\/$/.exec(text);
-  if (slashed) return slashed[1];
-  try {
-    new RegExp(text);
-    return text;
-  } catch {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
 }

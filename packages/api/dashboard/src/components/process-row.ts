@@ -56,7 +56,7 @@ export function AppRows({
             ? html`<button type="button" class="twisty" aria-expanded=${isExpanded} aria-label=${`${isExpanded ? 'Hide' : 'Show'} the instances of ${app}`} onClick=${onToggle}>${isExpanded ? '▾' : '▸'}</button>`
             : html`<span class="twisty-space"></span>`
         }
-        <a href=${routeHash('app', app)} class="app-name">${app}</a>
+        <a href=${routeHash('app', app)} class="app-name" title=${app}>${app}</a>
         <span class="sub">${isGroup ? `${instances.length} instances` : first.pid ? `pid ${first.pid}` : first.type === 'job' ? 'job' : ''}</span>
       </td>
       <td class="c-status"><${Badge} label=${label} /></td>

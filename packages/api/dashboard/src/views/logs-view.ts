@@ -13,7 +13,7 @@ export function LogsView({ route }: { route: Route }) {
     <div class="panel-head">
       <h2 id="logs-view-h">Logs</h2>
       <label>App
-        <select value=${app} data-app-select onChange=${(e: Event) => setParams({ app: (e.target as HTMLSelectElement).value === 'all' ? null : (e.target as HTMLSelectElement).value })}>
+        <select value=${app} title=${app === 'all' ? 'all apps' : app} data-app-select onChange=${(e: Event) => setParams({ app: (e.target as HTMLSelectElement).value === 'all' ? null : (e.target as HTMLSelectElement).value })}>
           <option value="all">all apps</option>
           ${names.map((n) => html`<option value=${n}>${n}</option>`)}
         </select>

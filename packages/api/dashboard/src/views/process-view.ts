@@ -54,7 +54,7 @@ export function ProcessView({ route }: { route: Route }) {
     <section class="panel app-head">
       <div class="app-title">
         <a href=${routeHash('overview')} class="back" aria-label="All apps">←</a>
-        <h1>${app}</h1>
+        <h1 title=${app}>${app}</h1>
         <${Badge} label=${appLabel(instances, loops)} />
       </div>
       <dl class="app-facts">

@@ -1,0 +1,291 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { APP_DEFAULTS, type AppSpec } from '@velos/core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './support/api-server.js';
+import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
+
+// The dashboard where a QA pass found it wrong: moving between apps, the levels and the text of the
+// log search, the search's limit, the scale box, and a very long app name. Headless Debian Chromium
+// through playwright-core against a real daemon and API server, as dashboard.test.ts.
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-dev-shm-usage',
+];
+const DASHBOARD_BUILD = fileURLToPath(new URL('../dist/dashboard/index.html', import.meta.url));
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI) {
+  throw new Error(
+    `the dashboard test needs Chromium at ${CHROMIUM} (Debian package chromium, installed by .ci/run)`,
+  );
+}
+/** A name of 100 characters, as long as a QA tester made one. */
+const LONG_NAME = `a-very-long-app-name-${'x'.repeat(79)}`;
+/** Lines `flood` prints at once: the `GET` template alone matches more than a search returns (500). */
+const FLOOD_LINES = 3000;
+
+let daemon: TestDaemon | undefined;
+let api: TestServer | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+
+function spec(name: string, script: string, overrides: Partial<AppSpec> = {}): AppSpec {
+  return {
+    ...APP_DEFAULTS,
+    name,
+    script,
+    cwd: FIXTURES,
+    env: { PATH: process.env.PATH ?? '' },
+    ...overrides,
+  };
+}
+
+async function signedIn(width: number, height: number): Promise<Page> {
+  const tab = await context.newPage();
+  await tab.setViewportSize({ width, height });
+  tab.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await tab.goto(`${api!.url}/#/`);
+  await tab.fill('#token', api!.admin);
+  await tab.click('button[type=submit]');
+  await tab.locator('tr[data-row="web"]').waitFor({ timeout: 20_000 });
+  return tab;
+}
+
+/** Goes to `hash` the way a link or Back does: the page stays, only the hash changes. */
+async function toHash(tab: Page, hash: string): Promise<void> {
+  await tab.evaluate((h) => {
+    window.location.hash = h;
+  }, hash);
+}
+
+/** The levels and texts of the log lines shown. */
+function shownLines(tab: Page): Promise<{ level: string | null; text: string }[]> {
+  return tab.locator('.log-lines .ll').evaluateAll((rows) =>
+    rows.map((r) => ({
+      level: r.getAttribute('data-level'),
+      text: r.querySelector('.ll-x')?.textContent ?? '',
+    })),
+  );
+}
+
+async function instancesOf(name: string): Promise<number> {
+  return (await daemon!.client.list()).filter((p) => p.name === name).length;
+}
+
+describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () => {
+  beforeAll(async () => {
+    if (!existsSync(DASHBOARD_BUILD))
+      throw new Error(`${DASHBOARD_BUILD} is missing: run pnpm run build first`);
+    daemon = await startDaemon();
+    await daemon.client.start([
+      spec('web', 'silent.js', { instances: 3 }),
+      spec('crasher', 'silent.js'),
+      // `ticker <pid> err <n>` on stderr every 250 ms: info to the log engine (no level word in it)
+      spec('ticker', 'ticker.js', { env: { PATH: process.env.PATH ?? '', TICK_MS: '50' } }),
+      spec('payments', 'log-mix.js', {
+        env: { PATH: process.env.PATH ?? '', RATE: '40', STAY: '1', COUNT: '1000000' },
+      }),
+      spec('flood', 'log-mix.js', {
+        env: { PATH: process.env.PATH ?? '', COUNT: String(FLOOD_LINES), STAY: '1' },
+      }),
+      spec(LONG_NAME, 'silent.js'),
+    ]);
+    api = await startServer(daemon.client, { rateLimitPerMinute: 100_000 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    context = await browser.newContext();
+    page = await signedIn(1280, 800);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await api?.server.close().catch(() => undefined);
+    await daemon?.stop();
+  }, 60_000);
+
+  it('shows the new app’s instance count and outcome when the hash moves straight to another app', async () => {
+    await toHash(page, '#/app/web');
+    const input = page.locator('form.scale input');
+    await waitFor(async () => (await input.inputValue()) === '3', 'the scale box of web to say 3');
+    await page.locator('button[data-action="restart"]').click();
+    await page.locator('[data-outcome]', { hasText: 'restarted' }).waitFor();
+
+    await toHash(page, '#/app/crasher');
+    await page.locator('.app-title h1', { hasText: 'crasher' }).waitFor();
+    await waitFor(async () => (await input.inputValue()) === '1', 'the scale box of crasher to say 1');
+    expect(await page.locator('form.scale button[type=submit]').isDisabled()).toBe(true);
+    // web's outcome is web's: crasher has none
+    expect(await page.locator('[data-outcome]').count()).toBe(0);
+
+    await page.goBack();
+    await page.locator('.app-title h1', { hasText: 'web' }).waitFor();
+    await waitFor(async () => (await input.inputValue()) === '3', 'the scale box of web to say 3 again');
+    await page.locator('[data-outcome]', { hasText: 'restarted' }).waitFor();
+    await page.goForward();
+    await page.locator('.app-title h1', { hasText: 'crasher' }).waitFor();
+    await waitFor(async () => (await input.inputValue()) === '1', 'crasher’s count after Forward');
+    expect(await instancesOf('crasher')).toBe(1);
+  });
+
+  it('refuses a scale box that asks for no valid count, without a confirmation', async () => {
+    await toHash(page, '#/app/crasher');
+    await page.locator('.app-title h1', { hasText: 'crasher' }).waitFor();
+    const input = page.locator('form.scale input');
+    for (const [typed, said] of [
+      ['-5', '-5 gives -4 instances (crasher has 1): expected 1 to 1024'],
+      ['1.5', 'expected a whole number of instances N (1 to 1024), +N or -N, got "1.5"'],
+      ['99999', '99999 instances: expected 1 to 1024'],
+      ['  ', 'expected a whole number of instances N (1 to 1024), +N or -N, got ""'],
+    ] as const) {
+      await input.fill(typed);
+      await page.locator('form.scale button[type=submit]').click();
+      await page.locator('[data-outcome].bad', { hasText: said }).waitFor();
+      expect(await page.locator('dialog.confirm[open]').count()).toBe(0);
+    }
+    expect(await instancesOf('crasher')).toBe(1);
+    // a valid count still works, and the confirmation names what will happen
+    await input.fill('+1');
+    await page.locator('form.scale button[type=submit]').click();
+    await page.locator('[data-outcome].ok', { hasText: 'scaled to 2 instances' }).waitFor();
+    await waitFor(async () => (await input.inputValue()) === '2', 'the box to follow the new count');
+    await input.fill('-1');
+    await page.locator('form.scale button[type=submit]').click();
+    const dialog = page.locator('dialog.confirm[open]');
+    expect(await dialog.locator('h2').textContent()).toBe('Scale crasher down to 1?');
+    expect(await dialog.textContent()).toContain('1 instance of crasher will be stopped');
+    await dialog.locator('button[type=submit]').click();
+    await page.locator('[data-outcome].ok', { hasText: 'scaled to 1 instance' }).waitFor();
+    expect(await instancesOf('crasher')).toBe(1);
+  });
+
+  it('gives lines the log engine’s level, the same in the page as in the server’s filter', async () => {
+    // the server's level filter (the engine) finds none of ticker's stderr lines at error
+    await waitFor(
+      async () =>
+        (await daemon!.client.logs({ target: 'ticker', lines: 200 })).some((l) => / err \d+$/.test(l.line)),
+      'ticker’s stderr lines',
+    );
+    const engine = await daemon!.client.searchLogs({ target: 'ticker', level: 'error', limit: 100 });
+    expect(engine.lines).toEqual([]);
+
+    // all apps, filtered in the page: payments' errors, none of ticker's lines
+    await toHash(page, '#/logs?level=error');
+    await waitFor(
+      async () => (await shownLines(page)).some((l) => l.text.includes('payment failed')),
+      'errors',
+    );
+    let shown = await shownLines(page);
+    expect(shown.filter((l) => l.text.startsWith('ticker '))).toEqual([]);
+    expect(shown.every((l) => l.level === 'error' || l.level === 'fatal')).toBe(true);
+    // live lines, judged in the page as they come: still none of ticker's
+    const before = shown.length;
+    await waitFor(async () => (await shownLines(page)).length >= before + 10, 'live error lines');
+    shown = await shownLines(page);
+    expect(shown.filter((l) => l.text.startsWith('ticker '))).toEqual([]);
+
+    // one app: the engine's search, then live lines judged the engine's way; its stderr lines are info
+    await toHash(page, '#/app/ticker?level=error');
+    await page.locator('.log-panel .empty-note').waitFor();
+    /** The number of ticker's newest stderr line (`ticker <pid> err <n>`). */
+    const lastErr = async () =>
+      Math.max(
+        0,
+        ...(await daemon!.client.logs({ target: 'ticker', lines: 50 })).map((l) =>
+          Number(/ err (\d+)$/.exec(l.line)?.[1] ?? 0),
+        ),
+      );
+    const seen = await lastErr();
+    await waitFor(async () => (await lastErr()) >= seen + 20, 'four more stderr lines of ticker');
+    expect(await page.locator('.log-lines .ll').count()).toBe(0);
+    await toHash(page, '#/app/ticker?q=err');
+    await waitFor(async () => (await shownLines(page)).length > 0, 'ticker’s err lines');
+    expect((await shownLines(page)).every((l) => l.level === 'info')).toBe(true);
+  });
+
+  it('searches plain text as text and /…/ as a regular expression, and says when one does not parse', async () => {
+    // `[payment]` is literal text: no line of payments holds it (as a character class, nearly all would match)
+    for (const hash of [
+      '#/app/payments?q=%5Bpayment%5D',
+      '#/logs?q=%5Bpayment%5D',
+      '#/logs?app=payments&q=%5Bpayment%5D',
+    ]) {
+      await toHash(page, hash);
+      await page.locator('.log-panel .empty-note', { hasText: 'No lines match these filters' }).waitFor();
+      expect(await page.locator('.log-lines .ll').count()).toBe(0);
+    }
+    // text ignores case on the server as in the page
+    await toHash(page, '#/app/payments?q=PAYMENT%20FAILED');
+    await waitFor(async () => (await shownLines(page)).length > 0, 'lines found case-insensitively');
+    expect((await shownLines(page)).every((l) => l.text.includes('payment failed'))).toBe(true);
+    await toHash(page, '#/app/payments?q=%2Fpay(ment)%3F%20fail%2F');
+    await waitFor(async () => (await shownLines(page)).length > 0, 'lines of the regular expression');
+    expect((await shownLines(page)).every((l) => /pay(ment)? fail/i.test(l.text))).toBe(true);
+    // a regular expression that does not parse is an error on all apps as on one app
+    for (const hash of ['#/logs?q=%2F%5Bunclosed%2F', '#/app/payments?q=%2F%5Bunclosed%2F']) {
+      await toHash(page, hash);
+      await page
+        .locator('[data-log-error]', { hasText: '/[unclosed/ is not a valid regular expression' })
+        .waitFor();
+      expect(await page.locator('.log-panel .empty-note').count()).toBe(0);
+    }
+  });
+
+  it('says when a search returned only the newest 500 of its matches', async () => {
+    await waitFor(async () => {
+      const found = await daemon!.client.searchLogs({ target: 'flood', grep: 'GET', limit: FLOOD_LINES });
+      return found.lines.length > 600;
+    }, 'flood’s lines in its files');
+    await toHash(page, '#/app/flood?q=GET&follow=0');
+    await page
+      .locator('[data-log-note]', { hasText: /Showing the newest 500 of [\d,]+ or more matches/ })
+      .waitFor();
+    expect(await page.locator('.log-lines .ll').count()).toBe(500);
+    // a search with fewer matches than the limit says only what it read
+    await toHash(page, '#/app/flood?q=no-such-text-anywhere&follow=0');
+    await page.locator('[data-log-note]', { hasText: /^Searched [\d,]+ lines\.$/ }).waitFor();
+  });
+
+  it('keeps a 100-character app name within the page at 1280×800 and 390×844', async () => {
+    await toHash(page, '#/');
+    const row = page.locator(`tr[data-row="${LONG_NAME}"]`);
+    await row.waitFor();
+    expect(await row.locator('a.app-name').getAttribute('title')).toBe(LONG_NAME);
+    const overflow = (tab: Page, selector: string) =>
+      tab
+        .locator(selector)
+        .first()
+        .evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(await overflow(page, '.table-wrap')).toBeLessThanOrEqual(0);
+    expect(await overflow(page, 'html')).toBeLessThanOrEqual(0);
+    await toHash(page, `#/app/${LONG_NAME}`);
+    await page.locator('.chart .u-legend').first().waitFor();
+    expect(await overflow(page, 'html')).toBeLessThanOrEqual(0);
+
+    const phone = await signedIn(390, 844);
+    for (const hash of ['#/', '#/logs', '#/events', `#/app/${LONG_NAME}`]) {
+      await toHash(phone, hash);
+      await phone.locator('main .panel').first().waitFor();
+      // the charts (their legend names the app) load with the app view
+      if (hash.startsWith('#/app/')) await phone.locator('.chart .u-legend').first().waitFor();
+      if (hash === '#/logs' || hash === '#/events')
+        await phone.locator(`option[value="${LONG_NAME}"]`).waitFor({ state: 'attached' });
+      expect({ hash, overflow: await overflow(phone, 'html') }).toEqual({ hash, overflow: 0 });
+      if (hash === '#/') expect(await overflow(phone, '.table-wrap')).toBeLessThanOrEqual(0);
+    }
+    await phone.close();
+  });
+
+  it('logged no console error', () => {
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,7 @@
+// `@velos/log-engine/line-level`: the level of one line exactly as the engine decides it (structured
+// `level` field, explicit label, the default rules, stderr as a hint; a stack frame continues its
+// event), with nothing Node-only, so a browser (the web dashboard) classifies lines as `logs.search`
+// does instead of keeping a word list of its own.
+export { type ClassifyContext, classifyLine } from './classifier.js';
+export { isContinuationLine } from './continuation.js';
+export { isAtLeast, LEVELS, type Level, parseLevel } from './levels.js';
