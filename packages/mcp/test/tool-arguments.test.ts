@@ -34,7 +34,7 @@ describe('argumentsError', () => {
     );
     expect(lineOf('events_list', { kinds: ['process', 3] })).toBe('kinds[1]: expected a string, got 3');
     expect(lineOf('process_scale', { name: 'a', instances: 'three' })).toBe(
-      'instances: expected N, +N or -N, got "three"',
+      'instances: expected a whole number N (1 to 1024), +N or -N, got "three"',
     );
     expect(lineOf('config_set', { target: 'a', changes: 5 })).toBe('changes: expected an object, got 5');
     expect(lineOf('log_search', { target: 'a', ignoreCase: 'yes' })).toBe(
