@@ -40,8 +40,6 @@ export class ErrorHistory {
   private readonly secondErrors = new Float64Array(SECOND_SLOTS);
   private headMinute = Number.NaN;
   private firstMinute = Number.NaN;
-  /** The first minute wholly seen: the first line's minute when it came at its start, else the next. */
-  private firstFullMinute = Number.NaN;
   private headSecond = Number.NaN;
   /** Lines of the current second, of the second before it (0 when that had none), and classified this second. */
   secondLines = 0;
@@ -63,7 +61,6 @@ export class ErrorHistory {
     if (Number.isNaN(this.headMinute)) {
       this.headMinute = minute;
       this.firstMinute = minute;
-      this.firstFullMinute = Math.ceil(ts / 60_000);
     } else if (minute > this.headMinute) {
       closed = this.judgeMinute(this.headMinute);
       for (let m = this.headMinute + 1; m <= Math.min(minute, this.headMinute + HISTORY_MINUTES); m += 1) {
@@ -95,24 +92,19 @@ export class ErrorHistory {
     this.secondErrors[this.headSecond % SECOND_SLOTS]! += errors;
   }
 
-  /**
-   * A burst when the last 10 s hold 50+ errors at 5× the usual rate of the hour before this minute.
-   * The usual rate needs history: until one whole minute of the app's lines was counted (its first
-   * minute after a start of the app or of the daemon: the counts live in memory), nothing is a
-   * burst, so an app that always logs many errors raises none when it (or the daemon) starts.
-   */
+  /** A burst when the last 10 s hold 50+ errors at 5× the usual rate of the hour before this minute. */
   burst(): Burst | undefined {
     let errors = 0;
     for (const count of this.secondErrors) errors += count;
     if (errors < ERROR_BURST_MIN_ERRORS) return undefined;
     let historyErrors = 0;
     let historyMinutes = 0;
-    for (let m = Math.max(this.oldestMinute(), this.firstFullMinute); m < this.headMinute; m += 1) {
+    for (let m = this.oldestMinute(); m < this.headMinute; m += 1) {
       historyErrors += this.minuteErrors[m % HISTORY_MINUTES]!;
       historyMinutes += 1;
     }
-    if (historyMinutes === 0) return undefined;
-    const usual = (historyErrors / historyMinutes) * (ERROR_BURST_WINDOW_MS / 60_000);
+    const usual =
+      historyMinutes === 0 ? 0 : (historyErrors / historyMinutes) * (ERROR_BURST_WINDOW_MS / 60_000);
     return errors < ERROR_BURST_FACTOR * usual ? undefined : { errors, usual };
   }
 

@@ -60,27 +60,6 @@ describe('ErrorHistory', () => {
     expect(history.errorsPerMinute().slice(-2)).toEqual([1, ERROR_BURST_MIN_ERRORS]);
   });
 
-  it('finds no burst before one whole minute of history (an app or daemon just started)', () => {
-    const history = new ErrorHistory();
-    // the app starts 20 s into a minute and logs 6 errors a second, as it always does
-    const start = T0 + 20_000;
-    const errorsUntil = (to: number, from: number) => {
-      for (let ts = from; ts <= to; ts += 1000) {
-        history.advance(ts);
-        history.add(6, 6, 6);
-        expect(history.burst(), `at ${(ts - start) / 1000} s`).toBeUndefined();
-      }
-    };
-    // its partial first minute, then the first whole one: no usual rate yet, no burst
-    errorsUntil(T0 + 2 * MINUTE - 1000, start);
-    // once a whole minute is known (360 errors, 60 per 10 s), the same rate is no burst either
-    errorsUntil(T0 + 3 * MINUTE - 1000, T0 + 2 * MINUTE);
-    // and a real burst is found
-    history.advance(T0 + 3 * MINUTE);
-    history.add(400, 400, 400);
-    expect(history.burst()).toEqual({ errors: 454, usual: 60 });
-  });
-
   it('keeps the previous second’s line count only when it was the second just before', () => {
     const history = new ErrorHistory();
     history.advance(T0);
