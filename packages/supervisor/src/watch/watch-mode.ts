@@ -134,6 +134,8 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
 
   return {
     sync() {
+      // apps came or went: matchers of log paths no app has any more must not pile up
+      logMatchers.clear();
       for (const [name, current] of watched) {
         const isCurrent = options.apps.get(name) === current.entry;
         const isSame = current.key === keyOf(current.entry, options.home);
