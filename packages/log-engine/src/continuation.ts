@@ -4,8 +4,10 @@
  * line 3, in f`, a quoted source line, Go's `\t/src/x.go:12 +0x1d`), and a few unindented headers and
  * footers of stack traces: Java's `Caused by: …` and `... 3 more`, Python's `Traceback (most recent
  * call last):` and the lines that chain two tracebacks, Go's `goroutine 1 [running]:`, its frames
- * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`. The line that starts the event — `Error:
- * boom`, `Exception in thread "main" …`, Python's final `ValueError: …`, `panic: …` — is not one.
+ * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`, and a line of closing brackets alone (`}`,
+ * `]`, `})`), which ends an object printed over several lines, such as Node's error with its `code` and
+ * `errno` properties. The line that starts the event — `Error: boom`, `Exception in thread "main" …`,
+ * Python's final `ValueError: …`, `panic: …` — is not one.
  *
  * The judgement reads one line only (the usual multiline rule of log shippers: a line that starts
  * with white space belongs to the line before it), so a sampler that skips lines judges the lines it
@@ -29,6 +31,9 @@ export function isContinuationLine(line: string): boolean {
       return GOROUTINE.test(line);
     case 91: // [
       return line.startsWith('[signal ');
+    case 125: // }
+    case 93: // ]
+      return CLOSERS.test(line);
     case 99: // c
       if (line.startsWith('created by ')) return GO_CREATED.test(line);
       break;
@@ -38,6 +43,8 @@ export function isContinuationLine(line: string): boolean {
 }
 
 const SPACE = /^\s/;
+/** The last line of an object or array printed over several lines (Node's `console.error(err)` of an error with properties). */
+const CLOSERS = /^[\]})]+[,;]?\s*$/;
 const MORE = /^\.\.\. \d+ (?:more|common frames omitted)\s*$/;
 const CHAINED_CAUSE = 'The above exception was the direct cause of the following exception';
 const CHAINED_DURING = 'During handling of the above exception, another exception occurred';

@@ -105,6 +105,10 @@ describe('isContinuationLine', () => {
       'created by main.main in goroutine 1',
       '[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x48f2a6]',
       '\u00a0at odd frame',
+      '}',
+      '},',
+      ']',
+      '})',
     ];
     for (const line of continuations) expect(isContinuationLine(line), JSON.stringify(line)).toBe(true);
     const events = [
@@ -118,6 +122,8 @@ describe('isContinuationLine', () => {
       'Cache cleared',
       '  {"level":"error","msg":"indented JSON is a record"}',
       'goroutine leak suspected: 4000 goroutines',
+      '} else {',
+      ']] done',
     ];
     for (const line of events) expect(isContinuationLine(line), line).toBe(false);
   });
@@ -152,6 +158,23 @@ describe('multi-line events', () => {
     expect(text).toMatch(/last error [^\n]*: Error: boom after flood/);
     expect(text).toMatch(/^errors: .*Error: boom after flood/m);
     expect(summaryToJson(summary).errors?.some((e) => e.template === 'Error: boom after flood')).toBe(true);
+  });
+
+  it('Node: an error printed with its properties is one event, its closing brace no line of its own', () => {
+    const logged = [
+      'Error: connect ECONNREFUSED 127.0.0.1:5432',
+      '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16) {',
+      '  errno: -111,',
+      "  code: 'ECONNREFUSED',",
+      "  syscall: 'connect',",
+      '  port: 5432',
+      '}',
+    ];
+    const input = [...records(['server listening on 3000'], 'out', T0), ...records(logged, 'err', T0 + 1000)];
+    const summary = summarize(input, { top: 5 });
+    expect(summary.levels.error).toBe(1);
+    expect(summary.continuationLines).toBe(6);
+    expect(summary.top.map((p) => p.template.trim())).not.toContain('}');
   });
 
   it('Java: the rare FATAL is listed among the errors, Caused by is never the last error', () => {
