@@ -3,7 +3,7 @@ import { APPEND_NO_FOLLOW, ErrorCodes, noFollowError, openNoFollow, VelosError }
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import type { DataHolder } from './data-holder.js';
 import type { LogStream } from './line-batch.js';
-import { lineCut, linesAround } from './line-cut.js';
+import { lineCut, linesAround, wholeLinesWritten } from './line-cut.js';
 import { DEFAULT_LOG_RETAIN, pruneRotated, type RotationOptions, rotatedPath } from './log-rotation.js';
 import { RotationHousekeeper } from './rotation-housekeeper.js';
 import { TimeIndexWriter } from './time-index.js';
@@ -16,12 +16,20 @@ export type WritevFunction = (
   callback: (error: NodeJS.ErrnoException | null, bytesWritten: number) => void,
 ) => void;
 
+/** Cuts `fd` to `length` bytes (like `fs.ftruncate`); injectable so tests can simulate a disk where that fails too. */
+export type FtruncateFunction = (
+  fd: number,
+  length: number,
+  callback: (error: NodeJS.ErrnoException | null) => void,
+) => void;
+
 /** How a log file writer behaves. */
 export interface FileWriterOptions {
   path: string;
   /** Queued bytes (in flight included) from which the writer reports itself full. */
   highWaterBytes: number;
   writev?: WritevFunction;
+  ftruncate?: FtruncateFunction;
   onError?: (error: VelosError) => void;
   /** Size and cron rotation, retention and compression of the rotated files. */
   rotation?: RotationOptions;
@@ -65,15 +73,19 @@ interface QueuedWrite {
 const MAX_BUFFERS_PER_WRITE = 1024;
 const RESOLVED = Promise.resolve();
 const FILE_MODE = 0o640;
+/** Ends a torn line that could not be cut off, before the next write (see `#tornBytes`). */
+const NEWLINE = Buffer.from('\n');
 
 /**
  * Appends whole-line buffers to one log file with at most one `writev` in flight: buffers queued
  * while a write runs go out together in the next one. It reports `isFull` above its high-water mark
  * and calls drain listeners once the queue is back under half of it. Failed writes are counted in
- * `droppedLines` and reported to `onError`, never retried forever. Rotation and reopening happen
- * between two writes (rename, then open a new file at the path; never copy-truncate), so every line
- * lands in exactly one file. Size rotation cuts a queued buffer at a line boundary (`lineCut`): a file
- * stays within the limit unless it holds a single line longer than it, and a line is never split.
+ * `droppedLines` and reported to `onError`, never retried forever; one that failed part-way keeps the
+ * lines it wrote whole and cuts the torn one off, so no line is glued to a torn one. Rotation and
+ * reopening happen between two writes (rename, then open a new file at the path; never
+ * copy-truncate), so every line lands in exactly one file. Size rotation cuts a queued buffer at a
+ * line boundary (`lineCut`): a file stays within the limit unless it holds a single line longer than
+ * it, and a line is never split.
  */
 export class FileWriter {
   readonly path: string;
@@ -86,6 +98,7 @@ export class FileWriter {
   #sizeRetryOffset = 0;
   #ops: FileOp[] = [];
   readonly #writev: WritevFunction;
+  readonly #ftruncate: FtruncateFunction;
   readonly #onError: ((error: VelosError) => void) | undefined;
   #queue: QueuedWrite[] = [];
   readonly #blocks = new WriteBlocks();
@@ -103,6 +116,11 @@ export class FileWriter {
   #drainListeners: (() => void)[] = [];
   #waiters: { target: number; resolve: () => void }[] = [];
   #truncations: { upToSeq: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  /**
+   * Bytes of a torn line at the end of the file that a failed write left and that could not be cut
+   * off: the next write starts with a newline, so that no line is glued to it.
+   */
+  #tornBytes = 0;
   #closed = false;
   #closing: Promise<void> | null = null;
 
@@ -114,6 +132,7 @@ export class FileWriter {
     this.path = options.path;
     this.#highWaterBytes = Math.max(1, options.highWaterBytes);
     this.#writev = options.writev ?? ((fd, buffers, callback) => writev(fd, buffers, callback));
+    this.#ftruncate = options.ftruncate ?? ftruncate;
     this.#onError = options.onError;
     const rotation = options.rotation ?? {};
     this.#index = options.timeIndex === false ? null : new TimeIndexWriter(options.path);
@@ -343,7 +362,11 @@ export class FileWriter {
     }
     const batch = this.#takeBatch(room);
     this.#inFlight = true;
-    this.#writeAll(joinAdjacent(batch), (error) => this.#afterWrite(batch, error));
+    if (this.#tornBytes > 0) {
+      this.#writeAfterTornLine(batch);
+      return;
+    }
+    this.#writeAll(joinAdjacent(batch), (error, written) => this.#afterWrite(batch, error, written));
   }
 
   /** Splits the first queued buffer at `cut` (a line boundary): the head fills this file, the rest starts the next. */
@@ -413,6 +436,7 @@ export class FileWriter {
     position.inFile = { out: 0, err: 0 };
     position.endOffset = 0;
     this.#sizeRetryOffset = 0;
+    this.#tornBytes = 0;
     this.#housekeeper.add(target);
     return target;
   }
@@ -445,64 +469,143 @@ export class FileWriter {
     }
     if (before.ino !== after.ino || before.dev !== after.dev || after.size < this.#position.endOffset) {
       this.#index?.reset();
+      this.#tornBytes = 0;
     }
     this.#position.endOffset = after.size;
     this.#sizeRetryOffset = 0;
     return this.path;
   }
 
-  #writeAll(buffers: Buffer[], done: (error: NodeJS.ErrnoException | null) => void): void {
+  /** Writes all of `buffers`; `done` gets the error and the bytes written before it (all of them without one). */
+  #writeAll(
+    buffers: Buffer[],
+    done: (error: NodeJS.ErrnoException | null, written: number) => void,
+    written = 0,
+  ): void {
     const total = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
     this.#writev(this.#fd, buffers, (error, bytesWritten) => {
-      if (error || bytesWritten >= total) {
-        done(error);
+      if (error) {
+        done(error, written);
+        return;
+      }
+      if (bytesWritten >= total) {
+        done(null, written + total);
         return;
       }
       if (bytesWritten <= 0) {
-        done(new Error('the write made no progress'));
+        done(new Error('the write made no progress'), written);
         return;
       }
-      this.#writeAll(remainingAfter(buffers, bytesWritten), done);
+      this.#writeAll(remainingAfter(buffers, bytesWritten), done, written + bytesWritten);
     });
   }
 
-  #afterWrite(batch: QueuedWrite[], error: NodeJS.ErrnoException | null): void {
+  #afterWrite(batch: QueuedWrite[], error: NodeJS.ErrnoException | null, written: number): void {
+    if (error) {
+      this.#afterFailedWrite(batch, error, written);
+      return;
+    }
     let bytes = 0;
     for (const item of batch) {
       bytes += item.data.length;
       item.holder?.release();
       this.#settledLines += item.lines;
-      if (error) this.#droppedLines += item.lines;
-      else {
-        this.#position.written[item.stream] += item.lines;
-        this.#position.inFile[item.stream] += item.lines;
+      this.#position.written[item.stream] += item.lines;
+      this.#position.inFile[item.stream] += item.lines;
+    }
+    if (this.#index) {
+      let offset = this.#position.endOffset;
+      for (const item of batch) {
+        this.#index.note(offset, item.ts);
+        offset += item.data.length;
       }
     }
-    if (!error) {
-      if (this.#index) {
-        let offset = this.#position.endOffset;
-        for (const item of batch) {
-          this.#index.note(offset, item.ts);
-          offset += item.data.length;
-        }
-      }
-      this.#position.endOffset += bytes;
-    }
+    this.#position.endOffset += bytes;
     this.#inFlight = false;
     this.#settle(bytes);
-    if (error) {
-      const lines = batch.reduce((sum, item) => sum + item.lines, 0);
+    this.#pump();
+  }
+
+  /**
+   * A write failed after `written` bytes of `batch` reached the file: the lines written whole count
+   * as written, the rest as dropped, and a torn line at the end is cut off again before the next write.
+   */
+  #afterFailedWrite(batch: QueuedWrite[], error: NodeJS.ErrnoException, written: number): void {
+    const start = this.#position.endOffset;
+    const parts = wholeLinesWritten(batch, written);
+    let offset = 0;
+    let kept = 0;
+    let lost = 0;
+    batch.forEach((item, i) => {
+      const part = parts[i]!;
+      if (part.bytes > 0) {
+        this.#index?.note(start + offset, item.ts);
+        this.#position.written[item.stream] += part.lines;
+        this.#position.inFile[item.stream] += part.lines;
+        kept = offset + part.bytes;
+      }
+      lost += item.lines - part.lines;
+      this.#settledLines += item.lines;
+      item.holder?.release();
+      offset += item.data.length;
+    });
+    this.#droppedLines += lost;
+    this.#position.endOffset = start + kept;
+    const finish = (): void => {
+      this.#inFlight = false;
+      this.#settle(offset);
       this.#onError?.(
         new VelosError(
           ErrorCodes.IO_ERROR,
-          `writing ${this.path} failed, ${lines} lines lost: ${error.message}`,
+          `writing ${this.path} failed, ${lost} lines lost: ${error.message}`,
           {
             cause: error,
           },
         ),
       );
+      this.#pump();
+    };
+    if (written === kept) {
+      finish();
+      return;
     }
-    this.#pump();
+    this.#cutTornLine(start + written, (isCut) => {
+      if (!isCut) {
+        // it stays, at the end of the file: the next write ends it first
+        this.#tornBytes = written - kept;
+        this.#position.endOffset = start + written;
+      }
+      finish();
+    });
+  }
+
+  /**
+   * Cuts the file back to `endOffset` (the end of its last whole line) if it ends at `fileEnd`, where
+   * the torn line after it ends. Runs while the failed write is still in flight, so no rotation,
+   * reopen or truncation moves the descriptor meanwhile; O_APPEND writes then go to the new end.
+   */
+  #cutTornLine(fileEnd: number, done: (isCut: boolean) => void): void {
+    const fd = this.#fd;
+    const endOffset = this.#position.endOffset;
+    fstat(fd, (statError, stats) => {
+      // another process appended to the file after the torn line: cutting would lose its lines
+      if (statError || stats.size !== fileEnd) {
+        done(false);
+        return;
+      }
+      this.#ftruncate(fd, endOffset, (error) => done(!error));
+    });
+  }
+
+  /** Writes `batch` after the newline that ends the torn line at the end of the file. */
+  #writeAfterTornLine(batch: QueuedWrite[]): void {
+    this.#writeAll([NEWLINE, ...joinAdjacent(batch)], (error, written) => {
+      if (written > 0) {
+        this.#tornBytes = 0;
+        this.#position.endOffset += NEWLINE.length;
+      }
+      this.#afterWrite(batch, error, Math.max(0, written - NEWLINE.length));
+    });
   }
 
   #truncate(): void {
@@ -516,9 +619,10 @@ export class FileWriter {
       item.holder?.release();
     }
     this.#inFlight = true;
-    ftruncate(this.#fd, 0, (error) => {
+    this.#ftruncate(this.#fd, 0, (error) => {
       if (!error) {
         this.#index?.reset();
+        this.#tornBytes = 0;
         this.#position = {
           endOffset: 0,
           written: { out: 0, err: 0 },

@@ -12,6 +12,8 @@
  * - Back-pressure: a pipe is paused while its file has `writeHighWaterBytes` (default 2 MiB) or more
  *   queued and resumed under half of it (the child then blocks in write()); at most one pipe read
  *   (<= 64 KiB, encoded) per attached pipe lands beyond the mark; failed writes count in `dropped`.
+ *   A write cut short (disk full) keeps the lines it wrote whole and cuts the torn one off again, so a
+ *   file ends on a line boundary (when even that fails, the next write starts with a newline).
  * - Tails: the ring (default 1000 lines, 1 MiB) first, then the files read backwards in 64 KiB blocks.
  *   File lines get their time from the date prefix or the JSON record, else the file's mtime capped
  *   by the next newer line; in a merged plain file their stream is unknown, so they are reported as

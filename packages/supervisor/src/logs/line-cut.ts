@@ -33,3 +33,27 @@ function countNewlines(data: Buffer, start: number, end: number): number {
   }
   return count;
 }
+
+/** What one buffer of a batch holds of a write cut short: its whole lines in the file and their bytes. */
+export interface WrittenPart {
+  lines: number;
+  bytes: number;
+}
+
+/**
+ * Of buffers of whole lines written one after the other, what the first `bytesWritten` bytes hold:
+ * per buffer, the lines wholly written and their bytes (a torn line at the end counts as not written).
+ */
+export function wholeLinesWritten(
+  buffers: readonly { data: Buffer; lines: number }[],
+  bytesWritten: number,
+): WrittenPart[] {
+  let offset = 0;
+  return buffers.map(({ data, lines }) => {
+    const reached = Math.min(data.length, Math.max(0, bytesWritten - offset));
+    offset += data.length;
+    if (reached === data.length) return { lines, bytes: reached };
+    const cut = reached > 0 ? data.lastIndexOf(NEWLINE, reached - 1) + 1 : 0;
+    return { lines: cut > 0 ? linesAround(data, lines, cut)[0] : 0, bytes: cut };
+  });
+}

@@ -1,0 +1,268 @@
+import { ftruncate, writev } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readTimeIndex } from '../../src/log-insights/time-lookup.js';
+import { FileWriter, type FtruncateFunction, type WritevFunction } from '../../src/logs/file-writer.js';
+import { exited, fileLines, Harness } from './helpers.js';
+
+const harness = new Harness();
+const writers: FileWriter[] = [];
+afterEach(async () => {
+  await Promise.all(writers.splice(0).map((writer) => writer.close()));
+  await harness.cleanup();
+});
+
+const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+const MINUTE_MS = 60_000;
+
+function diskFull(): NodeJS.ErrnoException {
+  return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+}
+
+/**
+ * A disk that fills up in the middle of a write: once `tearAt` is set, the next write puts that many
+ * bytes of its batch in the file and reports them, and every write after it (the retry of the rest
+ * included) fails with ENOSPC until `isFull` is cleared.
+ */
+class TearingDisk {
+  tearAt = -1;
+  isFull = false;
+  readonly writev: WritevFunction = (fd, buffers, callback) => {
+    if (this.isFull) {
+      setImmediate(() => callback(diskFull(), 0));
+      return;
+    }
+    if (this.tearAt < 0) {
+      writev(fd, buffers, callback);
+      return;
+    }
+    const head = Buffer.concat(buffers).subarray(0, this.tearAt);
+    this.tearAt = -1;
+    this.isFull = true;
+    writev(fd, [head], callback);
+  };
+}
+
+function tornWriter(
+  path: string,
+  disk: TearingDisk,
+  errors: string[],
+  ftruncateFn?: FtruncateFunction,
+): FileWriter {
+  const writer = new FileWriter({
+    path,
+    highWaterBytes: 1 << 20,
+    writev: disk.writev,
+    ...(ftruncateFn ? { ftruncate: ftruncateFn } : {}),
+    onError: (error) => errors.push(`${error.code}: ${error.message}`),
+  });
+  writers.push(writer);
+  return writer;
+}
+
+/** Writes each line as a batch of its own, all in one task (so they go out in one writev). */
+function writeLines(writer: FileWriter, lines: string[], ts: number): void {
+  lines.forEach((line, i) => {
+    writer.write(Buffer.from(`${line}\n`), 'out', 1, ts + i * MINUTE_MS);
+  });
+}
+
+/** Fails when an offset of the time index beside `path` is not the start of a line of `text`. */
+async function expectIndexAtLineStarts(writer: FileWriter, path: string, text: string): Promise<number[]> {
+  writer.flushTimeIndex();
+  const offsets = [...(await readTimeIndex(path)).offsets];
+  expect(offsets.length).toBeGreaterThan(0);
+  for (const offset of offsets) {
+    expect(offset).toBeLessThanOrEqual(text.length);
+    if (offset > 0) expect(text[offset - 1], `offset ${offset}`).toBe('\n');
+  }
+  return offsets;
+}
+
+describe('FileWriter on a disk that fills up in the middle of a write', () => {
+  it('keeps the lines written whole, cuts the torn one off and writes the next lines after it', async () => {
+    const path = join(await harness.dir(), 'app-out.log');
+    const disk = new TearingDisk();
+    const errors: string[] = [];
+    const writer = tornWriter(path, disk, errors);
+    writeLines(writer, ['a1', 'a2 alpha'], T0);
+    await writer.settled();
+    // the batch b1 b2 b3 reaches the file up to "b2 c", then the disk is full
+    disk.tearAt = 'b1 bravo\nb2 c'.length;
+    writeLines(writer, ['b1 bravo', 'b2 charlie', 'b3 delta'], T0 + 2 * MINUTE_MS);
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe('a1\na2 alpha\nb1 bravo\n');
+    expect(writer.droppedLines).toBe(2);
+    expect(errors).toEqual([
+      `IO_ERROR: writing ${path} failed, 2 lines lost: ENOSPC: no space left on device, write`,
+    ]);
+
+    disk.isFull = false;
+    writeLines(writer, ['c1 echo', 'c2 foxtrot'], T0 + 10 * MINUTE_MS);
+    await writer.settled();
+    const text = await readFile(path, 'utf8');
+    expect(text).toBe('a1\na2 alpha\nb1 bravo\nc1 echo\nc2 foxtrot\n');
+    expect(writer.position()).toEqual({
+      endOffset: (await stat(path)).size,
+      written: { out: 5, err: 0 },
+      inFile: { out: 5, err: 0 },
+      previous: null,
+      acceptedLines: 7,
+      settledLines: 7,
+    });
+    expect(writer.droppedLines).toBe(2);
+    const offsets = await expectIndexAtLineStarts(writer, path, text);
+    expect(offsets).toContain(text.indexOf('b1 bravo'));
+    expect(offsets).toContain(text.indexOf('c1 echo'));
+    expect(offsets).toContain(text.indexOf('c2 foxtrot'));
+  });
+
+  it('counts the lines before a tear in another buffer of the batch as written', async () => {
+    const path = join(await harness.dir(), 'app-out.log');
+    const disk = new TearingDisk();
+    const errors: string[] = [];
+    const writer = tornWriter(path, disk, errors);
+    // one buffer of three lines, torn in its third line
+    disk.tearAt = 'one\ntwo\nth'.length;
+    writer.write(Buffer.from('one\ntwo\nthree\n'), 'err', 3, T0);
+    writer.write(Buffer.from('four\n'), 'err', 1, T0);
+    await writer.settled();
+    disk.isFull = false;
+    writer.write(Buffer.from('five\n'), 'err', 1, T0 + MINUTE_MS);
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe('one\ntwo\nfive\n');
+    expect(writer.position()).toMatchObject({ written: { out: 0, err: 3 }, inFile: { out: 0, err: 3 } });
+    expect(writer.droppedLines).toBe(2);
+    expect(errors).toEqual([expect.stringContaining('failed, 2 lines lost: ENOSPC')]);
+  });
+
+  it('ends the torn line with the next write when it cannot be cut off, and keeps its books right', async () => {
+    const path = join(await harness.dir(), 'app-out.log');
+    const disk = new TearingDisk();
+    const errors: string[] = [];
+    let cuts = 0;
+    const failingCut: FtruncateFunction = (fd, length, callback) => {
+      if (length === 0) return ftruncate(fd, length, callback);
+      cuts += 1;
+      setImmediate(() => callback(Object.assign(new Error('EIO: i/o error, ftruncate'), { code: 'EIO' })));
+    };
+    const writer = tornWriter(path, disk, errors, failingCut);
+    writeLines(writer, ['a1', 'a2 alpha'], T0);
+    await writer.settled();
+    disk.tearAt = 'b1 bravo\nb2 c'.length;
+    writeLines(writer, ['b1 bravo', 'b2 charlie', 'b3 delta'], T0 + 2 * MINUTE_MS);
+    await writer.settled();
+    expect(cuts).toBe(1);
+    // still full: the newline that ends the torn line fails with the next batch, which is lost
+    writeLines(writer, ['x1 lost'], T0 + 6 * MINUTE_MS);
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe('a1\na2 alpha\nb1 bravo\nb2 c');
+    expect(writer.position().endOffset).toBe((await stat(path)).size);
+
+    disk.isFull = false;
+    writeLines(writer, ['c1 echo', 'c2 foxtrot'], T0 + 10 * MINUTE_MS);
+    await writer.settled();
+    const text = await readFile(path, 'utf8');
+    expect(text).toBe('a1\na2 alpha\nb1 bravo\nb2 c\nc1 echo\nc2 foxtrot\n');
+    expect(writer.position()).toMatchObject({
+      endOffset: (await stat(path)).size,
+      written: { out: 5, err: 0 },
+      inFile: { out: 5, err: 0 },
+      acceptedLines: 8,
+      settledLines: 8,
+    });
+    expect(writer.droppedLines).toBe(3);
+    expect(errors).toEqual([
+      expect.stringContaining('failed, 2 lines lost: ENOSPC'),
+      expect.stringContaining('failed, 1 lines lost: ENOSPC'),
+    ]);
+    const offsets = await expectIndexAtLineStarts(writer, path, text);
+    expect(offsets).toContain(text.indexOf('c1 echo'));
+  });
+
+  it('starts the file a rotation opens without the newline owed to a torn line of the old one', async () => {
+    const path = join(await harness.dir(), 'app-out.log');
+    const disk = new TearingDisk();
+    const errors: string[] = [];
+    const failingCut: FtruncateFunction = (_fd, _length, callback) => {
+      setImmediate(() => callback(Object.assign(new Error('EIO: i/o error, ftruncate'), { code: 'EIO' })));
+    };
+    const writer = tornWriter(path, disk, errors, failingCut);
+    disk.tearAt = 'a1\na'.length;
+    writeLines(writer, ['a1', 'a2 alpha'], T0);
+    await writer.settled();
+    disk.isFull = false;
+    const rotated = await writer.rotate();
+    expect(rotated).not.toBeNull();
+    writeLines(writer, ['c1 echo'], T0 + MINUTE_MS);
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe('c1 echo\n');
+    expect(writer.position()).toMatchObject({
+      endOffset: 'c1 echo\n'.length,
+      inFile: { out: 1, err: 0 },
+      previous: { path: rotated, lines: { out: 1, err: 0 } },
+    });
+  });
+});
+
+describe('log pipeline on a disk that fills up in the middle of a write', () => {
+  it('keeps whole lines in the file, counts the lost ones and tails the file right', async () => {
+    const dir = await harness.dir();
+    const outPath = join(dir, 'out.log');
+    const errors: string[] = [];
+    let calls = 0;
+    let isFull = false;
+    // the 5th write puts half its batch in the file (in the middle of a line), then the disk is full
+    // for the retry of the rest; later writes succeed
+    const disk: WritevFunction = (fd, buffers, callback) => {
+      calls += 1;
+      if (isFull) {
+        isFull = false;
+        setImmediate(() => callback(diskFull(), 0));
+        return;
+      }
+      if (calls !== 5) {
+        writev(fd, buffers, callback);
+        return;
+      }
+      const data = Buffer.concat(buffers);
+      let tearAt = Math.floor(data.length / 2);
+      if (data[tearAt - 1] === 0x0a) tearAt -= 1;
+      isFull = true;
+      writev(fd, [data.subarray(0, tearAt)], callback);
+    };
+    const logs = harness.pipeline({
+      id: 1,
+      name: 'torn',
+      outPath,
+      errPath: join(dir, 'err.log'),
+      format: 'plain',
+      ringLines: 20,
+      writev: disk,
+      onError: (error) => errors.push(`${error.code}: ${error.message}`),
+    });
+    const child = harness.spawn('chatty.js', { COUNT: '300', RATE: '300' });
+    harness.capture(logs, child);
+    await exited(child);
+    await logs.drained();
+
+    expect(calls).toBeGreaterThan(6);
+    const lines = await fileLines(outPath);
+    const numbers = lines.map((line) => Number(/^line (\d+)$/.exec(line)?.[1] ?? Number.NaN));
+    expect(lines.filter((_, i) => Number.isNaN(numbers[i]!))).toEqual([]);
+    expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1]!)).toBe(true);
+    expect(lines.at(-1)).toBe('line 300');
+    const { out, dropped } = logs.counters();
+    expect(out).toBe(300);
+    expect(dropped).toBeGreaterThan(0);
+    expect(lines.length + dropped).toBe(300);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        new RegExp(`^IO_ERROR: writing .*out\\.log failed, ${dropped} lines lost: ENOSPC`),
+      ),
+    ]);
+    const tail = await logs.tail({ lines: 300, stream: 'out' });
+    expect(tail.map((line) => line.line)).toEqual(lines);
+  });
+});
