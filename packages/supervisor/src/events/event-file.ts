@@ -9,13 +9,13 @@ import {
   writeSync,
 } from 'node:fs';
 import { APPEND_NO_FOLLOW, openNoFollow, type VelosEvent } from '@velos/core';
+import { endsMidLine } from '../last-byte.js';
 
 /** `events.jsonl` is rotated to `events.jsonl.1` once it passes this size (so at most twice this is kept). */
 export const EVENT_FILE_MAX_BYTES = 10 * 1024 * 1024;
 /** Backward scans read 8 KiB first (the newest event is usually all that is asked), then ever larger chunks. */
 const FIRST_CHUNK_BYTES = 8 * 1024;
 const MAX_CHUNK_BYTES = 256 * 1024;
-const NEWLINE = 10;
 
 /** The append-only record of the bus: one JSON event per line, rotated by size. */
 export interface EventFile {
@@ -48,7 +48,7 @@ export function openEventFile(
     if (fd === null) {
       fd = openNoFollow(path, APPEND_NO_FOLLOW, 0o600, true);
       sizeBytes = fstatSync(fd).size;
-      isLineOpen = sizeBytes > 0 && lastByte(path, sizeBytes) !== NEWLINE;
+      isLineOpen = endsMidLine(path, sizeBytes);
     }
     return fd;
   };
@@ -146,17 +146,6 @@ function scanFile(path: string, visit: (event: VelosEvent) => boolean, maxChunkB
       }
     }
     return true;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function lastByte(path: string, sizeBytes: number): number {
-  const fd = openSync(path, 'r');
-  try {
-    const byte = Buffer.alloc(1);
-    readSync(fd, byte, 0, 1, sizeBytes - 1);
-    return byte[0]!;
   } finally {
     closeSync(fd);
   }

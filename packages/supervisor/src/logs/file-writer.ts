@@ -1,6 +1,7 @@
 import { close, fstat, fstatSync, ftruncate, open, rename, type Stats, writev } from 'node:fs';
 import { APPEND_NO_FOLLOW, ErrorCodes, noFollowError, openNoFollow, VelosError } from '@velos/core';
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
+import { endsMidLine } from '../last-byte.js';
 import type { DataHolder } from './data-holder.js';
 import type { LogStream } from './line-batch.js';
 import { lineCut, linesAround, wholeLinesWritten } from './line-cut.js';
@@ -156,6 +157,8 @@ export class FileWriter {
         inFile: { out: 0, err: 0 },
         previous: null,
       };
+      // a line left unfinished by a writer killed mid-write is ended before the first line of ours
+      if (endsMidLine(options.path, stats.size)) this.#tornBytes = 1;
       this.#index?.resume(stats.size, stats.mtimeMs);
     } catch (error) {
       throw new VelosError(ErrorCodes.IO_ERROR, `cannot open log file ${options.path}: ${messageOf(error)}`, {
@@ -469,7 +472,7 @@ export class FileWriter {
     }
     if (before.ino !== after.ino || before.dev !== after.dev || after.size < this.#position.endOffset) {
       this.#index?.reset();
-      this.#tornBytes = 0;
+      this.#tornBytes = endsMidLine(this.path, after.size) ? 1 : 0;
     }
     this.#position.endOffset = after.size;
     this.#sizeRetryOffset = 0;

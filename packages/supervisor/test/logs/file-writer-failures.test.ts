@@ -1,5 +1,5 @@
 import { ftruncate, writev } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTimeIndex } from '../../src/log-insights/time-lookup.js';
@@ -264,5 +264,37 @@ describe('log pipeline on a disk that fills up in the middle of a write', () => 
     ]);
     const tail = await logs.tail({ lines: 300, stream: 'out' });
     expect(tail.map((line) => line.line)).toEqual(lines);
+  });
+});
+
+describe('a log file found ending inside a line', () => {
+  it('starts its first line on a line of its own, and after a reopen onto such a file', async () => {
+    const dir = await harness.dir();
+    const path = join(dir, 'app-out.log');
+    await writeFile(path, 'old\nkilled mid-wri');
+    const writer = new FileWriter({ path, highWaterBytes: 1 << 20 });
+    writers.push(writer);
+    writer.write(Buffer.from('first\n'), 'out', 1, T0);
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe('old\nkilled mid-wri\nfirst\n');
+    expect(writer.position().endOffset).toBe((await stat(path)).size);
+    // a file moved in under the same name, ending inside a line too
+    await writeFile(join(dir, 'other.log'), 'copied wi');
+    await rename(join(dir, 'other.log'), path);
+    await writer.reopen();
+    writer.write(Buffer.from('second\n'), 'out', 1, T0);
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe('copied wi\nsecond\n');
+    expect(writer.position().endOffset).toBe((await stat(path)).size);
+  });
+
+  it('writes nothing extra to a file that ends with a newline or is empty', async () => {
+    const path = join(await harness.dir(), 'app-out.log');
+    await writeFile(path, 'old\n');
+    const writer = new FileWriter({ path, highWaterBytes: 1 << 20 });
+    writers.push(writer);
+    writer.write(Buffer.from('first\n'), 'out', 1, T0);
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe('old\nfirst\n');
   });
 });
