@@ -38,6 +38,12 @@ beforeAll(async () => {
     timeoutMs: 60_000,
     message: 'the mix captured',
   });
+  // for the error-burst test, started now so that their lead-in runs beside the other tests: 100 lines
+  // (20 errors), 20.5 s without a line, then 300 errors (the engine compares the last 10 s with at least
+  // 10 s of history before them, so a burst is found 20 s or more after the app's first line)
+  const env = { COUNT: '100', BURST: '300', BURST_AFTER_MS: '20500', STAY: '1' };
+  await velosOk(['start', 'fixtures/log-mix.js', '--name', 'burst'], { home, env });
+  await velosOk(['start', 'fixtures/log-mix.js', '--name', 'quiet', '--no-log-engine'], { home, env });
 }, 90_000);
 
 afterAll(cleanupHomes, 60_000);
@@ -194,9 +200,6 @@ describe('the log engine in the daemon (velos logs <app> --summary …)', () => 
   });
 
   it('raises log.error_burst on the bus; an app that opted out raises none and still answers', async () => {
-    const env = { COUNT: '100', BURST: '300', BURST_AFTER_MS: '1500', STAY: '1' };
-    await velosOk(['start', 'fixtures/log-mix.js', '--name', 'burst'], { home, env });
-    await velosOk(['start', 'fixtures/log-mix.js', '--name', 'quiet', '--no-log-engine'], { home, env });
     const client = createClient({ home });
     try {
       const events = await waitFor(

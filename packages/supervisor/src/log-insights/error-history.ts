@@ -5,6 +5,8 @@ export const ERROR_BURST_MIN_ERRORS = 50;
 /** …and at least this many times the usual number of errors in such a window. */
 export const ERROR_BURST_FACTOR = 5;
 export const ERROR_BURST_WINDOW_MS = 10_000;
+/** The usual rate needs at least this much of the app's history before the window it is compared with. */
+export const ERROR_BURST_MIN_HISTORY_MS = ERROR_BURST_WINDOW_MS;
 
 const HISTORY_MINUTES = 60;
 const MIN_HISTORY_MINUTES = 10;
@@ -22,7 +24,7 @@ export interface RateAnomaly {
   classified: number;
 }
 
-/** Errors in the last `ERROR_BURST_WINDOW_MS` against the window's usual count over the last hour. */
+/** Errors in the last `ERROR_BURST_WINDOW_MS` against the usual count in such a window (see `ErrorHistory.burst`). */
 export interface Burst {
   errors: number;
   usual: number;
@@ -40,6 +42,8 @@ export class ErrorHistory {
   private readonly secondErrors = new Float64Array(SECOND_SLOTS);
   private headMinute = Number.NaN;
   private firstMinute = Number.NaN;
+  /** The time of the first line counted: the app's history starts there (its start, or the daemon's). */
+  private firstTs = Number.NaN;
   private headSecond = Number.NaN;
   /** Lines of the current second, of the second before it (0 when that had none), and classified this second. */
   secondLines = 0;
@@ -61,6 +65,7 @@ export class ErrorHistory {
     if (Number.isNaN(this.headMinute)) {
       this.headMinute = minute;
       this.firstMinute = minute;
+      this.firstTs = ts;
     } else if (minute > this.headMinute) {
       closed = this.judgeMinute(this.headMinute);
       for (let m = this.headMinute + 1; m <= Math.min(minute, this.headMinute + HISTORY_MINUTES); m += 1) {
@@ -92,19 +97,25 @@ export class ErrorHistory {
     this.secondErrors[this.headSecond % SECOND_SLOTS]! += errors;
   }
 
-  /** A burst when the last 10 s hold 50+ errors at 5× the usual rate of the hour before this minute. */
+  /**
+   * A burst when the window (this second and the 9 before it) holds 50+ errors and at least 5× the
+   * usual count: the errors per window of the history before the window, from the first line counted
+   * (or the hour's oldest minute) to the window's start. That history must span at least one window
+   * (10 s), so nothing is a burst in the first 19–20 s: a steady error rate from the start is then the
+   * usual rate, while a flood later after quieter lines is found at once.
+   */
   burst(): Burst | undefined {
     let errors = 0;
     for (const count of this.secondErrors) errors += count;
     if (errors < ERROR_BURST_MIN_ERRORS) return undefined;
-    let historyErrors = 0;
-    let historyMinutes = 0;
-    for (let m = this.oldestMinute(); m < this.headMinute; m += 1) {
+    const oldest = this.oldestMinute();
+    const historyMs = (this.headSecond - SECOND_SLOTS + 1) * 1000 - Math.max(this.firstTs, oldest * 60_000);
+    if (historyMs < ERROR_BURST_MIN_HISTORY_MS) return undefined;
+    // the minutes hold every error counted in the hour, the window's among them
+    let historyErrors = -errors;
+    for (let m = oldest; m <= this.headMinute; m += 1)
       historyErrors += this.minuteErrors[m % HISTORY_MINUTES]!;
-      historyMinutes += 1;
-    }
-    const usual =
-      historyMinutes === 0 ? 0 : (historyErrors / historyMinutes) * (ERROR_BURST_WINDOW_MS / 60_000);
+    const usual = (Math.max(0, historyErrors) / historyMs) * ERROR_BURST_WINDOW_MS;
     return errors < ERROR_BURST_FACTOR * usual ? undefined : { errors, usual };
   }
 

@@ -7,6 +7,7 @@ import { LiveBudget } from './live-budget.js';
 export {
   ERROR_BURST_FACTOR,
   ERROR_BURST_MIN_ERRORS,
+  ERROR_BURST_MIN_HISTORY_MS,
   ERROR_BURST_WINDOW_MS,
 } from './error-history.js';
 export { LIVE_MAX_TEMPLATES } from './error-inspector.js';
@@ -25,8 +26,13 @@ type Kind = 'rate' | 'template' | 'burst';
  * error lines only,
  * and events: `log.anomaly` for an error-rate minute above mean + 2σ (warning) or 3σ (critical) of
  * the last hour (ENG-5) or a new error template, `log.error_burst` for 50+ errors in 10 s at 5× the
- * usual rate; each at most once a minute per app. Its memory is fixed: rings of 60 minutes and 10
- * seconds, at most 200 templates.
+ * usual rate; each at most once a minute per app. The usual rate is the errors per 10 s of the app's
+ * history before those 10 s (from its first line here, at most the last hour), and there is no burst
+ * until that history is 10 s long (in the app's first 19–20 s): an app that logs many errors from its
+ * start raises none, a flood later after quieter lines raises one at once. The history lives as long
+ * as the engine: it spans the app's restarts (a stop counts as time without errors), not a daemon
+ * restart or the app's deletion. Its memory is fixed: rings of 60 minutes and 10 seconds, at most 200
+ * templates.
  */
 export function createLiveEngine(
   app: string,

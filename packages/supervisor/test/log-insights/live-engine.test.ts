@@ -1,0 +1,88 @@
+import type { EventInput } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { createLiveEngine, ERROR_BURST_MIN_HISTORY_MS } from '../../src/log-insights/live-engine.js';
+import type { LineBatch } from '../../src/logs/line-batch.js';
+
+const MINUTE = 60_000;
+/** A whole minute, so that the engine's minutes and seconds start with the app. */
+const T0 = 1_000_000 * MINUTE;
+
+/** A batch of `lines` lines at `ts`, the first `errors` of them error lines. */
+function batchOf(ts: number, lines: number, errors: number): LineBatch {
+  const text = Array.from({ length: lines }, (_, i) =>
+    i < errors ? `ERROR payment failed for order ${i}: card declined\n` : `GET /api/users/${i} 200 12ms\n`,
+  ).join('');
+  return { data: Buffer.from(text), lines, ts, stream: 'out', pid: 1 };
+}
+
+/** An engine whose events are kept, fed batches by the test's own clock (each batch's `ts`). */
+function engineOf() {
+  const events: EventInput[] = [];
+  const engine = createLiveEngine('app', (event) => events.push(event));
+  const bursts = () => events.filter((event) => event.kind === 'log.error_burst');
+  /** Feeds a batch of `lines` (`errors` of them errors) every `everyMs` from `from` until before `to`. */
+  const feed = (from: number, to: number, everyMs: number, lines: number, errors: number) => {
+    for (let ts = from; ts < to; ts += everyMs) engine.push(batchOf(ts, lines, errors), 0);
+  };
+  return { engine, bursts, feed };
+}
+
+describe('createLiveEngine: log.error_burst', () => {
+  it('raises none for an app that logs many errors at a steady rate from its start', () => {
+    const { bursts, feed } = engineOf();
+    // 100 lines/s, 20 % of them errors: 200 errors in every 10 s, from the first line on
+    feed(T0, T0 + MINUTE, 100, 10, 2);
+    expect(bursts()).toEqual([]);
+    feed(T0 + MINUTE, T0 + 5 * MINUTE, 100, 10, 2);
+    expect(bursts()).toEqual([]);
+  });
+
+  it('raises none for an app that crashes in a loop, logging the same errors at each start', () => {
+    // 60 error lines at once at each start (the restarts keep the app's engine and its history)
+    const fast = engineOf();
+    fast.feed(T0, T0 + 5 * MINUTE, 3000, 60, 60);
+    expect(fast.bursts()).toEqual([]);
+    // restarting every 45 s, each start's 60 errors stay under 5× the loop's usual 10 s
+    const slow = engineOf();
+    slow.feed(T0, T0 + 90 * MINUTE, 45_000, 60, 60);
+    expect(slow.bursts()).toEqual([]);
+  });
+
+  it('raises one for a flood of errors after a quiet lead-in, as soon as the history is one window long', () => {
+    const { bursts, feed, engine } = engineOf();
+    // 20 s of lines without errors, then 300 error lines at once
+    feed(T0, T0 + 20_000, 100, 10, 0);
+    expect(bursts()).toEqual([]);
+    engine.push(batchOf(T0 + 20_000, 300, 300), 0);
+    expect(bursts()).toHaveLength(1);
+    expect(bursts()[0]).toMatchObject({
+      kind: 'log.error_burst',
+      severity: 'error',
+      app: 'app',
+      fields: { errors: 300, windowMs: 10_000, rate: 30, baseline: 0, isEstimate: false },
+    });
+  });
+
+  it('raises one for a flood after a lead-in of fewer errors, measured against that lead-in', () => {
+    const { bursts, feed, engine } = engineOf();
+    // 60 lines a second, 6 of them errors (60 in every 10 s: a burst when nothing was known) for 25 s
+    feed(T0, T0 + 25_000, 1000, 60, 6);
+    expect(bursts()).toEqual([]);
+    engine.push(batchOf(T0 + 25_000, 600, 600), 0);
+    expect(bursts()).toHaveLength(1);
+    // the window holds the flood and 9 s of the lead-in; the 16 s before it are the usual rate
+    expect(bursts()[0]!.fields).toMatchObject({ errors: 654, rate: 65.4, baseline: 6 });
+  });
+
+  it('needs one window of history before the window: a flood in the first 19 s is no burst', () => {
+    expect(ERROR_BURST_MIN_HISTORY_MS).toBe(10_000);
+    const early = engineOf();
+    early.feed(T0, T0 + 18_000, 100, 10, 0);
+    early.engine.push(batchOf(T0 + 18_999, 300, 300), 0);
+    expect(early.bursts()).toEqual([]);
+    const later = engineOf();
+    later.feed(T0, T0 + 18_000, 100, 10, 0);
+    later.engine.push(batchOf(T0 + 19_000, 300, 300), 0);
+    expect(later.bursts()).toHaveLength(1);
+  });
+});
