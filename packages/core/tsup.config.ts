@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     ai: 'src/ai.ts',
+    'app-name': 'src/app-name.ts',
     'app-resolve': 'src/app-resolve.ts',
     codec: 'src/codec.ts',
     config: 'src/config.ts',

@@ -64,11 +64,15 @@ describe('velos export: bad input', () => {
     const dir = scratch.dir();
     const spaced = join(dir, 'spaced.yaml');
     writeFileSync(spaced, 'apps:\n  - name: my api\n    script: node\n  - name: My_Api\n    script: node\n');
-    const systemd = await scratch.run(BIN, ['export', 'systemd', spaced], {});
-    expect(systemd.code).not.toBe(0);
-    expect(errorLine(systemd.stderr)).toMatch(
-      /^velos: my api: name: systemd names hold only letters, digits/,
+    const compose = await scratch.run(BIN, ['export', 'compose', spaced], {});
+    expect(compose.code).not.toBe(0);
+    expect(errorLine(compose.stderr)).toMatch(
+      /^velos: my api: name: compose names hold only letters, digits/,
     );
+    // systemd escapes what its unit names cannot hold
+    const systemd = await runExport(scratch, 'systemd', spaced);
+    expect(systemd.code, systemd.stderr).toBe(0);
+    expect([...systemd.files.keys()].sort()).toEqual(['My_Api.service', 'my\\x20api.service']);
     const kubernetes = await scratch.run(BIN, ['export', 'kubernetes', spaced], {});
     expect(kubernetes.code).not.toBe(0);
     expect(errorLine(kubernetes.stderr)).toMatch(

@@ -64,6 +64,24 @@ describe('table', () => {
     const lines = out.split('\n').map((l) => l.replace(/\x1b\[\d+m/g, ''));
     expect(lines).toEqual(['name        n', 'a          10', 'long-name   7']);
   });
+
+  it('pads by terminal columns: a CJK character takes two, a combining mark none', () => {
+    const out = renderTable(
+      [{ header: 'name' }, { header: 'n', align: 'right' }],
+      [
+        [{ text: '注文' }, { text: '1' }],
+        [{ text: 'заказы-api' }, { text: '22' }],
+        [{ text: 'cafe\u0301' }, { text: '3' }],
+      ],
+      plain.dim,
+    );
+    expect(out.split('\n')).toEqual([
+      'name         n',
+      '注文         1',
+      'заказы-api  22',
+      'cafe\u0301         3',
+    ]);
+  });
 });
 
 describe('process list', () => {

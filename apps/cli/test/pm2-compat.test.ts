@@ -71,6 +71,19 @@ describe('PM2 targets, signals and global flags', () => {
     await expect(expandRegexTargets(['/(/'], list, 'stop')).rejects.toThrow(/not a valid regular expression/);
   });
 
+  it('matches names of any script, a pattern spelled decomposed too (NFC)', async () => {
+    const named = async () => [
+      processInfo({ id: 0, name: 'caf\u00e9-api' }),
+      processInfo({ id: 1, name: 'заказы-api' }),
+      processInfo({ id: 2, name: '注文' }),
+    ];
+    expect(await expandRegexTargets(['/^cafe\u0301/', '/^заказ/', '/文$/'], named, 'stop')).toEqual([
+      'caf\u00e9-api',
+      'заказы-api',
+      '注文',
+    ]);
+  });
+
   it('acts on the other targets when one matches nothing', async () => {
     const acted: string[] = [];
     const { done, notFound } = await forEachTarget(['/^nope/', '/^api/'], list, 'stop', async (name) => {

@@ -21,6 +21,11 @@ writeFileSync(
     { name: 'worker', script: 'app.js', exec_mode: 'cluster_mode', instances: -1 },
   ] };\n`,
 );
+// the names of the migration issue; café-api written decomposed (e + U+0301), as some editors save it
+writeFileSync(
+  join(dir, 'names.config.js'),
+  `module.exports = { apps: ['cafe\u0301-api', 'заказы', '注文', 'Ölpreis'].map((name) => ({ name, script: 'app.js' })) };\n`,
+);
 writeFileSync(join(dir, 'apps.config.mjs'), `export const apps = [{ name: 'named', script: 'app.js' }];\n`);
 writeFileSync(
   join(dir, 'process.json'),
@@ -68,6 +73,17 @@ describe('PM2 ecosystem files in velos start (issue #14)', () => {
     await expect(load('ecosystem.config.cjs', { 'watch-config': true })).rejects.toThrow(
       /--watch-config: ecosystem\.config\.cjs is code the daemon does not run/,
     );
+  });
+
+  it('takes the names PM2 takes: letters of any script, in one spelling (NFC), --only too', async () => {
+    expect((await load('names.config.js')).map((s) => s.name)).toEqual([
+      'café-api',
+      'заказы',
+      '注文',
+      'Ölpreis',
+    ]);
+    const only = await load('names.config.js', { only: 'cafe\u0301-api,注文' });
+    expect(only.map((s) => s.name)).toEqual(['café-api', '注文']);
   });
 
   it('takes an ES module `apps` export, and refuses a missing script of a PM2 file', async () => {

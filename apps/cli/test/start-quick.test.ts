@@ -49,6 +49,9 @@ describe('quick start lines', () => {
     ['start', 'server.py', '--', '--port', '8080', '-s'],
     ['start', 'app.js', '--name', '-dash', '--', 'a b', '--json'],
     ['start', 'app.js', '--'],
+    ['start', 'app.js', '--name', 'заказы-api'],
+    ['start', 'app.js', '--name', '注文'],
+    ['start', 'app.js', '--name', 'cafe\u0301-api'],
   ];
   it.each(same)('builds the same app as the full CLI: %j', (...argv) => {
     const quick = parseQuickStart(argv);
@@ -81,6 +84,8 @@ describe('quick start lines', () => {
     ['start', 'app.js', '--name', 'all'],
     ['start', 'app.js', '--name', '12'],
     ['start', 'app.js', '--name', 'a/b'],
+    ['start', 'app.js', '--name', '注'.repeat(67)],
+    ['start', 'app.js', '--name', '٤٢'],
     ['start', 'app.js', '--dry-run'],
     ['start', 'app.js', '--no-daemon'],
     ['start', '-nweb', 'app.js'],

@@ -285,6 +285,38 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await phone.close();
   });
 
+  it('opens, reads and restarts apps named in other scripts through percent-encoded paths', async () => {
+    // 66 CJK characters: the longest such name (200 UTF-8 bytes), twice as wide as its length
+    const wide = '注文'.repeat(33);
+    await daemon!.client.start([
+      spec('заказы-api', 'ticker.js', { env: { PATH: process.env.PATH ?? '', TICK_MS: '200' } }),
+      spec(wide, 'silent.js'),
+    ]);
+    const [before] = await daemon!.client.describe('заказы-api');
+    await toHash(page, '#/');
+    await page.locator('tr[data-row="заказы-api"] a.app-name').click();
+    await waitFor(
+      async () => (await page.evaluate(() => location.hash)) === `#/app/${encodeURIComponent('заказы-api')}`,
+      'the app view of заказы-api',
+    );
+    await page.locator('.app-title h1', { hasText: 'заказы-api' }).waitFor();
+    await page
+      .locator('.log-lines .ll', { hasText: /ticker \d+ line \d+/ })
+      .first()
+      .waitFor();
+    await page.locator('button[data-action="restart"]').click();
+    await page.locator('[data-outcome]', { hasText: 'restarted' }).waitFor();
+    const [after] = await daemon!.client.describe('заказы-api');
+    expect(after!.pid).not.toBe(before!.pid);
+
+    await toHash(page, `#/app/${encodeURIComponent(wide)}`);
+    await page.locator('.chart .u-legend').first().waitFor();
+    const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await daemon!.client.delete('заказы-api');
+    await daemon!.client.delete(wide);
+  });
+
   it('logged no console error', () => {
     expect(problems).toEqual([]);
   });

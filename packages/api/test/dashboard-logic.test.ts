@@ -1,6 +1,7 @@
 import type { ProcessInfo, VelosEvent } from '@velos/core';
 import { classifyLine } from '@velos/log-engine';
 import { describe, expect, it } from 'vitest';
+import { seg } from '../dashboard/src/api.js';
 import { formatBytes, formatDuration, formatPercent } from '../dashboard/src/format.js';
 import { createLineLeveler, isAtLeast, searchPattern, textMatcher } from '../dashboard/src/log-level.js';
 import { parseRoute, routeHash } from '../dashboard/src/router.js';
@@ -102,6 +103,17 @@ describe('dashboard routes, levels and figures', () => {
     expect(route.params.get('level')).toBe('error');
     expect(routeHash('app', 'my api', { range: '24h', q: undefined })).toBe('#/app/my%20api?range=24h');
     expect(parseRoute('#/nowhere').view).toBe('overview');
+  });
+
+  it('carries app names of any script in the hash and in API paths, percent-encoded', () => {
+    for (const name of ['注文', 'заказы-api', 'café-api']) {
+      expect(routeHash('app', name)).toBe(`#/app/${encodeURIComponent(name)}`);
+      expect(parseRoute(routeHash('app', name)).app).toBe(name);
+      expect(seg(name)).toBe(encodeURIComponent(name));
+    }
+    // a browser may show the hash decoded; a malformed escape does not break the page
+    expect(parseRoute('#/app/注文').app).toBe('注文');
+    expect(parseRoute('#/app/%E6%B3').app).toBe('%E6%B3');
   });
 
   it('gives lines the log engine’s levels: a JSON line’s own, else the engine’s classifier', () => {

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { parseCondition } from './alert-condition.js';
 import type { AlertChannel, AlertRule } from './alert-rule.js';
+import { appNameText } from './app-name-schema.js';
 import { CONFIG_PARSE } from './config-issues.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { durationValue, failValue } from './schema-values.js';
@@ -38,7 +39,9 @@ const ruleParts = once(() => {
     .string()
     .check(z.regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL'), z.maxLength(2000));
   const ms = z.number().check(z.gte(0), z.lte(MAX_DURATION_MS));
-  return { name, url, ms };
+  // the app a rule watches, in the spelling app names have (NFC)
+  const appName = appNameText(200);
+  return { name, url, ms, appName };
 });
 
 /** A rule as written in a config file (`[[alerts]]`), snake_case, durations as `"5m"` or ms. */
@@ -48,7 +51,7 @@ export const alertConfigSchema = z.lazy(buildConfigSchema);
 export const alertRuleSchema = z.lazy(buildRuleSchema);
 
 function buildConfigSchema() {
-  const { name, url } = ruleParts();
+  const { name, url, appName } = ruleParts();
   const program = z.pipe(
     z.union([z.string(), z.array(z.string())]),
     z.transform((value, ctx) => {
@@ -87,7 +90,7 @@ function buildConfigSchema() {
   return z.strictObject({
     name,
     when: z.string().check(z.minLength(1)),
-    app: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    app: z.optional(appName),
     severity: z.optional(z.enum(SEVERITIES)),
     for: z.optional(durationValue(0)),
     repeat: z.optional(durationValue(1)),
@@ -112,7 +115,7 @@ function buildConfigSchema() {
 }
 
 function buildRuleSchema() {
-  const { name, url, ms } = ruleParts();
+  const { name, url, ms, appName } = ruleParts();
   const channelSchema = z.union([
     z.strictObject({
       type: z.literal('webhook'),
@@ -147,7 +150,7 @@ function buildRuleSchema() {
   return z.strictObject({
     name,
     when: conditionSchema,
-    app: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    app: z.optional(appName),
     severity: z.enum(SEVERITIES),
     forMs: ms,
     repeatMs: z.optional(ms.check(z.gte(1))),

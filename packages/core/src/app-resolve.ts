@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type * as z from 'zod/mini';
+import { APP_NAME_LIMITS, appNameProblem, cutToNameLimits, normalizeAppName } from './app-name.js';
 import type { appConfigSchema, dependsOnSchema, probeSchema } from './app-schema.js';
 import {
   APP_DEFAULTS,
@@ -212,13 +213,14 @@ function resolveDependsOn(input: z.output<typeof dependsOnSchema> | undefined): 
 export function deriveName(script: string): string {
   const first = script.trim().split(/\s+/)[0] ?? 'app';
   const base = first.split('/').pop() || 'app';
-  // a name is letters, digits and _ . @ - (it names log files): anything else in a command becomes -
-  const name =
-    base
-      .replace(/\.(c|m)?(js|ts)$|\.(py|sh|rb|pl)$/, '')
-      .replace(/[^A-Za-z0-9_.@-]/g, '-')
-      .slice(0, 96) || 'app';
-  return /^\d+$/.test(name) || name === 'all' ? `app-${name}` : name;
+  // a name is letters, digits (any script) and _ . @ - (it names log files): anything else becomes -,
+  // and a combining mark that would come first too; cut so that `app-` still fits the limits
+  const cleaned = normalizeAppName(base)
+    .replace(/\.(c|m)?(js|ts)$|\.(py|sh|rb|pl)$/, '')
+    .replace(/[^\p{L}\p{N}\p{M}_.@-]/gu, '-')
+    .replace(/^\p{M}/u, '-');
+  const name = cutToNameLimits(cleaned, APP_NAME_LIMITS.maxChars - 4, APP_NAME_LIMITS.maxBytes - 4) || 'app';
+  return appNameProblem(name) === null ? name : `app-${name}`;
 }
 
 /** Splits a command-line string into arguments, honouring single and double quotes. */

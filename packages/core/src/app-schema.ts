@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { appNameSchema, appNameText } from './app-name-schema.js';
 import { splitArgs } from './app-resolve.js';
 import { NESTED_DEFAULTS } from './app-spec.js';
 import { CONFIG_PARSE } from './config-issues.js';
@@ -158,10 +159,17 @@ export const probeSchema = z
 
 const CONDITIONS = ['started', 'healthy', 'completed_successfully'] as const;
 
+const dependencyName = appNameText();
+
 export const dependsOnSchema = z.union([
-  nonEmpty,
-  z.array(z.union([nonEmpty, z.strictObject({ name: nonEmpty, condition: z.optional(z.enum(CONDITIONS)) })])),
-  z.record(nonEmpty, z.enum(CONDITIONS)),
+  dependencyName,
+  z.array(
+    z.union([
+      dependencyName,
+      z.strictObject({ name: dependencyName, condition: z.optional(z.enum(CONDITIONS)) }),
+    ]),
+  ),
+  z.record(dependencyName, z.enum(CONDITIONS)),
 ]);
 
 /**
@@ -169,12 +177,7 @@ export const dependsOnSchema = z.union([
  * are rejected so that a typo never silently does nothing.
  */
 export const appConfigSchema = z.strictObject({
-  name: z.optional(
-    z.string().check(
-      z.regex(/^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]{0,99}$/, 'expected 1-100 letters, digits, spaces or _ . @ -'),
-      z.refine((n) => n !== 'all' && !/^\d+$/.test(n), 'must not be "all" or a number (they are targets)'),
-    ),
-  ),
+  name: z.optional(appNameSchema),
   script: z.string().check(z.minLength(1, 'expected a script, binary or command line')),
   args: z.optional(stringList),
   cwd: z.optional(z.string()),

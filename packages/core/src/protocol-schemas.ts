@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ALERT_NAME, alertRuleSchema, MAX_ALERT_RULES } from './alert-rules.js';
+import { appNameSchema, appNameText } from './app-name-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { APP_EVENT_NAME, unknownEventKindReason } from './events.js';
 import { PAYLOAD_LIMITS } from './payload-limits.js';
@@ -56,12 +57,7 @@ const probeSpec = z.union([
 
 /** Wire schema of an `AppSpec` (camelCase, resolved); the daemon validates `start` payloads with it. */
 export const appSpecSchema = z.object({
-  name: z.string().check(
-    z.minLength(1),
-    z.maxLength(100),
-    z.regex(/^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]*$/, 'expected letters, digits, spaces or _ . @ -'),
-    z.refine((n) => n !== 'all' && !/^\d+$/.test(n), 'must not be "all" or a number'),
-  ),
+  name: appNameSchema,
   script: nonEmpty,
   args: strings,
   cwd: absolutePath,
@@ -124,7 +120,7 @@ export const appSpecSchema = z.object({
   readinessProbe: z.optional(probeSpec),
   dependsOn: z.array(
     z.object({
-      name: nonEmpty,
+      name: appNameText(),
       condition: z.enum(['started', 'healthy', 'completed_successfully']),
     }),
   ),
@@ -201,7 +197,8 @@ function lazyEntries<T extends Record<string, () => unknown>>(
   return entries;
 }
 
-const target = z.string().check(z.minLength(1), z.maxLength(200));
+// a name is found however it was spelled (NFC, as names are)
+const target = appNameText(200);
 const logsRequest = once(() =>
   z.object({
     target: z.optional(target),

@@ -79,6 +79,27 @@ describe('renderPrometheus', () => {
     }
   });
 
+  it.skipIf(!hasPromtool && process.env.CI !== 'true')(
+    'writes app names of any script as UTF-8 label values, a namespace with quotes escaped',
+    async () => {
+      expect(hasPromtool, 'promtool (Debian package prometheus) is required in CI').toBe(true);
+      const text = await renderPrometheus(
+        sampleSnapshot(2, [
+          sampleProcess(0, { name: '注文' }),
+          sampleProcess(1, { name: 'заказы-api', namespace: 'ご注文 "eu"\\1' }),
+        ]),
+      );
+      expect(text).toMatch(/^velos_process_restart_total\{name="注文",/m);
+      expect(text).toContain('namespace="ご注文 \\"eu\\"\\\\1"');
+      expectSample(text, 'velos_process_status{name="注文",id="0",instance="0",namespace="default"} 1');
+      expectSample(
+        text,
+        'velos_process_status{name="заказы-api",id="1",instance="0",namespace="ご注文 \\"eu\\"\\\\1"} 1',
+      );
+      expect(promtoolProblems(text)).toBe('');
+    },
+  );
+
   it('exposes probe health, jobs and custom metrics with the app labels', async () => {
     const text = await renderPrometheus(sampleSnapshot(1, [jobProcess]));
     const labels = 'name="nightly",id="5",instance="0",namespace="default"';

@@ -65,7 +65,7 @@ describe('validatedControl', () => {
     const supervisor = harness.track(createSupervisor({ home }));
     const control = validatedControl(supervisor);
     const error = await rejection(control.start([appSpec(home, { name: 'all' })]));
-    expect(error.message).toBe('start: apps[0].name: must not be "all" or a number');
+    expect(error.message).toBe('start: apps[0].name: must not be "all" or a number (they are targets)');
     expect((await rejection(control.start([appSpec(home, { name: 'web', cwd: 'relative' })]))).message).toBe(
       'start: apps[0].cwd: expected an absolute path',
     );

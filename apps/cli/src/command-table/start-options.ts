@@ -4,7 +4,12 @@ import { PM2_START_OPTIONS } from './pm2-start-options.js';
 
 /** The options of `velos start`: the app's spec, its logs, jobs and watch, then PM2's start flags. */
 export const START_OPTIONS: Record<string, OptionSpec> = {
-  name: { type: 'string', short: 'n', value: 'name', description: 'app name (default: the script name)' },
+  name: {
+    type: 'string',
+    short: 'n',
+    value: 'name',
+    description: 'app name: letters and digits of any script, spaces, _ . @ - (default: the script name)',
+  },
   instances: {
     type: 'string',
     short: 'i',

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Connection } from '@velos/client/quick';
 import type { AppSpec, LogsResult, ProcessInfo, VelosControl } from '@velos/core';
+import { appNameProblem, normalizeAppName } from '@velos/core/app-name';
 import { resolveAppSpec } from '@velos/core/app-resolve';
 import type { OutputMode } from '../context.js';
 import { loadOutput } from '../quick-run.js';
@@ -19,8 +20,6 @@ export interface QuickStart {
   rest: string[];
 }
 
-// The name check of the app schema (app-schema.ts), for a name the full CLI would accept as is
-const NAME = /^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]{0,99}$/;
 // What the full CLI reads as a config file (core's CONFIG_EXTENSIONS) or a PM2 JavaScript process file
 const CONFIG_FILE = /\.(json|ya?ml|toml)$/i;
 const JS_CONFIG = /(^ecosystem([.-][\w.-]*)?|\.config)\.[cm]?js$/i;
@@ -55,7 +54,9 @@ export function parseQuickStart(argv: readonly string[]): QuickStart | null {
     else arg = word;
   }
   if (arg === undefined || (json && ai)) return null;
-  if (name !== undefined && !isPlainName(name)) return null;
+  // the app schema's name check and spelling (NFC); a refused name is reported by the full CLI
+  if (name !== undefined) name = normalizeAppName(name);
+  if (name !== undefined && appNameProblem(name) !== null) return null;
   if (CONFIG_FILE.test(extname(arg)) || JS_CONFIG.test(basename(arg))) return null;
   return { mode: json ? 'json' : ai ? 'ai' : 'text', arg, ...(name === undefined ? {} : { name }), rest };
 }
@@ -112,8 +113,4 @@ export async function runQuickStart(connection: Connection, mode: OutputMode, sp
   await output.printProcessList(mode, listed);
   const failure = await spawnFailure(control, listed, new Set([spec.name]));
   if (failure) throw failure;
-}
-
-function isPlainName(name: string): boolean {
-  return NAME.test(name) && name !== 'all' && !/^\d+$/.test(name);
 }

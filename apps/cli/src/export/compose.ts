@@ -8,6 +8,7 @@ import {
   imageOf,
 } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
+import { targetName } from './target-names.js';
 import { toYaml } from './yaml-text.js';
 
 /** The name of the file `velos export compose` writes. */
@@ -33,7 +34,7 @@ export function composeDocument(
   const services: Record<string, unknown> = {};
   for (const spec of specs) {
     noteVelosOnly(report, spec);
-    services[spec.name] = composeService(spec, names, report, options);
+    services[serviceName(spec.name)] = composeService(spec, names, report, options);
   }
   return { services };
 }
@@ -176,9 +177,14 @@ function dependencies(spec: AppSpec, names: Set<string>, report: LossyReport): R
       );
       continue;
     }
-    result[dep.name] = { condition: CONDITIONS[dep.condition] };
+    result[serviceName(dep.name)] = { condition: CONDITIONS[dep.condition] };
   }
   return result;
+}
+
+/** An app's service name: as it is, or its IDNA form (`checkTargetNames` refuses names that have none). */
+function serviceName(app: string): string {
+  return targetName(app, 'compose') ?? app;
 }
 
 /** A string Compose takes as it is: `$` would start a variable of the project's environment. */

@@ -1,3 +1,5 @@
+import { domainToASCII } from 'node:url';
+
 /** One file an export writes: a name (relative to `--out`) and its text. */
 export interface ExportFile {
   name: string;
@@ -59,14 +61,26 @@ export function composeBytes(bytes: number): string {
   return `${bytes}b`;
 }
 
-/** A name that systemd units, Compose services and Kubernetes objects all accept (DNS-1123 label). */
+/**
+ * A name that systemd units, Compose services and Kubernetes objects all accept (DNS-1123 label): other
+ * characters become `-`, and letters of other scripts their IDNA form (`注文` → `xn--7dv27n`), so that
+ * names in two scripts stay apart.
+ */
 export function dnsName(name: string): string {
-  const cleaned = name
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63);
-  return cleaned || 'app';
+  const label = (pattern: RegExp, text: string) =>
+    text
+      .toLowerCase()
+      .replace(pattern, '-')
+      .replace(/^-+|-+$/g, '');
+  const cleaned = label(/[^\p{L}\p{N}\p{M}-]+/gu, name);
+  const ascii = /^[a-z0-9-]*$/.test(cleaned) ? cleaned : idnaLabel(cleaned) || label(/[^a-z0-9-]+/g, name);
+  return ascii.slice(0, 63).replace(/-+$/, '') || 'app';
+}
+
+/** The IDNA (punycode) form of one label, as DNS writes names of other scripts; '' when it has none. */
+export function idnaLabel(text: string): string {
+  const ascii = domainToASCII(text);
+  return /^[a-z0-9-]+$/.test(ascii) ? ascii : '';
 }
 
 /** The image of one app: `--image` with `{name}` replaced by the app's name (as a DNS label). */

@@ -1,5 +1,5 @@
 import type { AppSpec } from '@velos/core';
-import { execLine } from '../startup/systemd-escape.js';
+import { escapeUnitName, execLine } from '../startup/systemd-escape.js';
 import { cronToOnCalendar } from './cron-calendar.js';
 import { type ExportFile, type ExportOptions, systemdSeconds } from './export-file.js';
 import type { LossyReport } from './lossy-report.js';
@@ -26,7 +26,7 @@ export function jobTimer(spec: AppSpec, report: LossyReport, options: ExportOpti
     '',
     '[Timer]',
     ...scheduleLines(spec.name, spec.schedule, spec.intervalMs, 'schedule', report),
-    `Unit=${spec.name}.service`,
+    `Unit=${escapeUnitName(spec.name)}.service`,
     '',
     '[Install]',
     'WantedBy=timers.target',
@@ -57,7 +57,7 @@ export function cronRestartUnits(
   report: LossyReport,
   options: ExportOptions,
 ): ExportFile[] {
-  const name = `${spec.name}-cron-restart`;
+  const name = `${escapeUnitName(spec.name)}-cron-restart`;
   const service = [
     ...systemdHeader(spec, options, 'The cron_restart'),
     '[Unit]',

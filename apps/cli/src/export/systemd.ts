@@ -1,5 +1,5 @@
 import type { AppSpec, Dependency } from '@velos/core';
-import { environmentLine, execLine, quoteValue } from '../startup/systemd-escape.js';
+import { environmentLine, escapeUnitName, execLine, quoteValue } from '../startup/systemd-escape.js';
 import { hostArgv, instanceEnvironment } from './app-command.js';
 import { type ExportFile, type ExportOptions, systemdSeconds } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
@@ -7,7 +7,8 @@ import { cronRestartUnits, isScheduled, jobTimer, systemdHeader } from './system
 
 /**
  * Renders systemd units for every app: `<name>.service` (or `<name>-<i>.service` per instance, grouped
- * by `<name>.target`), a `.timer` beside a job's oneshot service, and a timer for `cron_restart`.
+ * by `<name>.target`), a `.timer` beside a job's oneshot service, and a timer for `cron_restart`; the
+ * name as `escapeUnitName` writes it (`my api` → `my\x20api.service`).
  * @example exportSystemd(specs, new LossyReport('systemd', false), { source: 'velos.toml' })
  */
 export function exportSystemd(specs: AppSpec[], report: LossyReport, options: ExportOptions): ExportFile[] {
@@ -18,9 +19,11 @@ export function exportSystemd(specs: AppSpec[], report: LossyReport, options: Ex
     noteSystemdLosses(spec, report);
     const unitOf = (name: string) => unitName(byName.get(name), name);
     const app = spec.name;
+    const unit = escapeUnitName(app);
     if (spec.type === 'job') {
-      files.push({ app, name: `${app}.service`, text: serviceUnit(spec, 0, unitOf, options) });
-      if (isScheduled(spec)) files.push({ app, name: `${app}.timer`, text: jobTimer(spec, report, options) });
+      files.push({ app, name: `${unit}.service`, text: serviceUnit(spec, 0, unitOf, options) });
+      if (isScheduled(spec))
+        files.push({ app, name: `${unit}.timer`, text: jobTimer(spec, report, options) });
       continue;
     }
     const services = instanceUnits(spec);
@@ -28,7 +31,7 @@ export function exportSystemd(specs: AppSpec[], report: LossyReport, options: Ex
       files.push({ app, name, text: serviceUnit(spec, i, unitOf, options) });
     });
     if (services.length > 1) {
-      files.push({ app, name: `${app}.target`, text: groupTarget(spec, services, options) });
+      files.push({ app, name: `${unit}.target`, text: groupTarget(spec, services, options) });
     }
     if (spec.cronRestart !== undefined) {
       for (const file of cronRestartUnits(spec, services, report, options)) files.push({ app, ...file });
@@ -39,12 +42,14 @@ export function exportSystemd(specs: AppSpec[], report: LossyReport, options: Ex
 
 /** The unit that stands for an app in `After=`/`Requires=`: its service, or the target of its instances. */
 export function unitName(spec: AppSpec | undefined, name: string): string {
-  return spec && spec.type === 'service' && spec.instances > 1 ? `${name}.target` : `${name}.service`;
+  const unit = escapeUnitName(name);
+  return spec && spec.type === 'service' && spec.instances > 1 ? `${unit}.target` : `${unit}.service`;
 }
 
 function instanceUnits(spec: AppSpec): string[] {
-  if (spec.instances === 1) return [`${spec.name}.service`];
-  return Array.from({ length: spec.instances }, (_, i) => `${spec.name}-${i}.service`);
+  const unit = escapeUnitName(spec.name);
+  if (spec.instances === 1) return [`${unit}.service`];
+  return Array.from({ length: spec.instances }, (_, i) => `${unit}-${i}.service`);
 }
 
 function serviceUnit(

@@ -1,4 +1,5 @@
 import { formatBytes, formatDuration, type MetricsSnapshot, type ProcessInfo } from '@velos/core';
+import { fitToWidth } from '../output/display-width.js';
 import { escapeControlChars } from '../output/log-line.js';
 import { formatCpu } from '../output/units.js';
 
@@ -43,12 +44,8 @@ export function bar(ratio: number, width: number): string {
   return `${'█'.repeat(filled)}${'░'.repeat(Math.max(0, width - filled))}`;
 }
 
-/** `text` cut to `width` characters (an ellipsis marks the cut) and padded on the right or left. */
-export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  if (width <= 0) return '';
-  const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
-  return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
-}
+/** `text` cut to `width` columns (an ellipsis marks the cut) and padded on the right or left (fitToWidth). */
+export const fit = fitToWidth;
 
 /** One line of an app's text made safe for the screen: control characters shown as `\xHH`. */
 export function screenSafe(text: string): string {

@@ -1,3 +1,5 @@
+import { displayWidth, padEndToWidth, padStartToWidth } from './display-width.js';
+
 /** One column of a text table. */
 export interface Column {
   header: string;
@@ -10,20 +12,24 @@ export interface Cell {
   paint?: (text: string) => string;
 }
 
-/** Renders aligned columns separated by two spaces, a header line first; widths ignore colour codes. */
+/**
+ * Renders aligned columns separated by two spaces, a header line first; widths are terminal columns
+ * (`displayWidth`: a CJK character takes two, a combining mark none) and ignore colour codes.
+ */
 export function renderTable(
   columns: Column[],
   rows: Cell[][],
   paintHeader: (text: string) => string,
 ): string {
   const widths = columns.map((column, i) =>
-    Math.max(column.header.length, ...rows.map((row) => row[i]?.text.length ?? 0)),
+    Math.max(displayWidth(column.header), ...rows.map((row) => displayWidth(row[i]?.text ?? ''))),
   );
   const line = (cells: Cell[]) =>
     cells
       .map((cell, i) => {
         const width = widths[i] ?? 0;
-        const padded = columns[i]?.align === 'right' ? cell.text.padStart(width) : cell.text.padEnd(width);
+        const padded =
+          columns[i]?.align === 'right' ? padStartToWidth(cell.text, width) : padEndToWidth(cell.text, width);
         return cell.paint ? cell.paint(padded) : padded;
       })
       .join('  ')

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, normalizeAppName, VelosError } from '@velos/core';
 import type { LoadConfigOptions } from '@velos/core/config';
 
 type ConfigModule = typeof import('@velos/core/config');
@@ -72,7 +72,7 @@ export function onlyApps(specs: AppSpec[], only: string | boolean | undefined, p
   if (typeof only !== 'string') return specs;
   const names = only
     .split(',')
-    .map((name) => name.trim())
+    .map((name) => normalizeAppName(name.trim()))
     .filter((name) => name !== '');
   const missing = names.filter((name) => !specs.some((spec) => spec.name === name));
   if (missing.length > 0) {

@@ -1,4 +1,4 @@
-import { ErrorCodes, type ProcessInfo, VelosError } from '@velos/core';
+import { ErrorCodes, normalizeAppName, type ProcessInfo, VelosError } from '@velos/core';
 import { usageError } from '../parse-argv.js';
 
 /**
@@ -39,7 +39,8 @@ export function isRegexTarget(target: string): boolean {
 
 function compile(target: string, command: string): RegExp {
   try {
-    return new RegExp(target.slice(1, -1));
+    // in the spelling names have (NFC), so that `/café/` typed with a combining accent matches
+    return new RegExp(normalizeAppName(target.slice(1, -1)));
   } catch (error) {
     const why = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : '';
     throw usageError(`${target} is not a valid regular expression: ${why}`, command);

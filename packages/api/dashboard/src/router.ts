@@ -14,7 +14,7 @@ export interface Route {
 export function parseRoute(hash: string): Route {
   const text = hash.replace(/^#\/?/, '');
   const [path = '', search = ''] = text.split('?');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = path.split('/').filter(Boolean).map(decodeSegment);
   const params = new URLSearchParams(search);
   if (parts[0] === 'app' && parts[1]) return { view: 'app', app: parts[1], params };
   if (parts[0] === 'logs') return { view: 'logs', app: null, params };
@@ -61,4 +61,13 @@ export function useRoute(): Route {
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return route;
+}
+
+/** A path segment decoded (`%E6%B3%A8%E6%96%87` → `注文`); a malformed escape is kept as typed. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
