@@ -25,7 +25,8 @@ export function timeIndexPath(logPath: string): string {
  * grows, so plain lines, which carry no time, get the time the daemon read them. An entry is added
  * when a batch starts a new minute, comes after a pause of 2 s, after 64 KiB, or after a second with
  * at least 4 KiB written: a line's time is then known within a second for busy files, and for quiet
- * ones within its minute (interpolated by offset between two entries).
+ * ones within its minute (interpolated by offset between two entries). A batch that starts a run of
+ * its stream (separate out and err files) gets one too, with its `ArrivalOrder` key as the time.
  */
 export class TimeIndexWriter {
   #path: string;
