@@ -7,8 +7,10 @@ import {
   cleanupHomes,
   createHome,
   errLog,
+  killPid,
   outLog,
   readLines,
+  spawnVelos,
   VELOS_BIN,
   velos,
   velosOk,
@@ -96,5 +98,19 @@ describe('velos logs --raw', () => {
     // without --raw a line stays text: the bytes show as U+FFFD
     const text = await velosOk(['logs', 'bad'], { home });
     expect(text.stdout).toBe('bad | bad \ufffd\ufffd \ufffd( end\nbad | good \u00fc \ufffd end\n');
+
+    // a follow prints them as they are too
+    const follower = spawnVelos(['logs', 'bad', '--raw', '--follow', '--lines', '2'], { home });
+    const chunks: Buffer[] = [];
+    follower.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    try {
+      await waitFor(() => Buffer.concat(chunks).length >= expected.length, {
+        timeoutMs: 20_000,
+        message: 'the follower printing both lines',
+      });
+      expect(Buffer.concat(chunks).equals(expected), Buffer.concat(chunks).toString('hex')).toBe(true);
+    } finally {
+      killPid(follower.pid);
+    }
   });
 });
