@@ -213,4 +213,20 @@ describe('log lines', () => {
         'The full log is in /h/logs/big-out.log (e.g. tail -n 23 /h/logs/big-out.log).\n',
     );
   });
+
+  it('points its command at the lines left out, through zcat for a gzipped rotated file', () => {
+    const cut = { maxBytes: 4 * 1024 * 1024, omittedLines: 23 };
+    const gz = '/h/logs/big-out.2026-12-01T10-00-00.000Z.log.gz';
+    expect(formatLogsCut({ ...cut, files: [gz, '/h/logs/big-err.log'], endOffsets: [5000, 10] })).toBe(
+      'velos logs: an answer holds at most 4M of lines: up to 23 older lines left out.\n' +
+        `The full log is in ${gz} and /h/logs/big-err.log (e.g. zcat ${gz} | head -c 5000 | tail -n 23).\n`,
+    );
+    expect(formatLogsCut({ ...cut, files: [gz] })).toContain(`(e.g. zcat ${gz} | tail -n 23)`);
+    expect(formatLogsCut({ ...cut, files: ['/h/logs/big-out.log'], endOffsets: [4096] })).toContain(
+      '(e.g. head -c 4096 /h/logs/big-out.log | tail -n 23)',
+    );
+    expect(formatLogsCut({ ...cut, files: ["/h/my app's-out.log"], endOffsets: [-1] })).toContain(
+      "(e.g. tail -n 23 '/h/my app'\\''s-out.log')",
+    );
+  });
 });

@@ -133,4 +133,9 @@ export interface LogLine {
   lvl?: string;
   /** The other fields of a parsed JSON line (LOG-5); absent when it has none. */
   fields?: Record<string, unknown>;
+  /**
+   * The line's bytes as the app wrote them, when they are not valid UTF-8 (`line` shows U+FFFD for
+   * them); only in answers to a `logs` request with `withBytes` (`velos logs --raw`), plain log files only.
+   */
+  bytes?: Uint8Array;
 }

@@ -33,6 +33,8 @@ export interface LogsRequest {
   /** How many of the most recent lines (per target) to return first. */
   lines?: number;
   stream?: LogStreamFilter;
+  /** Lines that are not valid UTF-8 also carry their bytes (`LogLine.bytes`), for a client that prints them as they are. */
+  withBytes?: boolean;
 }
 
 /** Answer of `logs`: the lines, oldest first, and `cut` when the answer's byte limit left older lines out. */
@@ -47,8 +49,16 @@ export interface LogsCut {
   maxBytes: number;
   /** Older lines asked for and left out, at most (the files may hold fewer than were asked for). */
   omittedLines: number;
-  /** The log files the lines left out are in (rotated files beside them hold older ones). */
+  /**
+   * The log files the lines left out are in: for each stream, the file its newest line left out is
+   * in (the current file, or a rotated one, maybe gzipped); rotated files beside them hold older ones.
+   */
   files: string[];
+  /**
+   * For each of `files`, the bytes before the end of its newest line left out (of the decompressed
+   * text for a `.gz` file): `head -c` that many bytes ends with it; -1 when not known.
+   */
+  endOffsets?: number[];
 }
 
 /** Answer of `ping`. */

@@ -36,13 +36,15 @@ export function holdLogAnswersWhile(backlog: AnswerBacklog): void {
  * `MAX_LOG_ANSWER_BYTES`: instances sharing files are tailed together (each line once), and when the
  * byte limit leaves older lines out the result says so in `cut`. Answers are built at most
  * `MAX_LOG_ANSWERS_BYTES` at once; the others wait. The bytes are given back once the caller has
- * had the answer (after the turn of the event loop in which it is sent).
+ * had the answer (after the turn of the event loop in which it is sent). `withBytes`: lines that are
+ * not valid UTF-8 carry their bytes (see `LogsRequest.withBytes`).
  */
 export async function tailLogs(
   records: ProcessRecord[],
   lines: number,
   stream: LogStreamFilter,
   maxBytes = MAX_LOG_ANSWER_BYTES,
+  withBytes = false,
 ): Promise<LogsResult> {
   if (lines <= 0 || records.length === 0) return { lines: [] };
   const release = await answers.acquire(maxBytes);
@@ -51,25 +53,30 @@ export async function tailLogs(
     const groups = groupBySharedFiles(records.map((record) => record.pipeline.tailSnapshot()));
     let answer: LogLine[] = [];
     let omittedLines = 0;
-    const cutFiles = new Set<string>();
-    const fileOf = new Map<LogLine, string>();
-    for (const group of groups) {
-      const part = await tailLines(group, lines, stream, maxBytes);
+    // each file holding lines left out, with the end of the newest of them (-1: not known)
+    const cutFiles = new Map<string, { endOffset: number; group: number }>();
+    const fileOf = new Map<LogLine, { path: string; group: number }>();
+    for (const [group, snapshot] of groups.entries()) {
+      const part = await tailLines(snapshot, lines, stream, maxBytes, withBytes);
       for (const line of part.lines) {
-        fileOf.set(line, group.files[group.merged ? 'out' : line.stream].path);
+        fileOf.set(line, { path: snapshot.files[snapshot.merged ? 'out' : line.stream].path, group });
       }
       omittedLines += part.omittedLines;
-      for (const path of part.cutFiles) cutFiles.add(path);
+      for (const cut of part.cutFiles) cutFiles.set(cut.path, { endOffset: cut.endOffset, group });
       const merged = answer.length === 0 ? part.lines : mergeByTime(answer, part.lines);
       answer = newestWithin(merged, maxBytes);
       for (const line of merged.slice(0, merged.length - answer.length)) {
         omittedLines += 1;
-        cutFiles.add(fileOf.get(line)!);
+        const file = fileOf.get(line)!;
+        // newer lines of that app are left out now: where they end in its files is not known here
+        for (const cut of cutFiles.values()) if (cut.group === file.group) cut.endOffset = -1;
+        cutFiles.set(file.path, { endOffset: -1, group: file.group });
         fileOf.delete(line);
       }
     }
     if (cutFiles.size === 0) return { lines: answer };
-    return { lines: answer, cut: { maxBytes, omittedLines, files: [...cutFiles] } };
+    const endOffsets = [...cutFiles.values()].map((cut) => cut.endOffset);
+    return { lines: answer, cut: { maxBytes, omittedLines, files: [...cutFiles.keys()], endOffsets } };
   } finally {
     setImmediate(release);
   }
@@ -85,6 +92,7 @@ export function followLogs(
   lines: number,
   stream: LogStreamFilter,
   watch?: (onRecord: (record: ProcessRecord) => void) => () => void,
+  withBytes = false,
 ): Subscription<LogLine[]> {
   let unsubscribers: (() => void)[] = [];
   const queue = createSubscriptionQueue<LogLine[]>({
@@ -97,7 +105,9 @@ export function followLogs(
   // live batches that arrive before the tail is out wait here, so the order stays right
   let early: LogLine[][] | null = [];
   const onBatch = (batch: LogLine[]): void => {
-    const kept = stream === 'all' ? batch : batch.filter((line) => line.stream === stream);
+    let kept = stream === 'all' ? batch : batch.filter((line) => line.stream === stream);
+    // live lines are shared by every follower: only those that asked for bytes get them
+    if (!withBytes && kept.some((line) => line.bytes !== undefined)) kept = kept.map(withoutBytes);
     for (const part of splitByBytes(kept, MAX_LOG_ANSWER_BYTES)) {
       if (early) early.push(part);
       else queue.push(part);
@@ -105,7 +115,7 @@ export function followLogs(
   };
   unsubscribers = records.map((record) => record.pipeline.subscribe(onBatch));
   if (watch) unsubscribers.push(watch((record) => unsubscribers.push(record.pipeline.subscribe(onBatch))));
-  tailLogs(records, lines, stream)
+  tailLogs(records, lines, stream, MAX_LOG_ANSWER_BYTES, withBytes)
     .then((result) => result.lines)
     .catch(() => [] as LogLine[])
     .then((last) => {
@@ -118,6 +128,12 @@ export function followLogs(
       early = null;
     });
   return queue.subscription;
+}
+
+function withoutBytes(line: LogLine): LogLine {
+  if (line.bytes === undefined) return line;
+  const { bytes: _bytes, ...rest } = line;
+  return rest;
 }
 
 function lineKey(line: LogLine): string {

@@ -504,6 +504,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         table.select(request.target),
         request.lines ?? DEFAULT_TAIL_LINES,
         request.stream ?? 'all',
+        undefined,
+        request.withBytes === true,
       );
     },
 
@@ -520,6 +522,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         request.lines ?? DEFAULT_TAIL_LINES,
         request.stream ?? 'all',
         (onRecord) => table.watchRecords((record) => isFollowed(record) && onRecord(record)),
+        request.withBytes === true,
       );
     },
 

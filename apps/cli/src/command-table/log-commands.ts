@@ -9,7 +9,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
     minArgs: 0,
     maxArgs: 1,
     summary: 'show recent log lines, follow new ones with -f, or analyse them (--summary, --grep …)',
-    details: `Lines are printed as "<name> | line"; on a colour terminal stderr lines have a red prefix.\nOn a terminal, control characters an app printed (ESC, BEL …) are shown as \\xHH; --raw prints them as they are.\nAn answer holds at most 4M of lines: beyond that older lines are left out, with a notice on stderr naming the log file.\nApps with --log-format json: a JSON line the app printed shows its message and key=value fields; --json adds lvl and fields.\n${TARGETS} Without one, all processes.\n\nThe log engine (one app, its captured files, rotated ones included):\n  --summary [--period 1h]   period, lines by level, top patterns, anomalies, last error, health 0-100\n  --patterns | --dedupe | --anomalies   recurring templates, lines collapsed by template, unusual minutes\n  --level L, --grep RE, --since T, --until T   search: the newest matching lines (--lines N, default 100)\nT is a duration ago (10m, 2h, 1d) or a time (2026-12-01T10:00:00Z); plain log lines get the time the daemon\nread them from the time index beside each file (<file>.tidx). Over 50,000 lines a summary analyses a random\nsample and says so (counts are then estimates). Example: velos logs api --summary --period 1h --ai`,
+    details: `Lines are printed as "<name> | line", oldest first; stdout and stderr lines in the order the daemon read them\n(also beyond the lines it keeps in memory: the time index beside each file orders them). On a colour\nterminal stderr lines have a red prefix. On a terminal, control characters an app printed (ESC, BEL …) are\nshown as \\xHH; --raw prints them as they are, and bytes that are not UTF-8 too (plain log files).\nAn answer holds at most 4M of lines: beyond that older lines are left out, with a notice on stderr naming the\nfile they are in (a rotated .gz one too) and a command that prints them (head -c …, zcat … for a .gz).\nApps with --log-format json: a JSON line the app printed shows its message and key=value fields; --json adds lvl and fields.\n${TARGETS} Without one, all processes.\n\nThe log engine (one app, its captured files, rotated ones included):\n  --summary [--period 1h]   period, lines by level, top patterns, anomalies, last error, health 0-100\n  --patterns | --dedupe | --anomalies   recurring templates, lines collapsed by template, unusual minutes\n  --level L, --grep RE, --since T, --until T   search: the newest matching lines (--lines N, default 100)\nT is a duration ago (10m, 2h, 1d) or a time (2026-12-01T10:00:00Z); plain log lines get the time the daemon\nread them from the time index beside each file (<file>.tidx). Over 50,000 lines a summary analyses a random\nsample and says so (counts are then estimates). Example: velos logs api --summary --period 1h --ai`,
     options: {
       lines: { type: 'string', value: 'n', description: 'how many recent lines to show (default 15)' },
       follow: {
@@ -21,7 +21,8 @@ export const LOG_COMMANDS: CommandSpec[] = [
       out: { type: 'boolean', description: 'only stdout' },
       raw: {
         type: 'boolean',
-        description: 'print the lines as the app wrote them: no name prefix, no escaping',
+        description:
+          'print the lines as the app wrote them: no name prefix, no escaping, bytes that are not UTF-8 as they are',
       },
       json: {
         type: 'boolean',

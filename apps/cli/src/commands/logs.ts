@@ -33,6 +33,8 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
   const isEscaped = ctx.isTTY && !isRaw;
   const stamp = await timestampOf(input);
   const isKeyValue = input.options.format === true && format !== 'json';
+  // --raw prints the bytes an app wrote that are not valid UTF-8 as they are (strings would hold U+FFFD)
+  if (format === 'raw' && !isKeyValue) request.withBytes = true;
   // CLI-3: --ai prints compact lines (t, a when no target names one app, s, l, m); --follow one per line
   const withApp = request.target === undefined;
   // a promise while stdout is full: a follow reads nothing more from the daemon until it drained
@@ -43,14 +45,15 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
       const ai = lines.map((line) => JSON.stringify(toAiLogLine(line, hasApp)));
       return writeStdout(input.options.follow ? `${ai.join('\n')}\n` : `[${ai.join(',')}]\n`);
     }
-    const text = lines
-      .map((line) => {
-        if (isKeyValue) return formatKeyValueLine(line, stamp, isEscaped);
-        const formatted = formatLogLine(line, format, ctx.colors, isEscaped);
-        return stamp && format !== 'json' ? `${stamp.format(line.ts)} ${formatted}` : formatted;
-      })
-      .join('\n');
-    return writeStdout(`${text}\n`);
+    const texts = lines.map((line) => {
+      if (isKeyValue) return formatKeyValueLine(line, stamp, isEscaped);
+      const formatted = formatLogLine(line, format, ctx.colors, isEscaped);
+      return stamp && format !== 'json' ? `${stamp.format(line.ts)} ${formatted}` : formatted;
+    });
+    if (request.withBytes && lines.some((line) => line.bytes !== undefined)) {
+      return writeStdout(rawBytes(lines, texts, stamp));
+    }
+    return writeStdout(`${texts.join('\n')}\n`);
   };
   // a follow reconnects after a lost daemon but never starts one again (a `velos kill` stands)
   const client = await ctx.client({ autoStart: 'once' });
@@ -63,6 +66,18 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
   }
   await followLogLines(client, request, write);
 }
+
+/** `--raw` output of `lines` (formatted as `texts`): a line the daemon sent the bytes of is printed as those bytes. */
+function rawBytes(lines: LogLine[], texts: string[], stamp: { format(ts: number): string } | null): Buffer {
+  const parts = lines.map((line, index) => {
+    if (line.bytes === undefined) return Buffer.from(`${texts[index]}\n`);
+    const prefix = stamp ? `${stamp.format(line.ts)} ` : '';
+    return Buffer.concat([Buffer.from(prefix), line.bytes, NEWLINE]);
+  });
+  return Buffer.concat(parts);
+}
+
+const NEWLINE = Buffer.from('\n');
 
 /** Lines a reopened follow asks for, to find where it left off (see `createLogResume`). */
 const RESUME_LINES = 1000;

@@ -31,14 +31,35 @@ export function escapeControlChars(text: string): string {
   return text.replace(CONTROL_CHARS, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** The stderr notice of a `logs` answer cut at its byte limit: what was left out and where to read it. */
+/**
+ * The stderr notice of a `logs` answer cut at its byte limit: what was left out, where it is, and a
+ * shell command that prints the lines left out of the first file (`head -c` up to the end of the
+ * newest of them, through `zcat` for a gzipped rotated file; without that offset, the file's end).
+ */
 export function formatLogsCut(cut: LogsCut): string {
   const files = cut.files.map(escapeControlChars);
   const lines = cut.omittedLines === 1 ? '1 older line' : `${cut.omittedLines} older lines`;
+  const first = cut.files[0];
+  const hint =
+    first === undefined ? '' : ` (e.g. ${readCommand(first, cut.endOffsets?.[0] ?? -1, cut.omittedLines)})`;
   return (
     `velos logs: an answer holds at most ${formatBytes(cut.maxBytes)} of lines: up to ${lines} left out.\n` +
-    `The full log is in ${files.join(' and ')}${files.length > 0 ? ` (e.g. tail -n ${Math.max(1, cut.omittedLines)} ${files[0]})` : ''}.\n`
+    `The full log is in ${files.join(' and ')}${hint}.\n`
   );
+}
+
+/** A shell command printing the `lines` lines of `path` that end at byte `endOffset` (-1: at its end). */
+function readCommand(path: string, endOffset: number, lines: number): string {
+  const file = shellQuote(escapeControlChars(path));
+  const last = `tail -n ${Math.max(1, lines)}`;
+  const isGzip = path.endsWith('.gz');
+  if (endOffset < 0) return isGzip ? `zcat ${file} | ${last}` : `${last} ${file}`;
+  return isGzip ? `zcat ${file} | head -c ${endOffset} | ${last}` : `head -c ${endOffset} ${file} | ${last}`;
+}
+
+/** `text` as one shell word: as it is when it holds only safe characters, else in single quotes. */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /** The fields of a parsed JSON line (LOG-5) as ` key=value` pairs; strings bare unless they hold spaces. */

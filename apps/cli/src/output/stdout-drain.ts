@@ -1,5 +1,5 @@
 /**
- * Writes `text` to stdout; when stdout's buffer is full (a slow reader: `velos logs -f | less`, a pipe
+ * Writes `text` (or bytes) to stdout; when stdout's buffer is full (a slow reader: `velos logs -f | less`, a pipe
  * nobody reads), returns a promise that settles once it drained, or once stdout is gone (its EPIPE is
  * handled where the CLI handles it: report-error.ts). A follow awaits it before reading the next batch,
  * so its memory stays bounded and the back-pressure reaches the daemon, which drops what a slow
@@ -7,7 +7,7 @@
  * @example
  * await writeStdout(`${lines.join('\n')}\n`);
  */
-export function writeStdout(text: string): Promise<void> | undefined {
+export function writeStdout(text: string | Uint8Array): Promise<void> | undefined {
   const stdout = process.stdout;
   if (stdout.write(text)) return undefined;
   return new Promise((resolve) => {

@@ -45,6 +45,54 @@ export async function readTimeIndex(logPath: string): Promise<TimeIndex> {
   return { offsets, times };
 }
 
+/** Bytes of the index read at once when it is read from its end. */
+const TAIL_BLOCK_BYTES = 64 * 1024;
+
+/**
+ * The entries of the time index beside `logPath` that a line starting at `fromOffset` or later
+ * needs: read from the index's end backwards in 64 KiB blocks, down to the last entry at or before
+ * `fromOffset` (or the last time the offsets went backwards: before it the file was emptied), so a
+ * tail reads about as much index as it reads lines. Empty when there is none.
+ */
+export async function readTimeIndexTail(logPath: string, fromOffset: number): Promise<TimeIndex> {
+  const offsets: number[] = [];
+  const times: number[] = [];
+  try {
+    const handle = await open(timeIndexPath(logPath), 'r');
+    try {
+      const size = (await handle.stat()).size;
+      let position = size - (size % TIME_INDEX_ENTRY_BYTES);
+      const lowest = Math.max(0, position - MAX_INDEX_BYTES);
+      const block = Buffer.alloc(TAIL_BLOCK_BYTES);
+      let isDone = false;
+      while (position > lowest && !isDone) {
+        const bytes = Math.min(TAIL_BLOCK_BYTES, position - lowest);
+        position -= bytes;
+        const { bytesRead } = await handle.read(block, 0, bytes, position);
+        if (bytesRead < bytes) break;
+        for (let at = bytes - TIME_INDEX_ENTRY_BYTES; at >= 0; at -= TIME_INDEX_ENTRY_BYTES) {
+          const offset = block.readDoubleLE(at);
+          if (offsets.length > 0 && offset > offsets[offsets.length - 1]!) {
+            isDone = true;
+            break;
+          }
+          offsets.push(offset);
+          times.push(block.readDoubleLE(at + 8));
+          if (offset <= fromOffset) {
+            isDone = true;
+            break;
+          }
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return { offsets: new Float64Array(0), times: new Float64Array(0) };
+  }
+  return { offsets: Float64Array.from(offsets.reverse()), times: Float64Array.from(times.reverse()) };
+}
+
 /** Offset from which lines may have arrived at or after `since`: the entry before the first one at `since` or later. */
 export function startOffsetFor(index: TimeIndex, since: number | undefined): number {
   if (since === undefined || index.times.length === 0) return 0;
@@ -77,13 +125,12 @@ export class TimeCursor {
     this.#endOffset = endOffset;
   }
 
-  /** The arrival time of the line starting at `offset`; offsets must not decrease between calls. */
+  /** The arrival time (whole ms) of the line starting at `offset`; offsets must not decrease between calls. */
   at(offset: number): number | undefined {
-    const { offsets, times } = this.#index;
-    while (this.#i + 1 < offsets.length && offsets[this.#i + 1]! <= offset) this.#i += 1;
-    const i = this.#i;
+    const i = this.#seek(offset);
     if (i < 0) return undefined;
-    const from = times[i]!;
+    const { offsets, times } = this.#index;
+    const from = Math.floor(times[i]!);
     const minuteEnd = (Math.floor(from / MINUTE_MS) + 1) * MINUTE_MS - 1;
     const isLast = i + 1 >= offsets.length;
     const to = isLast ? this.#endTs : times[i + 1]!;
@@ -92,6 +139,22 @@ export class TimeCursor {
     if (!(span > 0) || !Number.isFinite(span)) return from;
     const ts = from + ((offset - offsets[i]!) / span) * (to - from);
     return Math.min(Math.floor(ts), minuteEnd);
+  }
+
+  /**
+   * The order key of the line starting at `offset` among the lines of the app's other file: the
+   * time of the entry at or before it, as written (an `ArrivalOrder` key). Every run of one stream
+   * starts with an entry, so no line of the other file falls between a line and its entry.
+   */
+  keyAt(offset: number): number | undefined {
+    const i = this.#seek(offset);
+    return i < 0 ? undefined : this.#index.times[i];
+  }
+
+  #seek(offset: number): number {
+    const { offsets } = this.#index;
+    while (this.#i + 1 < offsets.length && offsets[this.#i + 1]! <= offset) this.#i += 1;
+    return this.#i;
   }
 }
 

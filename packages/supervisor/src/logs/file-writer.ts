@@ -67,8 +67,10 @@ interface QueuedWrite {
   stream: LogStream;
   lines: number;
   seq: number;
-  /** Epoch ms the lines arrived. */
+  /** Epoch ms the lines arrived (an order key, see `ArrivalOrder`). */
   ts: number;
+  /** The lines follow lines of the other stream of the app: the time index records where they start. */
+  startsRun: boolean;
 }
 
 const MAX_BUFFERS_PER_WRITE = 1024;
@@ -224,9 +226,17 @@ export class FileWriter {
    * writer keeps a copy: `data` may be reused once the call returns. With it, `data` lies in memory that
    * `holder` keeps unchanged while held: the writer writes `data` itself, holds it until then and
    * releases it once written, failed or discarded (the recent-lines ring's copy, so a line read is
-   * copied once, not twice).
+   * copied once, not twice). `startsRun`: the lines follow lines written to the app's other file,
+   * so the time index gets an entry where they start (see `ArrivalOrder`).
    */
-  write(data: Buffer, stream: LogStream, lines: number, ts = Date.now(), holder?: DataHolder | null): void {
+  write(
+    data: Buffer,
+    stream: LogStream,
+    lines: number,
+    ts = Date.now(),
+    holder?: DataHolder | null,
+    startsRun = false,
+  ): void {
     if (this.#closed) {
       this.#droppedLines += lines;
       return;
@@ -236,10 +246,10 @@ export class FileWriter {
     this.#seq += 1;
     if (holder) {
       holder.hold();
-      this.#queue.push({ data, holder, stream, lines, seq: this.#seq, ts });
+      this.#queue.push({ data, holder, stream, lines, seq: this.#seq, ts, startsRun });
     } else {
       const copy = this.#blocks.copy(data);
-      this.#queue.push({ data: copy.data, holder: copy.block, stream, lines, seq: this.#seq, ts });
+      this.#queue.push({ data: copy.data, holder: copy.block, stream, lines, seq: this.#seq, ts, startsRun });
     }
     this.#queuedBytes += data.length;
     this.#enqueuedBytes += data.length;
@@ -377,7 +387,13 @@ export class FileWriter {
     const first = this.#queue[0]!;
     const [headLines, restLines] = linesAround(first.data, first.lines, cut);
     const head: QueuedWrite = { ...first, data: first.data.subarray(0, cut), lines: headLines };
-    const rest: QueuedWrite = { ...first, data: first.data.subarray(cut), lines: restLines };
+    // the rest starts a new file, which gets an entry at its start anyway
+    const rest: QueuedWrite = {
+      ...first,
+      data: first.data.subarray(cut),
+      lines: restLines,
+      startsRun: false,
+    };
     first.holder?.hold();
     this.#queue.splice(0, 1, head, rest);
   }
@@ -519,7 +535,7 @@ export class FileWriter {
     if (this.#index) {
       let offset = this.#position.endOffset;
       for (const item of batch) {
-        this.#index.note(offset, item.ts);
+        this.#index.note(offset, item.ts, item.startsRun);
         offset += item.data.length;
       }
     }
@@ -542,7 +558,7 @@ export class FileWriter {
     batch.forEach((item, i) => {
       const part = parts[i]!;
       if (part.bytes > 0) {
-        this.#index?.note(start + offset, item.ts);
+        this.#index?.note(start + offset, item.ts, item.startsRun);
         this.#position.written[item.stream] += part.lines;
         this.#position.inFile[item.stream] += part.lines;
         kept = offset + part.bytes;

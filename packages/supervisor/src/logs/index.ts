@@ -15,10 +15,12 @@
  *   A write cut short (disk full) keeps the lines it wrote whole and cuts the torn one off again, so a
  *   file ends on a line boundary (when even that fails, the next write starts with a newline).
  * - Tails: the ring (default 1000 lines, 1 MiB) first, then the files read backwards in 64 KiB blocks.
- *   File lines get their time from the date prefix or the JSON record, else the file's mtime capped
- *   by the next newer line; in a merged plain file their stream is unknown, so they are reported as
- *   `out` and only for `stream: 'all'`. After a rotation a tail reads the current file, then the newest
- *   rotated one (gzipped ones decompressed as a stream, keeping only the lines asked for).
+ *   File lines get their time from the date prefix or the JSON record, else the time index, else the
+ *   file's mtime, capped by the next newer line; in a merged plain file their stream is unknown, so
+ *   they are reported as `out` and only for `stream: 'all'`. Separate out and err files are merged in
+ *   arrival order: batches get `ArrivalOrder` keys, the time index records the key where each run of
+ *   one stream starts, and a tail orders file lines by it. After a rotation a tail reads the current
+ *   file, then the newest rotated one (gzipped ones decompressed as a stream, keeping only the lines asked for).
  * - Rotation (`rotation` option): before a write would take a file past `maxBytes`, and on a `cron`
  *   schedule (an empty file is left alone), the file is renamed to `<stem>.<UTC time>.<ext>`
  *   (`api-out.log` → `api-out.2026-11-22T01-02-03.456Z.log`) and a new file is opened at the path,

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import { ErrorCodes, type LogFormat, type LogLine, type LogStreamFilter, VelosError } from '@velos/core';
 import { findAppEventLines } from './app-event-lines.js';
+import { type ArrivalOrder, arrivalOrderOf } from './arrival-order.js';
 import type { FileWriter, WritevFunction } from './file-writer.js';
-import { type LineBatch, type LogStream, lineStrings } from './line-batch.js';
+import { invalidLineBytes, type LineBatch, type LogStream, lineStrings } from './line-batch.js';
 import {
   createLineDecoder,
   createLineEncoder,
@@ -141,6 +142,8 @@ class Pipeline implements LogPipeline {
   /** JSON format: gives live and ring lines the level and fields their file records get (LOG-5). */
   readonly #enrich: ((line: LogLine) => LogLine) | undefined;
   readonly #writers: Record<LogStream, FileWriter>;
+  /** Separate out and err files: orders their batches for a tail that merges them. */
+  readonly #order: ArrivalOrder | null;
   readonly #combined: FileWriter | null = null;
   readonly #ring: LineRing;
   readonly #captures = new Set<PipeCapture>();
@@ -190,6 +193,7 @@ class Pipeline implements LogPipeline {
       }
     }
     this.#writers = { out, err };
+    this.#order = out === err ? null : arrivalOrderOf(out);
     const combined = options.combinedPath;
     if (combined !== undefined && combined !== options.outPath && combined !== options.errPath) {
       try {
@@ -217,7 +221,15 @@ class Pipeline implements LogPipeline {
   note(which: LogStream, line: string): void {
     this.#assertOpen();
     const splitter = new LineSplitter(this.#maxLineBytes, (data, lines) =>
-      this.#accept({ data, lines, ts: Date.now(), stream: which, pid: null, seq: undefined }),
+      this.#accept({
+        data,
+        lines,
+        ts: Date.now(),
+        stream: which,
+        pid: null,
+        seq: undefined,
+        order: undefined,
+      }),
     );
     splitter.push(Buffer.from(line));
     splitter.end();
@@ -233,6 +245,8 @@ class Pipeline implements LogPipeline {
   }
 
   tailSnapshot(): TailSnapshot {
+    // a tail orders the lines of the files by their time index entries: every written batch's must be there
+    if (!this.#isMerged) for (const writer of this.#uniqueWriters()) writer.flushTimeIndex();
     const file = (stream: LogStream): TailFile => {
       const position = this.#writers[stream].position();
       const sum = (counts: Record<LogStream, number>) => counts.out + counts.err;
@@ -344,18 +358,25 @@ class Pipeline implements LogPipeline {
     this.#counters.bytes += batch.data.length;
     const writer = this.#writers[batch.stream];
     batch.seq = writer.acceptedLines;
+    const order = this.#order;
+    if (order !== null) batch.order = order.key(batch.ts, batch.stream);
     // the ring's copy of the batch; the files are written from it when they take the bytes as they are
     const kept = this.#ring.push(batch);
     const encoded = this.#encode(batch);
     const holder = encoded === batch.data ? kept : null;
-    writer.write(encoded, batch.stream, batch.lines, batch.ts, holder);
+    // the time index of a separate file records order keys, and where each run of its stream starts
+    if (order === null) writer.write(encoded, batch.stream, batch.lines, batch.ts, holder);
+    else writer.write(encoded, batch.stream, batch.lines, batch.order!, holder, order.isSwitch);
     this.#combined?.write(encoded, batch.stream, batch.lines, batch.ts, holder);
     if (this.#onLines) this.#counters.errors += this.#onLines(batch) ?? 0;
     if (this.#listeners.size > 0) this.#queueLive(batch);
   }
 
   #queueLive(batch: LineBatch): void {
-    for (const line of lineStrings(batch.data)) {
+    const lines = lineStrings(batch.data);
+    // plain files: a line that is not valid UTF-8 keeps its bytes, for the followers that print them
+    const bytes = this.#enrich ? undefined : invalidLineBytes(batch.data, lines);
+    lines.forEach((line, index) => {
       const live: LogLine = {
         ts: batch.ts,
         stream: batch.stream,
@@ -364,8 +385,10 @@ class Pipeline implements LogPipeline {
         pid: batch.pid,
         line,
       };
+      const invalid = bytes?.[index];
+      if (invalid !== undefined) live.bytes = invalid;
       this.#live.push(this.#enrich ? this.#enrich(live) : live);
-    }
+    });
     if (this.#liveScheduled) return;
     this.#liveScheduled = true;
     setImmediate(() => this.#deliverLive());

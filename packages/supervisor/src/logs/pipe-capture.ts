@@ -35,8 +35,8 @@ export class PipeCapture {
     this.#writer = writer;
     this.#pacer = new ReadPacer(stream);
     this.#splitter = new LineSplitter(maxLineBytes, (data, lines) =>
-      // seq (set by the pipeline) is there from the start: one object shape, no property array per batch
-      accept({ data, lines, ts: this.#ts, stream: which, pid, seq: undefined }),
+      // seq and order (set by the pipeline) are there from the start: one object shape, no property array per batch
+      accept({ data, lines, ts: this.#ts, stream: which, pid, seq: undefined, order: undefined }),
     );
     this.done = new Promise((resolve) => {
       this.#resolveDone = resolve;

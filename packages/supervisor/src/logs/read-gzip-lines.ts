@@ -1,44 +1,61 @@
+import { bytesUnlessUtf8 } from './line-batch.js';
 import { logReadError, openLogForReading } from './open-log-file.js';
+import type { BackwardsRead, LineVisitor } from './read-lines-backwards.js';
 
 const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
 
-/** A line kept while a gzip file is read: its text, or null when it was longer than allowed. */
-type Kept = string | null;
+/**
+ * A line kept while a gzip file is read: its text (null when it was longer than allowed), its bytes
+ * when they are not valid UTF-8, and its offsets in the decompressed text.
+ */
+interface Kept {
+  text: string | null;
+  bytes: Buffer | undefined;
+  offset: number;
+  end: number;
+}
 
 /**
  * Reads a gzipped log file from the start (gzip cannot be read backwards) and hands its last
- * `skip + count` lines to `visit` newest first, skipping the newest `skip`. Memory stays bounded:
- * only those lines are kept, no line longer than `maxLineBytes` is held (reading stops at it, as at
- * lines dropped to keep the kept ones under `maxKeptBytes`), and `hasLongLine` says so.
- * Resolves the file's mtime, or null when the file does not exist.
+ * `skip + count` lines to `visit` newest first, skipping the newest `skip`, with their offsets in
+ * the decompressed text. Memory stays bounded: only those lines are kept, no line longer than
+ * `maxLineBytes` is held (reading stops at it, as at lines dropped to keep the kept ones under
+ * `maxKeptBytes`), and `hasLongLine` says so. Resolves the file's mtime, or null when the file does
+ * not exist.
  */
 export async function readGzipLinesBackwards(
   path: string,
   skip: number,
   count: number,
-  visit: (line: string) => boolean,
+  visit: LineVisitor,
   limits: { maxLineBytes: number; maxKeptBytes: number } = {
     maxLineBytes: Number.POSITIVE_INFINITY,
     maxKeptBytes: Number.POSITIVE_INFINITY,
   },
-): Promise<{ mtimeMs: number; hasLongLine?: true } | null> {
+): Promise<BackwardsRead | null> {
   const handle = await openLogForReading(path);
   if (!handle) return null;
   const keep = skip + count;
   const kept: Kept[] = [];
   let keptBytes = 0;
   let evicted = false;
-  const keepLine = (data: Buffer | null): void => {
-    let text: Kept = null;
+  // where the next line starts in the decompressed text
+  let lineStart = 0;
+  const keepLine = (data: Buffer | null, end: number): void => {
+    const line: Kept = { text: null, bytes: undefined, offset: lineStart, end };
+    lineStart = end;
     if (data !== null && data.length <= limits.maxLineBytes) {
-      text = data.toString('utf8');
-      if (text.endsWith('\r')) text = text.slice(0, -1);
+      const bytes =
+        data.length > 0 && data[data.length - 1] === CARRIAGE_RETURN ? data.subarray(0, -1) : data;
+      line.text = bytes.toString('utf8');
+      line.bytes = bytesUnlessUtf8(line.text, bytes);
       keptBytes += data.length;
     }
-    kept.push(text);
+    kept.push(line);
     while (kept.length > keep || (keptBytes > limits.maxKeptBytes && kept.length > 1)) {
       const oldest = kept.shift();
-      if (oldest !== null && oldest !== undefined) keptBytes -= Buffer.byteLength(oldest);
+      if (oldest?.text != null) keptBytes -= Buffer.byteLength(oldest.text);
       if (kept.length >= keep) continue;
       evicted = true;
     }
@@ -55,9 +72,11 @@ export async function readGzipLinesBackwards(
     let carry: Buffer[] = [];
     let carryBytes = 0;
     let isLong = false;
-    const endLine = (last: Buffer): void => {
-      if (isLong || carryBytes + last.length > limits.maxLineBytes) keepLine(null);
-      else keepLine(carry.length === 0 ? last : Buffer.concat([...carry, last]));
+    // bytes of the decompressed text before the current chunk
+    let position = 0;
+    const endLine = (last: Buffer, end: number): void => {
+      if (isLong || carryBytes + last.length > limits.maxLineBytes) keepLine(null, end);
+      else keepLine(carry.length === 0 ? last : Buffer.concat([...carry, last]), end);
       carry = [];
       carryBytes = 0;
       isLong = false;
@@ -65,9 +84,10 @@ export async function readGzipLinesBackwards(
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       let start = 0;
       for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, start)) {
-        endLine(chunk.subarray(start, newline));
+        endLine(chunk.subarray(start, newline), position + newline + 1);
         start = newline + 1;
       }
+      position += chunk.length;
       if (start < chunk.length && !isLong) {
         carryBytes += chunk.length - start;
         if (carryBytes > limits.maxLineBytes) {
@@ -76,22 +96,22 @@ export async function readGzipLinesBackwards(
         } else carry.push(Buffer.from(chunk.subarray(start)));
       }
     }
-    if (carryBytes > 0 || isLong) endLine(Buffer.alloc(0));
+    if (carryBytes > 0 || isLong) endLine(Buffer.alloc(0), position);
   } catch (error) {
     throw logReadError(path, error);
   } finally {
     await handle.close();
   }
-  let hasLongLine = false;
+  let longLineEnd: number | undefined;
   for (let index = kept.length - 1 - skip; index >= 0; index -= 1) {
-    const text = kept[index];
-    if (text === null || text === undefined) {
-      hasLongLine = true;
+    const line = kept[index]!;
+    if (line.text === null) {
+      longLineEnd = line.end;
       break;
     }
-    if (!visit(text)) break;
+    if (!visit(line.text, line.offset, line.end, line.bytes)) break;
   }
   // lines dropped for the byte bound were asked for: the caller's answer is cut there
-  if (evicted && kept.length - skip < count) hasLongLine = true;
-  return hasLongLine ? { mtimeMs, hasLongLine: true } : { mtimeMs };
+  if (longLineEnd === undefined && evicted && kept.length - skip < count) longLineEnd = kept[0]?.offset ?? 0;
+  return longLineEnd === undefined ? { mtimeMs } : { mtimeMs, hasLongLine: true, longLineEnd };
 }

@@ -1,23 +1,40 @@
 import type { FileHandle } from 'node:fs/promises';
+import { bytesUnlessUtf8 } from './line-batch.js';
 import { openLogForReading } from './open-log-file.js';
 
 const BLOCK_BYTES = 64 * 1024;
 const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+
+/**
+ * Sees one line read back: its text (without its newline and a trailing `\r`), the file offsets it
+ * starts at and ends at (after its newline), and its bytes when they are not valid UTF-8 (the text
+ * shows U+FFFD for them). Returns false to stop reading.
+ */
+export type LineVisitor = (line: string, offset: number, end: number, bytes?: Buffer) => boolean;
+
+/** What a backwards read found out: the file's mtime, and where a line too long to hold ends (`hasLongLine`). */
+export interface BackwardsRead {
+  mtimeMs: number;
+  hasLongLine?: true;
+  /** The offset after the newline of the line too long to hold. */
+  longLineEnd?: number;
+}
 
 /**
  * Reads the lines of `path` that end before byte `endOffset` backwards, newest first, in blocks of
  * 64 KiB (never the whole file): the newest `skip` lines are passed over without being decoded, then
- * each line (without its newline and a trailing `\r`, with the file offset it starts at) goes to `visit` until it returns false or the
- * file's start is reached. A line longer than `maxLineBytes` is never held: reading stops there and
- * `hasLongLine` is set. Resolves the file's mtime, or null when the file does not exist.
+ * each line goes to `visit` until it returns false or the file's start is reached. A line longer than
+ * `maxLineBytes` is never held: reading stops there and `hasLongLine` is set. Resolves the file's
+ * mtime, or null when the file does not exist.
  */
 export async function readLinesBackwards(
   path: string,
   endOffset: number,
   skip: number,
-  visit: (line: string, offset: number) => boolean,
+  visit: LineVisitor,
   maxLineBytes = Number.POSITIVE_INFINITY,
-): Promise<{ mtimeMs: number; hasLongLine?: true } | null> {
+): Promise<BackwardsRead | null> {
   const handle = await openLogForReading(path);
   if (!handle) return null;
   try {
@@ -28,9 +45,15 @@ export async function readLinesBackwards(
     let pieceBytes = 0;
     let going = true;
     let hasLongLine = false;
+    let lineEnd = end;
     const finishLine = (offset: number): void => {
       if (toSkip > 0) toSkip -= 1;
-      else going = visit(decode(pieces), offset);
+      else {
+        const data = lineBytes(pieces);
+        const text = data.toString('utf8');
+        going = visit(text, offset, lineEnd, bytesUnlessUtf8(text, data));
+      }
+      lineEnd = offset;
       pieces = [];
       pieceBytes = 0;
     };
@@ -59,15 +82,18 @@ export async function readLinesBackwards(
       }
     }
     if (going && position === 0 && end > 0) finishLine(0);
-    return hasLongLine ? { mtimeMs: stat.mtimeMs, hasLongLine: true } : { mtimeMs: stat.mtimeMs };
+    return hasLongLine
+      ? { mtimeMs: stat.mtimeMs, hasLongLine: true, longLineEnd: lineEnd }
+      : { mtimeMs: stat.mtimeMs };
   } finally {
     await handle.close();
   }
 }
 
-function decode(pieces: Buffer[]): string {
-  const text = pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces).toString('utf8');
-  return text.endsWith('\r') ? text.slice(0, -1) : text;
+/** The bytes of a line from its pieces, without a trailing `\r`. */
+function lineBytes(pieces: Buffer[]): Buffer {
+  const data = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  return data.length > 0 && data[data.length - 1] === CARRIAGE_RETURN ? data.subarray(0, -1) : data;
 }
 
 async function readFully(handle: FileHandle, block: Buffer, position: number): Promise<boolean> {

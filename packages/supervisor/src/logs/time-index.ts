@@ -25,7 +25,8 @@ export function timeIndexPath(logPath: string): string {
  * grows, so plain lines, which carry no time, get the time the daemon read them. An entry is added
  * when a batch starts a new minute, comes after a pause of 2 s, after 64 KiB, or after a second with
  * at least 4 KiB written: a line's time is then known within a second for busy files, and for quiet
- * ones within its minute (interpolated by offset between two entries).
+ * ones within its minute (interpolated by offset between two entries). A batch that starts a run of
+ * its stream (separate out and err files) gets one too, with its `ArrivalOrder` key as the time.
  */
 export class TimeIndexWriter {
   #path: string;
@@ -41,14 +42,20 @@ export class TimeIndexWriter {
     this.#path = timeIndexPath(logPath);
   }
 
-  /** Notes that the bytes written at `offset` of the log file arrived at `ts` (epoch ms). */
-  note(offset: number, ts: number): void {
+  /**
+   * Notes that the bytes written at `offset` of the log file arrived at `ts` (epoch ms, or an order
+   * key of `ArrivalOrder`). `startsRun`: they follow lines written to the app's other file, so they
+   * get an entry of their own (and the run before them one at its end when it outlasted its last
+   * entry): a tail merging the two files orders every line by the entry at or before it.
+   */
+  note(offset: number, ts: number, startsRun = false): void {
     const bytes = offset - this.#lastOffset;
     const isNewMinute = Math.floor(ts / MINUTE_MS) !== Math.floor(this.#lastTs / MINUTE_MS);
     const previousWriteTs = this.#lastWriteTs;
     const isAfterPause = ts - previousWriteTs >= TIME_INDEX_PAUSE_MS;
     this.#lastWriteTs = ts;
     if (
+      !startsRun &&
       bytes < TIME_INDEX_EVERY_BYTES &&
       !isNewMinute &&
       !isAfterPause &&
@@ -58,7 +65,7 @@ export class TimeIndexWriter {
     }
     // the lines before a pause end at their own time: interpolated toward the time after it, the
     // last of them would take times inside the pause (a --since there would count them)
-    if (isAfterPause) this.#endAt(offset, previousWriteTs);
+    if (isAfterPause || (startsRun && previousWriteTs > this.#lastTs)) this.#endAt(offset, previousWriteTs);
     this.#add(offset, ts);
   }
 

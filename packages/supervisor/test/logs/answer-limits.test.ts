@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { LogLine, LogsResult, ProcessDetail } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnswerBudget, MAX_LOG_ANSWER_BYTES } from '../../src/logs/answer-budget.js';
@@ -44,10 +44,13 @@ describe('logs answers are bounded in bytes (#8)', () => {
     expect(answerBytes(result.lines)).toBeLessThanOrEqual(MAX_LOG_ANSWER_BYTES);
     expect(result.lines.length).toBeGreaterThan(0);
     expect(result.lines.at(-1)!.line.endsWith(':end')).toBe(true);
+    // the lines left out end where the oldest line shown starts: `head -c` that many bytes ends with them
+    const shownBytes = result.lines.reduce((sum, line) => sum + Buffer.byteLength(line.line) + 1, 0);
     expect(result.cut).toEqual({
       maxBytes: MAX_LOG_ANSWER_BYTES,
       omittedLines: HUGE_FILE_LINES - result.lines.length,
       files: [detail!.outLogPath],
+      endOffsets: [statSync(detail!.outLogPath).size - shownBytes],
     });
 
     const fits = await supervisor.logsResult({ target: 'huge', lines: 1 });

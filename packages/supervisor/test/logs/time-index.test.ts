@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listLogSources, scanSource } from '../../src/log-insights/log-scan.js';
-import { readTimeIndex, startOffsetFor, TimeCursor } from '../../src/log-insights/time-lookup.js';
+import {
+  readTimeIndex,
+  readTimeIndexTail,
+  startOffsetFor,
+  TimeCursor,
+} from '../../src/log-insights/time-lookup.js';
+import { ARRIVAL_KEY_STEP_MS, ArrivalOrder } from '../../src/logs/arrival-order.js';
 import { FileWriter } from '../../src/logs/file-writer.js';
 import { pruneRotated } from '../../src/logs/log-rotation.js';
 import { TIME_INDEX_ENTRY_BYTES, TimeIndexWriter, timeIndexPath } from '../../src/logs/time-index.js';
@@ -79,6 +85,60 @@ describe('the time index beside a log file', () => {
     writeFileSync(timeIndexPath(log), data);
     const read = await readTimeIndex(log);
     expect([...read.offsets]).toEqual([0]);
+  });
+
+  it('gets an entry where each run of one stream starts, and one where a longer run ended', async () => {
+    const log = tempLog();
+    const index = new TimeIndexWriter(log);
+    index.note(0, T0, true); // the first run
+    index.note(100, T0 + 0.5); // same run, same millisecond: none
+    index.note(200, T0 + 3, true); // the other stream wrote meanwhile: the run before ended at T0 + 0.5
+    index.note(300, T0 + 3 + 1 / 1024, true); // a one-batch run before: no end entry
+    index.close();
+    const read = await readTimeIndex(log);
+    expect([...read.offsets]).toEqual([0, 200, 200, 300]);
+    expect([...read.times]).toEqual([T0, T0 + 0.5, T0 + 3, T0 + 3 + 1 / 1024]);
+    // a tail orders lines by the entry at or before them; it shows whole milliseconds
+    const cursor = new TimeCursor(read, T0 + 10, 400);
+    expect(cursor.keyAt(150)).toBe(T0);
+    expect(cursor.at(300)).toBe(T0 + 3);
+    expect(cursor.keyAt(350)).toBe(T0 + 3 + 1 / 1024);
+  });
+
+  it('is read from its end down to the entry a tail needs, and not before the offsets went back', async () => {
+    const log = tempLog();
+    const entries = [
+      [800, T0],
+      [0, T0 + 1],
+      ...Array.from({ length: 10_000 }, (_, i) => [100 * (i + 1), T0 + 2 + i]),
+    ];
+    const data = Buffer.alloc(entries.length * TIME_INDEX_ENTRY_BYTES);
+    entries.forEach(([offset, ts], i) => {
+      data.writeDoubleLE(offset!, i * 16);
+      data.writeDoubleLE(ts!, i * 16 + 8);
+    });
+    writeFileSync(timeIndexPath(log), data);
+    const tail = await readTimeIndexTail(log, 999_950);
+    expect([...tail.offsets]).toEqual([999_900, 1_000_000]);
+    const whole = await readTimeIndexTail(log, 0);
+    expect(whole.offsets.length).toBe(10_001);
+    expect(whole.offsets[0]).toBe(0);
+    expect((await readTimeIndexTail(join(log, 'missing'), 0)).offsets.length).toBe(0);
+  });
+
+  it('orders the batches of two streams within one millisecond by their arrival', () => {
+    const order = new ArrivalOrder();
+    expect(order.key(T0, 'out')).toBe(T0);
+    expect(order.isSwitch).toBe(true);
+    expect(order.key(T0, 'out')).toBe(T0);
+    expect(order.isSwitch).toBe(false);
+    expect(order.key(T0, 'err')).toBe(T0 + ARRIVAL_KEY_STEP_MS);
+    expect(order.key(T0, 'out')).toBe(T0 + 2 * ARRIVAL_KEY_STEP_MS);
+    expect(order.key(T0 + 1, 'err')).toBe(T0 + 1);
+    expect(order.key(T0 - 5000, 'out')).toBe(T0 - 5000); // a clock set back: the time itself
+    // past 1023 switches in one millisecond the keys tie instead of reaching the next one
+    for (let i = 0; i < 2000; i += 1) order.key(T0, i % 2 === 0 ? 'err' : 'out');
+    expect(order.key(T0, 'err')).toBeLessThan(T0 + 1);
   });
 
   it('follows its log file through a rotation, a truncate, and the pruning of rotated files', async () => {
