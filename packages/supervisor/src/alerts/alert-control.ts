@@ -46,8 +46,8 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
   let loading: Promise<AlertEngine> | null = null;
   let isClosed = false;
   let isRestoring = false;
-  /** Rules set while restoring (config.toml's): `endRestore` waits for them. */
-  const restoring: Promise<unknown>[] = [];
+  /** Rules set while restoring (config.toml's), chained: `endRestore` waits for them. */
+  let restoring: Promise<unknown> = Promise.resolve();
 
   const load = (): Promise<AlertEngine> => {
     const isRestoringNow = isRestoring;
@@ -66,7 +66,7 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
       if (!engine && rules.length === 0 && !existsSync(join(host.home, ALERTS_FILE))) return [];
       return (await load()).setRules(source, rules, isPersistent);
     })();
-    if (isRestoring) restoring.push(result);
+    if (isRestoring) restoring = restoring.then(() => result).catch(() => undefined);
     return result;
   };
 
@@ -110,7 +110,7 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
     },
     async endRestore() {
       if (!isRestoring) return;
-      await Promise.allSettled(restoring.splice(0));
+      await restoring;
       isRestoring = false;
       if (loading) {
         await loading.then((loaded) => loaded.endRestore()).catch(() => undefined);
