@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AlertReceiver, startReceiver } from './alert-receiver.js';
@@ -41,19 +41,47 @@ async function alertEvents(home: string, rule: string): Promise<string[]> {
     .map((event) => event.kind);
 }
 
+/** Starts fixtures/ticker.js as `mem` and returns its pid (any Node process uses more than 10 MB). */
+async function startMem(home: string): Promise<number> {
+  await velosOk(['start', 'fixtures/ticker.js', '--name', 'mem'], { home });
+  const [row] = await waitFor(async () => {
+    const rows = (await listJson(home)).filter((r) => r.name === 'mem' && r.pid !== null);
+    return rows.length === 1 ? rows : undefined;
+  });
+  seenPids.add(row!.pid!);
+  return row!.pid!;
+}
+
+/**
+ * After a daemon change: once the new daemon measured `mem` (pid `pid`), a command that changes the
+ * rules makes it evaluate them all; `mem-high` must be firing still, with its one firing event.
+ */
+async function expectStillFiringOnce(home: string, pid: number, when: string): Promise<void> {
+  await waitFor(
+    async () =>
+      (await listJson(home)).some((r) => r.name === 'mem' && r.pid === pid && r.memory > 10 * 1024 ** 2),
+    { message: `${when}: the new daemon to measure mem` },
+  );
+  await velosOk(['alerts', 'add', `nudge-${when}`, '--when', 'daemon degraded'], { home });
+  const alerts = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as {
+    rule: { name: string };
+    phase: string;
+    instances: { key: string; phase: string }[];
+  }[];
+  expect(
+    alerts.find((alert) => alert.rule.name === 'mem-high'),
+    when,
+  ).toMatchObject({ phase: 'firing', instances: [{ key: 'mem', phase: 'firing' }] });
+  expect(await alertEvents(home, 'mem-high'), when).toEqual(['alert.firing']);
+}
+
 describe('firing alerts across daemons (velos update, daemon crash)', () => {
   it('an alert firing before a daemon crash and velos update is not sent again while it holds, and resolves once', async () => {
     const home = createHome();
     const hook = await startReceiver();
     receivers.push(hook);
     const sent = () => hook.received.filter((r) => r.path === '/mem').map((r) => r.body.status);
-    await velosOk(['start', 'fixtures/ticker.js', '--name', 'mem'], { home });
-    const [row] = await waitFor(async () => {
-      const rows = (await listJson(home)).filter((r) => r.name === 'mem' && r.pid !== null);
-      return rows.length === 1 ? rows : undefined;
-    });
-    seenPids.add(row!.pid!);
-    // any Node process uses more than 10 MB: the condition holds as long as it runs
+    const pid = await startMem(home);
     await velosOk(
       ['alerts', 'add', 'mem-high', '--when', 'memory > 10M', '--app', 'mem', '--webhook', `${hook.url}/mem`],
       { home },
@@ -62,33 +90,41 @@ describe('firing alerts across daemons (velos update, daemon crash)', () => {
     expect(statSync(join(home, 'alert-state.json')).mode & 0o777).toBe(0o600);
     await waitForLiveTable(home, 'mem');
 
-    /** Once the new daemon measured the app, any command that changes the rules makes it evaluate them. */
-    const expectStillFiringOnce = async (when: string): Promise<void> => {
-      await waitFor(
-        async () =>
-          (await listJson(home)).some(
-            (r) => r.name === 'mem' && r.pid === row!.pid && r.memory > 10 * 1024 ** 2,
-          ),
-        { message: `${when}: the new daemon to measure mem` },
-      );
-      await velosOk(['alerts', 'add', `nudge-${when}`, '--when', 'daemon degraded'], { home });
-      const [alert] = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as {
-        phase: string;
-        instances: { key: string; phase: string }[];
-      }[];
-      expect(alert, when).toMatchObject({ phase: 'firing', instances: [{ key: 'mem', phase: 'firing' }] });
-      expect(await alertEvents(home, 'mem-high'), when).toEqual(['alert.firing']);
-    };
-
     await killDaemon(home);
-    await expectStillFiringOnce('crash');
+    await expectStillFiringOnce(home, pid, 'crash');
     const update = await velosOk(['update'], { home });
     expect(update.stdout).toMatch(/daemon replaced: .*1 process kept running/);
-    await expectStillFiringOnce('update');
+    await expectStillFiringOnce(home, pid, 'update');
 
     await velosOk(['stop', 'mem'], { home });
     await waitFor(() => sent().includes('resolved'), { message: 'the resolved notification' });
     expect(await alertEvents(home, 'mem-high')).toEqual(['alert.firing', 'alert.resolved']);
+    expect(sent()).toEqual(['firing', 'resolved']);
+  });
+
+  it('a rule of the daemon config.toml takes back its firing alert after a daemon crash', async () => {
+    const home = createHome();
+    const hook = await startReceiver();
+    receivers.push(hook);
+    const sent = () => hook.received.filter((r) => r.path === '/cfg').map((r) => r.body.status);
+    writeFileSync(
+      join(home, 'config.toml'),
+      `[[alerts]]
+name = "mem-high"
+app = "mem"
+when = "memory > 10M"
+webhook = "${hook.url}/cfg"
+`,
+    );
+    const pid = await startMem(home);
+    await waitFor(() => sent().length === 1, { message: 'the firing notification' });
+    await waitForLiveTable(home, 'mem');
+
+    await killDaemon(home);
+    await expectStillFiringOnce(home, pid, 'crash');
+
+    await velosOk(['stop', 'mem'], { home });
+    await waitFor(() => sent().includes('resolved'), { message: 'the resolved notification' });
     expect(sent()).toEqual(['firing', 'resolved']);
   });
 });
