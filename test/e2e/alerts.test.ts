@@ -120,10 +120,17 @@ webhook = "${hook.url}/escalate"
 
     await velosOk(['stop', 'crashy'], { home });
     const resolved = await waitFor(() => on(hook.received, '/hook', 'resolved')[0], { message: 'resolved' });
-    expect(resolved.body).toMatchObject({ rule: 'storm', app: 'crashy', status: 'resolved' });
-    await waitFor(() => on(hook.received, '/escalate', 'resolved')[0], {
+    // resolved after the escalation: it carries the escalation's severity, to both channels
+    expect(resolved.body).toMatchObject({
+      rule: 'storm',
+      app: 'crashy',
+      status: 'resolved',
+      severity: 'critical',
+    });
+    const resolvedEscalation = await waitFor(() => on(hook.received, '/escalate', 'resolved')[0], {
       message: 'resolved to the escalation',
     });
+    expect(resolvedEscalation.body).toMatchObject({ severity: 'critical', escalated: true });
     const hookStatuses = hook.received.filter((r) => r.path === '/hook').map((r) => r.body.status);
     expect(hookStatuses[0]).toBe('firing');
     expect(hookStatuses.at(-1)).toBe('resolved');

@@ -114,15 +114,18 @@ describe('an errored app across daemons (velos update, daemon crash)', () => {
     expect(update.stdout).toMatch(/daemon replaced: .*1 process kept running/);
     await expectSameTable('after velos update');
 
-    // a new failure under this daemon still alerts; the restored one is not alerted on again
+    // a new failure under this daemon still alerts; the restored one is still firing, not alerted on again
     await startFlaky(home, 'later');
     await waitForStatus(home, 'later', 'errored');
     await waitFor(() => firings('later').length === 1, { message: 'the errored alert of later' });
     expect(firings('flaky')).toHaveLength(1);
     const alerts = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as {
-      instances: { key: string }[];
+      instances: { key: string; phase: string }[];
     }[];
-    expect(alerts[0]!.instances.map((instance) => instance.key)).toEqual(['later']);
+    expect(alerts[0]!.instances.map((instance) => `${instance.key}:${instance.phase}`)).toEqual([
+      'flaky:firing',
+      'later:firing',
+    ]);
     expect(eventsOf(home, 'process.errored', 'flaky')).toHaveLength(1);
     expect(eventsOf(home, 'process.started', 'flaky')).toHaveLength(startedBefore);
 

@@ -204,6 +204,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     applyExtensions = () =>
       void extensions.applyAll({ control, home, log, config: supervisor.config.daemonConfig() });
     await supervisor.config.init();
+    // config.toml's alert rules are in: firing alerts saved for rules that are gone are dropped
+    await supervisor.alerting.endRestore();
     // init applied them when it read a config.toml; without one they still run (OTLP from the environment)
     if (supervisor.config.daemonConfig() === null) applyExtensions();
   } catch (error) {

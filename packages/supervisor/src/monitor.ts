@@ -23,6 +23,8 @@ export interface MonitorTarget {
   memoryPeak: number;
   /** The pid `cpu` and `memory` were sampled for: after a restart they belong to the previous run until the next sample. */
   sampledPid?: number | null;
+  /** The pid `cpu` was measured for: a run's first sample only sets the baseline CPU is measured from. */
+  cpuSampledPid?: number | null;
   /**
    * Processes seen in the tree by a sample and still alive, by pid with their start time: a stop finds
    * them after they left the tree (a grandchild that called setsid and whose parent exited, #8).
@@ -79,6 +81,7 @@ export function createMonitor(options: {
         target.cpu = 0;
         target.memory = 0;
         target.sampledPid = null;
+        target.cpuSampledPid = null;
         continue;
       }
       running += 1;
@@ -100,6 +103,7 @@ export function createMonitor(options: {
       if (base && base.pid === target.pid && now > base.at) {
         const cpuSeconds = Math.max(0, ticks - base.ticks) / CLOCK_TICKS_PER_SECOND;
         target.cpu = Math.round((cpuSeconds / ((now - base.at) / 1000)) * 1000) / 10;
+        target.cpuSampledPid = target.pid;
       }
       if (base) {
         base.pid = target.pid;

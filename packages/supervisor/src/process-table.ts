@@ -240,6 +240,7 @@ export class ProcessTable {
       cpuPeak: 0,
       memoryPeak: 0,
       sampledPid: null,
+      cpuSampledPid: null,
       pipeline,
       isUserOp: false,
       leftovers: null,

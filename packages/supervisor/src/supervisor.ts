@@ -82,8 +82,11 @@ export interface Supervisor extends VelosControl {
   readonly recordIpcRequest: MetricsControl['recordIpcRequest'];
   /** OBS-4: starts the lag sampler and the periodic evaluation (a daemon calls it; embedded hosts may). */
   readonly watchHealth: HealthControl['watch'];
-  /** OBS-3: rules of other sources (`config.toml`) and alert delivery's health, for the daemon. */
-  readonly alerting: Pick<AlertControl, 'setRulesFromSource' | 'alertDeliveryHealth'>;
+  /**
+   * OBS-3: rules of other sources (`config.toml`), alert delivery's health, and the end of the start's
+   * restore of firing alerts (once config.toml's rules are in), for the daemon.
+   */
+  readonly alerting: Pick<AlertControl, 'setRulesFromSource' | 'alertDeliveryHealth' | 'endRestore'>;
   /** CFG-2: config.toml and the linked config files (`init` at daemon start, `reloadAll` on SIGHUP). */
   readonly config: Pick<ConfigControl, 'init' | 'reloadAll' | 'daemonConfig'>;
   /** Stops every child (without saving), closes the log pipelines and timers. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type AlertRule,
@@ -9,10 +9,8 @@ import {
   VelosError,
 } from '@velos/core';
 import type { AlertEngine, AlertEngineHost } from './alert-engine.js';
+import { ALERT_STATE_FILE, ALERTS_FILE } from './alert-files.js';
 import type { ComponentHealth } from './delivery-health.js';
-
-/** The file of saved rules (alert-store.ts reads it; named here so a stat needs no import). */
-const ALERTS_FILE = 'alerts.json';
 
 /** The supervisor's alert methods, plus what the daemon wires to other parts (config.toml, health). */
 export interface AlertControl
@@ -28,8 +26,14 @@ export interface AlertControl
   ): Promise<AlertStatus[]>;
   /** OBS-4: alert delivery's health (healthy while no rule exists). */
   alertDeliveryHealth(): ComponentHealth;
-  /** Loads the engine only when `alerts.json` exists (a stat at daemon start, nothing imported otherwise). */
+  /**
+   * At the daemon's start: loads the engine only when `alerts.json` exists (a stat, nothing imported
+   * otherwise); until `endRestore`, rules added (config.toml's too) go on with the alerts they had
+   * firing under the previous daemon (`alert-state.json`).
+   */
   restore(): Promise<void>;
+  /** Ends the start's restore, once config.toml's rules are in: saved alerts of rules gone are dropped. */
+  endRestore(): Promise<void>;
   close(): void;
 }
 
@@ -41,10 +45,15 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
   let engine: AlertEngine | null = null;
   let loading: Promise<AlertEngine> | null = null;
   let isClosed = false;
+  let isRestoring = false;
+  /** Rules set while restoring (config.toml's), chained: `endRestore` waits for them. */
+  let restoring: Promise<unknown> = Promise.resolve();
 
   const load = (): Promise<AlertEngine> => {
+    const isRestoringNow = isRestoring;
     loading ??= import('./alert-engine.js').then((module) => {
       const created = module.createAlertEngine(host);
+      if (isRestoringNow) created.restoreState();
       if (existsSync(join(host.home, ALERTS_FILE))) created.loadSaved();
       if (isClosed) created.close();
       engine = created;
@@ -52,13 +61,13 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
     });
     return loading;
   };
-  const setRules = async (
-    source: string,
-    rules: AlertRule[],
-    isPersistent = true,
-  ): Promise<AlertStatus[]> => {
-    if (!engine && rules.length === 0 && !existsSync(join(host.home, ALERTS_FILE))) return [];
-    return (await load()).setRules(source, rules, isPersistent);
+  const setRules = (source: string, rules: AlertRule[], isPersistent = true): Promise<AlertStatus[]> => {
+    const result = (async () => {
+      if (!engine && rules.length === 0 && !existsSync(join(host.home, ALERTS_FILE))) return [];
+      return (await load()).setRules(source, rules, isPersistent);
+    })();
+    if (isRestoring) restoring = restoring.then(() => result).catch(() => undefined);
+    return result;
   };
 
   /** The engine, loaded when there are saved rules; a name with no engine at all is unknown. */
@@ -91,11 +100,27 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
     setRulesFromSource: (source, rules, options) => setRules(source, rules, options?.isPersistent ?? true),
     alertDeliveryHealth: () => engine?.deliveryHealth() ?? { status: 'healthy' },
     async restore() {
+      isRestoring = true;
       if (!existsSync(join(host.home, ALERTS_FILE))) return;
       try {
         await load();
       } catch (error) {
         host.log(`alerts: restoring the saved rules failed: ${(error as Error).message}`);
+      }
+    },
+    async endRestore() {
+      if (!isRestoring) return;
+      await restoring;
+      isRestoring = false;
+      if (loading) {
+        await loading.then((loaded) => loaded.endRestore()).catch(() => undefined);
+        return;
+      }
+      // no rule at all: whatever was firing belonged to rules that are gone
+      try {
+        rmSync(join(host.home, ALERT_STATE_FILE), { force: true });
+      } catch (error) {
+        host.log(`alerts: cannot remove ${ALERT_STATE_FILE}: ${(error as Error).message}`);
       }
     },
     close() {

@@ -11,6 +11,7 @@ import {
 import type { EventBus } from '../events/event-bus.js';
 import { channelKey } from './alert-delivery.js';
 import { channelsOf, createNotifier, type RuleState } from './alert-notifier.js';
+import { createAlertPersistence } from './alert-persistence.js';
 import { type InstanceState, newInstance, step, type Transition } from './alert-state.js';
 import { readAlerts, writeAlerts } from './alert-store.js';
 import { createTracker, type SampledProcess } from './condition-tracker.js';
@@ -37,6 +38,13 @@ export interface AlertEngine {
   setRules(source: string, rules: AlertRule[], isPersistent?: boolean): AlertStatus[];
   /** Loads `alerts.json`. */
   loadSaved(): void;
+  /**
+   * At the daemon's start, before any rule: reads `alert-state.json`, so that a rule of the same name
+   * and definition added before `endRestore` goes on with the alerts it had firing (not sent again).
+   */
+  restoreState(): void;
+  /** Ends the start: saved alerts no rule took (removed or changed while the daemon was away) are dropped. */
+  endRestore(): void;
   deliveryHealth(): ComponentHealth;
   close(): void;
 }
@@ -54,6 +62,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
   const transientSources = new Set<string>();
   const health = createDeliveryHealth();
   const { notify, send } = createNotifier({ bus: host.bus, log: host.log, health });
+  const persistence = createAlertPersistence(host.home, host.log);
   let timer: NodeJS.Timeout | null = null;
   let isEvaluating = false;
   let isAgain = false;
@@ -106,6 +115,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
           trimResolved(state);
         }
         for (const [state, instance, transition] of sends) notify(state, instance, transition, now);
+        if (sends.length > 0) persistence.save(states.values());
       } while (isAgain);
     } finally {
       isEvaluating = false;
@@ -166,10 +176,13 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
 
   function commit(next: Map<string, RuleState>, shouldPersist: boolean): void {
     if (shouldPersist) persist(next);
+    const previous = new Set(states.values());
     states.clear();
     for (const [name, state] of next) states.set(name, state);
+    for (const state of states.values()) if (!previous.has(state)) persistence.claim(state);
     retainHealth();
     evaluate();
+    persistence.save(states.values());
   }
 
   /** Forgets the delivery failures of channels no rule uses any more (a rule removed, replaced or reloaded away). */
@@ -252,11 +265,20 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     loadSaved() {
       const { rules, problems } = readAlerts(host.home);
       for (const problem of problems) host.log(`alerts: ${problem}`);
-      for (const rule of rules) if (!states.has(rule.name)) states.set(rule.name, stateOf(rule));
+      for (const rule of rules) {
+        if (states.has(rule.name)) continue;
+        const state = stateOf(rule);
+        states.set(rule.name, state);
+        persistence.claim(state);
+      }
       if (rules.length > 0) host.log(`alerts: ${rules.length} rule(s) restored from alerts.json`);
       retainHealth();
       evaluate();
+      persistence.save(states.values());
     },
+
+    restoreState: () => persistence.load(),
+    endRestore: () => persistence.end(states.values()),
 
     deliveryHealth: () => health.status(),
 

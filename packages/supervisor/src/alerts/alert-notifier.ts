@@ -58,7 +58,8 @@ export function createNotifier(options: {
         status: transition.type,
         rule,
         key: instance.key,
-        severity: isResolved ? 'info' : severityOf(rule, instance),
+        // a resolved notification carries the severity of what resolved (the escalation's once escalated)
+        severity: severityOf(rule, instance),
         message: isResolved
           ? `resolved after ${Math.round((now - instance.firingSince) / 1000)} s (was: ${instance.message})`
           : instance.message,
@@ -70,7 +71,8 @@ export function createNotifier(options: {
       const payload = payloadOf(notification);
       options.bus.publish({
         kind: isResolved ? 'alert.resolved' : 'alert.firing',
-        severity: notification.severity,
+        // in the event log a resolution is good news, whatever resolved
+        severity: isResolved ? 'info' : notification.severity,
         app: instance.key === '*' ? undefined : instance.key,
         message: payload.text,
         fields: {

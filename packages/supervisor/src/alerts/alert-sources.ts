@@ -12,5 +12,8 @@ export function sampleOf(record: ProcessRecord): SampledProcess {
     health: record.health?.state,
     memory: record.memory,
     cpu: record.cpu,
+    // figures of the previous run (or none, for a run re-adopted from another daemon) are not this one's
+    isMemoryKnown: record.pid === null || record.sampledPid === record.pid,
+    isCpuKnown: record.pid === null || record.cpuSampledPid === record.pid,
   };
 }

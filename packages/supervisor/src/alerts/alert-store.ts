@@ -2,9 +2,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AlertRule, writeFreshFile } from '@velos/core';
 import { alertRuleSchema } from '@velos/core/schemas';
-
-/** The run-time and config-file rules of a home, kept across daemon restarts. */
-export const ALERTS_FILE = 'alerts.json';
+import { ALERTS_FILE } from './alert-files.js';
 
 /** True when the home has saved rules (a stat: the daemon checks this at start, nothing more). */
 export function hasSavedAlerts(home: string): boolean {

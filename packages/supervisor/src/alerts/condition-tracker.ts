@@ -11,6 +11,10 @@ export interface SampledProcess {
   health?: string;
   memory: number;
   cpu: number;
+  /** False while `memory` is not yet measured for the current run (re-adopted or just started). */
+  isMemoryKnown?: boolean;
+  /** False while `cpu` is not yet measured for the current run (it takes two samples). */
+  isCpuKnown?: boolean;
 }
 
 /** Which apps hold a rule's condition now, each with the line that says why. */
@@ -25,6 +29,12 @@ export interface ConditionTracker {
   evaluate(now: number, processes: () => SampledProcess[]): ActiveKeys;
   /** True while time alone may change the answer (a window filling or emptying). */
   isWaiting(now: number): boolean;
+  /**
+   * Vouches that `key` held (with `message`) when the previous daemon last saved its alerts, until
+   * this tracker has seen enough to tell again: the events of a window or of `resolve_after`, a job
+   * run, the first samples of a process.
+   */
+  restore(key: string, message: string, now: number): void;
 }
 
 /** Key of a rule's alerts that are not about an app. */
@@ -69,10 +79,16 @@ export function createTracker(
           return active;
         },
         isWaiting: () => last.size > 0,
+        // as if the event that made it hold came at the restore: it resolves resolve_after later unless renewed
+        restore(key, message, now) {
+          if (!last.has(key)) last.set(key, { at: now, message });
+        },
       };
     }
     case 'restarts': {
       const times = new Map<string, number[]>();
+      /** Restored keys: the restarts before the restore are not known, so they hold for one window. */
+      const held = new Map<string, { until: number; message: string }>();
       return {
         isSampled: false,
         onEvent(event) {
@@ -92,9 +108,16 @@ export function createTracker(
             // keep no more than the window needs: a crash loop of hours costs `count` entries per app
             if (list.length > when.count * 2) list.splice(0, list.length - when.count * 2);
           }
+          for (const [key, hold] of held) {
+            if (now >= hold.until) held.delete(key);
+            else if (!active.has(key)) active.set(key, hold.message);
+          }
           return active;
         },
-        isWaiting: () => times.size > 0,
+        isWaiting: () => times.size > 0 || held.size > 0,
+        restore(key, message, now) {
+          held.set(key, { until: now + when.windowMs, message });
+        },
       };
     }
     case 'job_failed': {
@@ -121,18 +144,38 @@ export function createTracker(
           return active;
         },
         isWaiting: () => false,
+        // the streak goes on: a failure adds to it, a successful run ends it
+        restore(key, message) {
+          if (!streaks.has(key)) streaks.set(key, { count: when.count, message });
+        },
       };
     }
     case 'daemon_degraded': {
       let degraded: string | null = null;
+      /** Set while a restored degraded state waits for this daemon's own word (0: none). */
+      let heldUntil = 0;
       return {
         isSampled: false,
         onEvent(event) {
           if (event.kind === 'daemon.degraded') degraded = event.message;
           else if (event.kind === 'daemon.recovered' || event.kind === 'daemon.started') degraded = null;
+          else return;
+          heldUntil = 0;
         },
-        evaluate: () => (degraded === null ? new Map() : new Map([[DAEMON_KEY, degraded]])),
-        isWaiting: () => false,
+        evaluate(now) {
+          if (heldUntil > 0 && now >= heldUntil) {
+            degraded = null;
+            heldUntil = 0;
+          }
+          return degraded === null ? new Map() : new Map([[DAEMON_KEY, degraded]]);
+        },
+        isWaiting: () => heldUntil > 0,
+        // a new daemon says `daemon.degraded` only once its own checks find it so (within resolve_after)
+        restore(_key, message, now) {
+          if (degraded !== null) return;
+          degraded = message;
+          heldUntil = now + rule.resolveAfterMs;
+        },
       };
     }
     default:
@@ -140,24 +183,36 @@ export function createTracker(
   }
 }
 
-/** errored, unhealthy, memory and cpu: read from the process table, per app (the worst instance). */
+/** What a sampled condition says of a process whose figures or status are not known yet. */
+const UNKNOWN = Symbol('unknown');
+
+/**
+ * errored, unhealthy, memory and cpu: read from the process table, per app (the worst instance). A
+ * restored key holds while its processes are not known yet (not sampled, no probe verdict, an errored
+ * status the restore brought back): only this daemon's own figures resolve it.
+ */
 function sampledTracker(
   rule: AlertRule,
   isTarget: (app: string | undefined, id: number | undefined) => boolean,
 ): ConditionTracker {
   const when = rule.when;
-  const check = (p: SampledProcess): string | null => {
+  const held = new Map<string, string>();
+  const check = (p: SampledProcess): string | null | typeof UNKNOWN => {
     switch (when.kind) {
       case 'errored':
+        if (p.status !== 'errored') return null;
         // one errored before `velos update` or a daemon crash was alerted on by that daemon
-        return p.status === 'errored' && !p.isStatusRestored ? `${p.name} (id ${p.id}) is errored` : null;
+        return p.isStatusRestored ? UNKNOWN : `${p.name} (id ${p.id}) is errored`;
       case 'unhealthy':
+        if (p.health === 'unknown') return UNKNOWN;
         return p.health === 'unhealthy' ? `${p.name} (id ${p.id}) is unhealthy` : null;
       case 'memory':
+        if (p.isMemoryKnown === false) return UNKNOWN;
         return p.memory > when.aboveBytes
           ? `${p.name} (id ${p.id}) uses ${formatBytes(p.memory)} of memory (above ${formatBytes(when.aboveBytes)})`
           : null;
       case 'cpu':
+        if (p.isCpuKnown === false) return UNKNOWN;
         return p.cpu > when.abovePercent
           ? `${p.name} (id ${p.id}) uses ${Math.round(p.cpu)}% CPU (above ${when.abovePercent}%)`
           : null;
@@ -170,13 +225,22 @@ function sampledTracker(
     onEvent: () => undefined,
     evaluate(_now, processes) {
       const active: ActiveKeys = new Map();
+      const unknown = new Set<string>();
       for (const p of processes()) {
         if (active.has(p.name) || !isTarget(p.name, p.id)) continue;
         const why = check(p);
-        if (why !== null) active.set(p.name, why);
+        if (why === UNKNOWN) unknown.add(p.name);
+        else if (why !== null) active.set(p.name, why);
+      }
+      for (const [key, message] of held) {
+        if (active.has(key) || !unknown.has(key)) held.delete(key);
+        else active.set(key, message);
       }
       return active;
     },
     isWaiting: () => false,
+    restore(key, message) {
+      held.set(key, message);
+    },
   };
 }

@@ -26,6 +26,25 @@ async function hookServer(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** A real local HTTP server that records the JSON body of every POST (answers 200). */
+async function recordingServer(): Promise<{ url: string; bodies: Record<string, unknown>[] }> {
+  const bodies: Record<string, unknown>[] = [];
+  const server = createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    req.on('end', () => {
+      bodies.push(JSON.parse(text) as Record<string, unknown>);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
+}
+
 function webhook(url: string): AlertRule['channels'][number] {
   return { type: 'webhook', url, timeoutMs: 2000, retries: 0, backoffMs: 10 };
 }
@@ -256,5 +275,34 @@ describe('the alert engine', () => {
     engine.remove('bad');
     await late;
     expect(engine.deliveryHealth()).toEqual({ status: 'healthy' });
+  });
+  it("sends the resolved notification with the severity of what resolved (the escalation's once escalated); the event log says info", async () => {
+    const { engine, bus, alerts } = setup();
+    const hook = await recordingServer();
+    const when = { kind: 'daemon_degraded' } as const;
+    engine.add(
+      rule('paged', when, {
+        severity: 'error',
+        channels: [webhook(`${hook.url}/paged`)],
+        escalation: { afterMs: 1, severity: 'critical', channels: [] },
+      }),
+    );
+    engine.add(rule('plain', when, { severity: 'error', channels: [webhook(`${hook.url}/plain`)] }));
+    bus.publish({ kind: 'daemon.degraded', severity: 'warning', message: 'event loop lag 900 ms' });
+    await waitFor(() => engine.list()[0]!.instances[0]?.escalationLevel === 1, 'the escalation', 5000);
+    bus.publish({ kind: 'daemon.recovered', severity: 'info', message: 'ok' });
+    await waitFor(
+      () => hook.bodies.filter((b) => b.status === 'resolved').length === 2,
+      'two resolved',
+      5000,
+    );
+    const resolved = (name: string) => hook.bodies.find((b) => b.status === 'resolved' && b.rule === name)!;
+    expect(resolved('paged')).toMatchObject({ severity: 'critical', escalated: true });
+    expect(String(resolved('paged').text)).toMatch(/^\[RESOLVED\] paged \(critical\) resolved after/);
+    expect(resolved('plain')).toMatchObject({ severity: 'error', escalated: false });
+    expect(alerts.filter((e) => e.kind === 'alert.resolved').map((e) => e.severity)).toEqual([
+      'info',
+      'info',
+    ]);
   });
 });

@@ -1,0 +1,89 @@
+import type { RuleState } from './alert-notifier.js';
+import {
+  alertStateText,
+  EMPTY_ALERT_STATE,
+  readAlertState,
+  restoredInstance,
+  ruleFingerprint,
+  type SavedRuleAlerts,
+  savedAlertsOf,
+  writeAlertState,
+} from './alert-state-store.js';
+
+/** Keeps the firing alerts in `alert-state.json` for the next daemon, and gives them back to it. */
+export interface AlertPersistence {
+  /** At the daemon's start, before any rule: reads the file (an unusable one is logged and ignored). */
+  load(): void;
+  /** Gives a rule just added the alerts it had firing under the previous daemon, if it is the same rule. */
+  claim(state: RuleState): void;
+  /** Writes the file when the firing alerts of `states` changed since the last write. */
+  save(states: Iterable<RuleState>): void;
+  /** Ends the start: saved alerts no rule took (removed or changed meanwhile) are dropped, and saved so. */
+  end(states: Iterable<RuleState>): void;
+}
+
+/** Creates the persistence of a home's firing alerts; every problem goes to `log` (daemon.log). */
+export function createAlertPersistence(home: string, log: (line: string) => void): AlertPersistence {
+  /** Saved firing alerts by rule name, until a rule takes them or `end`. */
+  let restored = new Map<string, SavedRuleAlerts>();
+  /** The file as last written or read (null: unusable, rewritten at the next save). */
+  let savedText: string | null = EMPTY_ALERT_STATE;
+  let isFailing = false;
+
+  const save = (states: Iterable<RuleState>): void => {
+    const saved = savedAlertsOf(states);
+    // the alerts of rules not added yet (config.toml's come after alerts.json's) are kept meanwhile
+    for (const [name, entry] of restored) if (!saved.has(name)) saved.set(name, entry);
+    const text = alertStateText(saved);
+    if (text === savedText) return;
+    try {
+      writeAlertState(home, text);
+      savedText = text;
+      isFailing = false;
+    } catch (error) {
+      // one line per run of failures: the next change tries again
+      if (!isFailing) log(`alerts: cannot save the firing alerts: ${(error as Error).message}`);
+      isFailing = true;
+    }
+  };
+
+  return {
+    load() {
+      const read = readAlertState(home);
+      if (read.problem)
+        log(`alerts: ${read.problem}; firing alerts start afresh (one still holding is sent again)`);
+      restored = read.rules;
+      savedText = read.text;
+    },
+
+    claim(state) {
+      const { name } = state.rule;
+      const saved = restored.get(name);
+      if (!saved) return;
+      restored.delete(name);
+      const keys = saved.alerts.map((alert) => alert.key).join(', ');
+      if (saved.fingerprint !== ruleFingerprint(state.rule)) {
+        log(
+          `alerts: rule ${name} changed while the daemon was away; its firing alerts (${keys}) start afresh`,
+        );
+        return;
+      }
+      const now = Date.now();
+      for (const alert of saved.alerts) {
+        state.instances.set(alert.key, restoredInstance(alert));
+        state.tracker.restore(alert.key, alert.message, now);
+      }
+      log(`alerts: rule ${name}: ${saved.alerts.length} firing alert(s) restored (${keys})`);
+    },
+
+    save,
+
+    end(states) {
+      if (restored.size > 0) {
+        log(`alerts: dropped the firing alerts of ${[...restored.keys()].join(', ')}: no such rule any more`);
+      }
+      restored = new Map();
+      save(states);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AlertReceiver, startReceiver } from './alert-receiver.js';
+import {
+  cleanupHomes,
+  createHome,
+  isAlive,
+  killPid,
+  listJson,
+  readPidFile,
+  velosOk,
+  waitFor,
+  waitForLiveTable,
+} from './helpers.js';
+
+const receivers: AlertReceiver[] = [];
+/** Pids of supervised children a test saw, killed by pid in teardown whatever happened. */
+const seenPids = new Set<number>();
+
+afterEach(async () => {
+  for (const pid of seenPids) killPid(pid);
+  seenPids.clear();
+  await cleanupHomes();
+  for (const receiver of receivers.splice(0)) await receiver.close();
+});
+
+/** SIGKILLs the daemon of a home by the pid in velos.pid and waits until it is gone. */
+async function killDaemon(home: string): Promise<void> {
+  const pid = readPidFile(home);
+  expect(pid).not.toBeNull();
+  process.kill(pid!, 'SIGKILL');
+  await waitFor(() => !isAlive(pid), { message: 'the SIGKILLed daemon to be gone' });
+}
+
+/** The `alert.*` events of `rule` in the event log (every daemon's), oldest first. */
+async function alertEvents(home: string, rule: string): Promise<string[]> {
+  const { stdout } = await velosOk(['events', '--kind', 'alert', '--json', '--limit', '10000'], { home });
+  return (JSON.parse(stdout) as { kind: string; fields?: { rule?: string } }[])
+    .filter((event) => event.fields?.rule === rule)
+    .map((event) => event.kind);
+}
+
+/** Starts fixtures/ticker.js as `mem` and returns its pid (any Node process uses more than 10 MB). */
+async function startMem(home: string): Promise<number> {
+  await velosOk(['start', 'fixtures/ticker.js', '--name', 'mem'], { home });
+  const [row] = await waitFor(async () => {
+    const rows = (await listJson(home)).filter((r) => r.name === 'mem' && r.pid !== null);
+    return rows.length === 1 ? rows : undefined;
+  });
+  seenPids.add(row!.pid!);
+  return row!.pid!;
+}
+
+/**
+ * After a daemon change: once the new daemon measured `mem` (pid `pid`), a command that changes the
+ * rules makes it evaluate them all; `mem-high` must be firing still, with its one firing event.
+ */
+async function expectStillFiringOnce(home: string, pid: number, when: string): Promise<void> {
+  await waitFor(
+    async () =>
+      (await listJson(home)).some((r) => r.name === 'mem' && r.pid === pid && r.memory > 10 * 1024 ** 2),
+    { message: `${when}: the new daemon to measure mem` },
+  );
+  await velosOk(['alerts', 'add', `nudge-${when}`, '--when', 'daemon degraded'], { home });
+  const alerts = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as {
+    rule: { name: string };
+    phase: string;
+    instances: { key: string; phase: string }[];
+  }[];
+  expect(
+    alerts.find((alert) => alert.rule.name === 'mem-high'),
+    when,
+  ).toMatchObject({ phase: 'firing', instances: [{ key: 'mem', phase: 'firing' }] });
+  expect(await alertEvents(home, 'mem-high'), when).toEqual(['alert.firing']);
+}
+
+describe('firing alerts across daemons (velos update, daemon crash)', () => {
+  it('an alert firing before a daemon crash and velos update is not sent again while it holds, and resolves once', async () => {
+    const home = createHome();
+    const hook = await startReceiver();
+    receivers.push(hook);
+    const sent = () => hook.received.filter((r) => r.path === '/mem').map((r) => r.body.status);
+    const pid = await startMem(home);
+    await velosOk(
+      ['alerts', 'add', 'mem-high', '--when', 'memory > 10M', '--app', 'mem', '--webhook', `${hook.url}/mem`],
+      { home },
+    );
+    await waitFor(() => sent().length === 1, { message: 'the firing notification' });
+    expect(statSync(join(home, 'alert-state.json')).mode & 0o777).toBe(0o600);
+    await waitForLiveTable(home, 'mem');
+
+    await killDaemon(home);
+    await expectStillFiringOnce(home, pid, 'crash');
+    const update = await velosOk(['update'], { home });
+    expect(update.stdout).toMatch(/daemon replaced: .*1 process kept running/);
+    await expectStillFiringOnce(home, pid, 'update');
+
+    await velosOk(['stop', 'mem'], { home });
+    await waitFor(() => sent().includes('resolved'), { message: 'the resolved notification' });
+    expect(await alertEvents(home, 'mem-high')).toEqual(['alert.firing', 'alert.resolved']);
+    expect(sent()).toEqual(['firing', 'resolved']);
+  });
+
+  it('a rule of the daemon config.toml takes back its firing alert after a daemon crash', async () => {
+    const home = createHome();
+    const hook = await startReceiver();
+    receivers.push(hook);
+    const sent = () => hook.received.filter((r) => r.path === '/cfg').map((r) => r.body.status);
+    writeFileSync(
+      join(home, 'config.toml'),
+      `[[alerts]]
+name = "mem-high"
+app = "mem"
+when = "memory > 10M"
+webhook = "${hook.url}/cfg"
+`,
+    );
+    const pid = await startMem(home);
+    await waitFor(() => sent().length === 1, { message: 'the firing notification' });
+    await waitForLiveTable(home, 'mem');
+
+    await killDaemon(home);
+    await expectStillFiringOnce(home, pid, 'crash');
+
+    await velosOk(['stop', 'mem'], { home });
+    await waitFor(() => sent().includes('resolved'), { message: 'the resolved notification' });
+    expect(sent()).toEqual(['firing', 'resolved']);
+  });
+});
