@@ -12,8 +12,10 @@ export interface AiProcess {
   ns?: string;
   s: string;
   p?: number;
-  c: number;
-  m: string;
+  /** CPU percent, only while a process runs (a stopped one has no figure, not 0). */
+  c?: number;
+  /** Memory, only while a process runs. */
+  m?: string;
   u?: string;
   r: number;
   /** Health state (`healthy`, `degraded`, `unhealthy`, `unknown`), only with probes. */
@@ -84,19 +86,24 @@ export function roundCpu(cpu: number): number {
   return Math.round(cpu * 10) / 10;
 }
 
+/**
+ * Whether a process has a running process whose CPU, memory and uptime were measured: the `--ai`
+ * forms leave those keys out otherwise (a stopped process has none, which `0` would misstate).
+ */
+export function hasRunningProcess(p: Pick<ProcessInfo, 'pid' | 'status'>): boolean {
+  return p.pid !== null && (p.status === 'online' || p.status === 'starting' || p.status === 'stopping');
+}
+
 /** The `--ai` form of one process; keys in the order i, n, ns, s, p, c, m, u, r, then the optional ones. */
 export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
-  const isRunning =
-    p.pid !== null && (p.status === 'online' || p.status === 'starting' || p.status === 'stopping');
+  const isRunning = hasRunningProcess(p);
   return {
     i: p.id,
     n: p.name,
     ...(p.namespace === 'default' ? {} : { ns: p.namespace }),
     s: shortStatus(p.status),
     ...(p.pid === null ? {} : { p: p.pid }),
-    c: roundCpu(p.cpu),
-    m: formatBytes(p.memory),
-    ...(isRunning ? { u: formatDuration(p.uptime) } : {}),
+    ...(isRunning ? { c: roundCpu(p.cpu), m: formatBytes(p.memory), u: formatDuration(p.uptime) } : {}),
     r: p.restarts,
     ...(p.health ? { h: p.health.state } : {}),
     ...(p.health && !p.health.ready ? { rdy: 0 as const } : {}),

@@ -7,6 +7,7 @@ export {
   type AiLogLine,
   type AiProcess,
   type AiRun,
+  hasRunningProcess,
   type NamedRun,
   roundCpu,
   shortStatus,

@@ -5,7 +5,7 @@ import {
   type ProcessInfo,
   type ProcessStatus,
 } from '@velos/core';
-import { type AiProcess, toAiProcess } from '@velos/core/ai';
+import { type AiProcess, hasRunningProcess, toAiProcess } from '@velos/core/ai';
 import type { Colors } from './colors.js';
 import { type Cell, type Column, renderTable } from './table.js';
 import { formatCpu } from './units.js';
@@ -47,9 +47,9 @@ export function renderProcessTable(processes: ProcessInfo[], colors: Colors, now
     { text: p.pid === null ? '-' : String(p.pid) },
     { text: p.adopted ? `${p.status} (adopted)` : p.status, paint: statusPaint(p.status, colors) },
     ...(showHealth ? [healthCell(p.health, colors)] : []),
-    { text: isRunning(p) ? formatCpu(p.cpu) : '-' },
-    { text: isRunning(p) ? formatBytes(p.memory) : '-' },
-    { text: isRunning(p) ? formatDuration(p.uptime) : '-' },
+    { text: hasRunningProcess(p) ? formatCpu(p.cpu) : '-' },
+    { text: hasRunningProcess(p) ? formatBytes(p.memory) : '-' },
+    { text: hasRunningProcess(p) ? formatDuration(p.uptime) : '-' },
     { text: String(p.restarts), paint: p.restarts > 0 ? colors.yellow : undefined },
     ...(showJob ? [{ text: p.job ? jobSummary(p.job, now) : '-' }] : []),
     ...(showWatch ? [{ text: p.watching ? 'on' : '-' }] : []),
@@ -95,8 +95,4 @@ export function jobSummary(job: NonNullable<ProcessInfo['job']>, now: number): s
 function healthCell(health: HealthInfo | undefined, colors: Colors): Cell {
   if (!health) return { text: '-' };
   return { text: healthText(health), paint: healthPaint(health, colors) };
-}
-
-function isRunning(p: ProcessInfo): boolean {
-  return p.pid !== null && (p.status === 'online' || p.status === 'starting' || p.status === 'stopping');
 }
