@@ -1,4 +1,4 @@
-import { hasRunningProcess, roundCpu, shortStatus } from './ai-output.js';
+import { hasRunningProcess, hasWatchMode, roundCpu, shortStatus } from './ai-output.js';
 import { formatSpanMs } from './alert-rule.js';
 import { isoTime } from './iso-time.js';
 import type { ProcessDetail } from './process-info.js';
@@ -31,7 +31,7 @@ export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
     ...(d.spec.cronRestart === undefined ? {} : { cron: d.spec.cronRestart }),
     ...(d.execMode === 'cluster' ? { x: 'cluster' } : {}),
     ...(d.adopted ? { ad: 1 } : {}),
-    ...(d.watching ? { w: 1 } : {}),
+    ...(hasWatchMode(d) ? { w: 1 } : {}),
     ...(d.health ? { h: aiHealth(d) } : {}),
     ...(d.job ? { j: aiJob(d) } : {}),
   };

@@ -26,7 +26,7 @@ export interface AiProcess {
   x?: 'cluster';
   /** A job: runs so far, the latest run's outcome, time until the next run. */
   j?: { n: number; last?: string; next?: string };
-  /** 1 while the app's files are watched. */
+  /** 1 when the app has watch mode, whatever its status. */
   w?: 1;
   /** 1 for a process re-adopted after a daemon restart. */
   ad?: 1;
@@ -94,6 +94,14 @@ export function hasRunningProcess(p: Pick<ProcessInfo, 'pid' | 'status'>): boole
   return p.pid !== null && (p.status === 'online' || p.status === 'starting' || p.status === 'stopping');
 }
 
+/**
+ * Whether a process's app has watch mode, whatever its status (its watcher is closed while it is
+ * stopped); `watching` stands in for a daemon older than `hasWatch`.
+ */
+export function hasWatchMode(p: Pick<ProcessInfo, 'hasWatch' | 'watching'>): boolean {
+  return p.hasWatch === true || p.watching === true;
+}
+
 /** The `--ai` form of one process; keys in the order i, n, ns, s, p, c, m, u, r, then the optional ones. */
 export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
   const isRunning = hasRunningProcess(p);
@@ -109,7 +117,7 @@ export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
     ...(p.health && !p.health.ready ? { rdy: 0 as const } : {}),
     ...(p.execMode === 'cluster' ? { x: 'cluster' as const } : {}),
     ...(p.job ? { j: aiJob(p.job, now) } : {}),
-    ...(p.watching ? { w: 1 as const } : {}),
+    ...(hasWatchMode(p) ? { w: 1 as const } : {}),
     ...(p.adopted ? { ad: 1 as const } : {}),
   };
 }

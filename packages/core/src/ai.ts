@@ -8,6 +8,7 @@ export {
   type AiProcess,
   type AiRun,
   hasRunningProcess,
+  hasWatchMode,
   type NamedRun,
   roundCpu,
   shortStatus,

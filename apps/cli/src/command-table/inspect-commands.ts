@@ -11,7 +11,8 @@ export const INSPECT_COMMANDS: CommandSpec[] = [
     summary: 'list processes with status, pid, cpu, memory, uptime and restarts',
     details: [
       'Columns appear when some process needs them: namespace, mode (cluster), health (apps with',
-      'liveness/readiness probes: healthy, degraded, unhealthy, unknown), job (runs, last, next) and watch.',
+      'liveness/readiness probes: healthy, degraded, unhealthy, unknown), job (runs, last, next) and watch',
+      '(on for an app with watch mode, whatever its status).',
     ].join('\n'),
     options: { json, ai },
     run: async (ctx) => (await import('../commands/list.js')).runList(ctx),

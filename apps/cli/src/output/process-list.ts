@@ -5,7 +5,7 @@ import {
   type ProcessInfo,
   type ProcessStatus,
 } from '@velos/core';
-import { type AiProcess, hasRunningProcess, toAiProcess } from '@velos/core/ai';
+import { type AiProcess, hasRunningProcess, hasWatchMode, toAiProcess } from '@velos/core/ai';
 import type { Colors } from './colors.js';
 import { type Cell, type Column, renderTable } from './table.js';
 import { formatCpu } from './units.js';
@@ -23,7 +23,7 @@ export function renderProcessTable(processes: ProcessInfo[], colors: Colors, now
   const showMode = processes.some((p) => p.execMode === 'cluster');
   const showHealth = processes.some((p) => p.health !== undefined);
   const showJob = processes.some((p) => p.job !== undefined);
-  const showWatch = processes.some((p) => p.watching === true);
+  const showWatch = processes.some(hasWatchMode);
   const columns: Column[] = [
     { header: 'id', align: 'right' },
     { header: 'name' },
@@ -52,7 +52,7 @@ export function renderProcessTable(processes: ProcessInfo[], colors: Colors, now
     { text: hasRunningProcess(p) ? formatDuration(p.uptime) : '-' },
     { text: String(p.restarts), paint: p.restarts > 0 ? colors.yellow : undefined },
     ...(showJob ? [{ text: p.job ? jobSummary(p.job, now) : '-' }] : []),
-    ...(showWatch ? [{ text: p.watching ? 'on' : '-' }] : []),
+    ...(showWatch ? [{ text: hasWatchMode(p) ? 'on' : '-' }] : []),
   ]);
   return renderTable(columns, rows, colors.dim);
 }
