@@ -32,6 +32,13 @@ export interface AiProcess {
   ad?: 1;
 }
 
+/** `velos env --ai`: the process shown (a name shows its first) and every variable it runs with. */
+export interface AiEnv {
+  i: number;
+  n: string;
+  env: Record<string, unknown>;
+}
+
 /** One run as `runs` gives it: the run and the job it belongs to. */
 export type NamedRun = JobRun & { id: number; name: string };
 
@@ -120,6 +127,11 @@ export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
     ...(hasWatchMode(p) ? { w: 1 as const } : {}),
     ...(p.adopted ? { ad: 1 as const } : {}),
   };
+}
+
+/** The `--ai` form of `velos env`: the process's id and name, and `env` as given (masked by the caller). */
+export function toAiEnv(p: Pick<ProcessInfo, 'id' | 'name'>, env: Record<string, unknown>): AiEnv {
+  return { i: p.id, n: p.name, env };
 }
 
 /** The `--ai` form of job runs (`n` only when they are of several jobs). */

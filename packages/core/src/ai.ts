@@ -3,6 +3,7 @@
 export { commandLine, toAiDetail } from './ai-detail.js';
 export { type AiMetrics, type AiProcessMetrics, toAiMetrics } from './ai-metrics.js';
 export {
+  type AiEnv,
   type AiEvent,
   type AiLogLine,
   type AiProcess,
@@ -12,6 +13,7 @@ export {
   type NamedRun,
   roundCpu,
   shortStatus,
+  toAiEnv,
   toAiEvent,
   toAiLogLine,
   toAiProcess,
