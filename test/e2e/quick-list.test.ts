@@ -1,14 +1,37 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliResult, REPO_ROOT, runNode } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, registerHome, velos, velosOk, waitForStatus } from './helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  registerHome,
+  rowsNamed,
+  VELOS_BIN,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
 
 // Issue 17: `velos list|ls|l|status [--json|--ai]` runs from dist/velos.cjs (CommonJS, the client's
 // small MessagePack codec, src/quick-run.ts); its output, errors and exit codes are those of the full
 // CLI (dist/cli.js), which these tests run directly for the same lines.
 
-afterEach(cleanupHomes);
+/** tmux servers started by this file, each on its own socket; killed by socket name in teardown. */
+const sockets: string[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) spawnSync('tmux', ['-L', socket, 'kill-server']);
+  await cleanupHomes();
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux && process.env.CI) {
+  throw new Error('tmux is not installed: the terminal-width test needs it (apt-get install -y tmux)');
+}
 
 const FULL_CLI = join(REPO_ROOT, 'apps/cli/dist/cli.js');
 
@@ -83,5 +106,102 @@ describe('velos list from the quick CommonJS entry (issue 17)', () => {
     const [quick, full] = [await velos(line, { home }), await fullCli(line, home)];
     expect(quick.code).toBe(2);
     expect([quick.code, quick.stdout, quick.stderr]).toEqual([full.code, full.stdout, full.stderr]);
+  });
+});
+
+describe('the velos list table', () => {
+  it.skipIf(!hasTmux)(
+    'fits a 60-column terminal (tmux), from both entries; a pipe gets it whole',
+    async () => {
+      const home = createHome();
+      const long = 'payments-reconciliation-worker-eu-west';
+      await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', long], { home });
+      await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'api', '--namespace', 'web'], { home });
+      await waitForStatus(home, long, 'online');
+      await waitForStatus(home, 'api', 'online');
+
+      const socket = `velos-list-${process.pid}-${sockets.length}-${Date.now()}`;
+      sockets.push(socket);
+      const node = `'${process.execPath}'`;
+      // the pane stays once both have printed (`sleep`), so the screen can be read
+      const command = `${node} '${VELOS_BIN}' ls; echo '<full>'; ${node} '${FULL_CLI}' ls; echo '<end>'; sleep 600`;
+      const started = spawnSync(
+        'tmux',
+        ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '60', '-y', '24', command],
+        { env: { ...process.env, VELOS_HOME: home, TERM: 'xterm-256color' }, encoding: 'utf8' },
+      );
+      expect(started.status, started.stderr).toBe(0);
+      const screen = () =>
+        spawnSync('tmux', ['-L', socket, 'capture-pane', '-p'], { encoding: 'utf8' }).stdout;
+      const text = await waitFor(() => (screen().includes('<end>') ? screen() : null), {
+        timeoutMs: 20_000,
+        message: () => `both tables; screen:\n${screen()}`,
+      });
+      const [quick, full] = text
+        .split('<end>')[0]!
+        .split('<full>')
+        .map((part) => part.trim());
+      for (const line of text.split('\n')) expect([...line].length, text).toBeLessThanOrEqual(60);
+      expect(quick, text).toMatch(/^id +name +status\b/);
+      expect(quick, text).toMatch(/^ *\d+ +payments-\S*… +online\b/m);
+      expect(quick, text).toMatch(/^ *\d+ +api +online\b/m);
+      expect(stable(quick!)).toBe(stable(full!));
+
+      // not a terminal: the table as it always was, whole names and every column
+      const piped = (await velosOk(['ls'], { home })).stdout;
+      expect(piped).toMatch(new RegExp(`^ *\\d+ +${long} +default +\\d+ +online\\b`, 'm'));
+      expect(piped.split('\n')[0]!.split(/\s+/)).toEqual([
+        'id',
+        'name',
+        'namespace',
+        'pid',
+        'status',
+        'cpu',
+        'memory',
+        'uptime',
+        'restarts',
+      ]);
+      expect(stable((await fullCli(['ls'], home)).stdout)).toBe(stable(piped));
+    },
+  );
+
+  it('shows the watch flag of a stopped app, and no cpu or memory for it in --ai', async () => {
+    const home = createHome();
+    const project = join(home, 'project');
+    mkdirSync(project);
+    await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'web', '--cwd', project, '--watch'], {
+      home,
+    });
+    await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'plain'], { home });
+    await waitFor(async () => ((await rowsNamed(home, 'web'))[0] as { watching?: boolean })?.watching, {
+      message: 'web to be watching',
+    });
+    await velosOk(['stop', 'web'], { home });
+    await waitForStatus(home, 'web', 'stopped');
+    await waitForStatus(home, 'plain', 'online');
+
+    const table = (await velos(['ls'], { home })).stdout;
+    expect(table.split('\n')[0]).toMatch(/ watch$/);
+    expect(table).toMatch(/^ *\d+ +web +- +stopped +- +- +- +\d+ +on$/m);
+    expect(table).toMatch(/^ *\d+ +plain +\d+ +online .* -$/m);
+    expect(stable((await fullCli(['ls'], home)).stdout)).toBe(stable(table));
+
+    for (const line of [
+      ['ls', '--ai'],
+      ['describe', 'web', '--ai'],
+    ]) {
+      const [web] = (JSON.parse((await velosOk(line, { home })).stdout) as Record<string, unknown>[]).filter(
+        (p) => p.n === 'web',
+      );
+      expect(web, line.join(' ')).toMatchObject({ s: 'stopped', w: 1 });
+      for (const key of ['p', 'c', 'm', 'u'])
+        expect(web, `${line.join(' ')}: ${key}`).not.toHaveProperty(key);
+    }
+    const [plain] = (
+      JSON.parse((await velosOk(['ls', '--ai'], { home })).stdout) as Record<string, unknown>[]
+    ).filter((p) => p.n === 'plain');
+    expect(plain).toHaveProperty('c');
+    expect(plain).toHaveProperty('m');
+    expect(plain).not.toHaveProperty('w');
   });
 });

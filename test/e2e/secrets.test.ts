@@ -40,12 +40,32 @@ describe('secrets in output and state', () => {
     expect(shown).toContain('AWS_SECRET_ACCESS_KEY: aws-secret-value');
   });
 
+  it('velos env --ai: the process and its variables on one line, masked the same', async () => {
+    const out = (await velosOk(['env', 'inherits', '--ai'], { home })).stdout;
+    expect(out.trimEnd().split('\n')).toHaveLength(1);
+    const ai = JSON.parse(out) as { i: number; n: string; env: Record<string, string> };
+    const [row] = (await listState(home)).filter((p) => p.name === 'inherits');
+    expect(Object.keys(ai)).toEqual(['i', 'n', 'env']);
+    expect(ai).toMatchObject({ i: row!.id, n: 'inherits' });
+    expect(ai.env).toEqual(JSON.parse((await velosOk(['env', 'inherits', '--json'], { home })).stdout));
+    expect(ai.env).toMatchObject({
+      AWS_SECRET_ACCESS_KEY: '****',
+      GITHUB_TOKEN: '****',
+      DATABASE_URL: 'postgres://app:****@db/app',
+      PLAIN_VALUE: 'visible',
+      VELOS_NAME: 'inherits',
+    });
+    const shown = JSON.parse((await velosOk(['env', 'inherits', '--ai', '--show-secrets'], { home })).stdout);
+    expect(shown.env.AWS_SECRET_ACCESS_KEY).toBe('aws-secret-value');
+  });
+
   it('jlist, prettylist, config show and describe --json print no secret', async () => {
     for (const args of [
       ['jlist'],
       ['prettylist'],
       ['config', 'show', 'inherits'],
       ['config', 'show', 'inherits', '--ai'],
+      ['env', 'inherits', '--ai'],
       ['describe', 'inherits', '--json'],
     ]) {
       const out = (await velosOk(args, { home })).stdout;

@@ -39,6 +39,8 @@ export interface CommandContext {
   mode: OutputMode;
   colors: Colors;
   isTTY: boolean;
+  /** The terminal's width when stdout is one (tables fit it); absent otherwise, where output stays as it is. */
+  columns?: number;
   /** Writes one block of text to stdout, with a trailing newline. */
   print(text: string): void;
   /** Writes a value as JSON: indented on a terminal, one line otherwise. */
@@ -81,6 +83,7 @@ export function createContext(
     home,
     mode,
     isTTY,
+    ...(isTTY ? terminalColumns(process.stdout) : {}),
     colors: createColors(
       mode === 'text' && !options.isColorOff && isColorWanted(process.stdout, process.env),
     ),
@@ -107,6 +110,12 @@ export function createContext(
       await Promise.all(clients.splice(0).map((client) => client.close()));
     },
   };
+}
+
+/** `{columns}` of a terminal's stdout when it reports its width, else nothing. */
+export function terminalColumns(stdout: { columns?: number }): { columns?: number } {
+  const { columns } = stdout;
+  return columns !== undefined && columns > 0 ? { columns } : {};
 }
 
 /** Start-up problems of the daemon (a corrupt state file restored from its backup…), one line each on stderr. */

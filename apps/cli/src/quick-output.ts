@@ -1,6 +1,6 @@
 import type { ProcessInfo } from '@velos/core';
 import { printProcesses } from './commands/print-processes.js';
-import type { CommandContext, OutputMode } from './context.js';
+import { type CommandContext, type OutputMode, terminalColumns } from './context.js';
 import type { Colors } from './output/colors.js';
 import { isStdoutTTY, writeStdout } from './quick-stdout.js';
 
@@ -36,6 +36,8 @@ function printingContext(mode: OutputMode, isTTY: boolean, colors: Colors | null
     home: '',
     mode,
     isTTY,
+    // a terminal's stdout is process.stdout, which writes the table anyway (quick-stdout.ts)
+    ...(isTTY ? terminalColumns(process.stdout) : {}),
     get colors(): Colors {
       if (colors === null) throw new Error('the JSON forms print no colours');
       return colors;

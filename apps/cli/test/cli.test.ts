@@ -260,7 +260,7 @@ describe('against a daemon', () => {
     }
     const ai = await velos(['list', '--ai'], home);
     expect(ai.stdout).toBe(
-      '[{"i":0,"n":"api","s":"on","p":4242,"c":1.3,"m":"30M","u":"1m","r":0},{"i":1,"n":"worker","s":"stopped","c":1.3,"m":"30M","r":1}]\n',
+      '[{"i":0,"n":"api","s":"on","p":4242,"c":1.3,"m":"30M","u":"1m","r":0},{"i":1,"n":"worker","s":"stopped","r":1}]\n',
     );
   });
 

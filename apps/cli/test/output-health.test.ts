@@ -120,6 +120,29 @@ describe('list with probes, jobs, cluster and watch (SUP-5, 7, 8, 11)', () => {
     expect(cells(backup)).toContain('3 runs, last ok, next in 4m');
   });
 
+  it('shows the watch flag of an app with watch mode whatever its status (its watcher closes when stopped)', () => {
+    const stopped = { pid: null, status: 'stopped', uptime: 0 } as const;
+    const table = renderProcessTable(
+      [
+        processInfo({ hasWatch: true, watching: true }),
+        processInfo({ id: 1, name: 'web', ...stopped, hasWatch: true }),
+        processInfo({ id: 2, name: 'plain', ...stopped }),
+      ],
+      plain,
+    );
+    const [header, api, web, bare] = table.split('\n');
+    expect(cells(header).at(-1)).toBe('watch');
+    expect(cells(api).at(-1)).toBe('on');
+    expect(cells(web).at(-1)).toBe('on');
+    expect(cells(bare).at(-1)).toBe('-');
+    // a stopped watched app alone still brings the column
+    expect(
+      renderProcessTable([processInfo({ id: 1, name: 'web', ...stopped, hasWatch: true })], plain),
+    ).toMatch(/^id .* watch$/m);
+    expect(toAiProcess(processInfo({ ...stopped, hasWatch: true }))).toMatchObject({ s: 'stopped', w: 1 });
+    expect(toAiProcess(processInfo({ ...stopped }))).not.toHaveProperty('w');
+  });
+
   it('--ai adds the health state and not-ready flag, nothing for a process without probes', () => {
     expect(toAiProcess(processInfo({ health: degraded }))).toMatchObject({ h: 'degraded', rdy: 0 });
     const healthy = toAiProcess(

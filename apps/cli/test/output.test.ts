@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createColors, isColorWanted } from '../src/output/colors.js';
+import { displayWidth } from '../src/output/display-width.js';
 import { escapeControlChars, formatLogLine, formatLogsCut } from '../src/output/log-line.js';
 import { renderProcessDetails, toAiDetail } from '../src/output/process-detail.js';
 import { renderProcessTable, toAiProcess, toAiProcessList } from '../src/output/process-list.js';
@@ -52,6 +53,19 @@ describe('colour', () => {
 });
 
 describe('table', () => {
+  it('fits a width by its steps in order: cuts only as much as needed, then drops', () => {
+    const columns = [{ header: 'name' }, { header: 'note' }, { header: 'n', align: 'right' as const }];
+    const rows = [[{ text: 'abcdefghij' }, { text: 'a long note' }, { text: '10' }]];
+    const steps = [{ cut: 'name', width: 6 }, { drop: 'note' }, { cut: 'name', width: 3 }];
+    const render = (width: number) => renderTable(columns, rows, plain.dim, { width, steps }).split('\n');
+    expect(render(27)).toEqual(['name        note          n', 'abcdefghij  a long note  10']);
+    expect(render(25)).toEqual(['name      note          n', 'abcdefg…  a long note  10']);
+    // the drop leaves room: the cut column gets it back
+    expect(render(20)).toEqual(['name         n', 'abcdefghij  10']);
+    expect(render(12)).toEqual(['name       n', 'abcdefg…  10']);
+    expect(render(5)).toEqual(['name   n', 'abc…  10']);
+  });
+
   it('aligns columns by their plain width and right-aligns numbers', () => {
     const out = renderTable(
       [{ header: 'name' }, { header: 'n', align: 'right' }],
@@ -132,7 +146,80 @@ describe('process list', () => {
     const stopped = toAiProcess(
       processInfo({ pid: null, status: 'errored', uptime: 0, namespace: 'jobs', memory: 0 }),
     );
-    expect(JSON.stringify(stopped)).toBe('{"i":0,"n":"api","ns":"jobs","s":"err","c":2.1,"m":"0B","r":0}');
+    // no cpu or memory for a process that does not run (not 0 as if measured)
+    expect(JSON.stringify(stopped)).toBe('{"i":0,"n":"api","ns":"jobs","s":"err","r":0}');
+  });
+});
+
+describe('process list on a narrow terminal', () => {
+  const processes = [
+    processInfo(),
+    processInfo({
+      id: 1,
+      name: 'payments-reconciliation-worker-eu-west',
+      namespace: 'billing',
+      hasWatch: true,
+    }),
+    processInfo({ id: 2, name: 'worker', pid: null, status: 'stopped', restarts: 3 }),
+  ];
+  const widest = (table: string) => Math.max(...table.split('\n').map((line) => line.length));
+  const headers = (table: string) => table.split('\n')[0]!.split(/\s+/);
+
+  it('is unchanged without a width, or with one it fits in', () => {
+    const table = renderProcessTable(processes, plain);
+    expect(widest(table)).toBeGreaterThan(80);
+    expect(renderProcessTable(processes, plain, Date.now(), widest(table))).toBe(table);
+    expect(renderProcessTable(processes, plain, Date.now(), 500)).toBe(table);
+  });
+
+  it('cuts long names with an ellipsis and drops the least important columns first', () => {
+    for (const width of [100, 80, 60, 40]) {
+      const table = renderProcessTable(processes, plain, Date.now(), width);
+      expect(widest(table), `${width}:\n${table}`).toBeLessThanOrEqual(width);
+      expect(headers(table).slice(0, 2), `${width}`).toEqual(['id', 'name']);
+      expect(headers(table), `${width}`).toContain('status');
+      expect(table).toMatch(/^ 1 +payments-\S*… /m);
+      expect(table).toMatch(/^ 2 +worker .*stopped/m);
+    }
+    expect(headers(renderProcessTable(processes, plain, Date.now(), 80))).toEqual([
+      'id',
+      'name',
+      'pid',
+      'status',
+      'cpu',
+      'memory',
+      'uptime',
+      'restarts',
+    ]);
+    expect(headers(renderProcessTable(processes, plain, Date.now(), 60))).toEqual([
+      'id',
+      'name',
+      'status',
+      'cpu',
+      'memory',
+      'restarts',
+    ]);
+    expect(renderProcessTable(processes, plain, Date.now(), 80)).toMatch(
+      /^ 1 +payments-reconciliation-work… +1234 +online +2\.1% +45M +2d +0$/m,
+    );
+  });
+
+  it('measures and cuts names of any script by terminal columns', () => {
+    const wide = [
+      processInfo({ name: '注文処理ワーカー東京リージョン' }),
+      processInfo({ id: 1, name: 'café-api' }),
+    ];
+    const table = renderProcessTable(wide, plain, Date.now(), 40);
+    const lines = table.split('\n');
+    for (const line of lines) expect(displayWidth(line), table).toBeLessThanOrEqual(40);
+    expect(lines[1]).toMatch(/^ 0 {2}注文処理\S*… /);
+    expect(lines[2]).toMatch(/^ 1 {2}café-api /);
+  });
+
+  it('keeps colours on what it cuts', () => {
+    const table = renderProcessTable(processes, colored, Date.now(), 60);
+    expect(table).toMatch(ANSI);
+    expect(widest(table.replace(/\x1b\[\d+m/g, ''))).toBeLessThanOrEqual(60);
   });
 });
 

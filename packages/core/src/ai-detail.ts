@@ -1,4 +1,4 @@
-import { roundCpu, shortStatus } from './ai-output.js';
+import { hasRunningProcess, hasWatchMode, roundCpu, shortStatus } from './ai-output.js';
 import { formatSpanMs } from './alert-rule.js';
 import { isoTime } from './iso-time.js';
 import type { ProcessDetail } from './process-info.js';
@@ -6,15 +6,16 @@ import { formatBytes, formatDuration } from './units.js';
 
 /** The `--ai` form of `velos describe`: short keys, facts only, empty things left out. */
 export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
+  const isRunning = hasRunningProcess(d);
   return {
     i: d.id,
     n: d.name,
     ...(d.namespace === 'default' ? {} : { ns: d.namespace }),
     s: shortStatus(d.status),
     ...(d.pid === null ? {} : { p: d.pid }),
-    c: roundCpu(d.cpu),
+    ...(isRunning ? { c: roundCpu(d.cpu) } : {}),
     cpk: roundCpu(d.cpuPeak),
-    m: formatBytes(d.memory),
+    ...(isRunning ? { m: formatBytes(d.memory) } : {}),
     mpk: formatBytes(d.memoryPeak),
     ...(d.uptime > 0 ? { u: formatDuration(d.uptime) } : {}),
     r: d.restarts,
@@ -30,7 +31,7 @@ export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
     ...(d.spec.cronRestart === undefined ? {} : { cron: d.spec.cronRestart }),
     ...(d.execMode === 'cluster' ? { x: 'cluster' } : {}),
     ...(d.adopted ? { ad: 1 } : {}),
-    ...(d.watching ? { w: 1 } : {}),
+    ...(hasWatchMode(d) ? { w: 1 } : {}),
     ...(d.health ? { h: aiHealth(d) } : {}),
     ...(d.job ? { j: aiJob(d) } : {}),
   };

@@ -1,4 +1,4 @@
-import { roundCpu, shortStatus } from './ai-output.js';
+import { hasRunningProcess, roundCpu, shortStatus } from './ai-output.js';
 import type { MetricsSnapshot, ProcessMetrics } from './metrics.js';
 import { formatBytes, formatDuration } from './units.js';
 
@@ -7,8 +7,10 @@ export interface AiProcessMetrics {
   i: number;
   n: string;
   s: string;
-  c: number;
-  m: string;
+  /** CPU percent, only while the process runs. */
+  c?: number;
+  /** Memory, only while the process runs. */
+  m?: string;
   /** Memory peak, when above the current memory. */
   mpk?: string;
   u?: string;
@@ -49,8 +51,7 @@ export function toAiMetrics(
       i: p.id,
       n: p.name,
       s: shortStatus(p.status),
-      c: roundCpu(p.cpuPercent),
-      m: formatBytes(p.memoryBytes),
+      ...(hasRunningProcess(p) ? { c: roundCpu(p.cpuPercent), m: formatBytes(p.memoryBytes) } : {}),
       ...(p.memoryPeakBytes > p.memoryBytes ? { mpk: formatBytes(p.memoryPeakBytes) } : {}),
       ...(p.uptimeSeconds > 0 ? { u: formatDuration(p.uptimeSeconds * 1000) } : {}),
       r: p.restarts,

@@ -12,8 +12,10 @@ export interface AiProcess {
   ns?: string;
   s: string;
   p?: number;
-  c: number;
-  m: string;
+  /** CPU percent, only while a process runs (a stopped one has no figure, not 0). */
+  c?: number;
+  /** Memory, only while a process runs. */
+  m?: string;
   u?: string;
   r: number;
   /** Health state (`healthy`, `degraded`, `unhealthy`, `unknown`), only with probes. */
@@ -24,10 +26,17 @@ export interface AiProcess {
   x?: 'cluster';
   /** A job: runs so far, the latest run's outcome, time until the next run. */
   j?: { n: number; last?: string; next?: string };
-  /** 1 while the app's files are watched. */
+  /** 1 when the app has watch mode, whatever its status. */
   w?: 1;
   /** 1 for a process re-adopted after a daemon restart. */
   ad?: 1;
+}
+
+/** `velos env --ai`: the process shown (a name shows its first) and every variable it runs with. */
+export interface AiEnv {
+  i: number;
+  n: string;
+  env: Record<string, unknown>;
 }
 
 /** One run as `runs` gives it: the run and the job it belongs to. */
@@ -84,27 +93,45 @@ export function roundCpu(cpu: number): number {
   return Math.round(cpu * 10) / 10;
 }
 
+/**
+ * Whether a process has a running process whose CPU, memory and uptime were measured: the `--ai`
+ * forms leave those keys out otherwise (a stopped process has none, which `0` would misstate).
+ */
+export function hasRunningProcess(p: Pick<ProcessInfo, 'pid' | 'status'>): boolean {
+  return p.pid !== null && (p.status === 'online' || p.status === 'starting' || p.status === 'stopping');
+}
+
+/**
+ * Whether a process's app has watch mode, whatever its status (its watcher is closed while it is
+ * stopped); `watching` stands in for a daemon older than `hasWatch`.
+ */
+export function hasWatchMode(p: Pick<ProcessInfo, 'hasWatch' | 'watching'>): boolean {
+  return p.hasWatch === true || p.watching === true;
+}
+
 /** The `--ai` form of one process; keys in the order i, n, ns, s, p, c, m, u, r, then the optional ones. */
 export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
-  const isRunning =
-    p.pid !== null && (p.status === 'online' || p.status === 'starting' || p.status === 'stopping');
+  const isRunning = hasRunningProcess(p);
   return {
     i: p.id,
     n: p.name,
     ...(p.namespace === 'default' ? {} : { ns: p.namespace }),
     s: shortStatus(p.status),
     ...(p.pid === null ? {} : { p: p.pid }),
-    c: roundCpu(p.cpu),
-    m: formatBytes(p.memory),
-    ...(isRunning ? { u: formatDuration(p.uptime) } : {}),
+    ...(isRunning ? { c: roundCpu(p.cpu), m: formatBytes(p.memory), u: formatDuration(p.uptime) } : {}),
     r: p.restarts,
     ...(p.health ? { h: p.health.state } : {}),
     ...(p.health && !p.health.ready ? { rdy: 0 as const } : {}),
     ...(p.execMode === 'cluster' ? { x: 'cluster' as const } : {}),
     ...(p.job ? { j: aiJob(p.job, now) } : {}),
-    ...(p.watching ? { w: 1 as const } : {}),
+    ...(hasWatchMode(p) ? { w: 1 as const } : {}),
     ...(p.adopted ? { ad: 1 as const } : {}),
   };
+}
+
+/** The `--ai` form of `velos env`: the process's id and name, and `env` as given (masked by the caller). */
+export function toAiEnv(p: Pick<ProcessInfo, 'id' | 'name'>, env: Record<string, unknown>): AiEnv {
+  return { i: p.id, n: p.name, env };
 }
 
 /** The `--ai` form of job runs (`n` only when they are of several jobs). */

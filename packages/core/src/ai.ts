@@ -3,13 +3,17 @@
 export { commandLine, toAiDetail } from './ai-detail.js';
 export { type AiMetrics, type AiProcessMetrics, toAiMetrics } from './ai-metrics.js';
 export {
+  type AiEnv,
   type AiEvent,
   type AiLogLine,
   type AiProcess,
   type AiRun,
+  hasRunningProcess,
+  hasWatchMode,
   type NamedRun,
   roundCpu,
   shortStatus,
+  toAiEnv,
   toAiEvent,
   toAiLogLine,
   toAiProcess,

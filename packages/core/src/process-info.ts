@@ -95,7 +95,9 @@ export interface ProcessInfo {
   health?: HealthInfo;
   /** A job's latest run, next due time, runs so far and runs skipped because one was still going (SUP-8); absent for services. */
   job?: { lastRun: JobRun | null; nextRunAt: number | null; runs: number; skipped: number };
-  /** True while file watching is on for the app (SUP-7). */
+  /** True when the app has watch mode (`watch`), whatever its status (SUP-7); absent otherwise. */
+  hasWatch?: boolean;
+  /** True while the app's file watcher runs (SUP-7): it is closed while the app is stopped. */
   watching?: boolean;
   /** Set while a process is re-adopted after a daemon restart (SUP-13): the pid came from the previous daemon. */
   adopted?: boolean;

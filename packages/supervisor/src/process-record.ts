@@ -148,6 +148,7 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
     type: record.app.spec.type,
     ...(record.app.spec.type === 'job' ? { job: jobInfo(record.job) } : {}),
     ...healthOf(record),
+    ...(record.app.spec.watch === undefined ? {} : { hasWatch: true }),
     ...(record.app.isWatching ? { watching: true } : {}),
     ...(record.run?.isAdopted ? { adopted: true } : {}),
   };

@@ -185,6 +185,8 @@ describe('watch mode (SUP-7)', () => {
     await supervisor.stop('web');
     const [stopped] = await supervisor.list();
     expect(stopped!.watching).toBeUndefined();
+    // the app keeps its watch mode while stopped: `velos list` shows it for every status
+    expect(stopped!.hasWatch).toBe(true);
     await waitFor(() => fsWatchHandles() === before, { what: 'the fs.watch handles to close' });
     writeFileSync(join(project, 'src', 'main.js'), '// changed while stopped\n');
     // Starting it again watches again; the change made while stopped caused no restart.

@@ -11,7 +11,11 @@ export const INSPECT_COMMANDS: CommandSpec[] = [
     summary: 'list processes with status, pid, cpu, memory, uptime and restarts',
     details: [
       'Columns appear when some process needs them: namespace, mode (cluster), health (apps with',
-      'liveness/readiness probes: healthy, degraded, unhealthy, unknown), job (runs, last, next) and watch.',
+      'liveness/readiness probes: healthy, degraded, unhealthy, unknown), job (runs, last, next) and watch',
+      '(on for an app with watch mode, whatever its status).',
+      'On a terminal the table fits its width: long names and job summaries are cut with …, then the',
+      'least important columns go (mode, watch, job, namespace, pid, uptime, restarts, health, memory,',
+      'cpu). To a pipe or a file the table is never cut; --json and --ai are for scripts and agents.',
     ].join('\n'),
     options: { json, ai },
     run: async (ctx) => (await import('../commands/list.js')).runList(ctx),

@@ -59,8 +59,14 @@ export const PM2_COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: 1,
     summary: 'print the environment a process runs with, one KEY: value line each',
-    details: `The app's env (inherited and its own), then what Velos adds: pm_id, name, VELOS_ID, VELOS_NAME,\nVELOS_INSTANCE, NODE_APP_INSTANCE, VELOS_HOME. A name shows its first process. ${TARGETS}\n${SECRETS}`,
-    options: { json, 'show-secrets': showSecrets },
+    details: [
+      "The app's env (inherited and its own), then what Velos adds: pm_id, name, VELOS_ID, VELOS_NAME,",
+      'VELOS_INSTANCE, NODE_APP_INSTANCE, VELOS_HOME. A name shows its first process.',
+      TARGETS,
+      '--json prints the variables as one object; --ai prints {"i":<id>,"n":<name>,"env":{…}} on one line.',
+      SECRETS,
+    ].join('\n'),
+    options: { json, ai, 'show-secrets': showSecrets },
     run: async (ctx, input) =>
       (await import('../commands/env.js')).runEnv(
         ctx,

@@ -1,11 +1,13 @@
 import { maskEnv } from '@velos/core';
+import { toAiEnv } from '@velos/core/ai';
 import { instanceEnv } from '@velos/supervisor';
 import type { CommandContext } from '../context.js';
 
 /**
  * `velos env <target>` (PM2 drop-in): the environment a process runs with (its app's env and the
  * identity variables Velos adds), one `KEY: value` line each as PM2 prints it; a name shows its
- * first process. `--json` prints the object. Secret-looking values print as `****` unless `showSecrets`.
+ * first process. `--json` prints the object, `--ai` the process's id and name with it on one line
+ * (`{i, n, env}`). Secret-looking values print as `****` unless `showSecrets`, in every form.
  */
 export async function runEnv(ctx: CommandContext, target: string, showSecrets = false): Promise<void> {
   const client = await ctx.client();
@@ -13,7 +15,8 @@ export async function runEnv(ctx: CommandContext, target: string, showSecrets = 
   const spec = await client.configGet(process0.name);
   const all = { ...instanceEnv(spec, process0), VELOS_HOME: ctx.home };
   const env = showSecrets ? all : maskEnv(all);
-  if (ctx.mode !== 'text') ctx.printJson(env);
+  if (ctx.mode === 'ai') ctx.printJson(toAiEnv(process0, env));
+  else if (ctx.mode === 'json') ctx.printJson(env);
   else
     ctx.print(
       Object.entries(env)

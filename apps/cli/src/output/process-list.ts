@@ -5,25 +5,56 @@ import {
   type ProcessInfo,
   type ProcessStatus,
 } from '@velos/core';
-import { type AiProcess, toAiProcess } from '@velos/core/ai';
+import { type AiProcess, hasRunningProcess, hasWatchMode, toAiProcess } from '@velos/core/ai';
 import type { Colors } from './colors.js';
-import { type Cell, type Column, renderTable } from './table.js';
+import { type Cell, type Column, type FitStep, renderTable } from './table.js';
 import { formatCpu } from './units.js';
 
 export type { AiProcess };
 export { toAiProcess };
 
 /**
- * The `velos list` table: one row per process, status coloured when `colors` paint. Columns for
- * namespace, mode, health, job and watch appear only when some process uses them.
+ * How the `velos list` table fits a narrow terminal, least important first: long names and job
+ * summaries cut (with an ellipsis); mode, watch, job and namespace dropped; health cut; pid, uptime,
+ * restarts, health, memory and cpu dropped, names cut further on the way. Id, name and status stay.
  */
-export function renderProcessTable(processes: ProcessInfo[], colors: Colors, now = Date.now()): string {
+const PROCESS_TABLE_FIT_STEPS: readonly FitStep[] = [
+  { cut: 'name', width: 24 },
+  { cut: 'job', width: 16 },
+  { drop: 'mode' },
+  { drop: 'watch' },
+  { drop: 'job' },
+  { cut: 'namespace', width: 12 },
+  { drop: 'namespace' },
+  { cut: 'health', width: 9 },
+  { cut: 'name', width: 16 },
+  { drop: 'pid' },
+  { drop: 'uptime' },
+  { drop: 'restarts' },
+  { cut: 'name', width: 10 },
+  { drop: 'health' },
+  { drop: 'memory' },
+  { drop: 'cpu' },
+  { cut: 'name', width: 4 },
+];
+
+/**
+ * The `velos list` table: one row per process, status coloured when `colors` paint. Columns for
+ * namespace, mode, health, job and watch appear only when some process uses them. With `width` (a
+ * terminal's columns) the table fits it (`PROCESS_TABLE_FIT_STEPS`); without, it is as wide as it needs.
+ */
+export function renderProcessTable(
+  processes: ProcessInfo[],
+  colors: Colors,
+  now = Date.now(),
+  width?: number,
+): string {
   if (processes.length === 0) return 'no processes; start one with: velos start <script>';
   const showNamespace = processes.some((p) => p.namespace !== 'default');
   const showMode = processes.some((p) => p.execMode === 'cluster');
   const showHealth = processes.some((p) => p.health !== undefined);
   const showJob = processes.some((p) => p.job !== undefined);
-  const showWatch = processes.some((p) => p.watching === true);
+  const showWatch = processes.some(hasWatchMode);
   const columns: Column[] = [
     { header: 'id', align: 'right' },
     { header: 'name' },
@@ -47,14 +78,15 @@ export function renderProcessTable(processes: ProcessInfo[], colors: Colors, now
     { text: p.pid === null ? '-' : String(p.pid) },
     { text: p.adopted ? `${p.status} (adopted)` : p.status, paint: statusPaint(p.status, colors) },
     ...(showHealth ? [healthCell(p.health, colors)] : []),
-    { text: isRunning(p) ? formatCpu(p.cpu) : '-' },
-    { text: isRunning(p) ? formatBytes(p.memory) : '-' },
-    { text: isRunning(p) ? formatDuration(p.uptime) : '-' },
+    { text: hasRunningProcess(p) ? formatCpu(p.cpu) : '-' },
+    { text: hasRunningProcess(p) ? formatBytes(p.memory) : '-' },
+    { text: hasRunningProcess(p) ? formatDuration(p.uptime) : '-' },
     { text: String(p.restarts), paint: p.restarts > 0 ? colors.yellow : undefined },
     ...(showJob ? [{ text: p.job ? jobSummary(p.job, now) : '-' }] : []),
-    ...(showWatch ? [{ text: p.watching ? 'on' : '-' }] : []),
+    ...(showWatch ? [{ text: hasWatchMode(p) ? 'on' : '-' }] : []),
   ]);
-  return renderTable(columns, rows, colors.dim);
+  const fit = width === undefined ? undefined : { width, steps: PROCESS_TABLE_FIT_STEPS };
+  return renderTable(columns, rows, colors.dim, fit);
 }
 
 /** The `--ai` form of a process list. */
@@ -95,8 +127,4 @@ export function jobSummary(job: NonNullable<ProcessInfo['job']>, now: number): s
 function healthCell(health: HealthInfo | undefined, colors: Colors): Cell {
   if (!health) return { text: '-' };
   return { text: healthText(health), paint: healthPaint(health, colors) };
-}
-
-function isRunning(p: ProcessInfo): boolean {
-  return p.pid !== null && (p.status === 'online' || p.status === 'starting' || p.status === 'stopping');
 }

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { toAiDetail, toAiMetrics, toAiProcess } from '../src/ai.js';
+import { APP_DEFAULTS } from '../src/index.js';
+import type { MetricsSnapshot, ProcessMetrics } from '../src/metrics.js';
+import type { ProcessDetail, ProcessInfo, ProcessStatus } from '../src/process-info.js';
+
+const MB = 1024 * 1024;
+
+/** A process row of `status`, with a pid and figures only when it runs. */
+function processInfo(status: ProcessStatus, isRunning: boolean): ProcessInfo {
+  return {
+    id: 3,
+    name: 'api',
+    namespace: 'default',
+    instance: 0,
+    pid: isRunning ? 4321 : null,
+    status,
+    restarts: 1,
+    unstableRestarts: 0,
+    cpu: isRunning ? 2.14 : 0,
+    memory: isRunning ? 45 * MB : 0,
+    uptime: isRunning ? 90_000 : 0,
+    startedAt: isRunning ? 1_700_000_000_000 : null,
+    createdAt: 1_700_000_000_000,
+    exitCode: null,
+    signal: null,
+    lastExitReason: null,
+    restartAt: null,
+    execMode: 'fork',
+    type: 'service',
+  };
+}
+
+function processDetail(info: ProcessInfo): ProcessDetail {
+  return {
+    ...info,
+    spec: { ...APP_DEFAULTS, name: 'api', script: '/srv/api.js', cwd: '/srv', envKeys: [] },
+    command: { file: '/usr/bin/node', args: ['/srv/api.js'], shell: false },
+    outLogPath: '/logs/api-out.log',
+    errLogPath: '/logs/api-err.log',
+    lastStartedAt: 1_700_000_000_000,
+    cpuPeak: 12.5,
+    memoryPeak: 60 * MB,
+    logLines: { out: 0, err: 0 },
+    logDropped: 0,
+  };
+}
+
+function processMetrics(info: ProcessInfo): ProcessMetrics {
+  return {
+    id: info.id,
+    name: info.name,
+    instance: 0,
+    namespace: 'default',
+    status: info.status,
+    pid: info.pid,
+    cpuPercent: info.cpu,
+    memoryBytes: info.memory,
+    memoryPeakBytes: 60 * MB,
+    uptimeSeconds: info.uptime / 1000,
+    restarts: info.restarts,
+    exits: {},
+    logLines: { out: 0, err: 0 },
+    logErrors: 0,
+    logBytes: 0,
+    logDropped: 0,
+    health: null,
+  };
+}
+
+const NOT_RUNNING: ProcessStatus[] = ['stopped', 'errored', 'waiting-restart', 'scheduled'];
+
+describe('--ai forms of a process that does not run', () => {
+  it('list: no cpu, memory or uptime (a stopped app has none; 0 would read as measured)', () => {
+    for (const status of NOT_RUNNING) {
+      const ai = toAiProcess(processInfo(status, false));
+      expect(ai, status).not.toHaveProperty('c');
+      expect(ai, status).not.toHaveProperty('m');
+      expect(ai, status).not.toHaveProperty('u');
+    }
+    expect(JSON.stringify(toAiProcess(processInfo('stopped', false)))).toBe(
+      '{"i":3,"n":"api","s":"stopped","r":1}',
+    );
+    expect(JSON.stringify(toAiProcess(processInfo('online', true)))).toBe(
+      '{"i":3,"n":"api","s":"on","p":4321,"c":2.1,"m":"45M","u":"1m","r":1}',
+    );
+  });
+
+  it('describe: no cpu or memory, the peaks of earlier runs kept', () => {
+    const stopped = toAiDetail(processDetail(processInfo('stopped', false)));
+    expect(stopped).not.toHaveProperty('c');
+    expect(stopped).not.toHaveProperty('m');
+    expect(stopped).toMatchObject({ s: 'stopped', cpk: 12.5, mpk: '60M' });
+    expect(toAiDetail(processDetail(processInfo('online', true)))).toMatchObject({ c: 2.1, m: '45M' });
+  });
+
+  it('metrics: no cpu or memory', () => {
+    const snapshot = {
+      daemon: { memoryBytes: 50 * MB, uptimeSeconds: 60, processes: { online: 1, stopped: 1 } },
+      host: {
+        cpuPercent: 10,
+        memoryAvailableBytes: MB,
+        memoryTotalBytes: 2 * MB,
+        load: [0, 0, 0],
+        disk: { totalBytes: 0, availableBytes: 0 },
+      },
+      processes: [processMetrics(processInfo('online', true)), processMetrics(processInfo('stopped', false))],
+    } as unknown as MetricsSnapshot;
+    const [online, stopped] = toAiMetrics(snapshot).ps;
+    expect(online).toMatchObject({ s: 'on', c: 2.1, m: '45M' });
+    expect(stopped).not.toHaveProperty('c');
+    expect(stopped).not.toHaveProperty('m');
+    expect(stopped).toMatchObject({ s: 'stopped', mpk: '60M' });
+  });
+});
