@@ -244,6 +244,12 @@ describe('process detail', () => {
     }
   });
 
+  it('shows no current cpu or memory for a stopped process, only the peaks of its earlier runs', () => {
+    const text = renderProcessDetails([processDetail({ status: 'stopped', pid: null })], plain);
+    expect(text).toMatch(/^ {2}cpu +- \(peak 12\.5%\)$/m);
+    expect(text).toMatch(/^ {2}memory +- \(peak 60M\)$/m);
+  });
+
   it('shows when a waiting process restarts, and --ai keeps the facts compact', () => {
     const waiting = processDetail({ status: 'waiting-restart', pid: null, restartAt: 10_000 });
     expect(renderProcessDetails([waiting], plain, 7500)).toMatch(/^ {2}next restart +in 2\.5s$/m);

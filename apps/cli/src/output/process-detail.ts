@@ -1,5 +1,5 @@
 import { formatBytes, formatDuration, type ProbeSpec, type ProcessDetail } from '@velos/core';
-import { commandLine, toAiDetail } from '@velos/core/ai';
+import { commandLine, hasRunningProcess, toAiDetail } from '@velos/core/ai';
 
 export { commandLine, toAiDetail };
 
@@ -41,9 +41,11 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
   if (d.status === 'waiting-restart' && d.restartAt !== null) {
     rows.push(['next restart', `in ${formatMs(Math.max(0, d.restartAt - now))}`]);
   }
+  // nothing runs: no current figure, only the peaks of earlier runs
+  const isRunning = hasRunningProcess(d);
   rows.push(
-    ['cpu', `${formatCpu(d.cpu)} (peak ${formatCpu(d.cpuPeak)})`],
-    ['memory', `${formatBytes(d.memory)} (peak ${formatBytes(d.memoryPeak)})`],
+    ['cpu', `${isRunning ? formatCpu(d.cpu) : '-'} (peak ${formatCpu(d.cpuPeak)})`],
+    ['memory', `${isRunning ? formatBytes(d.memory) : '-'} (peak ${formatBytes(d.memoryPeak)})`],
     ['command', commandLine(d)],
     ['script', spec.script],
     ['cwd', spec.cwd],
