@@ -82,15 +82,18 @@ describe('SIGKILL of the daemon while a job runs', () => {
     // A one-shot: no further run; the job is stopped.
     const runs = await runsOf(home, 'job');
     expect(runs.map((run) => run.seq)).toEqual([running.seq]);
-    await waitFor(
+    const stopped = await waitFor(
       async () => {
         const rows = JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as Array<{
           status: string;
+          lastExitReason: string | null;
         }>;
-        return rows[0]?.status === 'stopped';
+        return rows[0]?.status === 'stopped' ? rows[0] : undefined;
       },
       { message: 'the one-shot job to be stopped' },
     );
+    // its exit is unknown, as the run's outcome says: neither a clean exit nor a crash is claimed
+    expect(stopped.lastExitReason).toBe('unknown');
   });
 
   it('an interval job keeps its schedule around a taken-over run: the next run starts after it, numbered on', async () => {

@@ -5,9 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
+  describeJson,
   isAlive,
   killPid,
   type ListRow,
+  listJson,
   listProcs,
   outLog,
   readLines,
@@ -268,6 +270,64 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     expect((await jlist(home)).map(history)).toEqual([
       [...history(before).slice(0, 1), 0, 0, ...history(before).slice(3)],
     ]);
+  });
+
+  it('records the exit of an adopted app as of unknown code, not a crash: restarted or stopped by autorestart', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'kept'], { home });
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'once', '--no-autorestart'], { home });
+    const kept = await onlineRow(home, 'kept');
+    const once = await onlineRow(home, 'once');
+    await waitForLiveTable(home, 'once');
+    const update = await velosOk(['update'], { home });
+    expect(update.stdout).toMatch(/daemon replaced: .*2 processes kept running/);
+    const rows = (await listJson(home)) as AdoptedRow[];
+    expect(rows.map((row) => [row.name, row.pid, row.adopted])).toEqual([
+      ['kept', kept.pid, true],
+      ['once', once.pid, true],
+    ]);
+
+    // Both end by themselves with code 0 (the ticker exits 0 on SIGTERM); only their parent, no
+    // longer the daemon, could know that code.
+    process.kill(kept.pid!, 'SIGTERM');
+    process.kill(once.pid!, 'SIGTERM');
+    const stopped = await waitForStatus(home, 'once', 'stopped');
+    expect(stopped).toMatchObject({ exitCode: null, signal: null, lastExitReason: 'unknown' });
+    const restarted = await waitFor(
+      async () => {
+        const row = (await rowsNamed(home, 'kept'))[0];
+        return row?.status === 'online' && row.pid !== kept.pid ? row : undefined;
+      },
+      { message: 'kept restarted after its adopted run ended' },
+    );
+    seenPids.add(restarted.pid!);
+    expect(restarted).toMatchObject({ restarts: 1, lastExitReason: 'unknown' });
+
+    const [detail] = await describeJson(home, 'once');
+    expect(detail).toMatchObject({ status: 'stopped', exitCode: null, lastExitReason: 'unknown' });
+    const text = (await velosOk(['describe', 'once'], { home })).stdout;
+    expect(text).toMatch(/last exit +exited, code unknown \(re-adopted/);
+    expect(text).not.toMatch(/crash/);
+
+    const events = JSON.parse(
+      (await velosOk(['events', '--json', '--kind', 'process'], { home })).stdout,
+    ) as {
+      kind: string;
+      app?: string;
+      message: string;
+      fields?: Record<string, unknown>;
+    }[];
+    const exits = events
+      .filter((event) => event.kind === 'process.exited')
+      .sort((a, b) => (a.app ?? '').localeCompare(b.app ?? ''));
+    expect(exits.map((event) => [event.app, event.fields])).toEqual([
+      ['kept', { code: null, signal: null, reason: 'unknown' }],
+      ['once', { code: null, signal: null, reason: 'unknown' }],
+    ]);
+    expect(events.filter((event) => event.app === 'once').map((event) => event.kind)).toContain(
+      'process.stopped',
+    );
+    expect(JSON.stringify(events)).not.toMatch(/crash/);
   });
 
   it('ignores a run entry whose pid now belongs to another process', async () => {

@@ -250,6 +250,15 @@ describe('process detail', () => {
     expect(text).toMatch(/^ {2}memory +- \(peak 60M\)$/m);
   });
 
+  it('shows the end of a re-adopted run as an exit of unknown code, not a crash (SUP-13)', () => {
+    const text = renderProcessDetails(
+      [processDetail({ status: 'stopped', pid: null, exitCode: null, lastExitReason: 'unknown' })],
+      plain,
+    );
+    expect(text).toMatch(/^ {2}last exit +exited, code unknown \(re-adopted: not this daemon's child\)$/m);
+    expect(text).not.toMatch(/crash/);
+  });
+
   it('shows when a waiting process restarts, and --ai keeps the facts compact', () => {
     const waiting = processDetail({ status: 'waiting-restart', pid: null, restartAt: 10_000 });
     expect(renderProcessDetails([waiting], plain, 7500)).toMatch(/^ {2}next restart +in 2\.5s$/m);

@@ -2,6 +2,7 @@ import type { ProcessInfo, VelosEvent } from '@velos/core';
 import { classifyLine } from '@velos/log-engine';
 import { describe, expect, it } from 'vitest';
 import { seg } from '../dashboard/src/api.js';
+import { exitText } from '../dashboard/src/components/process-row.js';
 import { formatBytes, formatDuration, formatPercent } from '../dashboard/src/format.js';
 import { createLineLeveler, isAtLeast, searchPattern, textMatcher } from '../dashboard/src/log-level.js';
 import { parseRoute, routeHash } from '../dashboard/src/router.js';
@@ -234,5 +235,17 @@ describe('dashboard routes, levels and figures', () => {
     expect(formatPercent(3.04)).toBe('3.0 %');
     expect(formatDuration(3_725_000)).toBe('1 h 2 m');
     expect(formatDuration(0)).toBe('–');
+  });
+});
+
+describe('exitText', () => {
+  it('words the last exit: reason and code or signal', () => {
+    expect(exitText(proc({ lastExitReason: 'crash', exitCode: 1 }))).toBe('crash (exit 1)');
+    expect(exitText(proc({ lastExitReason: 'exit', exitCode: 0 }))).toBe('exit 0');
+    expect(exitText(proc({ lastExitReason: 'memory', signal: 'SIGKILL' }))).toBe('memory (SIGKILL)');
+  });
+
+  it('calls the end of a re-adopted run an exit of unknown code, not a crash (SUP-13)', () => {
+    expect(exitText(proc({ lastExitReason: 'unknown' }))).toBe('exited (code unknown: re-adopted)');
   });
 });

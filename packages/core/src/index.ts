@@ -106,15 +106,16 @@ export {
   type ProcessMetrics,
 } from './metrics.js';
 export { checkPayloadLimits, formatPayloadPath, PAYLOAD_LIMITS } from './payload-limits.js';
-export type {
-  ExitReason,
-  HealthInfo,
-  HealthState,
-  JobRun,
-  LogLine,
-  ProcessDetail,
-  ProcessInfo,
-  ProcessStatus,
+export {
+  EXIT_REASONS,
+  type ExitReason,
+  type HealthInfo,
+  type HealthState,
+  type JobRun,
+  type LogLine,
+  type ProcessDetail,
+  type ProcessInfo,
+  type ProcessStatus,
 } from './process-info.js';
 export {
   CANCEL_COMMAND,

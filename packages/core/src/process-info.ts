@@ -10,19 +10,27 @@ export type ProcessStatus =
   | 'errored'
   | 'scheduled';
 
-/** Why a process exited or was restarted. */
-export type ExitReason =
-  | 'crash'
-  | 'exit'
-  | 'user'
-  | 'memory'
-  | 'watch'
-  | 'cron'
-  | 'inactivity'
-  | 'unhealthy'
-  | 'reload'
-  | 'spawn-error'
-  | 'timeout';
+/**
+ * Every reason a process exited or was restarted; `unknown` = a re-adopted run ended (SUP-13): it was
+ * not this daemon's child, so nobody can tell whether it exited cleanly or crashed.
+ */
+export const EXIT_REASONS = [
+  'crash',
+  'exit',
+  'user',
+  'memory',
+  'watch',
+  'cron',
+  'inactivity',
+  'unhealthy',
+  'reload',
+  'spawn-error',
+  'timeout',
+  'unknown',
+] as const;
+
+/** Why a process exited or was restarted (one of `EXIT_REASONS`). */
+export type ExitReason = (typeof EXIT_REASONS)[number];
 
 /** SUP-11 health of a process with probes: `degraded` = failing checks below the threshold, or not ready. */
 export type HealthState = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
@@ -81,6 +89,7 @@ export interface ProcessInfo {
   startedAt: number | null;
   /** Epoch ms when the app was added. */
   createdAt: number;
+  /** Exit code of the last run (null: killed by a signal, or a re-adopted run's `unknown` exit). */
   exitCode: number | null;
   signal: string | null;
   /** Reason of the last exit or restart, if any. */

@@ -20,6 +20,8 @@ const DAEMON_SCORE: Record<ComponentStatus, number> = { healthy: 100, degraded: 
 /** A process scoring at least this is healthy; below `DEGRADED_BELOW` it is unhealthy. */
 const HEALTHY_FROM = 90;
 const DEGRADED_BELOW = 50;
+/** A re-adopted run's end (reason `unknown`): a clean exit or a crash, nobody can tell (SUP-13). */
+const UNKNOWN_EXIT = 'exit code unknown: re-adopted';
 
 /**
  * Scores each process from its status, probe health, restarts and last job run, and the whole from
@@ -51,13 +53,16 @@ export function scoreProcess(p: ProcessInfo): ProcessScore {
     issues.push(issue);
   };
   if (p.status === 'errored') lose(100, 'errored: restart budget spent');
+  else if (p.status === 'waiting-restart' && p.lastExitReason === 'unknown')
+    lose(50, `waiting to restart (${UNKNOWN_EXIT})`);
   else if (p.status === 'waiting-restart')
     lose(50, `crash loop: waiting to restart (${p.lastExitReason ?? 'exit'})`);
   else if (p.status === 'stopped' && p.type === 'service') lose(30, 'stopped');
   if (p.unstableRestarts > 0)
     lose(Math.min(30, 10 * p.unstableRestarts), `${p.unstableRestarts} unstable restarts in a row`);
   else if (p.restarts > 0) {
-    const why = p.lastExitReason ? `, last ${p.lastExitReason}` : '';
+    const lastExit = p.lastExitReason === 'unknown' ? UNKNOWN_EXIT : p.lastExitReason;
+    const why = lastExit ? `, last ${lastExit}` : '';
     lose(Math.min(20, 2 * p.restarts), `${p.restarts} restarts${why}`);
   }
   if (p.health) {

@@ -44,6 +44,12 @@ describe('scoreProcess', () => {
       '2 unstable restarts in a row',
     ]);
     expect(scoreProcess(proc({ status: 'errored' })).score).toBe(0);
+    // SUP-13: a re-adopted run that ended may have exited cleanly: no crash is claimed
+    const adopted = scoreProcess(proc({ status: 'waiting-restart', restarts: 1, lastExitReason: 'unknown' }));
+    expect(adopted.issues).toEqual([
+      'waiting to restart (exit code unknown: re-adopted)',
+      '1 restarts, last exit code unknown: re-adopted',
+    ]);
     const probe = scoreProcess(
       proc({
         health: {

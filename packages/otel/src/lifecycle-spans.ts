@@ -14,8 +14,8 @@ export const RUN_SPAN = 'velos.process.run';
 /** Name of the span of one run of a job, from `job.started` to `job.finished`. */
 export const JOB_SPAN = 'velos.job.run';
 
-/** Exit reasons that are not a failure (the run span's status stays unset). */
-const CLEAN_EXIT_REASONS = new Set(['exit', 'user', 'reload', 'cron', 'watch', 'stop']);
+/** Exit reasons that are not a failure (the run span's status stays unset); `unknown` is not known to be one. */
+const CLEAN_EXIT_REASONS = new Set(['exit', 'user', 'reload', 'cron', 'watch', 'stop', 'unknown']);
 /** Kinds that end an open run when no exit came first (a spawn error, a delete while starting). */
 const RUN_ENDING_KINDS = new Set(['process.errored', 'process.stopped', 'process.deleted']);
 /** Runs remembered for parenting later events (`process.restarting` after an exit), at most. */

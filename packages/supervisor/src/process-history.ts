@@ -1,4 +1,4 @@
-import { ErrorCodes, type ExitReason, VelosError } from '@velos/core';
+import { ErrorCodes, EXIT_REASONS, type ExitReason, VelosError } from '@velos/core';
 import type { ProcessRecord } from './process-record.js';
 
 /**
@@ -24,19 +24,7 @@ export interface SavedHistory {
 }
 
 /** Every exit reason a saved history may name. */
-const EXIT_REASONS: ReadonlySet<string> = new Set<ExitReason>([
-  'crash',
-  'exit',
-  'user',
-  'memory',
-  'watch',
-  'cron',
-  'inactivity',
-  'unhealthy',
-  'reload',
-  'spawn-error',
-  'timeout',
-]);
+const SAVED_EXIT_REASONS: ReadonlySet<string> = new Set<string>(EXIT_REASONS);
 
 /** Longest signal name a saved history may hold (`SIGRTMAX-15` and the like fit). */
 const MAX_SIGNAL_CHARS = 32;
@@ -113,7 +101,7 @@ function parseEntry(raw: unknown, where: string): SavedHistory {
   const errored = entry.errored ?? false;
   if (typeof errored !== 'boolean') throw corrupt(`${where}.errored`, 'expected true or false');
   const reason = entry.lastExitReason ?? null;
-  if (reason !== null && (typeof reason !== 'string' || !EXIT_REASONS.has(reason)))
+  if (reason !== null && (typeof reason !== 'string' || !SAVED_EXIT_REASONS.has(reason)))
     throw corrupt(`${where}.lastExitReason`, 'expected an exit reason or null');
   return {
     restarts: count('restarts'),

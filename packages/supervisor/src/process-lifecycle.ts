@@ -110,7 +110,12 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     return `process ${record.id} (${record.app.spec.name})`;
   }
 
-  function handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void {
+  function handleExit(
+    record: ProcessRecord,
+    exitCode: number | null,
+    signal: string | null,
+    isStatusUnknown = false,
+  ): void {
     const uptimeMs = clock.uptimeMs(record);
     const spec = record.app.spec;
     const decision =
@@ -119,6 +124,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
         : decideRestart(spec, {
             exitCode,
             signal,
+            isStatusUnknown,
             uptimeMs,
             unstableRestarts: record.unstableRestarts,
             backoffMs: record.backoffMs,
@@ -135,7 +141,11 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     record.startedAt = null;
     record.exitCode = exitCode;
     record.signal = signal;
-    const how = signal ? `signal ${signal}` : `code ${exitCode}`;
+    const how = signal
+      ? `signal ${signal}`
+      : isStatusUnknown
+        ? "an unknown code (re-adopted: not this daemon's child)"
+        : `code ${exitCode}`;
     if (spec.type === 'job') {
       jobs.handleExit(record, exitCode, signal);
       return;
@@ -309,7 +319,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
    */
   function isDueOnSchedule(record: ProcessRecord): boolean {
     if (record.status === 'online' || record.status === 'waiting-restart') return true;
-    const hasEndedByItself = record.lastExitReason === 'exit' || record.lastExitReason === 'crash';
+    const reason = record.lastExitReason;
+    const hasEndedByItself = reason === 'exit' || reason === 'crash' || reason === 'unknown';
     return (record.status === 'stopped' || record.status === 'errored') && hasEndedByItself;
   }
 

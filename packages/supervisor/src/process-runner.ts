@@ -20,8 +20,16 @@ import {
 export interface RunnerHooks {
   /** A process has a pid and runs. */
   onOnline(record: ProcessRecord): void;
-  /** The process of a run exited (not called for spawn errors). */
-  onExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void;
+  /**
+   * The process of a run exited (not called for spawn errors); `isStatusUnknown`: a re-adopted run,
+   * not our child, whose exit code and signal nobody can know (both null).
+   */
+  onExit(
+    record: ProcessRecord,
+    exitCode: number | null,
+    signal: string | null,
+    isStatusUnknown?: boolean,
+  ): void;
   /** Processes left in the group of a run that exited by itself are gone (see `record.leftovers`). */
   onLeftoversGone(record: ProcessRecord): void;
   /** The daemon's own log. */

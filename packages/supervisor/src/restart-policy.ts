@@ -21,6 +21,8 @@ export type RestartPolicySpec = Pick<
 export interface ExitFacts {
   exitCode: number | null;
   signal: string | null;
+  /** A re-adopted run ended: not our child, so its exit code and signal are unknown (both null). */
+  isStatusUnknown?: boolean;
   /** How long the run that just ended lasted. */
   uptimeMs: number;
   /** Unstable restarts in a row before this exit. */
@@ -38,10 +40,18 @@ export type RestartDecision =
   | { action: 'errored'; reason: ExitReason; unstableRestarts: number; backoffMs: number }
   | { action: 'restart'; reason: ExitReason; delayMs: number; unstableRestarts: number; backoffMs: number };
 
-/** Decides, without side effects, whether and when an exited process is restarted (SUP-3). */
+/**
+ * Decides, without side effects, whether and when an exited process is restarted (SUP-3). An exit
+ * of unknown status (a re-adopted run) is neither `exit` nor `crash` but `unknown`: restarted under
+ * `autorestart`, stopped without it; `stop_exit_codes` cannot apply to it.
+ */
 export function decideRestart(spec: RestartPolicySpec, exit: ExitFacts): RestartDecision {
   if (exit.isUserAction) return { action: 'none' };
-  const reason: ExitReason = exit.exitCode === 0 && exit.signal === null ? 'exit' : 'crash';
+  const reason: ExitReason = exit.isStatusUnknown
+    ? 'unknown'
+    : exit.exitCode === 0 && exit.signal === null
+      ? 'exit'
+      : 'crash';
   const isStopCode = exit.exitCode !== null && spec.stopExitCodes.includes(exit.exitCode);
   if (!spec.autorestart || isStopCode) {
     return { action: 'stop', reason, unstableRestarts: exit.unstableRestarts, backoffMs: exit.backoffMs };

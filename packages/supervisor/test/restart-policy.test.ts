@@ -68,6 +68,48 @@ describe('decideRestart', () => {
     expect(decideRestart(withCodes, { ...crash, exitCode: 4 })).toMatchObject({ action: 'restart' });
   });
 
+  describe('a re-adopted run that ended (exit status unknown, SUP-13)', () => {
+    const unknown: ExitFacts = { ...crash, exitCode: null, signal: null, isStatusUnknown: true };
+
+    it('calls it unknown, not a crash, and restarts it under autorestart', () => {
+      expect(decideRestart({ ...spec, restartDelayMs: 250 }, unknown)).toEqual({
+        action: 'restart',
+        reason: 'unknown',
+        delayMs: 250,
+        unstableRestarts: 0,
+        backoffMs: 0,
+      });
+    });
+
+    it('stops it (not errored) without autorestart', () => {
+      expect(decideRestart({ ...spec, autorestart: false }, unknown)).toEqual({
+        action: 'stop',
+        reason: 'unknown',
+        unstableRestarts: 0,
+        backoffMs: 0,
+      });
+    });
+
+    it('cannot match stop_exit_codes: the code is unknown, so it restarts', () => {
+      expect(decideRestart({ ...spec, stopExitCodes: [0, 1] }, unknown)).toMatchObject({
+        action: 'restart',
+        reason: 'unknown',
+      });
+    });
+
+    it('counts a short run as unstable like any other, up to errored', () => {
+      const limited = { ...spec, maxRestarts: 1 };
+      expect(decideRestart(limited, { ...unknown, uptimeMs: 10 })).toMatchObject({
+        action: 'restart',
+        unstableRestarts: 1,
+      });
+      expect(decideRestart(limited, { ...unknown, uptimeMs: 10, unstableRestarts: 1 })).toMatchObject({
+        action: 'errored',
+        reason: 'unknown',
+      });
+    });
+  });
+
   it('counts a short run as unstable and a stable run resets the count', () => {
     const short = { ...crash, uptimeMs: 10, unstableRestarts: 2 };
     expect(decideRestart(spec, short)).toMatchObject({ action: 'restart', unstableRestarts: 3 });

@@ -144,6 +144,26 @@ describe('state store', () => {
     expect((await readState(home)).state).toEqual(saved);
   });
 
+  it('keeps the unknown exit of a re-adopted run (SUP-13) through a write and a read', async () => {
+    const home = harness.home();
+    const saved = state(home, ['api']);
+    saved.apps[0]!.history = [
+      {
+        restarts: 0,
+        unstableRestarts: 0,
+        backoffMs: 0,
+        errored: false,
+        createdAt: 1_700_000_000_000,
+        lastStartedAt: 1_700_000_005_000,
+        exitCode: null,
+        signal: null,
+        lastExitReason: 'unknown',
+      },
+    ];
+    await writeState(home, saved);
+    expect((await readState(home)).state).toEqual(saved);
+  });
+
   it('loads a state file written before histories were kept (no history field)', async () => {
     const home = harness.home();
     const old = {

@@ -138,6 +138,8 @@ function capturedLines(n: number): string {
 
 function lastExit(d: ProcessDetail): string {
   if (d.lastExitReason === null && d.exitCode === null && d.signal === null) return 'none';
+  // SUP-13: a re-adopted run is not the daemon's child; how it ended (clean or crash) is unknown
+  if (d.lastExitReason === 'unknown') return "exited, code unknown (re-adopted: not this daemon's child)";
   const parts = [
     d.exitCode === null ? null : `code ${d.exitCode}`,
     d.signal === null ? null : `signal ${d.signal}`,

@@ -90,12 +90,16 @@ function exitedEvent(
 ): EventInput {
   const code = record?.exitCode ?? null;
   const signal = record?.signal ?? null;
-  const how = signal ? `signal ${signal}` : `code ${code}`;
+  // a re-adopted run ended: whether it exited cleanly or crashed cannot be known (SUP-13)
+  const how =
+    reason === 'unknown'
+      ? "an unknown code (re-adopted: not this daemon's child)"
+      : `${signal ? `signal ${signal}` : `code ${code}`}${reason ? ` (${reason})` : ''}`;
   return {
     ...base,
     kind: 'process.exited',
     severity: reason === null || INFO_EXITS.has(reason) ? 'info' : 'warning',
-    message: `${label} exited with ${how}${reason ? ` (${reason})` : ''}`,
+    message: `${label} exited with ${how}`,
     fields: { code, signal, reason },
   };
 }

@@ -337,7 +337,8 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       state.isAdoptedRun = false;
       state.history.add(finished);
       publish(jobFinishedEvent(record, finished));
-      const reason = outcome === 'timeout' ? 'timeout' : outcome === 'stopped' ? 'user' : 'exit';
+      const reason =
+        outcome === 'timeout' ? 'timeout' : outcome === 'stopped' ? 'user' : isUnknown ? 'unknown' : 'exit';
       record.lastExitReason = reason;
       const how = signal ? `signal ${signal}` : isUnknown ? 'exit code unknown' : `code ${exitCode}`;
       host.log(`${label(record)}: run ${finished.seq} ${outcome} (${how}) after ${now - run.startedAt} ms`);

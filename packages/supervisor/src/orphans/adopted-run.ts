@@ -11,8 +11,10 @@ export const ADOPTED_POLL_MS = 500;
 
 /**
  * A run left by a daemon that died, taken over by this one (SUP-13): its exit is noticed by polling
- * its pid and start time (and at once when its output FIFOs reach EOF), and reported with no exit
- * code or signal, which nobody can know for a process that is not one's child.
+ * its pid and start time (and at once when its output FIFOs reach EOF), and reported as of unknown
+ * status (reason `unknown`), with no exit code or signal: only its parent can wait for it. The
+ * zombie's `exit_code` (field 52 of /proc/<pid>/stat) is readable only until its new parent (init
+ * or a subreaper) reaps it, microseconds under systemd: a race, so it is not read.
  */
 export class AdoptedRun implements ProcessRun {
   readonly pid: number;
@@ -96,7 +98,7 @@ export function adoptRun(
     record.pid = null;
     if (!record.isUserOp && hasLeftovers(record, entry.pid, entry.startTicks, hooks))
       record.leftovers = stopLeftovers(record, entry.pid, hooks, entry.startTicks);
-    hooks.onExit(record, null, null);
+    hooks.onExit(record, null, null, true);
   });
   record.run = run;
   record.pid = entry.pid;

@@ -57,6 +57,21 @@ describe('processEventsOf', () => {
     expect(events[1]!.fields).toMatchObject({ delay_ms: 0, reason: 'memory' });
   });
 
+  it('tells the end of a re-adopted run as an exit of unknown code, not a crash (SUP-13)', () => {
+    const record = recordOf({ restartAt: 1000, restarts: 1 });
+    const restarted = processEventsOf(change('online', 'waiting-restart', 'unknown'), record);
+    expect(kinds(restarted)).toEqual(['process.exited', 'process.restarting']);
+    expect(restarted[0]).toMatchObject({
+      severity: 'warning',
+      message: "api (id 0) exited with an unknown code (re-adopted: not this daemon's child)",
+      fields: { code: null, signal: null, reason: 'unknown' },
+    });
+    expect(restarted[1]!.fields).toMatchObject({ reason: 'unknown' });
+    const stopped = processEventsOf(change('online', 'stopped', 'unknown'), recordOf({}));
+    expect(kinds(stopped)).toEqual(['process.exited', 'process.stopped']);
+    expect(JSON.stringify(stopped)).not.toMatch(/crash/);
+  });
+
   it('tells a user stop as stopped only', () => {
     expect(kinds(processEventsOf(change('online', 'stopping', 'user'), recordOf({})))).toEqual([]);
     expect(kinds(processEventsOf(change('stopping', 'stopped', 'user'), recordOf({})))).toEqual([

@@ -110,8 +110,9 @@ function HealthCell({ label }: { label: StatusLabel }) {
     : html`<${Badge} label=${label} />`;
 }
 
-/** The last exit as words: `crash (exit 1)`, `memory (SIGKILL)`. */
+/** The last exit as words: `crash (exit 1)`, `memory (SIGKILL)`, `exited (code unknown: re-adopted)`. */
 export function exitText(p: ProcessInfo): string {
+  if (p.lastExitReason === 'unknown') return 'exited (code unknown: re-adopted)';
   const detail = p.signal ? p.signal : p.exitCode !== null ? `exit ${p.exitCode}` : '';
   if (p.lastExitReason === 'exit' && detail) return detail;
   return detail ? `${p.lastExitReason} (${detail})` : String(p.lastExitReason);
