@@ -7,7 +7,7 @@ import {
   type Subscription,
   type VelosControl,
 } from '@velos/core';
-import type { Connection } from './connection.js';
+import { type Connection, isUndelivered } from './connection.js';
 import { connectDaemon, type DaemonLauncher } from './daemon-launcher.js';
 import { socketPath } from './paths.js';
 import { StreamSubscription } from './stream-subscription.js';
@@ -79,7 +79,15 @@ class ClientConnection {
 
   async request(cmd: string, payload: unknown): Promise<unknown> {
     const connection = await this.connection();
-    return connection.request(cmd, payload, this.options.timeoutMs);
+    try {
+      return await connection.request(cmd, payload, this.options.timeoutMs);
+    } catch (error) {
+      // the daemon had gone (a restart, `velos update`) before the request reached it, and this
+      // connection had not seen its end yet: the request was never read, so it goes once more on a new one
+      if (!isUndelivered(error)) throw error;
+      if (this.current === connection) this.current = null;
+      return (await this.connection()).request(cmd, payload, this.options.timeoutMs);
+    }
   }
 
   stream(cmd: string, payload: unknown): Subscription<unknown> {

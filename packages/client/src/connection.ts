@@ -1,5 +1,12 @@
 import { connect } from 'node:net';
-import { CANCEL_COMMAND, ErrorCodes, fromErrorPayload, type ResponseMessage, VelosError } from '@velos/core';
+import {
+  CANCEL_COMMAND,
+  ErrorCodes,
+  fromErrorPayload,
+  isVelosError,
+  type ResponseMessage,
+  VelosError,
+} from '@velos/core';
 import { encodeFrame, FrameDecoder } from '@velos/core/codec';
 import { StreamSubscription } from './stream-subscription.js';
 
@@ -11,7 +18,8 @@ export interface ConnectionSocket {
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown;
   on(event: 'close', listener: () => void): unknown;
-  write(data: Uint8Array): unknown;
+  /** `callback`, when the socket supports it, is told whether these bytes reached the peer's socket. */
+  write(data: Uint8Array, callback?: (error?: Error | null) => void): unknown;
   /** Stops reading (back-pressure from a stream whose consumer is behind). */
   pause(): unknown;
   /** Reads again after `pause()`. */
@@ -104,7 +112,13 @@ export class Connection {
       }
       this.pending.set(id, entry);
       this.updateRef();
-      this.send(id, cmd, payload, (error) => this.settle(id)?.reject(error));
+      this.send(
+        id,
+        cmd,
+        payload,
+        (error) => this.settle(id)?.reject(error),
+        (error) => this.settle(id)?.reject(undeliveredError(cmd, error)),
+      );
     });
   }
 
@@ -163,7 +177,14 @@ export class Connection {
     else this.socket.resume();
   }
 
-  private send(id: number, cmd: string, payload: unknown, onError: (error: Error) => void): void {
+  /** `onWriteError`: the frame's own write failed, so the daemon never read the request. */
+  private send(
+    id: number,
+    cmd: string,
+    payload: unknown,
+    onError: (error: Error) => void,
+    onWriteError?: (error: Error) => void,
+  ): void {
     let frame: Buffer;
     try {
       frame = encodeFrame({ id, cmd, payload: payload ?? {} });
@@ -171,7 +192,8 @@ export class Connection {
       onError(error as Error);
       return;
     }
-    this.socket.write(frame);
+    if (onWriteError === undefined) this.socket.write(frame);
+    else this.socket.write(frame, (error) => error && onWriteError(error));
   }
 
   private onData(chunk: Buffer): void {
@@ -279,5 +301,27 @@ function unavailable(socketPath: string, error: NodeJS.ErrnoException): VelosErr
     ErrorCodes.DAEMON_UNAVAILABLE,
     `cannot reach the Velos daemon at ${socketPath}: ${error.code ?? error.message}`,
     { cause: error, data: { socketPath, errno: error.code ?? null } },
+  );
+}
+
+/**
+ * The request's own write failed (EPIPE: the daemon had closed the connection, its end not seen yet): the
+ * daemon never read it, so it is safe to send again on a new connection (`isUndelivered`).
+ */
+function undeliveredError(cmd: string, cause: Error): VelosError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  return new VelosError(
+    ErrorCodes.CONNECTION_CLOSED,
+    `the connection to the Velos daemon closed before "${cmd}" was sent${code ? ` (${code})` : ''}`,
+    { cause, data: { delivered: false } },
+  );
+}
+
+/** True for the error of a request the daemon never read (see `undeliveredError`). */
+export function isUndelivered(error: unknown): boolean {
+  return (
+    isVelosError(error) &&
+    error.code === ErrorCodes.CONNECTION_CLOSED &&
+    (error.data as { delivered?: unknown } | undefined)?.delivered === false
   );
 }

@@ -199,6 +199,19 @@ describe('connection failures', () => {
     expect((await client.list())[0]!.name).toBe('a');
   });
 
+  it('sends a request again on a new connection when the daemon was gone before it was written', async () => {
+    server = await startFrameServer((request, reply) =>
+      reply({ id: request.id, status: 'ok', payload: { processes: [row(1, 'a')] } }),
+    );
+    client = createClient({ home: server.home });
+    await client.list();
+    expect(server.sockets.size).toBe(1);
+    // the daemon's end of the connection closes, and the request is written before the client can see it
+    for (const socket of server.sockets) socket.destroy();
+    expect((await client.list())[0]!.name).toBe('a');
+    expect(server.received.map((request) => request.cmd)).toEqual(['list', 'list']);
+  });
+
   it('reports a missing socket as DAEMON_UNAVAILABLE without starting anything', async () => {
     const home = mkdtempSync(join(tmpdir(), 'velos-client-'));
     dirs.push(home);
