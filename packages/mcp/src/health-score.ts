@@ -53,16 +53,12 @@ export function scoreProcess(p: ProcessInfo): ProcessScore {
     issues.push(issue);
   };
   if (p.status === 'errored') lose(100, 'errored: restart budget spent');
-  else if (p.status === 'waiting-restart' && p.lastExitReason === 'unknown')
-    lose(50, `waiting to restart (${UNKNOWN_EXIT})`);
-  else if (p.status === 'waiting-restart')
-    lose(50, `crash loop: waiting to restart (${p.lastExitReason ?? 'exit'})`);
+  else if (p.status === 'waiting-restart') lose(50, `${loopName(p)}waiting to restart (${exitName(p)})`);
   else if (p.status === 'stopped' && p.type === 'service') lose(30, 'stopped');
   if (p.unstableRestarts > 0)
     lose(Math.min(30, 10 * p.unstableRestarts), `${p.unstableRestarts} unstable restarts in a row`);
   else if (p.restarts > 0) {
-    const lastExit = p.lastExitReason === 'unknown' ? UNKNOWN_EXIT : p.lastExitReason;
-    const why = lastExit ? `, last ${lastExit}` : '';
+    const why = p.lastExitReason ? `, last ${exitName(p)}` : '';
     lose(Math.min(20, 2 * p.restarts), `${p.restarts} restarts${why}`);
   }
   if (p.health) {
@@ -78,4 +74,16 @@ export function scoreProcess(p: ProcessInfo): ProcessScore {
     lose(30, `last run ${last.outcome}${last.exitCode === null ? '' : ` (exit ${last.exitCode})`}`);
   }
   return { id: p.id, name: p.name, score: Math.max(0, score), issues };
+}
+
+/** The last exit's reason as the issues name it (a re-adopted run's is unknown, SUP-13). */
+function exitName(p: ProcessInfo): string {
+  if (p.lastExitReason === 'unknown') return UNKNOWN_EXIT;
+  return p.lastExitReason ?? 'exit';
+}
+
+/** A loop only when the runs ended too soon in a row (unstable restarts), a crash loop only when they crashed. */
+function loopName(p: ProcessInfo): string {
+  if (p.unstableRestarts === 0) return '';
+  return p.lastExitReason === 'crash' ? 'crash loop: ' : 'restart loop: ';
 }

@@ -44,6 +44,16 @@ describe('scoreProcess', () => {
       '2 unstable restarts in a row',
     ]);
     expect(scoreProcess(proc({ status: 'errored' })).score).toBe(0);
+    // a clean exit waiting out its restart delay is no crash loop; exits too soon in a row are a restart loop
+    expect(
+      scoreProcess(proc({ status: 'waiting-restart', restarts: 1, lastExitReason: 'exit' })).issues,
+    ).toEqual(['waiting to restart (exit)', '1 restarts, last exit']);
+    expect(
+      scoreProcess(
+        proc({ status: 'waiting-restart', unstableRestarts: 1, restarts: 1, lastExitReason: 'exit' }),
+      ).issues[0],
+    ).toBe('restart loop: waiting to restart (exit)');
+
     // SUP-13: a re-adopted run that ended may have exited cleanly: no crash is claimed
     const adopted = scoreProcess(proc({ status: 'waiting-restart', restarts: 1, lastExitReason: 'unknown' }));
     expect(adopted.issues).toEqual([
