@@ -15,6 +15,12 @@ run(pnpm, [...pre, 'run', 'lint']);
 // chain (core → client → supervisor → api → server → cli) leaves idle, instead of after the last build
 run(pnpm, [...pre, 'exec', 'turbo', 'run', 'build', 'typecheck']);
 
+// Node 20 parses the file NODE_EXTRA_CA_CERTS names at every start, before any JavaScript (a system bundle of
+// ~140 certificates: ~50 ms of CPU per process, see docs/benchmarks.md session 18); the tests start thousands of
+// Node processes and none needs it but the TLS tests, which set their own. Newer Nodes read it on first TLS use.
+const testEnv = { ...process.env };
+delete testEnv.NODE_EXTRA_CA_CERTS;
+
 const reportDir = mkdtempSync(join(tmpdir(), 'velos-test-report-'));
 const reportFile = join(reportDir, 'vitest.json');
 const vitest = spawnSync(
@@ -29,7 +35,7 @@ const vitest = spawnSync(
     `--outputFile.json=${reportFile}`,
     ...process.argv.slice(2),
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, env: testEnv, stdio: 'inherit' },
 );
 
 const { counts, failures } = readReport(reportFile);
