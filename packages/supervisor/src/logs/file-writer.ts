@@ -1,28 +1,37 @@
-import { close, fstat, fstatSync, ftruncate, open, rename, type Stats, writev } from 'node:fs';
-import { APPEND_NO_FOLLOW, ErrorCodes, noFollowError, openNoFollow, VelosError } from '@velos/core';
+import { close, fstatSync, ftruncate, writev } from 'node:fs';
+import { APPEND_NO_FOLLOW, ErrorCodes, openNoFollow, VelosError } from '@velos/core';
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import { endsMidLine } from '../last-byte.js';
+import { LOG_FILE_MODE, messageOf, openAppend, renameFile, reopenAppend, statFd } from './append-file.js';
 import type { DataHolder } from './data-holder.js';
 import type { LogStream } from './line-batch.js';
-import { lineCut, linesAround, wholeLinesWritten } from './line-cut.js';
+import { lineCut, wholeLinesWritten } from './line-cut.js';
 import { DEFAULT_LOG_RETAIN, pruneRotated, type RotationOptions, rotatedPath } from './log-rotation.js';
+import { QueuedBytes } from './queued-bytes.js';
 import { RotationHousekeeper } from './rotation-housekeeper.js';
 import { TimeIndexWriter } from './time-index.js';
+import { cutTornLine, type FtruncateFunction, TORN_LINE_END } from './torn-line.js';
 import { WriteBlocks } from './write-blocks.js';
+import {
+  copyPosition,
+  countWritten,
+  type FilePosition,
+  startPosition,
+  type WriterPosition,
+} from './writer-position.js';
+import {
+  joinAdjacent,
+  type QueuedWrite,
+  splitFirst,
+  takeBatch,
+  takeUpToSeq,
+  type WritevFunction,
+  writeAllBuffers,
+} from './writev-batch.js';
 
-/** Writes `buffers` at the end of `fd` (like `fs.writev`); injectable so tests can simulate a slow disk. */
-export type WritevFunction = (
-  fd: number,
-  buffers: Buffer[],
-  callback: (error: NodeJS.ErrnoException | null, bytesWritten: number) => void,
-) => void;
-
-/** Cuts `fd` to `length` bytes (like `fs.ftruncate`); injectable so tests can simulate a disk where that fails too. */
-export type FtruncateFunction = (
-  fd: number,
-  length: number,
-  callback: (error: NodeJS.ErrnoException | null) => void,
-) => void;
+export type { FtruncateFunction } from './torn-line.js';
+export type { WriterPosition } from './writer-position.js';
+export type { WritevFunction } from './writev-batch.js';
 
 /** How a log file writer behaves. */
 export interface FileWriterOptions {
@@ -38,46 +47,12 @@ export interface FileWriterOptions {
   timeIndex?: boolean;
 }
 
-/** Where a writer stands, consistent with the lines written so far. */
-export interface WriterPosition {
-  /** Offset after the last write in the current file. */
-  endOffset: number;
-  /** Lines written by stream since open or truncate, across rotations. */
-  written: Record<LogStream, number>;
-  /** Lines of `written` that went to the current file (the rest went to rotated files). */
-  inFile: Record<LogStream, number>;
-  /** The file the latest rotation renamed away (it may have been gzipped or pruned since), with its lines. */
-  previous: { path: string; lines: Record<LogStream, number> } | null;
-  /** Lines accepted by `write` since the writer was created: the sequence number of the next line. */
-  acceptedLines: number;
-  /** Lines of `acceptedLines` the writer is done with (written, failed or discarded by a truncate), in order. */
-  settledLines: number;
-}
-
 interface FileOp {
   kind: 'rotate' | 'reopen' | 'close';
   resolve: (path: string | null) => void;
 }
 
-interface QueuedWrite {
-  /** The data written: a copy (see `WriteBlocks`), or the caller's buffer in memory it holds for the writer. */
-  data: Buffer;
-  /** The memory `data` lies in, released once it is written; null for a copy of its own. */
-  holder: DataHolder | null;
-  stream: LogStream;
-  lines: number;
-  seq: number;
-  /** Epoch ms the lines arrived (an order key, see `ArrivalOrder`). */
-  ts: number;
-  /** The lines follow lines of the other stream of the app: the time index records where they start. */
-  startsRun: boolean;
-}
-
-const MAX_BUFFERS_PER_WRITE = 1024;
 const RESOLVED = Promise.resolve();
-const FILE_MODE = 0o640;
-/** Ends a torn line that could not be cut off, before the next write (see `#tornBytes`). */
-const NEWLINE = Buffer.from('\n');
 
 /**
  * Appends whole-line buffers to one log file with at most one `writev` in flight: buffers queued
@@ -93,7 +68,6 @@ const NEWLINE = Buffer.from('\n');
 export class FileWriter {
   readonly path: string;
   #fd: number;
-  readonly #highWaterBytes: number;
   readonly #maxBytes: number | undefined;
   readonly #housekeeper: RotationHousekeeper;
   readonly #index: TimeIndexWriter | null;
@@ -103,21 +77,16 @@ export class FileWriter {
   readonly #writev: WritevFunction;
   readonly #ftruncate: FtruncateFunction;
   readonly #onError: ((error: VelosError) => void) | undefined;
-  #queue: QueuedWrite[] = [];
+  readonly #queue: QueuedWrite[] = [];
   readonly #blocks = new WriteBlocks();
   #inFlight = false;
   #isPumpQueued = false;
-  #queuedBytes = 0;
-  #peakQueuedBytes = 0;
-  #enqueuedBytes = 0;
-  #settledBytes = 0;
+  readonly #bytes: QueuedBytes;
   #seq = 0;
   #droppedLines = 0;
   #acceptedLines = 0;
   #settledLines = 0;
-  #position: Omit<WriterPosition, 'acceptedLines' | 'settledLines'>;
-  #drainListeners: (() => void)[] = [];
-  #waiters: { target: number; resolve: () => void }[] = [];
+  #position: FilePosition;
   #truncations: { upToSeq: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
   /**
    * Bytes of a torn line at the end of the file that a failed write left and that could not be cut
@@ -133,7 +102,7 @@ export class FileWriter {
    */
   constructor(options: FileWriterOptions) {
     this.path = options.path;
-    this.#highWaterBytes = Math.max(1, options.highWaterBytes);
+    this.#bytes = new QueuedBytes(options.highWaterBytes);
     this.#writev = options.writev ?? ((fd, buffers, callback) => writev(fd, buffers, callback));
     this.#ftruncate = options.ftruncate ?? ftruncate;
     this.#onError = options.onError;
@@ -151,14 +120,9 @@ export class FileWriter {
       },
     });
     try {
-      this.#fd = openNoFollow(options.path, APPEND_NO_FOLLOW, FILE_MODE);
+      this.#fd = openNoFollow(options.path, APPEND_NO_FOLLOW, LOG_FILE_MODE);
       const stats = fstatSync(this.#fd);
-      this.#position = {
-        endOffset: stats.size,
-        written: { out: 0, err: 0 },
-        inFile: { out: 0, err: 0 },
-        previous: null,
-      };
+      this.#position = startPosition(stats.size);
       // a line left unfinished by a writer killed mid-write is ended before the first line of ours
       if (endsMidLine(options.path, stats.size)) this.#tornBytes = 1;
       this.#index?.resume(stats.size, stats.mtimeMs);
@@ -180,12 +144,12 @@ export class FileWriter {
 
   /** Bytes accepted and not yet written (the write in flight included). */
   get queuedBytes(): number {
-    return this.#queuedBytes;
+    return this.#bytes.queued;
   }
 
   /** The most bytes ever queued at once. */
   get peakQueuedBytes(): number {
-    return this.#peakQueuedBytes;
+    return this.#bytes.peak;
   }
 
   /** Lines lost to failed writes. */
@@ -195,20 +159,12 @@ export class FileWriter {
 
   /** True while more than the high-water mark is queued: sources should pause until `onDrain`. */
   get isFull(): boolean {
-    return this.#queuedBytes >= this.#highWaterBytes;
+    return this.#bytes.isFull;
   }
 
   /** A copy of the current position (consistent with the lines written so far). */
   position(): WriterPosition {
-    const { endOffset, written, inFile, previous } = this.#position;
-    return {
-      endOffset,
-      written: { ...written },
-      inFile: { ...inFile },
-      previous: previous && { path: previous.path, lines: { ...previous.lines } },
-      acceptedLines: this.#acceptedLines,
-      settledLines: this.#settledLines,
-    };
+    return copyPosition(this.#position, this.#acceptedLines, this.#settledLines);
   }
 
   /** Lines accepted by `write` so far: the sequence number `write` gives the first line it is passed next. */
@@ -251,9 +207,7 @@ export class FileWriter {
       const copy = this.#blocks.copy(data);
       this.#queue.push({ data: copy.data, holder: copy.block, stream, lines, seq: this.#seq, ts, startsRun });
     }
-    this.#queuedBytes += data.length;
-    this.#enqueuedBytes += data.length;
-    if (this.#queuedBytes > this.#peakQueuedBytes) this.#peakQueuedBytes = this.#queuedBytes;
+    this.#bytes.add(data.length);
     // after the current task: the other batches of the same read (a line completed from the read
     // before, then the read's whole lines) go out in the same writev
     if (this.#inFlight || this.#isPumpQueued) return;
@@ -278,18 +232,12 @@ export class FileWriter {
 
   /** Calls `listener` once, when the queue falls under half the high-water mark. */
   onDrain(listener: () => void): void {
-    if (!this.isFull) {
-      queueMicrotask(listener);
-      return;
-    }
-    this.#drainListeners.push(listener);
+    this.#bytes.onDrain(listener);
   }
 
   /** Resolves once everything queued before the call is written (or failed). */
   settled(): Promise<void> {
-    const target = this.#enqueuedBytes;
-    if (this.#settledBytes >= target) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ target, resolve }));
+    return this.#bytes.settled();
   }
 
   /**
@@ -370,44 +318,16 @@ export class FileWriter {
           this.#runOp({ kind: 'rotate', resolve: () => undefined }, true);
           return;
         }
-        if (cut < first.data.length) this.#splitFirst(cut);
+        if (cut < first.data.length) splitFirst(this.#queue, cut);
       }
     }
-    const batch = this.#takeBatch(room);
+    const batch = takeBatch(this.#queue, room);
     this.#inFlight = true;
     if (this.#tornBytes > 0) {
       this.#writeAfterTornLine(batch);
       return;
     }
     this.#writeAll(joinAdjacent(batch), (error, written) => this.#afterWrite(batch, error, written));
-  }
-
-  /** Splits the first queued buffer at `cut` (a line boundary): the head fills this file, the rest starts the next. */
-  #splitFirst(cut: number): void {
-    const first = this.#queue[0]!;
-    const [headLines, restLines] = linesAround(first.data, first.lines, cut);
-    const head: QueuedWrite = { ...first, data: first.data.subarray(0, cut), lines: headLines };
-    // the rest starts a new file, which gets an entry at its start anyway
-    const rest: QueuedWrite = {
-      ...first,
-      data: first.data.subarray(cut),
-      lines: restLines,
-      startsRun: false,
-    };
-    first.holder?.hold();
-    this.#queue.splice(0, 1, head, rest);
-  }
-
-  /** Up to 1024 queued buffers, as many as fit in `room` bytes (at least one). */
-  #takeBatch(room: number): QueuedWrite[] {
-    let count = 0;
-    let bytes = 0;
-    while (count < this.#queue.length && count < MAX_BUFFERS_PER_WRITE) {
-      bytes += this.#queue[count]!.data.length;
-      if (count > 0 && bytes > room) break;
-      count += 1;
-    }
-    return this.#queue.splice(0, count);
   }
 
   #runOp(op: FileOp, isSizeRotation = false): void {
@@ -442,9 +362,7 @@ export class FileWriter {
     if (this.#closed) return null;
     if (!isSizeRotation && (await statFd(this.#fd)).size === 0) return null;
     const target = rotatedPath(this.path, new Date());
-    await new Promise<void>((resolve, reject) =>
-      rename(this.path, target, (error) => (error ? reject(error) : resolve())),
-    );
+    await renameFile(this.path, target);
     const fd = await openAppend(this.path);
     const old = this.#fd;
     this.#fd = fd;
@@ -469,54 +387,25 @@ export class FileWriter {
 
   async #reopenNow(): Promise<string | null> {
     if (this.#closed) return null;
-    const fd = await openAppend(this.path);
-    const old = this.#fd;
-    let before: Stats;
-    let after: Stats;
-    try {
-      [before, after] = await Promise.all([statFd(old), statFd(fd)]);
-    } catch (error) {
-      close(fd, () => undefined);
-      throw error;
-    }
+    const { fd, isReplaced, size } = await reopenAppend(this.path, this.#fd);
     this.#fd = fd;
-    close(old, () => undefined);
-    if (before.ino !== after.ino || before.dev !== after.dev) {
+    if (isReplaced) {
       // the old file was moved away: where to is unknown, so a tail stops at the new file
       this.#position.inFile = { out: 0, err: 0 };
       this.#position.previous = null;
     }
-    if (before.ino !== after.ino || before.dev !== after.dev || after.size < this.#position.endOffset) {
+    if (isReplaced || size < this.#position.endOffset) {
       this.#index?.reset();
-      this.#tornBytes = endsMidLine(this.path, after.size) ? 1 : 0;
+      this.#tornBytes = endsMidLine(this.path, size) ? 1 : 0;
     }
-    this.#position.endOffset = after.size;
+    this.#position.endOffset = size;
     this.#sizeRetryOffset = 0;
     return this.path;
   }
 
-  /** Writes all of `buffers`; `done` gets the error and the bytes written before it (all of them without one). */
-  #writeAll(
-    buffers: Buffer[],
-    done: (error: NodeJS.ErrnoException | null, written: number) => void,
-    written = 0,
-  ): void {
-    const total = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
-    this.#writev(this.#fd, buffers, (error, bytesWritten) => {
-      if (error) {
-        done(error, written);
-        return;
-      }
-      if (bytesWritten >= total) {
-        done(null, written + total);
-        return;
-      }
-      if (bytesWritten <= 0) {
-        done(new Error('the write made no progress'), written);
-        return;
-      }
-      this.#writeAll(remainingAfter(buffers, bytesWritten), done, written + bytesWritten);
-    });
+  /** Writes all of `buffers` to the file; `done` gets the error and the bytes written before it. */
+  #writeAll(buffers: Buffer[], done: (error: NodeJS.ErrnoException | null, written: number) => void): void {
+    writeAllBuffers(this.#writev, this.#fd, buffers, done);
   }
 
   #afterWrite(batch: QueuedWrite[], error: NodeJS.ErrnoException | null, written: number): void {
@@ -529,8 +418,7 @@ export class FileWriter {
       bytes += item.data.length;
       item.holder?.release();
       this.#settledLines += item.lines;
-      this.#position.written[item.stream] += item.lines;
-      this.#position.inFile[item.stream] += item.lines;
+      countWritten(this.#position, item.stream, item.lines);
     }
     if (this.#index) {
       let offset = this.#position.endOffset;
@@ -541,7 +429,7 @@ export class FileWriter {
     }
     this.#position.endOffset += bytes;
     this.#inFlight = false;
-    this.#settle(bytes);
+    this.#bytes.settle(bytes);
     this.#pump();
   }
 
@@ -559,8 +447,7 @@ export class FileWriter {
       const part = parts[i]!;
       if (part.bytes > 0) {
         this.#index?.note(start + offset, item.ts, item.startsRun);
-        this.#position.written[item.stream] += part.lines;
-        this.#position.inFile[item.stream] += part.lines;
+        countWritten(this.#position, item.stream, part.lines);
         kept = offset + part.bytes;
       }
       lost += item.lines - part.lines;
@@ -572,7 +459,7 @@ export class FileWriter {
     this.#position.endOffset = start + kept;
     const finish = (): void => {
       this.#inFlight = false;
-      this.#settle(offset);
+      this.#bytes.settle(offset);
       this.#onError?.(
         new VelosError(
           ErrorCodes.IO_ERROR,
@@ -588,7 +475,8 @@ export class FileWriter {
       finish();
       return;
     }
-    this.#cutTornLine(start + written, (isCut) => {
+    // still in flight: no rotation, reopen or truncation moves the descriptor meanwhile
+    cutTornLine(this.#fd, this.#position.endOffset, start + written, this.#ftruncate, (isCut) => {
       if (!isCut) {
         // it stays, at the end of the file: the next write ends it first
         this.#tornBytes = written - kept;
@@ -598,32 +486,14 @@ export class FileWriter {
     });
   }
 
-  /**
-   * Cuts the file back to `endOffset` (the end of its last whole line) if it ends at `fileEnd`, where
-   * the torn line after it ends. Runs while the failed write is still in flight, so no rotation,
-   * reopen or truncation moves the descriptor meanwhile; O_APPEND writes then go to the new end.
-   */
-  #cutTornLine(fileEnd: number, done: (isCut: boolean) => void): void {
-    const fd = this.#fd;
-    const endOffset = this.#position.endOffset;
-    fstat(fd, (statError, stats) => {
-      // another process appended to the file after the torn line: cutting would lose its lines
-      if (statError || stats.size !== fileEnd) {
-        done(false);
-        return;
-      }
-      this.#ftruncate(fd, endOffset, (error) => done(!error));
-    });
-  }
-
   /** Writes `batch` after the newline that ends the torn line at the end of the file. */
   #writeAfterTornLine(batch: QueuedWrite[]): void {
-    this.#writeAll([NEWLINE, ...joinAdjacent(batch)], (error, written) => {
+    this.#writeAll([TORN_LINE_END, ...joinAdjacent(batch)], (error, written) => {
       if (written > 0) {
         this.#tornBytes = 0;
-        this.#position.endOffset += NEWLINE.length;
+        this.#position.endOffset += TORN_LINE_END.length;
       }
-      this.#afterWrite(batch, error, Math.max(0, written - NEWLINE.length));
+      this.#afterWrite(batch, error, Math.max(0, written - TORN_LINE_END.length));
     });
   }
 
@@ -631,8 +501,7 @@ export class FileWriter {
     const truncations = this.#truncations;
     this.#truncations = [];
     const upToSeq = Math.max(...truncations.map((t) => t.upToSeq));
-    const discarded = this.#queue.filter((item) => item.seq <= upToSeq);
-    this.#queue = this.#queue.filter((item) => item.seq > upToSeq);
+    const discarded = takeUpToSeq(this.#queue, upToSeq);
     for (const item of discarded) {
       this.#settledLines += item.lines;
       item.holder?.release();
@@ -642,14 +511,9 @@ export class FileWriter {
       if (!error) {
         this.#index?.reset();
         this.#tornBytes = 0;
-        this.#position = {
-          endOffset: 0,
-          written: { out: 0, err: 0 },
-          inFile: { out: 0, err: 0 },
-          previous: null,
-        };
+        this.#position = startPosition(0);
       }
-      this.#settle(discarded.reduce((sum, item) => sum + item.data.length, 0));
+      this.#bytes.settle(discarded.reduce((sum, item) => sum + item.data.length, 0));
       const failure = error
         ? Promise.resolve(`cannot truncate ${this.path}: ${error.message}`)
         : this.#deleteRotated();
@@ -674,75 +538,4 @@ export class FileWriter {
       return `cannot delete the rotated files of ${this.path}: ${messageOf(error)}`;
     }
   }
-
-  #settle(bytes: number): void {
-    this.#queuedBytes -= bytes;
-    this.#settledBytes += bytes;
-    if (this.#waiters.length > 0) {
-      const ready = this.#waiters.filter((waiter) => waiter.target <= this.#settledBytes);
-      this.#waiters = this.#waiters.filter((waiter) => waiter.target > this.#settledBytes);
-      for (const waiter of ready) waiter.resolve();
-    }
-    if (this.#drainListeners.length > 0 && this.#queuedBytes <= this.#highWaterBytes / 2) {
-      const listeners = this.#drainListeners;
-      this.#drainListeners = [];
-      for (const listener of listeners) listener();
-    }
-  }
-}
-
-function statFd(fd: number): Promise<Stats> {
-  return new Promise((resolve, reject) =>
-    fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats))),
-  );
-}
-
-function openAppend(path: string): Promise<number> {
-  return new Promise((resolve, reject) =>
-    open(path, APPEND_NO_FOLLOW, FILE_MODE, (error, fd) =>
-      error ? reject(noFollowError(path, error)) : resolve(fd),
-    ),
-  );
-}
-
-/**
- * The buffers of `batch` for one writev: queued buffers that follow each other in memory (copies in one
- * block, batches in one slab of the ring) go out as one buffer, so the write passes a few buffers, not
- * one per read.
- */
-function joinAdjacent(batch: QueuedWrite[]): Buffer[] {
-  const buffers: Buffer[] = [];
-  let memory: ArrayBufferLike | null = null;
-  let start = 0;
-  let end = 0;
-  for (const { data } of batch) {
-    if (data.buffer === memory && data.byteOffset === end) {
-      end += data.length;
-      continue;
-    }
-    if (memory !== null) buffers.push(Buffer.from(memory, start, end - start));
-    memory = data.buffer;
-    start = data.byteOffset;
-    end = start + data.length;
-  }
-  if (memory !== null) buffers.push(Buffer.from(memory, start, end - start));
-  return buffers;
-}
-
-function remainingAfter(buffers: Buffer[], bytesWritten: number): Buffer[] {
-  let skip = bytesWritten;
-  const rest: Buffer[] = [];
-  for (const buffer of buffers) {
-    if (skip >= buffer.length) {
-      skip -= buffer.length;
-      continue;
-    }
-    rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
-    skip = 0;
-  }
-  return rest;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

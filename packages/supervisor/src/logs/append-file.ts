@@ -1,0 +1,60 @@
+import { close, fstat, open, rename, type Stats } from 'node:fs';
+import { APPEND_NO_FOLLOW, noFollowError } from '@velos/core';
+
+/** Mode of the log files a writer creates. */
+export const LOG_FILE_MODE = 0o640;
+
+/** The stats of an open descriptor. */
+export function statFd(fd: number): Promise<Stats> {
+  return new Promise((resolve, reject) =>
+    fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats))),
+  );
+}
+
+/** Opens (creates) `path` for appending without following a symlink at it. */
+export function openAppend(path: string): Promise<number> {
+  return new Promise((resolve, reject) =>
+    open(path, APPEND_NO_FOLLOW, LOG_FILE_MODE, (error, fd) =>
+      error ? reject(noFollowError(path, error)) : resolve(fd),
+    ),
+  );
+}
+
+/** The message of a thrown value. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Renames `path` to `target`. */
+export function renameFile(path: string, target: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    rename(path, target, (error) => (error ? reject(error) : resolve())),
+  );
+}
+
+/** A log file opened again at its path (see `reopenAppend`). */
+export interface Reopened {
+  fd: number;
+  /** The path now names another file than the old descriptor's (it was moved away, a new one created). */
+  isReplaced: boolean;
+  /** Bytes in the file at the path. */
+  size: number;
+}
+
+/**
+ * Opens `path` again for appending and closes `oldFd` once both are known; on a failure the old
+ * descriptor stays open and the new one is closed.
+ */
+export async function reopenAppend(path: string, oldFd: number): Promise<Reopened> {
+  const fd = await openAppend(path);
+  let before: Stats;
+  let after: Stats;
+  try {
+    [before, after] = await Promise.all([statFd(oldFd), statFd(fd)]);
+  } catch (error) {
+    close(fd, () => undefined);
+    throw error;
+  }
+  close(oldFd, () => undefined);
+  return { fd, isReplaced: before.ino !== after.ino || before.dev !== after.dev, size: after.size };
+}

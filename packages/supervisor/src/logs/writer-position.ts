@@ -1,0 +1,48 @@
+import type { LogStream } from './line-batch.js';
+
+/** Where a writer stands, consistent with the lines written so far. */
+export interface WriterPosition {
+  /** Offset after the last write in the current file. */
+  endOffset: number;
+  /** Lines written by stream since open or truncate, across rotations. */
+  written: Record<LogStream, number>;
+  /** Lines of `written` that went to the current file (the rest went to rotated files). */
+  inFile: Record<LogStream, number>;
+  /** The file the latest rotation renamed away (it may have been gzipped or pruned since), with its lines. */
+  previous: { path: string; lines: Record<LogStream, number> } | null;
+  /** Lines accepted by `write` since the writer was created: the sequence number of the next line. */
+  acceptedLines: number;
+  /** Lines of `acceptedLines` the writer is done with (written, failed or discarded by a truncate), in order. */
+  settledLines: number;
+}
+
+/** The file part of a position, which the writer keeps (the line counters it keeps apart). */
+export type FilePosition = Omit<WriterPosition, 'acceptedLines' | 'settledLines'>;
+
+/** The position of a file of `endOffset` bytes that no line was written to yet. */
+export function startPosition(endOffset: number): FilePosition {
+  return { endOffset, written: { out: 0, err: 0 }, inFile: { out: 0, err: 0 }, previous: null };
+}
+
+/** Counts `lines` of `stream` as written to the current file. */
+export function countWritten(position: FilePosition, stream: LogStream, lines: number): void {
+  position.written[stream] += lines;
+  position.inFile[stream] += lines;
+}
+
+/** A copy of `position` with the line counters, sharing nothing with it. */
+export function copyPosition(
+  position: FilePosition,
+  acceptedLines: number,
+  settledLines: number,
+): WriterPosition {
+  const { endOffset, written, inFile, previous } = position;
+  return {
+    endOffset,
+    written: { ...written },
+    inFile: { ...inFile },
+    previous: previous && { path: previous.path, lines: { ...previous.lines } },
+    acceptedLines,
+    settledLines,
+  };
+}
