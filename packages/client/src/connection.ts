@@ -8,7 +8,7 @@ import {
   VelosError,
 } from '@velos/core';
 import { encodeFrame, FrameDecoder } from '@velos/core/codec';
-import { StreamSubscription } from './stream-subscription.js';
+import { STREAM_MAX_QUEUED_ITEMS, StreamSubscription } from './stream-subscription.js';
 
 /**
  * What a `Connection` needs of its socket: net's `Socket`, or the handle socket of the CLI's quick paths
@@ -42,14 +42,22 @@ interface PendingRequest {
  * One open socket to the daemon: frames out, frames in, responses matched to requests by id.
  * Many requests and streams may be in flight at once; when the socket closes or the daemon
  * reports a bad frame (id 0), everything still pending is rejected.
+ *
+ * Flow control: a stream whose consumer is behind pauses the socket only while it is the one thing the
+ * connection carries (`velos logs -f` into a paused reader), so the daemon's bounded queues hold the rest.
+ * On a shared connection (the API server, MCP, `velos monit`) pausing would stall every other request
+ * and stream, so the socket keeps reading and the slow stream alone is ended with `SLOW_CONSUMER` once
+ * `STREAM_MAX_QUEUED_ITEMS` items wait unread.
  */
 export class Connection {
   private readonly decoder = new FrameDecoder();
   private readonly pending = new Map<number, PendingRequest>();
   private readonly streams = new Map<number, { cmd: string; subscription: StreamSubscription<unknown> }>();
   private readonly closeListeners: (() => void)[] = [];
-  /** Streams whose consumer is behind (`StreamSubscription` back-pressure): the socket is paused meanwhile. */
+  /** Streams whose consumer is behind (`StreamSubscription` back-pressure). */
   private readonly fullStreams = new Set<number>();
+  /** True while the socket is paused for the connection's only stream (see `updateFlow`). */
+  private isPaused = false;
   private nextId = 1;
   private closed = false;
   private socketError: NodeJS.ErrnoException | null = null;
@@ -163,18 +171,39 @@ export class Connection {
     });
   }
 
-  /**
-   * Pauses the socket while any stream's consumer is behind, so what the daemon sends waits in the
-   * socket (and the daemon's bounded queues) rather than in this process's memory.
-   */
   private onStreamFull(id: number, isFull: boolean): void {
-    const wasPaused = this.fullStreams.size > 0;
     if (isFull) this.fullStreams.add(id);
     else this.fullStreams.delete(id);
-    const isPaused = this.fullStreams.size > 0;
-    if (this.closed || isPaused === wasPaused) return;
-    if (isPaused) this.socket.pause();
+    this.updateFlow();
+  }
+
+  /**
+   * Pauses the socket while the connection's only stream is behind and nothing else is in flight, so
+   * what the daemon sends waits in the socket (and the daemon's bounded queues) rather than in this
+   * process's memory; reads again as soon as it caught up or anything else shares the connection.
+   */
+  private updateFlow(): void {
+    if (this.closed) return;
+    const shouldPause = this.fullStreams.size > 0 && this.streams.size === 1 && this.pending.size === 0;
+    if (shouldPause === this.isPaused) return;
+    this.isPaused = shouldPause;
+    if (shouldPause) this.socket.pause();
     else this.socket.resume();
+  }
+
+  /** Ends a stream too far behind on a shared connection: its consumer gets `SLOW_CONSUMER` after its queue. */
+  private dropSlow(id: number, cmd: string, stream: StreamSubscription<unknown>): void {
+    this.streams.delete(id);
+    this.fullStreams.delete(id);
+    this.updateRef();
+    this.send(this.nextId++, CANCEL_COMMAND, { id }, () => {});
+    stream.fail(
+      new VelosError(
+        ErrorCodes.SLOW_CONSUMER,
+        `the "${cmd}" stream was ended: its reader fell more than ${STREAM_MAX_QUEUED_ITEMS} batches behind on a connection shared with other requests`,
+        { data: { maxQueued: STREAM_MAX_QUEUED_ITEMS } },
+      ),
+    );
   }
 
   /** `onWriteError`: the frame's own write failed, so the daemon never read the request. */
@@ -238,10 +267,12 @@ export class Connection {
       }
       return;
     }
-    const stream = this.streams.get(id)?.subscription;
-    if (!stream) return; // a late frame of a cancelled stream or a timed-out request
+    const entry = this.streams.get(id);
+    if (!entry) return; // a late frame of a cancelled stream or a timed-out request
+    const stream = entry.subscription;
     if (status === 'stream') {
       stream.push(payload);
+      if (stream.queued > STREAM_MAX_QUEUED_ITEMS && !this.isPaused) this.dropSlow(id, entry.cmd, stream);
       return;
     }
     this.streams.delete(id);
@@ -289,10 +320,12 @@ export class Connection {
   }
 
   // Hold the event loop open only while something is awaited, so an idle client never keeps a process alive.
+  // Every change of what is in flight passes here, so the flow control is re-decided too.
   private updateRef(): void {
     if (this.closed) return;
     if (this.pending.size > 0 || this.streams.size > 0) this.socket.ref();
     else this.socket.unref();
+    this.updateFlow();
   }
 }
 

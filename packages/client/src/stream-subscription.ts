@@ -12,6 +12,12 @@ interface Waiter<T> {
 export const STREAM_HIGH_WATER_ITEMS = 4;
 /** Items queued unread at or under which a full subscription lets its connection read again. */
 export const STREAM_LOW_WATER_ITEMS = 1;
+/**
+ * Items queued unread past which a subscription on a shared connection (other streams or requests in
+ * flight, so the socket is not paused for it) is ended with `SLOW_CONSUMER`: memory stays bounded and
+ * the others are never stalled by it.
+ */
+export const STREAM_MAX_QUEUED_ITEMS = 64;
 
 /**
  * A push-fed `Subscription`: the connection pushes items, ends or fails it; the consumer iterates
@@ -20,7 +26,9 @@ export const STREAM_LOW_WATER_ITEMS = 1;
  * Back-pressure: once `STREAM_HIGH_WATER_ITEMS` items wait unread (the consumer is slower than the
  * daemon: a `velos logs -f` whose stdout is full), `onFull(true)` asks the connection to stop reading
  * its socket, so the daemon's own slow-reader limits apply instead of this queue growing without
- * bound; `onFull(false)` once the consumer has caught up (or the stream is over).
+ * bound; `onFull(false)` once the consumer has caught up (or the stream is over). The connection
+ * pauses only while that stream is all it carries; a shared one bounds the queue instead
+ * (`STREAM_MAX_QUEUED_ITEMS`, see connection.ts).
  */
 export class StreamSubscription<T> implements Subscription<T> {
   private readonly queue: T[] = [];
@@ -42,6 +50,11 @@ export class StreamSubscription<T> implements Subscription<T> {
   /** True while the consumer is behind: `STREAM_HIGH_WATER_ITEMS` items wait, until it caught up. */
   get isBehind(): boolean {
     return this.isFull;
+  }
+
+  /** Items delivered but not read yet. */
+  get queued(): number {
+    return this.queue.length;
   }
 
   /** Delivers one item to the consumer. */

@@ -20,6 +20,8 @@ export const ErrorCodes = {
   /** The daemon is at a capacity limit (connections, buffered frames, open streams); retry later. */
   BUSY: 'BUSY',
   CANCELLED: 'CANCELLED',
+  /** A stream subscriber fell too far behind on a connection shared with others; its stream was ended. */
+  SLOW_CONSUMER: 'SLOW_CONSUMER',
   TIMEOUT: 'TIMEOUT',
   STATE_CORRUPT: 'STATE_CORRUPT',
   IO_ERROR: 'IO_ERROR',
