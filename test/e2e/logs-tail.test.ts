@@ -113,4 +113,25 @@ describe('velos logs --raw', () => {
       killPid(follower.pid);
     }
   });
+
+  it('prints them as they are from a search too (--grep, --since)', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/invalid-utf8.js', '--name', 'bad'], { home });
+    await waitFor(() => readLines(outLog(home, 'bad')).length === 2, { message: 'the lines written' });
+    const bad = Buffer.concat([
+      Buffer.from('bad '),
+      Buffer.from([0xff, 0xfe, 0x20, 0xc3, 0x28]),
+      Buffer.from(' end\n'),
+    ]);
+    const search = (flags: string[]) =>
+      run(process.execPath, [VELOS_BIN, 'logs', 'bad', '--raw', ...flags], {
+        env: { ...process.env, VELOS_HOME: home },
+        encoding: 'buffer',
+      });
+    const grep = await search(['--grep', 'end$']);
+    const expected = Buffer.concat([bad, Buffer.from('good \u00fc \ufffd end\n')]);
+    expect(grep.stdout.equals(expected), grep.stdout.toString('hex')).toBe(true);
+    const since = await search(['--since', '1h']);
+    expect(since.stdout.equals(expected), since.stdout.toString('hex')).toBe(true);
+  });
 });

@@ -24,7 +24,10 @@ export interface LogsQuery {
 }
 
 /** Parameters of `logs.search`. */
-export type LogsSearchRequest = LogsQuery;
+export interface LogsSearchRequest extends LogsQuery {
+  /** Lines that are not valid UTF-8 also carry their bytes (`LogLine.bytes`), plain log files only (see `LogsRequest.withBytes`). */
+  withBytes?: boolean;
+}
 
 /** What a query read, and whether its time budget stopped it early. */
 export interface LogsScanInfo {

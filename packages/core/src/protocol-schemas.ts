@@ -279,7 +279,7 @@ export const requestSchemas = lazyEntries({
   describe: () => z.object({ target }),
   logs: logsRequest,
   'logs.follow': logsRequest,
-  'logs.search': () => z.object(logsQuery()),
+  'logs.search': () => z.object({ ...logsQuery(), withBytes: z.optional(z.boolean()) }),
   'logs.analyze': () =>
     z.object({
       ...logsQuery(),

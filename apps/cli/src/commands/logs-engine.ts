@@ -4,6 +4,7 @@ import {
   type LogsAnalyzeRequest,
   type LogsAnalyzeResult,
   type LogsQuery,
+  type LogsSearchRequest,
   type LogsSearchResult,
   parseDurationMs,
   renameField,
@@ -13,7 +14,7 @@ import { toAiLogLine } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { escapeControlChars, formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
-import { timestampOf } from './logs.js';
+import { rawBytes, timestampOf } from './logs.js';
 
 const VIEWS = ['summary', 'patterns', 'dedupe', 'anomalies'] as const;
 const LEVELS: readonly LogLevelName[] = ['fatal', 'error', 'warn', 'info', 'debug'];
@@ -54,7 +55,10 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
   if (view === undefined) {
     if (input.options.period !== undefined)
       throw invalid('--period goes with --summary, --patterns, --dedupe or --anomalies');
-    const result = await client.searchLogs(query).catch(asFlagError);
+    const search: LogsSearchRequest = { ...query };
+    // --raw prints the bytes an app wrote that are not valid UTF-8 as they are, as plain `velos logs` does
+    if (ctx.mode === 'text' && input.options.raw === true) search.withBytes = true;
+    const result = await client.searchLogs(search).catch(asFlagError);
     await printSearch(ctx, input, result);
     return;
   }
@@ -143,13 +147,13 @@ async function printSearch(
   const isEscaped = ctx.isTTY && !isRaw;
   const stamp = format === 'json' ? null : await timestampOf(input);
   if (result.lines.length > 0) {
-    const text = result.lines
-      .map((line) => {
-        const formatted = formatLogLine(line, format, ctx.colors, isEscaped);
-        return stamp ? `${stamp.format(line.ts)} ${formatted}` : formatted;
-      })
-      .join('\n');
-    process.stdout.write(`${text}\n`);
+    const texts = result.lines.map((line) => {
+      const formatted = formatLogLine(line, format, ctx.colors, isEscaped);
+      return stamp ? `${stamp.format(line.ts)} ${formatted}` : formatted;
+    });
+    if (format === 'raw' && result.lines.some((line) => line.bytes !== undefined)) {
+      process.stdout.write(rawBytes(result.lines, texts, stamp));
+    } else process.stdout.write(`${texts.join('\n')}\n`);
   }
   if (ctx.mode === 'json') return;
   if (result.cut)

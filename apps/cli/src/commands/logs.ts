@@ -68,7 +68,11 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
 }
 
 /** `--raw` output of `lines` (formatted as `texts`): a line the daemon sent the bytes of is printed as those bytes. */
-function rawBytes(lines: LogLine[], texts: string[], stamp: { format(ts: number): string } | null): Buffer {
+export function rawBytes(
+  lines: LogLine[],
+  texts: string[],
+  stamp: { format(ts: number): string } | null,
+): Buffer {
   const parts = lines.map((line, index) => {
     if (line.bytes === undefined) return Buffer.from(`${texts[index]}\n`);
     const prefix = stamp ? `${stamp.format(line.ts)} ` : '';

@@ -8,8 +8,10 @@ import {
 } from '@velos/log-engine';
 import { MAX_LOG_ANSWER_BYTES } from '../logs/answer-budget.js';
 import { createDateFormat } from '../logs/date-format.js';
+import { bytesUnlessUtf8 } from '../logs/line-batch.js';
 import { createLineDecoder, type DecodedLine } from '../logs/line-format.js';
 import { logLineBytes } from '../logs/log-line-bytes.js';
+import { bytesOfText } from '../logs/log-tail-files.js';
 import { compileGrep } from './grep-pattern.js';
 import { hasStream, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
@@ -24,7 +26,7 @@ export const DEFAULT_SEARCH_LIMIT = 100;
  * forward, and reading stops once older files cannot hold newer matches; at most 10 s of reading. Lines
  * of the out and err files are merged in arrival order as the time index tells it (`orderTime`: a
  * whole-second time prefix does not put a second's out lines before its err lines); each shows its
- * own time.
+ * own time. `withBytes`: lines of plain (not JSON) files that are not valid UTF-8 carry their bytes.
  */
 export async function searchLogs(
   target: LogQueryTarget,
@@ -34,6 +36,8 @@ export async function searchLogs(
   const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
   const range = { since: request.since, until: request.until, deadline: Date.now() + LOG_QUERY_BUDGET_MS };
   const classify = request.level === undefined ? undefined : createClassifier();
+  // JSON Lines hold text only: their bytes are not the app's
+  const keepBytes = request.withBytes === true && target.format !== 'json';
   const decode = createLineDecoder({ format: target.format, dateFormat: target.dateFormat });
   // JSON records hold milliseconds; a time prefix what its format prints
   const resolutionMs =
@@ -90,6 +94,11 @@ export async function searchLogs(
       };
       if (decoded.lvl !== undefined) line.lvl = decoded.lvl;
       if (decoded.fields !== undefined) line.fields = decoded.fields;
+      if (keepBytes) {
+        const bytes = bytesUnlessUtf8(text, data.subarray(start, end));
+        const body = bytes === undefined ? undefined : bytesOfText(text, decoded.line, bytes);
+        if (body !== undefined) line.bytes = body;
+      }
       found.push({ line, order: orderTime(decoded.ts, ts, resolutionMs) });
       if (found.length > limit * 2) found.splice(0, found.length - limit);
     });

@@ -205,7 +205,7 @@ async function orderFound(
 }
 
 /** The bytes of the part of `text` that `decoded` is (a date prefix taken off), from the line's `bytes`. */
-function bytesOfText(text: string, decoded: string, bytes: Buffer): Buffer | undefined {
+export function bytesOfText(text: string, decoded: string, bytes: Buffer): Buffer | undefined {
   if (decoded === text) return bytes;
   if (!text.endsWith(decoded)) return undefined;
   return bytes.subarray(Buffer.byteLength(text.slice(0, text.length - decoded.length)));

@@ -81,3 +81,42 @@ describe('orderTime', () => {
     expect(orderTime(1007, 1234, 1)).toBe(1007);
   });
 });
+
+describe('searchLogs withBytes', () => {
+  /** An app whose out file holds a valid line, an invalid UTF-8 one and a valid one, behind `prefix`. */
+  function mixed(name: string, prefix: string): LogQueryTarget {
+    const outPath = join(dir, `${name}-out.log`);
+    const invalid = Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe, 0x20, 0x6d, 0x61, 0x74, 0x63, 0x68]);
+    writeFileSync(
+      outPath,
+      Buffer.concat([
+        Buffer.from(`${prefix}ok match\n${prefix}`),
+        invalid,
+        Buffer.from(`\r\n${prefix}é match\n`),
+      ]),
+    );
+    return {
+      name,
+      id: 0,
+      outPath,
+      errPath: join(dir, `${name}-err.log`),
+      format: 'raw' as LogQueryTarget['format'],
+      ...(prefix === '' ? {} : { dateFormat: 'YYYY-MM-DD HH:mm:ss' }),
+      hasLiveEngine: true,
+      flushTimeIndex: () => {},
+    };
+  }
+
+  for (const prefix of ['', '2026-12-03 10:00:00 ']) {
+    it(`gives the bytes of lines that are not valid UTF-8, only those (${prefix === '' ? 'no prefix' : 'time prefix'})`, async () => {
+      const target = mixed(`bytes-${prefix.length}`, prefix);
+      const found = await searchLogs(target, { target: target.name, grep: 'match', withBytes: true });
+      expect(found.lines.map((l) => l.line)).toEqual(['ok match', 'bad\uFFFD\uFFFD match', 'é match']);
+      expect(
+        found.lines.map((l) => (l.bytes === undefined ? undefined : Buffer.from(l.bytes).toString('hex'))),
+      ).toEqual([undefined, '626164fffe206d61746368', undefined]);
+      const plain = await searchLogs(target, { target: target.name, grep: 'match' });
+      expect(plain.lines.some((l) => l.bytes !== undefined)).toBe(false);
+    });
+  }
+});
