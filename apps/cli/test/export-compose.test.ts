@@ -1,4 +1,5 @@
-import { basename, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FIXTURE_CONFIGS, loadSpecs, runExport, warnings } from './export-helpers.js';
@@ -110,7 +111,13 @@ describe('velos export compose', () => {
         spec.dependsOn.length === 0
           ? undefined
           : Object.fromEntries(
-              spec.dependsOn.map((dep) => [dep.name, { condition: CONDITIONS[dep.condition] }]),
+              spec.dependsOn.map((dep) => {
+                const target = specs.find((other) => other.name === dep.name);
+                const checked = target?.readinessProbe ?? target?.livenessProbe;
+                const condition =
+                  dep.condition === 'healthy' && checked === undefined ? 'started' : dep.condition;
+                return [dep.name, { condition: CONDITIONS[condition] }];
+              }),
             ),
       );
     }
@@ -140,5 +147,32 @@ describe('velos export compose', () => {
     const withBuild = await runExport(scratch, 'compose', config, ['--lossy', '--build', dir]);
     const built = parse(withBuild.files.get('compose.yaml') ?? '') as { services: Record<string, Service> };
     expect(Object.values(built.services).map((s) => s.build)).toEqual(Array(4).fill(dir));
+  });
+
+  it('waits for service_healthy only on a dependency that has a healthcheck, else service_started', async () => {
+    const config = join(scratch.dir(), 'velos.yaml');
+    writeFileSync(
+      config,
+      [
+        'apps:',
+        '  - name: db',
+        '    script: node db.js',
+        '  - name: api',
+        '    script: node api.js',
+        '    readiness_probe: { exec: "true" }',
+        '  - name: web',
+        '    script: node web.js',
+        '    depends_on: { db: healthy, api: healthy }',
+        '',
+      ].join('\n'),
+    );
+    const run = await runExport(scratch, 'compose', config, ['--lossy']);
+    expect(run.code, run.stderr).toBe(0);
+    const { services } = parse(run.files.get('compose.yaml') ?? '') as { services: Record<string, Service> };
+    expect(services.web?.depends_on).toEqual({
+      db: { condition: 'service_started' },
+      api: { condition: 'service_healthy' },
+    });
+    expect(services.db?.healthcheck).toBeUndefined();
   });
 });

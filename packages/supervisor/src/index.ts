@@ -1,4 +1,4 @@
-export { instanceEnv } from './cluster/instance-env.js';
+export { instanceEnv } from '@velos/core';
 export { DAEMON_LOG_FILE, type DaemonOptions, PID_FILE, runDaemon, SOCKET_FILE } from './daemon.js';
 export type { DaemonExtension, DaemonExtensionHost } from './daemon-extensions.js';
 export { createLiveEngines } from './log-insights/live-engines.js';

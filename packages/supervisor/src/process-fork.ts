@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { instanceEnv } from './cluster/instance-env.js';
+import { instanceEnv } from '@velos/core';
 import { wantsForkIpc, withIpc } from './fork-ipc.js';
 import { prepareWatchdogLogDir } from './inactivity/inactivity-watchdog.js';
 import { type ChildStdio, childStdio } from './orphans/fifo-stdio.js';

@@ -1,5 +1,4 @@
-import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
-import { incrementVarProblem } from './cluster/instance-env.js';
+import { type AppSpec, ErrorCodes, incrementVarProblem, VelosError } from '@velos/core';
 import { isActive } from './process-record.js';
 import type { ProcessTable } from './process-table.js';
 import { resolveCommand } from './resolve-command.js';

@@ -1,6 +1,5 @@
-import { maskEnv } from '@velos/core';
+import { instanceEnv, maskEnv } from '@velos/core';
 import { toAiEnv } from '@velos/core/ai';
-import { instanceEnv } from '@velos/supervisor';
 import type { CommandContext } from '../context.js';
 
 /**

@@ -31,10 +31,11 @@ export function composeDocument(
   options: ExportOptions,
 ): Record<string, unknown> {
   const names = new Set(specs.map((spec) => spec.name));
+  const checked = new Set(specs.filter(hasHealthcheck).map((spec) => spec.name));
   const services: Record<string, unknown> = {};
   for (const spec of specs) {
     noteVelosOnly(report, spec);
-    services[serviceName(spec.name)] = composeService(spec, names, report, options);
+    services[serviceName(spec.name)] = composeService(spec, names, checked, report, options);
   }
   return { services };
 }
@@ -52,6 +53,7 @@ export async function exportCompose(
 function composeService(
   spec: AppSpec,
   names: Set<string>,
+  checked: Set<string>,
   report: LossyReport,
   options: ExportOptions,
 ): Record<string, unknown> {
@@ -77,7 +79,7 @@ function composeService(
   service.restart = restartPolicy(spec, report);
   service.stop_signal = spec.stopSignal;
   service.stop_grace_period = composeDuration(spec.killTimeoutMs);
-  const probe = spec.readinessProbe ?? spec.livenessProbe;
+  const probe = healthProbe(spec);
   if (probe !== undefined) service.healthcheck = healthcheck(app, probe, report);
   if (spec.livenessProbe !== undefined) {
     report.lossy(
@@ -87,7 +89,7 @@ function composeService(
       'run an autoheal container, or Swarm/Kubernetes, which restart unhealthy containers',
     );
   }
-  const dependsOn = dependencies(spec, names, report);
+  const dependsOn = dependencies(spec, names, checked, report);
   if (Object.keys(dependsOn).length > 0) service.depends_on = dependsOn;
   const deploy: Record<string, unknown> = { replicas: spec.instances };
   if (spec.maxMemoryBytes !== undefined) {
@@ -165,7 +167,21 @@ function healthcheck(app: string, probe: ProbeSpec, report: LossyReport): Record
   return { test: ['CMD', 'curl', '-fsS', '-o', '/dev/null', literal(probe.url)], ...timing };
 }
 
-function dependencies(spec: AppSpec, names: Set<string>, report: LossyReport): Record<string, unknown> {
+/** The probe that becomes the service's healthcheck: the readiness probe, else the liveness probe. */
+function healthProbe(spec: AppSpec): ProbeSpec | undefined {
+  return spec.readinessProbe ?? spec.livenessProbe;
+}
+
+function hasHealthcheck(spec: AppSpec): boolean {
+  return healthProbe(spec) !== undefined;
+}
+
+function dependencies(
+  spec: AppSpec,
+  names: Set<string>,
+  checked: Set<string>,
+  report: LossyReport,
+): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const dep of spec.dependsOn) {
     if (!names.has(dep.name)) {
@@ -177,7 +193,10 @@ function dependencies(spec: AppSpec, names: Set<string>, report: LossyReport): R
       );
       continue;
     }
-    result[serviceName(dep.name)] = { condition: CONDITIONS[dep.condition] };
+    // Velos counts an app without a probe as healthy once it runs; Compose would wait forever for
+    // the health of a service that has no healthcheck, so that wait is `service_started`.
+    const condition = dep.condition === 'healthy' && !checked.has(dep.name) ? 'started' : dep.condition;
+    result[serviceName(dep.name)] = { condition: CONDITIONS[condition] };
   }
   return result;
 }

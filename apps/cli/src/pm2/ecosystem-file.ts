@@ -110,6 +110,8 @@ export function ensureLogDirs(specs: AppSpec[]): void {
   for (const spec of specs) {
     for (const path of [spec.outFile, spec.errFile, spec.logFile]) {
       if (path === undefined) continue;
+      checkNotProc(spec.name, path);
+      if (statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) continue;
       try {
         mkdirSync(dirname(path), { recursive: true });
       } catch {
@@ -117,6 +119,19 @@ export function ensureLogDirs(specs: AppSpec[]): void {
       }
     }
   }
+}
+
+/**
+ * A log file under /proc is refused: it would be the daemon's own entry, not this terminal's, and
+ * Node's recursive mkdir never returns for a missing directory there.
+ */
+function checkNotProc(app: string, path: string): void {
+  const absolute = resolve(path);
+  if (absolute !== '/proc' && !absolute.startsWith('/proc/')) return;
+  throw new VelosError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `${app}: log file ${path} is under /proc, which the daemon cannot write logs into; use a file, or /dev/null`,
+  );
 }
 
 function loadFailure(cause: unknown, file: string): string {

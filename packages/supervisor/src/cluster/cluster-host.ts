@@ -1,4 +1,4 @@
-import { APP_DEFAULTS } from '@velos/core';
+import { APP_DEFAULTS, instanceEnv } from '@velos/core';
 import type { ForkChannel } from '../fork-ipc.js';
 import type { PrimaryEntry } from '../orphans/primary-registry.js';
 import { isPidAlive, readProcStat } from '../proc-scan.js';
@@ -9,7 +9,6 @@ import { stopTree } from '../tree-stop.js';
 import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
 import { ClusterPrimary } from './cluster-primary.js';
 import { clusterCommand } from './exec-mode.js';
-import { instanceEnv } from './instance-env.js';
 import type { PrimaryLink } from './primary-link.js';
 import {
   type CandidateFailure,

@@ -1,4 +1,4 @@
-import type { AppSpec } from '@velos/core';
+import type { AppSpec } from './app-spec.js';
 
 /** What a process's environment depends on besides its app's spec. */
 export interface InstanceIdentity {
