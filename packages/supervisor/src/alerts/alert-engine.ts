@@ -102,20 +102,24 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
         let sampled: SampledProcess[] | null = null;
         const processes = (): SampledProcess[] => (sampled ??= host.processes());
         const sends: [RuleState, InstanceState, Exclude<Transition, null>][] = [];
+        let isPhaseChanged = false;
         for (const state of states.values()) {
           const active = state.tracker.evaluate(now, processes);
           const keys = new Set([...state.instances.keys(), ...active.keys()]);
           for (const key of keys) {
             const instance = state.instances.get(key) ?? newInstance(key, now);
             state.instances.set(key, instance);
+            const phase = instance.phase;
             const transition = step(state.rule, instance, active.get(key) ?? null, now);
             if (transition) sends.push([state, instance, transition]);
+            if (instance.phase !== phase) isPhaseChanged = true;
             if (instance.phase === 'ok') state.instances.delete(key);
           }
           trimResolved(state);
         }
         for (const [state, instance, transition] of sends) notify(state, instance, transition, now);
-        if (sends.length > 0) persistence.save(states.values());
+        // pending alerts are saved too (entering and leaving pending sends nothing)
+        if (sends.length > 0 || isPhaseChanged) persistence.save(states.values());
       } while (isAgain);
     } finally {
       isEvaluating = false;

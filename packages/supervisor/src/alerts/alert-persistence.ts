@@ -10,13 +10,13 @@ import {
   writeAlertState,
 } from './alert-state-store.js';
 
-/** Keeps the firing alerts in `alert-state.json` for the next daemon, and gives them back to it. */
+/** Keeps the firing and pending alerts in `alert-state.json` for the next daemon, and gives them back to it. */
 export interface AlertPersistence {
   /** At the daemon's start, before any rule: reads the file (an unusable one is logged and ignored). */
   load(): void;
   /** Gives a rule just added the alerts it had firing under the previous daemon, if it is the same rule. */
   claim(state: RuleState): void;
-  /** Writes the file when the firing alerts of `states` changed since the last write. */
+  /** Writes the file when the firing or pending alerts of `states` changed since the last write. */
   save(states: Iterable<RuleState>): void;
   /** Ends the start: saved alerts no rule took (removed or changed meanwhile) are dropped, and saved so. */
   end(states: Iterable<RuleState>): void;
@@ -69,11 +69,18 @@ export function createAlertPersistence(home: string, log: (line: string) => void
         return;
       }
       const now = Date.now();
+      let pending = 0;
       for (const alert of saved.alerts) {
         state.instances.set(alert.key, restoredInstance(alert));
-        state.tracker.restore(alert.key, alert.message, now);
+        // a pending one is not vouched for: the new daemon's own first reading must find it still holding
+        if (alert.phase === 'pending') pending += 1;
+        if (alert.phase !== 'pending' || state.tracker.isSampled)
+          state.tracker.restore(alert.key, alert.message, now);
       }
-      log(`alerts: rule ${name}: ${saved.alerts.length} firing alert(s) restored (${keys})`);
+      const firing = saved.alerts.length - pending;
+      log(
+        `alerts: rule ${name}: ${firing} firing alert(s)${pending > 0 ? ` and ${pending} pending` : ''} restored (${keys})`,
+      );
     },
 
     save,

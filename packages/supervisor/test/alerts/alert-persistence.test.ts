@@ -290,6 +290,48 @@ describe('firing alerts across daemons (alert-state.json)', () => {
     expect(savedState(home).rules).toEqual({});
   });
 
+  it('a pending alert goes on waiting for `for` under the next daemon, or drops when no longer true', async () => {
+    const home = tempHome();
+    const api: SampledProcess = {
+      id: 0,
+      name: 'api',
+      namespace: 'default',
+      status: 'online',
+      memory: 500 * MB,
+      cpu: 0,
+    };
+    const forMs = 400;
+    const first = daemonOn(home, [api]);
+    first.engine.add(rule('mem', { kind: 'memory', aboveBytes: 100 * MB }, { forMs }));
+    expect(first.engine.list()[0]).toMatchObject({ phase: 'pending' });
+    const activeSince = (savedState(home).rules.mem!.alerts[0] as { activeSince?: number }).activeSince!;
+    expect(savedState(home).rules.mem!.alerts[0]).toMatchObject({ key: 'api', phase: 'pending' });
+    expect(statSync(join(home, STATE_FILE)).mode & 0o777).toBe(0o600);
+    first.stop();
+
+    const processes: SampledProcess[] = [{ ...api, memory: 0, isMemoryKnown: false }];
+    const next = restartOn(home, processes);
+    next.engine.endRestore();
+    expect(next.engine.list()[0]).toMatchObject({ phase: 'pending' });
+    processes[0] = { ...api, memory: 600 * MB, isMemoryKnown: true };
+    await waitFor(() => next.alerts.length > 0, 'the pending alert to fire', 5000);
+    // it fired `for` after the condition began under the first daemon, not `for` after the restart
+    expect(kinds(next.alerts)).toEqual(['alert.firing:mem:api']);
+    expect(next.alerts[0]!.at - activeSince).toBeLessThan(forMs * 2);
+    next.stop();
+
+    // pending again, then found false by the next daemon's first reading: it drops, and so does the file
+    const home2 = tempHome();
+    const third = daemonOn(home2, [api]);
+    third.engine.add(rule('mem', { kind: 'memory', aboveBytes: 100 * MB }, { forMs: 60_000 }));
+    third.stop();
+    const fourth = restartOn(home2, [{ ...api, memory: 50 * MB }]);
+    fourth.engine.endRestore();
+    expect(fourth.engine.list()[0]).toMatchObject({ phase: 'ok' });
+    expect(savedState(home2).rules).toEqual({});
+    expect(fourth.alerts).toEqual([]);
+  });
+
   it('ignores an unusable file with a daemon.log line and replaces it', () => {
     for (const garbage of [
       '{"version": 1, "rules": {"r": {"fingerprint": 5}}',
