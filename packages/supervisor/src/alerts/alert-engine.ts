@@ -13,6 +13,7 @@ import { channelKey } from './alert-delivery.js';
 import { channelsOf, createNotifier, type RuleState } from './alert-notifier.js';
 import { createAlertPersistence } from './alert-persistence.js';
 import { type InstanceState, newInstance, step, type Transition } from './alert-state.js';
+import { firingAlertsFromEvents } from './alert-state-from-events.js';
 import { readAlerts, writeAlerts } from './alert-store.js';
 import { createTracker, type SampledProcess } from './condition-tracker.js';
 import { type ComponentHealth, createDeliveryHealth } from './delivery-health.js';
@@ -62,7 +63,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
   const transientSources = new Set<string>();
   const health = createDeliveryHealth();
   const { notify, send } = createNotifier({ bus: host.bus, log: host.log, health });
-  const persistence = createAlertPersistence(host.home, host.log);
+  const persistence = createAlertPersistence(host.home, host.log, () => firingAlertsFromEvents(host.bus));
   let timer: NodeJS.Timeout | null = null;
   let isEvaluating = false;
   let isAgain = false;

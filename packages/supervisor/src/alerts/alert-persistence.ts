@@ -1,7 +1,8 @@
+import { ALERT_STATE_FILE } from './alert-files.js';
 import type { RuleState } from './alert-notifier.js';
 import {
+  ANY_FINGERPRINT,
   alertStateText,
-  EMPTY_ALERT_STATE,
   readAlertState,
   restoredInstance,
   ruleFingerprint,
@@ -22,12 +23,22 @@ export interface AlertPersistence {
   end(states: Iterable<RuleState>): void;
 }
 
-/** Creates the persistence of a home's firing alerts; every problem goes to `log` (daemon.log). */
-export function createAlertPersistence(home: string, log: (line: string) => void): AlertPersistence {
+/**
+ * Creates the persistence of a home's firing alerts; every problem goes to `log` (daemon.log).
+ * `firingFromEvents` stands in for a missing file (see `load`).
+ */
+export function createAlertPersistence(
+  home: string,
+  log: (line: string) => void,
+  firingFromEvents: () => Map<string, SavedRuleAlerts> = () => new Map(),
+): AlertPersistence {
   /** Saved firing alerts by rule name, until a rule takes them or `end`. */
   let restored = new Map<string, SavedRuleAlerts>();
-  /** The file as last written or read (null: unusable, rewritten at the next save). */
-  let savedText: string | null = EMPTY_ALERT_STATE;
+  /**
+   * The file as last written or read (null: missing or unusable, written at the next save, so that a
+   * missing file means a home where no daemon of this version had a rule).
+   */
+  let savedText: string | null = null;
   let isFailing = false;
 
   const save = (states: Iterable<RuleState>): void => {
@@ -54,6 +65,14 @@ export function createAlertPersistence(home: string, log: (line: string) => void
         log(`alerts: ${read.problem}; firing alerts start afresh (one still holding is sent again)`);
       restored = read.rules;
       savedText = read.text;
+      // `velos update` from a version without the file: its alert events tell what was firing
+      if (read.isMissing) {
+        restored = firingFromEvents();
+        if (restored.size > 0) {
+          const count = [...restored.values()].reduce((sum, entry) => sum + entry.alerts.length, 0);
+          log(`alerts: no ${ALERT_STATE_FILE}; ${count} firing alert(s) read back from the event log`);
+        }
+      }
     },
 
     claim(state) {
@@ -62,7 +81,7 @@ export function createAlertPersistence(home: string, log: (line: string) => void
       if (!saved) return;
       restored.delete(name);
       const keys = saved.alerts.map((alert) => alert.key).join(', ');
-      if (saved.fingerprint !== ruleFingerprint(state.rule)) {
+      if (saved.fingerprint !== ANY_FINGERPRINT && saved.fingerprint !== ruleFingerprint(state.rule)) {
         log(
           `alerts: rule ${name} changed while the daemon was away; its firing alerts (${keys}) start afresh`,
         );

@@ -30,9 +30,11 @@ export interface SavedRuleAlerts {
 /** What `readAlertState` found: the alerts by rule name, and the file's text as this version writes it. */
 export interface ReadAlertState {
   rules: Map<string, SavedRuleAlerts>;
-  /** Null when the file was unusable (`problem` says why): the next save rewrites it. */
+  /** Null when the file was unusable (`problem` says why) or missing: the next save rewrites it. */
   text: string | null;
   problem?: string;
+  /** No file: no daemon of this version ran a rule here (or a daemon of an earlier version did). */
+  isMissing?: boolean;
 }
 
 /** A rule's firing alerts and definition, as the engine holds them. */
@@ -50,8 +52,8 @@ export const MAX_ALERT_STATE_BYTES = 2 * 1024 * 1024;
 const MAX_KEY_CHARS = 256;
 const MAX_FINGERPRINT_CHARS = 128;
 
-/** The file's text when nothing fires (what a missing file stands for). */
-export const EMPTY_ALERT_STATE = textOf(new Map());
+/** The fingerprint of alerts read from the event log, which does not say: any rule of their name takes them. */
+export const ANY_FINGERPRINT = '';
 
 /**
  * Identifies a rule's definition (every field, whatever order its keys came in): saved alerts are
@@ -124,7 +126,7 @@ export function restoredInstance(saved: SavedAlert): InstanceState {
   };
 }
 
-/** Reads the home's state file; a missing one is empty, an unusable one is empty with a `problem`. */
+/** Reads the home's state file; a missing one is empty and `isMissing`, an unusable one is empty with a `problem`. */
 export function readAlertState(home: string): ReadAlertState {
   const path = join(home, ALERT_STATE_FILE);
   let text: string;
@@ -134,7 +136,7 @@ export function readAlertState(home: string): ReadAlertState {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { rules: new Map(), text: EMPTY_ALERT_STATE };
+      return { rules: new Map(), text: null, isMissing: true };
     return unusable((error as Error).message);
   }
   try {

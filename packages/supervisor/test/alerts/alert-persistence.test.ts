@@ -279,9 +279,14 @@ describe('firing alerts across daemons (alert-state.json)', () => {
     const home = tempHome();
     const daemon = daemonOn(home);
     daemon.engine.add(rule('exits', { kind: 'event', kinds: ['exited'] }));
-    expect(existsSync(join(home, STATE_FILE))).toBe(false);
+    // written once with no alert: a missing file then means a daemon of a version without it
+    expect(savedState(home).rules).toEqual({});
+    const empty = statSync(join(home, STATE_FILE)).ino;
+    nudge(daemon.bus);
+    expect(statSync(join(home, STATE_FILE)).ino).toBe(empty);
     daemon.bus.publish({ kind: 'process.exited', severity: 'warning', app: 'api', message: 'exited' });
     const written = statSync(join(home, STATE_FILE)).ino;
+    expect(written).not.toBe(empty);
     daemon.bus.publish({ kind: 'process.exited', severity: 'warning', app: 'api', message: 'exited' });
     nudge(daemon.bus);
     daemon.engine.add(rule('other', { kind: 'daemon_degraded' }));
@@ -330,6 +335,43 @@ describe('firing alerts across daemons (alert-state.json)', () => {
     expect(fourth.engine.list()[0]).toMatchObject({ phase: 'ok' });
     expect(savedState(home2).rules).toEqual({});
     expect(fourth.alerts).toEqual([]);
+  });
+
+  it('after an update from a version without the file, the event log tells what was firing', () => {
+    const home = tempHome();
+    const api: SampledProcess = {
+      id: 0,
+      name: 'api',
+      namespace: 'default',
+      status: 'online',
+      memory: 500 * MB,
+      cpu: 0,
+    };
+    const worker: SampledProcess = { ...api, id: 1, name: 'worker' };
+    const processes = [api, worker];
+    const old = daemonOn(home, processes);
+    old.engine.add(rule('mem', { kind: 'memory', aboveBytes: 100 * MB }));
+    processes[1] = { ...worker, memory: 50 * MB };
+    nudge(old.bus);
+    expect(kinds(old.alerts)).toEqual([
+      'alert.firing:mem:api',
+      'alert.firing:mem:worker',
+      'alert.resolved:mem:worker',
+    ]);
+    const since = old.engine.list()[0]!.since;
+    old.stop();
+    // what a daemon of a version that kept no alert-state.json leaves behind
+    rmSync(join(home, STATE_FILE));
+
+    const next = restartOn(home, [api, { ...worker, memory: 600 * MB }]);
+    next.engine.endRestore();
+    expect(next.logs).toContain(
+      'alerts: no alert-state.json; 1 firing alert(s) read back from the event log',
+    );
+    expect(next.engine.list()[0]).toMatchObject({ phase: 'firing', since });
+    // api goes on firing unsent; worker, resolved under the old daemon, fires as new
+    expect(kinds(next.alerts)).toEqual(['alert.firing:mem:worker']);
+    expect(savedState(home).rules.mem!.alerts.map((a) => a.key)).toEqual(['api', 'worker']);
   });
 
   it('ignores an unusable file with a daemon.log line and replaces it', () => {
