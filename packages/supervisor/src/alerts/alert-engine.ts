@@ -13,6 +13,7 @@ import { channelKey } from './alert-delivery.js';
 import { channelsOf, createNotifier, type RuleState } from './alert-notifier.js';
 import { createAlertPersistence } from './alert-persistence.js';
 import { type InstanceState, newInstance, step, type Transition } from './alert-state.js';
+import { firingAlertsFromEvents } from './alert-state-from-events.js';
 import { readAlerts, writeAlerts } from './alert-store.js';
 import { createTracker, type SampledProcess } from './condition-tracker.js';
 import { type ComponentHealth, createDeliveryHealth } from './delivery-health.js';
@@ -62,7 +63,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
   const transientSources = new Set<string>();
   const health = createDeliveryHealth();
   const { notify, send } = createNotifier({ bus: host.bus, log: host.log, health });
-  const persistence = createAlertPersistence(host.home, host.log);
+  const persistence = createAlertPersistence(host.home, host.log, () => firingAlertsFromEvents(host.bus));
   let timer: NodeJS.Timeout | null = null;
   let isEvaluating = false;
   let isAgain = false;
@@ -102,20 +103,24 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
         let sampled: SampledProcess[] | null = null;
         const processes = (): SampledProcess[] => (sampled ??= host.processes());
         const sends: [RuleState, InstanceState, Exclude<Transition, null>][] = [];
+        let isPhaseChanged = false;
         for (const state of states.values()) {
           const active = state.tracker.evaluate(now, processes);
           const keys = new Set([...state.instances.keys(), ...active.keys()]);
           for (const key of keys) {
             const instance = state.instances.get(key) ?? newInstance(key, now);
             state.instances.set(key, instance);
+            const phase = instance.phase;
             const transition = step(state.rule, instance, active.get(key) ?? null, now);
             if (transition) sends.push([state, instance, transition]);
+            if (instance.phase !== phase) isPhaseChanged = true;
             if (instance.phase === 'ok') state.instances.delete(key);
           }
           trimResolved(state);
         }
         for (const [state, instance, transition] of sends) notify(state, instance, transition, now);
-        if (sends.length > 0) persistence.save(states.values());
+        // pending alerts are saved too (entering and leaving pending sends nothing)
+        if (sends.length > 0 || isPhaseChanged) persistence.save(states.values());
       } while (isAgain);
     } finally {
       isEvaluating = false;

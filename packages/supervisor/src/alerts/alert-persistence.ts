@@ -1,7 +1,8 @@
+import { ALERT_STATE_FILE } from './alert-files.js';
 import type { RuleState } from './alert-notifier.js';
 import {
+  ANY_FINGERPRINT,
   alertStateText,
-  EMPTY_ALERT_STATE,
   readAlertState,
   restoredInstance,
   ruleFingerprint,
@@ -10,24 +11,34 @@ import {
   writeAlertState,
 } from './alert-state-store.js';
 
-/** Keeps the firing alerts in `alert-state.json` for the next daemon, and gives them back to it. */
+/** Keeps the firing and pending alerts in `alert-state.json` for the next daemon, and gives them back to it. */
 export interface AlertPersistence {
   /** At the daemon's start, before any rule: reads the file (an unusable one is logged and ignored). */
   load(): void;
   /** Gives a rule just added the alerts it had firing under the previous daemon, if it is the same rule. */
   claim(state: RuleState): void;
-  /** Writes the file when the firing alerts of `states` changed since the last write. */
+  /** Writes the file when the firing or pending alerts of `states` changed since the last write. */
   save(states: Iterable<RuleState>): void;
   /** Ends the start: saved alerts no rule took (removed or changed meanwhile) are dropped, and saved so. */
   end(states: Iterable<RuleState>): void;
 }
 
-/** Creates the persistence of a home's firing alerts; every problem goes to `log` (daemon.log). */
-export function createAlertPersistence(home: string, log: (line: string) => void): AlertPersistence {
+/**
+ * Creates the persistence of a home's firing alerts; every problem goes to `log` (daemon.log).
+ * `firingFromEvents` stands in for a missing file (see `load`).
+ */
+export function createAlertPersistence(
+  home: string,
+  log: (line: string) => void,
+  firingFromEvents: () => Map<string, SavedRuleAlerts> = () => new Map(),
+): AlertPersistence {
   /** Saved firing alerts by rule name, until a rule takes them or `end`. */
   let restored = new Map<string, SavedRuleAlerts>();
-  /** The file as last written or read (null: unusable, rewritten at the next save). */
-  let savedText: string | null = EMPTY_ALERT_STATE;
+  /**
+   * The file as last written or read (null: missing or unusable, written at the next save, so that a
+   * missing file means a home where no daemon of this version had a rule).
+   */
+  let savedText: string | null = null;
   let isFailing = false;
 
   const save = (states: Iterable<RuleState>): void => {
@@ -54,6 +65,14 @@ export function createAlertPersistence(home: string, log: (line: string) => void
         log(`alerts: ${read.problem}; firing alerts start afresh (one still holding is sent again)`);
       restored = read.rules;
       savedText = read.text;
+      // `velos update` from a version without the file: its alert events tell what was firing
+      if (read.isMissing) {
+        restored = firingFromEvents();
+        if (restored.size > 0) {
+          const count = [...restored.values()].reduce((sum, entry) => sum + entry.alerts.length, 0);
+          log(`alerts: no ${ALERT_STATE_FILE}; ${count} firing alert(s) read back from the event log`);
+        }
+      }
     },
 
     claim(state) {
@@ -62,18 +81,25 @@ export function createAlertPersistence(home: string, log: (line: string) => void
       if (!saved) return;
       restored.delete(name);
       const keys = saved.alerts.map((alert) => alert.key).join(', ');
-      if (saved.fingerprint !== ruleFingerprint(state.rule)) {
+      if (saved.fingerprint !== ANY_FINGERPRINT && saved.fingerprint !== ruleFingerprint(state.rule)) {
         log(
           `alerts: rule ${name} changed while the daemon was away; its firing alerts (${keys}) start afresh`,
         );
         return;
       }
       const now = Date.now();
+      let pending = 0;
       for (const alert of saved.alerts) {
         state.instances.set(alert.key, restoredInstance(alert));
-        state.tracker.restore(alert.key, alert.message, now);
+        // a pending one is not vouched for: the new daemon's own first reading must find it still holding
+        if (alert.phase === 'pending') pending += 1;
+        if (alert.phase !== 'pending' || state.tracker.isSampled)
+          state.tracker.restore(alert.key, alert.message, now);
       }
-      log(`alerts: rule ${name}: ${saved.alerts.length} firing alert(s) restored (${keys})`);
+      const firing = saved.alerts.length - pending;
+      log(
+        `alerts: rule ${name}: ${firing} firing alert(s)${pending > 0 ? ` and ${pending} pending` : ''} restored (${keys})`,
+      );
     },
 
     save,

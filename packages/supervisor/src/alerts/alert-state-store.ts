@@ -5,10 +5,12 @@ import { type AlertRule, writeFreshFile } from '@velos/core';
 import { ALERT_STATE_FILE } from './alert-files.js';
 import type { InstanceState } from './alert-state.js';
 
-/** One firing alert as the state file keeps it (the fields the next daemon needs to go on with it). */
+/** One firing or pending alert as the state file keeps it (the fields the next daemon needs to go on with it). */
 export interface SavedAlert {
   key: string;
-  /** Epoch ms it began firing. */
+  /** Absent in files of earlier versions, which kept only firing alerts. */
+  phase?: 'pending' | 'firing';
+  /** Epoch ms it began firing (pending: when it began pending). */
   since: number;
   /** Epoch ms its condition began to hold (before `for`). */
   activeSince: number;
@@ -28,9 +30,11 @@ export interface SavedRuleAlerts {
 /** What `readAlertState` found: the alerts by rule name, and the file's text as this version writes it. */
 export interface ReadAlertState {
   rules: Map<string, SavedRuleAlerts>;
-  /** Null when the file was unusable (`problem` says why): the next save rewrites it. */
+  /** Null when the file was unusable (`problem` says why) or missing: the next save rewrites it. */
   text: string | null;
   problem?: string;
+  /** No file: no daemon of this version ran a rule here (or a daemon of an earlier version did). */
+  isMissing?: boolean;
 }
 
 /** A rule's firing alerts and definition, as the engine holds them. */
@@ -39,7 +43,7 @@ export interface RuleAlerts {
   instances: Map<string, InstanceState>;
 }
 
-/** Firing alerts the file keeps at most (beyond them, a daemon restart sends them again). */
+/** Firing and pending alerts the file keeps at most (beyond them, a daemon restart sends them again). */
 export const MAX_SAVED_ALERTS = 1000;
 /** Characters of an alert's message the file keeps. */
 export const MAX_SAVED_MESSAGE_CHARS = 500;
@@ -48,8 +52,8 @@ export const MAX_ALERT_STATE_BYTES = 2 * 1024 * 1024;
 const MAX_KEY_CHARS = 256;
 const MAX_FINGERPRINT_CHARS = 128;
 
-/** The file's text when nothing fires (what a missing file stands for). */
-export const EMPTY_ALERT_STATE = textOf(new Map());
+/** The fingerprint of alerts read from the event log, which does not say: any rule of their name takes them. */
+export const ANY_FINGERPRINT = '';
 
 /**
  * Identifies a rule's definition (every field, whatever order its keys came in): saved alerts are
@@ -62,16 +66,17 @@ export function ruleFingerprint(rule: AlertRule): string {
     .slice(0, 32);
 }
 
-/** The firing alerts of `rules`, by rule name (rules with none left out). */
+/** The firing and pending alerts of `rules`, by rule name (rules with none left out). */
 export function savedAlertsOf(rules: Iterable<RuleAlerts>): Map<string, SavedRuleAlerts> {
   const saved = new Map<string, SavedRuleAlerts>();
   for (const { rule, instances } of rules) {
     const alerts: SavedAlert[] = [];
     for (const instance of instances.values()) {
-      if (instance.phase !== 'firing') continue;
+      if (instance.phase !== 'firing' && instance.phase !== 'pending') continue;
       alerts.push({
         key: instance.key,
-        since: instance.firingSince,
+        ...(instance.phase === 'pending' ? { phase: 'pending' as const } : {}),
+        since: instance.phase === 'pending' ? instance.since : instance.firingSince,
         activeSince: instance.activeSince,
         lastSentAt: instance.lastSentAt,
         repeats: instance.repeats,
@@ -103,11 +108,14 @@ export function alertStateText(saved: Map<string, SavedRuleAlerts>): string {
   return textOf(bounded);
 }
 
-/** The firing alert of a restored rule (`velos alerts` shows it firing since `since`). */
+/**
+ * The alert of a restored rule: firing since `since`, or pending since `activeSince` (its `for` wait
+ * goes on from there, as long as the condition still holds).
+ */
 export function restoredInstance(saved: SavedAlert): InstanceState {
   return {
     key: saved.key,
-    phase: 'firing',
+    phase: saved.phase ?? 'firing',
     since: saved.since,
     repeats: saved.repeats,
     escalationLevel: saved.escalationLevel,
@@ -118,7 +126,7 @@ export function restoredInstance(saved: SavedAlert): InstanceState {
   };
 }
 
-/** Reads the home's state file; a missing one is empty, an unusable one is empty with a `problem`. */
+/** Reads the home's state file; a missing one is empty and `isMissing`, an unusable one is empty with a `problem`. */
 export function readAlertState(home: string): ReadAlertState {
   const path = join(home, ALERT_STATE_FILE);
   let text: string;
@@ -128,7 +136,7 @@ export function readAlertState(home: string): ReadAlertState {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { rules: new Map(), text: EMPTY_ALERT_STATE };
+      return { rules: new Map(), text: null, isMissing: true };
     return unusable((error as Error).message);
   }
   try {
@@ -192,8 +200,12 @@ function parseAlert(raw: unknown, where: string): SavedAlert {
       throw new Error(`${where}.${key}: expected ${isInteger ? 'a count' : 'epoch milliseconds'}`);
     return value;
   };
+  const phase = raw.phase;
+  if (phase !== undefined && phase !== 'pending' && phase !== 'firing')
+    throw new Error(`${where}.phase: expected "pending" or "firing"`);
   return {
     key: text('key', MAX_KEY_CHARS, false),
+    ...(phase === 'pending' ? { phase } : {}),
     since: number('since', false),
     activeSince: number('activeSince', false),
     lastSentAt: number('lastSentAt', false),

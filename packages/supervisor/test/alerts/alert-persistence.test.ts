@@ -279,15 +279,99 @@ describe('firing alerts across daemons (alert-state.json)', () => {
     const home = tempHome();
     const daemon = daemonOn(home);
     daemon.engine.add(rule('exits', { kind: 'event', kinds: ['exited'] }));
-    expect(existsSync(join(home, STATE_FILE))).toBe(false);
+    // written once with no alert: a missing file then means a daemon of a version without it
+    expect(savedState(home).rules).toEqual({});
+    const empty = statSync(join(home, STATE_FILE)).ino;
+    nudge(daemon.bus);
+    expect(statSync(join(home, STATE_FILE)).ino).toBe(empty);
     daemon.bus.publish({ kind: 'process.exited', severity: 'warning', app: 'api', message: 'exited' });
     const written = statSync(join(home, STATE_FILE)).ino;
+    expect(written).not.toBe(empty);
     daemon.bus.publish({ kind: 'process.exited', severity: 'warning', app: 'api', message: 'exited' });
     nudge(daemon.bus);
     daemon.engine.add(rule('other', { kind: 'daemon_degraded' }));
     expect(statSync(join(home, STATE_FILE)).ino).toBe(written);
     daemon.engine.remove('exits');
     expect(savedState(home).rules).toEqual({});
+  });
+
+  it('a pending alert goes on waiting for `for` under the next daemon, or drops when no longer true', async () => {
+    const home = tempHome();
+    const api: SampledProcess = {
+      id: 0,
+      name: 'api',
+      namespace: 'default',
+      status: 'online',
+      memory: 500 * MB,
+      cpu: 0,
+    };
+    const forMs = 400;
+    const first = daemonOn(home, [api]);
+    first.engine.add(rule('mem', { kind: 'memory', aboveBytes: 100 * MB }, { forMs }));
+    expect(first.engine.list()[0]).toMatchObject({ phase: 'pending' });
+    const activeSince = (savedState(home).rules.mem!.alerts[0] as { activeSince?: number }).activeSince!;
+    expect(savedState(home).rules.mem!.alerts[0]).toMatchObject({ key: 'api', phase: 'pending' });
+    expect(statSync(join(home, STATE_FILE)).mode & 0o777).toBe(0o600);
+    first.stop();
+
+    const processes: SampledProcess[] = [{ ...api, memory: 0, isMemoryKnown: false }];
+    const next = restartOn(home, processes);
+    next.engine.endRestore();
+    expect(next.engine.list()[0]).toMatchObject({ phase: 'pending' });
+    processes[0] = { ...api, memory: 600 * MB, isMemoryKnown: true };
+    await waitFor(() => next.alerts.length > 0, 'the pending alert to fire', 5000);
+    // it fired `for` after the condition began under the first daemon, not `for` after the restart
+    expect(kinds(next.alerts)).toEqual(['alert.firing:mem:api']);
+    expect(next.alerts[0]!.at - activeSince).toBeLessThan(forMs * 2);
+    next.stop();
+
+    // pending again, then found false by the next daemon's first reading: it drops, and so does the file
+    const home2 = tempHome();
+    const third = daemonOn(home2, [api]);
+    third.engine.add(rule('mem', { kind: 'memory', aboveBytes: 100 * MB }, { forMs: 60_000 }));
+    third.stop();
+    const fourth = restartOn(home2, [{ ...api, memory: 50 * MB }]);
+    fourth.engine.endRestore();
+    expect(fourth.engine.list()[0]).toMatchObject({ phase: 'ok' });
+    expect(savedState(home2).rules).toEqual({});
+    expect(fourth.alerts).toEqual([]);
+  });
+
+  it('after an update from a version without the file, the event log tells what was firing', () => {
+    const home = tempHome();
+    const api: SampledProcess = {
+      id: 0,
+      name: 'api',
+      namespace: 'default',
+      status: 'online',
+      memory: 500 * MB,
+      cpu: 0,
+    };
+    const worker: SampledProcess = { ...api, id: 1, name: 'worker' };
+    const processes = [api, worker];
+    const old = daemonOn(home, processes);
+    old.engine.add(rule('mem', { kind: 'memory', aboveBytes: 100 * MB }));
+    processes[1] = { ...worker, memory: 50 * MB };
+    nudge(old.bus);
+    expect(kinds(old.alerts)).toEqual([
+      'alert.firing:mem:api',
+      'alert.firing:mem:worker',
+      'alert.resolved:mem:worker',
+    ]);
+    const since = old.engine.list()[0]!.since;
+    old.stop();
+    // what a daemon of a version that kept no alert-state.json leaves behind
+    rmSync(join(home, STATE_FILE));
+
+    const next = restartOn(home, [api, { ...worker, memory: 600 * MB }]);
+    next.engine.endRestore();
+    expect(next.logs).toContain(
+      'alerts: no alert-state.json; 1 firing alert(s) read back from the event log',
+    );
+    expect(next.engine.list()[0]).toMatchObject({ phase: 'firing', since });
+    // api goes on firing unsent; worker, resolved under the old daemon, fires as new
+    expect(kinds(next.alerts)).toEqual(['alert.firing:mem:worker']);
+    expect(savedState(home).rules.mem!.alerts.map((a) => a.key)).toEqual(['api', 'worker']);
   });
 
   it('ignores an unusable file with a daemon.log line and replaces it', () => {
