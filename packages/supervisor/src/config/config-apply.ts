@@ -1,4 +1,4 @@
-import type { AppSpec, ProcessInfo, VelosControl } from '@velos/core';
+import type { AppSpec, ExitReason, ProcessInfo, VelosControl } from '@velos/core';
 
 /** What applying specs needs from the supervisor. */
 export interface ApplyDeps {
@@ -77,7 +77,7 @@ export const MIN_RELOAD_GRACE_MS = 5000;
 
 /**
  * CFG-2: watches the processes of `names` for `graceMs` and resolves why each app that failed did:
- * errored, restarted (it crashed: a crash loop shows as its first restart), unhealthy per its
+ * errored, restarted (a crash loop shows as its first restart; the reason says why), unhealthy per its
  * liveness probe, or not online at the end (services only). An app that fails is not watched further.
  */
 export async function watchGrace(
@@ -111,7 +111,8 @@ function failureOf(processes: ProcessInfo[], baseline: Map<number, number>, isLa
   for (const p of processes) {
     const exit = p.exitCode !== null && p.exitCode !== undefined ? ` (exit code ${p.exitCode})` : '';
     if (p.status === 'errored') return `process ${p.id} errored${exit}`;
-    if (p.restarts > (baseline.get(p.id) ?? 0)) return `process ${p.id} crashed and was restarted${exit}`;
+    if (p.restarts > (baseline.get(p.id) ?? 0))
+      return `process ${p.id} ${restartCause(p.lastExitReason)}${exit}`;
     if (p.health?.state === 'unhealthy') {
       return `process ${p.id} is unhealthy: ${p.health.lastFailure?.reason ?? 'its liveness probe fails'}`;
     }
@@ -121,4 +122,27 @@ function failureOf(processes: ProcessInfo[], baseline: Map<number, number>, isLa
     if (down) return `process ${down.id} is ${down.status}, not online`;
   }
   return null;
+}
+
+/** What a restart during the grace period was, by the last exit's reason: not every restart is a crash. */
+function restartCause(reason: ExitReason | null): string {
+  switch (reason) {
+    case 'exit':
+      return 'exited by itself and was restarted';
+    case 'memory':
+      return 'went over its memory limit and was restarted';
+    case 'unhealthy':
+      return 'failed its liveness probe and was restarted';
+    case 'timeout':
+      return 'timed out and was restarted';
+    case 'spawn-error':
+      return 'could not be spawned and was tried again';
+    case 'unknown':
+      return 'exited (how is unknown) and was restarted';
+    case 'crash':
+    case null:
+      return 'crashed and was restarted';
+    default:
+      return `was restarted (${reason})`;
+  }
 }
