@@ -26,6 +26,19 @@ async function streamingServer(): Promise<Map<string, { request: RequestMessage;
   return streams;
 }
 
+/** `promise`'s value, or 'stalled' when it has not settled within the deadline (the timer is cleared either way). */
+async function orStalled<T>(promise: Promise<T>, deadlineMs = 3000): Promise<T | 'stalled'> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<'stalled'>((resolve) => {
+    timer = setTimeout(() => resolve('stalled'), deadlineMs);
+  });
+  try {
+    return await Promise.race([promise, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('a slow subscriber on a shared connection', () => {
   it('stalls neither the other subscriptions nor requests, and ends itself once too far behind', async () => {
     const streams = await streamingServer();
@@ -41,15 +54,9 @@ describe('a slow subscriber on a shared connection', () => {
     const toFast = streams.get('fast')!;
     toFast.reply({ id: toFast.request.id, status: 'stream', payload: { batch: 'live' } });
     const iterator = fast[Symbol.asyncIterator]();
-    const first = await Promise.race([
-      iterator.next(),
-      new Promise((resolve) => setTimeout(() => resolve('stalled'), 3000)),
-    ]);
+    const first = await orStalled(iterator.next());
     expect(first).toEqual({ done: false, value: { batch: 'live' } });
-    const answer = await Promise.race([
-      client.request('list', {} as never).then(() => 'answered'),
-      new Promise((resolve) => setTimeout(() => resolve('stalled'), 3000)),
-    ]);
+    const answer = await orStalled(client.request('list', {} as never).then(() => 'answered'));
     expect(answer).toBe('answered');
     // the slow one gets what it had queued, then a clear error; the daemon is told to stop it
     let received = 0;
