@@ -77,8 +77,10 @@ export const MIN_RELOAD_GRACE_MS = 5000;
 
 /**
  * CFG-2: watches the processes of `names` for `graceMs` and resolves why each app that failed did:
- * errored, restarted (a crash loop shows as its first restart; the reason says why), unhealthy per its
- * liveness probe, or not online at the end (services only). An app that fails is not watched further.
+ * errored, restarted (a crash loop shows as its first restart; the reason says why; a restart asked for
+ * from outside does not count, see `isOutsideRestart`), unhealthy per its liveness probe, or not online
+ * at the end (services only; one the user stopped meanwhile is left stopped). An app that fails is not
+ * watched further.
  */
 export async function watchGrace(
   control: Pick<VelosControl, 'list'>,
@@ -111,17 +113,36 @@ function failureOf(processes: ProcessInfo[], baseline: Map<number, number>, isLa
   for (const p of processes) {
     const exit = p.exitCode !== null && p.exitCode !== undefined ? ` (exit code ${p.exitCode})` : '';
     if (p.status === 'errored') return `process ${p.id} errored${exit}`;
-    if (p.restarts > (baseline.get(p.id) ?? 0))
+    const before = baseline.get(p.id) ?? 0;
+    if (p.restarts === before + 1 && isOutsideRestart(p.lastExitReason)) {
+      // Asked for from outside (the user, a watched file, the cron): says nothing of the new spec.
+      baseline.set(p.id, p.restarts);
+    } else if (p.restarts > before) {
       return `process ${p.id} ${restartCause(p.lastExitReason)}${exit}`;
+    }
     if (p.health?.state === 'unhealthy') {
       return `process ${p.id} is unhealthy: ${p.health.lastFailure?.reason ?? 'its liveness probe fails'}`;
     }
   }
   if (isLast) {
-    const down = processes.find((p) => p.status !== 'online' && p.job === undefined);
+    const down = processes.find(
+      (p) =>
+        p.status !== 'online' &&
+        p.job === undefined &&
+        !(p.status === 'stopped' && p.lastExitReason === 'user'),
+    );
     if (down) return `process ${down.id} is ${down.status}, not online`;
   }
   return null;
+}
+
+/**
+ * Restarts the app did not cause: `velos restart`/`reload`, a watched file, `cron_restart`. One of them
+ * alone since the last look is not held against the new spec; with any other restart beside it (the
+ * count rose by more than one) the change still fails, since only the last restart's reason is known.
+ */
+function isOutsideRestart(reason: ExitReason | null): boolean {
+  return reason === 'user' || reason === 'reload' || reason === 'watch' || reason === 'cron';
 }
 
 /** What a restart during the grace period was, by the last exit's reason: not every restart is a crash. */

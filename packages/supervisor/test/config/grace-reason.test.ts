@@ -2,8 +2,15 @@ import type { ExitReason, ProcessInfo, VelosControl } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { watchGrace } from '../../src/config/config-apply.js';
 
-/** A control whose `list` shows process 0 of `api` restarted once after the first call, for `reason`. */
-function restartedOnce(reason: ExitReason | null): Pick<VelosControl, 'list'> {
+/**
+ * A control whose `list` shows process 0 of `api` restarted `times` times after the first call, the last
+ * one for `reason`, then in `status`.
+ */
+function restartedOnce(
+  reason: ExitReason | null,
+  times = 1,
+  status: ProcessInfo['status'] = 'online',
+): Pick<VelosControl, 'list'> {
   let calls = 0;
   return {
     async list() {
@@ -13,8 +20,8 @@ function restartedOnce(reason: ExitReason | null): Pick<VelosControl, 'list'> {
         {
           id: 0,
           name: 'api',
-          status: 'online',
-          restarts: restarted ? 1 : 0,
+          status: restarted ? status : 'online',
+          restarts: restarted ? times : 0,
           exitCode: restarted && reason === 'exit' ? 0 : null,
           lastExitReason: restarted ? reason : null,
         } as unknown as ProcessInfo,
@@ -30,11 +37,31 @@ describe('watchGrace', () => {
       ['memory', /^process 0 went over its memory limit and was restarted$/],
       ['exit', /^process 0 exited by itself and was restarted \(exit code 0\)$/],
       ['unhealthy', /^process 0 failed its liveness probe and was restarted$/],
-      ['watch', /^process 0 was restarted \(watch\)$/],
+      ['inactivity', /^process 0 was restarted \(inactivity\)$/],
     ];
     for (const [reason, expected] of cases) {
       const failures = await watchGrace(restartedOnce(reason), ['api'], 1000);
       expect(failures.get('api')).toMatch(expected);
     }
+  });
+
+  it('does not hold a restart asked for from outside against the new spec', async () => {
+    for (const reason of ['user', 'reload', 'watch', 'cron'] as const) {
+      const failures = await watchGrace(restartedOnce(reason), ['api'], 600);
+      expect(failures.has('api'), reason).toBe(false);
+    }
+  });
+
+  it('still fails the change when another restart came beside the outside one', async () => {
+    // Two restarts since the last look, the last by the user: the first one's reason is not known.
+    const failures = await watchGrace(restartedOnce('user', 2), ['api'], 600);
+    expect(failures.get('api')).toBe('process 0 was restarted (user)');
+  });
+
+  it('leaves an app the user stopped during the grace period stopped', async () => {
+    const failures = await watchGrace(restartedOnce('user', 0, 'stopped'), ['api'], 600);
+    expect(failures.has('api')).toBe(false);
+    const crashed = await watchGrace(restartedOnce('exit', 0, 'stopped'), ['api'], 600);
+    expect(crashed.get('api')).toBe('process 0 is stopped, not online');
   });
 });
