@@ -58,12 +58,13 @@ const RESOLVED = Promise.resolve();
  * Appends whole-line buffers to one log file with at most one `writev` in flight: buffers queued
  * while a write runs go out together in the next one. It reports `isFull` above its high-water mark
  * and calls drain listeners once the queue is back under half of it. Failed writes are counted in
- * `droppedLines` and reported to `onError`, never retried forever; one that failed part-way keeps the
- * lines it wrote whole and cuts the torn one off, so no line is glued to a torn one. Rotation and
- * reopening happen between two writes (rename, then open a new file at the path; never
- * copy-truncate), so every line lands in exactly one file. Size rotation cuts a queued buffer at a
- * line boundary (`lineCut`): a file stays within the limit unless it holds a single line longer than
- * it, and a line is never split.
+ * `droppedLines` and reported to `onError`, never retried forever; the position's `writtenFrom` marks
+ * the line after the newest one lost, so that a tail never counts a lost line as one of the file's.
+ * One that failed part-way keeps the lines it wrote whole and cuts the torn one off, so no line is
+ * glued to a torn one. Rotation and reopening happen between two writes (rename, then open a new
+ * file at the path; never copy-truncate), so every line lands in exactly one file. Size rotation
+ * cuts a queued buffer at a line boundary (`lineCut`): a file stays within the limit unless it holds
+ * a single line longer than it, and a line is never split.
  */
 export class FileWriter {
   readonly path: string;
@@ -86,6 +87,8 @@ export class FileWriter {
   #droppedLines = 0;
   #acceptedLines = 0;
   #settledLines = 0;
+  /** See `WriterPosition.writtenFrom`: lines lost or discarded are settled but not in the file. */
+  #writtenFrom = 0;
   #position: FilePosition;
   #truncations: { upToSeq: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
   /**
@@ -164,7 +167,11 @@ export class FileWriter {
 
   /** A copy of the current position (consistent with the lines written so far). */
   position(): WriterPosition {
-    return copyPosition(this.#position, this.#acceptedLines, this.#settledLines);
+    return copyPosition(this.#position, {
+      acceptedLines: this.#acceptedLines,
+      settledLines: this.#settledLines,
+      writtenFrom: this.#writtenFrom,
+    });
   }
 
   /** Lines accepted by `write` so far: the sequence number `write` gives the first line it is passed next. */
@@ -456,6 +463,8 @@ export class FileWriter {
       offset += item.data.length;
     });
     this.#droppedLines += lost;
+    // the lost lines are the batch's last: every line settled from here on is in the file
+    if (lost > 0) this.#writtenFrom = this.#settledLines;
     this.#position.endOffset = start + kept;
     const finish = (): void => {
       this.#inFlight = false;
@@ -506,6 +515,7 @@ export class FileWriter {
       this.#settledLines += item.lines;
       item.holder?.release();
     }
+    this.#writtenFrom = this.#settledLines;
     this.#inFlight = true;
     this.#ftruncate(this.#fd, 0, (error) => {
       if (!error) {

@@ -255,6 +255,7 @@ class Pipeline implements LogPipeline {
         endOffset: position.endOffset,
         acceptedLines: position.acceptedLines,
         settledLines: position.settledLines,
+        writtenFrom: position.writtenFrom,
         fileLines: sum(position.inFile),
         previous: position.previous && { path: position.previous.path, lines: sum(position.previous.lines) },
         takenAt: Date.now(),

@@ -14,6 +14,11 @@ export interface TailFile {
   acceptedLines: number;
   /** Lines of `acceptedLines` the writer is done with (written, failed or discarded), in order. */
   settledLines: number;
+  /**
+   * The sequence number from which every settled line is in the file (or a rotated one): the line after
+   * the newest one a failed write lost or a truncate discarded (see `WriterPosition.writtenFrom`).
+   */
+  writtenFrom: number;
   /** Lines written to the current file since it was opened or flushed; older ones went to rotated files. */
   fileLines: number;
   /** The newest rotated file (possibly gzipped or pruned since) and how many lines went there. */
@@ -162,12 +167,13 @@ async function fileTail(
 ): Promise<FileTail> {
   const budget: Budget = { left: maxBytes, isCut: false };
   const file = snapshot.files[fileStream];
-  const { batches, firstSeq } = contiguousBatches(snapshot, fileStream, file.acceptedLines);
+  const { batches, firstSeq } = contiguousBatches(snapshot, fileStream, file);
   const ring = ringLines(batches, accept, count, budget, withBytes);
   if (budget.isCut) return { lines: ring, omittedLines: count - ring.length, cutAt: null };
   if (ring.length >= count || !isFileReadable) return { lines: ring, omittedLines: 0, cutAt: null };
-  // ring lines not yet settled are not in the file; lines between file and rings (being written,
-  // too large for a ring) are left out of this tail, older ones are read
+  // the settled ring lines are the file's newest (none was lost: the run starts at `writtenFrom` or
+  // later), those not settled yet are not in it; lines between file and rings (being written, too
+  // large for a ring) are left out of this tail, older ones are read
   const overlap = Math.max(0, file.settledLines - firstSeq);
   const first = snapshot.sources[0]!;
   const options = {
@@ -191,12 +197,13 @@ async function fileTail(
 
 /**
  * The ring batches of every source that go to the file of `fileStream`, in file order, keeping only
- * the newest run without a gap up to `acceptedLines`; `firstSeq` is where that run starts.
+ * the newest run without a gap up to `file.acceptedLines` and from `file.writtenFrom` on (older ring
+ * lines may be lost ones, which the file does not hold); `firstSeq` is where that run starts.
  */
 function contiguousBatches(
   snapshot: TailSnapshot,
   fileStream: LogStream,
-  acceptedLines: number,
+  file: TailFile,
 ): { batches: RingBatch[]; firstSeq: number } {
   const all: RingBatch[] = [];
   for (const source of snapshot.sources) {
@@ -206,11 +213,11 @@ function contiguousBatches(
     });
   }
   all.sort((a, b) => a.batch.seq! - b.batch.seq!);
-  let firstSeq = acceptedLines;
+  let firstSeq = file.acceptedLines;
   let start = all.length;
   while (start > 0) {
     const { batch } = all[start - 1]!;
-    if (batch.seq! + batch.lines !== firstSeq) break;
+    if (batch.seq! + batch.lines !== firstSeq || batch.seq! < file.writtenFrom) break;
     firstSeq = batch.seq!;
     start -= 1;
   }

@@ -14,10 +14,18 @@ export interface WriterPosition {
   acceptedLines: number;
   /** Lines of `acceptedLines` the writer is done with (written, failed or discarded by a truncate), in order. */
   settledLines: number;
+  /**
+   * The sequence number from which every settled line is in the file (or went to a rotated one): the
+   * line after the newest one a failed write lost or a truncate discarded; 0 when none was.
+   */
+  writtenFrom: number;
 }
 
+/** The line counters of a position, in the sequence numbers of the lines accepted by the writer. */
+export type LineCounters = Pick<WriterPosition, 'acceptedLines' | 'settledLines' | 'writtenFrom'>;
+
 /** The file part of a position, which the writer keeps (the line counters it keeps apart). */
-export type FilePosition = Omit<WriterPosition, 'acceptedLines' | 'settledLines'>;
+export type FilePosition = Omit<WriterPosition, keyof LineCounters>;
 
 /** The position of a file of `endOffset` bytes that no line was written to yet. */
 export function startPosition(endOffset: number): FilePosition {
@@ -31,18 +39,15 @@ export function countWritten(position: FilePosition, stream: LogStream, lines: n
 }
 
 /** A copy of `position` with the line counters, sharing nothing with it. */
-export function copyPosition(
-  position: FilePosition,
-  acceptedLines: number,
-  settledLines: number,
-): WriterPosition {
+export function copyPosition(position: FilePosition, counters: LineCounters): WriterPosition {
   const { endOffset, written, inFile, previous } = position;
   return {
     endOffset,
     written: { ...written },
     inFile: { ...inFile },
     previous: previous && { path: previous.path, lines: { ...previous.lines } },
-    acceptedLines,
-    settledLines,
+    acceptedLines: counters.acceptedLines,
+    settledLines: counters.settledLines,
+    writtenFrom: counters.writtenFrom,
   };
 }

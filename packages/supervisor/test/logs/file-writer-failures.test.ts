@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTimeIndex } from '../../src/log-insights/time-lookup.js';
 import { FileWriter, type FtruncateFunction, type WritevFunction } from '../../src/logs/file-writer.js';
+import type { LogPipeline } from '../../src/logs/index.js';
 import { exited, fileLines, Harness } from './helpers.js';
 
 const harness = new Harness();
@@ -110,6 +111,8 @@ describe('FileWriter on a disk that fills up in the middle of a write', () => {
       previous: null,
       acceptedLines: 7,
       settledLines: 7,
+      // b2 and b3 (sequence numbers 3 and 4) are lost: the file holds every line from 5 on
+      writtenFrom: 5,
     });
     expect(writer.droppedLines).toBe(2);
     const offsets = await expectIndexAtLineStarts(writer, path, text);
@@ -171,6 +174,7 @@ describe('FileWriter on a disk that fills up in the middle of a write', () => {
       inFile: { out: 5, err: 0 },
       acceptedLines: 8,
       settledLines: 8,
+      writtenFrom: 6,
     });
     expect(writer.droppedLines).toBe(3);
     expect(errors).toEqual([
@@ -264,6 +268,72 @@ describe('log pipeline on a disk that fills up in the middle of a write', () => 
     ]);
     const tail = await logs.tail({ lines: 300, stream: 'out' });
     expect(tail.map((line) => line.line)).toEqual(lines);
+  });
+});
+
+describe('a tail over lines that failed writes lost', () => {
+  /** A pipeline on `disk` whose ring keeps the last `ringLines` lines; `note` writes lines and waits for them. */
+  async function lossyLogs(disk: TearingDisk, ringLines: number) {
+    const dir = await harness.dir();
+    const outPath = join(dir, 'out.log');
+    const errors: string[] = [];
+    const logs = harness.pipeline({
+      id: 1,
+      name: 'lossy',
+      outPath,
+      errPath: join(dir, 'err.log'),
+      format: 'plain',
+      ringLines,
+      writev: disk.writev,
+      onError: (error) => errors.push(error.message),
+    });
+    const note = async (...lines: string[]) => {
+      for (const line of lines) logs.note('out', line);
+      await logs.drained();
+    };
+    return { logs, outPath, errors, note };
+  }
+
+  /** Fails unless a tail of every length gives the newest lines of the file, in order, none skipped. */
+  async function expectTailsOfFile(logs: LogPipeline, outPath: string): Promise<void> {
+    const inFile = await fileLines(outPath);
+    for (let count = inFile.length + 1; count >= 1; count -= 1) {
+      const tail = await logs.tail({ lines: count, stream: 'out' });
+      expect(
+        tail.map((line) => line.line),
+        `tail of ${count}`,
+      ).toEqual(inFile.slice(-count));
+    }
+  }
+
+  it('returns the newest lines in the file when the ring reaches back over the lost ones', async () => {
+    const disk = new TearingDisk();
+    const { logs, outPath, errors, note } = await lossyLogs(disk, 4);
+    await note('l1', 'l2', 'l3', 'l4', 'l5');
+    disk.isFull = true;
+    await note('lost 1', 'lost 2');
+    disk.isFull = false;
+    await note('l6', 'l7');
+    expect(await fileLines(outPath)).toEqual(['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7']);
+    // the ring holds lost 1, lost 2, l6, l7: two of them are not in the file
+    expect(logs.counters().dropped).toBe(2);
+    expect(errors).toEqual([expect.stringContaining('failed, 2 lines lost: ENOSPC')]);
+    await expectTailsOfFile(logs, outPath);
+  });
+
+  it('returns the newest lines in the file after a write torn inside a batch of several lines', async () => {
+    const disk = new TearingDisk();
+    const { logs, outPath, note } = await lossyLogs(disk, 6);
+    await note('l1', 'l2', 'l3', 'l4', 'l5');
+    // one note of two batches (t1 t2, then t3), torn inside t2: t1 is kept
+    disk.tearAt = 't1\nt'.length;
+    await note('t1\nt2\nt3');
+    await note('lost');
+    disk.isFull = false;
+    await note('l6', 'l7');
+    expect(await fileLines(outPath)).toEqual(['l1', 'l2', 'l3', 'l4', 'l5', 't1', 'l6', 'l7']);
+    expect(logs.counters().dropped).toBe(3);
+    await expectTailsOfFile(logs, outPath);
   });
 });
 
