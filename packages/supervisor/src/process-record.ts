@@ -98,6 +98,11 @@ export function isActive(status: ProcessStatus): boolean {
   );
 }
 
+/** Statuses in which a process runs: its output may come (false for a process not in the table). */
+export function isRunningStatus(status: ProcessStatus | undefined): boolean {
+  return status === 'starting' || status === 'online' || status === 'stopping';
+}
+
 /**
  * Log file paths of an app: explicit files, `<name>-out.log`/`<name>-err.log`, or one merged file;
  * and PM2's combined `log_file` (`log_file: true`: `<name>.log`), when it has one.

@@ -41,7 +41,14 @@ import { createMonitor } from './monitor.js';
 import { removePidFile, writePidFile } from './pid-files.js';
 import { createProbeManager } from './probes/index.js';
 import { createProcessLifecycle } from './process-lifecycle.js';
-import { type AppEntry, isActive, type ProcessRecord, toDetail, toInfo } from './process-record.js';
+import {
+  type AppEntry,
+  isActive,
+  isRunningStatus,
+  type ProcessRecord,
+  toDetail,
+  toInfo,
+} from './process-record.js';
 import { resetCounters, signalRecords } from './process-signals.js';
 import type { StatusEvent } from './process-status.js';
 import { ProcessTable } from './process-table.js';
@@ -115,7 +122,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const eventControl = createEventControl({ home, table, log });
   const { publish } = eventControl.bus;
   // ENG: the live log engine of each app (loaded on an app's first line) and the queries on its files.
-  const liveEngines = createLiveEngines({ publish, log });
+  // an app's stopped time (a stop, a crash, the wait before a restart) is left out of its error history
+  const isAppRunning = (name: string): boolean =>
+    table.apps.get(name)?.ids.some((id) => isRunningStatus(table.records.get(id)?.status)) ?? false;
+  const liveEngines = createLiveEngines({
+    publish,
+    log,
+    runs: { statusEvents: table.statusEvents, isAppRunning },
+  });
   table.lineSink = liveEngines.sinkFor;
   const logQueries = createLogQueryControl(table);
   const lifecycle = createProcessLifecycle({

@@ -31,20 +31,31 @@ export interface Burst {
 }
 
 /**
- * The line and error counts of one app: rings of 60 minutes (lines, errors, classified lines) and of 10
- * seconds (errors), plus this and the previous second's line counts. Its memory is fixed.
+ * The line and error counts of one app: rings of 60 minutes (lines, errors, classified lines, time
+ * stopped) and of 10 seconds the app ran (errors), plus this and the previous second's line counts.
+ * The time the app did not run (between `pause` and `resume`) is left out of its error rates. Its
+ * memory is fixed.
  */
 export class ErrorHistory {
   private readonly minuteLines = new Float64Array(HISTORY_MINUTES);
   private readonly minuteErrors = new Float64Array(HISTORY_MINUTES);
   /** Lines the classifier saw per minute (fewer than `minuteLines` when sampled). */
   private readonly minuteClassified = new Float64Array(HISTORY_MINUTES);
+  /** Milliseconds of each minute in which the app did not run (known once it runs again). */
+  private readonly minuteStoppedMs = new Float64Array(HISTORY_MINUTES);
+  /** Errors of the last seconds of the app's run time (see `runTime`): a stop does not move this ring. */
   private readonly secondErrors = new Float64Array(SECOND_SLOTS);
   private headMinute = Number.NaN;
   private firstMinute = Number.NaN;
   /** The time of the first line counted: the app's history starts there (its start, or the daemon's). */
   private firstTs = Number.NaN;
   private headSecond = Number.NaN;
+  private headRunSecond = Number.NaN;
+  /** The latest time counted, and when the app stopped (NaN while it runs). */
+  private lastTs = Number.NaN;
+  private pausedAt = Number.NaN;
+  /** All the time the app did not run since its first line, up to its last `resume`. */
+  private stoppedMs = 0;
   /** Lines of the current second, of the second before it (0 when that had none), and classified this second. */
   secondLines = 0;
   previousSecondLines = 0;
@@ -72,20 +83,50 @@ export class ErrorHistory {
         this.minuteLines[m % HISTORY_MINUTES] = 0;
         this.minuteErrors[m % HISTORY_MINUTES] = 0;
         this.minuteClassified[m % HISTORY_MINUTES] = 0;
+        this.minuteStoppedMs[m % HISTORY_MINUTES] = 0;
       }
       this.headMinute = minute;
     }
     const second = Math.floor(ts / 1000);
     if (Number.isNaN(this.headSecond)) this.headSecond = second;
     else if (second > this.headSecond) {
-      for (let s = this.headSecond + 1; s <= Math.min(second, this.headSecond + SECOND_SLOTS); s += 1) {
-        this.secondErrors[s % SECOND_SLOTS] = 0;
-      }
       this.previousSecondLines = second === this.headSecond + 1 ? this.secondLines : 0;
       this.secondLines = 0;
       this.secondSampled = 0;
       this.headSecond = second;
     }
+    const runSecond = Math.floor(this.runTime(ts) / 1000);
+    if (Number.isNaN(this.headRunSecond)) this.headRunSecond = runSecond;
+    else if (runSecond > this.headRunSecond) {
+      const last = Math.min(runSecond, this.headRunSecond + SECOND_SLOTS);
+      for (let s = this.headRunSecond + 1; s <= last; s += 1) this.secondErrors[s % SECOND_SLOTS] = 0;
+      this.headRunSecond = runSecond;
+    }
+    if (!(ts <= this.lastTs)) this.lastTs = ts;
+    return closed;
+  }
+
+  /** The app stopped at `ts` (none of its processes runs): its history stands still until `resume`. */
+  pause(ts: number): void {
+    if (!this.started || !Number.isNaN(this.pausedAt)) return;
+    this.pausedAt = Math.max(ts, this.lastTs);
+  }
+
+  /**
+   * The app runs again from `ts`: the time since `pause` is left out of its error rates. Moves the rings
+   * to `ts` first and returns what `advance` returns.
+   */
+  resume(ts: number): RateAnomaly | null | undefined {
+    if (Number.isNaN(this.pausedAt)) return undefined;
+    const from = this.pausedAt;
+    const to = Math.max(ts, from);
+    const closed = this.advance(to);
+    for (let m = Math.max(Math.floor(from / 60_000), this.oldestMinute()); m <= this.headMinute; m += 1) {
+      const overlapMs = Math.min(to, (m + 1) * 60_000) - Math.max(from, m * 60_000);
+      if (overlapMs > 0) this.minuteStoppedMs[m % HISTORY_MINUTES]! += overlapMs;
+    }
+    this.stoppedMs += to - from;
+    this.pausedAt = Number.NaN;
     return closed;
   }
 
@@ -94,27 +135,33 @@ export class ErrorHistory {
     this.minuteLines[this.headMinute % HISTORY_MINUTES]! += lines;
     this.minuteClassified[this.headMinute % HISTORY_MINUTES]! += classified;
     this.minuteErrors[this.headMinute % HISTORY_MINUTES]! += errors;
-    this.secondErrors[this.headSecond % SECOND_SLOTS]! += errors;
+    this.secondErrors[this.headRunSecond % SECOND_SLOTS]! += errors;
   }
 
   /**
-   * A burst when the window (this second and the 9 before it) holds 50+ errors and at least 5× the
-   * usual count: the errors per window of the history before the window, from the first line counted
-   * (or the hour's oldest minute) to the window's start. That history must span at least one window
-   * (10 s), so nothing is a burst in the first 19–20 s: a steady error rate from the start is then the
-   * usual rate, while a flood later after quieter lines is found at once.
+   * A burst when the window (this second and the 9 before it of the app's run time: a stop in between
+   * does not count) holds 50+ errors and at least 5× the usual count: the errors per window of the run
+   * time before the window, from the first line counted (or the hour's oldest minute) to the window's
+   * start, less the time the app did not run. That history must span at least one window (10 s), so
+   * nothing is a burst in the app's first 19–20 s of running: a steady error rate from the start is then
+   * the usual rate, while a flood later after quieter lines is found at once.
    */
   burst(): Burst | undefined {
     let errors = 0;
     for (const count of this.secondErrors) errors += count;
     if (errors < ERROR_BURST_MIN_ERRORS) return undefined;
     const oldest = this.oldestMinute();
-    const historyMs = (this.headSecond - SECOND_SLOTS + 1) * 1000 - Math.max(this.firstTs, oldest * 60_000);
-    if (historyMs < ERROR_BURST_MIN_HISTORY_MS) return undefined;
     // the minutes hold every error counted in the hour, the window's among them
     let historyErrors = -errors;
-    for (let m = oldest; m <= this.headMinute; m += 1)
+    let ringStoppedMs = 0;
+    for (let m = oldest; m <= this.headMinute; m += 1) {
       historyErrors += this.minuteErrors[m % HISTORY_MINUTES]!;
+      ringStoppedMs += this.minuteStoppedMs[m % HISTORY_MINUTES]!;
+    }
+    // in run time: the first line (no stop before it) or the oldest minute's start, less the stops before it
+    const startMs = Math.max(this.firstTs, oldest * 60_000 - (this.stoppedMs - ringStoppedMs));
+    const historyMs = (this.headRunSecond - SECOND_SLOTS + 1) * 1000 - startMs;
+    if (historyMs < ERROR_BURST_MIN_HISTORY_MS) return undefined;
     const usual = (Math.max(0, historyErrors) / historyMs) * ERROR_BURST_WINDOW_MS;
     return errors < ERROR_BURST_FACTOR * usual ? undefined : { errors, usual };
   }
@@ -126,6 +173,11 @@ export class ErrorHistory {
     for (let m = this.oldestMinute(); m <= this.headMinute; m += 1)
       out.push(this.minuteErrors[m % HISTORY_MINUTES]!);
     return out;
+  }
+
+  /** The app's run time at `ts`: `ts` less the time it did not run before (frozen while it is stopped). */
+  private runTime(ts: number): number {
+    return (Number.isNaN(this.pausedAt) ? ts : Math.min(ts, this.pausedAt)) - this.stoppedMs;
   }
 
   private oldestMinute(): number {

@@ -30,9 +30,9 @@ type Kind = 'rate' | 'template' | 'burst';
  * history before those 10 s (from its first line here, at most the last hour), and there is no burst
  * until that history is 10 s long (in the app's first 19–20 s): an app that logs many errors from its
  * start raises none, a flood later after quieter lines raises one at once. The history lives as long
- * as the engine: it spans the app's restarts (a stop counts as time without errors), not a daemon
- * restart or the app's deletion. Its memory is fixed: rings of 60 minutes and 10 seconds, at most 200
- * templates.
+ * as the engine: it spans the app's restarts, not a daemon restart or the app's deletion; the time the
+ * app did not run (told by `setRunning`: stopped, waiting to restart) is left out of the usual rate and
+ * of the 10 s window. Its memory is fixed: rings of 60 minutes and 10 seconds, at most 200 templates.
  */
 export function createLiveEngine(
   app: string,
@@ -59,13 +59,15 @@ export function createLiveEngine(
     publish(event);
   };
 
-  const advance = (ts: number): void => {
-    const closed = history.advance(ts);
+  /** Starts the next minute's counts after a minute closed (`closed` not undefined), reporting its verdict. */
+  const closeMinutes = (closed: RateAnomaly | null | undefined, ts: number): void => {
     if (closed === undefined) return;
     representedLines = 0;
     representedErrors = 0;
     if (closed !== null) reportRate(closed, ts);
   };
+
+  const advance = (ts: number): void => closeMinutes(history.advance(ts), ts);
 
   const reportRate = (anomaly: RateAnomaly, now: number): void => {
     const { severity, rate, baseline, z, errors, lines, classified } = anomaly;
@@ -168,6 +170,11 @@ export function createLiveEngine(
     /** Closes the minutes before `now` (judging them) when no line came. */
     tick(now: number): void {
       if (history.started) advance(now);
+    },
+    /** The app stopped (none of its processes runs) or runs again, at `at` (epoch ms); telling what it already is does nothing. */
+    setRunning(isRunning: boolean, at: number): void {
+      if (isRunning) closeMinutes(history.resume(at), at);
+      else history.pause(at);
     },
     /** Leaves the shared budget (the app was deleted). */
     dispose(): void {

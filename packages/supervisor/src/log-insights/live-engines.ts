@@ -1,5 +1,7 @@
 import type { AppSpec, EventInput } from '@velos/core';
 import type { LineBatch } from '../logs/index.js';
+import type { StatusEvent } from '../process-status.js';
+import type { EventSource } from '../typed-emitter.js';
 
 type LiveEngineModule = typeof import('./live-engine.js');
 type LiveEngine = ReturnType<LiveEngineModule['createLiveEngine']>;
@@ -21,10 +23,14 @@ const TICK_MS = 5000;
  * start — a batch only adds to a line counter; then each app gets a `createLiveEngine` (counters,
  * sampled classification, the miner on error lines, `log.anomaly`/`log.error_burst` events). All
  * engines share one classification budget (`LiveBudget`), so many chatty apps cost what one costs.
+ * With `runs`, an engine hears when its app stops and runs again, and leaves the time between out of
+ * its error history.
  */
 export function createLiveEngines(options: {
   publish: (event: EventInput) => void;
   log: (line: string) => void;
+  /** The status changes of the processes, and whether any process of an app runs (see `isRunningStatus`). */
+  runs?: { statusEvents: EventSource<StatusEvent>; isAppRunning: (name: string) => boolean };
 }) {
   const apps = new Map<string, AppState>();
   let module: LiveEngineModule | null = null;
@@ -56,6 +62,11 @@ export function createLiveEngines(options: {
       (error) => options.log(`the live log engine could not be loaded: ${error}`),
     );
   };
+
+  const stopFollowingRuns = options.runs?.statusEvents.subscribe(({ name, at }) => {
+    const engine = apps.get(name)?.engine;
+    if (engine) engine.setRunning(options.runs!.isAppRunning(name), at);
+  });
 
   return {
     /** The view of one process's captured lines (returning its error lines), or undefined for an app that opted out. */
@@ -93,6 +104,7 @@ export function createLiveEngines(options: {
     /** Stops the timer and drops every engine. */
     close(): void {
       isClosed = true;
+      stopFollowingRuns?.();
       if (timer) clearInterval(timer);
       apps.clear();
     },

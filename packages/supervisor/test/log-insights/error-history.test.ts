@@ -13,6 +13,18 @@ function quietHour(history: ErrorHistory): void {
   }
 }
 
+/** Counts `perSecond` error lines (and as many lines) each second from `from` until before `to`; returns the bursts found. */
+function steadyErrors(history: ErrorHistory, from: number, to: number, perSecond: number) {
+  const bursts = [];
+  for (let ts = from; ts < to; ts += 1000) {
+    history.advance(ts);
+    history.add(perSecond, perSecond, perSecond);
+    const burst = history.burst();
+    if (burst) bursts.push(burst);
+  }
+  return bursts;
+}
+
 describe('ErrorHistory', () => {
   it('judges a closed minute against the minutes before it (ENG-5)', () => {
     const history = new ErrorHistory();
@@ -59,6 +71,59 @@ describe('ErrorHistory', () => {
     history.advance(now + 11_000);
     expect(history.burst()).toBeUndefined();
     expect(history.errorsPerMinute().slice(-2)).toEqual([1, ERROR_BURST_MIN_ERRORS]);
+  });
+
+  it('leaves the time an app was stopped out: a steady error rate after a long stop is no burst', () => {
+    const history = new ErrorHistory();
+    // 10 errors a second (100 in every window) for 5 minutes, 50 minutes stopped, then the same rate
+    expect(steadyErrors(history, T0, T0 + 5 * MINUTE, 10)).toEqual([]);
+    history.pause(T0 + 5 * MINUTE);
+    // the minutes that close while it is stopped are quiet, not anomalous
+    expect(history.advance(T0 + 30 * MINUTE)).toBeNull();
+    expect(history.resume(T0 + 55 * MINUTE)).toBeNull();
+    expect(steadyErrors(history, T0 + 55 * MINUTE, T0 + 58 * MINUTE, 10)).toEqual([]);
+    // a short gap (a restart's) in the window does not make a burst either
+    history.pause(T0 + 58 * MINUTE);
+    history.resume(T0 + 58 * MINUTE + 4000);
+    expect(steadyErrors(history, T0 + 58 * MINUTE + 4000, T0 + 60 * MINUTE, 10)).toEqual([]);
+  });
+
+  it('judges a burst after a restart against the rate while the app ran', () => {
+    const history = new ErrorHistory();
+    // one error a second for 300 s, 50 minutes stopped, 3 s of the same, then 300 errors at once
+    steadyErrors(history, T0, T0 + 300_000, 1);
+    history.pause(T0 + 300_000);
+    const restart = T0 + 300_000 + 50 * MINUTE;
+    history.resume(restart);
+    expect(steadyErrors(history, restart, restart + 3000, 1)).toEqual([]);
+    history.advance(restart + 3000);
+    history.add(301, 301, 301);
+    // the window is the last 10 s the app ran (6 s before the stop, 4 after), the 294 s before it the usual rate
+    expect(history.burst()).toEqual({ errors: 310, usual: expect.closeTo(10, 9) });
+  });
+
+  it('takes a stop longer than the hour as the start of a new history', () => {
+    const restart = T0 + 90 * MINUTE;
+    /** One error a second for 5 minutes, then stopped until `restart`. */
+    const stoppedLong = () => {
+      const history = new ErrorHistory();
+      steadyErrors(history, T0, T0 + 5 * MINUTE, 1);
+      history.pause(T0 + 5 * MINUTE);
+      history.resume(restart);
+      return history;
+    };
+    // a flood in the first 19 s after it has no history to be judged against
+    const early = stoppedLong();
+    steadyErrors(early, restart, restart + 15_000, 1);
+    early.advance(restart + 15_000);
+    early.add(300, 300, 300);
+    expect(early.burst()).toBeUndefined();
+    // later it is measured against the time since the restart only
+    const later = stoppedLong();
+    steadyErrors(later, restart, restart + 40_000, 1);
+    later.advance(restart + 40_000);
+    later.add(300, 300, 300);
+    expect(later.burst()).toEqual({ errors: 309, usual: expect.closeTo(10, 9) });
   });
 
   it('keeps the previous second’s line count only when it was the second just before', () => {

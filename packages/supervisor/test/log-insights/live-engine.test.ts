@@ -48,6 +48,19 @@ describe('createLiveEngine: log.error_burst', () => {
     expect(slow.bursts()).toEqual([]);
   });
 
+  it('raises none for a crash loop told to it, however long it waits to restart', () => {
+    // each run logs 60 error lines at its start and lasts 2 s; the waits (43 s, 5 min) are left out
+    for (const waitMs of [43_000, 5 * MINUTE]) {
+      const loop = engineOf();
+      for (let start = T0; start < T0 + 90 * MINUTE; start += 2000 + waitMs) {
+        loop.engine.setRunning(true, start);
+        loop.feed(start, start + 2000, 2000, 60, 60);
+        loop.engine.setRunning(false, start + 2000);
+      }
+      expect(loop.bursts()).toEqual([]);
+    }
+  });
+
   it('raises one for a flood of errors after a quiet lead-in, as soon as the history is one window long', () => {
     const { bursts, feed, engine } = engineOf();
     // 20 s of lines without errors, then 300 error lines at once
@@ -72,6 +85,25 @@ describe('createLiveEngine: log.error_burst', () => {
     expect(bursts()).toHaveLength(1);
     // the window holds the flood and 9 s of the lead-in; the 16 s before it are the usual rate
     expect(bursts()[0]!.fields).toMatchObject({ errors: 654, rate: 65.4, baseline: 6 });
+  });
+
+  it('leaves the time the app was stopped out of the usual rate', () => {
+    // 10 errors a second for 5 minutes, stopped for 50, then the same rate: no burst
+    const steady = engineOf();
+    steady.feed(T0, T0 + 5 * MINUTE, 100, 10, 1);
+    steady.engine.setRunning(false, T0 + 5 * MINUTE);
+    steady.engine.setRunning(true, T0 + 55 * MINUTE);
+    steady.feed(T0 + 55 * MINUTE, T0 + 57 * MINUTE, 100, 10, 1);
+    expect(steady.bursts()).toEqual([]);
+    // one error a second, stopped for 50 minutes, then a flood 3 s after the restart: one burst, usually 1/s
+    const flood = engineOf();
+    flood.feed(T0, T0 + 5 * MINUTE, 1000, 10, 1);
+    flood.engine.setRunning(false, T0 + 5 * MINUTE);
+    flood.engine.setRunning(true, T0 + 55 * MINUTE);
+    flood.feed(T0 + 55 * MINUTE, T0 + 55 * MINUTE + 3000, 1000, 10, 1);
+    flood.engine.push(batchOf(T0 + 55 * MINUTE + 3000, 300, 300), 0);
+    expect(flood.bursts()).toHaveLength(1);
+    expect(flood.bursts()[0]!.fields).toMatchObject({ errors: 309, baseline: 1 });
   });
 
   it('needs one window of history before the window: a flood in the first 19 s is no burst', () => {

@@ -1,0 +1,52 @@
+import type { EventInput, ProcessStatus } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { createLiveEngines } from '../../src/log-insights/live-engines.js';
+import type { LineBatch } from '../../src/logs/line-batch.js';
+import type { StatusEvent } from '../../src/process-status.js';
+import { createEmitter } from '../../src/typed-emitter.js';
+import { appSpec, waitFor } from '../helpers.js';
+
+const MINUTE = 60_000;
+const T0 = 1_000_000 * MINUTE;
+
+/** A batch of `lines` lines at `ts`, the first `errors` of them error lines. */
+function batchOf(ts: number, lines: number, errors: number): LineBatch {
+  const text = Array.from({ length: lines }, (_, i) =>
+    i < errors ? `ERROR payment failed for order ${i}: card declined\n` : `GET /api/users/${i} 200 12ms\n`,
+  ).join('');
+  return { data: Buffer.from(text), lines, ts, stream: 'out', pid: 1 };
+}
+
+describe('createLiveEngines', () => {
+  it('tells an app’s engine when it stops and runs again: a steady error rate after a long stop is no burst', async () => {
+    const events: EventInput[] = [];
+    const statusEvents = createEmitter<StatusEvent>();
+    let isRunning = true;
+    const engines = createLiveEngines({
+      publish: (event) => events.push(event),
+      log: () => undefined,
+      runs: { statusEvents, isAppRunning: () => isRunning },
+    });
+    const status = (to: ProcessStatus, at: number) => {
+      isRunning = to === 'starting';
+      statusEvents.emit({ kind: 'status', id: 0, name: 'app', from: 'online', to, reason: 'user', at });
+    };
+    try {
+      // another app's first lines load the engine module
+      const probe = engines.sinkFor(appSpec('/nonexistent', { name: 'probe' }), 1)!;
+      await waitFor(() => probe(batchOf(Date.now(), 1, 1)) === 1, { what: 'the live engine module' });
+      const sink = engines.sinkFor(appSpec('/nonexistent', { name: 'app' }), 0)!;
+      const feed = (from: number, to: number) => {
+        // 100 lines a second, 10 of them errors (100 in every 10 s)
+        for (let ts = from; ts < to; ts += 100) sink(batchOf(ts, 10, 1));
+      };
+      feed(T0, T0 + 5 * MINUTE);
+      status('stopped', T0 + 5 * MINUTE);
+      status('starting', T0 + 55 * MINUTE);
+      feed(T0 + 55 * MINUTE, T0 + 57 * MINUTE);
+      expect(events.filter((event) => event.kind === 'log.error_burst')).toEqual([]);
+    } finally {
+      engines.close();
+    }
+  });
+});
