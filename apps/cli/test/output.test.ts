@@ -259,6 +259,15 @@ describe('process detail', () => {
     expect(text).not.toMatch(/crash/);
   });
 
+  it('shows the end of a cluster worker whose primary exited as such, not a crash (SUP-5)', () => {
+    const text = renderProcessDetails(
+      [processDetail({ exitCode: null, lastExitReason: 'primary-exit', restarts: 1 })],
+      plain,
+    );
+    expect(text).toMatch(/^ {2}last exit +ended with its cluster primary \(reason primary-exit\)$/m);
+    expect(text).not.toMatch(/crash/);
+  });
+
   it('shows when a waiting process restarts, and --ai keeps the facts compact', () => {
     const waiting = processDetail({ status: 'waiting-restart', pid: null, restartAt: 10_000 });
     expect(renderProcessDetails([waiting], plain, 7500)).toMatch(/^ {2}next restart +in 2\.5s$/m);

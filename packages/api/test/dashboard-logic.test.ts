@@ -61,8 +61,9 @@ describe('dashboard status words', () => {
       ).size,
     ).toBe(0);
     expect(crashLooping(events, NOW + 10 * 60_000).size).toBe(0);
-    // asked for or planned: a reload (`velos reload` three times), a file change, a cron tick
-    for (const reason of ['reload', 'watch', 'cron']) {
+    // asked for or planned: a reload (`velos reload` three times), a file change, a cron tick; or not
+    // the process's doing: its cluster primary exited (SUP-5)
+    for (const reason of ['reload', 'watch', 'cron', 'primary-exit']) {
       expect(
         crashLooping(
           events.map((e) => ({ ...e, fields: { reason } })),

@@ -47,6 +47,7 @@ export const EVENT_KINDS = [
   'process.scaled',
   'process.reload_step',
   'process.app_events_dropped',
+  'process.primary_exited',
   'job.started',
   'job.finished',
   'log.anomaly',

@@ -12,7 +12,9 @@ export type ProcessStatus =
 
 /**
  * Every reason a process exited or was restarted; `unknown` = a re-adopted run ended (SUP-13): it was
- * not this daemon's child, so nobody can tell whether it exited cleanly or crashed.
+ * not this daemon's child, so nobody can tell whether it exited cleanly or crashed; `primary-exit` = a
+ * cluster worker ended because its cluster primary exited (SUP-5): the primary's exit is the failure
+ * (one `process.primary_exited` event), not a crash of each worker.
  */
 export const EXIT_REASONS = [
   'crash',
@@ -27,6 +29,7 @@ export const EXIT_REASONS = [
   'spawn-error',
   'timeout',
   'unknown',
+  'primary-exit',
 ] as const;
 
 /** Why a process exited or was restarted (one of `EXIT_REASONS`). */

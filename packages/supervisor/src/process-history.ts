@@ -23,8 +23,42 @@ export interface SavedHistory {
   lastExitReason: ExitReason | null;
 }
 
+/**
+ * A history as the state files hold it: `lastExitReason` is always one an earlier Velos reads (it
+ * refuses any other as STATE_CORRUPT and then restores nothing of the file, after a downgrade), and
+ * a reason added since is kept beside it in `newerExitReason`, which earlier versions ignore.
+ */
+export interface FileHistory extends SavedHistory {
+  lastExitReason: FileExitReason | null;
+  /** The exact reason when `lastExitReason` holds its stand-in for earlier versions. */
+  newerExitReason?: ExitReason;
+}
+
+/** The exit reasons of `lastExitReason` in the files of versions before `primary-exit` came. */
+const FILE_EXIT_REASONS = [
+  'crash',
+  'exit',
+  'user',
+  'memory',
+  'watch',
+  'cron',
+  'inactivity',
+  'unhealthy',
+  'reload',
+  'spawn-error',
+  'timeout',
+  'unknown',
+] as const;
+type FileExitReason = (typeof FILE_EXIT_REASONS)[number];
+
+/** What an earlier version reads for each newer reason: what it recorded itself for such an exit. */
+const EARLIER_EXIT_REASON: Record<Exclude<ExitReason, FileExitReason>, FileExitReason> = {
+  'primary-exit': 'crash',
+};
+
 /** Every exit reason a saved history may name. */
 const SAVED_EXIT_REASONS: ReadonlySet<string> = new Set<string>(EXIT_REASONS);
+const FILE_REASONS: ReadonlySet<string> = new Set<string>(FILE_EXIT_REASONS);
 
 /** Longest signal name a saved history may hold (`SIGRTMAX-15` and the like fit). */
 const MAX_SIGNAL_CHARS = 32;
@@ -42,6 +76,27 @@ export function historyOf(record: ProcessRecord): SavedHistory {
     signal: record.signal,
     lastExitReason: record.lastExitReason,
   };
+}
+
+/** The form of `history` the state files hold (see `FileHistory`). */
+export function fileHistory(history: SavedHistory): FileHistory {
+  const reason = history.lastExitReason;
+  const base = {
+    restarts: history.restarts,
+    unstableRestarts: history.unstableRestarts,
+    backoffMs: history.backoffMs,
+    errored: history.errored,
+    createdAt: history.createdAt,
+    lastStartedAt: history.lastStartedAt,
+    exitCode: history.exitCode,
+    signal: history.signal,
+  };
+  if (reason === null || isFileReason(reason)) return { ...base, lastExitReason: reason };
+  return { ...base, lastExitReason: EARLIER_EXIT_REASON[reason], newerExitReason: reason };
+}
+
+function isFileReason(reason: ExitReason): reason is FileExitReason {
+  return FILE_REASONS.has(reason);
 }
 
 /**
@@ -103,6 +158,11 @@ function parseEntry(raw: unknown, where: string): SavedHistory {
   const reason = entry.lastExitReason ?? null;
   if (reason !== null && (typeof reason !== 'string' || !SAVED_EXIT_REASONS.has(reason)))
     throw corrupt(`${where}.lastExitReason`, 'expected an exit reason or null');
+  const newer = entry.newerExitReason;
+  if (newer !== undefined && typeof newer !== 'string')
+    throw corrupt(`${where}.newerExitReason`, 'expected an exit reason');
+  // one this version does not know (a later version's) leaves its stand-in in lastExitReason
+  const exact = newer !== undefined && SAVED_EXIT_REASONS.has(newer) ? newer : reason;
   return {
     restarts: count('restarts'),
     unstableRestarts: count('unstableRestarts'),
@@ -113,7 +173,7 @@ function parseEntry(raw: unknown, where: string): SavedHistory {
     lastStartedAt: time('lastStartedAt', true),
     exitCode: exitCode as number | null,
     signal: signal as string | null,
-    lastExitReason: reason as ExitReason | null,
+    lastExitReason: exact as ExitReason | null,
   };
 }
 

@@ -12,7 +12,13 @@ import { ensureFifos, removeFifos, runDirOf } from './orphans/run-files.js';
 import { times } from './probes/index.js';
 import { discardChild, type ForkedChild, forkChild } from './process-fork.js';
 import { isActive, type ProcessRecord, toInfo } from './process-record.js';
-import { adoptChild, type RunnerHooks, spawnRecord, stopRecordTree } from './process-runner.js';
+import {
+  adoptChild,
+  type ExitCause,
+  type RunnerHooks,
+  spawnRecord,
+  stopRecordTree,
+} from './process-runner.js';
 import { type StatusReason, setStatus } from './process-status.js';
 import type { ProcessTable } from './process-table.js';
 import { decideRestart } from './restart-policy.js';
@@ -84,6 +90,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   let isClosed = false;
   // Delays and uptimes on the monotonic clock: a wall-clock jump must not stretch a restart delay (#15).
   const clock = createRunClock();
+  const publish: PublishEvent = options.publish ?? (() => undefined);
   const hooks: RunnerHooks = {
     onOnline: (record) => {
       clock.markOnline(record);
@@ -93,6 +100,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     onLeftoversGone: () => scheduleRestarts(),
     log,
     home,
+    publish,
     onAppMessage: (record, message) =>
       (isAppMetric(message) ? table.appMetrics : table.appEvents).emit({
         id: record.id,
@@ -103,7 +111,6 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   const isLive = (record: ProcessRecord): boolean => !isClosed && table.records.get(record.id) === record;
   const runOp = <T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> =>
     queueOperation(record, op, () => live.touch());
-  const publish: PublishEvent = options.publish ?? (() => undefined);
   const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive, publish });
 
   function label(record: ProcessRecord): string {
@@ -114,8 +121,9 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     record: ProcessRecord,
     exitCode: number | null,
     signal: string | null,
-    isStatusUnknown = false,
+    cause?: ExitCause,
   ): void {
+    const isStatusUnknown = cause === 'status-unknown';
     const uptimeMs = clock.uptimeMs(record);
     const spec = record.app.spec;
     const decision =
@@ -125,6 +133,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
             exitCode,
             signal,
             isStatusUnknown,
+            isPrimaryGone: cause === 'primary-exit',
             uptimeMs,
             unstableRestarts: record.unstableRestarts,
             backoffMs: record.backoffMs,
@@ -141,11 +150,14 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     record.startedAt = null;
     record.exitCode = exitCode;
     record.signal = signal;
-    const how = signal
-      ? `signal ${signal}`
-      : isStatusUnknown
-        ? "an unknown code (re-adopted: not this daemon's child)"
-        : `code ${exitCode}`;
+    const how =
+      cause === 'primary-exit'
+        ? 'its cluster primary'
+        : signal
+          ? `signal ${signal}`
+          : isStatusUnknown
+            ? "an unknown code (re-adopted: not this daemon's child)"
+            : `code ${exitCode}`;
     if (spec.type === 'job') {
       jobs.handleExit(record, exitCode, signal);
       return;
@@ -320,7 +332,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   function isDueOnSchedule(record: ProcessRecord): boolean {
     if (record.status === 'online' || record.status === 'waiting-restart') return true;
     const reason = record.lastExitReason;
-    const hasEndedByItself = reason === 'exit' || reason === 'crash' || reason === 'unknown';
+    const hasEndedByItself =
+      reason === 'exit' || reason === 'crash' || reason === 'unknown' || reason === 'primary-exit';
     return (record.status === 'stopped' || record.status === 'errored') && hasEndedByItself;
   }
 

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { PublishEvent } from './events/event-bus.js';
 import { type ForkChannel, openForkChannel, shutdownByMessage } from './fork-ipc.js';
 import { findEscapedByEnvironment } from './orphans/escaped-scan.js';
 import { runDirOf } from './orphans/run-files.js';
@@ -16,24 +17,25 @@ import {
   whenGone,
 } from './tree-stop.js';
 
+/**
+ * What ended a run when its exit code and signal cannot say (see `RunnerHooks.onExit`):
+ * `status-unknown` = a re-adopted run, not our child, whose exit code and signal nobody can know
+ * (both null); `primary-exit` = a cluster worker ended because its primary exited (SUP-5).
+ */
+export type ExitCause = 'status-unknown' | 'primary-exit';
+
 /** What the runner reports back to the supervisor. */
 export interface RunnerHooks {
   /** A process has a pid and runs. */
   onOnline(record: ProcessRecord): void;
-  /**
-   * The process of a run exited (not called for spawn errors); `isStatusUnknown`: a re-adopted run,
-   * not our child, whose exit code and signal nobody can know (both null).
-   */
-  onExit(
-    record: ProcessRecord,
-    exitCode: number | null,
-    signal: string | null,
-    isStatusUnknown?: boolean,
-  ): void;
+  /** The process of a run exited (not called for spawn errors); `cause` when its code and signal cannot tell. */
+  onExit(record: ProcessRecord, exitCode: number | null, signal: string | null, cause?: ExitCause): void;
   /** Processes left in the group of a run that exited by itself are gone (see `record.leftovers`). */
   onLeftoversGone(record: ProcessRecord): void;
   /** The daemon's own log. */
   log(line: string): void;
+  /** OBS-2: publishes an event a runner raises itself (`process.primary_exited`). */
+  publish?: PublishEvent;
   /** OBS-2: a message with `velos_event` a process sent over its IPC channel (cluster workers). */
   onAppMessage?(record: ProcessRecord, message: unknown): void;
   /** SUP-13: the Velos home; with it children write into FIFOs that outlive the daemon and their runs are registered. */

@@ -5,7 +5,7 @@ import type { AppEventReport } from './events/app-event-intake.js';
 import { instanceLogPaths } from './instance-log-paths.js';
 import type { LineClassifier } from './log-levels.js';
 import { createLogPipeline, type LineBatch, type LogPipeline, type RotationOptions } from './logs/index.js';
-import { historyOf } from './process-history.js';
+import { fileHistory, historyOf } from './process-history.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
 import type { StatusEvent } from './process-status.js';
 import type { SavedApp, SavedState } from './state-store.js';
@@ -170,8 +170,8 @@ export class ProcessTable {
   }
 
   /**
-   * The saved form of the table (specs with env, ids, whether each app runs, each process's history),
-   * unrestored apps included.
+   * The saved form of the table (specs with env, ids, whether each app runs, each process's history
+   * in the files' form, `FileHistory`), unrestored apps included.
    */
   toState(): SavedState {
     const apps = [...this.apps.values()].map((entry) => {
@@ -180,14 +180,17 @@ export class ProcessTable {
         spec: entry.spec,
         ids: [...entry.ids],
         running: records.some((record) => isActive(record.status)),
-        history: records.map(historyOf),
+        history: records.map((record) => fileHistory(historyOf(record))),
       };
     });
+    const unrestored = [...this.#unrestored.values()].map((saved) =>
+      saved.history ? { ...saved, history: saved.history.map(fileHistory) } : saved,
+    );
     return {
       version: 1,
       savedAt: Date.now(),
       nextId: this.nextId,
-      apps: [...apps, ...this.#unrestored.values()],
+      apps: [...apps, ...unrestored],
     };
   }
 

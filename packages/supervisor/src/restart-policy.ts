@@ -23,6 +23,8 @@ export interface ExitFacts {
   signal: string | null;
   /** A re-adopted run ended: not our child, so its exit code and signal are unknown (both null). */
   isStatusUnknown?: boolean;
+  /** A cluster worker ended because its primary exited (SUP-5): the primary failed, not the worker. */
+  isPrimaryGone?: boolean;
   /** How long the run that just ended lasted. */
   uptimeMs: number;
   /** Unstable restarts in a row before this exit. */
@@ -43,15 +45,19 @@ export type RestartDecision =
 /**
  * Decides, without side effects, whether and when an exited process is restarted (SUP-3). An exit
  * of unknown status (a re-adopted run) is neither `exit` nor `crash` but `unknown`: restarted under
- * `autorestart`, stopped without it; `stop_exit_codes` cannot apply to it.
+ * `autorestart`, stopped without it; `stop_exit_codes` cannot apply to it. A cluster worker ended by
+ * its primary's exit is `primary-exit`, under the same rules (a run that short still counts as
+ * unstable: a primary that dies at every start must not restart its workers forever).
  */
 export function decideRestart(spec: RestartPolicySpec, exit: ExitFacts): RestartDecision {
   if (exit.isUserAction) return { action: 'none' };
-  const reason: ExitReason = exit.isStatusUnknown
-    ? 'unknown'
-    : exit.exitCode === 0 && exit.signal === null
-      ? 'exit'
-      : 'crash';
+  const reason: ExitReason = exit.isPrimaryGone
+    ? 'primary-exit'
+    : exit.isStatusUnknown
+      ? 'unknown'
+      : exit.exitCode === 0 && exit.signal === null
+        ? 'exit'
+        : 'crash';
   const isStopCode = exit.exitCode !== null && spec.stopExitCodes.includes(exit.exitCode);
   if (!spec.autorestart || isStopCode) {
     return { action: 'stop', reason, unstableRestarts: exit.unstableRestarts, backoffMs: exit.backoffMs };

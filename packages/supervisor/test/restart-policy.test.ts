@@ -110,6 +110,36 @@ describe('decideRestart', () => {
     });
   });
 
+  describe('a cluster worker ended by its primary exit (SUP-5)', () => {
+    const gone: ExitFacts = { ...crash, exitCode: null, signal: null, isPrimaryGone: true };
+
+    it('calls it primary-exit, not a crash, and restarts it under autorestart', () => {
+      expect(decideRestart({ ...spec, restartDelayMs: 250 }, gone)).toEqual({
+        action: 'restart',
+        reason: 'primary-exit',
+        delayMs: 250,
+        unstableRestarts: 0,
+        backoffMs: 0,
+      });
+      expect(decideRestart({ ...spec, autorestart: false }, gone)).toMatchObject({
+        action: 'stop',
+        reason: 'primary-exit',
+      });
+    });
+
+    it('still counts a short run as unstable: a primary dying at every start ends errored, not in a loop', () => {
+      const limited = { ...spec, maxRestarts: 1 };
+      expect(decideRestart(limited, { ...gone, uptimeMs: 10 })).toMatchObject({
+        action: 'restart',
+        unstableRestarts: 1,
+      });
+      expect(decideRestart(limited, { ...gone, uptimeMs: 10, unstableRestarts: 1 })).toMatchObject({
+        action: 'errored',
+        reason: 'primary-exit',
+      });
+    });
+  });
+
   it('counts a short run as unstable and a stable run resets the count', () => {
     const short = { ...crash, uptimeMs: 10, unstableRestarts: 2 };
     expect(decideRestart(spec, short)).toMatchObject({ action: 'restart', unstableRestarts: 3 });

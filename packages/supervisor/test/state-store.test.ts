@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFile
 import { join } from 'node:path';
 import { ErrorCodes } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fileHistory, type SavedHistory } from '../src/process-history.js';
 import { parseState, readState, type SavedState, writeState } from '../src/state-store.js';
 import { appSpec, Harness } from './helpers.js';
 
@@ -162,6 +163,40 @@ describe('state store', () => {
     ];
     await writeState(home, saved);
     expect((await readState(home)).state).toEqual(saved);
+  });
+
+  it('saves a primary-exit as a crash for earlier versions, the exact reason beside it, and reads it back (SUP-5)', async () => {
+    const home = harness.home();
+    const history: SavedHistory = {
+      restarts: 1,
+      unstableRestarts: 0,
+      backoffMs: 0,
+      errored: false,
+      createdAt: 1_700_000_000_000,
+      lastStartedAt: 1_700_000_005_000,
+      exitCode: null,
+      signal: null,
+      lastExitReason: 'primary-exit',
+    };
+    const saved = state(home, ['api']);
+    saved.apps[0]!.history = [fileHistory(history)];
+    await writeState(home, saved);
+    // an earlier Velos refuses a file whose lastExitReason it does not know (and restores nothing)
+    const onDisk = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as SavedState;
+    expect(onDisk.apps[0]!.history![0]).toMatchObject({
+      lastExitReason: 'crash',
+      newerExitReason: 'primary-exit',
+    });
+    expect((await readState(home)).state!.apps[0]!.history).toEqual([history]);
+    // a reason of a later version, unknown here, leaves the stand-in
+    const later = { ...onDisk.apps[0]!.history![0], newerExitReason: 'a-later-reason' };
+    const parsed = parseState({ ...onDisk, apps: [{ ...onDisk.apps[0], history: [later] }] });
+    expect(parsed.apps[0]!.history![0]!.lastExitReason).toBe('crash');
+    // a reason every version knows is saved as it is, with nothing beside it
+    expect(fileHistory({ ...history, lastExitReason: 'unknown' })).toEqual({
+      ...history,
+      lastExitReason: 'unknown',
+    });
   });
 
   it('loads a state file written before histories were kept (no history field)', async () => {

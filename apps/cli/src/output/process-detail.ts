@@ -140,6 +140,8 @@ function lastExit(d: ProcessDetail): string {
   if (d.lastExitReason === null && d.exitCode === null && d.signal === null) return 'none';
   // SUP-13: a re-adopted run is not the daemon's child; how it ended (clean or crash) is unknown
   if (d.lastExitReason === 'unknown') return "exited, code unknown (re-adopted: not this daemon's child)";
+  // SUP-5: the cluster primary exited and the worker with it; the primary's exit is the failure
+  if (d.lastExitReason === 'primary-exit') return 'ended with its cluster primary (reason primary-exit)';
   const parts = [
     d.exitCode === null ? null : `code ${d.exitCode}`,
     d.signal === null ? null : `signal ${d.signal}`,

@@ -18,10 +18,11 @@ const LOOP_WINDOW_MS = 5 * 60_000;
 /**
  * Restart reasons that were asked for or planned (the supervisor's `RestartReason`s other than its
  * own decisions): a user's restart or reload (`velos restart`/`reload`, the dashboard), a file change
- * under `watch`, a `cron_restart` tick. A crash, an exit, the memory limit, inactivity or a failing
- * liveness probe are the process's own doing and count.
+ * under `watch`, a `cron_restart` tick; and `primary-exit`, a cluster worker ended by its primary's
+ * exit (the primary failed, not the process). A crash, an exit, the memory limit, inactivity or a
+ * failing liveness probe are the process's own doing and count.
  */
-const ASKED_RESTARTS: ReadonlySet<unknown> = new Set(['user', 'reload', 'watch', 'cron']);
+const ASKED_RESTARTS: ReadonlySet<unknown> = new Set(['user', 'reload', 'watch', 'cron', 'primary-exit']);
 
 /** Ids of the processes that restarted on their own LOOP_RESTARTS times or more in the last five minutes. */
 export function crashLooping(events: VelosEvent[], now = Date.now()): Set<number> {

@@ -89,10 +89,15 @@ export function createTracker(
       const times = new Map<string, number[]>();
       /** Restored keys: the restarts before the restore are not known, so they hold for one window. */
       const held = new Map<string, { until: number; message: string }>();
+      /** Apps whose cluster primary exited and whose restarts it caused are not counted yet. */
+      const primaryExits = new Set<string>();
       return {
         isSampled: false,
         onEvent(event) {
+          if (event.kind === 'process.primary_exited') primaryExits.add(keyOf(event));
           if (event.kind !== 'process.restarting' || !isTarget(event.app, event.id)) return;
+          // a primary's exit restarts every worker of the app: one restart of the app, not one per worker
+          if (event.fields?.reason === 'primary-exit' && !primaryExits.delete(keyOf(event))) return;
           const list = times.get(keyOf(event)) ?? [];
           list.push(event.at);
           times.set(keyOf(event), list);

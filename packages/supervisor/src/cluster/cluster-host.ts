@@ -3,7 +3,7 @@ import type { ForkChannel } from '../fork-ipc.js';
 import type { PrimaryEntry } from '../orphans/primary-registry.js';
 import { isPidAlive, readProcStat } from '../proc-scan.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
-import { nextSpawnSeq, type RunnerHooks } from '../process-runner.js';
+import { type ExitCause, nextSpawnSeq, type RunnerHooks } from '../process-runner.js';
 import { setStatus } from '../process-status.js';
 import { stopTree } from '../tree-stop.js';
 import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
@@ -297,7 +297,7 @@ export class ClusterHost {
     this.#scheduleRetireCheck();
   }
 
-  #onWorkerExit(slot: LiveSlot, code: number | null, signal: string | null): void {
+  #onWorkerExit(slot: LiveSlot, code: number | null, signal: string | null, cause?: ExitCause): void {
     const record = slot.record;
     slot.stdio?.release();
     this.#slots.delete(slot.key);
@@ -305,17 +305,37 @@ export class ClusterHost {
     if (slot.run && record.run === slot.run) {
       record.run = null;
       record.pid = null;
-      this.hooks.onExit(record, code, signal);
+      this.hooks.onExit(record, code, signal, cause);
     }
     slot.markExited();
     this.#slots.notify(slot);
     this.#scheduleRetireCheck();
   }
 
+  /**
+   * The primary is gone, and with it every worker it had: the runs it ends are told with reason
+   * `primary-exit` (the primary failed, not each worker), after one `process.primary_exited` event
+   * for the primary unless the daemon had let it go.
+   */
   async #onPrimaryExit(link: PrimaryLink, code: number | null, signal: string | null): Promise<void> {
     const left = this.#slots.values();
     const how = signal ? `signal ${signal}` : code === null ? 'an unknown status' : `code ${code}`;
     this.hooks.log(`cluster primary of ${this.name} (pid ${link.pid}) exited with ${how}`);
+    const ended = left.filter(
+      (slot) =>
+        (slot.run !== null && slot.record.run === slot.run) ||
+        (slot.pid === null && this.#pending.get(slot.record) === slot.key),
+    ).length;
+    if (!link.isLetGo()) {
+      const workers = ended === 1 ? '1 instance' : `${ended} instances`;
+      this.hooks.publish?.({
+        kind: 'process.primary_exited',
+        severity: 'warning',
+        app: this.name,
+        message: `cluster primary of ${this.name} (pid ${link.pid}) exited with ${how}: ${workers} ended with it`,
+        fields: { pid: link.pid, code, signal, workers: ended },
+      });
+    }
     await Promise.all(
       left.map(async (slot) => {
         slot.stdio?.cancel();
@@ -333,9 +353,9 @@ export class ClusterHost {
         if (slot.pid === null && this.#pending.get(slot.record) === slot.key) {
           this.#pending.delete(slot.record);
           slot.record.startedAt = null;
-          this.hooks.onExit(slot.record, null, null);
+          this.hooks.onExit(slot.record, null, null, 'primary-exit');
         }
-        this.#onWorkerExit(slot, null, null);
+        this.#onWorkerExit(slot, null, null, 'primary-exit');
       }),
     );
   }

@@ -34,6 +34,7 @@ export class PrimaryLink {
   #channel: LineChannel<FromPrimary, ToPrimary> | null = null;
   #socket: Socket | null = null;
   #isGone = false;
+  #isLetGo = false;
   /** Set for a primary this daemon did not spawn: its exit is noticed by polling its pid. */
   #startTicks: number | null = null;
 
@@ -132,8 +133,14 @@ export class PrimaryLink {
     return !this.#isGone;
   }
 
+  /** True once the daemon let the primary go (`letGo`): its exit is no failure. */
+  isLetGo(): boolean {
+    return this.#isLetGo;
+  }
+
   /** Tells the primary to stop its workers and exit (a closed connection alone would mean the daemon died). */
   letGo(): void {
+    this.#isLetGo = true;
     this.send({ t: 'shutdown' });
   }
 

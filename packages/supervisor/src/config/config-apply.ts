@@ -137,12 +137,19 @@ function failureOf(processes: ProcessInfo[], baseline: Map<number, number>, isLa
 }
 
 /**
- * Restarts the app did not cause: `velos restart`/`reload`, a watched file, `cron_restart`. One of them
- * alone since the last look is not held against the new spec; with any other restart beside it (the
- * count rose by more than one) the change still fails, since only the last restart's reason is known.
+ * Restarts the app did not cause: `velos restart`/`reload`, a watched file, `cron_restart`, its cluster
+ * primary's exit (`primary-exit`: the primary runs none of the app's spec). One of them alone since the
+ * last look is not held against the new spec; with any other restart beside it (the count rose by more
+ * than one) the change still fails, since only the last restart's reason is known.
  */
 function isOutsideRestart(reason: ExitReason | null): boolean {
-  return reason === 'user' || reason === 'reload' || reason === 'watch' || reason === 'cron';
+  return (
+    reason === 'user' ||
+    reason === 'reload' ||
+    reason === 'watch' ||
+    reason === 'cron' ||
+    reason === 'primary-exit'
+  );
 }
 
 /** What a restart during the grace period was, by the last exit's reason: not every restart is a crash. */
@@ -160,6 +167,8 @@ function restartCause(reason: ExitReason | null): string {
       return 'could not be spawned and was tried again';
     case 'unknown':
       return 'exited (how is unknown) and was restarted';
+    case 'primary-exit':
+      return 'ended with its cluster primary and was restarted';
     case 'crash':
     case null:
       return 'crashed and was restarted';

@@ -4,8 +4,12 @@ import type { StatusEvent } from '../process-status.js';
 
 /** Statuses an online process goes to when its program ends on its own. */
 const AFTER_EXIT: ReadonlySet<ProcessStatus> = new Set(['stopped', 'errored', 'waiting-restart']);
-/** Exit reasons that are routine (asked for or planned); the others are warnings. */
-const INFO_EXITS: ReadonlySet<string> = new Set(['exit', 'user', 'reload', 'cron', 'watch']);
+/**
+ * Exit reasons that are routine (asked for or planned), or the consequence of a failure told by an
+ * event of its own (`primary-exit`: the cluster primary's `process.primary_exited` warning, once for
+ * all its workers); the others are warnings.
+ */
+const INFO_EXITS: ReadonlySet<string> = new Set(['exit', 'user', 'reload', 'cron', 'watch', 'primary-exit']);
 
 /**
  * OBS-2: the bus events one status change of a process stands for: `process.started`, `online`,
@@ -94,7 +98,9 @@ function exitedEvent(
   const how =
     reason === 'unknown'
       ? "an unknown code (re-adopted: not this daemon's child)"
-      : `${signal ? `signal ${signal}` : `code ${code}`}${reason ? ` (${reason})` : ''}`;
+      : reason === 'primary-exit'
+        ? 'its cluster primary (primary-exit)'
+        : `${signal ? `signal ${signal}` : `code ${code}`}${reason ? ` (${reason})` : ''}`;
   return {
     ...base,
     kind: 'process.exited',

@@ -98,7 +98,7 @@ export function adoptRun(
     record.pid = null;
     if (!record.isUserOp && hasLeftovers(record, entry.pid, entry.startTicks, hooks))
       record.leftovers = stopLeftovers(record, entry.pid, hooks, entry.startTicks);
-    hooks.onExit(record, null, null, true);
+    hooks.onExit(record, null, null, 'status-unknown');
   });
   record.run = run;
   record.pid = entry.pid;

@@ -46,7 +46,8 @@ describe('watchGrace', () => {
   });
 
   it('does not hold a restart asked for from outside against the new spec', async () => {
-    for (const reason of ['user', 'reload', 'watch', 'cron'] as const) {
+    // primary-exit: the cluster primary died and its workers with it; the app's spec has no part in that
+    for (const reason of ['user', 'reload', 'watch', 'cron', 'primary-exit'] as const) {
       const failures = await watchGrace(restartedOnce(reason), ['api'], 600);
       expect(failures.has('api'), reason).toBe(false);
     }
@@ -56,6 +57,8 @@ describe('watchGrace', () => {
     // Two restarts since the last look, the last by the user: the first one's reason is not known.
     const failures = await watchGrace(restartedOnce('user', 2), ['api'], 600);
     expect(failures.get('api')).toBe('process 0 was restarted (user)');
+    const primary = await watchGrace(restartedOnce('primary-exit', 2), ['api'], 600);
+    expect(primary.get('api')).toBe('process 0 ended with its cluster primary and was restarted');
   });
 
   it('leaves an app the user stopped during the grace period stopped', async () => {

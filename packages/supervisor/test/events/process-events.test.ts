@@ -72,6 +72,18 @@ describe('processEventsOf', () => {
     expect(JSON.stringify(stopped)).not.toMatch(/crash/);
   });
 
+  it('tells a cluster worker ended by its primary as info: the primary_exited event is the warning (SUP-5)', () => {
+    const record = recordOf({ restartAt: 1000, restarts: 1 });
+    const events = processEventsOf(change('online', 'waiting-restart', 'primary-exit'), record);
+    expect(kinds(events)).toEqual(['process.exited', 'process.restarting']);
+    expect(events[0]).toMatchObject({
+      severity: 'info',
+      message: 'api (id 0) exited with its cluster primary (primary-exit)',
+      fields: { code: null, signal: null, reason: 'primary-exit' },
+    });
+    expect(JSON.stringify(events)).not.toMatch(/crash/);
+  });
+
   it('tells a user stop as stopped only', () => {
     expect(kinds(processEventsOf(change('online', 'stopping', 'user'), recordOf({})))).toEqual([]);
     expect(kinds(processEventsOf(change('stopping', 'stopped', 'user'), recordOf({})))).toEqual([

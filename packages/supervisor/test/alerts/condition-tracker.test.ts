@@ -1,0 +1,57 @@
+import type { AlertRule, VelosEvent } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { createTracker } from '../../src/alerts/condition-tracker.js';
+
+function rule(when: AlertRule['when']): AlertRule {
+  return {
+    name: 'storm',
+    when,
+    severity: 'warning',
+    forMs: 0,
+    resolveAfterMs: 60_000,
+    channels: [],
+    source: 'runtime',
+  };
+}
+
+let seq = 0;
+function event(kind: string, fields: VelosEvent['fields'], id?: number): VelosEvent {
+  seq += 1;
+  return { seq, at: 1000 + seq, kind, severity: 'info', app: 'api', message: kind, fields, id };
+}
+
+/** What a cluster primary's exit tells: its event, then each of its workers' restarts. */
+function primaryExit(workers: number): VelosEvent[] {
+  return [
+    event('process.primary_exited', { pid: 100, code: null, signal: 'SIGKILL', workers }),
+    ...Array.from({ length: workers }, (_, id) =>
+      event('process.restarting', { delay_ms: 0, restarts: 1, reason: 'primary-exit' }, id),
+    ),
+  ];
+}
+
+describe('the restarts condition', () => {
+  it('counts a cluster primary exit once, not once per worker it took down (SUP-5)', () => {
+    const tracker = createTracker(rule({ kind: 'restarts', count: 2, windowMs: 60_000 }), () => true);
+    for (const e of primaryExit(4)) tracker.onEvent(e);
+    expect(tracker.evaluate(2000, () => [])).toEqual(new Map());
+    for (const e of primaryExit(4)) tracker.onEvent(e);
+    expect(tracker.evaluate(2000, () => [])).toEqual(new Map([['api', 'api restarted 2 times within 1m']]));
+  });
+
+  it('still counts every worker restart of its own (a crash)', () => {
+    const tracker = createTracker(rule({ kind: 'restarts', count: 2, windowMs: 60_000 }), () => true);
+    tracker.onEvent(event('process.restarting', { delay_ms: 0, restarts: 1, reason: 'crash' }, 0));
+    tracker.onEvent(event('process.restarting', { delay_ms: 0, restarts: 1, reason: 'crash' }, 1));
+    expect(tracker.evaluate(2000, () => []).get('api')).toBe('api restarted 2 times within 1m');
+  });
+
+  it('counts the primary exit for a rule on one process id of the app', () => {
+    const tracker = createTracker(
+      rule({ kind: 'restarts', count: 1, windowMs: 60_000 }),
+      (_app, id) => id === 2,
+    );
+    for (const e of primaryExit(3)) tracker.onEvent(e);
+    expect(tracker.evaluate(2000, () => []).get('api')).toBe('api restarted 1 times within 1m');
+  });
+});
