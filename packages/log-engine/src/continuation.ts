@@ -1,3 +1,5 @@
+import { stripAnsi } from './ansi.js';
+
 /**
  * Lines that continue a multi-line event (a stack trace, a wrapped message) rather than start one: a
  * blank line, an indented line (`    at f (x.js:1:2)`, `\tat com.x.Y.z(Y.java:12)`, `  File "a.py",
@@ -13,9 +15,15 @@
  * The judgement reads one line only (the usual multiline rule of log shippers: a line that starts
  * with white space belongs to the line before it), so a sampler that skips lines judges the lines it
  * reads exactly as a full pass does. A JSON line is never a continuation: it is a record of its own.
+ * Colour codes are read through (`\x1b[31mERROR…` starts an event; a coloured indented frame continues).
  */
 export function isContinuationLine(line: string): boolean {
   const c = line.charCodeAt(0);
+  // a colour code first (ESC is a control character, not white space): judge the text it colours
+  if (c === 27) {
+    const text = stripAnsi(line);
+    return text.charCodeAt(0) !== 27 && isContinuationLine(text);
+  }
   // empty, or a space, tab or other ASCII white space first
   if (Number.isNaN(c) || c <= 32) return !isJsonAfterSpace(line);
   if (c > 127 && SPACE.test(line)) return true;

@@ -31,3 +31,12 @@ describe('colour codes', () => {
     expect(isContinuationLine(stripAnsi(line))).toBe(false);
   });
 });
+
+describe('isContinuationLine with colour codes', () => {
+  it('judges the coloured text, not the escape character', () => {
+    expect(isContinuationLine('\x1b[31mERROR\x1b[39m boom')).toBe(false);
+    expect(isContinuationLine('\x1b[90m    at f (a.js:1:2)\x1b[39m')).toBe(true);
+    expect(isContinuationLine('\x1b[0m')).toBe(true);
+    expect(isContinuationLine('\x1bz not a sequence')).toBe(false);
+  });
+});
