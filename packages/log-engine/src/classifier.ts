@@ -75,11 +75,17 @@ function isTrouble(level: Level): boolean {
  * (`errors=0`, `no errors`): such a word is no trouble, the rest of the line still counts.
  */
 function matchesUnlessNegated(pattern: RegExp, text: string): boolean {
+  let from = 0;
   pattern.lastIndex = 0;
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    const start = match.index;
-    if (!isNegatedAfter(text, start + match[0].length) && !isNegatedBefore(text, start)) return true;
-    if (pattern.lastIndex === start) pattern.lastIndex++;
+  while (pattern.test(text)) {
+    // test, not exec: no match array; the word that ends the match is what a negation speaks of
+    const end = pattern.lastIndex;
+    let start = end;
+    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+    if (!isNegatedAfter(text, end) && !isNegatedBefore(text, start)) return true;
+    // an empty match (a custom rule's lookahead) would be found again at the same place
+    if (end === from) pattern.lastIndex = end + 1;
+    from = pattern.lastIndex;
   }
   return false;
 }
@@ -113,7 +119,10 @@ function isNegatedAfter(text: string, end: number): boolean {
 
 /** True when the word starting at `start` comes right after `0`, `no`, `zero` or `without` and a space. */
 function isNegatedBefore(text: string, start: number): boolean {
+  // cheap first: a space, and before it the last letter of `0`, `no`, `zero` or `without`
   if (start < 2 || text.charCodeAt(start - 1) !== 32) return false;
+  const last = text.charCodeAt(start - 2) | 32;
+  if (last !== 48 && last !== 111 && last !== 116) return false;
   let p = start - 1;
   while (p > 0 && p > start - 9 && isWordChar(text.charCodeAt(p - 1))) p--;
   if (p > 0 && isWordChar(text.charCodeAt(p - 1))) return false;
@@ -134,8 +143,7 @@ const LABEL =
  * `level=debug`; the leftmost counts), then the content rules in order, else `info`.
  */
 export function createClassifier(options: ClassifierOptions = {}): Classifier {
-  const classifyStripped = createStrippedClassifier(options);
-  return (line, context) => classifyStripped(stripAnsi(line), context);
+  return buildClassifier(options, true);
 }
 
 /**
@@ -143,6 +151,11 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
  * parser strips each line once.
  */
 export function createStrippedClassifier(options: ClassifierOptions = {}): Classifier {
+  return buildClassifier(options, false);
+}
+
+/** The classifier of `options`; with `strip`, it strips colour codes from each line first. */
+function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier {
   const rules = (options.rules ?? DEFAULT_LEVEL_RULES).map((rule, i) => {
     if (!LEVELS.includes(rule.level) || !(rule.pattern instanceof RegExp)) {
       throw createError(
@@ -162,7 +175,8 @@ export function createStrippedClassifier(options: ClassifierOptions = {}): Class
   // exact only when no rule uses a flag other than i.
   const any = new RegExp(rules.map((r) => `(?:${r.pattern.source})`).join('|') || '(?!)', 'i');
   const anyIsExact = rules.every((r) => r.pattern.flags.replace('i', '') === '');
-  const classify = (line: string, context?: ClassifyContext): Level => {
+  const classify = (raw: string, context?: ClassifyContext): Level => {
+    const line = strip ? stripAnsi(raw) : raw;
     const c = line.charCodeAt(0);
     if (c === 123 || c === 32) {
       const structured = parseStructuredLine(line);
