@@ -169,6 +169,7 @@ function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier
       stream: rule.stream,
       pattern: new RegExp(rule.pattern.source, flags),
       global: new RegExp(rule.pattern.source, `${flags}g`),
+      trouble: isTrouble(rule.level),
     };
   });
   // One pass with every content pattern finds the common case, a line that matches none, quickly; it is
@@ -206,7 +207,7 @@ function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier
       if (
         (rule.stream === undefined || rule.stream === stream) &&
         // a trouble word that states its absence (`errors=0`, `no errors`) is no trouble
-        (isTrouble(rule.level) ? matchesUnlessNegated(rule.global, text) : rule.pattern.test(text))
+        (rule.trouble ? matchesUnlessNegated(rule.global, text) : rule.pattern.test(text))
       )
         return rule.level;
     }
