@@ -1,6 +1,9 @@
+import { stripAnsi } from './ansi.js';
 import { createError, LogEngineErrorCodes } from './errors.js';
+import { accessLogLevel } from './http-status.js';
 import { LEVELS, type Level, parseLevel } from './levels.js';
 import { parseStructuredLine } from './structured-line.js';
+import { syslogPriority } from './syslog-priority.js';
 
 /** A classification rule: lines matching `pattern` get `level`; with `stream` it applies to that stream only. */
 export interface LevelRule {
@@ -51,15 +54,108 @@ export const DEFAULT_LEVEL_RULES: readonly LevelRule[] = [
   { level: 'debug', pattern: /\b(?:debug|trace|verbose)\b/i },
 ];
 
-// An explicit level label: an upper-case word, a bracketed word, or a level=/lvl=/severity= field.
+/**
+ * After a trouble word: a count of zero or an empty value (`errors=0`, `errors: 0`, `error count: 0`,
+ * `failed: 0`, `lastError=null`, `error=<nil>`, `error: []`). A word value (`none`, `null`, `false`)
+ * counts only where the field ends (`error=none,`, `error: null` at the end, before another `key=`),
+ * so `error: null pointer` stays an error.
+ */
+const NEGATED_AFTER =
+  /(?: ?(?:count|total|rate))?\s*[=:]?\s*(?:0(?:\.0+)?%?(?![\w.%])|(?:none|null|nil|false)(?=\s*$|[,;)}\]|"']|\s+[\w.-]+[=:])|<nil>|\[\]|\{\}|""|'')/iy;
+/** Words before a trouble word that state its absence: `0 errors`, `no error`, `without errors`, `zero failures`. */
+const NEGATING_WORDS = new Set(['0', 'no', 'zero', 'without']);
+
+/** True for the levels whose words can state their absence (`errors=0`). */
+function isTrouble(level: Level): boolean {
+  return level === 'error' || level === 'fatal';
+}
+
+/**
+ * True when `pattern` (global) matches `text` somewhere other than at a word that states its absence
+ * (`errors=0`, `no errors`): such a word is no trouble, the rest of the line still counts.
+ */
+function matchesUnlessNegated(pattern: RegExp, text: string): boolean {
+  let from = 0;
+  pattern.lastIndex = 0;
+  while (pattern.test(text)) {
+    // test, not exec: no match array; the word that ends the match is what a negation speaks of
+    const end = pattern.lastIndex;
+    let start = end;
+    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+    if (!isNegatedAfter(text, end) && !isNegatedBefore(text, start)) return true;
+    // an empty match (a custom rule's lookahead) would be found again at the same place
+    if (end === from) pattern.lastIndex = end + 1;
+    from = pattern.lastIndex;
+  }
+  return false;
+}
+
+/** True when the word ending at `end` is followed by a count of zero or an empty value (`NEGATED_AFTER`). */
+function isNegatedAfter(text: string, end: number): boolean {
+  let p = end;
+  // cheap first: after spaces, `=` and `:`, a zero, an empty value, a word value or `count`/`total`/`rate`
+  for (let c = text.charCodeAt(p); c === 32 || c === 61 || c === 58; c = text.charCodeAt(++p));
+  const c = text.charCodeAt(p) | 32;
+  if (
+    !(
+      c === 48 ||
+      c === 110 ||
+      c === 102 ||
+      c === 124 ||
+      c === 123 ||
+      c === 34 ||
+      c === 39 ||
+      c === 99 ||
+      c === 116 ||
+      c === 114
+    ) &&
+    text.charCodeAt(p) !== 60 &&
+    text.charCodeAt(p) !== 91
+  )
+    return false;
+  NEGATED_AFTER.lastIndex = end;
+  return NEGATED_AFTER.test(text);
+}
+
+/** True when the word starting at `start` comes right after `0`, `no`, `zero` or `without` and a space. */
+function isNegatedBefore(text: string, start: number): boolean {
+  // cheap first: a space, and before it the last letter of `0`, `no`, `zero` or `without`
+  if (start < 2 || text.charCodeAt(start - 1) !== 32) return false;
+  const last = text.charCodeAt(start - 2) | 32;
+  if (last !== 48 && last !== 111 && last !== 116) return false;
+  let p = start - 1;
+  while (p > 0 && p > start - 9 && isWordChar(text.charCodeAt(p - 1))) p--;
+  if (p > 0 && isWordChar(text.charCodeAt(p - 1))) return false;
+  return NEGATING_WORDS.has(text.slice(p, start - 1).toLowerCase());
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
+}
+
+// An explicit level label: an upper-case word (PostgreSQL's `LOG:  ` too), a bracketed word, or a
+// level=/lvl=/severity= field.
 const LABEL =
-  /(?<![\w-])(FATAL|CRITICAL|CRIT|PANIC|EMERG|ALERT|ERROR|ERR|SEVERE|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE|VERBOSE)(?![\w-])|\[([A-Za-z]{3,8})\]|\b(?:level|lvl|severity|loglevel)[=:] ?"?([A-Za-z]+)/g;
+  /(?<![\w-])(FATAL|CRITICAL|CRIT|PANIC|EMERG|ALERT|ERROR|ERR|SEVERE|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE|VERBOSE|LOG(?=: {2}))(?![\w-])|\[([A-Za-z]{3,8})\]|\b(?:level|lvl|severity|loglevel)[=:] ?"?([A-Za-z]+)/g;
 
 /**
  * Builds a classifier: a structured `level` field wins, then an explicit label (`ERROR`, `[warn]`,
  * `level=debug`; the leftmost counts), then the content rules in order, else `info`.
  */
 export function createClassifier(options: ClassifierOptions = {}): Classifier {
+  return buildClassifier(options, true);
+}
+
+/**
+ * `createClassifier` for lines already without terminal escape sequences (`stripAnsi`): the record
+ * parser strips each line once.
+ */
+export function createStrippedClassifier(options: ClassifierOptions = {}): Classifier {
+  return buildClassifier(options, false);
+}
+
+/** The classifier of `options`; with `strip`, it strips colour codes from each line first. */
+function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier {
   const rules = (options.rules ?? DEFAULT_LEVEL_RULES).map((rule, i) => {
     if (!LEVELS.includes(rule.level) || !(rule.pattern instanceof RegExp)) {
       throw createError(
@@ -68,27 +164,52 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
       );
     }
     const flags = rule.pattern.flags.replace(/[gy]/g, '');
-    return { level: rule.level, stream: rule.stream, pattern: new RegExp(rule.pattern.source, flags) };
+    return {
+      level: rule.level,
+      stream: rule.stream,
+      pattern: new RegExp(rule.pattern.source, flags),
+      global: new RegExp(rule.pattern.source, `${flags}g`),
+      trouble: isTrouble(rule.level),
+    };
   });
   // One pass with every content pattern finds the common case, a line that matches none, quickly; it is
   // exact only when no rule uses a flag other than i.
   const any = new RegExp(rules.map((r) => `(?:${r.pattern.source})`).join('|') || '(?!)', 'i');
   const anyIsExact = rules.every((r) => r.pattern.flags.replace('i', '') === '');
-  const classify = (line: string, context?: ClassifyContext): Level => {
+  const classify = (raw: string, context?: ClassifyContext): Level => {
+    const line = strip ? stripAnsi(raw) : raw;
     const c = line.charCodeAt(0);
     if (c === 123 || c === 32) {
       const structured = parseStructuredLine(line);
       if (structured !== undefined)
-        return structured.level ?? classifyText(structured.message, context?.stream);
+        return structured.level ?? classifyText(structured.message, context?.stream, undefined);
     }
-    return classifyText(line, context?.stream);
+    if (c === 60) {
+      const priority = syslogPriority(line);
+      if (priority !== undefined)
+        return classifyText(line.slice(priority.end), context?.stream, priority.level);
+    }
+    return classifyText(line, context?.stream, undefined);
   };
-  const classifyText = (text: string, stream: 'out' | 'err' | undefined): Level => {
+  // `stated`: the level a syslog priority names, weaker than a label or a status, stronger than words
+  const classifyText = (
+    text: string,
+    stream: 'out' | 'err' | undefined,
+    stated: Level | undefined,
+  ): Level => {
     const label = labelOf(text);
     if (label !== undefined) return label;
+    const status = accessLogLevel(text);
+    if (status !== undefined) return status;
+    if (stated !== undefined) return stated;
     if (anyIsExact && !any.test(text)) return 'info';
     for (const rule of rules) {
-      if ((rule.stream === undefined || rule.stream === stream) && rule.pattern.test(text)) return rule.level;
+      if (
+        (rule.stream === undefined || rule.stream === stream) &&
+        // a trouble word that states its absence (`errors=0`, `no errors`) is no trouble
+        (rule.trouble ? matchesUnlessNegated(rule.global, text) : rule.pattern.test(text))
+      )
+        return rule.level;
     }
     return 'info';
   };
@@ -97,15 +218,55 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
 
 // glog/klog (Kubernetes, many Go programs): I1122 10:00:12.345678 — the letter is the level.
 const GLOG = /^[IWEF]\d{4} \d\d:\d\d:\d\d/;
+// A lower-case level and a colon first, after an optional time (winston's `info: listening`, its printf
+// `2024-12-04T10:00:00.000Z error: boom`, git's `fatal: …`): a label; inside a sentence it is content.
+const LOWER_LABELS = new Set([
+  'fatal',
+  'crit',
+  'critical',
+  'error',
+  'warn',
+  'warning',
+  'notice',
+  'info',
+  'http',
+  'verbose',
+  'debug',
+  'silly',
+]);
+const TIMED_LABEL =
+  /^\d[\d/:.,TZ+-]*(?: \d[\d:.,]*)?Z? (fatal|crit|critical|error|warn|warning|notice|info|http|verbose|debug|silly):\s/;
 
-/** The level named by an explicit label in the text, if any; the leftmost label counts. */
+/** The lower-case label that starts `text` (`info: …`, `2024-12-04T10:00:00Z error: …`), if any. */
+function leadingLabel(text: string, first: number): Level | undefined {
+  if (first >= 48 && first <= 57) {
+    const timed = TIMED_LABEL.exec(text);
+    return timed === null ? undefined : parseLevel(timed[1]);
+  }
+  let end = 1;
+  while (end < 9 && text.charCodeAt(end) >= 97 && text.charCodeAt(end) <= 122) end++;
+  if (text.charCodeAt(end) !== 58 || !(text.charCodeAt(end + 1) <= 32)) return undefined;
+  const word = text.slice(0, end);
+  return LOWER_LABELS.has(word) ? parseLevel(word) : undefined;
+}
+
+/**
+ * The level named by an explicit label in the text, if any; the leftmost label counts. PostgreSQL's
+ * `FATAL:  ` (a colon and two spaces) ends one session, not the server: an error there.
+ */
 export function labelOf(text: string): Level | undefined {
   const first = text.charCodeAt(0);
   if ((first === 73 || first === 87 || first === 69 || first === 70) && GLOG.test(text))
     return parseLevel(text[0]);
+  if ((first >= 97 && first <= 122) || (first >= 48 && first <= 57)) {
+    const leading = leadingLabel(text, first);
+    if (leading !== undefined) return leading;
+  }
   LABEL.lastIndex = 0;
   for (let match = LABEL.exec(text); match !== null; match = LABEL.exec(text)) {
-    const level = parseLevel(match[1] ?? match[2] ?? match[3]);
+    const name = match[1];
+    if (name === 'FATAL' && text.startsWith(':  ', match.index + 5)) return 'error';
+    const level = parseLevel(name ?? match[2] ?? match[3]);
     if (level !== undefined) return level;
   }
   return undefined;

@@ -1,8 +1,11 @@
+import { stripAnsi } from './ansi.js';
+
 /**
  * Lines that continue a multi-line event (a stack trace, a wrapped message) rather than start one: a
  * blank line, an indented line (`    at f (x.js:1:2)`, `\tat com.x.Y.z(Y.java:12)`, `  File "a.py",
  * line 3, in f`, a quoted source line, Go's `\t/src/x.go:12 +0x1d`), and a few unindented headers and
- * footers of stack traces: Java's `Caused by: …` and `... 3 more`, Python's `Traceback (most recent
+ * footers of stack traces: PostgreSQL's `DETAIL:  `, `HINT:  `, `CONTEXT:  `, `STATEMENT:  `, `QUERY:  `
+ * and `LOCATION:  ` lines after its prefix (they explain the `ERROR:  ` line before them), Java's `Caused by: …` and `... 3 more`, Python's `Traceback (most recent
  * call last):` and the lines that chain two tracebacks, Go's `goroutine 1 [running]:`, its frames
  * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`, and a line of closing brackets alone (`}`,
  * `]`, `})`), which ends an object printed over several lines, such as Node's error with its `code` and
@@ -12,9 +15,15 @@
  * The judgement reads one line only (the usual multiline rule of log shippers: a line that starts
  * with white space belongs to the line before it), so a sampler that skips lines judges the lines it
  * reads exactly as a full pass does. A JSON line is never a continuation: it is a record of its own.
+ * Colour codes are read through (`\x1b[31mERROR…` starts an event; a coloured indented frame continues).
  */
 export function isContinuationLine(line: string): boolean {
   const c = line.charCodeAt(0);
+  // a colour code first (ESC is a control character, not white space): judge the text it colours
+  if (c === 27) {
+    const text = stripAnsi(line);
+    return text.charCodeAt(0) !== 27 && isContinuationLine(text);
+  }
   // empty, or a space, tab or other ASCII white space first
   if (Number.isNaN(c) || c <= 32) return !isJsonAfterSpace(line);
   if (c > 127 && SPACE.test(line)) return true;
@@ -38,6 +47,10 @@ export function isContinuationLine(line: string): boolean {
       if (line.startsWith('created by ')) return GO_CREATED.test(line);
       break;
   }
+  // PostgreSQL's `DETAIL:  `, `STATEMENT:  `… lines under a message: a colon and two spaces, then text
+  // (cheap first: after a prefix that starts with a time, a pid `[123]` or a tag `<…>`, or alone)
+  if ((c <= 57 || c === 91 || c === 60 || PG_INITIALS.has(c)) && line.includes(':  ') && PG_DETAIL.test(line))
+    return true;
   // a Go frame, `pkg/path.(*T).method(0xc000010000, {0x4b6b40, 0x5})`: ends with `)`, no space before `(`
   return line.charCodeAt(line.length - 1) === 41 && GO_FRAME.test(line);
 }
@@ -50,6 +63,8 @@ const CHAINED_CAUSE = 'The above exception was the direct cause of the following
 const CHAINED_DURING = 'During handling of the above exception, another exception occurred';
 const GOROUTINE = /^goroutine \d+ \[[^\]]*\]:\s*$/;
 const GO_CREATED = /^created by [\w./*()[\]-]+(?: in goroutine \d+)?\s*$/;
+const PG_INITIALS = new Set([...'DHCSQL'].map((c) => c.charCodeAt(0)));
+const PG_DETAIL = /(?:^|[\s\]])(?:DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION): {2}\S/;
 const GO_FRAME = /^[\w./-]*\w\.(?:\(\*?[\w.[\]]+\)\.)?[\w.[\]-]+\([^()]*\)$/;
 
 /** A JSON object after leading white space (` {"level":"error",…}`): a record, not a continuation. */

@@ -1,3 +1,5 @@
+import { SERVER_ERROR_REQUEST } from './http-status.js';
+
 /** Words the default rules (labels, content rules) need to make a line an error or fatal, case-insensitive. */
 const WORDS =
   'e(?:rr|merg|conn|addrinuse|timedout|acces|perm|noent|pipe|xception)|f(?:atal|ail)|panic|c(?:rit|ore dumped|rash)|alert|s(?:evere|egmentation fault)|out of memory|un(?:caught|handled)|traceback';
@@ -18,7 +20,8 @@ const GLOG_AFTER_PREFIX = [Buffer.from(' E'), Buffer.from(' F')];
  * makes an `error` or `fatal` event may be, ascending: a line holding no offset is not an error event, so
  * a sampler can pass over it unread and still count the error events exactly (parse the lines holding an
  * offset to know). One regex pass over the bytes and a few native searches, no line decoded. It covers
- * the labels, the JSON level fields and the content rules of `DEFAULT_LEVEL_RULES` (with `stream:
+ * the labels, the JSON level fields (an HTTP `status` ≥ 500 too), access-log requests answered 5xx,
+ * syslog `<PRI>` prefixes of severity err or worse, and the content rules of `DEFAULT_LEVEL_RULES` (with `stream:
  * 'err'` the stderr-only ones too), except a stack frame or a glog prefix at the start of a JSON line's
  * message; with `isPrefixed` (each line starts with a time and a space, Velos's `log_date_format`) a glog
  * line after the prefix too. A continuation line (`isContinuationLine`: a stack frame, an indented or
@@ -35,6 +38,9 @@ export function findErrorHints(
   const text = data.toString('latin1');
   let hits = lineHits(text, stream === 'err' ? ERR_STREAM : ANY_STREAM);
   if (FIELD_KEYS.some((key) => data.includes(key))) hits = mergeSorted(hits, lineHits(text, LEVEL_FIELD));
+  // access-log requests answered 5xx, and syslog lines whose <PRI> names err, crit, alert or emerg
+  if (data.includes(' 5')) hits = mergeSorted(hits, lineHits(text, SERVER_ERROR_REQUEST));
+  if (data[0] === 60 || data.includes('\n<')) hits = mergeSorted(hits, priorityHits(text));
   // glog `E1122 …`/`F1122 …` lines: rare, so two native searches of a line start and a merge
   let starts: number[] = [];
   const first = data[0];
@@ -60,6 +66,19 @@ function lineHits(text: string, pattern: RegExp): number[] {
     const newline = text.indexOf('\n', m.index);
     if (newline === -1) break;
     pattern.lastIndex = newline + 1;
+  }
+  return hits;
+}
+
+/** A syslog `<PRI>` at a line start whose severity (PRI mod 8) is 3 or less: `syslogPriority` makes it an error or fatal. */
+const PRIORITY = /^<(\d{1,3})>/gm;
+
+/** The offsets of the lines that start with a `<PRI>` naming an error or worse, ascending. */
+function priorityHits(text: string): number[] {
+  const hits: number[] = [];
+  PRIORITY.lastIndex = 0;
+  for (let m = PRIORITY.exec(text); m !== null; m = PRIORITY.exec(text)) {
+    if (Number(m[1]) % 8 <= 3) hits.push(m.index);
   }
   return hits;
 }

@@ -1,4 +1,5 @@
 export { ANOMALY_RULES, type Anomaly } from './anomaly-detector.js';
+export { stripAnsi } from './ansi.js';
 export {
   type Classifier,
   type ClassifierOptions,
@@ -16,6 +17,7 @@ export { type LogEngineError, type LogEngineErrorCode, LogEngineErrorCodes } fro
 export { EventTracker, isExceptionLine } from './event-tracker.js';
 export { readLogRecords, summarizeFile } from './file-input.js';
 export { type HealthInputs, healthScore } from './health-score.js';
+export { accessLogLevel, httpStatusLevel } from './http-status.js';
 export { isAtLeast, LEVELS, type Level, levelSeverity, parseLevel } from './levels.js';
 export {
   type EngineRecord,
@@ -33,6 +35,7 @@ export {
   recordTime,
   startsEventAlone,
 } from './log-record.js';
+export { type LogfmtLine, parseLogfmtLine } from './logfmt-line.js';
 export { type CustomMask, MASK_PLACEHOLDERS, type MaskName, type MaskOptions } from './masks.js';
 export type { MinerSnapshot, SnapshotCluster } from './miner-snapshot.js';
 export type { Trend } from './minute-ring.js';
@@ -48,6 +51,7 @@ export {
   type SummaryJson,
   summaryToJson,
 } from './summary-format.js';
+export { type SyslogPriority, syslogPriority } from './syslog-priority.js';
 export {
   type TemplateInfo,
   type TemplateMatch,

@@ -38,6 +38,11 @@ export interface Pattern {
   count: number;
   /** The most severe level among its lines. */
   level: Level;
+  /**
+   * Its error and fatal lines, when some of its lines are not (an access-log request answered 200 and
+   * 500 is one template): `count` counts every line, this the errors only.
+   */
+  errorCount?: number;
   firstTs: number | undefined;
   lastTs: number | undefined;
   /** Average lines per minute over the engine's period (at least one minute); undefined without timestamps. */
@@ -60,6 +65,8 @@ export interface LastError {
 
 interface TemplateStats {
   count: number;
+  /** Error and fatal lines. */
+  errors: number;
   level: Level;
   firstTs: number | undefined;
   lastTs: number | undefined;
@@ -178,10 +185,19 @@ export class LogEngine {
     const isError = level === 'error' || level === 'fatal';
     let stats = this.stats.get(id);
     if (stats === undefined) {
-      stats = { count: 0, level, firstTs: ts, lastTs: ts, sample: '', minutes: new Uint32Array(this.window) };
+      stats = {
+        count: 0,
+        errors: 0,
+        level,
+        firstTs: ts,
+        lastTs: ts,
+        sample: '',
+        minutes: new Uint32Array(this.window),
+      };
       this.stats.set(id, stats);
     }
     stats.count += weight;
+    if (isError) stats.errors += weight;
     stats.sample = record.line;
     if (levelSeverity(level) > levelSeverity(stats.level)) stats.level = level;
     if (ts !== undefined) {
@@ -228,6 +244,7 @@ export class LogEngine {
         template: this.miner.template(id) ?? '',
         count: s.count,
         level: s.level,
+        ...(s.errors > 0 && s.errors < s.count ? { errorCount: s.errors } : {}),
         firstTs: s.firstTs,
         lastTs: s.lastTs,
         perMinute: timed ? s.count / periodMinutes : undefined,
@@ -303,6 +320,7 @@ export class LogEngine {
       return;
     }
     b.count += a.count;
+    b.errors += a.errors;
     if (levelSeverity(a.level) > levelSeverity(b.level)) b.level = a.level;
     if (a.firstTs !== undefined && (b.firstTs === undefined || a.firstTs < b.firstTs)) b.firstTs = a.firstTs;
     if (a.lastTs !== undefined && (b.lastTs === undefined || a.lastTs > b.lastTs)) {

@@ -1,7 +1,10 @@
-import { type ClassifierOptions, createClassifier } from './classifier.js';
+import { stripAnsi } from './ansi.js';
+import { type ClassifierOptions, createStrippedClassifier } from './classifier.js';
 import { EventTracker, isContextFree } from './event-tracker.js';
 import type { Level } from './levels.js';
+import { parseLogfmtLine } from './logfmt-line.js';
 import { parseStructuredLine } from './structured-line.js';
+import { syslogPriority } from './syslog-priority.js';
 import { parseBracketedTimestamp, parseLeadingTimestamp } from './timestamp.js';
 
 /** One captured line: `ts` in epoch ms when known, `stream` when it came from a process. */
@@ -19,8 +22,12 @@ export interface ParsedRecord {
    */
   ts: number | undefined;
   stream: 'out' | 'err' | undefined;
+  /** The line without terminal escape sequences (colours). */
   line: string;
-  /** The text without its leading timestamp, or the `msg` field of a JSON line. */
+  /**
+   * The text without its leading syslog priority and timestamp, the `msg` field of a JSON line, or a
+   * logfmt line's `msg` and its other pairs (`parseLogfmtLine`).
+   */
   message: string;
   /** The line's level; a continuation line has the level of the line that started its event. */
   level: Level;
@@ -43,7 +50,7 @@ export type RecordParser = (record: LogRecord | string) => ParsedRecord;
  * line, the exception line under a logged error), which takes the level of that event.
  */
 export function createRecordParser(options: ClassifierOptions = {}): RecordParser {
-  const classify = createClassifier(options);
+  const classify = createStrippedClassifier(options);
   const context: { stream?: 'out' | 'err' } = {};
   const events = new EventTracker((text, stream) => {
     context.stream = stream;
@@ -51,7 +58,7 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
   });
   return (input) => {
     const record: LogRecord = typeof input === 'string' ? { line: input } : input;
-    const line = record.line;
+    const line = stripAnsi(record.line);
     const stream = record.stream;
     const structured = parseStructuredLine(line);
     if (structured !== undefined) {
@@ -80,12 +87,25 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
         isContinuation: true,
       };
     }
-    const leading = parseLeadingTimestamp(line);
+    const body = withoutPriority(line);
+    const leading = parseLeadingTimestamp(body);
+    const logfmt = leading === undefined ? parseLogfmtLine(body) : undefined;
+    if (logfmt !== undefined) {
+      return {
+        ts: record.ts ?? logfmt.ts,
+        stream,
+        line,
+        message: logfmt.message,
+        level: events.level(stream),
+        fields: undefined,
+        isContinuation: false,
+      };
+    }
     return {
-      ts: record.ts ?? leading?.ts ?? parseBracketedTimestamp(line),
+      ts: record.ts ?? leading?.ts ?? parseBracketedTimestamp(body),
       stream,
       line,
-      message: leading === undefined ? line : line.slice(leading.end),
+      message: leading === undefined ? body : body.slice(leading.end),
       level: events.level(stream),
       fields: undefined,
       isContinuation: false,
@@ -99,7 +119,8 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
  * passed over lines and must judge one that depends on them can parse the lines it passed over again
  * from the last such line.
  */
-export function startsEventAlone(line: string): boolean {
+export function startsEventAlone(raw: string): boolean {
+  const line = stripAnsi(raw);
   const structured = parseStructuredLine(line);
   if (structured === undefined) return isContextFree(line);
   return structured.message.length === 0 || isContextFree(structured.message);
@@ -111,15 +132,32 @@ export function startsEventAlone(line: string): boolean {
  */
 export function recordTime(record: LogRecord): number | undefined {
   if (record.ts !== undefined) return record.ts;
-  const structured = parseStructuredLine(record.line);
+  const line = stripAnsi(record.line);
+  const structured = parseStructuredLine(line);
   if (structured !== undefined) return structured.ts;
-  return parseLeadingTimestamp(record.line)?.ts ?? parseBracketedTimestamp(record.line);
+  const body = withoutPriority(line);
+  const leading = parseLeadingTimestamp(body);
+  if (leading !== undefined) return leading.ts;
+  return parseLogfmtLine(body)?.ts ?? parseBracketedTimestamp(body);
 }
 
-/** The text of a line that is mined: the `msg` of a JSON line, or the line without its leading timestamp. */
-export function messageOf(line: string): string {
+/**
+ * The text of a line that is mined: the `msg` of a JSON line, or the line without its colours, syslog
+ * priority and leading timestamp.
+ */
+export function messageOf(raw: string): string {
+  const line = stripAnsi(raw);
   const structured = parseStructuredLine(line);
   if (structured !== undefined) return structured.message;
-  const leading = parseLeadingTimestamp(line);
-  return leading === undefined ? line : line.slice(leading.end);
+  const body = withoutPriority(line);
+  const leading = parseLeadingTimestamp(body);
+  if (leading !== undefined) return body.slice(leading.end);
+  return parseLogfmtLine(body)?.message ?? body;
+}
+
+/** The line after a syslog `<PRI>` (`<34>Oct 11 22:14:15 …`), whose time and message follow. */
+function withoutPriority(line: string): string {
+  if (line.charCodeAt(0) !== 60) return line;
+  const priority = syslogPriority(line);
+  return priority === undefined ? line : line.slice(priority.end);
 }

@@ -1,3 +1,4 @@
+import { httpStatusLevel } from './http-status.js';
 import { type Level, parseLevel } from './levels.js';
 import { parseTimestamp } from './timestamp.js';
 
@@ -33,7 +34,7 @@ export function parseStructuredLine(line: string): StructuredLine | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const object = value as Record<string, unknown>;
   const timeKey = firstKey(object, TIME_KEYS);
-  const levelKey = LEVEL_KEYS.find((key) => parseLevel(object[key]) !== undefined);
+  const levelKey = LEVEL_KEYS.find((key) => fieldLevel(key, object[key]) !== undefined);
   const messageKey = firstKey(object, MESSAGE_KEYS);
   // the other fields, in the line's order: a new object, not a copy with keys deleted (a slow dictionary)
   const fields: Record<string, unknown> = {};
@@ -49,7 +50,7 @@ export function parseStructuredLine(line: string): StructuredLine | undefined {
     else fields[key] = object[key];
   }
   const ts = timeKey === undefined ? undefined : readTime(object[timeKey]);
-  const level = levelKey === undefined ? undefined : parseLevel(object[levelKey]);
+  const level = levelKey === undefined ? nestedLevel(object.log) : fieldLevel(levelKey, object[levelKey]);
   const rawMessage = messageKey === undefined ? undefined : object[messageKey];
   const message =
     typeof rawMessage === 'string'
@@ -58,6 +59,22 @@ export function parseStructuredLine(line: string): StructuredLine | undefined {
         ? line.trim()
         : JSON.stringify(rawMessage);
   return { ts, level, message: message.replace(/\s+$/, ''), fields };
+}
+
+/**
+ * The level a field names. `status` is a level name (`"error"`, Datadog's) or an HTTP status (`500` an
+ * error, `404` a warning, `200` info): never a pino number, which would make every `200` fatal.
+ */
+function fieldLevel(key: string, value: unknown): Level | undefined {
+  if (key !== 'status' || typeof value !== 'number') return parseLevel(value);
+  return Number.isInteger(value) && value >= 100 && value <= 599 ? httpStatusLevel(value) : undefined;
+}
+
+/** ECS's nested form, `"log": {"level": "error"}` (the dotted `"log.level"` is a level key). */
+function nestedLevel(log: unknown): Level | undefined {
+  return typeof log === 'object' && log !== null
+    ? parseLevel((log as Record<string, unknown>).level)
+    : undefined;
 }
 
 /** The first of `keys` whose value is neither undefined nor null. */

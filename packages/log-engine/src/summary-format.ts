@@ -40,6 +40,8 @@ export interface PatternJson {
   id: number;
   template: string;
   count: number;
+  /** Its error and fatal lines, when not all of its lines are errors. */
+  errorCount?: number;
   perMin?: number;
   trend: string;
   level: Level;
@@ -143,6 +145,7 @@ function patternToJson(p: Pattern): PatternJson {
     id: p.templateId,
     template: p.template,
     count: p.count,
+    ...(p.errorCount === undefined ? {} : { errorCount: p.errorCount }),
     ...(p.perMinute === undefined ? {} : { perMin: round(p.perMinute) }),
     trend: p.trend,
     level: p.level,
@@ -159,7 +162,9 @@ function formatPeriod(from: number, to: number, options: TimeFormatOptions): str
 }
 
 function formatPattern(p: Pattern, width: number): string {
-  const tag = p.level === 'fatal' || p.level === 'error' || p.level === 'warn' ? `[${p.level}] ` : '';
+  // `[66 error]`: of the pattern's lines, 66 are errors (the others are not)
+  const some = p.errorCount === undefined ? '' : `${formatCount(p.errorCount)} `;
+  const tag = p.level === 'fatal' || p.level === 'error' || p.level === 'warn' ? `[${some}${p.level}] ` : '';
   const rate = p.perMinute === undefined ? p.trend : `${formatRate(p.perMinute)}/min, ${p.trend}`;
   return `${formatCount(p.count)}× ${tag}${clip(p.template, width)} (${rate})`;
 }

@@ -86,18 +86,40 @@ export function buildSummary(inputs: SummaryInputs): Summary {
   };
 }
 
-/** Up to `limit` error and fatal patterns of `patterns` (most frequent first): fatal first, the last error's kept. */
+/**
+ * Up to `limit` error and fatal patterns of `patterns` (most frequent first): fatal first, the last
+ * error's kept. A pattern whose lines are not all errors counts its error lines only (`errorCount`).
+ */
 function errorPatterns(patterns: Pattern[], lastError: LastError | undefined, limit: number): Pattern[] {
   const fatal: Pattern[] = [];
   const error: Pattern[] = [];
   for (const p of patterns) {
-    if (p.level === 'fatal') fatal.push(p);
-    else if (p.level === 'error') error.push(p);
+    if (p.level === 'fatal') fatal.push(errorsOnly(p));
+    else if (p.level === 'error') error.push(errorsOnly(p));
   }
+  fatal.sort(byCount);
+  error.sort(byCount);
   const list = fatal.concat(error);
   if (list.length <= limit) return list;
   const kept = list.slice(0, limit);
   const last = lastError === undefined ? undefined : list.find((p) => p.templateId === lastError.templateId);
   if (last !== undefined && limit > 0 && !kept.includes(last)) kept[limit - 1] = last;
   return kept;
+}
+
+/** `p` counting its error lines only, when some of its lines are not errors. */
+function errorsOnly(p: Pattern): Pattern {
+  const errors = p.errorCount;
+  if (errors === undefined || errors >= p.count) return p;
+  const share = errors / p.count;
+  return {
+    ...p,
+    count: errors,
+    errorCount: undefined,
+    perMinute: p.perMinute === undefined ? undefined : p.perMinute * share,
+  };
+}
+
+function byCount(a: Pattern, b: Pattern): number {
+  return b.count - a.count || a.templateId - b.templateId;
 }

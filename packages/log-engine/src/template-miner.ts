@@ -285,7 +285,8 @@ export class TemplateMiner {
       for (let i = 0; i < b.count; i++) {
         if (near.kind[i] === TOKEN_VARIABLE) {
           created.kind[i] = TOKEN_VARIABLE;
-          created.norm[i] = near.norm[i]!;
+          // the sibling's placeholder names its own value: `user=app` under `host=<ip>` is `user=<*>`
+          created.norm[i] = near.norm[i] === b.norm[i] ? near.norm[i]! : '<*>';
         } else if (near.norm[i] !== b.norm[i]) {
           positions.push(i);
         }

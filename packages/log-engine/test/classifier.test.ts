@@ -1,6 +1,64 @@
 import { describe, expect, it } from 'vitest';
 import { classifyLine, createClassifier, DEFAULT_LEVEL_RULES, labelOf } from '../src/classifier.js';
 
+describe('classifyLine: words that state an absence', () => {
+  it('reads no trouble in zero counts and negations, and still reads the rest of the line', () => {
+    for (const line of [
+      'processed 120 records, 0 errors',
+      'sync complete: errors=0 warnings=0',
+      'errors: 0, failures: 0',
+      'No errors found',
+      'imported 12 rows without errors',
+      'Tests: 0 failed, 42 passed',
+      'failed: 0',
+      'error count: 0',
+      'lastError=null retries=2',
+      'result error=<nil> took 3ms',
+      '2024-12-04T10:00:00.123456Z 0 [System] [MY-010910] [Server] Shutdown complete (errors: 0).',
+      'I1204 10:00:00.123456       1 reflector.go:1] "Caches populated" errors=0',
+    ]) {
+      expect(classifyLine(line), line).toBe('info');
+    }
+    for (const line of [
+      'errors: 3',
+      'error: null pointer dereference',
+      '0 errors in batch 1, job 7 failed',
+      'no error handler for TypeError',
+      'errors=0 then panic: nil map',
+    ]) {
+      expect(classifyLine(line), line).not.toBe('info');
+    }
+  });
+});
+
+describe('classifyLine: format labels', () => {
+  it('reads a lower-case level first (winston, git), not inside a sentence', () => {
+    expect(classifyLine('info: retrying failed webhook 7')).toBe('info');
+    expect(classifyLine('2024-12-04T10:00:00.000Z warn: pool low')).toBe('warn');
+    expect(classifyLine('debug: cache size 12')).toBe('debug');
+    expect(classifyLine('fatal: not a git repository')).toBe('fatal');
+    expect(classifyLine('request failed, more info: see docs')).toBe('error');
+  });
+
+  it("reads PostgreSQL's severities: FATAL ends a session (an error), PANIC the server", () => {
+    const pg = (rest: string) => `2024-12-04 10:00:00.123 UTC [77] ${rest}`;
+    expect(classifyLine(pg('LOG:  automatic vacuum of table "shop.public.errors": index scans: 1'))).toBe(
+      'info',
+    );
+    expect(classifyLine(pg('FATAL:  password authentication failed for user "bob"'))).toBe('error');
+    expect(classifyLine(pg('PANIC:  could not write to file "pg_wal/x"'))).toBe('fatal');
+    expect(classifyLine('FATAL: out of disk')).toBe('fatal');
+  });
+
+  it("reads MySQL's [Note] as info", () => {
+    expect(
+      classifyLine(
+        '2024-12-04T10:00:00Z 8 [Note] [MY-010914] [Server] Aborted connection 8 (Got an error reading packets).',
+      ),
+    ).toBe('info');
+  });
+});
+
 describe('classifyLine', () => {
   it('uses an explicit label first, the leftmost one', () => {
     expect(classifyLine('2024-05-01 10:00:00 WARN disk almost full')).toBe('warn');

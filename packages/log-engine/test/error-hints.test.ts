@@ -54,6 +54,15 @@ const LINES = [
   'Caused by: java.io.IOException: disk full',
   '',
   '\tat com.example.App.main(App.java:12)',
+  // formats whose level is no word: an access log's 5xx status, a syslog <PRI>
+  '10.0.0.1 - - [04/Dec/2024:10:00:00 +0000] "GET /api/users HTTP/1.1" 503 0 "-" "curl/8.0"',
+  '10.0.0.1 - - [04/Dec/2024:10:00:00 +0000] "GET /api/users HTTP/1.1" 200 0 "-" "curl/8.0"',
+  '\x1b[0mPUT /orders/7 \x1b[31m500\x1b[0m 3.1 ms - 12\x1b[0m',
+  'Completed 500 Internal Server Error in 12ms',
+  '<11>Dec  4 10:00:00 host backup[7]: write stopped',
+  '<2>Dec  4 10:00:00 host kernel: thermal shutdown',
+  '<14>Dec  4 10:00:00 host app[7]: user in',
+  '2024-12-04 10:00:00.123 UTC [77] FATAL:  password authentication failed for user "bob"',
 ];
 
 describe('findErrorHints', () => {
@@ -85,6 +94,9 @@ describe('findErrorHints', () => {
       'cache hit for key user:3',
       'WARN slow query took 5ms',
       'GET / 200 1ms',
+      '10.0.0.1 - - [04/Dec/2024:10:00:00 +0000] "GET /status HTTP/1.1" 200 5 "-" "curl/8.0"',
+      '<14>Dec  4 10:00:00 host app[7]: user in',
+      '<164>1 2024-12-04T10:00:00.000Z host billing 77 ID47 - queue deep',
     ]);
     expect(found.size).toBe(0);
   });

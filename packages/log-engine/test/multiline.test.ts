@@ -252,3 +252,20 @@ describe('errors in a summary', () => {
     expect(summary.errors[2]?.template).toBe('ERROR rare last thing');
   });
 });
+
+describe('PostgreSQL DETAIL, HINT, STATEMENT lines', () => {
+  it('continue the message before them: one error event', () => {
+    const pg = [
+      '2024-12-04 10:00:00.123 UTC [77] ERROR:  duplicate key value violates unique constraint "orders_pkey"',
+      '2024-12-04 10:00:00.123 UTC [77] DETAIL:  Key (id)=(42) already exists.',
+      '2024-12-04 10:00:00.123 UTC [77] STATEMENT:  INSERT INTO orders (id) VALUES ($1)',
+      '2024-12-04 10:00:01.000 UTC [78] LOG:  connection received: host=10.0.0.7 port=5000',
+      'HINT:  No function matches the given name and argument types.',
+    ];
+    expect(pg.map(isContinuationLine)).toEqual([false, true, true, false, true]);
+    const summary = summarize(pg);
+    expect(summary.levels).toMatchObject({ error: 1, info: 1 });
+    expect(summary.continuationLines).toBe(3);
+    expect(isContinuationLine('DETAIL: one space is a sentence')).toBe(false);
+  });
+});

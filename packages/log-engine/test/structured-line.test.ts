@@ -32,6 +32,21 @@ describe('parseStructuredLine', () => {
     expect(parsed?.message).toBe('{"level":"third","event_id":3}');
   });
 
+  it('reads an HTTP status as one, never as a pino number, and ECS nested levels', () => {
+    expect(parseStructuredLine('{"status":200,"msg":"GET /x"}')?.level).toBe('info');
+    expect(parseStructuredLine('{"status":404,"msg":"GET /x"}')?.level).toBe('warn');
+    expect(parseStructuredLine('{"status":503,"msg":"GET /x"}')?.level).toBe('error');
+    expect(parseStructuredLine('{"status":"error","msg":"x"}')?.level).toBe('error');
+    expect(parseStructuredLine('{"status":7,"msg":"x"}')?.level).toBeUndefined();
+    expect(parseStructuredLine('{"level":"info","status":500,"msg":"x"}')?.level).toBe('info');
+    const ecs = parseStructuredLine(
+      '{"@timestamp":"2024-12-04T10:00:00Z","log":{"level":"error"},"message":"boom"}',
+    );
+    expect(ecs).toMatchObject({ level: 'error', message: 'boom', ts: Date.UTC(2024, 11, 4, 10) });
+    expect(parseStructuredLine('{"level":"dpanic","msg":"x"}')?.level).toBe('error');
+    expect(parseStructuredLine('{"level":"http","msg":"GET /errors"}')?.level).toBe('info');
+  });
+
   it('returns undefined for anything but a JSON object', () => {
     expect(parseStructuredLine('plain text')).toBeUndefined();
     expect(parseStructuredLine('{not json')).toBeUndefined();

@@ -100,3 +100,17 @@ describe('the last error of JSON lines', () => {
     expect(formatSummary(summary)).not.toContain('"pid"');
   });
 });
+
+describe('a template whose lines are not all errors', () => {
+  it('counts its error lines apart, in the text and in the errors list', () => {
+    const request = (status: number, i: number) =>
+      `10.0.0.${i} - - [04/Dec/2024:10:00:${String(i).padStart(2, '0')} +0000] "GET /api/items/${i} HTTP/1.1" ${status} 12`;
+    const lines = Array.from({ length: 10 }, (_, i) => request(i < 3 ? 502 : 200, i));
+    const summary = summarize(lines);
+    expect(summary.levels).toMatchObject({ error: 3, info: 7 });
+    expect(summary.top[0]).toMatchObject({ count: 10, errorCount: 3, level: 'error' });
+    expect(summary.errors).toEqual([expect.objectContaining({ count: 3, level: 'error' })]);
+    expect(formatSummary(summary, { utc: true }).split('\n')[2]).toMatch(/^top: 10× \[3 error\] /);
+    expect(summaryToJson(summary).top?.[0]).toMatchObject({ count: 10, errorCount: 3 });
+  });
+});

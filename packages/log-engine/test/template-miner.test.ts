@@ -240,4 +240,12 @@ describe('TemplateMiner edge cases', () => {
     expect(miner.add(long(2))).toBe(id);
     expect(miner.template(id)!.endsWith('<*>')).toBe(true);
   });
+
+  it("shows a sibling's placeholder as <*> where the new template holds another value", () => {
+    const miner = new TemplateMiner();
+    miner.add('LOG: connection received: host=10.0.0.1 port=5432');
+    const id = miner.add('LOG: connection authorized: user=app database=shop');
+    miner.add('LOG: connection authorized: user=app database=shop');
+    expect(miner.template(id)).toBe('LOG: connection authorized: user=<*> database=<*>');
+  });
 });

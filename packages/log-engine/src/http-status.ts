@@ -1,0 +1,76 @@
+import type { Level } from './levels.js';
+
+const METHODS = 'GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND';
+
+/**
+ * The request-status expression for a status starting with `first`: after a quoted request (`"GET /x
+ * HTTP/1.1" 500` — Apache/nginx Common and Combined Log Format, Django's and werkzeug's servers), after an
+ * unquoted method, path and version (`GET /x HTTP/1.1 500`, morgan's `short`), or Rails' `Completed 500
+ * Internal Server Error`. The status must be a whole word (`500`, not `5000` or `500.1`). `colour` may
+ * stand before the status (colour codes, in raw bytes), and then a colour code before the method too;
+ * `flags` are the expression's flags.
+ */
+function requestStatus(first: string, colour: string, flags: string): RegExp {
+  const before = colour === '' ? String.raw`(?<!\S)` : String.raw`(?:(?<!\S)|(?<=\x1b\[[\d;]*m))`;
+  return new RegExp(
+    String.raw`(?:"(?:${METHODS}) [^"\n]*"|${before}(?:${METHODS}) (?:/|https?://)\S*(?: HTTP/\d(?:\.\d)?)?|\bCompleted) ${colour}(${first}\d\d)(?![\w.])`,
+    flags,
+  );
+}
+
+const REQUEST_STATUS = requestStatus('[1-5]', '', '');
+
+/**
+ * The same at the start of a line without `HTTP/` (morgan's `dev` and `tiny`: `GET /x 500 3.1 ms`; Rails'
+ * `Completed 500 …`), after bracketed tags (`[req-1] Completed 500 …`) or a time: tried at the start
+ * only, so a line costs one anchored attempt.
+ */
+const START_STATUS = new RegExp(
+  String.raw`(?:\[[^\]]*\]:? |\d[\d/:.,TZ+-]* )*(?:(?:${METHODS}) (?:/|https?://)\S*|Completed) ([1-5]\d\d)(?![\w.])`,
+  'y',
+);
+
+/**
+ * True when `START_STATUS` may match `text`: it starts with a tag, a digit, `Completed ` or two capitals
+ * (a method). Most lines fail at their first two characters.
+ */
+function mayStartWithRequest(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c === 91 || (c >= 48 && c <= 57)) return true;
+  if (c === 67) return text.startsWith('Completed ');
+  const d = text.charCodeAt(1);
+  return (c === 71 || c === 72 || c === 80 || c === 68 || c === 79 || c === 84) && d >= 65 && d <= 90;
+}
+
+/**
+ * Finds, in raw text of many lines, the requests that `accessLogLevel` makes errors (a 5xx status), with
+ * the colour codes a terminal logger (morgan's `dev`) puts before the status: for `findErrorHints`.
+ */
+export const SERVER_ERROR_REQUEST = requestStatus('5', String.raw`(?:\x1b\[[\d;]*m)*`, 'gm');
+
+/**
+ * The level an HTTP status names: 5xx (the server failed) is an error, 4xx (the client was refused: bad
+ * request, not found, unauthorised) a warning, anything else info.
+ */
+export function httpStatusLevel(status: number): Level {
+  return status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+}
+
+/**
+ * The level of an access-log line from its response status (`httpStatusLevel`), undefined when the
+ * line shows no request with a status. The status decides instead of the words of the line: the path
+ * `/api/errors` or `/debug/pprof` and the user agent are the client's words, not the server's.
+ *
+ * @example
+ * accessLogLevel('10.0.0.1 - - [04/Dec/2024:10:00:00 +0000] "GET /api/errors HTTP/1.1" 200 512'); // 'info'
+ * accessLogLevel('GET /api/orders 503 12.001 ms - 19'); // 'error'
+ */
+export function accessLogLevel(text: string): Level | undefined {
+  let match: RegExpExecArray | null = null;
+  if (text.indexOf('HTTP/') !== -1) match = REQUEST_STATUS.exec(text);
+  else if (mayStartWithRequest(text)) {
+    START_STATUS.lastIndex = 0;
+    match = START_STATUS.exec(text);
+  }
+  return match === null ? undefined : httpStatusLevel(Number(match[1]));
+}
