@@ -1,6 +1,7 @@
 import type { CommandName, StreamCommandName } from '@velos/core';
 import { type AlertStatus, maskAlerts, maskSecrets } from '@velos/core';
 import { answerHealth, answerPrometheus, answerStatus } from './custom-answers.js';
+import { encodeLineBytes } from './line-bytes.js';
 import type {
   ApiRoute,
   CommandRoute,
@@ -142,12 +143,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     'logs',
     ({ params, query }) => ({ target: params.target, ...query }),
     {
-      query: { lines: 'int', stream: 'string' },
+      query: { lines: 'int', stream: 'string', withBytes: 'boolean' },
+      present: encodeLineBytes,
     },
   ),
   command('GET', '/logs/:target/search', 'logs', 'logs.search', logQuery, {
-    query: { ...LOG_QUERY, limit: 'int', ignoreCase: 'boolean' },
+    query: { ...LOG_QUERY, limit: 'int', ignoreCase: 'boolean', withBytes: 'boolean' },
     fields: { grep: 'pattern' },
+    present: encodeLineBytes,
   }),
   analyze('summary'),
   analyze('patterns'),
