@@ -50,7 +50,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
         instances: {
           description: 'Instances in cluster mode, or "max" for one per CPU (default 1)',
           anyOf: [
-            { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+            { type: 'integer', minimum: 1, maximum: 1024 },
             { type: 'string', const: 'max' },
           ],
         },
@@ -161,9 +161,11 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
       properties: {
         name: { type: 'string', minLength: 1, description: 'The app name' },
         instances: {
-          type: 'string',
-          pattern: '^[+-]?\\d+$',
-          description: 'The instance count N, or +N / -N to add or remove instances',
+          anyOf: [
+            { type: 'integer', minimum: 1, maximum: 1024 },
+            { type: 'string', pattern: '^[+-]?\\d+$' },
+          ],
+          description: 'The instance count N (a number or "N"), or "+N" / "-N" to add or remove instances',
         },
       },
       required: ['name', 'instances'],
