@@ -115,7 +115,7 @@ export const PROCESS_TOOLS = [
     name: 'process_info',
     title: 'Describe processes',
     command: 'describe',
-    answer: `Answer: per process ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why}, out/err log paths, lines {out, err}, h {s, rdy, fail}, j job. detail=full gives the whole spec.`,
+    answer: `Answer: one compact object per process. ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why}, out/err log paths, lines {out, err}, h {s, rdy, fail}, j job. detail=full gives the whole spec.`,
     input: { target: targetField, detail: detailField },
     run: async ({ target, detail }, { control }) => {
       const details = await control.describe(target);
