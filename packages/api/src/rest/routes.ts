@@ -159,7 +159,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   command('POST', '/logs/:target/flush', 'logs', 'flush', target),
 
   command('GET', '/events', 'events', 'events', ({ query }) => renameKey(query, 'kind', 'kinds'), {
-    query: { target: 'string', kind: 'list', since: 'time', until: 'time', afterSeq: 'int', limit: 'int' },
+    query: {
+      target: 'string',
+      kind: 'list',
+      since: 'time',
+      until: 'time',
+      afterSeq: 'int',
+      beforeSeq: 'int',
+      limit: 'int',
+    },
     fields: { kinds: 'kind' },
   }),
   command('POST', '/events', 'events', 'events.emit', ({ body }) => body, {
