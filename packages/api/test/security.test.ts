@@ -153,6 +153,20 @@ describe('limits and validation', () => {
     }
   });
 
+  it('answers a body that is not JSON, text/plain included, with 415 saying what is taken', async () => {
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded']) {
+      const answer = await call(api.url, 'POST', '/api/v1/processes/web/restart', {
+        token: api.admin,
+        headers: { 'content-type': type },
+        body: 'env=1',
+      });
+      expect(answer.status, type).toBe(415);
+      expect(answer.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'body' });
+      expect(answer.body.error.message, type).toMatch(/Unsupported Media Type.*application\/json/);
+    }
+    await expectDaemonFine();
+  });
+
   it('takes a POST without arguments with a JSON content type and no body', async () => {
     const answer = await call(api.url, 'POST', '/api/v1/daemon/save', {
       token: api.admin,

@@ -22,7 +22,7 @@ export function registerMcp(app: FastifyInstance, control: VelosControl, adminTo
     errorHandler: (error, _request, reply) => answerMcpError(error, reply),
     handler: async (request, reply) => {
       if (request.method !== 'POST') return answerMethodNotAllowed(request.method, reply);
-      // fastify parses text/plain too: MCP's streamable HTTP carries JSON only (415 as for any other type)
+      // a request without a body is not parsed: MCP's streamable HTTP carries JSON only (415 otherwise)
       const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (mediaType !== 'application/json') throw unsupportedMediaType(mediaType);
       // refused here rather than by the SDK's transport, whose 406 would lack the Velos code
