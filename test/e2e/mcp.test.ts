@@ -409,7 +409,7 @@ async function checkErrors(client: Client): Promise<void> {
   const neither = await call(client, 'process_start', {});
   expect(neither.text).toMatch(/^INVALID_ARGUMENT: give either script or config .*, neither was given$/);
   const metrics = await call(client, 'metrics_snapshot', { target: 'no-such-app' });
-  expect(metrics.text).toMatch(/^TARGET_NOT_FOUND/);
+  expect(metrics.text).toBe("TARGET_NOT_FOUND: no process matches 'no-such-app'");
   const kind = await call(client, 'events_list', { kinds: ['process.restarted'] });
   expect(kind.isError).toBe(true);
   expect(kind.text).toMatch(/unknown event kind "process\.restarted": .*process\.restarting/);

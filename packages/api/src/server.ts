@@ -103,6 +103,8 @@ async function build(
     if (body.length === 0) done(null, undefined);
     else parseJson(request, body as string, done);
   });
+  // every body is JSON: text/plain gets the 415 of any other type, not "expected a JSON object"
+  app.removeContentTypeParser('text/plain');
   await registerSecurity(app, {
     corsOrigins: options.corsOrigins ?? [],
     rateLimitPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,

@@ -74,6 +74,18 @@ describe('/mcp answers every refusal as a JSON-RPC error (found by the MCP-over-
     expectRpcError(huge, 413, -32000, 'PAYLOAD_TOO_LARGE');
   });
 
+  it('answers a request that does not accept JSON and an event stream with 406 and the Velos code', async () => {
+    for (const accept of [undefined, 'application/json', 'text/event-stream']) {
+      const answer = await call(api.url, 'POST', '/mcp', {
+        token: api.admin,
+        headers: accept === undefined ? {} : { accept },
+        body: { jsonrpc: '2.0', id: 1, method: 'ping' },
+      });
+      expectRpcError(answer, 406, -32000, 'INVALID_ARGUMENT');
+      expect(answer.body.error.message).toMatch(/Accept: application\/json, text\/event-stream/);
+    }
+  });
+
   it('takes POST only: GET (no SSE stream is ever sent), DELETE (no session), PUT, PATCH and OPTIONS (without CORS) get 405 with Allow', async () => {
     for (const method of ['GET', 'DELETE', 'PUT', 'PATCH', 'OPTIONS']) {
       const answer = await call(api.url, method, '/mcp', { token: api.admin, headers: ACCEPT });

@@ -244,6 +244,24 @@ describe('REST routes over a real daemon', () => {
     expect(known.status).toBe(200);
   });
 
+  it('pages back through events with beforeSeq, none skipped and none twice', async () => {
+    for (let i = 1; i <= 5; i += 1) {
+      expect(
+        (await request('POST', '/api/v1/events', { body: { name: 'page', message: `${i}` } })).status,
+      ).toBe(200);
+    }
+    const seen: string[] = [];
+    let path = '/api/v1/events?kind=app.page&limit=2';
+    for (let pages = 0; pages < 5; pages += 1) {
+      const answer = await request('GET', path, { token: api.read });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      seen.unshift(...answer.body.events.map((e: { message: string }) => e.message));
+      if (!answer.body.hasMore) break;
+      path = `/api/v1/events?kind=app.page&limit=2&beforeSeq=${answer.body.events[0].seq}`;
+    }
+    expect(seen).toEqual(['1', '2', '3', '4', '5']);
+  });
+
   it('serves metrics as JSON, Prometheus text and history', async () => {
     const snapshot = await request('GET', '/api/v1/metrics');
     expect(snapshot.body.processes.length).toBeGreaterThan(0);

@@ -138,6 +138,35 @@ describe('limits and validation', () => {
     await expectDaemonFine();
   });
 
+  it('says what a query value that does not parse should look like, not "received string"', async () => {
+    const cases: [string, string][] = [
+      ['/api/v1/logs/web?lines=many', 'lines: expected a whole number, got "many"'],
+      ['/api/v1/logs/web?lines=1.5', 'lines: expected a whole number, got "1.5"'],
+      ['/api/v1/logs/web/search?ignoreCase=yes', 'ignoreCase: expected true, false, 1 or 0, got "yes"'],
+      ['/api/v1/metrics/history/web?sinceMs=soon', 'sinceMs: expected a number, got "soon"'],
+      ['/api/v1/events?afterSeq=x1', 'afterSeq: expected a whole number, got "x1"'],
+    ];
+    for (const [path, message] of cases) {
+      const answer = await call(api.url, 'GET', path, { token: api.read });
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.error.message, path).toBe(message);
+    }
+  });
+
+  it('answers a body that is not JSON, text/plain included, with 415 saying what is taken', async () => {
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded']) {
+      const answer = await call(api.url, 'POST', '/api/v1/processes/web/restart', {
+        token: api.admin,
+        headers: { 'content-type': type },
+        body: 'env=1',
+      });
+      expect(answer.status, type).toBe(415);
+      expect(answer.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'body' });
+      expect(answer.body.error.message, type).toMatch(/Unsupported Media Type.*application\/json/);
+    }
+    await expectDaemonFine();
+  });
+
   it('takes a POST without arguments with a JSON content type and no body', async () => {
     const answer = await call(api.url, 'POST', '/api/v1/daemon/save', {
       token: api.admin,

@@ -78,6 +78,11 @@ export interface EventsRequest {
   until?: number;
   /** Events with a greater `seq` only (to resume a feed). */
   afterSeq?: number;
+  /**
+   * Events with a smaller `seq` only: the oldest `seq` of an answer with `hasMore` asks for the page
+   * before it (`events` only, not `events.follow`).
+   */
+  beforeSeq?: number;
   /** The newest `limit` events that match (default 100). */
   limit?: number;
 }

@@ -220,7 +220,7 @@ export const PROTOCOL_COMMANDS = {
   health: requestCommand({
     method: 'health',
     description:
-      "OBS-4: the daemon's self-health: each component healthy, degraded or unhealthy, the worst overall.",
+      "The daemon's self-health: each component healthy, degraded or unhealthy, the worst overall.",
     ...READS,
     ...noPayload,
     ...sameResult<Value<'health'>>(),
@@ -228,7 +228,7 @@ export const PROTOCOL_COMMANDS = {
   metrics: requestCommand({
     method: 'metrics',
     description:
-      'OBS-1: every figure the daemon measures now: per process CPU, memory, restarts, exits, logs, health, jobs and custom metrics; the daemon; the host.',
+      'Every figure the daemon measures now: per process CPU, memory, restarts, exits, logs, health, jobs and custom metrics; the daemon; the host.',
     ...READS,
     ...noPayload,
     ...sameResult<Value<'metrics'>>(),
@@ -236,7 +236,7 @@ export const PROTOCOL_COMMANDS = {
   'metrics.history': requestCommand({
     method: 'metricsHistory',
     description:
-      "OBS-7: the target's CPU, memory, restarts and log rate over time: the last hour at the sampling resolution, 24 h downsampled.",
+      "The target's CPU, memory, restarts and log rate over time: the last hour at the sampling resolution, 24 h downsampled.",
     ...READS,
     toPayload: (request: MetricsHistoryRequest) => request,
     toArgs: (payload: MetricsHistoryRequest): [MetricsHistoryRequest] => [payload],
@@ -304,7 +304,7 @@ export const PROTOCOL_COMMANDS = {
   'config.reload': requestCommand({
     method: 'configReload',
     description:
-      'CFG-2: re-reads a linked config file (all of them and config.toml when absent), validates it whole, applies the difference, rolls back what does not come up.',
+      'Re-reads a linked config file (all of them and config.toml when absent), validates it whole, applies the difference, rolls back what does not come up.',
     isReadOnly: false,
     isIdempotent: true,
     isDestructive: true,
@@ -314,7 +314,7 @@ export const PROTOCOL_COMMANDS = {
   }),
   'config.get': requestCommand({
     method: 'configGet',
-    description: "CFG-2: an app's effective spec (with the config file it is linked to).",
+    description: "An app's effective spec (with the config file it is linked to).",
     ...READS,
     ...targetPayload,
     toResult: (spec: AppSpec) => ({ spec }),
@@ -323,7 +323,7 @@ export const PROTOCOL_COMMANDS = {
   'config.set': requestCommand({
     method: 'configSet',
     description:
-      "CFG-2: changes an app's options (config keys), validated like a config file, applied by a restart; kept over the linked file.",
+      "Changes an app's options (config keys), validated like a config file, applied by a restart; kept over the linked file.",
     isReadOnly: false,
     isIdempotent: false,
     isDestructive: true,

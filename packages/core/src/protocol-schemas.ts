@@ -229,16 +229,19 @@ const eventKindFilter = once(() =>
     }),
   ),
 );
+const eventsFilter = () => ({
+  target: z.optional(target),
+  kinds: z.optional(z.array(eventKindFilter()).check(z.maxLength(50))),
+  since: z.optional(epochMs),
+  until: z.optional(epochMs),
+  afterSeq: z.optional(z.int().check(z.gte(0))),
+  limit: z.optional(z.int().check(z.gte(1), z.lte(10_000))),
+});
+// beforeSeq pages back through what happened: a follow goes forward, so it has none
 const eventsRequest = once(() =>
-  z.object({
-    target: z.optional(target),
-    kinds: z.optional(z.array(eventKindFilter()).check(z.maxLength(50))),
-    since: z.optional(epochMs),
-    until: z.optional(epochMs),
-    afterSeq: z.optional(z.int().check(z.gte(0))),
-    limit: z.optional(z.int().check(z.gte(1), z.lte(10_000))),
-  }),
+  z.object({ ...eventsFilter(), beforeSeq: z.optional(z.int().check(z.gte(1))) }),
 );
+const followEventsRequest = once(() => z.object(eventsFilter()));
 const emitEventRequest = once(() => {
   const eventField = z.union([z.string().check(z.maxLength(2000)), z.number(), z.boolean(), z.null()]);
   return z.object({
@@ -289,7 +292,7 @@ export const requestSchemas = lazyEntries({
       ),
     }),
   events: eventsRequest,
-  'events.follow': eventsRequest,
+  'events.follow': followEventsRequest,
   'events.emit': emitEventRequest,
   health: empty,
   metrics: empty,

@@ -4,10 +4,20 @@ import type * as z from 'zod';
 /**
  * The error of tool arguments that do not fit the tool's input schema: its first issue as one
  * `INVALID_ARGUMENT` line naming the argument, what it expects and what was given
- * (`limit: expected a number >= 1, got -1`, `target: required, expected a string`).
+ * (`limit: expected a number >= 1, got -1`, `target: required, expected a string`); an argument the
+ * tool does not take is named with the ones it does (`known`): `grep: unknown argument (expected …)`.
  */
-export function argumentsError(error: z.core.$ZodError, args: unknown): VelosError {
+export function argumentsError(
+  error: z.core.$ZodError,
+  args: unknown,
+  known: readonly string[] = [],
+): VelosError {
   const issue = error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const path = formatPayloadPath([...issue.path, issue.keys[0]!]);
+    const expected = known.length === 0 ? 'it takes none' : `expected ${known.join(', ')}`;
+    return fieldError(path, `unknown argument (${expected})`);
+  }
   return fieldError(formatPayloadPath(issue.path) || 'arguments', detailOf(issue, valueAt(args, issue.path)));
 }
 
@@ -21,6 +31,12 @@ function detailOf(issue: z.core.$ZodIssue, got: unknown): string {
     case 'too_small':
     case 'too_big':
       return `expected ${bound(issue)}${sizeOf(issue.origin, got) ?? given}`;
+    case 'invalid_union': {
+      // a value of none of the types (`1.5` for an integer or a string): name them all
+      const types = issue.errors.map((branch) => branch[0]).filter((first) => first?.code === 'invalid_type');
+      if (types.length !== issue.errors.length) return `${issue.message}${given}`;
+      return `expected ${types.map((first) => noun((first as z.core.$ZodIssueInvalidType).expected)).join(' or ')}${given}`;
+    }
     case 'invalid_value':
       return `expected ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => quoteValue(v)).join(', ')}${given}`;
     default:

@@ -79,7 +79,8 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       { title: tool.title, description, inputSchema: tool.input, annotations },
       async (args: unknown) => runTool(tool, args, ctx),
     );
-    registered.set(tool.name, { tool, schema: z.object(tool.input), isEnabled: () => entry.enabled });
+    // strict: a misspelt argument (`grep` for `pattern`) is refused, not dropped without a word
+    registered.set(tool.name, { tool, schema: z.strictObject(tool.input), isEnabled: () => entry.enabled });
   }
   server.server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name, arguments: args = {} } = request.params;
@@ -91,7 +92,9 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       );
     }
     const parsed = found.schema.safeParse(args);
-    if (!parsed.success) return toolError(argumentsError(parsed.error, args));
+    if (!parsed.success) {
+      return toolError(argumentsError(parsed.error, args, Object.keys(found.tool.input)));
+    }
     return runTool(found.tool, parsed.data, ctx);
   });
 }

@@ -9,8 +9,8 @@ import { argumentsError } from '../src/tool-arguments.js';
 /** The error line of `args` for tool `name`, as the server words it (null when they fit). */
 function lineOf(name: string, args: Record<string, unknown>): string | null {
   const tool = VELOS_TOOLS.find((each) => each.name === name)!;
-  const parsed = z.object(tool.input).safeParse(args);
-  return parsed.success ? null : argumentsError(parsed.error, args).message;
+  const parsed = z.strictObject(tool.input).safeParse(args);
+  return parsed.success ? null : argumentsError(parsed.error, args, Object.keys(tool.input)).message;
 }
 
 describe('argumentsError', () => {
@@ -40,6 +40,24 @@ describe('argumentsError', () => {
     expect(lineOf('log_search', { target: 'a', ignoreCase: 'yes' })).toBe(
       'ignoreCase: expected true or false, got "yes"',
     );
+    expect(lineOf('process_scale', { name: 'a', instances: 1.5 })).toBe(
+      'instances: expected an integer or a string, got 1.5',
+    );
+  });
+
+  it('names an argument the tool does not take, with the ones it does', () => {
+    expect(lineOf('log_read', { target: 'a', grep: 'timeout' })).toBe(
+      'grep: unknown argument (expected target, lines, level, stream)',
+    );
+    expect(lineOf('alerts_list', { verbose: true })).toBe('verbose: unknown argument (it takes none)');
+  });
+
+  it('takes the instances of process_scale as a number too', () => {
+    expect(lineOf('process_scale', { name: 'a', instances: 3 })).toBeNull();
+    expect(lineOf('process_scale', { name: 'a', instances: '+1' })).toBeNull();
+    expect(lineOf('process_scale', { name: 'a', instances: 0 })).toBe(
+      'instances: expected a number >= 1, got 0',
+    );
   });
 
   it('is an INVALID_ARGUMENT with the field in its data', () => {
@@ -52,7 +70,12 @@ describe('argumentsError', () => {
 describe('tools/call with arguments that do not fit the schema (the SDK client in memory)', () => {
   it('answers the one-line tool error CODE: message, never reaching the control', async () => {
     const control = new Proxy({} as VelosControl, {
-      get: (_target, key) => () => Promise.reject(new Error(`control.${String(key)} called`)),
+      get:
+        (_target, key) =>
+        (...args: unknown[]) => {
+          const given = args.length === 0 ? '' : ` with ${JSON.stringify(args)}`;
+          return Promise.reject(new Error(`control.${String(key)} called${given}`));
+        },
     });
     const server = createVelosMcpServer({ control });
     const client = new Client({ name: 't', version: '1' });
@@ -72,12 +95,24 @@ describe('tools/call with arguments that do not fit the schema (the SDK client i
       });
       const type = await call('process_start', { script: 5 });
       expect(type.content[0]!.text).toBe('INVALID_ARGUMENT: script: expected a string, got 5');
+      const misspelt = await call('log_read', { target: 'api', grep: 'timeout' });
+      expect(misspelt).toEqual({
+        content: [
+          {
+            type: 'text',
+            text: 'INVALID_ARGUMENT: grep: unknown argument (expected target, lines, level, stream)',
+          },
+        ],
+        isError: true,
+      });
       const unknown = await call('process_nope', {});
       expect(unknown).toMatchObject({ isError: true });
       expect(unknown.content[0]!.text).toMatch(/^UNKNOWN_COMMAND: no tool named "process_nope"; /);
       // arguments that fit reach the tool (here: a control that refuses everything)
       const fits = await call('process_list', {});
       expect(fits.content[0]!.text).toBe('INTERNAL: control.list called');
+      const scaled = await call('process_scale', { name: 'api', instances: 3 });
+      expect(scaled.content[0]!.text).toBe('INTERNAL: control.scale called with ["api","3"]');
     } finally {
       await client.close();
       await server.close();

@@ -19,6 +19,16 @@ describe('tool definitions', () => {
     }
   });
 
+  it('describe themselves in sentences, without the spec requirement ids (OBS-4:) an agent cannot use', () => {
+    for (const tool of VELOS_TOOLS) {
+      const { description } = toolMeta(tool);
+      expect(description, tool.name).not.toMatch(/\b[A-Z]+-\d+:/);
+      expect(description, tool.name).toMatch(/^[A-Z]/);
+      // each part ends its sentence before the next begins ("per process Keys:" read as one)
+      expect(description, tool.name).not.toMatch(/[a-z] Keys:/);
+    }
+  });
+
   it('are 19, with unique names, the 13 of the design among them', () => {
     const names = VELOS_TOOLS.map((tool) => tool.name);
     expect(new Set(names).size).toBe(19);

@@ -12,7 +12,7 @@ import type { ProcessRecord } from './process-record.js';
 export function signalRecords(records: ProcessRecord[], signal: string, target: string): ProcessRecord[] {
   if (!Object.hasOwn(constants.signals, signal)) {
     throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `signal: unknown signal ${signal} on this platform`, {
-      data: { signal },
+      data: { signal, field: 'signal' },
     });
   }
   const signalled: ProcessRecord[] = [];

@@ -44,7 +44,8 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   }
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message =
+      status === 415 ? unsupportedMessage(error) : error instanceof Error ? error.message : String(error);
     const body: ErrorBody = { error: { code: codeOfStatus(status), message } };
     // fastify's content-type parser errors (FST_ERR_CTP_*): the body is malformed, empty or too large
     if (String((error as { code?: unknown }).code).startsWith('FST_ERR_CTP')) body.error.field = 'body';
@@ -52,6 +53,12 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   }
   const payload = toErrorPayload(error);
   return { status: 500, body: { error: { code: payload.code, message: payload.message } } };
+}
+
+/** fastify's 415 says only "Unsupported Media Type": add what is taken instead. */
+function unsupportedMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return /application\/json/.test(message) ? message : `${message}: send the body as application/json`;
 }
 
 function codeOfStatus(status: number): ErrorCode {

@@ -22,9 +22,11 @@ export function registerMcp(app: FastifyInstance, control: VelosControl, adminTo
     errorHandler: (error, _request, reply) => answerMcpError(error, reply),
     handler: async (request, reply) => {
       if (request.method !== 'POST') return answerMethodNotAllowed(request.method, reply);
-      // fastify parses text/plain too: MCP's streamable HTTP carries JSON only (415 as for any other type)
+      // a request without a body is not parsed: MCP's streamable HTTP carries JSON only (415 otherwise)
       const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (mediaType !== 'application/json') throw unsupportedMediaType(mediaType);
+      // refused here rather than by the SDK's transport, whose 406 would lack the Velos code
+      if (!acceptsMcpAnswers(String(request.headers.accept ?? ''))) throw notAcceptable();
       handler ??= import('@velos/mcp').then((mcp) =>
         mcp.createMcpHttpHandler({ control: withMaskedConfig(control), token: adminToken }),
       );
@@ -44,6 +46,18 @@ function unsupportedMediaType(mediaType: string): Error {
     `Unsupported Media Type: ${JSON.stringify(mediaType.slice(0, 100))}; /mcp takes application/json`,
   );
   return Object.assign(error, { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+}
+
+/** Whether an `Accept` header takes both answers of streamable HTTP: JSON and an event stream. */
+function acceptsMcpAnswers(accept: string): boolean {
+  return accept.includes('application/json') && accept.includes('text/event-stream');
+}
+
+function notAcceptable(): Error {
+  const error = new Error(
+    'Not Acceptable: /mcp needs Accept: application/json, text/event-stream (streamable HTTP)',
+  );
+  return Object.assign(error, { statusCode: 406 });
 }
 
 /** The control with `configGet` answering secret-looking env values as `"****"`. */

@@ -4,6 +4,7 @@ import type { ApiRoute, QueryType, RequestParts } from './route-types.js';
 /** Longest query value accepted, in characters. */
 const MAX_QUERY_CHARS = 4096;
 const NUMBER = /^-?\d+(\.\d+)?$/;
+const INT = /^-?\d+$/;
 
 /**
  * The params, query and body of a request as a route reads them, after the cheap checks: only the
@@ -36,20 +37,29 @@ function readQuery(route: ApiRoute, raw: unknown, now: number): Record<string, u
       continue;
     }
     if (values.length > 1) throw invalid(key, 'given more than once');
-    query[key] = coerce(values[0]!, type, now);
-    if (type === 'time' && typeof query[key] !== 'number') {
-      throw invalid(
-        key,
-        `expected epoch milliseconds, a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z, got ${JSON.stringify(values[0]!.slice(0, 100))}`,
-      );
+    const text = values[0]!;
+    query[key] = coerce(text, type, now);
+    // every query value is text: a value of another type that does not parse is named here, where
+    // the schema would say "expected number, received string"
+    if (type !== 'string' && typeof query[key] === 'string') {
+      throw invalid(key, `expected ${EXPECTED[type]}, got ${JSON.stringify(text.slice(0, 100))}`);
     }
   }
   return query;
 }
 
-/** The typed value of a query text; a text that does not fit is kept, for the schema to name. */
+/** What a query value of each type (but text) must look like, for the error. */
+const EXPECTED: Record<Exclude<QueryType, 'string' | 'list'>, string> = {
+  int: 'a whole number',
+  number: 'a number',
+  boolean: 'true, false, 1 or 0',
+  time: 'epoch milliseconds, a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z',
+};
+
+/** The typed value of a query text; a text that does not fit is kept as it is. */
 function coerce(text: string, type: Exclude<QueryType, 'list'>, now: number): unknown {
-  if (type === 'int' || type === 'number') return NUMBER.test(text) ? Number(text) : text;
+  if (type === 'int') return INT.test(text) ? Number(text) : text;
+  if (type === 'number') return NUMBER.test(text) ? Number(text) : text;
   if (type === 'boolean') {
     if (text === 'true' || text === '1') return true;
     if (text === 'false' || text === '0') return false;

@@ -1,6 +1,7 @@
 import type { CommandName, StreamCommandName } from '@velos/core';
 import { type AlertStatus, maskAlerts, maskSecrets } from '@velos/core';
 import { answerHealth, answerPrometheus, answerStatus } from './custom-answers.js';
+import { encodeLineBytes } from './line-bytes.js';
 import type {
   ApiRoute,
   CommandRoute,
@@ -142,12 +143,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     'logs',
     ({ params, query }) => ({ target: params.target, ...query }),
     {
-      query: { lines: 'int', stream: 'string' },
+      query: { lines: 'int', stream: 'string', withBytes: 'boolean' },
+      present: encodeLineBytes,
     },
   ),
   command('GET', '/logs/:target/search', 'logs', 'logs.search', logQuery, {
-    query: { ...LOG_QUERY, limit: 'int', ignoreCase: 'boolean' },
+    query: { ...LOG_QUERY, limit: 'int', ignoreCase: 'boolean', withBytes: 'boolean' },
     fields: { grep: 'pattern' },
+    present: encodeLineBytes,
   }),
   analyze('summary'),
   analyze('patterns'),
@@ -156,7 +159,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   command('POST', '/logs/:target/flush', 'logs', 'flush', target),
 
   command('GET', '/events', 'events', 'events', ({ query }) => renameKey(query, 'kind', 'kinds'), {
-    query: { target: 'string', kind: 'list', since: 'time', until: 'time', afterSeq: 'int', limit: 'int' },
+    query: {
+      target: 'string',
+      kind: 'list',
+      since: 'time',
+      until: 'time',
+      afterSeq: 'int',
+      beforeSeq: 'int',
+      limit: 'int',
+    },
     fields: { kinds: 'kind' },
   }),
   command('POST', '/events', 'events', 'events.emit', ({ body }) => body, {

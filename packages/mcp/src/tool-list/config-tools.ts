@@ -6,7 +6,7 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'config_get',
     title: 'Get app config',
     description:
-      "CFG-2: an app's effective spec (with the config file it is linked to). Answer: TOML as in velos.toml ([[apps]] keys: script, instances, env, max_memory …); brief leaves the defaults out, detail=full writes every key.",
+      "An app's effective spec (with the config file it is linked to). Answer: TOML as in velos.toml ([[apps]] keys: script, instances, env, max_memory …); brief leaves the defaults out, detail=full writes every key.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -33,7 +33,7 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'config_set',
     title: 'Change app config',
     description:
-      "CFG-2: changes an app's options (config keys), validated like a config file, applied by a restart; kept over the linked file. Answer: {set: the keys changed, cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.",
+      "Changes an app's options (config keys), validated like a config file, applied by a restart; kept over the linked file. Answer: {set: the keys changed, cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -6,7 +6,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'health_check',
     title: 'Check health',
     description:
-      "OBS-4: the daemon's self-health: each component healthy, degraded or unhealthy, the worst overall. Combined with every process (status, restarts, probe health, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.",
+      "The daemon's self-health: each component healthy, degraded or unhealthy, the worst overall. Combined with every process (status, restarts, probe health, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -31,7 +31,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'metrics_snapshot',
     title: 'Metrics snapshot',
     description:
-      'OBS-1: every figure the daemon measures now: per process CPU, memory, restarts, exits, logs, health, jobs and custom metrics; the daemon; the host. Answer: d daemon {m memory, u uptime, ps processes by status}, host {c CPU %, mem available/total, load, disk free}, ps per process {i, n, s, c CPU %, m memory, mpk peak, u uptime, r restarts, le log error lines, ll log lines, h probe health}. detail=full gives the whole snapshot.',
+      'Every figure the daemon measures now: per process CPU, memory, restarts, exits, logs, health, jobs and custom metrics; the daemon; the host. Answer: d daemon {m memory, u uptime, ps processes by status}, host {c CPU %, mem available/total, load, disk free}, ps per process {i, n, s, c CPU %, m memory, mpk peak, u uptime, r restarts, le log error lines, ll log lines, h probe health}. detail=full gives the whole snapshot.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

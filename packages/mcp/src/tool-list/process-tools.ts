@@ -50,7 +50,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
         instances: {
           description: 'Instances in cluster mode, or "max" for one per CPU (default 1)',
           anyOf: [
-            { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+            { type: 'integer', minimum: 1, maximum: 1024 },
             { type: 'string', const: 'max' },
           ],
         },
@@ -161,9 +161,11 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
       properties: {
         name: { type: 'string', minLength: 1, description: 'The app name' },
         instances: {
-          type: 'string',
-          pattern: '^[+-]?\\d+$',
-          description: 'The instance count N, or +N / -N to add or remove instances',
+          anyOf: [
+            { type: 'integer', minimum: 1, maximum: 1024 },
+            { type: 'string', pattern: '^[+-]?\\d+$' },
+          ],
+          description: 'The instance count N (a number or "N"), or "+N" / "-N" to add or remove instances',
         },
       },
       required: ['name', 'instances'],
@@ -203,7 +205,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_info',
     title: 'Describe processes',
     description:
-      "The target's processes in detail: spec, paths, health, jobs. Answer: per process Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait, sched), p pid, c CPU %, m memory, u uptime, r restarts, h probe health, x cluster, j job {n runs, last, next}. Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why}, out/err log paths, lines {out, err}, h {s, rdy, fail}, j job. detail=full gives the whole spec.",
+      "The target's processes in detail: spec, paths, health, jobs. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait, sched), p pid, c CPU %, m memory, u uptime, r restarts, h probe health, x cluster, j job {n runs, last, next}. Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why}, out/err log paths, lines {out, err}, h {s, rdy, fail}, j job. detail=full gives the whole spec.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -132,10 +132,7 @@ function pick(processes: ProcessMetrics[], target: string | undefined): ProcessM
   const found = processes.filter(
     (p) => p.name === target || String(p.id) === target || p.namespace === target,
   );
-  if (found.length === 0)
-    throw new VelosError(
-      ErrorCodes.TARGET_NOT_FOUND,
-      `no process matches "${target}" (name, id or namespace)`,
-    );
+  // worded as the daemon words it for every other tool
+  if (found.length === 0) throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'`);
   return found;
 }

@@ -47,7 +47,7 @@ export const PROCESS_TOOLS = [
         .describe('A config file (.toml, .yaml, .yml, .json) whose apps start; instead of script'),
       name: z.string().min(1).optional().describe('App name (default: from the script)'),
       instances: z
-        .union([z.number().int().min(1), z.literal('max')])
+        .union([z.number().int().min(1).max(1024), z.literal('max')])
         .optional()
         .describe('Instances in cluster mode, or "max" for one per CPU (default 1)'),
       env: envField,
@@ -95,11 +95,13 @@ export const PROCESS_TOOLS = [
     input: {
       name: z.string().min(1).describe('The app name'),
       instances: z
-        .string()
-        .regex(/^[+-]?\d+$/, 'expected a whole number N (1 to 1024), +N or -N')
-        .describe('The instance count N, or +N / -N to add or remove instances'),
+        .union([
+          z.int().min(1).max(1024),
+          z.string().regex(/^[+-]?\d+$/, 'expected a whole number N (1 to 1024), +N or -N'),
+        ])
+        .describe('The instance count N (a number or "N"), or "+N" / "-N" to add or remove instances'),
     },
-    run: async ({ name, instances }, { control }) => compact(await control.scale(name, instances)),
+    run: async ({ name, instances }, { control }) => compact(await control.scale(name, String(instances))),
   }),
   defineTool({
     name: 'process_delete',
@@ -113,7 +115,7 @@ export const PROCESS_TOOLS = [
     name: 'process_info',
     title: 'Describe processes',
     command: 'describe',
-    answer: `Answer: per process ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why}, out/err log paths, lines {out, err}, h {s, rdy, fail}, j job. detail=full gives the whole spec.`,
+    answer: `Answer: one compact object per process. ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why}, out/err log paths, lines {out, err}, h {s, rdy, fail}, j job. detail=full gives the whole spec.`,
     input: { target: targetField, detail: detailField },
     run: async ({ target, detail }, { control }) => {
       const details = await control.describe(target);

@@ -10,6 +10,7 @@ export function scaledCount(name: string, current: number, request: string): num
     throw new VelosError(
       ErrorCodes.INVALID_ARGUMENT,
       `scale ${name}: expected a whole number N (1 to ${MAX_INSTANCES}), +N or -N, got ${JSON.stringify(request)}`,
+      { data: { field: 'instances' } },
     );
   }
   const n = Number(match[2]);
@@ -18,6 +19,7 @@ export function scaledCount(name: string, current: number, request: string): num
     throw new VelosError(
       ErrorCodes.INVALID_ARGUMENT,
       `scale ${name}: ${request} gives ${count} instances (it has ${current}); expected 1 to ${MAX_INSTANCES} (stop or delete the app to run none)`,
+      { data: { field: 'instances' } },
     );
   }
   return count;

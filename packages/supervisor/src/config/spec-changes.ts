@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { type AppSpec, ErrorCodes, inheritedPartOf, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, formatPayloadPath, inheritedPartOf, VelosError } from '@velos/core';
 
 /** The lazily loaded `@velos/core/config` (zod/mini schemas, TOML/YAML parsers): never at daemon start. */
 export type ConfigModule = typeof import('@velos/core/config');
@@ -33,10 +33,20 @@ export async function applySpecChanges(spec: AppSpec, changes: Record<string, un
   } catch (error) {
     if (!(error instanceof VelosError)) throw error;
     const message = error.message.replace(/apps\[0\](\.|: )/, (_all, sep: string) => (sep === '.' ? '' : ''));
-    throw new VelosError(error.code, message, { data: error.data });
+    throw new VelosError(error.code, message, { data: withChangesField(error.data) });
   }
   if (spec.source) next.source = spec.source;
   return next;
+}
+
+/**
+ * The data of a config error about the one app validated, with `field` naming the key as the request
+ * gave it (`changes.max_restarts`, not the config file's `apps[0].max_restarts`), for REST and MCP.
+ */
+function withChangesField(data: unknown): unknown {
+  const keyPath = (data as { keyPath?: unknown } | undefined)?.keyPath;
+  if (!Array.isArray(keyPath) || keyPath[0] !== 'apps' || keyPath[1] !== 0 || keyPath.length < 3) return data;
+  return { ...(data as object), field: formatPayloadPath(['changes', ...keyPath.slice(2)]) };
 }
 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {

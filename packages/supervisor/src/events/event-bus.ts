@@ -68,6 +68,7 @@ export function createEventBus(options: {
     const kinds = request.kinds ?? [];
     return (event: VelosEvent): boolean =>
       (request.afterSeq === undefined || event.seq > request.afterSeq) &&
+      (request.beforeSeq === undefined || event.seq < request.beforeSeq) &&
       (request.since === undefined || event.at >= request.since) &&
       (request.until === undefined || event.at <= request.until) &&
       matchesEventKind(event.kind, kinds) &&
@@ -121,7 +122,9 @@ export function createEventBus(options: {
     },
     published,
     query,
-    follow(request, select) {
+    follow(asked, select) {
+      // a follow goes forward: a page's bound (beforeSeq) would hold every new event back
+      const request = { ...asked, beforeSeq: undefined };
       const matches = matcher(request, select);
       const queue = createSubscriptionQueue<VelosEvent[]>({
         maxItems: FOLLOW_QUEUE_ITEMS,

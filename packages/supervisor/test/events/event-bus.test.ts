@@ -101,6 +101,24 @@ describe('event bus', () => {
     expect(bus.query({ afterSeq: 22, limit: 3 }).hasMore).toBe(true);
   });
 
+  it('pages back with beforeSeq, from the ring into the file, none skipped and none twice', () => {
+    const bus = openBus(tempPath(), { ringSize: 5 });
+    for (let i = 1; i <= 30; i += 1) bus.publish(input('process.online', i * 10));
+    const pages: number[][] = [];
+    let page = bus.query({ afterSeq: 10, limit: 7 });
+    pages.push(seqs(page.events));
+    while (page.hasMore && pages.length < 5) {
+      page = bus.query({ afterSeq: 10, beforeSeq: page.events[0]!.seq, limit: 7 });
+      pages.push(seqs(page.events));
+    }
+    expect(pages).toEqual([
+      [24, 25, 26, 27, 28, 29, 30],
+      [17, 18, 19, 20, 21, 22, 23],
+      [11, 12, 13, 14, 15, 16],
+    ]);
+    expect(seqs(bus.query({ beforeSeq: 3 }).events)).toEqual([1, 2]);
+  });
+
   it('continues seq after a reopen and answers from the file what the previous bus wrote', async () => {
     const path = tempPath();
     const first = openBus(path);

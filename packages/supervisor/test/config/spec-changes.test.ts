@@ -1,0 +1,29 @@
+import { APP_DEFAULTS, type AppSpec, isVelosError } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { applySpecChanges } from '../../src/config/spec-changes.js';
+
+const web: AppSpec = { ...APP_DEFAULTS, name: 'web', script: '/srv/web.js', cwd: '/srv', env: {} };
+
+/** The error `changes` are refused with. */
+async function refusal(changes: Record<string, unknown>): Promise<{ message: string; data: unknown }> {
+  const error = await applySpecChanges(web, changes).then(
+    () => expect.unreachable('the changes were accepted'),
+    (thrown: unknown) => thrown,
+  );
+  if (!isVelosError(error)) throw error;
+  return { message: error.message, data: error.data };
+}
+
+describe('applySpecChanges (CFG-2 config set)', () => {
+  it('applies config keys over the spec', async () => {
+    expect((await applySpecChanges(web, { max_restarts: 3, 'env.MODE': 'x' })).maxRestarts).toBe(3);
+  });
+
+  it('names a refused key as the request gave it, changes.<key>, not apps[0].<key>', async () => {
+    const value = await refusal({ max_restarts: 'lots' });
+    expect(value.message).toBe('web: max_restarts: expected a whole number, 0 or more, got "lots"');
+    expect(value.data).toMatchObject({ field: 'changes.max_restarts' });
+    expect((await refusal({ nonsense: 1 })).data).toMatchObject({ field: 'changes.nonsense' });
+    expect((await refusal({ max_memory: 'lots' })).data).toMatchObject({ field: 'changes.max_memory' });
+  });
+});
