@@ -130,6 +130,7 @@ export function normaliseApps(
       if (options.dialect === 'pm2') unknown.push(raw);
       else entry[raw] = value;
     }
+    if (options.dialect === 'pm2' && isPm2ClusterDefault(entry)) entry.exec_mode = 'cluster';
     const dateFormat = entry.log_date_format;
     if (typeof dateFormat === 'string' && options.warn && hasMomentOnlyTokens(dateFormat)) {
       options.warn(
@@ -227,6 +228,17 @@ function hasMomentOnlyTokens(format: string): boolean {
     .replace(/\[[^\]]*\]/g, '')
     .replace(/YYYY|YY|SSS|M{1,4}|D{1,2}|d{3,4}|H{1,2}|h{1,2}|m{1,2}|s{1,2}|A|a|Z{1,2}/g, '');
   return /[A-SU-Za-z]/.test(rest);
+}
+
+/**
+ * PM2 runs an app whose file sets `instances` (`max`, 0, -1 or a count) but no `exec_mode` in cluster
+ * mode, as its `-i` does: instances sharing one port. Velos then forks non-Node programs as it does for
+ * any cluster app; a job never runs in cluster mode.
+ */
+function isPm2ClusterDefault(entry: Record<string, unknown>): boolean {
+  if (entry.exec_mode !== undefined || entry.type === 'job') return false;
+  const instances = entry.instances;
+  return instances === 'max' || (typeof instances === 'number' && instances >= -1);
 }
 
 function normaliseValue(key: string, value: unknown): unknown {

@@ -103,6 +103,34 @@ describe('PM2 dialect (issue #14)', () => {
     });
   });
 
+  it('runs an app with instances and no exec_mode in cluster mode, as PM2 does (its instances share a port)', () => {
+    const specs = pm2({
+      apps: [
+        { name: 'two', script: 'a.js', instances: 2 },
+        { name: 'max', script: 'a.js', instances: 'max' },
+        { name: 'one', script: 'a.js', instances: '1' },
+        { name: 'forked', script: 'a.js', instances: 2, exec_mode: 'fork' },
+        { name: 'single', script: 'a.js' },
+        { name: 'job', script: 'a.js', instances: 1, type: 'job' },
+      ],
+    });
+    expect(specs.map((spec) => [spec.name, spec.execMode])).toEqual([
+      ['two', 'cluster'],
+      ['max', 'cluster'],
+      ['one', 'cluster'],
+      ['forked', 'fork'],
+      ['single', 'fork'],
+      ['job', 'fork'],
+    ]);
+    // Velos's own files keep their default: fork unless exec_mode says cluster
+    const [own] = validateConfig(
+      { apps: [{ name: 'two', script: 'a.js', instances: 2 }] },
+      'velos.json',
+      ctx,
+    );
+    expect(own?.execMode).toBe('fork');
+  });
+
   it('warns about unknown keys (with a suggestion) and ignored PM2 options, once, and starts anyway', () => {
     const warnings: string[] = [];
     const specs = pm2(
