@@ -246,4 +246,28 @@ describe('PM2 dialect (issue #14)', () => {
       /loaded by the velos CLI/,
     );
   });
+
+  it('takes comments and trailing commas in a PM2 JSON file, which PM2 evaluates as JavaScript', async () => {
+    const text = `{
+  // the API, "quoted" in a comment, with a comma,
+  "apps": [
+    { "name": "api", "script": "a.js", "args": "--url http://x/*y*/,", "env": { "A": "1", }, }, /* last */
+  ],
+}
+`;
+    writeFileSync(join(dir, 'ecosystem.json'), text);
+    const [api] = await loadConfigFile(join(dir, 'ecosystem.json'), ctx);
+    expect(api).toMatchObject({ name: 'api', args: ['--url', 'http://x/*y*/,'] });
+    expect(api?.env.A).toBe('1');
+    // Velos's own JSON stays strict
+    writeFileSync(join(dir, 'apps.json'), text);
+    await expect(loadConfigFile(join(dir, 'apps.json'), ctx)).rejects.toThrow(
+      /^apps\.json: not valid JSON: .* \(line 2\)$/,
+    );
+    // what PM2 also takes but Velos does not is named, with the way out
+    writeFileSync(join(dir, 'process.json'), `{\n  "apps": [\n    { name: 'api', script: 'a.js' }\n  ]\n}\n`);
+    await expect(loadConfigFile(join(dir, 'process.json'), ctx)).rejects.toThrow(
+      /^process\.json: not valid JSON: .* \(line 3\); comments and trailing commas are taken, .*rename the file ecosystem\.config\.js/,
+    );
+  });
 });
