@@ -159,7 +159,7 @@ export function validateConfig(
   const result = configFileSchema.safeParse(doc, CONFIG_PARSE);
   if (!result.success) {
     const error = configError(label, result.error, doc, configFileSchema);
-    throw ctx.dialect === 'pm2' ? withAppName(error, label, doc) : error;
+    throw ctx.dialect === 'pm2' ? withAppName(error, label, doc, raw) : error;
   }
   const specs = result.data.apps.map((app, i) => {
     try {

@@ -163,18 +163,49 @@ export function normaliseApps(
   return { apps: out, ignored: [...ignored] };
 }
 
-/** A PM2 file's error names the app too: `apps[1] (worker).instances: …`. */
-export function withAppName(error: VelosError, label: string, doc: unknown): VelosError {
-  const path = (error.data as { keyPath?: PropertyKey[] } | undefined)?.keyPath;
+/**
+ * A PM2 file's error names the app too, and the key as the file spells it (`raw` is the document
+ * before `normaliseDocument`): `apps[1] (worker).max_memory_restart: …`, not Velos's `max_memory`.
+ */
+export function withAppName(error: VelosError, label: string, doc: unknown, raw?: unknown): VelosError {
+  const data = error.data as { keyPath?: PropertyKey[] } | undefined;
+  const path = data?.keyPath;
   if (path?.[0] !== 'apps' || typeof path[1] !== 'number') return error;
-  const name = ((doc as { apps?: unknown[] }).apps?.[path[1]] as { name?: unknown } | undefined)?.name;
-  if (typeof name !== 'string') return error;
   const at = `${label}: apps[${path[1]}]`;
   if (!error.message.startsWith(at)) return error;
+  let rest = error.message.slice(at.length);
+  let keyPath = path;
+  const key = path[2];
+  const written = typeof key === 'string' ? writtenKey(rawApps(raw)?.[path[1]], key) : undefined;
+  if (written !== undefined && rest.startsWith(`.${String(key)}`)) {
+    rest = `.${written}${rest.slice(String(key).length + 1)}`;
+    keyPath = [...path.slice(0, 2), written, ...path.slice(3)];
+  }
+  const name = ((doc as { apps?: unknown[] }).apps?.[path[1]] as { name?: unknown } | undefined)?.name;
   // a name the checks refuse (too long, control characters) is shown quoted and cut, so the message stays one short line
-  const shown = name.length <= 100 && !/[\u0000-\u001f\u007f]/.test(name) ? name : quoteValue(name);
-  const message = `${at} (${shown})${error.message.slice(at.length)}`;
-  return new VelosError(error.code, message, { cause: error.cause, data: error.data });
+  const shown =
+    typeof name !== 'string'
+      ? ''
+      : ` (${name.length <= 100 && !/[\u0000-\u001f\u007f]/.test(name) ? name : quoteValue(name)})`;
+  if (shown === '' && keyPath === path) return error;
+  return new VelosError(error.code, `${at}${shown}${rest}`, {
+    cause: error.cause,
+    data: keyPath === path ? error.data : { ...data, keyPath },
+  });
+}
+
+/** The app entries of a PM2 document as written: `{apps: [...]}`, `{apps: {...}}`, one bare app, or a list. */
+function rawApps(raw: unknown): unknown[] | undefined {
+  if (Array.isArray(raw)) return raw;
+  if (!isTable(raw)) return undefined;
+  if (isKeyOf(raw, 'apps')) return Array.isArray(raw.apps) ? raw.apps : [raw.apps];
+  return isKeyOf(raw, 'script') ? [raw] : undefined;
+}
+
+/** The key of a raw app entry that became Velos's `key` (`maxMemoryRestart` for `max_memory`), when it differs. */
+function writtenKey(app: unknown, key: string): string | undefined {
+  if (!isTable(app) || Object.hasOwn(app, key)) return undefined;
+  return Object.keys(app).find((raw) => !/^env_./.test(raw) && configKeyOf(raw) === key);
 }
 
 /**

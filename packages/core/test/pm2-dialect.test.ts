@@ -41,6 +41,18 @@ describe('PM2 dialect (issue #14)', () => {
     expect(message).not.toContain('\n');
   });
 
+  it("names a refused value by the key the file wrote, not Velos's name for it", () => {
+    expect(() => pm2({ apps: [{ name: 'web', script: 'a.js', max_memory_restart: 'lots' }] })).toThrow(
+      /^ecosystem\.json: apps\[0\] \(web\)\.max_memory_restart: expected a size like "200M"/,
+    );
+    expect(() => pm2({ apps: [{ script: 'a.js', restartDelay: -5 }] })).toThrow(
+      /^ecosystem\.json: apps\[0\]\.restartDelay: expected a duration/,
+    );
+    expect(() => pm2({ script: 'a.js', output: 5 })).toThrow(
+      /^ecosystem\.json: apps\[0\]\.output: expected a string/,
+    );
+  });
+
   it('maps snake_case and camelCase PM2 names, aliases and values onto the spec', () => {
     const [a, b] = pm2({
       apps: [
