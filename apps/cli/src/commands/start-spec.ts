@@ -284,7 +284,9 @@ export function specsFromFlags(
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? '');
-    const flag = Object.entries(APP_FLAGS).find(([, k]) => k === key)?.[0];
+    // the flag as typed: PM2's --max-memory-restart and Velos's --max-memory set the same key
+    const flags = Object.entries(APP_FLAGS).filter(([, k]) => k === key);
+    const flag = (flags.find(([f]) => o[f] !== undefined) ?? flags[0])?.[0];
     const label = flag ? `--${flag}` : key || 'velos start';
     const got = entry[key];
     const suffix = got === undefined || issue.message.includes('got') ? '' : `, got ${JSON.stringify(got)}`;
