@@ -275,6 +275,8 @@ function isPm2ClusterDefault(entry: Record<string, unknown>): boolean {
 function normaliseValue(key: string, value: unknown): unknown {
   if (key === 'exec_mode' && typeof value === 'string') return value.replace(/_mode$/, '');
   if (key === 'instances' && typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+  // PM2 reads a count written as a string ("max_restarts": "5") as the number
+  if (key === 'max_restarts' && typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value);
   return value;
 }
 

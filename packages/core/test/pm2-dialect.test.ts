@@ -61,6 +61,7 @@ describe('PM2 dialect (issue #14)', () => {
           script: 'api.js',
           exec_mode: 'cluster_mode',
           instances: '-1',
+          max_restarts: '5',
           max_memory_restart: '200M',
           node_args: '--max-old-space-size=256',
           out_file: 'out.log',
@@ -91,6 +92,7 @@ describe('PM2 dialect (issue #14)', () => {
     expect(a).toMatchObject({
       execMode: 'cluster',
       instances: 3,
+      maxRestarts: 5,
       maxMemoryBytes: 200 * 1024 * 1024,
       interpreterArgs: ['--max-old-space-size=256'],
       outFile: join(dir, 'out.log'),
