@@ -95,9 +95,10 @@ export function normaliseApps(
     const entry: Record<string, unknown> = Object.create(null);
     const unknown: string[] = [];
     const nulls: string[] = [];
+    const jsons: string[] = [];
     // PM2 runs a null env value as the string "null" (Node's spawn writes `KEY=null`) and leaves out an undefined one
     const envOf = (key: string, value: unknown): unknown =>
-      options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls) : value;
+      options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls, jsons) : value;
     for (const [raw, value] of Object.entries(app)) {
       const key = snakeCase(raw);
       if (key === 'env_profiles' && isTable(value)) {
@@ -135,6 +136,12 @@ export function normaliseApps(
     if (typeof dateFormat === 'string' && options.warn && hasMomentOnlyTokens(dateFormat)) {
       options.warn(
         `${options.label}: apps[${i}].log_date_format: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd HH H hh h mm m ss s SSS A a ZZ Z stay as text: ${JSON.stringify(dateFormat)}`,
+      );
+    }
+    if (jsons.length > 0 && options.warn) {
+      const who = typeof entry.name === 'string' ? ` (${entry.name})` : '';
+      options.warn(
+        `${options.label}: apps[${i}]${who}: ${jsons.join(', ')}: an object or list is passed as its JSON text, as PM2 does`,
       );
     }
     if (nulls.length > 0 && options.warn) {
@@ -280,15 +287,37 @@ function normaliseValue(key: string, value: unknown): unknown {
   return value;
 }
 
-/** A PM2 env table as PM2 runs it: null values become "null" (their keys added to `nulls`), undefined ones are left out. */
-function pm2Env(env: Record<string, unknown>, key: string, nulls: string[]): Record<string, unknown> {
+/**
+ * A PM2 env table as PM2 runs it: null values become "null" (their keys added to `nulls`), objects
+ * and lists their JSON text (keys added to `jsons`), undefined ones are left out.
+ */
+function pm2Env(
+  env: Record<string, unknown>,
+  key: string,
+  nulls: string[],
+  jsons: string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
-    if (value === null) nulls.push(`${key}.${name}`);
-    out[name] = value === null ? 'null' : value;
+    if (value === null) {
+      nulls.push(`${key}.${name}`);
+      out[name] = 'null';
+    } else if (typeof value === 'object') {
+      jsons.push(`${key}.${name}`);
+      out[name] = jsonText(value);
+    } else out[name] = value;
   }
   return out;
+}
+
+/** JSON text of an env value; one that JSON cannot write (a cycle, a BigInt inside) stays as it is, for the schema to refuse. */
+function jsonText(value: object): unknown {
+  try {
+    return JSON.stringify(value) ?? value;
+  } catch {
+    return value;
+  }
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {
