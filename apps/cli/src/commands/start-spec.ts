@@ -183,7 +183,7 @@ export async function specsFromConfigFile(
   const loaded = isScript
     ? await loadEcosystemScript(path, options, config)
     : await config.loadConfigFile(path, options);
-  const specs = onlyApps(loaded, input.options.only, path);
+  const specs = onlyApps(loaded, input.options.only, path, where.warn);
   if (isPm2File) checkScripts(specs, basename(path));
   // PM2: --watch and --namespace apply to a process file's apps, other app flags are ignored (a warning)
   if (given.length > 0) applyPm2FileFlags(specs, input, given, where.warn, basename(path));
