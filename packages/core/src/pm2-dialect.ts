@@ -67,6 +67,8 @@ const IGNORED = new Set([
   'node_version',
 ]);
 
+const NULL_DEVICE = '/dev/null';
+
 /** PM2's `merge_logs`: true is Velos's default (instances share one file); false gives each instance its own. */
 const PM2_MERGE_LOGS = new Set(['merge_logs', 'combine_logs']);
 
@@ -96,6 +98,7 @@ export function normaliseApps(
     const unknown: string[] = [];
     const nulls: string[] = [];
     const jsons: string[] = [];
+    let disablesLogs = false;
     // PM2 runs a null env value as the string "null" (Node's spawn writes `KEY=null`) and leaves out an undefined one
     const envOf = (key: string, value: unknown): unknown =>
       options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls, jsons) : value;
@@ -115,6 +118,10 @@ export function normaliseApps(
         if (typeof value === 'boolean') entry.log_per_instance = !value;
         continue;
       }
+      if (options.dialect === 'pm2' && key === 'disable_logs') {
+        if (value === true) disablesLogs = true;
+        continue;
+      }
       if (key === 'combine_logs') {
         entry.merge_logs = value;
         continue;
@@ -132,6 +139,12 @@ export function normaliseApps(
       else entry[raw] = value;
     }
     if (options.dialect === 'pm2' && isPm2ClusterDefault(entry)) entry.exec_mode = 'cluster';
+    // PM2's disable_logs: the output is written nowhere, whatever log files the app names
+    if (disablesLogs) {
+      entry.out_file = NULL_DEVICE;
+      entry.error_file = NULL_DEVICE;
+      delete entry.log_file;
+    }
     const dateFormat = entry.log_date_format;
     if (typeof dateFormat === 'string' && options.warn && hasMomentOnlyTokens(dateFormat)) {
       options.warn(

@@ -145,6 +145,23 @@ describe('PM2 dialect (issue #14)', () => {
     expect(own?.execMode).toBe('fork');
   });
 
+  it("drops an app's output with PM2's disable_logs: true, whatever log files it names", () => {
+    const warnings: string[] = [];
+    const [quiet, loud] = pm2(
+      {
+        apps: [
+          { name: 'quiet', script: 'a.js', disable_logs: true, out_file: 'out.log', log_file: 'all.log' },
+          { name: 'loud', script: 'a.js', disableLogs: false },
+        ],
+      },
+      warnings,
+    );
+    expect(quiet).toMatchObject({ outFile: '/dev/null', errFile: '/dev/null' });
+    expect(quiet?.logFile).toBeUndefined();
+    expect(loud?.outFile).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
   it('warns about unknown keys (with a suggestion) and ignored PM2 options, once, and starts anyway', () => {
     const warnings: string[] = [];
     const specs = pm2(
