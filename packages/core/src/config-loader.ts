@@ -186,9 +186,12 @@ export function validateConfig(
   const seen = new Set<string>();
   specs.forEach((spec, i) => {
     if (seen.has(spec.name)) {
+      // a name the file does not write comes from the script: say so, it is not in the file to find
+      const hint =
+        result.data.apps[i]?.name === undefined ? ' (taken from the script: give each app a name)' : '';
       throw new VelosError(
         ErrorCodes.INVALID_CONFIG,
-        `${label}: ${listKey}[${i}].name: expected a unique name, "${spec.name}" is used twice`,
+        `${label}: ${listKey}[${i}].name: expected a unique name, "${spec.name}" is used twice${hint}`,
         { data: { keyPath: [listKey, i, 'name'] } },
       );
     }

@@ -41,6 +41,20 @@ describe('PM2 dialect (issue #14)', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('says where a name used twice comes from when the file does not write it (PM2 takes two unnamed apps)', () => {
+    expect(() => pm2({ apps: [{ script: 'app.js' }, { script: 'app.js', args: '--b' }] })).toThrow(
+      'ecosystem.json: apps[1].name: expected a unique name, "app" is used twice (taken from the script: give each app a name)',
+    );
+    expect(() =>
+      pm2({
+        apps: [
+          { name: 'a', script: 'x.js' },
+          { name: 'a', script: 'y.js' },
+        ],
+      }),
+    ).toThrow(/"a" is used twice$/);
+  });
+
   it("names a refused value by the key the file wrote, not Velos's name for it", () => {
     expect(() => pm2({ apps: [{ name: 'web', script: 'a.js', max_memory_restart: 'lots' }] })).toThrow(
       /^ecosystem\.json: apps\[0\] \(web\)\.max_memory_restart: expected a size like "200M"/,
