@@ -282,14 +282,18 @@ function hasMomentOnlyTokens(format: string): boolean {
 }
 
 /**
- * PM2 runs an app whose file sets `instances` (`max`, 0, -1 or a count) but no `exec_mode` in cluster
- * mode, as its `-i` does: instances sharing one port. Velos then forks non-Node programs as it does for
- * any cluster app; a job never runs in cluster mode.
+ * PM2 runs an app whose file sets `instances` but no `exec_mode` in cluster mode, as its `-i` does:
+ * its instances share one port. So does Velos for several instances (`max`, 0, -1 or 2 and more);
+ * `instances: 1` (PM2's old ecosystem template) stays a fork, which runs the app the same way without
+ * a cluster primary per app (~45 MB each). Non-Node programs fork anyway; a job never runs in cluster mode.
  */
 function isPm2ClusterDefault(entry: Record<string, unknown>): boolean {
   if (entry.exec_mode !== undefined || entry.type === 'job') return false;
   const instances = entry.instances;
-  return instances === 'max' || (typeof instances === 'number' && instances >= -1);
+  return (
+    instances === 'max' ||
+    (typeof instances === 'number' && (instances >= 2 || instances === 0 || instances === -1))
+  );
 }
 
 function normaliseValue(key: string, value: unknown): unknown {

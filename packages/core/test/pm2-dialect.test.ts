@@ -134,9 +134,10 @@ describe('PM2 dialect (issue #14)', () => {
   it('runs an app with instances and no exec_mode in cluster mode, as PM2 does (its instances share a port)', () => {
     const specs = pm2({
       apps: [
-        { name: 'two', script: 'a.js', instances: 2 },
+        { name: 'two', script: 'a.js', instances: '2' },
         { name: 'max', script: 'a.js', instances: 'max' },
-        { name: 'one', script: 'a.js', instances: '1' },
+        { name: 'minus', script: 'a.js', instances: -1 },
+        { name: 'one', script: 'a.js', instances: 1 },
         { name: 'forked', script: 'a.js', instances: 2, exec_mode: 'fork' },
         { name: 'single', script: 'a.js' },
         { name: 'job', script: 'a.js', instances: 1, type: 'job' },
@@ -145,7 +146,9 @@ describe('PM2 dialect (issue #14)', () => {
     expect(specs.map((spec) => [spec.name, spec.execMode])).toEqual([
       ['two', 'cluster'],
       ['max', 'cluster'],
-      ['one', 'cluster'],
+      ['minus', 'cluster'],
+      // one instance shares no port: a fork, without a cluster primary of its own
+      ['one', 'fork'],
       ['forked', 'fork'],
       ['single', 'fork'],
       ['job', 'fork'],
