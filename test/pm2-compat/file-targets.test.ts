@@ -75,6 +75,29 @@ describe('a process file as a target', () => {
     expect(missing.stderr.trim()).toBe("velos: no process matches 'nothere.config.js'");
   });
 
+  it('refuses --env and --only without a process file among the targets, as pm2 refuses --env', async () => {
+    const home = createHome();
+    const file = join(home, 'ecosystem.config.js');
+    writeFileSync(
+      file,
+      `module.exports = { apps: [{ name: 'e1', script: ${JSON.stringify(OUT_ERR)}, env: { V: 'dev' }, env_production: { V: 'prod' } }] };\n`,
+    );
+    await ok(`pm2 start ${file}`, home);
+    for (const command of [
+      'restart e1 --env production',
+      'reload e1 --env production',
+      'stop e1 --only e1',
+    ]) {
+      const refused = await runScript(`pm2 ${command}`, home);
+      expect(refused.code, command).toBe(1);
+      expect(refused.stderr.trim()).toMatch(
+        /^velos: --(env|only) applies to a process file target \(velos \w+ ecosystem\.config\.js --/,
+      );
+    }
+    // nothing was restarted with a profile it did not apply, nor stopped
+    expect(await states(home)).toEqual(['e1:online:dev']);
+  });
+
   it('a script path stands for the apps that run it (pm2 restart app.js, pm2 stop ./other.js)', async () => {
     const home = createHome();
     const dir = join(home, 'srv');

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { VELOS_VERSION } from '@velos/core';
-import { findCommand } from './command-table.js';
+import { findCommand, suggestCommand } from './command-table.js';
 import { createContext, type OutputMode } from './context.js';
 import { renderCommandHelp, renderGlobalHelp } from './help.js';
 import { parseCommandArgs, usageError } from './parse-argv.js';
@@ -25,7 +25,7 @@ async function dispatch(fullArgv: string[]): Promise<number> {
   const [first, ...rest] = flags.argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     const topic = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
-    if (first === 'help' && rest[0] && !topic) throw usageError(`unknown command "${rest[0]}"`);
+    if (first === 'help' && rest[0] && !topic) throw usageError(unknownCommand(rest[0]));
     process.stdout.write(`${topic ? renderCommandHelp(topic) : renderGlobalHelp(VELOS_VERSION)}\n`);
     return 0;
   }
@@ -35,7 +35,7 @@ async function dispatch(fullArgv: string[]): Promise<number> {
   }
   const spec = findCommand(first);
   if (!spec) {
-    throw usageError(first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}"`);
+    throw usageError(first.startsWith('-') ? `unknown option ${first}` : unknownCommand(first));
   }
   if (rest.includes('-h') || rest.includes('--help')) {
     const dashDash = rest.indexOf('--');
@@ -63,3 +63,9 @@ async function dispatch(fullArgv: string[]): Promise<number> {
 
 exitQuietlyOnEpipe();
 process.exitCode = await main(process.argv.slice(2));
+
+/** `unknown command "stpo"; did you mean "stop"?` */
+function unknownCommand(word: string): string {
+  const meant = suggestCommand(word);
+  return `unknown command "${word}"${meant === null ? '' : `; did you mean "${meant}"?`}`;
+}

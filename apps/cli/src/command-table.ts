@@ -1,3 +1,4 @@
+import { suggestKey } from '@velos/core';
 import type { CommandSpec } from './command-spec.js';
 import { ALERT_COMMANDS } from './command-table/alert-commands.js';
 import { CONFIG_COMMANDS } from './command-table/config-commands.js';
@@ -30,4 +31,13 @@ export const COMMANDS: CommandSpec[] = [
 /** The command called `name` or one of its aliases. */
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
+}
+
+/**
+ * The command (or alias) a mistyped word most likely meant (`stpo` → `stop`), or null; command names
+ * are short, so a word of up to 6 letters may be one edit away only (`bogus` is not `logs`).
+ */
+export function suggestCommand(word: string): string | null {
+  const names = COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
+  return suggestKey(word, names, word.length <= 6 ? 1 : 2);
 }

@@ -1,4 +1,4 @@
-import { ErrorCodes, VelosError } from '@velos/core';
+import { ErrorCodes, suggestKey, VelosError } from '@velos/core';
 import type { CommandInput, CommandSpec, OptionSpec } from './command-spec.js';
 
 /** Exit code of a usage error (unknown command or option, missing or extra argument). */
@@ -34,8 +34,11 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
       const eq = arg.indexOf('=');
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       const option = spec.options[name];
-      if (!option)
-        throw usageError(`unknown option --${name} for velos ${spec.name}${dashHint(spec, arg)}`, spec.name);
+      if (!option) {
+        const meant = suggestKey(name, Object.keys(spec.options));
+        const hint = meant === null ? dashHint(spec, arg) : `; did you mean --${meant}?`;
+        throw usageError(`unknown option --${name} for velos ${spec.name}${hint}`, spec.name);
+      }
       if (option.type === 'boolean') {
         if (eq !== -1) throw usageError(`option --${name} takes no value`, spec.name);
         options[name] = true;

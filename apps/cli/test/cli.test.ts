@@ -135,6 +135,11 @@ describe('without a daemon', () => {
     const home = newHome();
     expectOneErrorLine(await velos(['bogus'], home), 'unknown command "bogus" (see velos --help)', 2);
     expectOneErrorLine(
+      await velos(['stpo', 'api'], home),
+      'unknown command "stpo"; did you mean "stop"? (see velos --help)',
+      2,
+    );
+    expectOneErrorLine(
       await velos(['list', '--colour'], home),
       'unknown option --colour for velos list (see velos list --help)',
       2,

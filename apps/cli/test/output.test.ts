@@ -244,6 +244,19 @@ describe('process detail', () => {
     }
   });
 
+  it('shows the memory limit (max_memory_restart) and what a watched app ignores', () => {
+    const detail = processDetail();
+    detail.spec = {
+      ...detail.spec,
+      maxMemoryBytes: 200 * 1024 * 1024,
+      watch: ['/srv/api/src'],
+      ignoreWatch: ['node_modules', '*.tmp'],
+    };
+    const text = renderProcessDetails([detail], plain);
+    expect(text).toMatch(/^ {2}memory +45M \(peak 60M, restart above 200M\)$/m);
+    expect(text).toMatch(/^ {2}watch ignores +node_modules, \*\.tmp$/m);
+  });
+
   it('shows no current cpu or memory for a stopped process, only the peaks of its earlier runs', () => {
     const text = renderProcessDetails([processDetail({ status: 'stopped', pid: null })], plain);
     expect(text).toMatch(/^ {2}cpu +- \(peak 12\.5%\)$/m);

@@ -75,9 +75,17 @@ describe('parseCommandArgs', () => {
 
   it('rejects unknown options, missing values and wrong argument counts as usage errors (exit 2)', () => {
     expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--nme', 'x']))).toEqual({
-      message: 'unknown option --nme for velos start (see velos start --help)',
+      message: 'unknown option --nme for velos start; did you mean --name? (see velos start --help)',
       exitCode: 2,
     });
+    expect(
+      usageFailure(() => parseCommandArgs(start, ['app.js', '--max-memroy-restart', '1G'])).message,
+    ).toBe(
+      'unknown option --max-memroy-restart for velos start; did you mean --max-memory-restart? (see velos start --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--frobnicate'])).message).toBe(
+      'unknown option --frobnicate for velos start (see velos start --help)',
+    );
     expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--name'])).message).toBe(
       'option --name needs a value <name> (see velos start --help)',
     );

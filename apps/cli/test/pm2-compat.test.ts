@@ -48,6 +48,20 @@ describe("PM2's jlist shape", () => {
       '/run/api.pid',
     );
   });
+
+  it('gives a program found on PATH (velos start npm -- start) its real path, not one under the cwd', () => {
+    const npm = processDetail();
+    npm.spec = { ...npm.spec, script: 'npm', args: ['start'] };
+    npm.command = { file: '/usr/bin/npm', args: ['start'], shell: false };
+    expect(toPm2Process(npm, facts).pm2_env).toMatchObject({
+      pm_exec_path: '/usr/bin/npm',
+      exec_interpreter: 'none',
+    });
+    // a script in the app's directory is still found there
+    const local = processDetail();
+    local.spec = { ...local.spec, script: 'server.js' };
+    expect(toPm2Process(local, facts).pm2_env.pm_exec_path).toBe('/srv/api/server.js');
+  });
 });
 
 describe('PM2 targets, signals and global flags', () => {

@@ -70,6 +70,14 @@ describe('PM2 ecosystem files in velos start (issue #14)', () => {
     await expect(load('ecosystem.config.cjs', { only: 'nope' })).rejects.toThrow(
       '--only: ecosystem.config.cjs has no app named nope (it has api, worker)',
     );
+    // as PM2, a name the file lacks does not stop the others
+    const skipped: string[] = [];
+    expect((await load('ecosystem.config.cjs', { only: 'worker,nope' }, skipped)).map((s) => s.name)).toEqual(
+      ['worker'],
+    );
+    expect(skipped).toContain(
+      '--only: ecosystem.config.cjs has no app named nope (it has api, worker); the others go on',
+    );
     await expect(load('ecosystem.config.cjs', { 'watch-config': true })).rejects.toThrow(
       /--watch-config: ecosystem\.config\.cjs is code the daemon does not run/,
     );

@@ -172,6 +172,13 @@ describe('specsFromFlags', () => {
     expect(failure(() => specsFromFlags(app, input({ 'stop-exit-codes': '0,x' }), where, config))).toBe(
       '--stop-exit-codes: expected exit codes like 0,3, got "x"',
     );
+    // PM2's spelling of a flag is named as typed, not as Velos's own flag of the same option
+    expect(failure(() => specsFromFlags(app, input({ 'max-memory-restart': '10' }), where, config))).toMatch(
+      /^--max-memory-restart: expected a size like "200M"/,
+    );
+    expect(failure(() => specsFromFlags(app, input({ 'max-memory': '10' }), where, config))).toMatch(
+      /^--max-memory: expected a size like "200M"/,
+    );
     expect(failure(() => specsFromFlags(app, input({ name: 'all' }), where, config))).toBe(
       '--name: must not be "all" or a number (they are targets), got "all"',
     );

@@ -223,14 +223,17 @@ export function deriveName(script: string): string {
   return appNameProblem(name) === null ? name : `app-${name}`;
 }
 
-/** Splits a command-line string into arguments, honouring single and double quotes. */
+/**
+ * Splits a command-line string into arguments, honouring single and double quotes as a shell does: a
+ * quoted part joins the text around it into one argument (`--title="a b"` is `--title=a b`).
+ */
 export function splitArgs(line: string): string[] {
-  const out: string[] = [];
-  const re = /"((?:\\.|[^"\\])*)"|'([^']*)'|(\S+)/g;
-  for (let m = re.exec(line); m !== null; m = re.exec(line)) {
-    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]!));
-  }
-  return out;
+  const words = line.match(/(?:"(?:\\.|[^"\\])*"|'[^']*'|\S)+/g) ?? [];
+  return words.map((word) =>
+    word.replace(/"((?:\\.|[^"\\])*)"|'([^']*)'/g, (_, double?: string, single?: string) =>
+      double !== undefined ? double.replace(/\\(.)/g, '$1') : single!,
+    ),
+  );
 }
 
 function absolute(base: string, path: string): string {

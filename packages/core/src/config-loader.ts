@@ -17,6 +17,7 @@ import {
   withAppName,
 } from './pm2-dialect.js';
 import { processEntryToApp, processesFileSchema } from './processes-form.js';
+import { relaxJson } from './relaxed-json.js';
 
 /** File extensions `velos start` treats as config files. */
 export const CONFIG_EXTENSIONS = ['.toml', '.yaml', '.yml', '.json'] as const;
@@ -158,7 +159,7 @@ export function validateConfig(
   const result = configFileSchema.safeParse(doc, CONFIG_PARSE);
   if (!result.success) {
     const error = configError(label, result.error, doc, configFileSchema);
-    throw ctx.dialect === 'pm2' ? withAppName(error, label, doc) : error;
+    throw ctx.dialect === 'pm2' ? withAppName(error, label, doc, raw) : error;
   }
   const specs = result.data.apps.map((app, i) => {
     try {
@@ -185,9 +186,12 @@ export function validateConfig(
   const seen = new Set<string>();
   specs.forEach((spec, i) => {
     if (seen.has(spec.name)) {
+      // a name the file does not write comes from the script: say so, it is not in the file to find
+      const hint =
+        result.data.apps[i]?.name === undefined ? ' (taken from the script: give each app a name)' : '';
       throw new VelosError(
         ErrorCodes.INVALID_CONFIG,
-        `${label}: ${listKey}[${i}].name: expected a unique name, "${spec.name}" is used twice`,
+        `${label}: ${listKey}[${i}].name: expected a unique name, "${spec.name}" is used twice${hint}`,
         { data: { keyPath: [listKey, i, 'name'] } },
       );
     }
@@ -347,6 +351,8 @@ function applyProfile(
  */
 export async function parseConfigText(text: string, file: string): Promise<unknown> {
   const ext = extname(file).toLowerCase();
+  const isPm2Json = ext === '.json' && dialectOf(file) === 'pm2';
+  const source = isPm2Json ? relaxJson(text) : text;
   const deepAt = tooDeepLine(text, ext === '.yaml' || ext === '.yml');
   if (deepAt !== null) {
     throw new VelosError(
@@ -359,18 +365,20 @@ export async function parseConfigText(text: string, file: string): Promise<unkno
     if (ext === '.toml') return parserOf(await import('smol-toml'))(text);
     // merge keys (`<<: *common`), as docker-compose and process-compose files use them
     if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text, { merge: true });
-    if (ext === '.json') return JSON.parse(text);
+    // PM2 evaluates its JSON files as JavaScript: their comments and trailing commas pass there
+    if (ext === '.json') return JSON.parse(source);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     const first = ext === '.json' ? jsonErrorText(message) : (message.split('\n')[0] ?? '');
     // yaml ends its first line with `at line 4, column 1:` before a picture of the line
     const trimmed = first.replace(/:\s*$/, '');
     const detail = trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;
-    const line = syntaxErrorLine(cause, text);
+    const line = syntaxErrorLine(cause, source);
     const where = line !== null && !/line \d/.test(detail) ? ` (line ${line})` : '';
+    const hint = isPm2Json ? PM2_JSON_HINT : '';
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
-      `${basename(file)}: not valid ${ext.slice(1).toUpperCase()}: ${detail}${where}`,
+      `${basename(file)}: not valid ${ext.slice(1).toUpperCase()}: ${detail}${where}${hint}`,
       { cause, data: { file, ...(line !== null ? { line } : {}) } },
     );
   }
@@ -379,6 +387,9 @@ export async function parseConfigText(text: string, file: string): Promise<unkno
     `${basename(file)}: unsupported config format (expected ${CONFIG_EXTENSIONS.join(', ')})`,
   );
 }
+
+const PM2_JSON_HINT =
+  '; comments and trailing commas are taken, other JavaScript (quotes other than ", unquoted keys) is not: rename the file ecosystem.config.js to keep it';
 
 type Parse = (text: string, options?: object) => unknown;
 

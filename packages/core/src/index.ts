@@ -77,6 +77,7 @@ export {
   writeFreshFile,
 } from './home.js';
 export { isoTime } from './iso-time.js';
+export { suggestKey } from './key-suggestion.js';
 export type {
   LogAnomalyInfo,
   LogDedupeInfo,

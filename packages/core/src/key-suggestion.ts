@@ -10,13 +10,13 @@ const PM2_NAMES: Readonly<Record<string, string>> = {
 /**
  * The key of `known` that an unknown `key` was most likely meant to be: a PM2 name Velos spells
  * differently, or a key one or two edits away (one for keys of four letters or fewer, a swap of two
- * neighbours counts once); null when nothing is that close.
+ * neighbours counts once; at most `maxEditsAllowed`); null when nothing is that close.
  */
-export function suggestKey(key: string, known: readonly string[]): string | null {
+export function suggestKey(key: string, known: readonly string[], maxEditsAllowed = 2): string | null {
   const lower = key.toLowerCase();
   const candidates = new Map<string, string>(known.map((name) => [name, name]));
   for (const [pm2, velos] of Object.entries(PM2_NAMES)) if (known.includes(velos)) candidates.set(pm2, velos);
-  const maxEdits = lower.length <= 4 ? 1 : 2;
+  const maxEdits = Math.min(maxEditsAllowed, lower.length <= 4 ? 1 : 2);
   let best: { key: string; edits: number } | null = null;
   for (const [name, target] of candidates) {
     const edits = editDistance(lower, name.toLowerCase());

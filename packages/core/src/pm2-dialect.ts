@@ -67,6 +67,8 @@ const IGNORED = new Set([
   'node_version',
 ]);
 
+const NULL_DEVICE = '/dev/null';
+
 /** PM2's `merge_logs`: true is Velos's default (instances share one file); false gives each instance its own. */
 const PM2_MERGE_LOGS = new Set(['merge_logs', 'combine_logs']);
 
@@ -95,9 +97,11 @@ export function normaliseApps(
     const entry: Record<string, unknown> = Object.create(null);
     const unknown: string[] = [];
     const nulls: string[] = [];
+    const jsons: string[] = [];
+    let disablesLogs = false;
     // PM2 runs a null env value as the string "null" (Node's spawn writes `KEY=null`) and leaves out an undefined one
     const envOf = (key: string, value: unknown): unknown =>
-      options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls) : value;
+      options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls, jsons) : value;
     for (const [raw, value] of Object.entries(app)) {
       const key = snakeCase(raw);
       if (key === 'env_profiles' && isTable(value)) {
@@ -112,6 +116,10 @@ export function normaliseApps(
       if (options.dialect === 'pm2' && PM2_MERGE_LOGS.has(key)) {
         // true (the instances share the files) also clears a log_per_instance of config.toml's [defaults]
         if (typeof value === 'boolean') entry.log_per_instance = !value;
+        continue;
+      }
+      if (options.dialect === 'pm2' && key === 'disable_logs') {
+        if (value === true) disablesLogs = true;
         continue;
       }
       if (key === 'combine_logs') {
@@ -130,10 +138,23 @@ export function normaliseApps(
       if (options.dialect === 'pm2') unknown.push(raw);
       else entry[raw] = value;
     }
+    if (options.dialect === 'pm2' && isPm2ClusterDefault(entry)) entry.exec_mode = 'cluster';
+    // PM2's disable_logs: the output is written nowhere, whatever log files the app names
+    if (disablesLogs) {
+      entry.out_file = NULL_DEVICE;
+      entry.error_file = NULL_DEVICE;
+      delete entry.log_file;
+    }
     const dateFormat = entry.log_date_format;
     if (typeof dateFormat === 'string' && options.warn && hasMomentOnlyTokens(dateFormat)) {
       options.warn(
         `${options.label}: apps[${i}].log_date_format: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd HH H hh h mm m ss s SSS A a ZZ Z stay as text: ${JSON.stringify(dateFormat)}`,
+      );
+    }
+    if (jsons.length > 0 && options.warn) {
+      const who = typeof entry.name === 'string' ? ` (${entry.name})` : '';
+      options.warn(
+        `${options.label}: apps[${i}]${who}: ${jsons.join(', ')}: an object or list is passed as its JSON text, as PM2 does`,
       );
     }
     if (nulls.length > 0 && options.warn) {
@@ -162,18 +183,49 @@ export function normaliseApps(
   return { apps: out, ignored: [...ignored] };
 }
 
-/** A PM2 file's error names the app too: `apps[1] (worker).instances: …`. */
-export function withAppName(error: VelosError, label: string, doc: unknown): VelosError {
-  const path = (error.data as { keyPath?: PropertyKey[] } | undefined)?.keyPath;
+/**
+ * A PM2 file's error names the app too, and the key as the file spells it (`raw` is the document
+ * before `normaliseDocument`): `apps[1] (worker).max_memory_restart: …`, not Velos's `max_memory`.
+ */
+export function withAppName(error: VelosError, label: string, doc: unknown, raw?: unknown): VelosError {
+  const data = error.data as { keyPath?: PropertyKey[] } | undefined;
+  const path = data?.keyPath;
   if (path?.[0] !== 'apps' || typeof path[1] !== 'number') return error;
-  const name = ((doc as { apps?: unknown[] }).apps?.[path[1]] as { name?: unknown } | undefined)?.name;
-  if (typeof name !== 'string') return error;
   const at = `${label}: apps[${path[1]}]`;
   if (!error.message.startsWith(at)) return error;
+  let rest = error.message.slice(at.length);
+  let keyPath = path;
+  const key = path[2];
+  const written = typeof key === 'string' ? writtenKey(rawApps(raw)?.[path[1]], key) : undefined;
+  if (written !== undefined && rest.startsWith(`.${String(key)}`)) {
+    rest = `.${written}${rest.slice(String(key).length + 1)}`;
+    keyPath = [...path.slice(0, 2), written, ...path.slice(3)];
+  }
+  const name = ((doc as { apps?: unknown[] }).apps?.[path[1]] as { name?: unknown } | undefined)?.name;
   // a name the checks refuse (too long, control characters) is shown quoted and cut, so the message stays one short line
-  const shown = name.length <= 100 && !/[\u0000-\u001f\u007f]/.test(name) ? name : quoteValue(name);
-  const message = `${at} (${shown})${error.message.slice(at.length)}`;
-  return new VelosError(error.code, message, { cause: error.cause, data: error.data });
+  const shown =
+    typeof name !== 'string'
+      ? ''
+      : ` (${name.length <= 100 && !/[\u0000-\u001f\u007f]/.test(name) ? name : quoteValue(name)})`;
+  if (shown === '' && keyPath === path) return error;
+  return new VelosError(error.code, `${at}${shown}${rest}`, {
+    cause: error.cause,
+    data: keyPath === path ? error.data : { ...data, keyPath },
+  });
+}
+
+/** The app entries of a PM2 document as written: `{apps: [...]}`, `{apps: {...}}`, one bare app, or a list. */
+function rawApps(raw: unknown): unknown[] | undefined {
+  if (Array.isArray(raw)) return raw;
+  if (!isTable(raw)) return undefined;
+  if (isKeyOf(raw, 'apps')) return Array.isArray(raw.apps) ? raw.apps : [raw.apps];
+  return isKeyOf(raw, 'script') ? [raw] : undefined;
+}
+
+/** The key of a raw app entry that became Velos's `key` (`maxMemoryRestart` for `max_memory`), when it differs. */
+function writtenKey(app: unknown, key: string): string | undefined {
+  if (!isTable(app) || Object.hasOwn(app, key)) return undefined;
+  return Object.keys(app).find((raw) => !/^env_./.test(raw) && configKeyOf(raw) === key);
 }
 
 /**
@@ -229,21 +281,60 @@ function hasMomentOnlyTokens(format: string): boolean {
   return /[A-SU-Za-z]/.test(rest);
 }
 
+/**
+ * PM2 runs an app whose file sets `instances` but no `exec_mode` in cluster mode, as its `-i` does:
+ * its instances share one port. So does Velos for several instances (`max`, 0, -1 or 2 and more);
+ * `instances: 1` (PM2's old ecosystem template) stays a fork, which runs the app the same way without
+ * a cluster primary per app (~45 MB each). Non-Node programs fork anyway; a job never runs in cluster mode.
+ */
+function isPm2ClusterDefault(entry: Record<string, unknown>): boolean {
+  if (entry.exec_mode !== undefined || entry.type === 'job') return false;
+  const instances = entry.instances;
+  return (
+    instances === 'max' ||
+    (typeof instances === 'number' && (instances >= 2 || instances === 0 || instances === -1))
+  );
+}
+
 function normaliseValue(key: string, value: unknown): unknown {
   if (key === 'exec_mode' && typeof value === 'string') return value.replace(/_mode$/, '');
   if (key === 'instances' && typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+  // PM2 reads a count written as a string ("max_restarts": "5") as the number
+  if (key === 'max_restarts' && typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value);
   return value;
 }
 
-/** A PM2 env table as PM2 runs it: null values become "null" (their keys added to `nulls`), undefined ones are left out. */
-function pm2Env(env: Record<string, unknown>, key: string, nulls: string[]): Record<string, unknown> {
+/**
+ * A PM2 env table as PM2 runs it: null values become "null" (their keys added to `nulls`), objects
+ * and lists their JSON text (keys added to `jsons`), undefined ones are left out.
+ */
+function pm2Env(
+  env: Record<string, unknown>,
+  key: string,
+  nulls: string[],
+  jsons: string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
-    if (value === null) nulls.push(`${key}.${name}`);
-    out[name] = value === null ? 'null' : value;
+    if (value === null) {
+      nulls.push(`${key}.${name}`);
+      out[name] = 'null';
+    } else if (typeof value === 'object') {
+      jsons.push(`${key}.${name}`);
+      out[name] = jsonText(value);
+    } else out[name] = value;
   }
   return out;
+}
+
+/** JSON text of an env value; one that JSON cannot write (a cycle, a BigInt inside) stays as it is, for the schema to refuse. */
+function jsonText(value: object): unknown {
+  try {
+    return JSON.stringify(value) ?? value;
+  } catch {
+    return value;
+  }
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {

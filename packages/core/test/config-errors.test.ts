@@ -159,6 +159,32 @@ describe('a value of the wrong type reads as one line naming what was expected a
       'ecosystem.json: apps[0] (e1): env.A, env_production.C: null is passed as the string "null", as PM2 does',
     ]);
   });
+
+  it('a PM2 file may give an env value an object or a list: PM2 passes its JSON text, and so does Velos, with a warning', async () => {
+    writeFileSync(
+      join(dir, 'ecosystem.json'),
+      JSON.stringify({
+        apps: [{ name: 'e2', script: 'x', env: { CONFIG: { a: 1, b: ['x'] }, HOSTS: [1, 2] } }],
+      }),
+    );
+    const warnings: string[] = [];
+    const [spec] = await loadConfigFile(join(dir, 'ecosystem.json'), {
+      ...ctx,
+      onWarning: (warning) => warnings.push(warning),
+    });
+    expect(spec!.ownEnv).toEqual({ CONFIG: '{"a":1,"b":["x"]}', HOSTS: '[1,2]' });
+    expect(warnings).toEqual([
+      'ecosystem.json: apps[0] (e2): env.CONFIG, env.HOSTS: an object or list is passed as its JSON text, as PM2 does',
+    ]);
+    // Velos's own files keep refusing it
+    writeFileSync(
+      join(dir, 'own.json'),
+      JSON.stringify({ apps: [{ name: 'e2', script: 'x', env: { C: { a: 1 } } }] }),
+    );
+    await expect(loadConfigFile(join(dir, 'own.json'), ctx)).rejects.toThrow(
+      /env\.C: expected a string, a number or a boolean/,
+    );
+  });
 });
 
 describe('inherit_env', () => {

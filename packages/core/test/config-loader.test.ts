@@ -214,6 +214,14 @@ time = true
     expect(deriveName('a\u0000b')).toBe('a-b');
     expect(deriveName('./123.js')).toBe('app-123');
     expect(splitArgs(`a "b c" 'd e' f\\ g "h \\"i\\""`)).toEqual(['a', 'b c', 'd e', 'f\\', 'g', 'h "i"']);
+    // a quoted part inside a word keeps the word whole, as in a shell (PM2's args: "--title='a b'")
+    expect(splitArgs(`--x="a b" --name='hello world' c a"b c"d ""`)).toEqual([
+      '--x=a b',
+      '--name=hello world',
+      'c',
+      'ab cd',
+      '',
+    ]);
   });
 });
 

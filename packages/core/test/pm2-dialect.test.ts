@@ -41,6 +41,32 @@ describe('PM2 dialect (issue #14)', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('says where a name used twice comes from when the file does not write it (PM2 takes two unnamed apps)', () => {
+    expect(() => pm2({ apps: [{ script: 'app.js' }, { script: 'app.js', args: '--b' }] })).toThrow(
+      'ecosystem.json: apps[1].name: expected a unique name, "app" is used twice (taken from the script: give each app a name)',
+    );
+    expect(() =>
+      pm2({
+        apps: [
+          { name: 'a', script: 'x.js' },
+          { name: 'a', script: 'y.js' },
+        ],
+      }),
+    ).toThrow(/"a" is used twice$/);
+  });
+
+  it("names a refused value by the key the file wrote, not Velos's name for it", () => {
+    expect(() => pm2({ apps: [{ name: 'web', script: 'a.js', max_memory_restart: 'lots' }] })).toThrow(
+      /^ecosystem\.json: apps\[0\] \(web\)\.max_memory_restart: expected a size like "200M"/,
+    );
+    expect(() => pm2({ apps: [{ script: 'a.js', restartDelay: -5 }] })).toThrow(
+      /^ecosystem\.json: apps\[0\]\.restartDelay: expected a duration/,
+    );
+    expect(() => pm2({ script: 'a.js', output: 5 })).toThrow(
+      /^ecosystem\.json: apps\[0\]\.output: expected a string/,
+    );
+  });
+
   it('maps snake_case and camelCase PM2 names, aliases and values onto the spec', () => {
     const [a, b] = pm2({
       apps: [
@@ -49,6 +75,7 @@ describe('PM2 dialect (issue #14)', () => {
           script: 'api.js',
           exec_mode: 'cluster_mode',
           instances: '-1',
+          max_restarts: '5',
           max_memory_restart: '200M',
           node_args: '--max-old-space-size=256',
           out_file: 'out.log',
@@ -79,6 +106,7 @@ describe('PM2 dialect (issue #14)', () => {
     expect(a).toMatchObject({
       execMode: 'cluster',
       instances: 3,
+      maxRestarts: 5,
       maxMemoryBytes: 200 * 1024 * 1024,
       interpreterArgs: ['--max-old-space-size=256'],
       outFile: join(dir, 'out.log'),
@@ -101,6 +129,54 @@ describe('PM2 dialect (issue #14)', () => {
       stopExitCodes: [0],
       incrementVar: 'PORT',
     });
+  });
+
+  it('runs an app with instances and no exec_mode in cluster mode, as PM2 does (its instances share a port)', () => {
+    const specs = pm2({
+      apps: [
+        { name: 'two', script: 'a.js', instances: '2' },
+        { name: 'max', script: 'a.js', instances: 'max' },
+        { name: 'minus', script: 'a.js', instances: -1 },
+        { name: 'one', script: 'a.js', instances: 1 },
+        { name: 'forked', script: 'a.js', instances: 2, exec_mode: 'fork' },
+        { name: 'single', script: 'a.js' },
+        { name: 'job', script: 'a.js', instances: 1, type: 'job' },
+      ],
+    });
+    expect(specs.map((spec) => [spec.name, spec.execMode])).toEqual([
+      ['two', 'cluster'],
+      ['max', 'cluster'],
+      ['minus', 'cluster'],
+      // one instance shares no port: a fork, without a cluster primary of its own
+      ['one', 'fork'],
+      ['forked', 'fork'],
+      ['single', 'fork'],
+      ['job', 'fork'],
+    ]);
+    // Velos's own files keep their default: fork unless exec_mode says cluster
+    const [own] = validateConfig(
+      { apps: [{ name: 'two', script: 'a.js', instances: 2 }] },
+      'velos.json',
+      ctx,
+    );
+    expect(own?.execMode).toBe('fork');
+  });
+
+  it("drops an app's output with PM2's disable_logs: true, whatever log files it names", () => {
+    const warnings: string[] = [];
+    const [quiet, loud] = pm2(
+      {
+        apps: [
+          { name: 'quiet', script: 'a.js', disable_logs: true, out_file: 'out.log', log_file: 'all.log' },
+          { name: 'loud', script: 'a.js', disableLogs: false },
+        ],
+      },
+      warnings,
+    );
+    expect(quiet).toMatchObject({ outFile: '/dev/null', errFile: '/dev/null' });
+    expect(quiet?.logFile).toBeUndefined();
+    expect(loud?.outFile).toBeUndefined();
+    expect(warnings).toEqual([]);
   });
 
   it('warns about unknown keys (with a suggestion) and ignored PM2 options, once, and starts anyway', () => {
@@ -216,6 +292,30 @@ describe('PM2 dialect (issue #14)', () => {
     expect(warnings).toHaveLength(1);
     await expect(loadConfigFile(join(dir, 'ecosystem.config.js'), ctx)).rejects.toThrow(
       /loaded by the velos CLI/,
+    );
+  });
+
+  it('takes comments and trailing commas in a PM2 JSON file, which PM2 evaluates as JavaScript', async () => {
+    const text = `{
+  // the API, "quoted" in a comment, with a comma,
+  "apps": [
+    { "name": "api", "script": "a.js", "args": "--url http://x/*y*/,", "env": { "A": "1", }, }, /* last */
+  ],
+}
+`;
+    writeFileSync(join(dir, 'ecosystem.json'), text);
+    const [api] = await loadConfigFile(join(dir, 'ecosystem.json'), ctx);
+    expect(api).toMatchObject({ name: 'api', args: ['--url', 'http://x/*y*/,'] });
+    expect(api?.env.A).toBe('1');
+    // Velos's own JSON stays strict
+    writeFileSync(join(dir, 'apps.json'), text);
+    await expect(loadConfigFile(join(dir, 'apps.json'), ctx)).rejects.toThrow(
+      /^apps\.json: not valid JSON: .* \(line 2\)$/,
+    );
+    // what PM2 also takes but Velos does not is named, with the way out
+    writeFileSync(join(dir, 'process.json'), `{\n  "apps": [\n    { name: 'api', script: 'a.js' }\n  ]\n}\n`);
+    await expect(loadConfigFile(join(dir, 'process.json'), ctx)).rejects.toThrow(
+      /^process\.json: not valid JSON: .* \(line 3\); comments and trailing commas are taken, .*rename the file ecosystem\.config\.js/,
     );
   });
 });

@@ -114,7 +114,7 @@ describe('the processes: form (SUP-10)', () => {
     );
     const twice = write('twice.yaml', 'processes:\n  - command: node a.js\n  - command: node b.js\n');
     expect(await messageOf(loadConfigFile(twice, ctx))).toBe(
-      'twice.yaml: processes[1].name: expected a unique name, "node" is used twice (line 3)',
+      'twice.yaml: processes[1].name: expected a unique name, "node" is used twice (taken from the script: give each app a name) (line 3)',
     );
     const empty = write('empty.yaml', 'processes: []\n');
     expect(await messageOf(loadConfigFile(empty, ctx))).toMatch(

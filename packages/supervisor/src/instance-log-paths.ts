@@ -32,8 +32,12 @@ export function instanceLogPaths(app: AppLogPaths, id: number): InstanceLogPaths
   return combined === undefined ? own : { ...own, combinedPath: withIdSuffix(combined, id) };
 }
 
-/** `/var/log/api.log` → `/var/log/api-3.log`; a name without extension gets `-3` at its end. */
+/**
+ * `/var/log/api.log` → `/var/log/api-3.log`; a name without extension gets `-3` at its end. A device
+ * (`/dev/null`, which drops a stream) stays as it is: `/dev/null-3` would be a new file in /dev.
+ */
 export function withIdSuffix(path: string, id: number): string {
+  if (path.startsWith('/dev/')) return path;
   const ext = extname(path);
   return ext === '' ? `${path}-${id}` : `${path.slice(0, -ext.length)}-${id}${ext}`;
 }

@@ -1,5 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, extname, isAbsolute, join, resolve } from 'node:path';
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { basename, delimiter, extname, isAbsolute, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 
 /** The program to exec for an app: `spawn(file, args)`; `shell` when it is a `/bin/sh -c` command line. */
@@ -29,6 +29,7 @@ const BY_EXTENSION: Record<string, string> = {
 };
 const NODE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+const SHEBANG_BYTES = 256;
 const SHELL_SYNTAX = /[\s;&|<>()$`\\"'*?[\]{}~#!=]/;
 
 /**
@@ -86,7 +87,32 @@ function interpreterFor(spec: CommandSpec, path: string, options: ResolveCommand
         'support (it needs Node 22.6 or later) and tsx was not found on PATH; install tsx, or set an interpreter',
     );
   }
-  return BY_EXTENSION[ext] ?? 'none';
+  if (BY_EXTENSION[ext]) return BY_EXTENSION[ext];
+  // Express's ./bin/www and other extensionless Node entry points: PM2 runs them with node (and in
+  // cluster mode when asked), executable or not
+  return ext === '' && hasNodeShebang(path) ? process.execPath : 'none';
+}
+
+/** True when the file's first line is a `#!` that runs node: `#!/usr/bin/env node`, `#!/usr/local/bin/node`. */
+function hasNodeShebang(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const head = Buffer.alloc(SHEBANG_BYTES);
+    const line = head
+      .subarray(0, readSync(fd, head, 0, SHEBANG_BYTES, 0))
+      .toString('latin1')
+      .split('\n')[0]!;
+    if (!line.startsWith('#!')) return false;
+    const words = line.slice(2).trim().split(/\s+/);
+    let program = basename(words[0] ?? '');
+    if (program === 'env') program = words.slice(1).find((word) => !word.startsWith('-')) ?? '';
+    return /^node(js)?\d*$/.test(basename(program));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function isTypeScript(path: string): boolean {

@@ -7,6 +7,8 @@ describe('instanceLogPaths', () => {
     expect(withIdSuffix('/h/logs/api-out.log', 3)).toBe('/h/logs/api-out-3.log');
     expect(withIdSuffix('/var/log/app/out', 0)).toBe('/var/log/app/out-0');
     expect(withIdSuffix('/var/log/my.app/out.txt', 12)).toBe('/var/log/my.app/out-12.txt');
+    // out_file: '/dev/null' with merge_logs: false drops every instance's output, as in PM2
+    expect(withIdSuffix('/dev/null', 2)).toBe('/dev/null');
   });
 
   it("keeps the app's files unless log_per_instance, and one merged file stays one per instance", () => {

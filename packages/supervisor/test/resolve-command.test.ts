@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCodes } from '@velos/core';
+import { APP_DEFAULTS, ErrorCodes } from '@velos/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { clusterCommand } from '../src/cluster/exec-mode.js';
 import { type CommandSpec, findOnPath, resolveCommand } from '../src/resolve-command.js';
 import { FIXTURES } from './helpers.js';
 
@@ -67,6 +68,35 @@ describe('resolveCommand', () => {
     });
     writeFileSync(join(dir, 'tool.bin'), '');
     expect(resolveCommand(spec('tool.bin', { cwd: dir })).file).toBe(join(dir, 'tool.bin'));
+  });
+
+  it('runs an extensionless script whose #! is node with this node, executable or not (Express ./bin/www)', () => {
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    const www = join(dir, 'bin', 'www');
+    writeFileSync(www, '#!/usr/bin/env node\nrequire("../app");\n');
+    expect(resolveCommand(spec('./bin/www', { cwd: dir, args: ['x'] }))).toEqual({
+      file: process.execPath,
+      args: [www, 'x'],
+      shell: false,
+    });
+    writeFileSync(join(dir, 'direct'), '#!/usr/local/bin/node --no-warnings\n');
+    expect(resolveCommand(spec('direct', { cwd: dir })).file).toBe(process.execPath);
+    // so it can run in cluster mode, as PM2 runs it
+    const app = {
+      ...APP_DEFAULTS,
+      name: 'www',
+      script: './bin/www',
+      cwd: dir,
+      env: {},
+      execMode: 'cluster' as const,
+    };
+    expect(clusterCommand(app)).toEqual({ exec: www, args: [], execArgv: [] });
+    // another interpreter, or none, is left to the kernel
+    writeFileSync(join(dir, 'tool'), '#!/bin/sh\necho hi\n');
+    chmodSync(join(dir, 'tool'), 0o755);
+    expect(resolveCommand(spec('tool', { cwd: dir })).file).toBe(join(dir, 'tool'));
+    writeFileSync(join(dir, 'nodey.txt'), '#!/usr/bin/env node\n');
+    expect(resolveCommand(spec('nodey.txt', { cwd: dir })).file).toBe(join(dir, 'nodey.txt'));
   });
 
   it('runs a command line with spaces or shell syntax under /bin/sh -c', () => {

@@ -32,6 +32,25 @@ export async function splitFileTargets(
   return { files, others: targets.filter((target) => !files.includes(target)) };
 }
 
+/**
+ * `--env` and `--only` choose from a process file: with none among the targets they would be dropped
+ * in silence (`velos restart api --env production` keeps api's env), so they are refused, as PM2
+ * refuses `--env` without its ecosystem file.
+ */
+export function checkFileOptions(input: CommandInput | undefined, files: string[], command: string): void {
+  if (files.length > 0) return;
+  for (const option of ['env', 'only'] as const) {
+    const value = input?.options[option];
+    if (typeof value !== 'string') continue;
+    const targets = input?.args ?? [];
+    const which = targets.length === 1 ? `${targets[0]} is not one` : `${targets.join(', ')} are not`;
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `--${option} applies to a process file target (velos ${command} ecosystem.config.js --${option} ${value}); ${which}`,
+    );
+  }
+}
+
 /** The `input` of `velos startOr…` for one process file, with the command's `--env`, `--only`, `--update-env`. */
 export function fileInput(input: CommandInput | undefined, file: string): CommandInput {
   return { options: { ...(input?.options ?? {}) }, args: [file], rest: [] };

@@ -2,7 +2,13 @@ import { ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
-import { expandScriptTargets, fileInput, knownAppsOfFile, splitFileTargets } from './file-targets.js';
+import {
+  checkFileOptions,
+  expandScriptTargets,
+  fileInput,
+  knownAppsOfFile,
+  splitFileTargets,
+} from './file-targets.js';
 import { printProcesses } from './print-processes.js';
 
 /** The commands that act on targets and then show the list. */
@@ -22,6 +28,7 @@ export async function runProcessAction(
   options: { updateEnv?: boolean; input?: CommandInput } = {},
 ): Promise<void> {
   const { files, others } = await splitFileTargets(targets);
+  checkFileOptions(options.input, files, action);
   const client = await ctx.client();
   const fromFiles: string[] = [];
   const fileMisses: unknown[] = [];

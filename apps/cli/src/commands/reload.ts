@@ -1,7 +1,7 @@
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
-import { expandScriptTargets, fileInput, splitFileTargets } from './file-targets.js';
+import { checkFileOptions, expandScriptTargets, fileInput, splitFileTargets } from './file-targets.js';
 import { printProcesses } from './print-processes.js';
 import { currentEnv } from './process-action.js';
 
@@ -17,6 +17,7 @@ export async function runReload(
   options: { updateEnv?: boolean; input?: CommandInput } = {},
 ): Promise<void> {
   const { files, others } = await splitFileTargets(targets);
+  checkFileOptions(options.input, files, 'reload');
   for (const file of files) {
     await (await import('./start.js')).runStartOr(ctx, fileInput(options.input, file), 'reload');
   }

@@ -183,7 +183,7 @@ export async function specsFromConfigFile(
   const loaded = isScript
     ? await loadEcosystemScript(path, options, config)
     : await config.loadConfigFile(path, options);
-  const specs = onlyApps(loaded, input.options.only, path);
+  const specs = onlyApps(loaded, input.options.only, path, where.warn);
   if (isPm2File) checkScripts(specs, basename(path));
   // PM2: --watch and --namespace apply to a process file's apps, other app flags are ignored (a warning)
   if (given.length > 0) applyPm2FileFlags(specs, input, given, where.warn, basename(path));
@@ -284,7 +284,9 @@ export function specsFromFlags(
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? '');
-    const flag = Object.entries(APP_FLAGS).find(([, k]) => k === key)?.[0];
+    // the flag as typed: PM2's --max-memory-restart and Velos's --max-memory set the same key
+    const flags = Object.entries(APP_FLAGS).filter(([, k]) => k === key);
+    const flag = (flags.find(([f]) => o[f] !== undefined) ?? flags[0])?.[0];
     const label = flag ? `--${flag}` : key || 'velos start';
     const got = entry[key];
     const suffix = got === undefined || issue.message.includes('got') ? '' : `, got ${JSON.stringify(got)}`;

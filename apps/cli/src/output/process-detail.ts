@@ -45,7 +45,7 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
   const isRunning = hasRunningProcess(d);
   rows.push(
     ['cpu', `${isRunning ? formatCpu(d.cpu) : '-'} (peak ${formatCpu(d.cpuPeak)})`],
-    ['memory', `${isRunning ? formatBytes(d.memory) : '-'} (peak ${formatBytes(d.memoryPeak)})`],
+    ['memory', `${isRunning ? formatBytes(d.memory) : '-'} (${memoryFacts(d)})`],
     ['command', commandLine(d)],
     ['script', spec.script],
     ['cwd', spec.cwd],
@@ -91,12 +91,24 @@ function healthRows(d: ProcessDetail, colors: Colors): [string, string][] {
   return rows;
 }
 
-/** SUP-7: watched paths, whether the watcher runs, the debounce. */
+/** The peak, and the limit past which the app is restarted (`max_memory_restart`) when it has one. */
+function memoryFacts(d: ProcessDetail): string {
+  const peak = `peak ${formatBytes(d.memoryPeak)}`;
+  return d.spec.maxMemoryBytes === undefined
+    ? peak
+    : `${peak}, restart above ${formatBytes(d.spec.maxMemoryBytes)}`;
+}
+
+/** SUP-7: watched paths, whether the watcher runs, the debounce, and what is ignored. */
 function watchRows(d: ProcessDetail): [string, string][] {
   const paths = d.spec.watch;
   if (!paths || paths.length === 0) return [];
   const state = d.watching ? 'on' : 'off';
-  return [['watch', `${state}: ${paths.join(', ')} (delay ${formatMs(d.spec.watchDelayMs)})`]];
+  const ignored = d.spec.ignoreWatch.length > 0 ? d.spec.ignoreWatch.join(', ') : 'nothing';
+  return [
+    ['watch', `${state}: ${paths.join(', ')} (delay ${formatMs(d.spec.watchDelayMs)})`],
+    ['watch ignores', ignored],
+  ];
 }
 
 /** SUP-8: a job's trigger, its latest run and the next one. */

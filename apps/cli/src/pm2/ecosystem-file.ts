@@ -67,8 +67,16 @@ export function isScriptConfig(path: string): boolean {
   return /^\.[cm]?js$/i.test(extname(path));
 }
 
-/** PM2's `--only a,b`: the apps of the file with these names; a name the file lacks is an error. */
-export function onlyApps(specs: AppSpec[], only: string | boolean | undefined, path: string): AppSpec[] {
+/**
+ * PM2's `--only a,b`: the apps of the file with these names. A name the file lacks is a warning and
+ * the others go on, as PM2 skips it (a deploy script's list may outlive an app); none there is an error.
+ */
+export function onlyApps(
+  specs: AppSpec[],
+  only: string | boolean | undefined,
+  path: string,
+  warn?: (message: string) => void,
+): AppSpec[] {
   if (typeof only !== 'string') return specs;
   const names = only
     .split(',')
@@ -77,10 +85,9 @@ export function onlyApps(specs: AppSpec[], only: string | boolean | undefined, p
   const missing = names.filter((name) => !specs.some((spec) => spec.name === name));
   if (missing.length > 0) {
     const known = specs.map((spec) => spec.name).join(', ');
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `--only: ${basename(path)} has no app named ${missing.join(', ')} (it has ${known})`,
-    );
+    const message = `--only: ${basename(path)} has no app named ${missing.join(', ')} (it has ${known})`;
+    if (missing.length === names.length) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, message);
+    warn?.(`${message}; the others go on`);
   }
   return specs.filter((spec) => names.includes(spec.name));
 }

@@ -93,7 +93,7 @@ export function toPm2Status(status: ProcessStatus): Pm2Status {
  */
 export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process {
   const spec = detail.spec;
-  const execPath = spec.script.includes(' ') ? spec.script : resolve(spec.cwd, spec.script);
+  const execPath = pm2ExecPath(detail);
   const env: Record<string, string> = {
     ...facts.env,
     pm_id: String(detail.id),
@@ -154,6 +154,18 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     monit: { memory: detail.memory, cpu: detail.cpu },
     pm2_env: pm2Env,
   };
+}
+
+/**
+ * PM2's `pm_exec_path`: the script's absolute path; a program found on `PATH` (`velos start npm`) is
+ * the file that runs, not a path under the app's directory; a command line stays as written.
+ */
+function pm2ExecPath(detail: ProcessDetail): string {
+  const { script, cwd } = detail.spec;
+  if (script.includes(' ')) return script;
+  const { file } = detail.command;
+  if (!script.includes('/') && file !== resolve(cwd, script) && basename(file) === script) return file;
+  return resolve(cwd, script);
 }
 
 /** PM2's `pm_log_path`: the combined `log_file`, or the one file of both streams (`merge_logs` of velos.toml). */

@@ -1,4 +1,4 @@
-import { close, fstatSync, ftruncate, writev } from 'node:fs';
+import { close, fstatSync, ftruncate, type Stats, writev } from 'node:fs';
 import { APPEND_NO_FOLLOW, ErrorCodes, openNoFollow, VelosError } from '@velos/core';
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import { endsMidLine } from '../last-byte.js';
@@ -72,6 +72,11 @@ export class FileWriter {
   readonly #maxBytes: number | undefined;
   readonly #housekeeper: RotationHousekeeper;
   readonly #index: TimeIndexWriter | null;
+  /**
+   * False for a device or FIFO (`out_file: '/dev/null'`, as PM2's docs suggest to drop a stream): it
+   * is written to only, never renamed by a rotation, truncated by a flush or given a `.tidx` beside it.
+   */
+  readonly #isRegularFile: boolean;
   #schedule: CronSchedule | null = null;
   #sizeRetryOffset = 0;
   #ops: FileOp[] = [];
@@ -110,8 +115,6 @@ export class FileWriter {
     this.#ftruncate = options.ftruncate ?? ftruncate;
     this.#onError = options.onError;
     const rotation = options.rotation ?? {};
-    this.#index = options.timeIndex === false ? null : new TimeIndexWriter(options.path);
-    this.#maxBytes = rotation.maxBytes !== undefined && rotation.maxBytes > 0 ? rotation.maxBytes : undefined;
     this.#housekeeper = new RotationHousekeeper({
       path: options.path,
       retain: Math.max(0, rotation.retain ?? DEFAULT_LOG_RETAIN),
@@ -122,19 +125,27 @@ export class FileWriter {
         if (previous?.path === from) previous.path = to;
       },
     });
+    let stats: Stats;
     try {
       this.#fd = openNoFollow(options.path, APPEND_NO_FOLLOW, LOG_FILE_MODE);
-      const stats = fstatSync(this.#fd);
-      this.#position = startPosition(stats.size);
-      // a line left unfinished by a writer killed mid-write is ended before the first line of ours
-      if (endsMidLine(options.path, stats.size)) this.#tornBytes = 1;
-      this.#index?.resume(stats.size, stats.mtimeMs);
+      stats = fstatSync(this.#fd);
     } catch (error) {
       throw new VelosError(ErrorCodes.IO_ERROR, `cannot open log file ${options.path}: ${messageOf(error)}`, {
         cause: error,
       });
     }
-    if (rotation.cron !== undefined) {
+    this.#isRegularFile = stats.isFile();
+    this.#position = startPosition(this.#isRegularFile ? stats.size : 0);
+    this.#index =
+      options.timeIndex === false || !this.#isRegularFile ? null : new TimeIndexWriter(options.path);
+    this.#maxBytes =
+      this.#isRegularFile && rotation.maxBytes !== undefined && rotation.maxBytes > 0
+        ? rotation.maxBytes
+        : undefined;
+    // a line left unfinished by a writer killed mid-write is ended before the first line of ours
+    if (this.#isRegularFile && endsMidLine(options.path, stats.size)) this.#tornBytes = 1;
+    this.#index?.resume(stats.size, stats.mtimeMs);
+    if (rotation.cron !== undefined && this.#isRegularFile) {
       this.#schedule = scheduleCron(
         rotation.cron,
         () => {
@@ -366,7 +377,7 @@ export class FileWriter {
   }
 
   async #rotateNow(isSizeRotation: boolean): Promise<string | null> {
-    if (this.#closed) return null;
+    if (this.#closed || !this.#isRegularFile) return null;
     if (!isSizeRotation && (await statFd(this.#fd)).size === 0) return null;
     const target = rotatedPath(this.path, new Date());
     await renameFile(this.path, target);
@@ -517,7 +528,11 @@ export class FileWriter {
     }
     this.#writtenFrom = this.#settledLines;
     this.#inFlight = true;
-    this.#ftruncate(this.#fd, 0, (error) => {
+    // a device or FIFO holds nothing to empty (ftruncate fails on them with EINVAL)
+    const truncate: FtruncateFunction = this.#isRegularFile
+      ? this.#ftruncate
+      : (_fd, _len, done) => done(null);
+    truncate(this.#fd, 0, (error) => {
       if (!error) {
         this.#index?.reset();
         this.#tornBytes = 0;
@@ -526,7 +541,9 @@ export class FileWriter {
       this.#bytes.settle(discarded.reduce((sum, item) => sum + item.data.length, 0));
       const failure = error
         ? Promise.resolve(`cannot truncate ${this.path}: ${error.message}`)
-        : this.#deleteRotated();
+        : this.#isRegularFile
+          ? this.#deleteRotated()
+          : Promise.resolve(null);
       void failure.then((message) => {
         this.#inFlight = false;
         for (const truncation of truncations) {
