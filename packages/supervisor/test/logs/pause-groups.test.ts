@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cancelGroupWake, pendingGroupWakes, wakeWithGroup } from '../../src/logs/pause-groups.js';
 import { monotonicMs } from '../../src/monotonic-ms.js';
 
@@ -32,6 +32,14 @@ function runCounter(): () => number {
 }
 
 describe('pause groups', () => {
+  // the project's files share one module instance (isolate: false): a capture another file left running
+  // may still hold a pause of the lengths used here, which these tests would join and end early
+  beforeEach(async () => {
+    const deadline = Date.now() + 5000;
+    while (pendingGroupWakes() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(pendingGroupWakes()).toBe(0);
+  });
+
   afterEach(() => {
     vi.useRealTimers();
   });
