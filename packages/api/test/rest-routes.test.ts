@@ -244,6 +244,43 @@ describe('REST routes over a real daemon', () => {
     expect(known.status).toBe(200);
   });
 
+  it('refuses a since later than until on events, log search and analysis, and the MCP tools', async () => {
+    const window = 'since=2026-12-04T10:00:00Z&until=2026-12-04T09:00:00Z';
+    const message =
+      'since: expected a time at or before until; since 2026-12-04T10:00:00.000Z is later than until 2026-12-04T09:00:00.000Z';
+    for (const path of ['/api/v1/events', '/api/v1/logs/all/search', '/api/v1/logs/all/summary']) {
+      const answer = await request('GET', `${path}?${window}`);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.error, path).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'since', message });
+    }
+    expect(
+      (await request('GET', '/api/v1/events?since=2026-12-04T09:00:00Z&until=2026-12-04T09:00:00Z')).status,
+    ).toBe(200);
+    // the MCP tools answer the daemon's error, which names the command
+    for (const [name, command, args] of [
+      ['events_list', 'events', {}],
+      ['log_search', 'logs.search', { target: 'all' }],
+    ] as const) {
+      const mcp = await call(api.url, 'POST', '/mcp', {
+        token: api.admin,
+        headers: { accept: 'application/json, text/event-stream' },
+        body: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: {
+            name,
+            arguments: { ...args, since: '2026-12-04T10:00:00Z', until: '2026-12-04T09:00:00Z' },
+          },
+        },
+      });
+      expect(mcp.body.result, name).toMatchObject({
+        isError: true,
+        content: [{ text: `INVALID_ARGUMENT: ${command}: ${message}` }],
+      });
+    }
+  });
+
   it('pages back through events with beforeSeq, none skipped and none twice', async () => {
     for (let i = 1; i <= 5; i += 1) {
       expect(
