@@ -138,6 +138,15 @@ describe('REST routes over a real daemon', () => {
     expect(restarted.status).toBe(200);
     expect(restarted.body.processes[0].pid).not.toBe(before.pid);
     expect((await request('POST', '/api/v1/processes/plain/reload')).status).toBe(200);
+    // a restart and a reload asked for by the operator are no health problem for health_check
+    const health = await call(api.url, 'POST', '/mcp', {
+      token: api.admin,
+      headers: { accept: 'application/json, text/event-stream' },
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'health_check', arguments: {} } },
+    });
+    const report = health.body.result.content[0].text;
+    expect(report, report).toContain('"plain"');
+    expect(report, report).not.toMatch(/restarts?, last (user|reload)/);
     // a target selecting several apps is refused (it used to scale the first of them and answer 200)
     const several = await request('POST', '/api/v1/processes/all/scale', { body: { instances: 2 } });
     expect(several.status).toBe(400);
