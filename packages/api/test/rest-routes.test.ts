@@ -206,9 +206,15 @@ describe('REST routes over a real daemon', () => {
       return answer.body.lines.length === 5 ? answer.body.lines : null;
     }, 'five lines of chatty');
     expect(lines[0]).toMatchObject({ name: 'chatty', stream: 'out' });
-    const search = await request('GET', '/api/v1/logs/chatty/search?pattern=1&limit=3&since=1h');
+    const search = await waitFor(async () => {
+      const answer = await request('GET', '/api/v1/logs/chatty/search?pattern=1&limit=3&since=1h');
+      return answer.body.cut ? answer : null;
+    }, 'a search cut by its limit');
     expect(search.status).toBe(200);
-    expect(search.body.lines.length).toBeGreaterThan(0);
+    expect(search.body.lines.length).toBe(3);
+    // limit did the cutting, not the answer's byte limit: the cut names limit only
+    expect(search.body.cut).toMatchObject({ limit: 3, omittedLines: expect.any(Number) });
+    expect(search.body.cut).not.toHaveProperty('maxBytes');
     for (const view of ['summary', 'patterns', 'dedupe', 'anomalies']) {
       const answer = await request('GET', `/api/v1/logs/chatty/${view}?since=10m`);
       expect(answer.status, view).toBe(200);

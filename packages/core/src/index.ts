@@ -87,6 +87,7 @@ export type {
   LogsAnalyzeResult,
   LogsQuery,
   LogsScanInfo,
+  LogsSearchCut,
   LogsSearchRequest,
   LogsSearchResult,
   LogsView,
