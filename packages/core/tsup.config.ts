@@ -10,6 +10,7 @@ export default defineConfig({
     config: 'src/config.ts',
     'frame-header': 'src/frame-header.ts',
     schemas: 'src/schemas.ts',
+    'spec-to-config': 'src/spec-to-config.ts',
   },
   format: ['esm'],
   target: 'node20',

@@ -212,6 +212,28 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
     }, 'only lines with the text');
   });
 
+  it('shows the effective config with the keys and units of velos.toml', async () => {
+    step = 'config';
+    await page.goto(`${api!.url}/#/app/crashy`);
+    const config = page.locator('.config dl.kv');
+    await config.waitFor();
+    const shown = async () => {
+      const keys = await config.locator('dt').allTextContents();
+      const values = await config.locator('dd').allTextContents();
+      return Object.fromEntries(keys.map((key, i) => [key, values[i]!.trim()]));
+    };
+    const entries = await shown();
+    expect(entries).toMatchObject({
+      max_restarts: '1000',
+      restart_delay: '400ms',
+      min_uptime: '1s',
+      kill_timeout: '5s',
+      autorestart: 'true',
+    });
+    for (const key of Object.keys(entries)) expect(key, key).toMatch(/^[a-z_]+$/);
+    expect(entries).not.toHaveProperty('maxRestarts');
+  });
+
   it('answers the keys: ? for help, j/k in the table, / to filter', async () => {
     step = 'keys';
     await page.goto(`${api!.url}/#/`);

@@ -138,6 +138,15 @@ describe('REST routes over a real daemon', () => {
     expect(restarted.status).toBe(200);
     expect(restarted.body.processes[0].pid).not.toBe(before.pid);
     expect((await request('POST', '/api/v1/processes/plain/reload')).status).toBe(200);
+    // a restart and a reload asked for by the operator are no health problem for health_check
+    const health = await call(api.url, 'POST', '/mcp', {
+      token: api.admin,
+      headers: { accept: 'application/json, text/event-stream' },
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'health_check', arguments: {} } },
+    });
+    const report = health.body.result.content[0].text;
+    expect(report, report).toContain('"plain"');
+    expect(report, report).not.toMatch(/restarts?, last (user|reload)/);
     // a target selecting several apps is refused (it used to scale the first of them and answer 200)
     const several = await request('POST', '/api/v1/processes/all/scale', { body: { instances: 2 } });
     expect(several.status).toBe(400);
@@ -197,9 +206,15 @@ describe('REST routes over a real daemon', () => {
       return answer.body.lines.length === 5 ? answer.body.lines : null;
     }, 'five lines of chatty');
     expect(lines[0]).toMatchObject({ name: 'chatty', stream: 'out' });
-    const search = await request('GET', '/api/v1/logs/chatty/search?pattern=1&limit=3&since=1h');
+    const search = await waitFor(async () => {
+      const answer = await request('GET', '/api/v1/logs/chatty/search?pattern=1&limit=3&since=1h');
+      return answer.body.cut ? answer : null;
+    }, 'a search cut by its limit');
     expect(search.status).toBe(200);
-    expect(search.body.lines.length).toBeGreaterThan(0);
+    expect(search.body.lines.length).toBe(3);
+    // limit did the cutting, not the answer's byte limit: the cut names limit only
+    expect(search.body.cut).toMatchObject({ limit: 3, omittedLines: expect.any(Number) });
+    expect(search.body.cut).not.toHaveProperty('maxBytes');
     for (const view of ['summary', 'patterns', 'dedupe', 'anomalies']) {
       const answer = await request('GET', `/api/v1/logs/chatty/${view}?since=10m`);
       expect(answer.status, view).toBe(200);
@@ -242,6 +257,43 @@ describe('REST routes over a real daemon', () => {
     );
     const known = await request('GET', '/api/v1/events?kind=process.exited,process.restarting&since=1h');
     expect(known.status).toBe(200);
+  });
+
+  it('refuses a since later than until on events, log search and analysis, and the MCP tools', async () => {
+    const window = 'since=2026-12-04T10:00:00Z&until=2026-12-04T09:00:00Z';
+    const message =
+      'since: expected a time at or before until; since 2026-12-04T10:00:00.000Z is later than until 2026-12-04T09:00:00.000Z';
+    for (const path of ['/api/v1/events', '/api/v1/logs/all/search', '/api/v1/logs/all/summary']) {
+      const answer = await request('GET', `${path}?${window}`);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.error, path).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'since', message });
+    }
+    expect(
+      (await request('GET', '/api/v1/events?since=2026-12-04T09:00:00Z&until=2026-12-04T09:00:00Z')).status,
+    ).toBe(200);
+    // the MCP tools answer the daemon's error, which names the command
+    for (const [name, command, args] of [
+      ['events_list', 'events', {}],
+      ['log_search', 'logs.search', { target: 'all' }],
+    ] as const) {
+      const mcp = await call(api.url, 'POST', '/mcp', {
+        token: api.admin,
+        headers: { accept: 'application/json, text/event-stream' },
+        body: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: {
+            name,
+            arguments: { ...args, since: '2026-12-04T10:00:00Z', until: '2026-12-04T09:00:00Z' },
+          },
+        },
+      });
+      expect(mcp.body.result, name).toMatchObject({
+        isError: true,
+        content: [{ text: `INVALID_ARGUMENT: ${command}: ${message}` }],
+      });
+    }
   });
 
   it('pages back through events with beforeSeq, none skipped and none twice', async () => {

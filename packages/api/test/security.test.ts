@@ -153,6 +153,23 @@ describe('limits and validation', () => {
     }
   });
 
+  it('says what a body field should hold and what it got, not zod\'s "Invalid input"', async () => {
+    const cases: [string, unknown, string][] = [
+      ['/api/v1/processes/web/restart', { env: { A: 1 } }, 'env.A: expected a string, got 1'],
+      [
+        '/api/v1/events',
+        { name: 'deploy', severity: 'loud' },
+        'severity: expected one of "info", "warning", "error", "critical", got "loud"',
+      ],
+      ['/api/v1/events', { message: 'no name' }, 'name: required, expected a string'],
+    ];
+    for (const [path, body, message] of cases) {
+      const answer = await call(api.url, 'POST', path, { token: api.admin, body });
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.error.message, path).toBe(message);
+    }
+  });
+
   it('answers a body that is not JSON, text/plain included, with 415 saying what is taken', async () => {
     for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded']) {
       const answer = await call(api.url, 'POST', '/api/v1/processes/web/restart', {

@@ -36,6 +36,20 @@ describe('parseClientMessage', () => {
       message: expect.stringContaining('interval'),
     });
     expect(parseClientMessage('{"type":"nope"}')).toMatchObject({ ok: false, field: 'type' });
+  });
+
+  it("words what is wrong as the REST API and the MCP tools do, not in zod's words", () => {
+    const cases: [string, string][] = [
+      ['{"type":"subscribe","topic":"logs","lines":"x"}', 'lines: expected a number, got "x"'],
+      ['{"type":"subscribe","topic":"logs","interval":5}', 'interval: unknown key'],
+      [
+        '{"type":"subscribe","topic":"metrics","intervalMs":999}',
+        'intervalMs: expected a number >= 1000, got 999',
+      ],
+      ['{"type":"nope"}', 'type: not a value it takes, got "nope"'],
+    ];
+    for (const [text, message] of cases)
+      expect(parseClientMessage(text), text).toMatchObject({ ok: false, message });
     expect(parseClientMessage('"text"')).toMatchObject({ ok: false });
     expect(parseClientMessage('{')).toEqual({ ok: false, message: 'expected one JSON object per message' });
   });

@@ -31,4 +31,5 @@ export {
 } from './daemon-config.js';
 export { type ConfigDialect, type ConfigWarning, dialectOf } from './pm2-dialect.js';
 export { PROCESSES_FORM_DEFAULTS, parseSecondsMs } from './processes-form.js';
-export { durationText, specToCompactConfig, specToConfig } from './spec-to-config.js';
+export { specToCompactConfig } from './spec-compact-config.js';
+export { durationText, specToConfig } from './spec-to-config.js';

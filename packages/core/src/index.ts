@@ -88,6 +88,7 @@ export type {
   LogsAnalyzeResult,
   LogsQuery,
   LogsScanInfo,
+  LogsSearchCut,
   LogsSearchRequest,
   LogsSearchResult,
   LogsView,
@@ -142,6 +143,7 @@ export {
 } from './protocol-commands.js';
 export { MAX_QUOTED_CHARS, quoteValue } from './quote-value.js';
 export { type CommandTransport, createRemoteControl, mapSubscription } from './remote-control.js';
+export { describeSchemaIssue, type SchemaIssue } from './schema-issue.js';
 export { formatBytes, formatDuration, parseDurationMs, parseSizeBytes } from './units.js';
 /** Version of the Velos packages and protocol. */
 export const VELOS_VERSION = '0.1.0';

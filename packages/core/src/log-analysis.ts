@@ -44,7 +44,18 @@ export interface LogsSearchResult {
   lines: LogLine[];
   scanned: LogsScanInfo;
   /** Matching lines left out by `limit` or the answer's byte limit. */
-  cut?: LogsCut;
+  cut?: LogsSearchCut;
+}
+
+/**
+ * What a `logs.search` answer left out, and what did: `limit` (the newest `limit` matches are kept)
+ * and/or `maxBytes` (the answer's byte limit), each present only when it left matches out.
+ */
+export interface LogsSearchCut extends Omit<LogsCut, 'maxBytes'> {
+  /** The request's `limit` (or its default), when older matches beyond it were left out. */
+  limit?: number;
+  /** The answer's byte limit, when matches within `limit` did not fit in it. */
+  maxBytes?: number;
 }
 
 /** The views of `logs.analyze` (ENG-2, ENG-4, ENG-5, ENG-6). */

@@ -82,6 +82,11 @@ export interface ProcessInfo {
   restarts: number;
   /** Unstable restarts in a row, compared with `maxRestarts`. */
   unstableRestarts: number;
+  /**
+   * Of `restarts`, those asked for from outside (`user`, `reload`, `watch`, `cron`): no sign of
+   * trouble, unlike a crash, exit, memory, unhealthy or inactivity restart. Absent from earlier daemons.
+   */
+  requestedRestarts?: number;
   /** CPU percent of the process tree (100 = one core), last sample. */
   cpu: number;
   /** RSS of the process tree in bytes, last sample. */

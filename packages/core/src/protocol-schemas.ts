@@ -4,6 +4,7 @@ import { ALERT_NAME, alertRuleSchema, MAX_ALERT_RULES } from './alert-rules.js';
 import { appNameSchema, appNameText } from './app-name-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { APP_EVENT_NAME, unknownEventKindReason } from './events.js';
+import { isoTime } from './iso-time.js';
 import { PAYLOAD_LIMITS } from './payload-limits.js';
 import { MAX_DURATION_MS } from './units.js';
 
@@ -218,6 +219,19 @@ const logsQuery = once(() => ({
   limit: z.optional(z.int().check(z.gte(1), z.lte(100_000))),
 }));
 const empty = once(() => z.optional(z.object({})));
+// a window that ends before it starts holds nothing: say so rather than answer an empty list
+const sinceNotAfterUntil = once(() =>
+  z.superRefine((window: { since?: number | undefined; until?: number | undefined }, ctx) => {
+    const { since, until } = window;
+    if (since === undefined || until === undefined || since <= until) return;
+    ctx.issues.push({
+      code: 'custom',
+      path: ['since'],
+      input: since,
+      message: `expected a time at or before until; since ${isoTime(since)} is later than until ${isoTime(until)}`,
+    });
+  }),
+);
 const epochMs = z.number().check(z.gte(0), z.lte(8.64e15));
 const eventKindFilter = once(() =>
   z.string().check(
@@ -239,9 +253,9 @@ const eventsFilter = () => ({
 });
 // beforeSeq pages back through what happened: a follow goes forward, so it has none
 const eventsRequest = once(() =>
-  z.object({ ...eventsFilter(), beforeSeq: z.optional(z.int().check(z.gte(1))) }),
+  z.object({ ...eventsFilter(), beforeSeq: z.optional(z.int().check(z.gte(1))) }).check(sinceNotAfterUntil()),
 );
-const followEventsRequest = once(() => z.object(eventsFilter()));
+const followEventsRequest = once(() => z.object(eventsFilter()).check(sinceNotAfterUntil()));
 const emitEventRequest = once(() => {
   const eventField = z.union([z.string().check(z.maxLength(2000)), z.number(), z.boolean(), z.null()]);
   return z.object({
@@ -282,15 +296,18 @@ export const requestSchemas = lazyEntries({
   describe: () => z.object({ target }),
   logs: logsRequest,
   'logs.follow': logsRequest,
-  'logs.search': () => z.object({ ...logsQuery(), withBytes: z.optional(z.boolean()) }),
+  'logs.search': () =>
+    z.object({ ...logsQuery(), withBytes: z.optional(z.boolean()) }).check(sinceNotAfterUntil()),
   'logs.analyze': () =>
-    z.object({
-      ...logsQuery(),
-      view: z.enum(['summary', 'patterns', 'dedupe', 'anomalies']),
-      periodMs: z.optional(
-        z.number().check(z.gte(1), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms')),
-      ),
-    }),
+    z
+      .object({
+        ...logsQuery(),
+        view: z.enum(['summary', 'patterns', 'dedupe', 'anomalies']),
+        periodMs: z.optional(
+          z.number().check(z.gte(1), z.lte(MAX_DURATION_MS, 'expected at most 365 days in ms')),
+        ),
+      })
+      .check(sinceNotAfterUntil()),
   events: eventsRequest,
   'events.follow': followEventsRequest,
   'events.emit': emitEventRequest,

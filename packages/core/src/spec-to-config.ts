@@ -1,10 +1,10 @@
-import { resolveAppSpec } from './app-schema.js';
 import type { AppSpec, ProbeSpec } from './app-spec.js';
 
 /**
  * CFG-2: an `AppSpec` as a config file would write it (snake_case keys, durations like `"5s"`, sizes
- * like `"200M"`, only the app's own `env`): what `velos config show` prints, and what `config set`
- * merges its changes into before validating with the config schema again.
+ * like `"200M"`, only the app's own `env`): what `velos config show` prints, what the dashboard's
+ * effective config shows, and what `config set` merges its changes into before validating with the
+ * config schema again. Imports no schema: the dashboard bundles it (`@velos/core/spec-to-config`).
  */
 export function specToConfig(spec: AppSpec): Record<string, unknown> {
   const entry: Record<string, unknown> = {
@@ -73,23 +73,6 @@ export function specToConfig(spec: AppSpec): Record<string, unknown> {
   if (spec.livenessProbe) entry.liveness_probe = probeToConfig(spec.livenessProbe);
   if (spec.readinessProbe) entry.readiness_probe = probeToConfig(spec.readinessProbe);
   return withoutUndefined(entry);
-}
-
-/**
- * CLI-3/MCP-1: `specToConfig` with the defaults left out: only the keys whose values differ from
- * those of an app with the same name, script and cwd and no other option (name and script always).
- */
-export function specToCompactConfig(spec: AppSpec): Record<string, unknown> {
-  const full = specToConfig(spec);
-  const base = specToConfig(
-    resolveAppSpec({ name: spec.name, script: spec.script }, { baseDir: spec.cwd, baseEnv: {}, cpuCount: 1 }),
-  );
-  return Object.fromEntries(
-    Object.entries(full).filter(
-      ([key, value]) =>
-        key === 'name' || key === 'script' || JSON.stringify(value) !== JSON.stringify(base[key]),
-    ),
-  );
 }
 
 /** Milliseconds the short way a config file takes back: `"5s"`, `"2m"`, `"1500ms"`. */

@@ -159,3 +159,21 @@ describe('event kind filters', () => {
     }
   });
 });
+
+describe('time windows', () => {
+  it('refuse a since later than until, naming both, and take an empty or one-instant window', () => {
+    const window = { target: 'api', since: Date.UTC(2026, 11, 4, 10), until: Date.UTC(2026, 11, 4, 9) };
+    for (const command of ['events', 'events.follow', 'logs.search', 'logs.analyze'] as const) {
+      const payload = command === 'logs.analyze' ? { ...window, view: 'summary' } : window;
+      const parsed = requestSchemas[command].safeParse(payload);
+      expect(parsed.success, command).toBe(false);
+      expect(parsed.error?.issues[0]).toMatchObject({
+        path: ['since'],
+        message:
+          'expected a time at or before until; since 2026-12-04T10:00:00.000Z is later than until 2026-12-04T09:00:00.000Z',
+      });
+      const instant = { ...payload, until: window.since };
+      expect(requestSchemas[command].safeParse(instant).success, command).toBe(true);
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import type { ComponentStatus, DaemonHealth, ProcessInfo } from '@velos/core';
+import type { ComponentStatus, DaemonHealth, ExitReason, ProcessInfo } from '@velos/core';
 
 /** One process's score (0-100) and what lowered it, one short phrase per issue. */
 export interface ProcessScore {
@@ -22,6 +22,8 @@ const HEALTHY_FROM = 90;
 const DEGRADED_BELOW = 50;
 /** A re-adopted run's end (reason `unknown`): a clean exit or a crash, nobody can tell (SUP-13). */
 const UNKNOWN_EXIT = 'exit code unknown: re-adopted';
+/** Reasons of the restarts `ProcessInfo.requestedRestarts` counts. */
+const REQUESTED_REASONS: ReadonlySet<ExitReason> = new Set<ExitReason>(['user', 'reload', 'watch', 'cron']);
 
 /**
  * Scores each process from its status, probe health, restarts and last job run, and the whole from
@@ -55,11 +57,14 @@ export function scoreProcess(p: ProcessInfo): ProcessScore {
   if (p.status === 'errored') lose(100, 'errored: restart budget spent');
   else if (p.status === 'waiting-restart') lose(50, `${loopName(p)}waiting to restart (${exitName(p)})`);
   else if (p.status === 'stopped' && p.type === 'service') lose(30, 'stopped');
+  // a restart asked for from outside (velos restart, reload, watch, cron) is no sign of trouble
+  const unasked = p.restarts - Math.min(p.restarts, p.requestedRestarts ?? 0);
   if (p.unstableRestarts > 0)
-    lose(Math.min(30, 10 * p.unstableRestarts), `${p.unstableRestarts} unstable restarts in a row`);
-  else if (p.restarts > 0) {
-    const why = p.lastExitReason ? `, last ${exitName(p)}` : '';
-    lose(Math.min(20, 2 * p.restarts), `${p.restarts} restarts${why}`);
+    lose(Math.min(30, 10 * p.unstableRestarts), `${plural(p.unstableRestarts, 'unstable restart')} in a row`);
+  else if (unasked > 0) {
+    const isLastAsked = p.lastExitReason !== null && REQUESTED_REASONS.has(p.lastExitReason);
+    const why = p.lastExitReason && !isLastAsked ? `, last ${exitName(p)}` : '';
+    lose(Math.min(20, 2 * unasked), `${plural(unasked, 'restart')}${why}`);
   }
   if (p.health) {
     const failure = p.health.lastFailure
@@ -80,6 +85,11 @@ export function scoreProcess(p: ProcessInfo): ProcessScore {
 function exitName(p: ProcessInfo): string {
   if (p.lastExitReason === 'unknown') return UNKNOWN_EXIT;
   return p.lastExitReason ?? 'exit';
+}
+
+/** `1 restart`, `2 restarts`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** A loop only when the runs ended too soon in a row (unstable restarts), a crash loop only when they crashed. */

@@ -30,6 +30,28 @@ function proc(overrides: Partial<ProcessInfo>): ProcessInfo {
 }
 
 describe('scoreProcess', () => {
+  it('does not count restarts asked for from outside (user, reload, watch, cron) against the process', () => {
+    expect(scoreProcess(proc({ restarts: 1, requestedRestarts: 1, lastExitReason: 'user' }))).toEqual({
+      id: 0,
+      name: 'api',
+      score: 100,
+      issues: [],
+    });
+    // 3 crashes and 2 velos restarts: the crashes count, the last reason (an operator's) is not named
+    expect(scoreProcess(proc({ restarts: 5, requestedRestarts: 2, lastExitReason: 'reload' }))).toMatchObject(
+      {
+        score: 94,
+        issues: ['3 restarts'],
+      },
+    );
+    expect(
+      scoreProcess(proc({ restarts: 2, requestedRestarts: 1, lastExitReason: 'memory' })).issues,
+    ).toEqual(['1 restart, last memory']);
+    expect(scoreProcess(proc({ unstableRestarts: 1, restarts: 1, lastExitReason: 'crash' })).issues).toEqual([
+      '1 unstable restart in a row',
+    ]);
+  });
+
   it('gives a quiet online process 100 and no issue', () => {
     expect(scoreProcess(proc({}))).toEqual({ id: 0, name: 'api', score: 100, issues: [] });
   });
@@ -47,7 +69,7 @@ describe('scoreProcess', () => {
     // a clean exit waiting out its restart delay is no crash loop; exits too soon in a row are a restart loop
     expect(
       scoreProcess(proc({ status: 'waiting-restart', restarts: 1, lastExitReason: 'exit' })).issues,
-    ).toEqual(['waiting to restart (exit)', '1 restarts, last exit']);
+    ).toEqual(['waiting to restart (exit)', '1 restart, last exit']);
     expect(
       scoreProcess(
         proc({ status: 'waiting-restart', unstableRestarts: 1, restarts: 1, lastExitReason: 'exit' }),
@@ -58,7 +80,7 @@ describe('scoreProcess', () => {
     const adopted = scoreProcess(proc({ status: 'waiting-restart', restarts: 1, lastExitReason: 'unknown' }));
     expect(adopted.issues).toEqual([
       'waiting to restart (exit code unknown: re-adopted)',
-      '1 restarts, last exit code unknown: re-adopted',
+      '1 restart, last exit code unknown: re-adopted',
     ]);
     const probe = scoreProcess(
       proc({

@@ -9,6 +9,8 @@ import type { ProcessRecord } from './process-record.js';
  */
 export interface SavedHistory {
   restarts: number;
+  /** Of `restarts`, those asked for from outside (user, reload, watch, cron); 0 in earlier files. */
+  requestedRestarts: number;
   unstableRestarts: number;
   /** The restart policy's back-off delay of the last automatic restart (0: none); 0 in earlier files. */
   backoffMs: number;
@@ -67,6 +69,7 @@ const MAX_SIGNAL_CHARS = 32;
 export function historyOf(record: ProcessRecord): SavedHistory {
   return {
     restarts: record.restarts,
+    requestedRestarts: record.requestedRestarts,
     unstableRestarts: record.unstableRestarts,
     backoffMs: record.backoffMs,
     errored: record.status === 'errored',
@@ -83,6 +86,7 @@ export function fileHistory(history: SavedHistory): FileHistory {
   const reason = history.lastExitReason;
   const base = {
     restarts: history.restarts,
+    requestedRestarts: history.requestedRestarts,
     unstableRestarts: history.unstableRestarts,
     backoffMs: history.backoffMs,
     errored: history.errored,
@@ -109,6 +113,7 @@ function isFileReason(reason: ExitReason): reason is FileExitReason {
 export function applyHistory(record: ProcessRecord, history: SavedHistory, keepsCounters: boolean): void {
   if (keepsCounters) {
     record.restarts = history.restarts;
+    record.requestedRestarts = history.requestedRestarts;
     record.unstableRestarts = history.unstableRestarts;
     record.backoffMs = history.backoffMs;
   }
@@ -165,6 +170,9 @@ function parseEntry(raw: unknown, where: string): SavedHistory {
   const exact = newer !== undefined && SAVED_EXIT_REASONS.has(newer) ? newer : reason;
   return {
     restarts: count('restarts'),
+    // absent in files of earlier versions; never more than the restarts it is part of
+    requestedRestarts:
+      entry.requestedRestarts === undefined ? 0 : Math.min(count('requestedRestarts'), count('restarts')),
     unstableRestarts: count('unstableRestarts'),
     // absent in files of earlier versions
     backoffMs: entry.backoffMs === undefined ? 0 : count('backoffMs', 'milliseconds'),

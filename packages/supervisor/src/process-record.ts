@@ -43,6 +43,8 @@ export interface ProcessRecord extends MonitorTarget {
   /** The current run (a spawned child, a cluster worker or a re-adopted orphan), or null. */
   run: ProcessRun | null;
   restarts: number;
+  /** Of `restarts`, those an operator, a reload, watch mode or a cron schedule asked for. */
+  requestedRestarts: number;
   unstableRestarts: number;
   /** Backoff delay used for the last automatic restart (0 = none). */
   backoffMs: number;
@@ -140,6 +142,7 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
     status: record.status === 'stopped' && record.leftovers ? 'stopping' : record.status,
     restarts: record.restarts,
     unstableRestarts: record.unstableRestarts,
+    requestedRestarts: record.requestedRestarts,
     cpu: isSampled ? record.cpu : 0,
     memory: isSampled ? record.memory : 0,
     uptime: isRunning ? Math.max(0, now - record.startedAt!) : 0,

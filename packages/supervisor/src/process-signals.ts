@@ -41,6 +41,7 @@ export function signalRecords(records: ProcessRecord[], signal: string, target: 
 export function resetCounters(records: ProcessRecord[]): void {
   for (const record of records) {
     record.restarts = 0;
+    record.requestedRestarts = 0;
     record.unstableRestarts = 0;
   }
 }

@@ -229,6 +229,7 @@ export class ProcessTable {
       pid: null,
       run: null,
       restarts: 0,
+      requestedRestarts: 0,
       unstableRestarts: 0,
       backoffMs: 0,
       startedAt: null,

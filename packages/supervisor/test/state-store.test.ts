@@ -131,6 +131,7 @@ describe('state store', () => {
     saved.apps[0]!.history = [
       {
         restarts: 2,
+        requestedRestarts: 1,
         unstableRestarts: 1,
         backoffMs: 150,
         errored: true,
@@ -151,6 +152,7 @@ describe('state store', () => {
     saved.apps[0]!.history = [
       {
         restarts: 0,
+        requestedRestarts: 0,
         unstableRestarts: 0,
         backoffMs: 0,
         errored: false,
@@ -169,6 +171,7 @@ describe('state store', () => {
     const home = harness.home();
     const history: SavedHistory = {
       restarts: 1,
+      requestedRestarts: 0,
       unstableRestarts: 0,
       backoffMs: 0,
       errored: false,
@@ -239,9 +242,14 @@ describe('state store', () => {
     expect(() => parseState(app([entry, { ...entry, backoffMs: 1.5 }]))).toThrow(
       /history\[1\]\.backoffMs: expected milliseconds/,
     );
-    // absent optional fields read as null; a file of an earlier version has no back-off and no errored
+    expect(() => parseState(app([entry, { ...entry, requestedRestarts: -1 }]))).toThrow(
+      /history\[1\]\.requestedRestarts: expected a count/,
+    );
+    // absent optional fields read as null; a file of an earlier version has no back-off, no errored and
+    // no requested restarts
     expect(parseState(app([entry, entry])).apps[0]!.history![1]).toEqual({
       ...entry,
+      requestedRestarts: 0,
       backoffMs: 0,
       errored: false,
       lastStartedAt: null,

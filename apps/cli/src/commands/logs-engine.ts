@@ -156,9 +156,10 @@ async function printSearch(
     } else process.stdout.write(`${texts.join('\n')}\n`);
   }
   if (ctx.mode === 'json') return;
+  // the notice's head is replaced: what cut (limit or bytes) does not matter to it, only where the rest is
   if (result.cut)
     process.stderr.write(
-      formatLogsCut(result.cut).replace(
+      formatLogsCut({ ...result.cut, maxBytes: result.cut.maxBytes ?? 0 }).replace(
         /^velos logs: an answer holds at most [^:]+:/,
         'velos logs: the newest matches are shown:',
       ),

@@ -1,6 +1,7 @@
 import {
   type CommandName,
   checkPayloadLimits,
+  describeSchemaIssue,
   ErrorCodes,
   fieldError,
   findCommand,
@@ -44,6 +45,6 @@ async function validate(command: CommandName, payload: unknown): Promise<unknown
   const schema = (await schemasModule).requestSchemas[command];
   const result = schema.safeParse(payload);
   if (result.success) return result.data ?? {};
-  const issue = result.error.issues[0]!;
-  throw fieldError(formatPayloadPath(issue.path) || 'body', issue.message);
+  const { path, detail } = describeSchemaIssue(result.error.issues, payload);
+  throw fieldError(formatPayloadPath(path) || 'body', detail);
 }

@@ -1,4 +1,4 @@
-import { unknownEventKindReason } from '@velos/core';
+import { describeSchemaIssue, unknownEventKindReason } from '@velos/core';
 import { z } from 'zod';
 
 /** The topics a client may subscribe to. */
@@ -62,11 +62,10 @@ export function parseClientMessage(text: string): ParsedMessage {
   }
   const result = clientMessageSchema.safeParse(value);
   if (result.success) return { ok: true, message: result.data };
-  const issue = result.error.issues[0]!;
-  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const { path, detail } = describeSchemaIssue(result.error.issues, value);
   const field = path.map(String).join('.');
   const topic = topicOf(value);
-  const message = field ? `${field}: ${issue.message}` : issue.message;
+  const message = field ? `${field}: ${detail}` : detail;
   return { ok: false, message, ...(field ? { field } : {}), ...(topic ? { topic } : {}) };
 }
 

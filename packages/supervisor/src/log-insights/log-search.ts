@@ -117,8 +117,14 @@ export async function searchLogs(
     scanned: { lines, files: files.reverse(), ...(isPartial ? { isPartial } : {}) },
   };
   const omitted = matched - kept.length;
-  if (omitted > 0)
-    result.cut = { maxBytes: MAX_LOG_ANSWER_BYTES, omittedLines: omitted, files: result.scanned.files };
+  if (omitted > 0) {
+    result.cut = {
+      ...(matched > newest.length ? { limit } : {}),
+      ...(kept.length < newest.length ? { maxBytes: MAX_LOG_ANSWER_BYTES } : {}),
+      omittedLines: omitted,
+      files: result.scanned.files,
+    };
+  }
   return result;
 }
 

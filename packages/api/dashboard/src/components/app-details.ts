@@ -1,4 +1,5 @@
 import type { AppSpec, JobRun, ProcessInfo } from '@velos/core';
+import { specToConfig } from '@velos/core/spec-to-config';
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
@@ -36,10 +37,9 @@ export function ConfigPanel({ app }: { app: string }) {
   if (error) return html`<p class="empty-note">The config is not available: ${error}</p>`;
   if (!data) return html`<p class="empty-note">Loading…</p>`;
   const spec = (data.spec ?? data.config ?? data) as AppSpec;
-  const hidden = new Set(['source', 'env', 'ownEnv']);
-  const entries = Object.entries(spec).filter(
-    ([key, value]) =>
-      !hidden.has(key) && value !== undefined && !(Array.isArray(value) && value.length === 0),
+  // the keys and units of velos.toml (max_restarts, min_uptime = "5s"), as `velos config show` prints them
+  const entries = Object.entries(specToConfig(spec)).filter(
+    ([key, value]) => key !== 'env' && !(Array.isArray(value) && value.length === 0),
   );
   const envKeys = Object.keys(spec.env ?? {}).sort();
   const ownKeys = Object.keys(spec.ownEnv ?? {}).sort();
