@@ -231,6 +231,17 @@ describe('the log engine in the daemon (velos logs <app> --summary …)', () => 
     expect(spec.logEngine).toBe(false);
   });
 
+  it('shows the error lines of a template whose lines are not all errors (200× [40 error] GET …)', async () => {
+    await velosOk(['start', 'fixtures/access-statuses.js', '--name', 'shop'], { home });
+    await waitFor(async () => (await captured('shop')) >= 200, { message: 'the access lines captured' });
+    const result = await json<LogsAnalyzeResult>(['logs', 'shop', '--summary', '--json']);
+    expect(result.summary!.top[0]).toMatchObject({ count: 200, level: 'error', errorCount: 40 });
+    const text = (await velosOk(['logs', 'shop', '--summary'], { home })).stdout;
+    expect(text).toContain('200× [40 error] GET ');
+    const patterns = (await velosOk(['logs', 'shop', '--patterns'], { home })).stdout;
+    expect(patterns).toContain('200× [40 error] GET');
+  });
+
   it('refuses a target of several apps with a clear message', async () => {
     const result = await velos(['logs', 'all', '--summary'], { home });
     expect(result.code).not.toBe(0);

@@ -75,6 +75,11 @@ export interface LogPatternInfo {
   /** Lines of the template (an estimate when `sampleRate` < 1). */
   count: number;
   level: LogLevelName;
+  /**
+   * Its error and fatal lines, when not all of its lines are errors (an access log's request answered
+   * 200 and 503 is one template): `count` counts every line, this the errors only.
+   */
+  errorCount?: number;
   perMin?: number;
   trend: 'rising' | 'stable' | 'declining';
   /** Epoch ms of its first and last line. */

@@ -74,20 +74,31 @@ function isTrouble(level: Level): boolean {
  * True when `pattern` (global) matches `text` somewhere other than at a word that states its absence
  * (`errors=0`, `no errors`): such a word is no trouble, the rest of the line still counts.
  */
-function matchesUnlessNegated(pattern: RegExp, text: string): boolean {
-  let from = 0;
-  pattern.lastIndex = 0;
+function matchesUnlessNegated(pattern: RegExp, text: string, from = 0): boolean {
+  pattern.lastIndex = from;
   while (pattern.test(text)) {
     // test, not exec: no match array; the word that ends the match is what a negation speaks of
     const end = pattern.lastIndex;
-    let start = end;
-    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
-    if (!isNegatedAfter(text, end) && !isNegatedBefore(text, start)) return true;
+    if (!isNegatedAt(text, end)) return true;
     // an empty match (a custom rule's lookahead) would be found again at the same place
     if (end === from) pattern.lastIndex = end + 1;
     from = pattern.lastIndex;
   }
   return false;
+}
+
+/** True when the word that ends at `end` states its absence (`errors=0`, `no errors`). */
+function isNegatedAt(text: string, end: number): boolean {
+  let start = end;
+  while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+  return isNegatedAfter(text, end) || isNegatedBefore(text, start);
+}
+
+/** True when `pattern` (global) matches `text` at or after `from`: a trouble word unless it states its absence. */
+function ruleMatches(rule: CompiledRule, text: string, from: number): boolean {
+  if (rule.trouble) return matchesUnlessNegated(rule.global, text, from);
+  rule.global.lastIndex = from;
+  return rule.global.test(text);
 }
 
 /** True when the word ending at `end` is followed by a count of zero or an empty value (`NEGATED_AFTER`). */
@@ -156,7 +167,7 @@ export function createStrippedClassifier(options: ClassifierOptions = {}): Class
 
 /** The classifier of `options`; with `strip`, it strips colour codes from each line first. */
 function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier {
-  const rules = (options.rules ?? DEFAULT_LEVEL_RULES).map((rule, i) => {
+  const rules = (options.rules ?? DEFAULT_LEVEL_RULES).map((rule, i): CompiledRule => {
     if (!LEVELS.includes(rule.level) || !(rule.pattern instanceof RegExp)) {
       throw createError(
         LogEngineErrorCodes.INVALID_ARGUMENT,
@@ -176,6 +187,7 @@ function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier
   // exact only when no rule uses a flag other than i.
   const any = new RegExp(rules.map((r) => `(?:${r.pattern.source})`).join('|') || '(?!)', 'i');
   const anyIsExact = rules.every((r) => r.pattern.flags.replace('i', '') === '');
+  const first = anyIsExact ? firstRuleFinder(rules) : undefined;
   const classify = (raw: string, context?: ClassifyContext): Level => {
     const line = strip ? stripAnsi(raw) : raw;
     const c = line.charCodeAt(0);
@@ -202,7 +214,10 @@ function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier
     const status = accessLogLevel(text);
     if (status !== undefined) return status;
     if (stated !== undefined) return stated;
-    if (anyIsExact && !any.test(text)) return 'info';
+    if (first !== undefined) {
+      const found = first(text, stream);
+      if (found !== undefined) return found;
+    } else if (anyIsExact && !any.test(text)) return 'info';
     for (const rule of rules) {
       if (
         (rule.stream === undefined || rule.stream === stream) &&
@@ -214,6 +229,58 @@ function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier
     return 'info';
   };
   return classify;
+}
+
+/** A content rule ready to run: `global` finds its words from a position, `trouble` for error and fatal. */
+interface CompiledRule {
+  level: Level;
+  stream: 'out' | 'err' | undefined;
+  pattern: RegExp;
+  global: RegExp;
+  trouble: boolean;
+}
+
+/**
+ * One pass with every content pattern, each in a group of its own: the leftmost match tells which rule
+ * matched first on the line, so only the rules before it in order need a look, and only from there on
+ * (they matched nothing earlier); the rules after it none. The finder returns the level, `info` when no
+ * rule matches, or undefined when the first match settles nothing (its rule is for another stream, or
+ * its word states its absence): the rules are then tried one by one. Undefined when the patterns cannot
+ * share one expression exactly (different flags, a back-reference, a named group).
+ */
+function firstRuleFinder(
+  rules: readonly CompiledRule[],
+): ((text: string, stream: 'out' | 'err' | undefined) => Level | undefined) | undefined {
+  const flags = rules[0]?.pattern.flags;
+  if (
+    flags === undefined ||
+    rules.some((r) => r.pattern.flags !== flags || /\\[1-9k]|\(\?<[^=!]/.test(r.pattern.source))
+  )
+    return undefined;
+  // the group of rule i; the rule's own groups follow it
+  const groups: number[] = [];
+  let next = 1;
+  for (const rule of rules) {
+    groups.push(next);
+    const own = (new RegExp(`(?:${rule.pattern.source})|`).exec('') as RegExpExecArray).length - 1;
+    next += 1 + own;
+  }
+  const all = new RegExp(rules.map((r) => `(${r.pattern.source})`).join('|'), flags);
+  return (text, stream) => {
+    const match = all.exec(text);
+    if (match === null) return 'info';
+    let k = 0;
+    while (k < rules.length - 1 && match[groups[k]!] === undefined) k++;
+    const rule = rules[k]!;
+    if (rule.stream !== undefined && rule.stream !== stream) return undefined;
+    if (rule.trouble && isNegatedAt(text, match.index + match[0].length)) return undefined;
+    for (let j = 0; j < k; j++) {
+      const before = rules[j]!;
+      if ((before.stream === undefined || before.stream === stream) && ruleMatches(before, text, match.index))
+        return before.level;
+    }
+    return rule.level;
+  };
 }
 
 // glog/klog (Kubernetes, many Go programs): I1122 10:00:12.345678 — the letter is the level.
@@ -234,12 +301,28 @@ const LOWER_LABELS = new Set([
   'debug',
   'silly',
 ]);
+/** The level of each upper-case word `LABEL` finds, without lower-casing it. */
+const UPPER_LABELS = new Map<string, Level>(
+  'FATAL CRITICAL CRIT PANIC EMERG ALERT ERROR ERR SEVERE WARNING WARN INFO NOTICE DEBUG TRACE VERBOSE LOG'
+    .split(' ')
+    .map((name) => [name, parseLevel(name) as Level]),
+);
 const TIMED_LABEL =
   /^\d[\d/:.,TZ+-]*(?: \d[\d:.,]*)?Z? (fatal|crit|critical|error|warn|warning|notice|info|http|verbose|debug|silly):\s/;
 
 /** The lower-case label that starts `text` (`info: …`, `2024-12-04T10:00:00Z error: …`), if any. */
 function leadingLabel(text: string, first: number): Level | undefined {
   if (first >= 48 && first <= 57) {
+    // cheap first: a lower-case letter after the first space, or after the second when a digit follows the first
+    let space = text.indexOf(' ');
+    if (space === -1) return undefined;
+    let after = text.charCodeAt(space + 1);
+    if (after >= 48 && after <= 57) {
+      space = text.indexOf(' ', space + 1);
+      if (space === -1) return undefined;
+      after = text.charCodeAt(space + 1);
+    }
+    if (!(after >= 97 && after <= 122)) return undefined;
     const timed = TIMED_LABEL.exec(text);
     return timed === null ? undefined : parseLevel(timed[1]);
   }
@@ -265,8 +348,11 @@ export function labelOf(text: string): Level | undefined {
   LABEL.lastIndex = 0;
   for (let match = LABEL.exec(text); match !== null; match = LABEL.exec(text)) {
     const name = match[1];
-    if (name === 'FATAL' && text.startsWith(':  ', match.index + 5)) return 'error';
-    const level = parseLevel(name ?? match[2] ?? match[3]);
+    if (name !== undefined) {
+      if (name === 'FATAL' && text.startsWith(':  ', match.index + 5)) return 'error';
+      return UPPER_LABELS.get(name);
+    }
+    const level = parseLevel(match[2] ?? match[3]);
     if (level !== undefined) return level;
   }
   return undefined;

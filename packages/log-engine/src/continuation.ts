@@ -5,7 +5,8 @@ import { stripAnsi } from './ansi.js';
  * blank line, an indented line (`    at f (x.js:1:2)`, `\tat com.x.Y.z(Y.java:12)`, `  File "a.py",
  * line 3, in f`, a quoted source line, Go's `\t/src/x.go:12 +0x1d`), and a few unindented headers and
  * footers of stack traces: PostgreSQL's `DETAIL:  `, `HINT:  `, `CONTEXT:  `, `STATEMENT:  `, `QUERY:  `
- * and `LOCATION:  ` lines after its prefix (they explain the `ERROR:  ` line before them), Java's `Caused by: …` and `... 3 more`, Python's `Traceback (most recent
+ * and `LOCATION:  ` lines after its prefix or at the start of the line (they explain the `ERROR:  ` line
+ * before them), Java's `Caused by: …` and `... 3 more`, Python's `Traceback (most recent
  * call last):` and the lines that chain two tracebacks, Go's `goroutine 1 [running]:`, its frames
  * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`, and a line of closing brackets alone (`}`,
  * `]`, `})`), which ends an object printed over several lines, such as Node's error with its `code` and
@@ -28,14 +29,16 @@ export function isContinuationLine(line: string): boolean {
   if (Number.isNaN(c) || c <= 32) return !isJsonAfterSpace(line);
   if (c > 127 && SPACE.test(line)) return true;
   switch (c) {
-    case 67: // C
-      return line.startsWith('Caused by: ');
+    case 67: // C (or PostgreSQL's `CONTEXT:  `, below)
+      if (line.startsWith('Caused by: ')) return true;
+      break;
     case 46: // .
       return MORE.test(line);
     case 84: // T
       return line.startsWith('Traceback (most recent call last)') || line.startsWith(CHAINED_CAUSE);
-    case 68: // D
-      return line.startsWith(CHAINED_DURING);
+    case 68: // D (or PostgreSQL's `DETAIL:  `, below)
+      if (line.startsWith(CHAINED_DURING)) return true;
+      break;
     case 103: // g
       return GOROUTINE.test(line);
     case 91: // [

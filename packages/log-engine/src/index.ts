@@ -18,6 +18,7 @@ export { EventTracker, isExceptionLine } from './event-tracker.js';
 export { readLogRecords, summarizeFile } from './file-input.js';
 export { type HealthInputs, healthScore } from './health-score.js';
 export { accessLogLevel, httpStatusLevel } from './http-status.js';
+export { parseKlogHeader } from './klog-header.js';
 export { isAtLeast, LEVELS, type Level, levelSeverity, parseLevel } from './levels.js';
 export {
   type EngineRecord,

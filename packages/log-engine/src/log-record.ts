@@ -1,11 +1,12 @@
 import { stripAnsi } from './ansi.js';
 import { type ClassifierOptions, createStrippedClassifier } from './classifier.js';
 import { EventTracker, isContextFree } from './event-tracker.js';
+import { parseKlogHeader } from './klog-header.js';
 import type { Level } from './levels.js';
 import { parseLogfmtLine } from './logfmt-line.js';
 import { parseStructuredLine } from './structured-line.js';
 import { syslogPriority } from './syslog-priority.js';
-import { parseBracketedTimestamp, parseLeadingTimestamp } from './timestamp.js';
+import { type LeadingTimestamp, parseBracketedTimestamp, parseLeadingTimestamp } from './timestamp.js';
 
 /** One captured line: `ts` in epoch ms when known, `stream` when it came from a process. */
 export interface LogRecord {
@@ -25,7 +26,7 @@ export interface ParsedRecord {
   /** The line without terminal escape sequences (colours). */
   line: string;
   /**
-   * The text without its leading syslog priority and timestamp, the `msg` field of a JSON line, or a
+   * The text without its leading syslog priority and timestamp (or klog/glog header), the `msg` field of a JSON line, or a
    * logfmt line's `msg` and its other pairs (`parseLogfmtLine`).
    */
   message: string;
@@ -88,7 +89,7 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
       };
     }
     const body = withoutPriority(line);
-    const leading = parseLeadingTimestamp(body);
+    const leading = leadingHeader(body);
     const logfmt = leading === undefined ? parseLogfmtLine(body) : undefined;
     if (logfmt !== undefined) {
       return {
@@ -136,23 +137,28 @@ export function recordTime(record: LogRecord): number | undefined {
   const structured = parseStructuredLine(line);
   if (structured !== undefined) return structured.ts;
   const body = withoutPriority(line);
-  const leading = parseLeadingTimestamp(body);
+  const leading = leadingHeader(body);
   if (leading !== undefined) return leading.ts;
   return parseLogfmtLine(body)?.ts ?? parseBracketedTimestamp(body);
 }
 
 /**
  * The text of a line that is mined: the `msg` of a JSON line, or the line without its colours, syslog
- * priority and leading timestamp.
+ * priority and leading timestamp or klog/glog header (`E1204 10:00:00.123456   12345 file.go:123] `).
  */
 export function messageOf(raw: string): string {
   const line = stripAnsi(raw);
   const structured = parseStructuredLine(line);
   if (structured !== undefined) return structured.message;
   const body = withoutPriority(line);
-  const leading = parseLeadingTimestamp(body);
+  const leading = leadingHeader(body);
   if (leading !== undefined) return body.slice(leading.end);
   return parseLogfmtLine(body)?.message ?? body;
+}
+
+/** The time that starts `body` and where its message starts: a klog/glog header or a leading timestamp. */
+function leadingHeader(body: string): LeadingTimestamp | undefined {
+  return parseKlogHeader(body) ?? parseLeadingTimestamp(body);
 }
 
 /** The line after a syslog `<PRI>` (`<34>Oct 11 22:14:15 …`), whose time and message follow. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyLine, createClassifier, DEFAULT_LEVEL_RULES, labelOf } from '../src/classifier.js';
 
@@ -127,5 +128,83 @@ describe('createClassifier', () => {
     expect(() => createClassifier({ rules: [{ level: 'loud' as 'info', pattern: /x/ }] })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('rules[0]') }),
     );
+  });
+});
+
+describe('createClassifier: the rules share one pass', () => {
+  // the same rules one by one: a flag the lines cannot tell apart (s: no line holds a newline) keeps them
+  // out of the shared expression, so each rule is tried in order
+  const oneByOne = (rules: typeof DEFAULT_LEVEL_RULES) =>
+    createClassifier({
+      rules: rules.map((rule) => ({
+        ...rule,
+        pattern: new RegExp(rule.pattern.source, `${rule.pattern.flags}s`),
+      })),
+    });
+  const words = fc.constantFrom(
+    ...[
+      'error',
+      'errors',
+      'failed',
+      'panic',
+      'fatal',
+      'uncaught',
+      'TypeError',
+      'ECONNRESET',
+      'cannot',
+      'refused',
+    ],
+    ...[
+      'warning',
+      'retry',
+      'timed out',
+      'not found',
+      'debug',
+      'trace',
+      'no',
+      '0',
+      'zero',
+      'without',
+      '=0',
+      ': 0',
+    ],
+    ...['=null', '=<nil>', '[]', 'count: 0', 'none,', 'ok', 'user', 'x', '  at f', 'File "a.py", line 3'],
+  );
+  const lines = fc.array(words, { minLength: 1, maxLength: 8 }).map((parts) => parts.join(' '));
+  const streams = fc.constantFrom<'out' | 'err' | undefined>('out', 'err', undefined);
+
+  it('gives every line the level of the rules tried one by one (default rules)', () => {
+    const shared = createClassifier();
+    const reference = oneByOne(DEFAULT_LEVEL_RULES);
+    fc.assert(
+      fc.property(lines, streams, (line, stream) => {
+        expect(shared(line, { stream })).toBe(reference(line, { stream }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("finds the rule of the first match past the rules' own groups, and skips a rule of the other stream", () => {
+    const rules = [
+      { level: 'fatal' as const, pattern: /(out) of (disk|memory)/i },
+      { level: 'error' as const, pattern: /(?:(deny)|(reject))ed/i, stream: 'err' as const },
+      { level: 'warn' as const, pattern: /(slow)|(late)/i },
+      { level: 'debug' as const, pattern: /\btick\b/i },
+    ];
+    const shared = createClassifier({ rules });
+    const reference = oneByOne(rules);
+    for (const line of [
+      'slow then out of memory',
+      'denied? no: denyed',
+      'rejected late',
+      'tick slow',
+      'tick',
+      'x',
+    ]) {
+      for (const stream of ['out', 'err', undefined] as const)
+        expect(shared(line, { stream }), `${line} (${stream})`).toBe(reference(line, { stream }));
+    }
+    expect(shared('tick, then rejected', { stream: 'err' })).toBe('error');
+    expect(shared('tick, then rejected', { stream: 'out' })).toBe('debug');
   });
 });

@@ -268,4 +268,26 @@ describe('PostgreSQL DETAIL, HINT, STATEMENT lines', () => {
     expect(summary.continuationLines).toBe(3);
     expect(isContinuationLine('DETAIL: one space is a sentence')).toBe(false);
   });
+
+  it('continue it without a prefix too (psql, a log_line_prefix of nothing): DETAIL, CONTEXT, HINT, STATEMENT', () => {
+    const pg = [
+      'ERROR:  insert or update on table "orders" violates foreign key constraint "orders_user_fkey"',
+      'DETAIL:  Key (user_id)=(7) is not present in table "users".',
+      'CONTEXT:  SQL function "place_order" statement 1',
+      'HINT:  Check the user id.',
+      'STATEMENT:  SELECT place_order(7)',
+      'LOG:  checkpoint starting: time',
+    ];
+    expect(pg.map(isContinuationLine)).toEqual([false, true, true, true, true, false]);
+    const summary = summarize(pg);
+    expect(summary.levels).toMatchObject({ error: 1, info: 1 });
+    expect(summary.continuationLines).toBe(4);
+    // the lines those initials otherwise begin stay what they were
+    expect(isContinuationLine('Caused by: java.io.IOException: x')).toBe(true);
+    expect(isContinuationLine(CHAINED_DURING_LINE)).toBe(true);
+    expect(isContinuationLine('CONTEXT: one space is a sentence')).toBe(false);
+    expect(isContinuationLine('Database ready')).toBe(false);
+  });
 });
+
+const CHAINED_DURING_LINE = 'During handling of the above exception, another exception occurred:';

@@ -89,7 +89,7 @@ export const LOG_TOOLS = [
     title: 'Summarise logs',
     command: 'logs.analyze',
     answer:
-      'The summary view: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, tr trend when not stable, pm per minute}, errs error and fatal templates not in top (fatal first) {t, c, l}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, tpl distinct templates. detail=full gives the engine answer as is.',
+      'The summary view: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute}, errs error and fatal templates not in top (fatal first) {t, c, l, ec}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, tpl distinct templates. detail=full gives the engine answer as is.',
     input: {
       target: appField,
       period: z.string().optional().describe('The last 30m, 1h (default), 1d …'),
@@ -140,13 +140,19 @@ export function compactSummary(result: LogsAnalyzeResult, period: string, now = 
       t: p.template,
       c: p.count,
       l: p.level,
+      ...(p.errorCount === undefined ? {} : { ec: p.errorCount }),
       ...(p.trend === 'stable' ? {} : { tr: p.trend }),
       ...(p.perMin === undefined ? {} : { pm: Math.round(p.perMin * 10) / 10 }),
     })),
     // the error templates the top list leaves out: a rare fatal is never invisible
     errs: (s.errors ?? [])
       .filter((e) => !s.top.some((p) => p.id === e.id))
-      .map((e) => ({ t: e.template, c: e.count, l: e.level })),
+      .map((e) => ({
+        t: e.template,
+        c: e.count,
+        l: e.level,
+        ...(e.errorCount === undefined ? {} : { ec: e.errorCount }),
+      })),
     err: s.lastError ? { m: s.lastError.message, ago: ago(s.lastError.at) } : undefined,
     an: s.anomalies.map((a) => ({
       at: new Date(a.at).toISOString(),

@@ -25,6 +25,7 @@ export function toPatternInfo(pattern: Pattern, scale: number): LogPatternInfo {
     template: clip(pattern.template),
     count: Math.round(pattern.count * scale),
     level: pattern.level,
+    ...(pattern.errorCount === undefined ? {} : { errorCount: Math.round(pattern.errorCount * scale) }),
     ...(pattern.perMinute === undefined ? {} : { perMin: round(pattern.perMinute * scale) }),
     trend: pattern.trend,
     ...(pattern.firstTs === undefined ? {} : { first: pattern.firstTs }),
@@ -171,6 +172,7 @@ function toPattern(p: LogPatternInfo): Pattern {
     template: p.template,
     count: p.count,
     level: p.level,
+    errorCount: p.errorCount,
     firstTs: p.first,
     lastTs: p.last,
     perMinute: p.perMin,
@@ -180,7 +182,9 @@ function toPattern(p: LogPatternInfo): Pattern {
 }
 
 function patternText(p: LogPatternInfo): string {
-  const tag = p.level === 'fatal' || p.level === 'error' || p.level === 'warn' ? `[${p.level}] ` : '';
+  // `[84 error]`: of the pattern's lines, 84 are errors (the others are not), as in the summary
+  const some = p.errorCount === undefined ? '' : `${p.errorCount.toLocaleString('en-US')} `;
+  const tag = p.level === 'fatal' || p.level === 'error' || p.level === 'warn' ? `[${some}${p.level}] ` : '';
   const perMin = p.perMin === undefined ? undefined : p.perMin >= 100 ? Math.round(p.perMin) : p.perMin;
   const rate = perMin === undefined ? p.trend : `${perMin.toLocaleString('en-US')}/min, ${p.trend}`;
   return `${p.count.toLocaleString('en-US')}× ${tag}${p.template} (${rate})`;

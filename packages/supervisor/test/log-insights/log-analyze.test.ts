@@ -222,3 +222,24 @@ describe('searchLogs --level on lines behind a time prefix', () => {
     ]);
   });
 });
+
+describe('analyzeLogs: a template whose lines are not all errors', () => {
+  it('carries its error lines (errorCount) in the summary, the patterns and their text', async () => {
+    const out: string[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      out.push(`GET /api/orders/${i} HTTP/1.1 ${i % 5 === 0 ? 503 : 200} ${i % 40}ms`);
+      if (i % 4 === 0) out.push(`INFO tick ${i}`);
+    }
+    const target = fileTarget('mixed-status', 'shop', out, []);
+    const summary = await analyzeLogs(target, { target: 'shop', view: 'summary' });
+    const requests = summary.summary!.top.find((p) => p.template.startsWith('GET'));
+    expect(requests).toMatchObject({ count: 200, level: 'error', errorCount: 40 });
+    // the list of error templates counts their error lines only
+    expect(summary.summary!.errors?.[0]).toMatchObject({ count: 40, level: 'error' });
+    expect(summary.text).toContain('200× [40 error] GET');
+    const patterns = await analyzeLogs(target, { target: 'shop', view: 'patterns' });
+    expect(patterns.patterns?.find((p) => p.template.startsWith('GET'))?.errorCount).toBe(40);
+    expect(patterns.text).toContain('200× [40 error] GET');
+    expect(patterns.patterns?.find((p) => p.template.startsWith('INFO'))).not.toHaveProperty('errorCount');
+  });
+});
