@@ -48,23 +48,23 @@ describe('watchGrace', () => {
   it('does not hold a restart asked for from outside against the new spec', async () => {
     // primary-exit: the cluster primary died and its workers with it; the app's spec has no part in that
     for (const reason of ['user', 'reload', 'watch', 'cron', 'primary-exit'] as const) {
-      const failures = await watchGrace(restartedOnce(reason), ['api'], 600);
+      const failures = await watchGrace(restartedOnce(reason), ['api'], 250);
       expect(failures.has('api'), reason).toBe(false);
     }
   });
 
   it('still fails the change when another restart came beside the outside one', async () => {
     // Two restarts since the last look, the last by the user: the first one's reason is not known.
-    const failures = await watchGrace(restartedOnce('user', 2), ['api'], 600);
+    const failures = await watchGrace(restartedOnce('user', 2), ['api'], 250);
     expect(failures.get('api')).toBe('process 0 was restarted (user)');
-    const primary = await watchGrace(restartedOnce('primary-exit', 2), ['api'], 600);
+    const primary = await watchGrace(restartedOnce('primary-exit', 2), ['api'], 250);
     expect(primary.get('api')).toBe('process 0 ended with its cluster primary and was restarted');
   });
 
   it('leaves an app the user stopped during the grace period stopped', async () => {
-    const failures = await watchGrace(restartedOnce('user', 0, 'stopped'), ['api'], 600);
+    const failures = await watchGrace(restartedOnce('user', 0, 'stopped'), ['api'], 250);
     expect(failures.has('api')).toBe(false);
-    const crashed = await watchGrace(restartedOnce('exit', 0, 'stopped'), ['api'], 600);
+    const crashed = await watchGrace(restartedOnce('exit', 0, 'stopped'), ['api'], 250);
     expect(crashed.get('api')).toBe('process 0 is stopped, not online');
   });
 });
