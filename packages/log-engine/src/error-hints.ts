@@ -1,4 +1,4 @@
-import { SERVER_ERROR_REQUEST } from './http-status.js';
+import { serverErrorHits } from './http-status.js';
 
 /** Words the default rules (labels, content rules) need to make a line an error or fatal, case-insensitive. */
 const WORDS =
@@ -39,7 +39,7 @@ export function findErrorHints(
   let hits = lineHits(text, stream === 'err' ? ERR_STREAM : ANY_STREAM);
   if (FIELD_KEYS.some((key) => data.includes(key))) hits = mergeSorted(hits, lineHits(text, LEVEL_FIELD));
   // access-log requests answered 5xx, and syslog lines whose <PRI> names err, crit, alert or emerg
-  if (data.includes(' 5')) hits = mergeSorted(hits, lineHits(text, SERVER_ERROR_REQUEST));
+  if (data.includes('5')) hits = mergeSorted(hits, serverErrorHits(text));
   if (data[0] === 60 || data.includes('\n<')) hits = mergeSorted(hits, priorityHits(text));
   // glog `E1122 …`/`F1122 …` lines: rare, so two native searches of a line start and a merge
   let starts: number[] = [];
