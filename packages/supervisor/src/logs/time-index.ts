@@ -75,11 +75,14 @@ export class TimeIndexWriter {
    */
   resume(size: number, mtimeMs: number): void {
     if (size <= 0 || !Number.isFinite(mtimeMs)) return;
+    // in whole ms like every arrival time: a fraction (the kernel's clock) could put what the file held
+    // after a line that arrives later within the same millisecond, whose time is `Date.now()`
+    const ts = Math.floor(mtimeMs);
     // kept pending (written with the next entries): opening a file at daemon start writes nothing
-    this.#pending.push(size, mtimeMs);
+    this.#pending.push(size, ts);
     this.#lastOffset = size;
-    this.#lastTs = mtimeMs;
-    this.#lastWriteTs = mtimeMs;
+    this.#lastTs = ts;
+    this.#lastWriteTs = ts;
   }
 
   /** Appends the entries not written yet (a reader calls this through the writer first). */

@@ -56,6 +56,17 @@ describe('the time index beside a log file', () => {
     expect(startOffsetFor(read, T0 - 1)).toBe(0);
   });
 
+  it('gives what a file held when it was opened its modification time in whole ms, like every arrival', async () => {
+    const log = tempLog();
+    const index = new TimeIndexWriter(log);
+    // the kernel's time has a fraction; a line arriving later in the same ms is keyed T0 + 5 by Date.now()
+    index.resume(100, T0 + 5.7);
+    index.note(100, T0 + 5, true);
+    index.close();
+    const read = await readTimeIndex(log);
+    expect([...read.times][0]).toBe(T0 + 5);
+  });
+
   it('gives lines a time interpolated within the minute of the entry before them', () => {
     const index = { offsets: new Float64Array([100, 1100]), times: new Float64Array([T0, T0 + 1000]) };
     const cursor = new TimeCursor(index, T0 + 5000, 2100);
