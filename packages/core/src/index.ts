@@ -113,6 +113,7 @@ export {
   type ExitReason,
   type HealthInfo,
   type HealthState,
+  isRequestedRestart,
   type JobRun,
   type LogLine,
   type ProcessDetail,

@@ -35,6 +35,14 @@ export const EXIT_REASONS = [
 /** Why a process exited or was restarted (one of `EXIT_REASONS`). */
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
+/**
+ * A restart asked for from outside the process (`velos restart`/`reload`, a watched file, `cron_restart`):
+ * no sign of trouble. `ProcessInfo.requestedRestarts` counts them.
+ */
+export function isRequestedRestart(reason: ExitReason | null | undefined): boolean {
+  return reason === 'user' || reason === 'reload' || reason === 'watch' || reason === 'cron';
+}
+
 /** SUP-11 health of a process with probes: `degraded` = failing checks below the threshold, or not ready. */
 export type HealthState = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 

@@ -1,4 +1,4 @@
-import type { ComponentStatus, DaemonHealth, ExitReason, ProcessInfo } from '@velos/core';
+import { type ComponentStatus, type DaemonHealth, isRequestedRestart, type ProcessInfo } from '@velos/core';
 
 /** One process's score (0-100) and what lowered it, one short phrase per issue. */
 export interface ProcessScore {
@@ -22,8 +22,6 @@ const HEALTHY_FROM = 90;
 const DEGRADED_BELOW = 50;
 /** A re-adopted run's end (reason `unknown`): a clean exit or a crash, nobody can tell (SUP-13). */
 const UNKNOWN_EXIT = 'exit code unknown: re-adopted';
-/** Reasons of the restarts `ProcessInfo.requestedRestarts` counts. */
-const REQUESTED_REASONS: ReadonlySet<ExitReason> = new Set<ExitReason>(['user', 'reload', 'watch', 'cron']);
 
 /**
  * Scores each process from its status, probe health, restarts and last job run, and the whole from
@@ -62,7 +60,7 @@ export function scoreProcess(p: ProcessInfo): ProcessScore {
   if (p.unstableRestarts > 0)
     lose(Math.min(30, 10 * p.unstableRestarts), `${plural(p.unstableRestarts, 'unstable restart')} in a row`);
   else if (unasked > 0) {
-    const isLastAsked = p.lastExitReason !== null && REQUESTED_REASONS.has(p.lastExitReason);
+    const isLastAsked = isRequestedRestart(p.lastExitReason);
     const why = p.lastExitReason && !isLastAsked ? `, last ${exitName(p)}` : '';
     lose(Math.min(20, 2 * unasked), `${plural(unasked, 'restart')}${why}`);
   }

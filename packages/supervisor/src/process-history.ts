@@ -36,31 +36,21 @@ export interface FileHistory extends SavedHistory {
   newerExitReason?: ExitReason;
 }
 
+/** Exit reasons added since `lastExitReason` first went into the state files: earlier versions refuse them. */
+const NEWER_EXIT_REASONS = ['primary-exit'] as const;
 /** The exit reasons of `lastExitReason` in the files of versions before `primary-exit` came. */
-const FILE_EXIT_REASONS = [
-  'crash',
-  'exit',
-  'user',
-  'memory',
-  'watch',
-  'cron',
-  'inactivity',
-  'unhealthy',
-  'reload',
-  'spawn-error',
-  'timeout',
-  'unknown',
-] as const;
-type FileExitReason = (typeof FILE_EXIT_REASONS)[number];
+type FileExitReason = Exclude<ExitReason, (typeof NEWER_EXIT_REASONS)[number]>;
 
 /** What an earlier version reads for each newer reason: what it recorded itself for such an exit. */
-const EARLIER_EXIT_REASON: Record<Exclude<ExitReason, FileExitReason>, FileExitReason> = {
+const EARLIER_EXIT_REASON: Record<(typeof NEWER_EXIT_REASONS)[number], FileExitReason> = {
   'primary-exit': 'crash',
 };
 
 /** Every exit reason a saved history may name. */
 const SAVED_EXIT_REASONS: ReadonlySet<string> = new Set<string>(EXIT_REASONS);
-const FILE_REASONS: ReadonlySet<string> = new Set<string>(FILE_EXIT_REASONS);
+const FILE_REASONS: ReadonlySet<string> = new Set<string>(
+  EXIT_REASONS.filter((reason) => !(reason in EARLIER_EXIT_REASON)),
+);
 
 /** Longest signal name a saved history may hold (`SIGRTMAX-15` and the like fit). */
 const MAX_SIGNAL_CHARS = 32;

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { formatBytes, type ProcessInfo } from '@velos/core';
+import { formatBytes, isRequestedRestart, type ProcessInfo } from '@velos/core';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { stopWaves } from './dependencies/dependency-order.js';
 import type { PublishEvent } from './events/event-bus.js';
@@ -26,8 +26,6 @@ import { createRunClock } from './run-clock.js';
 
 /** Why a running process is restarted on purpose (not by the restart policy after an exit). */
 export type RestartReason = 'user' | 'memory' | 'cron' | 'watch' | 'inactivity' | 'unhealthy' | 'reload';
-/** Restarts asked for from outside the process (`ProcessInfo.requestedRestarts`): no sign of trouble. */
-const REQUESTED_RESTARTS: ReadonlySet<RestartReason> = new Set(['user', 'reload', 'watch', 'cron']);
 
 /** What the life cycle of processes needs from the supervisor. */
 export interface ProcessLifecycleOptions {
@@ -308,7 +306,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       record.unstableRestarts = unstableRestarts;
       record.backoffMs = 0;
       record.restarts += 1;
-      if (REQUESTED_RESTARTS.has(reason)) record.requestedRestarts += 1;
+      if (isRequestedRestart(reason)) record.requestedRestarts += 1;
       record.lastExitReason = reason;
       if (!isClosed) startRun(record);
       scheduleRestarts();

@@ -1,4 +1,10 @@
-import type { AppSpec, ExitReason, ProcessInfo, VelosControl } from '@velos/core';
+import {
+  type AppSpec,
+  type ExitReason,
+  isRequestedRestart,
+  type ProcessInfo,
+  type VelosControl,
+} from '@velos/core';
 
 /** What applying specs needs from the supervisor. */
 export interface ApplyDeps {
@@ -143,13 +149,7 @@ function failureOf(processes: ProcessInfo[], baseline: Map<number, number>, isLa
  * than one) the change still fails, since only the last restart's reason is known.
  */
 function isOutsideRestart(reason: ExitReason | null): boolean {
-  return (
-    reason === 'user' ||
-    reason === 'reload' ||
-    reason === 'watch' ||
-    reason === 'cron' ||
-    reason === 'primary-exit'
-  );
+  return isRequestedRestart(reason) || reason === 'primary-exit';
 }
 
 /** What a restart during the grace period was, by the last exit's reason: not every restart is a crash. */
