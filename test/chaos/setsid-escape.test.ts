@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -66,5 +68,24 @@ describe('grandchildren that left the process group with setsid', () => {
       message: 'the escaped sleep to be stopped',
     });
     expect(isAlive(escaped)).toBe(false);
+  });
+
+  it('are stopped when the run exits while one of them has no environment to read (in the middle of an exec)', async () => {
+    const home = createHome();
+    // the grandchild runs with an empty environment (as a process in the middle of an execve reads) until
+    // after the run exited, then execs with the run's VELOS_HOME and VELOS_ID
+    const pidFile = join(home, 'grandchild.pid');
+    const grandchild = `setsid env -i sh -c 'echo $$ > ${pidFile}; sleep 1.4; exec env VELOS_HOME="$0" VELOS_ID="$1" sleep 3004' "$VELOS_HOME" "$VELOS_ID"`;
+    await velosOk(['start', `(${grandchild} &); sleep 1; exit 3`, '--name', 'esc-exec', '--no-autorestart'], {
+      home,
+    });
+    const escaped = await waitFor(() => Number(readFileSync(pidFile, 'utf8').trim()) || undefined, {
+      message: 'the setsid grandchild',
+    });
+    seenPids.add(escaped);
+    await waitFor(async () => !isAlive(escaped), {
+      timeoutMs: 10_000,
+      message: 'the escaped sleep to be stopped',
+    });
   });
 });

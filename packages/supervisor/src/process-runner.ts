@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { PublishEvent } from './events/event-bus.js';
 import { type ForkChannel, openForkChannel, shutdownByMessage } from './fork-ipc.js';
-import { findEscapedByEnvironment } from './orphans/escaped-scan.js';
+import { environmentMarks, findEscapedByEnvironment, recheckExecing } from './orphans/escaped-scan.js';
 import { runDirOf } from './orphans/run-files.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
 import { markPids, type PidMark, snapshotSince } from './pids-since.js';
@@ -204,10 +204,15 @@ export function hasLeftovers(
   if (hooks.home === undefined) return false;
   // the run's root led its own session (spawned detached): only that session and newer ones can hold leftovers
   const snapshot = snapshotSince(mark, { isSessionLeader: true }) ?? recentSnapshot();
-  return (
-    findEscapedByEnvironment({ home: hooks.home, id: record.id, rootPid: pgid, sinceTicks, snapshot })
-      .length > 0
-  );
+  const { found, execing } = findEscapedByEnvironment({
+    home: hooks.home,
+    id: record.id,
+    rootPid: pgid,
+    sinceTicks,
+    snapshot,
+  });
+  // one caught in the middle of an exec may be the run's: the stop of the leftovers reads it again
+  return found.length > 0 || execing.length > 0;
 }
 
 /** Stops what a run that ended by itself left in its process group, then reports `onLeftoversGone`. */
@@ -340,7 +345,7 @@ function stopWithEscaped(
   const roots = new Map(escapedRoots(record, rootPid));
   if (search.home !== undefined) {
     const snapshot = recentSnapshot();
-    const found = findEscapedByEnvironment({
+    const { found, execing } = findEscapedByEnvironment({
       home: search.home,
       id: record.id,
       rootPid,
@@ -350,6 +355,16 @@ function stopWithEscaped(
     for (const [pid, startTicks] of found) {
       const isBelowKnown = [...roots.keys()].some((root) => treePids(snapshot, root).includes(pid));
       if (!isBelowKnown) roots.set(pid, startTicks);
+    }
+    // caught in the middle of an exec, without an environment to read: stopped once it has one, without
+    // holding up this stop (a process started with an empty environment would hold it for the recheck's second)
+    if (execing.length > 0) {
+      recheckExecing(execing, environmentMarks(search.home, record.id))
+        .then((late) => {
+          for (const [pid, startTicks] of late)
+            stopTree(pid, { ...options, rootStartTicks: startTicks }).catch(() => undefined);
+        })
+        .catch(() => undefined);
     }
   }
   return Promise.all([

@@ -1,5 +1,5 @@
 import { readProcBytes } from '../proc-read.js';
-import { HAS_PROCFS, type ProcessSnapshot, treePids } from '../proc-scan.js';
+import { HAS_PROCFS, type ProcessSnapshot, readProcStat, treePids } from '../proc-scan.js';
 
 /** What `findEscapedByEnvironment` looks for. */
 export interface EscapedScanOptions {
@@ -14,15 +14,31 @@ export interface EscapedScanOptions {
   snapshot: ProcessSnapshot;
 }
 
+/** What a scan for escaped processes found. */
+export interface EscapedScan {
+  /** The roots found (pid and start time), those below another one's tree left out. */
+  found: Array<[number, number]>;
+  /**
+   * Processes whose environment read empty (pid and start time): caught in the middle of an `execve`
+   * (the new image's environment is set up a moment after the old one is gone: a setsid child that
+   * execs at the instant its parent exits) or started with an empty one; `recheckExecing` reads them again.
+   */
+  execing: Array<[number, number]>;
+}
+
 /**
  * Finds the processes a run started that are no longer in its tree: a grandchild that called setsid
  * and whose parent exited is re-parented to init, outside the group and the parent links, but it
- * still carries `VELOS_HOME=<home>` and `VELOS_ID=<id>` in its environment (#15). Returns the roots
- * among them (pid and start time), those below another one's tree left out; Linux only, else none.
+ * still carries `VELOS_HOME=<home>` and `VELOS_ID=<id>` in its environment (#15). Linux only, else none.
  */
-export function findEscapedByEnvironment(options: EscapedScanOptions): Array<[number, number]> {
+export function findEscapedByEnvironment(options: EscapedScanOptions): EscapedScan {
   const { home, id, ...rest } = options;
-  return findEscapedByVariables({ ...rest, variables: [`VELOS_HOME=${home}`, `VELOS_ID=${id}`] });
+  return findEscapedByVariables({ ...rest, variables: environmentMarks(home, id) });
+}
+
+/** The environment entries that mark every process of run `id` of the daemon of `home`. */
+export function environmentMarks(home: string, id: number): string[] {
+  return [`VELOS_HOME=${home}`, `VELOS_ID=${id}`];
 }
 
 /** What `findEscapedByVariables` looks for. */
@@ -35,25 +51,68 @@ export interface VariableScanOptions extends Omit<EscapedScanOptions, 'home' | '
  * `findEscapedByEnvironment` for any marker: the live processes outside the tree of `rootPid` whose
  * environment holds every one of `variables` (an exec probe's `VELOS_PROBE=<token>`), as tree roots.
  */
-export function findEscapedByVariables(options: VariableScanOptions): Array<[number, number]> {
-  if (!HAS_PROCFS) return [];
+export function findEscapedByVariables(options: VariableScanOptions): EscapedScan {
+  if (!HAS_PROCFS) return { found: [], execing: [] };
   const { snapshot } = options;
   const inTree = new Set(treePids(snapshot, options.rootPid));
   const protectedPids = selfAndAncestors(snapshot);
-  const needles = options.variables.map((variable) => Buffer.from(`\0${variable}\0`));
+  const needles = toNeedles(options.variables);
   const found = new Map<number, number>();
+  const execing: Array<[number, number]> = [];
   for (const stat of snapshot.stats.values()) {
     if (stat.startTicks < options.sinceTicks || stat.state === 'Z' || stat.state === 'X') continue;
     if (inTree.has(stat.pid) || protectedPids.has(stat.pid)) continue;
     const environ = readEnviron(stat.pid);
-    if (environ && needles.every((needle) => environ.includes(needle))) found.set(stat.pid, stat.startTicks);
+    // a kernel thread (group 0) has no environment, ever
+    if (environ?.length === 2) {
+      if (stat.pgrp !== 0) execing.push([stat.pid, stat.startTicks]);
+    } else if (environ && hasEvery(environ, needles)) found.set(stat.pid, stat.startTicks);
   }
   const below = new Set<number>();
   for (const pid of found.keys())
     for (const member of treePids(snapshot, pid)) if (member !== pid) below.add(member);
-  return [...found].filter(([pid]) => !below.has(pid));
+  return { found: [...found].filter(([pid]) => !below.has(pid)), execing };
 }
 
+/** How long `recheckExecing` waits for an environment to appear, and how often it looks. */
+const RECHECK_TIMEOUT_MS = 1000;
+const RECHECK_EVERY_MS = 10;
+
+/**
+ * Reads again, until it is not empty, the environment of each process a scan caught without one
+ * (`EscapedScan.execing`) and resolves with those that turned out to hold every one of `variables`;
+ * a process that exits, or whose environment stays empty for `timeoutMs` (it was started with none), is dropped.
+ */
+export async function recheckExecing(
+  execing: ReadonlyArray<[number, number]>,
+  variables: readonly string[],
+  timeoutMs = RECHECK_TIMEOUT_MS,
+): Promise<Array<[number, number]>> {
+  const needles = toNeedles(variables);
+  const matched: Array<[number, number]> = [];
+  let pending = [...execing];
+  const deadline = Date.now() + timeoutMs;
+  while (pending.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, RECHECK_EVERY_MS));
+    pending = pending.filter(([pid, startTicks]) => {
+      if (readProcStat(pid)?.startTicks !== startTicks) return false;
+      const environ = readEnviron(pid);
+      if (environ === null) return false;
+      if (environ.length === 2) return true;
+      if (hasEvery(environ, needles)) matched.push([pid, startTicks]);
+      return false;
+    });
+  }
+  return matched;
+}
+
+function toNeedles(variables: readonly string[]): Buffer[] {
+  return variables.map((variable) => Buffer.from(`\0${variable}\0`));
+}
+
+function hasEvery(environ: Buffer, needles: readonly Buffer[]): boolean {
+  return needles.every((needle) => environ.includes(needle));
+}
 const NUL = Buffer.from([0]);
 
 /** The environment of a process with a NUL before its first entry, so every `\0NAME=value\0` matches whole. */

@@ -1,4 +1,4 @@
-import { findEscapedByVariables } from '../orphans/escaped-scan.js';
+import { findEscapedByVariables, recheckExecing } from '../orphans/escaped-scan.js';
 import { hasPidsSince, markPids, type PidMark, snapshotSince } from '../pids-since.js';
 import { HAS_PROCFS } from '../proc-scan.js';
 import { recentSnapshot, stopTree } from '../tree-stop.js';
@@ -32,19 +32,25 @@ export function markProbeRun(pid: number, marker: string): ProbeRunMark {
  * re-parented to init), with the mechanism app stops use (#15): the processes whose pids were allocated
  * since the spawn, in the command's session or a newer one (`snapshotSince`), carrying the run's
  * `VELOS_PROBE` marker. Costs one read of /proc/loadavg when no pid was allocated since the spawn, else
- * a few `/proc` look-ups per pid allocated since (one listing of /proc past 64); Linux only.
+ * a few `/proc` look-ups per pid allocated since (one listing of /proc past 64); Linux only. A process
+ * caught in the middle of an `execve` has no environment to read for a moment: it is read again until it
+ * has one (a setsid child exec'ing as the command exited lived on: a CI run under load saw it).
  */
 export function killEscaped(rootPid: number, mark: ProbeRunMark): void {
   // a command that forked nothing (`sh -c 'curl …'` execs curl) on a quiet machine: one read
   if (!HAS_PROCFS || !hasPidsSince(mark.pids)) return;
   const snapshot = snapshotSince(mark.pids, { isSessionLeader: true }) ?? recentSnapshot();
-  const found = findEscapedByVariables({
-    variables: [`${PROBE_MARKER}=${mark.marker}`],
-    rootPid,
-    sinceTicks: 0,
-    snapshot,
-  });
-  for (const [pid, startTicks] of found) {
-    stopTree(pid, { signal: 'SIGKILL', killTimeoutMs: 0, rootStartTicks: startTicks }).catch(() => undefined);
-  }
+  const variables = [`${PROBE_MARKER}=${mark.marker}`];
+  const { found, execing } = findEscapedByVariables({ variables, rootPid, sinceTicks: 0, snapshot });
+  for (const [pid, startTicks] of found) kill(pid, startTicks);
+  if (execing.length === 0) return;
+  recheckExecing(execing, variables)
+    .then((late) => {
+      for (const [pid, startTicks] of late) kill(pid, startTicks);
+    })
+    .catch(() => undefined);
+}
+
+function kill(pid: number, startTicks: number): void {
+  stopTree(pid, { signal: 'SIGKILL', killTimeoutMs: 0, rootStartTicks: startTicks }).catch(() => undefined);
 }
