@@ -226,4 +226,27 @@ describe('PM2 start flags', () => {
     expect(existsSync(join(home, 'velos.sock'))).toBe(false);
     expect(existsSync(outLog(home, 'fg'))).toBe(true);
   });
+
+  it('--no-daemon prints the lines an app wrote before its start answered (they were lost)', async () => {
+    const home = createHome();
+    const child = spawnVelos(
+      ['start', 'echo printed-at-once; exec sleep 300', '--name', 'once', '--no-daemon'],
+      {
+        home,
+      },
+    );
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // after the process table (a list before the daemon answers would start another one)
+    await waitFor(() => /\bonce\b.*online[\s\S]*\nonce \| printed-at-once\n/.test(stdout), {
+      message: 'the line printed at once, after the process table',
+    });
+    const row = await waitForStatus(home, 'once', 'online');
+    process.kill(child.pid!, 'SIGTERM');
+    expect(await exited).toBe(0);
+    await waitFor(() => !isAlive(row.pid), { message: 'the app to be stopped' });
+  });
 });

@@ -34,11 +34,27 @@ export async function runInForeground(
       throw new VelosError(ErrorCodes.DAEMON_START_FAILED, 'the daemon did not answer on its socket in time');
     await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
   }
-  await startApps(client);
+  // followed before the apps start, or their first lines (printed before the start's answer) are lost;
+  // what comes while they start is held until the start's output is out
   const follow = client.followLogs({ lines: 0 });
+  const held: string[] = [];
+  let isStarted = false;
   void (async () => {
-    for await (const lines of follow) process.stdout.write(lines.map(formatLine).join(''));
+    for await (const lines of follow) {
+      const text = lines.map(formatLine).join('');
+      if (isStarted) process.stdout.write(text);
+      else held.push(text);
+    }
   })().catch(() => undefined);
+  try {
+    await startApps(client);
+  } catch (error) {
+    follow.cancel();
+    throw error;
+  }
+  isStarted = true;
+  if (held.length > 0) process.stdout.write(held.join(''));
+  held.length = 0;
   await done;
   follow.cancel();
 }
