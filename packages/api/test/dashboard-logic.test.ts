@@ -1,7 +1,8 @@
-import type { ProcessInfo, VelosEvent } from '@velos/core';
+import type { LogPatternInfo, ProcessInfo, VelosEvent } from '@velos/core';
 import { classifyLine } from '@velos/log-engine';
 import { describe, expect, it } from 'vitest';
 import { seg } from '../dashboard/src/api.js';
+import { templateLevel } from '../dashboard/src/components/log-summary.js';
 import { exitText } from '../dashboard/src/components/process-row.js';
 import { formatBytes, formatDuration, formatPercent } from '../dashboard/src/format.js';
 import { createLineLeveler, isAtLeast, searchPattern, textMatcher } from '../dashboard/src/log-level.js';
@@ -248,5 +249,31 @@ describe('exitText', () => {
 
   it('calls the end of a re-adopted run an exit of unknown code, not a crash (SUP-13)', () => {
     expect(exitText(proc({ lastExitReason: 'unknown' }))).toBe('exited (code unknown: re-adopted)');
+  });
+});
+
+describe('log summary templates', () => {
+  const pattern = (overrides: Partial<LogPatternInfo>): LogPatternInfo => ({
+    id: 1,
+    template: 'GET /api/orders/<*> HTTP/1.1 <*> <*>ms',
+    count: 200,
+    level: 'error',
+    trend: 'stable',
+    sample: 'GET /api/orders/199 HTTP/1.1 200 39ms',
+    ...overrides,
+  });
+
+  it('tags a template whose lines are not all errors with its error lines, as velos logs --summary does', () => {
+    // the CLI: `200× [40 error] GET …`
+    expect(templateLevel(pattern({ errorCount: 40 }))).toEqual({
+      text: '40 error',
+      title: '40 of its 200 lines are errors; the others are not',
+    });
+    expect(templateLevel(pattern({ count: 12_000, errorCount: 1500, level: 'fatal' })).text).toBe(
+      `${(1500).toLocaleString()} fatal`,
+    );
+    // all its lines at its level: the level alone
+    expect(templateLevel(pattern({}))).toEqual({ text: 'error' });
+    expect(templateLevel(pattern({ level: 'info' }))).toEqual({ text: 'info' });
   });
 });

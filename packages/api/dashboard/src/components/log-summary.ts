@@ -1,4 +1,4 @@
-import type { LogSummaryInfo, LogsAnalyzeResult } from '@velos/core';
+import type { LogPatternInfo, LogSummaryInfo, LogsAnalyzeResult } from '@velos/core';
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
@@ -6,6 +6,18 @@ import { formatAgo } from '../format.js';
 
 const REFRESH_MS = 30_000;
 const TRENDS = { rising: '↗ rising', stable: '→ stable', declining: '↘ declining' } as const;
+
+/**
+ * A template's level as `velos logs --summary` tags it: `error`, or `40 error` when 40 of its lines are
+ * errors and the others are not (an access log's 200 and 503 answers are one template), with a tooltip.
+ */
+export function templateLevel(t: LogPatternInfo): { text: string; title?: string } {
+  if (t.errorCount === undefined) return { text: t.level };
+  return {
+    text: `${t.errorCount.toLocaleString()} ${t.level}`,
+    title: `${t.errorCount.toLocaleString()} of its ${t.count.toLocaleString()} lines are errors; the others are not`,
+  };
+}
 
 /** The error and fatal templates the top table (its first 6 rows) does not show: a rare fatal stays visible. */
 function errorsNotInTop(summary: LogSummaryInfo) {
@@ -66,7 +78,7 @@ export function LogSummary({ app }: { app: string }) {
         ${summary.top.slice(0, 6).map(
           (t) => html`<tr key=${t.id}>
             <td class="c-num">${t.count.toLocaleString()}${t.perMin ? html`<span class="sub"> ${t.perMin.toFixed(1)}/min</span>` : null}</td>
-            <td><span class=${`chip lvl-${t.level}`}>${t.level}</span></td>
+            <td><${LevelChip} pattern=${t} /></td>
             <td class="tpl"><code title=${t.sample}>${t.template || t.sample}</code></td>
             <td class=${`opt trend-${t.trend}`}>${TRENDS[t.trend]}</td>
           </tr>`,
@@ -81,7 +93,7 @@ export function LogSummary({ app }: { app: string }) {
           ${errorsNotInTop(summary).map(
             (t) => html`<tr key=${t.id}>
               <td class="c-num">${t.count.toLocaleString()}</td>
-              <td><span class=${`chip lvl-${t.level}`}>${t.level}</span></td>
+              <td><${LevelChip} pattern=${t} /></td>
               <td class="tpl"><code title=${t.sample}>${t.template || t.sample}</code></td>
               <td class=${`opt trend-${t.trend}`}>${TRENDS[t.trend]}</td>
             </tr>`,
@@ -101,4 +113,9 @@ export function LogSummary({ app }: { app: string }) {
       </ul>`
     }
   </div>`;
+}
+
+function LevelChip({ pattern }: { pattern: LogPatternInfo }) {
+  const level = templateLevel(pattern);
+  return html`<span class=${`chip lvl-${pattern.level}`} title=${level.title}>${level.text}</span>`;
 }
