@@ -9,7 +9,7 @@ import { createLineLeveler, isAtLeast, searchPattern, textMatcher } from '../das
 import { parseRoute, routeHash } from '../dashboard/src/router.js';
 import { scaleTarget } from '../dashboard/src/scale-input.js';
 import { searchNote } from '../dashboard/src/search-note.js';
-import { appLabel, crashLooping, processLabel, summaryBucket } from '../dashboard/src/status.js';
+import { appLabel, processLabel, restartLoops, summaryBucket } from '../dashboard/src/status.js';
 
 const NOW = 1_800_000_000_000;
 
@@ -54,38 +54,67 @@ function restarting(id: number, at: number, reason = 'crash'): VelosEvent {
 describe('dashboard status words', () => {
   it('says crash loop after three restarts of its own within five minutes, not for user restarts', () => {
     const events = [restarting(1, NOW - 60_000), restarting(1, NOW - 30_000), restarting(1, NOW - 1000)];
-    expect(crashLooping(events, NOW)).toEqual(new Set([1]));
-    expect(
-      crashLooping(
-        events.map((e) => ({ ...e, fields: { reason: 'user' } })),
-        NOW,
-      ).size,
-    ).toBe(0);
-    expect(crashLooping(events, NOW + 10 * 60_000).size).toBe(0);
+    const crashLoops = (reason: string, now = NOW) =>
+      restartLoops(
+        events.map((e) => ({ ...e, fields: { reason } })),
+        now,
+      ).crash;
+    expect(restartLoops(events, NOW)).toEqual({ crash: new Set([1]), primary: new Set() });
+    expect(crashLoops('user').size).toBe(0);
+    expect(crashLoops('crash', NOW + 10 * 60_000).size).toBe(0);
     // asked for or planned: a reload (`velos reload` three times), a file change, a cron tick; or not
     // the process's doing: its cluster primary exited (SUP-5)
-    for (const reason of ['reload', 'watch', 'cron', 'primary-exit']) {
-      expect(
-        crashLooping(
-          events.map((e) => ({ ...e, fields: { reason } })),
-          NOW,
-        ).size,
-      ).toBe(0);
-    }
+    for (const reason of ['reload', 'watch', 'cron', 'primary-exit']) expect(crashLoops(reason).size).toBe(0);
     // the process's own doing: the memory limit, a failing liveness probe, inactivity, a clean exit
-    for (const reason of ['memory', 'unhealthy', 'inactivity', 'exit']) {
-      expect(
-        crashLooping(
-          events.map((e) => ({ ...e, fields: { reason } })),
-          NOW,
-        ),
-      ).toEqual(new Set([1]));
-    }
-    expect(processLabel(proc({ status: 'waiting-restart' }), new Set([1]))).toEqual({
+    for (const reason of ['memory', 'unhealthy', 'inactivity', 'exit'])
+      expect(crashLoops(reason)).toEqual(new Set([1]));
+    expect(processLabel(proc({ status: 'waiting-restart' }), restartLoops(events, NOW))).toEqual({
       word: 'crash loop',
       tone: 'warn',
     });
     expect(processLabel(proc({ status: 'waiting-restart' }))).toEqual({ word: 'restarting', tone: 'warn' });
+  });
+
+  it('says primary exiting, not crash loop, for workers whose cluster primary keeps exiting (SUP-5)', () => {
+    // a primary that dies at every start: each worker's runs are cut short, reason primary-exit
+    const worker = (overrides: Partial<ProcessInfo>) =>
+      proc({
+        execMode: 'cluster',
+        unstableRestarts: 3,
+        lastExitReason: 'primary-exit',
+        pid: null,
+        ...overrides,
+      });
+    const primaryExiting = { word: 'primary exiting', tone: 'warn' };
+    for (const status of ['waiting-restart', 'starting', 'online'] as const) {
+      expect(processLabel(worker({ status }))).toEqual(primaryExiting);
+    }
+    const workers = [worker({ id: 1 }), worker({ id: 2, instance: 1 }), worker({ id: 3, instance: 2 })];
+    expect(appLabel(workers)).toEqual(primaryExiting);
+    expect(summaryBucket(appLabel(workers))).toBe('degraded');
+    // after max_restarts the workers are errored, like any other process
+    expect(processLabel(worker({ status: 'errored' }))).toEqual({ word: 'errored', tone: 'bad' });
+    // a worker crashing on its own is still a crash loop
+    expect(processLabel(worker({ status: 'waiting-restart', lastExitReason: 'crash', exitCode: 1 }))).toEqual(
+      {
+        word: 'crash loop',
+        tone: 'warn',
+      },
+    );
+    // a primary that lives past min_uptime but exits again and again: three times in five minutes
+    const events = [NOW - 200_000, NOW - 100_000, NOW - 1000].map((at) => restarting(1, at, 'primary-exit'));
+    const loops = restartLoops(events, NOW);
+    expect(loops).toEqual({ crash: new Set(), primary: new Set([1]) });
+    const stable = proc({ execMode: 'cluster', lastExitReason: 'primary-exit' });
+    expect(processLabel(stable, loops)).toEqual(primaryExiting);
+    expect(processLabel(stable)).toEqual({ word: 'online', tone: 'ok' });
+    expect(restartLoops(events, NOW + 10 * 60_000).primary.size).toBe(0);
+    // its own crashes in the same window win: the worker itself is failing
+    const own = [NOW - 90_000, NOW - 50_000, NOW - 2000].map((at) => restarting(1, at, 'crash'));
+    expect(processLabel(stable, restartLoops([...events, ...own], NOW))).toEqual({
+      word: 'crash loop',
+      tone: 'warn',
+    });
   });
 
   it('names an app by its worst instance, or how many of them are online', () => {

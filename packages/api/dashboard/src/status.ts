@@ -11,33 +11,60 @@ export interface StatusLabel {
 
 const TONE_RANK: Record<Tone, number> = { ok: 0, idle: 1, info: 2, warn: 3, bad: 4 };
 
-/** Restarts of a process's own doing within this window that make a crash loop. */
+/** Restarts within this window that make a loop: of a process's own doing (a crash loop) or its primary's. */
 const LOOP_RESTARTS = 3;
 const LOOP_WINDOW_MS = 5 * 60_000;
+/** Unstable restarts in a row (runs shorter than `min_uptime`) that make a loop without the events. */
+const LOOP_UNSTABLE_RESTARTS = 2;
 
 /**
  * Restart reasons that were asked for or planned (the supervisor's `RestartReason`s other than its
  * own decisions): a user's restart or reload (`velos restart`/`reload`, the dashboard), a file change
- * under `watch`, a `cron_restart` tick; and `primary-exit`, a cluster worker ended by its primary's
- * exit (the primary failed, not the process). A crash, an exit, the memory limit, inactivity or a
- * failing liveness probe are the process's own doing and count.
+ * under `watch`, a `cron_restart` tick. A crash, an exit, the memory limit, inactivity or a failing
+ * liveness probe are the process's own doing and count. `primary-exit` (a cluster worker ended by its
+ * primary's exit) is neither: the primary failed, not the process; those restarts make a primary loop.
  */
-const ASKED_RESTARTS: ReadonlySet<unknown> = new Set(['user', 'reload', 'watch', 'cron', 'primary-exit']);
+const ASKED_RESTARTS: ReadonlySet<unknown> = new Set(['user', 'reload', 'watch', 'cron']);
 
-/** Ids of the processes that restarted on their own LOOP_RESTARTS times or more in the last five minutes. */
-export function crashLooping(events: VelosEvent[], now = Date.now()): Set<number> {
-  const counts = new Map<number, number>();
-  for (const e of events) {
-    if (e.kind !== 'process.restarting' || e.id === undefined || now - e.at > LOOP_WINDOW_MS) continue;
-    if (ASKED_RESTARTS.has(e.fields?.reason)) continue;
-    counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
-  }
-  return new Set([...counts].filter(([, n]) => n >= LOOP_RESTARTS).map(([id]) => id));
+/**
+ * The processes in a restart loop now: of their own doing (`crash`), or ended again and again with
+ * their cluster primary (`primary`: the primary keeps exiting, not the workers crashing).
+ */
+export interface RestartLoops {
+  crash: ReadonlySet<number>;
+  primary: ReadonlySet<number>;
 }
 
-/** The label of one process: its status, sharpened by probe health and crash loops (ids in `loops`). */
-export function processLabel(p: ProcessInfo, loops?: Set<number>): StatusLabel {
-  const isLooping = p.unstableRestarts >= 2 || (loops?.has(p.id) ?? false);
+/**
+ * The ids of the processes that restarted LOOP_RESTARTS times or more in the last five minutes: on
+ * their own (`crash`), or with their cluster primary's exit (`primary`).
+ */
+export function restartLoops(events: VelosEvent[], now = Date.now()): RestartLoops {
+  const own = new Map<number, number>();
+  const primary = new Map<number, number>();
+  for (const e of events) {
+    if (e.kind !== 'process.restarting' || e.id === undefined || now - e.at > LOOP_WINDOW_MS) continue;
+    const reason = e.fields?.reason;
+    if (ASKED_RESTARTS.has(reason)) continue;
+    const counts = reason === 'primary-exit' ? primary : own;
+    counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+  }
+  return { crash: atLeastLoop(own), primary: atLeastLoop(primary) };
+}
+
+/** The label of one process: its status, sharpened by probe health and restart loops (from `restartLoops`). */
+export function processLabel(p: ProcessInfo, loops?: RestartLoops): StatusLabel {
+  // runs cut short in a row: the last one by the primary's exit says whose loop it is
+  const isUnstable = p.unstableRestarts >= LOOP_UNSTABLE_RESTARTS;
+  const isPrimaryExit = p.lastExitReason === 'primary-exit';
+  const isCrashLoop = (isUnstable && !isPrimaryExit) || (loops?.crash.has(p.id) ?? false);
+  const isPrimaryLoop =
+    !isCrashLoop && ((isUnstable && isPrimaryExit) || (loops?.primary.has(p.id) ?? false));
+  const loop: StatusLabel | null = isCrashLoop
+    ? { word: 'crash loop', tone: 'warn' }
+    : isPrimaryLoop
+      ? { word: 'primary exiting', tone: 'warn' }
+      : null;
   switch (p.status) {
     case 'errored':
       return { word: 'errored', tone: 'bad' };
@@ -48,19 +75,19 @@ export function processLabel(p: ProcessInfo, loops?: Set<number>): StatusLabel {
     case 'scheduled':
       return { word: 'scheduled', tone: 'info' };
     case 'waiting-restart':
-      return { word: isLooping ? 'crash loop' : 'restarting', tone: 'warn' };
+      return loop ?? { word: 'restarting', tone: 'warn' };
     case 'starting':
-      return isLooping ? { word: 'crash loop', tone: 'warn' } : { word: 'starting', tone: 'info' };
+      return loop ?? { word: 'starting', tone: 'info' };
     default:
       if (p.health?.state === 'unhealthy') return { word: 'unhealthy', tone: 'bad' };
-      if (isLooping) return { word: 'crash loop', tone: 'warn' };
+      if (loop) return loop;
       if (p.health?.state === 'degraded') return { word: 'degraded', tone: 'warn' };
       return { word: 'online', tone: 'ok' };
   }
 }
 
 /** The label of an app from its instances: the worst one, or `2/3 online` when they differ. */
-export function appLabel(instances: ProcessInfo[], loops?: Set<number>): StatusLabel {
+export function appLabel(instances: ProcessInfo[], loops?: RestartLoops): StatusLabel {
   const labels = instances.map((p) => processLabel(p, loops));
   let worst = labels[0] ?? { word: 'unknown', tone: 'idle' as Tone };
   for (const label of labels) if (TONE_RANK[label.tone] > TONE_RANK[worst.tone]) worst = label;
@@ -100,4 +127,8 @@ export function groupByApp(processes: Iterable<ProcessInfo>): Map<string, Proces
     else groups.set(p.name, [p]);
   }
   return groups;
+}
+
+function atLeastLoop(counts: Map<number, number>): Set<number> {
+  return new Set([...counts].filter(([, n]) => n >= LOOP_RESTARTS).map(([id]) => id));
 }

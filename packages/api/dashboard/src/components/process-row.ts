@@ -3,7 +3,7 @@ import { html } from 'htm/preact';
 import { runAction } from '../actions.js';
 import { formatBytes, formatDuration, formatPercent } from '../format.js';
 import { navigate, routeHash } from '../router.js';
-import { appLabel, healthLabel, processLabel, type StatusLabel } from '../status.js';
+import { appLabel, healthLabel, processLabel, type RestartLoops, type StatusLabel } from '../status.js';
 import type { ActionOutcome } from '../store.js';
 import { Badge } from './badge.js';
 import { Sparkline, sumSeries } from './sparkline.js';
@@ -18,7 +18,7 @@ export interface AppRowProps {
   outcome: ActionOutcome | undefined;
   canAct: boolean;
   now: number;
-  loops: Set<number>;
+  loops: RestartLoops;
 }
 
 /** One app: its summary row, its instances when expanded, and the outcome of the last action. */

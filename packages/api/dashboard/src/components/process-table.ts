@@ -5,8 +5,8 @@ import { setParams } from '../router.js';
 import { appLabel, groupByApp, summaryBucket } from '../status.js';
 import { useDash } from '../store.js';
 import { AppRows } from './process-row.js';
-import { useCrashLoops } from './use-crash-loops.js';
 import { useNow } from './use-now.js';
+import { useRestartLoops } from './use-restart-loops.js';
 
 type SortKey = 'name' | 'cpu' | 'memory' | 'restarts';
 
@@ -32,7 +32,7 @@ export function ProcessTable({ filter, show, sort }: { filter: string; show: str
   const outcomes = useDash((s) => s.outcomes);
   const scope = useDash((s) => s.scope);
   const now = useNow(1000);
-  const loops = useCrashLoops();
+  const loops = useRestartLoops();
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const frozenOrder = useRef<string[] | null>(null);
   const lastOrder = useRef<string[]>([]);

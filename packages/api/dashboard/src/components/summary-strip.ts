@@ -5,7 +5,7 @@ import { routeHash, setParams } from '../router.js';
 import { appLabel, groupByApp, summaryBucket } from '../status.js';
 import { useDash } from '../store.js';
 import { Badge } from './badge.js';
-import { useCrashLoops } from './use-crash-loops.js';
+import { useRestartLoops } from './use-restart-loops.js';
 
 const BUCKETS = [
   { key: 'online', tone: 'ok', word: 'online' },
@@ -23,7 +23,7 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
   const events = useDash((s) => s.events);
   const alerts = useDash((s) => s.alerts);
   const firing = (alerts ?? []).filter((a) => a.phase === 'firing');
-  const loops = useCrashLoops();
+  const loops = useRestartLoops();
   const counts = { online: 0, degraded: 0, errored: 0, stopped: 0 };
   for (const instances of groupByApp(processes.values()).values())
     counts[summaryBucket(appLabel(instances, loops))]++;

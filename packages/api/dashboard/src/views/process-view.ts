@@ -10,8 +10,8 @@ import { EventList } from '../components/event-list.js';
 import { LogPanel } from '../components/log-panel.js';
 import { LogSummary } from '../components/log-summary.js';
 import { exitText } from '../components/process-row.js';
-import { useCrashLoops } from '../components/use-crash-loops.js';
 import { useNow } from '../components/use-now.js';
+import { useRestartLoops } from '../components/use-restart-loops.js';
 import { formatBytes, formatDuration, formatPercent } from '../format.js';
 import { type Route, routeHash } from '../router.js';
 import { appLabel } from '../status.js';
@@ -32,7 +32,7 @@ export function ProcessView({ route }: { route: Route }) {
       () => {},
     );
   }, [app]);
-  const loops = useCrashLoops();
+  const loops = useRestartLoops();
   const instances = [...processes.values()]
     .filter((p) => p.name === app)
     .sort((a, b) => a.instance - b.instance);
