@@ -14,8 +14,23 @@ export const RUN_SPAN = 'velos.process.run';
 /** Name of the span of one run of a job, from `job.started` to `job.finished`. */
 export const JOB_SPAN = 'velos.job.run';
 
-/** Exit reasons that are not a failure (the run span's status stays unset); `unknown` is not known to be one. */
-const CLEAN_EXIT_REASONS = new Set(['exit', 'user', 'reload', 'cron', 'watch', 'stop', 'unknown']);
+/**
+ * Exit reasons that are not a failure of the run (its span's status stays unset): `unknown` is not known
+ * to be one; `primary-exit` is its cluster primary's failure, not the worker's (the primary's
+ * `process.primary_exited` span carries the error, and the run links to it).
+ */
+const CLEAN_EXIT_REASONS = new Set([
+  'exit',
+  'user',
+  'reload',
+  'cron',
+  'watch',
+  'stop',
+  'unknown',
+  'primary-exit',
+]);
+/** Kinds whose span is an error whatever their severity: a cluster primary's exit is the one failure. */
+const FAILURE_KINDS = new Set(['process.primary_exited']);
 /** Kinds that end an open run when no exit came first (a spawn error, a delete while starting). */
 const RUN_ENDING_KINDS = new Set(['process.errored', 'process.stopped', 'process.deleted']);
 /** Runs remembered for parenting later events (`process.restarting` after an exit), at most. */
@@ -37,6 +52,7 @@ export type ProcessFacts = Pick<ProcessMetrics, 'id' | 'name' | 'instance' | 'na
 
 interface OpenRun {
   span: Span;
+  app: string | undefined;
 }
 
 /**
@@ -53,6 +69,8 @@ export function createLifecycleSpans(
   const lastRuns = new Map<number, SpanContext>();
   const known = new Map<number, ProcessFacts>();
   const restarts = new Map<number, number>();
+  /** The span of each app's last cluster primary exit, for the runs it ended to link to. */
+  const primaryExits = new Map<string, SpanContext>();
 
   const labelsOf = (id: number | undefined, app: string | undefined): Attributes => {
     const p = id === undefined ? undefined : known.get(id);
@@ -81,7 +99,7 @@ export function createLifecycleSpans(
       },
       ROOT_CONTEXT,
     );
-    const run: OpenRun = { span };
+    const run: OpenRun = { span, app };
     runs.set(id, run);
     return run;
   };
@@ -90,12 +108,15 @@ export function createLifecycleSpans(
     if (p?.memoryBytes !== undefined) run.span.setAttribute('velos.process.memory_bytes', p.memoryBytes);
     if (p?.cpuPercent !== undefined) run.span.setAttribute('velos.process.cpu_percent', p.cpuPercent);
     run.span.setAttribute('velos.process.exit.reason', reason);
+    const app = p?.name ?? run.app;
+    const primaryExit = reason === 'primary-exit' && app !== undefined ? primaryExits.get(app) : undefined;
+    if (primaryExit !== undefined) run.span.addLink({ context: primaryExit });
     if (isFailure) run.span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
     run.span.end(atMs);
     runs.delete(id);
     remember(id, run.span);
   };
-  const shortSpan = (event: VelosEvent): void => {
+  const shortSpan = (event: VelosEvent): Span => {
     const parent = event.id === undefined ? undefined : lastRuns.get(event.id);
     const span = tracer.startSpan(
       event.kind,
@@ -106,10 +127,11 @@ export function createLifecycleSpans(
       },
       parent === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, parent),
     );
-    if (event.severity === 'error' || event.severity === 'critical') {
+    if (event.severity === 'error' || event.severity === 'critical' || FAILURE_KINDS.has(event.kind)) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: event.message });
     }
     span.end(event.at);
+    return span;
   };
 
   const handleOne = (event: VelosEvent): void => {
@@ -184,7 +206,10 @@ export function createLifecycleSpans(
       run.span.addEvent(event.kind, eventAttributes(event, {}), event.at);
       return;
     }
-    shortSpan(event);
+    const span = shortSpan(event);
+    if (event.kind === 'process.primary_exited' && event.app !== undefined) {
+      primaryExits.set(event.app, span.spanContext());
+    }
     if (id !== undefined && event.kind === 'process.deleted') {
       lastRuns.delete(id);
       known.delete(id);

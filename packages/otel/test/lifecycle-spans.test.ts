@@ -86,6 +86,54 @@ describe('createLifecycleSpans', () => {
     expect(restarting?.attributes).toMatchObject({ 'velos.event.delay_ms': 100 });
   });
 
+  it('leaves a run ended with its cluster primary unset, the primary’s exit the one error, linked (SUP-5)', async () => {
+    const facts: ProcessFacts[] = [0, 1].map((id) => ({
+      id,
+      name: 'api',
+      instance: id,
+      namespace: 'default',
+      status: 'online',
+      pid: 0,
+    }));
+    const { exporter, spans } = setup(facts);
+    const exit = { code: null, signal: null, reason: 'primary-exit' };
+    await spans.handle([
+      event('process.started', 1000, { reason: 'start' }, 0),
+      event('process.started', 1000, { reason: 'start' }, 1),
+      {
+        ...event(
+          'process.primary_exited',
+          2000,
+          { pid: 9, code: null, signal: 'SIGKILL', workers: 2 },
+          undefined,
+        ),
+        severity: 'warning',
+      },
+      event('process.exited', 2001, exit, 0),
+      event('process.exited', 2001, exit, 1),
+    ]);
+    const finished = exporter.getFinishedSpans();
+    const primary = finished.find((s) => s.name === 'process.primary_exited');
+    expect(primary?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(primary?.attributes).toMatchObject({ 'velos.process.name': 'api', 'velos.event.workers': 2 });
+    const runs = finished.filter((s) => s.name === RUN_SPAN);
+    expect(runs).toHaveLength(2);
+    for (const run of runs) {
+      // not the worker's failure: unset, as a user stop, the reason on the span
+      expect(run.status.code).toBe(SpanStatusCode.UNSET);
+      expect(run.attributes['velos.process.exit.reason']).toBe('primary-exit');
+      expect(run.links.map((l) => l.context.spanId)).toEqual([primary?.spanContext().spanId]);
+    }
+    // a worker crashing on its own is still an error, with no link to the primary
+    await spans.handle([
+      event('process.started', 3000, { reason: 'primary-exit' }, 0),
+      event('process.exited', 3500, { code: 1, signal: null, reason: 'crash' }, 0),
+    ]);
+    const crash = exporter.getFinishedSpans().filter((s) => s.name === RUN_SPAN)[2];
+    expect(crash?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(crash?.links.map((l) => l.context.spanId)).toEqual([runs[0]?.spanContext().spanId]);
+  });
+
   it('ends a run on errored (a spawn error) and keeps an open run unexported on close', async () => {
     const { exporter, spans } = setup();
     await spans.handle([
