@@ -1,4 +1,10 @@
-import type { LogPatternInfo, ProcessInfo, VelosEvent } from '@velos/core';
+import {
+  EXIT_REASONS,
+  isRequestedRestart,
+  type LogPatternInfo,
+  type ProcessInfo,
+  type VelosEvent,
+} from '@velos/core';
 import { classifyLine } from '@velos/log-engine';
 import { describe, expect, it } from 'vitest';
 import { seg } from '../dashboard/src/api.js';
@@ -73,6 +79,20 @@ describe('dashboard status words', () => {
       tone: 'warn',
     });
     expect(processLabel(proc({ status: 'waiting-restart' }))).toEqual({ word: 'restarting', tone: 'warn' });
+  });
+
+  it('sorts every exit reason as core does: asked for, the primary’s, or the process’s own', () => {
+    // the browser bundle cannot import core's isRequestedRestart: its own list must agree with it
+    for (const reason of EXIT_REASONS) {
+      const events = [NOW - 3000, NOW - 2000, NOW - 1000].map((at) => restarting(1, at, reason));
+      const loops = restartLoops(events, NOW);
+      const kind = isRequestedRestart(reason) ? 'asked' : reason === 'primary-exit' ? 'primary' : 'own';
+      expect([reason, loops.crash.size, loops.primary.size]).toEqual([
+        reason,
+        kind === 'own' ? 1 : 0,
+        kind === 'primary' ? 1 : 0,
+      ]);
+    }
   });
 
   it('says primary exiting, not crash loop, for workers whose cluster primary keeps exiting (SUP-5)', () => {
@@ -278,6 +298,12 @@ describe('exitText', () => {
 
   it('calls the end of a re-adopted run an exit of unknown code, not a crash (SUP-13)', () => {
     expect(exitText(proc({ lastExitReason: 'unknown' }))).toBe('exited (code unknown: re-adopted)');
+  });
+
+  it('calls the end of a cluster worker with its primary that, not a crash (SUP-5)', () => {
+    expect(exitText(proc({ lastExitReason: 'primary-exit', execMode: 'cluster' }))).toBe(
+      'ended with its cluster primary',
+    );
   });
 });
 

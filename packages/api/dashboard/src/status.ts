@@ -23,6 +23,7 @@ const LOOP_UNSTABLE_RESTARTS = 2;
  * under `watch`, a `cron_restart` tick. A crash, an exit, the memory limit, inactivity or a failing
  * liveness probe are the process's own doing and count. `primary-exit` (a cluster worker ended by its
  * primary's exit) is neither: the primary failed, not the process; those restarts make a primary loop.
+ * Core's `isRequestedRestart` (not importable in the browser bundle); a test keeps the two in step.
  */
 const ASKED_RESTARTS: ReadonlySet<unknown> = new Set(['user', 'reload', 'watch', 'cron']);
 

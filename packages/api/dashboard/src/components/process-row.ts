@@ -110,9 +110,13 @@ function HealthCell({ label }: { label: StatusLabel }) {
     : html`<${Badge} label=${label} />`;
 }
 
-/** The last exit as words: `crash (exit 1)`, `memory (SIGKILL)`, `exited (code unknown: re-adopted)`. */
+/**
+ * The last exit as words: `crash (exit 1)`, `memory (SIGKILL)`, `exited (code unknown: re-adopted)`,
+ * `ended with its cluster primary` (as `velos describe` says it: the primary's exit, not the worker's).
+ */
 export function exitText(p: ProcessInfo): string {
   if (p.lastExitReason === 'unknown') return 'exited (code unknown: re-adopted)';
+  if (p.lastExitReason === 'primary-exit') return 'ended with its cluster primary';
   const detail = p.signal ? p.signal : p.exitCode !== null ? `exit ${p.exitCode}` : '';
   if (p.lastExitReason === 'exit' && detail) return detail;
   return detail ? `${p.lastExitReason} (${detail})` : String(p.lastExitReason);
