@@ -1,13 +1,14 @@
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, VelosError } from '@velos/core';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { bearerToken, createAuthenticator, isAllowed } from './auth/authenticate.js';
 import { setRequestScope } from './auth/request-scope.js';
 import { sharedReads } from './control/shared-reads.js';
 import { registerDashboard } from './http/dashboard.js';
 import { errorResponse } from './http/error-response.js';
 import { registerMcp } from './http/mcp-route.js';
+import { trackPathMethods } from './http/method-not-allowed.js';
 import { answerClientError, answerExpectations } from './http/protocol-errors.js';
 import { registerOriginGuard } from './http/request-origin.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, registerSecurity } from './http/security.js';
@@ -83,19 +84,13 @@ async function build(
   // concurrent argument-free reads (every client's `list`, the WebSocket polls) share one daemon call
   const control = sharedReads(options.control);
   const authenticate = createAuthenticator(options.auth);
+  // before any route is registered: it records them all
+  const pathMethods = trackPathMethods(app);
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = errorResponse(error);
     if (status === 500) log(`velos api: ${body.error.message}`);
     return reply.code(status).type('application/json').send(body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      error: {
-        code: ErrorCodes.UNKNOWN_COMMAND,
-        message: `no route ${request.method} ${pathOf(request.url)}`,
-      },
-    }),
-  );
   // a POST without arguments may come with `content-type: application/json` and no body at all
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
@@ -117,30 +112,55 @@ async function build(
     corsOrigins: options.corsOrigins ?? [],
     isTls: options.tls !== undefined,
   });
-  if (isAuthDisabled) {
-    app.addHook('onRequest', async (request) => setRequestScope(request, 'admin'));
-  } else {
-    app.addHook('onRequest', async (request, reply) => {
-      const needed = (request.routeOptions.config as { scope?: ApiScope | 'none' }).scope ?? 'none';
-      if (needed === 'none' || request.method === 'OPTIONS') return;
-      const token = bearerToken(request.headers.authorization);
-      const scope = token === null ? null : authenticate(token);
-      if (scope === null) {
-        reply.header('www-authenticate', 'Bearer realm="velos"');
-        throw new VelosError(
-          ErrorCodes.UNAUTHORIZED,
-          'a valid bearer token is required (Authorization: Bearer <token>; tokens are in $VELOS_HOME/api-tokens)',
-        );
-      }
-      if (!isAllowed(scope, needed)) {
-        throw new VelosError(
-          ErrorCodes.FORBIDDEN,
-          `${request.method} ${pathOf(request.url)} needs an admin token; this one is read-only`,
-        );
-      }
-      setRequestScope(request, scope);
-    });
-  }
+  /** Throws 401 or 403 unless the request's token has scope `needed`; records the token's scope. */
+  const authorize = (request: FastifyRequest, reply: FastifyReply, needed: ApiScope | 'none'): void => {
+    if (isAuthDisabled) {
+      setRequestScope(request, 'admin');
+      return;
+    }
+    if (needed === 'none') return;
+    const token = bearerToken(request.headers.authorization);
+    const scope = token === null ? null : authenticate(token);
+    if (scope === null) {
+      reply.header('www-authenticate', 'Bearer realm="velos"');
+      throw new VelosError(
+        ErrorCodes.UNAUTHORIZED,
+        'a valid bearer token is required (Authorization: Bearer <token>; tokens are in $VELOS_HOME/api-tokens)',
+      );
+    }
+    if (!isAllowed(scope, needed)) {
+      throw new VelosError(
+        ErrorCodes.FORBIDDEN,
+        `${request.method} ${pathOf(request.url)} needs an admin token; this one is read-only`,
+      );
+    }
+    setRequestScope(request, scope);
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    const needed = (request.routeOptions.config as { scope?: ApiScope | 'none' }).scope ?? 'none';
+    // a CORS preflight carries no token
+    authorize(request, reply, request.method === 'OPTIONS' ? 'none' : needed);
+  });
+  // a path that exists asked with another method: 405 with the methods it takes, once the request
+  // could have used one of them (no token, no list: as a route of the path answers 401); else 404
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const methods = pathMethods(path);
+    if (methods === null) {
+      return reply.code(404).send({
+        error: { code: ErrorCodes.UNKNOWN_COMMAND, message: `no route ${request.method} ${pathOf(path)}` },
+      });
+    }
+    authorize(request, reply, methods.scope === 'none' ? 'none' : 'read');
+    const allow = methods.allow.join(', ');
+    const { status, body } = errorResponse(
+      new VelosError(
+        ErrorCodes.METHOD_NOT_ALLOWED,
+        `${request.method} is not allowed on ${pathOf(path)}; it takes ${allow}`,
+      ),
+    );
+    return reply.code(status).header('allow', allow).send(body);
+  });
   let collector: Promise<() => Promise<string>> | undefined;
   const ctx: RouteContext = {
     control,

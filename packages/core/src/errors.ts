@@ -31,6 +31,8 @@ export const ErrorCodes = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** API-3: a valid token whose scope does not allow the request (HTTP 403). */
   FORBIDDEN: 'FORBIDDEN',
+  /** API: a route's path asked with a method none of its routes takes (HTTP 405, `Allow` lists them). */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** API-3: a request body over the server's limit (HTTP 413). */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** API-3: too many requests from one address; retry after the time the answer gives (HTTP 429). */

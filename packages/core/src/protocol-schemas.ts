@@ -6,6 +6,7 @@ import type { AppSpec } from './app-spec.js';
 import { APP_EVENT_NAME, unknownEventKindReason } from './events.js';
 import { isoTime } from './iso-time.js';
 import { PAYLOAD_LIMITS } from './payload-limits.js';
+import { describeSchemaIssue } from './schema-issue.js';
 import { MAX_DURATION_MS } from './units.js';
 
 // zod/mini keeps the daemon small: these schemas are all it loads (~2 MB instead of ~15 MB for zod classic).
@@ -151,12 +152,9 @@ function itemsUntilInvalid<T>(item: z.ZodMiniType<T>, maxItems: number) {
         const result = item.safeParse(items[i]);
         if (!result.success) {
           for (const issue of result.error.issues.slice(0, MAX_ITEM_ISSUES)) {
-            ctx.issues.push({
-              code: 'custom',
-              message: issue.message,
-              input: items[i],
-              path: [i, ...issue.path],
-            });
+            // worded here, while the item is at hand: the custom issue keeps only the message
+            const { path, detail } = describeSchemaIssue([issue], items[i]);
+            ctx.issues.push({ code: 'custom', message: detail, input: items[i], path: [i, ...path] });
           }
           return z.NEVER;
         }

@@ -47,8 +47,12 @@ describe('request schemas', () => {
     expect(bad.success).toBe(false);
     const paths = bad.error!.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['apps.0.cwd', 'apps.0.instances']));
+    // worded as describeSchemaIssue words a field's issue (the REST, MCP and IPC errors quote it)
     expect(bad.error!.issues.find((i) => i.path.join('.') === 'apps.0.cwd')!.message).toBe(
-      'expected an absolute path',
+      'expected an absolute path, got "relative"',
+    );
+    expect(bad.error!.issues.find((i) => i.path.join('.') === 'apps.0.instances')!.message).toBe(
+      'expected a number >= 1, got 0',
     );
   });
 

@@ -1,5 +1,6 @@
 import {
   checkPayloadLimits,
+  describeSchemaIssue,
   ErrorCodes,
   findCommand,
   formatPayloadPath,
@@ -73,10 +74,15 @@ export async function validatePayload(cmd: string, payload: unknown): Promise<un
   const schema = (await schemasModule).requestSchemas[cmd as keyof SchemasModule['requestSchemas']];
   const result = schema.safeParse(payload ?? {});
   if (result.success) return result.data ?? {};
-  const issues = result.error.issues.slice(0, MAX_REPORTED_ISSUES);
-  const path = formatPayloadPath(issues[0]!.path);
-  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${cmd}: ${path || 'payload'}: ${issues[0]!.message}`, {
-    data: { issues: issues.map((i) => ({ path: formatPayloadPath(i.path), message: i.message })) },
+  // worded as the REST, MCP and WebSocket surfaces word theirs (`lines: expected a number <= 1000000,
+  // got 5000000`), with the field and detail a client renames to its own (`--lines`)
+  const issues = result.error.issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => {
+    const { path, detail } = describeSchemaIssue([issue], payload);
+    return { path: formatPayloadPath(path), message: detail };
+  });
+  const { path: field, message: detail } = issues[0]!;
+  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${cmd}: ${field || 'payload'}: ${detail}`, {
+    data: { field: field || 'payload', detail, issues },
   });
 }
 

@@ -99,11 +99,35 @@ describe('the dispatcher derived from the command table', () => {
     const dispatcher = createDispatcher({ control });
     const error = await rejection(dispatcher.request('scale', { name: 'api', instances: 'many' }));
     expect(error.code).toBe(ErrorCodes.INVALID_ARGUMENT);
-    expect(error.message).toBe('scale: instances: expected a whole number N (1 to 1024), +N or -N');
+    expect(error.message).toBe(
+      'scale: instances: expected a whole number N (1 to 1024), +N or -N, got "many"',
+    );
     expect((await rejection(dispatcher.request('stop', { target: 5 }))).message).toMatch(/^stop: target: /);
     expect((await rejection(dispatcher.request('list', { extra: 'x'.repeat(200_000) }))).message).toMatch(
       /^list: extra: a string of 200000 characters/,
     );
+    expect(calls).toEqual([]);
+  });
+
+  it('words a payload that does not fit as the REST, MCP and WebSocket surfaces do, not as zod does', async () => {
+    const { control, calls } = createRecordingControl();
+    const dispatcher = createDispatcher({ control });
+    const lines = await rejection(dispatcher.request('logs', { target: 'api', lines: 5_000_000 }));
+    expect(lines.message).toBe('logs: lines: expected a number <= 1000000, got 5000000');
+    // the field and detail a surface renames to its own (`--lines`, `pattern`)
+    expect(lines.data).toMatchObject({ field: 'lines', detail: 'expected a number <= 1000000, got 5000000' });
+    expect((await rejection(dispatcher.request('stop', {}))).message).toBe(
+      'stop: target: required, expected a string',
+    );
+    expect((await rejection(dispatcher.request('logs', { stream: 'both' }))).message).toBe(
+      'logs: stream: expected one of "out", "err", "all", got "both"',
+    );
+    const env = await rejection(dispatcher.request('restart', { target: 'api', env: { A: 1, B: 2 } }));
+    expect(env.message).toBe('restart: env.A: expected a string, got 1');
+    expect((env.data as { issues: unknown[] }).issues).toEqual([
+      { path: 'env.A', message: 'expected a string, got 1' },
+      { path: 'env.B', message: 'expected a string, got 2' },
+    ]);
     expect(calls).toEqual([]);
   });
 

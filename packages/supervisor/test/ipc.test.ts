@@ -91,12 +91,12 @@ describe('IPC server (real daemon)', () => {
     const invalid = await client.request('stop', { target: 5 });
     expect(invalid.status).toBe('error');
     expect(invalid.payload).toMatchObject({ code: ErrorCodes.INVALID_ARGUMENT });
-    expect((invalid.payload as { message: string }).message).toMatch(/^stop: target: .*expected string/);
+    expect((invalid.payload as { message: string }).message).toBe('stop: target: expected a string, got 5');
     const badSpec = await client.request('start', {
       apps: [{ ...appSpec(home, { name: 'x' }), cwd: 'relative' }],
     });
     expect((badSpec.payload as { message: string }).message).toBe(
-      'start: apps[0].cwd: expected an absolute path',
+      'start: apps[0].cwd: expected an absolute path, got "relative"',
     );
     const missing = await client.request('describe', { target: 'ghost' });
     expect(missing.payload).toMatchObject({

@@ -67,7 +67,7 @@ describe('validatedControl', () => {
     const error = await rejection(control.start([appSpec(home, { name: 'all' })]));
     expect(error.message).toBe('start: apps[0].name: must not be "all" or a number (they are targets)');
     expect((await rejection(control.start([appSpec(home, { name: 'web', cwd: 'relative' })]))).message).toBe(
-      'start: apps[0].cwd: expected an absolute path',
+      'start: apps[0].cwd: expected an absolute path, got "relative"',
     );
     expect(await control.list()).toEqual([]);
     const [info] = await control.start([appSpec(home, { name: 'web' })]);

@@ -14,6 +14,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   TARGET_NOT_FOUND: 404,
   CONFIG_NOT_FOUND: 404,
   UNKNOWN_COMMAND: 404,
+  METHOD_NOT_ALLOWED: 405,
   NAME_IN_USE: 409,
   CONFIG_ROLLED_BACK: 409,
   PAYLOAD_TOO_LARGE: 413,
@@ -65,6 +66,7 @@ function codeOfStatus(status: number): ErrorCode {
   if (status === 401) return ErrorCodes.UNAUTHORIZED;
   if (status === 403) return ErrorCodes.FORBIDDEN;
   if (status === 404) return ErrorCodes.UNKNOWN_COMMAND;
+  if (status === 405) return ErrorCodes.METHOD_NOT_ALLOWED;
   if (status === 413) return ErrorCodes.PAYLOAD_TOO_LARGE;
   if (status === 429) return ErrorCodes.RATE_LIMITED;
   return ErrorCodes.INVALID_ARGUMENT;

@@ -104,7 +104,17 @@ function operation(route: ApiRoute, schemas: Schemas, jsonOf: (schema: unknown) 
       schema: { type: 'string', minLength: 1, maxLength: 200 },
       ...(name === 'target' ? { description: 'A process name, id, namespace or `all`' } : {}),
     })),
-    ...Object.entries(route.query ?? {}).map(([name, type]) => queryParameter(name, type, propertyOf(name))),
+    ...Object.entries(route.query ?? {}).map(([name, type]) => {
+      const property = propertyOf(name);
+      // the spec says only what the schema the route validates with says: a query parameter the
+      // command's schema does not take is a mistake of the routes table, not a type to make up here
+      if (property === undefined) {
+        throw new Error(
+          `${route.method} ${route.path}: query parameter ${name} is not in the command's schema`,
+        );
+      }
+      return queryParameter(name, type, property);
+    }),
   ];
   const op: JsonSchema = {
     operationId: operationId(route),
@@ -131,24 +141,20 @@ function operation(route: ApiRoute, schemas: Schemas, jsonOf: (schema: unknown) 
   return op;
 }
 
-function queryParameter(name: string, type: QueryType, property: JsonSchema | undefined): JsonSchema {
+/** A query parameter: the schema's property, a time also as the texts `readParts` turns into epoch ms. */
+function queryParameter(name: string, type: QueryType, property: JsonSchema): JsonSchema {
   if (type === 'time') {
     return {
       name,
       in: 'query',
       description: 'Epoch ms, an ISO date, or a duration ago such as `15m`',
-      schema: { type: 'string' },
+      schema: { anyOf: [property, { type: 'string', minLength: 1 }] },
     };
   }
   if (type === 'list') {
-    return {
-      name,
-      in: 'query',
-      description: 'Repeat it, or separate values with commas',
-      schema: property ?? { type: 'array', items: { type: 'string' } },
-    };
+    return { name, in: 'query', description: 'Repeat it, or separate values with commas', schema: property };
   }
-  return { name, in: 'query', schema: property ?? { type: type === 'int' ? 'integer' : type } };
+  return { name, in: 'query', schema: property };
 }
 
 function bodySchema(

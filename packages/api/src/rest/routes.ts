@@ -63,7 +63,12 @@ const LOG_QUERY = {
   until: 'time',
   stream: 'string',
 } as const;
-const ANALYZE_QUERY: Record<string, QueryType> = { ...LOG_QUERY, periodMs: 'number', ignoreCase: 'boolean' };
+const ANALYZE_QUERY: Record<string, QueryType> = {
+  ...LOG_QUERY,
+  periodMs: 'number',
+  ignoreCase: 'boolean',
+  limit: 'int',
+};
 
 /** The payload of a log query: its query parameters, `pattern` sent as the protocol's `grep`. */
 function logQuery({ params, query }: RequestParts): Record<string, unknown> {
