@@ -77,6 +77,8 @@ export class ErrorHistory {
       this.headMinute = minute;
       this.firstMinute = minute;
       this.firstTs = ts;
+      // a first line while the app is stopped (drained after its exit): the history starts stopped
+      if (!Number.isNaN(this.pausedAt)) this.pausedAt = Math.max(this.pausedAt, ts);
     } else if (minute > this.headMinute) {
       closed = this.judgeMinute(this.headMinute);
       for (let m = this.headMinute + 1; m <= Math.min(minute, this.headMinute + HISTORY_MINUTES); m += 1) {
@@ -106,10 +108,13 @@ export class ErrorHistory {
     return closed;
   }
 
-  /** The app stopped at `ts` (none of its processes runs): its history stands still until `resume`. */
+  /**
+   * The app stopped at `ts` (none of its processes runs): its history stands still until `resume`.
+   * Before the first line too: lines that come while it is stopped then start a history that stands still.
+   */
   pause(ts: number): void {
-    if (!this.started || !Number.isNaN(this.pausedAt)) return;
-    this.pausedAt = Math.max(ts, this.lastTs);
+    if (!Number.isNaN(this.pausedAt)) return;
+    this.pausedAt = this.started ? Math.max(ts, this.lastTs) : ts;
   }
 
   /**
@@ -118,6 +123,11 @@ export class ErrorHistory {
    */
   resume(ts: number): RateAnomaly | null | undefined {
     if (Number.isNaN(this.pausedAt)) return undefined;
+    if (!this.started) {
+      // stopped before any line: the history starts with the next line, nothing to leave out
+      this.pausedAt = Number.NaN;
+      return undefined;
+    }
     const from = this.pausedAt;
     const to = Math.max(ts, from);
     const closed = this.advance(to);

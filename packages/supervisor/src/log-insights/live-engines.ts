@@ -14,6 +14,12 @@ interface AppState {
   isBroken: boolean;
 }
 
+/** Whether any process of an app runs, and since when (epoch ms; for an app just seen, when it was seen). */
+interface RunState {
+  isRunning: boolean;
+  since: number;
+}
+
 /** How often the engines close their minutes when no line comes (a quiet app after a spike). */
 const TICK_MS = 5000;
 
@@ -24,7 +30,9 @@ const TICK_MS = 5000;
  * sampled classification, the miner on error lines, `log.anomaly`/`log.error_burst` events). All
  * engines share one classification budget (`LiveBudget`), so many chatty apps cost what one costs.
  * With `runs`, an engine hears when its app stops and runs again, and leaves the time between out of
- * its error history.
+ * its error history: the state of each app is followed from its first process's pipeline on (see
+ * `sinkFor`), so an engine created later (on the app's first line, or when the module loads) starts
+ * from it, as if it had heard every status change.
  */
 export function createLiveEngines(options: {
   publish: (event: EventInput) => void;
@@ -33,6 +41,8 @@ export function createLiveEngines(options: {
   runs?: { statusEvents: EventSource<StatusEvent>; isAppRunning: (name: string) => boolean };
 }) {
   const apps = new Map<string, AppState>();
+  /** The apps followed (a pipeline asked for their sink, and they were not forgotten since). */
+  const runStates = new Map<string, RunState>();
   let module: LiveEngineModule | null = null;
   let budget: LiveBudget | null = null;
   let isLoading = false;
@@ -42,7 +52,10 @@ export function createLiveEngines(options: {
   const create = (name: string, lines: number): LiveEngine | null => {
     if (module === null) return null;
     budget ??= new module.LiveBudget();
-    return module.createLiveEngine(name, options.publish, lines, budget);
+    const engine = module.createLiveEngine(name, options.publish, lines, budget);
+    const run = runStates.get(name);
+    if (run !== undefined && !run.isRunning) engine.setRunning(false, run.since);
+    return engine;
   };
 
   const load = (): void => {
@@ -64,15 +77,25 @@ export function createLiveEngines(options: {
   };
 
   const stopFollowingRuns = options.runs?.statusEvents.subscribe(({ name, at }) => {
-    const engine = apps.get(name)?.engine;
-    if (engine) engine.setRunning(options.runs!.isAppRunning(name), at);
+    const run = runStates.get(name);
+    if (run === undefined) return;
+    const isRunning = options.runs!.isAppRunning(name);
+    if (isRunning === run.isRunning) return;
+    run.isRunning = isRunning;
+    run.since = at;
+    apps.get(name)?.engine?.setRunning(isRunning, at);
   });
 
   return {
-    /** The view of one process's captured lines (returning its error lines), or undefined for an app that opted out. */
+    /**
+     * The view of one process's captured lines (returning its error lines), or undefined for an app that
+     * opted out; from the first call for an app on, whether it runs is followed (until `forget`).
+     */
     sinkFor(spec: AppSpec, id: number): ((batch: LineBatch) => number) | undefined {
       if (spec.logEngine === false) return undefined;
       const name = spec.name;
+      if (options.runs && !isClosed && !runStates.has(name))
+        runStates.set(name, { isRunning: options.runs.isAppRunning(name), since: Date.now() });
       return (batch) => {
         let app = apps.get(name);
         if (app === undefined) {
@@ -100,6 +123,7 @@ export function createLiveEngines(options: {
     forget(name: string): void {
       apps.get(name)?.engine?.dispose();
       apps.delete(name);
+      runStates.delete(name);
     },
     /** Stops the timer and drops every engine. */
     close(): void {
@@ -107,6 +131,7 @@ export function createLiveEngines(options: {
       stopFollowingRuns?.();
       if (timer) clearInterval(timer);
       apps.clear();
+      runStates.clear();
     },
   };
 }

@@ -49,4 +49,34 @@ describe('createLiveEngines', () => {
       engines.close();
     }
   });
+
+  it('gives an engine created after its app stopped the state it would have heard: the stop is left out', async () => {
+    const events: EventInput[] = [];
+    const statusEvents = createEmitter<StatusEvent>();
+    let isRunning = false;
+    const engines = createLiveEngines({
+      publish: (event) => events.push(event),
+      log: () => undefined,
+      runs: { statusEvents, isAppRunning: () => isRunning },
+    });
+    const status = (to: ProcessStatus, at: number) => {
+      isRunning = to === 'starting';
+      statusEvents.emit({ kind: 'status', id: 0, name: 'late', from: 'online', to, reason: 'exit', at });
+    };
+    try {
+      const probe = engines.sinkFor(appSpec('/nonexistent', { name: 'probe-late' }), 1)!;
+      await waitFor(() => probe(batchOf(Date.now(), 1, 1)) === 1, { what: 'the live engine module' });
+      // the pipeline opens before the process starts; the app logs nothing before it exits
+      const sink = engines.sinkFor(appSpec('/nonexistent', { name: 'late' }), 0)!;
+      status('starting', T0);
+      status('stopped', T0 + 1000);
+      // its last output drained after the exit: the engine is created now, with the app stopped
+      sink(batchOf(T0 + 1050, 10, 1));
+      status('starting', T0 + 50 * MINUTE);
+      for (let ts = T0 + 50 * MINUTE; ts < T0 + 52 * MINUTE; ts += 100) sink(batchOf(ts, 10, 1));
+      expect(events.filter((event) => event.kind === 'log.error_burst')).toEqual([]);
+    } finally {
+      engines.close();
+    }
+  });
 });
