@@ -14,9 +14,9 @@ interface AppState {
   isBroken: boolean;
 }
 
-/** Whether any process of an app runs, and since when (epoch ms; for an app just seen, when it was seen). */
+/** How many processes of an app run, and since when (epoch ms; for an app just seen, when it was seen). */
 interface RunState {
-  isRunning: boolean;
+  processes: number;
   since: number;
 }
 
@@ -29,16 +29,16 @@ const TICK_MS = 5000;
  * start — a batch only adds to a line counter; then each app gets a `createLiveEngine` (counters,
  * sampled classification, the miner on error lines, `log.anomaly`/`log.error_burst` events). All
  * engines share one classification budget (`LiveBudget`), so many chatty apps cost what one costs.
- * With `runs`, an engine hears when its app stops and runs again, and leaves the time between out of
- * its error history: the state of each app is followed from its first process's pipeline on (see
+ * With `runs`, an engine hears how many processes of its app run: it leaves the time none runs out of
+ * its error history, and expects errors in proportion to the processes running. The state of each app is followed from its first process's pipeline on (see
  * `sinkFor`), so an engine created later (on the app's first line, or when the module loads) starts
  * from it, as if it had heard every status change.
  */
 export function createLiveEngines(options: {
   publish: (event: EventInput) => void;
   log: (line: string) => void;
-  /** The status changes of the processes, and whether any process of an app runs (see `isRunningStatus`). */
-  runs?: { statusEvents: EventSource<StatusEvent>; isAppRunning: (name: string) => boolean };
+  /** The status changes of the processes, and how many processes of an app run (see `isRunningStatus`). */
+  runs?: { statusEvents: EventSource<StatusEvent>; runningProcesses: (name: string) => number };
 }) {
   const apps = new Map<string, AppState>();
   /** The apps followed (a pipeline asked for their sink, and they were not forgotten since). */
@@ -54,7 +54,7 @@ export function createLiveEngines(options: {
     budget ??= new module.LiveBudget();
     const engine = module.createLiveEngine(name, options.publish, lines, budget);
     const run = runStates.get(name);
-    if (run !== undefined && !run.isRunning) engine.setRunning(false, run.since);
+    if (run !== undefined && run.processes !== 1) engine.setRunning(run.processes, run.since);
     return engine;
   };
 
@@ -79,11 +79,11 @@ export function createLiveEngines(options: {
   const stopFollowingRuns = options.runs?.statusEvents.subscribe(({ name, at }) => {
     const run = runStates.get(name);
     if (run === undefined) return;
-    const isRunning = options.runs!.isAppRunning(name);
-    if (isRunning === run.isRunning) return;
-    run.isRunning = isRunning;
+    const processes = options.runs!.runningProcesses(name);
+    if (processes === run.processes) return;
+    run.processes = processes;
     run.since = at;
-    apps.get(name)?.engine?.setRunning(isRunning, at);
+    apps.get(name)?.engine?.setRunning(processes, at);
   });
 
   return {
@@ -95,7 +95,7 @@ export function createLiveEngines(options: {
       if (spec.logEngine === false) return undefined;
       const name = spec.name;
       if (options.runs && !isClosed && !runStates.has(name))
-        runStates.set(name, { isRunning: options.runs.isAppRunning(name), since: Date.now() });
+        runStates.set(name, { processes: options.runs.runningProcesses(name), since: Date.now() });
       return (batch) => {
         let app = apps.get(name);
         if (app === undefined) {
