@@ -30,9 +30,9 @@ const TICK_MS = 5000;
  * sampled classification, the miner on error lines, `log.anomaly`/`log.error_burst` events). All
  * engines share one classification budget (`LiveBudget`), so many chatty apps cost what one costs.
  * With `runs`, an engine hears how many processes of its app run: it leaves the time none runs out of
- * its error history, and expects errors in proportion to the processes running. The state of each app is followed from its first process's pipeline on (see
- * `sinkFor`), so an engine created later (on the app's first line, or when the module loads) starts
- * from it, as if it had heard every status change.
+ * its error history, and expects errors in proportion to the processes running. That count is followed
+ * from the app's first pipeline on (see `sinkFor`), so an engine created later (on the app's first
+ * line, or when the module loads) starts from it, as if it had heard every status change.
  */
 export function createLiveEngines(options: {
   publish: (event: EventInput) => void;
@@ -89,7 +89,7 @@ export function createLiveEngines(options: {
   return {
     /**
      * The view of one process's captured lines (returning its error lines), or undefined for an app that
-     * opted out; from the first call for an app on, whether it runs is followed (until `forget`).
+     * opted out; from the first call for an app on, how many of its processes run is followed (until `forget`).
      */
     sinkFor(spec: AppSpec, id: number): ((batch: LineBatch) => number) | undefined {
       if (spec.logEngine === false) return undefined;
