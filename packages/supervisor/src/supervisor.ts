@@ -122,13 +122,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const eventControl = createEventControl({ home, table, log });
   const { publish } = eventControl.bus;
   // ENG: the live log engine of each app (loaded on an app's first line) and the queries on its files.
-  // an app's stopped time (a stop, a crash, the wait before a restart) is left out of its error history
-  const isAppRunning = (name: string): boolean =>
-    table.apps.get(name)?.ids.some((id) => isRunningStatus(table.records.get(id)?.status)) ?? false;
+  // an app's stopped time (a stop, a crash, the wait before a restart) is left out of its error history,
+  // and its usual error rate is per running process
+  const runningProcesses = (name: string): number =>
+    table.apps.get(name)?.ids.filter((id) => isRunningStatus(table.records.get(id)?.status)).length ?? 0;
   const liveEngines = createLiveEngines({
     publish,
     log,
-    runs: { statusEvents: table.statusEvents, isAppRunning },
+    runs: { statusEvents: table.statusEvents, runningProcesses },
   });
   table.lineSink = liveEngines.sinkFor;
   const logQueries = createLogQueryControl(table);

@@ -32,8 +32,9 @@ export interface Burst {
 
 /**
  * The line and error counts of one app: rings of 60 minutes (lines, errors, classified lines, time
- * stopped) and of 10 seconds the app ran (errors), plus this and the previous second's line counts.
- * The time the app did not run (between `pause` and `resume`) is left out of its error rates. Its
+ * stopped, process time) and of 10 seconds the app ran (errors, process time), plus this and the
+ * previous second's line counts. The time the app did not run (between `pause` and `resume`) is left
+ * out of its error rates, and its usual error count is per running process (see `setProcesses`). Its
  * memory is fixed.
  */
 export class ErrorHistory {
@@ -45,6 +46,12 @@ export class ErrorHistory {
   private readonly minuteStoppedMs = new Float64Array(HISTORY_MINUTES);
   /** Errors of the last seconds of the app's run time (see `runTime`): a stop does not move this ring. */
   private readonly secondErrors = new Float64Array(SECOND_SLOTS);
+  /** Milliseconds its processes ran (summed over them) in each minute, and in each second of `secondErrors`. */
+  private readonly minuteProcessMs = new Float64Array(HISTORY_MINUTES);
+  private readonly secondProcessMs = new Float64Array(SECOND_SLOTS);
+  /** How many of its processes run while it runs, and the time up to which their process time is counted. */
+  private processes = 1;
+  private countedTo = Number.NaN;
   private headMinute = Number.NaN;
   private firstMinute = Number.NaN;
   /** The time of the first line counted: the app's history starts there (its start, or the daemon's). */
@@ -77,6 +84,9 @@ export class ErrorHistory {
       this.headMinute = minute;
       this.firstMinute = minute;
       this.firstTs = ts;
+      this.countedTo = ts;
+      // a first line while the app is stopped (drained after its exit): the history starts stopped
+      if (!Number.isNaN(this.pausedAt)) this.pausedAt = Math.max(this.pausedAt, ts);
     } else if (minute > this.headMinute) {
       closed = this.judgeMinute(this.headMinute);
       for (let m = this.headMinute + 1; m <= Math.min(minute, this.headMinute + HISTORY_MINUTES); m += 1) {
@@ -84,6 +94,7 @@ export class ErrorHistory {
         this.minuteErrors[m % HISTORY_MINUTES] = 0;
         this.minuteClassified[m % HISTORY_MINUTES] = 0;
         this.minuteStoppedMs[m % HISTORY_MINUTES] = 0;
+        this.minuteProcessMs[m % HISTORY_MINUTES] = 0;
       }
       this.headMinute = minute;
     }
@@ -99,17 +110,45 @@ export class ErrorHistory {
     if (Number.isNaN(this.headRunSecond)) this.headRunSecond = runSecond;
     else if (runSecond > this.headRunSecond) {
       const last = Math.min(runSecond, this.headRunSecond + SECOND_SLOTS);
-      for (let s = this.headRunSecond + 1; s <= last; s += 1) this.secondErrors[s % SECOND_SLOTS] = 0;
+      for (let s = this.headRunSecond + 1; s <= last; s += 1) {
+        this.secondErrors[s % SECOND_SLOTS] = 0;
+        this.secondProcessMs[s % SECOND_SLOTS] = 0;
+      }
       this.headRunSecond = runSecond;
     }
     if (!(ts <= this.lastTs)) this.lastTs = ts;
+    this.countProcessTime(ts);
     return closed;
   }
 
-  /** The app stopped at `ts` (none of its processes runs): its history stands still until `resume`. */
-  pause(ts: number): void {
-    if (!this.started || !Number.isNaN(this.pausedAt)) return;
-    this.pausedAt = Math.max(ts, this.lastTs);
+  /**
+   * `count` of the app's processes run from `ts` (0: none, as `pause`; more than 0 after none, as
+   * `resume`): the usual error count of a window is then per process, so a window in which more of them
+   * run expects more errors (instances back after most of them were down, or a scale up, are no burst)
+   * and one in which fewer run expects fewer. Returns what `advance` returns.
+   */
+  setProcesses(count: number, ts: number): RateAnomaly | null | undefined {
+    if (count <= 0) return this.pause(ts);
+    let closed = this.resume(ts);
+    if (closed === undefined && this.started) closed = this.advance(ts);
+    this.processes = count;
+    return closed;
+  }
+
+  /**
+   * The app stopped at `ts` (none of its processes runs): its history stands still until `resume`.
+   * Before the first line too: lines that come while it is stopped then start a history that stands still.
+   */
+  pause(ts: number): RateAnomaly | null | undefined {
+    if (!Number.isNaN(this.pausedAt)) return undefined;
+    if (!this.started) {
+      this.pausedAt = ts;
+      return undefined;
+    }
+    // the processes' time is counted up to the stop
+    const closed = this.advance(ts);
+    this.pausedAt = this.lastTs;
+    return closed;
   }
 
   /**
@@ -118,6 +157,11 @@ export class ErrorHistory {
    */
   resume(ts: number): RateAnomaly | null | undefined {
     if (Number.isNaN(this.pausedAt)) return undefined;
+    if (!this.started) {
+      // stopped before any line: the history starts with the next line, nothing to leave out
+      this.pausedAt = Number.NaN;
+      return undefined;
+    }
     const from = this.pausedAt;
     const to = Math.max(ts, from);
     const closed = this.advance(to);
@@ -140,29 +184,41 @@ export class ErrorHistory {
 
   /**
    * A burst when the window (this second and the 9 before it of the app's run time: a stop in between
-   * does not count) holds 50+ errors and at least 5× the usual count: the errors per window of the run
-   * time before the window, from the first line counted (or the hour's oldest minute) to the window's
-   * start, less the time the app did not run. That history must span at least one window (10 s), so
-   * nothing is a burst in the app's first 19–20 s of running: a steady error rate from the start is then
-   * the usual rate, while a flood later after quieter lines is found at once.
+   * does not count) holds 50+ errors and at least 5× the usual count: the errors per process and
+   * millisecond of the history before the window — from the first line counted (or the hour's oldest
+   * minute) to the window's start, less the time the app did not run — times the processes that ran in
+   * the window (on average) and the window's 10 s. That history must span at least one window (10 s),
+   * so nothing is a burst in the app's first 19–20 s of running: a steady error rate from the start is
+   * then the usual rate, while a flood later after quieter lines is found at once.
    */
   burst(): Burst | undefined {
     let errors = 0;
-    for (const count of this.secondErrors) errors += count;
+    let windowProcessMs = 0;
+    for (let s = 0; s < SECOND_SLOTS; s += 1) {
+      errors += this.secondErrors[s]!;
+      windowProcessMs += this.secondProcessMs[s]!;
+    }
     if (errors < ERROR_BURST_MIN_ERRORS) return undefined;
     const oldest = this.oldestMinute();
-    // the minutes hold every error counted in the hour, the window's among them
+    // the minutes hold every error and process time counted in the hour, the window's among them
     let historyErrors = -errors;
+    let historyProcessMs = -windowProcessMs;
     let ringStoppedMs = 0;
     for (let m = oldest; m <= this.headMinute; m += 1) {
       historyErrors += this.minuteErrors[m % HISTORY_MINUTES]!;
+      historyProcessMs += this.minuteProcessMs[m % HISTORY_MINUTES]!;
       ringStoppedMs += this.minuteStoppedMs[m % HISTORY_MINUTES]!;
     }
     // in run time: the first line (no stop before it) or the oldest minute's start, less the stops before it
     const startMs = Math.max(this.firstTs, oldest * 60_000 - (this.stoppedMs - ringStoppedMs));
-    const historyMs = (this.headRunSecond - SECOND_SLOTS + 1) * 1000 - startMs;
+    const windowStartMs = (this.headRunSecond - SECOND_SLOTS + 1) * 1000;
+    const historyMs = windowStartMs - startMs;
     if (historyMs < ERROR_BURST_MIN_HISTORY_MS) return undefined;
-    const usual = (Math.max(0, historyErrors) / historyMs) * ERROR_BURST_WINDOW_MS;
+    const windowRunMs = this.runTime(this.countedTo) - windowStartMs;
+    // errors per process-ms times the processes that ran in the window on average (one process: per ms)
+    const isPerProcess = historyProcessMs > 0 && windowProcessMs > 0 && windowRunMs > 0;
+    const perMs = Math.max(0, historyErrors) / (isPerProcess ? historyProcessMs : historyMs);
+    const usual = perMs * (isPerProcess ? windowProcessMs / windowRunMs : 1) * ERROR_BURST_WINDOW_MS;
     return errors < ERROR_BURST_FACTOR * usual ? undefined : { errors, usual };
   }
 
@@ -173,6 +229,29 @@ export class ErrorHistory {
     for (let m = this.oldestMinute(); m <= this.headMinute; m += 1)
       out.push(this.minuteErrors[m % HISTORY_MINUTES]!);
     return out;
+  }
+
+  /**
+   * Adds the process time from `countedTo` to `ts` (the rings moved to `ts` already) to the minutes
+   * and run seconds it falls in; none while the app is stopped.
+   */
+  private countProcessTime(ts: number): void {
+    const from = this.countedTo;
+    if (!(ts > from)) return;
+    this.countedTo = ts;
+    if (!Number.isNaN(this.pausedAt)) return;
+    for (let m = Math.max(Math.floor(from / 60_000), this.oldestMinute()); m <= this.headMinute; m += 1) {
+      const overlapMs = Math.min(ts, (m + 1) * 60_000) - Math.max(from, m * 60_000);
+      if (overlapMs > 0) this.minuteProcessMs[m % HISTORY_MINUTES]! += overlapMs * this.processes;
+    }
+    // while it runs, its run time moves with the clock
+    const runFrom = this.runTime(from);
+    const runTo = this.runTime(ts);
+    const oldestSecond = this.headRunSecond - SECOND_SLOTS + 1;
+    for (let s = Math.max(Math.floor(runFrom / 1000), oldestSecond); s <= this.headRunSecond; s += 1) {
+      const overlapMs = Math.min(runTo, (s + 1) * 1000) - Math.max(runFrom, s * 1000);
+      if (overlapMs > 0) this.secondProcessMs[s % SECOND_SLOTS]! += overlapMs * this.processes;
+    }
   }
 
   /** The app's run time at `ts`: `ts` less the time it did not run before (frozen while it is stopped). */

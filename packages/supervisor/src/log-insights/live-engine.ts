@@ -32,7 +32,8 @@ type Kind = 'rate' | 'template' | 'burst';
  * start raises none, a flood later after quieter lines raises one at once. The history lives as long
  * as the engine: it spans the app's restarts, not a daemon restart or the app's deletion; the time the
  * app did not run (told by `setRunning`: stopped, waiting to restart) is left out of the usual rate and
- * of the 10 s window. Its memory is fixed: rings of 60 minutes and 10 seconds, at most 200 templates.
+ * of the 10 s window, and the usual rate is per running process (an app of several instances expects
+ * fewer errors while some are down, more once they are back or it was scaled up). Its memory is fixed: rings of 60 minutes and 10 seconds, at most 200 templates.
  */
 export function createLiveEngine(
   app: string,
@@ -171,10 +172,12 @@ export function createLiveEngine(
     tick(now: number): void {
       if (history.started) advance(now);
     },
-    /** The app stopped (none of its processes runs) or runs again, at `at` (epoch ms); telling what it already is does nothing. */
-    setRunning(isRunning: boolean, at: number): void {
-      if (isRunning) closeMinutes(history.resume(at), at);
-      else history.pause(at);
+    /**
+     * `processes` of the app run from `at` (epoch ms): 0 when it stopped (none runs). Its usual error
+     * count is per running process (1 until told otherwise); telling what it already is does nothing.
+     */
+    setRunning(processes: number, at: number): void {
+      closeMinutes(history.setProcesses(processes, at), at);
     },
     /** Leaves the shared budget (the app was deleted). */
     dispose(): void {

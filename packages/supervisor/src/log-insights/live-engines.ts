@@ -14,6 +14,12 @@ interface AppState {
   isBroken: boolean;
 }
 
+/** How many processes of an app run, and since when (epoch ms; for an app just seen, when it was seen). */
+interface RunState {
+  processes: number;
+  since: number;
+}
+
 /** How often the engines close their minutes when no line comes (a quiet app after a spike). */
 const TICK_MS = 5000;
 
@@ -23,16 +29,20 @@ const TICK_MS = 5000;
  * start — a batch only adds to a line counter; then each app gets a `createLiveEngine` (counters,
  * sampled classification, the miner on error lines, `log.anomaly`/`log.error_burst` events). All
  * engines share one classification budget (`LiveBudget`), so many chatty apps cost what one costs.
- * With `runs`, an engine hears when its app stops and runs again, and leaves the time between out of
- * its error history.
+ * With `runs`, an engine hears how many processes of its app run: it leaves the time none runs out of
+ * its error history, and expects errors in proportion to the processes running. That count is followed
+ * from the app's first pipeline on (see `sinkFor`), so an engine created later (on the app's first
+ * line, or when the module loads) starts from it, as if it had heard every status change.
  */
 export function createLiveEngines(options: {
   publish: (event: EventInput) => void;
   log: (line: string) => void;
-  /** The status changes of the processes, and whether any process of an app runs (see `isRunningStatus`). */
-  runs?: { statusEvents: EventSource<StatusEvent>; isAppRunning: (name: string) => boolean };
+  /** The status changes of the processes, and how many processes of an app run (see `isRunningStatus`). */
+  runs?: { statusEvents: EventSource<StatusEvent>; runningProcesses: (name: string) => number };
 }) {
   const apps = new Map<string, AppState>();
+  /** The apps followed (a pipeline asked for their sink, and they were not forgotten since). */
+  const runStates = new Map<string, RunState>();
   let module: LiveEngineModule | null = null;
   let budget: LiveBudget | null = null;
   let isLoading = false;
@@ -42,7 +52,10 @@ export function createLiveEngines(options: {
   const create = (name: string, lines: number): LiveEngine | null => {
     if (module === null) return null;
     budget ??= new module.LiveBudget();
-    return module.createLiveEngine(name, options.publish, lines, budget);
+    const engine = module.createLiveEngine(name, options.publish, lines, budget);
+    const run = runStates.get(name);
+    if (run !== undefined && run.processes !== 1) engine.setRunning(run.processes, run.since);
+    return engine;
   };
 
   const load = (): void => {
@@ -64,15 +77,25 @@ export function createLiveEngines(options: {
   };
 
   const stopFollowingRuns = options.runs?.statusEvents.subscribe(({ name, at }) => {
-    const engine = apps.get(name)?.engine;
-    if (engine) engine.setRunning(options.runs!.isAppRunning(name), at);
+    const run = runStates.get(name);
+    if (run === undefined) return;
+    const processes = options.runs!.runningProcesses(name);
+    if (processes === run.processes) return;
+    run.processes = processes;
+    run.since = at;
+    apps.get(name)?.engine?.setRunning(processes, at);
   });
 
   return {
-    /** The view of one process's captured lines (returning its error lines), or undefined for an app that opted out. */
+    /**
+     * The view of one process's captured lines (returning its error lines), or undefined for an app that
+     * opted out; from the first call for an app on, how many of its processes run is followed (until `forget`).
+     */
     sinkFor(spec: AppSpec, id: number): ((batch: LineBatch) => number) | undefined {
       if (spec.logEngine === false) return undefined;
       const name = spec.name;
+      if (options.runs && !isClosed && !runStates.has(name))
+        runStates.set(name, { processes: options.runs.runningProcesses(name), since: Date.now() });
       return (batch) => {
         let app = apps.get(name);
         if (app === undefined) {
@@ -100,6 +123,7 @@ export function createLiveEngines(options: {
     forget(name: string): void {
       apps.get(name)?.engine?.dispose();
       apps.delete(name);
+      runStates.delete(name);
     },
     /** Stops the timer and drops every engine. */
     close(): void {
@@ -107,6 +131,7 @@ export function createLiveEngines(options: {
       stopFollowingRuns?.();
       if (timer) clearInterval(timer);
       apps.clear();
+      runStates.clear();
     },
   };
 }

@@ -8,7 +8,8 @@ export const ARRIVAL_KEY_STEP_MS = 1 / 1024;
  * arrived, plus a fraction of a millisecond when the stream switched within the same millisecond, so
  * that the keys of two batches of different streams never tie and follow their arrival. A batch of
  * the same stream in the same millisecond keeps the key before it. The time index records the key
- * of the first batch of each run of one stream (`isSwitch`): a tail merges the files by it.
+ * of the first batch of a run of one stream (`isSwitch`; within the limits of `TimeIndexWriter`): a
+ * tail merges the files by it.
  */
 export class ArrivalOrder {
   #key = Number.NEGATIVE_INFINITY;

@@ -18,8 +18,9 @@
  *   File lines get their time from the date prefix or the JSON record, else the time index, else the
  *   file's mtime, capped by the next newer line; in a merged plain file their stream is unknown, so
  *   they are reported as `out` and only for `stream: 'all'`. Separate out and err files are merged in
- *   arrival order: batches get `ArrivalOrder` keys, the time index records the key where each run of
- *   one stream starts, and a tail orders file lines by it. After a rotation a tail reads the current
+ *   arrival order: batches get `ArrivalOrder` keys, the time index records the key where a run of
+ *   one stream starts (each run up to 100 a second per file, then the first of each 10 ms), and a
+ *   tail orders file lines by it. After a rotation a tail reads the current
  *   file, then the newest rotated one (gzipped ones decompressed as a stream, keeping only the lines asked for).
  * - Rotation (`rotation` option): before a write would take a file past `maxBytes`, and on a `cron`
  *   schedule (an empty file is left alone), the file is renamed to `<stem>.<UTC time>.<ext>`

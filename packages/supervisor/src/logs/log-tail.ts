@@ -86,7 +86,8 @@ interface FileTail {
  * later than the next newer line; in a merged plain file the stream of a line is unknown, so lines
  * beyond the rings are reported as `out` and only for `all`. `all` from two files is merged in
  * arrival order: ring lines by their batch's `ArrivalOrder` key, file lines by the time index entry
- * at or before them (each run of one stream starts with one), lines without either by their time;
+ * at or before them (a run of one stream starts with one, beyond 100 runs a second per file only the
+ * first run of each 10 ms), lines without either by their time;
  * each stream keeps its order, and equal keys put file lines first, then out. No line longer than
  * `maxBytes` is read into memory. `withBytes`: lines of plain files that are not valid UTF-8 carry
  * their bytes (`LogLine.bytes`).

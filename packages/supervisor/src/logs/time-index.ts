@@ -11,6 +11,10 @@ export const TIME_INDEX_MIN_BYTES_PER_SECOND = 4096;
 export const TIME_INDEX_ENTRY_BYTES = 16;
 /** …or when output resumes after a pause this long (its first line must not take the time before the pause). */
 export const TIME_INDEX_PAUSE_MS = 2000;
+/** A run of one stream (separate out and err files) gets an entry of its own up to this many times a second per file… */
+export const TIME_INDEX_RUN_ENTRIES_PER_SECOND = 100;
+/** …beyond, only the first run to start in each step of this many ms (an app switching streams at every line). */
+export const TIME_INDEX_RUN_STEP_MS = 10;
 /** Entries are written to disk at most once a second, or when this many wait. */
 const MAX_PENDING_ENTRIES = 256;
 const MINUTE_MS = 60_000;
@@ -26,7 +30,10 @@ export function timeIndexPath(logPath: string): string {
  * when a batch starts a new minute, comes after a pause of 2 s, after 64 KiB, or after a second with
  * at least 4 KiB written: a line's time is then known within a second for busy files, and for quiet
  * ones within its minute (interpolated by offset between two entries). A batch that starts a run of
- * its stream (separate out and err files) gets one too, with its `ArrivalOrder` key as the time.
+ * its stream (separate out and err files) gets one too, with its `ArrivalOrder` key as the time: the
+ * first 100 runs of a second, then the first run of each 10 ms, so an app switching streams at every
+ * line adds at most 200 entries a second per file (3.2 KB/s) rather than one per line. Beyond the first
+ * 100 runs of a second, a tail merging the two files orders their lines within each 10 ms by stream.
  */
 export class TimeIndexWriter {
   #path: string;
@@ -35,6 +42,10 @@ export class TimeIndexWriter {
   #lastOffset = Number.NEGATIVE_INFINITY;
   #lastTs = Number.NEGATIVE_INFINITY;
   #lastWriteTs = Number.NEGATIVE_INFINITY;
+  /** The second of the latest run entry, how many runs got one in it, and the time of the latest. */
+  #runSecond = Number.NaN;
+  #runEntries = 0;
+  #lastRunTs = Number.NEGATIVE_INFINITY;
   #writtenAt = 0;
   #isBroken = false;
 
@@ -44,11 +55,14 @@ export class TimeIndexWriter {
 
   /**
    * Notes that the bytes written at `offset` of the log file arrived at `ts` (epoch ms, or an order
-   * key of `ArrivalOrder`). `startsRun`: they follow lines written to the app's other file, so they
+   * key of `ArrivalOrder`). `isRunStart`: they follow lines written to the app's other file, so they
    * get an entry of their own (and the run before them one at its end when it outlasted its last
-   * entry): a tail merging the two files orders every line by the entry at or before it.
+   * entry), within the limits the class names: a tail merging the two files orders every line by the
+   * entry at or before it.
    */
-  note(offset: number, ts: number, startsRun = false): void {
+  note(offset: number, ts: number, isRunStart = false): void {
+    const run = isRunStart ? this.#runEntryOf(ts) : 'none';
+    const startsRun = run !== 'none';
     const bytes = offset - this.#lastOffset;
     const isNewMinute = Math.floor(ts / MINUTE_MS) !== Math.floor(this.#lastTs / MINUTE_MS);
     const previousWriteTs = this.#lastWriteTs;
@@ -65,7 +79,9 @@ export class TimeIndexWriter {
     }
     // the lines before a pause end at their own time: interpolated toward the time after it, the
     // last of them would take times inside the pause (a --since there would count them)
-    if (isAfterPause || (startsRun && previousWriteTs > this.#lastTs)) this.#endAt(offset, previousWriteTs);
+    // (beyond the runs of a second that get one, the end of a run is within the 10 ms step: none)
+    const endsRun = run === 'counted' && previousWriteTs > this.#lastTs;
+    if (isAfterPause || endsRun) this.#endAt(offset, previousWriteTs);
     this.#add(offset, ts);
   }
 
@@ -140,6 +156,29 @@ export class TimeIndexWriter {
     if (offset > this.#lastOffset && ts >= this.#lastTs && Number.isFinite(ts)) this.#add(offset, ts);
   }
 
+  /**
+   * Whether a run starting at `ts` gets an entry of its own (see the class): `counted` among the first
+   * runs of its second, `step` as the first run of its 10 ms step beyond them, or `none`.
+   */
+  #runEntryOf(ts: number): 'counted' | 'step' | 'none' {
+    const second = Math.floor(ts / 1000);
+    if (second !== this.#runSecond) {
+      this.#runSecond = second;
+      this.#runEntries = 0;
+    }
+    const step = Math.floor(ts / TIME_INDEX_RUN_STEP_MS);
+    const kind =
+      this.#runEntries < TIME_INDEX_RUN_ENTRIES_PER_SECOND
+        ? 'counted'
+        : step !== Math.floor(this.#lastRunTs / TIME_INDEX_RUN_STEP_MS)
+          ? 'step'
+          : 'none';
+    if (kind === 'none') return kind;
+    this.#runEntries += 1;
+    this.#lastRunTs = ts;
+    return kind;
+  }
+
   #add(offset: number, ts: number): void {
     this.#lastOffset = offset;
     this.#lastTs = ts;
@@ -151,6 +190,9 @@ export class TimeIndexWriter {
     this.#lastOffset = Number.NEGATIVE_INFINITY;
     this.#lastTs = Number.NEGATIVE_INFINITY;
     this.#lastWriteTs = Number.NEGATIVE_INFINITY;
+    this.#runSecond = Number.NaN;
+    this.#runEntries = 0;
+    this.#lastRunTs = Number.NEGATIVE_INFINITY;
     this.#isBroken = false;
   }
 

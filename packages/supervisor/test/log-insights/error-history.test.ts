@@ -88,6 +88,22 @@ describe('ErrorHistory', () => {
     expect(steadyErrors(history, T0 + 58 * MINUTE + 4000, T0 + 60 * MINUTE, 10)).toEqual([]);
   });
 
+  it('hears a stop before its first line: lines drained after it start a history that stands still', () => {
+    const history = new ErrorHistory();
+    history.pause(T0 - 50);
+    // the app's last lines, read after its exit, then 50 minutes stopped, then 10 errors a second
+    history.advance(T0);
+    history.add(10, 10, 1);
+    history.resume(T0 + 50 * MINUTE);
+    expect(steadyErrors(history, T0 + 50 * MINUTE, T0 + 53 * MINUTE, 10)).toEqual([]);
+    // a stop and a start both before any line leave nothing out: the history starts with the line after
+    const fresh = new ErrorHistory();
+    fresh.pause(T0);
+    fresh.resume(T0 + 50 * MINUTE);
+    expect(fresh.started).toBe(false);
+    expect(steadyErrors(fresh, T0 + 50 * MINUTE, T0 + 53 * MINUTE, 10)).toEqual([]);
+  });
+
   it('judges a burst after a restart against the rate while the app ran', () => {
     const history = new ErrorHistory();
     // one error a second for 300 s, 50 minutes stopped, 3 s of the same, then 300 errors at once

@@ -53,9 +53,9 @@ describe('createLiveEngine: log.error_burst', () => {
     for (const waitMs of [43_000, 5 * MINUTE]) {
       const loop = engineOf();
       for (let start = T0; start < T0 + 90 * MINUTE; start += 2000 + waitMs) {
-        loop.engine.setRunning(true, start);
+        loop.engine.setRunning(1, start);
         loop.feed(start, start + 2000, 2000, 60, 60);
-        loop.engine.setRunning(false, start + 2000);
+        loop.engine.setRunning(0, start + 2000);
       }
       expect(loop.bursts()).toEqual([]);
     }
@@ -91,19 +91,51 @@ describe('createLiveEngine: log.error_burst', () => {
     // 10 errors a second for 5 minutes, stopped for 50, then the same rate: no burst
     const steady = engineOf();
     steady.feed(T0, T0 + 5 * MINUTE, 100, 10, 1);
-    steady.engine.setRunning(false, T0 + 5 * MINUTE);
-    steady.engine.setRunning(true, T0 + 55 * MINUTE);
+    steady.engine.setRunning(0, T0 + 5 * MINUTE);
+    steady.engine.setRunning(1, T0 + 55 * MINUTE);
     steady.feed(T0 + 55 * MINUTE, T0 + 57 * MINUTE, 100, 10, 1);
     expect(steady.bursts()).toEqual([]);
     // one error a second, stopped for 50 minutes, then a flood 3 s after the restart: one burst, usually 1/s
     const flood = engineOf();
     flood.feed(T0, T0 + 5 * MINUTE, 1000, 10, 1);
-    flood.engine.setRunning(false, T0 + 5 * MINUTE);
-    flood.engine.setRunning(true, T0 + 55 * MINUTE);
+    flood.engine.setRunning(0, T0 + 5 * MINUTE);
+    flood.engine.setRunning(1, T0 + 55 * MINUTE);
     flood.feed(T0 + 55 * MINUTE, T0 + 55 * MINUTE + 3000, 1000, 10, 1);
     flood.engine.push(batchOf(T0 + 55 * MINUTE + 3000, 300, 300), 0);
     expect(flood.bursts()).toHaveLength(1);
     expect(flood.bursts()[0]!.fields).toMatchObject({ errors: 309, baseline: 1 });
+  });
+
+  it('expects errors per running process: instances back after most were down, or a scale up, are no burst', () => {
+    // 10 instances with one error a second each, 9 of them down for 50 minutes, then back
+    const back = engineOf();
+    back.engine.setRunning(10, T0);
+    back.feed(T0, T0 + 5 * MINUTE, 100, 10, 1);
+    back.engine.setRunning(1, T0 + 5 * MINUTE);
+    back.feed(T0 + 5 * MINUTE, T0 + 55 * MINUTE, 1000, 10, 1);
+    back.engine.setRunning(10, T0 + 55 * MINUTE);
+    back.feed(T0 + 55 * MINUTE, T0 + 57 * MINUTE, 100, 10, 1);
+    expect(back.bursts()).toEqual([]);
+    // one instance for 5 minutes, then scaled to 6
+    const scaled = engineOf();
+    scaled.feed(T0, T0 + 5 * MINUTE, 1000, 10, 1);
+    scaled.engine.setRunning(6, T0 + 5 * MINUTE);
+    scaled.feed(T0 + 5 * MINUTE, T0 + 7 * MINUTE, 1000, 60, 6);
+    expect(scaled.bursts()).toEqual([]);
+  });
+
+  it('expects fewer errors while one instance of two is down: a flood of the other is a burst', () => {
+    const { engine, bursts, feed } = engineOf();
+    // two instances with one error a second each; one stops, the other goes on, then logs 60 errors at once
+    engine.setRunning(2, T0);
+    feed(T0, T0 + 5 * MINUTE, 1000, 20, 2);
+    engine.setRunning(1, T0 + 5 * MINUTE);
+    feed(T0 + 5 * MINUTE, T0 + 5 * MINUTE + 30_000, 1000, 10, 1);
+    expect(bursts()).toEqual([]);
+    engine.push(batchOf(T0 + 5 * MINUTE + 30_000, 60, 60), 0);
+    expect(bursts()).toHaveLength(1);
+    // usually 10 errors in 10 s from the one instance running, not the ~19 of the two before
+    expect(bursts()[0]!.fields).toMatchObject({ errors: 69, baseline: 1 });
   });
 
   it('needs one window of history before the window: a flood in the first 19 s is no burst', () => {

@@ -25,7 +25,7 @@ describe('createLiveEngines', () => {
     const engines = createLiveEngines({
       publish: (event) => events.push(event),
       log: () => undefined,
-      runs: { statusEvents, isAppRunning: () => isRunning },
+      runs: { statusEvents, runningProcesses: () => (isRunning ? 1 : 0) },
     });
     const status = (to: ProcessStatus, at: number) => {
       isRunning = to === 'starting';
@@ -45,6 +45,68 @@ describe('createLiveEngines', () => {
       status('starting', T0 + 55 * MINUTE);
       feed(T0 + 55 * MINUTE, T0 + 57 * MINUTE);
       expect(events.filter((event) => event.kind === 'log.error_burst')).toEqual([]);
+    } finally {
+      engines.close();
+    }
+  });
+
+  it('gives an engine created after its app stopped the state it would have heard: the stop is left out', async () => {
+    const events: EventInput[] = [];
+    const statusEvents = createEmitter<StatusEvent>();
+    let isRunning = false;
+    const engines = createLiveEngines({
+      publish: (event) => events.push(event),
+      log: () => undefined,
+      runs: { statusEvents, runningProcesses: () => (isRunning ? 1 : 0) },
+    });
+    const status = (to: ProcessStatus, at: number) => {
+      isRunning = to === 'starting';
+      statusEvents.emit({ kind: 'status', id: 0, name: 'late', from: 'online', to, reason: 'exit', at });
+    };
+    try {
+      const probe = engines.sinkFor(appSpec('/nonexistent', { name: 'probe-late' }), 1)!;
+      await waitFor(() => probe(batchOf(Date.now(), 1, 1)) === 1, { what: 'the live engine module' });
+      // the pipeline opens before the process starts; the app logs nothing before it exits
+      const sink = engines.sinkFor(appSpec('/nonexistent', { name: 'late' }), 0)!;
+      status('starting', T0);
+      status('stopped', T0 + 1000);
+      // its last output drained after the exit: the engine is created now, with the app stopped
+      sink(batchOf(T0 + 1050, 10, 1));
+      status('starting', T0 + 50 * MINUTE);
+      for (let ts = T0 + 50 * MINUTE; ts < T0 + 52 * MINUTE; ts += 100) sink(batchOf(ts, 10, 1));
+      expect(events.filter((event) => event.kind === 'log.error_burst')).toEqual([]);
+    } finally {
+      engines.close();
+    }
+  });
+
+  it('gives an engine created after its app’s instances started how many run: a flood of the one left is a burst', async () => {
+    const events: EventInput[] = [];
+    const statusEvents = createEmitter<StatusEvent>();
+    const running = new Set<number>();
+    const engines = createLiveEngines({
+      publish: (event) => events.push(event),
+      log: () => undefined,
+      runs: { statusEvents, runningProcesses: () => running.size },
+    });
+    const status = (id: number, to: ProcessStatus, at: number) => {
+      if (to === 'starting') running.add(id);
+      else running.delete(id);
+      statusEvents.emit({ kind: 'status', id, name: 'six', from: 'online', to, reason: 'user', at });
+    };
+    try {
+      const probe = engines.sinkFor(appSpec('/nonexistent', { name: 'probe-six' }), 1)!;
+      await waitFor(() => probe(batchOf(Date.now(), 1, 1)) === 1, { what: 'the live engine module' });
+      const sink = engines.sinkFor(appSpec('/nonexistent', { name: 'six' }), 0)!;
+      // six instances start before the app's first line; one error a second each
+      for (let id = 0; id < 6; id += 1) status(id, 'starting', T0 - 1000);
+      for (let ts = T0; ts < T0 + 2 * MINUTE; ts += 1000) sink(batchOf(ts, 60, 6));
+      // five stop; the one left logs its error a second, then 60 errors at once
+      for (let id = 1; id < 6; id += 1) status(id, 'stopped', T0 + 2 * MINUTE);
+      for (let ts = T0 + 2 * MINUTE; ts < T0 + 2 * MINUTE + 30_000; ts += 1000) sink(batchOf(ts, 10, 1));
+      expect(events.filter((event) => event.kind === 'log.error_burst')).toEqual([]);
+      sink(batchOf(T0 + 2 * MINUTE + 30_000, 60, 60));
+      expect(events.filter((event) => event.kind === 'log.error_burst')).toHaveLength(1);
     } finally {
       engines.close();
     }

@@ -1,7 +1,13 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listRotated } from '../../src/logs/index.js';
+import {
+  TIME_INDEX_ENTRY_BYTES,
+  TIME_INDEX_RUN_ENTRIES_PER_SECOND,
+  TIME_INDEX_RUN_STEP_MS,
+  timeIndexPath,
+} from '../../src/logs/time-index.js';
 import { Harness, waitFor } from './helpers.js';
 
 const harness = new Harness();
@@ -76,6 +82,42 @@ describe('tails of separate out and err files', () => {
       const all = await logs.tail({ lines: 120, stream: 'all' });
       expect(all.map((line) => line.line)).toEqual(lines);
     }
+  });
+
+  it('of an app switching streams at every line keep each stream’s order, the rest within 10 ms, with a bounded index', async () => {
+    const dir = await harness.dir();
+    const outPath = join(dir, 'out.log');
+    const errPath = join(dir, 'err.log');
+    const logs = harness.pipeline({ id: 4, name: 'flip', outPath, errPath, format: 'plain', ringLines: 100 });
+    const lines = alternating(10_000);
+    // each line arrived (its batch's time) between `arrived` and `noted`
+    const arrived: number[] = [];
+    const noted: number[] = [];
+    for (const line of lines) {
+      arrived.push(Date.now());
+      logs.note(line.startsWith('out') ? 'out' : 'err', line);
+      noted.push(Date.now());
+    }
+    await logs.drained();
+    const all = await logs.tail({ lines: lines.length, stream: 'all' });
+    const numbers = all.map((line) => Number(line.line.split(' ')[1]));
+    expect(numbers.filter((n) => n % 2 === 1)).toEqual(lines.map((_, i) => i + 1).filter((n) => n % 2 === 1));
+    expect(numbers.filter((n) => n % 2 === 0)).toEqual(lines.map((_, i) => i + 1).filter((n) => n % 2 === 0));
+    // the ring's lines are in their exact order; no line comes after one that arrived a step later
+    expect(numbers.slice(-100)).toEqual(lines.slice(-100).map((line) => Number(line.split(' ')[1])));
+    let latest = Number.NEGATIVE_INFINITY;
+    const late = numbers.filter((n) => {
+      const isLate = noted[n - 1]! < latest - TIME_INDEX_RUN_STEP_MS;
+      latest = Math.max(latest, arrived[n - 1]!);
+      return isLate;
+    });
+    expect(late).toEqual([]);
+    // each file: the runs of each second up to the limit, one per 10 ms step beyond, and a few others
+    const seconds = Math.floor(arrived.at(-1)! / 1000) - Math.floor(arrived[0]! / 1000) + 1;
+    const steps = Math.floor((arrived.at(-1)! - arrived[0]!) / TIME_INDEX_RUN_STEP_MS) + 1;
+    const bound = (seconds * TIME_INDEX_RUN_ENTRIES_PER_SECOND + steps + 10) * TIME_INDEX_ENTRY_BYTES;
+    for (const path of [outPath, errPath])
+      expect((await stat(timeIndexPath(path))).size).toBeLessThanOrEqual(bound);
   });
 
   it('keep the order they had before the time index when the files have none', async () => {

@@ -12,7 +12,13 @@ import {
 import { ARRIVAL_KEY_STEP_MS, ArrivalOrder } from '../../src/logs/arrival-order.js';
 import { FileWriter } from '../../src/logs/file-writer.js';
 import { pruneRotated } from '../../src/logs/log-rotation.js';
-import { TIME_INDEX_ENTRY_BYTES, TimeIndexWriter, timeIndexPath } from '../../src/logs/time-index.js';
+import {
+  TIME_INDEX_ENTRY_BYTES,
+  TIME_INDEX_RUN_ENTRIES_PER_SECOND,
+  TIME_INDEX_RUN_STEP_MS,
+  TimeIndexWriter,
+  timeIndexPath,
+} from '../../src/logs/time-index.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -114,6 +120,27 @@ describe('the time index beside a log file', () => {
     expect(cursor.keyAt(150)).toBe(T0);
     expect(cursor.at(300)).toBe(T0 + 3);
     expect(cursor.keyAt(350)).toBe(T0 + 3 + 1 / 1024);
+  });
+
+  it('gives runs entries of their own up to 100 a second, then one per 10 ms: a file switched at every line stays small', async () => {
+    expect(TIME_INDEX_RUN_ENTRIES_PER_SECOND).toBe(100);
+    expect(TIME_INDEX_RUN_STEP_MS).toBe(10);
+    const log = tempLog();
+    const index = new TimeIndexWriter(log);
+    // one 50-byte line of this file every 0.5 ms, each after a line of the other file: 2,000 runs a second
+    for (let i = 0; i < 4000; i += 1) index.note(i * 50, T0 + i * 0.5, true);
+    index.close();
+    const read = await readTimeIndex(log);
+    // each second: its first 100 runs (50 ms), then the first run of each of its 95 other 10 ms steps;
+    // and where the second second's runs start, the end of the lines before (they arrived by T0 + 999.5)
+    expect(read.offsets.length).toBe(2 * (100 + 95) + 1);
+    expect(read.times[195]).toBe(T0 + 999.5);
+    expect([...read.times.slice(98, 103)]).toEqual([T0 + 49, T0 + 49.5, T0 + 50, T0 + 60, T0 + 70]);
+    // a line of a run without an entry is ordered by the run of its 10 ms step that has one
+    const cursor = new TimeCursor(read, T0 + 2000, 4000 * 50);
+    expect(cursor.keyAt(105 * 50)).toBe(T0 + 50);
+    expect(cursor.keyAt(2000 * 50)).toBe(T0 + 1000);
+    expect(cursor.keyAt(2001 * 50)).toBe(T0 + 1000.5);
   });
 
   it('is read from its end down to the entry a tail needs, and not before the offsets went back', async () => {
