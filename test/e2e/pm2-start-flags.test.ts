@@ -133,6 +133,30 @@ describe('PM2 start flags', () => {
     });
   });
 
+  it('refuse a bad cron expression naming the flag as typed, before a daemon starts', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'apps');
+    for (const flag of ['--cron', '--cron-restart']) {
+      const result = await velosIn(dir, home, ['start', 'server.js', flag, 'bad']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        new RegExp(`^velos: ${flag}: expected a cron expression like "0 3 \\* \\* \\*", got "bad" \\(`),
+      );
+    }
+    expect(existsSync(join(home, 'velos.sock'))).toBe(false);
+  });
+
+  it('keep --interpreter-args over --node-args when both are given, as PM2 does', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'apps');
+    for (const flags of [
+      ['--node-args=--max-old-space-size=100', '--interpreter-args=--trace-warnings'],
+      ['--interpreter-args=--trace-warnings', '--node-args=--max-old-space-size=100'],
+    ]) {
+      expect((await dryRun(dir, home, flags)).interpreterArgs).toEqual(['--trace-warnings']);
+    }
+  });
+
   it('write -o, -e, -l and --pid files with --time stamps, and pass -- args', async () => {
     const home = createHome();
     const dir = join(copyCorpus(home), 'apps');

@@ -26,7 +26,7 @@ async function dispatch(fullArgv: string[]): Promise<number> {
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     const topic = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
     if (first === 'help' && rest[0] && !topic) throw usageError(unknownCommand(rest[0]));
-    process.stdout.write(`${topic ? renderCommandHelp(topic) : renderGlobalHelp(VELOS_VERSION)}\n`);
+    process.stdout.write(`${topic ? renderCommandHelp(topic, rest[0]) : renderGlobalHelp(VELOS_VERSION)}\n`);
     return 0;
   }
   if (first === '-v' || first === '--version' || first === 'version') {
@@ -41,13 +41,13 @@ async function dispatch(fullArgv: string[]): Promise<number> {
     const dashDash = rest.indexOf('--');
     const helpAt = Math.max(rest.indexOf('-h'), rest.indexOf('--help'));
     if (dashDash === -1 || helpAt < dashDash) {
-      process.stdout.write(`${renderCommandHelp(spec)}\n`);
+      process.stdout.write(`${renderCommandHelp(spec, first)}\n`);
       return 0;
     }
   }
-  const input = parseCommandArgs(spec, rest);
+  const input = parseCommandArgs(spec, rest, first);
   if (input.options.json && input.options.ai)
-    throw usageError('--json and --ai cannot be used together', spec.name);
+    throw usageError('--json and --ai cannot be used together', first);
   const mode: OutputMode = input.options.json ? 'json' : input.options.ai ? 'ai' : 'text';
   const ctx = createContext(mode, fileURLToPath(new URL('./daemon.cjs', import.meta.url)), {
     isSilent: isSilenced(spec.name, flags),

@@ -31,11 +31,12 @@ export function renderGlobalHelp(version: string): string {
   ].join('\n');
 }
 
-/** `velos <command> --help`: usage, what it does, and every option with its value. */
-export function renderCommandHelp(spec: CommandSpec): string {
+/** `velos <command> --help`: usage, what it does, and every option with its value; `typed`: the name used. */
+export function renderCommandHelp(spec: CommandSpec, typed = spec.name): string {
+  const others = [spec.name, ...(spec.aliases ?? [])].filter((name) => name !== typed);
   const usage = [
     'velos',
-    spec.name,
+    typed,
     spec.argsUsage,
     Object.keys(spec.options).length > 0 ? '[options]' : undefined,
   ]
@@ -48,12 +49,12 @@ export function renderCommandHelp(spec: CommandSpec): string {
   options.push(['-h, --help', 'print this help']);
   return [
     `Usage: ${usage}${spec.acceptsRest ? ' [-- args...]' : ''}`,
-    ...(spec.aliases ? [`Aliases: ${spec.aliases.join(', ')}`] : []),
+    ...(others.length > 0 ? [`Aliases: ${others.join(', ')}`] : []),
     '',
     `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
     ...(spec.details ? [spec.details] : []),
     ...(spec.maxArgs > 0 && !spec.acceptsRest
-      ? [`Words after -- are arguments, even when they start with "-" (velos ${spec.name} -- -rf).`]
+      ? [`Words after -- are arguments, even when they start with "-" (velos ${typed} -- -rf).`]
       : []),
     '',
     'Options:',

@@ -16,8 +16,9 @@ export function usageError(message: string, command?: string): VelosError {
  * Parses a command's arguments: `--opt value`, `--opt=value`, `-o value`, `-ovalue`, boolean flags
  * anywhere among the positionals, and everything after `--` as `rest` (for a command that takes
  * `-- args…`) or as positionals (any other command: `velos stop -- -rf` targets an app named `-rf`).
+ * Errors name the command as it was typed (`typed`: an alias such as PM2's `sendSignal`).
  */
-export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInput {
+export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec.name): CommandInput {
   const options: CommandInput['options'] = {};
   const args: string[] = [];
   const rest: string[] = [];
@@ -36,11 +37,11 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
       const option = spec.options[name];
       if (!option) {
         const meant = suggestKey(name, Object.keys(spec.options));
-        const hint = meant === null ? dashHint(spec, arg) : `; did you mean --${meant}?`;
-        throw usageError(`unknown option --${name} for velos ${spec.name}${hint}`, spec.name);
+        const hint = meant === null ? dashHint(spec, arg, typed) : `; did you mean --${meant}?`;
+        throw usageError(`unknown option --${name} for velos ${typed}${hint}`, typed);
       }
       if (option.type === 'boolean') {
-        if (eq !== -1) throw usageError(`option --${name} takes no value`, spec.name);
+        if (eq !== -1) throw usageError(`option --${name} takes no value`, typed);
         options[name] = true;
         continue;
       }
@@ -53,7 +54,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
         continue;
       }
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-      options[name] = requireValue(spec, `--${name}`, option, value);
+      options[name] = requireValue(typed, `--${name}`, option, value);
       i = takeMoreValues(option, argv, i, options, name);
       continue;
     }
@@ -64,7 +65,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
         const name = shorts.get(flag);
         const option = name === undefined ? undefined : spec.options[name];
         if (name === undefined || !option)
-          throw usageError(`unknown option -${flag} for velos ${spec.name}${dashHint(spec, arg)}`, spec.name);
+          throw usageError(`unknown option -${flag} for velos ${typed}${dashHint(spec, arg, typed)}`, typed);
         if (option.type === 'boolean') {
           options[name] = true;
           continue;
@@ -78,7 +79,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
           options[name] = true;
           break;
         }
-        options[name] = requireValue(spec, `-${flag}`, option, attached === '' ? argv[++i] : attached);
+        options[name] = requireValue(typed, `-${flag}`, option, attached === '' ? argv[++i] : attached);
         i = takeMoreValues(option, argv, i, options, name);
         break;
       }
@@ -88,11 +89,14 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
   }
 
   if (args.length < spec.minArgs) {
-    throw usageError(`velos ${spec.name} needs ${spec.argsUsage ?? 'an argument'}`, spec.name);
+    throw usageError(
+      `velos ${typed} needs ${spec.argsUsage ?? 'an argument'}${missingArgs(spec, args)}`,
+      typed,
+    );
   }
   if (args.length > spec.maxArgs) {
     const hint = spec.acceptsRest ? '; put arguments for the app after --' : '';
-    throw usageError(`unexpected argument "${args[spec.maxArgs]}" for velos ${spec.name}${hint}`, spec.name);
+    throw usageError(`unexpected argument "${args[spec.maxArgs]}" for velos ${typed}${hint}`, typed);
   }
   return { options, args, rest };
 }
@@ -124,19 +128,22 @@ function takeMoreValues(
 }
 
 /** For a command that takes names: how to name an app whose name looks like an option. */
-function dashHint(spec: CommandSpec, arg: string): string {
+function dashHint(spec: CommandSpec, arg: string, typed: string): string {
   if (spec.maxArgs === 0 || spec.acceptsRest) return '';
-  return `; to name an app called ${JSON.stringify(arg)}, put it after --: velos ${spec.name} -- ${arg}`;
+  return `; to name an app called ${JSON.stringify(arg)}, put it after --: velos ${typed} -- ${arg}`;
 }
 
-function requireValue(
-  spec: CommandSpec,
-  flag: string,
-  option: OptionSpec,
-  value: string | undefined,
-): string {
+/** Which of the required arguments are missing, when some were given (`; <target...> is missing`). */
+function missingArgs(spec: CommandSpec, args: string[]): string {
+  const required = (spec.argsUsage ?? '').split(' ').filter((word) => word.startsWith('<'));
+  const missing = required.slice(args.length);
+  if (args.length === 0 || missing.length === 0) return '';
+  return `; ${missing.join(' ')} ${missing.length === 1 ? 'is' : 'are'} missing`;
+}
+
+function requireValue(typed: string, flag: string, option: OptionSpec, value: string | undefined): string {
   if (value === undefined) {
-    throw usageError(`option ${flag} needs a value${option.value ? ` <${option.value}>` : ''}`, spec.name);
+    throw usageError(`option ${flag} needs a value${option.value ? ` <${option.value}>` : ''}`, typed);
   }
   return value;
 }

@@ -1,6 +1,7 @@
 import { isVelosError } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { findCommand } from '../src/command-table.js';
+import { renderCommandHelp } from '../src/help.js';
 import { parseCommandArgs } from '../src/parse-argv.js';
 
 const start = findCommand('start')!;
@@ -95,6 +96,14 @@ describe('parseCommandArgs', () => {
     expect(usageFailure(() => parseCommandArgs(start, ['a.js', 'b.js'])).message).toBe(
       'unexpected argument "b.js" for velos start; put arguments for the app after -- (see velos start --help)',
     );
+    // PM2's name of a command is the one its errors give, and what is missing of its arguments
+    const signal = findCommand('sendSignal')!;
+    expect(usageFailure(() => parseCommandArgs(signal, [], 'sendSignal')).message).toBe(
+      'velos sendSignal needs <signal> <target...> (see velos sendSignal --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(signal, ['SIGUSR2'], 'sendSignal')).message).toBe(
+      'velos sendSignal needs <signal> <target...>; <target...> is missing (see velos sendSignal --help)',
+    );
     expect(usageFailure(() => parseCommandArgs(logs, ['-x'])).message).toBe(
       'unknown option -x for velos logs; to name an app called "-x", put it after --: velos logs -- -x (see velos logs --help)',
     );
@@ -117,5 +126,15 @@ describe('parseCommandArgs', () => {
     expect(usageFailure(() => parseCommandArgs(findCommand('list')!, ['-z'])).message).toBe(
       'unknown option -z for velos list (see velos list --help)',
     );
+  });
+});
+
+describe('renderCommandHelp', () => {
+  it('names the command as typed: PM2 sendSignal is not called signal in its own help', () => {
+    const lines = renderCommandHelp(findCommand('sendSignal')!, 'sendSignal').split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      'Usage: velos sendSignal <signal> <target...> [options]',
+      'Aliases: signal',
+    ]);
   });
 });

@@ -49,6 +49,17 @@ describe("PM2's jlist shape", () => {
     );
   });
 
+  it('has ignore_watch and log_date_format when the app sets them, as PM2 does', () => {
+    const plain = toPm2Process(processDetail(), facts).pm2_env;
+    expect('ignore_watch' in plain || 'log_date_format' in plain).toBe(false);
+    const set = processDetail();
+    set.spec = { ...set.spec, ignoreWatch: ['node_modules', 'logs'], logDateFormat: 'YYYY-MM-DD HH:mm' };
+    expect(toPm2Process(set, facts).pm2_env).toMatchObject({
+      ignore_watch: ['node_modules', 'logs'],
+      log_date_format: 'YYYY-MM-DD HH:mm',
+    });
+  });
+
   it('gives a program found on PATH (velos start npm -- start) its real path, not one under the cwd', () => {
     const npm = processDetail();
     npm.spec = { ...npm.spec, script: 'npm', args: ['start'] };

@@ -37,7 +37,8 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     cwd,
     env: { ...inheritedEnv(ctx.baseEnv, input.inherit_env !== false), ...(input.env ?? {}) },
     ownEnv: { ...(input.env ?? {}) },
-    interpreterArgs: input.interpreter_args ?? input.node_args ?? [...APP_DEFAULTS.interpreterArgs],
+    // PM2 keeps a file's node_args over its interpreter_args
+    interpreterArgs: input.node_args ?? input.interpreter_args ?? [...APP_DEFAULTS.interpreterArgs],
     instances,
     namespace: input.namespace ?? APP_DEFAULTS.namespace,
     autorestart: input.autorestart ?? APP_DEFAULTS.autorestart,

@@ -107,20 +107,29 @@ export async function checkConfigCrons(specs: AppSpec[], label: string, listKey 
       spec[field] === undefined ? [] : [{ i, key, name: spec.name, expression: spec[field] }],
     ),
   );
-  if (crons.length === 0) return;
-  const { Cron } = await import('croner');
   for (const { i, key, name, expression } of crons) {
-    try {
-      new Cron(expression, { paused: true }).stop();
-    } catch (cause) {
-      // croner's message quotes the whole expression: cut, so that a long one keeps the error one short line
-      const reason = cutReason(cause instanceof Error ? cause.message.split('\n')[0]! : String(cause));
-      throw new VelosError(
-        ErrorCodes.INVALID_CONFIG,
-        `${label}: ${listKey}[${i}] (${name}).${key}: expected a cron expression like "0 3 * * *", got ${quoteValue(expression)} (${reason})`,
-        { cause, data: { keyPath: [listKey, i, key] } },
-      );
-    }
+    const reason = await cronProblem(expression);
+    if (reason === null) continue;
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: ${listKey}[${i}] (${name}).${key}: expected a cron expression like "0 3 * * *", got ${quoteValue(expression)} (${reason})`,
+      { data: { keyPath: [listKey, i, key] } },
+    );
+  }
+}
+
+/**
+ * Why the scheduler's parser (croner, loaded on the first call) refuses a cron expression, in one
+ * short line; null when it reads it.
+ */
+export async function cronProblem(expression: string): Promise<string | null> {
+  const { Cron } = await import('croner');
+  try {
+    new Cron(expression, { paused: true }).stop();
+    return null;
+  } catch (cause) {
+    // croner's message quotes the whole expression: cut, so that a long one keeps the error one short line
+    return cutReason(cause instanceof Error ? cause.message.split('\n')[0]! : String(cause));
   }
 }
 
@@ -304,9 +313,12 @@ function splitProfiles(
       }
       const parsed = envValues.safeParse(value);
       if (!parsed.success) {
+        const name = (app as { name?: unknown }).name;
+        // the app's name as the file writes it (one the name checks refuse is quoted)
+        const who = typeof name !== 'string' ? '' : ` (${isPlainName(name) ? name : quoteValue(name)})`;
         throw new VelosError(
           ErrorCodes.INVALID_CONFIG,
-          `${label}: apps[${i}].${key}: expected a table of environment variables, got ${quoteValue(value)}`,
+          `${label}: apps[${i}]${who}.${key}: expected a table of environment variables, got ${quoteValue(value)}`,
           { data: { keyPath: ['apps', i, key] } },
         );
       }
@@ -459,6 +471,10 @@ export function readConfigText(file: string): string {
 
 /** Characters of a library's reason kept in a config error. */
 const MAX_REASON_CHARS = 160;
+
+function isPlainName(name: string): boolean {
+  return name.length <= 100 && !/[\u0000-\u001f\u007f]/.test(name);
+}
 
 function cutReason(text: string): string {
   return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;

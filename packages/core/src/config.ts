@@ -13,6 +13,7 @@ export { CONFIG_PARSE } from './config-issues.js';
 export {
   CONFIG_EXTENSIONS,
   checkConfigCrons,
+  cronProblem,
   isConfigFile,
   type LoadConfigOptions,
   loadConfigFile,

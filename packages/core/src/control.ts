@@ -23,6 +23,14 @@ export interface EnvOptions {
   ownEnv?: Record<string, string>;
 }
 
+/**
+ * How `start` treats an app of the same name that runs: refused (NAME_IN_USE) unless `replace`, which
+ * stops it and starts it with the new spec, counted as a restart (PM2's `pm2 restart ecosystem.config.js`).
+ */
+export interface StartOptions {
+  replace?: boolean;
+}
+
 /** A live stream of items that the consumer can cancel. */
 export interface Subscription<T> extends AsyncIterable<T> {
   /** Stops the stream; the iterator then ends. */
@@ -35,7 +43,7 @@ export interface Subscription<T> extends AsyncIterable<T> {
  */
 export interface VelosControl {
   ping(): Promise<PingResult>;
-  start(apps: AppSpec[]): Promise<ProcessInfo[]>;
+  start(apps: AppSpec[], options?: StartOptions): Promise<ProcessInfo[]>;
   stop(target: string): Promise<ProcessInfo[]>;
   restart(target: string, options?: EnvOptions): Promise<ProcessInfo[]>;
   /** SUP-6: replaces cluster instances one at a time, each new one ready before the old one stops; fork mode restarts. */

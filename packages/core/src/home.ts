@@ -21,6 +21,8 @@ export const HOME_LAYOUT = {
   daemonLog: 'daemon.log',
   logs: 'logs',
   run: 'run',
+  /** Written by `velos update` before it ends the daemon: `{"pid": <the daemon replaced on purpose>}`. */
+  handover: 'run/handover.json',
 } as const;
 
 /** Flags that append to a file, creating it, and refuse a symbolic link in its place (ELOOP). */

@@ -33,7 +33,7 @@ export type {
   StreamCommand,
 } from './command-definition.js';
 export type { ConfigFileReload, ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
-export type { EnvOptions, Subscription, VelosControl } from './control.js';
+export type { EnvOptions, StartOptions, Subscription, VelosControl } from './control.js';
 export {
   COMPONENT_STATUSES,
   type ComponentHealth,

@@ -8,7 +8,7 @@ import {
   type Value,
 } from './command-definition.js';
 import type { ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
-import type { EnvOptions } from './control.js';
+import type { EnvOptions, StartOptions } from './control.js';
 import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
 import type { LogsAnalyzeRequest, LogsSearchRequest } from './log-analysis.js';
 import type { MetricsHistoryRequest } from './metrics.js';
@@ -16,6 +16,7 @@ import type { ProcessInfo } from './process-info.js';
 import type { LogsRequest, LogsResult, TargetRequest } from './protocol.js';
 
 type EnvRequest = TargetRequest & EnvOptions;
+type StartRequest = { apps: AppSpec[] } & StartOptions;
 
 const READS = { isReadOnly: true, isIdempotent: true, isDestructive: false } as const;
 const noPayload = { hasNoPayload: true, toPayload: (): Record<string, never> => ({}), toArgs: (): [] => [] };
@@ -64,12 +65,15 @@ export const PROTOCOL_COMMANDS = {
   }),
   start: requestCommand({
     method: 'start',
-    description: 'Starts apps from their specs (all or nothing).',
+    description:
+      'Starts apps from their specs (all or nothing); with replace, an app that runs is restarted with its new spec.',
     isReadOnly: false,
     isIdempotent: false,
     isDestructive: false,
-    toPayload: (apps: AppSpec[]) => ({ apps }),
-    toArgs: (payload: { apps: AppSpec[] }): [AppSpec[]] => [payload.apps],
+    toPayload: (apps: AppSpec[], options: StartOptions = {}): StartRequest =>
+      options.replace ? { apps, replace: true } : { apps },
+    toArgs: (payload: StartRequest): [AppSpec[], StartOptions?] =>
+      payload.replace ? [payload.apps, { replace: true }] : [payload.apps],
     ...processesResult,
   }),
   stop: requestCommand({

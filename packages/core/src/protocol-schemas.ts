@@ -276,7 +276,11 @@ const alertName = once(() =>
 /** Request payload schemas of every daemon command, by name. */
 export const requestSchemas = lazyEntries({
   ping: empty,
-  start: () => z.object({ apps: itemsUntilInvalid(appSpecSchema, PAYLOAD_LIMITS.maxAppsPerStart) }),
+  start: () =>
+    z.object({
+      apps: itemsUntilInvalid(appSpecSchema, PAYLOAD_LIMITS.maxAppsPerStart),
+      replace: z.optional(z.boolean()),
+    }),
   stop: () => z.object({ target }),
   restart: () => z.object({ target, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),
   reload: () => z.object({ target, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),

@@ -331,5 +331,18 @@ script = "worker.js"
     expect((await errorOf(() => loadConfigFile(bad, ctx))).message).toBe(
       'badprofile.json: apps[0].env_production: expected a table of environment variables, got "x"',
     );
+    // the app's name, as other errors of an app give it
+    const named = write(
+      'namedprofile.json',
+      JSON.stringify({
+        apps: [
+          { name: 'web', script: 'a.js' },
+          { name: 'api', script: 'a.js', env_production: 5 },
+        ],
+      }),
+    );
+    expect((await errorOf(() => loadConfigFile(named, ctx))).message).toBe(
+      'namedprofile.json: apps[1] (api).env_production: expected a table of environment variables, got 5',
+    );
   });
 });

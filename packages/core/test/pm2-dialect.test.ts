@@ -67,6 +67,31 @@ describe('PM2 dialect (issue #14)', () => {
     );
   });
 
+  it('keeps node_args over interpreter_args when an app has both, in either order, as PM2 does', () => {
+    const specs = pm2({
+      apps: [
+        {
+          name: 'a',
+          script: 'a.js',
+          node_args: '--max-old-space-size=100',
+          interpreter_args: '--trace-warnings',
+        },
+        {
+          name: 'b',
+          script: 'a.js',
+          interpreter_args: ['--trace-warnings'],
+          nodeArgs: ['--max-old-space-size=100'],
+        },
+        { name: 'c', script: 'a.js', interpreter_args: '--trace-warnings' },
+      ],
+    });
+    expect(specs.map((spec) => spec.interpreterArgs)).toEqual([
+      ['--max-old-space-size=100'],
+      ['--max-old-space-size=100'],
+      ['--trace-warnings'],
+    ]);
+  });
+
   it('maps snake_case and camelCase PM2 names, aliases and values onto the spec', () => {
     const [a, b] = pm2({
       apps: [

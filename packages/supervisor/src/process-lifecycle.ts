@@ -67,6 +67,8 @@ export interface ProcessLifecycle {
   stopInWaves(records: ProcessRecord[]): Promise<number>;
   /** Restarts one process; `unstableRestarts` is what its count becomes (0: a clean slate). */
   restartOne(record: ProcessRecord, reason?: RestartReason, unstableRestarts?: number): Promise<void>;
+  /** Counts a restart the user asked for that a stop and a start with a new spec carried out (`start` with `replace`). */
+  countRestart(record: ProcessRecord): void;
   /** Stops a process and removes it from the table. */
   deleteOne(record: ProcessRecord): Promise<ProcessInfo>;
   /** SUP-8 `cron_restart`: restarts the running processes of an app; false once the app is gone. */
@@ -300,17 +302,25 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       if (table.records.get(record.id) !== record) return;
       // a `stop` queued before this cron restart ran first: the user's stop stands
       if (reason === 'cron' && !isDueOnSchedule(record)) return;
+      // PM2 counts a restart of a running process only: one the user stopped (or that errored) starts again
+      const isCounted = isActive(record.status) || (reason !== 'user' && reason !== 'reload');
       // what a run that exited by itself left is stopped first: the new run must not race it (#19.11)
       if (record.run || record.leftovers) await stopRun(record, reason);
       record.restartAt = null;
       record.unstableRestarts = unstableRestarts;
       record.backoffMs = 0;
-      record.restarts += 1;
-      if (isRequestedRestart(reason)) record.requestedRestarts += 1;
+      if (isCounted) record.restarts += 1;
+      if (isCounted && isRequestedRestart(reason)) record.requestedRestarts += 1;
       record.lastExitReason = reason;
       if (!isClosed) startRun(record);
       scheduleRestarts();
     });
+  }
+
+  function countRestart(record: ProcessRecord): void {
+    record.restarts += 1;
+    record.requestedRestarts += 1;
+    record.lastExitReason = 'user';
   }
 
   function restartOnSchedule(name: string): boolean {
@@ -458,6 +468,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     stopOne,
     stopInWaves,
     restartOne,
+    countRestart,
     deleteOne,
     restartOnSchedule,
     enforceMemoryLimits,

@@ -4,7 +4,7 @@ import type { ProcessTable } from './process-table.js';
 import { resolveCommand } from './resolve-command.js';
 
 /** Rejects a start before anything changes: a name twice, bad instances, a running name, an unresolvable command. */
-export function checkStartable(specs: AppSpec[], table: ProcessTable): void {
+export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace = false): void {
   const names = new Set<string>();
   for (const spec of specs) {
     if (names.has(spec.name)) {
@@ -20,7 +20,7 @@ export function checkStartable(specs: AppSpec[], table: ProcessTable): void {
         `${spec.name}: instances: expected a positive integer`,
       );
     }
-    checkNameFree(spec.name, table);
+    if (!isReplace) checkNameFree(spec.name, table);
     resolveCommand(spec);
     const problem = incrementVarProblem(spec);
     if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);

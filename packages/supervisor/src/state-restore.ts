@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { AppSpec, ProcessInfo } from '@velos/core';
 import { orderByDependencies } from './dependencies/dependency-order.js';
 import { LIVE_STATE_FILE, type LiveState, readLiveState } from './live-state.js';
+import { takeHandover } from './orphans/handover.js';
 import type { PrimaryEntry } from './orphans/primary-registry.js';
 import { settleOrphans } from './orphans/settle-orphans.js';
 import { applyHistory } from './process-history.js';
@@ -53,6 +54,8 @@ export interface StateRestore {
 export function createStateRestore(options: StateRestoreOptions): StateRestore {
   const { home, table, log } = options;
   let stateWarnings: string[] = [];
+  /** The daemon `velos update` replaced, when the live table restored is its own. */
+  let replacedPid: number | null = null;
 
   async function load(isStartingAll: boolean, isDaemonStart = false): Promise<ProcessInfo[]> {
     const read = isDaemonStart ? await readStateAtStart() : { ...(await readState(home)), isLive: false };
@@ -151,6 +154,12 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
       return { ...saved, warnings, isLive: false };
     }
     const path = join(home, LIVE_STATE_FILE);
+    replacedPid = takeHandover(home);
+    if (replacedPid !== null) {
+      // `velos update` ended it on purpose: taking its processes over is the plan, nothing to warn of
+      log(`daemon pid ${replacedPid} was replaced by velos update: taking over the processes it ran`);
+      return { state: dead.state, path, warnings: [], isLive: true };
+    }
     const warning = `the previous daemon did not stop cleanly: restoring the processes it ran (${path})`;
     return { state: dead.state, path, warnings: [warning], isLive: true };
   }
@@ -165,6 +174,7 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
       records,
       hooks: options.hooks,
       takeOverCluster: options.takeOverCluster,
+      ...(replacedPid === null ? {} : { replacedPid }),
     });
     for (const record of adopted)
       if (record.app.spec.type === 'job') options.resumeJob(record, starting.has(record));

@@ -6,6 +6,7 @@ import {
   ErrorCodes,
   inheritedEnv,
   inheritedPartOf,
+  isVelosError,
   type PingResult,
   type ProcessInfo,
   VELOS_VERSION,
@@ -342,9 +343,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
   }
 
-  /** Starts apps (their names locked): checked again here, since an earlier start of a name may just have ended. */
-  async function startApps(specs: AppSpec[]): Promise<ProcessInfo[]> {
-    checkStartable(specs, table);
+  /**
+   * Starts apps (their names locked): checked again here, since an earlier start of a name may just have
+   * ended. `isReplace`: an app that runs is stopped first and its start counts as a restart.
+   */
+  async function startApps(specs: AppSpec[], isReplace = false): Promise<ProcessInfo[]> {
+    checkStartable(specs, table, isReplace);
     const ordered = orderByDependencies(specs, (spec) => spec, table.apps);
     await checkJobSpecs(specs);
     await loadClassifierFor(specs);
@@ -353,9 +357,27 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (spec.logRotateCron) await checkCronExpression(spec.logRotateCron);
       if (spec.cronRestart) await checkCronExpression(spec.cronRestart, 'cron_restart');
     }
+    const replaced = isReplace ? await stopReplaced(specs) : [];
     // A restore may have added one of the names during the awaits above: from here on nothing awaits.
     for (const spec of specs) checkNameFree(spec.name, table);
-    const staged = table.stageAll(ordered);
+    let staged: ReturnType<typeof table.stageAll>;
+    try {
+      staged = table.stageAll(ordered);
+    } catch (error) {
+      // the stopped apps run again as they were (their spec is unchanged)
+      await Promise.all(replaced.map((record) => restartOne(record)));
+      if (replaced.length === 0 || !isVelosError(error)) throw error;
+      const names = [...new Set(replaced.map((record) => record.app.spec.name))].join(', ');
+      throw new VelosError(
+        error.code,
+        `${error.message} (${names}: running again with the previous options)`,
+        {
+          cause: error,
+          data: error.data,
+        },
+      );
+    }
+    for (const record of replaced) lifecycle.countRestart(record);
     const started: ProcessRecord[] = [];
     const groups: ProcessRecord[][] = [];
     for (const [i, spec] of ordered.entries()) {
@@ -368,6 +390,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     await launchApps(groups);
     watchMode.sync();
     return started.map((record) => toInfo(record));
+  }
+
+  /** The running processes of the apps of `specs` (their names locked), stopped for a start that replaces them. */
+  async function stopReplaced(specs: AppSpec[]): Promise<ProcessRecord[]> {
+    const records = specs.flatMap((spec) =>
+      (table.apps.get(spec.name)?.ids ?? [])
+        .map((id) => table.records.get(id)!)
+        .filter((record) => isActive(record.status)),
+    );
+    await lifecycle.stopInWaves(records);
+    return records;
   }
 
   /** SUP-5 `scale` of the app called `name` (locked): the app is looked up again, it may be gone. */
@@ -416,11 +449,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       };
     },
 
-    async start(specs) {
-      checkStartable(specs, table);
+    async start(specs, startOptions = {}) {
+      const isReplace = startOptions.replace === true;
+      checkStartable(specs, table, isReplace);
       const started = await appLocks.run(
         specs.map((spec) => spec.name),
-        () => startApps(specs),
+        () => startApps(specs, isReplace),
       );
       config.syncWatches();
       return started;

@@ -1,4 +1,11 @@
-import { type AppSpec, isVelosError, type ProcessInfo, type VelosControl, VelosError } from '@velos/core';
+import {
+  type AppSpec,
+  ErrorCodes,
+  isVelosError,
+  type ProcessInfo,
+  type VelosControl,
+  VelosError,
+} from '@velos/core';
 
 /** What `startOrRestart`/`startOrReload` do with the apps of a file that already run. */
 export type RunningAction = 'restart' | 'reload';
@@ -30,16 +37,27 @@ export async function startOrAct(
   // new apps first: a start the daemon refuses (a missing script…) then leaves every running app alone
   if (idle.length > 0) await client.start(idle);
   for (const spec of live) {
-    await client.stop(spec.name);
     try {
-      await client.start([spec]);
+      // stopped and started with the new spec in the daemon, counted as a restart (as PM2 counts it)
+      await client.start([spec], { replace: true });
     } catch (error) {
-      // refused before the app took the new spec: it runs again as it was
-      await client.restart(spec.name);
-      throw withNote(error, `${spec.name} runs again with its previous options`);
+      if (!isVelosError(error) || error.code !== ErrorCodes.NAME_IN_USE) throw error;
+      await restartByHand(client, spec);
     }
   }
   return { started: names(idle), restarted: names(live), reloaded: [] };
+}
+
+/** What a daemon from before `start`'s `replace` gets: a stop, then a start (not counted as a restart). */
+async function restartByHand(client: Pick<VelosControl, 'start' | 'stop' | 'restart'>, spec: AppSpec) {
+  await client.stop(spec.name);
+  try {
+    await client.start([spec]);
+  } catch (error) {
+    // refused before the app took the new spec: it runs again as it was
+    await client.restart(spec.name);
+    throw withNote(error, `${spec.name} runs again with its previous options`);
+  }
 }
 
 function withNote(error: unknown, note: string): unknown {

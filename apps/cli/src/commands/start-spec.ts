@@ -87,8 +87,10 @@ const APP_FLAGS: Record<string, string> = {
   pid: 'pid_file',
 };
 
-// Flags whose text goes to the schema as is (it parses durations and splits argument strings).
+// Flags whose text goes to the schema as is (it parses durations and splits argument strings); of two
+// flags of one key the later one wins: PM2's --interpreter-args over its --node-args.
 const PASS_THROUGH_FLAGS = [
+  'node-args',
   'name',
   'restart-delay',
   'min-uptime',
@@ -110,7 +112,6 @@ const PASS_THROUGH_FLAGS = [
   'watch-delay',
   'max-memory-restart',
   'cron',
-  'node-args',
   'type',
   'schedule',
   'every',
@@ -299,6 +300,25 @@ export function specsFromFlags(
       cpuCount: where.cpuCount,
     }),
   ];
+}
+
+/** Flags that take a cron expression (PM2's `--cron` and Velos's names). */
+const CRON_FLAGS = ['cron', 'cron-restart', 'log-rotate-cron'] as const;
+
+/**
+ * Checks the cron expressions of `velos start` flags with the scheduler's own parser before anything
+ * starts, so that a bad one is refused naming the flag as typed (`--cron`), not the config key.
+ */
+export async function checkCronFlags(input: CommandInput, config: ConfigModule): Promise<void> {
+  for (const flag of CRON_FLAGS) {
+    const value = input.options[flag];
+    if (typeof value !== 'string') continue;
+    const reason = await config.cronProblem(value);
+    if (reason === null) continue;
+    throw invalid(
+      `--${flag}: expected a cron expression like "0 3 * * *", got ${JSON.stringify(value)} (${reason})`,
+    );
+  }
 }
 
 /** Finds an executable named `word` on `PATH`; null when there is none. */

@@ -19,6 +19,7 @@ import { spawnFailure } from './start-failures.js';
 import { type RunningAction, startOrAct } from './start-or.js';
 import { startOrForce } from './start-or-force.js';
 import {
+  checkCronFlags,
   findOnPath,
   hasAppOptions,
   notFound,
@@ -48,12 +49,14 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     if (config.dialectOf(target.path) === 'pm2') onRunning = 'restart';
   } else if (target.kind === 'script') {
     specs = specsFromFlags(target.script, input, where, config);
+    await checkCronFlags(input, config);
   } else {
     const env = input.options['update-env'] ? definedEnv(where.env) : undefined;
     if (!input.options['dry-run'] && !hasAppOptions(input) && (await startExisting(ctx, target.word, env)))
       return;
     if (findOnPath(target.word, where.env) === null) throw notFound(target.word);
     specs = specsFromFlags(target.word, input, where, config);
+    await checkCronFlags(input, config);
   }
 
   if (input.options['dry-run']) {

@@ -1,8 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { socketPath } from '@velos/client';
-import { ErrorCodes, isVelosError, type PingResult, type ProcessInfo, VelosError } from '@velos/core';
+import {
+  ErrorCodes,
+  HOME_LAYOUT,
+  isVelosError,
+  type PingResult,
+  type ProcessInfo,
+  VelosError,
+} from '@velos/core';
 import { type CommandContext, printWarnings } from '../context.js';
 import { waitForExit } from './kill.js';
 
@@ -34,7 +42,15 @@ export async function runUpdate(ctx: CommandContext): Promise<void> {
   const service = serviceUnitOf(before.ping.pid);
   await old.reloadLogs();
   await old.close();
-  process.kill(before.ping.pid, 'SIGKILL');
+  // the next daemon reads that this one was ended on purpose: its take-over is no unclean stop to warn of
+  const handover = join(ctx.home, HOME_LAYOUT.handover);
+  writeFileSync(handover, JSON.stringify({ pid: before.ping.pid }), { mode: 0o600 });
+  try {
+    process.kill(before.ping.pid, 'SIGKILL');
+  } catch (error) {
+    rmSync(handover, { force: true });
+    throw error;
+  }
   await waitForExit(before.ping.pid);
   await waitSocketClosed(socketPath(ctx.home));
   const after = service

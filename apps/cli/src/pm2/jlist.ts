@@ -1,5 +1,5 @@
 import { basename, join, resolve } from 'node:path';
-import type { ProcessDetail, ProcessStatus } from '@velos/core';
+import { APP_DEFAULTS, type ProcessDetail, type ProcessStatus } from '@velos/core';
 
 /** PM2's statuses, as `pm2 jlist` prints them in `pm2_env.status`. */
 export type Pm2Status = 'online' | 'stopping' | 'stopped' | 'launching' | 'errored' | 'waiting restart';
@@ -37,6 +37,9 @@ export interface Pm2Env {
   merge_logs: boolean;
   autorestart: boolean;
   watch: boolean | string[];
+  /** Set when the app sets it, as in PM2 (Velos's default list is left out). */
+  ignore_watch?: string[];
+  log_date_format?: string;
   max_restarts: number;
   min_uptime: number;
   restart_delay: number;
@@ -127,6 +130,10 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     merge_logs: spec.logPerInstance !== true,
     autorestart: spec.autorestart,
     watch: spec.watch ? [...spec.watch] : false,
+    ...(isDefaultList(spec.ignoreWatch, APP_DEFAULTS.ignoreWatch)
+      ? {}
+      : { ignore_watch: [...spec.ignoreWatch] }),
+    ...(spec.logDateFormat === undefined ? {} : { log_date_format: spec.logDateFormat }),
     max_restarts: spec.maxRestarts,
     min_uptime: spec.minUptimeMs,
     restart_delay: spec.restartDelayMs,
@@ -154,6 +161,10 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     monit: { memory: detail.memory, cpu: detail.cpu },
     pm2_env: pm2Env,
   };
+}
+
+function isDefaultList(list: readonly string[], defaults: readonly string[]): boolean {
+  return list.length === defaults.length && list.every((item, i) => item === defaults[i]);
 }
 
 /**

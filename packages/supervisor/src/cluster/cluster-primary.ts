@@ -21,6 +21,8 @@ export class ClusterPrimary {
   #markGone: () => void = () => undefined;
   /** Why the latest attempt to spawn the primary failed (it arrives with the child's 'error' event). */
   #failure: Promise<string> | null = null;
+  /** Primaries let go that a successor replaced before they exited, with their wait. */
+  readonly #retiring = new Map<PrimaryLink, { gone: Promise<void>; markGone: () => void }>();
 
   constructor(
     private readonly name: string,
@@ -40,9 +42,13 @@ export class ClusterPrimary {
     return this.#failure;
   }
 
-  /** The current primary, spawned first when none runs; null when it cannot be spawned. */
+  /**
+   * The current primary, spawned first when none runs, or when the current one was let go and is still
+   * on its way out (a worker forked through it would end with it); null when it cannot be spawned.
+   */
   ensure(): PrimaryLink | null {
-    if (this.#link) return this.#link;
+    if (this.#link && !this.#link.isLetGo()) return this.#link;
+    if (this.#link) this.#retire(this.#link);
     let link: PrimaryLink | null = null;
     const spawned = PrimaryLink.spawn(
       {
@@ -88,17 +94,26 @@ export class ClusterPrimary {
     this.#link?.send(message);
   }
 
-  /** Lets the current primary go (it stops any worker left) and waits until it is gone. */
+  /** Lets the current primary go (it stops any worker left) and waits until it and any retired one are gone. */
   async close(): Promise<void> {
+    const retiring = [...this.#retiring.values()].map((entry) => entry.gone);
     const link = this.#link;
-    if (!link) return;
-    link.letGo();
-    await this.#gone;
+    if (link) {
+      link.letGo();
+      retiring.push(this.#gone);
+    }
+    await Promise.all(retiring);
   }
 
   /** Adds `VELOS_HOME` (SUP-13: how a later daemon finds what this one left running). */
   withHome(env: Record<string, string>): Record<string, string> {
     return this.home === undefined ? env : { ...env, VELOS_HOME: this.home };
+  }
+
+  /** A let-go primary stops being the current one: it has no worker, its exit only ends its wait. */
+  #retire(link: PrimaryLink): void {
+    this.#retiring.set(link, { gone: this.#gone, markGone: this.#markGone });
+    this.#link = null;
   }
 
   #install(link: PrimaryLink): void {
@@ -116,6 +131,14 @@ export class ClusterPrimary {
       },
       onGone: (code, signal) => {
         const link = current();
+        const retired = link === null ? undefined : this.#retiring.get(link);
+        if (link !== null && retired) {
+          this.#retiring.delete(link);
+          const how = signal ? `signal ${signal}` : `code ${code}`;
+          this.events.log(`cluster primary of ${this.name} (pid ${link.pid}) exited with ${how}`);
+          retired.markGone();
+          return;
+        }
         if (link === null || link !== this.#link) return;
         this.#link = null;
         const gone = this.#markGone;

@@ -34,6 +34,8 @@ export interface SettleOrphansOptions {
    * the records whose worker it took over, or null when it cannot.
    */
   takeOverCluster?(entry: PrimaryEntry, records: ProcessRecord[]): Promise<ProcessRecord[] | null>;
+  /** The daemon `velos update` replaced on purpose: what it left running is re-adopted without a warning. */
+  replacedPid?: number;
 }
 
 /**
@@ -70,11 +72,16 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
     if (record && isAdoptable(record, entry)) {
       adoptRun(record, entry, runDir, hooks);
       adopted.add(record);
-      note(
-        hooks,
-        warnings,
-        `re-adopted ${what}, left running by daemon pid ${entry.spawnedBy} that did not stop cleanly`,
-      );
+      if (entry.spawnedBy === options.replacedPid)
+        hooks.log(
+          `orphans: re-adopted ${what}, left running by daemon pid ${entry.spawnedBy} (velos update)`,
+        );
+      else
+        note(
+          hooks,
+          warnings,
+          `re-adopted ${what}, left running by daemon pid ${entry.spawnedBy} that did not stop cleanly`,
+        );
     } else {
       recordRunEnd(runDir, entry.id);
       const why = record ? 'cannot be re-adopted (its app changed)' : 'is not in the saved state';
@@ -104,11 +111,16 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
     primaries.push(entry.pid);
     for (const record of taken) adopted.add(record);
     const workers = taken.map((record) => `${record.id}: pid ${record.pid}`).join(', ');
-    note(
-      hooks,
-      warnings,
-      `re-adopted ${what}, workers ${workers || 'none'}, left running by daemon pid ${entry.spawnedBy} that did not stop cleanly`,
-    );
+    if (entry.spawnedBy === options.replacedPid)
+      hooks.log(
+        `orphans: re-adopted ${what}, workers ${workers || 'none'}, left running by daemon pid ${entry.spawnedBy} (velos update)`,
+      );
+    else
+      note(
+        hooks,
+        warnings,
+        `re-adopted ${what}, workers ${workers || 'none'}, left running by daemon pid ${entry.spawnedBy} that did not stop cleanly`,
+      );
   }
   sweepPrimarySockets(
     runDir,
