@@ -38,6 +38,8 @@ class McpPeer {
   readonly answers = new Map<unknown, Answer>();
   readonly badLines: string[] = [];
   private buffer = '';
+  /** Waiters of `answer`, woken when an answer arrives. */
+  private readonly arrived = new Set<() => void>();
 
   constructor(readonly child: ChildProcess) {
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -49,6 +51,8 @@ class McpPeer {
         try {
           const answer = JSON.parse(line) as Answer;
           this.answers.set(answer.id, answer);
+          for (const wake of this.arrived) wake();
+          this.arrived.clear();
         } catch {
           this.badLines.push(line);
         }
@@ -66,7 +70,15 @@ class McpPeer {
       if (this.child.exitCode !== null || this.child.signalCode !== null)
         throw new Error(`velos mcp exited (${this.child.exitCode ?? this.child.signalCode})`);
       if (Date.now() > deadline) throw new Error(`no answer to request ${id} within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      // woken by the next answer (or after 50 ms, to look at the exit and the deadline again)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, 50);
+        function wake() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.arrived.add(wake);
+      });
     }
     const answer = this.answers.get(id)!;
     this.answers.delete(id);
@@ -202,42 +214,56 @@ describe('MCP fuzzing: malformed JSON-RPC lines and tool calls with wrong argume
     const counts = new Map<string, number>();
     let nextId = 100;
     let tried = 0;
-    let pending: { id: number; item: string }[] = [];
+    /** Requests written and not yet checked, oldest first; a ping's item is null. */
+    const pending: { id: number; item: string | null }[] = [];
     const internal: string[] = [];
-    const drain = async () => {
-      for (const { id, item } of pending) {
-        let answer: Answer;
-        try {
-          answer = await peer.answer(id);
-        } catch (error) {
-          throw new Error(`${(error as Error).message}; case: ${item}`);
-        }
-        const outcome = answer.error
-          ? `error ${answer.error.code}`
-          : answer.result?.isError
-            ? 'isError'
-            : 'result';
-        counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
-        expect(answer.jsonrpc).toBe('2.0');
-        if (answer.error) expect(typeof answer.error.message).toBe('string');
-        if (answer.error?.code === -32603 && internal.length < 5)
-          internal.push(`${answer.error.message.slice(0, 200)} ← ${item.slice(0, 200)}`);
+    const check = async ({ id, item }: { id: number; item: string | null }) => {
+      if (item === null) {
+        // a ping written after a batch: the server read past the batch and still answers
+        expect((await peer.answer(id)).result).toBeDefined();
+        return;
       }
-      pending = [];
-      // a ping after the batch: the server is still reading and answering
-      const ping = nextId++;
-      peer.write(JSON.stringify({ jsonrpc: '2.0', id: ping, method: 'ping' }));
-      expect((await peer.answer(ping)).result).toBeDefined();
+      let answer: Answer;
+      try {
+        answer = await peer.answer(id);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; case: ${item}`);
+      }
+      const outcome = answer.error
+        ? `error ${answer.error.code}`
+        : answer.result?.isError
+          ? 'isError'
+          : 'result';
+      counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+      expect(answer.jsonrpc).toBe('2.0');
+      if (answer.error) expect(typeof answer.error.message).toBe('string');
+      if (answer.error?.code === -32603 && internal.length < 5)
+        internal.push(`${answer.error.message.slice(0, 200)} ← ${item.slice(0, 200)}`);
     };
+    // Requests are pipelined: at most BATCH of them wait for their answers, and a ping follows every BATCH
+    // requests. (Waiting for a whole batch's answers before writing the next left the server idle.)
+    const BATCH = 20;
+    let sincePing = 0;
     for (const item of cases(casesFor(tools), total, 0x5b)) {
       const id = nextId++;
       peer.write(item.build(id));
       tried += 1;
       counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
-      if (item.request) pending.push({ id, item: show(item.build(id)) });
-      if (pending.length >= 20) await drain();
+      if (!item.request) continue;
+      pending.push({ id, item: show(item.build(id)) });
+      sincePing += 1;
+      if (sincePing === BATCH) {
+        const ping = nextId++;
+        peer.write(JSON.stringify({ jsonrpc: '2.0', id: ping, method: 'ping' }));
+        pending.push({ id: ping, item: null });
+        sincePing = 0;
+      }
+      while (pending.length > BATCH) await check(pending.shift()!);
     }
-    await drain();
+    const ping = nextId++;
+    peer.write(JSON.stringify({ jsonrpc: '2.0', id: ping, method: 'ping' }));
+    pending.push({ id: ping, item: null });
+    while (pending.length > 0) await check(pending.shift()!);
     expect(peer.badLines).toEqual([]);
     expect(isAlive(peer.child.pid!)).toBe(true);
     await expectHealthy(daemon);

@@ -48,18 +48,34 @@ function spec(name: string, script: string, overrides: Partial<AppSpec> = {}): A
   };
 }
 
-async function signedIn(width: number, height: number): Promise<Page> {
+/** A new tab of `width`×`height` whose console errors and page errors are kept in `problems`. */
+async function newTab(width: number, height: number): Promise<Page> {
   const tab = await context.newPage();
   await tab.setViewportSize({ width, height });
   tab.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return tab;
+}
+
+/** Opens the dashboard in `tab` and signs in with the admin token (a new tab asks for it). */
+async function signIn(tab: Page): Promise<Page> {
   await tab.goto(`${api!.url}/#/`);
   await tab.fill('#token', api!.admin);
   await tab.click('button[type=submit]');
   await tab.locator('tr[data-row="web"]').waitFor({ timeout: 20_000 });
   return tab;
+}
+
+async function signedIn(width: number, height: number): Promise<Page> {
+  return signIn(await newTab(width, height));
+}
+
+/** Waits for every promise, then rethrows the first failure (none is left running on an error). */
+async function allSettled(promises: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Goes to `hash` the way a link or Back does: the page stays, only the hash changes. */
@@ -87,24 +103,36 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
   beforeAll(async () => {
     if (!existsSync(DASHBOARD_BUILD))
       throw new Error(`${DASHBOARD_BUILD} is missing: run pnpm run build first`);
-    daemon = await startDaemon();
-    await daemon.client.start([
-      spec('web', 'silent.js', { instances: 3 }),
-      spec('crasher', 'silent.js'),
-      // `ticker <pid> err <n>` on stderr every 250 ms: info to the log engine (no level word in it)
-      spec('ticker', 'ticker.js', { env: { PATH: process.env.PATH ?? '', TICK_MS: '50' } }),
-      spec('payments', 'log-mix.js', {
-        env: { PATH: process.env.PATH ?? '', RATE: '40', STAY: '1', COUNT: '1000000' },
-      }),
-      spec('flood', 'log-mix.js', {
-        env: { PATH: process.env.PATH ?? '', COUNT: String(FLOOD_LINES), STAY: '1' },
-      }),
-      spec(LONG_NAME, 'silent.js'),
-    ]);
-    api = await startServer(daemon.client, { rateLimitPerMinute: 100_000 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    context = await browser.newContext();
-    page = await signedIn(1280, 800);
+    // the browser starts while the daemon, its apps and the API server do: neither needs the other
+    const browserReady = (async () => {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+      context = await browser.newContext();
+      page = await newTab(1280, 800);
+    })();
+    const serverReady = (async () => {
+      daemon = await startDaemon();
+      const client = daemon.client;
+      await allSettled([
+        client.start([
+          spec('web', 'silent.js', { instances: 3 }),
+          spec('crasher', 'silent.js'),
+          // `ticker <pid> err <n>` on stderr every 250 ms: info to the log engine (no level word in it)
+          spec('ticker', 'ticker.js', { env: { PATH: process.env.PATH ?? '', TICK_MS: '50' } }),
+          spec('payments', 'log-mix.js', {
+            env: { PATH: process.env.PATH ?? '', RATE: '40', STAY: '1', COUNT: '1000000' },
+          }),
+          spec('flood', 'log-mix.js', {
+            env: { PATH: process.env.PATH ?? '', COUNT: String(FLOOD_LINES), STAY: '1' },
+          }),
+          spec(LONG_NAME, 'silent.js'),
+        ]),
+        startServer(client, { rateLimitPerMinute: 100_000 }).then((started) => {
+          api = started;
+        }),
+      ]);
+    })();
+    await allSettled([browserReady, serverReady]);
+    await signIn(page);
   }, 120_000);
 
   afterAll(async () => {
@@ -256,6 +284,9 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
   });
 
   it('keeps a 100-character app name within the page at 1280×800 and 390×844', async () => {
+    // the phone's tab opens and signs in while the checks at 1280×800 run
+    const phoneReady = signedIn(390, 844);
+    phoneReady.catch(() => undefined);
     await toHash(page, '#/');
     const row = page.locator(`tr[data-row="${LONG_NAME}"]`);
     await row.waitFor();
@@ -271,7 +302,7 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await page.locator('.chart .u-legend').first().waitFor();
     expect(await overflow(page, 'html')).toBeLessThanOrEqual(0);
 
-    const phone = await signedIn(390, 844);
+    const phone = await phoneReady;
     for (const hash of ['#/', '#/logs', '#/events', `#/app/${LONG_NAME}`]) {
       await toHash(phone, hash);
       await phone.locator('main .panel').first().waitFor();

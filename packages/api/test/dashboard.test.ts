@@ -60,29 +60,46 @@ async function newPage(width: number, height: number, colorScheme: 'light' | 'da
   return page;
 }
 
+/** Waits for every promise, then rethrows the first failure (none is left running on an error). */
+async function allSettled(promises: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(DASHBOARD_BUILD))
       throw new Error(`${DASHBOARD_BUILD} is missing: run pnpm run build first`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    daemon = await startDaemon();
-    await daemon.client.start([
-      spec('web', 'server.js', { env: { PATH: process.env.PATH ?? '', PORT: '0' } }),
-      spec('payments', 'log-mix.js', {
-        env: { PATH: process.env.PATH ?? '', RATE: '20', STAY: '1', COUNT: '1000000' },
-      }),
-      spec('api', 'cluster-server.js', {
-        execMode: 'cluster',
-        instances: 2,
-        env: { PATH: process.env.PATH ?? '', PORT: '0' },
-      }),
-      spec('worker', 'silent.js'),
-      spec('crashy', 'crash-after.js', { args: ['300'], restartDelayMs: 400, maxRestarts: 1000 }),
-    ]);
-    api = await startServer(daemon.client, { rateLimitPerMinute: 100_000 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    context = await browser.newContext();
-    page = await newPage(1280, 800, 'light');
+    // the browser starts while the daemon, its apps and the API server do: neither needs the other
+    const browserReady = (async () => {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+      context = await browser.newContext();
+      page = await newPage(1280, 800, 'light');
+    })();
+    const serverReady = (async () => {
+      daemon = await startDaemon();
+      const client = daemon.client;
+      await allSettled([
+        client.start([
+          spec('web', 'server.js', { env: { PATH: process.env.PATH ?? '', PORT: '0' } }),
+          spec('payments', 'log-mix.js', {
+            env: { PATH: process.env.PATH ?? '', RATE: '20', STAY: '1', COUNT: '1000000' },
+          }),
+          spec('api', 'cluster-server.js', {
+            execMode: 'cluster',
+            instances: 2,
+            env: { PATH: process.env.PATH ?? '', PORT: '0' },
+          }),
+          spec('worker', 'silent.js'),
+          spec('crashy', 'crash-after.js', { args: ['300'], restartDelayMs: 400, maxRestarts: 1000 }),
+        ]),
+        startServer(client, { rateLimitPerMinute: 100_000 }).then((started) => {
+          api = started;
+        }),
+      ]);
+    })();
+    await allSettled([browserReady, serverReady]);
   }, 120_000);
 
   afterAll(async () => {
@@ -273,17 +290,26 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
       'crashy to crash-loop',
       30_000,
     );
-    for (const [width, height] of [
-      [1280, 800],
-      [390, 844],
+    /** Switches `shot` to `scheme` the way the system does, and waits for the page to follow. */
+    const toScheme = async (shot: Page, scheme: 'light' | 'dark') => {
+      await shot.emulateMedia({ colorScheme: scheme });
+      await shot.locator(`html[data-theme="${scheme}"]`).waitFor({ state: 'attached' });
+    };
+    // One tab a size, each view shot in both schemes: the tab opens in one scheme (1280×800 light,
+    // 390×844 dark: either scheme loaded fresh) and follows the system's switch to the other.
+    for (const [width, height, first, second] of [
+      [1280, 800, 'light', 'dark'],
+      [390, 844, 'dark', 'light'],
     ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        const shot = await newPage(width, height, scheme);
-        // a new tab has its own session storage: it asks for the token again
-        await shot.goto(`${api!.url}/#/`);
-        await shot.fill('#token', api!.admin);
-        await shot.click('button[type=submit]');
-        await shot.locator('tr[data-row="crashy"]').waitFor();
+      const shot = await newPage(width, height, first);
+      // a new tab has its own session storage: it asks for the token again
+      await shot.goto(`${api!.url}/#/`);
+      await shot.locator(`html[data-theme="${first}"]`).waitFor({ state: 'attached' });
+      await shot.fill('#token', api!.admin);
+      await shot.click('button[type=submit]');
+      await shot.locator('tr[data-row="crashy"]').waitFor();
+      for (const scheme of [first, second]) {
+        if (scheme !== first) await toScheme(shot, scheme);
         await waitFor(
           async () =>
             (await shot.locator('tr[data-row="crashy"] .c-status').textContent())?.includes('crash loop'),
@@ -291,7 +317,10 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
         );
         await shot.locator('td.c-mem .spark, td.c-mem .spark-empty').first().waitFor({ state: 'attached' });
         await shot.screenshot({ path: `${ARTIFACTS}overview-${width}x${height}-${scheme}.png` });
-        await shot.goto(`${api!.url}/#/app/payments`);
+      }
+      await shot.goto(`${api!.url}/#/app/payments`);
+      for (const scheme of [second, first]) {
+        if (scheme !== second) await toScheme(shot, scheme);
         await shot.locator('.log-summary .score').waitFor();
         await shot.locator('.log-lines .ll').first().waitFor();
         await shot.locator('.chart .uplot, .charts + *, .empty-note').first().waitFor();
@@ -299,8 +328,8 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
           path: `${ARTIFACTS}app-${width}x${height}-${scheme}.png`,
           fullPage: width > 400,
         });
-        await shot.close();
       }
+      await shot.close();
     }
     expect(existsSync(`${ARTIFACTS}overview-390x844-dark.png`)).toBe(true);
   }, 120_000);
