@@ -144,10 +144,17 @@ function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 }
 
+/** The upper-case level words `LABEL` reads (PostgreSQL's `LOG` only before `:  `, see there). */
+const UPPER_NAMES =
+  'FATAL CRITICAL CRIT PANIC EMERG ALERT ERROR ERR SEVERE WARNING WARN INFO NOTICE DEBUG TRACE VERBOSE'.split(
+    ' ',
+  );
 // An explicit level label: an upper-case word (PostgreSQL's `LOG:  ` too), a bracketed word, or a
 // level=/lvl=/severity= field.
-const LABEL =
-  /(?<![\w-])(FATAL|CRITICAL|CRIT|PANIC|EMERG|ALERT|ERROR|ERR|SEVERE|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE|VERBOSE|LOG(?=: {2}))(?![\w-])|\[([A-Za-z]{3,8})\]|\b(?:level|lvl|severity|loglevel)[=:] ?"?([A-Za-z]+)/g;
+const LABEL = new RegExp(
+  String.raw`(?<![\w-])(${UPPER_NAMES.join('|')}|LOG(?=: {2}))(?![\w-])|\[([A-Za-z]{3,8})\]|\b(?:level|lvl|severity|loglevel)[=:] ?"?([A-Za-z]+)`,
+  'g',
+);
 
 /**
  * Builds a classifier: a structured `level` field wins, then an explicit label (`ERROR`, `[warn]`,
@@ -301,36 +308,53 @@ const LOWER_LABELS = new Set([
   'debug',
   'silly',
 ]);
-/** The level of each upper-case word `LABEL` finds, without lower-casing it. */
-const UPPER_LABELS = new Map<string, Level>(
-  'FATAL CRITICAL CRIT PANIC EMERG ALERT ERROR ERR SEVERE WARNING WARN INFO NOTICE DEBUG TRACE VERBOSE LOG'
-    .split(' ')
-    .map((name) => [name, parseLevel(name) as Level]),
-);
+/**
+ * The level of each upper-case word `LABEL` finds, by its first two letters (the words that share them
+ * share a level: CRIT/CRITICAL, ERR/ERROR, WARN/WARNING): read in the line, without cutting the word out.
+ */
+const UPPER_LABELS: readonly (Level | undefined)[] = (() => {
+  const table: (Level | undefined)[] = new Array(26 * 26).fill(undefined);
+  for (const name of [...UPPER_NAMES, 'LOG']) {
+    table[upperKey(name, 0)] = parseLevel(name);
+  }
+  return table;
+})();
+
 const TIMED_LABEL =
   /^\d[\d/:.,TZ+-]*(?: \d[\d:.,]*)?Z? (fatal|crit|critical|error|warn|warning|notice|info|http|verbose|debug|silly):\s/;
+
+/** The index in `UPPER_LABELS` of the upper-case word at `start`. */
+function upperKey(text: string, start: number): number {
+  return (text.charCodeAt(start) - 65) * 26 + text.charCodeAt(start + 1) - 65;
+}
 
 /** The lower-case label that starts `text` (`info: …`, `2024-12-04T10:00:00Z error: …`), if any. */
 function leadingLabel(text: string, first: number): Level | undefined {
   if (first >= 48 && first <= 57) {
-    // cheap first: a lower-case letter after the first space, or after the second when a digit follows the first
+    // cheap first: a time character before the first space; after it, or after the second when a digit
+    // follows the first, a label word and a colon; only then the whole expression
     let space = text.indexOf(' ');
-    if (space === -1) return undefined;
-    let after = text.charCodeAt(space + 1);
-    if (after >= 48 && after <= 57) {
+    if (space === -1 || !isTimeChar(text.charCodeAt(space - 1))) return undefined;
+    if (isDigit(text.charCodeAt(space + 1))) {
       space = text.indexOf(' ', space + 1);
       if (space === -1) return undefined;
-      after = text.charCodeAt(space + 1);
     }
-    if (!(after >= 97 && after <= 122)) return undefined;
+    const end = lowerWordEnd(text, space + 1);
+    if (text.charCodeAt(end) !== 58 || !LOWER_LABELS.has(text.slice(space + 1, end))) return undefined;
     const timed = TIMED_LABEL.exec(text);
     return timed === null ? undefined : parseLevel(timed[1]);
   }
-  let end = 1;
-  while (end < 9 && text.charCodeAt(end) >= 97 && text.charCodeAt(end) <= 122) end++;
+  const end = lowerWordEnd(text, 1);
   if (text.charCodeAt(end) !== 58 || !(text.charCodeAt(end + 1) <= 32)) return undefined;
   const word = text.slice(0, end);
   return LOWER_LABELS.has(word) ? parseLevel(word) : undefined;
+}
+
+/** Where the run of lower-case letters from `start` ends, looking at 9 letters at most (no label is longer). */
+function lowerWordEnd(text: string, start: number): number {
+  let end = start;
+  while (end < start + 9 && text.charCodeAt(end) >= 97 && text.charCodeAt(end) <= 122) end++;
+  return end;
 }
 
 /**
@@ -339,23 +363,79 @@ function leadingLabel(text: string, first: number): Level | undefined {
  */
 export function labelOf(text: string): Level | undefined {
   const first = text.charCodeAt(0);
-  if ((first === 73 || first === 87 || first === 69 || first === 70) && GLOG.test(text))
-    return parseLevel(text[0]);
+  if ((first === 73 || first === 87 || first === 69 || first === 70) && isDigit(text.charCodeAt(1))) {
+    if (GLOG.test(text)) return parseLevel(text[0]);
+  }
   if ((first >= 97 && first <= 122) || (first >= 48 && first <= 57)) {
     const leading = leadingLabel(text, first);
     if (leading !== undefined) return leading;
   }
-  LABEL.lastIndex = 0;
-  for (let match = LABEL.exec(text); match !== null; match = LABEL.exec(text)) {
-    const name = match[1];
-    if (name !== undefined) {
-      if (name === 'FATAL' && text.startsWith(':  ', match.index + 5)) return 'error';
-      return UPPER_LABELS.get(name);
-    }
-    const level = parseLevel(match[2] ?? match[3]);
+  // test, not exec: no match array; what matched is read from where it ends
+  for (let from = 0; ; from = LABEL.lastIndex) {
+    LABEL.lastIndex = from;
+    if (!LABEL.test(text)) return undefined;
+    const level = matchedLabel(text, from, LABEL.lastIndex);
     if (level !== undefined) return level;
   }
-  return undefined;
+}
+
+/**
+ * The level of the label `LABEL` matched from `from` on, ending at `end`: a bracketed word ends with `]`;
+ * otherwise the match ends a run of letters, the value of a level field when such a field stands before
+ * it (from `from` on), else an upper-case word (a field's key starts earlier, so the match would have
+ * started there). Undefined when a bracketed word or a field's value names no level.
+ */
+function matchedLabel(text: string, from: number, end: number): Level | undefined {
+  if (text.charCodeAt(end - 1) === 93) {
+    const open = text.lastIndexOf('[', end - 2);
+    return parseLevel(text.slice(open + 1, end - 1));
+  }
+  let start = end - 1;
+  while (start > 0 && isLetter(text.charCodeAt(start - 1))) start--;
+  if (isLevelFieldValue(text, from, start)) return parseLevel(text.slice(start, end));
+  // PostgreSQL's `FATAL:  `
+  if (text.charCodeAt(start) === 70 && text.startsWith(':  ', end)) return 'error';
+  return UPPER_LABELS[upperKey(text, start)];
+}
+
+/**
+ * True when the word at `start` follows `level=`, `lvl: `, `severity="` … as `LABEL`'s third form reads
+ * them, with the key at `from` or after.
+ */
+function isLevelFieldValue(text: string, from: number, start: number): boolean {
+  let p = start;
+  if (text.charCodeAt(p - 1) === 34) p--;
+  if (text.charCodeAt(p - 1) === 32) p--;
+  const c = text.charCodeAt(p - 1);
+  if (c !== 61 && c !== 58) return false;
+  // the key ends before the `=` or `:`: level, lvl and loglevel end with an l, severity with a y
+  const last = text.charCodeAt(p - 2);
+  if (last === 121) return isKeyBefore(text, from, p - 1, 'severity');
+  return (
+    last === 108 &&
+    (isKeyBefore(text, from, p - 1, 'level') ||
+      isKeyBefore(text, from, p - 1, 'lvl') ||
+      isKeyBefore(text, from, p - 1, 'loglevel'))
+  );
+}
+
+/** True when `key` ends at `end`, starts at `from` or after and at a word boundary. */
+function isKeyBefore(text: string, from: number, end: number, key: string): boolean {
+  const at = end - key.length;
+  return at >= from && text.startsWith(key, at) && !isWordChar(text.charCodeAt(at - 1));
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** A character of `[\d/:.,TZ+-]`, as the time before a lower-case label is made of. */
+function isTimeChar(c: number): boolean {
+  return (c >= 43 && c <= 58) || c === 84 || c === 90;
+}
+
+function isLetter(c: number): boolean {
+  return (c | 32) >= 97 && (c | 32) <= 122;
 }
 
 const defaultClassifier = createClassifier();

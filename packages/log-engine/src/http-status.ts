@@ -31,15 +31,39 @@ const START_STATUS = new RegExp(
 );
 
 /**
- * True when `START_STATUS` may match `text`: it starts with a tag, a digit, `Completed ` or two capitals
- * (a method). Most lines fail at their first two characters.
+ * True when `START_STATUS` may match `text`: it starts with `Completed `, with two capitals (a method), or
+ * with a tag (up to the first `]`) or a time (up to the first space, ending with a digit or one of
+ * / : . , T Z + -) followed by a space and then another tag, time or method. Most lines fail at their
+ * first characters or at the one after their first tag or time.
  */
 function mayStartWithRequest(text: string): boolean {
   const c = text.charCodeAt(0);
-  if (c === 91 || (c >= 48 && c <= 57)) return true;
   if (c === 67) return text.startsWith('Completed ');
-  const d = text.charCodeAt(1);
-  return (c === 71 || c === 72 || c === 80 || c === 68 || c === 79 || c === 84) && d >= 65 && d <= 90;
+  let next: number;
+  if (c === 91) {
+    const close = text.indexOf(']', 1);
+    if (close === -1) return false;
+    next = text.charCodeAt(close + 1) === 58 ? close + 2 : close + 1;
+  } else if (c >= 48 && c <= 57) {
+    next = text.indexOf(' ', 1);
+    if (next === -1 || !isTimeChar(text.charCodeAt(next - 1))) return false;
+  } else return isMethodStart(c, text.charCodeAt(1));
+  if (text.charCodeAt(next) !== 32) return false;
+  const after = text.charCodeAt(next + 1);
+  return after === 91 || (after >= 48 && after <= 57) || isMethodStart(after, text.charCodeAt(next + 2));
+}
+
+/** True when `c` and `d` may start a method (two capitals) or `Completed`. */
+function isMethodStart(c: number, d: number): boolean {
+  return (
+    (c === 71 || c === 72 || c === 80 || c === 68 || c === 79 || c === 84 || c === 67) &&
+    ((d >= 65 && d <= 90) || (c === 67 && d === 111))
+  );
+}
+
+/** A character of `[\d/:.,TZ+-]`, as a time before a request is made of. */
+function isTimeChar(c: number): boolean {
+  return (c >= 43 && c <= 58) || c === 84 || c === 90;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { stripAnsi } from './ansi.js';
 import { type ClassifierOptions, createStrippedClassifier } from './classifier.js';
 import { EventTracker, isContextFree } from './event-tracker.js';
-import { parseKlogHeader } from './klog-header.js';
+import { klogHeaderEnd, parseKlogHeader } from './klog-header.js';
 import type { Level } from './levels.js';
 import { parseLogfmtLine } from './logfmt-line.js';
 import { parseStructuredLine } from './structured-line.js';
@@ -26,7 +26,7 @@ export interface ParsedRecord {
   /** The line without terminal escape sequences (colours). */
   line: string;
   /**
-   * The text without its leading syslog priority and timestamp (or klog/glog header), the `msg` field of a JSON line, or a
+   * The text without its leading syslog priority and timestamp (or klog/glog header, or both), the `msg` field of a JSON line, or a
    * logfmt line's `msg` and its other pairs (`parseLogfmtLine`).
    */
   message: string;
@@ -144,7 +144,7 @@ export function recordTime(record: LogRecord): number | undefined {
 
 /**
  * The text of a line that is mined: the `msg` of a JSON line, or the line without its colours, syslog
- * priority and leading timestamp or klog/glog header (`E1204 10:00:00.123456   12345 file.go:123] `).
+ * priority and leading timestamp or klog/glog header (`E1204 10:00:00.123456   12345 file.go:123] `), or both.
  */
 export function messageOf(raw: string): string {
   const line = stripAnsi(raw);
@@ -156,9 +156,18 @@ export function messageOf(raw: string): string {
   return parseLogfmtLine(body)?.message ?? body;
 }
 
-/** The time that starts `body` and where its message starts: a klog/glog header or a leading timestamp. */
+/**
+ * The time that starts `body` and where its message starts: a klog/glog header, or a leading timestamp
+ * and the klog/glog header after it, if any (a line written with `--time`, `kubectl logs --timestamps`):
+ * the header leaves the message there too, and the time is the timestamp's (it names the year).
+ */
 function leadingHeader(body: string): LeadingTimestamp | undefined {
-  return parseKlogHeader(body) ?? parseLeadingTimestamp(body);
+  const klog = parseKlogHeader(body);
+  if (klog !== undefined) return klog;
+  const leading = parseLeadingTimestamp(body);
+  if (leading === undefined) return undefined;
+  const end = klogHeaderEnd(body, leading.end);
+  return end === -1 ? leading : { ts: leading.ts, end };
 }
 
 /** The line after a syslog `<PRI>` (`<34>Oct 11 22:14:15 …`), whose time and message follow. */

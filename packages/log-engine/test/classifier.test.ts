@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyLine, createClassifier, DEFAULT_LEVEL_RULES, labelOf } from '../src/classifier.js';
+import { parseLevel } from '../src/levels.js';
 
 describe('classifyLine: words that state an absence', () => {
   it('reads no trouble in zero counts and negations, and still reads the rest of the line', () => {
@@ -101,6 +102,45 @@ describe('classifyLine', () => {
     expect(classifyLine('    at Server.listen (node:net:1:1)', { stream: 'err' })).toBe('error');
     expect(classifyLine('    at Server.listen (node:net:1:1)', { stream: 'out' })).toBe('info');
     expect(classifyLine('  File "/app/main.py", line 42, in handler', { stream: 'err' })).toBe('error');
+  });
+});
+
+describe('labelOf: the label read from where the match ends', () => {
+  // what labelOf reads after its first-character checks, written the plain way: the match array
+  const LABEL =
+    /(?<![\w-])(FATAL|CRITICAL|CRIT|PANIC|EMERG|ALERT|ERROR|ERR|SEVERE|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE|VERBOSE|LOG(?=: {2}))(?![\w-])|\[([A-Za-z]{3,8})\]|\b(?:level|lvl|severity|loglevel)[=:] ?"?([A-Za-z]+)/g;
+  const reference = (text: string) => {
+    LABEL.lastIndex = 0;
+    for (let match = LABEL.exec(text); match !== null; match = LABEL.exec(text)) {
+      if (match[1] === 'FATAL' && text.startsWith(':  ', match.index + 5)) return 'error';
+      const level = parseLevel(match[1] ?? match[2] ?? match[3]);
+      if (level !== undefined) return level;
+    }
+    return undefined;
+  };
+  const parts = fc.constantFrom(
+    ...['level=', 'lvl:', 'severity="', 'loglevel=', 'xlevel=', 'level= "', 'level=  ', 'LEVEL='],
+    ...['FATAL', 'FATAL:  ', 'LOG:  ', 'LOG: ', 'ERR', 'ERRORX', 'EMERG', 'CRITICAL', 'WARNING', 'VERBOSE'],
+    ...['INFO', 'Info', 'info', 'error', 'level', '[warn]', '[Note]', '[main]', '[INFO', ']', '[', '-', '_'],
+    ...[' ', ' ', ':', '=', '"', 'a', '9'],
+  );
+  const lines = fc.array(parts, { minLength: 1, maxLength: 10 }).map((p) => `x ${p.join('')}`);
+
+  it('gives the level of the leftmost label, as the match array tells it', () => {
+    fc.assert(
+      fc.property(lines, (line) => {
+        expect(labelOf(line)).toBe(reference(line));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const line of [
+      'x level= level= "FATAL:  down',
+      'x loglevel=lvl: FATAL:  -',
+      'x xlevel=INFO',
+      'x level=FATAL:  a',
+      'x [main] [preauth] WARN',
+    ])
+      expect(labelOf(line), line).toBe(reference(line));
   });
 });
 

@@ -55,3 +55,35 @@ describe('klog/glog lines in the engine', () => {
     expect(recordTime({ line: lines[1]! })).toBe(parseKlogHeader(lines[1]!)?.ts);
   });
 });
+
+describe('klog/glog lines behind a time prefix (`--time`, `kubectl logs --timestamps`)', () => {
+  it('mine the message without the header, one template across times, levels and lines of code', () => {
+    const lines = [
+      '2026-12-04T10:00:00.123Z E1204 10:00:00.123456   12345 reflector.go:138] failed to list *v1.Pod: connection refused',
+      '2026-12-04T10:00:01.500Z W1204 10:00:01.499871   12345 reflector.go:138] failed to list *v1.Pod: connection refused',
+      '2026-12-04T11:47:09.020164893Z E1204 11:47:09.020001     678 cache.go:92] failed to list *v1.Pod: connection refused',
+      '2026-12-04 12:30:00.000 I1204 12:30:00.000000   12345 controller.go:10] Starting controller',
+    ];
+    const engine = new LogEngine();
+    const records = lines.map((line) => engine.push({ stream: 'err', line }));
+    expect(records.map((r) => r.message)).toEqual([
+      'failed to list *v1.Pod: connection refused',
+      'failed to list *v1.Pod: connection refused',
+      'failed to list *v1.Pod: connection refused',
+      'Starting controller',
+    ]);
+    expect(new Set(records.slice(0, 3).map((r) => r.templateId)).size).toBe(1);
+    expect(engine.patterns().find((p) => p.templateId === records[0]?.templateId)?.count).toBe(3);
+    // the time is the prefix's, which names the year
+    expect(records[0]?.ts).toBe(Date.parse('2026-12-04T10:00:00.123Z'));
+    expect(recordTime({ line: lines[2]! })).toBe(Date.parse('2026-12-04T11:47:09.020Z'));
+    expect(messageOf(lines[3]!)).toBe('Starting controller');
+  });
+
+  it('leaves a time followed by anything else as it was', () => {
+    expect(messageOf('2026-12-04T10:00:00Z E1204 is a code')).toBe('E1204 is a code');
+    expect(messageOf('2026-12-04T10:00:00Z I1322 10:00:00.000000 1 a.go:1] month 13')).toBe(
+      'I1322 10:00:00.000000 1 a.go:1] month 13',
+    );
+  });
+});
