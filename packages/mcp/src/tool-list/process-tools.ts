@@ -31,7 +31,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_start',
     title: 'Start processes',
     description:
-      'Starts apps from their specs (all or nothing). Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start. Answer: the started processes, compact.',
+      'Starts apps from their specs (all or nothing); with replace, an app that runs is restarted with its new spec. Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start. Answer: the started processes, compact.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
