@@ -82,12 +82,10 @@ describe('the packed packages', () => {
     const script = `for (const s of ${JSON.stringify(specifiers)}) await import(s);\nconsole.log('loaded');\n`;
     writeFileSync(join(appDir, 'load-all.mjs'), script);
     writeFileSync(join(appDir, 'require-app.cjs'), "require('@velos/app');\nconsole.log('required');\n");
-    const [loaded, required] = await Promise.all([
-      npx('node', 'load-all.mjs'),
-      npx('node', 'require-app.cjs'),
-    ]);
+    const loaded = await npx('node', 'load-all.mjs');
     expect(loaded.stderr).toBe('');
     expect(loaded.stdout).toBe('loaded\n');
+    const required = await npx('node', 'require-app.cjs');
     expect(required.stdout).toBe('required\n');
   });
 
@@ -96,8 +94,14 @@ describe('the packed packages', () => {
     // what each module exports at run time, from the installed tree
     const listing = `for (const s of ${JSON.stringify(specifiers)}) console.log(JSON.stringify([s, Object.keys(await import(s))]));\n`;
     writeFileSync(join(appDir, 'list-exports.mjs'), listing);
-    // the listing runs in its own process while the type check below holds this one's thread
-    const exportsListed = npx('node', 'list-exports.mjs');
+    const listed = await npx('node', 'list-exports.mjs');
+    expect(listed.stderr).toBe('');
+    const runtime = new Map(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as [string, string[]]),
+    );
     writeFileSync(
       join(appDir, 'consumer.mts'),
       `${specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}\nexport const all = [${specifiers.map((_, i) => `m${i}`).join(', ')}];\n`,
@@ -112,14 +116,6 @@ describe('the packed packages', () => {
       ['consumer.mts', 'consumer.cts'],
       withTypes,
       join(root, 'node_modules', '@types'),
-    );
-    const listed = await exportsListed;
-    expect(listed.stderr).toBe('');
-    const runtime = new Map(
-      listed.stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as [string, string[]]),
     );
     expect(types.errors).toEqual([]);
     expect(types.ownFiles).toBeGreaterThan(specifiers.length);
@@ -137,9 +133,10 @@ describe('the packed packages', () => {
 describe('the installed velos', () => {
   it('prints its version, as velos-server does', async () => {
     const cli = packages.find((pkg) => pkg.name === 'velos')!;
-    const [result, server] = await Promise.all([npx('velos', '--version'), npx('velos-server', '--version')]);
+    const result = await npx('velos', '--version');
     expect(result.stdout).toBe(`${cli.version}\n`);
     expect(result.code).toBe(0);
+    const server = await npx('velos-server', '--version');
     expect(server.stdout).toBe(`${cli.version}\n`);
   });
 
@@ -155,16 +152,14 @@ describe('the installed velos', () => {
     appPids.add(online.pid!);
     expect(online.name).toBe('tick');
 
-    // two reads of the running app, side by side
-    const [table, logs] = await Promise.all([
-      npx('velos', 'list'),
-      waitFor(async () => {
-        const result = await npx('velos', 'logs', 'tick', '--lines', '5');
-        return result.stdout.includes('pack-check tick') ? result : undefined;
-      }),
-    ]);
+    const table = await npx('velos', 'list');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/tick\s+\d+\s+online/);
+
+    const logs = await waitFor(async () => {
+      const result = await npx('velos', 'logs', 'tick', '--lines', '5');
+      return result.stdout.includes('pack-check tick') ? result : undefined;
+    });
     expect(logs.code).toBe(0);
 
     const daemonPid = Number(readFileSync(join(home, 'velos.pid'), 'utf8'));
