@@ -63,18 +63,19 @@ describe('jlist, prettylist and the read commands', () => {
     expect(sig.pm2_env.pm_uptime).toBeGreaterThan(Date.now() - 120_000);
     expect(sig.monit.memory).toBeGreaterThanOrEqual(0);
 
+    const pretty = await ok(['prettylist'], home);
+    expect(pretty.stdout.split('\n').length).toBeGreaterThan(10);
+    expect(parsePm2List(pretty.stdout).map((p) => [p.pm_id, p.name, p.pid])).toEqual(
+      list.map((p) => [p.pm_id, p.name, p.pid]),
+    );
+
     // the read commands change nothing: they run side by side
-    const [pretty, idApi, idNope, pidApi, none] = await Promise.all([
-      ok(['prettylist'], home),
+    const [idApi, idNope, pidApi, none] = await Promise.all([
       ok(['id', 'api'], home),
       ok(['id', 'nope'], home),
       ok(['pid', 'api'], home),
       ok(['pid', 'nope'], home),
     ]);
-    expect(pretty.stdout.split('\n').length).toBeGreaterThan(10);
-    expect(parsePm2List(pretty.stdout).map((p) => [p.pm_id, p.name, p.pid])).toEqual(
-      list.map((p) => [p.pm_id, p.name, p.pid]),
-    );
     expect(idApi.stdout).toBe('[ 0, 1 ]\n');
     expect(idNope.stdout).toBe('[]\n');
     expect(pidApi.stdout).toBe(`${api[0]!.pid}\n${api[1]!.pid}\n`);
@@ -115,7 +116,8 @@ describe('signals and counters', () => {
     const sent = await ok(['sendSignal', 'SIGUSR2', 'sig'], home);
     expect(sent.stdout).toMatch(/sent SIGUSR2 to sig \(id 0, pid \d+\)/);
     await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGUSR2'));
-    await Promise.all([ok(['signal', 'hup', '0'], home), ok(['signal', '10', '/^si/'], home)]);
+    await ok(['signal', 'hup', '0'], home);
+    await ok(['signal', '10', '/^si/'], home);
     await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGHUP'));
     await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGUSR1'));
     expect((await jlist(home))[0]!.pm2_env.restart_time).toBe(0);
@@ -194,27 +196,24 @@ describe('logs, save/dump, global flags', () => {
     await ok(['start', chatty, '--name', 'talk'], home);
     await waitFor(() => readLines(outLog(home, 'talk')).length >= 5);
 
-    // reads of a log that only grows: they run side by side
-    const [last, stamped, custom, json, keyValue, errOnly] = await Promise.all([
-      ok(['logs', 'talk', '--lines', '3', '--nostream'], home),
-      ok(['logs', 'talk', '--lines', '2', '--nostream', '--timestamp'], home),
-      ok(['logs', 'talk', '--lines', '1', '--timestamp=HH:mm', '--raw'], home),
-      ok(['logs', 'talk', '--lines', '2', '--json', '--out'], home),
-      ok(['logs', 'talk', '--lines', '1', '--format'], home),
-      ok(['logs', 'talk', '--err', '--nostream'], home),
-    ]);
+    const last = await ok(['logs', 'talk', '--lines', '3', '--nostream'], home);
     expect(last.stdout.trim().split('\n')).toHaveLength(3);
     expect(last.stdout).toMatch(/^talk \| /m);
+    const stamped = await ok(['logs', 'talk', '--lines', '2', '--nostream', '--timestamp'], home);
     expect(stamped.stdout.trim().split('\n')[0]).toMatch(/^\d{4}-\d{2}-\d{2}-\d{2}:\d{2}:\d{2} talk \| /);
+    const custom = await ok(['logs', 'talk', '--lines', '1', '--timestamp=HH:mm', '--raw'], home);
     expect(custom.stdout).toMatch(/^\d{2}:\d{2} \S/);
+    const json = await ok(['logs', 'talk', '--lines', '2', '--json', '--out'], home);
     const lines = json.stdout
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { stream: string });
     expect(lines.map((line) => line.stream)).toEqual(['out', 'out']);
+    const keyValue = await ok(['logs', 'talk', '--lines', '1', '--format'], home);
     expect(keyValue.stdout).toMatch(
       /^timestamp=\d{4}-\d{2}-\d{2}T\S+ app=talk id=0 type=out message=line \d+\n$/,
     );
+    const errOnly = await ok(['logs', 'talk', '--err', '--nostream'], home);
     expect(errOnly.stdout).toBe('');
   });
 
@@ -224,11 +223,9 @@ describe('logs, save/dump, global flags', () => {
     await waitAllOnline(home, 1);
     const silent = await ok(['restart', 'keep', '-s'], home);
     expect(silent.stdout).toBe('');
-    const [colored, plain] = await Promise.all([
-      runScript('FORCE_COLOR=1 pm2 list', home),
-      runScript('FORCE_COLOR=1 pm2 list --no-color', home),
-    ]);
+    const colored = await runScript('FORCE_COLOR=1 pm2 list', home);
     expect(colored.stdout).toContain('\u001b[');
+    const plain = await runScript('FORCE_COLOR=1 pm2 list --no-color', home);
     expect(plain.stdout).not.toContain('\u001b[');
     expect((await ok(['dump'], home)).stdout).toMatch(/saved 1 app/);
     expect((await ok(['save', '--force'], home)).stdout).toMatch(/saved 1 app/);
