@@ -15,8 +15,8 @@ const MIB = 1024 * 1024;
 
 /**
  * long-line.js printing a short line, then one line of `bytes` (issue #8 had 50 MB), kept as pieces of at
- * most 2 MiB. Capture costs time in proportion to the size (a 50 MB line took 5–15 s to capture), so each
- * test prints the least that still proves its point.
+ * most 2 MiB. Capture and answers cost time in proportion to the size (a 50 MB line took 1.5–15 s to
+ * capture, the more the busier the machine), so each test prints the least that still proves its point.
  */
 function hugeLine(bytes: number): { env: Record<string, string>; fileLines: number } {
   const pieces = Math.ceil(('long:'.length + bytes + ':end'.length) / DEFAULT_MAX_LINE_BYTES);
