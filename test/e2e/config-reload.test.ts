@@ -93,6 +93,8 @@ describe('config hot reload (CFG-2)', () => {
 
   it('applies additions, removals and changes: only changed apps get new pids', async () => {
     const home = createHome();
+    // the reload answers after the changed app's grace period: what it applies, not the grace, is tested here
+    shortGrace(home);
     const file = writeConfig(home, app('keep') + app('change') + app('drop'));
     await velosOk(['start', file], { home });
     const before = await onlinePids(home, ['keep', 'change', 'drop']);

@@ -11,7 +11,16 @@ afterEach(() => harness.cleanup());
 // Answers are big in bytes, not in lines: 1250 lines of ~670 bytes make the ~0.9 MB answer that 5000 lines of
 // ~150 bytes made, at a quarter of the daemon's per-line work (the test measured 13 s → 7 s for 100 answers).
 const LINES = 1250;
+/** Held unread, 100 answers (~86 MiB) would be far over the 48 MiB the daemon may grow by while it holds them. */
 const REQUESTS = 100;
+/**
+ * For a client that reads: 48 answers, six times the in-flight limit (8) and ~41 MiB, more than the daemon-wide
+ * 32 MiB of unsent answers; 100 took twice as long (each answer costs the daemon a 1250-line read) for no more.
+ */
+const READER_REQUESTS = 48;
+
+/** Lines of 1 MB printed at once for a follower that does not read (60 took twice as long for no more). */
+const WIDE_LINES = 30;
 
 /** A daemon with one app that printed LINES lines of ~670 bytes: 100 answers of `logs` pass 64 MiB. */
 async function daemonWithBigLog(
@@ -65,17 +74,19 @@ async function warmedRss(home: string, pid: number): Promise<number> {
 }
 
 describe('IPC back-pressure (real daemon)', () => {
-  it(`answers all ${REQUESTS} pipelined logs requests of a client that reads normally`, async () => {
+  it(`answers all ${READER_REQUESTS} pipelined logs requests of a client that reads normally`, async () => {
     const { home } = await daemonWithBigLog();
     const pinger = keepPinging(await harness.connect(home));
     const client = await harness.connect(home);
-    const ids = Array.from({ length: REQUESTS }, () => client.send('logs', { target: 'big', lines: LINES }));
-    await waitFor(() => answersOf(client, ids).length === REQUESTS || client.socket.destroyed, {
-      what: `${REQUESTS} answers`,
+    const ids = Array.from({ length: READER_REQUESTS }, () =>
+      client.send('logs', { target: 'big', lines: LINES }),
+    );
+    await waitFor(() => answersOf(client, ids).length === READER_REQUESTS || client.socket.destroyed, {
+      what: `${READER_REQUESTS} answers`,
       timeoutMs: 60_000,
     });
     const answers = answersOf(client, ids);
-    expect(answers).toHaveLength(REQUESTS);
+    expect(answers).toHaveLength(READER_REQUESTS);
     expect(answers.every((a) => a.status === 'ok' && a.lines === LINES)).toBe(true);
     expect(await pinger.stop()).toBeGreaterThan(0);
   });
@@ -173,13 +184,14 @@ describe('IPC back-pressure (real daemon)', () => {
     await waitFor(() => rssBytes(pid) > 0, { what: 'the daemon' });
     follower.socket.pause();
     const before = rssBytes(pid);
-    // 60 lines of 1 MB: 60 batches, far fewer than the 256 items a queue may hold, but 60 MB
+    // 30 lines of 1 MB: 30 batches, far fewer than the 256 items a queue may hold, but 30 MB, over three
+    // times what a connection holds for a follower that does not read (8 MiB queued, ~2 MiB in its socket)
     await client.call('start', {
       apps: [
         appSpec(home, {
           name: 'wide',
           script: 'chatty.js',
-          env: { COUNT: '60', RATE: '0', PAD: '1000000', STAY: '1' },
+          env: { COUNT: String(WIDE_LINES), RATE: '0', PAD: '1000000', STAY: '1' },
         }),
       ],
     });
@@ -190,11 +202,11 @@ describe('IPC back-pressure (real daemon)', () => {
         const { processes } = await client.call<{ processes: { logLines: { out: number } }[] }>('describe', {
           target: 'wide',
         });
-        return (processes[0]?.logLines.out ?? 0) >= 60;
+        return (processes[0]?.logLines.out ?? 0) >= WIDE_LINES;
       },
-      { what: '60 lines captured', timeoutMs: 30_000 },
+      { what: `${WIDE_LINES} lines captured`, timeoutMs: 30_000 },
     );
-    // a sanity bound only: the 60 MB passing through cost ~40 MB of garbage without any follower, and
+    // a sanity bound only: 60 MB passing through cost ~40 MB of garbage without any follower, and
     // the peak moves with the suite's load; the drops below are what show the queue's byte bound
     expect(peak - before).toBeLessThan(128 * 1024 * 1024);
     follower.socket.resume();
@@ -208,7 +220,7 @@ describe('IPC back-pressure (real daemon)', () => {
     });
     const received = items().reduce((sum, item) => sum + item.payload.lines.length, 0);
     const dropped = items().reduce((sum, item) => sum + (item.payload.dropped ?? 0), 0);
-    expect(received).toBeLessThan(60);
+    expect(received).toBeLessThan(WIDE_LINES);
     expect(dropped).toBeGreaterThan(0);
     expect(isAlive(pid)).toBe(true);
   });
