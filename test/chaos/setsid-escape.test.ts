@@ -75,7 +75,7 @@ describe('grandchildren that left the process group with setsid', () => {
     // the grandchild runs with an empty environment (as a process in the middle of an execve reads) until
     // after the run exited, then execs with the run's VELOS_HOME and VELOS_ID
     const pidFile = join(home, 'grandchild.pid');
-    const grandchild = `setsid env -i sh -c 'echo $$ > ${pidFile}; sleep 1.4; exec env VELOS_HOME="$0" VELOS_ID="$1" sleep 3004' "$VELOS_HOME" "$VELOS_ID"`;
+    const grandchild = `setsid env -i sh -c 'echo $$ > ${pidFile}; sleep 1.2; export VELOS_HOME="$0" VELOS_ID="$1"; exec sleep 3004' "$VELOS_HOME" "$VELOS_ID"`;
     await velosOk(['start', `(${grandchild} &); sleep 1; exit 3`, '--name', 'esc-exec', '--no-autorestart'], {
       home,
     });

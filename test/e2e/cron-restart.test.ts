@@ -67,7 +67,9 @@ describe('cron_restart (SUP-8)', () => {
     const home = createHome();
     const result = await velos(['start', 'fixtures/silent.js', '--cron-restart', 'nope'], { home });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toMatch(/^velos: cron_restart 'nope' is not valid: /);
+    expect(result.stderr.trim()).toMatch(
+      /^velos: --cron-restart: expected a cron expression like "0 3 \* \* \*", got "nope" /,
+    );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(await rowsNamed(home, 'silent')).toEqual([]);
   });

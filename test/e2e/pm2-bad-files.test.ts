@@ -80,7 +80,8 @@ describe('bad PM2 process files', () => {
       ['online', before.pid, 0],
     ]);
 
-    // refused by the daemon (increment_var needs a number): the app runs again with its previous spec
+    // refused by the daemon (increment_var needs a number) before the running app is touched: it runs on,
+    // the same process with its previous spec
     const refused = {
       name: 'bare',
       script: '../apps/server.js',
@@ -90,8 +91,10 @@ describe('bad PM2 process files', () => {
     writeFileSync(join(dir, 'pm2.json'), JSON.stringify(refused));
     const result = await velosIn(dir, home, ['start', 'pm2.json']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('(bare runs again with its previous options)');
-    await waitForStatus(home, 'bare', 'online');
+    expect(result.stderr).toContain('bare: increment_var PORT: expected PORT');
+    expect((await listJson(home)).map((row) => [row.status, row.pid, row.restarts])).toEqual([
+      ['online', before.pid, 0],
+    ]);
     const [detail] = await describeJson(home, 'bare');
     expect(detail!.spec.incrementVar).toBeUndefined();
   });

@@ -188,9 +188,9 @@ describe('exec checks', () => {
   it('kills a setsid child whose environment could not be read when the command exited (caught in an exec)', async () => {
     const home = harness.home();
     const context = { cwd: home, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } };
-    // the child runs with an empty environment (as a process in the middle of an execve reads) for 0.3 s,
+    // the child runs with an empty environment (as a process in the middle of an execve reads) for 0.2 s,
     // then execs with the run's marker: the scan at the command's exit cannot tell it yet
-    const command = `setsid env -i sh -c 'echo $$ > bg; sleep 0.3; exec env VELOS_PROBE="$0" sleep 203' "$VELOS_PROBE" & while [ ! -s bg ]; do sleep 0.01; done; exit 0`;
+    const command = `setsid env -i sh -c 'echo $$ > bg; sleep 0.2; export VELOS_PROBE="$0"; exec sleep 203' "$VELOS_PROBE" & while [ ! -s bg ]; do sleep 0.01; done; exit 0`;
     let pid = 0;
     try {
       expect(await runCheck(exec(command), 5000, context, never)).toBeNull();

@@ -75,7 +75,7 @@ export function findEscapedByVariables(options: VariableScanOptions): EscapedSca
 }
 
 /** How long `recheckExecing` waits for an environment to appear, and how often it looks. */
-const RECHECK_TIMEOUT_MS = 1000;
+const RECHECK_TIMEOUT_MS = 2000;
 const RECHECK_EVERY_MS = 10;
 
 /**
