@@ -90,8 +90,12 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-/** A loop only when the runs ended too soon in a row (unstable restarts), a crash loop only when they crashed. */
+/**
+ * A loop only when the runs ended too soon in a row (unstable restarts), a crash loop only when they crashed;
+ * a cluster worker ended by its primary's exits (`primary-exit`) is the primary's loop, not its own.
+ */
 function loopName(p: ProcessInfo): string {
   if (p.unstableRestarts === 0) return '';
-  return p.lastExitReason === 'crash' ? 'crash loop: ' : 'restart loop: ';
+  if (p.lastExitReason === 'crash') return 'crash loop: ';
+  return p.lastExitReason === 'primary-exit' ? 'cluster primary exit loop: ' : 'restart loop: ';
 }

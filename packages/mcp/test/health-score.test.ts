@@ -75,6 +75,17 @@ describe('scoreProcess', () => {
         proc({ status: 'waiting-restart', unstableRestarts: 1, restarts: 1, lastExitReason: 'exit' }),
       ).issues[0],
     ).toBe('restart loop: waiting to restart (exit)');
+    // workers ended by their cluster primary's exits in a row: the primary's loop, not the worker's
+    expect(
+      scoreProcess(
+        proc({
+          status: 'waiting-restart',
+          unstableRestarts: 2,
+          restarts: 2,
+          lastExitReason: 'primary-exit',
+        }),
+      ).issues[0],
+    ).toBe('cluster primary exit loop: waiting to restart (primary-exit)');
 
     // SUP-13: a re-adopted run that ended may have exited cleanly: no crash is claimed
     const adopted = scoreProcess(proc({ status: 'waiting-restart', restarts: 1, lastExitReason: 'unknown' }));

@@ -211,9 +211,12 @@ export function createLifecycleSpans(
       primaryExits.set(event.app, span.spanContext());
     }
     if (id !== undefined && event.kind === 'process.deleted') {
+      const app = known.get(id)?.name ?? event.app;
       lastRuns.delete(id);
       known.delete(id);
       restarts.delete(id);
+      // the app's last process gone: its primary's exit is no one's to link to any more
+      if (app !== undefined && ![...known.values()].some((p) => p.name === app)) primaryExits.delete(app);
     }
   };
 

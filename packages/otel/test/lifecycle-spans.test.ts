@@ -132,6 +132,16 @@ describe('createLifecycleSpans', () => {
     const crash = exporter.getFinishedSpans().filter((s) => s.name === RUN_SPAN)[2];
     expect(crash?.status.code).toBe(SpanStatusCode.ERROR);
     expect(crash?.links.map((l) => l.context.spanId)).toEqual([runs[0]?.spanContext().spanId]);
+    // once the app is deleted, an app of the same name made later links to no old primary's exit
+    await spans.handle([event('process.deleted', 4000, {}, 0), event('process.deleted', 4000, {}, 1)]);
+    spans.noteSnapshot([{ ...(facts[0] as ProcessFacts), id: 7 }], at(5000));
+    await spans.handle([
+      event('process.started', 5000, { reason: 'start' }, 7),
+      event('process.exited', 5500, exit, 7),
+    ]);
+    const later = exporter.getFinishedSpans().filter((s) => s.name === RUN_SPAN)[3];
+    expect(later?.attributes['velos.process.id']).toBe(7);
+    expect(later?.links).toEqual([]);
   });
 
   it('ends a run on errored (a spawn error) and keeps an open run unexported on close', async () => {
