@@ -10,10 +10,21 @@ import { readReport } from './lib/vitest-report.mjs';
 const [pnpm, ...pre] = install();
 // lint first: it needs no build and fails in seconds
 run(pnpm, [...pre, 'run', 'lint']);
-// build and typecheck in one turbo graph (what `pnpm run build` then `pnpm run typecheck` run): a
-// package's typecheck starts as soon as the packages it imports are built, on the core the build's
-// chain (core → client → supervisor → api → server → cli) leaves idle, instead of after the last build
-run(pnpm, [...pre, 'exec', 'turbo', 'run', 'build', 'typecheck']);
+// build and typecheck in one turbo graph (what `pnpm run build` then `pnpm run typecheck` run): the type
+// checks are three tsc programs (tsconfig.code.json: every package's and app's source and unit tests;
+// tsconfig.tests.json: the test workspaces and their helpers; the dashboard's, with DOM types), each
+// started as soon as the builds it reads declarations from are done, the dashboard's while the build's
+// chain (core → client → supervisor → api → server → cli) still runs
+run(pnpm, [
+  ...pre,
+  'exec',
+  'turbo',
+  'run',
+  'build',
+  'typecheck:code',
+  'typecheck:tests',
+  'typecheck:dashboard',
+]);
 
 // Node 20 parses the file NODE_EXTRA_CA_CERTS names at every start, before any JavaScript (a system bundle of
 // ~140 certificates: ~50 ms of CPU per process, see docs/benchmarks.md session 18); the tests start thousands of
