@@ -31,9 +31,12 @@ describe('multi-line errors in velos logs --summary', () => {
     await waitFor(
       async () => {
         const [info] = await describeJson(home, 'crashy');
-        return (
-          (info?.logLines.out ?? 0) >= 3000 &&
-          readFileSync(errLog(home, 'crashy'), 'utf8').includes('Node.js v')
+        const out = info?.logLines.out ?? 0;
+        const crashed = readFileSync(errLog(home, 'crashy'), 'utf8').includes('Node.js v');
+        if (out >= 3000 && crashed) return true;
+        // thrown, so that a timeout names what was missing
+        throw new Error(
+          `${out} of 3000 stdout lines counted, the crash ${crashed ? 'in' : 'not in'} the err log`,
         );
       },
       { timeoutMs: 30_000, message: 'the lines of crashy captured' },

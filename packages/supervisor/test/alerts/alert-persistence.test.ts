@@ -130,10 +130,12 @@ describe('firing alerts across daemons (alert-state.json)', () => {
   it('event, restart, job and daemon conditions hold until the new daemon can tell, then resolve once', async () => {
     const home = tempHome();
     const first = daemonOn(home);
-    first.engine.add(rule('exits', { kind: 'event', kinds: ['exited'] }, { resolveAfterMs: 150 }));
-    first.engine.add(rule('storm', { kind: 'restarts', count: 2, windowMs: 300 }));
+    // windows long enough that a loaded machine cannot let one pass before the new daemon's first look
+    // (at 150 ms, `exits` had resolved there under load)
+    first.engine.add(rule('exits', { kind: 'event', kinds: ['exited'] }, { resolveAfterMs: 1000 }));
+    first.engine.add(rule('storm', { kind: 'restarts', count: 2, windowMs: 1000 }));
     first.engine.add(rule('job', { kind: 'job_failed', count: 2 }));
-    first.engine.add(rule('degraded', { kind: 'daemon_degraded' }, { resolveAfterMs: 200 }));
+    first.engine.add(rule('degraded', { kind: 'daemon_degraded' }, { resolveAfterMs: 1000 }));
     const publish = (kind: string, app?: string, fields?: Record<string, EventFieldValue>) =>
       first.bus.publish({
         kind,
