@@ -11,17 +11,18 @@ const [pnpm, ...pre] = install();
 // lint first: it needs no build and fails in seconds
 run(pnpm, [...pre, 'run', 'lint']);
 // build and typecheck in one turbo graph (what `pnpm run build` then `pnpm run typecheck` run): the type
-// checks are three tsc programs (tsconfig.code.json: every package's and app's source and unit tests;
-// tsconfig.tests.json: the test workspaces and their helpers; the dashboard's, with DOM types), each
-// started as soon as the builds it reads declarations from are done, the dashboard's while the build's
-// chain (core → client → supervisor → api → server → cli) still runs
+// checks are four tsc programs (tsconfig.packages.json: the libraries' source and unit tests;
+// tsconfig.apps.json: the CLI's and the server's; tsconfig.tests.json: the test workspaces and their
+// helpers; the dashboard's, with DOM types), each started as soon as the builds it reads declarations
+// from are done: all but the apps' while the build's chain (… → api → server → cli) still runs
 run(pnpm, [
   ...pre,
   'exec',
   'turbo',
   'run',
   'build',
-  'typecheck:code',
+  'typecheck:packages',
+  'typecheck:apps',
   'typecheck:tests',
   'typecheck:dashboard',
 ]);
