@@ -60,6 +60,15 @@ describe("PM2's jlist shape", () => {
     });
   });
 
+  it("shows watch as PM2 does: true for the app's own directory, else the paths relative to it", () => {
+    const detail = processDetail();
+    const watchOf = (watch?: string[]) =>
+      toPm2Process({ ...detail, spec: { ...detail.spec, ...(watch ? { watch } : {}) } }, facts).pm2_env.watch;
+    expect(watchOf()).toBe(false);
+    expect(watchOf(['/srv/api'])).toBe(true);
+    expect(watchOf(['/srv/api/src', '/srv/api', '/etc/api.conf'])).toEqual(['src', '.', '/etc/api.conf']);
+  });
+
   it('gives a program found on PATH (velos start npm -- start) its real path, not one under the cwd', () => {
     const npm = processDetail();
     npm.spec = { ...npm.spec, script: 'npm', args: ['start'] };

@@ -1,4 +1,4 @@
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { APP_DEFAULTS, type ProcessDetail, type ProcessStatus } from '@velos/core';
 
 /** PM2's statuses, as `pm2 jlist` prints them in `pm2_env.status`. */
@@ -129,7 +129,7 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     // PM2's meaning: the instances share their files (no -<id> suffix), as Velos's log_per_instance is not
     merge_logs: spec.logPerInstance !== true,
     autorestart: spec.autorestart,
-    watch: spec.watch ? [...spec.watch] : false,
+    watch: pm2Watch(spec.watch, spec.cwd),
     ...(isDefaultList(spec.ignoreWatch, APP_DEFAULTS.ignoreWatch)
       ? {}
       : { ignore_watch: [...spec.ignoreWatch] }),
@@ -161,6 +161,19 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     monit: { memory: detail.memory, cpu: detail.cpu },
     pm2_env: pm2Env,
   };
+}
+
+/**
+ * PM2's `watch`: `true` for the app's own directory (`--watch` alone, `watch: true`), else the paths
+ * as a process file gives them, relative to the app's directory (absolute outside it).
+ */
+function pm2Watch(watch: readonly string[] | undefined, cwd: string): boolean | string[] {
+  if (watch === undefined) return false;
+  if (watch.length === 1 && watch[0] === cwd) return true;
+  return watch.map((path) => {
+    const inside = relative(cwd, path);
+    return inside === '' ? '.' : inside.startsWith('..') || isAbsolute(inside) ? path : inside;
+  });
 }
 
 function isDefaultList(list: readonly string[], defaults: readonly string[]): boolean {
