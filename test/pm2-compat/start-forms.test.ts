@@ -72,6 +72,19 @@ describe("PM2's forms of the start flags", () => {
     expect(JSON.parse(described.stdout)[0].spec.watch).toEqual([join(dir, 'src'), OUT_ERR]);
   });
 
+  it('jlist shows --time as PM2 does: time true and the format of the stamps, not "iso"', async () => {
+    const home = createHome();
+    const started = await runScript(`pm2 start ${OUT_ERR} --name stamped --time`, home);
+    expect(started.code, started.stderr).toBe(0);
+    const [row] = parsePm2List((await runScript('pm2 jlist', home)).stdout);
+    expect([row?.pm2_env.time, row?.pm2_env.log_date_format]).toEqual([true, 'YYYY-MM-DDTHH:mm:ss.SSS[Z]']);
+    const [line] = await waitFor(() => {
+      const lines = readLines(join(home, 'logs', 'stamped-out.log'));
+      return lines.length > 0 && lines;
+    }, 'a stamped line');
+    expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /);
+  });
+
   it('a started app watches the path given after --watch and restarts on a change there', async () => {
     const home = createHome();
     const dir = join(home, 'src');

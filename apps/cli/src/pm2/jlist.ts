@@ -40,6 +40,8 @@ export interface Pm2Env {
   /** Set when the app sets it, as in PM2 (Velos's default list is left out). */
   ignore_watch?: string[];
   log_date_format?: string;
+  /** `--time`, as PM2 sets it beside the `log_date_format` of its stamps. */
+  time?: true;
   max_restarts: number;
   min_uptime: number;
   restart_delay: number;
@@ -133,7 +135,7 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     ...(isDefaultList(spec.ignoreWatch, APP_DEFAULTS.ignoreWatch)
       ? {}
       : { ignore_watch: [...spec.ignoreWatch] }),
-    ...(spec.logDateFormat === undefined ? {} : { log_date_format: spec.logDateFormat }),
+    ...pm2DateFormat(spec.logDateFormat),
     max_restarts: spec.maxRestarts,
     min_uptime: spec.minUptimeMs,
     restart_delay: spec.restartDelayMs,
@@ -174,6 +176,16 @@ function pm2Watch(watch: readonly string[] | undefined, cwd: string): boolean | 
     const inside = relative(cwd, path);
     return inside === '' ? '.' : inside.startsWith('..') || isAbsolute(inside) ? path : inside;
   });
+}
+
+/** The moment.js format of the UTC ISO stamps `--time` (`iso`) writes, as PM2 gives its `--time` format. */
+const ISO_AS_MOMENT = 'YYYY-MM-DDTHH:mm:ss.SSS[Z]';
+
+/** PM2's `log_date_format` (and `time: true` for `--time`); absent when the app stamps no lines. */
+function pm2DateFormat(format: string | undefined): Pick<Pm2Env, 'log_date_format' | 'time'> {
+  if (format === undefined) return {};
+  if (format.toLowerCase() === 'iso') return { log_date_format: ISO_AS_MOMENT, time: true };
+  return { log_date_format: format };
 }
 
 function isDefaultList(list: readonly string[], defaults: readonly string[]): boolean {
