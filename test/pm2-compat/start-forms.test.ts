@@ -78,10 +78,13 @@ describe("PM2's forms of the start flags", () => {
     expect(started.code, started.stderr).toBe(0);
     const [row] = parsePm2List((await runScript('pm2 jlist', home)).stdout);
     expect([row?.pm2_env.time, row?.pm2_env.log_date_format]).toEqual([true, 'YYYY-MM-DDTHH:mm:ss.SSS[Z]']);
-    const [line] = await waitFor(() => {
-      const lines = readLines(join(home, 'logs', 'stamped-out.log'));
-      return lines.length > 0 && lines;
-    }, 'a stamped line');
+    const [line] = await waitFor(
+      () => {
+        const lines = readLines(join(home, 'logs', 'stamped-out.log'));
+        return lines.length > 0 && lines;
+      },
+      { message: 'a stamped line' },
+    );
     expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /);
   });
 
