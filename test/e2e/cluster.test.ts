@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
 import {
@@ -114,27 +116,48 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
     expect(after.some((row) => load.pids.has(row.pid!))).toBe(true);
   });
 
-  it('fails a reload whose new worker never listens, keeping the old workers serving', async () => {
+  it('reloads workers that never listen: past listen_timeout the new worker replaces the old one, as PM2', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'quiet', '-i', '2', '--listen-timeout', '1s'], {
+      home,
+    });
+    const before = await waitOnline(home, 'quiet', 2);
+    const result = await velos(['reload', 'quiet'], { home });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const after = await clusterRows(home, 'quiet');
+    expect(after.map((row) => [row.status, row.restarts, row.lastExitReason])).toEqual(
+      Array(2).fill(['online', 1, 'reload']),
+    );
+    const oldPids = before.map((row) => row.pid!);
+    for (const row of after) expect(oldPids).not.toContain(row.pid);
+    await waitFor(() => oldPids.every((pid) => !isAlive(pid)), { message: 'old workers stopped' });
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toMatch(
+      /was not listening within listen_timeout 1000 ms: taken as ready/,
+    );
+  });
+
+  it('fails a reload whose new worker exits before it listens, keeping the old workers serving', async () => {
     const home = createHome();
     const port = await freePort();
-    await velosOk(
-      ['start', 'fixtures/cluster-server.js', '--name', 'slow', '-i', '2', '--listen-timeout', '1s'],
-      { home, env: { PORT: String(port) } },
-    );
+    await velosOk(['start', 'fixtures/cluster-server.js', '--name', 'slow', '-i', '2'], {
+      home,
+      env: { PORT: String(port) },
+    });
     const before = await waitOnline(home, 'slow', 2);
     await waitFor(() => get(port, false), { message: `port ${port} answering` });
     const result = await velos(['reload', 'slow', '--update-env'], {
       home,
-      env: { PORT: String(port), LISTEN_DELAY_MS: '60000' },
+      env: { PORT: String(port), EXIT_BEFORE_LISTEN: '1' },
     });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/was not listening within listen_timeout 1000 ms; the old worker/);
+    expect(result.stderr).toMatch(/exited before it was listening; the old worker/);
     const after = await clusterRows(home, 'slow');
     expect(after.map((row) => row.pid)).toEqual(before.map((row) => row.pid));
     expect(before.map((row) => row.pid)).toContain(await get(port, false));
-    expect(readLines(errLog(home, 'slow')).some((line) => line.includes('listen_timeout 1000 ms'))).toBe(
-      true,
-    );
+    expect(
+      readLines(errLog(home, 'slow')).some((line) => line.includes('exited before it was listening')),
+    ).toBe(true);
   });
 
   it('refuses scale and config set of a target selecting several apps on one line, nothing changed', async () => {

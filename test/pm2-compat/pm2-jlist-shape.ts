@@ -41,6 +41,9 @@ export interface Pm2Description {
     pm_pid_path: string;
     autorestart: boolean;
     watch: boolean | string[];
+    /** Present when the app stamps its lines (`--time`, `--log-date-format`). */
+    log_date_format?: string;
+    time?: boolean;
     exit_code: number | null;
     version: string;
     node_version: string;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, isAlive, readLines, waitFor } from '../e2e/helpers.js';
@@ -42,6 +42,52 @@ describe("PM2's forms of the start flags", () => {
     });
   });
 
+  it("jlist's watch is PM2's: true for --watch alone and watch: true, else the paths as given", async () => {
+    const home = createHome();
+    // not in VELOS_HOME itself: the daemon writes there
+    const dir = join(home, 'app');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    const script = JSON.stringify(OUT_ERR);
+    writeFileSync(
+      join(dir, 'ecosystem.config.js'),
+      `module.exports = { apps: [{ name: 'whole', script: ${script}, watch: true }, { name: 'some', script: ${script}, watch: ['src', ${JSON.stringify(OUT_ERR)}] }] };\n`,
+    );
+    for (const command of [
+      'pm2 start ecosystem.config.js',
+      `pm2 start ${OUT_ERR} --name bare --watch`,
+      `pm2 start ${OUT_ERR} --name none`,
+    ]) {
+      const started = await runScript(`cd ${dir} && ${command}`, home);
+      expect(started.code, started.stderr).toBe(0);
+    }
+    const rows = parsePm2List((await runScript('pm2 jlist', home)).stdout);
+    expect(Object.fromEntries(rows.map((p) => [p.name, p.pm2_env.watch]))).toEqual({
+      whole: true,
+      some: ['src', OUT_ERR],
+      bare: true,
+      none: false,
+    });
+    // Velos's own description keeps the absolute paths it watches
+    const described = await runScript('pm2 describe some --json', home);
+    expect(JSON.parse(described.stdout)[0].spec.watch).toEqual([join(dir, 'src'), OUT_ERR]);
+  });
+
+  it('jlist shows --time as PM2 does: time true and the format of the stamps, not "iso"', async () => {
+    const home = createHome();
+    const started = await runScript(`pm2 start ${OUT_ERR} --name stamped --time`, home);
+    expect(started.code, started.stderr).toBe(0);
+    const [row] = parsePm2List((await runScript('pm2 jlist', home)).stdout);
+    expect([row?.pm2_env.time, row?.pm2_env.log_date_format]).toEqual([true, 'YYYY-MM-DDTHH:mm:ss.SSS[Z]']);
+    const [line] = await waitFor(
+      () => {
+        const lines = readLines(join(home, 'logs', 'stamped-out.log'));
+        return lines.length > 0 && lines;
+      },
+      { message: 'a stamped line' },
+    );
+    expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /);
+  });
+
   it('a started app watches the path given after --watch and restarts on a change there', async () => {
     const home = createHome();
     const dir = join(home, 'src');
@@ -56,7 +102,7 @@ describe("PM2's forms of the start flags", () => {
       const [row] = await list();
       return row?.pm2_env.status === 'online' && row.pid > 0 && row;
     });
-    expect(first.pm2_env.watch).toEqual([dir]);
+    expect(first.pm2_env.watch).toEqual(['src']);
     await waitFor(() => readLines(join(home, 'logs', 'watched-out.log')).length > 0);
     await runScript(`touch ${join(dir, 'changed.js')}`, home);
     const second = await waitFor(async () => {
@@ -131,8 +177,8 @@ describe('app flags next to a process file', () => {
     expect(list.map((p) => p.pm2_env.restart_time)).toEqual([0, 0]);
     expect(list.map((p) => [p.pm2_env.namespace, p.pm2_env.watch, p.pm2_env.instances])).toEqual([
       // the app's cwd: the directory of the process file
-      ['ns1', [dir], 2],
-      ['ns1', [dir], 2],
+      ['ns1', true, 2],
+      ['ns1', true, 2],
     ]);
   });
 });

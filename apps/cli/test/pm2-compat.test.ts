@@ -60,6 +60,23 @@ describe("PM2's jlist shape", () => {
     });
   });
 
+  it('shows --time as PM2 does: time true and the moment format of its stamps, not "iso"', () => {
+    const timed = processDetail();
+    timed.spec = { ...timed.spec, logDateFormat: 'iso' };
+    const env = toPm2Process(timed, facts).pm2_env;
+    expect([env.time, env.log_date_format]).toEqual([true, 'YYYY-MM-DDTHH:mm:ss.SSS[Z]']);
+    expect('time' in toPm2Process(processDetail(), facts).pm2_env).toBe(false);
+  });
+
+  it("shows watch as PM2 does: true for the app's own directory, else the paths relative to it", () => {
+    const detail = processDetail();
+    const watchOf = (watch?: string[]) =>
+      toPm2Process({ ...detail, spec: { ...detail.spec, ...(watch ? { watch } : {}) } }, facts).pm2_env.watch;
+    expect(watchOf()).toBe(false);
+    expect(watchOf(['/srv/api'])).toBe(true);
+    expect(watchOf(['/srv/api/src', '/srv/api', '/etc/api.conf'])).toEqual(['src', '.', '/etc/api.conf']);
+  });
+
   it('gives a program found on PATH (velos start npm -- start) its real path, not one under the cwd', () => {
     const npm = processDetail();
     npm.spec = { ...npm.spec, script: 'npm', args: ['start'] };

@@ -56,8 +56,8 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     summary: 'replace processes one at a time without downtime (cluster mode; fork mode restarts)',
     details: [
       'Cluster instances are replaced one by one: a new worker starts beside the old one; once it listens',
-      "(or, with --wait-ready, calls process.send('ready')) within listen_timeout, the old worker stops",
-      'accepting connections, finishes its requests and is stopped. A new worker that is not ready in time',
+      "(or, with --wait-ready, calls process.send('ready')), or listen_timeout passed (as PM2), the old worker",
+      'stops accepting connections, finishes its requests and is stopped. A new worker that exits first',
       'is stopped, the old one keeps serving and the reload fails. Fork-mode processes are restarted, one',
       `at a time. ${MANY_TARGETS}`,
       FILE_TARGETS,

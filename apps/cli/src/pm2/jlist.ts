@@ -1,4 +1,4 @@
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { APP_DEFAULTS, type ProcessDetail, type ProcessStatus } from '@velos/core';
 
 /** PM2's statuses, as `pm2 jlist` prints them in `pm2_env.status`. */
@@ -40,6 +40,8 @@ export interface Pm2Env {
   /** Set when the app sets it, as in PM2 (Velos's default list is left out). */
   ignore_watch?: string[];
   log_date_format?: string;
+  /** `--time`, as PM2 sets it beside the `log_date_format` of its stamps. */
+  time?: true;
   max_restarts: number;
   min_uptime: number;
   restart_delay: number;
@@ -129,11 +131,11 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     // PM2's meaning: the instances share their files (no -<id> suffix), as Velos's log_per_instance is not
     merge_logs: spec.logPerInstance !== true,
     autorestart: spec.autorestart,
-    watch: spec.watch ? [...spec.watch] : false,
+    watch: pm2Watch(spec.watch, spec.cwd),
     ...(isDefaultList(spec.ignoreWatch, APP_DEFAULTS.ignoreWatch)
       ? {}
       : { ignore_watch: [...spec.ignoreWatch] }),
-    ...(spec.logDateFormat === undefined ? {} : { log_date_format: spec.logDateFormat }),
+    ...pm2DateFormat(spec.logDateFormat),
     max_restarts: spec.maxRestarts,
     min_uptime: spec.minUptimeMs,
     restart_delay: spec.restartDelayMs,
@@ -161,6 +163,29 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     monit: { memory: detail.memory, cpu: detail.cpu },
     pm2_env: pm2Env,
   };
+}
+
+/**
+ * PM2's `watch`: `true` for the app's own directory (`--watch` alone, `watch: true`), else the paths
+ * as a process file gives them, relative to the app's directory (absolute outside it).
+ */
+function pm2Watch(watch: readonly string[] | undefined, cwd: string): boolean | string[] {
+  if (watch === undefined) return false;
+  if (watch.length === 1 && watch[0] === cwd) return true;
+  return watch.map((path) => {
+    const inside = relative(cwd, path);
+    return inside === '' ? '.' : inside.startsWith('..') || isAbsolute(inside) ? path : inside;
+  });
+}
+
+/** The moment.js format of the UTC ISO stamps `--time` (`iso`) writes, as PM2 gives its `--time` format. */
+const ISO_AS_MOMENT = 'YYYY-MM-DDTHH:mm:ss.SSS[Z]';
+
+/** PM2's `log_date_format` (and `time: true` for `--time`); absent when the app stamps no lines. */
+function pm2DateFormat(format: string | undefined): Pick<Pm2Env, 'log_date_format' | 'time'> {
+  if (format === undefined) return {};
+  if (format.toLowerCase() === 'iso') return { log_date_format: ISO_AS_MOMENT, time: true };
+  return { log_date_format: format };
 }
 
 function isDefaultList(list: readonly string[], defaults: readonly string[]): boolean {

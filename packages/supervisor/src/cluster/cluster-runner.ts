@@ -67,7 +67,7 @@ export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
           // deleted meanwhile: its pipeline is closed
         }
         hooks.log(message);
-        throw new VelosError(candidate.isTimeout ? ErrorCodes.TIMEOUT : ErrorCodes.SPAWN_FAILED, message, {
+        throw new VelosError(ErrorCodes.SPAWN_FAILED, message, {
           data: { id: record.id, name: record.app.spec.name, pid: old.pid },
         });
       }

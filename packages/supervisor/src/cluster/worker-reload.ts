@@ -5,7 +5,6 @@ import { type LiveSlot, rootTicks, type WorkerSlot, type WorkerSlots } from './w
 
 /** Why a reload's new worker was not adopted. */
 export interface CandidateFailure {
-  isTimeout: boolean;
   reason: string;
 }
 
@@ -20,7 +19,7 @@ export interface ReloadHost {
 
 /**
  * Forks a reload's new worker for `record` and waits until it listens (or says ready with
- * `wait_ready`), within `listen_timeout`; a worker that exits or is late is stopped.
+ * `wait_ready`); past `listen_timeout` it is taken as ready, as PM2 takes it. One that exits first is stopped.
  */
 export async function startCandidate(
   host: ReloadHost,
@@ -28,7 +27,7 @@ export async function startCandidate(
 ): Promise<WorkerSlot | CandidateFailure> {
   const spec = record.app.spec;
   const slot = host.fork(record, 'candidate');
-  if (!slot) return { isTimeout: false, reason: 'the cluster primary could not be started' };
+  if (!slot) return { reason: 'the cluster primary could not be started' };
   const signal = spec.waitReady ? "ready (process.send('ready'))" : 'listening';
   const outcome = await host.slots.wait(
     slot,
@@ -36,14 +35,18 @@ export async function startCandidate(
     spec.listenTimeoutMs,
   );
   if (outcome === 'ready') return slot;
+  if (outcome === 'timeout' && slot.run !== null && !slot.hasExited) {
+    // a worker that never listens (a queue consumer) can still be reloaded, as PM2 reloads it
+    host.log(
+      `process ${record.id} (${spec.name}): the new worker (pid ${slot.pid}) was not ${signal} within listen_timeout ${spec.listenTimeoutMs} ms: taken as ready`,
+    );
+    return slot;
+  }
   await stopWorker(host.slots, slot);
-  if (slot.failure) return { isTimeout: false, reason: `the new worker could not start: ${slot.failure}` };
+  if (slot.failure) return { reason: `the new worker could not start: ${slot.failure}` };
   if (outcome === 'exited')
-    return { isTimeout: false, reason: `the new worker (pid ${slot.pid}) exited before it was ${signal}` };
-  return {
-    isTimeout: true,
-    reason: `the new worker (pid ${slot.pid}) was not ${signal} within listen_timeout ${spec.listenTimeoutMs} ms`,
-  };
+    return { reason: `the new worker (pid ${slot.pid}) exited before it was ${signal}` };
+  return { reason: `the new worker was not forked within listen_timeout ${spec.listenTimeoutMs} ms` };
 }
 
 /**
