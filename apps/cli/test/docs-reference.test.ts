@@ -51,4 +51,16 @@ describe('the CLI reference (apps/cli/README.md, docs/)', () => {
       .map(([flag, key]) => `${key}: --${flag}`);
     expect(missing).toEqual([]);
   });
+
+  it('gives the --ai keys of every command that takes --ai in docs/ai-output.md', () => {
+    const firstCells = read('docs', 'ai-output.md')
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split('|')[1]!);
+    const missing = visible
+      .filter((command) => command.options.ai !== undefined)
+      .map((command) => command.name)
+      .filter((name) => !firstCells.some((cell) => new RegExp(`\`${name}(?![\\w-])`).test(cell)));
+    expect(missing).toEqual([]);
+  });
 });
