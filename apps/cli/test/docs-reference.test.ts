@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VELOS_TOOLS } from '@velos/mcp';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/command-table.js';
 import { APP_FLAGS } from '../src/commands/start-spec.js';
@@ -62,5 +63,12 @@ describe('the CLI reference (apps/cli/README.md, docs/)', () => {
       .map((command) => command.name)
       .filter((name) => !firstCells.some((cell) => new RegExp(`\`${name}(?![\\w-])`).test(cell)));
     expect(missing).toEqual([]);
+  });
+
+  it('names every MCP tool in velos mcp --help', () => {
+    const details = COMMANDS.find((command) => command.name === 'mcp')!.details ?? '';
+    const named = new Set(details.match(/\b[a-z]+_[a-z_]+\b/g));
+    expect(VELOS_TOOLS.map((tool) => tool.name).filter((name) => !named.has(name))).toEqual([]);
+    expect([...named].filter((name) => !VELOS_TOOLS.some((tool) => tool.name === name))).toEqual([]);
   });
 });
