@@ -70,5 +70,7 @@ function optionLabel(name: string, option: OptionSpec): string {
 
 function aligned(rows: [string, string][]): string[] {
   const width = Math.max(...rows.map(([left]) => left.length));
-  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+  // a description of several lines continues under its first line, not at the left margin
+  const indent = `\n${' '.repeat(width + 4)}`;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right.split('\n').join(indent)}`);
 }

@@ -1,4 +1,4 @@
-import { isVelosError } from '@velos/core';
+import { isVelosError, KEPT_ENV_KEYS } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { findCommand } from '../src/command-table.js';
 import { renderCommandHelp } from '../src/help.js';
@@ -136,5 +136,21 @@ describe('renderCommandHelp', () => {
       'Usage: velos sendSignal <signal> <target...> [options]',
       'Aliases: signal',
     ]);
+  });
+
+  it('indents every line of a description of several lines under its first line', () => {
+    const options = renderCommandHelp(start).split('\nOptions:\n')[1]!.split('\n');
+    const column = options[0]!.indexOf('app name');
+    const first = options.findIndex((line) => line.includes('--cron-restart'));
+    expect(first).toBeGreaterThan(0);
+    expect(options[first + 1]).toMatch(new RegExp(`^ {${column}}\\S`));
+    for (const line of options) expect(line).toMatch(/^ {2}/);
+  });
+
+  it('lists the variables --no-inherit-env keeps as the code keeps them', () => {
+    const line = renderCommandHelp(start)
+      .split('\n')
+      .find((each) => each.includes('--no-inherit-env'))!;
+    for (const key of KEPT_ENV_KEYS) expect(line).toContain(key);
   });
 });

@@ -79,8 +79,8 @@ export const DAEMON_COMMANDS: CommandSpec[] = [
       'unless --show-token. Binding another address than loopback without TLS prints a warning; --no-auth',
       'is refused there, and with it a Host header other than the served address gets 403. Requests that',
       'change state from a web page of another origin than the server and --cors get 403. To keep the API',
-      'served by the daemon, set an [api] table in config.toml instead (port, host, token_file, cors,',
-      'rate_limit, tls_cert, tls_key). See docs/serve.md.',
+      'served by the daemon, set an [api] table in config.toml instead (port, host, token_file, auth,',
+      'tls_cert, tls_key, cors, rate_limit, dashboard, mcp). See docs/serve.md.',
     ].join('\n'),
     options: {
       port: { type: 'string', value: 'port', description: 'TCP port (default 9716; 0 picks a free one)' },

@@ -1,3 +1,4 @@
+import { KEPT_ENV_KEYS } from '@velos/core';
 import type { OptionSpec } from '../command-spec.js';
 import { ai, json } from './common-options.js';
 import { PM2_START_OPTIONS } from './pm2-start-options.js';
@@ -78,8 +79,7 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
   'no-autorestart': { type: 'boolean', description: 'do not restart the app when it exits' },
   'no-inherit-env': {
     type: 'boolean',
-    description:
-      'inherit only PATH, HOME, USER, SHELL, LANG, LC_*, TZ, TMPDIR from this shell (inherit_env = false)',
+    description: `inherit only ${KEPT_ENV_KEYS.join(', ')}, LC_* from this shell (inherit_env = false)`,
   },
   cwd: { type: 'string', value: 'dir', description: 'working directory of the app (default: here)' },
   interpreter: {

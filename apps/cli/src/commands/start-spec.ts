@@ -33,7 +33,7 @@ export type StartTarget =
   | { kind: 'word'; word: string };
 
 /** `velos start` flags that describe an app (as opposed to output flags), by config key. */
-const APP_FLAGS: Record<string, string> = {
+export const APP_FLAGS: Record<string, string> = {
   name: 'name',
   instances: 'instances',
   'restart-delay': 'restart_delay',
