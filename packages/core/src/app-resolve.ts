@@ -73,6 +73,8 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   };
   if (input.inherit_env === false) spec.inheritEnv = false;
   if (input.interpreter !== undefined) spec.interpreter = input.interpreter;
+  if (input.uid !== undefined) spec.uid = input.uid;
+  if (input.gid !== undefined) spec.gid = input.gid;
   if (input.log_per_instance) spec.logPerInstance = true;
   if (input.shutdown_with_message) spec.shutdownWithMessage = true;
   const dateFormat = input.log_date_format ?? (input.time ? 'iso' : undefined);
@@ -158,6 +160,11 @@ function checkKinds(spec: AppSpec): void {
       if (spec[key] !== undefined) throw invalid(option, `${option} is for type: job`);
     }
   }
+  if (spec.execMode === 'cluster' && (spec.uid !== undefined || spec.gid !== undefined))
+    throw invalid(
+      spec.uid !== undefined ? 'uid' : 'gid',
+      'uid and gid are for fork mode: a cluster app runs as the daemon\'s user (use exec_mode = "fork")',
+    );
   if (spec.dependsOn.some((dependency) => dependency.name === spec.name))
     throw invalid('depends_on', 'depends_on names the app itself');
 }
