@@ -24,10 +24,13 @@ function idsOf(pid: number): { uid: number; gid: number } {
 
 /** The line echo-env.js printed last, parsed. */
 async function echoed(home: string, name: string): Promise<{ env: Record<string, string | null> }> {
-  return waitFor(() => {
-    const line = readLines(outLog(home, name)).at(-1);
-    return line ? JSON.parse(line) : undefined;
-  }, `${name}'s echoed environment`);
+  return waitFor(
+    () => {
+      const line = readLines(outLog(home, name)).at(-1);
+      return line ? JSON.parse(line) : undefined;
+    },
+    { message: `${name}'s echoed environment` },
+  );
 }
 
 function writeConfig(home: string, body: string): string {
