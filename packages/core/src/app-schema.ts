@@ -194,6 +194,9 @@ export const appConfigSchema = z.strictObject({
   args: z.optional(stringList),
   cwd: z.optional(z.string()),
   env: z.optional(envValues),
+  env_file: z.optional(
+    z.union([nonEmpty, z.array(nonEmpty)], { error: 'expected a file path or a list of file paths' }),
+  ),
   inherit_env: z.optional(z.boolean()),
   uid: z.optional(accountOf('user')),
   gid: z.optional(accountOf('group')),
