@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { type AppSpec, ErrorCodes, incrementVarProblem, VelosError } from '@velos/core';
 import { isActive } from './process-record.js';
 import type { ProcessTable } from './process-table.js';
@@ -23,12 +22,6 @@ export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace 
       );
     }
     if (!isReplace) checkNameFree(spec.name, table);
-    if (!isDirectory(spec.cwd))
-      throw new VelosError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `${spec.name}: cwd: the working directory ${spec.cwd} does not exist`,
-        { data: { name: spec.name, cwd: spec.cwd } },
-      );
     resolveCommand(spec);
     const runAs = resolveRunAs(spec);
     if (runAs) checkRunAsCwd(spec.name, runAs, spec.cwd);
@@ -46,13 +39,5 @@ export function checkNameFree(name: string, table: ProcessTable): void {
       `an app named '${name}' is already running (id ${running.join(', ')}); restart it, or stop or delete it first`,
       { data: { name, ids: running } },
     );
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
