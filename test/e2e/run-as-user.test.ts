@@ -93,19 +93,21 @@ env = { SHOW_ENV = "HOME,USER,LOGNAME,SHELL", SHELL = "/bin/sh" }
     expect(idsOf(row.pid!)).toEqual({ uid: 65534, gid: 65533 });
   });
 
-  it('refuses an unknown user, and a working directory the user cannot enter, with one line and nothing started', async () => {
+  it('refuses an unknown user with one line and nothing started', async () => {
     const home = createHome();
     const unknown = await velos(
       ['start', join(FIXTURES, 'echo-env.js'), '--name', 'ghost', '--uid', 'no-such-user-x'],
-      {
-        home,
-      },
+      { home },
     );
     expect(unknown.code).toBe(1);
     expect(unknown.stderr.trim()).toBe(
       "velos: ghost: uid: no such user 'no-such-user-x' on this machine (/etc/passwd)",
     );
+    expect((await velosOk(['list', '--json'], { home })).stdout.trim()).toBe('[]');
+  });
 
+  it('fails the spawn of an app whose working directory the user cannot enter, as a missing one', async () => {
+    const home = createHome();
     // the home is root's and 0700: nobody cannot enter a directory below it
     const closed = join(home, 'closed');
     mkdirSync(closed);
@@ -114,11 +116,11 @@ env = { SHOW_ENV = "HOME,USER,LOGNAME,SHELL", SHELL = "/bin/sh" }
       { home },
     );
     expect(denied.code).toBe(1);
-    expect(denied.stderr.trim().split('\n')).toHaveLength(1);
     expect(denied.stderr).toMatch(
       /^velos: locked: nobody \(uid \d+, gid \d+\) cannot enter its working directory /,
     );
     expect(denied.stderr).toContain(`${closed}: no search permission on ${home}`);
-    expect((await velosOk(['list', '--json'], { home })).stdout.trim()).toBe('[]');
+    const row = await waitForStatus(home, 'locked', 'errored');
+    expect(row.lastExitReason).toBe('spawn-error');
   });
 });

@@ -49,7 +49,7 @@ export function forkChild(record: ProcessRecord, hooks: ForkHooks): ForkedChild 
     const command = resolveCommand(spec);
     const hasIpc = wantsForkIpc(spec, command);
     const runAs = resolveRunAs(spec);
-    if (runAs) checkRunAsCwd(spec.name, runAs, spec.cwd);
+    if (runAs) checkRunAsCwd(runAs, spec.cwd);
     const env = instanceEnv(spec, record);
     // the user's HOME, USER… replace the inherited ones (the daemon's user's), not the app's own env
     for (const [key, value] of Object.entries(runAs?.env ?? {}))

@@ -72,11 +72,11 @@ export function resolveRunAs(
 
 /**
  * Throws INVALID_ARGUMENT when the user an app runs as cannot enter its working directory (search
- * permission on it and every parent, by mode bits: the child has no supplementary groups). The
- * spawn changes directory before it drops root, so without this check the app would start in a
- * directory it cannot use, and fail later on the first relative path.
+ * permission on it and every parent, by mode bits: the child has no supplementary groups), which
+ * fails the spawn as a missing directory does. The spawn changes directory before it drops root, so
+ * without this check the app would run in a directory it cannot use, and fail on a relative path.
  */
-export function checkRunAsCwd(name: string, runAs: RunAs, cwd: string): void {
+export function checkRunAsCwd(runAs: RunAs, cwd: string): void {
   if (runAs.uid === 0) return;
   for (let dir = cwd; ; dir = dirname(dir)) {
     let canSearch = false;
@@ -90,8 +90,8 @@ export function checkRunAsCwd(name: string, runAs: RunAs, cwd: string): void {
     if (!canSearch)
       throw new VelosError(
         ErrorCodes.INVALID_ARGUMENT,
-        `${name}: ${runAs.label} cannot enter its working directory ${cwd}: no search permission on ${dir}`,
-        { data: { name, cwd, dir } },
+        `${runAs.label} cannot enter its working directory ${cwd}: no search permission on ${dir}`,
+        { data: { cwd, dir } },
       );
     if (dirname(dir) === dir) return;
   }

@@ -97,13 +97,13 @@ describe('checkRunAsCwd', () => {
     const closed = join(dir, 'closed');
     mkdirSync(join(closed, 'inner'), { recursive: true });
     chmodSync(closed, 0o700);
-    expect(failure(() => checkRunAsCwd('web', asUser, join(closed, 'inner')))).toBe(
-      `INVALID_ARGUMENT: web: u (uid 4321, gid 4321) cannot enter its working directory ${join(closed, 'inner')}: no search permission on ${closed}`,
+    expect(failure(() => checkRunAsCwd(asUser, join(closed, 'inner')))).toBe(
+      `INVALID_ARGUMENT: u (uid 4321, gid 4321) cannot enter its working directory ${join(closed, 'inner')}: no search permission on ${closed}`,
     );
     chmodSync(closed, 0o701);
-    expect(() => checkRunAsCwd('web', asUser, join(closed, 'inner'))).not.toThrow();
+    expect(() => checkRunAsCwd(asUser, join(closed, 'inner'))).not.toThrow();
     // root searches anything
     chmodSync(closed, 0o700);
-    expect(() => checkRunAsCwd('web', { ...asUser, uid: 0 }, join(closed, 'inner'))).not.toThrow();
+    expect(() => checkRunAsCwd({ ...asUser, uid: 0 }, join(closed, 'inner'))).not.toThrow();
   });
 });
