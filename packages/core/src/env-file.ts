@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+
+/** The largest env file read (a config reload reads it in the daemon). */
+export const MAX_ENV_FILE_BYTES = 1024 * 1024;
 
 /** An env file read: its variables, or its first line that is not `KEY=VALUE` (1-based) and why. */
 export type EnvFileResult =
@@ -41,9 +44,15 @@ export function readEnvFiles(paths: string[]): Record<string, string> {
   for (const path of paths) {
     let text: string;
     try {
+      // never a FIFO or a device: reading one would block (or never end) in the daemon at a reload
+      const stat = statSync(path);
+      if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
+      if (stat.size > MAX_ENV_FILE_BYTES)
+        throw new Error(`${path} is larger than ${MAX_ENV_FILE_BYTES / 1024 / 1024} MiB`);
       text = readFileSync(path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined && error instanceof Error) throw error;
       throw new Error(`cannot read ${path}${code ? ` (${code})` : ''}`);
     }
     const parsed = parseEnvFile(text);

@@ -86,4 +86,13 @@ describe('env_file in a config file', () => {
       `bad.yaml: apps[0] (api).env_file: ${join(dir, 'broken.env')} line 2: expected KEY=VALUE`,
     );
   });
+
+  it('refuses an env file that is not a regular file (a device or FIFO would block the reader)', async () => {
+    const config = join(dir, 'device.yaml');
+    writeFileSync(config, 'apps:\n  - name: api\n    script: server.js\n    env_file: [/dev/zero]\n');
+    const error = await loadConfigFile(config, { baseEnv: {}, cpuCount: 1 }).catch((e: unknown) => e);
+    expect(isVelosError(error) && error.message).toMatch(
+      'device.yaml: apps[0] (api).env_file: /dev/zero is not a regular file',
+    );
+  });
 });
