@@ -161,6 +161,16 @@ describe('velos export systemd', () => {
     );
   });
 
+  it('carries uid and gid over as User= and Group=', async () => {
+    const config = join(scratch.dir(), 'as-user.yaml');
+    writeFileSync(config, 'apps:\n  - name: web\n    script: node\n    uid: www-data\n    gid: 33\n');
+    const run = await runExport(scratch, 'systemd', config);
+    expect(run.code, run.stderr).toBe(0);
+    expect(unitSection(run.files.get('web.service') ?? '', 'Service')).toEqual(
+      expect.arrayContaining(['User=www-data', 'Group=33']),
+    );
+  });
+
   it('escapes line breaks, $ and % so that systemd reads the values back as written', async () => {
     const dir = scratch.dir();
     const config = join(dir, 'odd.yaml');

@@ -10,6 +10,7 @@ import {
   type ProbeCheck,
   type ProbeSpec,
 } from './app-spec.js';
+import { readEnvFiles } from './env-file.js';
 import { inheritedEnv } from './env-inherit.js';
 import { ErrorCodes, VelosError } from './errors.js';
 
@@ -30,13 +31,15 @@ export interface ResolveContext {
 export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: ResolveContext): AppSpec {
   const cwd = input.cwd ? resolve(ctx.baseDir, input.cwd) : ctx.baseDir;
   const instances = instanceCount(input.instances, ctx.cpuCount);
+  // env files (in order) under the app's own env, both over the inherited environment
+  const ownEnv = { ...envFromFiles(input, ctx.baseDir), ...(input.env ?? {}) };
   const spec: AppSpec = {
     name: input.name ?? deriveName(input.script),
     script: input.script,
     args: input.args ?? [...APP_DEFAULTS.args],
     cwd,
-    env: { ...inheritedEnv(ctx.baseEnv, input.inherit_env !== false), ...(input.env ?? {}) },
-    ownEnv: { ...(input.env ?? {}) },
+    env: { ...inheritedEnv(ctx.baseEnv, input.inherit_env !== false), ...ownEnv },
+    ownEnv,
     // PM2 keeps a file's node_args over its interpreter_args
     interpreterArgs: input.node_args ?? input.interpreter_args ?? [...APP_DEFAULTS.interpreterArgs],
     instances,
@@ -73,6 +76,8 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   };
   if (input.inherit_env === false) spec.inheritEnv = false;
   if (input.interpreter !== undefined) spec.interpreter = input.interpreter;
+  if (input.uid !== undefined) spec.uid = input.uid;
+  if (input.gid !== undefined) spec.gid = input.gid;
   if (input.log_per_instance) spec.logPerInstance = true;
   if (input.shutdown_with_message) spec.shutdownWithMessage = true;
   const dateFormat = input.log_date_format ?? (input.time ? 'iso' : undefined);
@@ -110,6 +115,21 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (input.readiness_probe !== undefined) spec.readinessProbe = resolveProbe(input.readiness_probe);
   checkKinds(spec);
   return spec;
+}
+
+/** The variables of an app's `env_file` (paths relative to the config file's directory). */
+function envFromFiles(input: z.output<typeof appConfigSchema>, baseDir: string): Record<string, string> {
+  if (input.env_file === undefined) return {};
+  const paths = ([] as string[]).concat(input.env_file).map((path) => absolute(baseDir, path));
+  try {
+    return readEnvFiles(paths);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    const name = input.name ?? deriveName(input.script);
+    throw new VelosError(ErrorCodes.INVALID_CONFIG, `app '${name}': env_file: ${why}`, {
+      data: { name, key: 'env_file', why },
+    });
+  }
 }
 
 /** The number of instances: "max" is the CPU count, -n the CPU count minus n (at least 1). */
@@ -158,6 +178,11 @@ function checkKinds(spec: AppSpec): void {
       if (spec[key] !== undefined) throw invalid(option, `${option} is for type: job`);
     }
   }
+  if (spec.execMode === 'cluster' && (spec.uid !== undefined || spec.gid !== undefined))
+    throw invalid(
+      spec.uid !== undefined ? 'uid' : 'gid',
+      'uid and gid are for fork mode: a cluster app runs as the daemon\'s user (use exec_mode = "fork")',
+    );
   if (spec.dependsOn.some((dependency) => dependency.name === spec.name))
     throw invalid('depends_on', 'depends_on names the app itself');
 }

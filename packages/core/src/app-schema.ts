@@ -71,6 +71,18 @@ const watchdogSchema = z
   );
 
 const exitCode = z.int().check(z.gte(0), z.lte(255));
+
+/** A user or group: its name, or its numeric id. */
+function accountOf(what: 'user' | 'group') {
+  const error = `expected a ${what} name or a numeric ${what === 'user' ? 'uid' : 'gid'} (0 or more)`;
+  return z.union(
+    [
+      z.string().check(z.regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/, { error })),
+      z.int({ error }).check(z.gte(0, { error }), z.lte(0xffff_fffe, { error })),
+    ],
+    { error },
+  );
+}
 const nonEmpty = z.string().check(z.minLength(1));
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
@@ -182,7 +194,12 @@ export const appConfigSchema = z.strictObject({
   args: z.optional(stringList),
   cwd: z.optional(z.string()),
   env: z.optional(envValues),
+  env_file: z.optional(
+    z.union([nonEmpty, z.array(nonEmpty)], { error: 'expected a file path or a list of file paths' }),
+  ),
   inherit_env: z.optional(z.boolean()),
+  uid: z.optional(accountOf('user')),
+  gid: z.optional(accountOf('group')),
   interpreter: z.optional(nonEmpty),
   interpreter_args: z.optional(stringList),
   node_args: z.optional(stringList),

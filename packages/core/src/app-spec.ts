@@ -92,6 +92,13 @@ export interface AppSpec {
    * environment (`inherit_env = false`); absent means the whole environment is inherited.
    */
   inheritEnv?: false;
+  /**
+   * Run the app as this user (a name, resolved by the daemon at each spawn, or a uid): its HOME, USER,
+   * LOGNAME and SHELL come from the passwd entry; the daemon must be root (or that user).
+   */
+  uid?: string | number;
+  /** Run the app with this group (a name or a gid); default the `uid` user's primary group. */
+  gid?: string | number;
   /** Interpreter to run the script with; `undefined` = by extension, `'none'` = exec directly. */
   interpreter?: string;
   /** Arguments given to the interpreter before the script. */

@@ -43,7 +43,8 @@ export interface LoadConfigOptions extends Omit<ResolveContext, 'baseDir'> {
   onWarning?: ConfigWarning;
 }
 
-const PROFILE_KEY = /^env_([A-Za-z0-9_.-]+)$/;
+// `env_file` is an option (files of variables), not a profile named "file"
+const PROFILE_KEY = /^env_(?!file$)([A-Za-z0-9_.-]+)$/;
 
 /**
  * Reads, parses and validates a TOML, YAML or JSON config file into complete `AppSpec`s.

@@ -52,8 +52,6 @@ const IGNORED = new Set([
   'filter_env',
   'append_env_to_name',
   'kill_retry_time',
-  'uid',
-  'gid',
   'user',
   'username',
   'log_type',

@@ -66,6 +66,8 @@ export const appSpecSchema = z.object({
   env: stringRecord,
   ownEnv: z.optional(stringRecord),
   inheritEnv: z.optional(z.literal(false)),
+  uid: z.optional(z.union([nonEmpty, nonNegativeInt])),
+  gid: z.optional(z.union([nonEmpty, nonNegativeInt])),
   interpreter: optionalNonEmpty,
   interpreterArgs: strings,
   instances: z.int().check(z.gte(1), z.lte(1024)),

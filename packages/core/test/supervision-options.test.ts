@@ -196,3 +196,26 @@ describe('depends_on', () => {
     ).toContain('apps[0].depends_on');
   });
 });
+
+describe('uid and gid', () => {
+  it('keeps a user and a group as written, by name or number, and in a PM2 file too', async () => {
+    const [spec] = await load('apps:\n  - script: server.js\n    uid: www-data\n    gid: 33\n');
+    expect(spec).toMatchObject({ uid: 'www-data', gid: 33 });
+    expect(appSpecSchema.safeParse(spec).data).toMatchObject({ uid: 'www-data', gid: 33 });
+    const pm2 = join(dir, 'ecosystem.config.json');
+    writeFileSync(pm2, JSON.stringify({ apps: [{ script: 'server.js', uid: 'nobody', gid: 'nogroup' }] }));
+    expect((await loadConfigFile(pm2, ctx))[0]).toMatchObject({ uid: 'nobody', gid: 'nogroup' });
+  });
+
+  it('refuses a value that names no account, and uid in cluster mode', async () => {
+    expect(await messageOf(load('apps:\n  - script: server.js\n    uid: -1\n'))).toMatch(
+      /apps\[0\]\.uid: expected a user name or a numeric uid \(0 or more\), got -1/,
+    );
+    expect(await messageOf(load('apps:\n  - script: server.js\n    gid: "a:b"\n'))).toMatch(
+      /apps\[0\]\.gid: expected a group name or a numeric gid \(0 or more\), got "a:b"/,
+    );
+    expect(
+      await messageOf(load('apps:\n  - script: server.js\n    uid: nobody\n    exec_mode: cluster\n')),
+    ).toMatch(/uid and gid are for fork mode/);
+  });
+});

@@ -7,6 +7,7 @@ import { type ChildStdio, childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
 import type { ProcessRecord } from './process-record.js';
 import { type ResolvedCommand, resolveCommand } from './resolve-command.js';
+import { checkRunAsCwd, type RunAs, resolveRunAs } from './run-as.js';
 
 /** What `forkChild` needs from the runner's hooks. */
 export interface ForkHooks {
@@ -24,6 +25,8 @@ export type ForkedChild =
       /** The spawned child; its `pid` is undefined when the spawn failed (the `error` event tells why). */
       child: ChildProcess;
       command: ResolvedCommand;
+      /** The user the child runs as, when the app sets `uid`/`gid`. */
+      runAs: RunAs | undefined;
       stdio: ChildStdio;
       hasIpc: boolean;
       runDir: string | undefined;
@@ -45,15 +48,21 @@ export function forkChild(record: ProcessRecord, hooks: ForkHooks): ForkedChild 
     prepareWatchdogLogDir(spec);
     const command = resolveCommand(spec);
     const hasIpc = wantsForkIpc(spec, command);
+    const runAs = resolveRunAs(spec);
+    if (runAs) checkRunAsCwd(runAs, spec.cwd);
     const env = instanceEnv(spec, record);
+    // the user's HOME, USER… replace the inherited ones (the daemon's user's), not the app's own env
+    for (const [key, value] of Object.entries(runAs?.env ?? {}))
+      if (spec.ownEnv?.[key] === undefined) env[key] = value;
     if (hooks.home !== undefined) env.VELOS_HOME = hooks.home;
     const child = spawn(command.file, command.args, {
       cwd: spec.cwd,
       env,
       stdio: hasIpc ? withIpc(stdio.stdio) : stdio.stdio,
       detached: true,
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
-    return { child, command, stdio, hasIpc, runDir };
+    return { child, command, runAs, stdio, hasIpc, runDir };
   } catch (error) {
     stdio.cancel();
     return { child: null, error: error instanceof Error ? error.message : String(error) };

@@ -73,7 +73,7 @@ export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: Ru
     noteSpawnError(record, hooks, forked.error);
     return;
   }
-  const { child, command, stdio, hasIpc, runDir } = forked;
+  const { child, command, runAs, stdio, hasIpc, runDir } = forked;
   if (child.pid === undefined) {
     stdio.cancel();
     // the reason (ENOENT, EACCES…) only arrives with the 'error' event, after this turn
@@ -81,7 +81,9 @@ export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: Ru
     child.once('error', (error: NodeJS.ErrnoException) => {
       const why =
         error.code === 'ENOENT' ? 'not found' : error.code === 'EACCES' ? 'permission denied' : error.message;
-      noteSpawnError(record, hooks, `cannot start ${command.file}: ${why} (${error.code ?? 'error'})`);
+      // as another user, EACCES is as often its cwd (the child's chdir) as the program
+      const as = runAs ? ` as ${runAs.label} in ${spec.cwd}` : '';
+      noteSpawnError(record, hooks, `cannot start ${command.file}${as}: ${why} (${error.code ?? 'error'})`);
     });
     return;
   }

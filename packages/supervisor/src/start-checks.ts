@@ -2,6 +2,7 @@ import { type AppSpec, ErrorCodes, incrementVarProblem, VelosError } from '@velo
 import { isActive } from './process-record.js';
 import type { ProcessTable } from './process-table.js';
 import { resolveCommand } from './resolve-command.js';
+import { resolveRunAs } from './run-as.js';
 
 /** Rejects a start before anything changes: a name twice, bad instances, a running name, an unresolvable command. */
 export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace = false): void {
@@ -22,6 +23,8 @@ export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace 
     }
     if (!isReplace) checkNameFree(spec.name, table);
     resolveCommand(spec);
+    // an unknown account is a config error; a cwd the user cannot enter fails its spawn, as a missing one
+    resolveRunAs(spec);
     const problem = incrementVarProblem(spec);
     if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
   }

@@ -82,6 +82,16 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     description: `inherit only ${KEPT_ENV_KEYS.join(', ')}, LC_* from this shell (inherit_env = false)`,
   },
   cwd: { type: 'string', value: 'dir', description: 'working directory of the app (default: here)' },
+  uid: {
+    type: 'string',
+    value: 'user',
+    description: 'run the app as this user (name or uid; the daemon must be root)',
+  },
+  gid: {
+    type: 'string',
+    value: 'group',
+    description: "run the app with this group (name or gid; default the user's group)",
+  },
   interpreter: {
     type: 'string',
     value: 'cmd',

@@ -79,6 +79,8 @@ function serviceUnit(
     `Type=${isJob ? 'oneshot' : 'simple'}`,
     // a one-shot job stays "active" once it exited 0, so that units that require it may start
     ...(isJob && !isScheduled(spec) ? ['RemainAfterExit=yes'] : []),
+    ...(spec.uid === undefined ? [] : [`User=${spec.uid}`]),
+    ...(spec.gid === undefined ? [] : [`Group=${spec.gid}`]),
     `WorkingDirectory=${quoteValue(spec.cwd)}`,
     ...Object.entries(env).map(([name, value]) => environmentLine(name, value)),
     `ExecStart=${execLine(hostArgv(spec))}`,
