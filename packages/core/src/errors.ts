@@ -78,8 +78,22 @@ export function toErrorPayload(error: unknown): ErrorPayload {
       ? { code: error.code, message: error.message }
       : { code: error.code, message: error.message, data: error.data };
   }
+  if (isMissingModule(error)) {
+    // a lazily loaded chunk of a long-running process (the daemon) is gone: Velos was upgraded or rebuilt
+    // under it; the message is one line (Node's own carries the whole require stack)
+    const [first] = error.message.split('\n');
+    return {
+      code: ErrorCodes.INTERNAL,
+      message: `internal error: ${first}: this Velos process was started from files that were replaced since (an upgrade or a rebuild); run \`velos update\` to restart the daemon on the installed version (the apps keep running)`,
+    };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { code: ErrorCodes.INTERNAL, message: `internal error: ${message}` };
+}
+
+function isMissingModule(error: unknown): error is Error {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return error instanceof Error && (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND');
 }
 
 /** Rebuilds a `VelosError` from its wire form. */

@@ -30,4 +30,19 @@ describe('VelosError', () => {
     expect(fromErrorPayload({ code: 'MADE_UP', message: 'm' }).code).toBe('INTERNAL');
     expect(fromErrorPayload(undefined).message).toBe('unknown error');
   });
+
+  it('says what to do when a lazily loaded file of the running version is gone, in one line', () => {
+    const missing = Object.assign(
+      new Error(
+        "Cannot find module './config-reload-AB12CD.cjs'\nRequire stack:\n- /usr/lib/velos/dist/daemon.cjs",
+      ),
+      { code: 'MODULE_NOT_FOUND' },
+    );
+    const payload = toErrorPayload(missing);
+    expect(payload.code).toBe('INTERNAL');
+    expect(payload.message).not.toContain('\n');
+    expect(payload.message).toMatch(
+      /^internal error: Cannot find module '.\/config-reload-AB12CD.cjs': .*velos update/,
+    );
+  });
 });
