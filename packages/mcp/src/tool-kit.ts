@@ -121,9 +121,19 @@ function toolError(error: unknown): CallToolResult {
   return { content: [{ type: 'text', text: errorLine(error) }], isError: true };
 }
 
+/**
+ * What an agent can do when the daemon does not answer: the server never starts it again once it has
+ * lost it (a daemon the user stopped stays stopped), so the agent asks for it or starts it itself.
+ */
+const DAEMON_GONE_HINT =
+  'the daemon is not running (velos kill, or it ended) and this server does not start it again, so what was stopped stays stopped; `velos resurrect` starts it with the saved processes (ask the user first), then call again';
+
 /** A failure as one line an agent can act on: `TARGET_NOT_FOUND: no process matches "x"`. */
 export function errorLine(error: unknown): string {
-  if (isVelosError(error)) return `${error.code}: ${error.message.replace(/\s*\n\s*/g, ' ')}`;
+  if (isVelosError(error)) {
+    const line = `${error.code}: ${error.message.replace(/\s*\n\s*/g, ' ')}`;
+    return error.code === ErrorCodes.DAEMON_UNAVAILABLE ? `${line}; ${DAEMON_GONE_HINT}` : line;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return `${ErrorCodes.INTERNAL}: ${message.replace(/\s*\n\s*/g, ' ')}`;
 }
