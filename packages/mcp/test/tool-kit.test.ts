@@ -27,6 +27,8 @@ describe('tool definitions', () => {
           expect(tool.input, `${tool.name}: ${option}`).toHaveProperty(option);
     }
     expect(meta('log_summary')).not.toMatch(/patterns|dedupe/);
+    // log_read answers a list, or {lines, omitted} when the byte limit cut it: both forms are named
+    expect(meta('log_read')).toContain('{lines, omitted}');
   });
 
   it('describe themselves in sentences, without the spec requirement ids (OBS-4:) an agent cannot use', () => {

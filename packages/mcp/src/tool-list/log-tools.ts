@@ -6,7 +6,7 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'log_read',
     title: 'Read recent log lines',
     description:
-      'The most recent captured log lines of the target, and what the byte limit left out. With level, the newest lines at least that severe (through logs.search). Lines: t ISO time, a app (when several), s "err" for stderr, l level, m message.',
+      'The most recent captured log lines of the target, and what the byte limit left out. With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when the byte limit left older lines out (ask for fewer, or log_search). Lines: t ISO time, a app (when several), s "err" for stderr, l level, m message.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -24,7 +24,7 @@ export const LOG_TOOLS = [
     name: 'log_read',
     title: 'Read recent log lines',
     command: 'logs',
-    answer: `With level, the newest lines at least that severe (through logs.search). ${LINE_KEYS}`,
+    answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when the byte limit left older lines out (ask for fewer, or log_search). ${LINE_KEYS}`,
     input: {
       target: targetField,
       lines: z.number().int().min(1).max(1000).optional().describe('How many recent lines (default 20)'),
