@@ -123,6 +123,7 @@ async function measureTools(client) {
     ['health_check', {}],
     ['metrics_snapshot', {}],
     ['metrics_snapshot', { target: 'app-0' }],
+    ['metrics_history', { target: 'app-0' }],
     ['log_read', { target: 'mix', lines: 20 }],
     ['log_search', { target: 'mix', pattern: 'ECONNREFUSED', limit: 10 }],
     ['log_summary', { target: 'mix', period: '1h' }],

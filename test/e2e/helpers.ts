@@ -194,6 +194,20 @@ export function waitForStatus(
 }
 
 /**
+ * Waits until `name` is online and the monitor has sampled it (memory above 0): before that its `--ai`
+ * row has no `c` or `m` (docs/ai-output.md).
+ */
+export function waitForSampled(home: string, name: string): Promise<ListRow> {
+  return waitFor(
+    async () => {
+      const rows = await rowsNamed(home, name);
+      return rows.length === 1 && rows[0]?.status === 'online' && rows[0].memory > 0 ? rows[0] : undefined;
+    },
+    { message: `${name} online and sampled` },
+  );
+}
+
+/**
  * Polls `fn` until it returns a truthy value (and does not throw) or the deadline passes (20 s unless
  * told); the error on timeout carries the last value or error seen. Unless `intervalMs` is given the
  * pause adapts to the check: 50 ms after a cheap one (a file, /proc, the daemon's socket), 200 ms after

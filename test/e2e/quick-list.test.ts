@@ -13,6 +13,7 @@ import {
   velos,
   velosOk,
   waitFor,
+  waitForSampled,
   waitForStatus,
 } from './helpers.js';
 
@@ -178,7 +179,7 @@ describe('the velos list table', () => {
     });
     await velosOk(['stop', 'web'], { home });
     await waitForStatus(home, 'web', 'stopped');
-    await waitForStatus(home, 'plain', 'online');
+    await waitForSampled(home, 'plain');
 
     const table = (await velos(['ls'], { home })).stdout;
     expect(table.split('\n')[0]).toMatch(/ watch$/);

@@ -17,6 +17,7 @@ import {
   velos,
   velosOk,
   waitFor,
+  waitForSampled,
   waitForStatus,
 } from './helpers.js';
 
@@ -81,7 +82,7 @@ describe('velos start (SUP-2)', () => {
   it('prints the compact --ai form', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'api'], { home });
-    const row = await waitForStatus(home, 'api', 'online');
+    const row = await waitForSampled(home, 'api');
     const result = await velosOk(['list', '--ai'], { home });
     const items = JSON.parse(result.stdout) as Record<string, unknown>[];
     expect(items).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { hasRunningProcess, hasWatchMode, roundCpu, shortStatus } from './ai-output.js';
+import { hasWatchMode, isSampled, roundCpu, shortStatus } from './ai-output.js';
 import { formatSpanMs } from './alert-rule.js';
 import { isoTime } from './iso-time.js';
 import type { ProcessDetail } from './process-info.js';
@@ -6,7 +6,7 @@ import { formatBytes, formatDuration } from './units.js';
 
 /** The `--ai` form of `velos describe`: short keys, facts only, empty things left out. */
 export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
-  const isRunning = hasRunningProcess(d);
+  const isRunning = isSampled(d);
   return {
     i: d.id,
     n: d.name,
@@ -23,12 +23,15 @@ export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
     cwd: d.spec.cwd,
     ...(d.lastExitReason === null
       ? {}
-      : { exit: { code: d.exitCode, sig: d.signal, why: d.lastExitReason } }),
+      : {
+          exit: { code: d.exitCode, ...(d.signal === null ? {} : { sig: d.signal }), why: d.lastExitReason },
+        }),
     out: d.outLogPath,
     ...(d.spec.mergeLogs ? {} : { err: d.errLogPath }),
     lines: { out: d.logLines.out, err: d.logLines.err },
     ...(d.logDropped > 0 ? { dropped: d.logDropped } : {}),
     ...(d.spec.cronRestart === undefined ? {} : { cron: d.spec.cronRestart }),
+    ...(d.spec.dependsOn?.length ? { dep: dependencies(d) } : {}),
     ...(d.execMode === 'cluster' ? { x: 'cluster' } : {}),
     ...(d.adopted ? { ad: 1 } : {}),
     ...(hasWatchMode(d) ? { w: 1 } : {}),
@@ -40,6 +43,11 @@ export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
 /** The command a process runs, as one shell-like line. */
 export function commandLine(d: ProcessDetail): string {
   return [d.command.file, ...d.command.args].map(quote).join(' ');
+}
+
+/** `depends_on` as `{name: condition}`. */
+function dependencies(d: ProcessDetail): Record<string, string> {
+  return Object.fromEntries(d.spec.dependsOn.map((dependency) => [dependency.name, dependency.condition]));
 }
 
 function aiHealth(d: ProcessDetail): Record<string, unknown> {

@@ -51,7 +51,9 @@ export function toAiMetrics(
       i: p.id,
       n: p.name,
       s: shortStatus(p.status),
-      ...(hasRunningProcess(p) ? { c: roundCpu(p.cpuPercent), m: formatBytes(p.memoryBytes) } : {}),
+      ...(hasRunningProcess(p) && p.memoryBytes > 0
+        ? { c: roundCpu(p.cpuPercent), m: formatBytes(p.memoryBytes) }
+        : {}),
       ...(p.memoryPeakBytes > p.memoryBytes ? { mpk: formatBytes(p.memoryPeakBytes) } : {}),
       ...(p.uptimeSeconds > 0 ? { u: formatDuration(p.uptimeSeconds * 1000) } : {}),
       r: p.restarts,

@@ -102,6 +102,14 @@ export function hasRunningProcess(p: Pick<ProcessInfo, 'pid' | 'status'>): boole
 }
 
 /**
+ * Whether the monitor has sampled a running process yet: no process runs in 0 bytes, so memory 0 is
+ * "not measured" (a process just started), and its CPU and memory are left out rather than `0`, `0B`.
+ */
+export function isSampled(p: Pick<ProcessInfo, 'pid' | 'status' | 'memory'>): boolean {
+  return hasRunningProcess(p) && p.memory > 0;
+}
+
+/**
  * Whether a process's app has watch mode, whatever its status (its watcher is closed while it is
  * stopped); `watching` stands in for a daemon older than `hasWatch`.
  */
@@ -111,14 +119,14 @@ export function hasWatchMode(p: Pick<ProcessInfo, 'hasWatch' | 'watching'>): boo
 
 /** The `--ai` form of one process; keys in the order i, n, ns, s, p, c, m, u, r, then the optional ones. */
 export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
-  const isRunning = hasRunningProcess(p);
   return {
     i: p.id,
     n: p.name,
     ...(p.namespace === 'default' ? {} : { ns: p.namespace }),
     s: shortStatus(p.status),
     ...(p.pid === null ? {} : { p: p.pid }),
-    ...(isRunning ? { c: roundCpu(p.cpu), m: formatBytes(p.memory), u: formatDuration(p.uptime) } : {}),
+    ...(isSampled(p) ? { c: roundCpu(p.cpu), m: formatBytes(p.memory) } : {}),
+    ...(hasRunningProcess(p) ? { u: formatDuration(p.uptime) } : {}),
     r: p.restarts,
     ...(p.health ? { h: p.health.state } : {}),
     ...(p.health && !p.health.ready ? { rdy: 0 as const } : {}),

@@ -420,7 +420,7 @@ export function configError(
   doc: unknown,
   schema: z.core.$ZodType,
 ): VelosError {
-  const issue = innermostIssue(error.issues[0]!);
+  const issue = reportedIssue(error.issues, doc);
   const path = formatPath(issue.path);
   const got = valueAt(doc, issue.path);
   let message = issue.message;
@@ -441,6 +441,27 @@ export function configError(
       issues: error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
     },
   });
+}
+
+/**
+ * The issue to report: the first, except that a missing key with a misspelling of it beside it
+ * (`scrpit = …`: `script` missing) reports the unknown key, whose suggestion names the fix.
+ */
+function reportedIssue(issues: readonly z.core.$ZodIssue[], doc: unknown): z.core.$ZodIssue {
+  const first = innermostIssue(issues[0]!);
+  const missing = first.path.at(-1);
+  if (typeof missing !== 'string' || valueAt(doc, first.path) !== undefined) return first;
+  const table = first.path.slice(0, -1);
+  const misspelt = issues
+    .map(innermostIssue)
+    .find(
+      (issue) =>
+        issue.code === 'unrecognized_keys' &&
+        issue.path.length === table.length &&
+        issue.path.every((key, at) => key === table[at]) &&
+        issue.keys.some((key) => suggestKey(key, [missing]) === missing),
+    );
+  return misspelt ?? first;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toAiDetail, toAiMetrics, toAiProcess } from '../src/ai.js';
+import { toAiDetail, toAiLogSummary, toAiMetrics, toAiProcess } from '../src/ai.js';
 import { APP_DEFAULTS } from '../src/index.js';
 import type { MetricsSnapshot, ProcessMetrics } from '../src/metrics.js';
 import type { ProcessDetail, ProcessInfo, ProcessStatus } from '../src/process-info.js';
@@ -111,5 +111,78 @@ describe('--ai forms of a process that does not run', () => {
     expect(stopped).not.toHaveProperty('c');
     expect(stopped).not.toHaveProperty('m');
     expect(stopped).toMatchObject({ s: 'stopped', mpk: '60M' });
+  });
+});
+
+describe('--ai forms of a process not sampled yet, its exit and its dependencies', () => {
+  it('list and metrics: a process just started (memory not measured) has no cpu or memory, not 0B', () => {
+    const fresh = { ...processInfo('online', true), cpu: 0, memory: 0, uptime: 0 };
+    expect(JSON.stringify(toAiProcess(fresh))).toBe('{"i":3,"n":"api","s":"on","p":4321,"u":"0s","r":1}');
+    const detail = toAiDetail(processDetail(fresh));
+    expect(detail).not.toHaveProperty('c');
+    expect(detail).not.toHaveProperty('m');
+  });
+
+  it('describe: the exit without a null signal, and depends_on as {name: condition}', () => {
+    const crashed = processDetail({ ...processInfo('errored', false), exitCode: 1, lastExitReason: 'crash' });
+    crashed.spec = { ...crashed.spec, dependsOn: [{ name: 'db', condition: 'healthy' }] };
+    expect(toAiDetail(crashed)).toMatchObject({ exit: { code: 1, why: 'crash' }, dep: { db: 'healthy' } });
+    expect(toAiDetail(crashed).exit).toEqual({ code: 1, why: 'crash' });
+    const killed = processDetail({
+      ...processInfo('stopped', false),
+      signal: 'SIGKILL',
+      lastExitReason: 'crash',
+    });
+    expect(toAiDetail(killed).exit).toEqual({ code: null, sig: 'SIGKILL', why: 'crash' });
+  });
+});
+
+describe('toAiLogSummary', () => {
+  it('writes the engine summary in short keys, stable trends left out', () => {
+    const now = Date.parse('2026-12-01T10:00:00Z');
+    const compact = toAiLogSummary(
+      {
+        app: 'api',
+        view: 'summary',
+        scanned: { lines: 10, files: [] },
+        analyzedLines: 10,
+        sampleRate: 1,
+        text: '',
+        summary: {
+          lines: 10,
+          levels: { info: 8, error: 2 },
+          health: 87,
+          templates: 2,
+          top: [
+            { id: 1, template: 'GET <path>', count: 8, level: 'info', trend: 'stable', sample: 'GET /' },
+            {
+              id: 2,
+              template: 'timeout <dur>',
+              count: 2,
+              level: 'error',
+              trend: 'rising',
+              sample: 'timeout 5s',
+            },
+          ],
+          anomalies: [],
+          lastError: { at: now - 120_000, level: 'error', message: 'timeout 5s' },
+        },
+      },
+      '1h',
+      now,
+    );
+    expect(compact).toEqual({
+      app: 'api',
+      per: '1h',
+      h: 87,
+      n: 10,
+      lv: { info: 8, error: 2 },
+      tpl: 2,
+      top: [
+        { t: 'GET <path>', c: 8, l: 'info' },
+        { t: 'timeout <dur>', c: 2, l: 'error', tr: 'rising' },
+      ],
+      err: { m: 'timeout 5s', ago: '2m' },
+    });
   });
 });

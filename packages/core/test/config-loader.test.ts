@@ -170,6 +170,11 @@ time = true
     expect((await errorOf(() => loadConfigFile(file, ctx))).message).toBe(
       'misspelt.json: apps[0]: unknown options "max_memory_restrat" (did you mean "max_memory"?), "evn" (did you mean "env"?), "frobnicate"',
     );
+    // a misspelt required key: the unknown key and its fix, not "script: required"
+    const missing = write('missing-script.json', JSON.stringify({ apps: [{ name: 'x', scrpit: 'a.js' }] }));
+    expect((await errorOf(() => loadConfigFile(missing, ctx))).message).toBe(
+      'missing-script.json: apps[0]: unknown option "scrpit" (did you mean "script"?)',
+    );
     const nested = write(
       'nested.json',
       JSON.stringify({ apps: [{ script: 'a.js', watchdog: { intreval: 5 } }] }),

@@ -1,4 +1,10 @@
-import { type ComponentStatus, type DaemonHealth, isRequestedRestart, type ProcessInfo } from '@velos/core';
+import {
+  type ComponentStatus,
+  type DaemonHealth,
+  type Dependency,
+  isRequestedRestart,
+  type ProcessInfo,
+} from '@velos/core';
 
 /** One process's score (0-100) and what lowered it, one short phrase per issue. */
 export interface ProcessScore {
@@ -20,16 +26,25 @@ const DAEMON_SCORE: Record<ComponentStatus, number> = { healthy: 100, degraded: 
 /** A process scoring at least this is healthy; below `DEGRADED_BELOW` it is unhealthy. */
 const HEALTHY_FROM = 90;
 const DEGRADED_BELOW = 50;
+/** Lost by a process held back by its `depends_on`: it does not run, and may never. */
+const WAITING_POINTS = 20;
+/** Lost by a process launched but not online yet (a `wait_ready` app that sent no ready signal). */
+const STARTING_POINTS = 10;
 /** A re-adopted run's end (reason `unknown`): a clean exit or a crash, nobody can tell (SUP-13). */
 const UNKNOWN_EXIT = 'exit code unknown: re-adopted';
 
 /**
  * Scores each process from its status, probe health, restarts and last job run, and the whole from
  * the daemon's self-health and the processes: the overall score is the lower of the daemon's score
- * and the processes' mean; the status the worst of the daemon's and the worst process's.
+ * and the processes' mean; the status the worst of the daemon's and the worst process's. `waits` gives
+ * the `depends_on` of the processes that wait for theirs (by id), to name what they wait for.
  */
-export function scoreHealth(daemon: DaemonHealth, processes: ProcessInfo[]): HealthReport {
-  const scores = processes.map(scoreProcess);
+export function scoreHealth(
+  daemon: DaemonHealth,
+  processes: ProcessInfo[],
+  waits: ReadonlyMap<number, readonly Dependency[]> = new Map(),
+): HealthReport {
+  const scores = processes.map((p) => scoreProcess(p, waits.get(p.id)));
   const mean = scores.length === 0 ? 100 : scores.reduce((sum, p) => sum + p.score, 0) / scores.length;
   const worst = Math.min(100, ...scores.map((p) => p.score));
   const processStatus: ComponentStatus =
@@ -44,8 +59,11 @@ export function scoreHealth(daemon: DaemonHealth, processes: ProcessInfo[]): Hea
   };
 }
 
-/** The score of one process: 100 less a penalty per issue, never below 0. */
-export function scoreProcess(p: ProcessInfo): ProcessScore {
+/**
+ * The score of one process: 100 less a penalty per issue, never below 0; `dependsOn` names what a
+ * process that is `starting` without a pid waits for.
+ */
+export function scoreProcess(p: ProcessInfo, dependsOn?: readonly Dependency[]): ProcessScore {
   const issues: string[] = [];
   let score = 100;
   const lose = (points: number, issue: string) => {
@@ -55,6 +73,12 @@ export function scoreProcess(p: ProcessInfo): ProcessScore {
   if (p.status === 'errored') lose(100, 'errored: restart budget spent');
   else if (p.status === 'waiting-restart') lose(50, `${loopName(p)}waiting to restart (${exitName(p)})`);
   else if (p.status === 'stopped' && p.type === 'service') lose(30, 'stopped');
+  else if (p.status === 'starting' && p.pid === null && dependsOn && dependsOn.length > 0)
+    lose(
+      WAITING_POINTS,
+      `not started: waiting for ${dependsOn.map((d) => `${d.name} (${d.condition})`).join(', ')}`,
+    );
+  else if (p.status === 'starting' && p.pid !== null) lose(STARTING_POINTS, 'starting: not online yet');
   // a restart asked for from outside (velos restart, reload, watch, cron) is no sign of trouble
   const unasked = p.restarts - Math.min(p.restarts, p.requestedRestarts ?? 0);
   if (p.unstableRestarts > 0)

@@ -35,6 +35,8 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   command: string;
   /** What the answer holds (appended to the command's description). */
   answer: string;
+  /** What the tool does, when it does less than its command (else the command's description). */
+  description?: string;
   input: Shape;
   /** Payload fields its arguments name otherwise, for errors: `{ grep: 'pattern' }` (`fieldError`). */
   fields?: Readonly<Record<string, string>>;
@@ -51,7 +53,7 @@ export function toolMeta(tool: ToolDefinition): { description: string; annotatio
   const entry = findCommand(tool.command);
   if (!entry) throw new Error(`MCP tool ${tool.name}: unknown command ${tool.command}`);
   return {
-    description: `${entry.description} ${tool.answer}`,
+    description: `${tool.description ?? entry.description} ${tool.answer}`,
     annotations: {
       title: tool.title,
       readOnlyHint: entry.isReadOnly,
@@ -112,8 +114,28 @@ export async function runTool(
     const value = await tool.run(args as never, ctx);
     return { content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) }] };
   } catch (error) {
-    return toolError(renameField(error, tool.fields ?? {}));
+    return toolError(await withKnownNames(renameField(error, tool.fields ?? {}), ctx.control));
   }
+}
+
+/** Names a TARGET_NOT_FOUND lists at most (a fleet of hundreds would flood the line). */
+const KNOWN_NAMES_MAX = 20;
+
+/**
+ * A target that matches nothing, with the names that exist: a misspelt name is fixed without another
+ * call (`no process matches 'api'; processes: api-gw, worker`).
+ */
+async function withKnownNames(error: unknown, control: VelosControl): Promise<unknown> {
+  if (!isVelosError(error) || error.code !== ErrorCodes.TARGET_NOT_FOUND) return error;
+  const names = await control.list().then(
+    (processes) => [...new Set(processes.map((p) => p.name))],
+    () => null,
+  );
+  if (names === null) return error;
+  const shown = names.slice(0, KNOWN_NAMES_MAX).join(', ');
+  const more = names.length > KNOWN_NAMES_MAX ? ` and ${names.length - KNOWN_NAMES_MAX} more` : '';
+  const known = names.length === 0 ? 'no process exists' : `processes: ${shown}${more}`;
+  return new VelosError(error.code, `${error.message}; ${known}`, { data: error.data, cause: error });
 }
 
 /** A failure as a tool error: one text block, `CODE: message`. */
@@ -121,9 +143,19 @@ function toolError(error: unknown): CallToolResult {
   return { content: [{ type: 'text', text: errorLine(error) }], isError: true };
 }
 
+/**
+ * What an agent can do when the daemon does not answer: the server never starts it again once it has
+ * lost it (a daemon the user stopped stays stopped), so the agent asks for it or starts it itself.
+ */
+const DAEMON_GONE_HINT =
+  'the daemon is not running (velos kill, or it ended) and this server does not start it again, so what was stopped stays stopped; `velos resurrect` starts it with the saved processes (ask the user first), then call again';
+
 /** A failure as one line an agent can act on: `TARGET_NOT_FOUND: no process matches "x"`. */
 export function errorLine(error: unknown): string {
-  if (isVelosError(error)) return `${error.code}: ${error.message.replace(/\s*\n\s*/g, ' ')}`;
+  if (isVelosError(error)) {
+    const line = `${error.code}: ${error.message.replace(/\s*\n\s*/g, ' ')}`;
+    return error.code === ErrorCodes.DAEMON_UNAVAILABLE ? `${line}; ${DAEMON_GONE_HINT}` : line;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return `${ErrorCodes.INTERNAL}: ${message.replace(/\s*\n\s*/g, ' ')}`;
 }

@@ -126,6 +126,29 @@ describe('scoreProcess', () => {
     );
     expect(job).toMatchObject({ score: 70, issues: ['last run failed (exit 2)'] });
   });
+
+  it('names what a process held back by its depends_on waits for, and one not online yet', () => {
+    const held = proc({ status: 'starting', pid: null });
+    expect(
+      scoreProcess(held, [
+        { name: 'db', condition: 'healthy' },
+        { name: 'migrate', condition: 'completed_successfully' },
+      ]),
+    ).toMatchObject({
+      score: 80,
+      issues: ['not started: waiting for db (healthy), migrate (completed_successfully)'],
+    });
+    expect(scoreProcess(proc({ status: 'starting' }))).toMatchObject({
+      score: 90,
+      issues: ['starting: not online yet'],
+    });
+    const report = scoreHealth(
+      daemon('healthy'),
+      [held],
+      new Map([[0, [{ name: 'db', condition: 'started' }]]]),
+    );
+    expect(report.processes[0]!.issues).toEqual(['not started: waiting for db (started)']);
+  });
 });
 
 describe('scoreHealth', () => {

@@ -2,7 +2,6 @@ import { ErrorCodes, findCommand, VelosError } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { VELOS_TOOLS } from '../src/server.js';
 import { errorLine, toolMeta, withoutEmpty } from '../src/tool-kit.js';
-import { compactSummary } from '../src/tools/log-tools.js';
 
 describe('tool definitions', () => {
   it('take description and annotations from their command in the protocol table', () => {
@@ -10,13 +9,26 @@ describe('tool definitions', () => {
       const command = findCommand(tool.command);
       expect(command, tool.name).toBeDefined();
       const meta = toolMeta(tool);
-      expect(meta.description.startsWith(command!.description)).toBe(true);
+      expect(meta.description.startsWith(tool.description ?? command!.description)).toBe(true);
       expect(meta.annotations).toMatchObject({
         readOnlyHint: command!.isReadOnly,
         destructiveHint: command!.isDestructive,
         idempotentHint: command!.isIdempotent,
       });
     }
+  });
+
+  it('promise no option or view they do not take (process_start replace, log_summary views)', () => {
+    const meta = (name: string) => toolMeta(VELOS_TOOLS.find((tool) => tool.name === name)!).description;
+    for (const tool of VELOS_TOOLS) {
+      const { description } = toolMeta(tool);
+      for (const option of ['replace', 'view', 'force'])
+        if (new RegExp(`\\b${option}\\b`).test(description))
+          expect(tool.input, `${tool.name}: ${option}`).toHaveProperty(option);
+    }
+    expect(meta('log_summary')).not.toMatch(/patterns|dedupe/);
+    // log_read answers a list, or {lines, omitted} when the byte limit cut it: both forms are named
+    expect(meta('log_read')).toContain('{lines, omitted}');
   });
 
   it('describe themselves in sentences, without the spec requirement ids (OBS-4:) an agent cannot use', () => {
@@ -29,9 +41,9 @@ describe('tool definitions', () => {
     }
   });
 
-  it('are 19, with unique names, the 13 of the design among them', () => {
+  it('are 20, with unique names, the 13 of the design among them', () => {
     const names = VELOS_TOOLS.map((tool) => tool.name);
-    expect(new Set(names).size).toBe(19);
+    expect(new Set(names).size).toBe(20);
     for (const name of [
       'process_list',
       'process_start',
@@ -68,56 +80,6 @@ describe('withoutEmpty', () => {
       a: 1,
       e: { g: 0 },
       h: [{}],
-    });
-  });
-});
-
-describe('compactSummary', () => {
-  it('writes the engine summary in short keys, stable trends left out', () => {
-    const now = Date.parse('2026-12-01T10:00:00Z');
-    const compact = compactSummary(
-      {
-        app: 'api',
-        view: 'summary',
-        scanned: { lines: 10, files: [] },
-        analyzedLines: 10,
-        sampleRate: 1,
-        text: '',
-        summary: {
-          lines: 10,
-          levels: { info: 8, error: 2 },
-          health: 87,
-          templates: 2,
-          top: [
-            { id: 1, template: 'GET <path>', count: 8, level: 'info', trend: 'stable', sample: 'GET /' },
-            {
-              id: 2,
-              template: 'timeout <dur>',
-              count: 2,
-              level: 'error',
-              trend: 'rising',
-              sample: 'timeout 5s',
-            },
-          ],
-          anomalies: [],
-          lastError: { at: now - 120_000, level: 'error', message: 'timeout 5s' },
-        },
-      },
-      '1h',
-      now,
-    );
-    expect(compact).toEqual({
-      app: 'api',
-      per: '1h',
-      h: 87,
-      n: 10,
-      lv: { info: 8, error: 2 },
-      tpl: 2,
-      top: [
-        { t: 'GET <path>', c: 8, l: 'info' },
-        { t: 'timeout <dur>', c: 2, l: 'error', tr: 'rising' },
-      ],
-      err: { m: 'timeout 5s', ago: '2m' },
     });
   });
 });

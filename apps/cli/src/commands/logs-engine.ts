@@ -10,7 +10,7 @@ import {
   renameField,
   VelosError,
 } from '@velos/core';
-import { toAiLogLine } from '@velos/core/ai';
+import { toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { escapeControlChars, formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
@@ -66,7 +66,11 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
   if (input.options.period !== undefined) request.periodMs = durationOf('--period', input.options.period);
   const result = await client.analyzeLogs(request).catch(asFlagError);
   if (ctx.mode === 'json') ctx.printJson(result);
-  else if (ctx.mode === 'ai') ctx.printJson(toAi(result));
+  else if (ctx.mode === 'ai')
+    // the summary the MCP tool log_summary gives; the other views as the engine answers them
+    ctx.printJson(
+      view === 'summary' ? toAiLogSummary(result, input.options.period as string | undefined) : toAi(result),
+    );
   // the text quotes the app's lines: on a terminal their control characters are escaped, as `velos logs` does
   else ctx.print(ctx.isTTY && input.options.raw !== true ? escapeText(result.text) : result.text);
 }

@@ -21,13 +21,15 @@ export function renderHealth(health: DaemonHealth, colors: Colors): string {
 /** The `--ai` form: status, and only the components that are not healthy (name, status, reason). */
 export function toAiHealth(health: DaemonHealth): {
   s: ComponentStatus;
-  bad: { n: string; s: ComponentStatus; r?: string }[];
+  bad?: { n: string; s: ComponentStatus; r?: string }[];
   ok: string[];
 } {
   const isBad = (component: ComponentHealth): boolean => component.status !== 'healthy';
+  const bad = health.components.filter(isBad).map((c) => ({ n: c.name, s: c.status, r: c.reason }));
   return {
     s: health.status,
-    bad: health.components.filter(isBad).map((c) => ({ n: c.name, s: c.status, r: c.reason })),
+    // empty is left out, as everywhere in --ai
+    ...(bad.length > 0 ? { bad } : {}),
     ok: health.components.filter((c) => !isBad(c)).map((c) => c.name),
   };
 }

@@ -6,7 +6,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'health_check',
     title: 'Check health',
     description:
-      "The daemon's self-health: each component healthy, degraded or unhealthy, the worst overall. Combined with every process (status, restarts, probe health, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.",
+      "The daemon's self-health: each component healthy, degraded or unhealthy, the worst overall. Combined with every process (status, restarts, probe health, readiness, depends_on waits, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -50,6 +50,30 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     },
     annotations: {
       title: 'Metrics snapshot',
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+    execution: { taskSupport: 'forbidden' },
+  },
+  {
+    name: 'metrics_history',
+    title: 'Metrics history',
+    description:
+      "The target's CPU, memory, restarts and log rate over time: the last hour at the sampling resolution, 24 h downsampled. For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run.",
+    inputSchema: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      properties: {
+        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        since: { description: 'How far back: 10m, 1h (default), 24h at most', type: 'string' },
+        points: { description: 'Points per series (default 12)', type: 'integer', minimum: 2, maximum: 120 },
+      },
+      required: ['target'],
+    },
+    annotations: {
+      title: 'Metrics history',
       readOnlyHint: true,
       destructiveHint: false,
       idempotentHint: true,

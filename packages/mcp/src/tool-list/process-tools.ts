@@ -6,7 +6,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_list',
     title: 'List processes',
     description:
-      'Every process with its status, pid, restarts, CPU and memory. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait, sched), p pid, c CPU %, m memory, u uptime, r restarts, h probe health, x cluster, j job {n runs, last, next}. detail=full gives every field.',
+      'Every process with its status, pid, restarts, CPU and memory. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, ad 1 when re-adopted. detail=full gives every field.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -31,7 +31,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_start',
     title: 'Start processes',
     description:
-      'Starts apps from their specs (all or nothing); with replace, an app that runs is restarted with its new spec. Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start. Answer: the started processes, compact.',
+      'Starts apps from their specs (all or nothing); with replace, an app that runs is restarted with its new spec. Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -62,6 +62,10 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
         args: { description: 'Arguments passed to the script', type: 'array', items: { type: 'string' } },
         cwd: { description: 'Working directory of the app and base of relative paths', type: 'string' },
+        replace: {
+          description: 'An app of the same name that runs is restarted with the new spec (default: refused)',
+          type: 'boolean',
+        },
       },
     },
     annotations: {
@@ -205,7 +209,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_info',
     title: 'Describe processes',
     description:
-      "The target's processes in detail: spec, paths, health, jobs. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait, sched), p pid, c CPU %, m memory, u uptime, r restarts, h probe health, x cluster, j job {n runs, last, next}. Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why}, out/err log paths, lines {out, err}, h {s, rdy, fail}, j job. detail=full gives the whole spec.",
+      "The target's processes in detail: spec, paths, health, jobs. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, ad 1 when re-adopted. Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why} of the last run, out/err log paths, lines {out, err}, dep depends_on {name: condition}, h {s, rdy, fail}, j job. detail=full gives the whole spec.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

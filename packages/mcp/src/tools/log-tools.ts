@@ -1,11 +1,5 @@
-import {
-  formatDuration,
-  type LogLine,
-  type LogsAnalyzeResult,
-  type LogsSearchResult,
-  parseDurationMs,
-} from '@velos/core';
-import { toAiLogLine } from '@velos/core/ai';
+import { type LogLine, type LogsSearchResult, parseDurationMs } from '@velos/core';
+import { toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import * as z from 'zod';
 import {
   defineTool,
@@ -30,7 +24,7 @@ export const LOG_TOOLS = [
     name: 'log_read',
     title: 'Read recent log lines',
     command: 'logs',
-    answer: `With level, the newest lines at least that severe (through logs.search). ${LINE_KEYS}`,
+    answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when the byte limit left older lines out (ask for fewer, or log_search). ${LINE_KEYS}`,
     input: {
       target: targetField,
       lines: z.number().int().min(1).max(1000).optional().describe('How many recent lines (default 20)'),
@@ -88,8 +82,10 @@ export const LOG_TOOLS = [
     name: 'log_summary',
     title: 'Summarise logs',
     command: 'logs.analyze',
+    description:
+      "Runs the log engine on an app's captured logs of the last period: what it logs most, its errors, anomalies, last restart.",
     answer:
-      'The summary view: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute}, errs error and fatal templates not in top (fatal first) {t, c, l, ec}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, tpl distinct templates. detail=full gives the engine answer as is.',
+      'Answer: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute}, errs error and fatal templates not in top (fatal first) {t, c, l, ec}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, tpl distinct templates. detail=full gives the engine answer as is.',
     input: {
       target: appField,
       period: z.string().optional().describe('The last 30m, 1h (default), 1d …'),
@@ -103,7 +99,7 @@ export const LOG_TOOLS = [
         );
       const result = await control.analyzeLogs({ target, view: 'summary', periodMs });
       if (detail === 'full') return withoutEmpty({ ...result, text: undefined });
-      return compactSummary(result, period);
+      return toAiLogSummary(result, period);
     },
   }),
 ];
@@ -121,49 +117,4 @@ function compactSearch(result: LogsSearchResult): unknown {
     ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
     ...(result.scanned.isPartial ? { partial: true } : {}),
   };
-}
-
-/** The log engine's summary in short keys (seed design: health, lines by level, top patterns, last error, anomalies). */
-export function compactSummary(result: LogsAnalyzeResult, period: string, now = Date.now()): unknown {
-  const s = result.summary;
-  if (!s) return { app: result.app, n: 0 };
-  const ago = (at: number | undefined) =>
-    at === undefined ? undefined : formatDuration(Math.max(0, now - at));
-  return withoutEmpty({
-    app: result.app,
-    per: period,
-    h: s.health,
-    n: s.lines,
-    lv: s.levels,
-    tpl: s.templates,
-    top: s.top.map((p) => ({
-      t: p.template,
-      c: p.count,
-      l: p.level,
-      ...(p.errorCount === undefined ? {} : { ec: p.errorCount }),
-      ...(p.trend === 'stable' ? {} : { tr: p.trend }),
-      ...(p.perMin === undefined ? {} : { pm: Math.round(p.perMin * 10) / 10 }),
-    })),
-    // the error templates the top list leaves out: a rare fatal is never invisible
-    errs: (s.errors ?? [])
-      .filter((e) => !s.top.some((p) => p.id === e.id))
-      .map((e) => ({
-        t: e.template,
-        c: e.count,
-        l: e.level,
-        ...(e.errorCount === undefined ? {} : { ec: e.errorCount }),
-      })),
-    err: s.lastError ? { m: s.lastError.message, ago: ago(s.lastError.at) } : undefined,
-    an: s.anomalies.map((a) => ({
-      at: new Date(a.at).toISOString(),
-      k: a.metric,
-      v: a.value,
-      mean: Math.round(a.mean * 10) / 10,
-      z: Math.round(a.z * 10) / 10,
-      sev: a.severity,
-    })),
-    rst: s.lastRestart ? { ago: ago(s.lastRestart.at), why: s.lastRestart.reason } : undefined,
-    ...(result.sampleRate < 1 ? { sampled: result.sampleRate } : {}),
-    ...(result.scanned.isPartial ? { partial: true } : {}),
-  });
 }

@@ -1,23 +1,36 @@
-import { describeCondition, ErrorCodes, type ProcessMetrics, VelosError } from '@velos/core';
-import { toAiEvent, toAiMetrics, toAiProcess, toAiRuns } from '@velos/core/ai';
+import {
+  type Dependency,
+  describeCondition,
+  ErrorCodes,
+  formatBytes,
+  formatDuration,
+  type MetricsHistory,
+  type ProcessDetail,
+  type ProcessInfo,
+  type ProcessMetrics,
+  parseDurationMs,
+  type VelosControl,
+  VelosError,
+} from '@velos/core';
+import { roundCpu, toAiEvent, toAiMetrics, toAiProcess, toAiRuns } from '@velos/core/ai';
 import * as z from 'zod';
 import { scoreHealth } from '../health-score.js';
 import { defineTool, detailField, targetField, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
 
 const isoSeconds = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** health_check, metrics_snapshot, events_list, alerts_list, job_runs, job_trigger. */
+/** health_check, metrics_snapshot, metrics_history, events_list, alerts_list, job_runs, job_trigger. */
 export const OBSERVE_TOOLS = [
   defineTool({
     name: 'health_check',
     title: 'Check health',
     command: 'health',
     answer:
-      'Combined with every process (status, restarts, probe health, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.',
+      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.',
     input: { detail: detailField },
     run: async ({ detail }, { control }) => {
       const [daemon, processes] = await Promise.all([control.health(), control.list()]);
-      const report = scoreHealth(daemon, processes);
+      const report = scoreHealth(daemon, processes, await dependencyWaits(control, processes));
       if (detail === 'full') return withoutEmpty({ ...report, daemon: { ...daemon, at: undefined } });
       const unhealthy = daemon.components.filter((c) => c.status !== 'healthy');
       const bad = report.processes.filter((p) => p.issues.length > 0);
@@ -51,6 +64,27 @@ export const OBSERVE_TOOLS = [
       const processes = pick(snapshot.processes, target);
       if (detail === 'full') return { ...snapshot, processes };
       return toAiMetrics(snapshot, processes);
+    },
+  }),
+  defineTool({
+    name: 'metrics_history',
+    title: 'Metrics history',
+    command: 'metrics.history',
+    answer:
+      'For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run.',
+    input: {
+      target: targetField,
+      since: z.string().optional().describe('How far back: 10m, 1h (default), 24h at most'),
+      points: z.number().int().min(2).max(120).optional().describe('Points per series (default 12)'),
+    },
+    run: async ({ target, since = '1h', points = 12 }, { control }) => {
+      const sinceMs = parseDurationMs(since);
+      if (sinceMs === null || sinceMs <= 0 || sinceMs > DAY_MS)
+        throw new VelosError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `since: expected a duration up to 24h like 10m, 1h or 24h, got ${JSON.stringify(since)}`,
+        );
+      return (await control.metricsHistory({ target, sinceMs, points })).map(toAiHistory);
     },
   }),
   defineTool({
@@ -126,6 +160,67 @@ export const OBSERVE_TOOLS = [
     run: async ({ target }, { control }) => (await control.trigger(target)).map((p) => toAiProcess(p)),
   }),
 ];
+
+/**
+ * The `depends_on` of each process held back by it (`starting` without a pid), by id: the list does
+ * not carry specs, so these few are described.
+ */
+async function dependencyWaits(
+  control: VelosControl,
+  processes: ProcessInfo[],
+): Promise<Map<number, Dependency[]>> {
+  const held = processes.filter((p) => p.status === 'starting' && p.pid === null);
+  const details = await Promise.all(
+    held.map((p) => control.describe(String(p.id)).catch(() => [] as ProcessDetail[])),
+  );
+  return new Map(details.flat().map((d) => [d.id, d.spec.dependsOn]));
+}
+
+const DAY_MS = 24 * 3_600_000;
+const MB = 1024 * 1024;
+
+/** One process's history in short keys: min, max, last and the series of memory and CPU. */
+function toAiHistory(history: MetricsHistory): Record<string, unknown> {
+  const t = history.t;
+  const mem = statsOf(history.memory);
+  const cpu = statsOf(history.cpu);
+  const first = history.restarts.find((count) => count !== null);
+  const last = history.restarts.findLast((count) => count !== null);
+  return {
+    i: history.id,
+    n: history.name,
+    ...(t.length > 0 ? { from: isoSeconds(t[0]!) } : {}),
+    ...(t.length > 1 ? { step: formatDuration((t.at(-1)! - t[0]!) / (t.length - 1)) } : {}),
+    ...(mem
+      ? {
+          mem: {
+            min: formatBytes(mem.min),
+            max: formatBytes(mem.max),
+            last: formatBytes(mem.last),
+            mb: history.memory.map((v) => (v === null ? null : Math.round(v / MB))),
+          },
+        }
+      : {}),
+    ...(cpu
+      ? {
+          cpu: {
+            min: roundCpu(cpu.min),
+            max: roundCpu(cpu.max),
+            last: roundCpu(cpu.last),
+            s: history.cpu.map((v) => (v === null ? null : roundCpu(v))),
+          },
+        }
+      : {}),
+    ...(first === undefined || last === undefined ? {} : { r: last! - first! }),
+  };
+}
+
+/** Min, max and last value of a series, gaps left out; null when it has none. */
+function statsOf(values: readonly (number | null)[]): { min: number; max: number; last: number } | null {
+  const kept = values.filter((value): value is number => value !== null);
+  if (kept.length === 0) return null;
+  return { min: Math.min(...kept), max: Math.max(...kept), last: kept.at(-1)! };
+}
 
 function pick(processes: ProcessMetrics[], target: string | undefined): ProcessMetrics[] {
   if (target === undefined || target === 'all') return processes;

@@ -1,4 +1,4 @@
-import type { ProcessInfo } from '@velos/core';
+import { ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
 import { toAiDetail, toAiProcess } from '@velos/core/ai';
 import * as z from 'zod';
 import { planStart } from '../start-request.js';
@@ -6,7 +6,7 @@ import { defineTool, detailField, targetField, withoutEmpty } from '../tool-kit.
 
 /** Keys of a compact process (docs/ai-output.md). */
 export const PROCESS_KEYS =
-  'Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait, sched), p pid, c CPU %, m memory, u uptime, r restarts, h probe health, x cluster, j job {n runs, last, next}.';
+  'Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, ad 1 when re-adopted.';
 
 const envField = z
   .record(z.string(), z.string())
@@ -33,7 +33,7 @@ export const PROCESS_TOOLS = [
     title: 'Start processes',
     command: 'start',
     answer:
-      'Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start. Answer: the started processes, compact.',
+      'Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact.',
     input: {
       script: z
         .string()
@@ -53,10 +53,24 @@ export const PROCESS_TOOLS = [
       env: envField,
       args: z.array(z.string()).optional().describe('Arguments passed to the script'),
       cwd: z.string().optional().describe('Working directory of the app and base of relative paths'),
+      replace: z
+        .boolean()
+        .optional()
+        .describe('An app of the same name that runs is restarted with the new spec (default: refused)'),
     },
-    run: async (args, ctx) => {
-      const plan = await planStart(args, ctx);
-      const started = await ctx.control.start(plan.specs);
+    run: async ({ replace, ...request }, ctx) => {
+      const plan = await planStart(request, ctx);
+      const started = await ctx.control.start(plan.specs, replace ? { replace } : {}).catch((error) => {
+        throw isVelosError(error) && error.code === ErrorCodes.NAME_IN_USE
+          ? new VelosError(
+              error.code,
+              `${error.message}; or call again with replace: true to restart it with this spec`,
+              {
+                data: error.data,
+              },
+            )
+          : error;
+      });
       if (plan.configFile !== undefined) await ctx.control.setAlerts(plan.configFile, plan.alerts ?? []);
       return compact(started);
     },
@@ -115,7 +129,7 @@ export const PROCESS_TOOLS = [
     name: 'process_info',
     title: 'Describe processes',
     command: 'describe',
-    answer: `Answer: one compact object per process. ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why}, out/err log paths, lines {out, err}, h {s, rdy, fail}, j job. detail=full gives the whole spec.`,
+    answer: `Answer: one compact object per process. ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why} of the last run, out/err log paths, lines {out, err}, dep depends_on {name: condition}, h {s, rdy, fail}, j job. detail=full gives the whole spec.`,
     input: { target: targetField, detail: detailField },
     run: async ({ target, detail }, { control }) => {
       const details = await control.describe(target);

@@ -1,0 +1,80 @@
+import type { LogsAnalyzeResult } from './log-analysis.js';
+import { formatDuration } from './units.js';
+
+/**
+ * The log engine's summary in short keys, as `log_summary` and `velos logs <app> --summary --ai` give
+ * it: health, lines and events by level, the top templates, the error templates the top leaves out,
+ * the last error, anomalies and the last restart; empty parts left out. `period` is the window asked
+ * for (`per`), when one was.
+ */
+export function toAiLogSummary(
+  result: LogsAnalyzeResult,
+  period: string | undefined,
+  now = Date.now(),
+): Record<string, unknown> {
+  const s = result.summary;
+  if (!s) return { app: result.app, n: 0 };
+  const ago = (at: number) => formatDuration(Math.max(0, now - at));
+  // the error templates the top list leaves out: a rare fatal is never invisible
+  const errs = (s.errors ?? []).filter((e) => !s.top.some((p) => p.id === e.id));
+  return {
+    app: result.app,
+    ...(period === undefined ? {} : { per: period }),
+    h: s.health,
+    n: s.lines,
+    ...(Object.keys(s.levels).length > 0 ? { lv: s.levels } : {}),
+    tpl: s.templates,
+    ...(s.top.length > 0
+      ? {
+          top: s.top.map((p) => ({
+            t: p.template,
+            c: p.count,
+            l: p.level,
+            ...(p.errorCount === undefined ? {} : { ec: p.errorCount }),
+            ...(p.trend === 'stable' ? {} : { tr: p.trend }),
+            ...(p.perMin === undefined ? {} : { pm: Math.round(p.perMin * 10) / 10 }),
+          })),
+        }
+      : {}),
+    ...(errs.length > 0
+      ? {
+          errs: errs.map((e) => ({
+            t: e.template,
+            c: e.count,
+            l: e.level,
+            ...(e.errorCount === undefined ? {} : { ec: e.errorCount }),
+          })),
+        }
+      : {}),
+    ...(s.lastError
+      ? {
+          err: {
+            m: s.lastError.message,
+            ...(s.lastError.at === undefined ? {} : { ago: ago(s.lastError.at) }),
+          },
+        }
+      : {}),
+    ...(s.anomalies.length > 0
+      ? {
+          an: s.anomalies.map((a) => ({
+            at: new Date(a.at).toISOString(),
+            k: a.metric,
+            v: a.value,
+            mean: Math.round(a.mean * 10) / 10,
+            z: Math.round(a.z * 10) / 10,
+            sev: a.severity,
+          })),
+        }
+      : {}),
+    ...(s.lastRestart
+      ? {
+          rst: {
+            ago: ago(s.lastRestart.at),
+            ...(s.lastRestart.reason === undefined ? {} : { why: s.lastRestart.reason }),
+          },
+        }
+      : {}),
+    ...(result.sampleRate < 1 ? { sampled: result.sampleRate } : {}),
+    ...(result.scanned.isPartial ? { partial: true } : {}),
+  };
+}
