@@ -123,8 +123,10 @@ describe('log capture (LOG-1, LOG-2)', () => {
       },
     );
     await waitExited(home, 'jsonl');
-    const out = await waitFor(() => readLines(outLog(home, 'jsonl')), { message: 'a JSON line on stdout' });
-    const err = await waitFor(() => readLines(errLog(home, 'jsonl')), { message: 'a JSON line on stderr' });
+    // an empty array is truthy: wait for a line, not for the file (the exit can be seen before the last write)
+    const linesOf = (path: string) => (readLines(path).length > 0 ? readLines(path) : undefined);
+    const out = await waitFor(() => linesOf(outLog(home, 'jsonl')), { message: 'a JSON line on stdout' });
+    const err = await waitFor(() => linesOf(errLog(home, 'jsonl')), { message: 'a JSON line on stderr' });
     expect(out).toHaveLength(1);
     expect(err).toHaveLength(1);
     const records = [...out, ...err].map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -378,10 +380,11 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     });
     await waitFor(() => readLines(outLog(home, 'f1')).length >= 20, { message: 'f1 lines' });
     await waitFor(() => readLines(errLog(home, 'f2')).length === 1, { message: 'f2 stderr' });
+    const lastBeforeFlush = Math.max(...lineNumbers(readLines(outLog(home, 'f1')).join('\n')));
 
     await velosOk(['flush', 'f1'], { home });
-    const sizeAfterFlush = statSync(outLog(home, 'f1')).size;
-    expect(sizeAfterFlush).toBeLessThan(200);
+    // f1 goes on writing (20 lines/s) and a loaded machine may read the file seconds after the flush: what
+    // proves it emptied is that no line from before it is left (below), not how small the file still is
     expect(readLines(outLog(home, 'f2')).length).toBe(1);
     // The writer must go on at the start of the emptied file, not at its old offset (no hole of NULs).
     const fresh = await waitFor(
@@ -392,7 +395,7 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
       { message: 'new lines after flush' },
     );
     expect(fresh[0]).toMatch(/^line \d+$/);
-    expect(Number(fresh[0]!.slice(5))).toBeGreaterThan(20);
+    expect(Number(fresh[0]!.slice(5))).toBeGreaterThan(lastBeforeFlush);
 
     await velosOk(['flush'], { home });
     expect(statSync(outLog(home, 'f2')).size).toBe(0);
