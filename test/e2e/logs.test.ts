@@ -21,6 +21,37 @@ import {
 
 afterEach(cleanupHomes);
 
+/** Bytes of a file, 0 before it exists. */
+function fileSize(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+/**
+ * Polls `isDone` every `intervalMs` while the file at `path` grows; fails only once it has not grown for
+ * `stallMs`. How fast an app and a loaded daemon write is no part of what a test proves (bench/ measures
+ * it): at load 20 a follower that reads nothing cut the capture of chatty.js from ~9 to ~2–3 MiB/s.
+ */
+async function whileFileGrows(
+  path: string,
+  isDone: () => boolean,
+  what: string,
+  options: { intervalMs: number; stallMs?: number },
+): Promise<void> {
+  const stallMs = options.stallMs ?? 20_000;
+  let size = fileSize(path);
+  let grewAt = Date.now();
+  while (!isDone()) {
+    const now = fileSize(path);
+    if (now > size) {
+      size = now;
+      grewAt = Date.now();
+    } else if (Date.now() - grewAt > stallMs) {
+      throw new Error(`waiting for ${what}: ${path} stayed at ${size} bytes for ${stallMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+  }
+}
+
 /** The numbers N of every `line N` in a text, in order. */
 function lineNumbers(text: string): number[] {
   return [...text.matchAll(/line (\d+)\b/g)].map((m) => Number(m[1]));
@@ -92,8 +123,10 @@ describe('log capture (LOG-1, LOG-2)', () => {
       },
     );
     await waitExited(home, 'jsonl');
-    const out = await waitFor(() => readLines(outLog(home, 'jsonl')), { message: 'a JSON line on stdout' });
-    const err = await waitFor(() => readLines(errLog(home, 'jsonl')), { message: 'a JSON line on stderr' });
+    // an empty array is truthy: wait for a line, not for the file (the exit can be seen before the last write)
+    const linesOf = (path: string) => (readLines(path).length > 0 ? readLines(path) : undefined);
+    const out = await waitFor(() => linesOf(outLog(home, 'jsonl')), { message: 'a JSON line on stdout' });
+    const err = await waitFor(() => linesOf(errLog(home, 'jsonl')), { message: 'a JSON line on stderr' });
     expect(out).toHaveLength(1);
     expect(err).toHaveLength(1);
     const records = [...out, ...err].map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -278,36 +311,46 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     expect(readPidFile(home)).toBeNull();
   });
 
-  it('--follow into a reader that reads nothing keeps the CLI memory bounded, then delivers in order', async () => {
+  // 70 MB through a loaded daemon: ~10 s on a quiet machine, over 30 s at load 20 (see whileFileGrows)
+  it('--follow into a reader that reads nothing keeps the CLI memory bounded, then delivers in order', {
+    timeout: 240_000,
+  }, async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'flood'], {
       home,
       // about 10 MB/s for at most 20 s (a bounded amount: the log is on the disk)
       env: { RATE: '50000', PAD: '200', COUNT: '1000000', STAY: '1' },
     });
-    const logSize = () => (existsSync(outLog(home, 'flood')) ? statSync(outLog(home, 'flood')).size : 0);
-    await waitFor(() => logSize() > 100_000, { message: 'first lines' });
+    const log = outLog(home, 'flood');
+    await waitFor(() => fileSize(log) > 100_000, { message: 'first lines' });
     // stdout is a pipe this test does not read yet: it is full after a few dozen KiB
     const follower = spawnVelos(['logs', 'flood', '--follow', '--raw', '--lines', '0'], { home });
     const pid = follower.pid!;
-    const spawnedAt = logSize();
+    const spawnedAt = fileSize(log);
     try {
       // the CLI loaded and following: the app wrote 10 MB more since
-      const baseline = await waitFor(
+      let baseline = { rss: 0, written: 0 };
+      await whileFileGrows(
+        log,
         () => {
-          const written = logSize();
-          return written > spawnedAt + 10 * 1024 * 1024 ? { rss: rssMb(pid), written } : undefined;
+          const written = fileSize(log);
+          if (written <= spawnedAt + 10 * 1024 * 1024) return false;
+          baseline = { rss: rssMb(pid), written };
+          return true;
         },
-        { timeoutMs: 20_000, intervalMs: 50, message: 'the follower running' },
+        'the follower running',
+        { intervalMs: 50 },
       );
       let peak = baseline.rss;
       // while the app goes on writing (60 MB more), the follower must not buffer it
-      await waitFor(
+      await whileFileGrows(
+        log,
         () => {
           peak = Math.max(peak, rssMb(pid));
-          return logSize() > baseline.written + 60 * 1024 * 1024;
+          return fileSize(log) > baseline.written + 60 * 1024 * 1024;
         },
-        { timeoutMs: 30_000, intervalMs: 100, message: 'the app writing 60 MB more' },
+        'the app writing 60 MB more',
+        { intervalMs: 100 },
       );
       expect(follower.exitCode).toBeNull();
       expect(peak - baseline.rss, `RSS ${baseline.rss.toFixed(1)} → ${peak.toFixed(1)} MB`).toBeLessThan(40);
@@ -337,10 +380,11 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     });
     await waitFor(() => readLines(outLog(home, 'f1')).length >= 20, { message: 'f1 lines' });
     await waitFor(() => readLines(errLog(home, 'f2')).length === 1, { message: 'f2 stderr' });
+    const lastBeforeFlush = Math.max(...lineNumbers(readLines(outLog(home, 'f1')).join('\n')));
 
     await velosOk(['flush', 'f1'], { home });
-    const sizeAfterFlush = statSync(outLog(home, 'f1')).size;
-    expect(sizeAfterFlush).toBeLessThan(200);
+    // f1 goes on writing (20 lines/s) and a loaded machine may read the file seconds after the flush: what
+    // proves it emptied is that no line from before it is left (below), not how small the file still is
     expect(readLines(outLog(home, 'f2')).length).toBe(1);
     // The writer must go on at the start of the emptied file, not at its old offset (no hole of NULs).
     const fresh = await waitFor(
@@ -351,7 +395,7 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
       { message: 'new lines after flush' },
     );
     expect(fresh[0]).toMatch(/^line \d+$/);
-    expect(Number(fresh[0]!.slice(5))).toBeGreaterThan(20);
+    expect(Number(fresh[0]!.slice(5))).toBeGreaterThan(lastBeforeFlush);
 
     await velosOk(['flush'], { home });
     expect(statSync(outLog(home, 'f2')).size).toBe(0);

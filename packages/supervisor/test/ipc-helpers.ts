@@ -57,7 +57,8 @@ export function keepPinging(client: RawClient): { readonly answered: number; sto
   let answered = 0;
   const loop = (async () => {
     while (isRunning) {
-      await client.call('ping', undefined, 5000);
+      // a deadline, not a speed: a loaded daemon decoding a 12 MB request answers nothing for 20 s and more
+      await client.call('ping', undefined, 60_000);
       answered += 1;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

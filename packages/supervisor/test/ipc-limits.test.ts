@@ -12,15 +12,17 @@ describe('IPC limits (real daemon)', () => {
     { apps: 1000, envEntries: 200, message: /^start: apps\[0\]\.env\.K0: expected a string, got 0$/ },
   ])(
     'answers a start of $apps apps × $envEntries bad env entries with INVALID_ARGUMENT at once',
+    // ~1.3 s of the daemon's CPU for the 12 MB request: over 30 s at load 40
+    { timeout: 150_000 },
     async (bad) => {
       const home = harness.home();
       const { child, client } = await harness.startDaemon(home);
       const pinger = keepPinging(await harness.connect(home));
       const env = Object.fromEntries(Array.from({ length: bad.envEntries }, (_, i) => [`K${i}`, i]));
       const apps = Array.from({ length: bad.apps }, (_, i) => ({ ...appSpec(home, { name: `a${i}` }), env }));
-      const startedAt = Date.now();
-      const answer = await client.request('start', { apps }, 20_000);
-      expect(Date.now() - startedAt).toBeLessThan(5000);
+      // no bound on the time (it passed 5 s at load 30): the message and the ≤ 10 issues show that the walk
+      // or the first app's issues refused it, as protocol-schemas.test.ts pins; how fast is bench/'s
+      const answer = await client.request('start', { apps }, 120_000);
       expect(answer.status).toBe('error');
       const error = answer.payload as { code: string; message: string; data: { issues: unknown[] } };
       expect(error.code).toBe(ErrorCodes.INVALID_ARGUMENT);

@@ -2,15 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, type VelosClient } from '@velos/client';
 import { expect } from 'vitest';
-import {
-  createHome,
-  isAlive,
-  listJson,
-  readPidFile,
-  runNode,
-  VELOS_BIN,
-  waitFor,
-} from '../../e2e/helpers.js';
+import { createHome, isAlive, readPidFile, runNode, VELOS_BIN, velosOk, waitFor } from '../../e2e/helpers.js';
 import { INSPECT_FLAG, inspectorUrlIn } from './heap.js';
 
 export { cleanupHomes, FIXTURES, isAlive, killPid, VELOS_BIN, velosOk, waitFor } from '../../e2e/helpers.js';
@@ -32,17 +24,21 @@ export interface FuzzDaemon {
  * writes the URL to its log. The flag is on the command line, not in NODE_OPTIONS, so the daemon's apps
  * do not get it.
  */
-export async function startFuzzDaemon(options: { inspect?: boolean } = {}): Promise<FuzzDaemon> {
+export async function startFuzzDaemon(
+  options: { inspect?: boolean; env?: Record<string, string> } = {},
+): Promise<FuzzDaemon> {
   const home = createHome();
+  const env = options.env ?? {};
   if (options.inspect) {
     // runNode runs `node <first> …rest`: the flag goes before the CLI's entry
     const listed = await runNode(INSPECT_FLAG, [VELOS_BIN, 'list', '--json'], {
-      env: { ...process.env, VELOS_HOME: home },
+      env: { ...process.env, ...env, VELOS_HOME: home },
     });
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout)).toEqual([]);
   } else {
-    expect(await listJson(home)).toEqual([]);
+    const listed = await velosOk(['list', '--json'], { home, env });
+    expect(JSON.parse(listed.stdout)).toEqual([]);
   }
   const pid = readPidFile(home)!;
   const daemon: FuzzDaemon = { home, pid, client: createClient({ home, timeoutMs: 20_000 }) };
