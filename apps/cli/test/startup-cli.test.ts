@@ -289,22 +289,26 @@ describe('velos startup systemd without root', () => {
       HOME: '/nonexistent',
       PATH: '/usr/local/bin:/usr/bin:/bin',
     };
-    const run = await scratch.run(BIN, ['startup', 'systemd', '--service-name', 'velos-ci'], env, asUser);
+    const node = scratch.nodeForOthers();
+    const run = await scratch.run(BIN, ['startup', 'systemd', '--service-name', 'velos-ci'], env, {
+      ...asUser,
+      node,
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(
       'velos: writing /etc/systemd/system/velos-ci.service needs root; run this as root:\n',
     );
     expect(run.stdout).toBe(
-      `sudo env PATH=/usr/local/bin:/usr/bin:/bin ${process.execPath} ${CLI_ENTRY} startup systemd ` +
+      `sudo env PATH=/usr/local/bin:/usr/bin:/bin ${node} ${CLI_ENTRY} startup systemd ` +
         `--user-name ${userName} --home /nonexistent/velos-home --service-name velos-ci\n`,
     );
     expect(existsSync(SYSTEM_UNIT)).toBe(hadUnit);
     expect(existsSync('/etc/systemd/system/velos-ci.service')).toBe(false);
 
-    const removal = await scratch.run(BIN, ['unstartup', 'systemd'], env, asUser);
+    const removal = await scratch.run(BIN, ['unstartup', 'systemd'], env, { ...asUser, node });
     expect(removal).toMatchObject({
       code: 0,
-      stdout: `sudo ${process.execPath} ${CLI_ENTRY} unstartup systemd\n`,
+      stdout: `sudo ${node} ${CLI_ENTRY} unstartup systemd\n`,
     });
   });
 });

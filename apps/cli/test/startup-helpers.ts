@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, linkSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   homePids,
@@ -46,12 +46,35 @@ export class Scratch {
     return bin;
   }
 
+  /**
+   * A path of this Node binary that another user may run: `process.execPath` when every directory on
+   * the way lets others through, else a hard link (or a copy) in a scratch directory. A Node 24 from
+   * the registry package lives in root's 0700 home (scripts/test-node24.mjs), out of "nobody"'s reach.
+   */
+  nodeForOthers(): string {
+    const node = process.execPath;
+    const isOpen = (path: string): boolean => (statSync(path).mode & 0o001) !== 0;
+    let isReachable = isOpen(node);
+    for (let dir = dirname(node); isReachable && dir !== dirname(dir); dir = dirname(dir)) {
+      isReachable = isOpen(dir);
+    }
+    if (isReachable) return node;
+    const copy = join(this.dir('velos-node-'), 'node');
+    try {
+      linkSync(node, copy);
+    } catch {
+      copyFileSync(node, copy);
+      chmodSync(copy, 0o755);
+    }
+    return copy;
+  }
+
   /** Runs `node <file> args…` to its end (cwd `/`, NO_COLOR set; killed by PID after 30 s). */
   async run(
     file: string,
     args: string[],
     env: NodeJS.ProcessEnv,
-    options: { uid?: number; gid?: number } = {},
+    options: { uid?: number; gid?: number; node?: string } = {},
   ): Promise<Run> {
     const { code, stdout, stderr } = await runNode(file, args, {
       cwd: '/',

@@ -25,12 +25,16 @@ export function syntaxErrorLine(cause: unknown, text: string): number | null {
   return null;
 }
 
-/** A JSON.parse message without the copy of the document newer V8 puts in it (`Unexpected token 'x', "…" is not valid JSON`). */
+/**
+ * A JSON.parse message as every Node version words it: without the copy of the document newer V8 puts
+ * in it (`Unexpected token 'x', "…" is not valid JSON`), nor the `(line 2 column 3)` Node 24's V8 adds
+ * (the loader appends `(line 2)`, as to every config error).
+ */
 export function jsonErrorText(message: string): string {
   const token = /^(Unexpected token '.+?'), "[\s\S]* is not valid JSON$/.exec(message);
   if (token) return token[1]!;
   if (/^"[\s\S]*" is not valid JSON$/.test(message)) return 'not a JSON document';
-  return message.split('\n')[0] ?? '';
+  return (message.split('\n')[0] ?? '').replace(/ \(line \d+ column \d+\)$/, '');
 }
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../src/config-loader.js';
+import { jsonErrorText } from '../src/config-position.js';
 import type { VelosError } from '../src/errors.js';
 import { appSpecSchema } from '../src/protocol-schemas.js';
 
@@ -84,6 +85,20 @@ describe('config errors name the file, the key and the line (issue #15)', () => 
     );
     const [spec] = await loadConfigFile(join(dir, 'ok.toml'), ctx);
     expect(appSpecSchema.safeParse(spec).success).toBe(true);
+  });
+});
+
+describe('a JSON syntax error reads the same on every Node', () => {
+  it("drops the `(line 2 column 3)` Node 24's V8 adds, as the loader appends `(line 2)` itself", () => {
+    const node20 = "Expected property name or '}' in JSON at position 4";
+    const node24 = `${node20} (line 2 column 3)`;
+    expect(jsonErrorText(node24)).toBe(node20);
+    expect(jsonErrorText(node20)).toBe(node20);
+  });
+
+  it('names the line once, whichever Node parsed the file', async () => {
+    const error = await refusal('comma.json', '{"apps": [\n  {"script": "x",}\n]}\n');
+    expect(error.message).toMatch(/^comma\.json: not valid JSON: [^()]* in JSON at position \d+ \(line 2\)$/);
   });
 });
 

@@ -22,6 +22,8 @@ export interface RunNodeOptions {
   timeoutMs?: number;
   uid?: number;
   gid?: number;
+  /** The Node binary to run the file with; this process's (`process.execPath`) unless told. */
+  node?: string;
 }
 
 /** Options of one `velos` call. */
@@ -46,7 +48,7 @@ export function spawnNode(
   const spawnOptions: SpawnOptions = { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env };
   if (options.uid !== undefined) spawnOptions.uid = options.uid;
   if (options.gid !== undefined) spawnOptions.gid = options.gid;
-  const child = spawn(process.execPath, [file, ...args], {
+  const child = spawn(options.node ?? process.execPath, [file, ...args], {
     ...spawnOptions,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
