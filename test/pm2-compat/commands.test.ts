@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, listState, outLog, readLines, waitFor } from '../e2e/helpers.js';
+import { cleanupHomes, createHome, FIXTURES, outLog, readLines, waitFor } from '../e2e/helpers.js';
 import { parsePm2List } from './pm2-jlist-shape.js';
 import { PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
 
@@ -17,18 +17,12 @@ async function jlist(home: string) {
   return parsePm2List(result.stdout);
 }
 
-/**
- * Waits until every process of `pm2 jlist` is online with a pid: polled over the daemon's socket, then
- * `pm2 jlist` once (a CLI process per poll would cost more than the commands under test).
- */
+/** Waits until every process of `pm2 jlist` is online with a pid. */
 function waitAllOnline(home: string, count: number) {
-  const allOnline = (rows: { status: string; pid: number | null }[]) =>
-    rows.length === count && rows.every((p) => p.status === 'online' && (p.pid ?? 0) > 0);
   return waitFor(
     async () => {
-      if (!allOnline(await listState(home))) return false;
       const list = await jlist(home);
-      return allOnline(list.map((p) => ({ status: p.pm2_env.status, pid: p.pid }))) && list;
+      return list.length === count && list.every((p) => p.pm2_env.status === 'online' && p.pid > 0) && list;
     },
     { message: `${count} processes online` },
   );
@@ -146,7 +140,7 @@ describe('signals and counters', () => {
     const home = createHome();
     const crash = join(FIXTURES, 'crash-after.js');
     await ok(['start', crash, '--name', 'crashy', '--', '300'], home);
-    await waitFor(async () => ((await listState(home))[0]?.restarts ?? 0) >= 2, {
+    await waitFor(async () => ((await jlist(home))[0]?.pm2_env.restart_time ?? 0) >= 2, {
       message: 'two restarts',
     });
     await ok(['stop', 'crashy'], home);
