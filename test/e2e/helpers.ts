@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
+import { maskSecrets } from '@velos/core';
 import {
   type CliOptions,
   type CliResult,
@@ -141,6 +142,20 @@ export async function listState(home: string): Promise<ListRow[]> {
   }
   // The CLI prints JSON: the same round trip drops undefined fields as it does.
   return JSON.parse(JSON.stringify(rows)) as ListRow[];
+}
+
+/**
+ * The daemon's details of `target` over its socket, as `velos describe <target> --json` prints them
+ * (secrets masked): for tests of the state a command left, where the CLI's output is not under test.
+ */
+export async function describeState(home: string, target: string): Promise<DetailRow[]> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
+  try {
+    // The CLI prints JSON: the same round trip drops undefined fields as it does.
+    return JSON.parse(JSON.stringify(maskSecrets(await client.describe(target)))) as DetailRow[];
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 /** The rows of the app with this name, from `listState` (the daemon's list, over its socket). */

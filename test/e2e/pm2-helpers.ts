@@ -1,6 +1,6 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CliResult, describeJson, REPO_ROOT, velos, waitFor } from './helpers.js';
+import { type CliResult, describeState, REPO_ROOT, velos, waitFor } from './helpers.js';
 
 /** The corpus of PM2 process files (issue #14), each case in its own directory beside `apps/server.js`. */
 export const PM2_FIXTURES = join(REPO_ROOT, 'test/pm2-compat/fixtures');
@@ -26,9 +26,9 @@ export function velosIn(dir: string, home: string, args: string[]): Promise<CliR
   return velos(args, { home, cwd: dir });
 }
 
-/** The spec of an app as `velos describe --json` shows it (its first process). */
+/** The spec of an app as `velos describe --json` shows it (its first process), read over the daemon's socket. */
 export async function specOf(home: string, name: string): Promise<Record<string, unknown>> {
-  const [detail] = await describeJson(home, name);
+  const [detail] = await describeState(home, name);
   if (!detail) throw new Error(`no process named ${name}`);
   return detail.spec;
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, listJson, listState, outLog, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, listState, outLog, waitFor } from './helpers.js';
 import { copyCorpus, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
@@ -178,7 +178,7 @@ describe('PM2 process files', () => {
     expect((await velosIn(join(project, 'bare'), home, ['start', 'pm2.json'])).code).toBe(0);
     const [bare] = await serverReports(outLog(home, 'bare'));
     expect(bare!.env.NODE_ENV).toBe('bare');
-    expect((await listJson(home)).map((row) => row.name).sort()).toEqual(['bare', 'yaml-api', 'yaml-cron']);
+    expect((await listState(home)).map((row) => row.name).sort()).toEqual(['bare', 'yaml-api', 'yaml-cron']);
   });
 });
 
@@ -224,7 +224,7 @@ describe('PM2 process files: start again, startOrRestart, startOrReload, --only'
     writeFileSync(file, readFileSync(file, 'utf8').replace('listen_timeout: 3000', 'listen_timeout: 500'));
     const only = await velosIn(dir, home, ['start', 'ecosystem.yml', '--only', 'yaml-cron']);
     expect(only.code, only.stderr).toBe(0);
-    expect((await listJson(home)).map((row) => row.name)).toEqual(['yaml-cron']);
+    expect((await listState(home)).map((row) => row.name)).toEqual(['yaml-cron']);
     const [cronPid] = await waitForOnline(home, 'yaml-cron', 1);
 
     const first = await velosIn(dir, home, ['startOrRestart', 'ecosystem.yml']);

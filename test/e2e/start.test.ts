@@ -5,10 +5,12 @@ import {
   cleanupHomes,
   createHome,
   describeJson,
+  describeState,
   errLog,
   homeProcesses,
   isAlive,
   listJson,
+  listState,
   outLog,
   readLines,
   readPidFile,
@@ -192,13 +194,16 @@ describe('velos start (SUP-2)', () => {
       home,
       env: { COUNT: '10', RATE: '0' },
     });
-    const detail = await waitFor(
+    // polled over the socket; then what `describe --json` prints
+    await waitFor(
       async () => {
-        const [d] = await describeJson(home, 'counted');
-        return d && d.pid === null && d.logLines?.out === 10 ? d : undefined;
+        const [d] = await describeState(home, 'counted');
+        return d && d.pid === null && d.logLines?.out === 10;
       },
       { message: '10 counted lines after exit' },
     );
+    const [detail] = await describeJson(home, 'counted');
+    if (!detail) throw new Error('describe --json printed no process');
     expect(detail.name).toBe('counted');
     expect(detail.outLogPath).toBe(outLog(home, 'counted'));
     expect(detail.errLogPath).toBe(errLog(home, 'counted'));
@@ -245,7 +250,7 @@ describe('velos start (SUP-2)', () => {
     ] as const)
       await velosOk(['start', 'fixtures/silent.js', '--name', name, '--namespace', ns], { home });
     const statuses = async (): Promise<string> =>
-      (await listJson(home))
+      (await listState(home))
         .sort((x, y) => x.name.localeCompare(y.name))
         .map((row) => `${row.name}:${row.status}`)
         .join(' ');

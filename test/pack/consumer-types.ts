@@ -28,6 +28,8 @@ export function checkConsumer(
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       target: ts.ScriptTarget.ES2022,
+      // a Node consumer's libraries (@tsconfig/node20's): no DOM, whose declarations cost the most to check
+      lib: ['lib.es2022.d.ts'],
       strict: true,
       noEmit: true,
       skipLibCheck: false,

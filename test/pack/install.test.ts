@@ -21,11 +21,29 @@ const packages = publishablePackages();
 const appPids = new SeenProcesses();
 const FILES_ALLOWED = new Set(['bin', 'dist', 'README.md', 'LICENSE', 'package.json']);
 
-/** `npx --no <args>` in the install directory (no download: the bins must come from the installed tarballs). */
+/**
+ * `npx --no <args>` in the install directory (no download: the bins must come from the installed tarballs):
+ * once for each bin, as a user first runs it. npx only finds the bin in node_modules/.bin and runs it,
+ * after ~0.5 s of loading npm; the other commands run that bin (`installedBin`) or node directly.
+ */
 async function npx(...args: string[]) {
   const result = await runCaptured('npx', ['--no', '--', ...args], { cwd: appDir, env, timeoutMs: 90_000 });
   // npm's own notices (a newer npm, a config it does not know) are not the command's output
   return { ...result, stderr: result.stderr.replace(/^npm (warn|notice)\b.*\n/gm, '') };
+}
+
+/** A bin of the installed tree run directly from node_modules/.bin (what `npx <name>` runs). */
+function installedBin(name: string, ...args: string[]) {
+  return runCaptured(join(appDir, 'node_modules', '.bin', name), args, {
+    cwd: appDir,
+    env,
+    timeoutMs: 90_000,
+  });
+}
+
+/** `node <script>` in the install directory: its imports resolve from the installed node_modules. */
+function node(script: string) {
+  return runCaptured('node', [script], { cwd: appDir, env, timeoutMs: 90_000 });
 }
 
 interface ListRow {
@@ -34,10 +52,9 @@ interface ListRow {
   status: string;
 }
 
-/** `velos list --json` through the installed bin directly: polled, so without npx's ~0.5 s of start-up. */
+/** `velos list --json` through the installed bin, polled. */
 async function listRows(): Promise<ListRow[]> {
-  const bin = join(appDir, 'node_modules', '.bin', 'velos');
-  const result = await runCaptured(bin, ['list', '--json'], { cwd: appDir, env, timeoutMs: 90_000 });
+  const result = await installedBin('velos', 'list', '--json');
   return result.code === 0 ? (JSON.parse(result.stdout) as ListRow[]) : [];
 }
 
@@ -82,10 +99,10 @@ describe('the packed packages', () => {
     const script = `for (const s of ${JSON.stringify(specifiers)}) await import(s);\nconsole.log('loaded');\n`;
     writeFileSync(join(appDir, 'load-all.mjs'), script);
     writeFileSync(join(appDir, 'require-app.cjs'), "require('@velos/app');\nconsole.log('required');\n");
-    const loaded = await npx('node', 'load-all.mjs');
+    const loaded = await node('load-all.mjs');
     expect(loaded.stderr).toBe('');
     expect(loaded.stdout).toBe('loaded\n');
-    const required = await npx('node', 'require-app.cjs');
+    const required = await node('require-app.cjs');
     expect(required.stdout).toBe('required\n');
   });
 
@@ -94,7 +111,7 @@ describe('the packed packages', () => {
     // what each module exports at run time, from the installed tree
     const listing = `for (const s of ${JSON.stringify(specifiers)}) console.log(JSON.stringify([s, Object.keys(await import(s))]));\n`;
     writeFileSync(join(appDir, 'list-exports.mjs'), listing);
-    const listed = await npx('node', 'list-exports.mjs');
+    const listed = await node('list-exports.mjs');
     expect(listed.stderr).toBe('');
     const runtime = new Map(
       listed.stdout
@@ -145,19 +162,19 @@ describe('the installed velos', () => {
       join(appDir, 'tick.js'),
       "let n = 0;\nsetInterval(() => console.log('pack-check tick ' + n++), 100);\n",
     );
-    const started = await npx('velos', 'start', 'tick.js', '--name', 'tick');
+    const started = await installedBin('velos', 'start', 'tick.js', '--name', 'tick');
     expect(started.stderr).toBe('');
     expect(started.code).toBe(0);
     const online = await waitFor(async () => (await listRows()).find((r) => r.status === 'online' && r.pid));
     appPids.add(online.pid!);
     expect(online.name).toBe('tick');
 
-    const table = await npx('velos', 'list');
+    const table = await installedBin('velos', 'list');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/tick\s+\d+\s+online/);
 
     const logs = await waitFor(async () => {
-      const result = await npx('velos', 'logs', 'tick', '--lines', '5');
+      const result = await installedBin('velos', 'logs', 'tick', '--lines', '5');
       return result.stdout.includes('pack-check tick') ? result : undefined;
     });
     expect(logs.code).toBe(0);
@@ -166,7 +183,7 @@ describe('the installed velos', () => {
     // msgpackr's optional native accelerator is installed beside velos by npm; the bundles never load it
     expect(nativeAddonsOf(daemonPid)).toEqual([]);
 
-    const killed = await npx('velos', 'kill');
+    const killed = await installedBin('velos', 'kill');
     expect(killed.code).toBe(0);
     await waitFor(() => !isAlive(daemonPid) && !isAlive(online.pid!));
   });
@@ -197,7 +214,7 @@ describe('the installed velos', () => {
       '}));',
     ].join('\n');
     writeFileSync(join(appDir, 'use-log-engine.mjs'), `${script}\n`);
-    const result = await npx('node', 'use-log-engine.mjs');
+    const result = await node('use-log-engine.mjs');
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({
       level: 'error',
