@@ -70,7 +70,9 @@ function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandO
   if (interpreter === 'none') return { file: path, args: [...spec.args], shell: false };
   const file = interpreter === 'node' ? process.execPath : interpreter;
   const preArgs =
-    isTypeScript(path) && interpreter === process.execPath ? ['--experimental-strip-types'] : [];
+    isTypeScript(path) && interpreter === process.execPath
+      ? typeScriptFlags(options.nodeVersion ?? process.versions.node, spec.interpreterArgs)
+      : [];
   return { file, args: [...preArgs, ...spec.interpreterArgs, path, ...spec.args], shell: false };
 }
 
@@ -120,8 +122,27 @@ function isTypeScript(path: string): boolean {
 }
 
 function hasStripTypes(version: string): boolean {
+  return isAtLeast(version, 22, 6);
+}
+
+const TYPES_FLAG = /^--(no-)?experimental-(strip|transform)-types$/;
+
+/**
+ * Node's flags for a TypeScript entry point: from Node 22.7 the full transform (enums, namespaces,
+ * parameter properties: what type stripping alone refuses with ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX), without
+ * the ExperimentalWarning Node would print to the app's stderr at every start; on 22.6 stripping only.
+ * None when the app's own interpreter args choose a mode.
+ */
+function typeScriptFlags(version: string, interpreterArgs: readonly string[]): string[] {
+  if (interpreterArgs.some((arg) => TYPES_FLAG.test(arg))) return [];
+  return isAtLeast(version, 22, 7)
+    ? ['--experimental-transform-types', '--disable-warning=ExperimentalWarning']
+    : ['--experimental-strip-types'];
+}
+
+function isAtLeast(version: string, wantedMajor: number, wantedMinor: number): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  return major > 22 || (major === 22 && minor >= 6);
+  return major > wantedMajor || (major === wantedMajor && minor >= wantedMinor);
 }
 
 function isFile(path: string): boolean {

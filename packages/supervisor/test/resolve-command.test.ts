@@ -121,7 +121,7 @@ describe('resolveCommand', () => {
     expect(resolveCommand(spec('./missing.js')).file).toBe(join(FIXTURES, 'missing.js'));
   });
 
-  it('runs TypeScript with --experimental-strip-types on Node >= 22.6', () => {
+  it('runs TypeScript with --experimental-strip-types on Node 22.6', () => {
     writeFileSync(join(dir, 'app.ts'), '');
     const command = resolveCommand(spec('app.ts', { cwd: dir }), { nodeVersion: '22.6.0' });
     expect(command).toEqual({
@@ -129,6 +129,24 @@ describe('resolveCommand', () => {
       args: ['--experimental-strip-types', join(dir, 'app.ts')],
       shell: false,
     });
+  });
+
+  it('runs TypeScript with the full transform (enums, namespaces) from Node 22.7, unless the app chose a mode', () => {
+    writeFileSync(join(dir, 'app.ts'), '');
+    for (const nodeVersion of ['22.7.0', '24.22.3']) {
+      expect(resolveCommand(spec('app.ts', { cwd: dir }), { nodeVersion }).args).toEqual([
+        '--experimental-transform-types',
+        '--disable-warning=ExperimentalWarning',
+        join(dir, 'app.ts'),
+      ]);
+    }
+    const own = resolveCommand(
+      spec('app.ts', { cwd: dir, interpreterArgs: ['--experimental-strip-types'] }),
+      {
+        nodeVersion: '24.0.0',
+      },
+    );
+    expect(own.args).toEqual(['--experimental-strip-types', join(dir, 'app.ts')]);
   });
 
   it('runs TypeScript with tsx from PATH on older Node, else fails with SPAWN_FAILED', () => {
