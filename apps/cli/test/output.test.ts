@@ -297,7 +297,7 @@ describe('process detail', () => {
       r: 0,
       cmd: '/usr/bin/node /srv/api/server.js --port 3000',
       cwd: '/srv/api',
-      exit: { code: 1, sig: null, why: 'crash' },
+      exit: { code: 1, why: 'crash' },
       out: '/home/me/.velos/logs/api-out.log',
       err: '/home/me/.velos/logs/api-err.log',
       lines: { out: 120, err: 3 },
