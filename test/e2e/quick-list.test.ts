@@ -51,7 +51,9 @@ describe('velos list from the quick CommonJS entry (issue 17)', () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'quick-a'], { home });
     await velosOk(['start', 'fixtures/silent.js', '--name', 'quick-b', '--', 'x'], { home });
-    await waitForStatus(home, 'quick-b', 'online');
+    // sampled: an --ai row has no c or m before the first sample, which may come between the two calls
+    await waitForSampled(home, 'quick-a');
+    await waitForSampled(home, 'quick-b');
     const lines = [['list'], ['ls'], ['l'], ['status'], ['list', '--json'], ['ls', '--ai']];
     for (const line of lines) {
       const [quick, full] = [await velos(line, { home }), await fullCli(line, home)];

@@ -3,7 +3,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, runNode } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, killPid, VELOS_BIN, velos, velosOk, waitForStatus } from './helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  killPid,
+  VELOS_BIN,
+  velos,
+  velosOk,
+  waitForSampled,
+  waitForStatus,
+} from './helpers.js';
 
 // Issue 17: the quick paths (`velos list`, `velos start <script>`) talk to the daemon over Node's pipe
 // handle and write stdout with writeSync when it is no terminal, so `net` and the stream classes never
@@ -67,7 +76,8 @@ describe('the quick paths write stdout as the full CLI does (issue 17)', () => {
   it('to a file: the same bytes, exit 0', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'out-a'], { home });
-    await waitForStatus(home, 'out-a', 'online');
+    // sampled: an --ai row has no c or m before the first sample, which may come between the two calls
+    await waitForSampled(home, 'out-a');
     for (const line of [['list'], ['list', '--json'], ['status', '--ai']]) {
       const quick = toFile(VELOS_BIN, line, home, join(home, 'quick.txt'));
       const full = toFile(FULL_CLI, line, home, join(home, 'full.txt'));
