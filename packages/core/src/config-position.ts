@@ -18,7 +18,8 @@ export function syntaxErrorLine(cause: unknown, text: string): number | null {
   if (position) return lineOfOffset(text, Number(position[1]));
   // yaml's alias limit (a "billion laughs" file) is met after parsing: the first alias is the culprit
   if (/alias/i.test(message)) {
-    const alias = text.split('\n').findIndex((row) => /(^|[\s[{,:-])\*[^\s,\]}]+/.test(row));
+    // (an alias's name may be any character yaml takes, a vertical tab included: match the `*` alone)
+    const alias = text.split('\n').findIndex((row) => /(^|[\s[{,:-])\*/.test(row));
     if (alias !== -1) return alias + 1;
   }
   if (cause instanceof SyntaxError && /JSON/.test(message)) return lineOfOffset(text, jsonErrorOffset(text));

@@ -42,21 +42,22 @@ export function parseEnvFile(text: string): EnvFileResult {
 export function readEnvFiles(paths: string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const path of paths) {
+    const shown = shownPath(path);
     let text: string;
     try {
       // never a FIFO or a device: reading one would block (or never end) in the daemon at a reload
       const stat = statSync(path);
-      if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
+      if (!stat.isFile()) throw new Error(`${shown} is not a regular file`);
       if (stat.size > MAX_ENV_FILE_BYTES)
-        throw new Error(`${path} is larger than ${MAX_ENV_FILE_BYTES / 1024 / 1024} MiB`);
+        throw new Error(`${shown} is larger than ${MAX_ENV_FILE_BYTES / 1024 / 1024} MiB`);
       text = readFileSync(path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === undefined && error instanceof Error) throw error;
-      throw new Error(`cannot read ${path}${code ? ` (${code})` : ''}`);
+      throw new Error(`cannot read ${shown}${code ? ` (${code})` : ''}`);
     }
     const parsed = parseEnvFile(text);
-    if (!parsed.ok) throw new Error(`${path} line ${parsed.line}: ${parsed.why}`);
+    if (!parsed.ok) throw new Error(`${shown} line ${parsed.line}: ${parsed.why}`);
     Object.assign(env, parsed.env);
   }
   return env;
@@ -69,6 +70,11 @@ function unquote(value: string): string | null {
   const inner = value.slice(1, -1);
   if (quote === "'") return inner;
   return inner.replace(/\\(.)/g, (_, char: string) => (char === 'n' ? '\n' : char === 't' ? '\t' : char));
+}
+
+/** A path as an error shows it: a long one (a config typo, a fuzzer) keeps its start and its file name. */
+function shownPath(path: string): string {
+  return path.length > 200 ? `${path.slice(0, 80)}...${path.slice(-80)}` : path;
 }
 
 function cut(text: string): string {

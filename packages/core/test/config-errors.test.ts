@@ -61,6 +61,12 @@ describe('config errors name the file, the key and the line (issue #15)', () => 
       `apps: ${'['.repeat(100)}`,
       /^deep\.yaml: not valid YAML: nested deeper than 64 levels \(line 1\)$/,
     ],
+    // an alias whose name is a vertical tab: yaml's ReferenceError has no position, the `*` has the line
+    [
+      'alias.yaml',
+      '# a document that is only an alias\n*\u000b',
+      /^alias\.yaml: not valid YAML: Unresolved alias.* \(line 2\)$/,
+    ],
     [
       'proto.json',
       '{"apps": [{"script": "x",\n "__proto__": {"instances": 3}}]}\n',

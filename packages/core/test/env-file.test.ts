@@ -87,6 +87,20 @@ describe('env_file in a config file', () => {
     );
   });
 
+  it('keeps the error to one short line for a path too long to open (ENAMETOOLONG)', async () => {
+    const config = join(dir, 'long.yaml');
+    writeFileSync(
+      config,
+      `apps:\n  - name: api\n    script: server.js\n    env_file: ${'x'.repeat(700)}.env\n`,
+    );
+    const error = await loadConfigFile(config, { baseEnv: {}, cpuCount: 1 }).catch((e: unknown) => e);
+    const message = isVelosError(error) ? error.message : '';
+    expect(message).toMatch(
+      /^long\.yaml: apps\[0\] \(api\)\.env_file: cannot read .*x\.\.\.x+\.env \(ENAMETOOLONG\)/,
+    );
+    expect(message.length).toBeLessThan(300);
+  });
+
   it('refuses an env file that is not a regular file (a device or FIFO would block the reader)', async () => {
     const config = join(dir, 'device.yaml');
     writeFileSync(config, 'apps:\n  - name: api\n    script: server.js\n    env_file: [/dev/zero]\n');
