@@ -5,12 +5,16 @@ import { ai, json, SECRETS, showSecrets } from './common-options.js';
 export const CONFIG_COMMANDS: CommandSpec[] = [
   {
     name: 'config',
-    argsUsage: '<reload [file] | show <app> | set <app> key=value…>',
-    shortArgsUsage: '<reload|show|set>',
+    argsUsage: '<validate [file] | reload [file] | show <app> | set <app> key=value…>',
+    shortArgsUsage: '<validate|reload|show|set>',
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
-    summary: 're-read config files, show or change the effective config of an app',
+    summary: 'validate a config file, re-read config files, show or change the effective config of an app',
     details: [
+      'validate [file] check a config file as start and reload would (schema, env files, alerts, depends_on',
+      '               cycles) without a daemon and without starting anything; without a file, check',
+      '               $VELOS_HOME/config.toml. Prints the apps in start order; an invalid file exits 1 with',
+      '               one line naming the file, key and line. --env <profile> merges env_<profile> tables.',
       'reload [file]  re-read a config file apps were started from (without one: every linked file and',
       '               $VELOS_HOME/config.toml, as SIGHUP does). The whole file is validated first, with its',
       '               depends_on against the apps the daemon would then hold: an invalid file changes nothing',
@@ -26,12 +30,22 @@ export const CONFIG_COMMANDS: CommandSpec[] = [
       'velos start app.toml --watch-config links the file and makes the daemon reload it on each change.',
       SECRETS,
     ].join('\n'),
-    options: { json, ai, 'show-secrets': showSecrets },
+    options: {
+      env: {
+        type: 'string',
+        value: 'profile',
+        description: "validate: merge each app's env_<profile> table",
+      },
+      json,
+      ai,
+      'show-secrets': showSecrets,
+    },
     run: async (ctx, input) =>
       (await import('../commands/config.js')).runConfig(
         ctx,
         input.args,
         input.options['show-secrets'] === true,
+        typeof input.options.env === 'string' ? input.options.env : undefined,
       ),
   },
   {

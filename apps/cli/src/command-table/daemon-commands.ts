@@ -69,6 +69,7 @@ export const DAEMON_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'serve',
+    aliases: ['api'],
     minArgs: 0,
     maxArgs: 0,
     summary: 'serve the REST/WebSocket API, the web dashboard and MCP over HTTP until Ctrl-C (API-1…4)',

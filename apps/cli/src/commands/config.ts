@@ -2,12 +2,23 @@ import { resolve } from 'node:path';
 import { type AppSpec, type ConfigFileReload, ErrorCodes, maskSecrets, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
 
-const USAGE = 'expected config reload [file], config show <app> or config set <app> key=value…';
+const USAGE =
+  'expected config validate [file], config reload [file], config show <app> or config set <app> key=value…';
 
-/** `velos config reload|show|set` (CFG-2); env values that look secret print as `****` unless `showSecrets`. */
-export async function runConfig(ctx: CommandContext, args: string[], showSecrets = false): Promise<void> {
+/**
+ * `velos config validate|reload|show|set` (CFG-2); env values that look secret print as `****` unless
+ * `showSecrets`; `profile` (--env) is the env profile `validate` merges.
+ */
+export async function runConfig(
+  ctx: CommandContext,
+  args: string[],
+  showSecrets = false,
+  profile?: string,
+): Promise<void> {
   const [sub, ...rest] = args;
   const present = (spec: AppSpec): AppSpec => (showSecrets ? spec : maskSecrets(spec));
+  if (sub === 'validate' && rest.length <= 1)
+    return (await import('./config-validate.js')).runConfigValidate(ctx, rest[0], profile);
   if (sub === 'reload' && rest.length <= 1) return runReload(ctx, rest[0]);
   if (sub === 'show' && rest.length === 1) return runShow(ctx, rest[0]!, present);
   if (sub === 'set' && rest.length >= 2) return runSet(ctx, rest[0]!, rest.slice(1), present);

@@ -1,0 +1,105 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { homePids, killPid, runVelos } from '@velos/test-helpers';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-cli-validate-'));
+const home = join(dir, 'home');
+
+afterAll(() => {
+  // validate never starts a daemon; one started by mistake is stopped by the pid it recorded
+  for (const pid of homePids(home)) killPid(pid);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function validate(...args: string[]) {
+  return runVelos(['config', 'validate', ...args], { home, cwd: dir, env: { NO_COLOR: '1' } });
+}
+
+function write(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return name;
+}
+
+describe('velos config validate (CLI-1)', () => {
+  it('prints the apps in start order and the dependencies outside the file, without a daemon', async () => {
+    const file = write(
+      'ok.yaml',
+      [
+        'apps:',
+        '  - name: web',
+        '    script: web.js',
+        '    depends_on: [db, cache]',
+        '  - name: db',
+        '    script: db.js',
+        'alerts:',
+        '  - name: crashes',
+        '    when: restarts >= 3 within 5m',
+        '',
+      ].join('\n'),
+    );
+    const text = await validate(file);
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe(
+      'ok.yaml: valid: 2 apps (db, web), 1 alert rule\n  web depends on cache, which this file does not describe: it must run in the daemon\n',
+    );
+    const json = await validate(file, '--json');
+    expect(JSON.parse(json.stdout)).toEqual({
+      file: join(dir, 'ok.yaml'),
+      valid: true,
+      apps: ['db', 'web'],
+      alerts: 1,
+      external: [{ app: 'web', dependsOn: 'cache' }],
+    });
+    // no daemon was started: the home holds no socket or pid file
+    expect(existsSync(home) ? readdirSync(home).filter((name) => /sock|pid/.test(name)) : []).toEqual([]);
+  });
+
+  it('refuses an invalid file, a cycle and a bad alert with one line naming the file (exit 1)', async () => {
+    const bad = await validate(
+      write('bad.yaml', 'apps:\n  - name: web\n    script: web.js\n    instances: lots\n'),
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/^velos: bad\.yaml: apps\[0\]\.instances: expected .* \(line 4\)\n$/);
+    const cycle = await validate(
+      write(
+        'cycle.toml',
+        '[[apps]]\nname = "a"\nscript = "a.js"\ndepends_on = ["b"]\n[[apps]]\nname = "b"\nscript = "b.js"\ndepends_on = ["a"]\n',
+      ),
+    );
+    expect(cycle.code).toBe(1);
+    expect(cycle.stderr).toBe('velos: cycle.toml: depends_on cycle: a -> b -> a\n');
+    const alert = await validate(
+      write('alert.toml', '[[apps]]\nscript = "a.js"\n[[alerts]]\nname = "x"\nwhen = "sometimes"\n'),
+    );
+    expect(alert.code).toBe(1);
+    expect(alert.stderr).toMatch(/^velos: alert\.toml: alerts\[0\]\.when: expected one of .*"sometimes"\n$/);
+  });
+
+  it('merges an env profile, and refuses a profile no app has', async () => {
+    const file = write(
+      'profiles.toml',
+      '[[apps]]\nname = "api"\nscript = "a.js"\n[apps.env_production]\nPORT = "80"\n',
+    );
+    expect((await validate(file, '--env', 'production')).code).toBe(0);
+    const missing = await validate(file, '--env', 'staging');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no app has an env_staging table');
+  });
+
+  it('checks $VELOS_HOME/config.toml without a file; a missing file is a usage error (exit 2)', async () => {
+    expect((await validate()).code).toBe(2);
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, 'config.toml'), '[defaults]\nmax_memory = "lots"\n');
+    const bad = await validate();
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^velos: config\.toml: defaults\.max_memory: .* \(line 2\)\n$/);
+    writeFileSync(join(home, 'config.toml'), '[defaults]\nmax_memory = "200M"\n');
+    expect(await validate()).toMatchObject({ code: 0, stdout: 'config.toml: valid (0 alert rules)\n' });
+    const missing = await validate('nope.yaml');
+    expect(missing).toMatchObject({ code: 2, stderr: 'velos: nope.yaml: no such file\n' });
+  });
+});
