@@ -76,7 +76,9 @@ describe('velos config validate (CLI-1)', () => {
       write('alert.toml', '[[apps]]\nscript = "a.js"\n[[alerts]]\nname = "x"\nwhen = "sometimes"\n'),
     );
     expect(alert.code).toBe(1);
-    expect(alert.stderr).toMatch(/^velos: alert\.toml: alerts\[0\]\.when: expected one of .*"sometimes"\n$/);
+    expect(alert.stderr).toMatch(
+      /^velos: alert\.toml: alerts\[0\]\.when: expected one of .*"sometimes" \(line 5\)\n$/,
+    );
   });
 
   it('merges an env profile, and refuses a profile no app has', async () => {

@@ -281,8 +281,12 @@ function channelsOf(input: ChannelKeys): AlertChannel[] {
   return out;
 }
 
+/** The error of a rule; `data.keyPath` (`['alerts', 0, 'when']`) lets a file's loader name the line. */
 function invalid(label: string, path: string, message: string): VelosError {
-  return new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${path}: ${message}`);
+  const keyPath = [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map(([, index, key]) =>
+    index === undefined ? key! : Number(index),
+  );
+  return new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${path}: ${message}`, { data: { keyPath } });
 }
 
 function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
