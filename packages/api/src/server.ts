@@ -10,6 +10,7 @@ import { errorResponse } from './http/error-response.js';
 import { registerMcp } from './http/mcp-route.js';
 import { trackPathMethods } from './http/method-not-allowed.js';
 import { answerClientError, answerExpectations } from './http/protocol-errors.js';
+import { drainRefusedBodies } from './http/refused-body.js';
 import { registerOriginGuard } from './http/request-origin.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, registerSecurity } from './http/security.js';
 import { registerOpenApi } from './openapi/openapi-route.js';
@@ -100,6 +101,7 @@ async function build(
   });
   // every body is JSON: text/plain gets the 415 of any other type, not "expected a JSON object"
   app.removeContentTypeParser('text/plain');
+  drainRefusedBodies(app);
   await registerSecurity(app, {
     corsOrigins: options.corsOrigins ?? [],
     rateLimitPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
