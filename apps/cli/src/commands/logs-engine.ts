@@ -8,6 +8,7 @@ import {
   type LogsSearchResult,
   parseDurationMs,
   renameField,
+  type VelosControl,
   VelosError,
 } from '@velos/core';
 import { toAiLogLine, toAiLogSummary } from '@velos/core/ai';
@@ -29,9 +30,15 @@ const FLAG_OF_FIELD = {
   periodMs: '--period',
 } as const;
 
-/** True when `velos logs` was given a flag of the log engine (a view or a filter). */
+/** The target that reads the log engine's lines from stdin (ENG-8: `cat app.log | velos logs --summary -`). */
+const STDIN = '-';
+
+/** True when `velos logs` was given a flag of the log engine (a view or a filter), or `-` (stdin). */
 export function usesLogEngine(input: CommandInput): boolean {
-  return [...VIEWS, ...FILTERS, 'period'].some((flag) => input.options[flag] !== undefined);
+  return (
+    input.args[0] === STDIN ||
+    [...VIEWS, ...FILTERS, 'period'].some((flag) => input.options[flag] !== undefined)
+  );
 }
 
 /**
@@ -50,11 +57,37 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
     throw invalid(`choose one of --${VIEWS.join(', --')}, got --${views.join(' and --')}`);
   if (input.options.follow) throw invalid('--follow cannot be combined with the log engine flags');
   const query = queryOf(target, input);
-  const client = await ctx.client();
   const view = views[0];
+  if (view === undefined && input.options.period !== undefined)
+    throw invalid('--period goes with --summary, --patterns, --dedupe or --anomalies');
+  if (target === STDIN) {
+    if (view === undefined && !FILTERS.some((flag) => input.options[flag] !== undefined))
+      throw invalid(
+        `velos logs - reads stdin for the log engine: add --${VIEWS.join(', --')}, or --${FILTERS.join(', --')}`,
+      );
+    if (process.stdin.isTTY)
+      throw invalid('velos logs -: stdin is a terminal; pipe the lines in (cat app.log | …)');
+    const { stdinLogEngine } = await import('./logs-stdin.js');
+    const local = await stdinLogEngine(process.stdin);
+    try {
+      await answer(ctx, input, local, query, view);
+    } finally {
+      local.close();
+    }
+    return;
+  }
+  await answer(ctx, input, await ctx.client(), query, view);
+}
+
+/** Runs the view (or the search without one) on `client`'s log engine and prints its answer. */
+async function answer(
+  ctx: CommandContext,
+  input: CommandInput,
+  client: Pick<VelosControl, 'analyzeLogs' | 'searchLogs'>,
+  query: LogsQuery,
+  view: (typeof VIEWS)[number] | undefined,
+): Promise<void> {
   if (view === undefined) {
-    if (input.options.period !== undefined)
-      throw invalid('--period goes with --summary, --patterns, --dedupe or --anomalies');
     const search: LogsSearchRequest = { ...query };
     // --raw prints the bytes an app wrote that are not valid UTF-8 as they are, as plain `velos logs` does
     if (ctx.mode === 'text' && input.options.raw === true) search.withBytes = true;
@@ -160,8 +193,15 @@ async function printSearch(
     } else process.stdout.write(`${texts.join('\n')}\n`);
   }
   if (ctx.mode === 'json') return;
+  // stdin's lines are in a file deleted on exit: only how many were left out is worth saying
+  if (result.cut && input.args[0] === STDIN) {
+    const { omittedLines: omitted } = result.cut;
+    process.stderr.write(
+      `velos logs: the newest matches are shown: up to ${omitted} older line${omitted === 1 ? '' : 's'} left out (--limit shows more)\n`,
+    );
+  }
   // the notice's head is replaced: what cut (limit or bytes) does not matter to it, only where the rest is
-  if (result.cut)
+  else if (result.cut)
     process.stderr.write(
       formatLogsCut({ ...result.cut, maxBytes: result.cut.maxBytes ?? 0 }).replace(
         /^velos logs: an answer holds at most [^:]+:/,

@@ -1,0 +1,43 @@
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { VelosControl } from '@velos/core';
+
+/** The two log-engine calls of `velos logs`, as the daemon answers them. */
+export type LogEngineCalls = Pick<VelosControl, 'analyzeLogs' | 'searchLogs'>;
+
+/**
+ * ENG-8: `cat app.log | velos logs --summary -`. The lines of `input` are kept in a private temporary
+ * file and read by the daemon's own search and analysis code, in this process: the same answers,
+ * limits and output as `velos logs <app>`, without a daemon. `close` deletes the file.
+ */
+export async function stdinLogEngine(input: Readable): Promise<LogEngineCalls & { close(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'velos-logs-stdin-'));
+  const close = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const file = join(dir, 'stdin.log');
+    await pipeline(input, createWriteStream(file, { mode: 0o600 }));
+    const { analyzeLogs, searchLogs, validatedControl } = await import('@velos/supervisor');
+    const target = {
+      name: 'stdin',
+      id: 0,
+      outPath: file,
+      errPath: file,
+      format: 'plain' as const,
+      hasLiveEngine: false,
+      flushTimeIndex: () => undefined,
+    };
+    const calls: LogEngineCalls = {
+      analyzeLogs: (request) => analyzeLogs(target, request),
+      searchLogs: (request) => searchLogs(target, request),
+    };
+    // the requests are checked with the daemon's schemas and limits; only these two methods are called
+    const checked = validatedControl(calls as VelosControl);
+    return { analyzeLogs: checked.analyzeLogs, searchLogs: checked.searchLogs, close };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}

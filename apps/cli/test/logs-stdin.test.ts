@@ -1,0 +1,72 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { homePids, killPid, runVelos } from '@velos/test-helpers';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-cli-logs-stdin-'));
+const home = join(dir, 'home');
+// the CLI's own temporary files go here, to see that it deletes them
+const scratch = join(dir, 'tmp');
+mkdirSync(scratch);
+
+afterAll(() => {
+  // no daemon is started; one started by mistake is stopped by the pid it recorded
+  for (const pid of homePids(home)) killPid(pid);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const lines = [
+  ...Array.from(
+    { length: 40 },
+    (_, i) => `2026-12-01T10:${String(i % 60).padStart(2, '0')}:00Z INFO request ${i} served in ${i + 3} ms`,
+  ),
+  ...Array.from(
+    { length: 12 },
+    (_, i) => `2026-12-01T10:45:${String(i).padStart(2, '0')}Z ERROR upstream timeout after ${i + 1}000 ms`,
+  ),
+  '2026-12-01T10:46:00Z WARN disk almost full',
+].join('\n');
+
+function logs(args: string[], input = `${lines}\n`) {
+  return runVelos(['logs', '-', ...args], { home, cwd: dir, input, env: { NO_COLOR: '1', TMPDIR: scratch } });
+}
+
+describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () => {
+  it('summarises stdin as it summarises an app, and leaves no daemon and no file behind', async () => {
+    const text = await logs(['--summary']);
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^2026-12-01 .*53 lines .* health \d+\/100\n/);
+    expect(text.stdout).toMatch(/levels: 12 error · 1 warn · 40 info/);
+    expect(text.stdout).toMatch(/12× \[error\] .*upstream timeout after <num> ms/);
+    const ai = JSON.parse((await logs(['--summary', '--ai'])).stdout);
+    expect(ai).toMatchObject({ app: 'stdin', n: 53 });
+    expect(existsSync(home)).toBe(false);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it('searches stdin with the filters, newest matches last, and says how many were left out', async () => {
+    const search = await logs(['--level', 'error', '--grep', 'timeout after (1|2)000 ms', '--limit', '1']);
+    expect(search.code).toBe(0);
+    expect(search.stdout).toBe('stdin | 2026-12-01T10:45:01Z ERROR upstream timeout after 2000 ms\n');
+    expect(search.stderr).toBe(
+      'velos logs: the newest matches are shown: up to 1 older line left out (--limit shows more)\n',
+    );
+    const patterns = JSON.parse((await logs(['--patterns', '--json'])).stdout);
+    expect(patterns.patterns[0]).toMatchObject({ count: 40, level: 'info' });
+  });
+
+  it('needs a view or a filter, and refuses bad flags before it reads stdin', async () => {
+    const bare = await logs([]);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(/^velos: velos logs - reads stdin for the log engine: add --summary/);
+    const period = await logs(['--grep', 'x', '--period', '1h']);
+    expect(period.stderr).toBe('velos: --period goes with --summary, --patterns, --dedupe or --anomalies\n');
+    const regex = await logs(['--grep', '(']);
+    expect(regex.code).toBe(1);
+    expect(regex.stderr).toMatch(/^velos: --grep: /);
+    expect(readdirSync(scratch)).toEqual([]);
+    expect(existsSync(home)).toBe(false);
+  });
+});
