@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { APP_DEFAULTS, instanceEnv } from '@velos/core';
 import type { ForkChannel } from '../fork-ipc.js';
 import type { PrimaryEntry } from '../orphans/primary-registry.js';
@@ -39,6 +40,8 @@ export class ClusterHost {
   readonly #pending = new Map<ProcessRecord, number>();
   readonly #records = new Set<ProcessRecord>();
   readonly #reload: ReloadHost;
+  /** The workers' preload: this daemon's primary script (a taken-over primary's own may be gone after an update). */
+  readonly #preload: string;
 
   constructor(
     readonly name: string,
@@ -51,6 +54,7 @@ export class ClusterHost {
       onExit: (link, code, signal) => this.#onPrimaryExit(link, code, signal),
       log: hooks.log,
     });
+    this.#preload = pathToFileURL(primaryPath).href;
     this.#reload = {
       slots: this.#slots,
       fork: (record, purpose) => this.#fork(record, purpose),
@@ -182,6 +186,8 @@ export class ClusterHost {
         out: stdio.out,
         err: stdio.err,
         lane: slot.lane,
+        execPath: process.execPath,
+        preload: this.#preload,
       });
     });
     return slot;
