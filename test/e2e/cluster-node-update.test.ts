@@ -98,6 +98,11 @@ describe.skipIf(other === null)('cluster apps across velos update onto another N
     expect(exeOf(daemon)).toBe(node);
     expect((await onlineRows(home, 'web', 2)).map((row) => row.pid)).toEqual(before);
     for (const pid of before) expect(exeOf(pid)).toBe(mine);
+    const otherVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    const told = `cluster primary of web (pid ${oldPrimary}) runs Node ${process.version} (${process.execPath}), this daemon ${otherVersion}`;
+    await waitFor(() => readFileSync(join(home, 'daemon.log'), 'utf8').includes(told), {
+      message: `daemon.log to say: ${told}`,
+    });
 
     await velosOk(['reload', 'web'], { home });
     const reloaded = (await onlineRows(home, 'web', 2)).map((row) => row.pid!);
