@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { APP_DEFAULTS, instanceEnv } from '@velos/core';
 import type { ForkChannel } from '../fork-ipc.js';
 import type { PrimaryEntry } from '../orphans/primary-registry.js';
@@ -9,7 +10,7 @@ import { stopTree } from '../tree-stop.js';
 import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
 import { ClusterPrimary } from './cluster-primary.js';
 import { clusterCommand } from './exec-mode.js';
-import type { PrimaryLink } from './primary-link.js';
+import type { PrimaryLink, PrimaryNode } from './primary-link.js';
 import {
   type CandidateFailure,
   type ReloadHost,
@@ -39,6 +40,8 @@ export class ClusterHost {
   readonly #pending = new Map<ProcessRecord, number>();
   readonly #records = new Set<ProcessRecord>();
   readonly #reload: ReloadHost;
+  /** The workers' preload: this daemon's primary script (a taken-over primary's own may be gone after an update). */
+  readonly #preload: string;
 
   constructor(
     readonly name: string,
@@ -51,6 +54,7 @@ export class ClusterHost {
       onExit: (link, code, signal) => this.#onPrimaryExit(link, code, signal),
       log: hooks.log,
     });
+    this.#preload = pathToFileURL(primaryPath).href;
     this.#reload = {
       slots: this.#slots,
       fork: (record, purpose) => this.#fork(record, purpose),
@@ -79,7 +83,8 @@ export class ClusterHost {
     if (this.#primary.link) return null;
     const adopted: ProcessRecord[] = [];
     const strays: WorkerState[] = [];
-    const onState = (workers: WorkerState[]): void => {
+    const onState = (workers: WorkerState[], node: PrimaryNode): void => {
+      this.#noteOtherNode(entry.pid, node);
       for (const worker of workers) {
         this.#nextKey = Math.max(this.#nextKey, worker.key + 1);
         const record = records.find((r) => r.id === worker.id && r.app.spec.name === this.name);
@@ -182,6 +187,8 @@ export class ClusterHost {
         out: stdio.out,
         err: stdio.err,
         lane: slot.lane,
+        execPath: process.execPath,
+        preload: this.#preload,
       });
     });
     return slot;
@@ -394,6 +401,24 @@ export class ClusterHost {
         return true;
       },
     };
+  }
+
+  /**
+   * After `velos update` onto another Node the primary taken over still runs the old one: its workers
+   * move to this daemon's Node as they are forked again (a reload, a restart), the primary once no
+   * process of the app runs. A primary of a velos before that forks its workers on its own Node.
+   */
+  #noteOtherNode(pid: number, node: PrimaryNode): void {
+    const which = `cluster primary of ${this.name} (pid ${pid})`;
+    if (node.version === undefined) {
+      this.hooks.log(
+        `${which} was started by an older velos: its workers are forked on its own Node until the app is stopped and started again`,
+      );
+    } else if (node.version !== process.version || node.execPath !== process.execPath) {
+      this.hooks.log(
+        `${which} runs Node ${node.version} (${node.execPath}), this daemon ${process.version} (${process.execPath}): workers forked from now on (reload, restart) run ${process.version}; the primary keeps its Node until the app is stopped and started again`,
+      );
+    }
   }
 
   #note(record: ProcessRecord, line: string): void {

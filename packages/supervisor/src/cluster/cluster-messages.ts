@@ -22,6 +22,14 @@ export interface ForkMessage {
   err: string | null;
   /** Which FIFO pair of the process the worker writes into (a reload's new worker takes another one). */
   lane: number;
+  /**
+   * The Node binary the worker runs: the daemon's, so that after `velos update` onto another Node a
+   * primary the old daemon started forks on the new one. Absent from a daemon before this field: the
+   * primary's own.
+   */
+  execPath?: string;
+  /** The worker's preload (`--import`, a file URL): the daemon's primary script; absent: the primary's own file. */
+  preload?: string;
 }
 
 /** Daemon → primary: disconnect a worker (its servers stop accepting, in-flight requests finish). */
@@ -89,4 +97,11 @@ export type FromPrimary =
   | { t: 'disconnected'; key: number; pid: number }
   | { t: 'exit'; key: number; pid: number; code: number | null; signal: string | null }
   | { t: 'error'; key: number; message: string }
-  | { t: 'state'; pid: number; workers: WorkerState[] };
+  | {
+      t: 'state';
+      pid: number;
+      workers: WorkerState[];
+      /** The primary's Node (`process.execPath`, `process.version`); absent from a primary before these fields. */
+      execPath?: string;
+      version?: string;
+    };

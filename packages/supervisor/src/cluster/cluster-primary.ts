@@ -1,6 +1,6 @@
 import type { PrimaryEntry } from '../orphans/primary-registry.js';
 import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
-import { PrimaryLink, type PrimaryLinkHandlers } from './primary-link.js';
+import { PrimaryLink, type PrimaryLinkHandlers, type PrimaryNode } from './primary-link.js';
 
 /** What a cluster app's current primary reports to its host. */
 export interface PrimaryEvents {
@@ -71,20 +71,20 @@ export class ClusterPrimary {
   }
 
   /**
-   * Takes over the primary of `entry`; `onState` gets its workers synchronously with its answer (so a
-   * worker's exit reported right after is not missed), once it is the current primary. False when it
-   * does not answer.
+   * Takes over the primary of `entry`; `onState` gets its workers and its Node synchronously with its
+   * answer (so a worker's exit reported right after is not missed), once it is the current primary.
+   * False when it does not answer.
    */
-  adopt(entry: PrimaryEntry, onState: (workers: WorkerState[]) => void): Promise<boolean> {
+  adopt(entry: PrimaryEntry, onState: (workers: WorkerState[], node: PrimaryNode) => void): Promise<boolean> {
     let link: PrimaryLink | null = null;
     return PrimaryLink.adopt(
       entry,
       this.runDir,
       this.#handlers(() => link),
-      (found, workers) => {
+      (found, workers, node) => {
         link = found;
         this.#install(found);
-        onState(workers);
+        onState(workers, node);
       },
     );
   }

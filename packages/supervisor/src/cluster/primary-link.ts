@@ -16,6 +16,12 @@ const GONE_POLL_MS = 200;
 /** How long a re-adopted primary has to answer `hello`. */
 const HELLO_TIMEOUT_MS = 5000;
 
+/** The Node a taken-over primary runs, as it says (both undefined: a primary before it said so). */
+export interface PrimaryNode {
+  execPath: string | undefined;
+  version: string | undefined;
+}
+
 /** What a link reports to its host. */
 export interface PrimaryLinkHandlers {
   onMessage(message: FromPrimary): void;
@@ -80,13 +86,13 @@ export class PrimaryLink {
   /**
    * Takes over the primary of a registry entry left by a daemon that died: connects to its socket and
    * asks for its live workers, which `onState` gets as soon as they arrive (before any later report
-   * of the primary is handled); false (and a log line) when it does not answer.
+   * of the primary is handled) with the primary's Node; false (and a log line) when it does not answer.
    */
   static async adopt(
     entry: PrimaryEntry,
     runDir: string,
     handlers: PrimaryLinkHandlers,
-    onState: (link: PrimaryLink, workers: WorkerState[]) => void,
+    onState: (link: PrimaryLink, workers: WorkerState[], node: PrimaryNode) => void,
   ): Promise<boolean> {
     const link = new PrimaryLink(entry.pid, entry.name, runDir, entry.n, handlers);
     link.#startTicks = entry.startTicks;
@@ -102,7 +108,7 @@ export class PrimaryLink {
         if (message.t !== 'state') handlers.onMessage(message);
         else if (!hasState && !link.#isGone) {
           hasState = true;
-          onState(link, message.workers);
+          onState(link, message.workers, { execPath: message.execPath, version: message.version });
           answer(true);
         }
       },

@@ -5,8 +5,9 @@
  * The daemon talks to it over a unix socket it listens on (`argv[3]`, SUP-13): when the daemon dies,
  * the primary and its workers go on serving, and the next daemon connects to the same socket, asks
  * for the live workers (`hello`) and takes them over. It stops its workers and exits only when a
- * daemon says `shutdown`. Workers preload this same file (`--import`), which then only installs the
- * graceful drain of their HTTP servers.
+ * daemon says `shutdown`. Workers run the daemon's Node and preload the daemon's copy of this file
+ * (`--import`), which then only installs the graceful drain of their HTTP servers: after `velos
+ * update` onto another Node (or another install), a taken-over primary forks on the new ones.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { chmodSync, closeSync, constants, openSync, unlinkSync } from 'node:fs';
@@ -22,8 +23,10 @@ const workers = new Map<number, { worker: Worker; state: WorkerState }>();
 let isShuttingDown = false;
 /** The connection of the daemon now in charge, or null while none is (it died, the next one is not up). */
 let daemon: LineChannel<ToPrimary, FromPrimary> | null = null;
-/** The workers' preload: this very file. */
+/** The workers' preload unless the daemon names one: this very file. */
 const self = import.meta.url;
+/** The Node running this primary (workers run the one the daemon names). */
+const ownExecPath = process.execPath;
 
 if (cluster.isWorker) installWorkerDrain();
 else runPrimary();
@@ -83,7 +86,13 @@ function onMessage(message: ToPrimary): void {
       markCurrent(message.key);
       break;
     case 'hello':
-      send({ t: 'state', pid: process.pid, workers: [...workers.values()].map((entry) => entry.state) });
+      send({
+        t: 'state',
+        pid: process.pid,
+        workers: [...workers.values()].map((entry) => entry.state),
+        execPath: ownExecPath,
+        version: process.version,
+      });
       break;
   }
 }
@@ -112,15 +121,19 @@ function fork(message: ForkMessage): void {
     cluster.setupPrimary({
       exec: message.exec,
       args: message.args,
-      execArgv: ['--import', self, ...message.execArgv],
+      execArgv: ['--import', message.preload ?? self, ...message.execArgv],
       cwd: message.cwd,
       stdio: ['ignore', message.out ? fds[0]! : 'ignore', message.err ? fds.at(-1)! : 'ignore', 'ipc'],
     });
+    // node:cluster forks with process.execPath and has no setting for it: the worker runs the daemon's
+    // Node, which is another than this primary's after `velos update` onto a new Node.
+    process.execPath = message.execPath ?? ownExecPath;
     worker = cluster.fork();
   } catch (error) {
     send({ t: 'error', key, message: error instanceof Error ? error.message : String(error) });
     return;
   } finally {
+    process.execPath = ownExecPath;
     for (const fd of fds) closeSync(fd);
   }
   const child = worker.process;
