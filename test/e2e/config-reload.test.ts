@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
+  describeJson,
   FIXTURES,
   type ListRow,
   listJson,
@@ -115,6 +116,50 @@ describe('config hot reload (CFG-2)', () => {
     expect(after.change).not.toBe(before.change);
     const applied = (await eventsOf(home, ['config.applied'])).at(-1)!;
     expect(applied.fields).toMatchObject({ added: 1, removed: 1, changed: 1, changedNames: 'change' });
+  });
+
+  it('a change of policy keys only is applied in place (same pid); a spawn key restarts; the answer says which', async () => {
+    const home = createHome();
+    shortGrace(home);
+    const file = writeConfig(home, app('web', SILENT, 'kill_timeout = "5s"') + app('api'));
+    const watched = writeConfig(home, app('svc'), 'watched.toml');
+    await velosOk(['start', file], { home });
+    await velosOk(['start', watched, '--watch-config'], { home });
+    const before = await onlinePids(home, ['web', 'api', 'svc']);
+
+    writeConfig(home, app('web', SILENT, 'kill_timeout = "9s"\nmax_restarts = 3') + app('api'));
+    const reload = await velosOk(['config', 'reload', file, '--json'], { home });
+    expect(JSON.parse(reload.stdout).files[0]).toMatchObject({
+      changed: [],
+      updated: ['web'],
+      unchanged: ['api'],
+    });
+    const [web] = await describeJson(home, 'web');
+    expect(web?.spec).toMatchObject({ killTimeoutMs: 9000, maxRestarts: 3 });
+    expect(web?.restarts).toBe(0);
+    expect(await onlinePids(home, ['web', 'api', 'svc'])).toEqual(before);
+
+    // a watched file: the daemon applies a policy key in place by itself
+    writeConfig(home, app('svc', SILENT, 'restart_delay = "1s"\nkill_timeout = "2s"'), 'watched.toml');
+    const applied = await waitFor(
+      async () =>
+        (await eventsOf(home, ['config.applied'])).find((event) => event.fields?.updatedNames === 'svc'),
+      { message: 'config.applied of watched.toml with svc updated in place' },
+    );
+    expect(applied.fields).toMatchObject({ changed: 0, updated: 1 });
+    const [svc] = await describeJson(home, 'svc');
+    expect(svc?.spec).toMatchObject({ restartDelayMs: 1000, killTimeoutMs: 2000 });
+    expect(await onlinePids(home, ['web', 'api', 'svc'])).toEqual(before);
+
+    writeConfig(
+      home,
+      app('web', SILENT, 'kill_timeout = "9s"\nmax_restarts = 3\nenv = { MODE = "2" }') + app('api'),
+    );
+    const text = await velosOk(['config', 'reload', file], { home });
+    expect(text.stdout).toMatch(/app\.toml: changed web; 1 unchanged/);
+    const after = await onlinePids(home, ['web', 'api', 'svc']);
+    expect(after.web).not.toBe(before.web);
+    expect({ ...after, web: 0 }).toEqual({ ...before, web: 0 });
   });
 
   it('rolls back a watched change whose app crash-loops: the old spec runs again, config.rolled_back says why', async () => {
@@ -244,13 +289,20 @@ describe('config hot reload (CFG-2)', () => {
     writeFileSync(join(home, 'config.toml'), '[defaults]\nkill_timeout = "3s"\n');
     process.kill(readPidFile(home)!, 'SIGHUP');
     const after = await onlinePids(home, ['a', 'b']);
-    // the new default changed a's spec too: it restarted with it
-    expect(after.a).not.toBe(before.a);
-    const shown = JSON.parse((await velosOk(['config', 'show', 'b', '--json'], { home })).stdout);
-    expect(shown.killTimeoutMs).toBe(3000);
+    // the new default changed a's kill_timeout too, a policy key: applied in place, same pid
+    expect(after.a).toBe(before.a);
+    for (const name of ['a', 'b']) {
+      await waitFor(
+        async () =>
+          JSON.parse((await velosOk(['config', 'show', name, '--json'], { home })).stdout).killTimeoutMs ===
+          3000,
+        { message: `${name}: kill_timeout 3s from [defaults]` },
+      );
+    }
+    expect((await onlinePids(home, ['a', 'b'])).a).toBe(before.a);
   });
 
-  it('config show prints TOML; config set validates, restarts the app and keeps the change over reloads', async () => {
+  it('config show prints TOML; config set validates, applies policy keys in place, restarts on env, and keeps the change over reloads', async () => {
     const home = createHome();
     const file = writeConfig(home, app('web', SILENT, 'env = { MODE = "x" }'));
     await velosOk(['start', file], { home });
@@ -275,10 +327,13 @@ describe('config hot reload (CFG-2)', () => {
     await velosOk(['config', 'set', 'web', 'max_memory=200M', 'kill_timeout=2s', 'autorestart=true'], {
       home,
     });
-    const set = await onlinePids(home, ['web']);
-    expect(set.web).not.toBe(before.web);
+    // policy keys only: the process keeps running
+    expect(await onlinePids(home, ['web'])).toEqual(before);
     const spec = JSON.parse((await velosOk(['config', 'show', 'web', '--json'], { home })).stdout);
     expect(spec).toMatchObject({ maxMemoryBytes: 200 * 1024 * 1024, killTimeoutMs: 2000 });
+    await velosOk(['config', 'set', 'web', 'env.MODE=y'], { home });
+    const set = await onlinePids(home, ['web']);
+    expect(set.web).not.toBe(before.web);
 
     // a reload of the unchanged file keeps the run-time change and touches nothing
     const reload = JSON.parse((await velosOk(['config', 'reload', file, '--json'], { home })).stdout);

@@ -80,6 +80,27 @@ describe('velos export: bad input', () => {
     );
   });
 
+  it('kubernetes: a uid name fails with one line that says what to do; --lossy leaves it out with a warning', async () => {
+    const config = join(scratch.dir(), 'as-user.yaml');
+    writeFileSync(config, 'apps:\n  - name: web\n    script: node\n    uid: www-data\n    gid: 33\n');
+    const strict = await runExport(scratch, 'kubernetes', config, ['--image', 'web:1']);
+    expect(strict.code).not.toBe(0);
+    expect(errorLine(strict.stderr)).toBe(
+      'velos: web: uid: kubernetes cannot express it (runAsUser takes a number, and "www-data" names an account of the image, which velos export cannot read); set uid to its number in the image (docker run --rm --entrypoint id <image> -u www-data), or pass --lossy to export without it',
+    );
+    expect(existsSync(strict.dir)).toBe(false);
+    const lossy = await runExport(scratch, 'kubernetes', config, ['--image', 'web:1', '--lossy']);
+    expect(lossy.code, lossy.stderr).toBe(0);
+    expect(lossy.stderr).toContain('velos export: warning: web: uid: runAsUser takes a number');
+    const deployment = parse(lossy.files.get('kubernetes.yaml') ?? '');
+    expect(deployment.spec.template.spec.containers[0].securityContext).toEqual({ runAsGroup: 33 });
+    // Compose resolves names in the container: kept, with a note
+    const compose = await runExport(scratch, 'compose', config, ['--image', 'web:1']);
+    expect(compose.code, compose.stderr).toBe(0);
+    expect(parse(compose.files.get('compose.yaml') ?? '').services.web.user).toBe('www-data:33');
+    expect(compose.stderr).toContain('velos export: note: web: uid: "www-data" must exist in the image');
+  });
+
   it('merges the env_<profile> of --env over each env', async () => {
     const dir = scratch.dir();
     const config = join(dir, 'profiles.toml');

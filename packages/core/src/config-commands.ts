@@ -6,8 +6,13 @@ export interface ConfigFileReload {
   added: string[];
   /** Apps stopped and deleted because the file no longer has them. */
   removed: string[];
-  /** Apps restarted (or, in cluster mode, reloaded) with their new spec. */
+  /**
+   * Apps restarted (or, in cluster mode, reloaded) with their new spec: a key that changes how the
+   * process is spawned changed (script, env, cwd…); a stopped app takes the spec for its next start.
+   */
   changed: string[];
+  /** Apps whose policy keys only changed (kill_timeout, max_memory, probes…): updated in place, same pids. */
+  updated: string[];
   /** Apps whose spec is the same: left alone. */
   unchanged: string[];
   /** Changed apps that did not come up in the grace period and run their previous spec again. */

@@ -40,7 +40,7 @@ import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
 import { createMetricsControl, type MetricsControl } from './metrics/metrics-control.js';
 import { createMonitor } from './monitor.js';
 import { removePidFile, writePidFile } from './pid-files.js';
-import { createProbeManager } from './probes/index.js';
+import { createProbeManager, probesOf } from './probes/index.js';
 import { createProcessLifecycle } from './process-lifecycle.js';
 import {
   type AppEntry,
@@ -269,7 +269,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       table.apps.get(name)?.ids.some((id) => isActive(table.records.get(id)!.status)) ?? false,
     setSpec: (name, spec) => {
       const entry = table.apps.get(name);
-      if (entry) entry.spec = spec;
+      if (entry) respec(entry, spec);
       live.touch();
     },
     ...(options.onDaemonConfig ? { onDaemonConfig: options.onDaemonConfig } : {}),
@@ -282,6 +282,28 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       });
     },
   });
+
+  /**
+   * CFG-2: gives an app a new spec in place (no process restarts): what reads the spec at its use
+   * (stop, exit, sample) follows at once; the probes and the watchdog of online processes start over
+   * with theirs when they changed, and the job state and `cron_restart` schedule are set again.
+   */
+  function respec(entry: AppEntry, spec: AppSpec): void {
+    const before = entry.spec;
+    entry.spec = spec;
+    const hasNewProbes = JSON.stringify(probesOf(before)) !== JSON.stringify(probesOf(spec));
+    const hasNewWatchdog = JSON.stringify(before.watchdog) !== JSON.stringify(spec.watchdog);
+    for (const id of entry.ids) {
+      const record = table.records.get(id);
+      if (record?.status !== 'online' || !record.run) continue;
+      if (hasNewProbes) {
+        probes.detach(record);
+        probes.attach(record);
+      }
+      if (hasNewWatchdog) watchdogs.onOnline(record);
+    }
+    attachApp(entry);
+  }
 
   /** Gives an app just added to the table its job state and its `cron_restart` schedule. */
   function attachApp(entry: AppEntry): void {

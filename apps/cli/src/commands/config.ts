@@ -50,6 +50,7 @@ function describeReload(entry: ConfigFileReload): string {
     ['added', entry.added],
     ['removed', entry.removed],
     ['changed', entry.changed],
+    ['updated in place', entry.updated ?? []],
     ['rolled back', entry.rolledBack],
   ] as const;
   const said = parts

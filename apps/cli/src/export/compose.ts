@@ -8,6 +8,7 @@ import {
   imageOf,
 } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
+import { composeUser } from './run-as.js';
 import { targetName } from './target-names.js';
 import { toYaml } from './yaml-text.js';
 
@@ -22,7 +23,7 @@ const CONDITIONS: Record<DependencyCondition, string> = {
 
 /**
  * Turns the apps into a Compose document: one service per app with its image (`--image`) or build
- * (`--build`, else the app's directory), command, env, restart policy, healthcheck, depends_on and deploy.
+ * (`--build`, else the app's directory), command, user, env, restart policy, healthcheck, depends_on and deploy.
  * @example composeDocument(specs, new LossyReport('compose', false), { source: 'velos.toml' })
  */
 export function composeDocument(
@@ -72,6 +73,8 @@ function composeService(
     }
   }
   service.command = containerArgv(spec).map(literal);
+  const user = composeUser(spec, report);
+  if (user !== undefined) service.user = user;
   service.environment = Object.fromEntries(
     Object.entries(spec.ownEnv ?? spec.env).map(([name, value]) => [name, literal(value)]),
   );

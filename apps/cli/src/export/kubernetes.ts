@@ -11,6 +11,7 @@ import {
 import { cronJob, oneShotJob } from './kubernetes-jobs.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
 import { appPort, isLocal, probeTiming } from './probe-target.js';
+import { kubernetesSecurityContext } from './run-as.js';
 import { toYaml } from './yaml-text.js';
 
 /** The name of the file `velos export kubernetes` writes. */
@@ -114,6 +115,8 @@ function container(
     command: containerArgv(spec).map(literal),
     env: Object.entries(env).map(([name, value]) => ({ name, value: literal(value) })),
   };
+  const securityContext = kubernetesSecurityContext(spec, report);
+  if (securityContext !== undefined) result.securityContext = securityContext;
   if (port !== undefined) result.ports = [{ name: 'app', containerPort: port, protocol: 'TCP' }];
   if (spec.maxMemoryBytes !== undefined) {
     result.resources = { limits: { memory: kubernetesBytes(spec.maxMemoryBytes) } };

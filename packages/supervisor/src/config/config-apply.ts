@@ -5,75 +5,61 @@ import {
   type ProcessInfo,
   type VelosControl,
 } from '@velos/core';
+import { changeEffect, isInPlace } from './spec-keys.js';
 
 /** What applying specs needs from the supervisor. */
 export interface ApplyDeps {
   control: Pick<VelosControl, 'start' | 'stop' | 'delete' | 'reload' | 'list'>;
   /** True when a process of the app runs (or is about to). */
   isRunning(name: string): boolean;
-  /** Gives the app its new spec as is (no process is touched). */
+  /** Gives the app its new spec in place: no process restarts; probes, watchdog and cron_restart follow it. */
   setSpec(name: string, spec: AppSpec): void;
 }
 
-// Options whose change needs new processes or log pipelines, not only a new spec for the next run.
-const STRUCTURAL: (keyof AppSpec)[] = [
-  'instances',
-  'execMode',
-  'outFile',
-  'errFile',
-  'logFile',
-  'logFileInHome',
-  'mergeLogs',
-  'logPerInstance',
-  'logFormat',
-  'logDateFormat',
-  'logMaxBytes',
-  'logRotateCron',
-  'logRetain',
-  'logCompress',
-  'cronRestart',
-  'watch',
-  'ignoreWatch',
-  'watchDelayMs',
-  'type',
-  'schedule',
-  'intervalMs',
-];
+/** How `replaceSpec` gave an app its new spec: in place (no process touched) or with new processes. */
+export type ReplaceOutcome = 'updated' | 'restarted';
 
 /**
- * CFG-2: runs the app `after.name` with its new spec: a running cluster app whose change is not
- * structural is reloaded (zero downtime), another running app is stopped and started again, a
- * stopped app only takes the spec (started and stopped again when the change is structural), unless
- * `isStartWanted` (a rollback of an app that ran) starts it.
+ * CFG-2: runs the app `after.name` with its new spec. A change of policy keys only (`SPEC_KEY_EFFECTS`:
+ * kill_timeout, max_memory, probes…) is applied in place, the processes keep running; otherwise a
+ * running cluster app whose change needs no new processes or log pipelines is reloaded (zero
+ * downtime), another running app is stopped and started again, a stopped app only takes the spec
+ * (started and stopped again when new pipelines are needed), unless `isStartWanted` (a rollback of
+ * an app that ran) starts it.
  */
 export async function replaceSpec(
   deps: ApplyDeps,
   before: AppSpec,
   after: AppSpec,
   options: { isStartWanted?: boolean } = {},
-): Promise<void> {
+): Promise<ReplaceOutcome> {
   const name = after.name;
-  const isStructural = STRUCTURAL.some((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+  const effect = changeEffect(before, after);
   if (!deps.isRunning(name) && options.isStartWanted) {
     // a rollback: the app ran before the change, it runs its previous spec again (errored or not)
     await deps.control.start([after]);
-    return;
+    return 'restarted';
+  }
+  if (isInPlace(effect)) {
+    deps.setSpec(name, after);
+    return 'updated';
   }
   if (!deps.isRunning(name)) {
-    if (!isStructural) deps.setSpec(name, after);
+    if (effect !== 'pipeline') deps.setSpec(name, after);
     else {
       await deps.control.start([after]);
       await deps.control.stop(name);
     }
-    return;
+    return 'restarted';
   }
-  if (!isStructural && after.execMode === 'cluster') {
+  if (effect === 'spawn' && after.execMode === 'cluster') {
     deps.setSpec(name, after);
     await deps.control.reload(name);
-    return;
+    return 'restarted';
   }
   await deps.control.stop(name);
   await deps.control.start([after]);
+  return 'restarted';
 }
 
 /** How often the processes of changed apps are looked at during the grace period. */

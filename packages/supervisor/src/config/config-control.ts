@@ -88,6 +88,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       added: [],
       removed: [],
       changed: [],
+      updated: [],
       unchanged: [],
       rolledBack: [],
     };
@@ -212,6 +213,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
           added: [],
           removed: [],
           changed: [],
+          updated: [],
           unchanged: [],
           rolledBack: [],
           error: { code, message },

@@ -16,6 +16,7 @@ import { applyReloadSteps } from './reload-apply.js';
 import { planReload, type ReloadStep } from './reload-plan.js';
 import { applySpecChanges, loadConfigModule } from './spec-changes.js';
 import { diffSpecs, type SpecDiff } from './spec-diff.js';
+import { changeEffect, isInPlace } from './spec-keys.js';
 
 /** What a config file reload needs from the supervisor. */
 export interface ReloadDeps extends ApplyDeps {
@@ -35,8 +36,8 @@ export interface ReloadDeps extends ApplyDeps {
  * CFG-2: re-reads one linked config file, validates it whole with the apps the daemon would then
  * hold (an invalid file, a missing dependency or a cycle changes nothing and raises
  * `config.rejected`), then applies the difference against the apps linked to that file: removed
- * apps are deleted, new apps start and changed ones restart (cluster apps reload) with dependencies
- * first, the others are left alone. A step that fails undoes the steps before it; changed apps that
+ * apps are deleted, new apps start, apps whose policy keys only changed take them in place (`updated`),
+ * other changed ones restart (cluster apps reload) with dependencies first, the others are left alone. A step that fails undoes the steps before it; changed apps that
  * fail within the grace period run their previous spec again (`config.rolled_back`).
  */
 export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<ConfigFileReload> {
@@ -62,15 +63,18 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     rejectFile(deps, file, error);
     throw error;
   }
+  // a change of policy keys only is applied in place by `replaceSpec`: no new processes to watch
+  const restarted = diff.changed.filter(({ before, after }) => !isInPlace(changeEffect(before, after)));
   const result: ConfigFileReload = {
     file,
     added: diff.added.map((spec) => spec.name),
     removed: diff.removed.map((spec) => spec.name),
-    changed: diff.changed.map(({ after }) => after.name),
+    changed: restarted.map(({ after }) => after.name),
+    updated: diff.changed.filter((change) => !restarted.includes(change)).map(({ after }) => after.name),
     unchanged: diff.unchanged.map((spec) => spec.name),
     rolledBack: [],
   };
-  const watched = diff.changed.filter(({ after }) => deps.isRunning(after.name)).map(({ after }) => after);
+  const watched = restarted.filter(({ after }) => deps.isRunning(after.name)).map(({ after }) => after);
   try {
     await applyReloadSteps(deps, file, steps);
   } catch (error) {
@@ -84,22 +88,24 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     if (JSON.stringify(now.source) !== JSON.stringify(spec.source))
       deps.setSpec(spec.name, { ...spec, source: now.source });
   }
-  const total = result.added.length + result.removed.length + result.changed.length;
+  const total = result.added.length + result.removed.length + diff.changed.length;
   deps.log(
-    `config ${file}: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.unchanged.length} unchanged`,
+    `config ${file}: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.updated.length} updated in place, ${result.unchanged.length} unchanged`,
   );
   deps.bus.publish({
     kind: 'config.applied',
     severity: 'info',
-    message: `${file}: ${total === 0 ? 'no change' : `added ${list(result.added)}, removed ${list(result.removed)}, changed ${list(result.changed)}`}`,
+    message: `${file}: ${total === 0 ? 'no change' : `added ${list(result.added)}, removed ${list(result.removed)}, changed ${list(result.changed)}, updated in place ${list(result.updated)}`}`,
     fields: {
       file,
       added: result.added.length,
       removed: result.removed.length,
       changed: result.changed.length,
+      updated: result.updated.length,
       addedNames: result.added.join(','),
       removedNames: result.removed.join(','),
       changedNames: result.changed.join(','),
+      updatedNames: result.updated.join(','),
     },
   });
   const minUptime = Math.max(0, ...watched.map((spec) => spec.minUptimeMs));

@@ -30,7 +30,8 @@ export function isSameSpec(a: AppSpec, b: AppSpec): boolean {
   return stableJson(restA) === stableJson(restB);
 }
 
-function stableJson(value: unknown): string {
+/** JSON of a value with the keys of its objects sorted: equal for equal specs, whatever the key order. */
+export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner !== null && typeof inner === 'object' && !Array.isArray(inner)
       ? Object.fromEntries(Object.entries(inner).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))

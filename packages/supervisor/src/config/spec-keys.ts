@@ -1,0 +1,105 @@
+import type { AppSpec } from '@velos/core';
+import { stableJson } from './spec-diff.js';
+
+/**
+ * What a change of one spec key needs, from least to most:
+ * - `policy`: read from the spec when it is used (a stop, an exit, a sample, a probe, a tick): applied
+ *   in place, the processes keep running (probes, the watchdog and `cron_restart` are re-armed);
+ * - `spawn`: changes how the process is spawned: a restart (a running cluster app reloads);
+ * - `pipeline`: needs other processes or log pipelines: a stop and a start, also in cluster mode;
+ * - `link`: the link to the config file, not compared (`source`).
+ */
+export type SpecKeyEffect = 'link' | 'policy' | 'spawn' | 'pipeline';
+
+/** Every key of `AppSpec` with what its change needs: a key added to `AppSpec` must be classified here. */
+export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKeyEffect } = {
+  source: 'link',
+  // read at each stop, exit, sample or check
+  namespace: 'policy',
+  autorestart: 'policy',
+  maxRestarts: 'policy',
+  minUptimeMs: 'policy',
+  restartDelayMs: 'policy',
+  expBackoffRestartDelayMs: 'policy',
+  maxBackoffDelayMs: 'policy',
+  stopExitCodes: 'policy',
+  killTimeoutMs: 'policy',
+  stopSignal: 'policy',
+  maxMemoryBytes: 'policy',
+  listenTimeoutMs: 'policy',
+  metricsUrl: 'policy',
+  jobTimeoutMs: 'policy',
+  jobHistory: 'policy',
+  // re-armed on the running processes
+  cronRestart: 'policy',
+  watchdog: 'policy',
+  livenessProbe: 'policy',
+  readinessProbe: 'policy',
+  // how (or when: after its dependencies) the process is spawned
+  dependsOn: 'spawn',
+  name: 'spawn',
+  script: 'spawn',
+  args: 'spawn',
+  cwd: 'spawn',
+  env: 'spawn',
+  ownEnv: 'spawn',
+  inheritEnv: 'spawn',
+  uid: 'spawn',
+  gid: 'spawn',
+  interpreter: 'spawn',
+  interpreterArgs: 'spawn',
+  instanceVar: 'spawn',
+  incrementVar: 'spawn',
+  pidFile: 'spawn',
+  waitReady: 'spawn',
+  shutdownWithMessage: 'spawn',
+  // other processes, or log files and pipelines opened with the process
+  instances: 'pipeline',
+  execMode: 'pipeline',
+  type: 'pipeline',
+  schedule: 'pipeline',
+  intervalMs: 'pipeline',
+  watch: 'pipeline',
+  ignoreWatch: 'pipeline',
+  watchDelayMs: 'pipeline',
+  outFile: 'pipeline',
+  errFile: 'pipeline',
+  logFile: 'pipeline',
+  logFileInHome: 'pipeline',
+  mergeLogs: 'pipeline',
+  logPerInstance: 'pipeline',
+  logFormat: 'pipeline',
+  logDateFormat: 'pipeline',
+  logMaxBytes: 'pipeline',
+  logRotateCron: 'pipeline',
+  logRetain: 'pipeline',
+  logCompress: 'pipeline',
+  logEngine: 'pipeline',
+};
+
+const RANK: Record<SpecKeyEffect, number> = { link: 0, policy: 1, spawn: 2, pipeline: 3 };
+
+/** The keys whose values differ between two specs (`source` included). */
+export function changedKeys(before: AppSpec, after: AppSpec): (keyof AppSpec)[] {
+  const keys = Object.keys(SPEC_KEY_EFFECTS) as (keyof AppSpec)[];
+  return keys.filter((key) => stableJson(before[key]) !== stableJson(after[key]));
+}
+
+/**
+ * What applying `after` over `before` needs: the largest effect of the keys that differ (`link`
+ * when only the link to the file, or nothing, differs).
+ * @example changeEffect(spec, { ...spec, killTimeoutMs: 9000 }) // 'policy'
+ */
+export function changeEffect(before: AppSpec, after: AppSpec): SpecKeyEffect {
+  let effect: SpecKeyEffect = 'link';
+  for (const key of changedKeys(before, after)) {
+    const next = SPEC_KEY_EFFECTS[key];
+    if (RANK[next] > RANK[effect]) effect = next;
+  }
+  return effect;
+}
+
+/** True when a change of this effect is applied in place: no process is started or stopped. */
+export function isInPlace(effect: SpecKeyEffect): boolean {
+  return effect === 'link' || effect === 'policy';
+}

@@ -1,0 +1,100 @@
+import { APP_DEFAULTS, type AppSpec } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { type ApplyDeps, replaceSpec } from '../../src/config/config-apply.js';
+import { changeEffect, SPEC_KEY_EFFECTS } from '../../src/config/spec-keys.js';
+
+function spec(extra: Partial<AppSpec> = {}): AppSpec {
+  return { ...APP_DEFAULTS, name: 'web', script: 'web.js', cwd: '/srv', env: { A: '1' }, ...extra };
+}
+
+const PROBE = {
+  kind: 'exec' as const,
+  command: 'true',
+  intervalMs: 1000,
+  timeoutMs: 1000,
+  failureThreshold: 3,
+  successThreshold: 1,
+  initialDelayMs: 0,
+};
+
+/** Deps that record what `replaceSpec` asked of the supervisor. */
+function recordingDeps(isRunning: boolean): ApplyDeps & { calls: string[] } {
+  const calls: string[] = [];
+  const control = {
+    start: async () => {
+      calls.push('start');
+      return [];
+    },
+    stop: async () => {
+      calls.push('stop');
+      return [];
+    },
+    delete: async () => [],
+    reload: async () => {
+      calls.push('reload');
+      return [];
+    },
+    list: async () => [],
+  } as unknown as ApplyDeps['control'];
+  return {
+    calls,
+    control,
+    isRunning: () => isRunning,
+    setSpec: () => {
+      calls.push('setSpec');
+    },
+  };
+}
+
+describe('changeEffect (CFG-2)', () => {
+  it('policy keys only: applied in place', () => {
+    const before = spec();
+    for (const change of [
+      { killTimeoutMs: 9000 },
+      { restartDelayMs: 500, maxRestarts: 3, autorestart: false },
+      { maxMemoryBytes: 1 << 28 },
+      { cronRestart: '0 3 * * *' },
+      { livenessProbe: PROBE },
+      { watchdog: { timeoutMs: 60_000, intervalMs: 5000 } },
+    ] satisfies Partial<AppSpec>[]) {
+      expect(changeEffect(before, spec(change)), JSON.stringify(change)).toBe('policy');
+    }
+  });
+
+  it('a spawn key restarts; a log or instances key needs new pipelines; the file link alone is nothing', () => {
+    const before = spec();
+    expect(changeEffect(before, spec({ env: { A: '2' }, killTimeoutMs: 9000 }))).toBe('spawn');
+    expect(changeEffect(before, spec({ uid: 'www-data' }))).toBe('spawn');
+    expect(changeEffect(before, spec({ instances: 2 }))).toBe('pipeline');
+    expect(changeEffect(before, spec({ logMaxBytes: 1024, env: { A: '2' } }))).toBe('pipeline');
+    expect(changeEffect(before, spec({ source: { file: '/srv/app.toml' } }))).toBe('link');
+    // the key order of a table is not a change
+    expect(changeEffect(spec({ env: { A: '1', B: '2' } }), spec({ env: { B: '2', A: '1' } }))).toBe('link');
+  });
+
+  it('classifies every key a spec can hold', () => {
+    const keys = Object.keys(SPEC_KEY_EFFECTS);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const key of Object.keys(spec({ livenessProbe: PROBE, uid: 1, gid: 1, ownEnv: {} }))) {
+      expect(keys).toContain(key);
+    }
+  });
+});
+
+describe('replaceSpec (CFG-2)', () => {
+  it('gives a running app a policy change in place, without stopping it', async () => {
+    const deps = recordingDeps(true);
+    expect(await replaceSpec(deps, spec(), spec({ killTimeoutMs: 9000 }))).toBe('updated');
+    expect(deps.calls).toEqual(['setSpec']);
+  });
+
+  it('restarts a running app on a spawn change; a cluster app reloads', async () => {
+    const fork = recordingDeps(true);
+    expect(await replaceSpec(fork, spec(), spec({ env: { A: '2' } }))).toBe('restarted');
+    expect(fork.calls).toEqual(['stop', 'start']);
+    const cluster = recordingDeps(true);
+    const clustered = spec({ execMode: 'cluster' });
+    expect(await replaceSpec(cluster, clustered, { ...clustered, env: { A: '2' } })).toBe('restarted');
+    expect(cluster.calls).toEqual(['setSpec', 'reload']);
+  });
+});
