@@ -14,7 +14,7 @@ afterEach(async () => {
   await cleanupHomes();
 });
 
-const COMPONENTS = ['alerts', 'ipc', 'event-loop', 'logs', 'disk', 'monitor', 'state', 'scheduler'];
+const COMPONENTS = ['alerts', 'memory', 'ipc', 'event-loop', 'logs', 'disk', 'monitor', 'state', 'scheduler'];
 /** More free bytes than any disk has: the disk component can only be below it. */
 const HUGE = String(10 ** 18);
 

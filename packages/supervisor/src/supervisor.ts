@@ -28,6 +28,7 @@ import { orderByDependencies } from './dependencies/dependency-order.js';
 import type { EventBus } from './events/event-bus.js';
 import { createEventControl } from './events/event-control.js';
 import { createHealthControl, type HealthControl } from './health/health-control.js';
+import { checkMemoryGrowth, MEMORY_GROWTH_COMPONENT } from './health/memory-growth-check.js';
 import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
 import { instanceLogPaths } from './instance-log-paths.js';
 import { checkJobSpecs } from './jobs/job-scheduler.js';
@@ -196,6 +197,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     reason: 'no delivery failed',
     ...alerting.alertDeliveryHealth(),
   }));
+  // an app's memory that grows without max_memory to stop it: a warning (degraded), never unhealthy
+  selfHealth.registerHealthCheck(MEMORY_GROWTH_COMPONENT, () =>
+    checkMemoryGrowth(metricsControl.history.growingMemory()),
+  );
   const cronRestarts = createCronRestarts({ onTick: lifecycle.restartOnSchedule, log });
   const watchMode = createWatchMode({
     home,

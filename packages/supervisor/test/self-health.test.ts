@@ -14,6 +14,7 @@ describe('self-health of a supervisor (OBS-4)', () => {
     // alert delivery is a registered check of every supervisor, so it comes first
     expect(first.components.map((c) => c.name)).toEqual([
       'alerts',
+      'memory',
       'logs',
       'disk',
       'monitor',

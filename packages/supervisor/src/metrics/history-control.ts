@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetricsHistory, MetricsHistoryRequest } from '@velos/core';
+import {
+  findMemoryGrowth,
+  MEMORY_GROWTH_WINDOW_MS,
+  type MemoryGrowth,
+  type MetricsHistory,
+  type MetricsHistoryRequest,
+} from '@velos/core';
 import type { ProcessTable } from '../process-table.js';
 import type { HistoryStore } from './history-store.js';
 
@@ -8,6 +14,13 @@ import type { HistoryStore } from './history-store.js';
 export const HISTORY_FILE = 'metrics-history.bin';
 /** How often the history is written to its file while something changed. */
 export const HISTORY_SAVE_INTERVAL_MS = 5 * 60 * 1000;
+
+/** A process whose memory grows (`HistoryControl.growingMemory`). */
+export interface GrowingProcess {
+  id: number;
+  name: string;
+  growth: MemoryGrowth;
+}
 
 type HistoryRuntime = typeof import('./history-runtime.js');
 
@@ -22,6 +35,8 @@ export interface HistoryControl {
   /** Writes the history file now when something changed since the last write. */
   save(): void;
   metricsHistory(request: MetricsHistoryRequest): Promise<MetricsHistory[]>;
+  /** The running processes without `max_memory` whose RSS grew steadily over the last `MEMORY_GROWTH_WINDOW_MS`. */
+  growingMemory(now?: number): GrowingProcess[];
   /** Writes the file and stops the periodic write. */
   close(): void;
 }
@@ -116,6 +131,23 @@ export function createHistoryControl(deps: {
           logRate: [],
         }));
       return store.query(processes, request);
+    },
+    growingMemory(now = Date.now()) {
+      if (!store) return [];
+      const judged = [...table.records.values()]
+        .filter((record) => record.pid !== null && record.app.spec.maxMemoryBytes === undefined)
+        .map((record) => ({
+          id: record.id,
+          name: record.app.spec.name,
+          instance: record.instance,
+          namespace: record.app.spec.namespace,
+        }));
+      // a little more than the window: its first point may sit just before it
+      const since = { sinceMs: MEMORY_GROWTH_WINDOW_MS + 60_000 };
+      return store.query(judged, since, now).flatMap((history) => {
+        const growth = findMemoryGrowth(history.t, history.memory);
+        return growth ? [{ id: history.id, name: history.name, growth }] : [];
+      });
     },
     close() {
       if (isClosed) return;
