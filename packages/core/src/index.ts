@@ -93,6 +93,14 @@ export type {
   LogsSearchResult,
   LogsView,
 } from './log-analysis.js';
+export {
+  describeMemoryGrowth,
+  findMemoryGrowth,
+  MEMORY_GROWTH_MIN_MB_PER_MIN,
+  MEMORY_GROWTH_SPANS,
+  MEMORY_GROWTH_WINDOW_MS,
+  type MemoryGrowth,
+} from './memory-growth.js';
 export { type ExposedMetricType, exposedCustomName, namesTakenBy } from './metric-names.js';
 export {
   type CustomMetricSeries,

@@ -2,8 +2,11 @@ import {
   type ComponentStatus,
   type DaemonHealth,
   type Dependency,
+  describeMemoryGrowth,
   isRequestedRestart,
+  type MemoryGrowth,
   type ProcessInfo,
+  worstStatus,
 } from '@velos/core';
 
 /** One process's score (0-100) and what lowered it, one short phrase per issue. */
@@ -30,27 +33,31 @@ const DEGRADED_BELOW = 50;
 const WAITING_POINTS = 20;
 /** Lost by a process launched but not online yet (a `wait_ready` app that sent no ready signal). */
 const STARTING_POINTS = 10;
+/** Lost by a process whose memory grows steadily without `max_memory`: a warning (degraded), not an error. */
+const MEMORY_GROWTH_POINTS = 20;
 /** A re-adopted run's end (reason `unknown`): a clean exit or a crash, nobody can tell (SUP-13). */
 const UNKNOWN_EXIT = 'exit code unknown: re-adopted';
 
 /**
- * Scores each process from its status, probe health, restarts and last job run, and the whole from
- * the daemon's self-health and the processes: the overall score is the lower of the daemon's score
- * and the processes' mean; the status the worst of the daemon's and the worst process's. `waits` gives
- * the `depends_on` of the processes that wait for theirs (by id), to name what they wait for.
+ * Scores each process from its status, probe health, restarts, memory growth and last job run, and the
+ * whole from the daemon's self-health and the processes: the overall score is the lower of the daemon's
+ * score and the processes' mean; the status the worst of the daemon's and the worst process's. `waits`
+ * gives the `depends_on` of the processes that wait for theirs (by id), to name what they wait for;
+ * `growths` the processes whose memory grows without `max_memory` (an issue of the app, never of the
+ * daemon).
  */
 export function scoreHealth(
   daemon: DaemonHealth,
   processes: ProcessInfo[],
   waits: ReadonlyMap<number, readonly Dependency[]> = new Map(),
+  growths: ReadonlyMap<number, MemoryGrowth> = new Map(),
 ): HealthReport {
-  const scores = processes.map((p) => scoreProcess(p, waits.get(p.id)));
+  const scores = processes.map((p) => scoreProcess(p, waits.get(p.id), growths.get(p.id)));
   const mean = scores.length === 0 ? 100 : scores.reduce((sum, p) => sum + p.score, 0) / scores.length;
   const worst = Math.min(100, ...scores.map((p) => p.score));
   const processStatus: ComponentStatus =
     worst >= HEALTHY_FROM ? 'healthy' : worst >= DEGRADED_BELOW ? 'degraded' : 'unhealthy';
-  const order: ComponentStatus[] = ['healthy', 'degraded', 'unhealthy'];
-  const status = order[Math.max(order.indexOf(daemon.status), order.indexOf(processStatus))]!;
+  const status = worstStatus([daemon.status, processStatus]);
   return {
     score: Math.round(Math.min(DAEMON_SCORE[daemon.status], mean)),
     status,
@@ -61,9 +68,13 @@ export function scoreHealth(
 
 /**
  * The score of one process: 100 less a penalty per issue, never below 0; `dependsOn` names what a
- * process that is `starting` without a pid waits for.
+ * process that is `starting` without a pid waits for, `growth` how its memory grows without `max_memory`.
  */
-export function scoreProcess(p: ProcessInfo, dependsOn?: readonly Dependency[]): ProcessScore {
+export function scoreProcess(
+  p: ProcessInfo,
+  dependsOn?: readonly Dependency[],
+  growth?: MemoryGrowth,
+): ProcessScore {
   const issues: string[] = [];
   let score = 100;
   const lose = (points: number, issue: string) => {
@@ -96,6 +107,7 @@ export function scoreProcess(p: ProcessInfo, dependsOn?: readonly Dependency[]):
     else if (p.health.state === 'degraded') lose(20, `probe degraded${failure}`);
     if (!p.health.ready && p.status === 'online') lose(10, 'not ready');
   }
+  if (growth) lose(MEMORY_GROWTH_POINTS, describeMemoryGrowth(growth));
   const last = p.job?.lastRun;
   if (last && (last.outcome === 'failed' || last.outcome === 'timeout' || last.outcome === 'spawn-error')) {
     lose(30, `last run ${last.outcome}${last.exitCode === null ? '' : ` (exit ${last.exitCode})`}`);

@@ -159,3 +159,23 @@ describe('scoreHealth', () => {
     expect(scoreHealth(daemon('healthy'), [])).toMatchObject({ score: 100, status: 'healthy' });
   });
 });
+
+describe('memory growth', () => {
+  const growth = { mbPerMin: 5.1, minutes: 10, fromBytes: 41_000_000, toBytes: 92_000_000 };
+
+  it('is a warning on the app that grows (degraded), not an error', () => {
+    const score = scoreProcess(proc({ name: 'leak' }), undefined, growth);
+    expect(score.score).toBe(80);
+    expect(score.issues).toEqual([
+      expect.stringMatching(/^memory grows 5\.1 MB\/min for 10 min \(.+ → .+\), no max_memory$/),
+    ]);
+    const report = scoreHealth(
+      daemon('healthy'),
+      [proc({ id: 2, name: 'leak' }), proc({ id: 3 })],
+      new Map(),
+      new Map([[2, growth]]),
+    );
+    expect(report.status).toBe('degraded');
+    expect(report.score).toBe(90);
+  });
+});

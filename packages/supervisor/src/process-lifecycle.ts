@@ -46,6 +46,12 @@ export interface ProcessLifecycleOptions {
   publish?: PublishEvent;
 }
 
+/** Options of `ProcessLifecycle.launch`. */
+export interface LaunchOptions {
+  /** False: answer once spawned, without waiting for `wait_ready` apps (the restore at daemon start). */
+  isWaitingReady?: boolean;
+}
+
 /**
  * The life cycle of the processes of a supervisor: their operation queue, spawns, stops, restarts
  * (on exit through the restart policy, or on purpose), deletes, and jobs' schedules.
@@ -77,8 +83,11 @@ export interface ProcessLifecycle {
   enforceMemoryLimits(): void;
   /** SUP-11: a liveness probe failed its threshold on the record's current run. */
   restartUnhealthy(record: ProcessRecord, failures: number, reason: string, hasPassed: boolean): void;
-  /** Spawns processes marked `starting` one by one, letting other requests in between spawns. */
-  launch(records: ProcessRecord[]): Promise<void>;
+  /**
+   * Spawns processes marked `starting` one by one, letting other requests in between spawns; then waits
+   * for the `wait_ready` ones to be ready (or their `listen_timeout`), unless `isWaitingReady` is false.
+   */
+  launch(records: ProcessRecord[], options?: LaunchOptions): Promise<void>;
   /** Marks processes as starting (so a concurrent start of their name is NAME_IN_USE). */
   prepare(ids: number[], reset: boolean): ProcessRecord[];
   /** Stops scheduling restarts; runs that end from now on are not restarted. */
@@ -424,7 +433,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     });
   }
 
-  async function launch(records: ProcessRecord[]): Promise<void> {
+  async function launch(records: ProcessRecord[], launchOptions?: LaunchOptions): Promise<void> {
     await ensureFifos(
       runDirOf(home),
       records.map((record) => record.id),
@@ -438,6 +447,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       if (i < records.length - 1) await nextTurn();
     }
     // issue #14 wait_ready: a start answers once its fork-mode Node apps sent 'ready' (or listen_timeout passed)
+    if (launchOptions?.isWaitingReady === false) return;
     await Promise.all(records.map((record) => record.run?.channel?.ready));
   }
 

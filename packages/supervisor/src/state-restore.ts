@@ -6,6 +6,7 @@ import { takeHandover } from './orphans/handover.js';
 import type { PrimaryEntry } from './orphans/primary-registry.js';
 import { settleOrphans } from './orphans/settle-orphans.js';
 import { applyHistory } from './process-history.js';
+import type { LaunchOptions } from './process-lifecycle.js';
 import { type AppEntry, type ProcessRecord, toInfo } from './process-record.js';
 import type { RunnerHooks } from './process-runner.js';
 import { restoreStatus } from './process-status.js';
@@ -32,8 +33,8 @@ export interface StateRestoreOptions {
   attach(entry: AppEntry): void;
   /** Marks processes as starting (see `ProcessLifecycle.prepare`). */
   prepare(ids: number[], reset: boolean): ProcessRecord[];
-  /** Launches apps in `depends_on` order. */
-  launchApps(groups: ProcessRecord[][]): Promise<void>;
+  /** Launches apps in `depends_on` order (without waiting for `wait_ready` apps when `isWaitingReady` is false). */
+  launchApps(groups: ProcessRecord[][], options: LaunchOptions): Promise<void>;
   /** The restore is done (watchers follow the table). */
   onRestored(): void;
 }
@@ -107,7 +108,9 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
       for (const record of records) starting.add(record);
     }
     if (isDaemonStart) await adoptOrphans(added, starting);
-    await options.launchApps(toLaunch);
+    // at daemon start every command waits for the restore (restore-gate.ts): a `wait_ready` app must not
+    // hold them for its listen_timeout, it is listed `starting` until ready; `velos resurrect` waits as start does
+    await options.launchApps(toLaunch, { isWaitingReady: !isDaemonStart });
     options.onRestored();
     log(`restored ${added.length} process(es) from ${read.path}`);
     options.live.touch();

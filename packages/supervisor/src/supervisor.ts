@@ -41,7 +41,7 @@ import { createMetricsControl, type MetricsControl } from './metrics/metrics-con
 import { createMonitor } from './monitor.js';
 import { removePidFile, writePidFile } from './pid-files.js';
 import { createProbeManager, probesOf } from './probes/index.js';
-import { createProcessLifecycle } from './process-lifecycle.js';
+import { createProcessLifecycle, type LaunchOptions } from './process-lifecycle.js';
 import {
   type AppEntry,
   isActive,
@@ -312,9 +312,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   /** SUP-12: launches apps in order; one with `depends_on` waits (status `starting`) in the background. */
-  async function launchApps(groups: ProcessRecord[][]): Promise<void> {
+  async function launchApps(groups: ProcessRecord[][], launchOptions?: LaunchOptions): Promise<void> {
     for (const records of groups) {
-      if ((records[0]?.app.spec.dependsOn.length ?? 0) === 0) await lifecycle.launch(records);
+      if ((records[0]?.app.spec.dependsOn.length ?? 0) === 0) await lifecycle.launch(records, launchOptions);
       else gate.hold(records);
     }
   }

@@ -15,6 +15,7 @@ import {
 import { roundCpu, toAiEvent, toAiMetrics, toAiProcess, toAiRuns } from '@velos/core/ai';
 import * as z from 'zod';
 import { scoreHealth } from '../health-score.js';
+import { findGrowingMemory } from '../memory-growths.js';
 import { defineTool, detailField, targetField, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
 
 const isoSeconds = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -26,11 +27,15 @@ export const OBSERVE_TOOLS = [
     title: 'Check health',
     command: 'health',
     answer:
-      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.',
+      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.',
     input: { detail: detailField },
     run: async ({ detail }, { control }) => {
       const [daemon, processes] = await Promise.all([control.health(), control.list()]);
-      const report = scoreHealth(daemon, processes, await dependencyWaits(control, processes));
+      const [waits, growths] = await Promise.all([
+        dependencyWaits(control, processes),
+        findGrowingMemory(control, processes),
+      ]);
+      const report = scoreHealth(daemon, processes, waits, growths);
       if (detail === 'full') return withoutEmpty({ ...report, daemon: { ...daemon, at: undefined } });
       const unhealthy = daemon.components.filter((c) => c.status !== 'healthy');
       const bad = report.processes.filter((p) => p.issues.length > 0);

@@ -1,6 +1,7 @@
 import { ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
 import { toAiDetail, toAiProcess } from '@velos/core/ai';
 import * as z from 'zod';
+import { settleStart } from '../start-outcome.js';
 import { planStart } from '../start-request.js';
 import { defineTool, detailField, targetField, withoutEmpty } from '../tool-kit.js';
 
@@ -33,7 +34,7 @@ export const PROCESS_TOOLS = [
     title: 'Start processes',
     command: 'start',
     answer:
-      'Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact.',
+      'Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
     input: {
       script: z
         .string()
@@ -72,7 +73,7 @@ export const PROCESS_TOOLS = [
           : error;
       });
       if (plan.configFile !== undefined) await ctx.control.setAlerts(plan.configFile, plan.alerts ?? []);
-      return compact(started);
+      return settleStart(ctx.control, plan.specs, started);
     },
   }),
   defineTool({

@@ -1,0 +1,124 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  killPid,
+  listState,
+  readPidFile,
+  spawnVelos,
+  VELOS_BIN,
+  velosOk,
+  waitFor,
+} from './helpers.js';
+
+/** What a call may take here: far below the `listen_timeout` of the app that never gets ready. */
+const ANSWER_TIMEOUT_MS = 15_000;
+const NEVER_READY_TIMEOUT_MS = 120_000;
+
+type Row = {
+  i: number;
+  n: string;
+  s: string;
+  p?: number;
+  u?: string;
+  r: number;
+  exit?: { code: number | null; sig?: string; why: string };
+  tail?: string[];
+};
+
+const mcpPids: number[] = [];
+
+afterEach(async () => {
+  for (const pid of mcpPids.splice(0)) killPid(pid);
+  await cleanupHomes();
+}, 60_000);
+
+/** The SDK's client on `velos mcp` over stdio, for `home`; its pid is killed after the test. */
+async function connect(home: string): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [VELOS_BIN, 'mcp'],
+    env: { ...(process.env as Record<string, string>), VELOS_HOME: home },
+    cwd: FIXTURES,
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'velos-e2e-start-state', version: '1.0.0' });
+  await client.connect(transport, { timeout: ANSWER_TIMEOUT_MS });
+  if (transport.pid) mcpPids.push(transport.pid);
+  return client;
+}
+
+/** A tool's answer, parsed; fails on a tool error or when it takes longer than `ANSWER_TIMEOUT_MS`. */
+async function ok<T>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<T> {
+  const result = (await client.callTool({ name, arguments: args }, undefined, {
+    timeout: ANSWER_TIMEOUT_MS,
+  })) as { content: { text: string }[]; isError?: boolean };
+  const text = result.content[0]?.text ?? '';
+  if (result.isError) throw new Error(`${name} failed: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+describe('velos mcp while apps start (the SDK client over stdio)', () => {
+  it("answers the session's first calls while a restored wait_ready app is not ready yet", async () => {
+    const home = createHome();
+    // saved while it waits for a 'ready' that never comes (its start goes on in the background)
+    const start = spawnVelos(
+      [
+        'start',
+        join(FIXTURES, 'wait-ready.js'),
+        '--name',
+        'slow',
+        '--wait-ready',
+        '--listen-timeout',
+        String(NEVER_READY_TIMEOUT_MS),
+      ],
+      { home, env: { NEVER_READY: '1' } },
+    );
+    await waitFor(async () => (await listState(home)).some((row) => row.name === 'slow' && row.pid), {
+      message: 'slow spawned',
+    });
+    await velosOk(['save'], { home });
+    const oldDaemon = readPidFile(home);
+    await velosOk(['kill'], { home });
+    killPid(start.pid);
+
+    // the session's first connection starts the daemon, which restores `slow`
+    const client = await connect(home);
+    const rows = await ok<Row[]>(client, 'process_list');
+    expect(readPidFile(home)).not.toBe(oldDaemon);
+    const slow = rows.find((row) => row.n === 'slow');
+    expect(slow).toMatchObject({ s: 'start' });
+    expect(slow?.p).toBeGreaterThan(0);
+    const health = await ok<{ bad?: { n: string; issues: string[] }[] }>(client, 'health_check');
+    expect(health.bad?.find((entry) => entry.n === 'slow')?.issues.join('; ')).toMatch(/starting/);
+    await client.close();
+  }, 60_000);
+
+  it('answers a process_start of an app that exits at once with its exit and the tail of its err log', async () => {
+    const home = createHome();
+    // min_uptime 3 s: on a loaded machine Node alone may take over the default 1 s to reach its exit
+    const file = join(home, 'velos.toml');
+    writeFileSync(
+      file,
+      `[[apps]]\nname = "crashy"\nscript = ${JSON.stringify(join(FIXTURES, 'crash-after.js'))}\nmin_uptime = 3000\nenv = { CRASH_AFTER_MS = "0", EXIT_CODE = "3" }\n`,
+    );
+    const client = await connect(home);
+    const [crashed] = await ok<Row[]>(client, 'process_start', { config: file });
+    expect(crashed).toMatchObject({ n: 'crashy', exit: { code: 3, why: 'crash' } });
+    // it ran again since (r) or waits to: never an `on` without a word of the crash
+    expect(crashed!.r >= 1 || crashed!.s !== 'on').toBe(true);
+    expect(crashed!.tail?.join('\n')).toContain('crashing with exit code 3');
+
+    // an app that stays up is answered `on` once it ran its min_uptime, without exit
+    const [up] = await ok<Row[]>(client, 'process_start', { script: 'ticker.js', name: 'up' });
+    expect(up).toMatchObject({ n: 'up', s: 'on', r: 0 });
+    expect(up!.exit).toBeUndefined();
+    expect(up!.u).not.toBe('0s');
+    await client.close();
+  }, 60_000);
+});
