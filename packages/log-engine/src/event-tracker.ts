@@ -53,7 +53,13 @@ export class EventTracker {
       state.isInTrace = true;
       return true;
     }
-    const at = prefixEnd(message, state.lead, message !== text);
+    // a trace behind a prefix goes on one, or opens under an error line (cheap first: most lines follow
+    // an info line, whose level is known, and need no prefix worked out)
+    const known = state.level;
+    const at =
+      state.isInTrace || known === undefined || isErrorLevel(known)
+        ? prefixEnd(message, state.lead, message !== text)
+        : -1;
     if (at !== -1 && this.#continuesBehindPrefix(state, message, at, stream)) {
       state.rest = at === 0 ? message : message.slice(at);
       state.isInTrace = true;
