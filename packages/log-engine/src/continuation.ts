@@ -1,4 +1,5 @@
 import { stripAnsi } from './ansi.js';
+import { stackFrameOf } from './stack-frame.js';
 
 /**
  * Lines that continue a multi-line event (a stack trace, a wrapped message) rather than start one: a
@@ -10,7 +11,8 @@ import { stripAnsi } from './ansi.js';
  * call last):` and the lines that chain two tracebacks, Go's `goroutine 1 [running]:`, its frames
  * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`, and a line of closing brackets alone (`}`,
  * `]`, `})`), which ends an object printed over several lines, such as Node's error with its `code` and
- * `errno` properties. The line that starts the event — `Error: boom`, `Exception in thread "main" …`,
+ * `errno` properties, and a stack frame that lost its indentation (`at fn (/srv/x.js:1:2)`,
+ * `at com.x.Y.z(Y.java:12)`, `File "a.py", line 3, in f`: see `stackFrameOf`). The line that starts the event — `Error: boom`, `Exception in thread "main" …`,
  * Python's final `ValueError: …`, `panic: …` — is not one.
  *
  * The judgement reads one line only (the usual multiline rule of log shippers: a line that starts
@@ -48,6 +50,10 @@ export function isContinuationLine(line: string): boolean {
       return CLOSERS.test(line);
     case 99: // c
       if (line.startsWith('created by ')) return GO_CREATED.test(line);
+      break;
+    case 97: // a: a frame that lost its indentation (`at fn (/srv/x.js:1:2)`, `at com.x.Y.z(Y.java:12)`)
+    case 70: // F: Python's `File "a.py", line 3, in f`
+      if (stackFrameOf(line) !== undefined) return true;
       break;
   }
   // PostgreSQL's `DETAIL:  `, `STATEMENT:  `… lines under a message: a colon and two spaces, then text

@@ -1,5 +1,7 @@
+import { labelOf } from './classifier.js';
 import { isContinuationLine } from './continuation.js';
 import type { Level } from './levels.js';
+import { stackFrameOf } from './stack-frame.js';
 
 /** The stream of a line; undefined when it is not known (a file, a merged log). */
 type Stream = 'out' | 'err' | undefined;
@@ -12,6 +14,11 @@ type Stream = 'out' | 'err' | undefined;
  * came right after an error line (`logging.exception`) or chains one that did. The same exception
  * line standing alone (an uncaught `Error: x`, a traceback after an info line) starts an event, and so
  * does an exception line after another one's stack frames: two logged exceptions are two events.
+ * A trace whose every line repeats a prefix (a time, `web-1  | `, `host app[7]: `, `[ERROR] `) is one
+ * event too: behind the prefix it shares with the event's first line, a line continues the event when
+ * it is a stack frame (`stackFrameOf`), a trace header (`Caused by: `, `Traceback …`, `... 3 more`,
+ * `goroutine 1 [running]:`), blank, or indented right after such lines (Python's source lines), and the
+ * exception line of a traceback too.
  * Lines must come in order per stream (lines of other streams may come between).
  */
 export class EventTracker {
@@ -28,32 +35,63 @@ export class EventTracker {
   /**
    * Judges `text`, the next line of `stream` (a JSON line's message): true when it continues the
    * stream's current event; false when it starts one, whose level is `level` when given, else
-   * classified on demand.
+   * classified on demand. `message` is the line without a header the reader took off (a leading time,
+   * a syslog `<PRI>`; white space after the header that indents the rest kept): a line whose header
+   * differs from its event's first line's (times do) is judged behind it.
    */
-  judge(text: string, stream: Stream, level?: Level): boolean {
+  judge(text: string, stream: Stream, level?: Level, message = text): boolean {
     const state = this.#state(stream);
     if (isContinuationLine(text)) {
       state.phase = phaseAfter(state.phase, text);
+      state.rest = text;
+      state.isInTrace = true;
       return true;
     }
     if (this.#isLoggedException(state, text, stream)) {
       state.phase = 'exception';
+      state.rest = text;
+      state.isInTrace = true;
       return true;
     }
-    this.start(text, stream, level);
+    // a trace behind a prefix goes on one, or opens under an error line (cheap first: most lines follow
+    // an info line, whose level is known, and need no prefix worked out)
+    const known = state.level;
+    const at =
+      state.isInTrace || known === undefined || isErrorLevel(known)
+        ? prefixEnd(message, state.lead, message !== text)
+        : -1;
+    if (at !== -1 && this.#continuesBehindPrefix(state, message, at, stream)) {
+      state.rest = at === 0 ? message : message.slice(at);
+      state.isInTrace = true;
+      return true;
+    }
+    this.start(text, stream, level, message);
     return false;
   }
 
-  /** Starts an event of `stream` with `text` (a line that is never a continuation, such as an empty JSON message). */
-  start(text: string, stream: Stream, level?: Level): void {
+  /**
+   * Starts an event of `stream` with `text` (a line that is never a continuation, such as an empty JSON
+   * message); `message` as in `judge`.
+   */
+  start(text: string, stream: Stream, level?: Level, message = text): void {
     const state = this.#state(stream);
     const phase = state.phase;
     state.phase =
       (phase === 'traceback' || phase === 'own-traceback') && exceptionName(text) !== undefined
         ? 'exception'
-        : 'lead';
+        : // `[ERROR] Traceback (most recent call last):` behind a prefix: its exception line continues it
+          text.charCodeAt(text.length - 1) === 58 && text.endsWith(TRACEBACK_LEAD)
+          ? 'traceback'
+          : 'lead';
     state.text = text;
+    state.lead = message;
     state.level = level;
+    state.isInTrace = false;
+  }
+
+  /** The last line `judge` found to continue an event of `stream`, behind the prefix it shares with the event's first line. */
+  continued(stream: Stream): string {
+    return this.#state(stream).rest;
   }
 
   /** The level of the current event of `stream` (`info` before the first one). */
@@ -68,7 +106,52 @@ export class EventTracker {
     const state = this.#state(stream);
     state.phase = 'body';
     state.text = undefined;
+    state.lead = undefined;
     state.level = undefined;
+    state.isInTrace = false;
+  }
+
+  /**
+   * True when `rest`, a line behind the prefix it shares with its event's first line (or behind a header
+   * only), continues that event; moves the phase as the line would without its prefix.
+   */
+  #continuesBehindPrefix(state: StreamState, message: string, at: number, stream: Stream): boolean {
+    const c = message.charCodeAt(at);
+    if (Number.isNaN(c)) return true;
+    const isIndented = c === 32 || c === 9;
+    let first = at;
+    while (first < message.length && isBlank(message.charCodeAt(first))) first++;
+    const f = message.charCodeAt(first);
+    if (
+      // blank, or a stack frame (cheap first: it starts with `a` or `F`)
+      Number.isNaN(f) ||
+      ((f === 97 || f === 70) && stackFrameOf(message.slice(first)) !== undefined) ||
+      // deeper than the padding of a column (`  INFO`): two blanks or a tab, inside a trace
+      (isIndented && state.isInTrace && (c === 9 || first - at >= 2)) ||
+      (!isIndented && isTraceHeader(c) && isContinuationLine(message.slice(at)))
+    ) {
+      if (!isIndented) state.phase = phaseAfter(state.phase, message.slice(at));
+      else if (state.phase !== 'traceback' && state.phase !== 'own-traceback') state.phase = 'body';
+      return true;
+    }
+    if (isIndented || !((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36)) return false;
+    // an exception line: closing a traceback, or under a logged error when the prefix names no level
+    // (behind `ERROR `, `ERROR TypeError: x` is an event of its own)
+    const phase = state.phase;
+    if (phase !== 'traceback' && phase !== 'lead') return false;
+    if (!isErrorLevel(this.level(stream))) return false;
+    const rest = at === 0 ? message : message.slice(at);
+    if (
+      phase === 'traceback'
+        ? exceptionName(rest) !== undefined
+        : isExceptionLine(rest) &&
+          !isExceptionLine(state.lead ?? '') &&
+          labelOf(message.slice(0, at)) === undefined
+    ) {
+      state.phase = 'exception';
+      return true;
+    }
+    return false;
   }
 
   /** True when `text` (no continuation line) is the exception of the error event it follows. */
@@ -119,11 +202,20 @@ interface StreamState {
   phase: Phase;
   /** The line that started the current event. */
   text: string | undefined;
+  /** Its message: the line without a header the reader took off. */
+  lead: string | undefined;
   /** Its level, once known. */
   level: Level | undefined;
+  /** True after a line that continued the current event (its trace has begun). */
+  isInTrace: boolean;
+  /** The last line that continued an event, behind its prefix. */
+  rest: string;
 }
 
 const TRACEBACK = 'Traceback (most recent call last)';
+const TRACEBACK_LEAD = ` ${TRACEBACK}:`;
+/** Characters of a prefix compared at most. */
+const MAX_PREFIX = 32;
 const CHAINED_CAUSE = 'The above exception was the direct cause of the following exception';
 const CHAINED_DURING = 'During handling of the above exception, another exception occurred';
 /** A dotted class name, an optional Node error code (`Error [ERR_X]`), then `:` and a message, or nothing. */
@@ -155,5 +247,38 @@ function isErrorLevel(level: Level): boolean {
 }
 
 function newState(): StreamState {
-  return { phase: 'body', text: undefined, level: undefined };
+  return { phase: 'body', text: undefined, lead: undefined, level: undefined, isInTrace: false, rest: '' };
+}
+
+/**
+ * Where `message` goes on behind the prefix it shares with `lead` (the event's first line), cut after
+ * white space or a separator (`|`, `:`, `]`, `>`): 0 when they share none but a header was taken off
+ * (`hasHeader`); -1 when they share nothing (the line was judged whole already), or are the same line
+ * (`Config loaded [ok]` twice continues nothing).
+ */
+function prefixEnd(message: string, lead: string | undefined, hasHeader: boolean): number {
+  let p = 0;
+  if (lead !== undefined && message.charCodeAt(0) === lead.charCodeAt(0)) {
+    // a prefix is short (`api-1  | `, `web-3 node[4121]: `): two lines that share more are alike lines
+    const n = Math.min(message.length, lead.length, MAX_PREFIX);
+    while (p < n && message.charCodeAt(p) === lead.charCodeAt(p)) p++;
+    if (p === message.length && p === lead.length) return -1;
+    // the prefix ends at a separator, before the white space that indents the rest
+    while (p > 0 && !isSeparator(message.charCodeAt(p - 1))) p--;
+    while (p > 0 && isBlank(message.charCodeAt(p - 1)) && isBlank(message.charCodeAt(p - 2))) p--;
+  }
+  return p > 0 || hasHeader ? p : -1;
+}
+
+/** The first letters of the unindented lines of a trace that need no frame before them: `Caused by: `, `Traceback (…`, `... 3 more`, `During …`, `goroutine 1 [running]:`, `[signal …`. */
+function isTraceHeader(c: number): boolean {
+  return c === 67 || c === 84 || c === 46 || c === 68 || c === 103 || c === 91;
+}
+
+function isSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 124 || c === 58 || c === 93 || c === 62;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
 }

@@ -42,6 +42,7 @@ export type { MinerSnapshot, SnapshotCluster } from './miner-snapshot.js';
 export type { Trend } from './minute-ring.js';
 export { createNormalizer, type Normalizer, normalizeLine } from './normalizer.js';
 export { type SearchHit, type SearchQuery, searchRecords } from './search.js';
+export { stackFrameOf } from './stack-frame.js';
 export { parseStructuredLine, type StructuredLine } from './structured-line.js';
 export { summarize } from './summarize.js';
 export type { Summary, SummaryOptions } from './summary.js';

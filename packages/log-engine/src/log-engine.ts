@@ -6,6 +6,7 @@ import { createRecordParser, type LogRecord, type ParsedRecord, type RecordParse
 import type { MaskOptions } from './masks.js';
 import type { MinerSnapshot } from './miner-snapshot.js';
 import { MINUTE_MS, minuteOf, slotOf, type Trend, trendOf } from './minute-ring.js';
+import { isInnermostLast } from './stack-frame.js';
 import { buildSummary, type Summary, type SummaryOptions } from './summary.js';
 import { TemplateMiner } from './template-miner.js';
 
@@ -51,6 +52,11 @@ export interface Pattern {
   trend: Trend;
   /** The last line of the pattern. */
   sample: string;
+  /**
+   * For an error template, the top frame of the stack trace under its last line that had one (Node's and
+   * Java's first `at …` line, Python's last `File "…"` line), when there was one.
+   */
+  frame?: string;
 }
 
 /** The last error or fatal line seen. */
@@ -72,6 +78,17 @@ interface TemplateStats {
   lastTs: number | undefined;
   sample: string;
   minutes: Uint32Array;
+  frame: string | undefined;
+}
+
+/** The current event of a stream, for the frames of its trace. */
+interface OpenEvent {
+  /** The stats of its template when it is an error or fatal event. */
+  errorStats: TemplateStats | undefined;
+  /** True once its top frame is known (a Python frame is replaced by the next one: the innermost comes last). */
+  hasFrame: boolean;
+  /** The last Python frame under an event that is no error: an uncaught traceback's exception line comes after its frames. */
+  pending: string | undefined;
 }
 
 const MAX_ANOMALIES = 100;
@@ -97,6 +114,11 @@ export class LogEngine {
   private readonly errors: Uint32Array;
   private readonly levelCounts: Record<Level, number> = { fatal: 0, error: 0, warn: 0, info: 0, debug: 0 };
   private continued = 0;
+  private readonly open: Record<'out' | 'err' | 'none', OpenEvent> = {
+    out: newOpenEvent(),
+    err: newOpenEvent(),
+    none: newOpenEvent(),
+  };
   private readonly judged: Anomaly[] = [];
   private head = Number.NaN;
   private firstMinute = Number.NaN;
@@ -176,6 +198,7 @@ export class LogEngine {
     if (record.isContinuation) {
       this.continued += weight;
       record.templateId = -1;
+      if (record.frame !== undefined) this.noteFrame(this.open[record.stream ?? 'none'], record.frame);
       return record;
     }
     const id = this.miner.add(record.message);
@@ -193,9 +216,15 @@ export class LogEngine {
         lastTs: ts,
         sample: '',
         minutes: new Uint32Array(this.window),
+        frame: undefined,
       };
       this.stats.set(id, stats);
     }
+    const open = this.open[record.stream ?? 'none'];
+    if (isError && open.pending !== undefined) stats.frame = open.pending;
+    open.errorStats = isError ? stats : undefined;
+    open.hasFrame = false;
+    open.pending = undefined;
     stats.count += weight;
     if (isError) stats.errors += weight;
     stats.sample = record.line;
@@ -250,6 +279,7 @@ export class LogEngine {
         perMinute: timed ? s.count / periodMinutes : undefined,
         trend: timed ? trendOf(s.minutes, from, this.head) : 'stable',
         sample: s.sample,
+        ...(s.frame === undefined ? {} : { frame: s.frame }),
       });
     }
     list.sort((a, b) => b.count - a.count || a.templateId - b.templateId);
@@ -310,6 +340,18 @@ export class LogEngine {
     this.head = minute;
   }
 
+  /** Gives the frame to the current error event's template: its first frame, or Python's last. */
+  private noteFrame(open: OpenEvent, frame: string): void {
+    const isLast = isInnermostLast(frame);
+    if (open.errorStats === undefined) {
+      if (isLast) open.pending = frame;
+      return;
+    }
+    if (open.hasFrame && !isLast) return;
+    open.errorStats.frame = frame;
+    open.hasFrame = true;
+  }
+
   private mergeStats(from: number, into: number): void {
     const a = this.stats.get(from);
     if (a === undefined) return;
@@ -326,8 +368,15 @@ export class LogEngine {
     if (a.lastTs !== undefined && (b.lastTs === undefined || a.lastTs > b.lastTs)) {
       b.lastTs = a.lastTs;
       b.sample = a.sample;
+      if (a.frame !== undefined) b.frame = a.frame;
     }
+    b.frame ??= a.frame;
+    for (const open of Object.values(this.open)) if (open.errorStats === a) open.errorStats = b;
     for (let i = 0; i < b.minutes.length; i++) b.minutes[i]! += a.minutes[i]!;
     if (this.last?.templateId === from) this.last.templateId = into;
   }
+}
+
+function newOpenEvent(): OpenEvent {
+  return { errorStats: undefined, hasFrame: false, pending: undefined };
 }

@@ -4,6 +4,7 @@ import { EventTracker, isContextFree } from './event-tracker.js';
 import { klogHeaderEnd, parseKlogHeader } from './klog-header.js';
 import type { Level } from './levels.js';
 import { parseLogfmtLine } from './logfmt-line.js';
+import { stackFrameOf } from './stack-frame.js';
 import { parseStructuredLine } from './structured-line.js';
 import { syslogPriority } from './syslog-priority.js';
 import { type LeadingTimestamp, parseBracketedTimestamp, parseLeadingTimestamp } from './timestamp.js';
@@ -39,6 +40,11 @@ export interface ParsedRecord {
    * `isContinuationLine`): it is no event of its own, and the engine counts it apart from the levels.
    */
   isContinuation: boolean;
+  /**
+   * The stack frame a continuation line names, trimmed and behind a prefix the trace's lines repeat
+   * (`at fn (/srv/x.js:1:2)`, `File "a.py", line 3, in f`, see `stackFrameOf`); else undefined.
+   */
+  frame: string | undefined;
 }
 
 /** A function that parses records. */
@@ -75,9 +81,14 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
         level: events.level(stream),
         fields: structured.fields,
         isContinuation,
+        frame: isContinuation ? stackFrameOf(events.continued(stream)) : undefined,
       };
     }
-    if (events.judge(line, stream)) {
+    const body = withoutPriority(line);
+    const leading = leadingHeader(body);
+    const message = leading === undefined ? body : body.slice(leading.end);
+    const judged = leading === undefined ? message : indented(body, leading.end, message);
+    if (events.judge(line, stream, undefined, judged)) {
       return {
         ts: record.ts,
         stream,
@@ -86,10 +97,9 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
         level: events.level(stream),
         fields: undefined,
         isContinuation: true,
+        frame: stackFrameOf(events.continued(stream)),
       };
     }
-    const body = withoutPriority(line);
-    const leading = leadingHeader(body);
     const logfmt = leading === undefined ? parseLogfmtLine(body) : undefined;
     if (logfmt !== undefined) {
       return {
@@ -100,32 +110,42 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
         level: events.level(stream),
         fields: undefined,
         isContinuation: false,
+        frame: undefined,
       };
     }
     return {
       ts: record.ts ?? leading?.ts ?? parseBracketedTimestamp(body),
       stream,
       line,
-      message: leading === undefined ? body : body.slice(leading.end),
+      message,
       level: events.level(stream),
       fields: undefined,
       isContinuation: false,
+      frame: undefined,
     };
   };
 }
 
 /**
  * True when `createRecordParser` makes `line` start an event whatever lines of its stream came before
- * it (neither a continuation line nor an exception line, which the lines before decide): a reader that
+ * it (neither a continuation line, an exception line, nor a trace's line behind a prefix, which the
+ * lines before decide): a reader that
  * passed over lines and must judge one that depends on them can parse the lines it passed over again
  * from the last such line.
  */
 export function startsEventAlone(raw: string): boolean {
   const line = stripAnsi(raw);
   const structured = parseStructuredLine(line);
-  if (structured === undefined) return isContextFree(line);
+  if (structured === undefined) return isContextFree(line) && !BEHIND_PREFIX.test(line);
   return structured.message.length === 0 || isContextFree(structured.message);
 }
+
+/**
+ * A line that may continue a trace behind a prefix its lines repeat (`api-1  |     at f (x.js:1:2)`,
+ * `[ERROR]   File "a.py", line 3`): whether it does depends on the event's first line.
+ */
+const BEHIND_PREFIX =
+  /(?: {2,}|\t)at \S|[|:\]>] at \S[^(]* \(|[\s|:\]>](?:\s*File "|Traceback \(|Caused by: |\.\.\. \d+ more)|[|:\]>] {2,}\S|\t/;
 
 /**
  * The time of a record without classifying it: its `ts`, a JSON time field, a leading timestamp, or a
@@ -168,6 +188,16 @@ function leadingHeader(body: string): LeadingTimestamp | undefined {
   if (leading === undefined) return undefined;
   const end = klogHeaderEnd(body, leading.end);
   return end === -1 ? leading : { ts: leading.ts, end };
+}
+
+/**
+ * `message`, `body` from `end` where a leading time ends (after the white space that follows it), with the
+ * white space beyond one separating space: `2026-11-22T10:00:00Z     at f (x.js:1:2)` is an indented frame.
+ */
+function indented(body: string, end: number, message: string): string {
+  let from = end;
+  while (from > 1 && body.charCodeAt(from - 1) === 32 && body.charCodeAt(from - 2) === 32) from--;
+  return from === end ? message : body.slice(from);
 }
 
 /** The line after a syslog `<PRI>` (`<34>Oct 11 22:14:15 …`), whose time and message follow. */

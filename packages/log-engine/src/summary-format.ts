@@ -45,13 +45,16 @@ export interface PatternJson {
   perMin?: number;
   trend: string;
   level: Level;
+  /** The top frame of the stack trace under its last error that had one. */
+  frame?: string;
 }
 
 const ANOMALIES_SHOWN = 3;
 
 /**
  * Renders a summary as a few lines of text: period and totals, levels (and continuation lines), top
- * patterns, the error templates not among them, anomalies, last error.
+ * patterns (an error template's top stack frame on the line under it), the error templates not among
+ * them, anomalies, last error.
  *
  * @example
  * console.log(formatSummary(summarize(lines), { utc: true }));
@@ -73,6 +76,7 @@ export function formatSummary(summary: Summary, options: SummaryFormatOptions = 
   out.push(`levels: ${levels.length > 0 ? levels.join(' · ') : 'none'}${continued}`);
   summary.top.forEach((p, i) => {
     out.push(`${i === 0 ? 'top:' : '    '} ${formatPattern(p, width)}`);
+    if (p.frame !== undefined) out.push(`       ${clip(p.frame, width)}`);
   });
   // the error templates the top list does not already show
   const shown = new Set(summary.top.map((p) => p.templateId));
@@ -80,6 +84,7 @@ export function formatSummary(summary: Summary, options: SummaryFormatOptions = 
     .filter((p) => !shown.has(p.templateId))
     .forEach((p, i) => {
       out.push(`${i === 0 ? 'errors:' : '       '} ${formatPattern(p, width)}`);
+      if (p.frame !== undefined) out.push(`          ${clip(p.frame, width)}`);
     });
   if (summary.anomalies.length > 0) {
     const shown = summary.anomalies.slice(-ANOMALIES_SHOWN).map((a) => formatAnomaly(a, options));
@@ -149,6 +154,7 @@ function patternToJson(p: Pattern): PatternJson {
     ...(p.perMinute === undefined ? {} : { perMin: round(p.perMinute) }),
     trend: p.trend,
     level: p.level,
+    ...(p.frame === undefined ? {} : { frame: p.frame }),
   };
 }
 

@@ -2,8 +2,15 @@ import { ANOMALY_RULES } from '@velos/log-engine';
 
 /** An error burst: at least this many error lines within `ERROR_BURST_WINDOW_MS`… */
 export const ERROR_BURST_MIN_ERRORS = 50;
-/** …and at least this many times the usual number of errors in such a window. */
+/** …and at least this many times the usual number of errors in such a window, when that is low… */
 export const ERROR_BURST_FACTOR = 5;
+/**
+ * …and this many times when it is high: a steady rate of many errors swings little (about √n in n),
+ * so three times it stands far out, while a few errors (a crash loop's at each start) swing a lot.
+ */
+export const ERROR_BURST_STEADY_FACTOR = 3;
+/** The excess over the usual count that is always a burst once it reaches `ERROR_BURST_STEADY_FACTOR` times it. */
+export const ERROR_BURST_MIN_EXCESS = 200;
 export const ERROR_BURST_WINDOW_MS = 10_000;
 /** The usual rate needs at least this much of the app's history before the window it is compared with. */
 export const ERROR_BURST_MIN_HISTORY_MS = ERROR_BURST_WINDOW_MS;
@@ -11,6 +18,16 @@ export const ERROR_BURST_MIN_HISTORY_MS = ERROR_BURST_WINDOW_MS;
 const HISTORY_MINUTES = 60;
 const MIN_HISTORY_MINUTES = 10;
 const SECOND_SLOTS = ERROR_BURST_WINDOW_MS / 1000;
+
+/**
+ * The errors in a window that make a burst when `usual` are expected there: at least
+ * `ERROR_BURST_MIN_ERRORS`, and the usual count plus the larger of `ERROR_BURST_MIN_EXCESS` and twice
+ * it, at most 5× it — 5× up to 50 usual errors, 3× from 100 on (a steady 40 errors a second: 1,200 in 10 s).
+ */
+export function burstThreshold(usual: number): number {
+  const excess = Math.max(ERROR_BURST_MIN_EXCESS, (ERROR_BURST_STEADY_FACTOR - 1) * usual);
+  return Math.max(ERROR_BURST_MIN_ERRORS, Math.min(ERROR_BURST_FACTOR * usual, usual + excess));
+}
 
 /** A closed minute whose error rate stands out from the hour before it (ENG-5). */
 export interface RateAnomaly {
@@ -184,7 +201,8 @@ export class ErrorHistory {
 
   /**
    * A burst when the window (this second and the 9 before it of the app's run time: a stop in between
-   * does not count) holds 50+ errors and at least 5× the usual count: the errors per process and
+   * does not count) holds 50+ errors and well over the usual count (`burstThreshold`: 5× a low one,
+   * 3× a high one, such as 400 errors in 10 s of an app that logs 40 a second): the errors per process and
    * millisecond of the history before the window — from the first line counted (or the hour's oldest
    * minute) to the window's start, less the time the app did not run — times the processes that ran in
    * the window (on average) and the window's 10 s. That history must span at least one window (10 s),
@@ -219,7 +237,7 @@ export class ErrorHistory {
     const isPerProcess = historyProcessMs > 0 && windowProcessMs > 0 && windowRunMs > 0;
     const perMs = Math.max(0, historyErrors) / (isPerProcess ? historyProcessMs : historyMs);
     const usual = perMs * (isPerProcess ? windowProcessMs / windowRunMs : 1) * ERROR_BURST_WINDOW_MS;
-    return errors < ERROR_BURST_FACTOR * usual ? undefined : { errors, usual };
+    return errors < burstThreshold(usual) ? undefined : { errors, usual };
   }
 
   /** Error lines per minute over the last hour (0 for minutes without lines), oldest first. */

@@ -5,9 +5,12 @@ import { ErrorInspector } from './error-inspector.js';
 import { LiveBudget } from './live-budget.js';
 
 export {
+  burstThreshold,
   ERROR_BURST_FACTOR,
   ERROR_BURST_MIN_ERRORS,
+  ERROR_BURST_MIN_EXCESS,
   ERROR_BURST_MIN_HISTORY_MS,
+  ERROR_BURST_STEADY_FACTOR,
   ERROR_BURST_WINDOW_MS,
 } from './error-history.js';
 export { LIVE_MAX_TEMPLATES } from './error-inspector.js';
@@ -25,8 +28,11 @@ type Kind = 'rate' | 'template' | 'burst';
  * spread sample beyond, and the events then say how many lines were classified), the template miner on
  * error lines only,
  * and events: `log.anomaly` for an error-rate minute above mean + 2σ (warning) or 3σ (critical) of
- * the last hour (ENG-5) or a new error template, `log.error_burst` for 50+ errors in 10 s at 5× the
- * usual rate; each at most once a minute per app. The usual rate is the errors per 10 s of the app's
+ * the last hour (ENG-5) or a new error template, `log.error_burst` for 50+ errors in 10 s well over the
+ * usual rate (5× a low one, 3× a high one: see `burstThreshold`), once per burst: errors over that
+ * threshold less than 10 s after the last look that found them over it are the same burst (a jump to a
+ * new steady rate raises one event, not one a minute until the usual rate catches up); each kind at most
+ * once a minute per app. The usual rate is the errors per 10 s of the app's
  * history before those 10 s (from its first line here, at most the last hour), and there is no burst
  * until that history is 10 s long (in the app's first 19–20 s): an app that logs many errors from its
  * start raises none, a flood later after quieter lines raises one at once. The history lives as long
@@ -53,6 +59,8 @@ export function createLiveEngine(
   let representedErrors = 0;
   let pendingLines = linesBefore;
   const lastEventAt: Record<Kind, number> = { rate: 0, template: 0, burst: 0 };
+  /** When a look last found the errors of the last 10 s over the burst threshold. */
+  let burstSeenAt = Number.NEGATIVE_INFINITY;
 
   const emit = (kind: Kind, now: number, event: EventInput): void => {
     if (now - lastEventAt[kind] < LIVE_EVENT_INTERVAL_MS) return;
@@ -192,6 +200,11 @@ export function createLiveEngine(
   function checkBurst(ts: number, id: number, isEstimate: boolean): void {
     const burst = history.burst();
     if (burst === undefined) return;
+    // over the threshold less than a window ago: the same burst goes on (it was reported, or held back);
+    // a rate that hovers at the threshold (the window's current second fills up) is one burst too
+    const isOngoing = ts - burstSeenAt < ERROR_BURST_WINDOW_MS;
+    burstSeenAt = ts;
+    if (isOngoing) return;
     const seconds = ERROR_BURST_WINDOW_MS / 1000;
     const last = inspector.last;
     emit('burst', ts, {

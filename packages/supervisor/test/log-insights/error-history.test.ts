@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_BURST_MIN_ERRORS, ErrorHistory } from '../../src/log-insights/error-history.js';
+import {
+  burstThreshold,
+  ERROR_BURST_MIN_ERRORS,
+  ErrorHistory,
+} from '../../src/log-insights/error-history.js';
 import { ErrorInspector } from '../../src/log-insights/error-inspector.js';
 
 const MINUTE = 60_000;
@@ -25,7 +29,28 @@ function steadyErrors(history: ErrorHistory, from: number, to: number, perSecond
   return bursts;
 }
 
+describe('burstThreshold', () => {
+  it('asks 5× a low usual count and 3× a high one, never fewer than the minimum', () => {
+    expect(burstThreshold(0)).toBe(ERROR_BURST_MIN_ERRORS);
+    expect(burstThreshold(10)).toBe(ERROR_BURST_MIN_ERRORS);
+    expect(burstThreshold(13)).toBe(65);
+    expect(burstThreshold(50)).toBe(250);
+    expect(burstThreshold(80)).toBe(280);
+    expect(burstThreshold(100)).toBe(300);
+    // 40 errors a second, 400 in 10 s
+    expect(burstThreshold(400)).toBe(1200);
+  });
+});
+
 describe('ErrorHistory', () => {
+  it('finds a burst when a steady 40 errors a second jumps to 4× that', () => {
+    const history = new ErrorHistory();
+    expect(steadyErrors(history, T0, T0 + 10 * MINUTE, 40)).toEqual([]);
+    const bursts = steadyErrors(history, T0 + 10 * MINUTE, T0 + 10 * MINUTE + 10_000, 160);
+    expect(bursts.length).toBeGreaterThan(0);
+    expect(bursts[0]!.usual).toBeCloseTo(400, 0);
+  });
+
   it('judges a closed minute against the minutes before it (ENG-5)', () => {
     const history = new ErrorHistory();
     quietHour(history);

@@ -138,6 +138,39 @@ describe('createLiveEngine: log.error_burst', () => {
     expect(bursts()[0]!.fields).toMatchObject({ errors: 69, baseline: 1 });
   });
 
+  it('raises one for an app that logs 40 errors a second steadily and jumps to 3× that, and one only while it stays there', () => {
+    // 100 lines a second (40 errors) for 10 minutes, in batches of a tenth of a second
+    const { bursts, feed } = engineOf();
+    feed(T0, T0 + 10 * MINUTE, 100, 10, 4);
+    expect(bursts()).toEqual([]);
+    // then 120 errors a second for 10 minutes: one burst within the first window, none after it
+    feed(T0 + 10 * MINUTE, T0 + 10 * MINUTE + 10_000, 100, 18, 12);
+    expect(bursts()).toHaveLength(1);
+    expect(bursts()[0]!.fields).toMatchObject({ baseline: 40, isEstimate: false });
+    expect(bursts()[0]!.fields!.errors).toBeGreaterThanOrEqual(3 * 400);
+    feed(T0 + 10 * MINUTE + 10_000, T0 + 20 * MINUTE, 100, 18, 12);
+    expect(bursts()).toHaveLength(1);
+  });
+
+  it('raises none for a steady 40 errors a second that swings by half, nor for a rise to twice it', () => {
+    const { bursts, feed } = engineOf();
+    // 20 to 60 errors a second, a second each, for 10 minutes
+    for (let s = 0; s < 600; s += 1) feed(T0 + s * 1000, T0 + (s + 1) * 1000, 100, 10, s % 2 === 0 ? 2 : 6);
+    feed(T0 + 10 * MINUTE, T0 + 12 * MINUTE, 100, 10, 8);
+    expect(bursts()).toEqual([]);
+  });
+
+  it('raises a second burst once the errors stayed under the threshold for a window', () => {
+    const { bursts, feed } = engineOf();
+    feed(T0, T0 + 10 * MINUTE, 100, 10, 4);
+    // two jumps to 200 errors a second for 20 s, a minute of the steady rate between them
+    feed(T0 + 10 * MINUTE, T0 + 10 * MINUTE + 20_000, 100, 20, 20);
+    feed(T0 + 10 * MINUTE + 20_000, T0 + 11 * MINUTE + 20_000, 100, 10, 4);
+    expect(bursts()).toHaveLength(1);
+    feed(T0 + 11 * MINUTE + 20_000, T0 + 11 * MINUTE + 40_000, 100, 20, 20);
+    expect(bursts()).toHaveLength(2);
+  });
+
   it('needs one window of history before the window: a flood in the first 19 s is no burst', () => {
     expect(ERROR_BURST_MIN_HISTORY_MS).toBe(10_000);
     const early = engineOf();

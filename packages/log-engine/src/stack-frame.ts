@@ -1,0 +1,41 @@
+/**
+ * The frame a line of a stack trace names, trimmed, when `text` (leading white space allowed) is one:
+ * Node's `at fn (/srv/x.js:1:2)`, `at /srv/x.js:1:2`, `at new Promise (<anonymous>)`, Java's
+ * `at com.x.Y.z(Y.java:12)` (`(Native Method)`, a trailing `~[app.jar:?]`) and Python's `File "a.py",
+ * line 3, in f`; undefined for any other line. The shapes are strict (a location in brackets, a line
+ * number), so a message that merely starts with "at" is not one.
+ */
+export function stackFrameOf(text: string): string | undefined {
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  const c = text.charCodeAt(i);
+  if (c === 97) {
+    // a: `at …`
+    if (text.charCodeAt(i + 1) !== 116 || text.charCodeAt(i + 2) !== 32) return undefined;
+    const frame = trimEnd(text.slice(i));
+    return NODE_FRAME.test(frame) || JVM_FRAME.test(frame) ? frame : undefined;
+  }
+  if (c === 70 && text.startsWith('File "', i)) {
+    const frame = trimEnd(text.slice(i));
+    return PYTHON_FRAME.test(frame) ? frame : undefined;
+  }
+  return undefined;
+}
+
+/** True for a Python frame (`File "a.py", line 3, in f`): a traceback lists its innermost frame last. */
+export function isInnermostLast(frame: string): boolean {
+  return frame.charCodeAt(0) === 70;
+}
+
+/** Node: a function and its location in brackets, or a bare location. */
+const NODE_FRAME =
+  /^at (?:async )?(?:new )?(?:\S[^()]*? \((?:[^()]*:\d+(?::\d+)?|native|<anonymous>|index \d+)\)|(?:file:\/\/|node:|\/|[A-Za-z]:\\|\.\.?\/)\S*:\d+(?::\d+)?)$/;
+/** JVM (Java, Kotlin, Scala…): a dotted method and its source file and line (or `Native Method`). */
+const JVM_FRAME =
+  /^at [\w$./<>-]+\.[\w$<>-]+\((?:[^()\s]*:\d+|[^()\s]+\.\w+|Native Method|Unknown Source)\)(?: ~?\[[^\]]*\])?$/;
+const PYTHON_FRAME = /^File "[^"]+", line \d+(?:, in \S.*)?$/;
+
+function trimEnd(text: string): string {
+  const last = text.charCodeAt(text.length - 1);
+  return last === 32 || last === 9 || last === 13 ? text.trimEnd() : text;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { isContinuationLine } from '../src/continuation.js';
+import { stackFrameOf } from '../src/stack-frame.js';
+
+describe('stackFrameOf', () => {
+  it('gives the frame of Node, JVM and Python stack lines, indented or not', () => {
+    const frames = [
+      '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
+      'at Layer.handle [as handle_request] (/srv/app/node_modules/express/lib/router/layer.js:95:5)',
+      '    at /srv/app/index.js:12:3',
+      '    at async Promise.all (index 0)',
+      '    at new Promise (<anonymous>)',
+      '    at Object.<anonymous> (C:\\app\\index.js:3:9)',
+      '\tat com.example.Store.write(Store.java:88)',
+      'at java.base/java.io.FileOutputStream.writeBytes(Native Method)',
+      '\tat com.example.Api.lambda$get$0(Api.kt:12) ~[app.jar:?]',
+      '  File "/srv/worker.py", line 40, in <module>',
+      'File "<frozen importlib._bootstrap>", line 1204, in _gcd_import',
+    ];
+    for (const line of frames) {
+      expect(stackFrameOf(line), line).toBe(line.trim());
+      expect(isContinuationLine(line.trimStart()), line).toBe(true);
+    }
+  });
+
+  it('gives none for a message that merely starts with "at" or "File"', () => {
+    const lines = [
+      'at least 3 workers are needed',
+      'at 10:00 the backup starts (nightly)',
+      'attempt 3 of 5 (retrying)',
+      'File "report.pdf" uploaded',
+      'File not found: /srv/x.js:1:2',
+      'GET /api/users/1 200 3ms',
+    ];
+    for (const line of lines) {
+      expect(stackFrameOf(line), line).toBeUndefined();
+      expect(isContinuationLine(line), line).toBe(false);
+    }
+  });
+});
