@@ -33,6 +33,7 @@ export function toAiLogSummary(
             ...(p.errorCount === undefined ? {} : { ec: p.errorCount }),
             ...(p.trend === 'stable' ? {} : { tr: p.trend }),
             ...(p.perMin === undefined ? {} : { pm: Math.round(p.perMin * 10) / 10 }),
+            ...(p.frame === undefined ? {} : { fr: p.frame }),
           })),
         }
       : {}),
@@ -43,6 +44,7 @@ export function toAiLogSummary(
             c: e.count,
             l: e.level,
             ...(e.errorCount === undefined ? {} : { ec: e.errorCount }),
+            ...(e.frame === undefined ? {} : { fr: e.frame }),
           })),
         }
       : {}),

@@ -87,6 +87,8 @@ export interface LogPatternInfo {
   last?: number;
   /** Its last line (the message of a JSON line). */
   sample: string;
+  /** An error template's top stack frame (`at handler (/srv/app.js:12:5)`), from its last trace that had one. */
+  frame?: string;
 }
 
 /** Lines of one template collapsed together (ENG-2). */

@@ -31,6 +31,7 @@ export function toPatternInfo(pattern: Pattern, scale: number): LogPatternInfo {
     ...(pattern.firstTs === undefined ? {} : { first: pattern.firstTs }),
     ...(pattern.lastTs === undefined ? {} : { last: pattern.lastTs }),
     sample: clip(pattern.sample),
+    ...(pattern.frame === undefined ? {} : { frame: clip(pattern.frame) }),
   };
 }
 
@@ -178,6 +179,7 @@ function toPattern(p: LogPatternInfo): Pattern {
     perMinute: p.perMin,
     trend: p.trend,
     sample: p.sample,
+    ...(p.frame === undefined ? {} : { frame: p.frame }),
   };
 }
 
