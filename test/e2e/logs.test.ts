@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -309,6 +309,27 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     expect(await exited).toBe(0);
     expect(errors).toContain('velos logs: the Velos daemon stopped; nothing more to follow');
     expect(readPidFile(home)).toBeNull();
+  });
+
+  // What a replaced daemon's late write does to the new one's file: lines it did not write there itself
+  it('--lines shows a line another process appended to the log file once, and every line of the app', async () => {
+    const home = shared();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'shared-file'], { home, env: { TICK_MS: '20' } });
+    const log = outLog(home, 'shared-file');
+    await waitFor(() => lineNumbers(readLines(log).join('\n')).length >= 30, { message: 'first lines' });
+    appendFileSync(log, 'appended by another process\n');
+    await waitFor(
+      () => readLines(log).slice(readLines(log).indexOf('appended by another process')).length > 30,
+      {
+        message: 'lines after the appended one',
+      },
+    );
+    await velosOk(['stop', 'shared-file'], { home });
+    const inFile = readLines(log);
+    const shown = (await velosOk(['logs', 'shared-file', '--out', '--raw', '--lines', '1000'], { home }))
+      .stdout;
+    expect(shown.split('\n').filter((line) => line === 'appended by another process')).toHaveLength(1);
+    expect(lineNumbers(shown)).toEqual(lineNumbers(inFile.join('\n')));
   });
 
   // 70 MB through a loaded daemon: ~10 s on a quiet machine, over 30 s at load 20 (see whileFileGrows)

@@ -241,7 +241,8 @@ class Pipeline implements LogPipeline {
   }
 
   tailReady(): Promise<void> {
-    return this.#flushing;
+    // a file another process appended to since its open holds lines the writer's position does not count
+    return this.#flushing.then(() => verifyPositions(this.#uniqueWriters()));
   }
 
   tailSnapshot(): TailSnapshot {
@@ -415,3 +416,16 @@ class Pipeline implements LogPipeline {
 }
 
 function ignoreLine(): void {}
+
+/** How long a tail waits for a writer to check its position (a write in flight goes first). */
+const VERIFY_DEADLINE_MS = 1000;
+
+/** Resolves once every writer checked its position, or after VERIFY_DEADLINE_MS (a disk that hangs a write). */
+function verifyPositions(writers: FileWriter[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, VERIFY_DEADLINE_MS);
+  });
+  const verified = Promise.all(writers.map((writer) => writer.verifyPosition().catch(() => undefined)));
+  return Promise.race([verified.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
+}
