@@ -318,7 +318,7 @@ export class FileWriter {
     return this.#closing;
   }
 
-  #requestOp(kind: 'rotate' | 'reopen'): Promise<string | null> {
+  #requestOp(kind: 'rotate' | 'reopen' | 'verify'): Promise<string | null> {
     if (this.#closed || this.#closing) return Promise.resolve(null);
     this.#pumpQueuedNow();
     return new Promise((resolve) => {
