@@ -5,6 +5,7 @@ export { createLiveEngines } from './log-insights/live-engines.js';
 export { createDateFormat, type DateFormat } from './logs/date-format.js';
 export {
   createLogPipeline,
+  type LivePacing,
   type LogPipeline,
   type LogPipelineCounters,
   type LogPipelineOptions,
