@@ -333,7 +333,7 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
   });
 
   // 70 MB through a loaded daemon: ~10 s on a quiet machine, over 30 s at load 20 (see whileFileGrows)
-  it('--follow into a reader that reads nothing keeps the CLI memory bounded, then delivers in order', {
+  it('--follow into a reader that reads nothing keeps the CLI memory bounded, then delivers in order and says what it skipped', {
     timeout: 240_000,
   }, async () => {
     const home = createHome();
@@ -348,6 +348,10 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     const follower = spawnVelos(['logs', 'flood', '--follow', '--raw', '--lines', '0'], { home });
     const pid = follower.pid!;
     const spawnedAt = fileSize(log);
+    let errors = '';
+    follower.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      errors += chunk;
+    });
     try {
       // the CLI loaded and following: the app wrote 10 MB more since
       let baseline = { rss: 0, written: 0 };
@@ -387,6 +391,29 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
       const numbers = lineNumbers(seen);
       const outOfOrder = numbers.findIndex((n, i) => i > 0 && n <= numbers[i - 1]!);
       expect(outOfOrder, `line ${numbers[outOfOrder]} after ${numbers[outOfOrder - 1]}`).toBe(-1);
+      // the daemon skipped what the follow could not take, and said how much: each gap is one notice
+      const gapsIn = (shown: number[]) =>
+        shown.flatMap((n, i) => (i > 0 && n > shown[i - 1]! + 1 ? [n - shown[i - 1]! - 1] : []));
+      const gaps = await waitFor(
+        () => {
+          const found = gapsIn(lineNumbers(seen));
+          return found.length > 0 ? found : undefined;
+        },
+        { timeoutMs: 20_000, message: 'lines after the first skipped ones' },
+      );
+      const notices = () =>
+        [
+          ...errors.matchAll(
+            /^velos logs: (\d+) lines? of flood \(id \d+\) skipped: this follow fell behind/gm,
+          ),
+        ].map((m) => Number(m[1]));
+      await waitFor(() => notices().length >= gaps.length, {
+        message: () => `skip notices; stderr: ${errors}`,
+      });
+      expect(notices().slice(0, gaps.length)).toEqual(gaps);
+      const after = lineNumbers(seen);
+      expect(after.findIndex((n, i) => i > 0 && n <= after[i - 1]!)).toBe(-1);
+      expect(seen).not.toContain('skipped');
     } finally {
       killPid(pid);
     }
