@@ -120,17 +120,14 @@ export function followLogs(
   let early: LogLine[][] | null = [];
   const isBehind = (): boolean =>
     early === null && (queue.queued >= FOLLOW_BEHIND_ITEMS || queue.queuedSize >= FOLLOW_BEHIND_BYTES);
-  const push = (part: LogLine[], bytes: number): void => {
+  const push = (part: LogLine[], bytes = linesBytes(part)): void => {
     sizes.set(part, bytes);
     queue.push(part);
   };
   const pushMarkers = (): void => {
     const markers = [...skipped].map(([id, { name, lines: count }]) => skipMarker(id, name, count, stream));
     skipped.clear();
-    push(
-      markers,
-      markers.reduce((sum, line) => sum + logLineBytes(line), 0),
-    );
+    push(markers);
   };
   const onBatch = (batch: LogLine[]): void => {
     let kept = stream === 'all' ? batch : batch.filter((line) => line.stream === stream);
@@ -160,18 +157,21 @@ export function followLogs(
     .catch(() => [] as LogLine[])
     .then((last) => {
       const seen = new Set(last.map(lineKey));
-      if (last.length > 0) queue.push(last);
+      if (last.length > 0) push(last);
       for (const batch of early ?? []) {
         const fresh = batch.filter((line) => !seen.has(lineKey(line)));
-        if (fresh.length > 0)
-          push(
-            fresh,
-            fresh.reduce((sum, line) => sum + logLineBytes(line), 0),
-          );
+        if (fresh.length > 0) push(fresh);
       }
       early = null;
     });
   return queue.subscription;
+}
+
+/** The bytes of `lines` in an answer (see `logLineBytes`). */
+function linesBytes(lines: LogLine[]): number {
+  let bytes = 0;
+  for (const line of lines) bytes += logLineBytes(line);
+  return bytes;
 }
 
 /** The line a follow gets in place of `count` lines of process `id` it fell behind on. */
