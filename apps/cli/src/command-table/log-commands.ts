@@ -16,7 +16,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
         type: 'boolean',
         short: 'f',
         description:
-          'keep printing new lines until Ctrl-C (goes on across velos update; ends at velos kill; lines a reader too slow misses are counted on stderr)',
+          'keep printing new lines until Ctrl-C (across velos update; ends at velos kill; says on stderr what a slow reader missed)',
       },
       err: { type: 'boolean', description: 'only stderr' },
       out: { type: 'boolean', description: 'only stdout' },
