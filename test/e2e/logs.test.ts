@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -311,8 +311,29 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     expect(readPidFile(home)).toBeNull();
   });
 
+  // What a replaced daemon's late write does to the new one's file: lines it did not write there itself
+  it('--lines shows a line another process appended to the log file once, and every line of the app', async () => {
+    const home = shared();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'shared-file'], { home, env: { TICK_MS: '20' } });
+    const log = outLog(home, 'shared-file');
+    await waitFor(() => lineNumbers(readLines(log).join('\n')).length >= 30, { message: 'first lines' });
+    appendFileSync(log, 'appended by another process\n');
+    await waitFor(
+      () => readLines(log).slice(readLines(log).indexOf('appended by another process')).length > 30,
+      {
+        message: 'lines after the appended one',
+      },
+    );
+    await velosOk(['stop', 'shared-file'], { home });
+    const inFile = readLines(log);
+    const shown = (await velosOk(['logs', 'shared-file', '--out', '--raw', '--lines', '1000'], { home }))
+      .stdout;
+    expect(shown.split('\n').filter((line) => line === 'appended by another process')).toHaveLength(1);
+    expect(lineNumbers(shown)).toEqual(lineNumbers(inFile.join('\n')));
+  });
+
   // 70 MB through a loaded daemon: ~10 s on a quiet machine, over 30 s at load 20 (see whileFileGrows)
-  it('--follow into a reader that reads nothing keeps the CLI memory bounded, then delivers in order', {
+  it('--follow into a reader that reads nothing keeps the CLI memory bounded, then delivers in order and says what it skipped', {
     timeout: 240_000,
   }, async () => {
     const home = createHome();
@@ -327,6 +348,10 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     const follower = spawnVelos(['logs', 'flood', '--follow', '--raw', '--lines', '0'], { home });
     const pid = follower.pid!;
     const spawnedAt = fileSize(log);
+    let errors = '';
+    follower.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      errors += chunk;
+    });
     try {
       // the CLI loaded and following: the app wrote 10 MB more since
       let baseline = { rss: 0, written: 0 };
@@ -366,6 +391,29 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
       const numbers = lineNumbers(seen);
       const outOfOrder = numbers.findIndex((n, i) => i > 0 && n <= numbers[i - 1]!);
       expect(outOfOrder, `line ${numbers[outOfOrder]} after ${numbers[outOfOrder - 1]}`).toBe(-1);
+      // the daemon skipped what the follow could not take, and said how much: each gap is one notice
+      const gapsIn = (shown: number[]) =>
+        shown.flatMap((n, i) => (i > 0 && n > shown[i - 1]! + 1 ? [n - shown[i - 1]! - 1] : []));
+      const gaps = await waitFor(
+        () => {
+          const found = gapsIn(lineNumbers(seen));
+          return found.length > 0 ? found : undefined;
+        },
+        { timeoutMs: 20_000, message: 'lines after the first skipped ones' },
+      );
+      const notices = () =>
+        [
+          ...errors.matchAll(
+            /^velos logs: (\d+) lines? of flood \(id \d+\) skipped: this follow fell behind/gm,
+          ),
+        ].map((m) => Number(m[1]));
+      await waitFor(() => notices().length >= gaps.length, {
+        message: () => `skip notices; stderr: ${errors}`,
+      });
+      expect(notices().slice(0, gaps.length)).toEqual(gaps);
+      const after = lineNumbers(seen);
+      expect(after.findIndex((n, i) => i > 0 && n <= after[i - 1]!)).toBe(-1);
+      expect(seen).not.toContain('skipped');
     } finally {
       killPid(pid);
     }

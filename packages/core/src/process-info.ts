@@ -165,4 +165,9 @@ export interface LogLine {
    * them); only in answers to a `logs` request with `withBytes` (`velos logs --raw`), plain log files only.
    */
   bytes?: Uint8Array;
+  /**
+   * Set on a marker of a live follow, not a line of the app: this many lines of the process were left
+   * out here because the follower fell behind (its reader did not take them); `line` says so.
+   */
+  skipped?: number;
 }

@@ -2,6 +2,11 @@
 export interface StreamSink {
   push(item: unknown): void;
   end(error?: unknown): void;
+  /**
+   * Null while the transport sends items at once; else a promise resolved once it does again (its
+   * reader caught up, or it closed). Optional: a transport without it takes every item.
+   */
+  whenWritable?(): Promise<void> | null;
 }
 
 /** What the IPC server calls for each request; it never sees frames or sockets. */

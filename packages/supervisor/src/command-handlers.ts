@@ -48,14 +48,27 @@ export function createDispatcher(options: DispatcherOptions): CommandDispatcher 
       if (entry?.kind !== 'stream') throw unknownCommand(cmd);
       const args = entry.toArgs(await validatePayload(cmd, payload));
       const subscription = methods[entry.method]!(...args) as ReturnType<VelosControl['followLogs']>;
+      const isPaced = READER_PACED_STREAMS.has(cmd);
       (async () => {
-        for await (const value of subscription) sink.push(entry.toItem(value));
+        for await (const value of subscription) {
+          sink.push(entry.toItem(value));
+          // a follow whose reader is behind takes nothing more: it counts what it skips (followLogs)
+          const room = isPaced ? sink.whenWritable?.() : null;
+          if (room) await room;
+        }
         sink.end();
       })().catch((error) => sink.end(error));
       return () => subscription.cancel();
     },
   };
 }
+
+/**
+ * Streams whose next item is taken only once the transport sends items at once again: their producer
+ * counts what its reader misses meanwhile and says so in the stream (`LogLine.skipped`), where other
+ * streams rely on the connection's bounded queue, which encodes items and drops the oldest.
+ */
+const READER_PACED_STREAMS = new Set(['logs.follow']);
 
 /** Issues listed in the `data` of an `INVALID_ARGUMENT` answer. */
 const MAX_REPORTED_ISSUES = 10;

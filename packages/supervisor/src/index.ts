@@ -8,6 +8,7 @@ export { searchLogs } from './log-insights/log-search.js';
 export { createDateFormat, type DateFormat } from './logs/date-format.js';
 export {
   createLogPipeline,
+  type LivePacing,
   type LogPipeline,
   type LogPipelineCounters,
   type LogPipelineOptions,

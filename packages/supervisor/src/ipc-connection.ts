@@ -302,6 +302,7 @@ export class IpcConnection {
         if (!state.isEnded) this.output.sendStreamItem({ id, status: 'stream', payload: item }, state);
       },
       end: (error) => this.finishStream(id, state, error),
+      whenWritable: () => (state.isEnded ? null : this.output.whenRoom()),
     };
     let opened: Promise<() => void>;
     try {

@@ -55,6 +55,8 @@ export class ResponseWriter {
   private isClosed = false;
   /** Whether a frame of at least `RELEASE_WORTHY_BYTES` was written on this connection. */
   private hasSentLarge = false;
+  /** Told once stream items go out at once again (see `whenRoom`). */
+  private roomWaiters: (() => void)[] = [];
 
   constructor(
     private readonly socket: Socket,
@@ -63,6 +65,7 @@ export class ResponseWriter {
   ) {
     socket.once('close', () => {
       this.isClosed = true;
+      this.wakeRoomWaiters();
       this.settle(this.unsentBytes);
       // what the answers were built from may be held until the connection goes
       if (this.hasSentLarge) this.budget.onLargeRelease?.();
@@ -99,6 +102,26 @@ export class ResponseWriter {
     }
   }
 
+  /**
+   * Null while a stream item would go out at once; else a promise resolved once it would again (the
+   * socket drained and nothing is queued) or the connection closed. A producer that waits for it
+   * before making its next item spares the encoding of items that would only be dropped.
+   */
+  whenRoom(): Promise<void> | null {
+    if (this.isClosed || !this.isCongested()) return null;
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private isCongested(): boolean {
+    return this.queue.length > 0 || this.socket.writableLength >= STREAM_HIGH_WATER_BYTES;
+  }
+
+  private wakeRoomWaiters(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
   /** Writes queued messages while the socket has room, or all of them when `isForced`. */
   flush(isForced: boolean): void {
     while (this.queue.length > 0 && (isForced || this.socket.writableLength < STREAM_HIGH_WATER_BYTES)) {
@@ -112,6 +135,7 @@ export class ResponseWriter {
         this.writeFrame(queued.frame);
       }
     }
+    if (this.roomWaiters.length > 0 && !this.isCongested()) this.wakeRoomWaiters();
   }
 
   /** How long the socket has held unsent bytes without sending any (0 when it holds none). */

@@ -12,8 +12,12 @@ import { createSubscriptionQueue } from './subscription-queue.js';
 
 /** Lines `logs` and `logs.follow` return per process when the request does not say. */
 export const DEFAULT_TAIL_LINES = 15;
-/** Batches a follower may fall behind before the oldest are dropped. */
+/** Batches a follower may fall behind before the oldest are dropped (a bound the pacing below keeps far from). */
 const FOLLOW_QUEUE_ITEMS = 1000;
+/** Batches waiting for a follower's reader from which the lines that come are counted, not queued. */
+const FOLLOW_BEHIND_ITEMS = 8;
+/** Bytes of lines (see `logLineBytes`) waiting for a follower's reader from which the same holds. */
+const FOLLOW_BEHIND_BYTES = MAX_LOG_ANSWER_BYTES;
 
 /** Bytes of `logs` answers being built, daemon-wide. */
 const answers = new AnswerBudget(MAX_LOG_ANSWERS_BYTES);
@@ -84,8 +88,11 @@ export async function tailLogs(
 
 /**
  * Follows the logs of some processes: first the tail (one batch), then live batches as they come,
- * each at most `MAX_LOG_ANSWER_BYTES`; a consumer that falls more than 1000 batches behind loses the oldest ones. With `watch`, processes
- * that `watch` reports later (apps started after the follow began) are followed too.
+ * each at most `MAX_LOG_ANSWER_BYTES`. While its reader is behind (8 batches or 4 MiB of lines wait
+ * for it: a `velos logs -f` whose output is not read) the lines that come are counted, not built nor
+ * queued; once it takes a batch again, each process whose lines were left out gets one marker line
+ * (`LogLine.skipped`: how many) before its next lines. With `watch`, processes that `watch` reports
+ * later (apps started after the follow began) are followed too.
  */
 export function followLogs(
   records: ProcessRecord[],
@@ -95,39 +102,90 @@ export function followLogs(
   withBytes = false,
 ): Subscription<LogLine[]> {
   let unsubscribers: (() => void)[] = [];
+  const sizes = new WeakMap<LogLine[], number>();
+  const skipped = new Map<number, { name: string; lines: number }>();
   const queue = createSubscriptionQueue<LogLine[]>({
     maxItems: FOLLOW_QUEUE_ITEMS,
     onCancel: () => {
       for (const unsubscribe of unsubscribers) unsubscribe();
       unsubscribers = [];
     },
+    sizeOf: (item) => sizes.get(item) ?? 0,
+    // the reader took a batch: the markers of what it missed go after those still waiting
+    onTaken: () => {
+      if (skipped.size > 0 && !isBehind()) pushMarkers();
+    },
   });
   // live batches that arrive before the tail is out wait here, so the order stays right
   let early: LogLine[][] | null = [];
+  const isBehind = (): boolean =>
+    early === null && (queue.queued >= FOLLOW_BEHIND_ITEMS || queue.queuedSize >= FOLLOW_BEHIND_BYTES);
+  const push = (part: LogLine[], bytes = linesBytes(part)): void => {
+    sizes.set(part, bytes);
+    queue.push(part);
+  };
+  const pushMarkers = (): void => {
+    const markers = [...skipped].map(([id, { name, lines: count }]) => skipMarker(id, name, count, stream));
+    skipped.clear();
+    push(markers);
+  };
   const onBatch = (batch: LogLine[]): void => {
     let kept = stream === 'all' ? batch : batch.filter((line) => line.stream === stream);
+    if (kept.length === 0) return;
     // live lines are shared by every follower: only those that asked for bytes get them
     if (!withBytes && kept.some((line) => line.bytes !== undefined)) kept = kept.map(withoutBytes);
-    for (const part of splitByBytes(kept, MAX_LOG_ANSWER_BYTES)) {
+    if (early === null && skipped.size > 0) pushMarkers();
+    for (const { lines: part, bytes } of splitByBytes(kept, MAX_LOG_ANSWER_BYTES)) {
       if (early) early.push(part);
-      else queue.push(part);
+      else push(part, bytes);
     }
   };
-  unsubscribers = records.map((record) => record.pipeline.subscribe(onBatch));
-  if (watch) unsubscribers.push(watch((record) => unsubscribers.push(record.pipeline.subscribe(onBatch))));
+  const subscribe = (record: ProcessRecord): (() => void) =>
+    record.pipeline.subscribe(onBatch, {
+      isBehind,
+      onSkipped: (count, from) => {
+        if (stream !== 'all' && from !== stream) return;
+        const entry = skipped.get(record.id);
+        if (entry) entry.lines += count;
+        else skipped.set(record.id, { name: record.app.spec.name, lines: count });
+      },
+    });
+  unsubscribers = records.map(subscribe);
+  if (watch) unsubscribers.push(watch((record) => unsubscribers.push(subscribe(record))));
   tailLogs(records, lines, stream, MAX_LOG_ANSWER_BYTES, withBytes)
     .then((result) => result.lines)
     .catch(() => [] as LogLine[])
     .then((last) => {
       const seen = new Set(last.map(lineKey));
-      if (last.length > 0) queue.push(last);
+      if (last.length > 0) push(last);
       for (const batch of early ?? []) {
         const fresh = batch.filter((line) => !seen.has(lineKey(line)));
-        if (fresh.length > 0) queue.push(fresh);
+        if (fresh.length > 0) push(fresh);
       }
       early = null;
     });
   return queue.subscription;
+}
+
+/** The bytes of `lines` in an answer (see `logLineBytes`). */
+function linesBytes(lines: LogLine[]): number {
+  let bytes = 0;
+  for (const line of lines) bytes += logLineBytes(line);
+  return bytes;
+}
+
+/** The line a follow gets in place of `count` lines of process `id` it fell behind on. */
+function skipMarker(id: number, name: string, count: number, stream: LogStreamFilter): LogLine {
+  const what = count === 1 ? '1 line' : `${count} lines`;
+  return {
+    ts: Date.now(),
+    stream: stream === 'err' ? 'err' : 'out',
+    id,
+    name,
+    pid: null,
+    line: `velos: ${what} of ${name} skipped: this follow fell behind (its reader did not take them)`,
+    skipped: count,
+  };
 }
 
 function withoutBytes(line: LogLine): LogLine {
@@ -165,22 +223,25 @@ function newestWithin(lines: LogLine[], maxBytes: number): LogLine[] {
   return start === 0 ? lines : lines.slice(start);
 }
 
-/** `lines` in consecutive parts of at most `maxBytes` each (a line alone may be larger), so no stream item passes a frame. */
-function splitByBytes(lines: LogLine[], maxBytes: number): LogLine[][] {
-  const parts: LogLine[][] = [];
+/**
+ * `lines` in consecutive parts of at most `maxBytes` each (a line alone may be larger), so no stream
+ * item passes a frame; each with its bytes (see `logLineBytes`).
+ */
+function splitByBytes(lines: LogLine[], maxBytes: number): { lines: LogLine[]; bytes: number }[] {
+  const parts: { lines: LogLine[]; bytes: number }[] = [];
   let part: LogLine[] = [];
   let bytes = 0;
   for (const line of lines) {
     const size = logLineBytes(line);
     if (part.length > 0 && bytes + size > maxBytes) {
-      parts.push(part);
+      parts.push({ lines: part, bytes });
       part = [];
       bytes = 0;
     }
     part.push(line);
     bytes += size;
   }
-  if (part.length > 0) parts.push(part);
+  if (part.length > 0) parts.push({ lines: part, bytes });
   return parts;
 }
 

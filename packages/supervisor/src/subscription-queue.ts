@@ -7,17 +7,27 @@ export interface SubscriptionQueue<T> {
   end(): void;
   /** Items dropped because the consumer fell more than `maxItems` behind. */
   readonly dropped: number;
+  /** Items pushed and not taken by the consumer yet. */
+  readonly queued: number;
+  /** The sum of `sizeOf` over the queued items (0 without `sizeOf`). */
+  readonly queuedSize: number;
 }
 
 /**
  * Creates a bounded async-iterable subscription: a slow consumer never makes it grow past
- * `maxItems` (the oldest items are dropped and counted); `onCancel` runs once when it ends.
+ * `maxItems` (the oldest items are dropped and counted); `onCancel` runs once when it ends, `onTaken`
+ * each time the consumer takes an item that waited in the queue; `sizeOf` weighs the queued items
+ * (`queuedSize`).
  */
 export function createSubscriptionQueue<T>(options: {
   maxItems: number;
   onCancel: () => void;
+  onTaken?: (item: T) => void;
+  sizeOf?: (item: T) => number;
 }): SubscriptionQueue<T> {
   const items: T[] = [];
+  const sizeOf = options.sizeOf ?? (() => 0);
+  let queuedSize = 0;
   let waiter: ((result: IteratorResult<T>) => void) | null = null;
   let isDone = false;
   let dropped = 0;
@@ -36,7 +46,11 @@ export function createSubscriptionQueue<T>(options: {
   const iterator: AsyncIterator<T> = {
     next() {
       const item = items.shift();
-      if (item !== undefined) return Promise.resolve({ value: item, done: false });
+      if (item !== undefined) {
+        queuedSize -= sizeOf(item);
+        options.onTaken?.(item);
+        return Promise.resolve({ value: item, done: false });
+      }
       if (isDone) return Promise.resolve({ value: undefined, done: true });
       return new Promise((resolve) => {
         waiter = resolve;
@@ -44,6 +58,7 @@ export function createSubscriptionQueue<T>(options: {
     },
     return() {
       items.length = 0;
+      queuedSize = 0;
       finish();
       return Promise.resolve({ value: undefined, done: true });
     },
@@ -54,6 +69,7 @@ export function createSubscriptionQueue<T>(options: {
       [Symbol.asyncIterator]: () => iterator,
       cancel: () => {
         items.length = 0;
+        queuedSize = 0;
         finish();
       },
     },
@@ -66,14 +82,21 @@ export function createSubscriptionQueue<T>(options: {
         return;
       }
       items.push(item);
+      queuedSize += sizeOf(item);
       if (items.length > options.maxItems) {
-        items.shift();
+        queuedSize -= sizeOf(items.shift()!);
         dropped += 1;
       }
     },
     end: finish,
     get dropped() {
       return dropped;
+    },
+    get queued() {
+      return items.length;
+    },
+    get queuedSize() {
+      return queuedSize;
     },
   };
 }

@@ -176,7 +176,7 @@ describe('IPC back-pressure (real daemon)', { timeout: 150_000 }, () => {
     expect(isAlive(pid)).toBe(true);
   }, 90_000);
 
-  it('bounds what a follower that does not read holds: the oldest items are dropped and the next one says how many', async () => {
+  it('bounds what a follower that does not read holds: the lines it misses are counted, then one marker says how many', async () => {
     const home = harness.home();
     const { child, client } = await harness.startDaemon(home, DAEMON_ENV);
     const pid = child.pid!;
@@ -185,8 +185,8 @@ describe('IPC back-pressure (real daemon)', { timeout: 150_000 }, () => {
     await waitFor(() => rssBytes(pid) > 0, { what: 'the daemon' });
     follower.socket.pause();
     const before = rssBytes(pid);
-    // 30 lines of 1 MB: 30 batches, far fewer than the 256 items a queue may hold, but 30 MB, over three
-    // times what a connection holds for a follower that does not read (8 MiB queued, ~2 MiB in its socket)
+    // 30 lines of 1 MB: 30 batches, far fewer than the items a queue may hold, but 30 MB, over six times
+    // what a follow holds for a reader that does not read (4 MiB of lines waiting, ~2 MiB in its socket)
     await client.call('start', {
       apps: [
         appSpec(home, {
@@ -208,21 +208,30 @@ describe('IPC back-pressure (real daemon)', { timeout: 150_000 }, () => {
       { what: `${WIDE_LINES} lines captured`, timeoutMs: 30_000 },
     );
     // a sanity bound only: 60 MB passing through cost ~40 MB of garbage without any follower, and
-    // the peak moves with the suite's load; the drops below are what show the queue's byte bound
+    // the peak moves with the suite's load; the count below is what shows the lines were not queued
     expect(peak - before).toBeLessThan(128 * 1024 * 1024);
     follower.socket.resume();
-    const items = () =>
-      follower.messages.filter((m) => m.id === stream && m.status === 'stream') as {
-        payload: { lines: LogLine[]; dropped?: number };
-      }[];
-    await waitFor(() => items().some((item) => (item.payload.dropped ?? 0) > 0), {
-      what: 'an item that reports dropped items',
+    const lines = () =>
+      (
+        follower.messages.filter((m) => m.id === stream && m.status === 'stream') as {
+          payload: { lines: LogLine[]; dropped?: number };
+        }[]
+      ).flatMap((item) => item.payload.lines);
+    const counts = () => {
+      const markers = lines().filter((line) => line.skipped !== undefined);
+      const received = lines().filter((line) => line.skipped === undefined);
+      return { markers, received, skipped: markers.reduce((sum, line) => sum + line.skipped!, 0) };
+    };
+    // every line is either received or counted in a marker: none is lost unsaid
+    await waitFor(() => counts().received.length + counts().skipped === WIDE_LINES, {
+      what: `all ${WIDE_LINES} lines received or counted as skipped`,
       timeoutMs: 20_000,
     });
-    const received = items().reduce((sum, item) => sum + item.payload.lines.length, 0);
-    const dropped = items().reduce((sum, item) => sum + (item.payload.dropped ?? 0), 0);
-    expect(received).toBeLessThan(WIDE_LINES);
-    expect(dropped).toBeGreaterThan(0);
+    const { markers, received, skipped } = counts();
+    expect(skipped).toBeGreaterThan(0);
+    expect(markers.every((line) => line.name === 'wide' && /skipped/.test(line.line))).toBe(true);
+    const numbers = received.map((line) => Number(/^line (\d+)/.exec(line.line)?.[1]));
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
     expect(isAlive(pid)).toBe(true);
   });
 });

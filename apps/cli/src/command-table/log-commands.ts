@@ -15,7 +15,8 @@ export const LOG_COMMANDS: CommandSpec[] = [
       follow: {
         type: 'boolean',
         short: 'f',
-        description: 'keep printing new lines until Ctrl-C (goes on across velos update; ends at velos kill)',
+        description:
+          'keep printing new lines until Ctrl-C (across velos update; ends at velos kill; says on stderr what a slow reader missed)',
       },
       err: { type: 'boolean', description: 'only stderr' },
       out: { type: 'boolean', description: 'only stdout' },

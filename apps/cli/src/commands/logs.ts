@@ -101,7 +101,8 @@ async function followLogLines(
   const follow = followResumably<LogLine>({
     open: (isResume) => client.followLogs(isResume ? { ...request, lines: RESUME_LINES } : request),
     probe: () => client.ping(),
-    onItems: (lines, isFirstAfterResume) => {
+    onItems: (items, isFirstAfterResume) => {
+      const lines = withoutSkipMarkers(items);
       if (isFirstAfterResume) return write(resume.unseen(lines));
       resume.seen(lines);
       return write(lines);
@@ -124,6 +125,22 @@ async function followLogLines(
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+}
+
+/**
+ * The lines of a follow's batch without its skip markers (`LogLine.skipped`: lines the daemon left out
+ * while this follow's output was not read), which go to stderr as one line each.
+ */
+function withoutSkipMarkers(items: LogLine[]): LogLine[] {
+  if (!items.some((line) => line.skipped !== undefined)) return items;
+  for (const marker of items) {
+    if (marker.skipped === undefined) continue;
+    const what = marker.skipped === 1 ? '1 line' : `${marker.skipped} lines`;
+    process.stderr.write(
+      `velos logs: ${what} of ${marker.name} (id ${marker.id}) skipped: this follow fell behind, its output was not read fast enough (the log files hold them)\n`,
+    );
+  }
+  return items.filter((line) => line.skipped === undefined);
 }
 
 /** The `--timestamp` formatter (PM2's format tokens: YYYY MM DD HH mm ss SSS Z), or null without the flag. */

@@ -42,6 +42,8 @@ export function createLogResume(startedAt = Date.now()): LogResume {
   };
   const seen = (lines: readonly LogLine[]) => {
     for (const line of lines) {
+      // a skip marker is the daemon's, not a line of the app a new tail could hold
+      if (line.skipped !== undefined) continue;
       remember(byProcess, processKey(line), line.line);
       remember(byApp, appKey(line), line.line);
       floor = Math.max(floor, line.ts);

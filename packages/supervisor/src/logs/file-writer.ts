@@ -48,7 +48,7 @@ export interface FileWriterOptions {
 }
 
 interface FileOp {
-  kind: 'rotate' | 'reopen' | 'close';
+  kind: 'rotate' | 'reopen' | 'verify' | 'close';
   resolve: (path: string | null) => void;
 }
 
@@ -289,6 +289,19 @@ export class FileWriter {
     return this.#requestOp('reopen');
   }
 
+  /**
+   * Checks between two writes that the file ends where this writer's position says; when it does not
+   * (another process appended or truncated it since the open: a replaced daemon's last write that
+   * landed late, `echo >> file`), the position moves to the file's end and the lines written so far
+   * no longer count as the file's last ones (`writtenFrom`), so that a tail reads the file as it is
+   * instead of skipping its newest lines as if they were the ring's. Resolves when done (at once for a
+   * closed writer or a device).
+   */
+  verifyPosition(): Promise<void> {
+    if (!this.#isRegularFile) return Promise.resolve();
+    return this.#requestOp('verify').then(() => undefined);
+  }
+
   /** Writes what is queued, then closes the file; waits for the compression and pruning under way. */
   close(): Promise<void> {
     if (this.#closing) return this.#closing;
@@ -305,7 +318,7 @@ export class FileWriter {
     return this.#closing;
   }
 
-  #requestOp(kind: 'rotate' | 'reopen'): Promise<string | null> {
+  #requestOp(kind: 'rotate' | 'reopen' | 'verify'): Promise<string | null> {
     if (this.#closed || this.#closing) return Promise.resolve(null);
     this.#pumpQueuedNow();
     return new Promise((resolve) => {
@@ -355,7 +368,9 @@ export class FileWriter {
         ? this.#rotateNow(isSizeRotation)
         : op.kind === 'reopen'
           ? this.#reopenNow()
-          : this.#closeNow();
+          : op.kind === 'verify'
+            ? this.#verifyNow()
+            : this.#closeNow();
     work.then(
       (path) => {
         this.#inFlight = false;
@@ -419,6 +434,21 @@ export class FileWriter {
     this.#position.endOffset = size;
     this.#sizeRetryOffset = 0;
     return this.path;
+  }
+
+  async #verifyNow(): Promise<null> {
+    if (this.#closed) return null;
+    const { size, mtimeMs } = await statFd(this.#fd);
+    const position = this.#position;
+    if (size === position.endOffset) return null;
+    // the settled lines are in the file, but not (all) at its end: a tail reads the file as it is
+    this.#writtenFrom = this.#settledLines;
+    if (size < position.endOffset) this.#index?.reset();
+    this.#index?.resume(size, mtimeMs);
+    this.#tornBytes = size > 0 && endsMidLine(this.path, size) ? 1 : 0;
+    position.endOffset = size;
+    this.#sizeRetryOffset = 0;
+    return null;
   }
 
   /** Writes all of `buffers` to the file; `done` gets the error and the bytes written before it. */

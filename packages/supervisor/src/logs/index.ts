@@ -40,6 +40,7 @@ export {
   DEFAULT_RING_BYTES,
   DEFAULT_RING_LINES,
   DEFAULT_WRITE_HIGH_WATER_BYTES,
+  type LivePacing,
   type LogPipeline,
   type LogPipelineCounters,
   type LogPipelineOptions,

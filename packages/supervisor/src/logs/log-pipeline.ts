@@ -91,6 +91,14 @@ export interface LogPipelineCounters {
   peakQueuedBytes?: number;
 }
 
+/** How a live subscriber that falls behind its lines is spared the work of those it cannot take. */
+export interface LivePacing {
+  /** True while the subscriber takes no more lines (its reader is behind). */
+  isBehind(): boolean;
+  /** `lines` lines of `stream` came while it was behind: they are left out of what it gets. */
+  onSkipped(lines: number, stream: LogStream): void;
+}
+
 /** The log capture of one process: files, ring buffer, counters and live subscribers. */
 export interface LogPipeline {
   /** Reads a child's stdout or stderr until it ends; a new run calls attach again with the new pid. */
@@ -103,8 +111,12 @@ export interface LogPipeline {
   tailReady(): Promise<void>;
   /** The ring and file positions a tail reads, taken at once (see `tailLines` for several processes sharing files). */
   tailSnapshot(): TailSnapshot;
-  /** Live lines, delivered in batches; returns the unsubscribe function. */
-  subscribe(listener: (lines: LogLine[]) => void): () => void;
+  /**
+   * Live lines, delivered in batches; returns the unsubscribe function. With `pacing`, the lines that
+   * come while the subscriber is behind are counted to it instead (and not even split into lines when
+   * every subscriber is behind).
+   */
+  subscribe(listener: (lines: LogLine[]) => void, pacing?: LivePacing): () => void;
   /** Empties the log files (truncate in place, the open descriptors keep working) and the ring buffer. */
   flush(): Promise<void>;
   /** Closes and reopens the log files by path between two writes (a file renamed away is created anew); resolves the paths reopened. */
@@ -147,7 +159,7 @@ class Pipeline implements LogPipeline {
   readonly #combined: FileWriter | null = null;
   readonly #ring: LineRing;
   readonly #captures = new Set<PipeCapture>();
-  readonly #listeners = new Set<(lines: LogLine[]) => void>();
+  readonly #listeners = new Map<(lines: LogLine[]) => void, LivePacing | undefined>();
   readonly #onError: ((error: VelosError) => void) | undefined;
   readonly #onAppEventLine: ((line: string) => void) | undefined;
   readonly #onAppMetricLine: ((line: string) => void) | undefined;
@@ -241,7 +253,8 @@ class Pipeline implements LogPipeline {
   }
 
   tailReady(): Promise<void> {
-    return this.#flushing;
+    // a file another process appended to since its open holds lines the writer's position does not count
+    return this.#flushing.then(() => verifyPositions(this.#uniqueWriters()));
   }
 
   tailSnapshot(): TailSnapshot {
@@ -272,8 +285,8 @@ class Pipeline implements LogPipeline {
     };
   }
 
-  subscribe(listener: (lines: LogLine[]) => void): () => void {
-    this.#listeners.add(listener);
+  subscribe(listener: (lines: LogLine[]) => void, pacing?: LivePacing): () => void {
+    this.#listeners.set(listener, pacing);
     return () => {
       this.#listeners.delete(listener);
     };
@@ -373,7 +386,17 @@ class Pipeline implements LogPipeline {
     if (this.#listeners.size > 0) this.#queueLive(batch);
   }
 
+  #isEveryListenerBehind(): boolean {
+    for (const pacing of this.#listeners.values()) if (!pacing?.isBehind()) return false;
+    return true;
+  }
+
   #queueLive(batch: LineBatch): void {
+    // no subscriber takes these lines: they are counted, not split into strings and objects
+    if (this.#live.length === 0 && this.#isEveryListenerBehind()) {
+      for (const pacing of this.#listeners.values()) pacing!.onSkipped(batch.lines, batch.stream);
+      return;
+    }
     const lines = lineStrings(batch.data);
     // plain files: a line that is not valid UTF-8 keeps its bytes, for the followers that print them
     const bytes = this.#enrich ? undefined : invalidLineBytes(batch.data, lines);
@@ -400,9 +423,10 @@ class Pipeline implements LogPipeline {
     const lines = this.#live;
     if (lines.length === 0) return;
     this.#live = [];
-    for (const listener of this.#listeners) {
+    for (const [listener, pacing] of this.#listeners) {
       try {
-        listener(lines);
+        if (pacing?.isBehind()) skipLines(lines, pacing);
+        else listener(lines);
       } catch (error) {
         this.#onError?.(
           new VelosError(ErrorCodes.INTERNAL, `a log subscriber of ${this.#name} failed: ${String(error)}`, {
@@ -415,3 +439,24 @@ class Pipeline implements LogPipeline {
 }
 
 function ignoreLine(): void {}
+
+/** Counts `lines` to a subscriber that is behind, by stream. */
+function skipLines(lines: LogLine[], pacing: LivePacing): void {
+  let out = 0;
+  for (const line of lines) if (line.stream === 'out') out += 1;
+  if (out > 0) pacing.onSkipped(out, 'out');
+  if (out < lines.length) pacing.onSkipped(lines.length - out, 'err');
+}
+
+/** How long a tail waits for a writer to check its position (a write in flight goes first). */
+const VERIFY_DEADLINE_MS = 1000;
+
+/** Resolves once every writer checked its position, or after VERIFY_DEADLINE_MS (a disk that hangs a write). */
+function verifyPositions(writers: FileWriter[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, VERIFY_DEADLINE_MS);
+  });
+  const verified = Promise.all(writers.map((writer) => writer.verifyPosition().catch(() => undefined)));
+  return Promise.race([verified.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
+}

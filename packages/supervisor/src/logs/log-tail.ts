@@ -15,8 +15,9 @@ export interface TailFile {
   /** Lines of `acceptedLines` the writer is done with (written, failed or discarded), in order. */
   settledLines: number;
   /**
-   * The sequence number from which every settled line is in the file (or a rotated one): the line after
-   * the newest one a failed write lost or a truncate discarded (see `WriterPosition.writtenFrom`).
+   * The sequence number from which every settled line is in the file (or a rotated one), the newest at
+   * its end: the line after the newest one a failed write lost or a truncate discarded, or after bytes
+   * another process appended (see `WriterPosition.writtenFrom`).
    */
   writtenFrom: number;
   /** Lines written to the current file since it was opened or flushed; older ones went to rotated files. */

@@ -15,8 +15,9 @@ export interface WriterPosition {
   /** Lines of `acceptedLines` the writer is done with (written, failed or discarded by a truncate), in order. */
   settledLines: number;
   /**
-   * The sequence number from which every settled line is in the file (or went to a rotated one): the
-   * line after the newest one a failed write lost or a truncate discarded; 0 when none was.
+   * The sequence number from which every settled line is in the file (or went to a rotated one), the
+   * newest at its end: the line after the newest one a failed write lost or a truncate discarded, or
+   * the first accepted after `verifyPosition` found bytes this writer did not write; 0 when none was.
    */
   writtenFrom: number;
 }
