@@ -1,16 +1,17 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
 import { maskSecrets } from '@velos/core';
 import {
   type CliOptions,
   type CliResult,
+  closeHome,
   isAlive,
   killSpawned,
   makeTempHome,
   readPidFile,
+  removeTempHome,
   runVelosOk,
-  stopHome,
   type Truthy,
   waitFor as waitForTruthy,
 } from '@velos/test-helpers';
@@ -105,10 +106,14 @@ export function registerHome(home: string): string {
   return home;
 }
 
-/** Cleans every home created in this test file so far (newest first); use in afterEach. */
+/**
+ * Cleans every home created in this test file so far (newest first); use in afterEach. The homes are
+ * closed first: a test body still running after its timeout can start no CLI or daemon on them.
+ */
 export async function cleanupHomes(): Promise<void> {
-  killSpawned();
   const pending = homes.splice(0).reverse();
+  for (const home of pending) closeHome(home);
+  killSpawned();
   for (const home of pending) await cleanupHome(home);
 }
 
@@ -288,14 +293,15 @@ export function errLog(home: string, name: string): string {
 }
 
 /**
- * Stops everything a home started: the daemon's `kill` over its socket (what `velos kill` sends, without
- * a CLI process; bounded), then — whatever happened — SIGKILL by PID of the daemon, its descendants and
- * every process that mentions the home; then removes the directory.
+ * Stops everything a home started: closes it (`closeHome`: from now on the helpers refuse to start a CLI
+ * or daemon on it, and kill by PID those they started that still run), sends the daemon's `kill` over its
+ * socket (what `velos kill` sends, without a CLI process; bounded), then — whatever happened — SIGKILLs by
+ * PID the daemon, its descendants and every process that mentions the home; then removes the directory.
  */
 export async function cleanupHome(home: string): Promise<void> {
+  closeHome(home);
   if (existsSync(join(home, 'velos.sock'))) await killDaemon(home).catch(() => undefined);
-  await stopHome(home, { timeoutMs: 10_000 });
-  rmSync(home, { recursive: true, force: true });
+  await removeTempHome(home, { timeoutMs: 10_000 });
 }
 
 /** Asks the home's daemon to stop its apps and end (`velos kill`), and waits up to 20 s for it to exit. */

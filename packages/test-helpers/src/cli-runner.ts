@@ -1,4 +1,5 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { assertHomeOpen, trackHomeChild } from './home-guard.js';
 import { REPO_ROOT, VELOS_BIN } from './paths.js';
 import { killPid } from './proc.js';
 
@@ -39,13 +40,19 @@ export interface CliOptions {
 
 const spawned = new Set<ChildProcess>();
 
-/** Spawns `node <file> …args` with piped stdio, tracked until it exits (see `killSpawned`). */
+/**
+ * Spawns `node <file> …args` with piped stdio, tracked until it exits (see `killSpawned`); throws
+ * `HOME_CLOSED` when its VELOS_HOME is a home whose teardown has begun (`closeHome`).
+ */
 export function spawnNode(
   file: string,
   args: string[],
   options: Omit<RunNodeOptions, 'input' | 'timeoutMs'> = {},
 ) {
-  const spawnOptions: SpawnOptions = { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env };
+  const env = options.env ?? process.env;
+  const home = env.VELOS_HOME;
+  if (home) assertHomeOpen(home, `run ${file} ${args.join(' ')}`.trimEnd());
+  const spawnOptions: SpawnOptions = { cwd: options.cwd ?? REPO_ROOT, env };
   if (options.uid !== undefined) spawnOptions.uid = options.uid;
   if (options.gid !== undefined) spawnOptions.gid = options.gid;
   const child = spawn(options.node ?? process.execPath, [file, ...args], {
@@ -54,6 +61,7 @@ export function spawnNode(
   });
   spawned.add(child);
   child.on('exit', () => spawned.delete(child));
+  if (home) trackHomeChild(child, home);
   return child;
 }
 
@@ -103,12 +111,12 @@ export function runNode(file: string, args: string[], options: RunNodeOptions = 
   });
 }
 
-/** Runs the built `velos` with VELOS_HOME set; never throws on a non-zero exit. */
+/** Runs the built `velos` with VELOS_HOME set; never throws on a non-zero exit (rejects with `HOME_CLOSED` on a closed home). */
 export function runVelos(args: string[], options: CliOptions): Promise<CliResult> {
   return runNode(VELOS_BIN, args, velosRunOptions(options));
 }
 
-/** Spawns the built `velos` without waiting (for `logs --follow`); `killSpawned` stops it by PID. */
+/** Spawns the built `velos` without waiting (for `logs --follow`); `killSpawned` stops it by PID; throws `HOME_CLOSED` on a closed home. */
 export function spawnVelos(args: string[], options: CliOptions): ChildProcess {
   return spawnNode(VELOS_BIN, args, velosRunOptions(options));
 }

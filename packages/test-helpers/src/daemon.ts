@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertHomeOpen, trackHomeChild } from './home-guard.js';
 import { ancestorsOfSelf, descendantsOf, killPid, listProcs, mentionsHome } from './proc.js';
 
 /** How to start a daemon (or any long-running program) on a home. */
@@ -22,17 +23,23 @@ export interface SpawnDaemonOptions {
   detached?: boolean;
 }
 
-/** Spawns a daemon in the background on `home`, without waiting for it; stop it with `stopHome`. */
+/**
+ * Spawns a daemon in the background on `home`, without waiting for it; stop it with `stopHome` (or
+ * `closeHome`, which kills it by PID). Throws `HOME_CLOSED` when the home's teardown has begun.
+ */
 export function spawnDaemon(options: SpawnDaemonOptions): ChildProcess {
   const { home, entry, args = [], nodeFlags = [], env = {} } = options;
+  assertHomeOpen(home, `start ${entry}`);
   const out = openSync(options.logFile ?? join(home, 'daemon-test.out'), 'a');
   try {
-    return spawn(process.execPath, [...nodeFlags, entry, ...args, home], {
+    const child = spawn(process.execPath, [...nodeFlags, entry, ...args, home], {
       stdio: ['ignore', out, out],
       detached: options.detached ?? true,
       env: { ...process.env, ...env },
       ...(options.cwd ? { cwd: options.cwd } : {}),
     });
+    trackHomeChild(child, home);
+    return child;
   } finally {
     closeSync(out);
   }

@@ -11,6 +11,14 @@ export {
 } from './cli-runner.js';
 export { homePids, readPidFile, type SpawnDaemonOptions, spawnDaemon, stopHome } from './daemon.js';
 export { freePort } from './free-port.js';
+export {
+  assertHomeOpen,
+  closeHome,
+  HARNESS_ERROR_CODES,
+  HarnessError,
+  isHomeClosed,
+  trackHomeChild,
+} from './home-guard.js';
 export { FIXTURES, fixture, REPO_ROOT, SERVER_BIN, VELOS_BIN } from './paths.js';
 export {
   ancestorsOfSelf,

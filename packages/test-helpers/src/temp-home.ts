@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopHome } from './daemon.js';
+import { closeHome } from './home-guard.js';
 
 /** A temporary VELOS_HOME; `cleanup` stops what runs in it (by PID) and removes it. */
 export interface TempHome {
@@ -19,8 +20,12 @@ export function makeTempHome(prefix = 'velos-test-'): TempHome {
   return { path, cleanup: () => removeTempHome(path) };
 }
 
-/** Stops every process of a home by PID (`stopHome`), then removes the directory. */
+/**
+ * Closes the home (`closeHome`: later starts on it throw, the helpers' programs on it are killed by PID),
+ * stops every other process of it by PID (`stopHome`), then removes the directory.
+ */
 export async function removeTempHome(path: string, options: { timeoutMs?: number } = {}): Promise<void> {
+  closeHome(path);
   await stopHome(path, options);
   rmSync(path, { recursive: true, force: true });
 }
