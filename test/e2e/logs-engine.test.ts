@@ -255,6 +255,6 @@ describe('the log engine in the daemon (velos logs <app> --summary …)', () => 
   it('refuses a target of several apps with a clear message', async () => {
     const result = await velos(['logs', 'all', '--summary'], { home });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/selects \d+ apps: .*name one app/);
+    expect(result.stderr).toMatch(/selects \d+ apps \(mix, .*\): a view .*name one app/);
   });
 });

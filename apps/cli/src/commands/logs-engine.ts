@@ -32,6 +32,8 @@ const FLAG_OF_FIELD = {
 
 /** The target that reads the log engine's lines from stdin (ENG-8: `cat app.log | velos logs --summary -`). */
 const STDIN = '-';
+/** The target of a search without one: every app. */
+const ALL = 'all';
 
 /** True when `velos logs` was given a flag of the log engine (a view or a filter), or `-` (stdin). */
 export function usesLogEngine(input: CommandInput): boolean {
@@ -42,19 +44,21 @@ export function usesLogEngine(input: CommandInput): boolean {
 }
 
 /**
- * `velos logs <app> --summary|--patterns|--dedupe|--anomalies` (the daemon's `logs.analyze`) and
- * `velos logs <app> --level/--grep/--since/--until` (`logs.search`): the log engine on the app's
+ * `velos logs <app> --summary|--patterns|--dedupe|--anomalies` (the daemon's `logs.analyze`, one app)
+ * and `velos logs [target] --level/--grep/--since/--until` (`logs.search`: one app, or every app the
+ * target selects, all of them without one, their lines merged by time): the log engine on the apps'
  * captured files, rotated ones included; text, `--json` (the whole answer) or `--ai` (compact).
  */
 export async function runLogsEngine(ctx: CommandContext, input: CommandInput): Promise<void> {
-  const target = input.args[0];
-  if (target === undefined)
-    throw invalid(
-      '--summary, --patterns, --dedupe, --anomalies, --level, --grep, --since and --until need an app: velos logs <app> …',
-    );
   const views = VIEWS.filter((view) => input.options[view] === true);
   if (views.length > 1)
     throw invalid(`choose one of --${VIEWS.join(', --')}, got --${views.join(' and --')}`);
+  if (input.args[0] === undefined && views.length > 0)
+    throw invalid(
+      `--${views[0]} reads one app's logs: velos logs <app> --${views[0]} (--level, --grep, --since and --until search every app without one)`,
+    );
+  // a search without a target reads every app, as plain `velos logs` shows every app's lines
+  const target = input.args[0] ?? ALL;
   if (input.options.follow) throw invalid('--follow cannot be combined with the log engine flags');
   const query = queryOf(target, input);
   const view = views[0];
@@ -170,8 +174,10 @@ async function printSearch(
   result: LogsSearchResult,
 ): Promise<void> {
   if (ctx.mode === 'ai') {
+    // as plain `velos logs --ai`: each line names its app when the answer is not about one app
+    const withApp = input.args[0] === undefined || new Set(result.lines.map((line) => line.name)).size > 1;
     ctx.printJson({
-      lines: result.lines.map((line) => toAiLogLine(line)),
+      lines: result.lines.map((line) => toAiLogLine(line, withApp)),
       scanned: result.scanned.lines,
       ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
       ...(result.scanned.isPartial ? { partial: true } : {}),

@@ -40,12 +40,12 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'log_search',
     title: 'Search logs',
     description:
-      'Searches an app\'s captured logs, rotated files included: regex, level and time range; the newest matches. Answer: {lines, scanned (lines read), omitted?, partial?}. Lines: t ISO time, a app (when several), s "err" for stderr, l level, m message.',
+      'Searches an app\'s captured logs, rotated files included: regex, level and time range; the newest matches. A target of several apps ("all", a namespace) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted?, partial?}. Lines: t ISO time, a app (when several), s "err" for stderr, l level, m message.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'An app name or a process id' },
+        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
         pattern: {
           description: 'A regular expression the line matches (no backreferences or lookarounds)',
           type: 'string',

@@ -50,9 +50,9 @@ export const LOG_TOOLS = [
     name: 'log_search',
     title: 'Search logs',
     command: 'logs.search',
-    answer: `Answer: {lines, scanned (lines read), omitted?, partial?}. ${LINE_KEYS}`,
+    answer: `A target of several apps ("all", a namespace) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted?, partial?}. ${LINE_KEYS}`,
     input: {
-      target: appField,
+      target: targetField,
       pattern: z
         .string()
         .max(1000)
@@ -111,8 +111,10 @@ function compactLines(lines: LogLine[], omitted: number | undefined): unknown {
 }
 
 function compactSearch(result: LogsSearchResult): unknown {
+  // a search over several apps: each line names its app, as log_read's lines do
+  const hasApp = new Set(result.lines.map((line) => line.name)).size > 1;
   return {
-    lines: result.lines.map((line) => toAiLogLine(line)),
+    lines: result.lines.map((line) => toAiLogLine(line, hasApp)),
     scanned: result.scanned.lines,
     ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
     ...(result.scanned.isPartial ? { partial: true } : {}),

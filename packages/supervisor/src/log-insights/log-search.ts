@@ -13,7 +13,7 @@ import { createLineDecoder, type DecodedLine } from '../logs/line-format.js';
 import { logLineBytes } from '../logs/log-line-bytes.js';
 import { bytesOfText } from '../logs/log-tail-files.js';
 import { compileGrep } from './grep-pattern.js';
-import { hasStream, listLogSources, scanSource } from './log-scan.js';
+import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
 import { orderTime } from './time-lookup.js';
 
@@ -21,40 +21,39 @@ import { orderTime } from './time-lookup.js';
 export const DEFAULT_SEARCH_LIMIT = 100;
 
 /**
- * ENG-7 over an app's files: the newest `limit` lines (default 100) that are in the time range, at
- * least `level` and match `grep`, oldest first and within 4 MiB. Files are read newest first, each
- * forward, and reading stops once older files cannot hold newer matches; at most 10 s of reading. Lines
- * of the out and err files are merged in arrival order as the time index tells it (`orderTime`: a
+ * ENG-7 over the files of one app or several (`all`, a namespace, a /regex/ of names): the newest
+ * `limit` lines (default 100) that are in the time range, at least `level` and match `grep`, oldest
+ * first and within 4 MiB, each line under its app's name. Files (of every app) are read newest first,
+ * each forward, and reading stops once older files cannot hold newer matches; at most 10 s of reading
+ * in all, the apps sharing the budget, the limit and the byte limit. Lines of the out and err files
+ * (and of the apps) are merged in arrival order as the time index tells it (`orderTime`: a
  * whole-second time prefix does not put a second's out lines before its err lines); each shows its
  * own time. `withBytes`: lines of plain (not JSON) files that are not valid UTF-8 carry their bytes.
  */
 export async function searchLogs(
-  target: LogQueryTarget,
+  targets: LogQueryTarget | LogQueryTarget[],
   request: LogsSearchRequest,
 ): Promise<LogsSearchResult> {
   const regex = request.grep === undefined ? undefined : compileGrep(request.grep, request.ignoreCase);
   const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
   const range = { since: request.since, until: request.until, deadline: Date.now() + LOG_QUERY_BUDGET_MS };
   const classify = request.level === undefined ? undefined : createClassifier();
-  // JSON Lines hold text only: their bytes are not the app's
-  const keepBytes = request.withBytes === true && target.format !== 'json';
-  const decode = createLineDecoder({ format: target.format, dateFormat: target.dateFormat });
-  // JSON records hold milliseconds; a time prefix what its format prints
-  const resolutionMs =
-    target.format === 'json' || target.dateFormat === undefined
-      ? 1
-      : createDateFormat(target.dateFormat).resolutionMs;
-  target.flushTimeIndex();
-  const sources = (await listLogSources(target, range))
-    .filter((source) => hasStream(source.stream, request.stream))
-    .sort((a, b) => b.endTs - a.endTs);
-  // each line with the time it is ordered by among the lines of the other file (`orderTime`)
-  const hits: Hit[] = [];
+  const sources: AppSource[] = [];
+  for (const target of Array.isArray(targets) ? targets : [targets]) {
+    target.flushTimeIndex();
+    const reader = readerOf(target, request.withBytes === true);
+    for (const source of await listLogSources(target, range)) {
+      if (hasStream(source.stream, request.stream)) sources.push({ source, target, ...reader });
+    }
+  }
+  sources.sort((a, b) => b.source.endTs - a.source.endTs);
+  // each line with the time it is ordered by among the lines of the other files (`orderTime`)
+  let hits: Hit[] = [];
   const files: string[] = [];
   let lines = 0;
   let matched = 0;
   let isPartial = false;
-  for (const source of sources) {
+  for (const { source, target, decode, resolutionMs, keepBytes } of sources) {
     if (hits.length >= limit && source.endTs < hits[hits.length - limit]!.order) break;
     files.push(source.path);
     const found: Hit[] = [];
@@ -103,14 +102,17 @@ export async function searchLogs(
       if (found.length > limit * 2) found.splice(0, found.length - limit);
     });
     lines += read;
-    hits.push(...found.slice(-limit));
-    hits.sort((a, b) => a.order - b.order);
+    // only the newest `limit` of all the files read so far can be in the answer
+    hits = hits
+      .concat(found.slice(-limit))
+      .sort((a, b) => a.order - b.order)
+      .slice(-limit);
     if (!completed) {
       isPartial = true;
       break;
     }
   }
-  const newest = hits.slice(-limit).map((hit) => hit.line);
+  const newest = hits.map((hit) => hit.line);
   const kept = withinBytes(newest, MAX_LOG_ANSWER_BYTES);
   const result: LogsSearchResult = {
     lines: kept,
@@ -126,6 +128,34 @@ export async function searchLogs(
     };
   }
   return result;
+}
+
+/** How the lines of one app's files are read back. */
+interface Reader {
+  decode: (text: string) => DecodedLine;
+  /** The resolution of the times its lines are written with (ms). */
+  resolutionMs: number;
+  /** Lines that are not valid UTF-8 carry their bytes. */
+  keepBytes: boolean;
+}
+
+/** A log file to search, with the app it belongs to and how its lines are read. */
+interface AppSource extends Reader {
+  source: LogSource;
+  target: LogQueryTarget;
+}
+
+function readerOf(target: LogQueryTarget, withBytes: boolean): Reader {
+  return {
+    decode: createLineDecoder({ format: target.format, dateFormat: target.dateFormat }),
+    // JSON records hold milliseconds; a time prefix what its format prints
+    resolutionMs:
+      target.format === 'json' || target.dateFormat === undefined
+        ? 1
+        : createDateFormat(target.dateFormat).resolutionMs,
+    // JSON Lines hold text only: their bytes are not the app's
+    keepBytes: withBytes && target.format !== 'json',
+  };
 }
 
 interface Hit {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { searchLogs } from '../../src/log-insights/log-search.js';
 import type { LogQueryTarget } from '../../src/log-insights/log-target.js';
 import { orderTime } from '../../src/log-insights/time-lookup.js';
@@ -119,4 +119,80 @@ describe('searchLogs withBytes', () => {
       expect(plain.lines.some((l) => l.bytes !== undefined)).toBe(false);
     });
   }
+});
+
+describe('searchLogs over several apps', () => {
+  /** An app (process id `id`) whose out file holds `line <i>` for each i of `indexes`, 20 ms apart from T0. */
+  function app(name: string, id: number, indexes: number[], dateFormat?: string): LogQueryTarget {
+    const format = dateFormat === undefined ? undefined : createDateFormat(dateFormat);
+    const prefix = (ts: number) => (format === undefined ? '' : `${format.format(ts)} `);
+    const outPath = join(dir, `${name}-out.log`);
+    writeLog(
+      outPath,
+      indexes.map((i) => ({ text: `line ${i} ${i % 3 === 0 ? 'ERROR failed' : 'ok'}`, ts: T0 + i * 20 })),
+      prefix,
+    );
+    return {
+      name,
+      id,
+      outPath,
+      errPath: join(dir, `${name}-err.log`),
+      format: 'raw' as LogQueryTarget['format'],
+      ...(dateFormat === undefined ? {} : { dateFormat }),
+      hasLiveEngine: true,
+      flushTimeIndex: () => {},
+    };
+  }
+  const evens = Array.from({ length: 10 }, (_, i) => i * 2);
+  const odds = evens.map((i) => i + 1);
+
+  it('merges the matches of the apps by time, each line under its app', async () => {
+    const api = app('multi-api', 0, evens);
+    const worker = app('multi-worker', 3, odds, 'YYYY-MM-DD HH:mm:ss');
+    const found = await searchLogs([api, worker], { target: 'all', grep: 'line' });
+    expect(found.lines.map((l) => l.line.replace(/ (ok|ERROR failed)$/, ''))).toEqual(
+      Array.from({ length: 20 }, (_, i) => `line ${i}`),
+    );
+    expect(found.lines.map((l) => `${l.name}/${l.id}`)).toEqual(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? 'multi-worker/3' : 'multi-api/0')),
+    );
+    expect(found.scanned.lines).toBe(20);
+    expect([...found.scanned.files].sort()).toEqual([api.outPath, worker.outPath].sort());
+    expect(found.cut).toBeUndefined();
+  });
+
+  it('keeps the newest `limit` matches of all the apps together, and counts what it left out', async () => {
+    const api = app('limit-api', 0, evens);
+    const worker = app('limit-worker', 1, odds);
+    const found = await searchLogs([api, worker], { target: 'all', grep: 'line', limit: 5 });
+    expect(found.lines.map((l) => l.line)).toEqual([
+      'line 15 ERROR failed',
+      'line 16 ok',
+      'line 17 ok',
+      'line 18 ERROR failed',
+      'line 19 ok',
+    ]);
+    expect(found.cut).toMatchObject({ limit: 5, omittedLines: 15 });
+    const errors = await searchLogs([api, worker], { target: 'all', level: 'error' });
+    expect(errors.lines.map((l) => `${l.name}: ${l.line}`)).toEqual(
+      [0, 3, 6, 9, 12, 15, 18].map((i) => `${i % 2 ? 'limit-worker' : 'limit-api'}: line ${i} ERROR failed`),
+    );
+  });
+
+  it('shares one time budget: once it ran out, the other apps are not read', async () => {
+    const api = app('budget-api', 0, evens);
+    const worker = app('budget-worker', 1, odds);
+    const start = Date.now();
+    let calls = 0;
+    // the first look at the clock sets the deadline; every later one is past it
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => (calls++ === 0 ? start : start + 10_001));
+    try {
+      const found = await searchLogs([api, worker], { target: 'all', grep: 'line' });
+      expect(found.scanned.isPartial).toBe(true);
+      expect(found.scanned.files).toHaveLength(1);
+      expect(new Set(found.lines.map((l) => l.name)).size).toBe(1);
+    } finally {
+      now.mockRestore();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logQueryTarget } from '../../src/log-insights/log-target.js';
+import { logQueryTarget, logQueryTargets } from '../../src/log-insights/log-target.js';
 import type { ProcessRecord } from '../../src/process-record.js';
 
 const app = {
@@ -43,5 +43,36 @@ describe('logQueryTarget', () => {
     expect(
       logQueryTarget([record({ startedAt: 5000, lastStartedAt: 5000 })], 'api').lastRestart,
     ).toBeUndefined();
+  });
+});
+
+describe('logQueryTargets', () => {
+  const worker = {
+    spec: { name: 'worker', logFormat: 'json', logDateFormat: 'YYYY', logEngine: false },
+    outPath: '/logs/worker-out.log',
+    errPath: '/logs/worker-err.log',
+  };
+
+  it('gives each app of the records once, in the order of its first process id', () => {
+    const records = [
+      record({ id: 4, app: worker as unknown as ProcessRecord['app'] }),
+      record({ id: 2 }),
+      record({ id: 1, app: worker as unknown as ProcessRecord['app'], restarts: 1, lastStartedAt: 300 }),
+    ];
+    const targets = logQueryTargets(records);
+    expect(targets.map((target) => [target.name, target.id, target.outPath])).toEqual([
+      ['worker', 1, '/logs/worker-out.log'],
+      ['api', 2, '/logs/api-out.log'],
+    ]);
+    expect(targets[0]).toMatchObject({ format: 'json', dateFormat: 'YYYY', hasLiveEngine: false });
+    expect(targets[0]!.lastRestart).toEqual({ ts: 300 });
+    expect(targets[1]!.lastRestart).toBeUndefined();
+  });
+
+  it('refuses several apps for a view, naming them and saying that a search reads several', () => {
+    const records = [record({ id: 0 }), record({ id: 1, app: worker as unknown as ProcessRecord['app'] })];
+    expect(() => logQueryTarget(records, 'all')).toThrow(
+      /^all selects 2 apps \(api, worker\): a view .* reads one app's logs at a time, name one app or process id; a search .* reads several apps$/,
+    );
   });
 });

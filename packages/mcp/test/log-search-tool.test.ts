@@ -1,0 +1,57 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { LogLine, LogsSearchRequest, LogsSearchResult, VelosControl } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { createVelosMcpServer } from '../src/server.js';
+
+/** A line of app `name` at `ts`. */
+function line(name: string, id: number, ts: number, text: string): LogLine {
+  return { ts, stream: 'out', id, name, pid: null, line: text };
+}
+
+/** Calls log_search with `args` on a server whose control answers `lines`; gives the request and the answer. */
+async function search(
+  args: Record<string, unknown>,
+  lines: LogLine[],
+): Promise<{ request: LogsSearchRequest | undefined; answer: { lines: Record<string, string>[] } }> {
+  let request: LogsSearchRequest | undefined;
+  const control = {
+    searchLogs: async (given: LogsSearchRequest): Promise<LogsSearchResult> => {
+      request = given;
+      return { lines, scanned: { lines: lines.length, files: [] } };
+    },
+  } as unknown as VelosControl;
+  const server = createVelosMcpServer({ control });
+  const client = new Client({ name: 't', version: '1' });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  try {
+    const result = (await client.callTool({ name: 'log_search', arguments: args })) as {
+      content: { text: string }[];
+    };
+    return { request, answer: JSON.parse(result.content[0]!.text) };
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
+describe('log_search over several apps', () => {
+  it('passes the target on and names the app of each line when the matches are of several apps', async () => {
+    const { request, answer } = await search({ target: 'all', level: 'error' }, [
+      line('api', 0, 1000, 'ERROR a'),
+      line('worker', 2, 2000, 'ERROR b'),
+    ]);
+    expect(request).toMatchObject({ target: 'all', level: 'error' });
+    expect(answer.lines.map((each) => `${each.a} ${each.m}`)).toEqual(['api ERROR a', 'worker ERROR b']);
+  });
+
+  it('leaves the app out when every line is of one app', async () => {
+    const { answer } = await search({ target: 'api' }, [
+      line('api', 0, 1000, 'x'),
+      line('api', 0, 2000, 'y'),
+    ]);
+    expect(answer.lines.map((each) => each.a)).toEqual([undefined, undefined]);
+  });
+});
