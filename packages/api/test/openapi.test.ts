@@ -39,7 +39,7 @@ describe('/api/v1/openapi.json', () => {
       const operation = document.paths[path]?.[route.method.toLowerCase()];
       expect(operation, `${route.method} ${path}`).toBeDefined();
       expect(operation['x-velos-scope']).toBe(route.scope);
-      if (route.scope === 'none') expect(operation.security).toEqual([]);
+      if (route.scope === 'none') expect(operation.security).toEqual([{}, { bearer: [] }]);
     }
   });
 

@@ -124,7 +124,8 @@ function operation(route: ApiRoute, schemas: Schemas, jsonOf: (schema: unknown) 
     ...(command === undefined
       ? {}
       : { 'x-velos-commands': route.kind === 'command' ? [route.command] : route.commands }),
-    ...(route.scope === 'none' ? { security: [] } : {}),
+    // an open route takes anyone, and answers more to a token (`/health`'s components)
+    ...(route.scope === 'none' ? { security: [{}, { bearer: [] }] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     responses: responses(route),
   };
@@ -207,6 +208,7 @@ function startBody(appSpec: JsonSchema): JsonSchema {
 }
 
 function responses(route: ApiRoute): JsonSchema {
+  if (route.path === '/health') return HEALTH_RESPONSES;
   const isText = route.path.endsWith('/prometheus') || route.path === '/monitoring/metrics';
   const ok = isText
     ? {
@@ -228,6 +230,52 @@ function responses(route: ApiRoute): JsonSchema {
     ...Object.fromEntries(errors.map((status) => [status, { $ref: `#/components/responses/E${status}` }])),
   };
 }
+
+const HEALTH_STATUS = { type: 'string', enum: ['healthy', 'degraded', 'unhealthy'] };
+const HEALTH_BODY = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: HEALTH_STATUS,
+    components: {
+      description: 'With a valid token (or auth off) only',
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'status'],
+        properties: {
+          name: { type: 'string' },
+          status: HEALTH_STATUS,
+          reason: { type: 'string' },
+          value: { type: 'number' },
+        },
+      },
+    },
+    at: { type: 'integer', description: 'Epoch ms of the evaluation; with a valid token only' },
+  },
+};
+
+/** `/health` answers its own body, also with 503 (unhealthy, or the daemon unreachable). */
+const HEALTH_RESPONSES: JsonSchema = {
+  '200': {
+    description: "The daemon's overall self-health (healthy or degraded)",
+    content: { 'application/json': { schema: HEALTH_BODY } },
+  },
+  '503': {
+    description: 'The daemon is unhealthy (same body), or does not answer: {status:"unreachable"}',
+    content: {
+      'application/json': {
+        schema: {
+          anyOf: [
+            HEALTH_BODY,
+            { type: 'object', required: ['status'], properties: { status: { const: 'unreachable' } } },
+          ],
+        },
+      },
+    },
+  },
+  '429': { $ref: '#/components/responses/E429' },
+};
 
 /** `GET /logs/:target/search` → `getLogsTargetSearch`. */
 function operationId(route: ApiRoute): string {

@@ -96,9 +96,9 @@ function analyze(view: 'summary' | 'patterns' | 'dedupe' | 'anomalies'): Command
  * command it runs and how path, query and body become that command's payload.
  */
 export const API_ROUTES: readonly ApiRoute[] = [
-  custom('/health', 'health', ['ping'], answerHealth, {
+  custom('/health', 'health', ['health'], answerHealth, {
     summary:
-      'Minimal liveness: {status:"ok"}, or 503 {status:"unreachable"} when the daemon does not answer.',
+      "The daemon's overall self-health {status} (503 when unhealthy or unreachable); its components too with a token.",
     scope: 'none',
   }),
   custom('/status', 'health', ['ping', 'health'], answerStatus, {
