@@ -53,7 +53,9 @@ describe('/api/v1/openapi.json', () => {
       maximum: 1_000_000,
     });
     const start = document.paths['/api/v1/processes'].post.requestBody.content['application/json'].schema;
-    expect(start.oneOf[0].properties.apps.items.required).toContain('script');
+    const [entry, spec] = start.oneOf[0].properties.apps.items.anyOf;
+    expect(entry.required).toEqual(['script']);
+    expect(spec.required).toEqual(expect.arrayContaining(['script', 'cwd', 'args']));
   });
 
   it('needs a token', async () => {

@@ -179,6 +179,23 @@ function bodySchema(
   };
 }
 
+/** An app of `POST /processes` written as a config file's app entry, resolved by the config loader. */
+const CONFIG_APP_ENTRY: JsonSchema = {
+  type: 'object',
+  description:
+    'An app as a velos.json entry: snake_case config keys (name, script, args, instances, env, kill_timeout…, ' +
+    'docs/configuration.md), defaults filled; needs an absolute cwd or an absolute script path (its directory is then the cwd)',
+  required: ['script'],
+  properties: {
+    name: { type: 'string' },
+    script: { type: 'string' },
+    cwd: { type: 'string', description: 'An absolute directory' },
+    args: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    instances: { anyOf: [{ type: 'integer' }, { type: 'string' }] },
+    env: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+};
+
 function startBody(appSpec: JsonSchema): JsonSchema {
   return {
     oneOf: [
@@ -186,7 +203,9 @@ function startBody(appSpec: JsonSchema): JsonSchema {
         type: 'object',
         additionalProperties: false,
         required: ['apps'],
-        properties: { apps: { type: 'array', minItems: 1, maxItems: 1000, items: appSpec } },
+        properties: {
+          apps: { type: 'array', minItems: 1, maxItems: 1000, items: { anyOf: [CONFIG_APP_ENTRY, appSpec] } },
+        },
       },
       {
         type: 'object',

@@ -112,7 +112,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   command('GET', '/processes', 'processes', 'list', none),
   command('GET', '/processes/:target', 'processes', 'describe', target, { present: maskSecrets }),
   command('POST', '/processes', 'processes', 'start', startPayload, {
-    summary: "Starts apps: complete AppSpecs ({apps}), or a config file's text ({config, format, cwd}).",
+    summary:
+      "Starts apps: {apps} as config file app entries or complete AppSpecs, or a config file's text ({config, format, cwd}).",
     body: ['apps', 'config', 'format', 'cwd', 'envProfile'],
   }),
   command('POST', '/processes/:target/stop', 'processes', 'stop', target),
