@@ -120,9 +120,13 @@ async function build(
       setRequestScope(request, 'admin');
       return;
     }
-    if (needed === 'none') return;
     const token = bearerToken(request.headers.authorization);
     const scope = token === null ? null : authenticate(token);
+    if (needed === 'none') {
+      // an open route answers more to a valid token (`/health`'s components); a wrong one is anonymous
+      if (scope !== null) setRequestScope(request, scope);
+      return;
+    }
     if (scope === null) {
       reply.header('www-authenticate', 'Bearer realm="velos"');
       throw new VelosError(

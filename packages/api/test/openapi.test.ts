@@ -39,7 +39,7 @@ describe('/api/v1/openapi.json', () => {
       const operation = document.paths[path]?.[route.method.toLowerCase()];
       expect(operation, `${route.method} ${path}`).toBeDefined();
       expect(operation['x-velos-scope']).toBe(route.scope);
-      if (route.scope === 'none') expect(operation.security).toEqual([]);
+      if (route.scope === 'none') expect(operation.security).toEqual([{}, { bearer: [] }]);
     }
   });
 
@@ -53,7 +53,9 @@ describe('/api/v1/openapi.json', () => {
       maximum: 1_000_000,
     });
     const start = document.paths['/api/v1/processes'].post.requestBody.content['application/json'].schema;
-    expect(start.oneOf[0].properties.apps.items.required).toContain('script');
+    const [entry, spec] = start.oneOf[0].properties.apps.items.anyOf;
+    expect(entry.required).toEqual(['script']);
+    expect(spec.required).toEqual(expect.arrayContaining(['script', 'cwd', 'args']));
   });
 
   it('needs a token', async () => {

@@ -54,11 +54,9 @@ afterAll(async () => {
 
 describe('REST routes over a real daemon', () => {
   it('answers health without a token, and status, monitoring and the openapi document with one', async () => {
-    expect(await call(api.url, 'GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
-    expect(await request('GET', '/api/v1/health', { token: undefined })).toMatchObject({
-      status: 200,
-      body: { status: 'ok' },
-    });
+    const working = { status: 200, body: { status: expect.stringMatching(/^(healthy|degraded)$/) } };
+    expect(await call(api.url, 'GET', '/health')).toMatchObject(working);
+    expect(await request('GET', '/api/v1/health', { token: undefined })).toMatchObject(working);
     const status = await request('GET', '/api/v1/status');
     expect(status.body.daemon.pid).toBeGreaterThan(0);
     expect(['healthy', 'degraded', 'unhealthy']).toContain(status.body.health.status);

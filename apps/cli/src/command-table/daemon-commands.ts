@@ -76,7 +76,8 @@ export const DAEMON_COMMANDS: CommandSpec[] = [
     details: [
       'Starts the daemon when none runs, then serves http://127.0.0.1:9716: the dashboard at /, REST and',
       'WebSocket under /api/v1 (OpenAPI at /api/v1/openapi.json), MCP at /mcp. Every route but /api/v1/health',
-      'needs "Authorization: Bearer <token>": the first start writes an admin and a read token to',
+      "(the daemon's self-health status, 503 when unhealthy; its components with a token) needs",
+      '"Authorization: Bearer <token>": the first start writes an admin and a read token to',
       '$VELOS_HOME/api-tokens (mode 0600; lines "admin <token>", "read <token>"). The token is not printed',
       'unless --show-token. Binding another address than loopback without TLS prints a warning; --no-auth',
       'is refused there, and with it a Host header other than the served address gets 403. Requests that',

@@ -16,6 +16,8 @@ import { ProcessView } from './views/process-view.js';
 export function App() {
   const route = useRoute();
   const auth = useDash((s) => s.auth);
+  // the first look without a token (a server with auth off needs none) is no sign-in yet
+  const isProbing = useDash((s) => s.auth === 'checking' && s.token === null);
   const [isHelpOpen, setHelpOpen] = useState(false);
   useEffect(() => installKeys((open) => setHelpOpen((was) => open ?? !was)), []);
   useEffect(() => window.scrollTo(0, 0), [route.view, route.app]);
@@ -31,7 +33,13 @@ export function App() {
   return html`<div class="app">
     <${TopBar} route=${route} onHelp=${() => setHelpOpen(!isHelpOpen)} />
     <${ProblemBanner} />
-    ${auth === 'ok' ? html`<main class="main">${view}</main>` : html`<${TokenForm} />`}
+    ${
+      auth === 'ok'
+        ? html`<main class="main">${view}</main>`
+        : isProbing
+          ? html`<main class="center"><p class="muted" role="status">Connecting…</p></main>`
+          : html`<${TokenForm} />`
+    }
     ${
       isHelpOpen &&
       html`<div class="help" role="dialog" aria-modal="false" aria-labelledby="help-h">

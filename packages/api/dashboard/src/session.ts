@@ -8,7 +8,7 @@ import type {
   ProcessInfo,
   VelosEvent,
 } from '@velos/core';
-import { ApiError, api, query } from './api.js';
+import { API_BASE, ApiError, api, query } from './api.js';
 import { LiveSocket } from './live-socket.js';
 import { addEvents, applyProcesses, getState, update } from './store.js';
 
@@ -57,11 +57,37 @@ export const socket = new LiveSocket({
   },
 });
 
-/** Starts the session: with the token of this browser session, or by asking for one. */
+/**
+ * Starts the session: with the token of this browser session, or, with none, without a token when
+ * the server needs none (`--no-auth`: everyone is admin there), else by asking for one.
+ */
 export function startSession(): void {
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) resume(token);
-  else update({ auth: 'needed' });
+  else void startTokenless();
+}
+
+async function startTokenless(): Promise<void> {
+  update({ auth: 'checking' });
+  const access = await tokenlessAccess();
+  if (access === 'none') update({ auth: 'needed' });
+  else await open(null);
+}
+
+/**
+ * Whether the API may take this tab without a token, asked of `/health` (no 401 logged in the
+ * console): its components show only to a token, or to everyone when auth is off. A server that
+ * cannot tell (its daemon does not answer) is `unknown`: the status call then says.
+ */
+async function tokenlessAccess(): Promise<'open' | 'none' | 'unknown'> {
+  try {
+    const response = await fetch(`${API_BASE}/health`, { headers: { accept: 'application/json' } });
+    const body = (await response.json()) as { status?: unknown; components?: unknown };
+    if (Array.isArray(body.components)) return 'open';
+    return body.status === 'unreachable' ? 'unknown' : 'none';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Uses a token this tab already signed in with: everything loads at once, a 401 shows the form again. */
@@ -72,11 +98,18 @@ function resume(token: string): void {
 
 /** Tries a token: on success it is kept for the browser session and live data starts. */
 export async function signIn(token: string): Promise<void> {
+  await open(token);
+}
+
+/** Asks for the status with `token` (none: auth may be off); live data starts once the server accepts. */
+async function open(token: string | null): Promise<void> {
   update({ token, auth: 'checking' });
+  // without a token only a server with authentication off answers: everything is allowed there
+  const scope = token === null ? { scope: 'admin' as const } : {};
   try {
     const status = await api<{ daemon: PingResult; health: DaemonHealth }>('/status');
-    sessionStorage.setItem(TOKEN_KEY, token);
-    update({ auth: 'ok', status, problem: null });
+    if (token !== null) sessionStorage.setItem(TOKEN_KEY, token);
+    update({ auth: 'ok', status, problem: null, ...scope });
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return refuse();
     if (!(error instanceof ApiError && error.status === 503)) {
@@ -84,8 +117,8 @@ export async function signIn(token: string): Promise<void> {
       noteProblem(error);
       return;
     }
-    sessionStorage.setItem(TOKEN_KEY, token);
-    update({ auth: 'ok' });
+    if (token !== null) sessionStorage.setItem(TOKEN_KEY, token);
+    update({ auth: 'ok', ...scope });
     noteProblem(error);
   }
   startLive();
@@ -155,11 +188,13 @@ function subscribeCore(): void {
   socket.subscribe({ topic: 'metrics', intervalMs: 5000 });
 }
 
+/** The server wants a token: the one given was refused, or none was given (the form, without an error). */
 function refuse(): void {
+  const isTokenless = getState().token === null;
   sessionStorage.removeItem(TOKEN_KEY);
   socket.stop();
   stopTimers();
-  update({ token: null, auth: 'refused', scope: null });
+  update({ token: null, auth: isTokenless ? 'needed' : 'refused', scope: null });
 }
 
 async function refreshStatus(): Promise<void> {

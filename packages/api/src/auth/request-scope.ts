@@ -12,3 +12,8 @@ export function setRequestScope(request: { raw: IncomingMessage }, scope: ApiSco
 export function requestScope(request: { raw: IncomingMessage }): ApiScope {
   return scopes.get(request.raw) ?? 'read';
 }
+
+/** The scope a request's token was granted, or null for an anonymous caller of an open route. */
+export function grantedScope(request: { raw: IncomingMessage }): ApiScope | null {
+  return scopes.get(request.raw) ?? null;
+}

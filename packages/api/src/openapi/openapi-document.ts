@@ -124,7 +124,8 @@ function operation(route: ApiRoute, schemas: Schemas, jsonOf: (schema: unknown) 
     ...(command === undefined
       ? {}
       : { 'x-velos-commands': route.kind === 'command' ? [route.command] : route.commands }),
-    ...(route.scope === 'none' ? { security: [] } : {}),
+    // an open route takes anyone, and answers more to a token (`/health`'s components)
+    ...(route.scope === 'none' ? { security: [{}, { bearer: [] }] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     responses: responses(route),
   };
@@ -178,6 +179,23 @@ function bodySchema(
   };
 }
 
+/** An app of `POST /processes` written as a config file's app entry, resolved by the config loader. */
+const CONFIG_APP_ENTRY: JsonSchema = {
+  type: 'object',
+  description:
+    'An app as a velos.json entry: snake_case config keys (name, script, args, instances, env, kill_timeout…, ' +
+    'docs/configuration.md), defaults filled; needs an absolute cwd or an absolute script path (its directory is then the cwd)',
+  required: ['script'],
+  properties: {
+    name: { type: 'string' },
+    script: { type: 'string' },
+    cwd: { type: 'string', description: 'An absolute directory' },
+    args: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    instances: { anyOf: [{ type: 'integer' }, { type: 'string' }] },
+    env: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+};
+
 function startBody(appSpec: JsonSchema): JsonSchema {
   return {
     oneOf: [
@@ -185,7 +203,9 @@ function startBody(appSpec: JsonSchema): JsonSchema {
         type: 'object',
         additionalProperties: false,
         required: ['apps'],
-        properties: { apps: { type: 'array', minItems: 1, maxItems: 1000, items: appSpec } },
+        properties: {
+          apps: { type: 'array', minItems: 1, maxItems: 1000, items: { anyOf: [CONFIG_APP_ENTRY, appSpec] } },
+        },
       },
       {
         type: 'object',
@@ -207,6 +227,7 @@ function startBody(appSpec: JsonSchema): JsonSchema {
 }
 
 function responses(route: ApiRoute): JsonSchema {
+  if (route.path === '/health') return HEALTH_RESPONSES;
   const isText = route.path.endsWith('/prometheus') || route.path === '/monitoring/metrics';
   const ok = isText
     ? {
@@ -228,6 +249,52 @@ function responses(route: ApiRoute): JsonSchema {
     ...Object.fromEntries(errors.map((status) => [status, { $ref: `#/components/responses/E${status}` }])),
   };
 }
+
+const HEALTH_STATUS = { type: 'string', enum: ['healthy', 'degraded', 'unhealthy'] };
+const HEALTH_BODY = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: HEALTH_STATUS,
+    components: {
+      description: 'With a valid token (or auth off) only',
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'status'],
+        properties: {
+          name: { type: 'string' },
+          status: HEALTH_STATUS,
+          reason: { type: 'string' },
+          value: { type: 'number' },
+        },
+      },
+    },
+    at: { type: 'integer', description: 'Epoch ms of the evaluation; with a valid token only' },
+  },
+};
+
+/** `/health` answers its own body, also with 503 (unhealthy, or the daemon unreachable). */
+const HEALTH_RESPONSES: JsonSchema = {
+  '200': {
+    description: "The daemon's overall self-health (healthy or degraded)",
+    content: { 'application/json': { schema: HEALTH_BODY } },
+  },
+  '503': {
+    description: 'The daemon is unhealthy (same body), or does not answer: {status:"unreachable"}',
+    content: {
+      'application/json': {
+        schema: {
+          anyOf: [
+            HEALTH_BODY,
+            { type: 'object', required: ['status'], properties: { status: { const: 'unreachable' } } },
+          ],
+        },
+      },
+    },
+  },
+  '429': { $ref: '#/components/responses/E429' },
+};
 
 /** `GET /logs/:target/search` → `getLogsTargetSearch`. */
 function operationId(route: ApiRoute): string {

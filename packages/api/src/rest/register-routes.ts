@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requestScope } from '../auth/request-scope.js';
+import { grantedScope, requestScope } from '../auth/request-scope.js';
 import { runCommand } from './command-runner.js';
 import { readParts } from './request-parts.js';
 import type { ApiRoute, RouteContext } from './route-types.js';
@@ -22,7 +22,7 @@ export function registerRestRoutes(app: FastifyInstance, ctx: RouteContext): voi
     ) => {
       const parts = readParts(route, request);
       if (route.kind === 'custom') {
-        const answer = await route.handle(parts, ctx);
+        const answer = await route.handle(parts, ctx, grantedScope(request));
         if (answer.status !== undefined) reply.code(answer.status);
         if (answer.contentType !== undefined) reply.type(answer.contentType);
         return answer.body;

@@ -65,7 +65,8 @@ export interface CustomRoute extends RouteBase {
   kind: 'custom';
   /** The protocol commands it serves, for the coverage test and the docs. */
   commands: readonly CommandName[];
-  handle(parts: RequestParts, ctx: RouteContext): Promise<RouteAnswer>;
+  /** `scope` is the caller's token's, null for an anonymous caller (only an open route has those). */
+  handle(parts: RequestParts, ctx: RouteContext, scope: ApiScope | null): Promise<RouteAnswer>;
 }
 
 /** One REST route of the table. */

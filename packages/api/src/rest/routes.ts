@@ -96,9 +96,9 @@ function analyze(view: 'summary' | 'patterns' | 'dedupe' | 'anomalies'): Command
  * command it runs and how path, query and body become that command's payload.
  */
 export const API_ROUTES: readonly ApiRoute[] = [
-  custom('/health', 'health', ['ping'], answerHealth, {
+  custom('/health', 'health', ['health'], answerHealth, {
     summary:
-      'Minimal liveness: {status:"ok"}, or 503 {status:"unreachable"} when the daemon does not answer.',
+      "The daemon's overall self-health {status} (503 when unhealthy or unreachable); its components too with a token.",
     scope: 'none',
   }),
   custom('/status', 'health', ['ping', 'health'], answerStatus, {
@@ -112,7 +112,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   command('GET', '/processes', 'processes', 'list', none),
   command('GET', '/processes/:target', 'processes', 'describe', target, { present: maskSecrets }),
   command('POST', '/processes', 'processes', 'start', startPayload, {
-    summary: "Starts apps: complete AppSpecs ({apps}), or a config file's text ({config, format, cwd}).",
+    summary:
+      "Starts apps: {apps} as config file app entries or complete AppSpecs, or a config file's text ({config, format, cwd}).",
     body: ['apps', 'config', 'format', 'cwd', 'envProfile'],
   }),
   command('POST', '/processes/:target/stop', 'processes', 'stop', target),

@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
+import { NO_CWD, resolveAppEntries } from './app-entries.js';
 import type { RequestParts, RouteContext } from './route-types.js';
 
 /** Formats a config body may be written in. */
@@ -8,21 +9,21 @@ export const CONFIG_FORMATS = ['toml', 'yaml', 'json'] as const;
 /** Largest config text accepted, in characters (the body limit applies too). */
 const MAX_CONFIG_CHARS = 512 * 1024;
 
-// A cwd no app can have: an app resolved against it named no cwd of its own.
-const NO_CWD = '/.velos-api-cwd-not-given';
-
 /**
- * The `start` payload of `POST /processes`: `{apps}` as given (complete AppSpecs), or the apps of a
- * config file's text (`{config, format, cwd?, envProfile?}`) through the core config loader, as
- * `velos start <file>` reads a file; apps without an absolute `cwd` of their own need the body's.
+ * The `start` payload of `POST /processes`: `{apps}`, each a complete AppSpec or a config file's app
+ * entry (`resolveAppEntries`), or the apps of a config file's text (`{config, format, cwd?,
+ * envProfile?}`) through the core config loader, as `velos start <file>` reads a file; apps without
+ * an absolute `cwd` of their own need the body's.
  */
 export async function startPayload(parts: RequestParts, ctx: RouteContext): Promise<unknown> {
   const { body } = parts;
   if (body.config === undefined) {
     const extra = ['format', 'cwd', 'envProfile'].find((key) => body[key] !== undefined);
     if (extra !== undefined) throw invalid(extra, `${extra} goes with config (a config file's text)`);
-    if (body.apps === undefined) throw invalid('apps', 'expected apps (complete AppSpecs) or config');
-    return { apps: body.apps };
+    if (body.apps === undefined) {
+      throw invalid('apps', 'expected apps (config file app entries or complete AppSpecs) or config');
+    }
+    return { apps: await resolveAppEntries(body.apps, ctx) };
   }
   if (body.apps !== undefined) throw invalid('apps', 'give either apps or config, not both');
   return { apps: await specsFromConfigBody(body, ctx) };

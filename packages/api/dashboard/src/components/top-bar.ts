@@ -15,6 +15,7 @@ export function TopBar({ route, onHelp }: { route: Route; onHelp: () => void }) 
   const connection = useDash((s) => s.connection);
   const auth = useDash((s) => s.auth);
   const scope = useDash((s) => s.scope);
+  const hasToken = useDash((s) => s.token !== null);
   const { mode } = useTheme();
   const live =
     connection === 'live'
@@ -35,6 +36,6 @@ export function TopBar({ route, onHelp }: { route: Route; onHelp: () => void }) 
     ${scope === 'read' && html`<span class="chip">read-only</span>`}
     <button type="button" class="icon-btn" onClick=${cycleTheme} title=${`Theme: ${mode} (click to change)`} aria-label=${`Theme: ${mode}`}>${mode === 'dark' ? '☾' : mode === 'light' ? '☀' : '◐'}</button>
     <button type="button" class="icon-btn" onClick=${onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
-    ${auth === 'ok' && html`<button type="button" class="icon-btn" onClick=${signOut} title="Forget the token for this tab" aria-label="Sign out">⎋</button>`}
+    ${auth === 'ok' && hasToken && html`<button type="button" class="icon-btn" onClick=${signOut} title="Forget the token for this tab" aria-label="Sign out">⎋</button>`}
   </header>`;
 }
