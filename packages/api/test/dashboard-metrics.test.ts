@@ -54,10 +54,14 @@ describe.skipIf(!hasChromium)('the dashboard shows custom app metrics (OBS-6)', 
     if (!existsSync(DASHBOARD_BUILD))
       throw new Error(`${DASHBOARD_BUILD} is missing: run pnpm run build first`);
     scratch = mkdtempSync(join(tmpdir(), 'velos-dash-metrics-'));
-    // a counter that grows every 200 ms, to see the panel follow the snapshot
+    // a counter that grows every 200 ms, to see the panel follow the snapshot, and a long series
     writeFileSync(
       join(scratch, 'ticks.js'),
-      "setInterval(() => console.log(JSON.stringify({ velos_metric: 'ticks_total', type: 'counter' })), 200);\n",
+      [
+        'const labels = { path: "/api/v1/" + "very-long-segment/".repeat(6), method: "GET" };',
+        "console.log(JSON.stringify({ velos_metric: 'http_requests_total', type: 'counter', labels }));",
+        "setInterval(() => console.log(JSON.stringify({ velos_metric: 'ticks_total', type: 'counter' })), 200);",
+      ].join('\n'),
     );
     const browserReady = (async () => {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -125,6 +129,19 @@ describe.skipIf(!hasChromium)('the dashboard shows custom app metrics (OBS-6)', 
     });
     await page.locator('.empty-note', { hasText: 'No custom metrics' }).waitFor({ timeout: 20_000 });
     expect(await page.locator('.custom-metrics').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('fits a phone screen, long series names wrapped', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate(() => {
+      window.location.hash = '#/app/ticks';
+    });
+    await page
+      .locator('.custom-metrics tr[data-series^="http_requests_total{"]')
+      .waitFor({ timeout: 20_000 });
+    const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
   });
 });
