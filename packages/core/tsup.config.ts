@@ -8,6 +8,7 @@ export default defineConfig({
     'app-resolve': 'src/app-resolve.ts',
     codec: 'src/codec.ts',
     config: 'src/config.ts',
+    'custom-metric-view': 'src/custom-metric-view.ts',
     'frame-header': 'src/frame-header.ts',
     schemas: 'src/schemas.ts',
     'spec-to-config': 'src/spec-to-config.ts',

@@ -1,5 +1,6 @@
 import { hasWatchMode, isSampled, roundCpu, shortStatus } from './ai-output.js';
 import { formatSpanMs } from './alert-rule.js';
+import { formatMetricNumber, summarizeCustomMetrics } from './custom-metric-view.js';
 import { isoTime } from './iso-time.js';
 import type { ProcessDetail } from './process-info.js';
 import { formatBytes, formatDuration } from './units.js';
@@ -37,6 +38,7 @@ export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
     ...(hasWatchMode(d) ? { w: 1 } : {}),
     ...(d.health ? { h: aiHealth(d) } : {}),
     ...(d.job ? { j: aiJob(d) } : {}),
+    ...(d.custom?.length ? aiCustomMetrics(d) : {}),
   };
 }
 
@@ -71,6 +73,28 @@ function aiJob(d: ProcessDetail): Record<string, unknown> {
     ...(last ? { last: { seq: last.seq, out: last.outcome, code: last.exitCode } } : {}),
     ...(job.nextRunAt === null ? {} : { next: isoTime(job.nextRunAt) }),
   };
+}
+
+/** OBS-6: `mx` the first series by name → value (a histogram `{n, sum, p50, p95}`), `mxo` how many more. */
+function aiCustomMetrics(d: ProcessDetail): Record<string, unknown> {
+  const { shown, more } = summarizeCustomMetrics(d.custom!);
+  const round = (n: number) => Number(formatMetricNumber(n));
+  const mx = Object.fromEntries(
+    shown.map((view) => {
+      const h = view.histogram;
+      if (!h) return [view.series, round(view.value ?? 0)];
+      return [
+        view.series,
+        {
+          n: h.count,
+          sum: round(h.sum),
+          ...(h.p50 === null ? {} : { p50: round(h.p50) }),
+          ...(h.p95 === null ? {} : { p95: round(h.p95) }),
+        },
+      ];
+    }),
+  );
+  return { mx, ...(more > 0 ? { mxo: more } : {}) };
 }
 
 function quote(word: string): string {

@@ -1,4 +1,5 @@
 import type { AppSpec } from './app-spec.js';
+import type { CustomMetricSeries } from './metrics.js';
 
 /** Life-cycle states of a supervised process; `scheduled` = a job waiting for its next run (SUP-8). */
 export type ProcessStatus =
@@ -144,6 +145,8 @@ export interface ProcessDetail extends ProcessInfo {
   logLines: { out: number; err: number };
   /** Lines dropped because a writer outran the disk (never silently). */
   logDropped: number;
+  /** OBS-6: the custom metrics the process reported, by series; absent when it reported none. */
+  custom?: CustomMetricSeries[];
 }
 
 /** One captured log line. */

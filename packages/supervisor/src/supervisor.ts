@@ -560,7 +560,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async describe(target) {
-      return table.select(target).map(toDetail);
+      return table.select(target).map((record) => {
+        const detail = toDetail(record);
+        const custom = metricsControl.customSeries(record.id);
+        return custom.length > 0 ? { ...detail, custom } : detail;
+      });
     },
 
     async logs(request) {

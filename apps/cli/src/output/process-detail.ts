@@ -1,5 +1,6 @@
 import { formatBytes, formatDuration, type ProbeSpec, type ProcessDetail } from '@velos/core';
 import { commandLine, hasRunningProcess, toAiDetail } from '@velos/core/ai';
+import { customMetricValueText, summarizeCustomMetrics } from '@velos/core/custom-metric-view';
 
 export { commandLine, toAiDetail };
 
@@ -59,7 +60,7 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
   );
   if (!spec.mergeLogs) rows.push(['err log', `${d.errLogPath} (${capturedLines(d.logLines.err)})`]);
   if (d.combinedLogPath !== undefined) rows.push(['combined log', d.combinedLogPath]);
-  rows.push(...watchRows(d), ...jobRows(d, now), ...healthRows(d, colors));
+  rows.push(...watchRows(d), ...jobRows(d, now), ...healthRows(d, colors), ...metricRows(d, colors));
   rows.push(
     ['log format', `${spec.logFormat}${spec.logDateFormat ? `, timestamps ${spec.logDateFormat}` : ''}`],
     ['dropped lines', String(d.logDropped)],
@@ -88,6 +89,19 @@ function healthRows(d: ProcessDetail, colors: Colors): [string, string][] {
   }
   if (d.spec.livenessProbe) rows.push(['liveness', describeProbe(d.spec.livenessProbe)]);
   if (d.spec.readinessProbe) rows.push(['readiness', describeProbe(d.spec.readinessProbe)]);
+  return rows;
+}
+
+/** OBS-6: the first custom metric series by name, one a line (`orders_total{shop="eu"}  3`), then `+K more`. */
+function metricRows(d: ProcessDetail, colors: Colors): [string, string][] {
+  if (!d.custom?.length) return [];
+  const { shown, more } = summarizeCustomMetrics(d.custom);
+  const width = Math.max(...shown.map((view) => view.series.length));
+  const rows = shown.map((view, i): [string, string] => [
+    i === 0 ? 'metrics' : '',
+    `${view.series.padEnd(width)}  ${customMetricValueText(view)}${view.type === 'histogram' ? colors.dim(' (histogram)') : ''}`,
+  ]);
+  if (more > 0) rows.push(['', colors.dim(`+${more} more (describe --json lists them all)`)]);
   return rows;
 }
 

@@ -1,4 +1,4 @@
-import type { AlertPhase, VelosControl } from '@velos/core';
+import type { AlertPhase, CustomMetricSeries, VelosControl } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
 import type { ProcessTable } from '../process-table.js';
 import { createCustomMetricIntake } from './custom-metric-intake.js';
@@ -34,6 +34,8 @@ export interface MetricsControlDeps {
 export interface MetricsControl extends Pick<VelosControl, 'metrics' | 'metricsHistory'> {
   /** OBS-1: counts one IPC answer (the daemon's socket server calls it). */
   recordIpcRequest: IpcRequestStats['record'];
+  /** OBS-6: the custom metrics process `id` reported (what `describe` shows); empty when none. */
+  customSeries(id: number): CustomMetricSeries[];
   /** Drops the figures and the history of a process that was deleted. */
   forget(id: number): void;
   /** OBS-7: the history store (fed after each monitor sample, loaded after the restore, saved at kill). */
@@ -115,6 +117,7 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
     metricsHistory: history.metricsHistory,
     history,
     recordIpcRequest: ipc.record,
+    customSeries: (id) => figures.get(id)?.custom?.series() ?? [],
     forget(id) {
       forgetFigures(id);
       history.forget(id);

@@ -1,4 +1,9 @@
-import type { AppSpec, JobRun, ProcessInfo } from '@velos/core';
+import type { AppSpec, JobRun, ProcessInfo, ProcessMetrics } from '@velos/core';
+import {
+  CUSTOM_METRICS_SHOWN,
+  customMetricValueText,
+  summarizeCustomMetrics,
+} from '@velos/core/custom-metric-view';
 import { specToConfig } from '@velos/core/spec-to-config';
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -71,6 +76,37 @@ export function ProbesPanel({ instances }: { instances: ProcessInfo[] }) {
       </li>`,
     )}
   </ul>`;
+}
+
+/**
+ * OBS-6: the custom metrics each instance reports, from the metrics snapshot the page keeps live: the
+ * first series by name, a histogram as count, sum, p50 and p95, then how many more.
+ */
+export function CustomMetricsPanel({ instances }: { instances: ProcessMetrics[] | null }) {
+  if (!instances) return html`<p class="empty-note">Loading…</p>`;
+  const reporting = instances.filter((p) => p.custom?.length);
+  if (reporting.length === 0)
+    return html`<p class="empty-note">No custom metrics: an app reports them with a <code>velos_metric</code> JSON line or <code>@velos/app</code>.</p>`;
+  const isSeveral = instances.length > 1;
+  return html`<div class="custom-metrics">
+    ${reporting.map((p) => {
+      const { shown, more } = summarizeCustomMetrics(p.custom!, CUSTOM_METRICS_SHOWN);
+      return html`<table class="metric-table" key=${p.id} data-instance=${p.instance}>
+        ${isSeveral ? html`<caption class="muted">#${p.instance}</caption>` : null}
+        <thead><tr><th scope="col">Series</th><th scope="col">Type</th><th scope="col" class="c-num">Value</th></tr></thead>
+        <tbody>
+          ${shown.map(
+            (view) => html`<tr key=${view.series} data-series=${view.series}>
+              <td><code>${view.series}</code></td>
+              <td class="muted">${view.type}</td>
+              <td class="c-num num">${customMetricValueText(view)}</td>
+            </tr>`,
+          )}
+        </tbody>
+        ${more > 0 ? html`<tfoot><tr><td colspan="3" class="muted">+${more} more (velos describe --json lists them all)</td></tr></tfoot>` : null}
+      </table>`;
+    })}
+  </div>`;
 }
 
 /** A job's runs, newest first: outcome, trigger, start, duration, exit. */

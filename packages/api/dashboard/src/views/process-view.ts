@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { ActionBar } from '../components/action-bar.js';
 import { AppCharts } from '../components/app-charts.js';
-import { ConfigPanel, ProbesPanel, RunsPanel } from '../components/app-details.js';
+import { ConfigPanel, CustomMetricsPanel, ProbesPanel, RunsPanel } from '../components/app-details.js';
 import { Badge } from '../components/badge.js';
 import { EventList } from '../components/event-list.js';
 import { LogPanel } from '../components/log-panel.js';
@@ -17,12 +17,13 @@ import { type Route, routeHash } from '../router.js';
 import { appLabel } from '../status.js';
 import { useDash } from '../store.js';
 
-/** One app: header and actions, charts, the log summary above the lines, events, probes, config, runs. */
+/** One app: header and actions, charts, the log summary above the lines, events, probes, custom metrics, config, runs. */
 export function ProcessView({ route }: { route: Route }) {
   const app = route.app!;
   const processes = useDash((s) => s.processes);
   const hasProcesses = useDash((s) => s.hasProcesses);
   const events = useDash((s) => s.events);
+  const metrics = useDash((s) => s.metrics);
   const now = useNow(1000);
   const [ownEvents, setOwnEvents] = useState<VelosEvent[]>([]);
   useEffect(() => {
@@ -87,6 +88,12 @@ export function ProcessView({ route }: { route: Route }) {
         }
       </section>
     </div>
+    <section class="panel" aria-labelledby="custom-metrics-h">
+      <div class="panel-head"><h2 id="custom-metrics-h">Custom metrics</h2><span class="muted">live, every 5 s</span></div>
+      <${CustomMetricsPanel}
+        instances=${metrics ? metrics.processes.filter((p) => p.name === app).sort((a, b) => a.instance - b.instance) : null}
+      />
+    </section>
     <section class="panel" aria-labelledby="config-h">
       <div class="panel-head"><h2 id="config-h">Effective config</h2><span class="muted">read-only</span></div>
       <${ConfigPanel} app=${app} />
