@@ -189,7 +189,7 @@ export function validateConfig(
     const keyPath = sourceKeyPath(issue.keyPath, ownApps, taken.defaults);
     return keyPath === null ? issue : { message: `${issue.message} (from [defaults])`, keyPath };
   };
-  if (taken.issues.length === 0) checkAppLimits(doc, label, listKey);
+  checkAppLimits(doc, label, listKey);
   const result = configFileSchema.safeParse(doc, CONFIG_PARSE);
   if (!result.success) {
     const issues = zodConfigIssues(label, result.error, doc, configFileSchema).map(located);
