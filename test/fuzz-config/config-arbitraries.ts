@@ -121,11 +121,39 @@ export const mutatedApp: fc.Arbitrary<Record<string, unknown>> = fc
   .map(([app, path, value]) => setPath(app, path, value));
 
 /** A config document: `{apps}`, a bare list, one bare app, `{processes}` or something else entirely. */
+const DEFAULTS_KEYS = [
+  'instances',
+  'max_memory',
+  'kill_timeout',
+  'max_restarts',
+  'cron_restart',
+  'exec_mode',
+  'env',
+  'watchdog',
+  'name',
+  'script',
+  'bogus',
+] as const;
+
 export const document: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 6, arbitrary: fc.array(mutatedApp, { minLength: 1, maxLength: 4 }).map((apps) => ({ apps })) },
   { weight: 1, arbitrary: fc.array(validApp, { minLength: 1, maxLength: 3 }).map((apps) => ({ apps })) },
   { weight: 1, arbitrary: fc.array(mutatedApp, { minLength: 1, maxLength: 3 }) },
   { weight: 1, arbitrary: mutatedApp },
+  // CFG-1: a file's [defaults] (wrong values, name/script, unknown keys) under its apps
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      defaults: fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.dictionary(fc.constantFrom(...DEFAULTS_KEYS), fieldValue, { maxKeys: 4 }),
+        },
+        { weight: 1, arbitrary: fieldValue },
+      ),
+      apps: fc.array(fc.oneof(validApp, mutatedApp), { minLength: 1, maxLength: 3 }),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc

@@ -73,6 +73,32 @@ function checkRefusal(error: unknown, file: string, text: string): string {
     else if (!message.includes(String(keyPath[keyPath.length - 1])))
       problems.push(`key ${String(keyPath[keyPath.length - 1])} not named`);
   }
+  problems.push(...issueProblems(error.data, label, message, text));
   if (problems.length > 0) throw new Error(`bad config error (${problems.join(', ')}): ${message}`);
   return message;
+}
+
+/**
+ * The same contract for every problem a refusal lists (`data.issues`, CFG-1): at most 10, each one
+ * line of at most 800 characters naming the file, its key and its line; the first is the message.
+ */
+function issueProblems(data: unknown, label: string, message: string, text: string): string[] {
+  const issues = (data as { issues?: unknown } | undefined)?.issues;
+  if (issues === undefined) return [];
+  if (!Array.isArray(issues) || issues.length === 0) return ['issues not a list'];
+  if (issues.length > 10) return [`${issues.length} issues listed`];
+  if ((issues[0] as { message?: unknown }).message !== message) return ['first issue is not the message'];
+  return issues.flatMap((issue: { message?: unknown; keyPath?: unknown; line?: unknown }, i) => {
+    const at = `issue ${i}`;
+    const { message: line, keyPath } = issue;
+    if (typeof line !== 'string') return [`${at}: no message`];
+    const out: string[] = [];
+    if (!line.startsWith(`${label}: `)) out.push(`${at} does not start with the file name`);
+    if (line.includes('\n')) out.push(`${at} more than one line`);
+    if (line.length > 800) out.push(`${at} ${line.length} characters long`);
+    if (text.trim() !== '' && typeof issue.line !== 'number') out.push(`${at} no line`);
+    if (!Array.isArray(keyPath) || keyPath.length === 0) out.push(`${at} no key path`);
+    else if (!line.includes(String(keyPath[keyPath.length - 1]))) out.push(`${at} key not named: ${line}`);
+    return out;
+  });
 }

@@ -3,11 +3,19 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
+import { type FileDefaults, sourceKeyPath, takeFileDefaults, withDefaults } from './config-defaults.js';
 import { MAX_CONFIG_DEPTH, tooDeepLine } from './config-depth.js';
-import { CONFIG_PARSE, innermostIssue } from './config-issues.js';
+import {
+  type ConfigIssue,
+  configError,
+  configIssuesError,
+  formatPath,
+  issuesOf,
+  zodConfigIssues,
+} from './config-error.js';
+import { CONFIG_PARSE } from './config-issues.js';
 import { jsonErrorText, keyPathLine, quoteValue, syntaxErrorLine } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
-import { keysAt, suggestKey } from './key-suggestion.js';
 import { findPayloadBreach, PAYLOAD_LIMITS } from './payload-limits.js';
 import {
   type ConfigDialect,
@@ -85,15 +93,22 @@ export async function withLine(
   ext = extname(file),
 ): Promise<unknown> {
   if (!(error instanceof VelosError)) return error;
-  const data = (error.data ?? {}) as { keyPath?: PropertyKey[]; line?: unknown };
+  const data = (error.data ?? {}) as { keyPath?: PropertyKey[]; line?: unknown; issues?: unknown };
   if (!Array.isArray(data.keyPath) || typeof data.line === 'number') return error;
-  const line = await keyPathLine(text, data.keyPath, ext.toLowerCase());
-  if (line === null) return error;
+  const format = ext.toLowerCase();
   // a one-line document (JSON written by a program) gains nothing from a line number in the message
   const isOneLine = !text.trim().includes('\n');
+  const lined = async (issue: ConfigIssue): Promise<ConfigIssue> => {
+    const line = typeof issue.line === 'number' ? issue.line : await keyPathLine(text, issue.keyPath, format);
+    if (line === null || typeof issue.line === 'number') return issue;
+    return { ...issue, message: isOneLine ? issue.message : `${issue.message} (line ${line})`, line };
+  };
+  const line = await keyPathLine(text, data.keyPath, format);
+  if (line === null) return error;
+  const issues = Array.isArray(data.issues) ? await Promise.all(issuesOf(error).map(lined)) : undefined;
   return new VelosError(error.code, isOneLine ? error.message : `${error.message} (line ${line})`, {
     cause: error.cause,
-    data: { ...data, file, line },
+    data: { ...data, file, line, ...(issues ? { issues } : {}) },
   });
 }
 
@@ -157,40 +172,49 @@ export function validateConfig(
   const raw = withoutExtensions(
     hasKey(document, 'alerts') ? withoutKey(document as Record<string, unknown>, 'alerts') : document,
   );
-  const isProcessesForm = hasKey(raw, 'processes');
+  // CFG-1: a Velos file's `[defaults]`, under its apps' own keys (over config.toml's); PM2 files have none
+  const taken: FileDefaults = ctx.dialect === 'pm2' ? { doc: raw, issues: [] } : takeFileDefaults(raw, label);
+  const body = taken.doc;
+  const isProcessesForm = hasKey(body, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
   const apps = isProcessesForm
-    ? appsFromProcesses(raw, label)
-    : normaliseDocument(raw, label, Object.keys(appConfigSchema.def.shape), ctx);
+    ? appsFromProcesses(body, label)
+    : normaliseDocument(body, label, Object.keys(appConfigSchema.def.shape), ctx);
   const split = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
   const { profiles } = split;
-  const doc = ctx.defaults ? withDefaults(split.doc, ctx.defaults) : split.doc;
+  const ownApps = (split.doc as { apps?: unknown } | null)?.apps;
+  const doc = withDefaults(split.doc, [ctx.defaults, taken.defaults]);
+  // an issue of a key the app takes from the file's [defaults] is found there
+  const located = (issue: ConfigIssue): ConfigIssue => {
+    const keyPath = sourceKeyPath(issue.keyPath, ownApps, taken.defaults);
+    return keyPath === null ? issue : { message: `${issue.message} (from [defaults])`, keyPath };
+  };
   checkAppLimits(doc, label, listKey);
   const result = configFileSchema.safeParse(doc, CONFIG_PARSE);
   if (!result.success) {
-    const error = configError(label, result.error, doc, configFileSchema);
-    throw ctx.dialect === 'pm2' ? withAppName(error, label, doc, raw) : error;
+    const issues = zodConfigIssues(label, result.error, doc, configFileSchema).map(located);
+    const named = ctx.dialect === 'pm2' ? issues.map((issue) => pm2Named(issue, label, doc, raw)) : issues;
+    throw configIssuesError([...taken.issues, ...named]);
   }
-  const specs = result.data.apps.map((app, i) => {
+  const problems: ConfigIssue[] = [...taken.issues];
+  const resolved = result.data.apps.map((app, i) => {
     try {
       return resolveAppSpec(app, ctx);
     } catch (error) {
-      if (error instanceof VelosError) {
-        const { key, why, name } = (error.data ?? {}) as { key?: unknown; why?: unknown; name?: unknown };
-        const message =
-          typeof key === 'string' && typeof why === 'string'
-            ? `${label}: ${listKey}[${i}] (${String(name)}).${key}: ${why}`
-            : `${label}: ${error.message}`;
-        throw new VelosError(error.code, message, {
-          data: {
-            ...(error.data as object),
-            keyPath: typeof key === 'string' ? [listKey, i, key] : [listKey, i],
-          },
-        });
-      }
-      throw error;
+      if (!(error instanceof VelosError)) throw error;
+      const { key, why, name } = (error.data ?? {}) as { key?: unknown; why?: unknown; name?: unknown };
+      const message =
+        typeof key === 'string' && typeof why === 'string'
+          ? `${label}: ${listKey}[${i}] (${String(name)}).${key}: ${why}`
+          : `${label}: ${error.message}`;
+      problems.push(
+        located({ message, keyPath: typeof key === 'string' ? [listKey, i, key] : [listKey, i] }),
+      );
+      return null;
     }
   });
+  if (problems.length > 0) throw configIssuesError(problems);
+  const specs = resolved.filter((spec): spec is AppSpec => spec !== null);
   if (ctx.envProfile !== undefined)
     applyProfile(specs, profiles, ctx.envProfile, label, ctx.dialect === 'pm2' ? ctx.onWarning : undefined);
   const seen = new Set<string>();
@@ -208,6 +232,16 @@ export function validateConfig(
     seen.add(spec.name);
   });
   return specs;
+}
+
+/** An issue of a PM2 file named as `withAppName` names its error: the app's name, the key as written. */
+function pm2Named(issue: ConfigIssue, label: string, doc: unknown, raw: unknown): ConfigIssue {
+  const error = new VelosError(ErrorCodes.INVALID_CONFIG, issue.message, {
+    data: { keyPath: issue.keyPath },
+  });
+  const named = withAppName(error, label, doc, raw);
+  const keyPath = (named.data as { keyPath?: PropertyKey[] } | undefined)?.keyPath ?? issue.keyPath;
+  return { message: named.message, keyPath };
 }
 
 /**
@@ -274,16 +308,6 @@ function withoutExtensions(doc: unknown): unknown {
   const keys = Object.keys(doc);
   if (!keys.some((key) => key.startsWith('x-'))) return doc;
   return Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('x-')));
-}
-
-/** `[defaults]` under every app entry: the app's own keys win. */
-function withDefaults(doc: unknown, defaults: Record<string, unknown>): unknown {
-  const apps = (doc as { apps?: unknown } | null)?.apps;
-  if (!Array.isArray(apps)) return doc;
-  const merged = apps.map((app) =>
-    app !== null && typeof app === 'object' && !Array.isArray(app) ? { ...defaults, ...app } : app,
-  );
-  return { ...(doc as object), apps: merged };
 }
 
 function hasKey(doc: unknown, key: string): boolean {
@@ -411,73 +435,6 @@ function parserOf(mod: { parse?: Parse; default?: { parse?: Parse } }): Parse {
   const parse = mod.parse ?? mod.default?.parse;
   if (!parse) throw new Error('the parser module has no parse function');
   return parse;
-}
-
-/** The INVALID_CONFIG error of a failed parse: file label, key path, what was expected (and a key suggestion). */
-export function configError(
-  label: string,
-  error: z.core.$ZodError,
-  doc: unknown,
-  schema: z.core.$ZodType,
-): VelosError {
-  const issue = reportedIssue(error.issues, doc);
-  const path = formatPath(issue.path);
-  const got = valueAt(doc, issue.path);
-  let message = issue.message;
-  if (issue.code === 'unrecognized_keys') {
-    const known = keysAt(schema, issue.path);
-    const keys = issue.keys.map((key) => {
-      const meant = suggestKey(key, known);
-      return meant === null ? `"${key}"` : `"${key}" (did you mean "${meant}"?)`;
-    });
-    message = `unknown option${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`;
-  } else if (got !== undefined && !message.includes('got')) {
-    message = `${message}, got ${quoteValue(got)}`;
-  }
-  return new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${path ? `${path}: ` : ''}${message}`, {
-    data: {
-      // an unknown key: its own line, not its table's
-      keyPath: issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path,
-      issues: error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-    },
-  });
-}
-
-/**
- * The issue to report: the first, except that a missing key with a misspelling of it beside it
- * (`scrpit = …`: `script` missing) reports the unknown key, whose suggestion names the fix.
- */
-function reportedIssue(issues: readonly z.core.$ZodIssue[], doc: unknown): z.core.$ZodIssue {
-  const first = innermostIssue(issues[0]!);
-  const missing = first.path.at(-1);
-  if (typeof missing !== 'string' || valueAt(doc, first.path) !== undefined) return first;
-  const table = first.path.slice(0, -1);
-  const misspelt = issues
-    .map(innermostIssue)
-    .find(
-      (issue) =>
-        issue.code === 'unrecognized_keys' &&
-        issue.path.length === table.length &&
-        issue.path.every((key, at) => key === table[at]) &&
-        issue.keys.some((key) => suggestKey(key, [missing]) === missing),
-    );
-  return misspelt ?? first;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
-    '',
-  );
-}
-
-function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = doc;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }
 
 /** The text of the config file at absolute path `file`; CONFIG_NOT_FOUND naming it when it cannot be read. */

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as z from 'zod/mini';
-import { appConfigSchema } from './app-schema.js';
+import { appDefaultsSchema } from './config-defaults.js';
+import { configError } from './config-error.js';
 import { CONFIG_PARSE } from './config-issues.js';
-import { configError, parseConfigText } from './config-loader.js';
-import { keyPathLine, quoteValue } from './config-position.js';
+import { parseConfigText, withLine } from './config-loader.js';
+import { quoteValue } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { suggestKey } from './key-suggestion.js';
 import { durationError, parseDurationMs } from './units.js';
@@ -92,7 +93,7 @@ const apiSchema = z.strictObject({
 });
 
 const daemonConfigSchema = z.object({
-  defaults: z.optional(z.partial(z.omit(appConfigSchema, { name: true, script: true }))),
+  defaults: z.optional(appDefaultsSchema),
   reload: z.optional(z.strictObject({ grace: z.optional(duration) })),
   alerts: z.optional(z.array(z.record(z.string(), z.unknown()))),
   metrics: z.optional(metricsSchema),
@@ -115,12 +116,7 @@ export async function loadDaemonConfig(file: string): Promise<DaemonConfig | nul
   try {
     return validateDaemonConfig(raw, basename(file));
   } catch (error) {
-    const keyPath = (error as VelosError).data as { keyPath?: PropertyKey[] } | undefined;
-    const line = keyPath?.keyPath ? await keyPathLine(text, keyPath.keyPath, '.toml') : null;
-    if (!(error instanceof VelosError) || line === null) throw error;
-    throw new VelosError(error.code, `${error.message} (line ${line})`, {
-      data: { ...(error.data as object), file, line },
-    });
+    throw await withLine(error, text, file, '.toml');
   }
 }
 

@@ -20,9 +20,22 @@ export interface ConfigValidation {
 /**
  * `velos config validate [file]` (CLI-1): checks a config file as `velos start` and `velos config reload`
  * would (schema, env files, alerts, depends_on cycles) without a daemon and without starting anything.
- * Without a file it checks `$VELOS_HOME/config.toml`. An invalid file throws its one-line error (exit 1).
+ * Without a file it checks `$VELOS_HOME/config.toml`. An invalid file prints every problem, one line
+ * each (the first is the line `velos start` prints), and exits 1.
  */
 export async function runConfigValidate(
+  ctx: CommandContext,
+  file: string | undefined,
+  profile: string | undefined,
+): Promise<void> {
+  try {
+    await validate(ctx, file, profile);
+  } catch (error) {
+    throw withEveryIssue(ctx, error);
+  }
+}
+
+async function validate(
   ctx: CommandContext,
   file: string | undefined,
   profile: string | undefined,
@@ -86,6 +99,49 @@ async function checkDependencies(
   const { orderByDependencies } = await import('@velos/supervisor');
   const ordered = orderByDependencies(inFile, (spec) => spec, new Map(), { missing: 'not in this file' });
   return { ordered: ordered.map((spec) => spec.name), external };
+}
+
+/** What `--json` prints for an invalid file (on stdout; the first problem is on stderr too). */
+export interface ConfigRefusal {
+  valid: false;
+  code: string;
+  file?: string;
+  /** Every problem, at most 10: `message` (one line naming file, key and line), `keyPath`, `line`. */
+  issues: { message: string; keyPath: PropertyKey[]; line?: number }[];
+  /** Problems beyond those listed. */
+  more?: number;
+}
+
+/**
+ * The error to throw for a config error that lists several problems (`data.issues`): each problem but
+ * the last is written to stderr as a `velos: …` line first, in the order of the file's error, so that
+ * with the line the CLI prints for the error thrown every problem has its line, the first one first.
+ * With `--json`, the refusal is also printed on stdout.
+ */
+function withEveryIssue(ctx: CommandContext, error: unknown): unknown {
+  if (!(error instanceof VelosError) || error.code !== ErrorCodes.INVALID_CONFIG) return error;
+  const data = (error.data ?? {}) as { issues?: ConfigRefusal['issues']; more?: number; file?: string };
+  if (!Array.isArray(data.issues) || data.issues.length === 0) return error;
+  if (ctx.mode !== 'text') {
+    const refusal: ConfigRefusal = {
+      valid: false,
+      code: error.code,
+      ...(data.file === undefined ? {} : { file: data.file }),
+      issues: data.issues,
+      ...(data.more === undefined ? {} : { more: data.more }),
+    };
+    ctx.printJson(refusal);
+    return error;
+  }
+  const lines = data.issues.map((issue) => issue.message);
+  if (lines[0] !== error.message) lines[0] = error.message;
+  if (data.more !== undefined) {
+    const label = /^[^:]+/.exec(error.message)?.[0] ?? 'config';
+    lines.push(`${label}: and ${data.more} more problem${data.more === 1 ? '' : 's'}`);
+  }
+  if (lines.length === 1) return error;
+  for (const line of lines.slice(0, -1)) process.stderr.write(`velos: ${line}\n`);
+  return new VelosError(error.code, lines.at(-1)!, { cause: error, data: error.data });
 }
 
 function describeValidation(result: ConfigValidation): string {

@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { homePids, killPid, runVelos } from '@velos/test-helpers';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-cli-validate-issues-'));
+const home = join(dir, 'home');
+
+afterAll(() => {
+  for (const pid of homePids(home)) killPid(pid);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function validate(...args: string[]) {
+  return runVelos(['config', 'validate', ...args], { home, cwd: dir, env: { NO_COLOR: '1' } });
+}
+
+describe('velos config validate prints every problem (CFG-1)', () => {
+  it('prints one line per problem, the first as velos start prints it, and exits 1', async () => {
+    writeFileSync(
+      join(dir, 'three.toml'),
+      '[[apps]]\nname = "web"\nscript = "web.js"\ninstances = 1.5\nmax_restarts = -1\nnme = "x"\n',
+    );
+    const text = await validate('three.toml');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe('');
+    const lines = text.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^velos: three\.toml: apps\[0\]\.instances: expected .* got 1\.5 \(line 4\)$/);
+    expect(lines[1]).toMatch(/^velos: three\.toml: apps\[0\]\.max_restarts: expected .* got -1 \(line 5\)$/);
+    expect(lines[2]).toBe('velos: three.toml: apps[0]: unknown option "nme" (did you mean "name"?) (line 6)');
+    const json = await validate('three.toml', '--json');
+    expect(json.code).toBe(1);
+    const refusal = JSON.parse(json.stdout);
+    expect(refusal).toMatchObject({ valid: false, code: 'INVALID_CONFIG', file: join(dir, 'three.toml') });
+    expect(refusal.issues.map((issue: { line: number }) => issue.line)).toEqual([4, 5, 6]);
+  });
+
+  it('counts the problems past the tenth on a last line', async () => {
+    const keys = Array.from(
+      { length: 12 },
+      (_, i) => `[[apps]]\nscript = "a.js"\nmax_restarts = -${i + 1}\n`,
+    );
+    writeFileSync(join(dir, 'many.toml'), keys.join('\n'));
+    const text = await validate('many.toml');
+    expect(text.code).toBe(1);
+    const lines = text.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines[9]).toMatch(/^velos: many\.toml: apps\[9\]\.max_restarts: .* \(line 3\d\)$/);
+    expect(lines[10]).toBe('velos: many.toml: and 2 more problems');
+  });
+
+  it('lists the problems of $VELOS_HOME/config.toml too', async () => {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, 'config.toml'), '[defaults]\nmax_memory = "lots"\nkill_timeout = "soon"\n');
+    const lines = (await validate()).stderr.trimEnd().split('\n');
+    expect(lines).toEqual([
+      // in the schema's order of keys, as the first one is chosen
+      expect.stringMatching(/^velos: config\.toml: defaults\.kill_timeout: .* \(line 3\)$/),
+      expect.stringMatching(/^velos: config\.toml: defaults\.max_memory: .* \(line 2\)$/),
+    ]);
+  });
+});
