@@ -8,12 +8,16 @@ export default defineConfig({
     index: 'src/index.ts',
     'cluster-primary': 'src/cluster/primary.ts',
     'metrics-history': 'src/metrics/history-runtime.ts',
+    // `velos logs -`: the log queries without a daemon; never through the main entry (the log engine)
+    'log-queries': 'src/log-queries-entry.ts',
   },
   format: ['esm'],
   target: 'node20',
   // no dts: the declarations are tsc's (tsconfig.build.json, after tsup in package.json's build), one per
   // source file; the `metrics-history` entry's (package.json's ./metrics-history types) re-exports its source's
-  onSuccess: async () =>
-    writeFileSync('dist/metrics-history.d.ts', "export * from './metrics/history-runtime.js';\n"),
+  onSuccess: async () => {
+    writeFileSync('dist/metrics-history.d.ts', "export * from './metrics/history-runtime.js';\n");
+    writeFileSync('dist/log-queries.d.ts', "export * from './log-queries-entry.js';\n");
+  },
   clean: true,
 });

@@ -3,8 +3,6 @@ export { DAEMON_LOG_FILE, type DaemonOptions, PID_FILE, runDaemon, SOCKET_FILE }
 export type { DaemonExtension, DaemonExtensionHost } from './daemon-extensions.js';
 export { orderByDependencies } from './dependencies/dependency-order.js';
 export { createLiveEngines } from './log-insights/live-engines.js';
-export { analyzeLogs } from './log-insights/log-analyze.js';
-export { searchLogs } from './log-insights/log-search.js';
 export { createDateFormat, type DateFormat } from './logs/date-format.js';
 export {
   createLogPipeline,

@@ -1,0 +1,8 @@
+/**
+ * The `@velos/supervisor/log-queries` subpath: `logs.search` and `logs.analyze` over one app's files,
+ * for a host that runs them without a daemon (`velos logs -` on stdin). A subpath of its own, not the
+ * main entry: it loads the log engine, which the daemon loads only on its first query.
+ */
+export { analyzeLogs } from './log-insights/log-analyze.js';
+export { searchLogs } from './log-insights/log-search.js';
+export type { LogQueryTarget } from './log-insights/log-target.js';
