@@ -9,7 +9,7 @@ export default defineConfig({
     'cluster-primary': 'src/cluster/primary.ts',
     'metrics-history': 'src/metrics/history-runtime.ts',
     // `velos logs -`: the log queries without a daemon; never through the main entry (the log engine)
-    'log-queries': 'src/log-queries-entry.ts',
+    'file-log-queries': 'src/file-log-queries-entry.ts',
   },
   format: ['esm'],
   target: 'node20',
@@ -17,7 +17,7 @@ export default defineConfig({
   // source file; the `metrics-history` entry's (package.json's ./metrics-history types) re-exports its source's
   onSuccess: async () => {
     writeFileSync('dist/metrics-history.d.ts', "export * from './metrics/history-runtime.js';\n");
-    writeFileSync('dist/log-queries.d.ts', "export * from './log-queries-entry.js';\n");
+    writeFileSync('dist/file-log-queries.d.ts', "export * from './file-log-queries-entry.js';\n");
   },
   clean: true,
 });

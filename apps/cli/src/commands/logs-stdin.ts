@@ -19,7 +19,7 @@ export async function stdinLogEngine(input: Readable): Promise<LogEngineCalls & 
   try {
     const file = join(dir, 'stdin.log');
     await pipeline(input, createWriteStream(file, { mode: 0o600 }));
-    const { analyzeLogs, searchLogs } = await import('@velos/supervisor/log-queries');
+    const { analyzeLogs, searchLogs } = await import('@velos/supervisor/file-log-queries');
     const { validatedControl } = await import('@velos/supervisor');
     const target = {
       name: 'stdin',
