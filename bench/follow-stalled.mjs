@@ -42,6 +42,17 @@ function expectedBytes(count, padding) {
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
+/** Polls `velos health` until the daemon holds `count` IPC connections (the asking one included). */
+async function waitForConnections(velos, count, deadlineMs = 10_000) {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const health = JSON.parse(velos(['health', '--json']).toString());
+    if ((health.components.find((c) => c.name === 'ipc')?.value ?? 0) >= count) return;
+    if (Date.now() > until) throw new Error(`the follower did not connect within ${deadlineMs} ms`);
+    await sleep(50);
+  }
+}
+
 async function pass(bin, isStalled) {
   const home = mkdtempSync(join(root, 'home-'));
   const env = { ...process.env, VELOS_HOME: home };
@@ -58,8 +69,8 @@ async function pass(bin, isStalled) {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       pids.push(follower.pid);
-      // the follow is open once the daemon lists the connection: give the CLI time to start and connect
-      await sleep(1500);
+      // the follow is open once the daemon counts its connection beside the health check's own
+      await waitForConnections(velos, 2);
     }
     const startFile = join(home, 'first-write');
     const total = expectedBytes(lines, pad);
