@@ -110,7 +110,7 @@ export function formatSummary(summary: Summary, options: SummaryFormatOptions = 
     const reason = summary.lastRestart.reason ? ` (${summary.lastRestart.reason})` : '';
     out.push(`last restart ${formatClock(summary.lastRestart.ts, options, true)}${reason}`);
   }
-  if (summary.exits) out.push(formatExits(summary.exits, options));
+  if (summary.exits && summary.exits.exits > 0) out.push(formatExits(summary.exits, options));
   return out.join('\n');
 }
 
