@@ -166,6 +166,7 @@ describe('toAiLogSummary', () => {
           ],
           anomalies: [],
           lastError: { at: now - 120_000, level: 'error', message: 'timeout 5s' },
+          exits: { count: 3, crashes: 2, restarts: 3, last: { at: now - 60_000, code: 1, reason: 'crash' } },
         },
       },
       '1h',
@@ -183,6 +184,7 @@ describe('toAiLogSummary', () => {
         { t: 'timeout <dur>', c: 2, l: 'error', tr: 'rising' },
       ],
       err: { m: 'timeout 5s', ago: '2m' },
+      ex: { n: 3, cr: 2, rs: 3, last: { ago: '1m', code: 1, why: 'crash' } },
     });
   });
 });
