@@ -76,7 +76,7 @@ export function toAiLogSummary(
           },
         }
       : {}),
-    ...(s.exits
+    ...(s.exits && s.exits.count > 0
       ? {
           ex: {
             n: s.exits.count,
