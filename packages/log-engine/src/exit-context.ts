@@ -45,7 +45,11 @@ export class ExitContext<T = undefined> {
 
   /** Takes the next record (`item` travels with it to `release`). */
   push(parsed: ParsedRecord, item: T): void {
-    if (parsed.stream === 'out' || this.crashes.length === 0) {
+    if (this.crashes.length === 0) {
+      this.release(parsed, item);
+      return;
+    }
+    if (parsed.stream === 'out') {
       this.flush();
       this.release(parsed, item);
       return;
@@ -72,6 +76,7 @@ export class ExitContext<T = undefined> {
 
   /** Releases what is held, its events raised: call it at the end of a file. */
   flush(): void {
+    if (this.held.length === 0) return;
     const held = this.held;
     this.held = [];
     this.heldWindow = -1;
