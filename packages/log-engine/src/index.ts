@@ -29,6 +29,7 @@ export {
 } from './log-engine.js';
 export {
   createRecordParser,
+  eventMessageOf,
   type LogRecord,
   messageOf,
   type ParsedRecord,
