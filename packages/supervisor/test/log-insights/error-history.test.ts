@@ -231,9 +231,10 @@ describe('ErrorInspector', () => {
     expect(live).toEqual(engine);
     expect(live.map(([line]) => line)).toEqual([
       '2026-12-05T10:00:00Z ERROR db down',
-      '2026-12-05T10:00:04Z Traceback (most recent call last):',
+      // a traceback under a warning: its exception line is the error, as without the times
+      '2026-12-05T10:00:04Z ValueError: bad card',
     ]);
-    expect(inspector.last?.message).toBe('Traceback (most recent call last):');
+    expect(inspector.last?.message).toBe('ValueError: bad card');
   });
 
   it('cuts a long error message to 500 characters', () => {
