@@ -53,12 +53,14 @@ export class EventTracker {
       state.isInTrace = true;
       return true;
     }
-    // a trace behind a prefix goes on one, or opens under an error line (cheap first: most lines follow
-    // an info line, whose level is known, and need no prefix worked out)
+    // a trace behind a prefix goes on one, or opens under an error line, and a stack frame behind a
+    // header continues any event as it would without the header (cheap first: most lines follow an info
+    // line, whose level is known, and have no header or need no prefix worked out)
     const known = state.level;
+    const hasHeader = message !== text;
     const at =
-      state.isInTrace || known === undefined || isErrorLevel(known)
-        ? prefixEnd(message, state.lead, message !== text)
+      state.isInTrace || known === undefined || isErrorLevel(known) || hasHeader
+        ? prefixEnd(message, state.lead, hasHeader)
         : -1;
     if (at !== -1 && this.#continuesBehindPrefix(state, message, at, stream)) {
       state.rest = at === 0 ? message : message.slice(at);

@@ -36,6 +36,7 @@ export {
 } from './log-engine.js';
 export {
   createRecordParser,
+  eventMessageOf,
   type LogRecord,
   messageOf,
   type ParsedRecord,

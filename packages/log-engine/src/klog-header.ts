@@ -17,9 +17,11 @@ const KLOG_HEADER = /[IWEF](\d\d)(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? +(?
  * @example
  * parseKlogHeader('E1204 10:00:00.123456   12345 server.go:88] dial failed')?.end; // 44
  */
-export function parseKlogHeader(line: string, now = Date.now()): LeadingTimestamp | undefined {
+export function parseKlogHeader(line: string, reference?: number): LeadingTimestamp | undefined {
   const match = matchKlogHeader(line, 0);
   if (match === undefined) return undefined;
+  // the clock is read only for a header: most lines have none, and the parsers try every line
+  const now = reference ?? Date.now();
   const month = Number(match[1]) - 1;
   const day = Number(match[2]);
   const hour = Number(match[3]);

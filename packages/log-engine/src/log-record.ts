@@ -47,8 +47,11 @@ export interface ParsedRecord {
   frame: string | undefined;
 }
 
-/** A function that parses records. */
-export type RecordParser = (record: LogRecord | string) => ParsedRecord;
+/** A function that parses records, in order per stream. */
+export type RecordParser = ((record: LogRecord | string) => ParsedRecord) & {
+  /** Forgets the events of `stream`: its next record is judged as if it were the first (a reader that skipped lines). */
+  forget(stream?: 'out' | 'err'): void;
+};
 
 /**
  * Builds the record parser: JSON lines give their own time, level and message (LOG-5); plain lines lose a
@@ -63,7 +66,7 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
     context.stream = stream;
     return classify(text, context);
   });
-  return (input) => {
+  const parse = (input: LogRecord | string): ParsedRecord => {
     const record: LogRecord = typeof input === 'string' ? { line: input } : input;
     const line = stripAnsi(record.line);
     const stream = record.stream;
@@ -124,6 +127,7 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
       frame: undefined,
     };
   };
+  return Object.assign(parse, { forget: (stream?: 'out' | 'err') => events.forget(stream) });
 }
 
 /**
@@ -174,6 +178,19 @@ export function messageOf(raw: string): string {
   const leading = leadingHeader(body);
   if (leading !== undefined) return body.slice(leading.end);
   return parseLogfmtLine(body)?.message ?? body;
+}
+
+/**
+ * The text by which `createRecordParser` judges whether a plain line (without colours, see `stripAnsi`)
+ * continues the event before it (`EventTracker.judge`'s `message`): the line behind its syslog priority
+ * and its leading timestamp or klog/glog header, keeping the white space that indents the rest, so that
+ * `2026-11-22T10:00:00Z     at f (x.js:1:2)` is a stack frame. A reader that judges events itself
+ * (searching with a lazy classifier) agrees with the parser through it.
+ */
+export function eventMessageOf(line: string): string {
+  const body = withoutPriority(line);
+  const leading = leadingHeader(body);
+  return leading === undefined ? body : indented(body, leading.end, body.slice(leading.end));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRecordParser, messageOf, recordTime } from '../src/log-record.js';
+import { createRecordParser, eventMessageOf, messageOf, recordTime } from '../src/log-record.js';
 
 describe('createRecordParser', () => {
   const parse = createRecordParser();
@@ -38,6 +38,37 @@ describe('createRecordParser', () => {
     const custom = createRecordParser({ rules: [{ level: 'fatal', pattern: /meltdown/ }] });
     expect(custom('core meltdown').level).toBe('fatal');
     expect(custom('ERROR still a label').level).toBe('error');
+  });
+});
+
+describe('forget and eventMessageOf', () => {
+  it('judges the next line of a forgotten stream as the first one', () => {
+    const parse = createRecordParser();
+    expect(parse({ line: 'ERROR payment failed', stream: 'err' }).level).toBe('error');
+    expect(parse({ line: 'TypeError: x is not a function', stream: 'err' }).isContinuation).toBe(true);
+    parse.forget('err');
+    const alone = parse({ line: 'TypeError: y is not a function', stream: 'err' });
+    expect(alone.isContinuation).toBe(false);
+    expect(alone.level).toBe('error');
+  });
+
+  it('takes a stack frame behind a leading time as part of any event, as it does without the time', () => {
+    for (const stamp of ['', '2026-12-05T10:00:00.001Z ']) {
+      const parse = createRecordParser();
+      expect(parse({ line: `${stamp}WARN slow handler`, stream: 'out' }).level).toBe('warn');
+      const frame = parse({ line: `${stamp}    at handleError (/srv/errors.js:12:5)`, stream: 'out' });
+      expect(frame).toMatchObject({ level: 'warn', isContinuation: true });
+      expect(parse({ line: `${stamp}INFO ok`, stream: 'out' }).isContinuation).toBe(false);
+      const after = parse({ line: `${stamp}    at onError (/srv/errors.js:20:3)`, stream: 'out' });
+      expect(after).toMatchObject({ level: 'info', isContinuation: true });
+    }
+  });
+
+  it('gives the text behind a leading time, priority or klog header that the parser judges', () => {
+    expect(eventMessageOf('2026-11-22T10:00:00Z     at f (x.js:1:2)')).toBe('    at f (x.js:1:2)');
+    expect(eventMessageOf('<11>Dec  5 10:00:00 ERROR boom')).toBe('ERROR boom');
+    expect(eventMessageOf('E1204 10:00:00.123456   12345 server.go:88] dial failed')).toBe('dial failed');
+    expect(eventMessageOf('plain line')).toBe('plain line');
   });
 });
 

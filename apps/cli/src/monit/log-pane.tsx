@@ -37,6 +37,14 @@ export const LogPane = memo(function LogPane(props: {
 
 const LogRow = memo(function LogRow(props: { line: LogLine }) {
   const { line } = props;
+  // a marker of the daemon (the follow fell behind), not a line of the app: a dim notice
+  if (line.skipped !== undefined) {
+    return (
+      <Text wrap="truncate" dimColor>
+        {`  ${skippedNotice(line.skipped)}`}
+      </Text>
+    );
+  }
   const text = screenSafe(line.line);
   return (
     <Text wrap="truncate" color={logColor(line.lvl, text, line.stream)}>
@@ -44,6 +52,11 @@ const LogRow = memo(function LogRow(props: { line: LogLine }) {
     </Text>
   );
 });
+
+/** `… 1,234 lines skipped`: what a skip marker (`LogLine.skipped`) shows in place of the lines it counts. */
+export function skippedNotice(count: number): string {
+  return `… ${count.toLocaleString('en-US')} ${count === 1 ? 'line' : 'lines'} skipped`;
+}
 
 function summaryLines(summary: NonNullable<MonitData['summary']>): string[] {
   if (summary.error !== null) return [`summary unavailable: ${screenSafe(summary.error)}`];

@@ -219,6 +219,22 @@ describe('velos monit (ink)', () => {
     expect(m.frame()).toMatch(/mem\s+▃▅▆█/);
   });
 
+  it('shows a skip marker of a follow that fell behind as a dim notice, not as a log line', async () => {
+    const m = mount();
+    await m.until('worker');
+    const marker = logLine(0, 'velos: 1234 lines of api skipped: this follow fell behind', {
+      skipped: 1234,
+      pid: null,
+    });
+    m.logSubs[0]?.sub.push([logLine(0, 'before the gap'), marker, logLine(0, 'after the gap')]);
+    await m.until('after the gap');
+    const lines = m.frame().split('\n');
+    const notice = lines.findIndex((line) => line.includes('… 1,234 lines skipped'));
+    expect(notice).toBeGreaterThan(lines.findIndex((line) => line.includes('before the gap')));
+    expect(notice).toBeLessThan(lines.findIndex((line) => line.includes('after the gap')));
+    expect(m.frame()).not.toContain('velos: 1234 lines');
+  });
+
   it('escapes control characters an app printed', async () => {
     const m = mount();
     await m.until('worker');

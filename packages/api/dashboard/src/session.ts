@@ -53,6 +53,19 @@ export const socket = new LiveSocket({
     } else if (message.type === 'logs') {
       const target = String(message.target ?? '');
       for (const listener of logListeners.get(target) ?? []) listener((message.lines as LogLine[]) ?? []);
+    } else if (message.type === 'skipped') {
+      // the server's follow fell behind: a marker in the stream, with no text of its own
+      const target = String(message.target ?? '');
+      const marker: LogLine = {
+        ts: Date.now(),
+        stream: 'out',
+        id: Number(message.id),
+        name: String(message.name ?? ''),
+        pid: null,
+        line: '',
+        skipped: Number(message.count),
+      };
+      for (const listener of logListeners.get(target) ?? []) listener([marker]);
     }
   },
 });

@@ -60,15 +60,16 @@ export class LogsFeed extends Feed {
 
   private deliver(lines: LogLine[]): void {
     if (lines.length === 0) return;
-    const frame = encodeMessage({ type: 'logs', target: this.target, lines });
+    const frames = logFrames(this.target, lines);
+    const bytes = frames.reduce((sum, frame) => sum + frame.length, 0);
     for (const client of this.clients) {
       const waiting = this.waiting.get(client);
       if (!waiting) {
-        client.send(frame);
+        for (const frame of frames) client.send(frame);
         continue;
       }
       waiting.batches.push(lines);
-      waiting.bytes += frame.length;
+      waiting.bytes += bytes;
       // A backlog that takes long while the app floods must not hold unbounded lines for the client.
       if (waiting.bytes > this.options.maxBufferedBytes)
         client.closeSlow('too many lines while its backlog was read');
@@ -86,9 +87,8 @@ export class LogsFeed extends Feed {
         }
         const seen = new Set(result.lines.map(lineKey));
         for (const batch of waiting.batches) {
-          const fresh = batch.filter((line) => !seen.has(lineKey(line)));
-          if (fresh.length > 0)
-            client.send(encodeMessage({ type: 'logs', target: this.target, lines: fresh }));
+          const fresh = batch.filter((line) => line.skipped !== undefined || !seen.has(lineKey(line)));
+          for (const frame of logFrames(this.target, fresh)) client.send(frame);
         }
       },
       (error: unknown) => {
@@ -103,11 +103,36 @@ export class LogsFeed extends Feed {
         }
         client.sendError(ErrorCodes.DAEMON_UNAVAILABLE, unavailableMessage(error), 'logs');
         for (const batch of waiting.batches) {
-          client.send(encodeMessage({ type: 'logs', target: this.target, lines: batch }));
+          for (const frame of logFrames(this.target, batch)) client.send(frame);
         }
       },
     );
   }
+}
+
+/**
+ * The messages of a batch of followed lines, in order: the runs of app lines as `logs` messages, and
+ * each skip marker of the daemon (`LogLine.skipped`: the follow fell behind and this many lines of the
+ * process were left out there) as `{type:"skipped", target, id, name, count}`, not as a line.
+ */
+function logFrames(target: string, lines: LogLine[]): Buffer[] {
+  if (!lines.some((line) => line.skipped !== undefined))
+    return lines.length === 0 ? [] : [encodeMessage({ type: 'logs', target, lines })];
+  const frames: Buffer[] = [];
+  let run: LogLine[] = [];
+  for (const line of lines) {
+    if (line.skipped === undefined) {
+      run.push(line);
+      continue;
+    }
+    if (run.length > 0) frames.push(encodeMessage({ type: 'logs', target, lines: run }));
+    run = [];
+    frames.push(
+      encodeMessage({ type: 'skipped', target, id: line.id, name: line.name, count: line.skipped }),
+    );
+  }
+  if (run.length > 0) frames.push(encodeMessage({ type: 'logs', target, lines: run }));
+  return frames;
 }
 
 /** The key of the shared feed of a target's logs. */

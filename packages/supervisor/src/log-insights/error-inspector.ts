@@ -1,10 +1,4 @@
-import {
-  createClassifier,
-  EventTracker,
-  messageOf,
-  parseStructuredLine,
-  TemplateMiner,
-} from '@velos/log-engine';
+import { createRecordParser, TemplateMiner } from '@velos/log-engine';
 
 /** Error templates the live miner of one app keeps (least recently seen dropped first). */
 export const LIVE_MAX_TEMPLATES = 200;
@@ -20,19 +14,16 @@ export interface LastError {
 }
 
 /**
- * Tells error lines of one app apart as `createRecordParser` does (a JSON line's own level, else the
- * classifier; a line that continues the event before it in its stream — a stack frame, a blank line,
- * the exception line under a logged error, see `EventTracker` — is no error of its own), takes the
- * message apart (leading timestamp) only for error lines, mines their templates and remembers which
- * templates it has seen (at most 1,000, then it starts over).
+ * Tells error lines of one app apart with the log engine's own `createRecordParser`, so that the live
+ * counts agree with the analyses and `velos logs --level error` (a JSON line's own level, else the
+ * classifier; a leading syslog priority, timestamp or klog header is taken off before a line's place in
+ * its event is judged; a line that continues the event before it in its stream — a stack frame, a
+ * blank line, the exception line under a logged error, see `EventTracker` — is no error of its own),
+ * mines the templates of error lines and remembers which templates it has seen (at most 1,000, then it
+ * starts over).
  */
 export class ErrorInspector {
-  private readonly classify = createClassifier();
-  private readonly context: { stream?: 'out' | 'err' } = {};
-  private readonly events = new EventTracker((text, stream) => {
-    this.context.stream = stream;
-    return this.classify(text, this.context);
-  });
+  private readonly parse = createRecordParser();
   private miner: TemplateMiner | null = null;
   private readonly known = new Set<number>();
   /** The last error line seen, if any. */
@@ -44,14 +35,13 @@ export class ErrorInspector {
    * picked out of its batch (a sample): it is judged without the lines before it.
    */
   inspect(line: string, stream: 'out' | 'err', isAlone = false): { isNew: boolean } | undefined {
-    const structured = parseStructuredLine(line);
-    const text = structured === undefined ? line : structured.message;
-    if (isAlone) this.events.forget(stream);
-    if (structured !== undefined && text.length === 0) this.events.start(text, stream, structured.level);
-    else if (this.events.judge(text, stream, structured?.level)) return undefined;
-    const level = this.events.level(stream);
+    if (isAlone) this.parse.forget(stream);
+    // the time is not needed: given one, the parser looks for none in the line
+    const parsed = this.parse({ ts: 0, stream, line });
+    if (parsed.isContinuation) return undefined;
+    const level = parsed.level;
     if (level !== 'error' && level !== 'fatal') return undefined;
-    const full = structured === undefined ? messageOf(line) : structured.message;
+    const full = parsed.message;
     this.miner ??= new TemplateMiner({ maxTemplates: LIVE_MAX_TEMPLATES });
     const id = this.miner.add(full);
     const template = this.miner.template(id) ?? full;

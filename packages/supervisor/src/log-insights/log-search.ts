@@ -2,9 +2,11 @@ import type { LogLine, LogsSearchRequest, LogsSearchResult } from '@velos/core';
 import {
   createClassifier,
   EventTracker,
+  eventMessageOf,
   isAtLeast,
   type Level,
   parseStructuredLine,
+  stripAnsi,
 } from '@velos/log-engine';
 import { MAX_LOG_ANSWER_BYTES } from '../logs/answer-budget.js';
 import { createDateFormat } from '../logs/date-format.js';
@@ -72,9 +74,9 @@ export async function searchLogs(
       let decoded: DecodedLine | undefined;
       if (events !== undefined) {
         decoded = decode(text);
-        const message = messageOf(decoded.line);
-        if (message.length === 0) events.start(message, stream);
-        if (message.length === 0 || !events.judge(message, stream)) event = decoded;
+        const [judged, message] = eventTextOf(decoded.line);
+        if (judged.length === 0) events.start(judged, stream);
+        if (judged.length === 0 || !events.judge(judged, stream, undefined, message)) event = decoded;
       }
       if (regex !== undefined && !regex.test(text)) return;
       if (events !== undefined) {
@@ -163,10 +165,18 @@ interface Hit {
   order: number;
 }
 
-/** The text whose place in an event is judged: a JSON line's message, else the line. */
-function messageOf(line: string): string {
-  if (line.charCodeAt(0) !== 123) return line;
-  return parseStructuredLine(line)?.message ?? line;
+/**
+ * The text whose place in an event is judged and its message behind a leading time or header, as the
+ * log engine's record parser judges them (the live error counts agree): a JSON line's message, else
+ * the line without colours and what `eventMessageOf` takes off.
+ */
+function eventTextOf(raw: string): [text: string, message: string] {
+  const line = stripAnsi(raw);
+  if (line.charCodeAt(0) === 123) {
+    const message = parseStructuredLine(line)?.message;
+    if (message !== undefined) return [message, message];
+  }
+  return [line, eventMessageOf(line)];
 }
 
 /** The newest lines of `lines` (oldest first) that fit in `maxBytes`. */

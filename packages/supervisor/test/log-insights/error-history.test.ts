@@ -1,3 +1,4 @@
+import { createRecordParser } from '@velos/log-engine';
 import { describe, expect, it } from 'vitest';
 import {
   burstThreshold,
@@ -205,6 +206,35 @@ describe('ErrorInspector', () => {
     expect(inspector.inspect('Error: boom', 'err')).toEqual({ isNew: true });
     expect(inspector.inspect('ERROR payment failed', 'out')).toEqual({ isNew: true });
     expect(inspector.inspect('java.lang.IllegalStateException: boom', 'out', true)).toEqual({ isNew: true });
+  });
+
+  it('judges lines behind a leading timestamp as the log engine does: no frame or info line counts', () => {
+    const lines: [string, 'out' | 'err'][] = [
+      ['2026-12-05T10:00:00Z INFO retry error count=0', 'out'],
+      ['2026-12-05T10:00:00Z ERROR db down', 'out'],
+      ['2026-12-05T10:00:01Z     at handler (/srv/app.js:10:5)', 'out'],
+      ['2026-12-05T10:00:01Z     at Error.captureStackTrace (/srv/app.js:10:5)', 'out'],
+      ['2026-12-05T10:00:02Z INFO ok', 'out'],
+      ['2026-12-05T10:00:03Z WARN retrying', 'err'],
+      ['2026-12-05T10:00:04Z Traceback (most recent call last):', 'err'],
+      ['2026-12-05T10:00:04Z   File "a.py", line 3, in f', 'err'],
+      ['2026-12-05T10:00:04Z ValueError: bad card', 'err'],
+      ['\u001b[2m2026-12-05T10:00:05Z\u001b[0m INFO error handler registered', 'out'],
+    ];
+    const inspector = new ErrorInspector();
+    const parse = createRecordParser();
+    const live = lines.filter(([line, stream]) => inspector.inspect(line, stream) !== undefined);
+    const engine = lines.filter(([line, stream]) => {
+      const parsed = parse({ line, stream });
+      return !parsed.isContinuation && (parsed.level === 'error' || parsed.level === 'fatal');
+    });
+    expect(live).toEqual(engine);
+    expect(live.map(([line]) => line)).toEqual([
+      '2026-12-05T10:00:00Z ERROR db down',
+      // a traceback under a warning: its exception line is the error, as without the times
+      '2026-12-05T10:00:04Z ValueError: bad card',
+    ]);
+    expect(inspector.last?.message).toBe('ValueError: bad card');
   });
 
   it('cuts a long error message to 500 characters', () => {

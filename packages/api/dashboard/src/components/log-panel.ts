@@ -73,10 +73,17 @@ export function LogPanel({
     const show = (raw: LogLine[], isFiltered: boolean, isFirst: boolean) => {
       const el = list.current;
       if (!el) return;
-      const rows = raw
-        .map((l) => ({ ...l, level: levelOf(l) }))
-        .filter((l) => isFiltered || (isAtLeast(l.level, level) && matches(l.line)))
-        .map((l) => lineRow(l, showApp));
+      const rows: HTMLElement[] = [];
+      for (const l of raw) {
+        // a skip marker is no line of the app: a notice whatever the filters, left out of the levels
+        if (l.skipped !== undefined) {
+          rows.push(skippedRow(l, showApp));
+          continue;
+        }
+        const leveled = { ...l, level: levelOf(l) };
+        if (isFiltered || (isAtLeast(leveled.level, level) && matches(l.line)))
+          rows.push(lineRow(leveled, showApp));
+      }
       if (isFirst) el.replaceChildren(...rows);
       else el.append(...rows);
       while (el.childElementCount > KEPT_LINES) el.firstElementChild!.remove();
@@ -165,6 +172,20 @@ function lineRow(l: LogLine & { level: Level }, showApp: boolean): HTMLElement {
   if (showApp) cell('ll-app', l.name).title = l.name;
   cell('ll-lvl', l.level);
   cell('ll-x', l.line);
+  return row;
+}
+
+/** A skip marker (`LogLine.skipped`) as a dim notice row: `… 1,234 lines skipped`. */
+function skippedRow(l: LogLine, showApp: boolean): HTMLElement {
+  const row = document.createElement('div');
+  const count = l.skipped ?? 0;
+  row.className = 'll ll-skip';
+  row.dataset.skipped = String(count);
+  const text = document.createElement('span');
+  text.className = 'll-x';
+  text.textContent = `… ${count.toLocaleString('en-US')} ${count === 1 ? 'line' : 'lines'} skipped${showApp ? ` (${l.name})` : ''}`;
+  row.title = 'The live feed fell behind and left these lines out; the log files hold them.';
+  row.append(text);
   return row;
 }
 
