@@ -323,11 +323,11 @@ class Pipeline implements LogPipeline {
       rotation: target.rotation,
     });
     const acquired: FileWriter[] = [];
-    const changedInPlace: FileWriter[] = [];
+    const kept: FileWriter[] = [];
     const take = (writer: FileWriter, path: string): FileWriter => {
       const next = retargetFileWriter(writer, options(path));
       if (next !== writer) acquired.push(next);
-      else changedInPlace.push(writer);
+      else kept.push(writer);
       return next;
     };
     let out: FileWriter;
@@ -344,7 +344,7 @@ class Pipeline implements LogPipeline {
     } catch (error) {
       for (const writer of acquired) releaseFileWriter(writer).catch(() => undefined);
       const rotation = this.#target.rotation;
-      for (const writer of changedInPlace) retargetFileWriter(writer, { ...options(writer.path), rotation });
+      for (const writer of kept) retargetFileWriter(writer, { ...options(writer.path), rotation });
       throw error;
     }
     const isNewFile = out !== this.#writers.out || err !== this.#writers.err;
@@ -356,9 +356,9 @@ class Pipeline implements LogPipeline {
     if (isNewFile) this.#ring.clear();
     this.#target = target;
     this.#setFormat(target);
-    const after = new Set(this.#allWriters());
+    // each old writer's reference goes back, except a kept one's (a writer taken anew holds its own)
     for (const writer of before) {
-      if (after.has(writer)) continue;
+      if (kept.includes(writer)) continue;
       releaseFileWriter(writer).catch((error: unknown) =>
         this.#onError?.(
           new VelosError(ErrorCodes.IO_ERROR, `closing ${writer.path} failed: ${String(error)}`, {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listRotated } from '../../src/logs/index.js';
@@ -47,6 +47,19 @@ describe('LogPipeline.retarget (CFG-2)', () => {
     );
   });
 
+  it('swapping the out and err files keeps one reference per writer: both files are closed with the pipeline', async () => {
+    const dir = await harness.dir();
+    const [one, two] = [join(dir, 'one.log'), join(dir, 'two.log')];
+    const pipeline = harness.pipeline({ id: 0, name: 'a', outPath: one, errPath: two, format: 'plain' });
+    pipeline.retarget({ outPath: two, errPath: one, format: 'plain' });
+    pipeline.note('out', 'to two');
+    pipeline.note('err', 'to one');
+    await pipeline.close();
+    expect(await fileLines(two)).toEqual(['to two']);
+    expect(await fileLines(one)).toEqual(['to one']);
+    expect(openPaths().filter((path) => path === one || path === two)).toEqual([]);
+  });
+
   it('a file that cannot be opened throws IO_ERROR and changes nothing', async () => {
     const dir = await harness.dir();
     const out = join(dir, 'a.log');
@@ -60,3 +73,14 @@ describe('LogPipeline.retarget (CFG-2)', () => {
     expect(await fileLines(out)).toEqual(['still here']);
   });
 });
+
+/** The files this process holds open (Linux: /proc/self/fd). */
+function openPaths(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return [];
+    }
+  });
+}
