@@ -3,6 +3,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
+import { type CronCheck, cronIssues, entryCronPlaces, loadCronCheck } from './config-crons.js';
 import { type FileDefaults, sourceKeyPath, takeFileDefaults, withDefaults } from './config-defaults.js';
 import { MAX_CONFIG_DEPTH, tooDeepLine } from './config-depth.js';
 import {
@@ -49,6 +50,11 @@ export interface LoadConfigOptions extends Omit<ResolveContext, 'baseDir'> {
   dialect?: ConfigDialect;
   /** Receives the warnings of a `pm2` dialect file (unknown and ignored options); the load goes on. */
   onWarning?: ConfigWarning;
+  /**
+   * Checks the cron expressions (`cron_restart`, `schedule`, `log_rotate_cron`) with the scheduler's
+   * parser (`loadCronCheck`), bad ones listed with the other problems; `loadConfigFile` sets it.
+   */
+  checkCron?: CronCheck;
 }
 
 // `env_file` is an option (files of variables), not a profile named "file"
@@ -69,14 +75,16 @@ export async function loadConfigFile(path: string, ctx: LoadConfigOptions): Prom
   }
   const text = readConfigText(file);
   const raw = await parseConfigText(text, file);
+  // croner loads only for a file (or defaults) that may hold a cron expression
+  const hasCron = /cron|schedule/i.test(text) || /cron|schedule/i.test(JSON.stringify(ctx.defaults ?? {}));
+  const checkCron = ctx.checkCron ?? (hasCron ? await loadCronCheck() : undefined);
   try {
-    const specs = validateConfig(raw, basename(file), {
+    return validateConfig(raw, basename(file), {
       ...ctx,
       dialect: ctx.dialect ?? dialectOf(file),
       baseDir: dirname(file),
+      ...(checkCron === undefined ? {} : { checkCron }),
     });
-    await checkConfigCrons(specs, basename(file), hasKey(raw, 'processes') ? 'processes' : 'apps');
-    return specs;
   } catch (error) {
     throw await withLine(error, text, file);
   }
@@ -112,49 +120,6 @@ export async function withLine(
   });
 }
 
-/**
- * Checks every cron expression of `specs` (`cron_restart`, `schedule`, `log_rotate_cron`) with the
- * scheduler's own parser (croner, loaded only when a spec has one), so a bad one is refused with the
- * file, the app and the key before anything starts.
- */
-export async function checkConfigCrons(specs: AppSpec[], label: string, listKey = 'apps'): Promise<void> {
-  const crons = specs.flatMap((spec, i) =>
-    CRON_KEYS.flatMap(([field, key]) =>
-      spec[field] === undefined ? [] : [{ i, key, name: spec.name, expression: spec[field] }],
-    ),
-  );
-  for (const { i, key, name, expression } of crons) {
-    const reason = await cronProblem(expression);
-    if (reason === null) continue;
-    throw new VelosError(
-      ErrorCodes.INVALID_CONFIG,
-      `${label}: ${listKey}[${i}] (${name}).${key}: expected a cron expression like "0 3 * * *", got ${quoteValue(expression)} (${reason})`,
-      { data: { keyPath: [listKey, i, key] } },
-    );
-  }
-}
-
-/**
- * Why the scheduler's parser (croner, loaded on the first call) refuses a cron expression, in one
- * short line; null when it reads it.
- */
-export async function cronProblem(expression: string): Promise<string | null> {
-  const { Cron } = await import('croner');
-  try {
-    new Cron(expression, { paused: true }).stop();
-    return null;
-  } catch (cause) {
-    // croner's message quotes the whole expression: cut, so that a long one keeps the error one short line
-    return cutReason(cause instanceof Error ? cause.message.split('\n')[0]! : String(cause));
-  }
-}
-
-const CRON_KEYS = [
-  ['cronRestart', 'cron_restart'],
-  ['schedule', 'schedule'],
-  ['logRotateCron', 'log_rotate_cron'],
-] as const;
-
 /** Validates an already parsed config document (`{apps: [...]}`, a bare array, or `{processes: [...]}`). */
 export function validateConfig(
   document: unknown,
@@ -189,14 +154,26 @@ export function validateConfig(
     const keyPath = sourceKeyPath(issue.keyPath, ownApps, taken.defaults);
     return keyPath === null ? issue : { message: `${issue.message} (from [defaults])`, keyPath };
   };
-  checkAppLimits(doc, label, listKey);
+  const entries = (doc as { apps?: unknown } | null)?.apps;
+  const limits = appLimitIssues(entries, label, listKey);
+  // an app over a limit is reported by it alone; the schema's issues of the others come with it
+  const isOverLimit = (issue: ConfigIssue): boolean =>
+    limits.some((limit) => limit.keyPath[1] === issue.keyPath[1] && issue.keyPath[0] === listKey);
+  const crons =
+    ctx.checkCron && Array.isArray(entries)
+      ? cronIssues(entryCronPlaces(entries), ctx.checkCron, label, listKey)
+          .filter((issue) => !isOverLimit(issue))
+          .map(located)
+      : [];
   const result = configFileSchema.safeParse(doc, CONFIG_PARSE);
   if (!result.success) {
-    const issues = zodConfigIssues(label, result.error, doc, configFileSchema).map(located);
+    const issues = zodConfigIssues(label, result.error, doc, configFileSchema)
+      .filter((issue) => !isOverLimit(issue))
+      .map(located);
     const named = ctx.dialect === 'pm2' ? issues.map((issue) => pm2Named(issue, label, doc, raw)) : issues;
-    throw configIssuesError([...taken.issues, ...named]);
+    throw configIssuesError([...taken.issues, ...limits, ...named, ...crons]);
   }
-  const problems: ConfigIssue[] = [...taken.issues];
+  const problems: ConfigIssue[] = [...taken.issues, ...limits];
   const resolved = result.data.apps.map((app, i) => {
     try {
       return resolveAppSpec(app, ctx);
@@ -213,6 +190,7 @@ export function validateConfig(
       return null;
     }
   });
+  problems.push(...crons);
   if (problems.length > 0) throw configIssuesError(problems);
   const specs = resolved.filter((spec): spec is AppSpec => spec !== null);
   if (ctx.envProfile !== undefined)
@@ -272,11 +250,11 @@ function appsFromProcesses(raw: unknown, label: string): Record<string, unknown>
 
 /**
  * The daemon's payload limits (PAYLOAD_LIMITS: entries, string and key lengths, depth) checked on each
- * app entry here, so that a file the daemon would refuse is refused naming the file and the key.
+ * app entry here, so that a file the daemon would refuse is refused naming the file and the key: the
+ * first breach of each app, listed with the file's other problems. Too many apps throws at once.
  */
-function checkAppLimits(doc: unknown, label: string, listKey: string): void {
-  const apps = (doc as { apps?: unknown } | null)?.apps;
-  if (!Array.isArray(apps)) return;
+function appLimitIssues(apps: unknown, label: string, listKey: string): ConfigIssue[] {
+  if (!Array.isArray(apps)) return [];
   if (apps.length > PAYLOAD_LIMITS.maxAppsPerStart) {
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
@@ -284,13 +262,11 @@ function checkAppLimits(doc: unknown, label: string, listKey: string): void {
       { data: { keyPath: [listKey] } },
     );
   }
-  apps.forEach((app, i) => {
+  return apps.flatMap((app, i) => {
     const breach = findPayloadBreach(app);
-    if (breach === null) return;
+    if (breach === null) return [];
     const path = [listKey, i, ...breach.path];
-    throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${formatPath(path)}: ${breach.message}`, {
-      data: { keyPath: path },
-    });
+    return [{ message: `${label}: ${formatPath(path)}: ${breach.message}`, keyPath: path }];
   });
 }
 
@@ -448,13 +424,6 @@ export function readConfigText(file: string): string {
   }
 }
 
-/** Characters of a library's reason kept in a config error. */
-const MAX_REASON_CHARS = 160;
-
 function isPlainName(name: string): boolean {
   return name.length <= 100 && !/[\u0000-\u001f\u007f]/.test(name);
-}
-
-function cutReason(text: string): string {
-  return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
 }

@@ -9,11 +9,18 @@ export {
   splitArgs,
 } from './app-schema.js';
 export { loadConfigAlerts } from './config-alerts.js';
+export {
+  type CronCheck,
+  type CronPlace,
+  checkConfigCrons,
+  cronIssues,
+  cronProblem,
+  entryCronPlaces,
+  loadCronCheck,
+} from './config-crons.js';
 export { CONFIG_PARSE } from './config-issues.js';
 export {
   CONFIG_EXTENSIONS,
-  checkConfigCrons,
-  cronProblem,
   isConfigFile,
   type LoadConfigOptions,
   loadConfigFile,

@@ -71,6 +71,55 @@ describe('a config error lists every problem of the file (CFG-1)', () => {
     expect(issues.map((i) => i.keyPath.join('.'))).toEqual(['apps.0.exec_mode', 'apps.1.interval']);
   });
 
+  it('lists bad cron expressions (cron_restart, schedule, log_rotate_cron) with the schema problems', async () => {
+    const { error, issues } = await refusal(
+      'crons.toml',
+      '[[apps]]\nname = "a"\nscript = "a.js"\ncron_restart = "61 * * * *"\nautorestart = "yes"\n\n[[apps]]\nname = "j"\nscript = "j.js"\ntype = "job"\nschedule = "every day"\nlog_rotate_cron = "0 0 * * *"\n\n[[apps]]\nname = "c"\nscript = "c.js"\nlog_rotate_cron = "nope"\n',
+    );
+    expect(error.message).toMatch(/^crons\.toml: apps\[0\]\.autorestart: .*\(line 5\)$/);
+    expect(issues.map((i) => [i.keyPath.join('.'), i.line])).toEqual([
+      ['apps.0.autorestart', 5],
+      ['apps.0.cron_restart', 4],
+      ['apps.1.schedule', 11],
+      ['apps.2.log_rotate_cron', 17],
+    ]);
+    expect(issues[1]!.message).toMatch(
+      /^crons\.toml: apps\[0\] \(a\)\.cron_restart: expected a cron expression like "0 3 \* \* \*", got "61 \* \* \* \*" \(.+\) \(line 4\)$/,
+    );
+  });
+
+  it('lists bad cron expressions with the app-level problems of a schema-valid file', async () => {
+    const { issues } = await refusal(
+      'crons2.toml',
+      '[[apps]]\nname = "a"\nscript = "a.js"\ncron_restart = "x"\n\n[[apps]]\nname = "b"\nscript = "b.js"\ncron_restart = "y"\n\n[[apps]]\nname = "j"\nscript = "j.js"\ntype = "job"\nexec_mode = "cluster"\n',
+    );
+    expect(issues.map((i) => i.keyPath.join('.'))).toEqual([
+      'apps.2.exec_mode',
+      'apps.0.cron_restart',
+      'apps.1.cron_restart',
+    ]);
+  });
+
+  it('lists the payload-limit breaches of every app with the other problems', async () => {
+    const long = 'x'.repeat(128 * 1024 + 1);
+    const { error, issues } = await refusal(
+      'limits.json',
+      JSON.stringify({
+        apps: [
+          { name: 'a', script: 'a.js', env: { BIG: long } },
+          { name: 'b', script: 'b.js', max_restarts: -1 },
+          { name: 'c', script: 'c.js', args: Array.from({ length: 4097 }, () => 'x') },
+        ],
+      }),
+    );
+    expect(error.message).toMatch(/^limits\.json: apps\[0\]\.env\.BIG: a string of 131073 characters/);
+    expect(issues.map((i) => i.keyPath.join('.'))).toEqual([
+      'apps.0.env.BIG',
+      'apps.2.args',
+      'apps.1.max_restarts',
+    ]);
+  });
+
   it('keeps a misspelt required key as one problem (the suggestion), not two', async () => {
     const { error, issues } = await refusal('typo.toml', '[[apps]]\nscrpit = "a.js"\nmax_restarts = -2\n');
     expect(error.message).toBe(

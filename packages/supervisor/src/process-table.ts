@@ -4,7 +4,13 @@ import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core'
 import type { AppEventReport } from './events/app-event-intake.js';
 import { instanceLogPaths } from './instance-log-paths.js';
 import type { LineClassifier } from './log-levels.js';
-import { createLogPipeline, type LineBatch, type LogPipeline, type RotationOptions } from './logs/index.js';
+import {
+  createLogPipeline,
+  type LineBatch,
+  type LogPipeline,
+  type LogTarget,
+  type RotationOptions,
+} from './logs/index.js';
 import { fileHistory, historyOf } from './process-history.js';
 import { type AppEntry, isActive, logPaths, type ProcessRecord } from './process-record.js';
 import type { StatusEvent } from './process-status.js';
@@ -109,10 +115,7 @@ export class ProcessTable {
       next.outPath !== entry.outPath ||
       next.errPath !== entry.errPath ||
       next.combinedPath !== entry.combinedPath ||
-      spec.logPerInstance !== entry.spec.logPerInstance ||
-      spec.logFormat !== entry.spec.logFormat ||
-      spec.logDateFormat !== entry.spec.logDateFormat ||
-      JSON.stringify(rotationOf(spec)) !== JSON.stringify(rotationOf(entry.spec));
+      hasNewLogs(this.home, entry.spec, spec);
     const kept = entry.ids.slice(0, spec.instances);
     const added: number[] = [];
     while (kept.length + added.length < spec.instances) added.push(this.nextFreeId(added));
@@ -136,6 +139,42 @@ export class ProcessTable {
       }
       return entry;
     });
+  }
+
+  /**
+   * CFG-2: gives the pipelines of an app's processes, running or not, the log files and settings of
+   * `spec` in place (see `LogPipeline.retarget`) and the app its new paths; the spec itself is the
+   * caller's to set. A file that cannot be opened throws `IO_ERROR` naming the app, and the
+   * pipelines moved before it go back: nothing changed.
+   */
+  retargetLogs(entry: AppEntry, spec: AppSpec): void {
+    this.ensureLogDir();
+    const paths = logPaths(this.home, spec);
+    const targetOf = (app: AppEntry | (typeof paths & { spec: AppSpec }), id: number): LogTarget => ({
+      ...instanceLogPaths(app, id),
+      format: app.spec.logFormat,
+      dateFormat: app.spec.logDateFormat,
+      rotation: rotationOf(app.spec),
+      ...(app.spec.logFormat === 'json' && this.classify ? { classify: this.classify } : {}),
+    });
+    const done: ProcessRecord[] = [];
+    try {
+      for (const id of entry.ids) {
+        const record = this.records.get(id)!;
+        record.pipeline.retarget(targetOf({ ...paths, spec }, id));
+        done.push(record);
+      }
+    } catch (error) {
+      for (const record of done) record.pipeline.retarget(targetOf(entry, record.id));
+      const why = error instanceof Error ? error.message : String(error);
+      throw new VelosError(isVelosError(error) ? error.code : ErrorCodes.INTERNAL, `${spec.name}: ${why}`, {
+        cause: error,
+        data: { name: spec.name },
+      });
+    }
+    Object.assign(entry, { outPath: paths.outPath, errPath: paths.errPath });
+    if (paths.combinedPath === undefined) delete entry.combinedPath;
+    else entry.combinedPath = paths.combinedPath;
   }
 
   /** SUP-5 `scale`: adds `count` stopped processes to an app, with the next instance indexes and new ids. */
@@ -328,6 +367,20 @@ export class ProcessTable {
   private ensureLogDir(): void {
     mkdirSync(join(this.home, 'logs'), { recursive: true, mode: 0o700 });
   }
+}
+
+/** True when the log files or their settings (rotation, line format) differ between two specs of an app. */
+export function hasNewLogs(home: string, before: AppSpec, after: AppSpec): boolean {
+  const [a, b] = [logPaths(home, before), logPaths(home, after)];
+  return (
+    a.outPath !== b.outPath ||
+    a.errPath !== b.errPath ||
+    a.combinedPath !== b.combinedPath ||
+    before.logPerInstance !== after.logPerInstance ||
+    before.logFormat !== after.logFormat ||
+    before.logDateFormat !== after.logDateFormat ||
+    JSON.stringify(rotationOf(before)) !== JSON.stringify(rotationOf(after))
+  );
 }
 
 /** The log rotation settings of an app, as the log pipeline takes them. */

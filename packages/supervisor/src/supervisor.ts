@@ -52,7 +52,7 @@ import {
 } from './process-record.js';
 import { resetCounters, signalRecords } from './process-signals.js';
 import type { StatusEvent } from './process-status.js';
-import { ProcessTable } from './process-table.js';
+import { hasNewLogs, ProcessTable } from './process-table.js';
 import { checkNameFree, checkStartable } from './start-checks.js';
 import { createStateRestore } from './state-restore.js';
 import { writeState } from './state-store.js';
@@ -286,11 +286,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /**
    * CFG-2: gives an app a new spec in place (no process restarts): what reads the spec at its use
    * (stop, exit, sample) follows at once; the probes and the watchdog of online processes start over
-   * with theirs when they changed, and the job state and `cron_restart` schedule are set again.
+   * with theirs when they changed, and the job state and `cron_restart` schedule are set again; the
+   * log pipelines move to new log files or settings (throws, changing nothing, when one cannot open).
    */
   function respec(entry: AppEntry, spec: AppSpec): void {
     const before = entry.spec;
+    const hasNewLogFiles = hasNewLogs(home, before, spec);
+    if (hasNewLogFiles) table.retargetLogs(entry, spec);
     entry.spec = spec;
+    // a watched app's own log files are no change: the watcher learns their new paths
+    if (hasNewLogFiles) watchMode.sync();
     const hasNewProbes = JSON.stringify(probesOf(before)) !== JSON.stringify(probesOf(spec));
     const hasNewWatchdog = JSON.stringify(before.watchdog) !== JSON.stringify(spec.watchdog);
     for (const id of entry.ids) {

@@ -1,8 +1,17 @@
-import { type ErrorCode, ErrorCodes, isVelosError, toErrorPayload } from '@velos/core';
+import { type ErrorCode, ErrorCodes, formatPayloadPath, isVelosError, toErrorPayload } from '@velos/core';
 
-/** The JSON body of every error answer: `{ error: { code, message, field? } }`. */
+/** One of several problems of an input: the field at fault and the one-line message. */
+export interface ErrorIssue {
+  field?: string;
+  message: string;
+}
+
+/**
+ * The JSON body of every error answer: `{ error: { code, message, field?, issues?, more? } }`;
+ * `issues` lists every problem when an input has several (a config text, the apps of a start).
+ */
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string };
+  error: { code: string; message: string; field?: string; issues?: ErrorIssue[]; more?: number };
 }
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
@@ -41,6 +50,8 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
     const field = fieldOf(error.data);
     const body: ErrorBody = { error: { code: payload.code, message: payload.message } };
     if (field !== undefined) body.error.field = field;
+    const listed = issuesOf(error.data);
+    if (listed !== undefined) Object.assign(body.error, listed);
     return { status: statusOfCode(payload.code), body };
   }
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
@@ -78,4 +89,25 @@ function fieldOf(data: unknown): string | undefined {
   if (typeof record.field === 'string' && record.field !== '') return record.field;
   const path = record.issues?.[0]?.path;
   return typeof path === 'string' && path !== '' ? path : undefined;
+}
+
+/**
+ * The problems an error's data lists (`issues` of config errors: `{message, keyPath}`; of payload
+ * limits: `{message, path}`), when there are several; the count of those not listed (`more`).
+ */
+function issuesOf(data: unknown): { issues: ErrorIssue[]; more?: number } | undefined {
+  const record = (data ?? {}) as { issues?: unknown; more?: unknown };
+  if (!Array.isArray(record.issues)) return undefined;
+  const more = typeof record.more === 'number' ? record.more : 0;
+  if (record.issues.length + more < 2) return undefined;
+  const issues = record.issues.flatMap((issue: { message?: unknown; keyPath?: unknown; path?: unknown }) => {
+    if (typeof issue?.message !== 'string') return [];
+    const field = Array.isArray(issue.keyPath)
+      ? formatPayloadPath(issue.keyPath as PropertyKey[])
+      : typeof issue.path === 'string'
+        ? issue.path
+        : '';
+    return [field === '' ? { message: issue.message } : { field, message: issue.message }];
+  });
+  return more > 0 ? { issues, more } : { issues };
 }

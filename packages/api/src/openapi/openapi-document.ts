@@ -70,6 +70,17 @@ export function buildOpenApiDocument(schemas: Schemas, toJsonSchema: ToJsonSchem
                 code: { type: 'string', description: 'One of the Velos ErrorCodes' },
                 message: { type: 'string' },
                 field: { type: 'string', description: 'The offending input, as `a.b[0].c`' },
+                issues: {
+                  type: 'array',
+                  description:
+                    'Every problem, when the input has several (a config text, the apps of a start)',
+                  items: {
+                    type: 'object',
+                    required: ['message'],
+                    properties: { field: { type: 'string' }, message: { type: 'string' } },
+                  },
+                },
+                more: { type: 'integer', description: 'Problems left out of `issues`' },
               },
             },
           },

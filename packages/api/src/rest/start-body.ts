@@ -48,6 +48,8 @@ async function specsFromConfigBody(body: Record<string, unknown>, ctx: RouteCont
   }
   const loader = await import('@velos/core/config');
   const label = `config.${format}`;
+  // croner loads only for a text that may hold a cron expression
+  const checkCron = /cron|schedule/i.test(text) ? await loader.loadCronCheck() : undefined;
   const specs = await inConfig(async () => {
     const raw = await loader.parseConfigText(text, label);
     if (raw !== null && typeof raw === 'object' && 'alerts' in raw) {
@@ -58,6 +60,7 @@ async function specsFromConfigBody(body: Record<string, unknown>, ctx: RouteCont
       baseEnv: ctx.start.env,
       cpuCount: ctx.start.cpuCount,
       ...(envProfile === undefined ? {} : { envProfile }),
+      ...(checkCron === undefined ? {} : { checkCron }),
     });
   });
   const unplaced = specs.findIndex((spec) => spec.cwd === NO_CWD || spec.cwd.startsWith(`${NO_CWD}/`));
@@ -70,13 +73,18 @@ async function specsFromConfigBody(body: Record<string, unknown>, ctx: RouteCont
   return specs;
 }
 
-/** Runs the loader; its errors (which name the path inside the config) are about the body's `config`. */
+/**
+ * Runs the loader; its errors (which name the path inside the config) are about the body's `config`,
+ * with every problem of the text (`issues`, `more`) kept.
+ */
 async function inConfig<T>(load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {
     if (!isVelosError(error)) throw error;
-    throw new VelosError(error.code, error.message, { data: { field: 'config' }, cause: error });
+    const { issues, more } = (error.data ?? {}) as { issues?: unknown; more?: unknown };
+    const listed = Array.isArray(issues) ? { issues, ...(typeof more === 'number' ? { more } : {}) } : {};
+    throw new VelosError(error.code, error.message, { data: { field: 'config', ...listed }, cause: error });
   }
 }
 

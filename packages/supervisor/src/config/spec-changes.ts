@@ -23,16 +23,19 @@ export async function applySpecChanges(spec: AppSpec, changes: Record<string, un
   }
   const entry = config.specToConfig(spec);
   for (const [key, value] of Object.entries(changes)) setPath(entry, key.split('.'), value);
+  // croner loads only for an app with a cron expression: a bad one is refused with the other problems
+  const checkCron = config.entryCronPlaces([entry]).length > 0 ? await config.loadCronCheck() : undefined;
   let next: AppSpec;
   try {
     [next] = config.validateConfig({ apps: [entry] }, spec.name, {
       baseDir: spec.cwd,
       baseEnv: inheritedPartOf(spec),
       cpuCount: availableParallelism(),
+      ...(checkCron === undefined ? {} : { checkCron }),
     }) as [AppSpec];
   } catch (error) {
     if (!(error instanceof VelosError)) throw error;
-    const message = error.message.replace(/apps\[0\](\.|: )/, (_all, sep: string) => (sep === '.' ? '' : ''));
+    const message = error.message.replace(/apps\[0\](?: \([^)]*\))?(\.|: )/, '');
     throw new VelosError(error.code, message, { data: withChangesField(error.data) });
   }
   if (spec.source) next.source = spec.source;

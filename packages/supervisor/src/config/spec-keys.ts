@@ -5,11 +5,14 @@ import { stableJson } from './spec-diff.js';
  * What a change of one spec key needs, from least to most:
  * - `policy`: read from the spec when it is used (a stop, an exit, a sample, a probe, a tick): applied
  *   in place, the processes keep running (probes, the watchdog and `cron_restart` are re-armed);
+ * - `logs`: the log files or their settings (rotation, retention, line format): applied in place, the
+ *   log pipelines of the running processes write to the new files, with the new settings, from the
+ *   next line on (see `LogPipeline.retarget`);
  * - `spawn`: changes how the process is spawned: a restart (a running cluster app reloads);
  * - `pipeline`: needs other processes or log pipelines: a stop and a start, also in cluster mode;
  * - `link`: the link to the config file, not compared (`source`).
  */
-export type SpecKeyEffect = 'link' | 'policy' | 'spawn' | 'pipeline';
+export type SpecKeyEffect = 'link' | 'policy' | 'logs' | 'spawn' | 'pipeline';
 
 /** Every key of `AppSpec` with what its change needs: a key added to `AppSpec` must be classified here. */
 export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKeyEffect } = {
@@ -35,8 +38,22 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   watchdog: 'policy',
   livenessProbe: 'policy',
   readinessProbe: 'policy',
-  // how (or when: after its dependencies) the process is spawned
-  dependsOn: 'spawn',
+  // read when an app starts (the order of a start), checked against the daemon's apps before
+  dependsOn: 'policy',
+  // the log pipelines take them in place
+  outFile: 'logs',
+  errFile: 'logs',
+  logFile: 'logs',
+  logFileInHome: 'logs',
+  mergeLogs: 'logs',
+  logPerInstance: 'logs',
+  logFormat: 'logs',
+  logDateFormat: 'logs',
+  logMaxBytes: 'logs',
+  logRotateCron: 'logs',
+  logRetain: 'logs',
+  logCompress: 'logs',
+  // how the process is spawned
   name: 'spawn',
   script: 'spawn',
   args: 'spawn',
@@ -53,7 +70,7 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   pidFile: 'spawn',
   waitReady: 'spawn',
   shutdownWithMessage: 'spawn',
-  // other processes, or log files and pipelines opened with the process
+  // other processes, or the live log engine attached to its pipelines when they open
   instances: 'pipeline',
   execMode: 'pipeline',
   type: 'pipeline',
@@ -62,22 +79,10 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   watch: 'pipeline',
   ignoreWatch: 'pipeline',
   watchDelayMs: 'pipeline',
-  outFile: 'pipeline',
-  errFile: 'pipeline',
-  logFile: 'pipeline',
-  logFileInHome: 'pipeline',
-  mergeLogs: 'pipeline',
-  logPerInstance: 'pipeline',
-  logFormat: 'pipeline',
-  logDateFormat: 'pipeline',
-  logMaxBytes: 'pipeline',
-  logRotateCron: 'pipeline',
-  logRetain: 'pipeline',
-  logCompress: 'pipeline',
   logEngine: 'pipeline',
 };
 
-const RANK: Record<SpecKeyEffect, number> = { link: 0, policy: 1, spawn: 2, pipeline: 3 };
+const RANK: Record<SpecKeyEffect, number> = { link: 0, policy: 1, logs: 2, spawn: 3, pipeline: 4 };
 
 /** The keys whose values differ between two specs (`source` included). */
 export function changedKeys(before: AppSpec, after: AppSpec): (keyof AppSpec)[] {
@@ -101,5 +106,5 @@ export function changeEffect(before: AppSpec, after: AppSpec): SpecKeyEffect {
 
 /** True when a change of this effect is applied in place: no process is started or stopped. */
 export function isInPlace(effect: SpecKeyEffect): boolean {
-  return effect === 'link' || effect === 'policy';
+  return effect === 'link' || effect === 'policy' || effect === 'logs';
 }

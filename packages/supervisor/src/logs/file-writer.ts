@@ -69,7 +69,8 @@ const RESOLVED = Promise.resolve();
 export class FileWriter {
   readonly path: string;
   #fd: number;
-  readonly #maxBytes: number | undefined;
+  #maxBytes: number | undefined;
+  #cron: string | undefined;
   readonly #housekeeper: RotationHousekeeper;
   readonly #index: TimeIndexWriter | null;
   /**
@@ -138,22 +139,49 @@ export class FileWriter {
     this.#position = startPosition(this.#isRegularFile ? stats.size : 0);
     this.#index =
       options.timeIndex === false || !this.#isRegularFile ? null : new TimeIndexWriter(options.path);
-    this.#maxBytes =
-      this.#isRegularFile && rotation.maxBytes !== undefined && rotation.maxBytes > 0
-        ? rotation.maxBytes
-        : undefined;
+    this.#maxBytes = this.#maxBytesOf(rotation);
     // a line left unfinished by a writer killed mid-write is ended before the first line of ours
     if (this.#isRegularFile && endsMidLine(options.path, stats.size)) this.#tornBytes = 1;
     this.#index?.resume(stats.size, stats.mtimeMs);
-    if (rotation.cron !== undefined && this.#isRegularFile) {
-      this.#schedule = scheduleCron(
-        rotation.cron,
-        () => {
-          this.rotate().catch(() => undefined);
-        },
-        (error) => this.#onError?.(error),
-      );
+    this.#scheduleRotation(rotation.cron);
+  }
+
+  /**
+   * CFG-2: takes new rotation settings in place (a config reload): the size limit applies from the
+   * next write (a file already past it is rotated before that write), retention and compression from
+   * the next rotation (a lower retention prunes at once), and a changed cron schedule starts over.
+   */
+  setRotation(rotation: RotationOptions): void {
+    if (this.#closed || this.#closing) return;
+    this.#maxBytes = this.#maxBytesOf(rotation);
+    this.#sizeRetryOffset = 0;
+    this.#housekeeper.setPolicy({
+      retain: Math.max(0, rotation.retain ?? DEFAULT_LOG_RETAIN),
+      compress: rotation.compress ?? true,
+    });
+    if (rotation.cron !== this.#cron) {
+      this.#schedule?.stop();
+      this.#schedule = null;
+      this.#scheduleRotation(rotation.cron);
     }
+  }
+
+  #maxBytesOf(rotation: RotationOptions): number | undefined {
+    return this.#isRegularFile && rotation.maxBytes !== undefined && rotation.maxBytes > 0
+      ? rotation.maxBytes
+      : undefined;
+  }
+
+  #scheduleRotation(cron: string | undefined): void {
+    this.#cron = cron;
+    if (cron === undefined || !this.#isRegularFile) return;
+    this.#schedule = scheduleCron(
+      cron,
+      () => {
+        this.rotate().catch(() => undefined);
+      },
+      (error) => this.#onError?.(error),
+    );
   }
 
   /** Bytes accepted and not yet written (the write in flight included). */

@@ -29,6 +29,8 @@
  *   (temp file, then rename) and only the newest `retain` are kept. A file exceeds `maxBytes` only
  *   when one pipe read alone is larger. The instances of one app share one writer per file.
  * - `reopen()` closes and reopens the files by path, for external rotators (logrotate) that rename them.
+ * - `retarget()` (a config reload) moves the pipeline to other files, rotation or line format in
+ *   place: the child's pipes stay attached, the next line goes to the new file.
  */
 
 export { checkCronExpression } from '../cron-schedule.js';
@@ -44,6 +46,7 @@ export {
   type LogPipeline,
   type LogPipelineCounters,
   type LogPipelineOptions,
+  type LogTarget,
 } from './log-pipeline.js';
 export {
   DEFAULT_LOG_RETAIN,

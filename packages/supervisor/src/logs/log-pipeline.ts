@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { ErrorCodes, type LogFormat, type LogLine, type LogStreamFilter, VelosError } from '@velos/core';
 import { findAppEventLines } from './app-event-lines.js';
 import { type ArrivalOrder, arrivalOrderOf } from './arrival-order.js';
-import type { FileWriter, WritevFunction } from './file-writer.js';
+import type { FileWriter, FileWriterOptions, WritevFunction } from './file-writer.js';
 import { invalidLineBytes, type LineBatch, type LogStream, lineStrings } from './line-batch.js';
 import {
   createLineDecoder,
@@ -18,7 +18,7 @@ import { LineSplitter } from './line-splitter.js';
 import type { RotationOptions } from './log-rotation.js';
 import { type TailFile, type TailSnapshot, type TailSource, tailLines } from './log-tail.js';
 import { PipeCapture } from './pipe-capture.js';
-import { acquireFileWriter, releaseFileWriter } from './shared-writers.js';
+import { acquireFileWriter, releaseFileWriter, retargetFileWriter } from './shared-writers.js';
 
 /** Default number of lines the ring keeps (both streams together). */
 export const DEFAULT_RING_LINES = 1000;
@@ -75,6 +75,12 @@ export interface LogPipelineOptions {
   onLines?: (batch: LineBatch) => number | undefined;
 }
 
+/** CFG-2: the files and their settings a pipeline writes to, as `retarget` changes them in place. */
+export type LogTarget = Pick<
+  LogPipelineOptions,
+  'outPath' | 'errPath' | 'combinedPath' | 'format' | 'dateFormat' | 'classify' | 'rotation'
+>;
+
 /** Line and byte counters of one pipeline since it was created (`flush` does not reset them). */
 export interface LogPipelineCounters {
   out: number;
@@ -121,6 +127,12 @@ export interface LogPipeline {
   flush(): Promise<void>;
   /** Closes and reopens the log files by path between two writes (a file renamed away is created anew); resolves the paths reopened. */
   reopen(): Promise<string[]>;
+  /**
+   * CFG-2: writes to other files, or with other rotation or line format settings, from the next line
+   * on, the attached pipes kept (no restart): lines accepted before go to the old files. A new file
+   * that cannot be opened throws `IO_ERROR` and changes nothing.
+   */
+  retarget(target: LogTarget): void;
   counters(): LogPipelineCounters;
   /** Writes the time index entries (`<file>.tidx`) still in memory, before a query reads the files. */
   flushTimeIndex(): void;
@@ -148,15 +160,17 @@ class Pipeline implements LogPipeline {
   readonly #id: number;
   readonly #name: string;
   readonly #maxLineBytes: number;
-  readonly #encode: LineEncoder;
-  readonly #decode: LineDecoder;
-  readonly #hasStreamInFile: boolean;
+  #encode!: LineEncoder;
+  #decode!: LineDecoder;
+  #hasStreamInFile!: boolean;
   /** JSON format: gives live and ring lines the level and fields their file records get (LOG-5). */
-  readonly #enrich: ((line: LogLine) => LogLine) | undefined;
-  readonly #writers: Record<LogStream, FileWriter>;
+  #enrich: ((line: LogLine) => LogLine) | undefined;
+  #writers: Record<LogStream, FileWriter>;
   /** Separate out and err files: orders their batches for a tail that merges them. */
-  readonly #order: ArrivalOrder | null;
-  readonly #combined: FileWriter | null = null;
+  #order: ArrivalOrder | null;
+  #combined: FileWriter | null = null;
+  #target: LogTarget;
+  readonly #writerOptions: Omit<FileWriterOptions, 'path' | 'rotation'>;
   readonly #ring: LineRing;
   readonly #captures = new Set<PipeCapture>();
   readonly #listeners = new Map<(lines: LogLine[]) => void, LivePacing | undefined>();
@@ -174,12 +188,8 @@ class Pipeline implements LogPipeline {
     this.#id = options.id;
     this.#name = options.name;
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    const format = { format: options.format, dateFormat: options.dateFormat, classify: options.classify };
-    this.#encode = createLineEncoder(format);
-    this.#decode = createLineDecoder(format);
-    this.#hasStreamInFile = options.format === 'json';
-    const classify = options.classify ?? defaultClassify;
-    this.#enrich = options.format === 'json' ? (line) => structureLogLine(line, classify) : undefined;
+    this.#target = options;
+    this.#setFormat(options);
     this.#onError = options.onError;
     this.#onAppEventLine = options.onAppEventLine;
     this.#onAppMetricLine = options.onAppMetricLine;
@@ -188,12 +198,12 @@ class Pipeline implements LogPipeline {
       options.ringLines ?? DEFAULT_RING_LINES,
       options.ringBytes ?? DEFAULT_RING_BYTES,
     );
-    const writerOptions = {
+    this.#writerOptions = {
       highWaterBytes: options.writeHighWaterBytes ?? DEFAULT_WRITE_HIGH_WATER_BYTES,
       writev: options.writev,
       onError: options.onError,
-      rotation: options.rotation,
     };
+    const writerOptions = { ...this.#writerOptions, rotation: options.rotation };
     const out = acquireFileWriter({ ...writerOptions, path: options.outPath });
     let err = out;
     if (options.errPath !== options.outPath) {
@@ -304,6 +314,61 @@ class Pipeline implements LogPipeline {
     return paths.filter((path): path is string => path !== null);
   }
 
+  retarget(target: LogTarget): void {
+    this.#assertOpen();
+    const before = this.#allWriters();
+    const options = (path: string): FileWriterOptions => ({
+      ...this.#writerOptions,
+      path,
+      rotation: target.rotation,
+    });
+    const acquired: FileWriter[] = [];
+    const kept: FileWriter[] = [];
+    const take = (writer: FileWriter, path: string): FileWriter => {
+      const next = retargetFileWriter(writer, options(path));
+      if (next !== writer) acquired.push(next);
+      else kept.push(writer);
+      return next;
+    };
+    let out: FileWriter;
+    let err: FileWriter;
+    let combined: FileWriter | null = null;
+    try {
+      out = take(this.#writers.out, target.outPath);
+      err = target.errPath === target.outPath ? out : take(this.#writers.err, target.errPath);
+      const path = target.combinedPath;
+      if (path !== undefined && path !== target.outPath && path !== target.errPath) {
+        combined = this.#combined ? take(this.#combined, path) : acquireFileWriter(options(path));
+        if (!this.#combined) acquired.push(combined);
+      }
+    } catch (error) {
+      for (const writer of acquired) releaseFileWriter(writer).catch(() => undefined);
+      const rotation = this.#target.rotation;
+      for (const writer of kept) retargetFileWriter(writer, { ...options(writer.path), rotation });
+      throw error;
+    }
+    const isNewFile = out !== this.#writers.out || err !== this.#writers.err;
+    this.#writers = { out, err };
+    this.#order = out === err ? null : arrivalOrderOf(out);
+    this.#combined = combined;
+    for (const capture of this.#captures) capture.setWriter(this.#writers[capture.which]);
+    // the ring's lines count as the old files' last ones: a tail reads the new files alone
+    if (isNewFile) this.#ring.clear();
+    this.#target = target;
+    this.#setFormat(target);
+    // each old writer's reference goes back, except a kept one's (a writer taken anew holds its own)
+    for (const writer of before) {
+      if (kept.includes(writer)) continue;
+      releaseFileWriter(writer).catch((error: unknown) =>
+        this.#onError?.(
+          new VelosError(ErrorCodes.IO_ERROR, `closing ${writer.path} failed: ${String(error)}`, {
+            cause: error,
+          }),
+        ),
+      );
+    }
+  }
+
   counters(): LogPipelineCounters {
     const writers = this.#uniqueWriters();
     return {
@@ -346,6 +411,15 @@ class Pipeline implements LogPipeline {
     });
     await Promise.race([Promise.all([...this.#captures].map((capture) => capture.done)), deadline]);
     clearTimeout(timer);
+  }
+
+  #setFormat(options: Pick<LogTarget, 'format' | 'dateFormat' | 'classify'>): void {
+    const format = { format: options.format, dateFormat: options.dateFormat, classify: options.classify };
+    this.#encode = createLineEncoder(format);
+    this.#decode = createLineDecoder(format);
+    this.#hasStreamInFile = options.format === 'json';
+    const classify = options.classify ?? defaultClassify;
+    this.#enrich = options.format === 'json' ? (line) => structureLogLine(line, classify) : undefined;
   }
 
   get #isMerged(): boolean {

@@ -15,7 +15,8 @@ import { readIntoSharedBuffer } from './shared-read-buffer.js';
 export class PipeCapture {
   readonly done: Promise<void>;
   readonly #stream: Readable;
-  readonly #writer: FileWriter;
+  readonly which: LogStream;
+  #writer: FileWriter;
   readonly #splitter: LineSplitter;
   readonly #pacer: ReadPacer;
   #ts = 0;
@@ -32,6 +33,7 @@ export class PipeCapture {
     accept: (batch: LineBatch) => void,
   ) {
     this.#stream = stream;
+    this.which = which;
     this.#writer = writer;
     this.#pacer = new ReadPacer(stream);
     this.#splitter = new LineSplitter(maxLineBytes, (data, lines) =>
@@ -52,6 +54,11 @@ export class PipeCapture {
   /** Reads what waits in the pipe now instead of after the current pause (before a close). */
   hurry(): void {
     this.#pacer.hurry();
+  }
+
+  /** CFG-2: the pipe's lines go to another file writer from now on: its fullness pauses the reads. */
+  setWriter(writer: FileWriter): void {
+    this.#writer = writer;
   }
 
   /** Stops capturing: the partial line is written, later data is read and discarded. */

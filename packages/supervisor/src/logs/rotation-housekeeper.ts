@@ -17,7 +17,7 @@ export interface HousekeeperOptions {
  * repeat until nothing is left. At most `retain` files wait for compression (older ones are pruned).
  */
 export class RotationHousekeeper {
-  readonly #options: HousekeeperOptions;
+  #options: HousekeeperOptions;
   #queue: string[] = [];
   #isRunning = false;
   #done: Promise<void> = Promise.resolve();
@@ -34,6 +34,16 @@ export class RotationHousekeeper {
       if (this.#queue.length > retain) this.#queue.splice(0, this.#queue.length - retain);
     }
     if (this.#isRunning) return;
+    this.#isRunning = true;
+    this.#done = this.#run();
+  }
+
+  /** CFG-2: new retention and compression for the files rotated from now on; a lower retention prunes at once. */
+  setPolicy(policy: Pick<HousekeeperOptions, 'retain' | 'compress'>): void {
+    const isLower = policy.retain < this.#options.retain;
+    this.#options = { ...this.#options, ...policy };
+    if (!policy.compress) this.#queue = [];
+    if (!isLower || this.#isRunning) return;
     this.#isRunning = true;
     this.#done = this.#run();
   }

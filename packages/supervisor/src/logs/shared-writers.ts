@@ -14,7 +14,7 @@ const keys = new WeakMap<FileWriter, string>();
  * moves the writes of all of them to the new file at once. Release it with `releaseFileWriter`.
  */
 export function acquireFileWriter(options: FileWriterOptions): FileWriter {
-  const key = `${options.path}\0${JSON.stringify(options.rotation ?? {})}`;
+  const key = keyOf(options);
   const known = shared.get(key);
   if (known) {
     known.refs += 1;
@@ -35,4 +35,29 @@ export function releaseFileWriter(writer: FileWriter): Promise<void> {
   if (entry.refs > 0) return writer.settled();
   shared.delete(key);
   return writer.close();
+}
+
+/**
+ * CFG-2: the writer a pipeline that holds `writer` uses once its files or rotation change to `options`:
+ * the same writer when nothing changed, or when only the rotation of its file did (applied in place,
+ * for every pipeline that shares it: one file has one rotation); otherwise the shared writer of the
+ * new file (opened when none is: throws `IO_ERROR` when it cannot), and the caller releases `writer`.
+ */
+export function retargetFileWriter(writer: FileWriter, options: FileWriterOptions): FileWriter {
+  const key = keyOf(options);
+  const current = keys.get(writer);
+  if (current === key) return writer;
+  const entry = current === undefined ? undefined : shared.get(current);
+  if (writer.path === options.path && entry?.writer === writer && !shared.has(key)) {
+    writer.setRotation(options.rotation ?? {});
+    shared.delete(current!);
+    shared.set(key, entry);
+    keys.set(writer, key);
+    return writer;
+  }
+  return acquireFileWriter(options);
+}
+
+function keyOf(options: FileWriterOptions): string {
+  return `${options.path}\0${JSON.stringify(options.rotation ?? {})}`;
 }

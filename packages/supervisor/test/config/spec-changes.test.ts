@@ -26,4 +26,12 @@ describe('applySpecChanges (CFG-2 config set)', () => {
     expect((await refusal({ nonsense: 1 })).data).toMatchObject({ field: 'changes.nonsense' });
     expect((await refusal({ max_memory: 'lots' })).data).toMatchObject({ field: 'changes.max_memory' });
   });
+
+  it('refuses a bad cron expression, named as the request gave it', async () => {
+    const value = await refusal({ cron_restart: '61 * * * *' });
+    expect(value.message).toMatch(
+      /^web: cron_restart: expected a cron expression like "0 3 \* \* \*", got "61 \* \* \* \*"/,
+    );
+    expect(value.data).toMatchObject({ field: 'changes.cron_restart' });
+  });
 });

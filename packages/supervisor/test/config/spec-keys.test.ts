@@ -56,17 +56,33 @@ describe('changeEffect (CFG-2)', () => {
       { cronRestart: '0 3 * * *' },
       { livenessProbe: PROBE },
       { watchdog: { timeoutMs: 60_000, intervalMs: 5000 } },
+      { dependsOn: [{ name: 'db', condition: 'started' as const }] },
     ] satisfies Partial<AppSpec>[]) {
       expect(changeEffect(before, spec(change)), JSON.stringify(change)).toBe('policy');
     }
   });
 
-  it('a spawn key restarts; a log or instances key needs new pipelines; the file link alone is nothing', () => {
+  it('log files and their settings: applied in place by the log pipelines', () => {
+    const before = spec();
+    for (const change of [
+      { outFile: '/var/log/web.log' },
+      { errFile: '/var/log/web-err.log', logFile: '/var/log/all.log' },
+      { mergeLogs: true, logPerInstance: true },
+      { logFormat: 'json' as const, logDateFormat: 'iso' },
+      { logMaxBytes: 1024, logRotateCron: '0 0 * * *', logRetain: 2, logCompress: false },
+    ] satisfies Partial<AppSpec>[]) {
+      expect(changeEffect(before, spec(change)), JSON.stringify(change)).toBe('logs');
+    }
+    expect(changeEffect(before, spec({ logMaxBytes: 1024, killTimeoutMs: 9000 }))).toBe('logs');
+  });
+
+  it('a spawn key restarts; an instances key needs new pipelines; the file link alone is nothing', () => {
     const before = spec();
     expect(changeEffect(before, spec({ env: { A: '2' }, killTimeoutMs: 9000 }))).toBe('spawn');
     expect(changeEffect(before, spec({ uid: 'www-data' }))).toBe('spawn');
     expect(changeEffect(before, spec({ instances: 2 }))).toBe('pipeline');
-    expect(changeEffect(before, spec({ logMaxBytes: 1024, env: { A: '2' } }))).toBe('pipeline');
+    expect(changeEffect(before, spec({ logMaxBytes: 1024, env: { A: '2' } }))).toBe('spawn');
+    expect(changeEffect(before, spec({ logMaxBytes: 1024, instances: 2 }))).toBe('pipeline');
     expect(changeEffect(before, spec({ source: { file: '/srv/app.toml' } }))).toBe('link');
     // the key order of a table is not a change
     expect(changeEffect(spec({ env: { A: '1', B: '2' } }), spec({ env: { B: '2', A: '1' } }))).toBe('link');
@@ -85,6 +101,14 @@ describe('replaceSpec (CFG-2)', () => {
   it('gives a running app a policy change in place, without stopping it', async () => {
     const deps = recordingDeps(true);
     expect(await replaceSpec(deps, spec(), spec({ killTimeoutMs: 9000 }))).toBe('updated');
+    expect(deps.calls).toEqual(['setSpec']);
+  });
+
+  it('gives a running app new log files in place, without stopping it', async () => {
+    const deps = recordingDeps(true);
+    expect(await replaceSpec(deps, spec(), spec({ outFile: '/var/log/web.log', logMaxBytes: 1024 }))).toBe(
+      'updated',
+    );
     expect(deps.calls).toEqual(['setSpec']);
   });
 
