@@ -61,6 +61,7 @@ export {
   type EventSeverity,
   type EventsRequest,
   type EventsResult,
+  type EventToMatch,
   matchesEventKind,
   unknownEventKindReason,
   type VelosEvent,
