@@ -1,6 +1,7 @@
-import { ErrorCodes, maskSecrets, parseDurationMs, VelosError } from '@velos/core';
+import { maskSecrets, parseDurationMs } from '@velos/core';
 import type { CommandContext } from '../context.js';
 import { renderProcessDetails, toAiDetail } from '../output/process-detail.js';
+import { argumentError } from '../parse-argv.js';
 
 /** The window of `--history` without `--since`, and the longest the daemon keeps. */
 const HISTORY_DEFAULT_MS = 60 * 60 * 1000;
@@ -25,8 +26,7 @@ export async function runDescribe(
 async function describeHistory(ctx: CommandContext, target: string, since: string | boolean | undefined) {
   const sinceMs = since === undefined ? HISTORY_DEFAULT_MS : parseDurationMs(since);
   if (sinceMs === null || sinceMs <= 0 || sinceMs > HISTORY_MAX_MS) {
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
+    throw argumentError(
       `--since: expected a duration up to 24h like 30m, 1h or 24h, got ${JSON.stringify(since)}`,
     );
   }
