@@ -66,7 +66,7 @@ describe('cron_restart (SUP-8)', () => {
   it('refuses a schedule it cannot read, and starts nothing', async () => {
     const home = createHome();
     const result = await velos(['start', 'fixtures/silent.js', '--cron-restart', 'nope'], { home });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(
       /^velos: --cron-restart: expected a cron expression like "0 3 \* \* \*", got "nope" /,
     );

@@ -51,6 +51,36 @@ describe('bad input (CLI-3)', () => {
     expect(await listJson(h)).toEqual([]);
   });
 
+  it('exits 2 for a bad option value or use, as for any command line it cannot take; 1 when the operation fails', async () => {
+    const h = createHome();
+    const usage = [
+      ['start', 'fixtures/silent.js', '--max-memory-restart', 'xyz'],
+      ['start', 'fixtures/silent.js', '--kill-timeout', 'abc'],
+      ['start', 'fixtures/silent.js', '-i', 'abc'],
+      ['start', 'fixtures/silent.js', '--max-restarts', '-3'],
+      ['start', 'fixtures/silent.js', '--cron', 'bad'],
+      ['start', 'fixtures/silent.js', '--watch-config'],
+      ['logs', '--lines', 'abc'],
+      ['logs', 'x', '--summary', '--level', 'loud'],
+      ['events', '--limit', 'x'],
+      ['runs', 'x', '--limit', '0'],
+      ['describe', 'x', '--history', '--since', '99h'],
+      ['alerts', 'add', 'x'],
+      ['alerts', 'frob'],
+      ['import', 'nginx'],
+      ['startOrReload', 'fixtures/silent.js'],
+    ];
+    // none of them reaches a daemon: run at once
+    const results = await Promise.all(usage.map((args) => velos(args, { home: h })));
+    for (const [i, result] of results.entries()) {
+      expect(result.code, `velos ${usage[i]!.join(' ')}: ${result.stderr}`).toBe(2);
+      expectCliError(result);
+    }
+    const missing = await velos(['start', 'fixtures/does-not-exist.js'], { home: h });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('velos: script not found: fixtures/does-not-exist.js\n');
+  });
+
   it('rejects start of a script that does not exist, and starts nothing', async () => {
     const h = shared();
     expectCliError(await velos(['start', 'fixtures/does-not-exist.js', '--name', 'ghost'], { home: h }));

@@ -1,8 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './free-port.js';
 import {
   cleanupHomes,
   createHome,
+  FIXTURES,
   outLog,
   readLines,
   spawnVelos,
@@ -103,6 +107,60 @@ describe('velos events (OBS-2)', () => {
         f: expect.any(Object),
       },
     ]);
+  });
+
+  it("selects OBS-2's restarted, unhealthy and recovered by health state: a readiness dip, then a liveness failure", async () => {
+    const home = createHome();
+    const port = await freePort();
+    const config = join(home, 'probed.json');
+    const url = `http://127.0.0.1:${port}`;
+    const probe = { interval: '200ms', failure_threshold: 2, initial_delay: '300ms' };
+    const app = {
+      name: 'web',
+      script: join(FIXTURES, 'health-server.js'),
+      env: { PORT: port },
+      liveness_probe: { ...probe, http: `${url}/health` },
+      readiness_probe: { ...probe, http: `${url}/ready`, failure_threshold: 1 },
+    };
+    writeFileSync(config, JSON.stringify({ apps: [app] }));
+    await velosOk(['start', config], { home });
+    const healthEvents = () => eventsJson(home, 'web', '--kind', 'process.health');
+    const healthAfter = (seq: number, to: string) =>
+      waitFor(
+        async () => (await healthEvents()).find((event) => event.seq > seq && event.fields?.to === to),
+        {
+          message: `web ${to} after event ${seq}`,
+          timeoutMs: 30_000,
+        },
+      );
+    const healthy = await healthAfter(0, 'healthy');
+    const set = async (query: string) => expect((await fetch(`${url}/set?${query}`)).status).toBe(200);
+    await set('ready=fail');
+    const degraded = await healthAfter(healthy.seq, 'degraded');
+    await set('ready=ok');
+    const back = await healthAfter(degraded.seq, 'healthy');
+    await set('health=fail');
+    await healthAfter(back.seq, 'unhealthy');
+    await waitFor(
+      async () => (await eventsJson(home, 'web', '--kind', 'restarted')).length > 0 || undefined,
+      { message: 'the restart of web' },
+    );
+
+    const [health, recovered, unhealthy, restarted] = await Promise.all([
+      healthEvents(),
+      eventsJson(home, 'web', '--kind', 'recovered'),
+      eventsJson(home, 'web', '--kind', 'unhealthy'),
+      eventsJson(home, 'web', '--kind', 'restarted'),
+    ]);
+    // recovered: back to healthy from degraded or unhealthy, not a run's first healthy answer (from unknown)
+    const isRecovery = (event: EventRow) =>
+      event.fields?.to === 'healthy' && ['degraded', 'unhealthy'].includes(String(event.fields.from));
+    expect(recovered).toEqual(health.filter(isRecovery));
+    expect(recovered.map((event) => event.seq)).toContain(back.seq);
+    expect(unhealthy).toEqual(health.filter((event) => event.fields?.to === 'unhealthy'));
+    expect(unhealthy.length).toBeGreaterThan(0);
+    expect(new Set(kindsOf(restarted))).toEqual(new Set(['process.restarting']));
+    expect(restarted.some((event) => event.fields?.reason === 'unhealthy')).toBe(true);
   });
 
   it('refuses bad filters with a one-line usage error', async () => {

@@ -207,7 +207,7 @@ describe('jobs (SUP-8)', () => {
       home,
       env,
     });
-    expect(tooLong.code).toBe(1);
+    expect(tooLong.code).toBe(2);
     expect(tooLong.stderr.trimEnd()).toBe('velos: --every: expected a duration of at most 365d, got "400d"');
   });
 

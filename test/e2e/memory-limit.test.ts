@@ -42,7 +42,7 @@ describe('max_memory (SUP-9)', () => {
   it('refuses a size it cannot read', async () => {
     const home = createHome();
     const result = await velos(['start', 'fixtures/silent.js', '--max-memory', 'lots'], { home });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
       'velos: --max-memory: expected a size like "200M", "1G" or a number of bytes (at least 1048576), got "lots"',
     );

@@ -138,7 +138,7 @@ describe('PM2 start flags', () => {
     const dir = join(copyCorpus(home), 'apps');
     for (const flag of ['--cron', '--cron-restart']) {
       const result = await velosIn(dir, home, ['start', 'server.js', flag, 'bad']);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toMatch(
         new RegExp(`^velos: ${flag}: expected a cron expression like "0 3 \\* \\* \\*", got "bad" \\(`),
       );

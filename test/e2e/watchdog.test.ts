@@ -126,7 +126,7 @@ processes:
     const [detail] = await describeJson(home, 'sleep');
     expect(detail!.spec).toMatchObject({ watchdog: { timeoutMs: 60_000, intervalMs: 5000 } });
     const bad = await velos(['watchdog', 'sleep 1000', join(home, 'x.log'), 'soon'], { home });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe(
       'velos: timeout: expected seconds like 60 or a duration like "90s" or "2m", got "soon"',
     );

@@ -4,6 +4,17 @@ import type { CommandInput, CommandSpec, OptionSpec } from './command-spec.js';
 /** Exit code of a usage error (unknown command or option, missing or extra argument). */
 export const USAGE_EXIT_CODE = 2;
 
+/**
+ * A bad value or use of an option or argument, whose message already names it and what it expects
+ * (`--kill-timeout: expected a duration…`): exit code 2, as a usage error, without the `--help` pointer.
+ */
+export function argumentError(message: string, options: { cause?: unknown } = {}): VelosError {
+  return new VelosError(ErrorCodes.INVALID_ARGUMENT, message, {
+    ...options,
+    data: { exitCode: USAGE_EXIT_CODE },
+  });
+}
+
 /** A `VelosError` that the CLI reports with exit code 2 and a pointer to `--help`. */
 export function usageError(message: string, command?: string): VelosError {
   const help = command ? `velos ${command} --help` : 'velos --help';

@@ -59,12 +59,12 @@ describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () =
 
   it('needs a view or a filter, and refuses bad flags before it reads stdin', async () => {
     const bare = await logs([]);
-    expect(bare.code).toBe(1);
+    expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(/^velos: velos logs - reads stdin for the log engine: add --summary/);
     const period = await logs(['--grep', 'x', '--period', '1h']);
     expect(period.stderr).toBe('velos: --period goes with --summary, --patterns, --dedupe or --anomalies\n');
     const regex = await logs(['--grep', '(']);
-    expect(regex.code).toBe(1);
+    expect(regex.code).toBe(2);
     expect(regex.stderr).toMatch(/^velos: --grep: /);
     expect(readdirSync(scratch)).toEqual([]);
     expect(existsSync(home)).toBe(false);

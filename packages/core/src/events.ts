@@ -111,17 +111,36 @@ export const APP_EVENT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/;
 const DAEMON_CATEGORIES: ReadonlySet<string> = new Set(
   EVENT_KINDS.map((kind) => kind.slice(0, kind.indexOf('.'))),
 );
-/** What a kind filter may be besides an app event: a kind, a category or a name after the category. */
+/** What a filter matches on: an event's kind and, for the aliases, its fields. */
+export type EventToMatch = Pick<VelosEvent, 'kind' | 'fields'>;
+
+/**
+ * OBS-2's words for what no kind names alone, as filters: `restarted` selects `process.restarting`,
+ * `unhealthy` the `process.health` events going to unhealthy, `recovered` those going back to
+ * healthy from unhealthy or degraded (as well as `daemon.recovered`, by its name).
+ */
+export const EVENT_KIND_ALIASES: Readonly<Record<string, (event: EventToMatch) => boolean>> = {
+  restarted: (event) => event.kind === 'process.restarting',
+  unhealthy: (event) => event.kind === 'process.health' && event.fields?.to === 'unhealthy',
+  recovered: (event) =>
+    event.kind === 'process.health' &&
+    event.fields?.to === 'healthy' &&
+    (event.fields.from === 'unhealthy' || event.fields.from === 'degraded'),
+};
+
+/** What a kind filter may be besides an app event: a kind, a category, a name after the category or an alias. */
 const KNOWN_FILTERS: ReadonlySet<string> = new Set<string>([
   ...EVENT_KINDS,
   ...DAEMON_CATEGORIES,
   'app',
   ...EVENT_KINDS.map((kind) => kind.slice(kind.indexOf('.') + 1)),
+  ...Object.keys(EVENT_KIND_ALIASES),
 ]);
 
 /**
  * Why a kind filter can select no event, or null when it can: a kind of `EVENT_KINDS`, a category
- * (`process`, …, `app`), a name after the category (`exited`), `app.<name>`, or an app event's
+ * (`process`, …, `app`), a name after the category (`exited`), an alias of `EVENT_KIND_ALIASES`
+ * (`restarted`), `app.<name>`, or an app event's
  * dotted name (`sync.done`) whose first part is no daemon category (`process.restarted` is refused).
  * @example unknownEventKindReason('process.restarted') // 'unknown event kind "process.restarted": expected …'
  */
@@ -131,14 +150,25 @@ export function unknownEventKindReason(filter: string): string | null {
   const category = dot === -1 ? null : filter.slice(0, dot);
   if (category === 'app' && APP_EVENT_NAME.test(filter.slice(dot + 1))) return null;
   if (category !== null && !DAEMON_CATEGORIES.has(category) && APP_EVENT_NAME.test(filter)) return null;
-  return `unknown event kind ${JSON.stringify(filter.slice(0, 100))}: expected a kind (${EVENT_KINDS.join(', ')}), a category (${[...DAEMON_CATEGORIES, 'app'].join(', ')}), the name after it (exited, restarting…) or app.<name>`;
+  return `unknown event kind ${JSON.stringify(filter.slice(0, 100))}: expected a kind (${EVENT_KINDS.join(', ')}), a category (${[...DAEMON_CATEGORIES, 'app'].join(', ')}), the name after it (exited, restarting…), an alias (${Object.keys(EVENT_KIND_ALIASES).join(', ')}) or app.<name>`;
 }
 
-/** True when `kind` is selected by one of `filters` (a whole kind, a category, or the name after the category). */
-export function matchesEventKind(kind: string, filters: readonly string[]): boolean {
+/**
+ * True when `event` is selected by one of `filters`: a whole kind, a category, the name after the
+ * category, or an alias of `EVENT_KIND_ALIASES` (which looks at the event's fields too).
+ * @example matchesEventKind({ kind: 'process.health', fields: { from: 'healthy', to: 'unhealthy' } }, ['unhealthy']) // true
+ */
+export function matchesEventKind(event: EventToMatch, filters: readonly string[]): boolean {
   if (filters.length === 0) return true;
+  const kind = event.kind;
   const dot = kind.indexOf('.');
   const category = dot === -1 ? kind : kind.slice(0, dot);
   const name = dot === -1 ? kind : kind.slice(dot + 1);
-  return filters.some((filter) => filter === kind || filter === category || filter === name);
+  return filters.some(
+    (filter) =>
+      filter === kind ||
+      filter === category ||
+      filter === name ||
+      (Object.hasOwn(EVENT_KIND_ALIASES, filter) && EVENT_KIND_ALIASES[filter]!(event)),
+  );
 }

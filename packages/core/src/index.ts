@@ -61,6 +61,7 @@ export {
   type EventSeverity,
   type EventsRequest,
   type EventsResult,
+  type EventToMatch,
   matchesEventKind,
   unknownEventKindReason,
   type VelosEvent,
@@ -97,6 +98,7 @@ export type {
 export {
   describeMemoryGrowth,
   findMemoryGrowth,
+  MEMORY_GROWTH_HISTORY,
   MEMORY_GROWTH_MIN_MB_PER_MIN,
   MEMORY_GROWTH_SPANS,
   MEMORY_GROWTH_WINDOW_MS,

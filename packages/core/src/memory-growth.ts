@@ -6,6 +6,11 @@ export const MEMORY_GROWTH_WINDOW_MS = 10 * 60 * 1000;
 export const MEMORY_GROWTH_MIN_MB_PER_MIN = 1;
 /** The window is cut into this many equal spans; each span's mean RSS must be above the one before. */
 export const MEMORY_GROWTH_SPANS = 5;
+/**
+ * The metrics history to ask for `findMemoryGrowth` (`velos describe`, MCP `health_check`): the window
+ * and a minute more, in 10-second points, enough for its spans.
+ */
+export const MEMORY_GROWTH_HISTORY = { sinceMs: MEMORY_GROWTH_WINDOW_MS + 60_000, points: 66 } as const;
 /** Part of the window the points must cover (a process that ran for less is not judged). */
 const COVERAGE = 0.9;
 const MB = 1_000_000;

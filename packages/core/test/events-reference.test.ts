@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_EVENT_NAME, EVENT_KINDS, matchesEventKind } from '../src/events.js';
+import { APP_EVENT_NAME, EVENT_KINDS, matchesEventKind, unknownEventKindReason } from '../src/events.js';
 
 const reference = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'events.md'), 'utf8');
 
@@ -19,13 +19,43 @@ describe('event kinds', () => {
   });
 
   it('match a filter by whole kind, category or name', () => {
-    expect(matchesEventKind('process.exited', [])).toBe(true);
-    expect(matchesEventKind('process.exited', ['process.exited'])).toBe(true);
-    expect(matchesEventKind('process.exited', ['process'])).toBe(true);
-    expect(matchesEventKind('process.exited', ['exited'])).toBe(true);
-    expect(matchesEventKind('process.exited', ['exit', 'job'])).toBe(false);
-    expect(matchesEventKind('app.sync.done', ['sync.done'])).toBe(true);
-    expect(matchesEventKind('app.sync.done', ['app'])).toBe(true);
+    const exited = { kind: 'process.exited' };
+    expect(matchesEventKind(exited, [])).toBe(true);
+    expect(matchesEventKind(exited, ['process.exited'])).toBe(true);
+    expect(matchesEventKind(exited, ['process'])).toBe(true);
+    expect(matchesEventKind(exited, ['exited'])).toBe(true);
+    expect(matchesEventKind(exited, ['exit', 'job'])).toBe(false);
+    expect(matchesEventKind({ kind: 'app.sync.done' }, ['sync.done'])).toBe(true);
+    expect(matchesEventKind({ kind: 'app.sync.done' }, ['app'])).toBe(true);
+  });
+
+  it("match OBS-2's words restarted, unhealthy and recovered by kind and health state", () => {
+    const health = (from: string, to: string) => ({
+      kind: 'process.health',
+      fields: { from, to, probe: 'liveness' },
+    });
+    expect(matchesEventKind({ kind: 'process.restarting' }, ['restarted'])).toBe(true);
+    expect(matchesEventKind({ kind: 'process.started' }, ['restarted'])).toBe(false);
+    expect(matchesEventKind(health('healthy', 'unhealthy'), ['unhealthy'])).toBe(true);
+    expect(matchesEventKind(health('unknown', 'unhealthy'), ['unhealthy'])).toBe(true);
+    expect(matchesEventKind(health('healthy', 'degraded'), ['unhealthy'])).toBe(false);
+    expect(matchesEventKind(health('unhealthy', 'healthy'), ['unhealthy'])).toBe(false);
+    expect(matchesEventKind(health('unhealthy', 'healthy'), ['recovered'])).toBe(true);
+    expect(matchesEventKind(health('degraded', 'healthy'), ['recovered'])).toBe(true);
+    // a first healthy result is no recovery
+    expect(matchesEventKind(health('unknown', 'healthy'), ['recovered'])).toBe(false);
+    expect(matchesEventKind(health('healthy', 'unhealthy'), ['recovered'])).toBe(false);
+    expect(matchesEventKind({ kind: 'daemon.recovered', fields: { status: 'healthy' } }, ['recovered'])).toBe(
+      true,
+    );
+    expect(matchesEventKind({ kind: 'process.health' }, ['unhealthy', 'recovered'])).toBe(false);
+    expect(matchesEventKind({ kind: 'process.exited' }, ['toString', 'constructor'])).toBe(false);
+  });
+
+  it('take the aliases as known filters', () => {
+    for (const alias of ['restarted', 'unhealthy', 'recovered'])
+      expect(unknownEventKindReason(alias)).toBeNull();
+    expect(unknownEventKindReason('process.restarted')).toMatch(/alias \(restarted, unhealthy, recovered\)/);
   });
 
   it('app event names follow APP_EVENT_NAME', () => {

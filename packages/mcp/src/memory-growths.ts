@@ -1,13 +1,10 @@
 import {
   findMemoryGrowth,
-  MEMORY_GROWTH_WINDOW_MS,
+  MEMORY_GROWTH_HISTORY,
   type MemoryGrowth,
   type ProcessInfo,
   type VelosControl,
 } from '@velos/core';
-
-/** Points of history asked per process: 10-second points over the window, enough for its spans. */
-const HISTORY_POINTS = 66;
 
 /**
  * The running processes whose memory grows steadily without `max_memory` (`findMemoryGrowth` on the
@@ -19,9 +16,7 @@ export async function findGrowingMemory(
 ): Promise<Map<number, MemoryGrowth>> {
   const running = new Set(processes.filter((p) => p.pid !== null && p.status === 'online').map((p) => p.id));
   if (running.size === 0) return new Map();
-  const histories = await control
-    .metricsHistory({ target: 'all', sinceMs: MEMORY_GROWTH_WINDOW_MS + 60_000, points: HISTORY_POINTS })
-    .catch(() => []);
+  const histories = await control.metricsHistory({ target: 'all', ...MEMORY_GROWTH_HISTORY }).catch(() => []);
   const growing = histories.flatMap((history) => {
     const growth = running.has(history.id) ? findMemoryGrowth(history.t, history.memory) : null;
     return growth ? [{ id: history.id, growth }] : [];

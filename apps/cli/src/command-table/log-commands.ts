@@ -83,6 +83,8 @@ export const LOG_COMMANDS: CommandSpec[] = [
       '--since and --until take a duration back from now (90s, 10m, 1h, 2d) or an ISO date',
       '(2026-01-02, 2026-01-02T03:04:05Z). --kind takes kinds (process.exited), categories (process, job,',
       'log, config, alert, daemon, app) or names (exited, errored); the start of a name works too (exit).',
+      'restarted (process.restarting), unhealthy and recovered (process.health to unhealthy, back to healthy)',
+      'select by what happened.',
       '--json prints the full events, --ai compact ones: t time, k kind, a app, i id, m message,',
       's severity (when not info), f fields (a JSON array; with --follow one object per line).',
       'Apps raise their own events (kind app.<name>) by printing one JSON line with the key velos_event:',
@@ -105,7 +107,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
       kind: {
         type: 'string',
         value: 'kinds',
-        description: 'only these kinds, e.g. exited,errored or process',
+        description: 'only these kinds, e.g. exited,errored, process or unhealthy,recovered',
       },
       limit: { type: 'string', value: 'n', description: 'the newest n events that match (default 100)' },
       follow: {

@@ -11,6 +11,7 @@ import {
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { renderAlertTable, toAiAlerts } from '../output/alert-list.js';
+import { argumentError } from '../parse-argv.js';
 
 /** Flags of `velos alerts add` and the rule key each one sets. */
 const RULE_FLAGS: Record<string, string> = {
@@ -38,7 +39,7 @@ export async function runAlerts(ctx: CommandContext, input: CommandInput): Promi
   if (action === 'list' || action === 'ls') return list(ctx, isShown);
   if (action === 'add') return add(ctx, input, name, isShown);
   if ((action === 'remove' || action === 'rm' || action === 'test') && name === undefined) {
-    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `velos alerts ${action}: expected the name of a rule`);
+    throw argumentError(`velos alerts ${action}: expected the name of a rule`);
   }
   if (action === 'remove' || action === 'rm') {
     const removed = await (await ctx.client()).removeAlert(name!);
@@ -67,8 +68,7 @@ export async function runAlerts(ctx: CommandContext, input: CommandInput): Promi
     }
     return;
   }
-  throw new VelosError(
-    ErrorCodes.INVALID_ARGUMENT,
+  throw argumentError(
     `velos alerts: unknown action ${JSON.stringify(action)} (expected list, add, remove or test)`,
   );
 }
@@ -92,19 +92,13 @@ async function add(
   let rules: AlertRule[];
   if (typeof file === 'string') {
     if (name !== undefined)
-      throw new VelosError(
-        ErrorCodes.INVALID_ARGUMENT,
-        'velos alerts add: give a name with flags, or --file, not both',
-      );
+      throw argumentError('velos alerts add: give a name with flags, or --file, not both');
     rules = (await config.loadConfigAlerts(file)) ?? [];
     if (rules.length === 0)
       throw new VelosError(ErrorCodes.INVALID_CONFIG, `${file}: expected [[alerts]] rules`);
   } else {
     if (name === undefined)
-      throw new VelosError(
-        ErrorCodes.INVALID_ARGUMENT,
-        'velos alerts add: expected a rule name (velos alerts add <name> --when "…")',
-      );
+      throw argumentError('velos alerts add: expected a rule name (velos alerts add <name> --when "…")');
     rules = [ruleFromFlags(config.parseAlertRules, input, name)];
   }
   const client = await ctx.client();
@@ -135,16 +129,12 @@ function ruleFromFlags(parse: ParseRules, input: CommandInput, name: string): Al
   }
   if (Object.keys(escalate).length > 0) raw.escalate = escalate;
   if (raw.when === undefined)
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
-      'velos alerts add: --when is required (e.g. --when "restarts >= 5 within 1m")',
-    );
+    throw argumentError('velos alerts add: --when is required (e.g. --when "restarts >= 5 within 1m")');
   try {
     return parse([raw], 'alerts add', RUNTIME_ALERT_SOURCE, 'rule')[0]!;
   } catch (error) {
     if (!isVelosError(error)) throw error;
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
+    throw argumentError(
       error.message.replace(/rule\[0\]\.(\S+):/, (_all, path: string) => `${flagOf(path)}:`),
     );
   }

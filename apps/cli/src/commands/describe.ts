@@ -1,6 +1,8 @@
-import { ErrorCodes, maskSecrets, parseDurationMs, VelosError } from '@velos/core';
+import { MEMORY_GROWTH_HISTORY, maskSecrets, parseDurationMs } from '@velos/core';
 import type { CommandContext } from '../context.js';
+import { findGrowthsWithoutLimit, isJudged, toAiMemoryGrowth } from '../output/memory-growth.js';
 import { renderProcessDetails, toAiDetail } from '../output/process-detail.js';
+import { argumentError } from '../parse-argv.js';
 
 /** The window of `--history` without `--since`, and the longest the daemon keeps. */
 const HISTORY_DEFAULT_MS = 60 * 60 * 1000;
@@ -15,18 +17,32 @@ export async function runDescribe(
   if (options.history || options.since !== undefined) return describeHistory(ctx, target, options.since);
   const client = await ctx.client();
   const details = await client.describe(target);
+  // OBS-7: memory that keeps growing without max_memory, from the metrics history (asked only when a
+  // process could be judged; a daemon that cannot answer leaves the flag out)
+  const histories = details.some(isJudged)
+    ? await client.metricsHistory({ target, ...MEMORY_GROWTH_HISTORY }).catch(() => [])
+    : [];
+  const growths = findGrowthsWithoutLimit(details, histories);
   // env values are not in a detail; an env.KEY set by `config set` is, in spec.source.overrides
-  if (ctx.mode === 'json') ctx.printJson(maskSecrets(details));
-  else if (ctx.mode === 'ai') ctx.printJson(details.map(toAiDetail));
-  else ctx.print(renderProcessDetails(details, ctx.colors));
+  if (ctx.mode === 'json') {
+    ctx.printJson(
+      maskSecrets(details).map((d) => (growths.has(d.id) ? { ...d, memoryGrowth: growths.get(d.id) } : d)),
+    );
+  } else if (ctx.mode === 'ai') {
+    ctx.printJson(
+      details.map((d) => {
+        const growth = growths.get(d.id);
+        return growth ? { ...toAiDetail(d), mg: toAiMemoryGrowth(growth) } : toAiDetail(d);
+      }),
+    );
+  } else ctx.print(renderProcessDetails(details, ctx.colors, Date.now(), growths));
 }
 
 /** OBS-7 `--history [--since D]`: sparklines of the last hour (or D, at most 24 h); `--json` the raw columns. */
 async function describeHistory(ctx: CommandContext, target: string, since: string | boolean | undefined) {
   const sinceMs = since === undefined ? HISTORY_DEFAULT_MS : parseDurationMs(since);
   if (sinceMs === null || sinceMs <= 0 || sinceMs > HISTORY_MAX_MS) {
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
+    throw argumentError(
       `--since: expected a duration up to 24h like 30m, 1h or 24h, got ${JSON.stringify(since)}`,
     );
   }

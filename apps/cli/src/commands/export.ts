@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import type { AppSpec } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
 import type { ExportFile, ExportOptions } from '../export/export-file.js';
 import { type ExportTarget, LossyReport } from '../export/lossy-report.js';
-import { usageError } from '../parse-argv.js';
+import { argumentError, usageError } from '../parse-argv.js';
 
 const TARGETS: readonly ExportTarget[] = ['systemd', 'compose', 'kubernetes'];
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -87,8 +87,7 @@ function exportOptions(target: ExportTarget, input: CommandInput, config: string
   if (image !== undefined && build !== undefined)
     throw usageError('give --image or --build, not both', 'export');
   if (namespace !== undefined && !K8S_NAME.test(namespace)) {
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
+    throw argumentError(
       `--namespace: expected a Kubernetes name (lowercase letters, digits and -), got "${namespace}"`,
     );
   }

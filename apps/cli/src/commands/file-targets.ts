@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
+import { argumentError } from '../parse-argv.js';
 
 /** What script targets need of the daemon: the list, and the specs of every process. */
 interface ScriptTargetClient {
@@ -44,8 +45,7 @@ export function checkFileOptions(input: CommandInput | undefined, files: string[
     if (typeof value !== 'string') continue;
     const targets = input?.args ?? [];
     const which = targets.length === 1 ? `${targets[0]} is not one` : `${targets.join(', ')} are not`;
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
+    throw argumentError(
       `--${option} applies to a process file target (velos ${command} ecosystem.config.js --${option} ${value}); ${which}`,
     );
   }

@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
+import { argumentError } from '../parse-argv.js';
 import { type ImportedApp, mapPm2Dump } from '../pm2/dump-mapping.js';
 import { ensureLogDirs } from '../pm2/ecosystem-file.js';
 import { printProcesses } from './print-processes.js';
@@ -16,10 +17,7 @@ import { printProcesses } from './print-processes.js';
 export async function runImport(ctx: CommandContext, input: CommandInput): Promise<void> {
   const [source, fileArg] = input.args;
   if (source !== 'pm2') {
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `velos import: unknown source "${source}" (expected pm2)`,
-    );
+    throw argumentError(`velos import: unknown source "${source}" (expected pm2)`);
   }
   const file = resolve(fileArg ?? join(process.env.PM2_HOME ?? join(homedir(), '.pm2'), 'dump.pm2'));
   const imported = mapPm2Dump(readDump(file), file);

@@ -1,5 +1,4 @@
 import {
-  ErrorCodes,
   type LogLevelName,
   type LogsAnalyzeRequest,
   type LogsAnalyzeResult,
@@ -15,6 +14,7 @@ import { toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { escapeControlChars, formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
+import { argumentError, USAGE_EXIT_CODE } from '../parse-argv.js';
 import { rawBytes, timestampOf } from './logs.js';
 
 const VIEWS = ['summary', 'patterns', 'dedupe', 'anomalies'] as const;
@@ -112,9 +112,18 @@ async function answer(
   else ctx.print(ctx.isTTY && input.options.raw !== true ? escapeText(result.text) : result.text);
 }
 
-/** Rethrows a daemon error about a payload field as one about the flag that gave it. */
+/**
+ * Rethrows a daemon error about a payload field as one about the flag that gave it: a bad command
+ * line, so exit 2 as for a flag the CLI refuses itself.
+ */
 function asFlagError(error: unknown): never {
-  throw renameField(error, FLAG_OF_FIELD);
+  const renamed = renameField(error, FLAG_OF_FIELD);
+  if (renamed === error) throw error;
+  const { code, message, data } = renamed as VelosError;
+  throw new VelosError(code, message, {
+    data: { ...(data as object), exitCode: USAGE_EXIT_CODE },
+    cause: error,
+  });
 }
 
 /** `text` with the control characters of each of its lines escaped (its newlines kept). */
@@ -235,5 +244,5 @@ function toAi(result: LogsAnalyzeResult): unknown {
 }
 
 function invalid(message: string): VelosError {
-  return new VelosError(ErrorCodes.INVALID_ARGUMENT, message);
+  return argumentError(message);
 }

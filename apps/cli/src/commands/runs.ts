@@ -1,6 +1,6 @@
-import { ErrorCodes, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
 import { renderRunTable, toAiRuns } from '../output/job-runs.js';
+import { argumentError } from '../parse-argv.js';
 
 /** Runs shown when `--limit` is not given. */
 export const DEFAULT_RUN_LIMIT = 20;
@@ -21,10 +21,7 @@ export async function runRuns(
 
 function parseLimit(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) {
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `--limit: expected a whole number, 1 or more, got ${JSON.stringify(text)}`,
-    );
+    throw argumentError(`--limit: expected a whole number, 1 or more, got ${JSON.stringify(text)}`);
   }
   return Number(text);
 }

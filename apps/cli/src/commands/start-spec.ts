@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
+import { argumentError } from '../parse-argv.js';
 import {
   checkScripts,
   isEcosystemScript,
@@ -170,12 +171,12 @@ export async function specsFromConfigFile(
   const isPm2File = config.dialectOf(path) === 'pm2';
   if (given.length > 0 && !isPm2File) {
     const what = given[0] === '--' ? '-- args' : `--${given[0]}`;
-    throw invalid(`${what} does not apply to a config file; set it in the file instead`);
+    throw argumentError(`${what} does not apply to a config file; set it in the file instead`);
   }
   const profile = input.options.env;
   const isScript = isScriptConfig(path);
   if (isScript && input.options['watch-config'])
-    throw invalid(
+    throw argumentError(
       `--watch-config: ${basename(path)} is code the daemon does not run; use velos startOrReload`,
     );
   const options = {
@@ -218,7 +219,7 @@ export function specsFromFlags(
     where.warn?.(
       `--env ${String(o.env)}: selects the env_<profile> tables of a config file; ignored with a script`,
     );
-  if (o['watch-config']) throw invalid('--watch-config watches a config file; use it with one');
+  if (o['watch-config']) throw argumentError('--watch-config watches a config file; use it with one');
   const entry: Record<string, unknown> = { script };
   const text = (flag: string) => (typeof o[flag] === 'string' ? (o[flag] as string) : undefined);
   for (const flag of PASS_THROUGH_FLAGS) {
@@ -295,7 +296,7 @@ export function specsFromFlags(
     const label = flag ? `--${flag}` : key || 'velos start';
     const got = entry[key];
     const suffix = got === undefined || issue.message.includes('got') ? '' : `, got ${JSON.stringify(got)}`;
-    throw invalid(`${label}: ${issue.message}${suffix}`);
+    throw argumentError(`${label}: ${issue.message}${suffix}`);
   }
   return [
     config.resolveAppSpec(result.data, {
@@ -319,7 +320,7 @@ export async function checkCronFlags(input: CommandInput, config: ConfigModule):
     if (typeof value !== 'string') continue;
     const reason = await config.cronProblem(value);
     if (reason === null) continue;
-    throw invalid(
+    throw argumentError(
       `--${flag}: expected a cron expression like "0 3 * * *", got ${JSON.stringify(value)} (${reason})`,
     );
   }
@@ -346,7 +347,8 @@ export function notFound(word: string): VelosError {
 }
 
 function integer(flag: string, value: string, expected: string): number {
-  if (!/^-?\d+$/.test(value)) throw invalid(`${flag}: expected ${expected}, got ${JSON.stringify(value)}`);
+  if (!/^-?\d+$/.test(value))
+    throw argumentError(`${flag}: expected ${expected}, got ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -363,6 +365,7 @@ function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
+/** What the file system says against a start (no such script or directory): exit 1, not a usage error. */
 function invalid(message: string): VelosError {
   return new VelosError(ErrorCodes.INVALID_ARGUMENT, message);
 }

@@ -7,10 +7,10 @@ import {
   isVelosError,
   type ProcessInfo,
   type VelosControl,
-  VelosError,
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
+import { argumentError } from '../parse-argv.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
@@ -100,8 +100,7 @@ export async function runStartOr(
   const where = await startEnvironment(ctx, config);
   const target = resolveStartTarget(input.args[0]!, input, where, config);
   if (target.kind !== 'config') {
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
+    throw argumentError(
       `${input.args[0]}: expected a process file (ecosystem.config.js, .json, .yaml or .toml)`,
     );
   }

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
+import { type AppSpec, isVelosError, type VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
+import { argumentError } from '../parse-argv.js';
 import { printProcesses } from './print-processes.js';
 
 const LABEL = 'velos watchdog';
@@ -49,7 +50,7 @@ function asArgumentError(error: VelosError): VelosError {
     /^velos watchdog: processes\[0\]\.(\w+)/,
     (whole, key: string) => ARGUMENT_NAMES[key] ?? whole,
   );
-  return new VelosError(ErrorCodes.INVALID_ARGUMENT, message, { cause: error });
+  return argumentError(message, { cause: error });
 }
 
 function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {

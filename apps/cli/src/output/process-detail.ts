@@ -1,16 +1,31 @@
-import { formatBytes, formatDuration, type ProbeSpec, type ProcessDetail } from '@velos/core';
+import {
+  formatBytes,
+  formatDuration,
+  type MemoryGrowth,
+  type ProbeSpec,
+  type ProcessDetail,
+} from '@velos/core';
 import { commandLine, hasRunningProcess, toAiDetail } from '@velos/core/ai';
 import { customMetricValueText, summarizeCustomMetrics } from '@velos/core/custom-metric-view';
 
 export { commandLine, toAiDetail };
 
 import type { Colors } from './colors.js';
+import { memoryGrowthText } from './memory-growth.js';
 import { healthPaint, healthText, jobSummary, statusPaint } from './process-list.js';
 import { formatCpu, formatMs } from './units.js';
 
-/** `velos describe` as text: a heading per process, then aligned `key  value` lines. */
-export function renderProcessDetails(details: ProcessDetail[], colors: Colors, now = Date.now()): string {
-  return details.map((d) => renderOne(d, colors, now)).join('\n\n');
+/**
+ * `velos describe` as text: a heading per process, then aligned `key  value` lines; `growths` the
+ * memory that grows without `max_memory`, by id (`findGrowthsWithoutLimit`).
+ */
+export function renderProcessDetails(
+  details: ProcessDetail[],
+  colors: Colors,
+  now = Date.now(),
+  growths: ReadonlyMap<number, MemoryGrowth> = new Map(),
+): string {
+  return details.map((d) => renderOne(d, colors, now, growths.get(d.id))).join('\n\n');
 }
 
 /** A probe's configuration in one line: `http GET http://127.0.0.1:3000/health (200-399), every 10s, …`. */
@@ -31,7 +46,7 @@ export function describeProbe(probe: ProbeSpec): string {
   return `${check}, ${timing.join(', ')}`;
 }
 
-function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
+function renderOne(d: ProcessDetail, colors: Colors, now: number, growth: MemoryGrowth | undefined): string {
   const spec = d.spec;
   const rows: [string, string][] = [
     ['pid', d.pid === null ? '-' : String(d.pid)],
@@ -47,6 +62,9 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number): string {
   rows.push(
     ['cpu', `${isRunning ? formatCpu(d.cpu) : '-'} (peak ${formatCpu(d.cpuPeak)})`],
     ['memory', `${isRunning ? formatBytes(d.memory) : '-'} (${memoryFacts(d)})`],
+    ...(growth === undefined
+      ? []
+      : ([['memory growth', colors.yellow(memoryGrowthText(growth))]] as [string, string][])),
     ['command', commandLine(d)],
     ['script', spec.script],
     ['cwd', spec.cwd],

@@ -93,7 +93,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
         target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
         kinds: {
           description:
-            'Kinds (process.exited), categories (process, job, log, config, alert, daemon, app) or names (exited)',
+            'Kinds (process.exited), categories (process, job, log, config, alert, daemon, app), names (exited) or restarted, unhealthy, recovered',
           type: 'array',
           items: { type: 'string', minLength: 1 },
         },

@@ -104,7 +104,7 @@ export const OBSERVE_TOOLS = [
         .array(z.string().min(1))
         .optional()
         .describe(
-          'Kinds (process.exited), categories (process, job, log, config, alert, daemon, app) or names (exited)',
+          'Kinds (process.exited), categories (process, job, log, config, alert, daemon, app), names (exited) or restarted, unhealthy, recovered',
         ),
       since: timeField,
       until: timeField,

@@ -53,7 +53,7 @@ export function createTracker(
     case 'no_output': {
       const last = new Map<string, { at: number; message: string }>();
       const matches = (event: VelosEvent): boolean => {
-        if (when.kind === 'event') return matchesEventKind(event.kind, when.kinds);
+        if (when.kind === 'event') return matchesEventKind(event, when.kinds);
         if (when.kind === 'log') {
           return when.signal === 'any'
             ? event.kind === 'log.anomaly' || event.kind === 'log.error_burst'

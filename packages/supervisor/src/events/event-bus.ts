@@ -71,7 +71,7 @@ export function createEventBus(options: {
       (request.beforeSeq === undefined || event.seq < request.beforeSeq) &&
       (request.since === undefined || event.at >= request.since) &&
       (request.until === undefined || event.at <= request.until) &&
-      matchesEventKind(event.kind, kinds) &&
+      matchesEventKind(event, kinds) &&
       (select === undefined || select(event));
   };
 

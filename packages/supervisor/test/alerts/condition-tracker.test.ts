@@ -55,3 +55,15 @@ describe('the restarts condition', () => {
     expect(tracker.evaluate(2000, () => []).get('api')).toBe('api restarted 1 times within 1m');
   });
 });
+
+describe('the event condition', () => {
+  it("takes OBS-2's aliases: event unhealthy fires on a health change to unhealthy only", () => {
+    const tracker = createTracker(rule({ kind: 'event', kinds: ['unhealthy'] }), () => true);
+    tracker.onEvent(event('process.health', { from: 'unhealthy', to: 'healthy' }, 0));
+    tracker.onEvent(event('process.health', { from: 'healthy', to: 'degraded' }, 0));
+    expect(tracker.evaluate(2000, () => [])).toEqual(new Map());
+    const down = event('process.health', { from: 'degraded', to: 'unhealthy' }, 0);
+    tracker.onEvent(down);
+    expect(tracker.evaluate(2000, () => [])).toEqual(new Map([['api', down.message]]));
+  });
+});
