@@ -66,3 +66,4 @@ export {
   parseLeadingTimestamp,
   parseTimestamp,
 } from './timestamp.js';
+export { compileUserRules, USER_RULE_LIMITS, type UserRule, userPatternProblem } from './user-rules.js';
