@@ -12,6 +12,7 @@ import {
 import { parseLevel } from './levels.js';
 import { readRulesFile } from './rules-file.js';
 import { parseTimestamp } from './timestamp.js';
+import { compileUserRules } from './user-rules.js';
 
 const VERSION = '0.1.0';
 
@@ -122,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
     until: time('--until', values.until),
     limit: positiveInt('--limit', values.limit),
     windowMs: values.window === undefined ? undefined : durationMs('--window', values.window),
-    userRules: values.rules === undefined ? undefined : await readRulesFile(values.rules),
+    userRules: values.rules === undefined ? undefined : compileUserRules(await readRulesFile(values.rules)),
   };
   const input: Readable | string = file === undefined || file === '-' ? process.stdin : file;
   const out = new Output();

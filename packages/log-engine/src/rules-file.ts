@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import type { LevelRule } from './classifier.js';
 import { createError, LogEngineErrorCodes } from './errors.js';
-import { compileUserRules } from './user-rules.js';
+import { compileUserRules, type UserRule } from './user-rules.js';
 
 /**
  * Reads a rules file for `--rules`: TOML (`[[rules]]` tables, or `log_rules = [...]` as in a Velos
  * config) when it ends in `.toml`, else JSON (a list, or `{"rules": [...]}` / `{"log_rules": [...]}`),
- * and compiles its rules; an invalid file throws `INVALID_ARGUMENT` naming the file and the rule.
+ * and checks its rules (`compileUserRules` compiles them); an invalid file throws `INVALID_ARGUMENT` naming
+ * the file and the rule.
  */
-export async function readRulesFile(path: string): Promise<LevelRule[]> {
+export async function readRulesFile(path: string): Promise<UserRule[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -26,7 +26,8 @@ export async function readRulesFile(path: string): Promise<LevelRule[]> {
   }
   const { key, rules } = rulesOf(doc);
   try {
-    return compileUserRules(rules, key);
+    compileUserRules(rules, key);
+    return rules as UserRule[];
   } catch (error) {
     throw createError(LogEngineErrorCodes.INVALID_ARGUMENT, `${path}: ${(error as Error).message}`, error);
   }

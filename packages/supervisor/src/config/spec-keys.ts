@@ -35,6 +35,8 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   watchdog: 'policy',
   livenessProbe: 'policy',
   readinessProbe: 'policy',
+  // read by the live log engine and the capture classifier at each batch, by a query when it runs
+  logRules: 'policy',
   // how (or when: after its dependencies) the process is spawned
   dependsOn: 'spawn',
   name: 'spawn',

@@ -1,4 +1,7 @@
+import type { LogRuleSpec } from '@velos/core';
 import {
+  type Classifier,
+  compileUserRules,
   createClassifier,
   EventTracker,
   messageOf,
@@ -27,7 +30,7 @@ export interface LastError {
  * templates it has seen (at most 1,000, then it starts over).
  */
 export class ErrorInspector {
-  private readonly classify = createClassifier();
+  private classify: Classifier = createClassifier();
   private readonly context: { stream?: 'out' | 'err' } = {};
   private readonly events = new EventTracker((text, stream) => {
     this.context.stream = stream;
@@ -60,6 +63,12 @@ export class ErrorInspector {
     if (this.known.size >= MAX_KNOWN_TEMPLATES) this.known.clear();
     this.known.add(id);
     return { isNew: true };
+  }
+
+  /** Classifies the next lines with `rules` tried first (undefined: the built-in rules alone). */
+  setRules(rules: readonly LogRuleSpec[] | undefined): void {
+    this.classify =
+      rules === undefined ? createClassifier() : createClassifier({ userRules: compileUserRules(rules) });
   }
 
   /** The last error's template and sample, as event fields (none before the first error). */

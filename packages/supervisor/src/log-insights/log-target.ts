@@ -1,4 +1,4 @@
-import { ErrorCodes, type LogFormat, VelosError } from '@velos/core';
+import { ErrorCodes, type LogFormat, type LogRuleSpec, VelosError } from '@velos/core';
 import type { ProcessRecord } from '../process-record.js';
 
 /** The app whose files a log query reads, and what is needed to read them back. */
@@ -12,6 +12,8 @@ export interface LogQueryTarget {
   dateFormat?: string;
   /** False when the app opted out of the live log engine (`log_engine = false`). */
   hasLiveEngine: boolean;
+  /** The app's `log_rules`: classification rules tried before the built-in ones. */
+  logRules?: readonly LogRuleSpec[];
   /** The latest restart of one of its processes, for the summary. */
   lastRestart?: { ts: number; reason?: string };
   /** Writes the time index entries still in memory, so the files say everything captured. */
@@ -70,6 +72,7 @@ function toTarget(app: ProcessRecord['app'], sorted: ProcessRecord[]): LogQueryT
     format: app.spec.logFormat,
     ...(app.spec.logDateFormat === undefined ? {} : { dateFormat: app.spec.logDateFormat }),
     hasLiveEngine: app.spec.logEngine !== false,
+    ...(app.spec.logRules === undefined ? {} : { logRules: app.spec.logRules }),
     ...(lastRestart ? { lastRestart } : {}),
     flushTimeIndex: () => {
       for (const record of mine) record.pipeline.flushTimeIndex();
