@@ -90,6 +90,31 @@ describe('createClassifier with userRules', () => {
     }
   });
 
+  it('gives the levels of the rules tried one by one, whatever their case, groups and flags', () => {
+    const rules = compileUserRules([
+      { match: '^Legacy', level: 'warn' },
+      { match: '(?i)^quiet', level: 'debug' },
+      { match: '(\\w)\\1{3}', level: 'fatal' },
+      { match: 'slow (?<ms>\\d+)ms', level: 'error' },
+    ]);
+    const mixed = createClassifier({ userRules: rules });
+    const multiline = createClassifier({ userRules: [...rules, { level: 'warn', pattern: /^tail$/m }] });
+    const cases: [string, string][] = [
+      ['Legacy call', 'warn'],
+      // case-sensitive: the joined pass lets it through, the rule itself does not match
+      ['legacy call', 'info'],
+      ['QUIET please', 'debug'],
+      ['aaaa', 'fatal'],
+      ['abab', 'info'],
+      ['slow 12ms', 'error'],
+      ['WARN disk', 'warn'],
+    ];
+    for (const [line, level] of cases) {
+      expect(mixed(line), line).toBe(level);
+      expect(multiline(line), line).toBe(level);
+    }
+  });
+
   it('counts in the engine: summaries and searches use the rules', () => {
     const engine = new LogEngine({ userRules: compileUserRules([{ match: 'cache miss', level: 'info' }]) });
     engine.push({ line: 'ERROR cache miss' });
