@@ -83,6 +83,25 @@ describe('log_rules: an app classifies its lines with its own rules first (ENG-1
     });
   });
 
+  it("takes config.toml's [defaults] log_rules for every app of a file; an app's own list replaces them", async () => {
+    const home = createHome();
+    writeFileSync(join(home, 'config.toml'), `[defaults]\n${RULES}\n`);
+    const file = writeConfig(
+      home,
+      app('inherits') + app('own', 'log_rules = [{ match = "^all good$", level = "warn" }]'),
+    );
+    await velosOk(['start', file], { home });
+    expect(await warnLines(home, 'inherits')).toEqual([
+      'DEPRECATED: x() is going away',
+      'legacy call: /v1/users',
+    ]);
+    expect(await warnLines(home, 'own')).toEqual([
+      'DEPRECATED: x() is going away',
+      'ERROR cache miss for key user:1',
+      'all good',
+    ]);
+  });
+
   it('a reload that changes log_rules applies them in place: the app keeps running', async () => {
     const home = createHome();
     writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
