@@ -4,7 +4,7 @@ import { formatDuration } from './units.js';
 /**
  * The log engine's summary in short keys, as `log_summary` and `velos logs <app> --summary --ai` give
  * it: health, lines and events by level, the top templates, the error templates the top leaves out,
- * the last error, anomalies and the last restart; empty parts left out. `period` is the window asked
+ * the last error, anomalies, the last restart and the exits of the period (`ex`); empty parts left out. `period` is the window asked
  * for (`per`), when one was.
  */
 export function toAiLogSummary(
@@ -73,6 +73,25 @@ export function toAiLogSummary(
           rst: {
             ago: ago(s.lastRestart.at),
             ...(s.lastRestart.reason === undefined ? {} : { why: s.lastRestart.reason }),
+          },
+        }
+      : {}),
+    ...(s.exits && s.exits.count > 0
+      ? {
+          ex: {
+            n: s.exits.count,
+            cr: s.exits.crashes,
+            rs: s.exits.restarts,
+            ...(s.exits.last === undefined
+              ? {}
+              : {
+                  last: {
+                    ago: ago(s.exits.last.at),
+                    ...(s.exits.last.code === undefined ? {} : { code: s.exits.last.code }),
+                    ...(s.exits.last.signal === undefined ? {} : { sig: s.exits.last.signal }),
+                    ...(s.exits.last.reason === undefined ? {} : { why: s.exits.last.reason }),
+                  },
+                }),
           },
         }
       : {}),

@@ -81,6 +81,7 @@ export { suggestKey } from './key-suggestion.js';
 export type {
   LogAnomalyInfo,
   LogDedupeInfo,
+  LogExitsInfo,
   LogLevelName,
   LogPatternInfo,
   LogSummaryInfo,

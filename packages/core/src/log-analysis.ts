@@ -131,6 +131,20 @@ export interface LogSummaryInfo {
   /** The last error or fatal event: its message (a JSON line's `msg`, not the raw JSON), never a stack frame. */
   lastError?: { at?: number; level: LogLevelName; message: string };
   lastRestart?: { at: number; reason?: string };
+  /**
+   * The app's exits in the period, from the daemon's event store: `crashes` (failures nobody asked
+   * for: a crash, a memory or health-check kill) lower `health`; `restarts` were followed by a new run;
+   * `last` is the newest exit (code or signal, and why).
+   */
+  exits?: LogExitsInfo;
+}
+
+/** The exits of an app in a summary's period (ENG-6). */
+export interface LogExitsInfo {
+  count: number;
+  crashes: number;
+  restarts: number;
+  last?: { at: number; code?: number; signal?: string; reason?: string };
 }
 
 /** Answer of `logs.analyze`: the view asked for, and how much was read. */

@@ -166,6 +166,7 @@ describe('toAiLogSummary', () => {
           ],
           anomalies: [],
           lastError: { at: now - 120_000, level: 'error', message: 'timeout 5s' },
+          exits: { count: 3, crashes: 2, restarts: 3, last: { at: now - 60_000, code: 1, reason: 'crash' } },
         },
       },
       '1h',
@@ -183,6 +184,28 @@ describe('toAiLogSummary', () => {
         { t: 'timeout <dur>', c: 2, l: 'error', tr: 'rising' },
       ],
       err: { m: 'timeout 5s', ago: '2m' },
+      ex: { n: 3, cr: 2, rs: 3, last: { ago: '1m', code: 1, why: 'crash' } },
     });
+  });
+
+  it('leaves ex out when the period had no exit', () => {
+    const result = {
+      app: 'api',
+      view: 'summary' as const,
+      scanned: { lines: 0, files: [] },
+      analyzedLines: 0,
+      sampleRate: 1,
+      text: '',
+      summary: {
+        lines: 0,
+        levels: {},
+        health: 100,
+        templates: 0,
+        top: [],
+        anomalies: [],
+        exits: { count: 0, crashes: 0, restarts: 0 },
+      },
+    };
+    expect(toAiLogSummary(result, undefined)).toEqual({ app: 'api', h: 100, n: 0, tpl: 0 });
   });
 });

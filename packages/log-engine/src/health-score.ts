@@ -7,20 +7,25 @@ export interface HealthInputs {
   warningAnomalies: number;
   /** True when a pattern of error or fatal lines is rising. */
   hasRisingErrors: boolean;
+  /** Crashes of the process in the period (`ExitFact.isCrash`), when its supervisor told them. */
+  crashes?: number;
 }
 
 /**
  * Health score 0–100 (docs/log-engine.md): 100 minus penalties for the error rate (200 × rate, at most 40),
  * the warning rate (50 × rate, at most 10), fatal lines (10 each, at most 20), anomalies (10 per critical,
- * 4 per warning, at most 20) and rising error patterns (10); rounded, never below 0. No lines score 100.
+ * 4 per warning, at most 20), rising error patterns (10) and crashes of the process (20 each, at most 60:
+ * a crash loop scores 40 or less); rounded, never below 0. No lines and no crash score 100.
  */
 export function healthScore(inputs: HealthInputs): number {
   const { levels } = inputs;
+  const crashPenalty = Math.min(60, 20 * (inputs.crashes ?? 0));
   const total = levels.fatal + levels.error + levels.warn + levels.info + levels.debug;
-  if (total === 0) return 100;
+  if (total === 0) return 100 - crashPenalty;
   const errorRate = (levels.error + levels.fatal) / total;
   const warnRate = levels.warn / total;
   const penalty =
+    crashPenalty +
     Math.min(40, 200 * errorRate) +
     Math.min(10, 50 * warnRate) +
     Math.min(20, 10 * levels.fatal) +

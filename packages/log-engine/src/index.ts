@@ -15,6 +15,13 @@ export { type DedupeEntry, type DedupeOptions, dedupe, formatDedupeEntry } from 
 export { findErrorHints } from './error-hints.js';
 export { type LogEngineError, type LogEngineErrorCode, LogEngineErrorCodes } from './errors.js';
 export { EventTracker, isExceptionLine } from './event-tracker.js';
+export {
+  EXIT_CONTEXT_AFTER_MS,
+  EXIT_CONTEXT_BEFORE_MS,
+  EXIT_CONTEXT_EVENTS,
+  ExitContext,
+} from './exit-context.js';
+export { countExits, type ExitFact, type ExitStats, isCrashExit } from './exit-facts.js';
 export { readLogRecords, summarizeFile } from './file-input.js';
 export { type HealthInputs, healthScore } from './health-score.js';
 export { accessLogLevel, httpStatusLevel } from './http-status.js';

@@ -1,4 +1,5 @@
 import type { Anomaly } from './anomaly-detector.js';
+import type { ExitFact } from './exit-facts.js';
 import { LEVELS, type Level } from './levels.js';
 import type { Pattern } from './log-engine.js';
 import type { Summary } from './summary.js';
@@ -33,6 +34,13 @@ export interface SummaryJson {
   anomalies: { at: string; metric: string; value: number; mean: number; z: number; severity: string }[];
   lastError?: { at?: string; level: Level; message: string; line: string };
   lastRestart?: { at: string; reason?: string };
+  /** Exits of the period (present when the summary was given exits), the newest one first-hand. */
+  exits?: {
+    count: number;
+    crashes: number;
+    restarts: number;
+    last?: { at: string; code?: number; signal?: string; reason?: string };
+  };
 }
 
 /** A pattern in the JSON form of a summary. */
@@ -54,7 +62,7 @@ const ANOMALIES_SHOWN = 3;
 /**
  * Renders a summary as a few lines of text: period and totals, levels (and continuation lines), top
  * patterns (an error template's top stack frame on the line under it), the error templates not among
- * them, anomalies, last error.
+ * them, anomalies, last error, last restart and the exits of the period (when given).
  *
  * @example
  * console.log(formatSummary(summarize(lines), { utc: true }));
@@ -102,6 +110,7 @@ export function formatSummary(summary: Summary, options: SummaryFormatOptions = 
     const reason = summary.lastRestart.reason ? ` (${summary.lastRestart.reason})` : '';
     out.push(`last restart ${formatClock(summary.lastRestart.ts, options, true)}${reason}`);
   }
+  if (summary.exits && summary.exits.exits > 0) out.push(formatExits(summary.exits, options));
   return out.join('\n');
 }
 
@@ -142,7 +151,39 @@ export function summaryToJson(summary: Summary): SummaryJson {
       ...(lastRestart.reason === undefined ? {} : { reason: lastRestart.reason }),
     };
   }
+  if (summary.exits) {
+    const { exits, crashes, restarts, last } = summary.exits;
+    json.exits = {
+      count: exits,
+      crashes,
+      restarts,
+      ...(last === undefined
+        ? {}
+        : {
+            last: {
+              at: iso(last.ts),
+              ...(last.code === undefined || last.code === null ? {} : { code: last.code }),
+              ...(last.signal === undefined || last.signal === null ? {} : { signal: last.signal }),
+              ...(last.reason === undefined ? {} : { reason: last.reason }),
+            },
+          }),
+    };
+  }
   return json;
+}
+
+/** `exits: 12 (12 crashes, 11 restarts) · last 10:42:07 code 1 (crash)`. */
+function formatExits(stats: NonNullable<Summary['exits']>, options: TimeFormatOptions): string {
+  const counts = `${formatCount(stats.exits)} (${formatCount(stats.crashes)} crash${stats.crashes === 1 ? '' : 'es'}, ${formatCount(stats.restarts)} restart${stats.restarts === 1 ? '' : 's'})`;
+  return stats.last === undefined
+    ? `exits: ${counts}`
+    : `exits: ${counts} · last ${formatClock(stats.last.ts, options, true)} ${exitHow(stats.last)}`;
+}
+
+/** `code 1 (crash)`, `signal SIGKILL (memory)`. */
+function exitHow(exit: ExitFact): string {
+  const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code ?? '?'}`;
+  return exit.reason === undefined ? how : `${how} (${exit.reason})`;
 }
 
 function patternToJson(p: Pattern): PatternJson {

@@ -1,4 +1,5 @@
 import type { Anomaly } from './anomaly-detector.js';
+import { countExits, type ExitFact, type ExitStats } from './exit-facts.js';
 import { healthScore } from './health-score.js';
 import type { Level } from './levels.js';
 import type { LastError, Pattern } from './log-engine.js';
@@ -13,6 +14,11 @@ export interface SummaryOptions {
   lastRestart?: { ts: number; reason?: string };
   /** Level counts the caller knows better than the engine (a sampler that counted its errors exactly). */
   levels?: Partial<Record<Level, number>>;
+  /**
+   * The exits of the process in the period, when the caller knows them (the supervisor does): counted
+   * in `exits`, and each crash lowers the health score. Without them the summary has no `exits`.
+   */
+  exits?: readonly ExitFact[];
 }
 
 /** A digest of a stream of lines (ENG-6); render it with `formatSummary` or `summaryToJson`. */
@@ -38,6 +44,8 @@ export interface Summary {
   anomalies: Anomaly[];
   lastError: LastError | undefined;
   lastRestart: { ts: number; reason?: string } | undefined;
+  /** Exits, crashes and restarts of the period and the newest exit; undefined when no exits were given. */
+  exits: ExitStats | undefined;
 }
 
 /** What `buildSummary` needs from an engine. */
@@ -60,8 +68,10 @@ export function buildSummary(inputs: SummaryInputs): Summary {
   const levels = { ...inputs.levels, ...inputs.options.levels };
   const continuationLines = inputs.continuationLines;
   const lines = levels.fatal + levels.error + levels.warn + levels.info + levels.debug + continuationLines;
+  const exits = inputs.options.exits === undefined ? undefined : countExits(inputs.options.exits);
   const health = healthScore({
     levels,
+    crashes: exits?.crashes ?? 0,
     criticalAnomalies: anomalies.filter((a) => a.severity === 'critical').length,
     warningAnomalies: anomalies.filter((a) => a.severity === 'warning').length,
     hasRisingErrors: inputs.patterns.some(
@@ -83,6 +93,7 @@ export function buildSummary(inputs: SummaryInputs): Summary {
     anomalies,
     lastError: inputs.lastError,
     lastRestart: inputs.options.lastRestart,
+    exits,
   };
 }
 

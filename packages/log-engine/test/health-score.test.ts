@@ -17,6 +17,13 @@ describe('healthScore', () => {
     expect(healthScore({ levels: levels({ info: 900, debug: 100 }), ...calm })).toBe(100);
   });
 
+  it('takes 20 per crash of the process, at most 60: a crash loop scores 40 or less', () => {
+    expect(healthScore({ levels: levels({ info: 100 }), ...calm, crashes: 1 })).toBe(80);
+    expect(healthScore({ levels: levels({ info: 100 }), ...calm, crashes: 12 })).toBe(40);
+    expect(healthScore({ levels: levels({}), ...calm, crashes: 2 })).toBe(60);
+    expect(healthScore({ levels: levels({ info: 100 }), ...calm, crashes: 0 })).toBe(100);
+  });
+
   it('follows the documented penalties', () => {
     // 10% errors: 200 × 0.1 = 20.
     expect(healthScore({ levels: levels({ error: 10, info: 90 }), ...calm })).toBe(80);

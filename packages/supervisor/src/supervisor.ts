@@ -133,7 +133,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     runs: { statusEvents: table.statusEvents, runningProcesses },
   });
   table.lineSink = liveEngines.sinkFor;
-  const logQueries = createLogQueryControl(table);
+  const logQueries = createLogQueryControl(table, eventControl.bus);
   const lifecycle = createProcessLifecycle({
     home,
     table,

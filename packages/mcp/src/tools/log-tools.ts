@@ -85,7 +85,7 @@ export const LOG_TOOLS = [
     description:
       "Runs the log engine on an app's captured logs of the last period: what it logs most, its errors, anomalies, last restart.",
     answer:
-      'Answer: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, tpl distinct templates. detail=full gives the engine answer as is.',
+      'Answer: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates. detail=full gives the engine answer as is.',
     input: {
       target: appField,
       period: z.string().optional().describe('The last 30m, 1h (default), 1d …'),

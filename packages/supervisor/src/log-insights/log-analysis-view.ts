@@ -1,5 +1,6 @@
 import type {
   LogAnomalyInfo,
+  LogExitsInfo,
   LogLevelName,
   LogPatternInfo,
   LogSummaryInfo,
@@ -84,6 +85,26 @@ export function toSummaryInfo(
     ...(summary.lastRestart
       ? { lastRestart: { at: summary.lastRestart.ts, reason: summary.lastRestart.reason } }
       : {}),
+    ...(summary.exits ? { exits: toExitsInfo(summary.exits) } : {}),
+  };
+}
+
+function toExitsInfo(exits: NonNullable<Summary['exits']>): LogExitsInfo {
+  const { last } = exits;
+  return {
+    count: exits.exits,
+    crashes: exits.crashes,
+    restarts: exits.restarts,
+    ...(last === undefined
+      ? {}
+      : {
+          last: {
+            at: last.ts,
+            ...(last.code === undefined || last.code === null ? {} : { code: last.code }),
+            ...(last.signal === undefined || last.signal === null ? {} : { signal: last.signal }),
+            ...(last.reason === undefined ? {} : { reason: last.reason }),
+          },
+        }),
   };
 }
 
@@ -163,6 +184,18 @@ function summaryText(info: LogSummaryInfo): string {
       templateId: 0,
     },
     lastRestart: info.lastRestart && { ts: info.lastRestart.at, reason: info.lastRestart.reason },
+    exits: info.exits && {
+      exits: info.exits.count,
+      crashes: info.exits.crashes,
+      restarts: info.exits.restarts,
+      last: info.exits.last && {
+        ts: info.exits.last.at,
+        code: info.exits.last.code,
+        signal: info.exits.last.signal,
+        reason: info.exits.last.reason,
+        isCrash: false,
+      },
+    },
   };
   return formatSummary(summary);
 }

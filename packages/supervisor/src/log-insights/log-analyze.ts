@@ -1,10 +1,13 @@
 import type { LogsAnalyzeRequest, LogsAnalyzeResult } from '@velos/core';
 import {
   dedupe,
+  ExitContext,
+  type ExitFact,
   findErrorHints,
   isAtLeast,
   LogEngine,
   type LogRecord,
+  type ParsedRecord,
   type Summary,
 } from '@velos/log-engine';
 import { createLineDecoder } from '../logs/line-format.js';
@@ -51,6 +54,10 @@ export async function analyzeLogs(
     .filter((source) => hasStream(source.stream, request.stream))
     .sort((a, b) => a.endTs - b.endTs);
   const isDedupe = request.view === 'dedupe';
+  // ENG-1/6: the app's exits over the lines' time (crashes lower the health, their last stderr lines are errors)
+  const exits: ExitFact[] = isDedupe
+    ? []
+    : (target.exits?.({ since: firstTimeOf(sources, range), until: range.until }) ?? []);
   const estimated = await estimateLines(sources);
   // the estimate is within a few percent: a range of about the sample's size is read whole; a sample
   // keeps one line in `weight`, and each line it keeps counts for `weight` lines
@@ -92,6 +99,29 @@ export async function analyzeLogs(
       gaps.parsed(data, start, end, offset);
       return parsed;
     };
+    /** Counts a record (its level possibly raised by the exit context) and gives it to the engine. */
+    const count = (parsed: ParsedRecord, isPassedOver: boolean): void => {
+      const level = parsed.level;
+      // a continuation line (a stack frame, a blank line) is part of the event before it: no error of its own
+      const isError = !parsed.isContinuation && (level === 'error' || level === 'fatal');
+      if (request.level !== undefined && !isAtLeast(level, request.level)) return;
+      if (isError) {
+        errors[level] += 1;
+        if (lastError === undefined || (parsed.ts ?? 0) >= (lastError.ts ?? 0)) {
+          lastError = { ts: parsed.ts, level, message: parsed.message };
+        }
+        if (weight > 1 && exactErrors < ANALYZE_EXACT_ERRORS) {
+          exactErrors += 1;
+          analyzed += 1;
+          engine.add(parsed);
+          return;
+        }
+      }
+      if (isPassedOver) return;
+      analyzed += 1;
+      engine.add(parsed, weight);
+    };
+    const context = new ExitContext<boolean>(exits, count);
     const visit = (
       data: Buffer,
       start: number,
@@ -119,29 +149,12 @@ export async function analyzeLogs(
         if (recent.length > DEDUPE_MAX_LINES * 2) recent.splice(0, recent.length - DEDUPE_MAX_LINES);
         return skip;
       }
-      const parsed = parse(record, data, start, end, offset);
-      const level = parsed.level;
-      // a continuation line (a stack frame, a blank line) is part of the event before it: no error of its own
-      const isError = !parsed.isContinuation && (level === 'error' || level === 'fatal');
-      if (request.level !== undefined && !isAtLeast(level, request.level)) return skip;
-      if (isError) {
-        errors[level] += 1;
-        if (lastError === undefined || (parsed.ts ?? 0) >= (lastError.ts ?? 0)) {
-          lastError = { ts: parsed.ts, level, message: parsed.message };
-        }
-        if (weight > 1 && exactErrors < ANALYZE_EXACT_ERRORS) {
-          exactErrors += 1;
-          analyzed += 1;
-          engine.add(parsed);
-          return skip;
-        }
-      }
-      if (isPassedOver) return skip;
-      analyzed += 1;
-      engine.add(parsed, weight);
+      // the exit context may hold the record a moment (the lines just before a crash are raised)
+      context.push(parse(record, data, start, end, offset), isPassedOver);
       return skip;
     };
     const { lines: read, completed } = await scanSource(source, range, visit, watch);
+    context.flush();
     lines += read;
     if (isDedupe) {
       // out and err files are read one after the other: keep the newest lines of both, in time order
@@ -173,7 +186,12 @@ export async function analyzeLogs(
   if (request.view === 'summary') {
     const top = request.limit ?? DEFAULT_SUMMARY_TOP;
     // the error and fatal lines were all counted, sampled or not
-    const summary: Summary = engine.summary({ top, lastRestart: target.lastRestart, levels: errors });
+    const summary: Summary = engine.summary({
+      top,
+      lastRestart: target.lastRestart,
+      levels: errors,
+      ...(target.exits === undefined ? {} : { exits }),
+    });
     result.summary = toSummaryInfo(summary, scale, lastError);
   } else if (request.view === 'patterns') {
     result.patterns = engine.patterns(limit).map((pattern) => toPatternInfo(pattern, scale));
@@ -227,14 +245,20 @@ async function estimateLines(sources: LogSource[]): Promise<number> {
   return lines;
 }
 
-/** Minutes of per-minute history the engine keeps: the range's length, from one hour to one day. */
-function windowFor(sources: LogSource[], range: { since?: number; until?: number }): number {
+/** The start of the range, or else the time of the oldest line the sources' time indexes know; undefined when none. */
+function firstTimeOf(sources: LogSource[], range: { since?: number }): number | undefined {
   let from = range.since ?? Number.POSITIVE_INFINITY;
   if (range.since === undefined) {
     for (const source of sources)
       if (source.index.times.length > 0) from = Math.min(from, source.index.times[0]!);
   }
+  return Number.isFinite(from) ? from : undefined;
+}
+
+/** Minutes of per-minute history the engine keeps: the range's length, from one hour to one day. */
+function windowFor(sources: LogSource[], range: { since?: number; until?: number }): number {
+  const from = firstTimeOf(sources, range);
   const to = range.until ?? Date.now();
-  const minutes = Number.isFinite(from) ? Math.ceil((to - from) / MINUTE_MS) + 2 : 60;
+  const minutes = from !== undefined ? Math.ceil((to - from) / MINUTE_MS) + 2 : 60;
   return Math.min(1440, Math.max(60, minutes));
 }

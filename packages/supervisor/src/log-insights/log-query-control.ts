@@ -1,4 +1,5 @@
 import { ErrorCodes, fieldErrorData, type VelosControl, VelosError } from '@velos/core';
+import type { EventBus } from '../events/event-bus.js';
 import { acquireLogAnswer } from '../log-queries.js';
 import type { ProcessRecord } from '../process-record.js';
 import type { ProcessTable } from '../process-table.js';
@@ -8,9 +9,13 @@ import type { ProcessTable } from '../process-table.js';
  * `import()` on the first query, never at daemon start; each query holds 4 MiB of the daemon's 16 MiB
  * of log answers while it runs, so at most four run at once and the others wait their turn. A search
  * reads every app its target selects (`all`, a namespace, a /regex/ of names) within one budget; a
- * view reads one app.
+ * view reads one app, and the app's exits from the event store of `bus` (the summary's exits and health,
+ * the exit context of its lines).
  */
-export function createLogQueryControl(table: ProcessTable): Pick<VelosControl, 'searchLogs' | 'analyzeLogs'> {
+export function createLogQueryControl(
+  table: ProcessTable,
+  bus?: Pick<EventBus, 'query'>,
+): Pick<VelosControl, 'searchLogs' | 'analyzeLogs'> {
   const run = async <T>(work: () => Promise<T>) => {
     const release = await acquireLogAnswer();
     try {
@@ -28,7 +33,12 @@ export function createLogQueryControl(table: ProcessTable): Pick<VelosControl, '
     },
     analyzeLogs: async (request) => {
       const records = await selectRecords(table, request.target);
-      const app = (await import('./log-target.js')).logQueryTarget(records, request.target);
+      const { readExitFacts } = await import('./exit-history.js');
+      const readExits =
+        bus === undefined
+          ? undefined
+          : (name: string, range: { since?: number; until?: number }) => readExitFacts(bus, name, range);
+      const app = (await import('./log-target.js')).logQueryTarget(records, request.target, readExits);
       return run(async () => (await import('./log-analyze.js')).analyzeLogs(app, request));
     },
   };

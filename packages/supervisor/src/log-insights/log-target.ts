@@ -1,4 +1,5 @@
 import { ErrorCodes, type LogFormat, type LogRuleSpec, VelosError } from '@velos/core';
+import type { ExitFact } from '@velos/log-engine';
 import type { ProcessRecord } from '../process-record.js';
 
 /** The app whose files a log query reads, and what is needed to read them back. */
@@ -16,6 +17,8 @@ export interface LogQueryTarget {
   logRules?: readonly LogRuleSpec[];
   /** The latest restart of one of its processes, for the summary. */
   lastRestart?: { ts: number; reason?: string };
+  /** The app's exits in a time range (either end open), from the daemon's event store; absent: unknown. */
+  exits?(range: { since?: number; until?: number }): ExitFact[];
   /** Writes the time index entries still in memory, so the files say everything captured. */
   flushTimeIndex(): void;
 }
@@ -31,8 +34,12 @@ const NAMED_APPS = 5;
  * a process id; a target selecting several apps (`all`, a namespace, a /regex/) is an
  * `INVALID_ARGUMENT` that names them and says a search (`logs.search`) reads several.
  */
-export function logQueryTarget(records: ProcessRecord[], target: string): LogQueryTarget {
-  const apps = logQueryTargets(records);
+export function logQueryTarget(
+  records: ProcessRecord[],
+  target: string,
+  readExits?: ReadExits,
+): LogQueryTarget {
+  const apps = logQueryTargets(records, readExits);
   if (apps.length !== 1) {
     const names = apps.slice(0, NAMED_APPS).map((app) => app.name);
     const more = apps.length > NAMED_APPS ? ` and ${apps.length - NAMED_APPS} more` : '';
@@ -44,14 +51,21 @@ export function logQueryTarget(records: ProcessRecord[], target: string): LogQue
   return apps[0]!;
 }
 
+/** Reads an app's exits in a time range (the daemon's event store). */
+export type ReadExits = (app: string, range: { since?: number; until?: number }) => ExitFact[];
+
 /** The apps of the records a target selected, one each, in the order of their first process id. */
-export function logQueryTargets(records: ProcessRecord[]): LogQueryTarget[] {
+export function logQueryTargets(records: ProcessRecord[], readExits?: ReadExits): LogQueryTarget[] {
   const sorted = [...records].sort((a, b) => a.id - b.id);
   const apps = [...new Set(sorted.map((record) => record.app))];
-  return apps.map((app) => toTarget(app, sorted));
+  return apps.map((app) => toTarget(app, sorted, readExits));
 }
 
-function toTarget(app: ProcessRecord['app'], sorted: ProcessRecord[]): LogQueryTarget {
+function toTarget(
+  app: ProcessRecord['app'],
+  sorted: ProcessRecord[],
+  readExits: ReadExits | undefined,
+): LogQueryTarget {
   const mine = sorted.filter((record) => record.app === app);
   let lastRestart: LogQueryTarget['lastRestart'];
   for (const record of mine) {
@@ -74,6 +88,7 @@ function toTarget(app: ProcessRecord['app'], sorted: ProcessRecord[]): LogQueryT
     hasLiveEngine: app.spec.logEngine !== false,
     ...(app.spec.logRules === undefined ? {} : { logRules: app.spec.logRules }),
     ...(lastRestart ? { lastRestart } : {}),
+    ...(readExits === undefined ? {} : { exits: (range) => readExits(app.spec.name, range) }),
     flushTimeIndex: () => {
       for (const record of mine) record.pipeline.flushTimeIndex();
     },

@@ -1,0 +1,118 @@
+import { type ExitFact, isCrashExit } from './exit-facts.js';
+import { levelSeverity } from './levels.js';
+import type { ParsedRecord } from './log-record.js';
+
+/** Events (lines that start one) before a crash raised at most: the crash's own message. */
+export const EXIT_CONTEXT_EVENTS = 3;
+/** How long before a crash its last stderr lines may come. */
+export const EXIT_CONTEXT_BEFORE_MS = 1000;
+/** How long after the exit its last lines may still arrive (a pipe is read after the exit is seen). */
+export const EXIT_CONTEXT_AFTER_MS = 250;
+/** Lines held at most while a crash's window is open (a long stack trace); beyond, they are let go. */
+const MAX_HELD_LINES = 10_000;
+
+interface Held<T> {
+  parsed: ParsedRecord;
+  item: T;
+}
+
+/**
+ * ENG-1's exit context, at analysis time: the last stderr events (up to 3, with their continuation
+ * lines) in the second before a crash (a non-zero exit code or a signal, see `ExitFact`) are the
+ * crash's message, so they are raised to at least `error`. Records are pushed in time order, are held
+ * while a crash's window is open and are handed to `release` in the same order, raised or not.
+ * Records of stdout are never raised; a merged file's (no stream) may be.
+ *
+ * @example
+ * const context = new ExitContext(exits, (parsed) => engine.add(parsed));
+ * for (const record of records) context.push(engine.parseRecord(record), undefined);
+ * context.flush();
+ */
+export class ExitContext<T = undefined> {
+  private readonly crashes: number[];
+  private readonly release: (parsed: ParsedRecord, item: T) => void;
+  private held: Held<T>[] = [];
+  private heldWindow = -1;
+  private heldEvents = 0;
+
+  constructor(exits: readonly ExitFact[], release: (parsed: ParsedRecord, item: T) => void) {
+    this.crashes = exits
+      .filter(isCrashExit)
+      .map((exit) => exit.ts)
+      .sort((a, b) => a - b);
+    this.release = release;
+  }
+
+  /** Takes the next record (`item` travels with it to `release`). */
+  push(parsed: ParsedRecord, item: T): void {
+    if (this.crashes.length === 0) {
+      this.release(parsed, item);
+      return;
+    }
+    if (parsed.stream === 'out') {
+      this.flush();
+      this.release(parsed, item);
+      return;
+    }
+    if (parsed.isContinuation) {
+      if (this.held.length === 0) this.release(parsed, item);
+      else this.hold(parsed, item);
+      return;
+    }
+    const window = this.windowOf(parsed.ts);
+    if (window !== this.heldWindow) this.flush();
+    if (window === -1) {
+      this.release(parsed, item);
+      return;
+    }
+    this.heldWindow = window;
+    this.heldEvents += 1;
+    this.hold(parsed, item);
+    // the oldest event held is not among the last three any more: it goes as it is
+    if (this.heldEvents > EXIT_CONTEXT_EVENTS) {
+      this.releaseHead();
+    }
+  }
+
+  /** Releases what is held, its events raised: call it at the end of a file. */
+  flush(): void {
+    if (this.held.length === 0) return;
+    const held = this.held;
+    this.held = [];
+    this.heldWindow = -1;
+    this.heldEvents = 0;
+    for (const { parsed, item } of held) {
+      if (levelSeverity(parsed.level) < levelSeverity('error')) parsed.level = 'error';
+      this.release(parsed, item);
+    }
+  }
+
+  private hold(parsed: ParsedRecord, item: T): void {
+    this.held.push({ parsed, item });
+    if (this.held.length > MAX_HELD_LINES) this.flush();
+  }
+
+  /** Lets the oldest event held go unraised, with its continuation lines. */
+  private releaseHead(): void {
+    let end = 1;
+    while (end < this.held.length && this.held[end]!.parsed.isContinuation) end += 1;
+    const head = this.held.splice(0, end);
+    this.heldEvents -= 1;
+    for (const { parsed, item } of head) this.release(parsed, item);
+  }
+
+  /** The index of the crash whose window holds `ts`, or -1. */
+  private windowOf(ts: number | undefined): number {
+    if (ts === undefined) return -1;
+    const crashes = this.crashes;
+    // the first crash at or after ts - AFTER (binary search)
+    let lo = 0;
+    let hi = crashes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (crashes[mid]! < ts - EXIT_CONTEXT_AFTER_MS) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < crashes.length && crashes[lo]! - EXIT_CONTEXT_BEFORE_MS <= ts ? lo : -1;
+  }
+}

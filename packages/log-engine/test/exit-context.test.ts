@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { ExitContext } from '../src/exit-context.js';
+import type { ExitFact } from '../src/exit-facts.js';
+import { LogEngine } from '../src/log-engine.js';
+import type { LogRecord } from '../src/log-record.js';
+import { summarize } from '../src/summarize.js';
+import { formatSummary, summaryToJson } from '../src/summary-format.js';
+
+const T0 = Date.parse('2026-11-22T10:00:00Z');
+const crash = (ts: number, code = 1): ExitFact => ({
+  ts,
+  code,
+  signal: null,
+  reason: 'crash',
+  isCrash: true,
+  isRestart: true,
+});
+
+/** The levels `ExitContext` gives `records` (in release order) for `exits`. */
+function levelsAfter(records: LogRecord[], exits: ExitFact[]): string[] {
+  const engine = new LogEngine();
+  const out: string[] = [];
+  const context = new ExitContext(exits, (parsed) => out.push(`${parsed.line}=${parsed.level}`));
+  for (const record of records) context.push(engine.parseRecord(record), undefined);
+  context.flush();
+  return out;
+}
+
+describe('ExitContext', () => {
+  it('raises the stderr lines just before a crash to error, and no others', () => {
+    const records: LogRecord[] = [
+      { ts: T0, stream: 'err', line: 'listening on 3000' },
+      { ts: T0 + 5000, stream: 'err', line: 'config reloaded' },
+      { ts: T0 + 9600, stream: 'err', line: 'cannot open /data/db: permission denied' },
+    ];
+    expect(levelsAfter(records, [crash(T0 + 9650)])).toEqual([
+      'listening on 3000=info',
+      'config reloaded=info',
+      'cannot open /data/db: permission denied=error',
+    ]);
+  });
+
+  it('raises the last three events only, with their continuation lines, in order', () => {
+    const lines = ['one', 'two', 'three', 'four', 'five'];
+    const records: LogRecord[] = lines.map((line, i) => ({ ts: T0 + 100 * i, stream: 'err', line }));
+    records.splice(4, 0, { ts: T0 + 350, stream: 'err', line: '    at main (/srv/app.js:3:9)' });
+    expect(levelsAfter(records, [crash(T0 + 500)])).toEqual([
+      'one=info',
+      'two=info',
+      'three=error',
+      'four=error',
+      '    at main (/srv/app.js:3:9)=error',
+      'five=error',
+    ]);
+  });
+
+  it('leaves stdout, a clean exit, a user restart and lines more than a second before alone', () => {
+    const records: LogRecord[] = [
+      { ts: T0, stream: 'err', line: 'long before' },
+      { ts: T0 + 1900, stream: 'out', line: 'on stdout' },
+    ];
+    expect(levelsAfter(records, [crash(T0 + 2000)])).toEqual(['long before=info', 'on stdout=info']);
+    const late: LogRecord[] = [{ ts: T0 + 1950, stream: 'err', line: 'bye' }];
+    expect(levelsAfter(late, [{ ts: T0 + 2000, code: 0, isCrash: false }])).toEqual(['bye=info']);
+    expect(levelsAfter(late, [{ ts: T0 + 2000, signal: 'SIGTERM', reason: 'user', isCrash: false }])).toEqual(
+      ['bye=info'],
+    );
+    // exit code 0 is no crash even when the supervisor called the exit one
+    expect(levelsAfter(late, [{ ts: T0 + 2000, code: 0, isCrash: true }])).toEqual(['bye=info']);
+  });
+
+  it('takes a line read just after the exit (the pipe is drained after it)', () => {
+    const records: LogRecord[] = [{ ts: T0 + 2100, stream: 'err', line: 'Aborted' }];
+    expect(levelsAfter(records, [crash(T0 + 2000, 134)])).toEqual(['Aborted=error']);
+  });
+
+  it('keeps fatal lines fatal', () => {
+    const records: LogRecord[] = [
+      { ts: T0 + 10, stream: 'err', line: 'panic: runtime error: index out of range' },
+    ];
+    expect(levelsAfter(records, [crash(T0 + 20, 2)])).toEqual([
+      'panic: runtime error: index out of range=fatal',
+    ]);
+  });
+});
+
+describe('summarize with exits', () => {
+  // a crash loop: every run says it started (stdout) and crashes with a plain line on stderr
+  const records: LogRecord[] = [];
+  const exits: ExitFact[] = [];
+  for (let i = 0; i < 10; i += 1) {
+    const start = T0 + i * 3000;
+    records.push({ ts: start, stream: 'out', line: `worker started pid ${1000 + i}` });
+    records.push({ ts: start + 400, stream: 'err', line: 'port 8080 taken, bye' });
+    exits.push(crash(start + 420));
+  }
+
+  it('counts the crashes and restarts, scores the loop unhealthy and makes the crash message the last error', () => {
+    const summary = summarize(records, { exits });
+    expect(summary.exits).toMatchObject({ exits: 10, crashes: 10, restarts: 10 });
+    expect(summary.exits?.last?.ts).toBe(T0 + 27_420);
+    expect(summary.health).toBeLessThanOrEqual(40);
+    expect(summary.lastError?.message).toBe('port 8080 taken, bye');
+    expect(summary.levels.error).toBe(10);
+    expect(summary.errors[0]?.template).toBe('port <num> taken, bye');
+    const text = formatSummary(summary, { utc: true });
+    expect(text).toContain('exits: 10 (10 crashes, 10 restarts) · last 10:00:27 code 1 (crash)');
+    expect(summaryToJson(summary).exits).toEqual({
+      count: 10,
+      crashes: 10,
+      restarts: 10,
+      last: { at: '2026-11-22T10:00:27.420Z', code: 1, reason: 'crash' },
+    });
+  });
+
+  it('is unchanged without exits, and a user restart is no crash', () => {
+    const plain = summarize(records);
+    expect(plain.health).toBe(100);
+    expect(plain.exits).toBeUndefined();
+    expect(plain.lastError).toBeUndefined();
+    expect(summaryToJson(plain).exits).toBeUndefined();
+    const restart: ExitFact = {
+      ts: T0 + 420,
+      signal: 'SIGTERM',
+      reason: 'user',
+      isCrash: false,
+      isRestart: true,
+    };
+    const restarted = summarize(records, { exits: [restart] });
+    expect(restarted.health).toBe(100);
+    expect(restarted.exits).toMatchObject({ exits: 1, crashes: 0, restarts: 1 });
+    expect(restarted.lastError).toBeUndefined();
+  });
+});

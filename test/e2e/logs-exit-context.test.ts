@@ -1,0 +1,89 @@
+import type { LogsAnalyzeResult } from '@velos/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, rowsNamed, velosOk, waitFor } from './helpers.js';
+
+// ENG-1 and ENG-6: a crash-looping app's summary counts its crashes from the daemon's event store,
+// scores it unhealthy, and its last error is the line it printed on stderr before each crash
+let home: string;
+
+async function summaryOf(name: string): Promise<LogsAnalyzeResult> {
+  return JSON.parse(
+    (await velosOk(['logs', name, '--summary', '--json'], { home })).stdout,
+  ) as LogsAnalyzeResult;
+}
+
+beforeAll(async () => {
+  home = createHome();
+  // every run prints `started pid …` (stdout), then `crashing with exit code 1` (stderr) and exits 1,
+  // restarted every 200 ms for as long as the test runs (a real crash loop: never errored)
+  await velosOk(
+    [
+      'start',
+      'fixtures/crash-after.js',
+      '--name',
+      'crashy',
+      '--restart-delay',
+      '200',
+      '--max-restarts',
+      '10000',
+    ],
+    { home, env: { CRASH_AFTER_MS: '50' } },
+  );
+  await velosOk(['start', 'fixtures/ticker.js', '--name', 'steady'], { home, env: { TICK_MS: '50' } });
+  await waitFor(async () => ((await rowsNamed(home, 'crashy'))[0]?.restarts ?? 0) >= 8, {
+    timeoutMs: 60_000,
+    message: 'crashy restarted 8 times',
+  });
+}, 90_000);
+
+afterAll(cleanupHomes, 60_000);
+
+describe('a crash loop in velos logs <app> --summary', () => {
+  it('counts the crashes, scores the app unhealthy and makes the crash message the last error (--json)', async () => {
+    const summary = (await summaryOf('crashy')).summary!;
+    const exits = summary.exits!;
+    // every exit was a crash, and each one but the newest (maybe) was followed by a restart
+    expect(exits.crashes).toBeGreaterThanOrEqual(8);
+    expect(exits.count).toBe(exits.crashes);
+    expect(exits.restarts).toBeGreaterThanOrEqual(exits.crashes - 1);
+    expect(exits.last).toMatchObject({ code: 1, reason: 'crash' });
+    expect(summary.health).toBeLessThanOrEqual(40);
+    expect(summary.lastError?.message).toBe('crashing with exit code 1');
+    // every run's crash line is an error now (the loop goes on: a run may have crashed since the lines were read)
+    expect(Math.abs(summary.levels.error! - exits.crashes)).toBeLessThanOrEqual(1);
+    expect(summary.levels.info).toBeGreaterThanOrEqual(8);
+    expect(summary.errors?.map((p) => p.template)).toContain('crashing with exit code <num>');
+  });
+
+  it('says so in the text and the --ai form too', async () => {
+    const text = (await velosOk(['logs', 'crashy', '--summary'], { home })).stdout;
+    expect(text).toMatch(/health (\d|[1-3]\d|40)\/100/);
+    expect(text).toMatch(/last error [\d:]+: crashing with exit code 1/);
+    expect(text).toMatch(/exits: (\d+) \(\1 crashes, \d+ restarts\) · last [\d:]+ code 1 \(crash\)/);
+    const ai = JSON.parse((await velosOk(['logs', 'crashy', '--summary', '--ai'], { home })).stdout) as {
+      h: number;
+      err?: { m: string };
+      ex?: { n: number; cr: number; rs: number; last?: { code?: number; why?: string } };
+    };
+    expect(ai.h).toBeLessThanOrEqual(40);
+    expect(ai.err?.m).toBe('crashing with exit code 1');
+    expect(ai.ex).toMatchObject({ last: { code: 1, why: 'crash' } });
+    expect(ai.ex!.cr).toBeGreaterThanOrEqual(8);
+    expect(ai.ex!.n).toBe(ai.ex!.cr);
+  });
+
+  it('does not count a restart by the user as a crash, nor raise the stderr lines before it', async () => {
+    // the ticker writes a stderr line every 250 ms: one is always within a second of the restart
+    await waitFor(async () => (await summaryOf('steady')).summary!.levels.info! >= 20, {
+      message: 'the ticker to write 20 lines',
+    });
+    await velosOk(['restart', 'steady'], { home });
+    await waitFor(async () => (await rowsNamed(home, 'steady'))[0]?.restarts === 1, {
+      message: 'steady restarted',
+    });
+    const summary = (await summaryOf('steady')).summary!;
+    expect(summary.exits).toMatchObject({ count: 1, crashes: 0, restarts: 1, last: { reason: 'user' } });
+    expect(summary.health).toBe(100);
+    expect(summary.lastError).toBeUndefined();
+  });
+});
