@@ -61,6 +61,9 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     logRetain: input.log_retain ?? APP_DEFAULTS.logRetain,
     logCompress: input.log_compress ?? APP_DEFAULTS.logCompress,
     ...(input.log_engine === false ? { logEngine: false } : {}),
+    ...(input.log_rules === undefined || input.log_rules.length === 0
+      ? {}
+      : { logRules: input.log_rules.map((rule) => ({ ...rule })) }),
     ...(input.metrics_url === undefined ? {} : { metricsUrl: input.metrics_url }),
     execMode: input.exec_mode ?? APP_DEFAULTS.execMode,
     waitReady: input.wait_ready ?? APP_DEFAULTS.waitReady,

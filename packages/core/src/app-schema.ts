@@ -4,6 +4,7 @@ import { appNameSchema, appNameText } from './app-name-schema.js';
 import { splitArgs } from './app-resolve.js';
 import { NESTED_DEFAULTS } from './app-spec.js';
 import { CONFIG_PARSE } from './config-issues.js';
+import { logRulesSchema } from './log-rules-schema.js';
 import { quoteValue } from './quote-value.js';
 import { durationValue, failValue } from './schema-values.js';
 import { parseSizeBytes } from './units.js';
@@ -247,6 +248,7 @@ export const appConfigSchema = z.strictObject({
   log_retain: z.optional(integerUpTo(0, 1000, 'expected a whole number, 0 to 1000')),
   log_compress: z.optional(z.boolean()),
   log_engine: z.optional(z.boolean()),
+  log_rules: z.optional(logRulesSchema),
   metrics_url: z.optional(
     z
       .string()

@@ -1,3 +1,5 @@
+import type { LogRuleSpec } from './log-rule.js';
+
 /** How a captured log file is written. */
 export type LogFormat = 'plain' | 'json';
 
@@ -155,6 +157,8 @@ export interface AppSpec {
   logCompress: boolean;
   /** ENG: the daemon's live log engine watches the app's lines (error counters, anomaly events); absent means on. */
   logEngine?: boolean;
+  /** ENG-1: the app's classification rules, tried in order before the built-in ones (`log_rules`). */
+  logRules?: LogRuleSpec[];
   /** OBS-6: the app's own Prometheus endpoint (http/https URL), scraped and re-exposed with the app's labels. */
   metricsUrl?: string;
   /** Restart the app when the RSS of its process tree exceeds this many bytes (`undefined` = no limit). */

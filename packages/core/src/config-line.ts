@@ -20,6 +20,9 @@ function tomlLine(lines: string[], path: readonly PropertyKey[]): number | null 
     if (typeof key !== 'string') continue;
     const dotted = prefix ? `${prefix}.${key}` : key;
     if (typeof next === 'number') {
+      // an inline array (`log_rules = [` with a `{ … }` table per line): the line of the next+1-th table
+      const inline = indexesOf(lines, from, to, (line) => keyOfLine(line) === key)[0];
+      if (inline !== undefined) return inlineItemLine(lines, inline, to, next);
       // an array of tables: the next+1-th `[[dotted]]` header, up to the following one
       const headers = indexesOf(lines, from, to, (line) => line === `[[${dotted}]]`);
       const at = headers[next];
@@ -45,6 +48,17 @@ function tomlLine(lines: string[], path: readonly PropertyKey[]): number | null 
     prefix = dotted;
   }
   return found;
+}
+
+/** The line of the `index`-th `{` table of the inline array that starts at line `start` (0-based), else its key's. */
+function inlineItemLine(lines: string[], start: number, to: number, index: number): number {
+  let seen = 0;
+  for (let i = start + 1; i < to; i += 1) {
+    const line = lines[i]!.trim();
+    if (line.startsWith(']')) break;
+    if (line.startsWith('{') && seen++ === index) return i + 1;
+  }
+  return start + 1;
 }
 
 /** Where an `[[apps]]` item ends when it is the last one: at the next header that is not one of its sub-tables. */

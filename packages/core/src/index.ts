@@ -95,6 +95,7 @@ export type {
   LogsSearchResult,
   LogsView,
 } from './log-analysis.js';
+export { LOG_RULE_LIMITS, type LogRuleSpec, logRulePatternProblem } from './log-rule.js';
 export {
   describeMemoryGrowth,
   findMemoryGrowth,

@@ -5,6 +5,7 @@ import { appNameSchema, appNameText } from './app-name-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { APP_EVENT_NAME, unknownEventKindReason } from './events.js';
 import { isoTime } from './iso-time.js';
+import { logRulesSchema } from './log-rules-schema.js';
 import { PAYLOAD_LIMITS } from './payload-limits.js';
 import { describeSchemaIssue } from './schema-issue.js';
 import { MAX_DURATION_MS } from './units.js';
@@ -97,6 +98,7 @@ export const appSpecSchema = z.object({
   logRetain: z.int().check(z.gte(0), z.lte(1000)),
   logCompress: z.boolean(),
   logEngine: optionalBoolean,
+  logRules: z.optional(logRulesSchema),
   metricsUrl: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s]+$/), z.maxLength(2048))),
   maxMemoryBytes: z.optional(z.int().check(z.gte(1024 * 1024, 'expected at least 1M'))),
   cronRestart: optionalNonEmpty,

@@ -43,6 +43,7 @@ export function specToConfig(spec: AppSpec): Record<string, unknown> {
     log_retain: spec.logRetain,
     log_compress: spec.logCompress,
     log_engine: spec.logEngine,
+    log_rules: spec.logRules,
     metrics_url: spec.metricsUrl,
     max_memory: sizeText(spec.maxMemoryBytes),
     cron_restart: spec.cronRestart,

@@ -21,6 +21,11 @@ export interface ClassifyContext {
 export interface ClassifierOptions {
   /** Content rules, tried in order when the line names no level; default `DEFAULT_LEVEL_RULES`. */
   rules?: readonly LevelRule[];
+  /**
+   * A user's rules (see `compileUserRules`), tried in order before anything else the line says (a label,
+   * an HTTP status, the content rules); only a JSON line's own level field wins over them.
+   */
+  userRules?: readonly LevelRule[];
 }
 
 /** A function that returns the level of one line. */
@@ -157,7 +162,7 @@ const LABEL = new RegExp(
 );
 
 /**
- * Builds a classifier: a structured `level` field wins, then an explicit label (`ERROR`, `[warn]`,
+ * Builds a classifier: a structured `level` field wins, then the user's rules (`userRules`), an explicit label (`ERROR`, `[warn]`,
  * `level=debug`; the leftmost counts), then the content rules in order, else `info`.
  */
 export function createClassifier(options: ClassifierOptions = {}): Classifier {
@@ -195,6 +200,7 @@ function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier
   const any = new RegExp(rules.map((r) => `(?:${r.pattern.source})`).join('|') || '(?!)', 'i');
   const anyIsExact = rules.every((r) => r.pattern.flags.replace('i', '') === '');
   const first = anyIsExact ? firstRuleFinder(rules) : undefined;
+  const user = compileUserLevelRules(options.userRules);
   const classify = (raw: string, context?: ClassifyContext): Level => {
     const line = strip ? stripAnsi(raw) : raw;
     const c = line.charCodeAt(0);
@@ -216,6 +222,10 @@ function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier
     stream: 'out' | 'err' | undefined,
     stated: Level | undefined,
   ): Level => {
+    if (user !== undefined) {
+      const level = userLevel(user, text, stream);
+      if (level !== undefined) return level;
+    }
     const label = labelOf(text);
     if (label !== undefined) return label;
     const status = accessLogLevel(text);
@@ -236,6 +246,46 @@ function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier
     return 'info';
   };
   return classify;
+}
+
+/** A user's rules ready to run: `any`, when set, is one pass that finds the lines none of them matches. */
+interface UserRules {
+  rules: LevelRule[];
+  any: RegExp | undefined;
+}
+
+/**
+ * The user's rules without the global and sticky flags (a `test` then keeps no state), or undefined for
+ * none. Their patterns joined in one case-insensitive expression match every line one of them matches:
+ * most lines match none and cost that one pass, not one per rule. Not when a rule has a flag other
+ * than i, a back-reference or a named group, which the joined expression would change.
+ */
+function compileUserLevelRules(rules: readonly LevelRule[] | undefined): UserRules | undefined {
+  if (rules === undefined || rules.length === 0) return undefined;
+  const compiled = rules.map((rule, i) => {
+    if (!LEVELS.includes(rule.level) || !(rule.pattern instanceof RegExp)) {
+      throw createError(
+        LogEngineErrorCodes.INVALID_ARGUMENT,
+        `userRules[${i}]: expected {level, pattern: RegExp}`,
+      );
+    }
+    const pattern = new RegExp(rule.pattern.source, rule.pattern.flags.replace(/[gy]/g, ''));
+    return rule.stream === undefined ? { level: rule.level, pattern } : { ...rule, pattern };
+  });
+  const canJoin = compiled.every(
+    (r) => r.pattern.flags.replace('i', '') === '' && !/\\[1-9k]|\(\?<[^=!]/.test(r.pattern.source),
+  );
+  const any = canJoin ? new RegExp(compiled.map((r) => `(?:${r.pattern.source})`).join('|'), 'i') : undefined;
+  return { rules: compiled, any };
+}
+
+/** The level of the first user rule matching `text` on `stream`, if any. */
+function userLevel(user: UserRules, text: string, stream: 'out' | 'err' | undefined): Level | undefined {
+  if (user.any !== undefined && !user.any.test(text)) return undefined;
+  for (const rule of user.rules) {
+    if ((rule.stream === undefined || rule.stream === stream) && rule.pattern.test(text)) return rule.level;
+  }
+  return undefined;
 }
 
 /** A content rule ready to run: `global` finds its words from a position, `trouble` for error and fatal. */

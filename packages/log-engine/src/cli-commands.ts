@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { createClassifier } from './classifier.js';
+import { createClassifier, type LevelRule } from './classifier.js';
 import { dedupe, formatDedupeEntry } from './dedupe.js';
 import { readLogRecords } from './file-input.js';
 import type { Level } from './levels.js';
@@ -25,6 +25,8 @@ export interface CommandOptions {
   until: number | undefined;
   limit: number | undefined;
   windowMs: number | undefined;
+  /** `--rules`: the user's rules, tried before the built-in ones. */
+  userRules: readonly LevelRule[] | undefined;
 }
 
 /** Buffered stdout that waits for `drain`, so large outputs keep memory flat. */
@@ -49,7 +51,7 @@ export async function summarizeCommand(
   options: CommandOptions,
   out: Output,
 ): Promise<void> {
-  const engine = new LogEngine({ maxTemplates: options.maxTemplates });
+  const engine = new LogEngine({ maxTemplates: options.maxTemplates, userRules: options.userRules });
   for await (const record of readLogRecords(input)) engine.push(record);
   const summary = engine.summary({ top: options.top });
   await out.line(
@@ -112,7 +114,7 @@ export async function classifyCommand(
   options: CommandOptions,
   out: Output,
 ): Promise<void> {
-  const classify = createClassifier();
+  const classify = createClassifier({ userRules: options.userRules });
   for await (const record of readLogRecords(input)) {
     const level = classify(record.line);
     await out.line(
@@ -133,6 +135,7 @@ export async function searchCommand(
     level: options.level,
     since: options.since,
     until: options.until,
+    userRules: options.userRules,
   });
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   let found = 0;
@@ -157,6 +160,7 @@ export async function dedupeCommand(
   const entries = dedupe(await collect(input), {
     windowMs: options.windowMs,
     maxTemplates: options.maxTemplates,
+    userRules: options.userRules,
   });
   for (const entry of entries) {
     if (options.format !== 'json') await out.line(formatDedupeEntry(entry, options));

@@ -10,7 +10,9 @@ import {
   templatesCommand,
 } from './cli-commands.js';
 import { parseLevel } from './levels.js';
+import { readRulesFile } from './rules-file.js';
 import { parseTimestamp } from './timestamp.js';
+import { compileUserRules } from './user-rules.js';
 
 const VERSION = '0.1.0';
 
@@ -40,6 +42,9 @@ Options:
   --until <t>          search: lines at or before t
   --limit <n>          search: stop after n lines
   --window <d>         dedupe: start a new group after d (e.g. 10m)
+  --rules <file>       classification rules tried before the built-in ones: a JSON list or a TOML
+                       file of [[rules]] (match = "regex", level = "warn", optional stream = "err");
+                       a leading (?i) ignores case; at most 64 rules of 512 characters
   -h, --help           this help
   -v, --version        the version`;
 
@@ -73,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
       until: { type: 'string' },
       limit: { type: 'string' },
       window: { type: 'string' },
+      rules: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -117,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
     until: time('--until', values.until),
     limit: positiveInt('--limit', values.limit),
     windowMs: values.window === undefined ? undefined : durationMs('--window', values.window),
+    userRules: values.rules === undefined ? undefined : compileUserRules(await readRulesFile(values.rules)),
   };
   const input: Readable | string = file === undefined || file === '-' ? process.stdin : file;
   const out = new Output();

@@ -27,6 +27,8 @@ export interface DedupeOptions {
   windowMs?: number;
   masks?: MaskOptions;
   rules?: readonly LevelRule[];
+  /** A user's rules, tried before labels and the content rules (see `compileUserRules`). */
+  userRules?: readonly LevelRule[];
   maxTemplates?: number;
 }
 
@@ -44,7 +46,7 @@ export function dedupe(records: Iterable<LogRecord | string>, options: DedupeOpt
     masks: options.masks,
     onEvict: (id, template) => evicted.set(id, template),
   });
-  const parse = createRecordParser({ rules: options.rules });
+  const parse = createRecordParser({ rules: options.rules, userRules: options.userRules });
   const ids: number[] = [];
   const parsed: { ts: number | undefined; level: Level; line: string }[] = [];
   let lastTs: number | undefined;

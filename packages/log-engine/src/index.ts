@@ -49,6 +49,7 @@ export { type CustomMask, MASK_PLACEHOLDERS, type MaskName, type MaskOptions } f
 export type { MinerSnapshot, SnapshotCluster } from './miner-snapshot.js';
 export type { Trend } from './minute-ring.js';
 export { createNormalizer, type Normalizer, normalizeLine } from './normalizer.js';
+export { readRulesFile } from './rules-file.js';
 export { type SearchHit, type SearchQuery, searchRecords } from './search.js';
 export { stackFrameOf } from './stack-frame.js';
 export { parseStructuredLine, type StructuredLine } from './structured-line.js';
@@ -74,3 +75,4 @@ export {
   parseLeadingTimestamp,
   parseTimestamp,
 } from './timestamp.js';
+export { compileUserRules, USER_RULE_LIMITS, type UserRule, userPatternProblem } from './user-rules.js';

@@ -17,6 +17,8 @@ export interface LogEngineOptions {
   masks?: MaskOptions;
   /** Classifier content rules; default `DEFAULT_LEVEL_RULES`. */
   rules?: readonly LevelRule[];
+  /** A user's rules, tried before labels and the content rules (see `compileUserRules`). */
+  userRules?: readonly LevelRule[];
   /** Minutes of per-minute history kept for patterns and anomalies; default 60. */
   windowMinutes?: number;
   /** Minutes of history needed before a minute can be judged anomalous; default 10. */
@@ -146,7 +148,7 @@ export class LogEngine {
     this.clock = options.clock;
     this.volume = new Uint32Array(window);
     this.errors = new Uint32Array(window);
-    this.parse = createRecordParser({ rules: options.rules });
+    this.parse = createRecordParser({ rules: options.rules, userRules: options.userRules });
     const minerOptions = {
       maxTemplates: options.maxTemplates,
       masks: options.masks,

@@ -20,6 +20,8 @@ export interface SearchQuery {
   /** Stop after this many hits. */
   limit?: number;
   rules?: readonly LevelRule[];
+  /** A user's rules, tried before labels and the content rules (see `compileUserRules`). */
+  userRules?: readonly LevelRule[];
 }
 
 /** A line found by `searchRecords`. */
@@ -64,7 +66,7 @@ export function createMatcher(
   const text =
     query.text === undefined ? undefined : query.ignoreCase ? query.text.toLowerCase() : query.text;
   const timed = query.since !== undefined || query.until !== undefined;
-  const parse = createRecordParser({ rules: query.rules });
+  const parse = createRecordParser({ rules: query.rules, userRules: query.userRules });
   let lastTs: number | undefined;
   return (record, index) => {
     if (timed) {

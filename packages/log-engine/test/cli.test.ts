@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = mkdtempSync(join(tmpdir(), 'velos-log-cli-'));
+// inside the package's node_modules: the bin finds its dependencies (smol-toml for --rules) as installed
+const dir = mkdtempSync(join(packageDir, 'node_modules', '.velos-log-cli-'));
 const cli = join(dir, 'cli.js');
 const log = join(dir, 'app.log');
 
@@ -137,6 +137,55 @@ describe('velos-log', () => {
   it('dedupe: template (xN, first, last)', () => {
     expect(velosLog(['dedupe', log, '--utc']).stdout).toBe(
       'INFO GET <path> <num> <dur> (x3, first 10:05, last 10:47)\n2026-11-22T10:06:30Z ERROR db timeout after 30s\n',
+    );
+  });
+
+  it('--rules: a JSON or TOML file of rules tried before the built-in ones, for every command', () => {
+    const json = join(dir, 'rules.json');
+    writeFileSync(
+      json,
+      JSON.stringify([
+        { match: '^legacy call:', level: 'warn' },
+        { match: '(?i)db timeout', level: 'info' },
+      ]),
+    );
+    const toml = join(dir, 'rules.toml');
+    writeFileSync(toml, '[[rules]]\nmatch = "^legacy call:"\nlevel = "warn"\n');
+    const input = 'legacy call: x() is going away\nall fine\n';
+    expect(velosLog(['classify'], input).stdout).toBe(`info\t${input.split('\n')[0]}\ninfo\tall fine\n`);
+    for (const file of [json, toml]) {
+      expect(velosLog(['classify', '--rules', file], input).stdout).toBe(
+        `warn\t${input.split('\n')[0]}\ninfo\tall fine\n`,
+      );
+    }
+    // a user rule wins over the ERROR label: the noisy line is info now
+    expect(velosLog(['search', log, '--level', 'error', '--rules', json]).stdout).toBe('');
+    const summary = JSON.parse(velosLog(['summarize', log, '--json', '--rules', json]).stdout);
+    expect(summary.levels).toEqual({ info: 4 });
+  });
+
+  it('--rules: a bad rule is one line naming the file and the rule', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        rules: [
+          { match: 'ok', level: 'warn' },
+          { match: '(', level: 'warn' },
+        ],
+      }),
+    );
+    const out = velosLog(['classify', '--rules', bad], 'x\n');
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(
+      /^velos-log: .*bad\.json: rules\[1\]\.match: expected a valid regular expression: .*\n$/,
+    );
+    writeFileSync(bad, JSON.stringify([{ match: '(a+)+$', level: 'warn' }]));
+    expect(velosLog(['classify', '--rules', bad], 'x\n').stderr).toContain(
+      'rules[0].match: a quantified group',
+    );
+    expect(velosLog(['classify', '--rules', join(dir, 'none.json')], 'x\n').stderr).toMatch(
+      /none\.json: ENOENT/,
     );
   });
 

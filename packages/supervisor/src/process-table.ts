@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
 import type { AppEventReport } from './events/app-event-intake.js';
 import { instanceLogPaths } from './instance-log-paths.js';
-import type { LineClassifier } from './log-levels.js';
+import { appLineClassifier, type RuledLineClassifier } from './log-levels.js';
 import {
   createLogPipeline,
   type LineBatch,
@@ -39,9 +39,12 @@ export class ProcessTable {
   /** Saved apps that could not be restored, by name: kept in `toState` until an app takes their name. */
   readonly #unrestored = new Map<string, SavedApp>();
   /** Levels for JSON Lines log files; set (see `loadLineClassifier`) before an app with them is added. */
-  classify: LineClassifier | undefined;
-  /** The live log engine's view of each process's captured lines (see `createLiveEngines`). */
-  lineSink: ((spec: AppSpec, id: number) => ((batch: LineBatch) => number) | undefined) | undefined;
+  classify: RuledLineClassifier | undefined;
+  /**
+   * The live log engine's view of each process's captured lines (see `createLiveEngines`); it reads the
+   * entry's current spec (its `log_rules` change in place).
+   */
+  lineSink: ((entry: AppEntry, id: number) => ((batch: LineBatch) => number) | undefined) | undefined;
   nextId = 0;
   /** Every status change of a process of this table (see `setStatus`). */
   readonly statusEvents: Emitter<StatusEvent>;
@@ -155,7 +158,10 @@ export class ProcessTable {
       format: app.spec.logFormat,
       dateFormat: app.spec.logDateFormat,
       rotation: rotationOf(app.spec),
-      ...(app.spec.logFormat === 'json' && this.classify ? { classify: this.classify } : {}),
+      // the app's own entry: its classifier reads the rules of the spec the reload then sets
+      ...(app.spec.logFormat === 'json' && this.classify
+        ? { classify: appLineClassifier(this.classify, entry) }
+        : {}),
     });
     const done: ProcessRecord[] = [];
     try {
@@ -341,8 +347,10 @@ export class ProcessTable {
             format: entry.spec.logFormat,
             dateFormat: entry.spec.logDateFormat,
             rotation: rotationOf(entry.spec),
-            onLines: this.lineSink?.(entry.spec, id),
-            ...(entry.spec.logFormat === 'json' && this.classify ? { classify: this.classify } : {}),
+            onLines: this.lineSink?.(entry, id),
+            ...(entry.spec.logFormat === 'json' && this.classify
+              ? { classify: appLineClassifier(this.classify, entry) }
+              : {}),
             onError: (error) => this.log(`process ${id} (${entry.spec.name}): ${error.message}`),
             onAppEventLine: (line) => this.appEvents.emit({ id, name: entry.spec.name, value: line }),
             onAppMetricLine: (line) => this.appMetrics.emit({ id, name: entry.spec.name, value: line }),

@@ -64,6 +64,11 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
   const view = views[0];
   if (view === undefined && input.options.period !== undefined)
     throw invalid('--period goes with --summary, --patterns, --dedupe or --anomalies');
+  const rules = input.options.rules as string | undefined;
+  if (rules !== undefined && target !== STDIN)
+    throw invalid(
+      `--rules goes with - (stdin): an app's lines are classified with its own log_rules (velos config set ${target} log_rules …)`,
+    );
   if (target === STDIN) {
     if (view === undefined && !FILTERS.some((flag) => input.options[flag] !== undefined))
       throw invalid(
@@ -72,7 +77,7 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
     if (process.stdin.isTTY)
       throw invalid('velos logs -: stdin is a terminal; pipe the lines in (cat app.log | …)');
     const { stdinLogEngine } = await import('./logs-stdin.js');
-    const local = await stdinLogEngine(process.stdin);
+    const local = await stdinLogEngine(process.stdin, rules);
     try {
       await answer(ctx, input, local, query, view);
     } finally {

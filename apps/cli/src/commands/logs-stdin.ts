@@ -11,9 +11,16 @@ export type LogEngineCalls = Pick<VelosControl, 'analyzeLogs' | 'searchLogs'>;
 /**
  * ENG-8: `cat app.log | velos logs --summary -`. The lines of `input` are kept in a private temporary
  * file and read by the daemon's own search and analysis code, in this process: the same answers,
- * limits and output as `velos logs <app>`, without a daemon. `close` deletes the file.
+ * limits and output as `velos logs <app>`, without a daemon; `rulesPath` (`--rules`), a JSON or TOML file
+ * of rules, is to its lines what an app's `log_rules` are to the app's. `close` deletes the file.
  */
-export async function stdinLogEngine(input: Readable): Promise<LogEngineCalls & { close(): void }> {
+export async function stdinLogEngine(
+  input: Readable,
+  rulesPath?: string,
+): Promise<LogEngineCalls & { close(): void }> {
+  // a bad rules file is refused before stdin is read
+  const logRules =
+    rulesPath === undefined ? undefined : await (await import('@velos/log-engine')).readRulesFile(rulesPath);
   const dir = mkdtempSync(join(tmpdir(), 'velos-logs-stdin-'));
   const close = () => rmSync(dir, { recursive: true, force: true });
   try {
@@ -28,6 +35,7 @@ export async function stdinLogEngine(input: Readable): Promise<LogEngineCalls & 
       errPath: file,
       format: 'plain' as const,
       hasLiveEngine: false,
+      ...(logRules === undefined ? {} : { logRules }),
       flushTimeIndex: () => undefined,
     };
     const calls: LogEngineCalls = {

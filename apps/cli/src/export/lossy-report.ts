@@ -96,6 +96,14 @@ export function noteVelosOnly(report: LossyReport, spec: AppSpec): void {
       'ship the logs to your log stack (journald, Loki, Elasticsearch) and run `velos-log` on them',
     );
   }
+  if (spec.logRules !== undefined) {
+    report.note(
+      app,
+      'log_rules',
+      'its classification rules are not exported',
+      'classify the shipped logs with `velos-log --rules <file>` (the same list as a JSON or TOML file)',
+    );
+  }
   if (spec.logMaxBytes !== undefined || spec.logRotateCron !== undefined) {
     report.note(
       app,

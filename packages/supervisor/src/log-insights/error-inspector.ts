@@ -1,4 +1,17 @@
+<<<<<<< HEAD
 import { createRecordParser, TemplateMiner } from '@velos/log-engine';
+=======
+import type { LogRuleSpec } from '@velos/core';
+import {
+  type Classifier,
+  compileUserRules,
+  createClassifier,
+  EventTracker,
+  messageOf,
+  parseStructuredLine,
+  TemplateMiner,
+} from '@velos/log-engine';
+>>>>>>> fix-rules
 
 /** Error templates the live miner of one app keeps (least recently seen dropped first). */
 export const LIVE_MAX_TEMPLATES = 200;
@@ -23,7 +36,16 @@ export interface LastError {
  * starts over).
  */
 export class ErrorInspector {
+<<<<<<< HEAD
   private readonly parse = createRecordParser();
+=======
+  private classify: Classifier = createClassifier();
+  private readonly context: { stream?: 'out' | 'err' } = {};
+  private readonly events = new EventTracker((text, stream) => {
+    this.context.stream = stream;
+    return this.classify(text, this.context);
+  });
+>>>>>>> fix-rules
   private miner: TemplateMiner | null = null;
   private readonly known = new Set<number>();
   /** The last error line seen, if any. */
@@ -50,6 +72,12 @@ export class ErrorInspector {
     if (this.known.size >= MAX_KNOWN_TEMPLATES) this.known.clear();
     this.known.add(id);
     return { isNew: true };
+  }
+
+  /** Classifies the next lines with `rules` tried first (undefined: the built-in rules alone). */
+  setRules(rules: readonly LogRuleSpec[] | undefined): void {
+    this.classify =
+      rules === undefined ? createClassifier() : createClassifier({ userRules: compileUserRules(rules) });
   }
 
   /** The last error's template and sample, as event fields (none before the first error). */

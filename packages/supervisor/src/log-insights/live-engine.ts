@@ -1,4 +1,4 @@
-import { type EventInput, isoTime } from '@velos/core';
+import { type EventInput, isoTime, type LogRuleSpec } from '@velos/core';
 import { type LineBatch, lineStrings } from '../logs/line-batch.js';
 import { ERROR_BURST_WINDOW_MS, ErrorHistory, type RateAnomaly } from './error-history.js';
 import { ErrorInspector } from './error-inspector.js';
@@ -175,6 +175,10 @@ export function createLiveEngine(
       history.add(lines, classified, errors);
       if (errors > 0) checkBurst(ts, id, classified < batch.lines);
       return errors;
+    },
+    /** Classifies the next lines with the app's `log_rules` (undefined: none), tried before the built-in rules. */
+    setRules(rules: readonly LogRuleSpec[] | undefined): void {
+      inspector.setRules(rules);
     },
     /** Closes the minutes before `now` (judging them) when no line came. */
     tick(now: number): void {

@@ -1,4 +1,4 @@
-import type { AppSpec, EventInput } from '@velos/core';
+import type { AppSpec, EventInput, LogRuleSpec } from '@velos/core';
 import type { LineBatch } from '../logs/index.js';
 import type { StatusEvent } from '../process-status.js';
 import type { EventSource } from '../typed-emitter.js';
@@ -9,6 +9,8 @@ type LiveBudget = InstanceType<LiveEngineModule['LiveBudget']>;
 
 interface AppState {
   engine: LiveEngine | null;
+  /** The `log_rules` the engine classifies with (the spec's list, compared by identity). */
+  rules: readonly LogRuleSpec[] | undefined;
   /** Lines counted before the engine loaded (the cheap path). */
   lines: number;
   isBroken: boolean;
@@ -90,8 +92,10 @@ export function createLiveEngines(options: {
     /**
      * The view of one process's captured lines (returning its error lines), or undefined for an app that
      * opted out; from the first call for an app on, how many of its processes run is followed (until `forget`).
+     * The app's current `log_rules` (`entry.spec`, replaced by a config reload) are read at each batch.
      */
-    sinkFor(spec: AppSpec, id: number): ((batch: LineBatch) => number) | undefined {
+    sinkFor(entry: { readonly spec: AppSpec }, id: number): ((batch: LineBatch) => number) | undefined {
+      const spec = entry.spec;
       if (spec.logEngine === false) return undefined;
       const name = spec.name;
       if (options.runs && !isClosed && !runStates.has(name))
@@ -100,7 +104,7 @@ export function createLiveEngines(options: {
         let app = apps.get(name);
         if (app === undefined) {
           if (isClosed) return 0;
-          app = { engine: create(name, 0), lines: 0, isBroken: false };
+          app = { engine: create(name, 0), rules: undefined, lines: 0, isBroken: false };
           apps.set(name, app);
         }
         if (app.engine === null) {
@@ -110,6 +114,11 @@ export function createLiveEngines(options: {
         }
         if (app.isBroken) return 0;
         try {
+          const rules = entry.spec.logRules;
+          if (rules !== app.rules) {
+            app.rules = rules;
+            app.engine.setRules(rules);
+          }
           return app.engine.push(batch, id);
         } catch (error) {
           // the engine is a help: a failure turns it off for this app, capture goes on

@@ -16,6 +16,7 @@ import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } fro
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
 import { ParseGaps } from './parse-gaps.js';
+import { userRulesOf } from './target-rules.js';
 
 /** Lines sampled for the engine at most: beyond, a uniform random sample of about this size (counts weighted). */
 export const ANALYZE_SAMPLE_LINES = 50_000;
@@ -63,7 +64,11 @@ export async function analyzeLogs(
   const weight =
     isDedupe || estimated <= ANALYZE_SAMPLE_LINES * 1.2 ? 1 : Math.ceil(estimated / ANALYZE_SAMPLE_LINES);
   const rate = 1 / weight;
-  const engine = new LogEngine({ windowMinutes: windowFor(sources, range), maxTemplates: MAX_TEMPLATES });
+  const engine = new LogEngine({
+    windowMinutes: windowFor(sources, range),
+    maxTemplates: MAX_TEMPLATES,
+    ...userRulesOf(target),
+  });
   let recent: LogRecord[] = [];
   let newest: LogRecord[] = [];
   let lastError: { ts: number | undefined; level: 'error' | 'fatal'; message: string } | undefined;

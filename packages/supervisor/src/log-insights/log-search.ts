@@ -1,5 +1,6 @@
 import type { LogLine, LogsSearchRequest, LogsSearchResult } from '@velos/core';
 import {
+  type Classifier,
   createClassifier,
   EventTracker,
   eventMessageOf,
@@ -17,6 +18,7 @@ import { bytesOfText } from '../logs/log-tail-files.js';
 import { compileGrep } from './grep-pattern.js';
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
+import { userRulesOf } from './target-rules.js';
 import { orderTime } from './time-lookup.js';
 
 /** Matching lines returned when the request does not say. */
@@ -39,7 +41,16 @@ export async function searchLogs(
   const regex = request.grep === undefined ? undefined : compileGrep(request.grep, request.ignoreCase);
   const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
   const range = { since: request.since, until: request.until, deadline: Date.now() + LOG_QUERY_BUDGET_MS };
-  const classify = request.level === undefined ? undefined : createClassifier();
+  // each app's classifier, with its own `log_rules`, made once per request
+  const classifiers = new Map<LogQueryTarget, Classifier>();
+  const classifierOf = (target: LogQueryTarget): Classifier => {
+    let classifier = classifiers.get(target);
+    if (classifier === undefined) {
+      classifier = createClassifier(userRulesOf(target));
+      classifiers.set(target, classifier);
+    }
+    return classifier;
+  };
   const sources: AppSource[] = [];
   for (const target of Array.isArray(targets) ? targets : [targets]) {
     target.flushTimeIndex();
@@ -63,6 +74,7 @@ export async function searchLogs(
     // with a level, a line that continues an event (a stack frame, a blank line, the exception under a
     // logged error) has the level of its event, classified only when it is asked for
     let event: DecodedLine | undefined;
+    const classify = request.level === undefined ? undefined : classifierOf(target);
     const levelOf = (line: string, lvl: string | undefined): Level =>
       (lvl as Level | undefined) ?? classify!(line, { stream });
     const events =

@@ -1,4 +1,4 @@
-import { ErrorCodes, type LogFormat, VelosError } from '@velos/core';
+import { ErrorCodes, type LogFormat, type LogRuleSpec, VelosError } from '@velos/core';
 import type { ExitFact } from '@velos/log-engine';
 import type { ProcessRecord } from '../process-record.js';
 
@@ -13,6 +13,8 @@ export interface LogQueryTarget {
   dateFormat?: string;
   /** False when the app opted out of the live log engine (`log_engine = false`). */
   hasLiveEngine: boolean;
+  /** The app's `log_rules`: classification rules tried before the built-in ones. */
+  logRules?: readonly LogRuleSpec[];
   /** The latest restart of one of its processes, for the summary. */
   lastRestart?: { ts: number; reason?: string };
   /** The app's exits in a time range (either end open), from the daemon's event store; absent: unknown. */
@@ -84,6 +86,7 @@ function toTarget(
     format: app.spec.logFormat,
     ...(app.spec.logDateFormat === undefined ? {} : { dateFormat: app.spec.logDateFormat }),
     hasLiveEngine: app.spec.logEngine !== false,
+    ...(app.spec.logRules === undefined ? {} : { logRules: app.spec.logRules }),
     ...(lastRestart ? { lastRestart } : {}),
     ...(readExits === undefined ? {} : { exits: (range) => readExits(app.spec.name, range) }),
     flushTimeIndex: () => {

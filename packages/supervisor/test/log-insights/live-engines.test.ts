@@ -1,4 +1,4 @@
-import type { EventInput, ProcessStatus } from '@velos/core';
+import type { AppSpec, EventInput, ProcessStatus } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { createLiveEngines } from '../../src/log-insights/live-engines.js';
 import type { LineBatch } from '../../src/logs/line-batch.js';
@@ -33,9 +33,9 @@ describe('createLiveEngines', () => {
     };
     try {
       // another app's first lines load the engine module
-      const probe = engines.sinkFor(appSpec('/nonexistent', { name: 'probe' }), 1)!;
+      const probe = engines.sinkFor({ spec: appSpec('/nonexistent', { name: 'probe' }) }, 1)!;
       await waitFor(() => probe(batchOf(Date.now(), 1, 1)) === 1, { what: 'the live engine module' });
-      const sink = engines.sinkFor(appSpec('/nonexistent', { name: 'app' }), 0)!;
+      const sink = engines.sinkFor({ spec: appSpec('/nonexistent', { name: 'app' }) }, 0)!;
       const feed = (from: number, to: number) => {
         // 100 lines a second, 10 of them errors (100 in every 10 s)
         for (let ts = from; ts < to; ts += 100) sink(batchOf(ts, 10, 1));
@@ -45,6 +45,34 @@ describe('createLiveEngines', () => {
       status('starting', T0 + 55 * MINUTE);
       feed(T0 + 55 * MINUTE, T0 + 57 * MINUTE);
       expect(events.filter((event) => event.kind === 'log.error_burst')).toEqual([]);
+    } finally {
+      engines.close();
+    }
+  });
+
+  it("classifies with the app's log_rules, read from its current spec at each batch (a reload applies in place)", async () => {
+    const engines = createLiveEngines({ publish: () => undefined, log: () => undefined });
+    try {
+      const probe = engines.sinkFor({ spec: appSpec('/nonexistent', { name: 'probe-rules' }) }, 1)!;
+      await waitFor(() => probe(batchOf(Date.now(), 1, 1)) === 1, { what: 'the live engine module' });
+      const entry: { spec: AppSpec } = {
+        spec: {
+          ...appSpec('/nonexistent', { name: 'ruled' }),
+          logRules: [
+            { match: 'card declined', level: 'info' },
+            { match: '^GET /api/users/3 ', level: 'error' },
+          ],
+        },
+      };
+      const sink = engines.sinkFor(entry, 0)!;
+      sink(batchOf(Date.now(), 1, 0));
+      // the 2 "ERROR … card declined" lines are info by a user rule, the GET of user 3 an error
+      expect(sink(batchOf(Date.now(), 5, 2))).toBe(1);
+      entry.spec = { ...entry.spec, logRules: [{ match: 'GET /api/users/4 ', level: 'fatal' }] };
+      expect(sink(batchOf(Date.now(), 5, 2))).toBe(3);
+      const { logRules: _, ...plain } = entry.spec;
+      entry.spec = plain;
+      expect(sink(batchOf(Date.now(), 5, 2))).toBe(2);
     } finally {
       engines.close();
     }
@@ -64,10 +92,10 @@ describe('createLiveEngines', () => {
       statusEvents.emit({ kind: 'status', id: 0, name: 'late', from: 'online', to, reason: 'exit', at });
     };
     try {
-      const probe = engines.sinkFor(appSpec('/nonexistent', { name: 'probe-late' }), 1)!;
+      const probe = engines.sinkFor({ spec: appSpec('/nonexistent', { name: 'probe-late' }) }, 1)!;
       await waitFor(() => probe(batchOf(Date.now(), 1, 1)) === 1, { what: 'the live engine module' });
       // the pipeline opens before the process starts; the app logs nothing before it exits
-      const sink = engines.sinkFor(appSpec('/nonexistent', { name: 'late' }), 0)!;
+      const sink = engines.sinkFor({ spec: appSpec('/nonexistent', { name: 'late' }) }, 0)!;
       status('starting', T0);
       status('stopped', T0 + 1000);
       // its last output drained after the exit: the engine is created now, with the app stopped
@@ -95,9 +123,9 @@ describe('createLiveEngines', () => {
       statusEvents.emit({ kind: 'status', id, name: 'six', from: 'online', to, reason: 'user', at });
     };
     try {
-      const probe = engines.sinkFor(appSpec('/nonexistent', { name: 'probe-six' }), 1)!;
+      const probe = engines.sinkFor({ spec: appSpec('/nonexistent', { name: 'probe-six' }) }, 1)!;
       await waitFor(() => probe(batchOf(Date.now(), 1, 1)) === 1, { what: 'the live engine module' });
-      const sink = engines.sinkFor(appSpec('/nonexistent', { name: 'six' }), 0)!;
+      const sink = engines.sinkFor({ spec: appSpec('/nonexistent', { name: 'six' }) }, 0)!;
       // six instances start before the app's first line; one error a second each
       for (let id = 0; id < 6; id += 1) status(id, 'starting', T0 - 1000);
       for (let ts = T0; ts < T0 + 2 * MINUTE; ts += 1000) sink(batchOf(ts, 60, 6));
