@@ -38,7 +38,6 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   watchdog: 'policy',
   livenessProbe: 'policy',
   readinessProbe: 'policy',
-<<<<<<< HEAD
   // read when an app starts (the order of a start), checked against the daemon's apps before
   dependsOn: 'policy',
   // the log pipelines take them in place
@@ -54,13 +53,9 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   logRotateCron: 'logs',
   logRetain: 'logs',
   logCompress: 'logs',
-  // how the process is spawned
-=======
   // read by the live log engine and the capture classifier at each batch, by a query when it runs
   logRules: 'policy',
-  // how (or when: after its dependencies) the process is spawned
-  dependsOn: 'spawn',
->>>>>>> fix-rules
+  // how the process is spawned
   name: 'spawn',
   script: 'spawn',
   args: 'spawn',

@@ -1,17 +1,5 @@
-<<<<<<< HEAD
-import { createRecordParser, TemplateMiner } from '@velos/log-engine';
-=======
 import type { LogRuleSpec } from '@velos/core';
-import {
-  type Classifier,
-  compileUserRules,
-  createClassifier,
-  EventTracker,
-  messageOf,
-  parseStructuredLine,
-  TemplateMiner,
-} from '@velos/log-engine';
->>>>>>> fix-rules
+import { compileUserRules, createRecordParser, TemplateMiner } from '@velos/log-engine';
 
 /** Error templates the live miner of one app keeps (least recently seen dropped first). */
 export const LIVE_MAX_TEMPLATES = 200;
@@ -36,16 +24,7 @@ export interface LastError {
  * starts over).
  */
 export class ErrorInspector {
-<<<<<<< HEAD
-  private readonly parse = createRecordParser();
-=======
-  private classify: Classifier = createClassifier();
-  private readonly context: { stream?: 'out' | 'err' } = {};
-  private readonly events = new EventTracker((text, stream) => {
-    this.context.stream = stream;
-    return this.classify(text, this.context);
-  });
->>>>>>> fix-rules
+  private parse = createRecordParser();
   private miner: TemplateMiner | null = null;
   private readonly known = new Set<number>();
   /** The last error line seen, if any. */
@@ -76,8 +55,7 @@ export class ErrorInspector {
 
   /** Classifies the next lines with `rules` tried first (undefined: the built-in rules alone). */
   setRules(rules: readonly LogRuleSpec[] | undefined): void {
-    this.classify =
-      rules === undefined ? createClassifier() : createClassifier({ userRules: compileUserRules(rules) });
+    this.parse = createRecordParser(rules === undefined ? {} : { userRules: compileUserRules(rules) });
   }
 
   /** The last error's template and sample, as event fields (none before the first error). */
