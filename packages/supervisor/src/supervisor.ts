@@ -20,6 +20,7 @@ import { createAppLocks } from './app-locks.js';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
 import { scaledCount } from './cluster/scale-count.js';
+import { createComponentRegistry } from './components/component-registry.js';
 import { type ConfigControl, createConfigControl, DAEMON_CONFIG_FILE } from './config/config-control.js';
 import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
@@ -180,6 +181,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       metricsControl.history.record();
     },
   });
+  // OBS-2: outside components (their staleness never changes the daemon's own health)
+  const reportedComponents = createComponentRegistry({ publish });
   const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
   const metricsControl = createMetricsControl({
     home,
@@ -610,7 +613,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     followEvents: eventControl.followEvents,
     emitEvent: eventControl.emitEvent,
     bus: eventControl.bus,
-    health: selfHealth.health,
+    async reportComponent(request) {
+      const app = request.app === undefined ? undefined : eventControl.appOf(request.app).app;
+      return reportedComponents.report(app === undefined ? request : { ...request, app });
+    },
+    components: async () => reportedComponents.list(),
+    removeComponent: async (name) => reportedComponents.remove(name),
+    async health() {
+      const health = await selfHealth.health();
+      const reported = reportedComponents.list();
+      return reported.length === 0 ? health : { ...health, reported };
+    },
     registerHealthCheck: selfHealth.registerHealthCheck,
     reportHealth: selfHealth.reportHealth,
     watchHealth: selfHealth.watch,
@@ -697,6 +710,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       metricsControl.close();
       monitor.stop();
       selfHealth.close();
+      reportedComponents.close();
       cronRestarts.stopAll();
       probes.close();
       watchdogs.stopAll();
