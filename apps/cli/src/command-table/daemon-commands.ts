@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command-spec.js';
 import { ai, json } from './common-options.js';
 
-/** The daemon and what it serves: ping, metrics, health, mcp, serve, kill. */
+/** The daemon and what it serves: ping, metrics, health, components, mcp, serve, kill. */
 export const DAEMON_COMMANDS: CommandSpec[] = [
   {
     name: 'ping',
@@ -48,6 +48,45 @@ export const DAEMON_COMMANDS: CommandSpec[] = [
     ].join('\n'),
     options: { json, ai },
     run: async (ctx) => (await import('../commands/health.js')).runHealth(ctx),
+  },
+  {
+    name: 'components',
+    argsUsage: '[list | report <name> | remove <name>]',
+    shortArgsUsage: '[report|remove]',
+    minArgs: 0,
+    maxArgs: 2,
+    summary: 'list outside components that report their health; report or remove one (OBS-2)',
+    details: [
+      'velos components                  each reported component: status, app, interval, last report,',
+      '                                  message; "stale" when no report came within its interval',
+      'velos components report <name> --interval 1h --status healthy [--message m] [--app a]',
+      '                                  a heartbeat, e.g. at the end of a cron job: exits 0 on success',
+      'velos components remove <name>    forgets a retired component',
+      'A component without a report within --interval (1s to 24h) plus a grace (a tenth of it, 1s to 1m)',
+      'is marked stale: event component.stale; a report again: component.recovered; a new status:',
+      'component.status (alert on them: velos alerts add late --when "event component.stale").',
+      'Components never change the daemon status of velos health, which lists them apart. They are kept',
+      'in memory, at most 256: a daemon restart (velos update, velos kill) forgets them until they report.',
+      '--json the full entries, --ai compact ones: n, s status, stale, a app, m message, iv interval, ago.',
+      'See docs/events.md.',
+    ].join('\n'),
+    options: {
+      interval: {
+        type: 'string',
+        value: 'duration',
+        description: 'report: the longest time until the next report, 1s to 24h (30s, 5m, 1h)',
+      },
+      status: { type: 'string', value: 'status', description: 'report: healthy, degraded or unhealthy' },
+      message: { type: 'string', value: 'text', description: 'report: one line on what it saw' },
+      app: {
+        type: 'string',
+        value: 'name',
+        description: 'report: the app it belongs to (its events carry it)',
+      },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('../commands/components.js')).runComponents(ctx, input),
   },
   {
     name: 'mcp',
