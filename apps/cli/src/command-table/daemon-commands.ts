@@ -45,6 +45,7 @@ export const DAEMON_COMMANDS: CommandSpec[] = [
       'degraded or unhealthy with a reason, the worst is the daemon status (docs/self-health.md).',
       'Exit status: 0 healthy or degraded, 2 unhealthy, 3 no daemon answers: use it as a container',
       'HEALTHCHECK. Disk thresholds: VELOS_HEALTH_DISK_MIN_BYTES, VELOS_HEALTH_DISK_CRITICAL_BYTES.',
+      'Outside components that report (velos components) are listed apart: they never change the status.',
     ].join('\n'),
     options: { json, ai },
     run: async (ctx) => (await import('../commands/health.js')).runHealth(ctx),

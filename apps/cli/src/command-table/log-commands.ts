@@ -82,7 +82,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
       'Prints the newest events (default 100), oldest first: time, severity, kind, app/id and message.',
       '--since and --until take a duration back from now (90s, 10m, 1h, 2d) or an ISO date',
       '(2026-01-02, 2026-01-02T03:04:05Z). --kind takes kinds (process.exited), categories (process, job,',
-      'log, config, alert, daemon, app) or names (exited, errored); the start of a name works too (exit).',
+      'log, config, component, alert, daemon, app) or names (exited, stale); the start of a name works too (exit).',
       '--json prints the full events, --ai compact ones: t time, k kind, a app, i id, m message,',
       's severity (when not info), f fields (a JSON array; with --follow one object per line).',
       'Apps raise their own events (kind app.<name>) by printing one JSON line with the key velos_event:',
