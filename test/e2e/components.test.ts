@@ -5,6 +5,7 @@ afterEach(cleanupHomes);
 
 /** One event of `velos events --json`. */
 interface EventRow {
+  at: number;
   kind: string;
   severity: string;
   app?: string;
@@ -123,6 +124,35 @@ describe('velos components (OBS-2: outside components that report their health)'
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain("no component is called 'nightly'");
     expect(await componentsJson(home)).toEqual([]);
+  });
+
+  it('keeps the components across a daemon restart, each given one interval again', async () => {
+    const home = createHome();
+    await velosOk(
+      ['components', 'report', 'hourly', '--interval', '10s', '--status', 'degraded', '--message', 'm'],
+      {
+        home,
+      },
+    );
+    await velosOk(['kill'], { home });
+    const restartedAt = Date.now();
+    await velosOk(['ping'], { home });
+    const [kept] = await componentsJson(home);
+    expect(kept).toMatchObject({
+      name: 'hourly',
+      status: 'degraded',
+      message: 'm',
+      intervalMs: 10_000,
+      reports: 1,
+    });
+    const stale = await waitFor(
+      async () =>
+        (await eventsJson(home, '--kind', 'component.stale')).find((e) => e.fields?.component === 'hourly'),
+      { message: 'component.stale of hourly after the restart', timeoutMs: 40_000 },
+    );
+    // not stale at once: the new daemon gives it its interval (plus 1 s of grace) from its start
+    expect(stale.at).toBeGreaterThanOrEqual(restartedAt + 11_000);
+    expect(stale.severity).toBe('warning');
   });
 
   it('refuses a report without a unit, a status or out of bounds, before asking the daemon', async () => {

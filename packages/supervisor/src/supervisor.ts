@@ -21,6 +21,7 @@ import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
 import { scaledCount } from './cluster/scale-count.js';
 import { createComponentRegistry } from './components/component-registry.js';
+import { readComponents, writeComponents } from './components/component-store.js';
 import { type ConfigControl, createConfigControl, DAEMON_CONFIG_FILE } from './config/config-control.js';
 import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
@@ -59,6 +60,9 @@ import { createStateRestore } from './state-restore.js';
 import { writeState } from './state-store.js';
 import type { EventSource } from './typed-emitter.js';
 import { createWatchMode } from './watch/watch-mode.js';
+
+/** How long after a change of the reported components they are written to components.json. */
+const COMPONENTS_SAVE_DELAY_MS = 1000;
 
 /** Options of an in-process supervisor. */
 export interface SupervisorOptions {
@@ -181,8 +185,25 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       metricsControl.history.record();
     },
   });
-  // OBS-2: outside components (their staleness never changes the daemon's own health)
-  const reportedComponents = createComponentRegistry({ publish });
+  // OBS-2: outside components (their staleness never changes the daemon's own health), kept in
+  // components.json a second after a change and at close, so a daemon restart keeps them
+  let componentsSave: NodeJS.Timeout | null = null;
+  const saveComponents = (): void => {
+    if (componentsSave !== null) clearTimeout(componentsSave);
+    componentsSave = null;
+    try {
+      writeComponents(home, reportedComponents.list());
+    } catch (error) {
+      log(`components: ${String(error)}`);
+    }
+  };
+  const reportedComponents = createComponentRegistry({
+    publish,
+    onChange: () => {
+      componentsSave ??= setTimeout(saveComponents, COMPONENTS_SAVE_DELAY_MS);
+      componentsSave.unref();
+    },
+  });
   const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
   const metricsControl = createMetricsControl({
     home,
@@ -668,6 +689,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const restored = await restore.load(false, true);
       await metricsControl.history.load();
       await alerting.restore();
+      reportedComponents.restore(readComponents(home, log));
       return restored;
     },
 
@@ -710,6 +732,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       metricsControl.close();
       monitor.stop();
       selfHealth.close();
+      if (componentsSave !== null || reportedComponents.list().length > 0) saveComponents();
       reportedComponents.close();
       cronRestarts.stopAll();
       probes.close();

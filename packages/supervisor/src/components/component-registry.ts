@@ -23,6 +23,11 @@ export interface ComponentRegistry {
   report(request: ComponentReportRequest): ReportedComponent;
   /** Every component by name, staleness as of now. */
   list(): ReportedComponent[];
+  /**
+   * Takes back the components a previous daemon kept: each gets one interval (plus grace) from now
+   * before it is stale; one that was stale stays stale, without a new event.
+   */
+  restore(components: readonly ReportedComponent[]): void;
   /** Forgets a component; TARGET_NOT_FOUND for an unknown name. */
   remove(name: string): ReportedComponent;
   /** Marks stale every component whose deadline passed at `monotonic` (the timer calls it; tests too). */
@@ -46,14 +51,18 @@ export function staleGraceMs(intervalMs: number): number {
  */
 export function createComponentRegistry(options: {
   publish: PublishEvent;
+  /** Told when a component comes, goes, or changes more than its last report's time (to keep them). */
+  onChange?: () => void;
   clock?: RegistryClock;
   graceMs?: (intervalMs: number) => number;
 }): ComponentRegistry {
   const clock = options.clock ?? { wallMs: Date.now, monotonicMs };
   const graceOf = options.graceMs ?? staleGraceMs;
+  const changed = options.onChange ?? (() => undefined);
   const entries = new Map<string, { component: ReportedComponent; deadline: number }>();
   let timer: NodeJS.Timeout | null = null;
   let timerDeadline = Number.POSITIVE_INFINITY;
+  let isClosed = false;
 
   const publish = (kind: string, severity: EventSeverity, component: ReportedComponent, message: string) =>
     options.publish({
@@ -70,6 +79,7 @@ export function createComponentRegistry(options: {
     });
 
   const schedule = (): void => {
+    if (isClosed) return;
     let next = Number.POSITIVE_INFINITY;
     for (const entry of entries.values()) {
       if (!entry.component.isStale) next = Math.min(next, entry.deadline);
@@ -105,6 +115,11 @@ export function createComponentRegistry(options: {
       }
       const before = entry?.component;
       const isChanged = before === undefined || before.status !== request.status || before.isStale;
+      const isEdited =
+        isChanged ||
+        before.message !== request.message ||
+        before.app !== request.app ||
+        before.intervalMs !== request.intervalMs;
       const component: ReportedComponent = {
         name: request.name,
         status: request.status,
@@ -135,7 +150,17 @@ export function createComponentRegistry(options: {
         );
       }
       schedule();
+      if (isEdited) changed();
       return { ...component };
+    },
+    restore(components) {
+      const monotonic = clock.monotonicMs();
+      for (const saved of components) {
+        if (entries.has(saved.name) || entries.size >= COMPONENT_LIMITS.maxComponents) continue;
+        const deadline = monotonic + saved.intervalMs + graceOf(saved.intervalMs);
+        entries.set(saved.name, { component: { ...saved }, deadline });
+      }
+      schedule();
     },
     list() {
       registry.sweep();
@@ -152,15 +177,18 @@ export function createComponentRegistry(options: {
       }
       entries.delete(name);
       schedule();
+      changed();
       return { ...entry.component };
     },
     sweep(monotonic = clock.monotonicMs()) {
       const now = clock.wallMs();
+      let isAnyStale = false;
       for (const entry of entries.values()) {
         const { component } = entry;
         if (component.isStale || monotonic < entry.deadline) continue;
         component.isStale = true;
         component.since = now;
+        isAnyStale = true;
         publish(
           'component.stale',
           'warning',
@@ -169,8 +197,10 @@ export function createComponentRegistry(options: {
         );
       }
       schedule();
+      if (isAnyStale) changed();
     },
     close() {
+      isClosed = true;
       if (timer !== null) clearTimeout(timer);
       timer = null;
       timerDeadline = Number.POSITIVE_INFINITY;

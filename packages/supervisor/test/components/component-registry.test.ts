@@ -117,6 +117,49 @@ describe('the component registry', () => {
     registry.close();
   });
 
+  it('gives restored components one interval from the restore, and keeps a stale one stale without an event', () => {
+    const { registry, kinds, advance } = registryAt(5_000_000);
+    const saved = { status: 'healthy' as const, intervalMs: 10_000, since: 1, reports: 4 };
+    registry.restore([
+      { ...saved, name: 'old', lastReportAt: 1000, isStale: false },
+      { ...saved, name: 'dead', lastReportAt: 1000, isStale: true },
+    ]);
+    expect(registry.list().map((c) => [c.name, c.isStale])).toEqual([
+      ['dead', true],
+      ['old', false],
+    ]);
+    expect(kinds()).toEqual([]);
+    advance(10_999);
+    expect(kinds()).toEqual([]);
+    advance(1);
+    expect(kinds()).toEqual(['component.stale']);
+    registry.close();
+  });
+
+  it('tells onChange of what is worth keeping, not of a heartbeat', () => {
+    let changes = 0;
+    let now = 0;
+    const registry = createComponentRegistry({
+      publish: () => undefined,
+      onChange: () => {
+        changes += 1;
+      },
+      clock: { wallMs: () => now, monotonicMs: () => now },
+    });
+    registry.report({ name: 'a', intervalMs: 1000, status: 'healthy' });
+    registry.report({ name: 'a', intervalMs: 1000, status: 'healthy' });
+    expect(changes).toBe(1);
+    registry.report({ name: 'a', intervalMs: 2000, status: 'healthy' });
+    registry.report({ name: 'a', intervalMs: 2000, status: 'healthy', message: 'm' });
+    expect(changes).toBe(3);
+    now += 10_000;
+    registry.sweep(now);
+    expect(changes).toBe(4);
+    registry.remove('a');
+    expect(changes).toBe(5);
+    registry.close();
+  });
+
   it('gives a grace of a tenth of the interval, 1 s to 1 min', () => {
     expect(staleGraceMs(1000)).toBe(1000);
     expect(staleGraceMs(60_000)).toBe(6000);
