@@ -257,6 +257,49 @@ describe('REST routes over a real daemon', () => {
     expect(known.status).toBe(200);
   });
 
+  it('takes component reports, marks a silent one stale, lists them and forgets them', async () => {
+    const path = '/api/v1/components/nightly-backup';
+    const body = { intervalMs: 1000, status: 'degraded', message: 'took 2h' };
+    expect((await request('POST', path, { token: api.read, body })).status).toBe(403);
+    const posted = await request('POST', path, { body });
+    expect(posted.status).toBe(200);
+    expect(posted.body.component).toMatchObject({
+      name: 'nightly-backup',
+      status: 'degraded',
+      isStale: false,
+    });
+    const stale = await waitFor(
+      async () => {
+        const list = await request('GET', '/api/v1/components', { token: api.read });
+        const found = list.body.components.find((c: { name: string }) => c.name === 'nightly-backup');
+        return found?.isStale ? found : null;
+      },
+      { timeoutMs: 10_000, what: 'nightly-backup marked stale' },
+    );
+    expect(stale).toMatchObject({ status: 'degraded', message: 'took 2h', intervalMs: 1000, reports: 1 });
+    const events = await request('GET', '/api/v1/events?kind=component&limit=10');
+    expect(events.body.events.map((e: { kind: string }) => e.kind)).toEqual([
+      'component.status',
+      'component.stale',
+    ]);
+    // the daemon's own status is not the component's: the reader with a token sees both apart
+    const health = await request('GET', '/api/v1/health', { token: api.read });
+    expect(health.body.status).toMatch(/^(healthy|degraded)$/);
+    expect(health.body.reported).toEqual([
+      expect.objectContaining({ name: 'nightly-backup', isStale: true }),
+    ]);
+    expect((await call(api.url, 'GET', '/api/v1/health')).body).toEqual({ status: health.body.status });
+    const bad = await request('POST', path, { body: { intervalMs: 10, status: 'healthy' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'intervalMs' });
+    expect((await request('POST', '/api/v1/components/x', { body: { ...body, app: 'nope' } })).status).toBe(
+      404,
+    );
+    expect((await request('DELETE', path)).body.removed).toMatchObject({ name: 'nightly-backup' });
+    expect((await request('DELETE', path)).status).toBe(404);
+    expect((await request('GET', '/api/v1/components')).body.components).toEqual([]);
+  });
+
   it('refuses a since later than until on events, log search and analysis, and the MCP tools', async () => {
     const window = 'since=2026-12-04T10:00:00Z&until=2026-12-04T09:00:00Z';
     const message =

@@ -1,5 +1,6 @@
 import type { AlertDelivery, AlertRule, AlertStatus } from './alert-rule.js';
 import type { AppSpec } from './app-spec.js';
+import type { ComponentReportRequest, ReportedComponent } from './component-report.js';
 import type { ConfigReloadResult } from './config-commands.js';
 import type { DaemonHealth } from './daemon-health.js';
 import type { EmitEventRequest, EventsRequest, EventsResult, VelosEvent } from './events.js';
@@ -71,6 +72,12 @@ export interface VelosControl {
   followEvents(request?: EventsRequest): Subscription<VelosEvent[]>;
   /** OBS-2: puts an app's own event (`app.<name>`) on the bus; resolves the event as recorded. */
   emitEvent(request: EmitEventRequest): Promise<VelosEvent>;
+  /** OBS-2: records an outside component's report (status, interval); resolves the component as kept. */
+  reportComponent(request: ComponentReportRequest): Promise<ReportedComponent>;
+  /** OBS-2: every reported component with its status and whether it is stale, by name. */
+  components(): Promise<ReportedComponent[]>;
+  /** OBS-2: forgets a reported component (one that was retired); resolves it as it was. */
+  removeComponent(name: string): Promise<ReportedComponent>;
   /** OBS-4: the daemon's self-health, evaluated now (components and the worst status). */
   health(): Promise<DaemonHealth>;
   /** OBS-1: every figure the daemon measures now (processes, daemon, host, custom app metrics). */

@@ -1,3 +1,5 @@
+import type { ReportedComponent } from './component-report.js';
+
 /** OBS-4: how one part of the daemon is doing (seed 004's three states), worst last. */
 export type ComponentStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -17,11 +19,16 @@ export interface ComponentHealth {
   value?: number;
 }
 
-/** Answer of `health`: the worst component's status, every component, and when it was evaluated (epoch ms). */
+/**
+ * Answer of `health`: the worst component's status, every component, and when it was evaluated (epoch
+ * ms). `reported` lists the outside components of `components.report` (when any): they never change
+ * `status`, which is about Velos itself.
+ */
 export interface DaemonHealth {
   status: ComponentStatus;
   components: ComponentHealth[];
   at: number;
+  reported?: ReportedComponent[];
 }
 
 /** The worse of the statuses (`healthy` for none). */

@@ -32,6 +32,12 @@ export type {
   RequestCommand,
   StreamCommand,
 } from './command-definition.js';
+export {
+  COMPONENT_LIMITS,
+  COMPONENT_NAME,
+  type ComponentReportRequest,
+  type ReportedComponent,
+} from './component-report.js';
 export type { ConfigFileReload, ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
 export type { EnvOptions, StartOptions, Subscription, VelosControl } from './control.js';
 export {

@@ -7,6 +7,7 @@ import {
   streamCommand,
   type Value,
 } from './command-definition.js';
+import type { ComponentReportRequest, ReportedComponent } from './component-report.js';
 import type { ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
 import type { EnvOptions, StartOptions } from './control.js';
 import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
@@ -197,7 +198,8 @@ export const PROTOCOL_COMMANDS = {
   }),
   events: requestCommand({
     method: 'events',
-    description: 'Events of the bus (process, job, log, config, alert, daemon and app events), oldest first.',
+    description:
+      'Events of the bus (process, job, log, config, component, alert, daemon and app events), oldest first.',
     ...READS,
     ...eventsPayload,
     ...sameResult<Value<'events'>>(),
@@ -220,6 +222,38 @@ export const PROTOCOL_COMMANDS = {
     toArgs: (payload: EmitEventRequest): [EmitEventRequest] => [payload],
     toResult: (event: VelosEvent) => ({ event }),
     fromResult: (result: { event: VelosEvent }) => result.event,
+  }),
+  components: requestCommand({
+    method: 'components',
+    description:
+      'Outside components that report through components.report: status, message, interval, last report, stale.',
+    ...READS,
+    ...noPayload,
+    toResult: (components: ReportedComponent[]) => ({ components }),
+    fromResult: (result: { components: ReportedComponent[] }) => result.components,
+  }),
+  'components.report': requestCommand({
+    method: 'reportComponent',
+    description:
+      "Records an outside component's status (healthy, degraded, unhealthy); no new report within its interval marks it stale.",
+    isReadOnly: false,
+    isIdempotent: false,
+    isDestructive: false,
+    toPayload: (request: ComponentReportRequest) => request,
+    toArgs: (payload: ComponentReportRequest): [ComponentReportRequest] => [payload],
+    toResult: (component: ReportedComponent) => ({ component }),
+    fromResult: (result: { component: ReportedComponent }) => result.component,
+  }),
+  'components.remove': requestCommand({
+    method: 'removeComponent',
+    description: 'Forgets a reported component (one retired); it is reported again by its next report.',
+    isReadOnly: false,
+    isIdempotent: false,
+    isDestructive: true,
+    toPayload: (name: string) => ({ name }),
+    toArgs: (payload: { name: string }): [string] => [payload.name],
+    toResult: (removed: ReportedComponent) => ({ removed }),
+    fromResult: (result: { removed: ReportedComponent }) => result.removed,
   }),
   health: requestCommand({
     method: 'health',

@@ -3,6 +3,7 @@ import en from 'zod/v4/locales/en.js';
 import { ALERT_NAME, alertRuleSchema, MAX_ALERT_RULES } from './alert-rules.js';
 import { appNameSchema, appNameText } from './app-name-schema.js';
 import type { AppSpec } from './app-spec.js';
+import { COMPONENT_LIMITS, COMPONENT_NAME } from './component-report.js';
 import { APP_EVENT_NAME, unknownEventKindReason } from './events.js';
 import { isoTime } from './iso-time.js';
 import { logRulesSchema } from './log-rules-schema.js';
@@ -273,6 +274,33 @@ const emitEventRequest = once(() => {
   });
 });
 
+// lengths before the pattern: a long name is refused without running the regex on it
+const componentName = once(() =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(64, 'expected at most 64 characters'),
+      z.regex(COMPONENT_NAME, 'expected 1-64 letters, digits or _ . : -'),
+    ),
+);
+const componentReport = once(() =>
+  z.object({
+    name: componentName(),
+    intervalMs: z
+      .number()
+      .check(
+        z.gte(COMPONENT_LIMITS.minIntervalMs, 'expected at least 1 s (1000 ms)'),
+        z.lte(COMPONENT_LIMITS.maxIntervalMs, 'expected at most 24 h (86400000 ms)'),
+      ),
+    status: z.enum(['healthy', 'degraded', 'unhealthy']),
+    message: z.optional(
+      z.string().check(z.maxLength(COMPONENT_LIMITS.maxMessageChars, 'expected at most 500 characters')),
+    ),
+    app: z.optional(target),
+  }),
+);
+
 const alertName = once(() =>
   z.string().check(z.regex(ALERT_NAME, 'expected 1-64 letters, digits or _ . : -')),
 );
@@ -317,6 +345,9 @@ export const requestSchemas = lazyEntries({
   events: eventsRequest,
   'events.follow': followEventsRequest,
   'events.emit': emitEventRequest,
+  components: empty,
+  'components.report': componentReport,
+  'components.remove': () => z.object({ name: componentName() }),
   health: empty,
   metrics: empty,
   'metrics.history': () =>

@@ -82,6 +82,14 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
   ],
   'events.follow': [{ args: [{ afterSeq: 3 }], payload: { afterSeq: 3 } }],
   'events.emit': [{ args: [{ name: 'sync.done', app: 'api' }], payload: { name: 'sync.done', app: 'api' } }],
+  components: [{ args: [], payload: {} }],
+  'components.report': [
+    {
+      args: [{ name: 'backup', intervalMs: 60_000, status: 'healthy' }],
+      payload: { name: 'backup', intervalMs: 60_000, status: 'healthy' },
+    },
+  ],
+  'components.remove': [{ args: ['backup'], payload: { name: 'backup' } }],
   health: [{ args: [], payload: {} }],
   metrics: [{ args: [], payload: {} }],
   'metrics.history': [
@@ -196,6 +204,7 @@ describe('the command table', () => {
       'logs.analyze',
       'events',
       'events.follow',
+      'components',
       'health',
       'metrics',
       'metrics.history',

@@ -181,3 +181,33 @@ describe('time windows', () => {
     }
   });
 });
+
+describe('components.report', () => {
+  const report = (payload: Record<string, unknown>) =>
+    requestSchemas['components.report'].safeParse({
+      name: 'backup',
+      intervalMs: 60_000,
+      status: 'healthy',
+      ...payload,
+    });
+
+  it('takes a name, an interval of 1 s to 24 h, a status and an optional message and app', () => {
+    expect(report({}).success).toBe(true);
+    expect(report({ intervalMs: 1000, status: 'unhealthy', message: 'disk full', app: 'api' }).success).toBe(
+      true,
+    );
+    expect(report({ intervalMs: 86_400_000, status: 'degraded' }).success).toBe(true);
+  });
+
+  it('refuses intervals out of bounds, unknown statuses, bad names and long messages', () => {
+    expect(report({ intervalMs: 999 }).error?.issues[0]?.message).toBe('expected at least 1 s (1000 ms)');
+    expect(report({ intervalMs: 86_400_001 }).error?.issues[0]?.message).toBe(
+      'expected at most 24 h (86400000 ms)',
+    );
+    expect(report({ status: 'ok' }).success).toBe(false);
+    expect(report({ name: 'has space' }).success).toBe(false);
+    expect(report({ name: 'x'.repeat(65) }).error?.issues[0]?.message).toBe('expected at most 64 characters');
+    expect(report({ message: 'm'.repeat(501) }).success).toBe(false);
+    expect(requestSchemas['components.remove'].safeParse({ name: '' }).success).toBe(false);
+  });
+});

@@ -20,6 +20,8 @@ import { createAppLocks } from './app-locks.js';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
 import { reloadOneByOne } from './cluster/reload-order.js';
 import { scaledCount } from './cluster/scale-count.js';
+import { createComponentRegistry } from './components/component-registry.js';
+import { readComponents, writeComponents } from './components/component-store.js';
 import { type ConfigControl, createConfigControl, DAEMON_CONFIG_FILE } from './config/config-control.js';
 import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
@@ -58,6 +60,9 @@ import { createStateRestore } from './state-restore.js';
 import { writeState } from './state-store.js';
 import type { EventSource } from './typed-emitter.js';
 import { createWatchMode } from './watch/watch-mode.js';
+
+/** How long after a change of the reported components they are written to components.json. */
+const COMPONENTS_SAVE_DELAY_MS = 1000;
 
 /** Options of an in-process supervisor. */
 export interface SupervisorOptions {
@@ -178,6 +183,25 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onSampled: () => {
       lifecycle.enforceMemoryLimits();
       metricsControl.history.record();
+    },
+  });
+  // OBS-2: outside components (their staleness never changes the daemon's own health), kept in
+  // components.json a second after a change and at close, so a daemon restart keeps them
+  let componentsSave: NodeJS.Timeout | null = null;
+  const saveComponents = (): void => {
+    if (componentsSave !== null) clearTimeout(componentsSave);
+    componentsSave = null;
+    try {
+      writeComponents(home, reportedComponents.list());
+    } catch (error) {
+      log(`components: ${String(error)}`);
+    }
+  };
+  const reportedComponents = createComponentRegistry({
+    publish,
+    onChange: () => {
+      componentsSave ??= setTimeout(saveComponents, COMPONENTS_SAVE_DELAY_MS);
+      componentsSave.unref();
     },
   });
   const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
@@ -615,7 +639,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     followEvents: eventControl.followEvents,
     emitEvent: eventControl.emitEvent,
     bus: eventControl.bus,
-    health: selfHealth.health,
+    async reportComponent(request) {
+      const app = request.app === undefined ? undefined : eventControl.appOf(request.app).app;
+      return reportedComponents.report(app === undefined ? request : { ...request, app });
+    },
+    components: async () => reportedComponents.list(),
+    removeComponent: async (name) => reportedComponents.remove(name),
+    async health() {
+      const health = await selfHealth.health();
+      const reported = reportedComponents.list();
+      return reported.length === 0 ? health : { ...health, reported };
+    },
     registerHealthCheck: selfHealth.registerHealthCheck,
     reportHealth: selfHealth.reportHealth,
     watchHealth: selfHealth.watch,
@@ -660,6 +694,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const restored = await restore.load(false, true);
       await metricsControl.history.load();
       await alerting.restore();
+      reportedComponents.restore(readComponents(home, log));
       return restored;
     },
 
@@ -702,6 +737,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       metricsControl.close();
       monitor.stop();
       selfHealth.close();
+      if (componentsSave !== null || reportedComponents.list().length > 0) saveComponents();
+      reportedComponents.close();
       cronRestarts.stopAll();
       probes.close();
       watchdogs.stopAll();

@@ -55,6 +55,11 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   events: [[{}], [{ target: 'api', kinds: ['exited'], since: 1, limit: 3 }]],
   followEvents: [[{ afterSeq: 2 }]],
   emitEvent: [[{ name: 'sync.done', app: 'api', fields: { n: 1 } }]],
+  reportComponent: [
+    [{ name: 'backup', intervalMs: 60_000, status: 'degraded', message: 'slow', app: 'api' }],
+  ],
+  components: [[]],
+  removeComponent: [['backup']],
   health: [[]],
   metrics: [[]],
   metricsHistory: [[{ target: 'api' }], [{ target: 'all', sinceMs: 3_600_000, points: 60 }]],

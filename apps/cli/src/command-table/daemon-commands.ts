@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command-spec.js';
 import { ai, json } from './common-options.js';
 
-/** The daemon and what it serves: ping, metrics, health, mcp, serve, kill. */
+/** The daemon and what it serves: ping, metrics, health, components, mcp, serve, kill. */
 export const DAEMON_COMMANDS: CommandSpec[] = [
   {
     name: 'ping',
@@ -45,9 +45,49 @@ export const DAEMON_COMMANDS: CommandSpec[] = [
       'degraded or unhealthy with a reason, the worst is the daemon status (docs/self-health.md).',
       'Exit status: 0 healthy or degraded, 2 unhealthy, 3 no daemon answers: use it as a container',
       'HEALTHCHECK. Disk thresholds: VELOS_HEALTH_DISK_MIN_BYTES, VELOS_HEALTH_DISK_CRITICAL_BYTES.',
+      'Outside components that report (velos components) are listed apart: they never change the status.',
     ].join('\n'),
     options: { json, ai },
     run: async (ctx) => (await import('../commands/health.js')).runHealth(ctx),
+  },
+  {
+    name: 'components',
+    argsUsage: '[list | report <name> | remove <name>]',
+    shortArgsUsage: '[report|remove]',
+    minArgs: 0,
+    maxArgs: 2,
+    summary: 'list outside components that report their health; report or remove one (OBS-2)',
+    details: [
+      'velos components                  each reported component: status, app, interval, last report,',
+      '                                  message; "stale" when no report came within its interval',
+      'velos components report <name> --interval 1h --status healthy [--message m] [--app a]',
+      '                                  a heartbeat, e.g. at the end of a cron job: exits 0 on success',
+      'velos components remove <name>    forgets a retired component',
+      'A component without a report within --interval (1s to 24h) plus a grace (a tenth of it, 1s to 1m)',
+      'is marked stale: event component.stale; a report again: component.recovered; a new status:',
+      'component.status (alert on them: velos alerts add late --when "event component.stale").',
+      'Components never change the daemon status of velos health, which lists them apart. At most 256,',
+      'kept in $VELOS_HOME/components.json: after a daemon restart each has one interval again.',
+      '--json the full entries, --ai compact ones: n, s status, stale, a app, m message, iv interval, ago.',
+      'See docs/events.md.',
+    ].join('\n'),
+    options: {
+      interval: {
+        type: 'string',
+        value: 'duration',
+        description: 'report: the longest time until the next report, 1s to 24h (30s, 5m, 1h)',
+      },
+      status: { type: 'string', value: 'status', description: 'report: healthy, degraded or unhealthy' },
+      message: { type: 'string', value: 'text', description: 'report: one line on what it saw' },
+      app: {
+        type: 'string',
+        value: 'name',
+        description: 'report: the app it belongs to (its events carry it)',
+      },
+      json,
+      ai,
+    },
+    run: async (ctx, input) => (await import('../commands/components.js')).runComponents(ctx, input),
   },
   {
     name: 'mcp',

@@ -88,7 +88,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
       'Prints the newest events (default 100), oldest first: time, severity, kind, app/id and message.',
       '--since and --until take a duration back from now (90s, 10m, 1h, 2d) or an ISO date',
       '(2026-01-02, 2026-01-02T03:04:05Z). --kind takes kinds (process.exited), categories (process, job,',
-      'log, config, alert, daemon, app) or names (exited, errored); the start of a name works too (exit).',
+      'log, config, component, alert, daemon, app) or names (exited, stale); the start of a name works too (exit).',
       'restarted (process.restarting), unhealthy and recovered (process.health to unhealthy, back to healthy)',
       'select by what happened.',
       '--json prints the full events, --ai compact ones: t time, k kind, a app, i id, m message,',

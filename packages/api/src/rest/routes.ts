@@ -180,6 +180,19 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: ['name', 'app', 'message', 'severity', 'fields'],
   }),
 
+  command('GET', '/components', 'components', 'components', none),
+  command(
+    'POST',
+    '/components/:name',
+    'components',
+    'components.report',
+    ({ params, body }) => ({ name: params.name, ...pick(body, ['intervalMs', 'status', 'message', 'app']) }),
+    { body: ['intervalMs', 'status', 'message', 'app'] },
+  ),
+  command('DELETE', '/components/:name', 'components', 'components.remove', ({ params }) => ({
+    name: params.name,
+  })),
+
   command('GET', '/config/:target', 'config', 'config.get', target, { present: maskSecrets }),
   command(
     'PUT',

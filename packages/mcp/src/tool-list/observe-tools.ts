@@ -6,7 +6,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'health_check',
     title: 'Check health',
     description:
-      "The daemon's self-health: each component healthy, degraded or unhealthy, the worst overall. Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.",
+      "The daemon's self-health: each component healthy, degraded or unhealthy, the worst overall. Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, m message, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -85,7 +85,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'events_list',
     title: 'List events',
     description:
-      'Events of the bus (process, job, log, config, alert, daemon and app events), oldest first. Answer: {ev: [{t ISO time, k kind, a app, i id, m message, s severity when not info, f fields}], more: true when older ones were left out}.',
+      'Events of the bus (process, job, log, config, component, alert, daemon and app events), oldest first. Answer: {ev: [{t ISO time, k kind, a app, i id, m message, s severity when not info, f fields}], more: true when older ones were left out}.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -93,7 +93,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
         target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
         kinds: {
           description:
-            'Kinds (process.exited), categories (process, job, log, config, alert, daemon, app), names (exited) or restarted, unhealthy, recovered',
+            'Kinds (process.exited), categories (process, job, log, config, component, alert, daemon, app), names (exited) or restarted, unhealthy, recovered',
           type: 'array',
           items: { type: 'string', minLength: 1 },
         },

@@ -1,4 +1,5 @@
 import {
+  type DaemonHealth,
   type Dependency,
   describeCondition,
   ErrorCodes,
@@ -27,7 +28,7 @@ export const OBSERVE_TOOLS = [
     title: 'Check health',
     command: 'health',
     answer:
-      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names]}. detail=full lists every process and daemon component.',
+      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, m message, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.',
     input: { detail: detailField },
     run: async ({ detail }, { control }) => {
       const [daemon, processes] = await Promise.all([control.health(), control.list()]);
@@ -51,6 +52,7 @@ export const OBSERVE_TOOLS = [
           ? {}
           : { bad: bad.map((p) => ({ n: p.name, i: p.id, score: p.score, issues: p.issues })) }),
         ...(ok.length === 0 ? {} : { ok: [...new Set(ok.map((p) => p.name))] }),
+        ...reportedIssues(daemon),
       };
     },
   }),
@@ -104,7 +106,7 @@ export const OBSERVE_TOOLS = [
         .array(z.string().min(1))
         .optional()
         .describe(
-          'Kinds (process.exited), categories (process, job, log, config, alert, daemon, app), names (exited) or restarted, unhealthy, recovered',
+          'Kinds (process.exited), categories (process, job, log, config, component, alert, daemon, app), names (exited) or restarted, unhealthy, recovered',
         ),
       since: timeField,
       until: timeField,
@@ -179,6 +181,21 @@ async function dependencyWaits(
     held.map((p) => control.describe(String(p.id)).catch(() => [] as ProcessDetail[])),
   );
   return new Map(details.flat().map((d) => [d.id, d.spec.dependsOn]));
+}
+
+/** The reported components that are stale or not healthy, compact (none: nothing). */
+function reportedIssues(daemon: DaemonHealth): { rep?: Record<string, unknown>[] } {
+  const bad = (daemon.reported ?? []).filter((c) => c.isStale || c.status !== 'healthy');
+  if (bad.length === 0) return {};
+  return {
+    rep: bad.map((c) => ({
+      n: c.name,
+      s: c.status,
+      ...(c.isStale ? { stale: true } : {}),
+      ...(c.message === undefined ? {} : { m: c.message }),
+      ago: formatDuration(daemon.at - c.lastReportAt),
+    })),
+  };
 }
 
 const DAY_MS = 24 * 3_600_000;

@@ -14,6 +14,8 @@ import { processEventsOf } from './process-events.js';
 /** The `events`, `followEvents` and `emitEvent` methods of the supervisor, and the bus behind them. */
 export interface EventControl extends Pick<VelosControl, 'events' | 'followEvents' | 'emitEvent'> {
   readonly bus: EventBus;
+  /** The app (and its one process) that `target` names, by name or id; TARGET_NOT_FOUND when none is listed. */
+  appOf(target: string): { app: string; id?: number };
   /** Reports the app event drops still open, then writes what is pending and closes the file. */
   close(): void;
 }
@@ -66,8 +68,23 @@ export function createEventControl(options: {
       (event.app !== undefined && table.apps.get(event.app)?.spec.namespace === target);
   };
 
+  const appOf = (target: string): { app: string; id?: number } => {
+    const records = [...table.records.values()];
+    const record =
+      records.find((r) => r.app.spec.name === target) ??
+      (/^\d+$/.test(target) ? table.records.get(Number(target)) : undefined);
+    if (!record) {
+      throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no app matches '${target}'`, {
+        data: { target },
+      });
+    }
+    const isOne = record.app.ids.length === 1 || String(record.id) === target;
+    return isOne ? { app: record.app.spec.name, id: record.id } : { app: record.app.spec.name };
+  };
+
   return {
     bus,
+    appOf,
     close() {
       intake.close();
       bus.close();
@@ -79,21 +96,8 @@ export function createEventControl(options: {
       return bus.follow(request, selectorOf(request.target));
     },
     async emitEvent(request) {
-      let app: string | undefined;
-      let id: number | undefined;
-      if (request.app !== undefined) {
-        const records = [...table.records.values()];
-        const record =
-          records.find((r) => r.app.spec.name === request.app) ??
-          (/^\d+$/.test(request.app) ? table.records.get(Number(request.app)) : undefined);
-        if (!record) {
-          throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no app matches '${request.app}'`, {
-            data: { target: request.app },
-          });
-        }
-        app = record.app.spec.name;
-        if (record.app.ids.length === 1 || String(record.id) === request.app) id = record.id;
-      }
+      if (request.app === undefined) return publishApp(request);
+      const { app, id } = appOf(request.app);
       return publishApp(request, app, id);
     },
   };

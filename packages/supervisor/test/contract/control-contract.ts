@@ -204,6 +204,31 @@ export function describeControlContract(
       keep('health', health);
     });
 
+    it('reportComponent, components, removeComponent: an outside component kept and forgotten', async () => {
+      const reported = await control.reportComponent({
+        name: 'c-backup',
+        intervalMs: 60_000,
+        status: 'degraded',
+        message: 'slow',
+      });
+      expect(reported).toMatchObject({ name: 'c-backup', status: 'degraded', isStale: false, reports: 1 });
+      keep('reportComponent', reported);
+      const listed = await control.components();
+      expect(listed.map((c) => c.name)).toEqual(['c-backup']);
+      keep('components', listed);
+      const health = await control.health();
+      expect(health.reported?.map((c) => c.name)).toEqual(['c-backup']);
+      keep('removeComponent', await control.removeComponent('c-backup'));
+      const unknown = await refusal('removeComponent unknown', control.removeComponent('c-backup'));
+      expect(unknown.code).toBe('TARGET_NOT_FOUND');
+      const badInterval = await refusal(
+        'reportComponent interval',
+        control.reportComponent({ name: 'c-x', intervalMs: 10, status: 'healthy' }),
+      );
+      expect(badInterval.code).toBe('INVALID_ARGUMENT');
+      expect(await control.components()).toEqual([]);
+    });
+
     it('configGet and configSet: the effective spec, changed and applied', async () => {
       await control.start([spec('c-config')]);
       await online('c-config');

@@ -1,0 +1,69 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { DaemonHealth, ReportedComponent, VelosControl } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { createVelosMcpServer } from '../src/server.js';
+
+const AT = 1_800_000_000_000;
+
+function component(name: string, overrides: Partial<ReportedComponent> = {}): ReportedComponent {
+  return {
+    name,
+    status: 'healthy',
+    intervalMs: 60_000,
+    lastReportAt: AT - 90_000,
+    isStale: false,
+    since: AT - 3_600_000,
+    reports: 3,
+    ...overrides,
+  };
+}
+
+/** Calls health_check on a server whose control answers `health` and no process. */
+async function healthCheck(health: DaemonHealth): Promise<Record<string, unknown>> {
+  const control = { health: async () => health, list: async () => [] } as unknown as VelosControl;
+  const server = createVelosMcpServer({ control });
+  const client = new Client({ name: 't', version: '1' });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  try {
+    const result = (await client.callTool({ name: 'health_check', arguments: {} })) as {
+      content: { text: string }[];
+    };
+    return JSON.parse(result.content[0]!.text);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
+describe('health_check and reported components', () => {
+  it('names the stale and the unhealthy ones apart from the score, and not the healthy ones', async () => {
+    const answer = await healthCheck({
+      status: 'healthy',
+      components: [{ name: 'ipc', status: 'healthy' }],
+      at: AT,
+      reported: [
+        component('backup', { isStale: true }),
+        component('queue', { status: 'unhealthy', message: 'lag 9m', lastReportAt: AT - 5000 }),
+        component('cache'),
+      ],
+    });
+    expect(answer).toMatchObject({ score: 100, s: 'healthy', daemon: 'healthy' });
+    expect(answer.rep).toEqual([
+      { n: 'backup', s: 'healthy', stale: true, ago: '1m' },
+      { n: 'queue', s: 'unhealthy', m: 'lag 9m', ago: '5s' },
+    ]);
+  });
+
+  it('says nothing of components when all report healthy in time', async () => {
+    const answer = await healthCheck({
+      status: 'healthy',
+      components: [],
+      at: AT,
+      reported: [component('cache')],
+    });
+    expect(answer).not.toHaveProperty('rep');
+  });
+});

@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, velos, velosOk, waitFor, waitForStatus } from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** One event of `velos events --json`. */
+interface EventRow {
+  at: number;
+  kind: string;
+  severity: string;
+  app?: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+/** One component of `velos components --json` (ReportedComponent in @velos/core). */
+interface ComponentRow {
+  name: string;
+  status: string;
+  app?: string;
+  message?: string;
+  intervalMs: number;
+  isStale: boolean;
+  reports: number;
+}
+
+async function eventsJson(home: string, ...args: string[]): Promise<EventRow[]> {
+  return JSON.parse((await velosOk(['events', ...args, '--json'], { home })).stdout) as EventRow[];
+}
+
+async function componentsJson(home: string): Promise<ComponentRow[]> {
+  return JSON.parse((await velosOk(['components', '--json'], { home })).stdout) as ComponentRow[];
+}
+
+describe('velos components (OBS-2: outside components that report their health)', () => {
+  it('marks a component stale after its interval, tells it recovered, and keeps it out of the daemon status', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'api'], { home });
+    await waitForStatus(home, 'api', 'online');
+    // an alert rule of the app matches the component's events: they carry the app
+    await velosOk(['alerts', 'add', 'late', '--when', 'event component.stale', '--app', 'api'], { home });
+
+    const reported = await velosOk(
+      [
+        'components',
+        'report',
+        'nightly',
+        '--interval',
+        '1s',
+        '--status',
+        'healthy',
+        '--app',
+        'api',
+        '--message',
+        'ok',
+      ],
+      { home },
+    );
+    expect(reported.stdout).toBe('reported nightly: healthy\n');
+    const [fresh] = await componentsJson(home);
+    expect(fresh).toMatchObject({
+      name: 'nightly',
+      status: 'healthy',
+      app: 'api',
+      intervalMs: 1000,
+      isStale: false,
+    });
+
+    const stale = await waitFor(
+      async () =>
+        (await eventsJson(home, '--kind', 'component.stale')).find((e) => e.fields?.component === 'nightly'),
+      { message: 'component.stale of nightly', timeoutMs: 15_000 },
+    );
+    expect(stale).toMatchObject({ severity: 'warning', app: 'api' });
+    expect((await componentsJson(home))[0]).toMatchObject({ name: 'nightly', isStale: true });
+    const table = (await velosOk(['components'], { home })).stdout;
+    expect(table).toMatch(/nightly\s+stale \(healthy\)\s+api\s+1s/);
+
+    // the daemon's own status is not the component's; health lists it apart
+    const health = await velos(['health', '--json'], { home });
+    expect(health.code).toBe(0);
+    const parsed = JSON.parse(health.stdout) as { status: string; reported: ComponentRow[] };
+    expect(parsed.status).not.toBe('unhealthy');
+    expect(parsed.reported).toEqual([expect.objectContaining({ name: 'nightly', isStale: true })]);
+    const ai = JSON.parse((await velos(['health', '--ai'], { home })).stdout) as { rep: unknown[] };
+    expect(ai.rep).toEqual([expect.objectContaining({ n: 'nightly', s: 'healthy', stale: true })]);
+
+    const firing = await waitFor(
+      async () => (await eventsJson(home, '--kind', 'alert.firing')).find((e) => e.fields?.rule === 'late'),
+      { message: 'the alert rule late firing', timeoutMs: 15_000 },
+    );
+    expect(firing.app).toBe('api');
+
+    await velosOk(
+      [
+        'components',
+        'report',
+        'nightly',
+        '--interval',
+        '1m',
+        '--status',
+        'unhealthy',
+        '--message',
+        'disk full',
+        '--app',
+        'api',
+      ],
+      {
+        home,
+      },
+    );
+    const kinds = (await eventsJson(home, 'api', '--kind', 'component')).map((e) => e.kind);
+    expect(kinds).toEqual(['component.status', 'component.stale', 'component.recovered', 'component.status']);
+    expect((await componentsJson(home))[0]).toMatchObject({
+      status: 'unhealthy',
+      isStale: false,
+      reports: 2,
+    });
+
+    expect((await velosOk(['components', 'remove', 'nightly'], { home })).stdout).toBe(
+      'removed component nightly\n',
+    );
+    const again = await velos(['components', 'remove', 'nightly'], { home });
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain("no component is called 'nightly'");
+    expect(await componentsJson(home)).toEqual([]);
+  });
+
+  it('keeps the components across a daemon restart, each given one interval again', async () => {
+    const home = createHome();
+    await velosOk(
+      ['components', 'report', 'hourly', '--interval', '10s', '--status', 'degraded', '--message', 'm'],
+      {
+        home,
+      },
+    );
+    await velosOk(['kill'], { home });
+    const restartedAt = Date.now();
+    await velosOk(['ping'], { home });
+    const [kept] = await componentsJson(home);
+    expect(kept).toMatchObject({
+      name: 'hourly',
+      status: 'degraded',
+      message: 'm',
+      intervalMs: 10_000,
+      reports: 1,
+    });
+    const stale = await waitFor(
+      async () =>
+        (await eventsJson(home, '--kind', 'component.stale')).find((e) => e.fields?.component === 'hourly'),
+      { message: 'component.stale of hourly after the restart', timeoutMs: 40_000 },
+    );
+    // not stale at once: the new daemon gives it its interval (plus 1 s of grace) from its start
+    expect(stale.at).toBeGreaterThanOrEqual(restartedAt + 11_000);
+    expect(stale.severity).toBe('warning');
+  });
+
+  it('refuses a report without a unit, a status or out of bounds, before asking the daemon', async () => {
+    const home = createHome();
+    const cases: [string[], RegExp][] = [
+      [
+        ['--interval', '30', '--status', 'healthy'],
+        /--interval: expected a duration with its unit from 1s to 24h/,
+      ],
+      [['--interval', '25h', '--status', 'healthy'], /--interval: expected a duration with its unit/],
+      [
+        ['--interval', '1m', '--status', 'fine'],
+        /--status: expected healthy, degraded, unhealthy, got "fine"/,
+      ],
+      [['--interval', '1m'], /--status: expected/],
+    ];
+    for (const [flags, message] of cases) {
+      const result = await velos(['components', 'report', 'x', ...flags], { home });
+      expect(result.code, flags.join(' ')).toBe(2); // a usage error
+      expect(result.stderr).toMatch(message);
+    }
+    const unknownApp = await velos(
+      ['components', 'report', 'x', '--interval', '1m', '--status', 'healthy', '--app', 'nope'],
+      {
+        home,
+      },
+    );
+    expect(unknownApp.stderr).toContain("no app matches 'nope'");
+  });
+});
