@@ -70,6 +70,12 @@ const NODE_AGNOSTIC = [
   'mcp-start-state',
   'describe-metrics',
   'config-defaults',
+  // Session 29's: a summary's exits and exit context, live error counts as the engine judges them, log_rules,
+  // outside components and their staleness (the daemon's own timer and events).
+  'logs-exit-context',
+  'logs-live-errors',
+  'log-rules',
+  'components',
 ];
 
 if (Number(process.versions.node.split('.')[0]) === MAJOR) {
