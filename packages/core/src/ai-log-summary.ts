@@ -5,7 +5,8 @@ import { formatDuration } from './units.js';
  * The log engine's summary in short keys, as `log_summary` and `velos logs <app> --summary --ai` give
  * it: health, lines and events by level, the top templates, the error templates the top leaves out,
  * the last error, anomalies and the last restart; empty parts left out. `period` is the window asked
- * for (`per`), when one was.
+ * for (`per`), when one was. Over several apps, each template names its apps (`a`) and `apps` gives
+ * each app's lines, events and health.
  */
 export function toAiLogSummary(
   result: LogsAnalyzeResult,
@@ -34,6 +35,7 @@ export function toAiLogSummary(
             ...(p.trend === 'stable' ? {} : { tr: p.trend }),
             ...(p.perMin === undefined ? {} : { pm: Math.round(p.perMin * 10) / 10 }),
             ...(p.frame === undefined ? {} : { fr: p.frame }),
+            ...(p.apps === undefined ? {} : { a: p.apps }),
           })),
         }
       : {}),
@@ -45,6 +47,7 @@ export function toAiLogSummary(
             l: e.level,
             ...(e.errorCount === undefined ? {} : { ec: e.errorCount }),
             ...(e.frame === undefined ? {} : { fr: e.frame }),
+            ...(e.apps === undefined ? {} : { a: e.apps }),
           })),
         }
       : {}),
@@ -74,6 +77,16 @@ export function toAiLogSummary(
             ago: ago(s.lastRestart.at),
             ...(s.lastRestart.reason === undefined ? {} : { why: s.lastRestart.reason }),
           },
+        }
+      : {}),
+    ...(result.apps
+      ? {
+          apps: result.apps.map((app) => ({
+            a: app.name,
+            h: app.health,
+            n: app.lines,
+            ...(Object.keys(app.levels).length > 0 ? { lv: app.levels } : {}),
+          })),
         }
       : {}),
     ...(result.sampleRate < 1 ? { sampled: result.sampleRate } : {}),

@@ -80,6 +80,7 @@ export { isoTime } from './iso-time.js';
 export { suggestKey } from './key-suggestion.js';
 export type {
   LogAnomalyInfo,
+  LogAppSummaryInfo,
   LogDedupeInfo,
   LogLevelName,
   LogPatternInfo,

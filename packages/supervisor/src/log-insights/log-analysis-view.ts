@@ -1,5 +1,6 @@
 import type {
   LogAnomalyInfo,
+  LogAppSummaryInfo,
   LogLevelName,
   LogPatternInfo,
   LogSummaryInfo,
@@ -91,6 +92,7 @@ export function toSummaryInfo(
 export function renderAnalysis(result: LogsAnalyzeResult, hasLiveEngine: boolean): LogsAnalyzeResult {
   const out: string[] = [];
   if (result.summary) out.push(summaryText(result.summary));
+  if (result.apps) out.push(appsText(result.apps));
   if (result.patterns) {
     result.patterns = withinBytes(result.patterns, result);
     out.push(result.patterns.length === 0 ? 'no patterns' : result.patterns.map(patternText).join('\n'));
@@ -105,7 +107,7 @@ export function renderAnalysis(result: LogsAnalyzeResult, hasLiveEngine: boolean
         .map((entry) =>
           formatDedupeEntry({
             templateId: 0,
-            template: entry.template,
+            template: withAppNames(entry.template, entry.app === undefined ? undefined : [entry.app]),
             count: entry.count,
             level: entry.level,
             firstTs: entry.first,
@@ -170,7 +172,7 @@ function summaryText(info: LogSummaryInfo): string {
 function toPattern(p: LogPatternInfo): Pattern {
   return {
     templateId: p.id,
-    template: p.template,
+    template: withAppNames(p.template, p.apps),
     count: p.count,
     level: p.level,
     errorCount: p.errorCount,
@@ -189,7 +191,28 @@ function patternText(p: LogPatternInfo): string {
   const tag = p.level === 'fatal' || p.level === 'error' || p.level === 'warn' ? `[${some}${p.level}] ` : '';
   const perMin = p.perMin === undefined ? undefined : p.perMin >= 100 ? Math.round(p.perMin) : p.perMin;
   const rate = perMin === undefined ? p.trend : `${perMin.toLocaleString('en-US')}/min, ${p.trend}`;
-  return `${p.count.toLocaleString('en-US')}× ${tag}${p.template} (${rate})`;
+  return `${p.count.toLocaleString('en-US')}× ${tag}${withAppNames(p.template, p.apps)} (${rate})`;
+}
+
+/** A template of a view over several apps as `velos logs` prints a line: `api, worker | template`. */
+function withAppNames(template: string, apps: string[] | undefined): string {
+  return apps === undefined || apps.length === 0 ? template : `${apps.join(', ')} | ${template}`;
+}
+
+/** Each app's share of a summary over several apps, one line each. */
+function appsText(apps: LogAppSummaryInfo[]): string {
+  const width = Math.max(...apps.map((app) => app.name.length));
+  return apps
+    .map((app, i) => {
+      const parts = [`${app.lines.toLocaleString('en-US')} lines`];
+      for (const level of ['fatal', 'error', 'warn'] as const) {
+        const count = app.levels[level];
+        if (count !== undefined) parts.push(`${count.toLocaleString('en-US')} ${level}`);
+      }
+      parts.push(`health ${app.health}/100`);
+      return `${i === 0 ? 'apps:' : '     '} ${app.name.padEnd(width)}  ${parts.join(' · ')}`;
+    })
+    .join('\n');
 }
 
 function anomalyText(a: LogAnomalyInfo): string {

@@ -1,13 +1,15 @@
-import type { LogsAnalyzeRequest, LogsAnalyzeResult } from '@velos/core';
+import type { LogDedupeInfo, LogsAnalyzeRequest, LogsAnalyzeResult } from '@velos/core';
 import {
   dedupe,
   findErrorHints,
   isAtLeast,
   LogEngine,
   type LogRecord,
+  type ParsedRecord,
   type Summary,
 } from '@velos/log-engine';
 import { createLineDecoder } from '../logs/line-format.js';
+import { AppShares } from './app-shares.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
@@ -29,26 +31,37 @@ const MAX_TEMPLATES = 1000;
 const MINUTE_MS = 60_000;
 
 /**
- * ENG-2/4/5/6 over an app's files (rotated ones included): every line of the range is counted, and
+ * ENG-2/4/5/6 over the files of one app or several (`all`, a namespace, a /regex/ of names; rotated
+ * files included): every line of the range is counted, and
  * up to 50,000 of them (all of them, or a uniform random sample) go through a fresh `LogEngine`, each
  * sampled line counting for the lines it stands for. A sample never passes over an error: the lines
  * `findErrorHints` points at are read and classified, and every error and fatal event is counted
  * exactly, is the last error when it is the newest, and goes to the engine (the first 20,000 of them;
  * beyond, they are sampled like the others). A continuation line (a stack frame, a blank line, see
  * `isContinuationLine`) is no event: it is counted apart and never the last error. Dedupe collapses the newest 20,000 lines. At most 10 s of
- * reading; memory is bounded by the engine's template bound.
+ * reading; memory is bounded by the engine's template bound. Over several apps the apps share the
+ * sample, the time budget and the dedupe lines: one engine sees their lines merged by time, a summary
+ * adds each app's lines, events and health (`apps`), a pattern the apps it comes from, and dedupe
+ * collapses each app's lines apart.
  */
 export async function analyzeLogs(
-  target: LogQueryTarget,
+  targets: LogQueryTarget | LogQueryTarget[],
   request: LogsAnalyzeRequest,
 ): Promise<LogsAnalyzeResult> {
+  const apps = Array.isArray(targets) ? targets : [targets];
+  const isMulti = apps.length > 1;
   const regex = request.grep === undefined ? undefined : compileGrep(request.grep, request.ignoreCase);
   const since = request.since ?? (request.periodMs === undefined ? undefined : Date.now() - request.periodMs);
   const range = { since, until: request.until, deadline: Date.now() + LOG_QUERY_BUDGET_MS };
-  target.flushTimeIndex();
-  const sources = (await listLogSources(target, range))
-    .filter((source) => hasStream(source.stream, request.stream))
-    .sort((a, b) => a.endTs - b.endTs);
+  const appSources: { source: LogSource; app: number }[] = [];
+  for (const [app, target] of apps.entries()) {
+    target.flushTimeIndex();
+    for (const source of await listLogSources(target, range)) {
+      if (hasStream(source.stream, request.stream)) appSources.push({ source, app });
+    }
+  }
+  appSources.sort((a, b) => a.source.endTs - b.source.endTs);
+  const sources = appSources.map((entry) => entry.source);
   const isDedupe = request.view === 'dedupe';
   const estimated = await estimateLines(sources);
   // the estimate is within a few percent: a range of about the sample's size is read whole; a sample
@@ -57,8 +70,26 @@ export async function analyzeLogs(
     isDedupe || estimated <= ANALYZE_SAMPLE_LINES * 1.2 ? 1 : Math.ceil(estimated / ANALYZE_SAMPLE_LINES);
   const rate = 1 / weight;
   const engine = new LogEngine({ windowMinutes: windowFor(sources, range), maxTemplates: MAX_TEMPLATES });
-  let recent: LogRecord[] = [];
-  let newest: LogRecord[] = [];
+  const shares = isMulti
+    ? new AppShares(
+        apps.map((target) => target.name),
+        (id) => engine.miner.resolve(id),
+      )
+    : undefined;
+  // over several apps, the sampled lines wait here to reach the engine in time order (its per-minute
+  // history and anomalies judge a minute once it closes); one app's go to it as they are read
+  const pending: Pending[] = [];
+  const feed = (parsed: ParsedRecord, weight: number, app: number, order: number): void => {
+    if (shares === undefined) {
+      engine.add(parsed, weight);
+      return;
+    }
+    const isError = !parsed.isContinuation && (parsed.level === 'error' || parsed.level === 'fatal');
+    if (!isError) shares.countLine(app, parsed.level, parsed.isContinuation, weight);
+    pending.push({ parsed, weight, app, order });
+  };
+  let recent: Deduped[] = [];
+  let newest: Deduped[] = [];
   let lastError: { ts: number | undefined; level: 'error' | 'fatal'; message: string } | undefined;
   const errors = { error: 0, fatal: 0 };
   let exactErrors = 0;
@@ -67,12 +98,16 @@ export async function analyzeLogs(
   let isPartial = false;
   const files: string[] = [];
   // plain lines behind a time prefix (`log_date_format`): the engine reads them as the app wrote them
-  const unprefix =
+  const unprefixes = apps.map((target) =>
     target.format === 'json' || target.dateFormat === undefined
       ? undefined
-      : createLineDecoder({ format: target.format, dateFormat: target.dateFormat });
-  const isPrefixed = unprefix !== undefined;
-  for (const source of sources) {
+      : createLineDecoder({ format: target.format, dateFormat: target.dateFormat }),
+  );
+  for (const { source, app } of appSources) {
+    const unprefix = unprefixes[app];
+    const isPrefixed = unprefix !== undefined;
+    // a line without a time keeps its place after the timed line before it
+    let order = Number.NEGATIVE_INFINITY;
     files.push(source.path);
     const stream = source.stream;
     const watch = weight === 1 ? undefined : (data: Buffer) => findErrorHints(data, stream, { isPrefixed });
@@ -110,30 +145,32 @@ export async function analyzeLogs(
         )
           return skip;
         analyzed += 1;
-        recent.push(record);
+        recent.push({ record, app });
         if (recent.length > DEDUPE_MAX_LINES * 2) recent.splice(0, recent.length - DEDUPE_MAX_LINES);
         return skip;
       }
       const parsed = parse(record, data, start, end, offset);
+      if (parsed.ts !== undefined) order = parsed.ts;
       const level = parsed.level;
       // a continuation line (a stack frame, a blank line) is part of the event before it: no error of its own
       const isError = !parsed.isContinuation && (level === 'error' || level === 'fatal');
       if (request.level !== undefined && !isAtLeast(level, request.level)) return skip;
       if (isError) {
         errors[level] += 1;
+        shares?.countLine(app, level, false, 1);
         if (lastError === undefined || (parsed.ts ?? 0) >= (lastError.ts ?? 0)) {
           lastError = { ts: parsed.ts, level, message: parsed.message };
         }
         if (weight > 1 && exactErrors < ANALYZE_EXACT_ERRORS) {
           exactErrors += 1;
           analyzed += 1;
-          engine.add(parsed);
+          feed(parsed, 1, app, order);
           return skip;
         }
       }
       if (isPassedOver) return skip;
       analyzed += 1;
-      engine.add(parsed, weight);
+      feed(parsed, weight, app, order);
       return skip;
     };
     const { lines: read, completed } = await scanSource(source, range, visit, watch);
@@ -142,7 +179,7 @@ export async function analyzeLogs(
       // out and err files are read one after the other: keep the newest lines of both, in time order
       newest = newest
         .concat(recent.slice(-DEDUPE_MAX_LINES))
-        .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0))
+        .sort((a, b) => (a.record.ts ?? 0) - (b.record.ts ?? 0))
         .slice(-DEDUPE_MAX_LINES);
       recent = [];
     }
@@ -151,11 +188,19 @@ export async function analyzeLogs(
       break;
     }
   }
+  // stable: the lines of one time keep the order they were read in (an error before its stack frames)
+  pending.sort((a, b) => a.order - b.order);
+  for (const { parsed, weight, app } of pending) {
+    shares?.countTemplate(app, engine.add(parsed, weight).templateId, weight);
+  }
+  pending.length = 0;
   // each sampled line already counted for the lines it stands for: no scaling here
   const scale = 1;
   const limit = request.limit ?? DEFAULT_ANALYZE_LIMIT;
+  const withApps = <T extends { id: number }>(pattern: T): T =>
+    shares === undefined ? pattern : { ...pattern, apps: shares.appsOf(pattern.id) };
   const result: LogsAnalyzeResult = {
-    app: target.name,
+    app: isMulti ? request.target : apps[0]!.name,
     view: request.view,
     scanned: { lines, files, ...(isPartial ? { isPartial } : {}) },
     analyzedLines: analyzed,
@@ -168,27 +213,82 @@ export async function analyzeLogs(
   if (request.view === 'summary') {
     const top = request.limit ?? DEFAULT_SUMMARY_TOP;
     // the error and fatal lines were all counted, sampled or not
-    const summary: Summary = engine.summary({ top, lastRestart: target.lastRestart, levels: errors });
-    result.summary = toSummaryInfo(summary, scale, lastError);
+    const summary: Summary = engine.summary({ top, lastRestart: newestRestart(apps), levels: errors });
+    const info = toSummaryInfo(summary, scale, lastError);
+    result.summary = {
+      ...info,
+      top: info.top.map(withApps),
+      ...(info.errors ? { errors: info.errors.map(withApps) } : {}),
+    };
+    if (shares !== undefined) {
+      const all = engine.patterns().map((p) => ({ id: p.templateId, level: p.level, trend: p.trend }));
+      result.apps = shares.breakdown(all);
+    }
   } else if (request.view === 'patterns') {
-    result.patterns = engine.patterns(limit).map((pattern) => toPatternInfo(pattern, scale));
+    result.patterns = engine.patterns(limit).map((pattern) => withApps(toPatternInfo(pattern, scale)));
   } else if (request.view === 'anomalies') {
     const anomalies = engine.anomalies().map((anomaly) => toAnomalyInfo(anomaly, scale));
     result.anomalies = anomalies.slice(-limit);
     if (anomalies.length > limit) result.omitted = anomalies.length - limit;
   } else {
-    const entries = dedupe(newest, { maxTemplates: MAX_TEMPLATES });
-    result.dedupe = entries.slice(-limit).map((entry) => ({
-      template: clip(entry.template),
-      count: entry.count,
-      level: entry.level,
-      ...(entry.firstTs === undefined ? {} : { first: entry.firstTs }),
-      ...(entry.lastTs === undefined ? {} : { last: entry.lastTs }),
-      line: clip(entry.line),
-    }));
+    const entries = isMulti
+      ? apps
+          .flatMap((target, app) =>
+            dedupeOf(newest.filter((entry) => entry.app === app)).map((entry) => ({
+              ...entry,
+              app: target.name,
+            })),
+          )
+          .sort((a, b) => (a.first ?? 0) - (b.first ?? 0))
+      : dedupeOf(newest);
+    result.dedupe = entries.slice(-limit);
     if (entries.length > limit) result.omitted = entries.length - limit;
   }
-  return renderAnalysis(result, target.hasLiveEngine);
+  return renderAnalysis(
+    result,
+    apps.every((target) => target.hasLiveEngine),
+  );
+}
+
+/** A sampled line of one of the apps (its index), waiting to go to the engine in `order` of time. */
+interface Pending {
+  parsed: ParsedRecord;
+  weight: number;
+  app: number;
+  order: number;
+}
+
+/** A line kept for dedupe, with the index of its app. */
+interface Deduped {
+  record: LogRecord;
+  app: number;
+}
+
+/** The lines of `kept` collapsed by template, in order of first appearance. */
+function dedupeOf(kept: Deduped[]): LogDedupeInfo[] {
+  const entries = dedupe(
+    kept.map((entry) => entry.record),
+    { maxTemplates: MAX_TEMPLATES },
+  );
+  return entries.map((entry) => ({
+    template: clip(entry.template),
+    count: entry.count,
+    level: entry.level,
+    ...(entry.firstTs === undefined ? {} : { first: entry.firstTs }),
+    ...(entry.lastTs === undefined ? {} : { last: entry.lastTs }),
+    line: clip(entry.line),
+  }));
+}
+
+/** The newest of the apps' last restarts. */
+function newestRestart(apps: LogQueryTarget[]): LogQueryTarget['lastRestart'] {
+  let newest: LogQueryTarget['lastRestart'];
+  for (const target of apps) {
+    if (target.lastRestart && (newest === undefined || target.lastRestart.ts > newest.ts)) {
+      newest = target.lastRestart;
+    }
+  }
+  return newest;
 }
 
 /** Lines to pass over before the next one of a uniform sample at `rate` (a geometric draw). */
