@@ -86,6 +86,7 @@ export function toAiLogSummary(
             h: app.health,
             n: app.lines,
             ...(Object.keys(app.levels).length > 0 ? { lv: app.levels } : {}),
+            ...(app.isPartial ? { partial: true } : {}),
           })),
         }
       : {}),

@@ -146,6 +146,8 @@ export interface LogAppSummaryInfo {
   levels: Partial<Record<LogLevelName, number>>;
   /** 0–100, the summary's score over its lines alone (its anomalies are the merged stream's, not counted). */
   health: number;
+  /** True when the time budget (each app gets an equal share of what is left) stopped before its newest lines. */
+  isPartial?: true;
 }
 
 /** Answer of `logs.analyze`: the view asked for, and how much was read. */

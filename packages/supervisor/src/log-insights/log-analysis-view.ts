@@ -18,6 +18,8 @@ import {
 const MAX_PART_BYTES = 2 * 1024 * 1024;
 /** Longest template, sample or line kept in an answer. */
 const MAX_TEXT_CHARS = 2000;
+/** App names the text of a pattern shows (the answer's `apps` has them all). */
+const NAMED_APPS = 3;
 
 /** A pattern as the protocol carries it, its counts scaled to the range when the lines were sampled. */
 export function toPatternInfo(pattern: Pattern, scale: number): LogPatternInfo {
@@ -194,9 +196,11 @@ function patternText(p: LogPatternInfo): string {
   return `${p.count.toLocaleString('en-US')}× ${tag}${withAppNames(p.template, p.apps)} (${rate})`;
 }
 
-/** A template of a view over several apps as `velos logs` prints a line: `api, worker | template`. */
+/** A template of a view over several apps as `velos logs` prints a line: `api, worker | template` (3 names at most, then `+N`). */
 function withAppNames(template: string, apps: string[] | undefined): string {
-  return apps === undefined || apps.length === 0 ? template : `${apps.join(', ')} | ${template}`;
+  if (apps === undefined || apps.length === 0) return template;
+  const more = apps.length > NAMED_APPS ? ` +${apps.length - NAMED_APPS}` : '';
+  return `${apps.slice(0, NAMED_APPS).join(', ')}${more} | ${template}`;
 }
 
 /** Each app's share of a summary over several apps, one line each. */
@@ -210,6 +214,7 @@ function appsText(apps: LogAppSummaryInfo[]): string {
         if (count !== undefined) parts.push(`${count.toLocaleString('en-US')} ${level}`);
       }
       parts.push(`health ${app.health}/100`);
+      if (app.isPartial) parts.push('partial: the time budget ran out before its newest lines');
       return `${i === 0 ? 'apps:' : '     '} ${app.name.padEnd(width)}  ${parts.join(' · ')}`;
     })
     .join('\n');

@@ -60,7 +60,8 @@ export async function analyzeLogs(
       if (hasStream(source.stream, request.stream)) appSources.push({ source, app });
     }
   }
-  appSources.sort((a, b) => a.source.endTs - b.source.endTs);
+  // app after app (each app's files oldest first): each app reads within its share of the budget
+  appSources.sort((a, b) => a.app - b.app || a.source.endTs - b.source.endTs);
   const sources = appSources.map((entry) => entry.source);
   const isDedupe = request.view === 'dedupe';
   const estimated = await estimateLines(sources);
@@ -96,7 +97,11 @@ export async function analyzeLogs(
   let lines = 0;
   let analyzed = 0;
   let isPartial = false;
-  const files: string[] = [];
+  // the apps the time budget stopped before their last file
+  const partialApps = new Set<number>();
+  let appRange = range;
+  let current = -1;
+  const read: LogSource[] = [];
   // plain lines behind a time prefix (`log_date_format`): the engine reads them as the app wrote them
   const unprefixes = apps.map((target) =>
     target.format === 'json' || target.dateFormat === undefined
@@ -104,11 +109,18 @@ export async function analyzeLogs(
       : createLineDecoder({ format: target.format, dateFormat: target.dateFormat }),
   );
   for (const { source, app } of appSources) {
+    if (app !== current) {
+      current = app;
+      // an equal share of the budget left, so that one app's files cannot leave the next apps unread
+      const share = (range.deadline - Date.now()) / (apps.length - app);
+      appRange = { ...range, deadline: Math.min(range.deadline, Date.now() + share) };
+    }
+    if (partialApps.has(app)) continue;
     const unprefix = unprefixes[app];
     const isPrefixed = unprefix !== undefined;
     // a line without a time keeps its place after the timed line before it
     let order = Number.NEGATIVE_INFINITY;
-    files.push(source.path);
+    read.push(source);
     const stream = source.stream;
     const watch = weight === 1 ? undefined : (data: Buffer) => findErrorHints(data, stream, { isPrefixed });
     const lineOf = (text: string): string => (unprefix === undefined ? text : unprefix(text).line);
@@ -173,8 +185,8 @@ export async function analyzeLogs(
       feed(parsed, weight, app, order);
       return skip;
     };
-    const { lines: read, completed } = await scanSource(source, range, visit, watch);
-    lines += read;
+    const { lines: count, completed } = await scanSource(source, appRange, visit, watch);
+    lines += count;
     if (isDedupe) {
       // out and err files are read one after the other: keep the newest lines of both, in time order
       newest = newest
@@ -185,7 +197,7 @@ export async function analyzeLogs(
     }
     if (!completed) {
       isPartial = true;
-      break;
+      partialApps.add(app);
     }
   }
   // stable: the lines of one time keep the order they were read in (an error before its stack frames)
@@ -202,7 +214,7 @@ export async function analyzeLogs(
   const result: LogsAnalyzeResult = {
     app: isMulti ? request.target : apps[0]!.name,
     view: request.view,
-    scanned: { lines, files, ...(isPartial ? { isPartial } : {}) },
+    scanned: { lines, files: filesOldestFirst(read), ...(isPartial ? { isPartial } : {}) },
     analyzedLines: analyzed,
     sampleRate: rate === 1 ? 1 : Math.round(rate * 1e6) / 1e6,
     ...(exactErrors >= ANALYZE_EXACT_ERRORS && errors.error + errors.fatal > exactErrors
@@ -222,7 +234,9 @@ export async function analyzeLogs(
     };
     if (shares !== undefined) {
       const all = engine.patterns().map((p) => ({ id: p.templateId, level: p.level, trend: p.trend }));
-      result.apps = shares.breakdown(all);
+      result.apps = shares
+        .breakdown(all)
+        .map((share, app) => (partialApps.has(app) ? { ...share, isPartial: true as const } : share));
     }
   } else if (request.view === 'patterns') {
     result.patterns = engine.patterns(limit).map((pattern) => withApps(toPatternInfo(pattern, scale)));
@@ -278,6 +292,11 @@ function dedupeOf(kept: Deduped[]): LogDedupeInfo[] {
     ...(entry.lastTs === undefined ? {} : { last: entry.lastTs }),
     line: clip(entry.line),
   }));
+}
+
+/** The paths of `sources`, oldest first (the apps' files are read app after app). */
+function filesOldestFirst(sources: LogSource[]): string[] {
+  return [...sources].sort((a, b) => a.endTs - b.endTs).map((source) => source.path);
 }
 
 /** The newest of the apps' last restarts. */
