@@ -9,6 +9,7 @@ import {
   type Summary,
 } from '@velos/log-engine';
 import { createLineDecoder } from '../logs/line-format.js';
+import { estimateLines, nextSkip, windowFor } from './analyze-sampling.js';
 import { AppShares } from './app-shares.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
@@ -28,7 +29,6 @@ export const DEFAULT_SUMMARY_TOP = 5;
 export const DEFAULT_ANALYZE_LIMIT = 10;
 /** Templates one analysis keeps at most: with the per-minute window, its memory bound (≤ 6 MB). */
 const MAX_TEMPLATES = 1000;
-const MINUTE_MS = 60_000;
 
 /**
  * ENG-2/4/5/6 over the files of one app or several (`all`, a namespace, a /regex/ of names; rotated
@@ -308,47 +308,4 @@ function newestRestart(apps: LogQueryTarget[]): LogQueryTarget['lastRestart'] {
     }
   }
   return newest;
-}
-
-/** Lines to pass over before the next one of a uniform sample at `rate` (a geometric draw). */
-function nextSkip(rate: number): number {
-  return Math.floor(Math.log(1 - Math.random()) / Math.log(1 - rate));
-}
-
-/** Lines the sources hold, estimated from their bytes and the mean line length at the start of each. */
-async function estimateLines(sources: LogSource[]): Promise<number> {
-  const { open } = await import('node:fs/promises');
-  let lines = 0;
-  for (const source of sources) {
-    const offsets = source.index.offsets;
-    const last = offsets.length === 0 ? 0 : offsets[offsets.length - 1]!;
-    const bytes = source.isCompressed ? Math.max(last, source.bytes * 8) : source.bytes;
-    let meanLineBytes = 64;
-    const probe = source.isCompressed ? undefined : await open(source.path, 'r').catch(() => undefined);
-    if (probe !== undefined) {
-      try {
-        const buffer = Buffer.alloc(Math.min(64 * 1024, source.bytes));
-        const { bytesRead } = await probe.read(buffer, 0, buffer.length, 0);
-        let count = 0;
-        for (let i = buffer.indexOf(10); i !== -1 && i < bytesRead; i = buffer.indexOf(10, i + 1)) count += 1;
-        if (count > 0) meanLineBytes = bytesRead / count;
-      } finally {
-        await probe.close();
-      }
-    }
-    lines += bytes / meanLineBytes;
-  }
-  return lines;
-}
-
-/** Minutes of per-minute history the engine keeps: the range's length, from one hour to one day. */
-function windowFor(sources: LogSource[], range: { since?: number; until?: number }): number {
-  let from = range.since ?? Number.POSITIVE_INFINITY;
-  if (range.since === undefined) {
-    for (const source of sources)
-      if (source.index.times.length > 0) from = Math.min(from, source.index.times[0]!);
-  }
-  const to = range.until ?? Date.now();
-  const minutes = Number.isFinite(from) ? Math.ceil((to - from) / MINUTE_MS) + 2 : 60;
-  return Math.min(1440, Math.max(60, minutes));
 }
