@@ -1,6 +1,15 @@
-import type { LogLine } from '@velos/core';
+import type { LogLine, LogsAnalyzeResult } from '@velos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, describeJson, velos, velosOk, waitFor } from './helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  describeJson,
+  killPid,
+  spawnVelos,
+  velos,
+  velosOk,
+  waitFor,
+} from './helpers.js';
 
 /** Lines each log-mix.js app prints (about a fifth of them error events, some of them on stderr). */
 const MIX_LINES = 300;
@@ -122,13 +131,146 @@ describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
     expect(ai.lines.map((line) => `${line.a} ${line.m}`)).toEqual(['plain line 1', 'plain-2 line 1']);
   });
 
-  it('refuses a view over several apps, saying which and that a search reads them all', async () => {
-    const bare = await velos(['logs', '--summary'], { home });
-    expect(bare.code).not.toBe(0);
-    expect(bare.stderr).toContain("--summary reads one app's logs: velos logs <app> --summary");
-    const shop = await velos(['logs', 'shop', '--patterns'], { home });
-    expect(shop.code).not.toBe(0);
-    expect(shop.stderr).toContain('shop selects 2 apps (mix-a, mix-b)');
-    expect(shop.stderr).toContain('a search (level, grep, since, until) reads several apps');
+  it("summarises several apps: one summary of the merged stream, each app's lines, errors and health, the apps of each pattern", async () => {
+    const alone = await Promise.all(
+      ['mix-a', 'mix-b'].map(async (name) => analyzeJson([name, '--summary', '--since', '10m'])),
+    );
+    const shop = await analyzeJson(['shop', '--summary', '--since', '10m', '--limit', '10']);
+    expect(shop.app).toBe('shop');
+    expect(shop.apps!.map((app) => app.name)).toEqual(['mix-a', 'mix-b']);
+    for (const [i, app] of shop.apps!.entries()) {
+      // every line read (no sample): each app's share is what a summary of that app alone counts
+      expect(app.lines).toBe(alone[i]!.summary!.lines);
+      expect(app.levels).toEqual(alone[i]!.summary!.levels);
+      expect(app.health).toBeGreaterThanOrEqual(0);
+      expect(app.health).toBeLessThan(100);
+    }
+    expect(shop.summary!.lines).toBe(alone[0]!.summary!.lines + alone[1]!.summary!.lines);
+    expect(shop.summary!.levels.error).toBe(
+      alone[0]!.summary!.levels.error! + alone[1]!.summary!.levels.error!,
+    );
+    // both apps print the same mix: each of its templates comes from both
+    const payment = shop.summary!.top.find((p) => p.template.includes('payment failed'));
+    expect(payment?.apps?.slice().sort()).toEqual(['mix-a', 'mix-b']);
+    const all = await analyzeJson(['all', '--summary', '--since', '10m', '--limit', '20']);
+    expect(all.apps!.map((app) => app.name)).toEqual(['mix-a', 'mix-b', 'plain', 'plain-2']);
+    const plain = all.apps!.find((app) => app.name === 'plain')!;
+    expect(plain).toMatchObject({ lines: PLAIN_LINES, health: 100 });
+    const lines = all.summary!.top.find((p) => p.template.startsWith('line '));
+    expect(lines?.apps?.slice().sort()).toEqual(['plain', 'plain-2']);
+    const users = all.summary!.top.find((p) => p.template.startsWith('GET '));
+    expect(users?.apps?.slice().sort()).toEqual(['mix-a', 'mix-b']);
+    // without a target: every app, as plain velos logs shows every app's lines
+    const bare = await analyzeJson(['--summary', '--since', '10m']);
+    expect(bare.apps!.map((app) => app.name)).toEqual(['mix-a', 'mix-b', 'plain', 'plain-2']);
+    expect(bare.summary!.lines).toBe(all.summary!.lines);
+  });
+
+  it('prints the per-app breakdown and the apps of each pattern; --ai gives them in short keys', async () => {
+    const { stdout } = await velosOk(['logs', 'tools', '--summary', '--since', '10m'], { home });
+    expect(stdout).toMatch(/^apps: plain {4}40 lines · health 100\/100$/m);
+    expect(stdout).toMatch(/^ {6}plain-2 {2}40 lines · health 100\/100$/m);
+    expect(stdout).toMatch(/^top: 80× plain(-2)?, plain(-2)? \| line <num>/m);
+    const ai = JSON.parse((await velosOk(['logs', 'shop', '--summary', '--ai'], { home })).stdout) as {
+      app: string;
+      n: number;
+      top: { t: string; a: string[] }[];
+      apps: { a: string; h: number; n: number; lv: Record<string, number> }[];
+    };
+    expect(ai.app).toBe('shop');
+    expect(ai.apps.map((app) => app.a)).toEqual(['mix-a', 'mix-b']);
+    expect(ai.apps[0]!.n + ai.apps[1]!.n).toBe(ai.n);
+    expect(ai.apps[0]!.lv.error).toBeGreaterThan(0);
+    for (const p of ai.top) expect(p.a.slice().sort()).toEqual(['mix-a', 'mix-b']);
+  });
+
+  it('patterns, dedupe and anomalies over several apps', async () => {
+    const patterns = await analyzeJson([
+      '/^(plain|mix-a)$/',
+      '--patterns',
+      '--since',
+      '10m',
+      '--limit',
+      '50',
+    ]);
+    expect(patterns.app).toBe('/^(plain|mix-a)$/');
+    const line = patterns.patterns!.find((p) => p.template.startsWith('line '));
+    expect(line).toMatchObject({ count: PLAIN_LINES, apps: ['plain'] });
+    const payment = patterns.patterns!.find((p) => p.template.includes('payment failed'));
+    expect(payment?.apps).toEqual(['mix-a']);
+    // dedupe collapses each app's lines apart: the entries of one app count its lines
+    const dedupe = await analyzeJson(['tools', '--dedupe', '--since', '10m']);
+    const entries = dedupe.dedupe!;
+    expect(entries.map((entry) => entry.app).sort()).toEqual(['plain', 'plain-2']);
+    for (const entry of entries) expect(entry.count).toBe(PLAIN_LINES);
+    const text = (await velosOk(['logs', 'tools', '--dedupe', '--since', '10m'], { home })).stdout;
+    expect(text).toMatch(/^plain \| line <num> \(x40,/m);
+    expect(text).toMatch(/^plain-2 \| line <num> \(x40,/m);
+    const anomalies = await analyzeJson(['all', '--anomalies']);
+    expect(anomalies.app).toBe('all');
+    expect(Array.isArray(anomalies.anomalies)).toBe(true);
+  });
+
+  it('a plain velos logs /regex/ shows the recent lines of every app whose name matches, as velos logs all does for all', async () => {
+    const regex = await searchTail(['/^plain/', '--lines', '1000']);
+    expect(new Set(regex.map((line) => line.name))).toEqual(new Set(['plain', 'plain-2']));
+    expect(regex).toHaveLength(2 * PLAIN_LINES);
+    expect(regex).toEqual(await searchTail(['tools', '--lines', '1000']));
+    const all = await searchTail(['all', '--lines', '1000']);
+    expect(regex).toEqual(all.filter((line) => line.name === 'plain' || line.name === 'plain-2'));
+    const { stdout } = await velosOk(['logs', '/^plain-/', '--lines', '3'], { home });
+    expect(stdout.trim().split('\n')).toEqual([
+      'plain-2 | line 38',
+      'plain-2 | line 39',
+      'plain-2 | line 40',
+    ]);
+    const none = await velos(['logs', '/^nothing/'], { home });
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain('no process name matches /^nothing/');
+  });
+
+  it('velos logs /regex/ -f follows the matching apps, those started later too', async () => {
+    const follower = spawnVelos(['logs', '/^late/', '--follow', '--lines', '0'], { home });
+    let seen = '';
+    follower.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      seen += chunk;
+    });
+    try {
+      await velosOk(['start', 'fixtures/two-streams.js', '--name', 'late-1'], {
+        home,
+        env: { COUNT: '5000', EVERY_MS: '50', STAY: '1' },
+      });
+      await velosOk(['start', 'fixtures/two-streams.js', '--name', 'other'], {
+        home,
+        env: { COUNT: '5000', EVERY_MS: '50', STAY: '1' },
+      });
+      await waitFor(() => /^late-1 \| line \d+$/m.test(seen), {
+        timeoutMs: 30_000,
+        message: () => `late-1's lines on the follower: ${seen}`,
+      });
+      await waitFor(async () => (await captured('other')) >= 5, { message: 'other captured' });
+      expect(follower.exitCode).toBeNull();
+      expect(seen).not.toContain('other |');
+    } finally {
+      killPid(follower.pid);
+      await velosOk(['delete', 'late-1'], { home });
+      await velosOk(['delete', 'other'], { home });
+    }
   });
 });
+
+/** The answer of a `--json` view. */
+async function analyzeJson(args: string[]): Promise<LogsAnalyzeResult> {
+  const { stdout } = await velosOk(['logs', ...args, '--json'], { home });
+  return JSON.parse(stdout) as LogsAnalyzeResult;
+}
+
+/** The lines of a plain `velos logs … --json` (one JSON line each). */
+async function searchTail(args: string[]): Promise<LogLine[]> {
+  const { stdout } = await velosOk(['logs', ...args, '--json'], { home });
+  return stdout
+    .trim()
+    .split('\n')
+    .filter((text) => text.length > 0)
+    .map((text) => JSON.parse(text) as LogLine);
+}

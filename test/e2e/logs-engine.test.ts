@@ -252,9 +252,12 @@ describe('the log engine in the daemon (velos logs <app> --summary …)', () => 
     expect(patterns).toContain('200× [40 error] GET');
   });
 
-  it('refuses a target of several apps with a clear message', async () => {
-    const result = await velos(['logs', 'all', '--summary'], { home });
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/selects \d+ apps \(mix, .*\): a view .*name one app/);
+  it("summarises a target of several apps: the merged summary and each app's share", async () => {
+    const result = await json<LogsAnalyzeResult>(['logs', 'all', '--summary', '--json']);
+    expect(result.app).toBe('all');
+    const names = result.apps!.map((app) => app.name);
+    expect(names).toContain('mix');
+    expect(names).toContain('shop');
+    expect(result.apps!.reduce((sum, app) => sum + app.lines, 0)).toBe(result.summary!.lines);
   });
 });

@@ -169,6 +169,23 @@ describe('velos mcp over stdio (the SDK client against the real binary and daemo
     expect(summary.h).toBeGreaterThanOrEqual(0);
     expect(summary.err?.m).toMatch(/^(ERROR |upstream timeout)/);
   });
+
+  it("summarises several apps in log_summary: the merged stream, the apps of each template, each app's share", async () => {
+    type Share = { a: string; h: number; n: number; lv?: Record<string, number> };
+    const alone = await ok<{ n: number }>(stdioClient, 'log_summary', { target: 'mix', period: '1h' });
+    const both = await ok<{ app: string; n: number; top: { t: string; a: string[] }[]; apps: Share[] }>(
+      stdioClient,
+      'log_summary',
+      { target: '/^(mix|tick)$/', period: '1h' },
+    );
+    expect(both.app).toBe('/^(mix|tick)$/');
+    expect(both.apps.map((share) => share.a)).toEqual(['mix', 'tick']);
+    expect(both.apps[0]).toMatchObject({ n: alone.n, lv: { error: expect.any(Number) } });
+    expect(both.apps[1]!.n).toBeGreaterThan(0);
+    expect(both.apps[0]!.n + both.apps[1]!.n).toBe(both.n);
+    expect(both.top.find((pattern) => pattern.t === MIX_TOP[0])?.a).toEqual(['mix']);
+    for (const pattern of both.top) expect(['mix', 'tick']).toEqual(expect.arrayContaining(pattern.a));
+  });
 });
 
 describe('velos mcp start-up (the tool list answered before the SDK loads)', () => {

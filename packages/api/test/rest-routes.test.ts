@@ -218,6 +218,23 @@ describe('REST routes over a real daemon', () => {
       expect(answer.status, view).toBe(200);
       expect(answer.body.view).toBe(view);
     }
+    // a view over several apps (all, a namespace, a /regex/ of names): the merged summary and each app's share
+    const all = await request('GET', '/api/v1/logs/all/summary?since=1h');
+    expect(all.status).toBe(200);
+    expect(all.body.app).toBe('all');
+    const shares = all.body.apps as { name: string; lines: number; health: number }[];
+    expect(shares.length).toBeGreaterThan(1);
+    expect(shares.find((share) => share.name === 'chatty')?.lines).toBeGreaterThan(0);
+    expect(shares.reduce((sum, share) => sum + share.lines, 0)).toBe(all.body.summary.lines);
+    for (const top of all.body.summary.top) expect(top.apps.length).toBeGreaterThan(0);
+    const regex = await request(
+      'GET',
+      `/api/v1/logs/${encodeURIComponent('/^(chatty|web)$/')}/patterns?since=1h`,
+    );
+    expect(regex.status).toBe(200);
+    expect(regex.body.app).toBe('/^(chatty|web)$/');
+    for (const pattern of regex.body.patterns)
+      expect(['chatty', 'web']).toEqual(expect.arrayContaining(pattern.apps));
     const badSince = await request('GET', '/api/v1/logs/chatty/search?pattern=1&since=soon');
     expect(badSince.status).toBe(400);
     expect(badSince.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'since' });

@@ -4,8 +4,9 @@ import { formatDuration } from './units.js';
 /**
  * The log engine's summary in short keys, as `log_summary` and `velos logs <app> --summary --ai` give
  * it: health, lines and events by level, the top templates, the error templates the top leaves out,
- * the last error, anomalies, the last restart and the exits of the period (`ex`); empty parts left out. `period` is the window asked
- * for (`per`), when one was.
+ * the last error, anomalies, the last restart and the exits of the period (`ex`); empty parts left
+ * out. `period` is the window asked for (`per`), when one was. Over several apps, each template names
+ * its apps (`a`) and `apps` gives each app's lines, events and health.
  */
 export function toAiLogSummary(
   result: LogsAnalyzeResult,
@@ -34,6 +35,7 @@ export function toAiLogSummary(
             ...(p.trend === 'stable' ? {} : { tr: p.trend }),
             ...(p.perMin === undefined ? {} : { pm: Math.round(p.perMin * 10) / 10 }),
             ...(p.frame === undefined ? {} : { fr: p.frame }),
+            ...(p.apps === undefined ? {} : { a: p.apps }),
           })),
         }
       : {}),
@@ -45,6 +47,7 @@ export function toAiLogSummary(
             l: e.level,
             ...(e.errorCount === undefined ? {} : { ec: e.errorCount }),
             ...(e.frame === undefined ? {} : { fr: e.frame }),
+            ...(e.apps === undefined ? {} : { a: e.apps }),
           })),
         }
       : {}),
@@ -93,6 +96,17 @@ export function toAiLogSummary(
                   },
                 }),
           },
+        }
+      : {}),
+    ...(result.apps
+      ? {
+          apps: result.apps.map((app) => ({
+            a: app.name,
+            h: app.health,
+            n: app.lines,
+            ...(Object.keys(app.levels).length > 0 ? { lv: app.levels } : {}),
+            ...(app.isPartial ? { partial: true } : {}),
+          })),
         }
       : {}),
     ...(result.sampleRate < 1 ? { sampled: result.sampleRate } : {}),

@@ -87,6 +87,7 @@ export { isoTime } from './iso-time.js';
 export { suggestKey } from './key-suggestion.js';
 export type {
   LogAnomalyInfo,
+  LogAppSummaryInfo,
   LogDedupeInfo,
   LogExitsInfo,
   LogLevelName,

@@ -6,7 +6,7 @@ export type LogLevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug';
 
 /** What `logs.search` and `logs.analyze` read: an app's captured lines, rotated files included. */
 export interface LogsQuery {
-  /** An app name or a process id (its app's files are read). */
+  /** An app name or a process id (its app's files are read), or several apps: `all`, a namespace, a /regex/ of names. */
   target: string;
   /** Epoch ms: lines that arrived at or after it (the time index gives plain lines their time). */
   since?: number;
@@ -89,6 +89,8 @@ export interface LogPatternInfo {
   sample: string;
   /** An error template's top stack frame (`at handler (/srv/app.js:12:5)`), from its last trace that had one. */
   frame?: string;
+  /** A view over several apps: the apps whose lines it holds, the one with the most first. */
+  apps?: string[];
 }
 
 /** Lines of one template collapsed together (ENG-2). */
@@ -100,6 +102,8 @@ export interface LogDedupeInfo {
   last?: number;
   /** The first line, as written. */
   line: string;
+  /** A dedupe over several apps: the app of its lines (each app's lines are collapsed apart). */
+  app?: string;
 }
 
 /** An unusual minute (ENG-5). */
@@ -147,8 +151,22 @@ export interface LogExitsInfo {
   last?: { at: number; code?: number; signal?: string; reason?: string };
 }
 
+/** One app's share of a summary over several apps. */
+export interface LogAppSummaryInfo {
+  name: string;
+  /** Its lines in the range (an estimate when `sampleRate` < 1), continuation lines included. */
+  lines: number;
+  /** Its events by level (error and fatal counts exact). */
+  levels: Partial<Record<LogLevelName, number>>;
+  /** 0–100, the summary's score over its lines alone (its anomalies are the merged stream's, not counted). */
+  health: number;
+  /** True when the time budget (each app gets an equal share of what is left) stopped before its newest lines. */
+  isPartial?: true;
+}
+
 /** Answer of `logs.analyze`: the view asked for, and how much was read. */
 export interface LogsAnalyzeResult {
+  /** The app's name; over several apps, the target that selected them (`all`, a namespace, a /regex/). */
   app: string;
   view: LogsView;
   scanned: LogsScanInfo;
@@ -167,6 +185,8 @@ export interface LogsAnalyzeResult {
    */
   errorsSampled?: true;
   summary?: LogSummaryInfo;
+  /** A summary over several apps: each app's lines, events and health, in the order of their first process id. */
+  apps?: LogAppSummaryInfo[];
   patterns?: LogPatternInfo[];
   dedupe?: LogDedupeInfo[];
   anomalies?: LogAnomalyInfo[];

@@ -181,7 +181,7 @@ export const PROTOCOL_COMMANDS = {
   'logs.search': requestCommand({
     method: 'searchLogs',
     description:
-      "Searches an app's captured logs, rotated files included: regex, level and time range; the newest matches.",
+      'Searches the captured logs of an app or of several, rotated files included: regex, level and time range; the newest matches.',
     ...READS,
     toPayload: (request: LogsSearchRequest) => request,
     toArgs: (payload: LogsSearchRequest): [LogsSearchRequest] => [payload],
@@ -190,7 +190,7 @@ export const PROTOCOL_COMMANDS = {
   'logs.analyze': requestCommand({
     method: 'analyzeLogs',
     description:
-      "Runs the log engine on an app's captured logs: summary, patterns, dedupe or anomalies of a time range.",
+      'Runs the log engine on the captured logs of an app, or of several merged by time: summary, patterns, dedupe or anomalies of a time range.',
     ...READS,
     toPayload: (request: LogsAnalyzeRequest) => request,
     toArgs: (payload: LogsAnalyzeRequest): [LogsAnalyzeRequest] => [payload],

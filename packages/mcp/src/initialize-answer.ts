@@ -14,4 +14,4 @@ export const SERVER_INFO: { name: string; version: string } = { name: 'velos', v
 
 /** The server's instructions for agents. */
 export const SERVER_INSTRUCTIONS: string =
-  'Velos is a process manager. Answers are compact JSON with short keys (each tool says which); targets are a process name, an id, a namespace or "all". Start with process_list or health_check; log_summary digests an app\'s logs in a few hundred tokens before log_search or log_read.';
+  "Velos is a process manager. Answers are compact JSON with short keys (each tool says which); targets are a process name, an id, a namespace or \"all\". Start with process_list or health_check; log_summary digests an app's logs (or several apps', each app's share beside) in a few hundred tokens before log_search or log_read.";

@@ -27,7 +27,7 @@ export interface VelosMcpServerOptions {
 const INSTRUCTIONS =
   'Velos is a process manager. Answers are compact JSON with short keys (each tool says which); ' +
   'targets are a process name, an id, a namespace or "all". Start with process_list or health_check; ' +
-  "log_summary digests an app's logs in a few hundred tokens before log_search or log_read.";
+  "log_summary digests an app's logs (or several apps', each app's share beside) in a few hundred tokens before log_search or log_read.";
 
 /**
  * An MCP server with every Velos tool registered over `control`; connect it to a transport.

@@ -1,5 +1,5 @@
 /**
- * The `@velos/supervisor/file-log-queries` subpath: `logs.search` and `logs.analyze` over one app's files,
+ * The `@velos/supervisor/file-log-queries` subpath: `logs.search` and `logs.analyze` over apps' files,
  * for a host that runs them without a daemon (`velos logs -` on stdin). A subpath of its own, not the
  * main entry: it loads the log engine, which the daemon loads only on its first query.
  */

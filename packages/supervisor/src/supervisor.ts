@@ -37,6 +37,7 @@ import { listRuns, selectJobs } from './jobs/job-state.js';
 import { createLiveState } from './live-state.js';
 import { createLiveEngines } from './log-insights/live-engines.js';
 import { createLogQueryControl } from './log-insights/log-query-control.js';
+import { logFollowMatcher, selectLogRecords } from './log-insights/log-target-records.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
 import { createMetricsControl, type MetricsControl } from './metrics/metrics-control.js';
@@ -599,7 +600,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async logs(request) {
       return (
         await tailLogs(
-          table.select(request.target),
+          selectLogRecords(table, request.target),
           request.lines ?? DEFAULT_TAIL_LINES,
           request.stream ?? 'all',
         )
@@ -608,7 +609,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async logsResult(request) {
       return tailLogs(
-        table.select(request.target),
+        selectLogRecords(table, request.target),
         request.lines ?? DEFAULT_TAIL_LINES,
         request.stream ?? 'all',
         undefined,
@@ -618,14 +619,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     followLogs(request) {
       const { target } = request;
-      // New processes join a follow of everything, of their app's name or of their namespace.
-      const isFollowed = (record: ProcessRecord): boolean =>
-        target === undefined ||
-        target === 'all' ||
-        record.app.spec.name === target ||
-        record.app.spec.namespace === target;
+      // new processes join a follow of everything, of their app's name or namespace, or of a /regex/ of names
+      const isFollowed = logFollowMatcher(target);
       return followLogs(
-        table.select(target),
+        selectLogRecords(table, target),
         request.lines ?? DEFAULT_TAIL_LINES,
         request.stream ?? 'all',
         (onRecord) => table.watchRecords((record) => isFollowed(record) && onRecord(record)),

@@ -32,7 +32,7 @@ const FLAG_OF_FIELD = {
 
 /** The target that reads the log engine's lines from stdin (ENG-8: `cat app.log | velos logs --summary -`). */
 const STDIN = '-';
-/** The target of a search without one: every app. */
+/** The target of a search or a view without one: every app. */
 const ALL = 'all';
 
 /** True when `velos logs` was given a flag of the log engine (a view or a filter), or `-` (stdin). */
@@ -44,20 +44,16 @@ export function usesLogEngine(input: CommandInput): boolean {
 }
 
 /**
- * `velos logs <app> --summary|--patterns|--dedupe|--anomalies` (the daemon's `logs.analyze`, one app)
- * and `velos logs [target] --level/--grep/--since/--until` (`logs.search`: one app, or every app the
- * target selects, all of them without one, their lines merged by time): the log engine on the apps'
- * captured files, rotated ones included; text, `--json` (the whole answer) or `--ai` (compact).
+ * `velos logs [target] --summary|--patterns|--dedupe|--anomalies` (the daemon's `logs.analyze`) and
+ * `velos logs [target] --level/--grep/--since/--until` (`logs.search`): the log engine on the captured
+ * files (rotated ones included) of one app, or of every app the target selects (all of them without
+ * one), their lines merged by time; text, `--json` (the whole answer) or `--ai` (compact).
  */
 export async function runLogsEngine(ctx: CommandContext, input: CommandInput): Promise<void> {
   const views = VIEWS.filter((view) => input.options[view] === true);
   if (views.length > 1)
     throw invalid(`choose one of --${VIEWS.join(', --')}, got --${views.join(' and --')}`);
-  if (input.args[0] === undefined && views.length > 0)
-    throw invalid(
-      `--${views[0]} reads one app's logs: velos logs <app> --${views[0]} (--level, --grep, --since and --until search every app without one)`,
-    );
-  // a search without a target reads every app, as plain `velos logs` shows every app's lines
+  // a search or a view without a target reads every app, as plain `velos logs` shows every app's lines
   const target = input.args[0] ?? ALL;
   if (input.options.follow) throw invalid('--follow cannot be combined with the log engine flags');
   const query = queryOf(target, input);

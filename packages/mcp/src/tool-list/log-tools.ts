@@ -11,7 +11,11 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
+        },
         lines: {
           description: 'How many recent lines (default 20)',
           type: 'integer',
@@ -40,12 +44,16 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'log_search',
     title: 'Search logs',
     description:
-      'Searches an app\'s captured logs, rotated files included: regex, level and time range; the newest matches. A target of several apps ("all", a namespace) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted?, partial?}. Lines: t ISO time, a app (when several), s "err" for stderr, l level, m message.',
+      'Searches the captured logs of an app or of several, rotated files included: regex, level and time range; the newest matches. A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted?, partial?}. Lines: t ISO time, a app (when several), s "err" for stderr, l level, m message.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
+        },
         pattern: {
           description: 'A regular expression the line matches (no backreferences or lookarounds)',
           type: 'string',
@@ -89,12 +97,16 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'log_summary',
     title: 'Summarise logs',
     description:
-      "Runs the log engine on an app's captured logs of the last period: what it logs most, its errors, anomalies, last restart. Answer: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates. detail=full gives the engine answer as is.",
+      'Runs the log engine on the captured logs of the last period of an app, or of several ("all", a namespace, a /regex/ of names) merged by time: what they log most, their errors, anomalies, last restart. Answer: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error, a its apps when several}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr, a}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates; over several apps, apps [{a app, h, n, lv}] each app\'s share. detail=full gives the engine answer as is.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'An app name or a process id' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
+        },
         period: { description: 'The last 30m, 1h (default), 1d …', type: 'string' },
         detail: {
           description: 'brief (default): the compact answer; full: every field',

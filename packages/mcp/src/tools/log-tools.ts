@@ -1,22 +1,18 @@
 import { type LogLine, type LogsSearchResult, parseDurationMs } from '@velos/core';
 import { toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import * as z from 'zod';
-import {
-  defineTool,
-  detailField,
-  invalidArgument,
-  targetField,
-  timeField,
-  timeOf,
-  withoutEmpty,
-} from '../tool-kit.js';
+import { defineTool, detailField, invalidArgument, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
 
 const LINE_KEYS = 'Lines: t ISO time, a app (when several), s "err" for stderr, l level, m message.';
 const levelField = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug'])
   .optional()
   .describe('Only lines at least this severe (error also finds fatal)');
-const appField = z.string().min(1).describe('An app name or a process id');
+/** The log tools also take PM2's /regex/ of app names: every app whose name matches. */
+const logTargetField = z
+  .string()
+  .min(1)
+  .describe('A process name, an id, a namespace, "all", or a /regex/ of app names');
 
 /** log_read, log_search, log_summary: the daemon's captured logs and its log engine. */
 export const LOG_TOOLS = [
@@ -26,7 +22,7 @@ export const LOG_TOOLS = [
     command: 'logs',
     answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when the byte limit left older lines out (ask for fewer, or log_search). ${LINE_KEYS}`,
     input: {
-      target: targetField,
+      target: logTargetField,
       lines: z.number().int().min(1).max(1000).optional().describe('How many recent lines (default 20)'),
       level: levelField,
       stream: z.enum(['out', 'err']).optional().describe('Only stdout or only stderr'),
@@ -50,9 +46,9 @@ export const LOG_TOOLS = [
     name: 'log_search',
     title: 'Search logs',
     command: 'logs.search',
-    answer: `A target of several apps ("all", a namespace) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted?, partial?}. ${LINE_KEYS}`,
+    answer: `A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted?, partial?}. ${LINE_KEYS}`,
     input: {
-      target: targetField,
+      target: logTargetField,
       pattern: z
         .string()
         .max(1000)
@@ -83,11 +79,11 @@ export const LOG_TOOLS = [
     title: 'Summarise logs',
     command: 'logs.analyze',
     description:
-      "Runs the log engine on an app's captured logs of the last period: what it logs most, its errors, anomalies, last restart.",
+      'Runs the log engine on the captured logs of the last period of an app, or of several ("all", a namespace, a /regex/ of names) merged by time: what they log most, their errors, anomalies, last restart.',
     answer:
-      'Answer: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates. detail=full gives the engine answer as is.',
+      "Answer: h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error, a its apps when several}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr, a}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates; over several apps, apps [{a app, h, n, lv}] each app's share. detail=full gives the engine answer as is.",
     input: {
-      target: appField,
+      target: logTargetField,
       period: z.string().optional().describe('The last 30m, 1h (default), 1d …'),
       detail: detailField,
     },

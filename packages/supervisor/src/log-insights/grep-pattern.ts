@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 import { fieldError } from '@velos/core';
 
 /** Longest grep pattern accepted. */
@@ -32,6 +32,8 @@ export function compileGrep(source: string, ignoreCase = false): RegExp {
     );
   }
   if (!isFallbackOn) {
+    // node:v8 is loaded here, not with the module: the daemon imports this one for /regex/ log targets
+    const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
     setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
     // 1000 instead of 50,000 backtracks: a pathological pattern then costs ~0.2 ms a line, not ~2 ms
     setFlagsFromString(`--regexp-backtracks-before-fallback=${BACKTRACKS_BEFORE_FALLBACK}`);

@@ -1,5 +1,6 @@
 import type {
   LogAnomalyInfo,
+  LogAppSummaryInfo,
   LogExitsInfo,
   LogLevelName,
   LogPatternInfo,
@@ -18,6 +19,8 @@ import {
 const MAX_PART_BYTES = 2 * 1024 * 1024;
 /** Longest template, sample or line kept in an answer. */
 const MAX_TEXT_CHARS = 2000;
+/** App names the text of a pattern shows (the answer's `apps` has them all). */
+const NAMED_APPS = 3;
 
 /** A pattern as the protocol carries it, its counts scaled to the range when the lines were sampled. */
 export function toPatternInfo(pattern: Pattern, scale: number): LogPatternInfo {
@@ -112,6 +115,7 @@ function toExitsInfo(exits: NonNullable<Summary['exits']>): LogExitsInfo {
 export function renderAnalysis(result: LogsAnalyzeResult, hasLiveEngine: boolean): LogsAnalyzeResult {
   const out: string[] = [];
   if (result.summary) out.push(summaryText(result.summary));
+  if (result.apps) out.push(appsText(result.apps));
   if (result.patterns) {
     result.patterns = withinBytes(result.patterns, result);
     out.push(result.patterns.length === 0 ? 'no patterns' : result.patterns.map(patternText).join('\n'));
@@ -126,7 +130,7 @@ export function renderAnalysis(result: LogsAnalyzeResult, hasLiveEngine: boolean
         .map((entry) =>
           formatDedupeEntry({
             templateId: 0,
-            template: entry.template,
+            template: withAppNames(entry.template, entry.app === undefined ? undefined : [entry.app]),
             count: entry.count,
             level: entry.level,
             firstTs: entry.first,
@@ -203,7 +207,7 @@ function summaryText(info: LogSummaryInfo): string {
 function toPattern(p: LogPatternInfo): Pattern {
   return {
     templateId: p.id,
-    template: p.template,
+    template: withAppNames(p.template, p.apps),
     count: p.count,
     level: p.level,
     errorCount: p.errorCount,
@@ -222,7 +226,31 @@ function patternText(p: LogPatternInfo): string {
   const tag = p.level === 'fatal' || p.level === 'error' || p.level === 'warn' ? `[${some}${p.level}] ` : '';
   const perMin = p.perMin === undefined ? undefined : p.perMin >= 100 ? Math.round(p.perMin) : p.perMin;
   const rate = perMin === undefined ? p.trend : `${perMin.toLocaleString('en-US')}/min, ${p.trend}`;
-  return `${p.count.toLocaleString('en-US')}× ${tag}${p.template} (${rate})`;
+  return `${p.count.toLocaleString('en-US')}× ${tag}${withAppNames(p.template, p.apps)} (${rate})`;
+}
+
+/** A template of a view over several apps as `velos logs` prints a line: `api, worker | template` (3 names at most, then `+N`). */
+function withAppNames(template: string, apps: string[] | undefined): string {
+  if (apps === undefined || apps.length === 0) return template;
+  const more = apps.length > NAMED_APPS ? ` +${apps.length - NAMED_APPS}` : '';
+  return `${apps.slice(0, NAMED_APPS).join(', ')}${more} | ${template}`;
+}
+
+/** Each app's share of a summary over several apps, one line each. */
+function appsText(apps: LogAppSummaryInfo[]): string {
+  const width = Math.max(...apps.map((app) => app.name.length));
+  return apps
+    .map((app, i) => {
+      const parts = [`${app.lines.toLocaleString('en-US')} lines`];
+      for (const level of ['fatal', 'error', 'warn'] as const) {
+        const count = app.levels[level];
+        if (count !== undefined) parts.push(`${count.toLocaleString('en-US')} ${level}`);
+      }
+      parts.push(`health ${app.health}/100`);
+      if (app.isPartial) parts.push('partial: the time budget ran out before its newest lines');
+      return `${i === 0 ? 'apps:' : '     '} ${app.name.padEnd(width)}  ${parts.join(' · ')}`;
+    })
+    .join('\n');
 }
 
 function anomalyText(a: LogAnomalyInfo): string {

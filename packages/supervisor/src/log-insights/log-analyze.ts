@@ -1,5 +1,7 @@
-import type { LogsAnalyzeRequest, LogsAnalyzeResult } from '@velos/core';
+import type { LogDedupeInfo, LogsAnalyzeRequest, LogsAnalyzeResult } from '@velos/core';
 import {
+  countExits,
+  createRecordParser,
   dedupe,
   ExitContext,
   type ExitFact,
@@ -8,9 +10,12 @@ import {
   LogEngine,
   type LogRecord,
   type ParsedRecord,
+  type RecordParser,
   type Summary,
 } from '@velos/log-engine';
 import { createLineDecoder } from '../logs/line-format.js';
+import { estimateLines, firstTimeOf, nextSkip, windowFor } from './analyze-sampling.js';
+import { AppShares } from './app-shares.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
@@ -30,34 +35,55 @@ export const DEFAULT_SUMMARY_TOP = 5;
 export const DEFAULT_ANALYZE_LIMIT = 10;
 /** Templates one analysis keeps at most: with the per-minute window, its memory bound (≤ 6 MB). */
 const MAX_TEMPLATES = 1000;
-const MINUTE_MS = 60_000;
 
 /**
- * ENG-2/4/5/6 over an app's files (rotated ones included): every line of the range is counted, and
+ * ENG-2/4/5/6 over the files of one app or several (`all`, a namespace, a /regex/ of names; rotated
+ * files included): every line of the range is counted, and
  * up to 50,000 of them (all of them, or a uniform random sample) go through a fresh `LogEngine`, each
  * sampled line counting for the lines it stands for. A sample never passes over an error: the lines
  * `findErrorHints` points at are read and classified, and every error and fatal event is counted
  * exactly, is the last error when it is the newest, and goes to the engine (the first 20,000 of them;
  * beyond, they are sampled like the others). A continuation line (a stack frame, a blank line, see
  * `isContinuationLine`) is no event: it is counted apart and never the last error. Dedupe collapses the newest 20,000 lines. At most 10 s of
- * reading; memory is bounded by the engine's template bound.
+ * reading; memory is bounded by the engine's template bound. Over several apps the apps share the
+ * sample, the time budget and the dedupe lines: one engine sees their lines merged by time, a summary
+ * adds each app's lines, events and health (`apps`), a pattern the apps it comes from, and dedupe
+ * collapses each app's lines apart. Each app's lines are parsed with its own `log_rules` (ENG-1), and
+ * its exits from the event store (`LogQueryTarget.exits`) lower its health and raise the stderr lines
+ * just before a crash to errors (ENG-1/6 exit context).
  */
 export async function analyzeLogs(
-  target: LogQueryTarget,
+  targets: LogQueryTarget | LogQueryTarget[],
   request: LogsAnalyzeRequest,
 ): Promise<LogsAnalyzeResult> {
+  const apps = Array.isArray(targets) ? targets : [targets];
+  const isMulti = apps.length > 1;
   const regex = request.grep === undefined ? undefined : compileGrep(request.grep, request.ignoreCase);
   const since = request.since ?? (request.periodMs === undefined ? undefined : Date.now() - request.periodMs);
   const range = { since, until: request.until, deadline: Date.now() + LOG_QUERY_BUDGET_MS };
-  target.flushTimeIndex();
-  const sources = (await listLogSources(target, range))
-    .filter((source) => hasStream(source.stream, request.stream))
-    .sort((a, b) => a.endTs - b.endTs);
+  const appSources: { source: LogSource; app: number }[] = [];
+  for (const [app, target] of apps.entries()) {
+    target.flushTimeIndex();
+    for (const source of await listLogSources(target, range)) {
+      if (hasStream(source.stream, request.stream)) appSources.push({ source, app });
+    }
+  }
+  // app after app (each app's files oldest first): each app reads within its share of the budget
+  appSources.sort((a, b) => a.app - b.app || a.source.endTs - b.source.endTs);
+  const sources = appSources.map((entry) => entry.source);
   const isDedupe = request.view === 'dedupe';
-  // ENG-1/6: the app's exits over the lines' time (crashes lower the health, their last stderr lines are errors)
-  const exits: ExitFact[] = isDedupe
-    ? []
-    : (target.exits?.({ since: firstTimeOf(sources, range), until: range.until }) ?? []);
+  // ENG-1/6: each app's exits over its lines' time (crashes lower the health, their last stderr lines are errors)
+  const exitsOf: ExitFact[][] = apps.map((target, app) =>
+    isDedupe
+      ? []
+      : (target.exits?.({
+          since: firstTimeOf(
+            appSources.filter((entry) => entry.app === app).map((entry) => entry.source),
+            range,
+          ),
+          until: range.until,
+        }) ?? []),
+  );
   const estimated = await estimateLines(sources);
   // the estimate is within a few percent: a range of about the sample's size is read whole; a sample
   // keeps one line in `weight`, and each line it keeps counts for `weight` lines
@@ -67,61 +93,104 @@ export async function analyzeLogs(
   const engine = new LogEngine({
     windowMinutes: windowFor(sources, range),
     maxTemplates: MAX_TEMPLATES,
-    ...userRulesOf(target),
+    ...(isMulti ? {} : userRulesOf(apps[0]!)),
   });
-  let recent: LogRecord[] = [];
-  let newest: LogRecord[] = [];
+  // over several apps, each app's own parser: its rules, and its events never continued by another app's lines
+  const parsers: (RecordParser | undefined)[] = apps.map(() => undefined);
+  const parserOf = (app: number): ((record: LogRecord) => ParsedRecord) => {
+    if (!isMulti) return (record) => engine.parseRecord(record);
+    parsers[app] ??= createRecordParser(userRulesOf(apps[app]!));
+    return parsers[app]!;
+  };
+  const shares = isMulti
+    ? new AppShares(
+        apps.map((target) => target.name),
+        (id) => engine.miner.resolve(id),
+      )
+    : undefined;
+  // over several apps, the sampled lines wait here to reach the engine in time order (its per-minute
+  // history and anomalies judge a minute once it closes); one app's go to it as they are read
+  const pending: Pending[] = [];
+  const feed = (parsed: ParsedRecord, weight: number, app: number, order: number): void => {
+    if (shares === undefined) {
+      engine.add(parsed, weight);
+      return;
+    }
+    const isError = !parsed.isContinuation && (parsed.level === 'error' || parsed.level === 'fatal');
+    if (!isError) shares.countLine(app, parsed.level, parsed.isContinuation, weight);
+    pending.push({ parsed, weight, app, order });
+  };
+  let recent: Deduped[] = [];
+  let newest: Deduped[] = [];
   let lastError: { ts: number | undefined; level: 'error' | 'fatal'; message: string } | undefined;
   const errors = { error: 0, fatal: 0 };
   let exactErrors = 0;
   let lines = 0;
   let analyzed = 0;
   let isPartial = false;
-  const files: string[] = [];
+  // the apps the time budget stopped before their last file
+  const partialApps = new Set<number>();
+  let appRange = range;
+  let current = -1;
+  const read: LogSource[] = [];
   // plain lines behind a time prefix (`log_date_format`): the engine reads them as the app wrote them
-  const unprefix =
+  const unprefixes = apps.map((target) =>
     target.format === 'json' || target.dateFormat === undefined
       ? undefined
-      : createLineDecoder({ format: target.format, dateFormat: target.dateFormat });
-  const isPrefixed = unprefix !== undefined;
-  for (const source of sources) {
-    files.push(source.path);
+      : createLineDecoder({ format: target.format, dateFormat: target.dateFormat }),
+  );
+  for (const { source, app } of appSources) {
+    if (app !== current) {
+      current = app;
+      // an equal share of the budget left, so that one app's files cannot leave the next apps unread
+      const share = (range.deadline - Date.now()) / (apps.length - app);
+      appRange = { ...range, deadline: Math.min(range.deadline, Date.now() + share) };
+    }
+    if (partialApps.has(app)) continue;
+    const unprefix = unprefixes[app];
+    const isPrefixed = unprefix !== undefined;
+    // a line without a time keeps its place after the timed line before it
+    let order = Number.NEGATIVE_INFINITY;
+    read.push(source);
     const stream = source.stream;
     const watch = weight === 1 ? undefined : (data: Buffer) => findErrorHints(data, stream, { isPrefixed });
     const lineOf = (text: string): string => (unprefix === undefined ? text : unprefix(text).line);
     // a sample or --grep leaves lines out: the engine still judges multi-line events as over every line
+    const parseWith = parserOf(app);
     const gaps = new ParseGaps(lineOf, (line) => {
-      engine.parseRecord(stream === undefined ? { line } : { line, stream });
+      parseWith(stream === undefined ? { line } : { line, stream });
     });
     const parse = (record: LogRecord, data: Buffer, start: number, end: number, offset: number) => {
       gaps.before(data, start, offset, record.line);
-      const parsed = engine.parseRecord(record);
+      const parsed = parseWith(record);
       gaps.parsed(data, start, end, offset);
       return parsed;
     };
     /** Counts a record (its level possibly raised by the exit context) and gives it to the engine. */
-    const count = (parsed: ParsedRecord, isPassedOver: boolean): void => {
+    const countRecord = (parsed: ParsedRecord, isPassedOver: boolean): void => {
+      if (parsed.ts !== undefined) order = parsed.ts;
       const level = parsed.level;
       // a continuation line (a stack frame, a blank line) is part of the event before it: no error of its own
       const isError = !parsed.isContinuation && (level === 'error' || level === 'fatal');
       if (request.level !== undefined && !isAtLeast(level, request.level)) return;
       if (isError) {
         errors[level] += 1;
+        shares?.countLine(app, level, false, 1);
         if (lastError === undefined || (parsed.ts ?? 0) >= (lastError.ts ?? 0)) {
           lastError = { ts: parsed.ts, level, message: parsed.message };
         }
         if (weight > 1 && exactErrors < ANALYZE_EXACT_ERRORS) {
           exactErrors += 1;
           analyzed += 1;
-          engine.add(parsed);
+          feed(parsed, 1, app, order);
           return;
         }
       }
       if (isPassedOver) return;
       analyzed += 1;
-      engine.add(parsed, weight);
+      feed(parsed, weight, app, order);
     };
-    const context = new ExitContext<boolean>(exits, count);
+    const context = new ExitContext<boolean>(exitsOf[app]!, countRecord);
     const visit = (
       data: Buffer,
       start: number,
@@ -145,7 +214,7 @@ export async function analyzeLogs(
         )
           return skip;
         analyzed += 1;
-        recent.push(record);
+        recent.push({ record, app });
         if (recent.length > DEDUPE_MAX_LINES * 2) recent.splice(0, recent.length - DEDUPE_MAX_LINES);
         return skip;
       }
@@ -153,29 +222,37 @@ export async function analyzeLogs(
       context.push(parse(record, data, start, end, offset), isPassedOver);
       return skip;
     };
-    const { lines: read, completed } = await scanSource(source, range, visit, watch);
+    const { lines: count, completed } = await scanSource(source, appRange, visit, watch);
     context.flush();
-    lines += read;
+    lines += count;
     if (isDedupe) {
       // out and err files are read one after the other: keep the newest lines of both, in time order
       newest = newest
         .concat(recent.slice(-DEDUPE_MAX_LINES))
-        .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0))
+        .sort((a, b) => (a.record.ts ?? 0) - (b.record.ts ?? 0))
         .slice(-DEDUPE_MAX_LINES);
       recent = [];
     }
     if (!completed) {
       isPartial = true;
-      break;
+      partialApps.add(app);
     }
   }
+  // stable: the lines of one time keep the order they were read in (an error before its stack frames)
+  pending.sort((a, b) => a.order - b.order);
+  for (const { parsed, weight, app } of pending) {
+    shares?.countTemplate(app, engine.add(parsed, weight).templateId, weight);
+  }
+  pending.length = 0;
   // each sampled line already counted for the lines it stands for: no scaling here
   const scale = 1;
   const limit = request.limit ?? DEFAULT_ANALYZE_LIMIT;
+  const withApps = <T extends { id: number }>(pattern: T): T =>
+    shares === undefined ? pattern : { ...pattern, apps: shares.appsOf(pattern.id) };
   const result: LogsAnalyzeResult = {
-    app: target.name,
+    app: isMulti ? request.target : apps[0]!.name,
     view: request.view,
-    scanned: { lines, files, ...(isPartial ? { isPartial } : {}) },
+    scanned: { lines, files: filesOldestFirst(read), ...(isPartial ? { isPartial } : {}) },
     analyzedLines: analyzed,
     sampleRate: rate === 1 ? 1 : Math.round(rate * 1e6) / 1e6,
     ...(exactErrors >= ANALYZE_EXACT_ERRORS && errors.error + errors.fatal > exactErrors
@@ -186,79 +263,96 @@ export async function analyzeLogs(
   if (request.view === 'summary') {
     const top = request.limit ?? DEFAULT_SUMMARY_TOP;
     // the error and fatal lines were all counted, sampled or not
+    const hasExits = apps.some((target) => target.exits !== undefined);
     const summary: Summary = engine.summary({
       top,
-      lastRestart: target.lastRestart,
+      lastRestart: newestRestart(apps),
       levels: errors,
-      ...(target.exits === undefined ? {} : { exits }),
+      ...(hasExits ? { exits: exitsOf.flat() } : {}),
     });
-    result.summary = toSummaryInfo(summary, scale, lastError);
+    const info = toSummaryInfo(summary, scale, lastError);
+    result.summary = {
+      ...info,
+      top: info.top.map(withApps),
+      ...(info.errors ? { errors: info.errors.map(withApps) } : {}),
+    };
+    if (shares !== undefined) {
+      const all = engine.patterns().map((p) => ({ id: p.templateId, level: p.level, trend: p.trend }));
+      result.apps = shares
+        .breakdown(
+          all,
+          exitsOf.map((exits) => countExits(exits).crashes),
+        )
+        .map((share, app) => (partialApps.has(app) ? { ...share, isPartial: true as const } : share));
+    }
   } else if (request.view === 'patterns') {
-    result.patterns = engine.patterns(limit).map((pattern) => toPatternInfo(pattern, scale));
+    result.patterns = engine.patterns(limit).map((pattern) => withApps(toPatternInfo(pattern, scale)));
   } else if (request.view === 'anomalies') {
     const anomalies = engine.anomalies().map((anomaly) => toAnomalyInfo(anomaly, scale));
     result.anomalies = anomalies.slice(-limit);
     if (anomalies.length > limit) result.omitted = anomalies.length - limit;
   } else {
-    const entries = dedupe(newest, { maxTemplates: MAX_TEMPLATES });
-    result.dedupe = entries.slice(-limit).map((entry) => ({
-      template: clip(entry.template),
-      count: entry.count,
-      level: entry.level,
-      ...(entry.firstTs === undefined ? {} : { first: entry.firstTs }),
-      ...(entry.lastTs === undefined ? {} : { last: entry.lastTs }),
-      line: clip(entry.line),
-    }));
+    const entries = isMulti
+      ? apps
+          .flatMap((target, app) =>
+            dedupeOf(newest.filter((entry) => entry.app === app)).map((entry) => ({
+              ...entry,
+              app: target.name,
+            })),
+          )
+          .sort((a, b) => (a.first ?? 0) - (b.first ?? 0))
+      : dedupeOf(newest);
+    result.dedupe = entries.slice(-limit);
     if (entries.length > limit) result.omitted = entries.length - limit;
   }
-  return renderAnalysis(result, target.hasLiveEngine);
+  return renderAnalysis(
+    result,
+    apps.every((target) => target.hasLiveEngine),
+  );
 }
 
-/** Lines to pass over before the next one of a uniform sample at `rate` (a geometric draw). */
-function nextSkip(rate: number): number {
-  return Math.floor(Math.log(1 - Math.random()) / Math.log(1 - rate));
+/** A sampled line of one of the apps (its index), waiting to go to the engine in `order` of time. */
+interface Pending {
+  parsed: ParsedRecord;
+  weight: number;
+  app: number;
+  order: number;
 }
 
-/** Lines the sources hold, estimated from their bytes and the mean line length at the start of each. */
-async function estimateLines(sources: LogSource[]): Promise<number> {
-  const { open } = await import('node:fs/promises');
-  let lines = 0;
-  for (const source of sources) {
-    const offsets = source.index.offsets;
-    const last = offsets.length === 0 ? 0 : offsets[offsets.length - 1]!;
-    const bytes = source.isCompressed ? Math.max(last, source.bytes * 8) : source.bytes;
-    let meanLineBytes = 64;
-    const probe = source.isCompressed ? undefined : await open(source.path, 'r').catch(() => undefined);
-    if (probe !== undefined) {
-      try {
-        const buffer = Buffer.alloc(Math.min(64 * 1024, source.bytes));
-        const { bytesRead } = await probe.read(buffer, 0, buffer.length, 0);
-        let count = 0;
-        for (let i = buffer.indexOf(10); i !== -1 && i < bytesRead; i = buffer.indexOf(10, i + 1)) count += 1;
-        if (count > 0) meanLineBytes = bytesRead / count;
-      } finally {
-        await probe.close();
-      }
+/** A line kept for dedupe, with the index of its app. */
+interface Deduped {
+  record: LogRecord;
+  app: number;
+}
+
+/** The lines of `kept` collapsed by template, in order of first appearance. */
+function dedupeOf(kept: Deduped[]): LogDedupeInfo[] {
+  const entries = dedupe(
+    kept.map((entry) => entry.record),
+    { maxTemplates: MAX_TEMPLATES },
+  );
+  return entries.map((entry) => ({
+    template: clip(entry.template),
+    count: entry.count,
+    level: entry.level,
+    ...(entry.firstTs === undefined ? {} : { first: entry.firstTs }),
+    ...(entry.lastTs === undefined ? {} : { last: entry.lastTs }),
+    line: clip(entry.line),
+  }));
+}
+
+/** The paths of `sources`, oldest first (the apps' files are read app after app). */
+function filesOldestFirst(sources: LogSource[]): string[] {
+  return [...sources].sort((a, b) => a.endTs - b.endTs).map((source) => source.path);
+}
+
+/** The newest of the apps' last restarts. */
+function newestRestart(apps: LogQueryTarget[]): LogQueryTarget['lastRestart'] {
+  let newest: LogQueryTarget['lastRestart'];
+  for (const target of apps) {
+    if (target.lastRestart && (newest === undefined || target.lastRestart.ts > newest.ts)) {
+      newest = target.lastRestart;
     }
-    lines += bytes / meanLineBytes;
   }
-  return lines;
-}
-
-/** The start of the range, or else the time of the oldest line the sources' time indexes know; undefined when none. */
-function firstTimeOf(sources: LogSource[], range: { since?: number }): number | undefined {
-  let from = range.since ?? Number.POSITIVE_INFINITY;
-  if (range.since === undefined) {
-    for (const source of sources)
-      if (source.index.times.length > 0) from = Math.min(from, source.index.times[0]!);
-  }
-  return Number.isFinite(from) ? from : undefined;
-}
-
-/** Minutes of per-minute history the engine keeps: the range's length, from one hour to one day. */
-function windowFor(sources: LogSource[], range: { since?: number; until?: number }): number {
-  const from = firstTimeOf(sources, range);
-  const to = range.until ?? Date.now();
-  const minutes = from !== undefined ? Math.ceil((to - from) / MINUTE_MS) + 2 : 60;
-  return Math.min(1440, Math.max(60, minutes));
+  return newest;
 }

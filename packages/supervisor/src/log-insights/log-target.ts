@@ -1,4 +1,4 @@
-import { ErrorCodes, type LogFormat, type LogRuleSpec, VelosError } from '@velos/core';
+import type { LogFormat, LogRuleSpec } from '@velos/core';
 import type { ExitFact } from '@velos/log-engine';
 import type { ProcessRecord } from '../process-record.js';
 
@@ -25,31 +25,6 @@ export interface LogQueryTarget {
 
 /** Maximum time one `logs.search` or `logs.analyze` reads before answering with what it has. */
 export const LOG_QUERY_BUDGET_MS = 10_000;
-
-/** App names a refusal lists at most. */
-const NAMED_APPS = 5;
-
-/**
- * The one app a view (`logs.analyze`) is about, from the records its target selected: an app name or
- * a process id; a target selecting several apps (`all`, a namespace, a /regex/) is an
- * `INVALID_ARGUMENT` that names them and says a search (`logs.search`) reads several.
- */
-export function logQueryTarget(
-  records: ProcessRecord[],
-  target: string,
-  readExits?: ReadExits,
-): LogQueryTarget {
-  const apps = logQueryTargets(records, readExits);
-  if (apps.length !== 1) {
-    const names = apps.slice(0, NAMED_APPS).map((app) => app.name);
-    const more = apps.length > NAMED_APPS ? ` and ${apps.length - NAMED_APPS} more` : '';
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `${target} selects ${apps.length} apps (${names.join(', ')}${more}): a view (summary, patterns, dedupe, anomalies) reads one app's logs at a time, name one app or process id; a search (level, grep, since, until) reads several apps`,
-    );
-  }
-  return apps[0]!;
-}
 
 /** Reads an app's exits in a time range (the daemon's event store). */
 export type ReadExits = (app: string, range: { since?: number; until?: number }) => ExitFact[];

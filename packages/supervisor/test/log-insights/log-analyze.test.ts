@@ -243,3 +243,51 @@ describe('analyzeLogs: a template whose lines are not all errors', () => {
     expect(patterns.patterns?.find((p) => p.template.startsWith('INFO'))).not.toHaveProperty('errorCount');
   });
 });
+
+describe('analyzeLogs over several apps', () => {
+  const noisy = flood(300_000);
+  const quiet = fileTarget(
+    'quiet',
+    'quiet',
+    Array.from({ length: 1000 }, (_, i) =>
+      i % 10 === 0 ? `ERROR cache refused key ${i}` : `INFO tick ${i}`,
+    ),
+    [],
+  );
+
+  it("shares one sample, counts each app's errors exactly, and keeps a quiet app's errors its own", async () => {
+    const result = await analyzeLogs([noisy, quiet], { target: 'all', view: 'summary', limit: 10 });
+    expect(result.app).toBe('all');
+    // one sample over both apps: its size bounded as for one app
+    expect(result.sampleRate).toBeLessThan(1);
+    expect(result.analyzedLines).toBeLessThan(ANALYZE_SAMPLE_LINES * 1.2 + 200);
+    const [flooded, calm] = result.apps!;
+    expect(flooded).toMatchObject({ name: 'flood', levels: { error: 3 } });
+    expect(calm).toMatchObject({ name: 'quiet', levels: { error: 100 } });
+    expect(result.summary!.levels.error).toBe(103);
+    expect(flooded!.lines + calm!.lines).toBe(result.summary!.lines);
+    // a tenth of the quiet app's lines are errors: its health says so, the flood's does not
+    expect(calm!.health).toBeLessThan(flooded!.health);
+    const refused = result.summary!.errors!.find((p) => p.template.startsWith('ERROR cache refused'));
+    expect(refused).toMatchObject({ count: 100, apps: ['quiet'] });
+    const rejected = result.summary!.errors!.find((p) => p.template.startsWith('ERROR payment'));
+    expect(rejected).toMatchObject({ count: 3, apps: ['flood'] });
+    expect(result.text).toMatch(/^apps: flood {2}[\d,]+ lines · 3 error · health \d+\/100$/m);
+  });
+
+  it('collapses each app apart in dedupe, and names the apps of each pattern', async () => {
+    const dedupe = await analyzeLogs(
+      [quiet, fileTarget('quiet-2', 'quiet-2', ['INFO tick 1', 'INFO tick 2'], [])],
+      {
+        target: '/^quiet/',
+        view: 'dedupe',
+        limit: 10,
+      },
+    );
+    const ticks = dedupe.dedupe!.filter((entry) => entry.template.startsWith('INFO tick'));
+    expect(ticks.map((entry) => [entry.app, entry.count])).toEqual([
+      ['quiet', 900],
+      ['quiet-2', 2],
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logQueryTarget, logQueryTargets } from '../../src/log-insights/log-target.js';
+import { logQueryTargets } from '../../src/log-insights/log-target.js';
 import type { ProcessRecord } from '../../src/process-record.js';
 
 const app = {
@@ -20,15 +20,22 @@ function record(fields: Partial<ProcessRecord>): ProcessRecord {
   } as unknown as ProcessRecord;
 }
 
-describe('logQueryTarget', () => {
+/** The one app of `records` (its target). */
+function logQueryTarget(records: ProcessRecord[]) {
+  const targets = logQueryTargets(records);
+  expect(targets).toHaveLength(1);
+  return targets[0]!;
+}
+
+describe('logQueryTargets of one app', () => {
   it('names the latest restart of a running process', () => {
-    const target = logQueryTarget([record({ restarts: 2, startedAt: 5000, lastStartedAt: 5000 })], 'api');
+    const target = logQueryTarget([record({ restarts: 2, startedAt: 5000, lastStartedAt: 5000 })]);
     expect(target.lastRestart).toEqual({ ts: 5000 });
   });
 
   it('keeps the last restart (ENG-6) once the app is errored or stopped: no current run', () => {
     const errored = record({ restarts: 15, startedAt: null, lastStartedAt: 7000, lastExitReason: 'crash' });
-    expect(logQueryTarget([errored], 'api').lastRestart).toEqual({ ts: 7000, reason: 'crash' });
+    expect(logQueryTarget([errored]).lastRestart).toEqual({ ts: 7000, reason: 'crash' });
     const stopped = record({
       id: 1,
       restarts: 1,
@@ -36,13 +43,11 @@ describe('logQueryTarget', () => {
       lastStartedAt: 9000,
       lastExitReason: 'user',
     });
-    expect(logQueryTarget([errored, stopped], 'api').lastRestart).toEqual({ ts: 9000, reason: 'user' });
+    expect(logQueryTarget([errored, stopped]).lastRestart).toEqual({ ts: 9000, reason: 'user' });
   });
 
   it('has no last restart for an app that never restarted', () => {
-    expect(
-      logQueryTarget([record({ startedAt: 5000, lastStartedAt: 5000 })], 'api').lastRestart,
-    ).toBeUndefined();
+    expect(logQueryTarget([record({ startedAt: 5000, lastStartedAt: 5000 })]).lastRestart).toBeUndefined();
   });
 });
 
@@ -67,12 +72,5 @@ describe('logQueryTargets', () => {
     expect(targets[0]).toMatchObject({ format: 'json', dateFormat: 'YYYY', hasLiveEngine: false });
     expect(targets[0]!.lastRestart).toEqual({ ts: 300 });
     expect(targets[1]!.lastRestart).toBeUndefined();
-  });
-
-  it('refuses several apps for a view, naming them and saying that a search reads several', () => {
-    const records = [record({ id: 0 }), record({ id: 1, app: worker as unknown as ProcessRecord['app'] })];
-    expect(() => logQueryTarget(records, 'all')).toThrow(
-      /^all selects 2 apps \(api, worker\): a view .* reads one app's logs at a time, name one app or process id; a search .* reads several apps$/,
-    );
   });
 });

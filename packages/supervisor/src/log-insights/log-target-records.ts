@@ -1,0 +1,53 @@
+import { ErrorCodes, fieldErrorData, VelosError } from '@velos/core';
+import type { ProcessRecord } from '../process-record.js';
+import { compileGrep } from './grep-pattern.js';
+
+/** What selecting records needs of the process table. */
+export interface RecordSelector {
+  select(target: string | undefined): ProcessRecord[];
+}
+
+/**
+ * The records of a log target (`logs`, `logs.follow`, `logs.search`, `logs.analyze`): an app name, a
+ * process id, a namespace, `all` (every process without a target), or PM2's `/regex/` of app names,
+ * compiled as a grep pattern is (no backreferences or lookarounds, so it cannot stall the daemon); a
+ * regex no name matches is `TARGET_NOT_FOUND`, as an unknown name is.
+ */
+export function selectLogRecords(table: RecordSelector, target: string | undefined): ProcessRecord[] {
+  const pattern = namePatternOf(target);
+  if (pattern === undefined) return table.select(target);
+  const records = table.select('all').filter((record) => pattern.test(record.app.spec.name));
+  if (records.length === 0) {
+    throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process name matches ${target}`, {
+      data: { target },
+    });
+  }
+  return records;
+}
+
+/**
+ * Whether a process created after a follow began joins it: every process without a target or with
+ * `all`, those of the app's name or namespace, or whose app's name the `/regex/` matches.
+ */
+export function logFollowMatcher(target: string | undefined): (record: ProcessRecord) => boolean {
+  const pattern = namePatternOf(target);
+  if (pattern !== undefined) return (record) => pattern.test(record.app.spec.name);
+  return (record) =>
+    target === undefined ||
+    target === 'all' ||
+    record.app.spec.name === target ||
+    record.app.spec.namespace === target;
+}
+
+/** The regex of a `/regex/` target, undefined for any other target. */
+function namePatternOf(target: string | undefined): RegExp | undefined {
+  if (target === undefined || !(target.length > 2 && target.startsWith('/') && target.endsWith('/'))) {
+    return undefined;
+  }
+  try {
+    return compileGrep(target.slice(1, -1));
+  } catch (error) {
+    const detail = fieldErrorData(error)?.detail ?? String(error);
+    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `target ${target}: ${detail}`);
+  }
+}
