@@ -622,7 +622,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // new processes join a follow of everything, of their app's name or namespace, or of a /regex/ of names
       const isFollowed = logFollowMatcher(target);
       return followLogs(
-        selectLogRecords(table, target),
+        selectLogRecords(table, target, true),
         request.lines ?? DEFAULT_TAIL_LINES,
         request.stream ?? 'all',
         (onRecord) => table.watchRecords((record) => isFollowed(record) && onRecord(record)),

@@ -11,13 +11,18 @@ export interface RecordSelector {
  * The records of a log target (`logs`, `logs.follow`, `logs.search`, `logs.analyze`): an app name, a
  * process id, a namespace, `all` (every process without a target), or PM2's `/regex/` of app names,
  * compiled as a grep pattern is (no backreferences or lookarounds, so it cannot stall the daemon); a
- * regex no name matches is `TARGET_NOT_FOUND`, as an unknown name is.
+ * regex no name matches is `TARGET_NOT_FOUND`, as an unknown name is, but for a follow (`isFollow`),
+ * which the apps it matches may join later, as `all` on a daemon with no app.
  */
-export function selectLogRecords(table: RecordSelector, target: string | undefined): ProcessRecord[] {
+export function selectLogRecords(
+  table: RecordSelector,
+  target: string | undefined,
+  isFollow = false,
+): ProcessRecord[] {
   const pattern = namePatternOf(target);
   if (pattern === undefined) return table.select(target);
   const records = table.select('all').filter((record) => pattern.test(record.app.spec.name));
-  if (records.length === 0) {
+  if (records.length === 0 && !isFollow) {
     throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process name matches ${target}`, {
       data: { target },
     });
