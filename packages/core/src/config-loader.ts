@@ -359,10 +359,13 @@ function applyProfile(
 }
 
 /**
- * Parses a config file's text by its extension (TOML, YAML, JSON); a syntax error names the file and line.
+ * Parses a config file's text by its extension (TOML, YAML, JSON), a leading byte order mark skipped; a
+ * syntax error names the file and line.
  * The YAML and TOML parsers load only for their own formats (yaml alone costs ~35 ms to import).
  */
-export async function parseConfigText(text: string, file: string): Promise<unknown> {
+export async function parseConfigText(raw: string, file: string): Promise<unknown> {
+  // a byte order mark (Notepad writes one) is no part of the document: TOML and YAML skipped it, JSON refused it
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const ext = extname(file).toLowerCase();
   const isPm2Json = ext === '.json' && dialectOf(file) === 'pm2';
   const source = isPm2Json ? relaxJson(text) : text;

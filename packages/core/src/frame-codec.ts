@@ -12,6 +12,7 @@ import {
   frameOf,
   MAX_FRAME_BYTES,
 } from './frame-header.js';
+import { checkMessagePackItems } from './msgpack-items.js';
 
 // the header's constants live in frame-header.ts (no msgpackr there: the CLI's quick paths read them)
 export { FRAME_HEADER_BYTES, FRAME_MAGIC_0, FRAME_MAGIC_1, FRAME_VERSION, MAX_FRAME_BYTES };
@@ -51,7 +52,9 @@ export function encodeFrame(message: unknown): Buffer {
  * after a throw the stream is unusable and the connection should be closed. A frame that spans
  * chunks is copied into a resizable buffer that grows with the bytes received (never sized by the
  * claim alone) and is shrunk to nothing as soon as the frame is decoded or `dispose` is called, so
- * its memory goes back to the system without waiting for a garbage collection.
+ * its memory goes back to the system without waiting for a garbage collection. With `maxItems` (the
+ * daemon reading requests), a payload of more MessagePack values and keys, or with an extension Velos
+ * does not write, is refused before it is decoded.
  */
 export class FrameDecoder {
   private input: Buffer[] = [];
@@ -65,7 +68,10 @@ export class FrameDecoder {
   /** Payload bytes of the last frame decoded. */
   private lastLength = 0;
 
-  constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
+  constructor(
+    private readonly maxFrameBytes = MAX_FRAME_BYTES,
+    private readonly maxItems = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Decodes every message a chunk completes. */
   push(chunk: Buffer): unknown[] {
@@ -183,6 +189,7 @@ export class FrameDecoder {
     this.headerFilled = 0;
     this.frameLength = -1;
     this.lastLength = payload.length;
+    if (this.maxItems !== Number.POSITIVE_INFINITY) checkMessagePackItems(payload, this.maxItems);
     let message: unknown;
     try {
       message = packr.unpack(payload);

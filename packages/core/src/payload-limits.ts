@@ -16,6 +16,12 @@ export const PAYLOAD_LIMITS = {
   maxValues: 500_000,
   /** Nesting depth of objects and arrays. */
   maxDepth: 16,
+  /**
+   * MessagePack values and keys in one request frame, counted before it is decoded: a 16 MiB frame of
+   * empty maps would build 16 million objects (~1 GB, past the daemon's 512 MB heap); 4 million cost
+   * ~260 MB at most, for a moment. A request between `maxValues` and this still gets its answer.
+   */
+  maxFrameItems: 4_000_000,
 } as const;
 
 /** How a payload broke a limit: the path of the value and what was wrong with it. */

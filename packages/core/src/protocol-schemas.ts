@@ -213,8 +213,8 @@ const logsRequest = once(() =>
 );
 const logsQuery = once(() => ({
   target,
-  since: z.optional(z.number().check(z.gte(0), z.lte(8.64e15))),
-  until: z.optional(z.number().check(z.gte(0), z.lte(8.64e15))),
+  since: z.optional(epochMs),
+  until: z.optional(epochMs),
   level: z.optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug'])),
   grep: z.optional(z.string().check(z.minLength(1), z.maxLength(1000, 'expected at most 1000 characters'))),
   ignoreCase: z.optional(z.boolean()),
@@ -226,7 +226,8 @@ const empty = once(() => z.optional(z.object({})));
 const sinceNotAfterUntil = once(() =>
   z.superRefine((window: { since?: number | undefined; until?: number | undefined }, ctx) => {
     const { since, until } = window;
-    if (since === undefined || until === undefined || since <= until) return;
+    // a bound outside the range of a Date is refused by its own check: it cannot be shown as a time
+    if (!isEpochMs(since) || !isEpochMs(until) || since <= until) return;
     ctx.issues.push({
       code: 'custom',
       path: ['since'],
@@ -235,7 +236,13 @@ const sinceNotAfterUntil = once(() =>
     });
   }),
 );
-const epochMs = z.number().check(z.gte(0), z.lte(8.64e15));
+/** The latest time a Date holds, in ms since the epoch. */
+const MAX_EPOCH_MS = 8.64e15;
+const epochMs = z.number().check(z.gte(0), z.lte(MAX_EPOCH_MS));
+
+function isEpochMs(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= MAX_EPOCH_MS;
+}
 const eventKindFilter = once(() =>
   z.string().check(
     z.minLength(1),

@@ -204,6 +204,27 @@ time = true
     expect(appSpecSchema.safeParse({ ...spec, type: 'job', intervalMs: 1e300 }).success).toBe(false);
   });
 
+  // a file saved with a byte order mark (Windows Notepad): TOML and YAML took it, JSON refused it with
+  // "not valid JSON: Unexpected token '\uFEFF'", the character invisible in the message
+  it.each([
+    ['bom.json', '{"apps":[{"name":"api","script":"server.js"}]}'],
+    ['bom.toml', '[[apps]]\r\nname = "api"\r\nscript = "server.js"\r\n'],
+    ['bom.yaml', 'apps:\r\n  - name: api\r\n    script: server.js\r\n'],
+    ['ecosystem.json', '{apps: [{"name": "api", "script": "server.js",},],}'.replace('{apps', '{"apps"')],
+  ])(
+    'reads %s with a byte order mark (and CRLF line ends) like the same file without',
+    async (name, text) => {
+      const specs = await loadConfigFile(write(name, `\uFEFF${text}`), ctx);
+      expect(specs.map((spec) => [spec.name, spec.script])).toEqual([['api', 'server.js']]);
+      const error = await errorOf(() =>
+        loadConfigFile(write(`bad-${name}`, '\uFEFF{"apps": [{"name": 5}]}'), ctx),
+      );
+      expect(error.code).toBe('INVALID_CONFIG');
+      expect(error.message).not.toContain('\uFEFF');
+      expect(error.message.split('\n')).toHaveLength(1);
+    },
+  );
+
   it('recognises config files by extension', async () => {
     expect(isConfigFile('velos.toml')).toBe(true);
     expect(isConfigFile('a/b/apps.YML')).toBe(true);

@@ -180,6 +180,23 @@ describe('time windows', () => {
       expect(requestSchemas[command].safeParse(instant).success, command).toBe(true);
     }
   });
+
+  // FUZZ_SEED=322006936 (ipc-messages): since 1e308 (past the last Date) and until 0.5 made the window
+  // check print `since` as a date: RangeError "Invalid time value", answered INTERNAL
+  it.each([
+    { since: 1e308, until: 0.5 },
+    { since: 8.64e15 + 1, until: 0 },
+    { since: 5, until: -1e308 },
+    { since: Number.MAX_VALUE, until: -Number.MAX_VALUE },
+  ])('refuse times outside the Date range by their own check, not by a throw (%o)', (bounds) => {
+    for (const command of ['events', 'events.follow', 'logs.search', 'logs.analyze'] as const) {
+      const payload = command === 'logs.analyze' ? { ...bounds, view: 'summary' } : bounds;
+      const parsed = requestSchemas[command].safeParse(payload);
+      expect(parsed.success, command).toBe(false);
+      for (const issue of parsed.error?.issues ?? [])
+        expect(issue.message).not.toContain('is later than until');
+    }
+  });
 });
 
 describe('components.report', () => {

@@ -1,6 +1,13 @@
 import type { Socket } from 'node:net';
-import { CANCEL_COMMAND, ErrorCodes, type ResponseMessage, toErrorPayload, VelosError } from '@velos/core';
-import { FrameDecoder } from '@velos/core/codec';
+import {
+  CANCEL_COMMAND,
+  ErrorCodes,
+  PAYLOAD_LIMITS,
+  type ResponseMessage,
+  toErrorPayload,
+  VelosError,
+} from '@velos/core';
+import { FrameDecoder, MAX_FRAME_BYTES } from '@velos/core/codec';
 import type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
 import type { IpcLimits } from './ipc-limits.js';
 import { type DropCounts, hasOutputRoom, type OutputBudget, ResponseWriter } from './ipc-output.js';
@@ -39,7 +46,7 @@ interface StreamState extends DropCounts {
  * bad frame, a stalled frame or a long idle time.
  */
 export class IpcConnection {
-  private readonly decoder = new FrameDecoder();
+  private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES, PAYLOAD_LIMITS.maxFrameItems);
   private readonly streams = new Map<number, StreamState>();
   private readonly output: ResponseWriter;
   private inflight = 0;
