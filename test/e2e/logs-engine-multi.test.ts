@@ -236,6 +236,16 @@ describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
       seen += chunk;
     });
     try {
+      // the follow is open before any app matches (the daemon counts its connection beside this check's
+      // own): a /regex/ that matches nothing yet is followed, not refused
+      await waitFor(
+        async () => {
+          const { stdout } = await velosOk(['health', '--json'], { home });
+          const health = JSON.parse(stdout) as { components: { name: string; value?: number }[] };
+          return (health.components.find((c) => c.name === 'ipc')?.value ?? 0) >= 2;
+        },
+        { message: 'the follower connected' },
+      );
       await velosOk(['start', 'fixtures/two-streams.js', '--name', 'late-1'], {
         home,
         env: { COUNT: '5000', EVERY_MS: '50', STAY: '1' },
