@@ -71,7 +71,8 @@ describe('velos start <script> from the small entry (issue 17)', () => {
     expect(codes).toEqual([
       [0, 0],
       [1, 1],
-      [1, 1],
+      // a bad --name is a wrong command line (exit 2, docs/migrating-from-pm2.md)
+      [2, 2],
       [1, 1],
       [1, 1],
       [2, 2],

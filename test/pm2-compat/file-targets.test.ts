@@ -89,7 +89,8 @@ describe('a process file as a target', () => {
       'stop e1 --only e1',
     ]) {
       const refused = await runScript(`pm2 ${command}`, home);
-      expect(refused.code, command).toBe(1);
+      // a wrong command line: exit 2 (docs/migrating-from-pm2.md)
+      expect(refused.code, command).toBe(2);
       expect(refused.stderr.trim()).toMatch(
         /^velos: --(env|only) applies to a process file target \(velos \w+ ecosystem\.config\.js --/,
       );

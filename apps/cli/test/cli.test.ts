@@ -175,7 +175,7 @@ describe('without a daemon', () => {
     expectOneErrorLine(
       await velos(['start', FIXTURE_SERVER, '--max-restarts', 'many'], home),
       '--max-restarts: expected an integer, 0 or more, got "many"',
-      1,
+      2,
     );
     expect(readdirSync(home).sort()).toEqual(['broken.yaml', 'velos.toml']);
   });

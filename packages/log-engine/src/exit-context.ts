@@ -2,7 +2,7 @@ import { type ExitFact, isCrashExit } from './exit-facts.js';
 import { levelSeverity } from './levels.js';
 import type { ParsedRecord } from './log-record.js';
 
-/** Events (lines that start one) before a crash raised at most: the crash's own message. */
+/** Events (lines that start one) before a crash looked at: the crash's own message is among them. */
 export const EXIT_CONTEXT_EVENTS = 3;
 /** How long before a crash its last stderr lines may come. */
 export const EXIT_CONTEXT_BEFORE_MS = 1000;
@@ -18,8 +18,9 @@ interface Held<T> {
 
 /**
  * ENG-1's exit context, at analysis time: the last stderr events (up to 3, with their continuation
- * lines) in the second before a crash (a non-zero exit code or a signal, see `ExitFact`) are the
- * crash's message, so they are raised to at least `error`. Records are pushed in time order, are held
+ * lines) in the second before a crash (a non-zero exit code or a signal, see `ExitFact`) hold the
+ * crash's message. When none of them is an error already, the newest (with its continuation lines) is
+ * raised to `error`: one crash counts one error event, never more. Records are pushed in time order, are held
  * while a crash's window is open and are handed to `release` in the same order, raised or not.
  * Records of stdout are never raised; a merged file's (no stream) may be.
  *
@@ -81,8 +82,18 @@ export class ExitContext<T = undefined> {
     this.held = [];
     this.heldWindow = -1;
     this.heldEvents = 0;
-    for (const { parsed, item } of held) {
-      if (levelSeverity(parsed.level) < levelSeverity('error')) parsed.level = 'error';
+    // one crash, one error event: when none of its last events says error, the newest is its message
+    const isSaid = held.some(
+      ({ parsed }) => !parsed.isContinuation && levelSeverity(parsed.level) >= levelSeverity('error'),
+    );
+    let newest = held.length;
+    if (!isSaid) {
+      newest = held.length - 1;
+      while (newest > 0 && held[newest]!.parsed.isContinuation) newest -= 1;
+    }
+    for (let i = 0; i < held.length; i += 1) {
+      const { parsed, item } = held[i]!;
+      if (i >= newest && levelSeverity(parsed.level) < levelSeverity('error')) parsed.level = 'error';
       this.release(parsed, item);
     }
   }

@@ -40,17 +40,30 @@ describe('ExitContext', () => {
     ]);
   });
 
-  it('raises the last three events only, with their continuation lines, in order', () => {
+  it('raises one event per crash: the newest, with its continuation lines, unless one says error', () => {
     const lines = ['one', 'two', 'three', 'four', 'five'];
     const records: LogRecord[] = lines.map((line, i) => ({ ts: T0 + 100 * i, stream: 'err', line }));
-    records.splice(4, 0, { ts: T0 + 350, stream: 'err', line: '    at main (/srv/app.js:3:9)' });
+    records.push({ ts: T0 + 450, stream: 'err', line: '    at main (/srv/app.js:3:9)' });
     expect(levelsAfter(records, [crash(T0 + 500)])).toEqual([
       'one=info',
       'two=info',
-      'three=error',
-      'four=error',
-      '    at main (/srv/app.js:3:9)=error',
+      'three=info',
+      'four=info',
       'five=error',
+      '    at main (/srv/app.js:3:9)=error',
+    ]);
+    // Node's own crash report: the place, the code and caret, the error, its version; the error says it
+    const node: LogRecord[] = [
+      '/srv/app.js:12',
+      "  else setTimeout(() => { throw new Error('boom'); }, 20);",
+      'Error: boom',
+      '    at Timeout._onTimeout (/srv/app.js:12:33)',
+      'Node.js v20.20.2',
+    ].map((line, i) => ({ ts: T0 + 10 * i, stream: 'err', line }));
+    const levels = levelsAfter(node, [crash(T0 + 100)]);
+    expect(levels.filter((level) => level.endsWith('=error'))).toEqual([
+      'Error: boom=error',
+      '    at Timeout._onTimeout (/srv/app.js:12:33)=error',
     ]);
   });
 
