@@ -129,7 +129,7 @@ describe('velos components (OBS-2: outside components that report their health)'
   it('keeps the components across a daemon restart, each given one interval again', async () => {
     const home = createHome();
     await velosOk(
-      ['components', 'report', 'hourly', '--interval', '10s', '--status', 'degraded', '--message', 'm'],
+      ['components', 'report', 'hourly', '--interval', '5s', '--status', 'degraded', '--message', 'm'],
       {
         home,
       },
@@ -142,7 +142,7 @@ describe('velos components (OBS-2: outside components that report their health)'
       name: 'hourly',
       status: 'degraded',
       message: 'm',
-      intervalMs: 10_000,
+      intervalMs: 5000,
       reports: 1,
     });
     const stale = await waitFor(
@@ -151,7 +151,7 @@ describe('velos components (OBS-2: outside components that report their health)'
       { message: 'component.stale of hourly after the restart', timeoutMs: 40_000 },
     );
     // not stale at once: the new daemon gives it its interval (plus 1 s of grace) from its start
-    expect(stale.at).toBeGreaterThanOrEqual(restartedAt + 11_000);
+    expect(stale.at).toBeGreaterThanOrEqual(restartedAt + 6000);
     expect(stale.severity).toBe('warning');
   });
 
