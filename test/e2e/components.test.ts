@@ -39,6 +39,8 @@ describe('velos components (OBS-2: outside components that report their health)'
     await waitForStatus(home, 'api', 'online');
     // an alert rule of the app matches the component's events: they carry the app
     await velosOk(['alerts', 'add', 'late', '--when', 'event component.stale', '--app', 'api'], { home });
+    // a state condition: firing while the component is stale, resolved when it reports again
+    await velosOk(['alerts', 'add', 'silent', '--when', 'component stale', '--app', 'api'], { home });
 
     const reported = await velosOk(
       [
@@ -90,6 +92,10 @@ describe('velos components (OBS-2: outside components that report their health)'
       { message: 'the alert rule late firing', timeoutMs: 15_000 },
     );
     expect(firing.app).toBe('api');
+    await waitFor(
+      async () => (await eventsJson(home, '--kind', 'alert.firing')).find((e) => e.fields?.rule === 'silent'),
+      { message: 'the alert rule silent firing', timeoutMs: 15_000 },
+    );
 
     await velosOk(
       [
@@ -109,6 +115,15 @@ describe('velos components (OBS-2: outside components that report their health)'
         home,
       },
     );
+    // the state condition resolves at the recovery; the event condition waits out its resolve_after (1m)
+    await waitFor(
+      async () =>
+        (await eventsJson(home, '--kind', 'alert.resolved')).find((e) => e.fields?.rule === 'silent'),
+      { message: 'the alert rule silent resolved', timeoutMs: 15_000 },
+    );
+    expect((await eventsJson(home, '--kind', 'alert.resolved')).map((e) => e.fields?.rule)).toEqual([
+      'silent',
+    ]);
     const kinds = (await eventsJson(home, 'api', '--kind', 'component')).map((e) => e.kind);
     expect(kinds).toEqual(['component.status', 'component.stale', 'component.recovered', 'component.status']);
     expect((await componentsJson(home))[0]).toMatchObject({
@@ -123,6 +138,9 @@ describe('velos components (OBS-2: outside components that report their health)'
     const again = await velos(['components', 'remove', 'nightly'], { home });
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain("no component is called 'nightly'");
+    expect((await eventsJson(home, 'api', '--kind', 'component.removed')).map((e) => e.message)).toEqual([
+      'component nightly was removed',
+    ]);
     expect(await componentsJson(home)).toEqual([]);
   });
 

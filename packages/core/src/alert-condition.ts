@@ -13,6 +13,7 @@ export const CONDITION_FORMS = [
   'job failed N times in a row',
   'no output',
   'daemon degraded',
+  'component stale',
 ] as const;
 
 /** A parsed `when`: the condition, and the `for` written after it (`unhealthy for 30s`). */
@@ -88,5 +89,6 @@ function parseBody(body: string): AlertCondition | string {
   }
   if (lower === 'no output' || lower === 'watchdog') return { kind: 'no_output' };
   if (lower === 'daemon degraded') return { kind: 'daemon_degraded' };
+  if (lower === 'component stale' || lower === 'components stale') return { kind: 'component_stale' };
   return '';
 }

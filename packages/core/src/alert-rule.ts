@@ -15,7 +15,8 @@ export type AlertCondition =
   | { kind: 'log'; signal: 'anomaly' | 'error_burst' | 'any' }
   | { kind: 'job_failed'; count: number }
   | { kind: 'no_output' }
-  | { kind: 'daemon_degraded' };
+  | { kind: 'daemon_degraded' }
+  | { kind: 'component_stale' };
 
 /** Where a notification goes besides the event log (which always gets `alert.firing`/`alert.resolved`). */
 export type AlertChannel =
@@ -121,6 +122,8 @@ export function describeCondition(when: AlertCondition): string {
       return 'no output';
     case 'daemon_degraded':
       return 'daemon degraded';
+    case 'component_stale':
+      return 'component stale';
     default:
       return when.kind;
   }

@@ -145,6 +145,7 @@ function buildRuleSchema() {
     z.strictObject({ kind: z.literal('job_failed'), count: z.int().check(z.gte(1)) }),
     z.strictObject({ kind: z.literal('no_output') }),
     z.strictObject({ kind: z.literal('daemon_degraded') }),
+    z.strictObject({ kind: z.literal('component_stale') }),
   ]);
   const channels = z.array(channelSchema).check(z.maxLength(10));
   return z.strictObject({

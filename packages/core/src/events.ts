@@ -58,6 +58,7 @@ export const EVENT_KINDS = [
   'component.status',
   'component.stale',
   'component.recovered',
+  'component.removed',
   'alert.firing',
   'alert.resolved',
   'daemon.started',

@@ -16,6 +16,7 @@ describe('alert conditions (OBS-3)', () => {
     ['job failed 2 times in a row', { when: { kind: 'job_failed', count: 2 } }],
     ['no output', { when: { kind: 'no_output' } }],
     ['daemon degraded', { when: { kind: 'daemon_degraded' } }],
+    ['component stale', { when: { kind: 'component_stale' } }],
     ['event exited,process.errored', { when: { kind: 'event', kinds: ['exited', 'process.errored'] } }],
   ])('parses %s', (text, expected) => {
     expect(parseCondition(text)).toEqual(expected);

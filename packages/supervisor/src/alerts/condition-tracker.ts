@@ -183,9 +183,59 @@ export function createTracker(
         },
       };
     }
+    case 'component_stale':
+      return componentTracker(isTarget);
     default:
       return sampledTracker(rule, isTarget);
   }
+}
+
+/**
+ * `component stale`: outside components (OBS-2) that stopped reporting, from `component.stale` until
+ * the component reports again (`component.recovered`) or is removed (`component.removed`). Kept per
+ * app as the other conditions: the stale components of one app (or of none: the daemon's key) are one
+ * alert, whose message names them all; it resolves once none of them is stale. A restored key holds
+ * until a component of its key recovers or is removed: a component stale before the restart stays
+ * stale without a new event, so the saved alert is all this daemon knows of it.
+ */
+function componentTracker(
+  isTarget: (app: string | undefined, id: number | undefined) => boolean,
+): ConditionTracker {
+  /** Stale components by name: the alert's key (their app) and what the event said. */
+  const stale = new Map<string, { key: string; message: string }>();
+  const held = new Map<string, string>();
+  return {
+    isSampled: false,
+    onEvent(event) {
+      const name = event.fields?.component;
+      if (typeof name !== 'string' || !event.kind.startsWith('component.')) return;
+      if (event.kind === 'component.stale') {
+        if (isTarget(event.app, event.id))
+          stale.set(name, { key: event.app ?? DAEMON_KEY, message: event.message });
+      } else if (event.kind === 'component.recovered' || event.kind === 'component.removed') {
+        stale.delete(name);
+      } else {
+        return;
+      }
+      held.delete(event.app ?? DAEMON_KEY);
+    },
+    evaluate() {
+      const messages = new Map<string, string[]>();
+      for (const { key, message } of stale.values()) {
+        const list = messages.get(key);
+        if (list === undefined) messages.set(key, [message]);
+        else list.push(message);
+      }
+      const active: ActiveKeys = new Map();
+      for (const [key, list] of messages) active.set(key, list.join('; '));
+      for (const [key, message] of held) if (!active.has(key)) active.set(key, message);
+      return active;
+    },
+    isWaiting: () => false,
+    restore(key, message) {
+      if (!held.has(key)) held.set(key, message);
+    },
+  };
 }
 
 /** What a sampled condition says of a process whose figures or status are not known yet. */

@@ -28,7 +28,7 @@ export interface ComponentRegistry {
    * before it is stale; one that was stale stays stale, without a new event.
    */
   restore(components: readonly ReportedComponent[]): void;
-  /** Forgets a component; TARGET_NOT_FOUND for an unknown name. */
+  /** Forgets a component (a `component.removed` event); TARGET_NOT_FOUND for an unknown name. */
   remove(name: string): ReportedComponent;
   /** Marks stale every component whose deadline passed at `monotonic` (the timer calls it; tests too). */
   sweep(monotonic?: number): void;
@@ -47,7 +47,8 @@ export function staleGraceMs(intervalMs: number): number {
 /**
  * Creates the registry. One timer (unref'd) waits for the earliest deadline of the components that
  * are not stale; each report pushes its component's deadline one interval (plus grace) on. Events:
- * `component.status` (first report, status change), `component.stale`, `component.recovered`.
+ * `component.status` (first report, status change), `component.stale`, `component.recovered`,
+ * `component.removed`.
  */
 export function createComponentRegistry(options: {
   publish: PublishEvent;
@@ -176,6 +177,7 @@ export function createComponentRegistry(options: {
         });
       }
       entries.delete(name);
+      publish('component.removed', 'info', entry.component, `component ${name} was removed`);
       schedule();
       changed();
       return { ...entry.component };

@@ -67,3 +67,49 @@ describe('the event condition', () => {
     expect(tracker.evaluate(2000, () => [])).toEqual(new Map([['api', down.message]]));
   });
 });
+
+describe('the component stale condition (OBS-2)', () => {
+  const component = (kind: string, name: string, app?: string): VelosEvent => {
+    seq += 1;
+    return {
+      seq,
+      at: 1000 + seq,
+      kind,
+      severity: 'warning',
+      ...(app === undefined ? {} : { app }),
+      message: `component ${name} ${kind.slice('component.'.length)}`,
+      fields: { component: name, status: 'healthy', intervalMs: 1000 },
+    };
+  };
+
+  it('holds from component.stale until the component reports again or is removed, whatever the time', () => {
+    const tracker = createTracker(rule({ kind: 'component_stale' }), () => true);
+    tracker.onEvent(component('component.stale', 'backup'));
+    tracker.onEvent(component('component.stale', 'sync'));
+    // no resolve_after: a silent component stays stale
+    expect(tracker.evaluate(10_000_000, () => [])).toEqual(
+      new Map([['*', 'component backup stale; component sync stale']]),
+    );
+    tracker.onEvent(component('component.recovered', 'backup'));
+    expect(tracker.evaluate(10_000_000, () => [])).toEqual(new Map([['*', 'component sync stale']]));
+    tracker.onEvent(component('component.removed', 'sync'));
+    expect(tracker.evaluate(10_000_000, () => [])).toEqual(new Map());
+    expect(tracker.isWaiting(0)).toBe(false);
+  });
+
+  it("keeps one alert per app, and a rule's app sees its own components only", () => {
+    const tracker = createTracker(rule({ kind: 'component_stale' }), (app) => app === 'api');
+    tracker.onEvent(component('component.stale', 'api-cron', 'api'));
+    tracker.onEvent(component('component.stale', 'web-cron', 'web'));
+    tracker.onEvent(component('component.status', 'api-cron', 'api'));
+    expect(tracker.evaluate(0, () => [])).toEqual(new Map([['api', 'component api-cron stale']]));
+  });
+
+  it('holds a restored alert until a component of its key recovers or is removed', () => {
+    const tracker = createTracker(rule({ kind: 'component_stale' }), () => true);
+    tracker.restore('*', 'component backup is stale', 0);
+    expect(tracker.evaluate(10_000_000, () => []).get('*')).toBe('component backup is stale');
+    tracker.onEvent(component('component.recovered', 'backup'));
+    expect(tracker.evaluate(10_000_000, () => [])).toEqual(new Map());
+  });
+});

@@ -97,6 +97,15 @@ describe('the component registry', () => {
     registry.close();
   });
 
+  it('tells a removal on the bus (component.removed), so that a stale alert on it resolves', () => {
+    const { registry, kinds, events } = registryAt();
+    registry.report({ name: 'nightly', intervalMs: 60_000, status: 'healthy', app: 'api' });
+    registry.remove('nightly');
+    expect(kinds()).toEqual(['component.status', 'component.removed']);
+    expect(events[1]).toMatchObject({ severity: 'info', app: 'api', fields: { component: 'nightly' } });
+    registry.close();
+  });
+
   it('refuses to remove an unknown component with TARGET_NOT_FOUND', () => {
     const { registry } = registryAt();
     expect(() => registry.remove('nope')).toThrow(/no component is called 'nope'/);

@@ -74,6 +74,8 @@ function describe(when: AlertCondition): string {
       return 'no output';
     case 'daemon_degraded':
       return 'daemon degraded';
+    case 'component_stale':
+      return 'component stale';
     default:
       return when.kind;
   }
