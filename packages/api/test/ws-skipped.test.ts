@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWsHarness, TOKENS, type WsHarness, waitFor } from './ws-harness.js';
 import { TestSocket } from './ws-test-client.js';
 
-/** fixtures/chatty.js lines of flood: `line <n> <100 x>`, at full speed, 2 s after its start. */
-const COUNT = 200_000;
-const PAD = 100;
+/**
+ * fixtures/chatty.js lines of flood: `line <n> <2,000 x>`, at full speed, 1.5 s after its start: 20 MB,
+ * well over the 4 MiB the daemon keeps for a follow, in few lines (the test's CPU is per line).
+ */
+const COUNT = 10_000;
+const PAD = 2000;
 /** The bytes of its out log once every line is written (numbers 1…COUNT, without a date format). */
 const FULL_BYTES = (() => {
   let bytes = 0;
