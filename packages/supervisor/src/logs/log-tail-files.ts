@@ -79,7 +79,8 @@ export function spend(budget: Budget, line: LogLine): boolean {
 /**
  * Up to `count` accepted lines of `file` older than the newest `overlap` ones, oldest first, then of
  * its rotated files. A line gets the time its prefix or JSON record gives, else the time the time
- * index gives (else the file's mtime), never later than the next newer line; its order key is the
+ * index gives (a line before its first entry: that entry's time; a file without one: its mtime), never
+ * later than the next newer line; its order key is the
  * index entry at or before it (see `TimeCursor.keyAt`). `restOffset`: where the lines of the current
  * file not taken end; `cutAt`: the line that did not fit the budget.
  */
@@ -179,8 +180,11 @@ async function orderFound(
     if (index.offsets.length > 0) {
       const end = file === 0 ? endOffset : Number.POSITIVE_INFINITY;
       const cursor = new TimeCursor(index, read.mtimeMs, end);
+      // a line before the index's first entry arrived no later than that entry (the end of what the
+      // file held when its writer opened it, or the first line written since): not at the file's mtime
+      const firstTs = Math.floor(index.times[0]!);
       for (let i = last; i >= first; i -= 1) {
-        indexTs[i] = cursor.at(found[i]!.offset);
+        indexTs[i] = cursor.at(found[i]!.offset) ?? firstTs;
         keys[i] = cursor.keyAt(found[i]!.offset);
       }
     }
