@@ -1,25 +1,15 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/api-server.js';
+import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
 
 // The dashboard where a QA pass found it wrong: moving between apps, the levels and the text of the
 // log search, the search's limit, the scale box, and a very long app name. Headless Debian Chromium
 // through playwright-core against a real daemon and API server, as dashboard.test.ts.
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-dev-shm-usage',
-];
-const DASHBOARD_BUILD = fileURLToPath(new URL('../dist/dashboard/index.html', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.CI) {
   throw new Error(
     `the dashboard test needs Chromium at ${CHROMIUM} (Debian package chromium, installed by .ci/run)`,

@@ -1,26 +1,16 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/api-server.js';
+import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
 
 // OBS-6 in the dashboard: the app view's "Custom metrics" panel shows what fixtures/app-metrics.js
 // reports, and follows the live metrics snapshot. Headless Debian Chromium against a real daemon.
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-dev-shm-usage',
-];
-const DASHBOARD_BUILD = fileURLToPath(new URL('../dist/dashboard/index.html', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.CI) {
   throw new Error(
     `the dashboard test needs Chromium at ${CHROMIUM} (Debian package chromium, installed by .ci/run)`,

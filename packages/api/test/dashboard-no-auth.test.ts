@@ -1,18 +1,14 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { APP_DEFAULTS } from '@velos/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/api-server.js';
+import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon } from './support/daemon.js';
 
 // `velos serve --no-auth`: the server has no tokens, so the dashboard must not ask for one. Headless
 // Debian Chromium through playwright-core against a real daemon, as dashboard.test.ts.
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'];
-const DASHBOARD_BUILD = fileURLToPath(new URL('../dist/dashboard/index.html', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.CI) {
   throw new Error(`the dashboard test needs Chromium at ${CHROMIUM} (Debian package chromium)`);
 }

@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/api-server.js';
+import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
 import { countingControl, type SubscriptionCounts } from './ws-harness.js';
 
@@ -12,16 +12,6 @@ import { countingControl, type SubscriptionCounts } from './ws-harness.js';
 // WebSocket as {type:"skipped"}, is a dim notice in the lines, not a line of the app. Headless Debian
 // Chromium through playwright-core against a real daemon and API server, as dashboard.test.ts.
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-dev-shm-usage',
-];
-const DASHBOARD_BUILD = fileURLToPath(new URL('../dist/dashboard/index.html', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.CI) {
   throw new Error(
     `the dashboard test needs Chromium at ${CHROMIUM} (Debian package chromium, installed by .ci/run)`,
