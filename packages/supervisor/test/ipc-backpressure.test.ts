@@ -8,21 +8,24 @@ import { DAEMON_ENV, isAlive, keepPinging, rssBytes, rssFallenTo, settledRss } f
 const harness = new Harness();
 afterEach(() => harness.cleanup());
 
-// Answers are big in bytes, not in lines: 1250 lines of ~670 bytes make the ~0.9 MB answer that 5000 lines of
-// ~150 bytes made, at a quarter of the daemon's per-line work (the test measured 13 s → 7 s for 100 answers).
-const LINES = 1250;
+// Answers are big in bytes, not in lines: 250 lines of ~3.4 KB make the ~0.84 MB answer that 1250 lines of
+// ~670 bytes (and before them 5000 of ~150) made, at a fifth of the per-line work of the daemon and the
+// client: the file's CPU (daemon and test) measured 31–35 s → ~24 s on a loaded 2-core machine.
+const LINES = 250;
+/** Characters added to each line: LINES × PAD ≈ 0.84 MB an answer. */
+const PAD = 3340;
 /** Held unread, 100 answers (~86 MiB) would be far over the 48 MiB the daemon may grow by while it holds them. */
 const REQUESTS = 100;
 /**
  * For a client that reads: 48 answers, six times the in-flight limit (8) and ~41 MiB, more than the daemon-wide
- * 32 MiB of unsent answers; 100 took twice as long (each answer costs the daemon a 1250-line read) for no more.
+ * 32 MiB of unsent answers; 100 took twice as long (each answer costs the daemon a read of the whole log) for no more.
  */
 const READER_REQUESTS = 48;
 
 /** Lines of 1 MB printed at once for a follower that does not read (60 took twice as long for no more). */
 const WIDE_LINES = 30;
 
-/** A daemon with one app that printed LINES lines of ~670 bytes: 100 answers of `logs` pass 64 MiB. */
+/** A daemon with one app that printed LINES lines of ~3.4 KB: 100 answers of `logs` pass 64 MiB. */
 async function daemonWithBigLog(
   env: Record<string, string> = {},
 ): Promise<{ pid: number; home: string; client: RawClient }> {
@@ -33,7 +36,7 @@ async function daemonWithBigLog(
       appSpec(home, {
         name: 'big',
         script: 'chatty.js',
-        env: { COUNT: String(LINES), RATE: '0', PAD: '660', STAY: '1' },
+        env: { COUNT: String(LINES), RATE: '0', PAD: String(PAD), STAY: '1' },
       }),
     ],
   });
@@ -169,7 +172,7 @@ describe('IPC back-pressure (real daemon)', { timeout: 150_000 }, () => {
     // 12 × (8 answers in flight + 4 MiB unsent) would be ~120 MB without the daemon-wide bound;
     // with it the peak measured 66–74 MiB on an idle 2-core machine and 81 MiB once under the full
     // suite (RSS holds garbage not yet collected), so the bound leaves room for that noise; answers of
-    // 1250 longer lines leave less garbage: 50–59 MiB at load 7
+    // 1250 longer lines left less garbage: 50–59 MiB at load 7
     expect(peak - before).toBeLessThan(96 * 1024 * 1024);
     for (const client of stalled) client.close();
     expect(await rssFallenTo(pid, before * 1.1)).toBeLessThanOrEqual(before * 1.1);
