@@ -44,7 +44,9 @@ async function floodPartialFrames(count: number, sample: () => void): Promise<Ra
 }
 
 describe('partial frames across all connections are bounded (#8)', () => {
-  it('3 floods of 40 connections × 16 MiB − 1 of a 16 MiB frame: BUSY refusals, others answered, peak < 200 MB, RSS back within 10 % after each', async () => {
+  // Two floods, not three: the second shows what the first left is reused, not added to (the daemon spent
+  // ~7 s of CPU on the three floods at load 35); ipc-connections.test.ts floods twice the same way
+  it('2 floods of 40 connections × 16 MiB − 1 of a 16 MiB frame: BUSY refusals, others answered, peak < 200 MB, RSS back within 10 % after each', async () => {
     await expectHealthy(daemon);
     // a first small flood pages in the code of this path and of a full collection (see hostile-clients)
     for (const attacker of await floodPartialFrames(2, () => undefined)) attacker.destroy();
@@ -52,7 +54,7 @@ describe('partial frames across all connections are bounded (#8)', () => {
     let peak = before;
     const settled: number[] = [];
     const results: string[] = [];
-    for (let round = 1; round <= 3; round += 1) {
+    for (let round = 1; round <= 2; round += 1) {
       const attackers = await floodPartialFrames(40, () => {
         peak = Math.max(peak, rssMb(daemon.pid));
       });
