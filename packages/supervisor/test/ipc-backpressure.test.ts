@@ -10,7 +10,7 @@ afterEach(() => harness.cleanup());
 
 // Answers are big in bytes, not in lines: 250 lines of ~3.4 KB make the ~0.84 MB answer that 1250 lines of
 // ~670 bytes (and before them 5000 of ~150) made, at a fifth of the per-line work of the daemon and the
-// client: the file's CPU (daemon and test) measured 31–35 s → ~24 s on a loaded 2-core machine.
+// client: the file's CPU (vitest and the daemons) measured 31–35 s → 24–27 s on a 2-core machine at load 35.
 const LINES = 250;
 /** Characters added to each line: LINES × PAD ≈ 0.84 MB an answer. */
 const PAD = 3340;
