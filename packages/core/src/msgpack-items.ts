@@ -7,12 +7,18 @@ import { ErrorCodes, VelosError } from './errors.js';
  */
 const PROTOCOL_EXTENSIONS: ReadonlySet<number> = new Set([0x00, 0xff]);
 
+/** Keys of a request's envelope `{id, cmd, payload}`, besides those of its payload. */
+const ENVELOPE_KEYS = 3;
+
 /** Bounds on the maps of a request, checked with its items before it is decoded (`PAYLOAD_LIMITS`). */
 export interface MessagePackMapLimits {
   /** Keys of one map. */
   maxEntries: number;
-  /** Keys of all the maps of the payload together. */
-  maxKeys: number;
+  /**
+   * Values of a request's payload (`PAYLOAD_LIMITS.maxValues`): each map key of the payload has one, so
+   * a frame of more than this many keys besides the envelope's 3 (`id`, `cmd`, `payload`) has more.
+   */
+  maxValues: number;
 }
 
 /**
@@ -20,8 +26,9 @@ export interface MessagePackMapLimits {
  * map keys) and that no container claims more items than bytes remain: a 16 MiB frame of empty maps
  * would otherwise become 16 million objects and exhaust the daemon's heap. Reads only the headers, so
  * its cost is a pass over the bytes; an extension other than `undefined` and timestamps is refused too.
- * Throws `PROTOCOL_ERROR`. With `maps`, a map of more than `maps.maxEntries` keys, or more than
- * `maps.maxKeys` keys in all, throws `INVALID_ARGUMENT` (the bytes are valid; the request is not): each
+ * Throws `PROTOCOL_ERROR`. With `maps`, a map of more than `maps.maxEntries` keys, or more keys in all
+ * than a payload of `maps.maxValues` values can hold, throws `INVALID_ARGUMENT` (the bytes are valid;
+ * the request is not), worded as `checkPayloadLimits` words the same breach after decoding: each
  * distinct key costs V8 a string and a property of a dictionary object, ~3 µs, so the 1 000 000 keys a
  * 9 MB frame holds blocked the daemon for seconds (17 s under load) before any limit was checked.
  */
@@ -57,7 +64,9 @@ export function checkMessagePackItems(
       if (entries > maps.maxEntries) {
         throw tooManyKeys(`a map of ${entries} keys, at most ${maps.maxEntries}`);
       }
-      if (keys > maps.maxKeys) throw tooManyKeys(`more than ${maps.maxKeys} map keys in one request`);
+      if (keys > maps.maxValues + ENVELOPE_KEYS) {
+        throw tooManyKeys(`payload: more than ${maps.maxValues} values in one request`);
+      }
     }
   }
 }

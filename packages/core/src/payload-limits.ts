@@ -22,13 +22,6 @@ export const PAYLOAD_LIMITS = {
    * ~260 MB at most, for a moment. A request between `maxValues` and this still gets its answer.
    */
   maxFrameItems: 4_000_000,
-  /**
-   * Map keys in one request frame, all maps together, counted before it is decoded (one map may hold
-   * `maxObjectEntries`): every key of the payload has a value within `maxValues`, and the envelope
-   * `{id, cmd, payload}` adds 3. Decoding costs ~3 µs per distinct key (V8 strings and dictionary
-   * objects): 1 000 000 keys in a 9 MB frame blocked the daemon for seconds.
-   */
-  maxFrameMapKeys: 500_003,
 } as const;
 
 /** How a payload broke a limit: the path of the value and what was wrong with it. */

@@ -55,7 +55,7 @@ export function readRequestEnvelope(payload: Uint8Array): RequestEnvelope {
 export function refuseRequest(payload: Uint8Array, detail: string): RefusedRequest | VelosError {
   const { id, cmd } = readRequestEnvelope(payload);
   if (id === null) return new VelosError(ErrorCodes.PROTOCOL_ERROR, `bad request: ${detail}`);
-  const message = `${cmd ?? 'request'}: ${detail} (refused before decoding)`;
+  const message = `${cmd ?? 'request'}: ${detail}`;
   return new RefusedRequest(
     id,
     new VelosError(ErrorCodes.INVALID_ARGUMENT, message, {

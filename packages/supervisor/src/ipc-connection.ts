@@ -48,7 +48,7 @@ interface StreamState extends DropCounts {
 export class IpcConnection {
   private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES, PAYLOAD_LIMITS.maxFrameItems, {
     maxEntries: PAYLOAD_LIMITS.maxObjectEntries,
-    maxKeys: PAYLOAD_LIMITS.maxFrameMapKeys,
+    maxValues: PAYLOAD_LIMITS.maxValues,
   });
   private readonly streams = new Map<number, StreamState>();
   private readonly output: ResponseWriter;
