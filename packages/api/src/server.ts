@@ -9,7 +9,7 @@ import { registerDashboard } from './http/dashboard.js';
 import { errorResponse } from './http/error-response.js';
 import { registerMcp } from './http/mcp-route.js';
 import { trackPathMethods } from './http/method-not-allowed.js';
-import { answerClientError, answerExpectations } from './http/protocol-errors.js';
+import { answerClientError, answerConnect, answerExpectations } from './http/protocol-errors.js';
 import { drainRefusedBodies } from './http/refused-body.js';
 import { registerOriginGuard } from './http/request-origin.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, registerSecurity } from './http/security.js';
@@ -64,6 +64,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   }) as unknown as FastifyInstance;
   answerExpectations(app.server);
+  // every method a route takes, for the `Allow` of the 405 a CONNECT gets
+  const methods = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) methods.add(method);
+  });
+  answerConnect(app.server, () => [...methods]);
   try {
     await build(app, options, isAuthDisabled, log);
     await app.listen({ host, port: options.port ?? DEFAULT_PORT });

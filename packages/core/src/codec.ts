@@ -7,3 +7,5 @@ export {
   FrameDecoder,
   MAX_FRAME_BYTES,
 } from './frame-codec.js';
+export type { MessagePackMapLimits } from './msgpack-items.js';
+export { RefusedRequest } from './refused-request.js';

@@ -1,6 +1,6 @@
 /// <reference lib="es2024.arraybuffer" />
 import { Packr } from 'msgpackr';
-import { ErrorCodes, VelosError } from './errors.js';
+import { ErrorCodes, isVelosError, VelosError } from './errors.js';
 
 import {
   checkFrameMagic,
@@ -12,7 +12,8 @@ import {
   frameOf,
   MAX_FRAME_BYTES,
 } from './frame-header.js';
-import { checkMessagePackItems } from './msgpack-items.js';
+import { checkMessagePackItems, type MessagePackMapLimits } from './msgpack-items.js';
+import { RefusedRequest, refuseRequest } from './refused-request.js';
 
 // the header's constants live in frame-header.ts (no msgpackr there: the CLI's quick paths read them)
 export { FRAME_HEADER_BYTES, FRAME_MAGIC_0, FRAME_MAGIC_1, FRAME_VERSION, MAX_FRAME_BYTES };
@@ -54,7 +55,10 @@ export function encodeFrame(message: unknown): Buffer {
  * claim alone) and is shrunk to nothing as soon as the frame is decoded or `dispose` is called, so
  * its memory goes back to the system without waiting for a garbage collection. With `maxItems` (the
  * daemon reading requests), a payload of more MessagePack values and keys, or with an extension Velos
- * does not write, is refused before it is decoded.
+ * does not write, is refused before it is decoded. With `maps` too, a complete frame whose maps hold
+ * more keys than a request may (one map, or all together) is not decoded either: `next` returns a
+ * `RefusedRequest` carrying the request's id and an `INVALID_ARGUMENT` error, and the stream goes on
+ * (it throws `PROTOCOL_ERROR` when the frame has no usable id).
  */
 export class FrameDecoder {
   private input: Buffer[] = [];
@@ -71,6 +75,7 @@ export class FrameDecoder {
   constructor(
     private readonly maxFrameBytes = MAX_FRAME_BYTES,
     private readonly maxItems = Number.POSITIVE_INFINITY,
+    private readonly maps?: MessagePackMapLimits,
   ) {}
 
   /** Decodes every message a chunk completes. */
@@ -189,7 +194,16 @@ export class FrameDecoder {
     this.headerFilled = 0;
     this.frameLength = -1;
     this.lastLength = payload.length;
-    if (this.maxItems !== Number.POSITIVE_INFINITY) checkMessagePackItems(payload, this.maxItems);
+    if (this.maxItems !== Number.POSITIVE_INFINITY) {
+      try {
+        checkMessagePackItems(payload, this.maxItems, this.maps);
+      } catch (error) {
+        if (!isVelosError(error) || error.code !== ErrorCodes.INVALID_ARGUMENT) throw error;
+        const refusal = refuseRequest(payload, error.message);
+        if (refusal instanceof RefusedRequest) return refusal;
+        throw refusal;
+      }
+    }
     let message: unknown;
     try {
       message = packr.unpack(payload);

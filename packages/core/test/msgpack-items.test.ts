@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isVelosError } from '../src/errors.js';
 import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder } from '../src/frame-codec.js';
 import { checkMessagePackItems } from '../src/msgpack-items.js';
+import { PAYLOAD_LIMITS } from '../src/payload-limits.js';
+import { RefusedRequest, readRequestEnvelope } from '../src/refused-request.js';
 
 function failure(fn: () => unknown): { code: string; message: string } | undefined {
   try {
@@ -20,6 +22,47 @@ function arrayOf(count: number, item: number): Buffer {
   head.writeUInt32BE(count, 1);
   return Buffer.concat([head, Buffer.alloc(count, item)]);
 }
+
+/** A map32 of `count` distinct keys (`${prefix}0`, `${prefix}1`…, under 32 bytes), each with the value nil. */
+function mapOf(count: number, prefix = 'k'): Buffer {
+  const out = Buffer.allocUnsafe(5 + count * (prefix.length + 9));
+  out[0] = 0xdf;
+  out.writeUInt32BE(count, 1);
+  let at = 5;
+  for (let i = 0; i < count; i += 1) {
+    const length = out.write(`${prefix}${i}`, at + 1);
+    out[at] = 0xa0 + length;
+    out[at + 1 + length] = 0xc0;
+    at += length + 2;
+  }
+  return out.subarray(0, at);
+}
+
+/** A fixstr or str8. */
+function str(text: string): Buffer {
+  const bytes = Buffer.from(text);
+  return Buffer.concat([
+    bytes.length < 32 ? Buffer.from([0xa0 + bytes.length]) : Buffer.from([0xd9, bytes.length]),
+    bytes,
+  ]);
+}
+
+/** The request `{id, cmd, payload}` with `payload`'s MessagePack bytes as they are. */
+function requestAround(id: number, cmd: string, payload: Buffer): Buffer {
+  const idBytes = Buffer.from([0xce, 0, 0, 0, 0]);
+  idBytes.writeUInt32BE(id, 1);
+  return Buffer.concat([
+    Buffer.from([0x83]),
+    str('id'),
+    idBytes,
+    str('cmd'),
+    str(cmd),
+    str('payload'),
+    payload,
+  ]);
+}
+
+const DAEMON_MAPS = { maxEntries: PAYLOAD_LIMITS.maxObjectEntries, maxValues: PAYLOAD_LIMITS.maxValues };
 
 function frameAround(payload: Buffer): Buffer {
   const head = Buffer.from([0x56, 0x45, 0x01, 0, 0, 0, 0]);
@@ -80,6 +123,107 @@ describe('checkMessagePackItems', () => {
     expect(failure(() => checkMessagePackItems(Buffer.from([0xc7, 0x01, 0x73, 0x00]), 10))?.code).toBe(
       'PROTOCOL_ERROR',
     );
+  });
+});
+
+describe('checkMessagePackItems with map limits', () => {
+  it('refuses a map of more keys than a request may hold, at its header, before reading the keys', () => {
+    // the map announces 1 000 000 keys and holds none: only its header is read
+    const payload = Buffer.concat([
+      Buffer.from([0xdf, 0x00, 0x0f, 0x42, 0x40]),
+      Buffer.alloc(2_000_000, 0xc0),
+    ]);
+    expect(failure(() => checkMessagePackItems(payload, 4_000_000, DAEMON_MAPS))).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: 'a map of 1000000 keys, at most 4096',
+    });
+    expect(failure(() => checkMessagePackItems(payload, 4_000_000))).toBeUndefined();
+  });
+
+  it('refuses more keys in all than a request may hold, however they are spread', () => {
+    const maps = { maxEntries: 4096, maxValues: 10_000 };
+    const payload = Buffer.concat([Buffer.from([0x93]), mapOf(4000), mapOf(4000), mapOf(4000)]);
+    expect(failure(() => checkMessagePackItems(payload, 4_000_000, maps))).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: 'payload: more than 10000 values in one request',
+    });
+    expect(
+      failure(() => checkMessagePackItems(payload, 4_000_000, { ...maps, maxValues: 12_000 })),
+    ).toBeUndefined();
+  });
+
+  it('passes the largest legitimate request: 1000 apps, each with an env of 495 variables', {
+    timeout: 30_000,
+  }, () => {
+    const apps = Array.from({ length: 1000 }, (_, i) =>
+      Buffer.concat([Buffer.from([0x82]), str('name'), str(`app-${i}`), str('env'), mapOf(495, `VAR_${i}_`)]),
+    );
+    const list = Buffer.from([0xdc, 0, 0]);
+    list.writeUInt16BE(1000, 1);
+    const payload = Buffer.concat([Buffer.from([0x81]), str('apps'), list, ...apps]);
+    const request = requestAround(1, 'start', payload);
+    expect(
+      failure(() => checkMessagePackItems(request, PAYLOAD_LIMITS.maxFrameItems, DAEMON_MAPS)),
+    ).toBeUndefined();
+  });
+});
+
+describe('readRequestEnvelope', () => {
+  it('reads id and cmd without decoding the payload, in any order and any integer width', () => {
+    for (const id of [1, 200, 70_000, 2 ** 40, Number.MAX_SAFE_INTEGER]) {
+      const payload = encodeFrame({ payload: { a: [1, { b: 2 }] }, cmd: 'list', id }).subarray(
+        FRAME_HEADER_BYTES,
+      );
+      expect(readRequestEnvelope(payload)).toEqual({ id, cmd: 'list' });
+    }
+    expect(readRequestEnvelope(requestAround(7, 'start', mapOf(5000)))).toEqual({ id: 7, cmd: 'start' });
+  });
+
+  it('gives null for what it cannot read', () => {
+    for (const message of [
+      { id: 0, cmd: 5 },
+      { id: -3 },
+      { id: 1.5, cmd: 'x'.repeat(65) },
+      [1, 'list'],
+      'list',
+    ]) {
+      const payload = encodeFrame(message).subarray(FRAME_HEADER_BYTES);
+      expect(readRequestEnvelope(payload)).toEqual({ id: null, cmd: null });
+    }
+    expect(readRequestEnvelope(Buffer.from([0x82, 0xa2, 0x69, 0x64]))).toEqual({ id: null, cmd: null });
+  });
+});
+
+describe('FrameDecoder with map limits', () => {
+  it('answers a 1 000 000-key map with a RefusedRequest under its id, undecoded, and goes on', {
+    timeout: 60_000,
+  }, () => {
+    const decoder = new FrameDecoder(undefined, PAYLOAD_LIMITS.maxFrameItems, DAEMON_MAPS);
+    const ping = { id: 10, cmd: 'ping' };
+    const frames = Buffer.concat([
+      frameAround(requestAround(9, 'list', mapOf(1_000_000))),
+      encodeFrame(ping),
+    ]);
+    const started = Date.now();
+    const [refused, next] = decoder.push(frames);
+    // decoding the map took seconds (2.7–7 s on the 2-core machine); the check reads one header
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(refused).toBeInstanceOf(RefusedRequest);
+    const { id, error } = refused as RefusedRequest;
+    expect(id).toBe(9);
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: 'list: a map of 1000000 keys, at most 4096',
+    });
+    expect(next).toEqual(ping);
+  });
+
+  it('refuses such a frame with PROTOCOL_ERROR when it has no id to answer', () => {
+    const decoder = new FrameDecoder(undefined, PAYLOAD_LIMITS.maxFrameItems, DAEMON_MAPS);
+    expect(failure(() => decoder.push(frameAround(mapOf(5000))))).toEqual({
+      code: 'PROTOCOL_ERROR',
+      message: 'bad request: a map of 5000 keys, at most 4096',
+    });
   });
 });
 

@@ -7,7 +7,7 @@ import {
   toErrorPayload,
   VelosError,
 } from '@velos/core';
-import { FrameDecoder, MAX_FRAME_BYTES } from '@velos/core/codec';
+import { FrameDecoder, MAX_FRAME_BYTES, RefusedRequest } from '@velos/core/codec';
 import type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
 import type { IpcLimits } from './ipc-limits.js';
 import { type DropCounts, hasOutputRoom, type OutputBudget, ResponseWriter } from './ipc-output.js';
@@ -46,7 +46,10 @@ interface StreamState extends DropCounts {
  * bad frame, a stalled frame or a long idle time.
  */
 export class IpcConnection {
-  private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES, PAYLOAD_LIMITS.maxFrameItems);
+  private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES, PAYLOAD_LIMITS.maxFrameItems, {
+    maxEntries: PAYLOAD_LIMITS.maxObjectEntries,
+    maxValues: PAYLOAD_LIMITS.maxValues,
+  });
   private readonly streams = new Map<number, StreamState>();
   private readonly output: ResponseWriter;
   private inflight = 0;
@@ -144,7 +147,8 @@ export class IpcConnection {
       }
       if (message === undefined) break;
       this.frameStartedAt = null;
-      this.handle(message, this.decoder.lastFrameBytes >= RELEASE_WORTHY_BYTES);
+      if (message instanceof RefusedRequest) this.refuse(message);
+      else this.handle(message, this.decoder.lastFrameBytes >= RELEASE_WORTHY_BYTES);
     }
     if (this.isFailed || !this.chargeBudget()) return;
     if (this.decoder.isMidFrame) this.frameStartedAt ??= Date.now();
@@ -245,6 +249,15 @@ export class IpcConnection {
     if (cmd === CANCEL_COMMAND) this.cancel(id, request.payload);
     else if (this.options.dispatcher.isStream(cmd)) this.openStream(id, cmd, request.payload);
     else this.runRequest(id, cmd, request.payload, isLarge);
+  }
+
+  /** Answers a request refused before it was decoded (too many map keys); the connection goes on. */
+  private refuse(refused: RefusedRequest): void {
+    this.lastActiveAt = Date.now();
+    const errorPayload = toErrorPayload(refused.error);
+    this.output.send({ id: refused.id, status: 'error', payload: errorPayload });
+    // counted with the made-up commands: its `cmd` was never decoded
+    this.options.onAnswered?.('other', errorPayload.code, 0);
   }
 
   private runRequest(id: number, cmd: string, payload: unknown, isLarge: boolean): void {

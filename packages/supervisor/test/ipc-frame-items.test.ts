@@ -1,7 +1,7 @@
 import { ErrorCodes, PAYLOAD_LIMITS } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from './helpers.js';
-import { DAEMON_ENV, header, isAlive, protocolError } from './ipc-helpers.js';
+import { DAEMON_ENV, header, isAlive, keepPinging, protocolError } from './ipc-helpers.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
@@ -53,6 +53,74 @@ describe('IPC frames that would decode into too many values (real daemon, 512 MB
       message: 'list: payload: 10000 items, at most 4096',
     });
     expect((await raw.request('ping')).status).toBe('ok');
+    expect((await client.request('ping')).status).toBe('ok');
+  });
+});
+
+/** A `list` request (id 99) whose payload is one map of `count` distinct keys (`k0`…), each with nil. */
+function listOfKeys(count: number): Buffer {
+  const envelope = Buffer.from([
+    0x83,
+    0xa2,
+    0x69,
+    0x64,
+    0x63,
+    0xa3,
+    0x63,
+    0x6d,
+    0x64,
+    0xa4,
+    0x6c,
+    0x69,
+    0x73,
+    0x74,
+    0xa7,
+    ...Buffer.from('payload'),
+  ]);
+  const map = Buffer.allocUnsafe(5 + count * 10);
+  map[0] = 0xdf;
+  map.writeUInt32BE(count, 1);
+  let at = 5;
+  for (let i = 0; i < count; i += 1) {
+    const length = map.write(`k${i}`, at + 1);
+    map[at] = 0xa0 + length;
+    map[at + 1 + length] = 0xc0;
+    at += length + 2;
+  }
+  const payload = Buffer.concat([envelope, map.subarray(0, at)]);
+  return Buffer.concat([header(payload.length), payload]);
+}
+
+describe('IPC frames whose maps hold too many keys (real daemon)', () => {
+  // a 9 MB frame of one map of 1 000 000 distinct keys (under the 4 000 000-item limit) was decoded
+  // into an object of a million properties, then walked: the daemon answered nobody for 3 s idle and
+  // ~17 s under load before its INVALID_ARGUMENT
+  it('refuses a map of 1 000 000 keys under its request id, before decoding, and keeps serving', {
+    timeout: 120_000,
+  }, async () => {
+    const home = harness.home();
+    const { child, client } = await harness.startDaemon(home, DAEMON_ENV);
+    const frame = listOfKeys(1_000_000);
+    const raw = await harness.connect(home);
+    const pinger = keepPinging(await harness.connect(home));
+    const sentAt = Date.now();
+    raw.socket.write(frame);
+    const answer = await raw.next((message) => message.id === 99, 60_000);
+    const answeredMs = Date.now() - sentAt;
+    await pinger.stop();
+    console.log(
+      `1 000 000-key map (${frame.length} bytes) answered in ${answeredMs} ms; slowest ping meanwhile ${pinger.slowestMs} ms`,
+    );
+    expect(answer).toMatchObject({
+      status: 'error',
+      payload: {
+        code: ErrorCodes.INVALID_ARGUMENT,
+        message: `list: a map of 1000000 keys, at most ${PAYLOAD_LIMITS.maxObjectEntries}`,
+      },
+    });
+    // the same connection goes on: the frame was whole, only its content was refused
+    expect((await raw.request('ping')).status).toBe('ok');
+    expect(isAlive(child.pid!)).toBe(true);
     expect((await client.request('ping')).status).toBe('ok');
   });
 });

@@ -52,13 +52,21 @@ export function header(length: number): Buffer {
 }
 
 /** Pings on its own connection until stopped; proves the daemon keeps answering other clients. */
-export function keepPinging(client: RawClient): { readonly answered: number; stop(): Promise<number> } {
+export function keepPinging(client: RawClient): {
+  readonly answered: number;
+  /** Milliseconds of the slowest ping so far: how long the daemon answered nobody. */
+  readonly slowestMs: number;
+  stop(): Promise<number>;
+} {
   let isRunning = true;
   let answered = 0;
+  let slowestMs = 0;
   const loop = (async () => {
     while (isRunning) {
+      const sentAt = Date.now();
       // a deadline, not a speed: a loaded daemon decoding a 12 MB request answers nothing for 20 s and more
       await client.call('ping', undefined, 60_000);
+      slowestMs = Math.max(slowestMs, Date.now() - sentAt);
       answered += 1;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -66,6 +74,9 @@ export function keepPinging(client: RawClient): { readonly answered: number; sto
   return {
     get answered() {
       return answered;
+    },
+    get slowestMs() {
+      return slowestMs;
     },
     async stop() {
       isRunning = false;

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { ErrorCodes } from '@velos/core';
 import type { ErrorBody } from './error-response.js';
@@ -12,6 +12,7 @@ const STATUS_BY_PARSER_CODE: Record<string, number> = {
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
+  405: 'Method Not Allowed',
   408: 'Request Timeout',
   413: 'Payload Too Large',
   431: 'Request Header Fields Too Large',
@@ -27,15 +28,46 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     return;
   }
   const status = STATUS_BY_PARSER_CODE[error.code ?? ''] ?? 400;
-  const body: ErrorBody = {
+  endWithError(socket, status, {
     error: {
       code: ErrorCodes.INVALID_ARGUMENT,
       message: `bad HTTP request (${error.code ?? 'unparsable'}): ${error.message}`,
     },
-  };
+  });
+}
+
+/**
+ * Answers `CONNECT` with 405 in the JSON error shape (the API is no proxy). Node hands a CONNECT to the
+ * server's `connect` listeners, not to fastify, and with none it destroyed the socket without a word.
+ * `methods` lists what the routes take, for `Allow`.
+ */
+export function answerConnect(server: Server, methods: () => readonly string[]): void {
+  server.on('connect', (request: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    const allow = [...methods()].sort().join(', ');
+    endWithError(
+      socket,
+      405,
+      {
+        error: {
+          code: ErrorCodes.METHOD_NOT_ALLOWED,
+          message: `CONNECT ${String(request.url).slice(0, 100)} is not allowed: the API is no proxy; it takes ${allow}`,
+        },
+      },
+      `Allow: ${allow}\r\n`,
+    );
+  });
+}
+
+/** Writes a whole HTTP/1.1 answer with a JSON error body to a socket Node's server no longer answers on, and closes it. */
+function endWithError(socket: Socket, status: number, body: ErrorBody, headers = ''): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
   const text = JSON.stringify(body);
   socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\n${headers}Content-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
   );
 }
