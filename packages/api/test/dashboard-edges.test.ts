@@ -75,11 +75,12 @@ async function toHash(tab: Page, hash: string): Promise<void> {
   }, hash);
 }
 
-/** The levels and texts of the log lines shown. */
-function shownLines(tab: Page): Promise<{ level: string | null; text: string }[]> {
+/** The levels, texts and apps (shown on all apps only) of the log lines shown. */
+function shownLines(tab: Page): Promise<{ level: string | null; text: string; app?: string }[]> {
   return tab.locator('.log-lines .ll').evaluateAll((rows) =>
     rows.map((r) => ({
       level: r.getAttribute('data-level'),
+      app: r.querySelector('.ll-app')?.textContent ?? undefined,
       text: r.querySelector('.ll-x')?.textContent ?? '',
     })),
   );
@@ -108,8 +109,10 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
           spec('crasher', 'silent.js'),
           // `ticker <pid> err <n>` on stderr every 250 ms: info to the log engine (no level word in it)
           spec('ticker', 'ticker.js', { env: { PATH: process.env.PATH ?? '', TICK_MS: '50' } }),
+          // its `ERROR payment failed for order <n>: card declined` lines are info by its own rule
           spec('payments', 'log-mix.js', {
             env: { PATH: process.env.PATH ?? '', RATE: '40', STAY: '1', COUNT: '1000000' },
+            logRules: [{ match: 'card declined$', level: 'info' }],
           }),
           spec('flood', 'log-mix.js', {
             env: { PATH: process.env.PATH ?? '', COUNT: String(FLOOD_LINES), STAY: '1' },
@@ -195,21 +198,35 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     );
     const engine = await daemon!.client.searchLogs({ target: 'ticker', level: 'error', limit: 100 });
     expect(engine.lines).toEqual([]);
+    // nor payments' declined cards, info by its log_rules (its other errors it finds)
+    const errorsOfPayments = async () =>
+      (await daemon!.client.searchLogs({ target: 'payments', level: 'error', limit: 100 })).lines;
+    await waitFor(async () => (await errorsOfPayments()).length > 0, 'errors of payments');
+    expect((await errorsOfPayments()).filter((l) => l.line.includes('card declined'))).toEqual([]);
+    /** Lines the server's filter leaves out at error: ticker's, and those payments' rule makes info. */
+    const notErrors = (shown: { text: string; app?: string }[]) =>
+      shown.filter(
+        (l) => l.text.startsWith('ticker ') || (l.app === 'payments' && l.text.includes('card declined')),
+      );
 
-    // all apps, filtered in the page: payments' errors, none of ticker's lines
+    // all apps, filtered in the page: payments' errors, none of ticker's lines nor the declined cards
     await toHash(page, '#/logs?level=error');
     await waitFor(
-      async () => (await shownLines(page)).some((l) => l.text.includes('payment failed')),
+      async () => (await shownLines(page)).some((l) => l.text.includes('db connection failed')),
       'errors',
     );
     let shown = await shownLines(page);
-    expect(shown.filter((l) => l.text.startsWith('ticker '))).toEqual([]);
+    expect(notErrors(shown)).toEqual([]);
     expect(shown.every((l) => l.level === 'error' || l.level === 'fatal')).toBe(true);
-    // live lines, judged in the page as they come: still none of ticker's
+    // live lines, judged in the page as they come: still none of them
     const before = shown.length;
     await waitFor(async () => (await shownLines(page)).length >= before + 10, 'live error lines');
     shown = await shownLines(page);
-    expect(shown.filter((l) => l.text.startsWith('ticker '))).toEqual([]);
+    expect(notErrors(shown)).toEqual([]);
+    // the declined cards, found by the server's search, show the level its filter gives them
+    await toHash(page, '#/app/payments?q=card%20declined');
+    await waitFor(async () => (await shownLines(page)).length > 0, 'payments’ declined cards');
+    expect((await shownLines(page)).every((l) => l.level === 'info')).toBe(true);
 
     // one app: the engine's search, then live lines judged the engine's way; its stderr lines are info
     await toHash(page, '#/app/ticker?level=error');

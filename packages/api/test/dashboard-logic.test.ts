@@ -203,6 +203,21 @@ describe('dashboard routes, levels and figures', () => {
     expect(isAtLeast('warn', 'error')).toBe(false);
   });
 
+  it('tries an app’s log_rules first, for that app only, its stack frames following', () => {
+    const line = { ts: NOW, stream: 'out' as const, id: 1, name: 'payments', pid: 1 };
+    const level = createLineLeveler(
+      new Map([['payments', [{ match: 'card declined$', level: 'info' as const, stream: 'out' as const }]]]),
+    );
+    expect(level({ ...line, line: 'ERROR payment failed: card declined' })).toBe('info');
+    expect(level({ ...line, line: '    at charge (pay.js:1:1)' })).toBe('info');
+    expect(level({ ...line, stream: 'err', line: 'ERROR payment failed: card declined' })).toBe('error');
+    expect(level({ ...line, name: 'shop', id: 2, line: 'ERROR payment failed: card declined' })).toBe(
+      'error',
+    );
+    // a JSON line's own level wins over a rule, as on the server
+    expect(level({ ...line, line: 'card declined', lvl: 'warn' })).toBe('warn');
+  });
+
   it('gives a stack frame the level of the line that began its event, as the server’s search does', () => {
     const line = { ts: NOW, id: 1, name: 'web', pid: 1 };
     const level = createLineLeveler();

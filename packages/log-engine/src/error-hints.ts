@@ -1,3 +1,4 @@
+import type { LevelRule } from './classifier.js';
 import { serverErrorHits } from './http-status.js';
 
 /** Words the default rules (labels, content rules) need to make a line an error or fatal, case-insensitive. */
@@ -15,6 +16,119 @@ const FIELD_KEYS = ['level', 'lvl', 'severity', 'status'];
 const GLOG_STARTS = [Buffer.from('\nE'), Buffer.from('\nF')];
 /** The same after the space that ends a line's time prefix. */
 const GLOG_AFTER_PREFIX = [Buffer.from(' E'), Buffer.from(' F')];
+/** Options of `findErrorHints`. */
+export interface FindErrorHintsOptions {
+  /** Each line starts with a time and a space (Velos's `log_date_format`). */
+  isPrefixed?: boolean;
+  /** The user's rules that make lines errors (`compileErrorRuleHints`): the lines they match hold an offset too. */
+  rules?: ErrorRuleHints;
+  /**
+   * The text of a line as the record parser is given it (a time prefix taken off): a rule anchored at
+   * the start (`^`) is tried on it, line by line. Without it, on the line as it is in `data`.
+   */
+  lineOf?: (line: string) => string;
+}
+
+/** The error and fatal rules of a user's rules, compiled once for `findErrorHints` (`compileErrorRuleHints`). */
+export interface ErrorRuleHints {
+  /** The patterns for each stream (global, multiline; rules of the same flags joined in one). */
+  readonly out: readonly RegExp[];
+  readonly err: readonly RegExp[];
+  /** For lines of either stream (a file of both). */
+  readonly both: readonly RegExp[];
+  /** Some pattern holds a `^`: behind a time prefix it is tried line by line (`lineOf`). */
+  readonly isAnchored: boolean;
+}
+
+/**
+ * The rules of `rules` that give `error` or `fatal`, ready for `findErrorHints` (so that a sample does
+ * not pass over a line only a user's rule makes an error); undefined when none does (then nothing is
+ * added to the search). Compile once per rules list: the patterns of the same flags are joined.
+ * @example findErrorHints(data, 'out', { rules: compileErrorRuleHints(compileUserRules(list)) });
+ */
+export function compileErrorRuleHints(rules: readonly LevelRule[] | undefined): ErrorRuleHints | undefined {
+  const raising = (rules ?? []).filter((rule) => rule.level === 'error' || rule.level === 'fatal');
+  if (raising.length === 0) return undefined;
+  const of = (stream: 'out' | 'err' | undefined) =>
+    joinPatterns(
+      raising.filter((rule) => stream === undefined || rule.stream !== (stream === 'out' ? 'err' : 'out')),
+    );
+  return {
+    out: of('out'),
+    err: of('err'),
+    both: of(undefined),
+    isAnchored: raising.some((rule) => rule.pattern.source.includes('^')),
+  };
+}
+
+/**
+ * The rules' patterns as few global multiline ones as can be: those of the same flags joined, unless a
+ * pattern holds a back-reference or a named group (numbering and names change when joined).
+ */
+function joinPatterns(rules: readonly LevelRule[]): RegExp[] {
+  const byFlags = new Map<string, string[]>();
+  const alone: RegExp[] = [];
+  for (const { pattern } of rules) {
+    const flags = `${pattern.flags.replace(/[gmy]/g, '')}gm`;
+    if (/\\[1-9k]|\(\?<[^=!]/.test(pattern.source)) {
+      alone.push(new RegExp(pattern.source, flags));
+      continue;
+    }
+    const sources = byFlags.get(flags) ?? [];
+    sources.push(`(?:${pattern.source})`);
+    byFlags.set(flags, sources);
+  }
+  return [...[...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags)), ...alone];
+}
+
+/**
+ * The byte offsets of the lines of `data` that one of the user's error rules matches, ascending: on the
+ * text as UTF-8 (a rule is a JavaScript pattern over the decoded line), one pass for each joined
+ * pattern; an anchored rule behind a time prefix line by line, on what `lineOf` leaves of each line.
+ */
+function ruleHits(data: Buffer, stream: 'out' | 'err' | undefined, options: FindErrorHintsOptions): number[] {
+  const rules = options.rules!;
+  const patterns = stream === undefined ? rules.both : rules[stream];
+  if (patterns.length === 0) return [];
+  const text = data.toString('utf8');
+  const isAscii = text.length === data.length;
+  let hits: number[] = [];
+  if (options.lineOf !== undefined && rules.isAnchored) {
+    let bytes = 0;
+    for (let start = 0; start < text.length; ) {
+      const newline = text.indexOf('\n', start);
+      const end = newline === -1 ? text.length : newline;
+      const line = options.lineOf(text.slice(start, end));
+      if (patterns.some((pattern) => testOnce(pattern, line))) hits.push(isAscii ? start : bytes);
+      if (!isAscii) bytes += Buffer.byteLength(text.slice(start, end)) + 1;
+      start = end + 1;
+    }
+    return hits;
+  }
+  for (const pattern of patterns) {
+    const found = lineHits(text, pattern);
+    hits = mergeSorted(hits, isAscii ? found : byteOffsets(text, found));
+  }
+  return hits;
+}
+
+/** `pattern` (global) tested on `line` from its start. */
+function testOnce(pattern: RegExp, line: string): boolean {
+  pattern.lastIndex = 0;
+  return pattern.test(line);
+}
+
+/** Ascending offsets in `text` as offsets in its UTF-8 bytes. */
+function byteOffsets(text: string, offsets: number[]): number[] {
+  let bytes = 0;
+  let at = 0;
+  return offsets.map((offset) => {
+    bytes += Buffer.byteLength(text.slice(at, offset));
+    at = offset;
+    return bytes;
+  });
+}
+
 /**
  * Byte offsets in `data` (lines separated by `\n`) of every place where a line that `createRecordParser()`
  * makes an `error` or `fatal` event may be, ascending: a line holding no offset is not an error event, so
@@ -33,10 +147,11 @@ const GLOG_AFTER_PREFIX = [Buffer.from(' E'), Buffer.from(' F')];
 export function findErrorHints(
   data: Buffer,
   stream?: 'out' | 'err',
-  options: { isPrefixed?: boolean } = {},
+  options: FindErrorHintsOptions = {},
 ): number[] {
   const text = data.toString('latin1');
   let hits = lineHits(text, stream === 'err' ? ERR_STREAM : ANY_STREAM);
+  if (options.rules !== undefined) hits = mergeSorted(hits, ruleHits(data, stream, options));
   if (FIELD_KEYS.some((key) => data.includes(key))) hits = mergeSorted(hits, lineHits(text, LEVEL_FIELD));
   // access-log requests answered 5xx, and syslog lines whose <PRI> names err, crit, alert or emerg
   if (data.includes('5')) hits = mergeSorted(hits, serverErrorHits(text));

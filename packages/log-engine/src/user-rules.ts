@@ -11,7 +11,12 @@ export interface UserRule {
   stream?: 'out' | 'err';
 }
 
-/** The most rules one app (or one rules file) may have, and the longest pattern, in characters. */
+/**
+ * The most rules one app (or one rules file) may have, and the longest pattern, in characters. The
+ * config schema's `LOG_RULE_LIMITS` (`@velos/core`) are the same numbers, defined twice on purpose:
+ * neither package may import the other (ARCHITECTURE.md), so a supervisor test
+ * (`test/log-insights/target-rules.test.ts`) pins them equal.
+ */
 export const USER_RULE_LIMITS = { maxRules: 64, maxPatternChars: 512 } as const;
 
 const CASE_INSENSITIVE = '(?i)';

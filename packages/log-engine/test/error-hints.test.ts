@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findErrorHints } from '../src/error-hints.js';
+import { compileErrorRuleHints, findErrorHints } from '../src/error-hints.js';
 import { createRecordParser } from '../src/log-record.js';
+import { compileUserRules } from '../src/user-rules.js';
 
 /** The lines of `text` that hold a hint. */
 function hinted(lines: string[], stream?: 'out' | 'err'): Set<number> {
@@ -99,5 +100,36 @@ describe('findErrorHints', () => {
       '<164>1 2024-12-04T10:00:00.000Z host billing 77 ID47 - queue deep',
     ]);
     expect(found.size).toBe(0);
+  });
+
+  it('with rules, points at the lines only a user rule makes an error or fatal, on its stream', () => {
+    const userRules = compileUserRules([
+      { match: 'quota (exceeded|gone)', level: 'error' },
+      { match: '(?i)^DISK FULL', level: 'fatal', stream: 'err' },
+      { match: 'café$', level: 'error' },
+      { match: 'cache miss', level: 'warn' },
+    ]);
+    const rules = compileErrorRuleHints(userRules)!;
+    const lines = ['INFO quota exceeded', 'disk full on /srv', 'cache miss', 'au café', 'ok'];
+    const at = (hits: number[], data: Buffer) =>
+      hits.map((hit) => data.toString('utf8', 0, hit).split('\n').length - 1);
+    const data = Buffer.from(`${lines.join('\n')}\n`);
+    expect(at(findErrorHints(data, 'out', { rules }), data)).toEqual([0, 3]);
+    expect(at(findErrorHints(data, 'err', { rules }), data)).toEqual([0, 1, 3]);
+    expect(at(findErrorHints(data, undefined, { rules }), data)).toEqual([0, 1, 3]);
+    // each hinted line is one the parser with these rules makes an error or fatal
+    const parse = createRecordParser({ userRules });
+    for (const i of [0, 1, 3])
+      expect(parse({ line: lines[i]!, stream: 'err' }).level).toMatch(/^(error|fatal)$/);
+    // behind a time prefix, an anchored rule is tried on what lineOf leaves
+    const prefixed = Buffer.from(lines.map((line) => `2026-12-03 10:00:00 ${line}\n`).join(''));
+    const lineOf = (line: string) => line.slice(20);
+    expect(at(findErrorHints(prefixed, 'err', { rules }), prefixed)).toEqual([0, 3]);
+    expect(at(findErrorHints(prefixed, 'err', { isPrefixed: true, rules, lineOf }), prefixed)).toEqual([
+      0, 1, 3,
+    ]);
+    // only rules that lower or warn: nothing to watch
+    expect(compileErrorRuleHints(compileUserRules([{ match: 'x', level: 'info' }]))).toBeUndefined();
+    expect(compileErrorRuleHints(undefined)).toBeUndefined();
   });
 });

@@ -1,6 +1,9 @@
-import type { LogLine } from '@velos/core';
+import type { LogLine, LogRuleSpec } from '@velos/core';
 import {
+  type Classifier,
   classifyLine,
+  compileUserRules,
+  createClassifier,
   isContinuationLine,
   LEVELS,
   type Level,
@@ -10,16 +13,33 @@ import {
 /** Levels from most to least severe, as the filter offers them. */
 export { LEVELS, type Level };
 
+/** The `log_rules` of each app by name (`ProcessDetail.spec.logRules`); an app without any is absent. */
+export type AppLogRules = ReadonlyMap<string, readonly LogRuleSpec[]>;
+
 /**
  * A function that gives each line its level the way the log engine's search (`logs.search`) does, so
  * the page and the server's level filter never disagree: a JSON line's own level, else the engine's
- * classifier (labels, its rules, stderr as a hint); a continuation line (a stack frame, a blank line)
- * takes the level of the line that began its event — the last other line of the same process and
- * stream this function was given. Call it on the lines in their order.
+ * classifier with the app's `log_rules` (`rules`, by app name) tried first (labels, its rules, stderr
+ * as a hint); a continuation line (a stack frame, a blank line) takes the level of the line that began
+ * its event — the last other line of the same process and stream this function was given. Call it on
+ * the lines in their order.
  */
-export function createLineLeveler(): (line: LogLine) => Level {
+export function createLineLeveler(rules: AppLogRules = new Map()): (line: LogLine) => Level {
   /** The level of the last line that began an event, by process and stream. */
   const heads = new Map<string, Level>();
+  /** Each app's classifier with its rules, compiled once; the default one for an app without rules. */
+  const classifiers = new Map<string, Classifier>();
+  const classifierOf = (name: string): Classifier => {
+    let classifier = classifiers.get(name);
+    if (classifier === undefined) {
+      classifier = ruledClassifier(rules.get(name));
+      classifiers.set(name, classifier);
+    }
+    return classifier;
+  };
+  /** The level of one line on its own: its JSON level when it had one, else the app's classifier. */
+  const ownLevel = (line: LogLine): Level =>
+    parseLevel(line.lvl) ?? classifierOf(line.name)(line.line, { stream: line.stream });
   return (line) => {
     const key = `${line.id}\0${line.stream}`;
     if (isContinuationLine(line.line)) {
@@ -33,9 +53,17 @@ export function createLineLeveler(): (line: LogLine) => Level {
   };
 }
 
-/** The level of one line on its own: its JSON level when it had one, else the engine's classifier. */
-function ownLevel(line: LogLine): Level {
-  return parseLevel(line.lvl) ?? classifyLine(line.line, { stream: line.stream });
+/**
+ * The engine's classifier with `rules` tried first; the default one without rules, or if they do not
+ * compile (the daemon checked them before it took the config, so they do).
+ */
+function ruledClassifier(rules: readonly LogRuleSpec[] | undefined): Classifier {
+  if (rules === undefined || rules.length === 0) return classifyLine;
+  try {
+    return createClassifier({ userRules: compileUserRules(rules, 'log_rules') });
+  } catch {
+    return classifyLine;
+  }
 }
 
 /** True when `level` is at least as severe as `floor` (`error` lets `fatal` through). */

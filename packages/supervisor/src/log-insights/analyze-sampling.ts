@@ -2,7 +2,10 @@
  * How `analyzeLogs` sizes its work: the lines a range holds (estimated), the draw of a uniform sample,
  * the minutes of history its engine keeps and the time its range starts.
  */
+import { compileErrorRuleHints, type ErrorRuleHints, findErrorHints } from '@velos/log-engine';
 import type { LogSource } from './log-scan.js';
+import type { LogQueryTarget } from './log-target.js';
+import { userRulesOf } from './target-rules.js';
 
 const MINUTE_MS = 60_000;
 
@@ -53,4 +56,26 @@ export function windowFor(sources: LogSource[], range: { since?: number; until?:
   const to = range.until ?? Date.now();
   const minutes = from !== undefined ? Math.ceil((to - from) / MINUTE_MS) + 2 : 60;
   return Math.min(1440, Math.max(60, minutes));
+}
+
+/** What a sample watches in a chunk of one file: the offsets of the lines it must not pass over unseen. */
+export type ErrorWatch = (data: Buffer) => number[];
+
+/**
+ * The watches of a sample over the apps' files: `findErrorHints` with each app's `log_rules` that make
+ * lines errors or fatal (compiled on the first file of the app, none for an app without such rules), so
+ * that a sample never passes over a line only a user's rule makes an error. `lineOf`: the text of a
+ * line behind its time prefix (`log_date_format`), for a rule anchored at the start.
+ */
+export function createErrorWatches(
+  apps: readonly Pick<LogQueryTarget, 'logRules'>[],
+): (app: number, stream: 'out' | 'err' | undefined, lineOf?: (line: string) => string) => ErrorWatch {
+  const compiled: (ErrorRuleHints | undefined | null)[] = apps.map(() => null);
+  return (app, stream, lineOf) => {
+    if (compiled[app] === null) compiled[app] = compileErrorRuleHints(userRulesOf(apps[app]!).userRules);
+    const rules = compiled[app];
+    const isPrefixed = lineOf !== undefined;
+    if (rules === undefined) return (data) => findErrorHints(data, stream, { isPrefixed });
+    return (data) => findErrorHints(data, stream, { isPrefixed, rules, ...(isPrefixed ? { lineOf } : {}) });
+  };
 }

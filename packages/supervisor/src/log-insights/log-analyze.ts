@@ -5,7 +5,6 @@ import {
   dedupe,
   ExitContext,
   type ExitFact,
-  findErrorHints,
   isAtLeast,
   LogEngine,
   type LogRecord,
@@ -14,7 +13,7 @@ import {
   type Summary,
 } from '@velos/log-engine';
 import { createLineDecoder } from '../logs/line-format.js';
-import { estimateLines, firstTimeOf, nextSkip, windowFor } from './analyze-sampling.js';
+import { createErrorWatches, estimateLines, firstTimeOf, nextSkip, windowFor } from './analyze-sampling.js';
 import { AppShares } from './app-shares.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
@@ -139,6 +138,8 @@ export async function analyzeLogs(
       ? undefined
       : createLineDecoder({ format: target.format, dateFormat: target.dateFormat }),
   );
+  // a sample watches for the lines that may be errors, the apps' own rules' included
+  const errorWatchOf = createErrorWatches(apps);
   for (const { source, app } of appSources) {
     if (app !== current) {
       current = app;
@@ -153,8 +154,8 @@ export async function analyzeLogs(
     let order = Number.NEGATIVE_INFINITY;
     read.push(source);
     const stream = source.stream;
-    const watch = weight === 1 ? undefined : (data: Buffer) => findErrorHints(data, stream, { isPrefixed });
     const lineOf = (text: string): string => (unprefix === undefined ? text : unprefix(text).line);
+    const watch = weight === 1 ? undefined : errorWatchOf(app, stream, isPrefixed ? lineOf : undefined);
     // a sample or --grep leaves lines out: the engine still judges multi-line events as over every line
     const parseWith = parserOf(app);
     const gaps = new ParseGaps(lineOf, (line) => {

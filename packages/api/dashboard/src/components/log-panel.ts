@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
 import { formatClock } from '../format.js';
 import {
+  type AppLogRules,
   createLineLeveler,
   isAtLeast,
   LEVELS,
@@ -11,6 +12,7 @@ import {
   searchPattern,
   textMatcher,
 } from '../log-level.js';
+import { loadLogRules } from '../log-rules.js';
 import { setParams } from '../router.js';
 import { searchNote } from '../search-note.js';
 import { followLogs } from '../session.js';
@@ -68,8 +70,12 @@ export function LogPanel({
       return;
     }
     setError('');
-    // the engine's levels, a stack frame taking its event's: the same lines the server's filter keeps
-    const levelOf = createLineLeveler();
+    // the engine's levels with the apps' `log_rules`, a stack frame taking its event's: the same lines
+    // the server's filter keeps (made once the rules are read, before any line is shown)
+    let levelOf = createLineLeveler();
+    const rulesRead = loadLogRules(target).then((rules: AppLogRules) => {
+      levelOf = createLineLeveler(rules);
+    });
     const show = (raw: LogLine[], isFiltered: boolean, isFirst: boolean) => {
       const el = list.current;
       if (!el) return;
@@ -97,12 +103,17 @@ export function LogPanel({
       show([], false, true);
       setNote('');
       setLoading(false);
-      stop = followLogs(target, FIRST_LINES, (more) => show(more, false, false));
-      return () => stop();
+      void rulesRead.then(() => {
+        if (isLive) stop = followLogs(target, FIRST_LINES, (more) => show(more, false, false));
+      });
+      return () => {
+        isLive = false;
+        stop();
+      };
     }
     setLoading(true);
-    void load(target, level, text, span).then(
-      ({ lines, note: loadNote, isFiltered }) => {
+    void Promise.all([load(target, level, text, span), rulesRead]).then(
+      ([{ lines, note: loadNote, isFiltered }]) => {
         if (!isLive) return;
         stickToEnd.current = true;
         show(lines, isFiltered, true);
