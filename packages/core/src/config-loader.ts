@@ -15,8 +15,9 @@ import {
   zodConfigIssues,
 } from './config-error.js';
 import { CONFIG_PARSE } from './config-issues.js';
-import { jsonErrorText, keyPathLine, quoteValue, syntaxErrorLine } from './config-position.js';
+import { jsonErrorText, keyPathLine, lineOfOffset, quoteValue, syntaxErrorLine } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
+import { findDuplicateJsonKey } from './json-duplicate-key.js';
 import { findPayloadBreach, PAYLOAD_LIMITS } from './payload-limits.js';
 import {
   type ConfigDialect,
@@ -377,12 +378,13 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
       { data: { file, line: deepAt } },
     );
   }
+  let parsed: unknown;
   try {
     if (ext === '.toml') return parserOf(await import('smol-toml'))(text);
     // merge keys (`<<: *common`), as docker-compose and process-compose files use them
     if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text, { merge: true });
     // PM2 evaluates its JSON files as JavaScript: their comments and trailing commas pass there
-    if (ext === '.json') return JSON.parse(source);
+    if (ext === '.json') parsed = JSON.parse(source);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     const first = ext === '.json' ? jsonErrorText(message) : (message.split('\n')[0] ?? '');
@@ -398,9 +400,30 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
       { cause, data: { file, ...(line !== null ? { line } : {}) } },
     );
   }
+  if (ext === '.json') {
+    refuseDuplicateKey(source, basename(file), file);
+    return parsed;
+  }
   throw new VelosError(
     ErrorCodes.INVALID_CONFIG,
     `${basename(file)}: unsupported config format (expected ${CONFIG_EXTENSIONS.join(', ')})`,
+  );
+}
+
+/**
+ * A JSON file that writes a key twice in one object is refused, as YAML and TOML files are:
+ * JSON.parse keeps the last value silently, so the first one the file shows would not be the one used.
+ */
+function refuseDuplicateKey(source: string, label: string, file: string): void {
+  const duplicate = findDuplicateJsonKey(source);
+  if (duplicate === null) return;
+  const { key, path, offset } = duplicate;
+  const line = lineOfOffset(source, offset);
+  const where = path.length === 0 ? 'at the top level' : `in ${formatPath(path)}`;
+  throw new VelosError(
+    ErrorCodes.INVALID_CONFIG,
+    `${label}: not valid JSON: key ${JSON.stringify(key)} written twice ${where} (line ${line})`,
+    { data: { file, line, keyPath: [...path, key] } },
   );
 }
 
