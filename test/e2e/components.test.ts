@@ -186,11 +186,11 @@ describe('velos components (OBS-2: outside components that report their health)'
       return alerts.find((alert) => alert.rule.name === 'silent')?.instances.find((i) => i.key === '*');
     };
     await waitFor(
-      async () => (await firing())?.message.includes('sync') && (await firing())?.message.includes('backup'),
-      {
-        message: 'the alert naming both stale components',
-        timeoutMs: 15_000,
+      async () => {
+        const message = (await firing())?.message ?? '';
+        return message.includes('backup') && message.includes('sync');
       },
+      { message: 'the alert naming both stale components', timeoutMs: 30_000 },
     );
     // `velos kill` saves components.json at close: both are stale there, and stay so without a new event
     await velosOk(['kill'], { home });
@@ -217,7 +217,8 @@ describe('velos components (OBS-2: outside components that report their health)'
 
     await velosOk(['components', 'report', 'sync', '--interval', '1h', '--status', 'healthy'], { home });
     await waitFor(async () => (await firing())?.phase === 'resolved', { message: 'the alert resolved' });
-  });
+    // about 15 CLI runs: each takes seconds on a loaded machine
+  }, 150_000);
 
   it('refuses a report without a unit, a status or out of bounds, before asking the daemon', async () => {
     const home = createHome();
