@@ -173,6 +173,53 @@ describe('velos components (OBS-2: outside components that report their health)'
     expect(stale.severity).toBe('warning');
   });
 
+  it('a restored component stale alert resolves only once none of its components is stale', async () => {
+    const home = createHome();
+    await velosOk(['alerts', 'add', 'silent', '--when', 'component stale'], { home });
+    for (const name of ['backup', 'sync'])
+      await velosOk(['components', 'report', name, '--interval', '1s', '--status', 'healthy'], { home });
+    const firing = async (): Promise<{ phase: string; message: string } | undefined> => {
+      const alerts = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as {
+        rule: { name: string };
+        instances: { key: string; phase: string; message: string }[];
+      }[];
+      return alerts.find((alert) => alert.rule.name === 'silent')?.instances.find((i) => i.key === '*');
+    };
+    await waitFor(
+      async () => {
+        const message = (await firing())?.message ?? '';
+        return message.includes('backup') && message.includes('sync');
+      },
+      { message: 'the alert naming both stale components', timeoutMs: 30_000 },
+    );
+    // `velos kill` saves components.json at close: both are stale there, and stay so without a new event
+    await velosOk(['kill'], { home });
+    await velosOk(['ping'], { home });
+    expect((await componentsJson(home)).map((c) => [c.name, c.isStale])).toEqual([
+      ['backup', true],
+      ['sync', true],
+    ]);
+    expect(await firing()).toMatchObject({ phase: 'firing' });
+
+    await velosOk(['components', 'report', 'backup', '--interval', '1h', '--status', 'healthy'], { home });
+    await waitFor(
+      async () =>
+        (await eventsJson(home, '--kind', 'component.recovered')).some(
+          (e) => e.fields?.component === 'backup',
+        ),
+      { message: 'component.recovered of backup' },
+    );
+    // sync is still stale: the alert holds, naming it only
+    const held = await firing();
+    expect(held).toMatchObject({ phase: 'firing' });
+    expect(held?.message).toContain('sync');
+    expect(held?.message).not.toContain('backup');
+
+    await velosOk(['components', 'report', 'sync', '--interval', '1h', '--status', 'healthy'], { home });
+    await waitFor(async () => (await firing())?.phase === 'resolved', { message: 'the alert resolved' });
+    // about 15 CLI runs: each takes seconds on a loaded machine
+  }, 150_000);
+
   it('refuses a report without a unit, a status or out of bounds, before asking the daemon', async () => {
     const home = createHome();
     const cases: [string[], RegExp][] = [

@@ -364,13 +364,19 @@ describe('config hot reload (CFG-2)', () => {
     expect(shown.stdout).toMatch(/kill_timeout = "5s"/);
     expect(shown.stdout).toMatch(/MODE = "x"/);
 
+    // a value the daemon's schema refuses is a bad command line: exit 2, as a bad option value elsewhere
     const bad = await velos(['config', 'set', 'web', 'max_memory=12parsecs'], { home });
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/web: max_memory: expected a size like "200M"/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^velos: web: max_memory: expected a size like "200M"[^\n]*\n$/);
+    const renamed = await velos(['config', 'set', 'web', 'name=other'], { home });
+    expect(renamed.code).toBe(2);
+    expect(renamed.stderr).toBe('velos: web: name: cannot be changed by config set\n');
+    // no such app is not a bad value: exit 1
+    expect((await velos(['config', 'set', 'nope', 'max_memory=200M'], { home })).code).toBe(1);
     expect(await onlinePids(home, ['web'])).toEqual(before);
     // a dependency the daemon does not have is refused before the app is stopped
     const dangling = await velos(['config', 'set', 'web', 'depends_on=["nope"]'], { home });
-    expect(dangling.code).toBe(1);
+    expect(dangling.code).toBe(2);
     expect(dangling.stderr).toMatch(/^velos: app 'web': depends_on 'nope', which is not in the daemon$/m);
     expect(await onlinePids(home, ['web'])).toEqual(before);
 

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
+import { countAppEntries } from './config-app-count.js';
 import { type CronCheck, cronIssues, entryCronPlaces, loadCronCheck } from './config-crons.js';
 import { type FileDefaults, sourceKeyPath, takeFileDefaults, withDefaults } from './config-defaults.js';
 import { MAX_CONFIG_DEPTH, tooDeepLine } from './config-depth.js';
@@ -15,8 +16,9 @@ import {
   zodConfigIssues,
 } from './config-error.js';
 import { CONFIG_PARSE } from './config-issues.js';
-import { jsonErrorText, keyPathLine, quoteValue, syntaxErrorLine } from './config-position.js';
+import { jsonErrorText, keyPathLine, lineOfOffset, quoteValue, syntaxErrorLine } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
+import { findDuplicateJsonKey } from './json-duplicate-key.js';
 import { findPayloadBreach, PAYLOAD_LIMITS } from './payload-limits.js';
 import {
   type ConfigDialect,
@@ -27,6 +29,7 @@ import {
 } from './pm2-dialect.js';
 import { processEntryToApp, processesFileSchema } from './processes-form.js';
 import { relaxJson } from './relaxed-json.js';
+import { formatBytes } from './units.js';
 
 /** File extensions `velos start` treats as config files. */
 export const CONFIG_EXTENSIONS = ['.toml', '.yaml', '.yml', '.json'] as const;
@@ -369,6 +372,16 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
   const ext = extname(file).toLowerCase();
   const isPm2Json = ext === '.json' && dialectOf(file) === 'pm2';
   const source = isPm2Json ? relaxJson(text) : text;
+  refuseOversized(text.length, file);
+  // far too many apps are refused before a parse that takes seconds per ten thousand of them
+  const entries = countAppEntries(text, ext);
+  if (entries !== null && entries.count > PAYLOAD_LIMITS.maxAppsPerStart) {
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${basename(file)}: ${entries.key}: ${entries.count} apps, at most ${PAYLOAD_LIMITS.maxAppsPerStart} in one file (line ${entries.line})`,
+      { data: { file, keyPath: [entries.key], line: entries.line } },
+    );
+  }
   const deepAt = tooDeepLine(text, ext === '.yaml' || ext === '.yml');
   if (deepAt !== null) {
     throw new VelosError(
@@ -377,12 +390,13 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
       { data: { file, line: deepAt } },
     );
   }
+  let parsed: unknown;
   try {
     if (ext === '.toml') return parserOf(await import('smol-toml'))(text);
     // merge keys (`<<: *common`), as docker-compose and process-compose files use them
     if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text, { merge: true });
     // PM2 evaluates its JSON files as JavaScript: their comments and trailing commas pass there
-    if (ext === '.json') return JSON.parse(source);
+    if (ext === '.json') parsed = JSON.parse(source);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     const first = ext === '.json' ? jsonErrorText(message) : (message.split('\n')[0] ?? '');
@@ -398,9 +412,30 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
       { cause, data: { file, ...(line !== null ? { line } : {}) } },
     );
   }
+  if (ext === '.json') {
+    refuseDuplicateKey(source, basename(file), file);
+    return parsed;
+  }
   throw new VelosError(
     ErrorCodes.INVALID_CONFIG,
     `${basename(file)}: unsupported config format (expected ${CONFIG_EXTENSIONS.join(', ')})`,
+  );
+}
+
+/**
+ * A JSON file that writes a key twice in one object is refused, as YAML and TOML files are:
+ * JSON.parse keeps the last value silently, so the first one the file shows would not be the one used.
+ */
+function refuseDuplicateKey(source: string, label: string, file: string): void {
+  const duplicate = findDuplicateJsonKey(source);
+  if (duplicate === null) return;
+  const { key, path, offset } = duplicate;
+  const line = lineOfOffset(source, offset);
+  const where = path.length === 0 ? 'at the top level' : `in ${formatPath(path)}`;
+  throw new VelosError(
+    ErrorCodes.INVALID_CONFIG,
+    `${label}: not valid JSON: key ${JSON.stringify(key)} written twice ${where} (line ${line})`,
+    { data: { file, line, keyPath: [...path, key] } },
   );
 }
 
@@ -416,8 +451,37 @@ function parserOf(mod: { parse?: Parse; default?: { parse?: Parse } }): Parse {
   return parse;
 }
 
-/** The text of the config file at absolute path `file`; CONFIG_NOT_FOUND naming it when it cannot be read. */
+/**
+ * The largest config file read, in bytes: 16 KiB for each of the 1000 apps a file may hold (an app with
+ * 50 environment variables is 1.5 KiB of JSON), and as large as the daemon's largest request (IPC-1),
+ * which carries the apps of a file to it. Checked before reading and parsing.
+ */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** Refuses a config file of more than MAX_CONFIG_BYTES (`size`: its bytes, or its characters). */
+function refuseOversized(size: number, file: string): void {
+  if (size <= MAX_CONFIG_BYTES) return;
+  throw new VelosError(
+    ErrorCodes.INVALID_CONFIG,
+    `${basename(file)}: ${formatBytes(size)}, at most ${formatBytes(MAX_CONFIG_BYTES)} for a config file (1000 apps of 16 KiB)`,
+    { data: { file, bytes: size, limit: MAX_CONFIG_BYTES } },
+  );
+}
+
+/**
+ * The text of the config file at absolute path `file`; CONFIG_NOT_FOUND naming it when it cannot be
+ * read; INVALID_CONFIG for a file over MAX_CONFIG_BYTES, before reading it.
+ */
 export function readConfigText(file: string): string {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (cause) {
+    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `${basename(file)}: cannot read config file ${file}`, {
+      cause,
+    });
+  }
+  refuseOversized(size, file);
   try {
     return readFileSync(file, 'utf8');
   } catch (cause) {

@@ -72,6 +72,28 @@ describe('config errors name the file, the key and the line (issue #15)', () => 
       '{"apps": [{"script": "x",\n "__proto__": {"instances": 3}}]}\n',
       /^proto\.json: apps\[0\]: unknown option "__proto__" \(line 2\)$/,
     ],
+    // JSON.parse keeps the last of a key written twice; YAML and TOML refuse it, and so does JSON
+    [
+      'twice.json',
+      '{"apps": [\n  {"script": "x.js",\n   "name": "a",\n   "name": "b"}\n]}\n',
+      /^twice\.json: not valid JSON: key "name" written twice in apps\[0\] \(line 4\)$/,
+    ],
+    [
+      'twice-top.json',
+      '{"apps": [{"script": "x.js"}],\n "apps": [{"script": "y.js"}]}\n',
+      /^twice-top\.json: not valid JSON: key "apps" written twice at the top level \(line 2\)$/,
+    ],
+    [
+      'twice-env.json',
+      '{"apps": [{"script": "x.js"},\n  {"script": "y.js", "env": {"PORT": "1",\n   "P\\u004fRT": "2"}}]}\n',
+      /^twice-env\.json: not valid JSON: key "PORT" written twice in apps\[1\]\.env \(line 3\)$/,
+    ],
+    // a PM2 process file (comments and trailing commas taken) too
+    [
+      'process.json',
+      '{\n  // the api\n  "apps": [{"script": "x.js", "instances": 2,\n    /* more */ "instances": 4,}],\n}\n',
+      /^process\.json: not valid JSON: key "instances" written twice in apps\[0\] \(line 4\)$/,
+    ],
     [
       'retain.toml',
       '[[apps]]\nscript = "x"\nlog_retain = 5000\n',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,42 @@ async function errorOf(fn: () => Promise<unknown>): Promise<{ code: string; mess
 }
 
 describe('config loader', () => {
+  it.each([
+    ['many.toml', (i: number) => `[[apps]]\nname = "a${i}"\nscript = "x.js"\n`, 1],
+    ['many.yaml', (i: number) => `${i === 0 ? 'apps:\n' : ''}  - name: a${i}\n    script: x.js\n`, 2],
+  ])('refuses %s of 100000 apps before parsing it, in a few seconds at most', async (name, app, line) => {
+    const file = write(name, Array.from({ length: 100_000 }, (_, i) => app(i)).join(''));
+    const started = performance.now();
+    const error = await errorOf(() => loadConfigFile(file, ctx));
+    // the parse alone took 9 s (TOML) and 34 s (YAML) before the count after it refused the file
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(error).toEqual({
+      code: 'INVALID_CONFIG',
+      message: `${name}: apps: 100000 apps, at most 1000 in one file (line ${line})`,
+    });
+  });
+
+  it('takes a file of 1000 apps, and refuses one of 1001 with the same line', async () => {
+    const app = (i: number) => `[[apps]]\nname = "a${i}"\nscript = "x.js"\n`;
+    const ok = write('thousand.toml', Array.from({ length: 1000 }, (_, i) => app(i)).join(''));
+    expect(await loadConfigFile(ok, ctx)).toHaveLength(1000);
+    const over = write('more.toml', Array.from({ length: 1001 }, (_, i) => app(i)).join(''));
+    expect((await errorOf(() => loadConfigFile(over, ctx))).message).toBe(
+      'more.toml: apps: 1001 apps, at most 1000 in one file (line 1)',
+    );
+  });
+
+  it('refuses a file over 16 MiB before reading it', async () => {
+    const file = join(dir, 'huge.json');
+    // a sparse file: its size without its bytes
+    writeFileSync(file, '');
+    truncateSync(file, 17 * 1024 * 1024);
+    expect(await errorOf(() => loadConfigFile(file, ctx))).toEqual({
+      code: 'INVALID_CONFIG',
+      message: 'huge.json: 17M, at most 16M for a config file (1000 apps of 16 KiB)',
+    });
+  });
+
   it('loads TOML with every default applied and paths resolved against the file', async () => {
     const file = write(
       'velos.toml',

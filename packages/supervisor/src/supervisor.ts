@@ -174,6 +174,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       app === target ||
       String(id) === target ||
       (app !== undefined && table.apps.get(app)?.spec.namespace === target),
+    // read only once the supervisor is built (the engine loads on the first rule)
+    staleComponents: () => reportedComponents.stale(),
   });
   const { hooks, jobs, runOp, isLive, restartOne } = lifecycle;
   const monitorIntervalMs = options.monitorIntervalMs ?? 2000;
@@ -690,8 +692,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async restore() {
       const restored = await restore.load(false, true);
       await metricsControl.history.load();
-      await alerting.restore();
+      // before the alerts: a restored `component stale` alert takes the components restored stale
       reportedComponents.restore(readComponents(home, log));
+      await alerting.restore();
       return restored;
     },
 

@@ -28,6 +28,7 @@ export const CONFIG_COMMANDS: CommandSpec[] = [
       'set <app> k=v  change options of an app, validated like a config file (values as in TOML: 3, true,',
       '               5s, 200M, [0, 3]; env.KEY=value sets one variable), applied by a restart. The file is',
       '               not rewritten: the change is kept in the daemon state and applied over the file at reloads.',
+      '               A value the daemon refuses exits 2 (nothing changed); a target of no app or of several, 1.',
       'velos start app.toml --watch-config links the file and makes the daemon reload it on each change.',
       SECRETS,
     ].join('\n'),

@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
-import { type AppSpec, type ConfigFileReload, ErrorCodes, maskSecrets, VelosError } from '@velos/core';
+import {
+  type AppSpec,
+  type ConfigFileReload,
+  ErrorCodes,
+  isVelosError,
+  maskSecrets,
+  VelosError,
+} from '@velos/core';
 import type { CommandContext } from '../context.js';
+import { USAGE_EXIT_CODE } from '../parse-argv.js';
 
 const USAGE =
   'expected config validate [file], config reload [file], config show <app> or config set <app> key=value…';
@@ -98,20 +106,40 @@ async function runSet(
         ErrorCodes.INVALID_ARGUMENT,
         `config set: expected key=value, got ${JSON.stringify(pair)}`,
         {
-          data: { exitCode: 2 },
+          data: { exitCode: USAGE_EXIT_CODE },
         },
       );
     }
     changes[pair.slice(0, eq).trim()] = await parseConfigValue(pair.slice(eq + 1));
   }
   const client = await ctx.client();
-  const spec = present(await client.configSet(target, changes));
+  const spec = present(await client.configSet(target, changes).catch(asValueError));
   if (ctx.mode !== 'text') {
     const { env, ownEnv: _own, ...rest } = spec;
     ctx.printJson({ ...rest, envKeys: Object.keys(env) });
     return;
   }
   ctx.print(await toToml(spec));
+}
+
+/**
+ * Rethrows the daemon's refusal of the values given (INVALID_CONFIG: the config schema the daemon
+ * validates them with, `depends_on`; INVALID_ARGUMENT: a key it cannot change) with exit code 2, as
+ * any bad option value on the command line; its one-line message is kept. A target problem (no such
+ * app; several apps, INVALID_ARGUMENT with `data.target`, exit 1 as for scale) and a failed restart
+ * keep exit 1.
+ */
+function asValueError(error: unknown): never {
+  if (!isVelosError(error)) throw error;
+  const data = error.data as Record<string, unknown> | undefined;
+  const isValue =
+    error.code === ErrorCodes.INVALID_CONFIG ||
+    (error.code === ErrorCodes.INVALID_ARGUMENT && data?.target === undefined);
+  if (!isValue) throw error;
+  throw new VelosError(error.code, error.message, {
+    data: { ...data, exitCode: USAGE_EXIT_CODE },
+    cause: error,
+  });
 }
 
 async function toToml(spec: AppSpec): Promise<string> {

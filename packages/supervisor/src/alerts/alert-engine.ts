@@ -8,6 +8,7 @@ import {
   VelosError,
   type VelosEvent,
 } from '@velos/core';
+import type { StaleComponent } from '../components/component-registry.js';
 import type { EventBus } from '../events/event-bus.js';
 import { channelKey } from './alert-delivery.js';
 import { channelsOf, createNotifier, type RuleState } from './alert-notifier.js';
@@ -26,6 +27,8 @@ export interface AlertEngineHost {
   processes(): SampledProcess[];
   /** True when an event's or a process's app (or id) is selected by `target` (name, namespace or id). */
   matchesTarget(target: string, app: string | undefined, id: number | undefined): boolean;
+  /** The outside components stale now (OBS-2), for a restored `component stale` alert; none if omitted. */
+  staleComponents?(): readonly StaleComponent[];
   log(line: string): void;
 }
 
@@ -84,6 +87,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     const tracker = createTracker(
       rule,
       (app, id) => target === undefined || host.matchesTarget(target, app, id),
+      () => host.staleComponents?.() ?? [],
     );
     return { rule, tracker, instances: new Map(), lastDelivery: null, queue: Promise.resolve() };
   }

@@ -1,4 +1,5 @@
 import { type AlertRule, formatBytes, formatSpanMs, matchesEventKind, type VelosEvent } from '@velos/core';
+import type { StaleComponent } from '../components/component-registry.js';
 
 /** What the engine samples of a process for the state conditions (errored, unhealthy, memory, cpu). */
 export interface SampledProcess {
@@ -40,10 +41,14 @@ export interface ConditionTracker {
 /** Key of a rule's alerts that are not about an app. */
 export const DAEMON_KEY = '*';
 
-/** Creates the tracker of `rule`; `isTarget` tells whether an event's app or a process is the rule's target. */
+/**
+ * Creates the tracker of `rule`; `isTarget` tells whether an event's app or a process is the rule's
+ * target; `staleComponents` gives the outside components stale now (the registry's, for a restore).
+ */
 export function createTracker(
   rule: AlertRule,
   isTarget: (app: string | undefined, id: number | undefined) => boolean,
+  staleComponents: () => readonly StaleComponent[] = () => [],
 ): ConditionTracker {
   const when = rule.when;
   const keyOf = (event: VelosEvent): string => event.app ?? DAEMON_KEY;
@@ -184,7 +189,7 @@ export function createTracker(
       };
     }
     case 'component_stale':
-      return componentTracker(isTarget);
+      return componentTracker(isTarget, staleComponents);
     default:
       return sampledTracker(rule, isTarget);
   }
@@ -194,12 +199,15 @@ export function createTracker(
  * `component stale`: outside components (OBS-2) that stopped reporting, from `component.stale` until
  * the component reports again (`component.recovered`) or is removed (`component.removed`). Kept per
  * app as the other conditions: the stale components of one app (or of none: the daemon's key) are one
- * alert, whose message names them all; it resolves once none of them is stale. A restored key holds
- * until a component of its key recovers or is removed: a component stale before the restart stays
- * stale without a new event, so the saved alert is all this daemon knows of it.
+ * alert, whose message names them all; it resolves once none of them is stale. A component stale
+ * before a daemon restart stays stale without a new event: a restored key takes the components of
+ * its key that the registry restored stale, and resolves once none of them is stale. When the
+ * registry knows none (components.json lost, or saved before they went stale), the saved alert is all
+ * this daemon knows: it holds until a component of its key goes stale, recovers or is removed.
  */
 function componentTracker(
   isTarget: (app: string | undefined, id: number | undefined) => boolean,
+  staleComponents: () => readonly StaleComponent[],
 ): ConditionTracker {
   /** Stale components by name: the alert's key (their app) and what the event said. */
   const stale = new Map<string, { key: string; message: string }>();
@@ -233,7 +241,13 @@ function componentTracker(
     },
     isWaiting: () => false,
     restore(key, message) {
-      if (!held.has(key)) held.set(key, message);
+      let isKnown = false;
+      for (const component of staleComponents()) {
+        if ((component.app ?? DAEMON_KEY) !== key || !isTarget(component.app, undefined)) continue;
+        isKnown = true;
+        if (!stale.has(component.name)) stale.set(component.name, { key, message: component.message });
+      }
+      if (!isKnown && !held.has(key)) held.set(key, message);
     },
   };
 }

@@ -24,6 +24,11 @@ export interface ComponentRegistry {
   /** Every component by name, staleness as of now. */
   list(): ReportedComponent[];
   /**
+   * The components marked stale, each with the line of its `component.stale` (as of now), without a
+   * sweep (so without publishing): what a restored `component stale` alert asks of the registry.
+   */
+  stale(): StaleComponent[];
+  /**
    * Takes back the components a previous daemon kept: each gets one interval (plus grace) from now
    * before it is stale; one that was stale stays stale, without a new event.
    */
@@ -34,6 +39,18 @@ export interface ComponentRegistry {
   sweep(monotonic?: number): void;
   /** Clears the timer. */
   close(): void;
+}
+
+/** A stale component as the `component stale` alert condition sees it. */
+export interface StaleComponent {
+  name: string;
+  app?: string;
+  message: string;
+}
+
+/** The line of a `component.stale` event of `component` at wall time `nowMs`. */
+export function staleMessage(component: ReportedComponent, nowMs: number): string {
+  return `component ${component.name} is stale: no report for ${formatSpanMs(nowMs - component.lastReportAt)} (interval ${formatSpanMs(component.intervalMs)})`;
 }
 
 /**
@@ -169,6 +186,16 @@ export function createComponentRegistry(options: {
         .map((entry) => ({ ...entry.component }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
+    stale() {
+      const now = clock.wallMs();
+      const stale: StaleComponent[] = [];
+      for (const { component } of entries.values()) {
+        if (!component.isStale) continue;
+        const { name, app } = component;
+        stale.push({ name, ...(app === undefined ? {} : { app }), message: staleMessage(component, now) });
+      }
+      return stale;
+    },
     remove(name) {
       const entry = entries.get(name);
       if (entry === undefined) {
@@ -191,12 +218,7 @@ export function createComponentRegistry(options: {
         component.isStale = true;
         component.since = now;
         isAnyStale = true;
-        publish(
-          'component.stale',
-          'warning',
-          component,
-          `component ${component.name} is stale: no report for ${formatSpanMs(now - component.lastReportAt)} (interval ${formatSpanMs(component.intervalMs)})`,
-        );
+        publish('component.stale', 'warning', component, staleMessage(component, now));
       }
       schedule();
       if (isAnyStale) changed();

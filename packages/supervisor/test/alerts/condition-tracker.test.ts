@@ -112,4 +112,44 @@ describe('the component stale condition (OBS-2)', () => {
     tracker.onEvent(component('component.recovered', 'backup'));
     expect(tracker.evaluate(10_000_000, () => [])).toEqual(new Map());
   });
+
+  it("resolves a restored alert once none of its key's components the registry restored stale is stale", () => {
+    const registry = [
+      { name: 'backup', message: 'component backup is stale' },
+      { name: 'sync', message: 'component sync is stale' },
+      { name: 'web-cron', app: 'web', message: 'component web-cron is stale' },
+    ];
+    const tracker = createTracker(
+      rule({ kind: 'component_stale' }),
+      () => true,
+      () => registry,
+    );
+    tracker.restore('*', 'component backup is stale; component sync is stale', 0);
+    expect(tracker.evaluate(0, () => [])).toEqual(
+      new Map([['*', 'component backup is stale; component sync is stale']]),
+    );
+    tracker.onEvent(component('component.recovered', 'backup'));
+    expect(tracker.evaluate(0, () => [])).toEqual(new Map([['*', 'component sync is stale']]));
+    tracker.onEvent(component('component.stale', 'nightly'));
+    tracker.onEvent(component('component.removed', 'sync'));
+    expect(tracker.evaluate(0, () => [])).toEqual(new Map([['*', 'component nightly stale']]));
+    tracker.onEvent(component('component.recovered', 'nightly'));
+    expect(tracker.evaluate(0, () => [])).toEqual(new Map());
+  });
+
+  it("a restored alert of a rule's app takes that app's stale components only", () => {
+    const registry = [
+      { name: 'api-cron', app: 'api', message: 'component api-cron is stale' },
+      { name: 'web-cron', app: 'web', message: 'component web-cron is stale' },
+    ];
+    const tracker = createTracker(
+      rule({ kind: 'component_stale' }),
+      (app) => app === 'api',
+      () => registry,
+    );
+    tracker.restore('api', 'component api-cron is stale', 0);
+    expect(tracker.evaluate(0, () => [])).toEqual(new Map([['api', 'component api-cron is stale']]));
+    tracker.onEvent(component('component.recovered', 'api-cron', 'api'));
+    expect(tracker.evaluate(0, () => [])).toEqual(new Map());
+  });
 });

@@ -138,10 +138,15 @@ describe('the component registry', () => {
       ['old', false],
     ]);
     expect(kinds()).toEqual([]);
+    // what a restored `component stale` alert takes: the stale ones, with the line of their event
+    expect(registry.stale()).toEqual([
+      { name: 'dead', message: 'component dead is stale: no report for 4999s (interval 10s)' },
+    ]);
     advance(10_999);
     expect(kinds()).toEqual([]);
     advance(1);
     expect(kinds()).toEqual(['component.stale']);
+    expect(registry.stale().map((c) => c.name)).toEqual(['old', 'dead']);
     registry.close();
   });
 
