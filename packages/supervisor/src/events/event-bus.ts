@@ -81,8 +81,8 @@ export function createEventBus(options: {
   };
 
   /**
-   * A query's scan: `visit` takes events newest first (false: enough), `fileScan` says whether the file
-   * must be read after the ring and `result` gives the answer.
+   * A query over the ring (at once), then `fileVisit` for the file's older events (undefined: the ring
+   * answered), then `result`.
    */
   const search = (request: EventsRequest, select?: EventSelector) => {
     const limit = request.limit ?? DEFAULT_EVENTS_LIMIT;
