@@ -12,6 +12,14 @@ async function summaryOf(name: string): Promise<LogsAnalyzeResult> {
   ) as LogsAnalyzeResult;
 }
 
+/** The lines of `velos logs --json`: one JSON object a line. */
+function jsonLines(stdout: string): { line: string; stream: string }[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as { line: string; stream: string });
+}
+
 beforeAll(async () => {
   home = createHome();
   // every run prints `started pid …` (stdout), then `crashing with exit code 1` (stderr) and exits 1,
@@ -70,6 +78,48 @@ describe('a crash loop in velos logs <app> --summary', () => {
     expect(ai.ex).toMatchObject({ last: { code: 1, why: 'crash' } });
     expect(ai.ex!.cr).toBeGreaterThanOrEqual(8);
     expect(ai.ex!.n).toBe(ai.ex!.cr);
+  });
+
+  it('shows the crash lines the summary counts as errors in velos logs <app> --level error', async () => {
+    // one period for both (the loop goes on): up to a second ago, the last crash's exit long recorded
+    const until = new Date(Date.now() - 1000).toISOString();
+    const summary = JSON.parse(
+      (await velosOk(['logs', 'crashy', '--summary', '--until', until, '--json'], { home })).stdout,
+    ) as LogsAnalyzeResult;
+    const found = jsonLines(
+      (
+        await velosOk(['logs', 'crashy', '--level', 'error', '--until', until, '--lines', '1000', '--json'], {
+          home,
+        })
+      ).stdout,
+    );
+    expect(found.length).toBeGreaterThanOrEqual(8);
+    expect(found.length).toBe(summary.summary!.levels.error);
+    expect(new Set(found.map((line) => `${line.stream} ${line.line}`))).toEqual(
+      new Set(['err crashing with exit code 1']),
+    );
+    // the same exit context with --grep: the raised lines only, not the stdout ones
+    const grepped = jsonLines(
+      (
+        await velosOk(
+          [
+            'logs',
+            'crashy',
+            '--level',
+            'warn',
+            '--grep',
+            'crashing|started',
+            '--until',
+            until,
+            '--lines',
+            '1000',
+            '--json',
+          ],
+          { home },
+        )
+      ).stdout,
+    );
+    expect(grepped).toHaveLength(found.length);
   });
 
   it('does not count a restart by the user as a crash, nor raise the stderr lines before it', async () => {

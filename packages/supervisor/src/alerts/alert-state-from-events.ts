@@ -18,8 +18,11 @@ export const MAX_ALERT_EVENTS_READ = 5000;
  * all the same. An alert whose newest event is `alert.firing` was firing when that daemon stopped.
  * The events say nothing of the rule's definition, so any rule of the same name takes them.
  */
-export function firingAlertsFromEvents(bus: Pick<EventBus, 'query'>): Map<string, SavedRuleAlerts> {
-  const { events } = bus.query({ kinds: ['alert.firing', 'alert.resolved'], limit: MAX_ALERT_EVENTS_READ });
+export function firingAlertsFromEvents(bus: Pick<EventBus, 'querySync'>): Map<string, SavedRuleAlerts> {
+  const { events } = bus.querySync({
+    kinds: ['alert.firing', 'alert.resolved'],
+    limit: MAX_ALERT_EVENTS_READ,
+  });
   const newest = new Map<string, VelosEvent>();
   for (const event of events) {
     const rule = event.fields?.rule;

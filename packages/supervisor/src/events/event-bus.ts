@@ -29,9 +29,14 @@ export interface EventBus {
   publish(input: EventInput): VelosEvent;
   /** Every event as it is published (in-process: alerts, metrics, health). */
   readonly published: EventSource<VelosEvent>;
-  /** The newest `limit` events that match, oldest first; reads the file when the ring does not reach back far enough. */
-  query(request: EventsRequest, select?: EventSelector): EventsResult;
-  /** The events `query` gives, then each new matching one, in batches. */
+  /**
+   * The newest `limit` events that match, oldest first; reads the file (from its end, asynchronously,
+   * chunk by chunk: the daemon's loop turns meanwhile) when the ring does not reach back far enough.
+   */
+  query(request: EventsRequest, select?: EventSelector): Promise<EventsResult>;
+  /** `query` with blocking reads of the file: only where nothing else runs yet (the daemon's start). */
+  querySync(request: EventsRequest, select?: EventSelector): EventsResult;
+  /** The events `query` gives, then each new matching one, in batches (those published meanwhile after them). */
   follow(request: EventsRequest, select?: EventSelector): Subscription<VelosEvent[]>;
   /** Writes what is pending and closes the file. */
   close(): void;
@@ -75,11 +80,16 @@ export function createEventBus(options: {
       (select === undefined || select(event));
   };
 
-  const query = (request: EventsRequest, select?: EventSelector): EventsResult => {
+  /**
+   * A query over the ring (at once), then `fileVisit` for the file's older events (undefined: the ring
+   * answered), then `result`.
+   */
+  const search = (request: EventsRequest, select?: EventSelector) => {
     const limit = request.limit ?? DEFAULT_EVENTS_LIMIT;
     const matches = matcher(request, select);
     const found: VelosEvent[] = [];
-    // newest first, so that `limit` keeps the newest and the scan stops as early as it can
+    // newest first, so that `limit` keeps the newest and the scan stops as early as it can (the file
+    // is in time order: a scan since a time reads the file from its end back to that time only)
     const visit = (event: VelosEvent): boolean => {
       if (
         (request.afterSeq !== undefined && event.seq <= request.afterSeq) ||
@@ -94,14 +104,24 @@ export function createEventBus(options: {
     let isStopped = false;
     for (let i = ring.length - 1; i >= 0 && !isStopped; i -= 1) isStopped = !visit(ring[i]!);
     const isRingWhole = ring.length < ringSize && ring[0]?.seq === 1;
+    let fileVisit: ((event: VelosEvent) => boolean) | undefined;
     if (!isStopped && !isRingWhole) {
       if (pending.length > 0) flush();
       const oldestInRing = ring[0]?.seq ?? Number.POSITIVE_INFINITY;
-      fileOf().scanBackwards((event) => (event.seq >= oldestInRing ? true : visit(event)));
+      fileVisit = (event) => (event.seq >= oldestInRing ? true : visit(event));
     }
-    const hasMore = found.length > limit;
-    if (hasMore) found.length = limit;
-    return { events: found.reverse(), hasMore };
+    const result = (): EventsResult => {
+      const hasMore = found.length > limit;
+      if (hasMore) found.length = limit;
+      return { events: found.reverse(), hasMore };
+    };
+    return { fileVisit, result };
+  };
+
+  const query = async (request: EventsRequest, select?: EventSelector): Promise<EventsResult> => {
+    const { fileVisit, result } = search(request, select);
+    if (fileVisit !== undefined) await fileOf().scanBackwards(fileVisit);
+    return result();
   };
 
   return {
@@ -122,6 +142,11 @@ export function createEventBus(options: {
     },
     published,
     query,
+    querySync(request, select) {
+      const { fileVisit, result } = search(request, select);
+      if (fileVisit !== undefined) fileOf().scanBackwardsSync(fileVisit);
+      return result();
+    },
     follow(asked, select) {
       // a follow goes forward: a page's bound (beforeSeq) would hold every new event back
       const request = { ...asked, beforeSeq: undefined };
@@ -130,14 +155,32 @@ export function createEventBus(options: {
         maxItems: FOLLOW_QUEUE_ITEMS,
         onCancel: () => unsubscribe(),
       });
-      const first = query(request, select).events;
-      let lastSeq = first.at(-1)?.seq ?? request.afterSeq ?? 0;
-      if (first.length > 0) queue.push(first);
+      let lastSeq = request.afterSeq ?? 0;
+      // the events published while the backlog is read wait for it (then those it holds are left out)
+      let waiting: VelosEvent[] | null = [];
       const unsubscribe = published.subscribe((event) => {
-        if (event.seq <= lastSeq || !matches(event)) return;
-        lastSeq = event.seq;
-        queue.push([event]);
+        if (waiting !== null) waiting.push(event);
+        else if (event.seq > lastSeq && matches(event)) {
+          lastSeq = event.seq;
+          queue.push([event]);
+        }
       });
+      query(request, select).then(
+        ({ events: first }) => {
+          lastSeq = first.at(-1)?.seq ?? lastSeq;
+          if (first.length > 0) queue.push(first);
+          const later = (waiting ?? []).filter((event) => event.seq > lastSeq && matches(event));
+          waiting = null;
+          if (later.length > 0) {
+            lastSeq = later.at(-1)!.seq;
+            queue.push(later);
+          }
+        },
+        (error: unknown) => {
+          waiting = null;
+          onError(error);
+        },
+      );
       return queue.subscription;
     },
     close() {

@@ -1,21 +1,15 @@
-import {
-  closeSync,
-  fstatSync,
-  openSync,
-  readSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fstatSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { APPEND_NO_FOLLOW, openNoFollow, type VelosEvent } from '@velos/core';
 import { endsMidLine } from '../last-byte.js';
+import {
+  type EventVisitor,
+  MAX_SCAN_CHUNK_BYTES,
+  scanFileBackwards,
+  scanFileBackwardsSync,
+} from './event-file-scan.js';
 
 /** `events.jsonl` is rotated to `events.jsonl.1` once it passes this size (so at most twice this is kept). */
 export const EVENT_FILE_MAX_BYTES = 10 * 1024 * 1024;
-/** Backward scans read 8 KiB first (the newest event is usually all that is asked), then ever larger chunks. */
-const FIRST_CHUNK_BYTES = 8 * 1024;
-const MAX_CHUNK_BYTES = 256 * 1024;
 
 /** The append-only record of the bus: one JSON event per line, rotated by size. */
 export interface EventFile {
@@ -25,9 +19,13 @@ export interface EventFile {
   lastSeq(): number;
   /**
    * Visits written events newest first (the current file, then the rotated one) until `visit`
-   * returns false; lines that do not parse are skipped.
+   * returns false; lines that do not parse are skipped. The reads are asynchronous, chunk by chunk
+   * (at most 64 KiB parsed between two turns of the event loop): a scan of a long file never blocks the
+   * daemon. Events written meanwhile are not visited.
    */
-  scanBackwards(visit: (event: VelosEvent) => boolean): void;
+  scanBackwards(visit: EventVisitor): Promise<void>;
+  /** `scanBackwards` with blocking reads (the daemon's start only). */
+  scanBackwardsSync(visit: EventVisitor): void;
   close(): void;
 }
 
@@ -37,7 +35,7 @@ export function openEventFile(
   options: { maxBytes?: number; onError?: (error: unknown) => void; chunkBytes?: number } = {},
 ): EventFile {
   const maxBytes = options.maxBytes ?? EVENT_FILE_MAX_BYTES;
-  const chunkBytes = options.chunkBytes ?? MAX_CHUNK_BYTES;
+  const chunkBytes = options.chunkBytes ?? MAX_SCAN_CHUNK_BYTES;
   const onError = options.onError ?? (() => undefined);
   let fd: number | null = null;
   let sizeBytes = 0;
@@ -81,7 +79,7 @@ export function openEventFile(
     },
     lastSeq() {
       let seq = 0;
-      scanFile(
+      scanFileBackwardsSync(
         path,
         (event) => {
           seq = event.seq;
@@ -90,7 +88,7 @@ export function openEventFile(
         chunkBytes,
       );
       if (seq === 0) {
-        scanFile(
+        scanFileBackwardsSync(
           `${path}.1`,
           (event) => {
             seq = event.seq;
@@ -101,8 +99,15 @@ export function openEventFile(
       }
       return seq;
     },
-    scanBackwards(visit) {
-      if (scanFile(path, visit, chunkBytes)) scanFile(`${path}.1`, visit, chunkBytes);
+    async scanBackwards(asked) {
+      const visit = onceEach(asked);
+      if (await scanFileBackwards(path, visit, chunkBytes))
+        await scanFileBackwards(`${path}.1`, visit, chunkBytes);
+    },
+    scanBackwardsSync(asked) {
+      const visit = onceEach(asked);
+      if (scanFileBackwardsSync(path, visit, chunkBytes))
+        scanFileBackwardsSync(`${path}.1`, visit, chunkBytes);
     },
     close() {
       if (fd !== null) closeSync(fd);
@@ -111,54 +116,16 @@ export function openEventFile(
   };
 }
 
-/** Visits the events of one file newest first; false when `visit` stopped the scan. */
-function scanFile(path: string, visit: (event: VelosEvent) => boolean, maxChunkBytes: number): boolean {
-  let fd: number;
-  try {
-    if (!statSync(path).isFile()) return true;
-    fd = openSync(path, 'r');
-  } catch {
-    return true;
-  }
-  try {
-    let position = fstatSync(fd).size;
-    // bytes, not text: a character split between two chunks must be decoded whole
-    let carry = Buffer.alloc(0);
-    let chunkBytes = Math.min(FIRST_CHUNK_BYTES, maxChunkBytes);
-    while (position > 0) {
-      const length = Math.min(chunkBytes, position);
-      chunkBytes = Math.min(chunkBytes * 4, maxChunkBytes);
-      position -= length;
-      const chunk = Buffer.alloc(length);
-      readSync(fd, chunk, 0, length, position);
-      const bytes = carry.length > 0 ? Buffer.concat([chunk, carry]) : chunk;
-      // the first piece may be the end of a line that started in an earlier chunk
-      const start = position > 0 ? bytes.indexOf(10) + 1 : 0;
-      if (position > 0 && start === 0) {
-        carry = bytes;
-        continue;
-      }
-      carry = bytes.subarray(0, start);
-      const lines = bytes.subarray(start).toString('utf8').split('\n');
-      for (let i = lines.length - 1; i >= 0; i -= 1) {
-        const event = parseEvent(lines[i]!);
-        if (event && !visit(event)) return false;
-      }
-    }
-    return true;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function parseEvent(line: string): VelosEvent | null {
-  if (line.length === 0) return null;
-  try {
-    const value = JSON.parse(line) as VelosEvent;
-    return typeof value?.seq === 'number' && typeof value.kind === 'string' && typeof value.at === 'number'
-      ? value
-      : null;
-  } catch {
-    return null;
-  }
+/**
+ * A visitor that skips an event it has seen: events are visited newest first, so one whose seq is not
+ * below the last visited is a repeat (a rotation while an asynchronous scan ran renamed the file it read
+ * to the rotated one it reads next).
+ */
+function onceEach(visit: EventVisitor): EventVisitor {
+  let lowest = Number.POSITIVE_INFINITY;
+  return (event) => {
+    if (event.seq >= lowest) return true;
+    lowest = event.seq;
+    return visit(event);
+  };
 }

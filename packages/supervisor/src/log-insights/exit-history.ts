@@ -23,12 +23,12 @@ const CRASH_REASONS: ReadonlySet<string> = new Set([
  * store (`process.exited`, and `process.restarting` to tell which were followed by a restart), for
  * the log engine's summary and exit context.
  */
-export function readExitFacts(
+export async function readExitFacts(
   bus: Pick<EventBus, 'query'>,
   app: string,
   range: { since?: number; until?: number },
-): ExitFact[] {
-  const { events } = bus.query(
+): Promise<ExitFact[]> {
+  const { events } = await bus.query(
     {
       kinds: ['process.exited', 'process.restarting'],
       ...(range.since === undefined ? {} : { since: range.since }),

@@ -72,16 +72,18 @@ export async function analyzeLogs(
   const sources = appSources.map((entry) => entry.source);
   const isDedupe = request.view === 'dedupe';
   // ENG-1/6: each app's exits over its lines' time (crashes lower the health, their last stderr lines are errors)
-  const exitsOf: ExitFact[][] = apps.map((target, app) =>
-    isDedupe
-      ? []
-      : (target.exits?.({
-          since: firstTimeOf(
-            appSources.filter((entry) => entry.app === app).map((entry) => entry.source),
-            range,
-          ),
-          until: range.until,
-        }) ?? []),
+  const exitsOf: ExitFact[][] = await Promise.all(
+    apps.map(async (target, app) =>
+      isDedupe
+        ? []
+        : ((await target.exits?.({
+            since: firstTimeOf(
+              appSources.filter((entry) => entry.app === app).map((entry) => entry.source),
+              range,
+            ),
+            until: range.until,
+          })) ?? []),
+    ),
   );
   const estimated = await estimateLines(sources);
   // the estimate is within a few percent: a range of about the sample's size is read whole; a sample

@@ -2,6 +2,7 @@ import type { VelosControl } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
 import { acquireLogAnswer } from '../log-queries.js';
 import type { ProcessTable } from '../process-table.js';
+import type { ReadExits } from './log-target.js';
 import { selectLogRecords } from './log-target-records.js';
 
 /**
@@ -10,7 +11,7 @@ import { selectLogRecords } from './log-target-records.js';
  * of log answers while it runs, so at most four run at once and the others wait their turn. A search
  * or a view reads every app its target selects (`all`, a namespace, a /regex/ of names) within one
  * budget; a view reads each app's exits from the event store of `bus` (the summary's exits and health,
- * the exit context of its lines).
+ * the exit context of its lines), and so does a search by level (the exit context of its lines).
  */
 export function createLogQueryControl(
   table: ProcessTable,
@@ -27,19 +28,23 @@ export function createLogQueryControl(
   return {
     searchLogs: async (request) => {
       const records = selectLogRecords(table, request.target);
-      // loaded with the query, like the engine: an idle daemon keeps none of it in memory
-      const apps = (await import('./log-target.js')).logQueryTargets(records);
+      // loaded with the query, like the engine: an idle daemon keeps none of it in memory; a search by
+      // level raises the lines before a crash as a summary does (the exits are read only then)
+      const readExits = request.level === undefined ? undefined : await exitReader(bus);
+      const apps = (await import('./log-target.js')).logQueryTargets(records, readExits);
       return run(async () => (await import('./log-search.js')).searchLogs(apps, request));
     },
     analyzeLogs: async (request) => {
       const records = selectLogRecords(table, request.target);
-      const { readExitFacts } = await import('./exit-history.js');
-      const readExits =
-        bus === undefined
-          ? undefined
-          : (name: string, range: { since?: number; until?: number }) => readExitFacts(bus, name, range);
-      const apps = (await import('./log-target.js')).logQueryTargets(records, readExits);
+      const apps = (await import('./log-target.js')).logQueryTargets(records, await exitReader(bus));
       return run(async () => (await import('./log-analyze.js')).analyzeLogs(apps, request));
     },
   };
+}
+
+/** Reads an app's exits from the event store of `bus` (none: the exits are unknown). */
+async function exitReader(bus: Pick<EventBus, 'query'> | undefined): Promise<ReadExits | undefined> {
+  if (bus === undefined) return undefined;
+  const { readExitFacts } = await import('./exit-history.js');
+  return (name, range) => readExitFacts(bus, name, range);
 }

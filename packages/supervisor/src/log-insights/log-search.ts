@@ -3,10 +3,15 @@ import {
   type Classifier,
   createClassifier,
   EventTracker,
+  ExitContext,
+  type ExitFact,
   eventMessageOf,
   isAtLeast,
+  isCrashExit,
   type Level,
+  type ParsedRecord,
   parseStructuredLine,
+  recordTime,
   stripAnsi,
 } from '@velos/log-engine';
 import { MAX_LOG_ANSWER_BYTES } from '../logs/answer-budget.js';
@@ -15,6 +20,7 @@ import { bytesUnlessUtf8 } from '../logs/line-batch.js';
 import { createLineDecoder, type DecodedLine } from '../logs/line-format.js';
 import { logLineBytes } from '../logs/log-line-bytes.js';
 import { bytesOfText } from '../logs/log-tail-files.js';
+import { firstTimeOf } from './analyze-sampling.js';
 import { compileGrep } from './grep-pattern.js';
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
@@ -33,6 +39,8 @@ export const DEFAULT_SEARCH_LIMIT = 100;
  * (and of the apps) are merged in arrival order as the time index tells it (`orderTime`: a
  * whole-second time prefix does not put a second's out lines before its err lines); each shows its
  * own time. `withBytes`: lines of plain (not JSON) files that are not valid UTF-8 carry their bytes.
+ * With a level, an app's exits (`LogQueryTarget.exits`) give its lines the exit context a summary
+ * gives them (`ExitContext`: the stderr line just before a crash is an error), so the two agree.
  */
 export async function searchLogs(
   targets: LogQueryTarget | LogQueryTarget[],
@@ -52,11 +60,18 @@ export async function searchLogs(
     return classifier;
   };
   const sources: AppSource[] = [];
+  // ENG-1 exit context: with a level, the lines of each app are judged with its crashes, as a summary does
+  const exitsOf = new Map<LogQueryTarget, ExitFact[]>();
   for (const target of Array.isArray(targets) ? targets : [targets]) {
     target.flushTimeIndex();
     const reader = readerOf(target, request.withBytes === true);
-    for (const source of await listLogSources(target, range)) {
+    const listed = await listLogSources(target, range);
+    for (const source of listed) {
       if (hasStream(source.stream, request.stream)) sources.push({ source, target, ...reader });
+    }
+    if (request.level !== undefined && target.exits !== undefined) {
+      const exits = await target.exits({ since: firstTimeOf(listed, range), until: range.until });
+      if (exits.some(isCrashExit)) exitsOf.set(target, exits);
     }
   }
   sources.sort((a, b) => b.source.endTs - a.source.endTs);
@@ -81,22 +96,21 @@ export async function searchLogs(
       classify === undefined
         ? undefined
         : new EventTracker(() => (event === undefined ? 'info' : levelOf(event.line, event.lvl)));
-    const { lines: read, completed } = await scanSource(source, range, (data, start, end, ts) => {
-      const text = data.toString('utf8', start, end);
-      let decoded: DecodedLine | undefined;
-      if (events !== undefined) {
-        decoded = decode(text);
-        const [judged, message] = eventTextOf(decoded.line);
-        if (judged.length === 0) events.start(judged, stream);
-        if (judged.length === 0 || !events.judge(judged, stream, undefined, message)) event = decoded;
-      }
-      if (regex !== undefined && !regex.test(text)) return;
-      if (events !== undefined) {
-        const level = events.level(stream);
-        if (!isAtLeast(level === ('trace' as Level) ? 'debug' : level, request.level!)) return;
-      }
-      decoded ??= decode(text);
+    const isAsked = (level: Level): boolean =>
+      isAtLeast(level === ('trace' as Level) ? 'debug' : level, request.level!);
+    const keep = (hit: Hit): void => {
       matched += 1;
+      found.push(hit);
+      if (found.length > limit * 2) found.splice(0, found.length - limit);
+    };
+    const hitOf = (
+      text: string,
+      decoded: DecodedLine,
+      data: Buffer,
+      start: number,
+      end: number,
+      ts?: number,
+    ) => {
       const line: LogLine = {
         ts: decoded.ts ?? ts ?? 0,
         stream: decoded.stream ?? stream,
@@ -112,9 +126,41 @@ export async function searchLogs(
         const body = bytes === undefined ? undefined : bytesOfText(text, decoded.line, bytes);
         if (body !== undefined) line.bytes = body;
       }
-      found.push({ line, order: orderTime(decoded.ts, ts, resolutionMs) });
-      if (found.length > limit * 2) found.splice(0, found.length - limit);
+      return { line, order: orderTime(decoded.ts, ts, resolutionMs) };
+    };
+    // the same `ExitContext` as a summary's: the lines of stderr (or of a merged file) just before a
+    // crash may be raised to error, so each line's level is known when it is read (not only when asked)
+    const exits = source.stream === 'out' ? undefined : exitsOf.get(target);
+    const context =
+      exits === undefined
+        ? undefined
+        : new ExitContext<Hit | undefined>(exits, (parsed, hit) => {
+            if (hit !== undefined && isAsked(parsed.level)) keep(hit);
+          });
+    const { lines: read, completed } = await scanSource(source, range, (data, start, end, ts) => {
+      const text = data.toString('utf8', start, end);
+      let decoded: DecodedLine | undefined;
+      let isContinuation = false;
+      if (events !== undefined) {
+        decoded = decode(text);
+        const [judged, message] = eventTextOf(decoded.line);
+        if (judged.length === 0) events.start(judged, stream);
+        isContinuation = judged.length !== 0 && events.judge(judged, stream, undefined, message);
+        if (!isContinuation) event = decoded;
+      }
+      const isMatch = regex === undefined || regex.test(text);
+      if (context !== undefined) {
+        const hit = isMatch ? hitOf(text, decoded!, data, start, end, ts) : undefined;
+        // the time a summary judges the line by: the time index's, else the one written in the line
+        const time = ts ?? decoded!.ts ?? recordTime({ line: decoded!.line });
+        context.push(recordOf(time, source.stream, events!.level(stream), isContinuation), hit);
+        return;
+      }
+      if (!isMatch) return;
+      if (events !== undefined && !isAsked(events.level(stream))) return;
+      keep(hitOf(text, decoded ?? decode(text), data, start, end, ts));
     });
+    context?.flush();
     lines += read;
     // only the newest `limit` of all the files read so far can be in the answer
     hits = hits
@@ -189,6 +235,16 @@ function eventTextOf(raw: string): [text: string, message: string] {
     if (message !== undefined) return [message, message];
   }
   return [line, eventMessageOf(line)];
+}
+
+/** What the exit context judges of a line: its time, stream, level and place in its event. */
+function recordOf(
+  ts: number | undefined,
+  stream: 'out' | 'err' | undefined,
+  level: Level,
+  isContinuation: boolean,
+): ParsedRecord {
+  return { ts, stream, line: '', message: '', level, fields: undefined, isContinuation, frame: undefined };
 }
 
 /** The newest lines of `lines` (oldest first) that fit in `maxBytes`. */

@@ -18,7 +18,7 @@ export interface LogQueryTarget {
   /** The latest restart of one of its processes, for the summary. */
   lastRestart?: { ts: number; reason?: string };
   /** The app's exits in a time range (either end open), from the daemon's event store; absent: unknown. */
-  exits?(range: { since?: number; until?: number }): ExitFact[];
+  exits?(range: { since?: number; until?: number }): Promise<ExitFact[]>;
   /** Writes the time index entries still in memory, so the files say everything captured. */
   flushTimeIndex(): void;
 }
@@ -27,7 +27,7 @@ export interface LogQueryTarget {
 export const LOG_QUERY_BUDGET_MS = 10_000;
 
 /** Reads an app's exits in a time range (the daemon's event store). */
-export type ReadExits = (app: string, range: { since?: number; until?: number }) => ExitFact[];
+export type ReadExits = (app: string, range: { since?: number; until?: number }) => Promise<ExitFact[]>;
 
 /** The apps of the records a target selected, one each, in the order of their first process id. */
 export function logQueryTargets(records: ProcessRecord[], readExits?: ReadExits): LogQueryTarget[] {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventInput, VelosEvent } from '@velos/core';
@@ -50,65 +50,67 @@ describe('event bus', () => {
     expect(lines.map((line) => JSON.parse(line).seq)).toEqual([1, 2]);
   });
 
-  it('answers oldest first with the newest `limit` events and hasMore', () => {
+  it('answers oldest first with the newest `limit` events and hasMore', async () => {
     const bus = openBus(tempPath());
     for (let i = 1; i <= 150; i += 1) bus.publish(input('process.online', i));
-    const all = bus.query({});
+    const all = await bus.query({});
     expect(all.events).toHaveLength(DEFAULT_EVENTS_LIMIT);
     expect(all.events[0]!.seq).toBe(51);
     expect(all.events.at(-1)!.seq).toBe(150);
     expect(all.hasMore).toBe(true);
-    const five = bus.query({ limit: 5 });
+    const five = await bus.query({ limit: 5 });
     expect(seqs(five.events)).toEqual([146, 147, 148, 149, 150]);
-    expect(bus.query({ limit: 150 }).hasMore).toBe(false);
-    expect(bus.query({ limit: 1000 }).events).toHaveLength(150);
+    expect((await bus.query({ limit: 150 })).hasMore).toBe(false);
+    expect((await bus.query({ limit: 1000 })).events).toHaveLength(150);
   });
 
-  it('filters by since, until, afterSeq, kinds and a selector', () => {
+  it('filters by since, until, afterSeq, kinds and a selector', async () => {
     const bus = openBus(tempPath());
     bus.publish(input('process.started', 100, { app: 'api', id: 0 }));
     bus.publish(input('process.exited', 200, { app: 'api', id: 0 }));
     bus.publish(input('job.finished', 300, { app: 'nightly', id: 1 }));
     bus.publish(input('process.errored', 400, { app: 'worker', id: 2 }));
     bus.publish(input('app.sync.done', 500, { app: 'worker', id: 2 }));
-    expect(seqs(bus.query({ since: 200 }).events)).toEqual([2, 3, 4, 5]);
-    expect(seqs(bus.query({ until: 300 }).events)).toEqual([1, 2, 3]);
-    expect(seqs(bus.query({ since: 200, until: 400 }).events)).toEqual([2, 3, 4]);
-    expect(seqs(bus.query({ afterSeq: 3 }).events)).toEqual([4, 5]);
-    expect(seqs(bus.query({ kinds: ['exited', 'errored'] }).events)).toEqual([2, 4]);
-    expect(seqs(bus.query({ kinds: ['process'] }).events)).toEqual([1, 2, 4]);
-    expect(seqs(bus.query({ kinds: ['app.sync.done'] }).events)).toEqual([5]);
-    expect(seqs(bus.query({ kinds: ['sync.done', 'job'] }).events)).toEqual([3, 5]);
-    expect(seqs(bus.query({}, (event) => event.app === 'worker').events)).toEqual([4, 5]);
-    expect(seqs(bus.query({ kinds: ['process'], limit: 1 }, (event) => event.app === 'api').events)).toEqual([
-      2,
-    ]);
-    expect(bus.query({ kinds: ['nothing'] })).toEqual({ events: [], hasMore: false });
+    expect(seqs((await bus.query({ since: 200 })).events)).toEqual([2, 3, 4, 5]);
+    expect(seqs((await bus.query({ until: 300 })).events)).toEqual([1, 2, 3]);
+    expect(seqs((await bus.query({ since: 200, until: 400 })).events)).toEqual([2, 3, 4]);
+    expect(seqs((await bus.query({ afterSeq: 3 })).events)).toEqual([4, 5]);
+    expect(seqs((await bus.query({ kinds: ['exited', 'errored'] })).events)).toEqual([2, 4]);
+    expect(seqs((await bus.query({ kinds: ['process'] })).events)).toEqual([1, 2, 4]);
+    expect(seqs((await bus.query({ kinds: ['app.sync.done'] })).events)).toEqual([5]);
+    expect(seqs((await bus.query({ kinds: ['sync.done', 'job'] })).events)).toEqual([3, 5]);
+    expect(seqs((await bus.query({}, (event) => event.app === 'worker')).events)).toEqual([4, 5]);
+    expect(
+      seqs((await bus.query({ kinds: ['process'], limit: 1 }, (event) => event.app === 'api')).events),
+    ).toEqual([2]);
+    expect(await bus.query({ kinds: ['nothing'] })).toEqual({ events: [], hasMore: false });
   });
 
-  it('reads the file for events older than the ring, without duplicates', () => {
+  it('reads the file for events older than the ring, without duplicates', async () => {
     const bus = openBus(tempPath(), { ringSize: 5 });
     for (let i = 1; i <= 30; i += 1)
       bus.publish(input(i % 3 === 0 ? 'process.exited' : 'process.online', i * 10));
     // pending events are written before the file is read
-    expect(seqs(bus.query({ limit: 12 }).events)).toEqual([19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
-    const exits = bus.query({ kinds: ['exited'] });
+    expect(seqs((await bus.query({ limit: 12 })).events)).toEqual([
+      19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+    ]);
+    const exits = await bus.query({ kinds: ['exited'] });
     expect(seqs(exits.events)).toEqual([3, 6, 9, 12, 15, 18, 21, 24, 27, 30]);
     expect(exits.hasMore).toBe(false);
-    const window = bus.query({ since: 80, until: 120 });
+    const window = await bus.query({ since: 80, until: 120 });
     expect(seqs(window.events)).toEqual([8, 9, 10, 11, 12]);
-    expect(seqs(bus.query({ afterSeq: 22, limit: 3 }).events)).toEqual([28, 29, 30]);
-    expect(bus.query({ afterSeq: 22, limit: 3 }).hasMore).toBe(true);
+    expect(seqs((await bus.query({ afterSeq: 22, limit: 3 })).events)).toEqual([28, 29, 30]);
+    expect((await bus.query({ afterSeq: 22, limit: 3 })).hasMore).toBe(true);
   });
 
-  it('pages back with beforeSeq, from the ring into the file, none skipped and none twice', () => {
+  it('pages back with beforeSeq, from the ring into the file, none skipped and none twice', async () => {
     const bus = openBus(tempPath(), { ringSize: 5 });
     for (let i = 1; i <= 30; i += 1) bus.publish(input('process.online', i * 10));
     const pages: number[][] = [];
-    let page = bus.query({ afterSeq: 10, limit: 7 });
+    let page = await bus.query({ afterSeq: 10, limit: 7 });
     pages.push(seqs(page.events));
     while (page.hasMore && pages.length < 5) {
-      page = bus.query({ afterSeq: 10, beforeSeq: page.events[0]!.seq, limit: 7 });
+      page = await bus.query({ afterSeq: 10, beforeSeq: page.events[0]!.seq, limit: 7 });
       pages.push(seqs(page.events));
     }
     expect(pages).toEqual([
@@ -116,7 +118,7 @@ describe('event bus', () => {
       [17, 18, 19, 20, 21, 22, 23],
       [11, 12, 13, 14, 15, 16],
     ]);
-    expect(seqs(bus.query({ beforeSeq: 3 }).events)).toEqual([1, 2]);
+    expect(seqs((await bus.query({ beforeSeq: 3 })).events)).toEqual([1, 2]);
   });
 
   it('continues seq after a reopen and answers from the file what the previous bus wrote', async () => {
@@ -125,10 +127,10 @@ describe('event bus', () => {
     for (let i = 1; i <= 7; i += 1) first.publish(input('process.online', i));
     first.close();
     const second = openBus(path);
-    expect(second.query({}).events).toHaveLength(7);
+    expect((await second.query({})).events).toHaveLength(7);
     const next = second.publish(input('daemon.started', 100));
     expect(next.seq).toBe(8);
-    expect(seqs(second.query({ limit: 3 }).events)).toEqual([6, 7, 8]);
+    expect(seqs((await second.query({ limit: 3 })).events)).toEqual([6, 7, 8]);
     second.close();
     await tick();
     const third = openBus(path);
@@ -178,6 +180,50 @@ describe('event bus', () => {
     subscription.cancel();
   });
 
+  it('reads a big file without blocking the loop, with the answers of a blocking read', async () => {
+    // 8 MB of events older than the ring: a scan over all of it takes a hundred chunks of 64 KiB
+    const path = tempPath();
+    const lines: string[] = [];
+    const exits: number[] = [];
+    for (let seq = 1; seq <= 30_000; seq += 1) {
+      const kind = seq % 40 === 0 ? 'process.exited' : 'process.online';
+      if (kind === 'process.exited') exits.push(seq);
+      const event = {
+        seq,
+        at: seq * 10,
+        kind,
+        severity: 'info',
+        app: seq % 80 === 0 ? 'web' : 'api',
+        message: 'x'.repeat(250),
+      };
+      lines.push(JSON.stringify(event));
+    }
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const bus = openBus(path, { ringSize: 10 });
+    bus.publish(input('process.exited', 400_000, { app: 'api' }));
+    const requests = [
+      { kinds: ['exited'], limit: 10_000 },
+      { kinds: ['exited'], since: 150_000, limit: 10_000 },
+      { limit: 50 },
+      { until: 1000, limit: 10_000 },
+      { afterSeq: 29_990 },
+    ];
+    for (const request of requests) {
+      // a timer of 0 ms is served between two chunks: it counts the turns of the loop during the read
+      let turns = 0;
+      const timer = setInterval(() => {
+        turns += 1;
+      }, 0);
+      const answer = await bus.query(request, (event) => event.app === 'api');
+      clearInterval(timer);
+      expect(answer).toEqual(bus.querySync(request, (event) => event.app === 'api'));
+      if (request.kinds !== undefined && request.since === undefined) {
+        expect(seqs(answer.events)).toEqual([...exits.filter((seq) => seq % 80 !== 0), 30_001]);
+        expect(turns).toBeGreaterThanOrEqual(10);
+      }
+    }
+  });
+
   it('keeps working in memory when the file cannot be written', async () => {
     const errors: unknown[] = [];
     const bus = createEventBus({
@@ -187,9 +233,9 @@ describe('event bus', () => {
     buses.push(bus);
     bus.publish(input('process.online', 1));
     bus.publish(input('process.online', 2));
-    expect(seqs(bus.query({}).events)).toEqual([1, 2]);
+    expect(seqs((await bus.query({})).events)).toEqual([1, 2]);
     await tick();
     expect(errors.length).toBeGreaterThan(0);
-    expect(seqs(bus.query({}).events)).toEqual([1, 2]);
+    expect(seqs((await bus.query({})).events)).toEqual([1, 2]);
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEventBus } from '../../src/events/event-bus.js';
 import { exitFactsOf, readExitFacts } from '../../src/log-insights/exit-history.js';
 import { analyzeLogs } from '../../src/log-insights/log-analyze.js';
+import { searchLogs } from '../../src/log-insights/log-search.js';
 import type { LogQueryTarget } from '../../src/log-insights/log-target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-exits-'));
@@ -41,7 +42,7 @@ describe('exitFactsOf', () => {
     ]);
   });
 
-  it('reads one app in a time range from the event store', () => {
+  it('reads one app in a time range from the event store', async () => {
     const bus = createEventBus({ path: join(dir, 'events.jsonl') });
     try {
       bus.publish({
@@ -71,9 +72,11 @@ describe('exitFactsOf', () => {
         message: 'x',
         fields: { code: 2, signal: null, reason: 'crash' },
       });
-      expect(readExitFacts(bus, 'api', {}).map((f) => f.code)).toEqual([1, 2]);
-      expect(readExitFacts(bus, 'api', { since: T0 + 1 }).map((f) => f.code)).toEqual([2]);
-      expect(readExitFacts(bus, 'api', { until: T0 + 1 }).map((f) => f.code)).toEqual([1]);
+      const codes = async (range: { since?: number; until?: number }) =>
+        (await readExitFacts(bus, 'api', range)).map((f) => f.code);
+      expect(await codes({})).toEqual([1, 2]);
+      expect(await codes({ since: T0 + 1 })).toEqual([2]);
+      expect(await codes({ until: T0 + 1 })).toEqual([1]);
     } finally {
       bus.close();
     }
@@ -104,7 +107,7 @@ describe('analyzeLogs with the exits of the app', () => {
       errPath,
       format: 'raw' as LogQueryTarget['format'],
       hasLiveEngine: true,
-      ...(withExits ? { exits: () => exits } : {}),
+      ...(withExits ? { exits: async () => exits } : {}),
       flushTimeIndex: () => {},
     };
   };
@@ -132,5 +135,19 @@ describe('analyzeLogs with the exits of the app', () => {
     expect(summary.exits).toBeUndefined();
     expect(summary.health).toBe(100);
     expect(summary.lastError).toBeUndefined();
+  });
+
+  it('gives a search by level the crash lines the summary counts as errors', async () => {
+    const summary = (await analyzeLogs(target(true), { target: 'loop', view: 'summary' })).summary!;
+    const found = await searchLogs(target(true), { target: 'loop', level: 'error' });
+    expect(found.lines.map((line) => line.line)).toEqual(err.filter((line) => line.endsWith('bye')));
+    expect(found.lines).toHaveLength(summary.levels.error!);
+    // the raised lines are found by --grep too, and a line the grep leaves out is still judged
+    const grepped = await searchLogs(target(true), { target: 'loop', level: 'warn', grep: 'port|config' });
+    expect(grepped.lines).toHaveLength(6);
+    // without the exits (a file read outside the daemon) the stored levels stand
+    expect((await searchLogs(target(false), { target: 'loop', level: 'error' })).lines).toEqual([]);
+    // without a level nothing is raised or left out
+    expect((await searchLogs(target(true), { target: 'loop' })).lines).toHaveLength(18);
   });
 });
