@@ -156,11 +156,13 @@ export function createEventBus(options: {
         onCancel: () => unsubscribe(),
       });
       let lastSeq = request.afterSeq ?? 0;
-      // the events published while the backlog is read wait for it (then those it holds are left out)
+      // the matching events published while the backlog is read wait for it (then those it holds are left
+      // out): as many as the read's few milliseconds see, and the queue's bound applies once they are pushed
       let waiting: VelosEvent[] | null = [];
       const unsubscribe = published.subscribe((event) => {
-        if (waiting !== null) waiting.push(event);
-        else if (event.seq > lastSeq && matches(event)) {
+        if (waiting !== null) {
+          if (matches(event)) waiting.push(event);
+        } else if (event.seq > lastSeq && matches(event)) {
           lastSeq = event.seq;
           queue.push([event]);
         }
@@ -169,7 +171,7 @@ export function createEventBus(options: {
         ({ events: first }) => {
           lastSeq = first.at(-1)?.seq ?? lastSeq;
           if (first.length > 0) queue.push(first);
-          const later = (waiting ?? []).filter((event) => event.seq > lastSeq && matches(event));
+          const later = (waiting ?? []).filter((event) => event.seq > lastSeq);
           waiting = null;
           if (later.length > 0) {
             lastSeq = later.at(-1)!.seq;
