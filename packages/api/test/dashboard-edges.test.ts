@@ -330,6 +330,15 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     const [after] = await daemon!.client.describe('заказы-api');
     expect(after!.pid).not.toBe(before!.pid);
 
+    // the view draws its charts from two samples (the daemon takes one every 2 s) and reloads them only
+    // every 10 s: opened before the second, it would wait out that reload
+    await waitFor(
+      async () =>
+        (await daemon!.client.metricsHistory({ target: wide, sinceMs: 3_600_000 })).some(
+          (h) => h.t.length >= 2,
+        ),
+      `two samples of ${wide}`,
+    );
     await toHash(page, `#/app/${encodeURIComponent(wide)}`);
     await page.locator('.chart .u-legend').first().waitFor();
     const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
