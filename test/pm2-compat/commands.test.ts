@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, FIXTURES, outLog, readLines, waitFor } from '../e2e/helpers.js';
 import { parsePm2List } from './pm2-jlist-shape.js';
-import { PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
+import { allOnline, jlistWhen, PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
 
 const SIGNAL_LOGGER = join(PM2_FIXTURES, 'signal-logger.js');
 const APP = join(PM2_FIXTURES, 'app.js');
@@ -17,15 +17,11 @@ async function jlist(home: string) {
   return parsePm2List(result.stdout);
 }
 
-/** Waits until every process of `pm2 jlist` is online with a pid. */
-function waitAllOnline(home: string, count: number) {
-  return waitFor(
-    async () => {
-      const list = await jlist(home);
-      return list.length === count && list.every((p) => p.pm2_env.status === 'online' && p.pid > 0) && list;
-    },
-    { message: `${count} processes online` },
-  );
+/** Waits until the daemon runs `count` processes, then `pm2 jlist`, which must list them all online with a pid. */
+async function waitAllOnline(home: string, count: number) {
+  const list = await jlistWhen(home, allOnline(count), `${count} processes online`);
+  expect(list.map((p) => [p.pm2_env.status, p.pid > 0])).toEqual(Array(count).fill(['online', true]));
+  return list;
 }
 
 async function ok(args: string[], home: string) {
@@ -140,9 +136,8 @@ describe('signals and counters', () => {
     const home = createHome();
     const crash = join(FIXTURES, 'crash-after.js');
     await ok(['start', crash, '--name', 'crashy', '--', '300'], home);
-    await waitFor(async () => ((await jlist(home))[0]?.pm2_env.restart_time ?? 0) >= 2, {
-      message: 'two restarts',
-    });
+    const restarted = await jlistWhen(home, (rows) => (rows[0]?.restarts ?? 0) >= 2, 'two restarts');
+    expect(restarted[0]!.pm2_env.restart_time).toBeGreaterThanOrEqual(2);
     await ok(['stop', 'crashy'], home);
     await ok(['reset', 'crashy'], home);
     const [row] = await jlist(home);

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, waitFor } from '../e2e/helpers.js';
+import { cleanupHomes, createHome } from '../e2e/helpers.js';
 import { parsePm2List } from './pm2-jlist-shape.js';
-import { PM2_FIXTURES, runScript } from './pm2-shim.js';
+import { allOnline, jlistWhen, PM2_FIXTURES, runScript } from './pm2-shim.js';
 
 afterEach(cleanupHomes);
 
@@ -45,10 +45,8 @@ describe('a process file as a target', () => {
     expect(await states(home)).toEqual(['x1:online:prod', 'x2:online:two']);
     const before = parsePm2List((await ok('pm2 jlist', home)).stdout);
     await ok(`pm2 reload ${file} --env production --update-env`, home);
-    const after = await waitFor(async () => {
-      const list = parsePm2List((await runScript('pm2 jlist', home)).stdout);
-      return list.every((p) => p.pm2_env.status === 'online') && list;
-    });
+    const after = await jlistWhen(home, allOnline(2), 'x1 and x2 online');
+    expect(after.map((p) => p.pm2_env.status)).toEqual(['online', 'online']);
     expect(after.map((p) => p.pid)).not.toEqual(before.map((p) => p.pid));
     await ok(`pm2 stop ${file}`, home);
     expect(await states(home)).toEqual(['x1:stopped:prod', 'x2:stopped:two']);

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, readLines, waitFor } from '../e2e/helpers.js';
-import { type Pm2Description, parsePm2List } from './pm2-jlist-shape.js';
-import { PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
+import type { Pm2Description } from './pm2-jlist-shape.js';
+import { allOnline, jlistWhen, PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
 
 const OUT_ERR = join(PM2_FIXTURES, 'out-err.js');
 
@@ -21,14 +21,10 @@ async function ok(args: string[], home: string) {
 
 /** The jlist rows of one app, once `count` of them are online. */
 async function rowsOf(home: string, name: string, count: number): Promise<Row[]> {
-  return waitFor(
-    async () => {
-      const result = await pm2(['jlist'], home);
-      const rows = parsePm2List(result.stdout).filter((p) => p.name === name) as Row[];
-      return rows.length === count && rows.every((p) => p.pm2_env.status === 'online') && rows;
-    },
-    { message: `${count} ${name} online` },
-  );
+  const list = await jlistWhen(home, allOnline(count, name), `${count} ${name} online`);
+  const rows = list.filter((p) => p.name === name) as Row[];
+  expect(rows.map((p) => p.pm2_env.status)).toEqual(Array(count).fill('online'));
+  return rows;
 }
 
 /** Waits until `path` holds every one of `lines` (in any order) and returns its lines. */

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CliResult, killPid, REPO_ROOT } from '../e2e/helpers.js';
+import { type CliResult, killPid, type ListRow, listState, REPO_ROOT, waitFor } from '../e2e/helpers.js';
+import { type Pm2Description, parsePm2List } from './pm2-jlist-shape.js';
 
 /** The directory of the `pm2` shim (a `pm2` that runs apps/cli/bin/velos.js with the same arguments). */
 export const SHIM_DIR = join(dirname(fileURLToPath(import.meta.url)), 'shim');
@@ -49,6 +50,30 @@ export function pm2(args: string[], home: string): Promise<CliResult> {
 /** Quotes one word for bash. */
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Waits until the daemon's list, read over its socket, passes `isReady` (a poll through the shim would
+ * start bash, sh and the CLI each time), then returns what `pm2 jlist` prints once, parsed and checked
+ * against PM2's shape: the caller asserts on it what it waited for.
+ */
+export async function jlistWhen(
+  home: string,
+  isReady: (rows: ListRow[]) => unknown,
+  what: string,
+): Promise<Pm2Description[]> {
+  await waitFor(async () => isReady(await listState(home)), { message: what });
+  const result = await pm2(['jlist'], home);
+  if (result.code !== 0) throw new Error(`pm2 jlist exited with ${result.code}: ${result.stderr}`);
+  return parsePm2List(result.stdout);
+}
+
+/** `isReady` for `jlistWhen`: `count` rows (of the app `name`, when given), all online with a pid. */
+export function allOnline(count: number, name?: string): (rows: ListRow[]) => boolean {
+  return (rows) => {
+    const mine = name === undefined ? rows : rows.filter((row) => row.name === name);
+    return mine.length === count && mine.every((row) => row.status === 'online' && row.pid);
+  };
 }
 
 export { REPO_ROOT };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, waitFor } from '../e2e/helpers.js';
+import { cleanupHomes, createHome } from '../e2e/helpers.js';
 import { parsePm2List } from './pm2-jlist-shape.js';
-import { pm2, runScript } from './pm2-shim.js';
+import { allOnline, jlistWhen, pm2, runScript } from './pm2-shim.js';
 
 afterEach(cleanupHomes);
 
@@ -36,8 +36,9 @@ describe('a pm2 executable that runs velos', () => {
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toContain('api');
 
-    await waitFor(async () => (await runScript(ALL_ONLINE, home)).code === 0, { message: 'all online' });
+    await jlistWhen(home, allOnline(3), 'all online');
     const health = await runScript(ALL_ONLINE, home);
+    expect(health.code, health.stderr).toBe(0);
     expect(health.stdout.trim().split('\n').sort()).toEqual([
       'api:0:online:cluster_mode',
       'api:1:online:cluster_mode',
@@ -75,13 +76,8 @@ describe('a pm2 executable that runs velos', () => {
       home,
     );
     expect(steps.code, steps.stderr).toBe(0);
-    const after = await waitFor(
-      async () => {
-        const list = await jlist(home);
-        return list.length === 3 && list.every((p) => p.pm2_env.status === 'online') && list;
-      },
-      { message: 'the resurrected apps online' },
-    );
+    const after = await jlistWhen(home, allOnline(3), 'the resurrected apps online');
+    expect(after.map((p) => p.pm2_env.status)).toEqual(['online', 'online', 'online']);
     expect(after.map((p) => [p.pm_id, p.name])).toEqual(before.map((p) => [p.pm_id, p.name]));
     expect(after.map((p) => p.pid)).not.toEqual(before.map((p) => p.pid));
 
@@ -111,7 +107,9 @@ describe('a pm2 executable that runs velos', () => {
       home,
     );
     expect(started.code, started.stderr).toBe(0);
-    await waitFor(async () => (await runScript(ALL_ONLINE, home)).code === 0, { message: 'all online' });
+    await jlistWhen(home, allOnline(3), 'all online');
+    const health = await runScript(ALL_ONLINE, home);
+    expect(health.code, health.stdout).toBe(0);
     const before = await jlist(home);
     const daemonBefore = JSON.parse((await pm2(['ping', '--json'], home)).stdout) as { pid: number };
 
@@ -122,13 +120,8 @@ describe('a pm2 executable that runs velos', () => {
     const daemonAfter = JSON.parse((await pm2(['ping', '--json'], home)).stdout) as { pid: number };
     expect(daemonAfter.pid).not.toBe(daemonBefore.pid);
 
-    const after = await waitFor(
-      async () => {
-        const list = await jlist(home);
-        return list.every((p) => p.pm2_env.status === 'online') && list;
-      },
-      { message: 'all online after update' },
-    );
+    const after = await jlistWhen(home, allOnline(3), 'all online after update');
+    expect(after.map((p) => p.pm2_env.status)).toEqual(['online', 'online', 'online']);
     const pidOf = (list: typeof before, name: string) =>
       list.filter((p) => p.name === name).map((p) => p.pid);
     expect(pidOf(after, 'keep')).toEqual(pidOf(before, 'keep'));

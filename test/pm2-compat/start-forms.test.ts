@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, isAlive, readLines, waitFor } from '../e2e/helpers.js';
 import { parsePm2List } from './pm2-jlist-shape.js';
-import { PM2_FIXTURES, runScript } from './pm2-shim.js';
+import { allOnline, jlistWhen, PM2_FIXTURES, runScript } from './pm2-shim.js';
 
 const OUT_ERR = join(PM2_FIXTURES, 'out-err.js');
 
@@ -97,20 +97,20 @@ describe("PM2's forms of the start flags", () => {
       home,
     );
     expect(started.code, started.stderr).toBe(0);
-    const list = async () => parsePm2List((await runScript('pm2 jlist', home)).stdout);
-    const first = await waitFor(async () => {
-      const [row] = await list();
-      return row?.pm2_env.status === 'online' && row.pid > 0 && row;
-    });
-    expect(first.pm2_env.watch).toEqual(['src']);
+    const [first] = await jlistWhen(home, allOnline(1), 'watched online');
+    expect([first!.pm2_env.status, first!.pid > 0]).toEqual(['online', true]);
+    expect(first!.pm2_env.watch).toEqual(['src']);
     await waitFor(() => readLines(join(home, 'logs', 'watched-out.log')).length > 0);
     await runScript(`touch ${join(dir, 'changed.js')}`, home);
-    const second = await waitFor(async () => {
-      const [row] = await list();
-      return row?.pm2_env.status === 'online' && row.pid !== first.pid && row.pid > 0 && row;
-    });
-    expect(isAlive(first.pid)).toBe(false);
-    expect(second.pm2_env.restart_time).toBe(1);
+    const [second] = await jlistWhen(
+      home,
+      (rows) => allOnline(1)(rows) && rows[0]!.pid !== first!.pid,
+      'watched online with a new pid',
+    );
+    expect(second!.pm2_env.status).toBe('online');
+    expect(second!.pid).not.toBe(first!.pid);
+    expect(isAlive(first!.pid)).toBe(false);
+    expect(second!.pm2_env.restart_time).toBe(1);
   });
 });
 
@@ -120,9 +120,8 @@ describe("PM2's --env with a script and -a (--update-env)", () => {
     const started = await runScript(`pm2 start ${OUT_ERR} --name e --env production`, home);
     expect(started.code, started.stderr).toBe(0);
     expect(started.stderr).toContain('--env production: selects the env_<profile> tables of a config file');
-    await waitFor(
-      async () => parsePm2List((await runScript('pm2 jlist', home)).stdout)[0]?.pm2_env.status === 'online',
-    );
+    const [online] = await jlistWhen(home, allOnline(1), 'e online');
+    expect(online!.pm2_env.status).toBe('online');
     const restarted = await runScript('FROM_DEPLOY=yes pm2 restart e -a', home);
     expect(restarted.code, restarted.stderr).toBe(0);
     const env = await runScript('pm2 env 0', home);
@@ -170,10 +169,8 @@ describe('app flags next to a process file', () => {
     expect(started.stderr).toContain(
       'ecosystem.config.js: --instances, --time, --merge-logs ignored: pm2 applies no app flag but --watch and --namespace',
     );
-    const list = await waitFor(async () => {
-      const rows = parsePm2List((await runScript('pm2 jlist', home)).stdout);
-      return rows.length === 2 && rows.every((p) => p.pm2_env.status === 'online') && rows;
-    });
+    const list = await jlistWhen(home, allOnline(2), 'both apps online');
+    expect(list.map((p) => p.pm2_env.status)).toEqual(['online', 'online']);
     expect(list.map((p) => p.pm2_env.restart_time)).toEqual([0, 0]);
     expect(list.map((p) => [p.pm2_env.namespace, p.pm2_env.watch, p.pm2_env.instances])).toEqual([
       // the app's cwd: the directory of the process file
