@@ -26,6 +26,8 @@ export interface ScanRange {
   deadline: number;
 }
 
+/** Bytes read at a time past a part's end, to finish the line that crosses it. */
+const TAIL_READ_BYTES = 16 * 1024;
 /** Bytes read before a part's start, so that the lines before its first one can be parsed again (see `ParseGaps`). */
 const LOOK_BEHIND_BYTES = 64 * 1024;
 
@@ -245,6 +247,7 @@ export async function scanSource(
     const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
     let turn = 0;
     let position = readFrom;
+    let tail = TAIL_READ_BYTES;
     for (;;) {
       const buffer = buffers[turn]!;
       turn ^= 1;
@@ -257,7 +260,16 @@ export async function scanSource(
         base = carryOffset;
         carry = null;
       }
-      const { bytesRead } = await handle.read(buffer, kept, CHUNK_BYTES - kept, position);
+      // a part's read ends at its end, then goes on in short reads (each twice the last) only to
+      // finish the line across it
+      const room = CHUNK_BYTES - kept;
+      let length = room;
+      if (position < endOffset) length = Math.min(room, endOffset - position);
+      else {
+        length = Math.min(room, tail);
+        tail *= 2;
+      }
+      const { bytesRead } = await handle.read(buffer, kept, length, position);
       if (bytesRead === 0) break;
       // a longer carry (a line of more than half a chunk) is joined to the chunk by `consume`
       consume(buffer.subarray(0, kept + bytesRead), base);

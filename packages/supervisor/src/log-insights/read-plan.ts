@@ -12,7 +12,7 @@ import { startOffsetFor, type TimeIndex } from './time-lookup.js';
  * (a current file's is read whatever the clock says, see `isNewest`).
  */
 export const FIRST_PART_BYTES = 64 * 1024;
-/** Each older part is twice the size of the one after it, up to this. */
+/** Each older part is 4 times the size of the one after it (few parts: each costs a little), up to this. */
 export const MAX_PART_BYTES = 16 * 1024 * 1024;
 
 /** The lines of one log file that start at a byte offset in `[from, to)`. */
@@ -72,7 +72,7 @@ export function planReads(
       all.push({ source, app, from, to, endTs, rank: 0, isNewest });
       to = from;
       end = from;
-      size = Math.min(size * 2, MAX_PART_BYTES);
+      size = Math.min(size * 4, MAX_PART_BYTES);
     } while (end > low);
   }
   // oldest first: by the time of the newest line (unknown: the file's own order), then by offset
