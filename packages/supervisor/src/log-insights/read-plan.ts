@@ -26,7 +26,7 @@ export interface ReadPart {
   to: number;
   /**
    * No line of it arrived after this (epoch ms): the time index's first entry at `to` or after, or the
-   * file's last write for the newest part; undefined when the index does not say.
+   * file's last write for the newest part or past the index's last entry; undefined without an index.
    */
   endTs: number | undefined;
   /** Its place among the parts of all the apps, oldest first (orders lines of the same time). */
@@ -67,7 +67,11 @@ export function planReads(
     let size = FIRST_PART_BYTES;
     do {
       const from = Math.max(low, end - size);
-      const endTs = to === Number.POSITIVE_INFINITY ? source.endTs : timeAfter(source.index, to);
+      // past the index's last entry, the file's last write bounds the time (no index: unknown)
+      const endTs =
+        to === Number.POSITIVE_INFINITY
+          ? source.endTs
+          : (timeAfter(source.index, to) ?? (source.index.times.length > 0 ? source.endTs : undefined));
       const isNewest = to === Number.POSITIVE_INFINITY && source.isRotated !== true;
       all.push({ source, app, from, to, endTs, rank: 0, isNewest });
       to = from;

@@ -48,6 +48,21 @@ describe('planReads', () => {
     expect(parts!.map((part) => part.rank)).toEqual(parts!.map((_, i) => parts!.length - 1 - i));
   });
 
+  it("bounds a part past the index's last entry by the file's last write, and says nothing without an index", () => {
+    const file = source('a', 1024 * 1024);
+    const short = {
+      ...file,
+      index: { offsets: file.index.offsets.slice(0, 2), times: file.index.times.slice(0, 2) },
+    };
+    const [parts] = planReads([{ source: short, app: 0 }], 1, {});
+    expect(parts!.map((part) => part.endTs)).toEqual(parts!.map(() => file.endTs));
+    const none = { ...file, index: { offsets: new Float64Array(0), times: new Float64Array(0) } };
+    const [unknown] = planReads([{ source: none, app: 0 }], 1, {});
+    expect(unknown!.map((part) => part.endTs)).toEqual(
+      unknown!.map((_, i) => (i === 0 ? file.endTs : undefined)),
+    );
+  });
+
   it('keeps to --since and --until through the time index', () => {
     const bytes = 10 * 1024 * 1024;
     const since = 1_000_000 + 20 * 1000;
