@@ -114,8 +114,10 @@ describe('analyzeLogs when the time budget runs out', () => {
     // the two large apps, first and last, read about as many lines each (the first no longer gets a
     // fifth of the budget and the last all the small ones left)
     const [first, last] = [shares[0]!.lines, shares[4]!.lines];
-    expect(first / last).toBeGreaterThan(0.5);
-    expect(first / last).toBeLessThan(2);
+    // (loose bounds: on a loaded machine a share's time reads more or fewer lines; before the fair
+    // shares the ratio was about 0.1)
+    expect(first / last).toBeGreaterThan(1 / 3);
+    expect(first / last).toBeLessThan(3);
     expect(result.text).toMatch(
       /^apps: indexed .* · partial: its lines before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d were not all read$/m,
     );
