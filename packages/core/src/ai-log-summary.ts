@@ -106,10 +106,14 @@ export function toAiLogSummary(
             n: app.lines,
             ...(Object.keys(app.levels).length > 0 ? { lv: app.levels } : {}),
             ...(app.isPartial ? { partial: true } : {}),
+            ...(app.readFrom === undefined ? {} : { readFrom: new Date(app.readFrom).toISOString() }),
           })),
         }
       : {}),
     ...(result.sampleRate < 1 ? { sampled: result.sampleRate } : {}),
     ...(result.scanned.isPartial ? { partial: true } : {}),
+    ...(result.scanned.readFrom === undefined
+      ? {}
+      : { readFrom: new Date(result.scanned.readFrom).toISOString() }),
   };
 }

@@ -37,6 +37,13 @@ export interface LogsScanInfo {
   files: string[];
   /** True when the time budget ran out: older files or lines were not read. */
   isPartial?: boolean;
+  /**
+   * `logs.analyze` only, with `isPartial` (epoch ms): every line of the range from this time on was
+   * read (the newest are read first); lines before it were not, or only some. Over several apps, the
+   * latest of the partial apps' `readFrom`. Absent when the time index cannot say (the oldest lines
+   * were not read).
+   */
+  readFrom?: number;
 }
 
 /** Answer of `logs.search`: the newest matching lines, oldest first. */
@@ -160,8 +167,10 @@ export interface LogAppSummaryInfo {
   levels: Partial<Record<LogLevelName, number>>;
   /** 0–100, the summary's score over its lines alone (its anomalies are the merged stream's, not counted). */
   health: number;
-  /** True when the time budget (each app gets an equal share of what is left) stopped before its newest lines. */
+  /** True when the time budget (each app gets an equal share of what is left) stopped before its oldest lines. */
   isPartial?: true;
+  /** With `isPartial` (epoch ms): every line of the app from this time on was read, older ones not all. */
+  readFrom?: number;
 }
 
 /** Answer of `logs.analyze`: the view asked for, and how much was read. */

@@ -208,4 +208,33 @@ describe('toAiLogSummary', () => {
     };
     expect(toAiLogSummary(result, undefined)).toEqual({ app: 'api', h: 100, n: 0, tpl: 0 });
   });
+
+  it('says from when every line was read when the time budget ran out, for the answer and each app', () => {
+    const readFrom = Date.parse('2026-12-01T09:30:00Z');
+    const compact = toAiLogSummary(
+      {
+        app: 'all',
+        view: 'summary',
+        scanned: { lines: 10, files: [], isPartial: true, readFrom },
+        analyzedLines: 10,
+        sampleRate: 1,
+        text: '',
+        summary: { lines: 10, levels: { info: 10 }, health: 100, templates: 1, top: [], anomalies: [] },
+        apps: [
+          { name: 'api', lines: 8, levels: { info: 8 }, health: 100, isPartial: true, readFrom },
+          { name: 'worker', lines: 2, levels: { info: 2 }, health: 100 },
+        ],
+      },
+      undefined,
+    );
+    expect(compact).toMatchObject({
+      partial: true,
+      readFrom: '2026-12-01T09:30:00.000Z',
+      apps: [
+        { a: 'api', partial: true, readFrom: '2026-12-01T09:30:00.000Z' },
+        { a: 'worker', h: 100, n: 2, lv: { info: 2 } },
+      ],
+    });
+    expect((compact as { apps: object[] }).apps[1]).not.toHaveProperty('readFrom');
+  });
 });

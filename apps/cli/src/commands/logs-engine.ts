@@ -234,9 +234,19 @@ function toAi(result: LogsAnalyzeResult): unknown {
   const { text: _text, scanned, ...rest } = result;
   return JSON.parse(
     JSON.stringify(
-      { ...rest, lines: scanned.lines, ...(scanned.isPartial ? { partial: true } : {}) },
+      {
+        ...rest,
+        lines: scanned.lines,
+        ...(scanned.isPartial ? { partial: true } : {}),
+        ...(scanned.readFrom === undefined ? {} : { readFrom: scanned.readFrom }),
+      },
       (key, value) =>
-        (key === 'at' || key === 'first' || key === 'last' || key === 'from' || key === 'to') &&
+        (key === 'at' ||
+          key === 'first' ||
+          key === 'last' ||
+          key === 'from' ||
+          key === 'to' ||
+          key === 'readFrom') &&
         typeof value === 'number'
           ? iso(value)
           : value,

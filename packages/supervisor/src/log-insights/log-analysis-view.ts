@@ -112,7 +112,11 @@ function toExitsInfo(exits: NonNullable<Summary['exits']>): LogExitsInfo {
 }
 
 /** Fills in the text of an analysis, and cuts its lists to the answer's byte bound (`omitted` says how many). */
-export function renderAnalysis(result: LogsAnalyzeResult, hasLiveEngine: boolean): LogsAnalyzeResult {
+export function renderAnalysis(
+  result: LogsAnalyzeResult,
+  hasLiveEngine: boolean,
+  budgetMs = 10_000,
+): LogsAnalyzeResult {
   const out: string[] = [];
   if (result.summary) out.push(summaryText(result.summary));
   if (result.apps) out.push(appsText(result.apps));
@@ -152,7 +156,7 @@ export function renderAnalysis(result: LogsAnalyzeResult, hasLiveEngine: boolean
       `(a random sample of ${analyzedLines.toLocaleString('en-US')} of ${scanned.lines.toLocaleString('en-US')} lines, ${errors}: the other counts are estimates)`,
     );
   }
-  if (scanned.isPartial) out.push('(the 10 s time budget ran out: the oldest lines were not read)');
+  if (scanned.isPartial) out.push(`(${partialText(scanned.readFrom, budgetMs)})`);
   if (result.omitted) out.push(`(${result.omitted} more not shown: raise --limit)`);
   if (!hasLiveEngine && result.view === 'anomalies') {
     out.push('(log_engine is off for this app: no live log.anomaly events, this view reads the files)');
@@ -247,10 +251,31 @@ function appsText(apps: LogAppSummaryInfo[]): string {
         if (count !== undefined) parts.push(`${count.toLocaleString('en-US')} ${level}`);
       }
       parts.push(`health ${app.health}/100`);
-      if (app.isPartial) parts.push('partial: the time budget ran out before its newest lines');
+      if (app.isPartial) {
+        parts.push(
+          app.readFrom === undefined
+            ? 'partial: its oldest lines were not read'
+            : `partial: its lines before ${clock(app.readFrom)} were not all read`,
+        );
+      }
       return `${i === 0 ? 'apps:' : '     '} ${app.name.padEnd(width)}  ${parts.join(' · ')}`;
     })
     .join('\n');
+}
+
+/**
+ * What a view the time budget stopped read: the newest lines are read first, so what was left is the
+ * oldest: before `readFrom` (when the time index says).
+ */
+function partialText(readFrom: number | undefined, budgetMs: number): string {
+  const budget = `the ${budgetMs >= 1000 ? `${Math.round(budgetMs / 100) / 10} s` : `${budgetMs} ms`} time budget ran out`;
+  if (readFrom === undefined) return `${budget}: the oldest lines were not read`;
+  return `${budget}: the lines before ${clock(readFrom)} were not all read (every line from then on was)`;
+}
+
+/** `2026-12-05 10:42:13`, local time. */
+function clock(ts: number): string {
+  return new Date(ts).toLocaleString('sv-SE');
 }
 
 function anomalyText(a: LogAnomalyInfo): string {

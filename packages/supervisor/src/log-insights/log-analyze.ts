@@ -18,8 +18,10 @@ import { AppShares } from './app-shares.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
-import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
+import { type LogQueryTarget, logQueryBudgetMs } from './log-target.js';
 import { ParseGaps } from './parse-gaps.js';
+import { newestOf, readFairly, readFromOf } from './read-fairly.js';
+import { planReads, type ReadPart } from './read-plan.js';
 import { userRulesOf } from './target-rules.js';
 
 /** Lines sampled for the engine at most: beyond, a uniform random sample of about this size (counts weighted). */
@@ -59,7 +61,8 @@ export async function analyzeLogs(
   const isMulti = apps.length > 1;
   const regex = request.grep === undefined ? undefined : compileGrep(request.grep, request.ignoreCase);
   const since = request.since ?? (request.periodMs === undefined ? undefined : Date.now() - request.periodMs);
-  const range = { since, until: request.until, deadline: Date.now() + LOG_QUERY_BUDGET_MS };
+  const budgetMs = logQueryBudgetMs();
+  const range = { since, until: request.until, deadline: Date.now() + budgetMs };
   const appSources: { source: LogSource; app: number }[] = [];
   for (const [app, target] of apps.entries()) {
     target.flushTimeIndex();
@@ -67,9 +70,10 @@ export async function analyzeLogs(
       if (hasStream(source.stream, request.stream)) appSources.push({ source, app });
     }
   }
-  // app after app (each app's files oldest first): each app reads within its share of the budget
   appSources.sort((a, b) => a.app - b.app || a.source.endTs - b.source.endTs);
   const sources = appSources.map((entry) => entry.source);
+  // each app's files in parts, newest first: what the budget leaves unread is the oldest
+  const plans = planReads(appSources, apps.length, range);
   const isDedupe = request.view === 'dedupe';
   // ENG-1/6: each app's exits over its lines' time (crashes lower the health, their last stderr lines are errors)
   const exitsOf: ExitFact[][] = await Promise.all(
@@ -109,31 +113,25 @@ export async function analyzeLogs(
         (id) => engine.miner.resolve(id),
       )
     : undefined;
-  // over several apps, the sampled lines wait here to reach the engine in time order (its per-minute
-  // history and anomalies judge a minute once it closes); one app's go to it as they are read
+  // the sampled lines wait here to reach the engine in time order (its per-minute history and
+  // anomalies judge a minute once it closes): the parts of the files are read newest first
   const pending: Pending[] = [];
-  const feed = (parsed: ParsedRecord, weight: number, app: number, order: number): void => {
-    if (shares === undefined) {
-      engine.add(parsed, weight);
-      return;
-    }
+  let seq = 0;
+  const feed = (parsed: ParsedRecord, weight: number, app: number, order: number, rank: number): void => {
     const isError = !parsed.isContinuation && (parsed.level === 'error' || parsed.level === 'fatal');
-    if (!isError) shares.countLine(app, parsed.level, parsed.isContinuation, weight);
-    pending.push({ parsed, weight, app, order });
+    if (!isError) shares?.countLine(app, parsed.level, parsed.isContinuation, weight);
+    pending.push({ parsed, weight, app, order, rank, seq: seq++ });
   };
   let recent: Deduped[] = [];
   let newest: Deduped[] = [];
-  let lastError: { ts: number | undefined; level: 'error' | 'fatal'; message: string } | undefined;
+  let lastError:
+    | { ts: number | undefined; level: 'error' | 'fatal'; message: string; rank: number }
+    | undefined;
   const errors = { error: 0, fatal: 0 };
   let exactErrors = 0;
   let lines = 0;
   let analyzed = 0;
-  let isPartial = false;
-  // the apps the time budget stopped before their last file
-  const partialApps = new Set<number>();
-  let appRange = range;
-  let current = -1;
-  const read: LogSource[] = [];
+  const read = new Set<LogSource>();
   // plain lines behind a time prefix (`log_date_format`): the engine reads them as the app wrote them
   const unprefixes = apps.map((target) =>
     target.format === 'json' || target.dateFormat === undefined
@@ -142,19 +140,14 @@ export async function analyzeLogs(
   );
   // a sample watches for the lines that may be errors, the apps' own rules' included
   const errorWatchOf = createErrorWatches(apps);
-  for (const { source, app } of appSources) {
-    if (app !== current) {
-      current = app;
-      // an equal share of the budget left, so that one app's files cannot leave the next apps unread
-      const share = (range.deadline - Date.now()) / (apps.length - app);
-      appRange = { ...range, deadline: Math.min(range.deadline, Date.now() + share) };
-    }
-    if (partialApps.has(app)) continue;
+  /** Reads the lines of `part` until `deadline`; false when the deadline stopped it (`part.from` is then where it goes on). */
+  const readPart = async (part: ReadPart, deadline: number): Promise<boolean> => {
+    const { source, app, rank } = part;
     const unprefix = unprefixes[app];
     const isPrefixed = unprefix !== undefined;
     // a line without a time keeps its place after the timed line before it
     let order = Number.NEGATIVE_INFINITY;
-    read.push(source);
+    read.add(source);
     const stream = source.stream;
     const lineOf = (text: string): string => (unprefix === undefined ? text : unprefix(text).line);
     const watch = weight === 1 ? undefined : errorWatchOf(app, stream, isPrefixed ? lineOf : undefined);
@@ -179,19 +172,22 @@ export async function analyzeLogs(
       if (isError) {
         errors[level] += 1;
         shares?.countLine(app, level, false, 1);
-        if (lastError === undefined || (parsed.ts ?? 0) >= (lastError.ts ?? 0)) {
-          lastError = { ts: parsed.ts, level, message: parsed.message };
+        // the newest: by time, else by the part's place (parts are read newest first, each forward)
+        const ts = parsed.ts ?? 0;
+        const lastTs = lastError?.ts ?? 0;
+        if (lastError === undefined || ts > lastTs || (ts === lastTs && rank >= lastError.rank)) {
+          lastError = { ts: parsed.ts, level, message: parsed.message, rank };
         }
         if (weight > 1 && exactErrors < ANALYZE_EXACT_ERRORS) {
           exactErrors += 1;
           analyzed += 1;
-          feed(parsed, 1, app, order);
+          feed(parsed, 1, app, order, rank);
           return;
         }
       }
       if (isPassedOver) return;
       analyzed += 1;
-      feed(parsed, weight, app, order);
+      feed(parsed, weight, app, order, rank);
     };
     const context = new ExitContext<boolean>(exitsOf[app]!, countRecord);
     const visit = (
@@ -217,7 +213,7 @@ export async function analyzeLogs(
         )
           return skip;
         analyzed += 1;
-        recent.push({ record, app });
+        recent.push({ record, app, rank, seq: seq++ });
         if (recent.length > DEDUPE_MAX_LINES * 2) recent.splice(0, recent.length - DEDUPE_MAX_LINES);
         return skip;
       }
@@ -225,26 +221,42 @@ export async function analyzeLogs(
       context.push(parse(record, data, start, end, offset), isPassedOver);
       return skip;
     };
-    const { lines: count, completed } = await scanSource(source, appRange, visit, watch);
+    const {
+      lines: count,
+      completed,
+      resumeAt,
+    } = await scanSource(source, { ...range, deadline }, visit, watch, part);
     context.flush();
     lines += count;
     if (isDedupe) {
-      // out and err files are read one after the other: keep the newest lines of both, in time order
-      newest = newest
-        .concat(recent.slice(-DEDUPE_MAX_LINES))
-        .sort((a, b) => (a.record.ts ?? 0) - (b.record.ts ?? 0))
-        .slice(-DEDUPE_MAX_LINES);
+      // the parts are read one after the other: keep the newest lines of all, in time order
+      newest = newest.concat(recent.slice(-DEDUPE_MAX_LINES)).sort(byTime).slice(-DEDUPE_MAX_LINES);
       recent = [];
     }
-    if (!completed) {
-      isPartial = true;
-      partialApps.add(app);
+    if (!completed && resumeAt !== undefined) part.from = resumeAt;
+    return completed;
+  };
+  // the newest bytes of each app's current files are read whatever the clock says: what is happening
+  // now is always in the view (64 KiB each, a few ms); the budget is shared over the rest
+  for (const plan of plans) {
+    for (const part of plan.filter((p) => p.isNewest)) {
+      await readPart(part, Number.POSITIVE_INFINITY);
+      plan.splice(plan.indexOf(part), 1);
     }
   }
-  // stable: the lines of one time keep the order they were read in (an error before its stack frames)
-  pending.sort((a, b) => a.order - b.order);
+  await readFairly(plans, range.deadline, readPart);
+  // the apps the time budget stopped before their oldest lines, and from when on each was read whole
+  const partialApps = new Map<number, number | undefined>();
+  for (const [app, left] of plans.entries()) {
+    if (left.length > 0) partialApps.set(app, readFromOf(left));
+  }
+  const isPartial = partialApps.size > 0;
+  const readFrom = isPartial ? newestOf([...partialApps.values()]) : undefined;
+  // the lines of one time keep their order in the file (an error before its stack frames)
+  pending.sort(byTime);
   for (const { parsed, weight, app } of pending) {
-    shares?.countTemplate(app, engine.add(parsed, weight).templateId, weight);
+    const { templateId } = engine.add(parsed, weight);
+    shares?.countTemplate(app, templateId, weight);
   }
   pending.length = 0;
   // each sampled line already counted for the lines it stands for: no scaling here
@@ -255,7 +267,12 @@ export async function analyzeLogs(
   const result: LogsAnalyzeResult = {
     app: isMulti ? request.target : apps[0]!.name,
     view: request.view,
-    scanned: { lines, files: filesOldestFirst(read), ...(isPartial ? { isPartial } : {}) },
+    scanned: {
+      lines,
+      files: filesOldestFirst([...read]),
+      ...(isPartial ? { isPartial } : {}),
+      ...(readFrom === undefined ? {} : { readFrom }),
+    },
     analyzedLines: analyzed,
     sampleRate: rate === 1 ? 1 : Math.round(rate * 1e6) / 1e6,
     ...(exactErrors >= ANALYZE_EXACT_ERRORS && errors.error + errors.fatal > exactErrors
@@ -286,7 +303,11 @@ export async function analyzeLogs(
           all,
           exitsOf.map((exits) => countExits(exits).crashes),
         )
-        .map((share, app) => (partialApps.has(app) ? { ...share, isPartial: true as const } : share));
+        .map((share, app) => {
+          if (!partialApps.has(app)) return share;
+          const from = partialApps.get(app);
+          return { ...share, isPartial: true as const, ...(from === undefined ? {} : { readFrom: from }) };
+        });
     }
   } else if (request.view === 'patterns') {
     result.patterns = engine.patterns(limit).map((pattern) => withApps(toPatternInfo(pattern, scale)));
@@ -311,21 +332,39 @@ export async function analyzeLogs(
   return renderAnalysis(
     result,
     apps.every((target) => target.hasLiveEngine),
+    budgetMs,
   );
 }
 
-/** A sampled line of one of the apps (its index), waiting to go to the engine in `order` of time. */
+/**
+ * A sampled line of one of the apps (its index), waiting to go to the engine in `order` of time;
+ * lines of one time go in the order of their part (`rank`, oldest first) and within it as read (`seq`).
+ */
 interface Pending {
   parsed: ParsedRecord;
   weight: number;
   app: number;
   order: number;
+  rank: number;
+  seq: number;
 }
 
-/** A line kept for dedupe, with the index of its app. */
+/** A line kept for dedupe, with the index of its app, its part's rank and its place as read. */
 interface Deduped {
   record: LogRecord;
   app: number;
+  rank: number;
+  seq: number;
+}
+
+/** Pending lines by time, then by part and as read. */
+function byTime(
+  a: { order?: number; record?: LogRecord; rank: number; seq: number },
+  b: { order?: number; record?: LogRecord; rank: number; seq: number },
+): number {
+  const at = a.order ?? a.record?.ts ?? 0;
+  const bt = b.order ?? b.record?.ts ?? 0;
+  return at - bt || a.rank - b.rank || a.seq - b.seq;
 }
 
 /** The lines of `kept` collapsed by template, in order of first appearance. */

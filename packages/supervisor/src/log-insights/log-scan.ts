@@ -9,6 +9,8 @@ export interface LogSource {
   /** The stream its lines came from; undefined for a merged file. */
   stream: 'out' | 'err' | undefined;
   isCompressed: boolean;
+  /** Set for a rotated file (nothing is written to it any more). */
+  isRotated?: true;
   /** Epoch ms of its last line (the rotation time for a rotated file, else its mtime). */
   endTs: number;
   /** Bytes of the file (compressed size for `.gz`). */
@@ -23,6 +25,11 @@ export interface ScanRange {
   /** Epoch ms after which the scan stops (the answer says it is partial). */
   deadline: number;
 }
+
+/** Bytes read at a time past a part's end, to finish the line that crosses it. */
+const TAIL_READ_BYTES = 16 * 1024;
+/** Bytes read before a part's start, so that the lines before its first one can be parsed again (see `ParseGaps`). */
+const LOOK_BEHIND_BYTES = 64 * 1024;
 
 /**
  * Called for each line in range: the bytes are `data[start, end)`, the line starts at byte `offset` of
@@ -73,6 +80,7 @@ export async function listLogSources(
       ...rotated.map((file) => ({
         path: file.path,
         isCompressed: file.isCompressed,
+        isRotated: true as const,
         endTs: stampTime(file.stamp),
       })),
       { path, isCompressed: false, endTs: Number.NaN },
@@ -100,24 +108,35 @@ export async function listLogSources(
 /**
  * Reads `source` forward in 1 MiB chunks (a `.gz` file decompressed as a stream) and calls `visit`
  * for every line whose arrival time is in the range (lines without a known time only when the range
- * is open), yielding to the event loop between chunks. Resolves the lines in range, and `completed`
- * false when the deadline stopped it.
+ * is open), yielding to the event loop between chunks. `part` keeps to the lines that start at a byte
+ * offset in `[from, to)` (of the decompressed bytes for a `.gz` file); the bytes just before `from`
+ * are in the `data` a visit gets, as the lines before it. Resolves the lines in range, and `completed`
+ * false when the deadline stopped it, with `resumeAt` the offset to read on from.
  */
 export async function scanSource(
   source: LogSource,
   range: ScanRange,
   visit: LineVisitor,
   watch?: LineWatch,
-): Promise<{ lines: number; completed: boolean }> {
+  part?: { from: number; to: number },
+): Promise<{ lines: number; completed: boolean; resumeAt?: number }> {
   const isBounded = range.since !== undefined || range.until !== undefined;
-  const startOffset = source.isCompressed ? 0 : startOffsetFor(source.index, range.since);
+  const startOffset =
+    part !== undefined ? part.from : source.isCompressed ? 0 : startOffsetFor(source.index, range.since);
+  const endOffset = part?.to ?? Number.POSITIVE_INFINITY;
+  // a part starts within the file: its read starts a little before, on a line's middle that is dropped
+  const readFrom =
+    source.isCompressed || part === undefined ? startOffset : Math.max(0, startOffset - LOOK_BEHIND_BYTES);
+  let isMidLine = !source.isCompressed && readFrom > 0 && readFrom < startOffset;
+  // the offset of the first line not yet visited (where a scan the deadline stopped goes on)
+  let resumeAt = startOffset;
   const cursor = new TimeCursor(
     source.index,
     source.endTs,
     source.isCompressed ? Number.POSITIVE_INFINITY : source.bytes,
   );
   let carry: Buffer | null = null;
-  let carryOffset = startOffset;
+  let carryOffset = readFrom;
   let stopped = false;
   let lines = 0;
   let skip = 0;
@@ -131,6 +150,13 @@ export async function scanSource(
       base = carryOffset;
       carry = null;
     }
+    if (isMidLine) {
+      const first = data.indexOf(NEWLINE);
+      if (first === -1) return;
+      data = data.subarray(first + 1);
+      base += first + 1;
+      isMidLine = false;
+    }
     let start = 0;
     const hits = watch === undefined ? undefined : watch(data);
     let hit = 0;
@@ -138,11 +164,16 @@ export async function scanSource(
       const offset = base + start;
       const lineStart = start;
       start = nl + 1;
+      if (offset >= endOffset) {
+        stopped = true;
+        return;
+      }
       if (++sinceCheck === DEADLINE_CHECK_LINES) {
         sinceCheck = 0;
         if (Date.now() > range.deadline) {
           isLate = true;
           stopped = true;
+          resumeAt = Math.max(offset, startOffset);
           return;
         }
       }
@@ -179,6 +210,7 @@ export async function scanSource(
       }
       if (typeof answer === 'number') skip = answer;
     }
+    resumeAt = Math.max(base + start, startOffset);
     if (start < data.length) {
       // a line longer than the cap loses its middle: only its first bytes and the rest's newline count
       carry =
@@ -196,8 +228,8 @@ export async function scanSource(
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         consume(chunk, offset);
         offset += chunk.length;
-        if (isLate || Date.now() > range.deadline) return { lines, completed: false };
-        if (stopped) break;
+        if (stopped && !isLate) break;
+        if (isLate || Date.now() > range.deadline) return { lines, completed: false, resumeAt };
         await new Promise(setImmediate);
       }
     } catch {
@@ -214,7 +246,8 @@ export async function scanSource(
     // the front of the other and the next bytes are read after it, so no chunk is copied whole
     const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
     let turn = 0;
-    let position = startOffset;
+    let position = readFrom;
+    let tail = TAIL_READ_BYTES;
     for (;;) {
       const buffer = buffers[turn]!;
       turn ^= 1;
@@ -227,13 +260,22 @@ export async function scanSource(
         base = carryOffset;
         carry = null;
       }
-      const { bytesRead } = await handle.read(buffer, kept, CHUNK_BYTES - kept, position);
+      // a part's read ends at its end, then goes on in short reads (each twice the last) only to
+      // finish the line across it
+      const room = CHUNK_BYTES - kept;
+      let length = room;
+      if (position < endOffset) length = Math.min(room, endOffset - position);
+      else {
+        length = Math.min(room, tail);
+        tail *= 2;
+      }
+      const { bytesRead } = await handle.read(buffer, kept, length, position);
       if (bytesRead === 0) break;
       // a longer carry (a line of more than half a chunk) is joined to the chunk by `consume`
       consume(buffer.subarray(0, kept + bytesRead), base);
       position += bytesRead;
-      if (isLate || Date.now() > range.deadline) return { lines, completed: false };
-      if (stopped) break;
+      if (stopped && !isLate) break;
+      if (isLate || Date.now() > range.deadline) return { lines, completed: false, resumeAt };
       await new Promise(setImmediate);
     }
   } finally {

@@ -26,6 +26,16 @@ export interface LogQueryTarget {
 /** Maximum time one `logs.search` or `logs.analyze` reads before answering with what it has. */
 export const LOG_QUERY_BUDGET_MS = 10_000;
 
+/** Environment variable that sets the time budget of `logs.analyze` in ms (internal: tests make it short). */
+export const LOG_QUERY_BUDGET_VARIABLE = 'VELOS_LOG_QUERY_BUDGET_MS';
+
+/** The time budget of one `logs.analyze`: `VELOS_LOG_QUERY_BUDGET_MS` when a positive integer, else 10 s. */
+export function logQueryBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[LOG_QUERY_BUDGET_VARIABLE];
+  const ms = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : LOG_QUERY_BUDGET_MS;
+}
+
 /** Reads an app's exits in a time range (the daemon's event store). */
 export type ReadExits = (app: string, range: { since?: number; until?: number }) => Promise<ExitFact[]>;
 

@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { analyzeLogs } from '../../src/log-insights/log-analyze.js';
+import { LOG_QUERY_BUDGET_VARIABLE, type LogQueryTarget } from '../../src/log-insights/log-target.js';
+import { timeIndexPath } from '../../src/logs/time-index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-analyze-budget-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The budget the tests set (short: the logs below take far longer to read). */
+const BUDGET_MS = 300;
+const saved = process.env[LOG_QUERY_BUDGET_VARIABLE];
+beforeEach(() => {
+  process.env[LOG_QUERY_BUDGET_VARIABLE] = String(BUDGET_MS);
+});
+afterEach(() => {
+  if (saved === undefined) delete process.env[LOG_QUERY_BUDGET_VARIABLE];
+  else process.env[LOG_QUERY_BUDGET_VARIABLE] = saved;
+});
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * An app whose out file holds `lines` info lines, then 3,000 `WARN cache shard` lines and one error
+ * (the newest lines: what is happening now), written over the last 10 hours when `isIndexed` (a time
+ * index entry every 64 KiB, as capture writes them).
+ */
+function bigApp(name: string, lines: number, isIndexed: boolean, warnings = 3000): LogQueryTarget {
+  const parts: string[] = [];
+  for (let i = 0; i < lines; i += 1) parts.push(`INFO req ${i} ok in ${i % 97}ms\n`);
+  for (let i = 0; i < warnings; i += 1) parts.push(`WARN cache shard ${i % 16} evicted under pressure\n`);
+  parts.push('ERROR checkout crashed: newest marker\n');
+  const data = Buffer.from(parts.join(''));
+  const outPath = join(dir, `${name}.log`);
+  const errPath = join(dir, `${name}-err.log`);
+  writeFileSync(outPath, data);
+  writeFileSync(errPath, '');
+  if (isIndexed) {
+    const count = Math.ceil(data.length / 65_536);
+    const index = Buffer.alloc(count * 16);
+    const t0 = Date.now() - 10 * HOUR_MS;
+    for (let i = 0; i < count; i += 1) {
+      index.writeDoubleLE(i * 65_536, i * 16);
+      index.writeDoubleLE(t0 + (i * 10 * HOUR_MS) / count, i * 16 + 8);
+    }
+    writeFileSync(timeIndexPath(outPath), index);
+  }
+  return {
+    name,
+    id: 0,
+    outPath,
+    errPath,
+    format: 'raw' as LogQueryTarget['format'],
+    hasLiveEngine: true,
+    flushTimeIndex: () => {},
+  };
+}
+
+/** `2026-12-05 10:42:13`, local time, as the text puts it. */
+function clock(ts: number): string {
+  return new Date(ts).toLocaleString('sv-SE');
+}
+
+describe('analyzeLogs when the time budget runs out', () => {
+  const indexed = bigApp('indexed', 2_000_000, true);
+
+  it('reads the newest lines first: their patterns and last error are in the summary, and the note says what was left', async () => {
+    const started = Date.now();
+    const result = await analyzeLogs(indexed, { target: 'indexed', view: 'summary' });
+    expect(result.scanned.isPartial).toBe(true);
+    const summary = result.summary!;
+    expect(summary.top.map((p) => p.template)).toContainEqual(expect.stringMatching(/^WARN cache shard/));
+    expect(summary.lastError?.message).toBe('ERROR checkout crashed: newest marker');
+    // every line from `readFrom` on was read: a time within the 10 hours, and said in the text
+    const readFrom = result.scanned.readFrom!;
+    expect(readFrom).toBeGreaterThan(started - 10 * HOUR_MS);
+    expect(readFrom).toBeLessThan(started);
+    expect(result.text).toContain(
+      `(the 300 ms time budget ran out: the lines before ${clock(readFrom)} were not all read (every line from then on was))`,
+    );
+    expect(result.text).not.toContain('the oldest lines were not read');
+    // the lines read are the newest ones: the summary's period ends at the newest line
+    expect(summary.period?.to).toBeGreaterThan(started - 60_000);
+  }, 120_000);
+
+  it('keeps the newest lines in the other views too', async () => {
+    const patterns = await analyzeLogs(indexed, { target: 'indexed', view: 'patterns' });
+    expect(patterns.scanned.isPartial).toBe(true);
+    expect(patterns.patterns!.map((p) => p.template)).toContainEqual(
+      expect.stringMatching(/^WARN cache shard/),
+    );
+    const dedupe = await analyzeLogs(indexed, { target: 'indexed', view: 'dedupe', limit: 100 });
+    expect(dedupe.dedupe!.map((entry) => entry.line)).toContain('ERROR checkout crashed: newest marker');
+  }, 120_000);
+
+  it('says the oldest lines were not read when no time index tells from when', async () => {
+    const plain = bigApp('plain', 2_000_000, false);
+    const result = await analyzeLogs(plain, { target: 'plain', view: 'summary' });
+    expect(result.scanned.isPartial).toBe(true);
+    expect(result.scanned.readFrom).toBeUndefined();
+    expect(result.summary!.lastError?.message).toBe('ERROR checkout crashed: newest marker');
+    expect(result.text).toContain('(the 300 ms time budget ran out: the oldest lines were not read)');
+  }, 120_000);
+
+  it('shares the budget fairly: what small apps leave goes to the large ones alike, whatever their place', async () => {
+    process.env[LOG_QUERY_BUDGET_VARIABLE] = '1000';
+    const small = (name: string) => bigApp(name, 100, true, 10);
+    const apps = [indexed, small('s1'), small('s2'), small('s3'), bigApp('indexed-2', 2_000_000, true)];
+    const result = await analyzeLogs(apps, { target: 'all', view: 'summary' });
+    const shares = result.apps!;
+    expect(shares.map((share) => share.isPartial === true)).toEqual([true, false, false, false, true]);
+    // the two large apps, first and last, read about as many lines each (the first no longer gets a
+    // fifth of the budget and the last all the small ones left)
+    const [first, last] = [shares[0]!.lines, shares[4]!.lines];
+    // (loose bounds: on a loaded machine a share's time reads more or fewer lines; before the fair
+    // shares the ratio was about 0.1)
+    expect(first / last).toBeGreaterThan(1 / 3);
+    expect(first / last).toBeLessThan(3);
+    expect(result.text).toMatch(
+      /^apps: indexed .* · partial: its lines before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d were not all read$/m,
+    );
+  }, 120_000);
+});
