@@ -116,6 +116,7 @@ export function renderAnalysis(
   result: LogsAnalyzeResult,
   hasLiveEngine: boolean,
   budgetMs = 10_000,
+  isNewestCut = false,
 ): LogsAnalyzeResult {
   const out: string[] = [];
   if (result.summary) out.push(summaryText(result.summary));
@@ -156,7 +157,7 @@ export function renderAnalysis(
       `(a random sample of ${analyzedLines.toLocaleString('en-US')} of ${scanned.lines.toLocaleString('en-US')} lines, ${errors}: the other counts are estimates)`,
     );
   }
-  if (scanned.isPartial) out.push(`(${partialText(scanned.readFrom, budgetMs)})`);
+  if (scanned.isPartial) out.push(`(${partialText(scanned.readFrom, budgetMs, isNewestCut)})`);
   if (result.omitted) out.push(`(${result.omitted} more not shown: raise --limit)`);
   if (!hasLiveEngine && result.view === 'anomalies') {
     out.push('(log_engine is off for this app: no live log.anomaly events, this view reads the files)');
@@ -265,10 +266,12 @@ function appsText(apps: LogAppSummaryInfo[]): string {
 
 /**
  * What a view the time budget stopped read: the newest lines are read first, so what was left is the
- * oldest: before `readFrom` (when the time index says).
+ * oldest: before `readFrom` (when the time index says). A log small enough to be read oldest first
+ * (`isNewestCut`) that the budget stopped all the same left lines before its newest bytes unread.
  */
-function partialText(readFrom: number | undefined, budgetMs: number): string {
+function partialText(readFrom: number | undefined, budgetMs: number, isNewestCut: boolean): string {
   const budget = `the ${budgetMs >= 1000 ? `${Math.round(budgetMs / 100) / 10} s` : `${budgetMs} ms`} time budget ran out`;
+  if (isNewestCut) return `${budget}: lines from before the newest 64 KiB of each file were not all read`;
   if (readFrom === undefined) return `${budget}: the oldest lines were not read`;
   return `${budget}: the lines before ${clock(readFrom)} were not all read (every line from then on was)`;
 }

@@ -38,7 +38,7 @@ export async function readFairly(
 }
 
 /** The bytes of `parts` (a `.gz` file counted as 8 times its size, about what it holds). */
-function bytesLeft(parts: readonly ReadPart[]): number {
+export function bytesLeft(parts: readonly ReadPart[]): number {
   let bytes = 0;
   for (const { source, from, to } of parts) {
     if (source.isCompressed) bytes += source.bytes * 8;

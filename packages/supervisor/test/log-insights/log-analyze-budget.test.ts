@@ -104,6 +104,37 @@ describe('analyzeLogs when the time budget runs out', () => {
     expect(result.text).toContain('(the 300 ms time budget ran out: the oldest lines were not read)');
   }, 120_000);
 
+  it('reads a log the budget covers many times over oldest first, whole, the same as newest first', async () => {
+    // 20k lines (~0.7 MB) in a 1 s budget: within the straight read's 5 MB/s; with a 100 ms budget the
+    // same log is read in parts newest first, its lines held and sorted
+    process.env[LOG_QUERY_BUDGET_VARIABLE] = '1000';
+    const small = bigApp('small', 20_000, true);
+    const straight = await analyzeLogs(small, { target: 'small', view: 'summary' });
+    process.env[LOG_QUERY_BUDGET_VARIABLE] = '100';
+    const held = await analyzeLogs(small, { target: 'small', view: 'summary' });
+    for (const result of [straight, held]) expect(result.scanned.isPartial).toBeUndefined();
+    expect(straight.scanned.lines).toBe(held.scanned.lines);
+    expect(straight.summary!.top).toEqual(held.summary!.top);
+    expect(straight.summary!.lastError?.message).toBe('ERROR checkout crashed: newest marker');
+  }, 120_000);
+
+  it('says which lines a straight read the budget stopped left unread, and reads the newest bytes all the same', async () => {
+    process.env[LOG_QUERY_BUDGET_VARIABLE] = '60';
+    // the exits are read before the files: taking longer than the budget, they leave it spent, as a
+    // machine far slower than the straight read's rate would
+    const slow: LogQueryTarget = {
+      ...bigApp('slow', 4_000, true),
+      exits: () => new Promise((resolve) => setTimeout(() => resolve([]), 120)),
+    };
+    const result = await analyzeLogs(slow, { target: 'slow', view: 'summary' });
+    expect(result.scanned.isPartial).toBe(true);
+    expect(result.scanned.readFrom).toBeUndefined();
+    expect(result.summary!.lastError?.message).toBe('ERROR checkout crashed: newest marker');
+    expect(result.text).toContain(
+      '(the 60 ms time budget ran out: lines from before the newest 64 KiB of each file were not all read)',
+    );
+  }, 120_000);
+
   it('shares the budget fairly: what small apps leave goes to the large ones alike, whatever their place', async () => {
     process.env[LOG_QUERY_BUDGET_VARIABLE] = '200';
     const small = (name: string) => bigApp(name, 100, true, 10);
