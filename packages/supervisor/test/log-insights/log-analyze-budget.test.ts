@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyzeLogs } from '../../src/log-insights/log-analyze.js';
 import { LOG_QUERY_BUDGET_VARIABLE, type LogQueryTarget } from '../../src/log-insights/log-target.js';
 import { timeIndexPath } from '../../src/logs/time-index.js';
+import { plainTarget } from './query-target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-analyze-budget-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,15 +48,7 @@ function bigApp(name: string, lines: number, isIndexed: boolean, warnings = 3000
     }
     writeFileSync(timeIndexPath(outPath), index);
   }
-  return {
-    name,
-    id: 0,
-    outPath,
-    errPath,
-    format: 'raw' as LogQueryTarget['format'],
-    hasLiveEngine: true,
-    flushTimeIndex: () => {},
-  };
+  return plainTarget(name, outPath, errPath);
 }
 
 /** `2026-12-05 10:42:13`, local time, as the text puts it. */

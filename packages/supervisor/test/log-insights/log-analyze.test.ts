@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ANALYZE_SAMPLE_LINES, analyzeLogs } from '../../src/log-insights/log-analyze.js';
 import { searchLogs } from '../../src/log-insights/log-search.js';
 import type { LogQueryTarget } from '../../src/log-insights/log-target.js';
+import { plainTarget } from './query-target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-analyze-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,16 +34,7 @@ function fileTarget(
   writeFileSync(outPath, write(out));
   const errPath = join(dir, `${file}-err.log`);
   writeFileSync(errPath, write(err));
-  return {
-    name,
-    id: 0,
-    outPath,
-    errPath,
-    format: 'raw' as LogQueryTarget['format'],
-    ...(prefix === undefined ? {} : { dateFormat: prefix.dateFormat }),
-    hasLiveEngine: true,
-    flushTimeIndex: () => {},
-  };
+  return plainTarget(name, outPath, errPath, prefix?.dateFormat);
 }
 
 describe('analyzeLogs on a sampled range', () => {

@@ -7,6 +7,7 @@ import type { LogQueryTarget } from '../../src/log-insights/log-target.js';
 import { orderTime } from '../../src/log-insights/time-lookup.js';
 import { createDateFormat } from '../../src/logs/date-format.js';
 import { timeIndexPath } from '../../src/logs/time-index.js';
+import { plainTarget } from './query-target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-search-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,16 +45,7 @@ function interleaved(name: string, dateFormat?: string): LogQueryTarget {
     all.filter((_, i) => i % 2 === 1),
     prefix,
   );
-  return {
-    name,
-    id: 0,
-    outPath,
-    errPath,
-    format: 'raw' as LogQueryTarget['format'],
-    ...(dateFormat === undefined ? {} : { dateFormat }),
-    hasLiveEngine: true,
-    flushTimeIndex: () => {},
-  };
+  return plainTarget(name, outPath, errPath, dateFormat);
 }
 
 describe('searchLogs merges out and err lines in arrival order', () => {
