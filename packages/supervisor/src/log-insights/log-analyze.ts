@@ -66,6 +66,8 @@ export async function analyzeLogs(
 ): Promise<LogsAnalyzeResult> {
   const apps = Array.isArray(targets) ? targets : [targets];
   const isMulti = apps.length > 1;
+  // a target may select no app (`all` before any start): an empty view, named by the target
+  const only = apps.length === 1 ? apps[0] : undefined;
   const regex = request.grep === undefined ? undefined : compileGrep(request.grep, request.ignoreCase);
   const since = request.since ?? (request.periodMs === undefined ? undefined : Date.now() - request.periodMs);
   const budgetMs = logQueryBudgetMs();
@@ -105,7 +107,7 @@ export async function analyzeLogs(
   const engine = new LogEngine({
     windowMinutes: windowFor(sources, range),
     maxTemplates: MAX_TEMPLATES,
-    ...(isMulti ? {} : userRulesOf(apps[0]!)),
+    ...(only === undefined ? {} : userRulesOf(only)),
   });
   // over several apps, each app's own parser: its rules, and its events never continued by another app's lines
   const parsers: (RecordParser | undefined)[] = apps.map(() => undefined);
@@ -125,7 +127,7 @@ export async function analyzeLogs(
   const pending: Pending[] = [];
   let seq = 0;
   // one app whose bytes the budget reads many times over: oldest first, each line to the engine at once
-  const isStraight = !isMulti && bytesLeft(plans[0] ?? []) <= budgetMs * STRAIGHT_BYTES_PER_MS;
+  const isStraight = only !== undefined && bytesLeft(plans[0]!) <= budgetMs * STRAIGHT_BYTES_PER_MS;
   const feed = (parsed: ParsedRecord, weight: number, app: number, order: number, rank: number): void => {
     const isError = !parsed.isContinuation && (parsed.level === 'error' || parsed.level === 'fatal');
     if (!isError) shares?.countLine(app, parsed.level, parsed.isContinuation, weight);
@@ -289,7 +291,7 @@ export async function analyzeLogs(
   const withApps = <T extends { id: number }>(pattern: T): T =>
     shares === undefined ? pattern : { ...pattern, apps: shares.appsOf(pattern.id) };
   const result: LogsAnalyzeResult = {
-    app: isMulti ? request.target : apps[0]!.name,
+    app: only === undefined ? request.target : only.name,
     view: request.view,
     scanned: {
       lines,

@@ -267,6 +267,17 @@ describe('analyzeLogs over several apps', () => {
     expect(result.text).toMatch(/^apps: flood {2}[\d,]+ lines · 3 error · health \d+\/100$/m);
   });
 
+  it('answers a target that selects no app (`all` before any start) with an empty view of each kind', async () => {
+    for (const view of ['summary', 'patterns', 'anomalies', 'dedupe'] as const) {
+      const result = await analyzeLogs([], { target: 'all', view, limit: 10 });
+      expect(result).toMatchObject({ app: 'all', view, scanned: { lines: 0, files: [] } });
+      expect(result.scanned.isPartial).toBeUndefined();
+    }
+    const summary = await analyzeLogs([], { target: 'all', view: 'summary', level: 'error' });
+    expect(summary.summary).toMatchObject({ lines: 0, levels: {}, top: [] });
+    expect((await searchLogs([], { target: 'all', level: 'error' })).lines).toEqual([]);
+  });
+
   it('collapses each app apart in dedupe, and names the apps of each pattern', async () => {
     const dedupe = await analyzeLogs(
       [quiet, fileTarget('quiet-2', 'quiet-2', ['INFO tick 1', 'INFO tick 2'], [])],
