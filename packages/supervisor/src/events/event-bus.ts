@@ -48,12 +48,14 @@ export function createEventBus(options: {
   ringSize?: number;
   maxFileBytes?: number;
   onError?: (error: unknown) => void;
+  /** Opens the file (`openEventFile`; a test gives one whose reads fail). */
+  openFile?: typeof openEventFile;
 }): EventBus {
   const ringSize = options.ringSize ?? EVENT_RING_SIZE;
   const onError = options.onError ?? (() => undefined);
   let file: EventFile | null = null;
   const fileOf = (): EventFile => {
-    file ??= openEventFile(options.path, { maxBytes: options.maxFileBytes, onError });
+    file ??= (options.openFile ?? openEventFile)(options.path, { maxBytes: options.maxFileBytes, onError });
     return file;
   };
   let seq = -1;
@@ -167,22 +169,21 @@ export function createEventBus(options: {
           queue.push([event]);
         }
       });
-      query(request, select).then(
-        ({ events: first }) => {
-          lastSeq = first.at(-1)?.seq ?? lastSeq;
-          if (first.length > 0) queue.push(first);
-          const later = (waiting ?? []).filter((event) => event.seq > lastSeq);
-          waiting = null;
-          if (later.length > 0) {
-            lastSeq = later.at(-1)!.seq;
-            queue.push(later);
-          }
-        },
-        (error: unknown) => {
-          waiting = null;
-          onError(error);
-        },
-      );
+      // a backlog the file cannot give whole (a read error) is the ring's events and those read before
+      // the error: the follower still gets them, then the live ones; the daemon's log says why
+      const { fileVisit, result } = search(request, select);
+      const read = fileVisit === undefined ? Promise.resolve() : fileOf().scanBackwards(fileVisit);
+      read.catch(onError).then(() => {
+        const first = result().events;
+        lastSeq = first.at(-1)?.seq ?? lastSeq;
+        if (first.length > 0) queue.push(first);
+        const later = (waiting ?? []).filter((event) => event.seq > lastSeq);
+        waiting = null;
+        if (later.length > 0) {
+          lastSeq = later.at(-1)!.seq;
+          queue.push(later);
+        }
+      });
       return queue.subscription;
     },
     close() {
