@@ -13,6 +13,7 @@ import {
   startFuzzDaemon,
   velosOk,
 } from './support/daemon.js';
+import { EDGE_TARGETS, hasParam, withTarget } from './support/edge-targets.js';
 import { cases, inPool, runsFor, take } from './support/fuzz-config.js';
 import { formatHeaps, growthMb, type HeapAfterGc, heapAfterGc } from './support/heap.js';
 import { nest } from './support/schema-fuzz.js';
@@ -329,6 +330,60 @@ afterAll(async () => {
   await cleanupHomes();
 });
 
+/**
+ * Every read route with every edge target (`EDGE_TARGETS`: all, a namespace, a name or /regex/ that
+ * selects nothing), with no query and with the query keys that shape a read (a time window, a limit):
+ * the same few hundred requests on every run, whatever the seed.
+ */
+function edgeCases(): HttpCase[] {
+  const out: HttpCase[] = [];
+  for (const route of API_ROUTES) {
+    if (route.method !== 'GET') continue;
+    const keys = Object.keys(route.query ?? {});
+    const queries = [
+      '',
+      ...(keys.includes('since') ? ['?since=1h', `?since=${Date.now() + 3_600_000}`] : []),
+      ...(keys.includes('limit') ? ['?limit=1'] : []),
+      ...(keys.includes('lines') ? ['?lines=0'] : []),
+      ...(keys.includes('points') ? ['?points=1'] : []),
+    ];
+    const targets = hasParam(route.path) ? EDGE_TARGETS : [''];
+    for (const target of targets) {
+      for (const query of queries) {
+        out.push({
+          kind: `edge ${route.method} ${route.path}`,
+          method: route.method,
+          path: `${API_PREFIX}${withTarget(route.path, target)}${query}`,
+          auth: 'admin',
+          contentType: null,
+          body: null,
+          headers: {},
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** A random or edge case's answer: never a 500; under `/api/` every 4xx is the JSON error, never `INTERNAL`. */
+function checkAnswer(item: HttpCase, answer: { status: number; type: string; text: string }): void {
+  const where = `${item.method} ${item.path.slice(0, 200)} → ${answer.text.slice(0, 300)}`;
+  expect(answer.status, where).not.toBe(500);
+  expect(answer.status, where).toBeLessThan(answer.status === 503 || answer.status === 504 ? 600 : 500);
+  if (answer.status >= 400 && item.method !== 'HEAD' && item.path.startsWith('/api/')) {
+    expect(answer.type, where).toContain('application/json');
+    const error = JSON.parse(answer.text).error;
+    expect(typeof error?.code, where).toBe('string');
+    expect(typeof error?.message, where).toBe('string');
+    expect(error.code, where).not.toBe('INTERNAL');
+  }
+}
+
+/** Sends every edge case (`edgeCases`), 16 at a time; resolves how many were sent. */
+function runEdgeCases(): Promise<number> {
+  return inPool(edgeCases(), 16, async (item) => checkAnswer(item, await send(serve, item)));
+}
+
 async function expectServerHealthy(): Promise<void> {
   expect(isAlive(serve.pid), `velos serve is up (stderr: ${serve.stderr().slice(-2000)})`).toBe(true);
   const health = await send(serve, {
@@ -364,6 +419,8 @@ describe('HTTP API fuzzing: random methods, paths, queries, headers and bodies (
     const statuses = new Map<number, number>();
     const heaps = { serve: [] as HeapAfterGc[], daemon: [] as HeapAfterGc[] };
     const all = cases(httpCase, total, 0x3d);
+    // the edge targets while fz runs, before the random cases (which may stop or delete it)
+    const edges = await runEdgeCases();
     let tried = 0;
     for (let batch = 0; batch < batches; batch += 1) {
       const size = Math.ceil(total / batches);
@@ -371,17 +428,7 @@ describe('HTTP API fuzzing: random methods, paths, queries, headers and bodies (
       tried += await inPool(slice, 16, async (item) => {
         const answer = await send(serve, item);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        expect(
-          answer.status,
-          `${item.method} ${item.path.slice(0, 200)} → ${answer.text.slice(0, 300)}`,
-        ).not.toBe(500);
-        expect(answer.status).toBeLessThan(answer.status === 503 || answer.status === 504 ? 600 : 500);
-        if (answer.status >= 400 && item.method !== 'HEAD' && item.path.startsWith('/api/')) {
-          expect(answer.type, `${item.method} ${item.path.slice(0, 200)}`).toContain('application/json');
-          const error = JSON.parse(answer.text).error;
-          expect(typeof error?.code, answer.text.slice(0, 300)).toBe('string');
-          expect(typeof error?.message).toBe('string');
-        }
+        checkAnswer(item, answer);
       });
       await expectServerHealthy();
       await expectHealthy(daemon);
@@ -389,10 +436,23 @@ describe('HTTP API fuzzing: random methods, paths, queries, headers and bodies (
       heaps.daemon.push(await heapAfterGc(daemon.inspector!));
     }
     const after = { serve: rssMb(serve.pid), daemon: rssMb(daemon.pid) };
+    // and once no app is left: a target that selects nothing (all included) reaches code no app would
+    const deleted = await send(serve, {
+      kind: 'delete all',
+      method: 'DELETE',
+      path: `${API_PREFIX}/processes/all`,
+      auth: 'admin',
+      contentType: null,
+      body: null,
+      headers: {},
+    });
+    expect([200, 404], deleted.text.slice(0, 300)).toContain(deleted.status);
+    expect((await daemon.client.list()).length).toBe(0);
+    const emptyEdges = await runEdgeCases();
     const growth = { serve: growthMb(heaps.serve), daemon: growthMb(heaps.daemon) };
     const memory = `heap + external after a full GC, batch by batch: velos serve ${formatHeaps(heaps.serve)}, daemon ${formatHeaps(heaps.daemon)}; RSS (the last just after a GC): velos serve ${before.serve.toFixed(1)} → ${after.serve.toFixed(1)} MB, daemon ${before.daemon.toFixed(1)} → ${after.daemon.toFixed(1)} MB`;
     console.log(
-      `fuzz http: ${tried} requests; statuses ${[...statuses]
+      `fuzz http: ${tried} requests and ${edges} + ${emptyEdges} edge cases; statuses ${[...statuses]
         .sort((a, b) => a[0] - b[0])
         .map(([s, n]) => `${s}×${n}`)
         .join(' ')}; ${memory}`,

@@ -12,6 +12,7 @@ import {
   startFuzzDaemon,
   velosOk,
 } from './support/daemon.js';
+import { EDGE_TARGETS, isInternal } from './support/edge-targets.js';
 import { cases, inPool, runsFor, take } from './support/fuzz-config.js';
 import { formatHeaps, growthMb, type HeapAfterGc, heapAfterGc } from './support/heap.js';
 import { nest } from './support/schema-fuzz.js';
@@ -42,8 +43,15 @@ interface HttpAnswer {
 interface RpcAnswer {
   jsonrpc?: unknown;
   id?: unknown;
-  result?: unknown;
+  result?: { isError?: boolean; content?: { text?: string }[] };
   error?: { code?: unknown; message?: unknown };
+}
+
+/** A tool as `tools/list` names it. */
+interface McpTool {
+  name: string;
+  inputSchema: { properties?: Record<string, unknown> };
+  annotations?: { readOnlyHint?: boolean };
 }
 
 const MCP_ACCEPT = 'application/json, text/event-stream';
@@ -281,6 +289,8 @@ function check(item: McpHttpCase, answer: HttpAnswer): string {
     expect(one.jsonrpc, where).toBe('2.0');
     if (one.error === undefined) {
       expect(one.result, where).toBeDefined();
+      // a tool error answers input the tool refuses, never an INTERNAL failure of its own
+      if (one.result?.isError) expect(isInternal(one.result.content?.[0]?.text ?? ''), where).toBe(false);
       continue;
     }
     expect(typeof one.error.code, where).toBe('number');
@@ -310,8 +320,32 @@ afterAll(async () => {
   await cleanupHomes();
 });
 
-/** `velos serve` is up and its `/mcp` still answers a well-formed call with a result. */
-async function expectMcpHealthy(): Promise<string[]> {
+/**
+ * Every read-only tool with every edge target (`EDGE_TARGETS`), or with no arguments when it takes no
+ * target, as an admin's well-formed call: the same calls on every run, whatever the seed.
+ */
+function edgeCases(tools: McpTool[]): McpHttpCase[] {
+  const out: McpHttpCase[] = [];
+  for (const tool of tools) {
+    if (tool.annotations?.readOnlyHint !== true) continue;
+    const takesTarget = Object.hasOwn(tool.inputSchema.properties ?? {}, 'target');
+    const targets: (string | undefined)[] = takesTarget ? [...EDGE_TARGETS, undefined] : [undefined];
+    for (const target of targets) {
+      const params = { name: tool.name, arguments: target === undefined ? {} : { target } };
+      out.push({
+        kind: `edge ${tool.name}`,
+        method: 'POST',
+        auth: 'admin',
+        headers: { accept: MCP_ACCEPT, 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params }),
+      });
+    }
+  }
+  return out;
+}
+
+/** `velos serve` is up and its `/mcp` still answers a well-formed call with a result; resolves its tools. */
+async function expectMcpHealthy(): Promise<McpTool[]> {
   expect(isAlive(serve.pid), `velos serve is up (stderr: ${serve.stderr().slice(-2000)})`).toBe(true);
   const call = (message: Record<string, unknown>) =>
     send(serve, {
@@ -328,9 +362,7 @@ async function expectMcpHealthy(): Promise<string[]> {
   expect(result.isError).not.toBe(true);
   JSON.parse(result.content[0]!.text);
   const tools = await call({ method: 'tools/list' });
-  return (JSON.parse(tools.text) as { result: { tools: { name: string }[] } }).result.tools.map(
-    (t) => t.name,
-  );
+  return (JSON.parse(tools.text) as { result: { tools: McpTool[] } }).result.tools;
 }
 
 describe('MCP over HTTP fuzzing: malformed JSON-RPC, content types, huge bodies, session headers (#15)', () => {
@@ -343,7 +375,11 @@ describe('MCP over HTTP fuzzing: malformed JSON-RPC, content types, huge bodies,
     const before = { serve: rssMb(serve.pid), daemon: rssMb(daemon.pid) };
     const outcomes = new Map<string, number>();
     const heaps = { serve: [] as HeapAfterGc[], daemon: [] as HeapAfterGc[] };
-    const all = cases(mcpCaseOf(tools), total, 0x6c);
+    const all = cases(mcpCaseOf(tools.map((tool) => tool.name)), total, 0x6c);
+    const edges = edgeCases(tools);
+    await inPool(edges, 8, async (item) => {
+      check(item, await send(serve, item));
+    });
     let tried = 0;
     for (let batch = 0; batch < batches; batch += 1) {
       tried += await inPool(take(all, Math.ceil(total / batches)), 8, async (item) => {
@@ -359,7 +395,7 @@ describe('MCP over HTTP fuzzing: malformed JSON-RPC, content types, huge bodies,
     const growth = { serve: growthMb(heaps.serve), daemon: growthMb(heaps.daemon) };
     const memory = `heap + external after a full GC, batch by batch: velos serve ${formatHeaps(heaps.serve)}, daemon ${formatHeaps(heaps.daemon)}; RSS (the last just after a GC): velos serve ${before.serve.toFixed(1)} → ${after.serve.toFixed(1)} MB, daemon ${before.daemon.toFixed(1)} → ${after.daemon.toFixed(1)} MB`;
     console.log(
-      `fuzz mcp-http: ${tried} requests; ${[...outcomes]
+      `fuzz mcp-http: ${tried} requests and ${edges.length} edge calls; ${[...outcomes]
         .sort((a, b) => b[1] - a[1])
         .map(([k, n]) => `${k}×${n}`)
         .join(', ')}; ${memory}`,

@@ -11,12 +11,31 @@ import {
   rssMb,
   startFuzzDaemon,
 } from './support/daemon.js';
+import { EDGE_TARGETS, isInternal } from './support/edge-targets.js';
 import { cases, runsFor, show } from './support/fuzz-config.js';
 import { nest } from './support/schema-fuzz.js';
 
 interface Tool {
   name: string;
   inputSchema: { properties?: Record<string, unknown> };
+  annotations?: { readOnlyHint?: boolean };
+}
+
+/**
+ * Every read-only tool with every edge target (`EDGE_TARGETS`; this daemon runs no app, so `all` and the
+ * rest select nothing), or with no arguments when it takes no target: sent on every run, whatever the seed.
+ */
+function edgeCalls(tools: Tool[]): string[] {
+  const out: string[] = [];
+  for (const tool of tools) {
+    if (tool.annotations?.readOnlyHint !== true) continue;
+    const takesTarget = Object.hasOwn(tool.inputSchema.properties ?? {}, 'target');
+    const targets: (string | undefined)[] = takesTarget ? [...EDGE_TARGETS, undefined] : [undefined];
+    for (const target of targets) {
+      out.push(JSON.stringify({ name: tool.name, arguments: target === undefined ? {} : { target } }));
+    }
+  }
+  return out;
 }
 
 interface Answer {
@@ -217,6 +236,7 @@ describe('MCP fuzzing: malformed JSON-RPC lines and tool calls with wrong argume
     /** Requests written and not yet checked, oldest first; a ping's item is null. */
     const pending: { id: number; item: string | null }[] = [];
     const internal: string[] = [];
+    const toolInternal: string[] = [];
     const check = async ({ id, item }: { id: number; item: string | null }) => {
       if (item === null) {
         // a ping written after a batch: the server read past the batch and still answers
@@ -239,7 +259,19 @@ describe('MCP fuzzing: malformed JSON-RPC lines and tool calls with wrong argume
       if (answer.error) expect(typeof answer.error.message).toBe('string');
       if (answer.error?.code === -32603 && internal.length < 5)
         internal.push(`${answer.error.message.slice(0, 200)} ← ${item.slice(0, 200)}`);
+      // a tool error is the answer to input the tool refuses, never an INTERNAL failure of its own
+      const text = answer.result?.isError ? (answer.result.content?.[0]?.text ?? '') : '';
+      if (isInternal(text) && toolInternal.length < 5)
+        toolInternal.push(`${text.slice(0, 200)} ← ${item.slice(0, 200)}`);
     };
+    // the edge calls first, each checked like a random case
+    const edges = edgeCalls(tools);
+    for (const call of edges) {
+      const id = nextId++;
+      const line = `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":${call}}`;
+      peer.write(line);
+      await check({ id, item: line });
+    }
     // Requests are pipelined: at most BATCH of them wait for their answers, and a ping follows every BATCH
     // requests. (Waiting for a whole batch's answers before writing the next left the server idle.)
     const BATCH = 20;
@@ -269,10 +301,11 @@ describe('MCP fuzzing: malformed JSON-RPC lines and tool calls with wrong argume
     await expectHealthy(daemon);
     const after = rssMb(daemon.pid);
     console.log(
-      `fuzz mcp: ${tried} lines (${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}); velos mcp RSS ${rssMb(peer.child.pid!).toFixed(1)} MB; daemon RSS ${before.toFixed(1)} → ${after.toFixed(1)} MB`,
+      `fuzz mcp: ${tried} lines and ${edges.length} edge calls (${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}); velos mcp RSS ${rssMb(peer.child.pid!).toFixed(1)} MB; daemon RSS ${before.toFixed(1)} → ${after.toFixed(1)} MB`,
     );
     // -32603 is the SDK's answer to params it cannot read: bad input must get -32600/-32602 or a tool error
     expect(internal, 'internal errors').toEqual([]);
+    expect(toolInternal, 'INTERNAL tool errors').toEqual([]);
     expect(tried).toBe(total);
   });
 });

@@ -149,6 +149,8 @@ function runCase(serve: Serve, item: WsCase): Promise<{ code: number; received: 
       if (parsed.type === 'error') {
         expect(typeof parsed.code).toBe('string');
         expect(typeof parsed.message).toBe('string');
+        // an error answers what the client sent, never an INTERNAL failure of the server's own
+        expect(parsed.code, String(data).slice(0, 200)).not.toBe('INTERNAL');
       }
       if (parsed.type === 'ready') sendAll();
       if (parsed.type === 'pong') ws.close(1000);
