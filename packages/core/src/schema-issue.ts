@@ -49,7 +49,9 @@ function detailOf(issue: $ZodIssue, got: unknown): string {
       if (issue.errors.length === 0) return `not a value it takes${given}`;
       const types = issue.errors.map((branch) => branch[0]).filter((first) => first?.code === 'invalid_type');
       if (types.length !== issue.errors.length) return `${issue.message}${given}`;
-      return `expected ${types.map((first) => noun((first as $ZodIssueInvalidType).expected)).join(' or ')}${given}`;
+      // each type once: a union of several object shapes (an alert's `when`) expects "an object"
+      const nouns = new Set(types.map((first) => noun((first as $ZodIssueInvalidType).expected)));
+      return `expected ${[...nouns].join(' or ')}${given}`;
     }
     case 'invalid_value':
       return `expected ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => quoteValue(v)).join(', ')}${given}`;

@@ -3,6 +3,7 @@ import { APP_DEFAULTS } from '../src/app-spec.js';
 import { isVelosError } from '../src/errors.js';
 import { checkPayloadLimits, PAYLOAD_LIMITS } from '../src/payload-limits.js';
 import { requestSchemas } from '../src/protocol-schemas.js';
+import { describeSchemaIssue } from '../src/schema-issue.js';
 
 function limitError(cmd: string, payload: unknown): string | undefined {
   try {
@@ -54,6 +55,17 @@ describe('request schemas', () => {
     expect(bad.error!.issues.find((i) => i.path.join('.') === 'apps.0.instances')!.message).toBe(
       'expected a number >= 1, got 0',
     );
+  });
+
+  it('names each type a union expects once (an alert rule whose `when` is not an object)', () => {
+    const payload = {
+      rule: { name: 'cpu', when: 'cpu > 90', severity: 'warning', forMs: 0, cooldownMs: 0, notify: [] },
+    };
+    const bad = requestSchemas['alerts.add'].safeParse(payload);
+    expect(describeSchemaIssue(bad.error!.issues, payload)).toEqual({
+      path: ['rule', 'when'],
+      detail: 'expected an object, got "cpu > 90"',
+    });
   });
 
   it('rejects reserved names, empty app lists and out-of-range values', () => {
