@@ -12,7 +12,7 @@ import {
   MAX_FRAME_BYTES,
 } from './frame-header.js';
 import { checkMessagePackItems, type MessagePackMapLimits } from './msgpack-items.js';
-import { RefusedRequest, refuseRequest } from './refused-request.js';
+import { RefusedRequest, refuseLargePayload, refuseRequest } from './refused-request.js';
 
 // the header's constants live in frame-header.ts (no msgpackr there: the CLI's quick paths read them)
 export { FRAME_HEADER_BYTES, FRAME_MAGIC_0, FRAME_MAGIC_1, FRAME_VERSION, MAX_FRAME_BYTES };
@@ -49,6 +49,16 @@ export function encodeFrame(message: unknown): Buffer {
 }
 
 /**
+ * A bound on the payload of each command, checked before a frame of more than `fromBytes` is decoded:
+ * `breach` is told the command (null when unreadable) and the payload's encoded bytes, and returns the
+ * error to answer, or null (`payloadBytesBreach`).
+ */
+export interface PayloadBytesCheck {
+  fromBytes: number;
+  breach: (cmd: string | null, payloadBytes: number) => VelosError | null;
+}
+
+/**
  * Incremental frame decoder for a byte stream. `push` returns the messages completed by a chunk;
  * `write` + `next` decode one message at a time, so a reader can stop decoding while it is busy.
  * Both throw a `VelosError` (`PROTOCOL_ERROR` or `FRAME_TOO_LARGE`) on a bad header or payload;
@@ -61,7 +71,8 @@ export function encodeFrame(message: unknown): Buffer {
  * does not write, is refused before it is decoded. With `maps` too, a complete frame whose maps hold
  * more keys than a request may (one map, or all together) is not decoded either: `next` returns a
  * `RefusedRequest` carrying the request's id and an `INVALID_ARGUMENT` error, and the stream goes on
- * (it throws `PROTOCOL_ERROR` when the frame has no usable id).
+ * (it throws `PROTOCOL_ERROR` when the frame has no usable id). With `payloadBytes`, so is a request
+ * whose payload is larger than its command takes (`list` with megabytes of maps).
  */
 export class FrameDecoder {
   private input: Buffer[] = [];
@@ -77,6 +88,7 @@ export class FrameDecoder {
     private readonly maxFrameBytes = MAX_FRAME_BYTES,
     private readonly maxItems = Number.POSITIVE_INFINITY,
     private readonly maps?: MessagePackMapLimits,
+    private readonly payloadBytes?: PayloadBytesCheck,
   ) {}
 
   /** Decodes every message a chunk completes. */
@@ -196,6 +208,13 @@ export class FrameDecoder {
         if (refusal instanceof RefusedRequest) return refusal;
         throw refusal;
       }
+    }
+    // after the counts: what they refuse (a frame of millions of values, a map of too many keys) is
+    // refused as before, whatever the command
+    if (this.payloadBytes && payload.length > this.payloadBytes.fromBytes) {
+      const refusal = refuseLargePayload(payload, this.payloadBytes.breach);
+      if (refusal instanceof RefusedRequest) return refusal;
+      if (refusal !== null) throw refusal;
     }
     let message: unknown;
     try {

@@ -7,7 +7,13 @@ import {
   toErrorPayload,
   VelosError,
 } from '@velos/core';
-import { FrameDecoder, MAX_FRAME_BYTES, RefusedRequest } from '@velos/core/codec';
+import {
+  FrameDecoder,
+  MAX_FRAME_BYTES,
+  payloadBytesBreach,
+  RefusedRequest,
+  SMALL_PAYLOAD_BYTES,
+} from '@velos/core/codec';
 import type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
 import type { IpcLimits } from './ipc-limits.js';
 import { type DropCounts, hasOutputRoom, type OutputBudget, ResponseWriter } from './ipc-output.js';
@@ -52,10 +58,12 @@ interface StreamState extends DropCounts {
  * bad frame, a stalled frame or a long idle time.
  */
 export class IpcConnection {
-  private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES, PAYLOAD_LIMITS.maxFrameItems, {
-    maxEntries: PAYLOAD_LIMITS.maxObjectEntries,
-    maxValues: PAYLOAD_LIMITS.maxValues,
-  });
+  private readonly decoder = new FrameDecoder(
+    MAX_FRAME_BYTES,
+    PAYLOAD_LIMITS.maxFrameItems,
+    { maxEntries: PAYLOAD_LIMITS.maxObjectEntries, maxValues: PAYLOAD_LIMITS.maxValues },
+    { fromBytes: SMALL_PAYLOAD_BYTES, breach: payloadBytesBreach },
+  );
   private readonly streams = new Map<number, StreamState>();
   private readonly output: ResponseWriter;
   private inflight = 0;
