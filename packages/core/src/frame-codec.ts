@@ -1,4 +1,3 @@
-/// <reference lib="es2024.arraybuffer" />
 import { Packr } from 'msgpackr';
 import { ErrorCodes, isVelosError, VelosError } from './errors.js';
 
@@ -13,15 +12,18 @@ import {
   MAX_FRAME_BYTES,
 } from './frame-header.js';
 import { checkMessagePackItems, type MessagePackMapLimits } from './msgpack-items.js';
-import { RefusedRequest, refuseRequest } from './refused-request.js';
+import { RefusedRequest, refuseLargePayload, refuseRequest } from './refused-request.js';
 
 // the header's constants live in frame-header.ts (no msgpackr there: the CLI's quick paths read them)
 export { FRAME_HEADER_BYTES, FRAME_MAGIC_0, FRAME_MAGIC_1, FRAME_VERSION, MAX_FRAME_BYTES };
 
-/** First allocation for a frame that spans chunks; it doubles as bytes arrive, up to the frame's length. */
-const INITIAL_FRAME_BUFFER_BYTES = 64 * 1024;
+/**
+ * Memory a held chunk costs besides its bytes (its Buffer, ArrayBuffer and backing store records), counted
+ * in `heldBytes`: a client that trickles a frame a byte at a time is held to the budget by what it costs.
+ */
+const CHUNK_OVERHEAD_BYTES = 256;
 
-// copyBuffers: a decoded binary value must not be a view of the frame buffer, which is released at once
+// copyBuffers: a decoded binary value must not be a view of the frame's bytes (a received chunk it would keep alive)
 const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, copyBuffers: true });
 
 /**
@@ -47,18 +49,30 @@ export function encodeFrame(message: unknown): Buffer {
 }
 
 /**
+ * A bound on the payload of each command, checked before a frame of more than `fromBytes` is decoded:
+ * `breach` is told the command (null when unreadable) and the payload's encoded bytes, and returns the
+ * error to answer, or null (`payloadBytesBreach`).
+ */
+export interface PayloadBytesCheck {
+  fromBytes: number;
+  breach: (cmd: string | null, payloadBytes: number) => VelosError | null;
+}
+
+/**
  * Incremental frame decoder for a byte stream. `push` returns the messages completed by a chunk;
  * `write` + `next` decode one message at a time, so a reader can stop decoding while it is busy.
  * Both throw a `VelosError` (`PROTOCOL_ERROR` or `FRAME_TOO_LARGE`) on a bad header or payload;
- * after a throw the stream is unusable and the connection should be closed. A frame that spans
- * chunks is copied into a resizable buffer that grows with the bytes received (never sized by the
- * claim alone) and is shrunk to nothing as soon as the frame is decoded or `dispose` is called, so
- * its memory goes back to the system without waiting for a garbage collection. With `maxItems` (the
+ * after a throw the stream is unusable and the connection should be closed. The chunks of a frame that
+ * spans reads are kept as they came, never copied nor sized by the header's claim, until the frame is
+ * complete: then they are joined in one copy (none when one chunk holds the whole payload). A frame that
+ * is never completed (a client that announces 16 MiB and stops short) costs no copy at all, and its
+ * chunks go with the next garbage collection once it is dropped (`dispose`). With `maxItems` (the
  * daemon reading requests), a payload of more MessagePack values and keys, or with an extension Velos
  * does not write, is refused before it is decoded. With `maps` too, a complete frame whose maps hold
  * more keys than a request may (one map, or all together) is not decoded either: `next` returns a
  * `RefusedRequest` carrying the request's id and an `INVALID_ARGUMENT` error, and the stream goes on
- * (it throws `PROTOCOL_ERROR` when the frame has no usable id).
+ * (it throws `PROTOCOL_ERROR` when the frame has no usable id). With `payloadBytes`, so is a request
+ * whose payload is larger than its command takes (`list` with megabytes of maps).
  */
 export class FrameDecoder {
   private input: Buffer[] = [];
@@ -67,8 +81,6 @@ export class FrameDecoder {
   private headerFilled = 0;
   /** Payload length of the frame being received, or -1 while its header is incomplete. */
   private frameLength = -1;
-  private frame: ArrayBuffer | null = null;
-  private frameFilled = 0;
   /** Payload bytes of the last frame decoded. */
   private lastLength = 0;
 
@@ -76,6 +88,7 @@ export class FrameDecoder {
     private readonly maxFrameBytes = MAX_FRAME_BYTES,
     private readonly maxItems = Number.POSITIVE_INFINITY,
     private readonly maps?: MessagePackMapLimits,
+    private readonly payloadBytes?: PayloadBytesCheck,
   ) {}
 
   /** Decodes every message a chunk completes. */
@@ -99,24 +112,9 @@ export class FrameDecoder {
       this.fillHeader();
       if (this.frameLength < 0) return undefined;
     }
-    const first = this.input[0];
-    if (this.frame === null && (this.frameLength === 0 || (first && first.length >= this.frameLength))) {
-      // the whole payload is in one chunk: decode it in place
-      const payload = first ? first.subarray(0, this.frameLength) : Buffer.alloc(0);
-      this.consume(this.frameLength);
-      return this.finish(payload);
-    }
-    if (this.inputBytes === 0) return undefined;
-    this.fillFrame();
-    if (this.frameFilled < this.frameLength) return undefined;
-    const frame = this.frame!;
-    this.frame = null;
-    this.frameFilled = 0;
-    try {
-      return this.finish(Buffer.from(frame, 0, this.frameLength));
-    } finally {
-      frame.resize(0);
-    }
+    // nothing is copied before the whole payload is here: a frame that never completes costs no copy
+    if (this.inputBytes < this.frameLength) return undefined;
+    return this.finish(this.take(this.frameLength));
   }
 
   /** Payload bytes of the last message `next` returned (0 before the first). */
@@ -126,12 +124,17 @@ export class FrameDecoder {
 
   /** Bytes received but not yet part of a complete frame. */
   get pendingBytes(): number {
-    return this.inputBytes + this.headerFilled + this.frameFilled;
+    return this.inputBytes + this.headerFilled;
   }
 
-  /** Bytes of memory the decoder holds: unread chunks plus the buffer of the frame being received. */
+  /** Memory the decoder holds: the bytes of the chunks not decoded yet, and what each chunk costs besides. */
   get heldBytes(): number {
-    return this.inputBytes + (this.frame?.byteLength ?? 0);
+    return this.inputBytes + this.input.length * CHUNK_OVERHEAD_BYTES;
+  }
+
+  /** Payload bytes the header of the frame being received announces (0 while no header is complete). */
+  get announcedBytes(): number {
+    return Math.max(this.frameLength, 0);
   }
 
   /** True while a frame has started (header or payload bytes received) but is not complete. */
@@ -139,13 +142,10 @@ export class FrameDecoder {
     return this.headerFilled > 0;
   }
 
-  /** Drops everything received and releases the frame buffer's memory at once; the decoder is unusable after. */
+  /** Drops everything received (collected with the next garbage collection); the decoder is unusable after. */
   dispose(): void {
     this.input = [];
     this.inputBytes = 0;
-    this.frame?.resize(0);
-    this.frame = null;
-    this.frameFilled = 0;
   }
 
   private fillHeader(): void {
@@ -162,24 +162,29 @@ export class FrameDecoder {
     this.frameLength = length;
   }
 
-  private fillFrame(): void {
-    const wanted = Math.min(this.frameLength, this.frameFilled + this.inputBytes);
-    if (this.frame === null || this.frame.byteLength < wanted) this.grow(wanted);
-    const frame = new Uint8Array(this.frame!);
-    while (this.frameFilled < this.frameLength && this.inputBytes > 0) {
-      const first = this.input[0]!;
-      const n = Math.min(this.frameLength - this.frameFilled, first.length);
-      first.copy(frame, this.frameFilled, 0, n);
-      this.frameFilled += n;
+  /**
+   * The next `n` received bytes (at most `inputBytes`) as one Buffer: a view of the first chunk when it
+   * holds them all, else one copy of the chunks they span.
+   */
+  private take(n: number): Buffer {
+    const first = this.input[0];
+    if (n === 0 || first === undefined) return Buffer.alloc(0);
+    if (first.length >= n) {
+      const bytes = first.subarray(0, n);
       this.consume(n);
+      return bytes;
     }
-  }
-
-  private grow(wanted: number): void {
-    this.frame ??= new ArrayBuffer(0, { maxByteLength: this.frameLength });
-    let size = Math.max(this.frame.byteLength, INITIAL_FRAME_BUFFER_BYTES);
-    while (size < wanted) size *= 2;
-    this.frame.resize(Math.min(size, this.frameLength));
+    // not from Node's shared pool: the payload may be large, and it goes as soon as it is decoded
+    const joined = Buffer.allocUnsafeSlow(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.input[0]!;
+      const count = Math.min(n - filled, chunk.length);
+      chunk.copy(joined, filled, 0, count);
+      filled += count;
+      this.consume(count);
+    }
+    return joined;
   }
 
   private consume(n: number): void {
@@ -203,6 +208,13 @@ export class FrameDecoder {
         if (refusal instanceof RefusedRequest) return refusal;
         throw refusal;
       }
+    }
+    // after the counts: what they refuse (a frame of millions of values, a map of too many keys) is
+    // refused as before, whatever the command
+    if (this.payloadBytes && payload.length > this.payloadBytes.fromBytes) {
+      const refusal = refuseLargePayload(payload, this.payloadBytes.breach);
+      if (refusal instanceof RefusedRequest) return refusal;
+      if (refusal !== null) throw refusal;
     }
     let message: unknown;
     try {

@@ -21,14 +21,17 @@ export interface RequestEnvelope {
   id: number | null;
   /** The command name when it is a short string, else null. */
   cmd: string | null;
+  /** Bytes of the `payload` value (0 without one), or null when the bytes end inside it. */
+  payloadBytes: number | null;
 }
 
 /**
- * Reads `id` and `cmd` from the top-level map of a request payload without decoding the rest (each
- * other value is skipped by its headers): a pass over the bytes at most. Anything unreadable is null.
+ * Reads `id` and `cmd` from the top-level map of a request payload, and the size of its `payload`, without
+ * decoding the rest (each other value is skipped by its headers): a pass over the bytes at most. Anything
+ * unreadable is null.
  */
 export function readRequestEnvelope(payload: Uint8Array): RequestEnvelope {
-  const envelope: RequestEnvelope = { id: null, cmd: null };
+  const envelope: RequestEnvelope = { id: null, cmd: null, payloadBytes: 0 };
   try {
     const map = mapHeader(payload, 0);
     if (map === null) return envelope;
@@ -38,13 +41,33 @@ export function readRequestEnvelope(payload: Uint8Array): RequestEnvelope {
       pos = skipMessagePackItem(payload, pos);
       if (key === 'id') envelope.id = positiveIntegerAt(payload, pos);
       else if (key === 'cmd') envelope.cmd = stringAt(payload, pos);
+      else if (key === 'payload') envelope.payloadBytes = null;
+      const start = pos;
       pos = skipMessagePackItem(payload, pos);
+      if (key === 'payload') envelope.payloadBytes = pos - start;
     }
   } catch {
     // bytes cut short or not MessagePack: what was read so far stands
   }
   if (envelope.cmd !== null && envelope.cmd.length > MAX_SHOWN_COMMAND_CHARS) envelope.cmd = null;
   return envelope;
+}
+
+/**
+ * The refusal before decoding of a request whose payload is larger than its command takes (`breach`
+ * says how large a payload of command `cmd` may be, `payloadBytesBreach`): null when it is not, else a
+ * `RefusedRequest` under the request's id or, when its envelope has no usable id, a `PROTOCOL_ERROR` to
+ * throw (the request could not have been answered anyway).
+ */
+export function refuseLargePayload(
+  payload: Uint8Array,
+  breach: (cmd: string | null, payloadBytes: number) => VelosError | null,
+): RefusedRequest | VelosError | null {
+  const { id, cmd, payloadBytes } = readRequestEnvelope(payload);
+  const error = payloadBytes === null ? null : breach(cmd, payloadBytes);
+  if (error === null) return null;
+  if (id === null) return new VelosError(ErrorCodes.PROTOCOL_ERROR, `bad request: ${error.message}`);
+  return new RefusedRequest(id, error);
 }
 
 /**

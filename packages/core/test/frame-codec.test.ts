@@ -81,20 +81,41 @@ describe('frame codec', () => {
     expect(decoder.pendingBytes).toBe(0);
   });
 
-  it('grows the buffer of a split frame with the bytes received, not with the length it claims', () => {
+  it('holds the bytes of a split frame as they came, not the length it claims, and copies nothing before it is complete', () => {
     const decoder = new FrameDecoder();
     decoder.write(header(MAX_FRAME_BYTES));
-    decoder.write(Buffer.alloc(100_000, 0x61));
-    expect(decoder.next()).toBeUndefined();
+    for (let i = 0; i < 3; i += 1) {
+      decoder.write(Buffer.alloc(40_000, 0x61));
+      expect(decoder.next()).toBeUndefined();
+    }
     expect(decoder.isMidFrame).toBe(true);
-    expect(decoder.pendingBytes).toBe(FRAME_HEADER_BYTES + 100_000);
-    expect(decoder.heldBytes).toBeGreaterThanOrEqual(100_000);
-    expect(decoder.heldBytes).toBeLessThanOrEqual(256 * 1024);
+    expect(decoder.announcedBytes).toBe(MAX_FRAME_BYTES);
+    expect(decoder.pendingBytes).toBe(FRAME_HEADER_BYTES + 120_000);
+    // the chunks and their bookkeeping only: no frame buffer grown ahead of them (it was 128 KiB)
+    expect(decoder.heldBytes).toBeGreaterThanOrEqual(120_000);
+    expect(decoder.heldBytes).toBeLessThan(121_000);
     decoder.dispose();
     expect(decoder.heldBytes).toBe(0);
   });
 
-  it('releases the frame buffer once a split frame is decoded', () => {
+  it('joins a frame split across chunks of any size, the next frame starting in its last chunk', () => {
+    const first = { id: 1, cmd: 'start', payload: { text: 'a'.repeat(150_000) } };
+    const second = { id: 2, cmd: 'ping' };
+    const bytes = Buffer.concat([encodeFrame(first), encodeFrame(second)]);
+    const decoder = new FrameDecoder();
+    const out: unknown[] = [];
+    const cuts = [1, 5, 7, 9, 70_000, 140_000, bytes.length - 3, bytes.length];
+    let from = 0;
+    for (const cut of cuts) {
+      out.push(...decoder.push(bytes.subarray(from, cut)));
+      from = cut;
+    }
+    expect(out).toEqual([first, second]);
+    expect(decoder.announcedBytes).toBe(0);
+    expect(decoder.heldBytes).toBe(0);
+  });
+
+  it('holds nothing once a split frame is decoded', () => {
     const message = { id: 9, payload: 'z'.repeat(300_000) };
     const frame = encodeFrame(message);
     const decoder = new FrameDecoder();

