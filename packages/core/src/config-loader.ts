@@ -136,6 +136,8 @@ export function validateConfig(
       { data: { keyPath: ['apps'] } },
     );
   }
+  // far too many apps are refused before the work done per app (a JavaScript file is counted only here)
+  refuseTooManyApps(document, label);
   // OBS-3: a file's `[[alerts]]` are read by `loadConfigAlerts` (alert-rules.ts), not by the app schema.
   const raw = withoutExtensions(
     hasKey(document, 'alerts') ? withoutKey(document as Record<string, unknown>, 'alerts') : document,
@@ -254,23 +256,28 @@ function appsFromProcesses(raw: unknown, label: string): Record<string, unknown>
 /**
  * The daemon's payload limits (PAYLOAD_LIMITS: entries, string and key lengths, depth) checked on each
  * app entry here, so that a file the daemon would refuse is refused naming the file and the key: the
- * first breach of each app, listed with the file's other problems. Too many apps throws at once.
+ * first breach of each app, listed with the file's other problems (too many apps are refused before).
  */
 function appLimitIssues(apps: unknown, label: string, listKey: string): ConfigIssue[] {
   if (!Array.isArray(apps)) return [];
-  if (apps.length > PAYLOAD_LIMITS.maxAppsPerStart) {
-    throw new VelosError(
-      ErrorCodes.INVALID_CONFIG,
-      `${label}: ${listKey}: ${apps.length} apps, at most ${PAYLOAD_LIMITS.maxAppsPerStart} in one file`,
-      { data: { keyPath: [listKey] } },
-    );
-  }
   return apps.flatMap((app, i) => {
     const breach = findPayloadBreach(app);
     if (breach === null) return [];
     const path = [listKey, i, ...breach.path];
     return [{ message: `${label}: ${formatPath(path)}: ${breach.message}`, keyPath: path }];
   });
+}
+
+/** Throws for a document of more apps than the daemon takes in one start (its list, or a bare list). */
+function refuseTooManyApps(document: object, label: string): void {
+  const listKey = hasKey(document, 'processes') ? 'processes' : 'apps';
+  const apps = Array.isArray(document) ? document : (document as Record<string, unknown>)[listKey];
+  if (!Array.isArray(apps) || apps.length <= PAYLOAD_LIMITS.maxAppsPerStart) return;
+  throw new VelosError(
+    ErrorCodes.INVALID_CONFIG,
+    `${label}: ${listKey}: ${apps.length} apps, at most ${PAYLOAD_LIMITS.maxAppsPerStart} in one file`,
+    { data: { keyPath: [listKey] } },
+  );
 }
 
 function withoutKey(doc: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -370,8 +377,6 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
   // a byte order mark (Notepad writes one) is no part of the document: TOML and YAML skipped it, JSON refused it
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const ext = extname(file).toLowerCase();
-  const isPm2Json = ext === '.json' && dialectOf(file) === 'pm2';
-  const source = isPm2Json ? relaxJson(text) : text;
   refuseOversized(text.length, file);
   // far too many apps are refused before a parse that takes seconds per ten thousand of them
   const entries = countAppEntries(text, ext);
@@ -382,6 +387,8 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
       { data: { file, keyPath: [entries.key], line: entries.line } },
     );
   }
+  const isPm2Json = ext === '.json' && dialectOf(file) === 'pm2';
+  const source = isPm2Json ? relaxJson(text) : text;
   const deepAt = tooDeepLine(text, ext === '.yaml' || ext === '.yml');
   if (deepAt !== null) {
     throw new VelosError(
