@@ -103,6 +103,42 @@ describe('config loader', () => {
     expect(await loadConfigFile(write(tagged(name, 'ok'), text(1000)), ctx)).toHaveLength(1000);
   });
 
+  it('reports every syntax error yaml finds in one run, each with its line and column', async () => {
+    const text = [
+      'apps:',
+      '  - name: a',
+      '    script: a.js',
+      '    script: b.js',
+      '  - name: b',
+      '    env: { A: 1, A: 2 }',
+      '  - name: c',
+      '    script: "x\\q"',
+      '',
+    ].join('\n');
+    const file = write('errors.yaml', text);
+    const error = await loadConfigFile(file, ctx).catch((caught: unknown) => caught);
+    expect(isVelosError(error) && error.code).toBe('INVALID_CONFIG');
+    const { message, data } = error as {
+      message: string;
+      data: { file: string; line: number; issues: unknown };
+    };
+    expect(message).toBe('errors.yaml: not valid YAML: Map keys must be unique at line 4, column 5');
+    expect(data).toMatchObject({ file, line: 4 });
+    expect(data.issues).toEqual([
+      { message, keyPath: [], line: 4 },
+      {
+        message: 'errors.yaml: not valid YAML: Map keys must be unique at line 6, column 18',
+        keyPath: [],
+        line: 6,
+      },
+      {
+        message: 'errors.yaml: not valid YAML: Invalid escape sequence \\q at line 8, column 15',
+        keyPath: [],
+        line: 8,
+      },
+    ]);
+  });
+
   it('takes a file of 1000 apps, and refuses one of 1001 with the same line', async () => {
     const app = (i: number) => `[[apps]]\nname = "a${i}"\nscript = "x.js"\n`;
     const ok = write('thousand.toml', Array.from({ length: 1000 }, (_, i) => app(i)).join(''));
