@@ -93,8 +93,16 @@ export class FlowLexer {
   }
 
   private read(): TokenKind {
-    const { text } = this;
     this.isLineStart = this.pos === 0;
+    for (;;) {
+      const kind = this.readOne();
+      // a YAML tag or anchor was passed over: the node it belongs to comes next
+      if (kind !== null) return kind;
+    }
+  }
+
+  private readOne(): TokenKind | null {
+    const { text } = this;
     for (;;) {
       const c = text.charCodeAt(this.pos);
       if (Number.isNaN(c)) return this.token(this.pos, Token.END);
@@ -158,7 +166,6 @@ export class FlowLexer {
     if (c === SLASH && text.charCodeAt(this.pos + 1) === STAR) {
       const end = text.indexOf('*/', this.pos + 2);
       if (end === -1) return false;
-      if (text.lastIndexOf('\n', end) >= this.pos) this.isLineStart = true;
       this.pos = end + 2;
       return true;
     }
@@ -221,7 +228,7 @@ export class FlowLexer {
     return -1;
   }
 
-  private readYaml(at: number, c: number): TokenKind {
+  private readYaml(at: number, c: number): TokenKind | null {
     const { text } = this;
     if (c === COLON && (this.isJsonLike || this.endsPlain(at + 1)))
       return this.token(at + 1, Token.SEPARATOR);
@@ -236,7 +243,7 @@ export class FlowLexer {
         while (end < text.length && !isSpace(text.charCodeAt(end)) && !isFlowIndicator(text.charCodeAt(end)))
           end += 1;
         this.pos = end;
-        return this.read();
+        return null;
       }
     }
     // a plain scalar's run of characters, up to a space, a flow indicator or a value indicator

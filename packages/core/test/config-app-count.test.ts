@@ -130,4 +130,15 @@ describe('countAppEntries (the app entries of a file before it is parsed)', () =
     // a string left open is not counted (the parse reports it)
     expect(countAppEntries('{"apps": [{"script": "a}, {}]}', '.json')).toBeNull();
   });
+
+  it('reads pathological files in one pass: a million tags, comments on one line', () => {
+    // a tag before a node is passed over in a loop, not by recursion (a deep stack overflowed)
+    const tags = `apps: [${'!t '.repeat(1_000_000)}{script: a}]\n`;
+    expect(countAppEntries(tags, '.yaml')).toMatchObject({ count: 1 });
+    // a comment's end is found without looking back over the line (quadratic on one long line)
+    const comments = `{"apps": [${'{"script": "a"}, /* c */ '.repeat(200_000)}]}`;
+    const started = performance.now();
+    expect(countAppEntries(comments, '.json')).toMatchObject({ count: 200_000 });
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deriveName, splitArgs } from '../src/app-schema.js';
-import { isConfigFile, loadConfigFile } from '../src/config-loader.js';
+import { isConfigFile, loadConfigFile, validateConfig } from '../src/config-loader.js';
 import { isVelosError } from '../src/errors.js';
 import { appSpecSchema } from '../src/protocol-schemas.js';
 
@@ -101,6 +101,17 @@ describe('config loader', () => {
     const under = write(tagged(name, 'under'), text(1000, bad));
     expect((await errorOf(() => loadConfigFile(under, ctx))).message).toMatch(/not valid/);
     expect(await loadConfigFile(write(tagged(name, 'ok'), text(1000)), ctx)).toHaveLength(1000);
+  });
+
+  it('refuses a parsed document of too many apps before the work per app (a JavaScript file is counted there)', () => {
+    // app 0's bad env profile was found first, after copying every app, when the count came later
+    const apps = [
+      { script: 'a.js', env_prod: 5 },
+      ...Array.from({ length: 1000 }, () => ({ script: 'a.js' })),
+    ];
+    expect(() => validateConfig({ apps }, 'ecosystem.config.js', { ...ctx, baseDir: dir })).toThrow(
+      'ecosystem.config.js: apps: 1001 apps, at most 1000 in one file',
+    );
   });
 
   it('reports every syntax error yaml finds in one run, each with its line and column', async () => {
