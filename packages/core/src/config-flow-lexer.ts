@@ -189,15 +189,8 @@ export class FlowLexer {
 
   /** The index past a JSON string (`"`, backslash escapes; PM2's files too take no other quote). */
   private jsonStringEnd(at: number): number {
-    const { text } = this;
-    if (text.charCodeAt(at) !== QUOTE) return -1;
-    for (let i = at + 1; i < text.length; i += 1) {
-      const c = text.charCodeAt(i);
-      if (c === BACKSLASH) i += 1;
-      else if (c === QUOTE) return i + 1;
-      else if (c === LF) return -1;
-    }
-    return -1;
+    if (this.text.charCodeAt(at) !== QUOTE) return -1;
+    return closingQuote(this.text, at + 1, '"', true);
   }
 
   /** The index past a TOML string: basic or literal, on one line or multi-line (`"""`, `'''`). */
@@ -219,13 +212,7 @@ export class FlowLexer {
       }
       return -1;
     }
-    for (let i = at + 1; i < text.length; i += 1) {
-      const c = text.charCodeAt(i);
-      if (isBasic && c === BACKSLASH) i += 1;
-      else if (c === quote) return i + 1;
-      else if (c === LF) return -1;
-    }
-    return -1;
+    return closingQuote(text, at + 1, isBasic ? '"' : "'", isBasic);
   }
 
   private readYaml(at: number, c: number): TokenKind | null {
@@ -275,4 +262,20 @@ export class FlowLexer {
     }
     return -1;
   }
+}
+
+/**
+ * The index past the quote that closes a one-line string whose text starts at `from` (found by
+ * indexOf: a long string costs no loop per character); -1 when a line ends first or it never closes.
+ */
+function closingQuote(text: string, from: number, quote: string, hasEscapes: boolean): number {
+  for (let at = text.indexOf(quote, from); at !== -1; at = text.indexOf(quote, at + 1)) {
+    // a quote after an odd run of backslashes is escaped
+    let backslashes = 0;
+    while (hasEscapes && text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes += 1;
+    if (backslashes % 2 !== 0) continue;
+    // the string's own text is looked through once: no line break may be in it
+    return text.slice(from, at).includes('\n') ? -1 : at + 1;
+  }
+  return -1;
 }
