@@ -97,7 +97,11 @@ function issueProblems(data: unknown, label: string, message: string, text: stri
     if (line.includes('\n')) out.push(`${at} more than one line`);
     if (line.length > 800) out.push(`${at} ${line.length} characters long`);
     if (text.trim() !== '' && typeof issue.line !== 'number') out.push(`${at} no line`);
-    if (!Array.isArray(keyPath) || keyPath.length === 0) out.push(`${at} no key path`);
+    // a syntax error (yaml lists several) has a line and a column, no key
+    const isSyntax = line.startsWith(`${label}: not valid `);
+    if (isSyntax) {
+      if (!/ at line \d+, column \d+/.test(line)) out.push(`${at} no line and column: ${line}`);
+    } else if (!Array.isArray(keyPath) || keyPath.length === 0) out.push(`${at} no key path`);
     else if (!line.includes(String(keyPath[keyPath.length - 1]))) out.push(`${at} key not named: ${line}`);
     return out;
   });

@@ -57,6 +57,53 @@ describe('velos config validate (CLI-1)', () => {
     expect(existsSync(home) ? readdirSync(home).filter((name) => /sock|pid/.test(name)) : []).toEqual([]);
   });
 
+  it('names the first 10 apps of a large file and counts the others; --json lists every name', async () => {
+    const app = (i: number) => `[[apps]]\nname = "a${i}"\nscript = "a.js"\ndepends_on = ["ext${i}"]\n`;
+    const file = write('big.toml', Array.from({ length: 1000 }, (_, i) => app(i)).join(''));
+    const text = await validate(file);
+    expect(text.code).toBe(0);
+    const first = Array.from({ length: 10 }, (_, i) => `a${i}`).join(', ');
+    const deps = Array.from(
+      { length: 10 },
+      (_, i) => `  a${i} depends on ext${i}, which this file does not describe: it must run in the daemon`,
+    );
+    expect(text.stdout).toBe(
+      [
+        `big.toml: valid: 1000 apps (${first} and 990 more; --json lists them all), 0 alert rules`,
+        ...deps,
+        '  and 990 more dependencies on apps outside the file (--json lists them all)',
+        '',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await validate(file, '--json')).stdout) as {
+      apps: string[];
+      external: unknown[];
+    };
+    expect(json.apps).toHaveLength(1000);
+    expect(json.external).toHaveLength(1000);
+    // 20 apps are still listed in full
+    const twenty = write(
+      'twenty.toml',
+      Array.from({ length: 20 }, (_, i) => app(i).replace(/depends_on.*\n/, '')).join(''),
+    );
+    const names = Array.from({ length: 20 }, (_, i) => `a${i}`).join(', ');
+    expect((await validate(twenty)).stdout).toBe(`twenty.toml: valid: 20 apps (${names}), 0 alert rules\n`);
+  });
+
+  it('prints every YAML syntax error on a line of its own, with line and column (exit 1)', async () => {
+    const file = write(
+      'syntax.yaml',
+      'apps:\n  - name: a\n    script: a.js\n    script: b.js\n  - name: b\n    env: { A: 1, A: 2 }\n',
+    );
+    const text = await validate(file);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toBe(
+      'velos: syntax.yaml: not valid YAML: Map keys must be unique at line 4, column 5\n' +
+        'velos: syntax.yaml: not valid YAML: Map keys must be unique at line 6, column 18\n',
+    );
+  });
+
   it('refuses an invalid file, a cycle and a bad alert with one line naming the file (exit 1)', async () => {
     const bad = await validate(
       write('bad.yaml', 'apps:\n  - name: web\n    script: web.js\n    instances: lots\n'),

@@ -1,3 +1,10 @@
+import {
+  countDocumentList,
+  countFlowList,
+  countTomlRootList,
+  type FlowListCount,
+} from './config-flow-count.js';
+
 /** The app entries a config file's text writes, counted before it is parsed: where and how many. */
 export interface AppEntryCount {
   /** The list's key (`apps`, or `processes` for the processes form). */
@@ -8,19 +15,29 @@ export interface AppEntryCount {
 }
 
 const TOML_HEADER = /\[\[[ \t]*"?(apps|processes)"?[ \t]*\]\]/y;
-const YAML_KEY = /^(apps|processes)[ \t]*:[ \t]*(?:#.*)?$/m;
+// the top-level key, quoted or not, with its list on the lines below, or a flow list on its line
+const YAML_KEY = /^(?:(apps|processes)|"(apps|processes)"|'(apps|processes)')[ \t]*:[ \t]*(?:#.*)?$/m;
+const YAML_FLOW_KEY = /^(?:(apps|processes)|"(apps|processes)"|'(apps|processes)')[ \t]*:[ \t]*\[/m;
 
 /**
- * The app entries of a TOML or YAML config file by a look at its lines, without parsing it: the
- * `[[apps]]` headers of TOML; the items of YAML's top-level `apps:` (or `processes:`) block list, or
- * of a bare top-level list. Made for refusing a file of far too many apps before a parse that takes
- * seconds per ten thousand of them (the count the parse gives is checked after it as well); other
- * forms (inline tables, flow lists) count nothing here. Null for another format or no entries.
+ * The app entries of a config file, counted without parsing it: TOML's `[[apps]]` headers or its root
+ * `apps = [ {...}, ... ]` array; the items of YAML's top-level `apps:` (or `processes:`) list, block or
+ * flow style, or of a bare top-level list; JSON's `apps` list or bare list (PM2's comments and
+ * trailing commas too). Strings and comments are read by the format's rules, so a bracket or a key
+ * inside them is not counted. Made for refusing a file of far too many apps before a parse that takes
+ * seconds per ten thousand of them (the count the parse gives is checked after it as well). Null for
+ * another format, a form it does not read (a YAML anchor or tag before the list) or no entries.
  */
 export function countAppEntries(text: string, ext: string): AppEntryCount | null {
   if (ext === '.toml') return tomlEntries(text);
   if (ext === '.yaml' || ext === '.yml') return yamlEntries(text);
+  if (ext === '.json') return located(text, countDocumentList(text, 'json'));
   return null;
+}
+
+function located(text: string, list: FlowListCount | null): AppEntryCount | null {
+  if (list === null || list.count === 0) return null;
+  return { key: list.key, count: list.count, line: lineAt(text, list.offset) };
 }
 
 function tomlEntries(text: string): AppEntryCount | null {
@@ -42,12 +59,21 @@ function tomlEntries(text: string): AppEntryCount | null {
   for (const [key, { count, offset }] of counts) {
     if (best === null || count > best.count) best = { key, count, line: lineAt(text, offset) };
   }
-  return best;
+  // a root `apps = [...]` and `[[apps]]` headers cannot both be in a valid file
+  return best ?? located(text, countTomlRootList(text));
 }
 
 function yamlEntries(text: string): AppEntryCount | null {
+  const start = firstContent(text);
+  // a document written as one flow collection (JSON, or `{apps: [...]}`)
+  if (text[start] === '[' || text[start] === '{') return located(text, countDocumentList(text, 'yaml'));
+  const flow = YAML_FLOW_KEY.exec(text);
   const header = YAML_KEY.exec(text);
-  const key = header?.[1] ?? 'apps';
+  if (flow !== null && (header === null || flow.index <= header.index)) {
+    const key = flow[1] ?? flow[2] ?? flow[3] ?? 'apps';
+    return located(text, countFlowList(text, flow.index + flow[0].length - 1, 'yaml', key));
+  }
+  const key = header?.[1] ?? header?.[2] ?? header?.[3] ?? 'apps';
   // a bare top-level list of apps (PM2's JSON-like form in YAML) starts at the first line
   let position = header === null ? 0 : text.indexOf('\n', header.index) + 1;
   if (header !== null && position === 0) return null;
@@ -65,6 +91,9 @@ function yamlEntries(text: string): AppEntryCount | null {
       const isItem =
         first === 0x2d && (position + column + 1 >= end || /[ \t\r]/.test(text[position + column + 1]!));
       if (indent === -1) {
+        // a flow list on the lines below the key: `apps:` then `  [ {...}, ... ]`
+        if (first === 0x5b && header !== null && column > 0)
+          return located(text, countFlowList(text, position + column, 'yaml', key));
         // the list's first line sets the column of its items; the bare form starts at column 0
         if (!isItem || (header === null && column !== 0)) return null;
         indent = column;
@@ -76,6 +105,18 @@ function yamlEntries(text: string): AppEntryCount | null {
     position = end + 1;
   }
   return count === 0 ? null : { key, count, line: lineAt(text, firstOffset) };
+}
+
+/** The offset of the first character that is not a space, a line break or in a `#` comment. */
+function firstContent(text: string): number {
+  let at = 0;
+  for (;;) {
+    while (at < text.length && /[ \t\r\n]/.test(text[at]!)) at += 1;
+    if (text[at] !== '#') return at;
+    const end = text.indexOf('\n', at);
+    if (end === -1) return text.length;
+    at = end + 1;
+  }
 }
 
 function lineAt(text: string, offset: number): number {

@@ -136,6 +136,8 @@ export function validateConfig(
       { data: { keyPath: ['apps'] } },
     );
   }
+  // far too many apps are refused before the work done per app (a JavaScript file is counted only here)
+  refuseTooManyApps(document, label);
   // OBS-3: a file's `[[alerts]]` are read by `loadConfigAlerts` (alert-rules.ts), not by the app schema.
   const raw = withoutExtensions(
     hasKey(document, 'alerts') ? withoutKey(document as Record<string, unknown>, 'alerts') : document,
@@ -254,23 +256,28 @@ function appsFromProcesses(raw: unknown, label: string): Record<string, unknown>
 /**
  * The daemon's payload limits (PAYLOAD_LIMITS: entries, string and key lengths, depth) checked on each
  * app entry here, so that a file the daemon would refuse is refused naming the file and the key: the
- * first breach of each app, listed with the file's other problems. Too many apps throws at once.
+ * first breach of each app, listed with the file's other problems (too many apps are refused before).
  */
 function appLimitIssues(apps: unknown, label: string, listKey: string): ConfigIssue[] {
   if (!Array.isArray(apps)) return [];
-  if (apps.length > PAYLOAD_LIMITS.maxAppsPerStart) {
-    throw new VelosError(
-      ErrorCodes.INVALID_CONFIG,
-      `${label}: ${listKey}: ${apps.length} apps, at most ${PAYLOAD_LIMITS.maxAppsPerStart} in one file`,
-      { data: { keyPath: [listKey] } },
-    );
-  }
   return apps.flatMap((app, i) => {
     const breach = findPayloadBreach(app);
     if (breach === null) return [];
     const path = [listKey, i, ...breach.path];
     return [{ message: `${label}: ${formatPath(path)}: ${breach.message}`, keyPath: path }];
   });
+}
+
+/** Throws for a document of more apps than the daemon takes in one start (its list, or a bare list). */
+function refuseTooManyApps(document: object, label: string): void {
+  const listKey = hasKey(document, 'processes') ? 'processes' : 'apps';
+  const apps = Array.isArray(document) ? document : (document as Record<string, unknown>)[listKey];
+  if (!Array.isArray(apps) || apps.length <= PAYLOAD_LIMITS.maxAppsPerStart) return;
+  throw new VelosError(
+    ErrorCodes.INVALID_CONFIG,
+    `${label}: ${listKey}: ${apps.length} apps, at most ${PAYLOAD_LIMITS.maxAppsPerStart} in one file`,
+    { data: { keyPath: [listKey] } },
+  );
 }
 
 function withoutKey(doc: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -370,8 +377,6 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
   // a byte order mark (Notepad writes one) is no part of the document: TOML and YAML skipped it, JSON refused it
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const ext = extname(file).toLowerCase();
-  const isPm2Json = ext === '.json' && dialectOf(file) === 'pm2';
-  const source = isPm2Json ? relaxJson(text) : text;
   refuseOversized(text.length, file);
   // far too many apps are refused before a parse that takes seconds per ten thousand of them
   const entries = countAppEntries(text, ext);
@@ -382,6 +387,8 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
       { data: { file, keyPath: [entries.key], line: entries.line } },
     );
   }
+  const isPm2Json = ext === '.json' && dialectOf(file) === 'pm2';
+  const source = isPm2Json ? relaxJson(text) : text;
   const deepAt = tooDeepLine(text, ext === '.yaml' || ext === '.yml');
   if (deepAt !== null) {
     throw new VelosError(
@@ -394,23 +401,22 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
   try {
     if (ext === '.toml') return parserOf(await import('smol-toml'))(text);
     // merge keys (`<<: *common`), as docker-compose and process-compose files use them
-    if (ext === '.yaml' || ext === '.yml') return parserOf(await import('yaml'))(text, { merge: true });
+    if (ext === '.yaml' || ext === '.yml') {
+      const document = yamlParserOf(await import('yaml'))(text, { merge: true });
+      // yaml reads on past a syntax error: the file's errors are reported together
+      if (document.errors.length > 1) throw syntaxErrors(document.errors, ext, text, file);
+      if (document.errors.length === 1) throw document.errors[0];
+      return document.toJS();
+    }
     // PM2 evaluates its JSON files as JavaScript: their comments and trailing commas pass there
     if (ext === '.json') parsed = JSON.parse(source);
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const first = ext === '.json' ? jsonErrorText(message) : (message.split('\n')[0] ?? '');
-    // yaml ends its first line with `at line 4, column 1:` before a picture of the line
-    const trimmed = first.replace(/:\s*$/, '');
-    const detail = trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;
-    const line = syntaxErrorLine(cause, source);
-    const where = line !== null && !/line \d/.test(detail) ? ` (line ${line})` : '';
-    const hint = isPm2Json ? PM2_JSON_HINT : '';
-    throw new VelosError(
-      ErrorCodes.INVALID_CONFIG,
-      `${basename(file)}: not valid ${ext.slice(1).toUpperCase()}: ${detail}${where}${hint}`,
-      { cause, data: { file, ...(line !== null ? { line } : {}) } },
-    );
+    if (cause instanceof VelosError) throw cause;
+    const { message, line } = syntaxProblem(cause, ext, source, file, isPm2Json);
+    throw new VelosError(ErrorCodes.INVALID_CONFIG, message, {
+      cause,
+      data: { file, ...(line !== null ? { line } : {}) },
+    });
   }
   if (ext === '.json') {
     refuseDuplicateKey(source, basename(file), file);
@@ -439,10 +445,59 @@ function refuseDuplicateKey(source: string, label: string, file: string): void {
   );
 }
 
+/** One syntax error as a line (file, the parser's words, the line) and its line. */
+function syntaxProblem(
+  cause: unknown,
+  ext: string,
+  source: string,
+  file: string,
+  isPm2Json: boolean,
+): { message: string; line: number | null } {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const first = ext === '.json' ? jsonErrorText(message) : (message.split('\n')[0] ?? '');
+  // yaml ends its first line with `at line 4, column 1:` before a picture of the line
+  const trimmed = first.replace(/:\s*$/, '');
+  const detail = trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;
+  const line = syntaxErrorLine(cause, source);
+  const where = line !== null && !/line \d/.test(detail) ? ` (line ${line})` : '';
+  const hint = isPm2Json ? PM2_JSON_HINT : '';
+  return {
+    message: `${basename(file)}: not valid ${ext.slice(1).toUpperCase()}: ${detail}${where}${hint}`,
+    line,
+  };
+}
+
+/**
+ * The syntax errors of a file whose parser reports several (yaml): one INVALID_CONFIG error, the
+ * first as its message, every one (at most MAX_CONFIG_ISSUES) in `data.issues` with its line.
+ */
+function syntaxErrors(causes: readonly unknown[], ext: string, text: string, file: string): VelosError {
+  const problems = causes.map((cause) => syntaxProblem(cause, ext, text, file, false));
+  const issues = problems.map(({ message, line }) => ({
+    message,
+    keyPath: [],
+    ...(line === null ? {} : { line }),
+  }));
+  const error = configIssuesError(issues);
+  const { line } = problems[0]!;
+  return new VelosError(error.code, error.message, {
+    cause: causes[0],
+    data: { ...(error.data as object), file, ...(line === null ? {} : { line }) },
+  });
+}
+
 const PM2_JSON_HINT =
   '; comments and trailing commas are taken, other JavaScript (quotes other than ", unquoted keys) is not: rename the file ecosystem.config.js to keep it';
 
 type Parse = (text: string, options?: object) => unknown;
+type ParseDocument = (text: string, options?: object) => { errors: unknown[]; toJS(): unknown };
+
+// yaml's `parseDocument`, which keeps every error of the file (its `parse` throws the first)
+function yamlParserOf(mod: { parseDocument?: ParseDocument; default?: { parseDocument?: ParseDocument } }) {
+  const parse = mod.parseDocument ?? mod.default?.parseDocument;
+  if (!parse) throw new Error('the yaml module has no parseDocument function');
+  return parse;
+}
 
 // A bundler may hand a CommonJS package (yaml) to `import()` as `{ default: module }` only.
 function parserOf(mod: { parse?: Parse; default?: { parse?: Parse } }): Parse {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deriveName, splitArgs } from '../src/app-schema.js';
-import { isConfigFile, loadConfigFile } from '../src/config-loader.js';
+import { isConfigFile, loadConfigFile, validateConfig } from '../src/config-loader.js';
 import { isVelosError } from '../src/errors.js';
 import { appSpecSchema } from '../src/protocol-schemas.js';
 
@@ -27,6 +27,15 @@ async function errorOf(fn: () => Promise<unknown>): Promise<{ code: string; mess
   throw new Error('expected an error');
 }
 
+/** `ecosystem.json` as `ecosystem-ok.json`: PM2's file names begin the name. */
+function tagged(name: string, tag: string): string {
+  return name.replace('.', `-${tag}.`);
+}
+
+function entries(n: number, entry: (i: number) => string, separator = ''): string {
+  return Array.from({ length: n }, (_, i) => `  ${entry(i)}`).join(`${separator}\n`);
+}
+
 describe('config loader', () => {
   it.each([
     ['many.toml', (i: number) => `[[apps]]\nname = "a${i}"\nscript = "x.js"\n`, 1],
@@ -41,6 +50,104 @@ describe('config loader', () => {
       code: 'INVALID_CONFIG',
       message: `${name}: apps: 100000 apps, at most 1000 in one file (line ${line})`,
     });
+  });
+
+  // TOML's inline array, YAML's flow list, JSON and PM2's JSON (comments, trailing commas): n apps, and a tail
+  const flowForms: [string, (n: number, tail?: string) => string, number][] = [
+    [
+      'inline.toml',
+      (n, tail = '') => `apps = [\n${entries(n, (i) => `{ name = "a${i}", script = "x.js" },`)}]\n${tail}`,
+      2,
+    ],
+    [
+      'flow.yaml',
+      (n, tail = '') => `apps: [\n${entries(n, (i) => `{name: a${i}, script: x.js},`)}]\n${tail}`,
+      2,
+    ],
+    [
+      'velos.json',
+      (n, tail = '') =>
+        `{"apps": [\n${entries(n, (i) => `{"name": "a${i}", "script": "x.js"}`, ',')}]${tail}}`,
+      2,
+    ],
+    [
+      'ecosystem.json',
+      (n, tail = '') =>
+        `{ // PM2\n"apps": [\n${entries(n, (i) => `{"name": "a${i}", "script": "x.js",}, /* ] */`)}],${tail}}`,
+      3,
+    ],
+  ];
+
+  it.each(flowForms)(
+    'refuses %s of 100000 apps before parsing it, in a few seconds at most',
+    async (name, text, line) => {
+      const file = write(tagged(name, 'many'), text(100_000));
+      const started = performance.now();
+      const error = await errorOf(() => loadConfigFile(file, ctx));
+      // the parse took 19 s (YAML), and 2-3 s (TOML, JSON) with the work per app before the count
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(error).toEqual({
+        code: 'INVALID_CONFIG',
+        message: `${tagged(name, 'many')}: apps: 100000 apps, at most 1000 in one file (line ${line})`,
+      });
+    },
+  );
+
+  it.each(flowForms)('counts the apps of %s before its parse, and takes 1000 of them', async (name, text) => {
+    // a syntax error after the list: the count refuses 1001 apps first, the parse reports it for 1000
+    const bad = name.endsWith('.toml') ? 'x = [1,\n' : name.endsWith('.yaml') ? 'x: "open\n' : ', "x": tru';
+    const over = write(tagged(name, 'over'), text(1001, bad));
+    expect((await errorOf(() => loadConfigFile(over, ctx))).message).toMatch(/apps: 1001 apps, at most 1000/);
+    const under = write(tagged(name, 'under'), text(1000, bad));
+    expect((await errorOf(() => loadConfigFile(under, ctx))).message).toMatch(/not valid/);
+    expect(await loadConfigFile(write(tagged(name, 'ok'), text(1000)), ctx)).toHaveLength(1000);
+  });
+
+  it('refuses a parsed document of too many apps before the work per app (a JavaScript file is counted there)', () => {
+    // app 0's bad env profile was found first, after copying every app, when the count came later
+    const apps = [
+      { script: 'a.js', env_prod: 5 },
+      ...Array.from({ length: 1000 }, () => ({ script: 'a.js' })),
+    ];
+    expect(() => validateConfig({ apps }, 'ecosystem.config.js', { ...ctx, baseDir: dir })).toThrow(
+      'ecosystem.config.js: apps: 1001 apps, at most 1000 in one file',
+    );
+  });
+
+  it('reports every syntax error yaml finds in one run, each with its line and column', async () => {
+    const text = [
+      'apps:',
+      '  - name: a',
+      '    script: a.js',
+      '    script: b.js',
+      '  - name: b',
+      '    env: { A: 1, A: 2 }',
+      '  - name: c',
+      '    script: "x\\q"',
+      '',
+    ].join('\n');
+    const file = write('errors.yaml', text);
+    const error = await loadConfigFile(file, ctx).catch((caught: unknown) => caught);
+    expect(isVelosError(error) && error.code).toBe('INVALID_CONFIG');
+    const { message, data } = error as {
+      message: string;
+      data: { file: string; line: number; issues: unknown };
+    };
+    expect(message).toBe('errors.yaml: not valid YAML: Map keys must be unique at line 4, column 5');
+    expect(data).toMatchObject({ file, line: 4 });
+    expect(data.issues).toEqual([
+      { message, keyPath: [], line: 4 },
+      {
+        message: 'errors.yaml: not valid YAML: Map keys must be unique at line 6, column 18',
+        keyPath: [],
+        line: 6,
+      },
+      {
+        message: 'errors.yaml: not valid YAML: Invalid escape sequence \\q at line 8, column 15',
+        keyPath: [],
+        line: 8,
+      },
+    ]);
   });
 
   it('takes a file of 1000 apps, and refuses one of 1001 with the same line', async () => {

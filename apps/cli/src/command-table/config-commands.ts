@@ -13,9 +13,10 @@ export const CONFIG_COMMANDS: CommandSpec[] = [
     details: [
       'validate [file] check a config file as start and reload would (schema, env files, alerts, depends_on',
       '               cycles) without a daemon and without starting anything; without a file, check',
-      '               $VELOS_HOME/config.toml. Prints the apps in start order; an invalid file exits 1 and',
-      '               prints each problem (up to 10) on a line naming the file, key and line. --env',
-      '               <profile> merges env_<profile> tables.',
+      '               $VELOS_HOME/config.toml. Prints the apps in start order (past 20, the first 10 and',
+      '               a count; --json lists them all); an invalid file exits 1 and prints each problem (up',
+      '               to 10) on a line naming the file, key and line. --env <profile> merges env_<profile>',
+      '               tables.',
       'reload [file]  re-read a config file apps were started from (without one: every linked file and',
       '               $VELOS_HOME/config.toml, as SIGHUP does). The whole file is validated first, with its',
       '               depends_on against the apps the daemon would then hold: an invalid file changes nothing',

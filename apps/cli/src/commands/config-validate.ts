@@ -144,15 +144,31 @@ function withEveryIssue(ctx: CommandContext, error: unknown): unknown {
   return new VelosError(error.code, lines.at(-1)!, { cause: error, data: error.data });
 }
 
+/** Apps named in the text output: all of a file of at most this many, else the first SHOWN_NAMES. */
+const LISTED_NAMES = 20;
+const SHOWN_NAMES = 10;
+
 function describeValidation(result: ConfigValidation): string {
   const label = basename(result.file);
   const alerts = `${result.alerts} alert rule${result.alerts === 1 ? '' : 's'}`;
   if (result.apps.length === 0 && result.external.length === 0) return `${label}: valid (${alerts})`;
-  const apps = `${result.apps.length} app${result.apps.length === 1 ? '' : 's'} (${result.apps.join(', ')})`;
+  const apps = `${result.apps.length} app${result.apps.length === 1 ? '' : 's'} (${nameList(result.apps)})`;
   const lines = [`${label}: valid: ${apps}, ${alerts}`];
-  for (const { app, dependsOn } of result.external)
+  const external =
+    result.external.length > LISTED_NAMES ? result.external.slice(0, SHOWN_NAMES) : result.external;
+  for (const { app, dependsOn } of external)
     lines.push(
       `  ${app} depends on ${dependsOn}, which this file does not describe: it must run in the daemon`,
     );
+  const more = result.external.length - external.length;
+  if (more > 0)
+    lines.push(`  and ${more} more dependencies on apps outside the file (--json lists them all)`);
   return lines.join('\n');
+}
+
+/** The names, or for a large file the first ones and how many more (`--json` keeps every name). */
+function nameList(names: string[]): string {
+  if (names.length <= LISTED_NAMES) return names.join(', ');
+  const more = names.length - SHOWN_NAMES;
+  return `${names.slice(0, SHOWN_NAMES).join(', ')} and ${more} more; --json lists them all`;
 }
