@@ -17,7 +17,7 @@ import { createErrorWatches, estimateLines, firstTimeOf, nextSkip, windowFor } f
 import { AppShares } from './app-shares.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
-import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
+import { createChunkBuffers, hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { type LogQueryTarget, logQueryBudgetMs } from './log-target.js';
 import { ParseGaps } from './parse-gaps.js';
 import { bytesLeft, newestOf, readFairly, readFromOf } from './read-fairly.js';
@@ -152,6 +152,8 @@ export async function analyzeLogs(
   );
   // a sample watches for the lines that may be errors, the apps' own rules' included
   const errorWatchOf = createErrorWatches(apps);
+  // the parts are read one at a time: one pair of chunk buffers for all of them
+  const buffers = createChunkBuffers();
   /** Reads the lines of `part` until `deadline`; false when the deadline stopped it (`part.from` is then where it goes on). */
   const readPart = async (part: ReadPart, deadline: number): Promise<boolean> => {
     const { source, app, rank } = part;
@@ -237,7 +239,7 @@ export async function analyzeLogs(
       lines: count,
       completed,
       resumeAt,
-    } = await scanSource(source, { ...range, deadline }, visit, watch, part);
+    } = await scanSource(source, { ...range, deadline }, visit, watch, part, buffers);
     context.flush();
     lines += count;
     if (isDedupe) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listLogSources, scanSource } from '../../src/log-insights/log-scan.js';
+import { createChunkBuffers, listLogSources, scanSource } from '../../src/log-insights/log-scan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-scan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,5 +32,36 @@ describe('scanSource', () => {
   it('reads CRLF lines without their CR, and leaves out a last line that has no newline yet', async () => {
     expect(await scanned('crlf', ['a', 'b', 'c'], '\r\n')).toEqual(['a', 'b', 'c']);
     expect(await scanned('partial', ['one', 'two', 'half'], '\n', '')).toEqual(['one', 'two']);
+  });
+
+  it('reads into the chunk buffers it is given, one pair for scan after scan, each file whole', async () => {
+    const buffers = createChunkBuffers();
+    const pools = new Set(buffers.map((buffer) => buffer.buffer));
+    for (const [file, count] of [
+      ['reuse-a', 50_000],
+      ['reuse-b', 30_000],
+    ] as const) {
+      // ~1.7 MB and ~1 MB: lines cross the 1 MiB chunks
+      const lines = Array.from({ length: count }, (_, i) => `${file} line ${i} ${'y'.repeat(i % 29)}`);
+      const outPath = join(dir, `${file}.log`);
+      writeFileSync(outPath, `${lines.join('\n')}\n`);
+      const [source] = await listLogSources({ outPath, errPath: join(dir, `${file}-err.log`) }, {});
+      const seen: string[] = [];
+      let isElsewhere = false;
+      const range = { deadline: Date.now() + 60_000 };
+      await scanSource(
+        source!,
+        range,
+        (data, start, end) => {
+          if (!pools.has(data.buffer)) isElsewhere = true;
+          seen.push(data.toString('latin1', start, end));
+        },
+        undefined,
+        undefined,
+        buffers,
+      );
+      expect(seen).toEqual(lines);
+      expect(isElsewhere).toBe(false);
+    }
   });
 });
