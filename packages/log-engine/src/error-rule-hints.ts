@@ -98,7 +98,11 @@ export function ruleHits(
     for (const pattern of patterns) hits = mergeSorted(hits, lineHits(text, pattern));
     const retried: number[] = [];
     const changed = rules.isAnchored ? CHANGED_ANCHORED : CHANGED;
-    changed.lastIndex = 0;
+    // most chunks hold none of the bytes that start such a line: a native search of each says so
+    const hasChanged = (rules.isAnchored ? ANCHORED_CHANGE_BYTES : CHANGE_BYTES).some((byte) =>
+      data.includes(byte),
+    );
+    changed.lastIndex = hasChanged ? 0 : text.length;
     for (let m = changed.exec(text); m !== null; m = changed.exec(text)) {
       const start = text.lastIndexOf('\n', m.index) + 1;
       const newline = text.indexOf('\n', m.index);
@@ -107,7 +111,7 @@ export function ruleHits(
       if (newline === -1) break;
       changed.lastIndex = newline + 1;
     }
-    hits = mergeSorted(hits, retried);
+    if (retried.length > 0) hits = mergeSorted(hits, retried);
   }
   return isAscii ? hits : byteOffsets(text, hits);
 }
@@ -116,9 +120,12 @@ export function ruleHits(
  * Where a line may hold text the classifier changes before its rules see it, unless the rules are
  * anchored: a colour code (taken off), a backslash (a JSON string's escape, decoded).
  */
-const CHANGED = /\x1b|\\/g;
+const CHANGED = /[\x1b\\]/g;
 /** The same for anchored rules: also a line that starts like a JSON object or a syslog `<PRI>`. */
-const CHANGED_ANCHORED = /\x1b|\\|^[\t\v\f\r ]*[{<]/gm;
+const CHANGED_ANCHORED = /[\x1b\\]|^[\t\v\f\r ]*[{<]/gm;
+/** The bytes a line `CHANGED` finds holds: escape and backslash; `CHANGED_ANCHORED`'s also `{` and `<`. */
+const CHANGE_BYTES = [0x1b, 0x5c];
+const ANCHORED_CHANGE_BYTES = [0x1b, 0x5c, 0x7b, 0x3c];
 
 /**
  * True when one of `patterns` matches `raw` (one line) as the classifier gives it to the user's rules:
