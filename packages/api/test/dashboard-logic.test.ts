@@ -13,6 +13,7 @@ import { exitText } from '../dashboard/src/components/process-row.js';
 import { formatBytes, formatDuration, formatPercent } from '../dashboard/src/format.js';
 import { createLineLeveler, isAtLeast, searchPattern, textMatcher } from '../dashboard/src/log-level.js';
 import { parseRoute, routeHash } from '../dashboard/src/router.js';
+import { isSameRules, lastRulesChange } from '../dashboard/src/rules-change.js';
 import { scaleTarget } from '../dashboard/src/scale-input.js';
 import { searchNote } from '../dashboard/src/search-note.js';
 import { appLabel, processLabel, restartLoops, summaryBucket } from '../dashboard/src/status.js';
@@ -216,6 +217,42 @@ describe('dashboard routes, levels and figures', () => {
     );
     // a JSON line's own level wins over a rule, as on the server
     expect(level({ ...line, line: 'card declined', lvl: 'warn' })).toBe('warn');
+  });
+
+  it('reads an app’s log_rules again after an event that may change them, and only then', () => {
+    const event = (seq: number, kind: string, fields: VelosEvent['fields'], app?: string): VelosEvent => ({
+      seq,
+      at: NOW,
+      kind,
+      severity: 'info',
+      message: kind,
+      fields,
+      ...(app === undefined ? {} : { app }),
+    });
+    const applied = (seq: number, names: Record<string, string>) =>
+      event(seq, 'config.applied', { addedNames: '', changedNames: '', updatedNames: '', ...names });
+    const events = [
+      applied(1, { updatedNames: 'api,worker' }),
+      event(2, 'process.started', { reason: 'start' }, 'web'),
+      event(3, 'process.started', { reason: 'crash' }, 'api'),
+      applied(4, { removedNames: 'api' }),
+      applied(5, { changedNames: 'webhooks' }),
+      event(6, 'process.exited', { reason: 'crash' }, 'worker'),
+    ];
+    expect(lastRulesChange(events, 'api')).toBe(1);
+    expect(lastRulesChange(events, 'worker')).toBe(1);
+    // a fresh start may bring another file's rules; a restart does not
+    expect(lastRulesChange(events, 'web')).toBe(2);
+    // names are whole: webhooks is not web
+    expect(lastRulesChange(events.slice(0, 4), 'web')).toBe(2);
+    expect(lastRulesChange(events, 'all')).toBe(5);
+    expect(lastRulesChange(events, 'db')).toBe(0);
+    expect(lastRulesChange([], 'all')).toBe(0);
+
+    const rules = new Map([['api', [{ match: 'x', level: 'warn' as const }]]]);
+    expect(isSameRules(rules, new Map([['api', [{ match: 'x', level: 'warn' as const }]]]))).toBe(true);
+    expect(isSameRules(rules, new Map([['api', [{ match: 'x', level: 'error' as const }]]]))).toBe(false);
+    expect(isSameRules(rules, new Map())).toBe(false);
   });
 
   it('gives a stack frame the level of the line that began its event, as the server’s search does', () => {

@@ -1,4 +1,5 @@
-import type { LevelRule } from './classifier.js';
+import { type ErrorRuleHints, ruleHits } from './error-rule-hints.js';
+import { lineHits, mergeSorted } from './hint-offsets.js';
 import { serverErrorHits } from './http-status.js';
 
 /** Words the default rules (labels, content rules) need to make a line an error or fatal, case-insensitive. */
@@ -23,110 +24,10 @@ export interface FindErrorHintsOptions {
   /** The user's rules that make lines errors (`compileErrorRuleHints`): the lines they match hold an offset too. */
   rules?: ErrorRuleHints;
   /**
-   * The text of a line as the record parser is given it (a time prefix taken off): a rule anchored at
-   * the start (`^`) is tried on it, line by line. Without it, on the line as it is in `data`.
+   * The text of a line as the record parser is given it (a time prefix taken off): the rules tried on a
+   * line on its own are tried on it (every line for an anchored rule). Without it, the line as in `data`.
    */
   lineOf?: (line: string) => string;
-}
-
-/** The error and fatal rules of a user's rules, compiled once for `findErrorHints` (`compileErrorRuleHints`). */
-export interface ErrorRuleHints {
-  /** The patterns for each stream (global, multiline; rules of the same flags joined in one). */
-  readonly out: readonly RegExp[];
-  readonly err: readonly RegExp[];
-  /** For lines of either stream (a file of both). */
-  readonly both: readonly RegExp[];
-  /** Some pattern holds a `^`: behind a time prefix it is tried line by line (`lineOf`). */
-  readonly isAnchored: boolean;
-}
-
-/**
- * The rules of `rules` that give `error` or `fatal`, ready for `findErrorHints` (so that a sample does
- * not pass over a line only a user's rule makes an error); undefined when none does (then nothing is
- * added to the search). Compile once per rules list: the patterns of the same flags are joined.
- * @example findErrorHints(data, 'out', { rules: compileErrorRuleHints(compileUserRules(list)) });
- */
-export function compileErrorRuleHints(rules: readonly LevelRule[] | undefined): ErrorRuleHints | undefined {
-  const raising = (rules ?? []).filter((rule) => rule.level === 'error' || rule.level === 'fatal');
-  if (raising.length === 0) return undefined;
-  const of = (stream: 'out' | 'err' | undefined) =>
-    joinPatterns(
-      raising.filter((rule) => stream === undefined || rule.stream !== (stream === 'out' ? 'err' : 'out')),
-    );
-  return {
-    out: of('out'),
-    err: of('err'),
-    both: of(undefined),
-    isAnchored: raising.some((rule) => rule.pattern.source.includes('^')),
-  };
-}
-
-/**
- * The rules' patterns as few global multiline ones as can be: those of the same flags joined, unless a
- * pattern holds a back-reference or a named group (numbering and names change when joined).
- */
-function joinPatterns(rules: readonly LevelRule[]): RegExp[] {
-  const byFlags = new Map<string, string[]>();
-  const alone: RegExp[] = [];
-  for (const { pattern } of rules) {
-    const flags = `${pattern.flags.replace(/[gmy]/g, '')}gm`;
-    if (/\\[1-9k]|\(\?<[^=!]/.test(pattern.source)) {
-      alone.push(new RegExp(pattern.source, flags));
-      continue;
-    }
-    const sources = byFlags.get(flags) ?? [];
-    sources.push(`(?:${pattern.source})`);
-    byFlags.set(flags, sources);
-  }
-  return [...[...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags)), ...alone];
-}
-
-/**
- * The byte offsets of the lines of `data` that one of the user's error rules matches, ascending: on the
- * text as UTF-8 (a rule is a JavaScript pattern over the decoded line), one pass for each joined
- * pattern; an anchored rule behind a time prefix line by line, on what `lineOf` leaves of each line.
- */
-function ruleHits(data: Buffer, stream: 'out' | 'err' | undefined, options: FindErrorHintsOptions): number[] {
-  const rules = options.rules!;
-  const patterns = stream === undefined ? rules.both : rules[stream];
-  if (patterns.length === 0) return [];
-  const text = data.toString('utf8');
-  const isAscii = text.length === data.length;
-  let hits: number[] = [];
-  if (options.lineOf !== undefined && rules.isAnchored) {
-    let bytes = 0;
-    for (let start = 0; start < text.length; ) {
-      const newline = text.indexOf('\n', start);
-      const end = newline === -1 ? text.length : newline;
-      const line = options.lineOf(text.slice(start, end));
-      if (patterns.some((pattern) => testOnce(pattern, line))) hits.push(isAscii ? start : bytes);
-      if (!isAscii) bytes += Buffer.byteLength(text.slice(start, end)) + 1;
-      start = end + 1;
-    }
-    return hits;
-  }
-  for (const pattern of patterns) {
-    const found = lineHits(text, pattern);
-    hits = mergeSorted(hits, isAscii ? found : byteOffsets(text, found));
-  }
-  return hits;
-}
-
-/** `pattern` (global) tested on `line` from its start. */
-function testOnce(pattern: RegExp, line: string): boolean {
-  pattern.lastIndex = 0;
-  return pattern.test(line);
-}
-
-/** Ascending offsets in `text` as offsets in its UTF-8 bytes. */
-function byteOffsets(text: string, offsets: number[]): number[] {
-  let bytes = 0;
-  let at = 0;
-  return offsets.map((offset) => {
-    bytes += Buffer.byteLength(text.slice(at, offset));
-    at = offset;
-    return bytes;
-  });
 }
 
 /**
@@ -151,7 +52,8 @@ export function findErrorHints(
 ): number[] {
   const text = data.toString('latin1');
   let hits = lineHits(text, stream === 'err' ? ERR_STREAM : ANY_STREAM);
-  if (options.rules !== undefined) hits = mergeSorted(hits, ruleHits(data, stream, options));
+  if (options.rules !== undefined)
+    hits = mergeSorted(hits, ruleHits(data, stream, options.rules, options.lineOf));
   if (FIELD_KEYS.some((key) => data.includes(key))) hits = mergeSorted(hits, lineHits(text, LEVEL_FIELD));
   // access-log requests answered 5xx, and syslog lines whose <PRI> names err, crit, alert or emerg
   if (data.includes('5')) hits = mergeSorted(hits, serverErrorHits(text));
@@ -169,22 +71,6 @@ export function findErrorHints(
   return starts.length === 0 ? hits : mergeSorted(hits, starts);
 }
 
-/**
- * The offsets of the first match of `pattern` (global) in each line of `text` that has one, ascending:
- * the scan goes on at the next line after a match (one hint per line is all a reader needs).
- */
-function lineHits(text: string, pattern: RegExp): number[] {
-  const hits: number[] = [];
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-    hits.push(m.index);
-    const newline = text.indexOf('\n', m.index);
-    if (newline === -1) break;
-    pattern.lastIndex = newline + 1;
-  }
-  return hits;
-}
-
 /** A syslog `<PRI>` at a line start whose severity (PRI mod 8) is 3 or less: `syslogPriority` makes it an error or fatal. */
 const PRIORITY = /^<(\d{1,3})>/gm;
 
@@ -196,20 +82,6 @@ function priorityHits(text: string): number[] {
     if (Number(m[1]) % 8 <= 3) hits.push(m.index);
   }
   return hits;
-}
-
-/** Two ascending lists as one (no comparator sort: the lists can hold a hint per line of a large chunk). */
-function mergeSorted(a: number[], b: number[]): number[] {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const out: number[] = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
 }
 
 function isDigit(byte: number | undefined): boolean {

@@ -12,12 +12,8 @@ export {
 } from './classifier.js';
 export { isContinuationLine } from './continuation.js';
 export { type DedupeEntry, type DedupeOptions, dedupe, formatDedupeEntry } from './dedupe.js';
-export {
-  compileErrorRuleHints,
-  type ErrorRuleHints,
-  type FindErrorHintsOptions,
-  findErrorHints,
-} from './error-hints.js';
+export { type FindErrorHintsOptions, findErrorHints } from './error-hints.js';
+export { compileErrorRuleHints, type ErrorRuleHints } from './error-rule-hints.js';
 export { type LogEngineError, type LogEngineErrorCode, LogEngineErrorCodes } from './errors.js';
 export { EventTracker, isExceptionLine } from './event-tracker.js';
 export {

@@ -12,7 +12,8 @@ export interface StructuredLine {
 
 const TIME_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 'date', 't'];
 const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel', 'levelname', 'log.level', 'status'];
-const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event'];
+/** The fields that hold a JSON line's message, the first present one counting. */
+export const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event'];
 
 /**
  * Parses a JSON-object line (`{"ts","level","msg",…}` as written by pino, bunyan, winston, zap, Python's

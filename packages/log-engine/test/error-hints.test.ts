@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileErrorRuleHints, findErrorHints } from '../src/error-hints.js';
+import { findErrorHints } from '../src/error-hints.js';
+import { compileErrorRuleHints } from '../src/error-rule-hints.js';
 import { createRecordParser } from '../src/log-record.js';
 import { compileUserRules } from '../src/user-rules.js';
 
@@ -133,3 +134,86 @@ describe('findErrorHints', () => {
     expect(compileErrorRuleHints(undefined)).toBeUndefined();
   });
 });
+
+describe('findErrorHints with rules, on lines the classifier changes before its rules see them', () => {
+  /** Lines whose error a user's rule finds only in the text the classifier gives it. */
+  const CHANGED = [
+    // colour codes between the words of a rule, or before its anchor
+    '\x1b[31mpayment\x1b[0m declined for txn 1',
+    '\x1b[2mpayment declined for txn 2\x1b[22m',
+    // a JSON line's message, anchored; with escapes; with white space after it; nested in a JSON message
+    '{"time":1764000000000,"msg":"payment declined for txn 3"}',
+    '{"msg":"payment \\"declined\\" for txn 4","pid":7}',
+    '  {"message": "payment declined for txn 5   ", "user": {"id": 1}}',
+    '{"log":"{\\"msg\\":\\"payment declined for txn 6\\"}"}',
+    '{"event":{"msg":"nested"},"text":"payment declined for txn 7"}',
+    // a message that is no string, and a JSON line without a message field
+    '{"msg":["payment declined for txn 8"]}',
+    '{"payment declined for txn 9":true}',
+    // behind a syslog priority
+    '<14>payment declined for txn 10',
+    '\x1b[1m<14>\x1b[0mpayment declined for txn 11',
+  ];
+  /** Lines no rule below makes an error. */
+  const OTHERS = [
+    'INFO payment accepted for txn 1',
+    '{"msg":"payment accepted","note":"payment declined for txn is a phrase"}',
+    '\x1b[32minfo\x1b[39m all good',
+    '<14>all good',
+  ];
+  const RULE_SETS = [
+    [{ match: '^payment "?declined"? for txn \\d+$', level: 'error' }],
+    [{ match: 'payment "declined"', level: 'fatal' }],
+    [{ match: 'payment declined', level: 'error' }],
+    [{ match: '(?<!\\S)payment declined for txn \\d+(?!\\S)', level: 'error' }],
+    [{ match: '(?i)^\\["?PAYMENT DECLINED', level: 'error' }],
+    [{ match: '^\\{"payment declined', level: 'error' }],
+  ];
+
+  /** The lines of `lines` a parser with `userRules` makes errors or fatal, each on its own. */
+  const errorsOf = (lines: string[], userRules: ReturnType<typeof compileUserRules>) =>
+    lines.flatMap((line, i) =>
+      /^(error|fatal)$/.test(createRecordParser({ userRules })({ line, stream: 'out' }).level) ? [i] : [],
+    );
+
+  for (const rules of RULE_SETS) {
+    it(`holds an offset for every line the rule ${rules[0]!.match} makes an error`, () => {
+      const userRules = compileUserRules(rules);
+      const lines = [...CHANGED, ...OTHERS];
+      const errors = errorsOf(lines, userRules);
+      expect(errors.length).toBeGreaterThan(0);
+      const hints = compileErrorRuleHints(userRules)!;
+      const data = Buffer.from(`${lines.join('\n')}\n`);
+      const found = linesOf(lines, findErrorHints(data, 'out', { rules: hints }));
+      for (const i of errors) expect(found, `line ${i}: ${JSON.stringify(lines[i])}`).toContain(i);
+      // behind a time prefix, too
+      const prefixed = Buffer.from(lines.map((line) => `2026-12-03 10:00:00 ${line}\n`).join(''));
+      const lineOf = (line: string) => line.slice(20);
+      const behind = linesOf(
+        lines.map((line) => `2026-12-03 10:00:00 ${line}`),
+        findErrorHints(prefixed, 'out', { isPrefixed: true, rules: hints, lineOf }),
+      );
+      for (const i of errors) expect(behind, `line ${i} behind a prefix`).toContain(i);
+    });
+  }
+
+  it('finds what each kind of line needs: the anchored rule on every JSON message, a split rule only', () => {
+    const userRules = compileUserRules(RULE_SETS[0]);
+    expect(errorsOf(CHANGED, userRules)).toEqual([0, 1, 2, 3, 4, 5, 6, 9, 10]);
+    const split = compileUserRules(RULE_SETS[2]);
+    // a split by colour codes: only the parser's stripped line matches
+    expect(errorsOf(['\x1b[31mpayment\x1b[0m declined'], split)).toEqual([0]);
+  });
+});
+
+/** The indexes of `lines` (one a line of the data) that hold one of `hits`. */
+function linesOf(lines: string[], hits: number[]): Set<number> {
+  const found = new Set<number>();
+  let start = 0;
+  lines.forEach((line, i) => {
+    const end = start + Buffer.byteLength(line);
+    if (hits.some((h) => h >= start && h <= end)) found.add(i);
+    start = end + 1;
+  });
+  return found;
+}

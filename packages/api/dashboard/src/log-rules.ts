@@ -5,8 +5,8 @@ import type { AppLogRules } from './log-level.js';
 /**
  * The `log_rules` of the apps of `target` (one app, or `all`), by app name, from their descriptions
  * (`GET /processes/:target`), so that the page gives each line the level the server's filter gives it.
- * Read when the log panel opens or its filters change: rules changed by a config reload apply from the
- * next change. None when the descriptions cannot be read (the page then uses the built-in rules only).
+ * Read when the log panel opens or its filters change, and again when an event says they may have changed
+ * (`lastRulesChange`). None when the descriptions cannot be read (the page then uses the built-in rules only).
  */
 export async function loadLogRules(target: string): Promise<AppLogRules> {
   const rules = new Map<string, readonly LogRuleSpec[]>();

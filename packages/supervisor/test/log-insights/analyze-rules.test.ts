@@ -14,15 +14,28 @@ const LINES = 300_000;
 const RULED = [100_000, 200_000, 250_000];
 const PREFIX = { text: '2026-12-03 10:00:00 ', dateFormat: 'YYYY-MM-DD HH:mm:ss' };
 
+/** How a line's text is written to the file: as it is, coloured, as a JSON line's message. */
+type Shape = (text: string) => string;
+const PLAIN: Shape = (text) => text;
+/** Colour codes around the first word: a rule for two words matches only the text without them. */
+const COLOURED: Shape = (text) => text.replace(/^(\w+)/, '\x1b[1;31m$1\x1b[0m');
+const JSON_LINE: Shape = (text) => JSON.stringify({ time: '2026-12-03T10:00:00Z', msg: text, pid: 7 });
+
 /**
  * An app whose out file holds 300k info lines and three `payment declined for txn <n>` lines, each
- * line after `prefix`: no word of the built-in rules makes those errors, only the app's `log_rules`.
+ * line after `prefix` and written in `shape`: no word of the built-in rules makes those errors, only
+ * the app's `log_rules`.
  */
-function ruled(file: string, logRules: LogRuleSpec[], prefix?: typeof PREFIX): LogQueryTarget {
+function ruled(
+  file: string,
+  logRules: LogRuleSpec[],
+  prefix?: typeof PREFIX,
+  shape: Shape = PLAIN,
+): LogQueryTarget {
   const out: string[] = [];
   for (let i = 0; i < LINES; i += 1) {
-    if (RULED.includes(i)) out.push(`${prefix?.text ?? ''}payment declined for txn ${i} (café)`);
-    out.push(`${prefix?.text ?? ''}INFO req ${i} ok in ${i % 97}ms`);
+    if (RULED.includes(i)) out.push(`${prefix?.text ?? ''}${shape(`payment declined for txn ${i} (café)`)}`);
+    out.push(`${prefix?.text ?? ''}${shape(`INFO req ${i} ok in ${i % 97}ms`)}`);
   }
   const outPath = join(dir, `${file}.log`);
   writeFileSync(outPath, `${out.join('\n')}\n`);
@@ -42,7 +55,7 @@ function ruled(file: string, logRules: LogRuleSpec[], prefix?: typeof PREFIX): L
 }
 
 describe('analyzeLogs on a sampled range whose only errors are lines a log_rule raises', () => {
-  const cases: [string, LogRuleSpec[], typeof PREFIX | undefined][] = [
+  const cases: [string, LogRuleSpec[], typeof PREFIX | undefined, Shape?][] = [
     ['a rule', [{ match: 'payment declined', level: 'error' }], undefined],
     [
       'a rule of the out stream, with other rules',
@@ -59,10 +72,31 @@ describe('analyzeLogs on a sampled range whose only errors are lines a log_rule 
       PREFIX,
     ],
     ['a rule on non-ASCII text', [{ match: 'txn \\d+ \\(caf.\\)$', level: 'error' }], undefined],
+    // the classifier takes colour codes off before its rules see a line
+    ['a rule over coloured words', [{ match: 'payment declined', level: 'error' }], undefined, COLOURED],
+    [
+      'a rule anchored at the start, coloured, behind a prefix',
+      [{ match: '^payment declined', level: 'error' }],
+      PREFIX,
+      COLOURED,
+    ],
+    // and tries them on a JSON line's message
+    [
+      'a rule anchored at both ends of a JSON message',
+      [{ match: '^payment declined for txn \\d+ \\(café\\)$', level: 'error' }],
+      undefined,
+      JSON_LINE,
+    ],
+    [
+      'a rule anchored on a JSON message, behind a prefix',
+      [{ match: '^payment declined', level: 'fatal' }],
+      PREFIX,
+      JSON_LINE,
+    ],
   ];
-  for (const [label, rules, prefix] of cases) {
+  for (const [label, rules, prefix, shape] of cases) {
     it(`counts them all and shows the newest as the last error (${label})`, async () => {
-      const target = ruled(label.replace(/\W+/g, '-'), rules, prefix);
+      const target = ruled(label.replace(/\W+/g, '-'), rules, prefix, shape);
       const result = await analyzeLogs(target, { target: 'pay', view: 'summary', limit: 5 });
       expect(result.sampleRate).toBeLessThan(1);
       const summary = result.summary!;

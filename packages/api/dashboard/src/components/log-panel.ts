@@ -14,15 +14,18 @@ import {
 } from '../log-level.js';
 import { loadLogRules } from '../log-rules.js';
 import { setParams } from '../router.js';
+import { isSameRules, lastRulesChange } from '../rules-change.js';
 import { searchNote } from '../search-note.js';
 import { followLogs } from '../session.js';
-import { useDash } from '../store.js';
+import { getState, useDash } from '../store.js';
 
 const KEPT_LINES = 2000;
 const FIRST_LINES = 300;
 /** The most matches one search of the engine returns. */
 const SEARCH_LIMIT = 500;
 const SPANS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000 };
+/** The line each row shows, kept to give it a level again when the app's rules change. */
+const rowLines = new WeakMap<Element, LogLine>();
 
 /** Log lines of an app (or all apps): follow, level, text/regex and time range, all kept in the URL. */
 export function LogPanel({
@@ -45,6 +48,12 @@ export function LogPanel({
   const list = useRef<HTMLDivElement>(null);
   const stickToEnd = useRef(true);
   const isSocketLive = useDash((s) => s.connection === 'live');
+  // a config reload or `config set` that may have changed the rules: the newest such event's seq
+  const rulesChange = useDash((s) => lastRulesChange(s.events, target));
+  const seenRulesChange = useRef(rulesChange);
+  /** Takes rules read again: restyles the rows in place, or reads the lines again under a level filter. */
+  const applyRules = useRef<(rules: AppLogRules) => void>(() => {});
+  const [rulesRound, setRulesRound] = useState(0);
   // What is typed stays the input's own until Enter: the lines re-render the panel many times a second.
   const [draft, setDraft] = useState(text);
   useEffect(() => setDraft(text), [text]);
@@ -70,12 +79,33 @@ export function LogPanel({
       return;
     }
     setError('');
+    // the rules read now are as new as the events seen now; a later change reads them again
+    seenRulesChange.current = lastRulesChange(getState().events, target);
     // the engine's levels with the apps' `log_rules`, a stack frame taking its event's: the same lines
     // the server's filter keeps (made once the rules are read, before any line is shown)
     let levelOf = createLineLeveler();
+    let rulesNow: AppLogRules = new Map();
     const rulesRead = loadLogRules(target).then((rules: AppLogRules) => {
+      rulesNow = rules;
       levelOf = createLineLeveler(rules);
     });
+    applyRules.current = (rules) => {
+      void rulesRead.then(() => {
+        if (!isLive || isSameRules(rules, rulesNow)) return;
+        // under a level filter the rules decide which lines belong: read them again (the server's
+        // search already uses the new rules); else only the levels of the rows shown change
+        if (level) {
+          setRulesRound((n) => n + 1);
+          return;
+        }
+        rulesNow = rules;
+        levelOf = createLineLeveler(rules);
+        for (const row of list.current?.children ?? []) {
+          const line = rowLines.get(row);
+          if (line !== undefined) styleRow(row as HTMLElement, line, levelOf(line));
+        }
+      });
+    };
     const show = (raw: LogLine[], isFiltered: boolean, isFirst: boolean) => {
       const el = list.current;
       if (!el) return;
@@ -86,9 +116,9 @@ export function LogPanel({
           rows.push(skippedRow(l, showApp));
           continue;
         }
-        const leveled = { ...l, level: levelOf(l) };
-        if (isFiltered || (isAtLeast(leveled.level, level) && matches(l.line)))
-          rows.push(lineRow(leveled, showApp));
+        const lineLevel = levelOf(l);
+        if (isFiltered || (isAtLeast(lineLevel, level) && matches(l.line)))
+          rows.push(lineRow(l, lineLevel, showApp));
       }
       if (isFirst) el.replaceChildren(...rows);
       else el.append(...rows);
@@ -130,7 +160,20 @@ export function LogPanel({
       isLive = false;
       stop();
     };
-  }, [target, level, text, span, isFollowing, showApp, isSocketLive]);
+  }, [target, level, text, span, isFollowing, showApp, isSocketLive, rulesRound]);
+
+  // Reads the rules again (of this panel's apps only) when an event says they may have changed.
+  useEffect(() => {
+    if (rulesChange <= seenRulesChange.current) return;
+    seenRulesChange.current = rulesChange;
+    let isLatest = true;
+    void loadLogRules(target).then((rules) => {
+      if (isLatest) applyRules.current(rules);
+    });
+    return () => {
+      isLatest = false;
+    };
+  }, [rulesChange, target]);
 
   return html`<div class="log-panel">
     <div class="log-tools" role="toolbar" aria-label="Log filters">
@@ -168,10 +211,9 @@ export function LogPanel({
 }
 
 /** One line as a row element (text set as text, never as markup). */
-function lineRow(l: LogLine & { level: Level }, showApp: boolean): HTMLElement {
+function lineRow(l: LogLine, level: Level, showApp: boolean): HTMLElement {
   const row = document.createElement('div');
-  row.className = `ll lvl-${l.level}${l.stream === 'err' ? ' err' : ''}`;
-  row.dataset.level = l.level;
+  rowLines.set(row, l);
   const cell = (className: string, value: string, tag = 'span') => {
     const el = document.createElement(tag);
     el.className = className;
@@ -181,9 +223,18 @@ function lineRow(l: LogLine & { level: Level }, showApp: boolean): HTMLElement {
   };
   cell('ll-t', formatClock(l.ts), 'time');
   if (showApp) cell('ll-app', l.name).title = l.name;
-  cell('ll-lvl', l.level);
+  cell('ll-lvl', '');
   cell('ll-x', l.line);
+  styleRow(row, l, level);
   return row;
+}
+
+/** Gives a line's row the classes and the level word of `level`. */
+function styleRow(row: HTMLElement, l: LogLine, level: Level): void {
+  row.className = `ll lvl-${level}${l.stream === 'err' ? ' err' : ''}`;
+  row.dataset.level = level;
+  const word = row.querySelector('.ll-lvl');
+  if (word) word.textContent = level;
 }
 
 /** A skip marker (`LogLine.skipped`) as a dim notice row: `… 1,234 lines skipped`. */
