@@ -78,6 +78,8 @@ const NODE_AGNOSTIC = [
   'components',
   // Session 30's: a view whose time budget runs out reads the newest lines first (the daemon's own reading plan).
   'logs-engine-budget',
+  // Session 31's: a dashboard page's own reaction to config.applied (Chromium's, not Node's).
+  'dashboard-rules',
 ];
 
 if (Number(process.versions.node.split('.')[0]) === MAJOR) {
