@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, velos, velosOk } from './helpers.js';
 
 // `all` on a table with no process selects nothing: a command that needs a process says so in one line
-// and exits 1, never "internal error" (found by the CLI sweep of session 31: `velos env all`).
+// and exits 1, never "internal error" (found by the CLI sweep of session 31: `velos env all`, and
+// `velos stop <a 300-character name>`, which ended in "internal error: ENAMETOOLONG").
 describe('commands on `all` with no process', () => {
   let home = '';
   beforeAll(async () => {
@@ -20,6 +21,18 @@ describe('commands on `all` with no process', () => {
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toBe("velos: no process matches 'all': there are none\n");
       expect(result.stdout).toBe('');
+    }
+  });
+
+  it('a target no file can have (too long a name, a path through a file) is a process target: not found', async () => {
+    for (const command of ['stop', 'restart', 'reload', 'delete']) {
+      for (const target of ['a'.repeat(300), 'package.json/x.js']) {
+        const result = await velos([command, target], { home });
+        expect(result.stderr).not.toContain('internal error');
+        expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
+        expect(result.stderr).toMatch(/^velos: /);
+        expect(result.code).not.toBe(0);
+      }
     }
   });
 });
