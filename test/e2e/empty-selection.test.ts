@@ -35,4 +35,21 @@ describe('commands on `all` with no process', () => {
       }
     }
   });
+
+  it('velos start of a path no file can have: one line, exit 1 (the quick path threw a raw stack trace)', async () => {
+    const long = 'a'.repeat(300);
+    const ticker = 'fixtures/ticker.js';
+    const cases: [string[], RegExp][] = [
+      [['start', 'package.json/x.js'], /^velos: script not found: package\.json\/x\.js$/],
+      [['start', `${long}.js`], /^velos: script not found: a+\.js$/],
+      [['start', ticker, '--cwd', `/${long}`], /^velos: --cwd: not a directory: \/a+$/],
+      [['start', ticker, '--cwd', 'package.json/x'], /^velos: --cwd: not a directory: package\.json\/x$/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await velos(args, { home });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr.trimEnd(), args.join(' ')).toMatch(message);
+    }
+    expect((await velosOk(['list', '--json'], { home })).stdout.trim()).toBe('[]');
+  });
 });
