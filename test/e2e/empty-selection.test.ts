@@ -52,4 +52,17 @@ describe('commands on `all` with no process', () => {
     }
     expect((await velosOk(['list', '--json'], { home })).stdout.trim()).toBe('[]');
   });
+
+  it('log files no path can name: the daemon says it cannot open them; a watchdog starts (both were INTERNAL)', async () => {
+    const long = `/tmp/${'a'.repeat(300)}`;
+    const log = await velos(['start', 'fixtures/ticker.js', '--name', 'lg', '--log', `${long}/x.log`], {
+      home,
+    });
+    expect(log.code, log.stderr).toBe(1);
+    expect(log.stderr).toMatch(/^velos: lg: cannot open log file \/tmp\/a+\/x\.log[^\n]*\n$/);
+    const watchdog = await velos(['watchdog', 'sleep 30', `${long}.log`, '--json'], { home });
+    expect(watchdog.stderr).not.toContain('internal error');
+    expect(watchdog.code, watchdog.stderr).toBe(0);
+    expect((await velosOk(['delete', 'all'], { home })).code).toBe(0);
+  });
 });
