@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { COMMAND_NAMES, findCommand } from '@velos/core';
+import { type AppSpec, COMMAND_NAMES, findCommand } from '@velos/core';
 import { encodeFrame } from '@velos/core/codec';
 import { requestSchemas } from '@velos/core/schemas';
 import fc from 'fast-check';
@@ -13,9 +13,10 @@ import {
   startFuzzDaemon,
   velosOk,
 } from './support/daemon.js';
-import { cases, inPool, runsFor, take } from './support/fuzz-config.js';
+import { cases, inPool, runsFor, show, take } from './support/fuzz-config.js';
 import { RawIpc, type Reply } from './support/raw-ipc.js';
 import { nest, payloadFor, shapeOf, wrongValue } from './support/schema-fuzz.js';
+import { edgeRequests, passesSchema, type ValidRequest, validRequest } from './support/valid-payloads.js';
 
 /** `kill` with any object payload is valid and ends the daemon: it is fuzzed with non-object payloads only. */
 const FUZZED_COMMANDS = COMMAND_NAMES.filter((name) => name !== 'kill');
@@ -48,6 +49,7 @@ const killPayload = fc
 /** Every kind of case `messageCase` draws. */
 const CASE_KINDS = [
   'wrong payload',
+  'valid payload',
   'kill, wrong payload',
   'unknown command',
   'wide payload',
@@ -60,7 +62,15 @@ const CASE_KINDS = [
 ];
 
 const messageCase: fc.Arbitrary<MessageCase> = fc.oneof(
-  { arbitrary: wrongPayload.map((r) => ({ kind: 'wrong payload', requests: [r] })), weight: 12 },
+  { arbitrary: wrongPayload.map((r) => ({ kind: 'wrong payload', requests: [r] })), weight: 8 },
+  // payloads that pass the schema (the handlers run), against the table states of `TABLE_STATES`
+  {
+    arbitrary: validRequest.map(({ cmd, payload }) => ({
+      kind: 'valid payload',
+      requests: [{ id: null, cmd, payload }],
+    })),
+    weight: 4,
+  },
   { arbitrary: killPayload.map((r) => ({ kind: 'kill, wrong payload', requests: [r] })), weight: 1 },
   {
     arbitrary: fc
@@ -199,7 +209,8 @@ class Lane {
     for (const reply of fresh()) {
       if (reply.status === 'error') {
         codes.set(reply.payload.code!, (codes.get(reply.payload.code!) ?? 0) + 1);
-        expect(reply.payload.code, `${reply.payload.message}`).not.toBe('INTERNAL');
+        const request = item.requests[sent.findIndex((s) => s.id === reply.id)];
+        expect(reply.payload.code, `${reply.payload.message} (${show(request)})`).not.toBe('INTERNAL');
         expect(typeof reply.payload.message).toBe('string');
       } else if (reply.status === 'ok') codes.set('ok', (codes.get('ok') ?? 0) + 1);
     }
@@ -223,12 +234,55 @@ class Lane {
 
 let daemon: FuzzDaemon;
 
+/** The apps of the table states, by name: `fz` ticks, `st` is stopped, `er` crashes and ends errored. */
+const APP_SPECS = new Map<string, AppSpec>();
+
+/**
+ * The process table each batch runs against, so that every kind of selection is met whatever the
+ * seed: none at all (`all` selects nothing), one running app, a stopped and an errored app beside
+ * it, then stopped apps only. Each state is reached from the one before with as few processes
+ * started as can be (five in all): the fuzz's CPU goes to the daemon, not to node starting apps.
+ */
+const TABLE_STATES: { running: string[]; stopped: string[] }[] = [
+  { running: [], stopped: [] },
+  { running: ['fz'], stopped: [] },
+  { running: ['fz', 'er'], stopped: ['st'] },
+  { running: ['er'], stopped: ['fz', 'st'] },
+  { running: [], stopped: ['fz', 'st'] },
+];
+
+/** Brings the table to `state`: deletes the other apps, starts the missing ones, stops those to stop. */
+async function setTable(state: (typeof TABLE_STATES)[number]): Promise<void> {
+  const names = new Set([...state.running, ...state.stopped]);
+  const listed = new Set((await daemon.client.list()).map((info) => info.name));
+  for (const name of listed) if (!names.has(name)) await daemon.client.delete(name);
+  const missing = [...names].filter((name) => !listed.has(name));
+  if (missing.length > 0) await daemon.client.start(missing.map((name) => APP_SPECS.get(name)!));
+  for (const name of state.stopped) await daemon.client.stop(name);
+}
+
 beforeAll(async () => {
   daemon = await startFuzzDaemon();
   await velosOk(['start', join(FIXTURES, 'ticker.js'), '--name', 'fz'], {
     home: daemon.home,
     env: { TICK_MS: '50' },
   });
+  // the others from its spec: no CLI run and no process each (they start with their batch)
+  const fz = await daemon.client.configGet('fz');
+  APP_SPECS.set('fz', fz);
+  const withEnv = (spec: AppSpec, env: Record<string, string>): AppSpec => ({
+    ...spec,
+    env: { ...spec.env, ...env },
+    ...(spec.ownEnv === undefined ? {} : { ownEnv: { ...spec.ownEnv, ...env } }),
+  });
+  APP_SPECS.set('st', withEnv({ ...fz, name: 'st' }, { TICK_MS: '1000' }));
+  APP_SPECS.set(
+    'er',
+    withEnv(
+      { ...fz, name: 'er', script: join(FIXTURES, 'crash-after.js'), maxRestarts: 1 },
+      { CRASH_AFTER_MS: '100' },
+    ),
+  );
 });
 
 afterAll(async () => {
@@ -241,21 +295,34 @@ describe('IPC fuzzing: well-framed requests with wrong payloads, commands and id
     // a quarter of FUZZ_RUNS (2 500 by default): every kind of case ~100 times and more; FUZZ_RUNS=20000
     // runs the 5 000 of the long form (docs/fuzzing.md)
     const total = runsFor(0.25);
-    const batches = 5;
+    const batches = TABLE_STATES.length;
     await expectHealthy(daemon);
     const before = rssMb(daemon.pid);
     const kinds = new Map<string, number>();
     const codes = new Map<string, number>();
     const all = cases(messageCase, total, 0x2e);
     let tried = 0;
+    let handled = 0;
+    let swept = 0;
     for (let batch = 0; batch < batches; batch += 1) {
+      await setTable(TABLE_STATES[batch]!);
       const lanes = await Promise.all(Array.from({ length: 8 }, () => Lane.open(daemon)));
       const free = [...lanes];
+      // the same edge cases on every table state: `all` (an empty selection in the first), and the
+      // stopped and errored apps
+      const state = TABLE_STATES[batch]!;
+      const names = [...state.running, ...state.stopped].filter((name) => name !== 'fz');
+      for (const [i, target] of ['all', ...names].entries()) {
+        const requests = edgeRequests(target, i > 0).map((r) => ({ id: null, ...r }));
+        await lanes[0]!.run({ kind: 'edge sweep', requests }, codes);
+        swept += requests.length;
+      }
       const size = Math.ceil(total / batches);
       const slice = take(all, size);
       try {
         tried += await inPool(slice, lanes.length, async (item) => {
           kinds.set(item.kind, (kinds.get(item.kind) ?? 0) + 1);
+          if (item.kind === 'valid payload' && passesSchema(item.requests[0] as ValidRequest)) handled += 1;
           const lane = free.pop()!;
           try {
             await lane.run(item, codes);
@@ -270,9 +337,11 @@ describe('IPC fuzzing: well-framed requests with wrong payloads, commands and id
     }
     const after = rssMb(daemon.pid);
     console.log(
-      `fuzz ipc messages: ${tried} cases (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); answers ${[...codes].map(([k, n]) => `${k} ${n}`).join(', ')}; daemon RSS ${before.toFixed(1)} → ${after.toFixed(1)} MB`,
+      `fuzz ipc messages: ${tried} cases (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); answers ${[...codes].map(([k, n]) => `${k} ${n}`).join(', ')}; ${handled} valid payloads past the schema; edge sweeps ${swept} requests; daemon RSS ${before.toFixed(1)} → ${after.toFixed(1)} MB`,
     );
     expect(tried).toBe(total);
+    // the valid payloads reach their handlers (all but the reversed time windows)
+    if (total >= 1000) expect(handled).toBeGreaterThan((kinds.get('valid payload') ?? 0) / 2);
     // fewer cases must not leave a kind out
     if (total >= 1000) expect([...kinds.keys()].sort()).toEqual([...CASE_KINDS].sort());
     expect(after).toBeLessThan(before + 40);

@@ -1,4 +1,4 @@
-import { instanceEnv, maskEnv } from '@velos/core';
+import { ErrorCodes, instanceEnv, maskEnv, VelosError } from '@velos/core';
 import { toAiEnv } from '@velos/core/ai';
 import type { CommandContext } from '../context.js';
 
@@ -7,10 +7,15 @@ import type { CommandContext } from '../context.js';
  * identity variables Velos adds), one `KEY: value` line each as PM2 prints it; a name shows its
  * first process. `--json` prints the object, `--ai` the process's id and name with it on one line
  * (`{i, n, env}`). Secret-looking values print as `****` unless `showSecrets`, in every form.
+ * `all` with no process is not found, as a name that matches nothing.
  */
 export async function runEnv(ctx: CommandContext, target: string, showSecrets = false): Promise<void> {
   const client = await ctx.client();
-  const process0 = (await client.describe(target))[0]!;
+  const process0 = (await client.describe(target))[0];
+  if (process0 === undefined)
+    throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}': there are none`, {
+      data: { target },
+    });
   const spec = await client.configGet(process0.name);
   const all = { ...instanceEnv(spec, process0), VELOS_HOME: ctx.home };
   const env = showSecrets ? all : maskEnv(all);

@@ -15,6 +15,19 @@ interface ScriptTargetClient {
 const FILE_LIKE = /\.(?:[cm]?js|json|ya?ml|toml)$/i;
 
 /**
+ * True when `path` is a file. A target no file can have (a name longer than the system takes:
+ * ENAMETOOLONG; a path through a file: ENOTDIR; EACCES) is no file: it stays a process target, where it
+ * used to end the command in "internal error: ENAMETOOLONG".
+ */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Splits the targets of stop/restart/reload/delete into process files (PM2's `pm2 reload
  * ecosystem.config.js`: an existing file named like a config or ecosystem file) and the others.
  */
@@ -22,10 +35,7 @@ export async function splitFileTargets(
   targets: string[],
   cwd = process.cwd(),
 ): Promise<{ files: string[]; others: string[] }> {
-  const candidates = targets.filter(
-    (target) =>
-      FILE_LIKE.test(target) && statSync(resolve(cwd, target), { throwIfNoEntry: false })?.isFile() === true,
-  );
+  const candidates = targets.filter((target) => FILE_LIKE.test(target) && isFile(resolve(cwd, target)));
   if (candidates.length === 0) return { files: [], others: targets };
   const config = await import('@velos/core/config');
   const { isEcosystemScript } = await import('../pm2/ecosystem-file.js');
@@ -89,10 +99,7 @@ export async function expandScriptTargets(
   client: ScriptTargetClient,
   cwd = process.cwd(),
 ): Promise<string[]> {
-  const files = targets.filter(
-    (target) =>
-      !/^\d+$/.test(target) && statSync(resolve(cwd, target), { throwIfNoEntry: false })?.isFile() === true,
-  );
+  const files = targets.filter((target) => !/^\d+$/.test(target) && isFile(resolve(cwd, target)));
   if (files.length === 0) return targets;
   const names = new Set((await client.list()).map((info) => info.name));
   if (files.every((file) => names.has(file))) return targets;

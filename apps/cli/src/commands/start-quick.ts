@@ -79,7 +79,7 @@ export function currentPlace(): QuickStartPlace {
  */
 export function quickStartSpec(quick: QuickStart, home: string, where: QuickStartPlace): AppSpec | null {
   const script = resolve(where.cwd, quick.arg);
-  if (!statSync(script, { throwIfNoEntry: false })?.isFile()) return null;
+  if (!isFile(script)) return null;
   if (statSync(join(home, 'config.toml'), { throwIfNoEntry: false }) !== undefined) return null;
   const baseEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(where.env)) if (value !== undefined) baseEnv[key] = value;
@@ -113,4 +113,16 @@ export async function runQuickStart(connection: Connection, mode: OutputMode, sp
   await output.printProcessList(mode, listed);
   const failure = await spawnFailure(control, listed, new Set([spec.name]));
   if (failure) throw failure;
+}
+
+/**
+ * True when `path` is a regular file; a path no file can have (ENAMETOOLONG, ENOTDIR, EACCES) is none,
+ * and the full CLI says why (this threw out of the quick path as a raw stack trace).
+ */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
 }

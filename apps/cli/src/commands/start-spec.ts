@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, type Stats, statSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
@@ -149,7 +149,7 @@ export function resolveStartTarget(
   const candidates = [resolve(where.cwd, arg)];
   if (typeof cwdOption === 'string') candidates.push(resolve(where.cwd, cwdOption, arg));
   for (const candidate of candidates) {
-    const stats = statSync(candidate, { throwIfNoEntry: false });
+    const stats = statOf(candidate);
     if (stats?.isDirectory()) throw invalid(`script is a directory: ${arg}`);
     if (stats) return { kind: 'script', script: candidate };
   }
@@ -280,7 +280,7 @@ export function specsFromFlags(
   if (text('readiness-http') !== undefined) entry.readiness_probe = { http: text('readiness-http') };
 
   const cwd = text('cwd');
-  if (cwd !== undefined && !statSync(resolve(where.cwd, cwd), { throwIfNoEntry: false })?.isDirectory()) {
+  if (cwd !== undefined && !statOf(resolve(where.cwd, cwd))?.isDirectory()) {
     throw invalid(`--cwd: not a directory: ${cwd}`);
   }
   const result = config.appConfigSchema.safeParse(
@@ -323,6 +323,18 @@ export async function checkCronFlags(input: CommandInput, config: ConfigModule):
     throw argumentError(
       `--${flag}: expected a cron expression like "0 3 * * *", got ${JSON.stringify(value)} (${reason})`,
     );
+  }
+}
+
+/**
+ * The stats of `path`, or undefined when there is no file there or none could be (ENAMETOOLONG,
+ * ENOTDIR, EACCES: these ended `velos start` in "internal error: ENAMETOOLONG").
+ */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 

@@ -101,7 +101,7 @@ export function checkScripts(specs: AppSpec[], label: string): void {
   specs.forEach((spec, i) => {
     const script = spec.script;
     if (/\s/.test(script.trim()) || !(script.includes('/') || /\.\w+$/.test(script))) return;
-    if (statSync(resolve(spec.cwd, script), { throwIfNoEntry: false })?.isFile()) return;
+    if (isFile(resolve(spec.cwd, script))) return;
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
       `${label}: apps[${i}] (${spec.name}).script: not found: ${script} (from ${spec.cwd})`,
@@ -118,8 +118,9 @@ export function ensureLogDirs(specs: AppSpec[]): void {
     for (const path of [spec.outFile, spec.errFile, spec.logFile]) {
       if (path === undefined) continue;
       checkNotProc(spec.name, path);
-      if (statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) continue;
       try {
+        // a directory no path can name (ENAMETOOLONG, ENOTDIR) throws here as in mkdir: "internal error" before
+        if (statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) continue;
         mkdirSync(dirname(path), { recursive: true });
       } catch {
         // the daemon's open of the file says what is wrong, naming it
@@ -155,4 +156,13 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** True when `path` is a file; a path none can be (ENAMETOOLONG, ENOTDIR) is not found, not an internal error. */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
 }

@@ -120,7 +120,13 @@ export function prepareWatchdogLogDir(spec: AppSpec): void {
 
 function initialMark(record: ProcessRecord, spec: WatchdogSpec): Mark {
   if (!spec.logFile) return record.pipeline.counters().bytes;
-  return fileMark(statSync(spec.logFile, { throwIfNoEntry: false }) ?? null);
+  // a file that cannot be read is no activity, as in readMark: a name too long for the file system
+  // (ENAMETOOLONG) threw out of the start, answered INTERNAL
+  try {
+    return fileMark(statSync(spec.logFile, { throwIfNoEntry: false }) ?? null);
+  } catch {
+    return null;
+  }
 }
 
 function readMark(record: ProcessRecord, spec: WatchdogSpec, done: (mark: Mark) => void): void {

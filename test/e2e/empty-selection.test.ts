@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, velos, velosOk } from './helpers.js';
+
+// `all` on a table with no process selects nothing: a command that needs a process says so in one line
+// and exits 1, never "internal error" (found by the CLI sweep of session 31: `velos env all`, and
+// `velos stop <a 300-character name>`, which ended in "internal error: ENAMETOOLONG").
+describe('commands on `all` with no process', () => {
+  let home = '';
+  beforeAll(async () => {
+    home = createHome();
+    await velosOk(['list'], { home });
+  });
+  afterAll(async () => {
+    await velos(['kill'], { home });
+    await cleanupHomes();
+  });
+
+  it('velos env all: not found, one line, exit 1 (text and --json)', async () => {
+    for (const extra of [[], ['--json'], ['--ai']]) {
+      const result = await velos(['env', 'all', ...extra], { home });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toBe("velos: no process matches 'all': there are none\n");
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('a target no file can have (too long a name, a path through a file) is a process target: not found', async () => {
+    for (const command of ['stop', 'restart', 'reload', 'delete']) {
+      for (const target of ['a'.repeat(300), 'package.json/x.js']) {
+        const result = await velos([command, target], { home });
+        expect(result.stderr).not.toContain('internal error');
+        expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
+        expect(result.stderr).toMatch(/^velos: /);
+        expect(result.code).not.toBe(0);
+      }
+    }
+  });
+
+  it('velos start of a path no file can have: one line, exit 1 (the quick path threw a raw stack trace)', async () => {
+    const long = 'a'.repeat(300);
+    const ticker = 'fixtures/ticker.js';
+    const cases: [string[], RegExp][] = [
+      [['start', 'package.json/x.js'], /^velos: script not found: package\.json\/x\.js$/],
+      [['start', `${long}.js`], /^velos: script not found: a+\.js$/],
+      [['start', ticker, '--cwd', `/${long}`], /^velos: --cwd: not a directory: \/a+$/],
+      [['start', ticker, '--cwd', 'package.json/x'], /^velos: --cwd: not a directory: package\.json\/x$/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await velos(args, { home });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr.trimEnd(), args.join(' ')).toMatch(message);
+    }
+    expect((await velosOk(['list', '--json'], { home })).stdout.trim()).toBe('[]');
+  });
+
+  it('log files no path can name: the daemon says it cannot open them; a watchdog starts (both were INTERNAL)', async () => {
+    const long = `/tmp/${'a'.repeat(300)}`;
+    const log = await velos(['start', 'fixtures/ticker.js', '--name', 'lg', '--log', `${long}/x.log`], {
+      home,
+    });
+    expect(log.code, log.stderr).toBe(1);
+    expect(log.stderr).toMatch(/^velos: lg: cannot open log file \/tmp\/a+\/x\.log[^\n]*\n$/);
+    const watchdog = await velos(['watchdog', 'sleep 30', `${long}.log`, '--json'], { home });
+    expect(watchdog.stderr).not.toContain('internal error');
+    expect(watchdog.code, watchdog.stderr).toBe(0);
+    expect((await velosOk(['delete', 'all'], { home })).code).toBe(0);
+  });
+});
