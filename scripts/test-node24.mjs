@@ -80,6 +80,8 @@ const NODE_AGNOSTIC = [
   'logs-engine-budget',
   // Session 31's: a dashboard page's own reaction to config.applied (Chromium's, not Node's).
   'dashboard-rules',
+  // and the CLI's one-line refusals of empty selections and impossible paths
+  'empty-selection',
 ];
 
 if (Number(process.versions.node.split('.')[0]) === MAJOR) {

@@ -24,6 +24,14 @@ describe('commands on `all` with no process', () => {
     }
   });
 
+  it('velos describe all: says there are no processes (text, --history), [] with --json', async () => {
+    for (const extra of [[], ['--history']]) {
+      const result = await velosOk(['describe', 'all', ...extra], { home });
+      expect(result.stdout).toBe('no processes; start one with: velos start <script>\n');
+    }
+    expect((await velosOk(['describe', 'all', '--json'], { home })).stdout.trim()).toBe('[]');
+  });
+
   it('a target no file can have (too long a name, a path through a file) is a process target: not found', async () => {
     for (const command of ['stop', 'restart', 'reload', 'delete']) {
       for (const target of ['a'.repeat(300), 'package.json/x.js']) {

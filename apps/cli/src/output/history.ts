@@ -1,5 +1,6 @@
 import { formatBytes, formatDuration, type MetricsHistory } from '@velos/core';
 import type { Colors } from './colors.js';
+import { NO_PROCESSES } from './process-list.js';
 
 /** Characters of a sparkline, lowest to highest. */
 const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
@@ -54,6 +55,7 @@ export function restartsIn(history: MetricsHistory): number | null {
 
 /** `velos describe <app> --history`: per process a sparkline of CPU, memory and log rate, and restarts. */
 export function renderHistory(histories: MetricsHistory[], windowMs: number, colors: Colors): string {
+  if (histories.length === 0) return NO_PROCESSES;
   const window = formatDuration(windowMs);
   return histories
     .map((history) => {

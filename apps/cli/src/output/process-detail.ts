@@ -12,7 +12,7 @@ export { commandLine, toAiDetail };
 
 import type { Colors } from './colors.js';
 import { memoryGrowthText } from './memory-growth.js';
-import { healthPaint, healthText, jobSummary, statusPaint } from './process-list.js';
+import { healthPaint, healthText, jobSummary, NO_PROCESSES, statusPaint } from './process-list.js';
 import { formatCpu, formatMs } from './units.js';
 
 /**
@@ -25,6 +25,7 @@ export function renderProcessDetails(
   now = Date.now(),
   growths: ReadonlyMap<number, MemoryGrowth> = new Map(),
 ): string {
+  if (details.length === 0) return NO_PROCESSES;
   return details.map((d) => renderOne(d, colors, now, growths.get(d.id))).join('\n\n');
 }
 

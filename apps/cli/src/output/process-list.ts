@@ -38,6 +38,9 @@ const PROCESS_TABLE_FIT_STEPS: readonly FitStep[] = [
   { cut: 'name', width: 4 },
 ];
 
+/** What a text view of processes says when a target (`all`) selects none. */
+export const NO_PROCESSES = 'no processes; start one with: velos start <script>';
+
 /**
  * The `velos list` table: one row per process, status coloured when `colors` paint. Columns for
  * namespace, mode, health, job and watch appear only when some process uses them. With `width` (a
@@ -49,7 +52,7 @@ export function renderProcessTable(
   now = Date.now(),
   width?: number,
 ): string {
-  if (processes.length === 0) return 'no processes; start one with: velos start <script>';
+  if (processes.length === 0) return NO_PROCESSES;
   const showNamespace = processes.some((p) => p.namespace !== 'default');
   const showMode = processes.some((p) => p.execMode === 'cluster');
   const showHealth = processes.some((p) => p.health !== undefined);
