@@ -1,15 +1,22 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, spawnVelos, velosOk, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, velosOk, waitFor } from './helpers.js';
+import { startServe } from './serve-helpers.js';
 
 // An open dashboard picks up `log_rules` that a config reload changed (ENG-1): the levels of the lines
 // shown change without a page load. Headless Debian Chromium through playwright-core, as the
 // dashboard tests of packages/api, against `velos serve` over a real daemon.
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-dev-shm-usage',
+];
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.CI) {
   throw new Error(`the dashboard test needs Chromium at ${CHROMIUM} (Debian package chromium)`);
@@ -51,26 +58,6 @@ function writeApp(home: string, rules: string): string {
   return path;
 }
 
-/** Starts `velos serve --port 0 --json` and resolves its URL and admin token. */
-async function serve(home: string): Promise<{ url: string; admin: string }> {
-  const child = spawnVelos(['serve', '--port', '0', '--json'], { home });
-  let stdout = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  const line = await waitFor(() => stdout.split('\n').find((l) => l.startsWith('{')), {
-    timeoutMs: 30_000,
-    message: 'velos serve to print its URL',
-  });
-  const info = JSON.parse(line) as { url: string; tokenFile: string };
-  const admin = readFileSync(info.tokenFile, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('admin '))!
-    .slice('admin '.length)
-    .trim();
-  return { url: info.url, admin };
-}
-
 /** The level of each line the log panel shows, by its text. */
 async function shownLevels(page: Page): Promise<Record<string, string | null>> {
   const rows = await page
@@ -104,7 +91,7 @@ describe.skipIf(!hasChromium)('the dashboard’s log panel and changed log_rules
       { message: 'the lines of ruled captured' },
     );
     const [{ url, admin }, launched] = await Promise.all([
-      serve(home),
+      startServe(home),
       chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true }),
     ]);
     browser = launched;

@@ -12,13 +12,13 @@ import {
   outLog,
   rowsNamed,
   sharedHome,
-  spawnVelos,
   VELOS_BIN,
   velos,
   velosOk,
   waitFor,
   waitForStatus,
 } from './helpers.js';
+import { startServe } from './serve-helpers.js';
 
 // App names of the PM2 migration issue: Cyrillic, CJK, and café written decomposed (e + U+0301) in the
 // config file, which Velos keeps in one spelling (NFC)
@@ -37,26 +37,6 @@ function columns(text: string): number {
     (n, char) => n + (/[\u2e80-\ua4cf\uac00-\ud7a3\uff00-\uff60]/.test(char) ? 2 : 1),
     0,
   );
-}
-
-/** Starts `velos serve --port 0 --json`; resolves its URL and admin token. */
-async function serve(home: string): Promise<{ url: string; token: string; stop: () => void }> {
-  const child = spawnVelos(['serve', '--port', '0', '--json'], { home });
-  let stdout = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  const line = await waitFor(() => stdout.split('\n').find((l) => l.startsWith('{')), {
-    timeoutMs: 30_000,
-    message: 'velos serve to print its URL',
-  });
-  const info = JSON.parse(line) as { url: string; tokenFile: string };
-  const token = readFileSync(info.tokenFile, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('admin '))!
-    .slice('admin '.length)
-    .trim();
-  return { url: info.url, token, stop: () => killPid(child.pid) };
 }
 
 describe('app names of any script (PM2 migration): every surface', () => {
@@ -132,12 +112,12 @@ describe('app names of any script (PM2 migration): every surface', () => {
 
   it('serves the names in REST paths (percent-encoded) and in Prometheus labels', async () => {
     const home = shared();
-    const api = await serve(home);
+    const api = await startServe(home);
     try {
       const get = async (path: string, init: RequestInit = {}) => {
         const response = await fetch(`${api.url}/api/v1${path}`, {
           ...init,
-          headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${api.admin}`, 'content-type': 'application/json' },
         });
         return { status: response.status, body: await response.text() };
       };

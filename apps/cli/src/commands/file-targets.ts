@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { argumentError } from '../parse-argv.js';
+import { isFile } from '../safe-stat.js';
 
 /** What script targets need of the daemon: the list, and the specs of every process. */
 interface ScriptTargetClient {
@@ -13,19 +13,6 @@ interface ScriptTargetClient {
 
 // What a process file may be named: checked before anything heavy is loaded.
 const FILE_LIKE = /\.(?:[cm]?js|json|ya?ml|toml)$/i;
-
-/**
- * True when `path` is a file. A target no file can have (a name longer than the system takes:
- * ENAMETOOLONG; a path through a file: ENOTDIR; EACCES) is no file: it stays a process target, where it
- * used to end the command in "internal error: ENAMETOOLONG".
- */
-function isFile(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Splits the targets of stop/restart/reload/delete into process files (PM2's `pm2 reload

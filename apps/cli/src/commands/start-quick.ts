@@ -7,6 +7,7 @@ import { appNameProblem, normalizeAppName } from '@velos/core/app-name';
 import { resolveAppSpec } from '@velos/core/app-resolve';
 import type { OutputMode } from '../context.js';
 import { loadOutput } from '../quick-run.js';
+import { isFile } from '../safe-stat.js';
 import { spawnFailure } from './start-failures.js';
 import { startOrForce } from './start-or-force.js';
 
@@ -113,16 +114,4 @@ export async function runQuickStart(connection: Connection, mode: OutputMode, sp
   await output.printProcessList(mode, listed);
   const failure = await spawnFailure(control, listed, new Set([spec.name]));
   if (failure) throw failure;
-}
-
-/**
- * True when `path` is a regular file; a path no file can have (ENAMETOOLONG, ENOTDIR, EACCES) is none,
- * and the full CLI says why (this threw out of the quick path as a raw stack trace).
- */
-function isFile(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants, type Stats, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
@@ -12,6 +12,7 @@ import {
 } from '../pm2/ecosystem-file.js';
 import { applyPm2FileFlags } from '../pm2/file-flags.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
+import { statOf } from '../safe-stat.js';
 
 /** The lazily imported `@velos/core/config` module (zod, yaml, toml: never on the `velos list` path). */
 export type ConfigModule = typeof import('@velos/core/config');
@@ -323,18 +324,6 @@ export async function checkCronFlags(input: CommandInput, config: ConfigModule):
     throw argumentError(
       `--${flag}: expected a cron expression like "0 3 * * *", got ${JSON.stringify(value)} (${reason})`,
     );
-  }
-}
-
-/**
- * The stats of `path`, or undefined when there is no file there or none could be (ENAMETOOLONG,
- * ENOTDIR, EACCES: these ended `velos start` in "internal error: ENAMETOOLONG").
- */
-function statOf(path: string): Stats | undefined {
-  try {
-    return statSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AppSpec, ErrorCodes, normalizeAppName, VelosError } from '@velos/core';
 import type { LoadConfigOptions } from '@velos/core/config';
+import { isFile } from '../safe-stat.js';
 
 type ConfigModule = typeof import('@velos/core/config');
 
@@ -156,13 +157,4 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/** True when `path` is a file; a path none can be (ENAMETOOLONG, ENOTDIR) is not found, not an internal error. */
-function isFile(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
-  } catch {
-    return false;
-  }
 }
