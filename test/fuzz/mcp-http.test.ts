@@ -12,7 +12,7 @@ import {
   startFuzzDaemon,
   velosOk,
 } from './support/daemon.js';
-import { EDGE_TARGETS, isInternal } from './support/edge-targets.js';
+import { edgeToolCalls, isInternal } from './support/edge-targets.js';
 import { cases, inPool, runsFor, take } from './support/fuzz-config.js';
 import { formatHeaps, growthMb, type HeapAfterGc, heapAfterGc } from './support/heap.js';
 import { nest } from './support/schema-fuzz.js';
@@ -320,28 +320,15 @@ afterAll(async () => {
   await cleanupHomes();
 });
 
-/**
- * Every read-only tool with every edge target (`EDGE_TARGETS`), or with no arguments when it takes no
- * target, as an admin's well-formed call: the same calls on every run, whatever the seed.
- */
+/** The edge tool calls (`edgeToolCalls`) as an admin's well-formed requests. */
 function edgeCases(tools: McpTool[]): McpHttpCase[] {
-  const out: McpHttpCase[] = [];
-  for (const tool of tools) {
-    if (tool.annotations?.readOnlyHint !== true) continue;
-    const takesTarget = Object.hasOwn(tool.inputSchema.properties ?? {}, 'target');
-    const targets: (string | undefined)[] = takesTarget ? [...EDGE_TARGETS, undefined] : [undefined];
-    for (const target of targets) {
-      const params = { name: tool.name, arguments: target === undefined ? {} : { target } };
-      out.push({
-        kind: `edge ${tool.name}`,
-        method: 'POST',
-        auth: 'admin',
-        headers: { accept: MCP_ACCEPT, 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params }),
-      });
-    }
-  }
-  return out;
+  return edgeToolCalls(tools).map((params) => ({
+    kind: `edge ${params.name}`,
+    method: 'POST',
+    auth: 'admin',
+    headers: { accept: MCP_ACCEPT, 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params }),
+  }));
 }
 
 /** `velos serve` is up and its `/mcp` still answers a well-formed call with a result; resolves its tools. */

@@ -11,7 +11,7 @@ import {
   rssMb,
   startFuzzDaemon,
 } from './support/daemon.js';
-import { EDGE_TARGETS, isInternal } from './support/edge-targets.js';
+import { edgeToolCalls, isInternal } from './support/edge-targets.js';
 import { cases, runsFor, show } from './support/fuzz-config.js';
 import { nest } from './support/schema-fuzz.js';
 
@@ -19,23 +19,6 @@ interface Tool {
   name: string;
   inputSchema: { properties?: Record<string, unknown> };
   annotations?: { readOnlyHint?: boolean };
-}
-
-/**
- * Every read-only tool with every edge target (`EDGE_TARGETS`; this daemon runs no app, so `all` and the
- * rest select nothing), or with no arguments when it takes no target: sent on every run, whatever the seed.
- */
-function edgeCalls(tools: Tool[]): string[] {
-  const out: string[] = [];
-  for (const tool of tools) {
-    if (tool.annotations?.readOnlyHint !== true) continue;
-    const takesTarget = Object.hasOwn(tool.inputSchema.properties ?? {}, 'target');
-    const targets: (string | undefined)[] = takesTarget ? [...EDGE_TARGETS, undefined] : [undefined];
-    for (const target of targets) {
-      out.push(JSON.stringify({ name: tool.name, arguments: target === undefined ? {} : { target } }));
-    }
-  }
-  return out;
 }
 
 interface Answer {
@@ -264,11 +247,12 @@ describe('MCP fuzzing: malformed JSON-RPC lines and tool calls with wrong argume
       if (isInternal(text) && toolInternal.length < 5)
         toolInternal.push(`${text.slice(0, 200)} ← ${item.slice(0, 200)}`);
     };
-    // the edge calls first, each checked like a random case
-    const edges = edgeCalls(tools);
+    // the edge calls first, each checked like a random case (this daemon runs no app: every target
+    // selects nothing)
+    const edges = edgeToolCalls(tools);
     for (const call of edges) {
       const id = nextId++;
-      const line = `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":${call}}`;
+      const line = `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":${JSON.stringify(call)}}`;
       peer.write(line);
       await check({ id, item: line });
     }

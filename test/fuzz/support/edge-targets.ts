@@ -31,3 +31,28 @@ export function hasParam(path: string): boolean {
 export function isInternal(text: string): boolean {
   return /^INTERNAL\b/.test(text) || /"code":\s*"INTERNAL"/.test(text);
 }
+
+/** A tool as `tools/list` names it: what the edge calls need of it. */
+export interface ListedTool {
+  name: string;
+  inputSchema: { properties?: Record<string, unknown> };
+  annotations?: { readOnlyHint?: boolean };
+}
+
+/**
+ * The `tools/call` params of every read-only tool with every edge target (`EDGE_TARGETS`), or with no
+ * arguments when it takes no target: the same calls on every run, whatever the seed.
+ */
+export function edgeToolCalls(
+  tools: readonly ListedTool[],
+): { name: string; arguments: { target?: string } }[] {
+  const out: { name: string; arguments: { target?: string } }[] = [];
+  for (const tool of tools) {
+    if (tool.annotations?.readOnlyHint !== true) continue;
+    const takesTarget = Object.hasOwn(tool.inputSchema.properties ?? {}, 'target');
+    const targets: (string | undefined)[] = takesTarget ? [...EDGE_TARGETS, undefined] : [undefined];
+    for (const target of targets)
+      out.push({ name: tool.name, arguments: target === undefined ? {} : { target } });
+  }
+  return out;
+}
