@@ -3,8 +3,6 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'fuzz',
-    // one worker process runs file after file, as in e2e (docs/testing.md)
-    isolate: false,
     include: ['**/*.test.ts'],
     // generous: the suites take 20–40 s each on an idle 2-core machine, much more when it is shared
     testTimeout: 400_000,
