@@ -16,8 +16,12 @@ afterEach(async () => {
   for (const home of homes.splice(0)) await home.cleanup();
 });
 
-/** The built daemon on a new home, with `preload` (source) required first; its home and process. */
-function startBuiltDaemon(preload: (home: string, dump: string) => string): {
+/**
+ * The built daemon on a new home, with `preload` (source) required first; its home and process. The
+ * preload calls `dumpModules()` to write the built-in modules loaded so far: to a temporary file, then
+ * renamed, so the test never reads the dump half-written (an empty read once failed CI).
+ */
+function startBuiltDaemon(preload: (home: string) => string): {
   home: string;
   daemon: ChildProcess;
   modules: () => Promise<string[]>;
@@ -28,7 +32,12 @@ function startBuiltDaemon(preload: (home: string, dump: string) => string): {
   const home = temp.path;
   const dump = join(home, 'modules.txt');
   const preloadFile = join(home, 'dump.cjs');
-  writeFileSync(preloadFile, preload(home, dump));
+  const dumpModules = `function dumpModules() {
+    const fs = require('node:fs');
+    fs.writeFileSync(${JSON.stringify(`${dump}.tmp`)}, process.moduleLoadList.join('\\n'));
+    fs.renameSync(${JSON.stringify(`${dump}.tmp`)}, ${JSON.stringify(dump)});
+  }\n`;
+  writeFileSync(preloadFile, dumpModules + preload(home));
   const daemon = spawn(process.execPath, ['--require', preloadFile, DAEMON, 'daemon'], {
     env: { ...process.env, VELOS_HOME: home },
     stdio: 'ignore',
@@ -44,11 +53,11 @@ describe('the built daemon (dist/daemon.cjs)', () => {
   it('runs as CommonJS and leaves fs/promises, readline and worker_threads unloaded while idle', async () => {
     // once the daemon listens, the preload writes the built-in modules it has loaded
     const { modules } = startBuiltDaemon(
-      (home, dump) => `const fs = require('node:fs');
+      (home) => `const fs = require('node:fs');
        const timer = setInterval(() => {
          if (!fs.existsSync(${JSON.stringify(join(home, 'velos.sock'))})) return;
          clearInterval(timer);
-         setTimeout(() => fs.writeFileSync(${JSON.stringify(dump)}, process.moduleLoadList.join('\\n')), 300);
+         setTimeout(dumpModules, 300);
        }, 20);
        timer.unref();`,
     );
@@ -62,8 +71,7 @@ describe('the built daemon (dist/daemon.cjs)', () => {
   it('runs its first app without loading perf_hooks (the global `performance` cost 0.5–1.3 MB of RSS, issue 17)', async () => {
     // on SIGWINCH the preload writes the built-in modules the daemon has loaded
     const { home, daemon, modules } = startBuiltDaemon(
-      (_home, dump) =>
-        `process.on('SIGWINCH', () => require('node:fs').writeFileSync(${JSON.stringify(dump)}, process.moduleLoadList.join('\\n')));`,
+      () => `process.on('SIGWINCH', dumpModules);`,
     );
     await waitFor(() => existsSync(join(home, 'velos.sock')), 'the daemon socket');
     const velos = (...args: string[]) =>
