@@ -24,8 +24,13 @@ afterEach(async () => {
   await cleanupHomes();
 });
 
-/** Lines of the flood (CI keeps it short; `bench/chaos-flood.mjs` runs 1M lines and several kills). */
-const LINES = 200_000;
+/**
+ * Most lines the flood may write: it stops once the test has re-adopted it (its STOP_FILE), so CI reads a
+ * short flood (`bench/chaos-flood.mjs` runs 1M lines and several kills). The bound is far off so that the
+ * flood is still running when the daemon dies however late that kill comes on a loaded machine (with 200k
+ * lines and no stop, a flood once ended before the kill in a CI run of three files at a time).
+ */
+const LINES = 2_000_000;
 /** The flood waits after this line until the test lets it go on. */
 const PAUSE_AT = 20_000;
 /** What the daemon may hold in memory per stream when it dies: the writer's high-water mark plus one read. */
@@ -36,9 +41,10 @@ describe('SIGKILL of the daemon during a log flood', () => {
   it('loses no line that was still in the pipe; only what the dead daemon held in memory, once, in one gap', async () => {
     const home = createHome();
     const go = join(home, 'go');
+    const stop = join(home, 'stop');
     await velosOk(['start', join(CHAOS_FIXTURES, 'flood.js'), '--name', 'flood'], {
       home,
-      env: { LINES: String(LINES), PAUSE_AT: String(PAUSE_AT), GO_FILE: go },
+      env: { LINES: String(LINES), PAUSE_AT: String(PAUSE_AT), GO_FILE: go, STOP_FILE: stop },
     });
     const row = await waitForStatus(home, 'flood', 'online');
     seenPids.add(row.pid!);
@@ -58,25 +64,29 @@ describe('SIGKILL of the daemon during a log flood', () => {
     // The next daemon re-adopts the flooder and reads its FIFO again, where the flood waited.
     const listed = await velosOk(['list', '--json'], { home });
     expect(listed.stderr).toMatch(/re-adopted flood \(id 0, pid \d+\)/);
-    await waitFor(() => readLines(path).at(-1) === `flood done ${LINES}`, {
+    // the flood ends after the chunk it is writing and names its last line: the count to check
+    writeFileSync(stop, '');
+    const done = await waitFor(() => /^flood done (\d+)$/.exec(readLines(path).at(-1) ?? ''), {
       timeoutMs: 60_000,
       message: 'the end of the flood in the log',
     });
+    const written = Number(done[1]);
+    expect(written).toBeGreaterThan(beforeRestart);
 
     const lines = readLines(path);
-    const check = checkSequence(numbersInFile(path, FLOOD_LINE), LINES);
+    const check = checkSequence(numbersInFile(path, FLOOD_LINE), written);
     expect(check.duplicates).toBe(0);
     // What was lost is what the dead daemon had read and not yet written: one run, no more than its buffers.
     expect(check.gaps.length).toBeLessThanOrEqual(1);
-    const lineBytes = `flood ${LINES} ${'x'.repeat(20)}\n`.length;
+    const lineBytes = `flood ${written} ${'x'.repeat(20)}\n`.length;
     expect(check.missing * lineBytes).toBeLessThanOrEqual(MAX_IN_FLIGHT_BYTES + lineBytes);
     // At most one torn line where the dead daemon stopped reading mid-line; every other line is whole.
-    const torn = lines.filter((line) => !FLOOD_LINE.test(line) && line !== `flood done ${LINES}`);
+    const torn = lines.filter((line) => !FLOOD_LINE.test(line) && line !== `flood done ${written}`);
     expect(torn.length).toBeLessThanOrEqual(1);
     // The gap starts right after the last line the dead daemon wrote: the file held whole lines 1..n.
     if (check.gaps[0]) expect(check.gaps[0][0]).toBe(beforeRestart + 1);
     console.log(
-      `flood: ${LINES} lines, ${beforeRestart} in the file at the kill, ${check.missing} lost in ${check.gaps.length} gap(s), ${torn.length} torn`,
+      `flood: ${written} lines, ${beforeRestart} in the file at the kill, ${check.missing} lost in ${check.gaps.length} gap(s), ${torn.length} torn`,
     );
   });
 });
