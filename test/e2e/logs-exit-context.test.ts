@@ -81,7 +81,13 @@ describe('a crash loop in velos logs <app> --summary', () => {
   });
 
   it('shows the crash lines the summary counts as errors in velos logs <app> --level error', async () => {
-    // one period for both (the loop goes on): up to a second ago, the last crash's exit long recorded
+    // one period for both (the loop goes on): up to a second ago, the last crash's exit long recorded. A
+    // run lasts at least 250 ms (50 ms, then the 200 ms delay), so at most 4 crashes fall in that second:
+    // 12 restarts leave 8 before it (with 8, a second that held the last ones once left 7)
+    await waitFor(async () => ((await rowsNamed(home, 'crashy'))[0]?.restarts ?? 0) >= 12, {
+      timeoutMs: 60_000,
+      message: 'crashy restarted 12 times',
+    });
     const until = new Date(Date.now() - 1000).toISOString();
     const summary = JSON.parse(
       (await velosOk(['logs', 'crashy', '--summary', '--until', until, '--json'], { home })).stdout,
