@@ -70,9 +70,7 @@ describe('the built daemon (dist/daemon.cjs)', () => {
 
   it('runs its first app without loading perf_hooks (the global `performance` cost 0.5–1.3 MB of RSS, issue 17)', async () => {
     // on SIGWINCH the preload writes the built-in modules the daemon has loaded
-    const { home, daemon, modules } = startBuiltDaemon(
-      () => `process.on('SIGWINCH', dumpModules);`,
-    );
+    const { home, daemon, modules } = startBuiltDaemon(() => `process.on('SIGWINCH', dumpModules);`);
     await waitFor(() => existsSync(join(home, 'velos.sock')), 'the daemon socket');
     const velos = (...args: string[]) =>
       spawnSync(process.execPath, [VELOS, ...args], {
