@@ -50,6 +50,8 @@ describe('commands on `all` with no process', () => {
     const cases: [string[], RegExp][] = [
       [['start', 'package.json/x.js'], /^velos: script not found: package\.json\/x\.js$/],
       [['start', `${long}.js`], /^velos: script not found: a+\.js$/],
+      // no extension: longer than any process target, so not one (it said "describe: target: expected at most 200 characters")
+      [['start', long], /^velos: script not found: a+ \(not a file, a known process or a program on PATH\)$/],
       [['start', ticker, '--cwd', `/${long}`], /^velos: --cwd: not a directory: \/a+$/],
       [['start', ticker, '--cwd', 'package.json/x'], /^velos: --cwd: not a directory: package\.json\/x$/],
     ];

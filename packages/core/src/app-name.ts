@@ -5,6 +5,9 @@
  */
 export const APP_NAME_LIMITS = { maxChars: 100, maxBytes: 200 } as const;
 
+/** The longest process target the protocol takes (a name, an id, a namespace, `all` or a /regex/), in UTF-16 units. */
+export const TARGET_MAX_CHARS = 200;
+
 // Letters, digits and combining marks of any script, spaces and _ . @ -; never a path separator, a
 // control or format character (bidi overrides, zero-width joiners); a letter, digit or _ . @ - first.
 const NAME_CHARS = /^[\p{L}\p{N}_.@-][\p{L}\p{N}\p{M}_.@ -]*$/u;

@@ -11,7 +11,7 @@ export {
   formatSpanMs,
   RUNTIME_ALERT_SOURCE,
 } from './alert-rule.js';
-export { APP_NAME_LIMITS, appNameProblem, normalizeAppName } from './app-name.js';
+export { APP_NAME_LIMITS, appNameProblem, normalizeAppName, TARGET_MAX_CHARS } from './app-name.js';
 export {
   APP_DEFAULTS,
   type AppSource,

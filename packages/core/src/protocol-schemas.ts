@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ALERT_NAME, alertRuleSchema, MAX_ALERT_RULES } from './alert-rules.js';
+import { TARGET_MAX_CHARS } from './app-name.js';
 import { appNameSchema, appNameText } from './app-name-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { COMPONENT_LIMITS, COMPONENT_NAME } from './component-report.js';
@@ -202,7 +203,7 @@ function lazyEntries<T extends Record<string, () => unknown>>(
 }
 
 // a name is found however it was spelled (NFC, as names are)
-const target = appNameText(200);
+const target = appNameText(TARGET_MAX_CHARS);
 const logsRequest = once(() =>
   z.object({
     target: z.optional(target),

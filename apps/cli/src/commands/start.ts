@@ -6,6 +6,7 @@ import {
   ErrorCodes,
   isVelosError,
   type ProcessInfo,
+  TARGET_MAX_CHARS,
   type VelosControl,
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
@@ -140,6 +141,8 @@ async function startExisting(
   word: string,
   env?: Record<string, string>,
 ): Promise<boolean> {
+  // longer than any target the daemon takes: no process, so a script or program (or not found as one)
+  if (word.length > TARGET_MAX_CHARS) return false;
   const client = await ctx.client();
   const { done, notFound } = await forEachTarget(
     [word],
