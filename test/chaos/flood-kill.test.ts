@@ -28,7 +28,7 @@ afterEach(async () => {
  * Most lines the flood may write: it stops once the test has re-adopted it (its STOP_FILE), so CI reads a
  * short flood (`bench/chaos-flood.mjs` runs 1M lines and several kills). The bound is far off so that the
  * flood is still running when the daemon dies however late that kill comes on a loaded machine (with 200k
- * lines and no stop, a flood once ended before the kill in a CI run of three files at a time).
+ * lines and no stop, a flood could end before a late kill: the likeliest cause of one failure in 8 runs).
  */
 const LINES = 2_000_000;
 /** The flood waits after this line until the test lets it go on. */

@@ -34,14 +34,15 @@ const written = new Map<string, string>();
 function bigApp(name: string, lines: number, isIndexed: boolean, warnings = 3000): LogQueryTarget {
   const outPath = join(dir, `${name}.log`);
   const errPath = join(dir, `${name}-err.log`);
-  const same = written.get(`${lines} ${warnings}`);
+  const content = `${lines} ${warnings}`;
+  const same = written.get(content);
   if (same === undefined) {
     const parts: string[] = [];
     for (let i = 0; i < lines; i += 1) parts.push(`INFO req ${i} ok in ${i % 97}ms\n`);
     for (let i = 0; i < warnings; i += 1) parts.push(`WARN cache shard ${i % 16} evicted under pressure\n`);
     parts.push('ERROR checkout crashed: newest marker\n');
     writeFileSync(outPath, parts.join(''));
-    written.set(`${lines} ${warnings}`, outPath);
+    written.set(content, outPath);
   } else {
     copyFileSync(same, outPath);
   }
