@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { APP_DEFAULTS, type AppSpec } from '@velos/core';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/api-server.js';
 import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium } from './support/chromium.js';
@@ -365,6 +365,31 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     expect(overflow).toBeLessThanOrEqual(0);
     await daemon!.client.delete('заказы-api');
     await daemon!.client.delete(wide);
+  });
+
+  it('reads the events it missed while its socket was down once it reconnects', async () => {
+    const tab = await newTab(1280, 800);
+    // the page's socket runs through a proxy the test can cut, as a dropped network would
+    const cuts: (() => Promise<void>)[] = [];
+    await tab.routeWebSocket(/\/api\/v1\/ws$/, (ws: WebSocketRoute) => {
+      const server = ws.connectToServer();
+      cuts.push(async () => {
+        await server.close({ code: 4000, reason: 'cut by the test' });
+        await ws.close({ code: 4000, reason: 'cut by the test' });
+      });
+    });
+    await signIn(tab);
+    await toHash(tab, '#/events');
+    await tab.locator('.conn', { hasText: 'live' }).waitFor();
+    await cuts.at(-1)!();
+    await tab.locator('.conn', { hasText: 'reconnecting' }).waitFor();
+    // the page retries after a second: this event happens before, with no socket to carry it
+    const message = `emitted while the socket was down ${Date.now()}`;
+    await daemon!.client.emitEvent({ name: 'deploy.gap', message });
+    await tab.locator('.conn', { hasText: 'live' }).waitFor({ timeout: 10_000 });
+    await tab.locator('.ev-msg', { hasText: message }).waitFor({ timeout: 10_000 });
+    expect(cuts.length).toBe(2);
+    await tab.close();
   });
 
   it('logged no console error', () => {

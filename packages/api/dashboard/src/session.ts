@@ -25,12 +25,20 @@ const logListeners = new Map<string, Set<LogListener>>();
 const timers: ReturnType<typeof setInterval>[] = [];
 let problemAttempt = 0;
 let problemTimer: ReturnType<typeof setTimeout> | undefined;
+/** The socket was live once since live data started: a later `ready` is a reconnect. */
+let wasLive = false;
 
 /** The page's one WebSocket. */
 export const socket = new LiveSocket({
   token: () => getState().token,
   onState: (connection, retryAt) => update({ connection, retryAt }),
-  onReady: (scope) => update({ scope }),
+  onReady: (scope) => {
+    update({ scope });
+    // the topics start again from now: what happened while the socket was down (events, alerts,
+    // the status) is read over REST, as at the start
+    if (wasLive) void refreshAll();
+    wasLive = true;
+  },
   onUnauthorized: () => refuse(),
   onMessage: (message) => {
     if (message.type === 'processes') {
@@ -138,6 +146,7 @@ async function open(token: string | null): Promise<void> {
 }
 
 function startLive(): void {
+  wasLive = false;
   subscribeCore();
   socket.connect();
   void refreshAll();
