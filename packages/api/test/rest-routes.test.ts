@@ -179,6 +179,26 @@ describe('REST routes over a real daemon', () => {
     expect((await request('GET', '/api/v1/processes/plain')).status).toBe(404);
   });
 
+  it('refuses a log path the daemon cannot open as the request’s fault (400), in a start and a config set', async () => {
+    const notADir = join(scratch, 'file');
+    writeFileSync(notADir, '');
+    const started = await request('POST', '/api/v1/processes', {
+      body: { apps: [spec('badlog', { outFile: join(notADir, 'out.log') })] },
+    });
+    expect(started.status).toBe(400);
+    expect(started.body.error.code).toBe('INVALID_ARGUMENT');
+    expect(started.body.error.message).toMatch(/^badlog: cannot open log file .*\/file\/out\.log: ENOTDIR/);
+    expect((await request('GET', '/api/v1/processes/badlog')).status).toBe(404);
+    await request('POST', '/api/v1/processes', { body: { apps: [spec('goodlog')] } });
+    const moved = await request('PUT', '/api/v1/config/goodlog', {
+      body: { changes: { out_file: join(scratch, 'missing', 'out.log') } },
+    });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(moved.body.error.message).toMatch(/cannot open log file .*\/missing\/out\.log: ENOENT/);
+    expect((await request('DELETE', '/api/v1/processes/goodlog')).status).toBe(200);
+  });
+
   it('runs and triggers jobs', async () => {
     const counter = join(scratch, 'counter');
     writeFileSync(counter, '0');

@@ -147,7 +147,7 @@ export class ProcessTable {
   /**
    * CFG-2: gives the pipelines of an app's processes, running or not, the log files and settings of
    * `spec` in place (see `LogPipeline.retarget`) and the app its new paths; the spec itself is the
-   * caller's to set. A file that cannot be opened throws `IO_ERROR` naming the app, and the
+   * caller's to set. A file that cannot be opened throws (see `logOpenError`) naming the app, and the
    * pipelines moved before it go back: nothing changed.
    */
   retargetLogs(entry: AppEntry, spec: AppSpec): void {

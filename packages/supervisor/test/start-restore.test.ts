@@ -32,7 +32,7 @@ describe('a start is all or nothing (issue #19 item 2)', () => {
     const apps = [appSpec(home, { name: 'a' }), appSpec(home, { name: 'b', outFile: badOut })];
     const response = await client.request('start', { apps });
     expect(response.status).toBe('error');
-    expect(response.payload).toMatchObject({ code: 'IO_ERROR', data: { name: 'b' } });
+    expect(response.payload).toMatchObject({ code: 'INVALID_ARGUMENT', data: { name: 'b' } });
     expect((response.payload as { message: string }).message).toContain(`b: cannot open log file ${badOut}`);
     expect(await listOf(client)).toEqual([]);
     expect(markedPids(home)).toEqual([]);

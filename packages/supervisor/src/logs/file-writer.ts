@@ -6,6 +6,7 @@ import { LOG_FILE_MODE, messageOf, openAppend, renameFile, reopenAppend, statFd 
 import type { DataHolder } from './data-holder.js';
 import type { LogStream } from './line-batch.js';
 import { lineCut, wholeLinesWritten } from './line-cut.js';
+import { logOpenError } from './log-open-error.js';
 import { DEFAULT_LOG_RETAIN, pruneRotated, type RotationOptions, rotatedPath } from './log-rotation.js';
 import { QueuedBytes } from './queued-bytes.js';
 import { RotationHousekeeper } from './rotation-housekeeper.js';
@@ -106,7 +107,8 @@ export class FileWriter {
   #closing: Promise<void> | null = null;
 
   /**
-   * Opens (creates with mode 0o640) `path` for appending; throws `IO_ERROR` when it cannot. A cron
+   * Opens (creates with mode 0o640) `path` for appending; throws `INVALID_ARGUMENT` when the path
+   * cannot be a log file, `IO_ERROR` when the host fails the open (see `logOpenError`). A cron
    * expression croner rejects is reported to `onError` (check it first with `checkCronExpression`).
    */
   constructor(options: FileWriterOptions) {
@@ -131,9 +133,7 @@ export class FileWriter {
       this.#fd = openNoFollow(options.path, APPEND_NO_FOLLOW, LOG_FILE_MODE);
       stats = fstatSync(this.#fd);
     } catch (error) {
-      throw new VelosError(ErrorCodes.IO_ERROR, `cannot open log file ${options.path}: ${messageOf(error)}`, {
-        cause: error,
-      });
+      throw logOpenError(options.path, error);
     }
     this.#isRegularFile = stats.isFile();
     this.#position = startPosition(this.#isRegularFile ? stats.size : 0);

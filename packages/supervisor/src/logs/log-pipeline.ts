@@ -130,7 +130,8 @@ export interface LogPipeline {
   /**
    * CFG-2: writes to other files, or with other rotation or line format settings, from the next line
    * on, the attached pipes kept (no restart): lines accepted before go to the old files. A new file
-   * that cannot be opened throws `IO_ERROR` and changes nothing.
+   * that cannot be opened throws (`INVALID_ARGUMENT` or `IO_ERROR`, see `logOpenError`) and changes
+   * nothing.
    */
   retarget(target: LogTarget): void;
   counters(): LogPipelineCounters;
@@ -144,8 +145,8 @@ export interface LogPipeline {
 
 /**
  * Creates the log capture of one process and opens its files (append mode, created 0o640); the
- * pipelines of the instances of one app share the writer of each file. Throws `IO_ERROR` when a
- * file cannot be opened; a rotation cron croner rejects goes to `onError` (see `checkCronExpression`).
+ * pipelines of the instances of one app share the writer of each file. Throws when a file cannot be
+ * opened (`INVALID_ARGUMENT` or `IO_ERROR`, see `logOpenError`); a rotation cron croner rejects goes to `onError` (see `checkCronExpression`).
  * @example
  * const logs = createLogPipeline({ id: 0, name: 'api', outPath, errPath, format: 'plain' });
  * logs.attach(child.stdout, 'out', child.pid);

@@ -41,7 +41,7 @@ export function releaseFileWriter(writer: FileWriter): Promise<void> {
  * CFG-2: the writer a pipeline that holds `writer` uses once its files or rotation change to `options`:
  * the same writer when nothing changed, or when only the rotation of its file did (applied in place,
  * for every pipeline that shares it: one file has one rotation); otherwise the shared writer of the
- * new file (opened when none is: throws `IO_ERROR` when it cannot), and the caller releases `writer`.
+ * new file (opened when none is: throws as `logOpenError` when it cannot), and the caller releases `writer`.
  */
 export function retargetFileWriter(writer: FileWriter, options: FileWriterOptions): FileWriter {
   const key = keyOf(options);

@@ -106,11 +106,11 @@ describe('log pipeline', () => {
     expect(await readFile(outPath, 'utf8')).toBe('one\ntwo\n');
   });
 
-  it('throws IO_ERROR when a log file cannot be opened', async () => {
+  it('throws INVALID_ARGUMENT when a log file cannot be opened at its path', async () => {
     const dir = await harness.dir();
     const missing = join(dir, 'no-such-dir', 'out.log');
     expect(() =>
       createLogPipeline({ id: 11, name: 'bad', outPath: missing, errPath: missing, format: 'plain' }),
-    ).toThrow(expect.objectContaining({ code: 'IO_ERROR' }));
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

@@ -60,14 +60,14 @@ describe('LogPipeline.retarget (CFG-2)', () => {
     expect(openPaths().filter((path) => path === one || path === two)).toEqual([]);
   });
 
-  it('a file that cannot be opened throws IO_ERROR and changes nothing', async () => {
+  it('a file that cannot be opened throws INVALID_ARGUMENT and changes nothing', async () => {
     const dir = await harness.dir();
     const out = join(dir, 'a.log');
     const pipeline = harness.pipeline({ id: 0, name: 'a', outPath: out, errPath: out, format: 'plain' });
     const bad = join(dir, 'missing', 'b.log');
     expect(() =>
       pipeline.retarget({ outPath: out, errPath: bad, format: 'plain', rotation: { maxBytes: 1024 } }),
-    ).toThrow(expect.objectContaining({ code: 'IO_ERROR' }));
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     pipeline.note('out', 'still here');
     await pipeline.drained();
     expect(await fileLines(out)).toEqual(['still here']);

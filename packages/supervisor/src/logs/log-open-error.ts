@@ -1,0 +1,38 @@
+import { ErrorCodes, isVelosError, VelosError } from '@velos/core';
+import { messageOf } from './append-file.js';
+
+/**
+ * `errno` codes of an open that says the path cannot be a log file: a directory that does not exist
+ * or is not one, no permission, a read-only file system, a directory or a symbolic link at the name.
+ * Changing the path is the fix, so a request that named it is at fault.
+ */
+const PATH_FAULTS: ReadonlySet<string> = new Set([
+  'ENOENT',
+  'ENOTDIR',
+  'EACCES',
+  'EPERM',
+  'EISDIR',
+  'EROFS',
+  'ELOOP',
+  'EMLINK',
+  'ENAMETOOLONG',
+  'ENXIO',
+  'ENODEV',
+]);
+
+/**
+ * The error of a log file that cannot be opened, naming it: `INVALID_ARGUMENT` when the path is at
+ * fault (see `PATH_FAULTS`: the API answers 400), else `IO_ERROR` (no descriptor or space left, a
+ * failing disk: the host's trouble, 500).
+ */
+export function logOpenError(path: string, error: unknown): VelosError {
+  const code = PATH_FAULTS.has(errnoOf(error) ?? '') ? ErrorCodes.INVALID_ARGUMENT : ErrorCodes.IO_ERROR;
+  return new VelosError(code, `cannot open log file ${path}: ${messageOf(error)}`, { cause: error });
+}
+
+/** The `errno` code of a failed open, also under the `VelosError` that refuses a symbolic link. */
+function errnoOf(error: unknown): string | undefined {
+  const errno = isVelosError(error) ? error.cause : error;
+  const code = (errno as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
