@@ -96,11 +96,25 @@ describe('velos start (SUP-2)', () => {
     expect(typeof item.u).toBe('string');
   });
 
-  it('passes the environment of the start call, the args after -- and --cwd', async () => {
+  it('passes the environment of the start call, the args after -- (an --env-file too) and --cwd', async () => {
     const home = shared();
     const cwd = realpathSync(home);
     await velosOk(
-      ['start', 'fixtures/echo-env.js', '--name', 'env', '--cwd', cwd, '--', '--port', '3000', 'x y'],
+      // `--env-file` of the app's own: Node would read it as its option, even after the script
+      [
+        'start',
+        'fixtures/echo-env.js',
+        '--name',
+        'env',
+        '--cwd',
+        cwd,
+        '--',
+        '--port',
+        '3000',
+        'x y',
+        '--env-file',
+        'missing.env',
+      ],
       {
         home,
         env: { SHOW_ENV: 'E2E_MARKER,VELOS_HOME', E2E_MARKER: 'marker-42' },
@@ -108,7 +122,7 @@ describe('velos start (SUP-2)', () => {
     );
     const line = await waitFor(() => readLines(outLog(home, 'env'))[0], { message: 'echo-env output' });
     const printed = JSON.parse(line) as { argv: string[]; cwd: string; env: Record<string, string | null> };
-    expect(printed.argv).toEqual(['--port', '3000', 'x y']);
+    expect(printed.argv).toEqual(['--port', '3000', 'x y', '--env-file', 'missing.env']);
     expect(realpathSync(printed.cwd)).toBe(cwd);
     expect(printed.env.E2E_MARKER).toBe('marker-42');
   });

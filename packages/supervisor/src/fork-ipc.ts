@@ -1,8 +1,7 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { basename } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppSpec } from '@velos/core';
-import type { ResolvedCommand } from './resolve-command.js';
+import { isNodeProgram, type ResolvedCommand } from './resolve-command.js';
 
 /**
  * The IPC channel of a fork-mode Node app (issue #14, PM2's `wait_ready` and `shutdown_with_message`):
@@ -30,7 +29,7 @@ export interface ForkChannelHooks {
 export function wantsForkIpc(spec: AppSpec, command: ResolvedCommand): boolean {
   if (!spec.waitReady && !spec.shutdownWithMessage) return false;
   if (command.shell) return false;
-  return command.file === process.execPath || /^node(js)?\d*$/.test(basename(command.file));
+  return isNodeProgram(command.file);
 }
 
 /** The `stdio` option of a spawn with its IPC channel added as fd 3. */

@@ -73,8 +73,25 @@ function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandO
     isTypeScript(path) && interpreter === process.execPath
       ? typeScriptFlags(options.nodeVersion ?? process.versions.node, spec.interpreterArgs)
       : [];
-  return { file, args: [...preArgs, ...spec.interpreterArgs, path, ...spec.args], shell: false };
+  const endOfOptions = isNodeProgram(file) && spec.args.some((arg) => ENV_FILE_ARG.test(arg)) ? ['--'] : [];
+  return {
+    file,
+    args: [...preArgs, ...spec.interpreterArgs, ...endOfOptions, path, ...spec.args],
+    shell: false,
+  };
 }
+
+/** True when `file` is Node: the daemon's own, or a `node`, `nodejs`, `node20`… */
+export function isNodeProgram(file: string): boolean {
+  return file === process.execPath || /^node(js)?\d*$/.test(basename(file));
+}
+
+/**
+ * An app argument Node 20 and 24 read as their own `--env-file` (or `--env-file-if-exists`) even
+ * after the script, exiting with `not found` when no such file is there (`node app.js --env-file
+ * x.env`): a `--` before the script ends Node's options, and the app's argv is the same.
+ */
+const ENV_FILE_ARG = /^--env-file/;
 
 function interpreterFor(spec: CommandSpec, path: string, options: ResolveCommandOptions): string {
   const ext = extname(path).toLowerCase();
@@ -109,7 +126,7 @@ function hasNodeShebang(path: string): boolean {
     const words = line.slice(2).trim().split(/\s+/);
     let program = basename(words[0] ?? '');
     if (program === 'env') program = words.slice(1).find((word) => !word.startsWith('-')) ?? '';
-    return /^node(js)?\d*$/.test(basename(program));
+    return isNodeProgram(program);
   } catch {
     return false;
   } finally {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,30 @@ describe('resolveCommand', () => {
       args: ['--no-warnings', join(FIXTURES, 'server.js'), '--port', '0'],
       shell: false,
     });
+  });
+
+  it('ends Node’s options before the script when an app argument is an --env-file Node would read', () => {
+    const script = join(dir, 'argv.js');
+    writeFileSync(script, 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+    for (const args of [['--env-file', 'x.env'], ['a', '--env-file=x.env'], ['--env-file-if-exists=x']]) {
+      const command = resolveCommand(spec(script, { args, interpreterArgs: ['--no-warnings'] }));
+      expect(command.args).toEqual(['--no-warnings', '--', script, ...args]);
+      // the app's argv is the same: the script run prints it
+      const printed = execFileSync(command.file, command.args, { cwd: dir, timeout: 10_000 }).toString();
+      expect(JSON.parse(printed)).toEqual(args);
+    }
+    // an interpreter's own --env-file stays Node's, and an app without one gets no `--`
+    expect(resolveCommand(spec(script, { interpreterArgs: ['--env-file=.env'] })).args).toEqual([
+      '--env-file=.env',
+      script,
+    ]);
+    const cluster = clusterCommand({
+      ...APP_DEFAULTS,
+      ...spec(script, { args: ['--env-file', 'x.env'] }),
+      name: 'c',
+      execMode: 'cluster',
+    });
+    expect(cluster).toEqual({ exec: script, args: ['--env-file', 'x.env'], execArgv: ['--'] });
   });
 
   it('resolves the script against cwd, also for .mjs and .cjs', () => {
