@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
@@ -160,6 +160,25 @@ describe('velos serve (API-1…4)', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }
+    // token and TLS files are read before the daemon starts: a bad one leaves none behind
+    const shortToken = join(home, 'short-tokens');
+    writeFileSync(shortToken, 'admin short\n', { mode: 0o600 });
+    for (const [args, message] of [
+      [
+        ['--token-file', shortToken],
+        'short-tokens: line 1: expected a token of 16 or more printable characters',
+      ],
+      [['--token-file', join(home, 'none')], `cannot read the token file ${join(home, 'none')}`],
+      [
+        ['--tls-cert', join(home, 'no.pem'), '--tls-key', shortToken],
+        `--tls-cert: cannot read ${join(home, 'no.pem')} (ENOENT)`,
+      ],
+    ] as const) {
+      const result = await velos(['serve', '--port', '0', ...args], { home });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toBe(`velos: ${message}\n`);
+    }
+    expect(existsSync(join(home, 'velos.pid'))).toBe(false);
   });
 
   it('warns once on a non-loopback bind without TLS', async () => {

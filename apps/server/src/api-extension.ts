@@ -1,6 +1,6 @@
 import type { DaemonExtension, DaemonExtensionHost } from '@velos/supervisor';
 import type { ServeSettings } from './serve-settings.js';
-import { type ApiHost, startApiHost } from './start-api-host.js';
+import { type ApiFiles, type ApiHost, startApiHost } from './start-api-host.js';
 
 /** Options of `createApiExtension`. */
 export interface ApiExtensionOptions {
@@ -10,6 +10,8 @@ export interface ApiExtensionOptions {
   onServing?(api: ApiHost): void;
   /** Called when it cannot serve (bad settings, port in use); by default a line in daemon.log. */
   onError?(error: unknown, host: DaemonExtensionHost): void;
+  /** The token and TLS files of settings that never change, read before the daemon started. */
+  files?: ApiFiles;
 }
 
 /**
@@ -47,6 +49,7 @@ export function createApiExtension(options: ApiExtensionOptions): DaemonExtensio
           home: host.home,
           settings,
           log: (line) => host.log(`api: ${line}`),
+          ...(options.files === undefined ? {} : { files: options.files }),
         });
         boundWith = wanted;
         host.log(

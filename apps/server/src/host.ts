@@ -10,4 +10,10 @@ export {
   type ServeFlags,
   type ServeSettings,
 } from './serve-settings.js';
-export { type ApiHost, type ApiHostOptions, startApiHost } from './start-api-host.js';
+export {
+  type ApiFiles,
+  type ApiHost,
+  type ApiHostOptions,
+  readApiFiles,
+  startApiHost,
+} from './start-api-host.js';

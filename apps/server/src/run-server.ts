@@ -1,9 +1,11 @@
+import { isVelosError, VelosError } from '@velos/core';
 import { runDaemon } from '@velos/supervisor';
 import { createApiExtension } from './api-extension.js';
 import { type ConfigApps, createConfigAppsExtension, loadConfigApps } from './config-apps.js';
 import { createMetricsEndpoint } from './metrics-endpoint.js';
 import type { ServeSettings } from './serve-settings.js';
-import type { ApiHost } from './start-api-host.js';
+import { USAGE_EXIT_CODE } from './server-argv.js';
+import { type ApiHost, readApiFiles } from './start-api-host.js';
 
 /** Options of `runServer`. */
 export interface RunServerOptions {
@@ -29,6 +31,12 @@ export async function runServer(options: RunServerOptions): Promise<number> {
   // a bad config file is an error before the daemon starts anything
   const apps: ConfigApps | null =
     options.configFile === null ? null : await loadConfigApps(options.configFile, options.home);
+  // so is a token file or TLS file that cannot serve: exit status 2, nothing started
+  const files = await readApiFiles(options.settings).catch((error: unknown) => {
+    throw isVelosError(error)
+      ? new VelosError(error.code, error.message, { cause: error, data: { exitCode: USAGE_EXIT_CODE } })
+      : error;
+  });
   let exitCode = 0;
   let isServing = false;
   let metricsUrl: string | null = null;
@@ -70,6 +78,7 @@ export async function runServer(options: RunServerOptions): Promise<number> {
     createApiExtension({
       // nothing to serve once something failed: the server is stopping
       settingsOf: () => (exitCode === 0 ? options.settings : null),
+      files,
       onServing: announce,
       onError: (error) => fail(error),
     }),

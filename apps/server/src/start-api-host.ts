@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ApiAuth, ApiServer } from '@velos/api';
+import type { ApiAuth, ApiServer, ApiTokens } from '@velos/api';
 import { ErrorCodes, isVelosError, type VelosControl, VelosError } from '@velos/core';
 import type { ServeSettings } from './serve-settings.js';
 
@@ -11,6 +11,15 @@ export interface ApiHostOptions {
   settings: ServeSettings;
   /** One-line notices of the API server (and the exposure warning). */
   log: (line: string) => void;
+  /** The files of `settings` read already (`readApiFiles`); read here when absent. */
+  files?: ApiFiles;
+}
+
+/** What the files a host is given hold: the tokens of `--token-file` and the TLS pair. */
+export interface ApiFiles {
+  /** The tokens of the token file given (null: none given, the home's own file serves). */
+  tokens: ApiTokens | null;
+  tls: { cert: Buffer; key: Buffer } | null;
 }
 
 /** A running API with what its host prints about it. */
@@ -31,19 +40,17 @@ export interface ApiHost {
 export async function startApiHost(options: ApiHostOptions): Promise<ApiHost> {
   const { settings } = options;
   const api = await import('@velos/api');
+  const files = options.files ?? (await readApiFiles(settings));
   let auth: ApiAuth = { disabled: true };
   let tokenFile: string | null = null;
   let adminToken: string | null = null;
   if (settings.isAuthEnabled) {
-    const tokens =
-      settings.tokenFile === null
-        ? api.loadOrCreateTokens(options.home)
-        : api.readTokenFile(settings.tokenFile);
+    const tokens = files.tokens ?? api.loadOrCreateTokens(options.home);
     tokenFile = settings.tokenFile ?? join(options.home, api.API_TOKENS_FILE);
     auth = { tokens: { admin: tokens.admin, ...(tokens.read === undefined ? {} : { read: tokens.read }) } };
     adminToken = tokens.admin;
   }
-  const tls = settings.tls === null ? undefined : await readTls(settings.tls);
+  const tls = files.tls ?? undefined;
   // the server's own notices, its warning on an exposed bind without TLS among them; the host says where it listens
   const log = (line: string) => {
     if (!line.startsWith('velos api: listening on ')) options.log(line.replace(/^velos api: /, ''));
@@ -71,6 +78,19 @@ export async function startApiHost(options: ApiHostOptions): Promise<ApiHost> {
       { cause: error },
     );
   }
+}
+
+/**
+ * Reads the token file `settings` name (when auth is on) and the TLS files, with one-line errors:
+ * a host calls it before it starts anything, so that a bad file leaves nothing running. The home's
+ * own token file is not read here: it is made once the home exists.
+ */
+export async function readApiFiles(settings: ServeSettings): Promise<ApiFiles> {
+  const tokens =
+    settings.isAuthEnabled && settings.tokenFile !== null
+      ? (await import('@velos/api')).readTokenFile(settings.tokenFile)
+      : null;
+  return { tokens, tls: settings.tls === null ? null : await readTls(settings.tls) };
 }
 
 async function readTls(files: { certFile: string; keyFile: string }): Promise<{ cert: Buffer; key: Buffer }> {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeenProcesses } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -169,13 +169,17 @@ describe('velos-server', () => {
     const bad = join(dir, 'bad.toml');
     writeFileSync(bad, '[[apps]]\nname = "x"\ninstances = -3\n');
     // each refusal is a process of its own that exits at once: they run side by side
-    const [badPort, noAuth, version, badMetrics, unknown, badConfig] = [
+    const shortToken = join(dir, 'tokens');
+    writeFileSync(shortToken, 'admin short\n', { mode: 0o600 });
+    const [badPort, noAuth, version, badMetrics, unknown, badConfig, badTokens, noCert] = [
       spawnServer(['--home', home, '--port', 'http']),
       spawnServer(['--home', home, '--host', '0.0.0.0', '--no-auth']),
       spawnServer(['--version']),
       spawnServer(['--home', home, '--metrics-port', 'x']),
       spawnServer(['--home', home, '--frobnicate']),
       spawnServer([bad, '--home', home, '--port', '0']),
+      spawnServer([writeConfig(dir), '--home', home, '--port', '0', '--token-file', shortToken]),
+      spawnServer(['--home', home, '--port', '0', '--tls-cert', join(dir, 'no.pem'), '--tls-key', bad]),
     ];
     expect(await badPort.exited).toBe(2);
     expect(badPort.stderr()).toMatch(/^velos-server: --port: expected a TCP port 0-65535, got "http".*\n$/);
@@ -194,6 +198,15 @@ describe('velos-server', () => {
 
     expect(await badConfig.exited).toBe(2);
     expect(badConfig.stderr()).toContain('bad.toml');
+
+    // the token and TLS files are read before the daemon starts: nothing ran, no app, no state
+    expect(await badTokens.exited).toBe(2);
+    expect(badTokens.stderr()).toBe(
+      'velos-server: tokens: line 1: expected a token of 16 or more printable characters\n',
+    );
+    expect(await noCert.exited).toBe(2);
+    expect(noCert.stderr()).toMatch(/^velos-server: --tls-cert: cannot read .*no\.pem \(ENOENT\)\n$/);
+    expect(existsSync(join(home, 'velos.pid')) || existsSync(join(home, 'state.json'))).toBe(false);
   });
 
   it('exits 1 when the port is taken, stopping the apps it started', async () => {

@@ -1,6 +1,6 @@
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
-import { usageError } from '../parse-argv.js';
+import { argumentError, usageError } from '../parse-argv.js';
 
 /**
  * `velos serve` (API-1…4): the REST/WebSocket API, the web dashboard and MCP over HTTP in the
@@ -16,6 +16,13 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
   } catch (error) {
     throw usageError(error instanceof Error ? error.message : String(error), 'serve');
   }
+  // the token file and TLS files are read before anything starts: a bad one leaves no daemon behind
+  let files: import('@velos/server/host').ApiFiles;
+  try {
+    files = await host.readApiFiles(settings);
+  } catch (error) {
+    throw argumentError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
   // the daemon starts now when none runs (a broken home fails here, not on the first request); after
   // that the API never starts one: after `velos kill` it answers 503 until a daemon runs again
   await (await ctx.client()).ping();
@@ -24,6 +31,7 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
     control: client,
     home: ctx.home,
     settings,
+    files,
     log: (line) => process.stderr.write(`velos serve: ${line}\n`),
   });
   // listened for before the URL is printed: a SIGTERM sent as soon as it is seen stops the API cleanly
