@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
+import { freePort, hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AlertReceiver, type ReceivedAlert, startReceiver } from './alert-receiver.js';
 import {
@@ -399,6 +399,51 @@ webhook = { url = "https://hooks.example.com/services/s3cretpath", headers = { a
     expect(String(firing.body.message)).toMatch(/leaky \(id \d+\) uses \d+M of memory \(above 80M\)/);
     await velosOk(['stop', 'leaky'], { home });
     await waitFor(() => on(hook.received, '/mem', 'resolved')[0], { message: 'memory resolved' });
+  });
+
+  it('an unhealthy rule holds through the liveness restarts it causes, fires after its for, and resolves once the probes pass', async () => {
+    const home = createHome();
+    const hook = await receiver();
+    const port = await freePort();
+    const config = join(home, 'probed.toml');
+    writeFileSync(
+      config,
+      [
+        '[[apps]]',
+        'name = "probed"',
+        `script = "${join(FIXTURES, 'health-server.js')}"`,
+        `env = { PORT = "${port}", HEALTH_FAIL = "1" }`,
+        '[apps.liveness_probe]',
+        `http = "http://127.0.0.1:${port}/health"`,
+        'interval = "300ms"',
+        'failure_threshold = 2',
+        '',
+      ].join('\n'),
+    );
+    const hookUrl = `${hook.url}/unhealthy`;
+    await velosOk(
+      ['alerts', 'add', 'sick', '--when', 'unhealthy for 3s', '--app', 'probed', '--webhook', hookUrl],
+      {
+        home,
+      },
+    );
+    await velosOk(['start', config], { home });
+    // every run fails its probe and is restarted for it: unhealthy, then unknown and starting again
+    const firing = await waitFor(() => on(hook.received, '/unhealthy', 'firing')[0], {
+      message: 'unhealthy firing',
+      timeoutMs: 30_000,
+    });
+    expect(String(firing.body.message)).toMatch(/^probed \(id \d+\) is unhealthy/);
+    expect(events(home, 'process.exited').some((e) => e.fields?.reason === 'unhealthy')).toBe(true);
+    expect(on(hook.received, '/unhealthy', 'resolved')).toEqual([]);
+    // the probes pass again once a run is told so before its probe fails twice (asked until one is)
+    await waitFor(
+      async () => {
+        await fetch(`http://127.0.0.1:${port}/set?health=ok`).catch(() => undefined);
+        return on(hook.received, '/unhealthy', 'resolved')[0];
+      },
+      { message: 'unhealthy resolved', timeoutMs: 30_000 },
+    );
   });
 
   it('the sboxmgr-update example: a job every 30 minutes whose second failure in a row alerts', async () => {

@@ -255,6 +255,9 @@ function componentTracker(
 /** What a sampled condition says of a process whose figures or status are not known yet. */
 const UNKNOWN = Symbol('unknown');
 
+/** Statuses of a process that runs, or is being run again (a restart, a liveness restart's new run). */
+const RUNNING: ReadonlySet<string> = new Set(['starting', 'online', 'waiting-restart']);
+
 /**
  * errored, unhealthy, memory and cpu: read from the process table, per app (the worst instance). A
  * restored key holds while its processes are not known yet (not sampled, no probe verdict, an errored
@@ -266,6 +269,24 @@ function sampledTracker(
 ): ConditionTracker {
   const when = rule.when;
   const held = new Map<string, string>();
+  /**
+   * Processes found unhealthy whose probes have not passed since, by id: the liveness restart that
+   * follows an unhealthy verdict makes the health `unknown`, then `degraded` while the new run starts,
+   * and neither is a recovery. It ends when the probes pass, or when the process stops running (a
+   * stop, errored) or goes away.
+   */
+  const unhealthy = new Map<number, string>();
+  const checkHealth = (p: SampledProcess): string | null | typeof UNKNOWN => {
+    if (p.health === 'unhealthy') {
+      const message = `${p.name} (id ${p.id}) is unhealthy`;
+      unhealthy.set(p.id, message);
+      return message;
+    }
+    const since = unhealthy.get(p.id);
+    if (since !== undefined && p.health !== 'healthy' && RUNNING.has(p.status)) return since;
+    unhealthy.delete(p.id);
+    return p.health === 'unknown' ? UNKNOWN : null;
+  };
   const check = (p: SampledProcess): string | null | typeof UNKNOWN => {
     switch (when.kind) {
       case 'errored':
@@ -273,8 +294,7 @@ function sampledTracker(
         // one errored before `velos update` or a daemon crash was alerted on by that daemon
         return p.isStatusRestored ? UNKNOWN : `${p.name} (id ${p.id}) is errored`;
       case 'unhealthy':
-        if (p.health === 'unknown') return UNKNOWN;
-        return p.health === 'unhealthy' ? `${p.name} (id ${p.id}) is unhealthy` : null;
+        return checkHealth(p);
       case 'memory':
         if (p.isMemoryKnown === false) return UNKNOWN;
         return p.memory > when.aboveBytes
@@ -295,9 +315,16 @@ function sampledTracker(
     evaluate(_now, processes) {
       const active: ActiveKeys = new Map();
       const unknown = new Set<string>();
-      for (const p of processes()) {
-        if (active.has(p.name) || !isTarget(p.name, p.id)) continue;
+      const sampled = processes();
+      if (unhealthy.size > 0) {
+        const ids = new Set(sampled.map((p) => p.id));
+        for (const id of unhealthy.keys()) if (!ids.has(id)) unhealthy.delete(id);
+      }
+      for (const p of sampled) {
+        if (!isTarget(p.name, p.id)) continue;
+        // every instance is checked: an unhealthy one is remembered even when another already holds
         const why = check(p);
+        if (active.has(p.name)) continue;
         if (why === UNKNOWN) unknown.add(p.name);
         else if (why !== null) active.set(p.name, why);
       }

@@ -1,6 +1,6 @@
 import type { AlertRule, VelosEvent } from '@velos/core';
 import { describe, expect, it } from 'vitest';
-import { createTracker } from '../../src/alerts/condition-tracker.js';
+import { createTracker, type SampledProcess } from '../../src/alerts/condition-tracker.js';
 
 function rule(when: AlertRule['when']): AlertRule {
   return {
@@ -65,6 +65,43 @@ describe('the event condition', () => {
     const down = event('process.health', { from: 'degraded', to: 'unhealthy' }, 0);
     tracker.onEvent(down);
     expect(tracker.evaluate(2000, () => [])).toEqual(new Map([['api', down.message]]));
+  });
+});
+
+describe('the unhealthy condition', () => {
+  const sample = (status: string, health: string, id = 3): SampledProcess => ({
+    id,
+    name: 'hs',
+    namespace: 'default',
+    status,
+    health,
+    memory: 0,
+    cpu: 0,
+  });
+
+  it('holds through the liveness restart and the new run’s start until the probes pass', () => {
+    const tracker = createTracker(rule({ kind: 'unhealthy' }), () => true);
+    const held = new Map([['hs', 'hs (id 3) is unhealthy']]);
+    expect(tracker.evaluate(0, () => [sample('online', 'degraded')])).toEqual(new Map());
+    expect(tracker.evaluate(1, () => [sample('online', 'unhealthy')])).toEqual(held);
+    // restarted for it: no verdict yet, then failing checks below the threshold while it starts
+    expect(tracker.evaluate(2, () => [sample('waiting-restart', 'unknown')])).toEqual(held);
+    expect(tracker.evaluate(3, () => [sample('starting', 'unknown')])).toEqual(held);
+    expect(tracker.evaluate(4, () => [sample('online', 'degraded')])).toEqual(held);
+    expect(tracker.evaluate(5, () => [sample('online', 'healthy')])).toEqual(new Map());
+    expect(tracker.evaluate(6, () => [sample('online', 'degraded')])).toEqual(new Map());
+  });
+
+  it('ends when the process stops running or goes away', () => {
+    const tracker = createTracker(rule({ kind: 'unhealthy' }), () => true);
+    tracker.evaluate(0, () => [sample('online', 'unhealthy'), sample('online', 'unhealthy', 4)]);
+    expect(tracker.evaluate(1, () => [sample('stopped', 'unknown'), sample('online', 'unknown', 4)])).toEqual(
+      new Map([['hs', 'hs (id 4) is unhealthy']]),
+    );
+    expect(tracker.evaluate(2, () => [sample('stopped', 'unknown')])).toEqual(new Map());
+    expect(tracker.evaluate(3, () => [sample('online', 'unknown'), sample('online', 'unknown', 4)])).toEqual(
+      new Map(),
+    );
   });
 });
 
