@@ -60,6 +60,14 @@ describe('commands on `all` with no process', () => {
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr.trimEnd(), args.join(' ')).toMatch(message);
     }
+    // an empty word: a usage error (it resolved to the working directory: "script is a directory: ")
+    for (const word of ['', '  ']) {
+      const empty = await velos(['start', word], { home });
+      expect(empty.code, empty.stderr).toBe(2);
+      expect(empty.stderr).toBe(
+        'velos: the script is empty: give a script, a "command line" or a config file\n',
+      );
+    }
     expect((await velosOk(['list', '--json'], { home })).stdout.trim()).toBe('[]');
   });
 

@@ -199,6 +199,41 @@ describe('REST routes over a real daemon', () => {
     expect((await request('DELETE', '/api/v1/processes/goodlog')).status).toBe(200);
   });
 
+  it('refuses a script that is not there and a cwd that does not exist (400), starting nothing', async () => {
+    const missing = await request('POST', '/api/v1/processes', {
+      body: {
+        apps: [
+          { name: 'ghost', script: join(scratch, 'nope.js') },
+          { name: 'lost', script: 'silent.js', cwd: join(scratch, 'no-dir') },
+          { name: 'fine', script: 'silent.js', cwd: FIXTURES },
+        ],
+      },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'apps[0].script' });
+    expect(missing.body.error.message).toBe(
+      `apps[0].script: script not found: ${join(scratch, 'nope.js')} (relative to ${scratch})`,
+    );
+    expect(missing.body.error.issues).toEqual([
+      { field: 'apps[0].script', message: expect.stringMatching(/^apps\[0\]\.script: script not found/) },
+      {
+        field: 'apps[1].cwd',
+        message: `apps[1].cwd: the working directory ${join(scratch, 'no-dir')} does not exist`,
+      },
+    ]);
+    const fromConfig = await request('POST', '/api/v1/processes', {
+      body: { config: '[[apps]]\nname = "ghost"\nscript = "nope.js"\n', format: 'toml', cwd: scratch },
+    });
+    expect(fromConfig.status).toBe(400);
+    expect(fromConfig.body.error.field).toBe('apps[0].script');
+    // a program on PATH and a command line are the daemon's to find, as with velos start
+    const names = (await request('GET', '/api/v1/processes')).body.processes.map(
+      (p: { name: string }) => p.name,
+    );
+    expect(names).not.toContain('ghost');
+    expect(names).not.toContain('fine');
+  });
+
   it('runs and triggers jobs', async () => {
     const counter = join(scratch, 'counter');
     writeFileSync(counter, '0');

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AlertRule, AppSpec } from '@velos/core';
+import { type AlertRule, type AppSpec, namesScriptFile } from '@velos/core';
 import { invalidArgument, type ToolContext } from './tool-kit.js';
 
 /** What `process_start` was asked for: one script with options, or the apps of a config file. */
@@ -67,7 +67,7 @@ function resolveScript(script: string, cwd: string): string {
   const path = resolve(cwd, script);
   if (existsSync(path)) return path;
   if (/\s/.test(script.trim())) return script.trim();
-  if (script.includes('/') || /\.(c|m)?(js|ts)$|\.(py|sh|rb)$/.test(script)) {
+  if (namesScriptFile(script)) {
     throw invalidArgument(`script not found: ${script} (relative to ${cwd})`);
   }
   return script;

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
-import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, namesScriptFile, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { argumentError } from '../parse-argv.js';
 import {
@@ -126,8 +126,6 @@ const PASS_THROUGH_FLAGS = [
 
 const BARE_NUMBER = /^\d+(\.\d+)?$/;
 
-const SCRIPT_EXTENSION = /\.(c|m)?(js|ts)$|\.(py|sh|bash|rb|pl|php)$/;
-
 /** True when any flag that describes an app (or `-- args`) was given. */
 export function hasAppOptions(input: CommandInput): boolean {
   return input.rest.length > 0 || Object.keys(APP_FLAGS).some((flag) => input.options[flag] !== undefined);
@@ -144,6 +142,9 @@ export function resolveStartTarget(
   where: StartEnvironment,
   config: ConfigModule,
 ): StartTarget {
+  // an empty word would resolve to the working directory ("script is a directory: ")
+  if (arg.trim() === '')
+    throw argumentError('the script is empty: give a script, a "command line" or a config file');
   if (config.isConfigFile(arg) || isEcosystemScript(arg))
     return { kind: 'config', path: resolve(where.cwd, arg) };
   const cwdOption = input.options.cwd;
@@ -156,7 +157,7 @@ export function resolveStartTarget(
   }
   if (isRegexTarget(arg)) return { kind: 'word', word: arg };
   if (/\s/.test(arg.trim())) return { kind: 'script', script: arg.trim() };
-  if (arg.includes('/') || SCRIPT_EXTENSION.test(arg)) throw invalid(`script not found: ${arg}`);
+  if (namesScriptFile(arg)) throw invalid(`script not found: ${arg}`);
   return { kind: 'word', word: arg };
 }
 

@@ -2,6 +2,7 @@ import { isAbsolute } from 'node:path';
 import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
 import { NO_CWD, resolveAppEntries } from './app-entries.js';
 import type { RequestParts, RouteContext } from './route-types.js';
+import { checkScriptFiles } from './script-files.js';
 
 /** Formats a config body may be written in. */
 export const CONFIG_FORMATS = ['toml', 'yaml', 'json'] as const;
@@ -23,10 +24,14 @@ export async function startPayload(parts: RequestParts, ctx: RouteContext): Prom
     if (body.apps === undefined) {
       throw invalid('apps', 'expected apps (config file app entries or complete AppSpecs) or config');
     }
-    return { apps: await resolveAppEntries(body.apps, ctx) };
+    const apps = await resolveAppEntries(body.apps, ctx);
+    checkScriptFiles(apps);
+    return { apps };
   }
   if (body.apps !== undefined) throw invalid('apps', 'give either apps or config, not both');
-  return { apps: await specsFromConfigBody(body, ctx) };
+  const apps = await specsFromConfigBody(body, ctx);
+  checkScriptFiles(apps);
+  return { apps };
 }
 
 async function specsFromConfigBody(body: Record<string, unknown>, ctx: RouteContext): Promise<AppSpec[]> {
