@@ -114,6 +114,23 @@ describe('velos mcp while apps start (the SDK client over stdio)', () => {
     expect(crashed!.r >= 1 || crashed!.s !== 'on').toBe(true);
     expect(crashed!.tail?.join('\n')).toContain('crashing with exit code 3');
 
+    // in cluster mode too: its workers start without a pid until the primary forks them (it answered
+    // `start` at once, with neither exit nor tail)
+    const workers = await ok<Row[]>(client, 'process_start', {
+      script: 'crash-after.js',
+      name: 'crashy-cluster',
+      instances: 2,
+      env: { CRASH_AFTER_MS: '0', EXIT_CODE: '4' },
+    });
+    expect(workers).toHaveLength(2);
+    for (const worker of workers) {
+      expect(worker, JSON.stringify(worker)).toMatchObject({
+        n: 'crashy-cluster',
+        exit: { code: 4, why: 'crash' },
+      });
+      expect(worker.tail?.join('\n')).toContain('crashing with exit code 4');
+    }
+
     // an app that stays up is answered `on` once it ran its min_uptime, without exit
     const [up] = await ok<Row[]>(client, 'process_start', { script: 'ticker.js', name: 'up' });
     expect(up).toMatchObject({ n: 'up', s: 'on', r: 0 });

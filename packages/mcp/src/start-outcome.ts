@@ -28,10 +28,13 @@ export async function settleStart(
   const uptimeMsOf = new Map(
     specs.map((spec) => [spec.name, Math.min(spec.minUptimeMs, START_SETTLE_MAX_MS)]),
   );
+  const dependent = new Set(specs.filter((spec) => spec.dependsOn.length > 0).map((spec) => spec.name));
   const deadline = Date.now() + START_SETTLE_MAX_MS;
   let current = started;
   for (;;) {
-    const isSettled = current.every((p, i) => hasSettled(started[i]!, p, uptimeMsOf.get(p.name) ?? 0));
+    const isSettled = current.every((p, i) =>
+      hasSettled(started[i]!, p, uptimeMsOf.get(p.name) ?? 0, dependent.has(p.name)),
+    );
     if (isSettled || Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     const byId = new Map((await control.list()).map((p) => [p.id, p]));
@@ -41,11 +44,14 @@ export async function settleStart(
   return Promise.all(current.map((p, i) => withExit(control, started[i]!, p)));
 }
 
-/** Whether a started process has exited since, or ran long enough to count as up (or is not launched). */
-function hasSettled(before: ProcessInfo, now: ProcessInfo, uptimeMs: number): boolean {
+/**
+ * Whether a started process has exited since, or ran long enough to count as up, or is held back by
+ * its `depends_on` (`isDependent`: starting without a pid, nothing of it runs yet to wait for; a
+ * cluster worker is starting without a pid too, until its primary forks it, and is waited for).
+ */
+function hasSettled(before: ProcessInfo, now: ProcessInfo, uptimeMs: number, isDependent: boolean): boolean {
   if (now.type === 'job' || hasExited(before, now)) return true;
-  // held back by its depends_on: nothing of it runs yet to wait for
-  if (now.status === 'starting' && now.pid === null) return true;
+  if (isDependent && now.status === 'starting' && now.pid === null) return true;
   return now.status === 'online' && now.uptime >= uptimeMs;
 }
 
