@@ -8,9 +8,10 @@ import {
   ErrorCodes,
   findCommand,
   isVelosError,
-  parseDurationMs,
+  parseTimeBound,
   quoteValue,
   renameField,
+  timeBoundProblem,
   type VelosControl,
   VelosError,
 } from '@velos/core';
@@ -196,16 +197,9 @@ export const timeField = z
   .optional()
   .describe('A duration ago (10m, 2h, 1d) or an ISO time (2026-12-01T10:00:00Z)');
 
-/** `10m` (ago) or an ISO time, as epoch ms. */
+/** `10m` (ago) or an ISO time, as epoch ms (a bare number has no unit: refused). */
 export function timeOf(field: string, value: string): number {
-  if (/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/i.test(value)) {
-    const ms = parseDurationMs(value);
-    if (ms !== null) return Date.now() - ms;
-  }
-  const ts = Date.parse(value);
-  if (Number.isNaN(ts))
-    throw invalidArgument(
-      `${field}: expected a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z, got ${JSON.stringify(value)}`,
-    );
-  return ts;
+  const at = parseTimeBound(value, Date.now());
+  if (typeof at !== 'number') throw invalidArgument(timeBoundProblem(field, value));
+  return at;
 }

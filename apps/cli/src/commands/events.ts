@@ -2,7 +2,8 @@ import type { VelosClient } from '@velos/client';
 import {
   EVENT_KINDS,
   type EventsRequest,
-  parseDurationMs,
+  parseTimeBound,
+  timeBoundProblem,
   unknownEventKindReason,
   type VelosEvent,
 } from '@velos/core';
@@ -139,21 +140,8 @@ export function eventsRequest(input: CommandInput, now: number): EventsRequest {
 
 /** A time bound: a duration before `now` (`90s`, `10m`, `1h`, `2d`) or an ISO date (`2026-01-02`, `2026-01-02T03:04:05Z`). */
 export function timeBound(option: string, text: string, now: number): number {
-  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) {
-    throw usageError(
-      `${option}: add a unit to ${JSON.stringify(text.trim())}: s, m, h or d (e.g. 10m)`,
-      'events',
-    );
-  }
-  const ms = parseDurationMs(text);
-  if (ms !== null) return Math.max(0, now - ms);
-  const at = /^\d{4}-\d{2}-\d{2}/.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
-  if (Number.isNaN(at)) {
-    throw usageError(
-      `${option}: expected a duration like 10m, 1h, 2d or an ISO date like 2026-01-02T03:04:05Z, got ${JSON.stringify(text)}`,
-      'events',
-    );
-  }
+  const at = parseTimeBound(text, now);
+  if (typeof at !== 'number') throw usageError(timeBoundProblem(option, text), 'events');
   return at;
 }
 

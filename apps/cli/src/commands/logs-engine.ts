@@ -6,7 +6,9 @@ import {
   type LogsSearchRequest,
   type LogsSearchResult,
   parseDurationMs,
+  parseTimeBound,
   renameField,
+  timeBoundProblem,
   type VelosControl,
   VelosError,
 } from '@velos/core';
@@ -157,21 +159,17 @@ function queryOf(target: string, input: CommandInput): LogsQuery {
   return query;
 }
 
-/** `10m`, `2h`, `1d` ago, or an ISO date and time. */
+/** `10m`, `2h`, `1d` ago, or an ISO date and time (a bare number has no unit: refused). */
 function timeOf(flag: string, value: string | boolean): number {
-  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/i.test(value)) {
-    return Date.now() - durationOf(flag, value);
-  }
-  const ts = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ts)) {
-    throw invalid(
-      `${flag}: expected a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z, got ${JSON.stringify(value)}`,
-    );
-  }
-  return ts;
+  const at = typeof value === 'string' ? parseTimeBound(value, Date.now()) : null;
+  if (typeof at !== 'number') throw invalid(timeBoundProblem(flag, String(value)));
+  return at;
 }
 
 function durationOf(flag: string, value: string | boolean): number {
+  // a bare number would be milliseconds, as in a config file; here a unit says what was meant
+  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value))
+    throw invalid(`${flag}: add a unit to ${JSON.stringify(value.trim())}: s, m, h or d (e.g. 1h)`);
   const ms = typeof value === 'string' ? parseDurationMs(value) : null;
   if (ms === null || ms <= 0)
     throw invalid(`${flag}: expected a duration like 30m, 1h or 1d, got ${JSON.stringify(value)}`);

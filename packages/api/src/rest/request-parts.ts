@@ -1,4 +1,4 @@
-import { ErrorCodes, parseDurationMs, VelosError } from '@velos/core';
+import { ErrorCodes, parseTimeBound, VelosError } from '@velos/core';
 import type { ApiRoute, QueryType, RequestParts } from './route-types.js';
 
 /** Longest query value accepted, in characters. */
@@ -69,13 +69,11 @@ function coerce(text: string, type: Exclude<QueryType, 'list'>, now: number): un
   return text;
 }
 
-/** Epoch ms from epoch ms, an ISO date, or a duration ago (`15m`, `2h`). */
+/** Epoch ms from epoch ms, an ISO date, or a duration ago (`15m`, `2h`); else the text, for the schema to refuse. */
 function timeOf(text: string, now: number): unknown {
   if (NUMBER.test(text)) return Number(text);
-  const ago = parseDurationMs(text);
-  if (ago !== null) return now - ago;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? text : date;
+  const at = parseTimeBound(text, now);
+  return typeof at === 'number' ? at : text;
 }
 
 function readBody(route: ApiRoute, body: unknown): Record<string, unknown> {

@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { homePids, killPid, runVelos } from '@velos/test-helpers';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-cli-time-bounds-'));
+const home = join(dir, 'home');
+
+afterAll(() => {
+  // no daemon is started; one started by mistake is stopped by the pid it recorded
+  for (const pid of homePids(home)) killPid(pid);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('time bounds of velos logs and velos events', () => {
+  it('refuse a bare number, which Date read as a calendar date (10: October 2001), with exit status 2', async () => {
+    const cases: [string[], string][] = [
+      [['logs', '-', '--summary', '--since', '10'], '--since: add a unit to "10": s, m, h or d (e.g. 10m)'],
+      [
+        ['logs', '-', '--grep', 'x', '--until', '600'],
+        '--until: add a unit to "600": s, m, h or d (e.g. 10m)',
+      ],
+      [['logs', '-', '--summary', '--period', '10'], '--period: add a unit to "10": s, m, h or d (e.g. 1h)'],
+      [
+        ['logs', '-', '--summary', '--since', 'May 3'],
+        '--since: expected a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z, got "May 3"',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runVelos(args, { home, cwd: dir, input: 'a line\n' });
+      expect(result.stderr, args.join(' ')).toBe(`velos: ${message}\n`);
+      expect(result.code, args.join(' ')).toBe(2);
+    }
+  });
+});
