@@ -1,6 +1,6 @@
 import type { LogsAnalyzeResult } from '@velos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, rowsNamed, velosOk, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, rowsNamed, velosOk, waitFor, waitForStatus } from './helpers.js';
 
 // ENG-1 and ENG-6: a crash-looping app's summary counts its crashes from the daemon's event store,
 // scores it unhealthy, and its last error is the line it printed on stderr before each crash
@@ -61,6 +61,31 @@ describe('a crash loop in velos logs <app> --summary', () => {
     expect(Math.abs(summary.levels.error! - exits.crashes)).toBeLessThanOrEqual(1);
     expect(summary.levels.info).toBeGreaterThanOrEqual(8);
     expect(summary.errors?.map((p) => p.template)).toContain('crashing with exit code <num>');
+  });
+
+  it('keeps the crash message the last error once Velos gives up: its own note is no error', async () => {
+    // `velos: stopped restarting after …` lands in the err log within the last crash's window
+    // runs 350 ms apart at least: crashes closer than the 250 ms a crash's last line may come after it
+    // share their window (one raised line for two crashes: not this test's matter)
+    await velosOk(
+      [
+        'start',
+        'fixtures/crash-after.js',
+        '--name',
+        'gaveup',
+        '--max-restarts',
+        '2',
+        '--restart-delay',
+        '300',
+      ],
+      { home, env: { CRASH_AFTER_MS: '50' } },
+    );
+    await waitForStatus(home, 'gaveup', 'errored', 30_000);
+    const summary = (await summaryOf('gaveup')).summary!;
+    expect(summary.lastError?.message).toBe('crashing with exit code 1');
+    expect(summary.exits?.crashes).toBe(3);
+    expect(summary.levels.error).toBe(3);
+    expect(summary.errors?.map((p) => p.template)).toEqual(['crashing with exit code <num>']);
   });
 
   it('says so in the text and the --ai form too', async () => {

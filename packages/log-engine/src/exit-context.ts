@@ -11,6 +11,15 @@ export const EXIT_CONTEXT_AFTER_MS = 250;
 /** Lines held at most while a crash's window is open (a long stack trace); beyond, they are let go. */
 const MAX_HELD_LINES = 10_000;
 
+/** Options of an `ExitContext`. */
+export interface ExitContextOptions {
+  /**
+   * True for a line the supervisor wrote into the app's stderr about its exit (Velos's `velos: …`
+   * notes): never held or raised, and the crash's lines before it are judged at once.
+   */
+  isNote?: (parsed: ParsedRecord) => boolean;
+}
+
 interface Held<T> {
   parsed: ParsedRecord;
   item: T;
@@ -22,7 +31,8 @@ interface Held<T> {
  * crash's message. When none of them is an error already, the newest (with its continuation lines) is
  * raised to `error`: one crash counts one error event, never more. Records are pushed in time order, are held
  * while a crash's window is open and are handed to `release` in the same order, raised or not.
- * Records of stdout are never raised; a merged file's (no stream) may be.
+ * Records of stdout are never raised, nor the supervisor's notes (`isNote`); a merged file's (no
+ * stream) may be.
  *
  * @example
  * const context = new ExitContext(exits, (parsed) => engine.add(parsed));
@@ -32,16 +42,22 @@ interface Held<T> {
 export class ExitContext<T = undefined> {
   private readonly crashes: number[];
   private readonly release: (parsed: ParsedRecord, item: T) => void;
+  private readonly isNote: (parsed: ParsedRecord) => boolean;
   private held: Held<T>[] = [];
   private heldWindow = -1;
   private heldEvents = 0;
 
-  constructor(exits: readonly ExitFact[], release: (parsed: ParsedRecord, item: T) => void) {
+  constructor(
+    exits: readonly ExitFact[],
+    release: (parsed: ParsedRecord, item: T) => void,
+    options: ExitContextOptions = {},
+  ) {
     this.crashes = exits
       .filter(isCrashExit)
       .map((exit) => exit.ts)
       .sort((a, b) => a - b);
     this.release = release;
+    this.isNote = options.isNote ?? (() => false);
   }
 
   /** Takes the next record (`item` travels with it to `release`). */
@@ -50,7 +66,9 @@ export class ExitContext<T = undefined> {
       this.release(parsed, item);
       return;
     }
-    if (parsed.stream === 'out') {
+    // a supervisor's note about the exit (written as it saw it) ends the crash's lines: it is no
+    // message of the crash
+    if (parsed.stream === 'out' || this.isNote(parsed)) {
       this.flush();
       this.release(parsed, item);
       return;

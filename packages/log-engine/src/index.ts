@@ -21,6 +21,7 @@ export {
   EXIT_CONTEXT_BEFORE_MS,
   EXIT_CONTEXT_EVENTS,
   ExitContext,
+  type ExitContextOptions,
 } from './exit-context.js';
 export { countExits, type ExitFact, type ExitStats, isCrashExit } from './exit-facts.js';
 export { readLogRecords, summarizeFile } from './file-input.js';

@@ -17,16 +17,36 @@ const crash = (ts: number, code = 1): ExitFact => ({
 });
 
 /** The levels `ExitContext` gives `records` (in release order) for `exits`. */
-function levelsAfter(records: LogRecord[], exits: ExitFact[]): string[] {
+function levelsAfter(
+  records: LogRecord[],
+  exits: ExitFact[],
+  isNote?: (parsed: { line: string }) => boolean,
+): string[] {
   const engine = new LogEngine();
   const out: string[] = [];
-  const context = new ExitContext(exits, (parsed) => out.push(`${parsed.line}=${parsed.level}`));
+  const context = new ExitContext(exits, (parsed) => out.push(`${parsed.line}=${parsed.level}`), {
+    ...(isNote === undefined ? {} : { isNote }),
+  });
   for (const record of records) context.push(engine.parseRecord(record), undefined);
   context.flush();
   return out;
 }
 
 describe('ExitContext', () => {
+  it('never raises a supervisor’s note about the exit, which ends the crash’s lines', () => {
+    const records: LogRecord[] = [
+      { ts: T0 + 9600, stream: 'err', line: 'shutting down the worker pool' },
+      { ts: T0 + 9700, stream: 'err', line: 'velos: stopped restarting after 3 unstable restarts in a row' },
+    ];
+    const isNote = (parsed: { line: string }) => parsed.line.startsWith('velos: ');
+    expect(levelsAfter(records, [crash(T0 + 9650)], isNote)).toEqual([
+      'shutting down the worker pool=error',
+      'velos: stopped restarting after 3 unstable restarts in a row=info',
+    ]);
+    // without it, the note written in the exit's last 250 ms passed for the crash's message
+    expect(levelsAfter(records, [crash(T0 + 9650)])[1]).toMatch(/=error$/);
+  });
+
   it('raises the stderr lines just before a crash to error, and no others', () => {
     const records: LogRecord[] = [
       { ts: T0, stream: 'err', line: 'listening on 3000' },

@@ -15,6 +15,7 @@ import {
 import { createLineDecoder } from '../logs/line-format.js';
 import { createErrorWatches, estimateLines, firstTimeOf, nextSkip, windowFor } from './analyze-sampling.js';
 import { AppShares } from './app-shares.js';
+import { isDaemonNote } from './daemon-note.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
 import { createChunkBuffers, hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
@@ -203,7 +204,7 @@ export async function analyzeLogs(
       analyzed += 1;
       feed(parsed, weight, app, order, rank);
     };
-    const context = new ExitContext<boolean>(exitsOf[app]!, countRecord);
+    const context = new ExitContext<boolean>(exitsOf[app]!, countRecord, { isNote: isDaemonNote });
     const visit = (
       data: Buffer,
       start: number,

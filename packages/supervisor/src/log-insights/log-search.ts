@@ -21,6 +21,7 @@ import { createLineDecoder, type DecodedLine } from '../logs/line-format.js';
 import { logLineBytes } from '../logs/log-line-bytes.js';
 import { bytesOfText } from '../logs/log-tail-files.js';
 import { firstTimeOf } from './analyze-sampling.js';
+import { isDaemonNote } from './daemon-note.js';
 import { compileGrep } from './grep-pattern.js';
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
@@ -134,9 +135,13 @@ export async function searchLogs(
     const context =
       exits === undefined
         ? undefined
-        : new ExitContext<Hit | undefined>(exits, (parsed, hit) => {
-            if (hit !== undefined && isAsked(parsed.level)) keep(hit);
-          });
+        : new ExitContext<Hit | undefined>(
+            exits,
+            (parsed, hit) => {
+              if (hit !== undefined && isAsked(parsed.level)) keep(hit);
+            },
+            { isNote: isDaemonNote },
+          );
     const { lines: read, completed } = await scanSource(source, range, (data, start, end, ts) => {
       const text = data.toString('utf8', start, end);
       let decoded: DecodedLine | undefined;
@@ -153,7 +158,10 @@ export async function searchLogs(
         const hit = isMatch ? hitOf(text, decoded!, data, start, end, ts) : undefined;
         // the time a summary judges the line by: the time index's, else the one written in the line
         const time = ts ?? decoded!.ts ?? recordTime({ line: decoded!.line });
-        context.push(recordOf(time, source.stream, events!.level(stream), isContinuation), hit);
+        context.push(
+          recordOf(time, source.stream, decoded!.line, events!.level(stream), isContinuation),
+          hit,
+        );
         return;
       }
       if (!isMatch) return;
@@ -241,10 +249,11 @@ function eventTextOf(raw: string): [text: string, message: string] {
 function recordOf(
   ts: number | undefined,
   stream: 'out' | 'err' | undefined,
+  line: string,
   level: Level,
   isContinuation: boolean,
 ): ParsedRecord {
-  return { ts, stream, line: '', message: '', level, fields: undefined, isContinuation, frame: undefined };
+  return { ts, stream, line, message: '', level, fields: undefined, isContinuation, frame: undefined };
 }
 
 /** The newest lines of `lines` (oldest first) that fit in `maxBytes`. */
