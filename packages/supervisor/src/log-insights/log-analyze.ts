@@ -143,6 +143,8 @@ export async function analyzeLogs(
   const errors = { error: 0, fatal: 0 };
   let exactErrors = 0;
   let lines = 0;
+  /** Lines read of each app (exact, as `lines`). */
+  const linesOf = apps.map(() => 0);
   let analyzed = 0;
   const read = new Set<LogSource>();
   // plain lines behind a time prefix (`log_date_format`): the engine reads them as the app wrote them
@@ -243,6 +245,7 @@ export async function analyzeLogs(
     } = await scanSource(source, { ...range, deadline }, visit, watch, part, buffers);
     context.flush();
     lines += count;
+    linesOf[app] = (linesOf[app] ?? 0) + count;
     if (isDedupe) {
       // the parts are read one after the other: keep the newest lines of all, in time order
       newest = newest.concat(recent.slice(-DEDUPE_MAX_LINES)).sort(byTime).slice(-DEDUPE_MAX_LINES);
@@ -319,6 +322,10 @@ export async function analyzeLogs(
       levels: errors,
       ...(hasExits ? { exits: exitsOf.flat() } : {}),
     });
+    // every line of an unfiltered range was counted as it was read: its total is exact, whatever the
+    // sample (only the levels and patterns of a sample are estimates), and so is each app's
+    const isCounted = regex === undefined && request.level === undefined && !isPartial;
+    if (isCounted) summary.lines = lines;
     const info = toSummaryInfo(summary, scale, lastError);
     result.summary = {
       ...info,
@@ -333,6 +340,7 @@ export async function analyzeLogs(
           exitsOf.map((exits) => countExits(exits).crashes),
         )
         .map((share, app) => {
+          if (isCounted) share.lines = linesOf[app]!;
           if (!partialApps.has(app)) return share;
           const from = partialApps.get(app);
           return { ...share, isPartial: true as const, ...(from === undefined ? {} : { readFrom: from }) };

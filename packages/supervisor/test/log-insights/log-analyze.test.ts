@@ -52,6 +52,9 @@ describe('analyzeLogs on a sampled range', () => {
       expect(errorTemplate?.count).toBe(3);
       const info = summary.levels.info ?? 0;
       expect(Math.abs(info - 300_000) / 300_000).toBeLessThan(0.05);
+      // every line was counted as it was read: the total is exact, not the sample's estimate
+      expect(summary.lines).toBe(result.scanned.lines);
+      expect(summary.lines).toBe(300_003);
       expect(result.text).toContain('every error and fatal line');
     }
   }, 60_000);
