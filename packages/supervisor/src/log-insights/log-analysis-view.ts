@@ -132,19 +132,21 @@ export function renderAnalysis(
     result.dedupe = withinBytes(result.dedupe, result);
     out.push(
       result.dedupe
-        .map((entry) =>
-          formatDedupeEntry({
+        .map((entry) => {
+          // over several apps every entry names its app: a line seen once is shown as it is, so it too
+          const app = entry.app === undefined ? undefined : [entry.app];
+          return formatDedupeEntry({
             templateId: 0,
-            template: withAppNames(entry.template, entry.app === undefined ? undefined : [entry.app]),
+            template: withAppNames(entry.template, app),
             count: entry.count,
             level: entry.level,
             firstTs: entry.first,
             lastTs: entry.last,
             firstIndex: 0,
             lastIndex: entry.count - 1,
-            line: entry.line,
-          }),
-        )
+            line: withAppNames(entry.line, app),
+          });
+        })
         .join('\n') || 'no lines',
     );
   }

@@ -296,4 +296,18 @@ describe('analyzeLogs over several apps', () => {
       ['quiet-2', 2],
     ]);
   });
+
+  it('names the app of every dedupe entry in the text, a line seen once too', async () => {
+    const dedupe = await analyzeLogs(
+      [
+        fileTarget('once-a', 'once-a', ['WARN disk almost full', 'INFO tick 1', 'INFO tick 2'], []),
+        fileTarget('once-b', 'once-b', ['started in 12 ms'], []),
+      ],
+      { target: '/^once-/', view: 'dedupe', limit: 10 },
+    );
+    const lines = dedupe.text.split('\n');
+    expect(lines).toContain('once-a | WARN disk almost full');
+    expect(lines).toContain('once-b | started in 12 ms');
+    expect(lines.some((line) => /^once-a \| INFO tick <num> \(x2, /.test(line))).toBe(true);
+  });
 });
