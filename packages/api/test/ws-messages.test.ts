@@ -38,6 +38,31 @@ describe('parseClientMessage', () => {
     expect(parseClientMessage('{"type":"nope"}')).toMatchObject({ ok: false, field: 'type' });
   });
 
+  it("refuses another topic's filter, which would not filter (processes took a target and sent every row)", () => {
+    const cases: [string, string, string][] = [
+      ['{"type":"subscribe","topic":"processes","target":"x"}', 'target', 'it takes none'],
+      ['{"type":"subscribe","topic":"metrics","target":"x"}', 'target', 'it takes intervalMs'],
+      [
+        '{"type":"subscribe","topic":"logs","target":"x","kinds":["process"]}',
+        'kinds',
+        'it takes target, lines',
+      ],
+      ['{"type":"unsubscribe","topic":"events","lines":5}', 'lines', 'it takes target, kinds'],
+    ];
+    for (const [text, field, takes] of cases) {
+      const topic = JSON.parse(text).topic;
+      expect(parseClientMessage(text), text).toEqual({
+        ok: false,
+        field,
+        topic,
+        message: `${field}: not a filter of the ${topic} topic (${takes})`,
+      });
+    }
+    expect(
+      parseClientMessage('{"type":"subscribe","topic":"events","target":"x","kinds":["process"]}'),
+    ).toMatchObject({ ok: true });
+  });
+
   it("words what is wrong as the REST API and the MCP tools do, not in zod's words", () => {
     const cases: [string, string][] = [
       ['{"type":"subscribe","topic":"logs","lines":"x"}', 'lines: expected a number, got "x"'],

@@ -61,12 +61,36 @@ export function parseClientMessage(text: string): ParsedMessage {
     return { ok: false, message: 'expected one JSON object per message' };
   }
   const result = clientMessageSchema.safeParse(value);
-  if (result.success) return { ok: true, message: result.data };
+  if (result.success) return topicFieldProblem(result.data) ?? { ok: true, message: result.data };
   const { path, detail } = describeSchemaIssue(result.error.issues, value);
   const field = path.map(String).join('.');
   const topic = topicOf(value);
   const message = field ? `${field}: ${detail}` : detail;
   return { ok: false, message, ...(field ? { field } : {}), ...(topic ? { topic } : {}) };
+}
+
+/** The filters each topic takes: another topic's filter is refused, not ignored (it would not filter). */
+const TOPIC_FILTERS: Readonly<Record<Topic, readonly string[]>> = {
+  processes: [],
+  logs: ['target', 'lines'],
+  events: ['target', 'kinds'],
+  metrics: ['intervalMs'],
+};
+
+function topicFieldProblem(message: ClientMessage): ParsedMessage | null {
+  if (message.type !== 'subscribe' && message.type !== 'unsubscribe') return null;
+  const allowed = TOPIC_FILTERS[message.topic];
+  const field = Object.keys(message).find(
+    (key) => key !== 'type' && key !== 'topic' && !allowed.includes(key),
+  );
+  if (field === undefined) return null;
+  const takes = allowed.length === 0 ? 'it takes none' : `it takes ${allowed.join(', ')}`;
+  return {
+    ok: false,
+    message: `${field}: not a filter of the ${message.topic} topic (${takes})`,
+    field,
+    topic: message.topic,
+  };
 }
 
 function topicOf(value: unknown): Topic | undefined {
