@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
+  FIXTURES,
   isAlive,
   listState,
   outLog,
@@ -216,6 +217,18 @@ describe('PM2 start flags', () => {
       async () =>
         (await listState(home)).filter((r) => r.name === 'dup' && r.status === 'online').length === 2,
     );
+    // -f adds instances of the running app: another script or other arguments are refused, not dropped
+    const other = await velosIn(dir, home, ['start', join(FIXTURES, 'silent.js'), '--name', 'dup', '-f']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toBe(
+      `velos: 'dup' runs ${join(dir, 'server.js')}; -f adds instances of it (its script, arguments and ` +
+        `interpreter), so ${join(FIXTURES, 'silent.js')} would not run: delete it first (velos delete dup) ` +
+        'or give another --name\n',
+    );
+    const args = await velosIn(dir, home, ['start', 'server.js', '--name', 'dup', '-f', '--', '--port', '1']);
+    expect(args.code).toBe(1);
+    expect(args.stderr).toContain(`so ${join(dir, 'server.js')} --port 1 would not run`);
+    expect((await listState(home)).filter((r) => r.name === 'dup')).toHaveLength(2);
     // as pm2, a script started with --env starts (the profile selects nothing): a warning
     const env = await velosIn(dir, home, ['start', 'server.js', '--env', 'production']);
     expect(env.code, env.stderr).toBe(0);

@@ -5,7 +5,7 @@ export const PM2_START_OPTIONS: Record<string, OptionSpec> = {
   force: {
     type: 'boolean',
     short: 'f',
-    description: 'an app of this name runs already: add these instances to it',
+    description: 'an app of this name runs already: add these instances to it (same script and arguments)',
   },
   'no-daemon': {
     type: 'boolean',

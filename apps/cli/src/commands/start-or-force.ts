@@ -1,11 +1,15 @@
 import { type AppSpec, ErrorCodes, isVelosError, type VelosControl, VelosError } from '@velos/core';
 
+/** The fields that say what an app runs: `-f` adds instances of the running app, never another program. */
+const COMMAND_FIELDS = ['script', 'args', 'interpreter', 'interpreterArgs'] as const;
+
 /**
  * Starts the apps; an app of that name that runs already is an error, unless `-f` (PM2: start it once
- * more), which adds the new instances to the running app.
+ * more), which adds the new instances to the running app, with its own command and settings: a `-f`
+ * that names another script, other arguments or another interpreter is refused rather than ignored.
  */
 export async function startOrForce(
-  client: Pick<VelosControl, 'start' | 'scale'>,
+  client: Pick<VelosControl, 'start' | 'scale' | 'describe'>,
   specs: AppSpec[],
   isForced: boolean,
 ): Promise<void> {
@@ -20,6 +24,23 @@ export async function startOrForce(
         data: error.data,
       });
     }
+    const [running] = await client.describe(spec.name);
+    const isOther = COMMAND_FIELDS.some(
+      (field) => running !== undefined && JSON.stringify(running.spec[field]) !== JSON.stringify(spec[field]),
+    );
+    if (isOther) {
+      throw new VelosError(
+        error.code,
+        `'${spec.name}' runs ${commandOf(running!.spec)}; -f adds instances of it (its script, arguments ` +
+          `and interpreter), so ${commandOf(spec)} would not run: delete it first (velos delete ${spec.name}) ` +
+          'or give another --name',
+        { data: error.data },
+      );
+    }
     await client.scale(spec.name, `+${spec.instances}`);
   }
+}
+
+function commandOf(spec: Pick<AppSpec, 'script' | 'args'>): string {
+  return [spec.script, ...spec.args].join(' ');
 }
