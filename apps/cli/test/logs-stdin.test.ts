@@ -69,4 +69,15 @@ describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () =
     expect(readdirSync(scratch)).toEqual([]);
     expect(existsSync(home)).toBe(false);
   });
+
+  it('reads a last line that has no newline, as velos-log does', async () => {
+    const input = 'a one\nb two\nc three';
+    const dedupe = await logs(['--dedupe'], input);
+    expect(dedupe.code).toBe(0);
+    expect(dedupe.stdout.trimEnd().split('\n')).toEqual(['a one', 'b two', 'c three']);
+    expect((await logs(['--grep', 'three'], input)).stdout).toBe('stdin | c three\n');
+    expect((await logs(['--grep', 'three', '--raw'], `${input}\r`)).stdout).toBe('c three\n');
+    expect(JSON.parse((await logs(['--summary', '--json'], input)).stdout).summary.lines).toBe(3);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
 });

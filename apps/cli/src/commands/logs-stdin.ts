@@ -1,12 +1,14 @@
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { VelosControl } from '@velos/core';
 
 /** The two log-engine calls of `velos logs`, as the daemon answers them. */
 export type LogEngineCalls = Pick<VelosControl, 'analyzeLogs' | 'searchLogs'>;
+
+const NEWLINE = 0x0a;
 
 /**
  * ENG-8: `cat app.log | velos logs --summary -`. The lines of `input` are kept in a private temporary
@@ -25,7 +27,7 @@ export async function stdinLogEngine(
   const close = () => rmSync(dir, { recursive: true, force: true });
   try {
     const file = join(dir, 'stdin.log');
-    await pipeline(input, createWriteStream(file, { mode: 0o600 }));
+    await pipeline(input, endingWithNewline(), createWriteStream(file, { mode: 0o600 }));
     const { analyzeLogs, searchLogs } = await import('@velos/supervisor/file-log-queries');
     const { validatedControl } = await import('@velos/supervisor');
     const target = {
@@ -49,4 +51,21 @@ export async function stdinLogEngine(
     close();
     throw error;
   }
+}
+
+/**
+ * Passes bytes on, ending the last line with a newline when the input does not: stdin has ended, so
+ * that line is whole (the file readers take a line without its newline for one still being written).
+ */
+function endingWithNewline(): Transform {
+  let last = NEWLINE;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (chunk.length > 0) last = chunk[chunk.length - 1]!;
+      done(null, chunk);
+    },
+    flush(done) {
+      done(null, last === NEWLINE ? undefined : Buffer.from('\n'));
+    },
+  });
 }
