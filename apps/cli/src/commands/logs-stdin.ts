@@ -14,7 +14,8 @@ const NEWLINE = 0x0a;
  * ENG-8: `cat app.log | velos logs --summary -`. The lines of `input` are kept in a private temporary
  * file and read by the daemon's own search and analysis code, in this process: the same answers,
  * limits and output as `velos logs <app>`, without a daemon; `rulesPath` (`--rules`), a JSON or TOML file
- * of rules, is to its lines what an app's `log_rules` are to the app's. `close` deletes the file.
+ * of rules, is to its lines what an app's `log_rules` are to the app's. Each line's time is the one
+ * written in it (see `LogQueryTarget.lineTimes`). `close` deletes the file.
  */
 export async function stdinLogEngine(
   input: Readable,
@@ -36,6 +37,8 @@ export async function stdinLogEngine(
       outPath: file,
       errPath: file,
       format: 'plain' as const,
+      // no time index: a line's time is the one written in it, as `velos-log` and the summary read it
+      lineTimes: 'written' as const,
       hasLiveEngine: false,
       ...(logRules === undefined ? {} : { logRules }),
       flushTimeIndex: () => undefined,
