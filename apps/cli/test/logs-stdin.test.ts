@@ -1,7 +1,8 @@
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { homePids, killPid, runVelos } from '@velos/test-helpers';
+import { homePids, killPid, runVelos, spawnVelos, waitFor } from '@velos/test-helpers';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-cli-logs-stdin-'));
@@ -138,4 +139,21 @@ describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () =
     const summary = JSON.parse((await logs(['--summary', '--since', '10m', '--json'], input)).stdout);
     expect(summary.summary.levels).toEqual({ error: 1, info: 1 });
   });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`deletes its temporary file when ${signal} stops it, and dies of the signal`, async () => {
+      const own = join(scratch, signal);
+      mkdirSync(own);
+      const child = spawnVelos(['logs', '-', '--summary'], { home, cwd: dir, env: { TMPDIR: own } });
+      const exited = once(child, 'exit');
+      child.stdin!.write('2026-12-01T10:00:00Z INFO a line\n');
+      // the file exists once stdin is being read into it
+      await waitFor(() => readdirSync(own).length > 0, { what: 'the temporary directory' });
+      child.kill(signal);
+      const [code, killedBy] = await exited;
+      expect({ code, killedBy }).toEqual({ code: null, killedBy: signal });
+      expect(readdirSync(own)).toEqual([]);
+      rmSync(own, { recursive: true });
+    });
+  }
 });

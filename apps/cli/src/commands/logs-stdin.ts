@@ -1,9 +1,9 @@
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { VelosControl } from '@velos/core';
+import { createPrivateTempDir } from './private-temp-dir.js';
 
 /** The two log-engine calls of `velos logs`, as the daemon answers them. */
 export type LogEngineCalls = Pick<VelosControl, 'analyzeLogs' | 'searchLogs'>;
@@ -15,7 +15,8 @@ const NEWLINE = 0x0a;
  * file and read by the daemon's own search and analysis code, in this process: the same answers,
  * limits and output as `velos logs <app>`, without a daemon; `rulesPath` (`--rules`), a JSON or TOML file
  * of rules, is to its lines what an app's `log_rules` are to the app's. Each line's time is the one
- * written in it (see `LogQueryTarget.lineTimes`). `close` deletes the file.
+ * written in it (see `LogQueryTarget.lineTimes`). `close` deletes the file, as do an exit and SIGINT,
+ * SIGTERM or SIGHUP.
  */
 export async function stdinLogEngine(
   input: Readable,
@@ -24,10 +25,10 @@ export async function stdinLogEngine(
   // a bad rules file is refused before stdin is read
   const logRules =
     rulesPath === undefined ? undefined : await (await import('@velos/log-engine')).readRulesFile(rulesPath);
-  const dir = mkdtempSync(join(tmpdir(), 'velos-logs-stdin-'));
-  const close = () => rmSync(dir, { recursive: true, force: true });
+  const dir = createPrivateTempDir('velos-logs-stdin-');
+  const close = dir.remove;
   try {
-    const file = join(dir, 'stdin.log');
+    const file = join(dir.path, 'stdin.log');
     await pipeline(input, endingWithNewline(), createWriteStream(file, { mode: 0o600 }));
     const { analyzeLogs, searchLogs } = await import('@velos/supervisor/file-log-queries');
     const { validatedControl } = await import('@velos/supervisor');
