@@ -1,7 +1,8 @@
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { homePids, killPid, runVelos } from '@velos/test-helpers';
+import { homePids, killPid, runVelos, spawnVelos, waitFor } from '@velos/test-helpers';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-cli-logs-stdin-'));
@@ -30,6 +31,17 @@ const lines = [
 
 function logs(args: string[], input = `${lines}\n`) {
   return runVelos(['logs', '-', ...args], { home, cwd: dir, input, env: { NO_COLOR: '1', TMPDIR: scratch } });
+}
+
+/** Lines stamped `minutes` ago each (the oldest first), as `<ISO time> INFO tick <minutes>`. */
+function ticks(minutes: number[]): string {
+  const now = Date.now();
+  return minutes.map((ago) => `${new Date(now - ago * 60_000).toISOString()} INFO tick ${ago}\n`).join('');
+}
+
+/** The `tick <n>` numbers of a search's text output, in order. */
+function tickNumbers(stdout: string): number[] {
+  return [...stdout.matchAll(/tick (\d+)$/gm)].map((match) => Number(match[1]));
 }
 
 describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () => {
@@ -69,4 +81,79 @@ describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () =
     expect(readdirSync(scratch)).toEqual([]);
     expect(existsSync(home)).toBe(false);
   });
+
+  it('reads a last line that has no newline, as velos-log does', async () => {
+    const input = 'a one\nb two\nc three';
+    const dedupe = await logs(['--dedupe'], input);
+    expect(dedupe.code).toBe(0);
+    expect(dedupe.stdout.trimEnd().split('\n')).toEqual(['a one', 'b two', 'c three']);
+    expect((await logs(['--grep', 'three'], input)).stdout).toBe('stdin | c three\n');
+    expect((await logs(['--grep', 'three', '--raw'], `${input}\r`)).stdout).toBe('c three\n');
+    expect(JSON.parse((await logs(['--summary', '--json'], input)).stdout).summary.lines).toBe(3);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it('filters by the time written in each line, the one the summary uses', async () => {
+    const input = ticks([10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    const since = await logs(['--since', '1d', '--lines', '20'], input);
+    expect(since.code).toBe(0);
+    expect(tickNumbers(since.stdout)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(tickNumbers((await logs(['--until', '5m'], input)).stdout)).toEqual([10, 9, 8, 7, 6, 5]);
+    expect(tickNumbers((await logs(['--since', '150s', '--until', '30s'], input)).stdout)).toEqual([2, 1]);
+    // each match keeps the time written in it
+    const json = (await logs(['--since', '3m', '--json'], input)).stdout.trim().split('\n');
+    const first = JSON.parse(json[0]!);
+    expect(new Date(first.ts).toISOString()).toBe(input.split('\n')[8]!.split(' ')[0]);
+    // a view counts the same lines
+    const period = JSON.parse((await logs(['--summary', '--period', '1h', '--json'], input)).stdout);
+    expect(period.summary.lines).toBe(11);
+    const recent = JSON.parse((await logs(['--summary', '--since', '270s', '--json'], input)).stdout);
+    expect(recent.summary.lines).toBe(5);
+    const old = JSON.parse((await logs(['--patterns', '--until', '5m', '--json'], input)).stdout);
+    expect(old.patterns[0]).toMatchObject({ count: 6 });
+    const dedupe = await logs(['--dedupe', '--since', '90s'], input);
+    expect(dedupe.stdout).toMatch(/INFO tick <num> \(x2, /);
+  });
+
+  it('gives a line without a time the time of the line before it; lines before the first time have none', async () => {
+    const now = Date.now();
+    const at = (ago: number) => new Date(now - ago * 60_000).toISOString();
+    const input = [
+      'starting up',
+      `${at(30)} INFO old request`,
+      `${at(2)} ERROR request failed`,
+      'Error: boom',
+      '    at handler (app.js:10:5)',
+      `${at(1)} INFO new request`,
+      '',
+    ].join('\n');
+    const since = await logs(['--since', '10m'], input);
+    expect(since.stdout.split('\n').filter(Boolean)).toEqual([
+      `stdin | ${at(2)} ERROR request failed`,
+      'stdin | Error: boom',
+      'stdin |     at handler (app.js:10:5)',
+      `stdin | ${at(1)} INFO new request`,
+    ]);
+    const until = await logs(['--until', '10m'], input);
+    expect(until.stdout).toBe(`stdin | ${at(30)} INFO old request\n`);
+    const summary = JSON.parse((await logs(['--summary', '--since', '10m', '--json'], input)).stdout);
+    expect(summary.summary.levels).toEqual({ error: 1, info: 1 });
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`deletes its temporary file when ${signal} stops it, and dies of the signal`, async () => {
+      const own = join(scratch, signal);
+      mkdirSync(own);
+      const child = spawnVelos(['logs', '-', '--summary'], { home, cwd: dir, env: { TMPDIR: own } });
+      const exited = once(child, 'exit');
+      child.stdin!.write('2026-12-01T10:00:00Z INFO a line\n');
+      // the file exists once stdin is being read into it
+      await waitFor(() => readdirSync(own).length > 0, { what: 'the temporary directory' });
+      child.kill(signal);
+      const [code, killedBy] = await exited;
+      expect({ code, killedBy }).toEqual({ code: null, killedBy: signal });
+      expect(readdirSync(own)).toEqual([]);
+      rmSync(own, { recursive: true });
+    });
+  }
 });

@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { listRotated } from '../logs/log-rotation.js';
+import type { LineTimes } from './log-target.js';
 import { readTimeIndex, startOffsetFor, TimeCursor, type TimeIndex } from './time-lookup.js';
+import { createWrittenTimes } from './written-times.js';
 
 /** One log file of an app, with what is known of its times. */
 export interface LogSource {
@@ -11,6 +13,8 @@ export interface LogSource {
   isCompressed: boolean;
   /** Set for a rotated file (nothing is written to it any more). */
   isRotated?: true;
+  /** Set when its lines' times are the ones written in them, not the time index's (see `LogQueryTarget.lineTimes`). */
+  lineTimes?: 'written';
   /** Epoch ms of its last line (the rotation time for a rotated file, else its mtime). */
   endTs: number;
   /** Bytes of the file (compressed size for `.gz`). */
@@ -72,12 +76,14 @@ const DEADLINE_CHECK_LINES = 1024;
 
 /**
  * The log files of an app, oldest first within each stream: rotated siblings (gzipped or not), then
- * the current file; files whose times lie wholly outside the range are left out.
+ * the current file; files whose times lie wholly outside the range are left out (by their arrival:
+ * with `lineTimes: 'written'` a file's dates do not bound its lines', none is left out).
  */
 export async function listLogSources(
-  files: { outPath: string; errPath: string },
+  files: { outPath: string; errPath: string; lineTimes?: LineTimes },
   range: { since?: number; until?: number },
 ): Promise<LogSource[]> {
+  const isWritten = files.lineTimes === 'written';
   const merged = files.outPath === files.errPath;
   const sets: [string, LogSource['stream']][] = merged
     ? [[files.outPath, undefined]]
@@ -108,10 +114,12 @@ export async function listLogSources(
       const endTs = Number.isNaN(candidate.endTs) ? info.mtimeMs : candidate.endTs;
       const startTs = previousEnd;
       previousEnd = endTs;
-      if (range.since !== undefined && endTs < range.since) continue;
-      if (range.until !== undefined && startTs > range.until) continue;
+      if (!isWritten && range.since !== undefined && endTs < range.since) continue;
+      if (!isWritten && range.until !== undefined && startTs > range.until) continue;
       const index = await readTimeIndex(candidate.path);
-      sources.push({ ...candidate, stream, endTs, bytes: info.size, index });
+      const source: LogSource = { ...candidate, stream, endTs, bytes: info.size, index };
+      if (isWritten) source.lineTimes = 'written';
+      sources.push(source);
     }
   }
   return sources;
@@ -119,8 +127,10 @@ export async function listLogSources(
 
 /**
  * Reads `source` forward in 1 MiB chunks (a `.gz` file decompressed as a stream) and calls `visit`
- * for every line whose arrival time is in the range (lines without a known time only when the range
- * is open), yielding to the event loop between chunks. `part` keeps to the lines that start at a byte
+ * for every line whose time is in the range (lines without a known time only when the range is open),
+ * yielding to the event loop between chunks: its arrival time from the time index, or with
+ * `lineTimes: 'written'` the time written in it (`createWrittenTimes`; the lines read before a part's
+ * start tell the time its first lines continue; given only with a range). `part` keeps to the lines that start at a byte
  * offset in `[from, to)` (of the decompressed bytes for a `.gz` file); the bytes just before `from`
  * are in the `data` a visit gets, as the lines before it. Resolves the lines in range, and `completed`
  * false when the deadline stopped it, with `resumeAt` the offset to read on from. `buffers`: the chunk
@@ -149,6 +159,10 @@ export async function scanSource(
     source.endTs,
     source.isCompressed ? Number.POSITIVE_INFINITY : source.bytes,
   );
+  const isArrival = source.lineTimes !== 'written';
+  // written times are read to filter by them (a line each): without a range a reader that wants them
+  // reads them itself (the log engine does), so an open range costs what it did
+  const writtenTime = !isArrival && isBounded ? createWrittenTimes() : undefined;
   let carry: Buffer | null = null;
   let carryOffset = readFrom;
   let stopped = false;
@@ -191,12 +205,17 @@ export async function scanSource(
           return;
         }
       }
+      const end = nl > lineStart && data[nl - 1] === 13 ? nl - 1 : nl;
+      // written times: every line is timed, those before the start and those passed over too (the
+      // next line may take its time)
+      let ts = writtenTime?.(data.toString('utf8', lineStart, Math.min(end, lineStart + MAX_LINE_BYTES)));
       if (offset < startOffset) continue;
-      let ts: number | undefined;
       if (isBounded) {
-        ts = cursor.at(offset);
+        if (isArrival) ts = cursor.at(offset);
         if (ts === undefined || (range.since !== undefined && ts < range.since)) continue;
         if (range.until !== undefined && ts > range.until) {
+          // arrival times only grow; written ones may go back (lines merged from several logs)
+          if (!isArrival) continue;
           stopped = true;
           return;
         }
@@ -207,16 +226,14 @@ export async function scanSource(
         if (hits === undefined) continue;
         while (hit < hits.length && hits[hit]! < lineStart) hit += 1;
         if (hit === hits.length || hits[hit]! >= nl) continue;
-        if (!isBounded) ts = cursor.at(offset);
-        const end = nl > lineStart && data[nl - 1] === 13 ? nl - 1 : nl;
+        if (!isBounded && isArrival) ts = cursor.at(offset);
         if (visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts, true, offset) === false) {
           stopped = true;
           return;
         }
         continue;
       }
-      if (!isBounded) ts = cursor.at(offset);
-      const end = nl > lineStart && data[nl - 1] === 13 ? nl - 1 : nl;
+      if (!isBounded && isArrival) ts = cursor.at(offset);
       const answer = visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts, false, offset);
       if (answer === false) {
         stopped = true;

@@ -127,7 +127,9 @@ export async function searchLogs(
         const body = bytes === undefined ? undefined : bytesOfText(text, decoded.line, bytes);
         if (body !== undefined) line.bytes = body;
       }
-      return { line, order: orderTime(decoded.ts, ts, resolutionMs) };
+      // lines timed as written (stdin) keep the order they came in: their times may go back
+      const order = source.lineTimes === 'written' ? 0 : orderTime(decoded.ts, ts, resolutionMs);
+      return { line, order };
     };
     // the same `ExitContext` as a summary's: the lines of stderr (or of a merged file) just before a
     // crash may be raised to error, so each line's level is known when it is read (not only when asked)

@@ -13,6 +13,13 @@ export interface LogQueryTarget {
   dateFormat?: string;
   /** False when the app opted out of the live log engine (`log_engine = false`). */
   hasLiveEngine: boolean;
+  /**
+   * Where its lines' times come from: `arrival` (the default), the time index the daemon keeps beside
+   * each file; `written`, the time each line states, as the log engine reads it (`recordTime`), a line
+   * without one taking the time of the line before it (lines read from stdin: no index, and their
+   * arrival says nothing of when they were logged).
+   */
+  lineTimes?: LineTimes;
   /** The app's `log_rules`: classification rules tried before the built-in ones. */
   logRules?: readonly LogRuleSpec[];
   /** The latest restart of one of its processes, for the summary. */
@@ -22,6 +29,9 @@ export interface LogQueryTarget {
   /** Writes the time index entries still in memory, so the files say everything captured. */
   flushTimeIndex(): void;
 }
+
+/** Where the times of a log file's lines come from (see `LogQueryTarget.lineTimes`). */
+export type LineTimes = 'arrival' | 'written';
 
 /** Maximum time one `logs.search` or `logs.analyze` reads before answering with what it has. */
 export const LOG_QUERY_BUDGET_MS = 10_000;

@@ -146,13 +146,17 @@ export async function readFileLines(
   const generations = found.length < count && !budget.isCut ? await rotatedGenerations(file) : [];
   for (const generation of generations) {
     if (found.length >= count || budget.isCut) break;
-    // ring lines reach past the newest rotated file only when rotated files are tiny: stop rather than repeat them
-    if (fileIndex > 0 && skip > 0) break;
     fileIndex += 1;
     reading.path = generation;
     const read = await readRotated(reading, skip, count - found.length, visit, budget.left);
-    if (read !== null) noteRead(read);
-    skip = fileIndex === 1 && file.previous !== null ? Math.max(0, skip - file.previous.lines) : 0;
+    // ring lines left to pass over go on into the next older file (the ring may span several small
+    // ones); a file gone since the listing (pruned) leaves it unknown where they end: stop there
+    if (read === null) {
+      if (skip > 0) break;
+      continue;
+    }
+    noteRead(read);
+    skip -= read.skipped;
   }
   const lines = await orderFound(found, reads, file.endOffset, owner.bound);
   return { lines, restOffset, cutAt };

@@ -40,11 +40,13 @@ export async function readGzipLinesBackwards(
   const kept: Kept[] = [];
   let keptBytes = 0;
   let evicted = false;
+  let lineCount = 0;
   // where the next line starts in the decompressed text
   let lineStart = 0;
   const keepLine = (data: Buffer | null, end: number): void => {
     const line: Kept = { text: null, bytes: undefined, offset: lineStart, end };
     lineStart = end;
+    lineCount += 1;
     if (data !== null && data.length <= limits.maxLineBytes) {
       const bytes =
         data.length > 0 && data[data.length - 1] === CARRIAGE_RETURN ? data.subarray(0, -1) : data;
@@ -63,7 +65,7 @@ export async function readGzipLinesBackwards(
   let mtimeMs: number;
   try {
     mtimeMs = (await handle.stat()).mtimeMs;
-    if (keep <= 0) return { mtimeMs };
+    if (keep <= 0) return { mtimeMs, skipped: 0 };
     const { createGunzip } = await import('node:zlib'); // loaded only when a .gz file is read
     const gunzip = createGunzip();
     const source = handle.createReadStream({ autoClose: false });
@@ -113,5 +115,8 @@ export async function readGzipLinesBackwards(
   }
   // lines dropped for the byte bound were asked for: the caller's answer is cut there
   if (longLineEnd === undefined && evicted && kept.length - skip < count) longLineEnd = kept[0]?.offset ?? 0;
-  return longLineEnd === undefined ? { mtimeMs } : { mtimeMs, hasLongLine: true, longLineEnd };
+  const skipped = Math.min(skip, lineCount);
+  return longLineEnd === undefined
+    ? { mtimeMs, skipped }
+    : { mtimeMs, skipped, hasLongLine: true, longLineEnd };
 }

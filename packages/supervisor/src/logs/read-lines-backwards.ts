@@ -16,6 +16,8 @@ export type LineVisitor = (line: string, offset: number, end: number, bytes?: Bu
 /** What a backwards read found out: the file's mtime, and where a line too long to hold ends (`hasLongLine`). */
 export interface BackwardsRead {
   mtimeMs: number;
+  /** How many of the `skip` lines asked to be passed over the file held (fewer: it holds no more). */
+  skipped: number;
   hasLongLine?: true;
   /** The offset after the newline of the line too long to hold. */
   longLineEnd?: number;
@@ -82,9 +84,10 @@ export async function readLinesBackwards(
       }
     }
     if (going && position === 0 && end > 0) finishLine(0);
+    const skipped = skip - toSkip;
     return hasLongLine
-      ? { mtimeMs: stat.mtimeMs, hasLongLine: true, longLineEnd: lineEnd }
-      : { mtimeMs: stat.mtimeMs };
+      ? { mtimeMs: stat.mtimeMs, skipped, hasLongLine: true, longLineEnd: lineEnd }
+      : { mtimeMs: stat.mtimeMs, skipped };
   } finally {
     await handle.close();
   }

@@ -64,4 +64,47 @@ describe('scanSource', () => {
       expect(isElsewhere).toBe(false);
     }
   });
+
+  it("with lineTimes 'written' filters by the time written in each line, a line without one taking the one before's", async () => {
+    const outPath = join(dir, 'written.log');
+    const lines = [
+      'no time yet',
+      '2026-12-01T10:00:00Z INFO first',
+      '    at continued (x.js:1:1)',
+      '2026-12-01T12:00:00Z INFO late',
+      '2026-12-01T10:30:00Z INFO from a second log, earlier',
+      '{"time":"2026-12-01T11:00:00Z","msg":"json"}',
+    ];
+    const content = `${lines.join('\n')}\n`;
+    writeFileSync(outPath, content);
+    const files = { outPath, errPath: outPath, lineTimes: 'written' as const };
+    /** The indexes in `lines` of the lines scanned in `range`, each with its time. */
+    const scan = async (range: { since?: number; until?: number }, part?: { from: number; to: number }) => {
+      // the file's mtime (now) does not leave it out of a range in the past
+      const [source] = await listLogSources(files, range);
+      const found: [number, number | undefined][] = [];
+      const visit = (data: Buffer, start: number, end: number, ts: number | undefined) => {
+        found.push([lines.indexOf(data.toString('utf8', start, end)), ts]);
+      };
+      await scanSource(source!, { ...range, deadline: Date.now() + 60_000 }, visit, undefined, part);
+      return found;
+    };
+    const at = (time: string) => Date.parse(`2026-12-01T${time}Z`);
+    // a line later than `until` does not end the read: written times may go back
+    expect(await scan({ since: at('10:00:00'), until: at('11:00:00') })).toEqual([
+      [1, at('10:00:00')],
+      [2, at('10:00:00')],
+      [4, at('10:30:00')],
+      [5, at('11:00:00')],
+    ]);
+    expect(await scan({ until: at('10:00:00') })).toEqual([
+      [1, at('10:00:00')],
+      [2, at('10:00:00')],
+    ]);
+    // a part starting at the continued line: the line before it (read behind its start) gives its time
+    const from = content.indexOf('    at');
+    expect(await scan({ since: at('09:00:00') }, { from, to: content.indexOf('2026-12-01T12') })).toEqual([
+      [2, at('10:00:00')],
+    ]);
+  });
 });

@@ -86,4 +86,17 @@ describe('readLinesBackwards', () => {
     expect(seen).toEqual(['c', 'b']);
     expect(all?.hasLongLine).toBe(true);
   });
+
+  it('says how many of the lines to skip a file held, plain or gzipped, so a skip can go on in an older file', async () => {
+    const content = 'one\ntwo\nthree\n';
+    const plain = join(dir, 'small.log');
+    const gzipped = join(dir, 'small.log.gz');
+    await writeFile(plain, content);
+    await writeFile(gzipped, gzipSync(content));
+    const none = () => true;
+    expect((await readLinesBackwards(plain, Number.POSITIVE_INFINITY, 2, none))?.skipped).toBe(2);
+    expect((await readLinesBackwards(plain, Number.POSITIVE_INFINITY, 10, none))?.skipped).toBe(3);
+    expect((await readGzipLinesBackwards(gzipped, 2, 5, none))?.skipped).toBe(2);
+    expect((await readGzipLinesBackwards(gzipped, 10, 5, none))?.skipped).toBe(3);
+  });
 });

@@ -9,14 +9,14 @@ afterEach(() => harness.cleanup());
 const numbered = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
 
-function pipelineAt(dir: string, id: number, compress: boolean) {
+function pipelineAt(dir: string, id: number, compress: boolean, ringLines = 20) {
   return harness.pipeline({
     id,
     name: 'app',
     outPath: join(dir, 'app-out.log'),
     errPath: join(dir, 'app-err.log'),
     format: 'plain',
-    ringLines: 20,
+    ringLines,
     rotation: { maxBytes: 2048, retain: 100, compress },
   });
 }
@@ -40,6 +40,29 @@ describe('tails across rotated files', () => {
       expect((await listRotated(outPath)).length).toBeGreaterThan(2);
       const tail = await logs.tail({ lines: 1000, stream: 'out' });
       expect(tail.map((line) => line.line)).toEqual(numbered(2001, 3000));
+      const all = await logs.tail({ lines: 5000, stream: 'out' });
+      expect(all.map((line) => line.line)).toEqual(numbered(1, 3000));
+      await logs.close();
+    }
+  }, 60_000);
+
+  it('reads past the rotated files the ring spans when the ring holds more lines than the newest files', async () => {
+    for (const compress of [false, true]) {
+      const dir = await harness.dir();
+      const outPath = join(dir, 'app-out.log');
+      const logs = pipelineAt(dir, 1, compress, 1000);
+      const child = harness.spawn('chatty.js', { COUNT: '3000', RATE: '6000' });
+      harness.capture(logs, child);
+      await exited(child);
+      await logs.drained();
+      await waitFor(
+        async () => (await listRotated(outPath)).every((file) => file.isCompressed === compress),
+        'compression of the rotated files',
+      );
+      // the ring's 1000 lines span the current file and several rotated ones (2 KiB each)
+      expect((await fileLines(outPath)).length).toBeLessThan(500);
+      const tail = await logs.tail({ lines: 1300, stream: 'out' });
+      expect(tail.map((line) => line.line)).toEqual(numbered(1701, 3000));
       const all = await logs.tail({ lines: 5000, stream: 'out' });
       expect(all.map((line) => line.line)).toEqual(numbered(1, 3000));
       await logs.close();
