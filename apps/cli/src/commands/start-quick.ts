@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Connection } from '@velos/client/quick';
-import type { AppSpec, LogsResult, ProcessInfo, VelosControl } from '@velos/core';
+import type { AppSpec, LogsResult, ProcessDetail, ProcessInfo, VelosControl } from '@velos/core';
 import { appNameProblem, normalizeAppName } from '@velos/core/app-name';
 import { resolveAppSpec } from '@velos/core/app-resolve';
 import type { OutputMode } from '../context.js';
@@ -100,12 +100,14 @@ export function quickStartSpec(quick: QuickStart, home: string, where: QuickStar
 
 /** Starts the app and prints the process list, as `velos start` does, over one daemon connection. */
 export async function runQuickStart(connection: Connection, mode: OutputMode, spec: AppSpec): Promise<void> {
-  // the two commands `start` sends, with the payloads and results of PROTOCOL_COMMANDS (core)
+  // the commands `start` sends, with the payloads and results of PROTOCOL_COMMANDS (core)
   const processes = async (cmd: string, payload: object) =>
     ((await connection.request(cmd, payload)) as { processes: ProcessInfo[] }).processes;
-  const control: Pick<VelosControl, 'start' | 'scale' | 'logs'> = {
+  const control: Pick<VelosControl, 'start' | 'scale' | 'describe' | 'logs'> = {
     start: (apps) => processes('start', { apps }),
     scale: (name, instances) => processes('scale', { name, instances }),
+    describe: async (target) =>
+      ((await connection.request('describe', { target })) as { processes: ProcessDetail[] }).processes,
     logs: async (request) => ((await connection.request('logs', request)) as LogsResult).lines,
   };
   // the printing code loads while the daemon starts the app
