@@ -64,7 +64,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
         options[name] = true;
         continue;
       }
-      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+      const value = eq === -1 ? nextValue(spec, shorts, typed, `--${name}`, argv[++i]) : arg.slice(eq + 1);
       options[name] = requireValue(typed, `--${name}`, option, value);
       i = takeMoreValues(option, argv, i, options, name);
       continue;
@@ -90,7 +90,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
           options[name] = true;
           break;
         }
-        options[name] = requireValue(typed, `-${flag}`, option, attached === '' ? argv[++i] : attached);
+        const value = attached === '' ? nextValue(spec, shorts, typed, `-${flag}`, argv[++i]) : attached;
+        options[name] = requireValue(typed, `-${flag}`, option, value);
         i = takeMoreValues(option, argv, i, options, name);
         break;
       }
@@ -150,6 +151,30 @@ function missingArgs(spec: CommandSpec, args: string[]): string {
   const missing = required.slice(args.length);
   if (args.length === 0 || missing.length === 0) return '';
   return `; ${missing.join(' ')} ${missing.length === 1 ? 'is' : 'are'} missing`;
+}
+
+/**
+ * The next word as the value of `flag`, unless it is an option of the command itself (`--name
+ * --dry-run`: the app was named `--dry-run` and started for real): that is refused, `--flag=value`
+ * giving such a value on purpose. Other words starting with a dash are values (`--node-args --inspect`).
+ */
+function nextValue(
+  spec: CommandSpec,
+  shorts: ReadonlyMap<string, string>,
+  typed: string,
+  flag: string,
+  word: string | undefined,
+): string | undefined {
+  if (word === undefined || !word.startsWith('-')) return word;
+  const isOwn = word.startsWith('--')
+    ? spec.options[word.slice(2).split('=')[0]!] !== undefined
+    : word.length === 2 && shorts.has(word[1]!);
+  if (!isOwn) return word;
+  const form = flag.startsWith('--') ? `${flag}=${word}` : `${flag}${word}`;
+  throw usageError(
+    `option ${flag} needs a value, got the option ${word} (for that very value write ${form})`,
+    typed,
+  );
 }
 
 function requireValue(typed: string, flag: string, option: OptionSpec, value: string | undefined): string {

@@ -32,6 +32,27 @@ describe('parseCommandArgs', () => {
     expect(input.options).toEqual({ name: 'api', instances: '4', 'kill-timeout': '3s', output: 'out.log' });
   });
 
+  it("refuses one of the command's own options as the value of another (it swallowed --dry-run and started the app)", () => {
+    expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--log-date-format', '--dry-run']))).toEqual(
+      {
+        message:
+          'option --log-date-format needs a value, got the option --dry-run (for that very value write --log-date-format=--dry-run) (see velos start --help)',
+        exitCode: 2,
+      },
+    );
+    expect(usageFailure(() => parseCommandArgs(start, ['app.js', '-o', '--name=x'])).message).toMatch(
+      /^option -o needs a value, got the option --name=x \(for that very value write -o--name=x\)/,
+    );
+    expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--name', '-f'])).message).toMatch(
+      /^option --name needs a value, got the option -f /,
+    );
+    // a value that merely starts with a dash, or given with =, is taken
+    expect(parseCommandArgs(start, ['app.js', '--node-args', '--inspect']).options).toEqual({
+      'node-args': '--inspect',
+    });
+    expect(parseCommandArgs(start, ['app.js', '--name=--dry-run']).options).toEqual({ name: '--dry-run' });
+  });
+
   it("takes PM2's -l/--log [path] as commander does: the next word unless it is an option", () => {
     expect(parseCommandArgs(start, ['app.js', '-l']).options).toEqual({ log: true });
     expect(parseCommandArgs(start, ['app.js', '--log', '--name', 'a']).options).toEqual({
