@@ -460,6 +460,29 @@ describe('REST routes over a real daemon', () => {
     const tested = await request('POST', '/api/v1/alerts/web-errored/test');
     expect(tested.body.deliveries[0]).toMatchObject({ isOk: true });
     expect((await request('DELETE', '/api/v1/alerts/web-errored')).body.removed.name).toBe('web-errored');
+    // a wrong condition or channel names its own field (it was "rule.when: Invalid input")
+    const refusal = async (changes: Record<string, unknown>) =>
+      (await request('POST', '/api/v1/alerts', { body: { rule: { ...rule, ...changes } } })).body.error;
+    expect(await refusal({ when: { kind: 'memory', bytes: '300M' } })).toMatchObject({
+      field: 'rule.when.aboveBytes',
+      message: 'rule.when.aboveBytes: required, expected a number',
+    });
+    expect((await refusal({ when: { kind: 'nope' } })).field).toBe('rule.when.kind');
+    expect((await refusal({ channels: [{ type: 'sms' }] })).field).toBe('rule.channels[0].type');
+    // a rule copied from a read token's view: its masked webhook could never deliver
+    const webhook = {
+      type: 'webhook',
+      url: 'https://hooks.example.com/****',
+      timeoutMs: 5000,
+      retries: 0,
+      backoffMs: 0,
+    };
+    expect(await refusal({ channels: [webhook] })).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'rule.channels[0].url',
+      message:
+        'rule.channels[0].url: a masked secret (****, as a read token sees the rule): give the whole value',
+    });
   });
 
   it('masks webhook URLs and secret headers of GET /alerts for a read token, not for admin', async () => {

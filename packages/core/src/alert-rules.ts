@@ -116,7 +116,8 @@ function buildConfigSchema() {
 
 function buildRuleSchema() {
   const { name, url, ms, appName } = ruleParts();
-  const channelSchema = z.union([
+  // discriminated: a wrong channel or condition is told by its own fields, not as "Invalid input"
+  const channelSchema = z.discriminatedUnion('type', [
     z.strictObject({
       type: z.literal('webhook'),
       url,
@@ -134,7 +135,7 @@ function buildRuleSchema() {
   const kindList = z
     .array(z.string().check(z.minLength(1), z.maxLength(100)))
     .check(z.minLength(1), z.maxLength(50));
-  const conditionSchema = z.union([
+  const conditionSchema = z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('event'), kinds: kindList }),
     z.strictObject({ kind: z.literal('restarts'), count: z.int().check(z.gte(1)), windowMs: ms }),
     z.strictObject({ kind: z.literal('errored') }),

@@ -179,4 +179,12 @@ export { DEFERRED_CA_VAR, deferredCa, restoreDeferredCa, withDeferredCa } from '
 export { inheritedEnv, inheritedPartOf, KEPT_ENV_KEYS } from './env-inherit.js';
 export { type InstanceIdentity, incrementVarProblem, instanceEnv } from './instance-env.js';
 export { HttpTimeoutError, type OwnHttpRequest, type OwnHttpResponse, ownHttpRequest } from './own-http.js';
-export { isSecretKey, MASK, maskAlertRule, maskAlerts, maskEnv, maskSecrets } from './secret-mask.js';
+export {
+  isSecretKey,
+  MASK,
+  maskAlertRule,
+  maskAlerts,
+  maskEnv,
+  maskedSecretPlace,
+  maskSecrets,
+} from './secret-mask.js';

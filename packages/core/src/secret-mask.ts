@@ -55,6 +55,25 @@ export function maskAlertRule(rule: AlertRule): AlertRule {
   return masked;
 }
 
+/**
+ * Where `rule` holds a secret as `maskAlertRule` masks it (a webhook URL ending `/****`, a header
+ * value `****`): a rule copied from a masked view, whose webhook could never deliver; null when none.
+ * @example maskedSecretPlace(maskAlertRule(rule)) // 'channels[0].url'
+ */
+export function maskedSecretPlace(rule: AlertRule): string | null {
+  const lists: [string, readonly AlertChannel[]][] = [['channels', rule.channels]];
+  if (rule.escalation) lists.push(['escalation.channels', rule.escalation.channels]);
+  for (const [path, channels] of lists) {
+    for (const [i, channel] of channels.entries()) {
+      if (channel.type !== 'webhook') continue;
+      if (channel.url === MASK || channel.url.endsWith(`/${MASK}`)) return `${path}[${i}].url`;
+      const header = Object.entries(channel.headers ?? {}).find(([, value]) => value === MASK);
+      if (header) return `${path}[${i}].headers.${header[0]}`;
+    }
+  }
+  return null;
+}
+
 function maskChannel(channel: AlertChannel): AlertChannel {
   if (channel.type !== 'webhook') return channel;
   const masked = { ...channel, url: maskWebhookUrl(channel.url) };

@@ -4,6 +4,7 @@ import {
   type AlertRule,
   type AlertStatus,
   ErrorCodes,
+  maskedSecretPlace,
   RUNTIME_ALERT_SOURCE,
   type VelosControl,
   VelosError,
@@ -88,6 +89,14 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
       return engine?.list() ?? [];
     },
     async addAlert(rule) {
+      const masked = maskedSecretPlace(rule);
+      if (masked !== null) {
+        throw new VelosError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `rule.${masked}: a masked secret (****, as a read token sees the rule): give the whole value`,
+          { data: { field: `rule.${masked}` } },
+        );
+      }
       return (await load()).add({ ...rule, source: RUNTIME_ALERT_SOURCE });
     },
     async removeAlert(name) {
