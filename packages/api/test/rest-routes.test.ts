@@ -150,6 +150,22 @@ describe('REST routes over a real daemon', () => {
     expect(several.status).toBe(400);
     expect(several.body.error).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(several.body.error.message).toMatch(/^'all' selects \d+ apps; scale takes one app name$/);
+    // a number is the count to run: below 1 it is refused, not read as a relative "-5"
+    for (const [body, message] of [
+      [
+        { instances: -5 },
+        'instances: expected a whole number N (1 to 1024), or a string "+N" or "-N", got -5',
+      ],
+      [
+        { instances: 100_000 },
+        'instances: expected a whole number N (1 to 1024), or a string "+N" or "-N", got 100000',
+      ],
+      [{}, 'instances: required, expected a whole number N (1 to 1024), or a string "+N" or "-N"'],
+    ] as const) {
+      const refused = await request('POST', '/api/v1/processes/plain/scale', { body });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ field: 'instances', message });
+    }
     const scaled = await request('POST', '/api/v1/processes/plain/scale', { body: { instances: 2 } });
     expect(scaled.status).toBe(200);
     expect(

@@ -1,5 +1,5 @@
 import type { CommandName, StreamCommandName } from '@velos/core';
-import { type AlertStatus, maskAlerts, maskSecrets } from '@velos/core';
+import { type AlertStatus, fieldError, maskAlerts, maskSecrets } from '@velos/core';
 import { answerHealth, answerPrometheus, answerStatus } from './custom-answers.js';
 import { encodeLineBytes } from './line-bytes.js';
 import type {
@@ -124,10 +124,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     '/processes/:target/scale',
     'processes',
     'scale',
-    ({ params, body }) => ({
-      name: params.target,
-      instances: typeof body.instances === 'number' ? String(body.instances) : body.instances,
-    }),
+    ({ params, body }) => ({ name: params.target, instances: scaleInstances(body.instances) }),
     { body: ['instances'], fields: { name: 'target' } },
   ),
   command('POST', '/processes/:target/trigger', 'processes', 'trigger', target),
@@ -270,4 +267,19 @@ function pick(body: Record<string, unknown>, keys: readonly string[]): Record<st
 function renameKey(query: Record<string, unknown>, from: string, to: string): Record<string, unknown> {
   const { [from]: value, ...rest } = query;
   return value === undefined ? rest : { ...rest, [to]: value };
+}
+
+/**
+ * The `instances` of a scale body: a number is the count to run (1 to 1024), a string also `+N` or
+ * `-N` (relative); the protocol takes the string. A number below 1 is refused here rather than read as
+ * a relative `-5`.
+ */
+function scaleInstances(value: unknown): unknown {
+  const expected = 'expected a whole number N (1 to 1024), or a string "+N" or "-N"';
+  if (value === undefined) throw fieldError('instances', `required, ${expected}`);
+  if (typeof value !== 'number') return value;
+  if (!Number.isInteger(value) || value < 1 || value > 1024) {
+    throw fieldError('instances', `${expected}, got ${value}`);
+  }
+  return String(value);
 }
