@@ -13,6 +13,11 @@ export interface ConfigFileReload {
   changed: string[];
   /** Apps whose policy keys only changed (kill_timeout, max_memory, probes…): updated in place, same pids. */
   updated: string[];
+  /**
+   * Apps whose instance count changed (with policy or log keys, or none): instances added or removed,
+   * the others keep running (same pids).
+   */
+  scaled: string[];
   /** Apps whose spec is the same: left alone. */
   unchanged: string[];
   /** Changed apps that did not come up in the grace period and run their previous spec again. */

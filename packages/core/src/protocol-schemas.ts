@@ -138,6 +138,7 @@ export const appSpecSchema = z.object({
       envProfile: optionalNonEmpty,
       isWatched: optionalBoolean,
       overrides: z.optional(z.record(z.string(), z.unknown())),
+      fileInstances: z.optional(z.int().check(z.gte(1), z.lte(1024))),
     }),
   ),
 }) satisfies z.ZodMiniType<AppSpec>;

@@ -59,6 +59,7 @@ function describeReload(entry: ConfigFileReload): string {
     ['removed', entry.removed],
     ['changed', entry.changed],
     ['updated in place', entry.updated ?? []],
+    ['scaled', entry.scaled ?? []],
     ['rolled back', entry.rolledBack],
   ] as const;
   const said = parts
@@ -79,7 +80,14 @@ async function runShow(
   if (ctx.mode === 'ai') {
     // CLI-3: the config keys that differ from the defaults, as a config file would write them
     const { specToCompactConfig } = await import('@velos/core/config');
-    ctx.printJson({ ...specToCompactConfig(spec), ...(spec.source ? { src: spec.source.file } : {}) });
+    const source = spec.source;
+    ctx.printJson({
+      ...specToCompactConfig(spec),
+      // a run-time scale is told even when the count is the default one
+      ...(source?.fileInstances === undefined ? {} : { instances: spec.instances }),
+      ...(source ? { src: source.file } : {}),
+      ...(source?.fileInstances === undefined ? {} : { file_instances: source.fileInstances }),
+    });
     return;
   }
   if (ctx.mode !== 'text') {
@@ -146,9 +154,15 @@ async function toToml(spec: AppSpec): Promise<string> {
   const { formatConfigToml, specToConfig } = await import('@velos/core/config');
   const header: string[] = [];
   if (spec.source) {
-    header.push(`# from ${spec.source.file}${spec.source.isWatched ? ' (watched)' : ''}`);
-    const keys = Object.keys(spec.source.overrides ?? {});
+    const { file, isWatched, overrides, fileInstances } = spec.source;
+    header.push(`# from ${file}${isWatched ? ' (watched)' : ''}`);
+    const keys = Object.keys(overrides ?? {});
     if (keys.length > 0) header.push(`# set at run time over the file: ${keys.join(', ')}`);
+    if (fileInstances !== undefined) {
+      header.push(
+        `# instances = ${spec.instances} set at run time by velos scale (the file gives ${fileInstances})`,
+      );
+    }
   }
   const text = await formatConfigToml({ apps: [specToConfig(spec)] });
   return [...header, text.trimEnd()].join('\n');

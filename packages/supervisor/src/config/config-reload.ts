@@ -14,6 +14,7 @@ import { type ApplyDeps, MIN_RELOAD_GRACE_MS, replaceSpec, watchGrace } from './
 import type { AlertsHandler } from './config-control.js';
 import { applyReloadSteps } from './reload-apply.js';
 import { planReload, type ReloadStep } from './reload-plan.js';
+import { withRunTimeScale } from './run-time-scale.js';
 import { applySpecChanges, loadConfigModule } from './spec-changes.js';
 import { diffSpecs, type SpecDiff } from './spec-diff.js';
 import { changeEffect, isInPlace } from './spec-keys.js';
@@ -37,8 +38,10 @@ export interface ReloadDeps extends ApplyDeps {
  * hold (an invalid file, a missing dependency or a cycle changes nothing and raises
  * `config.rejected`), then applies the difference against the apps linked to that file: removed
  * apps are deleted, new apps start, apps whose policy keys only changed take them in place (`updated`),
- * other changed ones restart (cluster apps reload) with dependencies first, the others are left alone. A step that fails undoes the steps before it; changed apps that
- * fail within the grace period run their previous spec again (`config.rolled_back`).
+ * apps whose instance count changed are scaled (`scaled`), other changed ones restart (cluster apps
+ * reload) with dependencies first, the others are left alone. A count set by `velos scale` stays
+ * while the file's count is the one it replaced. A step that fails undoes the steps before it; restarted apps that fail within the grace
+ * period run their previous spec again (`config.rolled_back`).
  */
 export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<ConfigFileReload> {
   const linked = deps.specs().filter((spec) => spec.source?.file === file);
@@ -63,14 +66,17 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     rejectFile(deps, file, error);
     throw error;
   }
-  // a change of policy keys only is applied in place by `replaceSpec`: no new processes to watch
-  const restarted = diff.changed.filter(({ before, after }) => !isInPlace(changeEffect(before, after)));
+  // a change applied in place or by a scale by `replaceSpec` leaves no new processes to watch
+  const namesOf = (kind: ChangeKind): string[] =>
+    diff.changed.filter((change) => kindOf(change) === kind).map(({ after }) => after.name);
+  const restarted = diff.changed.filter((change) => kindOf(change) === 'changed');
   const result: ConfigFileReload = {
     file,
     added: diff.added.map((spec) => spec.name),
     removed: diff.removed.map((spec) => spec.name),
-    changed: restarted.map(({ after }) => after.name),
-    updated: diff.changed.filter((change) => !restarted.includes(change)).map(({ after }) => after.name),
+    changed: namesOf('changed'),
+    updated: namesOf('updated'),
+    scaled: namesOf('scaled'),
     unchanged: diff.unchanged.map((spec) => spec.name),
     rolledBack: [],
   };
@@ -90,22 +96,24 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
   }
   const total = result.added.length + result.removed.length + diff.changed.length;
   deps.log(
-    `config ${file}: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.updated.length} updated in place, ${result.unchanged.length} unchanged`,
+    `config ${file}: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.updated.length} updated in place, ${result.scaled.length} scaled, ${result.unchanged.length} unchanged`,
   );
   deps.bus.publish({
     kind: 'config.applied',
     severity: 'info',
-    message: `${file}: ${total === 0 ? 'no change' : `added ${list(result.added)}, removed ${list(result.removed)}, changed ${list(result.changed)}, updated in place ${list(result.updated)}`}`,
+    message: `${file}: ${total === 0 ? 'no change' : `added ${list(result.added)}, removed ${list(result.removed)}, changed ${list(result.changed)}, updated in place ${list(result.updated)}, scaled ${list(result.scaled)}`}`,
     fields: {
       file,
       added: result.added.length,
       removed: result.removed.length,
       changed: result.changed.length,
       updated: result.updated.length,
+      scaled: result.scaled.length,
       addedNames: result.added.join(','),
       removedNames: result.removed.join(','),
       changedNames: result.changed.join(','),
       updatedNames: result.updated.join(','),
+      scaledNames: result.scaled.join(','),
     },
   });
   const minUptime = Math.max(0, ...watched.map((spec) => spec.minUptimeMs));
@@ -131,6 +139,19 @@ export function rejectFile(deps: Pick<ReloadDeps, 'log' | 'bus'>, file: string, 
   });
 }
 
+/** How a reload applies a changed app: in place, by a scale, or with new processes (watched for the grace period). */
+type ChangeKind = 'updated' | 'scaled' | 'changed';
+
+function kindOf({ before, after }: { before: AppSpec; after: AppSpec }): ChangeKind {
+  const effect = changeEffect(before, after);
+  if (isInPlace(effect)) return 'updated';
+  return effect === 'scale' ? 'scaled' : 'changed';
+}
+
+/**
+ * The apps of `file`, with their link, inherited environment, `config set` overrides and run-time
+ * scale.
+ */
 async function readLinkedFile(deps: ReloadDeps, file: string, linked: AppSpec[]): Promise<AppSpec[]> {
   const config = await loadConfigModule();
   const first = linked[0]!;
@@ -165,7 +186,8 @@ async function readLinkedFile(deps: ReloadDeps, file: string, linked: AppSpec[])
       ...(isWatched ? { isWatched } : {}),
       ...(overrides ? { overrides } : {}),
     };
-    out.push(overrides ? await applySpecChanges(spec, overrides) : spec);
+    const next = overrides ? await applySpecChanges(spec, overrides) : spec;
+    out.push(old ? withRunTimeScale(old, next) : next);
   }
   return out;
 }
