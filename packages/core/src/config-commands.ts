@@ -20,6 +20,8 @@ export interface ConfigFileReload {
   scaled: string[];
   /** Apps whose spec is the same: left alone. */
   unchanged: string[];
+  /** Apps of the file outside the `--only` selection its apps were started with: not touched. */
+  leftOut?: string[];
   /** Changed apps that did not come up in the grace period and run their previous spec again. */
   rolledBack: string[];
   /** Why the change was rolled back, or why the file was rejected (then nothing changed). */

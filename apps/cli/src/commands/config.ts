@@ -66,7 +66,8 @@ function describeReload(entry: ConfigFileReload): string {
     .filter(([, names]) => names.length > 0)
     .map(([what, names]) => `${what} ${names.join(', ')}`);
   const unchanged = entry.unchanged.length > 0 ? `; ${entry.unchanged.length} unchanged` : '';
-  return `${entry.file}: ${said.length === 0 ? 'no change' : said.join('; ')}${unchanged}`;
+  const leftOut = entry.leftOut?.length ? `; left out (not in --only): ${entry.leftOut.join(', ')}` : '';
+  return `${entry.file}: ${said.length === 0 ? 'no change' : said.join('; ')}${unchanged}${leftOut}`;
 }
 
 /** `velos config show <app>`: the effective config as TOML (`--json`: the resolved spec, env names only). */
@@ -87,6 +88,7 @@ async function runShow(
       ...(source?.fileInstances === undefined ? {} : { instances: spec.instances }),
       ...(source ? { src: source.file } : {}),
       ...(source?.fileInstances === undefined ? {} : { file_instances: source.fileInstances }),
+      ...(source?.only ? { only: source.only } : {}),
     });
     return;
   }
@@ -154,8 +156,9 @@ async function toToml(spec: AppSpec): Promise<string> {
   const { formatConfigToml, specToConfig } = await import('@velos/core/config');
   const header: string[] = [];
   if (spec.source) {
-    const { file, isWatched, overrides, fileInstances } = spec.source;
+    const { file, isWatched, overrides, only, fileInstances } = spec.source;
     header.push(`# from ${file}${isWatched ? ' (watched)' : ''}`);
+    if (only) header.push(`# --only ${only.join(',')}: reloads of the file take these apps only`);
     const keys = Object.keys(overrides ?? {});
     if (keys.length > 0) header.push(`# set at run time over the file: ${keys.join(', ')}`);
     if (fileInstances !== undefined) {

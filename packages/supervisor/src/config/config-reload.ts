@@ -39,8 +39,9 @@ export interface ReloadDeps extends ApplyDeps {
  * `config.rejected`), then applies the difference against the apps linked to that file: removed
  * apps are deleted, new apps start, apps whose policy keys only changed take them in place (`updated`),
  * apps whose instance count changed are scaled (`scaled`), other changed ones restart (cluster apps
- * reload) with dependencies first, the others are left alone. A count set by `velos scale` stays
- * while the file's count is the one it replaced. A step that fails undoes the steps before it; restarted apps that fail within the grace
+ * reload) with dependencies first, the others are left alone. Apps outside the `--only` selection of
+ * the link are left out; a count set by `velos scale` stays while the file's count is the one it
+ * replaced. A step that fails undoes the steps before it; restarted apps that fail within the grace
  * period run their previous spec again (`config.rolled_back`).
  */
 export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<ConfigFileReload> {
@@ -53,11 +54,12 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     );
   }
   let next: AppSpec[];
+  let leftOut: string[];
   let alerts: AlertRule[];
   let diff: SpecDiff;
   let steps: ReloadStep[];
   try {
-    next = await readLinkedFile(deps, file, linked);
+    ({ specs: next, leftOut } = await readLinkedFile(deps, file, linked));
     alerts = (await (await loadConfigModule()).loadConfigAlerts(file)) ?? [];
     diff = diffSpecs(linked, next);
     const others = deps.specs().filter((spec) => spec.source?.file !== file);
@@ -78,6 +80,7 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     updated: namesOf('updated'),
     scaled: namesOf('scaled'),
     unchanged: diff.unchanged.map((spec) => spec.name),
+    ...(leftOut.length > 0 ? { leftOut } : {}),
     rolledBack: [],
   };
   const watched = restarted.filter(({ after }) => deps.isRunning(after.name)).map(({ after }) => after);
@@ -95,8 +98,9 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
       deps.setSpec(spec.name, { ...spec, source: now.source });
   }
   const total = result.added.length + result.removed.length + diff.changed.length;
+  const outside = leftOut.length > 0 ? `, ${leftOut.length} left out (--only)` : '';
   deps.log(
-    `config ${file}: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.updated.length} updated in place, ${result.scaled.length} scaled, ${result.unchanged.length} unchanged`,
+    `config ${file}: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.updated.length} updated in place, ${result.scaled.length} scaled, ${result.unchanged.length} unchanged${outside}`,
   );
   deps.bus.publish({
     kind: 'config.applied',
@@ -149,20 +153,29 @@ function kindOf({ before, after }: { before: AppSpec; after: AppSpec }): ChangeK
 }
 
 /**
- * The apps of `file`, with their link, inherited environment, `config set` overrides and run-time
- * scale.
+ * The apps of `file` the link takes (`only`: the union of the `--only` selections of the apps linked to
+ * it; one app linked without a selection takes the whole file), with their link, inherited
+ * environment, `config set` overrides and run-time scale; and the names of the apps left out.
  */
-async function readLinkedFile(deps: ReloadDeps, file: string, linked: AppSpec[]): Promise<AppSpec[]> {
+async function readLinkedFile(
+  deps: ReloadDeps,
+  file: string,
+  linked: AppSpec[],
+): Promise<{ specs: AppSpec[]; leftOut: string[] }> {
   const config = await loadConfigModule();
   const first = linked[0]!;
   const envProfile = first.source?.envProfile;
   const defaults = deps.defaults();
-  const specs = await config.loadConfigFile(file, {
+  const loaded = await config.loadConfigFile(file, {
     baseEnv: inheritedPartOf(first),
     cpuCount: availableParallelism(),
     ...(envProfile === undefined ? {} : { envProfile }),
     ...(defaults === undefined ? {} : { defaults }),
   });
+  const selection = selectionOf(linked);
+  const specs = selection ? loaded.filter((spec) => selection.has(spec.name)) : loaded;
+  const leftOut = loaded.filter((spec) => !specs.includes(spec)).map((spec) => spec.name);
+  const only = selection && specs.length > 0 ? specs.map((spec) => spec.name) : undefined;
   const isWatched = linked.some((spec) => spec.source?.isWatched === true);
   const others = new Map(deps.specs().map((spec) => [spec.name, spec]));
   const out: AppSpec[] = [];
@@ -185,11 +198,23 @@ async function readLinkedFile(deps: ReloadDeps, file: string, linked: AppSpec[])
       ...(envProfile === undefined ? {} : { envProfile }),
       ...(isWatched ? { isWatched } : {}),
       ...(overrides ? { overrides } : {}),
+      ...(only ? { only } : {}),
     };
     const next = overrides ? await applySpecChanges(spec, overrides) : spec;
     out.push(old ? withRunTimeScale(old, next) : next);
   }
-  return out;
+  return { specs: out, leftOut };
+}
+
+/** The names the `--only` selections of the linked apps take together; null: the whole file. */
+function selectionOf(linked: readonly AppSpec[]): Set<string> | null {
+  const names = new Set<string>();
+  for (const spec of linked) {
+    const only = spec.source?.only;
+    if (only === undefined) return null;
+    for (const name of only) names.add(name);
+  }
+  return names;
 }
 
 async function rollBack(
