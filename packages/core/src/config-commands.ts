@@ -22,6 +22,8 @@ export interface ConfigFileReload {
   unchanged: string[];
   /** Apps of the file outside the `--only` selection its apps were started with: not touched. */
   leftOut?: string[];
+  /** `config.toml` only: there is no such file, the daemon runs with its built-in settings. */
+  isMissing?: boolean;
   /** Changed apps that did not come up in the grace period and run their previous spec again. */
   rolledBack: string[];
   /** Why the change was rolled back, or why the file was rejected (then nothing changed). */

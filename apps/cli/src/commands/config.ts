@@ -38,6 +38,10 @@ async function runReload(ctx: CommandContext, file: string | undefined): Promise
   const client = await ctx.client();
   const result = await client.configReload(file === undefined ? undefined : resolve(file));
   if (ctx.mode !== 'text') ctx.printJson(result);
+  else if (file === undefined && isNothingToReload(result.files))
+    ctx.print(
+      `nothing to reload: there is no ${result.files[0]!.file} and no app is linked to a config file (velos start <file> links its apps)`,
+    );
   else ctx.print(result.files.map(describeReload).join('\n'));
   const failed = result.files.find((entry) => entry.error !== undefined);
   if (failed?.error) {
@@ -52,8 +56,14 @@ async function runReload(ctx: CommandContext, file: string | undefined): Promise
   }
 }
 
+/** A reload of everything that found no config.toml and no linked file. */
+function isNothingToReload(files: readonly ConfigFileReload[]): boolean {
+  return files.length === 1 && files[0]!.isMissing === true;
+}
+
 function describeReload(entry: ConfigFileReload): string {
   if (entry.error) return `${entry.file}: rejected, nothing changed`;
+  if (entry.isMissing) return `${entry.file}: none, built-in settings apply`;
   const parts = [
     ['added', entry.added],
     ['removed', entry.removed],

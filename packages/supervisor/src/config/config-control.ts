@@ -102,6 +102,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       // an invalid rule rejects the whole file, as an invalid key does
       const alerts = parseAlertRules(config?.alerts ?? [], DAEMON_CONFIG_FILE, daemonFile);
       current = config;
+      if (config === null) result.isMissing = true;
       for (const warning of config?.warnings ?? []) deps.log(`warning: ${warning}`);
       if (config) deps.log(`read ${daemonFile}`);
       deps.onAlerts?.(daemonFile, alerts);
