@@ -413,6 +413,24 @@ describe('config hot reload (CFG-2)', () => {
     expect(flags).toMatchObject({ maxRestarts: 4, killTimeoutMs: 2000 });
   });
 
+  it('says there is nothing to reload when the home has no config.toml and no app is linked', async () => {
+    const home = createHome();
+    const daemonFile = join(home, 'config.toml');
+    const nothing = await velosOk(['config', 'reload'], { home });
+    expect(nothing.stdout).toBe(
+      `nothing to reload: there is no ${daemonFile} and no app is linked to a config file (velos start <file> links its apps)\n`,
+    );
+    const json = JSON.parse((await velosOk(['config', 'reload', '--json'], { home })).stdout);
+    expect(json.files).toEqual([expect.objectContaining({ file: daemonFile, isMissing: true })]);
+
+    const file = writeConfig(home, app('a'));
+    await velosOk(['start', file], { home });
+    const linked = await velosOk(['config', 'reload'], { home });
+    expect(linked.stdout).toBe(
+      `${daemonFile}: none, built-in settings apply\n${file}: no change; 1 unchanged\n`,
+    );
+  });
+
   it('a daemon started with an invalid config.toml still starts, logs it and raises config.rejected', async () => {
     const home = createHome();
     writeFileSync(join(home, 'config.toml'), '[defaults]\nmax_restarts = 4\nkill_timeout = "soon"\n');

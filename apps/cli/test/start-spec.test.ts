@@ -274,6 +274,23 @@ describe('specsFromConfigFile', () => {
   });
 });
 
+describe('specsFromConfigFile --only', () => {
+  it('links the apps it selected with the selection, for reloads of the file', async () => {
+    writeFileSync(
+      join(dir, 'three.toml'),
+      ['one', 'two', 'three'].map((name) => `[[apps]]\nname = "${name}"\nscript = "app.js"\n`).join('\n'),
+    );
+    const path = join(dir, 'three.toml');
+    const specs = await specsFromConfigFile(path, input({ only: 'three, one' }), where, config);
+    expect(specs.map((spec) => spec.source)).toEqual([
+      { file: path, only: ['one', 'three'] },
+      { file: path, only: ['one', 'three'] },
+    ]);
+    const all = await specsFromConfigFile(path, input({ 'watch-config': true }), where, config);
+    expect(all.map((spec) => spec.source)).toEqual(Array(3).fill({ file: path, isWatched: true }));
+  });
+});
+
 describe('findOnPath', () => {
   it('finds executables on PATH and nothing else', () => {
     expect(findOnPath('node', process.env)).toMatch(/\/node$/);

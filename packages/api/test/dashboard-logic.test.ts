@@ -238,6 +238,8 @@ describe('dashboard routes, levels and figures', () => {
       applied(4, { removedNames: 'api' }),
       applied(5, { changedNames: 'webhooks' }),
       event(6, 'process.exited', { reason: 'crash' }, 'worker'),
+      // a new instance count beside other keys (log_rules among them) is reported as scaled
+      applied(7, { scaledNames: 'queue' }),
     ];
     expect(lastRulesChange(events, 'api')).toBe(1);
     expect(lastRulesChange(events, 'worker')).toBe(1);
@@ -245,7 +247,8 @@ describe('dashboard routes, levels and figures', () => {
     expect(lastRulesChange(events, 'web')).toBe(2);
     // names are whole: webhooks is not web
     expect(lastRulesChange(events.slice(0, 4), 'web')).toBe(2);
-    expect(lastRulesChange(events, 'all')).toBe(5);
+    expect(lastRulesChange(events, 'queue')).toBe(7);
+    expect(lastRulesChange(events, 'all')).toBe(7);
     expect(lastRulesChange(events, 'db')).toBe(0);
     expect(lastRulesChange([], 'all')).toBe(0);
 

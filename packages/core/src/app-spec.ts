@@ -66,6 +66,17 @@ export interface AppSource {
   isWatched?: boolean;
   /** `velos config set` changes (config keys, as written in a file), applied over the file at each reload. */
   overrides?: Record<string, unknown>;
+  /**
+   * `velos start <file> --only a,b`: the apps of the file that reloads take (the others are left out,
+   * as `pm2 reload ecosystem --only` leaves them); absent, every app of the file.
+   */
+  only?: string[];
+  /**
+   * Set by `velos scale`: the instance count the file (with `config set` overrides) gave when the app
+   * was scaled at run time. While a reload of the file still gives this count, the app keeps its
+   * scaled count; once the file gives another, the file's count applies.
+   */
+  fileInstances?: number;
 }
 
 /**

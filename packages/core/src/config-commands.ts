@@ -13,8 +13,17 @@ export interface ConfigFileReload {
   changed: string[];
   /** Apps whose policy keys only changed (kill_timeout, max_memory, probes…): updated in place, same pids. */
   updated: string[];
+  /**
+   * Apps whose instance count changed (with policy or log keys, or none): instances added or removed,
+   * the others keep running (same pids).
+   */
+  scaled: string[];
   /** Apps whose spec is the same: left alone. */
   unchanged: string[];
+  /** Apps of the file outside the `--only` selection its apps were started with: not touched. */
+  leftOut?: string[];
+  /** `config.toml` only: there is no such file, the daemon runs with its built-in settings. */
+  isMissing?: boolean;
   /** Changed apps that did not come up in the grace period and run their previous spec again. */
   rolledBack: string[];
   /** Why the change was rolled back, or why the file was rejected (then nothing changed). */

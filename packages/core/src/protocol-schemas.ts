@@ -138,6 +138,10 @@ export const appSpecSchema = z.object({
       envProfile: optionalNonEmpty,
       isWatched: optionalBoolean,
       overrides: z.optional(z.record(z.string(), z.unknown())),
+      only: z.optional(
+        z.array(appNameSchema).check(z.minLength(1), z.maxLength(PAYLOAD_LIMITS.maxAppsPerStart)),
+      ),
+      fileInstances: z.optional(z.int().check(z.gte(1), z.lte(1024))),
     }),
   ),
 }) satisfies z.ZodMiniType<AppSpec>;

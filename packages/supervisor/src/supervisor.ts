@@ -23,6 +23,7 @@ import { scaledCount } from './cluster/scale-count.js';
 import { createComponentRegistry } from './components/component-registry.js';
 import { readComponents, writeComponents } from './components/component-store.js';
 import { type ConfigControl, createConfigControl, DAEMON_CONFIG_FILE } from './config/config-control.js';
+import { scaledSource } from './config/run-time-scale.js';
 import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
@@ -299,6 +300,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (entry) respec(entry, spec);
       live.touch();
     },
+    scale: async (name, instances) => {
+      await scaleLocked(name, String(instances), false);
+    },
     ...(options.onDaemonConfig ? { onDaemonConfig: options.onDaemonConfig } : {}),
     // OBS-3: config.toml's and linked files' [[alerts]] replace the rules of that file
     onAlerts: (source, rules) => {
@@ -457,15 +461,21 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return records;
   }
 
-  /** SUP-5 `scale` of the app called `name` (locked): the app is looked up again, it may be gone. */
-  async function scaleApp(name: string, instances: string): Promise<ProcessInfo[]> {
+  /**
+   * SUP-5 `scale` of the app called `name` (locked): the app is looked up again, it may be gone. A
+   * run-time scale (`velos scale`) of an app linked to a config file is recorded in its link, so
+   * that reloads of the file keep the count while the file's own count stays what it was.
+   */
+  async function scaleApp(name: string, instances: string, isRunTime: boolean): Promise<ProcessInfo[]> {
     const entry = appOf(name, 'scale');
     const current = entry.ids.length;
     const count = scaledCount(entry.spec.name, current, instances);
     const isRunning = entry.ids.some((id) => isActive(table.records.get(id)!.status));
     // New instances' log pipelines are opened first: when that fails, the app and its spec are unchanged.
     const added = count > current ? table.addInstances(entry, count - current) : [];
-    entry.spec = { ...entry.spec, instances: count };
+    const link = entry.spec.source;
+    const source = isRunTime && link ? scaledSource(link, entry.spec.instances, count) : link;
+    entry.spec = { ...entry.spec, instances: count, ...(source ? { source } : {}) };
     log(`scale ${entry.spec.name}: ${current} → ${count} instance(s)`);
     if (count > current) {
       for (const record of added) jobs.attach(record);
@@ -477,6 +487,24 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     live.touch();
     return entry.ids.map((id) => toInfo(table.records.get(id)!));
+  }
+
+  /** `scaleApp` under the app's lock, with `process.scaled` when the count changed. */
+  async function scaleLocked(name: string, instances: string, isRunTime: boolean): Promise<ProcessInfo[]> {
+    const app = appOf(name, 'scale');
+    const before = app.ids.length;
+    const scaled = await appLocks.run([app.spec.name], () => scaleApp(app.spec.name, instances, isRunTime));
+    const after = table.apps.get(app.spec.name)?.ids.length ?? 0;
+    if (after !== before) {
+      eventControl.bus.publish({
+        kind: 'process.scaled',
+        severity: 'info',
+        app: app.spec.name,
+        message: `${app.spec.name} scaled from ${before} to ${after} instance(s)`,
+        fields: { from: before, to: after },
+      });
+    }
+    return scaled;
   }
 
   function saveState(): Promise<string> {
@@ -544,22 +572,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return targets.map((record) => toInfo(record));
     },
 
-    async scale(name, instances) {
-      const app = appOf(name, 'scale');
-      const before = app.ids.length;
-      const scaled = await appLocks.run([app.spec.name], () => scaleApp(app.spec.name, instances));
-      const after = table.apps.get(app.spec.name)?.ids.length ?? 0;
-      if (after !== before) {
-        eventControl.bus.publish({
-          kind: 'process.scaled',
-          severity: 'info',
-          app: app.spec.name,
-          message: `${app.spec.name} scaled from ${before} to ${after} instance(s)`,
-          fields: { from: before, to: after },
-        });
-      }
-      return scaled;
-    },
+    scale: (name, instances) => scaleLocked(name, instances, true),
 
     async runs(target, limit) {
       return listRuns(selectJobs(table.select(target), target), limit);

@@ -31,6 +31,6 @@ export const PM2_START_OPTIONS: Record<string, OptionSpec> = {
   only: {
     type: 'string',
     value: 'names',
-    description: 'with a config file: only these apps, e.g. api,worker',
+    description: 'with a config file: only these apps, e.g. api,worker (its config reloads keep to them)',
   },
 };

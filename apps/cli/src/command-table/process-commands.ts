@@ -78,8 +78,9 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     details: [
       'New instances get new ids and start if the app runs; removed ones (the highest instances) are',
       'stopped gracefully and deleted while the others keep serving. Works in fork and cluster mode.',
-      'velos save keeps the new count. <app> is one app: a name or a process id; all or a namespace',
-      'that selects several apps is refused (exit 1).',
+      'velos save keeps the new count, and so do reloads of the config file the app was started from',
+      "until the file's own instances value changes (then it applies, by a scale). <app> is one app: a",
+      'name or a process id; all or a namespace that selects several apps is refused (exit 1).',
     ].join('\n'),
     options: { json, ai },
     run: async (ctx, input) =>

@@ -98,7 +98,11 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
         value: 'profile',
         description: "merge each app's env_<profile> table over its env",
       },
-      only: { type: 'string', value: 'names', description: 'only these apps of the file, e.g. api,worker' },
+      only: {
+        type: 'string',
+        value: 'names',
+        description: 'only these apps of the file, e.g. api,worker (config reloads of the file keep to them)',
+      },
       'update-env': {
         type: 'boolean',
         short: 'a',

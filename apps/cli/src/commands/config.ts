@@ -38,6 +38,10 @@ async function runReload(ctx: CommandContext, file: string | undefined): Promise
   const client = await ctx.client();
   const result = await client.configReload(file === undefined ? undefined : resolve(file));
   if (ctx.mode !== 'text') ctx.printJson(result);
+  else if (file === undefined && isNothingToReload(result.files))
+    ctx.print(
+      `nothing to reload: there is no ${result.files[0]!.file} and no app is linked to a config file (velos start <file> links its apps)`,
+    );
   else ctx.print(result.files.map(describeReload).join('\n'));
   const failed = result.files.find((entry) => entry.error !== undefined);
   if (failed?.error) {
@@ -52,20 +56,28 @@ async function runReload(ctx: CommandContext, file: string | undefined): Promise
   }
 }
 
+/** A reload of everything that found no config.toml and no linked file. */
+function isNothingToReload(files: readonly ConfigFileReload[]): boolean {
+  return files.length === 1 && files[0]!.isMissing === true;
+}
+
 function describeReload(entry: ConfigFileReload): string {
   if (entry.error) return `${entry.file}: rejected, nothing changed`;
+  if (entry.isMissing) return `${entry.file}: none, built-in settings apply`;
   const parts = [
     ['added', entry.added],
     ['removed', entry.removed],
     ['changed', entry.changed],
     ['updated in place', entry.updated ?? []],
+    ['scaled', entry.scaled ?? []],
     ['rolled back', entry.rolledBack],
   ] as const;
   const said = parts
     .filter(([, names]) => names.length > 0)
     .map(([what, names]) => `${what} ${names.join(', ')}`);
   const unchanged = entry.unchanged.length > 0 ? `; ${entry.unchanged.length} unchanged` : '';
-  return `${entry.file}: ${said.length === 0 ? 'no change' : said.join('; ')}${unchanged}`;
+  const leftOut = entry.leftOut?.length ? `; left out (not in --only): ${entry.leftOut.join(', ')}` : '';
+  return `${entry.file}: ${said.length === 0 ? 'no change' : said.join('; ')}${unchanged}${leftOut}`;
 }
 
 /** `velos config show <app>`: the effective config as TOML (`--json`: the resolved spec, env names only). */
@@ -79,7 +91,15 @@ async function runShow(
   if (ctx.mode === 'ai') {
     // CLI-3: the config keys that differ from the defaults, as a config file would write them
     const { specToCompactConfig } = await import('@velos/core/config');
-    ctx.printJson({ ...specToCompactConfig(spec), ...(spec.source ? { src: spec.source.file } : {}) });
+    const source = spec.source;
+    ctx.printJson({
+      ...specToCompactConfig(spec),
+      // a run-time scale is told even when the count is the default one
+      ...(source?.fileInstances === undefined ? {} : { instances: spec.instances }),
+      ...(source ? { src: source.file } : {}),
+      ...(source?.fileInstances === undefined ? {} : { file_instances: source.fileInstances }),
+      ...(source?.only ? { only: source.only } : {}),
+    });
     return;
   }
   if (ctx.mode !== 'text') {
@@ -146,9 +166,16 @@ async function toToml(spec: AppSpec): Promise<string> {
   const { formatConfigToml, specToConfig } = await import('@velos/core/config');
   const header: string[] = [];
   if (spec.source) {
-    header.push(`# from ${spec.source.file}${spec.source.isWatched ? ' (watched)' : ''}`);
-    const keys = Object.keys(spec.source.overrides ?? {});
+    const { file, isWatched, overrides, only, fileInstances } = spec.source;
+    header.push(`# from ${file}${isWatched ? ' (watched)' : ''}`);
+    if (only) header.push(`# --only ${only.join(',')}: reloads of the file take these apps only`);
+    const keys = Object.keys(overrides ?? {});
     if (keys.length > 0) header.push(`# set at run time over the file: ${keys.join(', ')}`);
+    if (fileInstances !== undefined) {
+      header.push(
+        `# instances = ${spec.instances} set at run time by velos scale (the file gives ${fileInstances})`,
+      );
+    }
   }
   const text = await formatConfigToml({ apps: [specToConfig(spec)] });
   return [...header, text.trimEnd()].join('\n');

@@ -198,11 +198,14 @@ export async function specsFromConfigFile(
   // CFG-2: each app stays linked to its file, for `velos config reload` and --watch-config (a JS file is
   // code: only the CLI runs it, so its apps are not linked)
   if (isScript) return specs;
+  // --only stays with the link: reloads of the file take the apps it selected, as `pm2 reload --only`
+  const only = typeof input.options.only === 'string' ? specs.map((spec) => spec.name) : undefined;
   for (const spec of specs) {
     spec.source = {
       file: path,
       ...(typeof profile === 'string' ? { envProfile: profile } : {}),
       ...(input.options['watch-config'] ? { isWatched: true } : {}),
+      ...(only ? { only } : {}),
     };
   }
   return specs;

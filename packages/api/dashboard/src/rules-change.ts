@@ -2,13 +2,13 @@ import type { LogRuleSpec, VelosEvent } from '@velos/core';
 import type { AppLogRules } from './log-level.js';
 
 /** The fields of `config.applied` that name the apps whose spec a config file or `config set` gave. */
-const SPEC_NAME_FIELDS = ['addedNames', 'changedNames', 'updatedNames'] as const;
+const SPEC_NAME_FIELDS = ['addedNames', 'changedNames', 'updatedNames', 'scaledNames'] as const;
 
 /**
  * The `seq` of the newest of `events` after which the `log_rules` of `target` (an app name, or `all`)
- * may differ: a `config.applied` naming the app (added, changed or updated in place), or a fresh start
- * of it (`process.started` with reason `start`: deleted and started again from another file). 0 when
- * none. Reads from the newest event back and stops at the first that fits.
+ * may differ: a `config.applied` naming the app (added, changed, updated in place or scaled), or a
+ * fresh start of it (`process.started` with reason `start`: deleted and started again from another
+ * file). 0 when none. Reads from the newest event back and stops at the first that fits.
  */
 export function lastRulesChange(events: readonly VelosEvent[], target: string): number {
   for (let i = events.length - 1; i >= 0; i--) {

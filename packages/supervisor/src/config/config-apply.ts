@@ -14,18 +14,27 @@ export interface ApplyDeps {
   isRunning(name: string): boolean;
   /** Gives the app its new spec in place: no process restarts; probes, watchdog and cron_restart follow it. */
   setSpec(name: string, spec: AppSpec): void;
+  /**
+   * Sets the app's instance count as `velos scale` does (instances added or removed, the others keep
+   * running), but as the file's count: not recorded as a run-time scale.
+   */
+  scale(name: string, instances: number): Promise<void>;
 }
 
-/** How `replaceSpec` gave an app its new spec: in place (no process touched) or with new processes. */
-export type ReplaceOutcome = 'updated' | 'restarted';
+/**
+ * How `replaceSpec` gave an app its new spec: in place (no process touched), by a change of its
+ * instance count only (the instances that stay are not touched), or with new processes.
+ */
+export type ReplaceOutcome = 'updated' | 'scaled' | 'restarted';
 
 /**
  * CFG-2: runs the app `after.name` with its new spec. A change of policy keys only (`SPEC_KEY_EFFECTS`:
- * kill_timeout, max_memory, probes…) is applied in place, the processes keep running; otherwise a
- * running cluster app whose change needs no new processes or log pipelines is reloaded (zero
- * downtime), another running app is stopped and started again, a stopped app only takes the spec
- * (started and stopped again when new pipelines are needed), unless `isStartWanted` (a rollback of
- * an app that ran) starts it.
+ * kill_timeout, max_memory, probes…) is applied in place, the processes keep running; a change of the
+ * instance count (beside such keys) adds or removes instances and leaves the others running; otherwise
+ * a running cluster app whose change needs no new processes or log pipelines is reloaded (zero
+ * downtime; scaled before the reload when it has fewer instances, after it when more), another running
+ * app is stopped and started again, a stopped app only takes the spec (started and stopped again when
+ * new pipelines are needed), unless `isStartWanted` (a rollback of an app that ran) starts it.
  */
 export async function replaceSpec(
   deps: ApplyDeps,
@@ -44,17 +53,32 @@ export async function replaceSpec(
     deps.setSpec(name, after);
     return 'updated';
   }
+  // the other keys go to the instances there are; the scale then adds (with them) or removes instances
+  const kept: AppSpec = { ...after, instances: before.instances };
+  const rescale = async (): Promise<void> => {
+    if (after.instances !== before.instances) await deps.scale(name, after.instances);
+  };
+  if (effect === 'scale') {
+    deps.setSpec(name, kept);
+    await rescale();
+    return 'scaled';
+  }
   if (!deps.isRunning(name)) {
-    if (effect !== 'pipeline') deps.setSpec(name, after);
-    else {
+    if (effect !== 'pipeline') {
+      deps.setSpec(name, kept);
+      await rescale();
+    } else {
       await deps.control.start([after]);
       await deps.control.stop(name);
     }
     return 'restarted';
   }
   if (effect === 'spawn' && after.execMode === 'cluster') {
-    deps.setSpec(name, after);
+    deps.setSpec(name, kept);
+    // no instance is started only to be reloaded or removed right after
+    if (after.instances < before.instances) await rescale();
     await deps.control.reload(name);
+    if (after.instances > before.instances) await rescale();
     return 'restarted';
   }
   await deps.control.stop(name);

@@ -32,6 +32,8 @@ export interface ConfigControlDeps {
   specOf(target: string): AppSpec;
   isRunning(name: string): boolean;
   setSpec(name: string, spec: AppSpec): void;
+  /** Sets an app's instance count as the file's (not as a run-time `velos scale`). */
+  scale(name: string, instances: number): Promise<void>;
   onAlerts?: AlertsHandler;
   /** Told each good read of config.toml (the daemon's extensions follow its `[metrics]`). */
   onDaemonConfig?: (config: DaemonConfig | null) => void;
@@ -75,6 +77,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
     specs: deps.specs,
     isRunning: deps.isRunning,
     setSpec: deps.setSpec,
+    scale: deps.scale,
     defaults: () => current?.defaults,
     graceMs: () => current?.reloadGraceMs,
     ...(deps.onAlerts ? { onAlerts: deps.onAlerts } : {}),
@@ -89,6 +92,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       removed: [],
       changed: [],
       updated: [],
+      scaled: [],
       unchanged: [],
       rolledBack: [],
     };
@@ -98,6 +102,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       // an invalid rule rejects the whole file, as an invalid key does
       const alerts = parseAlertRules(config?.alerts ?? [], DAEMON_CONFIG_FILE, daemonFile);
       current = config;
+      if (config === null) result.isMissing = true;
       for (const warning of config?.warnings ?? []) deps.log(`warning: ${warning}`);
       if (config) deps.log(`read ${daemonFile}`);
       deps.onAlerts?.(daemonFile, alerts);
@@ -158,7 +163,12 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
           throw error;
         }
         if (before.source) {
-          after.source = { ...before.source, overrides: { ...before.source.overrides, ...changes } };
+          // a count set here is the app's own from now on, over the file's: no longer a run-time scale
+          const { fileInstances: _scaled, ...source } = before.source;
+          after.source = {
+            ...('instances' in changes ? source : before.source),
+            overrides: { ...before.source.overrides, ...changes },
+          };
         }
         const { replaceSpec } = await import('./config-apply.js');
         await replaceSpec(reloadDeps(), before, after);
@@ -214,6 +224,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
           removed: [],
           changed: [],
           updated: [],
+          scaled: [],
           unchanged: [],
           rolledBack: [],
           error: { code, message },

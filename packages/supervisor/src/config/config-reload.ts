@@ -14,6 +14,7 @@ import { type ApplyDeps, MIN_RELOAD_GRACE_MS, replaceSpec, watchGrace } from './
 import type { AlertsHandler } from './config-control.js';
 import { applyReloadSteps } from './reload-apply.js';
 import { planReload, type ReloadStep } from './reload-plan.js';
+import { withRunTimeScale } from './run-time-scale.js';
 import { applySpecChanges, loadConfigModule } from './spec-changes.js';
 import { diffSpecs, type SpecDiff } from './spec-diff.js';
 import { changeEffect, isInPlace } from './spec-keys.js';
@@ -37,8 +38,11 @@ export interface ReloadDeps extends ApplyDeps {
  * hold (an invalid file, a missing dependency or a cycle changes nothing and raises
  * `config.rejected`), then applies the difference against the apps linked to that file: removed
  * apps are deleted, new apps start, apps whose policy keys only changed take them in place (`updated`),
- * other changed ones restart (cluster apps reload) with dependencies first, the others are left alone. A step that fails undoes the steps before it; changed apps that
- * fail within the grace period run their previous spec again (`config.rolled_back`).
+ * apps whose instance count changed are scaled (`scaled`), other changed ones restart (cluster apps
+ * reload) with dependencies first, the others are left alone. Apps outside the `--only` selection of
+ * the link are left out; a count set by `velos scale` stays while the file's count is the one it
+ * replaced. A step that fails undoes the steps before it; restarted apps that fail within the grace
+ * period run their previous spec again (`config.rolled_back`).
  */
 export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<ConfigFileReload> {
   const linked = deps.specs().filter((spec) => spec.source?.file === file);
@@ -50,11 +54,12 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     );
   }
   let next: AppSpec[];
+  let leftOut: string[];
   let alerts: AlertRule[];
   let diff: SpecDiff;
   let steps: ReloadStep[];
   try {
-    next = await readLinkedFile(deps, file, linked);
+    ({ specs: next, leftOut } = await readLinkedFile(deps, file, linked));
     alerts = (await (await loadConfigModule()).loadConfigAlerts(file)) ?? [];
     diff = diffSpecs(linked, next);
     const others = deps.specs().filter((spec) => spec.source?.file !== file);
@@ -63,15 +68,19 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     rejectFile(deps, file, error);
     throw error;
   }
-  // a change of policy keys only is applied in place by `replaceSpec`: no new processes to watch
-  const restarted = diff.changed.filter(({ before, after }) => !isInPlace(changeEffect(before, after)));
+  // a change applied in place or by a scale by `replaceSpec` leaves no new processes to watch
+  const namesOf = (kind: ChangeKind): string[] =>
+    diff.changed.filter((change) => kindOf(change) === kind).map(({ after }) => after.name);
+  const restarted = diff.changed.filter((change) => kindOf(change) === 'changed');
   const result: ConfigFileReload = {
     file,
     added: diff.added.map((spec) => spec.name),
     removed: diff.removed.map((spec) => spec.name),
-    changed: restarted.map(({ after }) => after.name),
-    updated: diff.changed.filter((change) => !restarted.includes(change)).map(({ after }) => after.name),
+    changed: namesOf('changed'),
+    updated: namesOf('updated'),
+    scaled: namesOf('scaled'),
     unchanged: diff.unchanged.map((spec) => spec.name),
+    ...(leftOut.length > 0 ? { leftOut } : {}),
     rolledBack: [],
   };
   const watched = restarted.filter(({ after }) => deps.isRunning(after.name)).map(({ after }) => after);
@@ -89,23 +98,26 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
       deps.setSpec(spec.name, { ...spec, source: now.source });
   }
   const total = result.added.length + result.removed.length + diff.changed.length;
+  const outside = leftOut.length > 0 ? `, ${leftOut.length} left out (--only)` : '';
   deps.log(
-    `config ${file}: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.updated.length} updated in place, ${result.unchanged.length} unchanged`,
+    `config ${file}: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.updated.length} updated in place, ${result.scaled.length} scaled, ${result.unchanged.length} unchanged${outside}`,
   );
   deps.bus.publish({
     kind: 'config.applied',
     severity: 'info',
-    message: `${file}: ${total === 0 ? 'no change' : `added ${list(result.added)}, removed ${list(result.removed)}, changed ${list(result.changed)}, updated in place ${list(result.updated)}`}`,
+    message: `${file}: ${total === 0 ? 'no change' : `added ${list(result.added)}, removed ${list(result.removed)}, changed ${list(result.changed)}, updated in place ${list(result.updated)}, scaled ${list(result.scaled)}`}`,
     fields: {
       file,
       added: result.added.length,
       removed: result.removed.length,
       changed: result.changed.length,
       updated: result.updated.length,
+      scaled: result.scaled.length,
       addedNames: result.added.join(','),
       removedNames: result.removed.join(','),
       changedNames: result.changed.join(','),
       updatedNames: result.updated.join(','),
+      scaledNames: result.scaled.join(','),
     },
   });
   const minUptime = Math.max(0, ...watched.map((spec) => spec.minUptimeMs));
@@ -131,17 +143,39 @@ export function rejectFile(deps: Pick<ReloadDeps, 'log' | 'bus'>, file: string, 
   });
 }
 
-async function readLinkedFile(deps: ReloadDeps, file: string, linked: AppSpec[]): Promise<AppSpec[]> {
+/** How a reload applies a changed app: in place, by a scale, or with new processes (watched for the grace period). */
+type ChangeKind = 'updated' | 'scaled' | 'changed';
+
+function kindOf({ before, after }: { before: AppSpec; after: AppSpec }): ChangeKind {
+  const effect = changeEffect(before, after);
+  if (isInPlace(effect)) return 'updated';
+  return effect === 'scale' ? 'scaled' : 'changed';
+}
+
+/**
+ * The apps of `file` the link takes (`only`: the union of the `--only` selections of the apps linked to
+ * it; one app linked without a selection takes the whole file), with their link, inherited
+ * environment, `config set` overrides and run-time scale; and the names of the apps left out.
+ */
+async function readLinkedFile(
+  deps: ReloadDeps,
+  file: string,
+  linked: AppSpec[],
+): Promise<{ specs: AppSpec[]; leftOut: string[] }> {
   const config = await loadConfigModule();
   const first = linked[0]!;
   const envProfile = first.source?.envProfile;
   const defaults = deps.defaults();
-  const specs = await config.loadConfigFile(file, {
+  const loaded = await config.loadConfigFile(file, {
     baseEnv: inheritedPartOf(first),
     cpuCount: availableParallelism(),
     ...(envProfile === undefined ? {} : { envProfile }),
     ...(defaults === undefined ? {} : { defaults }),
   });
+  const selection = selectionOf(linked);
+  const specs = selection ? loaded.filter((spec) => selection.has(spec.name)) : loaded;
+  const leftOut = loaded.filter((spec) => !specs.includes(spec)).map((spec) => spec.name);
+  const only = selection && specs.length > 0 ? specs.map((spec) => spec.name) : undefined;
   const isWatched = linked.some((spec) => spec.source?.isWatched === true);
   const others = new Map(deps.specs().map((spec) => [spec.name, spec]));
   const out: AppSpec[] = [];
@@ -164,10 +198,23 @@ async function readLinkedFile(deps: ReloadDeps, file: string, linked: AppSpec[])
       ...(envProfile === undefined ? {} : { envProfile }),
       ...(isWatched ? { isWatched } : {}),
       ...(overrides ? { overrides } : {}),
+      ...(only ? { only } : {}),
     };
-    out.push(overrides ? await applySpecChanges(spec, overrides) : spec);
+    const next = overrides ? await applySpecChanges(spec, overrides) : spec;
+    out.push(old ? withRunTimeScale(old, next) : next);
   }
-  return out;
+  return { specs: out, leftOut };
+}
+
+/** The names the `--only` selections of the linked apps take together; null: the whole file. */
+function selectionOf(linked: readonly AppSpec[]): Set<string> | null {
+  const names = new Set<string>();
+  for (const spec of linked) {
+    const only = spec.source?.only;
+    if (only === undefined) return null;
+    for (const name of only) names.add(name);
+  }
+  return names;
 }
 
 async function rollBack(

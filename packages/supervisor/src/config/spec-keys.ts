@@ -8,11 +8,13 @@ import { stableJson } from './spec-diff.js';
  * - `logs`: the log files or their settings (rotation, retention, line format): applied in place, the
  *   log pipelines of the running processes write to the new files, with the new settings, from the
  *   next line on (see `LogPipeline.retarget`);
+ * - `scale`: the instance count: instances are added or removed, the others keep running (as
+ *   `velos scale`);
  * - `spawn`: changes how the process is spawned: a restart (a running cluster app reloads);
  * - `pipeline`: needs other processes or log pipelines: a stop and a start, also in cluster mode;
  * - `link`: the link to the config file, not compared (`source`).
  */
-export type SpecKeyEffect = 'link' | 'policy' | 'logs' | 'spawn' | 'pipeline';
+export type SpecKeyEffect = 'link' | 'policy' | 'logs' | 'scale' | 'spawn' | 'pipeline';
 
 /** Every key of `AppSpec` with what its change needs: a key added to `AppSpec` must be classified here. */
 export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKeyEffect } = {
@@ -72,8 +74,9 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   pidFile: 'spawn',
   waitReady: 'spawn',
   shutdownWithMessage: 'spawn',
+  // added or removed as `velos scale` does: the instances that stay keep running
+  instances: 'scale',
   // other processes, or the live log engine attached to its pipelines when they open
-  instances: 'pipeline',
   execMode: 'pipeline',
   type: 'pipeline',
   schedule: 'pipeline',
@@ -84,7 +87,7 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   logEngine: 'pipeline',
 };
 
-const RANK: Record<SpecKeyEffect, number> = { link: 0, policy: 1, logs: 2, spawn: 3, pipeline: 4 };
+const RANK: Record<SpecKeyEffect, number> = { link: 0, policy: 1, logs: 2, scale: 3, spawn: 4, pipeline: 5 };
 
 /** The keys whose values differ between two specs (`source` included). */
 export function changedKeys(before: AppSpec, after: AppSpec): (keyof AppSpec)[] {

@@ -40,8 +40,11 @@ function recordingDeps(isRunning: boolean): ApplyDeps & { calls: string[] } {
     calls,
     control,
     isRunning: () => isRunning,
-    setSpec: () => {
-      calls.push('setSpec');
+    setSpec: (_name, next) => {
+      calls.push(`setSpec ${next.instances}`);
+    },
+    scale: async (_name, instances) => {
+      calls.push(`scale ${instances}`);
     },
   };
 }
@@ -76,13 +79,15 @@ describe('changeEffect (CFG-2)', () => {
     expect(changeEffect(before, spec({ logMaxBytes: 1024, killTimeoutMs: 9000 }))).toBe('logs');
   });
 
-  it('a spawn key restarts; an instances key needs new pipelines; the file link alone is nothing', () => {
+  it('a spawn key restarts; an instances key scales; the file link alone is nothing', () => {
     const before = spec();
     expect(changeEffect(before, spec({ env: { A: '2' }, killTimeoutMs: 9000 }))).toBe('spawn');
     expect(changeEffect(before, spec({ uid: 'www-data' }))).toBe('spawn');
-    expect(changeEffect(before, spec({ instances: 2 }))).toBe('pipeline');
+    expect(changeEffect(before, spec({ instances: 2 }))).toBe('scale');
     expect(changeEffect(before, spec({ logMaxBytes: 1024, env: { A: '2' } }))).toBe('spawn');
-    expect(changeEffect(before, spec({ logMaxBytes: 1024, instances: 2 }))).toBe('pipeline');
+    expect(changeEffect(before, spec({ logMaxBytes: 1024, instances: 2 }))).toBe('scale');
+    expect(changeEffect(before, spec({ env: { A: '2' }, instances: 2 }))).toBe('spawn');
+    expect(changeEffect(before, spec({ execMode: 'cluster', instances: 2 }))).toBe('pipeline');
     expect(changeEffect(before, spec({ source: { file: '/srv/app.toml' } }))).toBe('link');
     // the key order of a table is not a change
     expect(changeEffect(spec({ env: { A: '1', B: '2' } }), spec({ env: { B: '2', A: '1' } }))).toBe('link');
@@ -101,7 +106,7 @@ describe('replaceSpec (CFG-2)', () => {
   it('gives a running app a policy change in place, without stopping it', async () => {
     const deps = recordingDeps(true);
     expect(await replaceSpec(deps, spec(), spec({ killTimeoutMs: 9000 }))).toBe('updated');
-    expect(deps.calls).toEqual(['setSpec']);
+    expect(deps.calls).toEqual(['setSpec 1']);
   });
 
   it('gives a running app new log files in place, without stopping it', async () => {
@@ -109,7 +114,7 @@ describe('replaceSpec (CFG-2)', () => {
     expect(await replaceSpec(deps, spec(), spec({ outFile: '/var/log/web.log', logMaxBytes: 1024 }))).toBe(
       'updated',
     );
-    expect(deps.calls).toEqual(['setSpec']);
+    expect(deps.calls).toEqual(['setSpec 1']);
   });
 
   it('restarts a running app on a spawn change; a cluster app reloads', async () => {
@@ -119,6 +124,40 @@ describe('replaceSpec (CFG-2)', () => {
     const cluster = recordingDeps(true);
     const clustered = spec({ execMode: 'cluster' });
     expect(await replaceSpec(cluster, clustered, { ...clustered, env: { A: '2' } })).toBe('restarted');
-    expect(cluster.calls).toEqual(['setSpec', 'reload']);
+    expect(cluster.calls).toEqual(['setSpec 1', 'reload']);
+  });
+
+  it('changes the instance count alone by a scale: the instances that stay are not stopped', async () => {
+    for (const isRunning of [true, false]) {
+      const deps = recordingDeps(isRunning);
+      const before = spec({ instances: 3 });
+      expect(await replaceSpec(deps, before, spec({ instances: 1 }))).toBe('scaled');
+      expect(deps.calls).toEqual(['setSpec 3', 'scale 1']);
+    }
+    // with policy or log keys: those in place on the instances there are, then the scale
+    const deps = recordingDeps(true);
+    const clustered = spec({ execMode: 'cluster', instances: 2 });
+    expect(await replaceSpec(deps, clustered, { ...clustered, instances: 4, killTimeoutMs: 9000 })).toBe(
+      'scaled',
+    );
+    expect(deps.calls).toEqual(['setSpec 2', 'scale 4']);
+  });
+
+  it('a cluster app with a spawn change and a new count: fewer instances before the reload, more after it', async () => {
+    const clustered = spec({ execMode: 'cluster', instances: 3 });
+    const down = recordingDeps(true);
+    expect(await replaceSpec(down, clustered, { ...clustered, env: { A: '2' }, instances: 1 })).toBe(
+      'restarted',
+    );
+    expect(down.calls).toEqual(['setSpec 3', 'scale 1', 'reload']);
+    const up = recordingDeps(true);
+    expect(await replaceSpec(up, clustered, { ...clustered, env: { A: '2' }, instances: 5 })).toBe(
+      'restarted',
+    );
+    expect(up.calls).toEqual(['setSpec 3', 'reload', 'scale 5']);
+    // a fork app restarts with the new count at once
+    const fork = recordingDeps(true);
+    expect(await replaceSpec(fork, spec(), spec({ env: { A: '2' }, instances: 2 }))).toBe('restarted');
+    expect(fork.calls).toEqual(['stop', 'start']);
   });
 });
