@@ -89,6 +89,9 @@ const NODE_AGNOSTIC = [
   'rotation',
   'log-rotation',
   'health',
+  // Session 33's: a config reload's handling of run-time scales and --only selections (the daemon's own logic)
+  'config-reload-scale',
+  'config-reload-only',
 ];
 
 if (Number(process.versions.node.split('.')[0]) === MAJOR) {
