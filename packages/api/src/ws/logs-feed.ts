@@ -16,12 +16,23 @@ interface Waiting {
 }
 
 /**
+ * What a client's backlog held: each process's newest line time, and the lines themselves. The shared
+ * follow may lag behind the ring the backlog was read from (lines in flight over IPC): its lines older
+ * than the backlog's newest come after the backlog, out of order, and are not sent.
+ */
+interface Floor {
+  newest: Map<number, number>;
+  seen: Set<string>;
+}
+
+/**
  * The `logs` topic of one target: one daemon follow (`lines: 0`) shared by every client; a client
  * that asks for `lines` first gets them from `logsResult`, then the live lines not already in them.
  */
 export class LogsFeed extends Feed {
   private stream: RetryStream | null = null;
   private readonly waiting = new Map<FeedClient, Waiting>();
+  private readonly floors = new Map<FeedClient, Floor>();
 
   constructor(
     private readonly control: VelosControl,
@@ -52,10 +63,12 @@ export class LogsFeed extends Feed {
     this.stream?.stop();
     this.stream = null;
     this.waiting.clear();
+    this.floors.clear();
   }
 
   protected override farewell(client: FeedClient): void {
     this.waiting.delete(client);
+    this.floors.delete(client);
   }
 
   private deliver(lines: LogLine[]): void {
@@ -65,7 +78,16 @@ export class LogsFeed extends Feed {
     for (const client of this.clients) {
       const waiting = this.waiting.get(client);
       if (!waiting) {
-        for (const frame of frames) client.send(frame);
+        const floor = this.floors.get(client);
+        if (!floor) {
+          for (const frame of frames) client.send(frame);
+          continue;
+        }
+        const fresh = lines.filter((line) => isAbove(floor, line));
+        // the follow caught up with the backlog once a batch has nothing it held
+        if (fresh.length === lines.length) this.floors.delete(client);
+        for (const frame of fresh.length === lines.length ? frames : logFrames(this.target, fresh))
+          client.send(frame);
         continue;
       }
       waiting.batches.push(lines);
@@ -85,11 +107,18 @@ export class LogsFeed extends Feed {
         if (result.lines.length > 0) {
           client.send(encodeMessage({ type: 'logs', target: this.target, lines: result.lines }));
         }
-        const seen = new Set(result.lines.map(lineKey));
+        const floor: Floor = { newest: new Map(), seen: new Set(result.lines.map(lineKey)) };
+        for (const line of result.lines)
+          floor.newest.set(line.id, Math.max(line.ts, floor.newest.get(line.id) ?? line.ts));
+        let isCaughtUp = true;
         for (const batch of waiting.batches) {
-          const fresh = batch.filter((line) => line.skipped !== undefined || !seen.has(lineKey(line)));
+          const fresh = batch.filter((line) => isAbove(floor, line));
+          if (fresh.length !== batch.length) isCaughtUp = false;
           for (const frame of logFrames(this.target, fresh)) client.send(frame);
         }
+        // until a batch of the follow holds nothing the backlog did, its lines are checked against it
+        if (result.lines.length > 0 && (waiting.batches.length === 0 || !isCaughtUp))
+          this.floors.set(client, floor);
       },
       (error: unknown) => {
         const waiting = this.waiting.get(client);
@@ -138,6 +167,13 @@ function logFrames(target: string, lines: LogLine[]): Buffer[] {
 /** The key of the shared feed of a target's logs. */
 export function logsFeedKey(target: string): string {
   return `logs\0${target}`;
+}
+
+/** True for a live line to send after a backlog: a skip marker, or a line newer than the backlog's of its process. */
+function isAbove(floor: Floor, line: LogLine): boolean {
+  if (line.skipped !== undefined) return true;
+  const newest = floor.newest.get(line.id);
+  return (newest === undefined || line.ts >= newest) && !floor.seen.has(lineKey(line));
 }
 
 function lineKey(line: LogLine): string {
