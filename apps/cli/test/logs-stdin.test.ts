@@ -63,7 +63,7 @@ describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () =
     expect(search.code).toBe(0);
     expect(search.stdout).toBe('stdin | 2026-12-01T10:45:01Z ERROR upstream timeout after 2000 ms\n');
     expect(search.stderr).toBe(
-      'velos logs: the newest matches are shown: up to 1 older line left out (--limit shows more)\n',
+      'velos logs: the newest matches are shown: up to 1 older match left out (--limit shows more)\n',
     );
     const patterns = JSON.parse((await logs(['--patterns', '--json'])).stdout);
     expect(patterns.patterns[0]).toMatchObject({ count: 40, level: 'info' });

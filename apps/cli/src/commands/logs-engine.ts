@@ -1,8 +1,10 @@
 import {
+  formatBytes,
   type LogLevelName,
   type LogsAnalyzeRequest,
   type LogsAnalyzeResult,
   type LogsQuery,
+  type LogsSearchCut,
   type LogsSearchRequest,
   type LogsSearchResult,
   parseDurationMs,
@@ -15,7 +17,7 @@ import {
 import { toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
-import { escapeControlChars, formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
+import { escapeControlChars, formatLogLine, type LogLineFormat } from '../output/log-line.js';
 import { argumentError, USAGE_EXIT_CODE } from '../parse-argv.js';
 import { rawBytes, timestampOf } from './logs.js';
 
@@ -207,23 +209,21 @@ async function printSearch(
     } else process.stdout.write(`${texts.join('\n')}\n`);
   }
   if (ctx.mode === 'json') return;
-  // stdin's lines are in a file deleted on exit: only how many were left out is worth saying
-  if (result.cut && input.args[0] === STDIN) {
-    const { omittedLines: omitted } = result.cut;
-    process.stderr.write(
-      `velos logs: the newest matches are shown: up to ${omitted} older line${omitted === 1 ? '' : 's'} left out (--limit shows more)\n`,
-    );
-  }
-  // the notice's head is replaced: what cut (limit or bytes) does not matter to it, only where the rest is
-  else if (result.cut)
-    process.stderr.write(
-      formatLogsCut({ ...result.cut, maxBytes: result.cut.maxBytes ?? 0 }).replace(
-        /^velos logs: an answer holds at most [^:]+:/,
-        'velos logs: the newest matches are shown:',
-      ),
-    );
+  // matches are spread over the files: a `tail` of them would print other lines, so the notice says
+  // how to see more matches (a larger limit, or a narrower search when the answer's bytes cut it)
+  if (result.cut) process.stderr.write(searchCutNotice(result.cut));
   if (result.scanned.isPartial)
     process.stderr.write('velos logs: the 10 s time budget ran out: older lines were not searched\n');
+}
+
+/** The stderr line of a search that left older matches out: how many, and how to see them. */
+export function searchCutNotice(cut: LogsSearchCut): string {
+  const n = cut.omittedLines;
+  const how =
+    cut.maxBytes === undefined
+      ? '--limit shows more'
+      : `an answer holds at most ${formatBytes(cut.maxBytes)} of lines: narrow the search with --since, --until or --grep`;
+  return `velos logs: the newest matches are shown: up to ${n} older match${n === 1 ? '' : 'es'} left out (${how})\n`;
 }
 
 /** The compact `--ai` form: no text, ISO times, short keys where they repeat. */
