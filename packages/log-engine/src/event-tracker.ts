@@ -41,6 +41,14 @@ export class EventTracker {
    */
   judge(text: string, stream: Stream, level?: Level, message = text): boolean {
     const state = this.#state(stream);
+    // Node's banner of an uncaught exception: under `/app/server.js:12`, the source line it echoes (as
+    // it is: often unindented, and `throw new Error(…)` would read as an error of its own) and the caret
+    if (state.phase === 'node-location' || (state.phase === 'node-source' && CARET.test(message))) {
+      state.phase = state.phase === 'node-location' ? 'node-source' : 'body';
+      state.rest = text;
+      state.isInTrace = true;
+      return true;
+    }
     if (isContinuationLine(text)) {
       state.phase = phaseAfter(state.phase, text);
       state.rest = text;
@@ -84,7 +92,9 @@ export class EventTracker {
         : // `[ERROR] Traceback (most recent call last):` behind a prefix: its exception line continues it
           text.charCodeAt(text.length - 1) === 58 && text.endsWith(TRACEBACK_LEAD)
           ? 'traceback'
-          : 'lead';
+          : NODE_LOCATION.test(message)
+            ? 'node-location'
+            : 'lead';
     state.text = text;
     state.lead = message;
     state.level = level;
@@ -196,9 +206,18 @@ export function isContextFree(text: string): boolean {
  * `lead` right after its first line, `exception` after an exception line (blank lines may follow),
  * `chain` after Python's line chaining two tracebacks, `traceback` inside a traceback that continues
  * the event (its exception line will too), `own-traceback` inside one whose exception line starts an
- * event, `body` otherwise.
+ * event, `node-location` after the `/app/server.js:12` of Node's uncaught exception banner (its next
+ * line echoes the source), `node-source` after that echo (a caret line follows), `body` otherwise.
  */
-type Phase = 'lead' | 'exception' | 'chain' | 'traceback' | 'own-traceback' | 'body';
+type Phase =
+  | 'lead'
+  | 'exception'
+  | 'chain'
+  | 'traceback'
+  | 'own-traceback'
+  | 'node-location'
+  | 'node-source'
+  | 'body';
 
 interface StreamState {
   phase: Phase;
@@ -223,6 +242,10 @@ const CHAINED_DURING = 'During handling of the above exception, another exceptio
 /** A dotted class name, an optional Node error code (`Error [ERR_X]`), then `:` and a message, or nothing. */
 const EXCEPTION = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?: \[[\w.-]+\])?(?::(?:\s|$)|\s*$)/;
 const NAMED = /(?:Error|Exception|Throwable)$/;
+/** The first line of Node's uncaught exception banner: the script's absolute path (or URL) and line. */
+const NODE_LOCATION = /^(?:file:\/\/)?(?:\/|[A-Za-z]:[\\/])\S*\.(?:[cm]?[jt]s|[jt]sx):\d+$/;
+/** The caret line under the echoed source line. */
+const CARET = /^\s*\^+\s*$/;
 
 /** The class name of a line shaped like a traceback's last line (`KeyError: 'x'`, `KeyboardInterrupt`). */
 function exceptionName(line: string): string | undefined {

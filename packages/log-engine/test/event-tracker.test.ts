@@ -130,6 +130,36 @@ describe('an exception line that starts its own event', () => {
     expect(summary.lastError?.message).toBe('Error: x');
   });
 
+  it("Node's uncaught exception banner: the source line it echoes (unindented too) and the caret are no events", () => {
+    for (const source of ["throw new Error('config missing');", "    throw new Error('config missing');"]) {
+      const summary = summarize(
+        records(
+          [
+            'starting',
+            '/srv/app/throw.js:2',
+            source,
+            source.replace(/\S.*$/, '^'),
+            '',
+            'Error: config missing',
+            '    at Object.<anonymous> (/srv/app/throw.js:2:7)',
+            '',
+            'Node.js v20.20.2',
+          ],
+          'err',
+        ),
+      );
+      expect(summary.levels.error, source).toBe(1);
+      expect(summary.lastError?.message, source).toBe('Error: config missing');
+      expect(summary.top.map((p) => p.template).join('\n'), source).not.toMatch(/throw new|^\^/m);
+    }
+  });
+
+  it('a path with a line number that is no banner leaves the next line its own event', () => {
+    const summary = summarize(records(['/srv/app/notes.txt:2', 'ERROR disk full'], 'err'));
+    expect(summary.levels.error).toBe(1);
+    expect(summary.lastError?.message).toBe('ERROR disk full');
+  });
+
   it('after an error line of the other stream', () => {
     const input = [
       { ts: T0, stream: 'out' as const, line: 'ERROR payment failed' },
