@@ -222,8 +222,8 @@ describe('logs, save/dump, global flags', () => {
     expect(colored.stdout).toContain('\u001b[');
     const plain = await runScript('FORCE_COLOR=1 pm2 list --no-color', home);
     expect(plain.stdout).not.toContain('\u001b[');
-    expect((await ok(['dump'], home)).stdout).toMatch(/saved 1 app/);
-    expect((await ok(['save', '--force'], home)).stdout).toMatch(/saved 1 app/);
+    expect((await ok(['dump'], home)).stdout).toMatch(/saved 1 process/);
+    expect((await ok(['save', '--force'], home)).stdout).toMatch(/saved 1 process/);
     await ok(['kill'], home);
     await ok(['resurrect'], home);
     expect((await waitAllOnline(home, 1))[0]!.name).toBe('keep');

@@ -6,7 +6,7 @@ export async function runSave(ctx: CommandContext): Promise<void> {
   const client = await ctx.client();
   const saved = await client.save();
   if (ctx.mode !== 'text') ctx.printJson(saved);
-  else ctx.print(`saved ${saved.count} ${saved.count === 1 ? 'app' : 'apps'} to ${saved.path}`);
+  else ctx.print(`saved ${saved.count} ${saved.count === 1 ? 'process' : 'processes'} to ${saved.path}`);
 }
 
 /** `velos resurrect`: starts the apps of the last `velos save`, then prints the list. */
