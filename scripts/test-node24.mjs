@@ -89,9 +89,11 @@ const NODE_AGNOSTIC = [
   'rotation',
   'log-rotation',
   'health',
-  // Session 33's: a config reload's handling of run-time scales and --only selections (the daemon's own logic)
+  // Session 33's: a config reload's handling of run-time scales and --only selections (the daemon's own logic),
+  // and the daemon's memory limit (its /proc reading and restart policy)
   'config-reload-scale',
   'config-reload-only',
+  'memory-limit',
 ];
 
 if (Number(process.versions.node.split('.')[0]) === MAJOR) {
