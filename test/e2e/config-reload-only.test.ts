@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '@velos/client';
 import type { VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  busEvents,
   cleanupHomes,
   createHome,
   FIXTURES,
@@ -44,15 +44,6 @@ async function onlinePids(home: string, names: string[]): Promise<Record<string,
   );
 }
 
-async function eventsOf(home: string, kinds: string[]): Promise<VelosEvent[]> {
-  const client = createClient({ home, autoStart: false });
-  try {
-    return (await client.events({ kinds, limit: 1000 })).events;
-  } finally {
-    await client.close();
-  }
-}
-
 describe('velos start <file> --only stays with the link (CFG-2)', () => {
   it('reloads of the unchanged or edited file leave the apps --only left out alone, across a daemon restart too', async () => {
     const home = createHome();
@@ -79,7 +70,7 @@ describe('velos start <file> --only stays with the link (CFG-2)', () => {
     await velosOk(['ping'], { home });
     const restored = await onlinePids(home, ['one']);
     const appliedOf = async (): Promise<VelosEvent[]> =>
-      (await eventsOf(home, ['config.applied'])).filter((event) => event.fields?.file === file);
+      (await busEvents(home, ['config.applied'])).filter((event) => event.fields?.file === file);
     const seen = (await appliedOf()).length;
     process.kill(readPidFile(home)!, 'SIGHUP');
     const applied = await waitFor(async () => (await appliedOf())[seen], {
@@ -99,7 +90,7 @@ describe('velos start <file> --only stays with the link (CFG-2)', () => {
     writeApps(home, { one: 'kill_timeout = "7s"', two: 'kill_timeout = "7s"' });
     const applied = await waitFor(
       async () =>
-        (await eventsOf(home, ['config.applied'])).find((event) => event.fields?.updatedNames === 'one'),
+        (await busEvents(home, ['config.applied'])).find((event) => event.fields?.updatedNames === 'one'),
       { message: 'config.applied of the watched save, one updated in place' },
     );
     expect(applied.fields).toMatchObject({ added: 0, addedNames: '' });

@@ -1,10 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '@velos/client';
-import type { VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
-import { cleanupHomes, createHome, FIXTURES, listState, velosOk, waitFor } from './helpers.js';
+import { busEvents, cleanupHomes, createHome, FIXTURES, listState, velosOk, waitFor } from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -34,15 +32,6 @@ async function pidsOf(home: string, name: string, count: number): Promise<Map<nu
 async function reload(home: string, file: string): Promise<Record<string, unknown>> {
   const result = await velosOk(['config', 'reload', file, '--json'], { home });
   return JSON.parse(result.stdout).files[0];
-}
-
-async function eventsOf(home: string, kinds: string[]): Promise<VelosEvent[]> {
-  const client = createClient({ home, autoStart: false });
-  try {
-    return (await client.events({ kinds, limit: 1000 })).events;
-  } finally {
-    await client.close();
-  }
 }
 
 describe('velos scale of an app linked to a config file (CFG-2, SUP-5)', () => {
@@ -75,7 +64,7 @@ describe('velos scale of an app linked to a config file (CFG-2, SUP-5)', () => {
     for (const [id, pid] of two) expect(four.get(id)).toBe(pid);
     const shownAfter = await velosOk(['config', 'show', 'srv'], { home });
     expect(shownAfter.stdout).not.toContain('set at run time');
-    const applied = (await eventsOf(home, ['config.applied'])).at(-1)!;
+    const applied = (await busEvents(home, ['config.applied'])).at(-1)!;
     expect(applied.fields).toMatchObject({ changed: 0, scaled: 1, scaledNames: 'srv' });
 
     // fewer in the file: the highest instances go, the others keep their pids
@@ -97,7 +86,7 @@ describe('velos scale of an app linked to a config file (CFG-2, SUP-5)', () => {
     writeSrv(home, 3, 'kill_timeout = "7s"\n');
     const applied = await waitFor(
       async () =>
-        (await eventsOf(home, ['config.applied'])).find((event) => event.fields?.updatedNames === 'srv'),
+        (await busEvents(home, ['config.applied'])).find((event) => event.fields?.updatedNames === 'srv'),
       { message: 'config.applied with srv updated in place' },
     );
     expect(applied.fields).toMatchObject({ changed: 0, scaled: 0 });

@@ -1,9 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '@velos/client';
-import type { VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  busEvents,
   cleanupHomes,
   createHome,
   describeJson,
@@ -43,16 +42,6 @@ function shortGrace(home: string): void {
   writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
 }
 
-/** The events of the home's bus, through @velos/client (no daemon is started for it). */
-async function eventsOf(home: string, kinds: string[]): Promise<VelosEvent[]> {
-  const client = createClient({ home, autoStart: false });
-  try {
-    return (await client.events({ kinds, limit: 1000 })).events;
-  } finally {
-    await client.close();
-  }
-}
-
 /** Pids of the online processes by name, once every named app is online. */
 async function onlinePids(home: string, names: string[]): Promise<Record<string, number>> {
   return waitFor(
@@ -77,7 +66,7 @@ describe('config hot reload (CFG-2)', () => {
     // saved the way many editors do: a new file renamed over the old one
     writeFileSync(`${file}.swp`, `${app('a')}${app('b')}instances = "lots"\n`);
     renameSync(`${file}.swp`, file);
-    const rejected = await waitFor(async () => (await eventsOf(home, ['config.rejected']))[0], {
+    const rejected = await waitFor(async () => (await busEvents(home, ['config.rejected']))[0], {
       message: 'config.rejected from the watcher',
     });
     expect(rejected.fields?.file).toBe(file);
@@ -116,7 +105,7 @@ describe('config hot reload (CFG-2)', () => {
     const after = await onlinePids(home, ['keep', 'change', 'add']);
     expect(after.keep).toBe(before.keep);
     expect(after.change).not.toBe(before.change);
-    const applied = (await eventsOf(home, ['config.applied'])).at(-1)!;
+    const applied = (await busEvents(home, ['config.applied'])).at(-1)!;
     expect(applied.fields).toMatchObject({ added: 1, removed: 1, changed: 1, changedNames: 'change' });
   });
 
@@ -145,7 +134,7 @@ describe('config hot reload (CFG-2)', () => {
     writeConfig(home, app('svc', SILENT, 'restart_delay = "1s"\nkill_timeout = "2s"'), 'watched.toml');
     const applied = await waitFor(
       async () =>
-        (await eventsOf(home, ['config.applied'])).find((event) => event.fields?.updatedNames === 'svc'),
+        (await busEvents(home, ['config.applied'])).find((event) => event.fields?.updatedNames === 'svc'),
       { message: 'config.applied of watched.toml with svc updated in place' },
     );
     expect(applied.fields).toMatchObject({ changed: 0, updated: 1 });
@@ -220,7 +209,7 @@ describe('config hot reload (CFG-2)', () => {
     const before = await onlinePids(home, ['api', 'side']);
 
     writeConfig(home, app('api', CRASH, 'args = ["100"]') + app('side'));
-    const rolledBack = await waitFor(async () => (await eventsOf(home, ['config.rolled_back']))[0], {
+    const rolledBack = await waitFor(async () => (await busEvents(home, ['config.rolled_back']))[0], {
       timeoutMs: 30_000,
       message: 'config.rolled_back',
     });
@@ -263,7 +252,7 @@ describe('config hot reload (CFG-2)', () => {
     expect(cycle.code).toBe(1);
     expect(cycle.stderr).toMatch(/^velos: app\.toml: depends_on cycle: x1 -> x2 -> x1$/m);
     expect(await onlinePids(home, ['x1', 'x2'])).toEqual(after);
-    const rejected = (await eventsOf(home, ['config.rejected'])).at(-1)!;
+    const rejected = (await busEvents(home, ['config.rejected'])).at(-1)!;
     expect(rejected.message).toMatch(/cycle.*\(nothing changed\)/);
   });
 
@@ -311,7 +300,7 @@ describe('config hot reload (CFG-2)', () => {
     expect(shown.envKeys).toContain('V');
     const toml = (await velosOk(['config', 'show', 'change'], { home })).stdout;
     expect(toml).toMatch(/V = "1"/);
-    const rolledBack = await eventsOf(home, ['config.rolled_back']);
+    const rolledBack = await busEvents(home, ['config.rolled_back']);
     expect(rolledBack.map((event) => event.app).sort()).toEqual(['add', 'change', 'drop']);
   });
 
@@ -435,7 +424,7 @@ describe('config hot reload (CFG-2)', () => {
     const home = createHome();
     writeFileSync(join(home, 'config.toml'), '[defaults]\nmax_restarts = 4\nkill_timeout = "soon"\n');
     await velosOk(['ping'], { home });
-    const rejected = await waitFor(async () => (await eventsOf(home, ['config.rejected']))[0], {
+    const rejected = await waitFor(async () => (await busEvents(home, ['config.rejected']))[0], {
       message: 'config.rejected at start',
     });
     expect(rejected.message).toMatch(/config\.toml: defaults\.kill_timeout: expected a duration.*\(line 3\)/);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
-import { maskSecrets } from '@velos/core';
+import { maskSecrets, type VelosEvent } from '@velos/core';
 import {
   type CliOptions,
   type CliResult,
@@ -314,5 +314,15 @@ async function killDaemon(home: string): Promise<void> {
     await waitForTruthy(() => !isAlive(pid), { what: `the daemon of ${home} to exit`, timeoutMs: 20_000 });
   } finally {
     await client.close().catch(() => undefined);
+  }
+}
+
+/** The events of `kinds` on the home's bus (the newest 1000), through @velos/client (no daemon is started for it). */
+export async function busEvents(home: string, kinds: string[]): Promise<VelosEvent[]> {
+  const client = createClient({ home, autoStart: false });
+  try {
+    return (await client.events({ kinds, limit: 1000 })).events;
+  } finally {
+    await client.close();
   }
 }
