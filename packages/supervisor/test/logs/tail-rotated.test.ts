@@ -21,20 +21,27 @@ function pipelineAt(dir: string, id: number, compress: boolean, ringLines = 20) 
   });
 }
 
+/** 3000 numbered lines of `chatty.js` captured into 2 KiB files, plain or gzipped, all rotated files settled. */
+async function floodIntoRotatedFiles(compress: boolean, ringLines?: number) {
+  const dir = await harness.dir();
+  const outPath = join(dir, 'app-out.log');
+  const logs =
+    ringLines === undefined ? pipelineAt(dir, 1, compress) : pipelineAt(dir, 1, compress, ringLines);
+  const child = harness.spawn('chatty.js', { COUNT: '3000', RATE: '6000' });
+  harness.capture(logs, child);
+  await exited(child);
+  await logs.drained();
+  await waitFor(
+    async () => (await listRotated(outPath)).every((file) => file.isCompressed === compress),
+    'compression of the rotated files',
+  );
+  return { logs, outPath };
+}
+
 describe('tails across rotated files', () => {
   it('reads as many rotated generations as the count needs, newest last, plain or gzipped', async () => {
     for (const compress of [false, true]) {
-      const dir = await harness.dir();
-      const outPath = join(dir, 'app-out.log');
-      const logs = pipelineAt(dir, 1, compress);
-      const child = harness.spawn('chatty.js', { COUNT: '3000', RATE: '6000' });
-      harness.capture(logs, child);
-      await exited(child);
-      await logs.drained();
-      await waitFor(
-        async () => (await listRotated(outPath)).every((file) => file.isCompressed === compress),
-        'compression of the rotated files',
-      );
+      const { logs, outPath } = await floodIntoRotatedFiles(compress);
       // 2 KiB files (each passes the limit by at most one pipe read): 1000 lines span rotated files
       expect((await fileLines(outPath)).length).toBeLessThan(1000);
       expect((await listRotated(outPath)).length).toBeGreaterThan(2);
@@ -48,17 +55,7 @@ describe('tails across rotated files', () => {
 
   it('reads past the rotated files the ring spans when the ring holds more lines than the newest files', async () => {
     for (const compress of [false, true]) {
-      const dir = await harness.dir();
-      const outPath = join(dir, 'app-out.log');
-      const logs = pipelineAt(dir, 1, compress, 1000);
-      const child = harness.spawn('chatty.js', { COUNT: '3000', RATE: '6000' });
-      harness.capture(logs, child);
-      await exited(child);
-      await logs.drained();
-      await waitFor(
-        async () => (await listRotated(outPath)).every((file) => file.isCompressed === compress),
-        'compression of the rotated files',
-      );
+      const { logs, outPath } = await floodIntoRotatedFiles(compress, 1000);
       // the ring's 1000 lines span the current file and several rotated ones (2 KiB each)
       expect((await fileLines(outPath)).length).toBeLessThan(500);
       const tail = await logs.tail({ lines: 1300, stream: 'out' });
