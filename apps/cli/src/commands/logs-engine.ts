@@ -43,7 +43,8 @@ const ALL = 'all';
 export function usesLogEngine(input: CommandInput): boolean {
   return (
     input.args[0] === STDIN ||
-    [...VIEWS, ...FILTERS, 'period'].some((flag) => input.options[flag] !== undefined)
+    // --rules and -i go with the engine only: there they are refused when out of place, not ignored
+    [...VIEWS, ...FILTERS, 'period', 'rules', 'ignore-case'].some((flag) => input.options[flag] !== undefined)
   );
 }
 
@@ -64,6 +65,8 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
   const view = views[0];
   if (view === undefined && input.options.period !== undefined)
     throw invalid('--period goes with --summary, --patterns, --dedupe or --anomalies');
+  if (input.options['ignore-case'] === true && input.options.grep === undefined)
+    throw invalid('-i/--ignore-case goes with --grep');
   const rules = input.options.rules as string | undefined;
   if (rules !== undefined && target !== STDIN)
     throw invalid(

@@ -13,7 +13,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('time bounds of velos logs and velos events', () => {
+describe('velos logs refuses what it cannot honour', () => {
   it('refuse a bare number, which Date read as a calendar date (10: October 2001), with exit status 2', async () => {
     const cases: [string[], string][] = [
       [['logs', '-', '--summary', '--since', '10'], '--since: add a unit to "10": s, m, h or d (e.g. 10m)'],
@@ -30,6 +30,19 @@ describe('time bounds of velos logs and velos events', () => {
     for (const [args, message] of cases) {
       const result = await runVelos(args, { home, cwd: dir, input: 'a line\n' });
       expect(result.stderr, args.join(' ')).toBe(`velos: ${message}\n`);
+      expect(result.code, args.join(' ')).toBe(2);
+    }
+  });
+
+  it('refuse --rules and -i where they would be ignored (a plain tail took them and said nothing)', async () => {
+    const cases: [string[], RegExp][] = [
+      [['logs', 'api', '--rules', 'x.toml'], /^velos: --rules goes with - \(stdin\)/],
+      [['logs', 'api', '-i'], /^velos: -i\/--ignore-case goes with --grep/],
+      [['logs', '-', '--summary', '-i'], /^velos: -i\/--ignore-case goes with --grep/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runVelos(args, { home, cwd: dir, input: 'a line\n' });
+      expect(result.stderr, args.join(' ')).toMatch(message);
       expect(result.code, args.join(' ')).toBe(2);
     }
   });
