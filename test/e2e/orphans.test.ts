@@ -171,7 +171,7 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     expect(isAlive(kept.pid)).toBe(true);
   });
 
-  it('re-adopts an app started after the last save: the live table of the dead daemon has it', async () => {
+  it('re-adopts an app started after the last save: the live table of the dead daemon has it, and a stop or delete just answered', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'saved'], { home });
     await velosOk(['save'], { home });
@@ -189,6 +189,13 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
       ['saved', saved.pid, 'online', true],
       ['later', later.pid, 'online', true],
     ]);
+    // a stop and a delete answered are in the live table: a daemon killed right after undoes neither
+    // (it was written 50 ms later: the deleted app came back, the stopped one ran again)
+    await velosOk(['delete', 'later'], { home });
+    await velosOk(['stop', 'saved'], { home });
+    await killDaemon(home);
+    const after = JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as AdoptedRow[];
+    expect(after.map((row) => [row.name, row.status])).toEqual([['saved', 'stopped']]);
     // A clean kill removes the live table: the next daemon restores the saved state (saved by kill).
     await velosOk(['kill'], { home });
     expect(readLines(join(home, 'run', 'live.json'))).toEqual([]);

@@ -21,6 +21,8 @@ export interface LiveStateOptions {
 export interface LiveState {
   /** Notes that the table changed; it is written shortly after (one write for a burst of changes). */
   touch(): void;
+  /** Writes the table now (after a write under way): a `stop` or `delete` answered is one a crash of the daemon right after cannot undo. */
+  flush(): Promise<void>;
   /** Removes the file after a clean shutdown (then the next daemon restores `state.json`). */
   clear(): Promise<void>;
   /** OBS-4: how the latest writes went. */
@@ -74,6 +76,13 @@ export function createLiveState(options: LiveStateOptions): LiveState {
         writing = writing.then(write);
       }, WRITE_DELAY_MS);
       timer.unref();
+    },
+    async flush() {
+      if (isCleared) return;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      writing = writing.then(write);
+      await writing;
     },
     async clear() {
       isCleared = true;

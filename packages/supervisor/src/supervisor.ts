@@ -546,6 +546,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const targets = table.select(target);
       await lifecycle.stopInWaves(targets);
       watchMode.sync();
+      // answered once the live table says so: a daemon crash right after must not start them again
+      await live.flush();
       return targets.map((record) => toInfo(record));
     },
 
@@ -597,6 +599,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           message: `${info.name} (id ${info.id}) deleted`,
         });
       }
+      // answered once the live table says so: a daemon crash right after must not bring them back
+      await live.flush();
       return deleted;
     },
 

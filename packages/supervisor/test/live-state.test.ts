@@ -56,6 +56,20 @@ describe('live table (SUP-13)', () => {
     expect((await readLiveState(dir)).state).toBeNull();
   });
 
+  it('flush writes the table at once, a pending write included (a stop or delete answered is on disk)', async () => {
+    const dir = home();
+    let names = ['a', 'b'];
+    const live = createLiveState({ home: dir, snapshot: () => table(names), log: () => undefined });
+    live.touch();
+    names = ['a'];
+    await live.flush();
+    // no wait: the write the touch asked for 50 ms later was done now, with the table as it is
+    expect((await readLiveState(dir)).state?.apps.map((app) => app.spec.name)).toEqual(['a']);
+    await live.clear();
+    await live.flush();
+    expect((await readLiveState(dir)).state).toBeNull();
+  });
+
   it('reads a corrupt table as none, with a warning', async () => {
     const dir = home();
     mkdirSync(join(dir, 'run'));
