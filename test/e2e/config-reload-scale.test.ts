@@ -34,16 +34,27 @@ async function reload(home: string, file: string): Promise<Record<string, unknow
   return JSON.parse(result.stdout).files[0];
 }
 
+/**
+ * A home with a short reload grace whose `srv` (3 instances from the file) was started and then scaled
+ * to 1 at run time; the file, and the pid of the instance that stayed.
+ */
+async function scaledToOne(
+  home: string,
+  extra = '',
+  script = SILENT,
+): Promise<{ file: string; one: Map<number, number> }> {
+  writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
+  const file = writeSrv(home, 3, extra, script);
+  await velosOk(['start', file], { home });
+  await pidsOf(home, 'srv', 3);
+  await velosOk(['scale', 'srv', '1'], { home });
+  return { file, one: await pidsOf(home, 'srv', 1) };
+}
+
 describe('velos scale of an app linked to a config file (CFG-2, SUP-5)', () => {
   it('a reload of the unchanged file keeps the scaled count and every pid; a new instances value in the file scales, survivors untouched', async () => {
     const home = createHome();
-    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
-    const file = writeSrv(home, 3);
-    await velosOk(['start', file], { home });
-    await pidsOf(home, 'srv', 3);
-
-    await velosOk(['scale', 'srv', '1'], { home });
-    const one = await pidsOf(home, 'srv', 1);
+    const { file, one } = await scaledToOne(home);
     const text = await velosOk(['config', 'reload', file], { home });
     expect(text.stdout).toBe(`${file}: no change; 1 unchanged\n`);
     expect(await pidsOf(home, 'srv', 1)).toEqual(one);
@@ -97,12 +108,7 @@ describe('velos scale of an app linked to a config file (CFG-2, SUP-5)', () => {
 
   it('keeps the run-time count over a daemon restart (state.json)', async () => {
     const home = createHome();
-    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
-    const file = writeSrv(home, 3);
-    await velosOk(['start', file], { home });
-    await pidsOf(home, 'srv', 3);
-    await velosOk(['scale', 'srv', '1'], { home });
-    await pidsOf(home, 'srv', 1);
+    const { file } = await scaledToOne(home);
     await velosOk(['kill'], { home });
     await velosOk(['ping'], { home });
     const restored = await pidsOf(home, 'srv', 1);
@@ -112,14 +118,9 @@ describe('velos scale of an app linked to a config file (CFG-2, SUP-5)', () => {
 
   it('a cluster app (a shared port): the reload of the unchanged file keeps its scaled workers; a new count in the file adds workers beside them', async () => {
     const home = createHome();
-    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
     const cluster = `exec_mode = "cluster"\nenv = { PORT = "${await freePort()}" }\n`;
     const server = join(FIXTURES, 'cluster-server.js');
-    const file = writeSrv(home, 3, cluster, server);
-    await velosOk(['start', file], { home });
-    await pidsOf(home, 'srv', 3);
-    await velosOk(['scale', 'srv', '1'], { home });
-    const one = await pidsOf(home, 'srv', 1);
+    const { file, one } = await scaledToOne(home, cluster, server);
     expect(await reload(home, file)).toMatchObject({ changed: [], scaled: [], unchanged: ['srv'] });
     expect(await pidsOf(home, 'srv', 1)).toEqual(one);
 
@@ -131,12 +132,7 @@ describe('velos scale of an app linked to a config file (CFG-2, SUP-5)', () => {
 
   it('config set instances after a run-time scale: a scale too (same pids), then the app own count over the file', async () => {
     const home = createHome();
-    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
-    const file = writeSrv(home, 3);
-    await velosOk(['start', file], { home });
-    await pidsOf(home, 'srv', 3);
-    await velosOk(['scale', 'srv', '1'], { home });
-    const one = await pidsOf(home, 'srv', 1);
+    const { file, one } = await scaledToOne(home);
 
     await velosOk(['config', 'set', 'srv', 'instances=2'], { home });
     const two = await pidsOf(home, 'srv', 2);
