@@ -21,7 +21,7 @@ export interface LiveStateOptions {
 export interface LiveState {
   /** Notes that the table changed; it is written shortly after (one write for a burst of changes). */
   touch(): void;
-  /** Writes the table now (after a write under way): a `stop` or `delete` answered is one a crash of the daemon right after cannot undo. */
+  /** Writes the table now (after a write under way): a `start`, `stop`, `delete` or `scale` answered is one a crash of the daemon right after cannot undo. */
   flush(): Promise<void>;
   /** Removes the file after a clean shutdown (then the next daemon restores `state.json`). */
   clear(): Promise<void>;

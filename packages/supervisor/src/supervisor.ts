@@ -485,7 +485,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const highest = records.sort((a, b) => b.instance - a.instance).slice(0, current - count);
       await Promise.all(highest.map(lifecycle.deleteOne));
     }
-    live.touch();
+    // answered once the live table has the new count: a daemon crash right after must not undo it
+    await live.flush();
     return entry.ids.map((id) => toInfo(table.records.get(id)!));
   }
 
@@ -539,6 +540,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         () => startApps(specs, isReplace),
       );
       config.syncWatches();
+      // answered once the live table has them: a daemon crash right after must not stop them as unknown
+      await live.flush();
       return started;
     },
 
