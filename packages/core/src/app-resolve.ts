@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type * as z from 'zod/mini';
 import { APP_NAME_LIMITS, appNameProblem, cutToNameLimits, normalizeAppName } from './app-name.js';
@@ -34,7 +35,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   // env files (in order) under the app's own env, both over the inherited environment
   const ownEnv = { ...envFromFiles(input, ctx.baseDir), ...(input.env ?? {}) };
   const spec: AppSpec = {
-    name: input.name ?? deriveName(input.script),
+    name: input.name ?? deriveName(input.script, isScriptFile(input.script, cwd)),
     script: input.script,
     args: input.args ?? [...APP_DEFAULTS.args],
     cwd,
@@ -238,9 +239,13 @@ function resolveDependsOn(input: z.output<typeof dependsOnSchema> | undefined): 
   return Object.entries(input).map(([name, cond]) => ({ name, condition: cond }));
 }
 
-/** Default app name: the script's file name without extension, or the command's first word. */
-export function deriveName(script: string): string {
-  const first = script.trim().split(/\s+/)[0] ?? 'app';
+/**
+ * Default app name: the script's file name without extension, or the command's first word. `isFile`
+ * says the script is one existing file whose path has spaces (`/srv/my app.js` is `my-app`, not `my`):
+ * the supervisor runs such a path as the file, not as a command line.
+ */
+export function deriveName(script: string, isFile = false): string {
+  const first = (isFile ? script : script.trim().split(/\s+/)[0]) ?? 'app';
   const base = first.split('/').pop() || 'app';
   // a name is letters, digits (any script) and _ . @ - (it names log files): anything else becomes -,
   // and a combining mark that would come first too; cut so that `app-` still fits the limits
@@ -250,6 +255,16 @@ export function deriveName(script: string): string {
     .replace(/^\p{M}/u, '-');
   const name = cutToNameLimits(cleaned, APP_NAME_LIMITS.maxChars - 4, APP_NAME_LIMITS.maxBytes - 4) || 'app';
   return appNameProblem(name) === null ? name : `app-${name}`;
+}
+
+/** Whether a script with spaces is one existing file (as the supervisor resolves it, against the app's cwd). */
+function isScriptFile(script: string, cwd: string): boolean {
+  if (!/\s/.test(script)) return false;
+  try {
+    return statSync(resolve(cwd, script)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**

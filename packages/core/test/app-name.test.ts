@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_NAME_LIMITS, appNameProblem, normalizeAppName } from '../src/app-name.js';
-import { deriveName } from '../src/app-resolve.js';
+import { deriveName, resolveAppSpec } from '../src/app-resolve.js';
 import { APP_DEFAULTS } from '../src/app-spec.js';
 import { validateConfig } from '../src/config-loader.js';
 import { isVelosError } from '../src/errors.js';
@@ -109,8 +112,25 @@ describe('app names (letters and digits of any script)', () => {
     expect(deriveName('/srv/cafe\u0301.py')).toBe('caf\u00e9');
     expect(deriveName('./\u0301x.js')).toBe('-x');
     expect(deriveName('./١٢.js')).toBe('app-١٢');
+    // a path with spaces that is one file: the whole file name (a command line's first word otherwise)
+    expect(deriveName('/srv/my app.js', true)).toBe('my-app');
+    expect(deriveName('/srv/my app.js')).toBe('my');
     const long = deriveName(`/srv/${'注'.repeat(90)}.js`);
     expect(appNameProblem(long)).toBeNull();
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(APP_NAME_LIMITS.maxBytes - 4);
+  });
+
+  it('names an app whose script is one file with spaces in its path by the whole file name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'velos-name-'));
+    try {
+      writeFileSync(join(dir, 'my app.js'), '');
+      const ctx = { baseDir: dir, baseEnv: {}, cpuCount: 1 };
+      expect(resolveAppSpec({ script: 'my app.js' }, ctx).name).toBe('my-app');
+      expect(resolveAppSpec({ script: join(dir, 'my app.js') }, ctx).name).toBe('my-app');
+      // not a file: a command line, named by its first word
+      expect(resolveAppSpec({ script: 'node my app.js' }, ctx).name).toBe('node');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
