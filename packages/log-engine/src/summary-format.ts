@@ -9,6 +9,7 @@ import {
   formatDay,
   formatRate,
   formatSpan,
+  formatZone,
   type TimeFormatOptions,
 } from './time-format.js';
 
@@ -200,7 +201,7 @@ function patternToJson(p: Pattern): PatternJson {
 }
 
 function formatPeriod(from: number, to: number, options: TimeFormatOptions): string {
-  const zone = options.utc ? ' UTC' : '';
+  const zone = ` ${formatZone(from, options)}`;
   const span = ` (${formatSpan(to - from)})`;
   if (formatDay(from, options) === formatDay(to, options)) {
     return `${formatDay(from, options)} ${formatClock(from, options)}–${formatClock(to, options)}${zone}${span}`;

@@ -24,6 +24,17 @@ export function formatDay(ts: number, options: TimeFormatOptions = {}): string {
     : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/**
+ * The zone times are written in, for a header: `UTC`, or the local zone's offset at `ts`
+ * (`UTC+01:00`, `UTC-05:30`), so that a reader in another zone knows what `10:05` was.
+ */
+export function formatZone(ts: number, options: TimeFormatOptions = {}): string {
+  const offset = options.utc ? 0 : -new Date(ts).getTimezoneOffset();
+  if (offset === 0) return 'UTC';
+  const abs = Math.abs(offset);
+  return `UTC${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
 /** A duration the short way: `45s`, `42m`, `3h 5m`, `2d 4h`. */
 export function formatSpan(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

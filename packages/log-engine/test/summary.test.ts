@@ -51,6 +51,27 @@ describe('summary golden output', () => {
     );
   });
 
+  it('names the local zone its times are in (the daemon may run in another zone than the reader)', () => {
+    const zone = process.env.TZ;
+    try {
+      process.env.TZ = 'Asia/Kolkata';
+      expect(formatSummary(summarize(incident(), options)).split('\n')[0]).toBe(
+        '2026-11-22 15:35–15:54 UTC+05:30 (19m) · 261 lines · 4 templates · health 25/100',
+      );
+      process.env.TZ = 'America/New_York';
+      expect(formatSummary(summarize(incident(), options)).split('\n')[0]).toMatch(
+        /^2026-11-22 05:05–05:24 UTC-05:00 /,
+      );
+      process.env.TZ = 'UTC';
+      expect(formatSummary(summarize(incident(), options)).split('\n')[0]).toMatch(
+        /^2026-11-22 10:05–10:24 UTC /,
+      );
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('renders the compact JSON', () => {
     expect(JSON.stringify(summaryToJson(summarize(incident(), options)))).toBe(
       '{"period":{"from":"2026-11-22T10:05:00.000Z","to":"2026-11-22T10:24:59.000Z"},"lines":261,"health":25,' +
