@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -368,6 +368,13 @@ describe('config hot reload (CFG-2)', () => {
     expect(dangling.code).toBe(2);
     expect(dangling.stderr).toMatch(/^velos: app 'web': depends_on 'nope', which is not in the daemon$/m);
     expect(await onlinePids(home, ['web'])).toEqual(before);
+    // a refused set is a warning (its caller was told), not an error as an invalid file
+    const refused = (await busEvents(home, ['config.rejected'])).at(-1)!;
+    expect([refused.severity, refused.app, refused.message]).toEqual([
+      'warning',
+      'web',
+      "app 'web': depends_on 'nope', which is not in the daemon (nothing changed)",
+    ]);
 
     await velosOk(['config', 'set', 'web', 'max_memory=200M', 'kill_timeout=2s', 'autorestart=true'], {
       home,
@@ -417,6 +424,22 @@ describe('config hot reload (CFG-2)', () => {
     const linked = await velosOk(['config', 'reload'], { home });
     expect(linked.stdout).toBe(
       `${daemonFile}: none, built-in settings apply\n${file}: no change; 1 unchanged\n`,
+    );
+
+    // a config.toml read, then removed: the daemon went back to its built-in settings, and says so
+    await velosOk(['delete', 'a'], { home });
+    writeFileSync(daemonFile, '[defaults]\nmax_restarts = 4\n');
+    expect((await velosOk(['config', 'reload'], { home })).stdout).toBe(`${daemonFile}: no change\n`);
+    rmSync(daemonFile);
+    const removed = await velosOk(['config', 'reload', '--json'], { home });
+    expect(JSON.parse(removed.stdout).files).toEqual([
+      expect.objectContaining({ file: daemonFile, isMissing: true, wasRemoved: true }),
+    ]);
+    writeFileSync(daemonFile, '[defaults]\nmax_restarts = 4\n');
+    await velosOk(['config', 'reload'], { home });
+    rmSync(daemonFile);
+    expect((await velosOk(['config', 'reload'], { home })).stdout).toBe(
+      `${daemonFile}: removed, built-in settings apply again\n`,
     );
   });
 

@@ -24,6 +24,8 @@ export interface ConfigFileReload {
   leftOut?: string[];
   /** `config.toml` only: there is no such file, the daemon runs with its built-in settings. */
   isMissing?: boolean;
+  /** `config.toml` only, with `isMissing`: the daemon had read one before, and went back to its built-in settings. */
+  wasRemoved?: boolean;
   /** Changed apps that did not come up in the grace period and run their previous spec again. */
   rolledBack: string[];
   /** Why the change was rolled back, or why the file was rejected (then nothing changed). */

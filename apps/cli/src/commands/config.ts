@@ -58,11 +58,12 @@ async function runReload(ctx: CommandContext, file: string | undefined): Promise
 
 /** A reload of everything that found no config.toml and no linked file. */
 function isNothingToReload(files: readonly ConfigFileReload[]): boolean {
-  return files.length === 1 && files[0]!.isMissing === true;
+  return files.length === 1 && files[0]!.isMissing === true && files[0]!.wasRemoved !== true;
 }
 
 function describeReload(entry: ConfigFileReload): string {
   if (entry.error) return `${entry.file}: rejected, nothing changed`;
+  if (entry.wasRemoved) return `${entry.file}: removed, built-in settings apply again`;
   if (entry.isMissing) return `${entry.file}: none, built-in settings apply`;
   const parts = [
     ['added', entry.added],

@@ -101,8 +101,11 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       const config = await loadDaemonConfig(daemonFile);
       // an invalid rule rejects the whole file, as an invalid key does
       const alerts = parseAlertRules(config?.alerts ?? [], DAEMON_CONFIG_FILE, daemonFile);
+      if (config === null) {
+        result.isMissing = true;
+        if (current !== null) result.wasRemoved = true;
+      }
       current = config;
-      if (config === null) result.isMissing = true;
       for (const warning of config?.warnings ?? []) deps.log(`warning: ${warning}`);
       if (config) deps.log(`read ${daemonFile}`);
       deps.onAlerts?.(daemonFile, alerts);
@@ -153,9 +156,10 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
         } catch (error) {
           const { code, message } = toErrorPayload(error);
           deps.log(`config set ${before.name} rejected, nothing changed: ${message}`);
+          // a warning: the caller (`velos config set`, PUT /config/…) was told; an invalid file is an error
           deps.bus.publish({
             kind: 'config.rejected',
-            severity: 'error',
+            severity: 'warning',
             app: before.name,
             message: `${message} (nothing changed)`,
             fields: { code, error: message },
