@@ -7,7 +7,7 @@ import { VELOS_VERSION } from '@velos/core';
 import { homePids, killPid, killSpawned, runVelos, waitFor } from '@velos/test-helpers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-const DIST = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const DIST = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const FAKE_DAEMON = fileURLToPath(new URL('./fixtures/fake-daemon.mjs', import.meta.url));
 const FIXTURE_SERVER = fileURLToPath(new URL('../../../fixtures/server.js', import.meta.url));
 
@@ -299,6 +299,12 @@ describe('against a daemon', () => {
     expectOneErrorLine(
       await velos(['logs', '--lines', 'ten'], home),
       /--lines: expected a number of lines/,
+      2,
+    );
+    // over the protocol's bound: a usage error too (it was the daemon's refusal, exit 1)
+    expectOneErrorLine(
+      await velos(['logs', '--lines', '99999999999'], home),
+      /--lines: expected a number of lines from 0 to 1000000, got "99999999999"/,
       2,
     );
   });

@@ -157,7 +157,8 @@ function queryOf(target: string, input: CommandInput): LogsQuery {
   const limit = o.limit ?? o.lines;
   if (limit !== undefined) {
     if (typeof limit !== 'string' || !/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 100_000) {
-      throw invalid(`--limit: expected a whole number from 1 to 100000, got ${JSON.stringify(limit)}`);
+      const flag = o.limit === undefined ? '--lines' : '--limit';
+      throw invalid(`${flag}: expected a whole number from 1 to 100000, got ${JSON.stringify(limit)}`);
     }
     query.limit = Number(limit);
   }

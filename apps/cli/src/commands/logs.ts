@@ -151,13 +151,19 @@ export async function timestampOf(input: CommandInput): Promise<{ format(ts: num
   return createDateFormat(option === true ? DEFAULT_TIMESTAMP_FORMAT : String(option));
 }
 
+/** The most lines a tail asks for (the protocol's bound of `logs.lines`). */
+const MAX_TAIL_LINES = 1_000_000;
+
 function logsRequest(input: CommandInput): LogsRequest {
   const request: LogsRequest = {};
   const target = input.args[0];
   if (target !== undefined) request.target = target;
   const lines = input.options.lines ?? String(DEFAULT_LOG_LINES);
-  if (typeof lines !== 'string' || !/^\d+$/.test(lines)) {
-    throw usageError(`--lines: expected a number of lines, got ${JSON.stringify(lines)}`, 'logs');
+  if (typeof lines !== 'string' || !/^\d+$/.test(lines) || Number(lines) > MAX_TAIL_LINES) {
+    throw usageError(
+      `--lines: expected a number of lines from 0 to ${MAX_TAIL_LINES}, got ${JSON.stringify(lines)}`,
+      'logs',
+    );
   }
   request.lines = Number(lines);
   if (input.options.err && !input.options.out) request.stream = 'err';
