@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ export const lazyFsPromises: EsbuildPlugin = {
 
 /** Extension of the daemon build's files in dist/: `daemon.cjs` and its chunks. */
 export const DAEMON_EXTENSION = '.cjs';
+/** Extension of the full CLI build's files in dist/: its chunks; its entry is renamed `cli.cjs`. */
+export const CLI_EXTENSION = '.cli.cjs';
 
 /**
  * Turns the daemon build (ESM with code splitting, every file ending in `.cjs`) into CommonJS, file by
@@ -36,27 +38,38 @@ export const DAEMON_EXTENSION = '.cjs';
  * 2.5 MB on Node 24. The chunks stay separate files: a lazy `import("./x.cjs")` becomes a `require()`
  * made when it runs, so what the daemon does not use is still never read. `others` are the CommonJS
  * bundles of the other builds in `dist` (built at the same time): left alone, or their build's stamp
- * (the key of their code cache, monit-build.ts) would be lost.
+ * (the key of their code cache, monit-build.ts) would be lost; so are the full CLI's files.
  */
 export async function convertDaemonToCommonJs(dist: string, others: readonly string[]): Promise<void> {
   const files = (await readdir(dist)).filter(
-    (name) => name.endsWith(DAEMON_EXTENSION) && !others.includes(name),
+    (name) => name.endsWith(DAEMON_EXTENSION) && !name.endsWith(CLI_EXTENSION) && !others.includes(name),
   );
-  await Promise.all(
-    files.map(async (name) => {
-      const path = join(dist, name);
-      const source = (await readFile(path, 'utf8'))
-        // a chunk of this build: required when the import runs (any other specifier stays an import())
-        .replace(/\bimport\((["'])(\.\/[^"']+\.cjs)\1\)/g, 'Promise.resolve().then(()=>require($1$2$1))')
-        .replaceAll('import.meta.url', 'require("node:url").pathToFileURL(__filename).href');
-      const { code } = await transform(source, {
-        format: 'cjs',
-        loader: 'js',
-        platform: 'node',
-        target: 'node20',
-        minifyWhitespace: true,
-      });
-      await writeFile(path, code);
-    }),
-  );
+  await Promise.all(files.map((name) => convertFile(join(dist, name))));
+}
+
+/**
+ * The full CLI's build (ESM with code splitting, every file ending in `.cli.cjs`) as CommonJS, as the
+ * daemon's: a command such as `velos describe` or `velos stop` spent 10–25 ms of its 120–150 ms of CPU
+ * on Node's ESM loader and the namespaces of the built-ins it imports (docs/benchmarks.md, session 34).
+ * Its entry, `cli.cli.cjs`, becomes `dist/cli.cjs` (bin/velos.js requires it).
+ */
+export async function convertCliToCommonJs(dist: string): Promise<void> {
+  const files = (await readdir(dist)).filter((name) => name.endsWith(CLI_EXTENSION));
+  await Promise.all(files.map((name) => convertFile(join(dist, name))));
+  await rename(join(dist, `cli${CLI_EXTENSION}`), join(dist, 'cli.cjs'));
+}
+
+async function convertFile(path: string): Promise<void> {
+  const source = (await readFile(path, 'utf8'))
+    // a chunk of this build: required when the import runs (any other specifier stays an import())
+    .replace(/\bimport\((["'])(\.\/[^"']+\.cjs)\1\)/g, 'Promise.resolve().then(()=>require($1$2$1))')
+    .replaceAll('import.meta.url', 'require("node:url").pathToFileURL(__filename).href');
+  const { code } = await transform(source, {
+    format: 'cjs',
+    loader: 'js',
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+  });
+  await writeFile(path, code);
 }

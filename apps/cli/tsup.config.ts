@@ -1,5 +1,11 @@
 import { defineConfig, type Options } from 'tsup';
-import { convertDaemonToCommonJs, DAEMON_EXTENSION, lazyFsPromises } from './daemon-cjs.js';
+import {
+  CLI_EXTENSION,
+  convertCliToCommonJs,
+  convertDaemonToCommonJs,
+  DAEMON_EXTENSION,
+  lazyFsPromises,
+} from './daemon-cjs.js';
 import { entryBuiltinsByRequire, monitBundlePlugins, stampCacheKey } from './monit-build.js';
 import { quickCore } from './quick-build.js';
 
@@ -56,8 +62,17 @@ const quick: Options = {
 export default defineConfig([
   // The full CLI: commands load their heavy parts with `await import()`, which splitting turns into
   // chunks read only on demand (zod, yaml and the supervisor never load for `velos list`; ink and
-  // react only for `velos monit`).
-  { ...shared, entry: { cli: 'src/cli.ts' }, splitting: true },
+  // react only for `velos monit`). It ends up as CommonJS, as the daemon (daemon-cjs.ts): dist/cli.cjs
+  // and its chunks (`*.cli.cjs`).
+  {
+    ...shared,
+    entry: { cli: 'src/cli.ts' },
+    splitting: true,
+    outExtension: () => ({ js: CLI_EXTENSION }),
+    banner: {},
+    removeNodeProtocol: false,
+    onSuccess: () => convertCliToCommonJs('dist'),
+  },
   // The daemon's entry (what the client starts) built on its own, so what it runs at start sits in a few
   // modules instead of the chunks it would share with the CLI: fewer module loads at start.
   // It ends up as CommonJS (daemon-cjs.ts): dist/daemon.cjs and its chunks, in files of their own.

@@ -19,7 +19,7 @@ import {
 
 // Issue 17: `velos list|ls|l|status [--json|--ai]` runs from dist/velos.cjs (CommonJS, the client's
 // small MessagePack codec, src/quick-run.ts); its output, errors and exit codes are those of the full
-// CLI (dist/cli.js), which these tests run directly for the same lines.
+// CLI (dist/cli.cjs), which these tests run directly for the same lines.
 
 /** tmux servers started by this file, each on its own socket; killed by socket name in teardown. */
 const sockets: string[] = [];
@@ -34,7 +34,7 @@ if (!hasTmux && process.env.CI) {
   throw new Error('tmux is not installed: the terminal-width test needs it (apt-get install -y tmux)');
 }
 
-const FULL_CLI = join(REPO_ROOT, 'apps/cli/dist/cli.js');
+const FULL_CLI = join(REPO_ROOT, 'apps/cli/dist/cli.cjs');
 
 /** The same command line through the full CLI, bypassing the binary's routing. */
 function fullCli(args: string[], home: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {

@@ -21,7 +21,7 @@ import {
 
 afterEach(cleanupHomes);
 
-const FULL_CLI = join(REPO_ROOT, 'apps/cli/dist/cli.js');
+const FULL_CLI = join(REPO_ROOT, 'apps/cli/dist/cli.cjs');
 
 /** Output with what differs between two calls a moment apart blanked: numbers and their units. */
 function stable(text: string): string {

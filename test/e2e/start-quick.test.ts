@@ -6,11 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, describeJson, velos, waitForStatus } from './helpers.js';
 
 // Issue 17: `velos start <script>` runs from dist/velos-start.js, not the full CLI; for every line the
-// binary takes, the output, the errors and the exit code are those of the full CLI (dist/cli.js).
+// binary takes, the output, the errors and the exit code are those of the full CLI (dist/cli.cjs).
 
 afterEach(cleanupHomes);
 
-const FULL_CLI = join(REPO_ROOT, 'apps/cli/dist/cli.js');
+const FULL_CLI = join(REPO_ROOT, 'apps/cli/dist/cli.cjs');
 
 /** The same command line through the full CLI, bypassing the binary's routing. */
 function fullCli(args: string[], home: string, env: Record<string, string> = {}): Promise<CliResult> {

@@ -24,7 +24,8 @@ if (command === 'daemon' && (rest.length === 0 || (rest.length === 1 && rest[0] 
   require('node:module').enableCompileCache?.();
   // `velos monit` without arguments from dist/monit-entry.js (the dashboard's splash and loader, see src/monit-entry.ts)
   const isMonit = ['monit', 'monitor', 'dash'].includes(command) && rest.length === 0;
-  import(isMonit ? '../dist/monit-entry.js' : '../dist/cli.js');
+  if (isMonit) import('../dist/monit-entry.js');
+  else require('../dist/cli.cjs');
 }
 
 /**

@@ -62,7 +62,10 @@ async function dispatch(fullArgv: string[]): Promise<number> {
 }
 
 exitQuietlyOnEpipe();
-process.exitCode = await main(process.argv.slice(2));
+// no top-level await: the build is CommonJS (daemon-cjs.ts)
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
 
 /** `unknown command "stpo"; did you mean "stop"?` */
 function unknownCommand(word: string): string {

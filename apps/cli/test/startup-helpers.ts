@@ -14,7 +14,7 @@ import {
 
 /** The built `velos` binary and the full CLI it loads. */
 export const BIN = fileURLToPath(new URL('../bin/velos.js', import.meta.url));
-export const DIST = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+export const DIST = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 
 /** How a spawned program ended. */
 export interface Run {

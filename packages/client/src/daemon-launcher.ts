@@ -44,7 +44,7 @@ const RESTORE_POLL_MS = 100;
  * starts one, the home is checked (`prepareHome`: `UNSAFE_HOME` when another user owns it or others
  * can write it); the daemon's stdout and stderr go to `daemon.log`, so a fatal error of V8 lands there.
  * @example
- * const { started, daemon } = await ensureDaemon('/home/me/.velos', { entry: '/usr/lib/velos/dist/cli.js' });
+ * const { started, daemon } = await ensureDaemon('/home/me/.velos', { entry: '/usr/lib/velos/dist/daemon.cjs' });
  */
 export async function ensureDaemon(home: string, launcher: DaemonLauncher): Promise<EnsureDaemonResult> {
   const { connection, started } = await connectDaemon(home, launcher);
