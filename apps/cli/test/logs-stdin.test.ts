@@ -67,6 +67,20 @@ describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () =
     );
     const patterns = JSON.parse((await logs(['--patterns', '--json'])).stdout);
     expect(patterns.patterns[0]).toMatchObject({ count: 40, level: 'info' });
+    // the names logs write for a level (pino's trace, warning, critical) are the engine's levels
+    const asError = await logs(['--level', 'error', '--limit', '5']);
+    expect((await logs(['--level', 'CRITICAL', '--limit', '5'])).code).toBe(0);
+    expect((await logs(['--level', 'Err', '--limit', '5'])).stdout).toBe(asError.stdout);
+    const asDebug = await logs(['--level', 'debug', '--limit', '5']);
+    expect((await logs(['--level', 'trace', '--limit', '5'])).stdout).toBe(asDebug.stdout);
+    expect((await logs(['--level', 'warning', '--limit', '5'])).stdout).toBe(
+      (await logs(['--level', 'warn', '--limit', '5'])).stdout,
+    );
+    const refused = await logs(['--level', 'loud']);
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      'velos: --level: expected one of fatal, error, warn, info, debug (or trace, warning, critical), got "loud"\n',
+    ]);
   });
 
   it('needs a view or a filter, and refuses bad flags before it reads stdin', async () => {

@@ -60,7 +60,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
       level: {
         type: 'string',
         value: 'level',
-        description: 'lines at least this severe: fatal, error, warn, info, debug',
+        description: 'lines at least this severe: fatal, error, warn, info, debug (trace is debug)',
       },
       grep: { type: 'string', value: 'regex', description: 'lines matching this regular expression' },
       'ignore-case': { type: 'boolean', short: 'i', description: 'with --grep: ignore case' },

@@ -23,6 +23,14 @@ import { rawBytes, timestampOf } from './logs.js';
 
 const VIEWS = ['summary', 'patterns', 'dedupe', 'anomalies'] as const;
 const LEVELS: readonly LogLevelName[] = ['fatal', 'error', 'warn', 'info', 'debug'];
+/** Other names of the levels, as logs write them (pino's `trace`, `warning`…): the engine reads them so. */
+const LEVEL_ALIASES: Readonly<Record<string, LogLevelName>> = {
+  trace: 'debug',
+  verbose: 'debug',
+  warning: 'warn',
+  err: 'error',
+  critical: 'fatal',
+};
 const FILTERS = ['level', 'grep', 'since', 'until'] as const;
 /** The flags of the payload fields the daemon's errors may name (`grep: invalid …` is `--grep: invalid …`). */
 const FLAG_OF_FIELD = {
@@ -143,10 +151,18 @@ function queryOf(target: string, input: CommandInput): LogsQuery {
   const o = input.options;
   const query: LogsQuery = { target };
   if (o.level !== undefined) {
-    if (typeof o.level !== 'string' || !LEVELS.includes(o.level as LogLevelName)) {
-      throw invalid(`--level: expected one of ${LEVELS.join(', ')}, got ${JSON.stringify(o.level)}`);
+    const name = typeof o.level === 'string' ? o.level.toLowerCase() : '';
+    const level = LEVELS.includes(name as LogLevelName)
+      ? (name as LogLevelName)
+      : Object.hasOwn(LEVEL_ALIASES, name)
+        ? LEVEL_ALIASES[name]
+        : undefined;
+    if (level === undefined) {
+      throw invalid(
+        `--level: expected one of ${LEVELS.join(', ')} (or trace, warning, critical), got ${JSON.stringify(o.level)}`,
+      );
     }
-    query.level = o.level as LogLevelName;
+    query.level = level;
   }
   if (typeof o.grep === 'string') query.grep = o.grep;
   if (o['ignore-case'] === true) query.ignoreCase = true;
