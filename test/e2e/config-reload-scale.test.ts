@@ -106,7 +106,7 @@ describe('velos scale of an app linked to a config file (CFG-2, SUP-5)', () => {
     expect(spec).toMatchObject({ instances: 2, killTimeoutMs: 7000 });
   });
 
-  it('keeps the run-time count over a daemon restart (state.json)', async () => {
+  it('keeps the run-time count over a daemon restart (state.json), a startOrRestart and a startOrReload of the file', async () => {
     const home = createHome();
     const { file } = await scaledToOne(home);
     await velosOk(['kill'], { home });
@@ -114,6 +114,15 @@ describe('velos scale of an app linked to a config file (CFG-2, SUP-5)', () => {
     const restored = await pidsOf(home, 'srv', 1);
     expect(await reload(home, file)).toMatchObject({ changed: [], scaled: [], unchanged: ['srv'] });
     expect(await pidsOf(home, 'srv', 1)).toEqual(restored);
+    // the file's spec again, its unchanged instances aside (startOrRestart gave the file's 3 again,
+    // while startOrReload kept 1; PM2 takes a file's instances in neither)
+    await velosOk(['startOrRestart', file], { home });
+    const restarted = await pidsOf(home, 'srv', 1);
+    expect([...restarted.values()]).not.toEqual([...restored.values()]);
+    await velosOk(['startOrReload', file], { home });
+    await pidsOf(home, 'srv', 1);
+    const shown = await velosOk(['config', 'show', 'srv'], { home });
+    expect(shown.stdout).toContain('# instances = 1 set at run time by velos scale (the file gives 3)');
   });
 
   it('a cluster app (a shared port): the reload of the unchanged file keeps its scaled workers; a new count in the file adds workers beside them', async () => {

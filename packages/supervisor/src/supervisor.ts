@@ -23,7 +23,7 @@ import { scaledCount } from './cluster/scale-count.js';
 import { createComponentRegistry } from './components/component-registry.js';
 import { readComponents, writeComponents } from './components/component-store.js';
 import { type ConfigControl, createConfigControl, DAEMON_CONFIG_FILE } from './config/config-control.js';
-import { scaledSource } from './config/run-time-scale.js';
+import { scaledSource, withRunTimeScale } from './config/run-time-scale.js';
 import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
@@ -405,8 +405,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
    * Starts apps (their names locked): checked again here, since an earlier start of a name may just have
    * ended. `isReplace`: an app that runs is stopped first and its start counts as a restart.
    */
-  async function startApps(specs: AppSpec[], isReplace = false): Promise<ProcessInfo[]> {
-    checkStartable(specs, table, isReplace);
+  async function startApps(given: AppSpec[], isReplace = false): Promise<ProcessInfo[]> {
+    checkStartable(given, table, isReplace);
+    // a start of a linked file's app again (`startOrRestart <file>`) keeps a run-time scale, as a reload does
+    const specs = given.map((spec) => {
+      const old = table.apps.get(spec.name)?.spec;
+      return old?.source && old.source.file === spec.source?.file ? withRunTimeScale(old, spec) : spec;
+    });
     const ordered = orderByDependencies(specs, (spec) => spec, table.apps);
     await checkJobSpecs(specs);
     await loadClassifierFor(specs);
