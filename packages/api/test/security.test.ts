@@ -140,6 +140,18 @@ describe('limits and validation', () => {
     await expectDaemonFine();
   });
 
+  it('says a config text without its format lacks it, not "got undefined"', async () => {
+    const answer = await call(api.url, 'POST', '/api/v1/processes', {
+      token: api.admin,
+      body: { config: 'apps: []', cwd: '/tmp' },
+    });
+    expect([answer.status, answer.body.error.field, answer.body.error.message]).toEqual([
+      400,
+      'format',
+      'format: expected one of toml, yaml, json, got none (config needs its format)',
+    ]);
+  });
+
   it('says what a query value that does not parse should look like, not "received string"', async () => {
     const cases: [string, string][] = [
       ['/api/v1/logs/web?lines=many', 'lines: expected a whole number, got "many"'],

@@ -40,7 +40,8 @@ async function specsFromConfigBody(body: Record<string, unknown>, ctx: RouteCont
     throw invalid('config', `expected the text of a config file, at most ${MAX_CONFIG_CHARS} characters`);
   }
   if (typeof format !== 'string' || !(CONFIG_FORMATS as readonly string[]).includes(format)) {
-    throw invalid('format', `expected one of ${CONFIG_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+    const got = format === undefined ? 'none (config needs its format)' : JSON.stringify(format).slice(0, 80);
+    throw invalid('format', `expected one of ${CONFIG_FORMATS.join(', ')}, got ${got}`);
   }
   if (cwd !== undefined && (typeof cwd !== 'string' || !isAbsolute(cwd) || cwd.length > 4096)) {
     throw invalid('cwd', `expected an absolute directory, got ${JSON.stringify(cwd)}`);
