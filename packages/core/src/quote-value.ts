@@ -12,7 +12,11 @@ class CycleError extends Error {}
 export function quoteValue(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === 'bigint' ? value.toString() : (boundedJson(value) ?? String(value));
+    // a number JSON has no text for (Infinity, NaN: a JSON 1e400 parses as Infinity) is no null
+    text =
+      typeof value === 'bigint' || (typeof value === 'number' && !Number.isFinite(value))
+        ? String(value)
+        : (boundedJson(value) ?? String(value));
   } catch {
     text = Array.isArray(value) ? '[…]' : typeof value === 'object' ? '{…}' : String(value);
   }

@@ -16,8 +16,7 @@ describe('quoteValue', () => {
       `${'é'.repeat(79)}"\n`,
       42,
       -0.5,
-      Number.NaN,
-      Number.POSITIVE_INFINITY,
+      [Number.NaN, Number.POSITIVE_INFINITY],
       true,
       null,
       [],
@@ -44,6 +43,10 @@ describe('quoteValue', () => {
     list.push(list);
     expect(quoteValue(list)).toBe('[…]');
     expect(quoteValue(undefined)).toBe('undefined');
+    // JSON's 1e400 is Infinity: quoted as the number it is, not as JSON's null
+    expect(quoteValue(JSON.parse('1e400'))).toBe('Infinity');
+    expect(quoteValue(-Infinity)).toBe('-Infinity');
+    expect(quoteValue(Number.NaN)).toBe('NaN');
     // the same object twice, not in a cycle, is quoted twice as JSON.stringify does
     const shared = { s: 1 };
     expect(quoteValue([shared, shared])).toBe('[{"s":1},{"s":1}]');
