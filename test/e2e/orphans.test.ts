@@ -202,6 +202,34 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     expect(readLines(join(home, 'run', 'live.json'))).toEqual([]);
   });
 
+  it('keeps an instance stopped by hand stopped through velos update, a crash of the daemon and a restart of it', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'trio', '-i', '3', '-x'], { home });
+    await waitFor(async () => (await rowsNamed(home, 'trio')).filter((row) => row.pid).length === 3, {
+      message: '3 instances with a pid',
+    });
+    await velosOk(['stop', '1'], { home });
+    const statuses = async () =>
+      (await rowsNamed(home, 'trio')).map((row) => [row.id, row.status === 'online' ? 'online' : row.status]);
+    const expected = [
+      [0, 'online'],
+      [1, 'stopped'],
+      [2, 'online'],
+    ];
+    const update = await velosOk(['update'], { home });
+    expect(update.stdout).toMatch(/2 processes kept running/);
+    expect(await statuses()).toEqual(expected);
+    for (const row of await rowsNamed(home, 'trio')) if (row.pid) seenPids.add(row.pid);
+    // the stop was written before it was answered: a crash right after keeps it
+    await killDaemon(home);
+    expect(await statuses()).toEqual(expected);
+    // velos kill saves the list; the next daemon restores it (state.json)
+    await velosOk(['kill'], { home });
+    await waitFor(async () => JSON.stringify(await statuses()) === JSON.stringify(expected), {
+      message: 'instance 1 stopped, the others online, after a restart of the daemon',
+    });
+  });
+
   it('re-adopts the same process after every crash of the daemon, not only the first (#19.1)', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'tick'], { home, env: { TICK_MS: '50' } });

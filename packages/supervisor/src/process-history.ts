@@ -16,6 +16,11 @@ export interface SavedHistory {
   backoffMs: number;
   /** True when the process was `errored` (it gave up restarting); false in files of earlier versions. */
   errored: boolean;
+  /**
+   * True when the process was `stopped` (an instance `velos stop <id>` took out while the others ran): a
+   * restore of its running app leaves it stopped. Absent (false) in files of earlier versions.
+   */
+  stopped?: boolean;
   /** Epoch ms when the app was added. */
   createdAt: number;
   /** Epoch ms of the latest run's start (PM2's `pm_uptime` once it stopped), or null before any run. */
@@ -63,6 +68,7 @@ export function historyOf(record: ProcessRecord): SavedHistory {
     unstableRestarts: record.unstableRestarts,
     backoffMs: record.backoffMs,
     errored: record.status === 'errored',
+    ...(record.status === 'stopped' ? { stopped: true } : {}),
     createdAt: record.createdAt,
     lastStartedAt: record.lastStartedAt,
     exitCode: record.exitCode,
@@ -80,6 +86,7 @@ export function fileHistory(history: SavedHistory): FileHistory {
     unstableRestarts: history.unstableRestarts,
     backoffMs: history.backoffMs,
     errored: history.errored,
+    ...(history.stopped ? { stopped: true } : {}),
     createdAt: history.createdAt,
     lastStartedAt: history.lastStartedAt,
     exitCode: history.exitCode,
@@ -150,6 +157,8 @@ function parseEntry(raw: unknown, where: string): SavedHistory {
     throw corrupt(`${where}.signal`, 'expected a signal name or null');
   const errored = entry.errored ?? false;
   if (typeof errored !== 'boolean') throw corrupt(`${where}.errored`, 'expected true or false');
+  const stopped = entry.stopped ?? false;
+  if (typeof stopped !== 'boolean') throw corrupt(`${where}.stopped`, 'expected true or false');
   const reason = entry.lastExitReason ?? null;
   if (reason !== null && (typeof reason !== 'string' || !SAVED_EXIT_REASONS.has(reason)))
     throw corrupt(`${where}.lastExitReason`, 'expected an exit reason or null');
@@ -167,6 +176,7 @@ function parseEntry(raw: unknown, where: string): SavedHistory {
     // absent in files of earlier versions
     backoffMs: entry.backoffMs === undefined ? 0 : count('backoffMs', 'milliseconds'),
     errored,
+    ...(stopped ? { stopped: true } : {}),
     createdAt: time('createdAt', false)!,
     lastStartedAt: time('lastStartedAt', true),
     exitCode: exitCode as number | null,

@@ -83,23 +83,22 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
       if (table.apps.has(saved.spec.name)) continue;
       const entry = restoreApp(saved, loadError);
       if (!entry) continue;
-      // an errored process stays errored (not started again, no event), unless resurrect starts them all
-      const erroredIds = new Set<number>();
+      // an errored process stays errored (not started again, no event), unless resurrect starts them all;
+      // so does an instance stopped while its app ran stay stopped
+      const keptIds = new Set<number>();
       saved.history?.forEach((history, i) => {
         const record = table.records.get(entry.ids[i]!);
         if (!record) return;
         const staysErrored = history.errored && !isStartingAll;
-        if (staysErrored) {
-          restoreStatus(record, 'errored');
-          erroredIds.add(record.id);
-        }
+        if (staysErrored) restoreStatus(record, 'errored');
+        if (staysErrored || (history.stopped === true && !isStartingAll)) keptIds.add(record.id);
         applyHistory(record, history, read.isLive || staysErrored);
       });
       const isStarting = isStartingAll || saved.running;
       // the live table's processes go on counting unstable restarts (and `velos update` is no restart)
       const records = isStarting
         ? options.prepare(
-            entry.ids.filter((id) => !erroredIds.has(id)),
+            entry.ids.filter((id) => !keptIds.has(id)),
             !read.isLive,
           )
         : [];

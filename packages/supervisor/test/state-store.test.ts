@@ -239,6 +239,12 @@ describe('state store', () => {
     expect(() => parseState(app([entry, { ...entry, errored: 'yes' }]))).toThrow(
       /history\[1\]\.errored: expected true or false/,
     );
+    expect(() => parseState(app([entry, { ...entry, stopped: 1 }]))).toThrow(
+      /history\[1\]\.stopped: expected true or false/,
+    );
+    // an instance stopped while its app ran is read back so (absent: false, not written)
+    expect(parseState(app([entry, { ...entry, stopped: true }])).apps[0]!.history![1]!.stopped).toBe(true);
+    expect('stopped' in parseState(app([entry, entry])).apps[0]!.history![1]!).toBe(false);
     expect(() => parseState(app([entry, { ...entry, backoffMs: 1.5 }]))).toThrow(
       /history\[1\]\.backoffMs: expected milliseconds/,
     );
