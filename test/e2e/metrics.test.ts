@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -151,6 +151,11 @@ describe('velos metrics (OBS-1)', () => {
     const url = `http://127.0.0.1:${port}/metrics`;
     const response = await waitFor(() => get(url), { message: `GET ${url}` });
     expect(await response.text()).toMatch(/^velos_process_uptime_seconds\{name="quiet"/m);
+    // after velos kill a scrape gets 503: it does not start the daemon and its apps again
+    await velosOk(['kill'], { home });
+    const down = await get(url);
+    expect(down.status).toBe(503);
+    expect(existsSync(join(home, 'velos.sock'))).toBe(false);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     const refused = await get(url).then(

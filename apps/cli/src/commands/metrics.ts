@@ -14,7 +14,9 @@ export async function runMetrics(ctx: CommandContext, input: CommandInput): Prom
   if (typeof host === 'string' && port === undefined) throw usageError('--host needs --port', 'metrics');
   if (port !== undefined && ctx.mode !== 'text')
     throw usageError('--port serves the exposition: no --json or --ai', 'metrics');
-  const client = await ctx.client();
+  // serving: the daemon starts for the first connection only; after a `velos kill` a scrape gets 503, it
+  // does not start the daemon (and its apps) again
+  const client = await ctx.client(port === undefined ? {} : { autoStart: 'once' });
   if (port !== undefined) {
     const { createMetricsServer } = await import('@velos/metrics/server');
     const server = await createMetricsServer({
