@@ -3,18 +3,53 @@ import type { AlertChannel, AlertRule, AlertStatus } from './alert-rule.js';
 /** What a masked value reads as. */
 export const MASK = '****';
 
-/** Environment keys whose values are secrets: any of these words inside the key, in any case. */
-const SECRET_KEY =
-  /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH|PRIVATE|DSN|SESSION|COOKIE|SALT|SIGNATURE|CERT/i;
+/**
+ * The words of a key that say its value is a secret (a key's words: split at `_`, `-`, `.` and camelCase,
+ * `AWS_SECRET_ACCESS_KEY` → AWS, SECRET, ACCESS, KEY). Whole words, so that MONKEY, TOKENIZER_MODEL or
+ * SSL_CERT_DIR are not secrets; a certificate's path is none (its private key is a KEY).
+ */
+const SECRET_WORDS = new Set([
+  'TOKEN',
+  'TOKENS',
+  'SECRET',
+  'SECRETS',
+  'PASSWORD',
+  'PASSWD',
+  'PASS',
+  'PASSPHRASE',
+  'KEY',
+  'KEYS',
+  'APIKEY',
+  'ACCESSKEY',
+  'SECRETKEY',
+  'PRIVATEKEY',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'CREDS',
+  'AUTH',
+  'AUTHORIZATION',
+  'PRIVATE',
+  'DSN',
+  'SESSION',
+  'COOKIE',
+  'SALT',
+  'SIGNATURE',
+]);
+/** A word that ends with one of these is a secret too (APITOKEN, AUTHTOKEN, DBPASSWORD, CLIENTSECRET). */
+const SECRET_SUFFIX = /(TOKEN|SECRET|PASSWORD|PASSWD)$/;
 /** The password of a URL with credentials (`postgres://user:pass@host`). */
 const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/@\s]+(@)/i;
 /** Keys whose value is a table of environment variables. */
 const ENV_TABLES = new Set(['env', 'ownEnv']);
 const MAX_DEPTH = 8;
 
-/** True when an environment variable called `key` probably holds a secret. */
+/** True when an environment variable (or a header) called `key` probably holds a secret: see `SECRET_WORDS`. */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/);
+  return words.some((word) => SECRET_WORDS.has(word) || SECRET_SUFFIX.test(word));
 }
 
 /**

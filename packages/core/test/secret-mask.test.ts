@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isSecretKey, MASK, maskAlertRule, maskSecrets } from '../src/secret-mask.js';
 
 describe('isSecretKey', () => {
-  it('matches the secret words anywhere in the key, in any case', () => {
+  it('matches the secret words of the key (split at _ - . and camelCase), in any case', () => {
     for (const key of [
       'API_TOKEN',
       'github_token',
@@ -15,9 +15,31 @@ describe('isSecretKey', () => {
       'AUTH_HEADER',
       'PRIVATE_PEM',
       'SENTRY_DSN',
+      'OPENAI_APIKEY',
+      'githubAuthToken',
+      'X-Api-Key',
+      'Authorization',
+      'DB_PASS',
+      'STRIPE_CLIENTSECRET',
+      'SESSION_ID',
     ])
       expect(isSecretKey(key), key).toBe(true);
-    for (const key of ['PORT', 'NODE_ENV', 'PATH', 'HOME', 'LOG_LEVEL'])
+    // whole words only: a word that merely holds one (MONKEY, TOKENIZER) or a certificate's path is none
+    for (const key of [
+      'PORT',
+      'NODE_ENV',
+      'PATH',
+      'HOME',
+      'LOG_LEVEL',
+      'MONKEY',
+      'TOKENIZER_MODEL',
+      'SSL_CERT_DIR',
+      'SSL_CERT_FILE',
+      'PIP_CERT',
+      'KEYBOARD_LAYOUT',
+      'PASSENGER_APP_ENV',
+      'PWD',
+    ])
       expect(isSecretKey(key), key).toBe(false);
   });
 });
