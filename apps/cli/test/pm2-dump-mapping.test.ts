@@ -41,6 +41,25 @@ describe('mapPm2Dump (issue #14)', () => {
     expect(web!.wasStopped).toBe(false);
   });
 
+  it("leaves PM2's default files to Velos in a dump copied elsewhere: the PM2_HOME its processes ran with", () => {
+    const entry = {
+      name: 'x',
+      pm_id: 0,
+      exec_mode: 'fork_mode',
+      pm_exec_path: '/srv/x.js',
+      pm_cwd: '/srv',
+      status: 'online',
+      pm_out_log_path: '/srv/pm2-home/logs/x-out.log',
+      pm_err_log_path: '/var/log/x-err.log',
+      pm_pid_path: '/srv/pm2-home/pids/x-0.pid',
+      env: { PM2_HOME: '/srv/pm2-home' },
+    };
+    const [x] = mapPm2Dump([entry], '/tmp/copied/dump.pm2');
+    expect(x!.app).not.toHaveProperty('out_file');
+    expect(x!.app).not.toHaveProperty('pid_file');
+    expect(x!.app).toMatchObject({ error_file: '/var/log/x-err.log' });
+  });
+
   it("takes PM2's -<pm_id> off split log files and pid files only (issue #14 merge_logs)", () => {
     const base = { pm_exec_path: '/srv/a.js', pm_cwd: '/srv', exec_interpreter: 'node', status: 'online' };
     const [shared, split] = mapPm2Dump(

@@ -1,4 +1,5 @@
-import { dirname, extname, isAbsolute, relative } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, extname, isAbsolute, join, relative } from 'node:path';
 
 /** One app of a PM2 dump as Velos config keys, with what was mapped and left out. */
 export interface ImportedApp {
@@ -65,17 +66,29 @@ const PM2_ENV = /^(PM2_|pm_|axm_|NODE_APP_INSTANCE$|unique_id$|km_link$|vizion_r
  * one app; PM2's default log and pid files (under the PM2 home) are left to Velos's defaults.
  */
 export function mapPm2Dump(entries: unknown[], dumpFile: string): ImportedApp[] {
-  const pm2Home = dirname(dumpFile);
   const byName = new Map<string, Record<string, unknown>[]>();
   entries.forEach((raw, i) => {
     const entry = flatten(raw);
     const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : `app-${i}`;
     byName.set(name, [...(byName.get(name) ?? []), entry]);
   });
-  return [...byName].map(([name, group]) => mapApp(name, group, pm2Home));
+  return [...byName].map(([name, group]) => mapApp(name, group, pm2HomesOf(group[0]!, dumpFile)));
 }
 
-function mapApp(name: string, group: Record<string, unknown>[], pm2Home: string): ImportedApp {
+/**
+ * Where PM2 kept its default log and pid files for an entry: the dump's directory, the PM2_HOME the
+ * process ran with (a dump copied from another host names it), this shell's PM2_HOME and `~/.pm2`.
+ */
+function pm2HomesOf(entry: Record<string, unknown>, dumpFile: string): string[] {
+  const env = entry.env;
+  const own = env !== null && typeof env === 'object' ? (env as Record<string, unknown>).PM2_HOME : undefined;
+  const homes = [dirname(dumpFile), join(homedir(), '.pm2')];
+  for (const home of [own, process.env.PM2_HOME])
+    if (typeof home === 'string' && isAbsolute(home)) homes.push(home);
+  return homes;
+}
+
+function mapApp(name: string, group: Record<string, unknown>[], pm2Homes: string[]): ImportedApp {
   const first = group[0]!;
   const mapped: Record<string, unknown> = {};
   const app: Record<string, unknown> = { name };
@@ -129,7 +142,7 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Home: string)
     const path = first[from];
     // PM2 names a pid file by pm_id always, a log file only per instance; Velos adds its own ids
     const isSplit = perInstance || from === 'pm_pid_path';
-    if (typeof path === 'string' && isOwnPath(path, pm2Home))
+    if (typeof path === 'string' && isOwnPath(path, pm2Homes))
       set(to, isSplit ? withoutIdSuffix(path, first.pm_id) : path, from);
     // a combined log in PM2's log directory (`-l` without a path) stays one, in Velos's
     else if (from === 'pm_log_path' && typeof path === 'string' && path !== '/dev/null') set(to, true, from);
@@ -162,11 +175,13 @@ function ownEnv(value: unknown, name: string): Record<string, string> {
   return env;
 }
 
-/** A file the user chose: not PM2's default under its home, not /dev/null. */
-function isOwnPath(path: string, pm2Home: string): boolean {
+/** A file the user chose: not PM2's default under one of its homes, not /dev/null. */
+function isOwnPath(path: string, pm2Homes: readonly string[]): boolean {
   if (!isAbsolute(path) || path === '/dev/null') return false;
-  const inside = relative(pm2Home, path);
-  return inside.startsWith('..') || isAbsolute(inside);
+  return pm2Homes.every((home) => {
+    const inside = relative(home, path);
+    return inside.startsWith('..') || isAbsolute(inside);
+  });
 }
 
 /**
