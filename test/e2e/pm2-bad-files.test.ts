@@ -41,7 +41,16 @@ describe('bad PM2 process files', () => {
         'process.yml',
         /^velos: process\.yml: apps\[0\] \(flaky\)\.autorestart: .*"sometimes".*\(line 4\)$/,
       ],
-      ['bad-syntax', 'ecosystem.config.cjs', /^velos: ecosystem\.config\.cjs: not valid JavaScript: /],
+      [
+        'bad-syntax',
+        'ecosystem.config.cjs',
+        /^velos: ecosystem\.config\.cjs: not valid JavaScript: .* \(line 3\)$/,
+      ],
+      [
+        'bad-syntax-esm',
+        'ecosystem.config.mjs',
+        /^velos: ecosystem\.config\.mjs: not valid JavaScript: .* \(line 3\)$/,
+      ],
       [
         'esm-scope',
         'ecosystem.config.js',

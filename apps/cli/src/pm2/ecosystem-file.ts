@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -149,8 +150,23 @@ function loadFailure(cause: unknown, file: string): string {
   if (/module is not defined in ES module scope|exports is not defined in ES module scope/.test(first)) {
     return `uses module.exports but is loaded as an ES module (the nearest package.json says "type": "module"); rename it to ${basename(file).replace(/\.js$/, '.cjs')}`;
   }
-  if (error instanceof SyntaxError) return `not valid JavaScript: ${first}`;
+  if (error.name === 'SyntaxError') return `not valid JavaScript: ${first}${syntaxErrorLine(error, file)}`;
   return `the file threw while loading: ${error.name === 'Error' ? '' : `${error.name}: `}${first}`;
+}
+
+/**
+ * ` (line N)` of a syntax error in the file: the first line of the stack of a CommonJS file's error
+ * (`/srv/ecosystem.config.js:5`); an ES module's error has none on Node 20, so `node --check` (run only
+ * on this error path) says where. Empty when neither tells.
+ */
+function syntaxErrorLine(error: Error, file: string): string {
+  const where = (stack: string) => /^(?:file:\/\/)?(.+):(\d+)$/m.exec(stack.split('\n')[0] ?? '');
+  let at = where(error.stack ?? '');
+  if (!at) {
+    const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
+    at = where(check.stderr ?? '');
+  }
+  return at && resolve(decodeURIComponent(at[1]!)) === resolve(file) ? ` (line ${at[2]})` : '';
 }
 
 function describe(value: unknown): string {
