@@ -85,6 +85,22 @@ describe('bad PM2 process files', () => {
     expect(missing.stderr).toBe(
       `velos: pm2.json: apps[0] (bare).script: not found: ../apps/missing.js (from ${dir})\n`,
     );
+    // every missing script in the one line, and the good app of the file is not started either
+    writeFileSync(
+      join(dir, 'pm2.json'),
+      JSON.stringify({
+        apps: [
+          { name: 'gone', script: '../apps/gone.js' },
+          { name: 'good', script: '../apps/server.js' },
+          { name: 'bare', script: '../apps/missing.js' },
+        ],
+      }),
+    );
+    const two = await velosIn(dir, home, ['start', 'pm2.json']);
+    expect([two.code, two.stderr]).toEqual([
+      1,
+      `velos: pm2.json: apps[0] (gone).script: not found: ../apps/gone.js (from ${dir}); apps[2] (bare).script: not found: ../apps/missing.js (from ${dir})\n`,
+    ]);
     expect((await listJson(home)).map((row) => [row.status, row.pid, row.restarts])).toEqual([
       ['online', before.pid, 0],
     ]);

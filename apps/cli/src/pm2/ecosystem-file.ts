@@ -100,15 +100,14 @@ export function onlyApps(
  * shell command: neither is checked).
  */
 export function checkScripts(specs: AppSpec[], label: string): void {
-  specs.forEach((spec, i) => {
+  const missing = specs.flatMap((spec, i) => {
     const script = spec.script;
-    if (/\s/.test(script.trim()) || !(script.includes('/') || /\.\w+$/.test(script))) return;
-    if (isFile(resolve(spec.cwd, script))) return;
-    throw new VelosError(
-      ErrorCodes.INVALID_CONFIG,
-      `${label}: apps[${i}] (${spec.name}).script: not found: ${script} (from ${spec.cwd})`,
-    );
+    if (/\s/.test(script.trim()) || !(script.includes('/') || /\.\w+$/.test(script))) return [];
+    if (isFile(resolve(spec.cwd, script))) return [];
+    return [`apps[${i}] (${spec.name}).script: not found: ${script} (from ${spec.cwd})`];
   });
+  // every missing script in the one line, not the first only
+  if (missing.length > 0) throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${missing.join('; ')}`);
 }
 
 /**
