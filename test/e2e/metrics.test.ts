@@ -215,10 +215,11 @@ describe('velos metrics (OBS-1)', () => {
     expect(await head.text()).toBe('');
 
     writeFileSync(join(home, 'config.toml'), `[metrics]\nport = ${second}\n`);
-    process.kill(readPidFile(home)!, 'SIGHUP');
-    await waitFor(async () => (await get(`http://127.0.0.1:${second}/metrics`)).status === 200, {
-      message: 'the endpoint on the new port',
-    });
+    const moved = await velosOk(['config', 'reload'], { home });
+    expect(moved.stdout).toBe(
+      `${join(home, 'config.toml')}: changed [metrics]\n  metrics: stopped serving ${url}; serving http://127.0.0.1:${second}/metrics\n`,
+    );
+    expect((await get(`http://127.0.0.1:${second}/metrics`)).status).toBe(200);
     await waitFor(
       () =>
         get(url).then(
@@ -245,16 +246,22 @@ describe('velos metrics (OBS-1)', () => {
         },
       );
       await velosOk(['list'], { home });
-
-      writeFileSync(join(home, 'config.toml'), '[defaults]\nkill_timeout = "3s"\n');
-      process.kill(readPidFile(home)!, 'SIGHUP');
-      await waitFor(
-        () =>
-          readFileSync(join(home, 'daemon.log'), 'utf8').includes('metrics: stopped serving') || undefined,
-        {
-          message: 'the endpoint closed',
-        },
+      // velos config reload tries the port again and says it is not in effect: exit 1
+      const daemonFile = join(home, 'config.toml');
+      const busy = await velos(['config', 'reload'], { home });
+      expect(busy.code).toBe(1);
+      expect(busy.stdout).toMatch(
+        new RegExp(
+          `^${daemonFile}: no change\n  metrics: cannot serve on 127\\.0\\.0\\.1:${third}: .*EADDRINUSE`,
+        ),
       );
+      expect(busy.stderr).toMatch(/^velos: .*config\.toml: metrics: cannot serve on /);
+
+      // what changed in config.toml is said, not "no change"
+      writeFileSync(daemonFile, '[defaults]\nkill_timeout = "3s"\n');
+      const changed = await velosOk(['config', 'reload'], { home });
+      expect(changed.stdout).toBe(`${daemonFile}: changed [defaults], [metrics]\n`);
+      expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toContain('metrics: stopped serving');
     } finally {
       blocker.close();
     }

@@ -9,7 +9,7 @@ export function createApiConfigExtension(): DaemonExtension {
   let inner: DaemonExtension | null = null;
   return {
     name: 'api',
-    async apply(host) {
+    async apply(host): Promise<undefined> {
       if (inner === null && host.config?.sections.api === undefined) return;
       if (inner === null) {
         const { createApiExtension, settingsFromApiTable } = await import('@velos/server/host');

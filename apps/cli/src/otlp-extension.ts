@@ -17,7 +17,7 @@ export function createOtlpExtension(env: NodeJS.ProcessEnv = process.env): Daemo
   };
   return {
     name: 'otlp',
-    async apply(host) {
+    async apply(host): Promise<undefined> {
       const decision = resolveOtlpSettings(host.config?.metrics?.otlp, env);
       if (!decision.isEnabled) {
         if (running !== null) host.log(`otlp: export stopped (${decision.reason})`);

@@ -30,7 +30,7 @@ export function createApiExtension(options: ApiExtensionOptions): DaemonExtensio
   };
   return {
     name: 'api',
-    async apply(host) {
+    async apply(host): Promise<undefined> {
       let settings: ServeSettings | null;
       try {
         settings = options.settingsOf(host);

@@ -42,7 +42,7 @@ export function createConfigAppsExtension(
   let isDone = false;
   return {
     name: 'apps',
-    async apply(host) {
+    async apply(host): Promise<undefined> {
       if (isDone) return;
       isDone = true;
       try {

@@ -16,7 +16,7 @@ export function createMetricsEndpoint(
   let isDone = false;
   return {
     name: 'metrics',
-    async apply(host) {
+    async apply(host): Promise<undefined> {
       if (isDone) return;
       isDone = true;
       try {

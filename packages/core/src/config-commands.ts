@@ -26,6 +26,12 @@ export interface ConfigFileReload {
   isMissing?: boolean;
   /** `config.toml` only, with `isMissing`: the daemon had read one before, and went back to its built-in settings. */
   wasRemoved?: boolean;
+  /** `config.toml` only: its tables whose values changed since the daemon last read it (`metrics`, `defaults`…). */
+  settings?: string[];
+  /** `config.toml` only: what applying it changed (`metrics: serving http://127.0.0.1:9615/metrics`). */
+  applied?: string[];
+  /** `config.toml` only: what it asks for that is not in effect (`metrics: cannot serve on …: EADDRINUSE`). */
+  failed?: string[];
   /** Changed apps that did not come up in the grace period and run their previous spec again. */
   rolledBack: string[];
   /** Why the change was rolled back, or why the file was rejected (then nothing changed). */

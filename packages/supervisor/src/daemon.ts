@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ErrorCodes, HOME_LAYOUT, prepareHome, VELOS_VERSION, VelosError, writeFreshFile } from '@velos/core';
 import { createDispatcher } from './command-handlers.js';
-import { createExtensionRunner, type DaemonExtension } from './daemon-extensions.js';
+import { createExtensionRunner, type DaemonExtension, type ExtensionChange } from './daemon-extensions.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { createDaemonLog, type DaemonLog } from './daemon-log.js';
 import { healthIntervalFromEnv } from './health/health-control.js';
@@ -98,7 +98,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // Read (and removed from the env) before any app is spawned, so apps cannot talk to systemd as us.
   const notifier = createServiceNotifier({ log, unsetEnvironment: true });
   const extensions = createExtensionRunner(options.extensions ?? [], log);
-  let applyExtensions = (): void => undefined;
+  let applyExtensions = async (): Promise<ExtensionChange[]> => [];
   const supervisor = createSupervisor({ home, log, onDaemonConfig: () => applyExtensions() });
   let server: IpcServer | null = null;
   let stopping: Promise<void> | null = null;
@@ -202,12 +202,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     gate.open();
     const control = validatedControl(supervisor);
     applyExtensions = () =>
-      void extensions.applyAll({ control, home, log, config: supervisor.config.daemonConfig() });
+      extensions.applyAll({ control, home, log, config: supervisor.config.daemonConfig() });
     await supervisor.config.init();
     // config.toml's alert rules are in: firing alerts saved for rules that are gone are dropped
     await supervisor.alerting.endRestore();
     // init applied them when it read a config.toml; without one they still run (OTLP from the environment)
-    if (supervisor.config.daemonConfig() === null) applyExtensions();
+    if (supervisor.config.daemonConfig() === null) void applyExtensions();
   } catch (error) {
     restoreError = error;
     log(

@@ -1,6 +1,6 @@
 export { instanceEnv } from '@velos/core';
 export { DAEMON_LOG_FILE, type DaemonOptions, PID_FILE, runDaemon, SOCKET_FILE } from './daemon.js';
-export type { DaemonExtension, DaemonExtensionHost } from './daemon-extensions.js';
+export type { DaemonExtension, DaemonExtensionHost, ExtensionChange } from './daemon-extensions.js';
 export { orderByDependencies } from './dependencies/dependency-order.js';
 export { createLiveEngines } from './log-insights/live-engines.js';
 export { createDateFormat, type DateFormat } from './logs/date-format.js';

@@ -26,6 +26,7 @@ import { type ConfigControl, createConfigControl, DAEMON_CONFIG_FILE } from './c
 import { scaledSource, withRunTimeScale } from './config/run-time-scale.js';
 import { createCronRestarts } from './cron-restarts.js';
 import { checkCronExpression } from './cron-schedule.js';
+import type { ExtensionChange } from './daemon-extensions.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
 import { orderByDependencies } from './dependencies/dependency-order.js';
 import type { EventBus } from './events/event-bus.js';
@@ -74,8 +75,8 @@ export interface SupervisorOptions {
   log?: (line: string) => void;
   /** CPU/RSS sampling period; default 2000 ms. */
   monitorIntervalMs?: number;
-  /** Told each good read of config.toml (at start and on reloads). */
-  onDaemonConfig?: (config: DaemonConfig | null) => void;
+  /** Told each good read of config.toml (at start and on reloads); resolves with what applying it changed. */
+  onDaemonConfig?: (config: DaemonConfig | null) => Promise<ExtensionChange[]> | undefined;
 }
 
 /** An in-process `VelosControl` that owns the child processes, plus what a host needs around it. */

@@ -33,7 +33,7 @@ export async function runConfig(
   throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `config: ${USAGE}`, { data: { exitCode: 2 } });
 }
 
-/** `velos config reload [file]`: prints what changed per file; exits 1 when a file was rejected or rolled back. */
+/** `velos config reload [file]`: prints what changed per file; exits 1 when a file was rejected or rolled back, or config.toml asks for what could not be applied. */
 async function runReload(ctx: CommandContext, file: string | undefined): Promise<void> {
   const client = await ctx.client();
   const result = await client.configReload(file === undefined ? undefined : resolve(file));
@@ -46,6 +46,12 @@ async function runReload(ctx: CommandContext, file: string | undefined): Promise
   const failed = result.files.find((entry) => entry.error !== undefined);
   if (failed?.error) {
     throw new VelosError(ErrorCodes.INVALID_CONFIG, failed.error.message, { data: { file: failed.file } });
+  }
+  const notInEffect = result.files.find((entry) => entry.failed?.length);
+  if (notInEffect?.failed) {
+    throw new VelosError(ErrorCodes.IO_ERROR, `${notInEffect.file}: ${notInEffect.failed.join('; ')}`, {
+      data: { file: notInEffect.file },
+    });
   }
   const rolledBack = result.files.find((entry) => entry.rolledBack.length > 0);
   if (rolledBack) {
@@ -62,9 +68,16 @@ function isNothingToReload(files: readonly ConfigFileReload[]): boolean {
 }
 
 function describeReload(entry: ConfigFileReload): string {
+  // config.toml: what applying it did, or failed to do, one indented line each
+  const applied = (entry.applied ?? []).map((line) => `\n  ${line}`).join('');
+  return `${describeFile(entry)}${applied}`;
+}
+
+function describeFile(entry: ConfigFileReload): string {
   if (entry.error) return `${entry.file}: rejected, nothing changed`;
   if (entry.wasRemoved) return `${entry.file}: removed, built-in settings apply again`;
   if (entry.isMissing) return `${entry.file}: none, built-in settings apply`;
+  if (entry.settings?.length) return `${entry.file}: changed [${entry.settings.join('], [')}]`;
   const parts = [
     ['added', entry.added],
     ['removed', entry.removed],

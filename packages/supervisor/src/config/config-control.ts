@@ -10,6 +10,7 @@ import {
   type VelosControl,
 } from '@velos/core';
 import type { DaemonConfig } from '@velos/core/config';
+import type { ExtensionChange } from '../daemon-extensions.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { ConfigWatches } from './config-watch.js';
 
@@ -35,8 +36,11 @@ export interface ConfigControlDeps {
   /** Sets an app's instance count as the file's (not as a run-time `velos scale`). */
   scale(name: string, instances: number): Promise<void>;
   onAlerts?: AlertsHandler;
-  /** Told each good read of config.toml (the daemon's extensions follow its `[metrics]`). */
-  onDaemonConfig?: (config: DaemonConfig | null) => void;
+  /**
+   * Told each good read of config.toml (the daemon's extensions follow its `[metrics]`); resolves with
+   * what applying it changed, or failed to.
+   */
+  onDaemonConfig?: (config: DaemonConfig | null) => Promise<ExtensionChange[]> | undefined;
 }
 
 /** CFG-2 in the daemon: config.toml, linked config files, their watchers, and the config commands. */
@@ -85,7 +89,8 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
   const reloadFile = async (file: string): Promise<ConfigFileReload> =>
     (await import('./config-reload.js')).reloadConfigFile(reloadDeps(), file);
 
-  const readDaemonConfig = async (): Promise<ConfigFileReload> => {
+  /** Reads config.toml; `isApplyAwaited`: resolves once the extensions applied it, with what they changed. */
+  const readDaemonConfig = async (isApplyAwaited = true): Promise<ConfigFileReload> => {
     const result: ConfigFileReload = {
       file: daemonFile,
       added: [],
@@ -105,11 +110,18 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
         result.isMissing = true;
         if (current !== null) result.wasRemoved = true;
       }
+      const sections = changedSections(current, config);
+      if (sections.length > 0) result.settings = sections;
       current = config;
       for (const warning of config?.warnings ?? []) deps.log(`warning: ${warning}`);
       if (config) deps.log(`read ${daemonFile}`);
       deps.onAlerts?.(daemonFile, alerts);
-      deps.onDaemonConfig?.(current);
+      const applying = deps.onDaemonConfig?.(current);
+      // at the daemon's start the extensions apply it in the background: the restore does not wait
+      const changes = (isApplyAwaited ? await applying : undefined) ?? [];
+      if (changes.length > 0) result.applied = changes.map((change) => change.text);
+      const failed = changes.filter((change) => change.isFailure).map((change) => change.text);
+      if (failed.length > 0) result.failed = failed;
     } catch (error) {
       (await import('./config-reload.js')).rejectFile(deps, daemonFile, error);
       const { code, message } = toErrorPayload(error);
@@ -124,7 +136,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
 
   const control: ConfigControl = {
     async init() {
-      if (existsSync(daemonFile)) await serial(readDaemonConfig);
+      if (existsSync(daemonFile)) await serial(() => readDaemonConfig(false));
       control.syncWatches();
     },
 
@@ -239,4 +251,31 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
   }
 
   return control;
+}
+
+/**
+ * The top-level tables of config.toml (`defaults`, `metrics`, `alerts`, `reload`, `api`…) whose values
+ * differ between two reads (a file created or removed: the tables it has), in the file's order.
+ */
+function changedSections(before: DaemonConfig | null, after: DaemonConfig | null): string[] {
+  const tables = (config: DaemonConfig | null): Record<string, string> => {
+    if (config === null) return {};
+    const all: Record<string, unknown> = {
+      defaults: config.defaults,
+      reload: config.reloadGraceMs,
+      metrics: config.metrics,
+      alerts: config.alerts,
+      ...config.sections,
+    };
+    const written: Record<string, string> = {};
+    for (const [key, value] of Object.entries(all)) {
+      const text = JSON.stringify(value);
+      // an empty table is as good as none
+      if (text !== undefined && text !== '{}' && text !== '[]') written[key] = text;
+    }
+    return written;
+  };
+  const [old, next] = [tables(before), tables(after)];
+  const keys = [...new Set([...Object.keys(next), ...Object.keys(old)])];
+  return keys.filter((key) => old[key] !== next[key]);
 }
