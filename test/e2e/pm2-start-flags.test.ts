@@ -13,7 +13,7 @@ import {
   waitFor,
   waitForStatus,
 } from './helpers.js';
-import { copyCorpus, serverReports, velosIn } from './pm2-helpers.js';
+import { copyCorpus, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -145,6 +145,40 @@ describe('PM2 start flags', () => {
       );
     }
     expect(existsSync(join(home, 'velos.sock'))).toBe(false);
+  });
+
+  it('take the flags of a PM2 deploy script: those Velos has no equivalent of with one warning, --instance-var', async () => {
+    const home = createHome();
+    const dir = join(copyCorpus(home), 'apps');
+    const result = await velosIn(dir, home, [
+      'start',
+      'server.js',
+      '--name',
+      'deploy',
+      '--no-vizion',
+      '--no-pmx',
+      '--no-treekill',
+      '--no-autostart',
+      '--disable-trace',
+      '--source-map-support',
+      '--instance-var',
+      'INSTANCE_ID',
+      '--log-type',
+      'json',
+      '--filter-env=X',
+      '--append-env-to-name',
+      '--no-vizion',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    // worded as the warning for the same keys in a process file; --no-autostart is no --no-autorestart
+    expect(warningsOf(result)).toEqual([
+      'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-autostart, --no-treekill, --no-pmx, ' +
+        '--disable-trace, --source-map-support, --append-env-to-name, --filter-env, --log-type',
+    ]);
+    expect(result.stderr).not.toContain('autorestart');
+    const [report] = await serverReports(outLog(home, 'deploy'));
+    expect(report!.env.INSTANCE_ID).toBe('0');
+    expect(await specOf(home, 'deploy')).toMatchObject({ instanceVar: 'INSTANCE_ID', autorestart: true });
   });
 
   it('keep --interpreter-args over --node-args when both are given, as PM2 does', async () => {

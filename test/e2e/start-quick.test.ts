@@ -48,6 +48,16 @@ describe('velos start <script> from the small entry (issue 17)', () => {
     expect(quickApp!.spec).toEqual(fullApp!.spec);
     expect(quickApp!.command).toEqual(fullApp!.command);
     await waitForStatus(quick, 'second', 'online');
+    // a line with options the small entry does not read goes to the full CLI: PM2 flags it ignores too
+    const pm2 = ['start', 'fixtures/silent.js', '--name', 'pm2', '--no-vizion', '--instance-var', 'SLOT'];
+    const [e, f] = [await velos(pm2, { home: quick }), await fullCli(pm2, full)];
+    expect([e.code, f.code]).toEqual([0, 0]);
+    expect(e.stderr).toBe('velos: warning: PM2 options with no Velos equivalent, ignored: --no-vizion\n');
+    expect(f.stderr).toBe(e.stderr);
+    expect(stableTable(e.stdout)).toBe(stableTable(f.stdout));
+    const [quickPm2] = await describeJson(quick, 'pm2');
+    expect(quickPm2!.spec).toEqual((await describeJson(full, 'pm2'))[0]!.spec);
+    expect(quickPm2!.spec.instanceVar).toBe('SLOT');
   });
 
   it('fails as the full CLI does: name in use, bad name, missing script, a directory', async () => {

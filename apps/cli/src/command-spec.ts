@@ -15,6 +15,8 @@ export interface OptionSpec {
   takesNextWord?: boolean;
   /** Commander's `<values...>` (PM2's `--stop-exit-codes 0 3`): following words matching this join the value. */
   moreValues?: RegExp;
+  /** Taken, but not listed in `--help` (the command's details name it): PM2's flags Velos ignores. */
+  isHidden?: boolean;
   description: string;
 }
 

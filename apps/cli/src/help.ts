@@ -42,10 +42,9 @@ export function renderCommandHelp(spec: CommandSpec, typed = spec.name): string 
   ]
     .filter(Boolean)
     .join(' ');
-  const options = Object.entries(spec.options).map(([name, option]) => [
-    optionLabel(name, option),
-    option.description,
-  ]);
+  const options = Object.entries(spec.options)
+    .filter(([, option]) => option.isHidden !== true)
+    .map(([name, option]) => [optionLabel(name, option), option.description]);
   options.push(['-h, --help', 'print this help']);
   return [
     `Usage: ${usage}${spec.acceptsRest ? ' [-- args...]' : ''}`,

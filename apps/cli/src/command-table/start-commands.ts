@@ -1,6 +1,17 @@
 import type { CommandSpec } from '../command-spec.js';
 import { ai, json } from './common-options.js';
+import { PM2_IGNORED_START_OPTIONS } from './pm2-ignored-options.js';
 import { START_OPTIONS } from './start-options.js';
+
+/** PM2's start flags Velos takes and ignores, for the help text (lines of at most 100 characters). */
+const IGNORED_FLAGS = wrapWords(
+  `PM2 flags with no Velos equivalent are accepted and ignored, with one warning: ${Object.keys(
+    PM2_IGNORED_START_OPTIONS,
+  )
+    .map((name) => `--${name}`)
+    .join(', ')}.`,
+  100,
+);
 
 /** `velos start`, PM2's startOrRestart, startOrReload and startOrGracefulReload, `import` (a PM2 dump), `watchdog`. */
 export const START_COMMANDS: CommandSpec[] = [
@@ -19,7 +30,8 @@ export const START_COMMANDS: CommandSpec[] = [
       '(PM2 option names, camelCase too; unknown options warn); their apps that run already are restarted.',
       'Anything else is one app: an existing file (interpreter by extension), a quoted command line (run',
       'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, --only, --cron, --node-args,',
-      '--max-memory-restart (see docs/migrating-from-pm2.md).',
+      '--max-memory-restart, --instance-var (see docs/migrating-from-pm2.md).',
+      IGNORED_FLAGS,
       'all, a name, id, namespace or /regex/ of known processes restarts them (starts stopped ones), as pm2 start does.',
       'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
       'Durations take milliseconds or a unit: 500ms, 5s, 2m, 1h, 30d (at most 365d).',
@@ -113,4 +125,17 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
     },
     run: async (ctx, input) => (await import('../commands/start.js')).runStartOr(ctx, input, verb),
   };
+}
+
+/** `text` in lines of at most `width` characters, broken between words. */
+function wrapWords(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line].join('\n');
 }

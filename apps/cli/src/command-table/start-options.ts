@@ -1,9 +1,10 @@
 import { KEPT_ENV_KEYS } from '@velos/core';
 import type { OptionSpec } from '../command-spec.js';
 import { ai, json } from './common-options.js';
+import { PM2_IGNORED_START_OPTIONS } from './pm2-ignored-options.js';
 import { PM2_START_OPTIONS } from './pm2-start-options.js';
 
-/** The options of `velos start`: the app's spec, its logs, jobs and watch, then PM2's start flags. */
+/** The options of `velos start`: the app's spec, its logs, jobs and watch, then PM2's start flags (those it ignores too). */
 export const START_OPTIONS: Record<string, OptionSpec> = {
   name: {
     type: 'string',
@@ -27,6 +28,12 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     value: 'VAR',
     description: 'add the instance index to this env variable, e.g. PORT (3000, 3001…)',
+  },
+  'instance-var': {
+    type: 'string',
+    value: 'VAR',
+    description:
+      'the env variable holding the instance index (default NODE_APP_INSTANCE; VELOS_INSTANCE too)',
   },
   'wait-ready': {
     type: 'boolean',
@@ -236,6 +243,7 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     description: 'validate and print the resolved apps as JSON; start nothing',
   },
   ...PM2_START_OPTIONS,
+  ...PM2_IGNORED_START_OPTIONS,
   'watch-config': {
     type: 'boolean',
     description: 'with a config file: the daemon re-reads it when it changes (see velos config reload)',

@@ -14,6 +14,7 @@ import { type CommandContext, printWarnings } from '../context.js';
 import { argumentError } from '../parse-argv.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
+import { ignoredPm2FlagsWarning } from '../pm2/ignored-flags.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
 import { printProcesses } from './print-processes.js';
 import { spawnFailure } from './start-failures.js';
@@ -38,6 +39,9 @@ import {
 export async function runStart(ctx: CommandContext, input: CommandInput): Promise<void> {
   const config = await import('@velos/core/config');
   const where = await startEnvironment(ctx, config);
+  // PM2's --no-vizion, --no-pmx…: ignored as the same keys of a process file are, with one warning
+  const ignored = ignoredPm2FlagsWarning(input);
+  if (ignored !== null) where.warn?.(ignored);
   const arg = input.args[0]!;
   const target = resolveStartTarget(arg, input, where, config);
   let specs: AppSpec[];

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as config from '@velos/core/config';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PM2_IGNORED_START_OPTIONS } from '../src/command-table/pm2-ignored-options.js';
+import { findCommand } from '../src/command-table.js';
+import { specsFromFlags } from '../src/commands/start-spec.js';
+import { renderCommandHelp } from '../src/help.js';
+import { parseCommandArgs } from '../src/parse-argv.js';
+import { ignoredPm2FlagsWarning } from '../src/pm2/ignored-flags.js';
+
+const start = findCommand('start')!;
+const dir = mkdtempSync(join(tmpdir(), 'velos-pm2-flags-'));
+writeFileSync(join(dir, 'app.js'), '');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The flags of a PM2 deploy script that Velos refused with exit 2 (unknown option). */
+const DEPLOY_FLAGS = [
+  '--no-vizion',
+  '--no-pmx',
+  '--no-treekill',
+  '--no-autostart',
+  '--disable-trace',
+  '--source-map-support',
+  '--instance-var',
+  'I',
+  '--log-type',
+  'json',
+  '--filter-env=X',
+  '--append-env-to-name',
+];
+
+describe("PM2's start flags with no Velos equivalent", () => {
+  it('are taken by velos start, values included, and named in one warning, each once', () => {
+    const input = parseCommandArgs(start, ['app.js', ...DEPLOY_FLAGS, '--no-vizion']);
+    expect(input.args).toEqual(['app.js']);
+    expect(input.options).toMatchObject({ 'no-autostart': true, 'log-type': 'json', 'filter-env': 'X' });
+    expect(ignoredPm2FlagsWarning(input)).toBe(
+      'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-autostart, --no-treekill, --no-pmx, ' +
+        '--disable-trace, --source-map-support, --append-env-to-name, --filter-env, --log-type',
+    );
+    expect(ignoredPm2FlagsWarning(parseCommandArgs(start, ['app.js', '--name', 'api']))).toBeNull();
+  });
+
+  it("take PM2's --filter-env [envs] as commander does: the next word once the script is given", () => {
+    expect(parseCommandArgs(start, ['app.js', '--filter-env', 'SECRET']).options['filter-env']).toBe(
+      'SECRET',
+    );
+    const before = parseCommandArgs(start, ['--filter-env', 'app.js']);
+    expect(before.args).toEqual(['app.js']);
+    expect(before.options['filter-env']).toBe(true);
+  });
+
+  it('map --instance-var onto instance_var, checked as in a config file', () => {
+    const input = parseCommandArgs(start, ['app.js', ...DEPLOY_FLAGS]);
+    const [spec] = specsFromFlags(join(dir, 'app.js'), input, { cwd: dir, env: {}, cpuCount: 2 }, config);
+    expect(spec!.instanceVar).toBe('I');
+    const bad = parseCommandArgs(start, ['app.js', '--instance-var', '1x']);
+    expect(() =>
+      specsFromFlags(join(dir, 'app.js'), bad, { cwd: dir, env: {}, cpuCount: 2 }, config),
+    ).toThrow('--instance-var: expected an environment variable name, got "1x"');
+  });
+
+  it('are named in the details of velos start --help, not listed one by one with the options', () => {
+    const [details, options] = renderCommandHelp(start).split('\nOptions:\n') as [string, string];
+    const prose = details.replace(/\n/g, ' ');
+    for (const name of Object.keys(PM2_IGNORED_START_OPTIONS)) {
+      expect(prose).toMatch(new RegExp(`--${name}[,.]`));
+      expect(options).not.toMatch(new RegExp(`--${name}(?![\\w-])`));
+    }
+    expect(options).toMatch(/--instance-var <VAR> {2,}the env variable holding the instance index/);
+  });
+});
