@@ -137,7 +137,7 @@ describe('PM2 start flags', () => {
   it('refuse a bad cron expression naming the flag as typed, before a daemon starts', async () => {
     const home = createHome();
     const dir = join(copyCorpus(home), 'apps');
-    for (const flag of ['--cron', '--cron-restart']) {
+    for (const flag of ['--cron', '--cron-restart', '-c']) {
       const result = await velosIn(dir, home, ['start', 'server.js', flag, 'bad']);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(

@@ -25,6 +25,8 @@ export interface CommandInput {
   options: Record<string, string | boolean | undefined>;
   args: string[];
   rest: string[];
+  /** Each option as it was typed last (`-c` or `--cron` for `cron`), for messages that name it. */
+  typedFlags?: Record<string, string>;
 }
 
 /** A command of the `velos` binary: its usage, options and a lazily loaded implementation. */

@@ -31,6 +31,7 @@ export function usageError(message: string, command?: string): VelosError {
  */
 export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec.name): CommandInput {
   const options: CommandInput['options'] = {};
+  const typedFlags: Record<string, string> = {};
   const args: string[] = [];
   const rest: string[] = [];
   const shorts = new Map<string, string>();
@@ -51,6 +52,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
         const hint = meant === null ? dashHint(spec, arg, typed) : `; did you mean --${meant}?`;
         throw usageError(`unknown option --${name} for velos ${typed}${hint}`, typed);
       }
+      typedFlags[name] = `--${name}`;
       if (option.type === 'boolean') {
         if (eq !== -1) throw usageError(`option --${name} takes no value`, typed);
         options[name] = true;
@@ -77,6 +79,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
         const option = name === undefined ? undefined : spec.options[name];
         if (name === undefined || !option)
           throw usageError(`unknown option -${flag} for velos ${typed}${dashHint(spec, arg, typed)}`, typed);
+        typedFlags[name] = `-${flag}`;
         if (option.type === 'boolean') {
           options[name] = true;
           continue;
@@ -110,7 +113,12 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
     const hint = spec.acceptsRest ? '; put arguments for the app after --' : '';
     throw usageError(`unexpected argument "${args[spec.maxArgs]}" for velos ${typed}${hint}`, typed);
   }
-  return { options, args, rest };
+  return { options, args, rest, typedFlags };
+}
+
+/** How the option `name` was typed (`-c` for `cron`), for a message about its value; `--name` when unknown. */
+export function flagAsTyped(input: CommandInput, name: string): string {
+  return input.typedFlags?.[name] ?? `--${name}`;
 }
 
 /**

@@ -5,7 +5,9 @@ import { APP_DEFAULTS, isVelosError } from '@velos/core';
 import * as config from '@velos/core/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandInput } from '../src/command-spec.js';
+import { findCommand } from '../src/command-table.js';
 import {
+  checkCronFlags,
   findOnPath,
   hasAppOptions,
   resolveStartTarget,
@@ -13,6 +15,7 @@ import {
   specsFromConfigFile,
   specsFromFlags,
 } from '../src/commands/start-spec.js';
+import { parseCommandArgs } from '../src/parse-argv.js';
 
 let dir = '';
 let where: StartEnvironment;
@@ -197,6 +200,31 @@ describe('specsFromFlags', () => {
       intervalMs: 30 * 86_400_000,
       jobTimeoutMs: 30 * 86_400_000,
     });
+  });
+});
+
+describe('flags named as typed', () => {
+  const typed = (...argv: string[]) => parseCommandArgs(findCommand('start')!, ['app.js', ...argv]);
+
+  it('names a short flag as typed, not as its long name (-c bad said --cron)', async () => {
+    expect(await asyncFailure(() => checkCronFlags(typed('-c', 'bad'), config))).toMatch(
+      /^-c: expected a cron expression like "0 3 \* \* \*", got "bad" \(/,
+    );
+    expect(await asyncFailure(() => checkCronFlags(typed('--cron', 'bad'), config))).toMatch(/^--cron: /);
+    expect(await asyncFailure(() => checkCronFlags(typed('--cron-restart', 'bad'), config))).toMatch(
+      /^--cron-restart: /,
+    );
+    const app = join(dir, 'app.js');
+    expect(failure(() => specsFromFlags(app, typed('-i', 'lots'), where, config))).toMatch(
+      /^-i: expected a whole number/,
+    );
+    expect(failure(() => specsFromFlags(app, typed('-k', 'soon'), where, config))).toMatch(
+      /^-k: expected a duration/,
+    );
+    expect(failure(() => specsFromFlags(app, typed('-n', 'all'), where, config))).toMatch(/^-n: must not be/);
+    expect(failure(() => specsFromFlags(app, typed('--kill-timeout', 'soon'), where, config))).toMatch(
+      /^--kill-timeout: expected a duration/,
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, namesScriptFile, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
-import { argumentError } from '../parse-argv.js';
+import { argumentError, flagAsTyped } from '../parse-argv.js';
 import {
   checkScripts,
   isEcosystemScript,
@@ -174,7 +174,7 @@ export async function specsFromConfigFile(
   if (input.rest.length > 0) given.push('--');
   const isPm2File = config.dialectOf(path) === 'pm2';
   if (given.length > 0 && !isPm2File) {
-    const what = given[0] === '--' ? '-- args' : `--${given[0]}`;
+    const what = given[0] === '--' ? '-- args' : flagAsTyped(input, given[0]!);
     throw argumentError(`${what} does not apply to a config file; set it in the file instead`);
   }
   const profile = input.options.env;
@@ -240,7 +240,11 @@ export function specsFromFlags(
     entry.instances =
       instances === 'max'
         ? 'max'
-        : integer('--instances', instances, 'a whole number, "max", 0 (one per CPU) or -n (CPUs minus n)');
+        : integer(
+            flagAsTyped(input, 'instances'),
+            instances,
+            'a whole number, "max", 0 (one per CPU) or -n (CPUs minus n)',
+          );
   // SUP-5: -i means cluster mode (as in PM2) unless --exec-mode says otherwise; non-Node programs fork
   if (instances !== undefined && o['exec-mode'] === undefined) entry.exec_mode = 'cluster';
   if (o['wait-ready']) entry.wait_ready = true;
@@ -249,12 +253,12 @@ export function specsFromFlags(
   if (o['execute-command']) entry.exec_mode = 'fork';
   const maxRestarts = text('max-restarts');
   if (maxRestarts !== undefined)
-    entry.max_restarts = integer('--max-restarts', maxRestarts, 'an integer, 0 or more');
+    entry.max_restarts = integer(flagAsTyped(input, 'max-restarts'), maxRestarts, 'an integer, 0 or more');
   const codes = text('stop-exit-codes');
   if (codes !== undefined) {
     entry.stop_exit_codes = codes
       .split(',')
-      .map((c) => integer('--stop-exit-codes', c.trim(), 'exit codes like 0,3'));
+      .map((c) => integer(flagAsTyped(input, 'stop-exit-codes'), c.trim(), 'exit codes like 0,3'));
   }
   if (o['no-autorestart']) entry.autorestart = false;
   if (o['no-inherit-env']) entry.inherit_env = false;
@@ -263,7 +267,8 @@ export function specsFromFlags(
   // PM2's --merge-logs: the instances share the app's files (Velos's default; it clears log_per_instance)
   if (o['merge-logs']) entry.log_per_instance = false;
   const retain = text('log-retain');
-  if (retain !== undefined) entry.log_retain = integer('--log-retain', retain, 'a whole number, 0 or more');
+  if (retain !== undefined)
+    entry.log_retain = integer(flagAsTyped(input, 'log-retain'), retain, 'a whole number, 0 or more');
   if (o['no-log-compress']) entry.log_compress = false;
   if (o['no-log-engine']) entry.log_engine = false;
   if (text('output') !== undefined) entry.out_file = resolve(where.cwd, text('output')!);
@@ -277,7 +282,8 @@ export function specsFromFlags(
   if (o.type === undefined && ['schedule', 'every', 'timeout'].some((flag) => o[flag] !== undefined))
     entry.type = 'job';
   const history = text('history');
-  if (history !== undefined) entry.history = integer('--history', history, 'a whole number, 1 or more');
+  if (history !== undefined)
+    entry.history = integer(flagAsTyped(input, 'history'), history, 'a whole number, 1 or more');
   const dependsOn = text('depends-on');
   if (dependsOn !== undefined) entry.depends_on = dependsOn.split(',').map((name) => name.trim());
   if (o.watch !== undefined) entry.watch = o.watch === true ? true : commaList(String(o.watch));
@@ -288,7 +294,7 @@ export function specsFromFlags(
 
   const cwd = text('cwd');
   if (cwd !== undefined && !statOf(resolve(where.cwd, cwd))?.isDirectory()) {
-    throw invalid(`--cwd: not a directory: ${cwd}`);
+    throw invalid(`${flagAsTyped(input, 'cwd')}: not a directory: ${cwd}`);
   }
   const result = config.appConfigSchema.safeParse(
     where.defaults ? { ...where.defaults, ...entry } : entry,
@@ -300,7 +306,7 @@ export function specsFromFlags(
     // the flag as typed: PM2's --max-memory-restart and Velos's --max-memory set the same key
     const flags = Object.entries(APP_FLAGS).filter(([, k]) => k === key);
     const flag = (flags.find(([f]) => o[f] !== undefined) ?? flags[0])?.[0];
-    const label = flag ? `--${flag}` : key || 'velos start';
+    const label = flag ? flagAsTyped(input, flag) : key || 'velos start';
     const got = entry[key];
     const suffix = got === undefined || issue.message.includes('got') ? '' : `, got ${JSON.stringify(got)}`;
     throw argumentError(`${label}: ${issue.message}${suffix}`);
@@ -319,7 +325,7 @@ const CRON_FLAGS = ['cron', 'cron-restart', 'log-rotate-cron'] as const;
 
 /**
  * Checks the cron expressions of `velos start` flags with the scheduler's own parser before anything
- * starts, so that a bad one is refused naming the flag as typed (`--cron`), not the config key.
+ * starts, so that a bad one is refused naming the flag as typed (`-c`, `--cron`), not the config key.
  */
 export async function checkCronFlags(input: CommandInput, config: ConfigModule): Promise<void> {
   for (const flag of CRON_FLAGS) {
@@ -328,7 +334,7 @@ export async function checkCronFlags(input: CommandInput, config: ConfigModule):
     const reason = await config.cronProblem(value);
     if (reason === null) continue;
     throw argumentError(
-      `--${flag}: expected a cron expression like "0 3 * * *", got ${JSON.stringify(value)} (${reason})`,
+      `${flagAsTyped(input, flag)}: expected a cron expression like "0 3 * * *", got ${JSON.stringify(value)} (${reason})`,
     );
   }
 }

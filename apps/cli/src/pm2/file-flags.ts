@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { AppSpec } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
+import { flagAsTyped } from '../parse-argv.js';
 
 /** The start flags `pm2 start <process file>` applies to the file's apps; it ignores the others. */
 const APPLIED = new Set(['watch', 'namespace']);
@@ -19,7 +20,7 @@ export function applyPm2FileFlags(
 ): void {
   const ignored = given.filter((flag) => !APPLIED.has(flag));
   if (ignored.length > 0) {
-    const names = ignored.map((flag) => (flag === '--' ? '-- args' : `--${flag}`)).join(', ');
+    const names = ignored.map((flag) => (flag === '--' ? '-- args' : flagAsTyped(input, flag))).join(', ');
     warn?.(
       `${label}: ${names} ignored: pm2 applies no app flag but --watch and --namespace to a process file; set them in the file`,
     );
