@@ -10,6 +10,7 @@ import {
   homeProcesses,
   isAlive,
   type ListRow,
+  listState,
   readLines,
   rowsNamed,
   velos,
@@ -208,9 +209,19 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
     for (const row of five.slice(2)) expect(isAlive(row.pid)).toBe(false);
     await velosOk(['scale', 'sh', '4'], { home });
     await waitOnline(home, 'sh', 4);
+    // out of 1 to 1024, as an absolute 0 is: a usage error (exit 2), nothing scaled
     const bad = await velos(['scale', 'sh', '-4'], { home });
-    expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/gives 0 instances/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'velos: scale sh: -4 gives 0 instances (it has 4); expected 1 to 1024 (stop or delete the app to run none) (see velos scale --help)\n',
+    );
+    const zero = await velos(['scale', 'sh', '0'], { home });
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toBe(
+      'velos: scale sh: 0 instances; expected 1 to 1024 (stop or delete the app to run none) (see velos scale --help)\n',
+    );
+    expect((await velos(['scale', 'sh', '+1021'], { home })).code).toBe(2);
+    expect((await listState(home)).filter((row) => row.name === 'sh')).toHaveLength(4);
 
     await velosOk(['delete', 'sh'], { home });
     await waitFor(
