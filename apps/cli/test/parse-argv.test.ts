@@ -32,6 +32,26 @@ describe('parseCommandArgs', () => {
     expect(input.options).toEqual({ name: 'api', instances: '4', 'kill-timeout': '3s', output: 'out.log' });
   });
 
+  it('records how each option was typed, the last spelling winning (for messages that name it)', () => {
+    const input = parseCommandArgs(start, [
+      'app.js',
+      '-c',
+      '0 3 * * *',
+      '--name=api',
+      '-xk',
+      '3s',
+      '--cron',
+      '* * * * *',
+    ]);
+    expect(input.typedFlags).toEqual({
+      cron: '--cron',
+      name: '--name',
+      'execute-command': '-x',
+      'kill-timeout': '-k',
+    });
+    expect(parseCommandArgs(start, ['app.js', '-c', 'bad']).typedFlags).toEqual({ cron: '-c' });
+  });
+
   it("refuses one of the command's own options as the value of another (it swallowed --dry-run and started the app)", () => {
     expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--log-date-format', '--dry-run']))).toEqual(
       {
@@ -135,7 +155,12 @@ describe('parseCommandArgs', () => {
 
   it('takes the words after -- as targets for commands without app arguments (issue #8: an app named -rf)', () => {
     const stop = findCommand('stop')!;
-    expect(parseCommandArgs(stop, ['--', '-rf'])).toEqual({ options: {}, args: ['-rf'], rest: [] });
+    expect(parseCommandArgs(stop, ['--', '-rf'])).toEqual({
+      options: {},
+      args: ['-rf'],
+      rest: [],
+      typedFlags: {},
+    });
     expect(parseCommandArgs(stop, ['api', '--', '--all', '-'])).toMatchObject({
       args: ['api', '--all', '-'],
     });
