@@ -252,6 +252,36 @@ describe('velos start (SUP-2)', () => {
     expect(isAlive(b2.pid)).toBe(true);
   });
 
+  it('several targets naming one process act on it once, as PM2 matches them all first', async () => {
+    const home = createHome();
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'a'], { home });
+    await velosOk(['start', 'fixtures/silent.js', '--name', 'c', '-i', '2', '--exec-mode', 'fork'], { home });
+    const a = await waitForStatus(home, 'a', 'online');
+    await waitFor(
+      async () => (await rowsNamed(home, 'c')).filter((r) => r.status === 'online').length === 2,
+      {
+        message: 'both instances of c online',
+      },
+    );
+    const restartsOf = async (name: string) => (await rowsNamed(home, name)).map((r) => r.restarts);
+    for (const command of ['restart', 'reload']) {
+      const before = (await restartsOf('a'))[0]!;
+      const twice = await velos([command, 'a', String(a.id), 'a'], { home });
+      expect([twice.code, twice.stderr]).toEqual([0, '']);
+      expect(await restartsOf('a')).toEqual([before + 1]);
+    }
+    const stop = await velos(['stop', String(a.id), 'a'], { home });
+    expect([stop.code, stop.stderr]).toEqual([0, '']);
+    await waitForStatus(home, 'a', 'stopped');
+    // it deleted the process and then said the later targets matched nothing (exit 1)
+    const deleted = await velos(['delete', String(a.id), String(a.id), 'a'], { home });
+    expect([deleted.code, deleted.stderr]).toEqual([0, '']);
+    const [, second] = await rowsNamed(home, 'c');
+    const instance = await velos(['delete', 'c', String(second!.id)], { home });
+    expect([instance.code, instance.stderr]).toEqual([0, '']);
+    expect(await listJson(home)).toEqual([]);
+  });
+
   it('start of existing apps takes every target kind: a namespace, /regex/, all (PM2 start all)', async () => {
     const home = createHome();
     const none = await velos(['start', 'all'], { home });

@@ -15,8 +15,8 @@ import { printProcesses } from './print-processes.js';
 export type ProcessAction = 'stop' | 'restart' | 'delete';
 
 /**
- * `velos stop|restart|delete <target…>`: acts on each target in turn (a failing target does not stop
- * the others; a PM2 `/regex/` target stands for the names it matches), prints the list if anything
+ * `velos stop|restart|delete <target…>`: acts on each target in turn, each process once (a failing
+ * target does not stop the others; a PM2 `/regex/` target stands for the names it matches), prints the list if anything
  * was done, and fails if any target was not found. A process file stands for its apps, as in PM2:
  * `restart ecosystem.config.js` is `startOrRestart` (the file's spec and `--env`, apps not running
  * started), `stop`/`delete` act on its apps that the daemon has.

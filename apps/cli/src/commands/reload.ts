@@ -6,7 +6,7 @@ import { printProcesses } from './print-processes.js';
 import { currentEnv } from './process-action.js';
 
 /**
- * `velos reload <target…>` (SUP-6): reloads each target in turn (cluster instances one at a time,
+ * `velos reload <target…>` (SUP-6): reloads each target in turn, each process once (cluster instances one at a time,
  * fork processes restarted; a PM2 `/regex/` stands for the names it matches) and prints the list.
  * A target that matches nothing does not stop the others; any other failure is the command's error.
  * A process file is `startOrReload` of it (PM2's `pm2 reload ecosystem.config.js`).

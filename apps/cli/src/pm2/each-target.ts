@@ -1,12 +1,15 @@
 import { ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
-import { expandRegexTargets } from './regex-targets.js';
+import { expandRegexTargets, isRegexTarget } from './regex-targets.js';
+import { wordsToAct } from './target-plan.js';
 
 /**
- * Runs `act` on each target in turn, a PM2 `/regex/` standing for the names it matches. A target
- * that matches nothing does not stop the others (PM2 acts on the rest too): each is reported on
- * stderr as one line and the last is thrown at the end; any other error is thrown at once. Resolves
- * how many targets were acted on. With `allNeedsOne`, `all` acting on no process is not found too
- * (PM2's `stop/restart/reload/delete all` exit 1 with "No process found").
+ * Runs `act` on each target in turn, a PM2 `/regex/` standing for the names it matches. Several
+ * targets are first matched against one process list, so that each process is acted on once, as
+ * PM2 does (`velos delete 0 0 api`: the later targets naming a deleted process are no error). A
+ * target that matches nothing does not stop the others (PM2 acts on the rest too): each is reported
+ * on stderr as one line and the last is thrown at the end; any other error is thrown at once.
+ * Resolves how many targets were acted on. With `allNeedsOne`, `all` acting on no process is not
+ * found too (PM2's `stop/restart/reload/delete all` exit 1 with "No process found").
  */
 export async function forEachTarget(
   targets: string[],
@@ -17,12 +20,19 @@ export async function forEachTarget(
 ): Promise<{ done: number; notFound: unknown[] }> {
   const notFound: unknown[] = [];
   let done = 0;
+  // one target that is no regex is the daemon's to match: no list is read for it
+  const before = targets.length > 1 || targets.some(isRegexTarget) ? await list() : null;
+  const acted = new Set<number>();
   for (const target of targets) {
     try {
-      for (const name of await expandRegexTargets([target], list, command)) {
-        const acted = await act(name);
-        if (options.allNeedsOne && name === 'all' && Array.isArray(acted) && acted.length === 0)
-          throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, "no process matches 'all': there are none");
+      const names =
+        before === null ? [target] : await expandRegexTargets([target], async () => before, command);
+      for (const name of names) {
+        for (const word of before === null ? [name] : wordsToAct(before, name, acted)) {
+          const result = await act(word);
+          if (options.allNeedsOne && word === 'all' && Array.isArray(result) && result.length === 0)
+            throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, "no process matches 'all': there are none");
+        }
       }
       done += 1;
     } catch (error) {
