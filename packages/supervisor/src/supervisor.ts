@@ -62,7 +62,7 @@ import { checkNameFree, checkStartable } from './start-checks.js';
 import { createStateRestore } from './state-restore.js';
 import { writeState } from './state-store.js';
 import type { EventSource } from './typed-emitter.js';
-import { createWatchMode } from './watch/watch-mode.js';
+import { createWatchMode, hasNewWatch } from './watch/watch-mode.js';
 
 /** How long after a change of the reported components they are written to components.json. */
 const COMPONENTS_SAVE_DELAY_MS = 1000;
@@ -319,15 +319,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
    * CFG-2: gives an app a new spec in place (no process restarts): what reads the spec at its use
    * (stop, exit, sample) follows at once; the probes and the watchdog of online processes start over
    * with theirs when they changed, and the job state and `cron_restart` schedule are set again; the
-   * log pipelines move to new log files or settings (throws, changing nothing, when one cannot open).
+   * log pipelines move to new log files or settings (throws, changing nothing, when one cannot open);
+   * the file watcher follows the watch settings.
    */
   function respec(entry: AppEntry, spec: AppSpec): void {
     const before = entry.spec;
     const hasNewLogFiles = hasNewLogs(home, before, spec);
     if (hasNewLogFiles) table.retargetLogs(entry, spec);
     entry.spec = spec;
-    // a watched app's own log files are no change: the watcher learns their new paths
-    if (hasNewLogFiles) watchMode.sync();
+    // a watched app's own log files are no change: the watcher learns their new paths; watch mode
+    // turned on or off, or its paths, ignores or delay changed, opens, closes or replaces the watcher
+    if (hasNewLogFiles || hasNewWatch(before, spec)) watchMode.sync();
     const hasNewProbes = JSON.stringify(probesOf(before)) !== JSON.stringify(probesOf(spec));
     const hasNewWatchdog = JSON.stringify(before.watchdog) !== JSON.stringify(spec.watchdog);
     for (const id of entry.ids) {

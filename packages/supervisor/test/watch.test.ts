@@ -199,4 +199,25 @@ describe('watch mode (SUP-7)', () => {
     await supervisor.delete('web');
     await waitFor(() => fsWatchHandles() === before, { what: 'the handles to close on delete' });
   });
+
+  it('turns watch mode off and on in place (config set watch): same process, no restart', async () => {
+    const before = fsWatchHandles();
+    // ownEnv as a start from the CLI gives it (config set resolves it so): only watch changes
+    const { project, supervisor, started, watchLines } = await startWatched({ name: 'web', ownEnv: {} });
+    await supervisor.configSet('web', { watch: false });
+    const [off] = await supervisor.list();
+    expect(off).toMatchObject({ pid: started.pid, restarts: 0, status: 'online' });
+    expect(off!.hasWatch).toBeUndefined();
+    await waitFor(() => fsWatchHandles() === before, { what: 'the fs.watch handles to close' });
+    writeFileSync(join(project, 'src', 'main.js'), '// changed while not watched\n');
+
+    await supervisor.configSet('web', { watch: true });
+    await waitFor(async () => (await supervisor.list())[0]?.watching, { what: 'watching again' });
+    const [on] = await supervisor.list();
+    expect(on).toMatchObject({ pid: started.pid, restarts: 0, hasWatch: true });
+    expect(watchLines()).toEqual([]);
+    // Positive control: a change now restarts it
+    writeFileSync(join(project, 'src', 'main.js'), '// v2\n');
+    await waitFor(async () => (await supervisor.list())[0]?.restarts === 1, { what: 'a watch restart' });
+  });
 });

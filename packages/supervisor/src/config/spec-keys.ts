@@ -4,7 +4,8 @@ import { stableJson } from './spec-diff.js';
 /**
  * What a change of one spec key needs, from least to most:
  * - `policy`: read from the spec when it is used (a stop, an exit, a sample, a probe, a tick): applied
- *   in place, the processes keep running (probes, the watchdog and `cron_restart` are re-armed);
+ *   in place, the processes keep running (probes, the watchdog, `cron_restart` and the file watcher
+ *   are re-armed);
  * - `logs`: the log files or their settings (rotation, retention, line format): applied in place, the
  *   log pipelines of the running processes write to the new files, with the new settings, from the
  *   next line on (see `LogPipeline.retarget`);
@@ -42,6 +43,10 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   readinessProbe: 'policy',
   // read when an app starts (the order of a start), checked against the daemon's apps before
   dependsOn: 'policy',
+  // the app's file watcher is replaced (or closed, or opened): its processes keep running
+  watch: 'policy',
+  ignoreWatch: 'policy',
+  watchDelayMs: 'policy',
   // the log pipelines take them in place
   outFile: 'logs',
   errFile: 'logs',
@@ -81,9 +86,6 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   type: 'pipeline',
   schedule: 'pipeline',
   intervalMs: 'pipeline',
-  watch: 'pipeline',
-  ignoreWatch: 'pipeline',
-  watchDelayMs: 'pipeline',
   logEngine: 'pipeline',
 };
 

@@ -1,5 +1,5 @@
 import { sep } from 'node:path';
-import type { ProcessStatus } from '@velos/core';
+import type { AppSpec, ProcessStatus } from '@velos/core';
 import type { PublishEvent } from '../events/event-bus.js';
 import { instanceLogPaths } from '../instance-log-paths.js';
 import { rotationFileMatcher } from '../logs/log-rotation.js';
@@ -152,6 +152,12 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
       await Promise.all(all.map((current) => current.watcher.close().catch(() => undefined)));
     },
   };
+}
+
+/** True when two specs of an app differ in watch mode: on or off, its paths, its ignores or its delay. */
+export function hasNewWatch(before: AppSpec, after: AppSpec): boolean {
+  const watchOf = (spec: AppSpec) => JSON.stringify([spec.watch, spec.ignoreWatch, spec.watchDelayMs]);
+  return watchOf(before) !== watchOf(after);
 }
 
 /** The log files an app writes: its own (per instance with `log_per_instance`) and its watchdog's. */

@@ -60,6 +60,9 @@ describe('changeEffect (CFG-2)', () => {
       { livenessProbe: PROBE },
       { watchdog: { timeoutMs: 60_000, intervalMs: 5000 } },
       { dependsOn: [{ name: 'db', condition: 'started' as const }] },
+      // the file watcher is replaced, the processes keep running
+      { watch: ['/srv/src'] },
+      { ignoreWatch: ['dist'], watchDelayMs: 1000 },
     ] satisfies Partial<AppSpec>[]) {
       expect(changeEffect(before, spec(change)), JSON.stringify(change)).toBe('policy');
     }
