@@ -9,6 +9,7 @@ import {
   readLines,
   registerHome,
   rowsNamed,
+  velos,
   velosOk,
   waitFor,
 } from './helpers.js';
@@ -21,6 +22,7 @@ interface WatchRow {
   pid: number | null;
   lastExitReason?: string | null;
   watching?: boolean;
+  hasWatch?: boolean;
 }
 
 async function row(home: string, name: string): Promise<WatchRow> {
@@ -81,6 +83,22 @@ describe('velos start --watch (SUP-7)', () => {
     const stopped = await row(home, 'web');
     expect(stopped.watching).toBeUndefined();
     expect(stopped.status).toBe('stopped');
+
+    // PM2's restart --watch toggles watch mode (off here, as it was on), then restarts; its stop --watch
+    // turns it off; both were refused as unknown options
+    const toggled = await velos(['restart', 'web', '--watch'], { home });
+    expect([toggled.code, toggled.stderr]).toEqual([0, '']);
+    const off = await row(home, 'web');
+    expect([off.status, off.hasWatch]).toEqual(['online', undefined]);
+    expect((await describeJson(home, 'web'))[0]!.spec.watch).toBeUndefined();
+    await velosOk(['restart', 'web', '--watch'], { home });
+    await waitFor(async () => (await row(home, 'web')).watching, { message: 'web to be watching again' });
+    expect((await describeJson(home, 'web'))[0]!.spec.watch).toEqual([dir]);
+    const stopWatch = await velos(['stop', 'web', '--watch'], { home });
+    expect([stopWatch.code, stopWatch.stderr]).toEqual([0, '']);
+    await velosOk(['restart', 'web'], { home });
+    const unwatched = await row(home, 'web');
+    expect([unwatched.status, unwatched.hasWatch]).toEqual(['online', undefined]);
   });
 
   it('takes watch, ignore_watch and watch_delay from a config file; ignored changes do not restart', async () => {

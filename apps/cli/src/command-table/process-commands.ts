@@ -16,6 +16,16 @@ const updateEnv: OptionSpec = {
   short: 'a',
   description: "give the processes the environment of this command (the app's config env kept over it)",
 };
+/** PM2's `stop --watch` (`restart --watch` below): the apps' watch mode, as `velos config set` sets it. */
+const stopWatch: OptionSpec = {
+  type: 'boolean',
+  description: "PM2's stop --watch: also turn the apps' watch mode off (config set <app> watch=false)",
+};
+const restartWatch: OptionSpec = {
+  type: 'boolean',
+  description:
+    "PM2's restart --watch: toggle the apps' watch mode (on where off, off where on), then restart",
+};
 /** A target may also be a process file (PM2's form), standing for its apps. */
 const FILE_TARGETS =
   'A process file (ecosystem.config.js, .json, .yaml, .toml) stands for its apps: restart and reload\nstart those that do not run, as startOrRestart and startOrReload do (--env, --only).';
@@ -29,7 +39,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes (SIGTERM, then SIGKILL after the kill timeout)',
     details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
-    options: { ...FILE_TARGET_OPTIONS, json, ai },
+    options: { ...FILE_TARGET_OPTIONS, watch: stopWatch, json, ai },
     run: async (ctx, input) =>
       (await import('../commands/process-action.js')).runProcessAction(ctx, 'stop', input.args, { input }),
   },
@@ -40,7 +50,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'restart processes (starts stopped ones)',
     details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
-    options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, json, ai },
+    options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, watch: restartWatch, json, ai },
     run: async (ctx, input) =>
       (await import('../commands/process-action.js')).runProcessAction(ctx, 'restart', input.args, {
         updateEnv: input.options['update-env'] === true,

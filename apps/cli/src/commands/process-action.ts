@@ -19,7 +19,8 @@ export type ProcessAction = 'stop' | 'restart' | 'delete';
  * target does not stop the others; a PM2 `/regex/` target stands for the names it matches), prints the list if anything
  * was done, and fails if any target was not found. A process file stands for its apps, as in PM2:
  * `restart ecosystem.config.js` is `startOrRestart` (the file's spec and `--env`, apps not running
- * started), `stop`/`delete` act on its apps that the daemon has.
+ * started), `stop`/`delete` act on its apps that the daemon has. PM2's `--watch` turns the apps'
+ * watch mode off (stop) or toggles it (restart) before the action.
  */
 export async function runProcessAction(
   ctx: CommandContext,
@@ -39,18 +40,23 @@ export async function runProcessAction(
     }
     const known = new Set((await client.list()).map((info) => info.name));
     try {
-      fromFiles.push(...(await knownAppsOfFile(ctx, options.input, file, known)));
+      // `stop ecosystem.config.js --watch` is about the apps' watch mode, not an app flag for the file
+      fromFiles.push(...(await knownAppsOfFile(ctx, withoutWatch(options.input), file, known)));
     } catch (error) {
       if (!isVelosError(error) || error.code !== ErrorCodes.TARGET_NOT_FOUND) throw error;
       fileMisses.push(error);
     }
   }
   if (files.length > 0 && others.length === 0 && fromFiles.length === 0) return reportNotFound(fileMisses);
+  const named = [
+    ...(await expandScriptTargets(others, client)),
+    ...fromFiles.filter((name, i) => fromFiles.indexOf(name) === i),
+  ];
+  // PM2's stop --watch and restart --watch: the apps' watch mode first (off, or toggled), in place
+  if (options.input?.options.watch === true && action !== 'delete' && named.length > 0)
+    await (await import('./watch-flag.js')).setWatchOfTargets(client, named, action);
   const { done, notFound } = await forEachTarget(
-    [
-      ...(await expandScriptTargets(others, client)),
-      ...fromFiles.filter((name, i) => fromFiles.indexOf(name) === i),
-    ],
+    named,
     () => client.list(),
     action,
     (target) => act(action, target, options, client),
@@ -69,6 +75,11 @@ function act(
   if (action === 'stop') return client.stop(target);
   if (action === 'delete') return client.delete(target);
   return options.updateEnv ? client.restart(target, { env: currentEnv() }) : client.restart(target);
+}
+
+/** The command's input without `--watch`, for reading the apps of a process file target. */
+function withoutWatch(input: CommandInput | undefined): CommandInput | undefined {
+  return input && { ...input, options: { ...input.options, watch: undefined } };
 }
 
 /** The environment of this `velos` call, without unset values. */
