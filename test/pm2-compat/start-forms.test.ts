@@ -167,7 +167,7 @@ describe('app flags next to a process file', () => {
     );
     expect(started.code, started.stderr).toBe(0);
     expect(started.stderr).toContain(
-      'ecosystem.config.js: --instances, --time, --merge-logs ignored: pm2 applies no app flag but --watch and --namespace',
+      'ecosystem.config.js: -i, --time, --merge-logs ignored: pm2 applies no app flag but --watch and --namespace',
     );
     const list = await jlistWhen(home, allOnline(2), 'both apps online');
     expect(list.map((p) => p.pm2_env.status)).toEqual(['online', 'online']);
