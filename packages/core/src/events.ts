@@ -132,12 +132,18 @@ export const EVENT_KIND_ALIASES: Readonly<Record<string, (event: EventToMatch) =
     (event.fields.from === 'unhealthy' || event.fields.from === 'degraded'),
 };
 
-/** What a kind filter may be besides an app event: a kind, a category, a name after the category or an alias. */
-const KNOWN_FILTERS: ReadonlySet<string> = new Set<string>([
+/** The names after the category (`exited`, `restarting`…), which a word's start may stand for. */
+const KIND_NAMES: readonly string[] = EVENT_KINDS.map((kind) => kind.slice(kind.indexOf('.') + 1));
+/** Words taken as they are, never as the start of a name: kinds, categories and names. */
+const EXACT_WORDS: ReadonlySet<string> = new Set<string>([
   ...EVENT_KINDS,
   ...DAEMON_CATEGORIES,
   'app',
-  ...EVENT_KINDS.map((kind) => kind.slice(kind.indexOf('.') + 1)),
+  ...KIND_NAMES,
+]);
+/** What a kind filter may be besides an app event: a kind, a category, a name after the category or an alias. */
+const KNOWN_FILTERS: ReadonlySet<string> = new Set<string>([
+  ...EXACT_WORDS,
   ...Object.keys(EVENT_KIND_ALIASES),
 ]);
 
@@ -155,6 +161,27 @@ export function unknownEventKindReason(filter: string): string | null {
   if (category === 'app' && APP_EVENT_NAME.test(filter.slice(dot + 1))) return null;
   if (category !== null && !DAEMON_CATEGORIES.has(category) && APP_EVENT_NAME.test(filter)) return null;
   return `unknown event kind ${JSON.stringify(filter.slice(0, 100))}: expected a kind (${EVENT_KINDS.join(', ')}), a category (${[...DAEMON_CATEGORIES, 'app'].join(', ')}), the name after it (exited, restarting…), an alias (${Object.keys(EVENT_KIND_ALIASES).join(', ')}) or app.<name>`;
+}
+
+/**
+ * The filters the words of a kind filter stand for, as `velos events --kind` and alert rules
+ * (`event exit,errored`) take them: a word that `unknownEventKindReason` knows is kept, the start of
+ * a name the daemon raises becomes that name (`exit` → `exited`, `restart` → `restarting`); or, as a
+ * string, why a word selects no event.
+ * @example expandEventKindWords(['exit', 'sync.done']) // ['exited', 'sync.done']
+ */
+export function expandEventKindWords(words: readonly string[]): string[] | string {
+  const filters = new Set<string>();
+  for (const word of words) {
+    const prefixed =
+      word === '' || EXACT_WORDS.has(word) ? [] : KIND_NAMES.filter((name) => name.startsWith(word));
+    if (prefixed.length === 0) {
+      const reason = unknownEventKindReason(word);
+      if (reason !== null) return reason;
+    }
+    for (const filter of prefixed.length > 0 ? prefixed : [word]) filters.add(filter);
+  }
+  return [...filters];
 }
 
 /**

@@ -68,6 +68,7 @@ export {
   type EventsRequest,
   type EventsResult,
   type EventToMatch,
+  expandEventKindWords,
   matchesEventKind,
   unknownEventKindReason,
   type VelosEvent,

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { cpuThresholdProblem } from './alert-condition.js';
 import { ALERT_NAME, alertRuleSchema, MAX_ALERT_RULES } from './alert-rules.js';
 import { TARGET_MAX_CHARS } from './app-name.js';
 import { appNameSchema, appNameText } from './app-name-schema.js';
@@ -258,6 +259,33 @@ const eventKindFilter = once(() =>
     }),
   ),
 );
+/**
+ * A rule that `alerts.add`/`alerts.set` take: an event condition's kinds are refused as the `events`
+ * filter refuses them, and a CPU threshold above 100 × this machine's CPUs (neither could ever fire);
+ * `alerts.json` keeps older rules as they were.
+ */
+const alertRuleRequest = once(() =>
+  alertRuleSchema.check(
+    z.superRefine((rule, ctx) => {
+      if (rule.when?.kind === 'cpu') {
+        const problem = cpuThresholdProblem(rule.when.abovePercent);
+        if (problem !== null)
+          ctx.issues.push({
+            code: 'custom',
+            message: `${problem}, got ${rule.when.abovePercent}`,
+            input: rule.when.abovePercent,
+            path: ['when', 'abovePercent'],
+          });
+      }
+      if (rule.when?.kind !== 'event') return;
+      rule.when.kinds.forEach((kind, i) => {
+        const reason = unknownEventKindReason(kind);
+        if (reason !== null)
+          ctx.issues.push({ code: 'custom', message: reason, input: kind, path: ['when', 'kinds', i] });
+      });
+    }),
+  ),
+);
 const eventsFilter = () => ({
   target: z.optional(target),
   kinds: z.optional(z.array(eventKindFilter()).check(z.maxLength(50))),
@@ -371,13 +399,13 @@ export const requestSchemas = lazyEntries({
       points: z.optional(z.int().check(z.gte(1), z.lte(100_000))),
     }),
   alerts: empty,
-  'alerts.add': () => z.object({ rule: alertRuleSchema }),
+  'alerts.add': () => z.object({ rule: alertRuleRequest() }),
   'alerts.remove': () => z.object({ name: alertName() }),
   'alerts.test': () => z.object({ name: alertName() }),
   'alerts.set': () =>
     z.object({
       source: z.string().check(z.minLength(1), z.maxLength(4096)),
-      rules: z.array(alertRuleSchema).check(z.maxLength(MAX_ALERT_RULES)),
+      rules: z.array(alertRuleRequest()).check(z.maxLength(MAX_ALERT_RULES)),
     }),
   'config.reload': () => z.object({ file: z.optional(absolutePath.check(z.maxLength(4096))) }),
   'config.get': () => z.object({ target }),

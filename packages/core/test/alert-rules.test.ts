@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from '../src/alert-condition.js';
 import { describeCondition } from '../src/alert-rule.js';
@@ -27,6 +28,59 @@ describe('alert conditions (OBS-3)', () => {
       /^expected one of "event <kind>.*got "restarts > lots"$/,
     );
     expect(parseCondition('memory > huge')).toBe('memory > SIZE: expected a size like "300M", got "huge"');
+  });
+
+  it('takes "for D" after an event condition too, as --for', () => {
+    expect(parseCondition('event app.q for 5s')).toEqual({
+      when: { kind: 'event', kinds: ['app.q'] },
+      forMs: 5000,
+    });
+    expect(parseCondition('event exited,errored for 1m')).toEqual({
+      when: { kind: 'event', kinds: ['exited', 'errored'] },
+      forMs: 60_000,
+    });
+    expect(parseCondition('event app.q for 5y')).toMatch(/^expected event kinds like .*got "app\.q for 5y"$/);
+  });
+
+  it('takes event kinds as velos events --kind does: the start of a name stands for it, a kind no event has is refused', () => {
+    expect(parseCondition('event restart')).toEqual({ when: { kind: 'event', kinds: ['restarting'] } });
+    expect(parseCondition('event exit,process.errored,exited')).toEqual({
+      when: { kind: 'event', kinds: ['exited', 'process.errored'] },
+    });
+    for (const kinds of ['restarted,unhealthy,recovered', 'app', 'app.q', 'sync.done', 'component.stale']) {
+      expect(parseCondition(`event ${kinds}`)).toEqual({ when: { kind: 'event', kinds: kinds.split(',') } });
+    }
+    for (const bad of ['process.restarted', 'exitt', 'bogus', 'job.bogus']) {
+      expect(parseCondition(`event exited,${bad}`)).toMatch(
+        new RegExp(`^unknown event kind "${bad.replace('.', '\\.')}": expected a kind \\(process\\.started,`),
+      );
+    }
+  });
+
+  it('refuses a CPU threshold above 100 × the CPUs (100 is one core)', () => {
+    expect(parseCondition('cpu > 200%', 2)).toEqual({ when: { kind: 'cpu', abovePercent: 200 } });
+    expect(parseCondition('cpu > 200.5%', 2)).toBe(
+      'cpu > N%: expected at most 200 (100 is one core; this machine has 2 CPUs), got 200.5',
+    );
+    expect(parseCondition('cpu > 100000%', 1)).toMatch(/this machine has 1 CPU\), got 100000$/);
+    // no bound when the count is unknown; the default is this machine's
+    expect(parseCondition('cpu > 100000%', 0)).toEqual({ when: { kind: 'cpu', abovePercent: 100_000 } });
+    expect(parseCondition(`cpu > ${100 * cpus().length + 1}%`)).toMatch(/^cpu > N%: expected at most /);
+  });
+
+  it('refuses counts the daemon cannot hold, in the words of the condition', () => {
+    expect(parseCondition('restarts >= 99999999999999999999 within 1m')).toBe(
+      'restarts >= N: expected N from 1 to 9007199254740991, got 99999999999999999999',
+    );
+    expect(parseCondition('restarts >= 0 within 1m')).toBe(
+      'restarts >= N: expected N from 1 to 9007199254740991, got 0',
+    );
+    expect(parseCondition('job failed 9007199254740992 times in a row')).toBe(
+      'job failed N times: expected N from 1 to 9007199254740991, got 9007199254740992',
+    );
+    expect(parseCondition('restarts >= 9007199254740991 within 1m')).toEqual({
+      when: { kind: 'restarts', count: 9_007_199_254_740_991, windowMs: 60_000 },
+    });
   });
 
   it('writes a condition back in the words it was parsed from', () => {
@@ -117,6 +171,10 @@ describe('alert rules of a config file', () => {
       /^app\.toml: alerts\[0\]\.repeat: expected a duration like/,
     ],
     [{ name: 'a' }, /^app\.toml: alerts: expected a list of rules/],
+    [
+      [{ name: 'a', when: 'event process.restarted' }],
+      /^app\.toml: alerts\[0\]\.when: unknown event kind "process\.restarted": expected a kind/,
+    ],
   ])('refuses %j with a message naming the file and path', (raw, message) => {
     expect(() => parseAlertRules(raw, 'app.toml', '/srv/app.toml')).toThrow(message);
   });

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_EVENT_NAME, EVENT_KINDS, matchesEventKind, unknownEventKindReason } from '../src/events.js';
+import {
+  APP_EVENT_NAME,
+  EVENT_KINDS,
+  expandEventKindWords,
+  matchesEventKind,
+  unknownEventKindReason,
+} from '../src/events.js';
 
 const reference = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'events.md'), 'utf8');
 
@@ -56,6 +62,21 @@ describe('event kinds', () => {
     for (const alias of ['restarted', 'unhealthy', 'recovered'])
       expect(unknownEventKindReason(alias)).toBeNull();
     expect(unknownEventKindReason('process.restarted')).toMatch(/alias \(restarted, unhealthy, recovered\)/);
+  });
+
+  it('expand the start of a name the daemon raises, keep known words, and refuse the rest', () => {
+    expect(expandEventKindWords(['exit', 'errored'])).toEqual(['exited', 'errored']);
+    expect(expandEventKindWords(['restart', 'restarted'])).toEqual(['restarting', 'restarted']);
+    expect(expandEventKindWords(['process', 'process.exited', 'app', 'app.q', 'sync.done'])).toEqual([
+      'process',
+      'process.exited',
+      'app',
+      'app.q',
+      'sync.done',
+    ]);
+    expect(expandEventKindWords(['exit', 'exited'])).toEqual(['exited']);
+    for (const bad of ['exitt', 'process.restarted', 'bogus', ''])
+      expect(expandEventKindWords(['exit', bad])).toBe(unknownEventKindReason(bad));
   });
 
   it('app event names follow APP_EVENT_NAME', () => {

@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { APP_DEFAULTS } from '../src/app-spec.js';
 import { isVelosError } from '../src/errors.js';
@@ -173,6 +174,40 @@ describe('event kind filters', () => {
         expect(issue?.message).toContain('process.restarting');
       }
     }
+  });
+});
+
+describe('alert rules of alerts.add and alerts.set', () => {
+  const rule = (when: Record<string, unknown>) => ({
+    name: 'r',
+    when,
+    severity: 'warning',
+    forMs: 0,
+    resolveAfterMs: 60_000,
+    channels: [],
+    source: 'runtime',
+  });
+
+  it('refuse the event kinds the events filter refuses, and a CPU threshold no process tree reaches', () => {
+    const good = rule({ kind: 'event', kinds: ['restarted', 'exited', 'app.q', 'sync.done'] });
+    expect(requestSchemas['alerts.add'].safeParse({ rule: good }).success).toBe(true);
+    const payload = { rule: rule({ kind: 'event', kinds: ['exited', 'process.restarted'] }) };
+    const bad = requestSchemas['alerts.add'].safeParse(payload);
+    expect(describeSchemaIssue(bad.error!.issues, payload)).toMatchObject({
+      path: ['rule', 'when', 'kinds', 1],
+      detail: expect.stringMatching(/^unknown event kind "process\.restarted": expected a kind/),
+    });
+    const set = requestSchemas['alerts.set'].safeParse({ source: '/a.toml', rules: [payload.rule] });
+    expect(set.error?.issues[0]?.path).toEqual(['rules', 0, 'when', 'kinds', 1]);
+
+    const cpu = { rule: rule({ kind: 'cpu', abovePercent: 100 * cpus().length + 1 }) };
+    const refused = requestSchemas['alerts.add'].safeParse(cpu);
+    expect(describeSchemaIssue(refused.error!.issues, cpu)).toMatchObject({
+      path: ['rule', 'when', 'abovePercent'],
+      detail: expect.stringMatching(/^expected at most \d+ \(100 is one core; this machine has \d+ CPUs?\)/),
+    });
+    const reachable = { rule: rule({ kind: 'cpu', abovePercent: 100 * cpus().length }) };
+    expect(requestSchemas['alerts.add'].safeParse(reachable).success).toBe(true);
   });
 });
 

@@ -1,10 +1,9 @@
 import type { VelosClient } from '@velos/client';
 import {
-  EVENT_KINDS,
   type EventsRequest,
+  expandEventKindWords,
   parseTimeBound,
   timeBoundProblem,
-  unknownEventKindReason,
   type VelosEvent,
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
@@ -147,8 +146,8 @@ export function timeBound(option: string, text: string, now: number): number {
 
 /**
  * The filters of `--kind a,b`: each is a kind (`process.exited`), a category (`process`), a name
- * (`exited`), or the start of a name the daemon raises (`exit` → `exited`, `restart` → `restarting`).
- * Other words pass as they are: they may name an app event (`sync.done`).
+ * (`exited`), or the start of a name the daemon raises (`exit` → `exited`, `restart` → `restarting`),
+ * as alert rules take them (`expandEventKindWords`); a word no event can have is refused.
  */
 export function kindFilters(text: string): string[] {
   const words = text
@@ -157,20 +156,9 @@ export function kindFilters(text: string): string[] {
     .filter((word) => word.length > 0);
   if (words.length === 0)
     throw usageError('--kind: expected kinds separated by commas, e.g. exited,errored', 'events');
-  const names = EVENT_KINDS.map((kind) => kind.slice(kind.indexOf('.') + 1));
-  const exact = new Set<string>([
-    ...EVENT_KINDS,
-    ...EVENT_KINDS.map((kind) => kind.split('.')[0]!),
-    ...names,
-    'app',
-  ]);
-  const filters = new Set<string>();
-  for (const word of words) {
-    if (word.length > 100) throw usageError('--kind: a kind has at most 100 characters', 'events');
-    const prefixed = exact.has(word) ? [] : names.filter((name) => name.startsWith(word));
-    const reason = prefixed.length > 0 ? null : unknownEventKindReason(word);
-    if (reason !== null) throw usageError(`--kind: ${reason}`, 'events');
-    for (const filter of prefixed.length > 0 ? prefixed : [word]) filters.add(filter);
-  }
-  return [...filters];
+  if (words.some((word) => word.length > 100))
+    throw usageError('--kind: a kind has at most 100 characters', 'events');
+  const filters = expandEventKindWords(words);
+  if (typeof filters === 'string') throw usageError(`--kind: ${filters}`, 'events');
+  return filters;
 }
