@@ -351,6 +351,37 @@ webhook = { url = "http://127.0.0.1:9/x", timout = "1s" }
     expect(JSON.parse((await velosOk(['list', '--json'], { home })).stdout)).toEqual([]);
     expect((await alertsJson(home)).map((a) => a.rule.name)).toEqual(['keep']);
 
+    // a rule named like one of another source: refused before any app of the file starts
+    const clash = join(home, 'clash.toml');
+    writeFileSync(
+      clash,
+      `[[apps]]\nname = "tick"\nscript = "${join(FIXTURES, 'ticker.js')}"\n\n[[alerts]]\nname = "keep"\nwhen = "errored"\n`,
+    );
+    const clashed = await velos(['start', clash], { home });
+    expect(clashed.code).toBe(1);
+    expect(clashed.stderr).toContain(
+      `${clash}: alert rule 'keep' exists already (from runtime); rename one of them`,
+    );
+    expect(JSON.parse((await velosOk(['list', '--json'], { home })).stdout)).toEqual([]);
+    expect((await alertsJson(home)).map((a) => [a.rule.name, a.rule.source])).toEqual([['keep', 'runtime']]);
+
+    // kinds no event has, and counts past what the daemon holds: usage errors of the CLI (exit 2)
+    const refusals = [
+      [['event process.restarted'], 'alerts add: --when: unknown event kind "process.restarted"'],
+      [['event exited,bogus'], 'alerts add: --when: unknown event kind "bogus"'],
+      [
+        ['restarts >= 99999999999999999999 within 1m'],
+        'alerts add: --when: restarts >= N: expected N from 1',
+      ],
+    ] as const;
+    const refused = await Promise.all(
+      refusals.map(([[when]]) => velos(['alerts', 'add', 'typo', '--when', when], { home })),
+    );
+    for (const [i, [, message]] of refusals.entries()) {
+      expect(refused[i]!.code).toBe(2);
+      expect(refused[i]!.stderr).toContain(message);
+    }
+
     const missing = await velos(['alerts', 'test', 'nope'], { home });
     expect(missing.stderr).toContain("no alert rule is called 'nope' (rules: keep)");
   });

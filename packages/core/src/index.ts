@@ -1,3 +1,4 @@
+export { alertNameClash } from './alert-name-clash.js';
 export {
   type AlertChannel,
   type AlertCondition,

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import {
   type AlertRule,
   type AppSpec,
+  alertNameClash,
   ErrorCodes,
   isVelosError,
   type ProcessInfo,
@@ -70,6 +71,8 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   }
   ensureLogDirs(specs);
   const startApps = async (client: VelosControl, isForeground = false): Promise<void> => {
+    if (target.kind === 'config' && alerts !== null && alerts.length > 0)
+      await refuseAlertNameClash(client, resolve(target.path), alerts);
     if (onRunning) await startOrAct(client, specs, onRunning);
     else await startOrForce(client, specs, input.options.force === true);
     if (target.kind === 'config' && !isScriptConfig(target.path)) {
@@ -90,6 +93,16 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     return;
   }
   await startApps(await ctx.client());
+}
+
+/**
+ * OBS-3: the file's rules would be refused after its apps started when a rule of another source (a
+ * run-time rule, another file) has one of their names; asked first, the clash starts nothing.
+ */
+async function refuseAlertNameClash(client: VelosControl, file: string, rules: AlertRule[]): Promise<void> {
+  const existing = (await client.alerts()).map((status) => status.rule);
+  const clash = alertNameClash(file, rules, existing);
+  if (clash) throw clash;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
+import { alertNameClash, ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
 import { toAiDetail, toAiProcess } from '@velos/core/ai';
 import * as z from 'zod';
 import { settleStart } from '../start-outcome.js';
@@ -61,6 +61,12 @@ export const PROCESS_TOOLS = [
     },
     run: async ({ replace, ...request }, ctx) => {
       const plan = await planStart(request, ctx);
+      if (plan.configFile !== undefined && plan.alerts && plan.alerts.length > 0) {
+        // a rule name another source has would be refused after the apps started: refused first
+        const existing = (await ctx.control.alerts()).map((status) => status.rule);
+        const clash = alertNameClash(plan.configFile, plan.alerts, existing);
+        if (clash) throw clash;
+      }
       const started = await ctx.control.start(plan.specs, replace ? { replace } : {}).catch((error) => {
         throw isVelosError(error) && error.code === ErrorCodes.NAME_IN_USE
           ? new VelosError(

@@ -3,6 +3,7 @@ import {
   type AlertPhase,
   type AlertRule,
   type AlertStatus,
+  alertNameClash,
   describeCondition,
   ErrorCodes,
   VelosError,
@@ -252,18 +253,15 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     },
 
     setRules(source, rules, isPersistent = true) {
+      const clash = alertNameClash(
+        source,
+        rules,
+        [...states.values()].map((state) => state.rule),
+      );
+      if (clash) throw clash;
       const next = new Map<string, RuleState>();
       for (const [name, state] of states) if (state.rule.source !== source) next.set(name, state);
-      for (const rule of rules) {
-        const owner = next.get(rule.name);
-        if (owner) {
-          throw new VelosError(
-            ErrorCodes.NAME_IN_USE,
-            `${source}: alert rule '${rule.name}' exists already (from ${owner.rule.source}); rename one of them`,
-          );
-        }
-        next.set(rule.name, stateOf({ ...rule, source }, states.get(rule.name)));
-      }
+      for (const rule of rules) next.set(rule.name, stateOf({ ...rule, source }, states.get(rule.name)));
       const wasTransient = transientSources.has(source);
       if (isPersistent) transientSources.delete(source);
       else transientSources.add(source);
