@@ -60,6 +60,8 @@ const MIN_TICK_MS = 20;
 /** Resolved alerts kept per rule for `velos alerts`. */
 const MAX_KEPT_INSTANCES = 50;
 const PHASE_ORDER: AlertPhase[] = ['ok', 'resolved', 'pending', 'firing'];
+/** Rule names an unknown name's error lists (then "and N more"). */
+const KNOWN_RULES_SHOWN = 10;
 
 /** Creates the engine and subscribes it to the bus. */
 export function createAlertEngine(host: AlertEngineHost): AlertEngine {
@@ -204,11 +206,16 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     const state = states.get(name);
     if (!state) {
       const known = [...states.keys()];
-      throw new VelosError(
-        ErrorCodes.TARGET_NOT_FOUND,
-        `no alert rule is called '${name}'${known.length ? ` (rules: ${known.slice(0, 10).join(', ')})` : ' (there are no rules)'}`,
-        { data: { name } },
-      );
+      const more =
+        known.length > KNOWN_RULES_SHOWN
+          ? ` and ${known.length - KNOWN_RULES_SHOWN} more; velos alerts lists them all`
+          : '';
+      const rules = known.length
+        ? ` (rules: ${known.slice(0, KNOWN_RULES_SHOWN).join(', ')}${more})`
+        : ' (there are no rules)';
+      throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no alert rule is called '${name}'${rules}`, {
+        data: { name },
+      });
     }
     return state;
   }

@@ -227,6 +227,16 @@ describe('the alert engine', () => {
     expect(existsSync(join(home, 'alerts.json'))).toBe(true);
   });
 
+  it('names the rules after an unknown name, the first 10 and how many more', async () => {
+    const { engine } = setup();
+    expect(() => engine.remove('nope')).toThrow("no alert rule is called 'nope' (there are no rules)");
+    for (let i = 1; i <= 17; i += 1) engine.add(rule(`r${i}`, { kind: 'daemon_degraded' }));
+    expect(() => engine.remove('nope')).toThrow(
+      "no alert rule is called 'nope' (rules: r1, r2, r3, r4, r5, r6, r7, r8, r9, r10 and 7 more; velos alerts lists them all)",
+    );
+    await expect(engine.test('nope')).rejects.toThrow(/r10 and 7 more/);
+  });
+
   it('counts delivery health per full channel: two webhooks on one host never mask each other, removing a rule forgets its failures', async () => {
     const { engine } = setup();
     const base = await hookServer();
