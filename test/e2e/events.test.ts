@@ -230,6 +230,18 @@ describe('velos events (OBS-2)', () => {
       follower.kill(signal);
       expect(await exited).toBe(0);
     }
+    // text into a pipe (as on a terminal): one line per event, an app's control characters as \xHH
+    const sneaky = 'two\nlines \u001b[31mred\u0007';
+    const shown = 'two\\x0alines \\x1b[31mred\\x07';
+    const emittedText = await velosOk(
+      ['events', 'emit', 'ctl.chars', '--app', 'steady', '--message', sneaky, `note=${sneaky}`],
+      { home },
+    );
+    const listedText = await velosOk(['events', '--kind', 'app.ctl.chars'], { home });
+    for (const { stdout } of [emittedText, listedText]) {
+      expect(stdout.trim().split('\n')).toHaveLength(1);
+      expect(stdout).toContain(`${shown} note=${JSON.stringify(sneaky)}`);
+    }
     const missing = await velos(['events', 'emit', 'x', '--app', 'nosuch'], { home });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("no app matches 'nosuch'");

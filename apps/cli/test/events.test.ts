@@ -32,19 +32,31 @@ const appEvent: VelosEvent = {
 
 describe('event lines', () => {
   it('prints time, severity, kind, app/id and message; fields only for app events', () => {
-    expect(formatEventLine(exited, plain, false, NOW)).toBe(
+    expect(formatEventLine(exited, plain, NOW)).toBe(
       '10:05:01  warning   process.exited      api/0       api (id 0) exited with code 1 (crash)',
     );
-    expect(formatEventLine(appEvent, plain, true, NOW)).toBe(
+    expect(formatEventLine(appEvent, plain, NOW)).toBe(
       '10:05:01  info      app.sync.done       api/0       synced \\x1b[31m42 rows=42 table="user list"',
     );
     const daemon: VelosEvent = { seq: 1, at: NOW, kind: 'daemon.started', severity: 'info', message: 'up' };
-    expect(formatEventLine(daemon, plain, false, NOW)).toContain('daemon.started      -           up');
+    expect(formatEventLine(daemon, plain, NOW)).toContain('daemon.started      -           up');
+  });
+
+  it('escapes the control characters of an app (ESC, BEL, a newline) whatever stdout is: one line per event', () => {
+    const sneaky: VelosEvent = {
+      ...appEvent,
+      message: 'two\nlines \u0007\u001b]0;title\u0007 \u009b31m',
+      fields: { note: 'a\u001b[2Jb' },
+    };
+    const line = formatEventLine(sneaky, plain, NOW);
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/);
+    expect(line).toContain('two\\x0alines \\x07\\x1b]0;title\\x07 \\x9b31m note=a\\x1b[2Jb');
   });
 
   it('colours the severity only when colours are on', () => {
-    expect(formatEventLine(exited, plain, false, NOW)).not.toMatch(/\x1b\[/);
-    expect(formatEventLine(exited, colored, false, NOW)).toContain('\x1b[33mwarning ');
+    expect(formatEventLine(exited, plain, NOW)).not.toMatch(/\x1b\[/);
+    expect(formatEventLine(exited, colored, NOW)).toContain('\x1b[33mwarning ');
   });
 
   it('shows the date for events of another day', () => {

@@ -57,6 +57,24 @@ describe('velos alerts output', () => {
     expect(renderAlertTable([], plain)).toContain('no alert rules');
   });
 
+  it('shows the control characters of a delivery error (a stderr line) as \\xHH: one line per rule', () => {
+    const failed: AlertStatus = {
+      ...firing,
+      lastDelivery: {
+        ...firing.lastDelivery!,
+        channel: 'command /opt/notify',
+        error: 'exit code 1 after 5 ms: \u001b[31mno\rteam\u0007',
+      },
+    };
+    const table = renderAlertTable([failed], plain, now);
+    const lines = table.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/);
+    expect(table).toContain(
+      'failed: exit code 1 after 5 ms: \\x1b[31mno\\x0dteam\\x07 (command /opt/notify,',
+    );
+  });
+
   it('has a compact --ai form', () => {
     expect(toAiAlerts([firing, quiet])).toEqual([
       {

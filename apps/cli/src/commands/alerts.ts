@@ -11,6 +11,7 @@ import {
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { renderAlertTable, toAiAlerts } from '../output/alert-list.js';
+import { escapeControlChars } from '../output/log-line.js';
 import { argumentError } from '../parse-argv.js';
 
 /** Flags of `velos alerts add` and the rule key each one sets. */
@@ -54,9 +55,8 @@ export async function runAlerts(ctx: CommandContext, input: CommandInput): Promi
       ctx.print(`rule ${name} has no channel besides the event log: nothing sent`);
     else {
       for (const d of deliveries) {
-        ctx.print(
-          `${d.isOk ? 'sent' : 'FAILED'} ${d.channel} (${d.attempts} attempt(s))${d.error ? `: ${d.error}` : ''}`,
-        );
+        const outcome = `${d.isOk ? 'sent' : 'FAILED'} ${d.channel} (${d.attempts} attempt(s))${d.error ? `: ${d.error}` : ''}`;
+        ctx.print(escapeControlChars(outcome));
       }
     }
     const failed = deliveries.filter((d) => !d.isOk).length;

@@ -16,7 +16,7 @@ export async function runEventsEmit(ctx: CommandContext, input: CommandInput): P
   const event = await client.emitEvent(request);
   if (ctx.mode === 'json') ctx.printJson(event);
   else if (ctx.mode === 'ai') ctx.printJson(toAiEvent(event));
-  else ctx.print(formatEventLine(event, ctx.colors, ctx.isTTY));
+  else ctx.print(formatEventLine(event, ctx.colors));
 }
 
 /** The request of `events emit`'s arguments (the name, then `key=value` fields) and options. */

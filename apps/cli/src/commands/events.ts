@@ -35,7 +35,6 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
     throw usageError('--until cannot be used with --follow (new events are later)', 'events');
   }
   const request = eventsRequest(input, Date.now());
-  const isEscaped = ctx.isTTY;
   // a promise while stdout is full: a follow reads nothing more from the daemon until it drained
   const write = (events: VelosEvent[]): Promise<void> | undefined => {
     if (events.length === 0) return undefined;
@@ -45,7 +44,7 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
         ? JSON.stringify(event)
         : ctx.mode === 'ai'
           ? JSON.stringify(toAiEvent(event, now))
-          : formatEventLine(event, ctx.colors, isEscaped, now),
+          : formatEventLine(event, ctx.colors, now),
     );
     return writeStdout(`${lines.join('\n')}\n`);
   };

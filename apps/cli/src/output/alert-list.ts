@@ -1,6 +1,7 @@
 import { type AlertPhase, type AlertStatus, describeCondition, isoTime } from '@velos/core';
 import type { Colors } from './colors.js';
 import { eventTime } from './events.js';
+import { escapeControlChars } from './log-line.js';
 import { type Cell, type Column, renderTable } from './table.js';
 import { formatMs } from './units.js';
 
@@ -16,7 +17,7 @@ export interface AiAlert {
   d?: string;
 }
 
-/** The `velos alerts` table: one row per rule. */
+/** The `velos alerts` table: one row per rule; control characters in its texts are shown as `\xHH`. */
 export function renderAlertTable(alerts: AlertStatus[], colors: Colors, now = Date.now()): string {
   if (alerts.length === 0)
     return 'no alert rules (add one with velos alerts add, or [[alerts]] in a config file)';
@@ -29,6 +30,7 @@ export function renderAlertTable(alerts: AlertStatus[], colors: Colors, now = Da
     { header: 'since', align: 'right' },
     { header: 'last delivery' },
   ];
+  // a delivery error is the last stderr line of a program, an app key a name: shown as `\xHH`, never acted on
   const rows = alerts.map((alert): Cell[] => [
     { text: alert.rule.name, paint: colors.bold },
     { text: whenText(alert) },
@@ -41,6 +43,7 @@ export function renderAlertTable(alerts: AlertStatus[], colors: Colors, now = Da
       paint: alert.lastDelivery && !alert.lastDelivery.isOk ? colors.red : undefined,
     },
   ]);
+  for (const row of rows) for (const cell of row) cell.text = escapeControlChars(cell.text);
   return renderTable(columns, rows, colors.dim);
 }
 

@@ -12,15 +12,10 @@ const SUBJECT_WIDTH = 10;
 
 /**
  * One event as a line of `velos events`: time, severity (coloured when `colors` paint), kind,
- * app/id, message, and for app events their fields as `key=value`. With `isEscaped` the control
- * characters an app put in its text are shown as `\xHH`.
+ * app/id, message, and for app events their fields as `key=value`. The control characters an app
+ * put in its text are shown as `\xHH`, on a terminal or not: one line per event, none driving a terminal.
  */
-export function formatEventLine(
-  event: VelosEvent,
-  colors: Colors,
-  isEscaped: boolean,
-  now = Date.now(),
-): string {
+export function formatEventLine(event: VelosEvent, colors: Colors, now = Date.now()): string {
   const fields = event.kind.startsWith('app.') && event.fields ? formatFields(event.fields) : '';
   const text = `${event.message}${fields}`;
   return [
@@ -28,7 +23,7 @@ export function formatEventLine(
     severityPaint(event.severity, colors)(event.severity.padEnd(SEVERITY_WIDTH)),
     event.kind.padEnd(KIND_WIDTH),
     subjectOf(event).padEnd(SUBJECT_WIDTH),
-    isEscaped ? escapeControlChars(text) : text,
+    escapeControlChars(text),
   ].join('  ');
 }
 
