@@ -173,7 +173,11 @@ describe('velos events (OBS-2)', () => {
       [['a', 'b'], 'unexpected argument "b"'],
       [['-f', '--until', '1m'], '--until cannot be used with --follow'],
       [['emit', 'bad name'], 'event name "bad name"'],
-      [['emit', 'ok', '--severity', 'loud'], '--severity: expected info, warning, error, critical'],
+      [['emit', 'ok', '--severity', 'loud'], '--severity: expected info, warning (or warn), error (or err)'],
+      [
+        ['emit', '-bad'],
+        'unknown option -b for velos events; an event name starts with a letter, a digit or _',
+      ],
       [['emit', 'ok', 'novalue'], 'expected a field as key=value'],
       [['--kind', 'bogus'], '--kind: unknown event kind "bogus": expected a kind (process.started,'],
       [['--kind', 'exited,process.restarted'], 'unknown event kind "process.restarted"'],
@@ -237,6 +241,15 @@ describe('velos events (OBS-2)', () => {
       ['events', 'emit', 'ctl.chars', '--app', 'steady', '--message', sneaky, `note=${sneaky}`],
       { home },
     );
+    // bounded like app events: their severity words, strings cut at 2000 characters
+    const bounded = await velosOk(
+      ['events', 'emit', 'big', '--severity', 'fatal', `long=${'a'.repeat(2100)}`, '--json'],
+      { home },
+    );
+    expect(JSON.parse(bounded.stdout)).toMatchObject({
+      severity: 'critical',
+      fields: { long: `${'a'.repeat(1999)}…` },
+    });
     const listedText = await velosOk(['events', '--kind', 'app.ctl.chars'], { home });
     for (const { stdout } of [emittedText, listedText]) {
       expect(stdout.trim().split('\n')).toHaveLength(1);

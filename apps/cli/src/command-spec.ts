@@ -46,5 +46,10 @@ export interface CommandSpec {
   details?: string;
   options: Record<string, OptionSpec>;
   hidden?: boolean;
+  /**
+   * The hint after an unknown option `arg` met after the positionals `args`, when the command's
+   * positionals are not app names (default: how to name an app called `arg`); null for the default.
+   */
+  dashHint?(args: readonly string[], arg: string): string | null;
   run(ctx: CommandContext, input: CommandInput): Promise<void>;
 }

@@ -49,7 +49,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
       const option = spec.options[name];
       if (!option) {
         const meant = suggestKey(name, Object.keys(spec.options));
-        const hint = meant === null ? dashHint(spec, arg, typed) : `; did you mean --${meant}?`;
+        const hint = meant === null ? dashHint(spec, args, arg, typed) : `; did you mean --${meant}?`;
         throw usageError(`unknown option --${name} for velos ${typed}${hint}`, typed);
       }
       typedFlags[name] = `--${name}`;
@@ -78,7 +78,10 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
         const name = shorts.get(flag);
         const option = name === undefined ? undefined : spec.options[name];
         if (name === undefined || !option)
-          throw usageError(`unknown option -${flag} for velos ${typed}${dashHint(spec, arg, typed)}`, typed);
+          throw usageError(
+            `unknown option -${flag} for velos ${typed}${dashHint(spec, args, arg, typed)}`,
+            typed,
+          );
         typedFlags[name] = `-${flag}`;
         if (option.type === 'boolean') {
           options[name] = true;
@@ -147,8 +150,10 @@ function takeMoreValues(
   return at;
 }
 
-/** For a command that takes names: how to name an app whose name looks like an option. */
-function dashHint(spec: CommandSpec, arg: string, typed: string): string {
+/** For a command that takes names: how to name an app whose name looks like an option (or the command's own hint). */
+function dashHint(spec: CommandSpec, args: readonly string[], arg: string, typed: string): string {
+  const own = spec.dashHint?.(args, arg) ?? null;
+  if (own !== null) return own;
   if (spec.maxArgs === 0 || spec.acceptsRest) return '';
   return `; to name an app called ${JSON.stringify(arg)}, put it after --: velos ${typed} -- ${arg}`;
 }

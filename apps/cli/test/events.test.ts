@@ -83,6 +83,36 @@ describe('event lines', () => {
   });
 });
 
+describe('events emit, bounded like app events', () => {
+  it('takes the severity words of app events', () => {
+    const severities = ['warn', 'warning', 'err', 'fatal', 'Critical', 'info'].map(
+      (severity) => emitRequest(['x'], { severity }).severity,
+    );
+    expect(severities).toEqual(['warning', 'warning', 'error', 'critical', 'critical', 'info']);
+  });
+
+  it('cuts the message and string fields at 2000 characters, as app events are', () => {
+    const long = 'a'.repeat(2100);
+    const request = emitRequest(['x', `long=${long}`, `n=${'9'.repeat(2100)}`, 'ok=1'], { message: long });
+    expect(request.message).toBe(`${'a'.repeat(1999)}…`);
+    expect(request.fields).toEqual({ long: `${'a'.repeat(1999)}…`, n: `${'9'.repeat(1999)}…`, ok: 1 });
+  });
+
+  it('refuses more fields or longer keys than an app event keeps, as usage errors', () => {
+    const many = Array.from({ length: 51 }, (_, i) => `k${i}=1`);
+    expect(Object.keys(emitRequest(['x', ...many.slice(0, 50)], {}).fields!)).toHaveLength(50);
+    expect(() => emitRequest(['x', ...many], {})).toThrow('expected at most 50 fields, got 51');
+    expect(() => emitRequest(['x', `${'k'.repeat(101)}=1`], {})).toThrow(
+      'expected a key of at most 100 characters',
+    );
+    try {
+      emitRequest(['x', ...many], {});
+    } catch (error) {
+      expect((error as { data?: { exitCode?: number } }).data?.exitCode).toBe(2);
+    }
+  });
+});
+
 describe('events request', () => {
   const input = (args: string[], options: Record<string, string | boolean>) => ({ args, options, rest: [] });
 
@@ -127,6 +157,9 @@ describe('events request', () => {
       fields: { v: 1.5, ok: true, n: null, who: 'bob', eq: 'a=b' },
     });
     expect(() => emitRequest(['bad name'], {})).toThrow('event name');
+    expect(() => emitRequest(['x'], { severity: 'loud' })).toThrow(
+      '--severity: expected info, warning (or warn), error (or err), critical (or fatal), got "loud"',
+    );
     expect(() => emitRequest(['x'], { severity: 'loud' })).toThrow('--severity');
     expect(() => emitRequest(['x', '=1'], {})).toThrow('key=value');
     expect(() => emitRequest([], {})).toThrow('needs <name>');

@@ -145,6 +145,16 @@ describe('parseCommandArgs', () => {
     expect(usageFailure(() => parseCommandArgs(signal, ['SIGUSR2'], 'sendSignal')).message).toBe(
       'velos sendSignal needs <signal> <target...>; <target...> is missing (see velos sendSignal --help)',
     );
+    const events = findCommand('events')!;
+    expect(usageFailure(() => parseCommandArgs(events, ['-bad'])).message).toBe(
+      'unknown option -b for velos events; to name an app called "-bad", put it after --: velos events -- -bad (see velos events --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(events, ['emit', '-bad'])).message).toBe(
+      'unknown option -b for velos events; an event name starts with a letter, a digit or _ (velos events emit <name>) (see velos events --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(events, ['emit', 'deploy', 'v=2', '--x=1'])).message).toBe(
+      'unknown option --x for velos events; to give a field whose key starts with -, put it after --: velos events emit deploy v=2 -- --x=1 (see velos events --help)',
+    );
     expect(usageFailure(() => parseCommandArgs(logs, ['-x'])).message).toBe(
       'unknown option -x for velos logs; to name an app called "-x", put it after --: velos logs -- -x (see velos logs --help)',
     );

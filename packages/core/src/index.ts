@@ -12,6 +12,12 @@ export {
   formatSpanMs,
   RUNTIME_ALERT_SOURCE,
 } from './alert-rule.js';
+export {
+  APP_EVENT_LIMITS,
+  APP_EVENT_SEVERITY_WORDS,
+  appEventSeverity,
+  cutAppEventText,
+} from './app-event-limits.js';
 export { APP_NAME_LIMITS, appNameProblem, normalizeAppName, TARGET_MAX_CHARS } from './app-name.js';
 export {
   APP_DEFAULTS,

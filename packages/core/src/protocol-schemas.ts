@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { cpuThresholdProblem } from './alert-condition.js';
 import { ALERT_NAME, alertRuleSchema, MAX_ALERT_RULES } from './alert-rules.js';
+import { APP_EVENT_LIMITS } from './app-event-limits.js';
 import { TARGET_MAX_CHARS } from './app-name.js';
 import { appNameSchema, appNameText } from './app-name-schema.js';
 import type { AppSpec } from './app-spec.js';
@@ -300,16 +301,23 @@ const eventsRequest = once(() =>
 );
 const followEventsRequest = once(() => z.object(eventsFilter()).check(sinceNotAfterUntil()));
 const emitEventRequest = once(() => {
-  const eventField = z.union([z.string().check(z.maxLength(2000)), z.number(), z.boolean(), z.null()]);
+  const { maxTextChars, maxFields, maxKeyChars } = APP_EVENT_LIMITS;
+  const text = z.string().check(z.maxLength(maxTextChars));
+  const eventField = z.union([text, z.number(), z.boolean(), z.null()]);
   return z.object({
     name: z.string().check(z.regex(APP_EVENT_NAME, 'expected 1-64 letters, digits or _ . : -')),
     app: z.optional(target),
-    message: z.optional(z.string().check(z.maxLength(2000))),
+    message: z.optional(text),
     severity: z.optional(z.enum(['info', 'warning', 'error', 'critical'])),
     fields: z.optional(
       z
-        .record(z.string().check(z.minLength(1), z.maxLength(100)), eventField)
-        .check(z.refine((fields) => Object.keys(fields).length <= 50, 'expected at most 50 fields')),
+        .record(z.string().check(z.minLength(1), z.maxLength(maxKeyChars)), eventField)
+        .check(
+          z.refine(
+            (fields) => Object.keys(fields).length <= maxFields,
+            `expected at most ${maxFields} fields`,
+          ),
+        ),
     ),
   });
 });

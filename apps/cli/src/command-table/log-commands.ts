@@ -98,10 +98,18 @@ export const LOG_COMMANDS: CommandSpec[] = [
       's severity (when not info), f fields (a JSON array; with --follow one object per line).',
       'Apps raise their own events (kind app.<name>) by printing one JSON line with the key velos_event:',
       '{"velos_event":"sync.done","message":"synced 42 rows","rows":42}; see docs/events.md.',
-      'velos events emit <name> [key=value...] [--app a] [--severity s] [--message m] posts one by hand.',
+      'velos events emit <name> [key=value...] [--app a] [--severity s] [--message m] posts one by hand,',
+      'bounded like app events: --severity takes warn, err and fatal too; texts are cut at 2000 characters.',
       'Events are kept in events.jsonl in the Velos home (10M, then one rotated file).',
       `${TARGETS} Without one, all events.`,
     ].join('\n'),
+    // after `emit` the words are an event name and key=value fields, not an app
+    dashHint: (args, arg) => {
+      if (args[0] !== 'emit') return null;
+      if (args.length === 1)
+        return '; an event name starts with a letter, a digit or _ (velos events emit <name>)';
+      return `; to give a field whose key starts with -, put it after --: velos events emit ${args.slice(1).join(' ')} -- ${arg}`;
+    },
     options: {
       since: {
         type: 'string',
@@ -129,7 +137,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
       severity: {
         type: 'string',
         value: 'level',
-        description: 'emit: info (default), warning, error or critical',
+        description: 'emit: info (default), warning (warn), error (err) or critical (fatal)',
       },
       message: { type: 'string', value: 'text', description: 'emit: the message (default: the name)' },
       json,

@@ -1,14 +1,22 @@
-import { APP_EVENT_NAME, type EmitEventRequest, type EventFieldValue, type EventSeverity } from '@velos/core';
+import {
+  APP_EVENT_LIMITS,
+  APP_EVENT_NAME,
+  APP_EVENT_SEVERITY_WORDS,
+  appEventSeverity,
+  cutAppEventText,
+  type EmitEventRequest,
+  type EventFieldValue,
+} from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { formatEventLine, toAiEvent } from '../output/events.js';
 import { usageError } from '../parse-argv.js';
 
-const SEVERITIES: readonly EventSeverity[] = ['info', 'warning', 'error', 'critical'];
-
 /**
  * `velos events emit <name> [key=value…] [--app a] [--severity s] [--message m]`: posts an app event
  * (`app.<name>`) to the bus and prints it; values that read as numbers, booleans or null are typed.
+ * Bounded like app events: the severity words of `velos_event` (warn, err, fatal too), texts cut at
+ * 2000 characters.
  */
 export async function runEventsEmit(ctx: CommandContext, input: CommandInput): Promise<void> {
   const request = emitRequest(input.args.slice(1), input.options);
@@ -31,12 +39,12 @@ export function emitRequest(args: string[], options: CommandInput['options']): E
   }
   const request: EmitEventRequest = { name };
   if (typeof options.app === 'string') request.app = options.app;
-  if (typeof options.message === 'string') request.message = options.message;
+  if (typeof options.message === 'string') request.message = cutAppEventText(options.message);
   if (typeof options.severity === 'string') {
-    const severity = options.severity as EventSeverity;
-    if (!SEVERITIES.includes(severity)) {
+    const severity = appEventSeverity(options.severity);
+    if (severity === null) {
       throw usageError(
-        `--severity: expected ${SEVERITIES.join(', ')}, got ${JSON.stringify(options.severity)}`,
+        `--severity: expected ${APP_EVENT_SEVERITY_WORDS}, got ${JSON.stringify(options.severity)}`,
         'events',
       );
     }
@@ -51,7 +59,18 @@ export function emitRequest(args: string[], options: CommandInput['options']): E
     for (const pair of pairs) {
       const eq = pair.indexOf('=');
       if (eq < 1) throw usageError(`expected a field as key=value, got ${JSON.stringify(pair)}`, 'events');
-      fields[pair.slice(0, eq)] = typedValue(pair.slice(eq + 1));
+      const key = pair.slice(0, eq);
+      if (key.length > APP_EVENT_LIMITS.maxKeyChars) {
+        throw usageError(
+          `field ${JSON.stringify(`${key.slice(0, 20)}…`)}: expected a key of at most ${APP_EVENT_LIMITS.maxKeyChars} characters`,
+          'events',
+        );
+      }
+      fields[key] = typedValue(pair.slice(eq + 1));
+    }
+    const count = Object.keys(fields).length;
+    if (count > APP_EVENT_LIMITS.maxFields) {
+      throw usageError(`expected at most ${APP_EVENT_LIMITS.maxFields} fields, got ${count}`, 'events');
     }
     request.fields = fields;
   }
@@ -63,5 +82,5 @@ function typedValue(text: string): EventFieldValue {
   if (text === 'false') return false;
   if (text === 'null') return null;
   if (/^-?\d+(\.\d+)?$/.test(text) && Number.isFinite(Number(text))) return Number(text);
-  return text;
+  return cutAppEventText(text);
 }

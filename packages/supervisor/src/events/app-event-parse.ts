@@ -1,21 +1,11 @@
-import { APP_EVENT_NAME, type EmitEventRequest, type EventFieldValue, type EventSeverity } from '@velos/core';
-
-/** Fields an app event keeps at most (the others are dropped), as `events.emit` accepts. */
-export const APP_EVENT_MAX_FIELDS = 50;
-/** Longest message and string field value kept (longer ones are cut), as `events.emit` accepts. */
-export const APP_EVENT_MAX_TEXT = 2000;
-/** Longest field name kept. */
-const MAX_KEY_LENGTH = 100;
-
-const SEVERITIES: Record<string, EventSeverity> = {
-  info: 'info',
-  warning: 'warning',
-  warn: 'warning',
-  error: 'error',
-  err: 'error',
-  critical: 'critical',
-  fatal: 'critical',
-};
+import {
+  APP_EVENT_LIMITS,
+  APP_EVENT_NAME,
+  appEventSeverity,
+  cutAppEventText,
+  type EmitEventRequest,
+  type EventFieldValue,
+} from '@velos/core';
 
 /** What an app sent: an event to publish, or why it is not one (the line then stays a log line only). */
 export type AppEventParse = { ok: true; request: EmitEventRequest } | { ok: false; reason: string };
@@ -47,14 +37,14 @@ export function parseAppEvent(value: unknown): AppEventParse {
   }
   const request: EmitEventRequest = { name };
   if (typeof message === 'string' || typeof message === 'number' || typeof message === 'boolean') {
-    request.message = cut(String(message));
+    request.message = cutAppEventText(String(message));
   }
-  if (typeof severity === 'string') request.severity = SEVERITIES[severity.toLowerCase()] ?? 'info';
+  if (typeof severity === 'string') request.severity = appEventSeverity(severity) ?? 'info';
   const fields: Record<string, EventFieldValue> = {};
   let count = 0;
   for (const [key, raw] of Object.entries(rest)) {
-    if (count >= APP_EVENT_MAX_FIELDS) break;
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) continue;
+    if (count >= APP_EVENT_LIMITS.maxFields) break;
+    if (key.length === 0 || key.length > APP_EVENT_LIMITS.maxKeyChars) continue;
     const field = fieldValue(raw);
     if (field === undefined) continue;
     fields[key] = field;
@@ -67,7 +57,7 @@ export function parseAppEvent(value: unknown): AppEventParse {
 function fieldValue(raw: unknown): EventFieldValue | undefined {
   if (raw === null || typeof raw === 'boolean') return raw;
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
-  if (typeof raw === 'string') return cut(raw);
+  if (typeof raw === 'string') return cutAppEventText(raw);
   if (typeof raw === 'object') {
     let text: string | undefined;
     try {
@@ -75,11 +65,7 @@ function fieldValue(raw: unknown): EventFieldValue | undefined {
     } catch {
       return undefined;
     }
-    return text !== undefined && text.length <= APP_EVENT_MAX_TEXT ? text : undefined;
+    return text !== undefined && text.length <= APP_EVENT_LIMITS.maxTextChars ? text : undefined;
   }
   return undefined;
-}
-
-function cut(text: string): string {
-  return text.length <= APP_EVENT_MAX_TEXT ? text : `${text.slice(0, APP_EVENT_MAX_TEXT - 1)}…`;
 }
