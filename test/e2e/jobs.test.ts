@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -209,6 +210,38 @@ describe('jobs (SUP-8)', () => {
     });
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr.trimEnd()).toBe('velos: --every: expected a duration of at most 365d, got "400d"');
+  });
+
+  it('refuses a cron expression that never fires at every entry: flags, a file, its export', async () => {
+    const home = shared();
+    const never = '(it never fires: no date from now on matches it)';
+    for (const [flag, value] of [
+      ['--schedule', '0 0 30 2 *'],
+      ['--cron-restart', '0 0 31 4 *'],
+    ] as const) {
+      const result = await velos(['start', 'sleep 100', '--name', 'never', flag, value], { home });
+      expect([result.code, result.stderr.trimEnd()]).toEqual([
+        2,
+        `velos: ${flag}: expected a cron expression like "0 3 * * *", got "${value}" ${never}`,
+      ]);
+    }
+    const file = join(home, 'feb30.toml');
+    writeFileSync(
+      file,
+      '[[apps]]\nname = "feb30"\nscript = "sleep 100"\ntype = "job"\nschedule = "0 0 30 2 *"\n',
+    );
+    const inFile = `velos: feb30.toml: apps[0] (feb30).schedule: expected a cron expression like "0 3 * * *", got "0 0 30 2 *" ${never} (line 5)`;
+    for (const args of [
+      ['config', 'validate', file],
+      ['start', file],
+      ['export', 'systemd', file],
+    ]) {
+      const result = await velos(args, { home });
+      expect([result.code, result.stderr.trimEnd()]).toEqual([1, inFile]);
+    }
+    const names = (await listJson(home)).map((row) => row.name);
+    expect(names).not.toContain('feb30');
+    expect(names).not.toContain('never');
   });
 
   it('refuses runs and trigger on an app that is not a job, in one line', async () => {

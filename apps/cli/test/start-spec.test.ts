@@ -201,6 +201,21 @@ describe('specsFromFlags', () => {
       jobTimeoutMs: 30 * 86_400_000,
     });
   });
+
+  it('refuses a cron flag that never fires, --schedule as well as --cron-restart', async () => {
+    for (const [flag, value] of [
+      ['schedule', '0 0 30 2 *'],
+      ['cron-restart', '0 0 31 4 *'],
+    ]) {
+      expect(await asyncFailure(() => checkCronFlags(input({ [flag!]: value }), config))).toBe(
+        `--${flag}: expected a cron expression like "0 3 * * *", got "${value}" (it never fires: no date from now on matches it)`,
+      );
+    }
+    expect(await asyncFailure(() => checkCronFlags(input({ schedule: 'every day' }), config))).toMatch(
+      /^--schedule: expected a cron expression like "0 3 \* \* \*", got "every day" \(CronPattern: /,
+    );
+    await expect(checkCronFlags(input({ schedule: '* * * * * * *' }), config)).resolves.toBeUndefined();
+  });
 });
 
 describe('flags named as typed', () => {

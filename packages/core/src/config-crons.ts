@@ -1,8 +1,9 @@
 import type { AppSpec } from './app-spec.js';
 import { type ConfigIssue, configIssuesError } from './config-error.js';
 import { quoteValue } from './config-position.js';
+import { cronExpressionProblem } from './cron-problem.js';
 
-/** Why the scheduler's parser refuses a cron expression, in one short line; null when it reads it. */
+/** Why the scheduler's parser refuses a cron expression (or why it never fires), in one short line; null when it reads it. */
 export type CronCheck = (expression: string) => string | null;
 
 /** The cron keys of an app: the `AppSpec` field and the config key. */
@@ -19,23 +20,18 @@ let cronCheck: Promise<CronCheck> | null = null;
 
 /**
  * The scheduler's own parser (croner, loaded on the first call) as a synchronous check, so that a
- * validation can list a bad cron expression with the other problems of a file.
+ * validation can list a bad cron expression, or one that never fires, with the other problems of a file.
  */
 export function loadCronCheck(): Promise<CronCheck> {
   cronCheck ??= import('croner').then(({ Cron }) => (expression: string) => {
-    try {
-      new Cron(expression, { paused: true }).stop();
-      return null;
-    } catch (cause) {
-      // croner's message quotes the whole expression: cut, so that a long one keeps the error one short line
-      const text = cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
-      return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
-    }
+    const text = cronExpressionProblem(Cron, expression);
+    // croner's message quotes the whole expression: cut, so that a long one keeps the error one short line
+    return text !== null && text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
   });
   return cronCheck;
 }
 
-/** Why croner refuses a cron expression, in one short line; null when it reads it. */
+/** Why croner refuses a cron expression (or why it never fires), in one short line; null when it reads it. */
 export async function cronProblem(expression: string): Promise<string | null> {
   return (await loadCronCheck())(expression);
 }

@@ -36,6 +36,16 @@ describe('config errors name the file, the key and the line (issue #15)', () => 
       /^job\.yaml: apps\[0\] \(j\)\.schedule: .* \(line 5\)$/,
     ],
     [
+      'never.yaml',
+      'apps:\n  - name: j\n    script: x\n    type: job\n    schedule: "0 0 30 2 *"\n',
+      /^never\.yaml: apps\[0\] \(j\)\.schedule: expected a cron expression like "0 3 \* \* \*", got "0 0 30 2 \*" \(it never fires: no date from now on matches it\) \(line 5\)$/,
+    ],
+    [
+      'april.toml',
+      '[[apps]]\nname = "web"\nscript = "x.js"\ncron_restart = "0 0 31 4 *"\n',
+      /^april\.toml: apps\[0\] \(web\)\.cron_restart: .*got "0 0 31 4 \*" \(it never fires: .*\) \(line 4\)$/,
+    ],
+    [
       'many.toml',
       '[[apps]]\nscript = "x.js"\ninstances = 5000\n',
       /^many\.toml: apps\[0\]\.instances: expected at most 1024 instances, got 5000 \(line 3\)$/,

@@ -1,4 +1,4 @@
-import { ErrorCodes, VelosError } from '@velos/core';
+import { cronExpressionProblem, ErrorCodes, VelosError } from '@velos/core';
 import type { Cron } from 'croner';
 
 /** A running cron schedule; `stop` ends it (also before croner has loaded). */
@@ -9,9 +9,10 @@ export interface CronSchedule {
 }
 
 /**
- * Calls `onTick` on the cron `expression` (five fields, or six with seconds first), for log rotation
- * and `cron_restart`. croner is loaded on first use, so a daemon without crons never loads it; an
- * expression croner rejects goes to `onError` (check it beforehand with `checkCronExpression`).
+ * Calls `onTick` on the cron `expression` (five fields, six with seconds first, seven with a year
+ * last), for log rotation, `cron_restart` and a job's `schedule`. croner is loaded on first use, so a
+ * daemon without crons never loads it; an expression croner rejects goes to `onError` (check it
+ * beforehand with `checkCronExpression`).
  */
 export function scheduleCron(
   expression: string,
@@ -35,14 +36,13 @@ export function scheduleCron(
   };
 }
 
-/** Resolves when croner accepts `expression`; rejects with `INVALID_ARGUMENT` naming it (as `what`) otherwise. */
+/**
+ * Resolves when croner accepts `expression` and it has a next run; rejects with `INVALID_ARGUMENT`
+ * naming it (as `what`) otherwise, also for an expression that never fires (`0 0 30 2 *`).
+ */
 export async function checkCronExpression(expression: string, what = 'log rotation cron'): Promise<void> {
-  const Cron = await loadCron();
-  try {
-    new Cron(expression, { paused: true }).stop();
-  } catch (error) {
-    throw cronError(expression, error, what);
-  }
+  const reason = cronExpressionProblem(await loadCron(), expression);
+  if (reason !== null) throw cronError(expression, new Error(reason), what);
 }
 
 async function loadCron(): Promise<typeof Cron> {

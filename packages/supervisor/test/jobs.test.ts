@@ -153,6 +153,18 @@ describe('jobs (SUP-8)', () => {
     });
   });
 
+  it('refuses a schedule that never fires (no date matches it)', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await expect(
+      supervisor.start([{ ...counterJob(home, 'feb30'), schedule: '0 0 30 2 *' }]),
+    ).rejects.toMatchObject({
+      code: ErrorCodes.INVALID_ARGUMENT,
+      message: "schedule '0 0 30 2 *' is not valid: it never fires: no date from now on matches it",
+    });
+    expect(await supervisor.list()).toEqual([]);
+  });
+
   it('stop turns the schedule off (and stops a run), start turns it on again', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));

@@ -321,11 +321,12 @@ export function specsFromFlags(
 }
 
 /** Flags that take a cron expression (PM2's `--cron` and Velos's names). */
-const CRON_FLAGS = ['cron', 'cron-restart', 'log-rotate-cron'] as const;
+const CRON_FLAGS = ['cron', 'cron-restart', 'log-rotate-cron', 'schedule'] as const;
 
 /**
  * Checks the cron expressions of `velos start` flags with the scheduler's own parser before anything
- * starts, so that a bad one is refused naming the flag as typed (`-c`, `--cron`), not the config key.
+ * starts, so that a bad one, or one that never fires, is refused naming the flag as typed (`-c`,
+ * `--cron`), not the config key.
  */
 export async function checkCronFlags(input: CommandInput, config: ConfigModule): Promise<void> {
   for (const flag of CRON_FLAGS) {

@@ -9,7 +9,10 @@ import { TIME_INDEX_SUFFIX, timeIndexPath } from './time-index.js';
 export interface RotationOptions {
   /** Rotate before a write would take the file past this many bytes. */
   maxBytes?: number;
-  /** Rotate on this cron expression (five fields, or six with seconds first); an empty file is left alone. */
+  /**
+   * Rotate on this cron expression (five fields, six with seconds first, seven with a year last); an
+   * empty file is left alone.
+   */
   cron?: string;
   /** Rotated files kept per log file (compressed and uncompressed together), default 10. */
   retain?: number;

@@ -259,6 +259,10 @@ describe('file writer rotation', () => {
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^log rotation cron 'every day' is not valid/),
     });
+    await expect(checkCronExpression('0 0 31 4 *', 'cron_restart')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: "cron_restart '0 0 31 4 *' is not valid: it never fires: no date from now on matches it",
+    });
     const dir = await harness.dir();
     const errors: string[] = [];
     const writer = new FileWriter({

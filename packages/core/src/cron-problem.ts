@@ -1,0 +1,28 @@
+/** The part of croner's `Cron` class a check of an expression uses (the caller loads croner). */
+export type CronClass = new (
+  pattern: string,
+  options: { paused: boolean },
+) => { nextRun(): Date | null; stop(): void };
+
+/** Why an expression croner reads is still refused: it has no time to come (`0 0 30 2 *`, a past year). */
+export const CRON_NEVER_FIRES = 'it never fires: no date from now on matches it';
+
+/**
+ * Why the scheduler (croner's `Cron`, given) refuses a cron expression, or why it would never fire, in
+ * croner's first line or `CRON_NEVER_FIRES`; null when it reads it and it has a next run. The config
+ * loader, the CLI's flags and the daemon all check with it, so they accept and refuse the same ones.
+ * @example cronExpressionProblem(Cron, '0 0 31 4 *') // → 'it never fires: no date from now on matches it'
+ */
+export function cronExpressionProblem(Cron: CronClass, expression: string): string | null {
+  let job: InstanceType<CronClass>;
+  try {
+    job = new Cron(expression, { paused: true });
+  } catch (cause) {
+    return cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
+  }
+  try {
+    return job.nextRun() === null ? CRON_NEVER_FIRES : null;
+  } finally {
+    job.stop();
+  }
+}

@@ -1,0 +1,41 @@
+import { Cron } from 'croner';
+import { describe, expect, it } from 'vitest';
+import { cronProblem } from '../src/config-crons.js';
+import { CRON_NEVER_FIRES, cronExpressionProblem } from '../src/cron-problem.js';
+
+describe('cronExpressionProblem', () => {
+  it('accepts 5 fields, 6 with seconds first, 7 with a year last, and nicknames', () => {
+    const nextYear = new Date().getFullYear() + 1;
+    for (const expression of [
+      '0 3 * * *',
+      '*/10 * * * * *',
+      '* * * * * * *',
+      `0 0 3 1 1 * ${nextYear}`,
+      '@daily',
+    ]) {
+      expect(cronExpressionProblem(Cron, expression)).toBeNull();
+    }
+  });
+
+  it('refuses an expression that never fires: a day the month lacks, a year gone by', () => {
+    for (const expression of [
+      '0 0 30 2 *',
+      '0 0 31 4 *',
+      '0 0 31 2,4 *',
+      '0 0 0 1 1 * 2020',
+      '0 0 30 2 +MON',
+    ]) {
+      expect(cronExpressionProblem(Cron, expression)).toBe(CRON_NEVER_FIRES);
+    }
+  });
+
+  it("gives croner's first line for an expression it cannot read", () => {
+    expect(cronExpressionProblem(Cron, 'every day')).toMatch(/^CronPattern: .*parts are required\.$/);
+    expect(cronExpressionProblem(Cron, '* * * * * * * *')).toMatch(/^CronPattern: /);
+  });
+
+  it('is the check config files and flags use (cronProblem)', async () => {
+    expect(await cronProblem('0 0 30 2 *')).toBe(CRON_NEVER_FIRES);
+    expect(await cronProblem('0 3 * * *')).toBeNull();
+  });
+});
