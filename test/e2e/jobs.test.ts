@@ -2,8 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  busEvents,
   cleanupHomes,
   createHome,
+  FIXTURES,
   isAlive,
   listJson,
   readPidFile,
@@ -210,6 +212,70 @@ describe('jobs (SUP-8)', () => {
     });
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr.trimEnd()).toBe('velos: --every: expected a duration of at most 365d, got "400d"');
+  });
+
+  it('keeps a job to one instance on every path, nothing changed; a file names its key and line', async () => {
+    const home = shared();
+    const env = { COUNTER_FILE: join(home, 'solo.count'), JOB_MS: '60000' };
+    const file = join(home, 'solo.toml');
+    const entry = (extra: string) =>
+      `[[apps]]\nname = "solo"\nscript = "${join(FIXTURES, 'job-counter.js')}"\ntype = "job"\ninterval = "1h"\n${extra}`;
+    writeFileSync(file, entry(''));
+    await velosOk(['start', file], { home, env });
+    const before = await waitFor(async () => {
+      const [run] = await runsOf(home, 'solo');
+      return run?.outcome === 'running' && run.pid !== null ? run : undefined;
+    });
+    const refusals = [
+      [
+        ['scale', 'solo', '3'],
+        1,
+        'velos: scale solo: a job runs one instance, never several at once: expected 1, got 3',
+      ],
+      [
+        ['start', 'fixtures/job-counter.js', '--name', 'solo', '--every', '1h', '-f'],
+        1,
+        "velos: 'solo' is a job, which runs one instance, never several at once: -f cannot add one (velos trigger solo runs it now)",
+      ],
+      [
+        ['config', 'set', 'solo', 'instances=3'],
+        2,
+        'velos: solo: instances: a job runs one instance, never several at once: expected 1, got 3',
+      ],
+    ] as const;
+    for (const [args, code, line] of refusals) {
+      const result = await velos([...args], { home, env });
+      expect([result.code, result.stderr.trimEnd()]).toEqual([code, line]);
+    }
+    writeFileSync(file, entry('instances = 3\n'));
+    const inFile =
+      'solo.toml: apps[0] (solo).instances: a job runs one instance, never several at once: expected 1, got 3 (line 6)';
+    for (const args of [
+      ['config', 'reload', file],
+      ['config', 'validate', file],
+      ['start', file],
+    ]) {
+      const result = await velos(args, { home, env });
+      expect([result.code, result.stderr.trimEnd()]).toEqual([1, `velos: ${inFile}`]);
+    }
+    expect((await busEvents(home, ['config.rejected'])).at(-1)?.fields?.error).toBe(inFile);
+    const rows = (await listJson(home)).filter((row) => row.name === 'solo');
+    expect(rows.map((row) => [row.status, row.pid])).toEqual([['online', before.pid]]);
+    expect((await runsOf(home, 'solo')).map((run) => run.seq)).toEqual([1]);
+
+    await velosOk(['delete', 'solo'], { home });
+  });
+
+  it('refuses a job of several instances from flags by the one-instance rule, also where -i means cluster mode', async () => {
+    const home = shared();
+    const start = ['start', 'sleep 100', '--name', 'js', '--type', 'job', '-i', '2'];
+    for (const mode of [[], ['--exec-mode', 'fork']]) {
+      const result = await velos([...start, ...mode], { home });
+      expect([result.code, result.stderr.trimEnd()]).toEqual([
+        1,
+        "velos: app 'js': a job runs one instance, never several at once: expected 1, got 2",
+      ]);
+    }
   });
 
   it('refuses a cron expression that never fires at every entry: flags, a file, its export', async () => {

@@ -202,6 +202,18 @@ describe('specsFromFlags', () => {
     });
   });
 
+  it('gives the one-instance rule of a job first, with or without cluster mode (-i)', () => {
+    for (const options of [
+      { type: 'job', instances: '2' },
+      { type: 'job', instances: '2', 'exec-mode': 'fork' },
+      { every: '1h', instances: '2', 'exec-mode': 'cluster' },
+    ]) {
+      expect(
+        failure(() => specsFromFlags('sleep 100', input({ name: 'js', ...options }), where, config)),
+      ).toBe("app 'js': a job runs one instance, never several at once: expected 1, got 2");
+    }
+  });
+
   it('refuses a cron flag that never fires, --schedule as well as --cron-restart', async () => {
     for (const [flag, value] of [
       ['schedule', '0 0 30 2 *'],

@@ -14,6 +14,7 @@ import {
 import { readEnvFiles } from './env-file.js';
 import { inheritedEnv } from './env-inherit.js';
 import { ErrorCodes, VelosError } from './errors.js';
+import { quoteValue } from './quote-value.js';
 
 // Turning a validated config entry into an AppSpec, without zod: `velos start <script>` runs it from the
 // CLI's small entry (dist/velos.js) without loading the schema (issue 17); app-schema.ts re-exports it.
@@ -117,7 +118,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   }
   if (input.liveness_probe !== undefined) spec.livenessProbe = resolveProbe(input.liveness_probe);
   if (input.readiness_probe !== undefined) spec.readinessProbe = resolveProbe(input.readiness_probe);
-  checkKinds(spec);
+  checkKinds(spec, input.instances);
   return spec;
 }
 
@@ -156,19 +157,31 @@ function watchPaths(
   return list.length > 0 ? [...new Set(list)] : undefined;
 }
 
+/** Why a job takes no `instances` but 1: a second instance would run beside the first (SUP-8). */
+const JOB_INSTANCES_RULE = 'a job runs one instance, never several at once: expected 1';
+
 const JOB_ONLY = [
   ['schedule', 'schedule'],
   ['intervalMs', 'interval'],
   ['jobTimeoutMs', 'timeout'],
 ] as const;
 
-/** Options that only make sense for one app type; throws INVALID_CONFIG naming the app. */
-function checkKinds(spec: AppSpec): void {
+/**
+ * Options that only make sense for one app type; throws INVALID_CONFIG naming the app. `instances` is
+ * the count as written: a job takes 1 only, also where `"max"` or `0` would give 1 on this machine.
+ */
+function checkKinds(spec: AppSpec, instances: number | 'max' | undefined): void {
   const invalid = (key: string, why: string) =>
     new VelosError(ErrorCodes.INVALID_CONFIG, `app '${spec.name}': ${why}`, {
       data: { name: spec.name, key, why },
     });
   if (spec.type === 'job') {
+    if (instances !== undefined && instances !== 1)
+      throw invalid(
+        'instances',
+        // the schema reads 0 as "max": both are named, as the file may hold either
+        `${JOB_INSTANCES_RULE}, got ${instances === 'max' ? 'one per CPU ("max" or 0)' : quoteValue(instances)}`,
+      );
     if (spec.schedule !== undefined && spec.intervalMs !== undefined)
       throw invalid('interval', 'a job takes schedule or interval, not both');
     if (spec.execMode === 'cluster') throw invalid('exec_mode', 'a job cannot run in cluster mode');

@@ -46,6 +46,11 @@ describe('config errors name the file, the key and the line (issue #15)', () => 
       /^april\.toml: apps\[0\] \(web\)\.cron_restart: .*got "0 0 31 4 \*" \(it never fires: .*\) \(line 4\)$/,
     ],
     [
+      'jobs.toml',
+      '[[apps]]\nname = "jt"\nscript = "x.js"\ntype = "job"\ninstances = 3\n',
+      /^jobs\.toml: apps\[0\] \(jt\)\.instances: a job runs one instance, never several at once: expected 1, got 3 \(line 5\)$/,
+    ],
+    [
       'many.toml',
       '[[apps]]\nscript = "x.js"\ninstances = 5000\n',
       /^many\.toml: apps\[0\]\.instances: expected at most 1024 instances, got 5000 \(line 3\)$/,

@@ -101,6 +101,37 @@ describe('jobs and watchdog', () => {
     }
   });
 
+  it('refuses a job of several instances, naming the file, the key and the line', async () => {
+    for (const [count, got] of [
+      ['3', '3'],
+      ['max', 'one per CPU ("max" or 0)'],
+      ['0', 'one per CPU ("max" or 0)'],
+      ['-1', '-1'],
+    ]) {
+      const message = await messageOf(
+        load(`apps:\n  - name: j\n    script: s.sh\n    type: job\n    instances: ${count}\n`),
+      );
+      expect(message).toMatch(/^INVALID_CONFIG: app-\d+\.yaml: apps\[0\] \(j\)\.instances: /);
+      expect(message).toContain(
+        `: a job runs one instance, never several at once: expected 1, got ${got} (line 5)`,
+      );
+    }
+    const [one] = await load('apps:\n  - name: j\n    script: s.sh\n    type: job\n    instances: 1\n');
+    expect(one).toMatchObject({ type: 'job', instances: 1 });
+  });
+
+  it('gives the one-instance reason first for a job with several instances in cluster mode', async () => {
+    expect(
+      await messageOf(
+        load(
+          'apps:\n  - name: j\n    script: s.js\n    type: job\n    exec_mode: cluster\n    instances: 2\n',
+        ),
+      ),
+    ).toMatch(
+      /apps\[0\] \(j\)\.instances: a job runs one instance, never several at once: expected 1, got 2 \(line 6\)$/,
+    );
+  });
+
   it('fills the watchdog defaults and resolves its log file', async () => {
     const [spec] = await load('apps:\n  - script: s.sh\n    watchdog: { log_file: out/app.log }\n');
     expect(spec!.watchdog).toEqual({

@@ -34,7 +34,7 @@ import { createEventControl } from './events/event-control.js';
 import { createHealthControl, type HealthControl } from './health/health-control.js';
 import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
 import { instanceLogPaths } from './instance-log-paths.js';
-import { checkJobSpecs } from './jobs/job-scheduler.js';
+import { checkJobInstances, checkJobSpecs } from './jobs/job-scheduler.js';
 import { listRuns, selectJobs } from './jobs/job-state.js';
 import { createLiveState } from './live-state.js';
 import { createLiveEngines } from './log-insights/live-engines.js';
@@ -478,6 +478,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const entry = appOf(name, 'scale');
     const current = entry.ids.length;
     const count = scaledCount(entry.spec.name, current, instances);
+    checkJobInstances(entry.spec, count, `scale ${entry.spec.name}`);
     const isRunning = entry.ids.some((id) => isActive(table.records.get(id)!.status));
     // New instances' log pipelines are opened first: when that fails, the app and its spec are unchanged.
     const added = count > current ? table.addInstances(entry, count - current) : [];

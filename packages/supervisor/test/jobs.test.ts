@@ -153,6 +153,30 @@ describe('jobs (SUP-8)', () => {
     });
   });
 
+  it('runs one instance of a job: a start or a scale to several is refused, nothing changed', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await expect(
+      supervisor.start([{ ...counterJob(home, 'pair'), intervalMs: 60_000, instances: 2 }]),
+    ).rejects.toMatchObject({
+      code: ErrorCodes.INVALID_ARGUMENT,
+      message: 'pair: a job runs one instance, never several at once: expected 1, got 2',
+    });
+    expect(await supervisor.list()).toEqual([]);
+
+    await supervisor.start([{ ...counterJob(home, 'hourly', { JOB_MS: '3000' }), intervalMs: 3_600_000 }]);
+    for (const count of ['3', '+1']) {
+      await expect(supervisor.scale('hourly', count)).rejects.toMatchObject({
+        code: ErrorCodes.INVALID_ARGUMENT,
+        message: expect.stringMatching(
+          /^scale hourly: a job runs one instance, never several at once: expected 1, got \d$/,
+        ),
+      });
+    }
+    expect((await supervisor.list()).map((info) => info.name)).toEqual(['hourly']);
+    expect((await supervisor.runs('hourly')).map((run) => run.seq)).toEqual([1]);
+  });
+
   it('refuses a schedule that never fires (no date matches it)', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));

@@ -6,7 +6,8 @@ const COMMAND_FIELDS = ['script', 'args', 'interpreter', 'interpreterArgs'] as c
 /**
  * Starts the apps; an app of that name that runs already is an error, unless `-f` (PM2: start it once
  * more), which adds the new instances to the running app, with its own command and settings: a `-f`
- * that names another script, other arguments or another interpreter is refused rather than ignored.
+ * that names another script, other arguments or another interpreter, or a job (one instance), is
+ * refused rather than ignored.
  */
 export async function startOrForce(
   client: Pick<VelosControl, 'start' | 'scale' | 'describe'>,
@@ -25,6 +26,15 @@ export async function startOrForce(
       });
     }
     const [running] = await client.describe(spec.name);
+    if (running?.spec.type === 'job') {
+      // a second instance of a job would run beside the first: its runs would overlap
+      throw new VelosError(
+        error.code,
+        `'${spec.name}' is a job, which runs one instance, never several at once: -f cannot add one ` +
+          `(velos trigger ${spec.name} runs it now)`,
+        { data: error.data },
+      );
+    }
     const isOther = COMMAND_FIELDS.some(
       (field) => running !== undefined && JSON.stringify(running.spec[field]) !== JSON.stringify(spec[field]),
     );

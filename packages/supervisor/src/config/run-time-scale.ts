@@ -18,6 +18,8 @@ export function scaledSource(source: AppSource, instances: number, count: number
  */
 export function withRunTimeScale(old: AppSpec, next: AppSpec): AppSpec {
   const fileInstances = old.source?.fileInstances;
-  if (fileInstances === undefined || next.instances !== fileInstances || !next.source) return next;
+  // a service scaled at run time that the file makes a job takes the job's one instance
+  if (fileInstances === undefined || next.instances !== fileInstances || !next.source || next.type === 'job')
+    return next;
   return { ...next, instances: old.instances, source: { ...next.source, fileInstances } };
 }

@@ -58,14 +58,23 @@ export interface JobScheduler {
 export async function checkJobSpecs(specs: AppSpec[]): Promise<void> {
   for (const spec of specs) {
     if (spec.type !== 'job') continue;
-    if (spec.instances !== 1) {
-      throw new VelosError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `${spec.name}: a job runs one instance (instances: ${spec.instances})`,
-      );
-    }
+    checkJobInstances(spec, spec.instances, spec.name);
     if (spec.schedule !== undefined) await checkCronExpression(spec.schedule, 'schedule');
   }
+}
+
+/**
+ * Throws `INVALID_ARGUMENT` when `count` instances of `spec` would be a job running several instances
+ * at once (a start, `velos scale`, `start -f`): its runs would overlap and repeat their numbers.
+ * `what` begins the message (`nightly`, `scale nightly`).
+ */
+export function checkJobInstances(spec: AppSpec, count: number, what: string): void {
+  if (spec.type !== 'job' || count === 1) return;
+  throw new VelosError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `${what}: a job runs one instance, never several at once: expected 1, got ${count}`,
+    { data: { name: spec.name, field: 'instances' } },
+  );
 }
 
 /** Creates the scheduler of every job of a supervisor. */

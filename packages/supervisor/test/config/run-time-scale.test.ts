@@ -35,6 +35,13 @@ describe('withRunTimeScale (CFG-2)', () => {
     expect(next.source).toEqual({ file: FILE });
   });
 
+  it('gives a service scaled at run time that the file makes a job its one instance', () => {
+    const old = spec({ instances: 3, source: { file: FILE, fileInstances: 1 } });
+    const next = withRunTimeScale(old, spec({ instances: 1, type: 'job', source: { file: FILE } }));
+    expect(next.instances).toBe(1);
+    expect(next.source).toEqual({ file: FILE });
+  });
+
   it('leaves an app never scaled at run time as the file gives it', () => {
     const old = spec({ instances: 2, source: { file: FILE } });
     const next = spec({ instances: 3, source: { file: FILE } });

@@ -1,0 +1,48 @@
+import { APP_DEFAULTS, type AppSpec, ErrorCodes, type ProcessDetail, VelosError } from '@velos/core';
+import { describe, expect, it } from 'vitest';
+import { startOrForce } from '../src/commands/start-or-force.js';
+
+function spec(extra: Partial<AppSpec> = {}): AppSpec {
+  return { ...APP_DEFAULTS, name: 'fj', script: '/srv/job.js', cwd: '/srv', env: {}, ...extra };
+}
+
+/** A daemon where `running` already runs: its start answers NAME_IN_USE; the scales asked for are kept. */
+function daemonWith(running: AppSpec) {
+  const scales: string[] = [];
+  const client = {
+    start: async () => {
+      throw new VelosError(
+        ErrorCodes.NAME_IN_USE,
+        `an app named '${running.name}' is already running (id 0)`,
+        {
+          data: { name: running.name, ids: [0] },
+        },
+      );
+    },
+    scale: async (_name: string, instances: string) => {
+      scales.push(instances);
+      return [];
+    },
+    describe: async () => [{ spec: running } as unknown as ProcessDetail],
+  };
+  return { client, scales };
+}
+
+describe('startOrForce (velos start -f)', () => {
+  it('adds instances of a running service', async () => {
+    const { client, scales } = daemonWith(spec());
+    await startOrForce(client, [spec()], true);
+    expect(scales).toEqual(['+1']);
+  });
+
+  it('refuses -f on a job, which runs one instance, and adds none', async () => {
+    const job = spec({ type: 'job', intervalMs: 3_600_000 });
+    const { client, scales } = daemonWith(job);
+    await expect(startOrForce(client, [job], true)).rejects.toMatchObject({
+      code: ErrorCodes.NAME_IN_USE,
+      message:
+        "'fj' is a job, which runs one instance, never several at once: -f cannot add one (velos trigger fj runs it now)",
+    });
+    expect(scales).toEqual([]);
+  });
+});
