@@ -214,7 +214,7 @@ describe('jobs (SUP-8)', () => {
     expect(tooLong.stderr.trimEnd()).toBe('velos: --every: expected a duration of at most 365d, got "400d"');
   });
 
-  it('keeps a job to one instance on every path, nothing changed; a file names its key and line', async () => {
+  it('keeps a job to one instance on every path, nothing changed; a file names its key and line (and config show tells autorestart false)', async () => {
     const home = shared();
     const env = { COUNTER_FILE: join(home, 'solo.count'), JOB_MS: '60000' };
     const file = join(home, 'solo.toml');
@@ -263,6 +263,13 @@ describe('jobs (SUP-8)', () => {
     expect(rows.map((row) => [row.status, row.pid])).toEqual([['online', before.pid]]);
     expect((await runsOf(home, 'solo')).map((run) => run.seq)).toEqual([1]);
 
+    // a job is never restarted: its spec says so, as describe does
+    const shown = await velosOk(['config', 'show', 'solo'], { home });
+    expect(shown.stdout).toMatch(/^autorestart = false$/m);
+    const dryRun = await velosOk(['start', 'fixtures/job-counter.js', '--every', '1h', '--dry-run'], {
+      home,
+    });
+    expect(JSON.parse(dryRun.stdout)[0]).toMatchObject({ type: 'job', autorestart: false });
     await velosOk(['delete', 'solo'], { home });
   });
 

@@ -33,6 +33,7 @@ export interface ResolveContext {
 export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: ResolveContext): AppSpec {
   const cwd = input.cwd ? resolve(ctx.baseDir, input.cwd) : ctx.baseDir;
   const instances = instanceCount(input.instances, ctx.cpuCount);
+  const type = input.type ?? APP_DEFAULTS.type;
   // env files (in order) under the app's own env, both over the inherited environment
   const ownEnv = { ...envFromFiles(input, ctx.baseDir), ...(input.env ?? {}) };
   const spec: AppSpec = {
@@ -46,7 +47,8 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     interpreterArgs: input.node_args ?? input.interpreter_args ?? [...APP_DEFAULTS.interpreterArgs],
     instances,
     namespace: input.namespace ?? APP_DEFAULTS.namespace,
-    autorestart: input.autorestart ?? APP_DEFAULTS.autorestart,
+    // a job is never restarted (its exit is recorded and it runs again on its trigger), whatever it says
+    autorestart: type === 'job' ? false : (input.autorestart ?? APP_DEFAULTS.autorestart),
     maxRestarts: input.max_restarts ?? APP_DEFAULTS.maxRestarts,
     minUptimeMs: input.min_uptime ?? APP_DEFAULTS.minUptimeMs,
     restartDelayMs: input.restart_delay ?? APP_DEFAULTS.restartDelayMs,
@@ -75,7 +77,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
         ? [...APP_DEFAULTS.ignoreWatch]
         : ([] as string[]).concat(input.ignore_watch),
     watchDelayMs: input.watch_delay ?? APP_DEFAULTS.watchDelayMs,
-    type: input.type ?? APP_DEFAULTS.type,
+    type,
     jobHistory: input.history ?? APP_DEFAULTS.jobHistory,
     dependsOn: resolveDependsOn(input.depends_on),
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appConfigSchema, resolveAppSpec } from '../src/app-schema.js';
 import { lineOfKey } from '../src/config-line.js';
+import { specToCompactConfig } from '../src/spec-compact-config.js';
 import { specToConfig } from '../src/spec-to-config.js';
 
 const ctx = { baseDir: '/srv/app', baseEnv: { PATH: '/bin' }, cpuCount: 4 };
@@ -34,6 +35,20 @@ describe('specToConfig (CFG-2)', () => {
     expect(written).not.toHaveProperty('source');
     const again = resolveAppSpec(appConfigSchema.parse(written), { ...ctx, baseEnv: spec.env });
     expect(again).toEqual(spec);
+  });
+
+  it('writes a job as it runs: autorestart false (never restarted), left out of the compact form', () => {
+    const spec = resolveAppSpec(
+      appConfigSchema.parse({ name: 'sync', script: 'sync.sh', type: 'job', interval: '30m' }),
+      ctx,
+    );
+    expect(specToConfig(spec)).toMatchObject({ type: 'job', autorestart: false, interval: '30m' });
+    expect(specToCompactConfig(spec)).toEqual({
+      name: 'sync',
+      script: 'sync.sh',
+      type: 'job',
+      interval: '30m',
+    });
   });
 });
 

@@ -132,6 +132,13 @@ describe('jobs and watchdog', () => {
     );
   });
 
+  it('resolves a job with autorestart false: its exit is recorded, never restarted', async () => {
+    const [job, written, service] = await load(
+      'apps:\n  - name: j\n    script: s.sh\n    type: job\n  - name: k\n    script: s.sh\n    type: job\n    autorestart: true\n  - name: web\n    script: s.js\n',
+    );
+    expect([job!.autorestart, written!.autorestart, service!.autorestart]).toEqual([false, false, true]);
+  });
+
   it('fills the watchdog defaults and resolves its log file', async () => {
     const [spec] = await load('apps:\n  - script: s.sh\n    watchdog: { log_file: out/app.log }\n');
     expect(spec!.watchdog).toEqual({
