@@ -118,6 +118,51 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
     expect(events(home)).toEqual(['start web']);
   });
 
+  it('refuses to trigger a job waiting for its dependencies; its wait and schedule go on until they are met', async () => {
+    const home = createHome();
+    const readyFile = join(home, 'db-ready');
+    const config = writeConfig(
+      home,
+      'apps.yaml',
+      `apps:
+  - name: db
+    script: ${fixture(home, 'silent.js')}
+    readiness_probe: { exec: "test -f ${readyFile}", interval: 100ms }
+  - name: mig2
+    script: ${fixture(home, 'job-counter.js')}
+    type: job
+    interval: 1h
+    env: { COUNTER_FILE: "${join(home, 'mig2.count')}" }
+    depends_on: { db: healthy }
+`,
+    );
+    await velosOk(['start', config], { home });
+    await waitFor(
+      () => readLines(join(home, 'daemon.log')).some((line) => line.includes('mig2: waiting for db')),
+      {
+        message: 'mig2 waiting for db',
+      },
+    );
+    const trigger = await velos(['trigger', 'mig2'], { home });
+    expect([trigger.code, trigger.stderr.trimEnd()]).toEqual([
+      1,
+      'velos: mig2 waits for db (healthy); not triggered',
+    ]);
+    const waiting = (await listJson(home)).find((row) => row.name === 'mig2');
+    expect(waiting).toMatchObject({ status: 'starting', pid: null });
+    expect(readLines(join(home, 'mig2.count'))).toEqual([]);
+
+    writeFileSync(readyFile, 'ok');
+    await waitForStatus(home, 'mig2', 'scheduled');
+    expect(readLines(join(home, 'daemon.log')).join('\n')).toContain(
+      'mig2: dependencies met (db (healthy)): starting',
+    );
+    const runs = JSON.parse((await velosOk(['runs', 'mig2', '--json'], { home })).stdout) as {
+      trigger: string;
+    }[];
+    expect(runs.map((run) => run.trigger)).toEqual(['start']);
+  });
+
   it('rejects a cycle in one line and starts nothing', async () => {
     const home = createHome();
     const silent = fixture(home, 'silent.js');

@@ -53,7 +53,10 @@ export interface VelosControl {
   scale(name: string, instances: string): Promise<ProcessInfo[]>;
   /** SUP-8: the run history of the target's jobs, newest first. */
   runs(target: string, limit?: number): Promise<(JobRun & { id: number; name: string })[]>;
-  /** SUP-8: runs the target's jobs now (a job already running is left alone). */
+  /**
+   * SUP-8: runs the target's jobs now (a job already running is left alone; one still waiting for its
+   * `depends_on` is refused).
+   */
   trigger(target: string): Promise<ProcessInfo[]>;
   delete(target: string): Promise<ProcessInfo[]>;
   list(): Promise<ProcessInfo[]>;

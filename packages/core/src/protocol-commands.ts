@@ -131,7 +131,8 @@ export const PROTOCOL_COMMANDS = {
   }),
   trigger: requestCommand({
     method: 'trigger',
-    description: "Runs the target's jobs now; a job already running is left alone.",
+    description:
+      "Runs the target's jobs now; a job already running is left alone, one still waiting for its depends_on is refused.",
     isReadOnly: false,
     isIdempotent: false,
     isDestructive: false,

@@ -36,6 +36,7 @@ import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
 import { instanceLogPaths } from './instance-log-paths.js';
 import { checkJobInstances, checkJobSpecs } from './jobs/job-scheduler.js';
 import { listRuns, selectJobs } from './jobs/job-state.js';
+import { checkTriggerable } from './jobs/trigger-check.js';
 import { createLiveState } from './live-state.js';
 import { createLiveEngines } from './log-insights/live-engines.js';
 import { createLogQueryControl } from './log-insights/log-query-control.js';
@@ -594,6 +595,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async trigger(target) {
       const targets = selectJobs(table.select(target), target);
+      checkTriggerable(targets, gate.unmetOf);
       await Promise.all(targets.map((record) => runOp(record, async () => jobs.trigger(record))));
       return targets.map((record) => toInfo(record));
     },

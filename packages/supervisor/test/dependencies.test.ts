@@ -94,6 +94,56 @@ describe('depends_on (SUP-12)', () => {
     expect(events(home)).toEqual(['start db', 'start api']);
   });
 
+  it('refuses to trigger a job still waiting for its dependencies, and keeps its wait and schedule', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
+    const readyFile = join(home, 'db-ready');
+    const db: AppSpec = {
+      ...recorder(home, 'db'),
+      readinessProbe: {
+        kind: 'exec',
+        command: `test -f ${readyFile}`,
+        intervalMs: 100,
+        timeoutMs: 2000,
+        failureThreshold: 1,
+        successThreshold: 1,
+        initialDelayMs: 0,
+      },
+    };
+    const migrate: AppSpec = appSpec(home, {
+      name: 'migrate',
+      script: 'job-counter.js',
+      type: 'job',
+      intervalMs: 3_600_000,
+      dependsOn: [{ name: 'db', condition: 'healthy' }],
+      env: { COUNTER_FILE: join(home, 'migrate.count') },
+    });
+    await supervisor.start([db, migrate]);
+    await waitFor(async () => (await statusOf(supervisor, 'db')) === 'online', { what: 'db online' });
+    await expect(supervisor.trigger('migrate')).rejects.toMatchObject({
+      code: ErrorCodes.INVALID_ARGUMENT,
+      message: 'migrate waits for db (healthy); not triggered',
+    });
+    await expect(supervisor.trigger('all')).rejects.toMatchObject({
+      message: 'migrate waits for db (healthy); not triggered',
+    });
+    expect(await statusOf(supervisor, 'migrate')).toBe('starting');
+    expect(await supervisor.runs('migrate')).toEqual([]);
+
+    writeFileSync(readyFile, 'ok');
+    await waitFor(async () => (await supervisor.runs('migrate')).some((run) => run.outcome === 'ok'), {
+      what: 'the first run of migrate',
+    });
+    expect(logLines).toContain('migrate: dependencies met (db (healthy)): starting');
+    expect((await supervisor.runs('migrate')).map((run) => [run.seq, run.trigger])).toEqual([[1, 'start']]);
+    const [row] = await waitFor(async () => {
+      const rows = (await supervisor.list()).filter((info) => info.name === 'migrate');
+      return rows[0]?.status === 'scheduled' ? rows : null;
+    });
+    expect(row!.job!.nextRunAt).toBeGreaterThan(Date.now());
+  });
+
   it('starts an app after a one-shot job completed successfully, and never after a failing one', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));

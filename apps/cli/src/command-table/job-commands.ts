@@ -39,7 +39,8 @@ export const JOB_COMMANDS: CommandSpec[] = [
     summary: 'run a job now (a job whose run is still going is left alone)',
     details: [
       'Works on a stopped job too: it runs once and stays stopped. The run is recorded with trigger',
-      'user; it does not move the next scheduled or interval run.',
+      'user; it does not move the next scheduled or interval run. A job still waiting for its',
+      'depends_on is refused, naming what it waits for; its wait goes on.',
       TARGETS,
     ].join('\n'),
     options: { json, ai },

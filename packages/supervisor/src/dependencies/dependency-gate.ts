@@ -22,6 +22,11 @@ export interface DependencyGate {
    * is stopped or deleted while it waits is dropped.
    */
   hold(records: ProcessRecord[]): void;
+  /**
+   * The dependencies a held process still waits for (empty once they are met and its launch is under
+   * way); null when the gate does not hold it. `velos trigger` refuses a job the gate holds.
+   */
+  unmetOf(record: ProcessRecord): Dependency[] | null;
   /** Drops every waiting app (daemon shutdown). */
   close(): void;
 }
@@ -33,6 +38,8 @@ type Verdict = { kind: 'met' } | { kind: 'wait' } | { kind: 'failed'; reason: st
 export function createDependencyGate(options: DependencyGateOptions): DependencyGate {
   const pollMs = options.pollMs ?? 100;
   const timers = new Set<NodeJS.Timeout>();
+  /** When each held process began waiting, until its launch or failure. */
+  const heldAt = new Map<ProcessRecord, number>();
   let isClosed = false;
 
   function isWaiting(records: ProcessRecord[]): boolean {
@@ -41,7 +48,12 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
     return records.some((record) => current.includes(record) && record.status === 'starting' && !record.run);
   }
 
+  function release(records: ProcessRecord[]): void {
+    for (const record of records) heldAt.delete(record);
+  }
+
   function fail(records: ProcessRecord[], reason: string): void {
+    release(records);
     const spec = records[0]!.app.spec;
     options.log(`${spec.name}: not started: ${reason}`);
     for (const record of records) {
@@ -59,14 +71,18 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
     hold(records) {
       if (records.length === 0) return;
       const spec = records[0]!.app.spec;
-      const heldAt = Date.now();
+      const since = Date.now();
+      for (const record of records) heldAt.set(record, since);
       const waitingFor = spec.dependsOn.map((d) => `${d.name} (${d.condition})`).join(', ');
       options.log(`${spec.name}: waiting for ${waitingFor}`);
       const check = (): void => {
-        if (isClosed || !isWaiting(records)) return;
+        if (isClosed || !isWaiting(records)) {
+          release(records);
+          return;
+        }
         let isMet = true;
         for (const dependency of spec.dependsOn) {
-          const verdict = judge(dependency, options.processesOf(dependency.name), heldAt);
+          const verdict = judge(dependency, options.processesOf(dependency.name), since);
           if (verdict.kind === 'failed') {
             fail(records, verdict.reason);
             return;
@@ -84,13 +100,24 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
         options.log(`${spec.name}: dependencies met (${waitingFor}): starting`);
         options
           .launch(records)
-          .catch((error) => options.log(`${spec.name}: starting after its dependencies failed: ${error}`));
+          .catch((error) => options.log(`${spec.name}: starting after its dependencies failed: ${error}`))
+          .finally(() => release(records));
       };
       check();
     },
 
+    unmetOf(record) {
+      const since = heldAt.get(record);
+      if (since === undefined || record.status !== 'starting' || record.run) return null;
+      const spec = record.app.spec;
+      return spec.dependsOn.filter(
+        (dependency) => judge(dependency, options.processesOf(dependency.name), since).kind !== 'met',
+      );
+    },
+
     close() {
       isClosed = true;
+      heldAt.clear();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
     },

@@ -38,7 +38,7 @@ export interface JobScheduler {
   resume(record: ProcessRecord, isEnabled: boolean): void;
   /** Turns the schedule off (a run in progress goes on); true when it was on. */
   disable(record: ProcessRecord): boolean;
-  /** Runs the job now with trigger `user`; false when a run is already going. */
+  /** Runs the job now with trigger `user`; false when a run is already going or its start is pending. */
   trigger(record: ProcessRecord): boolean;
   /**
    * Velos is about to stop the current run for `reason` (a no-op without one): its end is recorded
@@ -307,6 +307,11 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       const state = stateOf(record);
       if (record.run) {
         host.log(`${label(record)}: trigger ignored: run ${state.current?.seq ?? '?'} is still going`);
+        return false;
+      }
+      // its start is pending (depends_on, or a launch queued): a run now would make the launch skip it
+      if (record.status === 'starting') {
+        host.log(`${label(record)}: trigger ignored: it is starting`);
         return false;
       }
       return runNow(record, 'user');

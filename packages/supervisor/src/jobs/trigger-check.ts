@@ -1,0 +1,31 @@
+import { type Dependency, ErrorCodes, VelosError } from '@velos/core';
+import type { ProcessRecord } from '../process-record.js';
+
+/** The dependencies a process still waits for (`DependencyGate.unmetOf`); null when it does not wait. */
+export type UnmetDependencies = (record: ProcessRecord) => Dependency[] | null;
+
+/**
+ * SUP-8/SUP-12: refuses `velos trigger` of jobs that still wait for their `depends_on`, before any of
+ * the selected jobs runs: a run now would bypass the unmet dependencies, and its end would cancel the
+ * wait and the schedule that is to follow it. Throws `INVALID_ARGUMENT` naming each waiting job and
+ * what it waits for: `mig2 waits for db (healthy); not triggered`.
+ */
+export function checkTriggerable(records: ProcessRecord[], unmetOf: UnmetDependencies): void {
+  const waiting = records.flatMap((record) => {
+    const unmet = unmetOf(record);
+    if (unmet === null) return [];
+    const name = record.app.spec.name;
+    const what =
+      unmet.length === 0
+        ? `${name} is starting (its dependencies were just met)`
+        : `${name} waits for ${unmet.map((d) => `${d.name} (${d.condition})`).join(', ')}`;
+    return [{ name, what }];
+  });
+  if (waiting.length === 0) return;
+  const isAll = waiting.length === records.length;
+  throw new VelosError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `${waiting.map((w) => w.what).join('; ')}; ${isAll ? 'not triggered' : 'nothing triggered'}`,
+    { data: { waiting: waiting.map((w) => w.name) } },
+  );
+}
