@@ -429,7 +429,9 @@ describe('config hot reload (CFG-2)', () => {
     // a config.toml read, then removed: the daemon went back to its built-in settings, and says so
     await velosOk(['delete', 'a'], { home });
     writeFileSync(daemonFile, '[defaults]\nmax_restarts = 4\n');
-    expect((await velosOk(['config', 'reload'], { home })).stdout).toBe(`${daemonFile}: changed [defaults]\n`);
+    expect((await velosOk(['config', 'reload'], { home })).stdout).toBe(
+      `${daemonFile}: changed [defaults]\n`,
+    );
     expect((await velosOk(['config', 'reload'], { home })).stdout).toBe(`${daemonFile}: no change\n`);
     rmSync(daemonFile);
     const removed = await velosOk(['config', 'reload', '--json'], { home });
