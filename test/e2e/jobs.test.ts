@@ -229,8 +229,9 @@ describe('jobs (SUP-8)', () => {
     const refusals = [
       [
         ['scale', 'solo', '3'],
-        1,
-        'velos: scale solo: a job runs one instance, never several at once: expected 1, got 3',
+        // a count the app cannot take is a usage error, as any count out of range
+        2,
+        'velos: scale solo: a job runs one instance, never several at once: expected 1, got 3 (see velos scale --help)',
       ],
       [
         ['start', 'fixtures/job-counter.js', '--name', 'solo', '--every', '1h', '-f'],

@@ -40,6 +40,22 @@ async function statusOf(supervisor: Supervisor, name: string): Promise<string | 
   return (await supervisor.list()).find((info) => info.name === name)?.status;
 }
 
+/** The recorder app `db`, ready (its readiness probe passes) once `readyFile` exists. */
+function readyWhenFile(home: string, readyFile: string): AppSpec {
+  return {
+    ...recorder(home, 'db'),
+    readinessProbe: {
+      kind: 'exec',
+      command: `test -f ${readyFile}`,
+      intervalMs: 100,
+      timeoutMs: 2000,
+      failureThreshold: 1,
+      successThreshold: 1,
+      initialDelayMs: 0,
+    },
+  };
+}
+
 describe('depends_on (SUP-12)', () => {
   it('starts apps after their dependencies, whatever their order in the start', async () => {
     const home = harness.home();
@@ -68,18 +84,7 @@ describe('depends_on (SUP-12)', () => {
     const logLines: string[] = [];
     const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
     const readyFile = join(home, 'db-ready');
-    const db: AppSpec = {
-      ...recorder(home, 'db'),
-      readinessProbe: {
-        kind: 'exec',
-        command: `test -f ${readyFile}`,
-        intervalMs: 100,
-        timeoutMs: 2000,
-        failureThreshold: 1,
-        successThreshold: 1,
-        initialDelayMs: 0,
-      },
-    };
+    const db = readyWhenFile(home, readyFile);
     await supervisor.start([db, recorder(home, 'api', [{ name: 'db', condition: 'healthy' }])]);
     await waitFor(async () => (await statusOf(supervisor, 'db')) === 'online', { what: 'db online' });
     expect(logLines).toContain('api: waiting for db (healthy)');
@@ -99,18 +104,7 @@ describe('depends_on (SUP-12)', () => {
     const logLines: string[] = [];
     const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
     const readyFile = join(home, 'db-ready');
-    const db: AppSpec = {
-      ...recorder(home, 'db'),
-      readinessProbe: {
-        kind: 'exec',
-        command: `test -f ${readyFile}`,
-        intervalMs: 100,
-        timeoutMs: 2000,
-        failureThreshold: 1,
-        successThreshold: 1,
-        initialDelayMs: 0,
-      },
-    };
+    const db = readyWhenFile(home, readyFile);
     const migrate: AppSpec = appSpec(home, {
       name: 'migrate',
       script: 'job-counter.js',
