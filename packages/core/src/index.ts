@@ -174,6 +174,7 @@ export { MAX_QUOTED_CHARS, quoteValue } from './quote-value.js';
 export { type CommandTransport, createRemoteControl, mapSubscription } from './remote-control.js';
 export { describeSchemaIssue, type SchemaIssue } from './schema-issue.js';
 export { namesScriptFile } from './script-word.js';
+export { matchTarget, type TargetFields } from './target-match.js';
 export { parseTimeBound, timeBoundProblem } from './time-bound.js';
 export { formatBytes, formatDuration, parseDurationMs, parseSizeBytes } from './units.js';
 /** Version of the Velos packages and protocol. */

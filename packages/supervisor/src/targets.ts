@@ -1,4 +1,4 @@
-import { ErrorCodes, VelosError } from '@velos/core';
+import { ErrorCodes, matchTarget, VelosError } from '@velos/core';
 import type { ProcessRecord } from './process-record.js';
 
 /**
@@ -7,15 +7,11 @@ import type { ProcessRecord } from './process-record.js';
  */
 export function matchTargets(records: Iterable<ProcessRecord>, target: string): ProcessRecord[] {
   const list = [...records].sort((a, b) => a.id - b.id);
-  if (target === 'all') return list;
-  if (/^\d+$/.test(target)) {
-    const id = Number(target);
-    const hit = list.filter((record) => record.id === id);
-    if (hit.length > 0) return hit;
-  }
-  const byName = list.filter((record) => record.app.spec.name === target);
-  if (byName.length > 0) return byName;
-  const byNamespace = list.filter((record) => record.app.spec.namespace === target);
-  if (byNamespace.length > 0) return byNamespace;
+  const hit = matchTarget(list, target, (record) => ({
+    id: record.id,
+    name: record.app.spec.name,
+    namespace: record.app.spec.namespace,
+  }));
+  if (hit.length > 0) return hit;
   throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'`, { data: { target } });
 }

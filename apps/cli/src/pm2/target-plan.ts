@@ -1,22 +1,10 @@
-import { normalizeAppName, type ProcessInfo } from '@velos/core';
+import { matchTarget, normalizeAppName, type TargetFields } from '@velos/core';
 
-/** What a target needs of a process to match it: its id, app name and namespace. */
-export type TargetFields = Pick<ProcessInfo, 'id' | 'name' | 'namespace'>;
+export type { TargetFields } from '@velos/core';
 
-/**
- * The processes `target` names in a process list, as the daemon matches it (CLI-2): `all`, an id, the
- * instances of an app, then a namespace, the first that matches; none when nothing does.
- */
+/** The processes `target` names in a process list, as the daemon matches it (CLI-2, `matchTarget`). */
 export function matchProcesses<T extends TargetFields>(processes: readonly T[], target: string): T[] {
-  if (target === 'all') return [...processes];
-  if (/^\d+$/.test(target)) {
-    const byId = processes.filter((p) => p.id === Number(target));
-    if (byId.length > 0) return byId;
-  }
-  const name = normalizeAppName(target);
-  const byName = processes.filter((p) => p.name === name);
-  if (byName.length > 0) return byName;
-  return processes.filter((p) => p.namespace === name);
+  return matchTarget(processes, normalizeAppName(target), (p) => p);
 }
 
 /**
