@@ -7,6 +7,8 @@ import type { ProcessRecord } from './process-record.js';
  */
 export function matchTargets(records: Iterable<ProcessRecord>, target: string): ProcessRecord[] {
   const list = [...records].sort((a, b) => a.id - b.id);
+  // `all` with no process is no error (the commands say there are none)
+  if (target === 'all') return list;
   const hit = matchTarget(list, target, (record) => ({
     id: record.id,
     name: record.app.spec.name,
