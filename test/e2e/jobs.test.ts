@@ -229,7 +229,7 @@ describe('jobs (SUP-8)', () => {
     const refusals = [
       [
         ['scale', 'solo', '3'],
-        // a count the app cannot take is a usage error, as any count out of range
+        // a count the app cannot take is a usage error, like every count out of range
         2,
         'velos: scale solo: a job runs one instance, never several at once: expected 1, got 3 (see velos scale --help)',
       ],
