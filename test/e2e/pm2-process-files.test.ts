@@ -227,8 +227,10 @@ describe('PM2 process files: start again, startOrRestart, startOrReload, --only'
     expect((await listState(home)).map((row) => row.name)).toEqual(['yaml-cron']);
     const [cronPid] = await waitForOnline(home, 'yaml-cron', 1);
 
-    const first = await velosIn(dir, home, ['startOrRestart', 'ecosystem.yml']);
+    // a deploy script's PM2 flags with no Velos equivalent are taken, with the warning `start` gives
+    const first = await velosIn(dir, home, ['startOrRestart', 'ecosystem.yml', '--no-vizion', '--no-pmx']);
     expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('PM2 options with no Velos equivalent, ignored: --no-vizion, --no-pmx');
     await waitForOnline(home, 'yaml-api', 1);
     const [restarted] = await waitForOnline(home, 'yaml-cron', 1, [cronPid!]);
     expect(restarted).not.toBe(cronPid);

@@ -43,6 +43,22 @@ describe("PM2's start flags with no Velos equivalent", () => {
     expect(ignoredPm2FlagsWarning(parseCommandArgs(start, ['app.js', '--name', 'api']))).toBeNull();
   });
 
+  it('are taken by startOrRestart, startOrReload and startOrGracefulReload too, as a deploy script passes them', () => {
+    for (const name of ['startOrRestart', 'startOrReload', 'startOrGracefulReload']) {
+      const input = parseCommandArgs(findCommand(name)!, [
+        'ecosystem.config.js',
+        '--env',
+        'production',
+        ...DEPLOY_FLAGS.filter((flag) => flag !== '--instance-var' && flag !== 'I'),
+      ]);
+      expect(input.args).toEqual(['ecosystem.config.js']);
+      expect(ignoredPm2FlagsWarning(input)).toBe(
+        'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-autostart, --no-treekill, --no-pmx, ' +
+          '--disable-trace, --source-map-support, --append-env-to-name, --filter-env, --log-type',
+      );
+    }
+  });
+
   it("take PM2's --filter-env [envs] as commander does: the next word once the script is given", () => {
     expect(parseCommandArgs(start, ['app.js', '--filter-env', 'SECRET']).options['filter-env']).toBe(
       'SECRET',

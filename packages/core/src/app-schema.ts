@@ -140,13 +140,15 @@ const httpCheck = stringOr(
   }),
 );
 
+const HOST_PORT = /^(.+:)?\d{1,5}$/;
 const tcpCheck = z.union([
   port,
   z.string().check(
-    z.regex(/^(.+:)?\d{1,5}$/, 'expected "host:port" or a port'),
+    z.regex(HOST_PORT, 'expected "host:port" or a port'),
+    // one issue per text: a text without a port is told so above, not twice
     z.refine((text) => {
       const port = Number(/\d+$/.exec(text)?.[0]);
-      return port >= 1 && port <= 65535;
+      return !HOST_PORT.test(text) || (port >= 1 && port <= 65535);
     }, 'expected a port, 1-65535'),
   ),
   z.strictObject({ host: z.optional(nonEmpty), port }),

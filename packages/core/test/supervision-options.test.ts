@@ -203,6 +203,15 @@ describe('probes', () => {
       ),
     ).toContain('expected a status like 200');
   });
+
+  it('tells a tcp check without a port once, and one with a port out of range', async () => {
+    const noPort = await messageOf(load('apps:\n  - script: s.js\n    readiness_probe: { tcp: localhost }\n'));
+    expect(noPort).toContain('expected "host:port" or a port');
+    expect(noPort).not.toContain('1-65535');
+    expect(
+      await messageOf(load('apps:\n  - script: s.js\n    readiness_probe: { tcp: "localhost:70000" }\n')),
+    ).toContain('expected a port, 1-65535');
+  });
 });
 
 describe('depends_on', () => {

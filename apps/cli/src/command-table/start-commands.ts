@@ -102,8 +102,8 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
     summary: `start the apps of a config file that do not run; ${verb} those that do`,
     details:
       verb === 'restart'
-        ? 'Running apps are stopped and started again with the spec in the file (PM2 process files included).'
-        : "Running apps are reloaded one instance at a time (cluster mode; fork mode restarts) with the file's\nenv (and --env profile) over the environment of this command; their other options stay as started.",
+        ? 'Running apps are stopped and started again with the spec in the file (PM2 process files included).\nPM2 flags with no Velos equivalent (see velos start --help) are accepted and ignored, with one warning.'
+        : "Running apps are reloaded one instance at a time (cluster mode; fork mode restarts) with the file's\nenv (and --env profile) over the environment of this command; their other options stay as started.\nPM2 flags with no Velos equivalent (see velos start --help) are accepted and ignored, with one warning.",
     options: {
       env: {
         type: 'string',
@@ -122,6 +122,8 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
       },
       json,
       ai,
+      // a deploy script's `pm2 startOrRestart file --no-vizion` runs unchanged, as with `start`
+      ...PM2_IGNORED_START_OPTIONS,
     },
     run: async (ctx, input) => (await import('../commands/start.js')).runStartOr(ctx, input, verb),
   };

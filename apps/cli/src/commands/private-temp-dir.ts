@@ -18,7 +18,7 @@ const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * (exit status 128 + its number, as without the handler).
  */
 export function createPrivateTempDir(prefix: string): PrivateTempDir {
-  const path = mkdtempSync(join(tmpdir(), prefix));
+  let path: string | undefined;
   let isRemoved = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     remove();
@@ -30,9 +30,17 @@ export function createPrivateTempDir(prefix: string): PrivateTempDir {
     for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
     if (isRemoved) return;
     isRemoved = true;
-    rmSync(path, { recursive: true, force: true });
+    if (path !== undefined) rmSync(path, { recursive: true, force: true });
   };
+  // the handlers first: a signal that comes as soon as the directory exists (a process descheduled
+  // between the two steps) finds them in place; its listener runs after this function returns
   process.once('exit', remove);
   for (const signal of ENDING_SIGNALS) process.once(signal, onSignal);
+  try {
+    path = mkdtempSync(join(tmpdir(), prefix));
+  } catch (error) {
+    remove();
+    throw error;
+  }
   return { path, remove };
 }

@@ -304,20 +304,37 @@ export function specsFromFlags(
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? '');
     // the flag as typed: PM2's --max-memory-restart and Velos's --max-memory set the same key
-    const flags = Object.entries(APP_FLAGS).filter(([, k]) => k === key);
-    const flag = (flags.find(([f]) => o[f] !== undefined) ?? flags[0])?.[0];
+    const flag = flagOfKey(input, key);
     const label = flag ? flagAsTyped(input, flag) : key || 'velos start';
-    const got = entry[key];
+    // what was typed (`--readiness-http localhost:1`), not the value the flag became ({ http: … })
+    const typed = flag === undefined ? undefined : o[flag];
+    const got = typeof typed === 'string' ? typed : entry[key];
     const suffix = got === undefined || issue.message.includes('got') ? '' : `, got ${JSON.stringify(got)}`;
     throw argumentError(`${label}: ${issue.message}${suffix}`);
   }
-  return [
-    config.resolveAppSpec(result.data, {
-      baseDir: where.cwd,
-      baseEnv: definedEnv(where.env),
-      cpuCount: where.cpuCount,
-    }),
-  ];
+  try {
+    return [
+      config.resolveAppSpec(result.data, {
+        baseDir: where.cwd,
+        baseEnv: definedEnv(where.env),
+        cpuCount: where.cpuCount,
+      }),
+    ];
+  } catch (error) {
+    // flags that do not go together (`-i 2` on a job) are a bad command line, as a bad value is: exit 2,
+    // naming the flag as typed
+    const refused = error instanceof VelosError ? (error.data as { key?: unknown; why?: unknown }) : undefined;
+    const flag = typeof refused?.key === 'string' ? flagOfKey(input, refused.key) : undefined;
+    // only a flag given: the count may come from the config's [defaults]
+    if (flag === undefined || o[flag] === undefined || typeof refused?.why !== 'string') throw error;
+    throw argumentError(`${flagAsTyped(input, flag)}: ${refused.why}`);
+  }
+}
+
+/** The flag given for config `key` (PM2's --max-memory-restart and Velos's --max-memory set one key). */
+function flagOfKey(input: CommandInput, key: string): string | undefined {
+  const flags = Object.entries(APP_FLAGS).filter(([, k]) => k === key);
+  return (flags.find(([flag]) => input.options[flag] !== undefined) ?? flags[0])?.[0];
 }
 
 /** Flags that take a cron expression (PM2's `--cron` and Velos's names). */

@@ -116,6 +116,8 @@ export async function runStartOr(
 ): Promise<void> {
   const config = await import('@velos/core/config');
   const where = await startEnvironment(ctx, config);
+  const ignored = ignoredPm2FlagsWarning(input);
+  if (ignored !== null) where.warn?.(ignored);
   const target = resolveStartTarget(input.args[0]!, input, where, config);
   if (target.kind !== 'config') {
     throw argumentError(
