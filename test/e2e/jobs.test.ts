@@ -279,9 +279,10 @@ describe('jobs (SUP-8)', () => {
     const start = ['start', 'sleep 100', '--name', 'js', '--type', 'job', '-i', '2'];
     for (const mode of [[], ['--exec-mode', 'fork']]) {
       const result = await velos([...start, ...mode], { home });
+      // a bad command line, as a bad value is: exit 2, naming the flag as typed
       expect([result.code, result.stderr.trimEnd()]).toEqual([
-        1,
-        "velos: app 'js': a job runs one instance, never several at once: expected 1, got 2",
+        2,
+        'velos: -i: a job runs one instance, never several at once: expected 1, got 2',
       ]);
     }
   });

@@ -210,7 +210,7 @@ describe('specsFromFlags', () => {
     ]) {
       expect(
         failure(() => specsFromFlags('sleep 100', input({ name: 'js', ...options }), where, config)),
-      ).toBe("app 'js': a job runs one instance, never several at once: expected 1, got 2");
+      ).toBe('--instances: a job runs one instance, never several at once: expected 1, got 2');
     }
   });
 

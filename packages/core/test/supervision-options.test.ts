@@ -205,7 +205,9 @@ describe('probes', () => {
   });
 
   it('tells a tcp check without a port once, and one with a port out of range', async () => {
-    const noPort = await messageOf(load('apps:\n  - script: s.js\n    readiness_probe: { tcp: localhost }\n'));
+    const noPort = await messageOf(
+      load('apps:\n  - script: s.js\n    readiness_probe: { tcp: localhost }\n'),
+    );
     expect(noPort).toContain('expected "host:port" or a port');
     expect(noPort).not.toContain('1-65535');
     expect(

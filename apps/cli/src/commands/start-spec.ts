@@ -308,7 +308,9 @@ export function specsFromFlags(
     const label = flag ? flagAsTyped(input, flag) : key || 'velos start';
     // what was typed (`--readiness-http localhost:1`), not the value the flag became ({ http: … })
     const typed = flag === undefined ? undefined : o[flag];
-    const got = typeof typed === 'string' ? typed : entry[key];
+    const became = entry[key];
+    const isObject = typeof became === 'object' && became !== null && !Array.isArray(became);
+    const got = isObject && typeof typed === 'string' ? typed : became;
     const suffix = got === undefined || issue.message.includes('got') ? '' : `, got ${JSON.stringify(got)}`;
     throw argumentError(`${label}: ${issue.message}${suffix}`);
   }
@@ -323,7 +325,8 @@ export function specsFromFlags(
   } catch (error) {
     // flags that do not go together (`-i 2` on a job) are a bad command line, as a bad value is: exit 2,
     // naming the flag as typed
-    const refused = error instanceof VelosError ? (error.data as { key?: unknown; why?: unknown }) : undefined;
+    const refused =
+      error instanceof VelosError ? (error.data as { key?: unknown; why?: unknown }) : undefined;
     const flag = typeof refused?.key === 'string' ? flagOfKey(input, refused.key) : undefined;
     // only a flag given: the count may come from the config's [defaults]
     if (flag === undefined || o[flag] === undefined || typeof refused?.why !== 'string') throw error;
