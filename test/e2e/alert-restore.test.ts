@@ -41,6 +41,25 @@ async function alertEvents(home: string, rule: string): Promise<string[]> {
     .map((event) => event.kind);
 }
 
+interface AlertRow {
+  rule: { name: string };
+  phase: string;
+  instances: { key: string; phase: string }[];
+  lastDelivery: { at: number; isOk: boolean; attempts: number } | null;
+}
+
+async function alertList(home: string): Promise<AlertRow[]> {
+  return JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as AlertRow[];
+}
+
+/** Waits for `rule`'s last delivery in `velos alerts`: alert-state.json holds it then (written as it is recorded). */
+async function lastDeliveryOf(home: string, rule: string): Promise<{ at: number }> {
+  return waitFor(
+    async () => (await alertList(home)).find((alert) => alert.rule.name === rule)?.lastDelivery,
+    { message: `the last delivery of ${rule} in velos alerts` },
+  );
+}
+
 /** Starts fixtures/ticker.js as `mem` and returns its pid (any Node process uses more than 10 MB). */
 async function startMem(home: string): Promise<number> {
   await velosOk(['start', 'fixtures/ticker.js', '--name', 'mem'], { home });
@@ -56,22 +75,28 @@ async function startMem(home: string): Promise<number> {
  * After a daemon change: once the new daemon measured `mem` (pid `pid`), a command that changes the
  * rules makes it evaluate them all; `mem-high` must be firing still, with its one firing event.
  */
-async function expectStillFiringOnce(home: string, pid: number, when: string): Promise<void> {
+async function expectStillFiringOnce(
+  home: string,
+  pid: number,
+  when: string,
+  deliveredAt: number,
+): Promise<void> {
   await waitFor(
     async () =>
       (await listJson(home)).some((r) => r.name === 'mem' && r.pid === pid && r.memory > 10 * 1024 ** 2),
     { message: `${when}: the new daemon to measure mem` },
   );
   await velosOk(['alerts', 'add', `nudge-${when}`, '--when', 'daemon degraded'], { home });
-  const alerts = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as {
-    rule: { name: string };
-    phase: string;
-    instances: { key: string; phase: string }[];
-  }[];
+  const alerts = await alertList(home);
+  // the last delivery too: the one the first daemon made (the new one sent nothing)
   expect(
     alerts.find((alert) => alert.rule.name === 'mem-high'),
     when,
-  ).toMatchObject({ phase: 'firing', instances: [{ key: 'mem', phase: 'firing' }] });
+  ).toMatchObject({
+    phase: 'firing',
+    instances: [{ key: 'mem', phase: 'firing' }],
+    lastDelivery: { isOk: true, attempts: 1, at: deliveredAt },
+  });
   expect(await alertEvents(home, 'mem-high'), when).toEqual(['alert.firing']);
 }
 
@@ -87,14 +112,15 @@ describe('firing alerts across daemons (velos update, daemon crash)', () => {
       { home },
     );
     await waitFor(() => sent().length === 1, { message: 'the firing notification' });
+    const delivered = await lastDeliveryOf(home, 'mem-high');
     expect(statSync(join(home, 'alert-state.json')).mode & 0o777).toBe(0o600);
     await waitForLiveTable(home, 'mem');
 
     await killDaemon(home);
-    await expectStillFiringOnce(home, pid, 'crash');
+    await expectStillFiringOnce(home, pid, 'crash', delivered.at);
     const update = await velosOk(['update'], { home });
     expect(update.stdout).toMatch(/daemon replaced: .*1 process kept running/);
-    await expectStillFiringOnce(home, pid, 'update');
+    await expectStillFiringOnce(home, pid, 'update', delivered.at);
 
     await velosOk(['stop', 'mem'], { home });
     await waitFor(() => sent().includes('resolved'), { message: 'the resolved notification' });
@@ -118,10 +144,11 @@ webhook = "${hook.url}/cfg"
     );
     const pid = await startMem(home);
     await waitFor(() => sent().length === 1, { message: 'the firing notification' });
+    const delivered = await lastDeliveryOf(home, 'mem-high');
     await waitForLiveTable(home, 'mem');
 
     await killDaemon(home);
-    await expectStillFiringOnce(home, pid, 'crash');
+    await expectStillFiringOnce(home, pid, 'crash', delivered.at);
 
     await velosOk(['stop', 'mem'], { home });
     await waitFor(() => sent().includes('resolved'), { message: 'the resolved notification' });

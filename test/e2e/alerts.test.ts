@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -364,6 +364,39 @@ webhook = { url = "http://127.0.0.1:9/x", timout = "1s" }
     );
     expect(JSON.parse((await velosOk(['list', '--json'], { home })).stdout)).toEqual([]);
     expect((await alertsJson(home)).map((a) => [a.rule.name, a.rule.source])).toEqual([['keep', 'runtime']]);
+
+    // the same clash in a reload of a file whose apps run: the file is refused before any app changes
+    const linked = join(home, 'linked.toml');
+    const tick = `[[apps]]\nname = "tick"\nscript = "${join(FIXTURES, 'ticker.js')}"\n`;
+    writeFileSync(linked, tick);
+    await velosOk(['start', linked], { home });
+    writeFileSync(
+      linked,
+      `${tick}\n[[apps]]\nname = "tock"\nscript = "${join(FIXTURES, 'ticker.js')}"\n\n[[alerts]]\nname = "keep"\nwhen = "errored"\n`,
+    );
+    const reload = await velos(['config', 'reload', linked], { home });
+    expect(reload.code).toBe(1);
+    expect(reload.stderr).toContain(
+      `${linked}: alert rule 'keep' exists already (from runtime); rename one of them`,
+    );
+    const names = (
+      JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as { name: string }[]
+    ).map((row) => row.name);
+    expect(names).toEqual(['tick']);
+    expect((await alertsJson(home)).map((a) => [a.rule.name, a.rule.source])).toEqual([['keep', 'runtime']]);
+    await velosOk(['delete', 'tick'], { home });
+    // and in a reload of the daemon's config.toml: refused whole, its [defaults] not applied either
+    writeFileSync(
+      join(home, 'config.toml'),
+      '[defaults]\nmax_restarts = 3\n\n[[alerts]]\nname = "keep"\nwhen = "errored"\n',
+    );
+    const daemonReload = await velos(['config', 'reload'], { home });
+    expect([daemonReload.code, daemonReload.stdout.trim()]).toEqual([
+      1,
+      `${join(home, 'config.toml')}: rejected, nothing changed`,
+    ]);
+    expect(daemonReload.stderr).toContain("alert rule 'keep' exists already (from runtime)");
+    rmSync(join(home, 'config.toml'));
 
     // kinds no event has, and counts past what the daemon holds: usage errors of the CLI (exit 2)
     const refusals = [

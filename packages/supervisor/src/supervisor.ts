@@ -307,6 +307,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
     ...(options.onDaemonConfig ? { onDaemonConfig: options.onDaemonConfig } : {}),
     // OBS-3: config.toml's and linked files' [[alerts]] replace the rules of that file
+    checkAlerts: (source, rules) => alerting.checkRulesFromSource(source, rules),
     onAlerts: (source, rules) => {
       // config.toml is read again at each daemon start; a linked file's rules are kept like `alerts.set`'s
       const isPersistent = source !== join(home, DAEMON_CONFIG_FILE);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   type AlertRule,
   type AlertStatus,
+  alertNameClash,
   ErrorCodes,
   maskedSecretPlace,
   RUNTIME_ALERT_SOURCE,
@@ -25,6 +26,11 @@ export interface AlertControl
     rules: AlertRule[],
     options?: { isPersistent?: boolean },
   ): Promise<AlertStatus[]>;
+  /**
+   * Throws the error `setRulesFromSource` would for a rule of `rules` named like a rule of another
+   * source (core's `alertNameClash`), changing nothing: a config file is checked before it applies.
+   */
+  checkRulesFromSource(source: string, rules: AlertRule[]): Promise<void>;
   /** OBS-4: alert delivery's health (healthy while no rule exists). */
   alertDeliveryHealth(): ComponentHealth;
   /**
@@ -107,6 +113,13 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
     },
     setAlerts: (source, rules) => setRules(source, rules),
     setRulesFromSource: (source, rules, options) => setRules(source, rules, options?.isPersistent ?? true),
+    async checkRulesFromSource(source, rules) {
+      // no engine and no saved rules: there is no rule to clash with
+      if (rules.length === 0 || (!engine && !existsSync(join(host.home, ALERTS_FILE)))) return;
+      const existingRules = (await load()).list().map((status) => status.rule);
+      const clash = alertNameClash(source, rules, existingRules);
+      if (clash) throw clash;
+    },
     alertDeliveryHealth: () => engine?.deliveryHealth() ?? { status: 'healthy' },
     async restore() {
       isRestoring = true;

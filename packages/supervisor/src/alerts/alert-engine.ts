@@ -68,7 +68,15 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
   const states = new Map<string, RuleState>();
   const transientSources = new Set<string>();
   const health = createDeliveryHealth();
-  const { notify, send } = createNotifier({ bus: host.bus, log: host.log, health });
+  const { notify, send } = createNotifier({
+    bus: host.bus,
+    log: host.log,
+    health,
+    // the last delivery is kept for `velos alerts` after a restart (called after the persistence exists)
+    onDelivered: () => {
+      if (!isClosed) persistence.save(states.values());
+    },
+  });
   const persistence = createAlertPersistence(host.home, host.log, () => firingAlertsFromEvents(host.bus));
   let timer: NodeJS.Timeout | null = null;
   let isEvaluating = false;

@@ -29,6 +29,8 @@ export function createNotifier(options: {
   bus: EventBus;
   log: (line: string) => void;
   health: DeliveryHealth;
+  /** After a rule's deliveries ended (its `lastDelivery` is set): the engine saves it for the next daemon. */
+  onDelivered?: () => void;
 }): Notifier {
   const send: Notifier['send'] = (state, channels, notification) => {
     const run = async (): Promise<AlertDelivery[]> => {
@@ -42,6 +44,7 @@ export function createNotifier(options: {
           );
         }
       }
+      if (results.length > 0) options.onDelivered?.();
       return results;
     };
     const result = state.queue.then(run, run);

@@ -82,11 +82,15 @@ export function createAlertPersistence(
       restored.delete(name);
       const keys = saved.alerts.map((alert) => alert.key).join(', ');
       if (saved.fingerprint !== ANY_FINGERPRINT && saved.fingerprint !== ruleFingerprint(state.rule)) {
-        log(
-          `alerts: rule ${name} changed while the daemon was away; its firing alerts (${keys}) start afresh`,
-        );
+        if (saved.alerts.length > 0)
+          log(
+            `alerts: rule ${name} changed while the daemon was away; its firing alerts (${keys}) start afresh`,
+          );
         return;
       }
+      // `velos alerts` shows the rule's last delivery as it was before the restart
+      if (saved.lastDelivery && state.lastDelivery === null) state.lastDelivery = saved.lastDelivery;
+      if (saved.alerts.length === 0) return;
       const now = Date.now();
       let pending = 0;
       for (const alert of saved.alerts) {
@@ -105,8 +109,9 @@ export function createAlertPersistence(
     save,
 
     end(states) {
-      if (restored.size > 0) {
-        log(`alerts: dropped the firing alerts of ${[...restored.keys()].join(', ')}: no such rule any more`);
+      const dropped = [...restored].filter(([, entry]) => entry.alerts.length > 0).map(([name]) => name);
+      if (dropped.length > 0) {
+        log(`alerts: dropped the firing alerts of ${dropped.join(', ')}: no such rule any more`);
       }
       restored = new Map();
       save(states);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AlertRule, writeFreshFile } from '@velos/core';
+import { type AlertDelivery, type AlertRule, writeFreshFile } from '@velos/core';
 import { ALERT_STATE_FILE } from './alert-files.js';
 import type { InstanceState } from './alert-state.js';
 
@@ -25,6 +25,8 @@ export interface SavedAlert {
 export interface SavedRuleAlerts {
   fingerprint: string;
   alerts: SavedAlert[];
+  /** The rule's last delivery (what `velos alerts` shows); absent in earlier files and before the first one. */
+  lastDelivery?: AlertDelivery;
 }
 
 /** What `readAlertState` found: the alerts by rule name, and the file's text as this version writes it. */
@@ -37,10 +39,11 @@ export interface ReadAlertState {
   isMissing?: boolean;
 }
 
-/** A rule's firing alerts and definition, as the engine holds them. */
+/** A rule's firing alerts, last delivery and definition, as the engine holds them. */
 export interface RuleAlerts {
   rule: AlertRule;
   instances: Map<string, InstanceState>;
+  lastDelivery?: AlertDelivery | null;
 }
 
 /** Firing and pending alerts the file keeps at most (beyond them, a daemon restart sends them again). */
@@ -50,6 +53,8 @@ export const MAX_SAVED_MESSAGE_CHARS = 500;
 /** A larger file was not written by Velos: it is ignored. */
 export const MAX_ALERT_STATE_BYTES = 2 * 1024 * 1024;
 const MAX_KEY_CHARS = 256;
+/** Characters of a channel's name (`webhook https://…`) a saved delivery keeps. */
+const MAX_CHANNEL_CHARS = 2048;
 const MAX_FINGERPRINT_CHARS = 128;
 
 /** The fingerprint of alerts read from the event log, which does not say: any rule of their name takes them. */
@@ -66,10 +71,10 @@ export function ruleFingerprint(rule: AlertRule): string {
     .slice(0, 32);
 }
 
-/** The firing and pending alerts of `rules`, by rule name (rules with none left out). */
+/** The firing and pending alerts and the last delivery of `rules`, by rule name (rules with neither left out). */
 export function savedAlertsOf(rules: Iterable<RuleAlerts>): Map<string, SavedRuleAlerts> {
   const saved = new Map<string, SavedRuleAlerts>();
-  for (const { rule, instances } of rules) {
+  for (const { rule, instances, lastDelivery } of rules) {
     const alerts: SavedAlert[] = [];
     for (const instance of instances.values()) {
       if (instance.phase !== 'firing' && instance.phase !== 'pending') continue;
@@ -84,7 +89,12 @@ export function savedAlertsOf(rules: Iterable<RuleAlerts>): Map<string, SavedRul
         message: instance.message,
       });
     }
-    if (alerts.length > 0) saved.set(rule.name, { fingerprint: ruleFingerprint(rule), alerts });
+    if (alerts.length > 0 || lastDelivery)
+      saved.set(rule.name, {
+        fingerprint: ruleFingerprint(rule),
+        alerts,
+        ...(lastDelivery ? { lastDelivery } : {}),
+      });
   }
   return saved;
 }
@@ -97,15 +107,29 @@ export function alertStateText(saved: Map<string, SavedRuleAlerts>): string {
   const bounded = new Map<string, SavedRuleAlerts>();
   let room = MAX_SAVED_ALERTS;
   for (const name of [...saved.keys()].sort(compare)) {
-    const { fingerprint, alerts } = saved.get(name)!;
+    const { fingerprint, alerts, lastDelivery } = saved.get(name)!;
     const kept = [...alerts]
       .sort((a, b) => compare(a.key, b.key))
       .slice(0, room)
       .map((alert) => ({ ...alert, message: alert.message.slice(0, MAX_SAVED_MESSAGE_CHARS) }));
     room -= kept.length;
-    if (kept.length > 0) bounded.set(name, { fingerprint, alerts: kept });
+    const delivery = lastDelivery && boundedDelivery(lastDelivery);
+    if (kept.length > 0 || delivery)
+      bounded.set(name, { fingerprint, alerts: kept, ...(delivery ? { lastDelivery: delivery } : {}) });
   }
   return textOf(bounded);
+}
+
+/** A delivery as the file keeps it: its fields in one order, the texts cut. */
+function boundedDelivery(delivery: AlertDelivery): AlertDelivery {
+  const { at, channel, isOk, attempts, error } = delivery;
+  return {
+    at,
+    channel: channel.slice(0, MAX_CHANNEL_CHARS),
+    isOk,
+    attempts,
+    ...(error === undefined ? {} : { error: error.slice(0, MAX_SAVED_MESSAGE_CHARS) }),
+  };
 }
 
 /**
@@ -177,29 +201,53 @@ function parseAlertState(doc: unknown): Map<string, SavedRuleAlerts> {
     count += entry.alerts.length;
     if (count > MAX_SAVED_ALERTS) throw new Error(`${where}: more than ${MAX_SAVED_ALERTS} alerts in all`);
     const alerts = entry.alerts.map((alert: unknown, i) => parseAlert(alert, `${where}.alerts[${i}]`));
-    rules.set(name, { fingerprint: entry.fingerprint, alerts });
+    const lastDelivery =
+      entry.lastDelivery === undefined
+        ? undefined
+        : parseDelivery(entry.lastDelivery, `${where}.lastDelivery`);
+    rules.set(name, { fingerprint: entry.fingerprint, alerts, ...(lastDelivery ? { lastDelivery } : {}) });
   }
   return rules;
 }
 
+/** Reads the fields of one saved object, each checked; throws naming the first bad one. */
+function fieldReader(raw: Record<string, unknown>, where: string) {
+  return {
+    text(key: string, maxChars: number, isEmptyOk: boolean): string {
+      const value = raw[key];
+      if (typeof value !== 'string' || value.length > maxChars || (!isEmptyOk && value === ''))
+        throw new Error(`${where}.${key}: expected a string of at most ${maxChars} characters`);
+      return value;
+    },
+    number(key: string, isInteger: boolean): number {
+      const value = raw[key];
+      if (
+        typeof value !== 'number' ||
+        value < 0 ||
+        !(isInteger ? Number.isSafeInteger(value) : Number.isFinite(value))
+      )
+        throw new Error(`${where}.${key}: expected ${isInteger ? 'a count' : 'epoch milliseconds'}`);
+      return value;
+    },
+  };
+}
+
+function parseDelivery(raw: unknown, where: string): AlertDelivery {
+  if (!isRecord(raw)) throw new Error(`${where}: expected an object`);
+  const { text, number } = fieldReader(raw, where);
+  if (typeof raw.isOk !== 'boolean') throw new Error(`${where}.isOk: expected true or false`);
+  return {
+    at: number('at', false),
+    channel: text('channel', MAX_CHANNEL_CHARS, false),
+    isOk: raw.isOk,
+    attempts: number('attempts', true),
+    ...(raw.error === undefined ? {} : { error: text('error', MAX_SAVED_MESSAGE_CHARS, true) }),
+  };
+}
+
 function parseAlert(raw: unknown, where: string): SavedAlert {
   if (!isRecord(raw)) throw new Error(`${where}: expected an object`);
-  const text = (key: string, maxChars: number, isEmptyOk: boolean): string => {
-    const value = raw[key];
-    if (typeof value !== 'string' || value.length > maxChars || (!isEmptyOk && value === ''))
-      throw new Error(`${where}.${key}: expected a string of at most ${maxChars} characters`);
-    return value;
-  };
-  const number = (key: string, isInteger: boolean): number => {
-    const value = raw[key];
-    if (
-      typeof value !== 'number' ||
-      value < 0 ||
-      !(isInteger ? Number.isSafeInteger(value) : Number.isFinite(value))
-    )
-      throw new Error(`${where}.${key}: expected ${isInteger ? 'a count' : 'epoch milliseconds'}`);
-    return value;
-  };
+  const { text, number } = fieldReader(raw, where);
   const phase = raw.phase;
   if (phase !== undefined && phase !== 'pending' && phase !== 'firing')
     throw new Error(`${where}.phase: expected "pending" or "firing"`);

@@ -19,6 +19,8 @@ export const DAEMON_CONFIG_FILE = 'config.toml';
 
 /** Receives the `[[alerts]]` rules of a config file (config.toml or a linked file), validated, each time it is applied. */
 export type AlertsHandler = (source: string, rules: AlertRule[]) => void;
+/** Throws when the rules of a config file cannot replace that file's (a name another source's rule has). */
+export type AlertsCheck = (source: string, rules: AlertRule[]) => Promise<void>;
 
 /** What the config commands need from the supervisor. */
 export interface ConfigControlDeps {
@@ -36,6 +38,8 @@ export interface ConfigControlDeps {
   /** Sets an app's instance count as the file's (not as a run-time `velos scale`). */
   scale(name: string, instances: number): Promise<void>;
   onAlerts?: AlertsHandler;
+  /** Checks a file's `[[alerts]]` before anything of the file is applied (a clash rejects the file). */
+  checkAlerts?: AlertsCheck;
   /**
    * Told each good read of config.toml (the daemon's extensions follow its `[metrics]`); resolves with
    * what applying it changed, or failed to.
@@ -85,12 +89,18 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
     defaults: () => current?.defaults,
     graceMs: () => current?.reloadGraceMs,
     ...(deps.onAlerts ? { onAlerts: deps.onAlerts } : {}),
+    ...(deps.checkAlerts ? { checkAlerts: deps.checkAlerts } : {}),
   });
   const reloadFile = async (file: string): Promise<ConfigFileReload> =>
     (await import('./config-reload.js')).reloadConfigFile(reloadDeps(), file);
 
-  /** Reads config.toml; `isApplyAwaited`: resolves once the extensions applied it, with what they changed. */
-  const readDaemonConfig = async (isApplyAwaited = true): Promise<ConfigFileReload> => {
+  /**
+   * Reads config.toml; `isReload` (false at the daemon's start): its rules are checked against the other
+   * sources' first (a clash rejects the file, as the user who asked is told), and it resolves once the
+   * extensions applied it, with what they changed. At the start nothing waits for them, and a rule that
+   * clashes is logged while the rest applies (rejecting the whole file would drop its [metrics] and [api]).
+   */
+  const readDaemonConfig = async (isReload = true): Promise<ConfigFileReload> => {
     const result: ConfigFileReload = {
       file: daemonFile,
       added: [],
@@ -106,6 +116,8 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       const config = await loadDaemonConfig(daemonFile);
       // an invalid rule rejects the whole file, as an invalid key does
       const alerts = parseAlertRules(config?.alerts ?? [], DAEMON_CONFIG_FILE, daemonFile);
+      // on a reload, a rule named like another source's rejects the file before any of it applies
+      if (isReload) await deps.checkAlerts?.(daemonFile, alerts);
       if (config === null) {
         result.isMissing = true;
         if (current !== null) result.wasRemoved = true;
@@ -118,7 +130,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       deps.onAlerts?.(daemonFile, alerts);
       const applying = deps.onDaemonConfig?.(current);
       // at the daemon's start the extensions apply it in the background: the restore does not wait
-      const changes = (isApplyAwaited ? await applying : undefined) ?? [];
+      const changes = (isReload ? await applying : undefined) ?? [];
       if (changes.length > 0) result.applied = changes.map((change) => change.text);
       const failed = changes.filter((change) => change.isFailure).map((change) => change.text);
       if (failed.length > 0) result.failed = failed;

@@ -11,7 +11,7 @@ import {
 } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
 import { type ApplyDeps, MIN_RELOAD_GRACE_MS, replaceSpec, watchGrace } from './config-apply.js';
-import type { AlertsHandler } from './config-control.js';
+import type { AlertsCheck, AlertsHandler } from './config-control.js';
 import { applyReloadSteps } from './reload-apply.js';
 import { planReload, type ReloadStep } from './reload-plan.js';
 import { withRunTimeScale } from './run-time-scale.js';
@@ -31,6 +31,8 @@ export interface ReloadDeps extends ApplyDeps {
   graceMs(): number | undefined;
   /** OBS-3: the file's `[[alerts]]`, validated with its apps, replace the rules of that file once applied. */
   onAlerts?: AlertsHandler;
+  /** Checks the file's `[[alerts]]` against the other sources' rules before any app changes. */
+  checkAlerts?: AlertsCheck;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
   try {
     ({ specs: next, leftOut } = await readLinkedFile(deps, file, linked));
     alerts = (await (await loadConfigModule()).loadConfigAlerts(file)) ?? [];
+    await deps.checkAlerts?.(file, alerts);
     diff = diffSpecs(linked, next);
     const others = deps.specs().filter((spec) => spec.source?.file !== file);
     steps = planReload(file, diff, next, others);

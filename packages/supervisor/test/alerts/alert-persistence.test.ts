@@ -183,6 +183,36 @@ describe('firing alerts across daemons (alert-state.json)', () => {
     ]);
   });
 
+  it("keeps each rule's last delivery, ok or failed, for the next daemon's velos alerts", async () => {
+    const home = tempHome();
+    const first = daemonOn(home);
+    const command = (code: number): AlertRule['channels'][number] => ({
+      type: 'command',
+      command: ['/bin/sh', '-c', `exit ${code}`],
+      timeoutMs: 10_000,
+    });
+    first.engine.add(rule('ok', { kind: 'daemon_degraded' }, { channels: [command(0)] }));
+    first.engine.add(rule('bad', { kind: 'daemon_degraded' }, { channels: [command(3)] }));
+    first.engine.add(rule('quiet', { kind: 'daemon_degraded' }));
+    await first.engine.test('ok');
+    await first.engine.test('bad');
+    const delivered = first.engine.list().map((status) => [status.rule.name, status.lastDelivery]);
+    expect(delivered).toMatchObject([
+      ['ok', { isOk: true, attempts: 1 }],
+      ['bad', { isOk: false, error: expect.stringContaining('3') }],
+      ['quiet', null],
+    ]);
+    // no firing alert: the file holds the deliveries alone
+    expect(Object.keys(savedState(home).rules).sort()).toEqual(['bad', 'ok']);
+    first.stop();
+
+    const next = restartOn(home);
+    next.engine.endRestore();
+    expect(next.engine.list().map((status) => [status.rule.name, status.lastDelivery])).toEqual(delivered);
+    // no word of firing alerts restored or dropped: there were none
+    expect(next.logs.filter((line) => /firing alert/.test(line))).toEqual([]);
+  });
+
   it('a restored daemon_degraded alert stays firing when the new daemon is degraded too', async () => {
     const home = tempHome();
     const first = daemonOn(home);
