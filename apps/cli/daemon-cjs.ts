@@ -1,8 +1,9 @@
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Options } from 'tsup';
+import { stampCacheKey } from './monit-build.js';
 
 type Transform = (code: string, options: Record<string, unknown>) => Promise<{ code: string }>;
 
@@ -51,19 +52,42 @@ export async function convertDaemonToCommonJs(dist: string, others: readonly str
  * The full CLI's build (ESM with code splitting, every file ending in `.cli.cjs`) as CommonJS, as the
  * daemon's: a command such as `velos describe` or `velos stop` spent 10–25 ms of its 120–150 ms of CPU
  * on Node's ESM loader and the namespaces of the built-ins it imports (docs/benchmarks.md, session 34).
- * Its entry, `cli.cli.cjs`, becomes `dist/cli.cjs` (bin/velos.js requires it).
+ * Its entry, `cli.cli.cjs`, becomes `dist/cli.cjs` (bin/velos.js requires it). Each file carries the
+ * build's stamp of its content, the key of its V8 code cache where Node has no compile cache of its own.
  */
 export async function convertCliToCommonJs(dist: string): Promise<void> {
   const files = (await readdir(dist)).filter((name) => name.endsWith(CLI_EXTENSION));
-  await Promise.all(files.map((name) => convertFile(join(dist, name))));
+  await Promise.all(
+    files.map(async (name) => {
+      await convertFile(join(dist, name), { requireBuiltins: true });
+      // the key of the file's code cache on Node < 22.1 (bin/velos.js, cacheFullCliCode)
+      await stampCacheKey(join(dist, name));
+    }),
+  );
   await rename(join(dist, `cli${CLI_EXTENSION}`), join(dist, 'cli.cjs'));
 }
 
-async function convertFile(path: string): Promise<void> {
-  const source = (await readFile(path, 'utf8'))
+/**
+ * `requireBuiltins`: a lazy `import("zlib")` of a Node built-in becomes a `require()` made when it runs
+ * too (the sources destructure what they import from built-ins by name, which both give), so that the
+ * only `import()` left in the full CLI loads an ES module (@velos/api, an ecosystem.config.mjs): the
+ * files without one take the code cache of bin/velos.js on Node 20, whose vm scripts cannot `import()`
+ * without an experimental warning.
+ */
+async function convertFile(path: string, { requireBuiltins = false } = {}): Promise<void> {
+  let source = (await readFile(path, 'utf8'))
     // a chunk of this build: required when the import runs (any other specifier stays an import())
     .replace(/\bimport\((["'])(\.\/[^"']+\.cjs)\1\)/g, 'Promise.resolve().then(()=>require($1$2$1))')
     .replaceAll('import.meta.url', 'require("node:url").pathToFileURL(__filename).href');
+  if (requireBuiltins) {
+    source = source.replace(
+      /\bimport\((["'])((?:node:)?[a-z_/]+)\1\)/g,
+      (whole, quote: string, name: string) =>
+        builtinModules.includes(name.replace(/^node:/, ''))
+          ? `Promise.resolve().then(()=>require(${quote}${name}${quote}))`
+          : whole,
+    );
+  }
   const { code } = await transform(source, {
     format: 'cjs',
     loader: 'js',

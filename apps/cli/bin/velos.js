@@ -20,8 +20,10 @@ if (command === 'daemon' && (rest.length === 0 || (rest.length === 1 && rest[0] 
   require('../dist/daemon.cjs');
 } else if (quick === null || !runQuickBundle(quick).isTaken) {
   // Node >= 22.1 keeps V8's compiled code of the CLI's modules between runs, in its default cache
-  // directory (a good part of the CLI's start-up is compiling them); Node 20 has no such cache.
-  require('node:module').enableCompileCache?.();
+  // directory (a good part of the CLI's start-up is compiling them); on Node 20 this file keeps it.
+  const { enableCompileCache } = require('node:module');
+  if (enableCompileCache) enableCompileCache();
+  else cacheFullCliCode();
   // `velos monit` without arguments from dist/monit-entry.js (the dashboard's splash and loader, see src/monit-entry.ts)
   const isMonit = ['monit', 'monitor', 'dash'].includes(command) && rest.length === 0;
   if (isMonit) import('../dist/monit-entry.js');
@@ -39,7 +41,7 @@ if (command === 'daemon' && (rest.length === 0 || (rest.length === 1 && rest[0] 
  */
 function runQuickBundle(name) {
   const { readFileSync } = require('node:fs');
-  const { dirname, join, resolve } = require('node:path');
+  const { dirname, join } = require('node:path');
   const { Script } = require('node:vm');
   const file = join(__dirname, '..', 'dist', name);
   const source = readFileSync(file, 'utf8');
@@ -52,9 +54,7 @@ function runQuickBundle(name) {
   let cacheFile = '';
   let cached;
   try {
-    // the home as src/context.ts resolves it
-    const home = resolve(process.env.VELOS_HOME || resolve(require('node:os').homedir(), '.velos'));
-    cacheFile = join(home, 'cache', `${name}.v8-cache`);
+    cacheFile = join(cacheDir(), `${name}.v8-cache`);
     cached = key === null ? undefined : readOwnCache(cacheFile, key);
   } catch {
     // no home directory, a cache that is a directory…: the command runs without the cache (and reports)
@@ -77,6 +77,84 @@ function runQuickBundle(name) {
     });
   }
   return module.exports;
+}
+
+/** `$VELOS_HOME/cache`, the home as src/context.ts resolves it (throws without a home directory). */
+function cacheDir() {
+  const { join, resolve } = require('node:path');
+  return join(resolve(process.env.VELOS_HOME || resolve(require('node:os').homedir(), '.velos')), 'cache');
+}
+
+/**
+ * Node < 22.1 (no `module.enableCompileCache`): the full CLI's files (dist/cli.cjs and its `*.cli.cjs`
+ * chunks) are compiled with V8's code cache of an earlier run, one file each in `$VELOS_HOME/cache/cli`,
+ * keyed by the build's stamp of the file's content (src/cache-key-stamp.ts) and checked as the quick
+ * bundles' are; a file without one, or rejected by V8, is written when a command exits with 0 in a home
+ * that has the quick bundles' cache directory (a --dry-run leaves a bare home as it was), holding
+ * every function that command compiled: ~15–25 ms less CPU per command on Node 20 (docs/benchmarks.md,
+ * session 35). What the CLI loads from elsewhere (@velos/api for `velos serve`), and the few files that
+ * `import()` an ES module, compile as before.
+ */
+function cacheFullCliCode() {
+  const Module = require('node:module');
+  const { basename, dirname, join } = require('node:path');
+  const { Script } = require('node:vm');
+  const dist = join(__dirname, '..', 'dist');
+  let dir;
+  try {
+    dir = join(cacheDir(), 'cli');
+  } catch {
+    return;
+  }
+  /** Files compiled without a usable cache: [cache file, key, script], written at exit. */
+  const fresh = [];
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function compileWithCache(content, filename) {
+    // a file that can import() an ES module (@velos/api, an ecosystem.config.mjs) loads as Node loads it: a vm
+    // script's import() needs vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER, experimental on Node 20 (a warning)
+    const isCached =
+      filename.endsWith('cli.cjs') &&
+      dirname(filename) === dist &&
+      content.startsWith(CACHE_KEY_STAMP) &&
+      !content.includes('import(');
+    if (!isCached) return compile.call(this, content, filename);
+    const key = Buffer.from(
+      `${content.slice(CACHE_KEY_STAMP.length, content.indexOf('*/'))} ${process.version} ${process.arch}\n`,
+    );
+    const cacheFile = join(dir, `${basename(filename)}.v8-cache`);
+    const cached = readOwnCache(cacheFile, key);
+    const script = new Script(Module.wrap(content), { filename, cachedData: cached });
+    if (cached === undefined || script.cachedDataRejected === true) fresh.push([cacheFile, key, script]);
+    const requireHere = (id) => this.require(id);
+    requireHere.resolve = (request, options) => Module._resolveFilename(request, this, false, options);
+    requireHere.main = require.main;
+    requireHere.cache = Module._cache;
+    return script
+      .runInThisContext()
+      .call(this.exports, this.exports, requireHere, this, filename, dirname(filename));
+  };
+  process.once('exit', (code) => {
+    if (code !== 0 || fresh.length === 0) return;
+    const { existsSync, mkdirSync, readdirSync, rmSync } = require('node:fs');
+    // beside the quick bundles' caches only: a home without them (a --dry-run, `velos kill` with no
+    // daemon, a home being set up) is left as it is
+    if (!existsSync(dirname(dir))) return;
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch {
+      // there already: the writes tell
+    }
+    for (const [file, key, script] of fresh) writeCache(file, key, script);
+    // the caches of files an earlier build had and this one has not
+    try {
+      for (const name of readdirSync(dir)) {
+        if (name.endsWith('.v8-cache') && !existsSync(join(dist, name.slice(0, -'.v8-cache'.length))))
+          rmSync(join(dir, name), { force: true });
+      }
+    } catch {
+      // nothing to prune
+    }
+  });
 }
 
 /** The code cache in `file` when it starts with `key` and is this user's, writable by nobody else (V8 runs it). */

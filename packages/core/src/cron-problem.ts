@@ -8,8 +8,14 @@ export type CronClass = new (
 export const CRON_NEVER_FIRES = 'it never fires: no date from now on matches it';
 
 /**
+ * Why a date and time croner reads (its one-time form, `2027-01-01T00:00:00`) is refused: a schedule,
+ * a `cron_restart` or a rotation repeats; after its one run the job would wait for no next one.
+ */
+export const CRON_ONE_TIME = 'a date and time fires once; a cron expression repeats';
+
+/**
  * Why the scheduler (croner's `Cron`, given) refuses a cron expression, or why it would never fire, in
- * croner's first line or `CRON_NEVER_FIRES`; null when it reads it and it has a next run. The config
+ * croner's first line, `CRON_ONE_TIME` or `CRON_NEVER_FIRES`; null when it reads it and it has a next run. The config
  * loader, the CLI's flags and the daemon all check with it, so they accept and refuse the same ones.
  * @example cronExpressionProblem(Cron, '0 0 31 4 *') // → 'it never fires: no date from now on matches it'
  */
@@ -21,6 +27,9 @@ export function cronExpressionProblem(Cron: CronClass, expression: string): stri
     return cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
   }
   try {
+    // croner's patterns have 5 to 7 fields or are a nickname (@daily): anything else it took is a date
+    const text = expression.trim();
+    if (!text.startsWith('@') && text.split(/\s+/).length < 5) return CRON_ONE_TIME;
     return job.nextRun() === null ? CRON_NEVER_FIRES : null;
   } finally {
     job.stop();

@@ -47,7 +47,7 @@ export {
 } from './component-report.js';
 export type { ConfigFileReload, ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
 export type { EnvOptions, StartOptions, Subscription, VelosControl } from './control.js';
-export { CRON_NEVER_FIRES, type CronClass, cronExpressionProblem } from './cron-problem.js';
+export { CRON_NEVER_FIRES, CRON_ONE_TIME, type CronClass, cronExpressionProblem } from './cron-problem.js';
 export {
   COMPONENT_STATUSES,
   type ComponentHealth,

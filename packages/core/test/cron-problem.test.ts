@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
 import { cronProblem } from '../src/config-crons.js';
-import { CRON_NEVER_FIRES, cronExpressionProblem } from '../src/cron-problem.js';
+import { CRON_NEVER_FIRES, CRON_ONE_TIME, cronExpressionProblem } from '../src/cron-problem.js';
 
 describe('cronExpressionProblem', () => {
   it('accepts 5 fields, 6 with seconds first, 7 with a year last, and nicknames', () => {
@@ -26,6 +26,13 @@ describe('cronExpressionProblem', () => {
       '0 0 30 2 +MON',
     ]) {
       expect(cronExpressionProblem(Cron, expression)).toBe(CRON_NEVER_FIRES);
+    }
+  });
+
+  it('refuses a date and time, which croner reads as one run (a schedule repeats)', () => {
+    const nextYear = new Date().getFullYear() + 1;
+    for (const expression of [`${nextYear}-01-01T00:00:00`, `${nextYear}-06-01T12:30:00Z`]) {
+      expect(cronExpressionProblem(Cron, expression)).toBe(CRON_ONE_TIME);
     }
   });
 
