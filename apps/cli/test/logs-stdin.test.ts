@@ -152,6 +152,17 @@ describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () =
     expect(until.stdout).toBe(`stdin | ${at(30)} INFO old request\n`);
     const summary = JSON.parse((await logs(['--summary', '--since', '10m', '--json'], input)).stdout);
     expect(summary.summary.levels).toEqual({ error: 1, info: 1 });
+    // --json gives each line that time, with or without a range (it said 0 for every line without one)
+    const times = (args: string[]) =>
+      logs([...args, '--json'], input).then(({ stdout }) =>
+        stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => (JSON.parse(line) as { ts: number }).ts),
+      );
+    const ms = (ago: number) => Date.parse(at(ago));
+    expect(await times(['--grep', '.'])).toEqual([0, ms(30), ms(2), ms(2), ms(2), ms(1)]);
+    expect(await times(['--since', '10m'])).toEqual([ms(2), ms(2), ms(2), ms(1)]);
   });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

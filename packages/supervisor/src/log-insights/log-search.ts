@@ -27,6 +27,7 @@ import { hasStream, type LogSource, listLogSources, scanSource } from './log-sca
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
 import { userRulesOf } from './target-rules.js';
 import { orderTime } from './time-lookup.js';
+import { createWrittenTimes } from './written-times.js';
 
 /** Matching lines returned when the request does not say. */
 export const DEFAULT_SEARCH_LIMIT = 100;
@@ -144,8 +145,15 @@ export async function searchLogs(
             },
             { isNote: isDaemonNote },
           );
-    const { lines: read, completed } = await scanSource(source, range, (data, start, end, ts) => {
+    // lines timed as written (stdin): the scan gives their times only to filter by a range; without one
+    // each answer carries the time written in its line, or in the last line before it that has one
+    const writtenTime =
+      source.lineTimes === 'written' && range.since === undefined && range.until === undefined
+        ? createWrittenTimes()
+        : undefined;
+    const { lines: read, completed } = await scanSource(source, range, (data, start, end, scanned) => {
       const text = data.toString('utf8', start, end);
+      const ts = scanned ?? writtenTime?.(text);
       let decoded: DecodedLine | undefined;
       let isContinuation = false;
       if (events !== undefined) {
