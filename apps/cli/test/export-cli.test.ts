@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -115,6 +115,38 @@ describe('velos export: bad input', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     expect(parse(run.stdout).services.web.environment).toEqual({ MODE: 'prod', KEEP: '1' });
+  });
+
+  it('warns of env values that look secret, and writes the files that hold them 0600', async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'secrets.toml');
+    writeFileSync(
+      config,
+      '[[apps]]\nname = "web"\nscript = "node"\nenv = { PORT = "3000", API_KEY = "k", DATABASE_URL = "postgres://u:pw@db/x" }\n\n[[apps]]\nname = "plain"\nscript = "node"\n',
+    );
+    const advice = {
+      systemd: 'an EnvironmentFile= of mode 0600',
+      compose: 'an env_file or Compose secrets',
+      kubernetes: 'a Secret (env valueFrom.secretKeyRef)',
+    };
+    for (const [target, where] of Object.entries(advice)) {
+      const run = await runExport(scratch, target, config, target === 'systemd' ? [] : ['--image', 'app:1']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr.split('\n').filter((line) => line.includes('secret'))).toEqual([
+        `velos export: warning: web: env API_KEY, DATABASE_URL: the values look secret and are written into the files as they are (mode 0600 with --out); move them to ${where}`,
+      ]);
+      const modes = [...run.files.keys()]
+        .sort()
+        .map((name) => [name, statSync(join(run.dir, name)).mode & 0o777]);
+      expect(modes, target).toEqual(
+        target === 'systemd'
+          ? [
+              ['plain.service', 0o644],
+              ['web.service', 0o600],
+            ]
+          : [[target === 'compose' ? 'compose.yaml' : 'kubernetes.yaml', 0o600]],
+      );
+    }
   });
 
   it('lists watch mode and the inactivity watchdog as lossy on every target', async () => {

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { AppSpec } from '@velos/core';
+import { type AppSpec, maskEnv } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
 import type { ExportFile, ExportOptions } from '../export/export-file.js';
@@ -27,7 +27,9 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
   checkTargetNames(specs, target);
   const report = new LossyReport(target, input.options.lossy === true);
   const files = withHeader(await render(target, specs, report, options), report, target, options);
-  for (const line of report.stderrLines()) process.stderr.write(`${line}\n`);
+  const secrets = secretKeysOf(specs);
+  const stderrLines = [...secretWarnings(secrets, target), ...report.stderrLines()];
+  for (const line of stderrLines) process.stderr.write(`${line}\n`);
   const out = stringOption(input, 'out');
   if (out === undefined) {
     const isMany = files.length > 1;
@@ -37,9 +39,39 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
   const dir = resolve(out);
   mkdirSync(dir, { recursive: true });
   for (const file of files) {
-    writeFileSync(join(dir, file.name), file.text);
-    ctx.print(`wrote ${join(dir, file.name)}`);
+    const path = join(dir, file.name);
+    writeFileSync(path, file.text);
+    // a file that holds a value that looks secret is its owner's only (also when it was there before)
+    const holdsSecret = file.app === undefined ? secrets.size > 0 : secrets.has(file.app);
+    if (holdsSecret) chmodSync(path, 0o600);
+    ctx.print(`wrote ${path}`);
   }
+}
+
+/** Where each target keeps a secret out of its files, for the warning. */
+const SECRET_ADVICE: Record<ExportTarget, string> = {
+  systemd: 'an EnvironmentFile= of mode 0600',
+  compose: 'an env_file or Compose secrets',
+  kubernetes: 'a Secret (env valueFrom.secretKeyRef)',
+};
+
+/** The env variables of each app whose values look secret (the ones `velos env` masks), by app. */
+function secretKeysOf(specs: AppSpec[]): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const spec of specs) {
+    const masked = maskEnv(spec.env);
+    const keys = Object.keys(spec.env).filter((key) => masked[key] !== spec.env[key]);
+    if (keys.length > 0) found.set(spec.name, keys);
+  }
+  return found;
+}
+
+/** One warning per app whose env looks secret: the files hold the values as they are. */
+function secretWarnings(secrets: Map<string, string[]>, target: ExportTarget): string[] {
+  return [...secrets].map(
+    ([app, keys]) =>
+      `velos export: warning: ${app}: env ${keys.join(', ')}: the value${keys.length > 1 ? 's look' : ' looks'} secret and ${keys.length > 1 ? 'are' : 'is'} written into the files as ${keys.length > 1 ? 'they are' : 'it is'} (mode 0600 with --out); move ${keys.length > 1 ? 'them' : 'it'} to ${SECRET_ADVICE[target]}`,
+  );
 }
 
 /**
