@@ -57,6 +57,8 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
       'What the target cannot carry over (watch, the log engine, the inactivity watchdog, log rotation…)',
       "is listed on stderr and in each file's header with what to use instead. An option that changes",
       'what the app does and has no equivalent is an error naming the app and option, unless --lossy.',
+      'Env values that look secret (API_KEY, …_TOKEN, a URL with a password) are written as they are,',
+      'with a warning naming them; --out writes the files that hold them with mode 0600.',
       'See docs/beyond-one-machine.md.',
     ].join('\n'),
     options: {
