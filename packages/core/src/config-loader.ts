@@ -30,6 +30,7 @@ import {
 import { processEntryToApp, processesFileSchema } from './processes-form.js';
 import { relaxJson } from './relaxed-json.js';
 import { formatBytes } from './units.js';
+import { badMergeKeyLine } from './yaml-merge-line.js';
 
 /** File extensions `velos start` treats as config files. */
 export const CONFIG_EXTENSIONS = ['.toml', '.yaml', '.yml', '.json'] as const;
@@ -402,11 +403,18 @@ export async function parseConfigText(raw: string, file: string): Promise<unknow
     if (ext === '.toml') return parserOf(await import('smol-toml'))(text);
     // merge keys (`<<: *common`), as docker-compose and process-compose files use them
     if (ext === '.yaml' || ext === '.yml') {
-      const document = yamlParserOf(await import('yaml'))(text, { merge: true });
+      const yaml = await import('yaml');
+      const document = yamlParserOf(yaml)(text, { merge: true });
       // yaml reads on past a syntax error: the file's errors are reported together
       if (document.errors.length > 1) throw syntaxErrors(document.errors, ext, text, file);
       if (document.errors.length === 1) throw document.errors[0];
-      return document.toJS();
+      try {
+        return document.toJS();
+      } catch (cause) {
+        // a merge key whose value is no map (`<<: ""`) is found only here, with no position: give it one
+        const line = badMergeKeyLine(yaml, document, text);
+        throw line === null ? cause : Object.assign(new Error((cause as Error).message, { cause }), { line });
+      }
     }
     // PM2 evaluates its JSON files as JavaScript: their comments and trailing commas pass there
     if (ext === '.json') parsed = JSON.parse(source);

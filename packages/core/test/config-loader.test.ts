@@ -259,6 +259,31 @@ time = true
     );
   });
 
+  it('names the line of a merge key whose value is no map (yaml finds it after parsing, without a line)', async () => {
+    const lines = [
+      'x-common: &common',
+      '  script: ./server.js',
+      'apps:',
+      '  - <<: *common',
+      '    name: a',
+      '  - name:',
+      '      <<: ""',
+      '    script: server.js',
+    ];
+    const bad = write('bad-merge.yaml', lines.join('\n'));
+    expect((await errorOf(() => loadConfigFile(bad, ctx))).message).toBe(
+      'bad-merge.yaml: not valid YAML: Merge sources must be maps or map aliases (line 7)',
+    );
+    // an alias of something else than a map, in a list of sources
+    const scalar = write('alias-merge.yaml', 'x-name: &name web\napps:\n  - <<: [*name]\n    script: a.js\n');
+    expect((await errorOf(() => loadConfigFile(scalar, ctx))).message).toBe(
+      'alias-merge.yaml: not valid YAML: Merge sources must be maps or map aliases (line 3)',
+    );
+    // a quoted "<<" is an ordinary key (refused by the schema as any unknown option)
+    const quoted = write('quoted-merge.yaml', 'apps:\n  - script: a.js\n    "<<": 1\n');
+    expect((await errorOf(() => loadConfigFile(quoted, ctx))).message).toMatch(/unknown option "<<"/);
+  });
+
   it('names the file, the path and what was expected', async () => {
     const bad = write(
       'velos.toml',
