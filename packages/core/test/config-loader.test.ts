@@ -279,7 +279,7 @@ time = true
     expect((await errorOf(() => loadConfigFile(scalar, ctx))).message).toBe(
       'alias-merge.yaml: not valid YAML: Merge sources must be maps or map aliases (line 3)',
     );
-    // a quoted "<<" is an ordinary key (refused by the schema as any unknown option)
+    // a quoted "<<" is an ordinary key (the schema refuses it like every unknown option)
     const quoted = write('quoted-merge.yaml', 'apps:\n  - script: a.js\n    "<<": 1\n');
     expect((await errorOf(() => loadConfigFile(quoted, ctx))).message).toMatch(/unknown option "<<"/);
   });
