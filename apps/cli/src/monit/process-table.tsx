@@ -2,8 +2,8 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import { fit, healthColor, type RowCells, statusColor } from './format.js';
 
-/** Widths of the fixed columns; the name takes what is left. */
-const WIDTHS = { id: 3, status: 8, pid: 7, cpu: 6, memory: 8, uptime: 7, restarts: 3, health: 9 };
+/** Widths of the fixed columns (status: the longest word, `scheduled`); the name takes what is left. */
+const WIDTHS = { id: 3, status: 9, pid: 7, cpu: 6, memory: 8, uptime: 7, restarts: 3, health: 9 };
 const FIXED_WIDTH = Object.values(WIDTHS).reduce((sum, width) => sum + width + 1, 0) + 2;
 
 /** The width of the name column on a screen `width` wide. */

@@ -107,6 +107,12 @@ describe('velos monit (ink)', () => {
     }
   });
 
+  it('shows every status word whole (a waiting job reads scheduled, not schedul…)', async () => {
+    const m = mount([proc({ id: 0, name: 'clock', status: 'scheduled', pid: null })]);
+    await m.until('clock');
+    expect(m.frame()).toMatch(/0 clock\s+scheduled /);
+  });
+
   it('says 1 process, not 1 procs', async () => {
     const m = mount([proc({ id: 0, name: 'api' })]);
     await m.until('1 process (1 online)');
