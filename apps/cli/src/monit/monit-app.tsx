@@ -1,6 +1,7 @@
 import type { ProcessInfo } from '@velos/core';
 import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { displayWidth } from '../output/display-width.js';
 import { EventsPane } from './events-pane.js';
 import { rowCells, screenSafe } from './format.js';
 import { Header, HostBars } from './header.js';
@@ -9,7 +10,7 @@ import { keysOf } from './key-chunks.js';
 import { computeLayout, scrollOffset } from './layout.js';
 import { LogPane } from './log-pane.js';
 import type { MonitAction, MonitStore } from './monit-store.js';
-import { ProcessRow, TableHeader } from './process-table.js';
+import { ProcessRow, TableHeader, tableColumns } from './process-table.js';
 import { SelectedPanel } from './selected-panel.js';
 import { useScreenSize } from './use-screen-size.js';
 
@@ -57,6 +58,22 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
   const lastIndexRef = useRef(0);
 
   const shown = useMemo(() => visibleProcesses(data.processes ?? [], filter), [data.processes, filter]);
+  const instanceCounts = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const p of data.processes ?? []) counts.set(p.name, (counts.get(p.name) ?? 0) + 1);
+    return counts;
+  }, [data.processes]);
+  // every process's name, not the filter's: the columns do not move while a filter is typed
+  const longestName = useMemo(
+    () =>
+      (data.processes ?? []).reduce(
+        (longest, p) =>
+          Math.max(longest, displayWidth(rowCells(p, (instanceCounts.get(p.name) ?? 0) > 1).name)),
+        0,
+      ),
+    [data.processes, instanceCounts],
+  );
+  const table = useMemo(() => tableColumns(columns, longestName), [columns, longestName]);
   const index = selectionIndex(shown, data.processes ?? [], selectedId, lastIndexRef.current);
   lastIndexRef.current = index;
   const selected = shown[index] ?? null;
@@ -219,8 +236,6 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
   const layout = computeLayout(height, shown.length);
   const first = scrollOffset(index, layout.tableRows, shown.length, offsetRef.current);
   offsetRef.current = first;
-  const names = new Map<string, number>();
-  for (const p of data.processes ?? []) names.set(p.name, (names.get(p.name) ?? 0) + 1);
   return (
     <Box flexDirection="column" height={height} width={columns}>
       <Header
@@ -231,7 +246,7 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
         error={data.error}
       />
       {layout.hasHostBars ? <HostBars host={data.metrics?.host ?? null} width={columns} /> : null}
-      <TableHeader width={columns} />
+      <TableHeader layout={table} />
       <Box flexDirection="column" height={layout.tableRows}>
         {data.processes === null ? <Text dimColor>connecting…</Text> : null}
         {data.processes !== null && shown.length === 0 ? (
@@ -242,9 +257,9 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
         {shown.slice(first, first + layout.tableRows).map((p) => (
           <ProcessRow
             key={p.id}
-            cells={rowCells(p, (names.get(p.name) ?? 0) > 1)}
+            cells={rowCells(p, (instanceCounts.get(p.name) ?? 0) > 1)}
             isSelected={p.id === selected?.id}
-            width={columns}
+            layout={table}
           />
         ))}
       </Box>

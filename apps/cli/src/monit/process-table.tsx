@@ -2,80 +2,122 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import { fit, healthColor, type RowCells, statusColor } from './format.js';
 
-/** Widths of the fixed columns (status: the longest word, `scheduled`); the name takes what is left. */
-const WIDTHS = { id: 3, status: 9, pid: 7, cpu: 6, memory: 8, uptime: 7, restarts: 3, health: 9 };
-const FIXED_WIDTH = Object.values(WIDTHS).reduce((sum, width) => sum + width + 1, 0) + 2;
+/** The table's columns after the id and the name, left to right. */
+type FixedColumn = 'status' | 'pid' | 'cpu' | 'memory' | 'uptime' | 'restarts' | 'health';
 
-/** The width of the name column on a screen `width` wide. */
-export function nameWidth(width: number): number {
-  return Math.max(8, width - FIXED_WIDTH - 1);
+/** Widths of the fixed columns (status: the longest word, `scheduled`). */
+const WIDTHS: Record<FixedColumn | 'id', number> = {
+  id: 3,
+  status: 9,
+  pid: 7,
+  cpu: 6,
+  memory: 8,
+  uptime: 7,
+  restarts: 3,
+  health: 9,
+};
+const ORDER: readonly FixedColumn[] = ['status', 'pid', 'cpu', 'memory', 'uptime', 'restarts', 'health'];
+/** What a narrow screen leaves out first: the probe's health, then uptime, pid and CPU (status, memory, restarts stay). */
+const DROP_ORDER: readonly FixedColumn[] = ['health', 'uptime', 'pid', 'cpu'];
+const RIGHT_ALIGNED = new Set<FixedColumn>(['pid', 'cpu', 'memory', 'uptime', 'restarts']);
+/** The selection marker and the id with the spaces after them. */
+const LEAD_WIDTH = 2 + WIDTHS.id + 1;
+/** A name column never narrower than this (longer names are cut with an ellipsis). */
+const MIN_NAME_WIDTH = 8;
+/** Columns are dropped to give the name at least this much (or its longest name, when shorter). */
+const WANTED_NAME_WIDTH = 14;
+
+/** Which columns the table shows and how wide its name column is. */
+export interface TableColumns {
+  /** The fixed columns shown, left to right. */
+  columns: readonly FixedColumn[];
+  nameWidth: number;
 }
 
+/**
+ * The columns of a table `width` columns wide whose longest name is `longestName` columns: the name
+ * column is as wide as that name (not wider: the numbers stay next to the names on a wide screen),
+ * and a narrow screen leaves out health, uptime, pid then CPU rather than cut the row's end.
+ */
+export function tableColumns(width: number, longestName: number): TableColumns {
+  const wanted = Math.max(MIN_NAME_WIDTH, Math.min(longestName, WANTED_NAME_WIDTH));
+  let columns = ORDER;
+  for (const dropped of DROP_ORDER) {
+    if (spaceForName(width, columns) >= wanted) break;
+    columns = columns.filter((column) => column !== dropped);
+  }
+  const nameWidth = Math.max(
+    MIN_NAME_WIDTH,
+    Math.min(spaceForName(width, columns), Math.max(longestName, 4)),
+  );
+  return { columns, nameWidth };
+}
+
+/** The widths the name gets on a `width` screen with these columns (each column has a space before it). */
+function spaceForName(width: number, columns: readonly FixedColumn[]): number {
+  return width - LEAD_WIDTH - columns.reduce((sum, column) => sum + WIDTHS[column] + 1, 0) - 1;
+}
+
+const HEADER_CELLS: RowCells = {
+  id: 'id',
+  name: 'name',
+  status: 'status',
+  pid: 'pid',
+  cpu: 'cpu',
+  memory: 'mem',
+  uptime: 'uptime',
+  restarts: '↺',
+  health: 'health',
+};
+
 /** The header line of the process table. */
-export const TableHeader = memo(function TableHeader(props: { width: number }) {
-  const cells: RowCells = {
-    id: 'id',
-    name: 'name',
-    status: 'status',
-    pid: 'pid',
-    cpu: 'cpu',
-    memory: 'mem',
-    uptime: 'uptime',
-    restarts: '↺',
-    health: 'health',
-  };
+export const TableHeader = memo(function TableHeader(props: { layout: TableColumns }) {
+  const { columns, nameWidth } = props.layout;
   return (
     <Text bold wrap="truncate">
-      {`  ${line(cells, nameWidth(props.width))}`}
+      {`  ${fit(HEADER_CELLS.id, WIDTHS.id, 'right')} ${fit(HEADER_CELLS.name, nameWidth)}${cellsText(HEADER_CELLS, columns)}`}
     </Text>
   );
 });
 
 /**
- * One row of the process table; re-rendered only when one of its cells or the selection changes.
- * The plain cells are joined into one string each side of the coloured ones: a row is five text
- * nodes for React and ink instead of twenty-five (fewer nodes to create for the first frame and to
- * compare when a row changes).
+ * One row of the process table; re-rendered only when one of its cells, the selection or the columns
+ * change. The plain cells are joined into one string each side of the coloured ones: a row is a few
+ * text nodes for React and ink instead of twenty-five (fewer nodes to create for the first frame and
+ * to compare when a row changes).
  */
 export const ProcessRow = memo(
-  function ProcessRow(props: { cells: RowCells; isSelected: boolean; width: number }) {
+  function ProcessRow(props: { cells: RowCells; isSelected: boolean; layout: TableColumns }) {
     const { cells, isSelected } = props;
-    const w = nameWidth(props.width);
-    const head = `${isSelected ? '▸ ' : '  '}${fit(cells.id, WIDTHS.id, 'right')} ${fit(cells.name, w)} `;
-    const middle = [
-      '',
-      fit(cells.pid, WIDTHS.pid, 'right'),
-      fit(cells.cpu, WIDTHS.cpu, 'right'),
-      fit(cells.memory, WIDTHS.memory, 'right'),
-      fit(cells.uptime, WIDTHS.uptime, 'right'),
-      fit(cells.restarts, WIDTHS.restarts, 'right'),
-      '',
-    ].join(' ');
+    const { columns, nameWidth } = props.layout;
+    const head = `${isSelected ? '▸ ' : '  '}${fit(cells.id, WIDTHS.id, 'right')} ${fit(cells.name, nameWidth)}`;
+    const healthAt = columns.indexOf('health');
+    const middle = cellsText(cells, healthAt < 0 ? columns.slice(1) : columns.slice(1, healthAt));
     return (
       <Text wrap="truncate" inverse={isSelected}>
-        {head}
-        <Text color={statusColor(cells.status)}>{fit(cells.status, WIDTHS.status)}</Text>
+        {head} <Text color={statusColor(cells.status)}>{fit(cells.status, WIDTHS.status)}</Text>
         {middle}
-        <Text color={healthColor(cells.health)}>{fit(cells.health, WIDTHS.health)}</Text>
+        {healthAt < 0 ? null : (
+          <>
+            {' '}
+            <Text color={healthColor(cells.health)}>{fit(cells.health, WIDTHS.health)}</Text>
+          </>
+        )}
       </Text>
     );
   },
   (a, b) =>
     a.isSelected === b.isSelected &&
-    a.width === b.width &&
+    a.layout.nameWidth === b.layout.nameWidth &&
+    a.layout.columns.length === b.layout.columns.length &&
     (Object.keys(a.cells) as (keyof RowCells)[]).every((key) => a.cells[key] === b.cells[key]),
 );
 
-function line(c: RowCells, w: number): string {
-  return [
-    fit(c.id, WIDTHS.id, 'right'),
-    fit(c.name, w),
-    fit(c.status, WIDTHS.status),
-    fit(c.pid, WIDTHS.pid, 'right'),
-    fit(c.cpu, WIDTHS.cpu, 'right'),
-    fit(c.memory, WIDTHS.memory, 'right'),
-    fit(c.uptime, WIDTHS.uptime, 'right'),
-    fit(c.restarts, WIDTHS.restarts, 'right'),
-    fit(c.health, WIDTHS.health),
-  ].join(' ');
+/** The cells of these columns, each with a space before it. */
+function cellsText(cells: RowCells, columns: readonly FixedColumn[]): string {
+  let text = '';
+  for (const column of columns) {
+    text += ` ${fit(cells[column], WIDTHS[column], RIGHT_ALIGNED.has(column) ? 'right' : 'left')}`;
+  }
+  return text;
 }

@@ -113,6 +113,28 @@ describe('velos monit (ink)', () => {
     expect(m.frame()).toMatch(/0 clock\s+scheduled /);
   });
 
+  it('keeps the numbers beside the names on a wide screen', async () => {
+    const m = mount(undefined, { columns: 160, rows: 24 });
+    await m.until('worker');
+    // the name column is as wide as the longest name (8 at least), not the rest of the screen
+    expect(m.frame()).toMatch(/0 api {6}online /);
+    expect(m.frame()).toMatch(/ id name {5}status /);
+  });
+
+  it('leaves out health, uptime, pid and CPU on a narrow screen rather than cut off restarts', async () => {
+    const processes = [proc({ id: 0, name: 'payments-api', restarts: 7 }), proc({ id: 1, name: 'mailer' })];
+    const wide = mount(processes, { columns: 72, rows: 24 });
+    await wide.until('payments-api');
+    expect(wide.frame()).toMatch(/id name\s+status\s+pid\s+cpu\s+mem\s+uptime\s+↺\n/);
+    expect(wide.frame()).toMatch(/0 payments-api\s+online\s+1000\s+1\.5%\s+30M\s+1m\s+7\n/);
+    const narrow = mount(processes, { columns: 44, rows: 24 });
+    await narrow.until('payments-api');
+    const lines = narrow.frame().split('\n');
+    expect(lines.find((line) => line.includes(' name '))).toMatch(/id name\s+status\s+mem\s+↺$/);
+    expect(lines.find((line) => line.includes('payments-api'))).toMatch(/0 payments-api\s+online\s+30M\s+7$/);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(44);
+  });
+
   it('says 1 process, not 1 procs', async () => {
     const m = mount([proc({ id: 0, name: 'api' })]);
     await m.until('1 process (1 online)');
