@@ -127,6 +127,29 @@ describe('velos start (SUP-2)', () => {
     expect(printed.env.E2E_MARKER).toBe('marker-42');
   });
 
+  it("adds the variables of --env-file (over the shell's) and refuses a bad file before starting anything", async () => {
+    const home = shared();
+    const file = join(home, 'app.env');
+    writeFileSync(file, '# the app\nE2E_MARKER=from-file\nexport E2E_QUOTED="a b"\n');
+    await velosOk(['start', 'fixtures/echo-env.js', '--name', 'env-file', '--env-file', file], {
+      home,
+      env: { SHOW_ENV: 'E2E_MARKER,E2E_QUOTED', E2E_MARKER: 'from-shell' },
+    });
+    const line = await waitFor(() => readLines(outLog(home, 'env-file'))[0], { message: 'echo-env output' });
+    expect(JSON.parse(line).env).toEqual({ E2E_MARKER: 'from-file', E2E_QUOTED: 'a b' });
+
+    const bad = join(home, 'bad.env');
+    writeFileSync(bad, 'E2E_OK=1\nnot a variable\n');
+    const refused = await velos(['start', 'fixtures/echo-env.js', '--name', 'env-bad', `--env-file=${bad}`], {
+      home,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      `velos: --env-file: ${bad} line 2: expected KEY=VALUE with KEY a variable name, got "not a variable"`,
+    );
+    expect((await rowsNamed(home, 'env-bad')).length).toBe(0);
+  });
+
   it('uses --interpreter for a script without a known extension', async () => {
     const home = shared();
     const script = join(home, 'worker');

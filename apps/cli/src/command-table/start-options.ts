@@ -233,6 +233,12 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     value: 'file',
     description: 'stderr log file (default logs/<name>-err.log)',
   },
+  'env-file': {
+    type: 'string',
+    value: 'file',
+    description:
+      "a script's variables from a file of KEY=VALUE lines (they win over the shell's; Node reads it too: a missing file stops node)",
+  },
   env: {
     type: 'string',
     value: 'profile',

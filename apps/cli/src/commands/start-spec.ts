@@ -46,6 +46,7 @@ export const APP_FLAGS: Record<string, string> = {
   'stop-exit-codes': 'stop_exit_codes',
   'no-autorestart': 'autorestart',
   'no-inherit-env': 'inherit_env',
+  'env-file': 'env_file',
   cwd: 'cwd',
   uid: 'uid',
   gid: 'gid',
@@ -271,6 +272,8 @@ export function specsFromFlags(
     entry.log_retain = integer(flagAsTyped(input, 'log-retain'), retain, 'a whole number, 0 or more');
   if (o['no-log-compress']) entry.log_compress = false;
   if (o['no-log-engine']) entry.log_engine = false;
+  // read here (relative to the shell's cwd, as --output is), not by the daemon: a bad file is refused now
+  if (text('env-file') !== undefined) entry.env_file = resolve(where.cwd, text('env-file')!);
   if (text('output') !== undefined) entry.out_file = resolve(where.cwd, text('output')!);
   if (text('error') !== undefined) entry.error_file = resolve(where.cwd, text('error')!);
   if (text('pid') !== undefined) entry.pid_file = resolve(where.cwd, text('pid')!);
