@@ -1,9 +1,9 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { FIXTURE_CONFIGS, runExport } from './export-helpers.js';
-import { BIN, Scratch } from './startup-helpers.js';
+import { BIN, runTool, Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());
@@ -117,35 +117,90 @@ describe('velos export: bad input', () => {
     expect(parse(run.stdout).services.web.environment).toEqual({ MODE: 'prod', KEEP: '1' });
   });
 
-  it('warns of env values that look secret, and writes the files that hold them 0600', async () => {
+  it.each([
+    ['systemd', 'web.env'],
+    ['compose', 'web.env'],
+    ['kubernetes', 'kubernetes-secrets.yaml'],
+  ])('%s: moves env values that look secret to %s (mode 0600), and says so', async (target, file) => {
     const dir = scratch.dir();
     const config = join(dir, 'secrets.toml');
     writeFileSync(
       config,
-      '[[apps]]\nname = "web"\nscript = "node"\nenv = { PORT = "3000", API_KEY = "k", DATABASE_URL = "postgres://u:pw@db/x" }\n\n[[apps]]\nname = "plain"\nscript = "node"\n',
+      '[[apps]]\nname = "web"\nscript = "node"\nenv = { PORT = "3000", API_KEY = "k$x", DATABASE_URL = "postgres://u:pw@db/x" }\n\n[[apps]]\nname = "plain"\nscript = "node"\n',
     );
+    const moved = { API_KEY: 'k$x', DATABASE_URL: 'postgres://u:pw@db/x' };
+    const run = await runExport(scratch, target, config, target === 'systemd' ? [] : ['--image', 'app:1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr.split('\n').filter((line) => line.includes('secret'))).toEqual([
+      `velos export: note: web: env API_KEY, DATABASE_URL: the values look secret: written to ${file} (mode 0600 with --out), not beside the rest; keep it out of version control`,
+    ]);
+    const modes = [...run.files.keys()]
+      .sort()
+      .map((name) => [name, statSync(join(run.dir, name)).mode & 0o777]);
+    const main =
+      target === 'systemd'
+        ? [
+            ['plain.service', 0o644],
+            ['web.service', 0o644],
+          ]
+        : [[target === 'compose' ? 'compose.yaml' : 'kubernetes.yaml', 0o644]];
+    expect(modes, target).toEqual(
+      [...main, [file, 0o600]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    // the values are nowhere else
+    for (const [name, text] of run.files) if (name !== file) expect(text, name).not.toContain('pw@db');
+    if (target === 'kubernetes') {
+      const [secret] = parseAllDocuments(run.files.get(file) ?? '').map((doc) => doc.toJS());
+      expect(secret).toMatchObject({ kind: 'Secret', metadata: { name: 'web-env' }, stringData: moved });
+      const deployment = parseAllDocuments(run.files.get('kubernetes.yaml') ?? '')
+        .map((doc) => doc.toJS())
+        .find((doc) => doc.kind === 'Deployment' && doc.metadata.name === 'web');
+      expect(deployment.spec.template.spec.containers[0].env).toEqual([
+        { name: 'PORT', value: '3000' },
+        { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'web-env', key: 'API_KEY' } } },
+        { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'web-env', key: 'DATABASE_URL' } } },
+      ]);
+      return;
+    }
+    expect(run.files.get(file)).toContain("\nAPI_KEY='k$x'\nDATABASE_URL='postgres://u:pw@db/x'\n");
+    if (target === 'systemd') {
+      expect(run.files.get('web.service')).toContain('\nEnvironmentFile=%E/velos/web.env\n');
+      expect(run.files.get('web.service')).toContain('\nEnvironment=PORT=3000\n');
+      return;
+    }
+    // Compose reads the env file as written: the $ stays a $
+    const checked = await runTool(
+      scratch,
+      'docker-compose',
+      ['-f', 'compose.yaml', 'config'],
+      run.dir,
+      'docker-compose',
+    );
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(parse(checked.stdout).services.web.environment).toEqual({
+      PORT: '3000',
+      API_KEY: 'k$$x',
+      DATABASE_URL: 'postgres://u:pw@db/x',
+    });
+  });
+
+  it('keeps a secret-looking value an env file cannot carry inline, with a warning and mode 0600', async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'quoted.toml');
+    writeFileSync(config, `[[apps]]\nname = "web"\nscript = "node"\nenv = { DB_PASSWORD = "it's" }\n`);
     const advice = {
       systemd: 'an EnvironmentFile= of mode 0600',
       compose: 'an env_file or Compose secrets',
-      kubernetes: 'a Secret (env valueFrom.secretKeyRef)',
     };
     for (const [target, where] of Object.entries(advice)) {
       const run = await runExport(scratch, target, config, target === 'systemd' ? [] : ['--image', 'app:1']);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr.split('\n').filter((line) => line.includes('secret'))).toEqual([
-        `velos export: warning: web: env API_KEY, DATABASE_URL: the values look secret and are written into the files as they are (mode 0600 with --out); move them to ${where}`,
+        `velos export: warning: web: env DB_PASSWORD: the value looks secret and is written into the files as it is (mode 0600 with --out; a quote or line break in a value keeps it out of an env file); move it to ${where}`,
       ]);
-      const modes = [...run.files.keys()]
-        .sort()
-        .map((name) => [name, statSync(join(run.dir, name)).mode & 0o777]);
-      expect(modes, target).toEqual(
-        target === 'systemd'
-          ? [
-              ['plain.service', 0o644],
-              ['web.service', 0o600],
-            ]
-          : [[target === 'compose' ? 'compose.yaml' : 'kubernetes.yaml', 0o600]],
-      );
+      const name = target === 'systemd' ? 'web.service' : 'compose.yaml';
+      expect([...run.files.keys()]).toEqual([name]);
+      expect(statSync(join(run.dir, name)).mode & 0o777).toBe(0o600);
     }
   });
 

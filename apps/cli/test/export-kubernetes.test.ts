@@ -1,8 +1,10 @@
-import { basename, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { AppSpec, ProbeSpec } from '@velos/core';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -61,7 +63,7 @@ type Container = Record<string, unknown> & { command: string[]; env: { name: str
 
 /** Validates one object against the Kubernetes API schema of its kind (kubernetes-models). */
 function validate(manifest: Manifest): void {
-  const models = { Deployment, CronJob, Job, Service } as const;
+  const models = { Deployment, CronJob, Job, Service, Secret } as const;
   const Model = models[manifest.kind as keyof typeof models];
   if (!Model) throw new Error(`unexpected kind ${manifest.kind}`);
   new Model(manifest as never).validate();
@@ -184,6 +186,32 @@ describe('velos export kubernetes', () => {
       expect(manifests.filter((m) => m.kind !== 'Service')).toHaveLength(specs.length);
     },
   );
+
+  it('puts env values that look secret in a Secret the Deployment refers to; both files validate', async () => {
+    const config = join(scratch.dir(), 'secrets.toml');
+    writeFileSync(
+      config,
+      '[[apps]]\nname = "Web API"\nscript = "node"\nenv = { PORT = "80", STRIPE_SECRET_KEY = "sk_$(X)" }\n',
+    );
+    const run = await runExport(scratch, 'kubernetes', config, ['--image', 'web:1', '--namespace', 'prod']);
+    expect(run.code, run.stderr).toBe(0);
+    const docs = ['kubernetes.yaml', 'kubernetes-secrets.yaml'].flatMap((name) =>
+      parseAllDocuments(run.files.get(name) ?? '').map((doc) => doc.toJS() as Manifest),
+    );
+    for (const manifest of docs) validate(manifest);
+    const secret = docs.find((doc) => doc.kind === 'Secret') as Manifest & { stringData: object };
+    expect(secret.metadata).toMatchObject({ name: 'web-api-env', namespace: 'prod' });
+    // a Secret's value is not expanded: $(X) stays as written
+    expect(secret.stringData).toEqual({ STRIPE_SECRET_KEY: 'sk_$(X)' });
+    const deployment = docs.find((doc) => doc.kind === 'Deployment') as Manifest & { spec: DeploymentSpec };
+    expect(deployment.spec.template.spec.containers[0]?.env).toEqual([
+      { name: 'PORT', value: '80' },
+      {
+        name: 'STRIPE_SECRET_KEY',
+        valueFrom: { secretKeyRef: { name: 'web-api-env', key: 'STRIPE_SECRET_KEY' } },
+      },
+    ]);
+  });
 
   it('the schema check fails on a broken object (the validator is real)', () => {
     expect(() =>

@@ -57,8 +57,9 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
       'What the target cannot carry over (watch, the log engine, the inactivity watchdog, log rotation…)',
       "is listed on stderr and in each file's header with what to use instead. An option that changes",
       'what the app does and has no equivalent is an error naming the app and option, unless --lossy.',
-      'Env values that look secret (API_KEY, …_TOKEN, a URL with a password) are written as they are,',
-      'with a warning naming them; --out writes the files that hold them with mode 0600.',
+      'Env values that look secret (API_KEY, …_TOKEN, a URL with a password) go to a file of their own,',
+      'mode 0600 with --out: <app>.env (systemd EnvironmentFile=%E/velos/<app>.env, Compose env_file) or',
+      'kubernetes-secrets.yaml (a Secret per app); a value with a quote or line break stays, with a warning.',
       'See docs/beyond-one-machine.md.',
     ].join('\n'),
     options: {

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { type AppSpec, maskEnv } from '@velos/core';
+import type { AppSpec } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
 import type { ExportFile, ExportOptions } from '../export/export-file.js';
@@ -27,8 +27,7 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
   checkTargetNames(specs, target);
   const report = new LossyReport(target, input.options.lossy === true);
   const files = withHeader(await render(target, specs, report, options), report, target, options);
-  const secrets = secretKeysOf(specs);
-  const stderrLines = [...secretWarnings(secrets, target), ...report.stderrLines()];
+  const stderrLines = [...secretLines(files, target), ...report.stderrLines()];
   for (const line of stderrLines) process.stderr.write(`${line}\n`);
   const out = stringOption(input, 'out');
   if (out === undefined) {
@@ -42,8 +41,7 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
     const path = join(dir, file.name);
     writeFileSync(path, file.text);
     // a file that holds a value that looks secret is its owner's only (also when it was there before)
-    const holdsSecret = file.app === undefined ? secrets.size > 0 : secrets.has(file.app);
-    if (holdsSecret) chmodSync(path, 0o600);
+    if ((file.secrets ?? []).length > 0) chmodSync(path, 0o600);
     ctx.print(`wrote ${path}`);
   }
 }
@@ -55,23 +53,37 @@ const SECRET_ADVICE: Record<ExportTarget, string> = {
   kubernetes: 'a Secret (env valueFrom.secretKeyRef)',
 };
 
-/** The env variables of each app whose values look secret (the ones `velos env` masks), by app. */
-function secretKeysOf(specs: AppSpec[]): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  for (const spec of specs) {
-    const masked = maskEnv(spec.env);
-    const keys = Object.keys(spec.env).filter((key) => masked[key] !== spec.env[key]);
-    if (keys.length > 0) found.set(spec.name, keys);
-  }
-  return found;
-}
+/** Why a value that looks secret stayed in the target's main files. */
+const KEPT_REASON: Record<ExportTarget, string> = {
+  systemd: 'a quote or line break in a value keeps it out of an env file',
+  compose: 'a quote or line break in a value keeps it out of an env file',
+  kubernetes: 'a name with other characters than letters, digits, -, _ and . cannot be a Secret key',
+};
 
-/** One warning per app whose env looks secret: the files hold the values as they are. */
-function secretWarnings(secrets: Map<string, string[]>, target: ExportTarget): string[] {
-  return [...secrets].map(
-    ([app, keys]) =>
-      `velos export: warning: ${app}: env ${keys.join(', ')}: the value${keys.length > 1 ? 's look' : ' looks'} secret and ${keys.length > 1 ? 'are' : 'is'} written into the files as ${keys.length > 1 ? 'they are' : 'it is'} (mode 0600 with --out); move ${keys.length > 1 ? 'them' : 'it'} to ${SECRET_ADVICE[target]}`,
-  );
+/**
+ * What became of the env values that look secret (the ones `velos env` masks), one line per app and
+ * file: moved into a file of their own (a note: keep it out of version control), or written inline
+ * because the target's file cannot carry the value otherwise (a warning, with where to move it).
+ */
+function secretLines(files: ExportFile[], target: ExportTarget): string[] {
+  const lines: string[] = [];
+  const warned = new Set<string>();
+  for (const file of files) {
+    for (const { app, keys, isMoved } of file.secrets ?? []) {
+      const values = keys.length > 1 ? 'values look' : 'value looks';
+      if (isMoved) {
+        lines.push(
+          `velos export: note: ${app}: env ${keys.join(', ')}: the ${values} secret: written to ${file.name} (mode 0600 with --out), not beside the rest; keep it out of version control`,
+        );
+      } else if (!warned.has(app)) {
+        warned.add(app);
+        lines.push(
+          `velos export: warning: ${app}: env ${keys.join(', ')}: the ${values} secret and ${keys.length > 1 ? 'are' : 'is'} written into the files as ${keys.length > 1 ? 'they are' : 'it is'} (mode 0600 with --out; ${KEPT_REASON[target]}); move ${keys.length > 1 ? 'them' : 'it'} to ${SECRET_ADVICE[target]}`,
+        );
+      }
+    }
+  }
+  return lines;
 }
 
 /**
@@ -143,6 +155,9 @@ function withHeader(
     "# Only each app's own env is exported, not the environment `velos start` would inherit.",
   ];
   return files.map((file) => {
+    // a file of secret values (an env file, the Secrets) says where it came from, not the apps' losses
+    if (file.secrets?.some((secret) => secret.isMoved))
+      return { ...file, text: `${header[0]}\n${file.text}` };
     const losses = report.commentLines(file.app === undefined ? undefined : [file.app]);
     return { ...file, text: [...header, ...losses, file.text].join('\n') };
   });

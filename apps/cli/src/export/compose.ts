@@ -5,10 +5,12 @@ import {
   composeDuration,
   type ExportFile,
   type ExportOptions,
+  type FileSecrets,
   imageOf,
 } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
 import { composeUser } from './run-as.js';
+import { envFileText, exportedEnv, splitSecretEnv } from './secret-env.js';
 import { targetName } from './target-names.js';
 import { toYaml } from './yaml-text.js';
 
@@ -48,7 +50,33 @@ export async function exportCompose(
   options: ExportOptions,
 ): Promise<ExportFile[]> {
   const document = composeDocument(specs, report, options);
-  return [{ name: COMPOSE_FILE, text: await toYaml(document) }];
+  const files: ExportFile[] = [];
+  const kept: FileSecrets[] = [];
+  for (const spec of specs) {
+    const env = splitSecretEnv(exportedEnv(spec));
+    if (env.kept.length > 0) kept.push({ app: spec.name, keys: env.kept, isMoved: false });
+    const moved = Object.keys(env.moved);
+    if (moved.length === 0) continue;
+    const text = envFileText(
+      [
+        `The env values of ${spec.name} that look secret, read by its service's env_file (keep it mode 0600).`,
+      ],
+      env.moved,
+    );
+    files.push({
+      app: spec.name,
+      name: envFileName(spec.name),
+      text,
+      secrets: [{ app: spec.name, keys: moved, isMoved: true }],
+    });
+  }
+  const compose: ExportFile = { name: COMPOSE_FILE, text: await toYaml(document) };
+  return [kept.length > 0 ? { ...compose, secrets: kept } : compose, ...files];
+}
+
+/** The env file beside compose.yaml that holds an app's values that look secret. */
+function envFileName(app: string): string {
+  return `${serviceName(app)}.env`;
 }
 
 function composeService(
@@ -75,9 +103,11 @@ function composeService(
   service.command = containerArgv(spec).map(literal);
   const user = composeUser(spec, report);
   if (user !== undefined) service.user = user;
+  const env = splitSecretEnv(exportedEnv(spec));
   service.environment = Object.fromEntries(
-    Object.entries(spec.ownEnv ?? spec.env).map(([name, value]) => [name, literal(value)]),
+    Object.entries(env.plain).map(([name, value]) => [name, literal(value)]),
   );
+  if (Object.keys(env.moved).length > 0) service.env_file = [envFileName(app)];
   service.labels = { 'dev.velos.app': app, 'dev.velos.namespace': spec.namespace };
   service.restart = restartPolicy(spec, report);
   service.stop_signal = spec.stopSignal;

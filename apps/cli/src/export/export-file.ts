@@ -6,6 +6,16 @@ export interface ExportFile {
   text: string;
   /** The one app the file is about (its header lists that app's losses only); absent = every app. */
   app?: string;
+  /** Env values that look secret in the file: moved into it (an env file, a Secret) or kept inline. */
+  secrets?: FileSecrets[];
+}
+
+/** The variables of one app whose values look secret and that a file holds. */
+export interface FileSecrets {
+  app: string;
+  keys: string[];
+  /** True: the file is where they were moved to; false: the target's file could not leave them out. */
+  isMoved: boolean;
 }
 
 /** What every target gets besides the apps: the config it came from and the user's flags. */

@@ -12,6 +12,7 @@ import { cronJob, oneShotJob } from './kubernetes-jobs.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
 import { appPort, isLocal, probeTiming } from './probe-target.js';
 import { kubernetesSecurityContext } from './run-as.js';
+import { exportedEnv, type SplitEnv, splitSecretEnv } from './secret-env.js';
 import { toYaml } from './yaml-text.js';
 
 /** The name of the file `velos export kubernetes` writes. */
@@ -86,7 +87,62 @@ export async function exportKubernetes(
 ): Promise<ExportFile[]> {
   const manifests = kubernetesManifests(specs, report, options);
   const text = (await Promise.all(manifests.map(toYaml))).join('---\n');
-  return [{ name: KUBERNETES_FILE, text }];
+  const secrets = specs.flatMap((spec) => {
+    const secret = secretManifest(spec, options);
+    return secret === undefined ? [] : [{ spec, secret }];
+  });
+  const kept = specs.flatMap((spec) => {
+    const keys = kubernetesEnv(spec).kept;
+    return keys.length > 0 ? [{ app: spec.name, keys, isMoved: false }] : [];
+  });
+  const files: ExportFile[] = [
+    { name: KUBERNETES_FILE, text, ...(kept.length > 0 ? { secrets: kept } : {}) },
+  ];
+  if (secrets.length > 0) {
+    files.push({
+      name: KUBERNETES_SECRETS_FILE,
+      text: (await Promise.all(secrets.map(({ secret }) => toYaml(secret)))).join('---\n'),
+      secrets: secrets.map(({ spec }) => ({
+        app: spec.name,
+        keys: Object.keys(kubernetesEnv(spec).moved),
+        isMoved: true,
+      })),
+    });
+  }
+  return files;
+}
+
+/** The file of the Secrets that hold the env values that look secret (kept apart from kubernetes.yaml). */
+export const KUBERNETES_SECRETS_FILE = 'kubernetes-secrets.yaml';
+
+/** A Secret's data key: what Kubernetes accepts (an env name that is not one stays in the container's env). */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** An app's env with the values that look secret moved to its Secret (env valueFrom.secretKeyRef). */
+function kubernetesEnv(spec: AppSpec): SplitEnv {
+  return splitSecretEnv(exportedEnv(spec), (key) => SECRET_KEY.test(key));
+}
+
+/** The name of the Secret that holds an app's env values that look secret. */
+function secretName(spec: AppSpec): string {
+  return `${dnsName(spec.name).slice(0, 59).replace(/-+$/, '')}-env`;
+}
+
+/** The Secret of an app's env values that look secret; undefined when it has none to move. */
+export function secretManifest(spec: AppSpec, options: ExportOptions): Manifest | undefined {
+  const { moved } = kubernetesEnv(spec);
+  if (Object.keys(moved).length === 0) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: secretName(spec),
+      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+      labels: { ...selectorLabels(spec), 'app.kubernetes.io/managed-by': 'velos' },
+    },
+    type: 'Opaque',
+    stringData: moved,
+  };
 }
 
 /** The labels that select an app's pods. */
@@ -108,12 +164,16 @@ function container(
       `build and push that image from ${spec.cwd}, or pass --image`,
     );
   }
-  const env = spec.ownEnv ?? spec.env;
+  const { moved } = kubernetesEnv(spec);
   const result: Record<string, unknown> = {
     name: dnsName(spec.name),
     image: options.image === undefined ? `${dnsName(spec.name)}:latest` : imageOf(options.image, spec.name),
     command: containerArgv(spec).map(literal),
-    env: Object.entries(env).map(([name, value]) => ({ name, value: literal(value) })),
+    env: Object.entries(exportedEnv(spec)).map(([name, value]) =>
+      name in moved
+        ? { name, valueFrom: { secretKeyRef: { name: secretName(spec), key: name } } }
+        : { name, value: literal(value) },
+    ),
   };
   const securityContext = kubernetesSecurityContext(spec, report);
   if (securityContext !== undefined) result.securityContext = securityContext;

@@ -1,8 +1,9 @@
 import type { AppSpec, Dependency } from '@velos/core';
 import { environmentLine, escapeUnitName, execLine, quoteValue } from '../startup/systemd-escape.js';
 import { hostArgv, instanceEnvironment } from './app-command.js';
-import { type ExportFile, type ExportOptions, systemdSeconds } from './export-file.js';
+import { type ExportFile, type ExportOptions, type FileSecrets, systemdSeconds } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
+import { envFileText, exportedEnv, type SplitEnv, splitSecretEnv } from './secret-env.js';
 import { cronRestartUnits, isScheduled, jobTimer, systemdHeader } from './systemd-timers.js';
 
 /**
@@ -20,15 +21,25 @@ export function exportSystemd(specs: AppSpec[], report: LossyReport, options: Ex
     const unitOf = (name: string) => unitName(byName.get(name), name);
     const app = spec.name;
     const unit = escapeUnitName(app);
+    const env = splitSecretEnv(exportedEnv(spec), undefined, spec.incrementVar);
+    const envFile = Object.keys(env.moved).length > 0 ? `${unit}.env` : undefined;
+    if (envFile !== undefined) files.push(secretsFile(spec, envFile, env));
+    const secrets: FileSecrets[] | undefined =
+      env.kept.length > 0 ? [{ app, keys: env.kept, isMoved: false }] : undefined;
+    const service = (instance: number) => ({
+      app,
+      text: serviceUnit(spec, instance, unitOf, options, env, envFile),
+      ...(secrets === undefined ? {} : { secrets }),
+    });
     if (spec.type === 'job') {
-      files.push({ app, name: `${unit}.service`, text: serviceUnit(spec, 0, unitOf, options) });
+      files.push({ name: `${unit}.service`, ...service(0) });
       if (isScheduled(spec))
         files.push({ app, name: `${unit}.timer`, text: jobTimer(spec, report, options) });
       continue;
     }
     const services = instanceUnits(spec);
     services.forEach((name, i) => {
-      files.push({ app, name, text: serviceUnit(spec, i, unitOf, options) });
+      files.push({ name, ...service(i) });
     });
     if (services.length > 1) {
       files.push({ app, name: `${unit}.target`, text: groupTarget(spec, services, options) });
@@ -57,6 +68,8 @@ function serviceUnit(
   instance: number,
   unitOf: (name: string) => string,
   options: ExportOptions,
+  env: SplitEnv,
+  envFile: string | undefined,
 ): string {
   const isJob = spec.type === 'job';
   const deps = spec.dependsOn.map((dep) => unitOf(dep.name));
@@ -74,7 +87,9 @@ function serviceUnit(
           `StartLimitBurst=${startAttempts}`,
         ]),
   ];
-  const env = instanceEnvironment(spec, instance);
+  const environment = Object.entries(instanceEnvironment(spec, instance)).filter(
+    ([name]) => !(name in env.moved),
+  );
   const service = [
     `Type=${isJob ? 'oneshot' : 'simple'}`,
     // a one-shot job stays "active" once it exited 0, so that units that require it may start
@@ -82,7 +97,11 @@ function serviceUnit(
     ...(spec.uid === undefined ? [] : [`User=${spec.uid}`]),
     ...(spec.gid === undefined ? [] : [`Group=${spec.gid}`]),
     `WorkingDirectory=${quoteValue(spec.cwd)}`,
-    ...Object.entries(env).map(([name, value]) => environmentLine(name, value)),
+    ...environment.map(([name, value]) => environmentLine(name, value)),
+    // %E: /etc for the system manager, ~/.config for a user's (no `-`: a unit without its file fails to start)
+    ...(envFile === undefined
+      ? []
+      : [`EnvironmentFile=${quoteValue(`%E/velos/${envFile}`).replaceAll('%%E', '%E')}`]),
     `ExecStart=${execLine(hostArgv(spec))}`,
     ...restartLines(spec),
     `KillSignal=${spec.stopSignal}`,
@@ -106,6 +125,23 @@ function serviceUnit(
     ...(isScheduled(spec) ? [] : ['', '[Install]', 'WantedBy=multi-user.target']),
     '',
   ].join('\n');
+}
+
+/** The env file of an app's values that look secret, kept out of its units (EnvironmentFile=). */
+function secretsFile(spec: AppSpec, name: string, env: SplitEnv): ExportFile {
+  const text = envFileText(
+    [
+      `The env values of ${spec.name} that look secret, read by its units' EnvironmentFile=.`,
+      `Install it as /etc/velos/${name} (a user unit: ~/.config/velos/${name}), mode 0600.`,
+    ],
+    env.moved,
+  );
+  return {
+    app: spec.name,
+    name,
+    text,
+    secrets: [{ app: spec.name, keys: Object.keys(env.moved), isMoved: true }],
+  };
 }
 
 function restartLines(spec: AppSpec): string[] {

@@ -1,0 +1,57 @@
+import { type AppSpec, maskEnv } from '@velos/core';
+
+/** An app's env split into the values that go to a file of their own (they look secret) and the rest. */
+export interface SplitEnv {
+  /** Variables written where they were (unit, service, container). */
+  plain: Record<string, string>;
+  /** Variables that look secret, moved out: an env file, a Kubernetes Secret. */
+  moved: Record<string, string>;
+  /** Variables that look secret but stay where they were: the target's file cannot carry the value. */
+  kept: string[];
+}
+
+/** A value that single quotes carry as it is in systemd's, Compose's and Velos's env files: no quote, no line break. */
+const SINGLE_QUOTABLE = /^[^'\r\n]*$/;
+
+/** The env an export writes: the app's own, not what `velos start` would inherit. */
+export function exportedEnv(spec: AppSpec): Record<string, string> {
+  return spec.ownEnv ?? spec.env;
+}
+
+/** The variables of `env` whose values look secret: the ones `velos env` masks (API_KEY, a URL's password…). */
+export function secretKeys(env: Record<string, string>): string[] {
+  const masked = maskEnv(env);
+  return Object.keys(env).filter((key) => masked[key] !== env[key]);
+}
+
+/**
+ * Splits an app's env: values that look secret are moved when `canMove` takes them (by default those
+ * an env file's single quotes carry), the others stay with the plain ones. `keep` names a variable
+ * that must stay (increment_var: each instance has its own value).
+ */
+export function splitSecretEnv(
+  env: Record<string, string>,
+  canMove: (key: string, value: string) => boolean = (_key, value) => SINGLE_QUOTABLE.test(value),
+  keep?: string,
+): SplitEnv {
+  const secret = new Set(secretKeys(env));
+  const split: SplitEnv = { plain: {}, moved: {}, kept: [] };
+  for (const [key, value] of Object.entries(env)) {
+    if (!secret.has(key)) split.plain[key] = value;
+    else if (key !== keep && canMove(key, value)) split.moved[key] = value;
+    else {
+      split.plain[key] = value;
+      split.kept.push(key);
+    }
+  }
+  return split;
+}
+
+/** An env file: comment lines, then `KEY='value'` lines (values `splitSecretEnv` moved, so quotable). */
+export function envFileText(comments: string[], env: Record<string, string>): string {
+  return [
+    ...comments.map((line) => `# ${line}`),
+    ...Object.entries(env).map(([key, value]) => `${key}='${value}'`),
+    '',
+  ].join('\n');
+}
