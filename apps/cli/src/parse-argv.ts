@@ -48,7 +48,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       const option = spec.options[name];
       if (!option) {
-        const meant = suggestKey(name, Object.keys(spec.options));
+        const meant = suggestKey(name, Object.keys(spec.options)) ?? synonymOf(name, spec);
         const hint = meant === null ? dashHint(spec, args, arg, typed) : `; did you mean --${meant}?`;
         throw usageError(`unknown option --${name} for velos ${typed}${hint}`, typed);
       }
@@ -151,6 +151,19 @@ function takeMoreValues(
 }
 
 /** For a command that takes names: how to name an app whose name looks like an option (or the command's own hint). */
+/** Options one command calls by another name than its neighbours (`velos logs --lines`, `velos events --limit`). */
+const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  lines: ['limit'],
+  limit: ['lines'],
+  tail: ['lines', 'limit'],
+  count: ['limit', 'lines'],
+};
+
+/** The command's own name for an option it knows under another (`--lines` → `--limit`), else null. */
+function synonymOf(name: string, spec: CommandSpec): string | null {
+  return (SYNONYMS[name] ?? []).find((other) => spec.options[other] !== undefined) ?? null;
+}
+
 function dashHint(spec: CommandSpec, args: readonly string[], arg: string, typed: string): string {
   const own = spec.dashHint?.(args, arg) ?? null;
   if (own !== null) return own;

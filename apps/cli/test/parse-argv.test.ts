@@ -125,6 +125,13 @@ describe('parseCommandArgs', () => {
     ).toBe(
       'unknown option --max-memroy-restart for velos start; did you mean --max-memory-restart? (see velos start --help)',
     );
+    // another command's name of the option: velos logs --lines, velos events --limit
+    expect(usageFailure(() => parseCommandArgs(findCommand('events')!, ['--lines', '5'])).message).toBe(
+      'unknown option --lines for velos events; did you mean --limit? (see velos events --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(logs, ['api', '--tail', '5'])).message).toBe(
+      'unknown option --tail for velos logs; did you mean --lines? (see velos logs --help)',
+    );
     expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--frobnicate'])).message).toBe(
       'unknown option --frobnicate for velos start (see velos start --help)',
     );
