@@ -170,7 +170,7 @@ function container(
     image: options.image === undefined ? `${dnsName(spec.name)}:latest` : imageOf(options.image, spec.name),
     command: containerArgv(spec).map(literal),
     env: Object.entries(exportedEnv(spec)).map(([name, value]) =>
-      name in moved
+      Object.hasOwn(moved, name)
         ? { name, valueFrom: { secretKeyRef: { name: secretName(spec), key: name } } }
         : { name, value: literal(value) },
     ),

@@ -35,16 +35,19 @@ export function splitSecretEnv(
   keep?: string,
 ): SplitEnv {
   const secret = new Set(secretKeys(env));
-  const split: SplitEnv = { plain: {}, moved: {}, kept: [] };
+  const plain: [string, string][] = [];
+  const moved: [string, string][] = [];
+  const kept: string[] = [];
   for (const [key, value] of Object.entries(env)) {
-    if (!secret.has(key)) split.plain[key] = value;
-    else if (key !== keep && canMove(key, value)) split.moved[key] = value;
+    if (!secret.has(key)) plain.push([key, value]);
+    else if (key !== keep && canMove(key, value)) moved.push([key, value]);
     else {
-      split.plain[key] = value;
-      split.kept.push(key);
+      plain.push([key, value]);
+      kept.push(key);
     }
   }
-  return split;
+  // fromEntries: a variable named __proto__ is a key like any other
+  return { plain: Object.fromEntries(plain), moved: Object.fromEntries(moved), kept };
 }
 
 /** An env file: comment lines, then `KEY='value'` lines (values `splitSecretEnv` moved, so quotable). */

@@ -88,7 +88,7 @@ function serviceUnit(
         ]),
   ];
   const environment = Object.entries(instanceEnvironment(spec, instance)).filter(
-    ([name]) => !(name in env.moved),
+    ([name]) => !Object.hasOwn(env.moved, name),
   );
   const service = [
     `Type=${isJob ? 'oneshot' : 'simple'}`,
