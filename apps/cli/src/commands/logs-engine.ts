@@ -17,7 +17,7 @@ import {
 import { toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
-import { escapeControlChars, formatLogLine, type LogLineFormat } from '../output/log-line.js';
+import { escapeControlChars, formatLogLine, type LogLineFormat, linesNameApp } from '../output/log-line.js';
 import { argumentError, USAGE_EXIT_CODE } from '../parse-argv.js';
 import { rawBytes, timestampOf } from './logs.js';
 
@@ -204,8 +204,8 @@ async function printSearch(
   result: LogsSearchResult,
 ): Promise<void> {
   if (ctx.mode === 'ai') {
-    // as plain `velos logs --ai`: each line names its app when the answer is not about one app
-    const withApp = input.args[0] === undefined || new Set(result.lines.map((line) => line.name)).size > 1;
+    // as plain `velos logs --ai`: each line names its app unless the target names one app
+    const withApp = linesNameApp(input.args[0], result.lines);
     ctx.printJson({
       lines: result.lines.map((line) => toAiLogLine(line, withApp)),
       scanned: result.scanned.lines,

@@ -6,7 +6,7 @@ import type { CommandContext } from '../context.js';
 import { createLogResume } from '../follow/log-resume.js';
 import { lossNotices } from '../follow/loss-notices.js';
 import { followResumably } from '../follow/resumable-follow.js';
-import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
+import { formatLogLine, formatLogsCut, type LogLineFormat, linesNameApp } from '../output/log-line.js';
 import { writeStdout } from '../output/stdout-drain.js';
 import { usageError } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';
@@ -35,13 +35,12 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
   const isKeyValue = input.options.format === true && format !== 'json';
   // --raw prints the bytes an app wrote that are not valid UTF-8 as they are (strings would hold U+FFFD)
   if (format === 'raw' && !isKeyValue) request.withBytes = true;
-  // CLI-3: --ai prints compact lines (t, a when no target names one app, s, l, m); --follow one per line
-  const withApp = request.target === undefined;
+  // CLI-3: --ai prints compact lines (t, a unless the target names one app, s, l, m); --follow one per line
   // a promise while stdout is full: a follow reads nothing more from the daemon until it drained
   const write = (lines: LogLine[]): Promise<void> | undefined => {
     if (lines.length === 0) return undefined;
     if (ctx.mode === 'ai') {
-      const hasApp = withApp || new Set(lines.map((line) => line.name)).size > 1;
+      const hasApp = linesNameApp(request.target, lines);
       const ai = lines.map((line) => JSON.stringify(toAiLogLine(line, hasApp)));
       return writeStdout(input.options.follow ? `${ai.join('\n')}\n` : `[${ai.join(',')}]\n`);
     }
