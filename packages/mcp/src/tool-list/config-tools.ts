@@ -11,7 +11,11 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          description: 'One app: its name or the id of one of its processes',
+        },
         detail: {
           description: 'brief (default): the compact answer; full: every field',
           type: 'string',
@@ -38,13 +42,17 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          description: 'One app: its name or the id of one of its processes',
+        },
         changes: {
           type: 'object',
           propertyNames: { type: 'string' },
           additionalProperties: {},
           description:
-            'Config keys as in velos.toml, e.g. {"instances": 2, "max_memory": "200M", "env": {"LOG_LEVEL": "debug"}}',
+            'Config keys as in velos.toml, e.g. {"instances": 2, "max_memory": "200M", "env.LOG_LEVEL": "debug"}; a dotted key sets one key of a table (env.KEY, liveness_probe.timeout), while a whole table ({"env": {…}}) replaces it',
         },
       },
       required: ['target', 'changes'],

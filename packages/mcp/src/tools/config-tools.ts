@@ -1,6 +1,9 @@
 import { type AppSpec, maskSecrets } from '@velos/core';
 import * as z from 'zod';
-import { defineTool, detailField, invalidArgument, targetField } from '../tool-kit.js';
+import { defineTool, detailField, invalidArgument } from '../tool-kit.js';
+
+/** The config tools act on one app: its name or the id of one of its processes. */
+const appField = z.string().min(1).describe('One app: its name or the id of one of its processes');
 
 /** config_get and config_set: an app's effective config, read as TOML and changed by config keys. */
 export const CONFIG_TOOLS = [
@@ -10,7 +13,7 @@ export const CONFIG_TOOLS = [
     command: 'config.get',
     answer:
       'Answer: TOML as in velos.toml ([[apps]] keys: script, instances, env, max_memory …); brief leaves the defaults out, detail=full writes every key.',
-    input: { target: targetField, detail: detailField },
+    input: { target: appField, detail: detailField },
     run: async ({ target, detail }, { control }) =>
       // an agent's transcript is no place for secrets: secret-looking env values answer as ****
       toToml(maskSecrets(await control.configGet(target)), detail === 'full'),
@@ -22,11 +25,11 @@ export const CONFIG_TOOLS = [
     answer:
       'Answer: {set: the keys changed, cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.',
     input: {
-      target: targetField,
+      target: appField,
       changes: z
         .record(z.string(), z.unknown())
         .describe(
-          'Config keys as in velos.toml, e.g. {"instances": 2, "max_memory": "200M", "env": {"LOG_LEVEL": "debug"}}',
+          'Config keys as in velos.toml, e.g. {"instances": 2, "max_memory": "200M", "env.LOG_LEVEL": "debug"}; a dotted key sets one key of a table (env.KEY, liveness_probe.timeout), while a whole table ({"env": {…}}) replaces it',
         ),
     },
     run: async ({ target, changes }, { control }) => {

@@ -3,7 +3,9 @@ import { toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import * as z from 'zod';
 import { defineTool, detailField, invalidArgument, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
 
-const LINE_KEYS = 'Lines: t ISO time, a app (when several), s "err" for stderr, l level, m message.';
+/** Characters of a line's message an answer keeps: one 2 MB line would fill an agent's whole context. */
+export const MESSAGE_CHARS_MAX = 2000;
+const LINE_KEYS = `Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (past ${MESSAGE_CHARS_MAX} characters cut, ending "… (N more characters)").`;
 const levelField = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug'])
   .optional()
@@ -36,10 +38,10 @@ export const LOG_TOOLS = [
           limit: lines,
           ...(stream ? { stream } : {}),
         });
-        return compactLines(found.lines, undefined);
+        return compactLines(target, found.lines, undefined);
       }
       const result = await control.logsResult({ target, lines, ...(stream ? { stream } : {}) });
-      return compactLines(result.lines, result.cut?.omittedLines);
+      return compactLines(target, result.lines, result.cut?.omittedLines);
     },
   }),
   defineTool({
@@ -71,7 +73,7 @@ export const LOG_TOOLS = [
         ...(until === undefined ? {} : { until: timeOf('until', until) }),
         ...(level === undefined ? {} : { level }),
       });
-      return compactSearch(result);
+      return compactSearch(target, result);
     },
   }),
   defineTool({
@@ -100,19 +102,36 @@ export const LOG_TOOLS = [
   }),
 ];
 
-function compactLines(lines: LogLine[], omitted: number | undefined): unknown {
-  const hasApp = new Set(lines.map((line) => line.name)).size > 1;
-  const compact = lines.map((line) => toAiLogLine(line, hasApp));
+function compactLines(target: string, lines: LogLine[], omitted: number | undefined): unknown {
+  const hasApp = namesApps(target, lines);
+  const compact = lines.map((line) => toAiLine(line, hasApp));
   return omitted ? { lines: compact, omitted } : compact;
 }
 
-function compactSearch(result: LogsSearchResult): unknown {
-  // a search over several apps: each line names its app, as log_read's lines do
-  const hasApp = new Set(result.lines.map((line) => line.name)).size > 1;
+function compactSearch(target: string, result: LogsSearchResult): unknown {
+  const hasApp = namesApps(target, result.lines);
   return {
-    lines: result.lines.map((line) => toAiLogLine(line, hasApp)),
+    lines: result.lines.map((line) => toAiLine(line, hasApp)),
     scanned: result.scanned.lines,
     ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
     ...(result.scanned.isPartial ? { partial: true } : {}),
   };
+}
+
+/**
+ * Whether the lines name their app: unless the target names one app (its name or a process id), so
+ * that lines of "all", a namespace or a /regex/ say whose they are even when one app wrote them all.
+ */
+function namesApps(target: string, lines: readonly LogLine[]): boolean {
+  return lines.some((line) => line.name !== target && String(line.id) !== target);
+}
+
+/** A compact line, its message cut at `MESSAGE_CHARS_MAX` characters (never inside a surrogate pair). */
+function toAiLine(line: LogLine, hasApp: boolean): ReturnType<typeof toAiLogLine> {
+  const compact = toAiLogLine(line, hasApp);
+  if (compact.m.length <= MESSAGE_CHARS_MAX) return compact;
+  const end = /[\uD800-\uDBFF]/.test(compact.m[MESSAGE_CHARS_MAX - 1]!)
+    ? MESSAGE_CHARS_MAX - 1
+    : MESSAGE_CHARS_MAX;
+  return { ...compact, m: `${compact.m.slice(0, end)}… (${compact.m.length - end} more characters)` };
 }

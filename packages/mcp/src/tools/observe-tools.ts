@@ -6,6 +6,7 @@ import {
   formatBytes,
   formatDuration,
   type MetricsHistory,
+  matchTarget,
   type ProcessDetail,
   type ProcessInfo,
   type ProcessMetrics,
@@ -244,11 +245,10 @@ function statsOf(values: readonly (number | null)[]): { min: number; max: number
   return { min: Math.min(...kept), max: Math.max(...kept), last: kept.at(-1)! };
 }
 
+/** The processes a target names, by the daemon's rule (CLI-2: `all`, an id, a name, then a namespace). */
 function pick(processes: ProcessMetrics[], target: string | undefined): ProcessMetrics[] {
   if (target === undefined || target === 'all') return processes;
-  const found = processes.filter(
-    (p) => p.name === target || String(p.id) === target || p.namespace === target,
-  );
+  const found = matchTarget(processes, target, (p) => p);
   // worded as the daemon words it for every other tool
   if (found.length === 0) throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'`);
   return found;

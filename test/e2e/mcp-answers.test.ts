@@ -1,0 +1,179 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, FIXTURES, killPid, VELOS_BIN, velosOk, waitFor } from './helpers.js';
+
+// What an agent reads back from the tools, checked against what the apps did (session 36's QA round):
+// log lines say whose they are when the target is not one app, a huge line cannot flood the answer,
+// the described config_set example does what it says, and metrics_snapshot matches a target as the
+// other tools do.
+
+const LONG_CHARS = 300_000;
+
+let home: string;
+let client: Client;
+let serverPid: number | undefined;
+
+interface ToolAnswer {
+  text: string;
+  isError: boolean;
+}
+
+async function call(name: string, args: Record<string, unknown> = {}): Promise<ToolAnswer> {
+  const result = (await client.callTool({ name, arguments: args })) as {
+    content: { type: string; text: string }[];
+    isError?: boolean;
+  };
+  return { text: result.content[0]?.text ?? '', isError: result.isError === true };
+}
+
+async function ok<T>(name: string, args: Record<string, unknown> = {}): Promise<T> {
+  const answer = await call(name, args);
+  if (answer.isError) throw new Error(`${name} failed: ${answer.text}`);
+  return JSON.parse(answer.text) as T;
+}
+
+/** The JSON object after `e.g. ` in a description (braces balanced). */
+function exampleOf(description: string): string {
+  const start = description.indexOf('{', description.indexOf('e.g. '));
+  let depth = 0;
+  for (let at = start; at >= 0 && at < description.length; at++) {
+    if (description[at] === '{') depth++;
+    else if (description[at] === '}' && --depth === 0) return description.slice(start, at + 1);
+  }
+  throw new Error(`no example object in: ${description}`);
+}
+
+type Line = { t: string; a?: string; s?: string; m: string };
+type Row = { i: number; n: string; s: string };
+
+beforeAll(async () => {
+  home = createHome();
+  // `api` in the default namespace, `web` in a namespace named `api`: the target `api` is the app
+  const config = join(home, 'apps.toml');
+  writeFileSync(
+    config,
+    [
+      '[[apps]]',
+      'name = "api"',
+      `script = ${JSON.stringify(join(FIXTURES, 'ticker.js'))}`,
+      'env = { TICK_MS = "300", KEEP_ME = "yes" }',
+      '',
+      '[[apps]]',
+      'name = "web"',
+      'namespace = "api"',
+      `script = ${JSON.stringify(join(FIXTURES, 'silent.js'))}`,
+      '',
+      '[[apps]]',
+      'name = "huge"',
+      `script = ${JSON.stringify(join(FIXTURES, 'long-line.js'))}`,
+      `env = { STAY = "1", LONG_BYTES = "${LONG_CHARS}" }`,
+      '',
+    ].join('\n'),
+  );
+  await velosOk(['start', config], { home });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [VELOS_BIN, 'mcp'],
+    env: { ...(process.env as Record<string, string>), VELOS_HOME: home },
+    cwd: FIXTURES,
+    stderr: 'pipe',
+  });
+  client = new Client({ name: 'velos-answers-e2e', version: '1.0.0' });
+  await client.connect(transport);
+  serverPid = transport.pid ?? undefined;
+  await waitFor(
+    async () => {
+      const lines = await ok<Line[]>('log_read', { target: 'huge', lines: 5 });
+      return lines.some((line) => line.m.startsWith('long:'));
+    },
+    { timeoutMs: 20_000, message: 'the long line of huge captured' },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await client?.close().catch(() => undefined);
+  killPid(serverPid);
+  await cleanupHomes();
+}, 60_000);
+
+describe('log lines of a target that is not one app', () => {
+  it('name their app in log_read and log_search even when one app wrote them all', async () => {
+    // only ticker.js (api) writes to stderr here, every fifth line
+    const read = await waitFor(
+      async () => {
+        const lines = await ok<Line[]>('log_read', { target: 'all', lines: 3, stream: 'err' });
+        return lines.length > 0 ? lines : undefined;
+      },
+      { timeoutMs: 20_000, message: 'a stderr line of api' },
+    );
+    expect(new Set(read.map((line) => line.a))).toEqual(new Set(['api']));
+
+    const found = await ok<{ lines: Line[] }>('log_search', { target: 'all', pattern: '^ticker', limit: 3 });
+    expect(found.lines.length).toBeGreaterThan(0);
+    expect(found.lines.every((line) => line.a === 'api')).toBe(true);
+
+    const byRegex = await ok<{ lines: Line[] }>('log_search', {
+      target: '/^a/',
+      pattern: 'ticker',
+      limit: 2,
+    });
+    expect(byRegex.lines.every((line) => line.a === 'api')).toBe(true);
+  });
+
+  it('leave the app out when the target names it, by name or by id', async () => {
+    const [api] = await ok<Row[]>('process_info', { target: 'api' });
+    for (const target of ['api', String(api!.i)]) {
+      const read = await ok<Line[]>('log_read', { target, lines: 3 });
+      expect(read.length).toBeGreaterThan(0);
+      expect(read.every((line) => line.a === undefined)).toBe(true);
+      const found = await ok<{ lines: Line[] }>('log_search', { target, pattern: 'ticker', limit: 2 });
+      expect(found.lines.every((line) => line.a === undefined)).toBe(true);
+    }
+  });
+});
+
+describe('a huge log line', () => {
+  it('is cut in log_read and log_search answers, saying how much was left out', async () => {
+    const message = `long:${'y'.repeat(LONG_CHARS)}:end`;
+    const cut = `${message.slice(0, 2000)}… (${message.length - 2000} more characters)`;
+    const read = await call('log_read', { target: 'huge', lines: 5 });
+    expect(read.isError).toBe(false);
+    expect(read.text.length).toBeLessThan(5000);
+    expect((JSON.parse(read.text) as Line[]).map((line) => line.m)).toContain(cut);
+
+    const found = await call('log_search', { target: 'huge', pattern: 'y{100}' });
+    expect(found.text.length).toBeLessThan(5000);
+    expect((JSON.parse(found.text) as { lines: Line[] }).lines.map((line) => line.m)).toEqual([cut]);
+  });
+});
+
+describe('config_set', () => {
+  it('does what the example of its changes argument says: one variable set, the others kept', async () => {
+    const { tools } = await client.listTools();
+    const changesField = tools.find((tool) => tool.name === 'config_set')?.inputSchema.properties?.changes;
+    const description = (changesField as { description?: string } | undefined)?.description ?? '';
+    const changes = JSON.parse(exampleOf(description)) as Record<string, unknown>;
+    const answer = await ok<{ set: string[]; cfg: { env?: Record<string, string> } }>('config_set', {
+      target: 'api',
+      changes,
+    });
+    expect(answer.set).toEqual(Object.keys(changes));
+    // the variable the example sets, beside the ones the app had
+    expect(answer.cfg.env).toMatchObject({ KEEP_ME: 'yes', TICK_MS: '300', LOG_LEVEL: 'debug' });
+    const toml = (await call('config_get', { target: 'api' })).text;
+    expect(toml).toContain('KEEP_ME = "yes"');
+  });
+});
+
+describe('metrics_snapshot', () => {
+  it('matches a target as every other tool does: a name before a namespace of that name', async () => {
+    const listed = await ok<Row[]>('process_info', { target: 'api' });
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((row) => row.n === 'api')).toBe(true);
+    const snapshot = await ok<{ ps: { i: number; n: string }[] }>('metrics_snapshot', { target: 'api' });
+    expect(snapshot.ps.map((p) => p.i)).toEqual(listed.map((row) => row.i));
+  });
+});
