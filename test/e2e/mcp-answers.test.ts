@@ -123,6 +123,15 @@ describe('log lines of a target that is not one app', () => {
     expect(byRegex.lines.every((line) => line.a === 'api')).toBe(true);
   });
 
+  it('are lines of each app, as the lines argument says', async () => {
+    const { tools } = await client.listTools();
+    const lines = tools.find((tool) => tool.name === 'log_read')?.inputSchema.properties?.lines;
+    expect((lines as { description?: string } | undefined)?.description).toContain('of each app');
+    // api and huge log, web is silent: one line each
+    const read = await ok<Line[]>('log_read', { target: 'all', lines: 1 });
+    expect(read.map((line) => line.a).sort()).toEqual(['api', 'huge']);
+  });
+
   it('leave the app out when the target names it, by name or by id', async () => {
     const [api] = await ok<Row[]>('process_info', { target: 'api' });
     for (const target of ['api', String(api!.i)]) {

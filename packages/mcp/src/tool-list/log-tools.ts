@@ -17,7 +17,8 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
           description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
         },
         lines: {
-          description: 'How many recent lines (default 20)',
+          description:
+            'How many recent lines of each app the target selects (default 20); with level, the newest N matches of them all',
           type: 'integer',
           minimum: 1,
           maximum: 1000,

@@ -25,7 +25,15 @@ export const LOG_TOOLS = [
     answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when the byte limit left older lines out (ask for fewer, or log_search). ${LINE_KEYS}`,
     input: {
       target: logTargetField,
-      lines: z.number().int().min(1).max(1000).optional().describe('How many recent lines (default 20)'),
+      lines: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .optional()
+        .describe(
+          'How many recent lines of each app the target selects (default 20); with level, the newest N matches of them all',
+        ),
       level: levelField,
       stream: z.enum(['out', 'err']).optional().describe('Only stdout or only stderr'),
     },
