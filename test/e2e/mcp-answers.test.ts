@@ -186,3 +186,28 @@ describe('metrics_snapshot', () => {
     expect(snapshot.ps.map((p) => p.i)).toEqual(listed.map((row) => row.i));
   });
 });
+
+describe('process_start and process_restart refuse what no app could run with', () => {
+  it('refuses a script of whitespace and environment names with = or none, starting nothing', async () => {
+    const before = await ok<Row[]>('process_list');
+    const blank = await call('process_start', { script: '   ' });
+    expect(blank).toEqual({
+      isError: true,
+      text: 'INVALID_ARGUMENT: script: expected a file, a program or a command line, got only whitespace',
+    });
+    const named = await call('process_start', { script: 'silent.js', name: 'eq', env: { 'A=B': 'x' } });
+    expect(named).toEqual({
+      isError: true,
+      text: 'INVALID_ARGUMENT: env.A=B: expected a variable name (not empty, without = or NUL), got "A=B"',
+    });
+    const empty = await call('process_restart', { target: 'api', env: { '': 'x' } });
+    expect(empty.isError).toBe(true);
+    expect(empty.text).toContain('expected a variable name');
+    const nul = await call('process_start', { script: 'silent.js', name: 'nul', env: { A: 'x\u0000y' } });
+    expect(nul.text).toBe(
+      'INVALID_ARGUMENT: env.A: expected a value without NUL characters, got "x\\u0000y"',
+    );
+    const after = await ok<Row[]>('process_list');
+    expect(after.map((row) => [row.i, row.n])).toEqual(before.map((row) => [row.i, row.n]));
+  });
+});

@@ -44,6 +44,8 @@ export async function planStart(request: StartRequest, ctx: ToolContext): Promis
     for (const spec of specs) spec.source = { file };
     return { specs, configFile: file, alerts: (await config.loadConfigAlerts(file)) ?? [] };
   }
+  if (request.script!.trim() === '')
+    throw invalidArgument('script: expected a file, a program or a command line, got only whitespace');
   const script = resolveScript(request.script!, cwd);
   const entry: Record<string, unknown> = { script };
   if (request.name !== undefined) entry.name = request.name;

@@ -9,8 +9,16 @@ import { defineTool, detailField, targetField, withoutEmpty } from '../tool-kit.
 export const PROCESS_KEYS =
   'Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, ad 1 when re-adopted.';
 
+// a name with = or NUL, or a value with NUL, cannot reach the app's environment as given
 const envField = z
-  .record(z.string(), z.string())
+  .record(z.string(), z.string().regex(/^[^\0]*$/, 'expected a value without NUL characters'))
+  .superRefine((env, ctx) => {
+    for (const key of Object.keys(env)) {
+      if (/^[^=\0]+$/.test(key)) continue;
+      const message = `expected a variable name (not empty, without = or NUL), got ${JSON.stringify(key)}`;
+      ctx.addIssue({ code: 'custom', path: [key], message });
+    }
+  })
   .optional()
   .describe('Environment variables for the app, over the environment it inherits');
 
