@@ -27,6 +27,9 @@ export const DEFAULT_PORT = 9716;
 /** Largest request body by default, in bytes. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** Longest path parameter the router matches: more than any request line Node's parser takes. */
+const MAX_PARAM_LENGTH = 1024 * 1024;
+
 // resolves to packages/api/dist/dashboard both from src/server.ts and from the bundled dist/index.js
 const DASHBOARD_DIR = fileURLToPath(new URL('../dist/dashboard/', import.meta.url));
 
@@ -52,7 +55,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   }
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    routerOptions: { maxParamLength: 1024 },
+    // a path parameter beyond the router's limit would match no route and get the 405 of its path
+    // (`GET is not allowed … it takes GET`); any URL Node accepts fits, and the route's check says
+    // how long a name may be
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,

@@ -77,6 +77,16 @@ describe('a path asked with a method none of its routes takes', () => {
     }
   });
 
+  it('is no answer to a method the path takes, however long its parameter', async () => {
+    // beyond the router's parameter limit the path matched no route: "GET is not allowed …; it takes … GET"
+    const long = await call(api.url, 'GET', `/api/v1/processes/${'a'.repeat(5000)}`, { token: api.read });
+    expect(long).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGUMENT', field: 'target' } },
+    });
+    expect(long.headers.get('allow')).toBeNull();
+  });
+
   it('answers 405 with authentication off too', async () => {
     const answer = await call(open.url, 'DELETE', '/api/v1/processes');
     expect(answer.status).toBe(405);

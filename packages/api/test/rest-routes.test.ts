@@ -548,6 +548,31 @@ describe('REST routes over a real daemon', () => {
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_COMMAND' } } });
   });
 
+  it('refuses a path parameter of thousands of characters as a 400 naming it, not the 405 of its path', async () => {
+    const long = 'a'.repeat(5000);
+    // each route's other fields valid, so that the parameter is the one thing wrong
+    const bodies: Record<string, unknown> = {
+      'POST /processes/:target/scale': { instances: 2 },
+      'POST /processes/:target/signal': { signal: 'SIGTERM' },
+      'POST /components/:name': { intervalMs: 5000 },
+      'PUT /config/:target': { changes: { restartDelay: 10 } },
+    };
+    for (const route of API_ROUTES.filter((r) => r.path.includes('/:'))) {
+      const path = `/api/v1${route.path.replace(/:[A-Za-z]+/, long)}`;
+      const key = `${route.method} ${route.path}`;
+      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : (bodies[key] ?? {});
+      const answer = await call(api.url, route.method, path, { token: api.admin, body });
+      const param = /:([A-Za-z]+)/.exec(route.path)![1]!;
+      expect(answer.status, key).toBe(400);
+      expect(answer.body.error, key).toMatchObject({ code: 'INVALID_ARGUMENT', field: param });
+      // one readable line: the name is quoted cut short, if at all
+      expect(answer.body.error.message.length, key).toBeLessThan(300);
+    }
+    // a name within the limit still reaches the daemon, which knows no such app
+    const known = await call(api.url, 'GET', `/api/v1/processes/${'a'.repeat(150)}`, { token: api.admin });
+    expect(known).toMatchObject({ status: 404, body: { error: { code: 'TARGET_NOT_FOUND' } } });
+  });
+
   it('has answered through every route of the table', () => {
     const missed = API_ROUTES.map((route) => `${route.method} ${route.path}`).filter((key) => !hits.has(key));
     expect(missed).toEqual([]);
