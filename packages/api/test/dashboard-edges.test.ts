@@ -118,6 +118,8 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
             env: { PATH: process.env.PATH ?? '', COUNT: String(FLOOD_LINES), STAY: '1' },
           }),
           spec(LONG_NAME, 'silent.js'),
+          // prints `crashing with exit code 1` on stderr (info by its words) and exits 1, once
+          spec('crashed', 'crash-after.js', { args: ['200'], autorestart: false }),
         ]),
         startServer(client, { rateLimitPerMinute: 100_000 }).then((started) => {
           api = started;
@@ -245,6 +247,22 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await toHash(page, '#/app/ticker?q=err');
     await waitFor(async () => (await shownLines(page)).length > 0, 'ticker’s err lines');
     expect((await shownLines(page)).every((l) => l.level === 'info')).toBe(true);
+  });
+
+  it('shows the lines the server’s level filter raised before a crash at that level, not at their own', async () => {
+    const crashLine = async () =>
+      (await daemon!.client.searchLogs({ target: 'crashed', level: 'error', limit: 10 })).lines.find((l) =>
+        l.line.startsWith('crashing with exit code'),
+      );
+    await waitFor(crashLine, 'the server’s search to find crashed’s last words at error');
+    await toHash(page, '#/app/crashed?level=error');
+    await page.locator('.app-title h1', { hasText: 'crashed' }).waitFor();
+    await waitFor(
+      async () => (await shownLines(page)).some((l) => l.text.startsWith('crashing with exit code')),
+      'the crash line in the page',
+    );
+    // it said info: under a filter of error and worse
+    for (const line of await shownLines(page)) expect(['error', 'fatal'], line.text).toContain(line.level);
   });
 
   it('searches plain text as text and /…/ as a regular expression, and says when one does not parse', async () => {

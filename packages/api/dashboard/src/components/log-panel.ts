@@ -117,8 +117,10 @@ export function LogPanel({
           continue;
         }
         const lineLevel = levelOf(l);
-        if (isFiltered || (isAtLeast(lineLevel, level) && matches(l.line)))
-          rows.push(lineRow(l, lineLevel, showApp));
+        // the server's search found the line at `level` or worse, which it may be by more than its own
+        // words: the lines just before a crash exit are raised to error, as the summary counts them
+        if (isFiltered) rows.push(lineRow(l, raisedTo(lineLevel, level), showApp));
+        else if (isAtLeast(lineLevel, level) && matches(l.line)) rows.push(lineRow(l, lineLevel, showApp));
       }
       if (isFirst) el.replaceChildren(...rows);
       else el.append(...rows);
@@ -227,6 +229,11 @@ function lineRow(l: LogLine, level: Level, showApp: boolean): HTMLElement {
   cell('ll-x', l.line);
   styleRow(row, l, level);
   return row;
+}
+
+/** `level`, or `floor` when that is more severe (no floor: `level`). */
+function raisedTo(level: Level, floor: Level | null): Level {
+  return floor !== null && !isAtLeast(level, floor) ? floor : level;
 }
 
 /** Gives a line's row the classes and the level word of `level`. */
