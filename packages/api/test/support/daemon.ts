@@ -18,9 +18,12 @@ export interface TestDaemon {
   stop(): Promise<void>;
 }
 
-/** Starts a daemon (built `@velos/supervisor`) on a fresh home, with `env` over this process's, and waits for it to answer. */
-export async function startDaemon(env: Record<string, string> = {}): Promise<TestDaemon> {
-  const home = makeTempHome('velos-api-').path;
+/**
+ * Starts a daemon (built `@velos/supervisor`) on a fresh home (or on `home`, one whose daemon is gone),
+ * with `env` over this process's, and waits for it to answer.
+ */
+export async function startDaemon(env: Record<string, string> = {}, home?: string): Promise<TestDaemon> {
+  home ??= makeTempHome('velos-api-').path;
   const child = spawnDaemon({ home, entry: RUN_DAEMON, logFile: '/dev/null', env });
   const client = createClient({ home, timeoutMs: 30_000 });
   await waitFor(async () => !(await client.ping()).restoring, `the daemon of ${home}`);
