@@ -66,6 +66,15 @@ describe('connection limits', () => {
       ],
       [{ type: 'subscribe', topic: 'processes', extra: 1 }, { field: 'extra' }],
     ];
+    // the types there are, not "not a value it takes"
+    socket.send({ type: 5 });
+    expect(await socket.take((m) => m.type === 'error', 'the error for type 5')).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'type',
+      message: 'type: expected one of "auth", "subscribe", "unsubscribe", "ping", got 5',
+    });
+    socket.send({ type: 'ping' });
+    await socket.take((m) => m.type === 'pong', 'pong after the bad type');
     for (const [message, expected] of cases) {
       socket.send(message);
       const error = await socket.take((m) => m.type === 'error', `the error for ${JSON.stringify(message)}`);
@@ -77,7 +86,7 @@ describe('connection limits', () => {
     for (const bad of ['not json', '[1,2]', '{"type":"hello"}', Buffer.from([1, 2, 3])]) {
       socket.ws.send(bad, { binary: Buffer.isBuffer(bad) });
     }
-    await waitFor(() => socket.messages.filter((m) => m.type === 'error').length === 8, 'four more errors');
+    await waitFor(() => socket.messages.filter((m) => m.type === 'error').length === 9, 'four more errors');
     expect(socket.closeState).toBeNull();
     socket.send('{oops');
     expect((await socket.closed).code).toBe(4400);

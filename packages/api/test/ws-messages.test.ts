@@ -71,7 +71,8 @@ describe('parseClientMessage', () => {
         '{"type":"subscribe","topic":"metrics","intervalMs":999}',
         'intervalMs: expected a number >= 1000, got 999',
       ],
-      ['{"type":"nope"}', 'type: not a value it takes, got "nope"'],
+      ['{"type":"nope"}', 'type: expected one of "auth", "subscribe", "unsubscribe", "ping", got "nope"'],
+      ['{"topic":"logs"}', 'type: required, expected one of "auth", "subscribe", "unsubscribe", "ping"'],
     ];
     for (const [text, message] of cases)
       expect(parseClientMessage(text), text).toMatchObject({ ok: false, message });

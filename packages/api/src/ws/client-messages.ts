@@ -1,4 +1,4 @@
-import { describeSchemaIssue, unknownEventKindReason } from '@velos/core';
+import { describeSchemaIssue, quoteValue, unknownEventKindReason } from '@velos/core';
 import { z } from 'zod';
 
 /** The topics a client may subscribe to. */
@@ -60,6 +60,8 @@ export function parseClientMessage(text: string): ParsedMessage {
   } catch {
     return { ok: false, message: 'expected one JSON object per message' };
   }
+  const type = typeProblem(value);
+  if (type !== null) return { ok: false, message: `type: ${type}`, field: 'type' };
   const result = clientMessageSchema.safeParse(value);
   if (result.success) return topicFieldProblem(result.data) ?? { ok: true, message: result.data };
   const { path, detail } = describeSchemaIssue(result.error.issues, value);
@@ -67,6 +69,21 @@ export function parseClientMessage(text: string): ParsedMessage {
   const topic = topicOf(value);
   const message = field ? `${field}: ${detail}` : detail;
   return { ok: false, message, ...(field ? { field } : {}), ...(topic ? { topic } : {}) };
+}
+
+/** The message types a client sends, as the schema's branches take them. */
+const MESSAGE_TYPES = ['auth', 'subscribe', 'unsubscribe', 'ping'] as const;
+
+/**
+ * What is wrong with an object's `type`, or null: a type no branch takes is named with those it
+ * could be (the schema's own issue for it lists none).
+ */
+function typeProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const type = (value as { type?: unknown }).type;
+  if ((MESSAGE_TYPES as readonly unknown[]).includes(type)) return null;
+  const expected = `expected one of ${MESSAGE_TYPES.map((t) => `"${t}"`).join(', ')}`;
+  return type === undefined ? `required, ${expected}` : `${expected}, got ${quoteValue(type)}`;
 }
 
 /** The filters each topic takes: another topic's filter is refused, not ignored (it would not filter). */
