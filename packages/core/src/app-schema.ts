@@ -22,7 +22,20 @@ const stringList = z.pipe(
 /** Environment variables as written in a config file; numbers and booleans become strings. */
 export const envValues = z.pipe(
   z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-  z.transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]))),
+  z.transform((env, ctx) => {
+    const entries = Object.entries(env).map(([k, v]) => [k, String(v)] as const);
+    // what no process environment can hold: the app would get another variable, or fail to spawn
+    for (const [name, value] of entries) {
+      const why =
+        name === '' || /[=\0]/.test(name)
+          ? `expected a variable name (not empty, without = or NUL), got ${quoteValue(name)}`
+          : value.includes('\0')
+            ? 'expected a value without NUL characters'
+            : null;
+      if (why !== null) ctx.issues.push({ code: 'custom', message: why, input: value, path: [name] });
+    }
+    return Object.fromEntries(entries);
+  }),
 );
 
 function size(minBytes: number) {

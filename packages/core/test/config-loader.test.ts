@@ -295,6 +295,17 @@ time = true
     expect(error.message).toMatch(/^velos\.toml: apps\[1\]\.instances: .*got 1\.5 \(line 6\)$/);
   });
 
+  it('refuses env names and values no process environment holds (= or NUL), naming the line', async () => {
+    const name = write('env-name.toml', '[[apps]]\nscript = "a.js"\nenv = { OK = 1, "A=B" = "x" }\n');
+    expect((await errorOf(() => loadConfigFile(name, ctx))).message).toBe(
+      'env-name.toml: apps[0].env.A=B: expected a variable name (not empty, without = or NUL), got "A=B" (line 3)',
+    );
+    const value = write('env-value.yaml', 'apps:\n  - script: a.js\n    env:\n      TOKEN: "a\\0b"\n');
+    expect((await errorOf(() => loadConfigFile(value, ctx))).message).toBe(
+      'env-value.yaml: apps[0].env.TOKEN: expected a value without NUL characters, got "a\\u0000b" (line 4)',
+    );
+  });
+
   it('rejects unknown options, duplicate names, syntax errors and missing files', async () => {
     const typo = write('typo.json', JSON.stringify({ apps: [{ script: 'a.js', max_restart: 3 }] }));
     expect((await errorOf(() => loadConfigFile(typo, ctx))).message).toBe(
