@@ -142,9 +142,12 @@ export function toAiEnv(p: Pick<ProcessInfo, 'id' | 'name'>, env: Record<string,
   return { i: p.id, n: p.name, env };
 }
 
-/** The `--ai` form of job runs (`n` only when they are of several jobs). */
-export function toAiRuns(runs: NamedRun[]): AiRun[] {
-  const showName = new Set(runs.map((run) => run.name)).size > 1;
+/** The `--ai` form of job runs (`n` when they are of several jobs, or `target` is not the one job: `all`, a namespace). */
+export function toAiRuns(runs: NamedRun[], target?: string): AiRun[] {
+  // `all`, a namespace: say whose runs they are, also when one job had them all
+  const showName =
+    new Set(runs.map((run) => run.name)).size > 1 ||
+    (target !== undefined && runs.some((run) => run.name !== target && String(run.id) !== target));
   return runs.map((run) => ({
     q: run.seq,
     ...(showName ? { n: run.name } : {}),

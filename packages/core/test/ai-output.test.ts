@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toAiDetail, toAiLogSummary, toAiMetrics, toAiProcess } from '../src/ai.js';
+import { toAiDetail, toAiLogSummary, toAiMetrics, toAiProcess, toAiRuns } from '../src/ai.js';
 import { APP_DEFAULTS } from '../src/index.js';
 import type { MetricsSnapshot, ProcessMetrics } from '../src/metrics.js';
 import type { ProcessDetail, ProcessInfo, ProcessStatus } from '../src/process-info.js';
@@ -236,5 +236,28 @@ describe('toAiLogSummary', () => {
       ],
     });
     expect((compact as { apps: object[] }).apps[1]).not.toHaveProperty('readFrom');
+  });
+
+  it('runs: the job is named when several jobs ran or the target is not that job (all, a namespace)', () => {
+    const run = (id: number, name: string, seq: number) => ({
+      id,
+      name,
+      seq,
+      pid: null,
+      startedAt: Date.UTC(2026, 11, 1, 10, 0, seq),
+      endedAt: Date.UTC(2026, 11, 1, 10, 0, seq + 1),
+      exitCode: 0,
+      signal: null,
+      outcome: 'ok' as const,
+      trigger: 'schedule' as const,
+    });
+    const one = [run(4, 'backup', 2), run(4, 'backup', 1)];
+    expect(toAiRuns(one, 'backup').map((r) => r.n)).toEqual([undefined, undefined]);
+    expect(toAiRuns(one, '4').map((r) => r.n)).toEqual([undefined, undefined]);
+    expect(toAiRuns(one, 'all').map((r) => r.n)).toEqual(['backup', 'backup']);
+    expect(toAiRuns([run(4, 'backup', 1), run(5, 'report', 1)]).map((r) => r.n)).toEqual([
+      'backup',
+      'report',
+    ]);
   });
 });

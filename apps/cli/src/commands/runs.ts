@@ -15,7 +15,7 @@ export async function runRuns(
   const client = await ctx.client();
   const runs = await client.runs(target, limit);
   if (ctx.mode === 'json') ctx.printJson(runs);
-  else if (ctx.mode === 'ai') ctx.printJson(toAiRuns(runs));
+  else if (ctx.mode === 'ai') ctx.printJson(toAiRuns(runs, target));
   else ctx.print(renderRunTable(runs, ctx.colors));
 }
 

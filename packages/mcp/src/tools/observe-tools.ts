@@ -157,7 +157,7 @@ export const OBSERVE_TOOLS = [
       target: targetField,
       limit: z.number().int().min(1).max(500).optional().describe('At most N runs (default 10)'),
     },
-    run: async ({ target, limit = 10 }, { control }) => toAiRuns(await control.runs(target, limit)),
+    run: async ({ target, limit = 10 }, { control }) => toAiRuns(await control.runs(target, limit), target),
   }),
   defineTool({
     name: 'job_trigger',
