@@ -143,7 +143,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'job_runs',
     title: 'Job run history',
     description:
-      "The run history of the target's jobs, newest first. Answer: newest first [{q run number, n job (when several), t start, d duration ms, x exit code or signal, o outcome, tr trigger}].",
+      "The run history of the target's jobs, newest first. Answer: newest first [{q run number, n job (unless the target names one job), t start, d duration ms, x exit code or signal, o outcome, tr trigger}].",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -152,7 +152,7 @@ export const OBSERVE_TOOLS = [
     title: 'Job run history',
     command: 'runs',
     answer:
-      'Answer: newest first [{q run number, n job (when several), t start, d duration ms, x exit code or signal, o outcome, tr trigger}].',
+      'Answer: newest first [{q run number, n job (unless the target names one job), t start, d duration ms, x exit code or signal, o outcome, tr trigger}].',
     input: {
       target: targetField,
       limit: z.number().int().min(1).max(500).optional().describe('At most N runs (default 10)'),
