@@ -501,6 +501,33 @@ describe('REST routes over a real daemon', () => {
     });
   });
 
+  it('adds a rule written as a config file writes it, when as words (docs/alerts.md)', async () => {
+    const rule = {
+      name: 'web-flapping',
+      when: 'restarts >= 5 within 10m for 1m',
+      app: 'web',
+      command: [process.execPath, '-e', '0'],
+    };
+    expect((await request('POST', '/api/v1/alerts', { body: { rule } })).status).toBe(200);
+    const shown = (await request('GET', '/api/v1/alerts')).body.alerts.find(
+      (a: { rule: { name: string } }) => a.rule.name === 'web-flapping',
+    ).rule;
+    expect(shown).toMatchObject({
+      when: { kind: 'restarts', count: 5, windowMs: 600_000 },
+      forMs: 60_000,
+      app: 'web',
+      channels: [{ type: 'command', command: [process.execPath, '-e', '0'] }],
+      source: 'runtime',
+    });
+    expect((await request('DELETE', '/api/v1/alerts/web-flapping')).status).toBe(200);
+    const refused = await request('POST', '/api/v1/alerts', {
+      body: { rule: { ...rule, when: 'restarts >= lots' } },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'rule' });
+    expect(refused.body.error.message).toMatch(/^rule\.when: expected one of "event <kind>/);
+  });
+
   it('masks webhook URLs and secret headers of GET /alerts for a read token, not for admin', async () => {
     const url = 'https://hooks.slack.com/services/T000/B000/s3cretpath';
     const webhook = { type: 'webhook', url, timeoutMs: 5000, retries: 0, backoffMs: 1000 };

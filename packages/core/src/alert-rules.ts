@@ -206,30 +206,38 @@ export function parseAlertRules(raw: unknown, label: string, source: string, key
     throw invalid(label, key, `expected at most ${MAX_ALERT_RULES} rules, got ${raw.length}`);
   const seen = new Set<string>();
   return raw.map((item, i) => {
-    const at = `${key}[${i}]`;
-    const result = alertConfigSchema.safeParse(item, CONFIG_PARSE);
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      const path = issue.path
-        .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
-        .join('');
-      const message =
-        issue.code === 'unrecognized_keys'
-          ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-          : issue.message;
-      const got = valueAt(item, issue.path);
-      const tail =
-        got !== undefined && issue.code !== 'unrecognized_keys' && !message.includes('got')
-          ? `, got ${JSON.stringify(got)}`
-          : '';
-      throw invalid(label, `${at}${path}`, `${message}${tail}`);
-    }
-    const rule = toRule(result.data, source, label, at);
+    const rule = parseAlertRule(item, label, source, `${key}[${i}]`);
     if (seen.has(rule.name))
-      throw invalid(label, `${at}.name`, `expected a unique name, "${rule.name}" is used twice`);
+      throw invalid(label, `${key}[${i}].name`, `expected a unique name, "${rule.name}" is used twice`);
     seen.add(rule.name);
     return rule;
   });
+}
+
+/**
+ * Validates one rule written as a config file writes it (`[[alerts]]`: `when` as words, durations as
+ * `"5m"`, `webhook`/`command` keys) into a rule of `source`; errors name the label and the path
+ * (`at.when`) as `parseAlertRules` does.
+ */
+export function parseAlertRule(item: unknown, label: string, source: string, at: string): AlertRule {
+  const result = alertConfigSchema.safeParse(item, CONFIG_PARSE);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const path = issue.path
+      .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+      .join('');
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+        : issue.message;
+    const got = valueAt(item, issue.path);
+    const tail =
+      got !== undefined && issue.code !== 'unrecognized_keys' && !message.includes('got')
+        ? `, got ${JSON.stringify(got)}`
+        : '';
+    throw invalid(label, `${at}${path}`, `${message}${tail}`);
+  }
+  return toRule(result.data, source, label, at);
 }
 
 function toRule(input: ConfigRule, source: string, label: string, at: string): AlertRule {

@@ -1,5 +1,5 @@
 export { CONDITION_FORMS, type ParsedCondition, parseCondition } from './alert-condition.js';
-export { ALERT_DEFAULTS, alertConfigSchema, parseAlertRules } from './alert-rules.js';
+export { ALERT_DEFAULTS, alertConfigSchema, parseAlertRule, parseAlertRules } from './alert-rules.js';
 export {
   type AppConfigInput,
   appConfigSchema,

@@ -1,5 +1,6 @@
 import type { CommandName, StreamCommandName } from '@velos/core';
 import { type AlertStatus, fieldError, maskAlerts, maskSecrets } from '@velos/core';
+import { alertBody } from './alert-body.js';
 import { answerHealth, answerPrometheus, answerStatus } from './custom-answers.js';
 import { encodeLineBytes } from './line-bytes.js';
 import type {
@@ -238,7 +239,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     present: (result, scope) =>
       scope === 'admin' ? result : { alerts: maskAlerts((result as { alerts: AlertStatus[] }).alerts) },
   }),
-  command('POST', '/alerts', 'alerts', 'alerts.add', ({ body }) => body, { body: ['rule'] }),
+  command('POST', '/alerts', 'alerts', 'alerts.add', ({ body }) => alertBody(body), { body: ['rule'] }),
   command('DELETE', '/alerts/:name', 'alerts', 'alerts.remove', ({ params }) => ({ name: params.name })),
   command('POST', '/alerts/:name/test', 'alerts', 'alerts.test', ({ params }) => ({ name: params.name })),
 
