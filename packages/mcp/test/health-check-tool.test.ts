@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { DaemonHealth, ReportedComponent, VelosControl } from '@velos/core';
+import type { DaemonHealth, ProcessInfo, ReportedComponent, VelosControl } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { createVelosMcpServer } from '../src/server.js';
 
@@ -19,9 +19,16 @@ function component(name: string, overrides: Partial<ReportedComponent> = {}): Re
   };
 }
 
-/** Calls health_check on a server whose control answers `health` and no process. */
-async function healthCheck(health: DaemonHealth): Promise<Record<string, unknown>> {
-  const control = { health: async () => health, list: async () => [] } as unknown as VelosControl;
+/** Calls health_check on a server whose control answers `health` and `processes` (none by default). */
+async function healthCheck(
+  health: DaemonHealth,
+  processes: ProcessInfo[] = [],
+): Promise<Record<string, unknown>> {
+  const control = {
+    health: async () => health,
+    list: async () => processes,
+    metricsHistory: async () => [],
+  } as unknown as VelosControl;
   const server = createVelosMcpServer({ control });
   const client = new Client({ name: 't', version: '1' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -65,5 +72,36 @@ describe('health_check and reported components', () => {
       reported: [component('cache')],
     });
     expect(answer).not.toHaveProperty('rep');
+  });
+
+  it('names an app ok only when none of its processes is bad (a cluster with one errored instance is not)', async () => {
+    const proc = (id: number, name: string, status: ProcessInfo['status']): ProcessInfo => ({
+      id,
+      name,
+      namespace: 'default',
+      instance: id,
+      pid: status === 'online' ? 100 + id : null,
+      status,
+      restarts: 0,
+      unstableRestarts: 0,
+      cpu: 0,
+      memory: 0,
+      uptime: 1000,
+      startedAt: 0,
+      createdAt: 0,
+      exitCode: null,
+      signal: null,
+      lastExitReason: null,
+      restartAt: null,
+      execMode: 'cluster',
+      type: 'service',
+    });
+    const answer = await healthCheck({ status: 'healthy', components: [], at: AT }, [
+      proc(0, 'api', 'online'),
+      proc(1, 'api', 'errored'),
+      proc(2, 'worker', 'online'),
+    ]);
+    expect((answer.bad as { n: string; i: number }[]).map((p) => [p.n, p.i])).toEqual([['api', 1]]);
+    expect(answer.ok).toEqual(['worker']);
   });
 });

@@ -29,7 +29,7 @@ export const OBSERVE_TOOLS = [
     title: 'Check health',
     command: 'health',
     answer:
-      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, m message, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.',
+      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, m message, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.',
     input: { detail: detailField },
     run: async ({ detail }, { control }) => {
       const [daemon, processes] = await Promise.all([control.health(), control.list()]);
@@ -41,7 +41,9 @@ export const OBSERVE_TOOLS = [
       if (detail === 'full') return withoutEmpty({ ...report, daemon: { ...daemon, at: undefined } });
       const unhealthy = daemon.components.filter((c) => c.status !== 'healthy');
       const bad = report.processes.filter((p) => p.issues.length > 0);
-      const ok = report.processes.filter((p) => p.issues.length === 0);
+      // an app with one bad instance is not ok, also when its other instances are
+      const badNames = new Set(bad.map((p) => p.name));
+      const ok = report.processes.filter((p) => !badNames.has(p.name));
       return {
         score: report.score,
         s: report.status,
