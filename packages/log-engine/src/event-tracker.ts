@@ -10,7 +10,7 @@ type Stream = 'out' | 'err' | undefined;
  * Follows the events of each stream line by line and tells which lines continue the current event:
  * every `isContinuationLine`, and an unindented exception line that a logger prints under a logged
  * error — log4j/logback's `java.lang.IllegalStateException: boom` or Node's `Error: boom` right after an
- * `ERROR …` line (nothing between), and the final `ValueError: bad card` of a Python traceback that
+ * `ERROR …` line (nothing but blank lines between), and the final `ValueError: bad card` of a Python traceback that
  * came right after an error line (`logging.exception`) or chains one that did. The same exception
  * line standing alone (an uncaught `Error: x`, a traceback after an info line) starts an event, and so
  * does an exception line after another one's stack frames: two logged exceptions are two events.
@@ -203,7 +203,7 @@ export function isContextFree(text: string): boolean {
 
 /**
  * Where the current event of a stream stands, for the unindented lines that may continue it:
- * `lead` right after its first line, `exception` after an exception line (blank lines may follow),
+ * `lead` right after its first line (and the blank lines under it), `exception` after an exception line (blank lines may follow),
  * `chain` after Python's line chaining two tracebacks, `traceback` inside a traceback that continues
  * the event (its exception line will too), `own-traceback` inside one whose exception line starts an
  * event, `node-location` after the `/app/server.js:12` of Node's uncaught exception banner (its next
@@ -261,9 +261,11 @@ function phaseAfter(phase: Phase, line: string): Phase {
   if ((c === 68 && line.startsWith(CHAINED_DURING)) || (c === 84 && line.startsWith(CHAINED_CAUSE))) {
     return phase === 'exception' || phase === 'chain' ? 'chain' : 'body';
   }
-  // frames, source lines and carets stay inside a traceback; blank lines surround the chaining line
+  // frames, source lines and carets stay inside a traceback; blank lines surround the chaining line,
+  // and may part a logged error from its exception (Spring's `… with root cause`, a blank line, then
+  // `java.lang.NullPointerException: …`)
   if (phase === 'traceback' || phase === 'own-traceback') return phase;
-  if ((phase === 'exception' || phase === 'chain') && line.trim() === '') return phase;
+  if ((phase === 'exception' || phase === 'chain' || phase === 'lead') && line.trim() === '') return phase;
   return 'body';
 }
 

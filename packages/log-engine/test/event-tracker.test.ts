@@ -87,6 +87,30 @@ describe('an exception logged under an error line', () => {
     expect(summary.lastError?.message).toMatch(/ERROR \[main\] c\.x\.Foo - payment failed$/);
   });
 
+  it("Spring Boot: '… with root cause', a blank line, then the exception and its frames are one error event", () => {
+    const summary = summarize([
+      '2026-12-03 10:00:00.120 ERROR 4242 --- [nio-8080-exec-3] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() for servlet [dispatcherServlet] in context with path [] threw exception [Request processing failed; nested exception is java.lang.NullPointerException] with root cause',
+      '',
+      'java.lang.NullPointerException: Cannot invoke "com.acme.User.getId()" because "user" is null',
+      '\tat com.acme.web.UserController.show(UserController.java:57) ~[classes/:na]',
+      '\t... 48 common frames omitted',
+      '2026-12-03 10:00:01.002  INFO 4242 --- [nio-8080-exec-4] c.a.s.OrderService : done',
+    ]);
+    expect(summary.levels).toMatchObject({ error: 1, info: 1 });
+    expect(summary.continuationLines).toBe(4);
+    expect(summary.lastError?.message).toMatch(/with root cause$/);
+  });
+
+  it('a logged Python traceback after a blank line continues its error line', () => {
+    const summary = summarize(['ERROR:root:payment failed', '', ...PYTHON_LOGGED.slice(1)]);
+    expect(summary.levels.error).toBe(1);
+  });
+
+  it('a blank line under an info line leaves the exception line its own event', () => {
+    const summary = summarize(['INFO done', '', 'java.lang.IllegalStateException: boom']);
+    expect(summary.levels).toMatchObject({ error: 1, info: 1 });
+  });
+
   it('a FATAL line followed by its exception is one fatal event', () => {
     const summary = summarize(['FATAL cannot start', 'java.lang.OutOfMemoryError: Java heap space']);
     expect(summary.levels).toMatchObject({ fatal: 1, error: 0 });
