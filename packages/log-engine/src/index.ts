@@ -51,6 +51,7 @@ export { type CustomMask, MASK_PLACEHOLDERS, type MaskName, type MaskOptions } f
 export type { MinerSnapshot, SnapshotCluster } from './miner-snapshot.js';
 export type { Trend } from './minute-ring.js';
 export { createNormalizer, type Normalizer, normalizeLine } from './normalizer.js';
+export { parseRubyLoggerHeader } from './ruby-logger-header.js';
 export { readRulesFile } from './rules-file.js';
 export { type SearchHit, type SearchQuery, searchRecords } from './search.js';
 export { stackFrameOf } from './stack-frame.js';

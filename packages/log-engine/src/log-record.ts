@@ -4,6 +4,7 @@ import { EventTracker, isContextFree } from './event-tracker.js';
 import { klogHeaderEnd, parseKlogHeader } from './klog-header.js';
 import type { Level } from './levels.js';
 import { parseLogfmtLine } from './logfmt-line.js';
+import { parseRubyLoggerHeader } from './ruby-logger-header.js';
 import { stackFrameOf } from './stack-frame.js';
 import { parseStructuredLine } from './structured-line.js';
 import { syslogPriority } from './syslog-priority.js';
@@ -194,13 +195,16 @@ export function eventMessageOf(line: string): string {
 }
 
 /**
- * The time that starts `body` and where its message starts: a klog/glog header, or a leading timestamp
+ * The time that starts `body` and where its message starts: a klog/glog header, a Ruby `Logger` header
+ * (`I, [2026-03-14T09:00:00.123456 #42]  INFO -- : `), or a leading timestamp
  * and the klog/glog header after it, if any (a line written with `--time`, `kubectl logs --timestamps`):
  * the header leaves the message there too, and the time is the timestamp's (it names the year).
  */
 function leadingHeader(body: string): LeadingTimestamp | undefined {
   const klog = parseKlogHeader(body);
   if (klog !== undefined) return klog;
+  const ruby = parseRubyLoggerHeader(body);
+  if (ruby !== undefined) return ruby;
   const leading = parseLeadingTimestamp(body);
   if (leading === undefined) return undefined;
   const end = klogHeaderEnd(body, leading.end);
