@@ -1,15 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createError, LogEngineErrorCodes } from './errors.js';
+import { splitLines } from './line-splitter.js';
 import { LogEngine, type LogEngineOptions } from './log-engine.js';
 import type { LogRecord } from './log-record.js';
 import type { Summary, SummaryOptions } from './summary.js';
 
 /**
- * Reads a log file (a path) or a stream (such as `process.stdin`) line by line as records; `\r\n` and a
- * missing final newline are handled. Throws `IO_ERROR` when the file cannot be read.
+ * Reads a log file (a path) or a stream (such as `process.stdin`) line by line as records (`splitLines`:
+ * lines end at `\n`; `\r\n` and a missing final newline are handled, a lone `\r` stays in its line).
+ * Throws `IO_ERROR` when the file cannot be read.
  */
 export async function* readLogRecords(
   source: string | Readable,
@@ -31,19 +32,27 @@ export async function* readLogRecords(
   } else {
     input = source;
   }
-  const failure: { error?: Error } = {};
-  input.once('error', (error: Error) => {
-    failure.error = error;
-  });
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   const stream = options.stream;
-  for await (const line of lines) yield stream === undefined ? { line } : { stream, line };
-  if (failure.error) {
-    throw createError(
-      LogEngineErrorCodes.IO_ERROR,
-      `cannot read log input: ${failure.error.message}`,
-      failure.error,
-    );
+  const lines = splitLines(input);
+  try {
+    while (true) {
+      let next: IteratorResult<string, void>;
+      try {
+        next = await lines.next();
+      } catch (error) {
+        throw createError(
+          LogEngineErrorCodes.IO_ERROR,
+          `cannot read log input: ${(error as Error).message}`,
+          error,
+        );
+      }
+      if (next.done) return;
+      const line = next.value;
+      yield stream === undefined ? { line } : { stream, line };
+    }
+  } finally {
+    // a reader that stops early (search --limit) closes the file
+    await lines.return();
   }
 }
 

@@ -26,6 +26,26 @@ describe('readLogRecords', () => {
     ]);
   });
 
+  it('ends lines at \\n only: a lone \\r (a progress bar redrawn in place) stays in its line, as wc -l counts', async () => {
+    const file = join(dir, 'progress.log');
+    writeFileSync(file, 'download 10%\rdownload 100%\r\nERROR disk full\r\n\r\ndone\r');
+    expect(await collect(readLogRecords(file))).toEqual([
+      { line: 'download 10%\rdownload 100%' },
+      { line: 'ERROR disk full' },
+      { line: '' },
+      { line: 'done' },
+    ]);
+  });
+
+  it('joins a line split across chunks, a multi-byte character too', async () => {
+    const bytes = Buffer.from('caf\u00e9 cr\u00e8me\nnext\n');
+    const chunks = [bytes.subarray(0, 4), bytes.subarray(4, 9), bytes.subarray(9)];
+    expect(await collect(readLogRecords(Readable.from(chunks)))).toEqual([
+      { line: 'caf\u00e9 cr\u00e8me' },
+      { line: 'next' },
+    ]);
+  });
+
   it('reads a stream and tags the records with a stream name', async () => {
     const records = await collect(readLogRecords(Readable.from(['a\nb', '\nc\n']), { stream: 'err' }));
     expect(records).toEqual([
