@@ -12,7 +12,7 @@ import { stackFrameOf } from './stack-frame.js';
  * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`, and a line of closing brackets alone (`}`,
  * `]`, `})`), which ends an object printed over several lines, such as Node's error with its `code` and
  * `errno` properties, and a stack frame that lost its indentation (`at fn (/srv/x.js:1:2)`,
- * `at com.x.Y.z(Y.java:12)`, `File "a.py", line 3, in f`: see `stackFrameOf`). The line that starts the event — `Error: boom`, `Exception in thread "main" …`,
+ * `at com.x.Y.z(Y.java:12)`, `File "a.py", line 3, in f`, `` app/x.rb:5:in `show' ``: see `stackFrameOf`). The line that starts the event — `Error: boom`, `Exception in thread "main" …`,
  * Python's final `ValueError: …`, `panic: …` — is not one.
  *
  * The judgement reads one line only (the usual multiline rule of log shippers: a line that starts
@@ -56,6 +56,8 @@ export function isContinuationLine(line: string): boolean {
       if (stackFrameOf(line) !== undefined) return true;
       break;
   }
+  // a Ruby frame alone (Rails prints its trace unindented under `ActiveRecord::RecordNotFound (…):`)
+  if (line.charCodeAt(line.length - 1) === 39 && stackFrameOf(line) !== undefined) return true;
   // PostgreSQL's `DETAIL:  `, `STATEMENT:  `… lines under a message: a colon and two spaces, then text
   // (cheap first: after a prefix that starts with a time, a pid `[123]` or a tag `<…>`, or alone)
   if ((c <= 57 || c === 91 || c === 60 || PG_INITIALS.has(c)) && line.includes(':  ') && PG_DETAIL.test(line))

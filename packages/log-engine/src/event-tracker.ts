@@ -135,9 +135,10 @@ export class EventTracker {
     while (first < message.length && isBlank(message.charCodeAt(first))) first++;
     const f = message.charCodeAt(first);
     if (
-      // blank, or a stack frame (cheap first: it starts with `a` or `F`)
+      // blank, or a stack frame (cheap first: it starts with `a` or `F`, or ends with Ruby's quote)
       Number.isNaN(f) ||
-      ((f === 97 || f === 70) && stackFrameOf(message.slice(first)) !== undefined) ||
+      ((f === 97 || f === 70 || message.charCodeAt(message.length - 1) === 39) &&
+        stackFrameOf(message.slice(first)) !== undefined) ||
       // deeper than the padding of a column (`  INFO`): two blanks or a tab, inside a trace
       (isIndented && state.isInTrace && (c === 9 || first - at >= 2)) ||
       (!isIndented && isTraceHeader(c) && isContinuationLine(message.slice(at)))
@@ -235,8 +236,8 @@ interface StreamState {
 
 const TRACEBACK = 'Traceback (most recent call last)';
 const TRACEBACK_LEAD = ` ${TRACEBACK}:`;
-/** Characters of a prefix compared at most. */
-const MAX_PREFIX = 32;
+/** Characters of a prefix compared at most (Rails tags a line with its request id: `[<uuid>] `, 39). */
+const MAX_PREFIX = 64;
 const CHAINED_CAUSE = 'The above exception was the direct cause of the following exception';
 const CHAINED_DURING = 'During handling of the above exception, another exception occurred';
 /** A dotted class name, an optional Node error code (`Error [ERR_X]`), then `:` and a message, or nothing. */

@@ -147,10 +147,11 @@ export function startsEventAlone(raw: string): boolean {
 
 /**
  * A line that may continue a trace behind a prefix its lines repeat (`api-1  |     at f (x.js:1:2)`,
- * `[ERROR]   File "a.py", line 3`): whether it does depends on the event's first line.
+ * `[ERROR]   File "a.py", line 3`, `[<request id>] app/x.rb:5:in 'show'`, a prefix and nothing after it):
+ * whether it does depends on the event's first line.
  */
 const BEHIND_PREFIX =
-  /(?: {2,}|\t)at \S|[|:\]>] at \S[^(]* \(|[\s|:\]>](?:\s*File "|Traceback \(|Caused by: |\.\.\. \d+ more)|[|:\]>] {2,}\S|\t/;
+  /(?: {2,}|\t)at \S|[|:\]>] at \S[^(]* \(|[\s|:\]>](?:\s*File "|Traceback \(|Caused by: |\.\.\. \d+ more)|[|:\]>] {2,}\S|\t|[|:\]>] *$|\.(?:rb|erb|haml|slim|rake|ru|builder|jbuilder):\d+:in [`']/;
 
 /**
  * The time of a record without classifying it: its `ts`, a JSON time field, a leading timestamp, or a

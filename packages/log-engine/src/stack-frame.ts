@@ -1,23 +1,27 @@
 /**
  * The frame a line of a stack trace names, trimmed, when `text` (leading white space allowed) is one:
  * Node's `at fn (/srv/x.js:1:2)`, `at /srv/x.js:1:2`, `at new Promise (<anonymous>)`, Java's
- * `at com.x.Y.z(Y.java:12)` (`(Native Method)`, a trailing `~[app.jar:?]`) and Python's `File "a.py",
- * line 3, in f`; undefined for any other line. The shapes are strict (a location in brackets, a line
+ * `at com.x.Y.z(Y.java:12)` (`(Native Method)`, a trailing `~[app.jar:?]`), Python's `File "a.py",
+ * line 3, in f` and Ruby's `` app/models/user.rb:12:in `save' `` (`from …` too); undefined for any other line. The shapes are strict (a location in brackets, a line
  * number), so a message that merely starts with "at" is not one.
  */
 export function stackFrameOf(text: string): string | undefined {
   let i = 0;
   while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
   const c = text.charCodeAt(i);
-  if (c === 97) {
+  if (c === 97 && text.charCodeAt(i + 1) === 116 && text.charCodeAt(i + 2) === 32) {
     // a: `at …`
-    if (text.charCodeAt(i + 1) !== 116 || text.charCodeAt(i + 2) !== 32) return undefined;
     const frame = trimEnd(text.slice(i));
     return NODE_FRAME.test(frame) || JVM_FRAME.test(frame) ? frame : undefined;
   }
   if (c === 70 && text.startsWith('File "', i)) {
     const frame = trimEnd(text.slice(i));
     return PYTHON_FRAME.test(frame) ? frame : undefined;
+  }
+  // Ruby: it ends with a quote (cheap first)
+  if (text.charCodeAt(text.length - 1) === 39 || text.charCodeAt(text.length - 2) === 39) {
+    const frame = trimEnd(text.slice(i));
+    return RUBY_FRAME.test(frame) ? frame : undefined;
   }
   return undefined;
 }
@@ -34,6 +38,8 @@ const NODE_FRAME =
 const JVM_FRAME =
   /^at [\w$./<>-]+\.[\w$<>-]+\((?:[^()\s]*:\d+|[^()\s]+\.\w+|Native Method|Unknown Source)\)(?: ~?\[[^\]]*\])?$/;
 const PYTHON_FRAME = /^File "[^"]+", line \d+(?:, in \S.*)?$/;
+/** Ruby: a source file, its line and the method quoted (`` in `show' ``, `in 'Foo#show'`), `from ` first in an uncaught one's. */
+const RUBY_FRAME = /^(?:from )?\S+?\.(?:rb|erb|haml|slim|rake|ru|builder|jbuilder):\d+:in [`'].+'$/;
 
 function trimEnd(text: string): string {
   const last = text.charCodeAt(text.length - 1);

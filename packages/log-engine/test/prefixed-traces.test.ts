@@ -147,6 +147,31 @@ describe('stack traces behind a prefix every line repeats', () => {
     expect(summary.levels.error).toBe(2);
   });
 
+  it("Rails: an exception's blank lines and trace behind the header and request id are one fatal event", () => {
+    const rid = '[0b5c1d7e-1111-4222-8333-944455556666]';
+    const at = (ms: number, sev: string): string =>
+      `${sev[0]}, [2026-03-14T09:00:00.${String(ms).padStart(6, '0')} #596] ${sev.padStart(5)} -- : ${rid}`;
+    const lines = [
+      `${at(100, 'INFO')} Processing by ProductsController#show as HTML`,
+      `${at(120, 'INFO')} Completed 404 Not Found in 3ms (ActiveRecord: 0.4ms | Allocations: 1021)`,
+      `${at(121, 'FATAL')}   `,
+      `${at(122, 'FATAL')} ActiveRecord::RecordNotFound (Couldn't find Product with 'id'=1):`,
+      `${at(123, 'FATAL')}   `,
+      `${at(124, 'FATAL')} app/controllers/products_controller.rb:5:in \`show'`,
+      `${rid} app/controllers/application_controller.rb:12:in \`block in around'`,
+      `${rid} /usr/local/bundle/gems/actionpack-7.1.2/lib/abstract_controller/base.rb:224:in 'AbstractController::Base#process_action'`,
+      `${at(900, 'INFO')} Started GET "/products/2" for 127.0.0.1 at 2026-03-14 09:00:01 +0000`,
+    ];
+    const summary = summarize(lines);
+    expect(summary.levels).toMatchObject({ fatal: 1, info: 3 });
+    expect(summary.continuationLines).toBe(5);
+    expect(summary.lastError?.message).toMatch(/ActiveRecord::RecordNotFound/);
+    expect(summary.errors[0]?.frame).toBe("app/controllers/products_controller.rb:5:in `show'");
+    // a sampler re-reads the lines before these: alone, they would be events
+    for (const line of lines.slice(2, 8).filter((l) => !l.includes('RecordNotFound')))
+      expect(startsEventAlone(line), line).toBe(false);
+  });
+
   it('tells a sampler that a trace line behind a prefix depends on the lines before it', () => {
     for (const line of [
       'api-1  |     at getUser (/srv/app/routes/users.js:41:23)',

@@ -3,7 +3,7 @@ import { isContinuationLine } from '../src/continuation.js';
 import { stackFrameOf } from '../src/stack-frame.js';
 
 describe('stackFrameOf', () => {
-  it('gives the frame of Node, JVM and Python stack lines, indented or not', () => {
+  it('gives the frame of Node, JVM, Python and Ruby stack lines, indented or not', () => {
     const frames = [
       '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
       'at Layer.handle [as handle_request] (/srv/app/node_modules/express/lib/router/layer.js:95:5)',
@@ -16,6 +16,10 @@ describe('stackFrameOf', () => {
       '\tat com.example.Api.lambda$get$0(Api.kt:12) ~[app.jar:?]',
       '  File "/srv/worker.py", line 40, in <module>',
       'File "<frozen importlib._bootstrap>", line 1204, in _gcd_import',
+      "app/controllers/products_controller.rb:5:in `show'",
+      "/usr/local/bundle/gems/actionpack-7.1.2/lib/abstract_controller/base.rb:224:in 'AbstractController::Base#process_action'",
+      "\tfrom /srv/app/bin/worker.rb:7:in `<main>'",
+      "  app/views/orders/show.html.erb:12:in `block in _app_views_orders_show_html_erb'",
     ];
     for (const line of frames) {
       expect(stackFrameOf(line), line).toBe(line.trim());
@@ -31,6 +35,9 @@ describe('stackFrameOf', () => {
       'File "report.pdf" uploaded',
       'File not found: /srv/x.js:1:2',
       'GET /api/users/1 200 3ms',
+      "config/app.rb:5: it's fine",
+      "loaded lib/x.rb:5:in 'show'",
+      "see app/models/user.rb:12 in 'docs'",
     ];
     for (const line of lines) {
       expect(stackFrameOf(line), line).toBeUndefined();
