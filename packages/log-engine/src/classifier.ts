@@ -54,7 +54,7 @@ export const DEFAULT_LEVEL_RULES: readonly LevelRule[] = [
   {
     level: 'warn',
     pattern:
-      /\b(?:warn(?:ing)?|deprecat(?:ed|ion)|retry(?:ing)?|timed? ?out|unable to|cannot|can't|could not|refused|denied|invalid|not found|slow)\b/i,
+      /\b(?:warn(?:ing)?|deprecat(?:ed|ion)|retry(?:ing)?|timed? ?out|unable to|cannot|can't|could not|refused|denied|invalid|not found|slow)\b|[a-z]Warning\b/i,
   },
   { level: 'debug', pattern: /\b(?:debug|trace|verbose)\b/i },
 ];

@@ -11,7 +11,7 @@ import { stackFrameOf } from './stack-frame.js';
  * call last):` and the lines that chain two tracebacks, Go's `goroutine 1 [running]:`, its frames
  * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`, and a line of closing brackets alone (`}`,
  * `]`, `})`), which ends an object printed over several lines, such as Node's error with its `code` and
- * `errno` properties, and a stack frame that lost its indentation (`at fn (/srv/x.js:1:2)`,
+ * `errno` properties, Node's `(Use \`node --trace-warnings ...\` …)` under a process warning, and a stack frame that lost its indentation (`at fn (/srv/x.js:1:2)`,
  * `at com.x.Y.z(Y.java:12)`, `File "a.py", line 3, in f`, `` app/x.rb:5:in `show' ``: see `stackFrameOf`). The line that starts the event — `Error: boom`, `Exception in thread "main" …`,
  * Python's final `ValueError: …`, `panic: …` — is not one.
  *
@@ -45,6 +45,8 @@ export function isContinuationLine(line: string): boolean {
       return GOROUTINE.test(line);
     case 91: // [
       return line.startsWith('[signal ');
+    case 40: // (: Node's hint under a process warning, `(Use \`node --trace-warnings ...\` to show where …)`
+      return line.startsWith(NODE_TRACE_HINT);
     case 125: // }
     case 93: // ]
       return CLOSERS.test(line);
@@ -67,6 +69,7 @@ export function isContinuationLine(line: string): boolean {
 }
 
 const SPACE = /^\s/;
+const NODE_TRACE_HINT = '(Use `node --trace-';
 /** The last line of an object or array printed over several lines (Node's `console.error(err)` of an error with properties). */
 const CLOSERS = /^[\]})]+[,;]?\s*$/;
 const MORE = /^\.\.\. \d+ (?:more|common frames omitted)\s*$/;

@@ -95,6 +95,17 @@ describe('classifyLine', () => {
     expect(classifyLine('debug: cache size 12')).toBe('debug');
   });
 
+  it('reads a warning class as a warning (Node process warnings, Python warnings)', () => {
+    for (const line of [
+      '(node:4121) MaxListenersExceededWarning: Possible EventEmitter memory leak detected. 11 close listeners added to [Socket]',
+      '(node:77) ExperimentalWarning: The Fetch API is an experimental feature. This feature could change at any time',
+      '/srv/app/.venv/lib/python3.11/site-packages/sklearn/base.py:348: FutureWarning: The default of n_init will change from 10 to auto in 1.4',
+      '/srv/app/jobs.py:12: UserWarning: no index given, using the first column',
+    ])
+      expect(classifyLine(line), line).toBe('warn');
+    expect(classifyLine('(node:4121) UnhandledPromiseRejectionWarning: Error: boom')).toBe('fatal');
+  });
+
   it('treats stderr as a hint that strengthens weak signals, never as proof', () => {
     expect(classifyLine('Listening on :8080', { stream: 'err' })).toBe('info');
     expect(classifyLine('cannot open config.yml', { stream: 'out' })).toBe('warn');

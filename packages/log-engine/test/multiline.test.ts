@@ -177,6 +177,19 @@ describe('multi-line events', () => {
     expect(summary.top.map((p) => p.template.trim())).not.toContain('}');
   });
 
+  it("Node: a process warning and its '(Use `node --trace-warnings ...`' hint are one warning", () => {
+    const printed = [
+      '(node:4121) MaxListenersExceededWarning: Possible EventEmitter memory leak detected. 11 close listeners added to [Socket]. Use emitter.setMaxListeners() to increase limit',
+      '(Use `node --trace-warnings ...` to show where the warning was created)',
+      '(node:4121) [DEP0005] DeprecationWarning: Buffer() is deprecated due to security and usability issues.',
+      '(Use `node --trace-deprecation ...` to show where the warning was created)',
+    ];
+    const summary = summarize(records(printed, 'err', T0), { top: 5 });
+    expect(summary.levels.warn).toBe(2);
+    expect(summary.continuationLines).toBe(2);
+    expect(summary.templates).toBe(2);
+  });
+
   it('Java: the rare FATAL is listed among the errors, Caused by is never the last error', () => {
     const input: string[] = [];
     for (let i = 0; i < 200; i++)
