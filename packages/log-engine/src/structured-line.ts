@@ -10,10 +10,35 @@ export interface StructuredLine {
   fields: Record<string, unknown>;
 }
 
-const TIME_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 'date', 't'];
-const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel', 'levelname', 'log.level', 'status'];
+/**
+ * The fields of a JSON line's time, level and message, the first present one counting. Besides the usual
+ * ones: python-json-logger's `asctime`, Serilog's compact JSON (CLEF: `@t`, `@l`, the rendered `@m` or the
+ * template `@mt`) and its `JsonFormatter` (`Timestamp`, `Level`, `RenderedMessage`, `MessageTemplate`).
+ */
+const TIME_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 'date', 't', 'asctime', '@t', 'Timestamp'];
+const LEVEL_KEYS = [
+  'level',
+  'lvl',
+  'severity',
+  'loglevel',
+  'levelname',
+  'log.level',
+  'status',
+  '@l',
+  'Level',
+];
 /** The fields that hold a JSON line's message, the first present one counting. */
-export const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event'];
+export const MESSAGE_KEYS = [
+  'msg',
+  'message',
+  'log',
+  'text',
+  'event',
+  '@m',
+  '@mt',
+  'RenderedMessage',
+  'MessageTemplate',
+];
 
 /**
  * Parses a JSON-object line (`{"ts","level","msg",…}` as written by pino, bunyan, winston, zap, Python's
@@ -51,7 +76,13 @@ export function parseStructuredLine(line: string): StructuredLine | undefined {
     else fields[key] = object[key];
   }
   const ts = timeKey === undefined ? undefined : readTime(object[timeKey]);
-  const level = levelKey === undefined ? nestedLevel(object.log) : fieldLevel(levelKey, object[levelKey]);
+  const level =
+    levelKey !== undefined
+      ? fieldLevel(levelKey, object[levelKey])
+      : // Serilog leaves `@l` out of an Information event
+        timeKey === '@t' && (messageKey === '@m' || messageKey === '@mt')
+        ? 'info'
+        : nestedLevel(object.log);
   const rawMessage = messageKey === undefined ? undefined : object[messageKey];
   const message =
     typeof rawMessage === 'string'

@@ -25,6 +25,34 @@ describe('parseStructuredLine', () => {
     expect(b?.message).toBe('disk full');
   });
 
+  it("reads Serilog's compact JSON (CLEF, no @l for Information) and JsonFormatter, and python-json-logger's asctime", () => {
+    const info = parseStructuredLine(
+      '{"@t":"2026-03-14T09:00:00.1234567Z","@mt":"Payment {PaymentId} failed over to {Gateway}","PaymentId":7,"Gateway":"b"}',
+    );
+    expect(info).toEqual({
+      ts: Date.UTC(2026, 2, 14, 9, 0, 0, 123),
+      level: 'info',
+      message: 'Payment {PaymentId} failed over to {Gateway}',
+      fields: { PaymentId: 7, Gateway: 'b' },
+    });
+    const error = parseStructuredLine(
+      '{"@t":"2026-03-14T09:00:01Z","@m":"Payment 8 failed","@mt":"Payment {PaymentId} failed","@l":"Error","@x":"System.InvalidOperationException: boom","PaymentId":8}',
+    );
+    expect(error?.level).toBe('error');
+    expect(error?.message).toBe('Payment 8 failed');
+    expect(error?.fields).toMatchObject({ '@mt': 'Payment {PaymentId} failed', '@x': expect.any(String) });
+    const json = parseStructuredLine(
+      '{"Timestamp":"2026-03-14T09:00:03+01:00","Level":"Warning","MessageTemplate":"Slow {Ms}","RenderedMessage":"Slow 900","Properties":{"Ms":900}}',
+    );
+    expect(json).toMatchObject({ ts: Date.UTC(2026, 2, 14, 8, 0, 3), level: 'warn', message: 'Slow 900' });
+    const python = parseStructuredLine(
+      '{"asctime":"2026-03-14 09:00:05,123","levelname":"ERROR","name":"app","message":"charge failed"}',
+    );
+    expect(python?.ts).toBe(new Date(2026, 2, 14, 9, 0, 5, 123).getTime());
+    // a line without a time is not taken for Serilog's: no level named, none given
+    expect(parseStructuredLine('{"@mt":"x failed"}')?.level).toBeUndefined();
+  });
+
   it('keeps a field named level that is not a level, and uses the line when there is no message', () => {
     const parsed = parseStructuredLine('{"level":"third","event_id":3}');
     expect(parsed?.level).toBeUndefined();
