@@ -173,7 +173,7 @@ export class EventTracker {
     if (phase === 'lead') {
       // cheap first: most lines do not start with a letter of a class name, or follow no error
       const c = text.charCodeAt(0);
-      if (!(c >= 65 && c <= 90) && !(c >= 97 && c <= 122) && c !== 95 && c !== 36) return false;
+      if (!(c >= 65 && c <= 90) && !(c >= 97 && c <= 122) && c !== 95 && c !== 36 && c !== 42) return false;
       return isErrorLevel(this.level(stream)) && isExceptionLine(text) && !isExceptionLine(state.text ?? '');
     }
     return phase === 'traceback' && exceptionName(text) !== undefined && isErrorLevel(this.level(stream));
@@ -186,7 +186,8 @@ export class EventTracker {
 
 /**
  * True for a line that names an exception class first: `java.lang.IllegalStateException: boom`,
- * `ValueError: bad card`, `Error: boom`, `Error [ERR_X]: boom`, `java.lang.NullPointerException` — a
+ * `ValueError: bad card`, `Error: boom`, `Error [ERR_X]: boom`, Elixir's `** (RuntimeError) boom`,
+ * `java.lang.NullPointerException` — a
  * dotted name ending in `Error`, `Exception` or `Throwable`, then `:` or the end of the line.
  */
 export function isExceptionLine(line: string): boolean {
@@ -248,8 +249,15 @@ const NODE_LOCATION = /^(?:file:\/\/)?(?:\/|[A-Za-z]:[\\/])\S*\.(?:[cm]?[jt]s|[j
 /** The caret line under the echoed source line. */
 const CARET = /^\s*\^+\s*$/;
 
-/** The class name of a line shaped like a traceback's last line (`KeyError: 'x'`, `KeyboardInterrupt`). */
+/** Elixir's exception line under a logged error or crash report: `** (RuntimeError) boom`. */
+const ELIXIR_EXCEPTION = /^\*\* \(([A-Z][\w]*(?:\.[A-Z][\w]*)*)\)(?: |$)/;
+
+/**
+ * The class name of a line shaped like a traceback's last line (`KeyError: 'x'`, `KeyboardInterrupt`) or
+ * Elixir's `** (ArgumentError) …`.
+ */
 function exceptionName(line: string): string | undefined {
+  if (line.charCodeAt(0) === 42) return ELIXIR_EXCEPTION.exec(line)?.[1];
   return EXCEPTION.exec(line)?.[1];
 }
 

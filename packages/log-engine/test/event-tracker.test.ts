@@ -111,6 +111,21 @@ describe('an exception logged under an error line', () => {
     expect(summary.levels).toMatchObject({ error: 1, info: 1 });
   });
 
+  it("Elixir: a logged error and its '** (RuntimeError) boom' with frames are one error event", () => {
+    const summary = summarize([
+      '09:00:02.456 [error] GenServer MyApp.Worker terminating',
+      '** (RuntimeError) boom',
+      '    (my_app 0.1.0) lib/my_app/worker.ex:12: MyApp.Worker.handle_info/2',
+      '    (stdlib 5.0) gen_server.erl:1077: :gen_server.try_dispatch/4',
+      '09:00:03.000 [info] GET /api/x',
+    ]);
+    expect(summary.levels).toMatchObject({ error: 1, info: 1 });
+    expect(summary.continuationLines).toBe(3);
+    expect(isExceptionLine('** (ArgumentError) argument error')).toBe(true);
+    expect(isExceptionLine('** (EXIT) shutdown')).toBe(false);
+    expect(isExceptionLine('** bold text **')).toBe(false);
+  });
+
   it('a FATAL line followed by its exception is one fatal event', () => {
     const summary = summarize(['FATAL cannot start', 'java.lang.OutOfMemoryError: Java heap space']);
     expect(summary.levels).toMatchObject({ fatal: 1, error: 0 });
