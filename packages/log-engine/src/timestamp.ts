@@ -30,7 +30,8 @@ const scratch = newParts();
 /**
  * Scans a timestamp at `p` (ISO 8601 and its space/slash variants, `20171223-22:15:29:606`, common log
  * format `10/Oct/2000:13:55:36 -0700`, `29-Jul-2015 17:41:44`, `06/10/2013 17:26`, syslog
- * `Dec 10 06:55:46`, or a bare time `17:41:44,747`); returns the end index or -1.
+ * `Dec 10 06:55:46`, java.util.logging's `Mar 14, 2026 9:00:10 PM`, or a bare time `17:41:44,747`; a
+ * 12-hour clock's ` AM`/` PM` read); returns the end index or -1.
  */
 export function scanTimestamp(s: string, p: number, end: number, out: TimestampParts = scratch): number {
   reset(out);
@@ -179,13 +180,22 @@ function scanNamedTimestamp(s: string, p: number, end: number, t: TimestampParts
   q += 4;
   if (s.charCodeAt(q) === 32) q++;
   const run = digitRun(s, q, end);
-  if (run < 1 || run > 2 || s.charCodeAt(q + run) !== 32) return -1;
+  // `Dec 10 06:55:46`, or java.util.logging's `Mar 14, 2026 9:00:10 PM`
+  const hasComma = s.charCodeAt(q + run) === 44;
+  if (run < 1 || run > 2 || s.charCodeAt(q + run + (hasComma ? 1 : 0)) !== 32) return -1;
   const day = fixed(s, q, end, run);
   if (day < 1 || day > 31) return -1;
   t.hasDate = true;
   t.month = month;
   t.day = day;
-  q = scanTime(s, q + run + 1, end, t, false);
+  q += run + 1;
+  if (hasComma) {
+    if (digitRun(s, q + 1, end) !== 4 || s.charCodeAt(q + 5) !== 32) return -1;
+    t.year = fixed(s, q + 1, end, 4);
+    t.hasYear = true;
+    q += 6;
+  }
+  q = scanTime(s, q, end, t, false);
   if (q < 0) return -1;
   if (s.charCodeAt(q) === 32 && digitRun(s, q + 1, end) === 4 && boundary(s, q + 5, end) > 0) {
     t.year = fixed(s, q + 1, end, 4);
@@ -235,7 +245,26 @@ function scanTime(s: string, p: number, end: number, t: TimestampParts, allowCom
     }
   }
   if (t.hour > 24 || t.minute > 59 || t.second > 60) return -1;
+  // a 12-hour clock (`9:05:00 PM`, `12:30:00 AM`: half past midnight)
+  const meridiem = meridiemAt(s, q, end);
+  if (meridiem !== undefined && t.hour >= 1 && t.hour <= 12) {
+    t.hour = (t.hour % 12) + meridiem;
+    q += 3;
+  }
   return scanZone(s, q, end, t);
+}
+
+/** Characters that may follow a 12-hour clock's AM or PM: white space, `]`, `)`, `,`, `|`. */
+const AFTER_MERIDIEM = new Set([32, 9, 93, 41, 44, 124]);
+
+/** The hours a ` AM`/` PM` (any case) at `q` adds to a 12-hour clock's (0 or 12), or undefined. */
+function meridiemAt(s: string, q: number, end: number): number | undefined {
+  if (q + 3 > end || s.charCodeAt(q) !== 32 || (s.charCodeAt(q + 2) | 32) !== 109) return undefined;
+  const c = s.charCodeAt(q + 1) | 32;
+  if (c !== 97 && c !== 112) return undefined;
+  // then the end, white space or a closing mark: a host `pm-worker-1` after a syslog time is no PM
+  if (q + 3 < end && !AFTER_MERIDIEM.has(s.charCodeAt(q + 3))) return undefined;
+  return c === 112 ? 12 : 0;
 }
 
 function scanZone(s: string, q: number, end: number, t: TimestampParts): number {

@@ -27,6 +27,28 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('Tue Dec  1 06:55:46 2015')).toBe(new Date(2015, 11, 1, 6, 55, 46).getTime());
   });
 
+  it("reads a 12-hour clock's AM and PM, and java.util.logging's `Mar 14, 2026 9:00:10 PM`", () => {
+    expect(parseTimestamp('03/14/2026 09:00:08 PM')).toBe(new Date(2026, 2, 14, 21, 0, 8).getTime());
+    expect(parseTimestamp('03/14/2026 12:30:00 AM')).toBe(new Date(2026, 2, 14, 0, 30, 0).getTime());
+    expect(parseTimestamp('03/14/2026 12:30:00 pm')).toBe(new Date(2026, 2, 14, 12, 30, 0).getTime());
+    expect(parseTimestamp('2026-03-14 07:15:00.250 PM +01:00')).toBe(Date.UTC(2026, 2, 14, 18, 15, 0, 250));
+    expect(parseTimestamp('Mar 14, 2026 9:00:10 PM')).toBe(new Date(2026, 2, 14, 21, 0, 10).getTime());
+    expect(parseTimestamp('Mar 4, 2026 11:59:59 AM')).toBe(new Date(2026, 2, 4, 11, 59, 59).getTime());
+    const jul = 'Mar 14, 2026 9:00:10 PM org.apache.catalina.core.StandardService startInternal';
+    expect(parseLeadingTimestamp(jul)).toEqual({
+      ts: new Date(2026, 2, 14, 21, 0, 10).getTime(),
+      end: jul.indexOf('org.'),
+    });
+    // a host named pm-… after a syslog time, a 24-hour clock, a word: no PM
+    expect(parseLeadingTimestamp('Mar 14 09:00:00 pm-worker-1 app[1]: x', 2026)?.ts).toBe(
+      new Date(2026, 2, 14, 9, 0, 0).getTime(),
+    );
+    expect(parseTimestamp('2026-03-14 21:00:00 PM')).toBeNaN();
+    expect(parseLeadingTimestamp('2026-03-14 09:00:00 amqp connected')?.ts).toBe(
+      new Date(2026, 2, 14, 9, 0, 0).getTime(),
+    );
+  });
+
   it('rejects what is not a date', () => {
     expect(parseTimestamp('17:41:44')).toBeNaN();
     expect(parseTimestamp('2024-13-01')).toBeNaN();
