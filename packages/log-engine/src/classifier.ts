@@ -2,6 +2,7 @@ import { stripAnsi } from './ansi.js';
 import { createError, LogEngineErrorCodes } from './errors.js';
 import { accessLogLevel } from './http-status.js';
 import { LEVELS, type Level, parseLevel } from './levels.js';
+import { logcatLevel } from './logcat-header.js';
 import { parseStructuredLine } from './structured-line.js';
 import { syslogPriority } from './syslog-priority.js';
 
@@ -415,6 +416,11 @@ export function labelOf(text: string): Level | undefined {
   const first = text.charCodeAt(0);
   if ((first === 73 || first === 87 || first === 69 || first === 70) && isDigit(text.charCodeAt(1))) {
     if (GLOG.test(text)) return parseLevel(text[0]);
+  }
+  if (first >= 48 && first <= 57 && text.charCodeAt(2) === 45) {
+    // Android's logcat: `03-17 16:13:38.811  1702  2395 E Tag: …` — the letter is the level
+    const priority = logcatLevel(text);
+    if (priority !== undefined) return priority;
   }
   if ((first >= 97 && first <= 122) || (first >= 48 && first <= 57)) {
     const leading = leadingLabel(text, first);

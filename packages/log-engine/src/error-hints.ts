@@ -1,6 +1,7 @@
 import { type ErrorRuleHints, ruleHits } from './error-rule-hints.js';
 import { lineHits, mergeSorted } from './hint-offsets.js';
 import { serverErrorHits } from './http-status.js';
+import { logcatLevel } from './logcat-header.js';
 
 /** Words the default rules (labels, content rules) need to make a line an error or fatal, case-insensitive. */
 const WORDS =
@@ -36,7 +37,7 @@ export interface FindErrorHintsOptions {
  * a sampler can pass over it unread and still count the error events exactly (parse the lines holding an
  * offset to know). One regex pass over the bytes and a few native searches, no line decoded. It covers
  * the labels, the JSON level fields (an HTTP `status` ≥ 500 too), access-log requests answered 5xx,
- * syslog `<PRI>` prefixes of severity err or worse, and the content rules of `DEFAULT_LEVEL_RULES` (with `stream:
+ * syslog `<PRI>` prefixes of severity err or worse, Android logcat lines of priority E, F or A, and the content rules of `DEFAULT_LEVEL_RULES` (with `stream:
  * 'err'` the stderr-only ones too), except a stack frame or a glog prefix at the start of a JSON line's
  * message; with `isPrefixed` (each line starts with a time and a space, Velos's `log_date_format`) a glog
  * line after the prefix too. A continuation line (`isContinuationLine`: a stack frame, an indented or
@@ -68,7 +69,32 @@ export function findErrorHints(
       if (isDigit(data[i + 2])) found.push(i + 1);
     starts = mergeSorted(starts, found);
   }
-  return starts.length === 0 ? hits : mergeSorted(hits, starts);
+  if (starts.length > 0) hits = mergeSorted(hits, starts);
+  return mergeSorted(hits, logcatHits(data, text, options.isPrefixed === true));
+}
+
+/** The priority letters of Android logcat lines that are errors or worse, between spaces. */
+const LOGCAT_NEEDLES = [Buffer.from(' E '), Buffer.from(' F '), Buffer.from(' A ')];
+
+/**
+ * The offsets of Android logcat lines of priority E, F or A (`03-17 16:13:38.811  1702  2395 E Tag: …`,
+ * behind a time prefix with `isPrefixed`), ascending: native searches for the letter, then the header.
+ */
+function logcatHits(data: Buffer, text: string, isPrefixed: boolean): number[] {
+  let hits: number[] = [];
+  for (const needle of LOGCAT_NEEDLES) {
+    const found: number[] = [];
+    for (let i = data.indexOf(needle); i !== -1; i = data.indexOf(needle, i + 1)) {
+      const start = text.lastIndexOf('\n', i) + 1;
+      // the letter comes after month, day, time and two ids: 24 characters at least
+      if (i - start < 24) continue;
+      const header = isPrefixed ? text.indexOf(' ', start) + 1 : start;
+      if (header > 0 && header < i && logcatLevel(text.slice(header, i + 3)) !== undefined) found.push(start);
+      else if (isPrefixed && logcatLevel(text.slice(start, i + 3)) !== undefined) found.push(start);
+    }
+    hits = mergeSorted(hits, found);
+  }
+  return hits;
 }
 
 /** A syslog `<PRI>` at a line start whose severity (PRI mod 8) is 3 or less: `syslogPriority` makes it an error or fatal. */

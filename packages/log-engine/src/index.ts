@@ -46,6 +46,7 @@ export {
   recordTime,
   startsEventAlone,
 } from './log-record.js';
+export { logcatLevel, parseLogcatHeader } from './logcat-header.js';
 export { type LogfmtLine, parseLogfmtLine } from './logfmt-line.js';
 export { type CustomMask, MASK_PLACEHOLDERS, type MaskName, type MaskOptions } from './masks.js';
 export type { MinerSnapshot, SnapshotCluster } from './miner-snapshot.js';

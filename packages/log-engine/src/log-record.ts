@@ -3,6 +3,7 @@ import { type ClassifierOptions, createStrippedClassifier } from './classifier.j
 import { EventTracker, isContextFree } from './event-tracker.js';
 import { klogHeaderEnd, parseKlogHeader } from './klog-header.js';
 import type { Level } from './levels.js';
+import { parseLogcatHeader } from './logcat-header.js';
 import { parseLogfmtLine } from './logfmt-line.js';
 import { parseRubyLoggerHeader } from './ruby-logger-header.js';
 import { stackFrameOf } from './stack-frame.js';
@@ -197,7 +198,8 @@ export function eventMessageOf(line: string): string {
 
 /**
  * The time that starts `body` and where its message starts: a klog/glog header, a Ruby `Logger` header
- * (`I, [2026-03-14T09:00:00.123456 #42]  INFO -- : `), or a leading timestamp
+ * (`I, [2026-03-14T09:00:00.123456 #42]  INFO -- : `), an Android logcat header
+ * (`03-17 16:13:38.811  1702  2395 E `), or a leading timestamp
  * and the klog/glog header after it, if any (a line written with `--time`, `kubectl logs --timestamps`):
  * the header leaves the message there too, and the time is the timestamp's (it names the year).
  */
@@ -206,6 +208,8 @@ function leadingHeader(body: string): LeadingTimestamp | undefined {
   if (klog !== undefined) return klog;
   const ruby = parseRubyLoggerHeader(body);
   if (ruby !== undefined) return ruby;
+  const logcat = parseLogcatHeader(body);
+  if (logcat !== undefined) return logcat;
   const leading = parseLeadingTimestamp(body);
   if (leading === undefined) return undefined;
   const end = klogHeaderEnd(body, leading.end);

@@ -65,6 +65,11 @@ const LINES = [
   '<2>Dec  4 10:00:00 host kernel: thermal shutdown',
   '<14>Dec  4 10:00:00 host app[7]: user in',
   '2024-12-04 10:00:00.123 UTC [77] FATAL:  password authentication failed for user "bob"',
+  // Android logcat: the priority letter is the level
+  '03-17 16:13:38.819  1702  8671 E ActivityManager: Process com.x has died',
+  '03-17 16:13:38.840  1702  8671 F libc    : signal 11 (SIGSEGV)',
+  '03-17 16:13:38.841  1702  8671 A DEBUG   : Abort message: assertion',
+  '03-17 16:13:38.850  1702  8671 I ActivityManager: Start proc 123:com.x',
 ];
 
 describe('findErrorHints', () => {
@@ -88,6 +93,14 @@ describe('findErrorHints', () => {
     const hits = findErrorHints(data, undefined, { isPrefixed: true });
     expect(hits).toHaveLength(1);
     expect(data.toString('latin1', hits[0], hits[0]! + 5)).toBe('E1122');
+  });
+
+  it('with isPrefixed, points at a logcat E line behind a time prefix too, never at an I line', () => {
+    const data = Buffer.from(
+      '2026-12-03T10:00:00Z 03-17 16:13:38.850  1702  8671 I Am: Start proc\n2026-12-03T10:00:01Z 03-17 16:13:38.851  1702  8671 E Am: Process died\n',
+    );
+    const hits = findErrorHints(data, undefined, { isPrefixed: true });
+    expect(hits).toEqual([data.indexOf('2026-12-03T10:00:01Z')]);
   });
 
   it('points at no line of plain info and warn traffic', () => {
