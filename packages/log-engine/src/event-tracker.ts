@@ -70,7 +70,7 @@ export class EventTracker {
       state.isInTrace || known === undefined || isErrorLevel(known) || hasHeader
         ? prefixEnd(message, state.lead, hasHeader)
         : -1;
-    if (at !== -1 && this.#continuesBehindPrefix(state, message, at, stream)) {
+    if (at !== -1 && this.#continuesBehindPrefix(state, message, at, stream, hasHeader)) {
       state.rest = at === 0 ? message : message.slice(at);
       state.isInTrace = true;
       return true;
@@ -97,6 +97,7 @@ export class EventTracker {
             : 'lead';
     state.text = text;
     state.lead = message;
+    state.hasHeader = message !== text;
     state.level = level;
     state.isInTrace = false;
   }
@@ -119,6 +120,7 @@ export class EventTracker {
     state.phase = 'body';
     state.text = undefined;
     state.lead = undefined;
+    state.hasHeader = false;
     state.level = undefined;
     state.isInTrace = false;
   }
@@ -127,7 +129,13 @@ export class EventTracker {
    * True when `rest`, a line behind the prefix it shares with its event's first line (or behind a header
    * only), continues that event; moves the phase as the line would without its prefix.
    */
-  #continuesBehindPrefix(state: StreamState, message: string, at: number, stream: Stream): boolean {
+  #continuesBehindPrefix(
+    state: StreamState,
+    message: string,
+    at: number,
+    stream: Stream,
+    hasHeader: boolean,
+  ): boolean {
     const c = message.charCodeAt(at);
     if (Number.isNaN(c)) return true;
     const isIndented = c === 32 || c === 9;
@@ -139,8 +147,10 @@ export class EventTracker {
       Number.isNaN(f) ||
       ((f === 97 || f === 70 || message.charCodeAt(message.length - 1) === 39) &&
         stackFrameOf(message.slice(first)) !== undefined) ||
-      // deeper than the padding of a column (`  INFO`): two blanks or a tab, inside a trace
-      (isIndented && state.isInTrace && (c === 9 || first - at >= 2)) ||
+      // deeper than the padding of a column (`  INFO`): two blanks or a tab, inside a trace — not a line
+      // with a header of its own under an event that had none (after a Go panic or a Node crash, zap's
+      // console lines `2026-…Z\tINFO\t…` are records: their tab separates columns)
+      (isIndented && state.isInTrace && (c === 9 || first - at >= 2) && (state.hasHeader || !hasHeader)) ||
       (!isIndented && isTraceHeader(c) && isContinuationLine(message.slice(at)))
     ) {
       if (!isIndented) state.phase = phaseAfter(state.phase, message.slice(at));
@@ -229,6 +239,8 @@ interface StreamState {
   lead: string | undefined;
   /** Its level, once known. */
   level: Level | undefined;
+  /** True when the event's first line had a header the reader took off (a time, a syslog `<PRI>`). */
+  hasHeader: boolean;
   /** True after a line that continued the current event (its trace has begun). */
   isInTrace: boolean;
   /** The last line that continued an event, behind its prefix. */
@@ -283,7 +295,15 @@ function isErrorLevel(level: Level): boolean {
 }
 
 function newState(): StreamState {
-  return { phase: 'body', text: undefined, lead: undefined, level: undefined, isInTrace: false, rest: '' };
+  return {
+    phase: 'body',
+    text: undefined,
+    lead: undefined,
+    hasHeader: false,
+    level: undefined,
+    isInTrace: false,
+    rest: '',
+  };
 }
 
 /**

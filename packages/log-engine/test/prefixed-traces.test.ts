@@ -172,6 +172,30 @@ describe('stack traces behind a prefix every line repeats', () => {
       expect(startsEventAlone(line), line).toBe(false);
   });
 
+  it("zap's console lines (time, tab, level, tab) after a Go panic or a Node crash are records, not its trace", () => {
+    const zap = [
+      '2026-03-14T09:00:02.000Z\tINFO\tserver/main.go:20\tstarting',
+      '2026-03-14T09:00:03.000Z\tERROR\tserver/handler.go:88\tfailed to fetch user',
+      '2026-03-14T09:00:04.000Z\tINFO\tserver/handler.go:90\tok',
+    ];
+    const panic = ['panic: boom', '', 'goroutine 1 [running]:', 'main.main()', '\t/app/main.go:10 +0x1d'];
+    const afterPanic = summarize([...panic, ...zap]);
+    expect(afterPanic.levels).toMatchObject({ fatal: 1, error: 1, info: 2 });
+    expect(afterPanic.continuationLines).toBe(4);
+    const afterCrash = summarize(['Error: boom', '    at f (/srv/a.js:1:2)', ...zap]);
+    expect(afterCrash.levels).toMatchObject({ error: 2, info: 2 });
+    // a trace whose every line has the time still is one event
+    const timed = summarize([
+      '2026-03-14T09:00:01.000Z ERROR payment failed',
+      '2026-03-14T09:00:01.000Z Traceback (most recent call last):',
+      '2026-03-14T09:00:01.000Z   File "/srv/pay.py", line 3, in charge',
+      '2026-03-14T09:00:01.000Z \ttotal = parse_row(row)',
+      '2026-03-14T09:00:01.000Z ValueError: bad card',
+    ]);
+    expect(timed.levels.error).toBe(1);
+    expect(timed.continuationLines).toBe(4);
+  });
+
   it('tells a sampler that a trace line behind a prefix depends on the lines before it', () => {
     for (const line of [
       'api-1  |     at getUser (/srv/app/routes/users.js:41:23)',
