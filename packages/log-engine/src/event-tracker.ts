@@ -55,6 +55,12 @@ export class EventTracker {
       state.isInTrace = true;
       return true;
     }
+    if (this.#isGoStackFunction(state, text, stream)) {
+      state.phase = 'body';
+      state.rest = text;
+      state.isInTrace = true;
+      return true;
+    }
     if (this.#isLoggedException(state, text, stream)) {
       state.phase = 'exception';
       state.rest = text;
@@ -177,6 +183,22 @@ export class EventTracker {
     return false;
   }
 
+  /**
+   * True when `text` is a function line of a Go stack trace without arguments (zap's `stacktrace`,
+   * `debug.Stack` through `runtime.Callers`: `main.(*Server).handle` then `\t/app/server.go:88`): right
+   * under an error line, or after such a trace's file line. Alone, `main.handler` could be any word.
+   */
+  #isGoStackFunction(state: StreamState, text: string, stream: Stream): boolean {
+    // cheap first: a letter, no space, a dot
+    const c = text.charCodeAt(0);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) || text.includes(' ') || !text.includes('.'))
+      return false;
+    if (!GO_FUNCTION.test(text)) return false;
+    return state.isInTrace
+      ? GO_FILE_LINE.test(state.rest)
+      : state.phase === 'lead' && isErrorLevel(this.level(stream));
+  }
+
   /** True when `text` (no continuation line) is the exception of the error event it follows. */
   #isLoggedException(state: StreamState, text: string, stream: Stream): boolean {
     const phase = state.phase;
@@ -258,6 +280,10 @@ const EXCEPTION = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?: \[[\w.-]+\])?(?
 const NAMED = /(?:Error|Exception|Throwable)$/;
 /** The first line of Node's uncaught exception banner: the script's absolute path (or URL) and line. */
 const NODE_LOCATION = /^(?:file:\/\/)?(?:\/|[A-Za-z]:[\\/])\S*\.(?:[cm]?[jt]s|[jt]sx):\d+$/;
+/** A Go function without its arguments: `main.handler`, `net/http.HandlerFunc.ServeHTTP`, `main.(*Server).handle`. */
+const GO_FUNCTION = /^[\w.-]+(?:\/[\w.-]+)*\.(?:\(\*?[\w.[\]]+\)\.)?[\w.[\]-]+$/;
+/** The file line under a Go function in a trace: `\t/app/server.go:88`, `+0x1d` after it in a panic's. */
+const GO_FILE_LINE = /^\s+\S+\.go:\d+(?: \+0x[\da-f]+)?\s*$/;
 /** The caret line under the echoed source line. */
 const CARET = /^\s*\^+\s*$/;
 

@@ -196,6 +196,20 @@ describe('stack traces behind a prefix every line repeats', () => {
     expect(timed.continuationLines).toBe(4);
   });
 
+  it("zap's stacktrace (Go functions without arguments, each over its file line) continues its error line", () => {
+    const summary = summarize([
+      '2026-03-14T09:00:01.000Z\tERROR\tserver/handler.go:88\tfailed to fetch user\t{"user_id": 7}',
+      'main.(*Server).handle',
+      '\t/app/server/handler.go:88',
+      'net/http.HandlerFunc.ServeHTTP',
+      '\t/usr/local/go/src/net/http/server.go:2136',
+      '2026-03-14T09:00:02.000Z\tINFO\tserver/main.go:20\tready',
+      'main.handler',
+    ]);
+    expect(summary.levels).toMatchObject({ error: 1, info: 2 });
+    expect(summary.continuationLines).toBe(4);
+  });
+
   it('tells a sampler that a trace line behind a prefix depends on the lines before it', () => {
     for (const line of [
       'api-1  |     at getUser (/srv/app/routes/users.js:41:23)',
