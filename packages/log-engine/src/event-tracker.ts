@@ -143,7 +143,10 @@ export class EventTracker {
     hasHeader: boolean,
   ): boolean {
     const c = message.charCodeAt(at);
-    if (Number.isNaN(c)) return true;
+    // nothing behind the prefix: a blank line of the event under way (a `--time` app's blank line in a
+    // trace), but a line that is only a time (`date` run as a job) starts its own after no event or
+    // after another such line
+    if (Number.isNaN(c)) return state.lead !== undefined && state.lead.trim() !== '';
     const isIndented = c === 32 || c === 9;
     let first = at;
     while (first < message.length && isBlank(message.charCodeAt(first))) first++;

@@ -122,7 +122,8 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
       ts: record.ts ?? leading?.ts ?? parseBracketedTimestamp(body),
       stream,
       line,
-      message,
+      // a line that is only a time (`date` run as a job) is its own message: its template is a date
+      message: message.trim() === '' ? body : message,
       level: events.level(stream),
       fields: undefined,
       isContinuation: false,

@@ -72,7 +72,10 @@ export function formatSummary(summary: Summary, options: SummaryFormatOptions = 
   const width = options.maxWidth ?? 120;
   const head: string[] = [];
   if (summary.period) head.push(`${formatPeriod(summary.period.from, summary.period.to, options)}`);
-  head.push(`${formatCount(summary.lines)} lines`, `${formatCount(summary.templates)} templates`);
+  head.push(
+    `${formatCount(summary.lines)} line${summary.lines === 1 ? '' : 's'}`,
+    `${formatCount(summary.templates)} template${summary.templates === 1 ? '' : 's'}`,
+  );
   head.push(`health ${summary.health}/100`);
   const out = [head.join(' · ')];
   const levels = LEVELS.filter((l) => summary.levels[l] > 0).map(

@@ -29,6 +29,26 @@ describe('createRecordParser', () => {
     expect(parse('no time here')).toMatchObject({ ts: undefined, message: 'no time here', level: 'info' });
   });
 
+  it('makes a line that is only a time an event of its own (date run as a job), a blank one behind a time continue', () => {
+    const own = createRecordParser();
+    for (const line of ['Sun Dec  6 01:04:52 UTC 2026', 'Sun Dec  6 01:05:02 UTC 2026']) {
+      expect(own(line)).toMatchObject({ message: line, isContinuation: false, level: 'info' });
+    }
+    expect(own('2026-12-06T01:00:00Z')).toMatchObject({
+      ts: Date.UTC(2026, 11, 6, 1),
+      isContinuation: false,
+    });
+    // a `--time` app's trace: its blank line still belongs to the error above it
+    const timed = createRecordParser();
+    expect(timed('2026-12-06T01:00:00Z Error: boom')).toMatchObject({
+      isContinuation: false,
+      level: 'error',
+    });
+    expect(timed('2026-12-06T01:00:00Z     at f (/srv/a.js:1:2)').isContinuation).toBe(true);
+    expect(timed('2026-12-06T01:00:00Z ').isContinuation).toBe(true);
+    expect(timed('2026-12-06T01:00:00Z     at g (/srv/a.js:2:2)').isContinuation).toBe(true);
+  });
+
   it('takes the time of an access log line from its brackets, and leaves its message whole', () => {
     const line = '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326';
     expect(parse(line)).toMatchObject({ ts: Date.UTC(2000, 9, 10, 20, 55, 36), message: line });

@@ -541,7 +541,7 @@ export class FileWriter {
       this.#onError?.(
         new VelosError(
           ErrorCodes.IO_ERROR,
-          `writing ${this.path} failed, ${lost} lines lost: ${error.message}`,
+          `writing ${this.path} failed, ${lost} line${lost === 1 ? '' : 's'} lost: ${error.message}`,
           {
             cause: error,
           },

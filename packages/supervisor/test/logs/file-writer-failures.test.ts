@@ -179,7 +179,7 @@ describe('FileWriter on a disk that fills up in the middle of a write', () => {
     expect(writer.droppedLines).toBe(3);
     expect(errors).toEqual([
       expect.stringContaining('failed, 2 lines lost: ENOSPC'),
-      expect.stringContaining('failed, 1 lines lost: ENOSPC'),
+      expect.stringContaining('failed, 1 line lost: ENOSPC'),
     ]);
     const offsets = await expectIndexAtLineStarts(writer, path, text);
     expect(offsets).toContain(text.indexOf('c1 echo'));
