@@ -172,6 +172,16 @@ export function toAiEvent(event: VelosEvent, formatTime: (epochMs: number) => st
   };
 }
 
+/**
+ * Whether compact log lines name their app (`a`): unless the target names one app (its name or a
+ * process id), so that the lines of `all`, a namespace or a /regex/ say whose they are, even when one
+ * app wrote them all, and every batch of a follow does alike.
+ */
+export function linesNameApp(target: string | undefined, lines: readonly LogLine[]): boolean {
+  if (target === undefined) return true;
+  return lines.some((line) => line.name !== target && String(line.id) !== target);
+}
+
 /** The `--ai` form of one log line; `withApp` adds the app's name (`a`). */
 export function toAiLogLine(line: LogLine, withApp = false): AiLogLine {
   return {

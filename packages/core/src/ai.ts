@@ -11,6 +11,7 @@ export {
   type AiRun,
   hasRunningProcess,
   hasWatchMode,
+  linesNameApp,
   type NamedRun,
   roundCpu,
   shortStatus,

@@ -14,10 +14,10 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
-import { toAiLogLine, toAiLogSummary } from '@velos/core/ai';
+import { linesNameApp, toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
-import { escapeControlChars, formatLogLine, type LogLineFormat, linesNameApp } from '../output/log-line.js';
+import { escapeControlChars, formatLogLine, type LogLineFormat } from '../output/log-line.js';
 import { argumentError, USAGE_EXIT_CODE } from '../parse-argv.js';
 import { rawBytes, timestampOf } from './logs.js';
 

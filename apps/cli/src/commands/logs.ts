@@ -1,12 +1,12 @@
 import type { VelosClient } from '@velos/client';
 import type { LogLine, LogsRequest } from '@velos/core';
-import { toAiLogLine } from '@velos/core/ai';
+import { linesNameApp, toAiLogLine } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { createLogResume } from '../follow/log-resume.js';
 import { lossNotices } from '../follow/loss-notices.js';
 import { followResumably } from '../follow/resumable-follow.js';
-import { formatLogLine, formatLogsCut, type LogLineFormat, linesNameApp } from '../output/log-line.js';
+import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
 import { writeStdout } from '../output/stdout-drain.js';
 import { usageError } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';

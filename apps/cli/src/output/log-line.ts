@@ -2,16 +2,6 @@ import type { LogLine, LogsCut } from '@velos/core';
 import { formatBytes } from '@velos/core';
 import type { Colors } from './colors.js';
 
-/**
- * Whether compact (`--ai`) log lines name their app: unless the target names one app (its name or a
- * process id), so that the lines of `all`, a namespace or a /regex/ say whose they are, even when one
- * app wrote them all, and every line of a `--follow` does alike, batch after batch.
- */
-export function linesNameApp(target: string | undefined, lines: readonly LogLine[]): boolean {
-  if (target === undefined) return true;
-  return lines.some((line) => line.name !== target && String(line.id) !== target);
-}
-
 /** How `velos logs` prints lines: `<name> | line`, the bare line, or one JSON object per line. */
 export type LogLineFormat = 'prefixed' | 'raw' | 'json';
 

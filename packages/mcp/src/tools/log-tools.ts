@@ -1,5 +1,5 @@
 import { type LogLine, type LogsSearchResult, parseDurationMs } from '@velos/core';
-import { toAiLogLine, toAiLogSummary } from '@velos/core/ai';
+import { linesNameApp, toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import * as z from 'zod';
 import { defineTool, detailField, invalidArgument, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
 
@@ -111,27 +111,19 @@ export const LOG_TOOLS = [
 ];
 
 function compactLines(target: string, lines: LogLine[], omitted: number | undefined): unknown {
-  const hasApp = namesApps(target, lines);
+  const hasApp = linesNameApp(target, lines);
   const compact = lines.map((line) => toAiLine(line, hasApp));
   return omitted ? { lines: compact, omitted } : compact;
 }
 
 function compactSearch(target: string, result: LogsSearchResult): unknown {
-  const hasApp = namesApps(target, result.lines);
+  const hasApp = linesNameApp(target, result.lines);
   return {
     lines: result.lines.map((line) => toAiLine(line, hasApp)),
     scanned: result.scanned.lines,
     ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
     ...(result.scanned.isPartial ? { partial: true } : {}),
   };
-}
-
-/**
- * Whether the lines name their app: unless the target names one app (its name or a process id), so
- * that lines of "all", a namespace or a /regex/ say whose they are even when one app wrote them all.
- */
-function namesApps(target: string, lines: readonly LogLine[]): boolean {
-  return lines.some((line) => line.name !== target && String(line.id) !== target);
 }
 
 /** A compact line, its message cut at `MESSAGE_CHARS_MAX` characters (never inside a surrogate pair). */
