@@ -3,6 +3,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { DaemonHealth, ProcessInfo, ReportedComponent, VelosControl } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { createVelosMcpServer } from '../src/server.js';
+import { fakeProcess } from './fake-process.js';
 
 const AT = 1_800_000_000_000;
 
@@ -75,27 +76,15 @@ describe('health_check and reported components', () => {
   });
 
   it('names an app ok only when none of its processes is bad (a cluster with one errored instance is not)', async () => {
-    const proc = (id: number, name: string, status: ProcessInfo['status']): ProcessInfo => ({
-      id,
-      name,
-      namespace: 'default',
-      instance: id,
-      pid: status === 'online' ? 100 + id : null,
-      status,
-      restarts: 0,
-      unstableRestarts: 0,
-      cpu: 0,
-      memory: 0,
-      uptime: 1000,
-      startedAt: 0,
-      createdAt: 0,
-      exitCode: null,
-      signal: null,
-      lastExitReason: null,
-      restartAt: null,
-      execMode: 'cluster',
-      type: 'service',
-    });
+    const proc = (id: number, name: string, status: ProcessInfo['status']): ProcessInfo =>
+      fakeProcess({
+        id,
+        name,
+        instance: id,
+        status,
+        pid: status === 'online' ? 100 + id : null,
+        execMode: 'cluster',
+      });
     const answer = await healthCheck({ status: 'healthy', components: [], at: AT }, [
       proc(0, 'api', 'online'),
       proc(1, 'api', 'errored'),

@@ -1,33 +1,11 @@
-import type { DaemonHealth, ProcessInfo } from '@velos/core';
+import type { DaemonHealth } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { scoreHealth, scoreProcess } from '../src/health-score.js';
+import { fakeProcess } from './fake-process.js';
 
 const daemon = (status: DaemonHealth['status']): DaemonHealth => ({ status, components: [], at: 0 });
 
-function proc(overrides: Partial<ProcessInfo>): ProcessInfo {
-  return {
-    id: 0,
-    name: 'api',
-    namespace: 'default',
-    instance: 0,
-    pid: 100,
-    status: 'online',
-    restarts: 0,
-    unstableRestarts: 0,
-    cpu: 0,
-    memory: 0,
-    uptime: 1000,
-    startedAt: 0,
-    createdAt: 0,
-    exitCode: null,
-    signal: null,
-    lastExitReason: null,
-    restartAt: null,
-    execMode: 'fork',
-    type: 'service',
-    ...overrides,
-  };
-}
+const proc = fakeProcess;
 
 describe('scoreProcess', () => {
   it('does not count restarts asked for from outside (user, reload, watch, cron) against the process', () => {
