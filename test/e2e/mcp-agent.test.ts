@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
 import {
@@ -11,10 +10,10 @@ import {
   isAlive,
   killPid,
   readPidFile,
-  VELOS_BIN,
   velosOk,
   waitFor,
 } from './helpers.js';
+import { connectMcpStdio } from './mcp-stdio.js';
 
 // What an AI agent meets over a whole MCP session (docs/mcp.md): the daemon going away under it,
 // apps that never get ready, and the answers it acts on without another call.
@@ -27,17 +26,9 @@ interface Session {
 const sessions: Session[] = [];
 
 async function openSession(home: string): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [VELOS_BIN, 'mcp'],
-    env: { ...(process.env as Record<string, string>), VELOS_HOME: home },
-    cwd: FIXTURES,
-    stderr: 'pipe',
-  });
-  const client = new Client({ name: 'velos-agent-e2e', version: '1.0.0' });
-  await client.connect(transport);
-  sessions.push({ client, pid: transport.pid ?? undefined });
-  return client;
+  const session = await connectMcpStdio(home, 'velos-agent-e2e');
+  sessions.push(session);
+  return session.client;
 }
 
 async function call(client: Client, name: string, args: Record<string, unknown> = {}) {

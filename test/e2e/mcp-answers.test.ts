@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, killPid, VELOS_BIN, velosOk, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, killPid, velosOk, waitFor } from './helpers.js';
+import { connectMcpStdio } from './mcp-stdio.js';
 
 // What an agent reads back from the tools, checked against what the apps did (session 36's QA round):
 // log lines say whose they are when the target is not one app, a huge line cannot flood the answer,
@@ -74,16 +74,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   await velosOk(['start', config], { home });
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [VELOS_BIN, 'mcp'],
-    env: { ...(process.env as Record<string, string>), VELOS_HOME: home },
-    cwd: FIXTURES,
-    stderr: 'pipe',
-  });
-  client = new Client({ name: 'velos-answers-e2e', version: '1.0.0' });
-  await client.connect(transport);
-  serverPid = transport.pid ?? undefined;
+  ({ client, pid: serverPid } = await connectMcpStdio(home, 'velos-answers-e2e'));
   await waitFor(
     async () => {
       const lines = await ok<Line[]>('log_read', { target: 'huge', lines: 5 });

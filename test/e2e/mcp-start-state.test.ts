@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -11,10 +10,10 @@ import {
   listState,
   readPidFile,
   spawnVelos,
-  VELOS_BIN,
   velosOk,
   waitFor,
 } from './helpers.js';
+import { connectMcpStdio } from './mcp-stdio.js';
 
 /** What a call may take here: far below the `listen_timeout` of the app that never gets ready. */
 const ANSWER_TIMEOUT_MS = 15_000;
@@ -40,16 +39,8 @@ afterEach(async () => {
 
 /** The SDK's client on `velos mcp` over stdio, for `home`; its pid is killed after the test. */
 async function connect(home: string): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [VELOS_BIN, 'mcp'],
-    env: { ...(process.env as Record<string, string>), VELOS_HOME: home },
-    cwd: FIXTURES,
-    stderr: 'pipe',
-  });
-  const client = new Client({ name: 'velos-e2e-start-state', version: '1.0.0' });
-  await client.connect(transport, { timeout: ANSWER_TIMEOUT_MS });
-  if (transport.pid) mcpPids.push(transport.pid);
+  const { client, pid } = await connectMcpStdio(home, 'velos-e2e-start-state', ANSWER_TIMEOUT_MS);
+  if (pid) mcpPids.push(pid);
   return client;
 }
 

@@ -3,22 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createClient, type VelosClient } from '@velos/client';
 import { findCommand } from '@velos/core';
 import { createMcpHttpHandler, VELOS_TOOLS } from '@velos/mcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanupHomes,
-  createHome,
-  FIXTURES,
-  killPid,
-  spawnVelos,
-  VELOS_BIN,
-  velosOk,
-  waitFor,
-} from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, killPid, spawnVelos, velosOk, waitFor } from './helpers.js';
+import { connectMcpStdio } from './mcp-stdio.js';
 
 /** The top templates of fixtures/log-mix.js as the log engine names them, most frequent first. */
 const MIX_TOP = [
@@ -82,16 +73,7 @@ beforeAll(async () => {
     { timeoutMs: 30_000, message: 'the mix captured' },
   );
 
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [VELOS_BIN, 'mcp'],
-    env: { ...(process.env as Record<string, string>), VELOS_HOME: home },
-    cwd: FIXTURES,
-    stderr: 'pipe',
-  });
-  stdioClient = new Client({ name: 'velos-e2e', version: '1.0.0' });
-  await stdioClient.connect(transport);
-  stdioPid = transport.pid ?? undefined;
+  ({ client: stdioClient, pid: stdioPid } = await connectMcpStdio(home, 'velos-e2e'));
 
   httpControl = createClient({ home, autoStart: false });
   const handle = createMcpHttpHandler({ control: httpControl, token: TOKEN, cwd: FIXTURES });
