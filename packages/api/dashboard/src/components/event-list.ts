@@ -33,8 +33,8 @@ export function EventList({
       ({ e, count }) => html`<li key=${e.seq} class=${`event sev-${e.severity}`}>
         <time class="ev-time num" datetime=${new Date(e.at).toISOString()} title=${formatAgo(e.at, now)}>${formatClock(e.at)}</time>
         <span class="sev">${e.severity}</span>
-        <span class="ev-kind">${e.kind}</span>
-        ${showApp && e.app ? html`<a class="ev-app" href=${routeHash('app', e.app)} title=${e.app}>${e.app}</a>` : null}
+        <span class="ev-kind" title=${e.kind}>${e.kind}</span>
+        ${showApp ? (e.app ? html`<a class="ev-app" href=${routeHash('app', e.app)} title=${e.app}>${e.app}</a>` : html`<span class="ev-app"></span>`) : null}
         <span class="ev-msg">${e.message}</span>
         ${count > 1 ? html`<span class="ev-count num" title=${`${isPartial ? 'at least ' : ''}${count} events of this kind for this app in the last hour`}>×${count}${isPartial ? '+' : ''}</span>` : null}
       </li>`,
