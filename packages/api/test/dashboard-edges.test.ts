@@ -410,6 +410,21 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await tab.close();
   });
 
+  it('lines up the app column of the events list whatever the kind before it', async () => {
+    const short = `short kind ${Date.now()}`;
+    const long = `long kind ${Date.now()}`;
+    await daemon!.client.emitEvent({ name: 'x', app: 'ticker', message: short });
+    await daemon!.client.emitEvent({ name: 'a.much.longer.event.name', app: 'payments', message: long });
+    await toHash(page, '#/events');
+    await page.locator('.ev-msg', { hasText: long }).waitFor();
+    const left = (message: string) =>
+      page
+        .locator('.event', { has: page.locator('.ev-msg', { hasText: message }) })
+        .locator('.ev-app')
+        .evaluate((element) => element.getBoundingClientRect().left);
+    expect(await left(short)).toBe(await left(long));
+  });
+
   it('logged no console error', () => {
     expect(problems).toEqual([]);
   });
