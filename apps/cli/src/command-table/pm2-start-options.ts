@@ -23,6 +23,10 @@ export const PM2_START_OPTIONS: Record<string, OptionSpec> = {
     takesNextWord: true,
     description: 'also write stdout and stderr to this file (PM2 log_file; alone: logs/<name>.log)',
   },
+  'disable-logs': {
+    type: 'boolean',
+    description: "write the app's output to no file (PM2 disable_logs; velos logs still shows recent lines)",
+  },
   pid: { type: 'string', short: 'p', value: 'file', description: 'write the pid of the app to this file' },
   'max-memory-restart': { type: 'string', value: 'size', description: 'PM2 name of --max-memory' },
   cron: { type: 'string', short: 'c', value: 'expr', description: 'PM2 name of --cron-restart' },

@@ -91,6 +91,7 @@ export const APP_FLAGS: Record<string, string> = {
   'execute-command': 'exec_mode',
   log: 'log_file',
   pid: 'pid_file',
+  'disable-logs': 'out_file',
 };
 
 // Flags whose text goes to the schema as is (it parses durations and splits argument strings); of two
@@ -280,6 +281,12 @@ export function specsFromFlags(
   if (text('log') !== undefined) entry.log_file = resolve(where.cwd, text('log')!);
   // PM2's `-l` without a path: the combined file logs/<name>.log in the daemon's home
   else if (o.log === true) entry.log_file = true;
+  // PM2's --disable-logs, as its disable_logs key: the output goes to no file, whatever files are named
+  if (o['disable-logs']) {
+    entry.out_file = '/dev/null';
+    entry.error_file = '/dev/null';
+    delete entry.log_file;
+  }
   if (input.rest.length > 0) entry.args = input.rest;
   // SUP-8: a schedule, an interval or a run timeout makes the app a job
   if (o.type === undefined && ['schedule', 'every', 'timeout'].some((flag) => o[flag] !== undefined))
