@@ -58,7 +58,6 @@ const IGNORED = new Set([
   'disable_logs',
   'force',
   'port',
-  'exec_interpreter',
   'instance_id',
   'max_memory_restart_bytes',
   'io',
@@ -118,6 +117,11 @@ export function normaliseApps(
       }
       if (options.dialect === 'pm2' && key === 'disable_logs') {
         if (value === true) disablesLogs = true;
+        continue;
+      }
+      // PM2's schema makes exec_interpreter an alias of interpreter (prettylist prints it); interpreter wins
+      if (key === 'exec_interpreter') {
+        if (!('interpreter' in app)) entry.interpreter = normaliseValue('interpreter', value);
         continue;
       }
       if (key === 'combine_logs') {

@@ -1,0 +1,45 @@
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, FIXTURES, outLog, velos, waitFor, waitForStatus } from './helpers.js';
+import { warningsOf } from './pm2-helpers.js';
+
+afterEach(cleanupHomes);
+
+/** A project with a Python worker whose file has no extension (nothing says to run it with python3). */
+function project(home: string, apps: string): string {
+  const dir = join(home, 'project');
+  mkdirSync(dir);
+  cpSync(join(FIXTURES, 'app.py'), join(dir, 'worker'));
+  chmodSync(join(dir, 'worker'), 0o644);
+  writeFileSync(join(dir, 'ecosystem.config.js'), `module.exports = { apps: ${apps} };\n`);
+  return dir;
+}
+
+// PM2's schema names `exec_interpreter` an alias of `interpreter` (and `pm2 prettylist` prints it)
+describe('exec_interpreter in a PM2 process file', () => {
+  it('is the interpreter, as in PM2, not an ignored option', async () => {
+    const home = createHome();
+    const dir = project(home, "[{ name: 'py', script: 'worker', exec_interpreter: 'python3' }]");
+    const result = await velos(['start', 'ecosystem.config.js'], { home, cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(warningsOf(result)).toEqual([]);
+    await waitForStatus(home, 'py', 'online');
+    await waitFor(
+      () => existsSync(outLog(home, 'py')) && readFileSync(outLog(home, 'py'), 'utf8').includes('tick 1'),
+      { message: 'the python worker to tick' },
+    );
+  });
+
+  it('gives way to interpreter when a file sets both', async () => {
+    const home = createHome();
+    const dir = project(
+      home,
+      "[{ name: 'py', script: 'worker', interpreter: 'python3', exec_interpreter: 'node' }]",
+    );
+    const result = await velos(['start', 'ecosystem.config.js', '--dry-run'], { home, cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const [app] = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(app!.interpreter).toBe('python3');
+  });
+});
