@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { VelosError } from './errors.js';
+import { ErrorCodes, VelosError } from './errors.js';
 import { suggestKey } from './key-suggestion.js';
 import { quoteValue } from './quote-value.js';
 
@@ -35,7 +35,10 @@ const ALIASES: Readonly<Record<string, string>> = {
   pid: 'pid_file',
 };
 
-/** PM2 options with no Velos equivalent: accepted, left out, named in one warning per file. */
+/**
+ * PM2 options with no Velos equivalent: accepted, left out, named in one warning per file (`port` and
+ * `user` only in Velos's own files: a PM2 file's are read as PM2 reads them).
+ */
 const IGNORED = new Set([
   'vizion',
   'vizion_running',
@@ -96,6 +99,7 @@ export function normaliseApps(
     const nulls: string[] = [];
     const jsons: string[] = [];
     let disablesLogs = false;
+    let port: string | undefined;
     // PM2 runs a null env value as the string "null" (Node's spawn writes `KEY=null`) and leaves out an undefined one
     const envOf = (key: string, value: unknown): unknown =>
       options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls, jsons) : value;
@@ -124,6 +128,16 @@ export function normaliseApps(
         if (!('interpreter' in app)) entry.interpreter = normaliseValue('interpreter', value);
         continue;
       }
+      // PM2's `port`: a shortcut that sets PORT in the app's env (an env_<profile> PORT still wins)
+      if (options.dialect === 'pm2' && key === 'port') {
+        port = portText(value, `${options.label}: apps[${i}]${appLabel(app)}.${raw}`);
+        continue;
+      }
+      // PM2's schema makes `user` an alias of uid
+      if (options.dialect === 'pm2' && key === 'user') {
+        if (!('uid' in app)) entry.uid = value;
+        continue;
+      }
       if (key === 'combine_logs') {
         entry.merge_logs = value;
         continue;
@@ -140,6 +154,7 @@ export function normaliseApps(
       if (options.dialect === 'pm2') unknown.push(raw);
       else entry[raw] = value;
     }
+    if (port !== undefined) entry.env = { ...(isTable(entry.env) ? entry.env : {}), PORT: port };
     if (options.dialect === 'pm2' && isPm2ClusterDefault(entry)) entry.exec_mode = 'cluster';
     // PM2's disable_logs: the output is written nowhere, whatever log files the app names
     if (disablesLogs) {
@@ -296,6 +311,25 @@ function isPm2ClusterDefault(entry: Record<string, unknown>): boolean {
     instances === 'max' ||
     (typeof instances === 'number' && (instances >= 2 || instances === 0 || instances === -1))
   );
+}
+
+/** ` (name)` of a raw app entry for a message, '' when it has no string name. */
+function appLabel(app: object): string {
+  const name = (app as { name?: unknown }).name;
+  if (typeof name !== 'string') return '';
+  return ` (${name.length <= 100 && !/[\u0000-\u001f\u007f]/.test(name) ? name : quoteValue(name)})`;
+}
+
+/** PM2's `port` as the PORT variable's text: a whole number from 1 to 65535, or its digits. */
+function portText(value: unknown, where: string): string {
+  const text = typeof value === 'number' || typeof value === 'string' ? String(value).trim() : '';
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : 0;
+  if (port < 1 || port > 65535)
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${where}: expected a port number from 1 to 65535, got ${quoteValue(value)}`,
+    );
+  return String(port);
 }
 
 function normaliseValue(key: string, value: unknown): unknown {
