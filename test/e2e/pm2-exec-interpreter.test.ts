@@ -1,8 +1,17 @@
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, outLog, velos, waitFor, waitForStatus } from './helpers.js';
-import { warningsOf } from './pm2-helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  onlineRows,
+  outLog,
+  velos,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+import { specOf, warningsOf } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -41,5 +50,24 @@ describe('exec_interpreter in a PM2 process file', () => {
     expect(result.code, result.stderr).toBe(0);
     const [app] = JSON.parse(result.stdout) as Record<string, unknown>[];
     expect(app!.interpreter).toBe('python3');
+  });
+});
+
+// PM2's `execute_command: true` is the file form of `-x`; its other schema keys without an equivalent are named as such
+describe('execute_command and the other keys of PM2 schema', () => {
+  it('execute_command: true runs the instances in fork mode; watch_options and the like are PM2 options, not typos', async () => {
+    const home = createHome();
+    const ticker = JSON.stringify(join(FIXTURES, 'ticker.js'));
+    const dir = project(
+      home,
+      `[{ name: 'x', script: ${ticker}, instances: 2, exec_mode: 'cluster', execute_command: true, watch_options: { usePolling: true }, write: true }]`,
+    );
+    const result = await velos(['start', 'ecosystem.config.js'], { home, cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(warningsOf(result)).toEqual([
+      'ecosystem.config.js: PM2 options with no Velos equivalent, ignored: watch_options, write',
+    ]);
+    await onlineRows(home, 'x', 2);
+    expect((await specOf(home, 'x')).execMode).toBe('fork');
   });
 });

@@ -65,6 +65,10 @@ const IGNORED = new Set([
   'max_memory_restart_bytes',
   'io',
   'node_version',
+  'watch_options',
+  'install_url',
+  'event_loop_inspector',
+  'write',
 ]);
 
 const NULL_DEVICE = '/dev/null';
@@ -100,6 +104,7 @@ export function normaliseApps(
     const jsons: string[] = [];
     let disablesLogs = false;
     let port: string | undefined;
+    let forcesFork = false;
     // PM2 runs a null env value as the string "null" (Node's spawn writes `KEY=null`) and leaves out an undefined one
     const envOf = (key: string, value: unknown): unknown =>
       options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls, jsons) : value;
@@ -133,6 +138,11 @@ export function normaliseApps(
         port = portText(value, `${options.label}: apps[${i}]${appLabel(app)}.${raw}`);
         continue;
       }
+      // PM2's `execute_command: true` (the file form of `-x`): fork mode, whatever exec_mode and instances say
+      if (options.dialect === 'pm2' && key === 'execute_command') {
+        forcesFork = value === true;
+        continue;
+      }
       // PM2's schema makes `user` an alias of uid
       if (options.dialect === 'pm2' && key === 'user') {
         if (!('uid' in app)) entry.uid = value;
@@ -156,6 +166,7 @@ export function normaliseApps(
     }
     if (port !== undefined) entry.env = { ...(isTable(entry.env) ? entry.env : {}), PORT: port };
     if (options.dialect === 'pm2' && isPm2ClusterDefault(entry)) entry.exec_mode = 'cluster';
+    if (forcesFork) entry.exec_mode = 'fork';
     // PM2's disable_logs: the output is written nowhere, whatever log files the app names
     if (disablesLogs) {
       entry.out_file = NULL_DEVICE;
