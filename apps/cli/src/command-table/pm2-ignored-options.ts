@@ -22,7 +22,35 @@ export const PM2_IGNORED_START_OPTIONS: Record<string, OptionSpec> = {
   'source-map-support': flag,
   'disable-source-map-support': flag,
   'append-env-to-name': flag,
+  // PM2's metrics of @pm2/io (as --deep-monitoring)
+  v8: flag,
+  'event-loop-inspector': flag,
   // PM2's `--filter-env [envs]` and `--log-type <type>`
   'filter-env': { type: 'string', value: 'envs', takesNextWord: true, isHidden: true, description: IGNORED },
   'log-type': { type: 'string', value: 'type', isHidden: true, description: IGNORED },
 };
+
+/**
+ * PM2 `start` flags Velos refuses because ignoring them would change what the command does, each with
+ * what to do instead: the hint after `velos: unknown option --attach for velos start`.
+ */
+const PM2_REFUSED_START_FLAGS: Readonly<Record<string, string>> = {
+  '--attach': "PM2's --attach: follow the logs after the start with velos logs <name> -f",
+  '--ext':
+    "PM2's --ext (watch only these extensions): Velos watches every file of the --watch paths; leave files out with --ignore-watch",
+  '--write':
+    "PM2's --write (save a process file): Velos writes none; velos save keeps the apps for resurrect",
+  '--fresh':
+    "PM2's Docker mode: Velos has none; run velos start <file> --no-daemon as the container's command",
+  '--container':
+    "PM2's Docker mode: Velos has none; run velos start <file> --no-daemon as the container's command",
+  '--dist':
+    "PM2's Docker mode: Velos has none; run velos start <file> --no-daemon as the container's command",
+};
+
+/** The hint for a PM2 start flag Velos refuses (`; PM2's --attach: …`), null for any other option. */
+export function refusedPm2StartFlagHint(arg: string): string | null {
+  const eq = arg.indexOf('=');
+  const hint = PM2_REFUSED_START_FLAGS[eq === -1 ? arg : arg.slice(0, eq)];
+  return hint === undefined ? null : `; ${hint}`;
+}

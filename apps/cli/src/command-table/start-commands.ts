@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command-spec.js';
 import { ai, json } from './common-options.js';
-import { PM2_IGNORED_START_OPTIONS } from './pm2-ignored-options.js';
+import { PM2_IGNORED_START_OPTIONS, refusedPm2StartFlagHint } from './pm2-ignored-options.js';
 import { START_OPTIONS } from './start-options.js';
 
 /** PM2's start flags Velos takes and ignores, for the help text (lines of at most 100 characters). */
@@ -39,6 +39,7 @@ export const START_COMMANDS: CommandSpec[] = [
       'velos runs); without a schedule or interval it runs once. In a config file, depends_on orders starts.',
     ].join('\n'),
     options: START_OPTIONS,
+    dashHint: (_args, arg) => refusedPm2StartFlagHint(arg),
     run: async (ctx, input) => (await import('../commands/start.js')).runStart(ctx, input),
   },
   startOrCommand('startOrRestart', 'restart'),
