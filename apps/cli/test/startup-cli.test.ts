@@ -205,10 +205,26 @@ describe('velos startup launchd --print', () => {
   });
 });
 
+describe("PM2's startup platform names", () => {
+  it.each([
+    ['ubuntu', 'systemd'],
+    ['centos', 'systemd'],
+    ['macos', 'launchd'],
+  ])('velos startup %s --print prints what velos startup %s --print does', async (platform, system) => {
+    const env = { VELOS_HOME: join(scratch.dir(), 'h') };
+    const named = await scratch.run(BIN, ['startup', platform, '--print'], env);
+    const own = await scratch.run(BIN, ['startup', system, '--print'], env);
+    expect(named).toMatchObject({ code: 0, stderr: '' });
+    expect(named.stdout).toBe(own.stdout);
+  });
+});
+
 describe('velos startup / unstartup usage', () => {
   it.each([
     [['startup', 'upstart'], /unknown init system "upstart"/],
     [['unstartup', 'runit'], /unknown init system "runit"/],
+    [['startup', 'ubuntu14'], /unknown init system "ubuntu14" \(PM2's name for upstart\)/],
+    [['startup', '--user', 'deploy'], /PM2's --user deploy is -u deploy \(--user-name\)/],
     [['startup', 'systemd', '--user', '--user-name', 'x'], /--user-name is for a system unit/],
     [['startup', 'systemd', '--print', '--service-name', '../etc/x'], /--service-name: expected/],
     [['startup', 'launchd', '--print', '--user'], /--user is for systemd only/],

@@ -94,6 +94,7 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
       'systemd: a system unit /etc/systemd/system/<name>.service needs root; without it the command',
       'prints the one line to run as root. --user installs ~/.config/systemd/user/<name>.service.',
       'launchd: ~/Library/LaunchAgents/dev.velos.daemon.plist (macOS). Default: by operating system.',
+      "PM2's platform names work too: ubuntu, centos, arch, oracle (systemd), macos, darwin (launchd).",
       "The daemon's home must be its user's: with --user-name another user whom this home does not suit,",
       "it is that user's ~/.velos (said on stderr); a home the daemon could not use is a warning.",
     ].join('\n'),

@@ -5,6 +5,7 @@ import { ErrorCodes, VELOS_VERSION, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, DAEMON_NODE_FLAGS, printWarnings } from '../context.js';
 import { usageError } from '../parse-argv.js';
+import { startupInitSystem } from '../pm2/startup-platform.js';
 import { installLaunchAgent, uninstallLaunchAgent } from '../startup/launchd-install.js';
 import { renderLaunchdPlist } from '../startup/launchd-plist.js';
 import {
@@ -165,8 +166,9 @@ async function warnAboutHome(home: string, runAs: UserEntry, input: CommandInput
 
 function initSystemOf(input: CommandInput, command: string): InitSystem {
   const name = input.args[0] ?? platformInitSystem(command);
-  if (name === 'systemd' || name === 'launchd') return name;
-  throw usageError(`unknown init system "${name}": velos ${command} knows systemd and launchd`, command);
+  const known = startupInitSystem(name, input.options.user === true);
+  if ('system' in known) return known.system;
+  throw usageError(known.refused.replace('velos startup', `velos ${command}`), command);
 }
 
 function platformInitSystem(command: string): InitSystem {
