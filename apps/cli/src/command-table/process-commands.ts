@@ -26,6 +26,12 @@ const restartWatch: OptionSpec = {
   description:
     "PM2's restart --watch: toggle the apps' watch mode (on where off, off where on), then restart",
 };
+/** PM2's global `-f/--force` (`pm2 delete all --force` in deploy scripts): taken, nothing to force in Velos. */
+const pm2Force: OptionSpec = {
+  type: 'boolean',
+  short: 'f',
+  description: "PM2's -f/--force: accepted, changes nothing (Velos asks no confirmation)",
+};
 /** A target may also be a process file (PM2's form), standing for its apps. */
 const FILE_TARGETS =
   'A process file (ecosystem.config.js, .json, .yaml, .toml) stands for its apps: restart and reload\nstart those that do not run, as startOrRestart and startOrReload do (--env, --only).';
@@ -39,7 +45,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes (SIGTERM, then SIGKILL after the kill timeout)',
     details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
-    options: { ...FILE_TARGET_OPTIONS, watch: stopWatch, json, ai },
+    options: { ...FILE_TARGET_OPTIONS, watch: stopWatch, force: pm2Force, json, ai },
     run: async (ctx, input) =>
       (await import('../commands/process-action.js')).runProcessAction(ctx, 'stop', input.args, { input }),
   },
@@ -50,7 +56,14 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'restart processes (starts stopped ones)',
     details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
-    options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, watch: restartWatch, json, ai },
+    options: {
+      ...FILE_TARGET_OPTIONS,
+      'update-env': updateEnv,
+      watch: restartWatch,
+      force: pm2Force,
+      json,
+      ai,
+    },
     run: async (ctx, input) =>
       (await import('../commands/process-action.js')).runProcessAction(ctx, 'restart', input.args, {
         updateEnv: input.options['update-env'] === true,
@@ -72,7 +85,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
       `at a time. ${MANY_TARGETS}`,
       FILE_TARGETS,
     ].join('\n'),
-    options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, json, ai },
+    options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, force: pm2Force, json, ai },
     run: async (ctx, input) =>
       (await import('../commands/reload.js')).runReload(ctx, input.args, {
         updateEnv: input.options['update-env'] === true,
@@ -105,7 +118,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes and remove them from the list',
     details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
-    options: { ...FILE_TARGET_OPTIONS, json, ai },
+    options: { ...FILE_TARGET_OPTIONS, force: pm2Force, json, ai },
     run: async (ctx, input) =>
       (await import('../commands/process-action.js')).runProcessAction(ctx, 'delete', input.args, { input }),
   },
