@@ -71,3 +71,20 @@ describe('execute_command and the other keys of PM2 schema', () => {
     expect((await specOf(home, 'x')).execMode).toBe('fork');
   });
 });
+
+// PM2's schema: `exec` is an alias of `script`
+describe('exec in a PM2 process file', () => {
+  it('is the script when the app names none', async () => {
+    const home = createHome();
+    const dir = project(home, "[{ name: 'py', exec: 'worker', interpreter: 'python3' }]");
+    const result = await velos(['start', 'ecosystem.config.js'], { home, cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(warningsOf(result)).toEqual([]);
+    await waitForStatus(home, 'py', 'online');
+    expect((await specOf(home, 'py')).script).toBe('worker');
+    await waitFor(
+      () => existsSync(outLog(home, 'py')) && readFileSync(outLog(home, 'py'), 'utf8').includes('tick 1'),
+      { message: 'the python worker to tick' },
+    );
+  });
+});

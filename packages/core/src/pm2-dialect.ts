@@ -143,6 +143,11 @@ export function normaliseApps(
         forcesFork = value === true;
         continue;
       }
+      // PM2's schema makes `exec` an alias of script
+      if (options.dialect === 'pm2' && key === 'exec') {
+        if (!('script' in app)) entry.script = value;
+        continue;
+      }
       // PM2's schema makes `user` an alias of uid
       if (options.dialect === 'pm2' && key === 'user') {
         if (!('uid' in app)) entry.uid = value;
