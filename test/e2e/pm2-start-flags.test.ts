@@ -230,6 +230,13 @@ describe('PM2 start flags', () => {
     });
     await waitFor(() => existsSync(join(dir, 'run/files.pid')));
     expect(Number(readFileSync(join(dir, 'run/files.pid'), 'utf8'))).toBe(report!.pid);
+    // flush empties the combined -l file too, and says so
+    const flushed = await velosIn(dir, home, ['flush', 'files']);
+    expect(flushed.code, flushed.stderr).toBe(0);
+    expect(flushed.stdout.trim().split('\n').sort()).toEqual(
+      ['all', 'err', 'out'].map((name) => `flushed ${join(dir, `logs/${name}.log`)}`),
+    );
+    expect(readFileSync(join(dir, 'logs/all.log'), 'utf8')).toBe('');
     // the pid file goes with the run
     expect((await velosIn(dir, home, ['stop', 'files'])).code).toBe(0);
     await waitFor(() => !existsSync(join(dir, 'run/files.pid')), { message: 'the pid file to be removed' });

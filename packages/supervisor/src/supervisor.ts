@@ -705,7 +705,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const targets = table.select(target);
       await Promise.all(targets.map((record) => record.pipeline.flush()));
       const paths = targets.map((record) => instanceLogPaths(record.app, record.id));
-      return [...new Set(paths.flatMap((files) => [files.outPath, files.errPath]))];
+      // the combined file (`log_file`, PM2's -l) is emptied too
+      return [
+        ...new Set(paths.flatMap((files) => [files.outPath, files.errPath, files.combinedPath ?? []].flat())),
+      ];
     },
 
     async reloadLogs(target) {
