@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { deriveName } from './app-resolve.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { suggestKey } from './key-suggestion.js';
 import { quoteValue } from './quote-value.js';
@@ -53,7 +54,6 @@ const IGNORED = new Set([
   'deep_monitoring',
   'windows_hide',
   'filter_env',
-  'append_env_to_name',
   'kill_retry_time',
   'user',
   'username',
@@ -91,7 +91,14 @@ export interface NormalisedApps {
  */
 export function normaliseApps(
   apps: unknown[],
-  options: { dialect: ConfigDialect; label: string; known: readonly string[]; warn?: ConfigWarning },
+  options: {
+    dialect: ConfigDialect;
+    label: string;
+    known: readonly string[];
+    warn?: ConfigWarning;
+    /** The `--env` profile the file is loaded with: PM2's `append_env_to_name` adds it to the name. */
+    envProfile?: string;
+  },
 ): NormalisedApps {
   const ignored = new Set<string>();
   const known = new Set(options.known);
@@ -105,6 +112,7 @@ export function normaliseApps(
     let disablesLogs = false;
     let port: string | undefined;
     let forcesFork = false;
+    let appendsEnv = false;
     // PM2 runs a null env value as the string "null" (Node's spawn writes `KEY=null`) and leaves out an undefined one
     const envOf = (key: string, value: unknown): unknown =>
       options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls, jsons) : value;
@@ -143,6 +151,11 @@ export function normaliseApps(
         forcesFork = value === true;
         continue;
       }
+      // PM2's `append_env_to_name: true`: started with --env production, the app is api-production
+      if (options.dialect === 'pm2' && key === 'append_env_to_name') {
+        appendsEnv = value === true;
+        continue;
+      }
       // PM2's schema makes `exec` an alias of script
       if (options.dialect === 'pm2' && key === 'exec') {
         if (!('script' in app)) entry.script = value;
@@ -172,6 +185,10 @@ export function normaliseApps(
     if (port !== undefined) entry.env = { ...(isTable(entry.env) ? entry.env : {}), PORT: port };
     if (options.dialect === 'pm2' && isPm2ClusterDefault(entry)) entry.exec_mode = 'cluster';
     if (forcesFork) entry.exec_mode = 'fork';
+    if (appendsEnv && options.envProfile !== undefined && typeof entry.script === 'string') {
+      const name = typeof entry.name === 'string' ? entry.name : deriveName(entry.script);
+      entry.name = `${name}-${options.envProfile}`;
+    }
     // PM2's disable_logs: the output is written nowhere, whatever log files the app names
     if (disablesLogs) {
       entry.out_file = NULL_DEVICE;
@@ -269,7 +286,7 @@ export function normaliseDocument(
   raw: unknown,
   label: string,
   known: readonly string[],
-  ctx: { dialect?: ConfigDialect; onWarning?: ConfigWarning },
+  ctx: { dialect?: ConfigDialect; onWarning?: ConfigWarning; envProfile?: string },
 ): unknown {
   const dialect = ctx.dialect ?? 'velos';
   let doc = raw;
@@ -291,6 +308,7 @@ export function normaliseDocument(
     label,
     known,
     ...(ctx.onWarning ? { warn: ctx.onWarning } : {}),
+    ...(ctx.envProfile === undefined ? {} : { envProfile: ctx.envProfile }),
   });
   return Array.isArray(doc) ? apps : { ...(doc as object), apps };
 }

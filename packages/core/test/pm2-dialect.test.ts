@@ -291,6 +291,26 @@ describe('PM2 dialect (issue #14)', () => {
     expect(prod!.env.A).toBe('1');
   });
 
+  it('appends the --env profile to the name with append_env_to_name, as PM2 does (not without --env)', () => {
+    const doc = {
+      apps: [
+        { name: 'api', script: 'a.js', append_env_to_name: true, env_production: { A: '1' } },
+        { script: 'worker.js', append_env_to_name: true },
+        { name: 'plain', script: 'p.js' },
+      ],
+    };
+    const warnings: string[] = [];
+    const named = validateConfig(doc, 'ecosystem.json', {
+      ...ctx,
+      dialect: 'pm2',
+      envProfile: 'production',
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(named.map((app) => app.name)).toEqual(['api-production', 'worker-production', 'plain']);
+    expect(warnings.join('\n')).not.toContain('append_env_to_name');
+    expect(pm2(doc).map((app) => app.name)).toEqual(['api', 'worker', 'plain']);
+  });
+
   it('names the file, the app and the key of a wrong type', () => {
     expect(() =>
       pm2({
