@@ -38,6 +38,12 @@ export interface ConditionTracker {
   restore(key: string, message: string, now: number): void;
 }
 
+/**
+ * Restart times a `restarts` rule keeps per app (or its N, if larger): every restart of the window
+ * counts in its message (`restarted 8 times`), up to this many (`at least 1000`).
+ */
+const RESTART_TIMES_KEPT = 1000;
+
 /** Key of a rule's alerts that are not about an app. */
 export const DAEMON_KEY = '*';
 
@@ -92,6 +98,9 @@ export function createTracker(
     }
     case 'restarts': {
       const times = new Map<string, number[]>();
+      /** Per app, the newest restart time dropped from `times` to bound it (its count is then a floor). */
+      const cutUntil = new Map<string, number>();
+      const kept = Math.max(RESTART_TIMES_KEPT, when.count);
       /** Restored keys: the restarts before the restore are not known, so they hold for one window. */
       const held = new Map<string, { until: number; message: string }>();
       /** Apps whose cluster primary exited and whose restarts it caused are not counted yet. */
@@ -111,12 +120,20 @@ export function createTracker(
           const active: ActiveKeys = new Map();
           for (const [key, list] of times) {
             while (list.length > 0 && now - list[0]! >= when.windowMs) list.shift();
+            // a crash loop of hours keeps at most `kept` times per app; past that, the count is a floor
+            // until the times dropped leave the window
+            if (list.length > kept) {
+              const cut = list.splice(0, list.length - kept);
+              cutUntil.set(key, cut[cut.length - 1]!);
+            }
+            const cutAt = cutUntil.get(key);
+            const isFloor = cutAt !== undefined && now - cutAt < when.windowMs;
+            if (cutAt !== undefined && !isFloor) cutUntil.delete(key);
             if (list.length === 0) times.delete(key);
             else if (list.length >= when.count) {
-              active.set(key, `${key} restarted ${list.length} times within ${formatSpanMs(when.windowMs)}`);
+              const count = isFloor ? `at least ${list.length}` : String(list.length);
+              active.set(key, `${key} restarted ${count} times within ${formatSpanMs(when.windowMs)}`);
             }
-            // keep no more than the window needs: a crash loop of hours costs `count` entries per app
-            if (list.length > when.count * 2) list.splice(0, list.length - when.count * 2);
           }
           for (const [key, hold] of held) {
             if (now >= hold.until) held.delete(key);

@@ -46,6 +46,27 @@ describe('the restarts condition', () => {
     expect(tracker.evaluate(2000, () => []).get('api')).toBe('api restarted 2 times within 1m');
   });
 
+  it('says every restart of the window, not only the first 2 × N (a crash loop read "6 times" after 8)', () => {
+    const tracker = createTracker(rule({ kind: 'restarts', count: 3, windowMs: 60_000 }), () => true);
+    for (let i = 0; i < 8; i += 1) {
+      tracker.onEvent(event('process.restarting', { delay_ms: 0, restarts: i + 1, reason: 'crash' }, 0));
+      tracker.evaluate(2000, () => []);
+    }
+    expect(tracker.evaluate(2000, () => []).get('api')).toBe('api restarted 8 times within 1m');
+  });
+
+  it('keeps at most 1000 restart times per app, and then says the count is a floor', () => {
+    const tracker = createTracker(rule({ kind: 'restarts', count: 3, windowMs: 60_000 }), () => true);
+    for (let i = 0; i < 1005; i += 1)
+      tracker.onEvent(event('process.restarting', { delay_ms: 0, restarts: i + 1, reason: 'crash' }, 0));
+    expect(tracker.evaluate(3000, () => []).get('api')).toBe('api restarted at least 1000 times within 1m');
+    // once the times it dropped have left the window, the count is exact again
+    const last = event('process.restarting', { delay_ms: 0, restarts: 1006, reason: 'crash' }, 0);
+    tracker.onEvent({ ...last, at: 70_000 });
+    expect(tracker.evaluate(70_001, () => []).get('api')).toBeUndefined();
+    expect(tracker.isWaiting(70_001)).toBe(true);
+  });
+
   it('counts the primary exit for a rule on one process id of the app', () => {
     const tracker = createTracker(
       rule({ kind: 'restarts', count: 1, windowMs: 60_000 }),

@@ -1,0 +1,47 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AlertReceiver, startReceiver } from './alert-receiver.js';
+import { cleanupHomes, createHome, FIXTURES, velosOk, waitFor, waitForStatus } from './helpers.js';
+
+const receivers: AlertReceiver[] = [];
+afterEach(async () => {
+  await cleanupHomes();
+  for (const receiver of receivers.splice(0)) await receiver.close();
+});
+
+describe('alert messages say what happened', () => {
+  it('a restart storm counts every restart of its window (8 restarts read "6 times" with N = 3)', async () => {
+    const home = createHome();
+    const hook = await startReceiver();
+    receivers.push(hook);
+    const file = join(home, 'app.toml');
+    writeFileSync(
+      file,
+      `[[apps]]
+name = "crashy"
+script = "${join(FIXTURES, 'crash-after.js')}"
+args = ["100"]
+restart_delay = "50ms"
+max_restarts = 8
+
+[[alerts]]
+name = "storm"
+app = "crashy"
+when = "restarts >= 3 within 10m"
+repeat = "300ms"
+webhook = { url = "${hook.url}/hook", retries = 0 }
+`,
+    );
+    await velosOk(['start', file], { home });
+    const errored = await waitForStatus(home, 'crashy', 'errored');
+    expect(errored.restarts).toBe(8);
+    // a repeat made after the app gave up tells all 8 restarts of the window
+    const erroredAt = Date.now();
+    const repeat = await waitFor(
+      () => hook.received.find((r) => r.at > erroredAt + 50 && r.body.status === 'firing'),
+      { message: 'a repeat after the app errored' },
+    );
+    expect(repeat.body.message).toBe('crashy restarted 8 times within 10m');
+  });
+});
