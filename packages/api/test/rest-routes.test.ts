@@ -538,6 +538,7 @@ describe('REST routes over a real daemon', () => {
       forMs: 0,
       resolveAfterMs: 60_000,
       channels: [{ ...webhook, headers: { authorization: 'Bearer hook-s3cret', 'x-team': 'ops' } }],
+      repeatMs: 3_600_000,
       escalation: { afterRepeats: 2, channels: [{ ...webhook, url: `${url}/escalated` }] },
       source: 'runtime',
     };

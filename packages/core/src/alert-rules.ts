@@ -240,6 +240,10 @@ export function parseAlertRule(item: unknown, label: string, source: string, at:
   return toRule(result.data, source, label, at);
 }
 
+/** Why `after_repeats` without `repeat` is refused: such a rule would never escalate. */
+export const ESCALATE_NEEDS_REPEAT =
+  'needs "repeat" on the rule: without it the alert is sent once, never repeats, so it never escalates';
+
 function toRule(input: ConfigRule, source: string, label: string, at: string): AlertRule {
   const parsed = parseCondition(input.when);
   if (typeof parsed === 'string') throw invalid(label, `${at}.when`, parsed);
@@ -259,6 +263,8 @@ function toRule(input: ConfigRule, source: string, label: string, at: string): A
   if (input.repeat !== undefined) rule.repeatMs = input.repeat;
   if (input.escalate) {
     const e = input.escalate;
+    if (e.after_repeats !== undefined && input.repeat === undefined)
+      throw invalid(label, `${at}.escalate.after_repeats`, ESCALATE_NEEDS_REPEAT);
     rule.escalation = { channels: channelsOf(e) };
     if (e.after_repeats !== undefined) rule.escalation.afterRepeats = e.after_repeats;
     if (e.after !== undefined) rule.escalation.afterMs = e.after;

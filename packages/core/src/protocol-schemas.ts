@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { cpuThresholdProblem } from './alert-condition.js';
-import { ALERT_NAME, alertRuleSchema, MAX_ALERT_RULES } from './alert-rules.js';
+import { ALERT_NAME, alertRuleSchema, ESCALATE_NEEDS_REPEAT, MAX_ALERT_RULES } from './alert-rules.js';
 import { APP_EVENT_LIMITS } from './app-event-limits.js';
 import { TARGET_MAX_CHARS } from './app-name.js';
 import { appNameSchema, appNameText } from './app-name-schema.js';
@@ -262,12 +262,20 @@ const eventKindFilter = once(() =>
 );
 /**
  * A rule that `alerts.add`/`alerts.set` take: an event condition's kinds are refused as the `events`
- * filter refuses them, and a CPU threshold above 100 × this machine's CPUs (neither could ever fire);
+ * filter refuses them, a CPU threshold above 100 × this machine's CPUs (neither could ever fire) and
+ * an escalation after repeats of a rule that does not repeat (it could never escalate);
  * `alerts.json` keeps older rules as they were.
  */
 const alertRuleRequest = once(() =>
   alertRuleSchema.check(
     z.superRefine((rule, ctx) => {
+      if (rule.escalation?.afterRepeats !== undefined && rule.repeatMs === undefined)
+        ctx.issues.push({
+          code: 'custom',
+          message: ESCALATE_NEEDS_REPEAT,
+          input: rule.escalation.afterRepeats,
+          path: ['escalation', 'afterRepeats'],
+        });
       if (rule.when?.kind === 'cpu') {
         const problem = cpuThresholdProblem(rule.when.abovePercent);
         if (problem !== null)

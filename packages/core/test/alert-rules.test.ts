@@ -167,6 +167,10 @@ describe('alert rules of a config file', () => {
       'app.toml: alerts[0].escalate: expected after_repeats or after',
     ],
     [
+      [{ name: 'a', when: 'errored', escalate: { after_repeats: 2, severity: 'critical' } }],
+      'app.toml: alerts[0].escalate.after_repeats: needs "repeat" on the rule: without it the alert is sent once, never repeats, so it never escalates',
+    ],
+    [
       [{ name: 'a', when: 'errored', repeat: '1y' }],
       /^app\.toml: alerts\[0\]\.repeat: expected a duration like/,
     ],

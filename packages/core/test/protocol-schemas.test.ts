@@ -69,6 +69,28 @@ describe('request schemas', () => {
     });
   });
 
+  it('refuses an alert rule that escalates after repeats but never repeats (it could never escalate)', () => {
+    const rule = {
+      name: 'esc',
+      when: { kind: 'errored' },
+      severity: 'warning',
+      forMs: 0,
+      resolveAfterMs: 60_000,
+      channels: [],
+      escalation: { afterRepeats: 2, severity: 'critical', channels: [] },
+      source: 'runtime',
+    };
+    const bad = requestSchemas['alerts.add'].safeParse({ rule });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0]).toMatchObject({
+      path: ['rule', 'escalation', 'afterRepeats'],
+      message: expect.stringContaining('needs "repeat" on the rule'),
+    });
+    expect(requestSchemas['alerts.add'].safeParse({ rule: { ...rule, repeatMs: 60_000 } }).success).toBe(
+      true,
+    );
+  });
+
   it('rejects reserved names, empty app lists and out-of-range values', () => {
     expect(requestSchemas.start.safeParse({ apps: [{ ...spec, name: 'all' }] }).success).toBe(false);
     expect(requestSchemas.start.safeParse({ apps: [{ ...spec, name: '42' }] }).success).toBe(false);

@@ -66,7 +66,11 @@ export const ALERT_COMMANDS: CommandSpec[] = [
         value: 'duration',
         description: 'add: escalate when firing this long',
       },
-      'escalate-repeats': { type: 'string', value: 'n', description: 'add: escalate after n repeats' },
+      'escalate-repeats': {
+        type: 'string',
+        value: 'n',
+        description: 'add: escalate after n repeats (needs --repeat)',
+      },
       'escalate-severity': { type: 'string', value: 'level', description: 'add: severity once escalated' },
       'escalate-webhook': { type: 'string', value: 'url', description: 'add: also POST here once escalated' },
       'escalate-command': {
