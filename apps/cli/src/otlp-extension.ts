@@ -1,11 +1,12 @@
 import type { OtlpExport } from '@velos/otel';
 import { otlpSettingsKey, resolveOtlpSettings } from '@velos/otel/settings';
-import type { DaemonExtension } from '@velos/supervisor';
+import type { DaemonExtension, ExtensionChange } from '@velos/supervisor';
 
 /**
  * OBS-5: the daemon's OTLP export, on when `[metrics.otlp]` or `OTEL_EXPORTER_OTLP_*ENDPOINT`
  * gives an endpoint; the OpenTelemetry SDK is imported only then. A config reload with other
- * settings restarts the export, one without an endpoint stops it.
+ * settings restarts the export, one without an endpoint stops it; what it did is said in daemon.log
+ * and to `velos config reload` (an unchanged export says nothing).
  */
 export function createOtlpExtension(env: NodeJS.ProcessEnv = process.env): DaemonExtension {
   let running: { key: string; otlp: OtlpExport } | null = null;
@@ -17,14 +18,16 @@ export function createOtlpExtension(env: NodeJS.ProcessEnv = process.env): Daemo
   };
   return {
     name: 'otlp',
-    async apply(host): Promise<undefined> {
+    async apply(host): Promise<ExtensionChange | undefined> {
       const decision = resolveOtlpSettings(host.config?.metrics?.otlp, env);
       if (!decision.isEnabled) {
-        if (running !== null) host.log(`otlp: export stopped (${decision.reason})`);
-        else if (decision.isConfigured && !isOffLogged) host.log(`otlp: export off (${decision.reason})`);
+        let text: string | undefined;
+        if (running !== null) text = `otlp: export stopped (${decision.reason})`;
+        else if (decision.isConfigured && !isOffLogged) text = `otlp: export off (${decision.reason})`;
+        if (text !== undefined) host.log(text);
         isOffLogged = true;
         await stop();
-        return;
+        return text === undefined ? undefined : { text };
       }
       isOffLogged = false;
       const { settings } = decision;
@@ -36,9 +39,9 @@ export function createOtlpExtension(env: NodeJS.ProcessEnv = process.env): Daemo
       const otlp = await startOtlpExport({ control: host.control, settings, log: host.log });
       running = { key, otlp };
       const traces = settings.tracesUrl === null ? 'no spans' : `spans to ${settings.tracesUrl}`;
-      host.log(
-        `otlp: exporting metrics to ${settings.metricsUrl} every ${settings.intervalMs} ms, ${traces}`,
-      );
+      const text = `otlp: exporting metrics to ${settings.metricsUrl} every ${settings.intervalMs} ms, ${traces}`;
+      host.log(text);
+      return { text };
     },
     close: stop,
   };
