@@ -152,6 +152,9 @@ export function createTracker(
       return {
         isSampled: false,
         onEvent(event) {
+          // a deleted job runs no more: no run can end its streak, so the deletion does (a job is one
+          // process; the streak is known by the app name, which a deleted namespace target no longer finds)
+          if (event.kind === 'process.deleted') streaks.delete(keyOf(event));
           if (event.kind !== 'job.finished' || !isTarget(event.app, event.id)) return;
           const outcome = String(event.fields?.outcome ?? '');
           if (outcome === 'ok') streaks.delete(keyOf(event));

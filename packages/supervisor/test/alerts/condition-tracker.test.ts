@@ -77,6 +77,20 @@ describe('the restarts condition', () => {
   });
 });
 
+describe('the job failed condition', () => {
+  it('ends the streak when the job is deleted: no run can end it any more', () => {
+    const tracker = createTracker(rule({ kind: 'job_failed', count: 2 }), () => true);
+    for (let run = 1; run <= 2; run += 1)
+      tracker.onEvent(event('job.finished', { outcome: 'failed', run }, 0));
+    expect(tracker.evaluate(2000, () => []).has('api')).toBe(true);
+    // the delete stops the run going on (no failure), then deletes the process
+    tracker.onEvent(event('job.finished', { outcome: 'stopped', run: 3 }, 0));
+    expect(tracker.evaluate(2000, () => []).has('api')).toBe(true);
+    tracker.onEvent(event('process.deleted', undefined, 0));
+    expect(tracker.evaluate(2000, () => [])).toEqual(new Map());
+  });
+});
+
 describe('the event condition', () => {
   it("takes OBS-2's aliases: event unhealthy fires on a health change to unhealthy only", () => {
     const tracker = createTracker(rule({ kind: 'event', kinds: ['unhealthy'] }), () => true);

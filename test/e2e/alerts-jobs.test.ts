@@ -1,0 +1,51 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AlertReceiver, startReceiver } from './alert-receiver.js';
+import { cleanupHomes, createHome, FIXTURES, velosOk, waitFor } from './helpers.js';
+
+const receivers: AlertReceiver[] = [];
+afterEach(async () => {
+  await cleanupHomes();
+  for (const receiver of receivers.splice(0)) await receiver.close();
+});
+
+describe('job failed N times in a row', () => {
+  it('resolves when the failing job is deleted (it fired, and repeated, for ever)', async () => {
+    const home = createHome();
+    const hook = await startReceiver();
+    receivers.push(hook);
+    const file = join(home, 'app.toml');
+    writeFileSync(
+      file,
+      `[[apps]]
+name = "failjob"
+script = "${join(FIXTURES, 'crash-after.js')}"
+args = ["10"]
+type = "job"
+interval = "500ms"
+
+[[alerts]]
+name = "jobfail"
+app = "failjob"
+when = "job failed 2 times in a row"
+repeat = "500ms"
+webhook = { url = "${hook.url}/job", retries = 0 }
+`,
+    );
+    await velosOk(['start', file], { home });
+    const firing = await waitFor(() => hook.received.find((r) => r.body.status === 'firing'), {
+      message: 'the firing notification',
+    });
+    expect(firing.body.message).toMatch(/^failjob failed 2 time\(s\) in a row: job failjob: run 2 failed/);
+
+    await velosOk(['delete', 'failjob'], { home });
+    const resolved = await waitFor(() => hook.received.find((r) => r.body.status === 'resolved'), {
+      message: 'the resolved notification after the delete',
+      timeoutMs: 10_000,
+    });
+    expect(resolved.body).toMatchObject({ rule: 'jobfail', app: 'failjob' });
+    const rows = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as { phase: string }[];
+    expect(rows[0]!.phase).toBe('resolved');
+  });
+});
