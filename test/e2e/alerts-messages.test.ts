@@ -44,4 +44,25 @@ webhook = { url = "${hook.url}/hook", retries = 0 }
     );
     expect(repeat.body.message).toBe('crashy restarted 8 times within 10m');
   });
+
+  it('names the app once when the event message begins with it (log engine events read "mixer: mixer: …")', async () => {
+    const home = createHome();
+    const hook = await startReceiver();
+    receivers.push(hook);
+    await velosOk(['start', join(FIXTURES, 'ticker.js'), '--name', 'mixer'], { home });
+    await velosOk(['alerts', 'add', 'boom', '--when', 'event app.boom', '--webhook', `${hook.url}/boom`], {
+      home,
+    });
+    await velosOk(
+      ['events', 'emit', 'boom', '--app', 'mixer', '--message', 'mixer: 300 error lines in 10 s'],
+      {
+        home,
+      },
+    );
+    const firing = await waitFor(() => hook.received.find((r) => r.body.status === 'firing'), {
+      message: 'the firing notification',
+    });
+    expect(firing.body.text).toBe('[FIRING] boom (warning) mixer: 300 error lines in 10 s');
+    expect(firing.body.message).toBe('mixer: 300 error lines in 10 s');
+  });
 });

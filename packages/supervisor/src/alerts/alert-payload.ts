@@ -44,8 +44,10 @@ export function payloadOf(n: AlertNotification): AlertPayload {
   const repeat = n.status === 'firing' && n.repeat > 0 ? ` (repeat ${n.repeat})` : '';
   const escalated = n.isEscalated && n.status !== 'resolved' ? ' [escalated]' : '';
   const about = app === null ? '' : ` ${app}:`;
+  // the log engine's events begin with the app (`api: 300 error lines…`): the text names it once
+  const said = app !== null && n.message.startsWith(`${app}: `) ? n.message.slice(app.length + 2) : n.message;
   return {
-    text: `[${MARK[n.status]}] ${n.rule.name} (${n.severity})${escalated}${about} ${n.message}${repeat}`,
+    text: `[${MARK[n.status]}] ${n.rule.name} (${n.severity})${escalated}${about} ${said}${repeat}`,
     status: n.status,
     rule: n.rule.name,
     severity: n.severity,
