@@ -1,4 +1,12 @@
-import { type AlertRule, formatBytes, formatSpanMs, matchesEventKind, type VelosEvent } from '@velos/core';
+import {
+  type AlertRule,
+  type ExitReason,
+  formatBytes,
+  formatSpanMs,
+  isRequestedRestart,
+  matchesEventKind,
+  type VelosEvent,
+} from '@velos/core';
 import type { StaleComponent } from '../components/component-registry.js';
 
 /** What the engine samples of a process for the state conditions (errored, unhealthy, memory, cpu). */
@@ -110,6 +118,9 @@ export function createTracker(
         onEvent(event) {
           if (event.kind === 'process.primary_exited') primaryExits.add(keyOf(event));
           if (event.kind !== 'process.restarting' || !isTarget(event.app, event.id)) return;
+          // a restart asked for (`velos restart` of a cluster's workers, a watched file, cron_restart) is
+          // no storm: it is in `velos_process_restart_total`, not in this condition
+          if (isRequestedRestart(event.fields?.reason as ExitReason | null | undefined)) return;
           // a primary's exit restarts every worker of the app: one restart of the app, not one per worker
           if (event.fields?.reason === 'primary-exit' && !primaryExits.delete(keyOf(event))) return;
           const list = times.get(keyOf(event)) ?? [];

@@ -67,6 +67,16 @@ describe('the restarts condition', () => {
     expect(tracker.isWaiting(70_001)).toBe(true);
   });
 
+  it('leaves out the restarts that were asked for (velos restart, watch, cron_restart)', () => {
+    const tracker = createTracker(rule({ kind: 'restarts', count: 2, windowMs: 60_000 }), () => true);
+    for (const reason of ['user', 'user', 'user', 'watch', 'cron', 'reload'])
+      tracker.onEvent(event('process.restarting', { delay_ms: 0, restarts: 1, reason }, 0));
+    expect(tracker.evaluate(2000, () => [])).toEqual(new Map());
+    tracker.onEvent(event('process.restarting', { delay_ms: 0, restarts: 1, reason: 'memory' }, 0));
+    tracker.onEvent(event('process.restarting', { delay_ms: 10, restarts: 2, reason: 'crash' }, 0));
+    expect(tracker.evaluate(2000, () => []).get('api')).toBe('api restarted 2 times within 1m');
+  });
+
   it('counts the primary exit for a rule on one process id of the app', () => {
     const tracker = createTracker(
       rule({ kind: 'restarts', count: 1, windowMs: 60_000 }),
