@@ -49,4 +49,21 @@ severity = "critical"
     await velosOk(['alerts', 'add', '--file', file], { home });
     expect((await velosOk(['alerts'], { home })).stdout).toMatch(/esc\s+errored/);
   });
+
+  it("velos alerts remove of a file's rule says that the file still has it (config reload brought it back unsaid)", async () => {
+    const home = createHome();
+    writeFileSync(join(home, 'config.toml'), '[[alerts]]\nname = "from-file"\nwhen = "errored"\n');
+    await velosOk(['alerts', 'add', 'by-hand', '--when', 'errored'], { home });
+    expect((await velosOk(['alerts'], { home })).stdout).toMatch(/from-file\s+errored/);
+
+    expect((await velosOk(['alerts', 'remove', 'by-hand'], { home })).stdout.trim()).toBe(
+      'removed alert rule by-hand',
+    );
+    const removed = (await velosOk(['alerts', 'remove', 'from-file'], { home })).stdout.trim();
+    expect(removed).toBe(
+      `removed alert rule from-file; it is still in ${join(home, 'config.toml')} and comes back when that file is read again (velos start, velos config reload, a daemon start for config.toml): remove it there too`,
+    );
+    await velosOk(['config', 'reload'], { home });
+    expect((await velosOk(['alerts'], { home })).stdout).toMatch(/from-file\s+errored/);
+  });
 });

@@ -44,8 +44,14 @@ export async function runAlerts(ctx: CommandContext, input: CommandInput): Promi
   }
   if (action === 'remove' || action === 'rm') {
     const removed = await (await ctx.client()).removeAlert(name!);
-    if (ctx.mode === 'text') ctx.print(`removed alert rule ${removed.name}`);
-    else ctx.printJson(isShown ? removed : maskAlertRule(removed));
+    if (ctx.mode !== 'text') ctx.printJson(isShown ? removed : maskAlertRule(removed));
+    else if (removed.source === RUNTIME_ALERT_SOURCE) ctx.print(`removed alert rule ${removed.name}`);
+    else {
+      // a file's rule: the daemon takes the file's rules again each time it reads the file
+      ctx.print(
+        `removed alert rule ${removed.name}; it is still in ${removed.source} and comes back when that file is read again (velos start, velos config reload, a daemon start for config.toml): remove it there too`,
+      );
+    }
     return;
   }
   if (action === 'test') {
