@@ -75,6 +75,9 @@ function describeHttpError(cause: unknown, timeoutMs: number): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
+/** How long the last stderr lines of a command that exited are awaited (a pipe a background program holds). */
+const STDERR_AFTER_EXIT_MS = 200;
+
 /**
  * Runs the channel's program (no shell: the alert's text never becomes part of a command line) with
  * the payload as JSON on stdin and in `VELOS_ALERT_*` variables; exit 0 within the timeout is a success.
@@ -90,8 +93,21 @@ function runCommand(channel: Command, notification: AlertNotification): Promise<
       if (isDone) return;
       isDone = true;
       clearTimeout(timer);
+      // a program it left running in the background may hold the pipe: the daemon lets go of it
+      child.stderr?.destroy();
       resolve({ at: Date.now(), channel: label, isOk, attempts: 1, ...(error ? { error } : {}) });
     };
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    const settle = (): void => {
+      if (exit === null) return;
+      if (exit.code === 0) {
+        finish(true);
+        return;
+      }
+      const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+      finish(false, `${how} after ${exitedAt - started} ms${lastLine(stderr)}`);
+    };
+    let exitedAt = started;
     const child = spawn(channel.command[0]!, channel.command.slice(1), {
       shell: false,
       stdio: ['pipe', 'ignore', 'pipe'],
@@ -104,23 +120,31 @@ function runCommand(channel: Command, notification: AlertNotification): Promise<
       } catch {
         child.kill('SIGKILL');
       }
-      finish(false, `timed out after ${channel.timeoutMs} ms`);
+      finish(false, `timed out after ${channel.timeoutMs} ms${lastLine(stderr)}`);
     }, channel.timeoutMs);
     child.on('error', (error) => finish(false, error.message));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
-    child.on('close', (code, signal) => {
-      if (code === 0) return finish(true);
-      const how = signal ? `signal ${signal}` : `exit code ${code}`;
-      finish(
-        false,
-        `${how} after ${Date.now() - started} ms${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`,
-      );
+    // its exit decides: a program it started in the background (`notify … &`) may keep stderr open
+    // long after, so the last stderr lines are awaited a moment, not until the pipe closes
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      exitedAt = Date.now();
+      // it ended within its timeout: what it left running is its own, not killed
+      clearTimeout(timer);
+      setTimeout(settle, STDERR_AFTER_EXIT_MS).unref();
     });
+    child.on('close', settle);
     child.stdin.on('error', () => undefined);
     child.stdin.end(`${JSON.stringify(payload)}\n`);
   });
+}
+
+/** `: <the last line of text>`, or nothing when there is none. */
+function lastLine(text: string): string {
+  const trimmed = text.trim();
+  return trimmed === '' ? '' : `: ${trimmed.split('\n').at(-1)}`;
 }
 
 /** The payload as `VELOS_ALERT_<FIELD>` variables (NUL bytes dropped: the only byte env cannot hold). */

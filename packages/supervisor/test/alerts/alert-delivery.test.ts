@@ -82,6 +82,45 @@ describe('alert delivery', () => {
     expect(missing.error).toContain('ENOENT');
   });
 
+  it('takes a command that exits 0 in time as sent, though a program it left in the background holds stderr', async () => {
+    const pidFile = join(tempDir(), 'background.pid');
+    // the background program inherits the command's stderr (`notify … &` in a shell script does)
+    const script = `const c=require('child_process').spawn('sleep',['30'],{stdio:['ignore','ignore','inherit'],detached:true});require('fs').writeFileSync(${JSON.stringify(pidFile)},String(c.pid));c.unref();console.error('queued');process.exit(0)`;
+    const started = Date.now();
+    const result = await deliver(
+      { type: 'command', command: [process.execPath, '-e', script], timeoutMs: 1500 },
+      notification,
+    );
+    const background = Number(readFileSync(pidFile, 'utf8'));
+    cleanups.push(() => {
+      try {
+        process.kill(background, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    });
+    expect(result).toMatchObject({ isOk: true, attempts: 1 });
+    expect(Date.now() - started).toBeLessThan(1500);
+    // what it left running is not killed with it
+    expect(() => process.kill(background, 0)).not.toThrow();
+  });
+
+  it('keeps the last stderr line of a command that timed out', async () => {
+    const slow = await deliver(
+      {
+        type: 'command',
+        command: [
+          process.execPath,
+          '-e',
+          'console.error("waiting for the pager"); setTimeout(() => {}, 60000)',
+        ],
+        timeoutMs: 500,
+      },
+      notification,
+    );
+    expect(slow).toMatchObject({ isOk: false, error: 'timed out after 500 ms: waiting for the pager' });
+  });
+
   it('does not retry a webhook answered 4xx (other than 429), and retries a refused connection', async () => {
     let hits = 0;
     const server = createServer((_req, res) => {

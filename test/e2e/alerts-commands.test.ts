@@ -1,0 +1,39 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, isAlive, killPid, velos, waitFor } from './helpers.js';
+
+const pids: number[] = [];
+afterEach(async () => {
+  for (const pid of pids.splice(0)) killPid(pid);
+  await cleanupHomes();
+});
+
+describe('alert commands', () => {
+  it('a command that exits 0 but leaves a program in the background is sent, not "timed out"', async () => {
+    const home = createHome();
+    const pidFile = join(home, 'background.pid');
+    const file = join(home, 'rules.toml');
+    // the shell script of many notify setups: hand the work to a background program and exit
+    writeFileSync(
+      file,
+      `[[alerts]]
+name = "bg"
+when = "errored"
+command = { run = ["sh", "-c", "sleep 30 & echo $! > ${pidFile}; echo queued >&2; exit 0"], timeout = "2s" }
+`,
+    );
+    expect((await velos(['alerts', 'add', '--file', file], { home })).code).toBe(0);
+    const started = Date.now();
+    const result = await velos(['alerts', 'test', 'bg'], { home });
+    const background = await waitFor(() => Number(readFileSync(pidFile, 'utf8')) || undefined, {
+      message: 'the background pid',
+    });
+    pids.push(background);
+    expect(result.stdout.trim()).toBe('sent command sh (1 attempt(s))');
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // what it left running is its own: not killed with it
+    expect(isAlive(background)).toBe(true);
+  });
+});
