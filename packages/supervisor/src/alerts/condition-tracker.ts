@@ -143,7 +143,8 @@ export function createTracker(
             if (list.length === 0) times.delete(key);
             else if (list.length >= when.count) {
               const count = isFloor ? `at least ${list.length}` : String(list.length);
-              active.set(key, `${key} restarted ${count} times within ${formatSpanMs(when.windowMs)}`);
+              const howOften = list.length === 1 && !isFloor ? 'once' : `${count} times`;
+              active.set(key, `${key} restarted ${howOften} within ${formatSpanMs(when.windowMs)}`);
             }
           }
           for (const [key, hold] of held) {

@@ -39,6 +39,12 @@ describe('the restarts condition', () => {
     expect(tracker.evaluate(2000, () => [])).toEqual(new Map([['api', 'api restarted 2 times within 1m']]));
   });
 
+  it('says once, not 1 times, for a rule of one restart', () => {
+    const tracker = createTracker(rule({ kind: 'restarts', count: 1, windowMs: 60_000 }), () => true);
+    tracker.onEvent(event('process.restarting', { delay_ms: 0, restarts: 1, reason: 'crash' }, 0));
+    expect(tracker.evaluate(2000, () => []).get('api')).toBe('api restarted once within 1m');
+  });
+
   it('still counts every worker restart of its own (a crash)', () => {
     const tracker = createTracker(rule({ kind: 'restarts', count: 2, windowMs: 60_000 }), () => true);
     tracker.onEvent(event('process.restarting', { delay_ms: 0, restarts: 1, reason: 'crash' }, 0));
@@ -83,7 +89,7 @@ describe('the restarts condition', () => {
       (_app, id) => id === 2,
     );
     for (const e of primaryExit(3)) tracker.onEvent(e);
-    expect(tracker.evaluate(2000, () => []).get('api')).toBe('api restarted 1 times within 1m');
+    expect(tracker.evaluate(2000, () => []).get('api')).toBe('api restarted once within 1m');
   });
 });
 
