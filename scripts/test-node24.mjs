@@ -94,6 +94,23 @@ const NODE_AGNOSTIC = [
   'config-reload-scale',
   'config-reload-only',
   'memory-limit',
+  // Session 36's: PM2 file keys and flags, alert conditions, messages, rules and command channels, the OTLP
+  // reload report, the MCP tools' and --ai answers (the daemon's and the CLI's logic; pm2-port-user runs
+  // an app as nobody, who cannot reach root's Node 24, as run-as-user). With them the Node 24 run took
+  // 142 s and the fresh-clone run 15 min 9 s.
+  'pm2-disable-logs',
+  'pm2-exec-interpreter',
+  'pm2-force-flag',
+  'pm2-port-user',
+  'pm2-refused-flags',
+  'alerts-commands',
+  'alerts-jobs',
+  'alerts-messages',
+  'alerts-restarts',
+  'alerts-rules',
+  'otel-reload',
+  'mcp-answers',
+  'ai-log-app',
 ];
 
 if (Number(process.versions.node.split('.')[0]) === MAJOR) {
