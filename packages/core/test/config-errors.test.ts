@@ -1,13 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../src/config-loader.js';
 import { jsonErrorText } from '../src/config-position.js';
 import type { VelosError } from '../src/errors.js';
 import { appSpecSchema } from '../src/protocol-schemas.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-config-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ctx = {
   baseEnv: { PATH: '/usr/bin', HOME: '/home/u', AWS_SECRET_ACCESS_KEY: 'k', LC_ALL: 'C' },
   cpuCount: 2,

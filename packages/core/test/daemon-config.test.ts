@@ -1,12 +1,19 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadDaemonConfig } from '../src/daemon-config.js';
 import { isVelosError } from '../src/errors.js';
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function configFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'velos-daemon-config-')), 'config.toml');
+  const dir = mkdtempSync(join(tmpdir(), 'velos-daemon-config-'));
+  dirs.push(dir);
+  const file = join(dir, 'config.toml');
   writeFileSync(file, text);
   return file;
 }

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../src/config-loader.js';
 import type { VelosError } from '../src/errors.js';
 import { LOG_RULE_LIMITS } from '../src/log-rule.js';
@@ -9,6 +9,7 @@ import { appSpecSchema } from '../src/protocol-schemas.js';
 import { specToConfig } from '../src/spec-to-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-log-rules-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ctx = { baseEnv: { PATH: '/usr/bin' }, cpuCount: 2 };
 
 function write(name: string, text: string): string {
