@@ -1,24 +1,14 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type AlertReceiver, startReceiver } from './alert-receiver.js';
-import { cleanupHomes, createHome, FIXTURES, velosOk, waitFor } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { alertScenarios } from './alert-scenario.js';
+import { FIXTURES, velosOk, waitFor } from './helpers.js';
 
-const receivers: AlertReceiver[] = [];
-afterEach(async () => {
-  await cleanupHomes();
-  for (const receiver of receivers.splice(0)) await receiver.close();
-});
+const scenario = alertScenarios();
 
 describe('job failed N times in a row', () => {
   it('resolves when the failing job is deleted (it fired, and repeated, for ever)', async () => {
-    const home = createHome();
-    const hook = await startReceiver();
-    receivers.push(hook);
-    const file = join(home, 'app.toml');
-    writeFileSync(
-      file,
-      `[[apps]]
+    const { home, hook, file } = await scenario(
+      (url) => `[[apps]]
 name = "failjob"
 script = "${join(FIXTURES, 'crash-after.js')}"
 args = ["10"]
@@ -30,7 +20,7 @@ name = "jobfail"
 app = "failjob"
 when = "job failed 2 times in a row"
 repeat = "500ms"
-webhook = { url = "${hook.url}/job", retries = 0 }
+webhook = { url = "${url}/job", retries = 0 }
 `,
     );
     await velosOk(['start', file], { home });

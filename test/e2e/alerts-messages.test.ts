@@ -1,24 +1,14 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type AlertReceiver, startReceiver } from './alert-receiver.js';
-import { cleanupHomes, createHome, FIXTURES, velosOk, waitFor, waitForStatus } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { alertScenarios } from './alert-scenario.js';
+import { FIXTURES, velosOk, waitFor, waitForStatus } from './helpers.js';
 
-const receivers: AlertReceiver[] = [];
-afterEach(async () => {
-  await cleanupHomes();
-  for (const receiver of receivers.splice(0)) await receiver.close();
-});
+const scenario = alertScenarios();
 
 describe('alert messages say what happened', () => {
   it('a restart storm counts every restart of its window (8 restarts read "6 times" with N = 3)', async () => {
-    const home = createHome();
-    const hook = await startReceiver();
-    receivers.push(hook);
-    const file = join(home, 'app.toml');
-    writeFileSync(
-      file,
-      `[[apps]]
+    const { home, hook, file } = await scenario(
+      (url) => `[[apps]]
 name = "crashy"
 script = "${join(FIXTURES, 'crash-after.js')}"
 args = ["100"]
@@ -30,7 +20,7 @@ name = "storm"
 app = "crashy"
 when = "restarts >= 3 within 10m"
 repeat = "300ms"
-webhook = { url = "${hook.url}/hook", retries = 0 }
+webhook = { url = "${url}/hook", retries = 0 }
 `,
     );
     await velosOk(['start', file], { home });
@@ -46,9 +36,7 @@ webhook = { url = "${hook.url}/hook", retries = 0 }
   });
 
   it('names the app once when the event message begins with it (log engine events read "mixer: mixer: …")', async () => {
-    const home = createHome();
-    const hook = await startReceiver();
-    receivers.push(hook);
+    const { home, hook } = await scenario();
     await velosOk(['start', join(FIXTURES, 'ticker.js'), '--name', 'mixer'], { home });
     await velosOk(['alerts', 'add', 'boom', '--when', 'event app.boom', '--webhook', `${hook.url}/boom`], {
       home,

@@ -1,24 +1,14 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type AlertReceiver, startReceiver } from './alert-receiver.js';
-import { cleanupHomes, createHome, FIXTURES, listJson, velosOk, waitFor } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { alertScenarios } from './alert-scenario.js';
+import { FIXTURES, listJson, velosOk, waitFor } from './helpers.js';
 
-const receivers: AlertReceiver[] = [];
-afterEach(async () => {
-  await cleanupHomes();
-  for (const receiver of receivers.splice(0)) await receiver.close();
-});
+const scenario = alertScenarios();
 
 describe('restarts >= N within T', () => {
   it('does not take one velos restart of an app of 3 instances for a restart storm', async () => {
-    const home = createHome();
-    const hook = await startReceiver();
-    receivers.push(hook);
-    const file = join(home, 'app.toml');
-    writeFileSync(
-      file,
-      `[[apps]]
+    const { home, hook, file } = await scenario(
+      (url) => `[[apps]]
 name = "web"
 script = "${join(FIXTURES, 'ticker.js')}"
 instances = 3
@@ -27,7 +17,7 @@ instances = 3
 name = "storm"
 app = "web"
 when = "restarts >= 3 within 10m"
-webhook = { url = "${hook.url}/storm", retries = 0 }
+webhook = { url = "${url}/storm", retries = 0 }
 `,
     );
     await velosOk(['start', file], { home });
