@@ -18,10 +18,10 @@ if (!hasChromium && process.env.CI) {
   );
 }
 /**
- * fixtures/chatty.js lines of flood: `line <n> <2,000 x>`, at full speed: 10 MB, over the 4 MiB the
+ * fixtures/chatty.js lines of flood: `line <n> <2,000 x>`, at full speed: 6 MB, 1.8 MB over the 4 MiB the
  * daemon keeps for a follow, in lines long enough that the page draws few of them.
  */
-const COUNT = 5000;
+const COUNT = 3000;
 const PAD = 2000;
 const FULL_BYTES = (() => {
   let bytes = 0;
