@@ -29,7 +29,8 @@ const scratch = newParts();
 
 /**
  * Scans a timestamp at `p` (ISO 8601 and its space/slash variants, `20171223-22:15:29:606`, common log
- * format `10/Oct/2000:13:55:36 -0700`, `29-Jul-2015 17:41:44`, `06/10/2013 17:26`, syslog
+ * format `10/Oct/2000:13:55:36 -0700`, `29-Jul-2015 17:41:44`, `06/10/2013 17:26` and .NET's
+ * `3/14/2026 9:00:10 PM` (month first; day first when the first number is over 12), syslog
  * `Dec 10 06:55:46`, java.util.logging's `Mar 14, 2026 9:00:10 PM`, or a bare time `17:41:44,747`; a
  * 12-hour clock's ` AM`/` PM` read); returns the end index or -1.
  */
@@ -157,13 +158,20 @@ function scanNumericTimestamp(s: string, p: number, end: number, t: TimestampPar
     }
     return boundary(s, q, end);
   }
-  if (run === 2 && sep === 47 && fixed(s, p + 3, end, 2) >= 0 && s.charCodeAt(p + 5) === 47) {
-    // 06/10/2013 (month first), then an optional time after a space.
-    const year = fixed(s, p + 6, end, 4);
-    const month = fixed(s, p, end, 2);
-    if (year < 0 || month < 1 || month > 12) return -1;
-    setDate(t, year, month - 1, fixed(s, p + 3, end, 2));
-    return afterDate(s, p + 10, end, t);
+  if ((run === 1 || run === 2) && sep === 47) {
+    // 06/10/2013 or .NET's en-US 3/14/2026 (month first), 14/03/2026 (day first: the first number is no
+    // month), then an optional time after a space (`3/14/2026 9:00:10 PM`).
+    const second = p + run + 1;
+    const run2 = digitRun(s, second, end);
+    if (run2 < 1 || run2 > 2 || s.charCodeAt(second + run2) !== 47) return -1;
+    const yearAt = second + run2 + 1;
+    const year = digitRun(s, yearAt, end) === 4 ? fixed(s, yearAt, end, 4) : -1;
+    const first = fixed(s, p, end, run);
+    const other = fixed(s, second, end, run2);
+    const [month, day] = first > 12 ? [other, first] : [first, other];
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return -1;
+    setDate(t, year, month - 1, day);
+    return afterDate(s, yearAt + 4, end, t);
   }
   if ((run === 1 || run === 2) && sep === 58) {
     const q = scanTime(s, p, end, t, false);
@@ -207,7 +215,13 @@ function scanNamedTimestamp(s: string, p: number, end: number, t: TimestampParts
 
 function afterDate(s: string, q: number, end: number, t: TimestampParts): number {
   const c = s.charCodeAt(q);
-  if ((c === 84 || c === 32 || c === 95) && isDigit(s.charCodeAt(q + 1)) && isDigit(s.charCodeAt(q + 2))) {
+  // the hour may have one digit (`3/14/2026 9:00:10 PM`)
+  const hourEnd = s.charCodeAt(q + 2);
+  if (
+    (c === 84 || c === 32 || c === 95) &&
+    isDigit(s.charCodeAt(q + 1)) &&
+    (isDigit(hourEnd) || hourEnd === 58)
+  ) {
     const r = scanTime(s, q + 1, end, t, false);
     if (r >= 0) return boundary(s, r, end);
     if (c === 84) return -1;

@@ -21,6 +21,28 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('06/10/2013 17:26')).toBe(new Date(2013, 5, 10, 17, 26).getTime());
   });
 
+  it(".NET's one-digit month and day (`3/14/2026 9:00:10 PM`), and day first when the first is over 12", () => {
+    expect(parseTimestamp('3/14/2026 9:00:10 PM')).toBe(new Date(2026, 2, 14, 21, 0, 10).getTime());
+    expect(parseTimestamp('3/4/2026')).toBe(new Date(2026, 2, 4).getTime());
+    expect(parseTimestamp('12/1/2026 00:00:01')).toBe(new Date(2026, 11, 1, 0, 0, 1).getTime());
+    expect(parseTimestamp('14/03/2026 21:00:10')).toBe(new Date(2026, 2, 14, 21, 0, 10).getTime());
+    const line = '3/14/2026 9:00:10 PM ERROR Payment failed';
+    expect(parseLeadingTimestamp(line)).toEqual({
+      ts: new Date(2026, 2, 14, 21, 0, 10).getTime(),
+      end: line.indexOf('ERROR'),
+    });
+    for (const notADate of [
+      '3/14',
+      '13/14/2026',
+      '3/32/2026',
+      '1/2/26',
+      '3/14/20261',
+      '3//2026',
+      '1/123/2026',
+    ])
+      expect(parseTimestamp(notADate)).toBeNaN();
+  });
+
   it('reads the common log format and syslog dates', () => {
     expect(parseTimestamp('10/Oct/2000:13:55:36 -0700')).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
     expect(parseTimestamp('Dec 10 06:55:46', 2015)).toBe(new Date(2015, 11, 10, 6, 55, 46).getTime());
