@@ -257,6 +257,24 @@ describe('process detail', () => {
     expect(text).toMatch(/^ {2}watch ignores +node_modules, \*\.tmp$/m);
   });
 
+  it('shows how the app is really stopped and restarted: the shutdown message, the backoff in place of restart_delay', () => {
+    const detail = processDetail();
+    const plainText = renderProcessDetails([detail], plain);
+    expect(plainText).toMatch(/^ {2}autorestart +on \(delay 0ms, no backoff, min uptime 1s\)$/m);
+    detail.spec = {
+      ...detail.spec,
+      shutdownWithMessage: true,
+      killTimeoutMs: 3000,
+      restartDelayMs: 2000,
+      expBackoffRestartDelayMs: 100,
+    };
+    const text = renderProcessDetails([detail], plain);
+    expect(text).toMatch(
+      /^ {2}stop +message 'shutdown' \(SIGTERM without an IPC channel\), then SIGKILL after 3s$/m,
+    );
+    expect(text).toMatch(/^ {2}autorestart +on \(backoff 100ms up to 15s, min uptime 1s\)$/m);
+  });
+
   it('shows no current cpu or memory for a stopped process, only the peaks of its earlier runs', () => {
     const text = renderProcessDetails([processDetail({ status: 'stopped', pid: null })], plain);
     expect(text).toMatch(/^ {2}cpu +- \(peak 12\.5%\)$/m);

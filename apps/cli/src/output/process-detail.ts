@@ -74,7 +74,7 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number, growth: Memory
     ['mode', d.execMode],
     ['autorestart', autorestart(d)],
     ...(spec.cronRestart === undefined ? [] : ([['cron restart', spec.cronRestart]] as [string, string][])),
-    ['stop', `${spec.stopSignal}, then SIGKILL after ${formatMs(spec.killTimeoutMs)}`],
+    ['stop', stopText(spec)],
     [spec.mergeLogs ? 'log' : 'out log', `${d.outLogPath} (${capturedLines(d.logLines.out)})`],
   );
   if (!spec.mergeLogs) rows.push(['err log', `${d.errLogPath} (${capturedLines(d.logLines.err)})`]);
@@ -199,15 +199,23 @@ function autorestart(d: ProcessDetail): string {
   const spec = d.spec;
   if (spec.type === 'job') return 'no (a job runs on its schedule)';
   if (!spec.autorestart) return 'off';
+  // the backoff replaces restart_delay (the restart policy reads one or the other)
   const parts = [
-    `delay ${formatMs(spec.restartDelayMs)}`,
     spec.expBackoffRestartDelayMs > 0
       ? `backoff ${formatMs(spec.expBackoffRestartDelayMs)} up to ${formatMs(spec.maxBackoffDelayMs)}`
-      : 'no backoff',
+      : `delay ${formatMs(spec.restartDelayMs)}, no backoff`,
     `min uptime ${formatMs(spec.minUptimeMs)}`,
   ];
   if (spec.stopExitCodes.length > 0) parts.push(`not on exit ${spec.stopExitCodes.join(', ')}`);
   return `on (${parts.join(', ')})`;
+}
+
+/** How a stop goes: the stop signal, or PM2's 'shutdown' message (the signal when a run has no channel), then SIGKILL. */
+function stopText(spec: ProcessDetail['spec']): string {
+  const first = spec.shutdownWithMessage
+    ? `message 'shutdown' (${spec.stopSignal} without an IPC channel)`
+    : spec.stopSignal;
+  return `${first}, then SIGKILL after ${formatMs(spec.killTimeoutMs)}`;
 }
 
 function isoLocal(epochMs: number): string {
