@@ -105,4 +105,40 @@ describe('the cluster primary control socket (SUP-13)', () => {
     second.channel.send({ t: 'shutdown' });
     await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
   });
+
+  it("reports a worker's boot apart from its fork, before its exit: min_uptime counts from its Node being up", async () => {
+    const home = harness.home();
+    const socket = join(home, 'p.sock');
+    const primary = spawnPrimary(socket, { PATH: process.env.PATH ?? '' });
+    await new Promise<void>((resolve) =>
+      createInterface({ input: primary.stdout! }).once('line', (line) => line === 'listening' && resolve()),
+    );
+    const daemon = await attach(socket);
+    daemon.channel.send({
+      t: 'fork',
+      key: 3,
+      id: 0,
+      instance: 0,
+      exec: join(FIXTURES, 'crash-after.js'),
+      args: ['0'],
+      execArgv: [],
+      cwd: home,
+      env: { PATH: process.env.PATH ?? '', EXIT_CODE: '4' },
+      out: null,
+      err: null,
+      lane: 0,
+    });
+    await waitFor(() => daemon.got.some((m) => m.t === 'exit'), { what: 'the crashing worker to exit' });
+    const worker = daemon.got.find((m) => m.t === 'online') as { pid: number } | undefined;
+    started.add(worker?.pid);
+    // the daemon keeps the process `starting` from the fork to the boot: a slow boot is no uptime
+    const lifeCycle = daemon.got.filter((m) => m.t === 'online' || m.t === 'booted' || m.t === 'exit');
+    expect(lifeCycle).toMatchObject([
+      { t: 'online', key: 3, hasBootReport: true },
+      { t: 'booted', key: 3, pid: worker?.pid },
+      { t: 'exit', key: 3, code: 4 },
+    ]);
+    daemon.channel.send({ t: 'shutdown' });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
 });

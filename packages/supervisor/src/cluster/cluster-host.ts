@@ -204,7 +204,10 @@ export class ClusterHost {
     if (!slot) return;
     switch (message.t) {
       case 'online':
-        this.#onOnline(slot, message.pid);
+        this.#onOnline(slot, message.pid, message.hasBootReport === true);
+        break;
+      case 'booted':
+        this.#onBooted(slot);
         break;
       case 'listening':
         slot.isListening = true;
@@ -235,7 +238,13 @@ export class ClusterHost {
     return this.#slots.makeRun(slot, pid, channel, readProcStat(pid)?.startTicks, isAdopted);
   }
 
-  #onOnline(slot: LiveSlot, pid: number): void {
+  /**
+   * The worker is forked: it is its process's run from now on (a stop stops it), but `online` (and the
+   * start of its uptime, which min_uptime judges) waits for its Node to be up when the primary reports
+   * that (`booted`): on a loaded machine a worker's boot alone can outlast min_uptime, and a worker
+   * that crashes at once would then pass for a stable run and never be `errored`.
+   */
+  #onOnline(slot: LiveSlot, pid: number, hasBootReport: boolean): void {
     const record = slot.record;
     this.#makeRun(slot, pid);
     slot.stdio?.attach(record, pid);
@@ -249,11 +258,22 @@ export class ClusterHost {
     this.#pending.delete(record);
     record.run = slot.run;
     record.pid = pid;
+    record.spawnSeq = nextSpawnSeq();
+    this.#send({ t: 'current', key: slot.key });
+    if (!hasBootReport) this.#markOnline(record);
+  }
+
+  /** The worker's Node is up: its process is `online` unless it was stopped or replaced meanwhile. */
+  #onBooted(slot: LiveSlot): void {
+    const record = slot.record;
+    if (slot.purpose !== 'spawn' || slot.run === null || record.run !== slot.run) return;
+    if (record.status === 'starting') this.#markOnline(record);
+  }
+
+  #markOnline(record: ProcessRecord): void {
     record.startedAt = Date.now();
     record.lastStartedAt = record.startedAt;
     setStatus(record, 'online');
-    record.spawnSeq = nextSpawnSeq();
-    this.#send({ t: 'current', key: slot.key });
     this.hooks.onOnline(record);
   }
 

@@ -90,7 +90,10 @@ export interface WorkerState {
 
 /** An app event the worker sent with `process.send({velos_event: …})` (OBS-2). */
 export type FromPrimary =
-  | { t: 'online'; key: number; pid: number }
+  /** Forked, with its pid; `hasBootReport`: a `booted` follows once its Node runs (absent from an older primary). */
+  | { t: 'online'; key: number; pid: number; hasBootReport?: boolean }
+  /** The worker's Node is up (node:cluster's 'online'): its program starts now, and with it min_uptime. */
+  | { t: 'booted'; key: number; pid: number }
   | { t: 'listening'; key: number; pid: number; address: string }
   | { t: 'ready'; key: number; pid: number }
   | { t: 'event'; key: number; pid: number; event: Record<string, unknown> }

@@ -154,7 +154,9 @@ function fork(message: ForkMessage): void {
     isConnected: true,
   };
   workers.set(key, { worker, state });
-  send({ t: 'online', key, pid });
+  send({ t: 'online', key, pid, hasBootReport: true });
+  // node:cluster's 'online' comes once the worker's Node has booted, before any of its code runs
+  worker.once('online', () => send({ t: 'booted', key, pid }));
   worker.on('listening', (address) => {
     state.isListening = true;
     const where =
