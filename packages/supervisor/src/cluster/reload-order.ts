@@ -33,8 +33,12 @@ export async function reloadOneByOne(records: ProcessRecord[], steps: ReloadStep
   }
 }
 
-/** The `process.reload_step` event of the `step`-th of `steps` processes of a reload. */
-function reloadStepEvent(
+/**
+ * The `process.reload_step` event of the `step`-th of `steps` processes of a reload; its message says
+ * `started` for a process that was not running, and `starting` while its new run has no pid yet (a
+ * cluster worker being forked).
+ */
+export function reloadStepEvent(
   record: ProcessRecord,
   oldPid: number | null,
   how: 'reload' | 'restart',
@@ -43,12 +47,14 @@ function reloadStepEvent(
 ): EventInput {
   const name = record.app.spec.name;
   const newPid = record.run?.pid ?? null;
+  const verb = how === 'reload' ? 'replaced' : oldPid === null ? 'started' : 'restarted';
+  const pids = `${oldPid === null ? '' : `${oldPid} → `}${newPid ?? 'starting'}`;
   return {
     kind: 'process.reload_step',
     severity: 'info',
     app: name,
     id: record.id,
-    message: `reload ${step}/${steps}: process ${record.id} (${name}, instance ${record.instance}) ${how === 'reload' ? 'replaced' : 'restarted'}, pid ${oldPid ?? '-'} → ${newPid ?? '-'}`,
+    message: `reload ${step}/${steps}: process ${record.id} (${name}, instance ${record.instance}) ${verb}, pid ${pids}`,
     fields: { instance: record.instance, old_pid: oldPid, new_pid: newPid, step, steps, how },
   };
 }
