@@ -69,7 +69,7 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
   'exp-backoff-restart-delay': {
     type: 'string',
     value: 'ms',
-    description: 'first delay of exponential restart backoff (default off)',
+    description: 'first delay of exponential restart backoff, used instead of --restart-delay (default off)',
   },
   'kill-timeout': {
     type: 'string',
