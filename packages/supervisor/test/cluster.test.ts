@@ -134,6 +134,33 @@ describe('cluster mode (SUP-5)', () => {
     expect(isPidAlive(before.pid!)).toBe(false);
   });
 
+  it('ends a worker that crashes at once errored after max_restarts, as in fork mode (SUP-3)', async () => {
+    const home = harness.home();
+    const { client } = await harness.startDaemon(home);
+    // min_uptime counts from the worker's Node being up: its boot (slow on a loaded machine) is no uptime
+    const spec = appSpec(home, {
+      name: 'crashloop',
+      script: 'crash-after.js',
+      args: ['0'],
+      execMode: 'cluster',
+      instances: 1,
+      maxRestarts: 1,
+      minUptimeMs: 1000,
+      env: { EXIT_CODE: '4' },
+    });
+    await client.call('start', { apps: [spec] });
+    const rows = await waitFor(
+      async () => {
+        const found = await list(client);
+        return found[0]?.status === 'errored' ? found : null;
+      },
+      { what: 'the instance errored' },
+    );
+    expect(rows.map((row) => [row.execMode, row.restarts, row.exitCode, row.lastExitReason])).toEqual([
+      ['cluster', 1, 4, 'crash'],
+    ]);
+  });
+
   it('reloads instances one at a time: new pids, reason reload, the port always answering', async () => {
     const home = harness.home();
     const port = await freePort();
