@@ -158,7 +158,6 @@ describe('PM2 start flags', () => {
       '--no-vizion',
       '--no-pmx',
       '--no-treekill',
-      '--no-autostart',
       '--disable-trace',
       '--source-map-support',
       '--instance-var',
@@ -166,19 +165,29 @@ describe('PM2 start flags', () => {
       '--log-type',
       'json',
       '--filter-env=X',
-      '--append-env-to-name',
       '--no-vizion',
     ]);
     expect(result.code, result.stderr).toBe(0);
-    // worded as the warning for the same keys in a process file; --no-autostart is no --no-autorestart
+    // worded as the warning for the same keys in a process file
     expect(warningsOf(result)).toEqual([
-      'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-autostart, --no-treekill, --no-pmx, ' +
-        '--disable-trace, --source-map-support, --append-env-to-name, --filter-env, --log-type',
+      'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-treekill, --no-pmx, ' +
+        '--disable-trace, --source-map-support, --filter-env, --log-type',
     ]);
-    expect(result.stderr).not.toContain('autorestart');
     const [report] = await serverReports(outLog(home, 'deploy'));
     expect(report!.env.INSTANCE_ID).toBe('0');
     expect(await specOf(home, 'deploy')).toMatchObject({ instanceVar: 'INSTANCE_ID', autorestart: true });
+
+    // PM2's --no-autostart (no --no-autorestart): the app is added stopped, velos start <name> starts it
+    const held = await velosIn(dir, home, ['start', 'server.js', '--name', 'held', '--no-autostart']);
+    expect(held.code, held.stderr).toBe(0);
+    expect(warningsOf(held)).toEqual([]);
+    expect((await listState(home)).find((row) => row.name === 'held')).toMatchObject({
+      status: 'stopped',
+      pid: null,
+    });
+    expect(await specOf(home, 'held')).toMatchObject({ autostart: false, autorestart: true });
+    expect((await velosIn(dir, home, ['start', 'held'])).code).toBe(0);
+    await waitForStatus(home, 'held', 'online');
   });
 
   it('keep --interpreter-args over --node-args when both are given, as PM2 does', async () => {

@@ -20,7 +20,6 @@ const DEPLOY_FLAGS = [
   '--no-vizion',
   '--no-pmx',
   '--no-treekill',
-  '--no-autostart',
   '--disable-trace',
   '--source-map-support',
   '--instance-var',
@@ -28,17 +27,16 @@ const DEPLOY_FLAGS = [
   '--log-type',
   'json',
   '--filter-env=X',
-  '--append-env-to-name',
 ];
 
 describe("PM2's start flags with no Velos equivalent", () => {
   it('are taken by velos start, values included, and named in one warning, each once', () => {
     const input = parseCommandArgs(start, ['app.js', ...DEPLOY_FLAGS, '--no-vizion']);
     expect(input.args).toEqual(['app.js']);
-    expect(input.options).toMatchObject({ 'no-autostart': true, 'log-type': 'json', 'filter-env': 'X' });
+    expect(input.options).toMatchObject({ 'log-type': 'json', 'filter-env': 'X' });
     expect(ignoredPm2FlagsWarning(input)).toBe(
-      'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-autostart, --no-treekill, --no-pmx, ' +
-        '--disable-trace, --source-map-support, --append-env-to-name, --filter-env, --log-type',
+      'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-treekill, --no-pmx, ' +
+        '--disable-trace, --source-map-support, --filter-env, --log-type',
     );
     expect(ignoredPm2FlagsWarning(parseCommandArgs(start, ['app.js', '--name', 'api']))).toBeNull();
   });
@@ -53,8 +51,8 @@ describe("PM2's start flags with no Velos equivalent", () => {
       ]);
       expect(input.args).toEqual(['ecosystem.config.js']);
       expect(ignoredPm2FlagsWarning(input)).toBe(
-        'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-autostart, --no-treekill, --no-pmx, ' +
-          '--disable-trace, --source-map-support, --append-env-to-name, --filter-env, --log-type',
+        'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-treekill, --no-pmx, ' +
+          '--disable-trace, --source-map-support, --filter-env, --log-type',
       );
     }
   });
@@ -86,5 +84,24 @@ describe("PM2's start flags with no Velos equivalent", () => {
       expect(options).not.toMatch(new RegExp(`--${name}(?![\\w-])`));
     }
     expect(options).toMatch(/--instance-var <VAR> {2,}the env variable holding the instance index/);
+  });
+
+  it('take --no-autostart as autostart = false, and --append-env-to-name (start and startOrRestart)', () => {
+    const input = parseCommandArgs(start, ['app.js', '--no-autostart', '--append-env-to-name']);
+    expect(ignoredPm2FlagsWarning(input)).toBeNull();
+    const warnings: string[] = [];
+    const where = { cwd: dir, env: {}, cpuCount: 2, warn: (message: string) => warnings.push(message) };
+    const [spec] = specsFromFlags(join(dir, 'app.js'), input, where, config);
+    expect(spec!.autostart).toBe(false);
+    expect(warnings).toEqual([
+      "--append-env-to-name: adds the --env profile to the names of a config file's apps; ignored with a script",
+    ]);
+    for (const name of ['startOrRestart', 'startOrReload']) {
+      const options = parseCommandArgs(findCommand(name)!, [
+        'ecosystem.json',
+        '--append-env-to-name',
+      ]).options;
+      expect(options['append-env-to-name']).toBe(true);
+    }
   });
 });

@@ -82,6 +82,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     dependsOn: resolveDependsOn(input.depends_on),
   };
   if (input.inherit_env === false) spec.inheritEnv = false;
+  if (input.autostart === false) spec.autostart = false;
   if (input.interpreter !== undefined) spec.interpreter = input.interpreter;
   if (input.uid !== undefined) spec.uid = input.uid;
   if (input.gid !== undefined) spec.gid = input.gid;

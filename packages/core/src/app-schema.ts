@@ -214,6 +214,7 @@ export const appConfigSchema = z.strictObject({
     z.union([nonEmpty, z.array(nonEmpty)], { error: 'expected a file path or a list of file paths' }),
   ),
   inherit_env: z.optional(z.boolean()),
+  autostart: z.optional(z.boolean()),
   uid: z.optional(accountOf('user')),
   gid: z.optional(accountOf('group')),
   interpreter: z.optional(nonEmpty),

@@ -62,6 +62,8 @@ export interface AppSource {
   file: string;
   /** The `--env <profile>` the file was loaded with. */
   envProfile?: string;
+  /** `--append-env-to-name`: the apps' names took `-<envProfile>`, at reloads of the file too. */
+  appendsEnvToName?: true;
   /** `velos start --watch-config`: the daemon re-reads the file when it changes. */
   isWatched?: boolean;
   /** `velos config set` changes (config keys, as written in a file), applied over the file at each reload. */
@@ -105,6 +107,11 @@ export interface AppSpec {
    * environment (`inherit_env = false`); absent means the whole environment is inherited.
    */
   inheritEnv?: false;
+  /**
+   * False when `velos start` registers the app stopped (`autostart = false`, PM2's `autostart: false`):
+   * listed, started later by `velos start <name>` or `restart`; absent means it starts at once.
+   */
+  autostart?: false;
   /**
    * Run the app as this user (a name, resolved by the daemon at each spawn, or a uid): its HOME, USER,
    * LOGNAME and SHELL come from the passwd entry; the daemon must be root (or that user).

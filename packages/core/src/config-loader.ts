@@ -48,6 +48,8 @@ export function isConfigFile(path: string): boolean {
 export interface LoadConfigOptions extends Omit<ResolveContext, 'baseDir'> {
   /** An env profile: each app's `env_<profile>` table is merged over its `env` (`velos start --env <profile>`). */
   envProfile?: string;
+  /** `--append-env-to-name`: each app's name takes `-<envProfile>` (PM2's `append_env_to_name: true`). */
+  appendsEnvToName?: boolean;
   /** CFG-2: `[defaults]` of `$VELOS_HOME/config.toml` (config keys), under each app's own keys. */
   defaults?: Record<string, unknown>;
   /** How unknown keys are treated; by default from the file name (PM2's process file names: `pm2`). */

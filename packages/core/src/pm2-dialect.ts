@@ -44,7 +44,6 @@ const IGNORED = new Set([
   'vizion',
   'vizion_running',
   'post_update',
-  'autostart',
   'treekill',
   'pmx',
   'automation',
@@ -98,6 +97,8 @@ export function normaliseApps(
     warn?: ConfigWarning;
     /** The `--env` profile the file is loaded with: PM2's `append_env_to_name` adds it to the name. */
     envProfile?: string;
+    /** `--append-env-to-name`: every app takes `append_env_to_name: true`. */
+    appendsEnvToName?: boolean;
   },
 ): NormalisedApps {
   const ignored = new Set<string>();
@@ -112,7 +113,7 @@ export function normaliseApps(
     let disablesLogs = false;
     let port: string | undefined;
     let forcesFork = false;
-    let appendsEnv = false;
+    let appendsEnv = options.appendsEnvToName === true;
     // PM2 runs a null env value as the string "null" (Node's spawn writes `KEY=null`) and leaves out an undefined one
     const envOf = (key: string, value: unknown): unknown =>
       options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls, jsons) : value;
@@ -153,7 +154,7 @@ export function normaliseApps(
       }
       // PM2's `append_env_to_name: true`: started with --env production, the app is api-production
       if (options.dialect === 'pm2' && key === 'append_env_to_name') {
-        appendsEnv = value === true;
+        appendsEnv = value === true || options.appendsEnvToName === true;
         continue;
       }
       // PM2's schema makes `exec` an alias of script
@@ -286,7 +287,12 @@ export function normaliseDocument(
   raw: unknown,
   label: string,
   known: readonly string[],
-  ctx: { dialect?: ConfigDialect; onWarning?: ConfigWarning; envProfile?: string },
+  ctx: {
+    dialect?: ConfigDialect;
+    onWarning?: ConfigWarning;
+    envProfile?: string;
+    appendsEnvToName?: boolean;
+  },
 ): unknown {
   const dialect = ctx.dialect ?? 'velos';
   let doc = raw;
@@ -309,6 +315,7 @@ export function normaliseDocument(
     known,
     ...(ctx.onWarning ? { warn: ctx.onWarning } : {}),
     ...(ctx.envProfile === undefined ? {} : { envProfile: ctx.envProfile }),
+    ...(ctx.appendsEnvToName ? { appendsEnvToName: true } : {}),
   });
   return Array.isArray(doc) ? apps : { ...(doc as object), apps };
 }

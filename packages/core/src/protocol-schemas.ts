@@ -71,6 +71,7 @@ export const appSpecSchema = z.object({
   env: stringRecord,
   ownEnv: z.optional(stringRecord),
   inheritEnv: z.optional(z.literal(false)),
+  autostart: z.optional(z.literal(false)),
   uid: z.optional(z.union([nonEmpty, nonNegativeInt])),
   gid: z.optional(z.union([nonEmpty, nonNegativeInt])),
   interpreter: optionalNonEmpty,
@@ -138,6 +139,7 @@ export const appSpecSchema = z.object({
     z.object({
       file: absolutePath,
       envProfile: optionalNonEmpty,
+      appendsEnvToName: z.optional(z.literal(true)),
       isWatched: optionalBoolean,
       overrides: z.optional(z.record(z.string(), z.unknown())),
       only: z.optional(

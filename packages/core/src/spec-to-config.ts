@@ -15,6 +15,7 @@ export function specToConfig(spec: AppSpec): Record<string, unknown> {
     // only the app's own variables: the inherited environment is not config
     env: spec.ownEnv && Object.keys(spec.ownEnv).length > 0 ? spec.ownEnv : undefined,
     inherit_env: spec.inheritEnv,
+    autostart: spec.autostart,
     uid: spec.uid,
     gid: spec.gid,
     interpreter: spec.interpreter,

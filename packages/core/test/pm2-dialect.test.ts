@@ -221,8 +221,26 @@ describe('PM2 dialect (issue #14)', () => {
       'ecosystem.json: "deploy" ignored (Velos does not deploy)',
       'ecosystem.json: apps[0] (api): unknown option "scirpt" (did you mean "script"?) ignored',
       'ecosystem.json: apps[1] (web): unknown option "frobnicate" ignored',
-      'ecosystem.json: PM2 options with no Velos equivalent, ignored: vizion, post_update, autostart, treekill',
+      'ecosystem.json: PM2 options with no Velos equivalent, ignored: vizion, post_update, treekill',
     ]);
+  });
+
+  it('reads autostart: false as an app added stopped, in a PM2 file and a Velos file', () => {
+    const warnings: string[] = [];
+    const [held, runs] = pm2(
+      {
+        apps: [
+          { name: 'held', script: 'a.js', autostart: false },
+          { name: 'runs', script: 'b.js', autostart: true },
+        ],
+      },
+      warnings,
+    );
+    expect(held!.autostart).toBe(false);
+    expect(runs!.autostart).toBeUndefined();
+    expect(warnings).toEqual([]);
+    const [own] = validateConfig({ apps: [{ script: 'a.js', autostart: false }] }, 'velos.json', ctx);
+    expect(own!.autostart).toBe(false);
   });
 
   it('warns when log_date_format uses moment tokens the formatter does not replace', () => {
@@ -309,6 +327,23 @@ describe('PM2 dialect (issue #14)', () => {
     expect(named.map((app) => app.name)).toEqual(['api-production', 'worker-production', 'plain']);
     expect(warnings.join('\n')).not.toContain('append_env_to_name');
     expect(pm2(doc).map((app) => app.name)).toEqual(['api', 'worker', 'plain']);
+  });
+
+  it('appends the --env profile to every app with --append-env-to-name (appendsEnvToName), file key or not', () => {
+    const doc = {
+      apps: [
+        { name: 'api', script: 'a.js', append_env_to_name: false, env_production: { A: '1' } },
+        { script: 'worker.js' },
+      ],
+    };
+    const options = { ...ctx, dialect: 'pm2' as const, envProfile: 'production', appendsEnvToName: true };
+    const named = validateConfig(doc, 'ecosystem.json', options);
+    expect(named.map((app) => app.name)).toEqual(['api-production', 'worker-production']);
+    const { envProfile: _none, ...withoutEnv } = options;
+    expect(validateConfig(doc, 'ecosystem.json', withoutEnv).map((app) => app.name)).toEqual([
+      'api',
+      'worker',
+    ]);
   });
 
   it('names the file, the app and the key of a wrong type', () => {

@@ -94,7 +94,8 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
         if (staysErrored || (history.stopped === true && !isStartingAll)) keptIds.add(record.id);
         applyHistory(record, history, read.isLive || staysErrored);
       });
-      const isStarting = isStartingAll || saved.running;
+      // `velos resurrect` leaves an app that says autostart = false as it was saved
+      const isStarting = (isStartingAll && saved.spec.autostart !== false) || saved.running;
       // the live table's processes go on counting unstable restarts (and `velos update` is no restart)
       const records = isStarting
         ? options.prepare(

@@ -446,11 +446,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       );
     }
     for (const record of replaced) lifecycle.countRestart(record);
+    const replacedNames = new Set(replaced.map((record) => record.app.spec.name));
     const started: ProcessRecord[] = [];
     const groups: ProcessRecord[][] = [];
     for (const [i, spec] of ordered.entries()) {
       const entry = staged[i]!.commit();
       attachApp(entry);
+      // autostart = false (PM2's autostart: false): listed stopped, `velos start <name>` starts it; an
+      // app that ran before a start that replaces it runs again
+      if (spec.autostart === false && !replacedNames.has(spec.name)) {
+        started.push(...entry.ids.map((id) => table.records.get(id)!));
+        log(`added ${spec.name} stopped (id ${entry.ids.join(', ')}): autostart is false`);
+        continue;
+      }
       groups.push(lifecycle.prepare(entry.ids, true));
       started.push(...groups.at(-1)!);
       log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);

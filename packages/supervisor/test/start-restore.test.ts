@@ -118,3 +118,33 @@ describe('a restore is all or nothing per app and never shrinks the saved state 
     ]);
   });
 });
+
+describe("autostart = false (PM2's autostart: false)", () => {
+  it('adds the app stopped, a restart starts it, and resurrect of the saved list keeps it stopped', async () => {
+    const home = harness.home();
+    const { client } = await harness.startDaemon(home);
+    const apps = [appSpec(home, { name: 'held', autostart: false }), appSpec(home, { name: 'runs' })];
+    const { processes } = await client.call<{ processes: ProcessInfo[] }>('start', { apps });
+    expect(processes.map((p) => [p.name, p.status, p.pid])).toEqual([
+      ['held', 'stopped', null],
+      ['runs', 'online', expect.any(Number)],
+    ]);
+    expect(markedPids(home)).toHaveLength(1);
+
+    await client.call('save');
+    await client.call('delete', { target: 'all' });
+    await client.call('resurrect');
+    const restored = await listOf(client);
+    expect(restored.map((p) => [p.name, p.status])).toEqual([
+      ['held', 'stopped'],
+      ['runs', 'online'],
+    ]);
+
+    await client.call('restart', { target: 'held' });
+    const started = await waitFor(async () => {
+      const list = await listOf(client);
+      return list.every((p) => p.status === 'online') ? list : null;
+    });
+    expect(started.map((p) => p.name)).toEqual(['held', 'runs']);
+  });
+});

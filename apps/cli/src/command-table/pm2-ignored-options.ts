@@ -7,12 +7,11 @@ const flag: OptionSpec = { type: 'boolean', isHidden: true, description: IGNORED
 
 /**
  * PM2's `start` flags for the options Velos has no equivalent of (the process file keys it ignores:
- * vizion, pmx, treekill, autostart, trace…): taken so that a PM2 deploy script runs unchanged, and named
+ * vizion, pmx, treekill, trace…): taken so that a PM2 deploy script runs unchanged, and named
  * in one warning (`ignoredPm2FlagsWarning`); `velos start --help` names them in its details.
  */
 export const PM2_IGNORED_START_OPTIONS: Record<string, OptionSpec> = {
   'no-vizion': flag,
-  'no-autostart': flag,
   'no-treekill': flag,
   'no-pmx': flag,
   'no-automation': flag,
@@ -21,13 +20,20 @@ export const PM2_IGNORED_START_OPTIONS: Record<string, OptionSpec> = {
   'deep-monitoring': flag,
   'source-map-support': flag,
   'disable-source-map-support': flag,
-  'append-env-to-name': flag,
   // PM2's metrics of @pm2/io (as --deep-monitoring)
   v8: flag,
   'event-loop-inspector': flag,
   // PM2's `--filter-env [envs]` and `--log-type <type>`
   'filter-env': { type: 'string', value: 'envs', takesNextWord: true, isHidden: true, description: IGNORED },
   'log-type': { type: 'string', value: 'type', isHidden: true, description: IGNORED },
+};
+
+/** PM2's `--append-env-to-name`: with a config file and `--env`, each app's name takes `-<profile>`. */
+export const APPEND_ENV_TO_NAME_OPTION: Record<string, OptionSpec> = {
+  'append-env-to-name': {
+    type: 'boolean',
+    description: "with a config file and --env: add -<profile> to each app's name (PM2 append_env_to_name)",
+  },
 };
 
 /**

@@ -1,6 +1,10 @@
 import type { CommandSpec } from '../command-spec.js';
 import { ai, json } from './common-options.js';
-import { PM2_IGNORED_START_OPTIONS, refusedPm2StartFlagHint } from './pm2-ignored-options.js';
+import {
+  APPEND_ENV_TO_NAME_OPTION,
+  PM2_IGNORED_START_OPTIONS,
+  refusedPm2StartFlagHint,
+} from './pm2-ignored-options.js';
 import { START_OPTIONS } from './start-options.js';
 
 /** PM2's start flags Velos takes and ignores, for the help text (lines of at most 100 characters). */
@@ -123,7 +127,9 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
       },
       json,
       ai,
+      ...APPEND_ENV_TO_NAME_OPTION,
       // a deploy script's `pm2 startOrRestart file --no-vizion` runs unchanged, as with `start`
+      'no-autostart': START_OPTIONS['no-autostart']!,
       ...PM2_IGNORED_START_OPTIONS,
     },
     run: async (ctx, input) => (await import('../commands/start.js')).runStartOr(ctx, input, verb),

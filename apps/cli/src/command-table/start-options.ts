@@ -1,7 +1,7 @@
 import { KEPT_ENV_KEYS } from '@velos/core';
 import type { OptionSpec } from '../command-spec.js';
 import { ai, json } from './common-options.js';
-import { PM2_IGNORED_START_OPTIONS } from './pm2-ignored-options.js';
+import { APPEND_ENV_TO_NAME_OPTION, PM2_IGNORED_START_OPTIONS } from './pm2-ignored-options.js';
 import { PM2_START_OPTIONS } from './pm2-start-options.js';
 
 /** The options of `velos start`: the app's spec, its logs, jobs and watch, then PM2's start flags (those it ignores too). */
@@ -84,6 +84,10 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     description: 'exit codes that do not restart, e.g. 0,3 or 0 3',
   },
   'no-autorestart': { type: 'boolean', description: 'do not restart the app when it exits' },
+  'no-autostart': {
+    type: 'boolean',
+    description: 'add the app stopped: velos start <name> starts it (autostart = false)',
+  },
   'no-inherit-env': {
     type: 'boolean',
     description: `inherit only ${KEPT_ENV_KEYS.join(', ')}, LC_* from this shell (inherit_env = false)`,
@@ -249,6 +253,7 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     description: 'validate and print the resolved apps as JSON; start nothing',
   },
   ...PM2_START_OPTIONS,
+  ...APPEND_ENV_TO_NAME_OPTION,
   ...PM2_IGNORED_START_OPTIONS,
   'watch-config': {
     type: 'boolean',

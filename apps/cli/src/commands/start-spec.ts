@@ -46,6 +46,7 @@ export const APP_FLAGS: Record<string, string> = {
   'stop-exit-codes': 'stop_exit_codes',
   'no-autorestart': 'autorestart',
   'no-inherit-env': 'inherit_env',
+  'no-autostart': 'autostart',
   'env-file': 'env_file',
   cwd: 'cwd',
   uid: 'uid',
@@ -185,10 +186,12 @@ export async function specsFromConfigFile(
     throw argumentError(
       `--watch-config: ${basename(path)} is code the daemon does not run; use velos startOrReload`,
     );
+  const appendsEnvToName = input.options['append-env-to-name'] === true && typeof profile === 'string';
   const options = {
     baseEnv: definedEnv(where.env),
     cpuCount: where.cpuCount,
     ...(typeof profile === 'string' ? { envProfile: profile } : {}),
+    ...(appendsEnvToName ? { appendsEnvToName } : {}),
     ...(where.defaults ? { defaults: where.defaults } : {}),
     ...(where.warn ? { onWarning: where.warn } : {}),
   };
@@ -208,6 +211,7 @@ export async function specsFromConfigFile(
     spec.source = {
       file: path,
       ...(typeof profile === 'string' ? { envProfile: profile } : {}),
+      ...(appendsEnvToName ? { appendsEnvToName } : {}),
       ...(input.options['watch-config'] ? { isWatched: true } : {}),
       ...(only ? { only } : {}),
     };
@@ -229,6 +233,10 @@ export function specsFromFlags(
       `--env ${String(o.env)}: selects the env_<profile> tables of a config file; ignored with a script`,
     );
   if (o['watch-config']) throw argumentError('--watch-config watches a config file; use it with one');
+  if (o['append-env-to-name'])
+    where.warn?.(
+      "--append-env-to-name: adds the --env profile to the names of a config file's apps; ignored with a script",
+    );
   const entry: Record<string, unknown> = { script };
   const text = (flag: string) => (typeof o[flag] === 'string' ? (o[flag] as string) : undefined);
   for (const flag of PASS_THROUGH_FLAGS) {
@@ -264,6 +272,7 @@ export function specsFromFlags(
   }
   if (o['no-autorestart']) entry.autorestart = false;
   if (o['no-inherit-env']) entry.inherit_env = false;
+  if (o['no-autostart']) entry.autostart = false;
   if (o.time) entry.time = true;
   if (o['merge-streams']) entry.merge_logs = true;
   // PM2's --merge-logs: the instances share the app's files (Velos's default; it clears log_per_instance)

@@ -168,11 +168,13 @@ async function readLinkedFile(
   const config = await loadConfigModule();
   const first = linked[0]!;
   const envProfile = first.source?.envProfile;
+  const appendsEnvToName = first.source?.appendsEnvToName;
   const defaults = deps.defaults();
   const loaded = await config.loadConfigFile(file, {
     baseEnv: inheritedPartOf(first),
     cpuCount: availableParallelism(),
     ...(envProfile === undefined ? {} : { envProfile }),
+    ...(appendsEnvToName ? { appendsEnvToName } : {}),
     ...(defaults === undefined ? {} : { defaults }),
   });
   const selection = selectionOf(linked);
@@ -199,6 +201,7 @@ async function readLinkedFile(
     spec.source = {
       file,
       ...(envProfile === undefined ? {} : { envProfile }),
+      ...(appendsEnvToName ? { appendsEnvToName } : {}),
       ...(isWatched ? { isWatched } : {}),
       ...(overrides ? { overrides } : {}),
       ...(only ? { only } : {}),
