@@ -16,9 +16,18 @@ export const INSPECT_COMMANDS: CommandSpec[] = [
       'On a terminal the table fits its width: long names and job summaries are cut with …, then the',
       'least important columns go (mode, watch, job, namespace, pid, uptime, restarts, health, memory,',
       'cpu). To a pipe or a file the table is never cut; --json and --ai are for scripts and agents.',
+      "--sort takes PM2's form: name, id, pid, status, cpu, memory, uptime or restarts, then :asc or :desc.",
     ].join('\n'),
-    options: { json, ai },
-    run: async (ctx) => (await import('../commands/list.js')).runList(ctx),
+    options: {
+      sort: { type: 'string', value: 'field', description: 'order by a column, e.g. name or memory:desc' },
+      json,
+      ai,
+    },
+    run: async (ctx, input) =>
+      (await import('../commands/list.js')).runList(
+        ctx,
+        typeof input.options.sort === 'string' ? input.options.sort : undefined,
+      ),
   },
   {
     name: 'monit',

@@ -60,3 +60,13 @@ export function refusedPm2StartFlagHint(arg: string): string | null {
   const hint = PM2_REFUSED_START_FLAGS[eq === -1 ? arg : arg.slice(0, eq)];
   return hint === undefined ? null : `; ${hint}`;
 }
+
+/**
+ * The hint after PM2's `--parallel <n>` given to `velos restart` or `reload` (Velos has no such flag:
+ * a restart takes every process of the target at once, a reload one at a time), null for any other option.
+ */
+export function parallelFlagHint(arg: string): string | null {
+  const eq = arg.indexOf('=');
+  if ((eq === -1 ? arg : arg.slice(0, eq)) !== '--parallel') return null;
+  return "; PM2's --parallel: velos restart <target> restarts all its processes at once, velos reload <target> replaces them one at a time (no downtime)";
+}

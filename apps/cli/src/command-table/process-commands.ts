@@ -1,5 +1,6 @@
 import type { CommandSpec, OptionSpec } from '../command-spec.js';
 import { ai, json, MANY_TARGETS } from './common-options.js';
+import { parallelFlagHint } from './pm2-ignored-options.js';
 
 /** PM2's process file as a target of stop/restart/reload/delete (`pm2 reload ecosystem.config.js --env production`). */
 const FILE_TARGET_OPTIONS: Record<string, OptionSpec> = {
@@ -64,6 +65,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
       json,
       ai,
     },
+    dashHint: (_args, arg) => parallelFlagHint(arg),
     run: async (ctx, input) =>
       (await import('../commands/process-action.js')).runProcessAction(ctx, 'restart', input.args, {
         updateEnv: input.options['update-env'] === true,
@@ -86,6 +88,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
       FILE_TARGETS,
     ].join('\n'),
     options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, force: pm2Force, json, ai },
+    dashHint: (_args, arg) => parallelFlagHint(arg),
     run: async (ctx, input) =>
       (await import('../commands/reload.js')).runReload(ctx, input.args, {
         updateEnv: input.options['update-env'] === true,
