@@ -171,7 +171,7 @@ describe('PM2 start flags', () => {
     // worded as the warning for the same keys in a process file
     expect(warningsOf(result)).toEqual([
       'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-treekill, --no-pmx, ' +
-        '--disable-trace, --source-map-support, --filter-env, --log-type',
+        '--disable-trace, --source-map-support, --log-type',
     ]);
     const [report] = await serverReports(outLog(home, 'deploy'));
     expect(report!.env.INSTANCE_ID).toBe('0');

@@ -34,9 +34,10 @@ describe("PM2's start flags with no Velos equivalent", () => {
     const input = parseCommandArgs(start, ['app.js', ...DEPLOY_FLAGS, '--no-vizion']);
     expect(input.args).toEqual(['app.js']);
     expect(input.options).toMatchObject({ 'log-type': 'json', 'filter-env': 'X' });
+    expect(ignoredPm2FlagsWarning(input)).not.toContain('filter-env');
     expect(ignoredPm2FlagsWarning(input)).toBe(
       'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-treekill, --no-pmx, ' +
-        '--disable-trace, --source-map-support, --filter-env, --log-type',
+        '--disable-trace, --source-map-support, --log-type',
     );
     expect(ignoredPm2FlagsWarning(parseCommandArgs(start, ['app.js', '--name', 'api']))).toBeNull();
   });
@@ -52,7 +53,7 @@ describe("PM2's start flags with no Velos equivalent", () => {
       expect(input.args).toEqual(['ecosystem.config.js']);
       expect(ignoredPm2FlagsWarning(input)).toBe(
         'PM2 options with no Velos equivalent, ignored: --no-vizion, --no-treekill, --no-pmx, ' +
-          '--disable-trace, --source-map-support, --filter-env, --log-type',
+          '--disable-trace, --source-map-support, --log-type',
       );
     }
   });
@@ -86,13 +87,22 @@ describe("PM2's start flags with no Velos equivalent", () => {
     expect(options).toMatch(/--instance-var <VAR> {2,}the env variable holding the instance index/);
   });
 
-  it('take --no-autostart as autostart = false, and --append-env-to-name (start and startOrRestart)', () => {
-    const input = parseCommandArgs(start, ['app.js', '--no-autostart', '--append-env-to-name']);
+  it('take --no-autostart, --filter-env and --append-env-to-name (start and startOrRestart)', () => {
+    const input = parseCommandArgs(start, [
+      'app.js',
+      '--no-autostart',
+      '--append-env-to-name',
+      '--filter-env',
+      'AWS_ SECRET,X',
+    ]);
     expect(ignoredPm2FlagsWarning(input)).toBeNull();
     const warnings: string[] = [];
     const where = { cwd: dir, env: {}, cpuCount: 2, warn: (message: string) => warnings.push(message) };
     const [spec] = specsFromFlags(join(dir, 'app.js'), input, where, config);
     expect(spec!.autostart).toBe(false);
+    expect(spec!.filterEnv).toEqual(['AWS_', 'SECRET', 'X']);
+    const alone = parseCommandArgs(start, ['app.js', '--filter-env']);
+    expect(specsFromFlags(join(dir, 'app.js'), alone, where, config)[0]!.inheritEnv).toBe(false);
     expect(warnings).toEqual([
       "--append-env-to-name: adds the --env profile to the names of a config file's apps; ignored with a script",
     ]);

@@ -36,12 +36,16 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   const type = input.type ?? APP_DEFAULTS.type;
   // env files (in order) under the app's own env, both over the inherited environment
   const ownEnv = { ...envFromFiles(input, ctx.baseDir), ...(input.env ?? {}) };
+  // PM2's filter_env: true inherits as inherit_env = false does; prefixes leave those variables out
+  const isInherited = input.inherit_env !== false && input.filter_env !== true;
+  const filterEnv = typeof input.filter_env === 'string' ? [input.filter_env] : input.filter_env;
+  const dropped = Array.isArray(filterEnv) ? filterEnv : [];
   const spec: AppSpec = {
     name: input.name ?? deriveName(input.script, isScriptFile(input.script, cwd)),
     script: input.script,
     args: input.args ?? [...APP_DEFAULTS.args],
     cwd,
-    env: { ...inheritedEnv(ctx.baseEnv, input.inherit_env !== false), ...ownEnv },
+    env: { ...inheritedEnv(ctx.baseEnv, isInherited, dropped), ...ownEnv },
     ownEnv,
     // PM2 keeps a file's node_args over its interpreter_args
     interpreterArgs: input.node_args ?? input.interpreter_args ?? [...APP_DEFAULTS.interpreterArgs],
@@ -81,7 +85,8 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
     jobHistory: input.history ?? APP_DEFAULTS.jobHistory,
     dependsOn: resolveDependsOn(input.depends_on),
   };
-  if (input.inherit_env === false) spec.inheritEnv = false;
+  if (!isInherited) spec.inheritEnv = false;
+  if (dropped.length > 0) spec.filterEnv = [...dropped];
   if (input.autostart === false) spec.autostart = false;
   if (input.interpreter !== undefined) spec.interpreter = input.interpreter;
   if (input.uid !== undefined) spec.uid = input.uid;

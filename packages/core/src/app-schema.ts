@@ -215,6 +215,11 @@ export const appConfigSchema = z.strictObject({
   ),
   inherit_env: z.optional(z.boolean()),
   autostart: z.optional(z.boolean()),
+  filter_env: z.optional(
+    z.union([z.boolean(), nonEmpty, z.array(nonEmpty)], {
+      error: 'expected true (as inherit_env = false) or prefixes of variable names, e.g. ["AWS_", "SECRET"]',
+    }),
+  ),
   uid: z.optional(accountOf('user')),
   gid: z.optional(accountOf('group')),
   interpreter: z.optional(nonEmpty),

@@ -113,6 +113,11 @@ export interface AppSpec {
    */
   autostart?: false;
   /**
+   * Prefixes of variable names left out of what the app inherits from the caller's environment
+   * (`filter_env`, as PM2's), at its start and at `--update-env`; its own `env` is kept whole.
+   */
+  filterEnv?: string[];
+  /**
    * Run the app as this user (a name, resolved by the daemon at each spawn, or a uid): its HOME, USER,
    * LOGNAME and SHELL come from the passwd entry; the daemon must be root (or that user).
    */

@@ -8,13 +8,20 @@ export const KEPT_ENV_KEYS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG'
 
 /**
  * The part of the caller's environment an app inherits: all of it by default (as PM2 does: a restored
- * app needs it), or with `isInherited` false only `KEPT_ENV_KEYS` and the `LC_*` locale variables.
+ * app needs it), or with `isInherited` false only `KEPT_ENV_KEYS` and the `LC_*` locale variables;
+ * either way without the variables whose names start with one of `droppedPrefixes` (`filter_env`).
  */
-export function inheritedEnv(env: Record<string, string>, isInherited = true): Record<string, string> {
-  if (isInherited) return env;
+export function inheritedEnv(
+  env: Record<string, string>,
+  isInherited = true,
+  droppedPrefixes: readonly string[] = [],
+): Record<string, string> {
+  if (isInherited && droppedPrefixes.length === 0) return env;
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if ((KEPT_ENV_KEYS as readonly string[]).includes(key) || key.startsWith('LC_')) kept[key] = value;
+    if (droppedPrefixes.some((prefix) => key.startsWith(prefix))) continue;
+    if (isInherited || (KEPT_ENV_KEYS as readonly string[]).includes(key) || key.startsWith('LC_'))
+      kept[key] = value;
   }
   return kept;
 }

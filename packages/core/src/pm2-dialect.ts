@@ -52,7 +52,6 @@ const IGNORED = new Set([
   'trace',
   'deep_monitoring',
   'windows_hide',
-  'filter_env',
   'kill_retry_time',
   'user',
   'username',

@@ -72,6 +72,7 @@ export const appSpecSchema = z.object({
   ownEnv: z.optional(stringRecord),
   inheritEnv: z.optional(z.literal(false)),
   autostart: z.optional(z.literal(false)),
+  filterEnv: z.optional(z.array(nonEmpty)),
   uid: z.optional(z.union([nonEmpty, nonNegativeInt])),
   gid: z.optional(z.union([nonEmpty, nonNegativeInt])),
   interpreter: optionalNonEmpty,

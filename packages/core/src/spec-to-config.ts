@@ -16,6 +16,7 @@ export function specToConfig(spec: AppSpec): Record<string, unknown> {
     env: spec.ownEnv && Object.keys(spec.ownEnv).length > 0 ? spec.ownEnv : undefined,
     inherit_env: spec.inheritEnv,
     autostart: spec.autostart,
+    filter_env: spec.filterEnv,
     uid: spec.uid,
     gid: spec.gid,
     interpreter: spec.interpreter,

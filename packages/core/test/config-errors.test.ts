@@ -260,3 +260,35 @@ describe('inherit_env', () => {
     expect(appSpecSchema.safeParse(b).success).toBe(true);
   });
 });
+
+describe("filter_env (PM2's)", () => {
+  it('leaves out inherited variables by prefix (own env kept), true inherits the basics, and bad values are named', async () => {
+    writeFileSync(
+      join(dir, 'filter.toml'),
+      [
+        '[[apps]]\nname = "a"\nscript = "x.js"\nfilter_env = ["LC_", "HO"]\nenv = { HOST = "h" }',
+        '[[apps]]\nname = "b"\nscript = "x.js"\nfilter_env = "SECRET"',
+        '[[apps]]\nname = "c"\nscript = "x.js"\nfilter_env = true',
+        '[[apps]]\nname = "d"\nscript = "x.js"\nfilter_env = false',
+      ].join('\n\n'),
+    );
+    const base = { ...ctx, baseEnv: { ...ctx.baseEnv, SECRET_TOKEN: 't', SECRETARY: 's' } };
+    const [a, b, c, d] = await loadConfigFile(join(dir, 'filter.toml'), base);
+    expect(a!.env).toEqual({ ...omit(base.baseEnv, ['HOME', 'LC_ALL']), HOST: 'h' });
+    expect(a!.filterEnv).toEqual(['LC_', 'HO']);
+    expect(b!.env).toEqual(omit(base.baseEnv, ['SECRET_TOKEN', 'SECRETARY']));
+    expect(c!.env).toEqual({ PATH: '/usr/bin', HOME: '/home/u', LC_ALL: 'C' });
+    expect(c!.inheritEnv).toBe(false);
+    expect(d!.env).toEqual(base.baseEnv);
+    expect(d!.filterEnv).toBeUndefined();
+    for (const spec of [a, b, c]) expect(appSpecSchema.safeParse(spec).success).toBe(true);
+    writeFileSync(join(dir, 'bad-filter.toml'), '[[apps]]\nscript = "x.js"\nfilter_env = 3\n');
+    await expect(loadConfigFile(join(dir, 'bad-filter.toml'), ctx)).rejects.toThrow(
+      'apps[0].filter_env: expected true (as inherit_env = false) or prefixes of variable names, e.g. ["AWS_", "SECRET"]',
+    );
+  });
+});
+
+function omit(env: Record<string, string>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !keys.includes(key)));
+}

@@ -225,19 +225,20 @@ describe('PM2 dialect (issue #14)', () => {
     ]);
   });
 
-  it('reads autostart: false as an app added stopped, in a PM2 file and a Velos file', () => {
+  it('reads autostart: false as an app added stopped (and filter_env), in a PM2 file and a Velos file', () => {
     const warnings: string[] = [];
     const [held, runs] = pm2(
       {
         apps: [
           { name: 'held', script: 'a.js', autostart: false },
-          { name: 'runs', script: 'b.js', autostart: true },
+          { name: 'runs', script: 'b.js', autostart: true, filterEnv: ['SECRET_'] },
         ],
       },
       warnings,
     );
     expect(held!.autostart).toBe(false);
     expect(runs!.autostart).toBeUndefined();
+    expect(runs!.filterEnv).toEqual(['SECRET_']);
     expect(warnings).toEqual([]);
     const [own] = validateConfig({ apps: [{ script: 'a.js', autostart: false }] }, 'velos.json', ctx);
     expect(own!.autostart).toBe(false);

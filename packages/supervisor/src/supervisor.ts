@@ -385,7 +385,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (!options?.env && !options?.ownEnv) return;
     for (const entry of new Set(targets.map((record) => record.app))) {
       const inherited = options.env
-        ? inheritedEnv(options.env, entry.spec.inheritEnv !== false)
+        ? inheritedEnv(options.env, entry.spec.inheritEnv !== false, entry.spec.filterEnv)
         : inheritedPartOf(entry.spec);
       const own = options.ownEnv ?? entry.spec.ownEnv;
       entry.spec = { ...entry.spec, env: { ...inherited, ...own }, ...(own ? { ownEnv: { ...own } } : {}) };

@@ -147,4 +147,14 @@ describe("autostart = false (PM2's autostart: false)", () => {
     });
     expect(started.map((p) => p.name)).toEqual(['held', 'runs']);
   });
+
+  it("keeps filter_env's prefixes out of the environment a restart --update-env gives", async () => {
+    const home = harness.home();
+    const { client } = await harness.startDaemon(home);
+    await client.call('start', { apps: [appSpec(home, { name: 'f', filterEnv: ['SECRET_'] })] });
+    await client.call('restart', { target: 'f', env: { SECRET_TOKEN: 't', PLAIN: 'p' } });
+    const { processes } = await client.call<{ processes: ProcessDetail[] }>('describe', { target: 'f' });
+    expect(processes[0]!.spec.envKeys).toContain('PLAIN');
+    expect(processes[0]!.spec.envKeys).not.toContain('SECRET_TOKEN');
+  });
 });

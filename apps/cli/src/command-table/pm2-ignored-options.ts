@@ -23,8 +23,7 @@ export const PM2_IGNORED_START_OPTIONS: Record<string, OptionSpec> = {
   // PM2's metrics of @pm2/io (as --deep-monitoring)
   v8: flag,
   'event-loop-inspector': flag,
-  // PM2's `--filter-env [envs]` and `--log-type <type>`
-  'filter-env': { type: 'string', value: 'envs', takesNextWord: true, isHidden: true, description: IGNORED },
+  // PM2's `--log-type <type>`
   'log-type': { type: 'string', value: 'type', isHidden: true, description: IGNORED },
 };
 

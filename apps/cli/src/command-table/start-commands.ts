@@ -130,6 +130,7 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
       ...APPEND_ENV_TO_NAME_OPTION,
       // a deploy script's `pm2 startOrRestart file --no-vizion` runs unchanged, as with `start`
       'no-autostart': START_OPTIONS['no-autostart']!,
+      'filter-env': START_OPTIONS['filter-env']!,
       ...PM2_IGNORED_START_OPTIONS,
     },
     run: async (ctx, input) => (await import('../commands/start.js')).runStartOr(ctx, input, verb),

@@ -84,6 +84,13 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     description: 'exit codes that do not restart, e.g. 0,3 or 0 3',
   },
   'no-autorestart': { type: 'boolean', description: 'do not restart the app when it exits' },
+  'filter-env': {
+    type: 'string',
+    value: 'prefixes',
+    takesNextWord: true,
+    description:
+      "leave out this shell's variables starting with these, e.g. AWS_,SECRET (filter_env); alone: the basics only",
+  },
   'no-autostart': {
     type: 'boolean',
     description: 'add the app stopped: velos start <name> starts it (autostart = false)',

@@ -47,6 +47,7 @@ export const APP_FLAGS: Record<string, string> = {
   'no-autorestart': 'autorestart',
   'no-inherit-env': 'inherit_env',
   'no-autostart': 'autostart',
+  'filter-env': 'filter_env',
   'env-file': 'env_file',
   cwd: 'cwd',
   uid: 'uid',
@@ -273,6 +274,9 @@ export function specsFromFlags(
   if (o['no-autorestart']) entry.autorestart = false;
   if (o['no-inherit-env']) entry.inherit_env = false;
   if (o['no-autostart']) entry.autostart = false;
+  // PM2's --filter-env [envs]: alone, none of this shell's environment but the basics
+  if (o['filter-env'] === true) entry.filter_env = true;
+  else if (text('filter-env') !== undefined) entry.filter_env = commaList(text('filter-env')!, /[\s,]+/);
   if (o.time) entry.time = true;
   if (o['merge-streams']) entry.merge_logs = true;
   // PM2's --merge-logs: the instances share the app's files (Velos's default; it clears log_per_instance)

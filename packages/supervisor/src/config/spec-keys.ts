@@ -70,6 +70,7 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   env: 'spawn',
   ownEnv: 'spawn',
   inheritEnv: 'spawn',
+  filterEnv: 'spawn',
   // read at `start` only: a reload of the file does not stop or start the app for it
   autostart: 'policy',
   uid: 'spawn',
