@@ -44,6 +44,8 @@ function writeDump(pm2Home: string, project: string): string {
       name: 'api',
       pm_id: 0,
       status: 'online',
+      // added with autostart: false and started by name since: it runs after the import too
+      autostart: false,
       exec_mode: 'fork_mode',
       instances: 1,
       args: ['--port', '3000'],
@@ -98,7 +100,7 @@ describe('velos import pm2', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('api: pm_exec_path=');
     expect(result.stdout).toContain('max_memory_restart=268435456');
-    expect(result.stdout).toContain('ignored: vizion, autostart, treekill');
+    expect(result.stdout).toContain('ignored: vizion, treekill');
     expect(result.stdout).toContain('batch (stopped, as in PM2)');
     expect(await specOf(home, 'api')).toMatchObject({
       script: join(project, 'apps/server.js'),
@@ -110,6 +112,7 @@ describe('velos import pm2', () => {
       logDateFormat: 'YYYY-MM-DD HH:mm:ss',
       killTimeoutMs: 1600,
       outFile: join(project, 'custom/api-out.log'),
+      autostart: false,
     });
     const api = await specOf(home, 'api');
     expect(api.errFile).toBeUndefined();

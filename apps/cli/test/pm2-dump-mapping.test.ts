@@ -125,8 +125,10 @@ describe('mapPm2Dump (issue #14)', () => {
       instance_var: 'INSTANCE',
       pid_file: '/run/job.pid',
       shutdown_with_message: true,
+      autostart: false,
     });
-    expect(job!.ignored).toEqual(['vizion', 'autostart']);
+    expect(job!.mapped.autostart).toBe(false);
+    expect(job!.ignored).toEqual(['vizion']);
     expect(job!.wasStopped).toBe(true);
   });
 });

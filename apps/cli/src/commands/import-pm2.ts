@@ -44,7 +44,12 @@ export async function runImport(ctx: CommandContext, input: CommandInput): Promi
   const skipped = specs.filter((spec) => known.has(spec.name)).map((spec) => spec.name);
   ensureLogDirs(fresh);
   if (fresh.length > 0) await client.start(fresh);
-  for (const entry of imported) if (entry.wasStopped && !known.has(entry.name)) await client.stop(entry.name);
+  for (const entry of imported) {
+    if (known.has(entry.name)) continue;
+    if (entry.wasStopped) await client.stop(entry.name);
+    // autostart: false added it stopped; PM2 ran it (started by name since), so it runs here too
+    else if (entry.app.autostart === false) await client.restart(entry.name);
+  }
   if (ctx.mode !== 'text') {
     ctx.printJson(report(imported, skipped, input));
     return;

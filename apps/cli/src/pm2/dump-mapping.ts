@@ -37,7 +37,6 @@ const SAME = [
 // PM2 options with no Velos equivalent: reported when the dump sets them.
 const NO_EQUIVALENT = new Set([
   'vizion',
-  'autostart',
   'treekill',
   'source_map_support',
   'disable_source_map_support',
@@ -126,6 +125,8 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Homes: string
   for (const key of SAME) if (isSet(first[key])) set(key, first[key]);
   if (first.time === true && !isSet(first.log_date_format)) set('time', true);
   if (first.shutdown_with_message === true) set('shutdown_with_message', true);
+  // PM2's autostart: false (true is the default of both): added stopped, kept stopped by resurrect
+  if (first.autostart === false) set('autostart', false);
   if (typeof first.instance_var === 'string' && first.instance_var !== 'NODE_APP_INSTANCE')
     set('instance_var', first.instance_var);
   // PM2's merge_logs: false (absent from a dump, as on its cluster apps) wrote one set of files per instance
