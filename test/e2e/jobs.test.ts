@@ -327,5 +327,11 @@ describe('jobs (SUP-8)', () => {
       expect(result.code).toBe(1);
       expect(result.stderr.trimEnd()).toMatch(/^velos: 'api' is not a job \(.*\)$/);
     }
+    // PM2's `trigger <app> <action>` (custom actions): said to be unsupported, with what to use
+    const action = await velos(['trigger', 'api', 'clear-cache'], { home });
+    expect(action.code).toBe(1);
+    expect(action.stderr).toContain(
+      "PM2's custom actions (as in pm2 trigger api clear-cache) are not supported: velos trigger runs jobs; to make a running app act, send it a signal (velos signal SIGUSR2 api)",
+    );
   });
 });

@@ -69,6 +69,7 @@ describe("PM2's restart/reload --parallel and trigger <app> <action>", () => {
     expect(hinted.message).toBe(
       "'api' is not a job (start one with type: job, --schedule, --every or --timeout); PM2's custom actions (as in pm2 trigger api foo) are not supported: velos trigger runs jobs; to make a running app act, send it a signal (velos signal SIGUSR2 api) and handle it in the app",
     );
+    expect(withPm2ActionHint(notJob, ['api'])).toBe(notJob);
     const other = new VelosError(ErrorCodes.TARGET_NOT_FOUND, "no process matches 'foo'");
     expect(withPm2ActionHint(other, ['api', 'foo'])).toBe(other);
   });
