@@ -129,8 +129,9 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
       ai,
       ...APPEND_ENV_TO_NAME_OPTION,
       // a deploy script's `pm2 startOrRestart file --no-vizion` runs unchanged, as with `start`
-      'no-autostart': START_OPTIONS['no-autostart']!,
-      'filter-env': START_OPTIONS['filter-env']!,
+      // app flags a deploy script may pass: a PM2 file's apps ignore them (one warning), a Velos file refuses them
+      'no-autostart': { ...START_OPTIONS['no-autostart']!, isHidden: true },
+      'filter-env': { ...START_OPTIONS['filter-env']!, isHidden: true },
       ...PM2_IGNORED_START_OPTIONS,
     },
     run: async (ctx, input) => (await import('../commands/start.js')).runStartOr(ctx, input, verb),
