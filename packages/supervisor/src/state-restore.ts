@@ -33,6 +33,8 @@ export interface StateRestoreOptions {
   attach(entry: AppEntry): void;
   /** Marks processes as starting (see `ProcessLifecycle.prepare`). */
   prepare(ids: number[], reset: boolean): ProcessRecord[];
+  /** The processes about to start again from saved state (an interval job keeps its phase). */
+  markRestoring(records: ProcessRecord[]): void;
   /** Launches apps in `depends_on` order (without waiting for `wait_ready` apps when `isWaitingReady` is false). */
   launchApps(groups: ProcessRecord[][], options: LaunchOptions): Promise<void>;
   /** The restore is done (watchers follow the table). */
@@ -104,6 +106,7 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
           )
         : [];
       added.push(...entry.ids.map((id) => table.records.get(id)!));
+      options.markRestoring(records);
       if (records.length > 0) toLaunch.push(records);
       for (const record of records) starting.add(record);
     }

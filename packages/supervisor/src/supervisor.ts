@@ -257,6 +257,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     resumeJob: (record, isEnabled) => jobs.resume(record, isEnabled),
     attach: attachApp,
     prepare: lifecycle.prepare,
+    markRestoring: (records) => {
+      for (const record of records) jobs.restoring(record);
+    },
     launchApps,
     onRestored: () => {
       watchMode.sync();

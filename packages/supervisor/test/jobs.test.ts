@@ -257,10 +257,42 @@ describe('jobs (SUP-8)', () => {
 
     const second = harness.track(createSupervisor({ home }));
     await second.restore();
+    await second.trigger('kept');
     const runs = await finishedRuns(second, 'kept', 2);
     expect(runs.map((run) => [run.seq, run.trigger])).toEqual([
       [1, 'start'],
-      [2, 'start'],
+      [2, 'user'],
     ]);
+  });
+
+  it('keeps the phase of a restored interval job: no extra run at a daemon restart, the next one when due', async () => {
+    const home = harness.home();
+    const first = harness.track(createSupervisor({ home }));
+    await first.start([{ ...counterJob(home, 'daily'), intervalMs: 86_400_000 }]);
+    const [ran] = await finishedRuns(first, 'daily', 1);
+    await first.save();
+    await first.close();
+
+    // a restart of the daemon (velos update, a reboot) used to run every interval job at once
+    const second = harness.track(createSupervisor({ home }));
+    await second.restore();
+    expect((await second.runs('daily')).map((run) => run.seq)).toEqual([1]);
+    const row = await rowOf(second, 'daily');
+    expect(row.status).toBe('scheduled');
+    expect(row.job?.nextRunAt).toBe(ran!.startedAt + 86_400_000);
+
+    // a run the shutdown cut short did not run to its end: the restored job runs it again at once
+    const long = { ...counterJob(home, 'cut', { JOB_MS: '60000' }), intervalMs: 86_400_000 };
+    await second.start([long]);
+    await waitFor(async () => (await rowOf(second, 'cut')).pid ?? null, { what: 'run 1 of cut going' });
+    await second.save();
+    await second.close();
+    const third = harness.track(createSupervisor({ home }));
+    await third.restore();
+    expect((await third.runs('cut')).map((run) => [run.seq, run.outcome])).toEqual([
+      [2, 'running'],
+      [1, 'stopped'],
+    ]);
+    await third.stop('cut');
   });
 });

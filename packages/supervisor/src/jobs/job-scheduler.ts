@@ -31,6 +31,11 @@ export interface JobScheduler {
   /** Turns the schedule on: an interval job or a one-shot runs now, a cron job waits for its first tick. */
   enable(record: ProcessRecord): void;
   /**
+   * The next `enable` brings the job back from saved state (daemon restart, `resurrect`, `update`):
+   * an interval job whose latest scheduled run ended less than an interval ago waits for its due time.
+   */
+  restoring(record: ProcessRecord): void;
+  /**
    * SUP-13: a run re-adopted from a daemon that died becomes the job's current run again (its
    * history entry, its timeout counted from its start); with `isEnabled` the schedule is on again
    * without running now. Its end is recorded `unknown` (no exit code) unless its timeout stopped it.
@@ -201,6 +206,8 @@ export function createJobScheduler(host: JobHost): JobScheduler {
   function enableSchedule(record: ProcessRecord, runningSince?: number): void {
     const state = stateOf(record);
     const spec = record.app.spec;
+    const isRestoring = state.isRestoring === true;
+    state.isRestoring = false;
     clearSchedule(state);
     state.isEnabled = true;
     if (spec.schedule !== undefined) {
@@ -215,6 +222,15 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       );
       if (!record.run) setStatus(record, 'scheduled', 'schedule');
       host.log(`${label(record)}: scheduled on '${expression}'`);
+      return;
+    }
+    const dueFrom = runningSince ?? (isRestoring ? restoredDueFrom(state, spec.intervalMs) : null);
+    if (dueFrom !== null && spec.intervalMs !== undefined) {
+      if (!record.run) setStatus(record, 'scheduled', 'schedule');
+      armInterval(record, dueFrom);
+      if (runningSince === undefined && state.nextRunAt !== null) {
+        host.log(`${label(record)}: restored, next run at ${new Date(state.nextRunAt).toISOString()}`);
+      }
       return;
     }
     const startedAt = runningSince ?? Date.now();
@@ -268,6 +284,10 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       enableSchedule(record);
     },
 
+    restoring(record) {
+      if (record.app.spec.type === 'job') stateOf(record).isRestoring = true;
+    },
+
     resume(record, isEnabled) {
       const run = record.run;
       if (!run) return;
@@ -299,6 +319,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       if (!record.job) return false;
       const wasEnabled = record.job.isEnabled;
       record.job.isEnabled = false;
+      record.job.isRestoring = false;
       clearSchedule(record.job);
       return wasEnabled;
     },
@@ -387,6 +408,25 @@ export function createJobScheduler(host: JobHost): JobScheduler {
  * daemon's shutdown stops each process as a user's stop), `cron_restart`, a watch restart, a reload.
  */
 const STOPPED_BY: ReadonlySet<StatusReason> = new Set<StatusReason>(['user', 'cron', 'watch', 'reload']);
+
+/** Outcomes of a run that went to its end by itself (not stopped by Velos, not cut by a daemon's death). */
+const RAN_TO_END: ReadonlySet<JobRun['outcome']> = new Set<JobRun['outcome']>([
+  'ok',
+  'failed',
+  'timeout',
+  'unknown',
+]);
+
+/**
+ * The start of the latest scheduled run (`start`, `interval`: a triggered run does not move the
+ * schedule) when it ran to its end and its next run is not yet due; null otherwise (the job runs now).
+ */
+function restoredDueFrom(state: JobState, intervalMs: number | undefined): number | null {
+  if (intervalMs === undefined) return null;
+  const last = state.history.runs.findLast((run) => run.trigger === 'start' || run.trigger === 'interval');
+  if (!last || !RAN_TO_END.has(last.outcome)) return null;
+  return last.startedAt + intervalMs > Date.now() ? last.startedAt : null;
+}
 
 /** A job with a schedule or an interval runs again; one without is a one-shot. */
 function isRecurring(spec: AppSpec): boolean {

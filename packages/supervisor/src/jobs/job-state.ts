@@ -25,6 +25,8 @@ export interface JobState {
   stopOutcome: 'timeout' | 'stopped' | null;
   /** SUP-13: the current run was taken over from a daemon that died (its exit code cannot be known). */
   isAdoptedRun?: boolean;
+  /** The next `enable` restores saved state: an interval job keeps the phase of its history. */
+  isRestoring?: boolean;
 }
 
 /** The `job` field of a job's `velos list` row. */
