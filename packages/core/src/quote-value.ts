@@ -13,8 +13,11 @@ export function quoteValue(value: unknown): string {
   let text: string;
   try {
     // a number JSON has no text for (Infinity, NaN: a JSON 1e400 parses as Infinity) is no null
+    // a RegExp (PM2's ignore_watch in a JS file) has no JSON text but `{}`, which names nothing
     text =
-      typeof value === 'bigint' || (typeof value === 'number' && !Number.isFinite(value))
+      typeof value === 'bigint' ||
+      (typeof value === 'number' && !Number.isFinite(value)) ||
+      value instanceof RegExp
         ? String(value)
         : (boundedJson(value) ?? String(value));
   } catch {

@@ -52,6 +52,11 @@ describe('quoteValue', () => {
     expect(quoteValue([shared, shared])).toBe('[{"s":1},{"s":1}]');
   });
 
+  it("quotes a regular expression as its source, not as JSON's {} (PM2's ignore_watch: [/tmp$/] in a JS file)", () => {
+    expect(quoteValue(/tmp$/)).toBe('/tmp$/');
+    expect(quoteValue(/\.git/i)).toBe('/\\.git/i');
+  });
+
   it('reads only the part of a huge value it quotes', () => {
     let reads = 0;
     const counted = <T extends object>(target: T): T =>
