@@ -158,6 +158,18 @@ describe('specsFromFlags', () => {
     expect(spec).toMatchObject({ ...APP_DEFAULTS, name: 'app', args: [], cwd: dir });
   });
 
+  it('refuses a bare number for --every and --timeout (a file reads it as ms: a job every 30 ms)', () => {
+    const app = join(dir, 'app.js');
+    expect(failure(() => specsFromFlags(app, input({ every: '30' }), where, config))).toBe(
+      '--every: expected a duration with its unit like "30s", "30m" or "1h" (a bare number is ambiguous), got "30"',
+    );
+    expect(failure(() => specsFromFlags(app, input({ timeout: '5' }), where, config))).toBe(
+      '--timeout: expected a duration with its unit like "30s", "30m" or "1h" (a bare number is ambiguous), got "5"',
+    );
+    const [spec] = specsFromFlags(app, input({ every: '30s', timeout: '1500ms' }), where, config);
+    expect([spec?.intervalMs, spec?.jobTimeoutMs]).toEqual([30_000, 1500]);
+  });
+
   it('names the flag and what was expected when a value is wrong', () => {
     const app = join(dir, 'app.js');
     expect(failure(() => specsFromFlags(app, input({ instances: 'lots' }), where, config))).toBe(

@@ -196,12 +196,12 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
   every: {
     type: 'string',
     value: 'duration',
-    description: 'job: run now and then every duration, e.g. 30m (never overlapping)',
+    description: 'job: run now and then every duration with its unit, e.g. 30m (never overlapping)',
   },
   timeout: {
     type: 'string',
     value: 'duration',
-    description: 'job: stop a run still going after this long (outcome timeout)',
+    description: 'job: stop a run still going after this long, e.g. 5m (outcome timeout)',
   },
   history: { type: 'string', value: 'n', description: 'job: runs kept in the history (default 50)' },
   'depends-on': {

@@ -246,6 +246,14 @@ export function specsFromFlags(
   // PM2's CLI reads a bare `--watch-delay 4` as seconds (files say milliseconds, as in PM2)
   const watchDelay = text('watch-delay');
   if (watchDelay !== undefined && BARE_NUMBER.test(watchDelay)) entry.watch_delay = `${watchDelay}s`;
+  // a file's bare number is milliseconds: `--every 30` would run a job every 30 ms, `--timeout 5` kill it in 5
+  for (const flag of ['every', 'timeout']) {
+    const value = text(flag);
+    if (value !== undefined && BARE_NUMBER.test(value.trim()))
+      throw argumentError(
+        `${flagAsTyped(input, flag)}: expected a duration with its unit like "30s", "30m" or "1h" (a bare number is ambiguous), got ${JSON.stringify(value)}`,
+      );
+  }
   const instances = text('instances');
   if (instances !== undefined)
     entry.instances =
