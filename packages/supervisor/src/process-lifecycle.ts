@@ -27,6 +27,13 @@ import { createRunClock } from './run-clock.js';
 /** Why a running process is restarted on purpose (not by the restart policy after an exit). */
 export type RestartReason = 'user' | 'memory' | 'cron' | 'watch' | 'inactivity' | 'unhealthy' | 'reload';
 
+/** Restarts that only end a job's run (it misbehaved): the job runs again on its schedule, not now. */
+const ENDS_JOB_RUN: ReadonlySet<RestartReason> = new Set<RestartReason>([
+  'memory',
+  'inactivity',
+  'unhealthy',
+]);
+
 /** What the life cycle of processes needs from the supervisor. */
 export interface ProcessLifecycleOptions {
   home: string;
@@ -315,6 +322,12 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       const isCounted = isActive(record.status) || (reason !== 'user' && reason !== 'reload');
       // what a run that exited by itself left is stopped first: the new run must not race it (#19.11)
       if (record.run || record.leftovers) await stopRun(record, reason);
+      // a job is never restarted: a run stopped for misbehaving ends (judged by its exit), the schedule
+      // goes on; a new run at once would loop on a job that stays silent or big (watchdog, max_memory)
+      if (record.app.spec.type === 'job' && ENDS_JOB_RUN.has(reason)) {
+        if (isLive(record) && record.status === 'stopping') jobs.settle(record, reason);
+        return;
+      }
       record.restartAt = null;
       record.unstableRestarts = unstableRestarts;
       record.backoffMs = 0;

@@ -106,4 +106,33 @@ describe('log-inactivity watchdog (SUP-10)', () => {
     expect(idle.status).toBe('stopped');
     expect(idle.restarts).toBe(0);
   });
+
+  it('stops the silent run of a job (failed) and leaves the next run to the schedule, never a restart loop', async () => {
+    const home = harness.home();
+    const lines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => lines.push(line) }));
+    await supervisor.start([
+      appSpec(home, {
+        name: 'hung',
+        script: 'job-counter.js',
+        type: 'job',
+        intervalMs: 3_600_000,
+        env: { COUNTER_FILE: join(home, 'hung.count'), JOB_MS: '60000' },
+        watchdog: WATCHDOG,
+      }),
+    ]);
+    const info = await waitFor(
+      async () => {
+        const found = await row(supervisor, 'hung');
+        return found.status === 'scheduled' ? found : null;
+      },
+      { what: 'the silent run of hung stopped', timeoutMs: 20_000 },
+    );
+    // it used to start run 2 at once (a restart), and so on every second
+    expect((await supervisor.runs('hung')).map((run) => [run.seq, run.outcome, run.signal])).toEqual([
+      [1, 'failed', 'SIGTERM'],
+    ]);
+    expect(info.restarts).toBe(0);
+    expect(lines.some((line) => line.includes('(watchdog): stopping the run'))).toBe(true);
+  });
 });

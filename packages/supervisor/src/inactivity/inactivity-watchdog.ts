@@ -72,17 +72,19 @@ export function createInactivityWatchdogs(options: InactivityWatchdogOptions): I
   const restartQuiet = (record: ProcessRecord, spec: WatchdogSpec): void => {
     const name = record.app.spec.name;
     const quiet = `no output${spec.logFile ? ` to ${spec.logFile}` : ''} for ${formatSeconds(spec.timeoutMs)}`;
-    options.log(`process ${record.id} (${name}): ${quiet} (watchdog): restarting`);
+    // a job is not restarted: its run is stopped and the job runs again on its schedule
+    const action = record.app.spec.type === 'job' ? 'stopping the run' : 'restarting';
+    options.log(`process ${record.id} (${name}): ${quiet} (watchdog): ${action}`);
     options.publish?.({
       kind: 'process.watchdog',
       severity: 'warning',
       app: name,
       id: record.id,
-      message: `process ${record.id} (${name}): ${quiet} (watchdog): restarting`,
+      message: `process ${record.id} (${name}): ${quiet} (watchdog): ${action}`,
       fields: { timeout_ms: spec.timeoutMs, log_file: spec.logFile ?? null, pid: record.pid ?? null },
     });
     try {
-      record.pipeline.note('err', `velos: restarting: ${quiet}`);
+      record.pipeline.note('err', `velos: ${action}: ${quiet}`);
     } catch {
       // deleted meanwhile: its pipeline is closed
     }

@@ -51,6 +51,8 @@ export interface JobScheduler {
    * shutdown; a run stopped for misbehaving (memory, liveness, inactivity) is judged by its exit.
    */
   stopping(record: ProcessRecord, reason: StatusReason): void;
+  /** Gives a job whose run Velos stopped (without a new run) its status between runs. */
+  settle(record: ProcessRecord, reason: StatusReason): void;
   /** Records the end of a run; the supervisor calls it instead of its restart policy. */
   handleExit(record: ProcessRecord, exitCode: number | null, signal: string | null): void;
   /** Drops a deleted job: schedule off, run history file removed. */
@@ -344,6 +346,10 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       const outcome = reason === 'timeout' ? 'timeout' : STOPPED_BY.has(reason) ? 'stopped' : null;
       // the first reason stands: a user's stop queued behind a timeout's does not relabel it
       state.stopOutcome ??= outcome;
+    },
+
+    settle(record, reason) {
+      settle(record, reason);
     },
 
     handleExit(record, exitCode, signal) {
