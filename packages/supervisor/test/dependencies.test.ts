@@ -174,6 +174,29 @@ describe('depends_on (SUP-12)', () => {
     expect(events(home)).toEqual(['start web']);
   });
 
+  it('counts a one-shot job that ran as started, also for a daemon that restores it stopped', async () => {
+    const home = harness.home();
+    const first = harness.track(createSupervisor({ home }));
+    const migrate = appSpec(home, {
+      name: 'migrate',
+      script: 'job-counter.js',
+      type: 'job',
+      env: { COUNTER_FILE: join(home, 'migrate.count') },
+    });
+    await first.start([recorder(home, 'web', [{ name: 'migrate', condition: 'started' }]), migrate]);
+    await waitForStarts(home, ['web']);
+    await waitFor(async () => (await statusOf(first, 'migrate')) === 'stopped', { what: 'migrate done' });
+    await first.save();
+    await first.close();
+
+    // the restored one-shot is stopped (it ran): web used to end errored, "dependency 'migrate' is stopped"
+    const second = harness.track(createSupervisor({ home }));
+    await second.restore();
+    await waitFor(async () => (await statusOf(second, 'web')) === 'online', { what: 'web online again' });
+    expect(await statusOf(second, 'migrate')).toBe('stopped');
+    expect((await second.runs('migrate')).length).toBe(1);
+  });
+
   it('rejects a cycle or an unknown name before starting anything', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));

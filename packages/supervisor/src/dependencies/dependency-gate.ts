@@ -140,6 +140,8 @@ function judge(dependency: Dependency, records: ProcessRecord[], heldAt: number)
     const lastRun = latestRun(record);
     if (record.status === 'stopped' && lastRun !== null && lastRun.startedAt >= heldAt)
       return { kind: 'met' };
+    // a one-shot is stopped once its run is over: it did start (a daemon restart used to fail its dependents)
+    if (record.status === 'stopped' && isOneShotDone(record, lastRun)) return { kind: 'met' };
     return record.status === 'stopped' ? failed(`dependency '${name}' is stopped`) : { kind: 'wait' };
   }
   if (records.some((r) => r.status === 'stopped')) return failed(`dependency '${name}' is stopped`);
@@ -177,6 +179,13 @@ function judgeCompletion(name: string, record: ProcessRecord): Verdict {
 /** SUP-11 readiness as the probe manager keeps it in `record.health`; without probes, online is ready. */
 function isReady(record: ProcessRecord): boolean {
   return probesOf(record.app.spec).length === 0 || record.health?.ready === true;
+}
+
+/** True for a one-shot job (no schedule, no interval) whose latest run went to its end by itself. */
+function isOneShotDone(record: ProcessRecord, lastRun: JobRun | null): boolean {
+  const spec = record.app.spec;
+  if (spec.schedule !== undefined || spec.intervalMs !== undefined || lastRun === null) return false;
+  return ['ok', 'failed', 'timeout', 'unknown'].includes(lastRun.outcome);
 }
 
 function latestRun(record: ProcessRecord): JobRun | null {
