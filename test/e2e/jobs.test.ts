@@ -149,6 +149,12 @@ describe('jobs (SUP-8)', () => {
       );
     await velosOk(['start', 'fixtures/job-counter.js', '--name', 'long', '--every', '1h'], { home, env });
     const first = await going(1);
+    // nothing triggered is a failure a script can see (it used to exit 0)
+    const busy = await velos(['trigger', 'long'], { home });
+    expect([busy.code, busy.stderr.trimEnd()]).toEqual([
+      1,
+      `velos: long: run 1 is still going (pid ${first.pid}); not triggered`,
+    ]);
     await velosOk(['stop', 'long'], { home });
     expect(isAlive(first.pid!)).toBe(false);
     expect((await runsOf(home, 'long'))[0]).toMatchObject({ seq: 1, outcome: 'stopped', signal: 'SIGTERM' });

@@ -40,7 +40,8 @@ export const JOB_COMMANDS: CommandSpec[] = [
     details: [
       'Works on a stopped job too: it runs once and stays stopped. The run is recorded with trigger',
       'user; it does not move the next scheduled or interval run. A job still waiting for its',
-      'depends_on is refused, naming what it waits for; its wait goes on.',
+      'depends_on is refused, naming what it waits for; its wait goes on. Exits 1 when no job',
+      'started a run (each still going, or its spawn failed).',
       TARGETS,
     ].join('\n'),
     options: { json, ai },
