@@ -17,9 +17,10 @@ const firing: AlertStatus = {
     source: 'runtime',
   },
   phase: 'firing',
-  since: now - 180_000,
+  // 2 h 3 min 4 s: the age reads as people say it, not `7384s`
+  since: now - 7_384_000,
   instances: [
-    { key: 'api', phase: 'firing', since: now - 180_000, repeats: 2, escalationLevel: 1, message: 'm' },
+    { key: 'api', phase: 'firing', since: now - 7_384_000, repeats: 2, escalationLevel: 1, message: 'm' },
   ],
   lastDelivery: {
     at: now - 1000,
@@ -49,7 +50,7 @@ describe('velos alerts output', () => {
     const lines = renderAlertTable([firing, quiet], plain, now).split('\n');
     expect(lines[0]).toMatch(/^name\s+when\s+app\s+severity\s+state\s+since\s+last delivery$/);
     expect(lines[1]).toMatch(
-      /^storm\s+restarts >= 5 within 10m\s+api\s+error\s+firing \(api, escalated\)\s+3m ago\s+failed: HTTP 500 \(webhook/,
+      /^storm\s+restarts >= 5 within 10m\s+api\s+error\s+firing \(api, escalated\)\s+2 h 3 min ago\s+failed: HTTP 500 \(webhook/,
     );
     // local HH:MM:SS (24-hour, as velos events), whatever the locale
     expect(lines[1]).toMatch(/failed: HTTP 500 \(webhook https:\/\/hooks\.slack\.com\/…, \d\d:\d\d:\d\d\)$/);
@@ -83,7 +84,7 @@ describe('velos alerts output', () => {
         a: 'api',
         sev: 'error',
         st: 'firing',
-        t: new Date(now - 180_000).toISOString(),
+        t: new Date(now - 7_384_000).toISOString(),
         f: ['api'],
         d: `failed: HTTP 500 (webhook https://hooks.slack.com/…, ${new Date(now - 1000).toISOString()})`,
       },

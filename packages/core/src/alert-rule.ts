@@ -129,6 +129,12 @@ export function describeCondition(when: AlertCondition): string {
   }
 }
 
+/** A rule's whole condition in the words of a config file, its `for` included (`unhealthy for 30s`). */
+export function describeRuleCondition(rule: Pick<AlertRule, 'when' | 'forMs'>): string {
+  const when = describeCondition(rule.when);
+  return rule.forMs > 0 ? `${when} for ${formatSpanMs(rule.forMs)}` : when;
+}
+
 /** A span the short way a config file writes it: `1m`, `30s`, `1500ms`. */
 export function formatSpanMs(ms: number): string {
   for (const [unit, size] of [

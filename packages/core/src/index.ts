@@ -9,6 +9,7 @@ export {
   type AlertRule,
   type AlertStatus,
   describeCondition,
+  describeRuleCondition,
   formatSpanMs,
   RUNTIME_ALERT_SOURCE,
 } from './alert-rule.js';
@@ -176,7 +177,7 @@ export { describeSchemaIssue, type SchemaIssue } from './schema-issue.js';
 export { namesScriptFile } from './script-word.js';
 export { matchTarget, type TargetFields } from './target-match.js';
 export { parseTimeBound, timeBoundProblem } from './time-bound.js';
-export { formatBytes, formatDuration, parseDurationMs, parseSizeBytes } from './units.js';
+export { formatBytes, formatDuration, formatElapsedMs, parseDurationMs, parseSizeBytes } from './units.js';
 /** Version of the Velos packages and protocol. */
 export const VELOS_VERSION = '0.1.0';
 export {

@@ -71,3 +71,23 @@ export function formatDuration(ms: number): string {
   if (s < 86_400) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86_400)}d`;
 }
+
+/**
+ * How long something lasted, for people in two units at most: `850 ms`, `45 s`, `3 min 12 s`,
+ * `2 h 3 min`, `4 d 1 h` (what alert messages and `velos alerts` say of a span).
+ */
+export function formatElapsedMs(ms: number): string {
+  const whole = Math.max(0, Math.round(ms));
+  if (whole < 1000) return `${whole} ms`;
+  const s = Math.floor(whole / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return twoUnits(min, 'min', s % 60, 's');
+  const h = Math.floor(min / 60);
+  if (h < 24) return twoUnits(h, 'h', min % 60, 'min');
+  return twoUnits(Math.floor(h / 24), 'd', h % 24, 'h');
+}
+
+function twoUnits(big: number, bigUnit: string, small: number, smallUnit: string): string {
+  return small === 0 ? `${big} ${bigUnit}` : `${big} ${bigUnit} ${small} ${smallUnit}`;
+}

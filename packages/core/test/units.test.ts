@@ -3,6 +3,7 @@ import {
   durationError,
   formatBytes,
   formatDuration,
+  formatElapsedMs,
   MAX_DURATION_MS,
   parseDurationMs,
   parseSizeBytes,
@@ -56,5 +57,15 @@ describe('units', () => {
     expect(formatDuration(5 * 60_000)).toBe('5m');
     expect(formatDuration(3 * 3_600_000)).toBe('3h');
     expect(formatDuration(2 * 86_400_000)).toBe('2d');
+  });
+
+  it('formats an elapsed span in two units at most, the way people say it', () => {
+    expect(formatElapsedMs(850)).toBe('850 ms');
+    expect(formatElapsedMs(45_400)).toBe('45 s');
+    expect(formatElapsedMs(3 * 60_000 + 12_000)).toBe('3 min 12 s');
+    expect(formatElapsedMs(7_384_000)).toBe('2 h 3 min');
+    expect(formatElapsedMs(2 * 3_600_000)).toBe('2 h');
+    expect(formatElapsedMs(4 * 86_400_000 + 3_700_000)).toBe('4 d 1 h');
+    expect(formatElapsedMs(-5)).toBe('0 ms');
   });
 });

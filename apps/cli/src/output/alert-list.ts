@@ -1,9 +1,14 @@
-import { type AlertPhase, type AlertStatus, describeCondition, isoTime } from '@velos/core';
+import {
+  type AlertPhase,
+  type AlertStatus,
+  describeRuleCondition,
+  formatElapsedMs,
+  isoTime,
+} from '@velos/core';
 import type { Colors } from './colors.js';
 import { eventTime } from './events.js';
 import { escapeControlChars } from './log-line.js';
 import { type Cell, type Column, renderTable } from './table.js';
-import { formatMs } from './units.js';
 
 /** One rule the `--ai` way: name, condition, app, severity, phase, since, firing apps, last delivery. */
 export interface AiAlert {
@@ -33,11 +38,11 @@ export function renderAlertTable(alerts: AlertStatus[], colors: Colors, now = Da
   // a delivery error is the last stderr line of a program, an app key a name: shown as `\xHH`, never acted on
   const rows = alerts.map((alert): Cell[] => [
     { text: alert.rule.name, paint: colors.bold },
-    { text: whenText(alert) },
+    { text: describeRuleCondition(alert.rule) },
     { text: alert.rule.app ?? 'all' },
     { text: alert.rule.severity },
     { text: stateText(alert), paint: phasePaint(alert.phase, colors) },
-    { text: alert.since === null ? '-' : `${formatMs(now - alert.since)} ago` },
+    { text: alert.since === null ? '-' : `${formatElapsedMs(now - alert.since)} ago` },
     {
       text: deliveryText(alert, (at) => eventTime(at, now)),
       paint: alert.lastDelivery && !alert.lastDelivery.isOk ? colors.red : undefined,
@@ -53,7 +58,7 @@ export function toAiAlerts(alerts: AlertStatus[]): AiAlert[] {
     const firing = alert.instances.filter((i) => i.phase === 'firing').map((i) => i.key);
     return {
       n: alert.rule.name,
-      w: whenText(alert),
+      w: describeRuleCondition(alert.rule),
       ...(alert.rule.app ? { a: alert.rule.app } : {}),
       sev: alert.rule.severity,
       st: alert.phase,
@@ -62,11 +67,6 @@ export function toAiAlerts(alerts: AlertStatus[]): AiAlert[] {
       ...(alert.lastDelivery ? { d: deliveryText(alert, isoTime) } : {}),
     };
   });
-}
-
-function whenText(alert: AlertStatus): string {
-  const rule = alert.rule;
-  return `${describeCondition(rule.when)}${rule.forMs > 0 ? ` for ${formatMs(rule.forMs)}` : ''}`;
 }
 
 function stateText(alert: AlertStatus): string {

@@ -1,7 +1,7 @@
 import {
   type DaemonHealth,
   type Dependency,
-  describeCondition,
+  describeRuleCondition,
   ErrorCodes,
   formatBytes,
   formatDuration,
@@ -140,7 +140,7 @@ export const OBSERVE_TOOLS = [
         const firing = alert.instances.filter((i) => i.phase === 'firing').map((i) => i.key);
         return {
           n: alert.rule.name,
-          w: describeCondition(alert.rule.when),
+          w: describeRuleCondition(alert.rule),
           ...(alert.rule.app ? { a: alert.rule.app } : {}),
           sev: alert.rule.severity,
           st: alert.phase,

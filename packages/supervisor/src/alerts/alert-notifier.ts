@@ -1,4 +1,4 @@
-import type { AlertChannel, AlertDelivery, AlertRule } from '@velos/core';
+import { type AlertChannel, type AlertDelivery, type AlertRule, formatElapsedMs } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
 import { channelKey, deliver } from './alert-delivery.js';
 import { type AlertNotification, payloadOf } from './alert-payload.js';
@@ -64,7 +64,7 @@ export function createNotifier(options: {
         // a resolved notification carries the severity of what resolved (the escalation's once escalated)
         severity: severityOf(rule, instance),
         message: isResolved
-          ? `resolved after ${Math.round((now - instance.firingSince) / 1000)} s (was: ${instance.message})`
+          ? `resolved after ${formatElapsedMs(now - instance.firingSince)} (was: ${instance.message})`
           : instance.message,
         since: instance.firingSince,
         at: now,

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { type AlertRule, describeCondition, type EventSeverity } from '@velos/core';
+import { type AlertRule, describeRuleCondition, type EventSeverity } from '@velos/core';
 
 /** One notification of a rule: it fired (again), resolved, or a test. */
 export interface AlertNotification {
@@ -53,7 +53,7 @@ export function payloadOf(n: AlertNotification): AlertPayload {
     severity: n.severity,
     app,
     message: n.message,
-    condition: describeCondition(n.rule.when),
+    condition: describeRuleCondition(n.rule),
     since: n.since,
     at: n.at,
     duration_ms: Math.max(0, n.at - n.since),

@@ -4,6 +4,7 @@ import {
   type ComponentStatus,
   ErrorCodes,
   type EventSeverity,
+  formatElapsedMs,
   formatSpanMs,
   type ReportedComponent,
   VelosError,
@@ -50,7 +51,7 @@ export interface StaleComponent {
 
 /** The line of a `component.stale` event of `component` at wall time `nowMs`. */
 export function staleMessage(component: ReportedComponent, nowMs: number): string {
-  return `component ${component.name} is stale: no report for ${formatSpanMs(nowMs - component.lastReportAt)} (interval ${formatSpanMs(component.intervalMs)})`;
+  return `component ${component.name} is stale: no report for ${formatElapsedMs(nowMs - component.lastReportAt)} (interval ${formatSpanMs(component.intervalMs)})`;
 }
 
 /**
@@ -155,7 +156,7 @@ export function createComponentRegistry(options: {
           'component.recovered',
           'info',
           component,
-          `component ${component.name} reports again (${component.status}) after ${formatSpanMs(now - before.lastReportAt)} without a report`,
+          `component ${component.name} reports again (${component.status}) after ${formatElapsedMs(now - before.lastReportAt)} without a report`,
         );
       }
       if (before === undefined || before.status !== component.status) {

@@ -140,7 +140,7 @@ describe('the component registry', () => {
     expect(kinds()).toEqual([]);
     // what a restored `component stale` alert takes: the stale ones, with the line of their event
     expect(registry.stale()).toEqual([
-      { name: 'dead', message: 'component dead is stale: no report for 4999s (interval 10s)' },
+      { name: 'dead', message: 'component dead is stale: no report for 1 h 23 min (interval 10s)' },
     ]);
     advance(10_999);
     expect(kinds()).toEqual([]);
