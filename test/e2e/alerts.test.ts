@@ -108,7 +108,10 @@ webhook = "${hook.url}/escalate"
     const escalated = await waitFor(() => on(hook.received, '/escalate', 'firing')[0], {
       message: 'the escalation',
     });
-    expect(escalated.body).toMatchObject({ severity: 'critical', escalated: true });
+    // after 2 repeats it goes out in place of the 3rd: never the 2nd repeat and the escalation at once
+    expect(escalated.body).toMatchObject({ severity: 'critical', escalated: true, repeat: 3 });
+    const repeats = on(hook.received, '/hook', 'firing').map((r) => r.body.repeat);
+    expect(new Set(repeats).size).toBe(repeats.length);
 
     const [row] = await alertsJson(home);
     expect(row).toMatchObject({ phase: 'firing', rule: { name: 'storm', source: file } });

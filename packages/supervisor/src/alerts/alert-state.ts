@@ -54,17 +54,24 @@ export function step(
         return { type: 'resolved' };
       }
       const escalation = rule.escalation;
+      const isRepeatDue = rule.repeatMs !== undefined && now - instance.lastSentAt >= rule.repeatMs;
+      // after N repeats unanswered, the escalation goes out when the next repeat falls due, in its
+      // place: one notification, never the N-th repeat and the escalation at once
       if (
         escalation &&
         instance.escalationLevel === 0 &&
-        ((escalation.afterRepeats !== undefined && instance.repeats >= escalation.afterRepeats) ||
+        ((escalation.afterRepeats !== undefined &&
+          instance.repeats >= escalation.afterRepeats &&
+          isRepeatDue) ||
           (escalation.afterMs !== undefined && now - instance.since >= escalation.afterMs))
       ) {
         instance.escalationLevel = 1;
         instance.lastSentAt = now;
+        // one that falls at a repeat's time is that repeat, and takes its number
+        if (isRepeatDue) instance.repeats += 1;
         return { type: 'firing', repeat: instance.repeats, isEscalation: true };
       }
-      if (rule.repeatMs !== undefined && now - instance.lastSentAt >= rule.repeatMs) {
+      if (isRepeatDue) {
         instance.repeats += 1;
         instance.lastSentAt = now;
         return { type: 'firing', repeat: instance.repeats, isEscalation: false };

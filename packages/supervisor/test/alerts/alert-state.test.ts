@@ -36,14 +36,25 @@ describe('the state machine of one alert', () => {
       repeat: 2,
       isEscalation: false,
     });
-    expect(step(rule, instance, 'api errored', 2100)).toEqual({
+    // after 2 repeats the escalation waits for the next repeat's time and goes out in its place:
+    // never the 2nd repeat and the escalation at once
+    expect(step(rule, instance, 'api errored', 2100)).toBeNull();
+    expect(step(rule, instance, 'api errored', 3000)).toBeNull();
+    expect(step(rule, instance, 'api errored', 3100)).toEqual({
       type: 'firing',
-      repeat: 2,
+      repeat: 3,
       isEscalation: true,
     });
     expect(instance.escalationLevel).toBe(1);
-    expect(step(rule, instance, null, 2500)).toEqual({ type: 'resolved' });
-    expect(instance).toMatchObject({ phase: 'resolved', since: 2500, firingSince: 100 });
+    expect(step(rule, instance, 'api errored', 3200)).toBeNull();
+    // the repeats go on from the escalation, which was the 3rd
+    expect(step(rule, instance, 'api errored', 4100)).toEqual({
+      type: 'firing',
+      repeat: 4,
+      isEscalation: false,
+    });
+    expect(step(rule, instance, null, 4500)).toEqual({ type: 'resolved' });
+    expect(instance).toMatchObject({ phase: 'resolved', since: 4500, firingSince: 100 });
   });
 
   it('a condition that ends while pending sends nothing', () => {
