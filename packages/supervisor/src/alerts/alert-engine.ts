@@ -300,7 +300,13 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     },
 
     restoreState: () => persistence.load(),
-    endRestore: () => persistence.end(states.values()),
+    endRestore() {
+      persistence.end(states.values());
+      // the processes are restored by now: a restored alert about one that is gone can resolve
+      const processes = host.processes();
+      for (const state of states.values()) state.tracker.endRestore?.(processes);
+      evaluate();
+    },
 
     deliveryHealth: () => health.status(),
 

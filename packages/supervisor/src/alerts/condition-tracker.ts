@@ -44,6 +44,11 @@ export interface ConditionTracker {
    * run, the first samples of a process.
    */
   restore(key: string, message: string, now: number): void;
+  /**
+   * At the end of the daemon's start, the processes restored: drops restored keys that `processes`
+   * shows to be gone for good (a job the new daemon no longer has, whose streak no run can end).
+   */
+  endRestore?(processes: readonly SampledProcess[]): void;
 }
 
 /**
@@ -161,6 +166,8 @@ export function createTracker(
     }
     case 'job_failed': {
       const streaks = new Map<string, { count: number; message: string }>();
+      /** Keys restored and not heard of since: the job may be gone from the new daemon. */
+      const restored = new Set<string>();
       return {
         isSampled: false,
         onEvent(event) {
@@ -168,6 +175,7 @@ export function createTracker(
           // process; the streak is known by the app name, which a deleted namespace target no longer finds)
           if (event.kind === 'process.deleted') streaks.delete(keyOf(event));
           if (event.kind !== 'job.finished' || !isTarget(event.app, event.id)) return;
+          restored.delete(keyOf(event));
           const outcome = String(event.fields?.outcome ?? '');
           if (outcome === 'ok') streaks.delete(keyOf(event));
           // a run the user or the daemon's shutdown stopped says nothing either way: the streak stays
@@ -188,7 +196,16 @@ export function createTracker(
         isWaiting: () => false,
         // the streak goes on: a failure adds to it, a successful run ends it
         restore(key, message) {
-          if (!streaks.has(key)) streaks.set(key, { count: when.count, message });
+          if (streaks.has(key)) return;
+          streaks.set(key, { count: when.count, message });
+          restored.add(key);
+        },
+        // a job the new daemon does not have (deleted while it was away, or not restored) never runs
+        // again: as a deletion does, that ends its streak
+        endRestore(processes) {
+          const names = new Set(processes.filter((p) => isTarget(p.name, p.id)).map((p) => p.name));
+          for (const key of restored) if (!names.has(key)) streaks.delete(key);
+          restored.clear();
         },
       };
     }

@@ -153,7 +153,9 @@ describe('firing alerts across daemons (alert-state.json)', () => {
     expect(first.alerts.filter((e) => e.kind === 'alert.firing')).toHaveLength(4);
     first.stop();
 
-    const next = restartOn(home);
+    // the new daemon has the job (scheduled, waiting for its next run)
+    const nightly = { id: 3, name: 'nightly', namespace: 'default', status: 'scheduled', memory: 0, cpu: 0 };
+    const next = restartOn(home, [nightly]);
     next.engine.endRestore();
     expect(next.engine.list().map((s) => `${s.rule.name}:${s.phase}`)).toEqual([
       'exits:firing',
@@ -181,6 +183,31 @@ describe('firing alerts across daemons (alert-state.json)', () => {
       'alert.resolved:job:nightly',
       'alert.resolved:storm:api',
     ]);
+  });
+
+  it('resolves a restored job failed alert once when the new daemon no longer has the job', () => {
+    const home = tempHome();
+    const first = daemonOn(home);
+    first.engine.add(rule('job', { kind: 'job_failed', count: 1 }));
+    first.bus.publish({
+      kind: 'job.finished',
+      severity: 'warning',
+      app: 'nightly',
+      message: 'nightly failed',
+      fields: { outcome: 'failed' },
+    });
+    expect(kinds(first.alerts)).toEqual(['alert.firing:job:nightly']);
+    first.stop();
+
+    // deleted while the daemon was away (or not restored): no run of it can end the streak
+    const next = restartOn(home, [
+      { id: 1, name: 'api', namespace: 'default', status: 'online', memory: 0, cpu: 0 },
+    ]);
+    expect(next.engine.list()[0]!.phase).toBe('firing');
+    next.engine.endRestore();
+    expect(kinds(next.alerts)).toEqual(['alert.resolved:job:nightly']);
+    expect(next.engine.list()[0]!.phase).toBe('resolved');
+    expect(savedState(home).rules).toEqual({});
   });
 
   it("keeps each rule's last delivery, ok or failed, for the next daemon's velos alerts", async () => {
