@@ -99,8 +99,12 @@ export function appLabel(instances: ProcessInfo[], loops?: RestartLoops): Status
   return worst;
 }
 
-/** The tone a summary counts an app under: online, degraded, errored or stopped. */
-export function summaryBucket(label: StatusLabel): 'online' | 'degraded' | 'errored' | 'stopped' {
+/** Where the summary counts an app: online, degraded, errored, stopped, or scheduled (a job between runs). */
+export type SummaryBucket = 'online' | 'degraded' | 'errored' | 'stopped' | 'scheduled';
+
+/** The bucket of an app's label: its tone, but a job waiting for its next run is not online. */
+export function summaryBucket(label: StatusLabel): SummaryBucket {
+  if (label.word === 'scheduled') return 'scheduled';
   if (label.tone === 'bad') return 'errored';
   if (label.tone === 'warn') return 'degraded';
   if (label.tone === 'idle') return 'stopped';

@@ -12,7 +12,10 @@ const BUCKETS = [
   { key: 'degraded', tone: 'warn', word: 'degraded' },
   { key: 'errored', tone: 'bad', word: 'errored' },
   { key: 'stopped', tone: 'idle', word: 'stopped' },
+  { key: 'scheduled', tone: 'info', word: 'scheduled' },
 ] as const;
+/** Shown only while it counts something (or is the filter): most homes have no jobs. */
+const OPTIONAL_BUCKETS: ReadonlySet<string> = new Set(['scheduled']);
 
 /** The answer first: apps by state, the daemon's self-health, the host, and the newest problem. */
 export function SummaryStrip({ selected }: { selected: string | null }) {
@@ -24,7 +27,7 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
   const alerts = useDash((s) => s.alerts);
   const firing = (alerts ?? []).filter((a) => a.phase === 'firing');
   const loops = useRestartLoops();
-  const counts = { online: 0, degraded: 0, errored: 0, stopped: 0 };
+  const counts = { online: 0, degraded: 0, errored: 0, stopped: 0, scheduled: 0 };
   for (const instances of groupByApp(processes.values()).values())
     counts[summaryBucket(appLabel(instances, loops))]++;
   const problem = newestProblem(events);
@@ -33,7 +36,7 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
   const host = metrics?.host;
   return html`<section class="summary" aria-label="Summary">
     <div class="counts">
-      ${BUCKETS.map(
+      ${BUCKETS.filter((b) => !OPTIONAL_BUCKETS.has(b.key) || counts[b.key] > 0 || selected === b.key).map(
         (b) => html`<button
           type="button"
           class=${`count tone-${b.tone}${counts[b.key] === 0 ? ' zero' : ''}${selected === b.key ? ' selected' : ''}`}
