@@ -145,7 +145,8 @@ describe('dashboard status words', () => {
     expect(
       summaryBucket(appLabel([proc({ health: { state: 'degraded', ready: true, lastFailure: null } })])),
     ).toBe('degraded');
-    expect(summaryBucket(appLabel([proc({ status: 'stopped', pid: null })]))).toBe('stopped');    // a job waiting for its next run is not online: it has a count of its own
+    expect(summaryBucket(appLabel([proc({ status: 'stopped', pid: null })]))).toBe('stopped');
+    // a job waiting for its next run is not online: it has a count of its own
     const job = proc({ status: 'scheduled', pid: null });
     expect(appLabel([job])).toEqual({ word: 'scheduled', tone: 'info' });
     expect(summaryBucket(appLabel([job]))).toBe('scheduled');
