@@ -13,6 +13,7 @@ import { exitText } from '../dashboard/src/components/process-row.js';
 import { formatBytes, formatDuration, formatPercent } from '../dashboard/src/format.js';
 import { createLineLeveler, isAtLeast, searchPattern, textMatcher } from '../dashboard/src/log-level.js';
 import { parseRoute, routeHash } from '../dashboard/src/router.js';
+import { lastCrashExit } from '../dashboard/src/crash-exit.js';
 import { isSameRules, lastRulesChange } from '../dashboard/src/rules-change.js';
 import { scaleTarget } from '../dashboard/src/scale-input.js';
 import { searchNote } from '../dashboard/src/search-note.js';
@@ -221,6 +222,29 @@ describe('dashboard routes, levels and figures', () => {
     );
     // a JSON line's own level wins over a rule, as on the server
     expect(level({ ...line, line: 'card declined', lvl: 'warn' })).toBe('warn');
+  });
+
+  it('finds the newest crash exit of an app, after which a level search may raise its last lines', () => {
+    const exited = (seq: number, app: string, fields: VelosEvent['fields']): VelosEvent => ({
+      seq,
+      at: NOW,
+      kind: 'process.exited',
+      severity: 'warning',
+      message: 'exited',
+      app,
+      fields,
+    });
+    const events = [
+      exited(1, 'api', { reason: 'crash', code: 1 }),
+      exited(2, 'api', { reason: 'memory', signal: 'SIGKILL' }),
+      // asked for, or a clean end: nothing raised
+      exited(3, 'api', { reason: 'user', signal: 'SIGTERM' }),
+      exited(4, 'api', { reason: 'crash', code: 0 }),
+      exited(5, 'worker', { reason: 'crash', code: 2 }),
+    ];
+    expect(lastCrashExit(events, 'api')).toBe(2);
+    expect(lastCrashExit(events, 'worker')).toBe(5);
+    expect(lastCrashExit(events, 'web')).toBe(0);
   });
 
   it('reads an app’s log_rules again after an event that may change them, and only then', () => {

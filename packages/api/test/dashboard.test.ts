@@ -194,10 +194,19 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
   it('follows the logs of an app and filters them by level and text', async () => {
     step = 'logs';
     await page.goto(`${api!.url}/#/`);
+    // every text the line count shows, from before the panel opens: never `0 lines` before the backlog
+    await page.evaluate(`(() => {
+      const seen = (window.logCounts = []);
+      new MutationObserver(() => {
+        const text = document.querySelector('.log-count')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
     await page.locator('tr[data-row="payments"] a.app-name').click();
     await waitFor(() => page.url().includes('#/app/payments'), 'the app view');
     const lines = page.locator('.log-lines .ll');
     await waitFor(async () => (await lines.count()) > 5, 'the first lines');
+    expect(await page.evaluate('window.logCounts')).not.toContain('0 lines');
     const first = await lines.count();
     await waitFor(async () => (await lines.count()) > first, 'more lines while following');
     await page.locator('.log-summary .score').waitFor();
@@ -220,6 +229,22 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
       const texts = await page.locator('.log-lines .ll-x').allTextContents();
       return texts.length > 0 && texts.every((t) => t.includes('payment failed'));
     }, 'only lines with the text');
+
+    // followed live under a level filter, the stderr line just before a crash shows as error, as the
+    // search shows it (the page alone judges it info: the crash is not known when the line arrives)
+    await page.goto(`${api!.url}/#/app/crashy?level=error`);
+    const crashLines = page.locator('.log-lines .ll[data-level="error"]', {
+      hasText: 'crashing with exit code',
+    });
+    const before = await waitFor(
+      async () => (await page.locator('.log-count').textContent())?.endsWith(' lines') && crashLines.count(),
+      'the searched crash lines',
+    );
+    await waitFor(
+      async () => (await crashLines.count()) > before,
+      'a crash line that came while following',
+      15_000,
+    );
   });
 
   it('shows the effective config with the keys and units of velos.toml', async () => {

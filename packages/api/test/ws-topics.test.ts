@@ -98,6 +98,15 @@ describe('the logs topic', () => {
     expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => numbers[0]! + i));
   });
 
+  it('sends the backlog even when the app has no lines yet, so a page knows it arrived', async () => {
+    await harness.startApp('hush', 'silent.js');
+    const socket = await ready();
+    socket.send({ type: 'subscribe', topic: 'logs', target: 'hush', lines: 10 });
+    const backlog = await socket.take((m) => m.type === 'logs', 'the empty backlog');
+    expect(backlog).toMatchObject({ target: 'hush', lines: [] });
+    await harness.client.delete('hush');
+  });
+
   it('gives a client joining a live follow its backlog, then the live lines, without gap or repeat', async () => {
     const first = await ready();
     first.send({ type: 'subscribe', topic: 'logs', target: 'tick' });

@@ -104,9 +104,8 @@ export class LogsFeed extends Feed {
         const waiting = this.waiting.get(client);
         if (!waiting) return;
         this.waiting.delete(client);
-        if (result.lines.length > 0) {
-          client.send(encodeMessage({ type: 'logs', target: this.target, lines: result.lines }));
-        }
+        // sent when empty too: the client knows its backlog arrived (a page shows no `0 lines` before it)
+        client.send(encodeMessage({ type: 'logs', target: this.target, lines: result.lines }));
         const floor: Floor = { newest: new Map(), seen: new Set(result.lines.map(lineKey)) };
         for (const line of result.lines)
           floor.newest.set(line.id, Math.max(line.ts, floor.newest.get(line.id) ?? line.ts));

@@ -2,6 +2,7 @@ import type { LogLine, LogsResult, LogsSearchResult } from '@velos/core';
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
+import { lastCrashExit } from '../crash-exit.js';
 import { formatClock } from '../format.js';
 import {
   type AppLogRules,
@@ -51,6 +52,11 @@ export function LogPanel({
   // a config reload or `config set` that may have changed the rules: the newest such event's seq
   const rulesChange = useDash((s) => lastRulesChange(s.events, target));
   const seenRulesChange = useRef(rulesChange);
+  // one app followed under a level filter: its newest crash exit, after which the search raises the
+  // stderr lines just before it to error (live lines are judged before the crash is known)
+  const isSearchFollowed = level !== null && target !== 'all' && isFollowing;
+  const crashExit = useDash((s) => (isSearchFollowed ? lastCrashExit(s.events, target) : 0));
+  const seenCrashExit = useRef(crashExit);
   /** Takes rules read again: restyles the rows in place, or reads the lines again under a level filter. */
   const applyRules = useRef<(rules: AppLogRules) => void>(() => {});
   const [rulesRound, setRulesRound] = useState(0);
@@ -81,6 +87,7 @@ export function LogPanel({
     setError('');
     // the rules read now are as new as the events seen now; a later change reads them again
     seenRulesChange.current = lastRulesChange(getState().events, target);
+    seenCrashExit.current = lastCrashExit(getState().events, target);
     // the engine's levels with the apps' `log_rules`, a stack frame taking its event's: the same lines
     // the server's filter keeps (made once the rules are read, before any line is shown)
     let levelOf = createLineLeveler();
@@ -134,9 +141,16 @@ export function LogPanel({
       stickToEnd.current = true;
       show([], false, true);
       setNote('');
-      setLoading(false);
+      // loading until the backlog's message (sent even when empty): no `0 lines` before it
+      setLoading(true);
+      let isBacklog = true;
       void rulesRead.then(() => {
-        if (isLive) stop = followLogs(target, FIRST_LINES, (more) => show(more, false, false));
+        if (!isLive) return;
+        stop = followLogs(target, FIRST_LINES, (more) => {
+          show(more, false, false);
+          if (isBacklog) setLoading(false);
+          isBacklog = false;
+        });
       });
       return () => {
         isLive = false;
@@ -163,6 +177,14 @@ export function LogPanel({
       stop();
     };
   }, [target, level, text, span, isFollowing, showApp, isSocketLive, rulesRound]);
+
+  // A crash exit while following one app under a level filter: the lines are read again, so the ones
+  // the search raises to error show as they would in a new search (live and searched lines agree).
+  useEffect(() => {
+    if (!isSearchFollowed || crashExit <= seenCrashExit.current) return;
+    seenCrashExit.current = crashExit;
+    setRulesRound((n) => n + 1);
+  }, [crashExit, isSearchFollowed]);
 
   // Reads the rules again (of this panel's apps only) when an event says they may have changed.
   useEffect(() => {
