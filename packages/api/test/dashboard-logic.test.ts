@@ -8,6 +8,7 @@ import {
 import { classifyLine } from '@velos/log-engine';
 import { describe, expect, it } from 'vitest';
 import { seg } from '../dashboard/src/api.js';
+import { describeAlertWhen } from '../dashboard/src/components/alert-list.js';
 import { templateLevel } from '../dashboard/src/components/log-summary.js';
 import { exitText } from '../dashboard/src/components/process-row.js';
 import { lastCrashExit } from '../dashboard/src/crash-exit.js';
@@ -368,7 +369,16 @@ describe('dashboard routes, levels and figures', () => {
     expect(formatBytes(48.2 * 1024 * 1024)).toBe('48.2 MB');
     expect(formatPercent(3.04)).toBe('3.0 %');
     expect(formatDuration(3_725_000)).toBe('1 h 2 m');
+    expect(formatDuration(600_000)).toBe('10 m');
     expect(formatDuration(0)).toBe('–');
+  });
+});
+
+describe('describeAlertWhen', () => {
+  it('words a rule with its for, and a window in minutes or hours, not thousands of seconds', () => {
+    const rule = { when: { kind: 'restarts' as const, count: 3, windowMs: 3_600_000 }, forMs: 0 };
+    expect(describeAlertWhen(rule)).toBe('3+ restarts in 1 h');
+    expect(describeAlertWhen({ when: { kind: 'unhealthy' }, forMs: 90_000 })).toBe('unhealthy for 1 m 30 s');
   });
 });
 

@@ -18,16 +18,20 @@ export function formatPercent(percent: number | null | undefined): string {
   return `${percent < 10 ? percent.toFixed(1) : Math.round(percent)} %`;
 }
 
-/** A span in the largest two units: `45 s`, `3 m 12 s`, `2 h 5 m`, `4 d 1 h`. */
+/** A span in the largest two units, a zero second one left out: `45 s`, `3 m 12 s`, `10 m`, `2 h 5 m`, `4 d 1 h`. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms <= 0) return '–';
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} m ${s % 60} s`;
+  if (m < 60) return twoUnits(m, 'm', s % 60, 's');
   const h = Math.floor(m / 60);
-  if (h < 24) return `${h} h ${m % 60} m`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
+  if (h < 24) return twoUnits(h, 'h', m % 60, 'm');
+  return twoUnits(Math.floor(h / 24), 'd', h % 24, 'h');
+}
+
+function twoUnits(big: number, bigUnit: string, small: number, smallUnit: string): string {
+  return small === 0 ? `${big} ${bigUnit}` : `${big} ${bigUnit} ${small} ${smallUnit}`;
 }
 
 /** How long ago an epoch ms was: `just now`, `12 s ago`, `3 m ago`. */

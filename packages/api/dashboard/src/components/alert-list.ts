@@ -1,8 +1,8 @@
-import type { AlertCondition, AlertStatus } from '@velos/core';
+import type { AlertCondition, AlertRule, AlertStatus } from '@velos/core';
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api, seg } from '../api.js';
-import { formatAgo } from '../format.js';
+import { formatAgo, formatDuration } from '../format.js';
 import type { Tone } from '../status.js';
 import { useDash } from '../store.js';
 import { Badge } from './badge.js';
@@ -46,9 +46,9 @@ export function AlertList() {
           ${scope === 'admin' && a.rule.channels.length > 0 ? html`<button type="button" class="btn small quiet" onClick=${() => test(a.rule.name)}>Test</button>` : null}
         </div>
         <div class="muted alert-when">
-          ${describe(a.rule.when)}${a.rule.app ? ` · ${a.rule.app}` : ' · every app'} · ${a.rule.severity}${a.since && a.phase !== 'ok' ? ` · ${a.phase} since ${formatAgo(a.since)}` : ''}
+          ${describeAlertWhen(a.rule)}${a.rule.app ? ` · ${a.rule.app}` : ' · every app'} · ${a.rule.severity}${a.since && a.phase !== 'ok' ? ` · ${a.phase} since ${formatAgo(a.since)}` : ''}
         </div>
-        ${a.instances.filter((i) => i.phase !== 'ok').map((i) => html`<div class="sub">${i.key}: ${i.phase} — ${i.message}</div>`)}
+        ${a.instances.filter((i) => i.phase !== 'ok').map((i) => html`<div class="sub">${i.key}: ${i.phase}${i.escalationLevel > 0 ? ' (escalated)' : ''} — ${i.message}</div>`)}
         ${a.lastDelivery ? html`<div class="sub">last delivery ${formatAgo(a.lastDelivery.at)} via ${a.lastDelivery.channel}: ${a.lastDelivery.isOk ? 'ok' : (a.lastDelivery.error ?? 'failed')}</div>` : null}
         ${tested[a.rule.name] ? html`<div class="sub" role="status">${tested[a.rule.name]}</div>` : null}
       </li>`,
@@ -56,12 +56,18 @@ export function AlertList() {
   </ul>`;
 }
 
+/** A rule's condition in words, its `for` included: `3+ restarts in 10 m for 30 s`. */
+export function describeAlertWhen(rule: Pick<AlertRule, 'when' | 'forMs'>): string {
+  const when = describe(rule.when);
+  return rule.forMs > 0 ? `${when} for ${formatDuration(rule.forMs)}` : when;
+}
+
 function describe(when: AlertCondition): string {
   switch (when.kind) {
     case 'event':
       return `event ${when.kinds.join(', ')}`;
     case 'restarts':
-      return `${when.count}+ restarts in ${Math.round(when.windowMs / 1000)} s`;
+      return `${when.count}+ restarts in ${formatDuration(when.windowMs)}`;
     case 'memory':
       return `memory above ${Math.round(when.aboveBytes / 1048576)} MB`;
     case 'cpu':
