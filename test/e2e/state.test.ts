@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -96,5 +96,10 @@ describe('state (SUP-13)', () => {
     const cliWarnings = result.stderr.trim().split('\n');
     expect(cliWarnings).toHaveLength(1);
     expect(cliWarnings[0]).toMatch(/^velos: warning: .*state\.json.*\.bak/);
+    // kept for the user, and out of the way of the next save's rotation into state.json.bak
+    const aside = readdirSync(home).filter((name) => name.startsWith('state.json.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(cliWarnings[0]).toContain(`kept as ${join(home, aside[0]!)}`);
+    expect(readFileSync(join(home, aside[0]!), 'utf8')).toBe('{"apps": [ this is not json');
   });
 });

@@ -1,5 +1,5 @@
 import { close, constants, fsync, link, open, write } from 'node:fs';
-import { copyFile, readFile, rename, unlink } from 'node:fs/promises';
+import { copyFile, lstat, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   APP_DEFAULTS,
@@ -59,8 +59,12 @@ const writesByHome = new Map<string, Promise<unknown>>();
 export function writeState(home: string, state: SavedState): Promise<string> {
   // serialized now: a later change of the caller's objects cannot leak into this write
   const text = `${JSON.stringify(state, null, 2)}\n`;
-  const write = (): Promise<string> => writeStateText(home, text);
-  const result = (writesByHome.get(home) ?? Promise.resolve()).then(write, write);
+  return queueForHome(home, () => writeStateText(home, text));
+}
+
+/** Runs `operation` after the file work already queued for `home` (writes, set-asides). */
+function queueForHome<T>(home: string, operation: () => Promise<T>): Promise<T> {
+  const result = (writesByHome.get(home) ?? Promise.resolve()).then(operation, operation);
   const settled = result.catch(() => undefined);
   writesByHome.set(home, settled);
   void settled.then(() => {
@@ -81,7 +85,9 @@ async function writeStateText(home: string, text: string): Promise<string> {
 
 /**
  * Reads `state.json`, falling back to `state.json.bak` with a warning when the main file is
- * missing, unreadable or corrupt; no state at all is `{state: null, warnings: []}`.
+ * missing, unreadable or corrupt; no state at all is `{state: null, warnings: []}`. A corrupt file
+ * is renamed `<name>.corrupt-<time>` (said in the warning), so that no later save rotates it over
+ * the good backup or drops it: it stays for the user to inspect or repair.
  */
 export async function readState(home: string): Promise<StateReadResult> {
   const path = join(home, STATE_FILE);
@@ -91,9 +97,10 @@ export async function readState(home: string): Promise<StateReadResult> {
   const fallback = await readStateFile(backup);
   if (main.problem === 'missing' && fallback.problem === 'missing')
     return { state: null, path: null, warnings: [] };
+  const mainWhy = await describeUnusable(home, path, main.problem);
   if (fallback.state) {
     const when = isoTime(fallback.state.savedAt);
-    const why = main.problem === 'missing' ? 'is missing' : `is unusable (${main.problem})`;
+    const why = main.problem === 'missing' ? 'is missing' : mainWhy;
     return {
       state: fallback.state,
       path: backup,
@@ -101,12 +108,40 @@ export async function readState(home: string): Promise<StateReadResult> {
     };
   }
   const backupWhy =
-    fallback.problem === 'missing' ? 'there is no backup' : `${backup} is unusable too (${fallback.problem})`;
+    fallback.problem === 'missing'
+      ? 'there is no backup'
+      : `${backup} ${await describeUnusable(home, backup, fallback.problem, 'is unusable too')}`;
   return {
     state: null,
     path: null,
-    warnings: [`${path} is unusable (${main.problem}) and ${backupWhy}; starting with an empty process list`],
+    warnings: [`${path} ${mainWhy} and ${backupWhy}; starting with an empty process list`],
   };
+}
+
+/** `is unusable (<problem>)`, plus where a corrupt file was set aside to (see {@link setAsideCorrupt}). */
+async function describeUnusable(
+  home: string,
+  path: string,
+  problem: string,
+  verb = 'is unusable',
+): Promise<string> {
+  const aside = problem.startsWith('corrupt') ? await setAsideCorrupt(home, path) : null;
+  return aside ? `${verb} (${problem}; kept as ${aside})` : `${verb} (${problem})`;
+}
+
+/**
+ * Renames a corrupt state file `<path>.corrupt-<time>`, in the write queue of its home, when it is
+ * still corrupt then (a save may have replaced it meanwhile); returns the new path, or null.
+ */
+function setAsideCorrupt(home: string, path: string): Promise<string | null> {
+  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const move = async (): Promise<string | null> => {
+    const again = await readStateFile(path);
+    if (!again.problem.startsWith('corrupt')) return null;
+    await rename(path, aside);
+    return aside;
+  };
+  return queueForHome(home, move).catch(() => null);
 }
 
 /** Checks the shape of a parsed state document and fills spec defaults; throws STATE_CORRUPT. */
@@ -215,6 +250,12 @@ const linkPath = (existing: string, path: string) =>
   );
 
 async function keepBackup(path: string, backup: string): Promise<void> {
+  // no state.json (never saved, or set aside as corrupt): the backup there is the one good copy
+  const hasState = await lstat(path).then(
+    () => true,
+    () => false,
+  );
+  if (!hasState) return;
   await unlink(backup).catch(() => undefined);
   try {
     // a hard link keeps the previous file without a moment where state.json does not exist

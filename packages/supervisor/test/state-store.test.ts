@@ -1,4 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,6 +69,58 @@ describe('state store', () => {
     const read = await readState(home);
     expect(read.state).toBeNull();
     expect(read.warnings[0]).toMatch(/unusable too .*empty process list/);
+  });
+
+  it('sets a corrupt state.json aside, so the next save keeps the good backup and the corrupt file', async () => {
+    const home = harness.home();
+    await writeState(home, state(home, ['one'], 1));
+    await writeState(home, state(home, ['one', 'two'], 2));
+    writeFileSync(join(home, 'state.json'), '{"version": 1, "apps": [');
+    const read = await readState(home);
+    const aside = readdirSync(home).filter((name) => name.startsWith('state.json.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(read.warnings[0]).toContain(`kept as ${join(home, aside[0]!)}`);
+    expect(readFileSync(join(home, aside[0]!), 'utf8')).toBe('{"version": 1, "apps": [');
+    await writeState(home, read.state!);
+    // the save used to rotate the corrupt file over state.json.bak, the one good copy left
+    const backup = JSON.parse(readFileSync(join(home, 'state.json.bak'), 'utf8')) as SavedState;
+    expect(backup.savedAt).toBe(1);
+    expect((await readState(home)).warnings).toEqual([]);
+  });
+
+  it('sets both files aside when both are corrupt; saves of the empty list that follow lose neither', async () => {
+    const home = harness.home();
+    writeFileSync(join(home, 'state.json'), 'garbage');
+    writeFileSync(join(home, 'state.json.bak'), '{"version": 1');
+    const read = await readState(home);
+    expect(read.state).toBeNull();
+    expect(read.warnings[0]).toMatch(
+      /kept as .*state\.json\.corrupt-.*\) and .*state\.json\.bak is unusable too \(.*kept as .*state\.json\.bak\.corrupt-/,
+    );
+    await writeState(home, { version: 1, savedAt: 3, nextId: 0, apps: [] });
+    await writeState(home, { version: 1, savedAt: 4, nextId: 0, apps: [] });
+    const kept = readdirSync(home)
+      .filter((name) => name.includes('.corrupt-'))
+      .map((name) => readFileSync(join(home, name), 'utf8'));
+    expect(kept.sort()).toEqual(['garbage', '{"version": 1'].sort());
+  });
+
+  it('keeps state.json.bak when a save finds no state.json to rotate into it', async () => {
+    const home = harness.home();
+    await writeState(home, state(home, ['one'], 1));
+    await writeState(home, state(home, ['one'], 2));
+    unlinkSync(join(home, 'state.json'));
+    await writeState(home, state(home, [], 3));
+    const backup = JSON.parse(readFileSync(join(home, 'state.json.bak'), 'utf8')) as SavedState;
+    expect(backup.savedAt).toBe(1);
+  });
+
+  it('does not set aside a file that cannot be read, only one that is corrupt', async () => {
+    const home = harness.home();
+    mkdirSync(join(home, 'state.json'));
+    const read = await readState(home);
+    expect(read.warnings[0]).toMatch(/cannot read: EISDIR/);
+    expect(readdirSync(home)).toEqual(['state.json']);
   });
 
   it('never lets a reader see a torn or missing state.json while writes go on', async () => {
