@@ -95,6 +95,7 @@ describe('velos startup systemd --print', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('User=www-data\n');
     expect(run.stdout).toContain('Environment=VELOS_HOME=/srv/v\n');
+    expect(run.stdout).toContain('# Remove it with `velos unstartup systemd --service-name velos-prod`.\n');
   });
 });
 

@@ -47,6 +47,16 @@ describe('renderSystemdUnit', () => {
     expect(unit.endsWith('\n')).toBe(true);
   });
 
+  it('names in its header the unstartup command that removes this unit: its --user and --service-name', () => {
+    expect(renderSystemdUnit({ ...facts, user: 'ann' })).toContain(
+      '# Remove it with `velos unstartup systemd`.',
+    );
+    // the header used to say `velos unstartup systemd` always, which finds no velos.service to remove
+    expect(renderSystemdUnit({ ...facts, isUserUnit: true, serviceName: 'velos-api' })).toContain(
+      '# Remove it with `velos unstartup systemd --user --service-name velos-api`.',
+    );
+  });
+
   it('puts node flags between node and the script', () => {
     const unit = renderSystemdUnit({ ...facts, nodeFlags: ['--max-semi-space-size=1'] });
     expect(section(unit, 'Service')).toContain(

@@ -52,7 +52,12 @@ export async function runStartup(ctx: CommandContext, input: CommandInput): Prom
   }
 
   if (target === undefined) return;
-  const unit = renderSystemdUnit({ ...facts, isUserUnit: target.isUserUnit, ...(user ? { user } : {}) });
+  const unit = renderSystemdUnit({
+    ...facts,
+    isUserUnit: target.isUserUnit,
+    serviceName: target.serviceName,
+    ...(user ? { user } : {}),
+  });
   const isHandedToRoot = !isPrint && !target.isUserUnit && !isRoot();
   // root, given the line below, checks it; the unit it prints or installs is checked here
   if (!isHandedToRoot && runAs !== undefined) await warnAboutHome(home, runAs, input);

@@ -17,6 +17,8 @@ export interface SystemdUnitOptions {
   user?: string;
   /** A user unit (`WantedBy=default.target`, no `User=`). */
   isUserUnit?: boolean;
+  /** The unit's name without `.service`, for the removal command of the header (default `velos`). */
+  serviceName?: string;
   /** The Velos version written in the header comment. */
   version: string;
   /** Seconds systemd gives `velos kill` and the daemon to stop every app (default 60). */
@@ -62,7 +64,7 @@ export function renderSystemdUnit(options: SystemdUnitOptions): string {
   ];
   return [
     `# The Velos daemon, written by \`velos startup systemd\` (velos ${options.version}).`,
-    '# Remove it with `velos unstartup systemd`.',
+    `# Remove it with \`${removeCommand(options)}\`.`,
     '# The daemon restores the processes of its saved state ($VELOS_HOME/state.json, written by',
     '# `velos save` and on `velos kill`) when it starts, so this unit only has to run it.',
     '[Unit]',
@@ -86,4 +88,14 @@ export function isValidServiceName(name: string): boolean {
 /** True for a user name that can go into `User=` as it is. */
 export function isValidUserName(name: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(name) && name.length <= 256;
+}
+
+/** The `velos unstartup` line that removes this very unit (its name and user manager included). */
+function removeCommand(options: SystemdUnitOptions): string {
+  const name = options.serviceName ?? 'velos';
+  return [
+    'velos unstartup systemd',
+    ...(options.isUserUnit ? ['--user'] : []),
+    ...(name === 'velos' ? [] : [`--service-name ${name}`]),
+  ].join(' ');
 }
