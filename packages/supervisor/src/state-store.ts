@@ -1,5 +1,5 @@
 import { close, constants, fsync, link, open, write } from 'node:fs';
-import { copyFile, lstat, readFile, rename, unlink } from 'node:fs/promises';
+import { copyFile, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   APP_DEFAULTS,
@@ -7,6 +7,7 @@ import {
   CREATE_EXCLUSIVE,
   ErrorCodes,
   isoTime,
+  isVelosError,
   noFollowError,
   VelosError,
 } from '@velos/core';
@@ -76,11 +77,27 @@ function queueForHome<T>(home: string, operation: () => Promise<T>): Promise<T> 
 async function writeStateText(home: string, text: string): Promise<string> {
   const path = join(home, STATE_FILE);
   const tmp = `${path}.tmp`;
-  await writeFreshSynced(tmp, text);
-  await keepBackup(path, join(home, STATE_BACKUP_FILE));
-  await rename(tmp, path);
+  try {
+    await writeFreshSynced(tmp, text);
+    await keepBackup(path, join(home, STATE_BACKUP_FILE));
+    await rename(tmp, path);
+  } catch (error) {
+    // a half-written temp file on a full disk would only hold on to the space that is missing
+    if (!isVelosError(error)) await unlink(tmp).catch(() => undefined);
+    throw saveError(path, error);
+  }
   await fsyncDirectory(home);
   return path;
+}
+
+/** A failed save as the user sees it: which file, why, and that the saved state is as before. */
+function saveError(path: string, error: unknown): VelosError {
+  const why = isVelosError(error) ? error.message : error instanceof Error ? error.message : String(error);
+  return new VelosError(
+    ErrorCodes.IO_ERROR,
+    `cannot save the state to ${path}: ${why}; the saved state is unchanged (fix this, then save again)`,
+    { cause: error },
+  );
 }
 
 /**
@@ -249,22 +266,27 @@ const linkPath = (existing: string, path: string) =>
     link(existing, path, (error) => (error ? reject(error) : resolve())),
   );
 
+/**
+ * Makes the current `state.json` the backup: linked (or copied) to `state.json.bak.tmp`, then renamed
+ * over `state.json.bak`, so the previous backup stays until a new one is complete. Without a
+ * `state.json` (never saved, or set aside as corrupt) the backup there is kept as it is.
+ */
 async function keepBackup(path: string, backup: string): Promise<void> {
-  // no state.json (never saved, or set aside as corrupt): the backup there is the one good copy
-  const hasState = await lstat(path).then(
-    () => true,
-    () => false,
-  );
-  if (!hasState) return;
-  await unlink(backup).catch(() => undefined);
+  const next = `${backup}.tmp`;
+  await unlink(next).catch(() => undefined);
   try {
     // a hard link keeps the previous file without a moment where state.json does not exist
-    await linkPath(path, backup);
+    await linkPath(path, next);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    await copyFile(path, backup, constants.COPYFILE_EXCL);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    try {
+      await copyFile(path, next, constants.COPYFILE_EXCL);
+    } catch (copyError) {
+      await unlink(next).catch(() => undefined);
+      throw copyError;
+    }
   }
+  await rename(next, backup);
 }
 
 async function fsyncDirectory(dir: string): Promise<void> {

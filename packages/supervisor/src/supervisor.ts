@@ -745,7 +745,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async kill() {
-      await saveState();
+      await saveState().catch((error: unknown) => {
+        throw isVelosError(error)
+          ? new VelosError(error.code, `${error.message}; nothing was stopped, the daemon keeps running`, {
+              cause: error,
+            })
+          : error;
+      });
       cronRestarts.stopAll();
       const stopped = await lifecycle.stopInWaves(table.sorted().filter((record) => isActive(record.status)));
       await watchMode.closeAll();

@@ -186,6 +186,25 @@ describe('state store', () => {
     expect((await readState(home)).state!.apps[0]!.spec.name).toBe('api');
   });
 
+  it('fails a save with IO_ERROR naming the file and why, removes its temp file and leaves the state as it was', async () => {
+    const home = harness.home();
+    await writeState(home, state(home, ['api'], 1));
+    await writeState(home, state(home, ['api'], 2));
+    const backup = readFileSync(join(home, 'state.json.bak'), 'utf8');
+    // state.json replaced by a directory: neither rotated into the backup nor renamed over
+    unlinkSync(join(home, 'state.json'));
+    mkdirSync(join(home, 'state.json', 'inside'), { recursive: true });
+    const failed = await writeState(home, state(home, ['api', 'web'], 3)).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ code: ErrorCodes.IO_ERROR });
+    expect((failed as Error).message).toMatch(
+      /^cannot save the state to .*state\.json: .*; the saved state is unchanged \(fix this, then save again\)$/,
+    );
+    // the temp file used to stay behind (on a full disk, holding on to the space that is missing),
+    // and the backup was removed before its replacement could be made
+    expect(readdirSync(home).sort()).toEqual(['state.json', 'state.json.bak']);
+    expect(readFileSync(join(home, 'state.json.bak'), 'utf8')).toBe(backup);
+  });
+
   it('keeps each process history through a write and a read', async () => {
     const home = harness.home();
     const saved = state(home, ['api']);
