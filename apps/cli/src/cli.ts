@@ -29,9 +29,8 @@ async function dispatch(fullArgv: string[]): Promise<number> {
     process.stdout.write(`${topic ? renderCommandHelp(topic, rest[0]) : renderGlobalHelp(VELOS_VERSION)}\n`);
     return 0;
   }
-  if (first === '-v' || first === '--version' || first === 'version') {
-    process.stdout.write(`${VELOS_VERSION}\n`);
-    return 0;
+  if (first === '-v' || first === '-V' || first === '--version' || first === 'version') {
+    return printVersion(rest);
   }
   const spec = findCommand(first);
   if (!spec) {
@@ -71,4 +70,13 @@ void main(process.argv.slice(2)).then((code) => {
 function unknownCommand(word: string): string {
   const meant = suggestCommand(word);
   return `unknown command "${word}"${meant === null ? '' : `; did you mean "${meant}"?`}`;
+}
+
+/** `velos version` (`-v`, PM2's `-V`): the CLI's version, as JSON with `--json` or `--ai`. */
+function printVersion(args: string[]): number {
+  const unknown = args.find((arg) => arg !== '--json' && arg !== '--ai');
+  if (unknown !== undefined) throw usageError(`version: unexpected argument ${unknown}`);
+  const isJson = args.length > 0;
+  process.stdout.write(isJson ? `${JSON.stringify({ version: VELOS_VERSION })}\n` : `${VELOS_VERSION}\n`);
+  return 0;
 }

@@ -19,7 +19,7 @@ export function renderGlobalHelp(version: string): string {
     '',
     'Options:',
     ...aligned([
-      ['-v, --version', 'print the version'],
+      ['-v, --version', 'print the version (also -V, and velos version [--json])'],
       ['-h, --help', 'print this help, or a command\'s with "velos <command> --help"'],
       ['-s, --silent', "any command: print only the data a command exists to print (PM2's -s)"],
       ['    --no-color', 'any command: no colour, even on a terminal'],

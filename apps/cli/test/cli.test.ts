@@ -78,6 +78,15 @@ function expectOneErrorLine(run: Run, message: string | RegExp, code: number): v
 }
 
 describe('without a daemon', () => {
+  it("prints the version for PM2's -V too, as JSON with --json, and refuses other arguments", async () => {
+    const home = newHome();
+    // -V was an unknown option, --json printed a bare version and a stray argument was ignored
+    expect(await velos(['-V'], home)).toEqual({ code: 0, stdout: `${VELOS_VERSION}\n`, stderr: '' });
+    const json = await velos(['version', '--json'], home);
+    expect(JSON.parse(json.stdout)).toEqual({ version: VELOS_VERSION });
+    expectOneErrorLine(await velos(['version', 'now'], home), /^velos: version: unexpected argument now/, 2);
+  });
+
   it('prints the version and a help that lists the commands', async () => {
     const home = newHome();
     const version = await velos(['--version'], home);
