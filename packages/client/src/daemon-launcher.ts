@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   APPEND_NO_FOLLOW,
@@ -75,11 +75,13 @@ async function startDaemon(home: string, launcher: DaemonLauncher): Promise<Conn
   const deadline = Date.now() + timeoutMs;
   let giveUpAt = deadline;
   let exitNote = '';
-  const child = await spawnDaemon(home, launcher);
+  const { child, logOffset } = await spawnDaemon(home, launcher);
   child.once('exit', (code, signal) => {
     // A clean exit is no failure (e.g. a daemon that lost the lock to a racing one): poll on to the deadline.
     if (code === 0) return;
-    exitNote = signal ? ` (it was killed by ${signal})` : ` (it exited with code ${code})`;
+    const why = lastStartError(daemonLogPath(home), logOffset);
+    const how = signal ? `it was killed by ${signal}` : `it exited with code ${code}`;
+    exitNote = why ? ` (${how}: ${why})` : ` (${how})`;
     giveUpAt = Math.min(deadline, Date.now() + FAILED_EXIT_GRACE_MS);
   });
   child.once('error', (error) => {
@@ -104,26 +106,34 @@ async function startDaemon(home: string, launcher: DaemonLauncher): Promise<Conn
     await sleep(Math.min(pauseMs, left));
     pauseMs = Math.min(pauseMs * 2, 200);
   }
+  // a daemon that exited did not take the whole timeout: saying "within 10 s" would mislead
+  const what = exitNote ? `did not start${exitNote}` : `did not start within ${timeoutMs / 1000} s`;
   throw new VelosError(
     ErrorCodes.DAEMON_START_FAILED,
-    `the Velos daemon did not start within ${timeoutMs / 1000} s${exitNote}; see ${daemonLogPath(home)}`,
-    { cause: lastError },
+    `the Velos daemon ${what}; see ${daemonLogPath(home)}`,
+    {
+      cause: lastError,
+    },
   );
 }
 
 // child_process is loaded only here: a client that finds its daemon running never pays for it.
-async function spawnDaemon(home: string, launcher: DaemonLauncher): Promise<ChildProcess> {
+async function spawnDaemon(
+  home: string,
+  launcher: DaemonLauncher,
+): Promise<{ child: ChildProcess; logOffset: number }> {
   prepareHome(home);
   const { spawn } = await import('node:child_process');
   const logFd = openNoFollow(daemonLogPath(home), APPEND_NO_FOLLOW, 0o600, true);
   try {
+    const logOffset = fstatSync(logFd).size;
     const child = spawn(process.execPath, [...(launcher.nodeFlags ?? []), launcher.entry, 'daemon'], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
       env: withDeferredCa(withDaemonAllocatorEnv({ ...process.env, VELOS_HOME: home })),
     });
     child.unref();
-    return child;
+    return { child, logOffset };
   } finally {
     closeSync(logFd);
   }
@@ -157,4 +167,38 @@ async function connectAndPing(path: string, timeoutMs: number): Promise<[Connect
 function isStartable(error: unknown): boolean {
   const code = (error as { cause?: NodeJS.ErrnoException }).cause?.code;
   return code !== undefined && STARTABLE_ERRORS.has(code);
+}
+
+/** The most a failed start's reason is looked for in: the end of what it wrote to `daemon.log`. */
+const START_ERROR_TAIL_BYTES = 8192;
+
+/**
+ * Why a daemon that exited could not start, from what was appended to `daemon.log` since `offset`:
+ * its `cannot start: …` line, else its last line (`velos: …`), without the time and pid; null when none.
+ */
+function lastStartError(logPath: string, offset: number): string | null {
+  let text: string;
+  try {
+    const fd = openSync(logPath, 'r');
+    try {
+      const end = fstatSync(fd).size;
+      const from = Math.max(offset, end - START_ERROR_TAIL_BYTES);
+      const buffer = Buffer.alloc(Math.max(0, end - from));
+      text = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, from)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const lines = text
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/^\S+ \[\d+\] /, '')
+        .replace(/^velos: /, '')
+        .trim(),
+    )
+    .filter(Boolean);
+  return lines.findLast((line) => line.startsWith('cannot start: ')) ?? lines.at(-1) ?? null;
 }
