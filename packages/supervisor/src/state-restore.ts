@@ -11,7 +11,7 @@ import { type AppEntry, type ProcessRecord, toInfo } from './process-record.js';
 import type { RunnerHooks } from './process-runner.js';
 import { restoreStatus } from './process-status.js';
 import type { ProcessTable } from './process-table.js';
-import { readState, type SavedApp, type StateReadResult } from './state-store.js';
+import { readState, type SavedApp, STATE_FILE, type StateReadResult } from './state-store.js';
 
 /** What bringing saved state back needs from the supervisor. */
 export interface StateRestoreOptions {
@@ -66,6 +66,11 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
     for (const warning of read.warnings) log(`warning: ${warning}`);
     if (!read.state) {
       if (isDaemonStart) await adoptOrphans([], new Set());
+      // PM2's resurrect says so too: an empty answer alone reads as "everything is already running"
+      else if (read.warnings.length === 0)
+        stateWarnings = [
+          `nothing to resurrect: there is no ${join(home, STATE_FILE)} (velos save writes it)`,
+        ];
       return [];
     }
     const specs = read.state.apps.map((saved) => saved.spec);

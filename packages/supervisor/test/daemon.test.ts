@@ -96,6 +96,12 @@ describe('runDaemon', () => {
   it('resurrect starts every saved app that is not in the table (saved stopped or not)', async () => {
     const home = harness.home();
     const { client } = await harness.startDaemon(home);
+    // nothing saved yet: said, rather than an empty answer that reads as "all running already"
+    const unsaved = await client.call<{ processes: ProcessInfo[]; warnings: string[] }>('resurrect');
+    expect(unsaved).toEqual({
+      processes: [],
+      warnings: [`nothing to resurrect: there is no ${join(home, 'state.json')} (velos save writes it)`],
+    });
     await client.call('start', { apps: [appSpec(home, { name: 'keep' }), appSpec(home, { name: 'gone' })] });
     await client.call('stop', { target: 'gone' });
     expect(await client.call('save')).toEqual({ path: join(home, 'state.json'), count: 2 });
