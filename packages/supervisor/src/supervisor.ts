@@ -747,7 +747,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async kill() {
       await saveState().catch((error: unknown) => {
         throw isVelosError(error)
-          ? new VelosError(error.code, `${error.message}; nothing was stopped, the daemon keeps running`, {
+          ? new VelosError(error.code, `${error.message}; nothing was stopped`, {
               cause: error,
             })
           : error;

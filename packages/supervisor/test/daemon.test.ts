@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PingResult, ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,6 +46,15 @@ describe('runDaemon', () => {
     expect(started.processes.map((p) => p.id)).toEqual([0, 1, 2]);
     await client.call('stop', { target: 'idle' });
     const pids = started.processes.map((p) => p.pid!);
+
+    // a kill that cannot save (here a directory in the way of the temp file) stops nothing
+    mkdirSync(join(home, 'state.json.tmp'));
+    const refused = await client.call('kill').catch((error: unknown) => error);
+    expect(String(refused)).toMatch(
+      /"code":"IO_ERROR".*cannot save the state to .*state\.json: .*; nothing was stopped"/,
+    );
+    expect(pids.filter(isPidAlive)).toHaveLength(2);
+    rmdirSync(join(home, 'state.json.tmp'));
 
     const killed = await client.call<{ stopped: number }>('kill');
     expect(killed).toEqual({ stopped: 2 });

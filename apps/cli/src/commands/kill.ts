@@ -20,7 +20,14 @@ export async function runKill(ctx: CommandContext): Promise<void> {
     else ctx.printJson(ctx.mode === 'ai' ? { k: 0, d: false } : { stopped: 0, daemon: false });
     return;
   }
-  const { stopped } = await client.kill();
+  const { stopped } = await client.kill().catch((error: unknown) => {
+    // the daemon saves before it stops anything: a save that failed leaves it serving
+    throw isVelosError(error) && error.code === ErrorCodes.IO_ERROR
+      ? new VelosError(error.code, `${error.message}; the daemon (pid ${pid}) keeps running`, {
+          cause: error,
+        })
+      : error;
+  });
   await client.close();
   await waitForExit(pid);
   if (ctx.mode === 'json') ctx.printJson({ stopped, daemon: true, pid });
