@@ -7,7 +7,7 @@ import {
   createHome,
   isAlive,
   killPid,
-  listJson,
+  listState,
   readPidFile,
   velosOk,
   waitFor,
@@ -64,7 +64,7 @@ async function lastDeliveryOf(home: string, rule: string): Promise<{ at: number 
 async function startMem(home: string): Promise<number> {
   await velosOk(['start', 'fixtures/ticker.js', '--name', 'mem'], { home });
   const [row] = await waitFor(async () => {
-    const rows = (await listJson(home)).filter((r) => r.name === 'mem' && r.pid !== null);
+    const rows = (await listState(home)).filter((r) => r.name === 'mem' && r.pid !== null);
     return rows.length === 1 ? rows : undefined;
   });
   seenPids.add(row!.pid!);
@@ -83,7 +83,7 @@ async function expectStillFiringOnce(
 ): Promise<void> {
   await waitFor(
     async () =>
-      (await listJson(home)).some((r) => r.name === 'mem' && r.pid === pid && r.memory > 10 * 1024 ** 2),
+      (await listState(home)).some((r) => r.name === 'mem' && r.pid === pid && r.memory > 10 * 1024 ** 2),
     { message: `${when}: the new daemon to measure mem` },
   );
   await velosOk(['alerts', 'add', `nudge-${when}`, '--when', 'daemon degraded'], { home });

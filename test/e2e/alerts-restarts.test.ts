@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alertScenarios } from './alert-scenario.js';
-import { FIXTURES, listJson, velosOk, waitFor } from './helpers.js';
+import { FIXTURES, listState, velosOk, waitFor } from './helpers.js';
 
 const scenario = alertScenarios();
 
@@ -21,13 +21,13 @@ webhook = { url = "${url}/storm", retries = 0 }
 `,
     );
     await velosOk(['start', file], { home });
-    await waitFor(async () => (await listJson(home)).filter((r) => r.status === 'online').length === 3, {
+    await waitFor(async () => (await listState(home)).filter((r) => r.status === 'online').length === 3, {
       message: '3 instances online',
     });
     await velosOk(['restart', 'web'], { home });
     await waitFor(
       async () =>
-        (await listJson(home)).filter((r) => r.status === 'online' && r.restarts === 1).length === 3,
+        (await listState(home)).filter((r) => r.status === 'online' && r.restarts === 1).length === 3,
       { message: '3 instances online again after their restart' },
     );
     // the engine judges each event as it comes: had they counted, the rule would fire by now

@@ -1,6 +1,6 @@
 import type { LogsAnalyzeResult } from '@velos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, describeJson, velosOk, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, describeState, velosOk, waitFor } from './helpers.js';
 
 /** fixtures/log-mix.js lines, then the burst: the newest lines, a template the mix never writes. */
 const LINES = 600_000;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   });
   await waitFor(
     async () => {
-      const [info] = await describeJson(home, 'shop');
+      const [info] = await describeState(home, 'shop');
       return (info?.logLines.out ?? 0) + (info?.logLines.err ?? 0) >= LINES + BURST;
     },
     { timeoutMs: 120_000, message: 'the lines captured' },

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
-  describeJson,
+  describeState,
   outLog,
   readLines,
   VELOS_BIN,
@@ -32,7 +32,7 @@ describe('velos logs: answers past the frame limit (#8)', () => {
       home,
       env: { LONG_BYTES: '50000000', STAY: '1' },
     });
-    await waitFor(async () => (await describeJson(home, 'huge'))[0]?.logLines.out === 25, {
+    await waitFor(async () => (await describeState(home, 'huge'))[0]?.logLines.out === 25, {
       timeoutMs: 30_000,
       message: 'the 50 MB line captured',
     });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { LogLine, LogsAnalyzeResult } from '@velos/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, describeJson, FIXTURES, velosOk, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, describeState, FIXTURES, velosOk, waitFor } from './helpers.js';
 
 afterAll(cleanupHomes, 60_000);
 
@@ -21,7 +21,7 @@ describe('the live error count of lines behind a leading time', () => {
     await velosOk(['start', join(FIXTURES, 'stamped-trouble.js'), '--name', 'stamped'], { home });
     await waitFor(
       async () => {
-        const [info] = await describeJson(home, 'stamped');
+        const [info] = await describeState(home, 'stamped');
         return (info?.logLines.out ?? 0) + (info?.logLines.err ?? 0) >= ROUNDS * 8;
       },
       { timeoutMs: 30_000, message: 'the lines of stamped-trouble.js captured' },

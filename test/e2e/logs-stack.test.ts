@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogLine, LogsAnalyzeResult } from '@velos/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, describeJson, errLog, velosOk, waitExited, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, describeState, errLog, velosOk, waitExited, waitFor } from './helpers.js';
 
 /** 3,000 lines on stdout, 34 caught errors logged with their stacks, then an uncaught throw. */
 const CRASHY = `
@@ -30,7 +30,7 @@ describe('multi-line errors in velos logs --summary', () => {
     // the crash's stack is on stderr: wait until its last line is captured
     await waitFor(
       async () => {
-        const [info] = await describeJson(home, 'crashy');
+        const [info] = await describeState(home, 'crashy');
         const out = info?.logLines.out ?? 0;
         const crashed = readFileSync(errLog(home, 'crashy'), 'utf8').includes('Node.js v');
         if (out >= 3000 && crashed) return true;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, listJson, velos, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, listJson, listState, velos, waitFor } from './helpers.js';
 import { copyCorpus, specOf, velosIn } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
@@ -124,7 +124,7 @@ describe('velos import pm2', () => {
       namespace: 'frontend',
     });
     await waitFor(async () => {
-      const rows = await listJson(home);
+      const rows = await listState(home);
       const online = rows
         .filter((r) => r.status === 'online')
         .map((r) => r.name)

@@ -6,6 +6,7 @@ import {
   createHome,
   isAlive,
   listJson,
+  listState,
   readPidFile,
   velos,
   velosOk,
@@ -63,7 +64,7 @@ describe('state (SUP-13)', () => {
     await velosOk(['resurrect'], { home });
     const back = await waitFor(
       async () => {
-        const rows = await listJson(home);
+        const rows = await listState(home);
         return rows.length === 3 && rows.every((r) => r.status === 'online') ? rows : undefined;
       },
       { message: 'three apps online again' },
