@@ -119,14 +119,18 @@ const NODE_AGNOSTIC = [
   // Session 37: the team's CI of session 36's tree took 944 s (15 min 44 s). What Velos decides rather than
   // what Node does: the quick bundles' output against the full CLI's (quick-code-cache keeps their V8 code
   // cache, quick-stdout their pipes, here), the home's paths and modes, ping/kill, `update`'s hand-over,
-  // tailing files (pm2-graceful keeps Node's IPC channel, stop-tree the signals and process trees here).
-  // 62 s of the Node 24 run's test time (~20 s of wall time at three files at once).
+  // tailing files (pm2-graceful keeps Node's IPC channel, stop-tree the signals and process trees here),
+  // the quick bundles' stdout (logs keeps the CLI's pipes), health probes (serve keeps HTTP). 88 s of the
+  // Node 24 run's test time (~30 s of wall time at three files at once); the fresh-clone run with the
+  // first six gone and the session's new tests took 15 min 0 s.
   'quick-list',
   'start-quick',
   'home',
   'daemon',
   'pm2-update',
   'logs-tail',
+  'quick-stdout',
+  'probes',
 ];
 
 if (Number(process.versions.node.split('.')[0]) === MAJOR) {
