@@ -360,6 +360,12 @@ describe('config hot reload (CFG-2)', () => {
     const renamed = await velos(['config', 'set', 'web', 'name=other'], { home });
     expect(renamed.code).toBe(2);
     expect(renamed.stderr).toBe('velos: web: name: cannot be changed by config set\n');
+    // a job's period or timeout as a bare number (a file's milliseconds) is refused as by --every
+    const bare = await velos(['config', 'set', 'web', 'interval=30'], { home });
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(
+      /^velos: config set: interval: expected a duration with its unit[^\n]*"30ms"[^\n]*\n$/,
+    );
     // no such app is not a bad value: exit 1
     expect((await velos(['config', 'set', 'nope', 'max_memory=200M'], { home })).code).toBe(1);
     expect(await onlinePids(home, ['web'])).toEqual(before);

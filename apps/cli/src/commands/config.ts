@@ -10,6 +10,9 @@ import {
 import type { CommandContext } from '../context.js';
 import { USAGE_EXIT_CODE } from '../parse-argv.js';
 
+/** A job's period and run timeout: a bare number is refused, as by `--every` and `--timeout`. */
+const UNIT_REQUIRED = new Set(['interval', 'timeout']);
+
 const USAGE =
   'expected config validate [file], config reload [file], config show <app> or config set <app> key=value…';
 
@@ -144,7 +147,17 @@ async function runSet(
         },
       );
     }
-    changes[pair.slice(0, eq).trim()] = await parseConfigValue(pair.slice(eq + 1));
+    const key = pair.slice(0, eq).trim();
+    const value = await parseConfigValue(pair.slice(eq + 1));
+    // as with --every/--timeout: a job's `interval=30` would run it every 30 ms (a file's bare number)
+    if (UNIT_REQUIRED.has(key) && typeof value === 'number') {
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `config set: ${key}: expected a duration with its unit like "30s", "30m" or "1h" (a bare number is ambiguous; "${value}ms" for milliseconds), got ${value}`,
+        { data: { exitCode: USAGE_EXIT_CODE } },
+      );
+    }
+    changes[key] = value;
   }
   const client = await ctx.client();
   const spec = present(await client.configSet(target, changes).catch(asValueError));
