@@ -138,6 +138,8 @@ describe('restart policy (SUP-3)', () => {
     expect(row.pid).toBeNull();
     const [detail] = await describeJson(home, 'done');
     expect(detail?.exitCode).toBe(3);
+    // the app's own "done on purpose": a clean exit, not a crash
+    expect(detail?.lastExitReason).toBe('exit');
     expect(runStarts(home, 'done')).toHaveLength(1);
   });
 

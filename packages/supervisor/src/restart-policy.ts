@@ -51,14 +51,15 @@ export type RestartDecision =
  */
 export function decideRestart(spec: RestartPolicySpec, exit: ExitFacts): RestartDecision {
   if (exit.isUserAction) return { action: 'none' };
+  const isStopCode = exit.exitCode !== null && spec.stopExitCodes.includes(exit.exitCode);
+  // a stop exit code is the app saying "done on purpose": a clean exit, not a crash (events, alerts)
   const reason: ExitReason = exit.isPrimaryGone
     ? 'primary-exit'
     : exit.isStatusUnknown
       ? 'unknown'
-      : exit.exitCode === 0 && exit.signal === null
+      : (exit.exitCode === 0 && exit.signal === null) || isStopCode
         ? 'exit'
         : 'crash';
-  const isStopCode = exit.exitCode !== null && spec.stopExitCodes.includes(exit.exitCode);
   if (!spec.autorestart || isStopCode) {
     return { action: 'stop', reason, unstableRestarts: exit.unstableRestarts, backoffMs: exit.backoffMs };
   }

@@ -90,7 +90,7 @@ describe('restart policy, live', () => {
       { what: 'both stopped' },
     );
     expect(infos.map((p) => [p.name, p.exitCode, p.restarts, p.lastExitReason])).toEqual([
-      ['done', 3, 0, 'crash'],
+      ['done', 3, 0, 'exit'],
       ['once', 0, 0, 'exit'],
     ]);
   });

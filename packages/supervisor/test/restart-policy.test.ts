@@ -59,11 +59,11 @@ describe('decideRestart', () => {
     });
   });
 
-  it('stops on a stop exit code', () => {
+  it('stops on a stop exit code, a clean exit (not a crash)', () => {
     const withCodes = { ...spec, stopExitCodes: [0, 3] };
     expect(decideRestart(withCodes, { ...crash, exitCode: 3 })).toMatchObject({
       action: 'stop',
-      reason: 'crash',
+      reason: 'exit',
     });
     expect(decideRestart(withCodes, { ...crash, exitCode: 4 })).toMatchObject({ action: 'restart' });
   });
