@@ -60,6 +60,17 @@ describe("PM2's jlist shape", () => {
     });
   });
 
+  it('has exp_backoff_restart_delay and stop_exit_codes when the app sets them, as PM2 does', () => {
+    const plain = toPm2Process(processDetail(), facts).pm2_env;
+    expect('exp_backoff_restart_delay' in plain || 'stop_exit_codes' in plain).toBe(false);
+    const set = processDetail();
+    set.spec = { ...set.spec, expBackoffRestartDelayMs: 100, stopExitCodes: [0, 3] };
+    expect(toPm2Process(set, facts).pm2_env).toMatchObject({
+      exp_backoff_restart_delay: 100,
+      stop_exit_codes: [0, 3],
+    });
+  });
+
   it('shows --time as PM2 does: time true and the moment format of its stamps, not "iso"', () => {
     const timed = processDetail();
     timed.spec = { ...timed.spec, logDateFormat: 'iso' };

@@ -46,6 +46,10 @@ export interface Pm2Env {
   min_uptime: number;
   restart_delay: number;
   kill_timeout: number;
+  /** Set when the app uses the exponential backoff, as in PM2 (ms). */
+  exp_backoff_restart_delay?: number;
+  /** Set when the app has stop exit codes, as in PM2. */
+  stop_exit_codes?: number[];
   max_memory_restart?: number;
   cron_restart?: string;
   exit_code: number | null;
@@ -140,6 +144,10 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     min_uptime: spec.minUptimeMs,
     restart_delay: spec.restartDelayMs,
     kill_timeout: spec.killTimeoutMs,
+    ...(spec.expBackoffRestartDelayMs > 0
+      ? { exp_backoff_restart_delay: spec.expBackoffRestartDelayMs }
+      : {}),
+    ...(spec.stopExitCodes.length === 0 ? {} : { stop_exit_codes: [...spec.stopExitCodes] }),
     ...(spec.maxMemoryBytes === undefined ? {} : { max_memory_restart: spec.maxMemoryBytes }),
     ...(spec.cronRestart === undefined ? {} : { cron_restart: spec.cronRestart }),
     exit_code: detail.exitCode,
