@@ -87,6 +87,8 @@ describe('depends_on (SUP-12)', () => {
     const db = readyWhenFile(home, readyFile);
     await supervisor.start([db, recorder(home, 'api', [{ name: 'db', condition: 'healthy' }])]);
     await waitFor(async () => (await statusOf(supervisor, 'db')) === 'online', { what: 'db online' });
+    // online is the spawn: on a loaded machine db's own line comes later
+    await waitForStarts(home, ['db']);
     expect(logLines).toContain('api: waiting for db (healthy)');
     // db is online but not ready: api must still wait after several probe periods (nothing to poll for).
     await new Promise((resolve) => setTimeout(resolve, 600));

@@ -295,4 +295,36 @@ describe('jobs (SUP-8)', () => {
     ]);
     await third.stop('cut');
   });
+
+  it('a restored interval job whose dependency fails is started afresh later: it runs at once', async () => {
+    const home = harness.home();
+    const first = harness.track(createSupervisor({ home }));
+    await first.start([appSpec(home, { name: 'db', script: 'silent.js' })]);
+    await first.start([
+      {
+        ...counterJob(home, 'nightly'),
+        intervalMs: 86_400_000,
+        dependsOn: [{ name: 'db', condition: 'started' }],
+      },
+    ]);
+    await finishedRuns(first, 'nightly', 1);
+    await first.stop('db');
+    await first.save();
+    await first.close();
+
+    // restored with its dependency stopped: the job is errored, its restore over
+    const second = harness.track(createSupervisor({ home }));
+    await second.restore();
+    await waitFor(async () => ((await rowOf(second, 'nightly')).status === 'errored' ? true : null), {
+      what: 'nightly errored by its dependency',
+    });
+    await second.restart('db');
+    await second.restart('nightly');
+    // a start by the user runs an interval job at once (it used to wait for the restored phase: a day)
+    const runs = await finishedRuns(second, 'nightly', 2);
+    expect(runs.map((run) => [run.seq, run.trigger])).toEqual([
+      [1, 'start'],
+      [2, 'start'],
+    ]);
+  });
 });

@@ -59,6 +59,8 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
     for (const record of records) {
       if (record.status !== 'starting' || record.run) continue;
       setStatus(record, 'errored', 'dependency');
+      // a restored job's kept phase was for this launch: a later start runs it afresh
+      if (record.job) record.job.isRestoring = false;
       try {
         record.pipeline.note('err', `velos: not started: ${reason}`);
       } catch {
