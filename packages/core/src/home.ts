@@ -127,9 +127,17 @@ export function writeFreshFile(path: string, text: string, isSynced = false): vo
   try {
     writeSync(fd, text);
     if (isSynced) fsyncSync(fd);
-  } finally {
+  } catch (error) {
+    // a full disk or quota: no empty or partial file is left behind (the lock's velos.lock.<pid>)
     closeSync(fd);
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+    throw error;
   }
+  closeSync(fd);
 }
 
 /** The error to report for a failed no-follow open: a clear `IO_ERROR` for a symbolic link, else `error`. */
