@@ -24,6 +24,8 @@ const KEPT_LINES = 2000;
 const FIRST_LINES = 300;
 /** The most matches one search of the engine returns. */
 const SEARCH_LIMIT = 500;
+/** A crash-looping followed app reads its lines again at most this often (the last crash still counts). */
+const CRASH_RESEARCH_GAP_MS = 2000;
 const SPANS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000 };
 /** The line each row shows, kept to give it a level again when the app's rules change. */
 const rowLines = new WeakMap<Element, LogLine>();
@@ -57,6 +59,7 @@ export function LogPanel({
   const isSearchFollowed = level !== null && target !== 'all' && isFollowing;
   const crashExit = useDash((s) => (isSearchFollowed ? lastCrashExit(s.events, target) : 0));
   const seenCrashExit = useRef(crashExit);
+  const lastCrashResearch = useRef(0);
   /** Takes rules read again: restyles the rows in place, or reads the lines again under a level filter. */
   const applyRules = useRef<(rules: AppLogRules) => void>(() => {});
   const [rulesRound, setRulesRound] = useState(0);
@@ -180,10 +183,21 @@ export function LogPanel({
 
   // A crash exit while following one app under a level filter: the lines are read again, so the ones
   // the search raises to error show as they would in a new search (live and searched lines agree).
+  // A crash loop reads them again at most every CRASH_RESEARCH_GAP_MS, then once for its newest crash.
   useEffect(() => {
     if (!isSearchFollowed || crashExit <= seenCrashExit.current) return;
-    seenCrashExit.current = crashExit;
-    setRulesRound((n) => n + 1);
+    const research = (): void => {
+      seenCrashExit.current = crashExit;
+      lastCrashResearch.current = Date.now();
+      setRulesRound((n) => n + 1);
+    };
+    const waitMs = lastCrashResearch.current + CRASH_RESEARCH_GAP_MS - Date.now();
+    if (waitMs <= 0) {
+      research();
+      return;
+    }
+    const timer = setTimeout(research, waitMs);
+    return () => clearTimeout(timer);
   }, [crashExit, isSearchFollowed]);
 
   // Reads the rules again (of this panel's apps only) when an event says they may have changed.
