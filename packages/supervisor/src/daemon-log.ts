@@ -53,17 +53,26 @@ export function createDaemonLog(path: string, options: DaemonLogOptions = {}): D
 
   const rotate = (): void => {
     if (fd === null) return;
+    // the copy first: the older copies shift only once it is made, so a full disk drops none of them
+    const copy = `${path}.rotating`;
     try {
-      for (let n = keep - 1; n >= 1; n -= 1) renameQuietly(`${path}.${n}`, `${path}.${n + 1}`);
-      unlinkQuietly(`${path}.1`);
-      copyFileSync(path, `${path}.1`, constants.COPYFILE_EXCL);
-      ftruncateSync(fd, 0);
-      sizeBytes = fstatSync(fd).size;
-      rotateAtBytes = maxBytes;
+      unlinkQuietly(copy);
+      copyFileSync(path, copy, constants.COPYFILE_EXCL);
     } catch {
+      unlinkQuietly(copy);
       // a full disk cannot hold the copy: try again after another quarter of the limit
       rotateAtBytes = sizeBytes + Math.ceil(maxBytes / 4);
+      return;
     }
+    for (let n = keep - 1; n >= 1; n -= 1) renameQuietly(`${path}.${n}`, `${path}.${n + 1}`);
+    renameQuietly(copy, `${path}.1`);
+    try {
+      ftruncateSync(fd, 0);
+      sizeBytes = fstatSync(fd).size;
+    } catch {
+      // kept as it is: the next rotation copies it again
+    }
+    rotateAtBytes = sizeBytes + maxBytes;
   };
 
   const writeLine = (line: string): void => {
