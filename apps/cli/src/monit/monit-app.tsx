@@ -16,7 +16,8 @@ import { useScreenSize } from './use-screen-size.js';
 
 /** What the footer line shows: an action's outcome, a prompt, or the key hints. */
 type Prompt = { kind: 'filter'; text: string } | { kind: 'confirm'; target: string; label: string } | null;
-type Notice = { text: string; color: 'green' | 'red' | 'yellow' } | null;
+/** `isPending`: an action still under way (stays until its outcome replaces it); other notices fade. */
+type Notice = { text: string; color: 'green' | 'red' | 'yellow'; isPending?: boolean } | null;
 
 /** What the user chose: selection, view, filter, the open prompt, and the last action's outcome. */
 interface UiState {
@@ -36,8 +37,15 @@ const ACTION_VERBS: Record<MonitAction, [string, string]> = {
   delete: ['deleting', 'deleted'],
 };
 
-/** The whole `velos monit` screen over a started store; `size` fixes the screen size (tests). */
-export function MonitApp(props: { store: MonitStore; size?: { columns: number; rows: number } }) {
+/** How long an action's outcome (or `delete cancelled`) stays in the footer before the keys come back. */
+const NOTICE_MS = 8000;
+
+/** The whole `velos monit` screen over a started store; `size` fixes the screen size, `noticeMs` the footer's notice time (tests). */
+export function MonitApp(props: {
+  store: MonitStore;
+  size?: { columns: number; rows: number };
+  noticeMs?: number;
+}) {
   const { store } = props;
   const data = useSyncExternalStore(store.subscribe, store.getData);
   const { columns, rows } = useScreenSize(props.size);
@@ -89,20 +97,20 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
     const label = `${p.name}#${p.instance}`;
     const [doing, done] = ACTION_VERBS[action];
     awaitingRef.current = null;
-    setUi({ notice: { text: `${doing} ${label}…`, color: 'yellow' } });
+    setUi({ notice: { text: `${doing} ${label}…`, color: 'yellow', isPending: true } });
     store.act(action, String(p.id)).then(
       (result) => {
         if (action !== 'restart' && action !== 'reload') {
           setUi({ notice: { text: `${done} ${label}`, color: 'green' } });
           return;
         }
-        const pids = result.map((r) => r.pid).filter((pid) => pid !== null);
-        if (result.length === 0 || pids.length === result.length) {
-          setUi({ notice: { text: `${done} ${label} (pid ${pids.join(', ') || '-'})`, color: 'green' } });
+        const outcome = result.length === 0 ? 'pid -' : settledOutcome(result, null);
+        if (outcome !== null) {
+          setUi({ notice: { text: `${done} ${label} (${outcome})`, color: 'green' } });
           return;
         }
         awaitingRef.current = { ids: result.map((r) => r.id), oldPid: p.pid, label, action };
-        setUi({ notice: { text: `${doing} ${label}… (starting)`, color: 'yellow' } });
+        setUi({ notice: { text: `${doing} ${label}… (starting)`, color: 'yellow', isPending: true } });
         settleAwaiting(store.getData().processes);
       },
       (error: unknown) => {
@@ -131,10 +139,10 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
         });
         return;
       }
-      const pids = rows.map((row) => row!.pid);
-      if (pids.every((pid) => pid !== null && pid !== awaiting.oldPid)) {
+      const outcome = settledOutcome(rows as ProcessInfo[], awaiting.oldPid);
+      if (outcome !== null) {
         awaitingRef.current = null;
-        setUi({ notice: { text: `${done} ${awaiting.label} (pid ${pids.join(', ')})`, color: 'green' } });
+        setUi({ notice: { text: `${done} ${awaiting.label} (${outcome})`, color: 'green' } });
       }
     },
     [setUi],
@@ -209,11 +217,12 @@ export function MonitApp(props: { store: MonitStore; size?: { columns: number; r
     }
   });
 
+  const noticeMs = props.noticeMs ?? NOTICE_MS;
   useEffect(() => {
-    if (!notice || notice.color === 'yellow') return;
-    const timer = setTimeout(() => setUi({ notice: null }), 8000);
+    if (!notice || notice.isPending) return;
+    const timer = setTimeout(() => setUi({ notice: null }), noticeMs);
     return () => clearTimeout(timer);
-  }, [notice, setUi]);
+  }, [notice, noticeMs, setUi]);
 
   const height = Math.max(6, rows - 1);
   const title = selected ? screenSafe(`${selected.name}#${selected.instance} (id ${selected.id})`) : '';
@@ -296,6 +305,26 @@ const MAIN_KEYS =
 /** The full-screen logs: q and Esc go back to the table there, the other keys work as on it. */
 const LOGS_VIEW_KEYS =
   'Esc/q back · ↑↓ select · a summary · r restart · R reload · s stop · d delete · / filter · ? help';
+
+/**
+ * What a restart or reload ended in, for the footer (`pid 4321`; a job waiting for its schedule has
+ * none and needs none: `scheduled, waits for its next run`), or null while a row is still starting
+ * (no pid yet, or still `oldPid`).
+ */
+function settledOutcome(rows: readonly ProcessInfo[], oldPid: number | null): string | null {
+  const pids: number[] = [];
+  let scheduled = 0;
+  for (const row of rows) {
+    if (row.pid === null && row.status === 'scheduled') scheduled += 1;
+    else if (row.pid !== null && row.pid !== oldPid) pids.push(row.pid);
+    else return null;
+  }
+  const parts = [
+    pids.length > 0 ? `pid ${pids.join(', ')}` : '',
+    scheduled > 0 ? 'scheduled, waits for its next run' : '',
+  ];
+  return parts.filter(Boolean).join('; ');
+}
 
 /** A restart or reload that answered before its process had a pid: what to tell once it has one. */
 interface Awaiting {

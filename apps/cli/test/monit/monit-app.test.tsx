@@ -16,12 +16,13 @@ afterEach(() => {
 function mount(
   processes = [proc({ id: 0, name: 'api' }), proc({ id: 1, name: 'worker', status: 'errored', pid: null })],
   size = SIZE,
+  noticeMs?: number,
 ) {
   const fake = fakeControl(processes);
   const store = createMonitStore(fake.control, { intervalMs: 50, historyIntervalMs: 50, throttleMs: 10 });
   stores.push(store);
   store.start();
-  const app = render(<MonitApp store={store} size={size} />);
+  const app = render(<MonitApp store={store} size={size} noticeMs={noticeMs} />);
   unmounts.push(app.unmount);
   const frame = () => app.lastFrame() ?? '';
   const until = (text: string) =>
@@ -213,6 +214,28 @@ describe('velos monit (ink)', () => {
     await m.press('y', 'deleted api#0');
     expect(m.calls).toEqual(['delete 0']);
     await vi.waitFor(() => expect(m.frame()).not.toMatch(/\d api\s/), { timeout: 3000 });
+  });
+
+  it('gives the footer back to the keys after a cancelled delete (a notice that is not an action under way fades)', async () => {
+    const m = mount(undefined, SIZE, 100);
+    await m.until('worker');
+    await m.press('d', '(y/N)');
+    await m.press('n', 'delete cancelled');
+    await m.until('↑↓ select · Enter logs');
+    expect(m.frame()).not.toContain('delete cancelled');
+  });
+
+  it('says a restarted job that waits for its schedule is restarted, not still starting', async () => {
+    const m = mount([proc({ id: 0, name: 'clock', status: 'scheduled', pid: null, type: 'job' })], SIZE, 100);
+    await m.until('clock');
+    m.control.restart = async (target: string) => {
+      m.calls.push(`restart ${target}`);
+      return m.state.processes.map((p) => ({ ...p, restarts: p.restarts + 1 }));
+    };
+    await m.press('r', 'restarted clock#0 (scheduled, waits for its next run)');
+    expect(m.frame()).not.toContain('starting');
+    // an outcome fades like the others
+    await m.until('↑↓ select · Enter logs');
   });
 
   it('filters with / and clears the filter with Esc', async () => {
