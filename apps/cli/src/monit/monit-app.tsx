@@ -3,6 +3,7 @@ import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { displayWidth } from '../output/display-width.js';
 import { EventsPane } from './events-pane.js';
+import { Footer, type Notice, type Prompt } from './footer.js';
 import { rowCells, screenSafe } from './format.js';
 import { Header, HostBars } from './header.js';
 import { HelpView } from './help-view.js';
@@ -13,11 +14,6 @@ import type { MonitAction, MonitStore } from './monit-store.js';
 import { ProcessRow, TableHeader, tableColumns } from './process-table.js';
 import { SelectedPanel } from './selected-panel.js';
 import { useScreenSize } from './use-screen-size.js';
-
-/** What the footer line shows: an action's outcome, a prompt, or the key hints. */
-type Prompt = { kind: 'filter'; text: string } | { kind: 'confirm'; target: string; label: string } | null;
-/** `isPending`: an action still under way (stays until its outcome replaces it); other notices fade. */
-type Notice = { text: string; color: 'green' | 'red' | 'yellow'; isPending?: boolean } | null;
 
 /** What the user chose: selection, view, filter, the open prompt, and the last action's outcome. */
 interface UiState {
@@ -226,7 +222,7 @@ export function MonitApp(props: {
 
   const height = Math.max(6, rows - 1);
   const title = selected ? screenSafe(`${selected.name}#${selected.instance} (id ${selected.id})`) : '';
-  const footer = <Footer prompt={prompt} notice={notice} filter={filter} view={view} />;
+  const footer = <Footer prompt={prompt} notice={notice} filter={filter} view={view} width={columns} />;
   if (view === 'help') {
     return (
       <Box flexDirection="column" height={height}>
@@ -279,32 +275,6 @@ export function MonitApp(props: {
     </Box>
   );
 }
-
-function Footer(props: { prompt: Prompt; notice: Notice; filter: string; view: UiState['view'] }) {
-  const { prompt, notice, filter, view } = props;
-  if (prompt?.kind === 'filter') return <Text>/{prompt.text}█ (Enter: keep, Esc: clear)</Text>;
-  if (prompt?.kind === 'confirm') {
-    return <Text color="yellow">delete {prompt.label}? it stops and leaves the list (y/N)</Text>;
-  }
-  if (notice)
-    return (
-      <Text color={notice.color} wrap="truncate">
-        {screenSafe(notice.text)}
-      </Text>
-    );
-  return (
-    <Text dimColor wrap="truncate">
-      {filter ? `filter "${filter}" · ` : ''}
-      {view === 'logs' ? LOGS_VIEW_KEYS : MAIN_KEYS}
-    </Text>
-  );
-}
-
-const MAIN_KEYS =
-  '↑↓ select · Enter logs · r restart · R reload · s stop · d delete · a summary · / filter · ? help · q quit';
-/** The full-screen logs: q and Esc go back to the table there, the other keys work as on it. */
-const LOGS_VIEW_KEYS =
-  'Esc/q back · ↑↓ select · a summary · r restart · R reload · s stop · d delete · / filter · ? help';
 
 /**
  * What a restart or reload ended in, for the footer (`pid 4321`; a job waiting for its schedule has

@@ -136,6 +136,15 @@ describe('velos monit (ink)', () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(44);
   });
 
+  it('shows how to get help and quit in the footer at 80 columns', async () => {
+    const m = mount();
+    await m.until('worker');
+    expect(m.frame().split('\n').at(-1)).toMatch(/· \? help · q quit$/);
+    m.app.stdin.write('\r');
+    await m.until('Esc/q back');
+    expect(m.frame().split('\n').at(-1)).toMatch(/· \? help$/);
+  });
+
   it('says 1 process, not 1 procs', async () => {
     const m = mount([proc({ id: 0, name: 'api' })]);
     await m.until('1 process (1 online)');
@@ -143,11 +152,11 @@ describe('velos monit (ink)', () => {
 
   it('lists the keys of the full-screen logs there (q goes back, not quit)', async () => {
     const m = mount();
-    await m.until('↑↓ select · Enter logs');
+    await m.until('Enter logs · r restart');
     m.app.stdin.write('\r');
     await m.until('Esc/q back');
     expect(m.frame()).not.toContain('Enter logs');
-    await m.press('q', '↑↓ select · Enter logs');
+    await m.press('q', 'Enter logs · r restart');
   });
 
   it('selects the next process after a delete, not the first', async () => {
@@ -221,7 +230,7 @@ describe('velos monit (ink)', () => {
     await m.until('worker');
     await m.press('d', '(y/N)');
     await m.press('n', 'delete cancelled');
-    await m.until('↑↓ select · Enter logs');
+    await m.until('Enter logs · r restart');
     expect(m.frame()).not.toContain('delete cancelled');
   });
 
@@ -235,7 +244,7 @@ describe('velos monit (ink)', () => {
     await m.press('r', 'restarted clock#0 (scheduled, waits for its next run)');
     expect(m.frame()).not.toContain('starting');
     // an outcome fades like the others
-    await m.until('↑↓ select · Enter logs');
+    await m.until('Enter logs · r restart');
   });
 
   it('filters with / and clears the filter with Esc', async () => {

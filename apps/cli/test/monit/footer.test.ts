@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { fitKeyHints, LOGS_VIEW_KEYS, MAIN_KEYS } from '../../src/monit/footer.js';
+import { displayWidth } from '../../src/output/display-width.js';
+
+describe('fitKeyHints', () => {
+  it('shows every key when they fit', () => {
+    expect(fitKeyHints(MAIN_KEYS, 200)).toBe(
+      '↑↓ select · Enter logs · r restart · R reload · s stop · d delete · a summary · / filter · ? help · q quit',
+    );
+  });
+
+  it('keeps ? help and q quit on an 80-column screen, leaving out the least needed keys', () => {
+    const main = fitKeyHints(MAIN_KEYS, 80);
+    expect(main).toBe('Enter logs · r restart · s stop · d delete · / filter · ? help · q quit');
+    const logs = fitKeyHints(LOGS_VIEW_KEYS, 80);
+    expect(logs).toMatch(/^Esc\/q back · .* · \? help$/);
+    expect(displayWidth(logs)).toBeLessThanOrEqual(80);
+  });
+
+  it('keeps help and quit however narrow the screen (ink cuts the rest)', () => {
+    expect(fitKeyHints(MAIN_KEYS, 10)).toBe('? help · q quit');
+  });
+});
