@@ -34,15 +34,17 @@ export const SelectedPanel = memo(function SelectedPanel(props: {
       </Text>
     );
   }
+  // a process not running has no figures now (its last ones are in the sparklines): `-` as in the table
+  const isRunning = p.pid !== null;
   return (
     <Text wrap="truncate">
       <Text bold>{label}</Text>
       <Text dimColor> cpu </Text>
       <Text color="green">{fit(sparkline(history.cpu, sparkWidth), sparkWidth)}</Text>
-      <Text> {fit(formatCpu(p.cpu), 6, 'right')}</Text>
+      <Text> {fit(isRunning ? formatCpu(p.cpu) : '-', 6, 'right')}</Text>
       <Text dimColor> mem </Text>
       <Text color="blue">{fit(sparkline(history.memory, sparkWidth), sparkWidth)}</Text>
-      <Text> {fit(formatBytes(p.memory), 8, 'right')}</Text>
+      <Text> {fit(isRunning ? formatBytes(p.memory) : '-', 8, 'right')}</Text>
     </Text>
   );
 });

@@ -279,6 +279,17 @@ describe('velos monit (ink)', () => {
     expect(m.frame()).toMatch(/mem\s+▃▅▆█/);
   });
 
+  it('shows - for the CPU and memory of a selected process that is not running, as the table does', async () => {
+    const m = mount([proc({ id: 0, name: 'worker', status: 'stopped', pid: null, cpu: 0, memory: 0 })]);
+    m.state.history = { cpu: [0, 10, 50, 100], memory: [1, 2, 3, 4] };
+    await m.until('▁▂▅█');
+    const panel = m
+      .frame()
+      .split('\n')
+      .find((line) => line.includes('▁▂▅█'));
+    expect(panel).toMatch(/▁▂▅█\s+- mem\s+▃▅▆█\s+-$/);
+  });
+
   it('shows a skip marker of a follow that fell behind as a dim notice, not as a log line', async () => {
     const m = mount();
     await m.until('worker');
