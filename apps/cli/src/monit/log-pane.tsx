@@ -1,7 +1,7 @@
 import type { LogLine } from '@velos/core';
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { logColor, screenSafe } from './format.js';
+import { logColor, logText, screenSafe } from './format.js';
 import type { MonitData } from './monit-store.js';
 
 /** The log pane: the last `height` lines of the selected process, coloured by level, or the log engine's summary. */
@@ -45,7 +45,7 @@ const LogRow = memo(function LogRow(props: { line: LogLine }) {
       </Text>
     );
   }
-  const text = screenSafe(line.line);
+  const text = logText(line.line);
   return (
     <Text wrap="truncate" color={logColor(line.lvl, text, line.stream)}>
       {`${line.stream === 'err' ? '! ' : '  '}${text}`}

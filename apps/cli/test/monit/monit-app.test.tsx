@@ -306,6 +306,13 @@ describe('velos monit (ink)', () => {
     expect(m.frame()).not.toContain('velos: 1234 lines');
   });
 
+  it('leaves out the colour codes of an app’s line (a coloured level reads as the word)', async () => {
+    const m = mount();
+    await m.until('worker');
+    m.logSubs[0]?.sub.push([logLine(0, '\u001b[1m\u001b[31merror\u001b[39m\u001b[22m: db down \u001b[2J')]);
+    await m.until('  error: db down \\x1b[2J');
+  });
+
   it('escapes control characters an app printed', async () => {
     const m = mount();
     await m.until('worker');

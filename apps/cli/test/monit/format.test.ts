@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { logColor, logText } from '../../src/monit/format.js';
+
+describe('logText', () => {
+  it('takes off colour codes and escapes the other control characters', () => {
+    expect(logText('\u001b[32minfo\u001b[39m ok')).toBe('info ok');
+    expect(logText('a \u001b[2J b \u0007')).toBe('a \\x1b[2J b \\x07');
+    expect(logText('plain')).toBe('plain');
+  });
+
+  it('lets the level of a coloured label colour the line', () => {
+    expect(logColor(undefined, logText('\u001b[31merror\u001b[39m: db down'), 'out')).toBe('red');
+    expect(logColor(undefined, logText('\u001b[33mwarn\u001b[39m slow'), 'out')).toBe('yellow');
+  });
+});
