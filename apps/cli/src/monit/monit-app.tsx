@@ -188,6 +188,8 @@ export function MonitApp(props: {
     else if (key.downArrow || input === 'j') move(1);
     else if (key.pageUp) move(-10);
     else if (key.pageDown) move(10);
+    else if (key.home || input === 'g') move(-list.length);
+    else if (key.end || input === 'G') move(list.length);
     else if (key.return || input === 'l') setUi({ view: 'logs' });
     else if (input === '?') setUi({ view: 'help' });
     else if (input === '/') setUi({ prompt: { kind: 'filter', text: now.filter } });

@@ -93,6 +93,16 @@ describe('velos monit (ink)', () => {
     expect(m.calls).toEqual(['delete 1']);
   });
 
+  it('jumps to the last process with End or G and to the first with Home or g', async () => {
+    const many = Array.from({ length: 30 }, (_, id) => proc({ id, name: `svc-${id}` }));
+    const m = mount(many);
+    await m.until('svc-0');
+    await m.press('G', '── logs svc-29#0 (id 29)');
+    await m.press('g', '── logs svc-0#0 (id 0)');
+    await m.press('\u001b[F', '── logs svc-29#0 (id 29)');
+    await m.press('\u001b[H', '── logs svc-0#0 (id 0)');
+  });
+
   it('fits a terminal of 10 rows or fewer: header on top, the selection on screen', async () => {
     const five = ['a', 'b', 'c', 'd', 'e'].map((name, id) => proc({ id, name: `app-${name}` }));
     for (const rows of [10, 8, 7]) {
