@@ -10,6 +10,8 @@ export interface MonitLayout {
   hasHostBars: boolean;
   /** Whether the selection's line (sparklines) under the table is shown. */
   hasPanel: boolean;
+  /** Whether the table's header line is shown (left out below 4 lines). */
+  hasTableHeader: boolean;
 }
 
 /** Lines of the main screen that are always there: header, table header, log title, footer. */
@@ -29,10 +31,16 @@ export function scrollOffset(selected: number, visible: number, count: number, o
 /**
  * Splits a screen of `height` lines (one less than the terminal's, so ink never has to clear the whole
  * screen) between the table (`count` processes), the log pane and the events; the lines given out
- * never add up to more than `height` (from 6 up). A short screen (under 8 lines) leaves out the
+ * never add up to more than `height` (from 3 up). A short screen (under 8 lines) leaves out the
  * selection's sparklines, then the host bars; the events pane needs 9 free lines (3 events from 15).
+ * Under 6 lines only the header, the table and the footer are left (under 4, the table's header goes too).
  */
 export function computeLayout(height: number, count: number): MonitLayout {
+  if (height < BASE_LINES + MIN_BODY_LINES) {
+    const hasTableHeader = height >= 4;
+    const tableRows = Math.max(1, Math.min(Math.max(count, 1), height - 2 - Number(hasTableHeader)));
+    return { tableRows, logLines: 0, eventLines: 0, hasHostBars: false, hasPanel: false, hasTableHeader };
+  }
   const spare = height - BASE_LINES - MIN_BODY_LINES;
   const hasHostBars = spare >= 1;
   const hasPanel = spare >= 2;
@@ -42,5 +50,6 @@ export function computeLayout(height: number, count: number): MonitLayout {
   const rest = free - (eventLines > 0 ? eventLines + 1 : 0);
   const wanted = Math.max(Math.min(3, rest - 1), Math.floor(rest / 2));
   const tableRows = Math.max(1, Math.min(Math.max(count, 1), wanted));
-  return { tableRows, logLines: Math.max(1, rest - tableRows), eventLines, hasHostBars, hasPanel };
+  const logLines = Math.max(1, rest - tableRows);
+  return { tableRows, logLines, eventLines, hasHostBars, hasPanel, hasTableHeader: true };
 }

@@ -222,7 +222,7 @@ export function MonitApp(props: {
     return () => clearTimeout(timer);
   }, [notice, noticeMs, setUi]);
 
-  const height = Math.max(6, rows - 1);
+  const height = Math.max(3, rows - 1);
   const title = selected ? screenSafe(`${selected.name}#${selected.instance} (id ${selected.id})`) : '';
   const footer = <Footer prompt={prompt} notice={notice} filter={filter} view={view} width={columns} />;
   if (view === 'help') {
@@ -235,7 +235,7 @@ export function MonitApp(props: {
   if (view === 'logs') {
     return (
       <Box flexDirection="column" height={height}>
-        <LogPane title={title} logs={data.logs} summary={data.summary} height={height - 2} />
+        <LogPane title={title} logs={data.logs} summary={data.summary} height={Math.max(1, height - 2)} />
         {footer}
       </Box>
     );
@@ -253,7 +253,7 @@ export function MonitApp(props: {
         error={data.error}
       />
       {layout.hasHostBars ? <HostBars host={data.metrics?.host ?? null} width={columns} /> : null}
-      <TableHeader layout={table} />
+      {layout.hasTableHeader ? <TableHeader layout={table} /> : null}
       <Box flexDirection="column" height={layout.tableRows}>
         {data.processes === null ? <Text dimColor>connecting…</Text> : null}
         {data.processes !== null && shown.length === 0 ? (
@@ -271,7 +271,9 @@ export function MonitApp(props: {
         ))}
       </Box>
       {layout.hasPanel ? <SelectedPanel process={selected} history={data.history} width={columns} /> : null}
-      <LogPane title={title} logs={data.logs} summary={data.summary} height={layout.logLines} />
+      {layout.logLines > 0 ? (
+        <LogPane title={title} logs={data.logs} summary={data.summary} height={layout.logLines} />
+      ) : null}
       <EventsPane events={data.events} height={layout.eventLines} />
       {footer}
     </Box>

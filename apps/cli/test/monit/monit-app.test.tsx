@@ -103,12 +103,17 @@ describe('velos monit (ink)', () => {
     await m.press('\u001b[H', '── logs svc-0#0 (id 0)');
   });
 
-  it('fits a terminal of 10 rows or fewer: header on top, the selection on screen', async () => {
+  it('fits a terminal of 10 rows or fewer (down to 4): header on top, the selection on screen', async () => {
     const five = ['a', 'b', 'c', 'd', 'e'].map((name, id) => proc({ id, name: `app-${name}` }));
-    for (const rows of [10, 8, 7]) {
+    for (const rows of [10, 8, 7, 6, 5, 4]) {
       const m = mount(five, { columns: 80, rows });
       await m.until('app-a');
-      for (const name of ['b', 'c', 'd', 'e']) await m.press('j', `── logs app-${name}#0`);
+      for (const name of ['b', 'c', 'd', 'e']) {
+        m.app.stdin.write('j');
+        await vi.waitFor(() => expect(m.frame()).toMatch(new RegExp(`▸\\s+\\d app-${name}`)), {
+          timeout: 3000,
+        });
+      }
       await vi.waitFor(() => expect(m.frame()).toMatch(/▸\s+4 app-e/), { timeout: 3000 });
       const lines = m.frame().split('\n');
       expect(lines.length, m.frame()).toBeLessThanOrEqual(rows - 1);

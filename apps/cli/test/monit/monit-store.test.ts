@@ -127,7 +127,7 @@ describe('monit format and layout', () => {
   });
 
   it('splits 24 rows between table, logs and events, and scrolls to keep the selection visible', () => {
-    const full = { eventLines: 3, hasHostBars: true, hasPanel: true };
+    const full = { eventLines: 3, hasHostBars: true, hasPanel: true, hasTableHeader: true };
     expect(computeLayout(23, 2)).toEqual({ tableRows: 2, logLines: 11, ...full });
     expect(computeLayout(23, 50)).toEqual({ tableRows: 6, logLines: 7, ...full });
     expect(scrollOffset(10, 6, 50, 0)).toBe(5);
@@ -136,12 +136,15 @@ describe('monit format and layout', () => {
   });
 
   it('never gives out more lines than the screen has, short screens included', () => {
-    for (let height = 6; height <= 60; height += 1) {
+    for (let height = 3; height <= 60; height += 1) {
       for (const count of [0, 1, 2, 5, 50]) {
         const layout = computeLayout(height, count);
         const events = layout.eventLines > 0 ? layout.eventLines + 1 : 0;
+        // header and footer, the table's header, the log pane's title
         const used =
-          4 +
+          2 +
+          Number(layout.hasTableHeader) +
+          Number(layout.logLines > 0) +
           Number(layout.hasHostBars) +
           Number(layout.hasPanel) +
           layout.tableRows +
@@ -149,7 +152,7 @@ describe('monit format and layout', () => {
           events;
         expect(used, `height ${height}, ${count} processes`).toBeLessThanOrEqual(height);
         expect(layout.tableRows).toBeGreaterThanOrEqual(1);
-        expect(layout.logLines).toBeGreaterThanOrEqual(1);
+        if (height >= 6) expect(layout.logLines).toBeGreaterThanOrEqual(1);
       }
     }
     expect(computeLayout(9, 5)).toMatchObject({
@@ -164,6 +167,8 @@ describe('monit format and layout', () => {
       hasHostBars: false,
       hasPanel: false,
     });
+    expect(computeLayout(5, 5)).toMatchObject({ tableRows: 2, logLines: 0, hasTableHeader: true });
+    expect(computeLayout(3, 5)).toMatchObject({ tableRows: 1, logLines: 0, hasTableHeader: false });
   });
 });
 
