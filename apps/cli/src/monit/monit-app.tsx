@@ -161,8 +161,9 @@ export function MonitApp(props: {
       const target = now.prompt.target;
       setUi({ prompt: null });
       const p = list.find((x) => String(x.id) === target);
-      if ((input === 'y' || input === 'Y') && p) act('delete', p);
-      else setUi({ notice: { text: 'delete cancelled', color: 'yellow' } });
+      if (input !== 'y' && input !== 'Y') setUi({ notice: { text: 'delete cancelled', color: 'yellow' } });
+      else if (p) act('delete', p);
+      else setUi({ notice: { text: `${now.prompt.label} has left the list already`, color: 'yellow' } });
       return;
     }
     if (now.prompt?.kind === 'filter') {

@@ -262,6 +262,16 @@ describe('velos monit (ink)', () => {
     await m.until('Enter logs · r restart');
   });
 
+  it('says a process deleted elsewhere while its delete asked y/N has left the list, not that the delete was cancelled', async () => {
+    const m = mount();
+    await m.until('worker');
+    await m.press('d', 'delete api#0? it stops and leaves the list (y/N)');
+    m.state.processes = m.state.processes.filter((p) => p.id !== 0);
+    await vi.waitFor(() => expect(m.store.getData().processes).toHaveLength(1), { timeout: 3000 });
+    await m.press('y', 'api#0 has left the list already');
+    expect(m.calls).toEqual([]);
+  });
+
   it('filters with / and clears the filter with Esc', async () => {
     const m = mount();
     await m.until('worker');
