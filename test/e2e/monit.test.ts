@@ -164,7 +164,7 @@ describe.skipIf(!hasTmux)('velos monit in a real terminal (tmux)', () => {
     expect(screen()).not.toContain('closed while waiting');
   });
 
-  it('redraws for a resized terminal', async () => {
+  it('redraws for a resized terminal; a SIGTERM leaves the alternate screen', async () => {
     const home = createHome();
     await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'quiet'], { home });
     const { socket, screen } = startMonit(home, 100, 30);
@@ -177,6 +177,20 @@ describe.skipIf(!hasTmux)('velos monit in a real terminal (tmux)', () => {
       },
       { timeoutMs: 20_000, message: `one clean frame after the resize; screen:\n${screen()}` },
     );
+
+    // monit is the only child of the pane's shell: Node ends on a signal without its 'exit' listeners
+    const tmux = (...args: string[]) =>
+      spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).stdout.trim();
+    const monitPid = Number(
+      spawnSync('pgrep', ['-P', tmux('display', '-p', '#{pane_pid}')], { encoding: 'utf8' }).stdout,
+    );
+    expect(tmux('display', '-p', '#{alternate_on}')).toBe('1');
+    process.kill(monitPid, 'SIGTERM');
+    await waitFor(() => screen().includes('monit exited 143'), {
+      timeoutMs: 20_000,
+      message: `monit to exit on SIGTERM; screen:\n${screen()}`,
+    });
+    expect(tmux('display', '-p', '#{alternate_on}')).toBe('0');
   });
 });
 

@@ -41,6 +41,10 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
   const processes = await listing;
   const leave = () => process.stdout.write(LEAVE_ALT_SCREEN);
   process.once('exit', leave);
+  // Node ends on SIGTERM or SIGHUP without its 'exit' listeners: the shell would stay on the
+  // alternate screen. Exiting from the handler runs them (the status is still 128 + the signal's number).
+  const onSignal = (signal: NodeJS.Signals) => process.exit(128 + EXIT_SIGNALS[signal as ExitSignal]);
+  for (const signal of Object.keys(EXIT_SIGNALS)) process.on(signal, onSignal);
   process.stdout.write(
     ENTER_ALT_SCREEN + renderSplash(processes, process.stdout.columns || 80, process.stdout.rows || 24),
   );
@@ -52,9 +56,14 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
     await monit.exports.runMonitApp(client, processes, { onFirstFrame: monit.saveCache });
   } finally {
     process.off('exit', leave);
+    for (const signal of Object.keys(EXIT_SIGNALS)) process.off(signal, onSignal);
     leave();
   }
 }
+
+/** The signals that end monit, with their numbers (a process they end exits with 128 + it). */
+const EXIT_SIGNALS = { SIGHUP: 1, SIGTERM: 15 } as const;
+type ExitSignal = keyof typeof EXIT_SIGNALS;
 
 /**
  * V8 flags of monit: no optimising compilers (TurboFan; Maglev, Node 24's quick one, too). A dashboard
