@@ -4,6 +4,9 @@ import { memo } from 'react';
 import { eventTime } from '../output/events.js';
 import { screenSafe } from './format.js';
 
+/** Width of the kind column: `process.restarting` and shorter kinds line up (as in `velos events`). */
+const KIND_WIDTH = 18;
+
 /** The recent events: time, kind, app and message, coloured by severity. */
 export const EventsPane = memo(function EventsPane(props: { events: VelosEvent[]; height: number }) {
   const { events, height } = props;
@@ -17,7 +20,7 @@ export const EventsPane = memo(function EventsPane(props: { events: VelosEvent[]
       {shown.length === 0 ? <Text dimColor>no events yet</Text> : null}
       {shown.map((event) => (
         <Text key={event.seq} wrap="truncate" color={severityColor(event.severity)}>
-          {`${eventTime(event.at)} ${event.kind.padEnd(16)} ${screenSafe(event.message)}`}
+          {`${eventTime(event.at)} ${event.kind.padEnd(KIND_WIDTH)} ${screenSafe(event.message)}`}
         </Text>
       ))}
     </Box>

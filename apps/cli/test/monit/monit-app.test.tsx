@@ -338,6 +338,18 @@ describe('velos monit (ink)', () => {
     await m.until('  error: db down \\x1b[2J');
   });
 
+  it('lines up the messages of the events, process.restarting included', async () => {
+    const m = mount();
+    await m.until('no events yet');
+    const event = (seq: number, kind: string) =>
+      ({ seq, at: Date.now(), kind, severity: 'info', message: `message ${seq}` }) as const;
+    m.eventSubs[0]?.sub.push([event(1, 'process.online'), event(2, 'process.restarting')]);
+    await m.until('message 2');
+    const lines = m.frame().split('\n');
+    const column = (seq: number) => lines.find((line) => line.includes(`message ${seq}`))?.indexOf('message');
+    expect(column(1)).toBe(column(2));
+  });
+
   it('escapes control characters an app printed', async () => {
     const m = mount();
     await m.until('worker');
