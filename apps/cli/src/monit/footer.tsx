@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { displayWidth } from '../output/display-width.js';
-import { screenSafe } from './format.js';
+import { fit, screenSafe } from './format.js';
 
 /** What the footer line asks for: the filter being typed, or a delete's confirmation. */
 export type Prompt =
@@ -19,9 +19,21 @@ export function Footer(props: {
   width: number;
 }) {
   const { prompt, notice, filter, view, width } = props;
-  if (prompt?.kind === 'filter') return <Text>/{prompt.text}█ (Enter: keep, Esc: clear)</Text>;
+  // a prompt is one line whatever the width: a wrapped footer would push the header off the screen
+  if (prompt?.kind === 'filter') {
+    const full = `/${prompt.text}█ (Enter: keep, Esc: clear)`;
+    return displayWidth(full) <= width ? (
+      <Text>{full}</Text>
+    ) : (
+      <Text wrap="truncate-start">{`/${prompt.text}█`}</Text>
+    );
+  }
   if (prompt?.kind === 'confirm') {
-    return <Text color="yellow">delete {prompt.label}? it stops and leaves the list (y/N)</Text>;
+    return (
+      <Text color="yellow" wrap="truncate">
+        {confirmText(prompt.label, width)}
+      </Text>
+    );
   }
   if (notice)
     return (
@@ -36,6 +48,14 @@ export function Footer(props: {
       {fitKeyHints(view === 'logs' ? LOGS_VIEW_KEYS : MAIN_KEYS, width - displayWidth(lead))}
     </Text>
   );
+}
+
+/** The question of a delete, `label` cut (`…`) so that it fits `width` columns with its `(y/N)`. */
+export function confirmText(label: string, width: number): string {
+  const full = `delete ${label}? it stops and leaves the list (y/N)`;
+  if (displayWidth(full) <= width) return full;
+  const room = width - displayWidth('delete ? (y/N)');
+  return `delete ${fit(label, Math.max(4, room)).trimEnd()}? (y/N)`;
 }
 
 /** A key hint of the footer; `keep` ranks what a narrow screen keeps (higher stays longer). */

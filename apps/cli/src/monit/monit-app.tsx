@@ -258,7 +258,7 @@ export function MonitApp(props: {
       <Box flexDirection="column" height={layout.tableRows}>
         {data.processes === null ? <Text dimColor>connecting…</Text> : null}
         {data.processes !== null && shown.length === 0 ? (
-          <Text dimColor>
+          <Text dimColor wrap="truncate">
             {filter ? `no process matches "${filter}"` : 'no processes (velos start <script>)'}
           </Text>
         ) : null}

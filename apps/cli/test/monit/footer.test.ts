@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitKeyHints, LOGS_VIEW_KEYS, MAIN_KEYS } from '../../src/monit/footer.js';
+import { confirmText, fitKeyHints, LOGS_VIEW_KEYS, MAIN_KEYS } from '../../src/monit/footer.js';
 import { displayWidth } from '../../src/output/display-width.js';
 
 describe('fitKeyHints', () => {
@@ -19,5 +19,14 @@ describe('fitKeyHints', () => {
 
   it('keeps help and quit however narrow the screen (ink cuts the rest)', () => {
     expect(fitKeyHints(MAIN_KEYS, 10)).toBe('? help · q quit');
+  });
+});
+
+describe('confirmText', () => {
+  it('asks in full when it fits, else cuts the name and keeps (y/N)', () => {
+    expect(confirmText('api#0', 80)).toBe('delete api#0? it stops and leaves the list (y/N)');
+    const cut = confirmText('this-is-a-very-long-application-name-for-testing#0', 40);
+    expect(cut).toBe('delete this-is-a-very-long-appli…? (y/N)');
+    expect(displayWidth(cut)).toBeLessThanOrEqual(40);
   });
 });

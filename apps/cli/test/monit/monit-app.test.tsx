@@ -272,6 +272,30 @@ describe('velos monit (ink)', () => {
     expect(m.calls).toEqual([]);
   });
 
+  it('keeps the delete prompt of a long name on the footer line (the screen does not grow)', async () => {
+    const long = 'this-is-a-very-long-application-name-for-testing';
+    const m = mount([proc({ id: 0, name: long }), proc({ id: 1, name: 'api' })]);
+    await m.until('api');
+    await m.press('d', `delete ${long}#0?`);
+    const whole = (frame: string, selected = /▸\s+0 this-is-a/) => {
+      const lines = frame.split('\n');
+      expect(lines.length, frame).toBeLessThanOrEqual(23);
+      expect(lines[0], frame).toMatch(/^velos 9\.9\.9/);
+      expect(frame).toMatch(selected);
+      for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+      return lines;
+    };
+    expect(whole(m.frame()).at(-1)).toMatch(/^delete this-is-a-very-long.*#0\? .*\(y\/N\)$/);
+    await m.press('n', 'delete cancelled');
+    await m.press('/', 'Enter: keep');
+    await m.press(`${long}-and-more`, `${long}-and-more█`);
+    const lines = whole(m.frame(), /no process selected/);
+    expect(lines.at(-1)).toMatch(/-for-testing-and-more█$/);
+    // the table's note is one line too: the selection's line comes right after it
+    const note = lines.findIndex((line) => line.startsWith('no process matches'));
+    expect(lines[note + 1], m.frame()).toMatch(/^no process selected\s*$/);
+  });
+
   it('filters with / and clears the filter with Esc', async () => {
     const m = mount();
     await m.until('worker');
