@@ -77,7 +77,19 @@ export function MonitApp(props: {
       ),
     [data.processes, instanceCounts],
   );
-  const table = useMemo(() => tableColumns(columns, longestName), [columns, longestName]);
+  // ids and restart counts past 999 widen their columns rather than be cut (`10…`)
+  const longestId = useMemo(
+    () => (data.processes ?? []).reduce((longest, p) => Math.max(longest, String(p.id).length), 0),
+    [data.processes],
+  );
+  const longestRestarts = useMemo(
+    () => (data.processes ?? []).reduce((longest, p) => Math.max(longest, String(p.restarts).length), 0),
+    [data.processes],
+  );
+  const table = useMemo(
+    () => tableColumns(columns, longestName, longestId, longestRestarts),
+    [columns, longestName, longestId, longestRestarts],
+  );
   const index = selectionIndex(shown, data.processes ?? [], selectedId, lastIndexRef.current);
   lastIndexRef.current = index;
   const selected = shown[index] ?? null;

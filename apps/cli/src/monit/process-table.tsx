@@ -20,42 +20,60 @@ const ORDER: readonly FixedColumn[] = ['status', 'pid', 'cpu', 'memory', 'uptime
 /** What a narrow screen leaves out first: the probe's health, then uptime, pid and CPU (status, memory, restarts stay). */
 const DROP_ORDER: readonly FixedColumn[] = ['health', 'uptime', 'pid', 'cpu'];
 const RIGHT_ALIGNED = new Set<FixedColumn>(['pid', 'cpu', 'memory', 'uptime', 'restarts']);
-/** The selection marker and the id with the spaces after them. */
-const LEAD_WIDTH = 2 + WIDTHS.id + 1;
+/** The selection marker and the space after the id (the id's own width aside). */
+const MARKER_WIDTH = 2 + 1;
 /** A name column never narrower than this (longer names are cut with an ellipsis). */
 const MIN_NAME_WIDTH = 8;
 /** Columns are dropped to give the name at least this much (or its longest name, when shorter). */
 const WANTED_NAME_WIDTH = 14;
 
-/** Which columns the table shows and how wide its name column is. */
+/** Which columns the table shows and how wide they are. */
 export interface TableColumns {
   /** The fixed columns shown, left to right. */
   columns: readonly FixedColumn[];
   nameWidth: number;
+  /** Widths of the id and the fixed columns (id and restarts grow with their longest number). */
+  widths: Readonly<Record<FixedColumn | 'id', number>>;
 }
 
 /**
- * The columns of a table `width` columns wide whose longest name is `longestName` columns: the name
- * column is as wide as that name (not wider: the numbers stay next to the names on a wide screen),
- * and a narrow screen leaves out health, uptime, pid then CPU rather than cut the row's end.
+ * The columns of a table `width` columns wide whose longest name is `longestName` columns (and
+ * longest id and restart count `longestId`, `longestRestarts` digits): the name column is as wide as
+ * that name (not wider: the numbers stay next to the names on a wide screen), and a narrow screen
+ * leaves out health, uptime, pid then CPU rather than cut the row's end.
  */
-export function tableColumns(width: number, longestName: number): TableColumns {
+export function tableColumns(
+  width: number,
+  longestName: number,
+  longestId = 0,
+  longestRestarts = 0,
+): TableColumns {
+  const widths = {
+    ...WIDTHS,
+    id: Math.max(WIDTHS.id, longestId),
+    restarts: Math.max(WIDTHS.restarts, longestRestarts),
+  };
   const wanted = Math.max(MIN_NAME_WIDTH, Math.min(longestName, WANTED_NAME_WIDTH));
   let columns = ORDER;
   for (const dropped of DROP_ORDER) {
-    if (spaceForName(width, columns) >= wanted) break;
+    if (spaceForName(width, columns, widths) >= wanted) break;
     columns = columns.filter((column) => column !== dropped);
   }
   const nameWidth = Math.max(
     MIN_NAME_WIDTH,
-    Math.min(spaceForName(width, columns), Math.max(longestName, 4)),
+    Math.min(spaceForName(width, columns, widths), Math.max(longestName, 4)),
   );
-  return { columns, nameWidth };
+  return { columns, nameWidth, widths };
 }
 
 /** The widths the name gets on a `width` screen with these columns (each column has a space before it). */
-function spaceForName(width: number, columns: readonly FixedColumn[]): number {
-  return width - LEAD_WIDTH - columns.reduce((sum, column) => sum + WIDTHS[column] + 1, 0) - 1;
+function spaceForName(
+  width: number,
+  columns: readonly FixedColumn[],
+  widths: TableColumns['widths'],
+): number {
+  const fixed = columns.reduce((sum, column) => sum + widths[column] + 1, 0);
+  return width - MARKER_WIDTH - widths.id - fixed - 1;
 }
 
 const HEADER_CELLS: RowCells = {
@@ -72,10 +90,10 @@ const HEADER_CELLS: RowCells = {
 
 /** The header line of the process table. */
 export const TableHeader = memo(function TableHeader(props: { layout: TableColumns }) {
-  const { columns, nameWidth } = props.layout;
+  const { columns, nameWidth, widths } = props.layout;
   return (
     <Text bold wrap="truncate">
-      {`  ${fit(HEADER_CELLS.id, WIDTHS.id, 'right')} ${fit(HEADER_CELLS.name, nameWidth)}${cellsText(HEADER_CELLS, columns)}`}
+      {`  ${fit(HEADER_CELLS.id, widths.id, 'right')} ${fit(HEADER_CELLS.name, nameWidth)}${cellsText(HEADER_CELLS, columns, widths)}`}
     </Text>
   );
 });
@@ -89,18 +107,18 @@ export const TableHeader = memo(function TableHeader(props: { layout: TableColum
 export const ProcessRow = memo(
   function ProcessRow(props: { cells: RowCells; isSelected: boolean; layout: TableColumns }) {
     const { cells, isSelected } = props;
-    const { columns, nameWidth } = props.layout;
-    const head = `${isSelected ? '▸ ' : '  '}${fit(cells.id, WIDTHS.id, 'right')} ${fit(cells.name, nameWidth)}`;
+    const { columns, nameWidth, widths } = props.layout;
+    const head = `${isSelected ? '▸ ' : '  '}${fit(cells.id, widths.id, 'right')} ${fit(cells.name, nameWidth)}`;
     const healthAt = columns.indexOf('health');
-    const middle = cellsText(cells, healthAt < 0 ? columns.slice(1) : columns.slice(1, healthAt));
+    const middle = cellsText(cells, healthAt < 0 ? columns.slice(1) : columns.slice(1, healthAt), widths);
     return (
       <Text wrap="truncate" inverse={isSelected}>
-        {head} <Text color={statusColor(cells.status)}>{fit(cells.status, WIDTHS.status)}</Text>
+        {head} <Text color={statusColor(cells.status)}>{fit(cells.status, widths.status)}</Text>
         {middle}
         {healthAt < 0 ? null : (
           <>
             {' '}
-            <Text color={healthColor(cells.health)}>{fit(cells.health, WIDTHS.health)}</Text>
+            <Text color={healthColor(cells.health)}>{fit(cells.health, widths.health)}</Text>
           </>
         )}
       </Text>
@@ -108,16 +126,15 @@ export const ProcessRow = memo(
   },
   (a, b) =>
     a.isSelected === b.isSelected &&
-    a.layout.nameWidth === b.layout.nameWidth &&
-    a.layout.columns.length === b.layout.columns.length &&
+    a.layout === b.layout &&
     (Object.keys(a.cells) as (keyof RowCells)[]).every((key) => a.cells[key] === b.cells[key]),
 );
 
 /** The cells of these columns, each with a space before it. */
-function cellsText(cells: RowCells, columns: readonly FixedColumn[]): string {
+function cellsText(cells: RowCells, columns: readonly FixedColumn[], widths: TableColumns['widths']): string {
   let text = '';
   for (const column of columns) {
-    text += ` ${fit(cells[column], WIDTHS[column], RIGHT_ALIGNED.has(column) ? 'right' : 'left')}`;
+    text += ` ${fit(cells[column], widths[column], RIGHT_ALIGNED.has(column) ? 'right' : 'left')}`;
   }
   return text;
 }

@@ -160,6 +160,15 @@ describe('velos monit (ink)', () => {
     expect(m.frame().split('\n').at(-1)).toMatch(/· \? help$/);
   });
 
+  it('widens the id and restart columns for numbers past 999 rather than cut them', async () => {
+    const m = mount([proc({ id: 7, name: 'api' }), proc({ id: 1234, name: 'cron-worker', restarts: 1500 })]);
+    await m.until('cron-worker');
+    const lines = m.frame().split('\n');
+    expect(lines.find((line) => line.includes('cron-worker'))).toMatch(/ 1234 cron-worker .* 1500 -$/);
+    expect(lines.find((line) => line.includes(' name '))).toMatch(/^ {4}id name .* {3}↺ health$/);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
   it('says 1 process, not 1 procs', async () => {
     const m = mount([proc({ id: 0, name: 'api' })]);
     await m.until('1 process (1 online)');
