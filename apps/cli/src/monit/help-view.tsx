@@ -2,9 +2,9 @@ import { Box, Text } from 'ink';
 
 /** Every key of monit with what it does (also in docs/monit.md). */
 export const MONIT_KEYS: readonly [string, string][] = [
-  ['↑ ↓  j k', 'select a process (PgUp PgDn: 10 rows; Home End, g G: the first, the last)'],
+  ['↑ ↓  j k', 'select a process (PgUp PgDn: by 10; Home End, g G: first, last)'],
   ['Enter  l', 'full-screen logs of the selection (Esc, h, ← or q: back)'],
-  ['a', 'log engine summary of the selected app (a again: back to the live logs)'],
+  ['a', 'the log engine’s summary of the app (a again: back to the logs)'],
   ['r', 'restart the selected process'],
   ['R', 'reload it (cluster: one instance at a time; fork: restart)'],
   ['s', 'stop it'],

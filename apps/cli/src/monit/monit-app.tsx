@@ -240,14 +240,14 @@ export function MonitApp(props: {
   const footer = <Footer prompt={prompt} notice={notice} filter={filter} view={view} width={columns} />;
   if (view === 'help') {
     return (
-      <Box flexDirection="column" height={height}>
+      <Box flexDirection="column" height={height} width={columns}>
         <HelpView />
       </Box>
     );
   }
   if (view === 'logs') {
     return (
-      <Box flexDirection="column" height={height}>
+      <Box flexDirection="column" height={height} width={columns}>
         <LogPane title={title} logs={data.logs} summary={data.summary} height={Math.max(1, height - 2)} />
         {footer}
       </Box>

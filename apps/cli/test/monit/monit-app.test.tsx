@@ -317,6 +317,15 @@ describe('velos monit (ink)', () => {
     await m.press('\u001b', 'api');
   });
 
+  it('shows every help line whole at 80 columns', async () => {
+    const m = mount();
+    await m.until('worker');
+    await m.press('?', 'velos monit: keys');
+    const lines = m.frame().split('\n');
+    expect(lines.filter((line) => line.trimEnd().endsWith('…'))).toEqual([]);
+    expect(m.frame()).toContain('Home End, g G');
+  });
+
   it('shows help on ?, full-screen logs on Enter, the log summary on a', async () => {
     const m = mount();
     await m.until('worker');
