@@ -178,9 +178,16 @@ export function MonitApp(props: {
       else setUi({ notice: { text: `${now.prompt.label} has left the list already`, color: 'yellow' } });
       return;
     }
+    const move = (delta: number) => {
+      const next = list[Math.min(list.length - 1, Math.max(0, at + delta))];
+      if (next) setUi({ selectedId: next.id });
+    };
     if (now.prompt?.kind === 'filter') {
       const text = now.prompt.text;
-      if (key.return) setUi({ prompt: null });
+      // the arrows pick among the matches while the filter is typed (letters go to the filter)
+      if (key.upArrow || key.downArrow) move(key.upArrow ? -1 : 1);
+      else if (key.pageUp || key.pageDown) move(key.pageUp ? -10 : 10);
+      else if (key.return) setUi({ prompt: null });
       else if (key.escape) setUi({ prompt: null, filter: '' });
       else if (key.backspace || key.delete)
         setUi({ prompt: { kind: 'filter', text: text.slice(0, -1) }, filter: text.slice(0, -1) });
@@ -192,10 +199,6 @@ export function MonitApp(props: {
     if (now.view === 'logs' && (key.escape || input === 'q' || input === 'h' || key.leftArrow)) {
       return setUi({ view: 'main' });
     }
-    const move = (delta: number) => {
-      const next = list[Math.min(list.length - 1, Math.max(0, at + delta))];
-      if (next) setUi({ selectedId: next.id });
-    };
     if (input === 'q') quit();
     else if (key.upArrow || input === 'k') move(-1);
     else if (key.downArrow || input === 'j') move(1);

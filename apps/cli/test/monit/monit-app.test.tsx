@@ -305,6 +305,20 @@ describe('velos monit (ink)', () => {
     expect(lines[note + 1], m.frame()).toMatch(/^no process selected\s*$/);
   });
 
+  it('moves the selection among the matches with the arrows while the filter is typed', async () => {
+    const m = mount([
+      proc({ id: 0, name: 'api' }),
+      proc({ id: 1, name: 'worker-a' }),
+      proc({ id: 2, name: 'web' }),
+      proc({ id: 3, name: 'worker-b' }),
+    ]);
+    await m.until('worker-b');
+    await m.press('/work', '/work█');
+    await m.press('\u001b[B', '── logs worker-b#0 (id 3)');
+    await m.press('\u001b[A', '── logs worker-a#0 (id 1)');
+    expect(m.frame()).toContain('/work█');
+  });
+
   it('filters with / and clears the filter with Esc', async () => {
     const m = mount();
     await m.until('worker');
