@@ -11,6 +11,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { dirname } from 'node:path';
 import { ErrorCodes, VelosError } from './errors.js';
 
 /** The files and directories of a Velos home, by role (the one definition of the layout). */
@@ -43,7 +44,7 @@ const IS_POSIX = process.platform !== 'win32';
  */
 export function prepareHome(home: string): void {
   try {
-    mkdirSync(home, { recursive: true, mode: 0o700 });
+    makeDirectories(home, 0o700);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
       throw new VelosError(
@@ -57,6 +58,23 @@ export function prepareHome(home: string): void {
   }
   const mode = checkHome(home);
   if (IS_POSIX && (mode & 0o077) !== 0) chmodSync(home, 0o700);
+}
+
+/**
+ * `mkdir -p`: Node's own recursive mkdirSync never returns for a path the kernel refuses with ENOENT
+ * although its parent exists (`/proc/nope`: a CLI spun at 25 % CPU); this one throws that ENOENT.
+ */
+function makeDirectories(path: string, mode: number): void {
+  try {
+    mkdirSync(path, { mode });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(path);
+    if (code !== 'ENOENT' || parent === path) throw error;
+    makeDirectories(parent, mode);
+    mkdirSync(path, { mode });
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
+  existsSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -39,6 +40,21 @@ describe('prepareHome', () => {
     const home = join(tempDir(), 'a', 'b');
     prepareHome(home);
     expect(statSync(home).mode & 0o777).toBe(0o700);
+  });
+
+  it.runIf(existsSync('/proc/self'))(
+    'refuses a home the kernel cannot create although its parent exists (/proc/…): Node looped for ever',
+    () => {
+      const error = errorOf(() => prepareHome('/proc/velos-nope/home'));
+      expect(isVelosError(error) && error.code).toBe(ErrorCodes.UNSAFE_HOME);
+      expect(error.message).toMatch(/^cannot create the Velos home \/proc\/velos-nope\/home: .*ENOENT/);
+    },
+  );
+
+  it('refuses a home below a file', () => {
+    const file = join(tempDir(), 'file');
+    writeFileSync(file, '');
+    expect(errorOf(() => prepareHome(join(file, 'home'))).message).toMatch(/ENOTDIR/);
   });
 
   it('tightens a home others can only read to 0700', () => {
