@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { createClient } from '@velos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusOfCode } from '../src/http/error-response.js';
 import { API_ROUTES } from '../src/rest/routes.js';
 import { call, type Json, startServer, type TestServer } from './support/api-server.js';
 
@@ -56,6 +57,25 @@ describe('/api/v1/openapi.json', () => {
     const [entry, spec] = start.oneOf[0].properties.apps.items.anyOf;
     expect(entry.required).toEqual(['script']);
     expect(spec.required).toEqual(expect.arrayContaining(['script', 'cwd', 'args']));
+  });
+
+  it('lists the 409 of the routes that answer one and the 415 of the routes that take a body', async () => {
+    const responsesOf = (method: string, path: string) => Object.keys(document.paths[path][method].responses);
+    expect(responsesOf('post', '/api/v1/processes')).toEqual(expect.arrayContaining(['409', '413', '415']));
+    expect(responsesOf('post', '/api/v1/alerts')).toContain('409');
+    expect(responsesOf('post', '/api/v1/config/reload')).toContain('409');
+    expect(responsesOf('post', '/api/v1/processes/{target}/stop')).not.toContain('409');
+    expect(responsesOf('get', '/api/v1/processes')).not.toContain('415');
+    for (const route of API_ROUTES) {
+      for (const code of route.conflicts ?? []) expect(statusOfCode(code), code).toBe(409);
+    }
+    // what the document says is what the route answers
+    const answer = await fetch(`${api.url}/api/v1/processes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.admin}`, 'content-type': 'text/plain' },
+      body: 'apps',
+    });
+    expect(answer.status).toBe(415);
   });
 
   it('needs a token', async () => {

@@ -12,7 +12,9 @@ const ERROR_STATUSES: Record<string, string> = {
   '401': 'No valid bearer token',
   '403': "The token's scope does not allow this",
   '404': 'Target or route not found',
+  '409': 'Conflicts with what exists: NAME_IN_USE (an app or alert rule of that name), CONFIG_ROLLED_BACK',
   '413': 'Request body over the limit',
+  '415': 'A body that is not application/json',
   '429': 'Rate limited; see Retry-After',
   '503': 'The daemon does not answer',
 };
@@ -252,7 +254,8 @@ function responses(route: ApiRoute): JsonSchema {
   const errors = Object.keys(ERROR_STATUSES).filter((status) => {
     if (route.scope === 'none') return status === '503';
     if (status === '403') return route.scope === 'admin';
-    if (status === '413') return route.body !== undefined;
+    if (status === '409') return route.conflicts !== undefined;
+    if (status === '413' || status === '415') return route.body !== undefined;
     return true;
   });
   return {

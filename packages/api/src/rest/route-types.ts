@@ -1,4 +1,4 @@
-import type { CommandName, VelosControl } from '@velos/core';
+import type { CommandName, ErrorCode, VelosControl } from '@velos/core';
 import type { ApiScope } from '../options.js';
 
 /** HTTP methods of the REST routes. */
@@ -48,6 +48,8 @@ interface RouteBase {
   body?: readonly string[];
   /** Payload keys that the client writes under another name (`grep` is `pattern`), for error fields. */
   fields?: Readonly<Record<string, string>>;
+  /** The codes of the 409s its command answers (a name in use, a rolled-back reload), for the OpenAPI document. */
+  conflicts?: readonly ErrorCode[];
 }
 
 /** A route that runs one protocol command. */

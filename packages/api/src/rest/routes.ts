@@ -1,5 +1,5 @@
 import type { CommandName, StreamCommandName } from '@velos/core';
-import { type AlertStatus, fieldError, maskAlerts, maskSecrets } from '@velos/core';
+import { type AlertStatus, ErrorCodes, fieldError, maskAlerts, maskSecrets } from '@velos/core';
 import { alertBody } from './alert-body.js';
 import { answerHealth, answerPrometheus, answerStatus } from './custom-answers.js';
 import { encodeLineBytes } from './line-bytes.js';
@@ -116,6 +116,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary:
       "Starts apps: {apps} as config file app entries or complete AppSpecs, or a config file's text ({config, format, cwd}).",
     body: ['apps', 'config', 'format', 'cwd', 'envProfile'],
+    conflicts: [ErrorCodes.NAME_IN_USE],
   }),
   command('POST', '/processes/:target/stop', 'processes', 'stop', target),
   command('POST', '/processes/:target/restart', 'processes', 'restart', withEnv, { body: ['env'] }),
@@ -205,6 +206,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ),
   command('POST', '/config/reload', 'config', 'config.reload', ({ body }) => pick(body, ['file']), {
     body: ['file'],
+    conflicts: [ErrorCodes.NAME_IN_USE, ErrorCodes.CONFIG_ROLLED_BACK],
   }),
 
   command('GET', '/metrics', 'metrics', 'metrics', none),
@@ -239,7 +241,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
     present: (result, scope) =>
       scope === 'admin' ? result : { alerts: maskAlerts((result as { alerts: AlertStatus[] }).alerts) },
   }),
-  command('POST', '/alerts', 'alerts', 'alerts.add', ({ body }) => alertBody(body), { body: ['rule'] }),
+  command('POST', '/alerts', 'alerts', 'alerts.add', ({ body }) => alertBody(body), {
+    body: ['rule'],
+    conflicts: [ErrorCodes.NAME_IN_USE],
+  }),
   command('DELETE', '/alerts/:name', 'alerts', 'alerts.remove', ({ params }) => ({ name: params.name })),
   command('POST', '/alerts/:name/test', 'alerts', 'alerts.test', ({ params }) => ({ name: params.name })),
 
