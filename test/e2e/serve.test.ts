@@ -263,7 +263,9 @@ describe('velos serve (API-1…4)', () => {
     expect(refused.stderr).toMatch(/config\.toml: api\.port: .*\(line 2\)/);
     expect((await fetch(`${url}/api/v1/health`)).status).toBe(200);
     writeFileSync(join(home, 'config.toml'), '[defaults]\n');
-    await velos(['config', 'reload'], { home });
+    const closed = await velosOk(['config', 'reload'], { home });
+    // what the API did is printed, as the [metrics] endpoint's is
+    expect(closed.stdout).toContain(`api: stopped serving ${url}`);
     await waitFor(
       () =>
         fetch(`${url}/api/v1/health`).then(

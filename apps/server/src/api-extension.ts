@@ -1,6 +1,7 @@
-import type { DaemonExtension, DaemonExtensionHost } from '@velos/supervisor';
+import { createHash } from 'node:crypto';
+import type { DaemonExtension, DaemonExtensionHost, ExtensionChange } from '@velos/supervisor';
 import type { ServeSettings } from './serve-settings.js';
-import { type ApiFiles, type ApiHost, startApiHost } from './start-api-host.js';
+import { type ApiFiles, type ApiHost, readApiFiles, startApiHost } from './start-api-host.js';
 
 /** Options of `createApiExtension`. */
 export interface ApiExtensionOptions {
@@ -14,57 +15,106 @@ export interface ApiExtensionOptions {
   files?: ApiFiles;
 }
 
+/** What the API serves with: the settings and what their files held. */
+interface Binding {
+  settings: ServeSettings;
+  files: ApiFiles;
+  /** A digest of both: a reload that finds the same serves on untouched. */
+  stamp: string;
+}
+
 /**
  * A daemon extension that serves the API over the daemon's own validated control: started once the
- * state is restored, rebound when `settingsOf` answers differently after a config reload, closed at
- * shutdown. `@velos/api` (fastify) is imported only when there is something to serve.
+ * state is restored, rebound when a config reload changes `settingsOf`'s answer or what its token and
+ * TLS files hold (a rotated token, a renewed certificate), closed at shutdown. A rebind that fails
+ * (a port in use) serves on as before and is a failure of the reload. `@velos/api` (fastify) is
+ * imported only when there is something to serve.
  */
 export function createApiExtension(options: ApiExtensionOptions): DaemonExtension {
   let api: ApiHost | null = null;
-  let boundWith = '';
+  let bound: Binding | null = null;
   const close = async () => {
     const current = api;
     api = null;
-    boundWith = '';
+    bound = null;
     await current?.server.close();
+  };
+  const serve = async (host: DaemonExtensionHost, binding: Binding): Promise<ApiHost> => {
+    const started = await startApiHost({
+      control: host.control,
+      home: host.home,
+      settings: binding.settings,
+      log: (line) => host.log(`api: ${line}`),
+      files: binding.files,
+    });
+    api = started;
+    bound = binding;
+    host.log(
+      `api: serving ${started.url}${started.tokenFile === null ? ' (no auth)' : ` (tokens in ${started.tokenFile})`}`,
+    );
+    options.onServing?.(started);
+    return started;
   };
   return {
     name: 'api',
-    async apply(host): Promise<undefined> {
-      let settings: ServeSettings | null;
+    async apply(host): Promise<ExtensionChange | undefined> {
+      let wanted: Binding | null;
       try {
-        settings = options.settingsOf(host);
+        const settings = options.settingsOf(host);
+        wanted = settings === null ? null : await bindingOf(settings, host.home, options.files);
       } catch (error) {
-        report(options, error, host);
-        return;
+        // a bad token file or certificate changes nothing: what serves, serves on
+        return failure(options, error, host, api);
       }
-      const wanted = settings === null ? '' : JSON.stringify(settings);
-      if (wanted === boundWith) return;
-      if (api !== null) host.log(`api: stopped serving ${api.url}`);
+      if (wanted?.stamp === bound?.stamp) return undefined;
+      const previous = bound;
+      const stopped = api === null ? '' : `stopped serving ${api.url}`;
+      if (stopped) host.log(`api: ${stopped}`);
       await close();
-      if (settings === null) return;
+      if (wanted === null) return stopped ? { text: `api: ${stopped}` } : undefined;
       try {
-        api = await startApiHost({
-          control: host.control,
-          home: host.home,
-          settings,
-          log: (line) => host.log(`api: ${line}`),
-          ...(options.files === undefined ? {} : { files: options.files }),
-        });
-        boundWith = wanted;
-        host.log(
-          `api: serving ${api.url}${api.tokenFile === null ? ' (no auth)' : ` (tokens in ${api.tokenFile})`}`,
-        );
-        options.onServing?.(api);
+        const started = await serve(host, wanted);
+        return { text: `api: ${stopped ? `${stopped}; ` : ''}serving ${started.url}` };
       } catch (error) {
-        report(options, error, host);
+        // the old binding again, so that a port in use does not leave the daemon unreachable over HTTP
+        const restored = previous === null ? null : await serve(host, previous).catch(() => null);
+        return failure(options, error, host, restored);
       }
     },
     close,
   };
 }
 
-function report(options: ApiExtensionOptions, error: unknown, host: DaemonExtensionHost): void {
+/** The files of `settings` read now (or those given), the home's own token file created if need be. */
+async function bindingOf(settings: ServeSettings, home: string, given?: ApiFiles): Promise<Binding> {
+  const read = given ?? (await readApiFiles(settings));
+  const tokens =
+    read.tokens === null && settings.isAuthEnabled
+      ? (await import('@velos/api')).loadOrCreateTokens(home)
+      : read.tokens;
+  const files: ApiFiles = {
+    tokens:
+      tokens === null
+        ? null
+        : { admin: tokens.admin, ...(tokens.read === undefined ? {} : { read: tokens.read }) },
+    tls: read.tls,
+  };
+  const digest = createHash('sha256').update(JSON.stringify(settings)).update('\0');
+  digest.update(JSON.stringify(files.tokens)).update('\0');
+  if (files.tls !== null) digest.update(files.tls.cert).update('\0').update(files.tls.key);
+  return { settings, files, stamp: digest.digest('hex') };
+}
+
+function failure(
+  options: ApiExtensionOptions,
+  error: unknown,
+  host: DaemonExtensionHost,
+  servingOn: ApiHost | null,
+): ExtensionChange {
+  const why = error instanceof Error ? error.message : String(error);
+  const text =
+    servingOn === null ? `not serving: ${why}` : `${why}; serving on as before at ${servingOn.url}`;
   if (options.onError) options.onError(error, host);
-  else host.log(`api: not serving: ${error instanceof Error ? error.message : String(error)}`);
+  else host.log(`api: ${text}`);
+  return { text: `api: ${text}`, isFailure: true };
 }
