@@ -60,8 +60,10 @@ export interface SubscriptionCounts {
   opened: { followLogs: number; followEvents: number };
   /** Opened and not cancelled. */
   active: { followLogs: number; followEvents: number };
-  /** `list` and `metrics` calls (the polls). */
-  calls: { list: number; metrics: number };
+  /** `list` and `metrics` calls (the polls), `logsResult` calls (the backlogs). */
+  calls: { list: number; metrics: number; logsResult: number };
+  /** The most `logsResult` calls that were in flight at once. */
+  peakBacklogReads: number;
 }
 
 /** Wraps a control so the tests see how many daemon subscriptions and polls the server keeps. */
@@ -69,8 +71,10 @@ export function countingControl(control: VelosClient): { control: VelosControl; 
   const counts: SubscriptionCounts = {
     opened: { followLogs: 0, followEvents: 0 },
     active: { followLogs: 0, followEvents: 0 },
-    calls: { list: 0, metrics: 0 },
+    calls: { list: 0, metrics: 0, logsResult: 0 },
+    peakBacklogReads: 0,
   };
+  let backlogReads = 0;
   const counted = <T>(
     kind: 'followLogs' | 'followEvents',
     subscription: Subscription<T>,
@@ -100,6 +104,14 @@ export function countingControl(control: VelosClient): { control: VelosControl; 
       metrics: () => {
         counts.calls.metrics += 1;
         return control.metrics();
+      },
+      logsResult: (request) => {
+        counts.calls.logsResult += 1;
+        backlogReads += 1;
+        counts.peakBacklogReads = Math.max(counts.peakBacklogReads, backlogReads);
+        return control.logsResult(request).finally(() => {
+          backlogReads -= 1;
+        });
       },
     },
   };

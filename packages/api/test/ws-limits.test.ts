@@ -93,6 +93,34 @@ describe('connection limits', () => {
   });
 });
 
+describe('subscription churn', () => {
+  it('reads one backlog at a time per connection, and none for a subscription dropped before its turn', async () => {
+    await harness.startApp('churn', 'chatty.js', { COUNT: '50', RATE: '0', STAY: '1' });
+    await waitFor(
+      async () => (await harness.client.logsResult({ target: 'churn', lines: 50 })).lines.length === 50,
+      'the lines',
+    );
+    const before = harness.counts.calls.logsResult;
+    harness.counts.peakBacklogReads = 0;
+    const socket = await ready();
+    const pairs = 200;
+    for (let i = 0; i < pairs; i++) {
+      socket.send({ type: 'subscribe', topic: 'logs', target: 'churn', lines: 50 });
+      socket.send({ type: 'unsubscribe', topic: 'logs', target: 'churn' });
+    }
+    socket.send({ type: 'subscribe', topic: 'logs', target: 'churn', lines: 50 });
+    const backlog = await socket.take(
+      (m) => m.type === 'logs' && (m.lines as unknown[]).length === 50,
+      "the last subscription's backlog",
+    );
+    expect(backlog.target).toBe('churn');
+    // one read at a time, and far fewer than the subscriptions: those dropped before their turn read nothing
+    expect(harness.counts.peakBacklogReads).toBe(1);
+    expect(harness.counts.calls.logsResult - before).toBeLessThan(pairs / 4);
+    await harness.client.delete('churn');
+  });
+});
+
 describe('slow consumers', () => {
   let silent: Socket | null = null;
   afterEach(() => {

@@ -10,6 +10,11 @@ export interface FeedClient {
   closeSlow(reason: string): void;
   /** The feed ended for good (e.g. its target is gone): the client forgets the subscription `key`. */
   forget(key: string): void;
+  /**
+   * Runs `read` (a daemon request for this client alone, such as a backlog) once the client's earlier
+   * ones settled: one in flight per client, however fast it subscribes and unsubscribes.
+   */
+  inTurn(read: () => Promise<void>): void;
 }
 
 /** Encodes a server message once, so a feed sends the same bytes to every client. */

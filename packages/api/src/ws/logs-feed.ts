@@ -99,7 +99,13 @@ export class LogsFeed extends Feed {
   }
 
   private sendBacklog(client: FeedClient, lines: number): void {
-    this.control.logsResult({ target: this.target, lines }).then(
+    // in the client's turn, and not at all once it left: a client that subscribes and unsubscribes in a
+    // loop piles no reads up in the daemon (each answer, thousands of lines, would be held here)
+    client.inTurn(() => (this.waiting.has(client) ? this.readBacklog(client, lines) : Promise.resolve()));
+  }
+
+  private readBacklog(client: FeedClient, lines: number): Promise<void> {
+    return this.control.logsResult({ target: this.target, lines }).then(
       (result) => {
         const waiting = this.waiting.get(client);
         if (!waiting) return;

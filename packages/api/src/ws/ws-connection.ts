@@ -40,6 +40,8 @@ export class WsConnection implements FeedClient {
   private pingTimer: NodeJS.Timeout | null = null;
   private pongTimer: NodeJS.Timeout | null = null;
   private cutTimer: NodeJS.Timeout | null = null;
+  /** The client's daemon reads, one after the other (see `inTurn`). */
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: WebSocket,
@@ -96,6 +98,10 @@ export class WsConnection implements FeedClient {
       `websocket ${this.label}: closed as a slow consumer, ${this.socket.bufferedAmount} bytes unsent (${reason})`,
     );
     this.close(CloseCodes.SLOW_CONSUMER, 'slow consumer');
+  }
+
+  inTurn(read: () => Promise<void>): void {
+    this.turn = this.turn.then(read).catch(() => undefined);
   }
 
   forget(key: string): void {
