@@ -5,6 +5,7 @@ import { openSilentClient, TestSocket } from './ws-test-client.js';
 
 const MAX_BUFFERED_BYTES = 256 * 1024;
 const MAX_CONNECTIONS = 4;
+const MAX_PENDING_AUTH = 2;
 let harness: WsHarness;
 const sockets: TestSocket[] = [];
 
@@ -12,6 +13,7 @@ beforeAll(async () => {
   harness = await startWsHarness({
     ws: {
       maxConnections: MAX_CONNECTIONS,
+      maxPendingAuth: MAX_PENDING_AUTH,
       maxBufferedBytes: MAX_BUFFERED_BYTES,
       maxMessageBytes: 4096,
     },
@@ -42,6 +44,24 @@ describe('connection limits', () => {
       sockets.push(socket);
       return true;
     }, 'a connection after one left');
+  });
+
+  it('closes the oldest connection waiting to authenticate past the cap, so tokenless clients hold few slots', async () => {
+    const waiting: TestSocket[] = [];
+    for (let i = 0; i <= MAX_PENDING_AUTH; i += 1) {
+      const socket = await TestSocket.open(harness.wsUrl);
+      sockets.push(socket);
+      waiting.push(socket);
+    }
+    expect(await waiting[0]!.closed).toEqual({
+      code: 4429,
+      reason: 'too many connections waiting to authenticate',
+    });
+    // the others wait on, and may still authenticate; a client with a token gets in
+    waiting[1]!.send({ type: 'auth', token: TOKENS.read });
+    await waiting[1]!.take((m) => m.type === 'ready', 'ready after the auth message');
+    expect(waiting[2]!.closeState).toBeNull();
+    await ready();
   });
 
   it('closes with 4413 on a message larger than the limit', async () => {

@@ -89,6 +89,18 @@ export async function registerWebSocket(
         },
       );
       connections.add(connection);
+      if (connection.isPending) closeOldestPending(connections, settings.maxPendingAuth);
     },
   );
+}
+
+/**
+ * Past `max` connections waiting for their auth message, closes the oldest of them: clients without a
+ * token cannot hold the slots of those who have one (an honest client authenticates at once).
+ */
+function closeOldestPending(connections: ReadonlySet<WsConnection>, max: number): void {
+  const pending = [...connections].filter((connection) => connection.isPending);
+  if (pending.length <= max) return;
+  // a Set iterates in insertion order: the first is the oldest
+  pending[0]!.close(CloseCodes.TOO_MANY_CONNECTIONS, 'too many connections waiting to authenticate');
 }

@@ -12,6 +12,8 @@ export const MAX_BAD_MESSAGES = 5;
 export const MAX_SUBSCRIPTIONS = 32;
 /** A connection told to close is cut this long after, if its client never answers the close. */
 const CLOSE_GRACE_MS = 5000;
+/** The same for a client that never authenticated: it holds a connection slot no longer than this. */
+const PENDING_CLOSE_GRACE_MS = 500;
 /** ws closes a connection whose message passes `maxPayload` with this code; the protocol says 4413. */
 const WS_MESSAGE_TOO_BIG = 1009;
 
@@ -67,6 +69,11 @@ export class WsConnection implements FeedClient {
     }
   }
 
+  /** True until the client authenticated (by header, by its first message, or with auth off). */
+  get isPending(): boolean {
+    return this.scope === null && !this.isClosing;
+  }
+
   /** How many subscriptions the client holds. */
   get subscriptionCount(): number {
     return this.subscriptions.size;
@@ -116,7 +123,8 @@ export class WsConnection implements FeedClient {
     this.release();
     this.socket.close(code, reason);
     // A client that reads nothing never answers the close: its buffered bytes are freed by cutting it.
-    this.cutTimer = setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS);
+    const graceMs = this.scope === null ? PENDING_CLOSE_GRACE_MS : CLOSE_GRACE_MS;
+    this.cutTimer = setTimeout(() => this.socket.terminate(), graceMs);
   }
 
   private authorize(token: string): void {

@@ -4,6 +4,8 @@ import type { ApiWebSocketOptions } from '../options.js';
 export interface WebSocketTuning extends ApiWebSocketOptions {
   /** A connection without an `Authorization` header must send `{type:"auth"}` within this many ms (default 5000). */
   authTimeoutMs?: number;
+  /** Most connections still waiting for their auth message; one more closes the oldest of them (default 10). */
+  maxPendingAuth?: number;
   /** Largest client message in bytes; a bigger one closes the connection with 4413 (default 16 KiB). */
   maxMessageBytes?: number;
   /** How often the `processes` topic re-lists for CPU and memory (default 2000). */
@@ -22,6 +24,7 @@ export const WEBSOCKET_DEFAULTS: WebSocketSettings = {
   pongTimeoutMs: 10_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   authTimeoutMs: 5000,
+  maxPendingAuth: 10,
   maxMessageBytes: 16 * 1024,
   processesPollMs: 2000,
   retryMaxDelayMs: 10_000,
