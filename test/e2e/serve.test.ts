@@ -178,6 +178,12 @@ describe('velos serve (API-1…4)', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toBe(`velos: ${message}\n`);
     }
+    // a file that is no PEM is refused as it is read, naming it, not with OpenSSL's code once serving
+    const notPem = await velos(['serve', '--port', '0', '--tls-cert', shortToken, '--tls-key', shortToken], {
+      home,
+    });
+    expect(notPem.code).toBe(2);
+    expect(notPem.stderr).toMatch(/^velos: --tls-cert: \S+short-tokens is not a PEM certificate \(.+\)\n$/);
     expect(existsSync(join(home, 'velos.pid'))).toBe(false);
   });
 

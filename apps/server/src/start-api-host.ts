@@ -104,5 +104,32 @@ async function readTls(files: { certFile: string; keyFile: string }): Promise<{ 
       });
     }
   };
-  return { cert: await read(files.certFile, '--tls-cert'), key: await read(files.keyFile, '--tls-key') };
+  const pair = {
+    cert: await read(files.certFile, '--tls-cert'),
+    key: await read(files.keyFile, '--tls-key'),
+  };
+  await checkTls(files, pair);
+  return pair;
+}
+
+/**
+ * Loads the pair as the server will, so that a file that is no PEM, or a key of another certificate,
+ * is a one-line error naming the file before anything starts (not OpenSSL's code once the daemon runs).
+ */
+async function checkTls(
+  files: { certFile: string; keyFile: string },
+  pair: { cert: Buffer; key: Buffer },
+): Promise<void> {
+  const { createSecureContext } = await import('node:tls');
+  const check = (options: { cert?: Buffer; key?: Buffer }, problem: string) => {
+    try {
+      createSecureContext(options);
+    } catch (error) {
+      const why = (error instanceof Error ? error.message : String(error)).replace(/^error:[0-9A-F]+:/, '');
+      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${problem} (${why})`, { cause: error });
+    }
+  };
+  check({ cert: pair.cert }, `--tls-cert: ${files.certFile} is not a PEM certificate`);
+  check({ key: pair.key }, `--tls-key: ${files.keyFile} is not a PEM private key without a passphrase`);
+  check(pair, `--tls-key: ${files.keyFile} is not the key of the certificate ${files.certFile}`);
 }
