@@ -50,9 +50,6 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       `authentication can be turned off only on a loopback address, not on ${host}`,
     );
   }
-  if (!isLoopback(host) && options.tls === undefined) {
-    log(`warning: the API listens on ${host} without TLS: tokens and data cross the network in clear text`);
-  }
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     // a path parameter beyond the router's limit would match no route and get the 405 of its path
@@ -82,6 +79,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   } catch (error) {
     await app.close();
     throw error;
+  }
+  // once it listens: an address it cannot bind gets its error alone, no warning about exposure first
+  if (!isLoopback(host) && options.tls === undefined) {
+    log(`warning: the API listens on ${host} without TLS: tokens and data cross the network in clear text`);
   }
   const url = baseUrl(app, options.tls !== undefined);
   log(`velos api: listening on ${url}`);

@@ -86,6 +86,22 @@ describe('authentication and scopes', () => {
     const wide = await another({ host: '0.0.0.0' });
     expect(wide.logs.join('\n')).toMatch(/warning: .*0\.0\.0\.0 without TLS/);
   });
+
+  it('warns about nothing when it cannot listen there: the bind error is the one thing said', async () => {
+    const taken = await another({ host: '0.0.0.0' });
+    const logs: string[] = [];
+    const port = Number(new URL(taken.url).port);
+    await expect(
+      createApiServer({
+        control: daemon.client,
+        host: '0.0.0.0',
+        port,
+        auth: { tokens: { admin: taken.admin } },
+        log: (line) => logs.push(line),
+      }),
+    ).rejects.toThrow(/EADDRINUSE/);
+    expect(logs).toEqual([]);
+  });
 });
 
 describe('limits and validation', () => {
