@@ -22,6 +22,15 @@ async function open(token?: string): Promise<TestSocket> {
 }
 
 describe('WebSocket authentication', () => {
+  it('answers a plain GET (no Upgrade) with 426 in the error shape, saying what the URL is', async () => {
+    const answer = await fetch(harness.wsUrl.replace(/^ws:/, 'http:'));
+    expect(answer.status).toBe(426);
+    expect(answer.headers.get('upgrade')).toBe('websocket');
+    const body = (await answer.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('INVALID_ARGUMENT');
+    expect(body.error.message).toMatch(/^\/api\/v1\/ws is a WebSocket: connect with a WebSocket client/);
+  });
+
   it('accepts a token in the Authorization header and tells its scope', async () => {
     const admin = await open(TOKENS.admin);
     expect(await admin.take((m) => m.type === 'ready', 'ready')).toEqual({ type: 'ready', scope: 'admin' });

@@ -51,26 +51,36 @@ export async function registerWebSocket(
     },
   });
 
-  app.get(
-    WEBSOCKET_PATH,
-    {
-      websocket: true,
-      // The cap is checked before the upgrade (429); the handler checks again for upgrades in flight.
-      preValidation: async (_request, reply) => {
-        if (connections.size < settings.maxConnections) return;
-        log(`websocket: refused a connection, ${connections.size} open (max ${settings.maxConnections})`);
-        await reply
-          .code(429)
-          .header('retry-after', String(RETRY_AFTER_SECONDS))
-          .send({
-            error: {
-              code: ErrorCodes.BUSY,
-              message: `at most ${settings.maxConnections} WebSocket connections`,
-            },
-          });
-      },
+  app.route({
+    method: 'GET',
+    url: WEBSOCKET_PATH,
+    // a plain GET (curl, a browser tab) is told what the URL is, in the API's error shape
+    handler: async (_request, reply) =>
+      reply
+        .code(426)
+        .header('upgrade', 'websocket')
+        .send({
+          error: {
+            code: ErrorCodes.INVALID_ARGUMENT,
+            message: `${WEBSOCKET_PATH} is a WebSocket: connect with a WebSocket client (ws:// or wss://, Upgrade: websocket)`,
+          },
+        }),
+    // The cap is checked before the upgrade (429); the handler checks again for upgrades in flight.
+    preValidation: async (request, reply) => {
+      if (request.headers.upgrade === undefined) return;
+      if (connections.size < settings.maxConnections) return;
+      log(`websocket: refused a connection, ${connections.size} open (max ${settings.maxConnections})`);
+      await reply
+        .code(429)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({
+          error: {
+            code: ErrorCodes.BUSY,
+            message: `at most ${settings.maxConnections} WebSocket connections`,
+          },
+        });
     },
-    (socket, request) => {
+    wsHandler: (socket, request) => {
       if (connections.size >= settings.maxConnections) {
         socket.close(CloseCodes.TOO_MANY_CONNECTIONS, 'too many connections');
         return;
@@ -91,7 +101,7 @@ export async function registerWebSocket(
       connections.add(connection);
       if (connection.isPending) closeOldestPending(connections, settings.maxPendingAuth);
     },
-  );
+  });
 }
 
 /**
