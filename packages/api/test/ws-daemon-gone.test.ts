@@ -45,6 +45,11 @@ describe('a daemon that goes away', () => {
       'three retries of the events follow',
     );
     expect(socket.messages.filter((m) => m.type === 'error').length).toBe(2);
+    // a logs subscription with a backlog is told once too, though both its follow and its read fail
+    const follows = harness.counts.opened.followLogs;
+    socket.send({ type: 'subscribe', topic: 'logs', lines: 5 });
+    await waitFor(() => harness.counts.opened.followLogs >= follows + 3, 'two retries of the logs follow');
+    expect(socket.messages.filter((m) => m.type === 'error' && m.topic === 'logs').length).toBe(1);
 
     second = await startDaemon(harness.home);
     await harness.client.start([appSpec('back', 'ticker.js')]);

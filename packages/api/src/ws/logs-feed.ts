@@ -33,6 +33,8 @@ export class LogsFeed extends Feed {
   private stream: RetryStream | null = null;
   private readonly waiting = new Map<FeedClient, Waiting>();
   private readonly floors = new Map<FeedClient, Floor>();
+  /** Clients told of the current outage (by the follow or their backlog read): told once, not twice. */
+  private readonly told = new Set<FeedClient>();
 
   constructor(
     private readonly control: VelosControl,
@@ -53,7 +55,9 @@ export class LogsFeed extends Feed {
     this.stream = runRetryStream({
       open: () => this.control.followLogs({ target: this.target, lines: 0 }),
       onItem: (lines) => this.deliver(lines),
-      onOutage: (error) => this.broadcastError(ErrorCodes.DAEMON_UNAVAILABLE, unavailableMessage(error)),
+      onOutage: (error) => {
+        for (const client of this.clients) this.tellOutage(client, error);
+      },
       onFinal: (error) => this.end(errorCodeOf(error), errorMessageOf(error)),
       maxDelayMs: this.options.retryMaxDelayMs,
     });
@@ -64,14 +68,25 @@ export class LogsFeed extends Feed {
     this.stream = null;
     this.waiting.clear();
     this.floors.clear();
+    this.told.clear();
   }
 
   protected override farewell(client: FeedClient): void {
     this.waiting.delete(client);
     this.floors.delete(client);
+    this.told.delete(client);
+  }
+
+  /** Sends DAEMON_UNAVAILABLE to a client once per outage. */
+  private tellOutage(client: FeedClient, error: unknown): void {
+    if (this.told.has(client)) return;
+    this.told.add(client);
+    client.sendError(ErrorCodes.DAEMON_UNAVAILABLE, unavailableMessage(error), 'logs');
   }
 
   private deliver(lines: LogLine[]): void {
+    // the follow answers again: the next outage is a new one
+    this.told.clear();
     if (lines.length === 0) return;
     const frames = logFrames(this.target, lines);
     const bytes = frames.reduce((sum, frame) => sum + frame.length, 0);
@@ -135,7 +150,7 @@ export class LogsFeed extends Feed {
           client.forget(this.key);
           return;
         }
-        client.sendError(ErrorCodes.DAEMON_UNAVAILABLE, unavailableMessage(error), 'logs');
+        this.tellOutage(client, error);
         for (const batch of waiting.batches) {
           for (const frame of logFrames(this.target, batch)) client.send(frame);
         }
