@@ -231,19 +231,27 @@ async function printSearch(
   if (ctx.mode === 'json') return;
   // matches are spread over the files: a `tail` of them would print other lines, so the notice says
   // how to see more matches (a larger limit, or a narrower search when the answer's bytes cut it)
-  if (result.cut) process.stderr.write(searchCutNotice(result.cut));
+  if (result.cut) process.stderr.write(searchCutNotice(result.cut, limitFlagOf(input)));
   if (result.scanned.isPartial)
     process.stderr.write('velos logs: the 10 s time budget ran out: older lines were not searched\n');
 }
 
-/** The stderr line of a search that left older matches out: how many, and how to see them. */
-export function searchCutNotice(cut: LogsSearchCut): string {
+/**
+ * The stderr line of a search that left older matches out: how many, and how to see them (`flag`, the
+ * option that set the number of matches: `--lines` when that is the one the command line gave).
+ */
+export function searchCutNotice(cut: LogsSearchCut, flag: '--limit' | '--lines' = '--limit'): string {
   const n = cut.omittedLines;
   const how =
     cut.maxBytes === undefined
-      ? '--limit shows more'
+      ? `a larger ${flag} shows more`
       : `an answer holds at most ${formatBytes(cut.maxBytes)} of lines: narrow the search with --since, --until or --grep`;
   return `velos logs: the newest matches are shown: up to ${n} older match${n === 1 ? '' : 'es'} left out (${how})\n`;
+}
+
+/** The flag that sets how many matches a search prints: `--lines` when given without `--limit`. */
+function limitFlagOf(input: CommandInput): '--limit' | '--lines' {
+  return input.options.limit === undefined && input.options.lines !== undefined ? '--lines' : '--limit';
 }
 
 /** The compact `--ai` form: no text, ISO times, short keys where they repeat. */
