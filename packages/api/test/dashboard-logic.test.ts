@@ -225,6 +225,26 @@ describe('dashboard routes, levels and figures', () => {
     expect(level({ ...line, line: 'card declined', lvl: 'warn' })).toBe('warn');
   });
 
+  it('gives a java.util.logging record the level of its second line, as the engine does', () => {
+    const line = { ts: NOW, stream: 'err' as const, id: 1, name: 'tomcat', pid: 1 };
+    const level = createLineLeveler();
+    const record = [
+      'Mar 14, 2026 9:00:10 PM com.x.Y method',
+      'SEVERE: message broke',
+      '\tat com.x.Y.method(Y.java:12)',
+      // after an error: a header is not the error's, its record is a warning
+      'Mar 14, 2026 9:00:11 PM com.x.Y method',
+      'WARNING: pool low',
+    ];
+    expect(record.map((text) => level({ ...line, line: text }))).toEqual([
+      'info',
+      'error',
+      'error',
+      'info',
+      'warn',
+    ]);
+  });
+
   it('finds the newest crash exit of an app, after which a level search may raise its last lines', () => {
     const exited = (seq: number, app: string, fields: VelosEvent['fields']): VelosEvent => ({
       seq,

@@ -13,7 +13,9 @@ import { stackFrameOf } from './stack-frame.js';
  * `]`, `})`), which ends an object printed over several lines, such as Node's error with its `code` and
  * `errno` properties, Node's `(Use \`node --trace-warnings ...\` …)` under a process warning, and a stack frame that lost its indentation (`at fn (/srv/x.js:1:2)`,
  * `at com.x.Y.z(Y.java:12)`, `File "a.py", line 3, in f`, `` app/x.rb:5:in `show' ``: see `stackFrameOf`). The line that starts the event — `Error: boom`, `Exception in thread "main" …`,
- * Python's final `ValueError: …`, `panic: …` — is not one.
+ * Python's final `ValueError: …`, `panic: …` — is not one. A java.util.logging header
+ * (`isJulHeader`: `Mar 14, 2026 9:00:10 PM com.x.Y method`) is no event either: its record's level and
+ * message are on the next line (`SEVERE: boom`), which starts the event.
  *
  * The judgement reads one line only (the usual multiline rule of log shippers: a line that starts
  * with white space belongs to the line before it), so a sampler that skips lines judges the lines it
@@ -30,6 +32,7 @@ export function isContinuationLine(line: string): boolean {
   // empty, or a space, tab or other ASCII white space first
   if (Number.isNaN(c) || c <= 32) return !isJsonAfterSpace(line);
   if (c > 127 && SPACE.test(line)) return true;
+  if (isJulHeader(line)) return true;
   switch (c) {
     case 67: // C (or PostgreSQL's `CONTEXT:  `, below)
       if (line.startsWith('Caused by: ')) return true;
@@ -68,6 +71,19 @@ export function isContinuationLine(line: string): boolean {
   return line.charCodeAt(line.length - 1) === 41 && GO_FRAME.test(line);
 }
 
+/**
+ * True for the first line of a java.util.logging record in its default format (`SimpleFormatter`): the
+ * time and the source alone, `Mar 14, 2026 9:00:10 PM com.x.Y method` (or a logger name alone); the
+ * record's level and message follow on the next line, `SEVERE: boom`.
+ */
+export function isJulHeader(line: string): boolean {
+  const c = line.charCodeAt(0);
+  // cheap first: a month's initial (A D F J M N O S) and a space after its three letters
+  return c >= 65 && c <= 83 && line.charCodeAt(3) === 32 && JUL_HEADER.test(line);
+}
+
+const JUL_HEADER =
+  /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M [\w$.<>/-]+(?: [\w$.<>-]+)?\s*$/;
 const SPACE = /^\s/;
 const NODE_TRACE_HINT = '(Use `node --trace-';
 /** The last line of an object or array printed over several lines (Node's `console.error(err)` of an error with properties). */

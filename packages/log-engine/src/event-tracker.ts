@@ -1,5 +1,5 @@
 import { labelOf } from './classifier.js';
-import { isContinuationLine } from './continuation.js';
+import { isContinuationLine, isJulHeader } from './continuation.js';
 import type { Level } from './levels.js';
 import { stackFrameOf } from './stack-frame.js';
 
@@ -47,6 +47,13 @@ export class EventTracker {
       state.phase = state.phase === 'node-location' ? 'node-source' : 'body';
       state.rest = text;
       state.isInTrace = true;
+      return true;
+    }
+    // a java.util.logging header opens the record of the next line (`SEVERE: boom`), which starts the
+    // event whatever came before: no event's line itself, it is judged as the first line of its stream
+    if (isJulHeader(text)) {
+      this.forget(stream);
+      state.rest = text;
       return true;
     }
     if (isContinuationLine(text)) {

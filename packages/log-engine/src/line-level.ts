@@ -3,6 +3,6 @@
 // continues its event), with nothing Node-only, so a browser (the web dashboard) classifies lines as
 // `logs.search` does instead of keeping a word list of its own.
 export { type Classifier, type ClassifyContext, classifyLine, createClassifier } from './classifier.js';
-export { isContinuationLine } from './continuation.js';
+export { isContinuationLine, isJulHeader } from './continuation.js';
 export { isAtLeast, LEVELS, type Level, parseLevel } from './levels.js';
 export { compileUserRules, type UserRule } from './user-rules.js';

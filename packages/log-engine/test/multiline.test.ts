@@ -233,6 +233,43 @@ describe('multi-line events', () => {
     expect(summary.lastError?.message).toMatch(/^panic: runtime error/);
   });
 
+  it("java.util.logging: a record of a time and source line and a level line is one event, at the second line's level", () => {
+    const input = [
+      'Mar 14, 2026 9:00:09 PM com.x.Y start',
+      'INFO: started in 120 ms',
+      'Mar 14, 2026 9:00:10 PM com.x.Y method',
+      'SEVERE: message 1 broke',
+      'java.lang.IllegalStateException: closed',
+      '\tat com.x.Y.method(Y.java:12)',
+      // the next record after an error's trace: a header, then its own level, not the error's frames
+      'Mar 14, 2026 9:00:11 PM com.x.Y method',
+      'SEVERE: message 2 broke',
+      'Mar 14, 2026 9:00:12 PM com.x.Pool',
+      'WARNING: pool low',
+    ];
+    const summary = summarize(input);
+    expect(summary.levels).toEqual({ fatal: 0, error: 2, warn: 1, info: 1, debug: 0 });
+    expect(summary.continuationLines).toBe(6);
+    expect(summary.lastError?.message).toBe('SEVERE: message 2 broke');
+    expect(summary.errors.map((pattern) => pattern.count)).toEqual([2]);
+    const engine = new LogEngine();
+    const parsed = input.map((line) => engine.parseRecord(line));
+    // the header is no event's line and names no frame (the trace before it ended)
+    expect(parsed[6]).toMatchObject({ isContinuation: true, frame: undefined });
+    expect(parsed[7]).toMatchObject({
+      isContinuation: false,
+      level: 'error',
+      message: 'SEVERE: message 2 broke',
+    });
+    // a one-line format with the same time is an event of its own, as is a syslog line
+    for (const line of [
+      'Mar 14, 2026 9:00:10 PM INFO com.x.Y: all one line here',
+      'Mar 14 21:00:10 host app[1]: x',
+      'Mar 14, 2026 9:00:10 PM',
+    ])
+      expect(isContinuationLine(line), line).toBe(false);
+  });
+
   it('a JSON line that wraps a stack frame continues its event', () => {
     const summary = summarize([
       '{"ts":"2026-11-22T10:00:00Z","lvl":"error","msg":"Error: db down","src":"err"}',

@@ -5,6 +5,7 @@ import {
   compileUserRules,
   createClassifier,
   isContinuationLine,
+  isJulHeader,
   LEVELS,
   type Level,
   parseLevel,
@@ -21,8 +22,9 @@ export type AppLogRules = ReadonlyMap<string, readonly LogRuleSpec[]>;
  * the page and the server's level filter never disagree: a JSON line's own level, else the engine's
  * classifier with the app's `log_rules` (`rules`, by app name) tried first (labels, its rules, stderr
  * as a hint); a continuation line (a stack frame, a blank line) takes the level of the line that began
- * its event — the last other line of the same process and stream this function was given. Call it on
- * the lines in their order.
+ * its event — the last other line of the same process and stream this function was given; a
+ * java.util.logging header (time and source) is info, its record's level comes with the next line. Call
+ * it on the lines in their order.
  */
 export function createLineLeveler(rules: AppLogRules = new Map()): (line: LogLine) => Level {
   /** The level of the last line that began an event, by process and stream. */
@@ -42,6 +44,10 @@ export function createLineLeveler(rules: AppLogRules = new Map()): (line: LogLin
     parseLevel(line.lvl) ?? classifierOf(line.name)(line.line, { stream: line.stream });
   return (line) => {
     const key = `${line.id}\0${line.stream}`;
+    if (isJulHeader(line.line)) {
+      heads.delete(key);
+      return 'info';
+    }
     if (isContinuationLine(line.line)) {
       const head = heads.get(key);
       if (head !== undefined) return head;
