@@ -157,6 +157,8 @@ const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   limit: ['lines'],
   tail: ['lines', 'limit'],
   count: ['limit', 'lines'],
+  // PM2's `logs --highlight <value>`: the nearest Velos has shows only the lines that match
+  highlight: ['grep'],
 };
 
 /** The command's own name for an option it knows under another (`--lines` → `--limit`), else null. */

@@ -132,6 +132,10 @@ describe('parseCommandArgs', () => {
     expect(usageFailure(() => parseCommandArgs(logs, ['api', '--tail', '5'])).message).toBe(
       'unknown option --tail for velos logs; did you mean --lines? (see velos logs --help)',
     );
+    // PM2's logs --highlight: not taken, and not read as the start of an app's name
+    expect(usageFailure(() => parseCommandArgs(logs, ['api', '--highlight', 'ERR'])).message).toBe(
+      'unknown option --highlight for velos logs; did you mean --grep? (see velos logs --help)',
+    );
     expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--frobnicate'])).message).toBe(
       'unknown option --frobnicate for velos start (see velos start --help)',
     );
