@@ -18,7 +18,14 @@ import { AppShares } from './app-shares.js';
 import { isDaemonNote } from './daemon-note.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
-import { createChunkBuffers, hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
+import {
+  createChunkBuffers,
+  hasStream,
+  type LogSource,
+  listLogSources,
+  scanSource,
+  VISIT_NEXT,
+} from './log-scan.js';
 import { type LogQueryTarget, logQueryBudgetMs } from './log-target.js';
 import { ParseGaps } from './parse-gaps.js';
 import { bytesLeft, newestOf, readFairly, readFromOf } from './read-fairly.js';
@@ -164,6 +171,8 @@ export async function analyzeLogs(
     const isPrefixed = unprefix !== undefined;
     // a line without a time keeps its place after the timed line before it
     let order = Number.NEGATIVE_INFINITY;
+    // the line before was an error counted exactly, or a line of its trace: the next one is read too
+    let isInTrace = false;
     read.add(source);
     const stream = source.stream;
     const lineOf = (text: string): string => (unprefix === undefined ? text : unprefix(text).line);
@@ -179,8 +188,13 @@ export async function analyzeLogs(
       gaps.parsed(data, start, end, offset);
       return parsed;
     };
-    /** Counts a record (its level possibly raised by the exit context) and gives it to the engine. */
-    const countRecord = (parsed: ParsedRecord, isPassedOver: boolean): void => {
+    /**
+     * Counts a record (its level possibly raised by the exit context) and gives it to the engine as
+     * `lineWeight` lines: the sample's weight, 1 for a line read with an error counted exactly, 0 for a
+     * line the sample passed over (visited for an error hint, or to judge the lines after it).
+     */
+    const countRecord = (parsed: ParsedRecord, lineWeight: number): void => {
+      const isPassedOver = lineWeight === 0;
       if (parsed.ts !== undefined) order = parsed.ts;
       const level = parsed.level;
       // a continuation line (a stack frame, a blank line) is part of the event before it: no error of its own
@@ -204,9 +218,9 @@ export async function analyzeLogs(
       }
       if (isPassedOver) return;
       analyzed += 1;
-      feed(parsed, weight, app, order, rank);
+      feed(parsed, lineWeight, app, order, rank);
     };
-    const context = new ExitContext<boolean>(exitsOf[app]!, countRecord, { isNote: isDaemonNote });
+    const context = new ExitContext<number>(exitsOf[app]!, countRecord, { isNote: isDaemonNote });
     const visit = (
       data: Buffer,
       start: number,
@@ -217,7 +231,10 @@ export async function analyzeLogs(
     ) => {
       const skip = weight === 1 || isPassedOver ? 0 : nextSkip(rate);
       const text = data.toString('utf8', start, end);
-      if (regex !== undefined && !regex.test(text)) return skip;
+      if (regex !== undefined && !regex.test(text)) {
+        isInTrace = false;
+        return skip;
+      }
       const decoded = unprefix?.(text);
       const line = decoded === undefined ? text : decoded.line;
       const time = ts ?? decoded?.ts ?? undefined;
@@ -235,8 +252,25 @@ export async function analyzeLogs(
         return skip;
       }
       // the exit context may hold the record a moment (the lines just before a crash are raised)
-      context.push(parse(record, data, start, end, offset), isPassedOver);
-      return skip;
+      const parsed = parse(record, data, start, end, offset);
+      if (weight === 1) {
+        context.push(parsed, isPassedOver ? 0 : 1);
+        return skip;
+      }
+      // a sample reads an error it counts exactly with its whole trace, each line once and none sampled:
+      // its top frame is its own, not a deeper one the sample happened to keep
+      if (isInTrace && parsed.isContinuation) {
+        context.push(parsed, 1);
+        return VISIT_NEXT;
+      }
+      // the first line after such a trace was read for it, not by the sample: it is sampled now
+      const lineWeight = isPassedOver ? 0 : !isInTrace || Math.random() < rate ? weight : 0;
+      isInTrace =
+        !parsed.isContinuation &&
+        (parsed.level === 'error' || parsed.level === 'fatal') &&
+        exactErrors < ANALYZE_EXACT_ERRORS;
+      context.push(parsed, lineWeight);
+      return isInTrace ? VISIT_NEXT : skip;
     };
     const {
       lines: count,

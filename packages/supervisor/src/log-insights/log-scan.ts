@@ -40,8 +40,8 @@ const LOOK_BEHIND_BYTES = 64 * 1024;
  * the file (of its decompressed bytes for a `.gz` file); return false to stop this file, or a number n
  * to pass over the next n lines in range (counted, not visited: how a sample skips cheaply). A
  * passed-over line the scan's `watch` points at is still visited, with `isPassedOver` true (its
- * answer, but false, is ignored: it does not end the pass). The lines before it in `data` are the
- * lines before it in the file.
+ * answer is ignored, but false, which stops, and `VISIT_NEXT`, which ends the pass). The lines before
+ * it in `data` are the lines before it in the file.
  */
 export type LineVisitor = (
   data: Buffer,
@@ -51,6 +51,9 @@ export type LineVisitor = (
   isPassedOver: boolean,
   offset: number,
 ) => unknown;
+
+/** A `LineVisitor`'s answer that has the next line visited, also from a passed-over line (a sample reading an error's trace). */
+export const VISIT_NEXT = -1;
 
 /** Offsets (ascending) in a chunk of the lines a sample must not pass over unseen (see `findErrorHints`). */
 export type LineWatch = (data: Buffer) => number[];
@@ -227,10 +230,12 @@ export async function scanSource(
         while (hit < hits.length && hits[hit]! < lineStart) hit += 1;
         if (hit === hits.length || hits[hit]! >= nl) continue;
         if (!isBounded && isArrival) ts = cursor.at(offset);
-        if (visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts, true, offset) === false) {
+        const passed = visit(data, lineStart, Math.min(end, lineStart + MAX_LINE_BYTES), ts, true, offset);
+        if (passed === false) {
           stopped = true;
           return;
         }
+        if (passed === VISIT_NEXT) skip = 0;
         continue;
       }
       if (!isBounded && isArrival) ts = cursor.at(offset);
@@ -239,7 +244,7 @@ export async function scanSource(
         stopped = true;
         return;
       }
-      if (typeof answer === 'number') skip = answer;
+      if (typeof answer === 'number') skip = Math.max(0, answer);
     }
     resumeAt = Math.max(base + start, startOffset);
     if (start < data.length) {

@@ -81,6 +81,10 @@ function crashy(lines: number): LogQueryTarget {
     err.push('    at process.processTimers (node:internal/timers:519:7)');
     err.push('');
   }
+  // a deep trace: a sample that kept some of its frames must still show the top one
+  err.push('Error: render failed: template missing');
+  for (let depth = 0; depth < 40; depth += 1)
+    err.push(`    at render${depth} (/srv/app/view.js:${depth + 1}:5)`);
   err.push(
     '/srv/app/index.js:12',
     "    throw new Error('boom after flood');",
@@ -103,18 +107,28 @@ describe('analyzeLogs on multi-line errors', () => {
       const result = await analyzeLogs(target, { target: 'crashy', view: 'summary', limit: 5 });
       expect(result.sampleRate < 1).toBe(lines > 100_000);
       const summary = result.summary!;
-      expect(summary.levels.error).toBe(35);
+      expect(summary.levels.error).toBe(36);
       expect(summary.levels.fatal).toBeUndefined();
       expect(summary.lastError?.message).toBe('Error: boom after flood');
       expect(summary.errors?.map((p) => p.template)).toContain('Error: boom after flood');
       for (const p of summary.top) expect(p.template.trim()).not.toMatch(/^(?:at .*)?$/);
-      // 34 × 3 and the crash's 7 (its throw line, caret, frames and blank lines)
-      if (result.sampleRate === 1) expect(summary.continuationLines).toBe(34 * 3 + 7);
+      // each error shows the top frame of its trace, a sample's too (not a deeper frame it happened to keep)
+      const frames = Object.fromEntries(
+        [...summary.top, ...(summary.errors ?? [])].map((p) => [p.template, p.frame]),
+      );
+      expect(frames['Error: boom after flood']).toBe('at Timeout._onTimeout (/srv/app/index.js:12:11)');
+      const pool = Object.entries(frames).find(([template]) =>
+        template.startsWith('Error: db pool exhausted'),
+      );
+      expect(pool?.[1]).toBe('at Pool.acquire (/srv/app/pool.js:41:13)');
+      expect(frames['Error: render failed: template missing']).toBe('at render0 (/srv/app/view.js:1:5)');
+      // 34 × 3, the deep trace's 40 and the crash's 7 (its throw line, caret, frames and blank lines)
+      if (result.sampleRate === 1) expect(summary.continuationLines).toBe(34 * 3 + 40 + 7);
       expect(result.text).toMatch(/last error[^\n]*: Error: boom after flood/);
       // `--level error` shows the same error events, each with its stack
       const shown = await searchLogs(target, { target: 'crashy', level: 'error', limit: 1000 });
       const events = shown.lines.filter((l) => !isContinuationLine(l.line));
-      expect(events).toHaveLength(35);
+      expect(events).toHaveLength(36);
       expect(events.at(-1)?.line).toBe('Error: boom after flood');
       expect(shown.lines.some((l) => l.line.startsWith('    at Timeout._onTimeout'))).toBe(true);
       expect(shown.lines.some((l) => l.line.startsWith('    throw new Error'))).toBe(false);

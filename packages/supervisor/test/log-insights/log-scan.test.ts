@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createChunkBuffers, listLogSources, scanSource } from '../../src/log-insights/log-scan.js';
+import {
+  createChunkBuffers,
+  listLogSources,
+  scanSource,
+  VISIT_NEXT,
+} from '../../src/log-insights/log-scan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-scan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,6 +32,27 @@ describe('scanSource', () => {
     lines.splice(20_000, 0, `long ${'a'.repeat(700_000)}`);
     lines.splice(40_000, 0, `longer ${'b'.repeat(3_000_000)}`);
     expect(await scanned('chunks', lines)).toEqual(lines);
+  });
+
+  it('ends a pass at a watched line that answers VISIT_NEXT, and only then', async () => {
+    const outPath = join(dir, 'pass.log');
+    writeFileSync(outPath, `${['a', 'ERROR b', 'frame c', 'd', 'ERROR e', 'f', 'g', 'h'].join('\n')}\n`);
+    const [source] = await listLogSources({ outPath, errPath: join(dir, 'pass-err.log') }, {});
+    const seen: string[] = [];
+    // the first line passes over all the others; the watch points at the ERROR lines
+    const watch = (data: Buffer) => [...data.toString('latin1').matchAll(/ERROR/g)].map((m) => m.index);
+    await scanSource(
+      source!,
+      { deadline: Date.now() + 60_000 },
+      (data, start, end, _ts, isPassedOver) => {
+        const line = data.toString('latin1', start, end);
+        seen.push(`${isPassedOver ? 'passed' : 'visited'} ${line}`);
+        if (line === 'a') return 100;
+        return line === 'ERROR b' ? VISIT_NEXT : 100;
+      },
+      watch,
+    );
+    expect(seen).toEqual(['visited a', 'passed ERROR b', 'visited frame c', 'passed ERROR e']);
   });
 
   it('reads CRLF lines without their CR, and leaves out a last line that has no newline yet', async () => {
