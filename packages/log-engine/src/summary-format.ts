@@ -63,7 +63,8 @@ const ANOMALIES_SHOWN = 3;
 /**
  * Renders a summary as a few lines of text: period and totals, levels (and continuation lines), top
  * patterns (an error template's top stack frame on the line under it), the error templates not among
- * them, anomalies, last error, last restart and the exits of the period (when given).
+ * them, anomalies, last error, last restart and the exits of the period (when given). A time of another
+ * day than the period's last one (the header's) is written with its date.
  *
  * @example
  * console.log(formatSummary(summarize(lines), { utc: true }));
@@ -98,23 +99,29 @@ export function formatSummary(summary: Summary, options: SummaryFormatOptions = 
       out.push(`${i === 0 ? 'errors:' : '       '} ${formatPattern(p, width)}`);
       if (p.frame !== undefined) out.push(`          ${clip(p.frame, width)}`);
     });
+  // a clock alone is a time of the period's last day: the header names it
+  const lastDay = summary.period === undefined ? undefined : formatDay(summary.period.to, options);
+  const timeOf: TimeOf = (ts, seconds) => {
+    const day = formatDay(ts, options);
+    const clock = formatClock(ts, options, seconds);
+    return lastDay === undefined || day === lastDay ? clock : `${day} ${clock}`;
+  };
   if (summary.anomalies.length > 0) {
-    const shown = summary.anomalies.slice(-ANOMALIES_SHOWN).map((a) => formatAnomaly(a, options));
+    const shown = summary.anomalies.slice(-ANOMALIES_SHOWN).map((a) => formatAnomaly(a, timeOf));
     const more = summary.anomalies.length - shown.length;
     out.push(`anomalies: ${shown.join(' · ')}${more > 0 ? ` (+${more} earlier)` : ''}`);
   } else {
     out.push('anomalies: none');
   }
   if (summary.lastError) {
-    const at =
-      summary.lastError.ts === undefined ? '' : ` ${formatClock(summary.lastError.ts, options, true)}`;
+    const at = summary.lastError.ts === undefined ? '' : ` ${timeOf(summary.lastError.ts, true)}`;
     out.push(`last ${summary.lastError.level}${at}: ${clip(summary.lastError.message.trim(), width)}`);
   }
   if (summary.lastRestart) {
     const reason = summary.lastRestart.reason ? ` (${summary.lastRestart.reason})` : '';
-    out.push(`last restart ${formatClock(summary.lastRestart.ts, options, true)}${reason}`);
+    out.push(`last restart ${timeOf(summary.lastRestart.ts, true)}${reason}`);
   }
-  if (summary.exits && summary.exits.exits > 0) out.push(formatExits(summary.exits, options));
+  if (summary.exits && summary.exits.exits > 0) out.push(formatExits(summary.exits, timeOf));
   return out.join('\n');
 }
 
@@ -177,12 +184,15 @@ export function summaryToJson(summary: Summary): SummaryJson {
 }
 
 /** `exits: 12 (12 crashes, 11 restarts) · last 10:42:07 code 1 (crash)`. */
-function formatExits(stats: NonNullable<Summary['exits']>, options: TimeFormatOptions): string {
+function formatExits(stats: NonNullable<Summary['exits']>, timeOf: TimeOf): string {
   const counts = `${formatCount(stats.exits)} (${formatCount(stats.crashes)} crash${stats.crashes === 1 ? '' : 'es'}, ${formatCount(stats.restarts)} restart${stats.restarts === 1 ? '' : 's'})`;
   return stats.last === undefined
     ? `exits: ${counts}`
-    : `exits: ${counts} · last ${formatClock(stats.last.ts, options, true)} ${exitHow(stats.last)}`;
+    : `exits: ${counts} · last ${timeOf(stats.last.ts, true)} ${exitHow(stats.last)}`;
 }
+
+/** A time as the summary writes it: its clock (with seconds when asked), its date first when needed. */
+type TimeOf = (ts: number, seconds: boolean) => string;
 
 /** `code 1 (crash)`, `signal SIGKILL (memory)`. */
 function exitHow(exit: ExitFact): string {
@@ -220,8 +230,8 @@ function formatPattern(p: Pattern, width: number): string {
   return `${formatCount(p.count)}× ${tag}${clip(p.template, width)} (${rate})`;
 }
 
-function formatAnomaly(a: Anomaly, options: TimeFormatOptions): string {
-  const at = formatClock(a.minute, options);
+function formatAnomaly(a: Anomaly, timeOf: TimeOf): string {
+  const at = timeOf(a.minute, false);
   if (a.metric === 'volume') {
     return `${at} volume ${formatCount(a.value)}/min (mean ${formatRate(a.mean)}, ${a.severity})`;
   }

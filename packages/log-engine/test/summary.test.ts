@@ -51,6 +51,24 @@ describe('summary golden output', () => {
     );
   });
 
+  it("dates a time of another day than the period's last one: a clock alone would read as that day", () => {
+    const DAY = 24 * 60 * MIN;
+    // the error and the restart two days before the last line, whose day the header ends with
+    const records: LogRecord[] = [
+      { ts: T0, line: 'GET /api/items/1 200 3ms' },
+      { ts: T0 + 5 * MIN, stream: 'err', line: 'ERROR db query failed: connect ECONNREFUSED 10.0.0.5:5432' },
+      { ts: T0 + 2 * DAY, line: 'GET /api/items/2 200 4ms' },
+    ];
+    const lines = formatSummary(summarize(records, { lastRestart: { ts: T0 + 6 * MIN, reason: 'crash' } }), {
+      utc: true,
+    }).split('\n');
+    expect(lines[0]).toMatch(/^2026-11-22 10:05 – 2026-11-24 10:05 UTC /);
+    expect(lines).toContain(
+      'last error 2026-11-22 10:10:00: ERROR db query failed: connect ECONNREFUSED 10.0.0.5:5432',
+    );
+    expect(lines).toContain('last restart 2026-11-22 10:11:00 (crash)');
+  });
+
   it('names the local zone its times are in (the daemon may run in another zone than the reader)', () => {
     const zone = process.env.TZ;
     try {
