@@ -93,12 +93,17 @@ export function formatSummary(summary: Summary, options: SummaryFormatOptions = 
   });
   // the error templates the top list does not already show
   const shown = new Set(summary.top.map((p) => p.templateId));
-  summary.errors
-    .filter((p) => !shown.has(p.templateId))
-    .forEach((p, i) => {
-      out.push(`${i === 0 ? 'errors:' : '       '} ${formatPattern(p, width)}`);
-      if (p.frame !== undefined) out.push(`          ${clip(p.frame, width)}`);
-    });
+  const listed = summary.errors.filter((p) => !shown.has(p.templateId));
+  listed.forEach((p, i) => {
+    out.push(`${i === 0 ? 'errors:' : '       '} ${formatPattern(p, width)}`);
+    if (p.frame !== undefined) out.push(`          ${clip(p.frame, width)}`);
+  });
+  // the error events of templates beyond the lists: said, so that no error goes unmentioned
+  const unlisted = unlistedErrors(summary);
+  if (unlisted > 0) {
+    const what = `+${formatCount(unlisted)} error event${unlisted === 1 ? '' : 's'} of templates not listed here`;
+    out.push(`${listed.length === 0 ? 'errors:' : '       '} (${what})`);
+  }
   // a clock alone is a time of the period's last day: the header names it
   const lastDay = summary.period === undefined ? undefined : formatDay(summary.period.to, options);
   const timeOf: TimeOf = (ts, seconds) => {
@@ -189,6 +194,22 @@ function formatExits(stats: NonNullable<Summary['exits']>, timeOf: TimeOf): stri
   return stats.last === undefined
     ? `exits: ${counts}`
     : `exits: ${counts} · last ${timeOf(stats.last.ts, true)} ${exitHow(stats.last)}`;
+}
+
+/**
+ * The error and fatal events of `summary` that none of its listed patterns holds (top and errors list
+ * at most a few templates each); 0 when they all are.
+ */
+function unlistedErrors(summary: Summary): number {
+  const counts = new Map<number, number>();
+  for (const p of summary.top) {
+    if (p.level === 'error' || p.level === 'fatal') counts.set(p.templateId, p.errorCount ?? p.count);
+  }
+  // the errors list counts a template's error lines only already
+  for (const p of summary.errors) counts.set(p.templateId, p.count);
+  let listed = 0;
+  for (const count of counts.values()) listed += count;
+  return Math.max(0, summary.levels.error + summary.levels.fatal - listed);
 }
 
 /** A time as the summary writes it: its clock (with seconds when asked), its date first when needed. */

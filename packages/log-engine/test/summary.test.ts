@@ -69,6 +69,28 @@ describe('summary golden output', () => {
     expect(lines).toContain('last restart 2026-11-22 10:11:00 (crash)');
   });
 
+  it('says how many errors are of templates it does not list, so that none goes unmentioned', () => {
+    const records: LogRecord[] = [];
+    for (let i = 0; i < 50; i++) records.push({ ts: T0 + i * 1000, line: `GET /api/items/${i} 200 3ms` });
+    // six kinds of error and a fatal, one event each (dns twice): five templates are listed, two are not
+    const kinds = ['disk full', 'queue stalled', 'cache lost', 'token expired', 'cert invalid', 'dns failed'];
+    for (const [i, kind] of kinds.entries())
+      records.push({ ts: T0 + 60_000 + i * 1000, line: `ERROR ${kind} on node` });
+    records.push(
+      { ts: T0 + 70_000, line: 'FATAL kernel said no' },
+      { ts: T0 + 71_000, line: 'ERROR dns failed on node' },
+    );
+    const summary = summarize(records, { top: 1 });
+    expect(summary.levels.error + summary.levels.fatal).toBe(8);
+    const text = formatSummary(summary, { utc: true }).split('\n');
+    const errorLines = text.filter((line) => /^(errors:| {7}) \d+× \[(error|fatal)\]/.test(line));
+    expect(errorLines).toHaveLength(5);
+    // the fatal, the two dns errors and three of the others listed: the two other errors are said
+    expect(text).toContain('        (+2 error events of templates not listed here)');
+    // all listed: nothing said
+    expect(formatSummary(summarize(records, { top: 1, errorsTop: 10 }))).not.toContain('not listed');
+  });
+
   it('names the local zone its times are in (the daemon may run in another zone than the reader)', () => {
     const zone = process.env.TZ;
     try {
