@@ -39,6 +39,11 @@ describe('velos logs refuses what it cannot honour', () => {
       [['logs', 'api', '--rules', 'x.toml'], /^velos: --rules goes with - \(stdin\)/],
       [['logs', 'api', '-i'], /^velos: -i\/--ignore-case goes with --grep/],
       [['logs', '-', '--summary', '-i'], /^velos: -i\/--ignore-case goes with --grep/],
+      // a follow is not a search: the flags are named, and how to follow only the matching lines
+      [
+        ['logs', 'api', '-f', '--grep', 'timeout', '--level', 'error'],
+        /^velos: --follow cannot be combined with --level, --grep \(a search or a view reads the log files once\); to follow only matching lines: velos logs api -f \| grep --line-buffered …\n$/,
+      ],
     ];
     for (const [args, message] of cases) {
       const result = await runVelos(args, { home, cwd: dir, input: 'a line\n' });

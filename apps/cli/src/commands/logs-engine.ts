@@ -68,7 +68,7 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
     throw invalid(`choose one of --${VIEWS.join(', --')}, got --${views.join(' and --')}`);
   // a search or a view without a target reads every app, as plain `velos logs` shows every app's lines
   const target = input.args[0] ?? ALL;
-  if (input.options.follow) throw invalid('--follow cannot be combined with the log engine flags');
+  if (input.options.follow) throw invalid(followProblem(input, target));
   const query = queryOf(target, input);
   const view = views[0];
   if (view === undefined && input.options.period !== undefined)
@@ -97,6 +97,20 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
     return;
   }
   await answer(ctx, input, await ctx.client(), query, view);
+}
+
+/**
+ * Why `--follow` is refused with the engine's flags (a search or a view reads the files once): the flags
+ * given, and for --grep or --level how to follow only the matching lines.
+ */
+function followProblem(input: CommandInput, target: string): string {
+  const flags = [...VIEWS, ...FILTERS, 'period']
+    .filter((flag) => input.options[flag] !== undefined)
+    .map((flag) => `--${flag}`);
+  const given = flags.length > 0 ? flags.join(', ') : 'the log engine flags';
+  const why = `--follow cannot be combined with ${given} (a search or a view reads the log files once)`;
+  if (input.options.grep === undefined && input.options.level === undefined) return why;
+  return `${why}; to follow only matching lines: velos logs ${target === ALL ? '' : `${target} `}-f | grep --line-buffered …`;
 }
 
 /** Runs the view (or the search without one) on `client`'s log engine and prints its answer. */
