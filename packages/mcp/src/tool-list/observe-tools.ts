@@ -85,7 +85,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'events_list',
     title: 'List events',
     description:
-      'Events of the bus (process, job, log, config, component, alert, daemon and app events), oldest first. Answer: {ev: [{t ISO time, k kind, a app, i id, m message, s severity when not info, f fields}], more: true when older ones were left out}.',
+      "Events of the bus (process, job, log, config, component, alert, daemon and app events), oldest first. Answer: {ev: [{t ISO time, k kind, a app, i id, m message, s severity when not info, f fields}], more: true when older ones were left out (by limit, or by the answer's 48 KB)}.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -1,10 +1,13 @@
 import { type LogLine, type LogsSearchResult, parseDurationMs } from '@velos/core';
 import { linesNameApp, toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import * as z from 'zod';
+import { ANSWER_BYTES_MAX, newestThatFit } from '../answer-budget.js';
 import { defineTool, detailField, invalidArgument, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
 
 /** Characters of a line's message an answer keeps: one 2 MB line would fill an agent's whole context. */
 export const MESSAGE_CHARS_MAX = 2000;
+/** The answer's own byte limit, as the descriptions name it: `48 KB`. */
+const BUDGET = `${ANSWER_BYTES_MAX / 1024} KB`;
 const LINE_KEYS = `Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (past ${MESSAGE_CHARS_MAX} characters cut, ending "… (N more characters)").`;
 const levelField = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug'])
@@ -22,7 +25,7 @@ export const LOG_TOOLS = [
     name: 'log_read',
     title: 'Read recent log lines',
     command: 'logs',
-    answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when the byte limit left older lines out (ask for fewer, or log_search). ${LINE_KEYS}`,
+    answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in ${BUDGET} (ask for fewer, or log_search). ${LINE_KEYS}`,
     input: {
       target: logTargetField,
       lines: z
@@ -56,7 +59,7 @@ export const LOG_TOOLS = [
     name: 'log_search',
     title: 'Search logs',
     command: 'logs.search',
-    answer: `A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted?, partial?}. ${LINE_KEYS}`,
+    answer: `A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted? (older matches left out by limit or by the answer's ${BUDGET}: narrow with pattern, level, since, until), partial?}. ${LINE_KEYS}`,
     input: {
       target: logTargetField,
       pattern: z
@@ -112,16 +115,19 @@ export const LOG_TOOLS = [
 
 function compactLines(target: string, lines: LogLine[], omitted: number | undefined): unknown {
   const hasApp = linesNameApp(target, lines);
-  const compact = lines.map((line) => toAiLine(line, hasApp));
-  return omitted ? { lines: compact, omitted } : compact;
+  const { kept, dropped } = newestThatFit(lines.map((line) => toAiLine(line, hasApp)));
+  const left = (omitted ?? 0) + dropped;
+  return left > 0 ? { lines: kept, omitted: left } : kept;
 }
 
 function compactSearch(target: string, result: LogsSearchResult): unknown {
   const hasApp = linesNameApp(target, result.lines);
+  const { kept, dropped } = newestThatFit(result.lines.map((line) => toAiLine(line, hasApp)));
+  const omitted = (result.cut?.omittedLines ?? 0) + dropped;
   return {
-    lines: result.lines.map((line) => toAiLine(line, hasApp)),
+    lines: kept,
     scanned: result.scanned.lines,
-    ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
+    ...(omitted > 0 ? { omitted } : {}),
     ...(result.scanned.isPartial ? { partial: true } : {}),
   };
 }

@@ -16,6 +16,7 @@ import {
 } from '@velos/core';
 import { roundCpu, toAiEvent, toAiMetrics, toAiProcess, toAiRuns } from '@velos/core/ai';
 import * as z from 'zod';
+import { ANSWER_BYTES_MAX, newestThatFit } from '../answer-budget.js';
 import { scoreHealth } from '../health-score.js';
 import { findGrowingMemory } from '../memory-growths.js';
 import { defineTool, detailField, targetField, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
@@ -101,8 +102,7 @@ export const OBSERVE_TOOLS = [
     name: 'events_list',
     title: 'List events',
     command: 'events',
-    answer:
-      'Answer: {ev: [{t ISO time, k kind, a app, i id, m message, s severity when not info, f fields}], more: true when older ones were left out}.',
+    answer: `Answer: {ev: [{t ISO time, k kind, a app, i id, m message, s severity when not info, f fields}], more: true when older ones were left out (by limit, or by the answer's ${ANSWER_BYTES_MAX / 1024} KB)}.`,
     input: {
       target: targetField.optional(),
       kinds: z
@@ -123,9 +123,10 @@ export const OBSERVE_TOOLS = [
         ...(since === undefined ? {} : { since: timeOf('since', since) }),
         ...(until === undefined ? {} : { until: timeOf('until', until) }),
       });
+      const { kept, dropped } = newestThatFit(result.events.map((event) => toAiEvent(event, isoSeconds)));
       return {
-        ev: result.events.map((event) => toAiEvent(event, isoSeconds)),
-        ...(result.hasMore ? { more: true } : {}),
+        ev: kept,
+        ...(result.hasMore || dropped > 0 ? { more: true } : {}),
       };
     },
   }),
