@@ -10,13 +10,38 @@ export function invalidMessageReason(message: unknown): string | null {
   if (id !== undefined && typeof id !== 'string' && !Number.isSafeInteger(id)) {
     return 'id must be a string or an integer';
   }
-  if ('result' in record || 'error' in record) return id === undefined ? 'a response needs an id' : null;
+  const isResponse = 'result' in record || 'error' in record;
+  // the SDK's message schemas are strict: it drops a message with a member more without an answer
+  const members = isResponse ? RESPONSE_MEMBERS : REQUEST_MEMBERS;
+  const unknown = Object.keys(record).find((key) => !members.includes(key));
+  if (unknown !== undefined) {
+    const kind = isResponse ? 'response' : id === undefined ? 'notification' : 'request';
+    return `unknown member ${JSON.stringify(unknown)} (a ${kind} has ${members.join(', ')})`;
+  }
+  if (isResponse) {
+    if (id === undefined) return 'a response needs an id';
+    return 'result' in record && 'error' in record ? 'a response has result or error, not both' : null;
+  }
   if (typeof record.method !== 'string') return 'method must be a string';
   const params = record.params;
-  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-    return 'params must be an object';
+  if (params === undefined) return null;
+  if (!isPlainObject(params)) return 'params must be an object';
+  const meta = params._meta;
+  if (meta === undefined) return null;
+  if (!isPlainObject(meta)) return 'params._meta must be an object';
+  const token = meta.progressToken;
+  if (token !== undefined && typeof token !== 'string' && !Number.isSafeInteger(token)) {
+    return 'params._meta.progressToken must be a string or an integer';
   }
   return null;
+}
+
+/** The members of a JSON-RPC request or notification (`id` only in a request), and of a response. */
+const REQUEST_MEMBERS: readonly string[] = ['jsonrpc', 'id', 'method', 'params'];
+const RESPONSE_MEMBERS: readonly string[] = ['jsonrpc', 'id', 'result', 'error'];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The id an error answer to `message` carries: its own when usable, else null (JSON-RPC 2.0). */

@@ -1,3 +1,9 @@
+import {
+  isJSONRPCErrorResponse,
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+} from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import {
   answerableId,
@@ -21,6 +27,51 @@ describe('stdio lines the SDK would drop or answer -32603 (fuzz findings, #15)',
     expect(invalidMessageReason({ jsonrpc: '2.0', id: 1, method: 'ping' })).toBeNull();
     expect(invalidMessageReason({ jsonrpc: '2.0', method: 'notifications/initialized' })).toBeNull();
     expect(invalidMessageReason({ jsonrpc: '2.0', id: 'a', result: {} })).toBeNull();
+  });
+
+  it('finds members the strict schemas of the SDK refuse, which it would drop without an answer', () => {
+    expect(invalidMessageReason({ jsonrpc: '2.0', id: 9, method: 'tools/list', extra: 1 })).toBe(
+      'unknown member "extra" (a request has jsonrpc, id, method, params)',
+    );
+    expect(invalidMessageReason({ jsonrpc: '2.0', method: 'notifications/initialized', x: 1 })).toMatch(
+      /^unknown member "x" \(a notification has/,
+    );
+    expect(invalidMessageReason({ jsonrpc: '2.0', id: 1, result: {}, method: 'ping' })).toMatch(
+      /^unknown member "method" \(a response has/,
+    );
+    expect(invalidMessageReason({ jsonrpc: '2.0', id: 1, result: {}, error: {} })).toMatch(/not both/);
+    expect(invalidMessageReason({ jsonrpc: '2.0', id: 1, method: 'ping', params: { _meta: 5 } })).toMatch(
+      /_meta/,
+    );
+    const token = { jsonrpc: '2.0', id: 1, method: 'ping', params: { _meta: { progressToken: {} } } };
+    expect(invalidMessageReason(token)).toMatch(/progressToken/);
+  });
+
+  it("accepts only what the SDK reads: every message it lets through is one of the SDK's messages", () => {
+    const messages: unknown[] = [
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      { jsonrpc: '2.0', id: 'a', method: 'tools/call', params: { name: 'x', arguments: {} } },
+      { jsonrpc: '2.0', id: 1, method: 'ping', params: { _meta: { progressToken: 'p', other: 1 } } },
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } },
+      { jsonrpc: '2.0', id: 2, result: {} },
+      { jsonrpc: '2.0', id: 2, error: { code: -1, message: 'no' } },
+      { jsonrpc: '2.0', id: 1, method: 'ping', extra: 1 },
+      { jsonrpc: '2.0', method: 'notifications/initialized', id: null },
+      { jsonrpc: '2.0', id: 1, method: 'ping', params: { _meta: [] } },
+      { jsonrpc: '2.0', id: 1, method: 'ping', params: { _meta: { progressToken: 1.5 } } },
+      { jsonrpc: '2.0', id: 1, result: {}, error: { code: 1, message: 'x' } },
+    ];
+    const sdkReads = (message: unknown) =>
+      isJSONRPCRequest(message) ||
+      isJSONRPCNotification(message) ||
+      isJSONRPCResultResponse(message) ||
+      isJSONRPCErrorResponse(message);
+    for (const message of messages) {
+      expect([JSON.stringify(message), invalidMessageReason(message) === null]).toEqual([
+        JSON.stringify(message),
+        sdkReads(message),
+      ]);
+    }
   });
 
   it('answers with the id when usable, else null', () => {
