@@ -199,6 +199,45 @@ describe('velos mcp start-up (the tool list answered before the SDK loads)', () 
     child.stdin!.end();
     expect(await exited).toBe(0);
   });
+
+  it('answers the calls still in flight and a last line without a newline when stdin closes at once', async () => {
+    const child = spawnVelos(['mcp'], { home });
+    let output = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const line = (message: object) => JSON.stringify({ jsonrpc: '2.0', ...message });
+    const init = {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'pipe', version: '1' },
+    };
+    // what `printf '…' | velos mcp` sends: every message at once, the last without its newline, then EOF
+    child.stdin!.end(
+      [
+        line({ id: 1, method: 'initialize', params: init }),
+        line({ method: 'notifications/initialized' }),
+        line({ id: 2, method: 'tools/call', params: { name: 'process_list', arguments: {} } }),
+        line({
+          id: 3,
+          method: 'tools/call',
+          params: { name: 'process_info', arguments: { target: 'tick' } },
+        }),
+        line({ id: 4, method: 'ping' }),
+      ].join('\n'),
+    );
+    expect(await exited).toBe(0);
+    const answers = output
+      .split('\n')
+      .filter((each) => each.trim())
+      .map((each) => JSON.parse(each) as { id: number; result?: { content?: { text: string }[] } });
+    expect(answers.map((answer) => answer.id).sort()).toEqual([1, 2, 3, 4]);
+    for (const id of [2, 3]) {
+      const text = answers.find((answer) => answer.id === id)!.result!.content![0]!.text;
+      expect(JSON.parse(text) as Row[]).toContainEqual(expect.objectContaining({ n: 'tick' }));
+    }
+  });
 });
 
 describe('--ai everywhere (CLI-3: one key scheme, docs/ai-output.md)', () => {

@@ -47,8 +47,15 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
   const suppressed = new Set<string | number>();
   let transport: LineTransport | null = null;
   let loading: Promise<void> | null = null;
+  // requests not answered yet: stdin's end waits for their answers before the server closes
+  const unanswered = new Set<string | number>();
+  let isEnded = false;
+  let finish = () => {};
   const write = (message: unknown) => {
     process.stdout.write(`${JSON.stringify(message)}\n`);
+    const { id } = message as Message;
+    const isAnswer = 'result' in (message as object) || 'error' in (message as object);
+    if (isAnswer && id != null && unanswered.delete(id) && isEnded && unanswered.size === 0) finish();
   };
   const load = () => {
     loading ??= (async () => {
@@ -82,6 +89,7 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
     return loading;
   };
   const handle = (message: Message) => {
+    if (message.method !== undefined && message.id !== undefined) unanswered.add(message.id);
     if (transport) return transport.onmessage?.(message);
     if (message.method === 'initialize' && message.id !== undefined) {
       write({ jsonrpc: '2.0', id: message.id, result: initializeResult(message.params) });
@@ -101,6 +109,40 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
     pending.push(message);
     void load();
   };
+  const take = (line: string) => {
+    if (line.trim() === '') return;
+    let message: Message;
+    try {
+      message = JSON.parse(line) as Message;
+    } catch {
+      write({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32700, message: 'Parse error: a line is not JSON' },
+      });
+      return;
+    }
+    // the SDK drops a message it cannot read without a word: JSON-RPC wants an Invalid Request answer
+    const reason = invalidMessageReason(message);
+    if (reason !== null) {
+      write({
+        jsonrpc: '2.0',
+        id: answerableId(message),
+        error: { code: -32600, message: `Invalid Request: ${reason}` },
+      });
+      return;
+    }
+    const paramsReason = invalidToolCallReason(message);
+    if (paramsReason !== null) {
+      write({
+        jsonrpc: '2.0',
+        id: answerableId(message),
+        error: { code: -32602, message: `Invalid params: ${paramsReason}` },
+      });
+      return;
+    }
+    handle(message);
+  };
   let buffer = '';
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk: string) => {
@@ -108,46 +150,35 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
     for (let at = buffer.indexOf('\n'); at >= 0; at = buffer.indexOf('\n')) {
       const line = buffer.slice(0, at).replace(/\r$/, '');
       buffer = buffer.slice(at + 1);
-      if (line.trim() === '') continue;
-      let message: Message;
-      try {
-        message = JSON.parse(line) as Message;
-      } catch {
-        write({
-          jsonrpc: '2.0',
-          id: null,
-          error: { code: -32700, message: 'Parse error: a line is not JSON' },
-        });
-        continue;
-      }
-      // the SDK drops a message it cannot read without a word: JSON-RPC wants an Invalid Request answer
-      const reason = invalidMessageReason(message);
-      if (reason !== null) {
-        write({
-          jsonrpc: '2.0',
-          id: answerableId(message),
-          error: { code: -32600, message: `Invalid Request: ${reason}` },
-        });
-        continue;
-      }
-      const paramsReason = invalidToolCallReason(message);
-      if (paramsReason !== null) {
-        write({
-          jsonrpc: '2.0',
-          id: answerableId(message),
-          error: { code: -32602, message: `Invalid params: ${paramsReason}` },
-        });
-        continue;
-      }
-      handle(message);
+      take(line);
     }
   });
   process.stdin.once('end', () => {
-    const done = () => options.onClose?.();
-    if (loading) loading.then(done, done);
-    else done();
+    // a last line without its newline is a message too (`printf '…' | velos mcp`)
+    take(buffer.replace(/\r$/, ''));
+    buffer = '';
+    isEnded = true;
+    let isClosed = false;
+    const close = () => {
+      if (isClosed) return;
+      isClosed = true;
+      options.onClose?.();
+    };
+    // the calls in flight are answered before the control closes (else each would end CONNECTION_CLOSED),
+    // for as long as a client waits for an answer
+    const timer = setTimeout(close, EOF_ANSWERS_WAIT_MS);
+    timer.unref();
+    finish = () => {
+      clearTimeout(timer);
+      const settled = loading ?? Promise.resolve();
+      settled.then(close, close);
+    };
+    if (unanswered.size === 0) finish();
   });
 }
+
+/** How long answers still in flight when stdin ends are waited for: the MCP SDK client's request timeout. */
+const EOF_ANSWERS_WAIT_MS = 60_000;
 
 /** The answer the SDK server gives to `initialize`: the client's protocol version when supported. */
 function initializeResult(params: Record<string, unknown> | undefined): Record<string, unknown> {
