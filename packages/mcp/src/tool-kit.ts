@@ -11,6 +11,7 @@ import {
   parseTimeBound,
   quoteValue,
   renameField,
+  TARGET_MAX_CHARS,
   timeBoundProblem,
   type VelosControl,
   VelosError,
@@ -173,7 +174,11 @@ export const detailField = z
   .describe('brief (default): the compact answer; full: every field');
 
 /** The `target` field: what a command acts on. */
-export const targetField = z.string().min(1).describe('A process name, an id, a namespace, or "all"');
+export const targetField = z
+  .string()
+  .min(1)
+  .max(TARGET_MAX_CHARS)
+  .describe('A process name, an id, a namespace, or "all"');
 
 /** A value without its null, undefined, empty-array and empty-object members (recursively). */
 export function withoutEmpty(value: unknown): unknown {

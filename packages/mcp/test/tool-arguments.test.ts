@@ -45,6 +45,22 @@ describe('argumentsError', () => {
     );
   });
 
+  it("names a target past the daemon's 200 characters, however long (not the payload limit of its command)", () => {
+    const huge = 'x'.repeat(70_000);
+    for (const [tool, args] of [
+      ['process_info', { target: huge }],
+      ['log_search', { target: huge }],
+      ['events_list', { target: huge }],
+      ['config_set', { target: huge, changes: { a: 1 } }],
+    ] as const) {
+      expect(lineOf(tool, args)).toBe('target: expected at most 200 characters, got 70000');
+    }
+    expect(lineOf('process_scale', { name: huge, instances: 2 })).toBe(
+      'name: expected at most 200 characters, got 70000',
+    );
+    expect(lineOf('process_info', { target: 'x'.repeat(200) })).toBeNull();
+  });
+
   it('names an argument the tool does not take, with the ones it does', () => {
     expect(lineOf('log_read', { target: 'a', grep: 'timeout' })).toBe(
       'grep: unknown argument (expected target, lines, level, stream)',

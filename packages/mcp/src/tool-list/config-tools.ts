@@ -14,6 +14,7 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
         target: {
           type: 'string',
           minLength: 1,
+          maxLength: 200,
           description: 'One app: its name or the id of one of its processes',
         },
         detail: {
@@ -45,6 +46,7 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
         target: {
           type: 'string',
           minLength: 1,
+          maxLength: 200,
           description: 'One app: its name or the id of one of its processes',
         },
         changes: {

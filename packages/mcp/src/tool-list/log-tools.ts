@@ -14,6 +14,7 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
         target: {
           type: 'string',
           minLength: 1,
+          maxLength: 200,
           description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
         },
         lines: {
@@ -53,6 +54,7 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
         target: {
           type: 'string',
           minLength: 1,
+          maxLength: 200,
           description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
         },
         pattern: {
@@ -106,6 +108,7 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
         target: {
           type: 'string',
           minLength: 1,
+          maxLength: 200,
           description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
         },
         period: { description: 'The last 30m, 1h (default), 1d …', type: 'string' },

@@ -40,6 +40,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
           description: 'Only these processes: a name, an id, a namespace or "all"',
           type: 'string',
           minLength: 1,
+          maxLength: 200,
         },
         detail: {
           description: 'brief (default): the compact answer; full: every field',
@@ -66,7 +67,12 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'A process name, an id, a namespace, or "all"',
+        },
         since: { description: 'How far back: 10m, 1h (default), 24h at most', type: 'string' },
         points: { description: 'Points per series (default 12)', type: 'integer', minimum: 2, maximum: 120 },
       },
@@ -90,7 +96,12 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'A process name, an id, a namespace, or "all"',
+        },
         kinds: {
           description:
             'Kinds (process.exited), categories (process, job, log, config, component, alert, daemon, app), names (exited) or restarted, unhealthy, recovered',
@@ -148,7 +159,12 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'A process name, an id, a namespace, or "all"',
+        },
         limit: { description: 'At most N runs (default 10)', type: 'integer', minimum: 1, maximum: 500 },
       },
       required: ['target'],
@@ -171,7 +187,12 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'A process name, an id, a namespace, or "all"',
+        },
       },
       required: ['target'],
     },

@@ -85,7 +85,12 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'A process name, an id, a namespace, or "all"',
+        },
       },
       required: ['target'],
     },
@@ -107,7 +112,12 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'A process name, an id, a namespace, or "all"',
+        },
         env: {
           description: 'Environment variables for the app, over the environment it inherits',
           type: 'object',
@@ -135,7 +145,12 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'A process name, an id, a namespace, or "all"',
+        },
         env: {
           description: 'Environment variables for the app, over the environment it inherits',
           type: 'object',
@@ -163,7 +178,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        name: { type: 'string', minLength: 1, description: 'The app name' },
+        name: { type: 'string', minLength: 1, maxLength: 200, description: 'The app name' },
         instances: {
           anyOf: [
             { type: 'integer', minimum: 1, maximum: 1024 },
@@ -192,7 +207,12 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'A process name, an id, a namespace, or "all"',
+        },
       },
       required: ['target'],
     },
@@ -214,7 +234,12 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        target: { type: 'string', minLength: 1, description: 'A process name, an id, a namespace, or "all"' },
+        target: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'A process name, an id, a namespace, or "all"',
+        },
         detail: {
           description: 'brief (default): the compact answer; full: every field',
           type: 'string',

@@ -1,9 +1,13 @@
-import { type AppSpec, maskSecrets } from '@velos/core';
+import { type AppSpec, maskSecrets, TARGET_MAX_CHARS } from '@velos/core';
 import * as z from 'zod';
 import { defineTool, detailField, invalidArgument } from '../tool-kit.js';
 
 /** The config tools act on one app: its name or the id of one of its processes. */
-const appField = z.string().min(1).describe('One app: its name or the id of one of its processes');
+const appField = z
+  .string()
+  .min(1)
+  .max(TARGET_MAX_CHARS)
+  .describe('One app: its name or the id of one of its processes');
 
 /** config_get and config_set: an app's effective config, read as TOML and changed by config keys. */
 export const CONFIG_TOOLS = [

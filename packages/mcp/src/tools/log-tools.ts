@@ -1,4 +1,4 @@
-import { type LogLine, type LogsSearchResult, parseDurationMs } from '@velos/core';
+import { type LogLine, type LogsSearchResult, parseDurationMs, TARGET_MAX_CHARS } from '@velos/core';
 import { linesNameApp, toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import * as z from 'zod';
 import { ANSWER_BYTES_MAX, newestThatFit } from '../answer-budget.js';
@@ -17,6 +17,7 @@ const levelField = z
 const logTargetField = z
   .string()
   .min(1)
+  .max(TARGET_MAX_CHARS)
   .describe('A process name, an id, a namespace, "all", or a /regex/ of app names');
 
 /** log_read, log_search, log_summary: the daemon's captured logs and its log engine. */

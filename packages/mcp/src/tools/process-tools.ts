@@ -1,4 +1,11 @@
-import { alertNameClash, ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
+import {
+  alertNameClash,
+  ErrorCodes,
+  isVelosError,
+  type ProcessInfo,
+  TARGET_MAX_CHARS,
+  VelosError,
+} from '@velos/core';
 import { toAiDetail, toAiProcess } from '@velos/core/ai';
 import * as z from 'zod';
 import { settleStart } from '../start-outcome.js';
@@ -122,7 +129,7 @@ export const PROCESS_TOOLS = [
     command: 'scale',
     answer: "Answer: the app's processes after scaling, compact.",
     input: {
-      name: z.string().min(1).describe('The app name'),
+      name: z.string().min(1).max(TARGET_MAX_CHARS).describe('The app name'),
       instances: z
         .union([
           z.int().min(1).max(1024),
