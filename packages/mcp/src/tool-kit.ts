@@ -8,6 +8,7 @@ import {
   ErrorCodes,
   findCommand,
   isVelosError,
+  parseDurationMs,
   parseTimeBound,
   quoteValue,
   renameField,
@@ -201,6 +202,29 @@ export const timeField = z
   .min(1)
   .optional()
   .describe('A duration ago (10m, 2h, 1d) or an ISO time (2026-12-01T10:00:00Z)');
+
+/**
+ * A span argument (`period`, metrics_history's `since`) in ms: a positive duration with its unit, at
+ * most `maxMs`. A bare number is refused as `timeOf` refuses it (`60`: seconds or minutes? `parseDurationMs`
+ * would read milliseconds); `like` names examples (`30m, 1h or 1d`) and `max` the bound as a duration.
+ */
+export function spanOf(
+  field: string,
+  value: string,
+  limits: { maxMs: number; max: string; like: string },
+): number {
+  const word = value.trim();
+  if (/^\d+(\.\d+)?$/.test(word))
+    throw invalidArgument(`${field}: add a unit to ${JSON.stringify(word)}: s, m, h or d (e.g. 1h)`);
+  const ms = parseDurationMs(word);
+  if (ms !== null && ms > 0 && ms <= limits.maxMs) return ms;
+  // a duration all the same (`1000d`): what is wrong is its length
+  const isTooLong = /^\d+(\.\d+)?\s*(ms|s|m|h|d)$/i.test(word) && (ms === null || ms > limits.maxMs);
+  const bound = isTooLong ? ` up to ${limits.max}` : '';
+  throw invalidArgument(
+    `${field}: expected a duration${bound} like ${limits.like}, got ${JSON.stringify(value)}`,
+  );
+}
 
 /** `10m` (ago) or an ISO time, as epoch ms (a bare number has no unit: refused). */
 export function timeOf(field: string, value: string): number {

@@ -13,6 +13,22 @@ function lineOf(name: string, args: Record<string, unknown>): string | null {
   return parsed.success ? null : argumentsError(parsed.error, args, Object.keys(tool.input)).message;
 }
 
+/** The text of the answer of tool `name` to `args` on a server over `control`. */
+async function callLine(control: VelosControl, name: string, args: Record<string, unknown>): Promise<string> {
+  const server = createVelosMcpServer({ control });
+  const client = new Client({ name: 't', version: '1' });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  try {
+    const result = (await client.callTool({ name, arguments: args })) as { content: { text: string }[] };
+    return result.content[0]!.text;
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
 describe('argumentsError', () => {
   it('names the argument, what it expects and what was given, on one line', () => {
     expect(lineOf('process_start', { script: 5 })).toBe('script: expected a string, got 5');
@@ -59,6 +75,28 @@ describe('argumentsError', () => {
       'name: expected at most 200 characters, got 70000',
     );
     expect(lineOf('process_info', { target: 'x'.repeat(200) })).toBeNull();
+  });
+
+  it('wants a unit on a span and names its bound (a bare number would be milliseconds)', async () => {
+    const analyzeLogs = async () => ({ view: 'summary', lines: 0 });
+    const metricsHistory = async () => [];
+    const control = { analyzeLogs, metricsHistory } as unknown as VelosControl;
+    expect(await callLine(control, 'log_summary', { target: 'api', period: '60' })).toBe(
+      'INVALID_ARGUMENT: period: add a unit to "60": s, m, h or d (e.g. 1h)',
+    );
+    expect(await callLine(control, 'log_summary', { target: 'api', period: '1000d' })).toBe(
+      'INVALID_ARGUMENT: period: expected a duration up to 365d like 30m, 1h or 1d, got "1000d"',
+    );
+    expect(await callLine(control, 'log_summary', { target: 'api', period: 'soon' })).toBe(
+      'INVALID_ARGUMENT: period: expected a duration like 30m, 1h or 1d, got "soon"',
+    );
+    expect(await callLine(control, 'metrics_history', { target: 'api', since: '90' })).toBe(
+      'INVALID_ARGUMENT: since: add a unit to "90": s, m, h or d (e.g. 1h)',
+    );
+    expect(await callLine(control, 'metrics_history', { target: 'api', since: '25h' })).toBe(
+      'INVALID_ARGUMENT: since: expected a duration up to 24h like 10m, 1h or 24h, got "25h"',
+    );
+    expect(await callLine(control, 'metrics_history', { target: 'api', since: '2h' })).toBe('[]');
   });
 
   it('names an argument the tool does not take, with the ones it does', () => {

@@ -1,9 +1,11 @@
-import { type LogLine, type LogsSearchResult, parseDurationMs, TARGET_MAX_CHARS } from '@velos/core';
+import { type LogLine, type LogsSearchResult, TARGET_MAX_CHARS } from '@velos/core';
 import { linesNameApp, toAiLogLine, toAiLogSummary } from '@velos/core/ai';
 import * as z from 'zod';
 import { ANSWER_BYTES_MAX, newestThatFit } from '../answer-budget.js';
-import { defineTool, detailField, invalidArgument, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
+import { defineTool, detailField, spanOf, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
 
+/** The longest `period` of log_summary: the longest duration `parseDurationMs` reads. */
+const PERIOD_MAX_MS = 365 * 86_400_000;
 /** Characters of a line's message an answer keeps: one 2 MB line would fill an agent's whole context. */
 export const MESSAGE_CHARS_MAX = 2000;
 /** The answer's own byte limit, as the descriptions name it: `48 KB`. */
@@ -102,11 +104,7 @@ export const LOG_TOOLS = [
       detail: detailField,
     },
     run: async ({ target, period = '1h', detail }, { control }) => {
-      const periodMs = parseDurationMs(period);
-      if (periodMs === null || periodMs <= 0)
-        throw invalidArgument(
-          `period: expected a duration like 30m, 1h or 1d, got ${JSON.stringify(period)}`,
-        );
+      const periodMs = spanOf('period', period, { maxMs: PERIOD_MAX_MS, max: '365d', like: '30m, 1h or 1d' });
       const result = await control.analyzeLogs({ target, view: 'summary', periodMs });
       if (detail === 'full') return withoutEmpty({ ...result, text: undefined });
       return toAiLogSummary(result, period);

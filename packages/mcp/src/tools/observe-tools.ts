@@ -10,7 +10,6 @@ import {
   type ProcessDetail,
   type ProcessInfo,
   type ProcessMetrics,
-  parseDurationMs,
   type VelosControl,
   VelosError,
 } from '@velos/core';
@@ -19,7 +18,15 @@ import * as z from 'zod';
 import { ANSWER_BYTES_MAX, newestThatFit } from '../answer-budget.js';
 import { scoreHealth } from '../health-score.js';
 import { findGrowingMemory } from '../memory-growths.js';
-import { defineTool, detailField, targetField, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
+import {
+  defineTool,
+  detailField,
+  spanOf,
+  targetField,
+  timeField,
+  timeOf,
+  withoutEmpty,
+} from '../tool-kit.js';
 
 const isoSeconds = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -89,12 +96,7 @@ export const OBSERVE_TOOLS = [
       points: z.number().int().min(2).max(120).optional().describe('Points per series (default 12)'),
     },
     run: async ({ target, since = '1h', points = 12 }, { control }) => {
-      const sinceMs = parseDurationMs(since);
-      if (sinceMs === null || sinceMs <= 0 || sinceMs > DAY_MS)
-        throw new VelosError(
-          ErrorCodes.INVALID_ARGUMENT,
-          `since: expected a duration up to 24h like 10m, 1h or 24h, got ${JSON.stringify(since)}`,
-        );
+      const sinceMs = spanOf('since', since, { maxMs: DAY_MS, max: '24h', like: '10m, 1h or 24h' });
       return (await control.metricsHistory({ target, sinceMs, points })).map(toAiHistory);
     },
   }),
