@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AlertRule, type AppSpec, namesScriptFile } from '@velos/core';
 import { invalidArgument, type ToolContext } from './tool-kit.js';
@@ -30,6 +30,9 @@ export async function planStart(request: StartRequest, ctx: ToolContext): Promis
   const config = await import('@velos/core/config');
   const baseEnv = definedEnv(ctx.env);
   const cwd = resolve(ctx.cwd, request.cwd ?? '.');
+  // else a relative script is "not found" there, and a program fails to spawn with ENOENT
+  if (request.cwd !== undefined && !statSync(cwd, { throwIfNoEntry: false })?.isDirectory())
+    throw invalidArgument(`cwd: expected a directory, got ${JSON.stringify(request.cwd)} (${cwd} is none)`);
   if ((request.script === undefined) === (request.config === undefined)) {
     const how = request.script === undefined ? 'neither was given' : 'not both';
     throw invalidArgument(`give either script or config (a .toml, .yaml, .yml or .json file), ${how}`);

@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { planStart } from '../src/start-request.js';
+import type { ToolContext } from '../src/tool-kit.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-start-request-'));
+writeFileSync(join(dir, 'app.js'), '');
+const ctx = { control: {}, cwd: dir, env: {}, cpuCount: 2 } as unknown as ToolContext;
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('planStart', () => {
+  it('names a cwd that is no directory, rather than a script not found in it', async () => {
+    await expect(planStart({ script: 'app.js', cwd: 'missing' }, ctx)).rejects.toThrow(
+      `cwd: expected a directory, got "missing" (${join(dir, 'missing')} is none)`,
+    );
+    await expect(planStart({ script: 'sleep 100', cwd: join(dir, 'app.js') }, ctx)).rejects.toThrow(
+      /^cwd: expected a directory/,
+    );
+  });
+
+  it('takes a cwd that is a directory, as the base of a relative script', async () => {
+    const { specs } = await planStart({ script: 'app.js', cwd: '.' }, ctx);
+    expect(specs[0]?.script).toBe(join(dir, 'app.js'));
+  });
+});
