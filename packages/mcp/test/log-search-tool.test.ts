@@ -55,3 +55,17 @@ describe('log_search over several apps', () => {
     expect(answer.lines.map((each) => each.a)).toEqual([undefined, undefined]);
   });
 });
+
+describe('log lines of a coloured logger', () => {
+  it('answers their messages without the terminal escape sequences', async () => {
+    const { answer } = await search({ target: 'api' }, [
+      line(
+        'api',
+        0,
+        1000,
+        '\u001b[32minfo\u001b[39m: listening \u001b]8;;http://x\u0007link\u001b]8;;\u0007',
+      ),
+    ]);
+    expect(answer.lines.map((each) => each.m)).toEqual(['info: listening link']);
+  });
+});

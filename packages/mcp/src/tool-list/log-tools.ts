@@ -6,7 +6,7 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'log_read',
     title: 'Read recent log lines',
     description:
-      'The most recent captured log lines of the target, and what the byte limit left out. With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in 48 KB (ask for fewer, or log_search). Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (past 2000 characters cut, ending "… (N more characters)").',
+      'The most recent captured log lines of the target, and what the byte limit left out. With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in 48 KB (ask for fewer, or log_search). Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (without colour codes; past 2000 characters cut, ending "… (N more characters)").',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -46,7 +46,7 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'log_search',
     title: 'Search logs',
     description:
-      'Searches the captured logs of an app or of several, rotated files included: regex, level and time range; the newest matches. A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted? (older matches left out by limit or by the answer\'s 48 KB: narrow with pattern, level, since, until), partial?}. Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (past 2000 characters cut, ending "… (N more characters)").',
+      'Searches the captured logs of an app or of several, rotated files included: regex, level and time range; the newest matches. A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted? (older matches left out by limit or by the answer\'s 48 KB: narrow with pattern, level, since, until), partial?}. Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (without colour codes; past 2000 characters cut, ending "… (N more characters)").',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -10,7 +10,7 @@ const PERIOD_MAX_MS = 365 * 86_400_000;
 export const MESSAGE_CHARS_MAX = 2000;
 /** The answer's own byte limit, as the descriptions name it: `48 KB`. */
 const BUDGET = `${ANSWER_BYTES_MAX / 1024} KB`;
-const LINE_KEYS = `Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (past ${MESSAGE_CHARS_MAX} characters cut, ending "… (N more characters)").`;
+const LINE_KEYS = `Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (without colour codes; past ${MESSAGE_CHARS_MAX} characters cut, ending "… (N more characters)").`;
 const levelField = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug'])
   .optional()
@@ -112,16 +112,18 @@ export const LOG_TOOLS = [
   }),
 ];
 
-function compactLines(target: string, lines: LogLine[], omitted: number | undefined): unknown {
+async function compactLines(target: string, lines: LogLine[], omitted: number | undefined): Promise<unknown> {
   const hasApp = linesNameApp(target, lines);
-  const { kept, dropped } = newestThatFit(lines.map((line) => toAiLine(line, hasApp)));
+  const strip = await ansiStripperFor(lines);
+  const { kept, dropped } = newestThatFit(lines.map((line) => toAiLine(line, hasApp, strip)));
   const left = (omitted ?? 0) + dropped;
   return left > 0 ? { lines: kept, omitted: left } : kept;
 }
 
-function compactSearch(target: string, result: LogsSearchResult): unknown {
+async function compactSearch(target: string, result: LogsSearchResult): Promise<unknown> {
   const hasApp = linesNameApp(target, result.lines);
-  const { kept, dropped } = newestThatFit(result.lines.map((line) => toAiLine(line, hasApp)));
+  const strip = await ansiStripperFor(result.lines);
+  const { kept, dropped } = newestThatFit(result.lines.map((line) => toAiLine(line, hasApp, strip)));
   const omitted = (result.cut?.omittedLines ?? 0) + dropped;
   return {
     lines: kept,
@@ -131,12 +133,26 @@ function compactSearch(target: string, result: LogsSearchResult): unknown {
   };
 }
 
-/** A compact line, its message cut at `MESSAGE_CHARS_MAX` characters (never inside a surrogate pair). */
-function toAiLine(line: LogLine, hasApp: boolean): ReturnType<typeof toAiLogLine> {
-  const compact = toAiLogLine(line, hasApp);
+/**
+ * A compact line: its message without terminal escape sequences (a coloured logger's `\u001b[32m` costs
+ * an agent tokens and says nothing) and cut at `MESSAGE_CHARS_MAX` characters (never inside a surrogate pair).
+ */
+function toAiLine(
+  line: LogLine,
+  hasApp: boolean,
+  strip: (text: string) => string,
+): ReturnType<typeof toAiLogLine> {
+  const raw = toAiLogLine(line, hasApp);
+  const compact = { ...raw, m: strip(raw.m) };
   if (compact.m.length <= MESSAGE_CHARS_MAX) return compact;
   const end = /[\uD800-\uDBFF]/.test(compact.m[MESSAGE_CHARS_MAX - 1]!)
     ? MESSAGE_CHARS_MAX - 1
     : MESSAGE_CHARS_MAX;
   return { ...compact, m: `${compact.m.slice(0, end)}… (${compact.m.length - end} more characters)` };
+}
+
+/** The log engine's `stripAnsi` when a line holds an escape character (loaded only then), else nothing to do. */
+async function ansiStripperFor(lines: readonly LogLine[]): Promise<(text: string) => string> {
+  if (!lines.some((line) => line.line.includes('\u001b'))) return (text) => text;
+  return (await import('@velos/log-engine')).stripAnsi;
 }
