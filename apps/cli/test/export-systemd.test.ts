@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { AppSpec } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -193,6 +193,38 @@ describe('velos export systemd', () => {
       'systemd',
     );
     expect(verified.stderr.split('\n').filter((line) => line.includes('odd.service'))).toEqual([]);
+    expect(verified.code).toBe(0);
+  });
+});
+
+describe('velos export systemd: paths', () => {
+  it('writes paths with blanks and % unquoted, as WorkingDirectory= and StandardOutput= read them', async () => {
+    const dir = join(scratch.dir(), 'my app');
+    mkdirSync(dir);
+    const config = join(dir, 'paths.yaml');
+    writeFileSync(
+      config,
+      'apps:\n  - name: my api\n    script: node\n    out_file: "/var/log/my app 100%.log"\n    error_file: /var/log/err.log\n    env:\n      API_TOKEN: abc\n',
+    );
+    const run = await runExport(scratch, 'systemd', config);
+    expect(run.code, run.stderr).toBe(0);
+    const name = 'my\\x20api.service';
+    expect(unitSection(run.files.get(name) ?? '', 'Service')).toEqual(
+      expect.arrayContaining([
+        `WorkingDirectory=${dir}`,
+        'StandardOutput=append:/var/log/my app 100%%.log',
+        'StandardError=append:/var/log/err.log',
+        'EnvironmentFile=%E/velos/my\\x20api.env',
+      ]),
+    );
+    const verified = await runTool(
+      scratch,
+      'systemd-analyze',
+      ['verify', join(run.dir, name)],
+      run.dir,
+      'systemd',
+    );
+    expect(verified.stderr.split('\n').filter((line) => line.includes('api.service'))).toEqual([]);
     expect(verified.code).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { AppSpec, Dependency } from '@velos/core';
-import { environmentLine, escapeUnitName, execLine, quoteValue } from '../startup/systemd-escape.js';
+import { environmentLine, escapeUnitName, execLine } from '../startup/systemd-escape.js';
 import { hostArgv, instanceEnvironment } from './app-command.js';
 import { type ExportFile, type ExportOptions, type FileSecrets, systemdSeconds } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
@@ -26,9 +26,10 @@ export function exportSystemd(specs: AppSpec[], report: LossyReport, options: Ex
     if (envFile !== undefined) files.push(secretsFile(spec, envFile, env));
     const secrets: FileSecrets[] | undefined =
       env.kept.length > 0 ? [{ app, keys: env.kept, isMoved: false }] : undefined;
+    const paths = unitPaths(spec, report);
     const service = (instance: number) => ({
       app,
-      text: serviceUnit(spec, instance, unitOf, options, env, envFile),
+      text: serviceUnit(spec, instance, unitOf, options, env, envFile, paths),
       ...(secrets === undefined ? {} : { secrets }),
     });
     if (spec.type === 'job') {
@@ -70,6 +71,7 @@ function serviceUnit(
   options: ExportOptions,
   env: SplitEnv,
   envFile: string | undefined,
+  paths: UnitPaths,
 ): string {
   const isJob = spec.type === 'job';
   const deps = spec.dependsOn.map((dep) => unitOf(dep.name));
@@ -96,12 +98,11 @@ function serviceUnit(
     ...(isJob && !isScheduled(spec) ? ['RemainAfterExit=yes'] : []),
     ...(spec.uid === undefined ? [] : [`User=${spec.uid}`]),
     ...(spec.gid === undefined ? [] : [`Group=${spec.gid}`]),
-    `WorkingDirectory=${quoteValue(spec.cwd)}`,
+    ...(paths.cwd === undefined ? [] : [`WorkingDirectory=${paths.cwd}`]),
     ...environment.map(([name, value]) => environmentLine(name, value)),
-    // %E: /etc for the system manager, ~/.config for a user's (no `-`: a unit without its file fails to start)
-    ...(envFile === undefined
-      ? []
-      : [`EnvironmentFile=${quoteValue(`%E/velos/${envFile}`).replaceAll('%%E', '%E')}`]),
+    // %E: /etc for the system manager, ~/.config for a user's (no `-`: a unit without its file fails to start);
+    // the escaped unit name holds no `%`, and the path is not unquoted: written as it is
+    ...(envFile === undefined ? [] : [`EnvironmentFile=%E/velos/${envFile}`]),
     `ExecStart=${execLine(hostArgv(spec))}`,
     ...restartLines(spec),
     `KillSignal=${spec.stopSignal}`,
@@ -113,7 +114,8 @@ function serviceUnit(
           `TimeoutStartSec=${spec.jobTimeoutMs === undefined ? 'infinity' : systemdSeconds(spec.jobTimeoutMs)}`,
         ]
       : []),
-    ...outputLines(spec),
+    ...(paths.out === undefined ? [] : [`StandardOutput=append:${paths.out}`]),
+    ...(paths.err === undefined ? [] : [`StandardError=append:${paths.err}`]),
   ];
   return [
     ...systemdHeader(spec, options, isScheduled(spec) ? 'The service run by the timer' : 'The service'),
@@ -154,12 +156,44 @@ function restartLines(spec: AppSpec): string[] {
   ];
 }
 
-function outputLines(spec: AppSpec): string[] {
-  const lines: string[] = [];
-  if (spec.outFile !== undefined) lines.push(`StandardOutput=${quoteValue(`append:${spec.outFile}`)}`);
+/** An app's paths as its units write them (`pathSetting`); a path systemd cannot hold is left out. */
+interface UnitPaths {
+  cwd?: string;
+  out?: string;
+  err?: string;
+}
+
+function unitPaths(spec: AppSpec, report: LossyReport): UnitPaths {
   const errFile = spec.mergeLogs ? spec.outFile : spec.errFile;
-  if (errFile !== undefined) lines.push(`StandardError=${quoteValue(`append:${errFile}`)}`);
-  return lines;
+  const paths: UnitPaths = {};
+  for (const [key, option, path] of [
+    ['cwd', 'cwd', spec.cwd],
+    ['out', 'out_file', spec.outFile],
+    ['err', spec.mergeLogs ? 'out_file' : 'error_file', errFile],
+  ] as const) {
+    if (path === undefined) continue;
+    const setting = pathSetting(path);
+    if (setting !== null) paths[key] = setting;
+    else if (key !== 'err' || errFile !== spec.outFile) {
+      report.lossy(
+        spec.name,
+        option,
+        `a unit cannot hold the path ${JSON.stringify(path)} (a line break, or blanks at its ends)`,
+        'rename it',
+      );
+    }
+  }
+  return paths;
+}
+
+/**
+ * A path for WorkingDirectory=, StandardOutput=append:, EnvironmentFile=: systemd takes the rest of
+ * the line as it is (no quotes, no escapes), only `%` specifiers expand; null when the line cannot
+ * hold it (a line break ends the setting, blanks at its ends are trimmed).
+ */
+function pathSetting(path: string): string | null {
+  if (/[\r\n]/.test(path) || path !== path.trim()) return null;
+  return path.replaceAll('%', '%%');
 }
 
 function groupTarget(spec: AppSpec, services: string[], options: ExportOptions): string {
