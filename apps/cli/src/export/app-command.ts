@@ -36,14 +36,15 @@ function isInside(dir: string, path: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** The environment an app's instance gets from Velos (SUP-5): its own env, identity and `increment_var`. */
+/** The environment an app's instance gets from Velos (SUP-5): its own env, identity (`instance_var`) and `increment_var`. */
 export function instanceEnvironment(spec: AppSpec, instance: number): Record<string, string> {
   const env: Record<string, string> = {
     ...(spec.ownEnv ?? spec.env),
     VELOS_NAME: spec.name,
     VELOS_INSTANCE: String(instance),
-    NODE_APP_INSTANCE: String(instance),
   };
+  // PM2's instance_var renames NODE_APP_INSTANCE, as the daemon's instanceEnv does
+  env[spec.instanceVar ?? 'NODE_APP_INSTANCE'] = String(instance);
   const name = spec.incrementVar;
   const base = name === undefined ? undefined : env[name];
   if (name !== undefined && base !== undefined && /^\d+$/.test(base.trim())) {

@@ -88,6 +88,14 @@ function composeService(
 ): Record<string, unknown> {
   const app = spec.name;
   const service: Record<string, unknown> = {};
+  if (spec.autostart === false) {
+    report.lossy(
+      app,
+      'autostart',
+      '`docker compose up` starts every service',
+      'give the service a profile (profiles: [manual]) and start it with `docker compose up <service>`',
+    );
+  }
   if (options.image !== undefined) service.image = imageOf(options.image, app);
   else {
     service.build = options.build ?? spec.cwd;

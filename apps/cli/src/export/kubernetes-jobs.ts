@@ -7,6 +7,8 @@ import type { LossyReport } from './lossy-report.js';
 /** A job's run: no retry (a failed run is a failed run), stopped after its timeout. */
 function jobSpec(spec: AppSpec, metadata: Record<string, unknown>, podSpec: Record<string, unknown>) {
   return {
+    // autostart = false: a one-shot job waits until it is resumed (a CronJob is suspended instead)
+    ...(spec.autostart === false && !isCron(spec) ? { suspend: true } : {}),
     backoffLimit: 0,
     ...(spec.jobTimeoutMs === undefined ? {} : { activeDeadlineSeconds: wholeSeconds(spec.jobTimeoutMs, 1) }),
     template: {
@@ -37,12 +39,17 @@ export function cronJob(
     metadata,
     spec: {
       schedule: schedule(spec, report),
+      ...(spec.autostart === false ? { suspend: true } : {}),
       concurrencyPolicy: 'Forbid',
       successfulJobsHistoryLimit: Math.min(spec.jobHistory, 10),
       failedJobsHistoryLimit: Math.min(spec.jobHistory, 10),
       jobTemplate: { spec: jobSpec(spec, metadata, podSpec) },
     },
   };
+}
+
+function isCron(spec: AppSpec): boolean {
+  return spec.schedule !== undefined || spec.intervalMs !== undefined;
 }
 
 /** A job's cron schedule, or its interval as one (`30m` → `*\/30 * * * *`). */

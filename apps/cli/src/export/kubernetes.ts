@@ -62,7 +62,8 @@ export function kubernetesManifests(
       kind: 'Deployment',
       metadata,
       spec: {
-        replicas: spec.instances,
+        // autostart = false: added stopped, started by scaling it up
+        replicas: spec.autostart === false ? 0 : spec.instances,
         selector: { matchLabels: labels },
         template: { metadata: { labels: metadata.labels }, spec: podSpec },
       },
@@ -248,6 +249,7 @@ function noteKubernetesLosses(spec: AppSpec, report: LossyReport): void {
       'an init container that waits for the dependency, or retries in the app',
     );
   }
+  if (spec.autostart === false) noteStopped(spec, report);
   if (spec.type === 'job') return;
   if (!spec.autorestart) {
     report.lossy(app, 'autorestart', 'a Deployment always restarts its pods', 'run it as a Kubernetes Job');
@@ -283,6 +285,27 @@ function noteKubernetesLosses(spec: AppSpec, report: LossyReport): void {
       'each pod has its own network: no need',
     );
   }
+}
+
+/** `autostart = false`: the Deployment has no replicas, a (Cron)Job is suspended; says how to start it. */
+function noteStopped(spec: AppSpec, report: LossyReport): void {
+  const name = dnsName(spec.name);
+  const isJob = spec.type === 'job';
+  const kind = !isJob
+    ? 'deployment'
+    : spec.schedule === undefined && spec.intervalMs === undefined
+      ? 'job'
+      : 'cronjob';
+  report.note(
+    spec.name,
+    'autostart',
+    isJob
+      ? `the ${kind === 'job' ? 'Job' : 'CronJob'} is suspended (suspend: true)`
+      : 'the Deployment has 0 replicas',
+    isJob
+      ? `start it with kubectl patch ${kind} ${name} -p '{"spec":{"suspend":false}}'`
+      : `start it with kubectl scale deployment ${name} --replicas=${spec.instances}`,
+  );
 }
 
 /** A string Kubernetes takes as it is: `$(NAME)` in env values and commands would expand a variable. */

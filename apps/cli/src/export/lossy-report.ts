@@ -1,4 +1,5 @@
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { noteProcessFiles } from './process-files.js';
 
 /** The targets `velos export` writes. */
 export type ExportTarget = 'systemd' | 'compose' | 'kubernetes';
@@ -152,6 +153,14 @@ export function noteVelosOnly(report: LossyReport, spec: AppSpec): void {
       `the ${report.target === 'compose' ? "network's DNS round robin" : 'Service'} spreads connections over the replicas`,
     );
   }
+  if (report.target !== 'systemd' && spec.type === 'service' && spec.instances > 1) {
+    report.note(
+      app,
+      'instances',
+      `the replicas get no instance index (VELOS_INSTANCE, ${spec.instanceVar ?? 'NODE_APP_INSTANCE'})`,
+      'an app that runs a task on instance 0 only needs a job or a lock instead',
+    );
+  }
   if (spec.waitReady) {
     report.lossy(
       app,
@@ -160,4 +169,5 @@ export function noteVelosOnly(report: LossyReport, spec: AppSpec): void {
       'use a readiness probe (an HTTP or TCP check) instead',
     );
   }
+  noteProcessFiles(report, spec);
 }

@@ -18,6 +18,14 @@ export function isScheduled(spec: AppSpec): boolean {
   return spec.type === 'job' && (spec.schedule !== undefined || spec.intervalMs !== undefined);
 }
 
+/**
+ * The `[Install]` section of an app's unit (`systemctl enable` starts it at boot); none for an app of
+ * `autostart = false`, which Velos adds stopped: it is started by hand.
+ */
+export function installLines(spec: AppSpec, wantedBy: string): string[] {
+  return spec.autostart === false ? [] : ['', '[Install]', `WantedBy=${wantedBy}`];
+}
+
 export function jobTimer(spec: AppSpec, report: LossyReport, options: ExportOptions): string {
   return [
     ...systemdHeader(spec, options, 'The schedule'),
@@ -27,9 +35,7 @@ export function jobTimer(spec: AppSpec, report: LossyReport, options: ExportOpti
     '[Timer]',
     ...scheduleLines(spec.name, spec.schedule, spec.intervalMs, 'schedule', report),
     `Unit=${escapeUnitName(spec.name)}.service`,
-    '',
-    '[Install]',
-    'WantedBy=timers.target',
+    ...installLines(spec, 'timers.target'),
     '',
   ].join('\n');
 }

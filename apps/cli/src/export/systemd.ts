@@ -4,7 +4,7 @@ import { hostArgv, instanceEnvironment } from './app-command.js';
 import { type ExportFile, type ExportOptions, type FileSecrets, systemdSeconds } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
 import { envFileText, exportedEnv, type SplitEnv, splitSecretEnv } from './secret-env.js';
-import { cronRestartUnits, isScheduled, jobTimer, systemdHeader } from './systemd-timers.js';
+import { cronRestartUnits, installLines, isScheduled, jobTimer, systemdHeader } from './systemd-timers.js';
 
 /**
  * Renders systemd units for every app: `<name>.service` (or `<name>-<i>.service` per instance, grouped
@@ -124,7 +124,7 @@ function serviceUnit(
     '',
     '[Service]',
     ...service,
-    ...(isScheduled(spec) ? [] : ['', '[Install]', 'WantedBy=multi-user.target']),
+    ...(isScheduled(spec) ? [] : installLines(spec, 'multi-user.target')),
     '',
   ].join('\n');
 }
@@ -202,15 +202,21 @@ function groupTarget(spec: AppSpec, services: string[], options: ExportOptions):
     '[Unit]',
     `Description=Velos app ${spec.name} (${services.length} instances)`,
     `Wants=${services.join(' ')}`,
-    '',
-    '[Install]',
-    'WantedBy=multi-user.target',
+    ...installLines(spec, 'multi-user.target'),
     '',
   ].join('\n');
 }
 
 function noteSystemdLosses(spec: AppSpec, report: LossyReport): void {
   const app = spec.name;
+  if (spec.autostart === false) {
+    report.note(
+      app,
+      'autostart',
+      'its units have no [Install] section: systemctl enable does not start them at boot',
+      `start it with systemctl start ${isScheduled(spec) ? `${escapeUnitName(app)}.timer` : unitName(spec, app)}`,
+    );
+  }
   if (spec.execMode === 'cluster' && spec.instances > 1) {
     report.lossy(
       app,

@@ -1,0 +1,188 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppSpec } from '@velos/core';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { afterEach, describe, expect, it } from 'vitest';
+import { composeDocument } from '../src/export/compose.js';
+import { kubernetesManifests } from '../src/export/kubernetes.js';
+import { type ExportTarget, LossyReport } from '../src/export/lossy-report.js';
+import { exportSystemd } from '../src/export/systemd.js';
+import { loadSpecs, unitSection } from './export-helpers.js';
+import { Scratch } from './startup-helpers.js';
+
+const scratch = new Scratch();
+afterEach(() => scratch.cleanup());
+
+const OPTIONS = { source: 'velos.yaml', image: 'reg/app:1' };
+
+/** The specs of a config written from YAML lines, read as `velos export` reads them. */
+async function specsOf(...lines: string[]): Promise<AppSpec[]> {
+  const config = join(scratch.dir(), 'velos.yaml');
+  writeFileSync(config, ['apps:', ...lines, ''].join('\n'));
+  return loadSpecs(config);
+}
+
+/** The `app: option (severity)` of every loss of one export, in order. */
+function losses(report: LossyReport): string[] {
+  return report.losses.map((loss) => `${loss.app}: ${loss.option} (${loss.severity})`);
+}
+
+const TARGETS: ExportTarget[] = ['systemd', 'compose', 'kubernetes'];
+
+function render(target: ExportTarget, specs: AppSpec[], report: LossyReport): unknown {
+  if (target === 'systemd') return exportSystemd(specs, report, { source: 'velos.yaml' });
+  if (target === 'compose') return composeDocument(specs, report, OPTIONS);
+  return kubernetesManifests(specs, report, OPTIONS);
+}
+
+describe('velos export: options of the daemon the targets lack', () => {
+  const files = [
+    '  - name: legacy',
+    '    script: node',
+    '    out_file: /var/log/legacy.log',
+    '    error_file: /var/log/legacy-err.log',
+    '    log_file: /var/log/legacy-all.log',
+    '    pid_file: /run/legacy.pid',
+  ];
+
+  it.each(TARGETS)(
+    '%s: names out_file, error_file, log_file and pid_file it does not write',
+    async (target) => {
+      const report = new LossyReport(target, false);
+      render(target, await specsOf(...files), report);
+      const expected = [
+        ...(target === 'systemd' ? [] : ['legacy: out_file (note)']),
+        'legacy: log_file (note)',
+        'legacy: pid_file (note)',
+      ];
+      expect(losses(report).filter((loss) => !loss.includes('log_engine'))).toEqual(expected);
+      const out = report.losses.find((loss) => loss.option === 'out_file');
+      if (out) expect(out.detail).toContain('/var/log/legacy.log and /var/log/legacy-err.log');
+    },
+  );
+
+  it.each(TARGETS)('%s: shutdown_with_message is lossy: the app gets a signal', async (target) => {
+    const specs = await specsOf('  - name: legacy', '    script: node', '    shutdown_with_message: true');
+    expect(() => render(target, specs, new LossyReport(target, false))).toThrow(
+      /^legacy: shutdown_with_message: \w+ cannot express it \(the app is stopped with SIGTERM, not the message 'shutdown'\)/,
+    );
+    const report = new LossyReport(target, true);
+    render(target, specs, report);
+    expect(losses(report)).toContain('legacy: shutdown_with_message (lossy)');
+  });
+});
+
+describe('velos export: replicas', () => {
+  it.each(['compose', 'kubernetes'] as const)(
+    '%s: notes that replicas get no instance index',
+    async (target) => {
+      const specs = await specsOf(
+        '  - name: web',
+        '    script: node',
+        '    instances: 2',
+        '    instance_var: ID',
+      );
+      const report = new LossyReport(target, false);
+      render(target, specs, report);
+      expect(report.losses.find((loss) => loss.option === 'instances')).toMatchObject({
+        severity: 'note',
+        detail: 'the replicas get no instance index (VELOS_INSTANCE, ID)',
+      });
+    },
+  );
+});
+
+describe('velos export: autostart = false', () => {
+  const stopped = [
+    '  - name: web',
+    '    script: node',
+    '    instances: 2',
+    '    autostart: false',
+    '  - name: nightly',
+    '    type: job',
+    '    script: node',
+    '    schedule: "0 2 * * *"',
+    '    autostart: false',
+    '  - name: seed',
+    '    type: job',
+    '    script: node',
+    '    autostart: false',
+  ];
+
+  it('systemd: no unit of the app is enabled at boot, and the note says what to start', async () => {
+    const report = new LossyReport('systemd', false);
+    const files = exportSystemd(await specsOf(...stopped), report, { source: 'velos.yaml' });
+    const names = files.map((file) => file.name).sort();
+    expect(names).toEqual([
+      'nightly.service',
+      'nightly.timer',
+      'seed.service',
+      'web-0.service',
+      'web-1.service',
+      'web.target',
+    ]);
+    for (const file of files) expect(file.text, file.name).not.toContain('[Install]');
+    expect(unitSection(files.find((file) => file.name === 'seed.service')?.text ?? '', 'Service')).toContain(
+      'RemainAfterExit=yes',
+    );
+    expect(report.losses.filter((loss) => loss.option === 'autostart').map((loss) => loss.instead)).toEqual([
+      'start it with systemctl start web.target',
+      'start it with systemctl start nightly.timer',
+      'start it with systemctl start seed.service',
+    ]);
+  });
+
+  it('kubernetes: a Deployment of 0 replicas, a suspended CronJob and Job', async () => {
+    const report = new LossyReport('kubernetes', false);
+    const [web, nightly, seed] = kubernetesManifests(await specsOf(...stopped), report, OPTIONS);
+    new Deployment(web as never).validate();
+    new CronJob(nightly as never).validate();
+    new Job(seed as never).validate();
+    expect(web?.spec).toMatchObject({ replicas: 0 });
+    expect(nightly?.spec).toMatchObject({ suspend: true });
+    const template = (nightly?.spec as { jobTemplate?: { spec?: object } } | undefined)?.jobTemplate;
+    expect(template?.spec).not.toHaveProperty('suspend');
+    expect(seed?.spec).toMatchObject({ suspend: true });
+    expect(report.losses.filter((loss) => loss.option === 'autostart').map((loss) => loss.instead)).toEqual([
+      'start it with kubectl scale deployment web --replicas=2',
+      `start it with kubectl patch cronjob nightly -p '{"spec":{"suspend":false}}'`,
+      `start it with kubectl patch job seed -p '{"spec":{"suspend":false}}'`,
+    ]);
+  });
+
+  it('compose: lossy, since `docker compose up` starts every service', async () => {
+    const specs = await specsOf('  - name: web', '    script: node', '    autostart: false');
+    expect(() => composeDocument(specs, new LossyReport('compose', false), OPTIONS)).toThrow(
+      /^web: autostart: compose cannot express it/,
+    );
+  });
+
+  it('leaves apps that start by themselves as they were', async () => {
+    const specs = await specsOf('  - name: web', '    script: node');
+    const report = new LossyReport('systemd', false);
+    const [unit] = exportSystemd(specs, report, { source: 'velos.yaml' });
+    expect(unitSection(unit?.text ?? '', 'Install')).toEqual(['WantedBy=multi-user.target']);
+    const [deployment] = kubernetesManifests(specs, new LossyReport('kubernetes', false), OPTIONS);
+    expect(deployment?.spec).toMatchObject({ replicas: 1 });
+    expect(deployment?.spec).not.toHaveProperty('suspend');
+  });
+});
+
+describe('velos export systemd: instance_var', () => {
+  it('names the instance index as the daemon does (PM2 instance_var renames NODE_APP_INSTANCE)', async () => {
+    const specs = await specsOf(
+      '  - name: web',
+      '    script: node',
+      '    instances: 2',
+      '    instance_var: INSTANCE_ID',
+    );
+    const files = exportSystemd(specs, new LossyReport('systemd', false), { source: 'velos.yaml' });
+    const service = unitSection(files.find((file) => file.name === 'web-1.service')?.text ?? '', 'Service');
+    expect(service).toEqual(
+      expect.arrayContaining(['Environment=INSTANCE_ID=1', 'Environment=VELOS_INSTANCE=1']),
+    );
+    expect(service.some((line) => line.startsWith('Environment=NODE_APP_INSTANCE='))).toBe(false);
+  });
+});
