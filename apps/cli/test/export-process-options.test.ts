@@ -186,3 +186,44 @@ describe('velos export systemd: instance_var', () => {
     expect(service.some((line) => line.startsWith('Environment=NODE_APP_INSTANCE='))).toBe(false);
   });
 });
+
+describe('velos export kubernetes: the time zone of a schedule', () => {
+  const jobs = [
+    '  - name: report',
+    '    type: job',
+    '    script: node',
+    '    schedule: "30 9 * * 1-5"',
+    '  - name: tick',
+    '    type: job',
+    '    script: node',
+    '    interval: 30m',
+  ];
+  const savedTz = process.env.TZ;
+  afterEach(() => {
+    if (savedTz === undefined) delete process.env.TZ;
+    else process.env.TZ = savedTz;
+  });
+
+  it("gives the CronJob of a cron schedule this machine's zone, as the daemon here reads it", async () => {
+    process.env.TZ = 'Europe/Berlin';
+    const report = new LossyReport('kubernetes', false);
+    const [report_, tick] = kubernetesManifests(await specsOf(...jobs), report, OPTIONS);
+    new CronJob(report_ as never).validate();
+    expect(report_?.spec).toMatchObject({ schedule: '30 9 * * 1-5', timeZone: 'Europe/Berlin' });
+    // an interval runs every so long, whatever the zone
+    expect(tick?.spec).not.toHaveProperty('timeZone');
+    expect(report.losses.find((loss) => loss.option === 'schedule')?.detail).toContain(
+      'the CronJob has timeZone: Europe/Berlin',
+    );
+  });
+
+  it('leaves the zone out, with a note, when TZ names none', async () => {
+    process.env.TZ = 'Not/A_Zone';
+    const report = new LossyReport('kubernetes', false);
+    const [cron] = kubernetesManifests(await specsOf(...jobs), report, OPTIONS);
+    expect(cron?.spec).not.toHaveProperty('timeZone');
+    expect(report.losses.find((loss) => loss.option === 'schedule')?.detail).toContain(
+      "the CronJob runs in the cluster's",
+    );
+  });
+});

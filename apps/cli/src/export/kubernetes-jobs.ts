@@ -39,6 +39,7 @@ export function cronJob(
     metadata,
     spec: {
       schedule: schedule(spec, report),
+      ...timeZone(spec, report),
       ...(spec.autostart === false ? { suspend: true } : {}),
       concurrencyPolicy: 'Forbid',
       successfulJobsHistoryLimit: Math.min(spec.jobHistory, 10),
@@ -46,6 +47,33 @@ export function cronJob(
       jobTemplate: { spec: jobSpec(spec, metadata, podSpec) },
     },
   };
+}
+
+/**
+ * The zone a cron `schedule` is read in: Velos reads it in the daemon's local time zone, a CronJob in
+ * the controller's (UTC on most clusters) unless `timeZone` names one; this machine's zone (its `TZ`)
+ * stands for the daemon's, and a note says so.
+ */
+function timeZone(spec: AppSpec, report: LossyReport): { timeZone?: string } {
+  if (spec.schedule === undefined) return {};
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone as string | undefined;
+  // an unknown TZ (TZ=Bogus) gives none, TZ= gives Etc/Unknown: the CronJob keeps the cluster's zone
+  if (zone === undefined || zone === 'Etc/Unknown') {
+    report.note(
+      spec.name,
+      'schedule',
+      "read in the daemon's time zone, which this machine's TZ does not name: the CronJob runs in the cluster's (UTC on most clusters)",
+      "set the CronJob's timeZone to the zone the daemon ran in",
+    );
+    return {};
+  }
+  report.note(
+    spec.name,
+    'schedule',
+    `read in the time zone of this machine (${zone}), as a Velos daemon started here reads it: the CronJob has timeZone: ${zone}`,
+    'change timeZone if the daemon ran in another zone (the TZ of the shell that started it)',
+  );
+  return { timeZone: zone };
 }
 
 function isCron(spec: AppSpec): boolean {
