@@ -53,6 +53,16 @@ describe('velos export: bad input', () => {
     expect(errorLine(compose.stderr)).toMatch(/^velos: sboxmgr-update: interval: compose cannot express it/);
   });
 
+  it('names every lossy option of every app in its one line, not only the first', async () => {
+    const webStack = FIXTURE_CONFIGS.find((file) => file.endsWith('web-stack.yaml')) ?? '';
+    const run = await runExport(scratch, 'systemd', webStack);
+    expect(run.code).not.toBe(0);
+    expect(errorLine(run.stderr)).toMatch(
+      /^velos: api: exec_mode: systemd cannot express it .*, or pass --lossy to export without it \(also lossy: api: liveness_probe, api: readiness_probe, worker: depends_on\)$/,
+    );
+    expect(existsSync(run.dir)).toBe(false);
+  });
+
   it('--lossy turns the same option into a warning', async () => {
     const run = await runExport(scratch, 'systemd', demo, ['--lossy']);
     expect(run.code).toBe(0);

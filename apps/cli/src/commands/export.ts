@@ -25,8 +25,11 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
   const specs = await loadSpecs(resolve(configArg), stringOption(input, 'env'));
   const { checkTargetNames } = await import('../export/target-names.js');
   checkTargetNames(specs, target);
-  const report = new LossyReport(target, input.options.lossy === true);
-  const files = withHeader(await render(target, specs, report, options), report, target, options);
+  // every app is translated before an error, so that it names all the lossy options at once
+  const report = new LossyReport(target, input.options.lossy === true, true);
+  const rendered = await render(target, specs, report, options);
+  report.throwIfLossy();
+  const files = withHeader(rendered, report, target, options);
   const stderrLines = [...secretLines(files, target), ...report.stderrLines()];
   for (const line of stderrLines) process.stderr.write(`${line}\n`);
   const out = stringOption(input, 'out');

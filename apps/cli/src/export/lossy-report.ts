@@ -20,8 +20,9 @@ export interface Loss {
 }
 
 /**
- * Collects the losses of one export: a `lossy` one throws at once (naming the app and the option)
- * unless `--lossy` was given; every loss goes into the report header and onto stderr.
+ * Collects the losses of one export: a `lossy` one is an error (naming the app and the option) unless
+ * `--lossy` was given, thrown at once, or by `throwIfLossy` once every app was seen when the report
+ * defers it (`velos export` names them all); every loss goes into the report header and onto stderr.
  */
 export class LossyReport {
   readonly losses: Loss[] = [];
@@ -29,18 +30,33 @@ export class LossyReport {
   constructor(
     readonly target: ExportTarget,
     readonly isLossyAllowed: boolean,
+    readonly isDeferred = false,
   ) {}
 
-  /** Records an option the target cannot express; throws INVALID_CONFIG unless `--lossy` was given. */
+  /** Records an option the target cannot express; without `--lossy` an INVALID_CONFIG error. */
   lossy(app: string, option: string, detail: string, instead: string): void {
-    if (!this.isLossyAllowed) {
-      throw new VelosError(
-        ErrorCodes.INVALID_CONFIG,
-        `${app}: ${option}: ${this.target} cannot express it (${detail}); ${instead}, or pass --lossy to export without it`,
-        { data: { app, option, target: this.target } },
-      );
-    }
-    this.losses.push({ app, option, severity: 'lossy', detail, instead });
+    const loss: Loss = { app, option, severity: 'lossy', detail, instead };
+    if (!this.isLossyAllowed && !this.isDeferred) throw this.lossyError(loss, []);
+    this.losses.push(loss);
+  }
+
+  /** Without `--lossy`: throws the error of the first lossy option, naming the others after it. */
+  throwIfLossy(): void {
+    const [first, ...others] = this.losses.filter((loss) => loss.severity === 'lossy');
+    if (this.isLossyAllowed || first === undefined) return;
+    throw this.lossyError(first, others);
+  }
+
+  private lossyError(loss: Loss, others: readonly Loss[]): VelosError {
+    const { app, option } = loss;
+    const more = [...new Set(others.map((other) => `${other.app}: ${other.option}`))];
+    return new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${app}: ${option}: ${this.target} cannot express it (${loss.detail}); ${loss.instead}, or pass --lossy to export without it${
+        more.length === 0 ? '' : ` (also lossy: ${more.join(', ')})`
+      }`,
+      { data: { app, option, target: this.target } },
+    );
   }
 
   /** Records a Velos feature the target does without (no error): the log engine, log files… */
