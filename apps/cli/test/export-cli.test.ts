@@ -1,4 +1,12 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -192,6 +200,43 @@ describe('velos export: bad input', () => {
       API_KEY: 'k$$x',
       DATABASE_URL: 'postgres://u:pw@db/x',
     });
+  });
+
+  it('replaces what --out held (a link too) rather than writing through it', async () => {
+    const dir = scratch.dir();
+    const config = join(dir, 'secrets.toml');
+    writeFileSync(config, '[[apps]]\nname = "web"\nscript = "node"\nenv = { API_KEY = "k1" }\n');
+    const out = join(dir, 'units');
+    mkdirSync(out);
+    const shared = join(dir, 'shared.txt');
+    writeFileSync(shared, 'not yours\n', { mode: 0o644 });
+    symlinkSync(shared, join(out, 'web.env'));
+    const run = await scratch.run(BIN, ['export', 'systemd', config, '--out', out], {});
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(shared, 'utf8')).toBe('not yours\n');
+    expect(statSync(shared).mode & 0o777).toBe(0o644);
+    const written = lstatSync(join(out, 'web.env'));
+    expect(written.isFile()).toBe(true);
+    expect(written.mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(out, 'web.env'), 'utf8')).toContain("API_KEY='k1'");
+  });
+
+  it('refuses an --out it cannot write into with one line, not an internal error', async () => {
+    const dir = scratch.dir();
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const run = await scratch.run(BIN, ['export', 'systemd', sboxmgr, '--out', file], {});
+    expect(run.code).not.toBe(0);
+    expect(errorLine(run.stderr)).toBe(
+      `velos: --out ${file}: a file is in the way of that directory; nothing was written`,
+    );
+    const blocked = join(dir, 'blocked');
+    mkdirSync(join(blocked, 'sboxmgr-update.service'), { recursive: true });
+    const inTheWay = await scratch.run(BIN, ['export', 'systemd', sboxmgr, '--out', blocked], {});
+    expect(inTheWay.code).not.toBe(0);
+    expect(errorLine(inTheWay.stderr)).toBe(
+      `velos: --out ${blocked}: cannot write sboxmgr-update.service (a directory of that name is in the way); nothing was written`,
+    );
   });
 
   it('keeps a secret-looking value an env file cannot carry inline, with a warning and mode 0600', async () => {

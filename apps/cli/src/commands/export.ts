@@ -1,6 +1,5 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { AppSpec } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
@@ -30,23 +29,19 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
   const rendered = await render(target, specs, report, options);
   report.throwIfLossy();
   const files = withHeader(rendered, report, target, options);
+  const out = stringOption(input, 'out');
+  // written before the notes are printed: an --out that cannot be written is the one line printed
+  // (a file that holds a value that looks secret is its owner's only, also when it was there before)
+  const written =
+    out === undefined ? [] : (await import('../export/write-out.js')).writeExportFiles(out, files);
   const stderrLines = [...secretLines(files, target), ...report.stderrLines()];
   for (const line of stderrLines) process.stderr.write(`${line}\n`);
-  const out = stringOption(input, 'out');
   if (out === undefined) {
     const isMany = files.length > 1;
     ctx.print(files.map((file) => (isMany ? `### ${file.name}\n${file.text}` : file.text)).join('\n'));
     return;
   }
-  const dir = resolve(out);
-  mkdirSync(dir, { recursive: true });
-  for (const file of files) {
-    const path = join(dir, file.name);
-    writeFileSync(path, file.text);
-    // a file that holds a value that looks secret is its owner's only (also when it was there before)
-    if ((file.secrets ?? []).length > 0) chmodSync(path, 0o600);
-    ctx.print(`wrote ${path}`);
-  }
+  for (const path of written) ctx.print(`wrote ${path}`);
 }
 
 /** Where each target keeps a secret out of its files, for the warning. */
