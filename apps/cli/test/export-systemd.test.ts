@@ -227,4 +227,39 @@ describe('velos export systemd: paths', () => {
     expect(verified.stderr.split('\n').filter((line) => line.includes('api.service'))).toEqual([]);
     expect(verified.code).toBe(0);
   });
+
+  it('leaves out, as lossy, the variables systemd would ignore (MY-VAR, 1START)', async () => {
+    const config = join(scratch.dir(), 'names.yaml');
+    writeFileSync(
+      config,
+      'apps:\n  - name: edge\n    script: node\n    env:\n      MY-VAR: "1"\n      1START: x\n      OK_1: y\n      API-TOKEN: s\n',
+    );
+    const refused = await runExport(scratch, 'systemd', config);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(
+      /^velos: edge: env: systemd cannot express it \(systemd ignores the variables MY-VAR, 1START, API-TOKEN /,
+    );
+    const run = await runExport(scratch, 'systemd', config, ['--lossy']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(warnings(run.stderr)).toEqual(['edge: env']);
+    const names = [...run.files.keys()];
+    expect(names).toEqual(['edge.service']);
+    expect(
+      unitSection(run.files.get('edge.service') ?? '', 'Service').filter((l) => l.startsWith('Environment')),
+    ).toEqual([
+      'Environment=OK_1=y',
+      'Environment=VELOS_NAME=edge',
+      'Environment=VELOS_INSTANCE=0',
+      'Environment=NODE_APP_INSTANCE=0',
+    ]);
+    const verified = await runTool(
+      scratch,
+      'systemd-analyze',
+      ['verify', join(run.dir, 'edge.service')],
+      run.dir,
+      'systemd',
+    );
+    expect(verified.stderr).not.toContain('Invalid environment assignment');
+    expect(verified.code).toBe(0);
+  });
 });

@@ -21,7 +21,8 @@ export function exportSystemd(specs: AppSpec[], report: LossyReport, options: Ex
     const unitOf = (name: string) => unitName(byName.get(name), name);
     const app = spec.name;
     const unit = escapeUnitName(app);
-    const env = splitSecretEnv(exportedEnv(spec), undefined, spec.incrementVar);
+    const ownEnv = unitEnv(spec, report);
+    const env = splitSecretEnv(ownEnv, undefined, spec.incrementVar);
     const envFile = Object.keys(env.moved).length > 0 ? `${unit}.env` : undefined;
     if (envFile !== undefined) files.push(secretsFile(spec, envFile, env));
     const secrets: FileSecrets[] | undefined =
@@ -29,7 +30,7 @@ export function exportSystemd(specs: AppSpec[], report: LossyReport, options: Ex
     const paths = unitPaths(spec, report);
     const service = (instance: number) => ({
       app,
-      text: serviceUnit(spec, instance, unitOf, options, env, envFile, paths),
+      text: serviceUnit({ ...spec, ownEnv }, instance, unitOf, options, env, envFile, paths),
       ...(secrets === undefined ? {} : { secrets }),
     });
     if (spec.type === 'job') {
@@ -50,6 +51,23 @@ export function exportSystemd(specs: AppSpec[], report: LossyReport, options: Ex
     }
   }
   return files;
+}
+
+/** A variable name systemd takes in Environment= and EnvironmentFile= (it ignores others, with a log line). */
+const SYSTEMD_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** An app's own env without the variables systemd would ignore, which are lossy. */
+function unitEnv(spec: AppSpec, report: LossyReport): Record<string, string> {
+  const env = exportedEnv(spec);
+  const bad = Object.keys(env).filter((name) => !SYSTEMD_ENV_NAME.test(name));
+  if (bad.length === 0) return env;
+  report.lossy(
+    spec.name,
+    'env',
+    `systemd ignores the variable${bad.length > 1 ? 's' : ''} ${bad.join(', ')} (a name is letters, digits and _, not starting with a digit)`,
+    `rename ${bad.length > 1 ? 'them' : 'it'}, or set ${bad.length > 1 ? 'them' : 'it'} in a wrapper script that execs the app`,
+  );
+  return Object.fromEntries(Object.entries(env).filter(([name]) => SYSTEMD_ENV_NAME.test(name)));
 }
 
 /** The unit that stands for an app in `After=`/`Requires=`: its service, or the target of its instances. */
