@@ -227,3 +227,27 @@ describe('velos export kubernetes: the time zone of a schedule', () => {
     );
   });
 });
+
+describe('velos export: a program found on PATH', () => {
+  it('systemd runs it by its path on this PATH; a container by its name', async () => {
+    const bin = scratch.dir();
+    writeFileSync(join(bin, 'myinterp'), '#!/bin/sh\nexec "$@"\n', { mode: 0o755 });
+    const script = join(bin, 'task.txt');
+    writeFileSync(script, '');
+    const specs = await specsOf(
+      '  - name: task',
+      `    script: ${script}`,
+      '    interpreter: myinterp',
+      '    env:',
+      `      PATH: ${bin}:/usr/bin:/bin`,
+    );
+    const [unit] = exportSystemd(specs, new LossyReport('systemd', false), { source: 'velos.yaml' });
+    expect(unitSection(unit?.text ?? '', 'Service')).toContain(
+      `ExecStart=${join(bin, 'myinterp')} ${script}`,
+    );
+    const { services } = composeDocument(specs, new LossyReport('compose', false), OPTIONS) as {
+      services: Record<string, { command: string[] }>;
+    };
+    expect(services.task?.command[0]).toBe('myinterp');
+  });
+});

@@ -1,13 +1,25 @@
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import type { AppSpec } from '@velos/core';
 import { resolveCommand } from '@velos/supervisor';
+import { findOnPath } from '../commands/start-spec.js';
 
 /** The argv an app runs with: `[program, ...args]`. */
 export type Argv = string[];
 
-/** The command of an app on this machine, as the daemon would spawn it (absolute paths: systemd). */
+/**
+ * The command of an app on this machine, as the daemon would spawn it, with absolute paths: systemd
+ * looks a bare program name (an `interpreter = "python3"`) up on its own short PATH, not the
+ * daemon's, and would miss one in `~/.pyenv/shims` or run another of that name.
+ */
 export function hostArgv(spec: AppSpec): Argv {
-  const command = resolveCommand({ ...spec, env: { ...process.env, ...spec.env } as Record<string, string> });
+  const env = { ...process.env, ...spec.env } as Record<string, string>;
+  const [file = '', ...args] = commandArgv(spec, env);
+  return [isAbsolute(file) ? file : (findOnPath(file, env) ?? file), ...args];
+}
+
+/** The command as the daemon's resolver gives it (an interpreter by its name, as configured). */
+function commandArgv(spec: AppSpec, env: Record<string, string>): Argv {
+  const command = resolveCommand({ ...spec, env });
   return [command.file, ...command.args];
 }
 
@@ -16,7 +28,8 @@ export function hostArgv(spec: AppSpec): Argv {
  * `node`, paths under the app's directory become relative, other paths stay as they are.
  */
 export function containerArgv(spec: AppSpec): Argv {
-  return hostArgv(spec).map((word, i) => {
+  const env = { ...process.env, ...spec.env } as Record<string, string>;
+  return commandArgv(spec, env).map((word, i) => {
     if (i === 0 && word === process.execPath) return 'node';
     // a program found on this machine's PATH is looked up on the image's PATH instead (`/bin/sh` is everywhere)
     if (i === 0 && word !== '/bin/sh' && /^\/(usr\/)?(local\/)?bin\//.test(word)) return basename(word);

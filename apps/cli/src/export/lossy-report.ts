@@ -150,7 +150,7 @@ export function noteVelosOnly(report: LossyReport, spec: AppSpec): void {
       app,
       'watch',
       'no restart on file changes',
-      'deploy a new version instead (watch mode is for development)',
+      'deploy a new version (watch mode is for development)',
     );
   }
   if (spec.watchdog !== undefined) {
@@ -182,7 +182,7 @@ export function noteVelosOnly(report: LossyReport, spec: AppSpec): void {
       app,
       'wait_ready',
       "process.send('ready') is not awaited",
-      'use a readiness probe (an HTTP or TCP check) instead',
+      'use a readiness probe (an HTTP or TCP check)',
     );
   }
   noteProcessFiles(report, spec);
