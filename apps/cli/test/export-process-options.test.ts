@@ -251,3 +251,19 @@ describe('velos export: a program found on PATH', () => {
     expect(services.task?.command[0]).toBe('myinterp');
   });
 });
+
+describe('velos export compose: the port of an app', () => {
+  it('exposes it to the other services and notes that the host no longer reaches it', async () => {
+    const specs = await specsOf('  - name: web', '    script: node', '    env:', '      PORT: "3000"');
+    const report = new LossyReport('compose', false);
+    const { services } = composeDocument(specs, report, OPTIONS) as {
+      services: Record<string, Record<string, unknown>>;
+    };
+    expect(services.web?.expose).toEqual(['3000']);
+    expect(services.web).not.toHaveProperty('ports');
+    expect(report.losses.find((loss) => loss.option === 'port')).toMatchObject({
+      severity: 'note',
+      instead: 'publish it with ports: ["3000:3000"]',
+    });
+  });
+});

@@ -9,6 +9,7 @@ import {
   imageOf,
 } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
+import { appPort } from './probe-target.js';
 import { composeUser } from './run-as.js';
 import { envFileText, exportedEnv, splitSecretEnv } from './secret-env.js';
 import { targetName } from './target-names.js';
@@ -120,6 +121,16 @@ function composeService(
   service.restart = restartPolicy(spec, report);
   service.stop_signal = spec.stopSignal;
   service.stop_grace_period = composeDuration(spec.killTimeoutMs);
+  const port = spec.type === 'service' ? appPort(spec) : undefined;
+  if (port !== undefined) {
+    service.expose = [String(port)];
+    report.note(
+      app,
+      'port',
+      `port ${port} is reached by the other services (${serviceName(app)}:${port}), not published on the host as it was`,
+      `publish it with ports: ["${port}:${port}"]${spec.instances > 1 ? ' on a proxy service in front of the replicas' : ''}`,
+    );
+  }
   const probe = healthProbe(spec);
   if (probe !== undefined) service.healthcheck = healthcheck(app, probe, report);
   if (spec.livenessProbe !== undefined) {

@@ -174,7 +174,7 @@ export function noteVelosOnly(report: LossyReport, spec: AppSpec): void {
       app,
       'instances',
       `the replicas get no instance index (VELOS_INSTANCE, ${spec.instanceVar ?? 'NODE_APP_INSTANCE'})`,
-      'an app that runs a task on instance 0 only needs a job or a lock instead',
+      'an app that runs a task on instance 0 only needs a job or a lock',
     );
   }
   if (spec.waitReady) {
