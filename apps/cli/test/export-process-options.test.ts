@@ -267,3 +267,16 @@ describe('velos export compose: the port of an app', () => {
     });
   });
 });
+
+describe('velos export systemd: a dependency outside the config', () => {
+  it('notes the unit name it assumed', async () => {
+    const specs = await specsOf('  - name: a', '    script: node', '    depends_on: [db]');
+    const report = new LossyReport('systemd', false);
+    const [unit] = exportSystemd(specs, report, { source: 'velos.yaml' });
+    expect(unitSection(unit?.text ?? '', 'Unit')).toContain('Requires=db.service');
+    expect(report.losses.find((loss) => loss.option === 'depends_on')).toMatchObject({
+      severity: 'note',
+      detail: expect.stringContaining('db is not an app of this config'),
+    });
+  });
+});

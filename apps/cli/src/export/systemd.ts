@@ -18,6 +18,7 @@ export function exportSystemd(specs: AppSpec[], report: LossyReport, options: Ex
   for (const spec of specs) {
     noteVelosOnly(report, spec);
     noteSystemdLosses(spec, report);
+    noteOutsideDependencies(spec, new Set(byName.keys()), report);
     const unitOf = (name: string) => unitName(byName.get(name), name);
     const app = spec.name;
     const unit = escapeUnitName(app);
@@ -266,6 +267,19 @@ function noteSystemdLosses(spec: AppSpec, report: LossyReport): void {
     );
   }
   for (const dep of spec.dependsOn) noteDependency(app, dep, report);
+}
+
+/** A dependency that is not an app of the config: its unit is taken to be `<name>.service`. */
+function noteOutsideDependencies(spec: AppSpec, names: ReadonlySet<string>, report: LossyReport): void {
+  for (const dep of spec.dependsOn) {
+    if (names.has(dep.name)) continue;
+    report.note(
+      spec.name,
+      'depends_on',
+      `${dep.name} is not an app of this config: After=/Requires= name ${escapeUnitName(dep.name)}.service, and the unit fails to start without it`,
+      `export ${dep.name} too (with several instances its unit is ${escapeUnitName(dep.name)}.target), or edit the unit names`,
+    );
+  }
 }
 
 function noteDependency(app: string, dep: Dependency, report: LossyReport): void {
