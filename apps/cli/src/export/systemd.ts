@@ -120,7 +120,7 @@ function serviceUnit(
     ...(paths.cwd === undefined ? [] : [`WorkingDirectory=${paths.cwd}`]),
     ...environment.map(([name, value]) => environmentLine(name, value)),
     // %E: /etc for the system manager, ~/.config for a user's (no `-`: a unit without its file fails to start);
-    // the escaped unit name holds no `%`, and the path is not unquoted: written as it is
+    // systemd does not unquote this path, and the escaped unit name holds no `%`: written as it is
     ...(envFile === undefined ? [] : [`EnvironmentFile=%E/velos/${envFile}`]),
     `ExecStart=${execLine(hostArgv(spec))}`,
     ...restartLines(spec),
