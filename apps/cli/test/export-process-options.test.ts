@@ -280,3 +280,21 @@ describe('velos export systemd: a dependency outside the config', () => {
     });
   });
 });
+
+describe('velos export systemd: log_per_instance', () => {
+  it('notes that the instance units share the log files', async () => {
+    const specs = await specsOf(
+      '  - name: web',
+      '    script: node',
+      '    instances: 2',
+      '    log_per_instance: true',
+      '    out_file: /var/log/web.log',
+    );
+    const report = new LossyReport('systemd', false);
+    exportSystemd(specs, report, { source: 'velos.yaml' });
+    expect(report.losses.find((loss) => loss.option === 'log_per_instance')).toMatchObject({
+      severity: 'note',
+      detail: 'the instance units append to the same out_file and error_file',
+    });
+  });
+});

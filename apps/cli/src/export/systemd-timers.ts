@@ -13,6 +13,12 @@ export function systemdHeader(spec: AppSpec, options: ExportOptions, what: strin
   ];
 }
 
+/** The unit that stands for an app in `After=`/`Requires=`: its service, or the target of its instances. */
+export function unitName(spec: AppSpec | undefined, name: string): string {
+  const unit = escapeUnitName(name);
+  return spec && spec.type === 'service' && spec.instances > 1 ? `${unit}.target` : `${unit}.service`;
+}
+
 /** A job with a `schedule` or an `interval` (a job with neither is a one-shot: it runs once). */
 export function isScheduled(spec: AppSpec): boolean {
   return spec.type === 'job' && (spec.schedule !== undefined || spec.intervalMs !== undefined);

@@ -1,10 +1,18 @@
-import type { AppSpec, Dependency } from '@velos/core';
+import type { AppSpec } from '@velos/core';
 import { environmentLine, escapeUnitName, execLine } from '../startup/systemd-escape.js';
 import { hostArgv, instanceEnvironment } from './app-command.js';
 import { type ExportFile, type ExportOptions, type FileSecrets, systemdSeconds } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
 import { envFileText, exportedEnv, type SplitEnv, splitSecretEnv } from './secret-env.js';
-import { cronRestartUnits, installLines, isScheduled, jobTimer, systemdHeader } from './systemd-timers.js';
+import { noteOutsideDependencies, noteSystemdLosses } from './systemd-losses.js';
+import {
+  cronRestartUnits,
+  installLines,
+  isScheduled,
+  jobTimer,
+  systemdHeader,
+  unitName,
+} from './systemd-timers.js';
 
 /**
  * Renders systemd units for every app: `<name>.service` (or `<name>-<i>.service` per instance, grouped
@@ -69,12 +77,6 @@ function unitEnv(spec: AppSpec, report: LossyReport): Record<string, string> {
     `rename ${bad.length > 1 ? 'them' : 'it'}, or set ${bad.length > 1 ? 'them' : 'it'} in a wrapper script that execs the app`,
   );
   return Object.fromEntries(Object.entries(env).filter(([name]) => SYSTEMD_ENV_NAME.test(name)));
-}
-
-/** The unit that stands for an app in `After=`/`Requires=`: its service, or the target of its instances. */
-export function unitName(spec: AppSpec | undefined, name: string): string {
-  const unit = escapeUnitName(name);
-  return spec && spec.type === 'service' && spec.instances > 1 ? `${unit}.target` : `${unit}.service`;
 }
 
 function instanceUnits(spec: AppSpec): string[] {
@@ -224,70 +226,4 @@ function groupTarget(spec: AppSpec, services: string[], options: ExportOptions):
     ...installLines(spec, 'multi-user.target'),
     '',
   ].join('\n');
-}
-
-function noteSystemdLosses(spec: AppSpec, report: LossyReport): void {
-  const app = spec.name;
-  if (spec.autostart === false) {
-    report.note(
-      app,
-      'autostart',
-      'its units have no [Install] section: systemctl enable does not start them at boot',
-      `start it with systemctl start ${isScheduled(spec) ? `${escapeUnitName(app)}.timer` : unitName(spec, app)}`,
-    );
-  }
-  if (spec.execMode === 'cluster' && spec.instances > 1) {
-    report.lossy(
-      app,
-      'exec_mode',
-      'cluster mode shares one port between instances; separate units cannot',
-      'give each instance its own port with increment_var behind a reverse proxy',
-    );
-  }
-  if (spec.expBackoffRestartDelayMs > 0) {
-    report.note(
-      app,
-      'exp_backoff_restart_delay',
-      'restarts wait a fixed RestartSec= (the initial delay), not a growing one',
-      'on systemd 254 or later add RestartSteps= and RestartMaxDelaySec=',
-    );
-  }
-  for (const [option, probe] of [
-    ['liveness_probe', spec.livenessProbe],
-    ['readiness_probe', spec.readinessProbe],
-  ] as const) {
-    if (probe === undefined) continue;
-    report.lossy(
-      app,
-      option,
-      `systemd runs no ${probe.kind} probes`,
-      option === 'liveness_probe'
-        ? 'use WatchdogSec= with sd_notify(WATCHDOG=1) from the app, or a timer that checks and restarts it'
-        : 'let the app signal readiness with Type=notify and sd_notify(READY=1)',
-    );
-  }
-  for (const dep of spec.dependsOn) noteDependency(app, dep, report);
-}
-
-/** A dependency that is not an app of the config: its unit is taken to be `<name>.service`. */
-function noteOutsideDependencies(spec: AppSpec, names: ReadonlySet<string>, report: LossyReport): void {
-  for (const dep of spec.dependsOn) {
-    if (names.has(dep.name)) continue;
-    report.note(
-      spec.name,
-      'depends_on',
-      `${dep.name} is not an app of this config: After=/Requires= name ${escapeUnitName(dep.name)}.service, and the unit fails to start without it`,
-      `export ${dep.name} too (with several instances its unit is ${escapeUnitName(dep.name)}.target), or edit the unit names`,
-    );
-  }
-}
-
-function noteDependency(app: string, dep: Dependency, report: LossyReport): void {
-  if (dep.condition !== 'healthy') return;
-  report.lossy(
-    app,
-    'depends_on',
-    `After= waits for ${dep.name} to start, not to be healthy`,
-    `make ${dep.name} a Type=notify service that reports READY=1 once healthy`,
-  );
 }
