@@ -230,6 +230,14 @@ describe('velos export: bad input', () => {
     expect(errorLine(run.stderr)).toBe(
       `velos: --out ${file}: a file is in the way of that directory; nothing was written`,
     );
+    if (existsSync('/proc/self')) {
+      // a directory the kernel cannot make although its parent is there: Node's recursive mkdir looped
+      const proc = await scratch.run(BIN, ['export', 'systemd', sboxmgr, '--out', '/proc/velos-nope'], {});
+      expect(proc.code).not.toBe(0);
+      expect(errorLine(proc.stderr)).toMatch(
+        /^velos: --out \/proc\/velos-nope: cannot make the directory \(ENOENT[^)]*\); nothing was written$/,
+      );
+    }
     const blocked = join(dir, 'blocked');
     mkdirSync(join(blocked, 'sboxmgr-update.service'), { recursive: true });
     const inTheWay = await scratch.run(BIN, ['export', 'systemd', sboxmgr, '--out', blocked], {});

@@ -61,15 +61,18 @@ export function prepareHome(home: string): void {
 }
 
 /**
- * `mkdir -p`: Node's own recursive mkdirSync never returns for a path the kernel refuses with ENOENT
- * although its parent exists (`/proc/nope`: a CLI spun at 25 % CPU); this one throws that ENOENT.
+ * `mkdir -p` (each directory made with `mode`, less the umask; a file in the way is EEXIST): Node's own recursive mkdirSync never
+ * returns for a path the kernel refuses with ENOENT although its parent exists (`/proc/nope`, on
+ * Node 20 and 24: a CLI spun at 25 % CPU); this one throws that ENOENT.
+ * @example makeDirectories('/srv/out/units');
  */
-function makeDirectories(path: string, mode: number): void {
+export function makeDirectories(path: string, mode = 0o777): void {
   try {
     mkdirSync(path, { mode });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
+    // as Node's: a directory that is there is made; anything else of that name is EEXIST
+    if (code === 'EEXIST' && statSync(path, { throwIfNoEntry: false })?.isDirectory()) return;
     const parent = dirname(path);
     if (code !== 'ENOENT' || parent === path) throw error;
     makeDirectories(parent, mode);

@@ -88,6 +88,7 @@ export {
   CREATE_EXCLUSIVE,
   checkHome,
   HOME_LAYOUT,
+  makeDirectories,
   noFollowError,
   openNoFollow,
   prepareHome,

@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ErrorCodes, VelosError } from '@velos/core';
+import { ErrorCodes, makeDirectories, VelosError } from '@velos/core';
 import type { ExportFile } from './export-file.js';
 
 /** Mode of a file that holds values that look secret: its owner's only. */
@@ -15,7 +15,7 @@ const SECRET_FILE_MODE = 0o600;
 export function writeExportFiles(out: string, files: readonly ExportFile[]): string[] {
   const dir = resolve(out);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
   } catch (error) {
     throw outError(out, undefined, 0, error);
   }
