@@ -207,7 +207,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     // config.toml's alert rules are in: firing alerts saved for rules that are gone are dropped
     await supervisor.alerting.endRestore();
     // init applied them when it read a config.toml; without one they still run (OTLP from the environment)
-    if (supervisor.config.daemonConfig() === null) void applyExtensions();
+    const extended = supervisor.config.daemonConfig() === null ? applyExtensions() : Promise.resolve();
+    // a slow start (restore, loading the API) is not an unhealthy event loop for the next 10 s
+    void extended.then(supervisor.endStartup, supervisor.endStartup);
   } catch (error) {
     restoreError = error;
     log(

@@ -99,6 +99,8 @@ export interface Supervisor extends VelosControl {
   readonly recordIpcRequest: MetricsControl['recordIpcRequest'];
   /** OBS-4: starts the lag sampler and the periodic evaluation (a daemon calls it; embedded hosts may). */
   readonly watchHealth: HealthControl['watch'];
+  /** OBS-4: the start-up is over: its event-loop stalls leave the lag window (the daemon calls it). */
+  readonly endStartup: HealthControl['endStartup'];
   /**
    * OBS-3: rules of other sources (`config.toml`), alert delivery's health, and the end of the start's
    * restore of firing alerts (once config.toml's rules are in), for the daemon.
@@ -695,6 +697,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     registerHealthCheck: selfHealth.registerHealthCheck,
     reportHealth: selfHealth.reportHealth,
     watchHealth: selfHealth.watch,
+    endStartup: selfHealth.endStartup,
 
     metrics: metricsControl.metrics,
     metricsHistory: metricsControl.metricsHistory,

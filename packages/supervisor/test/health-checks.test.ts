@@ -11,6 +11,8 @@ import {
   diskThresholds,
 } from '../src/health/health-checks.js';
 import { createRecentCount, HEALTH_RECENT_MS } from '../src/health/health-control.js';
+import { startLoopLagSampler } from '../src/health/loop-lag.js';
+import { waitFor } from './helpers.js';
 
 const GB = 1e9;
 
@@ -37,6 +39,22 @@ describe('self-health components (OBS-4): thresholds', () => {
     expect(checkLoopLag(200).status).toBe('healthy');
     expect(checkLoopLag(201).status).toBe('degraded');
     expect(checkLoopLag(1001)).toMatchObject({ status: 'unhealthy', value: 1001 });
+  });
+
+  it('event loop: a reset (the end of the start-up) forgets the stalls seen so far', async () => {
+    const sampler = startLoopLagSampler(20);
+    try {
+      const stallUntil = Date.now() + 300;
+      while (Date.now() < stallUntil) {
+        // the restore and the API's loading, as a start on a loaded machine stalls
+      }
+      await waitFor(() => sampler.maxLagMs() >= 250 || null, { what: 'the stall in the window' });
+      sampler.reset();
+      expect(sampler.maxLagMs()).toBeLessThan(250);
+      expect(sampler.meanLagMs()).toBe(0);
+    } finally {
+      sampler.stop();
+    }
   });
 
   it('ipc: degraded from 80 % of the connection cap or with unread answers over budget, unhealthy at the cap or after refusals', () => {

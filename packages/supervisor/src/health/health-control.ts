@@ -79,6 +79,11 @@ export interface HealthControl {
   watch(intervalMs?: number): void;
   /** OBS-1: the event-loop lag of the sampler's window in ms (mean and worst); zeros until `watch` starts it. */
   loopLag(): { meanMs: number; maxMs: number };
+  /**
+   * The daemon's start-up is over: the stalls of its restore and of loading its extensions (the API)
+   * leave the event-loop window, so a slow start is not an `unhealthy` daemon for the next 10 s.
+   */
+  endStartup(): void;
   close(): void;
 }
 
@@ -195,6 +200,9 @@ export function createHealthControl(options: HealthControlOptions): HealthContro
       sampler = startLoopLagSampler();
       timer = setInterval(() => void health().catch(() => undefined), intervalMs);
       timer.unref();
+    },
+    endStartup() {
+      sampler?.reset();
     },
     loopLag() {
       return sampler ? { meanMs: sampler.meanLagMs(), maxMs: sampler.maxLagMs() } : { meanMs: 0, maxMs: 0 };

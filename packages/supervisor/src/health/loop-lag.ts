@@ -9,6 +9,8 @@ export interface LoopLagSampler {
   maxLagMs(now?: number): number;
   /** The mean lag of the window's ticks, in ms (OBS-1 `eventLoopLagSeconds`). */
   meanLagMs(): number;
+  /** Forgets the window's lags (the daemon's start-up: its restore, loading the API), as if just started. */
+  reset(): void;
   stop(): void;
 }
 
@@ -33,6 +35,10 @@ export function startLoopLagSampler(tickMs = LOOP_LAG_TICK_MS): LoopLagSampler {
       let sum = 0;
       for (const lag of lags) sum += lag;
       return sum / WINDOW_TICKS;
+    },
+    reset() {
+      lags.fill(0);
+      expectedAt = Date.now() + tickMs;
     },
     stop() {
       clearInterval(timer);
