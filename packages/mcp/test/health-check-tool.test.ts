@@ -1,8 +1,6 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { DaemonHealth, ProcessInfo, ReportedComponent, VelosControl } from '@velos/core';
 import { describe, expect, it } from 'vitest';
-import { createVelosMcpServer } from '../src/server.js';
+import { callTool } from './call-tool.js';
 import { fakeProcess } from './fake-process.js';
 
 const AT = 1_800_000_000_000;
@@ -30,20 +28,8 @@ async function healthCheck(
     list: async () => processes,
     metricsHistory: async () => [],
   } as unknown as VelosControl;
-  const server = createVelosMcpServer({ control });
-  const client = new Client({ name: 't', version: '1' });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  await client.connect(clientSide);
-  try {
-    const result = (await client.callTool({ name: 'health_check', arguments: {} })) as {
-      content: { text: string }[];
-    };
-    return JSON.parse(result.content[0]!.text);
-  } finally {
-    await client.close();
-    await server.close();
-  }
+  const result = await callTool(control, 'health_check', {});
+  return JSON.parse(result.content[0]!.text);
 }
 
 describe('health_check and reported components', () => {

@@ -1,8 +1,6 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { LogLine, LogsSearchRequest, LogsSearchResult, VelosControl } from '@velos/core';
 import { describe, expect, it } from 'vitest';
-import { createVelosMcpServer } from '../src/server.js';
+import { callTool } from './call-tool.js';
 
 /** A line of app `name` at `ts`. */
 function line(name: string, id: number, ts: number, text: string): LogLine {
@@ -21,20 +19,8 @@ async function search(
       return { lines, scanned: { lines: lines.length, files: [] } };
     },
   } as unknown as VelosControl;
-  const server = createVelosMcpServer({ control });
-  const client = new Client({ name: 't', version: '1' });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  await client.connect(clientSide);
-  try {
-    const result = (await client.callTool({ name: 'log_search', arguments: args })) as {
-      content: { text: string }[];
-    };
-    return { request, answer: JSON.parse(result.content[0]!.text) };
-  } finally {
-    await client.close();
-    await server.close();
-  }
+  const result = await callTool(control, 'log_search', args);
+  return { request, answer: JSON.parse(result.content[0]!.text) };
 }
 
 describe('log_search over several apps', () => {

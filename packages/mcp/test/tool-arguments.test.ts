@@ -1,10 +1,9 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { VelosControl } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { createVelosMcpServer, VELOS_TOOLS } from '../src/server.js';
+import { VELOS_TOOLS } from '../src/server.js';
 import { argumentsError } from '../src/tool-arguments.js';
+import { callTool } from './call-tool.js';
 
 /** The error line of `args` for tool `name`, as the server words it (null when they fit). */
 function lineOf(name: string, args: Record<string, unknown>): string | null {
@@ -15,18 +14,7 @@ function lineOf(name: string, args: Record<string, unknown>): string | null {
 
 /** The text of the answer of tool `name` to `args` on a server over `control`. */
 async function callLine(control: VelosControl, name: string, args: Record<string, unknown>): Promise<string> {
-  const server = createVelosMcpServer({ control });
-  const client = new Client({ name: 't', version: '1' });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  await client.connect(clientSide);
-  try {
-    const result = (await client.callTool({ name, arguments: args })) as { content: { text: string }[] };
-    return result.content[0]!.text;
-  } finally {
-    await client.close();
-    await server.close();
-  }
+  return (await callTool(control, name, args)).content[0]!.text;
 }
 
 describe('argumentsError', () => {
@@ -131,45 +119,31 @@ describe('tools/call with arguments that do not fit the schema (the SDK client i
           return Promise.reject(new Error(`control.${String(key)} called${given}`));
         },
     });
-    const server = createVelosMcpServer({ control });
-    const client = new Client({ name: 't', version: '1' });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    await client.connect(clientSide);
-    try {
-      const call = async (name: string, args: Record<string, unknown>) =>
-        (await client.callTool({ name, arguments: args })) as {
-          content: { text: string }[];
-          isError?: boolean;
-        };
-      const limit = await call('log_search', { target: 'api', limit: -1 });
-      expect(limit).toEqual({
-        content: [{ type: 'text', text: 'INVALID_ARGUMENT: limit: expected a number >= 1, got -1' }],
-        isError: true,
-      });
-      const type = await call('process_start', { script: 5 });
-      expect(type.content[0]!.text).toBe('INVALID_ARGUMENT: script: expected a string, got 5');
-      const misspelt = await call('log_read', { target: 'api', grep: 'timeout' });
-      expect(misspelt).toEqual({
-        content: [
-          {
-            type: 'text',
-            text: 'INVALID_ARGUMENT: grep: unknown argument (expected target, lines, level, stream)',
-          },
-        ],
-        isError: true,
-      });
-      const unknown = await call('process_nope', {});
-      expect(unknown).toMatchObject({ isError: true });
-      expect(unknown.content[0]!.text).toMatch(/^UNKNOWN_COMMAND: no tool named "process_nope"; /);
-      // arguments that fit reach the tool (here: a control that refuses everything)
-      const fits = await call('process_list', {});
-      expect(fits.content[0]!.text).toBe('INTERNAL: control.list called');
-      const scaled = await call('process_scale', { name: 'api', instances: 3 });
-      expect(scaled.content[0]!.text).toBe('INTERNAL: control.scale called with ["api","3"]');
-    } finally {
-      await client.close();
-      await server.close();
-    }
+    const call = (name: string, args: Record<string, unknown>) => callTool(control, name, args);
+    const limit = await call('log_search', { target: 'api', limit: -1 });
+    expect(limit).toEqual({
+      content: [{ type: 'text', text: 'INVALID_ARGUMENT: limit: expected a number >= 1, got -1' }],
+      isError: true,
+    });
+    const type = await call('process_start', { script: 5 });
+    expect(type.content[0]!.text).toBe('INVALID_ARGUMENT: script: expected a string, got 5');
+    const misspelt = await call('log_read', { target: 'api', grep: 'timeout' });
+    expect(misspelt).toEqual({
+      content: [
+        {
+          type: 'text',
+          text: 'INVALID_ARGUMENT: grep: unknown argument (expected target, lines, level, stream)',
+        },
+      ],
+      isError: true,
+    });
+    const unknown = await call('process_nope', {});
+    expect(unknown).toMatchObject({ isError: true });
+    expect(unknown.content[0]!.text).toMatch(/^UNKNOWN_COMMAND: no tool named "process_nope"; /);
+    // arguments that fit reach the tool (here: a control that refuses everything)
+    const fits = await call('process_list', {});
+    expect(fits.content[0]!.text).toBe('INTERNAL: control.list called');
+    const scaled = await call('process_scale', { name: 'api', instances: 3 });
+    expect(scaled.content[0]!.text).toBe('INTERNAL: control.scale called with ["api","3"]');
   });
 });
