@@ -57,6 +57,9 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
     const isAnswer = 'result' in (message as object) || 'error' in (message as object);
     if (isAnswer && id != null && unanswered.delete(id) && isEnded && unanswered.size === 0) finish();
   };
+  /** A JSON-RPC error answer to request `id` (null when it cannot be told). */
+  const writeError = (id: unknown, code: number, message: string) =>
+    write({ jsonrpc: '2.0', id, error: { code, message } });
   const load = () => {
     loading ??= (async () => {
       const { createVelosMcpServer } = await import('./server.js');
@@ -79,11 +82,7 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
       const reason = error instanceof Error ? error.message : String(error);
       for (const message of pending.splice(0)) {
         if (message.id === undefined) continue;
-        write({
-          jsonrpc: '2.0',
-          id: message.id,
-          error: { code: -32603, message: `INTERNAL: the MCP server did not load: ${reason}` },
-        });
+        writeError(message.id, -32603, `INTERNAL: the MCP server did not load: ${reason}`);
       }
     });
     return loading;
@@ -115,30 +114,18 @@ export function serveStdioLazy(options: LazyStdioOptions): void {
     try {
       message = JSON.parse(line) as Message;
     } catch {
-      write({
-        jsonrpc: '2.0',
-        id: null,
-        error: { code: -32700, message: 'Parse error: a line is not JSON' },
-      });
+      writeError(null, -32700, 'Parse error: a line is not JSON');
       return;
     }
     // the SDK drops a message it cannot read without a word: JSON-RPC wants an Invalid Request answer
     const reason = invalidMessageReason(message);
     if (reason !== null) {
-      write({
-        jsonrpc: '2.0',
-        id: answerableId(message),
-        error: { code: -32600, message: `Invalid Request: ${reason}` },
-      });
+      writeError(answerableId(message), -32600, `Invalid Request: ${reason}`);
       return;
     }
     const paramsReason = invalidToolCallReason(message);
     if (paramsReason !== null) {
-      write({
-        jsonrpc: '2.0',
-        id: answerableId(message),
-        error: { code: -32602, message: `Invalid params: ${paramsReason}` },
-      });
+      writeError(answerableId(message), -32602, `Invalid params: ${paramsReason}`);
       return;
     }
     handle(message);
