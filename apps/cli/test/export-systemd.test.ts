@@ -16,6 +16,17 @@ const SYSTEMD_LOSSES: Record<string, string[]> = {
   'web-stack.yaml': ['api: exec_mode', 'api: liveness_probe', 'api: readiness_probe', 'worker: depends_on'],
 };
 
+/** `systemd-analyze verify` of the unit files `names` an export wrote into `dir`. */
+function verifyUnits(dir: string, names: string[]): ReturnType<typeof runTool> {
+  return runTool(
+    scratch,
+    'systemd-analyze',
+    ['verify', ...names.map((name) => join(dir, name))],
+    dir,
+    'systemd',
+  );
+}
+
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
@@ -36,13 +47,7 @@ describe('velos export systemd', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(warnings(run.stderr)).toEqual(SYSTEMD_LOSSES[basename(config)]);
     const names = [...run.files.keys()];
-    const verified = await runTool(
-      scratch,
-      'systemd-analyze',
-      ['verify', ...names.map((name) => join(run.dir, name))],
-      run.dir,
-      'systemd',
-    );
+    const verified = await verifyUnits(run.dir, names);
     const ours = verified.stderr.split('\n').filter((line) => names.some((name) => line.includes(name)));
     expect(ours).toEqual([]);
     expect(verified.code).toBe(0);
@@ -185,13 +190,7 @@ describe('velos export systemd', () => {
     expect(service.find((line) => line.startsWith('ExecStart='))).toMatch(
       / -e console.log\(process.argv\) \$\$HOME "50%% off" "a;b"$/,
     );
-    const verified = await runTool(
-      scratch,
-      'systemd-analyze',
-      ['verify', join(run.dir, 'odd.service')],
-      run.dir,
-      'systemd',
-    );
+    const verified = await verifyUnits(run.dir, ['odd.service']);
     expect(verified.stderr.split('\n').filter((line) => line.includes('odd.service'))).toEqual([]);
     expect(verified.code).toBe(0);
   });
@@ -217,13 +216,7 @@ describe('velos export systemd: paths', () => {
         'EnvironmentFile=%E/velos/my\\x20api.env',
       ]),
     );
-    const verified = await runTool(
-      scratch,
-      'systemd-analyze',
-      ['verify', join(run.dir, name)],
-      run.dir,
-      'systemd',
-    );
+    const verified = await verifyUnits(run.dir, [name]);
     expect(verified.stderr.split('\n').filter((line) => line.includes('api.service'))).toEqual([]);
     expect(verified.code).toBe(0);
   });
@@ -252,13 +245,7 @@ describe('velos export systemd: paths', () => {
       'Environment=VELOS_INSTANCE=0',
       'Environment=NODE_APP_INSTANCE=0',
     ]);
-    const verified = await runTool(
-      scratch,
-      'systemd-analyze',
-      ['verify', join(run.dir, 'edge.service')],
-      run.dir,
-      'systemd',
-    );
+    const verified = await verifyUnits(run.dir, ['edge.service']);
     expect(verified.stderr).not.toContain('Invalid environment assignment');
     expect(verified.code).toBe(0);
   });
