@@ -16,6 +16,7 @@ import { createLineDecoder } from '../logs/line-format.js';
 import { createErrorWatches, estimateLines, firstTimeOf, nextSkip, windowFor } from './analyze-sampling.js';
 import { AppShares } from './app-shares.js';
 import { isDaemonNote } from './daemon-note.js';
+import { grepMatches } from './grep-match.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
 import {
@@ -231,7 +232,7 @@ export async function analyzeLogs(
     ) => {
       const skip = weight === 1 || isPassedOver ? 0 : nextSkip(rate);
       const text = data.toString('utf8', start, end);
-      if (regex !== undefined && !regex.test(text)) {
+      if (regex !== undefined && !grepMatches(regex, text)) {
         isInTrace = false;
         return skip;
       }

@@ -22,6 +22,7 @@ import { logLineBytes } from '../logs/log-line-bytes.js';
 import { bytesOfText } from '../logs/log-tail-files.js';
 import { firstTimeOf } from './analyze-sampling.js';
 import { isDaemonNote } from './daemon-note.js';
+import { grepMatches } from './grep-match.js';
 import { compileGrep } from './grep-pattern.js';
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
@@ -163,7 +164,7 @@ export async function searchLogs(
         isContinuation = judged.length !== 0 && events.judge(judged, stream, undefined, message);
         if (!isContinuation) event = decoded;
       }
-      const isMatch = regex === undefined || regex.test(text);
+      const isMatch = regex === undefined || grepMatches(regex, text);
       if (context !== undefined) {
         const hit = isMatch ? hitOf(text, decoded!, data, start, end, ts) : undefined;
         // the time a summary judges the line by: the time index's, else the one written in the line

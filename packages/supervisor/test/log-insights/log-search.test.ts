@@ -113,6 +113,25 @@ describe('searchLogs withBytes', () => {
   }
 });
 
+describe('searchLogs on coloured lines', () => {
+  it('matches a pattern against the text without escape codes, and a pattern naming a code against the raw text', async () => {
+    const outPath = join(dir, 'coloured-out.log');
+    const errPath = join(dir, 'coloured-err.log');
+    const texts = ['\x1b[31mERROR\x1b[39m boom', 'ERROR plain boom', '\x1b[32mINFO\x1b[39m fine'];
+    writeLog(
+      outPath,
+      texts.map((text, i) => ({ text, ts: T0 + i * 20 })),
+      () => '',
+    );
+    writeLog(errPath, [], () => '');
+    const target = plainTarget('coloured', outPath, errPath);
+    const found = await searchLogs(target, { target: target.name, grep: 'ERROR( plain)? boom' });
+    expect(found.lines.map((l) => l.line)).toEqual([texts[0], texts[1]]);
+    const byCode = await searchLogs(target, { target: target.name, grep: '\\x1b\\[32m' });
+    expect(byCode.lines.map((l) => l.line)).toEqual([texts[2]]);
+  });
+});
+
 describe('searchLogs over several apps', () => {
   /** An app (process id `id`) whose out file holds `line <i>` for each i of `indexes`, 20 ms apart from T0. */
   function app(name: string, id: number, indexes: number[], dateFormat?: string): LogQueryTarget {
