@@ -40,6 +40,21 @@ describe('velos logs --ai and the app of each line', () => {
       (await velosOk(['logs', 'api', '--lines', '3', '--ai'], { home })).stdout,
     ) as Line[];
     expect(one.every((line) => line.a === undefined)).toBe(true);
+
+    // an agent gets the text without the colours a logger wrote (as MCP's log answers), also from a search
+    await velosOk(['start', join(FIXTURES, 'control-chars.js'), '--name', 'tty'], { home });
+    const plain = 'plain red \x07bell \u009b2J csi\ttab end';
+    await waitFor(
+      async () => {
+        const out = (await velosOk(['logs', 'tty', '--lines', '1', '--ai'], { home })).stdout;
+        return (JSON.parse(out) as Line[])[0]?.m === plain;
+      },
+      { timeoutMs: 20_000, message: 'the line of tty without its colour codes' },
+    );
+    const found = JSON.parse((await velosOk(['logs', 'tty', '--grep', 'red', '--ai'], { home })).stdout) as {
+      lines: Line[];
+    };
+    expect(found.lines.map((line) => line.m)).toEqual([plain]);
   });
 
   it('names the app on every line a follow of all prints', async () => {

@@ -14,9 +14,10 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
-import { linesNameApp, toAiLogLine, toAiLogSummary } from '@velos/core/ai';
+import { linesNameApp, toAiLogSummary } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
+import { hasEscapes, loadAnsiStripper, toPlainAiLogLine } from '../output/ai-log-lines.js';
 import { escapeControlChars, formatLogLine, type LogLineFormat } from '../output/log-line.js';
 import { argumentError, USAGE_EXIT_CODE } from '../parse-argv.js';
 import { rawBytes, timestampOf } from './logs.js';
@@ -220,8 +221,9 @@ async function printSearch(
   if (ctx.mode === 'ai') {
     // as plain `velos logs --ai`: each line names its app unless the target names one app
     const withApp = linesNameApp(input.args[0], result.lines);
+    const strip = hasEscapes(result.lines) ? await loadAnsiStripper() : undefined;
     ctx.printJson({
-      lines: result.lines.map((line) => toAiLogLine(line, withApp)),
+      lines: result.lines.map((line) => toPlainAiLogLine(line, withApp, strip)),
       scanned: result.scanned.lines,
       ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
       ...(result.scanned.isPartial ? { partial: true } : {}),

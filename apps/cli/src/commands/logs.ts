@@ -1,11 +1,12 @@
 import type { VelosClient } from '@velos/client';
 import type { LogLine, LogsRequest } from '@velos/core';
-import { linesNameApp, toAiLogLine } from '@velos/core/ai';
+import { linesNameApp } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { createLogResume } from '../follow/log-resume.js';
 import { lossNotices } from '../follow/loss-notices.js';
 import { followResumably } from '../follow/resumable-follow.js';
+import { type AnsiStripper, hasEscapes, loadAnsiStripper, toPlainAiLogLine } from '../output/ai-log-lines.js';
 import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
 import { writeStdout } from '../output/stdout-drain.js';
 import { usageError } from '../parse-argv.js';
@@ -36,12 +37,20 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
   // --raw prints the bytes an app wrote that are not valid UTF-8 as they are (strings would hold U+FFFD)
   if (format === 'raw' && !isKeyValue) request.withBytes = true;
   // CLI-3: --ai prints compact lines (t, a unless the target names one app, s, l, m); --follow one per line
+  let stripAnsi: AnsiStripper | undefined;
   // a promise while stdout is full: a follow reads nothing more from the daemon until it drained
   const write = (lines: LogLine[]): Promise<void> | undefined => {
     if (lines.length === 0) return undefined;
     if (ctx.mode === 'ai') {
+      // an agent reads the text, not a terminal's colours; the stripper loads only for a line that has them
+      if (stripAnsi === undefined && hasEscapes(lines)) {
+        return loadAnsiStripper().then((strip) => {
+          stripAnsi = strip;
+          return write(lines);
+        });
+      }
       const hasApp = linesNameApp(request.target, lines);
-      const ai = lines.map((line) => JSON.stringify(toAiLogLine(line, hasApp)));
+      const ai = lines.map((line) => JSON.stringify(toPlainAiLogLine(line, hasApp, stripAnsi)));
       return writeStdout(input.options.follow ? `${ai.join('\n')}\n` : `[${ai.join(',')}]\n`);
     }
     const texts = lines.map((line) => {
