@@ -304,6 +304,9 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     const numbers = lineNumbers(seen);
     expect(numbers).toEqual(range(numbers[0]!, numbers.at(-1)!));
     expect(errors).not.toContain('closed while waiting');
+    // the old daemon wrote every line it read before it was ended: none is missing from the file
+    const inFile = lineNumbers(readLines(outLog(home, 'tick')).join('\n'));
+    expect(inFile).toEqual(range(1, inFile.at(-1)!));
 
     await velosOk(['kill'], { home });
     expect(await exited).toBe(0);

@@ -18,8 +18,12 @@ import { RawIpc, type Reply } from './support/raw-ipc.js';
 import { nest, payloadFor, shapeOf, wrongValue } from './support/schema-fuzz.js';
 import { edgeRequests, passesSchema, type ValidRequest, validRequest } from './support/valid-payloads.js';
 
-/** `kill` with any object payload is valid and ends the daemon: it is fuzzed with non-object payloads only. */
-const FUZZED_COMMANDS = COMMAND_NAMES.filter((name) => name !== 'kill');
+/**
+ * `kill` with any object payload is valid and ends the daemon: it is fuzzed with non-object payloads
+ * only. `handOver` with any object payload stops the daemon's reads of the apps' output for 30 s (what
+ * `velos update` asks before it ends the daemon): not fuzzed.
+ */
+const FUZZED_COMMANDS = COMMAND_NAMES.filter((name) => name !== 'kill' && name !== 'handOver');
 const SHAPES = new Map(
   COMMAND_NAMES.map((name) => [name, shapeOf(requestSchemas[name as keyof typeof requestSchemas])]),
 );

@@ -110,6 +110,12 @@ export interface VelosControl {
   /** Starts the apps of the last `save` again; `warnings` tell what of the saved state could not be read. */
   resurrect(): Promise<ResurrectResult>;
   kill(): Promise<{ stopped: number }>;
+  /**
+   * SUP-13: before `velos update` ends this daemon, stops reading every process's output (it stays in
+   * the FIFOs for the next daemon) and resolves once what was read is written; reads again after
+   * 30 s if the daemon was not ended meanwhile. `processes`: the processes whose reads stopped.
+   */
+  handOver(): Promise<{ processes: number }>;
   /** PM2 `sendSignal`: sends `signal` (a name such as `SIGUSR2`) to the target's running processes. */
   signal(target: string, signal: string): Promise<ProcessInfo[]>;
   /** PM2 `reset`: sets the target's restart counters back to 0. */

@@ -421,6 +421,17 @@ export const PROTOCOL_COMMANDS = {
     ...noPayload,
     ...sameResult<Value<'kill'>>(),
   }),
+  // SUP-13: `velos update` stops the old daemon's reads before it ends it, so no line read is lost
+  handOver: requestCommand({
+    method: 'handOver',
+    description:
+      "Stops reading the apps' output and writes what was read, before the daemon is replaced; reads again after 30 s if it was not.",
+    isReadOnly: false,
+    isIdempotent: true,
+    isDestructive: false,
+    ...noPayload,
+    ...sameResult<Value<'handOver'>>(),
+  }),
   // PM2 drop-in (#14): signal and reset
   signal: requestCommand({
     method: 'signal',

@@ -440,6 +440,7 @@ export const requestSchemas = lazyEntries({
   save: empty,
   resurrect: empty,
   kill: empty,
+  handOver: empty,
   // PM2 drop-in (#14): the daemon checks the name against the signals of its platform
   signal: () =>
     z.object({

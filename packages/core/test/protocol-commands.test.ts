@@ -123,6 +123,7 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
   save: [{ args: [], payload: {} }],
   resurrect: [{ args: [], payload: {} }],
   kill: [{ args: [], payload: {} }],
+  handOver: [{ args: [], payload: {} }],
   signal: [{ args: ['api', 'SIGUSR2'], payload: { target: 'api', signal: 'SIGUSR2' } }],
   reset: [{ args: ['api'], payload: { target: 'api' } }],
 };

@@ -45,6 +45,7 @@ import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
 import { createMetricsControl, type MetricsControl } from './metrics/metrics-control.js';
 import { createMonitor } from './monitor.js';
+import { createReadHandOver } from './orphans/read-hand-over.js';
 import { removePidFile, writePidFile } from './pid-files.js';
 import { createProbeManager, probesOf } from './probes/index.js';
 import { createProcessLifecycle, type LaunchOptions } from './process-lifecycle.js';
@@ -213,6 +214,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
   });
   const selfHealth = createHealthControl({ home, table, monitor, monitorIntervalMs, live, publish });
+  const readHandOver = createReadHandOver(
+    () => [...table.records.values()].map((record) => record.pipeline),
+    log,
+  );
   const metricsControl = createMetricsControl({
     home,
     table,
@@ -764,6 +769,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return { stopped };
     },
 
+    handOver: () => readHandOver.handOver(),
+
     // PM2 drop-in (#14)
     async signal(target, signal) {
       const signalled = signalRecords(table.select(target), signal, target);
@@ -791,6 +798,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       alerting.close();
       metricsControl.close();
       monitor.stop();
+      readHandOver.close();
       selfHealth.close();
       if (componentsSave !== null || reportedComponents.list().length > 0) saveComponents();
       reportedComponents.close();

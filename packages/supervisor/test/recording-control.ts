@@ -79,6 +79,7 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   save: [[]],
   resurrect: [[]],
   kill: [[]],
+  handOver: [[]],
   signal: [['api', 'SIGUSR2']],
   reset: [['api']],
 };

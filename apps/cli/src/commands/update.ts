@@ -20,8 +20,8 @@ const ADOPTION_WARNING =
 
 /**
  * `velos update` (PM2 drop-in): replaces the daemon with one started from this CLI (a newly
- * installed version) while the apps keep running. The old daemon's log files are flushed
- * (`reloadLogs`), then it is ended with SIGKILL so that it stops nothing, and the new one re-adopts
+ * installed version) while the apps keep running. The old daemon stops reading the apps' output and
+ * writes what it read (`handOver`), then it is ended with SIGKILL so that it stops nothing, and the new one re-adopts
  * what it ran from `run/live.json` (SUP-13): services (fork and cluster mode) and job runs in progress
  * keep their pids; a process it could not take over is started again. A daemon run by a systemd unit (`velos startup`)
  * is started again by systemd (`Restart=on-failure`), which `update` waits for. With no daemon
@@ -40,7 +40,7 @@ export async function runUpdate(ctx: CommandContext): Promise<void> {
   }
   // A daemon run by a service unit (velos startup) is started again by its service manager (Restart=on-failure)
   const service = serviceUnitOf(before.ping.pid);
-  await old.reloadLogs();
+  await handOver(old);
   await old.close();
   // the next daemon reads that this one was ended on purpose: its take-over is no unclean stop to warn of
   const handover = join(ctx.home, HOME_LAYOUT.handover);
@@ -60,6 +60,20 @@ export async function runUpdate(ctx: CommandContext): Promise<void> {
   const processes = await fresh.list();
   printWarnings(after.warnings?.filter((warning) => !ADOPTION_WARNING.test(warning)));
   report(ctx, before.ping, after, compareRuns(before.processes, processes));
+}
+
+/**
+ * Makes the old daemon stop reading the apps' output and write what it read (`handOver`), so that the
+ * SIGKILL loses no line: what the apps write from then on waits in their FIFOs for the new daemon. A
+ * daemon of a version without that command flushes its log files (`reloadLogs`) instead.
+ */
+async function handOver(old: Awaited<ReturnType<CommandContext['client']>>): Promise<void> {
+  try {
+    await old.handOver();
+  } catch (error) {
+    if (!isVelosError(error) || error.code !== ErrorCodes.UNKNOWN_COMMAND) throw error;
+    await old.reloadLogs();
+  }
 }
 
 /** How long the old daemon's socket may take to close after its main thread is gone. */

@@ -137,6 +137,14 @@ export interface LogPipeline {
   counters(): LogPipelineCounters;
   /** Writes the time index entries (`<file>.tidx`) still in memory, before a query reads the files. */
   flushTimeIndex(): void;
+  /**
+   * Stops reading the attached pipes, and those attached later, until `unsuspend` (a daemon hand-over,
+   * `velos update`): what the children write meanwhile stays in their pipes for the next daemon.
+   * Resolves once every line read so far (a partial one as a line) is written and time-indexed.
+   */
+  suspend(): Promise<void>;
+  /** Reads the pipes again after `suspend`. */
+  unsuspend(): void;
   /** Resolves once everything attached so far has ended and been written. */
   drained(): Promise<void>;
   /** Writes what is pending and closes the files. */
@@ -184,6 +192,7 @@ class Pipeline implements LogPipeline {
   #counters = { out: 0, err: 0, bytes: 0, errors: 0 };
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
+  #isSuspended = false;
 
   constructor(options: LogPipelineOptions) {
     this.#id = options.id;
@@ -239,6 +248,7 @@ class Pipeline implements LogPipeline {
     });
     this.#captures.add(capture);
     capture.done.then(() => this.#captures.delete(capture));
+    if (this.#isSuspended) capture.suspend();
   }
 
   note(which: LogStream, line: string): void {
@@ -384,6 +394,19 @@ class Pipeline implements LogPipeline {
     for (const writer of this.#allWriters()) writer.flushTimeIndex();
   }
 
+  async suspend(): Promise<void> {
+    this.#isSuspended = true;
+    for (const capture of this.#captures) capture.suspend();
+    await Promise.all(this.#allWriters().map((writer) => writer.settled()));
+    this.flushTimeIndex();
+  }
+
+  unsuspend(): void {
+    if (!this.#isSuspended) return;
+    this.#isSuspended = false;
+    for (const capture of this.#captures) capture.unsuspend();
+  }
+
   async drained(): Promise<void> {
     await Promise.all([...this.#captures].map((capture) => capture.done));
     await Promise.all(this.#allWriters().map((writer) => writer.settled()));
@@ -392,6 +415,8 @@ class Pipeline implements LogPipeline {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // the process stopped: what its pipes still hold is read here, not left to a next daemon
+    this.unsuspend();
     await this.#drainCaptures();
     for (const capture of this.#captures) capture.detach();
     this.#captures.clear();

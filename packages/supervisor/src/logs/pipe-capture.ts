@@ -56,6 +56,21 @@ export class PipeCapture {
     this.#pacer.hurry();
   }
 
+  /**
+   * Stops reading the pipe until `unsuspend` (a daemon hand-over): what the child writes meanwhile stays
+   * in the pipe for the next reader. A partial line read so far is written as a line now: the next
+   * daemon could not join it to its end, and a daemon ended after this holds nothing unwritten.
+   */
+  suspend(): void {
+    this.#pacer.suspend();
+    if (!this.#finished) this.#splitter.end();
+  }
+
+  /** Reads again after `suspend`. */
+  unsuspend(): void {
+    this.#pacer.unsuspend();
+  }
+
   /** CFG-2: the pipe's lines go to another file writer from now on: its fullness pauses the reads. */
   setWriter(writer: FileWriter): void {
     this.#writer = writer;

@@ -42,6 +42,7 @@ export class ReadPacer {
   /** The length of the pause under way (see `wakeWithGroup`); 0 when not pausing. */
   #pausingMs = 0;
   #isHeld = false;
+  #isSuspended = false;
   #isStopped = false;
   #isClosed = false;
 
@@ -81,6 +82,28 @@ export class ReadPacer {
   release(): void {
     if (this.#isClosed || !this.#isHeld) return;
     this.#isHeld = false;
+    if (this.#isSuspended) return;
+    if (this.#handle === null) this.#stream.resume();
+    else this.#start();
+  }
+
+  /**
+   * Stops reading until `unsuspend`, whatever else would start a read (a pause's end, a drained writer,
+   * `hurry`): what the child writes meanwhile stays in the pipe (a daemon hand-over, `velos update`).
+   */
+  suspend(): void {
+    this.#isSuspended = true;
+    this.#cancelPause();
+    if (this.#handle === null) this.#stream.pause();
+    else this.#stop();
+  }
+
+  /** Reads again after `suspend`, unless `hold` is in force. */
+  unsuspend(): void {
+    if (!this.#isSuspended) return;
+    this.#isSuspended = false;
+    // closed meanwhile (the stream ended or was detached): it reads freely again, as `close` lets it
+    if (this.#isHeld) return;
     if (this.#handle === null) this.#stream.resume();
     else this.#start();
   }
@@ -131,7 +154,7 @@ export class ReadPacer {
   }
 
   #start(): void {
-    if (!this.#isStopped || this.#handle === null) return;
+    if (!this.#isStopped || this.#handle === null || this.#isSuspended) return;
     this.#isStopped = false;
     if (!this.#stream.destroyed) this.#handle.readStart();
   }
