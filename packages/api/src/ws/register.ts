@@ -45,7 +45,7 @@ export async function registerWebSocket(
     // A socket error (a client that vanished) ends that connection only; its close event cleans up.
     errorHandler: (_error, socket) => socket.terminate(),
     preClose(done) {
-      for (const connection of connections) connection.close(CloseCodes.GOING_AWAY, 'server closing');
+      for (const connection of connections) connection.closeForShutdown();
       hub.close();
       this.websocketServer.close(() => done());
     },

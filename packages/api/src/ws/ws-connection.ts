@@ -14,6 +14,8 @@ export const MAX_SUBSCRIPTIONS = 32;
 const CLOSE_GRACE_MS = 5000;
 /** The same for a client that never authenticated: it holds a connection slot no longer than this. */
 const PENDING_CLOSE_GRACE_MS = 500;
+/** The same when the server closes: a client that reads answers in milliseconds, and `velos serve` waits for it. */
+const SHUTDOWN_CLOSE_GRACE_MS = 1000;
 /** ws closes a connection whose message passes `maxPayload` with this code; the protocol says 4413. */
 const WS_MESSAGE_TOO_BIG = 1009;
 
@@ -117,14 +119,29 @@ export class WsConnection implements FeedClient {
   }
 
   /** Closes the connection with a protocol close code, dropping its subscriptions at once. */
-  close(code: number, reason: string): void {
+  close(code: number, reason: string, graceMs?: number): void {
     if (this.isClosing) return;
     this.isClosing = true;
     this.release();
     this.socket.close(code, reason);
     // A client that reads nothing never answers the close: its buffered bytes are freed by cutting it.
-    const graceMs = this.scope === null ? PENDING_CLOSE_GRACE_MS : CLOSE_GRACE_MS;
-    this.cutTimer = setTimeout(() => this.socket.terminate(), graceMs);
+    const cutAfterMs = graceMs ?? (this.scope === null ? PENDING_CLOSE_GRACE_MS : CLOSE_GRACE_MS);
+    this.cutTimer = setTimeout(() => this.socket.terminate(), cutAfterMs);
+  }
+
+  /**
+   * The server closes: 1001, and a second to answer it. A client with bytes still unsent to it (the
+   * kernel's buffer toward it is full: it does not read) or already told to close (a slow consumer)
+   * would not answer before its grace ran out, holding `velos serve`'s exit: it is cut at once.
+   */
+  closeForShutdown(): void {
+    const isStuck = this.isClosing || this.socket.bufferedAmount > 0;
+    this.close(CloseCodes.GOING_AWAY, 'server closing', SHUTDOWN_CLOSE_GRACE_MS);
+    if (!isStuck) return;
+    this.context.log(
+      `websocket ${this.label}: cut at server close, ${this.socket.bufferedAmount} bytes unsent (the client does not read)`,
+    );
+    this.socket.terminate();
   }
 
   private authorize(token: string): void {
