@@ -1,6 +1,8 @@
 import { formatBytes, type ProcessInfo } from '@velos/core';
 import { Text } from 'ink';
 import { memo } from 'react';
+import { eventTime } from '../output/events.js';
+import { jobSummary } from '../output/process-list.js';
 import { formatCpu } from '../output/units.js';
 import { fit, SPARKLINE_WIDTHS, screenSafe, sparkline } from './format.js';
 import type { MonitData } from './monit-store.js';
@@ -14,6 +16,8 @@ export const SelectedPanel = memo(function SelectedPanel(props: {
   const { process: p, history, width } = props;
   if (!p) return <Text dimColor>no process selected</Text>;
   const label = fit(screenSafe(`${p.name}#${p.instance}`), 14);
+  // a job between runs: its runs and when the next one starts (a time, not a countdown: the row may not change for a while)
+  if (p.job && p.pid === null) return <JobLine label={label} job={p.job} />;
   const sparkWidth = Math.max(
     SPARKLINE_WIDTHS.min,
     Math.min(SPARKLINE_WIDTHS.max, Math.floor((width - 44) / 2)),
@@ -48,3 +52,20 @@ export const SelectedPanel = memo(function SelectedPanel(props: {
     </Text>
   );
 });
+
+/** A job between its runs: `3 runs, last ok · next run 03:00:00` (the date too when not today; none when stopped). */
+function JobLine(props: { label: string; job: NonNullable<ProcessInfo['job']> }) {
+  const { label, job } = props;
+  return (
+    <Text wrap="truncate">
+      <Text bold>{label}</Text>
+      <Text> {jobSummary({ ...job, nextRunAt: null }, Date.now())}</Text>
+      {job.nextRunAt === null ? null : (
+        <>
+          <Text dimColor> · </Text>
+          <Text>next run {eventTime(job.nextRunAt)}</Text>
+        </>
+      )}
+    </Text>
+  );
+}

@@ -371,6 +371,21 @@ describe('velos monit (ink)', () => {
     expect(panel).toMatch(/▁▂▅█\s+- mem\s+▃▅▆█\s+-$/);
   });
 
+  it('shows a job between runs with its runs and the time of its next run, not empty sparklines', async () => {
+    const nextRunAt = new Date(2030, 0, 2, 3, 0, 0).getTime();
+    const job = { runs: 3, skipped: 0, nextRunAt, lastRun: { outcome: 'ok' } as never };
+    const m = mount([proc({ id: 0, name: 'backup', status: 'scheduled', pid: null, type: 'job', job })]);
+    m.state.history = { cpu: [0, 10, 50, 100], memory: [1, 2, 3, 4] };
+    await m.until('backup#0');
+    const panel = m
+      .frame()
+      .split('\n')
+      .find((line) => line.includes('backup#0'));
+    // the date too: the next run is not today
+    expect(panel).toMatch(/backup#0\s+3 runs, last ok · next run 2030-01-02 03:00:00$/);
+    expect(m.frame()).not.toContain('▁▂▅█');
+  });
+
   it('shows a skip marker of a follow that fell behind as a dim notice, not as a log line', async () => {
     const m = mount();
     await m.until('worker');
