@@ -17,6 +17,8 @@ describe('units', () => {
     expect(formatCpu(2.14)).toBe('2.1%');
     expect(formatCpu(0)).toBe('0.0%');
     expect(formatCpu(199.96)).toBe('200.0%');
+    // many threads busy: no decimal from 1000 % on, so monit's 6-column cell holds it
+    expect([999.94, 999.96, 1234.5, 12_345].map(formatCpu)).toEqual(['999.9%', '1000%', '1235%', '12345%']);
     expect([0, 250, 1000, 1500, 5000, 120_000, 90_000].map(formatMs)).toEqual([
       '0ms',
       '250ms',
