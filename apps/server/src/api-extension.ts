@@ -76,8 +76,14 @@ export function createApiExtension(options: ApiExtensionOptions): DaemonExtensio
         const started = await serve(host, wanted);
         return { text: `api: ${stopped ? `${stopped}; ` : ''}serving ${started.url}` };
       } catch (error) {
-        // the old binding again, so that a port in use does not leave the daemon unreachable over HTTP
-        const restored = previous === null ? null : await serve(host, previous).catch(() => null);
+        // the old address again, so that a port in use does not leave the daemon unreachable over HTTP,
+        // with the tokens the reload read: a rotated (revoked) token is not kept alive by a failed rebind
+        const restored =
+          previous === null
+            ? null
+            : await serve(host, withTokensOf(previous, wanted))
+                .catch(() => serve(host, previous))
+                .catch(() => null);
         return failure(options, error, host, restored);
       }
     },
@@ -99,10 +105,20 @@ async function bindingOf(settings: ServeSettings, home: string, given?: ApiFiles
         : { admin: tokens.admin, ...(tokens.read === undefined ? {} : { read: tokens.read }) },
     tls: read.tls,
   };
+  return { settings, files, stamp: stampOf(settings, files) };
+}
+
+/** `previous`'s settings and certificate with `wanted`'s tokens (its own when `wanted` turns auth off). */
+function withTokensOf(previous: Binding, wanted: Binding): Binding {
+  const files: ApiFiles = { tokens: wanted.files.tokens ?? previous.files.tokens, tls: previous.files.tls };
+  return { settings: previous.settings, files, stamp: stampOf(previous.settings, files) };
+}
+
+function stampOf(settings: ServeSettings, files: ApiFiles): string {
   const digest = createHash('sha256').update(JSON.stringify(settings)).update('\0');
   digest.update(JSON.stringify(files.tokens)).update('\0');
   if (files.tls !== null) digest.update(files.tls.cert).update('\0').update(files.tls.key);
-  return { settings, files, stamp: digest.digest('hex') };
+  return digest.digest('hex');
 }
 
 function failure(

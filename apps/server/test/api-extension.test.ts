@@ -90,4 +90,22 @@ describe('the [api] daemon extension', () => {
     expect(change?.text).toMatch(/EADDRINUSE.*; serving on as before at http:\/\//);
     expect(await statusWith(url(), admin)).toBe(405);
   });
+
+  it('takes the rotated token on the old address when the new one is in use', async () => {
+    const settings = { current: parseServeSettings({ port: '0' }) };
+    const { host, url, extension } = setUp(settings);
+    const file = join(home, 'tokens');
+    writeTokens(file, 'leaked-token-0123456789');
+    settings.current = parseServeSettings({ port: '0', 'token-file': file });
+    await extension.apply(host);
+    blocker = createServer();
+    const taken = await new Promise<number>((resolve) =>
+      blocker!.listen(0, '127.0.0.1', () => resolve((blocker!.address() as { port: number }).port)),
+    );
+    writeTokens(file, 'rotated-token-0123456789');
+    settings.current = parseServeSettings({ port: String(taken), 'token-file': file });
+    expect(await extension.apply(host)).toMatchObject({ isFailure: true });
+    expect(await statusWith(url(), 'leaked-token-0123456789')).toBe(401);
+    expect(await statusWith(url(), 'rotated-token-0123456789')).toBe(405);
+  });
 });
