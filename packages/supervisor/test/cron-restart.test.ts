@@ -54,10 +54,12 @@ describe('cron_restart (SUP-8)', () => {
     ]);
     const restartsOf = async (name: string) =>
       (await supervisor.list()).find((info) => info.name === name)!.restarts;
-    await waitFor(async () => ((await restartsOf('periodic')) >= 2 ? true : null), {
-      what: 'two runs started by the schedule after the app exited',
-    });
-    expect(logLines.some((line) => line.includes("cron_restart '* * * * * *': starting again"))).toBe(true);
+    // on a loaded machine a tick may come before the 100 ms run exited (a restart of a running app):
+    // wait for a start after an exit, not for a count of restarts
+    await waitFor(
+      () => (logLines.some((line) => line.includes("cron_restart '* * * * * *': starting again")) ? true : null),
+      { what: 'a run started by the schedule after the app exited' },
+    );
 
     await supervisor.stop('periodic');
     const stopped = (await supervisor.list()).find((info) => info.name === 'periodic');
