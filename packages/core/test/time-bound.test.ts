@@ -17,6 +17,11 @@ describe('parseTimeBound', () => {
     for (const text of ['yesterday', 'May 3', '10 minutes', '']) {
       expect(parseTimeBound(text, NOW), text).toBeNull();
     }
+    // Date.parse carried these into the next month: 2026-02-30 read as March 2
+    for (const text of ['2026-02-30', '2026-02-29T10:00:00Z', '2026-04-31', '2026-00-10', '2026-13-01']) {
+      expect(parseTimeBound(text, NOW), text).toBeNull();
+    }
+    expect(parseTimeBound('2028-02-29', NOW)).toBe(Date.parse('2028-02-29'));
     expect(timeBoundProblem('--since', '10')).toBe('--since: add a unit to "10": s, m, h or d (e.g. 10m)');
     expect(timeBoundProblem('since', 'May 3')).toBe(
       'since: expected a duration ago like 10m, 2h, 1d or a time like 2026-12-01T10:00:00Z, got "May 3"',
