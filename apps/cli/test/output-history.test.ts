@@ -1,5 +1,6 @@
 import type { MetricsHistory } from '@velos/core';
 import { describe, expect, it } from 'vitest';
+import { historyWindowMs } from '../src/commands/describe.js';
 import { createColors } from '../src/output/colors.js';
 import { renderHistory, restartsIn, sparkline, statsOf, toAiHistory } from '../src/output/history.js';
 
@@ -57,5 +58,17 @@ describe('history output (OBS-7)', () => {
       memoryMB: { min: 100, max: 120, last: 120 },
       restarts: 2,
     });
+  });
+});
+
+describe('velos describe --history --since (OBS-7)', () => {
+  it('takes a duration up to 24h and refuses a bare number, as events and logs do', () => {
+    expect(historyWindowMs(undefined)).toBe(HOUR_MS);
+    expect(historyWindowMs('30m')).toBe(HOUR_MS / 2);
+    expect(historyWindowMs('24h')).toBe(24 * HOUR_MS);
+    // '10' was 10 ms: "no history in the last 0s (not running since)" for a running process
+    expect(() => historyWindowMs('10')).toThrow('--since: add a unit to "10": s, m or h (e.g. 30m)');
+    expect(() => historyWindowMs('25h')).toThrow('--since: expected a duration up to 24h');
+    expect(() => historyWindowMs('0s')).toThrow('--since: expected a duration up to 24h');
   });
 });

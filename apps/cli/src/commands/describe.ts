@@ -40,12 +40,7 @@ export async function runDescribe(
 
 /** OBS-7 `--history [--since D]`: sparklines of the last hour (or D, at most 24 h); `--json` the raw columns. */
 async function describeHistory(ctx: CommandContext, target: string, since: string | boolean | undefined) {
-  const sinceMs = since === undefined ? HISTORY_DEFAULT_MS : parseDurationMs(since);
-  if (sinceMs === null || sinceMs <= 0 || sinceMs > HISTORY_MAX_MS) {
-    throw argumentError(
-      `--since: expected a duration up to 24h like 30m, 1h or 24h, got ${JSON.stringify(since)}`,
-    );
-  }
+  const sinceMs = historyWindowMs(since);
   const { renderHistory, SPARK_POINTS, toAiHistory } = await import('../output/history.js');
   const client = await ctx.client();
   if (ctx.mode === 'json') {
@@ -55,4 +50,22 @@ async function describeHistory(ctx: CommandContext, target: string, since: strin
   const histories = await client.metricsHistory({ target, sinceMs, points: SPARK_POINTS });
   if (ctx.mode === 'ai') ctx.printJson(toAiHistory(histories, sinceMs));
   else ctx.print(renderHistory(histories, sinceMs, ctx.colors));
+}
+
+/**
+ * The window of `--history --since D` in ms: 1h without D, at most 24h; a unit is required (`10` was
+ * read as 10 ms and answered "no history … not running since" for a running process).
+ */
+export function historyWindowMs(since: string | boolean | undefined): number {
+  if (since === undefined) return HISTORY_DEFAULT_MS;
+  if (typeof since === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(since)) {
+    throw argumentError(`--since: add a unit to ${JSON.stringify(since.trim())}: s, m or h (e.g. 30m)`);
+  }
+  const sinceMs = parseDurationMs(since);
+  if (sinceMs === null || sinceMs <= 0 || sinceMs > HISTORY_MAX_MS) {
+    throw argumentError(
+      `--since: expected a duration up to 24h like 30m, 1h or 24h, got ${JSON.stringify(since)}`,
+    );
+  }
+  return sinceMs;
 }
