@@ -123,7 +123,8 @@ function labelsOf(raw: unknown): Record<string, string> | string {
     if (text.length > CUSTOM_METRIC_MAX_LABEL_VALUE_LENGTH) {
       return `labels.${key}: longer than ${CUSTOM_METRIC_MAX_LABEL_VALUE_LENGTH} characters`;
     }
-    labels[key] = text;
+    // Prometheus reads an empty value as no label: {x=""} beside {} would be one series twice
+    if (text !== '') labels[key] = text;
   }
   return labels;
 }

@@ -66,6 +66,9 @@ export function createCustomMetricStore(budget: SeriesBudget): CustomMetricStore
       }
       const key = seriesKey(report.name, report.labels);
       let series = all.get(key);
+      if (series !== undefined && !staysFinite(series, report)) {
+        return `${report.name}: the total would pass the largest number (${Number.MAX_VALUE})`;
+      }
       if (series === undefined) {
         if (all.size >= CUSTOM_METRIC_MAX_SERIES_PER_PROCESS) {
           return `${report.name}: over ${CUSTOM_METRIC_MAX_SERIES_PER_PROCESS} series for this process`;
@@ -119,6 +122,14 @@ export function createCustomMetricStore(budget: SeriesBudget): CustomMetricStore
 }
 
 /** The series' identity: its name and its labels sorted by name. */
+/** False when an increment or observation would carry a total (a counter, a histogram's sum) to Infinity. */
+function staysFinite(series: Series, report: CustomMetricReport): boolean {
+  if (report.op === 'inc') return Number.isFinite(series.value + report.value);
+  if (report.op === 'observe' && series.histogram)
+    return Number.isFinite(series.histogram.sum() + report.value);
+  return true;
+}
+
 function seriesKey(name: string, labels: Record<string, string>): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return name;

@@ -3,6 +3,8 @@ import type { HistogramData } from '@velos/core';
 /** A fixed-bucket histogram: one number per bucket, nothing allocated per observation. */
 export interface Histogram {
   observe(value: number): void;
+  /** The sum of the observations so far. */
+  sum(): number;
   /** The counts as `HistogramData` (cumulative, the last bound `Infinity`). */
   toData(): HistogramData;
 }
@@ -20,6 +22,7 @@ export function createHistogram(bounds: readonly number[]): Histogram {
       sum += value;
       count += 1;
     },
+    sum: () => sum,
     toData() {
       const cumulative: number[] = [];
       let running = 0;

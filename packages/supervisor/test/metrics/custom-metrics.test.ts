@@ -124,6 +124,29 @@ describe('custom metric store', () => {
     ]);
   });
 
+  it('reads an empty label value as no label, as Prometheus does: one series, not the same one twice', () => {
+    const store = createCustomMetricStore({ used: 0 });
+    store.apply(report({ velos_metric: 'g', type: 'gauge', value: 2, labels: { path: '' } }), 1);
+    store.apply(report({ velos_metric: 'g', type: 'gauge', value: 3 }), 2);
+    expect(store.series()).toEqual([{ name: 'g', type: 'gauge', labels: {}, value: 3, updatedAt: 2 }]);
+  });
+
+  it('refuses a report that would carry a total to Infinity (rate() of +Inf is NaN)', () => {
+    const store = createCustomMetricStore({ used: 0 });
+    const big = { value: Number.MAX_VALUE };
+    expect(store.apply(report({ velos_metric: 'c', type: 'counter', ...big }))).toBeNull();
+    expect(store.apply(report({ velos_metric: 'c', type: 'counter', ...big }))).toMatch(
+      /c: the total would pass the largest number/,
+    );
+    expect(store.apply(report({ velos_metric: 'g', type: 'gauge', ...big }))).toBeNull();
+    expect(store.apply(report({ velos_metric: 'g', type: 'gauge', op: 'inc', ...big }))).toMatch(/largest/);
+    expect(store.apply(report({ velos_metric: 'g', type: 'gauge', op: 'dec', ...big }))).toBeNull();
+    expect(store.apply(report({ velos_metric: 'h', type: 'histogram', ...big }))).toBeNull();
+    expect(store.apply(report({ velos_metric: 'h', type: 'histogram', ...big }))).toMatch(/largest/);
+    const values = store.series().map((row) => row.value ?? row.histogram?.sum);
+    expect(values).toEqual([Number.MAX_VALUE, 0, Number.MAX_VALUE]);
+  });
+
   it('keeps a name to one type and its first buckets', () => {
     const store = createCustomMetricStore({ used: 0 });
     expect(store.apply(report({ velos_metric: 'm', type: 'counter' }))).toBeNull();
