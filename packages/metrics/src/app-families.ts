@@ -33,16 +33,24 @@ export function sanitizeName(raw: string): string {
 
 /**
  * The app's labels beside ours: an app label named like one of ours becomes `exported_<label>`, as
- * Prometheus does when a target's labels clash with the scrape's; names are sanitised.
+ * Prometheus does when a target's labels clash with the scrape's (`exported_exported_<label>` when the
+ * app has an `exported_<label>` too, so neither value is lost); names are sanitised.
  */
 export function renameClashingLabels(
   ours: Readonly<Record<string, string>>,
   theirs: Record<string, string>,
 ): Record<string, string> {
   const renamed: Record<string, string> = {};
+  const clashing: [string, string][] = [];
   for (const [key, value] of Object.entries(theirs)) {
     const name = sanitizeName(key);
-    renamed[name in ours ? `exported_${name}` : name] = value;
+    if (name in ours) clashing.push([name, value]);
+    else renamed[name] = value;
+  }
+  for (const [name, value] of clashing) {
+    let free = `exported_${name}`;
+    while (free in ours || free in renamed) free = `exported_${free}`;
+    renamed[free] = value;
   }
   return renamed;
 }

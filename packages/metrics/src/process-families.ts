@@ -54,7 +54,7 @@ export function processFamilies(processes: readonly ProcessMetrics[]): MetricFam
     'velos_process_health',
     'Probe health: 1 for the current state, 0 for the others (apps with probes only).',
   );
-  const jobRuns = counter('velos_job_runs_total', 'Finished or running job runs, by outcome.');
+  const jobRuns = counter('velos_job_runs_total', 'Finished job runs, by outcome.');
   const jobDuration = family(
     'velos_job_duration_seconds',
     'histogram',

@@ -149,6 +149,16 @@ describe('renderPrometheus', () => {
     );
   });
 
+  it('renames a clashing app label past the app’s own exported_ label, as Prometheus does: no value lost', async () => {
+    const families = parseExposition('jobs{id="a",exported_id="b"} 1\njobs{id="a",exported_id="c"} 2\n');
+    const text = await renderPrometheus(sampleSnapshot(1), [
+      { process: sampleProcess(0), url: 'u', isUp: true, durationSeconds: 0, errorsTotal: 0, families },
+    ]);
+    const labels = 'name="app-0",id="0",instance="0",namespace="default"';
+    expectSample(text, `jobs{${labels},exported_id="b",exported_exported_id="a"} 1`);
+    expectSample(text, `jobs{${labels},exported_id="c",exported_exported_id="a"} 2`);
+  });
+
   it('never lets an app family take one of the Velos names', async () => {
     const families = parseExposition(
       '# TYPE velos_process_restart_total counter\nvelos_process_restart_total 999\n',
