@@ -21,7 +21,7 @@ export function createExportFailureLog(
   let unreported = 0;
   return {
     failed(error) {
-      const message = error instanceof Error ? error.message : String(error ?? 'unknown error');
+      const message = describeExportError(error);
       if (!isFailing || now() - lastLineAt >= FAILURE_LOG_INTERVAL_MS) {
         const more = unreported > 0 ? ` (${unreported} more failed since the last line)` : '';
         log(`otlp: ${signal} export to ${url} failed: ${message}${more}; retrying each interval`);
@@ -40,6 +40,28 @@ export function createExportFailureLog(
       lastLineAt = Number.NEGATIVE_INFINITY;
     },
   };
+}
+
+/** Longest part of a collector's answer quoted in daemon.log. */
+const MAX_ANSWER_CHARS = 200;
+
+/**
+ * One line for a failed export: the SDK's error of an HTTP answer holds only its status text
+ * (`Bad Request`), so its status code and the start of the collector's answer (which says what is
+ * wrong: a bad API key, a payload refused) are added.
+ */
+export function describeExportError(error: unknown): string {
+  if (!(error instanceof Error)) return oneLine(String(error ?? 'unknown error'));
+  const { code, data } = error as Error & { code?: unknown; data?: unknown };
+  const status = typeof code === 'number' && code >= 100 && code <= 599 ? `HTTP ${code} ` : '';
+  const answer = typeof data === 'string' ? oneLine(data) : '';
+  const quoted = answer.length > MAX_ANSWER_CHARS ? `${answer.slice(0, MAX_ANSWER_CHARS)}…` : answer;
+  return `${status}${oneLine(error.message) || 'error'}${quoted ? `: ${quoted}` : ''}`;
+}
+
+/** Control characters and runs of blanks as one space: a collector's answer stays on its log line. */
+function oneLine(text: string): string {
+  return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
 }
 
 interface ResultExporter<T> {
