@@ -62,6 +62,24 @@ const duration = z.pipe(
 
 const port = z.int().check(z.gte(1, 'expected a port, 1-65535'), z.lte(65535, 'expected a port, 1-65535'));
 const httpUrl = z.string().check(z.regex(/^https?:\/\/[^\s]+$/, 'expected an http:// or https:// URL'));
+// what node:http sends; anything else failed every export ("Header name must be a valid HTTP token")
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headers = z
+  .record(
+    z.string(),
+    z
+      .string()
+      .check(z.regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'expected a header value without control characters')),
+  )
+  .check(
+    z.superRefine((found, ctx) => {
+      for (const name of Object.keys(found)) {
+        if (HEADER_NAME.test(name)) continue;
+        const message = `expected an HTTP header name (letters, digits, - _ .), got ${JSON.stringify(name)}`;
+        ctx.issues.push({ code: 'custom', message, input: name, path: [name] });
+      }
+    }),
+  );
 const metricsSchema = z.strictObject({
   port: z.optional(port),
   host: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
@@ -69,7 +87,7 @@ const metricsSchema = z.strictObject({
     z.strictObject({
       endpoint: z.optional(httpUrl),
       interval: z.optional(duration),
-      headers: z.optional(z.record(z.string().check(z.minLength(1)), z.string())),
+      headers: z.optional(headers),
       events: z.optional(z.boolean()),
     }),
   ),

@@ -63,6 +63,16 @@ describe('config.toml (CFG-2)', () => {
     expect(await messageOf(loadDaemonConfig(configFile('[api]\nprot = 9716\n')))).toMatch(
       /^config\.toml: api/,
     );
+    // node:http refused them at each export, long after the reload said the export started
+    const otlp = '[metrics.otlp]\nendpoint = "http://127.0.0.1:4318"\n';
+    expect(await messageOf(loadDaemonConfig(configFile(`${otlp}headers = { "x key" = "v" }\n`)))).toBe(
+      'config.toml: metrics.otlp.headers.x key: expected an HTTP header name (letters, digits, - _ .), got "x key" (line 1)',
+    );
+    expect(await messageOf(loadDaemonConfig(configFile(`${otlp}headers = { "x-key" = "a\\nb" }\n`)))).toMatch(
+      /^config\.toml: metrics\.otlp\.headers\.x-key: expected a header value without control characters/,
+    );
+    const good = await loadDaemonConfig(configFile(`${otlp}headers = { "x-api-key" = "k\té" }\n`));
+    expect(good?.sections.metrics).toMatchObject({ otlp: { headers: { 'x-api-key': 'k\té' } } });
     expect(await messageOf(loadDaemonConfig(configFile('[defaults\n')))).toMatch(
       /^config\.toml: not valid TOML: .*\(line 1\)$/,
     );
