@@ -1,5 +1,5 @@
 import type { OtlpExport } from '@velos/otel';
-import { otlpSettingsKey, resolveOtlpSettings } from '@velos/otel/settings';
+import { otlpSettingsKey, redactUrl, resolveOtlpSettings } from '@velos/otel/settings';
 import type { DaemonExtension, ExtensionChange } from '@velos/supervisor';
 
 /**
@@ -38,8 +38,8 @@ export function createOtlpExtension(env: NodeJS.ProcessEnv = process.env): Daemo
       const { startOtlpExport } = await import('@velos/otel');
       const otlp = await startOtlpExport({ control: host.control, settings, log: host.log });
       running = { key, otlp };
-      const traces = settings.tracesUrl === null ? 'no spans' : `spans to ${settings.tracesUrl}`;
-      const text = `otlp: exporting metrics to ${settings.metricsUrl} every ${settings.intervalMs} ms, ${traces}`;
+      const traces = settings.tracesUrl === null ? 'no spans' : `spans to ${redactUrl(settings.tracesUrl)}`;
+      const text = `otlp: exporting metrics to ${redactUrl(settings.metricsUrl)} every ${settings.intervalMs} ms, ${traces}`;
       host.log(text);
       return { text };
     },

@@ -19,6 +19,7 @@ export {
   type OtlpDecision,
   type OtlpSettings,
   otlpSettingsKey,
+  redactUrl,
   resolveOtlpSettings,
 } from './otlp-settings.js';
 export { createVelosResource } from './resource.js';

@@ -4,7 +4,7 @@ import { deferredCa, VELOS_VERSION, type VelosControl } from '@velos/core';
 import { createExportFailureLog, reportOutcomes } from './export-failure-log.js';
 import { type LifecycleFeed, startLifecycleFeed } from './lifecycle-feed.js';
 import { startMetricPipeline } from './metric-pipeline.js';
-import type { OtlpSettings } from './otlp-settings.js';
+import { type OtlpSettings, redactUrl } from './otlp-settings.js';
 import { createVelosResource } from './resource.js';
 
 /** Name and version of the instrumentation scope of every metric and span. */
@@ -57,7 +57,7 @@ export async function startOtlpExport(options: OtlpExportOptions): Promise<OtlpE
     if (settings.tracesUrl !== null) {
       const traceExporter = reportOutcomes(
         new OTLPTraceExporter({ ...exporterOptions, url: settings.tracesUrl }),
-        createExportFailureLog(log, 'traces', settings.tracesUrl),
+        createExportFailureLog(log, 'traces', redactUrl(settings.tracesUrl)),
       );
       tracerProvider = new BasicTracerProvider({
         resource,
@@ -84,7 +84,7 @@ export async function startOtlpExport(options: OtlpExportOptions): Promise<OtlpE
     timeoutMs: timeoutMillis,
     resource,
     scope: { name: SCOPE_NAME, version },
-    failures: createExportFailureLog(log, 'metrics', settings.metricsUrl),
+    failures: createExportFailureLog(log, 'metrics', redactUrl(settings.metricsUrl)),
     readSnapshot: () => control.metrics(),
     onSnapshot: (snapshot) => lifecycle?.noteSnapshot(snapshot),
   });

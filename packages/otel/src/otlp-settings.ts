@@ -89,6 +89,24 @@ export function resolveOtlpSettings(otlp: MetricsConfig['otlp'] | undefined, env
   };
 }
 
+/**
+ * `url` as daemon.log and `velos config reload` show it: a password in it and the values of its query
+ * (where a collector may take an API key) as `***`.
+ * @example redactUrl('https://u:secret@otlp.example/v1/metrics') // 'https://u:***@otlp.example/v1/metrics'
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.password === '' && parsed.search === '') return url;
+  if (parsed.password !== '') parsed.password = '***';
+  for (const key of new Set(parsed.searchParams.keys())) parsed.searchParams.set(key, '***');
+  return parsed.toString();
+}
+
 /** A key that changes when the export must be rebuilt (same settings: keep the running export). */
 export function otlpSettingsKey(settings: OtlpSettings): string {
   const headers = Object.entries(settings.headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

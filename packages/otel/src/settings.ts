@@ -6,5 +6,6 @@ export {
   type OtlpDecision,
   type OtlpSettings,
   otlpSettingsKey,
+  redactUrl,
   resolveOtlpSettings,
 } from './otlp-settings.js';

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EXPORT_INTERVAL_MS, otlpSettingsKey, resolveOtlpSettings } from '../src/otlp-settings.js';
+import {
+  DEFAULT_EXPORT_INTERVAL_MS,
+  otlpSettingsKey,
+  redactUrl,
+  resolveOtlpSettings,
+} from '../src/otlp-settings.js';
 
 describe('resolveOtlpSettings', () => {
   it('is off without an endpoint, and says why', () => {
@@ -92,5 +97,18 @@ describe('resolveOtlpSettings', () => {
     if (!a.isEnabled || !b.isEnabled || !c.isEnabled) throw new Error('expected enabled');
     expect(otlpSettingsKey(a.settings)).toBe(otlpSettingsKey(b.settings));
     expect(otlpSettingsKey(a.settings)).not.toBe(otlpSettingsKey(c.settings));
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides a password and query values, which daemon.log and config reload printed as given', () => {
+    expect(redactUrl('https://user:s3cret@otlp.example:4318/v1/metrics')).toBe(
+      'https://user:***@otlp.example:4318/v1/metrics',
+    );
+    expect(redactUrl('https://otlp.example/v1/traces?api-key=abc&api-key=d&x=1')).toBe(
+      'https://otlp.example/v1/traces?api-key=***&x=***',
+    );
+    expect(redactUrl('http://127.0.0.1:4318/v1/metrics')).toBe('http://127.0.0.1:4318/v1/metrics');
+    expect(redactUrl('not a url')).toBe('not a url');
   });
 });
