@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, FIXTURES, velosOk, waitFor } from './helpers.js';
@@ -36,6 +36,20 @@ describe('velos config reload says what the OTLP export did (OBS-5)', () => {
     const stopped = (await velosOk(['config', 'reload', '--json'], { home })).stdout;
     expect(stopped).toContain(
       'otlp: export stopped (no endpoint in [metrics.otlp] or OTEL_EXPORTER_OTLP_*ENDPOINT)',
+    );
+
+    // a password in the endpoint stays out of what is printed and logged
+    writeFileSync(config, `[metrics.otlp]\nendpoint = "${otlp.endpoint.replace('://', '://me:s3cret@')}"\n`);
+    const secret = (await velosOk(['config', 'reload'], { home })).stdout;
+    expect(secret).toContain('otlp: exporting metrics to http://me:***@');
+    expect(secret).not.toContain('s3cret');
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).not.toContain('s3cret');
+
+    // [otel] is no table of Velos: the reload says so where the user looks, not only in daemon.log
+    writeFileSync(config, `[otel]\nendpoint = "${otlp.endpoint}"\n`);
+    const otel = (await velosOk(['config', 'reload'], { home })).stdout;
+    expect(otel).toContain(
+      '  warning: config.toml: unknown section [otel] (did you mean [metrics.otlp]?): kept, not used by this version',
     );
   });
 });

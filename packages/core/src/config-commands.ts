@@ -32,6 +32,8 @@ export interface ConfigFileReload {
   applied?: string[];
   /** `config.toml` only: what it asks for that is not in effect (`metrics: cannot serve on …: EADDRINUSE`). */
   failed?: string[];
+  /** `config.toml` only: what was accepted with a doubt (`unknown section [otel] (did you mean [metrics.otlp]?)…`). */
+  warnings?: string[];
   /** Changed apps that did not come up in the grace period and run their previous spec again. */
   rolledBack: string[];
   /** Why the change was rolled back, or why the file was rejected (then nothing changed). */

@@ -49,6 +49,13 @@ export interface MetricsConfig {
 export const RESERVED_SECTIONS = ['metrics', 'api', 'mcp', 'server', 'health', 'events', 'logs'] as const;
 
 const KNOWN = ['defaults', 'reload', 'alerts', ...RESERVED_SECTIONS];
+/** Tables other tools name so: what Velos calls them (no spelling is near enough for a suggestion). */
+const SECTION_MEANT: Readonly<Record<string, string>> = {
+  otel: 'metrics.otlp',
+  otlp: 'metrics.otlp',
+  opentelemetry: 'metrics.otlp',
+  prometheus: 'metrics',
+};
 
 const duration = z.pipe(
   z.union([z.number(), z.string()], { error: (issue) => durationError(issue.input) }),
@@ -157,7 +164,7 @@ export function validateDaemonConfig(raw: unknown, label: string): DaemonConfig 
     }
     sections[key] = value;
     if (!(RESERVED_SECTIONS as readonly string[]).includes(key)) {
-      const meant = suggestKey(key, KNOWN);
+      const meant = SECTION_MEANT[key.toLowerCase()] ?? suggestKey(key, KNOWN);
       const hint = meant === null ? '' : ` (did you mean [${meant}]?)`;
       warnings.push(`${label}: unknown section [${key}]${hint}: kept, not used by this version`);
     }

@@ -47,6 +47,16 @@ describe('config.toml (CFG-2)', () => {
     ]);
   });
 
+  it('points an [otel] or [prometheus] table to where Velos reads those settings', async () => {
+    const config = await loadDaemonConfig(
+      configFile('[otel]\nendpoint = "http://x"\n\n[Prometheus]\nport = 1\n'),
+    );
+    expect(config?.warnings).toEqual([
+      'config.toml: unknown section [otel] (did you mean [metrics.otlp]?): kept, not used by this version',
+      'config.toml: unknown section [Prometheus] (did you mean [metrics]?): kept, not used by this version',
+    ]);
+  });
+
   it('names the file, key and line of an invalid value, and refuses app-only keys in [defaults]', async () => {
     expect(
       await messageOf(loadDaemonConfig(configFile('[defaults]\nautorestart = true\nmax_restarts = -1\n'))),

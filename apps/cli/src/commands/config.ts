@@ -73,7 +73,9 @@ function isNothingToReload(files: readonly ConfigFileReload[]): boolean {
 function describeReload(entry: ConfigFileReload): string {
   // config.toml: what applying it did, or failed to do, one indented line each
   const applied = (entry.applied ?? []).map((line) => `\n  ${line}`).join('');
-  return `${describeFile(entry)}${applied}`;
+  // a table this version does not read ([otel]) was only noted in daemon.log: the reload said "changed"
+  const warnings = (entry.warnings ?? []).map((line) => `\n  warning: ${line}`).join('');
+  return `${describeFile(entry)}${applied}${warnings}`;
 }
 
 function describeFile(entry: ConfigFileReload): string {

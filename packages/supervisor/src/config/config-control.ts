@@ -126,6 +126,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       if (sections.length > 0) result.settings = sections;
       current = config;
       for (const warning of config?.warnings ?? []) deps.log(`warning: ${warning}`);
+      if (config?.warnings.length) result.warnings = [...config.warnings];
       if (config) deps.log(`read ${daemonFile}`);
       deps.onAlerts?.(daemonFile, alerts);
       const applying = deps.onDaemonConfig?.(current);
