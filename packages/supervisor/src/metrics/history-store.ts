@@ -39,11 +39,14 @@ export class HistoryStore {
       series = undefined;
     }
     if (!sample.isRunning) {
-      // one gap point when it stops; the pause after it is a gap already
+      // one gap point when it stops; the pause after it is a gap already. It keeps the restart count:
+      // the restarts of a crash loop between the last running sample and `errored` counted in none
       if (!series) return;
       series.lastLines = null;
       const last = series.fine.count - 1;
-      if (last >= 0 && !Number.isNaN(series.fine.valueAt(0, last))) series.add(at, GAP);
+      if (last >= 0 && !Number.isNaN(series.fine.valueAt(0, last))) {
+        series.add(at, { ...GAP, restarts: sample.restarts });
+      }
       this.isDirty = true;
       return;
     }

@@ -55,6 +55,16 @@ describe('HistoryStore', () => {
     expect(history!.t).toEqual([T0, T0 + 2000, T0 + 4000, T0 + 60_000]);
   });
 
+  it('keeps the restart count in the gap of a stop: the last restarts of a crash loop that errored count', () => {
+    const store = new HistoryStore(INTERVAL_MS);
+    store.add(0, 'app0', T0, running(1, 0, 13));
+    // restarts 14 to 16 came and went between two samples, then the process errored
+    store.add(0, 'app0', T0 + 2000, { ...stopped, restarts: 16 });
+    const [history] = store.query([labels(0)], {}, T0 + 3000);
+    expect(history!.cpu).toEqual([1, null]);
+    expect(history!.restarts).toEqual([13, 16]);
+  });
+
   it('keeps the last hour at full resolution and the 23 hours before as 1-minute means', () => {
     const store = new HistoryStore(INTERVAL_MS);
     const end = fill(store, 24 * 60);
