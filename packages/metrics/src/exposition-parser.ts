@@ -21,7 +21,7 @@ export class ExpositionSyntaxError extends Error {
 }
 
 /**
- * Parses the Prometheus text format (0.0.4; OpenMetrics' `# EOF` and `_created` tolerated) into
+ * Parses the Prometheus text format (0.0.4; OpenMetrics read as 0.0.4 has it, see `asTextFormat`) into
  * families; timestamps are dropped. Throws `ExpositionSyntaxError` at the first malformed line.
  */
 export function parseExposition(text: string): MetricFamily[] {
@@ -59,7 +59,22 @@ export function parseExposition(text: string): MetricFamily[] {
   }
   for (const found of families.values())
     if (found.help === '') found.help = `${found.name} (no HELP given by the app).`;
-  return [...families.values()].filter((found) => found.samples.length > 0);
+  return [...families.values()].map(asTextFormat).filter((found) => found.samples.length > 0);
+}
+
+/**
+ * An OpenMetrics family as the text format 0.0.4 has it: no `_created` samples (a start time, dropped
+ * as timestamps are; re-exposed, each was a stray series), and a counter named by its `_total` samples
+ * (`# TYPE x counter` over `x_total` read to promtool as a family without HELP or TYPE).
+ */
+function asTextFormat(found: MetricFamily): MetricFamily {
+  if (!(found.type in SUFFIXES)) return found;
+  const created = `${found.name}_created`;
+  const samples = found.samples.filter((sample) => sample.name !== created);
+  const total = `${found.name}_total`;
+  const isOpenCounter =
+    found.type === 'counter' && samples.length > 0 && samples.every((sample) => sample.name === total);
+  return isOpenCounter ? { ...found, name: total, samples } : { ...found, samples };
 }
 
 function familyOf(

@@ -32,6 +32,33 @@ describe('parseExposition', () => {
     expect(families.find((f) => f.name === 'big')!.samples[0]!.value).toBe(1.5e10);
   });
 
+  it('reads an OpenMetrics answer as the text format has it: no _created, a counter named x_total', () => {
+    const families = parseExposition(
+      [
+        '# TYPE om_requests counter',
+        '# UNIT om_requests requests',
+        '# HELP om_requests Requests.',
+        'om_requests_total{path="/a"} 5',
+        'om_requests_created{path="/a"} 1.7e9',
+        '# TYPE om_lat histogram',
+        'om_lat_bucket{le="+Inf"} 2',
+        'om_lat_count 2',
+        'om_lat_sum 0.5',
+        'om_lat_created 1.7e9',
+        '# EOF',
+      ].join('\n'),
+    );
+    expect(families.map((f) => [f.name, f.type, f.help, f.samples.map((sample) => sample.name)])).toEqual([
+      ['om_requests_total', 'counter', 'Requests.', ['om_requests_total']],
+      [
+        'om_lat',
+        'histogram',
+        'om_lat (no HELP given by the app).',
+        ['om_lat_bucket', 'om_lat_count', 'om_lat_sum'],
+      ],
+    ]);
+  });
+
   it('groups histogram and summary samples under their family', () => {
     const families = parseExposition(
       [

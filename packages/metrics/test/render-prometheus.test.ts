@@ -231,8 +231,10 @@ describe('renderPrometheus', () => {
     'passes promtool check metrics with no problem',
     async () => {
       expect(hasPromtool, 'promtool (Debian package prometheus) is required in CI').toBe(true);
+      // an app serving OpenMetrics whatever it is asked: its counter and _created lines as 0.0.4 has them
       const families = parseExposition(
-        '# HELP app_hits_total Hits.\n# TYPE app_hits_total counter\napp_hits_total{path="/"} 2\n',
+        '# HELP app_hits_total Hits.\n# TYPE app_hits_total counter\napp_hits_total{path="/"} 2\n' +
+          '# HELP app_jobs Jobs.\n# TYPE app_jobs counter\napp_jobs_total 4\napp_jobs_created 1.7e9\n# EOF\n',
       );
       const text = await renderPrometheus(sampleSnapshot(3, [sampleProcess(0), jobProcess]), [
         { process: sampleProcess(0), url: 'u', isUp: true, durationSeconds: 0.001, errorsTotal: 0, families },
