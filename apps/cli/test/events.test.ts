@@ -98,6 +98,13 @@ describe('events emit, bounded like app events', () => {
     expect(request.fields).toEqual({ long: `${'a'.repeat(1999)}…`, n: `${'9'.repeat(1999)}…`, ok: 1 });
   });
 
+  it('refuses a field given twice (the last one won, silently) and one named __proto__ (it was lost)', () => {
+    expect(() => emitRequest(['x', 'a=1', 'b=2', 'a=3'], {})).toThrow('field "a" is given twice');
+    expect(() => emitRequest(['x', '__proto__=1'], {})).toThrow(
+      'field "__proto__": a name no field can have',
+    );
+  });
+
   it('refuses more fields or longer keys than an app event keeps, as usage errors', () => {
     const many = Array.from({ length: 51 }, (_, i) => `k${i}=1`);
     expect(Object.keys(emitRequest(['x', ...many.slice(0, 50)], {}).fields!)).toHaveLength(50);

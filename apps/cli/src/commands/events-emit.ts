@@ -55,7 +55,7 @@ export function emitRequest(args: string[], options: CommandInput['options']): E
       throw usageError(`--${option} is not an option of velos events emit`, 'events');
   }
   if (pairs.length > 0) {
-    const fields: Record<string, EventFieldValue> = {};
+    const fields = new Map<string, EventFieldValue>();
     for (const pair of pairs) {
       const eq = pair.indexOf('=');
       if (eq < 1) throw usageError(`expected a field as key=value, got ${JSON.stringify(pair)}`, 'events');
@@ -66,13 +66,16 @@ export function emitRequest(args: string[], options: CommandInput['options']): E
           'events',
         );
       }
-      fields[key] = typedValue(pair.slice(eq + 1));
+      if (fields.has(key)) throw usageError(`field ${JSON.stringify(key)} is given twice`, 'events');
+      // an object's __proto__ is its prototype: the field was lost (the wire's msgpack renames it too)
+      if (key === '__proto__') throw usageError('field "__proto__": a name no field can have', 'events');
+      fields.set(key, typedValue(pair.slice(eq + 1)));
     }
-    const count = Object.keys(fields).length;
+    const count = fields.size;
     if (count > APP_EVENT_LIMITS.maxFields) {
       throw usageError(`expected at most ${APP_EVENT_LIMITS.maxFields} fields, got ${count}`, 'events');
     }
-    request.fields = fields;
+    request.fields = Object.fromEntries(fields);
   }
   return request;
 }
