@@ -5,6 +5,7 @@ import { splitArgs } from './app-resolve.js';
 import { NESTED_DEFAULTS } from './app-spec.js';
 import { CONFIG_PARSE } from './config-issues.js';
 import { logRulesSchema } from './log-rules-schema.js';
+import { probeHeaderNameProblem, probeHeaderValueProblem, probeUrlProblem } from './probe-request.js';
 import { quoteValue } from './quote-value.js';
 import { durationValue, failValue } from './schema-values.js';
 import { parseSizeBytes } from './units.js';
@@ -143,13 +144,29 @@ const statusRange = z.pipe(
 
 const port = z.int().check(z.gte(1, 'expected a port, 1-65535'), z.lte(65535, 'expected a port, 1-65535'));
 
-const httpUrl = z.string().check(z.regex(/^https?:\/\//, 'expected an http:// or https:// URL'));
+const httpUrl = z.string().check(
+  z.superRefine((text, ctx) => {
+    const why = probeUrlProblem(text);
+    if (why !== null) ctx.issues.push({ code: 'custom', message: why, input: text });
+  }),
+);
+const httpHeaders = z.record(z.string(), z.string()).check(
+  z.superRefine((headers, ctx) => {
+    for (const [name, value] of Object.entries(headers)) {
+      const badName = probeHeaderNameProblem(name);
+      if (badName !== null) ctx.issues.push({ code: 'custom', message: badName, input: headers });
+      const badValue = probeHeaderValueProblem(value);
+      if (badValue !== null)
+        ctx.issues.push({ code: 'custom', message: badValue, input: value, path: [name] });
+    }
+  }),
+);
 const httpCheck = stringOr(
   httpUrl,
   z.strictObject({
     url: httpUrl,
     status: z.optional(statusRange),
-    headers: z.optional(z.record(z.string(), z.string())),
+    headers: z.optional(httpHeaders),
   }),
 );
 

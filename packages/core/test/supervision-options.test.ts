@@ -204,6 +204,31 @@ describe('probes', () => {
     ).toContain('expected a status like 200');
   });
 
+  it('refuses an http check no request can be made of: the probe would fail (and restart the app) forever', async () => {
+    const probe = (http: string) => `apps:\n  - script: s.js\n    liveness_probe: { http: ${http} }\n`;
+    expect(await messageOf(load(probe('"http://"')))).toMatch(
+      /liveness_probe\.http: expected a valid http:\/\/ or https:\/\/ URL \(a host, a port 1-65535\), got "http:\/\/"/,
+    );
+    expect(await messageOf(load(probe('"http://my host/health"')))).toContain('expected a valid http://');
+    expect(await messageOf(load(probe('"http://127.0.0.1:99999/"')))).toContain('a port 1-65535');
+    expect(await messageOf(load(probe('"localhost:3000/health"')))).toContain(
+      'expected an http:// or https:// URL, got "localhost:3000/health"',
+    );
+    expect(
+      await messageOf(load(probe('{ url: "http://x/", headers: { "x check": "1", accept: "*/*" } }'))),
+    ).toMatch(
+      /http\.headers: expected header names of letters, digits and - \(no spaces or ":"\), got "x check"/,
+    );
+    expect(await messageOf(load(probe('{ url: "http://x/", headers: { x-check: "a\\nb" } }')))).toMatch(
+      /http\.headers\.x-check: expected a header value without control characters \(newlines\)/,
+    );
+    const [spec] = await load(probe('{ url: "HTTP://[::1]:3000/h?q=1", headers: { X-Check: "a\\tb" } }'));
+    expect(spec!.livenessProbe).toMatchObject({
+      url: 'HTTP://[::1]:3000/h?q=1',
+      headers: { 'X-Check': 'a\tb' },
+    });
+  });
+
   it('tells a tcp check without a port once, and one with a port out of range', async () => {
     const noPort = await messageOf(
       load('apps:\n  - script: s.js\n    readiness_probe: { tcp: localhost }\n'),
