@@ -236,6 +236,29 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
     expect(shut.restarts).toBe(0);
   });
 
+  it("runs an exec probe in each instance's environment: its increment_var port, VELOS_INSTANCE", async () => {
+    const home = harness.home();
+    const supervisor = withSupervisor(home, []);
+    // instance 0 has PORT 4100, instance 1 PORT 4101: each probe sees its own (it saw the app's 4100)
+    await supervisor.start([
+      appSpec(home, {
+        name: 'pair',
+        instances: 2,
+        incrementVar: 'PORT',
+        env: { PORT: '4100' },
+        readinessProbe: probe(
+          { kind: 'exec', command: 'test "$PORT" = "410$VELOS_INSTANCE" && test -n "$VELOS_ID"' },
+          { failureThreshold: 1 },
+        ),
+      }),
+    ]);
+    const rows = await waitFor(async () => {
+      const pair = (await supervisor.list()).filter((p) => p.name === 'pair');
+      return pair.length === 2 && pair.every((p) => p.health?.state !== 'unknown') ? pair : null;
+    });
+    expect(rows.map((p) => p.health?.state)).toEqual(['healthy', 'healthy']);
+  });
+
   it('waits initialDelayMs before the first check and needs failureThreshold failures', async () => {
     const home = harness.home();
     const logLines: string[] = [];

@@ -1,4 +1,11 @@
-import type { AppSpec, EventSeverity, HealthInfo, HealthState, ProbeSpec } from '@velos/core';
+import {
+  type AppSpec,
+  type EventSeverity,
+  type HealthInfo,
+  type HealthState,
+  instanceEnv,
+  type ProbeSpec,
+} from '@velos/core';
 import type { PublishEvent } from '../events/event-bus.js';
 import { setLongTimeout } from '../long-timer.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
@@ -136,7 +143,8 @@ export function createProbeManager(options: ProbeManagerOptions): ProbeManager {
     runnerModule
       .then(({ startProbe }) => {
         if (attachment.isStopped) return;
-        const context = { cwd: spec.cwd, env: spec.env };
+        // the instance's own environment: `increment_var`'s port, VELOS_ID, NODE_APP_INSTANCE
+        const context = { cwd: spec.cwd, env: instanceEnv(spec, record) };
         for (const [name, probe] of probes) {
           attachment.handles.push(
             startProbe(probe, context, (reason) => onResult(record, attachment, name, probe, reason)),
