@@ -39,8 +39,10 @@ const SECRET_WORDS = new Set([
 const SECRET_SUFFIX = /(TOKEN|SECRET|PASSWORD|PASSWD)$/;
 /** The password of a URL with credentials (`postgres://user:pass@host`). */
 const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/@\s]+(@)/i;
-/** Keys whose value is a table of environment variables. */
-const ENV_TABLES = new Set(['env', 'ownEnv']);
+/** Keys whose value is a table of environment variables, or of a probe's HTTP headers. */
+const SECRET_TABLES = new Set(['env', 'ownEnv', 'headers']);
+/** Keys whose value is a URL: a probe's (`url` in a spec, `http` as a config file writes it). */
+const URL_KEYS = new Set(['url', 'http']);
 const MAX_DEPTH = 8;
 
 /** True when an environment variable (or a header) called `key` probably holds a secret: see `SECRET_WORDS`. */
@@ -53,8 +55,9 @@ export function isSecretKey(key: string): boolean {
 }
 
 /**
- * A copy of an API answer with the secret-looking values of every `env`/`ownEnv` table replaced by
- * `"****"` (and the password of a URL with credentials), wherever the tables are in it.
+ * A copy of an API answer with the secret-looking values of every `env`/`ownEnv` table and of every
+ * probe's `headers` replaced by `"****"` (and the password of a URL with credentials, in those tables
+ * and in a probe's URL), wherever they are in it.
  * @example maskSecrets({ spec: { env: { API_TOKEN: 'x', PORT: '80' } } }) // { spec: { env: { API_TOKEN: '****', PORT: '80' } } }
  */
 export function maskSecrets<T>(value: T): T {
@@ -66,7 +69,7 @@ export function maskEnv(env: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(env)) {
     if (isSecretKey(key)) out[key] = MASK;
-    else out[key] = typeof value === 'string' ? value.replace(URL_PASSWORD, `$1${MASK}$2`) : value;
+    else out[key] = typeof value === 'string' ? maskUrlPassword(value) : value;
   }
   return out;
 }
@@ -126,12 +129,19 @@ function maskWebhookUrl(text: string): string {
   }
 }
 
+/** `text` with the password of a URL with credentials masked: `postgres://app:****@db/app`. */
+function maskUrlPassword(text: string): string {
+  return text.replace(URL_PASSWORD, `$1${MASK}$2`);
+}
+
 function walk(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
   if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = ENV_TABLES.has(key) && isTable(item) ? maskEnv(item) : walk(item, depth + 1);
+    if (SECRET_TABLES.has(key) && isTable(item)) out[key] = maskEnv(item);
+    else if (URL_KEYS.has(key) && typeof item === 'string') out[key] = maskUrlPassword(item);
+    else out[key] = walk(item, depth + 1);
   }
   return out;
 }

@@ -76,6 +76,27 @@ describe('maskSecrets', () => {
     });
     expect(answer.spec.env.API_TOKEN).toBe('t');
   });
+
+  it("masks a probe's secret headers and its URL's password, in a spec and as a config file writes it", () => {
+    const answer = {
+      livenessProbe: {
+        kind: 'http',
+        url: 'http://probe:pw@127.0.0.1:3000/health',
+        headers: { authorization: 'Bearer t0ken', 'x-api-key': 'k', accept: 'text/plain' },
+      },
+      readiness_probe: { http: 'https://u:pw@api.local/ready', interval: '2s' },
+      liveness_probe: { http: { url: 'http://127.0.0.1/h', headers: { cookie: 'session=1' } } },
+    };
+    expect(maskSecrets(answer)).toEqual({
+      livenessProbe: {
+        kind: 'http',
+        url: `http://probe:${MASK}@127.0.0.1:3000/health`,
+        headers: { authorization: MASK, 'x-api-key': MASK, accept: 'text/plain' },
+      },
+      readiness_probe: { http: `https://u:${MASK}@api.local/ready`, interval: '2s' },
+      liveness_probe: { http: { url: 'http://127.0.0.1/h', headers: { cookie: MASK } } },
+    });
+  });
 });
 
 describe('maskAlertRule', () => {

@@ -23,7 +23,8 @@ export async function runDescribe(
     ? await client.metricsHistory({ target, ...MEMORY_GROWTH_HISTORY }).catch(() => [])
     : [];
   const growths = findGrowthsWithoutLimit(details, histories);
-  // env values are not in a detail; an env.KEY set by `config set` is, in spec.source.overrides
+  // env values are not in a detail; an env.KEY set by `config set` is, in spec.source.overrides, and a
+  // probe's headers and URL are
   if (ctx.mode === 'json') {
     ctx.printJson(
       maskSecrets(details).map((d) => (growths.has(d.id) ? { ...d, memoryGrowth: growths.get(d.id) } : d)),
@@ -35,7 +36,7 @@ export async function runDescribe(
         return growth ? { ...toAiDetail(d), mg: toAiMemoryGrowth(growth) } : toAiDetail(d);
       }),
     );
-  } else ctx.print(renderProcessDetails(details, ctx.colors, Date.now(), growths));
+  } else ctx.print(renderProcessDetails(maskSecrets(details), ctx.colors, Date.now(), growths));
 }
 
 /** OBS-7 `--history [--since D]`: sparklines of the last hour (or D, at most 24 h); `--json` the raw columns. */
