@@ -244,6 +244,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   });
   const watchdogs = createInactivityWatchdogs({ restart: restartOne, log, publish });
   const probes = createProbeManager({ log, onLivenessFailed: lifecycle.restartUnhealthy, publish });
+  // a run stopped on purpose is no longer probed: a graceful shutdown closes its port before it exits,
+  // which is no failure (it made a stopped app `unhealthy`, with an error event, during `velos stop`)
+  table.statusEvents.subscribe((change) => {
+    const record = change.to === 'stopping' ? table.records.get(change.id) : undefined;
+    if (record) probes.detach(record);
+  });
   const gate = createDependencyGate({
     processesOf: (name) => table.apps.get(name)?.ids.map((id) => table.records.get(id)!) ?? [],
     launch: lifecycle.launch,

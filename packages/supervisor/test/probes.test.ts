@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import {
   type AppSpec,
   NESTED_DEFAULTS,
@@ -257,6 +258,37 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
       return pair.length === 2 && pair.every((p) => p.health?.state !== 'unknown') ? pair : null;
     });
     expect(rows.map((p) => p.health?.state)).toEqual(['healthy', 'healthy']);
+  });
+
+  it('stops probing a process being stopped: its shutdown is no failure, and a stopped app is not unhealthy', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = withSupervisor(home, logLines);
+    const shuttingDown = `${home}/shutting-down`;
+    // the probe fails once the app "closes its port" (the file), while SIGTERM is ignored for 1.5 s
+    await supervisor.start([
+      appSpec(home, {
+        name: 'slowstop',
+        script: 'ignore-sigterm.js',
+        killTimeoutMs: 1500,
+        livenessProbe: probe({ kind: 'exec', command: `test ! -f '${shuttingDown}'` }, { intervalMs: 100 }),
+      }),
+    ]);
+    await waitFor(async () => (await info(supervisor, 'slowstop'))?.health?.state === 'healthy', {
+      what: 'slowstop to be healthy',
+    });
+    // its SIGTERM handler is in place once it printed its pid
+    await waitFor(async () => {
+      const lines = await supervisor.logs({ target: 'slowstop', stream: 'out', lines: 5 });
+      return lines.some((l) => l.line.startsWith('stubborn pid'));
+    });
+    const stopped = supervisor.stop('slowstop');
+    writeFileSync(shuttingDown, '');
+    await stopped;
+    const after = await info(supervisor, 'slowstop');
+    expect(after?.status).toBe('stopped');
+    expect(after?.health?.state).toBe('unknown');
+    expect(logLines.filter((line) => line.includes('probe failed'))).toEqual([]);
   });
 
   it('waits initialDelayMs before the first check and needs failureThreshold failures', async () => {
