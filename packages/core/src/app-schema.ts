@@ -63,8 +63,15 @@ function integerUpTo(min: number, max: number, message: string) {
 /** The most instances of one app (the daemon's limit). */
 const MAX_INSTANCES = 1024;
 
-/** Above zero: a job's interval and timeout, a probe's interval and timeout. */
+/** Above zero: a job's interval and timeout. */
 const positiveDuration = durationValue(1);
+
+/**
+ * The shortest interval and timeout of a probe: less is a number of seconds written without its unit
+ * (`timeout: 2`, as Kubernetes and process-compose write it, is 2 ms) rather than a useful check.
+ */
+const PROBE_MIN_MS = 100;
+const probeDuration = durationValue(PROBE_MIN_MS);
 
 /** The watchdog's times: ranges the timer and the check can honour; the interval within the timeout. */
 export const WATCHDOG_LIMITS_MS = { minTimeout: 1000, minInterval: 100 } as const;
@@ -189,8 +196,8 @@ export const probeSchema = z
     http: z.optional(httpCheck),
     tcp: z.optional(tcpCheck),
     exec: z.optional(nonEmpty),
-    interval: z.optional(positiveDuration),
-    timeout: z.optional(positiveDuration),
+    interval: z.optional(probeDuration),
+    timeout: z.optional(probeDuration),
     failure_threshold: z.optional(integer(1, 'expected a whole number, 1 or more')),
     success_threshold: z.optional(integer(1, 'expected a whole number, 1 or more')),
     initial_delay: z.optional(duration),

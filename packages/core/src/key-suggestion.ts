@@ -1,21 +1,30 @@
 import type * as z from 'zod/mini';
 
-/** PM2 option names Velos spells differently, with the Velos name: a PM2 habit gets the right suggestion. */
-const PM2_NAMES: Readonly<Record<string, string>> = {
+/**
+ * Option names of PM2, and the probe options of process-compose and Kubernetes, that Velos spells
+ * differently, with the Velos name: a habit from those tools gets the right suggestion.
+ */
+const FOREIGN_NAMES: Readonly<Record<string, string>> = {
   max_memory_restart: 'max_memory',
   combine_logs: 'merge_logs',
   log_type: 'log_format',
+  http_get: 'http',
+  tcp_socket: 'tcp',
+  period_seconds: 'interval',
+  timeout_seconds: 'timeout',
+  initial_delay_seconds: 'initial_delay',
 };
 
 /**
- * The key of `known` that an unknown `key` was most likely meant to be: a PM2 name Velos spells
- * differently, or a key one or two edits away (one for keys of four letters or fewer, a swap of two
+ * The key of `known` that an unknown `key` was most likely meant to be: a PM2 (or probe) name Velos
+ * spells differently, or a key one or two edits away (one for keys of four letters or fewer, a swap of two
  * neighbours counts once; at most `maxEditsAllowed`); null when nothing is that close.
  */
 export function suggestKey(key: string, known: readonly string[], maxEditsAllowed = 2): string | null {
   const lower = key.toLowerCase();
   const candidates = new Map<string, string>(known.map((name) => [name, name]));
-  for (const [pm2, velos] of Object.entries(PM2_NAMES)) if (known.includes(velos)) candidates.set(pm2, velos);
+  for (const [foreign, velos] of Object.entries(FOREIGN_NAMES))
+    if (known.includes(velos)) candidates.set(foreign, velos);
   const maxEdits = Math.min(maxEditsAllowed, lower.length <= 4 ? 1 : 2);
   let best: { key: string; edits: number } | null = null;
   for (const [name, target] of candidates) {

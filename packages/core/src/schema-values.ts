@@ -18,8 +18,21 @@ export function durationValue(minMs = 0) {
       return failValue(
         ctx,
         value,
-        ms === null ? durationError(value) : `expected at least ${minMs} ms, got ${quoteValue(value)}`,
+        ms === null
+          ? durationError(value)
+          : `expected at least ${minMs} ms, got ${quoteValue(value)}${bareNumberNote(value)}`,
       );
     }),
   );
+}
+
+/**
+ * A hint for a bare number that is too small: it is milliseconds, where Kubernetes, process-compose
+ * and supervisord write seconds (`timeout_seconds: 2`).
+ */
+function bareNumberNote(value: unknown): string {
+  const text = String(value).trim();
+  return /^\d+$/.test(text) && text !== '0'
+    ? ` (a bare number is milliseconds: write "${text}s" for ${text} second${text === '1' ? '' : 's'})`
+    : '';
 }

@@ -59,7 +59,7 @@ describe('config errors name the file, the key and the line (issue #15)', () => 
     [
       'dog.yaml',
       'apps:\n  - script: x\n    watchdog:\n      timeout: 10\n',
-      /^dog\.yaml: apps\[0\]\.watchdog\.timeout: expected at least 1000 ms, got 10 \(line 4\)$/,
+      /^dog\.yaml: apps\[0\]\.watchdog\.timeout: expected at least 1000 ms, got 10 \(a bare number is milliseconds: write "10s" for 10 seconds\) \(line 4\)$/,
     ],
     [
       'dog2.yaml',

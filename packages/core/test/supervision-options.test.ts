@@ -229,6 +229,29 @@ describe('probes', () => {
     });
   });
 
+  it('refuses an interval or timeout under 100 ms: a number of seconds without its unit (2 is 2 ms)', async () => {
+    const probe = (timing: string) => `apps:\n  - script: s.js\n    liveness_probe: { tcp: 80, ${timing} }\n`;
+    expect(await messageOf(load(probe('timeout: 2')))).toContain(
+      'liveness_probe.timeout: expected at least 100 ms, got 2 (a bare number is milliseconds: write "2s" for 2 seconds)',
+    );
+    expect(await messageOf(load(probe('interval: "50ms"')))).toMatch(
+      /liveness_probe\.interval: expected at least 100 ms, got "50ms" \(line 3\)$/,
+    );
+    const [spec] = await load(probe('interval: 100, timeout: 1500'));
+    expect(spec!.livenessProbe).toMatchObject({ intervalMs: 100, timeoutMs: 1500 });
+  });
+
+  it('suggests the Velos names of process-compose and Kubernetes probe options', async () => {
+    const message = await messageOf(
+      load(
+        'apps:\n  - script: s.js\n    readiness_probe:\n      http_get: { port: 80 }\n      period_seconds: 5\n      timeoutSeconds: 1\n      initial_delay_seconds: 2\n',
+      ),
+    );
+    expect(message).toContain(
+      'unknown options "http_get" (did you mean "http"?), "period_seconds" (did you mean "interval"?), "timeoutSeconds" (did you mean "timeout"?), "initial_delay_seconds" (did you mean "initial_delay"?)',
+    );
+  });
+
   it('tells a tcp check without a port once, and one with a port out of range', async () => {
     const noPort = await messageOf(
       load('apps:\n  - script: s.js\n    readiness_probe: { tcp: localhost }\n'),
