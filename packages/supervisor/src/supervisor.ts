@@ -47,7 +47,7 @@ import { createMetricsControl, type MetricsControl } from './metrics/metrics-con
 import { createMonitor } from './monitor.js';
 import { createReadHandOver } from './orphans/read-hand-over.js';
 import { removePidFile, writePidFile } from './pid-files.js';
-import { createProbeManager, probesOf } from './probes/index.js';
+import { createProbeManager, probesOf, whyNotReady } from './probes/index.js';
 import { createProcessLifecycle, type LaunchOptions } from './process-lifecycle.js';
 import {
   type AppEntry,
@@ -387,7 +387,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const spec = record.app.spec;
     if (!spec.readinessProbe && !spec.livenessProbe) return;
     if (await probes.whenReady(record, spec.listenTimeoutMs)) return;
-    const why = `reload: process ${record.id} (${spec.name}) was not ready within listen_timeout ${spec.listenTimeoutMs} ms after its restart; the instances after it were not reloaded`;
+    const why = `reload: process ${record.id} (${spec.name}) was not ready within listen_timeout ${spec.listenTimeoutMs} ms after its restart (${whyNotReady(record)}); the instances after it were not reloaded`;
     log(why);
     throw new VelosError(ErrorCodes.TIMEOUT, why, { data: { id: record.id, name: spec.name } });
   }

@@ -202,9 +202,25 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
     ]);
     const error = await supervisor.reload('never').catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'TIMEOUT' });
-    expect(String((error as Error).message)).toMatch(/not ready within listen_timeout 1500 ms/);
+    expect(String((error as Error).message)).toMatch(
+      // (a machine so busy that the new run did not listen in time sees the refused connection)
+      /not ready within listen_timeout 1500 ms after its restart \(readiness probe: (HTTP 503|connect ECONNREFUSED \S+)\)/,
+    );
     const rows = (await supervisor.list()).filter((p) => p.name === 'never');
     expect(rows.map((p) => p.restarts)).toEqual([1, 0]);
+
+    // a probe whose initial_delay outlasts listen_timeout never reports in time: the error says so
+    await supervisor.start([
+      appSpec(home, {
+        name: 'late',
+        listenTimeoutMs: 300,
+        livenessProbe: probe({ kind: 'exec', command: 'true' }, { initialDelayMs: 60_000 }),
+      }),
+    ]);
+    const late = await supervisor.reload('late').catch((caught: unknown) => caught);
+    expect(String((late as Error).message)).toMatch(
+      /not ready within listen_timeout 300 ms after its restart \(no liveness probe result yet: its initial_delay is 60000 ms\)/,
+    );
   });
 
   it('checks tcp ports: healthy on a listening one, degraded with the reason on a closed one', async () => {

@@ -5,6 +5,7 @@ export {
   type ProbeName,
   probesOf,
   times,
+  whyNotReady,
 } from './probe-manager.js';
 export {
   computeHealth,

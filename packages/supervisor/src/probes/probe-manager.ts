@@ -216,6 +216,24 @@ export function probesOf(spec: AppSpec): [ProbeName, ProbeSpec][] {
   return probes;
 }
 
+/**
+ * Why a process that `whenReady` gave up on is not ready, for the reload's error: its status, the
+ * latest failure of this run's probes, or no result yet (`initial_delay` longer than `listen_timeout`).
+ * @example whyNotReady(record) // 'readiness probe: HTTP 503'
+ */
+export function whyNotReady(record: ProcessRecord): string {
+  if (record.status !== 'online') return `it is ${record.status}`;
+  const spec = record.app.spec;
+  const failure = record.health?.lastFailure;
+  if (failure && record.startedAt !== null && failure.at >= record.startedAt) {
+    return `${failure.probe} probe: ${failure.reason}`;
+  }
+  const [name, probe] = probesOf(spec).at(-1) ?? [];
+  if (name === undefined || probe === undefined) return 'no probe result yet';
+  const delay = probe.initialDelayMs > 0 ? `: its initial_delay is ${probe.initialDelayMs} ms` : '';
+  return `no ${name} probe result yet${delay}`;
+}
+
 /** Severity of a `process.health` event by the state it goes to. */
 const HEALTH_SEVERITY: Record<HealthState, EventSeverity> = {
   healthy: 'info',
