@@ -257,7 +257,10 @@ function resolveDependsOn(input: z.output<typeof dependsOnSchema> | undefined): 
         : { name: entry.name, condition: entry.condition ?? condition },
     );
   }
-  return Object.entries(input).map(([name, cond]) => ({ name, condition: cond }));
+  return Object.entries(input).map(([name, cond]) => ({
+    name,
+    condition: typeof cond === 'string' ? cond : cond.condition,
+  }));
 }
 
 /**

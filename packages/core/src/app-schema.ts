@@ -211,17 +211,30 @@ export const probeSchema = z
 
 const CONDITIONS = ['started', 'healthy', 'completed_successfully'] as const;
 
+/** A `depends_on` condition; process-compose's names (`process_healthy`…) are taken for Velos's own. */
+const condition = z.pipe(
+  z.string(),
+  z.transform((value, ctx) => {
+    const name = value.replace(/^process_/, '');
+    const known = CONDITIONS.find((c) => c === name);
+    if (known !== undefined) return known;
+    return failValue(
+      ctx,
+      value,
+      `expected one of "started", "healthy", "completed_successfully", got ${quoteValue(value)}`,
+    );
+  }),
+);
+
 const dependencyName = appNameText();
 
 export const dependsOnSchema = z.union([
   dependencyName,
   z.array(
-    z.union([
-      dependencyName,
-      z.strictObject({ name: dependencyName, condition: z.optional(z.enum(CONDITIONS)) }),
-    ]),
+    z.union([dependencyName, z.strictObject({ name: dependencyName, condition: z.optional(condition) })]),
   ),
-  z.record(dependencyName, z.enum(CONDITIONS)),
+  // `{db: healthy}`, or process-compose's `{db: {condition: process_healthy}}`
+  z.record(dependencyName, stringOr(condition, z.strictObject({ condition }))),
 ]);
 
 /**

@@ -292,6 +292,38 @@ describe('depends_on', () => {
       await messageOf(load('apps:\n  - { name: a, script: a.js, depends_on: { db: ready } }\n')),
     ).toContain('apps[0].depends_on');
   });
+
+  it("takes process-compose's form: {db: {condition: process_healthy}}, and its condition names", async () => {
+    const specs = await load(
+      [
+        'apps:',
+        '  - name: api',
+        '    script: a.js',
+        '    depends_on:',
+        '      db: { condition: process_healthy }',
+        '      migrate: { condition: process_completed_successfully }',
+        '      cache: process_started',
+        '  - { name: b, script: b.js, depends_on: [{ name: db, condition: process_healthy }] }',
+      ].join('\n'),
+    );
+    expect(specs.map((spec) => spec.dependsOn)).toEqual([
+      [
+        { name: 'db', condition: 'healthy' },
+        { name: 'migrate', condition: 'completed_successfully' },
+        { name: 'cache', condition: 'started' },
+      ],
+      [{ name: 'db', condition: 'healthy' }],
+    ]);
+    expect(
+      await messageOf(
+        load(
+          'apps:\n  - name: a\n    script: a.js\n    depends_on:\n      db: { condition: process_ready }\n',
+        ),
+      ),
+    ).toMatch(
+      /apps\[0\]\.depends_on\.db\.condition: expected one of "started", "healthy", "completed_successfully", got "process_ready" \(line 5\)/,
+    );
+  });
 });
 
 describe('uid and gid', () => {
