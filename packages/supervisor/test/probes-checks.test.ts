@@ -141,6 +141,10 @@ describe('exec checks', () => {
     expect(await runCheck(exec('echo "disk full" >&2; exit 2'), 2000, context, never)).toBe(
       'exit code 2: disk full',
     );
+    // the first line with something in it (the reason was a bare `exit code 3`)
+    expect(await runCheck(exec('printf "\\n  \\nno db\\n" >&2; exit 3'), 2000, context, never)).toBe(
+      'exit code 3: no db',
+    );
   });
 
   it('kills the whole process group of a command that outlives its timeout', async () => {

@@ -66,7 +66,12 @@ export function checkExec(
         child.stderr?.destroy();
         if (code === 0) return resolve(null);
         const why = code === null ? `killed by ${exitSignal}` : `exit code ${code}`;
-        const detail = stderr.split('\n', 1)[0]?.trim().slice(0, STDERR_KEPT);
+        // the first line that says something: a script may start its message with an empty line
+        const detail = stderr
+          .split('\n')
+          .find((line) => line.trim() !== '')
+          ?.trim()
+          .slice(0, STDERR_KEPT);
         resolve(detail ? `${why}: ${detail}` : why);
       };
       // stderr may still hold the command's last words: read them, but never wait on a pipe that a
