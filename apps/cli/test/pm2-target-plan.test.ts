@@ -1,5 +1,6 @@
 import { isVelosError, VelosError } from '@velos/core';
 import { describe, expect, it } from 'vitest';
+import { isNotRunning } from '../src/commands/signal.js';
 import { forEachTarget } from '../src/pm2/each-target.js';
 import { matchProcesses, wordsToAct } from '../src/pm2/target-plan.js';
 import { processInfo } from './sample-processes.js';
@@ -85,5 +86,34 @@ describe('forEachTarget with several targets', () => {
     await forEachTarget(['api'], list, 'delete', d.delete);
     expect(lists).toBe(0);
     expect(d.deleted).toEqual(['api']);
+  });
+
+  it('signal: a target with no running process fails alone; the others still get the signal', async () => {
+    const reached: string[] = [];
+    // the daemon's answers: p5 is stopped, 1 and 2 (api) run
+    const signal = async (target: string) => {
+      if (target === 'p5')
+        throw new VelosError('INVALID_ARGUMENT', "signal: no running process of 'p5' to send SIGHUP to", {
+          data: { target, signal: 'SIGHUP' },
+        });
+      reached.push(target);
+    };
+    const list = async () => processes;
+    const result = await forEachTarget(['p5', 'api'], list, 'signal', signal, { isMiss: isNotRunning });
+    expect(reached).toEqual(['api']);
+    expect(result.done).toBe(1);
+    expect(result.notFound.map((error) => isVelosError(error) && error.message)).toEqual([
+      "signal: no running process of 'p5' to send SIGHUP to",
+    ]);
+    // a signal the daemon's platform does not know is no target's fault: it stops the command
+    const unknown = new VelosError('INVALID_ARGUMENT', 'signal: unknown signal SIGPWR on this platform', {
+      data: { signal: 'SIGPWR', field: 'signal' },
+    });
+    const failing = async () => {
+      throw unknown;
+    };
+    await expect(forEachTarget(['api'], list, 'signal', failing, { isMiss: isNotRunning })).rejects.toBe(
+      unknown,
+    );
   });
 });

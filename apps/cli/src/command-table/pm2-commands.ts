@@ -83,7 +83,7 @@ export const PM2_COMMANDS: CommandSpec[] = [
     summary: 'send a signal (SIGUSR2, HUP, 12…) to the running processes of targets',
     details: [
       "The signal goes to the process itself (not its children), as with PM2's sendSignal; a target with",
-      `no running process is an error. ${MANY_TARGETS}`,
+      `no running process is an error (exit 1), the other targets still get the signal. ${MANY_TARGETS}`,
     ].join('\n'),
     options: { json, ai },
     run: async (ctx, input) =>

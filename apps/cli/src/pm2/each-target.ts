@@ -9,14 +9,15 @@ import { wordsToAct } from './target-plan.js';
  * target that matches nothing does not stop the others (PM2 acts on the rest too): each is reported
  * on stderr as one line and the last is thrown at the end; any other error is thrown at once.
  * Resolves how many targets were acted on. With `allNeedsOne`, `all` acting on no process is not
- * found too (PM2's `stop/restart/reload/delete all` exit 1 with "No process found").
+ * found too (PM2's `stop/restart/reload/delete all` exit 1 with "No process found"). `isMiss` names
+ * other errors that concern one target only (signal: it has no running process), reported the same way.
  */
 export async function forEachTarget(
   targets: string[],
   list: () => Promise<ProcessInfo[]>,
   command: string,
   act: (target: string) => Promise<unknown>,
-  options: { allNeedsOne?: boolean } = {},
+  options: { allNeedsOne?: boolean; isMiss?: (error: unknown) => boolean } = {},
 ): Promise<{ done: number; notFound: unknown[] }> {
   const notFound: unknown[] = [];
   let done = 0;
@@ -36,11 +37,15 @@ export async function forEachTarget(
       }
       done += 1;
     } catch (error) {
-      if (!isVelosError(error) || error.code !== ErrorCodes.TARGET_NOT_FOUND) throw error;
-      notFound.push(error);
+      if (isNotFound(error) || options.isMiss?.(error) === true) notFound.push(error);
+      else throw error;
     }
   }
   return { done, notFound };
+}
+
+function isNotFound(error: unknown): boolean {
+  return isVelosError(error) && error.code === ErrorCodes.TARGET_NOT_FOUND;
 }
 
 /** Reports the targets `forEachTarget` did not find: one stderr line each, the last thrown (exit 1). */
