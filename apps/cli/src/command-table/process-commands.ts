@@ -37,6 +37,10 @@ const pm2Force: OptionSpec = {
 const FILE_TARGETS =
   'A process file (ecosystem.config.js, .json, .yaml, .toml) stands for its apps: restart and reload\nstart those that do not run, as startOrRestart and startOrReload do (--env, --only).';
 
+/** restart and reload: an app that cannot be spawned fails the command, as start does. */
+const SPAWN_FAILS =
+  'An app that cannot be spawned (its script or cwd gone) stays errored; the command says why, after\nthe list, and exits 1.';
+
 /** Commands that act on processes: stop, restart, reload, scale, delete. */
 export const PROCESS_COMMANDS: CommandSpec[] = [
   {
@@ -56,7 +60,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'restart processes (starts stopped ones)',
-    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
+    details: `${MANY_TARGETS}\n${FILE_TARGETS}\n${SPAWN_FAILS}`,
     options: {
       ...FILE_TARGET_OPTIONS,
       'update-env': updateEnv,
@@ -86,6 +90,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
       'is stopped, the old one keeps serving and the reload fails. Fork-mode processes are restarted, one',
       `at a time. ${MANY_TARGETS}`,
       FILE_TARGETS,
+      SPAWN_FAILS,
     ].join('\n'),
     options: { ...FILE_TARGET_OPTIONS, 'update-env': updateEnv, force: pm2Force, json, ai },
     dashHint: (_args, arg) => parallelFlagHint(arg),

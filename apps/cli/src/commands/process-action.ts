@@ -10,6 +10,7 @@ import {
   splitFileTargets,
 } from './file-targets.js';
 import { printProcesses } from './print-processes.js';
+import { spawnFailure } from './start-failures.js';
 
 /** The commands that act on targets and then show the list. */
 export type ProcessAction = 'stop' | 'restart' | 'delete';
@@ -20,7 +21,8 @@ export type ProcessAction = 'stop' | 'restart' | 'delete';
  * was done, and fails if any target was not found. A process file stands for its apps, as in PM2:
  * `restart ecosystem.config.js` is `startOrRestart` (the file's spec and `--env`, apps not running
  * started), `stop`/`delete` act on its apps that the daemon has. PM2's `--watch` turns the apps'
- * watch mode off (stop) or toggles it (restart) before the action.
+ * watch mode off (stop) or toggles it (restart) before the action. A restarted app that could not be
+ * spawned (its script or cwd gone) is the command's error after the list, as for `start` (exit 1).
  */
 export async function runProcessAction(
   ctx: CommandContext,
@@ -55,15 +57,22 @@ export async function runProcessAction(
   // PM2's stop --watch and restart --watch: the apps' watch mode first (off, or toggled), in place
   if (options.input?.options.watch === true && action !== 'delete' && named.length > 0)
     await (await import('./watch-flag.js')).setWatchOfTargets(client, named, action);
+  const actedNames = new Set<string>();
   const { done, notFound } = await forEachTarget(
     named,
     () => client.list(),
     action,
-    (target) => act(action, target, options, client),
+    async (target) => {
+      const acted = await act(action, target, options, client);
+      for (const info of acted) actedNames.add(info.name);
+      return acted;
+    },
     { allNeedsOne: true },
   );
-  if (done > 0) printProcesses(ctx, await client.list());
-  reportNotFound([...fileMisses, ...notFound]);
+  const listed = done > 0 ? await client.list() : [];
+  if (done > 0) printProcesses(ctx, listed);
+  const failure = action === 'restart' ? await spawnFailure(client, listed, actedNames) : null;
+  reportNotFound([...fileMisses, ...notFound, ...(failure ? [failure] : [])]);
 }
 
 function act(

@@ -4,11 +4,13 @@ import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { checkFileOptions, expandScriptTargets, fileInput, splitFileTargets } from './file-targets.js';
 import { printProcesses } from './print-processes.js';
 import { currentEnv } from './process-action.js';
+import { spawnFailure } from './start-failures.js';
 
 /**
  * `velos reload <target…>` (SUP-6): reloads each target in turn, each process once (cluster instances one at a time,
  * fork processes restarted; a PM2 `/regex/` stands for the names it matches) and prints the list.
- * A target that matches nothing does not stop the others; any other failure is the command's error.
+ * A target that matches nothing does not stop the others; any other failure is the command's error, and
+ * so is a reloaded app that could not be spawned (its script or cwd gone), after the list (exit 1).
  * A process file is `startOrReload` of it (PM2's `pm2 reload ecosystem.config.js`).
  */
 export async function runReload(
@@ -23,13 +25,21 @@ export async function runReload(
   }
   if (others.length === 0) return;
   const client = await ctx.client();
+  const actedNames = new Set<string>();
   const { done, notFound } = await forEachTarget(
     await expandScriptTargets(others, client),
     () => client.list(),
     'reload',
-    (target) => (options.updateEnv ? client.reload(target, { env: currentEnv() }) : client.reload(target)),
+    async (target) => {
+      const env = options.updateEnv ? { env: currentEnv() } : undefined;
+      const acted = await (env ? client.reload(target, env) : client.reload(target));
+      for (const info of acted) actedNames.add(info.name);
+      return acted;
+    },
     { allNeedsOne: true },
   );
-  if (done > 0) printProcesses(ctx, await client.list());
-  reportNotFound(notFound);
+  const listed = done > 0 ? await client.list() : [];
+  if (done > 0) printProcesses(ctx, listed);
+  const failure = await spawnFailure(client, listed, actedNames);
+  reportNotFound([...notFound, ...(failure ? [failure] : [])]);
 }
