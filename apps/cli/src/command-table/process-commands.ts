@@ -111,8 +111,9 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
       'stopped gracefully and deleted while the others keep serving. Works in fork and cluster mode.',
       'velos save keeps the new count, and so do reloads of the config file the app was started from',
       "until the file's own instances value changes (then it applies, by a scale). <app> is one app: a",
-      'name or a process id; all or a namespace that selects several apps is refused (exit 1). A count',
-      'that leads outside 1 to 1024 instances (0, or -5 on an app of one) is a usage error (exit 2).',
+      "name, a process id or a /regex/ of one app's name; all, a namespace or a regex that selects several",
+      'apps is refused (exit 1). A count that leads outside 1 to 1024 instances (0, or -5 on an app of',
+      'one) is a usage error (exit 2).',
     ].join('\n'),
     options: { json, ai },
     run: async (ctx, input) =>

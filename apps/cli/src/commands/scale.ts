@@ -1,6 +1,7 @@
-import { ErrorCodes, isVelosError } from '@velos/core';
+import { ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../parse-argv.js';
+import { expandRegexTargets, isRegexTarget } from '../pm2/regex-targets.js';
 import { printProcesses } from './print-processes.js';
 
 // What `velos scale` takes, as the daemon's protocol does: N (1 or more), +N or -N, at most 4 digits.
@@ -11,7 +12,8 @@ const MAX_INSTANCES = 1024;
 /**
  * `velos scale <app> <n|+n|-n>` (SUP-5): sets the app's instance count and prints the list. A count
  * that is no N, +N or -N, or that leads outside 1 to 1024 instances, is a usage error (exit 2): N is
- * checked before the daemon is asked, +N and -N by the daemon against the app's current count.
+ * checked before the daemon is asked, +N and -N by the daemon against the app's current count. A
+ * PM2 `/regex/` stands for the one app whose name it matches (several are refused, as `all` is).
  */
 export async function runScale(ctx: CommandContext, name: string, count: string): Promise<void> {
   const match = COUNT.exec(count);
@@ -28,8 +30,23 @@ export async function runScale(ctx: CommandContext, name: string, count: string)
     );
   }
   const client = await ctx.client();
-  await client.scale(name, count).catch(asCountError);
+  const app = isRegexTarget(name) ? await oneAppOf(name, () => client.list()) : name;
+  await client.scale(app, count).catch(asCountError);
   printProcesses(ctx, await client.list());
+}
+
+/**
+ * The one app name a `/regex/` matches; none is TARGET_NOT_FOUND, several INVALID_ARGUMENT (exit 1,
+ * as the daemon refuses `all` or a namespace of several apps).
+ */
+export async function oneAppOf(regex: string, list: () => Promise<ProcessInfo[]>): Promise<string> {
+  const names = await expandRegexTargets([regex], list, 'scale');
+  if (names.length === 1) return names[0]!;
+  throw new VelosError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `'${regex}' selects ${names.length} apps (${names.join(', ')}); scale takes one app name`,
+    { data: { target: regex } },
+  );
 }
 
 /**
