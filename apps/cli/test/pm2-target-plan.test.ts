@@ -116,4 +116,37 @@ describe('forEachTarget with several targets', () => {
       unknown,
     );
   });
+
+  it('signal: a target acted on in parts (a regex, a namespace after one of its processes) misses only when all do', async () => {
+    const reached: string[] = [];
+    // p5 (id 0) and api's id 1 are stopped; api's id 2 and café (id 3) run
+    const running = new Set(['2', '3', 'caf\u00e9']);
+    const signal = async (target: string) => {
+      if (!running.has(target))
+        throw new VelosError(
+          'INVALID_ARGUMENT',
+          `signal: no running process of '${target}' to send SIGHUP to`,
+          {
+            data: { target, signal: 'SIGHUP' },
+          },
+        );
+      reached.push(target);
+    };
+    const list = async () => processes;
+    const run = (targets: string[]) =>
+      forEachTarget(targets, list, 'signal', signal, { isMiss: isNotRunning });
+    // the regex stands for p5 then café: p5 stopped does not keep café from its signal
+    expect(await run(['/^(p|c)/'])).toEqual({ done: 1, notFound: [] });
+    expect(reached).toEqual(['caf\u00e9']);
+    // web after 1 is its ids 2 and 3; 1 stopped is the first target's own miss
+    reached.length = 0;
+    const split = await run(['1', 'web']);
+    expect(reached).toEqual(['2', '3']);
+    expect(split.done).toBe(1);
+    expect(split.notFound.map((error) => isVelosError(error) && error.message)).toEqual([
+      "signal: no running process of '1' to send SIGHUP to",
+    ]);
+    // every part stopped: the target misses
+    expect((await run(['/^p/', '3'])).notFound).toHaveLength(1);
+  });
 });

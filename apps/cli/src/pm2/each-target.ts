@@ -11,6 +11,8 @@ import { wordsToAct } from './target-plan.js';
  * Resolves how many targets were acted on. With `allNeedsOne`, `all` acting on no process is not
  * found too (PM2's `stop/restart/reload/delete all` exit 1 with "No process found"). `isMiss` names
  * other errors that concern one target only (signal: it has no running process), reported the same way.
+ * A target acted on in parts (the names of a regex, the ids left of a namespace after an earlier
+ * target) misses only when every part does: `signal HUP /^api/` with api-admin stopped reaches api.
  */
 export async function forEachTarget(
   targets: string[],
@@ -19,6 +21,7 @@ export async function forEachTarget(
   act: (target: string) => Promise<unknown>,
   options: { allNeedsOne?: boolean; isMiss?: (error: unknown) => boolean } = {},
 ): Promise<{ done: number; notFound: unknown[] }> {
+  const isTargetMiss = (error: unknown) => isNotFound(error) || options.isMiss?.(error) === true;
   const notFound: unknown[] = [];
   let done = 0;
   // one target that is no regex is the daemon's to match: no list is read for it
@@ -28,16 +31,24 @@ export async function forEachTarget(
     try {
       const names =
         before === null ? [target] : await expandRegexTargets([target], async () => before, command);
-      for (const name of names) {
-        for (const word of before === null ? [name] : wordsToAct(before, name, acted)) {
+      const words = names.flatMap((name) => (before === null ? [name] : wordsToAct(before, name, acted)));
+      let firstMiss: unknown = null;
+      let hits = 0;
+      for (const word of words) {
+        try {
           const result = await act(word);
           if (options.allNeedsOne && word === 'all' && Array.isArray(result) && result.length === 0)
             throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, "no process matches 'all': there are none");
+          hits += 1;
+        } catch (error) {
+          if (words.length === 1 || !isTargetMiss(error)) throw error;
+          firstMiss ??= error;
         }
       }
+      if (hits === 0 && firstMiss !== null) throw firstMiss;
       done += 1;
     } catch (error) {
-      if (isNotFound(error) || options.isMiss?.(error) === true) notFound.push(error);
+      if (isTargetMiss(error)) notFound.push(error);
       else throw error;
     }
   }
