@@ -106,8 +106,10 @@ describe('signals and counters', () => {
   it('sendSignal and signal reach the process; bad signals and stopped targets fail on one line', async () => {
     const home = createHome();
     await ok(['start', SIGNAL_LOGGER, '--name', 'sig'], home);
-    await waitAllOnline(home, 1);
+    await ok(['start', SIGNAL_LOGGER, '--name', 'sig2'], home);
+    await waitAllOnline(home, 2);
     await waitFor(() => readLines(outLog(home, 'sig')).some((line) => line.startsWith('ready')));
+    await waitFor(() => readLines(outLog(home, 'sig2')).some((line) => line.startsWith('ready')));
 
     const sent = await ok(['sendSignal', 'SIGUSR2', 'sig'], home);
     expect(sent.stdout).toMatch(/sent SIGUSR2 to sig \(id 0, pid \d+\)/);
@@ -130,6 +132,14 @@ describe('signals and counters', () => {
     const stopped = await pm2(['sendSignal', 'SIGUSR2', 'sig'], home);
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toContain("no running process of 'sig'");
+    // a stopped target fails alone: the others still get the signal, and say so
+    const partly = await pm2(['signal', 'SIGHUP', 'sig', 'sig2'], home);
+    expect(partly.code).toBe(1);
+    expect(partly.stdout).toMatch(/sent SIGHUP to sig2 \(id 1, pid \d+\)/);
+    expect(partly.stderr.trim().split('\n')).toEqual([
+      "velos: signal: no running process of 'sig' to send SIGHUP to",
+    ]);
+    await waitFor(() => readLines(outLog(home, 'sig2')).includes('got SIGHUP'));
   });
 
   it('reset sets restart_time and unstable_restarts back to 0', async () => {
