@@ -49,6 +49,15 @@ describe("PM2's jlist shape", () => {
     );
   });
 
+  it("env is the instance's own, as velos env shows it: its instance_var and its increment_var raised", () => {
+    const detail = processDetail({ id: 7, instance: 2, execMode: 'cluster' });
+    const spec = { ...detail.spec, instanceVar: 'INST', incrementVar: 'PORT' };
+    const pm2Env = toPm2Process({ ...detail, spec }, { ...facts, env: { PORT: '3000' } }).pm2_env;
+    expect(pm2Env.env).toMatchObject({ PORT: '3002', INST: '2', VELOS_INSTANCE: '2', pm_id: '7' });
+    expect('NODE_APP_INSTANCE' in pm2Env.env).toBe(false);
+    expect(pm2Env.instance_var).toBe('INST');
+  });
+
   it('has ignore_watch and log_date_format when the app sets them, as PM2 does', () => {
     const plain = toPm2Process(processDetail(), facts).pm2_env;
     expect('ignore_watch' in plain || 'log_date_format' in plain).toBe(false);

@@ -11,7 +11,10 @@ export interface InstanceIdentity {
  * `VELOS_INSTANCE`, `NODE_APP_INSTANCE` or the app's `instance_var`; and PM2's `pm_id` and `name`)
  * and `increment_var` raised by the instance index.
  */
-export function instanceEnv(spec: AppSpec, who: InstanceIdentity): Record<string, string> {
+export function instanceEnv(
+  spec: Pick<AppSpec, 'name' | 'env' | 'instanceVar' | 'incrementVar'>,
+  who: InstanceIdentity,
+): Record<string, string> {
   const env: Record<string, string> = {
     // PM2's variables, unless the app's env sets them
     pm_id: String(who.id),

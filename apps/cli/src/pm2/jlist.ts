@@ -1,5 +1,5 @@
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
-import { APP_DEFAULTS, type ProcessDetail, type ProcessStatus } from '@velos/core';
+import { APP_DEFAULTS, instanceEnv, type ProcessDetail, type ProcessStatus } from '@velos/core';
 
 /** PM2's statuses, as `pm2 jlist` prints them in `pm2_env.status`. */
 export type Pm2Status = 'online' | 'stopping' | 'stopped' | 'launching' | 'errored' | 'waiting restart';
@@ -54,7 +54,8 @@ export interface Pm2Env {
   cron_restart?: string;
   exit_code: number | null;
   NODE_APP_INSTANCE: number;
-  instance_var: 'NODE_APP_INSTANCE';
+  /** The variable holding the instance index: NODE_APP_INSTANCE, or the app's `instance_var`. */
+  instance_var: string;
   env: Record<string, string>;
   version: string;
   node_version: string;
@@ -103,15 +104,11 @@ export function toPm2Status(status: ProcessStatus): Pm2Status {
 export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process {
   const spec = detail.spec;
   const execPath = pm2ExecPath(detail);
-  const env: Record<string, string> = {
-    ...facts.env,
-    pm_id: String(detail.id),
-    name: detail.name,
-    VELOS_ID: String(detail.id),
-    VELOS_NAME: detail.name,
-    VELOS_INSTANCE: String(detail.instance),
-    NODE_APP_INSTANCE: String(detail.instance),
-  };
+  // what this instance runs with, as velos env shows it: its instance_var, its increment_var raised
+  const env = instanceEnv(
+    { name: detail.name, env: facts.env, instanceVar: spec.instanceVar, incrementVar: spec.incrementVar },
+    detail,
+  );
   const pm2Env: Pm2Env = {
     name: detail.name,
     namespace: detail.namespace,
@@ -152,7 +149,7 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     ...(spec.cronRestart === undefined ? {} : { cron_restart: spec.cronRestart }),
     exit_code: detail.exitCode,
     NODE_APP_INSTANCE: detail.instance,
-    instance_var: 'NODE_APP_INSTANCE',
+    instance_var: spec.instanceVar ?? 'NODE_APP_INSTANCE',
     env,
     version: facts.version,
     node_version: facts.nodeVersion,
