@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import {
   formatBytes,
   formatDuration,
@@ -69,7 +70,7 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number, growth: Memory
     ['command', commandLine(d)],
     ['script', spec.script],
     ['cwd', spec.cwd],
-    ['interpreter', spec.interpreter ?? 'by extension'],
+    ['interpreter', interpreterText(d)],
     ['instances', `${spec.instances} (this is instance ${d.instance})`],
     ['mode', d.execMode],
     ['autorestart', autorestart(d)],
@@ -92,6 +93,14 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number, growth: Memory
     `id ${d.id} · namespace ${d.namespace}`,
   )}`;
   return [heading, ...rows.map(([key, value]) => `  ${colors.dim(key.padEnd(width))}  ${value}`)].join('\n');
+}
+
+/** What runs the script: the app's interpreter, the one its extension chose, a shell for a command line, or none. */
+function interpreterText(d: ProcessDetail): string {
+  if (d.spec.interpreter !== undefined) return d.spec.interpreter;
+  const { file, shell } = d.command;
+  if (shell) return `${file} (a command line)`;
+  return basename(file) === basename(d.spec.script) ? 'none (run directly)' : `${file} (by extension)`;
 }
 
 /** SUP-11: state, readiness, the latest failure and each probe's configuration. */
