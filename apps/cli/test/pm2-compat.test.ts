@@ -161,6 +161,11 @@ describe('PM2 targets, signals and global flags', () => {
     expect(normalizeSignal('usr2', 'signal')).toBe('SIGUSR2');
     expect(normalizeSignal('1', 'signal')).toBe('SIGHUP');
     expect(() => normalizeSignal('SIGNOPE', 'signal')).toThrow(/unknown signal/);
+    // PM2's order swapped (sendSignal api USR2): the error says which word is the signal
+    expect(() => normalizeSignal('api', 'signal', 'usr2')).toThrow(
+      'unknown signal "api"; expected a name such as SIGUSR2 or HUP; the signal goes first: velos signal SIGUSR2 api',
+    );
+    expect(() => normalizeSignal('api', 'signal', 'web')).toThrow(/HUP \(see velos signal --help\)$/);
   });
 
   it('takes -s, --silent and --no-color before --, never after', () => {

@@ -10,7 +10,7 @@ import { normalizeSignal } from '../pm2/signal-name.js';
  * signal and are listed, then it is reported (exit 1).
  */
 export async function runSignal(ctx: CommandContext, signalInput: string, targets: string[]): Promise<void> {
-  const signal = normalizeSignal(signalInput, 'signal');
+  const signal = normalizeSignal(signalInput, 'signal', targets.length === 1 ? targets[0] : undefined);
   const client = await ctx.client();
   const signalled: ProcessInfo[] = [];
   const { notFound } = await forEachTarget(
