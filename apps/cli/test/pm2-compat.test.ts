@@ -53,7 +53,13 @@ describe("PM2's jlist shape", () => {
     const detail = processDetail({ id: 7, instance: 2, execMode: 'cluster' });
     const spec = { ...detail.spec, instanceVar: 'INST', incrementVar: 'PORT' };
     const pm2Env = toPm2Process({ ...detail, spec }, { ...facts, env: { PORT: '3000' } }).pm2_env;
-    expect(pm2Env.env).toMatchObject({ PORT: '3002', INST: '2', VELOS_INSTANCE: '2', pm_id: '7' });
+    expect(pm2Env.env).toMatchObject({
+      PORT: '3002',
+      INST: '2',
+      VELOS_INSTANCE: '2',
+      pm_id: '7',
+      VELOS_HOME: '/h',
+    });
     expect('NODE_APP_INSTANCE' in pm2Env.env).toBe(false);
     expect(pm2Env.instance_var).toBe('INST');
   });

@@ -104,11 +104,15 @@ export function toPm2Status(status: ProcessStatus): Pm2Status {
 export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process {
   const spec = detail.spec;
   const execPath = pm2ExecPath(detail);
-  // what this instance runs with, as velos env shows it: its instance_var, its increment_var raised
-  const env = instanceEnv(
-    { name: detail.name, env: facts.env, instanceVar: spec.instanceVar, incrementVar: spec.incrementVar },
-    detail,
-  );
+  // what this instance runs with, as velos env shows it: its instance_var, its increment_var raised,
+  // and the VELOS_HOME the daemon gives every process
+  const env = {
+    ...instanceEnv(
+      { name: detail.name, env: facts.env, instanceVar: spec.instanceVar, incrementVar: spec.incrementVar },
+      detail,
+    ),
+    VELOS_HOME: facts.home,
+  };
   const pm2Env: Pm2Env = {
     name: detail.name,
     namespace: detail.namespace,
