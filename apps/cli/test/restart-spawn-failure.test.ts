@@ -10,7 +10,13 @@ import { processInfo } from './sample-processes.js';
  * spawn-error and the daemon's note in its err log, as the real daemon answers (the command succeeds).
  */
 function context() {
-  const rows: ProcessInfo[] = [processInfo({ id: 0, name: 'api' }), processInfo({ id: 1, name: 'gone' })];
+  const rows: ProcessInfo[] = [
+    processInfo({ id: 0, name: 'api' }),
+    processInfo({ id: 1, name: 'gone' }),
+    // an app of two whose instance 2 failed to spawn earlier
+    processInfo({ id: 2, name: 'pair', pid: null, status: 'errored', lastExitReason: 'spawn-error' }),
+    processInfo({ id: 3, name: 'pair', instance: 1 }),
+  ];
   const act = async (target: string) => {
     const hit = rows.filter((p) => p.name === target || String(p.id) === target);
     for (const p of hit) {
@@ -53,8 +59,9 @@ describe('restart and reload of an app that cannot be spawned', () => {
       'SPAWN_FAILED: gone: cannot start /srv/gone.js: not found (ENOENT)',
     );
     expect(printed).toHaveLength(1);
-    // an app that restarts fine is no error
+    // an app that restarts fine is no error, nor an instance the restart left alone
     expect(await failureOf(runProcessAction(context().ctx, 'restart', ['api']))).toBe('null');
+    expect(await failureOf(runProcessAction(context().ctx, 'restart', ['3']))).toBe('null');
   });
 
   it('reload: the same', async () => {

@@ -10,7 +10,7 @@ import {
   splitFileTargets,
 } from './file-targets.js';
 import { printProcesses } from './print-processes.js';
-import { spawnFailure } from './start-failures.js';
+import { spawnFailureOf } from './start-failures.js';
 
 /** The commands that act on targets and then show the list. */
 export type ProcessAction = 'stop' | 'restart' | 'delete';
@@ -57,21 +57,21 @@ export async function runProcessAction(
   // PM2's stop --watch and restart --watch: the apps' watch mode first (off, or toggled), in place
   if (options.input?.options.watch === true && action !== 'delete' && named.length > 0)
     await (await import('./watch-flag.js')).setWatchOfTargets(client, named, action);
-  const actedNames = new Set<string>();
+  const acted: ProcessInfo[] = [];
   const { done, notFound } = await forEachTarget(
     named,
     () => client.list(),
     action,
     async (target) => {
-      const acted = await act(action, target, options, client);
-      for (const info of acted) actedNames.add(info.name);
-      return acted;
+      const infos = await act(action, target, options, client);
+      acted.push(...infos);
+      return infos;
     },
     { allNeedsOne: true },
   );
   const listed = done > 0 ? await client.list() : [];
   if (done > 0) printProcesses(ctx, listed);
-  const failure = action === 'restart' ? await spawnFailure(client, listed, actedNames) : null;
+  const failure = action === 'restart' ? await spawnFailureOf(client, listed, acted) : null;
   reportNotFound([...fileMisses, ...notFound, ...(failure ? [failure] : [])]);
 }
 

@@ -1,10 +1,11 @@
+import type { ProcessInfo } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { checkFileOptions, expandScriptTargets, fileInput, splitFileTargets } from './file-targets.js';
 import { printProcesses } from './print-processes.js';
 import { currentEnv } from './process-action.js';
-import { spawnFailure } from './start-failures.js';
+import { spawnFailureOf } from './start-failures.js';
 
 /**
  * `velos reload <target…>` (SUP-6): reloads each target in turn, each process once (cluster instances one at a time,
@@ -25,21 +26,21 @@ export async function runReload(
   }
   if (others.length === 0) return;
   const client = await ctx.client();
-  const actedNames = new Set<string>();
+  const acted: ProcessInfo[] = [];
   const { done, notFound } = await forEachTarget(
     await expandScriptTargets(others, client),
     () => client.list(),
     'reload',
     async (target) => {
       const env = options.updateEnv ? { env: currentEnv() } : undefined;
-      const acted = await (env ? client.reload(target, env) : client.reload(target));
-      for (const info of acted) actedNames.add(info.name);
-      return acted;
+      const infos = await (env ? client.reload(target, env) : client.reload(target));
+      acted.push(...infos);
+      return infos;
     },
     { allNeedsOne: true },
   );
   const listed = done > 0 ? await client.list() : [];
   if (done > 0) printProcesses(ctx, listed);
-  const failure = await spawnFailure(client, listed, actedNames);
+  const failure = await spawnFailureOf(client, listed, acted);
   reportNotFound([...notFound, ...(failure ? [failure] : [])]);
 }

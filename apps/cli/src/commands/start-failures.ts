@@ -30,3 +30,20 @@ export async function spawnFailure(
   );
   return new VelosError(ErrorCodes.SPAWN_FAILED, reasons.join('; '));
 }
+
+/**
+ * `spawnFailure` of the processes a restart or reload acted on, by id: an instance it left alone
+ * (`velos restart 0` of an app of two) is not its failure.
+ */
+export function spawnFailureOf(
+  client: Pick<VelosControl, 'logs'>,
+  listed: ProcessInfo[],
+  acted: readonly ProcessInfo[],
+): Promise<VelosError | null> {
+  const ids = new Set(acted.map((p) => p.id));
+  return spawnFailure(
+    client,
+    listed.filter((p) => ids.has(p.id)),
+    new Set(acted.map((p) => p.name)),
+  );
+}
