@@ -59,7 +59,7 @@ function isNotFound(error: unknown): boolean {
   return isVelosError(error) && error.code === ErrorCodes.TARGET_NOT_FOUND;
 }
 
-/** Reports the targets `forEachTarget` did not find: one stderr line each, the last thrown (exit 1). */
+/** Reports the targets `forEachTarget` did not find (and a failure given after them): one stderr line each, the last thrown (exit 1). */
 export function reportNotFound(notFound: unknown[]): void {
   for (const error of notFound.slice(0, -1)) process.stderr.write(`velos: ${(error as Error).message}\n`);
   if (notFound.length > 0) throw notFound.at(-1);
