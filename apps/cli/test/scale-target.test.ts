@@ -1,6 +1,7 @@
 import { isVelosError } from '@velos/core';
 import { describe, expect, it } from 'vitest';
-import { oneAppOf } from '../src/commands/scale.js';
+import { oneAppOf, runScale } from '../src/commands/scale.js';
+import type { CommandContext } from '../src/context.js';
 import { processInfo } from './sample-processes.js';
 
 const processes = [
@@ -30,5 +31,19 @@ describe('velos scale of a /regex/ (docs/cluster.md: one app, as a name)', () =>
       "INVALID_ARGUMENT: '/^api/' selects 2 apps (api, api-admin); scale takes one app name",
     );
     expect(await errorOf(oneAppOf('/^zz/', list))).toBe('TARGET_NOT_FOUND: no process name matches /^zz/');
+  });
+});
+
+describe('velos scale with its words swapped', () => {
+  it('says the app goes first, before asking the daemon anything', async () => {
+    const ctx = {
+      client: async () => {
+        throw new Error('no daemon for a usage error');
+      },
+    } as unknown as CommandContext;
+    expect(await errorOf(runScale(ctx, '4', 'api'))).toBe(
+      'INVALID_ARGUMENT: expected a whole number of instances N (1 to 1024), +N or -N, got "api"; the app goes first: velos scale api 4 (see velos scale --help)',
+    );
+    expect(await errorOf(runScale(ctx, 'web', 'api'))).toMatch(/got "api" \(see velos scale --help\)$/);
   });
 });

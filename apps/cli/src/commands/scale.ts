@@ -17,11 +17,14 @@ const MAX_INSTANCES = 1024;
  */
 export async function runScale(ctx: CommandContext, name: string, count: string): Promise<void> {
   const match = COUNT.exec(count);
-  if (!match)
+  if (!match) {
+    // `velos scale 4 api`: the words swapped
+    const hint = COUNT.test(name) ? `; the app goes first: velos scale ${count} ${name}` : '';
     throw usageError(
-      `expected a whole number of instances N (1 to ${MAX_INSTANCES}), +N or -N, got ${JSON.stringify(count)}`,
+      `expected a whole number of instances N (1 to ${MAX_INSTANCES}), +N or -N, got ${JSON.stringify(count)}${hint}`,
       'scale',
     );
+  }
   const n = Number(match[2]);
   if (match[1] === '' && (n === 0 || n > MAX_INSTANCES)) {
     throw usageError(
