@@ -57,7 +57,8 @@ describe('cron_restart (SUP-8)', () => {
     // on a loaded machine a tick may come before the 100 ms run exited (a restart of a running app):
     // wait for a start after an exit, not for a count of restarts
     await waitFor(
-      () => (logLines.some((line) => line.includes("cron_restart '* * * * * *': starting again")) ? true : null),
+      () =>
+        logLines.some((line) => line.includes("cron_restart '* * * * * *': starting again")) ? true : null,
       { what: 'a run started by the schedule after the app exited' },
     );
 
