@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { VELOS_VERSION } from '@velos/core';
 import { findCommand, suggestCommand } from './command-table.js';
 import { createContext, type OutputMode } from './context.js';
-import { renderCommandHelp, renderGlobalHelp } from './help.js';
+import { renderCommandHelp, renderGlobalHelp, renderVersionHelp } from './help.js';
 import { parseCommandArgs, usageError } from './parse-argv.js';
 import { isSilenced, takeGlobalFlags } from './pm2/global-flags.js';
 import { exitQuietlyOnEpipe, reportError } from './report-error.js';
@@ -24,12 +24,13 @@ async function dispatch(fullArgv: string[]): Promise<number> {
   const flags = takeGlobalFlags(fullArgv);
   const [first, ...rest] = flags.argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    if (first === 'help' && isVersionWord(rest[0])) return printVersion(['--help']);
     const topic = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
     if (first === 'help' && rest[0] && !topic) throw usageError(unknownCommand(rest[0]));
     process.stdout.write(`${topic ? renderCommandHelp(topic, rest[0]) : renderGlobalHelp(VELOS_VERSION)}\n`);
     return 0;
   }
-  if (first === '-v' || first === '-V' || first === '--version' || first === 'version') {
+  if (isVersionWord(first)) {
     return printVersion(rest);
   }
   const spec = findCommand(first);
@@ -72,8 +73,16 @@ function unknownCommand(word: string): string {
   return `unknown command "${word}"${meant === null ? '' : `; did you mean "${meant}"?`}`;
 }
 
+function isVersionWord(word: string | undefined): boolean {
+  return word === '-v' || word === '-V' || word === '--version' || word === 'version';
+}
+
 /** `velos version` (`-v`, PM2's `-V`): the CLI's version, as JSON with `--json` or `--ai`. */
 function printVersion(args: string[]): number {
+  if (args.includes('-h') || args.includes('--help')) {
+    process.stdout.write(`${renderVersionHelp()}\n`);
+    return 0;
+  }
   const unknown = args.find((arg) => arg !== '--json' && arg !== '--ai');
   if (unknown !== undefined) throw usageError(`version: unexpected argument ${unknown}`);
   const isJson = args.length > 0;

@@ -31,6 +31,23 @@ export function renderGlobalHelp(version: string): string {
   ].join('\n');
 }
 
+/** `velos version --help`: the one command outside the command table. */
+export function renderVersionHelp(): string {
+  return [
+    'Usage: velos version [options]',
+    'Aliases: -v, -V, --version',
+    '',
+    'Print the version of this velos.',
+    '',
+    'Options:',
+    ...aligned([
+      ['    --json', 'print {"version": "…"}'],
+      ['    --ai', 'the same as --json'],
+      ['-h, --help', 'print this help'],
+    ]),
+  ].join('\n');
+}
+
 /** `velos <command> --help`: usage, what it does, and every option with its value; `typed`: the name used. */
 export function renderCommandHelp(spec: CommandSpec, typed = spec.name): string {
   const others = [spec.name, ...(spec.aliases ?? [])].filter((name) => name !== typed);

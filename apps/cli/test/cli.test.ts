@@ -85,6 +85,15 @@ describe('without a daemon', () => {
     const json = await velos(['version', '--json'], home);
     expect(JSON.parse(json.stdout)).toEqual({ version: VELOS_VERSION });
     expectOneErrorLine(await velos(['version', 'now'], home), /^velos: version: unexpected argument now/, 2);
+    for (const words of [
+      ['version', '--help'],
+      ['-v', '-h'],
+      ['help', 'version'],
+    ]) {
+      const help = await velos(words, home);
+      expect(help.code, words.join(' ')).toBe(0);
+      expect(help.stdout, words.join(' ')).toMatch(/^Usage: velos version \[options\]/);
+    }
   });
 
   it('prints the version and a help that lists the commands', async () => {

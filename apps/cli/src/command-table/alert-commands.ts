@@ -9,7 +9,7 @@ export const ALERT_COMMANDS: CommandSpec[] = [
     shortArgsUsage: '[add|remove|test]',
     minArgs: 0,
     maxArgs: 2,
-    summary: 'list alert rules with their state; add, remove or test one (OBS-3)',
+    summary: 'list alert rules with their state; add, remove or test one',
     details: [
       'velos alerts                      rules: when, app, severity, state (ok, pending, firing,',
       '                                  resolved), since when, and the last delivery',

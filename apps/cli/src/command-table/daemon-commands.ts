@@ -56,7 +56,7 @@ export const DAEMON_COMMANDS: CommandSpec[] = [
     shortArgsUsage: '[report|remove]',
     minArgs: 0,
     maxArgs: 2,
-    summary: 'list outside components that report their health; report or remove one (OBS-2)',
+    summary: 'list outside components that report their health; report or remove one',
     details: [
       'velos components                  each reported component: status, app, interval, last report,',
       '                                  message; "stale" when no report came within its interval',
@@ -94,7 +94,7 @@ export const DAEMON_COMMANDS: CommandSpec[] = [
     aliases: ['mcp-server'],
     minArgs: 0,
     maxArgs: 0,
-    summary: 'serve the MCP tools on stdin/stdout, for Claude Desktop, Claude Code and Cursor (MCP-1)',
+    summary: 'serve the MCP tools on stdin/stdout, for Claude Desktop, Claude Code and Cursor',
     details: [
       'An AI agent starts this command and talks MCP (JSON-RPC) over its stdin and stdout; the daemon of',
       'VELOS_HOME is started on the first tool call when none runs, never again in the session (a velos kill',
@@ -113,7 +113,7 @@ export const DAEMON_COMMANDS: CommandSpec[] = [
     aliases: ['api'],
     minArgs: 0,
     maxArgs: 0,
-    summary: 'serve the REST/WebSocket API, the web dashboard and MCP over HTTP until Ctrl-C (API-1…4)',
+    summary: 'serve the REST/WebSocket API, the web dashboard and MCP over HTTP until Ctrl-C',
     details: [
       'Starts the daemon when none runs, then serves http://127.0.0.1:9716: the dashboard at /, REST and',
       'WebSocket under /api/v1 (OpenAPI at /api/v1/openapi.json), MCP at /mcp. Every route but /api/v1/health',

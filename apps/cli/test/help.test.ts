@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../src/command-table.js';
+import { renderCommandHelp, renderGlobalHelp, renderVersionHelp } from '../src/help.js';
+
+// the feature ids of the team's spec (SUP-5, ENG-8…) mean nothing to a user reading --help
+const SPEC_ID = /\b(?:API|CFG|CLI|ENG|IPC|LOG|MCP|OBS|SUP)-\d/;
+
+describe('help texts', () => {
+  it('name no internal feature id, in the global help or any command help', () => {
+    const texts = [
+      ['velos --help', renderGlobalHelp('0.0.0')],
+      ['velos version --help', renderVersionHelp()],
+      ...COMMANDS.map((spec) => [`velos ${spec.name} --help`, renderCommandHelp(spec)]),
+    ];
+    const leaks = texts.flatMap(([title, text]) =>
+      text!
+        .split('\n')
+        .filter((line) => SPEC_ID.test(line))
+        .map((line) => `${title}: ${line.trim()}`),
+    );
+    expect(leaks).toEqual([]);
+  });
+
+  it('gives velos version a help of its own, with the options it takes', () => {
+    const help = renderVersionHelp();
+    expect(help).toMatch(/^Usage: velos version \[options\]/);
+    expect(help).toContain('--json');
+    expect(help).toContain('-h, --help');
+  });
+});
