@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { AlertRule, AppSpec, VelosControl } from '@velos/core';
+import { basename, join, resolve } from 'node:path';
+import { type AlertRule, type AppSpec, ErrorCodes, type VelosControl, VelosError } from '@velos/core';
 import type { DaemonExtension } from '@velos/supervisor';
 
 /** The apps (and `[[alerts]]`) of the config file `velos-server` was given, validated before anything starts. */
@@ -33,7 +33,8 @@ export async function loadConfigApps(path: string, home: string): Promise<Config
 /**
  * A daemon extension that starts the config file's apps once, after the saved state is restored:
  * apps restored from an earlier run of the same file are brought in line with it (a config reload),
- * otherwise they are started. `onError` hears a failure (the server then stops).
+ * otherwise they are started. `onError` hears a failure (the server then stops), an app that could not
+ * be spawned included (a script or working directory that is not there), as `velos start` exits 1 on it.
  */
 export function createConfigAppsExtension(
   apps: ConfigApps,
@@ -65,6 +66,31 @@ async function startConfigApps(control: VelosControl, apps: ConfigApps): Promise
     await control.start(apps.specs);
   }
   await control.setAlerts(apps.file, apps.alerts);
+  const failures = await spawnFailures(control, names);
+  if (failures.length > 0) {
+    throw new VelosError(
+      ErrorCodes.SPAWN_FAILED,
+      `cannot start the apps of ${basename(apps.file)}: ${failures.join('; ')}`,
+    );
+  }
+}
+
+/** The prefix of the line the daemon writes into an app's err log when it cannot spawn it. */
+const SPAWN_NOTE_PREFIX = 'velos: ';
+
+/** `<name>: <the daemon's reason>` for each app of `names` left errored because it could not be spawned. */
+async function spawnFailures(control: VelosControl, names: ReadonlySet<string>): Promise<string[]> {
+  const failed = (await control.list()).filter(
+    (p) => names.has(p.name) && p.status === 'errored' && p.lastExitReason === 'spawn-error',
+  );
+  return Promise.all(
+    failed.map(async (p) => {
+      // the daemon writes why into the app's err log: `velos: cannot start nope.js: not found (ENOENT)`
+      const [note] = await control.logs({ target: String(p.id), lines: 1, stream: 'err' }).catch(() => []);
+      const why = note?.line.startsWith(SPAWN_NOTE_PREFIX) ? note.line.slice(SPAWN_NOTE_PREFIX.length) : null;
+      return `${p.name}: ${why ?? 'could not start'}`;
+    }),
+  );
 }
 
 function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -209,6 +209,33 @@ describe('velos-server', () => {
     expect(existsSync(join(home, 'velos.pid')) || existsSync(join(home, 'state.json'))).toBe(false);
   });
 
+  it('exits 1 naming the app whose script is missing, stopping the apps of the file that started', async () => {
+    const appDir = tempDir('velos-app-');
+    const config = join(appDir, 'velos.toml');
+    writeFileSync(
+      config,
+      [
+        '[[apps]]',
+        'name = "gone"',
+        'script = "no-such-script.js"',
+        `cwd = "${appDir}"`,
+        '[[apps]]',
+        'name = "web"',
+        `script = "${join(FIXTURES, 'silent.js')}"`,
+        `cwd = "${appDir}"`,
+        '',
+      ].join('\n'),
+    );
+    // it served on with the app errored, and its log said "apps: started 2"
+    const server = spawnServer([config, '--home', tempDir(), '--port', '0']);
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toMatch(
+      /^velos-server: cannot start the apps of velos\.toml: gone: cannot start no-such-script\.js: not found \(ENOENT\)$/m,
+    );
+    expect(server.stderr()).not.toContain('apps: started');
+    expect(processesIn(appDir)).toEqual([]);
+  });
+
   it('exits 1 when the port is taken, stopping the apps it started', async () => {
     const first = spawnServer(['--home', tempDir(), '--port', '0', '--json']);
     const { url } = await firstJsonLine<{ url: string }>(first);
