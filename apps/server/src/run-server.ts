@@ -1,6 +1,7 @@
 import { isVelosError, VelosError } from '@velos/core';
 import { runDaemon } from '@velos/supervisor';
 import { createApiExtension } from './api-extension.js';
+import { createAppOutputEcho } from './app-output.js';
 import { type ConfigApps, createConfigAppsExtension, loadConfigApps } from './config-apps.js';
 import { createMetricsEndpoint } from './metrics-endpoint.js';
 import type { ServeSettings } from './serve-settings.js';
@@ -17,6 +18,8 @@ export interface RunServerOptions {
   isJson?: boolean;
   /** Print the admin token on stderr once serving. */
   isTokenShown?: boolean;
+  /** Print the apps' output lines on stdout too (`--app-logs`). */
+  isAppOutputShown?: boolean;
   /** Also serve a token-free Prometheus `/metrics` on this port (on the API's host). */
   metricsPort?: number | null;
 }
@@ -62,6 +65,8 @@ export async function runServer(options: RunServerOptions): Promise<number> {
     }
   };
   const extensions = [
+    // first: it follows the logs before the config file's apps start
+    ...(options.isAppOutputShown ? [createAppOutputEcho(process.stdout)] : []),
     ...(apps === null ? [] : [createConfigAppsExtension(apps, fail)]),
     // before the API, so that the line announcing the API names both
     ...(options.metricsPort == null

@@ -30,6 +30,7 @@ Options:
   --no-dashboard           do not serve the web dashboard at /
   --no-mcp                 do not serve MCP at /mcp
   --metrics-port <port>    also serve Prometheus' GET /metrics on this port, on --host, without a token
+  --app-logs               also print the apps' output on stdout, "<name> | line" (docker logs)
   --show-token             print the admin token on stderr at start
   --json                   print {"url","tokenFile"[,"metricsUrl"]} as one JSON line on stdout once serving
   -h, --help               this text
@@ -47,6 +48,8 @@ export type ServerCommand =
       settings: ServeSettings;
       isJson: boolean;
       isTokenShown: boolean;
+      /** `--app-logs`: the apps' output lines on stdout too. */
+      isAppOutputShown: boolean;
       /** `--metrics-port`: a token-free `/metrics` endpoint (null: none). */
       metricsPort: number | null;
     };
@@ -80,6 +83,7 @@ export function parseServerArgv(argv: string[], env: NodeJS.ProcessEnv = process
     settings,
     isJson: values.json === true,
     isTokenShown: values['show-token'] === true,
+    isAppOutputShown: values['app-logs'] === true,
     metricsPort: parseMetricsPort(values['metrics-port']),
   };
 }
@@ -102,6 +106,7 @@ function parseWith(argv: string[]) {
       'no-dashboard': { type: 'boolean' },
       'no-mcp': { type: 'boolean' },
       'show-token': { type: 'boolean' },
+      'app-logs': { type: 'boolean' },
       'metrics-port': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -112,6 +112,8 @@ describe('velos-server', () => {
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+    // without --app-logs stdout holds the JSON line only
+    expect(server.stdout().trim().split('\n')).toHaveLength(1);
     for (const pid of pids) expect(isAlive(pid), `app pid ${pid} after SIGTERM`).toBe(false);
     await expect(fetch(`${url}/api/v1/health`)).rejects.toThrow();
   });
@@ -147,7 +149,17 @@ describe('velos-server', () => {
   it('serves a token-free Prometheus /metrics with --metrics-port', async () => {
     const home = tempDir();
     const config = writeConfig(tempDir('velos-config-'));
-    const server = spawnServer([config, '--home', home, '--port', '0', '--metrics-port', '0', '--json']);
+    const server = spawnServer([
+      config,
+      '--home',
+      home,
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--json',
+      '--app-logs',
+    ]);
     const { metricsUrl } = await firstJsonLine<{ metricsUrl: string }>(server);
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const text = await waitFor(
@@ -158,6 +170,11 @@ describe('velos-server', () => {
       { message: 'the web app in /metrics' },
     );
     expect(text).toMatch(/^velos_process_\w+\{[^}]*name="quiet"/m);
+    // --app-logs: the apps' output on stdout beside the JSON line, from the first line on
+    await waitFor(() => /^web \(err\) \| ticker \d+ err 5$/m.test(server.stdout()), {
+      message: () => `web's err line 5 on stdout: ${server.stdout()}`,
+    });
+    expect(server.stdout()).toMatch(/^web \| ticker \d+ listening on \d+$/m);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     await expect(fetch(metricsUrl)).rejects.toThrow();
