@@ -61,8 +61,7 @@ export function parseServerArgv(argv: string[], env: NodeJS.ProcessEnv = process
     parsed = parseWith(argv);
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    const unknown = /^Unknown option '([^']+)'/.exec(message);
-    throw usage(unknown ? `unknown option ${unknown[1]}` : message);
+    throw usage(parseArgsMessage(message));
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
@@ -113,6 +112,22 @@ function parseWith(argv: string[]) {
       version: { type: 'boolean', short: 'v' },
     },
   });
+}
+
+/** node:util's parseArgs messages (`Option '--port <value>' argument missing`) in the words of the other errors. */
+function parseArgsMessage(message: string): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option ${unknown[1]}`;
+  const missing = /^Option '(-\S+)(?: <value>)?' argument missing/.exec(message);
+  if (missing) return `${missing[1]} needs a value`;
+  // `--port --json`, `--port -1`: the next word starts with "-"
+  const ambiguous = /^Option '(-\S+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    return `${ambiguous[1]} needs a value, got an option (a value that starts with "-" goes as ${ambiguous[1]}=<value>)`;
+  }
+  const noValue = /^Option '(-\S+)' does not take an argument/.exec(message);
+  if (noValue) return `${noValue[1]} takes no value`;
+  return message;
 }
 
 function parseMetricsPort(raw: string | undefined): number | null {
