@@ -25,9 +25,11 @@ async function dispatch(fullArgv: string[]): Promise<number> {
   const [first, ...rest] = flags.argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     if (first === 'help' && isVersionWord(rest[0])) return printVersion(['--help']);
+    const width = terminalWidth();
     const topic = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
     if (first === 'help' && rest[0] && !topic) throw usageError(unknownCommand(rest[0]));
-    process.stdout.write(`${topic ? renderCommandHelp(topic, rest[0]) : renderGlobalHelp(VELOS_VERSION)}\n`);
+    const help = topic ? renderCommandHelp(topic, rest[0], width) : renderGlobalHelp(VELOS_VERSION, width);
+    process.stdout.write(`${help}\n`);
     return 0;
   }
   if (isVersionWord(first)) {
@@ -41,7 +43,7 @@ async function dispatch(fullArgv: string[]): Promise<number> {
     const dashDash = rest.indexOf('--');
     const helpAt = Math.max(rest.indexOf('-h'), rest.indexOf('--help'));
     if (dashDash === -1 || helpAt < dashDash) {
-      process.stdout.write(`${renderCommandHelp(spec, first)}\n`);
+      process.stdout.write(`${renderCommandHelp(spec, first, terminalWidth())}\n`);
       return 0;
     }
   }
@@ -73,6 +75,11 @@ function unknownCommand(word: string): string {
   return `unknown command "${word}"${meant === null ? '' : `; did you mean "${meant}"?`}`;
 }
 
+/** The terminal's columns when stdout is one (help is fitted to them), else undefined. */
+function terminalWidth(): number | undefined {
+  return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+}
+
 function isVersionWord(word: string | undefined): boolean {
   return word === '-v' || word === '-V' || word === '--version' || word === 'version';
 }
@@ -80,7 +87,7 @@ function isVersionWord(word: string | undefined): boolean {
 /** `velos version` (`-v`, PM2's `-V`): the CLI's version, as JSON with `--json` or `--ai`. */
 function printVersion(args: string[]): number {
   if (args.includes('-h') || args.includes('--help')) {
-    process.stdout.write(`${renderVersionHelp()}\n`);
+    process.stdout.write(`${renderVersionHelp(terminalWidth())}\n`);
     return 0;
   }
   const unknown = args.find((arg) => arg !== '--json' && arg !== '--ai');

@@ -1,8 +1,12 @@
 import type { CommandSpec, OptionSpec } from './command-spec.js';
 import { COMMANDS } from './command-table.js';
+import { alignRows, fitLines } from './help-layout.js';
 
-/** `velos --help`: what velos is, its commands, and where it keeps its state. */
-export function renderGlobalHelp(version: string): string {
+/**
+ * `velos --help`: what velos is, its commands, and where it keeps its state; `width`: the terminal's
+ * columns, to fit the commands and options to (none: one line each, for a pipe).
+ */
+export function renderGlobalHelp(version: string, width?: number): string {
   const visible = COMMANDS.filter((c) => !c.hidden);
   const rows = visible.map((c): [string, string] => [
     [c.name, ...(c.aliases ?? [])].join('|') +
@@ -15,24 +19,32 @@ export function renderGlobalHelp(version: string): string {
     'Usage: velos <command> [options]',
     '',
     'Commands:',
-    ...aligned(rows),
+    ...alignRows(rows, width),
     '',
     'Options:',
-    ...aligned([
-      ['-v, --version', 'print the version (also -V, and velos version [--json])'],
-      ['-h, --help', 'print this help, or a command\'s with "velos <command> --help"'],
-      ['-s, --silent', "any command: print only the data a command exists to print (PM2's -s)"],
-      ['    --no-color', 'any command: no colour, even on a terminal'],
-    ]),
+    ...alignRows(
+      [
+        ['-v, --version', 'print the version (also -V, and velos version [--json])'],
+        ['-h, --help', 'print this help, or a command\'s with "velos <command> --help"'],
+        ['-s, --silent', "any command: print only the data a command exists to print (PM2's -s)"],
+        ['    --no-color', 'any command: no colour, even on a terminal'],
+      ],
+      width,
+    ),
     '',
-    'A name that starts with "-" goes after --: velos stop -- -rf.',
-    'The daemon starts on demand and keeps its socket, logs and state in $VELOS_HOME (default ~/.velos).',
-    'Coming from PM2: the same commands and targets work (velos jlist, sendSignal, /regex/…); see docs/migrating-from-pm2.md.',
+    ...fitLines(
+      [
+        'A name that starts with "-" goes after --: velos stop -- -rf.',
+        'The daemon starts on demand and keeps its socket, logs and state in $VELOS_HOME (default ~/.velos).',
+        'Coming from PM2: the same commands and targets work (velos jlist, sendSignal, /regex/…); see docs/migrating-from-pm2.md.',
+      ],
+      width,
+    ),
   ].join('\n');
 }
 
 /** `velos version --help`: the one command outside the command table. */
-export function renderVersionHelp(): string {
+export function renderVersionHelp(width?: number): string {
   return [
     'Usage: velos version [options]',
     'Aliases: -v, -V, --version',
@@ -40,16 +52,22 @@ export function renderVersionHelp(): string {
     'Print the version of this velos.',
     '',
     'Options:',
-    ...aligned([
-      ['    --json', 'print {"version": "…"}'],
-      ['    --ai', 'the same as --json'],
-      ['-h, --help', 'print this help'],
-    ]),
+    ...alignRows(
+      [
+        ['    --json', 'print {"version": "…"}'],
+        ['    --ai', 'the same as --json'],
+        ['-h, --help', 'print this help'],
+      ],
+      width,
+    ),
   ].join('\n');
 }
 
-/** `velos <command> --help`: usage, what it does, and every option with its value; `typed`: the name used. */
-export function renderCommandHelp(spec: CommandSpec, typed = spec.name): string {
+/**
+ * `velos <command> --help`: usage, what it does, and every option with its value; `typed`: the name
+ * used; `width`: the terminal's columns (as for `renderGlobalHelp`).
+ */
+export function renderCommandHelp(spec: CommandSpec, typed = spec.name, width?: number): string {
   const others = [spec.name, ...(spec.aliases ?? [])].filter((name) => name !== typed);
   const usage = [
     'velos',
@@ -74,7 +92,7 @@ export function renderCommandHelp(spec: CommandSpec, typed = spec.name): string 
       : []),
     '',
     'Options:',
-    ...aligned(options as [string, string][]),
+    ...alignRows(options as [string, string][], width),
   ].join('\n');
 }
 
@@ -82,11 +100,4 @@ function optionLabel(name: string, option: OptionSpec): string {
   const value = option.value ?? 'value';
   const long = `--${name}${option.type === 'string' ? (option.isValueOptional ? `[=${value}]` : option.takesNextWord ? ` [${value}]` : ` <${value}>`) : ''}`;
   return option.short ? `-${option.short}, ${long}` : `    ${long}`;
-}
-
-function aligned(rows: [string, string][]): string[] {
-  const width = Math.max(...rows.map(([left]) => left.length));
-  // a description of several lines continues under its first line, not at the left margin
-  const indent = `\n${' '.repeat(width + 4)}`;
-  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right.split('\n').join(indent)}`);
 }
