@@ -21,6 +21,17 @@ describe('help texts', () => {
     expect(leaks).toEqual([]);
   });
 
+  it('shows in velos --help each <placeholder> a command summary names (watchdog spoke of a hidden <timeout>)', () => {
+    const missing = COMMANDS.filter((spec) => !spec.hidden).flatMap((spec) => {
+      const usage = spec.shortArgsUsage ?? spec.argsUsage ?? '';
+      const named = spec.summary.match(/<[^>]+>/g) ?? [];
+      return named
+        .filter((word) => !usage.includes(word) && !usage.includes(`[${word.slice(1, -1)}]`))
+        .map((word) => `${spec.name}: ${word}`);
+    });
+    expect(missing).toEqual([]);
+  });
+
   it('gives velos version a help of its own, with the options it takes', () => {
     const help = renderVersionHelp();
     expect(help).toMatch(/^Usage: velos version \[options\]/);

@@ -70,7 +70,7 @@ export const START_COMMANDS: CommandSpec[] = [
   {
     name: 'watchdog',
     argsUsage: '"<command>" <log file> [timeout] [interval]',
-    shortArgsUsage: '<command> <log file>',
+    shortArgsUsage: '<command> <log file> [timeout]',
     minArgs: 2,
     maxArgs: 4,
     summary: 'start a command and restart it when its log file stays quiet for <timeout>',
