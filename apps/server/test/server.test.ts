@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SeenProcesses } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -251,6 +252,23 @@ describe('velos-server', () => {
     );
     expect(server.stderr()).not.toContain('apps: started');
     expect(processesIn(appDir)).toEqual([]);
+  });
+
+  it('exits 0 on a SIGTERM that comes while it is still starting (docker stop right after the start)', async () => {
+    const dir = tempDir('velos-config-');
+    // a FIFO for a certificate holds the server in its start-up, before the daemon, until a writer comes
+    const cert = join(dir, 'cert.pem');
+    execFileSync('mkfifo', [cert]);
+    const server = spawnServer(['--home', tempDir(), '--port', '0', '--tls-cert', cert, '--tls-key', cert]);
+    // this open returns once the server opened the FIFO to read it: its code is loaded, it reads its files
+    const writer = await open(cert, 'w');
+    try {
+      server.child.kill('SIGTERM');
+      // it was killed by the signal (status 143) before its code had loaded
+      expect(await server.exited).toBe(0);
+    } finally {
+      await writer.close();
+    }
   });
 
   it('exits 1 when the port is taken, stopping the apps it started', async () => {
