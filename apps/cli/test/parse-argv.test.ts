@@ -196,6 +196,27 @@ describe('parseCommandArgs', () => {
   });
 });
 
+describe('service commands', () => {
+  it("take PM2's unstartup -u <user> --hp <home> as pm2 startup prints it", () => {
+    const input = parseCommandArgs(findCommand('unstartup')!, [
+      'systemd',
+      '-u',
+      'deploy',
+      '--hp',
+      '/home/deploy',
+    ]);
+    expect(input.args).toEqual(['systemd']);
+  });
+
+  it('do not tell how to name an app called "-x": their words are an init system or a format', () => {
+    for (const name of ['startup', 'unstartup', 'export']) {
+      const { message, exitCode } = usageFailure(() => parseCommandArgs(findCommand(name)!, ['-x'], name));
+      expect(message, name).toBe(`unknown option -x for velos ${name} (see velos ${name} --help)`);
+      expect(exitCode).toBe(2);
+    }
+  });
+});
+
 describe('renderCommandHelp', () => {
   it('names the command as typed: PM2 sendSignal is not called signal in its own help', () => {
     const lines = renderCommandHelp(findCommand('sendSignal')!, 'sendSignal').split('\n');

@@ -81,6 +81,7 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
       namespace: { type: 'string', value: 'ns', description: 'kubernetes: the namespace of every object' },
       env: { type: 'string', value: 'profile', description: "merge each app's env_<profile> over its env" },
     },
+    dashHint: () => '',
     run: async (ctx, input) => (await import('../commands/export.js')).runExport(ctx, input),
   },
   {
@@ -119,6 +120,8 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
         description: "PM2's --hp: the user's home; the daemon's home is <dir>/.velos (User= stays you)",
       },
     },
+    // its word is an init system, not an app: no "to name an app called -x" hint
+    dashHint: () => '',
     run: async (ctx, input) =>
       (await import('../commands/startup.js')).runStartup(ctx, pm2StartupInput(input)),
   },
@@ -131,7 +134,15 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
     options: {
       user: { type: 'boolean', description: 'systemd: the unit of your user manager' },
       'service-name': { type: 'string', value: 'name', description: 'systemd: unit name (default velos)' },
+      'user-name': {
+        type: 'string',
+        short: 'u',
+        value: 'user',
+        description: "PM2's unstartup -u: accepted, the unit is found by its name (--service-name)",
+      },
+      hp: { type: 'string', value: 'dir', description: "PM2's --hp: accepted, as -u" },
     },
+    dashHint: () => '',
     run: async (ctx, input) => (await import('../commands/startup.js')).runUnstartup(ctx, input),
   },
 ];
