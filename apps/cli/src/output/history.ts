@@ -60,7 +60,10 @@ export function renderHistory(histories: MetricsHistory[], windowMs: number, col
   return histories
     .map((history) => {
       const title = `${colors.bold(history.name)} ${colors.dim(`(id ${history.id}, ${history.namespace})`)}`;
-      if (history.t.length === 0) return `${title}\n  no history in the last ${window} (not running since)`;
+      // a process started a moment ago has no sample yet: "not running" would be wrong for it
+      if (history.t.length === 0) {
+        return `${title}\n  no samples in the last ${window} (a running process is sampled every 2 s)`;
+      }
       const since = formatDuration(Date.now() - history.t[0]!);
       const rows = [
         row('cpu', history.cpu, (value) => `${value.toFixed(1)}%`, colors),
