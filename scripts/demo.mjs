@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { installAndBuild, root, run } from './lib/bootstrap.mjs';
+import { DEMO_CONFIG, deleteDemoApps } from './lib/demo-apps.mjs';
 
 installAndBuild();
 
@@ -16,10 +17,10 @@ const velos = (...args) =>
     stdio: ['ignore', args.includes('--json') ? 'ignore' : 'inherit', 'inherit'],
   });
 
-// A second run starts from the config again: what a previous run (or the state its `kill` saved) left
-// is deleted first.
-spawnSync(process.execPath, [bin, 'delete', 'all'], { env, stdio: 'ignore' });
-velos('start', join(root, 'fixtures', 'demo', 'velos.toml'), '--json');
+// A second run starts from the config again: the demo apps a previous run (or the state its `kill`
+// saved) left are deleted first; other apps of a VELOS_HOME the user set stay.
+deleteDemoApps(bin, env);
+velos('start', DEMO_CONFIG, '--json');
 // Wait (at most 10 s) until every service is online and the monitor has sampled its CPU and memory.
 const deadline = Date.now() + 10_000;
 while (Date.now() < deadline) {
@@ -32,6 +33,11 @@ while (Date.now() < deadline) {
 console.log('\nThe demo apps, as `velos list` shows them:\n');
 velos('list');
 const rel = relative(process.cwd(), bin) || bin;
+// in a VELOS_HOME the user set, `kill` would stop their own apps too: remove the demo's alone
+const stop =
+  process.env.VELOS_HOME === undefined
+    ? `node ${rel} kill                       # stop the demo apps and the daemon`
+    : `node ${rel} delete ${relative(process.cwd(), DEMO_CONFIG)}  # stop and remove the demo apps (yours stay)`;
 console.log(`
 Try next (the demo runs under VELOS_HOME=${home}):
   export VELOS_HOME=${home}
@@ -41,5 +47,5 @@ Try next (the demo runs under VELOS_HOME=${home}):
   node ${rel} runs clock                 # the runs of the job that prints the date every 10 s
   node ${rel} monit                      # the live dashboard (q quits)
   node ${rel} metrics --ai               # every figure of the processes, the daemon and the host
-  node ${rel} kill                       # stop the demo apps and the daemon
+  ${stop}
 `);

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VELOS_VERSION } from '@velos/core';
-import { homePids, killPid, killSpawned, runVelos, waitFor } from '@velos/test-helpers';
+import { homePids, killPid, killSpawned, runVelos, VELOS_BIN, waitFor } from '@velos/test-helpers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CONFIG, deleteDemoApps } from '../../../scripts/lib/demo-apps.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const FAKE_DAEMON = fileURLToPath(new URL('./fixtures/fake-daemon.mjs', import.meta.url));
@@ -340,5 +341,17 @@ describe('against a daemon', () => {
     });
     await waitFor(() => daemon.exitCode !== null, 'the fake daemon to exit', 10_000);
     expect(daemon.exitCode).toBe(0);
+  });
+});
+
+describe('npm run demo', () => {
+  it("deletes the demo's apps a previous run left in VELOS_HOME, and no app of the user's own", async () => {
+    const home = newHome();
+    expect((await velos(['start', FIXTURE_SERVER, '--name', 'mine', '--json'], home)).code).toBe(0);
+    expect((await velos(['start', DEMO_CONFIG, '--only', 'web', '--json'], home)).code).toBe(0);
+    // it ran `velos delete all` in the VELOS_HOME the user set
+    deleteDemoApps(VELOS_BIN, { ...process.env, VELOS_HOME: home });
+    const listed = JSON.parse((await velos(['list', '--json'], home)).stdout) as { name: string }[];
+    expect(listed.map((p) => p.name)).toEqual(['mine']);
   });
 });
