@@ -14,6 +14,17 @@ const CACHE_KEY_STAMP = '/*velos-cache-key:';
 const quick =
   LIST_NAMES.includes(command) && rest.length <= 1 ? 'velos.cjs' : isQuickStart ? 'velos-start.cjs' : null;
 
+if (command === 'start' && rest.includes('--no-daemon')) {
+  // a container's `velos start … --no-daemon`: a SIGTERM or SIGINT before its daemon has handlers of its
+  // own (the CLI still loading or probing the home) ends it with status 0, as nothing runs yet; it was
+  // killed by the signal (143). Once the daemon has its handlers, they alone stop the apps.
+  const stopEarly = (signal) => {
+    if (process.listenerCount(signal) === 1) process.exit(0);
+  };
+  process.on('SIGTERM', stopEarly);
+  process.on('SIGINT', stopEarly);
+}
+
 if (command === 'daemon' && (rest.length === 0 || (rest.length === 1 && rest[0] === '--foreground'))) {
   // `velos daemon [--foreground]` (systemd, launchd, containers): the daemon's own entry, as the client
   // starts it, without the CLI's command table around it (a few MB less RSS for the life of the daemon)

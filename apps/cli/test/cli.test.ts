@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -341,6 +342,33 @@ describe('against a daemon', () => {
     });
     await waitFor(() => daemon.exitCode !== null, 'the fake daemon to exit', 10_000);
     expect(daemon.exitCode).toBe(0);
+  });
+});
+
+describe('velos start --no-daemon (a container command)', () => {
+  it('exits 0 on a SIGTERM that comes before its daemon runs (docker stop right after the start)', async () => {
+    const home = newHome();
+    // a socket that takes the CLI's probe and never answers holds it before its daemon starts
+    const probes: Socket[] = [];
+    const socket = createServer((connection) => probes.push(connection));
+    await new Promise<void>((resolve) => socket.listen(join(home, 'velos.sock'), resolve));
+    try {
+      const child = spawn(process.execPath, [VELOS_BIN, 'start', FIXTURE_SERVER, '--no-daemon'], {
+        env: { ...process.env, VELOS_HOME: home },
+        stdio: 'ignore',
+      });
+      children.push(child);
+      const exited = new Promise<number | string>((resolve) =>
+        child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+      );
+      await waitFor(() => probes.length > 0, 'the CLI to probe the home', 20_000);
+      child.kill('SIGTERM');
+      // it was killed by the signal (status 143)
+      expect(await exited).toBe(0);
+    } finally {
+      for (const probe of probes) probe.destroy();
+      await new Promise((resolve) => socket.close(resolve));
+    }
   });
 });
 
