@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,6 +187,28 @@ describe('the installed velos', () => {
     const killed = await installedBin('velos', 'kill');
     expect(killed.code).toBe(0);
     await waitFor(() => !isAlive(daemonPid) && !isAlive(online.pid!));
+  });
+
+  it('runs velos-server without loading a native addon (npm installs msgpackr-extract beside @velos/core)', async () => {
+    const serverHome = join(work, 'server-home');
+    const child = spawn(join(appDir, 'node_modules', '.bin', 'velos-server'), ['--port', '0', '--json'], {
+      cwd: appDir,
+      env: cleanEnv({ VELOS_HOME: serverHome }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => stdout.includes('"url"'));
+      // it mapped msgpackr-extract's .node file (velos-server's dependencies are not bundled)
+      expect(nativeAddonsOf(child.pid!)).toEqual([]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it('runs velos-log on a log file', async () => {

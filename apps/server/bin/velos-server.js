@@ -8,4 +8,17 @@ const stopEarly = (signal) => {
 };
 process.on('SIGTERM', stopEarly);
 process.on('SIGINT', stopEarly);
+
+// npm installs msgpackr's optional native accelerator beside @velos/core: msgpackr reads this variable
+// when it loads (with the supervisor, first) and then loads no native addon, as the velos bundles do.
+// It is removed before the server runs, so that the apps do not inherit it.
+const NATIVE_OFF = 'MSGPACKR_NATIVE_ACCELERATION_DISABLED';
+const nativeWas = process.env[NATIVE_OFF];
+process.env[NATIVE_OFF] = 'true';
+try {
+  await import('@velos/supervisor');
+} finally {
+  if (nativeWas === undefined) delete process.env[NATIVE_OFF];
+  else process.env[NATIVE_OFF] = nativeWas;
+}
 await import('../dist/main.js');
