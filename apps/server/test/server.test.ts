@@ -246,6 +246,14 @@ describe('velos-server', () => {
     );
     // it served on with the app errored, and its log said "apps: started 2"
     const server = spawnServer([config, '--home', tempDir(), '--port', '0']);
+    try {
+      await waitFor(() => server.child.exitCode !== null || server.child.signalCode !== null, {
+        message: () => `velos-server to exit; stderr: ${server.stderr()}`,
+      });
+    } finally {
+      // an app a server that serves on left running is stopped in teardown
+      for (const pid of processesIn(appDir)) seenApps.add(pid);
+    }
     expect(await server.exited).toBe(1);
     expect(server.stderr()).toMatch(
       /^velos-server: cannot start the apps of velos\.toml: gone: cannot start no-such-script\.js: not found \(ENOENT\)$/m,
