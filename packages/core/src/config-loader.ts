@@ -16,7 +16,14 @@ import {
   zodConfigIssues,
 } from './config-error.js';
 import { CONFIG_PARSE } from './config-issues.js';
-import { jsonErrorText, keyPathLine, lineOfOffset, quoteValue, syntaxErrorLine } from './config-position.js';
+import {
+  jsonErrorText,
+  keyPathLine,
+  lineOfOffset,
+  quoteValue,
+  syntaxErrorLine,
+  yamlErrorText,
+} from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { findDuplicateJsonKey } from './json-duplicate-key.js';
 import { findPayloadBreach, PAYLOAD_LIMITS } from './payload-limits.js';
@@ -464,7 +471,10 @@ function syntaxProblem(
   isPm2Json: boolean,
 ): { message: string; line: number | null } {
   const message = cause instanceof Error ? cause.message : String(cause);
-  const first = ext === '.json' ? jsonErrorText(message) : (message.split('\n')[0] ?? '');
+  const first =
+    ext === '.json'
+      ? jsonErrorText(message)
+      : ((ext === '.yaml' || ext === '.yml' ? yamlErrorText(cause) : null) ?? message.split('\n')[0] ?? '');
   // yaml ends its first line with `at line 4, column 1:` before a picture of the line
   const trimmed = first.replace(/:\s*$/, '');
   const detail = trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;

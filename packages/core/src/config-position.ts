@@ -26,6 +26,24 @@ export function syntaxErrorLine(cause: unknown, text: string): number | null {
   return null;
 }
 
+/** Characters of a yaml error's own words kept: the position after them is never cut off. */
+const YAML_WORDS_MAX = 150;
+
+/**
+ * A yaml error as one line: its words, then ` at line L, column C` from its position, or null when it
+ * has none. The words can hold a newline (a bad `\U` escape quotes the 10 characters after the
+ * backslash, the file's next line among them), where the first line of the message would lose the
+ * position: newlines are shown as `\n`.
+ */
+export function yamlErrorText(cause: unknown): string | null {
+  const pos = (cause as { linePos?: { line?: unknown; col?: unknown }[] } | null)?.linePos?.[0];
+  if (!(cause instanceof Error) || typeof pos?.line !== 'number' || typeof pos.col !== 'number') return null;
+  const marker = ` at line ${pos.line}, column ${pos.col}`;
+  const end = cause.message.indexOf(marker);
+  const words = (end === -1 ? cause.message : cause.message.slice(0, end)).replace(/\r\n|\r|\n/g, '\\n');
+  return `${words.length > YAML_WORDS_MAX ? `${words.slice(0, YAML_WORDS_MAX)}…` : words}${marker}`;
+}
+
 /**
  * A JSON.parse message as every Node version words it: without the copy of the document newer V8 puts
  * in it (`Unexpected token 'x', "…" is not valid JSON`), nor the `(line 2 column 3)` Node 24's V8 adds

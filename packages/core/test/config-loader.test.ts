@@ -150,6 +150,24 @@ describe('config loader', () => {
     ]);
   });
 
+  it('keeps the line and column of a bad \\U escape whose words quote the next line (config fuzzing)', async () => {
+    const text = [
+      'apps:',
+      '  - name: a',
+      '    env: { A: "\\U',
+      '      xyz" }',
+      '  - name: a',
+      '    name: b',
+      '',
+    ].join('\n');
+    const error = await loadConfigFile(write('escape.yaml', text), ctx).catch((caught: unknown) => caught);
+    const { message, data } = error as { message: string; data: { issues: { message: string }[] } };
+    expect(message).not.toContain('\n');
+    expect(data.issues.map((issue) => issue.message)).toContain(
+      'escape.yaml: not valid YAML: Invalid escape sequence \\U\\n      x at line 3, column 16',
+    );
+  });
+
   it('takes a file of 1000 apps, and refuses one of 1001 with the same line', async () => {
     const app = (i: number) => `[[apps]]\nname = "a${i}"\nscript = "x.js"\n`;
     const ok = write('thousand.toml', Array.from({ length: 1000 }, (_, i) => app(i)).join(''));

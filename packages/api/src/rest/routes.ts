@@ -262,6 +262,8 @@ export const NOT_EXPOSED: Readonly<Partial<Record<CommandName | StreamCommandNam
   'alerts.set':
     "replaces a config file's rules, which `velos start <file>` and config reload own; use POST/DELETE /alerts",
   kill: 'ends the daemon the API itself talks to, which nothing over HTTP could start again; run `velos kill` on the host',
+  handOver:
+    "stops the daemon's reads of the apps' output for 30 s, a step of `velos update` on the host, which ends the daemon next",
 };
 
 function pick(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

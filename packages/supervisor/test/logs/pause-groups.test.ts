@@ -54,25 +54,32 @@ describe('pause groups', () => {
   });
 
   it('lets a pipe that pauses later join the pause under way, which ends sooner than its own', async () => {
-    const now = runCounter();
-    const seen = new Map<string, number>();
-    await freshLoopClock();
-    const begun = monotonicMs();
-    wakeWithGroup(16, () => seen.set('a', now()));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const ended = new Promise<number>((resolve) =>
-      wakeWithGroup(16, () => {
-        seen.set('b', now());
-        resolve(monotonicMs());
-      }),
-    );
-    // a pause of another length is a group of its own
-    const other = pause(8);
-    const end = await ended;
-    await other;
-    expect(seen.get('b')).toBe(seen.get('a'));
-    expect(end).toBeGreaterThanOrEqual(begun + 15);
-    expect(pendingGroupWakes()).toBe(0);
+    // b joins 5 ms into a's 16 ms pause; on a loaded machine those 5 ms may pass the 16 (a ended
+    // first: nothing to judge), so the scene is played until b came in time, at most 10 times
+    for (let attempt = 1; ; attempt += 1) {
+      const now = runCounter();
+      const seen = new Map<string, number>();
+      await freshLoopClock();
+      const begun = monotonicMs();
+      wakeWithGroup(16, () => seen.set('a', now()));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const joinedAt = monotonicMs();
+      const ended = new Promise<number>((resolve) =>
+        wakeWithGroup(16, () => {
+          seen.set('b', now());
+          resolve(monotonicMs());
+        }),
+      );
+      // a pause of another length is a group of its own
+      const other = pause(8);
+      const end = await ended;
+      await other;
+      if (joinedAt - begun >= 12 && attempt < 10) continue;
+      expect(seen.get('b')).toBe(seen.get('a'));
+      expect(end).toBeGreaterThanOrEqual(begun + 15);
+      expect(pendingGroupWakes()).toBe(0);
+      return;
+    }
   });
 
   it('starts a new pause of a length once the last one ended (its timer is refreshed)', async () => {
