@@ -18,11 +18,13 @@ if (!hasChromium && process.env.CI) {
   );
 }
 /**
- * fixtures/chatty.js lines of flood: `line <n> <2,000 x>`, at full speed: 6 MB, 1.8 MB over the 4 MiB the
- * daemon keeps for a follow, in lines long enough that the page draws few of them.
+ * fixtures/chatty.js lines of flood: `line <n> <4,000 x>`, at full speed: 8 MB, 3.8 MB over the 4 MiB the
+ * daemon keeps for a follow, in lines long enough that the page draws few of them. The ~1,050 lines
+ * those 4 MiB hold, which may all come after the notice, stay under the 2,000 rows the page keeps
+ * (with 2,000-character lines, ~2,080: the notice was sometimes dropped from the top).
  */
-const COUNT = 3000;
-const PAD = 2000;
+const COUNT = 2000;
+const PAD = 4000;
 const FULL_BYTES = (() => {
   let bytes = 0;
   for (let n = 1; n <= COUNT; n += 1) bytes += `line ${n} `.length + PAD + 1;
