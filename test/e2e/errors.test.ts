@@ -120,6 +120,12 @@ script = "${join(FIXTURES, 'silent.js')}"
       'errored',
       'errored',
     ]);
+
+    // `velos start <name>` of an app the daemon has, whose script is still gone: it fails too (it exited 0)
+    const again = await velos(['start', 'gone-script'], { home: h });
+    expectCliError(again);
+    expect(again.stderr).toMatch(/^velos: gone-script: .*missing\.js.*\n$/);
+    expect(again.stdout).toContain('gone-script');
   });
 
   it('rejects start of a process file that does not exist with one not-found line', async () => {

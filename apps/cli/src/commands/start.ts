@@ -18,7 +18,7 @@ import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
 import { ignoredPm2FlagsWarning } from '../pm2/ignored-flags.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
 import { printProcesses } from './print-processes.js';
-import { spawnFailure } from './start-failures.js';
+import { spawnFailure, spawnFailureOf } from './start-failures.js';
 import { type RunningAction, startOrAct } from './start-or.js';
 import { startOrForce } from './start-or-force.js';
 import {
@@ -163,6 +163,7 @@ async function startExisting(
   // longer than any target the daemon takes: no process, so a script or program (or not found as one)
   if (word.length > TARGET_MAX_CHARS) return false;
   const client = await ctx.client();
+  const acted: ProcessInfo[] = [];
   const { done, notFound } = await forEachTarget(
     [word],
     () => client.list(),
@@ -173,7 +174,7 @@ async function startExisting(
         (p: ProcessInfo) => p.status === 'stopped' || p.status === 'errored' || p.type !== 'job',
       );
       for (const p of chosen)
-        await (env ? client.restart(String(p.id), { env }) : client.restart(String(p.id)));
+        acted.push(...(await (env ? client.restart(String(p.id), { env }) : client.restart(String(p.id)))));
       return matches;
     },
     { allNeedsOne: true },
@@ -181,7 +182,11 @@ async function startExisting(
   // `all` and a /regex/ are never a program: matching nothing is the command's error
   if (done === 0 && (word === 'all' || isRegexTarget(word))) reportNotFound(notFound);
   if (done === 0) return false;
-  printProcesses(ctx, await client.list());
+  const listed = await client.list();
+  printProcesses(ctx, listed);
+  // an app whose script or working directory is gone is errored now: the command fails, as restart does
+  const failure = await spawnFailureOf(client, listed, acted);
+  if (failure) throw failure;
   return true;
 }
 
