@@ -332,6 +332,27 @@ describe('velos start (SUP-2)', () => {
     const miss = await velos(['start', '/^z/'], { home });
     expect(miss.code).toBe(1);
     expect(miss.stderr.trim()).toBe('velos: no process name matches /^z/');
+    // describe, env and flush take a /regex/ as well (they answered "no process matches '/^[ab]$/'")
+    const details = JSON.parse((await velosOk(['describe', '/^[ab]$/', '--json'], { home })).stdout) as {
+      name: string;
+    }[];
+    expect(details.map((d) => d.name)).toEqual(['a', 'b']);
+    expect((await velosOk(['env', '/^c$/'], { home })).stdout).toMatch(/^VELOS_NAME: c$/m);
+    const flushed = JSON.parse((await velosOk(['flush', '/^[ab]$/', '--json'], { home })).stdout) as string[];
+    expect(flushed.map((path) => path.replace(/.*\//, ''))).toEqual([
+      'a-out.log',
+      'a-err.log',
+      'b-out.log',
+      'b-err.log',
+    ]);
+    for (const command of ['describe', 'env', 'flush']) {
+      const none = await velos([command, '/^z/'], { home });
+      expect([command, none.code, none.stderr.trim()]).toEqual([
+        command,
+        1,
+        'velos: no process name matches /^z/',
+      ]);
+    }
   });
 
   it('targets an app whose name starts with "-" after -- (issue #8: an app named -rf)', async () => {

@@ -22,6 +22,10 @@ export const SECRETS =
 /** Help text: what the target of a one-target command may be. */
 export const TARGETS = 'A target is a process name, an id, a namespace, or "all".';
 
+/** Help text: the target of describe, env and flush, which also take PM2's /regex/ of names. */
+export const TARGETS_OR_REGEX =
+  'A target is a process name, an id, a namespace, "all", or a /regex/ of names (the apps it matches).';
+
 /** Help text: commands that take several targets also take PM2's /regex/ of names (run in the CLI, never in the daemon). */
 export const MANY_TARGETS =
   "Each target is a process name, an id, a namespace, \"all\", or a /regex/ of names\n(PM2's form: velos restart '/^api-/'). The targets are matched first, then each process is\nacted on once (velos delete api 0: 0 is one of api's processes).";

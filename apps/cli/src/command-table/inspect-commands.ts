@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../command-spec.js';
-import { ai, json, TARGETS } from './common-options.js';
+import { ai, json, TARGETS_OR_REGEX } from './common-options.js';
 
 /** Commands that show processes: list, monit, describe. */
 export const INSPECT_COMMANDS: CommandSpec[] = [
@@ -54,7 +54,7 @@ export const INSPECT_COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: 1,
     summary: 'show everything about a process: spec, command, logs, peaks, last exit',
-    details: `${TARGETS}\nWith probes: health, ready, last failure and each probe; a job: its runs.\nCustom metrics the app reports (docs/custom-metrics.md): the first 10 series by name, a histogram as\ncount, sum, p50 and p95 (estimated from its buckets), then +N more; --json has every series.\nMemory that grew steadily over the last 10 minutes without max_memory gets a line (memory growth;\n--json memoryGrowth, --ai mg), as MCP health_check warns of it.\n--history: CPU, memory and log lines/s of each process as sparklines (min, max, last) and the restarts in\nthe window; the daemon keeps the last hour at its 2 s sampling and 24 h of 1-minute means, across restarts.\n--json gives the raw columns (t, cpu, memory, restarts, logRate; null where the process was not running).\nExample: velos describe api --history --since 24h`,
+    details: `${TARGETS_OR_REGEX}\nWith probes: health, ready, last failure and each probe; a job: its runs.\nCustom metrics the app reports (docs/custom-metrics.md): the first 10 series by name, a histogram as\ncount, sum, p50 and p95 (estimated from its buckets), then +N more; --json has every series.\nMemory that grew steadily over the last 10 minutes without max_memory gets a line (memory growth;\n--json memoryGrowth, --ai mg), as MCP health_check warns of it.\n--history: CPU, memory and log lines/s of each process as sparklines (min, max, last) and the restarts in\nthe window; the daemon keeps the last hour at its 2 s sampling and 24 h of 1-minute means, across restarts.\n--json gives the raw columns (t, cpu, memory, restarts, logRate; null where the process was not running).\nExample: velos describe api --history --since 24h`,
     options: {
       json,
       ai,

@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../command-spec.js';
-import { ai, json, TARGETS } from './common-options.js';
+import { ai, json, TARGETS, TARGETS_OR_REGEX } from './common-options.js';
 
 /** Commands on logs and the event log: logs, events, flush, reloadLogs. */
 export const LOG_COMMANDS: CommandSpec[] = [
@@ -151,8 +151,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
     minArgs: 0,
     maxArgs: 1,
     summary: 'empty the log files (of all processes by default)',
-    details:
-      'Each log file is truncated in place (the app keeps writing to it) and its rotated files are deleted.',
+    details: `Each log file is truncated in place (the app keeps writing to it) and its rotated files are deleted.\n${TARGETS_OR_REGEX}`,
     options: { json, ai },
     run: async (ctx, input) => (await import('../commands/flush.js')).runFlush(ctx, input.args[0]),
   },

@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../command-spec.js';
-import { ai, json, MANY_TARGETS, SECRETS, showSecrets, TARGETS } from './common-options.js';
+import { ai, json, MANY_TARGETS, SECRETS, showSecrets, TARGETS_OR_REGEX } from './common-options.js';
 
 /** PM2 drop-in (#14): the commands PM2 users and their scripts call (see docs/migrating-from-pm2.md). */
 export const PM2_COMMANDS: CommandSpec[] = [
@@ -61,8 +61,8 @@ export const PM2_COMMANDS: CommandSpec[] = [
     summary: 'print the environment a process runs with, one KEY: value line each',
     details: [
       "The app's env (inherited and its own), then what Velos adds: pm_id, name, VELOS_ID, VELOS_NAME,",
-      'VELOS_INSTANCE, NODE_APP_INSTANCE, VELOS_HOME. A name shows its first process.',
-      TARGETS,
+      'VELOS_INSTANCE, NODE_APP_INSTANCE, VELOS_HOME. A name (or a /regex/) shows its first process.',
+      TARGETS_OR_REGEX,
       '--json prints the variables as one object; --ai prints {"i":<id>,"n":<name>,"env":{…}} on one line.',
       SECRETS,
     ].join('\n'),

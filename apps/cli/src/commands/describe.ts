@@ -3,12 +3,13 @@ import type { CommandContext } from '../context.js';
 import { findGrowthsWithoutLimit, isJudged, toAiMemoryGrowth } from '../output/memory-growth.js';
 import { renderProcessDetails, toAiDetail } from '../output/process-detail.js';
 import { argumentError } from '../parse-argv.js';
+import { targetsOf } from '../pm2/regex-targets.js';
 
 /** The window of `--history` without `--since`, and the longest the daemon keeps. */
 const HISTORY_DEFAULT_MS = 60 * 60 * 1000;
 const HISTORY_MAX_MS = 24 * 60 * 60 * 1000;
 
-/** `velos describe <target>`: spec, command, log paths and counters, peaks, restarts and last exit. */
+/** `velos describe <target>` (a /regex/ of names too): spec, command, log paths and counters, peaks, restarts and last exit. */
 export async function runDescribe(
   ctx: CommandContext,
   target: string,
@@ -16,11 +17,16 @@ export async function runDescribe(
 ): Promise<void> {
   if (options.history || options.since !== undefined) return describeHistory(ctx, target, options.since);
   const client = await ctx.client();
-  const details = await client.describe(target);
+  const targets = await targetsOf(target, () => client.list(), 'describe');
+  const details = (await Promise.all(targets.map((name) => client.describe(name)))).flat();
   // OBS-7: memory that keeps growing without max_memory, from the metrics history (asked only when a
   // process could be judged; a daemon that cannot answer leaves the flag out)
   const histories = details.some(isJudged)
-    ? await client.metricsHistory({ target, ...MEMORY_GROWTH_HISTORY }).catch(() => [])
+    ? (
+        await Promise.all(
+          targets.map((name) => client.metricsHistory({ target: name, ...MEMORY_GROWTH_HISTORY })),
+        ).catch(() => [])
+      ).flat()
     : [];
   const growths = findGrowthsWithoutLimit(details, histories);
   // env values are not in a detail; an env.KEY set by `config set` is, in spec.source.overrides, and a
@@ -44,11 +50,20 @@ async function describeHistory(ctx: CommandContext, target: string, since: strin
   const sinceMs = historyWindowMs(since);
   const { renderHistory, SPARK_POINTS, toAiHistory } = await import('../output/history.js');
   const client = await ctx.client();
+  const targets = await targetsOf(target, () => client.list(), 'describe');
+  const historiesOf = async (points?: number) =>
+    (
+      await Promise.all(
+        targets.map((name) =>
+          client.metricsHistory({ target: name, sinceMs, ...(points === undefined ? {} : { points }) }),
+        ),
+      )
+    ).flat();
   if (ctx.mode === 'json') {
-    ctx.printJson(await client.metricsHistory({ target, sinceMs }));
+    ctx.printJson(await historiesOf());
     return;
   }
-  const histories = await client.metricsHistory({ target, sinceMs, points: SPARK_POINTS });
+  const histories = await historiesOf(SPARK_POINTS);
   if (ctx.mode === 'ai') ctx.printJson(toAiHistory(histories, sinceMs));
   else ctx.print(renderHistory(histories, sinceMs, ctx.colors));
 }

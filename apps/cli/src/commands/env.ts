@@ -1,6 +1,7 @@
 import { ErrorCodes, instanceEnv, maskEnv, VelosError } from '@velos/core';
 import { toAiEnv } from '@velos/core/ai';
 import type { CommandContext } from '../context.js';
+import { targetsOf } from '../pm2/regex-targets.js';
 
 /**
  * `velos env <target>` (PM2 drop-in): the environment a process runs with (its app's env and the
@@ -11,7 +12,9 @@ import type { CommandContext } from '../context.js';
  */
 export async function runEnv(ctx: CommandContext, target: string, showSecrets = false): Promise<void> {
   const client = await ctx.client();
-  const process0 = (await client.describe(target))[0];
+  // a /regex/ shows the first process of the first app it matches, as a name shows its first process
+  const [first] = await targetsOf(target, () => client.list(), 'env');
+  const process0 = (await client.describe(first ?? target))[0];
   if (process0 === undefined)
     throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}': there are none`, {
       data: { target },

@@ -32,6 +32,19 @@ export async function expandRegexTargets(
   return expanded;
 }
 
+/**
+ * The targets one target stands for in a command that takes one (describe, env, flush): the names a
+ * `/regex/` matches, in id order (the list read only then), any other target as it is.
+ * @example for (const name of await targetsOf('/^api-/', () => client.list(), 'describe')) …
+ */
+export function targetsOf(
+  target: string,
+  list: () => Promise<ProcessInfo[]>,
+  command: string,
+): Promise<string[]> {
+  return expandRegexTargets([target], list, command);
+}
+
 /** True for `/…/` (PM2's regex target): at least one character between the slashes. */
 export function isRegexTarget(target: string): boolean {
   return target.length > 2 && target.startsWith('/') && target.endsWith('/');
