@@ -21,7 +21,7 @@ import {
 } from './process-runner.js';
 import { type StatusReason, setStatus } from './process-status.js';
 import type { ProcessTable } from './process-table.js';
-import { decideRestart } from './restart-policy.js';
+import { decideRestart, decideUnhealthyRestart } from './restart-policy.js';
 import { createRunClock } from './run-clock.js';
 
 /** Why a running process is restarted on purpose (not by the restart policy after an exit). */
@@ -390,9 +390,10 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   }
 
   /**
-   * A run on which the liveness probe never passed counts as unstable, like a crash shorter than
-   * `min_uptime`: after `max_restarts` of those in a row the process is stopped and `errored`
-   * instead of being restarted forever.
+   * SUP-11: a failed liveness probe ends the run under the restart policy of an exit
+   * (`decideUnhealthyRestart`): restarted at once or after `restart_delay` / the backoff (waiting as
+   * `waiting-restart`, its run stopped meanwhile), not restarted without `autorestart`, and `errored`
+   * after `max_restarts` runs in a row on which the probe never passed.
    */
   function restartUnhealthy(
     record: ProcessRecord,
@@ -402,25 +403,50 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   ): void {
     if (record.status !== 'online' || record.isUserOp) return;
     const spec = record.app.spec;
-    const unstable = hasPassed ? 0 : record.unstableRestarts + 1;
+    const decision = decideUnhealthyRestart(spec, {
+      uptimeMs: clock.uptimeMs(record),
+      hasPassed,
+      unstableRestarts: record.unstableRestarts,
+      backoffMs: record.backoffMs,
+    });
     const why = `liveness probe failed ${times(failures)}: ${reason}`;
-    if (unstable > spec.maxRestarts) {
-      const errored = `${why}; it never passed in ${unstable} runs in a row (max_restarts ${spec.maxRestarts})`;
-      log(`${label(record)}: ${errored}: stopped, errored`);
-      noteErr(record, `velos: stopped restarting: ${errored}`);
-      runOp(record, async () => {
-        if (record.run) await stopRun(record, 'unhealthy');
-        setStatus(record, 'errored', 'unhealthy');
-        // unstableRestarts stays at the restarts made (max_restarts): none follows this run
-        record.lastExitReason = 'unhealthy';
-      }).catch((error) => log(`${label(record)}: stopping an unhealthy process failed: ${error}`));
+    if (decision.action === 'restart' && decision.delayMs === 0) {
+      log(`${label(record)}: ${why}: restarting`);
+      noteErr(record, `velos: restarting: ${why}`);
+      restartOne(record, 'unhealthy', decision.unstableRestarts).catch((error) =>
+        log(`${label(record)}: unhealthy restart failed: ${error}`),
+      );
       return;
     }
-    log(`${label(record)}: ${why}: restarting`);
-    noteErr(record, `velos: restarting: ${why}`);
-    restartOne(record, 'unhealthy', unstable).catch((error) =>
-      log(`${label(record)}: unhealthy restart failed: ${error}`),
-    );
+    if (decision.action === 'restart') {
+      log(`${label(record)}: ${why}: restarting in ${decision.delayMs} ms`);
+      noteErr(record, `velos: restarting in ${decision.delayMs} ms: ${why}`);
+    }
+    const errored = !spec.autorestart
+      ? `${why}; not restarted (autorestart false)`
+      : `${why}; it never passed in ${decision.unstableRestarts + 1} runs in a row (max_restarts ${spec.maxRestarts})`;
+    if (decision.action !== 'restart') {
+      log(`${label(record)}: ${errored}: stopped, errored`);
+      noteErr(record, `velos: ${spec.autorestart ? 'stopped restarting' : 'stopped'}: ${errored}`);
+    }
+    const failedRun = record.run;
+    runOp(record, async () => {
+      // a stop, restart or delete queued meanwhile came first: it stands
+      if (!isLive(record) || record.run !== failedRun || record.status !== 'online') return;
+      if (record.run) await stopRun(record, 'unhealthy');
+      record.lastExitReason = 'unhealthy';
+      record.unstableRestarts = decision.unstableRestarts;
+      if (decision.action !== 'restart') {
+        // unstableRestarts stays at the restarts made (max_restarts): none follows this run
+        setStatus(record, 'errored', 'unhealthy');
+        return;
+      }
+      record.backoffMs = decision.backoffMs;
+      record.restartAt = Date.now() + decision.delayMs;
+      clock.markRestartIn(record, decision.delayMs);
+      setStatus(record, 'waiting-restart', 'unhealthy');
+      scheduleRestarts();
+    }).catch((error) => log(`${label(record)}: stopping an unhealthy process failed: ${error}`));
   }
 
   /** A `velos:` note in a process's err log (nothing once it was deleted and its pipeline closed). */

@@ -76,6 +76,50 @@ export function decideRestart(spec: RestartPolicySpec, exit: ExitFacts): Restart
   return { action: 'restart', reason, delayMs: spec.restartDelayMs, unstableRestarts, backoffMs: 0 };
 }
 
+/** What is known when a liveness probe has failed its threshold on a run. */
+export interface UnhealthyFacts {
+  /** How long the run has lasted. */
+  uptimeMs: number;
+  /** The liveness probe passed at least once on this run. */
+  hasPassed: boolean;
+  /** Unstable restarts in a row before this one. */
+  unstableRestarts: number;
+  /** Backoff delay used for the previous restart (0 = none yet). */
+  backoffMs: number;
+}
+
+/**
+ * Decides, without side effects, what follows a failed liveness probe (SUP-11) under the same policy as
+ * an exit: not restarted without `autorestart` (the run is stopped, `errored`), `errored` after
+ * `max_restarts` runs in a row on which the probe never passed, else restarted after `restart_delay` or
+ * the exponential backoff. A run on which the probe never passed does not reset the backoff, however
+ * long it lasted: a probe that fails at every start (a database down) waits longer each time.
+ */
+export function decideUnhealthyRestart(
+  spec: RestartPolicySpec,
+  facts: UnhealthyFacts,
+): Exclude<RestartDecision, { action: 'none' | 'stop' }> {
+  const { backoffMs } = facts;
+  const unstableRestarts = facts.hasPassed ? 0 : facts.unstableRestarts + 1;
+  if (!spec.autorestart) {
+    return { action: 'errored', reason: 'unhealthy', unstableRestarts: facts.unstableRestarts, backoffMs };
+  }
+  if (unstableRestarts > spec.maxRestarts) {
+    return { action: 'errored', reason: 'unhealthy', unstableRestarts: facts.unstableRestarts, backoffMs };
+  }
+  if (spec.expBackoffRestartDelayMs > 0) {
+    const next = nextBackoffMs(spec, backoffMs, facts.hasPassed ? facts.uptimeMs : 0);
+    return { action: 'restart', reason: 'unhealthy', delayMs: next, unstableRestarts, backoffMs: next };
+  }
+  return {
+    action: 'restart',
+    reason: 'unhealthy',
+    delayMs: spec.restartDelayMs,
+    unstableRestarts,
+    backoffMs: 0,
+  };
+}
+
 /** The next exponential backoff delay: the initial value after a fresh start or a long run, else ×1.5 up to the cap. */
 export function nextBackoffMs(spec: RestartPolicySpec, previousMs: number, uptimeMs: number): number {
   const initial = Math.min(spec.expBackoffRestartDelayMs, spec.maxBackoffDelayMs);

@@ -138,6 +138,52 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
     expect(logLines.filter((line) => errors.test(line))).toHaveLength(1);
   });
 
+  it('waits restart_delay before restarting an unhealthy process, as after an exit; without autorestart it is errored', async () => {
+    const { supervisor, logLines } = await startHealthServer('slow', (port) => ({
+      env: { PORT: String(port), HEALTH_FAIL: '1' },
+      restartDelayMs: 1500,
+      livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 2 }),
+    }));
+    // it restarted at once, whatever restart_delay said: waiting-restart was never seen
+    const waiting = await waitFor(
+      async () => {
+        const p = await info(supervisor, 'slow');
+        return p?.status === 'waiting-restart' ? p : null;
+      },
+      { what: 'the unhealthy process waiting its restart_delay' },
+    );
+    expect(waiting).toMatchObject({ lastExitReason: 'unhealthy', pid: null, restarts: 0 });
+    await waitFor(async () => ((await info(supervisor, 'slow'))?.restarts ?? 0) >= 1, {
+      what: 'the restart',
+    });
+    expect(
+      logLines.some((line) =>
+        /^process 0 \(slow\): liveness probe failed 2 times: .*: restarting in 1500 ms$/.test(line),
+      ),
+    ).toBe(true);
+
+    const { supervisor: other, logLines: otherLines } = await startHealthServer('once', (port) => ({
+      env: { PORT: String(port), HEALTH_FAIL: '1' },
+      autorestart: false,
+      livenessProbe: probe(httpCheck(port, '/health'), { failureThreshold: 2 }),
+    }));
+    const errored = await waitFor(
+      async () => {
+        const p = await info(other, 'once');
+        return p?.status === 'errored' ? p : null;
+      },
+      { what: 'the unhealthy process without autorestart to be errored' },
+    );
+    expect(errored).toMatchObject({ lastExitReason: 'unhealthy', pid: null, restarts: 0 });
+    expect(
+      otherLines.some((line) =>
+        /^process 0 \(once\): liveness probe failed 2 times: .*; not restarted \(autorestart false\): stopped, errored$/.test(
+          line,
+        ),
+      ),
+    ).toBe(true);
+  });
+
   it('marks a process whose readiness fails degraded and not ready, without restarting it', async () => {
     const { supervisor, logLines, port } = await startHealthServer('web', (port) => ({
       env: { PORT: String(port), READY_FAIL: '1' },

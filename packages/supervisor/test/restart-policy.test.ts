@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   BACKOFF_RESET_UPTIME_MS,
   decideRestart,
+  decideUnhealthyRestart,
   type ExitFacts,
   nextBackoffMs,
   type RestartPolicySpec,
+  type UnhealthyFacts,
 } from '../src/restart-policy.js';
 
 const spec: RestartPolicySpec = { ...APP_DEFAULTS, stopExitCodes: [] };
@@ -193,5 +195,57 @@ describe('nextBackoffMs', () => {
 
   it('never starts above the cap', () => {
     expect(nextBackoffMs({ ...backoff, expBackoffRestartDelayMs: 1000 }, 0, 0)).toBe(400);
+  });
+});
+
+describe('decideUnhealthyRestart (a failed liveness probe)', () => {
+  const sick: UnhealthyFacts = { uptimeMs: 60_000, hasPassed: false, unstableRestarts: 0, backoffMs: 0 };
+
+  it('restarts after restart_delay, as after an exit (it restarted at once whatever restart_delay said)', () => {
+    expect(decideUnhealthyRestart({ ...spec, restartDelayMs: 2000 }, sick)).toEqual({
+      action: 'restart',
+      reason: 'unhealthy',
+      delayMs: 2000,
+      unstableRestarts: 1,
+      backoffMs: 0,
+    });
+    expect(decideUnhealthyRestart(spec, { ...sick, hasPassed: true, unstableRestarts: 4 })).toMatchObject({
+      delayMs: 0,
+      unstableRestarts: 0,
+    });
+  });
+
+  it('is not restarted without autorestart: errored', () => {
+    expect(decideUnhealthyRestart({ ...spec, autorestart: false }, sick)).toEqual({
+      action: 'errored',
+      reason: 'unhealthy',
+      unstableRestarts: 0,
+      backoffMs: 0,
+    });
+  });
+
+  it('turns errored after max_restarts runs in a row on which the probe never passed', () => {
+    expect(
+      decideUnhealthyRestart({ ...spec, maxRestarts: 2 }, { ...sick, unstableRestarts: 2 }),
+    ).toMatchObject({
+      action: 'errored',
+      unstableRestarts: 2,
+    });
+  });
+
+  it('grows the backoff over runs on which the probe never passed, however long they lasted', () => {
+    const backoff = { ...spec, expBackoffRestartDelayMs: 100, maxBackoffDelayMs: 10_000 };
+    const long = BACKOFF_RESET_UPTIME_MS * 2;
+    let facts: UnhealthyFacts = { ...sick, uptimeMs: long };
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const decision = decideUnhealthyRestart(backoff, facts);
+      if (decision.action !== 'restart') throw new Error(`expected a restart, got ${decision.action}`);
+      delays.push(decision.delayMs);
+      facts = { ...facts, unstableRestarts: decision.unstableRestarts, backoffMs: decision.backoffMs };
+    }
+    expect(delays).toEqual([100, 150, 225]);
+    // a run on which it passed, long enough, starts the backoff again
+    expect(decideUnhealthyRestart(backoff, { ...facts, hasPassed: true })).toMatchObject({ delayMs: 100 });
   });
 });
