@@ -2,10 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type AppSpec,
-  type EnvOptions,
   ErrorCodes,
-  inheritedEnv,
-  inheritedPartOf,
   isVelosError,
   type PingResult,
   type ProcessInfo,
@@ -29,6 +26,7 @@ import { checkCronExpression } from './cron-schedule.js';
 import type { ExtensionChange } from './daemon-extensions.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
 import { orderByDependencies } from './dependencies/dependency-order.js';
+import { updateEnv } from './env-update.js';
 import type { EventBus } from './events/event-bus.js';
 import { createEventControl } from './events/event-control.js';
 import { createHealthControl, type HealthControl } from './health/health-control.js';
@@ -392,22 +390,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     throw new VelosError(ErrorCodes.TIMEOUT, why, { data: { id: record.id, name: spec.name } });
   }
 
-  /**
-   * `--update-env`: `env` (the caller's environment) replaces what the apps of `targets` inherited, and
-   * their own env (`ownEnv` when given: a process file's `env` and profile) is merged over it, as at a
-   * first start; from their next run on. `ownEnv` alone keeps what they inherited.
-   */
-  function updateEnv(targets: ProcessRecord[], options: EnvOptions | undefined): void {
-    if (!options?.env && !options?.ownEnv) return;
-    for (const entry of new Set(targets.map((record) => record.app))) {
-      const inherited = options.env
-        ? inheritedEnv(options.env, entry.spec.inheritEnv !== false, entry.spec.filterEnv)
-        : inheritedPartOf(entry.spec);
-      const own = options.ownEnv ?? entry.spec.ownEnv;
-      entry.spec = { ...entry.spec, env: { ...inherited, ...own }, ...(own ? { ownEnv: { ...own } } : {}) };
-    }
-  }
-
   /** Loads the log engine's classifier when one of `specs` writes JSON Lines logs. */
   async function loadClassifierFor(specs: AppSpec[]): Promise<void> {
     if (!table.classify && specs.some((spec) => spec.logFormat === 'json')) {
@@ -602,13 +584,29 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async reload(target, reloadOptions) {
       const targets = table.select(target);
-      updateEnv(targets, reloadOptions);
-      await reloadOneByOne(targets, {
-        reload: (record) =>
-          runOp(record, async () => (cluster && isLive(record) ? cluster.reload(record) : null)),
-        restart: restartWhenReady,
-        publish,
-      });
+      const undoEnv = updateEnv(targets, reloadOptions);
+      const reloaded = new Set<ProcessRecord>();
+      try {
+        await reloadOneByOne(targets, {
+          reload: async (record) => {
+            const replaced = await runOp(record, async () =>
+              cluster && isLive(record) ? cluster.reload(record) : null,
+            );
+            if (replaced) reloaded.add(record);
+            return replaced;
+          },
+          restart: async (record) => {
+            await restartWhenReady(record);
+            reloaded.add(record);
+          },
+          publish,
+        });
+      } catch (error) {
+        // a failed reload keeps the environment the apps it did not finish ran with, for their next runs too
+        undoEnv(targets.filter((record) => !reloaded.has(record)));
+        live.touch();
+        throw error;
+      }
       return targets.map((record) => toInfo(record));
     },
 
