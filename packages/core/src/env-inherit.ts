@@ -7,18 +7,33 @@ import type { AppSpec } from './app-spec.js';
 export const KEPT_ENV_KEYS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'TZ', 'TMPDIR'] as const;
 
 /**
+ * The variables that tell a supervised process who it is (`instanceEnv`). A caller that runs under
+ * Velos or PM2 itself (a deploy job that runs `velos start`) has its own: they are never inherited,
+ * or the app's instances would all take the caller's id, name and instance index.
+ */
+export const IDENTITY_ENV_KEYS = [
+  'pm_id',
+  'name',
+  'NODE_APP_INSTANCE',
+  'VELOS_ID',
+  'VELOS_NAME',
+  'VELOS_INSTANCE',
+] as const;
+
+/**
  * The part of the caller's environment an app inherits: all of it by default (as PM2 does: a restored
  * app needs it), or with `isInherited` false only `KEPT_ENV_KEYS` and the `LC_*` locale variables;
- * either way without the variables whose names start with one of `droppedPrefixes` (`filter_env`).
+ * either way without the variables whose names start with one of `droppedPrefixes` (`filter_env`)
+ * and without `IDENTITY_ENV_KEYS`.
  */
 export function inheritedEnv(
   env: Record<string, string>,
   isInherited = true,
   droppedPrefixes: readonly string[] = [],
 ): Record<string, string> {
-  if (isInherited && droppedPrefixes.length === 0) return env;
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
+    if ((IDENTITY_ENV_KEYS as readonly string[]).includes(key)) continue;
     if (droppedPrefixes.some((prefix) => key.startsWith(prefix))) continue;
     if (isInherited || (KEPT_ENV_KEYS as readonly string[]).includes(key) || key.startsWith('LC_'))
       kept[key] = value;
