@@ -1,7 +1,13 @@
 import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
 import { cronProblem } from '../src/config-crons.js';
-import { CRON_NEVER_FIRES, CRON_ONE_TIME, cronExpressionProblem } from '../src/cron-problem.js';
+import {
+  CRON_NEVER_FIRES,
+  CRON_ONE_TIME,
+  CRON_REBOOT,
+  CRON_ZONE_PREFIX,
+  cronExpressionProblem,
+} from '../src/cron-problem.js';
 
 describe('cronExpressionProblem', () => {
   it('accepts 5 fields, 6 with seconds first, 7 with a year last, and nicknames', () => {
@@ -33,6 +39,18 @@ describe('cronExpressionProblem', () => {
     const nextYear = new Date().getFullYear() + 1;
     for (const expression of [`${nextYear}-01-01T00:00:00`, `${nextYear}-06-01T12:30:00Z`]) {
       expect(cronExpressionProblem(Cron, expression)).toBe(CRON_ONE_TIME);
+    }
+  });
+
+  it('says what to do instead of @reboot and of a CRON_TZ= or TZ= prefix, not what croner lacks', () => {
+    expect(cronExpressionProblem(Cron, '@reboot')).toBe(CRON_REBOOT);
+    expect(cronExpressionProblem(Cron, ' @REBOOT ')).toBe(CRON_REBOOT);
+    for (const expression of [
+      'CRON_TZ=UTC 0 3 * * *',
+      'TZ=Europe/Paris 0 3 * * *',
+      'cron_tz=UTC 0 3 * * *',
+    ]) {
+      expect(cronExpressionProblem(Cron, expression)).toBe(CRON_ZONE_PREFIX);
     }
   });
 
