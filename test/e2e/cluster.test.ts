@@ -194,10 +194,11 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
 
   it('scales with N, +N and -N; a non-Node program with -i runs as fork instances with increment_var', async () => {
     const home = createHome();
-    await velosOk(['start', 'fixtures/script.sh', '--name', 'sh', '-i', '3', '--increment-var', 'PORT'], {
-      home,
-      env: { PORT: '5200' },
-    });
+    const started = await velosOk(
+      ['start', 'fixtures/script.sh', '--name', 'sh', '-i', '3', '--increment-var', 'PORT'],
+      { home, env: { PORT: '5200' } },
+    );
+    expect(started.stderr).toMatch(/^velos: warning: sh: runs as 3 fork instances, not in cluster mode/);
     const rows = await waitOnline(home, 'sh', 3);
     expect(rows.map((row) => row.execMode)).toEqual(['fork', 'fork', 'fork']);
     const ports = homeProcesses(home)

@@ -17,6 +17,7 @@ import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
 import { ignoredPm2FlagsWarning } from '../pm2/ignored-flags.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
+import { forkFallbackWarnings } from './fork-fallback.js';
 import { printProcesses } from './print-processes.js';
 import { spawnFailure, spawnFailureOf } from './start-failures.js';
 import { type RunningAction, startOrAct } from './start-or.js';
@@ -83,6 +84,8 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     }
     const listed = await client.list();
     printProcesses(ctx, listed);
+    if (target.kind !== 'config')
+      for (const warning of forkFallbackWarnings(specs, listed)) where.warn?.(warning);
     const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)));
     // in the foreground (a container's PID 1) the other apps run on: the reason is told, not fatal
     if (failure && isForeground) process.stderr.write(`velos: ${failure.message}\n`);

@@ -1,0 +1,27 @@
+import type { AppSpec, ProcessInfo } from '@velos/core';
+
+/**
+ * The warnings of a start that asked for cluster mode (`-i`, `--exec-mode cluster`) for a program that
+ * is not a Node script, which then runs as fork instances (SUP-5): each of them listening on the
+ * app's port would fail with EADDRINUSE, so the start says so rather than leave the user to find out.
+ * @example forkFallbackWarnings([spec], rows) // → ['sh: runs as 3 fork instances, not in cluster mode: …']
+ */
+export function forkFallbackWarnings(
+  specs: readonly Pick<AppSpec, 'name' | 'script' | 'execMode'>[],
+  rows: readonly Pick<ProcessInfo, 'name' | 'execMode'>[],
+): string[] {
+  const warnings: string[] = [];
+  for (const spec of specs) {
+    if (spec.execMode !== 'cluster') continue;
+    const own = rows.filter((row) => row.name === spec.name);
+    if (own.length === 0 || own.some((row) => row.execMode === 'cluster')) continue;
+    const word = spec.script.trim().split(/\s+/)[0]!;
+    const hint = /(^|\/)node$/.test(word)
+      ? `: give the script itself (velos start ${spec.script.trim().slice(word.length).trim()} -i …)`
+      : ' (or a script run with --interpreter node)';
+    warnings.push(
+      `${spec.name}: runs as ${own.length} fork instance${own.length === 1 ? '' : 's'}, not in cluster mode: only a Node script shares a port in cluster mode${hint}; fork instances that listen need a port each (--increment-var PORT)`,
+    );
+  }
+  return warnings;
+}
