@@ -83,7 +83,8 @@ export interface ProcessLifecycle {
   /** Counts a restart the user asked for that a stop and a start with a new spec carried out (`start` with `replace`). */
   countRestart(record: ProcessRecord): void;
   /** Stops a process and removes it from the table. */
-  deleteOne(record: ProcessRecord): Promise<ProcessInfo>;
+  /** Stops and removes a process; `drain` runs first, once it is `stopping` (a cluster worker's disconnect). */
+  deleteOne(record: ProcessRecord, drain?: (record: ProcessRecord) => Promise<void>): Promise<ProcessInfo>;
   /** SUP-8 `cron_restart`: restarts the running processes of an app; false once the app is gone. */
   restartOnSchedule(name: string): boolean;
   /** SUP-9: restarts every online process whose tree RSS, just sampled, is over its `max_memory`. */
@@ -258,12 +259,21 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     scheduleRestarts();
   }
 
-  async function stopRun(record: ProcessRecord, reason: StatusReason): Promise<void> {
+  /**
+   * Stops the run of `record` (its tree); an exit meanwhile is the stop's, never restarted. `drain` runs
+   * first, once the process is `stopping`: a cluster worker leaves its port before its signal.
+   */
+  async function stopRun(
+    record: ProcessRecord,
+    reason: StatusReason,
+    drain?: (record: ProcessRecord) => Promise<void>,
+  ): Promise<void> {
     // a job's run ended on purpose is recorded as such (`stopped`, `timeout`), not as a failure
     jobs.stopping(record, reason);
     record.isUserOp = true;
     setStatus(record, 'stopping', reason);
     try {
+      if (drain) await drain(record);
       await stopRecordTree(record, hooks);
     } finally {
       record.isUserOp = false;
@@ -458,9 +468,12 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     }
   }
 
-  function deleteOne(record: ProcessRecord): Promise<ProcessInfo> {
+  function deleteOne(
+    record: ProcessRecord,
+    drain?: (record: ProcessRecord) => Promise<void>,
+  ): Promise<ProcessInfo> {
     return runOp(record, async () => {
-      if (record.run) await stopRun(record, 'user');
+      if (record.run) await stopRun(record, 'user', drain);
       if (isActive(record.status)) setStatus(record, 'stopped', 'user');
       record.restartAt = null;
       jobs.forget(record);

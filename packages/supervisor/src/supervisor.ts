@@ -500,7 +500,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     } else if (count < current) {
       const records = entry.ids.map((id) => table.records.get(id)!);
       const highest = records.sort((a, b) => b.instance - a.instance).slice(0, current - count);
-      await Promise.all(highest.map(lifecycle.deleteOne));
+      // a cluster worker leaves the shared port and finishes its requests before its stop signal, as a
+      // reload's old worker does (a request it had accepted was cut: 0-5 resets a scale-down under load)
+      const runner = cluster;
+      const drain = runner ? (record: ProcessRecord) => runner.drain(record) : undefined;
+      await Promise.all(highest.map((record) => lifecycle.deleteOne(record, drain)));
     }
     // answered once the live table has the new count: a daemon crash right after must not undo it
     await live.flush();
@@ -624,7 +628,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async delete(target) {
-      const deleted = await Promise.all(table.select(target).map(lifecycle.deleteOne));
+      const deleted = await Promise.all(table.select(target).map((record) => lifecycle.deleteOne(record)));
       watchMode.sync();
       config.syncWatches();
       for (const info of deleted) {

@@ -13,6 +13,7 @@ import { clusterCommand } from './exec-mode.js';
 import type { PrimaryLink, PrimaryNode } from './primary-link.js';
 import {
   type CandidateFailure,
+  drainWorker,
   type ReloadHost,
   retireWorker,
   startCandidate,
@@ -143,6 +144,11 @@ export class ClusterHost {
   /** Retires the worker of a replaced run; see `retireWorker` in worker-reload.ts. */
   retire(run: ProcessRun, record: ProcessRecord): Promise<void> {
     return retireWorker(this.#reload, run, record);
+  }
+
+  /** Disconnects the worker of a run before it is stopped; see `drainWorker` in worker-reload.ts. */
+  drain(run: ProcessRun, record: ProcessRecord): Promise<void> {
+    return drainWorker(this.#reload, run, record);
   }
 
   /** Stops a worker that is no process's run (a failed or unwanted candidate) and waits for its exit. */

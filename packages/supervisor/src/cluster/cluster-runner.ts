@@ -20,6 +20,12 @@ export interface ClusterRunner {
    */
   reload(record: ProcessRecord): Promise<{ retired: Promise<void> } | null>;
   /**
+   * Disconnects a running worker from the port it shares and waits until its open requests are done
+   * (`kill_timeout` at most) before it is stopped: a scale-down loses no request. Nothing for a process
+   * that is not a running cluster worker.
+   */
+  drain(record: ProcessRecord): Promise<void>;
+  /**
    * SUP-13: takes over the primary of a registry entry left by a daemon that died, and its workers that
    * are runs of `records` (the restored processes of its app); null when it cannot (no answer, not a
    * cluster app any more), else the records whose run was taken over.
@@ -85,6 +91,12 @@ export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
         `process ${record.id} (${record.app.spec.name}): reloaded, worker ${old.pid} → ${candidate.pid}`,
       );
       return { retired: host.retire(old, record) };
+    },
+
+    async drain(record) {
+      const host = hosts.get(record.app);
+      const run = record.run;
+      if (host && run && host.owns(run)) await host.drain(run, record);
     },
 
     async takeOver(entry, records) {

@@ -68,10 +68,7 @@ export async function retireWorker(host: ReloadHost, run: ProcessRun, record: Pr
     await run.exited;
     return;
   }
-  if (slot) {
-    host.send({ t: 'retire', key: slot.key });
-    await host.slots.wait(slot, (s) => s.isDisconnected || s.hasExited, spec.killTimeoutMs);
-  }
+  if (slot) await drainSlot(host, slot, spec.killTimeoutMs);
   if (!run.hasExited()) {
     await stopTree(run.pid, {
       signal: spec.stopSignal,
@@ -80,6 +77,21 @@ export async function retireWorker(host: ReloadHost, run: ProcessRun, record: Pr
     });
     await run.exited;
   }
+}
+
+/**
+ * Disconnects the worker of `run` from the ports it shares (new connections go to the other workers) and
+ * waits until its open requests are done (it disconnected) or it exited, `kill_timeout` at most; the
+ * caller then stops it. Nothing for a run that is no worker of this host.
+ */
+export async function drainWorker(host: ReloadHost, run: ProcessRun, record: ProcessRecord): Promise<void> {
+  const slot = host.slots.findByRun(run);
+  if (slot) await drainSlot(host, slot, record.app.spec.killTimeoutMs);
+}
+
+async function drainSlot(host: ReloadHost, slot: WorkerSlot, timeoutMs: number): Promise<void> {
+  host.send({ t: 'retire', key: slot.key });
+  await host.slots.wait(slot, (s) => s.isDisconnected || s.hasExited, timeoutMs);
 }
 
 /** Stops a worker that is no process's run (a failed or unwanted candidate) and waits for its exit. */
