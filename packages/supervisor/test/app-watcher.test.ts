@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,7 +21,9 @@ afterEach(async () => {
 });
 
 /** A watcher of `<tmp>/src` (and `extra` roots) that records every batch of changes. */
-async function watchSrc(options: { extra?: string[]; ignore?: string[]; createSrc?: boolean } = {}) {
+async function watchSrc(
+  options: { extra?: string[]; ignore?: string[]; createSrc?: boolean; prepare?: (src: string) => void } = {},
+) {
   const base = mkdtempSync(join(tmpdir(), 'velos-app-watcher-'));
   dirs.push(base);
   const src = join(base, 'src');
@@ -29,6 +31,7 @@ async function watchSrc(options: { extra?: string[]; ignore?: string[]; createSr
     mkdirSync(src);
     writeFileSync(join(src, 'a.js'), '1\n');
   }
+  options.prepare?.(src);
   const batches: string[][] = [];
   const errors: Error[] = [];
   let isReady = false;
@@ -126,5 +129,28 @@ describe('app watcher: a watched directory removed and made again', () => {
     await waitFor(() => fsWatchHandles() > BASELINE, { what: 'the parent to be watched' });
     await watcher.close();
     await waitFor(() => fsWatchHandles() === BASELINE, { what: 'the handles to be released' });
+  });
+});
+
+describe('app watcher: symbolic links', () => {
+  it('does not follow links that lead back up (two of them made the daemon spin, never ready)', async () => {
+    const { src, batches, errors, batchWith } = await watchSrc({
+      prepare: (dir) => {
+        mkdirSync(join(dir, 'sub'));
+        mkdirSync(join(dir, '..', 'shared'));
+        symlinkSync('.', join(dir, 'loop'));
+        symlinkSync('../src', join(dir, 'loop2'));
+        symlinkSync('../..', join(dir, 'sub', 'up'));
+        symlinkSync('../shared', join(dir, 'shared'));
+        symlinkSync('../src', join(dir, '..', 'shared', 'back'));
+      },
+    });
+    writeFileSync(join(src, 'sub', 'b.js'), '2\n');
+    await batchWith(join(src, 'sub', 'b.js'), 0);
+    // a link to a directory that is not above it is still followed
+    const seen = batches.length;
+    writeFileSync(join(src, '..', 'shared', 'c.js'), '3\n');
+    await batchWith(join(src, 'shared', 'c.js'), seen);
+    expect(errors).toEqual([]);
   });
 });

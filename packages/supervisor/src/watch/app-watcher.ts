@@ -95,7 +95,12 @@ export function createAppWatcher(
   };
 
   /** One chokidar watcher on the roots that exist and a guard on the parents of those that do not. */
-  const arm = async ({ watch, createIgnoreMatcher, watchForRoots }: Modules): Promise<void> => {
+  const arm = async ({
+    watch,
+    createIgnoreMatcher,
+    watchForRoots,
+    isSymlinkLoop,
+  }: Modules): Promise<void> => {
     await release();
     if (isClosed) return;
     const present = settings.paths.filter((path) => existsSync(path));
@@ -119,7 +124,9 @@ export function createAppWatcher(
       ignoreInitial: true,
       usePolling: false,
       persistent: true,
-      ignored: (path) => isIgnored(path),
+      // a directory's entries come with lstat's stats: only a symbolic link costs a look at its target
+      ignored: (path, stats) =>
+        isIgnored(path) || (stats?.isSymbolicLink() === true && isSymlinkLoop(path, present)),
     });
     watcher = current;
     current.on('all', (event, path) => {
@@ -176,15 +183,17 @@ interface Modules {
   watch: typeof import('chokidar').watch;
   createIgnoreMatcher: typeof import('./ignore-matcher.js').createIgnoreMatcher;
   watchForRoots: typeof import('./root-guard.js').watchForRoots;
+  isSymlinkLoop: typeof import('./symlink-loop.js').isSymlinkLoop;
 }
 
 async function loadModules(): Promise<Modules> {
-  const [{ watch }, { createIgnoreMatcher }, { watchForRoots }] = await Promise.all([
+  const [{ watch }, { createIgnoreMatcher }, { watchForRoots }, { isSymlinkLoop }] = await Promise.all([
     import('chokidar'),
     import('./ignore-matcher.js'),
     import('./root-guard.js'),
+    import('./symlink-loop.js'),
   ]);
-  return { watch, createIgnoreMatcher, watchForRoots };
+  return { watch, createIgnoreMatcher, watchForRoots, isSymlinkLoop };
 }
 
 function isDirectory(path: string): boolean {
