@@ -172,10 +172,10 @@ describe('velos start --watch (SUP-7)', () => {
     expect((await row(home, 'rot')).restarts).toBe(1);
   });
 
-  it('accepts --watch=paths and --ignore-watch on the command line', async () => {
+  it('accepts --watch=paths and --ignore-watch on the command line, warning of a path that is missing', async () => {
     const home = createHome();
     const dir = project(home);
-    await velosOk(
+    const started = await velosOk(
       [
         'start',
         join(FIXTURES, 'silent.js'),
@@ -195,6 +195,11 @@ describe('velos start --watch (SUP-7)', () => {
       ignoreWatch: ['src/gen', '*.map'],
       watchDelayMs: 500,
     });
+    // lib does not exist: a mistyped path used to start with `watch on` and no word of it
+    expect(started.stderr).toContain(
+      `velos: warning: paths: watch path ${join(dir, 'lib')} does not exist: the app restarts when it appears`,
+    );
+    expect(started.stderr).not.toContain(join(dir, 'src'));
   });
 
   it('watches a watched directory again after it is removed and made again (rm -rf src, git checkout)', async () => {

@@ -50,6 +50,22 @@ describe('watch mode (SUP-7)', () => {
     expect(watchLines()[0]).toContain(join(project, 'src', 'main.js'));
   });
 
+  it('names in the daemon log a watched path that is missing, and whether it is waited for', async () => {
+    const home = harness.home();
+    const missing = join(home, 'lib');
+    const orphan = join(home, 'nowhere', 'src');
+    const lines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => lines.push(line) }));
+    await supervisor.start([
+      appSpec(home, { name: 'web', script: join(FIXTURES, 'silent.js'), watch: [home, missing, orphan] }),
+    ]);
+    await waitFor(async () => (await supervisor.list())[0]?.watching, { what: 'the watcher to be ready' });
+    expect(lines).toContain(
+      `web: watching ${home}, ${missing} (missing: watched for in its directory), ` +
+        `${orphan} (missing, and so is its directory: not watched)`,
+    );
+  });
+
   it('gathers quick changes into one restart', async () => {
     const { project, supervisor, watchLines } = await startWatched();
     for (let i = 0; i < 5; i++) writeFileSync(join(project, 'src', `burst-${i}.js`), `${i}\n`);

@@ -32,6 +32,7 @@ import {
   specsFromConfigFile,
   specsFromFlags,
 } from './start-spec.js';
+import { watchPathWarnings } from './watch-path-warnings.js';
 
 /**
  * `velos start <script|"command line"|config file>`: validates everything before talking to the
@@ -71,6 +72,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     return;
   }
   ensureLogDirs(specs);
+  printWarnings(watchPathWarnings(specs));
   const startApps = async (client: VelosControl, isForeground = false): Promise<void> => {
     if (target.kind === 'config' && alerts !== null && alerts.length > 0)
       await refuseAlertNameClash(client, resolve(target.path), alerts);
@@ -129,6 +131,7 @@ export async function runStartOr(
   }
   const specs = await specsFromConfigFile(target.path, input, where, config);
   ensureLogDirs(specs);
+  printWarnings(watchPathWarnings(specs));
   const client = await ctx.client();
   // the file's apps take this shell's environment with or without --update-env, as at their start
   await startOrAct(client, specs, action);

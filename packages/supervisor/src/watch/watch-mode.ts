@@ -1,4 +1,5 @@
-import { sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
 import type { AppSpec, ProcessStatus } from '@velos/core';
 import type { PublishEvent } from '../events/event-bus.js';
 import { instanceLogPaths } from '../instance-log-paths.js';
@@ -121,7 +122,7 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
       onReady: () => {
         if (watched.get(name)?.watcher === watcher) {
           entry.isWatching = true;
-          options.log(`${name}: watching ${entry.spec.watch!.join(', ')}`);
+          options.log(`${name}: watching ${entry.spec.watch!.map(describeWatchPath).join(', ')}`);
         }
       },
       onError: (error) => options.log(`${name}: file watcher: ${error.message}`),
@@ -171,6 +172,14 @@ function logFilesOf(entry: AppEntry): string[] {
   const logFiles = [...new Set(files)];
   if (spec.watchdog?.logFile) logFiles.push(spec.watchdog.logFile);
   return logFiles;
+}
+
+/** A watched path as the daemon log names it: one that is missing says whether it is waited for. */
+function describeWatchPath(path: string): string {
+  if (existsSync(path)) return path;
+  return existsSync(dirname(path))
+    ? `${path} (missing: watched for in its directory)`
+    : `${path} (missing, and so is its directory: not watched)`;
 }
 
 function settingsOf(entry: AppEntry, home: string): WatchSettings {
