@@ -41,6 +41,7 @@ import { createLogQueryControl } from './log-insights/log-query-control.js';
 import { logFollowMatcher, selectLogRecords } from './log-insights/log-target-records.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
+import { reopenFailure } from './logs/reopen-failures.js';
 import { createMetricsControl, type MetricsControl } from './metrics/metrics-control.js';
 import { createMonitor } from './monitor.js';
 import { createReadHandOver } from './orphans/read-hand-over.js';
@@ -739,8 +740,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async reloadLogs(target) {
-      const reopened = await Promise.all(table.select(target).map((record) => record.pipeline.reopen()));
-      return [...new Set(reopened.flat())];
+      const results = await Promise.allSettled(
+        table.select(target).map((record) => record.pipeline.reopen()),
+      );
+      const reopened = new Set(
+        results.flatMap((result) => (result.status === 'fulfilled' ? result.value : [])),
+      );
+      const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+      // a file left unopened is told, not only written in daemon.log: its lines still go to the old file
+      if (failures.length > 0) throw reopenFailure(failures, reopened.size);
+      return [...reopened];
     },
 
     async save() {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes, type LogLine, type ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -339,5 +339,32 @@ describe('supervisor: monitor', () => {
     const [detail] = await supervisor.describe('busy');
     expect(detail!.cpuPeak).toBeGreaterThanOrEqual(sampled.cpu);
     expect(detail!.memoryPeak).toBeGreaterThan(5 * 1024 * 1024);
+  });
+});
+
+describe('supervisor: reloadLogs', () => {
+  it('makes a removed log directory again, and fails naming a file it cannot open', async () => {
+    const { home, supervisor } = setup();
+    const logDir = join(home, 'app-logs');
+    mkdirSync(logDir);
+    const outFile = join(logDir, 'a-out.log');
+    await supervisor.start([
+      appSpec(home, { name: 'a', script: 'silent.js', outFile }),
+      appSpec(home, { name: 'b', script: 'silent.js' }),
+    ]);
+    rmSync(logDir, { recursive: true });
+    expect(await supervisor.reloadLogs('a')).toContain(outFile);
+    expect(statSync(outFile).isFile()).toBe(true);
+    // a file where the directory was: reopened nothing there, said so (it used to answer as if all went well)
+    rmSync(logDir, { recursive: true });
+    writeFileSync(logDir, 'not a directory\n');
+    const failure = await supervisor.reloadLogs().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ code: ErrorCodes.IO_ERROR });
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^reopen of ${outFile} failed: ENOTDIR.* \\(\\d+ other log file\\(s\\) reopened\\)$`),
+    );
   });
 });

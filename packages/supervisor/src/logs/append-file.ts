@@ -1,4 +1,6 @@
 import { close, fstat, open, rename, type Stats } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { APPEND_NO_FOLLOW, noFollowError } from '@velos/core';
 
 /** Mode of the log files a writer creates. */
@@ -46,7 +48,12 @@ export interface Reopened {
  * descriptor stays open and the new one is closed.
  */
 export async function reopenAppend(path: string, oldFd: number): Promise<Reopened> {
-  const fd = await openAppend(path);
+  const fd = await openAppend(path).catch(async (error: NodeJS.ErrnoException) => {
+    // its directory was removed (a cleanup, logrotate's olddir): made again, as `velos start` makes it
+    if (error.code !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true });
+    return openAppend(path);
+  });
   let before: Stats;
   let after: Stats;
   try {

@@ -51,6 +51,8 @@ export interface FileWriterOptions {
 interface FileOp {
   kind: 'rotate' | 'reopen' | 'verify' | 'close';
   resolve: (path: string | null) => void;
+  /** Told the failure as well as `onError` (a reopen's caller reports it); without it the op resolves null. */
+  reject?: (error: VelosError) => void;
 }
 
 const RESOLVED = Promise.resolve();
@@ -310,11 +312,12 @@ export class FileWriter {
 
   /**
    * Closes the file and opens `path` again between two writes, for external rotators that renamed
-   * it away (a new file is created then). Resolves the path, or null when the writer is closed or
-   * the open failed (reported to `onError`; writing goes on to the old file).
+   * it away (a new file is created then, and its directory when that is gone too). Resolves the
+   * path, or null when the writer is closed; rejects when the open failed (reported to `onError`
+   * too; writing goes on to the old file).
    */
   reopen(): Promise<string | null> {
-    return this.#requestOp('reopen');
+    return this.#requestOp('reopen', true);
   }
 
   /**
@@ -346,11 +349,11 @@ export class FileWriter {
     return this.#closing;
   }
 
-  #requestOp(kind: 'rotate' | 'reopen' | 'verify'): Promise<string | null> {
+  #requestOp(kind: 'rotate' | 'reopen' | 'verify', isRejecting = false): Promise<string | null> {
     if (this.#closed || this.#closing) return Promise.resolve(null);
     this.#pumpQueuedNow();
-    return new Promise((resolve) => {
-      this.#ops.push({ kind, resolve });
+    return new Promise((resolve, reject) => {
+      this.#ops.push(isRejecting ? { kind, resolve, reject } : { kind, resolve });
       this.#pump();
     });
   }
@@ -408,12 +411,14 @@ export class FileWriter {
       (error: unknown) => {
         this.#inFlight = false;
         if (isSizeRotation) this.#sizeRetryOffset = this.#position.endOffset + (this.#maxBytes ?? 0);
-        this.#onError?.(
-          new VelosError(ErrorCodes.IO_ERROR, `${op.kind} of ${this.path} failed: ${messageOf(error)}`, {
-            cause: error,
-          }),
+        const failure = new VelosError(
+          ErrorCodes.IO_ERROR,
+          `${op.kind} of ${this.path} failed: ${messageOf(error)}`,
+          { cause: error },
         );
-        op.resolve(null);
+        this.#onError?.(failure);
+        if (op.reject) op.reject(failure);
+        else op.resolve(null);
         this.#pump();
       },
     );

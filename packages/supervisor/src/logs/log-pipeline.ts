@@ -18,6 +18,7 @@ import { LineSplitter } from './line-splitter.js';
 import type { RotationOptions } from './log-rotation.js';
 import { type TailFile, type TailSnapshot, type TailSource, tailLines } from './log-tail.js';
 import { PipeCapture } from './pipe-capture.js';
+import { reopenFailure } from './reopen-failures.js';
 import { acquireFileWriter, releaseFileWriter, retargetFileWriter } from './shared-writers.js';
 
 /** Default number of lines the ring keeps (both streams together). */
@@ -125,7 +126,11 @@ export interface LogPipeline {
   subscribe(listener: (lines: LogLine[]) => void, pacing?: LivePacing): () => void;
   /** Empties the log files (truncate in place, the open descriptors keep working) and the ring buffer. */
   flush(): Promise<void>;
-  /** Closes and reopens the log files by path between two writes (a file renamed away is created anew); resolves the paths reopened. */
+  /**
+   * Closes and reopens the log files by path between two writes (a file renamed away is created anew,
+   * with its directory); resolves the paths reopened. A file that cannot be opened rejects, after
+   * the others are reopened (`IO_ERROR` naming each such file); it is still written to the old file.
+   */
   reopen(): Promise<string[]>;
   /**
    * CFG-2: writes to other files, or with other rotation or line format settings, from the next line
@@ -321,8 +326,12 @@ class Pipeline implements LogPipeline {
   }
 
   async reopen(): Promise<string[]> {
-    const paths = await Promise.all(this.#allWriters().map((writer) => writer.reopen()));
-    return paths.filter((path): path is string => path !== null);
+    const results = await Promise.allSettled(this.#allWriters().map((writer) => writer.reopen()));
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    if (failures.length > 0) throw reopenFailure(failures);
+    return results.flatMap((result) =>
+      result.status === 'fulfilled' && result.value !== null ? [result.value] : [],
+    );
   }
 
   retarget(target: LogTarget): void {

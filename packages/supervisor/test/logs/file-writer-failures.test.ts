@@ -1,5 +1,5 @@
 import { ftruncate, writev } from 'node:fs';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTimeIndex } from '../../src/log-insights/time-lookup.js';
@@ -366,5 +366,42 @@ describe('a log file found ending inside a line', () => {
     writer.write(Buffer.from('first\n'), 'out', 1, T0);
     await writer.settled();
     expect(await readFile(path, 'utf8')).toBe('old\nfirst\n');
+  });
+});
+
+describe('a reopen (velos reloadLogs) after the log directory went away', () => {
+  it('makes the directory again and writes to a new file there', async () => {
+    const dir = join(await harness.dir(), 'app');
+    await mkdir(dir);
+    const path = join(dir, 'out.log');
+    const writer = new FileWriter({ path, highWaterBytes: 1 << 20 });
+    writers.push(writer);
+    writer.write(Buffer.from('first\n'), 'out', 1, T0);
+    await writer.settled();
+    await rm(dir, { recursive: true });
+    // the defect: ENOENT, the lines went on to the deleted file and the reload said nothing of it
+    expect(await writer.reopen()).toBe(path);
+    writer.write(Buffer.from('second\n'), 'out', 1, T0);
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe('second\n');
+  });
+
+  it('rejects naming the file when it cannot be opened, and goes on writing to the old one', async () => {
+    const dir = join(await harness.dir(), 'app');
+    await mkdir(dir);
+    const path = join(dir, 'out.log');
+    const errors: Error[] = [];
+    const writer = new FileWriter({ path, highWaterBytes: 1 << 20, onError: (error) => errors.push(error) });
+    writers.push(writer);
+    await rm(dir, { recursive: true });
+    await writeFile(dir, 'a file where the directory was\n');
+    await expect(writer.reopen()).rejects.toMatchObject({
+      code: 'IO_ERROR',
+      message: expect.stringMatching(/^reopen of .*out\.log failed: ENOTDIR/),
+    });
+    expect(errors).toHaveLength(1);
+    writer.write(Buffer.from('kept\n'), 'out', 1, T0);
+    await writer.settled();
+    expect(writer.droppedLines).toBe(0);
   });
 });
