@@ -304,7 +304,8 @@ export class FileWriter {
   /**
    * Renames the file to its rotated name (see `rotatedPath`) between two writes and continues in a
    * new file at the path; an empty file is left alone. Resolves the rotated path, or null when
-   * nothing was rotated (empty file, closed writer, or a failure reported to `onError`).
+   * nothing was rotated (empty file, closed writer, or a failure reported to `onError`); a file
+   * removed meanwhile is not rotated either: a new one is made at the path (its directory too).
    */
   rotate(): Promise<string | null> {
     return this.#requestOp('rotate');
@@ -428,7 +429,14 @@ export class FileWriter {
     if (this.#closed || !this.#isRegularFile) return null;
     if (!isSizeRotation && (await statFd(this.#fd)).size === 0) return null;
     const target = rotatedPath(this.path, new Date());
-    await renameFile(this.path, target);
+    try {
+      await renameFile(this.path, target);
+    } catch (error) {
+      // the file was removed (with its directory, a cleanup): it is gone, lines written on would be too
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await this.#reopenNow();
+      return null;
+    }
     const fd = await openAppend(this.path);
     const old = this.#fd;
     this.#fd = fd;

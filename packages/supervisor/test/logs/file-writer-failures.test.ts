@@ -405,3 +405,26 @@ describe('a reopen (velos reloadLogs) after the log directory went away', () => 
     expect(writer.droppedLines).toBe(0);
   });
 });
+
+describe('a size rotation after the log file went away', () => {
+  it('starts a new file at the path (its directory made again) instead of writing on to the deleted one', async () => {
+    const dir = join(await harness.dir(), 'app');
+    await mkdir(dir);
+    const path = join(dir, 'out.log');
+    const errors: Error[] = [];
+    const writer = new FileWriter({
+      path,
+      highWaterBytes: 1 << 20,
+      rotation: { maxBytes: 1024, compress: false },
+      onError: (error) => errors.push(error),
+    });
+    writers.push(writer);
+    writer.write(Buffer.from(`${'a'.repeat(999)}\n`), 'out', 1, T0);
+    await writer.settled();
+    await rm(dir, { recursive: true });
+    writer.write(Buffer.from(`${'b'.repeat(99)}\n`), 'out', 1, T0);
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe(`${'b'.repeat(99)}\n`);
+    expect(errors).toEqual([]);
+  });
+});
