@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes, type LogLine, type ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -366,5 +366,24 @@ describe('supervisor: reloadLogs', () => {
     expect((failure as Error).message).toMatch(
       new RegExp(`^reopen of ${outFile} failed: ENOTDIR.* \\(\\d+ other log file\\(s\\) reopened\\)$`),
     );
+  });
+});
+
+describe('supervisor: a restart after the log directory was removed', () => {
+  it('writes the new run to a new file at the path, not on to the deleted one', async () => {
+    const { home, supervisor } = setup();
+    const logDir = join(home, 'app-logs');
+    mkdirSync(logDir);
+    const outFile = join(logDir, 'a-out.log');
+    await supervisor.start([
+      appSpec(home, { name: 'a', script: 'echo-env.js', outFile, autorestart: false }),
+    ]);
+    await waitFor(() => readFileSync(outFile, 'utf8').length > 0, { what: 'the first run to write' });
+    rmSync(logDir, { recursive: true });
+    await supervisor.restart('a');
+    const text = await waitFor(() => (existsSync(outFile) ? readFileSync(outFile, 'utf8') : ''), {
+      what: 'the second run to write a new file',
+    });
+    expect(text).toContain('"argv"');
   });
 });

@@ -1,4 +1,4 @@
-import { close, fstatSync, ftruncate, type Stats, writev } from 'node:fs';
+import { close, fstatSync, ftruncate, lstatSync, type Stats, writev } from 'node:fs';
 import { APPEND_NO_FOLLOW, ErrorCodes, openNoFollow, VelosError } from '@velos/core';
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import { endsMidLine } from '../last-byte.js';
@@ -94,6 +94,8 @@ export class FileWriter {
   readonly #bytes: QueuedBytes;
   #seq = 0;
   #droppedLines = 0;
+  /** A reopen asked by `reopenIfMoved` has not run yet. */
+  #isReopenQueued = false;
   #acceptedLines = 0;
   #settledLines = 0;
   /** See `WriterPosition.writtenFrom`: lines lost or discarded are settled but not in the file. */
@@ -319,6 +321,29 @@ export class FileWriter {
    */
   reopen(): Promise<string | null> {
     return this.#requestOp('reopen', true);
+  }
+
+  /**
+   * Reopens the file (as `reopen` does) when its path no longer names it: removed (its directory
+   * too) or renamed away with nothing reopening it. Asked at each process start, as PM2 opens its
+   * files at each start: a restart after `rm -rf logs/` wrote on to the deleted file, its space never
+   * freed. Two syscalls when nothing moved; a failure goes to `onError`.
+   */
+  reopenIfMoved(): void {
+    if (this.#closed || this.#closing || !this.#isRegularFile || this.#isReopenQueued) return;
+    try {
+      const atPath = lstatSync(this.path, { throwIfNoEntry: false });
+      const open = fstatSync(this.#fd);
+      if (atPath !== undefined && atPath.ino === open.ino && atPath.dev === open.dev) return;
+    } catch {
+      return; // the descriptor is being replaced by an op under way: that op opens the path anew
+    }
+    this.#isReopenQueued = true;
+    this.reopen()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#isReopenQueued = false;
+      });
   }
 
   /**

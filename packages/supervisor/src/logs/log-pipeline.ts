@@ -108,7 +108,10 @@ export interface LivePacing {
 
 /** The log capture of one process: files, ring buffer, counters and live subscribers. */
 export interface LogPipeline {
-  /** Reads a child's stdout or stderr until it ends; a new run calls attach again with the new pid. */
+  /**
+   * Reads a child's stdout or stderr until it ends; a new run calls attach again with the new pid. Its
+   * file is opened anew first when its path no longer names it (removed, or renamed away).
+   */
   attach(stream: Readable, which: 'out' | 'err', pid: number): void;
   /** Writes one line produced by the daemon itself about this process (e.g. a spawn failure). */
   note(which: 'out' | 'err', line: string): void;
@@ -244,6 +247,9 @@ class Pipeline implements LogPipeline {
 
   attach(stream: Readable, which: LogStream, pid: number): void {
     this.#assertOpen();
+    // a process starts: a file removed or renamed away since is opened anew at its path
+    this.#writers[which].reopenIfMoved();
+    this.#combined?.reopenIfMoved();
     const onAppEventLine = this.#onAppEventLine ?? ignoreLine;
     const onAppMetricLine = this.#onAppMetricLine;
     const capture = new PipeCapture(stream, which, pid, this.#maxLineBytes, this.#writers[which], (batch) => {
