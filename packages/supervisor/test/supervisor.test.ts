@@ -386,4 +386,15 @@ describe('supervisor: a restart after the log directory was removed', () => {
     });
     expect(text).toContain('"argv"');
   });
+
+  it('opens a new file at the path on velos flush too', async () => {
+    const { home, supervisor } = setup();
+    const logDir = join(home, 'app-logs');
+    mkdirSync(logDir);
+    const outFile = join(logDir, 'a-out.log');
+    await supervisor.start([appSpec(home, { name: 'a', script: 'silent.js', outFile })]);
+    rmSync(logDir, { recursive: true });
+    await supervisor.flush('a');
+    await waitFor(() => existsSync(outFile), { what: 'a new file at the path' });
+  });
 });

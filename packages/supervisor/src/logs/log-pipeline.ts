@@ -127,7 +127,10 @@ export interface LogPipeline {
    * every subscriber is behind).
    */
   subscribe(listener: (lines: LogLine[]) => void, pacing?: LivePacing): () => void;
-  /** Empties the log files (truncate in place, the open descriptors keep working) and the ring buffer. */
+  /**
+   * Empties the log files (truncate in place, the open descriptors keep working) and the ring buffer;
+   * a file removed or renamed away is opened anew at its path.
+   */
   flush(): Promise<void>;
   /**
    * Closes and reopens the log files by path between two writes (a file renamed away is created anew,
@@ -326,6 +329,8 @@ class Pipeline implements LogPipeline {
 
   flush(): Promise<void> {
     this.#ring.clear();
+    // a file removed to free space: its deleted inode is emptied, and the next lines go to a new one
+    for (const writer of this.#allWriters()) writer.reopenIfMoved();
     const done = Promise.all(this.#allWriters().map((writer) => writer.truncate())).then(() => undefined);
     this.#flushing = done.catch(() => undefined);
     return done;
