@@ -7,6 +7,7 @@ import { rotationFileMatcher } from '../logs/log-rotation.js';
 import { pidFilePath } from '../pid-files.js';
 import type { AppEntry, ProcessRecord } from '../process-record.js';
 import { type AppWatcher, createAppWatcher, type WatchSettings } from './app-watcher.js';
+import { watcherErrorText } from './watcher-error.js';
 
 /** The watchers of all apps with `watch` (SUP-7), one per app, kept in line with the table. */
 export interface WatchMode {
@@ -125,7 +126,7 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
           options.log(`${name}: watching ${entry.spec.watch!.map(describeWatchPath).join(', ')}`);
         }
       },
-      onError: (error) => options.log(`${name}: file watcher: ${error.message}`),
+      onError: (error) => options.log(`${name}: file watcher: ${watcherErrorText(error)}`),
     });
     watched.set(name, { entry, key: keyOf(entry, options.home), watcher });
   };
