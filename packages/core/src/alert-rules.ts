@@ -7,6 +7,7 @@ import { CONFIG_PARSE } from './config-issues.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { durationValue, failValue } from './schema-values.js';
 import { MAX_DURATION_MS } from './units.js';
+import { webhookProblem } from './webhook-checks.js';
 
 z.config(en());
 
@@ -250,6 +251,8 @@ function toRule(input: ConfigRule, source: string, label: string, at: string): A
   if (parsed.forMs !== undefined && input.for !== undefined) {
     throw invalid(label, `${at}.for`, `expected "for" either in "when" or as its own key, not both`);
   }
+  checkWebhook(input.webhook, label, `${at}.webhook`);
+  checkWebhook(input.escalate?.webhook, label, `${at}.escalate.webhook`);
   const rule: AlertRule = {
     name: input.name,
     when: parsed.when,
@@ -271,6 +274,17 @@ function toRule(input: ConfigRule, source: string, label: string, at: string): A
     if (e.severity !== undefined) rule.escalation.severity = e.severity;
   }
   return rule;
+}
+
+/** Refuses a webhook that could never be sent (`webhookProblem`), naming its key. */
+function checkWebhook(webhook: ChannelKeys['webhook'], label: string, at: string): void {
+  if (webhook === undefined) return;
+  const isText = typeof webhook === 'string';
+  const problem = isText ? webhookProblem(webhook) : webhookProblem(webhook.url, webhook.headers);
+  if (problem === null) return;
+  // the string form is the URL itself: its path is the key
+  const path = isText ? '' : problem.path.map((part) => `.${part}`).join('');
+  throw invalid(label, `${at}${path}`, problem.message);
 }
 
 function channelsOf(input: ChannelKeys): AlertChannel[] {

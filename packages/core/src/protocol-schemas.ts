@@ -13,6 +13,7 @@ import { logRulesSchema } from './log-rules-schema.js';
 import { PAYLOAD_LIMITS } from './payload-limits.js';
 import { describeSchemaIssue } from './schema-issue.js';
 import { MAX_DURATION_MS } from './units.js';
+import { alertChannelsProblem } from './webhook-checks.js';
 
 // zod/mini keeps the daemon small: these schemas are all it loads (~2 MB instead of ~15 MB for zod classic).
 z.config(en());
@@ -266,7 +267,8 @@ const eventKindFilter = once(() =>
 /**
  * A rule that `alerts.add`/`alerts.set` take: an event condition's kinds are refused as the `events`
  * filter refuses them, a CPU threshold above 100 × this machine's CPUs (neither could ever fire) and
- * an escalation after repeats of a rule that does not repeat (it could never escalate);
+ * an escalation after repeats of a rule that does not repeat (it could never escalate) and a webhook
+ * Node could never send (`webhookProblem`: a URL it cannot parse, a header it refuses);
  * `alerts.json` keeps older rules as they were.
  */
 const alertRuleRequest = once(() =>
@@ -279,6 +281,9 @@ const alertRuleRequest = once(() =>
           input: rule.escalation.afterRepeats,
           path: ['escalation', 'afterRepeats'],
         });
+      const badChannel = rule.channels ? alertChannelsProblem(rule) : null;
+      if (badChannel !== null)
+        ctx.issues.push({ code: 'custom', message: badChannel.message, input: rule, path: badChannel.path });
       if (rule.when?.kind === 'cpu') {
         const problem = cpuThresholdProblem(rule.when.abovePercent);
         if (problem !== null)

@@ -176,6 +176,18 @@ describe('alert rules of a config file', () => {
     ],
     [{ name: 'a' }, /^app\.toml: alerts: expected a list of rules/],
     [
+      [{ name: 'a', when: 'errored', webhook: 'http://127.0.0.1:99999/hook' }],
+      'app.toml: alerts[0].webhook: expected a valid http:// or https:// URL (a host, a port 1-65535), got "http://127.0.0.1:99999/hook"',
+    ],
+    [
+      [{ name: 'a', when: 'errored', escalate: { after: '1h', webhook: { url: 'https://[::1/x' } } }],
+      /^app\.toml: alerts\[0\]\.escalate\.webhook\.url: expected a valid http/,
+    ],
+    [
+      [{ name: 'a', when: 'errored', webhook: { url: 'https://h/x', headers: { 'x-token': 'a\r\nb' } } }],
+      'app.toml: alerts[0].webhook.headers.x-token: expected a header value without control characters (newlines)',
+    ],
+    [
       [{ name: 'a', when: 'event process.restarted' }],
       /^app\.toml: alerts\[0\]\.when: unknown event kind "process\.restarted": expected a kind/,
     ],

@@ -5,6 +5,7 @@ import { isVelosError } from '../src/errors.js';
 import { checkPayloadLimits, PAYLOAD_LIMITS } from '../src/payload-limits.js';
 import { requestSchemas } from '../src/protocol-schemas.js';
 import { describeSchemaIssue } from '../src/schema-issue.js';
+import { alertRuleSchema } from '../src/schemas.js';
 
 function limitError(cmd: string, payload: unknown): string | undefined {
   try {
@@ -230,6 +231,41 @@ describe('alert rules of alerts.add and alerts.set', () => {
     });
     const reachable = { rule: rule({ kind: 'cpu', abovePercent: 100 * cpus().length }) };
     expect(requestSchemas['alerts.add'].safeParse(reachable).success).toBe(true);
+  });
+
+  it('refuse a webhook Node could never send (a URL it cannot parse, a header it refuses), alerts.json keeps it', () => {
+    const hook = (url: string, headers?: Record<string, string>) => ({
+      ...rule({ kind: 'errored' }),
+      channels: [{ type: 'webhook', url, timeoutMs: 5000, retries: 0, backoffMs: 0, headers }],
+    });
+    const cases: [ReturnType<typeof hook>, (string | number)[], RegExp][] = [
+      [hook('http://127.0.0.1:99999/x'), ['channels', 0, 'url'], /^expected a valid http/],
+      [hook('https://[::1/x'), ['channels', 0, 'url'], /^expected a valid http/],
+      [hook('https://h/x', { 'x bad': 'v' }), ['channels', 0, 'headers', 'x bad'], /^expected header names/],
+      [
+        hook('https://h/x', { authorization: 'a\nb' }),
+        ['channels', 0, 'headers', 'authorization'],
+        /newlines/,
+      ],
+    ];
+    for (const [bad, path, message] of cases) {
+      const refused = requestSchemas['alerts.add'].safeParse({ rule: bad });
+      expect(refused.error?.issues[0], JSON.stringify(bad.channels)).toMatchObject({
+        path: ['rule', ...path],
+        message: expect.stringMatching(message),
+      });
+      expect(alertRuleSchema.safeParse(bad).success).toBe(true);
+    }
+    const escalated = {
+      ...hook('https://h/x'),
+      escalation: { afterMs: 1, channels: hook('http://h:0x/').channels },
+    };
+    expect(
+      requestSchemas['alerts.set'].safeParse({ source: 's', rules: [escalated] }).error?.issues[0]?.path,
+    ).toEqual(['rules', 0, 'escalation', 'channels', 0, 'url']);
+    expect(
+      requestSchemas['alerts.add'].safeParse({ rule: hook('https://h:8443/x', { 'x-a': 'b' }) }).success,
+    ).toBe(true);
   });
 });
 
