@@ -7,6 +7,8 @@ import { payloadOf } from './alert-payload.js';
 const STDERR_TAIL_BYTES = 500;
 /** The longest wait between two webhook attempts, whatever the backoff doubled to. */
 const MAX_BACKOFF_MS = 60_000;
+/** The longest delay a Node timer keeps (about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Sends one notification through one channel; never throws, the outcome says what happened. */
 export async function deliver(
@@ -55,7 +57,7 @@ async function postWebhook(channel: Webhook, notification: AlertNotification): P
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'velos-alerts', ...channel.headers },
         body,
-        timeoutMs: channel.timeoutMs,
+        timeoutMs: Math.min(channel.timeoutMs, MAX_TIMER_MS),
         maxBytes: 0,
       });
       if (status >= 200 && status < 300) return { at: Date.now(), channel: label, isOk: true, attempts };
@@ -114,14 +116,17 @@ function runCommand(channel: Command, notification: AlertNotification): Promise<
       env: { ...process.env, ...alertEnv(payload) },
       detached: true,
     });
-    const timer = setTimeout(() => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-      finish(false, `timed out after ${channel.timeoutMs} ms${lastLine(stderr)}`);
-    }, channel.timeoutMs);
+    const timer = setTimeout(
+      () => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+        finish(false, `timed out after ${channel.timeoutMs} ms${lastLine(stderr)}`);
+      },
+      Math.min(channel.timeoutMs, MAX_TIMER_MS),
+    );
     child.on('error', (error) => finish(false, error.message));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);

@@ -152,4 +152,28 @@ describe('alert delivery', () => {
     );
     expect(refused).toMatchObject({ isOk: false, attempts: 3, error: 'ECONNREFUSED' });
   });
+
+  it('waits out a timeout longer than a Node timer holds (30 days) instead of timing out at once', async () => {
+    const thirtyDaysMs = 30 * 24 * 3600 * 1000;
+    const server = createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200).end(), 50);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+    const hook = await deliver(
+      { type: 'webhook', url, timeoutMs: thirtyDaysMs, retries: 0, backoffMs: 0 },
+      notification,
+    );
+    expect(hook).toMatchObject({ isOk: true, attempts: 1 });
+    const command = await deliver(
+      {
+        type: 'command',
+        command: [process.execPath, '-e', 'setTimeout(() => {}, 50)'],
+        timeoutMs: thirtyDaysMs,
+      },
+      notification,
+    );
+    expect(command).toMatchObject({ isOk: true });
+  });
 });
