@@ -19,6 +19,7 @@ import { firingAlertsFromEvents } from './alert-state-from-events.js';
 import { readAlerts, writeAlerts } from './alert-store.js';
 import { createTracker, type SampledProcess } from './condition-tracker.js';
 import { type ComponentHealth, createDeliveryHealth } from './delivery-health.js';
+import { createDeliveryQueue } from './delivery-queue.js';
 
 /** What the engine needs from the supervisor. */
 export interface AlertEngineHost {
@@ -100,7 +101,15 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       (app, id) => target === undefined || host.matchesTarget(target, app, id),
       () => host.staleComponents?.() ?? [],
     );
-    return { rule, tracker, instances: new Map(), lastDelivery: null, queue: Promise.resolve() };
+    const queue = createDeliveryQueue({
+      onFirstDrop: (max) =>
+        host.log(
+          `alert ${rule.name}: its channels are behind (${max} notifications waiting): the oldest waiting are dropped until they catch up`,
+        ),
+      onDrained: (count) =>
+        host.log(`alert ${rule.name}: its channels caught up; ${count} notification(s) were dropped unsent`),
+    });
+    return { rule, tracker, instances: new Map(), lastDelivery: null, queue };
   }
 
   /** Runs every rule's state machine; notifications are sent after the pass (they publish events). */

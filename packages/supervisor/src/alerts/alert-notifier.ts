@@ -1,10 +1,11 @@
 import { type AlertChannel, type AlertDelivery, type AlertRule, formatElapsedMs } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
-import { channelKey, deliver } from './alert-delivery.js';
+import { channelKey, channelLabel, deliver } from './alert-delivery.js';
 import { type AlertNotification, payloadOf } from './alert-payload.js';
 import { type InstanceState, severityOf, type Transition } from './alert-state.js';
 import type { ConditionTracker } from './condition-tracker.js';
 import type { DeliveryHealth } from './delivery-health.js';
+import type { DeliveryQueue } from './delivery-queue.js';
 
 /** A rule as the engine holds it: its tracker, its alert per key, its deliveries in order. */
 export interface RuleState {
@@ -12,8 +13,8 @@ export interface RuleState {
   tracker: ConditionTracker;
   instances: Map<string, InstanceState>;
   lastDelivery: AlertDelivery | null;
-  /** The rule's deliveries run one after another: a resolved one never overtakes its firing one. */
-  queue: Promise<unknown>;
+  /** The rule's deliveries, one after another (a resolved one never overtakes its firing one), bounded. */
+  queue: DeliveryQueue;
 }
 
 /** Tells the event log and the channels of a rule what happened. */
@@ -47,9 +48,15 @@ export function createNotifier(options: {
       if (results.length > 0) options.onDelivered?.();
       return results;
     };
-    const result = state.queue.then(run, run);
-    state.queue = result.catch(() => undefined);
-    return result;
+    const dropped = (): AlertDelivery[] =>
+      channels.map((channel) => ({
+        at: Date.now(),
+        channel: channelLabel(channel),
+        isOk: false,
+        attempts: 0,
+        error: 'dropped unsent: newer notifications of the rule were waiting behind a failing channel',
+      }));
+    return state.queue.push(run, dropped);
   };
 
   return {

@@ -49,7 +49,10 @@ function webhook(url: string): AlertRule['channels'][number] {
   return { type: 'webhook', url, timeoutMs: 2000, retries: 0, backoffMs: 10 };
 }
 
-function setup(processes: SampledProcess[] = []): {
+function setup(
+  processes: SampledProcess[] = [],
+  log: (line: string) => void = () => undefined,
+): {
   engine: AlertEngine;
   bus: EventBus;
   home: string;
@@ -66,7 +69,7 @@ function setup(processes: SampledProcess[] = []): {
     bus,
     processes: () => processes,
     matchesTarget: (target, app) => app === target || (app?.startsWith('web-') === true && target === 'web'),
-    log: () => undefined,
+    log,
   });
   cleanups.push(() => {
     engine.close();
@@ -314,5 +317,49 @@ describe('the alert engine', () => {
       'info',
       'info',
     ]);
+  });
+});
+
+describe('alert delivery while a receiver is down', () => {
+  it('keeps at most 100 notifications of a rule waiting: the oldest waiting are dropped, daemon.log says so', async () => {
+    // a receiver that holds every request until released (down, as far as the daemon can tell)
+    const apps: string[] = [];
+    const held: (() => void)[] = [];
+    let isHolding = true;
+    const server = createServer((req, res) => {
+      let text = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      req.on('end', () => {
+        apps.push((JSON.parse(text) as { app: string }).app);
+        const answer = () => res.writeHead(200).end();
+        if (isHolding) held.push(answer);
+        else answer();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const lines: string[] = [];
+    const { engine, bus, alerts } = setup([], (line) => lines.push(line));
+    const channel = { ...webhook(url), timeoutMs: 60_000 };
+    engine.add(rule('storm', { kind: 'event', kinds: ['app.crashed'] }, { channels: [channel] }));
+    // 150 apps at once: one alert each; the first is sent (and held), 149 wait, 49 of them are dropped
+    for (let i = 0; i < 150; i += 1)
+      bus.publish({ kind: 'app.crashed', severity: 'error', app: `app-${i}`, message: 'crashed' });
+    expect(alerts.filter((event) => event.kind === 'alert.firing')).toHaveLength(150);
+    await waitFor(() => held.length === 1, 'the first notification at the receiver', 5000);
+    expect(lines).toEqual([
+      'alert storm: its channels are behind (100 notifications waiting): the oldest waiting are dropped until they catch up',
+    ]);
+    isHolding = false;
+    for (const answer of held.splice(0)) answer();
+    await waitFor(() => lines.length === 2, 'the caught-up line', 10_000);
+    expect(lines[1]).toBe('alert storm: its channels caught up; 49 notification(s) were dropped unsent');
+    // in order, the newest kept: app-0 (in flight), then app-50 … app-149
+    expect(apps).toEqual(['app-0', ...Array.from({ length: 100 }, (_, i) => `app-${i + 50}`)]);
+    expect(engine.list()[0]!.lastDelivery).toMatchObject({ isOk: true });
   });
 });

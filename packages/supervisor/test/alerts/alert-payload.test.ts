@@ -8,6 +8,7 @@ import { type AlertNotification, payloadOf } from '../../src/alerts/alert-payloa
 import { newInstance } from '../../src/alerts/alert-state.js';
 import { createTracker } from '../../src/alerts/condition-tracker.js';
 import { createDeliveryHealth } from '../../src/alerts/delivery-health.js';
+import { createDeliveryQueue } from '../../src/alerts/delivery-queue.js';
 import { createEventBus } from '../../src/events/event-bus.js';
 
 const rule: AlertRule = {
@@ -75,7 +76,7 @@ describe('payloadOf', () => {
       tracker: createTracker(rule, () => true),
       instances: new Map([['api', instance]]),
       lastDelivery: null,
-      queue: Promise.resolve(),
+      queue: createDeliveryQueue({ onFirstDrop: () => undefined, onDrained: () => undefined }),
     };
     notifier.notify(state, instance, { type: 'resolved' }, now);
     expect(texts).toEqual(['[RESOLVED] burst (warning) api: resolved after 2 h 3 min (was: api burst)']);
