@@ -21,7 +21,10 @@ export interface RuleState {
 export interface Notifier {
   /** Publishes `alert.firing`/`alert.resolved` and sends the notification to the rule's channels. */
   notify(state: RuleState, instance: InstanceState, transition: Exclude<Transition, null>, now: number): void;
-  /** Sends `notification` through `channels` after the rule's earlier deliveries; resolves each outcome. */
+  /**
+   * Sends `notification` through `channels` after the rule's earlier deliveries (a test at once);
+   * resolves each outcome.
+   */
   send(state: RuleState, channels: AlertChannel[], notification: AlertNotification): Promise<AlertDelivery[]>;
 }
 
@@ -56,6 +59,8 @@ export function createNotifier(options: {
         attempts: 0,
         error: 'dropped unsent: newer notifications of the rule were waiting behind a failing channel',
       }));
+    // a test is about the channels now: it waits for no firing or resolved notification of the rule
+    if (notification.status === 'test') return run();
     return state.queue.push(run, dropped);
   };
 

@@ -320,46 +320,79 @@ describe('the alert engine', () => {
   });
 });
 
+/**
+ * A receiver that holds each request `isHeld` says so until `release()` (down, as far as the daemon
+ * can tell), and answers the others 200; `bodies` are the JSON bodies in arrival order.
+ */
+async function holdingServer(isHeld: (body: { status: string }) => boolean) {
+  const bodies: { app: string; status: string }[] = [];
+  const held: (() => void)[] = [];
+  let isHolding = true;
+  const server = createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    req.on('end', () => {
+      const body = JSON.parse(text) as { app: string; status: string };
+      bodies.push(body);
+      const answer = () => res.writeHead(200).end();
+      if (isHolding && isHeld(body)) held.push(answer);
+      else answer();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const release = () => {
+    isHolding = false;
+    for (const answer of held.splice(0)) answer();
+  };
+  cleanups.push(() => {
+    release();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, bodies, held, release };
+}
+
 describe('alert delivery while a receiver is down', () => {
   it('keeps at most 100 notifications of a rule waiting: the oldest waiting are dropped, daemon.log says so', async () => {
-    // a receiver that holds every request until released (down, as far as the daemon can tell)
-    const apps: string[] = [];
-    const held: (() => void)[] = [];
-    let isHolding = true;
-    const server = createServer((req, res) => {
-      let text = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      req.on('end', () => {
-        apps.push((JSON.parse(text) as { app: string }).app);
-        const answer = () => res.writeHead(200).end();
-        if (isHolding) held.push(answer);
-        else answer();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const receiver = await holdingServer(() => true);
     const lines: string[] = [];
     const { engine, bus, alerts } = setup([], (line) => lines.push(line));
-    const channel = { ...webhook(url), timeoutMs: 60_000 };
+    const channel = { ...webhook(receiver.url), timeoutMs: 60_000 };
     engine.add(rule('storm', { kind: 'event', kinds: ['app.crashed'] }, { channels: [channel] }));
     // 150 apps at once: one alert each; the first is sent (and held), 149 wait, 49 of them are dropped
     for (let i = 0; i < 150; i += 1)
       bus.publish({ kind: 'app.crashed', severity: 'error', app: `app-${i}`, message: 'crashed' });
     expect(alerts.filter((event) => event.kind === 'alert.firing')).toHaveLength(150);
-    await waitFor(() => held.length === 1, 'the first notification at the receiver', 5000);
+    await waitFor(() => receiver.held.length === 1, 'the first notification at the receiver', 5000);
     expect(lines).toEqual([
       'alert storm: its channels are behind (100 notifications waiting): the oldest waiting are dropped until they catch up',
     ]);
-    isHolding = false;
-    for (const answer of held.splice(0)) answer();
+    receiver.release();
     await waitFor(() => lines.length === 2, 'the caught-up line', 10_000);
     expect(lines[1]).toBe('alert storm: its channels caught up; 49 notification(s) were dropped unsent');
     // in order, the newest kept: app-0 (in flight), then app-50 … app-149
-    expect(apps).toEqual(['app-0', ...Array.from({ length: 100 }, (_, i) => `app-${i + 50}`)]);
+    expect(receiver.bodies.map((body) => body.app)).toEqual([
+      'app-0',
+      ...Array.from({ length: 100 }, (_, i) => `app-${i + 50}`),
+    ]);
     expect(engine.list()[0]!.lastDelivery).toMatchObject({ isOk: true });
+  });
+
+  it('sends a test at once, not behind the firing notifications that wait for a hanging receiver', async () => {
+    const receiver = await holdingServer((body) => body.status !== 'test');
+    const { engine, bus } = setup();
+    const channel = { ...webhook(receiver.url), timeoutMs: 60_000 };
+    engine.add(rule('hung', { kind: 'event', kinds: ['app.crashed'] }, { channels: [channel] }));
+    for (const app of ['a', 'b']) bus.publish({ kind: 'app.crashed', severity: 'error', app, message: 'x' });
+    await waitFor(() => receiver.held.length === 1, 'the first notification at the receiver', 5000);
+    const tested = await Promise.race([
+      engine.test('hung'),
+      new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), 10_000).unref()),
+    ]);
+    expect(tested).toMatchObject([{ isOk: true, attempts: 1 }]);
+    expect(receiver.bodies.map((body) => body.status)).toEqual(['firing', 'test']);
   });
 });
