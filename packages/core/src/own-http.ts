@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { deferredCa } from './deferred-ca.js';
 
 /** What `ownHttpRequest` sends and how long it waits. */
@@ -16,6 +16,8 @@ export interface OwnHttpRequest {
 export interface OwnHttpResponse {
   status: number;
   body: Buffer;
+  /** The response's headers, names in lower case (as Node gives them). */
+  headers: IncomingHttpHeaders;
 }
 
 /** Thrown by `ownHttpRequest` when the exchange outlasts its `timeoutMs`. */
@@ -79,7 +81,7 @@ export async function ownHttpRequest(url: string, request: OwnHttpRequest): Prom
       });
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status, body: Buffer.concat(chunks) });
+        resolve({ status, body: Buffer.concat(chunks), headers: res.headers });
       });
     });
     req.end(body);

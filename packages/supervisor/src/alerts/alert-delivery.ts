@@ -49,11 +49,13 @@ async function postWebhook(channel: Webhook, notification: AlertNotification): P
   const label = channelLabel(channel);
   let error = '';
   let attempts = 0;
+  let retryAfterMs: number | null = null;
   for (let attempt = 0; attempt <= channel.retries; attempt += 1) {
-    if (attempt > 0) await delay(Math.min(channel.backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS));
+    if (attempt > 0) await delay(retryDelayMs(attempt, channel.backoffMs, retryAfterMs));
     attempts += 1;
+    retryAfterMs = null;
     try {
-      const { status } = await ownHttpRequest(channel.url, {
+      const { status, headers } = await ownHttpRequest(channel.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'velos-alerts', ...channel.headers },
         body,
@@ -61,13 +63,33 @@ async function postWebhook(channel: Webhook, notification: AlertNotification): P
         maxBytes: 0,
       });
       if (status >= 200 && status < 300) return { at: Date.now(), channel: label, isOk: true, attempts };
-      error = `HTTP ${status}`;
+      error = status >= 300 && status < 400 ? `HTTP ${status} (a redirect: not followed)` : `HTTP ${status}`;
       if (status < 500 && status !== 429) break;
+      retryAfterMs = retryAfterOf(headers['retry-after'], Date.now());
     } catch (cause) {
       error = describeHttpError(cause, channel.timeoutMs);
     }
   }
   return { at: Date.now(), channel: label, isOk: false, attempts, error };
+}
+
+/**
+ * The wait before attempt `attempt` (1 for the first retry): the backoff doubled each time, or what a
+ * 429/503's `Retry-After` asked for when that is longer (Slack and Discord say when to come back), at
+ * most `MAX_BACKOFF_MS` either way.
+ */
+export function retryDelayMs(attempt: number, backoffMs: number, retryAfterMs: number | null): number {
+  const doubled = backoffMs * 2 ** (attempt - 1);
+  return Math.min(Math.max(doubled, retryAfterMs ?? 0), MAX_BACKOFF_MS);
+}
+
+/** `Retry-After` (seconds, or an HTTP date) in ms from `now`, or null when absent or unreadable. */
+export function retryAfterOf(value: string | undefined, now: number): number | null {
+  if (value === undefined || value.trim() === '') return null;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 function describeHttpError(cause: unknown, timeoutMs: number): string {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertRule } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliver } from '../../src/alerts/alert-delivery.js';
+import { deliver, retryAfterOf, retryDelayMs } from '../../src/alerts/alert-delivery.js';
 import type { AlertNotification } from '../../src/alerts/alert-payload.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -175,5 +175,53 @@ describe('alert delivery', () => {
       notification,
     );
     expect(command).toMatchObject({ isOk: true });
+  });
+
+  it('says that a 3xx is a redirect it does not follow, and does not retry it', async () => {
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits += 1;
+      res.writeHead(301, { location: 'https://example.com/hook' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+    const moved = await deliver(
+      { type: 'webhook', url, timeoutMs: 1000, retries: 3, backoffMs: 10 },
+      notification,
+    );
+    expect(moved).toMatchObject({ isOk: false, attempts: 1, error: 'HTTP 301 (a redirect: not followed)' });
+    expect(hits).toBe(1);
+  });
+
+  it("waits what a 429's Retry-After asks when that is longer than the backoff, at most 60 s", () => {
+    const now = Date.UTC(2026, 11, 6, 12);
+    expect(retryAfterOf('30', now)).toBe(30_000);
+    expect(retryAfterOf('1.5', now)).toBe(1500);
+    expect(retryAfterOf(new Date(now + 7000).toUTCString(), now)).toBe(7000);
+    expect(retryAfterOf(undefined, now)).toBeNull();
+    expect(retryAfterOf('soon', now)).toBeNull();
+    expect(retryDelayMs(1, 1000, null)).toBe(1000);
+    expect(retryDelayMs(3, 1000, null)).toBe(4000);
+    expect(retryDelayMs(1, 1000, 30_000)).toBe(30_000);
+    expect(retryDelayMs(3, 1000, 500)).toBe(4000);
+    expect(retryDelayMs(1, 1000, 3_600_000)).toBe(60_000);
+  });
+
+  it('retries a 429 and is sent once the receiver takes it', async () => {
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits += 1;
+      if (hits === 1) res.writeHead(429, { 'retry-after': '0' }).end();
+      else res.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+    const sent = await deliver(
+      { type: 'webhook', url, timeoutMs: 1000, retries: 3, backoffMs: 10 },
+      notification,
+    );
+    expect(sent).toMatchObject({ isOk: true, attempts: 2 });
   });
 });
