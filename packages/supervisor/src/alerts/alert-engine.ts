@@ -208,6 +208,15 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
     const previous = new Set(states.values());
     states.clear();
     for (const [name, state] of next) states.set(name, state);
+    for (const state of previous) {
+      if (next.get(state.rule.name) === state) continue;
+      // a rule removed or changed: what waits for its old channels (a receiver down) is not sent
+      const dropped = state.queue.clear();
+      if (dropped > 0)
+        host.log(
+          `alert ${state.rule.name}: removed or changed: ${dropped} waiting notification(s) dropped unsent`,
+        );
+    }
     for (const state of states.values()) if (!previous.has(state)) persistence.claim(state);
     retainHealth();
     evaluate();

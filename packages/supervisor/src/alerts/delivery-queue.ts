@@ -10,6 +10,8 @@ export const MAX_WAITING_NOTIFICATIONS = 100;
 export interface DeliveryQueue {
   /** Runs `job` after the jobs before it; when it is dropped unrun, resolves `dropped()` instead. */
   push<T>(job: () => Promise<T>, dropped: () => T): Promise<T>;
+  /** Drops every job waiting (the one running ends as it will); returns how many were dropped. */
+  clear(): number;
   /** Jobs waiting (the one running not included). */
   readonly waiting: number;
 }
@@ -51,6 +53,11 @@ export function createDeliveryQueue(
   return {
     get waiting() {
       return entries.length;
+    },
+    clear() {
+      const cleared = entries.splice(0);
+      for (const entry of cleared) entry.drop();
+      return cleared.length;
     },
     push(job, onDropped) {
       return new Promise((resolve, reject) => {

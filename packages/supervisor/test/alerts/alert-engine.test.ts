@@ -395,4 +395,27 @@ describe('alert delivery while a receiver is down', () => {
     expect(tested).toMatchObject([{ isOk: true, attempts: 1 }]);
     expect(receiver.bodies.map((body) => body.status)).toEqual(['firing', 'test']);
   });
+  it('drops what waits for the channels of a rule that is removed or changed (the receiver is down: no retries for an hour)', async () => {
+    const receiver = await holdingServer(() => true);
+    const lines: string[] = [];
+    const { engine, bus } = setup([], (line) => lines.push(line));
+    const channel = {
+      type: 'webhook' as const,
+      url: receiver.url,
+      timeoutMs: 60_000,
+      retries: 0,
+      backoffMs: 10,
+    };
+    const storm = rule('storm', { kind: 'event', kinds: ['app.crashed'] }, { channels: [channel] });
+    engine.setRules('/srv/app.toml', [storm]);
+    for (const app of ['a', 'b', 'c'])
+      bus.publish({ kind: 'app.crashed', severity: 'error', app, message: 'x' });
+    await waitFor(() => receiver.held.length === 1, 'the first notification at the receiver', 5000);
+    // the file is fixed (another URL) and started again: the old URL's two waiting are not sent
+    engine.setRules('/srv/app.toml', [{ ...storm, channels: [{ ...channel, url: `${receiver.url}/new` }] }]);
+    expect(lines).toEqual(['alert storm: removed or changed: 2 waiting notification(s) dropped unsent']);
+    for (const app of ['d', 'e']) bus.publish({ kind: 'app.crashed', severity: 'error', app, message: 'x' });
+    engine.remove('storm');
+    expect(lines[1]).toBe('alert storm: removed or changed: 1 waiting notification(s) dropped unsent');
+  });
 });
