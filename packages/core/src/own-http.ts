@@ -8,7 +8,7 @@ export interface OwnHttpRequest {
   body?: string;
   /** The whole exchange, from connecting to the body's last byte. */
   timeoutMs: number;
-  /** The largest body kept; a longer one (declared or read) fails. 0 reads and drops the body. */
+  /** The largest body kept; a longer one (declared or read) fails. 0: answers at the status, body unread. */
   maxBytes: number;
 }
 
@@ -68,10 +68,16 @@ export async function ownHttpRequest(url: string, request: OwnHttpRequest): Prom
         fail(new Error(`body of ${declared} bytes is over the limit of ${request.maxBytes}`));
         return;
       }
+      if (request.maxBytes === 0) {
+        // the body is not wanted: the status decides, a body that never ends must not turn it into a timeout
+        clearTimeout(timer);
+        resolve({ status, body: Buffer.alloc(0), headers: res.headers });
+        req.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
-        if (request.maxBytes === 0) return;
         size += chunk.length;
         if (size > request.maxBytes) {
           fail(new Error(`body over the limit of ${request.maxBytes} bytes`));

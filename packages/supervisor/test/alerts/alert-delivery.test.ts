@@ -224,4 +224,28 @@ describe('alert delivery', () => {
     );
     expect(sent).toMatchObject({ isOk: true, attempts: 2 });
   });
+
+  it('takes a 2xx as sent at its status, though its body never ends (no timeout, no duplicate)', async () => {
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits += 1;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('ok, and more to come');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+    const sent = await deliver(
+      { type: 'webhook', url, timeoutMs: 1000, retries: 2, backoffMs: 10 },
+      notification,
+    );
+    expect(sent).toMatchObject({ isOk: true, attempts: 1 });
+    expect(hits).toBe(1);
+  });
 });
