@@ -10,7 +10,10 @@ export const MAX_WAITING_NOTIFICATIONS = 100;
 export interface DeliveryQueue {
   /** Runs `job` after the jobs before it; when it is dropped unrun, resolves `dropped()` instead. */
   push<T>(job: () => Promise<T>, dropped: () => T): Promise<T>;
-  /** Drops every job waiting (the one running ends as it will); returns how many were dropped. */
+  /**
+   * Drops every job waiting (the one running ends as it will); returns how many were dropped, those
+   * dropped earlier in the same backlog included (then no `onDrained` tells them).
+   */
   clear(): number;
   /** Jobs waiting (the one running not included). */
   readonly waiting: number;
@@ -57,7 +60,10 @@ export function createDeliveryQueue(
     clear() {
       const cleared = entries.splice(0);
       for (const entry of cleared) entry.drop();
-      return cleared.length;
+      // told here, with the drops of the backlog before: the owner is gone, nothing catches up
+      const count = dropped + cleared.length;
+      dropped = 0;
+      return count;
     },
     push(job, onDropped) {
       return new Promise((resolve, reject) => {

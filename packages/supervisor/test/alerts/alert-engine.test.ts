@@ -417,5 +417,17 @@ describe('alert delivery while a receiver is down', () => {
     for (const app of ['d', 'e']) bus.publish({ kind: 'app.crashed', severity: 'error', app, message: 'x' });
     engine.remove('storm');
     expect(lines[1]).toBe('alert storm: removed or changed: 1 waiting notification(s) dropped unsent');
+    // a backlog past 100, then removed: one line for all of it, no "caught up" once the one sent ends
+    engine.add(rule('flood', { kind: 'event', kinds: ['app.crashed'] }, { channels: [channel] }));
+    for (let i = 0; i < 110; i += 1)
+      bus.publish({ kind: 'app.crashed', severity: 'error', app: `f-${i}`, message: 'x' });
+    engine.remove('flood');
+    expect(lines.slice(2)).toEqual([
+      'alert flood: its channels are behind (100 notifications waiting): the oldest waiting are dropped until they catch up',
+      'alert flood: removed or changed: 109 waiting notification(s) dropped unsent',
+    ]);
+    receiver.release();
+    await waitFor(() => receiver.bodies.length === 3, 'the notifications sent before the removals', 5000);
+    expect(receiver.bodies.map((body) => body.app)).toEqual(['a', 'd', 'f-0']);
   });
 });
