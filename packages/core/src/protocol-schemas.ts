@@ -281,7 +281,7 @@ const alertRuleRequest = once(() =>
           input: rule.escalation.afterRepeats,
           path: ['escalation', 'afterRepeats'],
         });
-      const badChannel = rule.channels ? alertChannelsProblem(rule) : null;
+      const badChannel = alertChannelsProblem(rule);
       if (badChannel !== null)
         ctx.issues.push({ code: 'custom', message: badChannel.message, input: rule, path: badChannel.path });
       if (rule.when?.kind === 'cpu') {

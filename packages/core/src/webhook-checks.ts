@@ -33,8 +33,10 @@ export function alertChannelsProblem(rule: {
   const lists: [(string | number)[], readonly AlertChannel[]][] = [[['channels'], rule.channels]];
   if (rule.escalation) lists.push([['escalation', 'channels'], rule.escalation.channels]);
   for (const [path, channels] of lists) {
+    // a refinement may see a rule its schema refused: what is not a list of channels is told elsewhere
+    if (!Array.isArray(channels)) continue;
     for (const [i, channel] of channels.entries()) {
-      if (channel.type !== 'webhook') continue;
+      if (channel?.type !== 'webhook' || typeof channel.url !== 'string') continue;
       const problem = webhookProblem(channel.url, channel.headers);
       if (problem) return { path: [...path, i, ...problem.path], message: problem.message };
     }
