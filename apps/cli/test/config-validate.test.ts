@@ -151,4 +151,14 @@ describe('velos config validate (CLI-1)', () => {
     const missing = await validate('nope.yaml');
     expect(missing).toMatchObject({ code: 2, stderr: 'velos: nope.yaml: no such file\n' });
   });
+
+  it('refuses a process file whose top-level await never settles (Node alone would exit 0, silent)', async () => {
+    const file = write('hang.config.mjs', 'await new Promise(() => {});\nexport default { apps: [] };\n');
+    const hung = await validate(file);
+    expect(hung.stdout).toBe('');
+    expect(hung.stderr).toBe(
+      'velos: hang.config.mjs: never finished loading: a top-level await waits for a promise that nothing is left to settle (no timer, I/O or callback pending), so it exports no apps\n',
+    );
+    expect(hung.code).toBe(1);
+  });
 });

@@ -100,4 +100,14 @@ describe('PM2 ecosystem files in velos start (issue #14)', () => {
       `process.json: apps[0] (gone).script: not found: ./missing.js (from ${dir})`,
     );
   });
+
+  it('refuses a file that exports a promise, saying so (not "got keys none")', async () => {
+    writeFileSync(
+      join(dir, 'promised.config.js'),
+      `module.exports = Promise.resolve({ apps: [{ name: 'p', script: 'app.js' }] });\n`,
+    );
+    await expect(load('promised.config.js')).rejects.toThrow(
+      'promised.config.js: exports a promise: expected the { apps: [...] } object itself',
+    );
+  });
 });

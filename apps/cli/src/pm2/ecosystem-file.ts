@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type AppSpec, ErrorCodes, normalizeAppName, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, isVelosError, normalizeAppName, VelosError } from '@velos/core';
 import type { LoadConfigOptions } from '@velos/core/config';
 import { isFile } from '../safe-stat.js';
+import { importSettled } from './import-settled.js';
 
 type ConfigModule = typeof import('@velos/core/config');
 
@@ -33,8 +34,9 @@ export async function loadEcosystemScript(
   }
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    module = await importSettled(pathToFileURL(file).href, label);
   } catch (cause) {
+    if (isVelosError(cause)) throw cause;
     throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${loadFailure(cause, file)}`, { cause });
   }
   const exported = module.default ?? (module.apps === undefined ? undefined : { apps: module.apps });
@@ -42,6 +44,13 @@ export async function loadEcosystemScript(
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
       `${label}: exports no apps (expected module.exports = { apps: [...] } or export default { apps: [...] }), got ${describe(exported)}`,
+    );
+  }
+  if (typeof (exported as { then?: unknown }).then === 'function') {
+    // PM2 reads the exported object as it is: a promise of one is no process file there either
+    throw new VelosError(
+      ErrorCodes.INVALID_CONFIG,
+      `${label}: exports a promise: expected the { apps: [...] } object itself (an ES module may await before its export default)`,
     );
   }
   if (!Array.isArray(exported) && !('apps' in exported) && !('script' in exported)) {
