@@ -37,6 +37,7 @@ import {
 import { processEntryToApp, processesFileSchema } from './processes-form.js';
 import { relaxJson } from './relaxed-json.js';
 import { formatBytes } from './units.js';
+import { decodeUtf8, utf8Problem } from './utf8-text.js';
 import { badMergeKeyLine } from './yaml-merge-line.js';
 
 /** File extensions `velos start` treats as config files. */
@@ -557,13 +558,27 @@ export function readConfigText(file: string): string {
     });
   }
   refuseOversized(size, file);
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (cause) {
-    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `${basename(file)}: cannot read config file ${file}`, {
-      cause,
-    });
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new VelosError(
+      ErrorCodes.CONFIG_NOT_FOUND,
+      `${basename(file)}: cannot read config file ${file}${code ? ` (${code})` : ''}`,
+      { cause },
+    );
   }
+  return configText(bytes, file);
+}
+
+/** The UTF-8 text of a config file's bytes; INVALID_CONFIG naming the line of a byte that is not UTF-8. */
+export function configText(bytes: Uint8Array, file: string): string {
+  const decoded = decodeUtf8(bytes);
+  if (decoded.ok) return decoded.text;
+  throw new VelosError(ErrorCodes.INVALID_CONFIG, `${basename(file)}: ${utf8Problem(decoded)}`, {
+    data: { file, line: decoded.line },
+  });
 }
 
 function isPlainName(name: string): boolean {

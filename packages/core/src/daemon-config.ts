@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { appDefaultsSchema } from './config-defaults.js';
 import { configError } from './config-error.js';
 import { CONFIG_PARSE } from './config-issues.js';
-import { parseConfigText, withLine } from './config-loader.js';
+import { configText, parseConfigText, withLine } from './config-loader.js';
 import { quoteValue } from './config-position.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { suggestKey } from './key-suggestion.js';
@@ -130,13 +130,14 @@ const daemonConfigSchema = z.object({
  * its line, like app config errors.
  */
 export async function loadDaemonConfig(file: string): Promise<DaemonConfig | null> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `${basename(file)}: cannot read ${file}`, { cause });
   }
+  const text = configText(bytes, file);
   const raw = await parseConfigText(text, file);
   try {
     return validateDaemonConfig(raw, basename(file));

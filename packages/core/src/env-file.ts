@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { decodeUtf8 } from './utf8-text.js';
 
 /** The largest env file read (a config reload reads it in the daemon). */
 export const MAX_ENV_FILE_BYTES = 1024 * 1024;
@@ -50,7 +51,13 @@ export function readEnvFiles(paths: string[]): Record<string, string> {
       if (!stat.isFile()) throw new Error(`${shown} is not a regular file`);
       if (stat.size > MAX_ENV_FILE_BYTES)
         throw new Error(`${shown} is larger than ${MAX_ENV_FILE_BYTES / 1024 / 1024} MiB`);
-      text = readFileSync(path, 'utf8');
+      const decoded = decodeUtf8(readFileSync(path));
+      // a Latin-1 value would reach the app as U+FFFD, changed without a word
+      if (!decoded.ok)
+        throw new Error(
+          `${shown} line ${decoded.line}: not UTF-8 text: ${decoded.why} (column ${decoded.column}); save the file as UTF-8`,
+        );
+      text = decoded.text;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === undefined && error instanceof Error) throw error;

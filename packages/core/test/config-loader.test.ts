@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'velos-core-'));
 const ctx = { baseEnv: { PATH: '/usr/bin', HOME: '/root' }, cpuCount: 4 };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function write(name: string, text: string): string {
+function write(name: string, text: string | Buffer): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
@@ -421,6 +421,32 @@ time = true
       expect(error.message.split('\n')).toHaveLength(1);
     },
   );
+
+  // readFileSync(…, 'utf8') turned a Latin-1 byte into U+FFFD: `name = "caf�"` was refused as a bad
+  // name, and the same byte in an env value or an argument reached the app changed, without a word
+  it.each([
+    ['latin1.toml', '[[apps]]\nname = "api"\nscript = "server.js"\nenv = { CITY = "Orl\xE9ans" }\n', 4, 20],
+    [
+      'latin1.yaml',
+      'apps:\n  - name: api\n    script: server.js\n    args: ["--city", "Orl\xE9ans"]\n',
+      4,
+      26,
+    ],
+    ['latin1.json', '{"apps": [{"name": "api", "script": "server.js", "args": "Orl\xE9ans"}]}', 1, 62],
+  ])('refuses %s, which is not UTF-8, naming the line of the byte', async (name, text, line, column) => {
+    const error = await errorOf(() => loadConfigFile(write(name, Buffer.from(text, 'latin1')), ctx));
+    expect(error).toEqual({
+      code: 'INVALID_CONFIG',
+      message: `${name}: not UTF-8 text: byte 0xe9 (line ${line}, column ${column}); save the file as UTF-8`,
+    });
+  });
+
+  it('refuses a UTF-16 file by name rather than as a syntax error at an invisible character', async () => {
+    const file = write('utf16.json', Buffer.from('\uFEFF{"apps": []}', 'utf16le'));
+    expect((await errorOf(() => loadConfigFile(file, ctx))).message).toBe(
+      'utf16.json: not UTF-8 text: a UTF-16 byte order mark (line 1, column 1); save the file as UTF-8',
+    );
+  });
 
   it('recognises config files by extension', async () => {
     expect(isConfigFile('velos.toml')).toBe(true);

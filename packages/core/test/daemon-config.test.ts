@@ -47,6 +47,14 @@ describe('config.toml (CFG-2)', () => {
     ]);
   });
 
+  it('refuses a config.toml that is not UTF-8, naming the line (an env default would change silently)', async () => {
+    const file = configFile('[defaults]\nenv = { CITY = "Orl\xE9ans" }\n');
+    writeFileSync(file, Buffer.from('[defaults]\nenv = { CITY = "Orl\xE9ans" }\n', 'latin1'));
+    expect(await messageOf(loadDaemonConfig(file))).toBe(
+      'config.toml: not UTF-8 text: byte 0xe9 (line 2, column 20); save the file as UTF-8',
+    );
+  });
+
   it('points an [otel] or [prometheus] table to where Velos reads those settings', async () => {
     const config = await loadDaemonConfig(
       configFile('[otel]\nendpoint = "http://x"\n\n[Prometheus]\nport = 1\n'),

@@ -87,6 +87,21 @@ describe('env_file in a config file', () => {
     );
   });
 
+  it('refuses an env file that is not UTF-8 (its value would reach the app changed) and skips a BOM', async () => {
+    const config = join(dir, 'latin1.yaml');
+    writeFileSync(join(dir, 'latin1.env'), Buffer.from('A=1\nCITY=Orl\xE9ans\n', 'latin1'));
+    writeFileSync(config, 'apps:\n  - name: api\n    script: server.js\n    env_file: latin1.env\n');
+    const error = await loadConfigFile(config, { baseEnv: {}, cpuCount: 1 }).catch((e: unknown) => e);
+    expect(isVelosError(error) && error.message).toBe(
+      `latin1.yaml: apps[0] (api).env_file: ${join(dir, 'latin1.env')} line 2: not UTF-8 text: byte 0xe9 (column 9); save the file as UTF-8 (line 4)`,
+    );
+    // Notepad's byte order mark is no part of the first key (it was: "expected KEY=VALUE")
+    writeFileSync(join(dir, 'bom.env'), '\uFEFFCITY=Orléans\r\n');
+    writeFileSync(config, 'apps:\n  - name: api\n    script: server.js\n    env_file: bom.env\n');
+    const [spec] = await loadConfigFile(config, { baseEnv: {}, cpuCount: 1 });
+    expect(spec?.env).toEqual({ CITY: 'Orléans' });
+  });
+
   it('keeps the error to one short line for a path too long to open (ENAMETOOLONG)', async () => {
     const config = join(dir, 'long.yaml');
     writeFileSync(
