@@ -45,4 +45,35 @@ describe('startOrForce (velos start -f)', () => {
     });
     expect(scales).toEqual([]);
   });
+
+  // it said "(or add -f to start more instances of it)", which a file of several apps refuses too
+  it('points a second start of a config file to its reload, -f or not, and adds nothing', async () => {
+    const web = spec({ name: 'web', source: { file: '/srv/app.toml' } });
+    const { client, scales } = daemonWith(web);
+    for (const isForced of [false, true]) {
+      await expect(
+        startOrForce(client, [web, spec({ name: 'w2' })], isForced, {
+          path: '/srv/app.toml',
+          typed: 'app.toml',
+        }),
+      ).rejects.toMatchObject({
+        code: ErrorCodes.NAME_IN_USE,
+        message:
+          "'web' of app.toml runs already (id 0): velos config reload app.toml applies the file's changes, velos startOrRestart app.toml restarts its apps",
+      });
+    }
+    expect(scales).toEqual([]);
+  });
+
+  it('offers -f only where it can apply: one app, not forced already', async () => {
+    const other = spec({ name: 'web', source: { file: '/srv/other.toml' } });
+    const { client } = daemonWith(other);
+    const file = { path: '/srv/app.toml', typed: 'app.toml' };
+    await expect(startOrForce(client, [other, spec({ name: 'w2' })], true, file)).rejects.toThrow(
+      /^an app named 'web' is already running \(id 0\)$/,
+    );
+    await expect(startOrForce(client, [other], false)).rejects.toThrow(
+      "an app named 'web' is already running (id 0) (or add -f to start more instances of it)",
+    );
+  });
 });

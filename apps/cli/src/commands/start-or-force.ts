@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { type AppSpec, ErrorCodes, isVelosError, type VelosControl, VelosError } from '@velos/core';
 
 /** The fields that say what an app runs: `-f` adds instances of the running app, never another program. */
@@ -7,12 +8,13 @@ const COMMAND_FIELDS = ['script', 'args', 'interpreter', 'interpreterArgs'] as c
  * Starts the apps; an app of that name that runs already is an error, unless `-f` (PM2: start it once
  * more), which adds the new instances to the running app, with its own command and settings: a `-f`
  * that names another script, other arguments or another interpreter, or a job (one instance), is
- * refused rather than ignored.
+ * refused rather than ignored. A config `file`'s app that runs already points to its reload.
  */
 export async function startOrForce(
   client: Pick<VelosControl, 'start' | 'scale' | 'describe'>,
   specs: AppSpec[],
   isForced: boolean,
+  file?: { path: string; typed: string },
 ): Promise<void> {
   try {
     await client.start(specs);
@@ -20,10 +22,18 @@ export async function startOrForce(
     if (!isVelosError(error) || error.code !== ErrorCodes.NAME_IN_USE) throw error;
     const name = (error.data as { name?: string } | undefined)?.name;
     const spec = specs.find((s) => s.name === name);
+    if (file !== undefined && name !== undefined && (await isFromFile(client, name, file.path))) {
+      // the file started it: -f cannot apply (several apps), a reload of the file can
+      const ids = (error.data as { ids?: number[] } | undefined)?.ids ?? [];
+      throw new VelosError(
+        error.code,
+        `'${name}' of ${basename(file.path)} runs already (id ${ids.join(', ')}): velos config reload ${file.typed} applies the file's changes, velos startOrRestart ${file.typed} restarts its apps`,
+        { data: error.data },
+      );
+    }
     if (!isForced || spec === undefined || specs.length > 1) {
-      throw new VelosError(error.code, `${error.message} (or add -f to start more instances of it)`, {
-        data: error.data,
-      });
+      const hint = isForced || specs.length > 1 ? '' : ' (or add -f to start more instances of it)';
+      throw new VelosError(error.code, `${error.message}${hint}`, { data: error.data });
     }
     const [running] = await client.describe(spec.name);
     if (running?.spec.type === 'job') {
@@ -49,6 +59,15 @@ export async function startOrForce(
     }
     await client.scale(spec.name, `+${spec.instances}`);
   }
+}
+
+async function isFromFile(
+  client: Pick<VelosControl, 'describe'>,
+  name: string,
+  file: string,
+): Promise<boolean> {
+  const [running] = await client.describe(name).catch(() => []);
+  return running?.spec.source?.file === file;
 }
 
 function commandOf(spec: Pick<AppSpec, 'script' | 'args'>): string {

@@ -77,7 +77,13 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     if (target.kind === 'config' && alerts !== null && alerts.length > 0)
       await refuseAlertNameClash(client, resolve(target.path), alerts);
     if (onRunning) await startOrAct(client, specs, onRunning);
-    else await startOrForce(client, specs, input.options.force === true);
+    else
+      await startOrForce(
+        client,
+        specs,
+        input.options.force === true,
+        target.kind === 'config' ? { path: target.path, typed: arg } : undefined,
+      );
     if (target.kind === 'config' && !isScriptConfig(target.path)) {
       // a daemon from before alerts answers UNKNOWN_COMMAND: harmless while the file has no rules
       await client.setAlerts(resolve(target.path), alerts ?? []).catch((error: unknown) => {
