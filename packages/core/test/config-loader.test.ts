@@ -246,6 +246,25 @@ time = true
     expect((await loadConfigFile(json, ctx)).map((s) => s.name)).toEqual(['a', 'b']);
   });
 
+  // docs/configuration.md said every relative path was the file's directory's; they follow the app's cwd
+  it("resolves cwd against the file's directory and the app's paths against its cwd", async () => {
+    const toml = write(
+      'paths.toml',
+      '[[apps]]\nname = "p"\nscript = "app.js"\ncwd = "sub"\nout_file = "logs/o.log"\nerror_file = "logs/e.log"\nlog_file = "all.log"\npid_file = "p.pid"\nwatch = ["src"]\n',
+    );
+    const [spec] = await loadConfigFile(toml, ctx);
+    const sub = join(dir, 'sub');
+    expect(spec).toMatchObject({
+      script: 'app.js',
+      cwd: sub,
+      outFile: join(sub, 'logs/o.log'),
+      errFile: join(sub, 'logs/e.log'),
+      logFile: join(sub, 'all.log'),
+      pidFile: join(sub, 'p.pid'),
+      watch: [join(sub, 'src')],
+    });
+  });
+
   it('resolves YAML merge keys and ignores top-level x- extension keys, as docker-compose files write them', async () => {
     const yaml = write(
       'compose-like.yaml',
