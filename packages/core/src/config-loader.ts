@@ -156,6 +156,7 @@ export function validateConfig(
   // CFG-1: a Velos file's `[defaults]`, under its apps' own keys (over config.toml's); PM2 files have none
   const taken: FileDefaults = ctx.dialect === 'pm2' ? { doc: raw, issues: [] } : takeFileDefaults(raw, label);
   const body = taken.doc;
+  if (ctx.dialect !== 'pm2') refuseTopLevelApp(body, label);
   const isProcessesForm = hasKey(body, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
   const apps = isProcessesForm
@@ -288,6 +289,34 @@ function refuseTooManyApps(document: object, label: string): void {
     ErrorCodes.INVALID_CONFIG,
     `${label}: ${listKey}: ${apps.length} apps, at most ${PAYLOAD_LIMITS.maxAppsPerStart} in one file`,
     { data: { keyPath: [listKey] } },
+  );
+}
+
+/** How each format writes a list of apps, for a file that writes one app's keys at its top. */
+const APPS_LIST_FORM: Record<string, string> = {
+  '.toml': 'under an [[apps]] header',
+  '.yaml': 'in an "apps:" list (- name: …)',
+  '.yml': 'in an "apps:" list (- name: …)',
+  '.json': 'in {"apps": [{…}]}',
+};
+
+/**
+ * A Velos file with one app's keys at its top (`name = …` and `script = …`, no `[[apps]]`) is told where
+ * they go in one line, not as a missing `apps` beside each of its keys unknown at the top.
+ */
+function refuseTopLevelApp(doc: unknown, label: string): void {
+  if (!hasKey(doc, 'script') || hasKey(doc, 'apps') || hasKey(doc, 'processes')) return;
+  const keys = Object.keys(doc as object);
+  const named = `${keys
+    .slice(0, 3)
+    .map((key) => `"${key}"`)
+    .join(', ')}${keys.length > 3 ? '…' : ''}`;
+  const form = APPS_LIST_FORM[extname(label).toLowerCase()] ?? 'in an "apps" list';
+  const are = keys.length === 1 ? 'is a key' : 'are the keys';
+  throw new VelosError(
+    ErrorCodes.INVALID_CONFIG,
+    `${label}: apps: required; ${named} ${are} of an app, written at the top of the file: put ${keys.length === 1 ? 'it' : 'them'} ${form}`,
+    { data: { keyPath: [keys[0]!] } },
   );
 }
 

@@ -246,6 +246,22 @@ time = true
     expect((await loadConfigFile(json, ctx)).map((s) => s.name)).toEqual(['a', 'b']);
   });
 
+  // it printed "apps: required", then "unknown options "name", "script"", then "script" once more
+  it.each([
+    ['flat.toml', '# one app\nname = "api"\nscript = "server.js"\n', 'under an [[apps]] header (line 2)'],
+    ['flat.yaml', 'name: api\nscript: server.js\n', 'in an "apps:" list (- name: …) (line 1)'],
+    ['flat.json', '{"name": "api", "script": "server.js"}', 'in {"apps": [{…}]}'],
+  ])(
+    'tells where the keys of one app written at the top of %s go, in one issue',
+    async (name, text, form) => {
+      const error = await loadConfigFile(write(name, text), ctx).catch((e: unknown) => e);
+      expect(isVelosError(error) && error.message).toBe(
+        `${name}: apps: required; "name", "script" are the keys of an app, written at the top of the file: put them ${form}`,
+      );
+      expect(isVelosError(error) && (error.data as { issues?: unknown[] }).issues).toBeUndefined();
+    },
+  );
+
   // docs/configuration.md said every relative path was the file's directory's; they follow the app's cwd
   it("resolves cwd against the file's directory and the app's paths against its cwd", async () => {
     const toml = write(
