@@ -24,6 +24,7 @@ import {
   syntaxErrorLine,
   yamlErrorText,
 } from './config-position.js';
+import { envLiteralError } from './env-literal.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { findDuplicateJsonKey } from './json-duplicate-key.js';
 import { findPayloadBreach, PAYLOAD_LIMITS } from './payload-limits.js';
@@ -92,16 +93,22 @@ export async function loadConfigFile(path: string, ctx: LoadConfigOptions): Prom
   // croner loads only for a file (or defaults) that may hold a cron expression
   const hasCron = /cron|schedule/i.test(text) || /cron|schedule/i.test(JSON.stringify(ctx.defaults ?? {}));
   const checkCron = ctx.checkCron ?? (hasCron ? await loadCronCheck() : undefined);
+  const dialect = ctx.dialect ?? dialectOf(file);
+  let specs: AppSpec[];
   try {
-    return validateConfig(raw, basename(file), {
+    specs = validateConfig(raw, basename(file), {
       ...ctx,
-      dialect: ctx.dialect ?? dialectOf(file),
+      dialect,
       baseDir: dirname(file),
       ...(checkCron === undefined ? {} : { checkCron }),
     });
   } catch (error) {
     throw await withLine(error, text, file);
   }
+  // PM2's files pass String(value) as PM2 does; a Velos file's `V = 1.10` is refused rather than sent as "1.1"
+  const literal = dialect === 'pm2' ? null : await envLiteralError(raw, text, file);
+  if (literal !== null) throw literal;
+  return specs;
 }
 
 /**
