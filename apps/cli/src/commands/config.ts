@@ -150,7 +150,7 @@ async function runSet(
       );
     }
     const key = pair.slice(0, eq).trim();
-    const value = await parseConfigValue(pair.slice(eq + 1));
+    const value = await parseConfigValue(pair.slice(eq + 1), key);
     // as with --every/--timeout: a job's `interval=30` would run it every 30 ms (a file's bare number)
     if (UNIT_REQUIRED.has(key) && typeof value === 'number') {
       throw new VelosError(
