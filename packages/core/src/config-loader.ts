@@ -589,23 +589,39 @@ export function readConfigText(file: string): string {
   try {
     size = statSync(file).size;
   } catch (cause) {
-    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `${basename(file)}: cannot read config file ${file}`, {
-      cause,
-    });
+    throw new VelosError(
+      ErrorCodes.CONFIG_NOT_FOUND,
+      `${basename(file)}: cannot read config file ${file}${readFailure(cause)}`,
+      { cause },
+    );
   }
   refuseOversized(size, file);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
     throw new VelosError(
       ErrorCodes.CONFIG_NOT_FOUND,
-      `${basename(file)}: cannot read config file ${file}${code ? ` (${code})` : ''}`,
+      `${basename(file)}: cannot read config file ${file}${readFailure(cause)}`,
       { cause },
     );
   }
   return configText(bytes, file);
+}
+
+/** Why a file could not be read, as ` (CODE: words)` (a directory without permission, a directory…). */
+function readFailure(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (code === undefined) return '';
+  const words: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied, on the file or a directory of its path',
+    EPERM: 'operation not permitted',
+    EISDIR: 'a directory',
+    ENOTDIR: 'a part of its path is not a directory',
+    ELOOP: 'too many symlinks',
+  };
+  return ` (${code}${words[code] ? `: ${words[code]}` : ''})`;
 }
 
 /** The UTF-8 text of a config file's bytes; INVALID_CONFIG naming the line of a byte that is not UTF-8. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -473,6 +473,20 @@ time = true
     expect(error).toEqual({
       code: 'INVALID_CONFIG',
       message: `${name}: not UTF-8 text: byte 0xe9 (line ${line}, column ${column}); save the file as UTF-8`,
+    });
+  });
+
+  // it said "cannot read config file …" and no more: a directory, a path through a file, no permission
+  it('says why a config file cannot be read', async () => {
+    const folder = join(dir, 'folder.toml');
+    mkdirSync(folder, { recursive: true });
+    expect((await errorOf(() => loadConfigFile(folder, ctx))).message).toBe(
+      `folder.toml: cannot read config file ${folder} (EISDIR: a directory)`,
+    );
+    const through = join(write('plain.txt', ''), 'inner.toml');
+    expect(await errorOf(() => loadConfigFile(through, ctx))).toEqual({
+      code: 'CONFIG_NOT_FOUND',
+      message: `inner.toml: cannot read config file ${through} (ENOTDIR: a part of its path is not a directory)`,
     });
   });
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
@@ -43,7 +43,8 @@ async function validate(
   const config = await import('@velos/core/config');
   const daemonFile = join(ctx.home, 'config.toml');
   const path = file === undefined ? daemonFile : resolve(file);
-  if (!existsSync(path)) {
+  if (!existsSync(path) && statError(path) !== 'EACCES') {
+    // a file in a directory this user cannot search is not "no such file": the read below says why
     throw new VelosError(
       ErrorCodes.INVALID_ARGUMENT,
       file === undefined ? `no file given and no ${daemonFile}` : `${file}: no such file`,
@@ -171,4 +172,13 @@ function nameList(names: string[]): string {
   if (names.length <= LISTED_NAMES) return names.join(', ');
   const more = names.length - SHOWN_NAMES;
   return `${names.slice(0, SHOWN_NAMES).join(', ')} and ${more} more; --json lists them all`;
+}
+
+function statError(path: string): string | undefined {
+  try {
+    statSync(path);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code;
+  }
 }
