@@ -27,7 +27,9 @@ export async function envLiteralError(doc: unknown, text: string, file: string):
       const [, name = '', written = ''] = match;
       const literals = byName.get(name);
       if (!literals || literals.some((literal) => String(literal.value) === written)) continue;
-      for (const { path, value } of literals) {
+      // only the values this text can be (a file of 1000 apps with a PORT each looks up one or two)
+      const likely = literals.filter(({ value }) => isReadingOf(written, value));
+      for (const { path, value } of likely.length > 0 ? likely : literals) {
         if ((await keyPathLine(text, path, ext)) !== index + 1) continue;
         return new VelosError(
           ErrorCodes.INVALID_CONFIG,
@@ -67,6 +69,12 @@ function literalEnvValues(doc: unknown): Literal[] {
   if (Array.isArray(apps)) for (const [i, app] of apps.entries()) visit(app, [...at, i]);
   if (isTable(doc)) visit(doc.defaults, ['defaults']);
   return found;
+}
+
+/** True when `written` may be what the parser read as `value` (`0o17` as 15, `True` as true). */
+function isReadingOf(written: string, value: number | boolean): boolean {
+  if (typeof value === 'boolean') return written.toLowerCase() === String(value);
+  return Number(written.replace(/_/g, '')) === value;
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {
