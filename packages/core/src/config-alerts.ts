@@ -2,7 +2,8 @@ import { basename, extname, resolve } from 'node:path';
 import type { AlertRule } from './alert-rule.js';
 import { parseAlertRules } from './alert-rules.js';
 import { lineOfKey } from './config-line.js';
-import { parseConfigText, readConfigText } from './config-loader.js';
+import { parseConfigText } from './config-loader.js';
+import { readConfigText } from './config-read.js';
 import { ErrorCodes, isVelosError, VelosError } from './errors.js';
 
 /**
