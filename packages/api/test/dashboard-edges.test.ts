@@ -120,6 +120,8 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
           spec(LONG_NAME, 'silent.js'),
           // prints `crashing with exit code 1` on stderr (info by its words) and exits 1, once
           spec('crashed', 'crash-after.js', { args: ['200'], autorestart: false }),
+          // a job due at 03:00 only: it runs here when Run now is clicked (and exits 1 at once)
+          spec('nightly', 'crash-after.js', { args: ['10'], type: 'job', schedule: '0 3 * * *' }),
         ]),
         startServer(client, { rateLimitPerMinute: 100_000 }).then((started) => {
           api = started;
@@ -423,6 +425,18 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
         .locator('.ev-app')
         .evaluate((element) => element.getBoundingClientRect().left);
     expect(await left(short)).toBe(await left(long));
+  });
+
+  it('says when a job runs next, and lists a run started with Run now at once (it waited for the 15 s poll)', async () => {
+    await toHash(page, '#/');
+    expect(await page.locator('tr[data-row="nightly"] .sub').textContent()).toMatch(/^job · next in \d+ h/);
+    await toHash(page, '#/app/nightly');
+    expect(await page.locator('[data-next-run]').textContent()).toMatch(/^in \d+ h/);
+    await page.locator('.empty-note', { hasText: 'No runs yet.' }).waitFor();
+    await page.locator('button', { hasText: 'Run now' }).click();
+    // the runs are polled every 15 s: a deadline well under it shows the table followed the run's events
+    await page.locator('table.runs tbody tr').first().waitFor({ timeout: 8_000 });
+    expect(await page.locator('table.runs tbody tr').first().textContent()).toContain('user');
   });
 
   it('logged no console error', () => {

@@ -12,7 +12,8 @@ import { describeAlertWhen } from '../dashboard/src/components/alert-list.js';
 import { templateLevel } from '../dashboard/src/components/log-summary.js';
 import { exitText } from '../dashboard/src/components/process-row.js';
 import { lastCrashExit } from '../dashboard/src/crash-exit.js';
-import { formatBytes, formatDuration, formatPercent } from '../dashboard/src/format.js';
+import { formatBytes, formatDuration, formatPercent, plural } from '../dashboard/src/format.js';
+import { nextRunText } from '../dashboard/src/job-state.js';
 import { createLineLeveler, isAtLeast, searchPattern, textMatcher } from '../dashboard/src/log-level.js';
 import { parseRoute, routeHash } from '../dashboard/src/router.js';
 import { isSameRules, lastRulesChange } from '../dashboard/src/rules-change.js';
@@ -383,6 +384,30 @@ describe('dashboard routes, levels and figures', () => {
     expect(searchNote({ lines: [], scanned: { ...scanned, isPartial: true } }, 500)).toMatch(
       /\(the time budget stopped the scan early\)\.$/,
     );
+    expect(searchNote({ lines: lines(1), scanned: { lines: 1, files: [] } }, 500)).toBe('Searched 1 line.');
+  });
+
+  it('counts lines and templates in the singular when there is one (it said `1 lines · 1 templates`)', () => {
+    expect(plural(1, 'line')).toBe('1 line');
+    expect(plural(1, 'template')).toBe('1 template');
+    expect(plural(0, 'line')).toBe('0 lines');
+    expect(plural(1234, 'line')).toBe(`${(1234).toLocaleString()} lines`);
+  });
+
+  it("says when a job runs next, as velos list does (the page said only 'scheduled')", () => {
+    const job = (nextRunAt: number | null) =>
+      proc({
+        type: 'job',
+        pid: null,
+        status: 'scheduled',
+        job: { lastRun: null, nextRunAt, runs: 0, skipped: 0 },
+      });
+    expect(nextRunText(job(NOW + 4 * 60_000 + 10_000), NOW)).toBe('in 4 m 10 s');
+    expect(nextRunText(job(NOW + 30_000), NOW)).toBe('in 30 s');
+    expect(nextRunText(job(NOW + 200), NOW)).toBe('due now');
+    expect(nextRunText(job(NOW - 5_000), NOW)).toBe('due now');
+    expect(nextRunText(job(null), NOW)).toBe('none');
+    expect(nextRunText(proc({}), NOW)).toBeNull();
   });
 
   it('writes figures with their units', () => {

@@ -53,7 +53,7 @@ export function formatClock(at: number): string {
   return `${date.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time.slice(0, 5)}`;
 }
 
-/** A count with a unit that agrees: `1 restart`, `3 restarts`. */
+/** A count with a unit that agrees: `1 restart`, `3 restarts`, `1,234 lines`. */
 export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `${count.toLocaleString()} ${word}${count === 1 ? '' : 's'}`;
 }

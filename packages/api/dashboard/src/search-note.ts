@@ -1,4 +1,5 @@
 import type { LogsSearchResult } from '@velos/core';
+import { plural } from './format.js';
 
 /**
  * The line under the log filters after a search of the engine: how many lines it read, and when the
@@ -9,7 +10,7 @@ import type { LogsSearchResult } from '@velos/core';
 export function searchNote(answer: LogsSearchResult, limit: number): string {
   const scanned = answer.scanned?.lines;
   const partial = answer.scanned?.isPartial ? ' (the time budget stopped the scan early)' : '';
-  const read = `Searched ${scanned === undefined ? '?' : scanned.toLocaleString()} lines${partial}.`;
+  const read = `Searched ${scanned === undefined ? '? lines' : plural(scanned, 'line')}${partial}.`;
   const omitted = answer.cut?.omittedLines ?? 0;
   const shown = answer.lines.length;
   if (omitted > 0) {

@@ -13,7 +13,11 @@ import { healthLabel } from '../status.js';
 import { Badge } from './badge.js';
 
 /** Reads `path` when `key` changes and every `everyMs`; gives the answer or the error's message. */
-function usePolled<T>(path: string | null, everyMs: number): { data: T | null; error: string | null } {
+function usePolled<T>(
+  path: string | null,
+  everyMs: number,
+  changeKey = '',
+): { data: T | null; error: string | null } {
   const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
   useEffect(() => {
     if (!path) return;
@@ -29,7 +33,7 @@ function usePolled<T>(path: string | null, everyMs: number): { data: T | null; e
       isLive = false;
       clearInterval(timer);
     };
-  }, [path, everyMs]);
+  }, [path, everyMs, changeKey]);
   return state;
 }
 
@@ -109,11 +113,15 @@ export function CustomMetricsPanel({ instances }: { instances: ProcessMetrics[] 
   </div>`;
 }
 
-/** A job's runs, newest first: outcome, trigger, start, duration, exit. */
-export function RunsPanel({ app }: { app: string }) {
+/**
+ * A job's runs, newest first: outcome, trigger, start, duration, exit; read again every 15 s and whenever
+ * `changeKey` changes (a run started or ended: see `runsKey`).
+ */
+export function RunsPanel({ app, changeKey }: { app: string; changeKey: string }) {
   const { data, error } = usePolled<{ runs: (JobRun & { name: string })[] } | (JobRun & { name: string })[]>(
     `/jobs/${seg(app)}/runs${query({ limit: 20 })}`,
     15_000,
+    changeKey,
   );
   if (error) return html`<p class="empty-note">The runs are not available: ${error}</p>`;
   const runs = Array.isArray(data) ? data : (data?.runs ?? []);

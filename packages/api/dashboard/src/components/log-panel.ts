@@ -3,7 +3,7 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
 import { lastCrashExit } from '../crash-exit.js';
-import { formatClock } from '../format.js';
+import { formatClock, plural } from '../format.js';
 import {
   type AppLogRules,
   createLineLeveler,
@@ -235,7 +235,7 @@ export function LogPanel({
       <input type="search" class="log-search" data-filter data-log-search placeholder="Text or /regex/  ( / )" value=${draft}
         onInput=${(e: Event) => setDraft((e.target as HTMLInputElement).value)}
         onChange=${(e: Event) => setParams({ q: (e.target as HTMLInputElement).value || null })} aria-label="Search the lines (text or regular expression)" />
-      <span class="muted log-count num">${isLoading ? 'loading…' : `${count.toLocaleString()} lines`}</span>
+      <span class="muted log-count num">${isLoading ? 'loading…' : plural(count, 'line')}</span>
     </div>
     ${error && html`<p class="log-note bad" role="alert" data-log-error>${error}</p>`}
     ${note && html`<p class="log-note muted" data-log-note>${note}</p>`}

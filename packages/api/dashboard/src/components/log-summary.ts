@@ -2,7 +2,7 @@ import type { LogPatternInfo, LogSummaryInfo, LogsAnalyzeResult } from '@velos/c
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
-import { formatAgo } from '../format.js';
+import { formatAgo, plural } from '../format.js';
 
 const REFRESH_MS = 30_000;
 const TRENDS = { rising: '↗ rising', stable: '→ stable', declining: '↘ declining' } as const;
@@ -61,7 +61,7 @@ export function LogSummary({ app }: { app: string }) {
         <span class="score-n num">${Math.round(summary.health)}</span><span class="score-k">log health</span>
       </div>
       <div class="ls-levels">
-        <div class="num">${summary.lines.toLocaleString()} lines · ${summary.templates} templates · last hour</div>
+        <div class="num">${plural(summary.lines, 'line')} · ${plural(summary.templates, 'template')} · last hour</div>
         <div class="level-chips">${levels.map(([level, n]) => html`<span class=${`chip lvl-${level}`}>${level} <b class="num">${n?.toLocaleString()}</b></span>`)}</div>
       </div>
       ${

@@ -2,6 +2,7 @@ import type { MetricsHistory, ProcessInfo } from '@velos/core';
 import { html } from 'htm/preact';
 import { runAction } from '../actions.js';
 import { formatBytes, formatDuration, formatPercent } from '../format.js';
+import { nextRunText } from '../job-state.js';
 import { navigate, routeHash } from '../router.js';
 import { appLabel, healthLabel, processLabel, type RestartLoops, type StatusLabel } from '../status.js';
 import type { ActionOutcome } from '../store.js';
@@ -57,7 +58,7 @@ export function AppRows({
             : html`<span class="twisty-space"></span>`
         }
         <a href=${routeHash('app', app)} class="app-name" title=${app}>${app}</a>
-        <span class="sub">${isGroup ? `${instances.length} instances` : first.pid ? `pid ${first.pid}` : first.type === 'job' ? 'job' : ''}</span>
+        <span class="sub">${isGroup ? `${instances.length} instances` : first.pid ? `pid ${first.pid}` : jobSub(first, now)}</span>
       </td>
       <td class="c-status"><${Badge} label=${label} /></td>
       <td class="c-health opt"><${HealthCell} label=${isGroup ? worstHealth(instances) : healthLabel(first)} /></td>
@@ -120,6 +121,13 @@ export function exitText(p: ProcessInfo): string {
   const detail = p.signal ? p.signal : p.exitCode !== null ? `exit ${p.exitCode}` : '';
   if (p.lastExitReason === 'exit' && detail) return detail;
   return detail ? `${p.lastExitReason} (${detail})` : String(p.lastExitReason);
+}
+
+/** A job's sub-line without a pid: `job · next in 4 m`. */
+function jobSub(p: ProcessInfo, now: number): string {
+  const next = nextRunText(p, now);
+  if (next === null) return '';
+  return next === 'none' ? 'job' : `job · next ${next}`;
 }
 
 function worstHealth(instances: ProcessInfo[]) {

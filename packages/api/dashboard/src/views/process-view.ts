@@ -13,6 +13,7 @@ import { exitText } from '../components/process-row.js';
 import { useNow } from '../components/use-now.js';
 import { useRestartLoops } from '../components/use-restart-loops.js';
 import { formatBytes, formatDuration, formatPercent } from '../format.js';
+import { nextRunText, runsKey } from '../job-state.js';
 import { type Route, routeHash } from '../router.js';
 import { appLabel } from '../status.js';
 import { useDash } from '../store.js';
@@ -65,6 +66,7 @@ export function ProcessView({ route }: { route: Route }) {
         <div><dt>Uptime</dt><dd class="num">${running.length ? formatDuration(now - Math.max(...running.map((p) => p.startedAt!))) : '–'}</dd></div>
         <div><dt>Restarts</dt><dd class="num">${instances.reduce((a, p) => a + p.restarts, 0)}</dd></div>
         <div><dt>Last exit</dt><dd>${exited ? exitText(exited) : '–'}</dd></div>
+        ${first.type === 'job' ? html`<div><dt>Next run</dt><dd class="num" data-next-run>${nextRunText(first, now)}</dd></div>` : null}
         <div><dt>Mode</dt><dd>${first.type === 'job' ? 'job' : first.execMode} · ${instances.length} × · ${first.namespace}</dd></div>
       </dl>
       <${ActionBar} app=${app} instances=${instances} />
@@ -83,7 +85,7 @@ export function ProcessView({ route }: { route: Route }) {
       <section class="panel" aria-labelledby="side-h">
         ${
           first.type === 'job'
-            ? html`<div class="panel-head"><h2 id="side-h">Runs</h2></div><${RunsPanel} app=${app} />`
+            ? html`<div class="panel-head"><h2 id="side-h">Runs</h2></div><${RunsPanel} app=${app} changeKey=${runsKey(first)} />`
             : html`<div class="panel-head"><h2 id="side-h">Probes</h2></div><${ProbesPanel} instances=${instances} />`
         }
       </section>
