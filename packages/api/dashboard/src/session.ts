@@ -212,6 +212,9 @@ function subscribeCore(): void {
 
 /** The server wants a token: the one given was refused, or none was given (the form, without an error). */
 function refuse(): void {
+  // the calls of a refresh fail together: the first 401 says why, the others change nothing (they
+  // found the token already gone and took the tab for a tokenless one: the form lost its reason)
+  if (getState().auth === 'refused') return;
   const isTokenless = getState().token === null;
   sessionStorage.removeItem(TOKEN_KEY);
   socket.stop();
