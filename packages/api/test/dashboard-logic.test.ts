@@ -7,7 +7,7 @@ import {
 } from '@velos/core';
 import { classifyLine } from '@velos/log-engine';
 import { describe, expect, it } from 'vitest';
-import { seg } from '../dashboard/src/api.js';
+import { ApiError, problemSide, seg } from '../dashboard/src/api.js';
 import { describeAlertWhen } from '../dashboard/src/components/alert-list.js';
 import { templateLevel } from '../dashboard/src/components/log-summary.js';
 import { exitText } from '../dashboard/src/components/process-row.js';
@@ -385,6 +385,18 @@ describe('dashboard routes, levels and figures', () => {
       /\(the time budget stopped the scan early\)\.$/,
     );
     expect(searchNote({ lines: lines(1), scanned: { lines: 1, files: [] } }, 500)).toBe('Searched 1 line.');
+  });
+
+  it('blames the server, not the daemon, for a 503 without the API error (a server closing said daemon down)', () => {
+    expect(problemSide(new ApiError(503, 'DAEMON_UNAVAILABLE', 'cannot reach the Velos daemon'))).toBe(
+      'daemon',
+    );
+    expect(problemSide(new ApiError(503, 'HTTP_503', '503 Service Unavailable'))).toBe('server');
+    expect(problemSide(new ApiError(0, 'UNREACHABLE', 'the Velos API server cannot be reached'))).toBe(
+      'server',
+    );
+    expect(problemSide(new ApiError(500, 'INTERNAL', 'boom'))).toBeNull();
+    expect(problemSide(new Error('x'))).toBeNull();
   });
 
   it('counts lines and templates in the singular when there is one (it said `1 lines · 1 templates`)', () => {

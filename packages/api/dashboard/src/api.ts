@@ -48,6 +48,18 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return data as T;
 }
 
+/**
+ * Which side an error says is down: `server` when the API server could not be reached, or answered a
+ * 503 without the API's own error (a server closing, or a proxy in front of it); `daemon` for the API's
+ * 503 (`DAEMON_UNAVAILABLE`…: the server is up, its daemon is not); null for any other error.
+ */
+export function problemSide(error: unknown): 'server' | 'daemon' | null {
+  if (!(error instanceof ApiError)) return null;
+  if (error.status === 0) return 'server';
+  if (error.status !== 503) return null;
+  return error.code === 'HTTP_503' ? 'server' : 'daemon';
+}
+
 /** A path segment for a target (app name, id or `all`). */
 export function seg(target: string | number): string {
   return encodeURIComponent(String(target));

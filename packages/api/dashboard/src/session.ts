@@ -8,7 +8,7 @@ import type {
   ProcessInfo,
   VelosEvent,
 } from '@velos/core';
-import { API_BASE, ApiError, api, query } from './api.js';
+import { API_BASE, ApiError, api, problemSide, query } from './api.js';
 import { LiveSocket } from './live-socket.js';
 import { addEvents, applyProcesses, getState, update } from './store.js';
 
@@ -269,10 +269,9 @@ async function guard(read: () => Promise<void>): Promise<void> {
 }
 
 function noteProblem(error: unknown): void {
-  if (!(error instanceof ApiError)) return;
-  if (error.status === 0) update({ problem: { kind: 'server', message: error.message } });
-  else if (error.status === 503) update({ problem: { kind: 'daemon', message: error.message } });
-  else return;
+  const kind = problemSide(error);
+  if (kind === null) return;
+  update({ problem: { kind, message: (error as Error).message } });
   // The reads of one refresh fail together: one retry for all of them, the delay doubling per refresh.
   if (problemTimer !== undefined) return;
   const delayMs = Math.min(30_000, 1000 * 2 ** problemAttempt++);
