@@ -157,12 +157,21 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
   it('asks before stopping an app, and does nothing on Cancel', async () => {
     step = 'stop';
     const row = page.locator('tr[data-row="worker"]');
-    await row.locator('button', { hasText: 'Stop' }).click();
+    // by keyboard: Enter on the row's Stop asks, and only asks (it also opened the app's view)
+    await row.locator('button', { hasText: 'Stop' }).press('Enter');
     const dialog = page.locator('dialog.confirm[open]');
     await dialog.waitFor();
     expect(await dialog.locator('h2').textContent()).toBe('Stop worker?');
-    await dialog.locator('button', { hasText: 'Cancel' }).click();
+    expect(new URL(page.url()).hash).not.toContain('app');
+    await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' }).catch(() => dialog.waitFor({ state: 'hidden' }));
+    // the focus is back on the button that asked (it fell to the page's body: Tab began at the top)
+    await waitFor(
+      async () =>
+        (await page.evaluate(() => document.activeElement?.getAttribute('title'))) === 'Stop worker',
+      'the focus back on Stop',
+      5000,
+    );
     expect((await daemon!.client.list()).find((p) => p.name === 'worker')?.status).toBe('online');
     await row.locator('button', { hasText: 'Stop' }).click();
     await page.locator('dialog.confirm[open] button[type=submit]').click();
@@ -185,6 +194,16 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
     await input.fill('-1');
     await page.locator('form.scale button[type=submit]').click();
     const dialog = page.locator('dialog.confirm[open]');
+    // Escape cancels, and the focus goes back to Scale (it fell to the body: the button was busy, disabled)
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await waitFor(
+      async () => (await page.evaluate(() => document.activeElement?.textContent)) === 'Scale',
+      'the focus back on Scale',
+      5000,
+    );
+    expect(await count()).toBe(3);
+    await page.locator('form.scale button[type=submit]').click();
     expect(await dialog.locator('h2').textContent()).toBe('Scale api down to 2?');
     await dialog.locator('button[type=submit]').click();
     await page.locator('[data-outcome]', { hasText: 'scaled to 2 instances' }).waitFor();

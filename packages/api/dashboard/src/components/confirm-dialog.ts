@@ -18,13 +18,20 @@ export function askConfirm(question: Question): Promise<boolean> {
   });
 }
 
-/** The one confirmation dialog of the page (a modal `<dialog>`, Escape cancels). */
+/**
+ * The one confirmation dialog of the page (a modal `<dialog>`, Escape cancels); once it closes, the
+ * focus goes back to what had it (the button that asked), not to the top of the page.
+ */
 export function ConfirmDialog() {
   const ref = useRef<HTMLDialogElement>(null);
   const [question, setQuestion] = useState<Question | null>(null);
   const answerRef = useRef<(yes: boolean) => void>(() => {});
+  const openerRef = useRef<HTMLElement | null>(null);
   useEffect(() => {
     show = (q, answer) => {
+      // taken now: by the time the dialog shows, the button that asked may be disabled (busy) and
+      // the focus already fallen to the page's body
+      openerRef.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       answerRef.current(false);
       answerRef.current = answer;
       setQuestion(q);
@@ -41,7 +48,14 @@ export function ConfirmDialog() {
     answerRef.current = () => {};
     ref.current?.close();
     setQuestion(null);
+    // keyboard users go on from where they were (a row's Stop), not from the page's first link
+    const opener = openerRef.current;
+    openerRef.current = null;
     answer(yes);
+    // after the answer's render, which enables the button again (a deleted app's button is gone)
+    setTimeout(() => {
+      if (opener?.isConnected && !(opener as HTMLButtonElement).disabled) opener.focus();
+    }, 0);
   };
   return html`<dialog ref=${ref} class="confirm" onCancel=${(e: Event) => {
     e.preventDefault();

@@ -43,6 +43,9 @@ export function AppRows({
     ? exitText(instances.find((p) => p.lastExitReason)!)
     : '–';
   const open = (event: KeyboardEvent) => {
+    // keys on the row's own buttons and link are theirs: Enter on Stop asked to stop *and* opened the
+    // app, Space on ▸ toggled the instances twice
+    if (event.target !== event.currentTarget) return;
     if (event.key === 'Enter') navigate('app', app);
     else if (isGroup && (event.key === 'ArrowRight' || event.key === 'ArrowLeft' || event.key === ' ')) {
       if ((event.key === 'ArrowRight') !== isExpanded || event.key === ' ') onToggle();
