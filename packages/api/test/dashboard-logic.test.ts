@@ -12,7 +12,13 @@ import { describeAlertWhen } from '../dashboard/src/components/alert-list.js';
 import { templateLevel } from '../dashboard/src/components/log-summary.js';
 import { exitText } from '../dashboard/src/components/process-row.js';
 import { lastCrashExit } from '../dashboard/src/crash-exit.js';
-import { formatBytes, formatDuration, formatPercent, plural } from '../dashboard/src/format.js';
+import {
+  formatAxisTime,
+  formatBytes,
+  formatDuration,
+  formatPercent,
+  plural,
+} from '../dashboard/src/format.js';
 import { nextRunText } from '../dashboard/src/job-state.js';
 import { createLineLeveler, isAtLeast, searchPattern, textMatcher } from '../dashboard/src/log-level.js';
 import { parseRoute, routeHash } from '../dashboard/src/router.js';
@@ -397,6 +403,14 @@ describe('dashboard routes, levels and figures', () => {
     );
     expect(problemSide(new ApiError(500, 'INTERNAL', 'boom'))).toBeNull();
     expect(problemSide(new Error('x'))).toBeNull();
+  });
+
+  it("labels the charts' time axis on the 24-hour clock, the day under its first tick (it said 2:05pm, 12/6/26)", () => {
+    const at = (day: number, hour: number, minute: number) => new Date(2026, 11, day, hour, minute).getTime();
+    const day = (ms: number) => new Date(ms).toLocaleDateString([], { month: 'short', day: 'numeric' });
+    expect(formatAxisTime(at(6, 14, 5), null)).toBe(`14:05\n${day(at(6, 14, 5))}`);
+    expect(formatAxisTime(at(6, 14, 15), at(6, 14, 5))).toBe('14:15');
+    expect(formatAxisTime(at(7, 0, 0), at(6, 21, 0))).toBe(`00:00\n${day(at(7, 0, 0))}`);
   });
 
   it('counts lines and templates in the singular when there is one (it said `1 lines · 1 templates`)', () => {

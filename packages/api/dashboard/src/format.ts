@@ -53,6 +53,17 @@ export function formatClock(at: number): string {
   return `${date.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time.slice(0, 5)}`;
 }
 
+/**
+ * A time axis tick on the 24-hour clock the rest of the page uses (`14:05`, not uPlot's `2:05pm`), with
+ * the day under the first tick and under one where the day changes (`14:05\nDec 6`, not `12/6/26`).
+ */
+export function formatAxisTime(ms: number, previousMs: number | null): string {
+  const date = new Date(ms);
+  const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const isNewDay = previousMs === null || new Date(previousMs).toDateString() !== date.toDateString();
+  return isNewDay ? `${time}\n${date.toLocaleDateString([], { month: 'short', day: 'numeric' })}` : time;
+}
+
 /** A count with a unit that agrees: `1 restart`, `3 restarts`, `1,234 lines`. */
 export function plural(count: number, word: string): string {
   return `${count.toLocaleString()} ${word}${count === 1 ? '' : 's'}`;

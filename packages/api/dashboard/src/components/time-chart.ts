@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type uPlot from 'uplot';
+import { formatAxisTime } from '../format.js';
 
 /** One line of a chart. */
 export interface ChartSeries {
@@ -62,7 +63,14 @@ export function TimeChart({
           x: { time: true, range: () => [(Date.now() - span.current) / 1000, Date.now() / 1000] },
           y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
         },
-        axes: [axis, { ...axis, size: 64, values: (_u, splits) => splits.map(format) }],
+        axes: [
+          {
+            ...axis,
+            values: (_u, splits) =>
+              splits.map((s, i) => formatAxisTime(s * 1000, i === 0 ? null : splits[i - 1]! * 1000)),
+          },
+          { ...axis, size: 64, values: (_u, splits) => splits.map(format) },
+        ],
         series: [
           {
             value: (_u, v) =>
