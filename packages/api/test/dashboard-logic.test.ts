@@ -26,6 +26,7 @@ import { isSameRules, lastRulesChange } from '../dashboard/src/rules-change.js';
 import { scaleTarget } from '../dashboard/src/scale-input.js';
 import { searchNote } from '../dashboard/src/search-note.js';
 import { appLabel, processLabel, restartLoops, summaryBucket } from '../dashboard/src/status.js';
+import { inlineToml } from '../dashboard/src/toml-inline.js';
 
 const NOW = 1_800_000_000_000;
 
@@ -411,6 +412,20 @@ describe('dashboard routes, levels and figures', () => {
     expect(formatAxisTime(at(6, 14, 5), null)).toBe(`14:05\n${day(at(6, 14, 5))}`);
     expect(formatAxisTime(at(6, 14, 15), at(6, 14, 5))).toBe('14:15');
     expect(formatAxisTime(at(7, 0, 0), at(6, 21, 0))).toBe(`00:00\n${day(at(7, 0, 0))}`);
+  });
+
+  it("shows a config table in velos.toml's inline form, not as JSON", () => {
+    expect(
+      inlineToml({
+        http: { url: 'http://127.0.0.1:1/ready', status: '200-399' },
+        interval: '2s',
+        failure_threshold: 3,
+      }),
+    ).toBe(
+      '{ http = { url = "http://127.0.0.1:1/ready", status = "200-399" }, interval = "2s", failure_threshold = 3 }',
+    );
+    expect(inlineToml(['**/node_modules/**', '**/.git/**'])).toBe('["**/node_modules/**", "**/.git/**"]');
+    expect(inlineToml({ 'a.b': true })).toBe('{ "a.b" = true }');
   });
 
   it('counts lines and templates in the singular when there is one (it said `1 lines · 1 templates`)', () => {

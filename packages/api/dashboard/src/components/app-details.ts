@@ -10,6 +10,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
 import { formatAgo, formatClock, formatDuration } from '../format.js';
 import { healthLabel } from '../status.js';
+import { inlineToml } from '../toml-inline.js';
 import { Badge } from './badge.js';
 
 /** Reads `path` when `key` changes and every `everyMs`; gives the answer or the error's message. */
@@ -55,7 +56,7 @@ export function ConfigPanel({ app }: { app: string }) {
   return html`<div class="config">
     <p class="muted">${spec.source?.file ? html`From <code>${spec.source.file}</code>${spec.source.envProfile ? ` (env ${spec.source.envProfile})` : ''}` : 'Started from the command line (no config file).'}</p>
     <dl class="kv">
-      ${entries.map(([key, value]) => html`<dt>${key}</dt><dd><code>${typeof value === 'string' ? value : JSON.stringify(value)}</code></dd>`)}
+      ${entries.map(([key, value]) => html`<dt>${key}</dt><dd><code>${typeof value === 'string' ? value : inlineToml(value)}</code></dd>`)}
       <dt>env</dt>
       <dd>
         <details>
