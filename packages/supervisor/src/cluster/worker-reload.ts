@@ -82,11 +82,13 @@ export async function retireWorker(host: ReloadHost, run: ProcessRun, record: Pr
 /**
  * Disconnects the worker of `run` from the ports it shares (new connections go to the other workers) and
  * waits until its open requests are done (it disconnected) or it exited, `kill_timeout` at most; the
- * caller then stops it. Nothing for a run that is no worker of this host.
+ * caller then stops it. Nothing for a run that is no worker of this host, nor with `shutdown_with_message`:
+ * the stop's 'shutdown' message needs the IPC channel a disconnect closes, and the app closes its own server.
  */
 export async function drainWorker(host: ReloadHost, run: ProcessRun, record: ProcessRecord): Promise<void> {
   const slot = host.slots.findByRun(run);
-  if (slot) await drainSlot(host, slot, record.app.spec.killTimeoutMs);
+  if (slot && !record.app.spec.shutdownWithMessage)
+    await drainSlot(host, slot, record.app.spec.killTimeoutMs);
 }
 
 async function drainSlot(host: ReloadHost, slot: WorkerSlot, timeoutMs: number): Promise<void> {
