@@ -57,12 +57,26 @@ async function watchSrc(
   /** Waits for a batch holding `path` after the first `from` batches. */
   const batchWith = (path: string, from: number) =>
     waitFor(() => batches.slice(from).some((batch) => batch.includes(path)), { what: `a change of ${path}` });
-  return { base, src, batches, errors, watcher, batchWith };
+  /**
+   * Writes `path` (after `before`, when given) at each poll until a batch after the first `from` holds it:
+   * a root's return is reported before its new watch is ready, and a file written in between is part of
+   * that watch's first scan, not a change (a loaded CI machine once wrote b.js there and waited for ever).
+   */
+  const writeUntilSeen = (path: string, from: number, before?: string) =>
+    waitFor(
+      () => {
+        if (before !== undefined) writeFileSync(before, 'x\n');
+        writeFileSync(path, `${Date.now()}\n`);
+        return batches.slice(from).some((batch) => batch.includes(path));
+      },
+      { what: `a change of ${path}` },
+    );
+  return { base, src, batches, errors, watcher, batchWith, writeUntilSeen };
 }
 
 describe('app watcher: a watched directory removed and made again', () => {
   it('watches it again after it was removed, then made again later (rm -rf, then a build)', async () => {
-    const { src, batches, errors, batchWith } = await watchSrc();
+    const { src, batches, errors, batchWith, writeUntilSeen } = await watchSrc();
     rmSync(src, { recursive: true });
     await batchWith(src, 0);
     let seen = batches.length;
@@ -71,52 +85,42 @@ describe('app watcher: a watched directory removed and made again', () => {
     await batchWith(src, seen);
     // the defect: from here on nothing under src was ever reported again
     seen = batches.length;
-    writeFileSync(join(src, 'b.js'), '4\n');
-    await batchWith(join(src, 'b.js'), seen);
+    await writeUntilSeen(join(src, 'b.js'), seen);
     expect(errors).toEqual([]);
   });
 
   it('watches it again when it is removed and made again at once (rm -rf src && mkdir src)', async () => {
-    const { src, batches, batchWith } = await watchSrc();
+    const { src, batches, batchWith, writeUntilSeen } = await watchSrc();
     rmSync(src, { recursive: true });
     mkdirSync(src);
     writeFileSync(join(src, 'a.js'), '3\n');
     await batchWith(src, 0);
-    const seen = batches.length;
-    writeFileSync(join(src, 'b.js'), '4\n');
-    await batchWith(join(src, 'b.js'), seen);
+    await writeUntilSeen(join(src, 'b.js'), batches.length);
   });
 
   it('survives repeated removals, and a watched path missing at start is watched once made', async () => {
-    const { base, src, batches, batchWith } = await watchSrc({ extra: ['later'] });
+    const { base, src, batches, batchWith, writeUntilSeen } = await watchSrc({ extra: ['later'] });
     for (let round = 0; round < 3; round++) {
       const seen = batches.length;
       rmSync(src, { recursive: true });
       mkdirSync(src);
       await batchWith(src, seen);
     }
-    let seen = batches.length;
-    writeFileSync(join(src, 'z.js'), 'z\n');
-    await batchWith(join(src, 'z.js'), seen);
+    await writeUntilSeen(join(src, 'z.js'), batches.length);
     const later = join(base, 'later');
-    seen = batches.length;
+    const seen = batches.length;
     mkdirSync(later);
     await batchWith(later, seen);
-    seen = batches.length;
-    writeFileSync(join(later, 'm.js'), 'm\n');
-    await batchWith(join(later, 'm.js'), seen);
+    await writeUntilSeen(join(later, 'm.js'), batches.length);
   });
 
   it('keeps its ignore globs after watching again', async () => {
-    const { src, batches, batchWith } = await watchSrc({ ignore: ['*.tmp'] });
+    const { src, batches, batchWith, writeUntilSeen } = await watchSrc({ ignore: ['*.tmp'] });
     rmSync(src, { recursive: true });
     mkdirSync(src);
     await batchWith(src, 0);
-    const seen = batches.length;
-    writeFileSync(join(src, 'scratch.tmp'), 'x\n');
-    // positive control: a file that counts, written after the ignored one
-    writeFileSync(join(src, 'b.js'), 'b\n');
-    await batchWith(join(src, 'b.js'), seen);
+    // positive control: a file that counts, written after the ignored one (both again until it is seen)
+    await writeUntilSeen(join(src, 'b.js'), batches.length, join(src, 'scratch.tmp'));
     expect(batches.flat()).not.toContain(join(src, 'scratch.tmp'));
   });
 
