@@ -431,11 +431,10 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     if (decision.action === 'restart') {
       log(`${label(record)}: ${why}: restarting in ${decision.delayMs} ms`);
       noteErr(record, `velos: restarting in ${decision.delayMs} ms: ${why}`);
-    }
-    const errored = !spec.autorestart
-      ? `${why}; not restarted (autorestart false)`
-      : `${why}; it never passed in ${decision.unstableRestarts + 1} runs in a row (max_restarts ${spec.maxRestarts})`;
-    if (decision.action !== 'restart') {
+    } else {
+      const errored = !spec.autorestart
+        ? `${why}; not restarted (autorestart false)`
+        : `${why}; it never passed in ${decision.unstableRestarts + 1} runs in a row (max_restarts ${spec.maxRestarts})`;
       log(`${label(record)}: ${errored}: stopped, errored`);
       noteErr(record, `velos: ${spec.autorestart ? 'stopped restarting' : 'stopped'}: ${errored}`);
     }
