@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,17 +26,22 @@ async function hookServer(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** Calls `then` with a request's body parsed as JSON once it has all come. */
+function onJsonBody(req: IncomingMessage, then: (body: unknown) => void): void {
+  let text = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    text += chunk;
+  });
+  req.on('end', () => then(JSON.parse(text)));
+}
+
 /** A real local HTTP server that records the JSON body of every POST (answers 200). */
 async function recordingServer(): Promise<{ url: string; bodies: Record<string, unknown>[] }> {
   const bodies: Record<string, unknown>[] = [];
   const server = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    req.on('end', () => {
-      bodies.push(JSON.parse(text) as Record<string, unknown>);
+    onJsonBody(req, (body) => {
+      bodies.push(body as Record<string, unknown>);
       res.writeHead(200).end();
     });
   });
@@ -329,13 +334,8 @@ async function holdingServer(isHeld: (body: { status: string }) => boolean) {
   const held: (() => void)[] = [];
   let isHolding = true;
   const server = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    req.on('end', () => {
-      const body = JSON.parse(text) as { app: string; status: string };
+    onJsonBody(req, (parsed) => {
+      const body = parsed as { app: string; status: string };
       bodies.push(body);
       const answer = () => res.writeHead(200).end();
       if (isHolding && isHeld(body)) held.push(answer);
