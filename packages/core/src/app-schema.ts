@@ -275,7 +275,15 @@ export const appConfigSchema = z.strictObject({
       }),
     ),
   ),
-  namespace: z.optional(nonEmpty),
+  // `all` as a target means every process: a namespace of that name could never be named alone
+  namespace: z.optional(
+    nonEmpty.check(
+      z.refine(
+        (name) => name !== 'all',
+        'expected a namespace other than "all" (a target "all" means every process)',
+      ),
+    ),
+  ),
   autorestart: z.optional(z.boolean()),
   max_restarts: z.optional(integer(0, 'expected a whole number, 0 or more')),
   min_uptime: z.optional(duration),

@@ -10,6 +10,9 @@ const SIZE_UNITS: Record<string, number> = {
   mb: 1024 ** 2,
   g: 1024 ** 3,
   gb: 1024 ** 3,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
 };
 
 /** The longest duration an option takes (365 days): a longer one is refused, never cut short. */
@@ -27,25 +30,35 @@ export function parseDurationMs(value: unknown): number | null {
 /** Why `value` is not a duration `parseDurationMs` takes, as the end of an error message. */
 export function durationError(value: unknown): string {
   const got = `got ${quoteValue(value)}`;
-  return readDurationMs(value) === null
-    ? `expected a duration like 1500, "500ms", "5s" or "2m", ${got}`
-    : `expected a duration of at most ${MAX_DURATION_MS / DURATION_UNITS_MS.d!}d, ${got}`;
+  if (readDurationMs(value) !== null)
+    return `expected a duration of at most ${MAX_DURATION_MS / DURATION_UNITS_MS.d!}d, ${got}`;
+  const fraction = String(value).trim();
+  // `kill_timeout = 1.5`: a bare number is milliseconds, and a fraction of one is surely meant as seconds
+  const note = /^\d+\.\d+$/.test(fraction)
+    ? ` (a bare number is milliseconds: write "${fraction}s" for ${fraction} seconds)`
+    : '';
+  return `expected a duration like 1500, "500ms", "5s" or "2m", ${got}${note}`;
 }
 
 function readDurationMs(value: unknown): number | null {
-  if (typeof value === 'number') return value >= 0 && value <= Number.MAX_SAFE_INTEGER ? value : null;
+  // whole milliseconds only when bare: no timer waits a fraction of one
+  if (typeof value === 'number')
+    return Number.isInteger(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER ? value : null;
   if (typeof value !== 'string') return null;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(value);
-  if (!match) return null;
+  if (!match || (match[2] === undefined && match[1]!.includes('.'))) return null;
   const unit = (match[2] ?? 'ms').toLowerCase();
   return safeOrNull(Math.round(Number(match[1]) * DURATION_UNITS_MS[unit]!));
 }
 
-/** Parses `1048576`, `"200M"`, `"1.5G"`, `"512K"`, `"10MB"` into bytes; null if invalid. */
+/**
+ * Parses `1048576`, `"200M"`, `"1.5G"`, `"512K"`, `"10MB"`, `"2GiB"` into bytes (K, M and G are powers of
+ * 1024 however written); null if invalid.
+ */
 export function parseSizeBytes(value: unknown): number | null {
   if (typeof value === 'number') return value >= 0 ? safeOrNull(Math.round(value)) : null;
   if (typeof value !== 'string') return null;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i.exec(value);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?|[kmg]ib)\s*$/i.exec(value);
   if (!match) return null;
   return safeOrNull(Math.round(Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]!));
 }

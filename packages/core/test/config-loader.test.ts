@@ -436,6 +436,23 @@ time = true
     expect(appSpecSchema.safeParse({ ...spec, type: 'job', intervalMs: 1e300 }).success).toBe(false);
   });
 
+  // `namespace = "all"` was taken, and `velos stop all` then stopped every app; `kill_timeout = 1.5` was 1.5 ms
+  it('refuses the namespace "all" and a bare fraction of a millisecond, and takes sizes in KiB/MiB/GiB', async () => {
+    const app = (extra: string) => `[[apps]]\nname = "api"\nscript = "a.js"\n${extra}\n`;
+    expect(
+      (await errorOf(() => loadConfigFile(write('ns.toml', app('namespace = "all"')), ctx))).message,
+    ).toBe(
+      'ns.toml: apps[0].namespace: expected a namespace other than "all" (a target "all" means every process), got "all" (line 4)',
+    );
+    expect(
+      (await errorOf(() => loadConfigFile(write('kt.toml', app('kill_timeout = 1.5')), ctx))).message,
+    ).toBe(
+      'kt.toml: apps[0].kill_timeout: expected a duration like 1500, "500ms", "5s" or "2m", got 1.5 (a bare number is milliseconds: write "1.5s" for 1.5 seconds) (line 4)',
+    );
+    const [spec] = await loadConfigFile(write('gib.toml', app('max_memory_restart = "2GiB"')), ctx);
+    expect(spec?.maxMemoryBytes).toBe(2 * 1024 ** 3);
+  });
+
   // a file saved with a byte order mark (Windows Notepad): TOML and YAML took it, JSON refused it with
   // "not valid JSON: Unexpected token '\uFEFF'", the character invisible in the message
   it.each([

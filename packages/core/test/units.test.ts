@@ -33,11 +33,23 @@ describe('units', () => {
     expect(durationError('soon')).toBe('expected a duration like 1500, "500ms", "5s" or "2m", got "soon"');
   });
 
+  it('refuses a bare fraction of a millisecond, saying a bare number is milliseconds (kill_timeout = 1.5)', () => {
+    expect(parseDurationMs(1.5)).toBeNull();
+    expect(parseDurationMs('2.5')).toBeNull();
+    expect(parseDurationMs('2.5s')).toBe(2500);
+    expect(durationError(1.5)).toBe(
+      'expected a duration like 1500, "500ms", "5s" or "2m", got 1.5 (a bare number is milliseconds: write "1.5s" for 1.5 seconds)',
+    );
+  });
+
   it('parses sizes', () => {
     expect(parseSizeBytes('200M')).toBe(200 * 1024 * 1024);
     expect(parseSizeBytes('512k')).toBe(512 * 1024);
     expect(parseSizeBytes('1.5G')).toBe(1.5 * 1024 ** 3);
     expect(parseSizeBytes('10MB')).toBe(10 * 1024 * 1024);
+    expect(parseSizeBytes('2GiB')).toBe(2 * 1024 ** 3);
+    expect(parseSizeBytes('512 kib')).toBe(512 * 1024);
+    expect(parseSizeBytes('1iB')).toBeNull();
     expect(parseSizeBytes(4096)).toBe(4096);
     expect(parseSizeBytes('big')).toBeNull();
   });
