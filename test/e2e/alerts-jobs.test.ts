@@ -19,7 +19,7 @@ interval = "500ms"
 name = "jobfail"
 app = "failjob"
 when = "job failed 2 times in a row"
-repeat = "500ms"
+repeat = "1s"
 webhook = { url = "${url}/job", retries = 0 }
 `,
     );

@@ -21,7 +21,7 @@ min_uptime = "1h"
 name = "storm"
 app = "crashy"
 when = "restarts >= 3 within 10m"
-repeat = "300ms"
+repeat = "1s"
 webhook = { url = "${url}/hook", retries = 0 }
 `,
     );

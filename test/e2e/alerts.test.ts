@@ -77,7 +77,7 @@ max_restarts = 1000
 name = "storm"
 app = "crashy"
 when = "restarts >= 2 within 2s"
-repeat = "300ms"
+repeat = "1s"
 webhook = { url = "${hook.url}/hook", timeout = "2s", retries = 0 }
 command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}", "--literal=$(touch ${home}/pwned)"]
 

@@ -94,7 +94,8 @@ function buildConfigSchema() {
     app: z.optional(appName),
     severity: z.optional(z.enum(SEVERITIES)),
     for: z.optional(durationValue(0)),
-    repeat: z.optional(durationValue(1)),
+    // a notification and an event each time: "1ms" (or a bare `30`, milliseconds) would flood both
+    repeat: z.optional(durationValue(1000)),
     resolve_after: z.optional(durationValue(1)),
     ...channelKeys,
     escalate: z.optional(

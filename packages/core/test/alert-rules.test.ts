@@ -174,6 +174,15 @@ describe('alert rules of a config file', () => {
       [{ name: 'a', when: 'errored', repeat: '1y' }],
       /^app\.toml: alerts\[0\]\.repeat: expected a duration like/,
     ],
+    // "1ms" (or a bare 30, milliseconds) sent a notification and an event every millisecond
+    [
+      [{ name: 'a', when: 'errored', repeat: 30 }],
+      'app.toml: alerts[0].repeat: expected at least 1000 ms, got 30 (a bare number is milliseconds: write "30s" for 30 seconds)',
+    ],
+    [
+      [{ name: 'a', when: 'errored', repeat: '1ms' }],
+      'app.toml: alerts[0].repeat: expected at least 1000 ms, got "1ms"',
+    ],
     [{ name: 'a' }, /^app\.toml: alerts: expected a list of rules/],
     [
       [{ name: 'a', when: 'errored', webhook: 'http://127.0.0.1:99999/hook' }],
