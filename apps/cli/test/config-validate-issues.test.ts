@@ -37,6 +37,25 @@ describe('velos config validate prints every problem (CFG-1)', () => {
     expect(refusal.issues.map((issue: { line: number }) => issue.line)).toEqual([4, 5, 6]);
   });
 
+  // it printed the line naming both keys, then the second key again on a line of its own
+  it('names the unknown keys of one table once, on the line velos start prints; --json lists each with its line', async () => {
+    writeFileSync(
+      join(dir, 'keys.toml'),
+      '[[apps]]\nname = "api"\nscript = "a.js"\nbogus = 1\n\n[apps.readiness_probe]\nhttp = "http://127.0.0.1:3000/"\nodd = 3\nwat = 4\n',
+    );
+    const lines = (await validate('keys.toml')).stderr.trimEnd().split('\n');
+    expect(lines).toEqual([
+      'velos: keys.toml: apps[0].readiness_probe: unknown options "odd", "wat" (line 8)',
+      'velos: keys.toml: apps[0]: unknown option "bogus" (line 4)',
+    ]);
+    const refusal = JSON.parse((await validate('keys.toml', '--json')).stdout);
+    expect(refusal.issues.map((issue: { message: string }) => issue.message)).toEqual([
+      'keys.toml: apps[0].readiness_probe: unknown option "odd" (line 8)',
+      'keys.toml: apps[0].readiness_probe: unknown option "wat" (line 9)',
+      'keys.toml: apps[0]: unknown option "bogus" (line 4)',
+    ]);
+  });
+
   it('counts the problems past the tenth on a last line', async () => {
     const keys = Array.from(
       { length: 12 },

@@ -10,6 +10,11 @@ export interface ConfigIssue {
   keyPath: PropertyKey[];
   /** The line of the key in the file, once known (`withLine`). */
   line?: number;
+  /**
+   * An unknown key's table (`velos.toml: apps[0]: `) and its quoted name with a suggestion: the error's
+   * message names the unknown keys of one table together (`configIssuesError`); not in the error's data.
+   */
+  unknownKey?: { at: string; named: string };
 }
 
 /** The most issues one config error lists in its data; the others are counted (`more`). */
@@ -30,20 +35,38 @@ export function configError(
 
 /**
  * One INVALID_CONFIG error for all the problems of a file: its message is the first issue's (one
- * line, as a single problem reads), its data carries that issue's `keyPath` and `issues`, at most
- * `MAX_CONFIG_ISSUES` of them, with `more` counting the rest.
+ * line, as a single problem reads; the unknown keys of one table together, `namedTogether` counting
+ * them), its data carries that issue's `keyPath` and `issues`, at most `MAX_CONFIG_ISSUES` of them,
+ * with `more` counting the rest.
  */
 export function configIssuesError(issues: readonly ConfigIssue[]): VelosError {
   const [first] = issues;
   if (first === undefined) throw new Error('configIssuesError needs at least one issue');
   const listed = issues.slice(0, MAX_CONFIG_ISSUES);
-  return new VelosError(ErrorCodes.INVALID_CONFIG, first.message, {
+  const named = namedTogether(issues);
+  return new VelosError(ErrorCodes.INVALID_CONFIG, named > 1 ? headline(issues, named) : first.message, {
     data: {
       keyPath: first.keyPath,
-      issues: listed.map((issue) => ({ ...issue })),
+      // the first issues the message names together: a list prints the message in their place
+      ...(named > 1 ? { namedTogether: named } : {}),
+      issues: listed.map(({ unknownKey: _, ...issue }) => issue),
       ...(issues.length > listed.length ? { more: issues.length - listed.length } : {}),
     },
   });
+}
+
+/** How many of the first issues are unknown keys of one table (1 when the first is not one). */
+function namedTogether(issues: readonly ConfigIssue[]): number {
+  const at = issues[0]?.unknownKey?.at;
+  if (at === undefined) return 1;
+  const other = issues.findIndex((issue) => issue.unknownKey?.at !== at);
+  return other < 0 ? issues.length : other;
+}
+
+/** One line naming the first `count` issues, unknown keys of one table: `apps[0]: unknown options "nme", "evn"`. */
+function headline(issues: readonly ConfigIssue[], count: number): string {
+  const named = issues.slice(0, count).map((issue) => issue.unknownKey!.named);
+  return `${issues[0]!.unknownKey!.at}unknown options ${named.join(', ')}`;
 }
 
 /** The issues of a config error: `data.issues`, or the error itself as the only one (errors of one problem). */
@@ -105,16 +128,12 @@ function describeIssue(
       const meant = suggestKey(key, known);
       return meant === null ? `"${key}"` : `"${key}" (did you mean "${meant}"?)`;
     });
-    // the reported form keeps every key in one line; the list gives each key its own (its line)
-    const head = `${at(issue.path)}unknown option${named.length > 1 ? 's' : ''} ${named.join(', ')}`;
-    if (issue.keys.length === 1) return [{ message: head, keyPath: [...issue.path, issue.keys[0]!] }];
-    return [
-      { message: head, keyPath: [...issue.path, issue.keys[0]!] },
-      ...issue.keys.slice(1).map((key, i) => ({
-        message: `${at(issue.path)}unknown option ${named[i + 1]}`,
-        keyPath: [...issue.path, key],
-      })),
-    ];
+    // one issue per key (each has its own line); the error's message names them together (`headline`)
+    return issue.keys.map((key, i) => ({
+      message: `${at(issue.path)}unknown option ${named[i]}`,
+      keyPath: [...issue.path, key],
+      unknownKey: { at: at(issue.path), named: named[i]! },
+    }));
   }
   const got = valueAt(doc, issue.path);
   const text =

@@ -121,7 +121,12 @@ export interface ConfigRefusal {
  */
 function withEveryIssue(ctx: CommandContext, error: unknown): unknown {
   if (!(error instanceof VelosError) || error.code !== ErrorCodes.INVALID_CONFIG) return error;
-  const data = (error.data ?? {}) as { issues?: ConfigRefusal['issues']; more?: number; file?: string };
+  const data = (error.data ?? {}) as {
+    issues?: ConfigRefusal['issues'];
+    more?: number;
+    file?: string;
+    namedTogether?: number;
+  };
   if (!Array.isArray(data.issues) || data.issues.length === 0) return error;
   if (ctx.mode !== 'text') {
     const refusal: ConfigRefusal = {
@@ -134,8 +139,10 @@ function withEveryIssue(ctx: CommandContext, error: unknown): unknown {
     ctx.printJson(refusal);
     return error;
   }
+  // the first line as `velos start` prints it, in place of the issues its message names together (the
+  // unknown keys of one table, which --json lists one by one with their lines)
   const lines = data.issues.map((issue) => issue.message);
-  if (lines[0] !== error.message) lines[0] = error.message;
+  lines.splice(0, data.namedTogether ?? 1, error.message);
   if (data.more !== undefined) {
     const label = /^[^:]+/.exec(error.message)?.[0] ?? 'config';
     lines.push(`${label}: and ${data.more} more problem${data.more === 1 ? '' : 's'}`);
