@@ -80,4 +80,15 @@ describe('velos config validate prints every problem (CFG-1)', () => {
       expect.stringMatching(/^velos: config\.toml: defaults\.max_memory: .* \(line 2\)$/),
     ]);
   });
+
+  // it said "valid" and no more, where the daemon warns that the table is not used
+  it('warns of a table of config.toml this version does not use, and calls the file valid', async () => {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, 'config.toml'), '[otel]\nendpoint = "http://127.0.0.1:4318"\n');
+    const result = await validate();
+    expect(result).toMatchObject({ code: 0, stdout: 'config.toml: valid (0 alert rules)\n' });
+    expect(result.stderr).toBe(
+      'velos: warning: config.toml: unknown section [otel] (did you mean [metrics.otlp]?): kept, not used by this version\n',
+    );
+  });
 });

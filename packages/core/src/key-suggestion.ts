@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
 
 /**
- * Option names of PM2, and the probe options of process-compose and Kubernetes, that Velos spells
+ * Option names of PM2, the probe options of process-compose and Kubernetes, and OpenTelemetry's name, that Velos spells
  * differently, with the Velos name: a habit from those tools gets the right suggestion.
  */
 const FOREIGN_NAMES: Readonly<Record<string, string>> = {
@@ -13,6 +13,9 @@ const FOREIGN_NAMES: Readonly<Record<string, string>> = {
   period_seconds: 'interval',
   timeout_seconds: 'timeout',
   initial_delay_seconds: 'initial_delay',
+  // config.toml's [metrics.otlp] as OpenTelemetry's own name
+  otel: 'otlp',
+  opentelemetry: 'otlp',
 };
 
 /**

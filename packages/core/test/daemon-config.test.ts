@@ -65,6 +65,12 @@ describe('config.toml (CFG-2)', () => {
     ]);
   });
 
+  it('suggests otlp for an otel (or opentelemetry) key of [metrics]', async () => {
+    expect(await messageOf(loadDaemonConfig(configFile('[metrics.otel]\nendpoint = "http://x"\n')))).toBe(
+      'config.toml: metrics: unknown option "otel" (did you mean "otlp"?) (line 1)',
+    );
+  });
+
   it('names the file, key and line of an invalid value, and refuses app-only keys in [defaults]', async () => {
     expect(
       await messageOf(loadDaemonConfig(configFile('[defaults]\nautorestart = true\nmax_restarts = -1\n'))),

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, printWarnings } from '../context.js';
 import { isScriptConfig } from '../pm2/ecosystem-file.js';
 import { startEnvironment } from './start.js';
 import { specsFromConfigFile } from './start-spec.js';
@@ -53,7 +53,8 @@ async function validate(
   }
   let result: ConfigValidation;
   if (path === daemonFile) {
-    await config.loadDaemonConfig(path);
+    // an unknown table ([otel], [prometheus]) is kept, as the daemon keeps it: said as it says it
+    printWarnings((await config.loadDaemonConfig(path))?.warnings);
     const alerts = await config.loadConfigAlerts(path);
     result = { file: path, valid: true, apps: [], alerts: alerts?.length ?? 0, external: [] };
   } else {
