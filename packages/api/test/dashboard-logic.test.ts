@@ -23,6 +23,7 @@ import { nextRunText } from '../dashboard/src/job-state.js';
 import { createLineLeveler, isAtLeast, searchPattern, textMatcher } from '../dashboard/src/log-level.js';
 import { parseRoute, routeHash } from '../dashboard/src/router.js';
 import { isSameRules, lastRulesChange } from '../dashboard/src/rules-change.js';
+import { sampledSum } from '../dashboard/src/samples.js';
 import { scaleTarget } from '../dashboard/src/scale-input.js';
 import { searchNote } from '../dashboard/src/search-note.js';
 import { appLabel, processLabel, restartLoops, summaryBucket } from '../dashboard/src/status.js';
@@ -509,5 +510,19 @@ describe('log summary templates', () => {
     // all its lines at its level: the level alone
     expect(templateLevel(pattern({}))).toEqual({ text: 'error' });
     expect(templateLevel(pattern({ level: 'info' }))).toEqual({ text: 'info' });
+  });
+});
+
+// a process started a moment ago showed "0 B" and "0.0 %" until the monitor's first sample
+describe('sampledSum', () => {
+  it('sums the running processes the monitor has sampled, and is null (shown "–") before any sample', () => {
+    const fresh = proc({ id: 1, memory: 0, cpu: 0 });
+    const sampled = proc({ id: 2, memory: 50 * 1048576, cpu: 3 });
+    const stopped = proc({ id: 3, pid: null, status: 'stopped', memory: 9, cpu: 9 });
+    expect(sampledSum([fresh], (p) => p.memory)).toBeNull();
+    expect(formatBytes(sampledSum([fresh, stopped], (p) => p.memory))).toBe('–');
+    expect(formatPercent(sampledSum([fresh], (p) => p.cpu))).toBe('–');
+    expect(sampledSum([fresh, sampled, stopped], (p) => p.memory)).toBe(50 * 1048576);
+    expect(formatPercent(sampledSum([fresh, sampled], (p) => p.cpu))).toBe('3.0 %');
   });
 });

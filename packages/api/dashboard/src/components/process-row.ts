@@ -4,6 +4,7 @@ import { runAction } from '../actions.js';
 import { formatBytes, formatDuration, formatPercent } from '../format.js';
 import { nextRunText } from '../job-state.js';
 import { navigate, routeHash } from '../router.js';
+import { sampledSum } from '../samples.js';
 import { appLabel, healthLabel, processLabel, type RestartLoops, type StatusLabel } from '../status.js';
 import type { ActionOutcome } from '../store.js';
 import { Badge } from './badge.js';
@@ -65,8 +66,8 @@ export function AppRows({
       </td>
       <td class="c-status"><${Badge} label=${label} /></td>
       <td class="c-health opt"><${HealthCell} label=${isGroup ? worstHealth(instances) : healthLabel(first)} /></td>
-      <td class="c-num c-cpu">${running.length ? formatPercent(sum(running.map((p) => p.cpu))) : '–'}</td>
-      <td class="c-mem"><span class="num">${running.length ? formatBytes(sum(running.map((p) => p.memory))) : '–'}</span>
+      <td class="c-num c-cpu">${formatPercent(sampledSum(running, (p) => p.cpu))}</td>
+      <td class="c-mem"><span class="num">${formatBytes(sampledSum(running, (p) => p.memory))}</span>
         <span class="opt"><${Sparkline} values=${memory} label=${`Memory of ${app}, last 15 minutes`} /></span></td>
       <td class="c-num c-restarts">${sum(instances.map((p) => p.restarts))}</td>
       <td class="c-num opt">${formatDuration(uptime(running, now))}</td>
@@ -80,8 +81,8 @@ export function AppRows({
         <td class="c-name"><span class="twisty-space"></span><span class="inst">#${p.instance}</span> <span class="sub">id ${p.id} · ${p.pid ? `pid ${p.pid}` : 'no pid'}</span></td>
         <td class="c-status"><${Badge} label=${processLabel(p, loops)} /></td>
         <td class="c-health opt"><${HealthCell} label=${healthLabel(p)} /></td>
-        <td class="c-num c-cpu">${p.pid ? formatPercent(p.cpu) : '–'}</td>
-        <td class="c-mem"><span class="num">${p.pid ? formatBytes(p.memory) : '–'}</span>
+        <td class="c-num c-cpu">${formatPercent(sampledSum([p], (one) => one.cpu))}</td>
+        <td class="c-mem"><span class="num">${formatBytes(sampledSum([p], (one) => one.memory))}</span>
           <span class="opt"><${Sparkline} values=${history.get(p.id)?.memory ?? []} label=${`Memory of ${app} #${p.instance}`} /></span></td>
         <td class="c-num c-restarts">${p.restarts}</td>
         <td class="c-num opt">${formatDuration(uptime([p], now))}</td>

@@ -15,6 +15,7 @@ import { useRestartLoops } from '../components/use-restart-loops.js';
 import { formatBytes, formatDuration, formatPercent } from '../format.js';
 import { nextRunText, runsKey } from '../job-state.js';
 import { type Route, routeHash } from '../router.js';
+import { sampledSum } from '../samples.js';
 import { appLabel } from '../status.js';
 import { useDash } from '../store.js';
 
@@ -45,7 +46,6 @@ export function ProcessView({ route }: { route: Route }) {
   }
   const first = instances[0]!;
   const running = instances.filter((p) => p.status === 'online' && p.startedAt);
-  const alive = instances.filter((p) => p.pid !== null);
   const exited = instances.find((p) => p.lastExitReason);
   const range = route.params.get('range') === '24h' ? '24h' : '1h';
   const appEvents = mergeEvents(
@@ -61,8 +61,8 @@ export function ProcessView({ route }: { route: Route }) {
       </div>
       <dl class="app-facts">
         <div><dt>PID</dt><dd class="num" data-pids>${instances.map((p) => p.pid ?? '–').join(', ')}</dd></div>
-        <div><dt>CPU</dt><dd class="num">${alive.length ? formatPercent(alive.reduce((a, p) => a + p.cpu, 0)) : '–'}</dd></div>
-        <div><dt>Memory</dt><dd class="num">${alive.length ? formatBytes(alive.reduce((a, p) => a + p.memory, 0)) : '–'}</dd></div>
+        <div><dt>CPU</dt><dd class="num">${formatPercent(sampledSum(instances, (p) => p.cpu))}</dd></div>
+        <div><dt>Memory</dt><dd class="num">${formatBytes(sampledSum(instances, (p) => p.memory))}</dd></div>
         <div><dt>Uptime</dt><dd class="num">${running.length ? formatDuration(now - Math.max(...running.map((p) => p.startedAt!))) : '–'}</dd></div>
         <div><dt>Restarts</dt><dd class="num">${instances.reduce((a, p) => a + p.restarts, 0)}</dd></div>
         <div><dt>Last exit</dt><dd>${exited ? exitText(exited) : '–'}</dd></div>
