@@ -200,6 +200,11 @@ describe('velos start --watch (SUP-7)', () => {
       `velos: warning: paths: watch path ${join(dir, 'lib')} does not exist: the app restarts when it appears`,
     );
     expect(started.stderr).not.toContain(join(dir, 'src'));
+    // and so does `config set` (it said nothing)
+    const set = await velosOk(['config', 'set', 'paths', 'watch=["src", "nope/x"]'], { home });
+    expect(set.stderr).toBe(
+      `velos: warning: paths: watch path ${join(dir, 'nope/x')} does not exist, nor does ${join(dir, 'nope')}: it is not watched\n`,
+    );
   });
 
   it('watches a watched directory again after it is removed and made again (rm -rf src, git checkout)', async () => {

@@ -7,8 +7,9 @@ import {
   maskSecrets,
   VelosError,
 } from '@velos/core';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, printWarnings } from '../context.js';
 import { USAGE_EXIT_CODE } from '../parse-argv.js';
+import { watchPathWarnings } from './watch-path-warnings.js';
 
 /** A job's period and run timeout: a bare number is refused, as by `--every` and `--timeout`. */
 const UNIT_REQUIRED = new Set(['interval', 'timeout']);
@@ -163,6 +164,8 @@ async function runSet(
   }
   const client = await ctx.client();
   const spec = present(await client.configSet(target, changes).catch(asValueError));
+  // a mistyped path is watched for (or not at all), as `velos start --watch` warns
+  if ('watch' in changes) printWarnings(watchPathWarnings([spec]));
   if (ctx.mode !== 'text') {
     const { env, ownEnv: _own, ...rest } = spec;
     ctx.printJson({ ...rest, envKeys: Object.keys(env) });
