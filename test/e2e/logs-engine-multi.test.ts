@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import type { LogLine, LogsAnalyzeResult } from '@velos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
-  describeJson,
+  describeState,
   killPid,
   spawnVelos,
   velos,
@@ -18,8 +21,9 @@ const PLAIN_LINES = 40;
 
 let home: string;
 
+/** Lines captured of `name`, over the daemon's socket (polled: no CLI process each time). */
 async function captured(name: string): Promise<number> {
-  const [info] = await describeJson(home, name);
+  const [info] = await describeState(home, name);
   return (info?.logLines.out ?? 0) + (info?.logLines.err ?? 0);
 }
 
@@ -46,8 +50,10 @@ beforeAll(async () => {
       message: `${name} captured`,
     });
   }
-  // side by side: their lines interleave in time
-  const env = { COUNT: String(PLAIN_LINES), EVERY_MS: '100', STAY: '1' };
+  // side by side: their lines interleave in time. Each prints its first line, then waits for the go file
+  // until both have (a loaded machine took seconds between the two starts: plain had printed all its lines)
+  const goFile = join(home, 'go');
+  const env = { COUNT: String(PLAIN_LINES), EVERY_MS: '100', FIRST: '1', GO_FILE: goFile, STAY: '1' };
   await velosOk(['start', 'fixtures/two-streams.js', '--name', 'plain', '--namespace', 'tools'], {
     home,
     env,
@@ -56,6 +62,11 @@ beforeAll(async () => {
     home,
     env,
   });
+  await waitFor(async () => (await captured('plain')) >= 1 && (await captured('plain-2')) >= 1, {
+    timeoutMs: 30_000,
+    message: 'the first line of each plain app',
+  });
+  writeFileSync(goFile, '');
   await waitFor(
     async () => (await captured('plain')) >= PLAIN_LINES && (await captured('plain-2')) >= PLAIN_LINES,
     {
@@ -231,6 +242,8 @@ describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
 
   it('velos logs /regex/ -f follows the matching apps, those started later too', async () => {
     const follower = spawnVelos(['logs', '/^late/', '--follow', '--lines', '0'], { home });
+    // set-up and polling over the socket: the CLI under test here is the follower
+    const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
     let seen = '';
     follower.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       seen += chunk;
@@ -240,8 +253,7 @@ describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
       // own): a /regex/ that matches nothing yet is followed, not refused
       await waitFor(
         async () => {
-          const { stdout } = await velosOk(['health', '--json'], { home });
-          const health = JSON.parse(stdout) as { components: { name: string; value?: number }[] };
+          const health = await client.health();
           return (health.components.find((c) => c.name === 'ipc')?.value ?? 0) >= 2;
         },
         { message: 'the follower connected' },
@@ -263,8 +275,12 @@ describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
       expect(seen).not.toContain('other |');
     } finally {
       killPid(follower.pid);
-      await velosOk(['delete', 'late-1'], { home });
-      await velosOk(['delete', 'other'], { home });
+      try {
+        await client.delete('late-1');
+        await client.delete('other');
+      } finally {
+        await client.close();
+      }
     }
   });
 });
