@@ -1,3 +1,4 @@
+import { createClient } from '@velos/client';
 import type { LogsAnalyzeResult } from '@velos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, rowsNamed, velosOk, waitFor, waitForStatus } from './helpers.js';
@@ -12,6 +13,16 @@ async function summaryOf(name: string): Promise<LogsAnalyzeResult> {
   ) as LogsAnalyzeResult;
 }
 
+/** The daemon's summary of `name` over its socket (no CLI process): for polling, not under test. */
+async function polledSummary(name: string): Promise<LogsAnalyzeResult> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
+  try {
+    return await client.analyzeLogs({ target: name, view: 'summary' });
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
 /** The lines of `velos logs --json`: one JSON object a line. */
 function jsonLines(stdout: string): { line: string; stream: string }[] {
   return stdout
@@ -23,7 +34,8 @@ function jsonLines(stdout: string): { line: string; stream: string }[] {
 beforeAll(async () => {
   home = createHome();
   // every run prints `started pid …` (stdout), then `crashing with exit code 1` (stderr) and exits 1,
-  // restarted every 200 ms for as long as the test runs (a real crash loop: never errored)
+  // restarted every 200 ms until the last test that reads it deletes it (a real crash loop: never errored;
+  // each run costs a node start)
   await velosOk(
     [
       'start',
@@ -37,7 +49,6 @@ beforeAll(async () => {
     ],
     { home, env: { CRASH_AFTER_MS: '50' } },
   );
-  await velosOk(['start', 'fixtures/ticker.js', '--name', 'steady'], { home, env: { TICK_MS: '50' } });
   await waitFor(async () => ((await rowsNamed(home, 'crashy'))[0]?.restarts ?? 0) >= 8, {
     timeoutMs: 60_000,
     message: 'crashy restarted 8 times',
@@ -61,31 +72,6 @@ describe('a crash loop in velos logs <app> --summary', () => {
     expect(Math.abs(summary.levels.error! - exits.crashes)).toBeLessThanOrEqual(1);
     expect(summary.levels.info).toBeGreaterThanOrEqual(8);
     expect(summary.errors?.map((p) => p.template)).toContain('crashing with exit code <num>');
-  });
-
-  it('keeps the crash message the last error once Velos gives up: its own note is no error', async () => {
-    // `velos: stopped restarting after …` lands in the err log within the last crash's window
-    // runs 350 ms apart at least: crashes closer than the 250 ms a crash's last line may come after it
-    // share their window (one raised line for two crashes: not this test's matter)
-    await velosOk(
-      [
-        'start',
-        'fixtures/crash-after.js',
-        '--name',
-        'gaveup',
-        '--max-restarts',
-        '2',
-        '--restart-delay',
-        '300',
-      ],
-      { home, env: { CRASH_AFTER_MS: '50' } },
-    );
-    await waitForStatus(home, 'gaveup', 'errored', 30_000);
-    const summary = (await summaryOf('gaveup')).summary!;
-    expect(summary.lastError?.message).toBe('crashing with exit code 1');
-    expect(summary.exits?.crashes).toBe(3);
-    expect(summary.levels.error).toBe(3);
-    expect(summary.errors?.map((p) => p.template)).toEqual(['crashing with exit code <num>']);
   });
 
   it('says so in the text and the --ai form too', async () => {
@@ -151,11 +137,44 @@ describe('a crash loop in velos logs <app> --summary', () => {
       ).stdout,
     );
     expect(grepped).toHaveLength(found.length);
+    // the last test of the loop: the tests below read other apps, and each run of it costs a node start
+    const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
+    try {
+      await client.delete('crashy');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('keeps the crash message the last error once Velos gives up: its own note is no error', async () => {
+    // `velos: stopped restarting after …` lands in the err log within the last crash's window
+    // runs 350 ms apart at least: crashes closer than the 250 ms a crash's last line may come after it
+    // share their window (one raised line for two crashes: not this test's matter)
+    await velosOk(
+      [
+        'start',
+        'fixtures/crash-after.js',
+        '--name',
+        'gaveup',
+        '--max-restarts',
+        '2',
+        '--restart-delay',
+        '300',
+      ],
+      { home, env: { CRASH_AFTER_MS: '50' } },
+    );
+    await waitForStatus(home, 'gaveup', 'errored', 30_000);
+    const summary = (await summaryOf('gaveup')).summary!;
+    expect(summary.lastError?.message).toBe('crashing with exit code 1');
+    expect(summary.exits?.crashes).toBe(3);
+    expect(summary.levels.error).toBe(3);
+    expect(summary.errors?.map((p) => p.template)).toEqual(['crashing with exit code <num>']);
   });
 
   it('does not count a restart by the user as a crash, nor raise the stderr lines before it', async () => {
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'steady'], { home, env: { TICK_MS: '50' } });
     // the ticker writes a stderr line every 250 ms: one is always within a second of the restart
-    await waitFor(async () => (await summaryOf('steady')).summary!.levels.info! >= 20, {
+    await waitFor(async () => ((await polledSummary('steady')).summary?.levels.info ?? 0) >= 20, {
       message: 'the ticker to write 20 lines',
     });
     await velosOk(['restart', 'steady'], { home });
