@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
-  createHome,
   errLog,
   killPid,
   outLog,
   readLines,
+  sharedHome,
   spawnVelos,
   VELOS_BIN,
   velos,
@@ -20,6 +21,23 @@ import {
 
 afterEach(cleanupHomes);
 
+// One home and daemon for the file: each test reads only its own app's logs and files (by name).
+const shared = sharedHome();
+
+/** After each test, every app of the shared home is deleted (its daemon stays): a test that failed leaves nothing running. */
+afterEach(async () => {
+  const home = shared();
+  if (!existsSync(join(home, 'velos.sock'))) return;
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    await client.delete('all');
+  } catch {
+    // an empty table: nothing to delete (the home is cleaned after the last test in any case)
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+});
+
 const run = promisify(execFile);
 
 function lineNumbers(text: string): number[] {
@@ -28,7 +46,7 @@ function lineNumbers(text: string): number[] {
 
 describe('velos logs --lines beyond the lines the daemon keeps in memory', () => {
   it('prints the lines of the out and err files in the order the daemon read them', async () => {
-    const home = createHome();
+    const home = shared();
     const goFile = join(home, 'go');
     await velosOk(['start', 'fixtures/two-streams.js', '--name', 'mix'], {
       home,
@@ -50,7 +68,7 @@ describe('velos logs --lines beyond the lines the daemon keeps in memory', () =>
   });
 
   it('names the gzipped rotated file the lines left out are in, with a command that prints them', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(
       ['start', 'fixtures/chatty.js', '--name', 'big', '--no-autorestart', '--log-max-size', '1M'],
       { home, env: { COUNT: '80', RATE: '0', PAD: String(100_000) } },
@@ -82,7 +100,7 @@ describe('velos logs --lines beyond the lines the daemon keeps in memory', () =>
 
 describe('velos logs --raw', () => {
   it('prints bytes an app wrote that are not valid UTF-8 as they are', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/invalid-utf8.js', '--name', 'bad'], { home });
     await waitFor(() => readLines(outLog(home, 'bad')).length === 2, { message: 'the lines written' });
     const expected = Buffer.concat([
@@ -115,16 +133,16 @@ describe('velos logs --raw', () => {
   });
 
   it('prints them as they are from a search too (--grep, --since)', async () => {
-    const home = createHome();
-    await velosOk(['start', 'fixtures/invalid-utf8.js', '--name', 'bad'], { home });
-    await waitFor(() => readLines(outLog(home, 'bad')).length === 2, { message: 'the lines written' });
+    const home = shared();
+    await velosOk(['start', 'fixtures/invalid-utf8.js', '--name', 'bad-search'], { home });
+    await waitFor(() => readLines(outLog(home, 'bad-search')).length === 2, { message: 'the lines written' });
     const bad = Buffer.concat([
       Buffer.from('bad '),
       Buffer.from([0xff, 0xfe, 0x20, 0xc3, 0x28]),
       Buffer.from(' end\n'),
     ]);
     const search = (flags: string[]) =>
-      run(process.execPath, [VELOS_BIN, 'logs', 'bad', '--raw', ...flags], {
+      run(process.execPath, [VELOS_BIN, 'logs', 'bad-search', '--raw', ...flags], {
         env: { ...process.env, VELOS_HOME: home },
         encoding: 'buffer',
       });

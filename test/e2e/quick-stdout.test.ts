@@ -5,8 +5,8 @@ import { REPO_ROOT, runNode } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
-  createHome,
   killPid,
+  sharedHome,
   VELOS_BIN,
   velos,
   velosOk,
@@ -73,8 +73,12 @@ function withReaderGone(
 }
 
 describe('the quick paths write stdout as the full CLI does (issue 17)', () => {
+  // one home and daemon for the block: each test starts apps of its own names; the outputs compared
+  // (quick against full) list the same table
+  const shared = sharedHome();
+
   it('to a file: the same bytes, exit 0', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'out-a'], { home });
     // sampled: an --ai row has no c or m before the first sample, which may come between the two calls
     await waitForSampled(home, 'out-a');
@@ -97,7 +101,7 @@ describe('the quick paths write stdout as the full CLI does (issue 17)', () => {
         throw new Error('the `script` command (util-linux) is needed for this test');
       return;
     }
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'tty-a'], { home });
     await waitForStatus(home, 'tty-a', 'online');
     const inTerminal = (entry: string, line: string) =>
@@ -106,18 +110,20 @@ describe('the quick paths write stdout as the full CLI does (issue 17)', () => {
         env: { ...process.env, VELOS_HOME: home, NO_COLOR: '', FORCE_COLOR: '', TERM: 'xterm' },
         encoding: 'utf8',
       });
+    const quickOut: Record<string, string> = {};
     for (const line of ['list', 'list --json']) {
       const quick = inTerminal(VELOS_BIN, line);
       const full = inTerminal(FULL_CLI, line);
       expect([quick.status, full.status], line).toEqual([0, 0]);
       expect(stable(quick.stdout), line).toBe(stable(full.stdout));
+      quickOut[line] = quick.stdout;
     }
-    expect(inTerminal(VELOS_BIN, 'list').stdout).toContain('\x1b[');
-    expect(inTerminal(VELOS_BIN, 'list --json').stdout).toContain('[\r\n  {');
+    expect(quickOut.list).toContain('\x1b[');
+    expect(quickOut['list --json']).toContain('[\r\n  {');
   });
 
   it('to a pipe whose reader has gone: exit 0 and nothing on stderr (EPIPE)', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'gone-a'], { home });
     for (const line of [['list', '--json'], ['list']]) {
       expect(await withReaderGone(VELOS_BIN, line, home), line.join(' ')).toEqual({ code: 0, stderr: '' });
@@ -129,7 +135,7 @@ describe('the quick paths write stdout as the full CLI does (issue 17)', () => {
   });
 
   it('load neither net nor the stream classes, for a pipe or a file (what they are for)', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'light-a'], { home });
     await waitForStatus(home, 'light-a', 'online');
     // preloaded: at exit, the built-in modules of interest that were loaded, on stderr
@@ -156,7 +162,7 @@ describe('the quick paths write stdout as the full CLI does (issue 17)', () => {
   });
 
   it('prints no deprecation warning when Node is asked for pending ones', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'dep-a'], { home });
     const environments = [{ NODE_OPTIONS: '--pending-deprecation' }, { NODE_PENDING_DEPRECATION: '1' }];
     for (const env of environments) {
