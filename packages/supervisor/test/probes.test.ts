@@ -161,6 +161,8 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
         /^process 0 \(slow\): liveness probe failed 2 times: .*: restarting in 1500 ms$/.test(line),
       ),
     ).toBe(true);
+    // it would go on failing and restarting (a node start each time) while the case below runs
+    await supervisor.stop('slow');
 
     const { supervisor: other, logLines: otherLines } = await startHealthServer('once', (port) => ({
       env: { PORT: String(port), HEALTH_FAIL: '1' },
