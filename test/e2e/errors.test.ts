@@ -6,7 +6,7 @@ import {
   cleanupHomes,
   createHome,
   FIXTURES,
-  listJson,
+  listState,
   sharedHome,
   velos,
   velosOk,
@@ -37,7 +37,7 @@ describe('bad input (CLI-3)', () => {
   ])('rejects an unknown flag: velos %j', async (args) => {
     const h = shared();
     expectCliError(await velos(args as string[], { home: h }));
-    expect(await listJson(h)).toEqual([]);
+    expect(await listState(h)).toEqual([]);
   });
 
   it('rejects an unknown command', async () => {
@@ -48,7 +48,7 @@ describe('bad input (CLI-3)', () => {
   it('rejects start without a script', async () => {
     const h = shared();
     expectCliError(await velos(['start'], { home: h }));
-    expect(await listJson(h)).toEqual([]);
+    expect(await listState(h)).toEqual([]);
   });
 
   it('exits 2 for a bad option value or use, as for any command line it cannot take; 1 when the operation fails', async () => {
@@ -84,48 +84,10 @@ describe('bad input (CLI-3)', () => {
   it('rejects start of a script that does not exist, and starts nothing', async () => {
     const h = shared();
     expectCliError(await velos(['start', 'fixtures/does-not-exist.js', '--name', 'ghost'], { home: h }));
-    const rows = await listJson(h);
+    const rows = await listState(h);
     expect(rows.filter((r) => r.status === 'online')).toEqual([]);
     // what a failed start may have recorded must not reach the next test of the shared home
     if (rows.length > 0) await velosOk(['delete', 'all'], { home: h });
-  });
-
-  it('fails a start whose apps could not be spawned, with the reason of each, and runs the others', async () => {
-    const h = createHome();
-    const file = join(h, 'some-missing.toml');
-    writeFileSync(
-      file,
-      `[[apps]]
-name = "gone-script"
-script = "${join(h, 'missing.js')}"
-
-[[apps]]
-name = "gone-cwd"
-script = "${join(FIXTURES, 'silent.js')}"
-cwd = "${join(h, 'no-such-dir')}"
-
-[[apps]]
-name = "fine"
-script = "${join(FIXTURES, 'silent.js')}"
-`,
-    );
-    const result = await velos(['start', file], { home: h });
-    expectCliError(result);
-    expect(result.stderr).toMatch(/^velos: gone-script: .*missing\.js.*; gone-cwd: .*no-such-dir.*\n$/);
-    // the table of what runs is printed all the same
-    expect(result.stdout).toContain('fine');
-    const rows = await listJson(h);
-    expect(rows.find((r) => r.name === 'fine')?.status).toBe('online');
-    expect(rows.filter((r) => r.name.startsWith('gone-')).map((r) => r.status)).toEqual([
-      'errored',
-      'errored',
-    ]);
-
-    // `velos start <name>` of an app the daemon has, whose script is still gone: it fails too (it exited 0)
-    const again = await velos(['start', 'gone-script'], { home: h });
-    expectCliError(again);
-    expect(again.stderr).toMatch(/^velos: gone-script: .*missing\.js.*\n$/);
-    expect(again.stdout).toContain('gone-script');
   });
 
   it('rejects start of a process file that does not exist with one not-found line', async () => {
@@ -135,7 +97,7 @@ script = "${join(FIXTURES, 'silent.js')}"
     expect(result.stderr.trim()).toMatch(
       /^velos: process file not found: \/\S+\/ecosystem\.missing\.config\.js$/,
     );
-    expect(await listJson(h)).toEqual([]);
+    expect(await listState(h)).toEqual([]);
   });
 
   it.each([[['abc']], [['0']], [['1.5']]])('rejects scale %j as a usage error (exit 2)', async (count) => {
@@ -156,15 +118,58 @@ script = "${join(FIXTURES, 'silent.js')}"
   ])('rejects a bad option value: %j', async (extra) => {
     const h = shared();
     expectCliError(await velos(['start', 'fixtures/silent.js', '--name', 'bad', ...extra], { home: h }));
-    expect(await listJson(h)).toEqual([]);
+    expect(await listState(h)).toEqual([]);
   });
 
-  it('rejects a second app with a name in use', async () => {
-    const h = createHome();
-    await velosOk(['start', 'fixtures/silent.js', '--name', 'taken'], { home: h });
-    await waitForStatus(h, 'taken', 'online');
-    expectCliError(await velos(['start', 'fixtures/silent.js', '--name', 'taken'], { home: h }));
-    expect((await listJson(h)).filter((r) => r.name === 'taken')).toHaveLength(1);
+  describe('with apps running', () => {
+    // apps of their own names (fine, gone-*, taken) on one home and daemon of their own
+    const running = sharedHome();
+
+    it('fails a start whose apps could not be spawned, with the reason of each, and runs the others', async () => {
+      const h = running();
+      const file = join(h, 'some-missing.toml');
+      writeFileSync(
+        file,
+        `[[apps]]
+name = "gone-script"
+script = "${join(h, 'missing.js')}"
+
+[[apps]]
+name = "gone-cwd"
+script = "${join(FIXTURES, 'silent.js')}"
+cwd = "${join(h, 'no-such-dir')}"
+
+[[apps]]
+name = "fine"
+script = "${join(FIXTURES, 'silent.js')}"
+`,
+      );
+      const result = await velos(['start', file], { home: h });
+      expectCliError(result);
+      expect(result.stderr).toMatch(/^velos: gone-script: .*missing\.js.*; gone-cwd: .*no-such-dir.*\n$/);
+      // the table of what runs is printed all the same
+      expect(result.stdout).toContain('fine');
+      const rows = await listState(h);
+      expect(rows.find((r) => r.name === 'fine')?.status).toBe('online');
+      expect(rows.filter((r) => r.name.startsWith('gone-')).map((r) => r.status)).toEqual([
+        'errored',
+        'errored',
+      ]);
+
+      // `velos start <name>` of an app the daemon has, whose script is still gone: it fails too (it exited 0)
+      const again = await velos(['start', 'gone-script'], { home: h });
+      expectCliError(again);
+      expect(again.stderr).toMatch(/^velos: gone-script: .*missing\.js.*\n$/);
+      expect(again.stdout).toContain('gone-script');
+    });
+
+    it('rejects a second app with a name in use', async () => {
+      const h = running();
+      await velosOk(['start', 'fixtures/silent.js', '--name', 'taken'], { home: h });
+      await waitForStatus(h, 'taken', 'online');
+      expectCliError(await velos(['start', 'fixtures/silent.js', '--name', 'taken'], { home: h }));
+      expect((await listState(h)).filter((r) => r.name === 'taken')).toHaveLength(1);
+    });
   });
 
   describe('unknown target', () => {
@@ -186,9 +191,9 @@ script = "${join(FIXTURES, 'silent.js')}"
       [['describe', '4242', '--json']],
     ])('velos %j exits non-zero with one line', async (args) => {
       const home = shared();
-      const [before] = await listJson(home);
+      const [before] = await listState(home);
       expectCliError(await velos(args, { home }));
-      const rows = await listJson(home);
+      const rows = await listState(home);
       expect(rows.map((r) => r.name)).toEqual(['present']);
       // untouched: the same process, still online, not restarted
       expect(rows[0]).toMatchObject({ status: 'online', pid: before?.pid, restarts: 0 });
