@@ -1,5 +1,6 @@
+import { createClient, type VelosClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, velos, velosOk, waitFor, waitForStatus } from './helpers.js';
+import { busEvents, cleanupHomes, createHome, velos, velosOk, waitFor, waitForStatus } from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -30,6 +31,29 @@ async function eventsJson(home: string, ...args: string[]): Promise<EventRow[]> 
 
 async function componentsJson(home: string): Promise<ComponentRow[]> {
   return JSON.parse((await velosOk(['components', '--json'], { home })).stdout) as ComponentRow[];
+}
+
+/**
+ * Runs `fn` with a client of the home's running daemon: state read or set up over its socket, without a
+ * CLI process, where the CLI's own output is not what a test checks (it checks it once elsewhere).
+ */
+async function withClient<T>(home: string, fn: (client: VelosClient) => Promise<T>): Promise<T> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** The components as `velos components --json` prints them, over the socket. */
+function componentsState(home: string): Promise<ComponentRow[]> {
+  return withClient(home, async (client) => JSON.parse(JSON.stringify(await client.components())));
+}
+
+/** The bus events of one kind (the newest 1000, oldest first) over the socket, as `velos events --kind K --json` prints them. */
+async function eventsOfKind(home: string, kind: string): Promise<EventRow[]> {
+  return JSON.parse(JSON.stringify(await busEvents(home, [kind]))) as EventRow[];
 }
 
 describe('velos components (OBS-2: outside components that report their health)', () => {
@@ -77,7 +101,7 @@ describe('velos components (OBS-2: outside components that report their health)'
 
     const stale = await waitFor(
       async () =>
-        (await eventsJson(home, '--kind', 'component.stale')).find((e) => e.fields?.component === 'nightly'),
+        (await eventsOfKind(home, 'component.stale')).find((e) => e.fields?.component === 'nightly'),
       { message: 'component.stale of nightly', timeoutMs: 15_000 },
     );
     expect(stale).toMatchObject({ severity: 'warning', app: 'api' });
@@ -95,12 +119,12 @@ describe('velos components (OBS-2: outside components that report their health)'
     expect(ai.rep).toEqual([expect.objectContaining({ n: 'nightly', s: 'healthy', stale: true })]);
 
     const firing = await waitFor(
-      async () => (await eventsJson(home, '--kind', 'alert.firing')).find((e) => e.fields?.rule === 'late'),
+      async () => (await eventsOfKind(home, 'alert.firing')).find((e) => e.fields?.rule === 'late'),
       { message: 'the alert rule late firing', timeoutMs: 15_000 },
     );
     expect(firing.app).toBe('api');
     await waitFor(
-      async () => (await eventsJson(home, '--kind', 'alert.firing')).find((e) => e.fields?.rule === 'silent'),
+      async () => (await eventsOfKind(home, 'alert.firing')).find((e) => e.fields?.rule === 'silent'),
       { message: 'the alert rule silent firing', timeoutMs: 15_000 },
     );
 
@@ -124,16 +148,13 @@ describe('velos components (OBS-2: outside components that report their health)'
     );
     // the state condition resolves at the recovery; the event condition waits out its resolve_after (1m)
     await waitFor(
-      async () =>
-        (await eventsJson(home, '--kind', 'alert.resolved')).find((e) => e.fields?.rule === 'silent'),
+      async () => (await eventsOfKind(home, 'alert.resolved')).find((e) => e.fields?.rule === 'silent'),
       { message: 'the alert rule silent resolved', timeoutMs: 15_000 },
     );
-    expect((await eventsJson(home, '--kind', 'alert.resolved')).map((e) => e.fields?.rule)).toEqual([
-      'silent',
-    ]);
+    expect((await eventsOfKind(home, 'alert.resolved')).map((e) => e.fields?.rule)).toEqual(['silent']);
     const kinds = (await eventsJson(home, 'api', '--kind', 'component')).map((e) => e.kind);
     expect(kinds).toEqual(['component.status', 'component.stale', 'component.recovered', 'component.status']);
-    expect((await componentsJson(home))[0]).toMatchObject({
+    expect((await componentsState(home))[0]).toMatchObject({
       status: 'unhealthy',
       isStale: false,
       reports: 3,
@@ -145,10 +166,11 @@ describe('velos components (OBS-2: outside components that report their health)'
     const again = await velos(['components', 'remove', 'nightly'], { home });
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain("no component is called 'nightly'");
-    expect((await eventsJson(home, 'api', '--kind', 'component.removed')).map((e) => e.message)).toEqual([
-      'component nightly was removed',
-    ]);
-    expect(await componentsJson(home)).toEqual([]);
+    const removed = await withClient(home, (client) =>
+      client.events({ target: 'api', kinds: ['component.removed'] }),
+    );
+    expect(removed.events.map((e) => e.message)).toEqual(['component nightly was removed']);
+    expect(await componentsState(home)).toEqual([]);
   });
 
   it('keeps the components across a daemon restart, each given one interval again', async () => {
@@ -161,7 +183,7 @@ describe('velos components (OBS-2: outside components that report their health)'
     );
     await velosOk(['kill'], { home });
     const restartedAt = Date.now();
-    await velosOk(['ping'], { home });
+    // the CLI starts the next daemon
     const [kept] = await componentsJson(home);
     expect(kept).toMatchObject({
       name: 'hourly',
@@ -171,8 +193,7 @@ describe('velos components (OBS-2: outside components that report their health)'
       reports: 1,
     });
     const stale = await waitFor(
-      async () =>
-        (await eventsJson(home, '--kind', 'component.stale')).find((e) => e.fields?.component === 'hourly'),
+      async () => (await eventsOfKind(home, 'component.stale')).find((e) => e.fields?.component === 'hourly'),
       { message: 'component.stale of hourly after the restart', timeoutMs: 40_000 },
     );
     // not stale at once: the new daemon gives it its interval (plus 1 s of grace) from its start
@@ -183,13 +204,12 @@ describe('velos components (OBS-2: outside components that report their health)'
   it('a restored component stale alert resolves only once none of its components is stale', async () => {
     const home = createHome();
     await velosOk(['alerts', 'add', 'silent', '--when', 'component stale'], { home });
-    for (const name of ['backup', 'sync'])
-      await velosOk(['components', 'report', name, '--interval', '1s', '--status', 'healthy'], { home });
+    const report = (name: string, intervalMs: number) =>
+      withClient(home, (client) => client.reportComponent({ name, intervalMs, status: 'healthy' }));
+    for (const name of ['backup', 'sync']) await report(name, 1000);
+    // what `velos alerts --json` prints of the rule's instance, over the socket
     const firing = async (): Promise<{ phase: string; message: string } | undefined> => {
-      const alerts = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as {
-        rule: { name: string };
-        instances: { key: string; phase: string; message: string }[];
-      }[];
+      const alerts = await withClient(home, (client) => client.alerts());
       return alerts.find((alert) => alert.rule.name === 'silent')?.instances.find((i) => i.key === '*');
     };
     await waitFor(
@@ -201,19 +221,17 @@ describe('velos components (OBS-2: outside components that report their health)'
     );
     // `velos kill` saves components.json at close: both are stale there, and stay so without a new event
     await velosOk(['kill'], { home });
-    await velosOk(['ping'], { home });
+    // the CLI starts the next daemon
     expect((await componentsJson(home)).map((c) => [c.name, c.isStale])).toEqual([
       ['backup', true],
       ['sync', true],
     ]);
     expect(await firing()).toMatchObject({ phase: 'firing' });
 
-    await velosOk(['components', 'report', 'backup', '--interval', '1h', '--status', 'healthy'], { home });
+    await report('backup', 3_600_000);
     await waitFor(
       async () =>
-        (await eventsJson(home, '--kind', 'component.recovered')).some(
-          (e) => e.fields?.component === 'backup',
-        ),
+        (await eventsOfKind(home, 'component.recovered')).some((e) => e.fields?.component === 'backup'),
       { message: 'component.recovered of backup' },
     );
     // sync is still stale: the alert holds, naming it only
@@ -222,9 +240,8 @@ describe('velos components (OBS-2: outside components that report their health)'
     expect(held?.message).toContain('sync');
     expect(held?.message).not.toContain('backup');
 
-    await velosOk(['components', 'report', 'sync', '--interval', '1h', '--status', 'healthy'], { home });
+    await report('sync', 3_600_000);
     await waitFor(async () => (await firing())?.phase === 'resolved', { message: 'the alert resolved' });
-    // about 15 CLI runs: each takes seconds on a loaded machine
   }, 150_000);
 
   it('refuses a report without a unit, a status or out of bounds, before asking the daemon', async () => {
