@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   busEvents,
@@ -7,7 +8,7 @@ import {
   createHome,
   FIXTURES,
   isAlive,
-  listJson,
+  listState,
   readPidFile,
   sharedHome,
   velos,
@@ -38,13 +39,33 @@ interface JobRow {
   job?: { runs: number; nextRunAt: number | null; skipped: number; lastRun: RunRow | null };
 }
 
-async function runsOf(home: string, name: string): Promise<RunRow[]> {
+/** `velos runs <name> --json --limit 100`, parsed. */
+async function runsJson(home: string, name: string): Promise<RunRow[]> {
   const result = await velosOk(['runs', name, '--json', '--limit', '100'], { home });
   return JSON.parse(result.stdout) as RunRow[];
 }
 
+/**
+ * What `runsJson` prints, read over the daemon's socket (no CLI process) for polling; when no daemon
+ * answers (after a `velos kill`) it runs the CLI, which starts the next one as before.
+ */
+async function runsOf(home: string, name: string): Promise<RunRow[]> {
+  if (!existsSync(join(home, 'velos.sock'))) return runsJson(home, name);
+  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
+  let runs: unknown;
+  try {
+    runs = await client.runs(name, 100);
+  } catch {
+    return runsJson(home, name);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+  // The CLI prints JSON: the same round trip drops undefined fields as it does.
+  return JSON.parse(JSON.stringify(runs)) as RunRow[];
+}
+
 async function jobRow(home: string, name: string): Promise<JobRow | undefined> {
-  return ((await listJson(home)) as unknown as JobRow[]).find((row) => row.name === name);
+  return ((await listState(home)) as unknown as JobRow[]).find((row) => row.name === name);
 }
 
 /** Waits for at least `count` finished runs and returns them oldest first. */
@@ -76,6 +97,8 @@ describe('jobs (SUP-8)', () => {
       [1, 0, 'ok', 'start'],
       [2, 1, 'failed', 'interval'],
     ]);
+    // what `runs --json` prints is the daemon's history (polled over its socket), newest first
+    expect((await runsJson(home, 'tick')).slice(-2).reverse()).toEqual(before.slice(0, 2));
     const table = await velosOk(['runs', 'tick'], { home });
     expect(table.stdout.split('\n')[0]).toMatch(
       /^run\s+started\s+duration\s+exit\s+outcome\s+trigger\s+pid$/,
@@ -266,7 +289,7 @@ describe('jobs (SUP-8)', () => {
       expect([result.code, result.stderr.trimEnd()]).toEqual([1, `velos: ${inFile}`]);
     }
     expect((await busEvents(home, ['config.rejected'])).at(-1)?.fields?.error).toBe(inFile);
-    const rows = (await listJson(home)).filter((row) => row.name === 'solo');
+    const rows = (await listState(home)).filter((row) => row.name === 'solo');
     expect(rows.map((row) => [row.status, row.pid])).toEqual([['online', before.pid]]);
     expect((await runsOf(home, 'solo')).map((run) => run.seq)).toEqual([1]);
 
@@ -320,7 +343,7 @@ describe('jobs (SUP-8)', () => {
       const result = await velos(args, { home });
       expect([result.code, result.stderr.trimEnd()]).toEqual([1, inFile]);
     }
-    const names = (await listJson(home)).map((row) => row.name);
+    const names = (await listState(home)).map((row) => row.name);
     expect(names).not.toContain('feb30');
     expect(names).not.toContain('never');
   });
