@@ -1,5 +1,6 @@
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -41,6 +42,16 @@ function cmdlineOf(pid: number | null): string {
 async function cmdlineNaming(pid: number | null, text: string): Promise<string> {
   await waitFor(() => cmdlineOf(pid).includes(text), { timeoutMs: 5000, message: `${text} in the cmdline` });
   return cmdlineOf(pid);
+}
+
+/** Deletes an app of the shared home over the daemon's socket (teardown: the CLI's delete is not under test there). */
+async function deleteApp(home: string, name: string): Promise<void> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
+  try {
+    await client.delete(name);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 describe('velos start (SUP-2)', () => {
@@ -200,11 +211,11 @@ describe('velos start (SUP-2)', () => {
     );
     expect(row.memory).toBeGreaterThan(1024 * 1024);
     expect(row.cpu).toBeGreaterThanOrEqual(0);
-    await velosOk(['delete', 'busy'], { home }); // its output would load the shared daemon
+    await deleteApp(home, 'busy'); // its output would load the shared daemon
   });
 
   it('measures the CPU of the whole tree (sh -c and its busy node child)', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'node fixtures/chatty.js > /dev/null; exit 0', '--name', 'burner'], {
       home,
       env: { COUNT: '0', RATE: '0' },
@@ -221,7 +232,7 @@ describe('velos start (SUP-2)', () => {
       expect(row.cpu).toBeLessThanOrEqual(220);
       expect(row.memory).toBeGreaterThan(1024 * 1024);
     } finally {
-      await velosOk(['delete', 'burner'], { home });
+      await deleteApp(home, 'burner');
     }
   });
 
@@ -270,7 +281,7 @@ describe('velos start (SUP-2)', () => {
     expect(isAlive(a2.pid) && isAlive(b2.pid)).toBe(true);
 
     await velosOk(['delete', String(a2.id)], { home });
-    expect((await listJson(home)).map((r) => r.name)).toEqual(['b']);
+    expect((await listState(home)).map((r) => r.name)).toEqual(['b']);
     await waitFor(() => !isAlive(a2.pid), { timeoutMs: 10_000, message: 'deleted app gone' });
     expect(isAlive(b2.pid)).toBe(true);
   });
@@ -302,7 +313,7 @@ describe('velos start (SUP-2)', () => {
     const [, second] = await rowsNamed(home, 'c');
     const instance = await velos(['delete', 'c', String(second!.id)], { home });
     expect([instance.code, instance.stderr]).toEqual([0, '']);
-    expect(await listJson(home)).toEqual([]);
+    expect(await listState(home)).toEqual([]);
   });
 
   it('start of existing apps takes every target kind: a namespace, /regex/, all (PM2 start all)', async () => {
@@ -369,7 +380,7 @@ describe('velos start (SUP-2)', () => {
     await velosOk(['restart', '--', '-rf'], { home });
     await waitForStatus(home, '-rf', 'online');
     await velosOk(['delete', '--', '-rf'], { home });
-    expect(await listJson(home)).toEqual([]);
+    expect(await listState(home)).toEqual([]);
   });
 
   it('runs a Python app and stops it cleanly', async () => {
@@ -399,7 +410,7 @@ describe('velos start (SUP-2)', () => {
       timeoutMs: 5000,
       message: 'the TERM trap output',
     });
-    const [detail] = await describeJson(home, 'sh');
+    const [detail] = await describeState(home, 'sh');
     expect(detail?.exitCode).toBe(0);
   });
 
@@ -412,7 +423,7 @@ describe('velos start (SUP-2)', () => {
     });
     await waitForStatus(home, 'shell-line', 'online');
     await waitFor(() => readLines(target).includes('line 5'), { message: 'redirected output' });
-    const [detail] = await describeJson(home, 'shell-line');
+    const [detail] = await describeState(home, 'shell-line');
     expect(detail?.command.shell).toBe(true);
 
     await velosOk(['stop', 'shell-line'], { home });
