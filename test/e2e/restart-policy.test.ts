@@ -1,14 +1,15 @@
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
-  createHome,
-  describeJson,
+  describeState,
   isAlive,
   killPid,
   outLog,
   readLines,
   rowsNamed,
+  sharedHome,
   velosOk,
   waitFor,
   waitForStatus,
@@ -28,9 +29,22 @@ function gaps(times: number[]): number[] {
   return times.slice(1).map((t, i) => t - times[i]!);
 }
 
+/** Deletes an app over the daemon's socket: a test ends its crash loop so that it loads the shared daemon no more. */
+async function deleteApp(home: string, name: string): Promise<void> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
+  try {
+    await client.delete(name);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
 describe('restart policy (SUP-3)', () => {
+  // Each test starts and reads only its own app (by name): they share one home and daemon.
+  const shared = sharedHome();
+
   it('restarts a crashing app with a new pid', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/crash-after.js', '--name', 'crashy', '--', '100'], { home });
     const first = await waitForStatus(home, 'crashy', 'online');
     const later = await waitFor(
@@ -43,10 +57,11 @@ describe('restart policy (SUP-3)', () => {
     expect(later.restarts).toBeGreaterThanOrEqual(2);
     // Each run printed its own start line.
     await waitFor(() => runStarts(home, 'crashy').length >= 3, { message: 'three start lines in the log' });
+    await deleteApp(home, 'crashy');
   });
 
   it('marks the app errored after max_restarts unstable restarts and keeps the exit code', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(
       [
         'start',
@@ -64,13 +79,13 @@ describe('restart policy (SUP-3)', () => {
     expect(row.restarts).toBe(3);
     expect(row.pid).toBeNull();
     expect(runStarts(home, 'unstable')).toHaveLength(4);
-    const [detail] = await describeJson(home, 'unstable');
+    const [detail] = await describeState(home, 'unstable');
     expect(detail?.exitCode).toBe(2);
     expect(detail?.signal).toBeNull();
   });
 
   it('waits restart_delay between a crash and the next run', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/crash-after.js', '--name', 'delayed', '--restart-delay', '600'], {
       home,
       env: { CRASH_AFTER_MS: '100' },
@@ -88,10 +103,11 @@ describe('restart policy (SUP-3)', () => {
       },
     );
     for (const gap of gaps(starts.slice(0, 3))) expect(gap).toBeGreaterThanOrEqual(600 + 100);
+    await deleteApp(home, 'delayed');
   });
 
   it('grows the delay exponentially with exp_backoff_restart_delay', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(
       [
         'start',
@@ -125,10 +141,11 @@ describe('restart policy (SUP-3)', () => {
     expect(g1).toBeGreaterThanOrEqual(200);
     expect(g2).toBeGreaterThanOrEqual(300);
     expect(g3).toBeGreaterThanOrEqual(450);
+    await deleteApp(home, 'backoff');
   });
 
   it('does not restart on a stop exit code and shows the app stopped', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/crash-after.js', '--name', 'done', '--stop-exit-codes', '0,3'], {
       home,
       env: { CRASH_AFTER_MS: '200', EXIT_CODE: '3' },
@@ -136,7 +153,7 @@ describe('restart policy (SUP-3)', () => {
     const row = await waitForStatus(home, 'done', 'stopped', 15_000);
     expect(row.restarts).toBe(0);
     expect(row.pid).toBeNull();
-    const [detail] = await describeJson(home, 'done');
+    const [detail] = await describeState(home, 'done');
     expect(detail?.exitCode).toBe(3);
     // the app's own "done on purpose": a clean exit, not a crash
     expect(detail?.lastExitReason).toBe('exit');
@@ -144,7 +161,7 @@ describe('restart policy (SUP-3)', () => {
   });
 
   it('does not restart with --no-autorestart', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/crash-after.js', '--name', 'once', '--no-autorestart'], {
       home,
       env: { CRASH_AFTER_MS: '200' },
@@ -158,23 +175,23 @@ describe('restart policy (SUP-3)', () => {
     );
     expect(row.restarts).toBe(0);
     expect(row.pid).toBeNull();
-    const [detail] = await describeJson(home, 'once');
+    const [detail] = await describeState(home, 'once');
     expect(detail?.exitCode).toBe(1);
   });
 
   it('keeps the signal that killed the process', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'victim', '--no-autorestart'], { home });
     const row = await waitForStatus(home, 'victim', 'online');
     killPid(row.pid ?? undefined);
     await waitFor(async () => (await rowsNamed(home, 'victim'))[0]?.pid === null, { message: 'app exited' });
-    const [detail] = await describeJson(home, 'victim');
+    const [detail] = await describeState(home, 'victim');
     expect(detail?.signal).toBe('SIGKILL');
     expect(detail?.exitCode).toBeNull();
   });
 
   it('restart replaces the process and counts it; restart brings a stopped app back', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'svc'], { home });
     const first = await waitForStatus(home, 'svc', 'online');
     await velosOk(['restart', 'svc'], { home });
