@@ -1,17 +1,19 @@
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
   descendantsOf,
   isAlive,
-  listJson,
+  listState,
   outLog,
   readLines,
   readPidFile,
   rowsNamed,
   SeenProcesses,
+  sharedHome,
   spawnVelos,
   velosOk,
   waitFor,
@@ -73,8 +75,12 @@ async function startForker(home: string, name: string): Promise<{ pid: number; g
 }
 
 describe('graceful stop of the whole tree (SUP-4)', () => {
+  // Tests that stop or delete only their own app share one home and daemon; the one that kills the
+  // daemon has its own.
+  const shared = sharedHome();
+
   it('stop kills every grandchild, including the detached one', async () => {
-    const home = createHome();
+    const home = shared();
     const { pid, grandchildren } = await startForker(home, 'forker');
     await velosOk(['stop', 'forker'], { home });
     const row = await waitForStatus(home, 'forker', 'stopped');
@@ -86,10 +92,10 @@ describe('graceful stop of the whole tree (SUP-4)', () => {
   });
 
   it('delete kills the tree and removes the app', async () => {
-    const home = createHome();
+    const home = shared();
     const { pid, grandchildren } = await startForker(home, 'doomed');
     await velosOk(['delete', 'doomed'], { home });
-    expect((await listJson(home)).map((r) => r.name)).not.toContain('doomed');
+    expect((await listState(home)).map((r) => r.name)).not.toContain('doomed');
     await waitFor(() => !isAlive(pid) && grandchildren.every((g) => !isAlive(g)), {
       timeoutMs: 5000,
       message: 'forker and all grandchildren gone',
@@ -110,7 +116,7 @@ describe('graceful stop of the whole tree (SUP-4)', () => {
   });
 
   it('sends SIGTERM, waits kill_timeout, then SIGKILLs a process that ignores it', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/ignore-sigterm.js', '--name', 'stubborn', '--kill-timeout', '1500'], {
       home,
     });
@@ -137,7 +143,7 @@ describe('graceful stop of the whole tree (SUP-4)', () => {
   });
 
   it('a stopped app whose process outlives SIGKILL shows stopping, and its late exit never restarts it (#19.9)', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'stuck', '--kill-timeout', '200'], { home });
     const row = await waitForStatus(home, 'stuck', 'online');
     const group = await freeze(row.pid!);
@@ -160,7 +166,7 @@ describe('graceful stop of the whole tree (SUP-4)', () => {
   });
 
   it('a manual restart waits until what the exited run left in its group is stopped (#19.11)', async () => {
-    const home = createHome();
+    const home = shared();
     const ready = join(home, 'left.out');
     // The run exits with code 1 once its child, which ignores SIGTERM, is ready: stopping it takes 2 s.
     const script = `node fixtures/ignore-sigterm.js > ${ready} & until [ -s ${ready} ]; do sleep 0.05; done; exit 1`;
@@ -183,10 +189,17 @@ describe('graceful stop of the whole tree (SUP-4)', () => {
     // The new run may only start once the old run's child is gone: it would race it for its port.
     expect(isAlive(left)).toBe(false);
     expect((await rowsNamed(home, 'leaver'))[0]?.restarts).toBe(1);
+    // its next run leaves a child of its own: deleted over the socket (stopping it takes its 2 s)
+    const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+    try {
+      await client.delete('leaver');
+    } finally {
+      await client.close().catch(() => undefined);
+    }
   });
 
   it('delete stops a grandchild that called setsid, cleared its environment and left the tree (#8)', async () => {
-    const home = createHome();
+    const home = shared();
     const pidFile = join(home, 'hidden.pid');
     await velosOk(['start', 'fixtures/detacher.js', '--name', 'detacher'], {
       home,
