@@ -1,14 +1,16 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
-  describeJson,
+  describeState,
   errLog,
   FIXTURES,
   readLines,
   rowsNamed,
+  sharedHome,
   velos,
   velosOk,
   waitFor,
@@ -22,9 +24,23 @@ async function restartsOf(home: string, name: string): Promise<{ restarts: numbe
   return { restarts: found.restarts, reason: found.lastExitReason };
 }
 
+/** Deletes apps over the daemon's socket: a test ends its restart loops so that they load the shared daemon no more. */
+async function deleteApps(home: string, names: string[]): Promise<void> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
+  try {
+    for (const name of names) await client.delete(name);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
 describe('log-inactivity watchdog (SUP-10)', () => {
+  // The tests that start apps read only their own (by name): they share one home and daemon, each
+  // with files of names of its own.
+  const shared = sharedHome();
+
   it('starts the processes: YAML of the seed as it is, and restarts the quiet ones', async () => {
-    const home = createHome();
+    const home = shared();
     const logs = join(home, 'var', 'log', 'monitor');
     const chatty = join(FIXTURES, 'chatty.js');
     const writer = join(FIXTURES, 'log-writer.js');
@@ -65,7 +81,7 @@ processes:
     }
     expect(await restartsOf(home, 'WebServer')).toEqual({ restarts: 0, reason: null });
     expect(existsSync(join(logs, 'worker.log'))).toBe(true);
-    const [db] = await describeJson(home, 'Database');
+    const [db] = await describeState(home, 'Database');
     expect(db!.spec).toMatchObject({
       autorestart: true,
       watchdog: { timeoutMs: 1500, intervalMs: 300, logFile: `${logs}/error.log` },
@@ -78,6 +94,7 @@ processes:
         line.includes(`(Database): no output to ${logs}/error.log for 1.5s (watchdog): restarting`),
       ),
     ).toBe(true);
+    await deleteApps(home, ['WebServer', 'Database', 'Worker']);
   });
 
   it('names processes[i].key when the processes: form is invalid', async () => {
@@ -92,7 +109,7 @@ processes:
   });
 
   it('velos watchdog "<command>" <log file> [timeout] [interval] starts one watched app', async () => {
-    const home = createHome();
+    const home = shared();
     const log = join(home, 'app', 'app.log');
     const result = await velosOk(
       [
@@ -107,7 +124,7 @@ processes:
       { home },
     );
     expect(result.stdout).toContain('single');
-    const [detail] = await describeJson(home, 'single');
+    const [detail] = await describeState(home, 'single');
     expect(detail!.spec).toMatchObject({ watchdog: { timeoutMs: 1500, intervalMs: 300, logFile: log } });
     expect(detail!.command.shell).toBe(true);
     await waitFor(async () => (await restartsOf(home, 'single')).restarts >= 1, {
@@ -118,12 +135,13 @@ processes:
     await waitFor(() => readLines(log).filter((line) => line === 'line 1').length >= 2, {
       message: 'the restarted run to write its first line',
     });
+    await deleteApps(home, ['single']);
   });
 
   it('velos watchdog defaults to 60 s and 5 s, and refuses a timeout it cannot read', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['watchdog', 'sleep 1000', join(home, 'quiet.log'), '--json'], { home });
-    const [detail] = await describeJson(home, 'sleep');
+    const [detail] = await describeState(home, 'sleep');
     expect(detail!.spec).toMatchObject({ watchdog: { timeoutMs: 60_000, intervalMs: 5000 } });
     const bad = await velos(['watchdog', 'sleep 1000', join(home, 'x.log'), 'soon'], { home });
     expect(bad.code).toBe(2);
