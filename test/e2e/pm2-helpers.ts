@@ -1,5 +1,6 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import { type CliResult, describeState, REPO_ROOT, velos, waitFor } from './helpers.js';
 
 /** The corpus of PM2 process files (issue #14), each case in its own directory beside `apps/server.js`. */
@@ -14,9 +15,12 @@ export interface ServerReport {
   env: Record<string, string | null>;
 }
 
-/** Copies the fixture corpus into `home/project` (apps write their log and pid files beside them). */
-export function copyCorpus(home: string): string {
-  const project = join(home, 'project');
+/**
+ * Copies the fixture corpus into `home/project` (apps write their log and pid files beside them), or
+ * into `home/<into>`: one copy per test of a home the tests share.
+ */
+export function copyCorpus(home: string, into = 'project'): string {
+  const project = join(home, into);
   cpSync(PM2_FIXTURES, project, { recursive: true });
   return project;
 }
@@ -55,4 +59,14 @@ export function warningsOf(result: CliResult): string[] {
     .split('\n')
     .filter((line) => line.startsWith('velos: warning: '))
     .map((line) => line.slice('velos: warning: '.length));
+}
+
+/** Deletes apps of the home's running daemon over its socket: a test's teardown in a home tests share. */
+export async function deleteApps(home: string, names: string[]): Promise<void> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    for (const name of names) await client.delete(name);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }

@@ -1,18 +1,23 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, listState, outLog, waitFor } from './helpers.js';
-import { copyCorpus, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
+import { cleanupHomes, createHome, listState, outLog, sharedHome, waitFor } from './helpers.js';
+import { copyCorpus, deleteApps, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
+
+// One daemon for the tests of the first and third blocks: each copies the corpus into a directory of its
+// own, starts apps of names no other of them runs at the same time, and deletes them at its end.
+const shared = sharedHome();
 
 // Issue #14: PM2 process files of every format, started through the CLI against a real daemon and
 // checked against the resulting state (velos describe --json) and what the apps themselves saw.
 describe('PM2 process files', () => {
   it('starts a CommonJS ecosystem.config.cjs in snake_case with --env production', async () => {
-    const home = createHome();
-    const dir = join(copyCorpus(home), 'cjs');
+    const home = shared();
+    const dir = join(copyCorpus(home, 'project-cjs'), 'cjs');
     const result = await velosIn(dir, home, ['start', 'ecosystem.config.cjs', '--env', 'production']);
     expect(result.code, result.stderr).toBe(0);
     expect(warningsOf(result)).toEqual([
@@ -61,11 +66,12 @@ describe('PM2 process files', () => {
     );
     expect(apis[0]!.env).toMatchObject({ NODE_ENV: 'production', PORT: '8080' });
     expect(readFileSync(outLog(home, 'api'), 'utf8')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \{"pid"/m);
+    await deleteApps(home, ['api', 'worker']);
   });
 
   it('starts an ES module ecosystem.config.mjs with camelCase options', async () => {
-    const home = createHome();
-    const dir = join(copyCorpus(home), 'mjs');
+    const home = shared();
+    const dir = join(copyCorpus(home, 'project-mjs'), 'mjs');
     const result = await velosIn(dir, home, ['start', 'ecosystem.config.mjs']);
     expect(result.code, result.stderr).toBe(0);
     expect(warningsOf(result)).toEqual([]);
@@ -96,11 +102,12 @@ describe('PM2 process files', () => {
       },
       { message: 'the log_file to hold stdout and stderr of both instances' },
     );
+    await deleteApps(home, ['web']);
   });
 
   it('loads module.exports from ecosystem.config.js in a CommonJS project, with and without --env', async () => {
-    const home = createHome();
-    const dir = join(copyCorpus(home), 'js-commonjs');
+    const home = shared();
+    const dir = join(copyCorpus(home, 'project-js-prod'), 'js-commonjs');
     const result = await velosIn(dir, home, ['start', 'ecosystem.config.js', '--env', 'production']);
     expect(result.code, result.stderr).toBe(0);
     expect(warningsOf(result)).toEqual([
@@ -110,16 +117,19 @@ describe('PM2 process files', () => {
     const [prod] = await serverReports(outLog(home, 'legacy'));
     expect(prod!.env).toMatchObject({ NODE_ENV: 'production', API_KEY: 'prod-key' });
 
-    const other = createHome();
-    const dev = join(copyCorpus(other), 'js-commonjs');
-    expect((await velosIn(dev, other, ['start', 'ecosystem.config.js'])).code).toBe(0);
-    const [report] = await serverReports(outLog(other, 'legacy'));
+    // the same file from a fresh copy without --env, once the first is deleted: the second run's report
+    await deleteApps(home, ['legacy']);
+    const dev = join(copyCorpus(home, 'project-js-dev'), 'js-commonjs');
+    expect((await velosIn(dev, home, ['start', 'ecosystem.config.js'])).code).toBe(0);
+    const [, report] = await serverReports(outLog(home, 'legacy'), 2);
+    expect(report!.pid).not.toBe(prod!.pid);
     expect(report!.env).toMatchObject({ NODE_ENV: 'development', API_KEY: 'dev-key' });
+    await deleteApps(home, ['legacy']);
   });
 
   it('starts a PM2 JSON process file: paths, interpreter, watch, unknown and ignored keys', async () => {
-    const home = createHome();
-    const dir = join(copyCorpus(home), 'json');
+    const home = shared();
+    const dir = join(copyCorpus(home, 'project-json'), 'json');
     const result = await velosIn(dir, home, ['start', 'process.json']);
     expect(result.code, result.stderr).toBe(0);
     expect(warningsOf(result)).toEqual([
@@ -149,11 +159,12 @@ describe('PM2 process files', () => {
       () =>
         existsSync(join(dir, 'err.log')) && readFileSync(join(dir, 'err.log'), 'utf8').includes('started'),
     );
+    await deleteApps(home, ['json-api', 'json-worker']);
   });
 
   it('starts a PM2 YAML process file with --env production, and a bare app in pm2.json', async () => {
-    const home = createHome();
-    const project = copyCorpus(home);
+    const home = shared();
+    const project = copyCorpus(home, 'project-yaml');
     const result = await velosIn(join(project, 'yaml'), home, [
       'start',
       'ecosystem.yml',
@@ -179,6 +190,7 @@ describe('PM2 process files', () => {
     const [bare] = await serverReports(outLog(home, 'bare'));
     expect(bare!.env.NODE_ENV).toBe('bare');
     expect((await listState(home)).map((row) => row.name).sort()).toEqual(['bare', 'yaml-api', 'yaml-cron']);
+    await deleteApps(home, ['bare', 'yaml-api', 'yaml-cron']);
   });
 });
 
@@ -205,19 +217,20 @@ describe('PM2 cluster files', () => {
 
 describe('PM2 process files: start again, startOrRestart, startOrReload, --only', () => {
   it('restarts the running apps of a file on a second start, as pm2 start does', async () => {
-    const home = createHome();
-    const dir = join(copyCorpus(home), 'mjs');
+    const home = shared();
+    const dir = join(copyCorpus(home, 'project-again'), 'mjs');
     expect((await velosIn(dir, home, ['start', 'ecosystem.config.mjs'])).code).toBe(0);
     const before = await waitForOnline(home, 'web', 2);
     const again = await velosIn(dir, home, ['start', 'ecosystem.config.mjs']);
     expect(again.code, again.stderr).toBe(0);
     const after = await waitForOnline(home, 'web', 2, before);
     expect(after.some((pid) => before.includes(pid))).toBe(false);
+    await deleteApps(home, ['web']);
   });
 
   it('startOrRestart starts what is missing and restarts what runs; startOrReload reloads; --only picks apps', async () => {
-    const home = createHome();
-    const dir = join(copyCorpus(home), 'yaml');
+    const home = shared();
+    const dir = join(copyCorpus(home, 'project-or'), 'yaml');
     // yaml-api waits for a 'ready' its server never sends: a shorter listen_timeout than the corpus's 3 s
     // (each start and reload of it waits that long; the YAML test above checks the file as it is)
     const file = join(dir, 'ecosystem.yml');
@@ -246,6 +259,7 @@ describe('PM2 process files: start again, startOrRestart, startOrReload, --only'
     expect(missing.stderr).toContain(
       '--only: ecosystem.yml has no app named nope (it has yaml-api, yaml-cron)',
     );
+    await deleteApps(home, ['yaml-api', 'yaml-cron']);
   });
 });
 
@@ -272,8 +286,8 @@ async function waitForOnline(
 // its profile (PM2 updates the env of the apps of a process file), in cluster mode with a reload.
 describe('PM2 process files: reload and restart apply the env of the file', () => {
   it('startOrReload --env production gives running fork and cluster apps env_production', async () => {
-    const home = createHome();
-    const dir = join(home, 'project');
+    const home = shared();
+    const dir = join(home, 'project-env');
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'server.js'),
@@ -288,24 +302,24 @@ describe('PM2 process files: reload and restart apply the env of the file', () =
     writeFileSync(
       join(dir, 'ecosystem.config.js'),
       `module.exports = { apps: [
-  { name: 'api', script: './server.js', exec_mode: 'cluster', instances: 2,
+  { name: 'env-api', script: './server.js', exec_mode: 'cluster', instances: 2,
     env: { NODE_ENV: 'development' }, env_production: { NODE_ENV: 'production' } },
-  { name: 'worker', script: './worker.js', env: { FOO: 'dev' }, env_production: { FOO: 'prod' } },
+  { name: 'env-worker', script: './worker.js', env: { FOO: 'dev' }, env_production: { FOO: 'prod' } },
 ] };
 `,
     );
     const first = await velosIn(dir, home, ['startOrRestart', 'ecosystem.config.js']);
     expect(first.code, first.stderr).toBe(0);
-    const before = await waitForOnline(home, 'api', 2);
+    const before = await waitForOnline(home, 'env-api', 2);
     await waitFor(() => nodeEnvLines(home).filter((line) => line === 'development').length === 2);
-    expect((await velosIn(dir, home, ['env', 'worker'])).stdout).toContain('FOO: dev');
+    expect((await envOf(home, 'env-worker')).FOO).toBe('dev');
 
     const reload = await velosIn(dir, home, ['startOrReload', 'ecosystem.config.js', '--env', 'production']);
     expect(reload.code, reload.stderr).toBe(0);
-    expect((await velosIn(dir, home, ['env', 'worker'])).stdout).toContain('FOO: prod');
-    expect((await velosIn(dir, home, ['env', 'api'])).stdout).toContain('NODE_ENV: production');
+    expect((await envOf(home, 'env-worker')).FOO).toBe('prod');
+    expect((await envOf(home, 'env-api')).NODE_ENV).toBe('production');
     // the cluster app was reloaded: new workers, which see the profile
-    await waitForOnline(home, 'api', 2, before);
+    await waitForOnline(home, 'env-api', 2, before);
     await waitFor(() => nodeEnvLines(home).filter((line) => line === 'production').length === 2, {
       message: 'two api workers with NODE_ENV=production',
     });
@@ -313,7 +327,7 @@ describe('PM2 process files: reload and restart apply the env of the file', () =
     // `reload <file>` without a profile (and startOrRestart) goes back to the file's env
     const back = await velosIn(dir, home, ['reload', 'ecosystem.config.js']);
     expect(back.code, back.stderr).toBe(0);
-    expect((await velosIn(dir, home, ['env', 'worker'])).stdout).toContain('FOO: dev');
+    expect((await envOf(home, 'env-worker')).FOO).toBe('dev');
     await waitFor(() => nodeEnvLines(home).filter((line) => line === 'development').length === 4, {
       message: 'two more api workers with NODE_ENV=development',
     });
@@ -324,13 +338,27 @@ describe('PM2 process files: reload and restart apply the env of the file', () =
       'production',
     ]);
     expect(restart.code, restart.stderr).toBe(0);
-    expect((await velosIn(dir, home, ['env', 'worker'])).stdout).toContain('FOO: prod');
+    expect((await envOf(home, 'env-worker')).FOO).toBe('prod');
+    await deleteApps(home, ['env-api', 'env-worker']);
   });
 });
 
-/** The NODE_ENV each `api` worker started with, from its out log. */
+/**
+ * The env an app's processes run with (what `velos env <name>` prints of it; the command's own output
+ * is checked in test/pm2-compat/commands.test.ts), from the daemon over its socket.
+ */
+async function envOf(home: string, name: string): Promise<Record<string, string>> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    return (await client.configGet(name)).env;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** The NODE_ENV each `env-api` worker started with, from its out log. */
 function nodeEnvLines(home: string): string[] {
-  const path = outLog(home, 'api');
+  const path = outLog(home, 'env-api');
   if (!existsSync(path)) return [];
   return [...readFileSync(path, 'utf8').matchAll(/NODE_ENV=(\w+)/g)].map((match) => match[1]!);
 }
