@@ -1,15 +1,32 @@
+import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome } from '../e2e/helpers.js';
-import { parsePm2List } from './pm2-jlist-shape.js';
+import { cleanupHomes, createHome, listState, waitFor } from '../e2e/helpers.js';
 import { allOnline, jlistWhen, pm2, runScript } from './pm2-shim.js';
 
 afterEach(cleanupHomes);
 
-/** `pm2 jlist` through the shim, parsed against PM2's documented shape. */
-async function jlist(home: string) {
-  const result = await pm2(['jlist'], home);
-  expect(result.code, result.stderr).toBe(0);
-  return parsePm2List(result.stdout);
+/**
+ * Waits until the daemon's list (over its socket: where `pm2 jlist`'s output is not what the test reads)
+ * has `count` rows, all online with a pid, and returns them.
+ */
+function onlineState(home: string, count: number) {
+  return waitFor(
+    async () => {
+      const rows = await listState(home);
+      return allOnline(count)(rows) && rows;
+    },
+    { message: `${count} processes online` },
+  );
+}
+
+/** The pid of the home's daemon, from its `ping` over the socket. */
+async function daemonPid(home: string): Promise<number> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    return (await client.ping()).pid;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 // A deploy script's health check, as written for PM2: jlist piped into node, exit 1 unless all online.
@@ -36,7 +53,7 @@ describe('a pm2 executable that runs velos', () => {
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toContain('api');
 
-    await jlistWhen(home, allOnline(3), 'all online');
+    const before = await onlineState(home, 3);
     const health = await runScript(ALL_ONLINE, home);
     expect(health.code, health.stderr).toBe(0);
     expect(health.stdout.trim().split('\n').sort()).toEqual([
@@ -45,7 +62,6 @@ describe('a pm2 executable that runs velos', () => {
       'worker:2:online:fork_mode',
     ]);
 
-    const before = await jlist(home);
     const steps = await runScript(
       [
         'pm2 restart api',
@@ -78,7 +94,7 @@ describe('a pm2 executable that runs velos', () => {
     expect(steps.code, steps.stderr).toBe(0);
     const after = await jlistWhen(home, allOnline(3), 'the resurrected apps online');
     expect(after.map((p) => p.pm2_env.status)).toEqual(['online', 'online', 'online']);
-    expect(after.map((p) => [p.pm_id, p.name])).toEqual(before.map((p) => [p.pm_id, p.name]));
+    expect(after.map((p) => [p.pm_id, p.name])).toEqual(before.map((p) => [p.id, p.name]));
     expect(after.map((p) => p.pid)).not.toEqual(before.map((p) => p.pid));
 
     const end = await runScript('pm2 kill', home);
@@ -92,39 +108,33 @@ describe('a pm2 executable that runs velos', () => {
     expect(unit.stdout).toContain('/home/deploy/.velos');
   });
 
-  it('a target that matches nothing fails the script with one line, as pm2 does', async () => {
-    const home = createHome();
-    const result = await runScript('pm2 start app.js --name api\npm2 restart apii\necho unreachable', home);
-    expect(result.code).toBe(1);
-    expect(result.stdout).not.toContain('unreachable');
-    expect(result.stderr.trim().split('\n')).toEqual(["velos: no process matches 'apii'"]);
-  });
-
-  it('update replaces the daemon: fork-mode and cluster apps keep their pids', async () => {
+  // one daemon for both: a script that fails on a bad target runs after the update's checks
+  it('update replaces the daemon: fork-mode and cluster apps keep their pids; a target that matches nothing fails the script with one line, as pm2 does', async () => {
     const home = createHome();
     const started = await runScript(
       'pm2 start signal-logger.js --name keep\npm2 start app.js --name web -i 2',
       home,
     );
     expect(started.code, started.stderr).toBe(0);
-    await jlistWhen(home, allOnline(3), 'all online');
-    const health = await runScript(ALL_ONLINE, home);
-    expect(health.code, health.stdout).toBe(0);
-    const before = await jlist(home);
-    const daemonBefore = JSON.parse((await pm2(['ping', '--json'], home)).stdout) as { pid: number };
+    const before = await onlineState(home, 3);
+    const pidBefore = await daemonPid(home);
 
     const update = await pm2(['update'], home);
     expect(update.code, update.stderr).toBe(0);
     expect(update.stdout).toMatch(/daemon replaced: pid \d+ .* 3 processes kept running\n$/);
     expect(update.stderr).toBe('');
-    const daemonAfter = JSON.parse((await pm2(['ping', '--json'], home)).stdout) as { pid: number };
-    expect(daemonAfter.pid).not.toBe(daemonBefore.pid);
+    expect(await daemonPid(home)).not.toBe(pidBefore);
 
     const after = await jlistWhen(home, allOnline(3), 'all online after update');
     expect(after.map((p) => p.pm2_env.status)).toEqual(['online', 'online', 'online']);
-    const pidOf = (list: typeof before, name: string) =>
+    const pidOf = (list: { name: string; pid: number | null }[], name: string) =>
       list.filter((p) => p.name === name).map((p) => p.pid);
     expect(pidOf(after, 'keep')).toEqual(pidOf(before, 'keep'));
     expect(pidOf(after, 'web')).toEqual(pidOf(before, 'web'));
+
+    const result = await runScript('pm2 start app.js --name api\npm2 restart apii\necho unreachable', home);
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('unreachable');
+    expect(result.stderr.trim().split('\n')).toEqual(["velos: no process matches 'apii'"]);
   });
 });
