@@ -1,7 +1,18 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient, type VelosClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, outLog, readLines, waitFor } from '../e2e/helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  listState,
+  outLog,
+  readLines,
+  rowsNamed,
+  sharedHome,
+  waitFor,
+} from '../e2e/helpers.js';
 import { parsePm2List } from './pm2-jlist-shape.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
 
@@ -22,6 +33,30 @@ async function waitAllOnline(home: string, count: number) {
   const list = await jlistWhen(home, allOnline(count), `${count} processes online`);
   expect(list.map((p) => [p.pm2_env.status, p.pid > 0])).toEqual(Array(count).fill(['online', true]));
   return list;
+}
+
+/**
+ * Waits until the daemon's list (over its socket: the state, where `pm2 jlist`'s output is not what a
+ * test checks) has `count` rows (of `name`, when given), all online with a pid; resolves with them.
+ */
+function onlineState(home: string, count: number, name?: string) {
+  return waitFor(
+    async () => {
+      const rows = await listState(home);
+      return allOnline(count, name)(rows) && rows.filter((row) => name === undefined || row.name === name);
+    },
+    { message: `${count} processes online` },
+  );
+}
+
+/** Runs `fn` with a client of the home's running daemon: setup and teardown that no test reads the CLI of. */
+async function withDaemon<T>(home: string, fn: (client: VelosClient) => Promise<T>): Promise<T> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 async function ok(args: string[], home: string) {
@@ -94,7 +129,7 @@ describe('jlist, prettylist and the read commands', () => {
     for (const shown of aliasResults.slice(listAliases.length)) expect(shown.stdout).toContain('sig');
 
     // a stopped process: status stopped, pid 0 (PM2's jlist), 0 from `pid`
-    await ok(['stop', 'sig'], home);
+    await withDaemon(home, (client) => client.stop('sig'));
     const stopped = (await jlist(home)).find((p) => p.name === 'sig')!;
     expect(stopped.pm2_env.status).toBe('stopped');
     expect(stopped.pid).toBe(0);
@@ -102,12 +137,16 @@ describe('jlist, prettylist and the read commands', () => {
   });
 });
 
+// one daemon for both tests: each deletes its apps at its end (and reads only rows of its own names)
 describe('signals and counters', () => {
+  const shared = sharedHome();
+
   it('sendSignal and signal reach the process; bad signals and stopped targets fail on one line', async () => {
-    const home = createHome();
+    const home = shared();
     await ok(['start', SIGNAL_LOGGER, '--name', 'sig'], home);
     await ok(['start', SIGNAL_LOGGER, '--name', 'sig2'], home);
-    await waitAllOnline(home, 2);
+    await onlineState(home, 1, 'sig');
+    await onlineState(home, 1, 'sig2');
     await waitFor(() => readLines(outLog(home, 'sig')).some((line) => line.startsWith('ready')));
     await waitFor(() => readLines(outLog(home, 'sig2')).some((line) => line.startsWith('ready')));
 
@@ -118,7 +157,7 @@ describe('signals and counters', () => {
     await ok(['signal', '10', '/^si/'], home);
     await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGHUP'));
     await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGUSR1'));
-    expect((await jlist(home))[0]!.pm2_env.restart_time).toBe(0);
+    expect((await rowsNamed(home, 'sig'))[0]!.restarts).toBe(0);
 
     const [bad, ghost] = await Promise.all([
       pm2(['sendSignal', 'SIGNOPE', 'sig'], home),
@@ -128,7 +167,7 @@ describe('signals and counters', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(ghost.code).toBe(1);
     expect(ghost.stderr).toContain("no process matches 'ghost'");
-    await ok(['stop', 'sig'], home);
+    await withDaemon(home, (client) => client.stop('sig'));
     const stopped = await pm2(['sendSignal', 'SIGUSR2', 'sig'], home);
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toContain("no running process of 'sig'");
@@ -140,35 +179,48 @@ describe('signals and counters', () => {
       "velos: signal: no running process of 'sig' to send SIGHUP to",
     ]);
     await waitFor(() => readLines(outLog(home, 'sig2')).includes('got SIGHUP'));
+    await withDaemon(home, async (client) => {
+      await client.delete('sig');
+      await client.delete('sig2');
+    });
   });
 
   it('reset sets restart_time and unstable_restarts back to 0', async () => {
-    const home = createHome();
+    const home = shared();
     const crash = join(FIXTURES, 'crash-after.js');
     await ok(['start', crash, '--name', 'crashy', '--', '300'], home);
-    const restarted = await jlistWhen(home, (rows) => (rows[0]?.restarts ?? 0) >= 2, 'two restarts');
-    expect(restarted[0]!.pm2_env.restart_time).toBeGreaterThanOrEqual(2);
-    await ok(['stop', 'crashy'], home);
+    const restarted = await jlistWhen(
+      home,
+      (rows) => rows.some((row) => row.name === 'crashy' && row.restarts >= 2),
+      'two restarts',
+    );
+    // stopped at once: each turn of the crash loop costs a node start
+    await withDaemon(home, (client) => client.stop('crashy'));
+    expect(restarted.find((p) => p.name === 'crashy')!.pm2_env.restart_time).toBeGreaterThanOrEqual(2);
     await ok(['reset', 'crashy'], home);
-    const [row] = await jlist(home);
+    const row = (await jlist(home)).find((p) => p.name === 'crashy');
     expect(row!.pm2_env.restart_time).toBe(0);
     expect(row!.pm2_env.unstable_restarts).toBe(0);
     expect((await pm2(['reset', 'ghost'], home)).code).toBe(1);
+    await withDaemon(home, (client) => client.delete('crashy'));
   });
 });
 
 describe('targets', () => {
   it('acts on names, ids, namespaces, all and /regex/, several at once; nothing matching exits 1', async () => {
     const home = createHome();
-    for (const name of ['web-1', 'web-2', 'worker']) {
-      await ok(
-        ['start', SIGNAL_LOGGER, '--name', name, '--namespace', name === 'worker' ? 'jobs' : 'web'],
-        home,
-      );
-    }
-    await waitAllOnline(home, 3);
-    const statusOf = async () =>
-      Object.fromEntries((await jlist(home)).map((p) => [p.name, p.pm2_env.status]));
+    // the three apps from one process file (one CLI call): ids 0, 1, 2 in its order
+    const file = join(home, 'ecosystem.config.js');
+    const apps = [
+      ['web-1', 'web'],
+      ['web-2', 'web'],
+      ['worker', 'jobs'],
+    ].map(([name, namespace]) => ({ name, namespace, script: SIGNAL_LOGGER }));
+    writeFileSync(file, `module.exports = { apps: ${JSON.stringify(apps)} };\n`);
+    await ok(['start', file], home);
+    await onlineState(home, 3);
+    // the state each command left, from the daemon's list (PM2's status words in jlist: the first test)
+    const statusOf = async () => Object.fromEntries((await listState(home)).map((p) => [p.name, p.status]));
 
     await ok(['stop', '/^web-/'], home);
     expect(await statusOf()).toEqual({ 'web-1': 'stopped', 'web-2': 'stopped', worker: 'online' });
@@ -190,7 +242,7 @@ describe('targets', () => {
     expect(badRegex.code).toBe(2);
 
     await ok(['delete', '/^web-/', 'worker'], home);
-    expect(await jlist(home)).toEqual([]);
+    expect(await listState(home)).toEqual([]);
   });
 });
 
@@ -225,7 +277,7 @@ describe('logs, save/dump, global flags', () => {
   it('dump and save write the list that resurrect brings back after kill; -s silences, --no-color', async () => {
     const home = createHome();
     await ok(['start', SIGNAL_LOGGER, '--name', 'keep'], home);
-    await waitAllOnline(home, 1);
+    await onlineState(home, 1);
     const silent = await ok(['restart', 'keep', '-s'], home);
     expect(silent.stdout).toBe('');
     const colored = await runScript('FORCE_COLOR=1 pm2 list', home);
@@ -236,7 +288,7 @@ describe('logs, save/dump, global flags', () => {
     expect((await ok(['save', '--force'], home)).stdout).toMatch(/saved 1 process/);
     await ok(['kill'], home);
     await ok(['resurrect'], home);
-    expect((await waitAllOnline(home, 1))[0]!.name).toBe('keep');
+    expect((await onlineState(home, 1)).map((row) => row.name)).toEqual(['keep']);
   });
 });
 
@@ -248,16 +300,16 @@ describe('the rest of the command list', () => {
     const file = join(home, 'ecosystem.config.js');
     writeFileSync(file, `module.exports = { apps: [{ name: 'eco', script: ${JSON.stringify(APP)} }] };\n`);
     await ok(['startOrGracefulReload', file], home);
-    const [cmd, eco] = await waitAllOnline(home, 2);
+    const [cmd, eco] = await onlineState(home, 2);
     expect([cmd!.name, eco!.name]).toEqual(['cmd', 'eco']);
     // a second startOrGracefulReload reloads what runs: a new pid, one more restart
     await ok(['startOrGracefulReload', file], home);
     await ok(['gracefulReload', 'cmd'], home);
-    const reloaded = await waitAllOnline(home, 2);
-    expect(reloaded.map((p) => p.pm2_env.restart_time)).toEqual([1, 1]);
+    const reloaded = await onlineState(home, 2);
+    expect(reloaded.map((p) => p.restarts)).toEqual([1, 1]);
     expect(reloaded.map((p) => p.pid)).not.toEqual([cmd!.pid, eco!.pid]);
     await ok(['del', 'cmd'], home);
-    expect((await jlist(home)).map((p) => p.name)).toEqual(['eco']);
+    expect((await listState(home)).map((p) => p.name)).toEqual(['eco']);
     // nothing installed under this name: nothing to remove (or, without root, the command to run as root)
     const unstartup = await ok(['unstartup', 'systemd', '--service-name', 'velos-pm2-compat-none'], home);
     expect(unstartup.stdout).toMatch(
