@@ -1,19 +1,36 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient, type VelosClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome } from '../e2e/helpers.js';
-import { parsePm2List } from './pm2-jlist-shape.js';
+import { cleanupHomes, listState, sharedHome } from '../e2e/helpers.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, runScript } from './pm2-shim.js';
 
 afterEach(cleanupHomes);
 
 const OUT_ERR = join(PM2_FIXTURES, 'out-err.js');
 
-/** `name:status:V` of each process, V being the app's env variable, as `pm2 jlist` shows them. */
+/** Runs `fn` with a client of the home's running daemon. */
+async function withDaemon<T>(home: string, fn: (client: VelosClient) => Promise<T>): Promise<T> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/**
+ * `name:status:V` of each process, V being the app's env variable: what `pm2 jlist` shows of them (its
+ * status and env come from the same `describe` and `configGet`), read over the daemon's socket, as the
+ * state each command left is what these tests check, not jlist's output (test/pm2-compat/commands.test.ts).
+ */
 async function states(home: string): Promise<string[]> {
-  const result = await runScript('pm2 jlist', home);
-  expect(result.code, result.stderr).toBe(0);
-  return parsePm2List(result.stdout).map((p) => `${p.name}:${p.pm2_env.status}:${p.pm2_env.env.V ?? '-'}`);
+  const rows = await listState(home);
+  return withDaemon(home, (client) =>
+    Promise.all(
+      rows.map(async (row) => `${row.name}:${row.status}:${(await client.configGet(row.name)).env.V ?? '-'}`),
+    ),
+  );
 }
 
 async function ok(script: string, home: string) {
@@ -25,9 +42,12 @@ async function ok(script: string, home: string) {
 // Issue #14: a process file as the target of restart, reload, stop and delete, as deploy scripts
 // written for PM2 use it (`pm2 reload ecosystem.config.js --env production`); what each does was
 // read off pm2 6.0.14 running the same sequence.
+// One daemon for the tests: each deletes what it started, so that each finds the list empty.
 describe('a process file as a target', () => {
+  const shared = sharedHome();
+
   it('restart/reload start what does not run and apply --env; stop/delete act on its apps; --only', async () => {
-    const home = createHome();
+    const home = shared();
     const file = join(home, 'ecosystem.config.js');
     writeFileSync(
       file,
@@ -43,7 +63,7 @@ describe('a process file as a target', () => {
     expect(await states(home)).toEqual(['x1:online:dev', 'x2:online:two']);
     await ok(`pm2 restart ${file} --env production`, home);
     expect(await states(home)).toEqual(['x1:online:prod', 'x2:online:two']);
-    const before = parsePm2List((await ok('pm2 jlist', home)).stdout);
+    const before = await listState(home);
     await ok(`pm2 reload ${file} --env production --update-env`, home);
     const after = await jlistWhen(home, allOnline(2), 'x1 and x2 online');
     expect(after.map((p) => p.pm2_env.status)).toEqual(['online', 'online']);
@@ -60,7 +80,7 @@ describe('a process file as a target', () => {
   });
 
   it('a file next to names in one command; a name that is a file only when it is one', async () => {
-    const home = createHome();
+    const home = shared();
     const file = join(home, 'process.json');
     writeFileSync(file, JSON.stringify({ apps: [{ name: 'j1', script: OUT_ERR }] }));
     await ok(`pm2 start ${file}`, home);
@@ -71,10 +91,14 @@ describe('a process file as a target', () => {
     const missing = await runScript('pm2 stop nothere.config.js', home);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe("velos: no process matches 'nothere.config.js'");
+    await withDaemon(home, async (client) => {
+      await client.delete('j1');
+      await client.delete('other');
+    });
   });
 
   it('refuses --env and --only without a process file among the targets, as pm2 refuses --env', async () => {
-    const home = createHome();
+    const home = shared();
     const file = join(home, 'ecosystem.config.js');
     writeFileSync(
       file,
@@ -95,10 +119,11 @@ describe('a process file as a target', () => {
     }
     // nothing was restarted with a profile it did not apply, nor stopped
     expect(await states(home)).toEqual(['e1:online:dev']);
+    await withDaemon(home, (client) => client.delete('e1'));
   });
 
   it('a script path stands for the apps that run it (pm2 restart app.js, pm2 stop ./other.js)', async () => {
-    const home = createHome();
+    const home = shared();
     const dir = join(home, 'srv');
     await ok(`mkdir -p ${dir} && cp ${OUT_ERR} ${dir}/app.js && cp ${OUT_ERR} ${dir}/other.js`, home);
     await ok(
@@ -108,10 +133,11 @@ describe('a process file as a target', () => {
     await ok(`cd ${dir} && pm2 stop ./other.js`, home);
     expect(await states(home)).toEqual(['a:online:-', 'b:online:-', 'other:stopped:-']);
     await ok(`cd ${dir} && pm2 restart app.js`, home);
-    const list = parsePm2List((await ok('pm2 jlist', home)).stdout);
-    expect(list.map((p) => `${p.name}:${p.pm2_env.restart_time}`)).toEqual(['a:1', 'b:1', 'other:0']);
+    const list = await listState(home);
+    expect(list.map((p) => `${p.name}:${p.restarts}`)).toEqual(['a:1', 'b:1', 'other:0']);
     // the absolute path too
     await ok(`cd ${dir} && pm2 delete ${dir}/app.js`, home);
     expect(await states(home)).toEqual(['other:stopped:-']);
+    await withDaemon(home, (client) => client.delete('other'));
   });
 });
