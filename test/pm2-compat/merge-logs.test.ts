@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, readLines, waitFor } from '../e2e/helpers.js';
+import { cleanupHomes, createHome, listState, readLines, sharedHome, waitFor } from '../e2e/helpers.js';
 import type { Pm2Description } from './pm2-jlist-shape.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
 
@@ -21,10 +22,41 @@ async function ok(args: string[], home: string) {
 
 /** The jlist rows of one app, once `count` of them are online. */
 async function rowsOf(home: string, name: string, count: number): Promise<Row[]> {
-  const list = await jlistWhen(home, allOnline(count, name), `${count} ${name} online`);
-  const rows = list.filter((p) => p.name === name) as Row[];
-  expect(rows.map((p) => p.pm2_env.status)).toEqual(Array(count).fill('online'));
-  return rows;
+  return (await rowsOfAll(home, { [name]: count }))[name]!;
+}
+
+/** The jlist rows of each app, once `counts[name]` of each are online: one `pm2 jlist` for all of them. */
+async function rowsOfAll(home: string, counts: Record<string, number>): Promise<Record<string, Row[]>> {
+  const wanted = Object.entries(counts);
+  const list = await jlistWhen(
+    home,
+    (rows) => wanted.every(([name, count]) => allOnline(count, name)(rows)),
+    wanted.map(([name, count]) => `${count} ${name} online`).join(', '),
+  );
+  return Object.fromEntries(
+    wanted.map(([name, count]) => {
+      const rows = list.filter((p) => p.name === name) as Row[];
+      expect(rows.map((p) => p.pm2_env.status)).toEqual(Array(count).fill('online'));
+      return [name, rows];
+    }),
+  );
+}
+
+/** Waits until `count` processes of `name` are online, from the daemon's list over its socket. */
+function waitOnline(home: string, name: string, count: number): Promise<unknown> {
+  return waitFor(async () => allOnline(count, name)(await listState(home)), {
+    message: `${count} ${name} online`,
+  });
+}
+
+/** Deletes apps over the daemon's socket: a test's teardown in the home the tests share. */
+async function deleteApps(home: string, names: string[]): Promise<void> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    for (const name of names) await client.delete(name);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 /** Waits until `path` holds every one of `lines` (in any order) and returns its lines. */
@@ -40,6 +72,9 @@ function waitLines(path: string, lines: string[]): Promise<string[]> {
 
 // Issue #14: --merge-logs, -l/--log and merge_logs in jlist with PM2's documented meaning.
 describe("PM2's --merge-logs and -l/--log", () => {
+  // one daemon for the tests with no config.toml of their own and no kill: each deletes its apps at its end
+  const common = sharedHome();
+
   it('--merge-logs: all instances write the same files, even over [defaults] log_per_instance', async () => {
     const home = createHome();
     // one file per instance by default in this home, as PM2 does for cluster apps
@@ -47,7 +82,9 @@ describe("PM2's --merge-logs and -l/--log", () => {
     await ok(['start', OUT_ERR, '--name', 'split', '-i', '2'], home);
     await ok(['start', OUT_ERR, '--name', 'shared', '-i', '2', '--merge-logs'], home);
 
-    const split = await rowsOf(home, 'split', 2);
+    const both = await rowsOfAll(home, { split: 2, shared: 2 });
+    const split = both.split!;
+    const shared = both.shared!;
     expect(split.map((p) => p.pm2_env.merge_logs)).toEqual([false, false]);
     expect(split.map((p) => p.pm2_env.pm_out_log_path)).toEqual([
       join(home, 'logs', 'split-out-0.log'),
@@ -55,7 +92,6 @@ describe("PM2's --merge-logs and -l/--log", () => {
     ]);
     await waitLines(join(home, 'logs', 'split-err-1.log'), ['err i1']);
 
-    const shared = await rowsOf(home, 'shared', 2);
     expect(shared.map((p) => p.pm2_env.merge_logs)).toEqual([true, true]);
     expect(new Set(shared.map((p) => p.pm2_env.pm_out_log_path))).toEqual(
       new Set([join(home, 'logs', 'shared-out.log')]),
@@ -69,7 +105,7 @@ describe("PM2's --merge-logs and -l/--log", () => {
   });
 
   it('-l without a path writes logs/<name>.log; with a path that file, -<id> per instance when split', async () => {
-    const home = createHome();
+    const home = common();
     const dir = join(home, 'custom');
     mkdirSync(dir);
     // `-l` as the last word and before another option: no path, PM2's default combined file
@@ -79,15 +115,16 @@ describe("PM2's --merge-logs and -l/--log", () => {
     await ok(['start', OUT_ERR, '--name', 'given', '--log', join(dir, 'given.log')], home);
     await ok(['start', OUT_ERR, '--name', 'eq', `--log=${join(dir, 'eq.log')}`], home);
 
-    const [both] = await rowsOf(home, 'both', 1);
+    const rows = await rowsOfAll(home, { both: 1, lead: 1, given: 1, eq: 1 });
+    const [both] = rows.both!;
     expect(both!.pm2_env.pm_log_path).toBe(join(home, 'logs', 'both.log'));
     expect(both!.pm2_env.merge_logs).toBe(true);
     await waitLines(join(home, 'logs', 'both.log'), ['out i0', 'err i0']);
     // the stream files are still written, as PM2 writes them beside the combined one
     await waitLines(join(home, 'logs', 'both-out.log'), ['out i0']);
-    expect((await rowsOf(home, 'lead', 1))[0]!.pm2_env.pm_log_path).toBe(join(home, 'logs', 'lead.log'));
+    expect(rows.lead![0]!.pm2_env.pm_log_path).toBe(join(home, 'logs', 'lead.log'));
     await waitLines(join(home, 'logs', 'lead.log'), ['out i0', 'err i0']);
-    expect((await rowsOf(home, 'given', 1))[0]!.pm2_env.pm_log_path).toBe(join(dir, 'given.log'));
+    expect(rows.given![0]!.pm2_env.pm_log_path).toBe(join(dir, 'given.log'));
     await waitLines(join(dir, 'given.log'), ['out i0', 'err i0']);
     await waitLines(join(dir, 'eq.log'), ['out i0', 'err i0']);
 
@@ -109,6 +146,7 @@ describe("PM2's --merge-logs and -l/--log", () => {
     }
     const shown = await ok(['describe', 'per'], home);
     expect(shown.stdout).toContain(join(dir, `per-${per[0]!.pm_id}.log`));
+    await deleteApps(home, ['both', 'lead', 'given', 'eq', 'per']);
   });
 
   it("PM2's log_file: true in a process file is logs/<name>.log, split by id like PM2's", async () => {
@@ -122,10 +160,11 @@ describe("PM2's --merge-logs and -l/--log", () => {
 ] };\n`,
     );
     await ok(['start', file], home);
-    const [lf] = await rowsOf(home, 'lf', 1);
+    const rows = await rowsOfAll(home, { lf: 1, lf2: 2 });
+    const [lf] = rows.lf!;
+    const lf2 = rows.lf2!;
     expect(lf!.pm2_env.pm_log_path).toBe(join(home, 'logs', 'lf.log'));
     await waitLines(join(home, 'logs', 'lf.log'), ['out i0', 'err i0']);
-    const lf2 = await rowsOf(home, 'lf2', 2);
     expect(lf2.map((p) => p.pm2_env.pm_log_path)).toEqual(
       lf2.map((p) => join(home, 'logs', `lf2-${p.pm_id}.log`)),
     );
@@ -141,7 +180,7 @@ describe("PM2's --merge-logs and -l/--log", () => {
   });
 
   it('--merge-streams writes stdout and stderr into one file, which jlist gives as pm_log_path', async () => {
-    const home = createHome();
+    const home = common();
     await ok(['start', OUT_ERR, '--name', 'one', '--merge-streams'], home);
     const [row] = await rowsOf(home, 'one', 1);
     const file = join(home, 'logs', 'one.log');
@@ -154,13 +193,14 @@ describe("PM2's --merge-logs and -l/--log", () => {
     await waitLines(file, ['out i0', 'err i0']);
     // with -l too, the one file is written once, not twice
     await ok(['start', OUT_ERR, '--name', 'twice', '--merge-streams', '-l'], home);
-    await rowsOf(home, 'twice', 1);
+    await waitOnline(home, 'twice', 1);
     const lines = await waitLines(join(home, 'logs', 'twice.log'), ['out i0', 'err i0']);
     expect(lines).toHaveLength(2);
+    await deleteApps(home, ['one', 'twice']);
   });
 
   it('a combined log_file inside a watched directory never restarts the app', async () => {
-    const home = createHome();
+    const home = common();
     const dir = join(home, 'watched');
     mkdirSync(dir);
     const combined = join(dir, 'combined.txt');
@@ -170,7 +210,7 @@ describe("PM2's --merge-logs and -l/--log", () => {
       home,
     );
     expect(started.code, started.stderr).toBe(0);
-    await rowsOf(home, 'watched', 1);
+    await waitOnline(home, 'watched', 1);
     // 40 ticks are 800 ms of writes to the watched directory: a watched write restarts after 100 ms
     await waitFor(() => readLines(combined).filter((line) => line.includes('tick')).length >= 40, {
       message: '40 ticks in the combined file',
@@ -178,5 +218,7 @@ describe("PM2's --merge-logs and -l/--log", () => {
     const [row] = await rowsOf(home, 'watched', 1);
     expect(row!.pm2_env.restart_time).toBe(0);
     expect(readLines(combined).filter((line) => line.includes('out i0'))).toHaveLength(1);
+    // it writes every 20 ms: deleted as soon as the checks are done
+    await deleteApps(home, ['watched']);
   });
 });
