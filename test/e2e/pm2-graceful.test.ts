@@ -2,17 +2,20 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  busEvents,
   cleanupHomes,
-  createHome,
   FIXTURES,
   isAlive,
   outLog,
   readLines,
+  rowsNamed,
+  sharedHome,
   spawnVelos,
   velos,
   waitFor,
   waitForStatus,
 } from './helpers.js';
+import { deleteApps } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -33,19 +36,27 @@ function daemonLog(home: string): string {
 
 // Issue #14: PM2's graceful start and stop of fork-mode Node apps, over an IPC channel.
 describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
+  // one daemon for the tests: each runs apps of its own names and deletes them at its end (the daemon
+  // log checks read lines of their own app's message)
+  const shared = sharedHome();
+
   it("--wait-ready: launching until process.send('ready'), and start answers once it is online", async () => {
-    const home = createHome();
+    const home = shared();
     const starting = spawnVelos(
       ['start', WAIT_READY, '--name', 'gs', '--wait-ready', '--listen-timeout', '60000'],
-      { home, env: { READY_DELAY_MS: '1500' } },
+      { home, env: { READY_DELAY_MS: '4000' } },
     );
     const exited = new Promise<number | null>((resolve) => starting.once('exit', resolve));
-    // while the app has not said 'ready', it is `launching` (PM2's word for `starting`) with a pid
-    const launching = await waitFor(async () => {
-      const app = (await jlistOf(home)).find((entry) => entry.name === 'gs');
-      return app?.pm2_env.status === 'launching' && app.pid > 0 ? app : undefined;
+    // while the app has not said 'ready', it is `starting` with a pid (polled over the socket, no CLI
+    // process each time), and `velos jlist` shows it `launching` (PM2's word for `starting`)
+    await waitFor(async () => {
+      const [app] = await rowsNamed(home, 'gs');
+      return app?.status === 'starting' && app.pid;
     });
-    expect(isAlive(launching.pid)).toBe(true);
+    const launching = (await jlistOf(home)).find((entry) => entry.name === 'gs');
+    expect(launching?.pm2_env.status).toBe('launching');
+    expect(launching!.pid).toBeGreaterThan(0);
+    expect(isAlive(launching!.pid)).toBe(true);
     expect(await exited).toBe(0);
     // the start answered after the 'ready', so the app is online at once
     const [row] = (await jlistOf(home)).filter((entry) => entry.name === 'gs');
@@ -58,11 +69,12 @@ describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
     const [again] = (await jlistOf(home)).filter((entry) => entry.name === 'gs');
     expect(again!.pm2_env.status).toBe('online');
     expect(again!.pid).not.toBe(row!.pid);
+    await deleteApps(home, ['gs']);
   });
 
   it('listen_timeout: an app that never sends ready is online after it (ecosystem file)', async () => {
-    const home = createHome();
-    const file = join(home, 'ecosystem.config.js');
+    const home = shared();
+    const file = join(home, 'late.config.js');
     writeFileSync(
       file,
       `module.exports = { apps: [{ name: 'late', script: ${JSON.stringify(WAIT_READY)}, wait_ready: true, listen_timeout: 800, env: { NEVER_READY: '1' } }] };\n`,
@@ -71,11 +83,12 @@ describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
     expect(result.code, result.stderr).toBe(0);
     await waitForStatus(home, 'late', 'online');
     expect(daemonLog(home)).toMatch(/sent no 'ready' within listen_timeout 800 ms: online anyway/);
+    await deleteApps(home, ['late']);
   });
 
   it("shutdown_with_message: stop sends 'shutdown' instead of the stop signal (ecosystem file)", async () => {
-    const home = createHome();
-    const file = join(home, 'ecosystem.config.js');
+    const home = shared();
+    const file = join(home, 'sm.config.js');
     writeFileSync(
       file,
       `module.exports = { apps: [{ name: 'sm', script: ${JSON.stringify(SHUTDOWN)}, shutdownWithMessage: true, kill_timeout: 20000 }] };\n`,
@@ -95,10 +108,11 @@ describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
     expect(lines).toContainEqual(expect.stringContaining('got message "shutdown"'));
     expect(lines.join('\n')).not.toMatch(/got SIG/);
     expect(daemonLog(home)).not.toMatch(/SIGKILLed/);
+    await deleteApps(home, ['sm']);
   });
 
   it("--shutdown-with-message: an app that ignores 'shutdown' is SIGKILLed after --kill-timeout", async () => {
-    const home = createHome();
+    const home = shared();
     const started = await velos(
       ['start', SHUTDOWN, '--name', 'stubborn', '--shutdown-with-message', '--kill-timeout', '800'],
       { home, env: { IGNORE_SHUTDOWN: '1' } },
@@ -114,22 +128,28 @@ describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
     expect(lines).not.toMatch(/got SIG/);
     // the new run has its channel too
     await waitForStatus(home, 'stubborn', 'online');
+    await deleteApps(home, ['stubborn']);
   });
 
   it('app events sent over the fork channel reach velos events', async () => {
-    const home = createHome();
+    const home = shared();
     const app = join(FIXTURES, 'app-events.js');
     expect((await velos(['start', app, '--name', 'ev', '--shutdown-with-message'], { home })).code).toBe(0);
-    await waitFor(async () => {
-      const result = await velos(['events', 'ev', '--kind', 'app', '--json'], { home });
-      const events = JSON.parse(result.stdout) as { kind: string; fields?: { rows?: number } }[];
-      return events.find((event) => event.kind === 'app.sync.ipc' && event.fields?.rows === 7);
-    });
+    const isSync = (event: { kind: string; app?: string; fields?: Record<string, unknown> }) =>
+      event.kind === 'app.sync.ipc' && event.fields?.rows === 7;
+    // waited for on the bus over the socket, then shown by `velos events` once
+    await waitFor(async () => (await busEvents(home, ['app.sync.ipc'])).some(isSync));
+    const result = await velos(['events', 'ev', '--kind', 'app', '--json'], { home });
+    expect(result.code, result.stderr).toBe(0);
+    const events = JSON.parse(result.stdout) as { kind: string; fields?: { rows?: number } }[];
+    expect(events.some(isSync)).toBe(true);
+    await deleteApps(home, ['ev']);
   });
 
   it('an app without these options has no IPC channel', async () => {
-    const home = createHome();
+    const home = shared();
     expect((await velos(['start', WAIT_READY, '--name', 'plain'], { home })).code).toBe(0);
     await waitFor(() => readLines(outLog(home, 'plain')).some((line) => line.includes('channel no')));
+    await deleteApps(home, ['plain']);
   });
 });
