@@ -9,11 +9,12 @@ import {
   isAlive,
   listState,
   outLog,
+  sharedHome,
   spawnVelos,
   waitFor,
   waitForStatus,
 } from './helpers.js';
-import { copyCorpus, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
+import { copyCorpus, deleteApps, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -26,6 +27,10 @@ async function dryRun(dir: string, home: string, flags: string[]): Promise<Recor
 
 // Issue #14: PM2's `start` flags, with PM2's documented semantics.
 describe('PM2 start flags', () => {
+  // one daemon for the tests that start apps in the background: each in a copy of the corpus of its
+  // own, with names of its own, deleted at its end
+  const shared = sharedHome();
+
   it('map onto the app spec', async () => {
     const home = createHome();
     const dir = join(copyCorpus(home), 'apps');
@@ -35,7 +40,11 @@ describe('PM2 start flags', () => {
       instances: cpus,
       execMode: 'cluster',
     });
-    expect((await dryRun(dir, home, ['-i', '-1'])).instances).toBe(Math.max(1, cpus - 1));
+    // one --dry-run (a CLI process) per flag that sets a field no other flag of the same run sets
+    const minusOne = await dryRun(dir, home, ['-i', '-1']);
+    expect(minusOne.instances).toBe(Math.max(1, cpus - 1));
+    // without --shutdown-with-message
+    expect(minusOne.shutdownWithMessage).toBeUndefined();
     expect((await dryRun(dir, home, ['--instances', '0'])).instances).toBe(cpus);
     expect(await dryRun(dir, home, ['-i', '2', '-x'])).toMatchObject({ instances: 2, execMode: 'fork' });
     expect(
@@ -95,27 +104,29 @@ describe('PM2 start flags', () => {
         '5 * * * *',
         '--interpreter-args',
         '--inspect=0',
+        '--shutdown-with-message',
       ]),
     ).toMatchObject({
       killTimeoutMs: 1000,
       cronRestart: '5 * * * *',
       interpreterArgs: ['--inspect=0'],
+      shutdownWithMessage: true,
     });
-    expect(await dryRun(dir, home, ['--watch', '--ignore-watch', 'tmp,*.bak'])).toMatchObject({
+    expect(await dryRun(dir, home, ['--watch', '--ignore-watch', 'tmp,*.bak', '--time'])).toMatchObject({
       watch: [dir],
       ignoreWatch: ['tmp', '*.bak'],
+      logDateFormat: 'iso',
     });
-    expect((await dryRun(dir, home, ['--watch=lib,src'])).watch).toEqual([
-      join(dir, 'lib'),
-      join(dir, 'src'),
-    ]);
-    expect((await dryRun(dir, home, ['-c', '0 5 * * *'])).cronRestart).toBe('0 5 * * *');
-    expect((await dryRun(dir, home, ['--time'])).logDateFormat).toBe('iso');
-    expect((await dryRun(dir, home, ['--shutdown-with-message'])).shutdownWithMessage).toBe(true);
-    expect((await dryRun(dir, home, [])).shutdownWithMessage).toBeUndefined();
-    expect((await dryRun(dir, home, ['--log-date-format', 'YYYY-MM-DD HH:mm'])).logDateFormat).toBe(
+    const short = await dryRun(dir, home, [
+      '--watch=lib,src',
+      '-c',
+      '0 5 * * *',
+      '--log-date-format',
       'YYYY-MM-DD HH:mm',
-    );
+    ]);
+    expect(short.watch).toEqual([join(dir, 'lib'), join(dir, 'src')]);
+    expect(short.cronRestart).toBe('0 5 * * *');
+    expect(short.logDateFormat).toBe('YYYY-MM-DD HH:mm');
     expect(
       await dryRun(dir, home, ['-o', 'o.log', '-e', 'e.log', '-l', 'all.log', '--pid', 'app.pid']),
     ).toMatchObject({
@@ -148,8 +159,8 @@ describe('PM2 start flags', () => {
   });
 
   it('take the flags of a PM2 deploy script: those Velos has no equivalent of with one warning, --instance-var', async () => {
-    const home = createHome();
-    const dir = join(copyCorpus(home), 'apps');
+    const home = shared();
+    const dir = join(copyCorpus(home, 'project-deploy'), 'apps');
     const result = await velosIn(dir, home, [
       'start',
       'server.js',
@@ -188,6 +199,7 @@ describe('PM2 start flags', () => {
     expect(await specOf(home, 'held')).toMatchObject({ autostart: false, autorestart: true });
     expect((await velosIn(dir, home, ['start', 'held'])).code).toBe(0);
     await waitForStatus(home, 'held', 'online');
+    await deleteApps(home, ['deploy', 'held']);
   });
 
   it('keep --interpreter-args over --node-args when both are given, as PM2 does', async () => {
@@ -202,8 +214,8 @@ describe('PM2 start flags', () => {
   });
 
   it('write -o, -e, -l and --pid files with --time stamps, and pass -- args', async () => {
-    const home = createHome();
-    const dir = join(copyCorpus(home), 'apps');
+    const home = shared();
+    const dir = join(copyCorpus(home, 'project-files'), 'apps');
     const result = await velosIn(dir, home, [
       'start',
       'server.js',
@@ -249,11 +261,12 @@ describe('PM2 start flags', () => {
     // the pid file goes with the run
     expect((await velosIn(dir, home, ['stop', 'files'])).code).toBe(0);
     await waitFor(() => !existsSync(join(dir, 'run/files.pid')), { message: 'the pid file to be removed' });
+    await deleteApps(home, ['files']);
   });
 
   it('refuses a second start of a running app unless -f, which adds its instances', async () => {
-    const home = createHome();
-    const dir = join(copyCorpus(home), 'apps');
+    const home = shared();
+    const dir = join(copyCorpus(home, 'project-dup'), 'apps');
     expect((await velosIn(dir, home, ['start', 'server.js', '--name', 'dup'])).code).toBe(0);
     await waitForStatus(home, 'dup', 'online');
     const again = await velosIn(dir, home, ['start', 'server.js', '--name', 'dup']);
@@ -283,6 +296,7 @@ describe('PM2 start flags', () => {
     const env = await velosIn(dir, home, ['start', 'server.js', '--env', 'production']);
     expect(env.code, env.stderr).toBe(0);
     expect(env.stderr).toContain('--env production: selects the env_<profile> tables of a config file');
+    await deleteApps(home, ['dup', 'server']);
   });
 
   it('--no-daemon runs the daemon in the foreground, prints app lines, and stops everything on SIGTERM', async () => {
