@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, isAlive, readLines, waitFor } from '../e2e/helpers.js';
+import { cleanupHomes, createHome, isAlive, readLines, sharedHome, waitFor } from '../e2e/helpers.js';
 import { parsePm2List } from './pm2-jlist-shape.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, runScript } from './pm2-shim.js';
 
@@ -15,6 +16,20 @@ async function resolved(home: string, flags: string): Promise<Record<string, unk
   expect(result.code, result.stderr).toBe(0);
   return (JSON.parse(result.stdout) as Record<string, unknown>[])[0]!;
 }
+
+/** Deletes apps over the daemon's socket: a test's teardown in the home the tests share. */
+async function deleteApps(home: string, names: string[]): Promise<void> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    for (const name of names) await client.delete(name);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+// One daemon for the tests that start apps with no `pm2 env <id>`: each runs apps of names of its own,
+// in a directory of its own, and deletes them at its end, so that each finds the list empty.
+const shared = sharedHome();
 
 // Issue #14: PM2's commander forms of the start flags: `--watch [paths]`, `--ignore-watch <list>`
 // split on spaces, `--stop-exit-codes <codes...>`, as PM2's `pm2 start --help` documents them.
@@ -43,9 +58,9 @@ describe("PM2's forms of the start flags", () => {
   });
 
   it("jlist's watch is PM2's: true for --watch alone and watch: true, else the paths as given", async () => {
-    const home = createHome();
+    const home = shared();
     // not in VELOS_HOME itself: the daemon writes there
-    const dir = join(home, 'app');
+    const dir = join(home, 'app-watch');
     mkdirSync(join(dir, 'src'), { recursive: true });
     const script = JSON.stringify(OUT_ERR);
     writeFileSync(
@@ -70,10 +85,11 @@ describe("PM2's forms of the start flags", () => {
     // Velos's own description keeps the absolute paths it watches
     const described = await runScript('pm2 describe some --json', home);
     expect(JSON.parse(described.stdout)[0].spec.watch).toEqual([join(dir, 'src'), OUT_ERR]);
+    await deleteApps(home, ['whole', 'some', 'bare', 'none']);
   });
 
   it('jlist shows --time as PM2 does: time true and the format of the stamps, not "iso"', async () => {
-    const home = createHome();
+    const home = shared();
     const started = await runScript(`pm2 start ${OUT_ERR} --name stamped --time`, home);
     expect(started.code, started.stderr).toBe(0);
     const [row] = parsePm2List((await runScript('pm2 jlist', home)).stdout);
@@ -86,14 +102,16 @@ describe("PM2's forms of the start flags", () => {
       { message: 'a stamped line' },
     );
     expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /);
+    await deleteApps(home, ['stamped']);
   });
 
   it('a started app watches the path given after --watch and restarts on a change there', async () => {
-    const home = createHome();
-    const dir = join(home, 'src');
-    mkdirSync(dir);
+    const home = shared();
+    const root = join(home, 'watch-src');
+    const dir = join(root, 'src');
+    mkdirSync(dir, { recursive: true });
     const started = await runScript(
-      `cd ${home} && pm2 start ${OUT_ERR} --name watched --watch src --watch-delay 100ms --stop-exit-codes 0 3`,
+      `cd ${root} && pm2 start ${OUT_ERR} --name watched --watch src --watch-delay 100ms --stop-exit-codes 0 3`,
       home,
     );
     expect(started.code, started.stderr).toBe(0);
@@ -111,6 +129,7 @@ describe("PM2's forms of the start flags", () => {
     expect(second!.pid).not.toBe(first!.pid);
     expect(isAlive(first!.pid)).toBe(false);
     expect(second!.pm2_env.restart_time).toBe(1);
+    await deleteApps(home, ['watched']);
   });
 });
 
@@ -152,9 +171,9 @@ describe("PM2's --env with a script and -a (--update-env)", () => {
 
 describe('app flags next to a process file', () => {
   it('--watch and --namespace apply to its apps as in pm2; the other app flags are ignored with a warning', async () => {
-    const home = createHome();
+    const home = shared();
     // not in VELOS_HOME itself: the daemon writes there, and the apps watch the file's directory
-    const dir = join(home, 'app');
+    const dir = join(home, 'app-flags');
     mkdirSync(dir);
     const file = join(dir, 'ecosystem.config.js');
     await runScript(
@@ -177,5 +196,6 @@ describe('app flags next to a process file', () => {
       ['ns1', true, 2],
       ['ns1', true, 2],
     ]);
+    await deleteApps(home, ['k']);
   });
 });
