@@ -70,3 +70,18 @@ export async function deleteApps(home: string, names: string[]): Promise<void> {
     await client.close().catch(() => undefined);
   }
 }
+
+/**
+ * Deletes every app of a home the tests share, when its daemon runs: a test's setup, so that a test
+ * that failed before its own teardown does not fail the next ones.
+ */
+export async function clearApps(home: string): Promise<void> {
+  if (!existsSync(join(home, 'velos.sock'))) return;
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    const names = new Set((await client.list()).map((row) => row.name));
+    for (const name of names) await client.delete(name);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}

@@ -2,15 +2,24 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, listState, outLog, sharedHome, waitFor } from './helpers.js';
-import { copyCorpus, deleteApps, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
+import {
+  clearApps,
+  copyCorpus,
+  deleteApps,
+  serverReports,
+  specOf,
+  velosIn,
+  warningsOf,
+} from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
 
 // One daemon for the tests of the first and third blocks: each copies the corpus into a directory of its
 // own, starts apps of names no other of them runs at the same time, and deletes them at its end.
 const shared = sharedHome();
+beforeEach(() => clearApps(shared()));
 
 // Issue #14: PM2 process files of every format, started through the CLI against a real daemon and
 // checked against the resulting state (velos describe --json) and what the apps themselves saw.

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, type VelosClient } from '@velos/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, listState, sharedHome } from '../e2e/helpers.js';
+import { clearApps } from '../e2e/pm2-helpers.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, runScript } from './pm2-shim.js';
 
 afterEach(cleanupHomes);
@@ -45,6 +46,7 @@ async function ok(script: string, home: string) {
 // One daemon for the tests: each deletes what it started, so that each finds the list empty.
 describe('a process file as a target', () => {
   const shared = sharedHome();
+  beforeEach(() => clearApps(shared()));
 
   it('restart/reload start what does not run and apply --env; stop/delete act on its apps; --only', async () => {
     const home = shared();

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, listState, readLines, sharedHome, waitFor } from '../e2e/helpers.js';
+import { deleteApps } from '../e2e/pm2-helpers.js';
 import type { Pm2Description } from './pm2-jlist-shape.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
 
@@ -47,16 +47,6 @@ function waitOnline(home: string, name: string, count: number): Promise<unknown>
   return waitFor(async () => allOnline(count, name)(await listState(home)), {
     message: `${count} ${name} online`,
   });
-}
-
-/** Deletes apps over the daemon's socket: a test's teardown in the home the tests share. */
-async function deleteApps(home: string, names: string[]): Promise<void> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    for (const name of names) await client.delete(name);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
 }
 
 /** Waits until `path` holds every one of `lines` (in any order) and returns its lines. */

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '@velos/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, isAlive, readLines, sharedHome, waitFor } from '../e2e/helpers.js';
+import { clearApps, deleteApps } from '../e2e/pm2-helpers.js';
 import { parsePm2List } from './pm2-jlist-shape.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, runScript } from './pm2-shim.js';
 
@@ -17,19 +17,10 @@ async function resolved(home: string, flags: string): Promise<Record<string, unk
   return (JSON.parse(result.stdout) as Record<string, unknown>[])[0]!;
 }
 
-/** Deletes apps over the daemon's socket: a test's teardown in the home the tests share. */
-async function deleteApps(home: string, names: string[]): Promise<void> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    for (const name of names) await client.delete(name);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
-
 // One daemon for the tests that start apps with no `pm2 env <id>`: each runs apps of names of its own,
 // in a directory of its own, and deletes them at its end, so that each finds the list empty.
 const shared = sharedHome();
+beforeEach(() => clearApps(shared()));
 
 // Issue #14: PM2's commander forms of the start flags: `--watch [paths]`, `--ignore-watch <list>`
 // split on spaces, `--stop-exit-codes <codes...>`, as PM2's `pm2 start --help` documents them.
