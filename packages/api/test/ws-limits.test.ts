@@ -149,7 +149,7 @@ describe('slow consumers', () => {
   });
 
   it('closes a client that stops reading with 4508, bounded, and cancels its daemon follow', async () => {
-    const total = 300_000;
+    const total = 200_000;
     await harness.startApp('flood', 'chatty.js', {
       COUNT: String(total),
       RATE: '0',
@@ -186,7 +186,7 @@ describe('slow consumers', () => {
         60_000,
       );
       expect(captured.logLines.out).toBe(total);
-      // the flood was ~48 MB of lines (~75 MB as JSON); the server never held it
+      // the flood was ~32 MB of lines (~50 MB as JSON, well over the 30 MB bound); the server never held it
       expect(rssPeak - rssBefore).toBeLessThan(30 * 1024 * 1024);
     } finally {
       clearInterval(sampler);
@@ -194,14 +194,19 @@ describe('slow consumers', () => {
   });
 
   it('lets a client that fell behind and reads again see the 4508 close', async () => {
+    // its own app, quiet until the client follows it; then restarted into a flood of ~16 MB (half
+    // the bound test's, which must dwarf what the server may hold: here it only has to fill the socket)
+    await harness.startApp('lag', 'chatty.js', { COUNT: '1', RATE: '0', STAY: '1' });
     const lagging = await ready();
-    lagging.send({ type: 'subscribe', topic: 'logs', target: 'flood' });
+    lagging.send({ type: 'subscribe', topic: 'logs', target: 'lag' });
     await waitFor(() => harness.counts.active.followLogs === 1, 'the follow');
     const raw = (lagging.ws as unknown as { _socket: Socket })._socket;
     raw.pause();
     const isSlowNotice = (line: string) => line.includes('slow consumer');
     const closedBefore = harness.logLines.filter(isSlowNotice).length;
-    await harness.client.restart('flood');
+    await harness.client.restart('lag', {
+      ownEnv: { PATH: process.env.PATH ?? '', COUNT: '100000', RATE: '0', PAD: '150', STAY: '1' },
+    });
     await waitFor(
       () => harness.logLines.filter(isSlowNotice).length > closedBefore,
       'the lagging client closed',
@@ -210,6 +215,7 @@ describe('slow consumers', () => {
     raw.resume();
     expect(await lagging.closed).toEqual({ code: 4508, reason: 'slow consumer' });
     expect(lagging.messages.filter((m) => m.type === 'logs').length).toBeGreaterThan(0);
+    await harness.client.delete('lag');
   });
 });
 
