@@ -81,7 +81,7 @@ describe('REST routes over a real daemon', () => {
       '[[apps]]',
       'name = "chatty"',
       'script = "chatty.js"',
-      'env = { RATE = "50" }',
+      'env = { RATE = "10" }',
     ].join('\n');
     const fromConfig = await request('POST', '/api/v1/processes', {
       body: { config, format: 'toml', cwd: FIXTURES },
