@@ -93,9 +93,9 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
             env: { PATH: process.env.PATH ?? '', PORT: '0' },
           }),
           spec('worker', 'silent.js'),
-          // a crash loop from the start (runs under min_uptime); a restart every ~2 s, not every 0.7 s, as
+          // a crash loop from the start (runs under min_uptime); a restart every ~3 s, not every 0.7 s, as
           // each costs a node start, the daemon's work and a repaint of every open tab
-          spec('crashy', 'crash-after.js', { args: ['300'], restartDelayMs: 1500, maxRestarts: 1000 }),
+          spec('crashy', 'crash-after.js', { args: ['300'], restartDelayMs: 2500, maxRestarts: 1000 }),
         ]),
         startServer(client, { rateLimitPerMinute: 100_000 }).then((started) => {
           api = started;
@@ -289,7 +289,7 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
     const entries = await shown();
     expect(entries).toMatchObject({
       max_restarts: '1000',
-      restart_delay: '1500ms',
+      restart_delay: '2500ms',
       min_uptime: '1s',
       kill_timeout: '5s',
       autorestart: 'true',
