@@ -361,12 +361,15 @@ command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}"]
   it('bad rules give a clear error and change nothing', async () => {
     const home = createHome();
     await velosOk(['alerts', 'add', 'keep', '--when', 'daemon degraded'], { home });
-    const flags = await velos(['alerts', 'add', 'x', '--when', 'cpu > lots'], { home });
+    // refused commands change nothing: run at once
+    const [flags, dup, severity] = await Promise.all([
+      velos(['alerts', 'add', 'x', '--when', 'cpu > lots'], { home }),
+      velos(['alerts', 'add', 'keep', '--when', 'errored'], { home }),
+      velos(['alerts', 'add', 'y', '--when', 'errored', '--severity', 'loud'], { home }),
+    ]);
     expect(flags.code).not.toBe(0);
     expect(flags.stderr).toContain('alerts add: --when: expected one of');
-    const dup = await velos(['alerts', 'add', 'keep', '--when', 'errored'], { home });
     expect(dup.stderr).toContain("an alert rule called 'keep' exists already");
-    const severity = await velos(['alerts', 'add', 'y', '--when', 'errored', '--severity', 'loud'], { home });
     expect(severity.stderr).toMatch(/--severity: .*"warning"/);
 
     const file = join(home, 'bad.toml');
@@ -445,15 +448,15 @@ webhook = { url = "http://127.0.0.1:9/x", timout = "1s" }
         'alerts add: --when: restarts >= N: expected N from 1',
       ],
     ] as const;
-    const refused = await Promise.all(
-      refusals.map(([[when]]) => velos(['alerts', 'add', 'typo', '--when', when], { home })),
-    );
+    const [missing, ...refused] = await Promise.all([
+      velos(['alerts', 'test', 'nope'], { home }),
+      ...refusals.map(([[when]]) => velos(['alerts', 'add', 'typo', '--when', when], { home })),
+    ]);
     for (const [i, [, message]] of refusals.entries()) {
       expect(refused[i]!.code).toBe(2);
       expect(refused[i]!.stderr).toContain(message);
     }
 
-    const missing = await velos(['alerts', 'test', 'nope'], { home });
     expect(missing.stderr).toContain("no alert rule is called 'nope' (rules: keep)");
   });
 
