@@ -1,14 +1,16 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient, type VelosClient } from '@velos/client';
+import type { AppSpec } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   busEvents,
   cleanupHomes,
   createHome,
-  describeJson,
+  describeState,
   FIXTURES,
+  isAlive,
   type ListRow,
-  listJson,
   listState,
   readLines,
   readPidFile,
@@ -42,6 +44,21 @@ function shortGrace(home: string): void {
   writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
 }
 
+/** Runs `use` with a client of the home's running daemon (no CLI process): for setup and state checks. */
+async function withClient<T>(home: string, use: (client: VelosClient) => Promise<T>): Promise<T> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    return await use(client);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** An app's effective spec over the socket (what `velos config show <app> --json` prints, env included). */
+function specOf(home: string, name: string): Promise<AppSpec> {
+  return withClient(home, (client) => client.configGet(name));
+}
+
 /** Pids of the online processes by name, once every named app is online. */
 async function onlinePids(home: string, names: string[]): Promise<Record<string, number>> {
   return waitFor(
@@ -54,6 +71,16 @@ async function onlinePids(home: string, names: string[]): Promise<Record<string,
     },
     { message: `${names.join(', ')} online, and only them` },
   );
+}
+
+/** The daemon's `kill` (what `velos kill` sends), waiting for it to exit. */
+async function killDaemon(home: string): Promise<void> {
+  const { pid } = await withClient(home, async (client) => {
+    const answer = await client.ping();
+    await client.kill();
+    return answer;
+  });
+  await waitFor(() => !isAlive(pid), { message: 'the daemon to exit' });
 }
 
 describe('config hot reload (CFG-2)', () => {
@@ -83,7 +110,7 @@ describe('config hot reload (CFG-2)', () => {
     );
   });
 
-  it('applies additions, removals and changes: only changed apps get new pids', async () => {
+  it('applies additions, removals and changes: only changed apps get new pids; a step that fails mid-way undoes the steps before it: the apps run as before, exit 1 naming the failure', async () => {
     const home = createHome();
     // the reload answers after the changed app's grace period: what it applies, not the grace, is tested here
     shortGrace(home);
@@ -107,6 +134,28 @@ describe('config hot reload (CFG-2)', () => {
     expect(after.change).not.toBe(before.change);
     const applied = (await busEvents(home, ['config.applied'])).at(-1)!;
     expect(applied.fields).toMatchObject({ added: 1, removed: 1, changed: 1, changedNames: 'change' });
+
+    // a log file that is a directory passes the file's validation but cannot be opened by the daemon:
+    // 'add' is deleted and 'change' restarted before 'broken' (which depends on 'change') fails
+    const dir = join(home, 'project', 'a-directory');
+    mkdirSync(dir, { recursive: true });
+    writeConfig(
+      home,
+      app('keep') +
+        app('change', SILENT, 'env = { VERSION = "3" }') +
+        app('broken', SILENT, `depends_on = ["change"]\nout_file = "${dir}"`),
+    );
+    const failed = await velos(['config', 'reload', file], { home });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      /^velos: app\.toml: applying the file failed at broken: .*EISDIR.*; rolled back broken, change, add: the apps run as before$/m,
+    );
+    const restored = await onlinePids(home, ['keep', 'change', 'add']);
+    expect(restored.keep).toBe(before.keep);
+    // the old spec is back: its env, value and all
+    expect((await specOf(home, 'change')).env).toMatchObject({ VERSION: '2' });
+    const rolledBack = await busEvents(home, ['config.rolled_back']);
+    expect(rolledBack.map((event) => event.app).sort()).toEqual(['add', 'broken', 'change']);
   });
 
   it('a change of policy keys only is applied in place (same pid); a spawn key restarts; the answer says which', async () => {
@@ -125,7 +174,7 @@ describe('config hot reload (CFG-2)', () => {
       updated: ['web'],
       unchanged: ['api'],
     });
-    const [web] = await describeJson(home, 'web');
+    const [web] = await describeState(home, 'web');
     expect(web?.spec).toMatchObject({ killTimeoutMs: 9000, maxRestarts: 3 });
     expect(web?.restarts).toBe(0);
     expect(await onlinePids(home, ['web', 'api', 'svc'])).toEqual(before);
@@ -138,7 +187,7 @@ describe('config hot reload (CFG-2)', () => {
       { message: 'config.applied of watched.toml with svc updated in place' },
     );
     expect(applied.fields).toMatchObject({ changed: 0, updated: 1 });
-    const [svc] = await describeJson(home, 'svc');
+    const [svc] = await describeState(home, 'svc');
     expect(svc?.spec).toMatchObject({ restartDelayMs: 1000, killTimeoutMs: 2000 });
     expect(await onlinePids(home, ['web', 'api', 'svc'])).toEqual(before);
 
@@ -189,7 +238,7 @@ describe('config hot reload (CFG-2)', () => {
     const firstSize = statSync(first).size;
     await waitFor(() => rotatedOf().length >= 2 || undefined, { message: 'a second rotation' });
     expect(statSync(first).size).toBe(firstSize);
-    const [row] = await describeJson(home, 'web');
+    const [row] = await describeState(home, 'web');
     expect(row?.spec).toMatchObject({ outFile: second, logMaxBytes: 2048, dependsOn: [{ name: 'db' }] });
     expect(row?.restarts).toBe(0);
     expect(await onlinePids(home, ['db', 'web'])).toEqual(before);
@@ -218,15 +267,14 @@ describe('config hot reload (CFG-2)', () => {
 
     const after = await onlinePids(home, ['api', 'side']);
     expect(after.side).toBe(before.side);
-    const shown = await velosOk(['config', 'show', 'api', '--json'], { home });
-    expect(JSON.parse(shown.stdout).script).toBe(SILENT);
+    expect((await specOf(home, 'api')).script).toBe(SILENT);
     // online and staying so: the old spec's process; a fixed window on purpose, since this asserts that
     // nothing happens (no further restart) for a while, which no deadline-poll can show
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await onlinePids(home, ['api', 'side'])).api).toBe(after.api);
   });
 
-  it('an app that gains a dependency on an app added by the same file: the dependency starts, the app keeps running with its new spec; a cycle is refused up front', async () => {
+  it('an app that gains a dependency on an app added by the same file: the dependency starts, the app keeps running with its new spec; a cycle is refused up front; so is a file that removes an app another app of it still depends on, as velos start would', async () => {
     const home = createHome();
     shortGrace(home);
     const file = writeConfig(home, app('x1'));
@@ -244,8 +292,7 @@ describe('config hot reload (CFG-2)', () => {
     });
     const after = await onlinePids(home, ['x1', 'x2']);
     expect(after.x1).toBe(before.x1);
-    const shown = JSON.parse((await velosOk(['config', 'show', 'x1', '--json'], { home })).stdout);
-    expect(shown.dependsOn).toEqual([{ name: 'x2', condition: 'started' }]);
+    expect((await specOf(home, 'x1')).dependsOn).toEqual([{ name: 'x2', condition: 'started' }]);
 
     writeConfig(home, app('x1', SILENT, 'depends_on = ["x2"]') + app('x2', SILENT, 'depends_on = ["x1"]'));
     const cycle = await velos(['config', 'reload', file], { home });
@@ -254,54 +301,15 @@ describe('config hot reload (CFG-2)', () => {
     expect(await onlinePids(home, ['x1', 'x2'])).toEqual(after);
     const rejected = (await busEvents(home, ['config.rejected'])).at(-1)!;
     expect(rejected.message).toMatch(/cycle.*\(nothing changed\)/);
-  });
 
-  it('refuses a file that removes an app another app of it still depends on, as velos start would: nothing changed', async () => {
-    const home = createHome();
-    shortGrace(home);
-    const file = writeConfig(home, app('db') + app('api', SILENT, 'depends_on = ["db"]'));
-    await velosOk(['start', file], { home });
-    const before = await onlinePids(home, ['db', 'api']);
-
-    writeConfig(home, app('api', SILENT, 'depends_on = ["db"]'));
-    const reload = await velos(['config', 'reload', file], { home });
-    expect(reload.code).toBe(1);
-    expect(reload.stderr).toMatch(
-      /^velos: app\.toml: app 'api': depends_on 'db', which this file no longer has \(the reload would delete it\)/m,
+    // a file that removes an app another app of it still depends on: refused, nothing changed
+    writeConfig(home, app('x1', SILENT, 'depends_on = ["x2"]'));
+    const removal = await velos(['config', 'reload', file], { home });
+    expect(removal.code).toBe(1);
+    expect(removal.stderr).toMatch(
+      /^velos: app\.toml: app 'x1': depends_on 'x2', which this file no longer has \(the reload would delete it\)/m,
     );
-    expect(await onlinePids(home, ['db', 'api'])).toEqual(before);
-  });
-
-  it('a step that fails mid-way undoes the steps before it: the apps run as before, exit 1 naming the failure', async () => {
-    const home = createHome();
-    shortGrace(home);
-    const file = writeConfig(home, app('keep') + app('change', SILENT, 'env = { V = "1" }') + app('drop'));
-    await velosOk(['start', file], { home });
-    const before = await onlinePids(home, ['keep', 'change', 'drop']);
-
-    // a log file that is a directory passes the file's validation but cannot be opened by the daemon:
-    // 'drop' is deleted and 'change' restarted before 'add' (which depends on 'change') fails
-    const dir = join(home, 'project', 'a-directory');
-    mkdirSync(dir, { recursive: true });
-    writeConfig(
-      home,
-      app('keep') +
-        app('change', SILENT, 'env = { V = "2" }') +
-        app('add', SILENT, `depends_on = ["change"]\nout_file = "${dir}"`),
-    );
-    const reload = await velos(['config', 'reload', file], { home });
-    expect(reload.code).toBe(1);
-    expect(reload.stderr).toMatch(
-      /^velos: app\.toml: applying the file failed at add: .*EISDIR.*; rolled back add, change, drop: the apps run as before$/m,
-    );
-    const after = await onlinePids(home, ['keep', 'change', 'drop']);
-    expect(after.keep).toBe(before.keep);
-    const shown = JSON.parse((await velosOk(['config', 'show', 'change', '--json'], { home })).stdout);
-    expect(shown.envKeys).toContain('V');
-    const toml = (await velosOk(['config', 'show', 'change'], { home })).stdout;
-    expect(toml).toMatch(/V = "1"/);
-    const rolledBack = await busEvents(home, ['config.rolled_back']);
-    expect(rolledBack.map((event) => event.app).sort()).toEqual(['add', 'change', 'drop']);
+    expect(await onlinePids(home, ['x1', 'x2'])).toEqual(after);
   });
 
   it('keeps the link and the watch across a daemon restart (state.json)', async () => {
@@ -309,11 +317,10 @@ describe('config hot reload (CFG-2)', () => {
     const file = writeConfig(home, app('a'));
     await velosOk(['start', file, '--watch-config'], { home });
     await onlinePids(home, ['a']);
-    await velosOk(['kill'], { home });
+    await killDaemon(home);
     await velosOk(['ping'], { home });
     const restored = await onlinePids(home, ['a']);
-    const shown = JSON.parse((await velosOk(['config', 'show', 'a', '--json'], { home })).stdout);
-    expect(shown.source).toEqual({ file, isWatched: true });
+    expect((await specOf(home, 'a')).source).toEqual({ file, isWatched: true });
     writeConfig(home, app('a') + app('b'));
     const after = await onlinePids(home, ['a', 'b']);
     expect(after.a).toBe(restored.a);
@@ -331,12 +338,9 @@ describe('config hot reload (CFG-2)', () => {
     // the new default changed a's kill_timeout too, a policy key: applied in place, same pid
     expect(after.a).toBe(before.a);
     for (const name of ['a', 'b']) {
-      await waitFor(
-        async () =>
-          JSON.parse((await velosOk(['config', 'show', name, '--json'], { home })).stdout).killTimeoutMs ===
-          3000,
-        { message: `${name}: kill_timeout 3s from [defaults]` },
-      );
+      await waitFor(async () => (await specOf(home, name)).killTimeoutMs === 3000, {
+        message: `${name}: kill_timeout 3s from [defaults]`,
+      });
     }
     expect((await onlinePids(home, ['a', 'b'])).a).toBe(before.a);
   });
@@ -354,20 +358,24 @@ describe('config hot reload (CFG-2)', () => {
     expect(shown.stdout).toMatch(/MODE = "x"/);
 
     // a value the daemon's schema refuses is a bad command line: exit 2, as a bad option value elsewhere
-    const bad = await velos(['config', 'set', 'web', 'max_memory=12parsecs'], { home });
+    // refused sets change nothing: run at once
+    const [bad, renamed, bare, nope] = await Promise.all([
+      velos(['config', 'set', 'web', 'max_memory=12parsecs'], { home }),
+      velos(['config', 'set', 'web', 'name=other'], { home }),
+      velos(['config', 'set', 'web', 'interval=30'], { home }),
+      velos(['config', 'set', 'nope', 'max_memory=200M'], { home }),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^velos: web: max_memory: expected a size like "200M"[^\n]*\n$/);
-    const renamed = await velos(['config', 'set', 'web', 'name=other'], { home });
     expect(renamed.code).toBe(2);
     expect(renamed.stderr).toBe('velos: web: name: cannot be changed by config set\n');
     // a job's period or timeout as a bare number (a file's milliseconds) is refused as by --every
-    const bare = await velos(['config', 'set', 'web', 'interval=30'], { home });
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(
       /^velos: config set: interval: expected a duration with its unit[^\n]*"30ms"[^\n]*\n$/,
     );
     // no such app is not a bad value: exit 1
-    expect((await velos(['config', 'set', 'nope', 'max_memory=200M'], { home })).code).toBe(1);
+    expect(nope.code).toBe(1);
     expect(await onlinePids(home, ['web'])).toEqual(before);
     // a dependency the daemon does not have is refused before the app is stopped
     const dangling = await velos(['config', 'set', 'web', 'depends_on=["nope"]'], { home });
@@ -387,7 +395,7 @@ describe('config hot reload (CFG-2)', () => {
     });
     // policy keys only: the process keeps running
     expect(await onlinePids(home, ['web'])).toEqual(before);
-    const spec = JSON.parse((await velosOk(['config', 'show', 'web', '--json'], { home })).stdout);
+    const spec = await specOf(home, 'web');
     expect(spec).toMatchObject({ maxMemoryBytes: 200 * 1024 * 1024, killTimeoutMs: 2000 });
     await velosOk(['config', 'set', 'web', 'env.MODE=y'], { home });
     const set = await onlinePids(home, ['web']);
@@ -409,8 +417,7 @@ describe('config hot reload (CFG-2)', () => {
     await velosOk(['start', file], { home });
     await velosOk(['start', SILENT, '--name', 'flags'], { home });
     await waitForStatus(home, 'flags', 'online');
-    const own = JSON.parse((await velosOk(['config', 'show', 'own', '--json'], { home })).stdout);
-    const flags = JSON.parse((await velosOk(['config', 'show', 'flags', '--json'], { home })).stdout);
+    const [own, flags] = await Promise.all([specOf(home, 'own'), specOf(home, 'flags')]);
     expect(own).toMatchObject({ maxRestarts: 9, killTimeoutMs: 2000 });
     expect(flags).toMatchObject({ maxRestarts: 4, killTimeoutMs: 2000 });
   });
@@ -418,11 +425,14 @@ describe('config hot reload (CFG-2)', () => {
   it('says there is nothing to reload when the home has no config.toml and no app is linked', async () => {
     const home = createHome();
     const daemonFile = join(home, 'config.toml');
-    const nothing = await velosOk(['config', 'reload'], { home });
+    const [nothing, nothingJson] = await Promise.all([
+      velosOk(['config', 'reload'], { home }),
+      velosOk(['config', 'reload', '--json'], { home }),
+    ]);
     expect(nothing.stdout).toBe(
       `nothing to reload: there is no ${daemonFile} and no app is linked to a config file (velos start <file> links its apps)\n`,
     );
-    const json = JSON.parse((await velosOk(['config', 'reload', '--json'], { home })).stdout);
+    const json = JSON.parse(nothingJson.stdout);
     expect(json.files).toEqual([expect.objectContaining({ file: daemonFile, isMissing: true })]);
 
     const file = writeConfig(home, app('a'));
@@ -433,7 +443,7 @@ describe('config hot reload (CFG-2)', () => {
     );
 
     // a config.toml read, then removed: the daemon went back to its built-in settings, and says so
-    await velosOk(['delete', 'a'], { home });
+    await withClient(home, (client) => client.delete('a'));
     writeFileSync(daemonFile, '[defaults]\nmax_restarts = 4\n');
     expect((await velosOk(['config', 'reload'], { home })).stdout).toBe(
       `${daemonFile}: changed [defaults]\n`,
@@ -468,6 +478,6 @@ describe('config hot reload (CFG-2)', () => {
     const start = await velos(['start', SILENT, '--name', 'x'], { home });
     expect(start.code).toBe(1);
     expect(start.stderr).toMatch(/^velos: config\.toml: defaults\.kill_timeout: .*\(line 3\)/);
-    expect(await listJson(home)).toEqual([]);
+    expect(await listState(home)).toEqual([]);
   });
 });
