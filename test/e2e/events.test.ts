@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from '@velos/client';
+import { expandEventKindWords } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
 import {
@@ -9,6 +11,7 @@ import {
   FIXTURES,
   outLog,
   readLines,
+  sharedHome,
   spawnVelos,
   velos,
   velosOk,
@@ -33,6 +36,32 @@ interface EventRow {
 async function eventsJson(home: string, ...args: string[]): Promise<EventRow[]> {
   const result = await velosOk(['events', ...args, '--json', '--limit', '10000'], { home });
   return JSON.parse(result.stdout) as EventRow[];
+}
+
+/**
+ * The events of `target` and `kinds` over the daemon's socket (no CLI process): for polling until they
+ * are there, where the CLI's output is not what is checked.
+ */
+async function eventsState(home: string, target: string, kinds: string[]): Promise<EventRow[]> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
+  try {
+    // the kinds as the CLI's --kind expands them
+    const filters = expandEventKindWords(kinds);
+    if (typeof filters === 'string') throw new Error(filters);
+    return (await client.events({ target, kinds: filters, limit: 10_000 })).events as EventRow[];
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** Deletes an app of a shared home over the socket, so that the next test finds only its own. */
+async function deleteApp(home: string, name: string): Promise<void> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    await client.delete(name);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 const kindsOf = (events: EventRow[]) => events.map((event) => event.kind);
@@ -85,10 +114,16 @@ describe('velos events (OBS-2)', () => {
     expect(steady.every((event) => event.app === 'steady')).toBe(true);
     expect(byId).toEqual(steady);
 
-    expect(sinceHour.length).toBe(all.length);
+    // a loaded daemon may add its own events (degraded, recovered) between the queries: each answer is
+    // the log as it was then
+    const latest = await eventsState(home, 'all', []);
+    expect(sinceHour.slice(0, all.length)).toEqual(all);
+    expect(sinceHour).toEqual(latest.slice(0, sinceHour.length));
     expect(untilBefore).toEqual([]);
     expect(sinceLater).toEqual([]);
-    expect(JSON.parse(limited.stdout)).toEqual(all.slice(-2));
+    const newest = JSON.parse(limited.stdout) as EventRow[];
+    expect(newest).toEqual(latest.filter((event) => event.seq <= newest.at(-1)!.seq).slice(-2));
+    expect(newest.at(-1)!.seq).toBeGreaterThanOrEqual(all.at(-1)!.seq);
 
     const text = await velosOk(['events', 'crashy', '--kind', 'errored'], { home });
     expect(text.stdout).toMatch(
@@ -107,60 +142,6 @@ describe('velos events (OBS-2)', () => {
         f: expect.any(Object),
       },
     ]);
-  });
-
-  it("selects OBS-2's restarted, unhealthy and recovered by health state: a readiness dip, then a liveness failure", async () => {
-    const home = createHome();
-    const port = await freePort();
-    const config = join(home, 'probed.json');
-    const url = `http://127.0.0.1:${port}`;
-    const probe = { interval: '200ms', failure_threshold: 2, initial_delay: '300ms' };
-    const app = {
-      name: 'web',
-      script: join(FIXTURES, 'health-server.js'),
-      env: { PORT: port },
-      liveness_probe: { ...probe, http: `${url}/health` },
-      readiness_probe: { ...probe, http: `${url}/ready`, failure_threshold: 1 },
-    };
-    writeFileSync(config, JSON.stringify({ apps: [app] }));
-    await velosOk(['start', config], { home });
-    const healthEvents = () => eventsJson(home, 'web', '--kind', 'process.health');
-    const healthAfter = (seq: number, to: string) =>
-      waitFor(
-        async () => (await healthEvents()).find((event) => event.seq > seq && event.fields?.to === to),
-        {
-          message: `web ${to} after event ${seq}`,
-          timeoutMs: 30_000,
-        },
-      );
-    const healthy = await healthAfter(0, 'healthy');
-    const set = async (query: string) => expect((await fetch(`${url}/set?${query}`)).status).toBe(200);
-    await set('ready=fail');
-    const degraded = await healthAfter(healthy.seq, 'degraded');
-    await set('ready=ok');
-    const back = await healthAfter(degraded.seq, 'healthy');
-    await set('health=fail');
-    await healthAfter(back.seq, 'unhealthy');
-    await waitFor(
-      async () => (await eventsJson(home, 'web', '--kind', 'restarted')).length > 0 || undefined,
-      { message: 'the restart of web' },
-    );
-
-    const [health, recovered, unhealthy, restarted] = await Promise.all([
-      healthEvents(),
-      eventsJson(home, 'web', '--kind', 'recovered'),
-      eventsJson(home, 'web', '--kind', 'unhealthy'),
-      eventsJson(home, 'web', '--kind', 'restarted'),
-    ]);
-    // recovered: back to healthy from degraded or unhealthy, not a run's first healthy answer (from unknown)
-    const isRecovery = (event: EventRow) =>
-      event.fields?.to === 'healthy' && ['degraded', 'unhealthy'].includes(String(event.fields.from));
-    expect(recovered).toEqual(health.filter(isRecovery));
-    expect(recovered.map((event) => event.seq)).toContain(back.seq);
-    expect(unhealthy).toEqual(health.filter((event) => event.fields?.to === 'unhealthy'));
-    expect(unhealthy.length).toBeGreaterThan(0);
-    expect(new Set(kindsOf(restarted))).toEqual(new Set(['process.restarting']));
-    expect(restarted.some((event) => event.fields?.reason === 'unhealthy')).toBe(true);
   });
 
   it('refuses bad filters with a one-line usage error', async () => {
@@ -308,10 +289,10 @@ describe('velos events (OBS-2)', () => {
       message: 'the fixture to finish writing',
     });
 
-    const own = await waitFor(async () => {
-      const events = await eventsJson(home, 'node-ev', '--kind', 'app');
-      return events.length >= 2 ? events : undefined;
+    await waitFor(async () => (await eventsState(home, 'node-ev', ['app'])).length >= 2, {
+      message: 'the app events of node-ev',
     });
+    const own = await eventsJson(home, 'node-ev', '--kind', 'app');
     expect(own.map((event) => [event.kind, event.message])).toEqual([
       ['app.sync.done', 'synced 42 rows'],
       ['app.after.malformed', 'still working'],
@@ -329,10 +310,10 @@ describe('velos events (OBS-2)', () => {
     expect(log.some((line) => line.includes('"too.big"'))).toBe(true);
 
     // cluster workers: the stdout line and the process.send message, for each instance
-    const clus = await waitFor(async () => {
-      const events = await eventsJson(home, 'clus', '--kind', 'sync.done,sync.ipc');
-      return events.length >= 4 ? events : undefined;
+    await waitFor(async () => (await eventsState(home, 'clus', ['sync.done', 'sync.ipc'])).length >= 4, {
+      message: 'the app events of clus',
     });
+    const clus = await eventsJson(home, 'clus', '--kind', 'sync.done,sync.ipc');
     const ipc = clus.filter((event) => event.kind === 'app.sync.ipc');
     expect(ipc.map((event) => event.id).sort()).toEqual([1, 2]);
     expect(ipc[0]).toMatchObject({ severity: 'warning', message: 'sent over ipc', fields: { rows: 7 } });
@@ -344,10 +325,10 @@ describe('velos events (OBS-2)', () => {
     async () => {
       const home = createHome();
       await velosOk(['start', 'fixtures/app_events.py', '--name', 'py'], { home });
-      const events = await waitFor(async () => {
-        const found = await eventsJson(home, 'py', '--kind', 'app');
-        return found.length > 0 ? found : undefined;
+      await waitFor(async () => (await eventsState(home, 'py', ['app'])).length > 0, {
+        message: 'the app event of py',
       });
+      const events = await eventsJson(home, 'py', '--kind', 'app');
       expect(events).toEqual([
         expect.objectContaining({
           kind: 'app.report.ready',
@@ -360,21 +341,6 @@ describe('velos events (OBS-2)', () => {
       ]);
     },
   );
-
-  it('drops app events over 100/s per process and reports the burst once', async () => {
-    const home = createHome();
-    await velosOk(['start', 'fixtures/app-events.js', '--name', 'chatty'], { home, env: { FLOOD: '300' } });
-    const report = await waitFor(
-      async () => (await eventsJson(home, 'chatty', '--kind', 'app_events_dropped'))[0],
-    );
-    const ticks = await eventsJson(home, 'chatty', '--kind', 'flood.tick');
-    // sync.done, then 300 ticks: at least the first 100 events of the second are published
-    expect(ticks.length).toBeGreaterThanOrEqual(99);
-    expect(ticks.length).toBeLessThan(300);
-    expect(report).toMatchObject({ severity: 'warning', app: 'chatty', fields: { limit_per_s: 100 } });
-    expect((report.fields!.dropped as number) + ticks.length).toBe(300);
-    expect(await eventsJson(home, 'chatty', '--kind', 'app_events_dropped')).toHaveLength(1);
-  });
 
   it('tells restarts by Velos and keeps the events across a daemon restart, seq going on', async () => {
     const home = createHome();
@@ -405,24 +371,110 @@ describe('velos events (OBS-2)', () => {
     expect(newer.map((event) => event.seq)).toEqual(newer.map((_, i) => lastBefore + i + 1));
   });
 
-  it('tells job runs: job.started, then job.finished with outcome, duration and exit code', async () => {
-    const home = createHome();
-    await velosOk(['start', 'sh -c "exit 3"', '--name', 'nightly', '--every', '300ms'], { home });
-    const finished = await waitFor(async () => {
-      const found = await eventsJson(home, 'nightly', '--kind', 'job');
-      return found.filter((event) => event.kind === 'job.finished').length >= 2 ? found : undefined;
+  // Tests that only read their own app's events share one home and daemon (each deletes its app).
+  describe('on one daemon', () => {
+    const shared = sharedHome();
+
+    it("selects OBS-2's restarted, unhealthy and recovered by health state: a readiness dip, then a liveness failure", async () => {
+      const home = shared();
+      const port = await freePort();
+      const config = join(home, 'probed.json');
+      const url = `http://127.0.0.1:${port}`;
+      // probes that start before a slow start listens fail by ECONNREFUSED and restart it, over and over
+      const probe = { interval: '200ms', failure_threshold: 2, initial_delay: '2s' };
+      const app = {
+        name: 'web',
+        script: join(FIXTURES, 'health-server.js'),
+        env: { PORT: port },
+        liveness_probe: { ...probe, http: `${url}/health` },
+        readiness_probe: { ...probe, http: `${url}/ready`, failure_threshold: 1 },
+      };
+      writeFileSync(config, JSON.stringify({ apps: [app] }));
+      await velosOk(['start', config], { home });
+      const healthEvents = () => eventsJson(home, 'web', '--kind', 'process.health');
+      const healthAfter = (seq: number, to: string) =>
+        waitFor(
+          async () =>
+            (await eventsState(home, 'web', ['process.health'])).find(
+              (event) => event.seq > seq && event.fields?.to === to,
+            ),
+          {
+            message: `web ${to} after event ${seq}`,
+            timeoutMs: 30_000,
+          },
+        );
+      const healthy = await healthAfter(0, 'healthy');
+      const set = async (query: string) => expect((await fetch(`${url}/set?${query}`)).status).toBe(200);
+      await set('ready=fail');
+      const degraded = await healthAfter(healthy.seq, 'degraded');
+      await set('ready=ok');
+      const back = await healthAfter(degraded.seq, 'healthy');
+      await set('health=fail');
+      await healthAfter(back.seq, 'unhealthy');
+      await waitFor(async () => (await eventsState(home, 'web', ['restarted'])).length > 0 || undefined, {
+        message: 'the restart of web',
+      });
+
+      const [health, recovered, unhealthy, restarted] = await Promise.all([
+        healthEvents(),
+        eventsJson(home, 'web', '--kind', 'recovered'),
+        eventsJson(home, 'web', '--kind', 'unhealthy'),
+        eventsJson(home, 'web', '--kind', 'restarted'),
+      ]);
+      // recovered: back to healthy from degraded or unhealthy, not a run's first healthy answer (from unknown)
+      const isRecovery = (event: EventRow) =>
+        event.fields?.to === 'healthy' && ['degraded', 'unhealthy'].includes(String(event.fields.from));
+      expect(recovered).toEqual(health.filter(isRecovery));
+      expect(recovered.map((event) => event.seq)).toContain(back.seq);
+      expect(unhealthy).toEqual(health.filter((event) => event.fields?.to === 'unhealthy'));
+      expect(unhealthy.length).toBeGreaterThan(0);
+      expect(new Set(kindsOf(restarted))).toEqual(new Set(['process.restarting']));
+      expect(restarted.some((event) => event.fields?.reason === 'unhealthy')).toBe(true);
+      await deleteApp(home, 'web');
     });
-    expect(finished.slice(0, 4).map((event) => [event.kind, event.fields?.run])).toEqual([
-      ['job.started', 1],
-      ['job.finished', 1],
-      ['job.started', 2],
-      ['job.finished', 2],
-    ]);
-    expect(finished[1]).toMatchObject({
-      severity: 'error',
-      fields: { outcome: 'failed', exit_code: 3, trigger: 'start', duration_ms: expect.any(Number) },
+
+    it('drops app events over 100/s per process and reports the burst once', async () => {
+      const home = shared();
+      await velosOk(['start', 'fixtures/app-events.js', '--name', 'chatty'], { home, env: { FLOOD: '300' } });
+      const report = await waitFor(
+        async () => (await eventsState(home, 'chatty', ['app_events_dropped']))[0],
+        {
+          message: 'the drop report',
+        },
+      );
+      const ticks = await eventsJson(home, 'chatty', '--kind', 'flood.tick');
+      // sync.done, then 300 ticks: at least the first 100 events of the second are published
+      expect(ticks.length).toBeGreaterThanOrEqual(99);
+      expect(ticks.length).toBeLessThan(300);
+      expect(report).toMatchObject({ severity: 'warning', app: 'chatty', fields: { limit_per_s: 100 } });
+      expect((report.fields!.dropped as number) + ticks.length).toBe(300);
+      expect(await eventsJson(home, 'chatty', '--kind', 'app_events_dropped')).toHaveLength(1);
+      await deleteApp(home, 'chatty');
     });
-    // a job's runs are job events, not process exits and restarts
-    expect(await eventsJson(home, 'nightly', '--kind', 'exited,restarting')).toEqual([]);
+
+    it('tells job runs: job.started, then job.finished with outcome, duration and exit code', async () => {
+      const home = shared();
+      await velosOk(['start', 'sh -c "exit 3"', '--name', 'nightly', '--every', '300ms'], { home });
+      await waitFor(
+        async () =>
+          (await eventsState(home, 'nightly', ['job'])).filter((event) => event.kind === 'job.finished')
+            .length >= 2,
+        { message: 'two runs of nightly' },
+      );
+      const finished = await eventsJson(home, 'nightly', '--kind', 'job');
+      expect(finished.slice(0, 4).map((event) => [event.kind, event.fields?.run])).toEqual([
+        ['job.started', 1],
+        ['job.finished', 1],
+        ['job.started', 2],
+        ['job.finished', 2],
+      ]);
+      expect(finished[1]).toMatchObject({
+        severity: 'error',
+        fields: { outcome: 'failed', exit_code: 3, trigger: 'start', duration_ms: expect.any(Number) },
+      });
+      // a job's runs are job events, not process exits and restarts
+      expect(await eventsJson(home, 'nightly', '--kind', 'exited,restarting')).toEqual([]);
+      await deleteApp(home, 'nightly');
+    });
   });
 });
