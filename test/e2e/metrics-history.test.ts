@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { createClient, type VelosClient } from '@velos/client';
 import type { MetricsHistory } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, velos, velosOk, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, isAlive, velos, velosOk, waitFor } from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -11,18 +12,33 @@ async function historyJson(home: string, name: string): Promise<MetricsHistory> 
   return history!;
 }
 
+/** Runs `use` with a client of the home's running daemon (no CLI process): for polling and setup. */
+async function withClient<T>(home: string, use: (client: VelosClient) => Promise<T>): Promise<T> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    return await use(client);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
 describe('velos describe --history (OBS-7)', () => {
   it('shows sparklines, the raw columns and a compact form, and keeps them across a daemon restart', async () => {
     const home = createHome();
     await velosOk(['start', join(FIXTURES, 'chatty.js'), '--name', 'chat'], { home });
     // the daemon samples every 2 s
-    const before = await waitFor(
+    // polled over the socket (what --json prints, over 24 h), then read once by the CLI
+    await waitFor(
       async () => {
-        const history = await historyJson(home, 'chat');
-        return history.t.length >= 3 && (history.logRate.at(-1) ?? 0) > 0 ? history : null;
+        const [history] = await withClient(home, (client) =>
+          client.metricsHistory({ target: 'chat', sinceMs: 24 * 3_600_000 }),
+        );
+        return history !== undefined && history.t.length >= 3 && (history.logRate.at(-1) ?? 0) > 0;
       },
       { message: 'three history points of chat', timeoutMs: 30_000 },
     );
+    const before = await historyJson(home, 'chat');
+    expect(before.t.length).toBeGreaterThanOrEqual(3);
     expect(before).toMatchObject({ id: 0, name: 'chat', namespace: 'default' });
     // chatty.js prints 10 lines a second
     expect(before.logRate.at(-1)).toBeGreaterThan(5);
@@ -43,7 +59,12 @@ describe('velos describe --history (OBS-7)', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--since: expected a duration up to 24h/);
 
-    await velosOk(['kill'], { home });
+    const { pid } = await withClient(home, async (client) => {
+      const answer = await client.ping();
+      await client.kill();
+      return answer;
+    });
+    await waitFor(() => !isAlive(pid), { message: 'the daemon to exit' });
     // the next command starts a daemon that restores chat and its history
     const after = await historyJson(home, 'chat');
     expect(after.t.slice(0, before.t.length)).toEqual(before.t);
