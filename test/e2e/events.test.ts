@@ -289,10 +289,10 @@ describe('velos events (OBS-2)', () => {
       message: 'the fixture to finish writing',
     });
 
-    await waitFor(async () => (await eventsState(home, 'node-ev', ['app'])).length >= 2, {
-      message: 'the app events of node-ev',
+    const own = await waitFor(async () => {
+      const events = await eventsState(home, 'node-ev', ['app']);
+      return events.length >= 2 ? events : undefined;
     });
-    const own = await eventsJson(home, 'node-ev', '--kind', 'app');
     expect(own.map((event) => [event.kind, event.message])).toEqual([
       ['app.sync.done', 'synced 42 rows'],
       ['app.after.malformed', 'still working'],
@@ -310,10 +310,10 @@ describe('velos events (OBS-2)', () => {
     expect(log.some((line) => line.includes('"too.big"'))).toBe(true);
 
     // cluster workers: the stdout line and the process.send message, for each instance
-    await waitFor(async () => (await eventsState(home, 'clus', ['sync.done', 'sync.ipc'])).length >= 4, {
-      message: 'the app events of clus',
+    const clus = await waitFor(async () => {
+      const events = await eventsState(home, 'clus', ['sync.done', 'sync.ipc']);
+      return events.length >= 4 ? events : undefined;
     });
-    const clus = await eventsJson(home, 'clus', '--kind', 'sync.done,sync.ipc');
     const ipc = clus.filter((event) => event.kind === 'app.sync.ipc');
     expect(ipc.map((event) => event.id).sort()).toEqual([1, 2]);
     expect(ipc[0]).toMatchObject({ severity: 'warning', message: 'sent over ipc', fields: { rows: 7 } });
@@ -325,10 +325,10 @@ describe('velos events (OBS-2)', () => {
     async () => {
       const home = createHome();
       await velosOk(['start', 'fixtures/app_events.py', '--name', 'py'], { home });
-      await waitFor(async () => (await eventsState(home, 'py', ['app'])).length > 0, {
-        message: 'the app event of py',
+      const events = await waitFor(async () => {
+        const found = await eventsState(home, 'py', ['app']);
+        return found.length > 0 ? found : undefined;
       });
-      const events = await eventsJson(home, 'py', '--kind', 'app');
       expect(events).toEqual([
         expect.objectContaining({
           kind: 'app.report.ready',
@@ -455,13 +455,10 @@ describe('velos events (OBS-2)', () => {
     it('tells job runs: job.started, then job.finished with outcome, duration and exit code', async () => {
       const home = shared();
       await velosOk(['start', 'sh -c "exit 3"', '--name', 'nightly', '--every', '300ms'], { home });
-      await waitFor(
-        async () =>
-          (await eventsState(home, 'nightly', ['job'])).filter((event) => event.kind === 'job.finished')
-            .length >= 2,
-        { message: 'two runs of nightly' },
-      );
-      const finished = await eventsJson(home, 'nightly', '--kind', 'job');
+      const finished = await waitFor(async () => {
+        const found = await eventsState(home, 'nightly', ['job']);
+        return found.filter((event) => event.kind === 'job.finished').length >= 2 ? found : undefined;
+      });
       expect(finished.slice(0, 4).map((event) => [event.kind, event.fields?.run])).toEqual([
         ['job.started', 1],
         ['job.finished', 1],
