@@ -80,14 +80,22 @@ function checkRefusal(error: unknown, file: string, text: string): string {
 
 /**
  * The same contract for every problem a refusal lists (`data.issues`, CFG-1): at most 10, each one
- * line of at most 800 characters naming the file, its key and its line; the first is the message.
+ * line of at most 800 characters naming the file, its key and its line; the first is the message (or,
+ * for unknown keys of one table, `namedTogether` of them are named by it).
  */
 function issueProblems(data: unknown, label: string, message: string, text: string): string[] {
   const issues = (data as { issues?: unknown } | undefined)?.issues;
   if (issues === undefined) return [];
   if (!Array.isArray(issues) || issues.length === 0) return ['issues not a list'];
   if (issues.length > 10) return [`${issues.length} issues listed`];
-  if ((issues[0] as { message?: unknown }).message !== message) return ['first issue is not the message'];
+  // the unknown keys of one table: the message names the first `namedTogether` issues' keys on one line
+  const together = (data as { namedTogether?: unknown }).namedTogether;
+  if (typeof together === 'number') {
+    const keys = issues.slice(0, together).map((issue: { keyPath?: unknown[] }) => issue.keyPath?.at(-1));
+    if (!keys.every((key) => message.includes(`"${String(key)}"`)))
+      return ['a key named together is not in the message'];
+  } else if ((issues[0] as { message?: unknown }).message !== message)
+    return ['first issue is not the message'];
   return issues.flatMap((issue: { message?: unknown; keyPath?: unknown; line?: unknown }, i) => {
     const at = `issue ${i}`;
     const { message: line, keyPath } = issue;

@@ -32,8 +32,8 @@ export function durationError(value: unknown): string {
   const got = `got ${quoteValue(value)}`;
   if (readDurationMs(value) !== null)
     return `expected a duration of at most ${MAX_DURATION_MS / DURATION_UNITS_MS.d!}d, ${got}`;
-  const fraction = String(value).trim();
   // `kill_timeout = 1.5`: a bare number is milliseconds, and a fraction of one is surely meant as seconds
+  const fraction = typeof value === 'number' || typeof value === 'string' ? String(value).trim() : '';
   const note = /^\d+\.\d+$/.test(fraction)
     ? ` (a bare number is milliseconds: write "${fraction}s" for ${fraction} seconds)`
     : '';

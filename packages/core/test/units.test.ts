@@ -37,6 +37,10 @@ describe('units', () => {
     expect(parseDurationMs(1.5)).toBeNull();
     expect(parseDurationMs('2.5')).toBeNull();
     expect(parseDurationMs('2.5s')).toBe(2500);
+    // an object without a prototype (a fuzzed config) has no text: String() of it throws
+    expect(durationError({ __proto__: null })).toBe(
+      'expected a duration like 1500, "500ms", "5s" or "2m", got {}',
+    );
     expect(durationError(1.5)).toBe(
       'expected a duration like 1500, "500ms", "5s" or "2m", got 1.5 (a bare number is milliseconds: write "1.5s" for 1.5 seconds)',
     );
