@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient, type VelosClient } from '@velos/client';
 import { freePort, hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AlertReceiver, type ReceivedAlert, startReceiver } from './alert-receiver.js';
@@ -8,13 +7,14 @@ import {
   cleanupHomes,
   createHome,
   FIXTURES,
-  isAlive,
+  killDaemon,
   listState,
   readLines,
   readPidFile,
   velos,
   velosOk,
   waitFor,
+  withClient,
 } from './helpers.js';
 
 const receivers: AlertReceiver[] = [];
@@ -44,29 +44,9 @@ async function alertsJson(home: string): Promise<AlertRow[]> {
   return JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as AlertRow[];
 }
 
-/** Runs `use` with a client of the home's running daemon (no CLI process): for setup and state checks. */
-async function withClient<T>(home: string, use: (client: VelosClient) => Promise<T>): Promise<T> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    return await use(client);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
-
 /** The rules and their state over the daemon's socket, as `alertsJson` parses them (secrets unmasked). */
 async function alertsState(home: string): Promise<AlertRow[]> {
   return JSON.parse(JSON.stringify(await withClient(home, (client) => client.alerts()))) as AlertRow[];
-}
-
-/** The daemon's `kill` (what `velos kill` sends), waiting for it to exit. */
-async function killDaemon(home: string): Promise<void> {
-  const { pid } = await withClient(home, async (client) => {
-    const answer = await client.ping();
-    await client.kill();
-    return answer;
-  });
-  await waitFor(() => !isAlive(pid), { message: 'the daemon to exit' });
 }
 
 /** What the command channel fixture recorded: one entry per notification. */

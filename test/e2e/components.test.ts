@@ -1,6 +1,14 @@
-import { createClient, type VelosClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { busEvents, cleanupHomes, createHome, velos, velosOk, waitFor, waitForStatus } from './helpers.js';
+import {
+  busEvents,
+  cleanupHomes,
+  createHome,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+  withClient,
+} from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -31,19 +39,6 @@ async function eventsJson(home: string, ...args: string[]): Promise<EventRow[]> 
 
 async function componentsJson(home: string): Promise<ComponentRow[]> {
   return JSON.parse((await velosOk(['components', '--json'], { home })).stdout) as ComponentRow[];
-}
-
-/**
- * Runs `fn` with a client of the home's running daemon: state read or set up over its socket, without a
- * CLI process, where the CLI's own output is not what a test checks (it checks it once elsewhere).
- */
-async function withClient<T>(home: string, fn: (client: VelosClient) => Promise<T>): Promise<T> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
-  try {
-    return await fn(client);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
 }
 
 /** The components as `velos components --json` prints them, over the socket. */

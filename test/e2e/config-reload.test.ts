@@ -1,6 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient, type VelosClient } from '@velos/client';
 import type { AppSpec } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -9,7 +8,7 @@ import {
   createHome,
   describeState,
   FIXTURES,
-  isAlive,
+  killDaemon,
   type ListRow,
   listState,
   readLines,
@@ -18,6 +17,7 @@ import {
   velosOk,
   waitFor,
   waitForStatus,
+  withClient,
 } from './helpers.js';
 
 afterEach(cleanupHomes);
@@ -44,16 +44,6 @@ function shortGrace(home: string): void {
   writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
 }
 
-/** Runs `use` with a client of the home's running daemon (no CLI process): for setup and state checks. */
-async function withClient<T>(home: string, use: (client: VelosClient) => Promise<T>): Promise<T> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    return await use(client);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
-
 /** An app's effective spec over the socket (what `velos config show <app> --json` prints, env included). */
 function specOf(home: string, name: string): Promise<AppSpec> {
   return withClient(home, (client) => client.configGet(name));
@@ -71,16 +61,6 @@ async function onlinePids(home: string, names: string[]): Promise<Record<string,
     },
     { message: `${names.join(', ')} online, and only them` },
   );
-}
-
-/** The daemon's `kill` (what `velos kill` sends), waiting for it to exit. */
-async function killDaemon(home: string): Promise<void> {
-  const { pid } = await withClient(home, async (client) => {
-    const answer = await client.ping();
-    await client.kill();
-    return answer;
-  });
-  await waitFor(() => !isAlive(pid), { message: 'the daemon to exit' });
 }
 
 describe('config hot reload (CFG-2)', () => {

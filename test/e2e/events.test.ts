@@ -8,6 +8,7 @@ import { freePort } from './free-port.js';
 import {
   cleanupHomes,
   createHome,
+  deleteApps,
   FIXTURES,
   outLog,
   readLines,
@@ -49,16 +50,6 @@ async function eventsState(home: string, target: string, kinds: string[]): Promi
     const filters = expandEventKindWords(kinds);
     if (typeof filters === 'string') throw new Error(filters);
     return (await client.events({ target, kinds: filters, limit: 10_000 })).events as EventRow[];
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
-
-/** Deletes an app of a shared home over the socket, so that the next test finds only its own. */
-async function deleteApp(home: string, name: string): Promise<void> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    await client.delete(name);
   } finally {
     await client.close().catch(() => undefined);
   }
@@ -430,7 +421,7 @@ describe('velos events (OBS-2)', () => {
       expect(unhealthy.length).toBeGreaterThan(0);
       expect(new Set(kindsOf(restarted))).toEqual(new Set(['process.restarting']));
       expect(restarted.some((event) => event.fields?.reason === 'unhealthy')).toBe(true);
-      await deleteApp(home, 'web');
+      await deleteApps(home, ['web']);
     });
 
     it('drops app events over 100/s per process and reports the burst once', async () => {
@@ -449,7 +440,7 @@ describe('velos events (OBS-2)', () => {
       expect(report).toMatchObject({ severity: 'warning', app: 'chatty', fields: { limit_per_s: 100 } });
       expect((report.fields!.dropped as number) + ticks.length).toBe(300);
       expect(await eventsJson(home, 'chatty', '--kind', 'app_events_dropped')).toHaveLength(1);
-      await deleteApp(home, 'chatty');
+      await deleteApps(home, ['chatty']);
     });
 
     it('tells job runs: job.started, then job.finished with outcome, duration and exit code', async () => {
@@ -471,7 +462,7 @@ describe('velos events (OBS-2)', () => {
       });
       // a job's runs are job events, not process exits and restarts
       expect(await eventsJson(home, 'nightly', '--kind', 'exited,restarting')).toEqual([]);
-      await deleteApp(home, 'nightly');
+      await deleteApps(home, ['nightly']);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '@velos/client';
+import { createClient, type VelosClient } from '@velos/client';
 import { maskSecrets, type VelosEvent } from '@velos/core';
 import {
   type CliOptions,
@@ -304,8 +304,8 @@ export async function cleanupHome(home: string): Promise<void> {
   await removeTempHome(home, { timeoutMs: 10_000 });
 }
 
-/** Asks the home's daemon to stop its apps and end (`velos kill`), and waits up to 20 s for it to exit. */
-async function killDaemon(home: string): Promise<void> {
+/** Asks the home's daemon to stop its apps and end (`velos kill`, without a CLI process), and waits up to 20 s for it to exit. */
+export async function killDaemon(home: string): Promise<void> {
   const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
   try {
     const { pid } = await client.ping();
@@ -315,6 +315,38 @@ async function killDaemon(home: string): Promise<void> {
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/**
+ * Runs `use` with a client of the home's running daemon (no CLI process, and no daemon started for
+ * it): state read or set up over its socket where the CLI's own output is not what a test checks.
+ */
+export async function withClient<T>(home: string, use: (client: VelosClient) => Promise<T>): Promise<T> {
+  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
+  try {
+    return await use(client);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** Deletes apps over the daemon's socket: a test of a home the tests share ends its apps (and their restart loops). */
+export function deleteApps(home: string, names: string[]): Promise<void> {
+  return withClient(home, async (client) => {
+    for (const name of names) await client.delete(name);
+  });
+}
+
+/**
+ * Deletes every app of a home the tests share, when its daemon runs: a test's setup, so that a test
+ * that failed before its own teardown does not fail the next ones.
+ */
+export async function clearApps(home: string): Promise<void> {
+  if (!existsSync(join(home, 'velos.sock'))) return;
+  await withClient(home, async (client) => {
+    const names = new Set((await client.list()).map((row) => row.name));
+    for (const name of names) await client.delete(name);
+  });
 }
 
 /** The events of `kinds` on the home's bus (the newest 1000), through @velos/client (no daemon is started for it). */

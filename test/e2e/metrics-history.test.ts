@@ -1,8 +1,16 @@
 import { join } from 'node:path';
-import { createClient, type VelosClient } from '@velos/client';
 import type { MetricsHistory } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, isAlive, velos, velosOk, waitFor } from './helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  FIXTURES,
+  isAlive,
+  velos,
+  velosOk,
+  waitFor,
+  withClient,
+} from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -10,16 +18,6 @@ async function historyJson(home: string, name: string): Promise<MetricsHistory> 
   const { stdout } = await velosOk(['describe', name, '--history', '--json'], { home });
   const [history] = JSON.parse(stdout) as MetricsHistory[];
   return history!;
-}
-
-/** Runs `use` with a client of the home's running daemon (no CLI process): for polling and setup. */
-async function withClient<T>(home: string, use: (client: VelosClient) => Promise<T>): Promise<T> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    return await use(client);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
 }
 
 describe('velos describe --history (OBS-7)', () => {

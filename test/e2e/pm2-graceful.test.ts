@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   busEvents,
   cleanupHomes,
+  deleteApps,
   FIXTURES,
   isAlive,
   outLog,
@@ -15,7 +16,6 @@ import {
   waitFor,
   waitForStatus,
 } from './helpers.js';
-import { deleteApps } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
 

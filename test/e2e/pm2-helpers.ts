@@ -1,6 +1,5 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '@velos/client';
 import { type CliResult, describeState, REPO_ROOT, velos, waitFor } from './helpers.js';
 
 /** The corpus of PM2 process files (issue #14), each case in its own directory beside `apps/server.js`. */
@@ -59,29 +58,4 @@ export function warningsOf(result: CliResult): string[] {
     .split('\n')
     .filter((line) => line.startsWith('velos: warning: '))
     .map((line) => line.slice('velos: warning: '.length));
-}
-
-/** Deletes apps of the home's running daemon over its socket: a test's teardown in a home tests share. */
-export async function deleteApps(home: string, names: string[]): Promise<void> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    for (const name of names) await client.delete(name);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
-
-/**
- * Deletes every app of a home the tests share, when its daemon runs: a test's setup, so that a test
- * that failed before its own teardown does not fail the next ones.
- */
-export async function clearApps(home: string): Promise<void> {
-  if (!existsSync(join(home, 'velos.sock'))) return;
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    const names = new Set((await client.list()).map((row) => row.name));
-    for (const name of names) await client.delete(name);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
 }

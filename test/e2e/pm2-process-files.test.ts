@@ -3,16 +3,17 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, listState, outLog, sharedHome, waitFor } from './helpers.js';
 import {
+  cleanupHomes,
   clearApps,
-  copyCorpus,
+  createHome,
   deleteApps,
-  serverReports,
-  specOf,
-  velosIn,
-  warningsOf,
-} from './pm2-helpers.js';
+  listState,
+  outLog,
+  sharedHome,
+  waitFor,
+} from './helpers.js';
+import { copyCorpus, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
 

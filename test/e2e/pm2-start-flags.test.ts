@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
+  deleteApps,
   FIXTURES,
   isAlive,
   listState,
@@ -14,7 +15,7 @@ import {
   waitFor,
   waitForStatus,
 } from './helpers.js';
-import { copyCorpus, deleteApps, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
+import { copyCorpus, serverReports, specOf, velosIn, warningsOf } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
+  deleteApps,
   describeState,
   isAlive,
   killPid,
@@ -29,16 +29,6 @@ function gaps(times: number[]): number[] {
   return times.slice(1).map((t, i) => t - times[i]!);
 }
 
-/** Deletes an app over the daemon's socket: a test ends its crash loop so that it loads the shared daemon no more. */
-async function deleteApp(home: string, name: string): Promise<void> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
-  try {
-    await client.delete(name);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
-
 describe('restart policy (SUP-3)', () => {
   // Each test starts and reads only its own app (by name): they share one home and daemon.
   const shared = sharedHome();
@@ -57,7 +47,7 @@ describe('restart policy (SUP-3)', () => {
     expect(later.restarts).toBeGreaterThanOrEqual(2);
     // Each run printed its own start line.
     await waitFor(() => runStarts(home, 'crashy').length >= 3, { message: 'three start lines in the log' });
-    await deleteApp(home, 'crashy');
+    await deleteApps(home, ['crashy']);
   });
 
   it('marks the app errored after max_restarts unstable restarts and keeps the exit code', async () => {
@@ -103,7 +93,7 @@ describe('restart policy (SUP-3)', () => {
       },
     );
     for (const gap of gaps(starts.slice(0, 3))) expect(gap).toBeGreaterThanOrEqual(600 + 100);
-    await deleteApp(home, 'delayed');
+    await deleteApps(home, ['delayed']);
   });
 
   it('grows the delay exponentially with exp_backoff_restart_delay', async () => {
@@ -141,7 +131,7 @@ describe('restart policy (SUP-3)', () => {
     expect(g1).toBeGreaterThanOrEqual(200);
     expect(g2).toBeGreaterThanOrEqual(300);
     expect(g3).toBeGreaterThanOrEqual(450);
-    await deleteApp(home, 'backoff');
+    await deleteApps(home, ['backoff']);
   });
 
   it('does not restart on a stop exit code and shows the app stopped', async () => {

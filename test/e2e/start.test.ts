@@ -1,10 +1,10 @@
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
+  deleteApps,
   describeJson,
   describeState,
   errLog,
@@ -42,16 +42,6 @@ function cmdlineOf(pid: number | null): string {
 async function cmdlineNaming(pid: number | null, text: string): Promise<string> {
   await waitFor(() => cmdlineOf(pid).includes(text), { timeoutMs: 5000, message: `${text} in the cmdline` });
   return cmdlineOf(pid);
-}
-
-/** Deletes an app of the shared home over the daemon's socket (teardown: the CLI's delete is not under test there). */
-async function deleteApp(home: string, name: string): Promise<void> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
-  try {
-    await client.delete(name);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
 }
 
 describe('velos start (SUP-2)', () => {
@@ -211,7 +201,7 @@ describe('velos start (SUP-2)', () => {
     );
     expect(row.memory).toBeGreaterThan(1024 * 1024);
     expect(row.cpu).toBeGreaterThanOrEqual(0);
-    await deleteApp(home, 'busy'); // its output would load the shared daemon
+    await deleteApps(home, ['busy']); // its output would load the shared daemon
   });
 
   it('measures the CPU of the whole tree (sh -c and its busy node child)', async () => {
@@ -232,7 +222,7 @@ describe('velos start (SUP-2)', () => {
       expect(row.cpu).toBeLessThanOrEqual(220);
       expect(row.memory).toBeGreaterThan(1024 * 1024);
     } finally {
-      await deleteApp(home, 'burner');
+      await deleteApps(home, ['burner']);
     }
   });
 

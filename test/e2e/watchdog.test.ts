@@ -1,10 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
+  deleteApps,
   describeState,
   errLog,
   FIXTURES,
@@ -22,16 +22,6 @@ async function restartsOf(home: string, name: string): Promise<{ restarts: numbe
   const [found] = await rowsNamed(home, name);
   if (!found) throw new Error(`no process ${name}`);
   return { restarts: found.restarts, reason: found.lastExitReason };
-}
-
-/** Deletes apps over the daemon's socket: a test ends its restart loops so that they load the shared daemon no more. */
-async function deleteApps(home: string, names: string[]): Promise<void> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 10_000 });
-  try {
-    for (const name of names) await client.delete(name);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
 }
 
 describe('log-inactivity watchdog (SUP-10)', () => {

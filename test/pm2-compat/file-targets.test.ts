@@ -2,8 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, type VelosClient } from '@velos/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, listState, sharedHome } from '../e2e/helpers.js';
-import { clearApps } from '../e2e/pm2-helpers.js';
+import { cleanupHomes, clearApps, listState, sharedHome } from '../e2e/helpers.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, runScript } from './pm2-shim.js';
 
 afterEach(cleanupHomes);

@@ -1,8 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, listState, readLines, sharedHome, waitFor } from '../e2e/helpers.js';
-import { deleteApps } from '../e2e/pm2-helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  deleteApps,
+  listState,
+  readLines,
+  sharedHome,
+  waitFor,
+} from '../e2e/helpers.js';
 import type { Pm2Description } from './pm2-jlist-shape.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
 

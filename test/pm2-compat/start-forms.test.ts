@@ -1,8 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, isAlive, readLines, sharedHome, waitFor } from '../e2e/helpers.js';
-import { clearApps, deleteApps } from '../e2e/pm2-helpers.js';
+import {
+  cleanupHomes,
+  clearApps,
+  createHome,
+  deleteApps,
+  isAlive,
+  readLines,
+  sharedHome,
+  waitFor,
+} from '../e2e/helpers.js';
 import { parsePm2List } from './pm2-jlist-shape.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, runScript } from './pm2-shim.js';
 
