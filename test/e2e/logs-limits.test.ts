@@ -1,10 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  clearApps,
   describeState,
   outLog,
   readLines,
@@ -19,18 +17,7 @@ import {
 const shared = sharedHome();
 
 /** After each test, every app of the shared home is deleted (its daemon stays): a test that failed leaves nothing running. */
-afterEach(async () => {
-  const home = shared();
-  if (!existsSync(join(home, 'velos.sock'))) return;
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    await client.delete('all');
-  } catch {
-    // an empty table: nothing to delete (the home is cleaned after the last test in any case)
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-});
+afterEach(() => clearApps(shared()));
 
 /**
  * The line long-line.js prints, past the 16 MiB frame limit (MAX_FRAME_BYTES; issue #8 had 50 MB), and

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
+  clearApps,
   errLog,
   killPid,
   outLog,
@@ -25,18 +25,7 @@ afterEach(cleanupHomes);
 const shared = sharedHome();
 
 /** After each test, every app of the shared home is deleted (its daemon stays): a test that failed leaves nothing running. */
-afterEach(async () => {
-  const home = shared();
-  if (!existsSync(join(home, 'velos.sock'))) return;
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    await client.delete('all');
-  } catch {
-    // an empty table: nothing to delete (the home is cleaned after the last test in any case)
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-});
+afterEach(() => clearApps(shared()));
 
 const run = promisify(execFile);
 

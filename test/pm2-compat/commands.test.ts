@@ -1,6 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient, type VelosClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -12,6 +11,7 @@ import {
   rowsNamed,
   sharedHome,
   waitFor,
+  withClient,
 } from '../e2e/helpers.js';
 import { parsePm2List } from './pm2-jlist-shape.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
@@ -47,16 +47,6 @@ function onlineState(home: string, count: number, name?: string) {
     },
     { message: `${count} processes online` },
   );
-}
-
-/** Runs `fn` with a client of the home's running daemon: setup and teardown that no test reads the CLI of. */
-async function withDaemon<T>(home: string, fn: (client: VelosClient) => Promise<T>): Promise<T> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    return await fn(client);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
 }
 
 async function ok(args: string[], home: string) {
@@ -129,7 +119,7 @@ describe('jlist, prettylist and the read commands', () => {
     for (const shown of aliasResults.slice(listAliases.length)) expect(shown.stdout).toContain('sig');
 
     // a stopped process: status stopped, pid 0 (PM2's jlist), 0 from `pid`
-    await withDaemon(home, (client) => client.stop('sig'));
+    await withClient(home, (client) => client.stop('sig'));
     const stopped = (await jlist(home)).find((p) => p.name === 'sig')!;
     expect(stopped.pm2_env.status).toBe('stopped');
     expect(stopped.pid).toBe(0);
@@ -167,7 +157,7 @@ describe('signals and counters', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(ghost.code).toBe(1);
     expect(ghost.stderr).toContain("no process matches 'ghost'");
-    await withDaemon(home, (client) => client.stop('sig'));
+    await withClient(home, (client) => client.stop('sig'));
     const stopped = await pm2(['sendSignal', 'SIGUSR2', 'sig'], home);
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toContain("no running process of 'sig'");
@@ -179,7 +169,7 @@ describe('signals and counters', () => {
       "velos: signal: no running process of 'sig' to send SIGHUP to",
     ]);
     await waitFor(() => readLines(outLog(home, 'sig2')).includes('got SIGHUP'));
-    await withDaemon(home, async (client) => {
+    await withClient(home, async (client) => {
       await client.delete('sig');
       await client.delete('sig2');
     });
@@ -195,14 +185,14 @@ describe('signals and counters', () => {
       'two restarts',
     );
     // stopped at once: each turn of the crash loop costs a node start
-    await withDaemon(home, (client) => client.stop('crashy'));
+    await withClient(home, (client) => client.stop('crashy'));
     expect(restarted.find((p) => p.name === 'crashy')!.pm2_env.restart_time).toBeGreaterThanOrEqual(2);
     await ok(['reset', 'crashy'], home);
     const row = (await jlist(home)).find((p) => p.name === 'crashy');
     expect(row!.pm2_env.restart_time).toBe(0);
     expect(row!.pm2_env.unstable_restarts).toBe(0);
     expect((await pm2(['reset', 'ghost'], home)).code).toBe(1);
-    await withDaemon(home, (client) => client.delete('crashy'));
+    await withClient(home, (client) => client.delete('crashy'));
   });
 });
 

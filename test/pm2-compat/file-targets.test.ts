@@ -1,23 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient, type VelosClient } from '@velos/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, clearApps, listState, sharedHome } from '../e2e/helpers.js';
+import { cleanupHomes, clearApps, listState, sharedHome, withClient } from '../e2e/helpers.js';
 import { allOnline, jlistWhen, PM2_FIXTURES, runScript } from './pm2-shim.js';
 
 afterEach(cleanupHomes);
 
 const OUT_ERR = join(PM2_FIXTURES, 'out-err.js');
-
-/** Runs `fn` with a client of the home's running daemon. */
-async function withDaemon<T>(home: string, fn: (client: VelosClient) => Promise<T>): Promise<T> {
-  const client = createClient({ home, autoStart: false, timeoutMs: 20_000 });
-  try {
-    return await fn(client);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
 
 /**
  * `name:status:V` of each process, V being the app's env variable: what `pm2 jlist` shows of them (its
@@ -26,7 +15,7 @@ async function withDaemon<T>(home: string, fn: (client: VelosClient) => Promise<
  */
 async function states(home: string): Promise<string[]> {
   const rows = await listState(home);
-  return withDaemon(home, (client) =>
+  return withClient(home, (client) =>
     Promise.all(
       rows.map(async (row) => `${row.name}:${row.status}:${(await client.configGet(row.name)).env.V ?? '-'}`),
     ),
@@ -92,7 +81,7 @@ describe('a process file as a target', () => {
     const missing = await runScript('pm2 stop nothere.config.js', home);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe("velos: no process matches 'nothere.config.js'");
-    await withDaemon(home, async (client) => {
+    await withClient(home, async (client) => {
       await client.delete('j1');
       await client.delete('other');
     });
@@ -120,7 +109,7 @@ describe('a process file as a target', () => {
     }
     // nothing was restarted with a profile it did not apply, nor stopped
     expect(await states(home)).toEqual(['e1:online:dev']);
-    await withDaemon(home, (client) => client.delete('e1'));
+    await withClient(home, (client) => client.delete('e1'));
   });
 
   it('a script path stands for the apps that run it (pm2 restart app.js, pm2 stop ./other.js)', async () => {
@@ -139,6 +128,6 @@ describe('a process file as a target', () => {
     // the absolute path too
     await ok(`cd ${dir} && pm2 delete ${dir}/app.js`, home);
     expect(await states(home)).toEqual(['other:stopped:-']);
-    await withDaemon(home, (client) => client.delete('other'));
+    await withClient(home, (client) => client.delete('other'));
   });
 });
