@@ -40,6 +40,8 @@ export class HandleSocket implements ConnectionSocket {
     close: [],
   };
   private isClosed = false;
+  /** The status of a write the peer refused (EPIPE), reported once what it sent before closing is read. */
+  private writeStatus: number | null = null;
 
   /** Use `openHandleSocket`. */
   constructor(
@@ -62,10 +64,10 @@ export class HandleSocket implements ConnectionSocket {
     request.buffer = data;
     request.async = false;
     request.oncomplete = (status) => {
-      if (status < 0) this.fail(status, 'write');
+      if (status < 0) this.failWrite(status);
     };
     const status = this.handle.writeBuffer(request, data);
-    if (status < 0) process.nextTick(() => this.fail(status, 'write'));
+    if (status < 0) process.nextTick(() => this.failWrite(status));
     return true;
   }
 
@@ -114,9 +116,21 @@ export class HandleSocket implements ConnectionSocket {
       const chunk = Buffer.from(buffer, state[this.handles.readOffsetIndex], bytes);
       for (const listener of this.listeners.data) listener(chunk);
     } else if (bytes < 0) {
-      if (bytes === UV_EOF) this.destroy();
+      if (this.writeStatus !== null) this.fail(this.writeStatus, 'write');
+      else if (bytes === UV_EOF) this.destroy();
       else this.fail(bytes, 'read');
     }
+  }
+
+  /**
+   * A write the peer refused because it had closed (EPIPE): a daemon over its connection limit answers
+   * `BUSY` and closes, and a client slow to send (a loaded machine) finds it gone. That answer still waits
+   * in the socket, so it is read before the write's error is reported, and the user sees why.
+   */
+  private failWrite(status: number): void {
+    if (this.isClosed || this.writeStatus !== null) return;
+    this.writeStatus = status;
+    if (this.handle.readStart() < 0) this.fail(status, 'write');
   }
 
   private fail(status: number, syscall: string): void {

@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes } from '@velos/core';
+import { encodeFrame } from '@velos/core/codec';
 import { makeTempHome } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Connection } from '../src/connection.js';
 import { openHandleSocket } from '../src/handle-socket.js';
 import { nodeBinding } from '../src/node-binding.js';
-import { type FrameServer, rejection, startFrameServer } from './frame-server.js';
+import { type FrameServer, rejection, startFrameServer, waitFor } from './frame-server.js';
 
 let server: FrameServer | null = null;
 const connections: Connection[] = [];
@@ -60,6 +61,25 @@ describe('a Connection over the pipe handle (the quick paths, issue 17)', () => 
     expect(error.code).toBe(ErrorCodes.CONNECTION_CLOSED);
     expect(error.message).toMatch(/^the connection to the Velos daemon closed while waiting for "list"/);
     expect(connection.isClosed).toBe(true);
+  });
+
+  it('reads the answer a daemon sent before closing when the write finds it gone (BUSY, not EPIPE)', async () => {
+    server = await startFrameServer(() => {});
+    const path = join(server.home, 'velos.sock');
+    const socket = await openHandleSocket(path);
+    if (socket === null) throw new Error('this Node gave out no pipe handle');
+    // a client too slow to send (a loaded machine): it reads nothing before the daemon refuses and closes
+    socket.pause();
+    const connection = Connection.over(socket, path);
+    connections.push(connection);
+    await waitFor(() => server?.sockets.size === 1);
+    const [peer] = [...server.sockets];
+    const busy = { code: ErrorCodes.BUSY, message: 'the daemon already serves 256 connections' };
+    peer?.end(encodeFrame({ id: 0, status: 'error', payload: busy }), () => peer.destroy());
+    await waitFor(() => server?.sockets.size === 0);
+    const error = await rejection(connection.request('list', {}));
+    expect([error.code, error.message]).toEqual([busy.code, busy.message]);
+    await waitFor(() => connection.isClosed);
   });
 
   it('closes: the daemon sees the end of its connection', async () => {
