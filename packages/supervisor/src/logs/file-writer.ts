@@ -57,6 +57,11 @@ interface FileOp {
 
 const RESOLVED = Promise.resolve();
 
+/** How often (by the lines' arrival times) a writer that writes checks that its path still names its file. */
+export const MOVED_CHECK_MS = 1000;
+/** After a failed reopen of a moved file, the next try (the failure is reported each time). */
+const MOVED_RETRY_MS = 60_000;
+
 /**
  * Appends whole-line buffers to one log file with at most one `writev` in flight: buffers queued
  * while a write runs go out together in the next one. It reports `isFull` above its high-water mark
@@ -96,6 +101,8 @@ export class FileWriter {
   #droppedLines = 0;
   /** A reopen asked by `reopenIfMoved` has not run yet. */
   #isReopenQueued = false;
+  /** Arrival time of the lines before which `#reopenIfMovedBefore` last looked at the path. */
+  #movedCheckedAt = Number.NEGATIVE_INFINITY;
   #acceptedLines = 0;
   #settledLines = 0;
   /** See `WriterPosition.writtenFrom`: lines lost or discarded are settled but not in the file. */
@@ -331,19 +338,45 @@ export class FileWriter {
    */
   reopenIfMoved(): void {
     if (this.#closed || this.#closing || !this.#isRegularFile || this.#isReopenQueued) return;
-    try {
-      const atPath = lstatSync(this.path, { throwIfNoEntry: false });
-      const open = fstatSync(this.#fd);
-      if (atPath !== undefined && atPath.ino === open.ino && atPath.dev === open.dev) return;
-    } catch {
-      return; // the descriptor is being replaced by an op under way: that op opens the path anew
-    }
+    if (!this.#isMoved()) return;
     this.#isReopenQueued = true;
     this.reopen()
       .catch(() => undefined)
       .finally(() => {
         this.#isReopenQueued = false;
       });
+  }
+
+  /** True when the path no longer names the open file (two syscalls). */
+  #isMoved(): boolean {
+    try {
+      const atPath = lstatSync(this.path, { throwIfNoEntry: false });
+      const open = fstatSync(this.#fd);
+      return atPath === undefined || atPath.ino !== open.ino || atPath.dev !== open.dev;
+    } catch {
+      return false; // the descriptor is being replaced by an op under way: that op opens the path anew
+    }
+  }
+
+  /**
+   * Between two writes, at most once per `MOVED_CHECK_MS` of the lines' arrival times: when the file was
+   * removed (`rm -rf logs/`) or renamed away (logrotate without `copytruncate` or a `postrotate` that runs
+   * `velos reloadLogs`), the path is opened anew before the lines are written, so they do not go on into
+   * a deleted or moved file until the next start. Starts the reopen and returns true when one is due.
+   */
+  #reopenIfMovedBefore(ts: number): boolean {
+    if (!this.#isRegularFile || Math.abs(ts - this.#movedCheckedAt) < MOVED_CHECK_MS) return false;
+    this.#movedCheckedAt = ts;
+    if (!this.#isMoved()) return false;
+    this.#runOp({
+      kind: 'reopen',
+      resolve: () => undefined,
+      // reported once (onError); the next try comes a minute later, not at each write
+      reject: () => {
+        this.#movedCheckedAt = ts + MOVED_RETRY_MS;
+      },
+    });
+    return true;
   }
 
   /**
@@ -409,6 +442,7 @@ export class FileWriter {
         if (cut < first.data.length) splitFirst(this.#queue, cut);
       }
     }
+    if (this.#reopenIfMovedBefore(this.#queue[0]!.ts)) return;
     const batch = takeBatch(this.#queue, room);
     this.#inFlight = true;
     if (this.#tornBytes > 0) {

@@ -3,7 +3,12 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTimeIndex } from '../../src/log-insights/time-lookup.js';
-import { FileWriter, type FtruncateFunction, type WritevFunction } from '../../src/logs/file-writer.js';
+import {
+  FileWriter,
+  type FtruncateFunction,
+  MOVED_CHECK_MS,
+  type WritevFunction,
+} from '../../src/logs/file-writer.js';
 import type { LogPipeline } from '../../src/logs/index.js';
 import { exited, fileLines, Harness } from './helpers.js';
 
@@ -426,5 +431,42 @@ describe('a size rotation after the log file went away', () => {
     await writer.settled();
     expect(await readFile(path, 'utf8')).toBe(`${'b'.repeat(99)}\n`);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('a writer that writes on after its file went away (no restart, no reloadLogs)', () => {
+  it('opens the path anew within MOVED_CHECK_MS of the lines after `rm -rf logs/`', async () => {
+    const dir = join(await harness.dir(), 'app');
+    await mkdir(dir);
+    const path = join(dir, 'out.log');
+    const errors: Error[] = [];
+    const writer = new FileWriter({ path, highWaterBytes: 1 << 20, onError: (error) => errors.push(error) });
+    writers.push(writer);
+    writer.write(Buffer.from('first\n'), 'out', 1, T0);
+    await writer.settled();
+    await rm(dir, { recursive: true });
+    // checked at most once a second (by the lines' arrival): until then lines go to the deleted file
+    writer.write(Buffer.from('lost\n'), 'out', 1, T0 + MOVED_CHECK_MS - 1);
+    await writer.settled();
+    writer.write(Buffer.from('second\n'), 'out', 1, T0 + MOVED_CHECK_MS);
+    await writer.settled();
+    expect(await readFile(path, 'utf8')).toBe('second\n');
+    expect(writer.droppedLines).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('moves to a new file when the file was renamed away (logrotate without copytruncate or postrotate)', async () => {
+    const path = join(await harness.dir(), 'out.log');
+    const writer = new FileWriter({ path, highWaterBytes: 1 << 20 });
+    writers.push(writer);
+    writer.write(Buffer.from('old\n'), 'out', 1, T0);
+    await writer.settled();
+    await rename(path, `${path}.1`);
+    await writeFile(path, ''); // logrotate's `create`
+    writer.write(Buffer.from('new\n'), 'out', 1, T0 + MOVED_CHECK_MS);
+    await writer.settled();
+    expect(await readFile(`${path}.1`, 'utf8')).toBe('old\n');
+    expect(await readFile(path, 'utf8')).toBe('new\n');
+    expect(writer.position().inFile).toEqual({ out: 1, err: 0 });
   });
 });
