@@ -136,6 +136,8 @@ const NODE_AGNOSTIC = [
   // interpreters and describe are the CLI's and the daemon's logic; spawning, pipes and signals stay
   // covered here by stop-tree, logs, pm2-graceful and the cluster files. 28 s of the Node 24 run's test time.
   'start',
+  // Session 42: tab completion is the CLI's reading of its command table; its shells are not Node.
+  'completion',
 ];
 
 if (Number(process.versions.node.split('.')[0]) === MAJOR) {

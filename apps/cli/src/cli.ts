@@ -20,6 +20,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function dispatch(fullArgv: string[]): Promise<number> {
+  // what the completion scripts run at each Tab (velos completion): the words are the user's, not options
+  if (fullArgv[0] === '__complete') {
+    await (await import('./commands/completion.js')).runComplete(fullArgv.slice(1));
+    return 0;
+  }
   // PM2's global flags (-s/--silent, --no-color) are accepted anywhere before `--`
   const flags = takeGlobalFlags(fullArgv);
   const [first, ...rest] = flags.argv;

@@ -29,6 +29,28 @@ export interface CommandInput {
   typedFlags?: Record<string, string>;
 }
 
+/**
+ * What one positional argument completes to (`velos completion`): names the running daemon knows
+ * (`target`: apps, namespaces and `all`; `app`; `job`; alert `rule`; reported `component`), file names,
+ * signal names, fixed words, or nothing.
+ */
+export type ArgCompletion =
+  | 'target'
+  | 'app'
+  | 'job'
+  | 'rule'
+  | 'component'
+  | 'file'
+  | 'signal'
+  | 'none'
+  | readonly string[];
+
+/**
+ * A command's positional arguments for tab completion, in order (the last one repeats up to `maxArgs`),
+ * or its subcommands by their word (`config show <app>`), each with the arguments after it.
+ */
+export type CompletionSpec = readonly ArgCompletion[] | { readonly [sub: string]: readonly ArgCompletion[] };
+
 /** A command of the `velos` binary: its usage, options and a lazily loaded implementation. */
 export interface CommandSpec {
   name: string;
@@ -46,6 +68,8 @@ export interface CommandSpec {
   details?: string;
   options: Record<string, OptionSpec>;
   hidden?: boolean;
+  /** What its positional arguments complete to; required when it takes any (command-table test). */
+  completes?: CompletionSpec;
   /**
    * The hint after an unknown option `arg` met after the positionals `args`, when the command's
    * positionals are not app names (default: how to name an app called `arg`); null for the default.

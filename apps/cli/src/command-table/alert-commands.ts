@@ -6,6 +6,7 @@ export const ALERT_COMMANDS: CommandSpec[] = [
   {
     name: 'alerts',
     argsUsage: '[list | add <rule> | remove <rule> | test <rule>]',
+    completes: { list: [], add: ['none'], remove: ['rule'], test: ['rule'] },
     shortArgsUsage: '[add|remove|test]',
     minArgs: 0,
     maxArgs: 2,

@@ -6,6 +6,7 @@ export const CONFIG_COMMANDS: CommandSpec[] = [
   {
     name: 'config',
     argsUsage: '<validate [file] | reload [file] | show <app> | set <app> key=value…>',
+    completes: { validate: ['file'], reload: ['file'], show: ['app'], set: ['app', 'none'] },
     shortArgsUsage: '<validate|reload|show|set>',
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,

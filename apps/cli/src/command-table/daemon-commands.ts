@@ -53,6 +53,7 @@ export const DAEMON_COMMANDS: CommandSpec[] = [
   {
     name: 'components',
     argsUsage: '[list | report <name> | remove <name>]',
+    completes: { list: [], report: ['none'], remove: ['component'] },
     shortArgsUsage: '[report|remove]',
     minArgs: 0,
     maxArgs: 2,

@@ -51,6 +51,7 @@ export const INSPECT_COMMANDS: CommandSpec[] = [
     name: 'describe',
     aliases: ['show', 'info', 'desc'],
     argsUsage: '<target>',
+    completes: ['target'],
     minArgs: 1,
     maxArgs: 1,
     summary: 'show everything about a process: spec, command, logs, peaks, last exit',

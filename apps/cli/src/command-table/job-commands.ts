@@ -6,6 +6,7 @@ export const JOB_COMMANDS: CommandSpec[] = [
   {
     name: 'runs',
     argsUsage: '<job>',
+    completes: ['job'],
     minArgs: 1,
     maxArgs: 1,
     summary: 'show the run history of a job: start, duration, exit code, outcome, trigger',
@@ -34,6 +35,7 @@ export const JOB_COMMANDS: CommandSpec[] = [
   {
     name: 'trigger',
     argsUsage: '<job...>',
+    completes: ['job'],
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'run a job now (a job whose run is still going is left alone)',

@@ -6,6 +6,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
   {
     name: 'logs',
     argsUsage: '[target]',
+    completes: ['target'],
     minArgs: 0,
     maxArgs: 1,
     summary: 'show recent log lines, follow new ones with -f, or analyse them (--summary, --grep …)',
@@ -83,6 +84,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
   {
     name: 'events',
     argsUsage: '[target] | emit <name> [key=value...]',
+    completes: { emit: ['none', 'none'], '*': ['target'] },
     shortArgsUsage: '[target]',
     minArgs: 0,
     maxArgs: Number.POSITIVE_INFINITY,
@@ -148,6 +150,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
   {
     name: 'flush',
     argsUsage: '[target]',
+    completes: ['target'],
     minArgs: 0,
     maxArgs: 1,
     summary: 'empty the log files (of all processes by default)',
@@ -159,6 +162,7 @@ export const LOG_COMMANDS: CommandSpec[] = [
     name: 'reloadLogs',
     aliases: ['reload-logs'],
     argsUsage: '[target]',
+    completes: ['target'],
     minArgs: 0,
     maxArgs: 1,
     summary: 'close and reopen the log files by path (of all processes by default)',

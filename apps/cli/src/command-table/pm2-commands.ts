@@ -37,6 +37,7 @@ export const PM2_COMMANDS: CommandSpec[] = [
   {
     name: 'id',
     argsUsage: '<name>',
+    completes: ['app'],
     minArgs: 1,
     maxArgs: 1,
     summary: "print the ids of an app's processes, as PM2 does: [ 0, 1 ] ([] for none)",
@@ -46,6 +47,7 @@ export const PM2_COMMANDS: CommandSpec[] = [
   {
     name: 'pid',
     argsUsage: '[name|id]',
+    completes: ['app'],
     minArgs: 0,
     maxArgs: 1,
     summary: 'print the pid of each process of an app (or of every process), one per line; 0 when stopped',
@@ -56,6 +58,7 @@ export const PM2_COMMANDS: CommandSpec[] = [
   {
     name: 'env',
     argsUsage: '<target>',
+    completes: ['target'],
     minArgs: 1,
     maxArgs: 1,
     summary: 'print the environment a process runs with, one KEY: value line each',
@@ -78,6 +81,7 @@ export const PM2_COMMANDS: CommandSpec[] = [
     name: 'signal',
     aliases: ['sendSignal'],
     argsUsage: '<signal> <target...>',
+    completes: ['signal', 'target'],
     minArgs: 2,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'send a signal (SIGUSR2, HUP, 12…) to the running processes of targets',
@@ -92,6 +96,7 @@ export const PM2_COMMANDS: CommandSpec[] = [
   {
     name: 'reset',
     argsUsage: '<target...>',
+    completes: ['target'],
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'set the restart counters of processes back to 0 (restarts and unstable restarts)',

@@ -46,6 +46,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
   {
     name: 'stop',
     argsUsage: '<target...>',
+    completes: ['target'],
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes (SIGTERM, then SIGKILL after the kill timeout)',
@@ -57,6 +58,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
   {
     name: 'restart',
     argsUsage: '<target...>',
+    completes: ['target'],
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'restart processes (starts stopped ones)',
@@ -80,6 +82,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     name: 'reload',
     aliases: ['gracefulReload'],
     argsUsage: '<target...>',
+    completes: ['target'],
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'replace processes one at a time without downtime (cluster mode; fork mode restarts)',
@@ -103,6 +106,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
   {
     name: 'scale',
     argsUsage: '<app> <n|+n|-n>',
+    completes: ['app', 'none'],
     minArgs: 2,
     maxArgs: 2,
     summary: 'set the number of instances of an app, or add (+n) or remove (-n) some',
@@ -123,6 +127,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     name: 'delete',
     aliases: ['del', 'rm'],
     argsUsage: '<target...>',
+    completes: ['target'],
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes and remove them from the list',

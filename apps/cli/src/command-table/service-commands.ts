@@ -41,6 +41,7 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
   {
     name: 'export',
     argsUsage: '<systemd|compose|kubernetes> <config>',
+    completes: [['systemd', 'compose', 'kubernetes'], 'file'],
     shortArgsUsage: '<target> <config>',
     minArgs: 2,
     maxArgs: 2,
@@ -87,6 +88,7 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
   {
     name: 'startup',
     argsUsage: '[systemd|launchd]',
+    completes: [['systemd', 'launchd']],
     minArgs: 0,
     maxArgs: 1,
     summary: 'install a service that starts the daemon at boot (or print it with --print)',
@@ -128,6 +130,7 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
   {
     name: 'unstartup',
     argsUsage: '[systemd|launchd]',
+    completes: [['systemd', 'launchd']],
     minArgs: 0,
     maxArgs: 1,
     summary: 'disable and remove the service velos startup installed',
@@ -144,6 +147,25 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
     },
     dashHint: () => '',
     run: async (ctx, input) => (await import('../commands/startup.js')).runUnstartup(ctx, input),
+  },
+  {
+    name: 'completion',
+    argsUsage: '<bash|zsh|fish>',
+    completes: [['bash', 'zsh', 'fish']],
+    minArgs: 1,
+    maxArgs: 1,
+    summary: 'print the tab-completion script of a shell: commands, options, app names',
+    details: [
+      'bash: source <(velos completion bash)        in ~/.bashrc',
+      'zsh:  source <(velos completion zsh)         in ~/.zshrc, after compinit',
+      'fish: velos completion fish > ~/.config/fish/completions/velos.fish',
+      'Tab completes command names, options, app names, namespaces and all, job, alert rule and',
+      'component names, init systems, signals and file names. Names come from a daemon that already',
+      'runs (completion never starts one), within 1 s.',
+    ].join('\n'),
+    options: {},
+    dashHint: () => '',
+    run: async (_ctx, input) => (await import('../commands/completion.js')).runCompletion(input.args[0]!),
   },
 ];
 

@@ -22,6 +22,7 @@ export const START_COMMANDS: CommandSpec[] = [
   {
     name: 'start',
     argsUsage: '<script|"command line"|config file>',
+    completes: ['file'],
     shortArgsUsage: '<script|config>',
     minArgs: 1,
     maxArgs: 1,
@@ -53,6 +54,7 @@ export const START_COMMANDS: CommandSpec[] = [
   {
     name: 'import',
     argsUsage: 'pm2 [dump file]',
+    completes: [['pm2'], 'file'],
     minArgs: 1,
     maxArgs: 2,
     summary: 'start the apps of a PM2 dump (pm2 save) in Velos',
@@ -71,6 +73,7 @@ export const START_COMMANDS: CommandSpec[] = [
   {
     name: 'watchdog',
     argsUsage: '"<command>" <log file> [timeout] [interval]',
+    completes: ['none', 'file', 'none'],
     shortArgsUsage: '<command> <log file> [timeout]',
     minArgs: 2,
     maxArgs: 4,
@@ -103,6 +106,7 @@ function startOrCommand(name: string, verb: 'restart' | 'reload'): CommandSpec {
     name,
     aliases: [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)],
     argsUsage: '<config file>',
+    completes: ['file'],
     minArgs: 1,
     maxArgs: 1,
     summary: `start the apps of a config file that do not run; ${verb} those that do`,

@@ -1,0 +1,61 @@
+/** The shells `velos completion` writes a script for. */
+export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
+
+/**
+ * The completion script of `shell`. Each asks `velos __complete <index> <words…>` (the words after
+ * `velos`, the one under the cursor at `index`) for the candidates, one per line; the single line
+ * `:files` asks for the shell's own file-name completion. The shell filters them by what is typed.
+ */
+export function completionScript(shell: CompletionShell): string {
+  return SCRIPTS[shell];
+}
+
+const BASH = `# velos completion for bash: add to ~/.bashrc
+#   source <(velos completion bash)
+_velos_complete() {
+  local cur=\${COMP_WORDS[COMP_CWORD]} IFS=$'\\n'
+  local -a found
+  found=($(velos __complete "$((COMP_CWORD - 1))" "\${COMP_WORDS[@]:1}" 2>/dev/null)) || return 0
+  if [[ \${found[0]} == ':files' ]]; then
+    compopt -o filenames 2>/dev/null
+    COMPREPLY=($(compgen -f -- "$cur"))
+  else
+    COMPREPLY=($(compgen -W "\${found[*]}" -- "$cur"))
+  fi
+}
+complete -F _velos_complete velos
+`;
+
+const ZSH = `# velos completion for zsh: add to ~/.zshrc (after compinit)
+#   source <(velos completion zsh)
+_velos_complete() {
+  local -a found
+  found=("\${(@f)$(velos __complete $((CURRENT - 2)) "\${(@)words[2,-1]}" 2>/dev/null)}")
+  if [[ \${found[1]} == ':files' ]]; then
+    _files
+  else
+    found=(\${found:#})
+    compadd -Q -- "\${found[@]}"
+  fi
+}
+compdef _velos_complete velos
+`;
+
+const FISH = `# velos completion for fish: save as ~/.config/fish/completions/velos.fish
+#   velos completion fish > ~/.config/fish/completions/velos.fish
+function __velos_complete
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l current (commandline -ct)
+    set -l found (velos __complete (count $words) $words $current 2>/dev/null)
+    if test "$found[1]" = ':files'
+        __fish_complete_path $current
+    else
+        printf '%s\\n' $found
+    end
+end
+complete -c velos -f -a '(__velos_complete)'
+`;
+
+const SCRIPTS: Record<CompletionShell, string> = { bash: BASH, zsh: ZSH, fish: FISH };

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { ArgCompletion } from '../src/command-spec.js';
+import { COMMANDS } from '../src/command-table.js';
+import { completeWords } from '../src/completion/complete-words.js';
+import { COMPLETION_SHELLS, completionScript } from '../src/completion/shell-scripts.js';
+
+/** The answer for the last word of `line` (the command line after `velos`; a trailing space starts a new word). */
+function complete(line: string) {
+  const words = line.split(' ');
+  return completeWords(COMMANDS, words, words.length - 1);
+}
+
+function words(line: string): string[] {
+  const answer = complete(line);
+  if (answer.kind === 'files') throw new Error(`"${line}" completes file names`);
+  return answer.words;
+}
+
+describe('completeWords (velos __complete, the completion scripts ask it)', () => {
+  it('completes command names first, hidden ones left out, and `help <command>`', () => {
+    const first = words('');
+    expect(first).toEqual(expect.arrayContaining(['start', 'restart', 'logs', 'completion', 'help']));
+    expect(first).toHaveLength(COMMANDS.filter((command) => !command.hidden).length + 1);
+    expect(words('help ')).toContain('reloadLogs');
+    expect(words('-')).toEqual(['--help', '--version', '--silent', '--no-color']);
+  });
+
+  it("completes a command's options, and a file name for an option's value", () => {
+    expect(words('restart api -')).toEqual(
+      expect.arrayContaining(['--update-env', '--json', '--ai', '--help']),
+    );
+    // a flag Velos takes from PM2 and ignores is not offered
+    expect(words('start app.js --')).not.toContain('--log-type');
+    expect(complete('start app.js --cwd ')).toEqual({ kind: 'files' });
+    expect(complete('start --cwd=/srv ')).toEqual({ kind: 'files' });
+    expect(complete('start app.js --name ')).toEqual({ kind: 'files' });
+    // a boolean flag takes no value: the next word is a positional again
+    expect(complete('restart --update-env ')).toEqual({ kind: 'names', source: 'target', words: [] });
+  });
+
+  it('asks the daemon for names by what the argument is, through aliases and global flags', () => {
+    expect(complete('restart ')).toEqual({ kind: 'names', source: 'target', words: [] });
+    expect(complete('rm api ')).toEqual({ kind: 'names', source: 'target', words: [] });
+    expect(complete('--no-color stop -s ')).toEqual({ kind: 'names', source: 'target', words: [] });
+    expect(complete('scale ')).toEqual({ kind: 'names', source: 'app', words: [] });
+    expect(complete('trigger nightly ')).toEqual({ kind: 'names', source: 'job', words: [] });
+    expect(complete('signal SIGUSR2 ')).toEqual({ kind: 'names', source: 'target', words: [] });
+    expect(words('signal ')).toContain('SIGUSR2');
+  });
+
+  it('completes subcommands, then what each takes', () => {
+    expect(words('config ')).toEqual(['validate', 'reload', 'show', 'set']);
+    expect(complete('config show ')).toEqual({ kind: 'names', source: 'app', words: [] });
+    expect(complete('config validate ')).toEqual({ kind: 'files' });
+    expect(words('config set api ')).toEqual([]);
+    expect(complete('alerts remove ')).toEqual({ kind: 'names', source: 'rule', words: [] });
+    expect(complete('components remove ')).toEqual({ kind: 'names', source: 'component', words: [] });
+    // events: `emit` or a target in the same place
+    expect(complete('events ')).toEqual({ kind: 'names', source: 'target', words: ['emit'] });
+    expect(words('events emit ')).toEqual([]);
+  });
+
+  it('completes fixed words and files, and nothing past the last argument or after --', () => {
+    expect(words('export ')).toEqual(['systemd', 'compose', 'kubernetes']);
+    expect(complete('export systemd ')).toEqual({ kind: 'files' });
+    expect(words('startup ')).toEqual(['systemd', 'launchd']);
+    expect(words('completion ')).toEqual(['bash', 'zsh', 'fish']);
+    expect(complete('start ')).toEqual({ kind: 'files' });
+    expect(words('describe api ')).toEqual([]);
+    expect(words('unknown ')).toEqual([]);
+    // after -- the words are the app's: files for start (it takes them), nothing for stop
+    expect(complete('start app.js -- ')).toEqual({ kind: 'files' });
+    expect(words('stop api -- ')).toEqual([]);
+  });
+});
+
+describe('the command table and the completion scripts', () => {
+  it('says what the arguments of every command that takes any complete to, in words its usage shows', () => {
+    for (const command of COMMANDS.filter((c) => !c.hidden && c.maxArgs > 0)) {
+      expect(command.completes, `velos ${command.name}: completes`).toBeDefined();
+      const usage = command.argsUsage ?? '';
+      const completes = command.completes!;
+      const slots: ArgCompletion[] = Array.isArray(completes)
+        ? [...completes]
+        : Object.values(completes as Record<string, ArgCompletion[]>).flat();
+      const fixed = slots.filter((slot): slot is readonly string[] => typeof slot !== 'string').flat();
+      const subcommands = Array.isArray(completes) ? [] : Object.keys(completes).filter((key) => key !== '*');
+      for (const word of [...fixed, ...subcommands]) {
+        expect(usage, `velos ${command.name}: "${word}" in its usage`).toMatch(new RegExp(`\\b${word}\\b`));
+      }
+    }
+  });
+
+  it('writes a script for bash, zsh and fish that runs velos __complete', () => {
+    for (const shell of COMPLETION_SHELLS) expect(completionScript(shell)).toContain('velos __complete');
+  });
+});

@@ -1,0 +1,154 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupHome, createHome, REPO_ROOT, VELOS_BIN, velos, velosOk, waitFor } from './helpers.js';
+
+const hasShell = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
+const hasZsh = hasShell('zsh') && spawnSync('tmux', ['-V']).status === 0;
+const hasFish = hasShell('fish');
+if (process.env.CI && !(hasZsh && hasFish)) {
+  throw new Error('the completion tests need zsh, fish and tmux (apt-get install -y zsh fish tmux)');
+}
+
+/** A directory holding a `velos` command (the one under test), put first on PATH as an install would. */
+let bin = '';
+/** One daemon for the file, with an app in a namespace and a job: the names completion offers. */
+let home = '';
+let env: NodeJS.ProcessEnv = {};
+const tmuxSockets: string[] = [];
+
+beforeAll(async () => {
+  bin = mkdtempSync(join(tmpdir(), 'velos-completion-bin-'));
+  writeFileSync(join(bin, 'velos'), `#!/bin/sh\nexec '${process.execPath}' '${VELOS_BIN}' "$@"\n`);
+  chmodSync(join(bin, 'velos'), 0o755);
+  home = createHome();
+  env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, VELOS_HOME: home, TERM: 'xterm-256color' };
+  await velosOk(['start', 'fixtures/silent.js', '--name', 'api', '--namespace', 'web'], { home });
+  await velosOk(['start', 'fixtures/job-counter.js', '--name', 'nightly', '--every', '1h'], { home });
+});
+
+afterEach(() => {
+  for (const socket of tmuxSockets.splice(0)) spawnSync('tmux', ['-L', socket, 'kill-server']);
+});
+
+afterAll(async () => {
+  await cleanupHome(home);
+  rmSync(bin, { recursive: true, force: true });
+});
+
+/** Runs `script` in `shell` with the test's PATH and home, from the repository root; its stdout lines. */
+function runShell(shell: string, args: string[], script: string): string[] {
+  const run = spawnSync(shell, [...args, '-c', script], {
+    cwd: REPO_ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (run.status !== 0) throw new Error(`${shell} exited ${run.status}: ${run.stderr}`);
+  return run.stdout.split('\n').filter((line) => line !== '');
+}
+
+/** What bash's completion function puts in COMPREPLY for `words` (the cursor on the last one). */
+function bashComplete(...words: string[]): string[] {
+  const quoted = words.map((word) => `'${word}'`).join(' ');
+  return runShell(
+    'bash',
+    ['--norc', '--noprofile'],
+    `source <(velos completion bash)
+COMP_WORDS=(velos ${quoted}); COMP_CWORD=${words.length}
+_velos_complete
+printf '%s\\n' "\${COMPREPLY[@]}"`,
+  ).sort();
+}
+
+/** What fish offers for the command line `line` (its `complete -C`), descriptions cut off. */
+function fishComplete(line: string): string[] {
+  return runShell('fish', ['--no-config'], `velos completion fish | source; complete -C'${line}'`)
+    .map((entry) => entry.split('\t')[0]!)
+    .sort();
+}
+
+describe('velos completion', () => {
+  it('bash: commands, subcommands, the daemon names, options and file names', () => {
+    expect(bashComplete('res')).toEqual(['reset', 'restart', 'resurrect']);
+    expect(bashComplete('restart', '')).toEqual(['all', 'api', 'nightly', 'web']);
+    expect(bashComplete('trigger', '')).toEqual(['nightly']);
+    expect(bashComplete('config', 's')).toEqual(['set', 'show']);
+    expect(bashComplete('restart', 'api', '--up')).toEqual(['--update-env']);
+    expect(bashComplete('start', 'fixtures/sil')).toEqual(['fixtures/silent.js']);
+  });
+
+  it('fish: the same from its completion script', () => {
+    expect(fishComplete('velos res')).toEqual(['reset', 'restart', 'resurrect']);
+    expect(fishComplete('velos stop ')).toEqual(['all', 'api', 'nightly', 'web']);
+    expect(fishComplete('velos export ')).toEqual(['compose', 'kubernetes', 'systemd']);
+    expect(fishComplete('velos start fixtures/sil')).toEqual(['fixtures/silent.js']);
+  });
+
+  it.skipIf(!hasZsh)(
+    'zsh: Tab in a real terminal (tmux) completes an app name and a subcommand',
+    async () => {
+      const socket = `velos-completion-${process.pid}-${Date.now()}`;
+      tmuxSockets.push(socket);
+      const tmux = (...args: string[]) =>
+        spawnSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
+      const started = tmux(
+        '-f',
+        '/dev/null',
+        'new-session',
+        '-d',
+        '-x',
+        '120',
+        '-y',
+        '20',
+        '-c',
+        REPO_ROOT,
+        'zsh -f',
+      );
+      expect(started.status, started.stderr).toBe(0);
+      const screen = () => tmux('capture-pane', '-p').stdout;
+      // a line that ends with `text` (tmux leaves out the space zsh puts after a completed word)
+      const until = (text: string) =>
+        waitFor(
+          () =>
+            screen()
+              .split('\n')
+              .some((line) => line.trimEnd().endsWith(text)),
+          {
+            timeoutMs: 20_000,
+            message: `a line ending with "${text}" on screen:\n${screen()}`,
+          },
+        );
+      tmux(
+        'send-keys',
+        'autoload -U compinit && compinit -u && source <(velos completion zsh) && echo loaded-$((1 + 1))',
+        'Enter',
+      );
+      await until('loaded-2');
+      tmux('send-keys', 'velos describe ap', 'Tab');
+      await until('velos describe api');
+      tmux('send-keys', 'C-u', 'velos config sh', 'Tab');
+      await until('velos config show');
+    },
+  );
+
+  it('never starts a daemon: with none running, names are left out and the fixed words stay', async () => {
+    const empty = createHome();
+    const noDaemon = await velos(['__complete', '1', 'restart', ''], { home: empty });
+    expect([noDaemon.code, noDaemon.stdout, noDaemon.stderr]).toEqual([0, '', '']);
+    const subcommands = await velos(['__complete', '1', 'events', ''], { home: empty });
+    expect(subcommands.stdout).toBe('emit\n');
+    expect(existsSync(join(empty, 'velos.sock'))).toBe(false);
+    await cleanupHome(empty);
+  });
+
+  it('refuses an unknown shell with one line and exit 2', async () => {
+    const refused = await velos(['completion', 'tcsh'], { home });
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      'velos: unknown shell "tcsh": velos completion takes bash, zsh, fish\n',
+    ]);
+  });
+});
