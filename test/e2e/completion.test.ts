@@ -3,7 +3,16 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHome, createHome, REPO_ROOT, VELOS_BIN, velos, velosOk, waitFor } from './helpers.js';
+import {
+  cleanupHome,
+  createHome,
+  homeEnv,
+  REPO_ROOT,
+  VELOS_BIN,
+  velos,
+  velosOk,
+  waitFor,
+} from './helpers.js';
 
 const hasShell = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
 const hasZsh = hasShell('zsh') && spawnSync('tmux', ['-V']).status === 0;
@@ -16,7 +25,8 @@ if (process.env.CI && !(hasZsh && hasFish)) {
 let bin = '';
 /** One daemon for the file, with an app in a namespace and a job: the names completion offers. */
 let home = '';
-let env: NodeJS.ProcessEnv = {};
+/** What the shells get over `homeEnv(home)`: the `velos` command first on PATH. */
+let env: Record<string, string> = {};
 const tmuxSockets: string[] = [];
 
 beforeAll(async () => {
@@ -24,7 +34,7 @@ beforeAll(async () => {
   writeFileSync(join(bin, 'velos'), `#!/bin/sh\nexec '${process.execPath}' '${VELOS_BIN}' "$@"\n`);
   chmodSync(join(bin, 'velos'), 0o755);
   home = createHome();
-  env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, VELOS_HOME: home, TERM: 'xterm-256color' };
+  env = { PATH: `${bin}:${process.env.PATH}`, TERM: 'xterm-256color' };
   await velosOk(['start', 'fixtures/silent.js', '--name', 'api', '--namespace', 'web'], { home });
   await velosOk(['start', 'fixtures/job-counter.js', '--name', 'nightly', '--every', '1h'], { home });
 });
@@ -42,7 +52,7 @@ afterAll(async () => {
 function runShell(shell: string, args: string[], script: string): string[] {
   const run = spawnSync(shell, [...args, '-c', script], {
     cwd: REPO_ROOT,
-    env,
+    env: homeEnv(home, env),
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -93,7 +103,7 @@ describe('velos completion', () => {
       const socket = `velos-completion-${process.pid}-${Date.now()}`;
       tmuxSockets.push(socket);
       const tmux = (...args: string[]) =>
-        spawnSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
+        spawnSync('tmux', ['-L', socket, ...args], { env: homeEnv(home, env), encoding: 'utf8' });
       const started = tmux(
         '-f',
         '/dev/null',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createClient, type VelosClient } from '@velos/client';
 import { maskSecrets, type VelosEvent } from '@velos/core';
 import {
+  assertHomeOpen,
   type CliOptions,
   type CliResult,
   closeHome,
@@ -33,6 +34,8 @@ export {
   spawnNode,
   /** Spawns the CLI without waiting (for `logs --follow`); the process is killed by PID in `cleanupHomes`. */
   spawnVelos,
+  /** Remembers a program a test started on a home (see `homeEnv`) for the home's teardown to kill by PID. */
+  trackHomeChild,
   VELOS_BIN,
 } from '@velos/test-helpers';
 export {
@@ -98,6 +101,17 @@ export function sharedHome(): () => string {
     if (home === undefined) throw new Error('sharedHome() is read inside a test, after beforeAll');
     return home;
   };
+}
+
+/**
+ * The environment of a program a test starts by itself (a shell, `script`, tmux, a raw spawn) that runs
+ * velos on `home`: this process's, VELOS_HOME set, `env` over it. Throws `HOME_CLOSED` once the home's
+ * teardown has begun, as the helpers' own starts do, so that a test body that outlived its timeout starts
+ * no daemon in a home already cleaned (pass an async child to `trackHomeChild` so teardown kills it).
+ */
+export function homeEnv(home: string, env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  assertHomeOpen(home, 'start a program on it');
+  return { ...process.env, VELOS_HOME: home, ...env };
 }
 
 /** Registers a home that a test derived itself (e.g. a not-yet-existing subdirectory) for cleanup. */

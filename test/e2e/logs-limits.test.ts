@@ -4,9 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   clearApps,
   describeState,
+  homeEnv,
   outLog,
   readLines,
   sharedHome,
+  trackHomeChild,
   VELOS_BIN,
   velos,
   velosOk,
@@ -29,11 +31,12 @@ const HUGE_CAPTURED_LINES = 1 + Math.ceil(('long:'.length + HUGE_BYTES + ':end'.
 /** Runs the CLI with a pseudo-terminal as stdout (util-linux `script`), as a user at a terminal would. */
 async function velosOnTerminal(args: string[], home: string): Promise<string> {
   const command = [process.execPath, VELOS_BIN, ...args].map((part) => `'${part}'`).join(' ');
-  const { stdout } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], {
-    env: { ...process.env, VELOS_HOME: home, NO_COLOR: '1' },
+  const run = promisify(execFile)('script', ['-qec', command, '/dev/null'], {
+    env: homeEnv(home, { NO_COLOR: '1' }),
     timeout: 30_000,
   });
-  return stdout;
+  trackHomeChild(run.child, home);
+  return (await run).stdout;
 }
 
 describe('velos logs: answers past the frame limit (#8)', () => {

@@ -7,11 +7,13 @@ import {
   cleanupHomes,
   clearApps,
   errLog,
+  homeEnv,
   killPid,
   outLog,
   readLines,
   sharedHome,
   spawnVelos,
+  trackHomeChild,
   VELOS_BIN,
   velos,
   velosOk,
@@ -28,6 +30,13 @@ const shared = sharedHome();
 afterEach(() => clearApps(shared()));
 
 const run = promisify(execFile);
+
+/** `velos …args` on `home` with its stdout as bytes (the harness's runs decode it as UTF-8). */
+function runRaw(home: string, args: string[]): Promise<{ stdout: Buffer }> {
+  const raw = run(process.execPath, [VELOS_BIN, ...args], { env: homeEnv(home), encoding: 'buffer' });
+  trackHomeChild(raw.child, home);
+  return raw;
+}
 
 function lineNumbers(text: string): number[] {
   return [...text.matchAll(/line (\d+)\b/g)].map((m) => Number(m[1]));
@@ -97,10 +106,7 @@ describe('velos logs --raw', () => {
       Buffer.from([0xff, 0xfe, 0x20, 0xc3, 0x28]),
       Buffer.from(' end\ngood \u00fc \ufffd end\n'),
     ]);
-    const raw = await run(process.execPath, [VELOS_BIN, 'logs', 'bad', '--raw'], {
-      env: { ...process.env, VELOS_HOME: home },
-      encoding: 'buffer',
-    });
+    const raw = await runRaw(home, ['logs', 'bad', '--raw']);
     expect(raw.stdout.equals(expected), raw.stdout.toString('hex')).toBe(true);
     // without --raw a line stays text: the bytes show as U+FFFD
     const text = await velosOk(['logs', 'bad'], { home });
@@ -130,11 +136,7 @@ describe('velos logs --raw', () => {
       Buffer.from([0xff, 0xfe, 0x20, 0xc3, 0x28]),
       Buffer.from(' end\n'),
     ]);
-    const search = (flags: string[]) =>
-      run(process.execPath, [VELOS_BIN, 'logs', 'bad-search', '--raw', ...flags], {
-        env: { ...process.env, VELOS_HOME: home },
-        encoding: 'buffer',
-      });
+    const search = (flags: string[]) => runRaw(home, ['logs', 'bad-search', '--raw', ...flags]);
     const grep = await search(['--grep', 'end$']);
     const expected = Buffer.concat([bad, Buffer.from('good \u00fc \ufffd end\n')]);
     expect(grep.stdout.equals(expected), grep.stdout.toString('hex')).toBe(true);

@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { FIXTURES, VELOS_BIN } from './helpers.js';
+import { FIXTURES, homeEnv, VELOS_BIN } from './helpers.js';
 
 /** The MCP SDK's own client, connected to `velos mcp` over stdio for `home`, and the server's pid. */
 export interface McpSession {
@@ -17,7 +17,7 @@ export async function connectMcpStdio(home: string, name: string, timeout?: numb
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [VELOS_BIN, 'mcp'],
-    env: { ...(process.env as Record<string, string>), VELOS_HOME: home },
+    env: homeEnv(home) as Record<string, string>,
     cwd: FIXTURES,
     stderr: 'pipe',
   });

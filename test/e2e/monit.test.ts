@@ -5,6 +5,7 @@ import {
   cleanupHomes,
   createHome,
   FIXTURES,
+  homeEnv,
   outLog,
   range,
   readLines,
@@ -51,7 +52,7 @@ function startMonit(home: string, columns: number, rows: number): { socket: stri
       String(rows),
       command,
     ],
-    { env: { ...process.env, VELOS_HOME: home, TERM: 'xterm-256color' }, encoding: 'utf8' },
+    { env: homeEnv(home, { TERM: 'xterm-256color' }), encoding: 'utf8' },
   );
   if (started.status !== 0) throw new Error(`tmux new-session failed: ${started.stderr}`);
   const screen = () => spawnSync('tmux', ['-L', socket, 'capture-pane', '-p'], { encoding: 'utf8' }).stdout;

@@ -7,6 +7,7 @@ import {
   cleanupHomes,
   createHome,
   FIXTURES,
+  homeEnv,
   registerHome,
   rowsNamed,
   VELOS_BIN,
@@ -131,7 +132,7 @@ describe('the velos list table', () => {
       const started = spawnSync(
         'tmux',
         ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '60', '-y', '24', command],
-        { env: { ...process.env, VELOS_HOME: home, TERM: 'xterm-256color' }, encoding: 'utf8' },
+        { env: homeEnv(home, { TERM: 'xterm-256color' }), encoding: 'utf8' },
       );
       expect(started.status, started.stderr).toBe(0);
       const screen = () =>

@@ -5,8 +5,10 @@ import { REPO_ROOT, runNode } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
+  homeEnv,
   killPid,
   sharedHome,
+  trackHomeChild,
   VELOS_BIN,
   velos,
   velosOk,
@@ -37,7 +39,7 @@ function toFile(
 ): { code: number | null; stderr: string } {
   const result = spawnSync('/bin/sh', ['-c', '"$@" > "$OUT_FILE"', 'sh', process.execPath, entry, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, VELOS_HOME: home, OUT_FILE: file },
+    env: homeEnv(home, { OUT_FILE: file }),
     encoding: 'utf8',
   });
   return { code: result.status, stderr: result.stderr };
@@ -52,9 +54,10 @@ function withReaderGone(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [entry, ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, VELOS_HOME: home },
+      env: homeEnv(home),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    trackHomeChild(child, home);
     // closes this end of the pipe now, long before the command has its answer to print
     child.stdout.destroy();
     let stderr = '';
@@ -107,7 +110,7 @@ describe('the quick paths write stdout as the full CLI does (issue 17)', () => {
     const inTerminal = (entry: string, line: string) =>
       spawnSync('script', ['-qec', `"${process.execPath}" "${entry}" ${line}`, '/dev/null'], {
         cwd: REPO_ROOT,
-        env: { ...process.env, VELOS_HOME: home, NO_COLOR: '', FORCE_COLOR: '', TERM: 'xterm' },
+        env: homeEnv(home, { NO_COLOR: '', FORCE_COLOR: '', TERM: 'xterm' }),
         encoding: 'utf8',
       });
     const quickOut: Record<string, string> = {};
@@ -154,7 +157,7 @@ describe('the quick paths write stdout as the full CLI does (issue 17)', () => {
       ['-c', '"$@" > "$OUT_FILE"', 'sh', process.execPath, '--require', probe, VELOS_BIN, 'list'],
       {
         cwd: REPO_ROOT,
-        env: { ...process.env, VELOS_HOME: home, OUT_FILE: join(home, 'out.txt') },
+        env: homeEnv(home, { OUT_FILE: join(home, 'out.txt') }),
         encoding: 'utf8',
       },
     );

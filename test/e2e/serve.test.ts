@@ -9,6 +9,7 @@ import {
   cleanupHomes,
   createHome,
   FIXTURES,
+  homeEnv,
   isAlive,
   REPO_ROOT,
   readPidFile,
@@ -239,7 +240,7 @@ describe('velos serve (API-1…4)', () => {
     const moduleLog = join(home, 'modules.log');
     const hook = join(REPO_ROOT, 'bench/fixtures/module-log-register.mjs');
     execFileSync(process.execPath, ['--import', hook, VELOS_BIN, 'ping'], {
-      env: { ...process.env, VELOS_HOME: home, VELOS_MODULE_LOG: moduleLog },
+      env: homeEnv(home, { VELOS_MODULE_LOG: moduleLog }),
     });
     const daemonPid = readPidFile(home);
     const loaded = readFileSync(moduleLog, 'utf8')

@@ -7,6 +7,7 @@ import {
   cleanupHomes,
   describeJson,
   FIXTURES,
+  homeEnv,
   killPid,
   onlineRows,
   outLog,
@@ -150,7 +151,7 @@ describe('app names of any script (PM2 migration): every surface', () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [VELOS_BIN, 'mcp'],
-      env: { ...(process.env as Record<string, string>), VELOS_HOME: home },
+      env: homeEnv(home) as Record<string, string>,
       stderr: 'pipe',
     });
     const client = new Client({ name: 'velos-e2e-unicode', version: '1.0.0' });
