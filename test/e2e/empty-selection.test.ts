@@ -15,11 +15,12 @@ describe('commands on `all` with no process', () => {
     await cleanupHomes();
   });
 
-  it('velos env all: not found, one line, exit 1 (text and --json)', async () => {
+  it('velos env all: not found, one line, exit 1 (text and --json; --ai with the code)', async () => {
     for (const extra of [[], ['--json'], ['--ai']]) {
       const result = await velos(['env', 'all', ...extra], { home });
       expect(result.code, result.stderr).toBe(1);
-      expect(result.stderr).toBe("velos: no process matches 'all': there are none\n");
+      const code = extra[0] === '--ai' ? 'TARGET_NOT_FOUND: ' : '';
+      expect(result.stderr).toBe(`velos: ${code}no process matches 'all': there are none\n`);
       expect(result.stdout).toBe('');
     }
   });

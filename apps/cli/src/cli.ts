@@ -5,7 +5,7 @@ import { createContext, type OutputMode } from './context.js';
 import { renderCommandHelp, renderGlobalHelp, renderVersionHelp } from './help.js';
 import { parseCommandArgs, usageError } from './parse-argv.js';
 import { isSilenced, takeGlobalFlags } from './pm2/global-flags.js';
-import { exitQuietlyOnEpipe, reportError } from './report-error.js';
+import { exitQuietlyOnEpipe, isAiRequested, reportError } from './report-error.js';
 
 /**
  * Runs one `velos` command line and resolves with the exit code; errors are printed as one line
@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await dispatch(argv);
   } catch (error) {
-    return reportError(error);
+    return reportError(error, isAiRequested(argv));
   }
 }
 

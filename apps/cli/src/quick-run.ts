@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Connection, connectQuick } from '@velos/client/quick';
 import { DAEMON_NODE_FLAGS, lateTierUpFlags, printWarnings, resolveHome } from './context.js';
 import { exitOnceWritten, switchToStreams } from './quick-stdout.js';
-import { reportError } from './report-error.js';
+import { isAiRequested, reportError } from './report-error.js';
 
 /**
  * Runs one command of the CLI's quick paths (issue 17: `velos list`, `velos start <script>`, built as
@@ -29,7 +29,7 @@ export async function runQuick(dist: string, body: (connection: Connection) => P
     await body(connection);
   } catch (error) {
     switchToStreams();
-    process.exitCode = reportError(error);
+    process.exitCode = reportError(error, isAiRequested(process.argv.slice(2)));
   }
   // Not awaited: the exit closes the socket anyway, and waiting for its 'close' took ~1 ms (an event-loop
   // turn). When output is still queued for a slow reader, the normal exit comes after the close.

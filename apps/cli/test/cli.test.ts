@@ -98,6 +98,21 @@ describe('without a daemon', () => {
     }
   });
 
+  it("puts the error's code in its line for --ai, as the MCP tools do (before any --)", async () => {
+    const home = newHome();
+    expectOneErrorLine(
+      await velos(['scale', 'api', '--ai'], home),
+      /^velos: INVALID_ARGUMENT: velos scale needs <app> <n\|\+n\|-n>/,
+      2,
+    );
+    expectOneErrorLine(await velos(['scale', 'api'], home), /^velos: velos scale needs/, 2);
+    expectOneErrorLine(
+      await velos(['config', 'validate', join(home, 'none.toml'), '--ai'], home),
+      /^velos: INVALID_ARGUMENT: .*none\.toml: no such file$/,
+      2,
+    );
+  });
+
   it('prints the version and a help that lists the commands', async () => {
     const home = newHome();
     const version = await velos(['--version'], home);
@@ -171,7 +186,7 @@ describe('without a daemon', () => {
     );
     expectOneErrorLine(
       await velos(['list', '--json', '--ai'], home),
-      '--json and --ai cannot be used together (see velos list --help)',
+      'INVALID_ARGUMENT: --json and --ai cannot be used together (see velos list --help)',
       2,
     );
     expect(readdirSync(home)).toEqual([]);
@@ -303,7 +318,7 @@ describe('against a daemon', () => {
     expectOneErrorLine(ghost, 'no process matches "ghost"', 1);
     expect(ghost.stdout).toBe('');
     const mixed = await velos(['restart', 'api', 'ghost', '--ai'], home);
-    expectOneErrorLine(mixed, 'no process matches "ghost"', 1);
+    expectOneErrorLine(mixed, 'TARGET_NOT_FOUND: no process matches "ghost"', 1);
     expect(JSON.parse(mixed.stdout)).toHaveLength(2);
   });
 
