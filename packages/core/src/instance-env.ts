@@ -32,6 +32,21 @@ export function instanceEnv(
   return env;
 }
 
+/**
+ * The port an instance listens on in place of `port`: with `increment_var` naming a variable whose
+ * value in the app's env is `port` (the app's base port), the instance's own (`port` + its index);
+ * any other port as it is. An http or tcp probe written with the base port so checks each instance.
+ */
+export function instancePort(
+  spec: Pick<AppSpec, 'env' | 'incrementVar'>,
+  instance: number,
+  port: number,
+): number {
+  const name = spec.incrementVar;
+  const base = name === undefined ? undefined : incrementBase(spec.env[name]);
+  return base === port ? base + instance : port;
+}
+
 /** Why `increment_var` cannot apply to an app (its variable is not a whole number in its env), or null. */
 export function incrementVarProblem(spec: AppSpec): string | null {
   const name = spec.incrementVar;

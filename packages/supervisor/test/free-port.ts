@@ -1,2 +1,2 @@
 // One definition in @velos/test-helpers; this module keeps the path the tests import.
-export { freePort } from '@velos/test-helpers';
+export { freePort, freePorts } from '@velos/test-helpers';

@@ -12,7 +12,7 @@ import { type ProcessRecord, toInfo } from '../src/process-record.js';
 import { type RunnerHooks, spawnRecord, stopRecordTree } from '../src/process-runner.js';
 import { ProcessTable } from '../src/process-table.js';
 import { createSupervisor, type Supervisor } from '../src/supervisor.js';
-import { freePort } from './free-port.js';
+import { freePort, freePorts } from './free-port.js';
 import { appSpec, Harness, killTree, waitFor } from './helpers.js';
 
 const harness = new Harness();
@@ -236,7 +236,7 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
     expect(reloaded).toMatchObject({ restarts: 1, lastExitReason: 'reload', status: 'online' });
     expect((await info(supervisor, 'ok'))?.health?.ready).toBe(true);
 
-    const failing = await freePort();
+    const failing = await freePorts(2);
     await supervisor.start([
       appSpec(home, {
         name: 'never',
@@ -322,6 +322,37 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
       return pair.length === 2 && pair.every((p) => p.health?.state !== 'unknown') ? pair : null;
     });
     expect(rows.map((p) => p.health?.state)).toEqual(['healthy', 'healthy']);
+  });
+
+  it("probes each instance's own port when an http or tcp probe names the increment_var base port", async () => {
+    const home = harness.home();
+    const supervisor = withSupervisor(home, []);
+    const base = await freePorts(2);
+    await supervisor.start([
+      appSpec(home, {
+        name: 'ports',
+        script: 'health-server.js',
+        instances: 2,
+        incrementVar: 'PORT',
+        env: { PORT: String(base) },
+        readinessProbe: probe(httpCheck(base, '/health'), { failureThreshold: 1, intervalMs: 100 }),
+        livenessProbe: probe({ kind: 'tcp', host: '127.0.0.1', port: base }, { failureThreshold: 1000 }),
+      }),
+    ]);
+    const states = async () =>
+      (await supervisor.list()).filter((p) => p.name === 'ports').map((p) => p.health);
+    await waitFor(async () => ((await states()).every((h) => h?.ready) ? true : null), {
+      what: 'both instances ready',
+    });
+    // only instance 1 (on base + 1) fails: the probes of the base port saw instance 0 for both
+    const answer = await fetch(`http://127.0.0.1:${base + 1}/set?health=fail`);
+    expect(answer.status).toBe(200);
+    const after = await waitFor(async () => {
+      const health = await states();
+      return health[1]?.ready === false ? health : null;
+    });
+    expect(after.map((h) => h?.ready)).toEqual([true, false]);
+    expect(after[1]?.lastFailure?.reason).toBe('HTTP 503');
   });
 
   it('stops probing a process being stopped: its shutdown is no failure, and a stopped app is not unhealthy', async () => {

@@ -10,7 +10,7 @@ export {
   spawnVelos,
 } from './cli-runner.js';
 export { homePids, readPidFile, type SpawnDaemonOptions, spawnDaemon, stopHome } from './daemon.js';
-export { freePort } from './free-port.js';
+export { freePort, freePorts } from './free-port.js';
 export {
   assertHomeOpen,
   closeHome,

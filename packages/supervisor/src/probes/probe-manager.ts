@@ -9,6 +9,7 @@ import {
 import type { PublishEvent } from '../events/event-bus.js';
 import { setLongTimeout } from '../long-timer.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
+import { instanceProbe } from './instance-probe.js';
 import type { ProbeHandle } from './probe-runner.js';
 import { computeHealth, initialProbeState, nextProbeState, type ProbeState } from './probe-state.js';
 
@@ -146,8 +147,10 @@ export function createProbeManager(options: ProbeManagerOptions): ProbeManager {
         // the instance's own environment: `increment_var`'s port, VELOS_ID, NODE_APP_INSTANCE
         const context = { cwd: spec.cwd, env: instanceEnv(spec, record) };
         for (const [name, probe] of probes) {
+          // an http or tcp check of the base port of `increment_var` checks this instance's port
+          const check = instanceProbe(probe, spec, record.instance);
           attachment.handles.push(
-            startProbe(probe, context, (reason) => onResult(record, attachment, name, probe, reason)),
+            startProbe(check, context, (reason) => onResult(record, attachment, name, probe, reason)),
           );
         }
       })
