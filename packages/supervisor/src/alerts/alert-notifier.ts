@@ -61,7 +61,7 @@ export function createNotifier(options: {
       }));
     // a test is about the channels now: it waits for no firing or resolved notification of the rule
     if (notification.status === 'test') return run();
-    return state.queue.push(run, dropped);
+    return state.queue.push(run, dropped, { key: notification.key, status: notification.status });
   };
 
   return {

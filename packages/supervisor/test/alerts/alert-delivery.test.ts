@@ -109,11 +109,8 @@ describe('alert delivery', () => {
     const slow = await deliver(
       {
         type: 'command',
-        command: [
-          process.execPath,
-          '-e',
-          'console.error("waiting for the pager"); setTimeout(() => {}, 60000)',
-        ],
+        // sh, not node: it prints within the timeout on a loaded machine too (node took > 500 ms to start)
+        command: ['/bin/sh', '-c', 'echo "waiting for the pager" >&2; exec sleep 60'],
         timeoutMs: 500,
       },
       notification,

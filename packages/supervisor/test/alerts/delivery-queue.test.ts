@@ -59,4 +59,59 @@ describe('a rule delivery queue', () => {
     expect(ran).toEqual(['a']);
     expect(reports).toEqual(['first']);
   });
+
+  it('drops firing notifications first, and the resolve of an alert whose firing never went out', async () => {
+    const queue = createDeliveryQueue({ onFirstDrop: () => undefined, onDrained: () => undefined }, 2);
+    const ran: string[] = [];
+    const push = (name: string, key: string, status: 'firing' | 'resolved') => {
+      const g = gate(name, ran);
+      return { g, result: queue.push(g.job, () => `${name} dropped`, { key, status }) };
+    };
+    // x fires and is being sent; y fires and resolves, x resolves, z fires, while the channel is slow
+    const x = push('x fires', 'x', 'firing');
+    const y = push('y fires', 'y', 'firing');
+    const yResolved = push('y resolves', 'y', 'resolved');
+    const xResolved = push('x resolves', 'x', 'resolved');
+    const z = push('z fires', 'z', 'firing');
+    // over the bound twice: y's firing went first (the oldest firing; x's resolve is kept), then y's
+    // resolve, news of nothing now
+    expect(await y.result).toBe('y fires dropped');
+    expect(await yResolved.result).toBe('y resolves dropped');
+    x.g.end();
+    // x's resolve goes out (x's firing was sent), then z's firing
+    await waitForRun(ran, 'x resolves');
+    xResolved.g.end();
+    expect(await xResolved.result).toBe('x resolves');
+    await waitForRun(ran, 'z fires');
+    z.g.end();
+    expect(await z.result).toBe('z fires');
+    expect(ran).toEqual(['x fires', 'x resolves', 'z fires']);
+  });
+
+  it('drops a repeat of a firing the receiver has before a newer alert, and still sends its resolve', async () => {
+    const queue = createDeliveryQueue({ onFirstDrop: () => undefined, onDrained: () => undefined }, 2);
+    const ran: string[] = [];
+    const [first, newer, repeat, resolved] = ['x fires', 'y fires', 'x repeats', 'x resolves'].map((name) =>
+      gate(name, ran),
+    );
+    const results = [
+      queue.push(first!.job, () => 'dropped', { key: 'x', status: 'firing' }),
+      queue.push(newer!.job, () => 'dropped', { key: 'y', status: 'firing' }),
+      queue.push(repeat!.job, () => 'dropped', { key: 'x', status: 'firing' }),
+      queue.push(resolved!.job, () => 'dropped', { key: 'x', status: 'resolved' }),
+    ];
+    expect(await results[2]).toBe('dropped');
+    first!.end();
+    await waitForRun(ran, 'y fires');
+    newer!.end();
+    await waitForRun(ran, 'x resolves');
+    resolved!.end();
+    expect(await Promise.all(results)).toEqual(['x fires', 'y fires', 'dropped', 'x resolves']);
+  });
 });
+
+/** Waits (a few turns of the microtask queue) until the job `name` has started. */
+async function waitForRun(ran: string[], name: string): Promise<void> {
+  for (let turn = 0; turn < 20 && !ran.includes(name); turn += 1) await Promise.resolve();
+  expect(ran).toContain(name);
+}
