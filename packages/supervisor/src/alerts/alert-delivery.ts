@@ -43,7 +43,10 @@ export function channelKey(channel: AlertChannel): string {
 type Webhook = Extract<AlertChannel, { type: 'webhook' }>;
 type Command = Extract<AlertChannel, { type: 'command' }>;
 
-/** POSTs the JSON payload (a redirect is a failure); retries network errors, timeouts, 429 and 5xx with a doubling backoff. */
+/**
+ * POSTs the JSON payload (a redirect is a failure); retries network errors, timeouts, 429 and 5xx with a
+ * doubling backoff, not a certificate or protocol the receiver's TLS refuses (`isPermanentTlsError`).
+ */
 async function postWebhook(channel: Webhook, notification: AlertNotification): Promise<AlertDelivery> {
   const body = JSON.stringify(payloadOf(notification));
   const label = channelLabel(channel);
@@ -68,9 +71,37 @@ async function postWebhook(channel: Webhook, notification: AlertNotification): P
       retryAfterMs = retryAfterOf(headers['retry-after'], Date.now());
     } catch (cause) {
       error = describeHttpError(cause, channel.timeoutMs);
+      if (isPermanentTlsError(cause)) {
+        const reason = sslReason(cause);
+        error = `${error}${reason ? `: ${reason}` : ''} (the TLS handshake failed: not retried)`;
+        break;
+      }
     }
   }
   return { at: Date.now(), channel: label, isOk: false, attempts, error };
+}
+
+/**
+ * TLS failures no retry mends, whatever the network does: the receiver's certificate (self-signed, an
+ * unknown authority, expired, for another name) or its protocol (an http server at an https URL).
+ */
+const PERMANENT_TLS =
+  /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME_MISMATCH|^ERR_SSL_/;
+
+/**
+ * True for an error of a TLS handshake that would fail the same way again (`PERMANENT_TLS`, or OpenSSL's
+ * EPROTO: `wrong version number` when the server at an https:// URL speaks plain HTTP).
+ */
+export function isPermanentTlsError(cause: unknown): boolean {
+  const code = (cause as { code?: unknown })?.code;
+  if (typeof code !== 'string') return false;
+  return PERMANENT_TLS.test(code) || (code === 'EPROTO' && sslReason(cause) !== null);
+}
+
+/** OpenSSL's reason in an error's message (`…:SSL routines:…:wrong version number:…`), or null. */
+function sslReason(cause: unknown): string | null {
+  const message = cause instanceof Error ? cause.message : '';
+  return /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1]?.trim() ?? null;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertRule } from '@velos/core';
+import { hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliver, retryAfterOf, retryDelayMs } from '../../src/alerts/alert-delivery.js';
 import type { AlertNotification } from '../../src/alerts/alert-payload.js';
@@ -148,6 +150,47 @@ describe('alert delivery', () => {
       notification,
     );
     expect(refused).toMatchObject({ isOk: false, attempts: 3, error: 'ECONNREFUSED' });
+  });
+
+  it.runIf(hasOpenssl())('does not retry a certificate or a protocol TLS refuses, and says why', async () => {
+    const { certPath, keyPath } = makeSelfSigned(tempDir());
+    let hits = 0;
+    const tls = createHttpsServer(
+      { cert: readFileSync(certPath), key: readFileSync(keyPath) },
+      (_req, res) => {
+        hits += 1;
+        res.writeHead(200).end();
+      },
+    );
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => tls.close(() => resolve())));
+    const port = (tls.address() as AddressInfo).port;
+    const selfSigned = await deliver(
+      { type: 'webhook', url: `https://127.0.0.1:${port}/x`, timeoutMs: 2000, retries: 3, backoffMs: 10 },
+      notification,
+    );
+    expect(selfSigned).toMatchObject({
+      isOk: false,
+      attempts: 1,
+      error: 'DEPTH_ZERO_SELF_SIGNED_CERT (the TLS handshake failed: not retried)',
+    });
+    expect(hits).toBe(0);
+    // plain HTTP where https:// was written
+    const plain = createServer((_req, res) => res.writeHead(200).end());
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => plain.close(() => resolve())));
+    const wrong = await deliver(
+      {
+        type: 'webhook',
+        url: `https://127.0.0.1:${(plain.address() as AddressInfo).port}/x`,
+        timeoutMs: 2000,
+        retries: 3,
+        backoffMs: 10,
+      },
+      notification,
+    );
+    expect(wrong).toMatchObject({ isOk: false, attempts: 1 });
+    expect(wrong.error).toBe('EPROTO: wrong version number (the TLS handshake failed: not retried)');
   });
 
   it('waits out a timeout longer than a Node timer holds (30 days) instead of timing out at once', async () => {
