@@ -183,13 +183,22 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
       5000,
     );
     expect((await daemon!.client.list()).find((p) => p.name === 'worker')?.status).toBe('online');
-    await row.locator('button', { hasText: 'Stop' }).click();
-    await page.locator('dialog.confirm[open] button[type=submit]').click();
+    // confirmed by keyboard too (Enter on the dialog's Stop)
+    await row.locator('button', { hasText: 'Stop' }).press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Enter');
     await waitFor(
       async () => (await row.locator('.c-status').textContent())?.includes('stopped'),
       'the row to say stopped',
     );
     expect((await daemon!.client.list()).find((p) => p.name === 'worker')?.status).toBe('stopped');
+    // Stop is gone with the app stopped: the focus goes to the row's first button (Start), not the body
+    await waitFor(
+      async () =>
+        (await page.evaluate(() => document.activeElement?.getAttribute('title'))) === 'Restart worker',
+      "the focus on the row's Start",
+      5000,
+    );
   });
 
   it('scales an app up at once and down after a confirmation', async () => {

@@ -18,6 +18,41 @@ export function askConfirm(question: Question): Promise<boolean> {
   });
 }
 
+/** How long after a confirmation the focus follows its button (its action may disable or remove it). */
+const REFOCUS_WAIT_MS = 10_000;
+const REFOCUS_POLL_MS = 50;
+
+/**
+ * Keeps the focus on `opener`, the button that asked, while its action runs (it is disabled meanwhile,
+ * and the focus falls to the page's body), and, when the action removed it (a stopped app's Stop), gives
+ * it to the first button of its table row `row`. Stops once the user puts the focus somewhere else, the
+ * row is gone (a deleted app) or after `REFOCUS_WAIT_MS`.
+ */
+function refocus(opener: HTMLElement, row: string | null): void {
+  const deadline = Date.now() + REFOCUS_WAIT_MS;
+  // true until the focus is given back, and again each time the button is disabled (busy): a focus that
+  // left an enabled button was moved by the user (a click on the page), and is left there
+  let isOwed = true;
+  const attempt = () => {
+    const active = document.activeElement;
+    if (active !== null && active !== document.body && active !== opener) return;
+    if (!opener.isConnected) {
+      const selector = `[data-row="${CSS.escape(row ?? '')}"] button:not([disabled])`;
+      if (row !== null) document.querySelector<HTMLButtonElement>(selector)?.focus();
+      return;
+    }
+    if ((opener as HTMLButtonElement).disabled) isOwed = true;
+    else if (active !== opener) {
+      if (!isOwed) return;
+      opener.focus();
+      isOwed = false;
+    } else isOwed = false;
+    if (Date.now() < deadline) setTimeout(attempt, REFOCUS_POLL_MS);
+  };
+  // after the answer's render
+  setTimeout(attempt, 0);
+}
+
 /**
  * The one confirmation dialog of the page (a modal `<dialog>`, Escape cancels); once it closes, the
  * focus goes back to what had it (the button that asked), not to the top of the page.
@@ -52,10 +87,7 @@ export function ConfirmDialog() {
     const opener = openerRef.current;
     openerRef.current = null;
     answer(yes);
-    // after the answer's render, which enables the button again (a deleted app's button is gone)
-    setTimeout(() => {
-      if (opener?.isConnected && !(opener as HTMLButtonElement).disabled) opener.focus();
-    }, 0);
+    if (opener) refocus(opener, opener.closest('[data-row]')?.getAttribute('data-row') ?? null);
   };
   return html`<dialog ref=${ref} class="confirm" onCancel=${(e: Event) => {
     e.preventDefault();
