@@ -27,7 +27,11 @@ const FULL_CLI = join(REPO_ROOT, 'apps/cli/dist/cli.cjs');
 
 /** Output with what differs between two calls a moment apart blanked: numbers and their units. */
 function stable(text: string): string {
-  return text.replace(/\d+(\.\d+)?[A-Za-z%]*/g, '#').replace(/ +/g, ' ');
+  // a cell not measured yet (`-`: CPU and memory before a run's first sample) is a number in the other
+  return text
+    .replace(/\d+(\.\d+)?[A-Za-z%]*/g, '#')
+    .replace(/(?<= )-(?= |$)/gm, '#')
+    .replace(/ +/g, ' ');
 }
 
 /** `node <entry> …args` with stdout sent to `file` by the shell; its exit code and stderr. */

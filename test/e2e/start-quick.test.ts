@@ -26,8 +26,11 @@ function stableRows(stdout: string): unknown[] {
 
 /** The text table with every number blanked and runs of spaces squeezed (pids and times differ). */
 function stableTable(stdout: string): string {
-  // sizes with their unit (a process sampled in one home, 41M or 12.3MB, not yet in the other, 0B), times, %
-  return stdout.replace(/\d+(\.\d+)?([KMGT]i?B?|B|%|ms|s|m|h|d)?/g, '#').replace(/ +/g, ' ');
+  // sizes with their unit (a process sampled in one home, 41M or 12.3MB, not yet in the other, -), times, %
+  return stdout
+    .replace(/\d+(\.\d+)?([KMGT]i?B?|B|%|ms|s|m|h|d)?/g, '#')
+    .replace(/(?<= )-(?= |$)/gm, '#')
+    .replace(/ +/g, ' ');
 }
 
 describe('velos start <script> from the small entry (issue 17)', () => {

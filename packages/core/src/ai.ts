@@ -11,6 +11,7 @@ export {
   type AiRun,
   hasRunningProcess,
   hasWatchMode,
+  isSampled,
   linesNameApp,
   type NamedRun,
   roundCpu,

@@ -1,4 +1,5 @@
 import { formatBytes, formatDuration, type MetricsSnapshot, type ProcessInfo } from '@velos/core';
+import { isSampled } from '@velos/core/ai';
 import { fitToWidth } from '../output/display-width.js';
 import { escapeControlChars } from '../output/log-line.js';
 import { formatCpu } from '../output/units.js';
@@ -84,8 +85,9 @@ export function rowCells(p: ProcessInfo, hasInstances: boolean): RowCells {
     name: screenSafe(hasInstances ? `${p.name}#${p.instance}` : p.name),
     status: p.status === 'waiting-restart' ? 'waiting' : p.status,
     pid: p.pid === null ? '-' : String(p.pid),
-    cpu: isRunning ? formatCpu(p.cpu) : '-',
-    memory: isRunning ? formatBytes(p.memory) : '-',
+    // `-` too until the monitor's first sample of the run, as the table of velos list
+    cpu: isSampled(p) ? formatCpu(p.cpu) : '-',
+    memory: isSampled(p) ? formatBytes(p.memory) : '-',
     uptime: isRunning && p.uptime > 0 ? formatDuration(p.uptime) : '-',
     restarts: String(p.restarts),
     health: p.health ? p.health.state : '-',

@@ -6,7 +6,7 @@ import {
   type ProbeSpec,
   type ProcessDetail,
 } from '@velos/core';
-import { commandLine, hasRunningProcess, toAiDetail } from '@velos/core/ai';
+import { commandLine, isSampled, toAiDetail } from '@velos/core/ai';
 import { customMetricValueText, summarizeCustomMetrics } from '@velos/core/custom-metric-view';
 
 export { commandLine, toAiDetail };
@@ -59,11 +59,11 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number, growth: Memory
   if (d.status === 'waiting-restart' && d.restartAt !== null) {
     rows.push(['next restart', `in ${formatMs(Math.max(0, d.restartAt - now))}`]);
   }
-  // nothing runs: no current figure, only the peaks of earlier runs
-  const isRunning = hasRunningProcess(d);
+  // nothing runs, or not sampled yet (a run's first 2 s): no current figure, only the peaks of earlier runs
+  const isMeasured = isSampled(d);
   rows.push(
-    ['cpu', `${isRunning ? formatCpu(d.cpu) : '-'} (peak ${formatCpu(d.cpuPeak)})`],
-    ['memory', `${isRunning ? formatBytes(d.memory) : '-'} (${memoryFacts(d)})`],
+    ['cpu', `${isMeasured ? formatCpu(d.cpu) : '-'} (peak ${formatCpu(d.cpuPeak)})`],
+    ['memory', `${isMeasured ? formatBytes(d.memory) : '-'} (${memoryFacts(d)})`],
     ...(growth === undefined
       ? []
       : ([['memory growth', colors.yellow(memoryGrowthText(growth))]] as [string, string][])),

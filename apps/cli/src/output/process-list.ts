@@ -5,7 +5,7 @@ import {
   type ProcessInfo,
   type ProcessStatus,
 } from '@velos/core';
-import { type AiProcess, hasRunningProcess, hasWatchMode, toAiProcess } from '@velos/core/ai';
+import { type AiProcess, hasRunningProcess, hasWatchMode, isSampled, toAiProcess } from '@velos/core/ai';
 import type { Colors } from './colors.js';
 import { type Cell, type Column, type FitStep, renderTable } from './table.js';
 import { formatCpu } from './units.js';
@@ -81,8 +81,9 @@ export function renderProcessTable(
     { text: p.pid === null ? '-' : String(p.pid) },
     { text: p.adopted ? `${p.status} (adopted)` : p.status, paint: statusPaint(p.status, colors) },
     ...(showHealth ? [healthCell(p.health, colors)] : []),
-    { text: hasRunningProcess(p) ? formatCpu(p.cpu) : '-' },
-    { text: hasRunningProcess(p) ? formatBytes(p.memory) : '-' },
+    // `-` until the monitor's first sample of the run (every 2 s), as the dashboard and --ai leave them out
+    { text: isSampled(p) ? formatCpu(p.cpu) : '-' },
+    { text: isSampled(p) ? formatBytes(p.memory) : '-' },
     { text: hasRunningProcess(p) ? formatDuration(p.uptime) : '-' },
     { text: String(p.restarts), paint: p.restarts > 0 ? colors.yellow : undefined },
     ...(showJob ? [{ text: p.job ? jobSummary(p.job, now) : '-' }] : []),
