@@ -31,6 +31,8 @@ export function openHandleSocket(socketPath: string): Promise<HandleSocket | nul
 
 // libuv's status for the end of a stream (UV_EOF), the same on every platform
 const UV_EOF = -4095;
+/** After a refused write, how long what the peer sent before closing may take to be read. */
+const WRITE_FAIL_READ_MS = 1000;
 
 /** A connected pipe handle with the few socket methods `Connection` uses (`Connection.over`). */
 export class HandleSocket implements ConnectionSocket {
@@ -42,6 +44,7 @@ export class HandleSocket implements ConnectionSocket {
   private isClosed = false;
   /** The status of a write the peer refused (EPIPE), reported once what it sent before closing is read. */
   private writeStatus: number | null = null;
+  private writeFailTimer: NodeJS.Timeout | null = null;
 
   /** Use `openHandleSocket`. */
   constructor(
@@ -103,6 +106,7 @@ export class HandleSocket implements ConnectionSocket {
   destroy(): this {
     if (this.isClosed) return this;
     this.isClosed = true;
+    if (this.writeFailTimer !== null) clearTimeout(this.writeFailTimer);
     this.handle.close(() => {
       for (const listener of this.listeners.close) listener();
     });
@@ -130,7 +134,12 @@ export class HandleSocket implements ConnectionSocket {
   private failWrite(status: number): void {
     if (this.isClosed || this.writeStatus !== null) return;
     this.writeStatus = status;
-    if (this.handle.readStart() < 0) this.fail(status, 'write');
+    if (this.handle.readStart() < 0) {
+      this.fail(status, 'write');
+      return;
+    }
+    // a peer gone sends its end at once; should none come, the write's error is not kept back for ever
+    this.writeFailTimer = setTimeout(() => this.fail(status, 'write'), WRITE_FAIL_READ_MS);
   }
 
   private fail(status: number, syscall: string): void {
