@@ -62,7 +62,7 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number, growth: Memory
   // nothing runs, or not sampled yet (a run's first 2 s): no current figure, only the peaks of earlier runs
   const isMeasured = isSampled(d);
   rows.push(
-    ['cpu', `${isMeasured ? formatCpu(d.cpu) : '-'} (peak ${formatCpu(d.cpuPeak)})`],
+    ['cpu', `${isMeasured ? formatCpu(d.cpu) : '-'} (peak ${hasPeaks(d) ? formatCpu(d.cpuPeak) : '-'})`],
     ['memory', `${isMeasured ? formatBytes(d.memory) : '-'} (${memoryFacts(d)})`],
     ...(growth === undefined
       ? []
@@ -134,8 +134,13 @@ function metricRows(d: ProcessDetail, colors: Colors): [string, string][] {
 }
 
 /** The peak, and the limit past which the app is restarted (`max_memory_restart`) when it has one. */
+/** Whether any run of the process was measured yet: no process runs in 0 bytes, so a peak of 0 is none. */
+function hasPeaks(d: ProcessDetail): boolean {
+  return d.memoryPeak > 0;
+}
+
 function memoryFacts(d: ProcessDetail): string {
-  const peak = `peak ${formatBytes(d.memoryPeak)}`;
+  const peak = `peak ${hasPeaks(d) ? formatBytes(d.memoryPeak) : '-'}`;
   return d.spec.maxMemoryBytes === undefined
     ? peak
     : `${peak}, restart above ${formatBytes(d.spec.maxMemoryBytes)}`;
