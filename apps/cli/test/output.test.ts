@@ -137,6 +137,21 @@ describe('process list', () => {
     expect(table.replace(/\x1b\[\d+m/g, '').split('\n')[0]).toContain('namespace');
   });
 
+  it('shows - for the CPU and memory of a run the monitor has not sampled yet, and in describe no peak', () => {
+    const fresh = processInfo({ cpu: 0, memory: 0, uptime: 300 });
+    const row = renderProcessTable([fresh], plain).split('\n')[1]!;
+    expect(row.split(/\s+/).filter(Boolean)).toEqual(['0', 'api', '1234', 'online', '-', '-', '0s', '0']);
+    const detail = renderProcessDetails(
+      [{ ...processDetail({ cpu: 0, memory: 0 }), cpuPeak: 0, memoryPeak: 0 }],
+      plain,
+    );
+    expect(detail).toMatch(/^ {2}cpu +- \(peak -\)$/m);
+    expect(detail).toMatch(/^ {2}memory +- \(peak -\)$/m);
+    // a later run not sampled yet: the peaks of the earlier ones stay
+    const later = renderProcessDetails([processDetail({ cpu: 0, memory: 0 })], plain);
+    expect(later).toMatch(/^ {2}memory +- \(peak 60M\)$/m);
+  });
+
   it('says how to start something when the list is empty', () => {
     expect(renderProcessTable([], plain)).toBe('no processes; start one with: velos start <script>');
   });
