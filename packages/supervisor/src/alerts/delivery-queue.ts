@@ -1,4 +1,4 @@
-/** Notifications of one rule that wait behind the one being sent; past it, the oldest waiting is dropped. */
+/** Notifications of one rule that wait behind the one being sent; past it, one waiting is dropped (`push`). */
 export const MAX_WAITING_NOTIFICATIONS = 100;
 
 /** What a notification job is about: its alert instance (`key`) and whether it fires or resolves it. */
@@ -16,9 +16,10 @@ export interface NotificationTag {
 export interface DeliveryQueue {
   /**
    * Runs `job` after the jobs before it; when it is dropped unrun, resolves `dropped()` instead. Past the
-   * bound, the oldest waiting firing notification is dropped (a resolved one only when nothing else
-   * waits), and a resolved notification whose alert's firing ones were all dropped is dropped too: the
-   * receiver is never told of a resolve it never saw fire, nor left with a firing that never resolves.
+   * bound, what tells the receiver least is dropped (a resolve whose firing was dropped, a repeat of a
+   * known alert, the oldest firing; a resolve only when nothing else waits), and a resolve whose alert's
+   * firing notifications were all dropped is dropped when its turn comes: the receiver is never told of a
+   * resolve it never saw fire, nor left with a firing that never resolves.
    */
   push<T>(job: () => Promise<T>, dropped: () => T, tag?: NotificationTag): Promise<T>;
   /**
