@@ -101,8 +101,8 @@ export class FileWriter {
   #droppedLines = 0;
   /** A reopen asked by `reopenIfMoved` has not run yet. */
   #isReopenQueued = false;
-  /** Arrival time of the lines before which `#reopenIfMovedBefore` last looked at the path. */
-  #movedCheckedAt = Number.NEGATIVE_INFINITY;
+  /** Arrival time of lines from which `#reopenIfMovedBefore` looks at the path again. */
+  #nextMovedCheckAt = Number.NEGATIVE_INFINITY;
   #acceptedLines = 0;
   #settledLines = 0;
   /** See `WriterPosition.writtenFrom`: lines lost or discarded are settled but not in the file. */
@@ -349,12 +349,18 @@ export class FileWriter {
 
   /** True when the path no longer names the open file (two syscalls). */
   #isMoved(): boolean {
+    let open: Stats;
     try {
-      const atPath = lstatSync(this.path, { throwIfNoEntry: false });
-      const open = fstatSync(this.#fd);
-      return atPath === undefined || atPath.ino !== open.ino || atPath.dev !== open.dev;
+      open = fstatSync(this.#fd);
     } catch {
       return false; // the descriptor is being replaced by an op under way: that op opens the path anew
+    }
+    try {
+      const atPath = lstatSync(this.path, { throwIfNoEntry: false });
+      return atPath === undefined || atPath.ino !== open.ino || atPath.dev !== open.dev;
+    } catch (error) {
+      // a file where its directory was names no file; a directory it may not search says nothing
+      return (error as NodeJS.ErrnoException).code === 'ENOTDIR';
     }
   }
 
@@ -365,15 +371,18 @@ export class FileWriter {
    * a deleted or moved file until the next start. Starts the reopen and returns true when one is due.
    */
   #reopenIfMovedBefore(ts: number): boolean {
-    if (!this.#isRegularFile || Math.abs(ts - this.#movedCheckedAt) < MOVED_CHECK_MS) return false;
-    this.#movedCheckedAt = ts;
+    if (!this.#isRegularFile) return false;
+    const next = this.#nextMovedCheckAt;
+    // not due yet, unless the clock was set back (lines then arrive long "before" the check's time)
+    if (ts < next && ts > next - MOVED_RETRY_MS - MOVED_CHECK_MS) return false;
+    this.#nextMovedCheckAt = ts + MOVED_CHECK_MS;
     if (!this.#isMoved()) return false;
     this.#runOp({
       kind: 'reopen',
       resolve: () => undefined,
-      // reported once (onError); the next try comes a minute later, not at each write
+      // reported (onError) once; the next try comes a minute later, not at each write
       reject: () => {
-        this.#movedCheckedAt = ts + MOVED_RETRY_MS;
+        this.#nextMovedCheckAt = ts + MOVED_RETRY_MS;
       },
     });
     return true;

@@ -469,4 +469,31 @@ describe('a writer that writes on after its file went away (no restart, no reloa
     expect(await readFile(path, 'utf8')).toBe('new\n');
     expect(writer.position().inFile).toEqual({ out: 1, err: 0 });
   });
+
+  it('tries a reopen that fails again a minute later, not at each write, and writes on to the old file', async () => {
+    const dir = join(await harness.dir(), 'app');
+    await mkdir(dir);
+    const path = join(dir, 'out.log');
+    const errors: string[] = [];
+    const writer = new FileWriter({
+      path,
+      highWaterBytes: 1 << 20,
+      onError: (error) => errors.push(error.message),
+    });
+    writers.push(writer);
+    writer.write(Buffer.from('first\n'), 'out', 1, T0);
+    await writer.settled();
+    await rm(dir, { recursive: true });
+    await writeFile(dir, 'a file where the directory was\n');
+    for (const at of [1, 5, 30, 59].map((s) => T0 + s * 1000)) {
+      writer.write(Buffer.from('line\n'), 'out', 1, at);
+      await writer.settled();
+    }
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^reopen of .*out\.log failed: ENOTDIR/);
+    writer.write(Buffer.from('line\n'), 'out', 1, T0 + 61_000);
+    await writer.settled();
+    expect(errors).toHaveLength(2);
+    expect(writer.droppedLines).toBe(0);
+  });
 });
