@@ -88,6 +88,7 @@ describe('velos completion', () => {
     expect(bashComplete('config', 's')).toEqual(['set', 'show']);
     expect(bashComplete('restart', 'api', '--up')).toEqual(['--update-env']);
     expect(bashComplete('start', 'fixtures/sil')).toEqual(['fixtures/silent.js']);
+    expect(bashComplete('config', 'set', 'api', 'max_mem')).toEqual(['max_memory=']);
   });
 
   it('fish: the same from its completion script', () => {
@@ -95,6 +96,7 @@ describe('velos completion', () => {
     expect(fishComplete('velos stop ')).toEqual(['all', 'api', 'nightly', 'web']);
     expect(fishComplete('velos export ')).toEqual(['compose', 'kubernetes', 'systemd']);
     expect(fishComplete('velos start fixtures/sil')).toEqual(['fixtures/silent.js']);
+    expect(fishComplete('velos config set api max_mem')).toEqual(['max_memory=']);
   });
 
   it.skipIf(!hasZsh)(
@@ -141,6 +143,11 @@ describe('velos completion', () => {
       await until('velos describe api');
       tmux('send-keys', 'C-u', 'velos config sh', 'Tab');
       await until('velos config show');
+      // a key: no space after its `=`, the value follows it
+      tmux('send-keys', 'C-u', 'velos config set api max_mem', 'Tab');
+      await until('velos config set api max_memory=');
+      tmux('send-keys', '2G');
+      await until('velos config set api max_memory=2G');
     },
   );
 

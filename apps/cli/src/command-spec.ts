@@ -32,7 +32,7 @@ export interface CommandInput {
 /**
  * What one positional argument completes to (`velos completion`): names the running daemon knows
  * (`target`: apps, namespaces and `all`; `app`; `job`; alert `rule`; reported `component`), file names,
- * signal names, fixed words, or nothing.
+ * signal names, an app's config keys (`config-key`: `max_memory=`…), fixed words, or nothing.
  */
 export type ArgCompletion =
   | 'target'
@@ -42,6 +42,7 @@ export type ArgCompletion =
   | 'component'
   | 'file'
   | 'signal'
+  | 'config-key'
   | 'none'
   | readonly string[];
 

@@ -52,7 +52,12 @@ describe('completeWords (velos __complete, the completion scripts ask it)', () =
     expect(words('config ')).toEqual(['validate', 'reload', 'show', 'set']);
     expect(complete('config show ')).toEqual({ kind: 'names', source: 'app', words: [] });
     expect(complete('config validate ')).toEqual({ kind: 'files' });
-    expect(words('config set api ')).toEqual([]);
+    expect(complete('config set api ')).toEqual({ kind: 'config-keys' });
+    expect(complete('config set api watch=true ')).toEqual({ kind: 'config-keys' });
+    // a value: nothing (zsh and fish keep `key=value` whole; bash splits it at `=`)
+    expect(words('config set api max_memory=2')).toEqual([]);
+    expect(words('config set api max_memory = ')).toEqual([]);
+    expect(complete('start app.js --cwd = ')).toEqual({ kind: 'files' });
     expect(complete('alerts remove ')).toEqual({ kind: 'names', source: 'rule', words: [] });
     expect(complete('components remove ')).toEqual({ kind: 'names', source: 'component', words: [] });
     // events: `emit` or a target in the same place

@@ -6,7 +6,7 @@ export const CONFIG_COMMANDS: CommandSpec[] = [
   {
     name: 'config',
     argsUsage: '<validate [file] | reload [file] | show <app> | set <app> key=value…>',
-    completes: { validate: ['file'], reload: ['file'], show: ['app'], set: ['app', 'none'] },
+    completes: { validate: ['file'], reload: ['file'], show: ['app'], set: ['app', 'config-key'] },
     shortArgsUsage: '<validate|reload|show|set>',
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,

@@ -30,9 +30,23 @@ export async function runComplete(argv: readonly string[]): Promise<void> {
     process.stdout.write(':files\n');
     return;
   }
+  if (answer.kind === 'config-keys') {
+    process.stdout.write(`${(await configKeys()).join('\n')}\n`);
+    return;
+  }
   const names = answer.kind === 'names' ? await daemonNames(answer.source) : [];
   const words = [...new Set([...answer.words, ...names])];
   if (words.length > 0) process.stdout.write(`${words.join('\n')}\n`);
+}
+
+/**
+ * `config set <app> key=value…`: each key of an app's config (`max_memory=`; the scripts add no space
+ * after a word that ends in `=`), and `env.` for one variable of its env (`env.PORT=3000`).
+ */
+async function configKeys(): Promise<string[]> {
+  const { appConfigSchema } = await import('@velos/core/config');
+  const keys = Object.keys(appConfigSchema.def.shape).filter((key) => key !== 'name' && key !== 'env');
+  return [...keys.map((key) => `${key}=`), 'env.'];
 }
 
 /** The names a running daemon knows for `source`; none when no daemon answers in time. */

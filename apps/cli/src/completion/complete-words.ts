@@ -4,6 +4,7 @@ import type { ArgCompletion, CommandSpec, OptionSpec } from '../command-spec.js'
 export type CompletionAnswer =
   | { kind: 'words'; words: string[] }
   | { kind: 'names'; source: 'target' | 'app' | 'job' | 'rule' | 'component'; words: string[] }
+  | { kind: 'config-keys' }
   | { kind: 'files' };
 
 const NOTHING: CompletionAnswer = { kind: 'words', words: [] };
@@ -30,6 +31,11 @@ export function completeWords(
     if (current.startsWith('-')) return { kind: 'words', words: ['--help', '--version', ...GLOBAL_FLAGS] };
     return { kind: 'words', words: [...visible.map((command) => command.name), 'help'] };
   }
+  // a value after `=` (`max_memory=2G`, `--cwd=/srv`): bash splits the word there (COMP_WORDBREAKS), so
+  // the value is a word of its own after a lone `=`: a file for an option, nothing for a key; zsh and
+  // fish keep the whole word, which is not completed
+  if (current.includes('=')) return NOTHING;
+  if (before.at(-1) === '=') return before.at(-2)?.startsWith('-') ? { kind: 'files' } : NOTHING;
   const [first, ...rest] = before;
   if (first === 'help')
     return before.length === 1 ? { kind: 'words', words: visible.map((c) => c.name) } : NOTHING;
@@ -118,6 +124,8 @@ function slotAnswer(slot: ArgCompletion, words: string[]): CompletionAnswer {
       return words.length === 0 ? { kind: 'files' } : { kind: 'words', words };
     case 'signal':
       return { kind: 'words', words: [...words, ...SIGNALS] };
+    case 'config-key':
+      return { kind: 'config-keys' };
     default:
       return { kind: 'names', source: slot, words };
   }

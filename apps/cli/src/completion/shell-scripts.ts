@@ -5,7 +5,8 @@ export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
 /**
  * The completion script of `shell`. Each asks `velos __complete <index> <words…>` (the words after
  * `velos`, the one under the cursor at `index`) for the candidates, one per line; the single line
- * `:files` asks for the shell's own file-name completion. The shell filters them by what is typed.
+ * `:files` asks for the shell's own file-name completion. The shell filters them by what is typed, and
+ * puts no space after a word that ends in `=` or `.` (`max_memory=`, `env.`): its value follows.
  */
 export function completionScript(shell: CompletionShell): string {
   return SCRIPTS[shell];
@@ -22,7 +23,9 @@ _velos_complete() {
     COMPREPLY=($(compgen -f -- "$cur"))
   else
     COMPREPLY=($(compgen -W "\${found[*]}" -- "$cur"))
+    [[ \${#COMPREPLY[@]} -eq 1 && \${COMPREPLY[0]} == *[=.] ]] && compopt -o nospace 2>/dev/null
   fi
+  return 0
 }
 complete -F _velos_complete velos
 `;
@@ -36,7 +39,9 @@ _velos_complete() {
     _files
   else
     found=(\${found:#})
-    compadd -Q -- "\${found[@]}"
+    local -a open=(\${(M)found:#*[=.]})
+    compadd -Q -- "\${(@)found:#*[=.]}"
+    (( \${#open} )) && compadd -Q -S '' -- "\${open[@]}"
   fi
 }
 compdef _velos_complete velos
