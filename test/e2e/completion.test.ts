@@ -88,6 +88,8 @@ describe('velos completion', () => {
     expect(bashComplete('config', 's')).toEqual(['set', 'show']);
     expect(bashComplete('restart', 'api', '--up')).toEqual(['--update-env']);
     expect(bashComplete('start', 'fixtures/sil')).toEqual(['fixtures/silent.js']);
+    // start takes an app started before too: its names and the files (apps/ is a directory here)
+    expect(bashComplete('start', 'ap')).toEqual(['api', 'apps']);
     expect(bashComplete('config', 'set', 'api', 'max_mem')).toEqual(['max_memory=']);
   });
 
@@ -96,6 +98,7 @@ describe('velos completion', () => {
     expect(fishComplete('velos stop ')).toEqual(['all', 'api', 'nightly', 'web']);
     expect(fishComplete('velos export ')).toEqual(['compose', 'kubernetes', 'systemd']);
     expect(fishComplete('velos start fixtures/sil')).toEqual(['fixtures/silent.js']);
+    expect(fishComplete('velos start ap')).toEqual(['api', 'apps/']);
     expect(fishComplete('velos config set api max_mem')).toEqual(['max_memory=']);
   });
 
@@ -148,6 +151,9 @@ describe('velos completion', () => {
       await until('velos config set api max_memory=');
       tmux('send-keys', '2G');
       await until('velos config set api max_memory=2G');
+      // a file name where start takes a script
+      tmux('send-keys', 'C-u', 'velos start fixtures/sil', 'Tab');
+      await until('velos start fixtures/silent.js');
     },
   );
 

@@ -32,7 +32,8 @@ export interface CommandInput {
 /**
  * What one positional argument completes to (`velos completion`): names the running daemon knows
  * (`target`: apps, namespaces and `all`; `app`; `job`; alert `rule`; reported `component`), file names,
- * signal names, an app's config keys (`config-key`: `max_memory=`…), fixed words, or nothing.
+ * both (`file-or-target`: `velos start` takes a script or an app), signal names, an app's config keys
+ * (`config-key`: `max_memory=`…), fixed words, or nothing.
  */
 export type ArgCompletion =
   | 'target'
@@ -41,6 +42,7 @@ export type ArgCompletion =
   | 'rule'
   | 'component'
   | 'file'
+  | 'file-or-target'
   | 'signal'
   | 'config-key'
   | 'none'

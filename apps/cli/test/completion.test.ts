@@ -32,7 +32,12 @@ describe('completeWords (velos __complete, the completion scripts ask it)', () =
     // a flag Velos takes from PM2 and ignores is not offered
     expect(words('start app.js --')).not.toContain('--log-type');
     expect(complete('start app.js --cwd ')).toEqual({ kind: 'files' });
-    expect(complete('start --cwd=/srv ')).toEqual({ kind: 'files' });
+    expect(complete('start --cwd=/srv ')).toEqual({
+      kind: 'names',
+      source: 'target',
+      words: [],
+      withFiles: true,
+    });
     expect(complete('start app.js --name ')).toEqual({ kind: 'files' });
     // a boolean flag takes no value: the next word is a positional again
     expect(complete('restart --update-env ')).toEqual({ kind: 'names', source: 'target', words: [] });
@@ -70,7 +75,8 @@ describe('completeWords (velos __complete, the completion scripts ask it)', () =
     expect(complete('export systemd ')).toEqual({ kind: 'files' });
     expect(words('startup ')).toEqual(['systemd', 'launchd']);
     expect(words('completion ')).toEqual(['bash', 'zsh', 'fish']);
-    expect(complete('start ')).toEqual({ kind: 'files' });
+    // a script or an app started before (velos start api starts it again)
+    expect(complete('start ')).toEqual({ kind: 'names', source: 'target', words: [], withFiles: true });
     expect(words('describe api ')).toEqual([]);
     expect(words('unknown ')).toEqual([]);
     // after -- the words are the app's: files for start (it takes them), nothing for stop

@@ -22,7 +22,7 @@ export const START_COMMANDS: CommandSpec[] = [
   {
     name: 'start',
     argsUsage: '<script|"command line"|config file>',
-    completes: ['file'],
+    completes: ['file-or-target'],
     shortArgsUsage: '<script|config>',
     minArgs: 1,
     maxArgs: 1,

@@ -36,6 +36,7 @@ export async function runComplete(argv: readonly string[]): Promise<void> {
   }
   const names = answer.kind === 'names' ? await daemonNames(answer.source) : [];
   const words = [...new Set([...answer.words, ...names])];
+  if (answer.kind === 'names' && answer.withFiles) words.push(':files');
   if (words.length > 0) process.stdout.write(`${words.join('\n')}\n`);
 }
 

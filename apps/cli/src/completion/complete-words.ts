@@ -3,7 +3,13 @@ import type { ArgCompletion, CommandSpec, OptionSpec } from '../command-spec.js'
 /** What the word under the cursor completes to: fixed words, names the daemon knows, or file names. */
 export type CompletionAnswer =
   | { kind: 'words'; words: string[] }
-  | { kind: 'names'; source: 'target' | 'app' | 'job' | 'rule' | 'component'; words: string[] }
+  | {
+      kind: 'names';
+      source: 'target' | 'app' | 'job' | 'rule' | 'component';
+      words: string[];
+      /** File names too (`velos start` takes a script or an app). */
+      withFiles?: boolean;
+    }
   | { kind: 'config-keys' }
   | { kind: 'files' };
 
@@ -126,6 +132,8 @@ function slotAnswer(slot: ArgCompletion, words: string[]): CompletionAnswer {
       return { kind: 'words', words: [...words, ...SIGNALS] };
     case 'config-key':
       return { kind: 'config-keys' };
+    case 'file-or-target':
+      return { kind: 'names', source: 'target', words, withFiles: true };
     default:
       return { kind: 'names', source: slot, words };
   }

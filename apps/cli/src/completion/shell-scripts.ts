@@ -4,8 +4,8 @@ export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
 
 /**
  * The completion script of `shell`. Each asks `velos __complete <index> <words…>` (the words after
- * `velos`, the one under the cursor at `index`) for the candidates, one per line; the single line
- * `:files` asks for the shell's own file-name completion. The shell filters them by what is typed, and
+ * `velos`, the one under the cursor at `index`) for the candidates, one per line; a line `:files`
+ * asks for the shell's own file-name completion too. The shell filters them by what is typed, and
  * puts no space after a word that ends in `=` or `.` (`max_memory=`, `env.`): its value follows.
  */
 export function completionScript(shell: CompletionShell): string {
@@ -15,15 +15,18 @@ export function completionScript(shell: CompletionShell): string {
 const BASH = `# velos completion for bash: add to ~/.bashrc
 #   source <(velos completion bash)
 _velos_complete() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} IFS=$'\\n'
-  local -a found
+  local cur=\${COMP_WORDS[COMP_CWORD]} IFS=$'\\n' word files=0
+  local -a found words=()
   found=($(velos __complete "$((COMP_CWORD - 1))" "\${COMP_WORDS[@]:1}" 2>/dev/null)) || return 0
-  if [[ \${found[0]} == ':files' ]]; then
+  for word in "\${found[@]}"; do
+    if [[ $word == ':files' ]]; then files=1; else words+=("$word"); fi
+  done
+  COMPREPLY=($(compgen -W "\${words[*]}" -- "$cur"))
+  if ((files)); then
     compopt -o filenames 2>/dev/null
-    COMPREPLY=($(compgen -f -- "$cur"))
-  else
-    COMPREPLY=($(compgen -W "\${found[*]}" -- "$cur"))
-    [[ \${#COMPREPLY[@]} -eq 1 && \${COMPREPLY[0]} == *[=.] ]] && compopt -o nospace 2>/dev/null
+    COMPREPLY+=($(compgen -f -- "$cur"))
+  elif [[ \${#COMPREPLY[@]} -eq 1 && \${COMPREPLY[0]} == *[=.] ]]; then
+    compopt -o nospace 2>/dev/null
   fi
   return 0
 }
@@ -33,16 +36,15 @@ complete -F _velos_complete velos
 const ZSH = `# velos completion for zsh: add to ~/.zshrc (after compinit)
 #   source <(velos completion zsh)
 _velos_complete() {
-  local -a found
+  local -a found open
   found=("\${(@f)$(velos __complete $((CURRENT - 2)) "\${(@)words[2,-1]}" 2>/dev/null)}")
-  if [[ \${found[1]} == ':files' ]]; then
-    _files
-  else
-    found=(\${found:#})
-    local -a open=(\${(M)found:#*[=.]})
-    compadd -Q -- "\${(@)found:#*[=.]}"
-    (( \${#open} )) && compadd -Q -S '' -- "\${open[@]}"
-  fi
+  local files=\${found[(I):files]}
+  found=(\${\${found:#}:#:files})
+  open=(\${(M)found:#*[=.]})
+  compadd -Q -- "\${(@)found:#*[=.]}"
+  (( \${#open} )) && compadd -Q -S '' -- "\${open[@]}"
+  (( files )) && _files
+  return 0
 }
 compdef _velos_complete velos
 `;
@@ -53,11 +55,12 @@ function __velos_complete
     set -l words (commandline -opc)
     set -e words[1]
     set -l current (commandline -ct)
-    set -l found (velos __complete (count $words) $words $current 2>/dev/null)
-    if test "$found[1]" = ':files'
-        __fish_complete_path $current
-    else
-        printf '%s\\n' $found
+    for word in (velos __complete (count $words) $words $current 2>/dev/null)
+        if test "$word" = ':files'
+            __fish_complete_path $current
+        else
+            printf '%s\\n' $word
+        end
     end
 end
 complete -c velos -f -a '(__velos_complete)'
