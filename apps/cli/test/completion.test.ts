@@ -12,7 +12,9 @@ function complete(line: string) {
 
 function words(line: string): string[] {
   const answer = complete(line);
-  if (answer.kind === 'files') throw new Error(`"${line}" completes file names`);
+  if (answer.kind === 'files' || answer.kind === 'config-keys') {
+    throw new Error(`"${line}" completes ${answer.kind === 'files' ? 'file names' : 'config keys'}`);
+  }
   return answer.words;
 }
 
