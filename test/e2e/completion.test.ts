@@ -167,6 +167,24 @@ describe('velos completion', () => {
     await cleanupHome(empty);
   });
 
+  it('prints the script of $SHELL when no shell is named; zsh without compinit says what to run', async () => {
+    const fromShell = await velos(['completion'], { home, env: { SHELL: '/usr/bin/fish' } });
+    expect(fromShell.code).toBe(0);
+    expect(fromShell.stdout).toContain('complete -c velos');
+    const unknown = await velos(['completion'], { home, env: { SHELL: '/bin/tcsh' } });
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      'velos: velos completion: no script for your shell (tcsh, from $SHELL); name one of bash, zsh, fish\n',
+    ]);
+    if (!hasZsh) return;
+    const early = spawnSync('zsh', ['-f', '-c', 'source <(velos completion zsh)'], {
+      env: homeEnv(home, env),
+      encoding: 'utf8',
+    });
+    expect(early.status).toBe(1);
+    expect(early.stderr).toMatch(/compdef is not defined: run "autoload -Uz compinit && compinit" first/);
+  });
+
   it('refuses an unknown shell with one line and exit 2', async () => {
     const refused = await velos(['completion', 'tcsh'], { home });
     expect([refused.code, refused.stderr]).toEqual([

@@ -150,12 +150,13 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'completion',
-    argsUsage: '<bash|zsh|fish>',
+    argsUsage: '[bash|zsh|fish]',
     completes: [['bash', 'zsh', 'fish']],
-    minArgs: 1,
+    minArgs: 0,
     maxArgs: 1,
     summary: 'print the tab-completion script of a shell: commands, options, app names',
     details: [
+      'Without a shell named, the one of $SHELL.',
       'bash: source <(velos completion bash)        in ~/.bashrc',
       'zsh:  source <(velos completion zsh)         in ~/.zshrc, after compinit',
       'fish: velos completion fish > ~/.config/fish/completions/velos.fish',
@@ -165,7 +166,7 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
     ].join('\n'),
     options: {},
     dashHint: () => '',
-    run: async (_ctx, input) => (await import('../commands/completion.js')).runCompletion(input.args[0]!),
+    run: async (_ctx, input) => (await import('../commands/completion.js')).runCompletion(input.args[0]),
   },
 ];
 

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { createClient, type VelosClient } from '@velos/client';
 import { COMMANDS } from '../command-table.js';
 import { type CompletionAnswer, completeWords } from '../completion/complete-words.js';
@@ -8,10 +9,16 @@ import { argumentError } from '../parse-argv.js';
 /** How long `__complete` waits for the daemon's names before it answers without them. */
 const NAMES_TIMEOUT_MS = 1000;
 
-/** `velos completion <shell>`: prints the shell's completion script. */
-export function runCompletion(shell: string): void {
+/** `velos completion [shell]`: prints the completion script of `shell`, or of the user's shell (`$SHELL`). */
+export function runCompletion(named: string | undefined): void {
+  const shell = named ?? basename(process.env.SHELL ?? '');
   if (!(COMPLETION_SHELLS as readonly string[]).includes(shell)) {
-    throw argumentError(`unknown shell "${shell}": velos completion takes ${COMPLETION_SHELLS.join(', ')}`);
+    const names = COMPLETION_SHELLS.join(', ');
+    throw argumentError(
+      named === undefined
+        ? `velos completion: no script for your shell${shell ? ` (${shell}, from $SHELL)` : ''}; name one of ${names}`
+        : `unknown shell "${shell}": velos completion takes ${names}`,
+    );
   }
   process.stdout.write(completionScript(shell as CompletionShell));
 }

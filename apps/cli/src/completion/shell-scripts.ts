@@ -35,6 +35,10 @@ complete -F _velos_complete velos
 
 const ZSH = `# velos completion for zsh: add to ~/.zshrc (after compinit)
 #   source <(velos completion zsh)
+if (( ! $+functions[compdef] )); then
+  print -u2 'velos completion: compdef is not defined: run "autoload -Uz compinit && compinit" first (in ~/.zshrc, before this)'
+  return 1
+fi
 _velos_complete() {
   local -a found open
   found=("\${(@f)$(velos __complete $((CURRENT - 2)) "\${(@)words[2,-1]}" 2>/dev/null)}")
