@@ -20,6 +20,13 @@ afterEach(async () => {
 });
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+
+/** `out.log` in a new directory `app` of the harness (the tests remove or replace that directory). */
+async function appLogFile(): Promise<{ dir: string; path: string }> {
+  const dir = join(await harness.dir(), 'app');
+  await mkdir(dir);
+  return { dir, path: join(dir, 'out.log') };
+}
 const MINUTE_MS = 60_000;
 
 function diskFull(): NodeJS.ErrnoException {
@@ -376,9 +383,7 @@ describe('a log file found ending inside a line', () => {
 
 describe('a reopen (velos reloadLogs) after the log directory went away', () => {
   it('makes the directory again and writes to a new file there', async () => {
-    const dir = join(await harness.dir(), 'app');
-    await mkdir(dir);
-    const path = join(dir, 'out.log');
+    const { dir, path } = await appLogFile();
     const writer = new FileWriter({ path, highWaterBytes: 1 << 20 });
     writers.push(writer);
     writer.write(Buffer.from('first\n'), 'out', 1, T0);
@@ -392,9 +397,7 @@ describe('a reopen (velos reloadLogs) after the log directory went away', () => 
   });
 
   it('rejects naming the file when it cannot be opened, and goes on writing to the old one', async () => {
-    const dir = join(await harness.dir(), 'app');
-    await mkdir(dir);
-    const path = join(dir, 'out.log');
+    const { dir, path } = await appLogFile();
     const errors: Error[] = [];
     const writer = new FileWriter({ path, highWaterBytes: 1 << 20, onError: (error) => errors.push(error) });
     writers.push(writer);
@@ -413,9 +416,7 @@ describe('a reopen (velos reloadLogs) after the log directory went away', () => 
 
 describe('a size rotation after the log file went away', () => {
   it('starts a new file at the path (its directory made again) instead of writing on to the deleted one', async () => {
-    const dir = join(await harness.dir(), 'app');
-    await mkdir(dir);
-    const path = join(dir, 'out.log');
+    const { dir, path } = await appLogFile();
     const errors: Error[] = [];
     const writer = new FileWriter({
       path,
@@ -436,9 +437,7 @@ describe('a size rotation after the log file went away', () => {
 
 describe('a writer that writes on after its file went away (no restart, no reloadLogs)', () => {
   it('opens the path anew within MOVED_CHECK_MS of the lines after `rm -rf logs/`', async () => {
-    const dir = join(await harness.dir(), 'app');
-    await mkdir(dir);
-    const path = join(dir, 'out.log');
+    const { dir, path } = await appLogFile();
     const errors: Error[] = [];
     const writer = new FileWriter({ path, highWaterBytes: 1 << 20, onError: (error) => errors.push(error) });
     writers.push(writer);
@@ -471,9 +470,7 @@ describe('a writer that writes on after its file went away (no restart, no reloa
   });
 
   it('tries a reopen that fails again a minute later, not at each write, and writes on to the old file', async () => {
-    const dir = join(await harness.dir(), 'app');
-    await mkdir(dir);
-    const path = join(dir, 'out.log');
+    const { dir, path } = await appLogFile();
     const errors: string[] = [];
     const writer = new FileWriter({
       path,
