@@ -69,8 +69,9 @@ function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandO
   const interpreter = spec.interpreter ?? interpreterFor(spec, path, options);
   if (interpreter === 'none') return { file: path, args: [...spec.args], shell: false };
   const file = interpreter === 'node' ? process.execPath : interpreter;
+  // `interpreter: node` (common in PM2 files) is this node too: it needs the same TypeScript flags
   const preArgs =
-    isTypeScript(path) && interpreter === process.execPath
+    isTypeScript(path) && file === process.execPath
       ? typeScriptFlags(options.nodeVersion ?? process.versions.node, spec.interpreterArgs)
       : [];
   const endOfOptions = isNodeProgram(file) && spec.args.some((arg) => ENV_FILE_ARG.test(arg)) ? ['--'] : [];

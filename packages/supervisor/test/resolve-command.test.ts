@@ -174,6 +174,16 @@ describe('resolveCommand', () => {
     expect(own.args).toEqual(['--experimental-strip-types', join(dir, 'app.ts')]);
   });
 
+  it('gives TypeScript the same Node flags with `interpreter: node` (a PM2 file habit) as without', () => {
+    writeFileSync(join(dir, 'app.ts'), '');
+    const byExtension = resolveCommand(spec('app.ts', { cwd: dir }), { nodeVersion: '22.6.0' });
+    for (const interpreter of ['node', process.execPath]) {
+      const explicit = resolveCommand(spec('app.ts', { cwd: dir, interpreter }), { nodeVersion: '22.6.0' });
+      expect(explicit).toEqual(byExtension);
+    }
+    expect(byExtension.args).toEqual(['--experimental-strip-types', join(dir, 'app.ts')]);
+  });
+
   it('runs TypeScript with tsx from PATH on older Node, else fails with SPAWN_FAILED', () => {
     writeFileSync(join(dir, 'app.mts'), '');
     const bin = mkdtempSync(join(dir, 'bin-'));
