@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
-import { basename, delimiter, extname, isAbsolute, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { findProjectBin } from './project-bin.js';
 
 /** The program to exec for an app: `spawn(file, args)`; `shell` when it is a `/bin/sh -c` command line. */
 export interface ResolvedCommand {
@@ -66,7 +67,8 @@ export function findOnPath(name: string, pathList: string): string | null {
 }
 
 function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandOptions): ResolvedCommand {
-  const interpreter = spec.interpreter ?? interpreterFor(spec, path, options);
+  const interpreter =
+    spec.interpreter === undefined ? interpreterFor(spec, path, options) : givenInterpreter(spec, path);
   if (interpreter === 'none') return { file: path, args: [...spec.args], shell: false };
   const file = interpreter === 'node' ? process.execPath : interpreter;
   // `interpreter: node` (common in PM2 files) is this node too: it needs the same TypeScript flags
@@ -99,18 +101,40 @@ function interpreterFor(spec: CommandSpec, path: string, options: ResolveCommand
   if (NODE_EXTENSIONS.has(ext)) return process.execPath;
   if (TS_EXTENSIONS.has(ext)) {
     if (hasStripTypes(options.nodeVersion ?? process.versions.node)) return process.execPath;
-    const tsx = findOnPath('tsx', spec.env.PATH ?? process.env.PATH ?? '');
+    // the project's own tsx (`npm i -D tsx`) first, as npx runs it: its version is the one the app pins
+    const tsx = findProjectBin('tsx', projectDirs(spec, path)) ?? findOnPath('tsx', pathOf(spec));
     if (tsx) return tsx;
     throw new VelosError(
       ErrorCodes.SPAWN_FAILED,
       `cannot run ${path}: Node ${options.nodeVersion ?? process.versions.node} has no built-in TypeScript ` +
-        'support (it needs Node 22.6 or later) and tsx was not found on PATH; install tsx, or set an interpreter',
+        'support (it needs Node 22.6 or later) and tsx was found neither in node_modules/.bin nor on PATH; ' +
+        'install tsx (npm i -D tsx), or set an interpreter',
     );
   }
   if (BY_EXTENSION[ext]) return BY_EXTENSION[ext];
   // Express's ./bin/www and other extensionless Node entry points: PM2 runs them with node (and in
   // cluster mode when asked), executable or not
   return ext === '' && hasNodeShebang(path) ? process.execPath : 'none';
+}
+
+/**
+ * The app's own interpreter: a bare name (`tsx`, `ts-node`, `coffee`) not on PATH is looked for in the
+ * project's node_modules/.bin, where `npm i -D` puts it; a path or `node`/`none` is kept as given.
+ */
+function givenInterpreter(spec: CommandSpec, path: string): string {
+  const name = spec.interpreter!;
+  if (name === 'none' || name === 'node' || name.includes('/')) return name;
+  if (findOnPath(name, pathOf(spec)) !== null) return name;
+  return findProjectBin(name, projectDirs(spec, path)) ?? name;
+}
+
+/** Where a project's node_modules is looked for: from the script's directory up, then from the cwd up. */
+function projectDirs(spec: CommandSpec, path: string): string[] {
+  return [dirname(path), spec.cwd];
+}
+
+function pathOf(spec: CommandSpec): string {
+  return spec.env.PATH ?? process.env.PATH ?? '';
 }
 
 /** True when the file's first line is a `#!` that runs node: `#!/usr/bin/env node`, `#!/usr/local/bin/node`. */

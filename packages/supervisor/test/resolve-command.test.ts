@@ -199,4 +199,37 @@ describe('resolveCommand', () => {
     });
     expect(command).toEqual({ file: join(bin, 'tsx'), args: [join(dir, 'app.mts')], shell: false });
   });
+
+  it('runs TypeScript with the project’s own tsx (node_modules/.bin, nearest first) before the one on PATH', () => {
+    const project = mkdtempSync(join(dir, 'project-'));
+    const src = join(project, 'src');
+    mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
+    mkdirSync(src);
+    writeFileSync(join(src, 'app.ts'), '');
+    const local = join(project, 'node_modules', '.bin', 'tsx');
+    writeFileSync(local, '#!/bin/sh\n');
+    chmodSync(local, 0o755);
+    const bin = mkdtempSync(join(dir, 'bin-'));
+    writeFileSync(join(bin, 'tsx'), '#!/bin/sh\n');
+    chmodSync(join(bin, 'tsx'), 0o755);
+    // the script in src/, started from elsewhere: the project is found from the script's directory up
+    const command = resolveCommand(spec(join(src, 'app.ts'), { cwd: dir, env: { PATH: bin } }), {
+      nodeVersion: '20.1.0',
+    });
+    expect(command).toEqual({ file: local, args: [join(src, 'app.ts')], shell: false });
+  });
+
+  it('looks a bare interpreter that is not on PATH up in the project’s node_modules/.bin', () => {
+    const project = mkdtempSync(join(dir, 'project-'));
+    mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(join(project, 'app.ts'), '');
+    const local = join(project, 'node_modules', '.bin', 'ts-node');
+    writeFileSync(local, '#!/bin/sh\n');
+    chmodSync(local, 0o755);
+    const empty = mkdtempSync(join(dir, 'bin-'));
+    const app = spec('app.ts', { cwd: project, env: { PATH: empty }, interpreter: 'ts-node' });
+    expect(resolveCommand(app).file).toBe(local);
+    // not found anywhere: kept as given, for the spawn to report `cannot start missing: not found`
+    expect(resolveCommand({ ...app, interpreter: 'missing' }).file).toBe('missing');
+  });
 });
