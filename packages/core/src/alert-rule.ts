@@ -60,6 +60,11 @@ export interface AlertRule {
   repeatMs?: number;
   /** Event-like conditions resolve after this long without a matching event. */
   resolveAfterMs: number;
+  /**
+   * After a notification goes out, the next waits this long, and what came meanwhile goes out as one
+   * (a storm of apps is one message per interval, not one per app); absent = each at once.
+   */
+  groupIntervalMs?: number;
   channels: AlertChannel[];
   escalation?: AlertEscalation;
   /** Where the rule comes from: `runtime` (`velos alerts add`), a config file's absolute path, or `config.toml`. */

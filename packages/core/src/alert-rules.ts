@@ -97,6 +97,8 @@ function buildConfigSchema() {
     // a notification and an event each time: "1ms" (or a bare `30`, milliseconds) would flood both
     repeat: z.optional(durationValue(1000)),
     resolve_after: z.optional(durationValue(1)),
+    // a window of 1 ms groups nothing a storm sends: at least a second, as `repeat`
+    group_interval: z.optional(durationValue(1000)),
     ...channelKeys,
     escalate: z.optional(
       z
@@ -159,6 +161,7 @@ function buildRuleSchema() {
     forMs: ms,
     repeatMs: z.optional(ms.check(z.gte(1))),
     resolveAfterMs: ms,
+    groupIntervalMs: z.optional(ms.check(z.gte(1))),
     channels,
     escalation: z.optional(
       z.strictObject({
@@ -265,6 +268,7 @@ function toRule(input: ConfigRule, source: string, label: string, at: string): A
   };
   if (input.app !== undefined) rule.app = input.app;
   if (input.repeat !== undefined) rule.repeatMs = input.repeat;
+  if (input.group_interval !== undefined) rule.groupIntervalMs = input.group_interval;
   if (input.escalate) {
     const e = input.escalate;
     if (e.after_repeats !== undefined && input.repeat === undefined)

@@ -106,6 +106,7 @@ describe('alert rules of a config file', () => {
           when: 'restarts >= 3 within 5m',
           app: 'api',
           repeat: '15m',
+          group_interval: '30s',
           webhook: 'https://hooks.slack.com/services/T/B/X',
           command: 'notify --team ops',
           escalate: { after: '1h', severity: 'critical', webhook: { url: 'https://pager/x', retries: 5 } },
@@ -122,6 +123,7 @@ describe('alert rules of a config file', () => {
       forMs: 0,
       repeatMs: 900_000,
       resolveAfterMs: 60_000,
+      groupIntervalMs: 30_000,
       channels: [
         {
           type: 'webhook',
@@ -182,6 +184,10 @@ describe('alert rules of a config file', () => {
     [
       [{ name: 'a', when: 'errored', repeat: '1ms' }],
       'app.toml: alerts[0].repeat: expected at least 1000 ms, got "1ms"',
+    ],
+    [
+      [{ name: 'a', when: 'errored', group_interval: '100ms' }],
+      'app.toml: alerts[0].group_interval: expected at least 1000 ms, got "100ms"',
     ],
     [{ name: 'a' }, /^app\.toml: alerts: expected a list of rules/],
     [

@@ -25,6 +25,8 @@ export const ALERT_COMMANDS: CommandSpec[] = [
       '$VELOS_HOME/alerts.json; rules of a config file ([[alerts]]) are replaced at each velos start',
       'of that file. --command runs a program (split on spaces, no shell) with the alert as JSON on',
       'stdin and in VELOS_ALERT_* variables. Every firing/resolved also goes to the event log.',
+      '--group-interval 30s sends what comes within 30 s of a notification as one message (a storm of',
+      'apps is one message per interval, not one per app).',
       '--json shows a webhook URL as its origin only (https://hooks.slack.com/****) and secret-looking',
       'webhook headers as ****, unless --show-secrets is given.',
       'See docs/alerts.md.',
@@ -51,6 +53,11 @@ export const ALERT_COMMANDS: CommandSpec[] = [
         type: 'string',
         value: 'duration',
         description: 'add: event conditions resolve after this long without a new event (default 1m)',
+      },
+      'group-interval': {
+        type: 'string',
+        value: 'duration',
+        description: 'add: after a notification, wait this long and send what came meanwhile as one',
       },
       webhook: {
         type: 'string',

@@ -22,6 +22,7 @@ const RULE_FLAGS: Record<string, string> = {
   for: 'for',
   repeat: 'repeat',
   'resolve-after': 'resolve_after',
+  'group-interval': 'group_interval',
   webhook: 'webhook',
   command: 'command',
 };

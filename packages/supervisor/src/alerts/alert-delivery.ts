@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { type AlertChannel, type AlertDelivery, ownHttpRequest } from '@velos/core';
-import type { AlertNotification } from './alert-payload.js';
-import { payloadOf } from './alert-payload.js';
+import { type AlertNotification, type AlertPayload, payloadOf } from './alert-payload.js';
 
 /** Bytes of a command's stderr kept for the delivery error. */
 const STDERR_TAIL_BYTES = 500;
@@ -15,7 +14,12 @@ export async function deliver(
   channel: AlertChannel,
   notification: AlertNotification,
 ): Promise<AlertDelivery> {
-  return channel.type === 'webhook' ? postWebhook(channel, notification) : runCommand(channel, notification);
+  return deliverPayload(channel, payloadOf(notification));
+}
+
+/** Sends a payload (one alert's, or a group's: `batchPayloadOf`) through one channel; never throws. */
+export async function deliverPayload(channel: AlertChannel, payload: AlertPayload): Promise<AlertDelivery> {
+  return channel.type === 'webhook' ? postWebhook(channel, payload) : runCommand(channel, payload);
 }
 
 /** A short name of a channel for listings and health reasons (`webhook https://host/…`, `command /bin/x`). */
@@ -47,8 +51,8 @@ type Command = Extract<AlertChannel, { type: 'command' }>;
  * POSTs the JSON payload (a redirect is a failure); retries network errors, timeouts, 429 and 5xx with a
  * doubling backoff, not a certificate or protocol the receiver's TLS refuses (`isPermanentTlsError`).
  */
-async function postWebhook(channel: Webhook, notification: AlertNotification): Promise<AlertDelivery> {
-  const body = JSON.stringify(payloadOf(notification));
+async function postWebhook(channel: Webhook, payload: AlertPayload): Promise<AlertDelivery> {
+  const body = JSON.stringify(payload);
   const label = channelLabel(channel);
   let error = '';
   let attempts = 0;
@@ -137,9 +141,8 @@ const STDERR_AFTER_EXIT_MS = 200;
  * Runs the channel's program (no shell: the alert's text never becomes part of a command line) with
  * the payload as JSON on stdin and in `VELOS_ALERT_*` variables; exit 0 within the timeout is a success.
  */
-function runCommand(channel: Command, notification: AlertNotification): Promise<AlertDelivery> {
+function runCommand(channel: Command, payload: AlertPayload): Promise<AlertDelivery> {
   const label = channelLabel(channel);
-  const payload = payloadOf(notification);
   const started = Date.now();
   return new Promise((resolve) => {
     let stderr = '';
@@ -205,10 +208,17 @@ function lastLine(text: string): string {
   return trimmed === '' ? '' : `: ${trimmed.split('\n').at(-1)}`;
 }
 
-/** The payload as `VELOS_ALERT_<FIELD>` variables (NUL bytes dropped: the only byte env cannot hold). */
+/**
+ * The payload as `VELOS_ALERT_<FIELD>` variables (NUL bytes dropped: the only byte env cannot hold); a
+ * group's `apps` as one comma-separated list (app names hold no comma), its `alerts` only on stdin.
+ */
 export function alertEnv(payload: object): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(payload)) {
+    if (key === 'apps' && Array.isArray(value)) {
+      env.VELOS_ALERT_APPS = value.map((app) => String(app ?? '').replaceAll('\0', '')).join(',');
+      continue;
+    }
     if (value === undefined || (typeof value === 'object' && value !== null)) continue;
     env[`VELOS_ALERT_${key.toUpperCase()}`] = String(value ?? '').replaceAll('\0', '');
   }

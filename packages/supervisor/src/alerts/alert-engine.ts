@@ -19,7 +19,6 @@ import { firingAlertsFromEvents } from './alert-state-from-events.js';
 import { readAlerts, writeAlerts } from './alert-store.js';
 import { createTracker, type SampledProcess } from './condition-tracker.js';
 import { type ComponentHealth, createDeliveryHealth } from './delivery-health.js';
-import { createDeliveryQueue } from './delivery-queue.js';
 
 /** What the engine needs from the supervisor. */
 export interface AlertEngineHost {
@@ -69,7 +68,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
   const states = new Map<string, RuleState>();
   const transientSources = new Set<string>();
   const health = createDeliveryHealth();
-  const { notify, send } = createNotifier({
+  const { notify, send, queueOf } = createNotifier({
     bus: host.bus,
     log: host.log,
     health,
@@ -101,7 +100,8 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       (app, id) => target === undefined || host.matchesTarget(target, app, id),
       () => host.staleComponents?.() ?? [],
     );
-    const queue = createDeliveryQueue({
+    const state = { rule, tracker, instances: new Map(), lastDelivery: null };
+    const queue = queueOf(state, {
       onFirstDrop: (max) =>
         host.log(
           `alert ${rule.name}: its channels are behind (${max} notifications waiting): the oldest waiting are dropped until they catch up`,
@@ -109,7 +109,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       onDrained: (count) =>
         host.log(`alert ${rule.name}: its channels caught up; ${count} notification(s) were dropped unsent`),
     });
-    return { rule, tracker, instances: new Map(), lastDelivery: null, queue };
+    return Object.assign(state, { queue });
   }
 
   /** Runs every rule's state machine; notifications are sent after the pass (they publish events). */

@@ -1,11 +1,22 @@
 import { type AlertChannel, type AlertDelivery, type AlertRule, formatElapsedMs } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
-import { channelKey, channelLabel, deliver } from './alert-delivery.js';
-import { type AlertNotification, payloadOf } from './alert-payload.js';
+import { channelKey, channelLabel, deliverPayload } from './alert-delivery.js';
+import { type AlertNotification, batchPayloadOf, payloadOf } from './alert-payload.js';
 import { type InstanceState, severityOf, type Transition } from './alert-state.js';
 import type { ConditionTracker } from './condition-tracker.js';
 import type { DeliveryHealth } from './delivery-health.js';
-import type { DeliveryQueue } from './delivery-queue.js';
+import {
+  createDeliveryQueue,
+  type DeliveryQueue,
+  type DropReport,
+  type QueuedNotification,
+} from './delivery-queue.js';
+
+/** A notification waiting for the channels it goes to. */
+export interface PendingNotification extends QueuedNotification {
+  channels: AlertChannel[];
+  notification: AlertNotification;
+}
 
 /** A rule as the engine holds it: its tracker, its alert per key, its deliveries in order. */
 export interface RuleState {
@@ -14,7 +25,7 @@ export interface RuleState {
   instances: Map<string, InstanceState>;
   lastDelivery: AlertDelivery | null;
   /** The rule's deliveries, one after another (a resolved one never overtakes its firing one), bounded. */
-  queue: DeliveryQueue;
+  queue: DeliveryQueue<PendingNotification, AlertDelivery[]>;
 }
 
 /** Tells the event log and the channels of a rule what happened. */
@@ -26,6 +37,11 @@ export interface Notifier {
    * resolves each outcome.
    */
   send(state: RuleState, channels: AlertChannel[], notification: AlertNotification): Promise<AlertDelivery[]>;
+  /** The delivery queue of a rule's state (grouped by its `groupIntervalMs`); drops go to `report`. */
+  queueOf(
+    state: Omit<RuleState, 'queue'>,
+    report: DropReport,
+  ): DeliveryQueue<PendingNotification, AlertDelivery[]>;
 }
 
 /** Creates the notifier; every outcome goes to `health`, every failure to `log`. */
@@ -36,36 +52,62 @@ export function createNotifier(options: {
   /** After a rule's deliveries ended (its `lastDelivery` is set): the engine saves it for the next daemon. */
   onDelivered?: () => void;
 }): Notifier {
-  const send: Notifier['send'] = (state, channels, notification) => {
-    const run = async (): Promise<AlertDelivery[]> => {
-      const results = await Promise.all(channels.map((channel) => deliver(channel, notification)));
-      for (const [index, result] of results.entries()) {
-        options.health.record(channelKey(channels[index]!), result);
-        state.lastDelivery = result;
-        if (!result.isOk) {
-          options.log(
-            `alert ${state.rule.name}: ${result.channel} failed after ${result.attempts} attempt(s): ${result.error}`,
-          );
-        }
+  /** Sends one notification, or a rule's batch of them as one (`batchPayloadOf`), through `channels`. */
+  const deliverAll = async (
+    state: Omit<RuleState, 'queue'>,
+    channels: AlertChannel[],
+    notifications: AlertNotification[],
+  ): Promise<AlertDelivery[]> => {
+    const payload = notifications.length === 1 ? payloadOf(notifications[0]!) : batchPayloadOf(notifications);
+    const results = await Promise.all(channels.map((channel) => deliverPayload(channel, payload)));
+    for (const [index, result] of results.entries()) {
+      options.health.record(channelKey(channels[index]!), result);
+      state.lastDelivery = result;
+      if (!result.isOk) {
+        options.log(
+          `alert ${state.rule.name}: ${result.channel} failed after ${result.attempts} attempt(s): ${result.error}`,
+        );
       }
-      if (results.length > 0) options.onDelivered?.();
-      return results;
-    };
-    const dropped = (): AlertDelivery[] =>
-      channels.map((channel) => ({
-        at: Date.now(),
-        channel: channelLabel(channel),
-        isOk: false,
-        attempts: 0,
-        error: 'dropped unsent: newer notifications of the rule were waiting behind a failing channel',
-      }));
-    // a test is about the channels now: it waits for no firing or resolved notification of the rule
-    if (notification.status === 'test') return run();
-    return state.queue.push(run, dropped, { key: notification.key, status: notification.status });
+    }
+    if (results.length > 0) options.onDelivered?.();
+    return results;
   };
+  const send: Notifier['send'] = (state, channels, notification) => {
+    // a test is about the channels now: it waits for no firing or resolved notification of the rule
+    if (notification.status === 'test') return deliverAll(state, channels, [notification]);
+    const batch = JSON.stringify(channels.map(channelKey));
+    return state.queue.push({
+      key: notification.key,
+      status: notification.status,
+      batch,
+      channels,
+      notification,
+    });
+  };
+  const queueOf: Notifier['queueOf'] = (state, report) =>
+    createDeliveryQueue<PendingNotification, AlertDelivery[]>({
+      report,
+      // a batch holds notifications of one set of channels (`batch`)
+      send: (items) =>
+        deliverAll(
+          state,
+          items[0]!.channels,
+          items.map((item) => item.notification),
+        ),
+      dropped: (item) =>
+        item.channels.map((channel) => ({
+          at: Date.now(),
+          channel: channelLabel(channel),
+          isOk: false,
+          attempts: 0,
+          error: 'dropped unsent: newer notifications of the rule were waiting behind a failing channel',
+        })),
+      ...(state.rule.groupIntervalMs ? { groupIntervalMs: state.rule.groupIntervalMs } : {}),
+    });
 
   return {
     send,
+    queueOf,
     notify(state, instance, transition, now) {
       const { rule } = state;
       const isResolved = transition.type === 'resolved';

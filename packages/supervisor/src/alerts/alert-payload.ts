@@ -41,13 +41,9 @@ const MARK = { firing: 'FIRING', resolved: 'RESOLVED', test: 'TEST' } as const;
 /** Builds the payload of a notification. */
 export function payloadOf(n: AlertNotification): AlertPayload {
   const app = n.key === '*' ? null : n.key;
-  const repeat = n.status === 'firing' && n.repeat > 0 ? ` (repeat ${n.repeat})` : '';
   const escalated = n.isEscalated && n.status !== 'resolved' ? ' [escalated]' : '';
-  const about = app === null ? '' : ` ${app}:`;
-  // the log engine's events begin with the app (`api: 300 error lines…`): the text names it once
-  const said = app !== null && n.message.startsWith(`${app}: `) ? n.message.slice(app.length + 2) : n.message;
   return {
-    text: `[${MARK[n.status]}] ${n.rule.name} (${n.severity})${escalated}${about} ${said}${repeat}`,
+    text: `[${MARK[n.status]}] ${n.rule.name} (${n.severity})${escalated}${aboutOf(n)}`,
     status: n.status,
     rule: n.rule.name,
     severity: n.severity,
@@ -63,3 +59,80 @@ export function payloadOf(n: AlertNotification): AlertPayload {
     host: hostname(),
   };
 }
+
+/** ` api: restarted 5 times (repeat 2)`: what a notification's text says after its rule and severity. */
+function aboutOf(n: AlertNotification): string {
+  const app = n.key === '*' ? null : n.key;
+  const repeat = n.status === 'firing' && n.repeat > 0 ? ` (repeat ${n.repeat})` : '';
+  const about = app === null ? '' : ` ${app}:`;
+  // the log engine's events begin with the app (`api: 300 error lines…`): the text names it once
+  const said = app !== null && n.message.startsWith(`${app}: `) ? n.message.slice(app.length + 2) : n.message;
+  return `${about} ${said}${repeat}`;
+}
+
+/** Alerts a grouped notification lists in its text (then `… and N more`). */
+export const GROUP_TEXT_LINES = 20;
+/** Alerts a grouped notification carries in `alerts` (`count` says how many there were). */
+export const GROUP_PAYLOAD_ALERTS = 50;
+
+/** The payload of several alerts of one rule sent as one (`group_interval`): the fields of them all. */
+export interface GroupPayload extends AlertPayload {
+  /** How many alerts the notification is about. */
+  count: number;
+  /** Their apps, in order (null for the daemon or no app in particular). */
+  apps: (string | null)[];
+  /** Each alert's own payload, the first `GROUP_PAYLOAD_ALERTS`. */
+  alerts: AlertPayload[];
+}
+
+/**
+ * The payload of a batch of one rule's notifications of one status (`group_interval`): one alert's own
+ * payload, or for several one whose text lists them a line each (chat tools show the lines), whose
+ * severity is the worst, `since` the earliest, and whose `alerts` hold each one's payload. An alert
+ * told twice in the batch (fired, then repeated) is listed once, as told last.
+ */
+export function batchPayloadOf(batch: readonly AlertNotification[]): AlertPayload | GroupPayload {
+  const latest = new Map<string, AlertNotification>();
+  for (const n of batch) {
+    latest.delete(n.key);
+    latest.set(n.key, n);
+  }
+  const told = [...latest.values()];
+  if (told.length === 1) return payloadOf(told[0]!);
+  const first = told[0]!;
+  const severity = told.reduce<EventSeverity>(
+    (worst, n) => (SEVERITY_RANK[n.severity] > SEVERITY_RANK[worst] ? n.severity : worst),
+    first.severity,
+  );
+  const since = Math.min(...told.map((n) => n.since));
+  const at = Math.max(...told.map((n) => n.at));
+  const isEscalated = told.some((n) => n.isEscalated);
+  const apps = told.map((n) => (n.key === '*' ? null : n.key));
+  const names = apps.map((app) => app ?? '(no app)');
+  const escalated = isEscalated && first.status !== 'resolved' ? ' [escalated]' : '';
+  const lines = told.slice(0, GROUP_TEXT_LINES).map((n) => `\n•${aboutOf(n)}`);
+  const more = told.length > GROUP_TEXT_LINES ? `\n… and ${told.length - GROUP_TEXT_LINES} more` : '';
+  const shown = names.slice(0, GROUP_TEXT_LINES).join(', ');
+  const message = `${told.length} alerts: ${shown}${told.length > GROUP_TEXT_LINES ? ', …' : ''}`;
+  return {
+    text: `[${MARK[first.status]}] ${first.rule.name} (${severity})${escalated} ${told.length} alerts${lines.join('')}${more}`,
+    status: first.status,
+    rule: first.rule.name,
+    severity,
+    app: null,
+    message,
+    condition: describeRuleCondition(first.rule),
+    since,
+    at,
+    duration_ms: Math.max(0, at - since),
+    repeat: Math.max(...told.map((n) => n.repeat)),
+    escalated: isEscalated,
+    source: first.rule.source,
+    host: hostname(),
+    count: told.length,
+    apps,
+    alerts: told.slice(0, GROUP_PAYLOAD_ALERTS).map(payloadOf),
+  };
+}
+
+const SEVERITY_RANK: Record<EventSeverity, number> = { info: 0, warning: 1, error: 2, critical: 3 };

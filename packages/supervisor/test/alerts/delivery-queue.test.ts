@@ -1,5 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { createDeliveryQueue } from '../../src/alerts/delivery-queue.js';
+import { createDeliveryQueue, type DropReport } from '../../src/alerts/delivery-queue.js';
+
+interface JobItem {
+  key: string;
+  status: 'firing' | 'resolved';
+  batch: string;
+  job: () => Promise<string>;
+  dropped: () => string;
+}
+
+/** A queue of one job per item (no grouping): `push(job, dropped, tag)`. */
+function jobQueue(report: DropReport, maxWaiting?: number) {
+  const queue = createDeliveryQueue<JobItem, string>({
+    report,
+    send: (items) => items[0]!.job(),
+    dropped: (item) => item.dropped(),
+    ...(maxWaiting === undefined ? {} : { maxWaiting }),
+  });
+  let untagged = 0;
+  return {
+    queue,
+    push: (
+      job: () => Promise<string>,
+      dropped: () => string,
+      tag?: { key: string; status: 'firing' | 'resolved' },
+    ) =>
+      queue.push({
+        ...(tag ?? { key: `untagged-${untagged++}`, status: 'firing' }),
+        batch: '',
+        job,
+        dropped,
+      }),
+  };
+}
 
 /** A job that ends when `end()` is called, recording that it ran. */
 function gate(name: string, ran: string[]) {
@@ -15,7 +48,7 @@ function gate(name: string, ran: string[]) {
 describe('a rule delivery queue', () => {
   it('runs jobs one at a time in order, drops the oldest waiting past its bound and says so once per backlog', async () => {
     const reports: string[] = [];
-    const queue = createDeliveryQueue(
+    const { queue, push } = jobQueue(
       {
         onFirstDrop: (max) => reports.push(`first drop (${max})`),
         onDrained: (count) => reports.push(`drained, ${count} dropped`),
@@ -24,7 +57,7 @@ describe('a rule delivery queue', () => {
     );
     const ran: string[] = [];
     const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((name) => gate(name, ran));
-    const results = [a, b, c, d].map((g) => queue.push(g!.job, () => 'dropped'));
+    const results = [a, b, c, d].map((g) => push(g!.job, () => 'dropped'));
     expect(ran).toEqual(['a']);
     expect(queue.waiting).toBe(2);
     expect(reports).toEqual(['first drop (2)']);
@@ -44,13 +77,13 @@ describe('a rule delivery queue', () => {
 
   it('clear drops every waiting job and counts the earlier drops of the backlog with them', async () => {
     const reports: string[] = [];
-    const queue = createDeliveryQueue(
+    const { queue, push } = jobQueue(
       { onFirstDrop: () => reports.push('first'), onDrained: () => reports.push('drained') },
       1,
     );
     const ran: string[] = [];
     const gates = ['a', 'b', 'c'].map((name) => gate(name, ran));
-    const results = gates.map((g) => queue.push(g.job, () => 'dropped'));
+    const results = gates.map((g) => push(g.job, () => 'dropped'));
     expect(queue.clear()).toBe(2);
     expect(await results[2]).toBe('dropped');
     gates[0]!.end();
@@ -61,11 +94,11 @@ describe('a rule delivery queue', () => {
   });
 
   it('drops firing notifications first, and the resolve of an alert whose firing never went out', async () => {
-    const queue = createDeliveryQueue({ onFirstDrop: () => undefined, onDrained: () => undefined }, 2);
+    const queued = jobQueue({ onFirstDrop: () => undefined, onDrained: () => undefined }, 2);
     const ran: string[] = [];
     const push = (name: string, key: string, status: 'firing' | 'resolved') => {
       const g = gate(name, ran);
-      return { g, result: queue.push(g.job, () => `${name} dropped`, { key, status }) };
+      return { g, result: queued.push(g.job, () => `${name} dropped`, { key, status }) };
     };
     // x fires and is being sent; y fires and resolves, x resolves, z fires, while the channel is slow
     const x = push('x fires', 'x', 'firing');
@@ -89,7 +122,7 @@ describe('a rule delivery queue', () => {
   });
 
   it('drops a repeat of a firing the receiver has before a newer alert, and still sends its resolve', async () => {
-    const queue = createDeliveryQueue({ onFirstDrop: () => undefined, onDrained: () => undefined }, 2);
+    const queue = jobQueue({ onFirstDrop: () => undefined, onDrained: () => undefined }, 2);
     const ran: string[] = [];
     const [first, newer, repeat, resolved] = ['x fires', 'y fires', 'x repeats', 'x resolves'].map((name) =>
       gate(name, ran),
@@ -115,3 +148,90 @@ async function waitForRun(ran: string[], name: string): Promise<void> {
   for (let turn = 0; turn < 20 && !ran.includes(name); turn += 1) await Promise.resolve();
   expect(ran).toContain(name);
 }
+
+describe('a rule delivery queue that groups (group_interval)', () => {
+  interface Item {
+    key: string;
+    status: 'firing' | 'resolved';
+    batch: string;
+  }
+  const item = (key: string, status: Item['status'] = 'firing', batch = 'hook'): Item => ({
+    key,
+    status,
+    batch,
+  });
+  const label = (items: Item[]) =>
+    items.map((i) => `${i.key}${i.status === 'resolved' ? '-' : ''}`).join(',');
+
+  function groupingQueue(groupIntervalMs: number) {
+    const sent: { items: string; at: number }[] = [];
+    const queue = createDeliveryQueue<Item, string>({
+      report: { onFirstDrop: () => undefined, onDrained: () => undefined },
+      send: async (items) => {
+        sent.push({ items: label(items), at: Date.now() });
+        return label(items);
+      },
+      dropped: () => 'dropped',
+      groupIntervalMs,
+    });
+    return { queue, sent };
+  }
+
+  it('sends the first at once, then what came within the interval as one, an interval after it', async () => {
+    const { queue, sent } = groupingQueue(300);
+    const started = Date.now();
+    const first = queue.push(item('api'));
+    expect(await first).toBe('api');
+    const later = ['worker', 'mailer', 'cron'].map((key) => queue.push(item(key)));
+    // every item of the group resolves with the group's outcome
+    expect(await Promise.all(later)).toEqual([
+      'worker,mailer,cron',
+      'worker,mailer,cron',
+      'worker,mailer,cron',
+    ]);
+    expect(sent.map((s) => s.items)).toEqual(['api', 'worker,mailer,cron']);
+    expect(sent[0]!.at - started).toBeLessThan(250);
+    expect(sent[1]!.at - sent[0]!.at).toBeGreaterThanOrEqual(290);
+    // a quiet interval later, the next goes at once again
+    await new Promise((resolve) => setTimeout(resolve, 320));
+    const alone = Date.now();
+    expect(await queue.push(item('api', 'resolved'))).toBe('api-');
+    expect(Date.now() - alone).toBeLessThan(250);
+  });
+
+  it('keeps an alert that changed status in its order, firing batches before resolved ones otherwise', async () => {
+    const { queue, sent } = groupingQueue(200);
+    // a (firing) opens the interval; the others come within it
+    const pushed = [queue.push(item('a'))];
+    pushed.push(queue.push(item('a', 'resolved')), queue.push(item('x')), queue.push(item('y', 'resolved')));
+    pushed.push(queue.push(item('x', 'resolved')), queue.push(item('z')), queue.push(item('x')));
+    // an escalated alert goes to more channels: a batch of its own
+    pushed.push(queue.push(item('w', 'firing', 'hook+pager')));
+    await Promise.all(pushed);
+    expect(sent.map((s) => s.items)).toEqual(['a', 'x,z', 'w', 'a-,y-', 'x-', 'x']);
+  });
+
+  it('drops what no receiver should see: the resolve of an alert whose firing was dropped', async () => {
+    const sent: string[] = [];
+    const queue = createDeliveryQueue<Item, string>({
+      report: { onFirstDrop: () => undefined, onDrained: () => undefined },
+      send: async (items) => {
+        sent.push(label(items));
+        return 'sent';
+      },
+      dropped: () => 'dropped',
+      groupIntervalMs: 100,
+      maxWaiting: 2,
+    });
+    const results = [
+      queue.push(item('a')),
+      queue.push(item('b')),
+      queue.push(item('c')),
+      queue.push(item('d')),
+      queue.push(item('b', 'resolved')),
+    ];
+    // past the bound of 2: b's firing (the oldest waiting), then b's resolve, news of nothing now
+    expect(await Promise.all(results)).toEqual(['sent', 'dropped', 'sent', 'sent', 'dropped']);
+    expect(sent).toEqual(['a', 'c,d']);
+  });
+});
