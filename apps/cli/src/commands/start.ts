@@ -17,6 +17,8 @@ import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
 import { ignoredPm2FlagsWarning } from '../pm2/ignored-flags.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
+import { isFile } from '../safe-stat.js';
+import { checkCommandLine } from './command-line-program.js';
 import { forkFallbackWarnings } from './fork-fallback.js';
 import { printProcesses } from './print-processes.js';
 import { spawnFailure, spawnFailureOf } from './start-failures.js';
@@ -57,6 +59,8 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     if (config.dialectOf(target.path) === 'pm2') onRunning = 'restart';
   } else if (target.kind === 'script') {
     specs = specsFromFlags(target.script, input, where, config);
+    // a command line's program is looked for as a bare program is (`velos start deno`), on the app's PATH
+    if (!isFile(target.script)) checkCommandLine(target.script, specs[0]!.env);
     await checkCronFlags(input, config);
   } else {
     const env = input.options['update-env'] ? definedEnv(where.env) : undefined;

@@ -1,0 +1,94 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  describeJson,
+  listJson,
+  outLog,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** Node's own TypeScript support (22.6+): there the project's tsx is not needed for a `.ts` script. */
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const hasStripTypes = major > 22 || (major === 22 && minor >= 6);
+
+/**
+ * A project whose dev dependency put a program in node_modules/.bin (a stand-in for tsx: it says what
+ * it was asked to run, then waits), with `src/app.ts` to run.
+ */
+function project(home: string, binName: string): { dir: string; app: string } {
+  const dir = join(home, 'project');
+  mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+  mkdirSync(join(dir, 'src'));
+  const bin = join(dir, 'node_modules', '.bin', binName);
+  writeFileSync(bin, `#!/bin/sh\necho "${binName} ran $1"\nexec sleep 600\n`);
+  chmodSync(bin, 0o755);
+  const app = join(dir, 'src', 'app.ts');
+  writeFileSync(app, 'console.log("app.ts ran"); setInterval(() => {}, 1000);\n');
+  return { dir, app };
+}
+
+function outText(home: string, name: string): string {
+  return existsSync(outLog(home, name)) ? readFileSync(outLog(home, name), 'utf8') : '';
+}
+
+describe('velos start: TypeScript and interpreters from the project’s node_modules/.bin', () => {
+  it('runs a .ts script with the project’s own tsx before Node 22.6 (with Node’s own support after)', async () => {
+    const home = createHome();
+    const { dir, app } = project(home, 'tsx');
+    // started from another directory, naming the script in src/: the project is found from the script up
+    await velosOk(['start', 'project/src/app.ts', '--name', 'ts'], { home, cwd: home });
+    await waitForStatus(home, 'ts', 'online');
+    const [detail] = await describeJson(home, 'ts');
+    if (hasStripTypes) {
+      expect(detail!.command.file).toBe(process.execPath);
+      await waitFor(() => outText(home, 'ts').includes('app.ts ran'), { message: 'app.ts to run' });
+    } else {
+      expect(detail!.command.file).toBe(join(dir, 'node_modules', '.bin', 'tsx'));
+      await waitFor(() => outText(home, 'ts').includes(`tsx ran ${app}`), {
+        message: 'the local tsx to run',
+      });
+    }
+  });
+
+  it('takes a bare --interpreter that is not on PATH from the project’s node_modules/.bin', async () => {
+    const home = createHome();
+    const { dir, app } = project(home, 'velos-qa-runner');
+    await velosOk(['start', 'src/app.ts', '--name', 'runner', '--interpreter', 'velos-qa-runner'], {
+      home,
+      cwd: dir,
+    });
+    await waitForStatus(home, 'runner', 'online');
+    await waitFor(() => outText(home, 'runner').includes(`velos-qa-runner ran ${app}`), {
+      message: 'the local interpreter to run',
+    });
+  });
+});
+
+describe('velos start "command line"', () => {
+  it('refuses one whose program is not on PATH, as it refuses a missing bare program, starting nothing', async () => {
+    const home = createHome();
+    const result = await velos(['start', 'velos-qa-no-such-program run main.ts', '--name', 'missing'], {
+      home,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('program not found: velos-qa-no-such-program');
+    expect((await listJson(home)).map((row) => row.name)).not.toContain('missing');
+  });
+
+  it('still runs one that starts with a shell word or an assignment', async () => {
+    const home = createHome();
+    await velosOk(['start', "GREETING=hi exec sh -c 'echo $GREETING; exec sleep 600'", '--name', 'sh'], {
+      home,
+    });
+    await waitForStatus(home, 'sh', 'online');
+    await waitFor(() => outText(home, 'sh').includes('hi'), { message: 'the command line to print' });
+  });
+});
