@@ -87,6 +87,10 @@ describe('resolveStartTarget', () => {
     expect(failure(() => resolveStartTarget('sub', input(), where, config))).toBe(
       'script is a directory: sub',
     );
+    // the script is looked for in --cwd too: a --cwd that is not there is what to report, not the script
+    expect(failure(() => resolveStartTarget('app.py', input({ cwd: 'nowhere' }), where, config))).toBe(
+      '--cwd: not a directory: nowhere',
+    );
     // issue #14: a PM2 ecosystem file is a config file (a missing one fails when it is loaded)
     expect(resolveStartTarget('ecosystem.config.js', input(), where, config)).toEqual({
       kind: 'config',

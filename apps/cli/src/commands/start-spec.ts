@@ -154,6 +154,9 @@ export function resolveStartTarget(
   if (config.isConfigFile(arg) || isEcosystemScript(arg))
     return { kind: 'config', path: resolve(where.cwd, arg) };
   const cwdOption = input.options.cwd;
+  // a script looked for in a --cwd that is not there would be `script not found`, blaming the script
+  if (typeof cwdOption === 'string' && !statOf(resolve(where.cwd, cwdOption))?.isDirectory())
+    throw invalid(`${flagAsTyped(input, 'cwd')}: not a directory: ${cwdOption}`);
   const candidates = [resolve(where.cwd, arg)];
   if (typeof cwdOption === 'string') candidates.push(resolve(where.cwd, cwdOption, arg));
   for (const candidate of candidates) {
