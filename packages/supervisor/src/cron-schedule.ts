@@ -24,7 +24,7 @@ export function scheduleCron(
   let isStopped = false;
   loadCron()
     .then((Cron) => {
-      if (!isStopped) job = new Cron(expression, { unref: true, protect: true }, onTick);
+      if (!isStopped) job = new Cron(expression, { ...CRON_RUN_OPTIONS, unref: true, protect: true }, onTick);
     })
     .catch((error: unknown) => onError(cronError(expression, error, what)));
   return {
@@ -55,3 +55,13 @@ function cronError(expression: string, error: unknown, what: string): VelosError
     cause: error,
   });
 }
+
+/**
+ * How croner reads a time across a daylight-saving change, as Vixie cron does: an expression without
+ * `*` or a step in its second, minute and hour fields (`30 2 * * *`, `0,30 2 * * *`, `0 1-3 * * *`) is a
+ * fixed time, fired once at the end of a skipped hour and once (the first time) in a repeated hour;
+ * one with them (`30 * * * *`, a step of 15 minutes) follows the clock. croner's own default counts only
+ * single values as fixed, so `0,30 2 * * *` was skipped on the spring-forward night and ran twice on
+ * the fall-back night.
+ */
+const CRON_RUN_OPTIONS = { fixedTimeRule: 'no-wildcard' } as const;
