@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AppWatcher, createAppWatcher } from '../src/watch/app-watcher.js';
+import { type AppWatcher, createAppWatcher, MAX_GATHER_DELAYS } from '../src/watch/app-watcher.js';
 import { waitFor } from './helpers.js';
 
 function fsWatchHandles(): number {
@@ -22,7 +23,13 @@ afterEach(async () => {
 
 /** A watcher of `<tmp>/src` (and `extra` roots) that records every batch of changes. */
 async function watchSrc(
-  options: { extra?: string[]; ignore?: string[]; createSrc?: boolean; prepare?: (src: string) => void } = {},
+  options: {
+    extra?: string[];
+    ignore?: string[];
+    createSrc?: boolean;
+    prepare?: (src: string) => void;
+    delayMs?: number;
+  } = {},
 ) {
   const base = mkdtempSync(join(tmpdir(), 'velos-app-watcher-'));
   dirs.push(base);
@@ -42,7 +49,7 @@ async function watchSrc(
       cwd: base,
       ownLogFiles: [],
       velosDirs: [],
-      delayMs: 50,
+      delayMs: options.delayMs ?? 50,
     },
     {
       onChanges: (paths) => batches.push(paths),
@@ -73,6 +80,40 @@ async function watchSrc(
     );
   return { base, src, batches, errors, watcher, batchWith, writeUntilSeen };
 }
+
+/** Writes `count` files in `dir`, one each `everyMs` (a slow writer: a checkout, a build); their paths. */
+async function writeSlowly(dir: string, count: number, everyMs: number): Promise<string[]> {
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await sleep(everyMs);
+    const path = join(dir, `slow-${i}.js`);
+    writeFileSync(path, `${i}\n`);
+    paths.push(path);
+  }
+  return paths;
+}
+
+describe('app watcher: gathering changes', () => {
+  it('reports changes that keep coming within the delay as one batch, however long they last', async () => {
+    const delayMs = 300;
+    const { src, batches, batchWith } = await watchSrc({ delayMs });
+    // about 2.5 delays of writes: a window from the first change cut it into three batches
+    const paths = await writeSlowly(src, 13, 60);
+    await batchWith(paths.at(-1)!, 0);
+    expect(batches).toHaveLength(1);
+    expect(new Set(batches[0])).toEqual(new Set(paths));
+  });
+
+  it('ends a batch MAX_GATHER_DELAYS delays after its first change while changes go on', async () => {
+    const delayMs = 30;
+    const { src, batches, batchWith } = await watchSrc({ delayMs });
+    // writes with no pause for about three times the longest batch
+    const paths = await writeSlowly(src, Math.ceil((3 * MAX_GATHER_DELAYS * delayMs) / 10), 10);
+    await batchWith(paths.at(-1)!, 0);
+    expect(batches.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(batches.flat())).toEqual(new Set(paths));
+  });
+});
 
 describe('app watcher: a watched directory removed and made again', () => {
   it('watches it again after it was removed, then made again later (rm -rf, then a build)', async () => {

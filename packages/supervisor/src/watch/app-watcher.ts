@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { type LongTimer, setLongTimeout } from '../long-timer.js';
+import { monotonicMs } from '../monotonic-ms.js';
 import type { RootGuard } from './root-guard.js';
 
 /** What an app watcher watches and how; a change of any of these replaces the watcher. */
@@ -16,9 +17,19 @@ export interface WatchSettings {
   ownLogFiles: readonly string[];
   /** Directories never watched, with all below them: the Velos home. */
   velosDirs: readonly string[];
-  /** Changes are gathered for this long, from the first one, before `onChanges`. */
+  /**
+   * Changes are gathered until none has come for this long (at most `MAX_GATHER_DELAYS` times this
+   * long from the first one), then `onChanges`.
+   */
   delayMs: number;
 }
+
+/**
+ * A batch of changes ends at the latest this many delays after its first change, though changes
+ * still come: a tree written without a pause (a program logging into a watched directory) still
+ * restarts its app, every 5 s at the default delay.
+ */
+export const MAX_GATHER_DELAYS = 10;
 
 /** A running watcher of one app (SUP-7). */
 export interface AppWatcher {
@@ -30,7 +41,7 @@ export interface AppWatcher {
 
 /**
  * Watches an app's paths with chokidar (loaded on first use, no polling, initial files not
- * reported) and calls `onChanges` once per debounce window with the changed paths, oldest first.
+ * reported) and calls `onChanges` with the changed paths, oldest first, once they pause for the delay.
  * A watched path that is removed (or replaced: `rm -rf dist && build`, a `git checkout`) is watched
  * again: chokidar alone would go on watching the removed directory. Such a path counts as changed,
  * and while it is missing its parent directory is watched for it to come back (`watchForRoots`).
@@ -53,13 +64,26 @@ export function createAppWatcher(
   let isReady = false;
   let pending: string[] = [];
   let timer: LongTimer | null = null;
+  /** When the pending batch's first and latest changes came (monotonic ms). */
+  let firstAt = 0;
+  let latestAt = 0;
   let modules: Modules | null = null;
   /** True while (re)arming; `isRearmWanted` asks it for one more round. */
   let isArming = false;
   let isRearmWanted = false;
   let arming: Promise<void> = Promise.resolve();
 
+  // a git checkout or a build reaches the watcher over more than one delay (chokidar reads each new
+  // directory in turn): a window from the first change restarted the app on a half-written tree, then
+  // again once or twice (3000 files of a checkout: 3 restarts)
   const flush = (): void => {
+    const now = monotonicMs();
+    const waitMs =
+      Math.min(latestAt + settings.delayMs, firstAt + MAX_GATHER_DELAYS * settings.delayMs) - now;
+    if (waitMs > 0) {
+      timer = setLongTimeout(flush, waitMs);
+      return;
+    }
     timer = null;
     const paths = pending;
     pending = [];
@@ -68,6 +92,8 @@ export function createAppWatcher(
 
   const report = (path: string): void => {
     if (!isReady || isClosed) return;
+    latestAt = monotonicMs();
+    if (pending.length === 0) firstAt = latestAt;
     pending.push(path);
     timer ??= setLongTimeout(flush, settings.delayMs);
   };
