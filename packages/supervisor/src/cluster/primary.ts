@@ -10,8 +10,9 @@
  * update` onto another Node (or another install), a taken-over primary forks on the new ones.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { chmodSync, closeSync, constants, openSync, unlinkSync } from 'node:fs';
+import { chmodSync, closeSync, constants, openSync, realpathSync, unlinkSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { ForkMessage, FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
 import { LineChannel } from './line-channel.js';
 import { installWorkerDrain } from './worker-drain.js';
@@ -29,7 +30,20 @@ const self = import.meta.url;
 const ownExecPath = process.execPath;
 
 if (cluster.isWorker) installWorkerDrain();
-else runPrimary();
+else if (isRunAsProgram()) runPrimary();
+// else preloaded into a process an app's worker forked: child_process.fork() passes the worker's
+// execArgv (this `--import`) on, and that child of the app's is neither a primary nor a worker
+
+/** True when Node runs this file as its program (the daemon spawned a primary), not as a preload. */
+function isRunAsProgram(): boolean {
+  const program = process.argv[1];
+  if (program === undefined) return false;
+  try {
+    return realpathSync(program) === realpathSync(fileURLToPath(self));
+  } catch {
+    return false;
+  }
+}
 
 function runPrimary(): void {
   const [name, socketPath] = process.argv.slice(2);
