@@ -68,7 +68,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
   const states = new Map<string, RuleState>();
   const transientSources = new Set<string>();
   const health = createDeliveryHealth();
-  const { notify, send, queueOf } = createNotifier({
+  const { notify, send, retell, queueOf } = createNotifier({
     bus: host.bus,
     log: host.log,
     health,
@@ -100,7 +100,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       (app, id) => target === undefined || host.matchesTarget(target, app, id),
       () => host.staleComponents?.() ?? [],
     );
-    const state = { rule, tracker, instances: new Map(), lastDelivery: null };
+    const state = { rule, tracker, instances: new Map(), lastDelivery: null, untold: new Map() };
     const queue = queueOf(state, {
       onFirstDrop: (max) =>
         host.log(
@@ -217,10 +217,15 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
           `alert ${state.rule.name}: removed or changed: ${dropped} waiting notification(s) dropped unsent`,
         );
     }
-    for (const state of states.values()) if (!previous.has(state)) persistence.claim(state);
+    for (const state of states.values()) if (!previous.has(state)) claim(state);
     retainHealth();
     evaluate();
     persistence.save(states.values());
+  }
+
+  /** Gives a new rule its alerts of the previous daemon, and sends what that daemon had not sent of them. */
+  function claim(state: RuleState): void {
+    for (const instance of persistence.claim(state)) retell(state, instance);
   }
 
   /** Forgets the delivery failures of channels no rule uses any more (a rule removed, replaced or reloaded away). */
@@ -309,7 +314,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
         if (states.has(rule.name)) continue;
         const state = stateOf(rule);
         states.set(rule.name, state);
-        persistence.claim(state);
+        claim(state);
       }
       if (rules.length > 0) host.log(`alerts: ${rules.length} rule(s) restored from alerts.json`);
       retainHealth();

@@ -11,11 +11,14 @@ import {
   type DropReport,
   type QueuedNotification,
 } from './delivery-queue.js';
+import { markUntold, type UntoldByKey } from './untold-notifications.js';
 
 /** A notification waiting for the channels it goes to. */
 export interface PendingNotification extends QueuedNotification {
   channels: AlertChannel[];
   notification: AlertNotification;
+  /** Called once it is sent, failed or dropped: it is no longer untold (`markUntold`). */
+  settle: () => void;
 }
 
 /** A rule as the engine holds it: its tracker, its alert per key, its deliveries in order. */
@@ -24,6 +27,8 @@ export interface RuleState {
   tracker: ConditionTracker;
   instances: Map<string, InstanceState>;
   lastDelivery: AlertDelivery | null;
+  /** Its notifications not sent yet, by alert key: what the next daemon sends if this one stops first. */
+  untold: UntoldByKey;
   /** The rule's deliveries, one after another (a resolved one never overtakes its firing one), bounded. */
   queue: DeliveryQueue<PendingNotification, AlertDelivery[]>;
 }
@@ -37,6 +42,11 @@ export interface Notifier {
    * resolves each outcome.
    */
   send(state: RuleState, channels: AlertChannel[], notification: AlertNotification): Promise<AlertDelivery[]>;
+  /**
+   * Sends again, to the channels only (the event log has it), the latest notification of an alert a
+   * previous daemon had not sent when it stopped (restored firing or resolved).
+   */
+  retell(state: RuleState, instance: InstanceState): void;
   /** The delivery queue of a rule's state (grouped by its `groupIntervalMs`); drops go to `report`. */
   queueOf(
     state: Omit<RuleState, 'queue'>,
@@ -57,9 +67,12 @@ export function createNotifier(options: {
     state: Omit<RuleState, 'queue'>,
     channels: AlertChannel[],
     notifications: AlertNotification[],
+    settle: () => void = () => undefined,
   ): Promise<AlertDelivery[]> => {
     const payload = notifications.length === 1 ? payloadOf(notifications[0]!) : batchPayloadOf(notifications);
     const results = await Promise.all(channels.map((channel) => deliverPayload(channel, payload)));
+    // told (or failed for good) before the state is saved below
+    settle();
     for (const [index, result] of results.entries()) {
       options.health.record(channelKey(channels[index]!), result);
       state.lastDelivery = result;
@@ -75,14 +88,12 @@ export function createNotifier(options: {
   const send: Notifier['send'] = (state, channels, notification) => {
     // a test is about the channels now: it waits for no firing or resolved notification of the rule
     if (notification.status === 'test') return deliverAll(state, channels, [notification]);
+    const { key, status } = notification;
     const batch = JSON.stringify(channels.map(channelKey));
-    return state.queue.push({
-      key: notification.key,
-      status: notification.status,
-      batch,
-      channels,
-      notification,
-    });
+    // the event log alone needs no sending: nothing is untold
+    const settle =
+      channels.length > 0 ? markUntold(state.untold, key, status, notification.repeat) : () => {};
+    return state.queue.push({ key, status, batch, channels, notification, settle });
   };
   const queueOf: Notifier['queueOf'] = (state, report) =>
     createDeliveryQueue<PendingNotification, AlertDelivery[]>({
@@ -93,15 +104,20 @@ export function createNotifier(options: {
           state,
           items[0]!.channels,
           items.map((item) => item.notification),
+          () => {
+            for (const item of items) item.settle();
+          },
         ),
-      dropped: (item) =>
-        item.channels.map((channel) => ({
+      dropped: (item) => {
+        item.settle();
+        return item.channels.map((channel) => ({
           at: Date.now(),
           channel: channelLabel(channel),
           isOk: false,
           attempts: 0,
           error: 'dropped unsent: newer notifications of the rule were waiting behind a failing channel',
-        })),
+        }));
+      },
       ...(state.rule.groupIntervalMs ? { groupIntervalMs: state.rule.groupIntervalMs } : {}),
     });
 
@@ -111,20 +127,7 @@ export function createNotifier(options: {
     notify(state, instance, transition, now) {
       const { rule } = state;
       const isResolved = transition.type === 'resolved';
-      const notification: AlertNotification = {
-        status: transition.type,
-        rule,
-        key: instance.key,
-        // a resolved notification carries the severity of what resolved (the escalation's once escalated)
-        severity: severityOf(rule, instance),
-        message: isResolved
-          ? `resolved after ${formatElapsedMs(now - instance.firingSince)} (was: ${instance.message})`
-          : instance.message,
-        since: instance.firingSince,
-        at: now,
-        repeat: isResolved ? instance.repeats : transition.repeat,
-        isEscalated: instance.escalationLevel > 0,
-      };
+      const notification = notificationOf(rule, instance, transition.type, now);
       const payload = payloadOf(notification);
       options.bus.publish({
         kind: isResolved ? 'alert.resolved' : 'alert.firing',
@@ -142,6 +145,38 @@ export function createNotifier(options: {
       });
       send(state, channelsOf(rule, instance.escalationLevel > 0), notification);
     },
+    retell(state, instance) {
+      const isResolved = instance.phase === 'resolved';
+      // made again as it was made then: `at` is when the lost one was
+      const at = isResolved ? instance.since : instance.lastSentAt;
+      const notification = notificationOf(state.rule, instance, isResolved ? 'resolved' : 'firing', at);
+      void send(state, channelsOf(state.rule, instance.escalationLevel > 0), notification);
+    },
+  };
+}
+
+/** The notification of `instance` now firing (its first, a repeat or the escalation) or resolved, made at `at`. */
+function notificationOf(
+  rule: AlertRule,
+  instance: InstanceState,
+  status: 'firing' | 'resolved',
+  at: number,
+): AlertNotification {
+  const isResolved = status === 'resolved';
+  return {
+    status,
+    rule,
+    key: instance.key,
+    // a resolved notification carries the severity of what resolved (the escalation's once escalated)
+    severity: severityOf(rule, instance),
+    message: isResolved
+      ? `resolved after ${formatElapsedMs(at - instance.firingSince)} (was: ${instance.message})`
+      : instance.message,
+    since: instance.firingSince,
+    at,
+    // a firing transition's repeat is the alert's count of repeats (0 for its first)
+    repeat: instance.repeats,
+    isEscalated: instance.escalationLevel > 0,
   };
 }
 

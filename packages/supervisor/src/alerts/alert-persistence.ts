@@ -1,5 +1,6 @@
 import { ALERT_STATE_FILE } from './alert-files.js';
 import type { RuleState } from './alert-notifier.js';
+import type { InstanceState } from './alert-state.js';
 import {
   ANY_FINGERPRINT,
   alertStateText,
@@ -15,8 +16,11 @@ import {
 export interface AlertPersistence {
   /** At the daemon's start, before any rule: reads the file (an unusable one is logged and ignored). */
   load(): void;
-  /** Gives a rule just added the alerts it had firing under the previous daemon, if it is the same rule. */
-  claim(state: RuleState): void;
+  /**
+   * Gives a rule just added the alerts it had firing under the previous daemon, if it is the same rule;
+   * returns those whose latest notification the previous daemon had not sent (`SavedAlert.untold`).
+   */
+  claim(state: RuleState): InstanceState[];
   /** Writes the file when the firing or pending alerts of `states` changed since the last write. */
   save(states: Iterable<RuleState>): void;
   /** Ends the start: saved alerts no rule took (removed or changed meanwhile) are dropped, and saved so. */
@@ -78,7 +82,7 @@ export function createAlertPersistence(
     claim(state) {
       const { name } = state.rule;
       const saved = restored.get(name);
-      if (!saved) return;
+      if (!saved) return [];
       restored.delete(name);
       const keys = saved.alerts.map((alert) => alert.key).join(', ');
       if (saved.fingerprint !== ANY_FINGERPRINT && saved.fingerprint !== ruleFingerprint(state.rule)) {
@@ -86,24 +90,40 @@ export function createAlertPersistence(
           log(
             `alerts: rule ${name} changed while the daemon was away; its firing alerts (${keys}) start afresh`,
           );
-        return;
+        return [];
       }
       // `velos alerts` shows the rule's last delivery as it was before the restart
       if (saved.lastDelivery && state.lastDelivery === null) state.lastDelivery = saved.lastDelivery;
-      if (saved.alerts.length === 0) return;
+      if (saved.alerts.length === 0) return [];
       const now = Date.now();
       let pending = 0;
+      let resolved = 0;
+      const untold: InstanceState[] = [];
       for (const alert of saved.alerts) {
-        state.instances.set(alert.key, restoredInstance(alert));
+        const instance = restoredInstance(alert);
+        state.instances.set(alert.key, instance);
+        if (alert.untold) untold.push(instance);
+        // a resolved one is kept for its resolve only: its condition is over
+        if (alert.phase === 'resolved') {
+          resolved += 1;
+          continue;
+        }
         // a pending one is not vouched for: the new daemon's own first reading must find it still holding
         if (alert.phase === 'pending') pending += 1;
         if (alert.phase !== 'pending' || state.tracker.isSampled)
           state.tracker.restore(alert.key, alert.message, now);
       }
-      const firing = saved.alerts.length - pending;
-      log(
-        `alerts: rule ${name}: ${firing} firing alert(s)${pending > 0 ? ` and ${pending} pending` : ''} restored (${keys})`,
-      );
+      const firing = saved.alerts.length - pending - resolved;
+      const held = saved.alerts.filter((alert) => alert.phase !== 'resolved').map((alert) => alert.key);
+      if (held.length > 0)
+        log(
+          `alerts: rule ${name}: ${firing} firing alert(s)${pending > 0 ? ` and ${pending} pending` : ''} restored (${held.join(', ')})`,
+        );
+      if (untold.length > 0)
+        log(
+          `alerts: rule ${name}: ${untold.length} notification(s) the previous daemon had not sent go out now (${untold.map((i) => `${i.key} ${i.phase}`).join(', ')})`,
+        );
+      return untold;
     },
 
     save,

@@ -4,14 +4,25 @@ import { join } from 'node:path';
 import { type AlertDelivery, type AlertRule, writeFreshFile } from '@velos/core';
 import { ALERT_STATE_FILE } from './alert-files.js';
 import type { InstanceState } from './alert-state.js';
+import { type UntoldByKey, untoldStatusOf } from './untold-notifications.js';
 
-/** One firing or pending alert as the state file keeps it (the fields the next daemon needs to go on with it). */
+/**
+ * One firing or pending alert as the state file keeps it (the fields the next daemon needs to go on with
+ * it), or a resolved one whose resolve was not sent yet.
+ */
 export interface SavedAlert {
   key: string;
-  /** Absent in files of earlier versions, which kept only firing alerts. */
-  phase?: 'pending' | 'firing';
+  /** Absent (firing) in files of earlier versions, which kept only firing alerts. */
+  phase?: 'pending' | 'firing' | 'resolved';
   /** Epoch ms it began firing (pending: when it began pending). */
   since: number;
+  /** Resolved: when. */
+  resolvedAt?: number;
+  /**
+   * Its latest notification (a firing alert's firing or repeat, a resolved one's resolve) was not sent
+   * when the file was written: the next daemon sends it.
+   */
+  untold?: true;
   /** Epoch ms its condition began to hold (before `for`). */
   activeSince: number;
   /** Epoch ms of its latest firing notification (repeats count from it). */
@@ -44,6 +55,8 @@ export interface RuleAlerts {
   rule: AlertRule;
   instances: Map<string, InstanceState>;
   lastDelivery?: AlertDelivery | null;
+  /** Its notifications not sent yet (`markUntold`). */
+  untold?: UntoldByKey;
 }
 
 /** Firing and pending alerts the file keeps at most (beyond them, a daemon restart sends them again). */
@@ -74,19 +87,23 @@ export function ruleFingerprint(rule: AlertRule): string {
 /** The firing and pending alerts and the last delivery of `rules`, by rule name (rules with neither left out). */
 export function savedAlertsOf(rules: Iterable<RuleAlerts>): Map<string, SavedRuleAlerts> {
   const saved = new Map<string, SavedRuleAlerts>();
-  for (const { rule, instances, lastDelivery } of rules) {
+  for (const { rule, instances, lastDelivery, untold } of rules) {
     const alerts: SavedAlert[] = [];
     for (const instance of instances.values()) {
-      if (instance.phase !== 'firing' && instance.phase !== 'pending') continue;
+      const told = untoldStatusOf(untold?.get(instance.key), instance.phase);
+      const isResolveUntold = instance.phase === 'resolved' && told === 'resolved';
+      if (instance.phase !== 'firing' && instance.phase !== 'pending' && !isResolveUntold) continue;
       alerts.push({
         key: instance.key,
-        ...(instance.phase === 'pending' ? { phase: 'pending' as const } : {}),
+        ...(instance.phase === 'firing' ? {} : { phase: instance.phase as 'pending' | 'resolved' }),
         since: instance.phase === 'pending' ? instance.since : instance.firingSince,
+        ...(isResolveUntold ? { resolvedAt: instance.since } : {}),
         activeSince: instance.activeSince,
         lastSentAt: instance.lastSentAt,
         repeats: instance.repeats,
         escalationLevel: instance.escalationLevel,
         message: instance.message,
+        ...(told === null ? {} : { untold: true as const }),
       });
     }
     if (alerts.length > 0 || lastDelivery)
@@ -133,14 +150,14 @@ function boundedDelivery(delivery: AlertDelivery): AlertDelivery {
 }
 
 /**
- * The alert of a restored rule: firing since `since`, or pending since `activeSince` (its `for` wait
- * goes on from there, as long as the condition still holds).
+ * The alert of a restored rule: firing since `since`, pending since `activeSince` (its `for` wait
+ * goes on from there, as long as the condition still holds), or resolved at `resolvedAt`.
  */
 export function restoredInstance(saved: SavedAlert): InstanceState {
   return {
     key: saved.key,
     phase: saved.phase ?? 'firing',
-    since: saved.since,
+    since: saved.phase === 'resolved' ? (saved.resolvedAt ?? saved.since) : saved.since,
     repeats: saved.repeats,
     escalationLevel: saved.escalationLevel,
     message: saved.message,
@@ -249,17 +266,22 @@ function parseAlert(raw: unknown, where: string): SavedAlert {
   if (!isRecord(raw)) throw new Error(`${where}: expected an object`);
   const { text, number } = fieldReader(raw, where);
   const phase = raw.phase;
-  if (phase !== undefined && phase !== 'pending' && phase !== 'firing')
-    throw new Error(`${where}.phase: expected "pending" or "firing"`);
+  if (phase !== undefined && phase !== 'pending' && phase !== 'firing' && phase !== 'resolved')
+    throw new Error(`${where}.phase: expected "pending", "firing" or "resolved"`);
+  if (raw.untold !== undefined && raw.untold !== true) throw new Error(`${where}.untold: expected true`);
+  // a resolved alert is kept only for its resolve, not sent yet
+  if (phase === 'resolved' && raw.untold !== true) throw new Error(`${where}.untold: expected true`);
   return {
     key: text('key', MAX_KEY_CHARS, false),
-    ...(phase === 'pending' ? { phase } : {}),
+    ...(phase === 'pending' || phase === 'resolved' ? { phase } : {}),
     since: number('since', false),
+    ...(phase === 'resolved' ? { resolvedAt: number('resolvedAt', false) } : {}),
     activeSince: number('activeSince', false),
     lastSentAt: number('lastSentAt', false),
     repeats: number('repeats', true),
     escalationLevel: number('escalationLevel', true),
     message: text('message', MAX_SAVED_MESSAGE_CHARS, true),
+    ...(raw.untold === true ? { untold: true as const } : {}),
   };
 }
 

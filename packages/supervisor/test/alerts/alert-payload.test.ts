@@ -82,6 +82,7 @@ describe('payloadOf', () => {
       tracker: createTracker(rule, () => true),
       instances: new Map([['api', instance]]),
       lastDelivery: null,
+      untold: new Map(),
     };
     const queue = notifier.queueOf(held, { onFirstDrop: () => undefined, onDrained: () => undefined });
     const state = { ...held, queue };
