@@ -19,6 +19,9 @@ import { applySpecChanges, loadConfigModule } from './spec-changes.js';
 import { diffSpecs, type SpecDiff } from './spec-diff.js';
 import { changeEffect, isInPlace } from './spec-keys.js';
 
+/** A JavaScript config file (PM2's `ecosystem.config.js`): only the CLI loads it, so no app is linked to it. */
+const JS_CONFIG = /\.[cm]?js$/i;
+
 /** What a config file reload needs from the supervisor. */
 export interface ReloadDeps extends ApplyDeps {
   log: (line: string) => void;
@@ -49,11 +52,13 @@ export interface ReloadDeps extends ApplyDeps {
 export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<ConfigFileReload> {
   const linked = deps.specs().filter((spec) => spec.source?.file === file);
   if (linked.length === 0) {
-    throw new VelosError(
-      ErrorCodes.TARGET_NOT_FOUND,
-      `no app is linked to ${file} (apps are linked to the config file they were started from: velos start ${file})`,
-      { data: { file } },
-    );
+    // velos start of a JavaScript file links nothing: saying to start it again sent users in a circle
+    const how = JS_CONFIG.test(file)
+      ? `a JavaScript file's apps are not linked to it, the daemon never runs the file: velos startOrReload ${file} applies its changes`
+      : `apps are linked to the config file they were started from: velos start ${file}`;
+    throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no app is linked to ${file} (${how})`, {
+      data: { file },
+    });
   }
   let next: AppSpec[];
   let leftOut: string[];
