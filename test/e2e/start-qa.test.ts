@@ -92,3 +92,20 @@ describe('velos start "command line"', () => {
     await waitFor(() => outText(home, 'sh').includes('hi'), { message: 'the command line to print' });
   });
 });
+
+describe('velos start: a script that is not executable', () => {
+  it('runs by its #! line, as it would run executable (a checkout or a copy that lost its x bit)', async () => {
+    const home = createHome();
+    const worker = join(home, 'worker');
+    writeFileSync(
+      worker,
+      '#!/usr/bin/env python3\nimport sys, time\nprint("worker", sys.argv[1:], flush=True)\ntime.sleep(600)\n',
+    );
+    chmodSync(worker, 0o644);
+    await velosOk(['start', worker, '--', 'a b'], { home });
+    await waitForStatus(home, 'worker', 'online');
+    await waitFor(() => outText(home, 'worker').includes("worker ['a b']"), {
+      message: 'the worker to print',
+    });
+  });
+});

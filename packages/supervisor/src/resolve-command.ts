@@ -1,7 +1,8 @@
-import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import { findProjectBin } from './project-bin.js';
+import { readShebang, shebangProgram } from './shebang.js';
 
 /** The program to exec for an app: `spawn(file, args)`; `shell` when it is a `/bin/sh -c` command line. */
 export interface ResolvedCommand {
@@ -30,7 +31,6 @@ const BY_EXTENSION: Record<string, string> = {
 };
 const NODE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
-const SHEBANG_BYTES = 256;
 const SHELL_SYNTAX = /[\s;&|<>()$`\\"'*?[\]{}~#!=]/;
 
 /**
@@ -69,7 +69,13 @@ export function findOnPath(name: string, pathList: string): string | null {
 function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandOptions): ResolvedCommand {
   const interpreter =
     spec.interpreter === undefined ? interpreterFor(spec, path, options) : givenInterpreter(spec, path);
-  if (interpreter === 'none') return { file: path, args: [...spec.args], shell: false };
+  if (interpreter === 'none') {
+    // a script that lost its x bit (a checkout, a copy) runs as the kernel runs it when executable: by its #!
+    const shebang = spec.interpreter === undefined && !isExecutable(path) ? readShebang(path) : null;
+    if (shebang === null) return { file: path, args: [...spec.args], shell: false };
+    const arg = shebang.arg === undefined ? [] : [shebang.arg];
+    return { file: shebang.program, args: [...arg, path, ...spec.args], shell: false };
+  }
   const file = interpreter === 'node' ? process.execPath : interpreter;
   // `interpreter: node` (common in PM2 files) is this node too: it needs the same TypeScript flags
   const preArgs =
@@ -139,24 +145,8 @@ function pathOf(spec: CommandSpec): string {
 
 /** True when the file's first line is a `#!` that runs node: `#!/usr/bin/env node`, `#!/usr/local/bin/node`. */
 function hasNodeShebang(path: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const head = Buffer.alloc(SHEBANG_BYTES);
-    const line = head
-      .subarray(0, readSync(fd, head, 0, SHEBANG_BYTES, 0))
-      .toString('latin1')
-      .split('\n')[0]!;
-    if (!line.startsWith('#!')) return false;
-    const words = line.slice(2).trim().split(/\s+/);
-    let program = basename(words[0] ?? '');
-    if (program === 'env') program = words.slice(1).find((word) => !word.startsWith('-')) ?? '';
-    return isNodeProgram(program);
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const shebang = readShebang(path);
+  return shebang !== null && isNodeProgram(shebangProgram(shebang));
 }
 
 function isTypeScript(path: string): boolean {
@@ -185,6 +175,15 @@ function typeScriptFlags(version: string, interpreterArgs: readonly string[]): s
 function isAtLeast(version: string, wantedMajor: number, wantedMinor: number): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   return major > wantedMajor || (major === wantedMajor && minor >= wantedMinor);
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isFile(path: string): boolean {

@@ -121,7 +121,34 @@ describe('resolveCommand', () => {
     chmodSync(join(dir, 'tool'), 0o755);
     expect(resolveCommand(spec('tool', { cwd: dir })).file).toBe(join(dir, 'tool'));
     writeFileSync(join(dir, 'nodey.txt'), '#!/usr/bin/env node\n');
+    chmodSync(join(dir, 'nodey.txt'), 0o755);
     expect(resolveCommand(spec('nodey.txt', { cwd: dir })).file).toBe(join(dir, 'nodey.txt'));
+  });
+
+  it('runs a script that is not executable by its #! line, as the kernel would run it executable', () => {
+    const worker = join(dir, 'worker');
+    writeFileSync(worker, '#!/usr/bin/env python3\nprint("hi")\n');
+    chmodSync(worker, 0o644);
+    expect(resolveCommand(spec('worker', { cwd: dir, args: ['--x'] }))).toEqual({
+      file: '/usr/bin/env',
+      args: ['python3', worker, '--x'],
+      shell: false,
+    });
+    // the rest of the line is one argument (Linux's), and a CRLF checkout's \r is not part of it
+    writeFileSync(worker, '#! /bin/bash -eu \r\necho hi\n');
+    expect(resolveCommand(spec('worker', { cwd: dir }))).toEqual({
+      file: '/bin/bash',
+      args: ['-eu', worker],
+      shell: false,
+    });
+    // an executable one is the kernel's to run; interpreter none means exec it, whatever its bits
+    chmodSync(worker, 0o755);
+    expect(resolveCommand(spec('worker', { cwd: dir })).file).toBe(worker);
+    chmodSync(worker, 0o644);
+    expect(resolveCommand(spec('worker', { cwd: dir, interpreter: 'none' })).file).toBe(worker);
+    // no #! line: nothing to go by, the spawn says EACCES
+    writeFileSync(join(dir, 'plain'), 'echo hi\n');
+    expect(resolveCommand(spec('plain', { cwd: dir })).file).toBe(join(dir, 'plain'));
   });
 
   it('runs a command line with spaces or shell syntax under /bin/sh -c', () => {
