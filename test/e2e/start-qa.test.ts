@@ -109,3 +109,18 @@ describe('velos start: a script that is not executable', () => {
     });
   });
 });
+
+describe('velos start: a Python app', () => {
+  it('has its print()s in the log as they are made, without flush=True or python -u', async () => {
+    const home = createHome();
+    const app = join(home, 'quiet.py');
+    writeFileSync(app, 'import time\nprint("started")\nwhile True:\n    time.sleep(60)\n');
+    // not from this shell: CI machines often set it, which hides the 8 KiB block buffering of a pipe
+    await velosOk(['start', app], { home, env: { PYTHONUNBUFFERED: undefined } });
+    await waitForStatus(home, 'quiet', 'online');
+    await waitFor(() => outText(home, 'quiet').includes('started'), {
+      timeoutMs: 10_000,
+      message: 'the first line of the Python app in its log',
+    });
+  });
+});

@@ -6,6 +6,7 @@ import { prepareWatchdogLogDir } from './inactivity/inactivity-watchdog.js';
 import { type ChildStdio, childStdio } from './orphans/fifo-stdio.js';
 import { runDirOf } from './orphans/run-files.js';
 import type { ProcessRecord } from './process-record.js';
+import { withUnbufferedPython } from './python-output.js';
 import { type ResolvedCommand, resolveCommand } from './resolve-command.js';
 import { checkRunAsCwd, type RunAs, resolveRunAs } from './run-as.js';
 
@@ -55,6 +56,7 @@ export function forkChild(record: ProcessRecord, hooks: ForkHooks): ForkedChild 
     for (const [key, value] of Object.entries(runAs?.env ?? {}))
       if (spec.ownEnv?.[key] === undefined) env[key] = value;
     if (hooks.home !== undefined) env.VELOS_HOME = hooks.home;
+    withUnbufferedPython(command, env);
     const child = spawn(command.file, command.args, {
       cwd: spec.cwd,
       env,
