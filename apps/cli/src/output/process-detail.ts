@@ -75,6 +75,7 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number, growth: Memory
     ['mode', d.execMode],
     ['autorestart', autorestart(d)],
     ...(spec.cronRestart === undefined ? [] : ([['cron restart', spec.cronRestart]] as [string, string][])),
+    ...dependencyRows(d),
     ['stop', stopText(spec)],
     [spec.mergeLogs ? 'log' : 'out log', `${d.outLogPath} (${capturedLines(d.logLines.out)})`],
   );
@@ -101,6 +102,18 @@ function interpreterText(d: ProcessDetail): string {
   const { file, shell } = d.command;
   if (shell) return `${file} (a command line)`;
   return basename(file) === basename(d.spec.script) ? 'none (run directly)' : `${file} (by extension)`;
+}
+
+/**
+ * SUP-12: the app's `depends_on`, each with its condition; while it waits for them (`starting`, no pid)
+ * the row says so, since nothing else does but the daemon log.
+ */
+function dependencyRows(d: ProcessDetail): [string, string][] {
+  const dependencies = d.spec.dependsOn ?? [];
+  if (dependencies.length === 0) return [];
+  const list = dependencies.map((dependency) => `${dependency.name} (${dependency.condition})`).join(', ');
+  const isWaiting = d.status === 'starting' && d.pid === null;
+  return [['depends on', isWaiting ? `${list}: waiting until they are met` : list]];
 }
 
 /** SUP-11: state, readiness, the latest failure and each probe's configuration. */
