@@ -211,9 +211,14 @@ export class Tokenizer {
       this.push(b, '<str>', TOKEN_VARIABLE, p, q, spaced);
       return;
     }
-    // A quoted value alone ("-", "", "10.0.0.1", "ns/pod-7") is a value like any other: <str>; a quoted word
-    // alone ("Started", "api") stays one token, so the token count does not depend on what is quoted.
-    if (inner.count === 0 || (inner.count === 1 && (inner.kind[0] !== TOKEN_LITERAL || isDash(s, p, q)))) {
+    // A quoted value alone ("-", "", "10.0.0.1", "ns/pod-7") is a value like any other: <str>, and so is a
+    // reference with a slash ("payments/kato-f84b4": a namespace and a name, a content type), which names
+    // one thing of many; a quoted word alone ("Started", "api") stays one token, so the token count does not
+    // depend on what is quoted.
+    if (
+      inner.count === 0 ||
+      (inner.count === 1 && (inner.kind[0] !== TOKEN_LITERAL || isDash(s, p, q) || hasSlash(s, p, q)))
+    ) {
       this.push(b, '<str>', TOKEN_VARIABLE, p, q, spaced);
       return;
     }
@@ -506,6 +511,12 @@ function shapeOf(s: string, p: number, q: number): string {
 /** True when the quoted string `s[p, q)` holds a lone dash (an absent value). */
 function isDash(s: string, p: number, q: number): boolean {
   return q - p === 3 && s.charCodeAt(p + 1) === 45;
+}
+
+/** True when the quoted string `s[p, q)` holds a `/` between its quotes. */
+function hasSlash(s: string, p: number, q: number): boolean {
+  const slash = s.indexOf('/', p + 1);
+  return slash !== -1 && slash < q - 1;
 }
 
 /** End of a `:port` (1–5 digits, then a boundary) at `q`, or `q` when there is none. */

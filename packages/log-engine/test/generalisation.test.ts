@@ -41,6 +41,25 @@ describe('quoted strings', () => {
     expect(new Set(ids).size).toBe(1);
     expect(miner.template(ids[0]!)).toBe('agent <str> done');
   });
+
+  it('reads a quoted reference with a slash as one value, whatever the name looks like (klog pods=["ns/name"])', () => {
+    const miner = new TemplateMiner();
+    // the first name has no digit run the masks know; before, it stayed a word of its own template
+    const ids = mine(
+      ['payments/kato-fee4f-f84b4', 'payments/tiliru-70020-9e120', 'kube-system/ortodada-cc9b8-2593e'].map(
+        (pod) => `"SyncLoop DELETE" source="api" pods=["${pod}"]`,
+      ),
+      miner,
+    );
+    expect(groups(ids, miner)).toBe(1);
+    expect(miner.template(ids[0]!)).toBe('"SyncLoop DELETE" source="api" pods=[<str>]');
+    // a quoted word alone stays a word: reasons are events of their own
+    const reasons = mine(
+      ['Started', 'Scheduled'].map((r) => `"Event occurred" reason="${r}"`),
+      miner,
+    );
+    expect(groups(reasons, miner)).toBe(2);
+  });
 });
 
 describe('closed vocabularies of event words', () => {
