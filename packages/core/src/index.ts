@@ -200,3 +200,4 @@ export {
   maskedSecretPlace,
   maskSecrets,
 } from './secret-mask.js';
+export { watchGlobBase } from './watch-glob.js';

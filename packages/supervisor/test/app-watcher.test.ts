@@ -177,6 +177,47 @@ describe('app watcher: a watched directory removed and made again', () => {
   });
 });
 
+describe('app watcher: globs (PM2 watch: ["src/**/*.js"])', () => {
+  it('watches a glob in its base directory and reports only the paths it matches', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'velos-app-watcher-'));
+    dirs.push(base);
+    mkdirSync(join(base, 'src'));
+    const batches: string[][] = [];
+    let isReady = false;
+    const watcher = createAppWatcher(
+      {
+        paths: [join(base, 'src/**/*.js')],
+        ignore: [],
+        cwd: base,
+        ownLogFiles: [],
+        velosDirs: [],
+        delayMs: 50,
+      },
+      {
+        onChanges: (paths) => batches.push(paths),
+        onReady: () => {
+          isReady = true;
+        },
+        onError: (error) => {
+          throw error;
+        },
+      },
+    );
+    watchers.push(watcher);
+    await waitFor(() => isReady, { what: 'the watcher to be ready' });
+    // the defect: the glob was taken for a missing path, nothing was watched
+    await waitFor(
+      () => {
+        writeFileSync(join(base, 'src', 'notes.md'), `${Date.now()}\n`);
+        writeFileSync(join(base, 'src', 'a.js'), `${Date.now()}\n`);
+        return batches.some((batch) => batch.includes(join(base, 'src', 'a.js')));
+      },
+      { what: 'a change of src/a.js' },
+    );
+    expect(batches.flat()).not.toContain(join(base, 'src', 'notes.md'));
+  });
+});
+
 describe('app watcher: symbolic links', () => {
   it('does not follow links that lead back up (two of them made the daemon spin, never ready)', async () => {
     const { src, batches, errors, batchWith } = await watchSrc({

@@ -4,10 +4,14 @@ import type { FSWatcher } from 'chokidar';
 import { type LongTimer, setLongTimeout } from '../long-timer.js';
 import { monotonicMs } from '../monotonic-ms.js';
 import type { RootGuard } from './root-guard.js';
+import type { WatchTargets } from './watch-targets.js';
 
 /** What an app watcher watches and how; a change of any of these replaces the watcher. */
 export interface WatchSettings {
-  /** Absolute paths (files or directories, watched recursively). */
+  /**
+   * Absolute paths (files or directories, watched recursively), or globs (`/srv/api/src/**\/*.js`):
+   * a glob's base directory is watched and only the paths it matches are changes.
+   */
   paths: readonly string[];
   /** Ignore globs (see `createIgnoreMatcher`). */
   ignore: readonly string[];
@@ -72,6 +76,7 @@ export function createAppWatcher(
   let isArming = false;
   let isRearmWanted = false;
   let arming: Promise<void> = Promise.resolve();
+  let targets: WatchTargets | null = null;
 
   // a git checkout or a build reaches the watcher over more than one delay (chokidar reads each new
   // directory in turn): a window from the first change restarted the app on a half-written tree, then
@@ -126,11 +131,14 @@ export function createAppWatcher(
     createIgnoreMatcher,
     watchForRoots,
     isSymlinkLoop,
+    watchTargets,
   }: Modules): Promise<void> => {
     await release();
     if (isClosed) return;
-    const present = settings.paths.filter((path) => existsSync(path));
-    const missing = settings.paths.filter((path) => !present.includes(path));
+    targets ??= watchTargets(settings.paths);
+    const { roots, isWatched } = targets;
+    const present = roots.filter((path) => existsSync(path));
+    const missing = roots.filter((path) => !present.includes(path));
     if (missing.length > 0) {
       guard = watchForRoots(missing, rearm);
       // one that appeared before its guard listened
@@ -141,7 +149,7 @@ export function createAppWatcher(
     const isIgnored = createIgnoreMatcher({
       globs: settings.ignore,
       cwd: settings.cwd,
-      roots: settings.paths,
+      roots,
       ownLogFiles: settings.ownLogFiles,
       velosDirs: settings.velosDirs,
       isVelosFile: handlers.isVelosFile,
@@ -158,7 +166,7 @@ export function createAppWatcher(
     current.on('all', (event, path) => {
       if (current !== watcher) return;
       if ((event === 'unlink' || event === 'unlinkDir') && present.includes(path)) rearm(path);
-      else if (event !== 'addDir' || !handlers.isVelosFileDir?.(path)) report(path);
+      else if (isWatched(path) && (event !== 'addDir' || !handlers.isVelosFileDir?.(path))) report(path);
     });
     // A root directory removed and made again at once is never reported as removed: its own watch
     // tells it ("rename" of its own name), then goes silent (it watched the removed directory).
@@ -210,16 +218,19 @@ interface Modules {
   createIgnoreMatcher: typeof import('./ignore-matcher.js').createIgnoreMatcher;
   watchForRoots: typeof import('./root-guard.js').watchForRoots;
   isSymlinkLoop: typeof import('./symlink-loop.js').isSymlinkLoop;
+  watchTargets: typeof import('./watch-targets.js').watchTargets;
 }
 
 async function loadModules(): Promise<Modules> {
-  const [{ watch }, { createIgnoreMatcher }, { watchForRoots }, { isSymlinkLoop }] = await Promise.all([
-    import('chokidar'),
-    import('./ignore-matcher.js'),
-    import('./root-guard.js'),
-    import('./symlink-loop.js'),
-  ]);
-  return { watch, createIgnoreMatcher, watchForRoots, isSymlinkLoop };
+  const [{ watch }, { createIgnoreMatcher }, { watchForRoots }, { isSymlinkLoop }, { watchTargets }] =
+    await Promise.all([
+      import('chokidar'),
+      import('./ignore-matcher.js'),
+      import('./root-guard.js'),
+      import('./symlink-loop.js'),
+      import('./watch-targets.js'),
+    ]);
+  return { watch, createIgnoreMatcher, watchForRoots, isSymlinkLoop, watchTargets };
 }
 
 function isDirectory(path: string): boolean {

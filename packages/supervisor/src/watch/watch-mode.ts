@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
-import type { AppSpec, ProcessStatus } from '@velos/core';
+import { type AppSpec, type ProcessStatus, watchGlobBase } from '@velos/core';
 import type { PublishEvent } from '../events/event-bus.js';
 import { instanceLogPaths } from '../instance-log-paths.js';
 import { rotationFileMatcher } from '../logs/log-rotation.js';
@@ -175,9 +175,19 @@ function logFilesOf(entry: AppEntry): string[] {
   return logFiles;
 }
 
-/** A watched path as the daemon log names it: one that is missing says whether it is waited for. */
+/**
+ * A watched path as the daemon log names it: one that is missing says whether it is waited for; a glob
+ * is watched in its base directory, and says so when that is missing.
+ */
 function describeWatchPath(path: string): string {
   if (existsSync(path)) return path;
+  const base = watchGlobBase(path);
+  if (base !== null) {
+    if (existsSync(base)) return path;
+    return existsSync(dirname(base))
+      ? `${path} (${base} missing: watched for in its directory)`
+      : `${path} (${base} missing, and so is its directory: not watched)`;
+  }
   return existsSync(dirname(path))
     ? `${path} (missing: watched for in its directory)`
     : `${path} (missing, and so is its directory: not watched)`;
