@@ -85,6 +85,8 @@ export interface ProcessLifecycle {
   /** Stops a process and removes it from the table. */
   /** Stops and removes a process; `drain` runs first, once it is `stopping` (a cluster worker's disconnect). */
   deleteOne(record: ProcessRecord, drain?: (record: ProcessRecord) => Promise<void>): Promise<ProcessInfo>;
+  /** Deletes processes in `depends_on` waves, as `stopInWaves` stops them; their last rows, in `records` order. */
+  deleteInWaves(records: ProcessRecord[]): Promise<ProcessInfo[]>;
   /** SUP-8 `cron_restart`: restarts the running processes of an app; false once the app is gone. */
   restartOnSchedule(name: string): boolean;
   /** SUP-9: restarts every online process whose tree RSS, just sampled, is over its `max_memory`. */
@@ -484,6 +486,16 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     });
   }
 
+  /** A dependency outlives its dependents here too: `velos delete all` must not stop a database under its app. */
+  async function deleteInWaves(records: ProcessRecord[]): Promise<ProcessInfo[]> {
+    const rows = new Map<ProcessRecord, ProcessInfo>();
+    for (const wave of stopWaves(records)) {
+      const deleted = await Promise.all(wave.map((record) => deleteOne(record)));
+      for (const [i, record] of wave.entries()) rows.set(record, deleted[i]!);
+    }
+    return records.map((record) => rows.get(record)!);
+  }
+
   async function launch(records: ProcessRecord[], launchOptions?: LaunchOptions): Promise<void> {
     await ensureFifos(
       runDirOf(home),
@@ -531,6 +543,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     restartOne,
     countRestart,
     deleteOne,
+    deleteInWaves,
     restartOnSchedule,
     enforceMemoryLimits,
     restartUnhealthy,

@@ -629,7 +629,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async delete(target) {
-      const deleted = await Promise.all(table.select(target).map((record) => lifecycle.deleteOne(record)));
+      const deleted = await lifecycle.deleteInWaves(table.select(target));
       watchMode.sync();
       config.syncWatches();
       for (const info of deleted) {
