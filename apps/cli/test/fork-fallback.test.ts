@@ -19,6 +19,12 @@ describe('forkFallbackWarnings (SUP-5)', () => {
     ]);
   });
 
+  it('tells a TypeScript script that tsx runs (before Node 22.6) why, not to try --interpreter node', () => {
+    const [warning] = forkFallbackWarnings([cluster('api', '/srv/api/main.ts')], rows('api', 'fork', 2));
+    expect(warning).toContain('(a TypeScript one from Node 22.6, which runs it itself; before, tsx runs it');
+    expect(warning).not.toContain('--interpreter node');
+  });
+
   it('says nothing for cluster workers, fork mode asked for, or an app not listed', () => {
     expect(forkFallbackWarnings([cluster('web', 'server.js')], rows('web', 'cluster', 2))).toEqual([]);
     const fork = { name: 'f', script: 'f.sh', execMode: 'fork' as const };
