@@ -28,6 +28,8 @@ const BY_EXTENSION: Record<string, string> = {
   '.sh': 'bash',
   '.rb': 'ruby',
   '.pl': 'perl',
+  // Laravel's and Symfony's PHP workers, as PM2 runs a .php
+  '.php': 'php',
 };
 const NODE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);

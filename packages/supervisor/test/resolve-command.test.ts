@@ -65,7 +65,7 @@ describe('resolveCommand', () => {
     expect(resolveCommand(spec('./b.cjs', { cwd: dir })).file).toBe(process.execPath);
   });
 
-  it('runs .py with python3 and .sh with bash, .rb with ruby and .pl with perl', () => {
+  it('runs .py with python3 and .sh with bash, .rb with ruby, .pl with perl and .php with php', () => {
     expect(resolveCommand(spec('app.py'))).toEqual({
       file: 'python3',
       args: [join(FIXTURES, 'app.py')],
@@ -76,6 +76,12 @@ describe('resolveCommand', () => {
     writeFileSync(join(dir, 'x.pl'), '');
     expect(resolveCommand(spec('x.rb', { cwd: dir })).file).toBe('ruby');
     expect(resolveCommand(spec('x.pl', { cwd: dir })).file).toBe('perl');
+    writeFileSync(join(dir, 'worker.php'), '<?php\n');
+    expect(resolveCommand(spec('worker.php', { cwd: dir }))).toEqual({
+      file: 'php',
+      args: [join(dir, 'worker.php')],
+      shell: false,
+    });
   });
 
   it('honours an explicit interpreter, and `node` means this node', () => {
