@@ -124,5 +124,25 @@ describe('velos logs: instances sharing one log file (#19 item 6)', () => {
     expect(result.stdout.split('\n').slice(0, -1)).toEqual(file);
     const last = await velosOk(['logs', 'multi', '--lines', '10', '--raw'], { home });
     expect(last.stdout.split('\n').slice(0, -1)).toEqual(file.slice(-10));
+
+    // one instance (PM2's pm2 logs <id>): its lines only, those the daemon holds in memory (1000), and a
+    // notice that its older ones are in the shared file
+    const [, second] = (await describeState(home, 'multi')).map((p) => p.id);
+    const own = await velosOk(['logs', String(second), '--lines', '5', '--raw'], { home });
+    expect(own.stdout.split('\n').slice(0, -1)).toEqual([
+      'i1 1496',
+      'i1 1497',
+      'i1 1498',
+      'i1 1499',
+      'i1 1500',
+    ]);
+    expect(own.stderr).toBe('');
+    const beyond = await velosOk(['logs', String(second), '--lines', '1200', '--raw'], { home });
+    const lines = beyond.stdout.split('\n').slice(0, -1);
+    expect(lines).toHaveLength(1000);
+    expect(lines.every((line) => line.startsWith('i1 '))).toBe(true);
+    expect(beyond.stderr).toBe(
+      `velos logs: process ${second} shares its log files with the other instances of its app: its older lines are in ${outLog(home, 'multi')}, where they cannot be told from theirs (velos logs <app> shows every instance; log_per_instance = true gives each instance its own files).\n`,
+    );
   });
 });

@@ -41,6 +41,12 @@ export interface LogsRequest {
 export interface LogsResult {
   lines: LogLine[];
   cut?: LogsCut;
+  /**
+   * The target is some of the instances of an app whose instances share their log files, and the
+   * daemon's rings held fewer of their lines than were asked for: these files hold their older lines,
+   * which cannot be told from the other instances' (`velos logs <app>` shows every instance's).
+   */
+  unattributed?: string[];
 }
 
 /** Why and where a `logs` answer was cut: lines asked for that did not fit in its bytes. */

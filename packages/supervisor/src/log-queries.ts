@@ -57,11 +57,13 @@ export async function tailLogs(
     const groups = groupBySharedFiles(records.map((record) => record.pipeline.tailSnapshot()));
     let answer: LogLine[] = [];
     let omittedLines = 0;
+    const unattributed: string[] = [];
     // each file holding lines left out, with the end of the newest of them (-1: not known)
     const cutFiles = new Map<string, { endOffset: number; group: number }>();
     const fileOf = new Map<LogLine, { path: string; group: number }>();
     for (const [group, snapshot] of groups.entries()) {
       const part = await tailLines(snapshot, lines, stream, maxBytes, withBytes);
+      if (part.unattributed) unattributed.push(...part.unattributed);
       for (const line of part.lines) {
         fileOf.set(line, { path: snapshot.files[snapshot.merged ? 'out' : line.stream].path, group });
       }
@@ -78,9 +80,15 @@ export async function tailLogs(
         fileOf.delete(line);
       }
     }
-    if (cutFiles.size === 0) return { lines: answer };
+    // older lines of the instances asked for are in files shared with others: said only when missed
+    const shared = unattributed.length > 0 && answer.length < lines ? { unattributed } : {};
+    if (cutFiles.size === 0) return { lines: answer, ...shared };
     const endOffsets = [...cutFiles.values()].map((cut) => cut.endOffset);
-    return { lines: answer, cut: { maxBytes, omittedLines, files: [...cutFiles.keys()], endOffsets } };
+    return {
+      lines: answer,
+      cut: { maxBytes, omittedLines, files: [...cutFiles.keys()], endOffsets },
+      ...shared,
+    };
   } finally {
     setImmediate(release);
   }

@@ -7,7 +7,7 @@ import { createLogResume } from '../follow/log-resume.js';
 import { lossNotices } from '../follow/loss-notices.js';
 import { followResumably } from '../follow/resumable-follow.js';
 import { type AnsiStripper, hasEscapes, loadAnsiStripper, toPlainAiLogLine } from '../output/ai-log-lines.js';
-import { formatLogLine, formatLogsCut, type LogLineFormat } from '../output/log-line.js';
+import { formatLogLine, formatLogsCut, formatUnattributed, type LogLineFormat } from '../output/log-line.js';
 import { writeStdout } from '../output/stdout-drain.js';
 import { usageError } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';
@@ -70,6 +70,8 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
     if (ctx.mode === 'ai' && result.lines.length === 0) ctx.print('[]');
     await write(result.lines);
     if (result.cut) process.stderr.write(formatLogsCut(result.cut));
+    if (result.unattributed)
+      process.stderr.write(formatUnattributed(request.target ?? 'all', result.unattributed));
     return;
   }
   await followLogLines(client, request, write);

@@ -48,6 +48,20 @@ export function formatLogsCut(cut: LogsCut): string {
   );
 }
 
+/**
+ * The notice of a tail of some instances of an app whose instances share their log files (`velos logs
+ * <id>`), when the daemon held fewer of their lines than were asked for (`LogsResult.unattributed`).
+ */
+export function formatUnattributed(target: string, files: string[]): string {
+  const shown = files.map(escapeControlChars).join(' and ');
+  const who = /^\d+$/.test(target) ? `process ${target}` : escapeControlChars(target);
+  return (
+    `velos logs: ${who} shares its log files with the other instances of its app: ` +
+    `its older lines are in ${shown}, where they cannot be told from theirs ` +
+    '(velos logs <app> shows every instance; log_per_instance = true gives each instance its own files).\n'
+  );
+}
+
 /** A shell command printing the `lines` lines of `path` that end at byte `endOffset` (-1: at its end). */
 function readCommand(path: string, endOffset: number, lines: number): string {
   const file = shellQuote(escapeControlChars(path));

@@ -19,7 +19,12 @@ import type { RotationOptions } from './log-rotation.js';
 import { type TailFile, type TailSnapshot, type TailSource, tailLines } from './log-tail.js';
 import { PipeCapture } from './pipe-capture.js';
 import { reopenFailure } from './reopen-failures.js';
-import { acquireFileWriter, releaseFileWriter, retargetFileWriter } from './shared-writers.js';
+import {
+  acquireFileWriter,
+  fileWriterUsers,
+  releaseFileWriter,
+  retargetFileWriter,
+} from './shared-writers.js';
 
 /** Default number of lines the ring keeps (both streams together). */
 export const DEFAULT_RING_LINES = 1000;
@@ -313,6 +318,7 @@ class Pipeline implements LogPipeline {
     if (this.#enrich) source.enrich = this.#enrich;
     return {
       sources: [source],
+      writers: Math.max(fileWriterUsers(this.#writers.out), fileWriterUsers(this.#writers.err)),
       decode: this.#decode,
       merged: this.#isMerged,
       hasStreamInFile: this.#hasStreamInFile,

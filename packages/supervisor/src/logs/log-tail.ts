@@ -42,6 +42,11 @@ export interface TailSource {
 export interface TailSnapshot {
   /** The processes writing to these files (instances of one app share them); file lines are told as the first's. */
   sources: TailSource[];
+  /**
+   * How many processes write to these files. When `sources` are fewer (one instance of an app whose
+   * instances share them), a file line cannot be told theirs: the tail is their ring lines only.
+   */
+  writers: number;
   decode: LineDecoder;
   /** Both streams share one file. */
   merged: boolean;
@@ -60,6 +65,11 @@ export interface TailResult {
    * not known): the current file, or the rotated one (maybe gzipped) the cut fell in.
    */
   cutFiles: CutPoint[];
+  /**
+   * Set when the sources are some of the processes sharing the files and their rings held fewer lines
+   * than asked for: the files hold older lines of theirs, which cannot be told from the others'.
+   */
+  unattributed?: string[];
 }
 
 /** Bytes read backwards at most to count the lines a cut answer leaves out (beyond, the count asked for is told). */
@@ -101,6 +111,8 @@ export async function tailLines(
   withBytes = false,
 ): Promise<TailResult> {
   if (!(count > 0)) return { lines: [], omittedLines: 0, cutFiles: [] };
+  if (snapshot.sources.length < snapshot.writers)
+    return sharersTail(snapshot, count, filter, maxBytes, withBytes);
   const keepBytes = withBytes && !snapshot.hasStreamInFile;
   if (snapshot.merged) {
     const accept = (stream: LogStream) => filter === 'all' || stream === filter;
@@ -138,6 +150,43 @@ export async function tailLines(
     omittedLines: Math.min(omittedLines, count - kept.length),
     cutFiles,
   };
+}
+
+/**
+ * The tail of some of the processes that share their files (`velos logs <id>` of one instance): the lines
+ * their rings hold, in arrival order (the file's order for one file), as a file line cannot be told
+ * theirs. `unattributed` names the files when the rings held fewer lines than asked for.
+ */
+function sharersTail(
+  snapshot: TailSnapshot,
+  count: number,
+  filter: LogStreamFilter,
+  maxBytes: number,
+  withBytes: boolean,
+): TailResult {
+  const budget: Budget = { left: maxBytes, isCut: false };
+  const accept = (stream: LogStream) => filter === 'all' || stream === filter;
+  const batches: RingBatch[] = [];
+  for (const source of snapshot.sources) {
+    source.batches.forEach((batch, ringIndex) => {
+      if (batch.seq !== undefined) batches.push({ batch, source, ringIndex });
+    });
+  }
+  // one file: its order; two: the order the daemon read the streams in, as for a whole tail
+  const keyOf = ({ batch }: RingBatch) => (snapshot.merged ? batch.seq! : (batch.order ?? batch.ts));
+  batches.sort((a, b) => keyOf(a) - keyOf(b) || a.batch.seq! - b.batch.seq!);
+  const lines = ringLines(batches, accept, count, budget, withBytes).map((entry) => entry.line);
+  const result: TailResult = {
+    lines,
+    omittedLines: budget.isCut ? count - lines.length : 0,
+    cutFiles: [],
+  };
+  if (!budget.isCut && lines.length < count) {
+    const streams: LogStream[] = snapshot.merged ? ['out'] : filter === 'all' ? ['out', 'err'] : [filter];
+    const files = streams.map((stream) => snapshot.files[stream]).filter((file) => file.fileLines > 0);
+    if (files.length > 0) result.unattributed = files.map((file) => file.path);
+  }
+  return result;
 }
 
 function unknownCut(path: string): CutPoint {

@@ -26,6 +26,13 @@ export function acquireFileWriter(options: FileWriterOptions): FileWriter {
   return writer;
 }
 
+/** How many pipelines hold `writer` (the instances of one app writing to its file): 1 for one not shared. */
+export function fileWriterUsers(writer: FileWriter): number {
+  const key = keys.get(writer);
+  const entry = key === undefined ? undefined : shared.get(key);
+  return entry?.writer === writer ? entry.refs : 1;
+}
+
 /** Gives back a writer from `acquireFileWriter`; the last user closes it (pending lines written first). */
 export function releaseFileWriter(writer: FileWriter): Promise<void> {
   const key = keys.get(writer);

@@ -34,8 +34,19 @@ describe('logs of instances sharing one log file (#19 item 6)', () => {
     const everything = await supervisor.logs({ target: 'multi', lines: 10_000 });
     expect(everything.map((line) => line.line)).toEqual(file);
 
-    const oneInstance = await supervisor.logs({ target: '1', lines: 5 });
-    expect(oneInstance).toHaveLength(5);
+    // one instance: its own lines only (the file's lines cannot be told apart, its ring's can), in order
+    const oneInstance = await supervisor.logsResult({ target: '1', lines: 5 });
+    expect(oneInstance.lines.map((line) => line.line)).toEqual(
+      Array.from({ length: 5 }, (_, i) => `i1 ${LINES_PER_INSTANCE - 4 + i}`),
+    );
+    expect(oneInstance.unattributed).toBeUndefined();
+    // more than its ring holds: the last 1000 of its lines, and where the older ones are
+    const beyond = await supervisor.logsResult({ target: '1', lines: 1200 });
+    expect(beyond.lines.map((line) => line.line)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => `i1 ${LINES_PER_INSTANCE - 999 + i}`),
+    );
+    expect(new Set(beyond.lines.map((line) => line.id))).toEqual(new Set([1]));
+    expect(beyond.unattributed).toEqual([outPath]);
   });
 
   it('keeps separate files of separate apps apart and merges them by time', async () => {
