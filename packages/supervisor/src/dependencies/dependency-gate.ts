@@ -130,6 +130,8 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
 function judge(dependency: Dependency, records: ProcessRecord[], heldAt: number): Verdict {
   const name = dependency.name;
   if (records.length === 0) return failed(`dependency '${name}' is not in the daemon`);
+  // `autostart = false`: it is there to be started by hand (`velos start <name>`), and its dependents wait for that
+  if (records.some(isAwaitingStart)) return { kind: 'wait' };
   const isJob = records[0]!.app.spec.type === 'job';
   if (dependency.condition === 'completed_successfully') {
     if (!isJob) return failed(`dependency '${name}' is not a job, so it never completes`);
@@ -176,6 +178,20 @@ function judgeCompletion(name: string, record: ProcessRecord): Verdict {
                 ? `was killed by ${lastRun.signal}`
                 : `exited with code ${lastRun.exitCode}`;
   return failed(`dependency '${name}' did not complete successfully: its run ${lastRun.seq} ${how}`);
+}
+
+/**
+ * An app of `autostart = false` as `velos start` added it (or a daemon restored it): stopped, with no
+ * run ended (a job: none in its history) and no stop of the user since; a `velos stop` of it makes its
+ * dependents fail instead.
+ */
+function isAwaitingStart(record: ProcessRecord): boolean {
+  return (
+    record.app.spec.autostart === false &&
+    record.status === 'stopped' &&
+    record.lastExitReason === null &&
+    latestRun(record) === null
+  );
 }
 
 /** SUP-11 readiness as the probe manager keeps it in `record.health`; without probes, online is ready. */
