@@ -1,4 +1,4 @@
-import { type FSWatcher, readFileSync, realpathSync, watch } from 'node:fs';
+import { type FSWatcher, lstatSync, readFileSync, realpathSync, statSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 /** CFG-2: changes of a watched config file are gathered this long before one reload. */
@@ -12,11 +12,20 @@ export interface ConfigWatches {
   close(): void;
 }
 
+/** A directory watched for changes of one of its entries. */
+export interface WatchPoint {
+  dir: string;
+  name: string;
+}
+
 /**
  * Watches each file through its directory (`fs.watch`, no polling), so that editors that write a
- * new file and rename it over the old one are seen too, and a symlink's target through its own
- * directory; calls `onChange(file)` once per debounce
- * window, and only when the file's content differs from what was seen last.
+ * new file and rename it over the old one are seen too, a symlink's target through its own directory,
+ * and a symbolic link on the way (`/srv/app/current -> releases/7`) through the directory that holds
+ * it; calls `onChange(file)` once per debounce window, and only when the file's content differs from
+ * what was seen last. Each window watches the file anew: a directory removed and made again (`rm -rf
+ * conf`, a checkout, a deploy) or a link pointed elsewhere is watched as it is now, and a missing
+ * directory is waited for in the nearest one that exists.
  */
 export function createConfigWatches(options: {
   onChange: (file: string) => void;
@@ -26,12 +35,19 @@ export function createConfigWatches(options: {
   const debounceMs = options.debounceMs ?? CONFIG_WATCH_DEBOUNCE_MS;
   const watches = new Map<string, WatchEntry>();
 
+  const schedule = (file: string): void => {
+    const entry = watches.get(file);
+    if (!entry) return;
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = setTimeout(fire, debounceMs, file);
+  };
+
   const fire = (file: string): void => {
     const entry = watches.get(file);
     if (!entry) return;
     entry.timer = null;
-    // a symlink pointed elsewhere since: the new target's directory is watched from now on
-    retarget(file, entry);
+    // watched anew before the file is read: what changes from here on is seen
+    rearm(file, entry);
     const text = readText(file);
     // a rename in progress (no file yet) or a save that changed nothing: no reload
     if (text === null || text === entry.text) return;
@@ -39,59 +55,47 @@ export function createConfigWatches(options: {
     options.onChange(file);
   };
 
-  /** Watches `path`'s directory for changes of `path`'s name, each one (re)starting `file`'s debounce. */
-  const watchName = (file: string, path: string): FSWatcher => {
-    const name = basename(path);
-    const watcher = watch(dirname(path), { persistent: false }, (_event, changed) => {
-      if (changed !== null && changed.toString() !== name) return;
-      const entry = watches.get(file);
-      if (!entry) return;
-      if (entry.timer) clearTimeout(entry.timer);
-      entry.timer = setTimeout(fire, debounceMs, file);
-    });
-    watcher.on('error', (error) => options.log(`config watch of ${file}: ${error.message}`));
-    return watcher;
+  /** Watches `point.dir` for changes of its entry `point.name` (and of the directory itself). */
+  const watchPoint = (file: string, point: WatchPoint): WatchedPoint | null => {
+    try {
+      const handle = watch(point.dir, { persistent: false }, (_event, changed) => {
+        const name = changed?.toString() ?? null;
+        // its own name: the directory itself was removed or renamed (inotify's IN_DELETE_SELF)
+        if (name === null || name === point.name || name === basename(point.dir)) schedule(file);
+      });
+      handle.on('error', (error) => {
+        options.log(`config watch of ${file}: ${error.message}`);
+        schedule(file);
+      });
+      return { ...point, handle };
+    } catch (error) {
+      options.log(`cannot watch ${point.dir} for ${file}: ${messageOf(error)}`);
+      return null;
+    }
   };
 
-  // velos.toml -> /etc/velos/prod.toml: an edit of the target changes nothing in the link's directory
-  const retarget = (file: string, entry: WatchEntry): void => {
-    const real = realPath(file);
-    if (real === entry.target) return;
-    entry.targetWatcher?.close();
-    entry.targetWatcher = null;
-    entry.target = real;
-    if (real === null || real === file) return;
-    try {
-      entry.targetWatcher = watchName(file, real);
-    } catch (error) {
-      options.log(`cannot watch ${real} (${file} points to it): ${messageOf(error)}`);
-    }
+  /**
+   * Watches `file`'s points anew: a path may now be another directory (removed and made again, which
+   * may even reuse the inode number; a link pointed elsewhere), whose old watch sees nothing more.
+   */
+  const rearm = (file: string, entry: WatchEntry): void => {
+    for (const point of entry.points) point.handle.close();
+    entry.points = watchPoints(file).flatMap((point) => watchPoint(file, point) ?? []);
   };
 
   const start = (file: string): void => {
-    try {
-      const watcher = watchName(file, file);
-      const entry: WatchEntry = {
-        watcher,
-        timer: null,
-        text: readText(file),
-        target: null,
-        targetWatcher: null,
-      };
-      watches.set(file, entry);
-      retarget(file, entry);
-      options.log(`watching ${file} for config changes`);
-    } catch (error) {
-      options.log(`cannot watch ${file}: ${messageOf(error)}`);
-    }
+    const entry: WatchEntry = { points: [], timer: null, text: null };
+    watches.set(file, entry);
+    rearm(file, entry);
+    entry.text = readText(file);
+    options.log(`watching ${file} for config changes`);
   };
 
   const stop = (file: string): void => {
     const entry = watches.get(file);
     if (!entry) return;
     if (entry.timer) clearTimeout(entry.timer);
-    entry.watcher.close();
-    entry.targetWatcher?.close();
+    for (const point of entry.points) point.handle.close();
     watches.delete(file);
   };
 
@@ -106,13 +110,55 @@ export function createConfigWatches(options: {
   };
 }
 
+/**
+ * The directories whose entries decide what `file` reads: its own directory (or, while that is
+ * missing, the nearest one that exists, for the next directory on the way), the directory holding
+ * each symbolic link on its path (the file itself or a directory: `current -> releases/7`), and the
+ * directory of the file it resolves to.
+ */
+export function watchPoints(file: string): WatchPoint[] {
+  const points: WatchPoint[] = [];
+  const add = (path: string): void => {
+    let child = path;
+    let dir = dirname(path);
+    while (!isDirectory(dir) && dir !== dirname(dir)) {
+      child = dir;
+      dir = dirname(dir);
+    }
+    const name = basename(child);
+    if (!points.some((p) => p.dir === dir && p.name === name)) points.push({ dir, name });
+  };
+  add(file);
+  for (let path = file; path !== dirname(path); path = dirname(path)) if (isSymlink(path)) add(path);
+  const real = realPath(file);
+  if (real !== null && real !== file) add(real);
+  return points;
+}
+
+interface WatchedPoint extends WatchPoint {
+  handle: FSWatcher;
+}
+
 interface WatchEntry {
-  watcher: FSWatcher;
+  points: WatchedPoint[];
   timer: NodeJS.Timeout | null;
   text: string | null;
-  /** The file a symlink points to (its real path), or the file itself; null while there is none. */
-  target: string | null;
-  targetWatcher: FSWatcher | null;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function realPath(file: string): string | null {
