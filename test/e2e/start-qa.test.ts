@@ -1,4 +1,12 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -122,5 +130,31 @@ describe('velos start: a Python app', () => {
       timeoutMs: 10_000,
       message: 'the first line of the Python app in its log',
     });
+  });
+});
+
+describe('velos start in a directory reached through a symlink', () => {
+  // a deploy puts each release in releases/<n> and swaps `current` to it, then restarts the app
+  it('keeps the path as the shell names it: a restart after the link moved runs the new release', async () => {
+    const home = createHome();
+    const deploy = join(home, 'deploy');
+    for (const release of ['1', '2']) {
+      mkdirSync(join(deploy, 'releases', release), { recursive: true });
+      writeFileSync(
+        join(deploy, 'releases', release, 'app.js'),
+        `console.log('release ${release}'); setInterval(() => {}, 1000);\n`,
+      );
+    }
+    const current = join(deploy, 'current');
+    symlinkSync('releases/1', current);
+    // as a shell's `cd current && velos start app.js`: its PWD keeps the link, getcwd() does not
+    await velosOk(['start', 'app.js', '--name', 'rel'], { home, cwd: current, env: { PWD: current } });
+    await waitFor(() => outText(home, 'rel').includes('release 1'), { message: 'release 1 to run' });
+    symlinkSync('releases/2', join(deploy, 'next'));
+    renameSync(join(deploy, 'next'), current);
+    await velosOk(['restart', 'rel'], { home });
+    await waitFor(() => outText(home, 'rel').includes('release 2'), { message: 'release 2 to run' });
+    const [detail] = await describeJson(home, 'rel');
+    expect(detail!.spec.script).toBe(join(current, 'app.js'));
   });
 });

@@ -6,6 +6,7 @@ import type { AppSpec, LogsResult, ProcessDetail, ProcessInfo, VelosControl } fr
 import { appNameProblem, normalizeAppName } from '@velos/core/app-name';
 import { resolveAppSpec } from '@velos/core/app-resolve';
 import type { OutputMode } from '../context.js';
+import { logicalCwd } from '../logical-cwd.js';
 import { loadOutput } from '../quick-run.js';
 import { isFile } from '../safe-stat.js';
 import { spawnFailure } from './start-failures.js';
@@ -71,7 +72,7 @@ export interface QuickStartPlace {
 
 /** This process's cwd, environment and CPU count. */
 export function currentPlace(): QuickStartPlace {
-  return { cwd: process.cwd(), env: process.env, cpuCount: availableParallelism() };
+  return { cwd: logicalCwd(process.env), env: process.env, cpuCount: availableParallelism() };
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
+import { logicalCwd } from '../logical-cwd.js';
 import { argumentError } from '../parse-argv.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
@@ -154,7 +155,7 @@ export async function startEnvironment(
   config: typeof import('@velos/core/config'),
 ): Promise<StartEnvironment> {
   const where: StartEnvironment = {
-    cwd: process.cwd(),
+    cwd: logicalCwd(process.env),
     env: process.env,
     cpuCount: availableParallelism(),
     warn: (message) => printWarnings([message]),
