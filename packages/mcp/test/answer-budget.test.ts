@@ -96,6 +96,16 @@ describe('answers of many lines or events', () => {
     expect(answer.more).toBe(true);
   });
 
+  it("log_read of one instance sharing its app's files says where its older lines are", async () => {
+    const logsResult = async (): Promise<LogsResult> => ({
+      lines: manyLines(3),
+      unattributed: ['/home/u/.velos/logs/api-out.log'],
+    });
+    const answer = JSON.parse(await call({ logsResult }, 'log_read', { target: '2', lines: 50 }));
+    expect(answer).toMatchObject({ olderIn: ['/home/u/.velos/logs/api-out.log'] });
+    expect(answer.lines).toHaveLength(3);
+  });
+
   it('a small answer is left whole', async () => {
     const logsResult = async (): Promise<LogsResult> => ({ lines: manyLines(3) });
     const answer = JSON.parse(await call({ logsResult }, 'log_read', { target: 'api' })) as unknown[];

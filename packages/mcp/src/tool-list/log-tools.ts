@@ -6,7 +6,7 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'log_read',
     title: 'Read recent log lines',
     description:
-      'The most recent captured log lines of the target, and what the byte limit left out. With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in 48 KB (ask for fewer, or log_search). Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (without colour codes; past 2000 characters cut, ending "… (N more characters)").',
+      'The most recent captured log lines of the target, and what the byte limit left out. With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in 48 KB (ask for fewer, or log_search); {lines, olderIn} when the target is one instance of an app whose instances share their log files and fewer of its lines were held than asked: its older lines are in those files, not told apart from the other instances\' (log_read of the app reads them all). Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (without colour codes; past 2000 characters cut, ending "… (N more characters)").',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

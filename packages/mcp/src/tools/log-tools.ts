@@ -28,7 +28,7 @@ export const LOG_TOOLS = [
     name: 'log_read',
     title: 'Read recent log lines',
     command: 'logs',
-    answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in ${BUDGET} (ask for fewer, or log_search). ${LINE_KEYS}`,
+    answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in ${BUDGET} (ask for fewer, or log_search); {lines, olderIn} when the target is one instance of an app whose instances share their log files and fewer of its lines were held than asked: its older lines are in those files, not told apart from the other instances' (log_read of the app reads them all). ${LINE_KEYS}`,
     input: {
       target: logTargetField,
       lines: z
@@ -55,7 +55,11 @@ export const LOG_TOOLS = [
         return compactLines(target, found.lines, undefined);
       }
       const result = await control.logsResult({ target, lines, ...(stream ? { stream } : {}) });
-      return compactLines(target, result.lines, result.cut?.omittedLines);
+      const answer = await compactLines(target, result.lines, result.cut?.omittedLines);
+      if (!result.unattributed) return answer;
+      return Array.isArray(answer)
+        ? { lines: answer, olderIn: result.unattributed }
+        : { ...(answer as object), olderIn: result.unattributed };
     },
   }),
   defineTool({
