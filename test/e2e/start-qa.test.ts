@@ -91,6 +91,22 @@ describe('velos start "command line"', () => {
     expect((await listJson(home)).map((row) => row.name)).not.toContain('missing');
   });
 
+  it('gives it the args after --, each one word, at the end of the line', async () => {
+    const home = createHome();
+    writeFileSync(
+      join(home, 'argv.js'),
+      'console.log(JSON.stringify(process.argv.slice(2))); setInterval(() => {}, 1000);\n',
+    );
+    await velosOk(['start', 'node argv.js --first', '--name', 'argv', '--', '--msg', "it's a b", '$HOME'], {
+      home,
+      cwd: home,
+    });
+    await waitForStatus(home, 'argv', 'online');
+    await waitFor(() => outText(home, 'argv').includes('["--first","--msg","it\'s a b","$HOME"]'), {
+      message: () => `the args in the log: ${outText(home, 'argv')}`,
+    });
+  });
+
   it('still runs one that starts with a shell word or an assignment', async () => {
     const home = createHome();
     await velosOk(['start', "GREETING=hi exec sh -c 'echo $GREETING; exec sleep 600'", '--name', 'sh'], {

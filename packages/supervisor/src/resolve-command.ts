@@ -46,7 +46,9 @@ export function resolveCommand(spec: CommandSpec, options: ResolveCommandOptions
   const path = resolve(spec.cwd, spec.script);
   if (isFile(path)) return scriptCommand(spec, path, options);
   if (SHELL_SYNTAX.test(spec.script.trim())) {
-    return { file: '/bin/sh', args: ['-c', spec.script], shell: true };
+    // the app's args (`velos start "node app.js" -- --port 3000`) end the line, each quoted as one word
+    const line = [spec.script, ...spec.args.map(shellWord)].join(' ');
+    return { file: '/bin/sh', args: ['-c', line], shell: true };
   }
   if (spec.script.includes('/')) return { file: path, args: [...spec.args], shell: false };
   const found = findOnPath(spec.script, spec.env.PATH ?? process.env.PATH ?? '');
@@ -177,6 +179,11 @@ function typeScriptFlags(version: string, interpreterArgs: readonly string[]): s
 function isAtLeast(version: string, wantedMajor: number, wantedMinor: number): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   return major > wantedMajor || (major === wantedMajor && minor >= wantedMinor);
+}
+
+/** `word` as one word of a `/bin/sh` command line: single-quoted unless it is plainly one already. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 function isExecutable(path: string): boolean {

@@ -164,6 +164,21 @@ describe('resolveCommand', () => {
     expect(resolveCommand(spec('a|b')).shell).toBe(true);
   });
 
+  it('ends a command line with the app’s args, each quoted as one word of it', () => {
+    const command = resolveCommand(
+      spec('node server.js > /tmp/x.log', { args: ['--port', '3000', '--msg', "it's a b", '$HOME'] }),
+    );
+    expect(command.args).toEqual([
+      '-c',
+      `node server.js > /tmp/x.log --port 3000 --msg 'it'\\''s a b' '$HOME'`,
+    ]);
+    const echoed = execFileSync(
+      '/bin/sh',
+      resolveCommand(spec('printf "%s|"', { args: ["it's", 'a b', '$HOME', '*'] })).args,
+    );
+    expect(echoed.toString()).toBe("it's|a b|$HOME|*|");
+  });
+
   it('looks a bare word up on the PATH of the app', () => {
     const sleep = findOnPath('sleep', process.env.PATH ?? '');
     expect(sleep).toMatch(/\/sleep$/);
