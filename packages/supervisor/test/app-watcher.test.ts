@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -219,6 +219,24 @@ describe('app watcher: globs (PM2 watch: ["src/**/*.js"])', () => {
 });
 
 describe('app watcher: symbolic links', () => {
+  it('watches a linked path anew when the link is pointed elsewhere (a deploy: current -> releases/2)', async () => {
+    const { base, batches, batchWith, writeUntilSeen } = await watchSrc({
+      extra: ['current'],
+      prepare: (src) => {
+        const releases = join(src, '..', 'releases');
+        for (const release of ['1', '2']) mkdirSync(join(releases, release), { recursive: true });
+        symlinkSync(join(releases, '1'), join(src, '..', 'current'));
+      },
+    });
+    const current = join(base, 'current');
+    // as `ln -sfn releases/2 current` does it: a new link renamed over the old one
+    symlinkSync(join(base, 'releases', '2'), join(base, 'current.new'));
+    renameSync(join(base, 'current.new'), current);
+    // the defect: neither the switch nor any edit of the new release was ever reported
+    await batchWith(current, 0);
+    await writeUntilSeen(join(current, 'app.js'), batches.length);
+  });
+
   it('does not follow links that lead back up (two of them made the daemon spin, never ready)', async () => {
     const { src, batches, errors, batchWith } = await watchSrc({
       prepare: (dir) => {

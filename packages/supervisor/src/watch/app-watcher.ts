@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { type LongTimer, setLongTimeout } from '../long-timer.js';
 import { monotonicMs } from '../monotonic-ms.js';
+import type { LinkGuard } from './link-guard.js';
 import type { RootGuard } from './root-guard.js';
 import type { WatchTargets } from './watch-targets.js';
 
@@ -64,6 +65,7 @@ export function createAppWatcher(
 ): AppWatcher {
   let watcher: FSWatcher | null = null;
   let guard: RootGuard | null = null;
+  let links: LinkGuard | null = null;
   let isClosed = false;
   let isReady = false;
   let pending: string[] = [];
@@ -116,6 +118,8 @@ export function createAppWatcher(
   const release = async (): Promise<void> => {
     guard?.close();
     guard = null;
+    links?.close();
+    links = null;
     const current = watcher;
     watcher = null;
     if (!current) return;
@@ -132,6 +136,7 @@ export function createAppWatcher(
     watchForRoots,
     isSymlinkLoop,
     watchTargets,
+    watchLinks,
   }: Modules): Promise<void> => {
     await release();
     if (isClosed) return;
@@ -145,6 +150,8 @@ export function createAppWatcher(
       if (missing.some((path) => existsSync(path))) isRearmWanted = true;
     }
     if (present.length === 0) return;
+    // current -> releases/7 pointed at releases/8: the watch below would go on watching releases/7
+    links = watchLinks(present, rearm);
     const directories = new Set(present.filter(isDirectory));
     const isIgnored = createIgnoreMatcher({
       globs: settings.ignore,
@@ -219,18 +226,26 @@ interface Modules {
   watchForRoots: typeof import('./root-guard.js').watchForRoots;
   isSymlinkLoop: typeof import('./symlink-loop.js').isSymlinkLoop;
   watchTargets: typeof import('./watch-targets.js').watchTargets;
+  watchLinks: typeof import('./link-guard.js').watchLinks;
 }
 
 async function loadModules(): Promise<Modules> {
-  const [{ watch }, { createIgnoreMatcher }, { watchForRoots }, { isSymlinkLoop }, { watchTargets }] =
-    await Promise.all([
-      import('chokidar'),
-      import('./ignore-matcher.js'),
-      import('./root-guard.js'),
-      import('./symlink-loop.js'),
-      import('./watch-targets.js'),
-    ]);
-  return { watch, createIgnoreMatcher, watchForRoots, isSymlinkLoop, watchTargets };
+  const [
+    { watch },
+    { createIgnoreMatcher },
+    { watchForRoots },
+    { isSymlinkLoop },
+    { watchTargets },
+    { watchLinks },
+  ] = await Promise.all([
+    import('chokidar'),
+    import('./ignore-matcher.js'),
+    import('./root-guard.js'),
+    import('./symlink-loop.js'),
+    import('./watch-targets.js'),
+    import('./link-guard.js'),
+  ]);
+  return { watch, createIgnoreMatcher, watchForRoots, isSymlinkLoop, watchTargets, watchLinks };
 }
 
 function isDirectory(path: string): boolean {
