@@ -211,11 +211,14 @@ export const probeSchema = z
 
 const CONDITIONS = ['started', 'healthy', 'completed_successfully'] as const;
 
-/** A `depends_on` condition; process-compose's names (`process_healthy`…) are taken for Velos's own. */
+/**
+ * A `depends_on` condition; process-compose's names (`process_healthy`…) and Docker Compose's
+ * (`service_healthy`…) are taken for Velos's own.
+ */
 const condition = z.pipe(
   z.string(),
   z.transform((value, ctx) => {
-    const name = value.replace(/^process_/, '');
+    const name = value.replace(/^(process|service)_/, '');
     const known = CONDITIONS.find((c) => c === name);
     if (known !== undefined) return known;
     return failValue(
