@@ -91,6 +91,20 @@ describe('velos start "command line"', () => {
     expect((await listJson(home)).map((row) => row.name)).not.toContain('missing');
   });
 
+  it('refuses a process file whose app has one, naming it, before anything of the file starts', async () => {
+    const home = createHome();
+    writeFileSync(
+      join(home, 'ecosystem.config.js'),
+      "module.exports = { apps: [{ name: 'fine', script: 'sleep 600' }, { name: 'web', script: 'velos-qa-no-such-program run start' }] };\n",
+    );
+    const result = await velos(['start', 'ecosystem.config.js'], { home, cwd: home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'ecosystem.config.js: apps[1] (web).script: program not found: velos-qa-no-such-program',
+    );
+    expect(await listJson(home)).toEqual([]);
+  });
+
   it('gives it the args after --, each one word, at the end of the line', async () => {
     const home = createHome();
     writeFileSync(

@@ -1,9 +1,13 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isVelosError } from '@velos/core';
+import { APP_DEFAULTS, isVelosError } from '@velos/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkCommandLine, commandLineProgram } from '../src/commands/command-line-program.js';
+import {
+  checkCommandLine,
+  checkCommandLines,
+  commandLineProgram,
+} from '../src/commands/command-line-program.js';
 
 const bin = mkdtempSync(join(tmpdir(), 'velos-cmdline-'));
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
@@ -50,5 +54,41 @@ describe('checkCommandLine', () => {
     expect(() => checkCommandLine('bun run start', { PATH: bin })).not.toThrow();
     expect(() => checkCommandLine('exec deno run main.ts', { PATH: bin })).not.toThrow();
     expect(() => checkCommandLine('deno run main.ts', {})).not.toThrow();
+  });
+});
+
+describe('checkCommandLines', () => {
+  const app = (name: string, script: string, PATH?: string) => ({
+    ...APP_DEFAULTS,
+    name,
+    script,
+    cwd: bin,
+    env: PATH === undefined ? {} : { PATH },
+  });
+
+  it('names every app of a file whose command line’s program is missing, in one error', () => {
+    let error: unknown;
+    try {
+      checkCommandLines(
+        [
+          app('web', 'bun run start', bin),
+          app('api', 'deno run main.ts', bin),
+          app('worker', 'bun', bin),
+          app('cron', 'velos-qa-missing --x', bin),
+        ],
+        'velos.toml',
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isVelosError(error) && error.code).toBe('INVALID_CONFIG');
+    expect(isVelosError(error) && error.message).toMatch(
+      /^velos\.toml: apps\[1\] \(api\)\.script: program not found: deno .*; apps\[3\] \(cron\)\.script: program not found: velos-qa-missing /,
+    );
+  });
+
+  it('leaves alone a script file whose name has a space, and apps without a PATH', () => {
+    writeFileSync(join(bin, 'my app.sh'), '');
+    expect(() => checkCommandLines([app('a', 'my app.sh', bin), app('b', 'deno run x')], 'f')).not.toThrow();
   });
 });

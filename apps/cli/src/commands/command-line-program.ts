@@ -1,5 +1,7 @@
-import { ErrorCodes, VelosError } from '@velos/core';
-import { findOnPath } from './start-spec.js';
+import { resolve } from 'node:path';
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { isFile } from '../safe-stat.js';
+import { findOnPath } from './path-lookup.js';
 
 /**
  * Shell words `/bin/sh -c` runs without a PATH lookup (POSIX reserved words and builtins, and bash's
@@ -36,11 +38,30 @@ export function checkCommandLine(
   commandLine: string,
   env: Readonly<Record<string, string | undefined>>,
 ): void {
+  const problem = commandLineProblem(commandLine, env);
+  if (problem !== null) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
+}
+
+/**
+ * `checkCommandLine` for the apps of a config file, all of them in one error naming each (as a missing
+ * script file is refused): nothing of the file starts.
+ */
+export function checkCommandLines(specs: readonly AppSpec[], label: string): void {
+  const problems = specs.flatMap((spec, i) => {
+    if (!/\s/.test(spec.script.trim()) || isFile(resolve(spec.cwd, spec.script))) return [];
+    const problem = commandLineProblem(spec.script, spec.env);
+    return problem === null ? [] : [`apps[${i}] (${spec.name}).script: ${problem}`];
+  });
+  if (problems.length > 0)
+    throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${problems.join('; ')}`);
+}
+
+function commandLineProblem(
+  commandLine: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string | null {
   const program = commandLineProgram(commandLine);
   // without a PATH of its own the shell searches its built-in default: not guessed here
-  if (program === null || env.PATH === undefined || findOnPath(program, env) !== null) return;
-  throw new VelosError(
-    ErrorCodes.INVALID_ARGUMENT,
-    `program not found: ${program} (the first word of "${commandLine.trim()}" is not a file, a shell builtin or a program on PATH)`,
-  );
+  if (program === null || env.PATH === undefined || findOnPath(program, env) !== null) return null;
+  return `program not found: ${program} (the first word of "${commandLine.trim()}" is not a file, a shell builtin or a program on PATH)`;
 }

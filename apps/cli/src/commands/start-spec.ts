@@ -1,5 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { basename, delimiter, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, namesScriptFile, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { argumentError, flagAsTyped } from '../parse-argv.js';
@@ -13,6 +12,10 @@ import {
 import { applyPm2FileFlags } from '../pm2/file-flags.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
 import { statOf } from '../safe-stat.js';
+import { checkCommandLines } from './command-line-program.js';
+import { findOnPath } from './path-lookup.js';
+
+export { findOnPath };
 
 /** The lazily imported `@velos/core/config` module (zod, yaml, toml: never on the `velos list` path). */
 export type ConfigModule = typeof import('@velos/core/config');
@@ -204,6 +207,7 @@ export async function specsFromConfigFile(
     : await config.loadConfigFile(path, options);
   const specs = onlyApps(loaded, input.options.only, path, where.warn);
   if (isPm2File) checkScripts(specs, basename(path));
+  checkCommandLines(specs, basename(path));
   // PM2: --watch and --namespace apply to a process file's apps, other app flags are ignored (a warning)
   if (given.length > 0) applyPm2FileFlags(specs, input, given, where.warn, basename(path));
   // CFG-2: each app stays linked to its file, for `velos config reload` and --watch-config (a JS file is
@@ -392,21 +396,6 @@ export async function checkCronFlags(input: CommandInput, config: ConfigModule):
       `${flagAsTyped(input, flag)}: expected a cron expression like "0 3 * * *", got ${JSON.stringify(value)} (${reason})`,
     );
   }
-}
-
-/** Finds an executable named `word` on `PATH`; null when there is none. */
-export function findOnPath(word: string, env: NodeJS.ProcessEnv): string | null {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, word);
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
 }
 
 /** The error for a bare word that is neither a process, a file nor a program on PATH. */
