@@ -272,7 +272,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     markRestoring: (records) => {
       for (const record of records) jobs.restoring(record);
     },
-    launchApps,
+    launchApps: (groups, launchOptions) => launchApps(groups, launchOptions, true),
     onRestored: () => {
       watchMode.sync();
       config.syncWatches();
@@ -367,11 +367,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     cronRestarts.sync(entry.spec.name, entry.spec.cronRestart);
   }
 
-  /** SUP-12: launches apps in order; one with `depends_on` waits (status `starting`) in the background. */
-  async function launchApps(groups: ProcessRecord[][], launchOptions?: LaunchOptions): Promise<void> {
+  /**
+   * SUP-12: launches apps in order; one with `depends_on` waits (status `starting`) in the background;
+   * `isRestoring` for saved state brought back (see `DependencyGate.hold`).
+   */
+  async function launchApps(
+    groups: ProcessRecord[][],
+    launchOptions?: LaunchOptions,
+    isRestoring = false,
+  ): Promise<void> {
     for (const records of groups) {
       if ((records[0]?.app.spec.dependsOn.length ?? 0) === 0) await lifecycle.launch(records, launchOptions);
-      else gate.hold(records);
+      else gate.hold(records, { isRestoring });
     }
   }
 

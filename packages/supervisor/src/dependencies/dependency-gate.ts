@@ -19,9 +19,11 @@ export interface DependencyGate {
   /**
    * Launches an app's processes (already `starting`) once every dependency meets its condition, or
    * marks them `errored` with a note in their err log when one fails; returns at once. An app that
-   * is stopped or deleted while it waits is dropped.
+   * is stopped or deleted while it waits is dropped. With `isRestoring` (saved state brought back), a
+   * dependency the daemon does not have, or that the state keeps stopped or errored, is not waited
+   * for (`completed_successfully` still judges a job's latest run): the app ran without it before.
    */
-  hold(records: ProcessRecord[]): void;
+  hold(records: ProcessRecord[], holdOptions?: { isRestoring?: boolean }): void;
   /**
    * The dependencies a held process still waits for (empty once they are met and its launch is under
    * way); null when the gate does not hold it. `velos trigger` refuses a job the gate holds.
@@ -38,8 +40,8 @@ type Verdict = { kind: 'met' } | { kind: 'wait' } | { kind: 'failed'; reason: st
 export function createDependencyGate(options: DependencyGateOptions): DependencyGate {
   const pollMs = options.pollMs ?? 100;
   const timers = new Set<NodeJS.Timeout>();
-  /** When each held process began waiting, until its launch or failure. */
-  const heldAt = new Map<ProcessRecord, number>();
+  /** When each held process began waiting and what for, until its launch or failure. */
+  const held = new Map<ProcessRecord, { since: number; dependencies: Dependency[] }>();
   let isClosed = false;
 
   function isWaiting(records: ProcessRecord[]): boolean {
@@ -49,7 +51,7 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
   }
 
   function release(records: ProcessRecord[]): void {
-    for (const record of records) heldAt.delete(record);
+    for (const record of records) held.delete(record);
   }
 
   function fail(records: ProcessRecord[], reason: string): void {
@@ -70,20 +72,27 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
   }
 
   return {
-    hold(records) {
+    hold(records, holdOptions = {}) {
       if (records.length === 0) return;
       const spec = records[0]!.app.spec;
       const since = Date.now();
-      for (const record of records) heldAt.set(record, since);
-      const waitingFor = spec.dependsOn.map((d) => `${d.name} (${d.condition})`).join(', ');
-      options.log(`${spec.name}: waiting for ${waitingFor}`);
+      const dependencies = spec.dependsOn.filter((dependency) => {
+        const why = holdOptions.isRestoring
+          ? restoredWithout(dependency, options.processesOf(dependency.name))
+          : null;
+        if (why !== null) options.log(`${spec.name}: dependency '${dependency.name}' ${why}: not waited for`);
+        return why === null;
+      });
+      for (const record of records) held.set(record, { since, dependencies });
+      const waitingFor = dependencies.map((d) => `${d.name} (${d.condition})`).join(', ');
+      if (dependencies.length > 0) options.log(`${spec.name}: waiting for ${waitingFor}`);
       const check = (): void => {
         if (isClosed || !isWaiting(records)) {
           release(records);
           return;
         }
         let isMet = true;
-        for (const dependency of spec.dependsOn) {
+        for (const dependency of dependencies) {
           const verdict = judge(dependency, options.processesOf(dependency.name), since);
           if (verdict.kind === 'failed') {
             fail(records, verdict.reason);
@@ -99,7 +108,7 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
           timers.add(timer);
           return;
         }
-        options.log(`${spec.name}: dependencies met (${waitingFor}): starting`);
+        if (dependencies.length > 0) options.log(`${spec.name}: dependencies met (${waitingFor}): starting`);
         options
           .launch(records)
           .catch((error) => options.log(`${spec.name}: starting after its dependencies failed: ${error}`))
@@ -109,21 +118,33 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
     },
 
     unmetOf(record) {
-      const since = heldAt.get(record);
-      if (since === undefined || record.status !== 'starting' || record.run) return null;
-      const spec = record.app.spec;
-      return spec.dependsOn.filter(
-        (dependency) => judge(dependency, options.processesOf(dependency.name), since).kind !== 'met',
+      const entry = held.get(record);
+      if (entry === undefined || record.status !== 'starting' || record.run) return null;
+      return entry.dependencies.filter(
+        (dependency) => judge(dependency, options.processesOf(dependency.name), entry.since).kind !== 'met',
       );
     },
 
     close() {
       isClosed = true;
-      heldAt.clear();
+      held.clear();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
     },
   };
+}
+
+/**
+ * Why a restore starts an app without waiting for `dependency` (null: it waits): the dependency is not
+ * in the daemon, or the restored state keeps it stopped or errored (nothing of it is starting).
+ */
+function restoredWithout(dependency: Dependency, records: ProcessRecord[]): string | null {
+  if (records.length === 0) return 'is not in the daemon';
+  if (dependency.condition === 'completed_successfully') return null;
+  if (records.every((record) => record.status === 'stopped')) return 'is stopped, as restored';
+  if (records.every((record) => record.status === 'stopped' || record.status === 'errored'))
+    return 'is errored, as restored';
+  return null;
 }
 
 /** Where one dependency stands, from the state of its processes. */
