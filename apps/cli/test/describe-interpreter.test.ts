@@ -39,4 +39,13 @@ describe('velos describe: what runs the script', () => {
       interpreterRow('app.py', { file: 'python3.12', args: ['app.py'], shell: false }, 'python3.12'),
     ).toBe('python3.12');
   });
+
+  it('says a script without a known extension runs by its #! line (bin/www, a script not executable)', () => {
+    expect(
+      interpreterRow('/srv/api/bin/www', { file: '/usr/bin/node', args: ['/srv/api/bin/www'], shell: false }),
+    ).toBe('/usr/bin/node (by its #! line)');
+    expect(
+      interpreterRow('/srv/worker', { file: '/usr/bin/env', args: ['python3', '/srv/worker'], shell: false }),
+    ).toBe('/usr/bin/env (by its #! line)');
+  });
 });

@@ -101,8 +101,13 @@ function interpreterText(d: ProcessDetail): string {
   if (d.spec.interpreter !== undefined) return d.spec.interpreter;
   const { file, shell } = d.command;
   if (shell) return `${file} (a command line)`;
-  return basename(file) === basename(d.spec.script) ? 'none (run directly)' : `${file} (by extension)`;
+  if (basename(file) === basename(d.spec.script)) return 'none (run directly)';
+  // without a known extension the supervisor went by the #! line (Express's bin/www, a script not executable)
+  return KNOWN_EXTENSION.test(d.spec.script) ? `${file} (by extension)` : `${file} (by its #! line)`;
 }
+
+/** The extensions the supervisor picks an interpreter for (resolve-command.ts). */
+const KNOWN_EXTENSION = /\.[cm]?[jt]s$|\.(py|sh|rb|pl|php)$/i;
 
 /**
  * SUP-12: the app's `depends_on`, each with its condition; while it waits for them (`starting`, no pid)
