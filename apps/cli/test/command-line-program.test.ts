@@ -63,7 +63,7 @@ describe('checkCommandLines', () => {
     name,
     script,
     cwd: bin,
-    env: PATH === undefined ? {} : { PATH },
+    env: (PATH === undefined ? {} : { PATH }) as Record<string, string>,
   });
 
   it('names every app of a file whose command line’s program is missing, in one error', () => {
