@@ -32,7 +32,11 @@ export interface ConfigFileReload {
   applied?: string[];
   /** `config.toml` only: what it asks for that is not in effect (`metrics: cannot serve on …: EADDRINUSE`). */
   failed?: string[];
-  /** `config.toml` only: what was accepted with a doubt (`unknown section [otel] (did you mean [metrics.otlp]?)…`). */
+  /**
+   * What was accepted with a doubt: `config.toml`'s (`unknown section [otel] (did you mean
+   * [metrics.otlp]?)…`), a PM2 process file's (`apps[0] (api): unknown option "scirpt" (did you mean
+   * "script"?) ignored`), as `velos start` prints them.
+   */
   warnings?: string[];
   /** Changed apps that did not come up in the grace period and run their previous spec again. */
   rolledBack: string[];

@@ -62,11 +62,12 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
   }
   let next: AppSpec[];
   let leftOut: string[];
+  let warnings: string[];
   let alerts: AlertRule[];
   let diff: SpecDiff;
   let steps: ReloadStep[];
   try {
-    ({ specs: next, leftOut } = await readLinkedFile(deps, file, linked));
+    ({ specs: next, leftOut, warnings } = await readLinkedFile(deps, file, linked));
     alerts = (await (await loadConfigModule()).loadConfigAlerts(file)) ?? [];
     await deps.checkAlerts?.(file, alerts);
     diff = diffSpecs(linked, next);
@@ -89,8 +90,10 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     scaled: namesOf('scaled'),
     unchanged: diff.unchanged.map((spec) => spec.name),
     ...(leftOut.length > 0 ? { leftOut } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
     rolledBack: [],
   };
+  for (const warning of warnings) deps.log(`config ${file}: warning: ${warning}`);
   const watched = restarted.filter(({ after }) => deps.isRunning(after.name)).map(({ after }) => after);
   try {
     await applyReloadSteps(deps, file, steps);
@@ -163,14 +166,17 @@ function kindOf({ before, after }: { before: AppSpec; after: AppSpec }): ChangeK
 /**
  * The apps of `file` the link takes (`only`: the union of the `--only` selections of the apps linked to
  * it; one app linked without a selection takes the whole file), with their link, inherited
- * environment, `config set` overrides and run-time scale; and the names of the apps left out.
+ * environment, `config set` overrides and run-time scale; the names of the apps left out; and the
+ * warnings of a PM2 process file.
  */
 async function readLinkedFile(
   deps: ReloadDeps,
   file: string,
   linked: AppSpec[],
-): Promise<{ specs: AppSpec[]; leftOut: string[] }> {
+): Promise<{ specs: AppSpec[]; leftOut: string[]; warnings: string[] }> {
   const config = await loadConfigModule();
+  // a PM2 process file's doubts (an unknown key, a PM2 option Velos ignores), as velos start prints them
+  const warnings: string[] = [];
   const first = linked[0]!;
   const envProfile = first.source?.envProfile;
   const appendsEnvToName = first.source?.appendsEnvToName;
@@ -181,6 +187,7 @@ async function readLinkedFile(
     ...(envProfile === undefined ? {} : { envProfile }),
     ...(appendsEnvToName ? { appendsEnvToName } : {}),
     ...(defaults === undefined ? {} : { defaults }),
+    onWarning: (message) => warnings.push(message),
   });
   const selection = selectionOf(linked);
   const specs = selection ? loaded.filter((spec) => selection.has(spec.name)) : loaded;
@@ -214,7 +221,7 @@ async function readLinkedFile(
     const next = overrides ? await applySpecChanges(spec, overrides) : spec;
     out.push(old ? withRunTimeScale(old, next) : next);
   }
-  return { specs: out, leftOut };
+  return { specs: out, leftOut, warnings };
 }
 
 /** The names the `--only` selections of the linked apps take together; null: the whole file. */

@@ -1,0 +1,44 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupHomes, createHome, FIXTURES, readLines, velosOk } from './helpers.js';
+
+afterEach(cleanupHomes);
+
+/** Writes a PM2 process file (ecosystem.json) of one app with `extra` keys; its path. */
+function writeEcosystem(home: string, extra: Record<string, unknown>): string {
+  const dir = join(home, 'project');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'ecosystem.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ apps: [{ name: 'eco', script: join(FIXTURES, 'silent.js'), ...extra }] }),
+  );
+  return file;
+}
+
+describe('config reload of a PM2 process file', () => {
+  it('prints the warnings velos start prints (an unknown key, a PM2 option Velos ignores)', async () => {
+    const home = createHome();
+    // a short grace: the changed app is watched this long before the reload answers
+    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
+    const file = writeEcosystem(home, { env: { A: '1' } });
+    await velosOk(['start', file], { home });
+    writeEcosystem(home, { env: { A: '2' }, kill_timout: 3000 });
+    const reload = await velosOk(['config', 'reload', file], { home });
+    // the typo was dropped without a word: the reload said only "changed eco"
+    expect(reload.stdout).toBe(
+      `${file}: changed eco\n  warning: ecosystem.json: apps[0] (eco): unknown option "kill_timout" (did you mean "kill_timeout"?) ignored\n`,
+    );
+    const json = JSON.parse((await velosOk(['config', 'reload', file, '--json'], { home })).stdout);
+    expect(json.files[0].warnings).toEqual([
+      'ecosystem.json: apps[0] (eco): unknown option "kill_timout" (did you mean "kill_timeout"?) ignored',
+    ]);
+    // a reload by SIGHUP or --watch-config has no one to print to: daemon.log has them
+    expect(readLines(join(home, 'daemon.log'))).toContainEqual(
+      expect.stringContaining(
+        `config ${file}: warning: ecosystem.json: apps[0] (eco): unknown option "kill_timout"`,
+      ),
+    );
+  });
+});
