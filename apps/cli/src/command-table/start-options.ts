@@ -181,7 +181,7 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     value: 'duration',
     description:
-      'gather file changes this long before one restart (default 500ms); a bare number is seconds, as in PM2 (4 = 4s)',
+      'restart once file changes have paused this long (default 500ms; 10 times as long at most); a bare number is seconds, as in PM2 (4 = 4s)',
   },
   type: {
     type: 'string',
