@@ -9,7 +9,7 @@ import { runQuick } from './quick-run.js';
  * (`isTaken` false) bin/velos.js hands to the full CLI, which then does everything as if called directly.
  */
 const quick = parseQuickStart(process.argv.slice(2));
-const spec = quick === null ? null : quickStartSpec(quick, resolveHome(process.env), currentPlace());
+const spec = quick === null ? null : quickStartSpec(quick, resolveHome(process.env), currentPlace(quick.arg));
 
 /** Whether this bundle runs the command line; bin/velos.js hands any other to the full CLI. */
 export const isTaken = quick !== null && spec !== null;

@@ -12,6 +12,14 @@ describe('logicalCwd', () => {
     const current = join(dir, 'current');
     symlinkSync(process.cwd(), current);
     expect(logicalCwd({ PWD: current })).toBe(current);
+    expect(logicalCwd({ PWD: current }, ['app.js', undefined, '/srv/../x.js'])).toBe(current);
+  });
+
+  it('is the physical directory when a relative path typed goes up: `..` is the physical parent (ls ../x)', () => {
+    const current = join(dir, 'up');
+    symlinkSync(process.cwd(), current);
+    expect(logicalCwd({ PWD: current }, ['../shared/app.js'])).toBe(process.cwd());
+    expect(logicalCwd({ PWD: current }, ['app.js', '..'])).toBe(process.cwd());
   });
 
   it('is the physical directory when $PWD is unset, stale, relative or holds . or ..', () => {

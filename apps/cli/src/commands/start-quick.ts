@@ -70,9 +70,9 @@ export interface QuickStartPlace {
   cpuCount: number;
 }
 
-/** This process's cwd, environment and CPU count. */
-export function currentPlace(): QuickStartPlace {
-  return { cwd: logicalCwd(process.env), env: process.env, cpuCount: availableParallelism() };
+/** This process's cwd (as the shell names it, unless `arg` goes up: `logicalCwd`), environment and CPU count. */
+export function currentPlace(arg?: string): QuickStartPlace {
+  return { cwd: logicalCwd(process.env, [arg]), env: process.env, cpuCount: availableParallelism() };
 }
 
 /**

@@ -44,7 +44,7 @@ import { watchPathWarnings } from './watch-path-warnings.js';
  */
 export async function runStart(ctx: CommandContext, input: CommandInput): Promise<void> {
   const config = await import('@velos/core/config');
-  const where = await startEnvironment(ctx, config);
+  const where = await startEnvironment(ctx, config, [input.args[0], input.options.cwd]);
   // PM2's --no-vizion, --no-pmx…: ignored as the same keys of a process file are, with one warning
   const ignored = ignoredPm2FlagsWarning(input);
   if (ignored !== null) where.warn?.(ignored);
@@ -131,7 +131,7 @@ export async function runStartOr(
   action: RunningAction,
 ): Promise<void> {
   const config = await import('@velos/core/config');
-  const where = await startEnvironment(ctx, config);
+  const where = await startEnvironment(ctx, config, [input.args[0]]);
   const ignored = ignoredPm2FlagsWarning(input);
   if (ignored !== null) where.warn?.(ignored);
   const target = resolveStartTarget(input.args[0]!, input, where, config);
@@ -153,9 +153,10 @@ export async function runStartOr(
 export async function startEnvironment(
   ctx: CommandContext,
   config: typeof import('@velos/core/config'),
+  typed: readonly unknown[] = [],
 ): Promise<StartEnvironment> {
   const where: StartEnvironment = {
-    cwd: logicalCwd(process.env),
+    cwd: logicalCwd(process.env, typed),
     env: process.env,
     cpuCount: availableParallelism(),
     warn: (message) => printWarnings([message]),
