@@ -12,6 +12,7 @@ import {
   VelosError,
 } from '@velos/core';
 import { type CommandContext, printWarnings } from '../context.js';
+import { keepDaemonTimeZone } from './daemon-time-zone.js';
 import { waitForExit } from './kill.js';
 
 /** Start-up warnings of the new daemon that `update` sums up itself (SUP-13's adoption lines). */
@@ -40,6 +41,8 @@ export async function runUpdate(ctx: CommandContext): Promise<void> {
   }
   // A daemon run by a service unit (velos startup) is started again by its service manager (Restart=on-failure)
   const service = serviceUnitOf(before.ping.pid);
+  // the new daemon reads cron expressions in the old one's zone (read before the old one is gone)
+  if (!service) keepDaemonTimeZone(before.ping.pid);
   await handOver(old);
   await old.close();
   // the next daemon reads that this one was ended on purpose: its take-over is no unclean stop to warn of
