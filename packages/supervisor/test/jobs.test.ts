@@ -299,26 +299,30 @@ describe('jobs (SUP-8)', () => {
   it('a restored interval job whose dependency fails is started afresh later: it runs at once', async () => {
     const home = harness.home();
     const first = harness.track(createSupervisor({ home }));
-    await first.start([appSpec(home, { name: 'db', script: 'silent.js' })]);
+    // a one-shot whose first run exits 0 and second 1
+    await first.start([counterJob(home, 'migrate', { EXIT_CODES: '0,1' })]);
+    await finishedRuns(first, 'migrate', 1);
     await first.start([
       {
         ...counterJob(home, 'nightly'),
         intervalMs: 86_400_000,
-        dependsOn: [{ name: 'db', condition: 'started' }],
+        dependsOn: [{ name: 'migrate', condition: 'completed_successfully' }],
       },
     ]);
     await finishedRuns(first, 'nightly', 1);
-    await first.stop('db');
+    await first.trigger('migrate');
+    await finishedRuns(first, 'migrate', 2);
     await first.save();
     await first.close();
 
-    // restored with its dependency stopped: the job is errored, its restore over
+    // restored with its dependency's latest run failed: the job is errored, its restore over (a
+    // dependency the state keeps stopped is no failure at a restore: it is not waited for)
     const second = harness.track(createSupervisor({ home }));
     await second.restore();
     await waitFor(async () => ((await rowOf(second, 'nightly')).status === 'errored' ? true : null), {
       what: 'nightly errored by its dependency',
     });
-    await second.restart('db');
+    await second.restart('migrate');
     await second.restart('nightly');
     // a start by the user runs an interval job at once (it used to wait for the restored phase: a day)
     const runs = await finishedRuns(second, 'nightly', 2);
