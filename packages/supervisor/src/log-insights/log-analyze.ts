@@ -6,6 +6,8 @@ import {
   ExitContext,
   type ExitFact,
   isAtLeast,
+  LEVELS,
+  type Level,
   LogEngine,
   type LogRecord,
   type ParsedRecord,
@@ -16,6 +18,7 @@ import { createLineDecoder } from '../logs/line-format.js';
 import { createErrorWatches, estimateLines, firstTimeOf, nextSkip, windowFor } from './analyze-sampling.js';
 import { AppShares } from './app-shares.js';
 import { isDaemonNote } from './daemon-note.js';
+import { fitEstimates } from './fit-estimates.js';
 import { grepMatches } from './grep-match.js';
 import { compileGrep } from './grep-pattern.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
@@ -361,6 +364,7 @@ export async function analyzeLogs(
     // sample (only the levels and patterns of a sample are estimates), and so is each app's
     const isCounted = regex === undefined && request.level === undefined && !isPartial;
     if (isCounted) summary.lines = lines;
+    if (isCounted && rate < 1) fitSampledCounts(summary, result.errorsSampled === true);
     const info = toSummaryInfo(summary, scale, lastError);
     result.summary = {
       ...info,
@@ -470,4 +474,23 @@ function newestRestart(apps: LogQueryTarget[]): LogQueryTarget['lastRestart'] {
     }
   }
   return newest;
+}
+
+/**
+ * Makes a sampled summary's estimated counts (its levels but error and fatal, which were counted, and
+ * its continuation lines) add up to its exact `lines` with the counted ones (`fitEstimates`).
+ */
+function fitSampledCounts(summary: Summary, isErrorSampled: boolean): void {
+  const { levels } = summary;
+  const estimated: Level[] = isErrorSampled
+    ? ['fatal', 'error', 'warn', 'info', 'debug']
+    : ['warn', 'info', 'debug'];
+  const estimates: Record<string, number> = { continuation: summary.continuationLines };
+  let exact = summary.lines;
+  for (const level of estimated) estimates[level] = levels[level];
+  for (const level of LEVELS) if (!estimated.includes(level)) exact -= levels[level];
+  const fitted = fitEstimates(estimates, exact);
+  summary.continuationLines = fitted.continuation!;
+  summary.levels = { ...levels };
+  for (const level of estimated) summary.levels[level] = fitted[level]!;
 }

@@ -55,6 +55,9 @@ describe('analyzeLogs on a sampled range', () => {
       // every line was counted as it was read: the total is exact, not the sample's estimate
       expect(summary.lines).toBe(result.scanned.lines);
       expect(summary.lines).toBe(300_003);
+      // the estimated levels add up, with the counted errors, to the lines read (not 299,6xx or 300,4xx)
+      const events = Object.values(summary.levels).reduce((sum, count) => sum + (count ?? 0), 0);
+      expect(events + (summary.continuationLines ?? 0)).toBe(300_003);
       expect(result.text).toContain('every error and fatal line');
     }
   }, 60_000);
