@@ -66,4 +66,28 @@ describe('createIgnoreMatcher', () => {
     expect(isInHome('/h/project/src/main.js')).toBe(false);
     expect(isInHome('/h/logs/web-out.log')).toBe(true);
   });
+
+  it('watches a path watched on purpose inside what a glob ignores, the globs applying below it', () => {
+    const app = '/srv/app';
+    const lib = `${app}/node_modules/mylib`;
+    const isIgnoredLinked = createIgnoreMatcher({
+      globs: ['**/node_modules/**', '**/.git/**', '**/*.log', 'dist', 'gen/x'],
+      cwd: app,
+      roots: [app, lib, `${app}/dist/public`],
+      ownLogFiles: [],
+    });
+    // the defect: chokidar was told the watched path itself is ignored, and watched nothing of it
+    expect(isIgnoredLinked(lib)).toBe(false);
+    expect(isIgnoredLinked(`${lib}/index.js`)).toBe(false);
+    expect(isIgnoredLinked(`${lib}/src/a.js`)).toBe(false);
+    expect(isIgnoredLinked(`${app}/dist/public/index.html`)).toBe(false);
+    // below it the globs still apply, and elsewhere as before
+    expect(isIgnoredLinked(`${lib}/node_modules/dep/x.js`)).toBe(true);
+    expect(isIgnoredLinked(`${lib}/.git/HEAD`)).toBe(true);
+    expect(isIgnoredLinked(`${lib}/debug.log`)).toBe(true);
+    expect(isIgnoredLinked(`${app}/dist/public/dist/x.js`)).toBe(true);
+    expect(isIgnoredLinked(`${app}/node_modules/other/x.js`)).toBe(true);
+    expect(isIgnoredLinked(`${app}/dist/server.js`)).toBe(true);
+    expect(isIgnoredLinked(`${app}/src/a.js`)).toBe(false);
+  });
 });

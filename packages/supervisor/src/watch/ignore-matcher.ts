@@ -33,7 +33,8 @@ export interface IgnoreOptions {
  * ignores `node_modules/x.js`). The app's log files and what their rotation writes are always ignored,
  * and so is what Velos writes: its home directory (state, sockets, every app's logs, events.jsonl),
  * seen through a symlinked watched path as well, but for a watched path inside it, and the files
- * `isVelosFile` names (every app's logs and pid files, wherever they are).
+ * `isVelosFile` names (every app's logs and pid files, wherever they are). A watched path that a glob
+ * ignores itself (`node_modules/mylib` under `**\/node_modules/**`) is watched: the globs apply below it.
  */
 export function createIgnoreMatcher(options: IgnoreOptions): IgnoreMatcher {
   const patterns: string[] = [];
@@ -64,14 +65,30 @@ export function createIgnoreMatcher(options: IgnoreOptions): IgnoreMatcher {
       ({ dir, watchedInside }) =>
         isSameOrBelow(dir, path) && !watchedInside.some((root) => isSameOrBelow(root, path)),
     );
+  const isGlobbed = (path: string): boolean =>
+    isMatch(path) || (isName !== null && roots.some((root) => hasNameBelow(root, path, isName)));
+  // a path watched on purpose inside what a glob ignores (watch: ["node_modules/mylib"], a linked
+  // package, under the default **/node_modules/**) was not watched at all: the globs apply below it
+  const ignoredRoots = options.roots.filter(isGlobbed).sort((a, b) => b.length - a.length);
+  const isIgnoredByGlobs = (path: string): boolean => {
+    const root = ignoredRoots.find((candidate) => isSameOrBelow(candidate, path));
+    if (root === undefined) return isGlobbed(path);
+    const below = relative(root, path);
+    if (below === '') return false;
+    return (
+      isMatch(join(WATCHED_ROOT, below)) || (isName !== null && below.split(sep).some((name) => isName(name)))
+    );
+  };
   const isVelosFile = options.isVelosFile ?? (() => false);
   return (path) =>
     isInVelosDir(path) ||
     isOwnLog.some((matches) => matches(path)) ||
-    isMatch(path) ||
-    (isName !== null && roots.some((root) => hasNameBelow(root, path, isName))) ||
+    isIgnoredByGlobs(path) ||
     isVelosFile(path);
 }
+
+/** Where a glob is matched against a path below a watched path it would ignore (`**` globs only reach it). */
+const WATCHED_ROOT = `${sep}velos-watched-path`;
 
 /** True when `path` is `dir` or lies below it. */
 function isSameOrBelow(dir: string, path: string): boolean {
