@@ -33,6 +33,8 @@ const BY_EXTENSION: Record<string, string> = {
 };
 const NODE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+/** What runs a TypeScript script before Node 22.6, in order of preference. */
+const TS_LOADERS = ['tsx', 'ts-node'];
 const SHELL_SYNTAX = /[\s;&|<>()$`\\"'*?[\]{}~#!=]/;
 
 /**
@@ -111,13 +113,15 @@ function interpreterFor(spec: CommandSpec, path: string, options: ResolveCommand
   if (NODE_EXTENSIONS.has(ext)) return process.execPath;
   if (TS_EXTENSIONS.has(ext)) {
     if (hasStripTypes(options.nodeVersion ?? process.versions.node)) return process.execPath;
-    // the project's own tsx (`npm i -D tsx`) first, as npx runs it: its version is the one the app pins
-    const tsx = findProjectBin('tsx', projectDirs(spec, path)) ?? findOnPath('tsx', pathOf(spec));
-    if (tsx) return tsx;
+    // the project's own loader first, as npx runs it (its version is the one the app pins): tsx, else
+    // ts-node (a NestJS project's); then one on PATH
+    const loader = TS_LOADERS.map((name) => findProjectBin(name, projectDirs(spec, path))).find(Boolean);
+    const found = loader ?? TS_LOADERS.map((name) => findOnPath(name, pathOf(spec))).find(Boolean);
+    if (found) return found;
     throw new VelosError(
       ErrorCodes.SPAWN_FAILED,
       `cannot run ${path}: Node ${options.nodeVersion ?? process.versions.node} has no built-in TypeScript ` +
-        'support (it needs Node 22.6 or later) and tsx was found neither in node_modules/.bin nor on PATH; ' +
+        'support (it needs Node 22.6 or later) and neither tsx nor ts-node was found in node_modules/.bin or on PATH; ' +
         'install tsx (npm i -D tsx), or set an interpreter',
     );
   }

@@ -267,6 +267,27 @@ describe('resolveCommand', () => {
     expect(command).toEqual({ file: local, args: [join(src, 'app.ts')], shell: false });
   });
 
+  it('runs TypeScript before Node 22.6 with the project’s ts-node when it has no tsx (a NestJS project)', () => {
+    const project = mkdtempSync(join(dir, 'project-'));
+    mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(join(project, 'main.ts'), '');
+    const tsNode = join(project, 'node_modules', '.bin', 'ts-node');
+    writeFileSync(tsNode, '#!/bin/sh\n');
+    chmodSync(tsNode, 0o755);
+    const empty = mkdtempSync(join(dir, 'bin-'));
+    const command = resolveCommand(spec('main.ts', { cwd: project, env: { PATH: empty } }), {
+      nodeVersion: '20.1.0',
+    });
+    expect(command.file).toBe(tsNode);
+    // with a tsx there too, tsx
+    const tsx = join(project, 'node_modules', '.bin', 'tsx');
+    writeFileSync(tsx, '#!/bin/sh\n');
+    chmodSync(tsx, 0o755);
+    expect(
+      resolveCommand(spec('main.ts', { cwd: project, env: { PATH: empty } }), { nodeVersion: '20.1.0' }).file,
+    ).toBe(tsx);
+  });
+
   it('looks a bare interpreter that is not on PATH up in the project’s node_modules/.bin', () => {
     const project = mkdtempSync(join(dir, 'project-'));
     mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
