@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, readLines, velosOk } from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, readLines, velosOk, waitFor } from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -39,6 +39,34 @@ describe('config reload of a PM2 process file', () => {
       expect.stringContaining(
         `config ${file}: warning: ecosystem.json: apps[0] (eco): unknown option "kill_timout"`,
       ),
+    );
+  });
+});
+
+describe('--watch-config across a daemon restart', () => {
+  it('applies an edit made while the daemon was down (velos kill, a reboot), not only the next one', async () => {
+    const home = createHome();
+    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
+    const dir = join(home, 'project');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'app.toml');
+    const write = (value: string) =>
+      writeFileSync(
+        file,
+        `[[apps]]\nname = "w"\nscript = "${join(FIXTURES, 'silent.js')}"\nenv = { V = "${value}" }\n`,
+      );
+    write('1');
+    await velosOk(['start', file, '--watch-config'], { home });
+    await velosOk(['kill'], { home });
+    write('2');
+    // the next command starts the daemon, which restores w with V=1 from state.json
+    await velosOk(['list'], { home });
+    // the defect: V stayed 1 (the watch saw no change) until the file was edited again
+    await waitFor(async () => (await velosOk(['env', 'w'], { home })).stdout.includes('V: 2'), {
+      message: 'the edit made while the daemon was down to apply',
+    });
+    expect(readLines(join(home, 'daemon.log'))).toContainEqual(
+      expect.stringContaining(`config ${file}: watched, read again at daemon start`),
     );
   });
 });

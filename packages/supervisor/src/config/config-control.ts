@@ -49,7 +49,10 @@ export interface ConfigControlDeps {
 
 /** CFG-2 in the daemon: config.toml, linked config files, their watchers, and the config commands. */
 export interface ConfigControl extends Pick<VelosControl, 'configReload' | 'configGet' | 'configSet'> {
-  /** At daemon start: reads config.toml when there is one, and watches the files apps asked to. */
+  /**
+   * At daemon start: reads config.toml when there is one, and watches the files apps asked to, each
+   * read again once (what was edited while the daemon was down applies).
+   */
   init(): Promise<void>;
   /** SIGHUP: config.toml, then every linked file (errors are in the result, never thrown). */
   reloadAll(): Promise<ConfigReloadResult>;
@@ -146,11 +149,19 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
   const linkedFiles = (): string[] => [
     ...new Set(deps.specs().flatMap((spec) => (spec.source ? [spec.source.file] : []))),
   ];
+  const watchedFiles = (): Set<string> =>
+    new Set(deps.specs().flatMap((spec) => (spec.source?.isWatched ? [spec.source.file] : [])));
 
   const control: ConfigControl = {
     async init() {
       if (existsSync(daemonFile)) await serial(() => readDaemonConfig(false));
       control.syncWatches();
+      // a watched file edited while the daemon was down (velos kill, a reboot, velos update): the apps
+      // restored what was saved, and the edit was never applied, the watch seeing only the next one
+      for (const file of watchedFiles()) {
+        deps.log(`config ${file}: watched, read again at daemon start`);
+        void serial(() => reloadFile(file)).catch(() => undefined);
+      }
     },
 
     configReload: (file) =>
@@ -214,9 +225,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       }),
 
     syncWatches() {
-      const files = new Set(
-        deps.specs().flatMap((spec) => (spec.source?.isWatched ? [spec.source.file] : [])),
-      );
+      const files = watchedFiles();
       if (files.size === 0 && watches === null) return;
       // the watcher module loads with the first watched file; syncs wait for it in order
       watching = watching.then(async () => {
