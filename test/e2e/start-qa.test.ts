@@ -188,3 +188,20 @@ describe('velos start in a directory reached through a symlink', () => {
     expect(detail!.spec.script).toBe(join(current, 'app.js'));
   });
 });
+
+describe('velos start without a target', () => {
+  it('starts ./ecosystem.config.js, as pm2 start does, and says what it needs when there is none', async () => {
+    const home = createHome();
+    const empty = await velos(['start'], { home, cwd: home });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain(
+      'velos start needs <script|"command line"|config file>; without one it starts ./ecosystem.config.js',
+    );
+    writeFileSync(
+      join(home, 'ecosystem.config.js'),
+      "module.exports = { apps: [{ name: 'eco', script: 'sleep 600' }] };\n",
+    );
+    await velosOk(['start'], { home, cwd: home });
+    await waitForStatus(home, 'eco', 'online');
+  });
+});

@@ -142,9 +142,8 @@ describe('parseCommandArgs', () => {
     expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--name'])).message).toBe(
       'option --name needs a value <name> (see velos start --help)',
     );
-    expect(usageFailure(() => parseCommandArgs(start, [])).message).toBe(
-      'velos start needs <script|"command line"|config file> (see velos start --help)',
-    );
+    // `velos start` alone is PM2's `pm2 start`: ./ecosystem.config.js (the command says when there is none)
+    expect(parseCommandArgs(start, ['--watch']).args).toEqual([]);
     expect(usageFailure(() => parseCommandArgs(start, ['a.js', 'b.js'])).message).toBe(
       'unexpected argument "b.js" for velos start; put arguments for the app after -- (see velos start --help)',
     );

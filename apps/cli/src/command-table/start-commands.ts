@@ -24,7 +24,8 @@ export const START_COMMANDS: CommandSpec[] = [
     argsUsage: '<script|"command line"|config file>',
     completes: ['file-or-target'],
     shortArgsUsage: '<script|config>',
-    minArgs: 1,
+    // none: ./ecosystem.config.js, as `pm2 start` alone (runStart says what is missing when there is none)
+    minArgs: 0,
     maxArgs: 1,
     acceptsRest: true,
     summary: 'start a script, a program, a shell command line, or the apps of a config file',
@@ -33,6 +34,7 @@ export const START_COMMANDS: CommandSpec[] = [
       'options below are refused (set them in the file). PM2 process files work as they are:',
       'ecosystem.config.{js,cjs,mjs} (run by this command, never by the daemon), ecosystem.json, process.yml',
       '(PM2 option names, camelCase too; unknown options warn); their apps that run already are restarted.',
+      'Without an argument, ./ecosystem.config.js is started, as pm2 start does.',
       'Anything else is one app: an existing file (interpreter by extension), a quoted command line (run',
       'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, --only, --cron, --node-args,',
       '--max-memory-restart, --instance-var (see docs/migrating-from-pm2.md).',

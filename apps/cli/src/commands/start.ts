@@ -13,7 +13,7 @@ import {
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
 import { logicalCwd } from '../logical-cwd.js';
-import { argumentError } from '../parse-argv.js';
+import { argumentError, usageError } from '../parse-argv.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { ensureLogDirs, isScriptConfig } from '../pm2/ecosystem-file.js';
 import { ignoredPm2FlagsWarning } from '../pm2/ignored-flags.js';
@@ -48,7 +48,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   // PM2's --no-vizion, --no-pmx…: ignored as the same keys of a process file are, with one warning
   const ignored = ignoredPm2FlagsWarning(input);
   if (ignored !== null) where.warn?.(ignored);
-  const arg = input.args[0]!;
+  const arg = input.args[0] ?? defaultProcessFile(where.cwd);
   const target = resolveStartTarget(arg, input, where, config);
   let specs: AppSpec[];
   let alerts: AlertRule[] | null = null;
@@ -109,6 +109,18 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     return;
   }
   await startApps(await ctx.client());
+}
+
+/** What `velos start` without a target starts, as `pm2 start` alone does. */
+const DEFAULT_PROCESS_FILE = 'ecosystem.config.js';
+
+/** PM2's `pm2 start` alone: the process file of the current directory, or the usage error. */
+function defaultProcessFile(cwd: string): string {
+  if (isFile(join(cwd, DEFAULT_PROCESS_FILE))) return DEFAULT_PROCESS_FILE;
+  throw usageError(
+    `velos start needs <script|"command line"|config file>; without one it starts ./${DEFAULT_PROCESS_FILE}, as pm2 start does, and there is none here`,
+    'start',
+  );
 }
 
 /**
