@@ -53,4 +53,27 @@ describe('depends_on an app of autostart = false (SUP-12)', () => {
     await supervisor.stop('db');
     await waitFor(async () => (await statusOf(supervisor, 'api')) === 'errored', { what: 'api to fail' });
   });
+
+  it('keeps waiting for it after the daemon restores the state', async () => {
+    const home = harness.home();
+    const first = harness.track(createSupervisor({ home }));
+    await first.start([
+      app(home, 'db', [], { autostart: false }),
+      app(home, 'api', [{ name: 'db', condition: 'started' }]),
+    ]);
+    expect(await statusOf(first, 'api')).toBe('starting');
+    await first.save();
+    await first.close();
+
+    const lines: string[] = [];
+    const second = harness.track(createSupervisor({ home, log: (line) => lines.push(line) }));
+    await second.restore();
+    expect(await statusOf(second, 'db')).toBe('stopped');
+    expect(await statusOf(second, 'api')).toBe('starting');
+    // held by the gate, not started without it as a dependency the restored state keeps stopped is
+    expect(lines).toContain('api: waiting for db (started)');
+    expect(lines.filter((line) => line.includes('not waited for'))).toEqual([]);
+    await second.restart('db');
+    await waitFor(async () => (await statusOf(second, 'api')) === 'online', { what: 'api to start' });
+  });
 });

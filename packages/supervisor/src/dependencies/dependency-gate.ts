@@ -136,11 +136,13 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
 
 /**
  * Why a restore starts an app without waiting for `dependency` (null: it waits): the dependency is not
- * in the daemon, or the restored state keeps it stopped or errored (nothing of it is starting).
+ * in the daemon, or the restored state keeps it stopped or errored (nothing of it is starting), unless
+ * it is of `autostart = false` and was never started.
  */
 function restoredWithout(dependency: Dependency, records: ProcessRecord[]): string | null {
   if (records.length === 0) return 'is not in the daemon';
-  if (dependency.condition === 'completed_successfully') return null;
+  // one of `autostart = false` is waited for until started by hand, also after a restore
+  if (dependency.condition === 'completed_successfully' || records.some(isAwaitingStart)) return null;
   if (records.every((record) => record.status === 'stopped')) return 'is stopped, as restored';
   if (records.every((record) => record.status === 'stopped' || record.status === 'errored'))
     return 'is errored, as restored';
