@@ -85,7 +85,10 @@ export interface ProcessLifecycle {
   /** Stops a process and removes it from the table. */
   /** Stops and removes a process; `drain` runs first, once it is `stopping` (a cluster worker's disconnect). */
   deleteOne(record: ProcessRecord, drain?: (record: ProcessRecord) => Promise<void>): Promise<ProcessInfo>;
-  /** Deletes processes in `depends_on` waves, as `stopInWaves` stops them; their last rows, in `records` order. */
+  /**
+   * Deletes processes in `depends_on` waves, as `stopInWaves` stops them; their last rows, in `records`
+   * order (without those another request deleted meanwhile).
+   */
   deleteInWaves(records: ProcessRecord[]): Promise<ProcessInfo[]>;
   /** SUP-8 `cron_restart`: restarts the running processes of an app; false once the app is gone. */
   restartOnSchedule(name: string): boolean;
@@ -490,10 +493,12 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   async function deleteInWaves(records: ProcessRecord[]): Promise<ProcessInfo[]> {
     const rows = new Map<ProcessRecord, ProcessInfo>();
     for (const wave of stopWaves(records)) {
-      const deleted = await Promise.all(wave.map((record) => deleteOne(record)));
-      for (const [i, record] of wave.entries()) rows.set(record, deleted[i]!);
+      // one deleted by another request while the waves before stopped is not deleted (nor told) twice
+      const present = wave.filter((record) => table.records.get(record.id) === record);
+      const deleted = await Promise.all(present.map((record) => deleteOne(record)));
+      for (const [i, record] of present.entries()) rows.set(record, deleted[i]!);
     }
-    return records.map((record) => rows.get(record)!);
+    return records.filter((record) => rows.has(record)).map((record) => rows.get(record)!);
   }
 
   async function launch(records: ProcessRecord[], launchOptions?: LaunchOptions): Promise<void> {

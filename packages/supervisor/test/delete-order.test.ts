@@ -46,4 +46,33 @@ describe('velos delete and depends_on (SUP-12)', () => {
     expect(events(home).filter((event) => event.startsWith('stop'))).toEqual(['stop c', 'stop b', 'stop a']);
     expect(await supervisor.list()).toEqual([]);
   });
+
+  it('does not delete again an app another request deleted while the waves before it stopped', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      recorder(home, 'a'),
+      appSpec(home, {
+        name: 'slow',
+        script: 'ignore-sigterm.js',
+        killTimeoutMs: 1500,
+        dependsOn: [{ name: 'a', condition: 'started' }],
+      }),
+    ]);
+    const out = join(home, 'logs', 'slow-out.log');
+    await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes('stubborn pid'), {
+      what: 'slow to ignore SIGTERM',
+    });
+    // slow (first wave) takes its kill timeout: a is deleted by itself meanwhile
+    const all = supervisor.delete('all');
+    await waitFor(
+      async () => (await supervisor.list()).find((p) => p.name === 'slow')?.status === 'stopping',
+      {
+        what: 'slow to be stopping',
+      },
+    );
+    expect((await supervisor.delete('a')).map((info) => info.name)).toEqual(['a']);
+    expect((await all).map((info) => info.name)).toEqual(['slow']);
+    expect(events(home).filter((event) => event === 'stop a')).toEqual(['stop a']);
+  });
 });
