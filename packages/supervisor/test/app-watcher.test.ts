@@ -237,6 +237,27 @@ describe('app watcher: symbolic links', () => {
     await writeUntilSeen(join(current, 'app.js'), batches.length);
   });
 
+  it('watches anew when a link below a watched path is pointed elsewhere (src/shared -> v2)', async () => {
+    const { base, src, batches, batchWith } = await watchSrc({
+      prepare: (dir) => {
+        for (const version of ['v1', 'v2']) mkdirSync(join(dir, '..', version));
+        symlinkSync(join(dir, '..', 'v1'), join(dir, 'shared'));
+      },
+    });
+    symlinkSync(join(base, 'v2'), join(src, 'shared.new'));
+    renameSync(join(src, 'shared.new'), join(src, 'shared'));
+    await batchWith(join(src, 'shared'), 0);
+    // the defect: the old target's edits went on restarting the app, the new one's never did
+    const seen = batches.length;
+    await waitFor(
+      () => {
+        writeFileSync(join(base, 'v2', 'a.js'), `${Date.now()}\n`);
+        return batches.slice(seen).some((batch) => batch.includes(join(src, 'shared', 'a.js')));
+      },
+      { what: "an edit of the new target's a.js" },
+    );
+  });
+
   it('does not follow links that lead back up (two of them made the daemon spin, never ready)', async () => {
     const { src, batches, errors, batchWith } = await watchSrc({
       prepare: (dir) => {

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { type LongTimer, setLongTimeout } from '../long-timer.js';
@@ -153,6 +153,8 @@ export function createAppWatcher(
     // current -> releases/7 pointed at releases/8: the watch below would go on watching releases/7
     links = watchLinks(present, rearm);
     const directories = new Set(present.filter(isDirectory));
+    /** The symbolic links met below the roots, with what each resolved to then. */
+    const linkTargets = new Map<string, string | null>();
     const isIgnored = createIgnoreMatcher({
       globs: settings.ignore,
       cwd: settings.cwd,
@@ -166,8 +168,13 @@ export function createAppWatcher(
       usePolling: false,
       persistent: true,
       // a directory's entries come with lstat's stats: only a symbolic link costs a look at its target
-      ignored: (path, stats) =>
-        isIgnored(path) || (stats?.isSymbolicLink() === true && isSymlinkLoop(path, present)),
+      ignored: (path, stats) => {
+        if (isIgnored(path)) return true;
+        if (stats?.isSymbolicLink() !== true) return false;
+        if (isSymlinkLoop(path, present)) return true;
+        linkTargets.set(path, realPath(path));
+        return false;
+      },
     });
     watcher = current;
     current.on('all', (event, path) => {
@@ -179,7 +186,16 @@ export function createAppWatcher(
     // tells it ("rename" of its own name), then goes silent (it watched the removed directory).
     current.on('raw', (event, name, details) => {
       const root = (details as { watchedPath?: string } | undefined)?.watchedPath;
-      if (current !== watcher || event !== 'rename' || root === undefined || !directories.has(root)) return;
+      if (current !== watcher || event !== 'rename' || root === undefined) return;
+      // a link below a root pointed elsewhere (ln -sfn v2 shared): chokidar sees no change of it and
+      // goes on watching the old target, whose edits restarted the app while the new one's did not
+      const link = typeof name === 'string' ? join(root, name) : null;
+      if (link !== null && linkTargets.has(link) && realPath(link) !== linkTargets.get(link)) {
+        linkTargets.delete(link);
+        rearm(link);
+        return;
+      }
+      if (!directories.has(root)) return;
       if (name === basename(root) && !existsSync(join(root, name))) rearm(root);
     });
     current.on('error', fail);
@@ -246,6 +262,14 @@ async function loadModules(): Promise<Modules> {
     import('./link-guard.js'),
   ]);
   return { watch, createIgnoreMatcher, watchForRoots, isSymlinkLoop, watchTargets, watchLinks };
+}
+
+function realPath(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function isDirectory(path: string): boolean {
