@@ -50,6 +50,21 @@ describe('checkCommandLine', () => {
     expect(message).toMatch(/^program not found: deno \(the first word of "deno run main.ts"/);
   });
 
+  it('refuses bash’s source where /bin/sh is dash (Debian, Ubuntu), which has only .', () => {
+    const line = 'source venv/bin/activate && python app.py';
+    let message = '';
+    try {
+      checkCommandLine(line, { PATH: bin }, 'dash');
+    } catch (error) {
+      if (isVelosError(error)) message = error.message;
+    }
+    expect(message).toMatch(/^source: \/bin\/sh is dash here, .*use \. instead/);
+    expect(() => checkCommandLine(line, { PATH: bin }, 'bash')).not.toThrow();
+    expect(() =>
+      checkCommandLine('. venv/bin/activate && python app.py', { PATH: bin }, 'dash'),
+    ).not.toThrow();
+  });
+
   it('accepts one on PATH, a shell word, and any line when the app has no PATH of its own', () => {
     expect(() => checkCommandLine('bun run start', { PATH: bin })).not.toThrow();
     expect(() => checkCommandLine('exec deno run main.ts', { PATH: bin })).not.toThrow();

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import { isFile } from '../safe-stat.js';
 import { findOnPath } from './path-lookup.js';
@@ -37,8 +38,9 @@ export function commandLineProgram(commandLine: string): string | null {
 export function checkCommandLine(
   commandLine: string,
   env: Readonly<Record<string, string | undefined>>,
+  shell = systemShell(),
 ): void {
-  const problem = commandLineProblem(commandLine, env);
+  const problem = commandLineProblem(commandLine, env, shell);
   if (problem !== null) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
 }
 
@@ -46,10 +48,10 @@ export function checkCommandLine(
  * `checkCommandLine` for the apps of a config file, all of them in one error naming each (as a missing
  * script file is refused): nothing of the file starts.
  */
-export function checkCommandLines(specs: readonly AppSpec[], label: string): void {
+export function checkCommandLines(specs: readonly AppSpec[], label: string, shell = systemShell()): void {
   const problems = specs.flatMap((spec, i) => {
     if (!/\s/.test(spec.script.trim()) || isFile(resolve(spec.cwd, spec.script))) return [];
-    const problem = commandLineProblem(spec.script, spec.env);
+    const problem = commandLineProblem(spec.script, spec.env, shell);
     return problem === null ? [] : [`apps[${i}] (${spec.name}).script: ${problem}`];
   });
   if (problems.length > 0)
@@ -59,9 +61,22 @@ export function checkCommandLines(specs: readonly AppSpec[], label: string): voi
 function commandLineProblem(
   commandLine: string,
   env: Readonly<Record<string, string | undefined>>,
+  shell: string,
 ): string | null {
+  // bash's `source venv/bin/activate && …`: Debian's and Ubuntu's /bin/sh is dash, which has only `.`
+  if (/^\s*source\s/.test(commandLine) && shell === 'dash')
+    return `source: /bin/sh is dash here, which has no source command (sh: source: not found at each start); use . instead (". venv/bin/activate && …")`;
   const program = commandLineProgram(commandLine);
   // without a PATH of its own the shell searches its built-in default: not guessed here
   if (program === null || env.PATH === undefined || findOnPath(program, env) !== null) return null;
   return `program not found: ${program} (the first word of "${commandLine.trim()}" is not a file, a shell builtin or a program on PATH)`;
+}
+
+/** The program /bin/sh is (`dash`, `bash`, `busybox`), which runs command lines; '' when unknown. */
+function systemShell(): string {
+  try {
+    return basename(realpathSync('/bin/sh'));
+  } catch {
+    return '';
+  }
 }
