@@ -61,6 +61,10 @@ describe('checkCommandLine', () => {
     expect(message).toMatch(/^source: \/bin\/sh is dash here, .*use \. instead/);
     expect(() => checkCommandLine(line, { PATH: bin }, 'bash')).not.toThrow();
     expect(() =>
+      checkCommandLine('cd api && source .venv/bin/activate && bun x', { PATH: bin }, 'dash'),
+    ).toThrow(/^source: /);
+    expect(() => checkCommandLine('bun echo source x', { PATH: bin }, 'dash')).not.toThrow();
+    expect(() =>
       checkCommandLine('. venv/bin/activate && python app.py', { PATH: bin }, 'dash'),
     ).not.toThrow();
   });

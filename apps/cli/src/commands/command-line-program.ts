@@ -17,6 +17,9 @@ const SHELL_WORDS = new Set(
   ).split(' '),
 );
 
+// bash's `source` as a command: first, or after ; & | ( (`cd api && source .venv/bin/activate && …`)
+const SOURCE_COMMAND = /(^|[;&|(])\s*source\s/;
+
 // a plain first word followed by a blank: not `FOO=1 cmd`, `$RUNNER x`, `(cd a && b)` or a path
 const FIRST_WORD = /^([A-Za-z0-9_][\w.+-]*)\s/;
 
@@ -64,7 +67,7 @@ function commandLineProblem(
   shell: string,
 ): string | null {
   // bash's `source venv/bin/activate && …`: Debian's and Ubuntu's /bin/sh is dash, which has only `.`
-  if (/^\s*source\s/.test(commandLine) && shell === 'dash')
+  if (SOURCE_COMMAND.test(commandLine) && shell === 'dash')
     return `source: /bin/sh is dash here, which has no source command (sh: source: not found at each start); use . instead (". venv/bin/activate && …")`;
   const program = commandLineProgram(commandLine);
   // without a PATH of its own the shell searches its built-in default: not guessed here
