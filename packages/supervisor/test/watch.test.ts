@@ -236,4 +236,30 @@ describe('watch mode (SUP-7)', () => {
     writeFileSync(join(project, 'src', 'main.js'), '// v2\n');
     await waitFor(async () => (await supervisor.list())[0]?.restarts === 1, { what: 'a watch restart' });
   });
+
+  it('says in the daemon log when an app restarts itself in a loop by writing into its watched directory', async () => {
+    const home = harness.home();
+    const project = join(home, 'project');
+    mkdirSync(project, { recursive: true });
+    const script = join(project, 'writer.js');
+    // a cache written at each start, as a program keeping state beside its code does
+    writeFileSync(
+      script,
+      "require('node:fs').writeFileSync(require('node:path').join(__dirname, 'cache.json'), String(Date.now()));\n" +
+        'setInterval(() => {}, 1000);\n',
+    );
+    const lines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => lines.push(line) }));
+    await supervisor.start([
+      appSpec(home, { name: 'loop', script, cwd: project, watch: [project], watchDelayMs: 100 }),
+    ]);
+    const hint = await waitFor(() => lines.find((line) => line.includes('restarts itself in a loop')), {
+      what: 'the loop hint',
+    });
+    expect(hint).toContain(`loop: watch: 5 restarts in a row`);
+    expect(hint).toContain(join(project, 'cache.json'));
+    await supervisor.stop('loop');
+    // told once per loop
+    expect(lines.filter((line) => line.includes('restarts itself in a loop'))).toHaveLength(1);
+  });
 });

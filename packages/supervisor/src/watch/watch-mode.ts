@@ -7,6 +7,7 @@ import { rotationFileMatcher } from '../logs/log-rotation.js';
 import { pidFilePath } from '../pid-files.js';
 import type { AppEntry, ProcessRecord } from '../process-record.js';
 import { type AppWatcher, createAppWatcher, type WatchSettings } from './app-watcher.js';
+import { createRestartLoopDetector } from './restart-loop.js';
 import { watcherErrorText } from './watcher-error.js';
 
 /** The watchers of all apps with `watch` (SUP-7), one per app, kept in line with the table. */
@@ -45,6 +46,7 @@ interface Watched {
  */
 export function createWatchMode(options: WatchModeOptions): WatchMode {
   const watched = new Map<string, Watched>();
+  const loops = createRestartLoopDetector();
   /** Matchers of log files (and what their rotation writes), made once per path. */
   const logMatchers = new Map<string, (path: string) => boolean>();
   const isLogOf = (logPath: string, path: string): boolean => {
@@ -86,6 +88,7 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
     const current = watched.get(name);
     if (!current) return;
     watched.delete(name);
+    loops.forget(name);
     current.entry.isWatching = false;
     current.watcher
       .close()
@@ -99,6 +102,12 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
     if (targets.length === 0) return;
     const count = paths.length === 1 ? '1 change' : `${paths.length} changes`;
     options.log(`${name}: watch: ${paths[0]} changed (${count}): restarting ${targets.length} process(es)`);
+    const uptimes = targets.map((record) =>
+      record.startedAt === null ? null : Date.now() - record.startedAt,
+    );
+    const latest = uptimes.some((uptime) => uptime === null) ? null : Math.min(...(uptimes as number[]));
+    const hint = loops.note(name, latest, entry.spec.watchDelayMs, paths[0]!);
+    if (hint !== null) options.log(hint);
     for (const record of targets) {
       options.publish?.({
         kind: 'process.watch_restart',
