@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { appNameProblem } from './app-name.js';
 import { appNameSchema, appNameText } from './app-name-schema.js';
 import { splitArgs } from './app-resolve.js';
 import { NESTED_DEFAULTS } from './app-spec.js';
@@ -231,14 +232,46 @@ const condition = z.pipe(
 
 const dependencyName = appNameText();
 
-export const dependsOnSchema = z.union([
-  dependencyName,
-  z.array(
-    z.union([dependencyName, z.strictObject({ name: dependencyName, condition: z.optional(condition) })]),
-  ),
-  // `{db: healthy}`, or process-compose's `{db: {condition: process_healthy}}`
-  z.record(dependencyName, stringOr(condition, z.strictObject({ condition }))),
-]);
+/** Why `name` cannot name an app a `depends_on` waits for (no app could be called so); null when it can. */
+function dependencyNameProblem(name: string): string | null {
+  const problem = appNameProblem(name);
+  if (problem === null) return null;
+  const glued = /^(.+?)\s*[:=]\s*([\w-]+)$/.exec(name);
+  if (glued && appNameProblem(glued[1]!) === null) {
+    return `expected an app name, got ${quoteValue(name)}: a condition is given in a config file, depends_on: { ${glued[1]}: ${glued[2]} } (--depends-on takes names, condition started)`;
+  }
+  return `expected an app name, got ${quoteValue(name)}: ${problem}`;
+}
+
+export const dependsOnSchema = z
+  .union([
+    dependencyName,
+    z.array(
+      z.union([dependencyName, z.strictObject({ name: dependencyName, condition: z.optional(condition) })]),
+    ),
+    // `{db: healthy}`, or process-compose's `{db: {condition: process_healthy}}`
+    z.record(dependencyName, stringOr(condition, z.strictObject({ condition }))),
+  ])
+  .check(
+    // each name, once the form is read: no app can have one that fails (`db:healthy`, a condition glued on)
+    z.superRefine((value, ctx) => {
+      for (const [path, name] of dependencyNames(value)) {
+        const problem = dependencyNameProblem(name);
+        if (problem !== null) ctx.issues.push({ code: 'custom', message: problem, input: name, path });
+      }
+    }),
+  );
+
+/** The names of a `depends_on` as written, each with its path in it (`[]`, `[1]`, `[1, 'name']`, `['db']`). */
+function dependencyNames(value: unknown): [PropertyKey[], string][] {
+  if (typeof value === 'string') return [[[], value]];
+  if (Array.isArray(value)) {
+    return value.map((item, i): [PropertyKey[], string] =>
+      typeof item === 'string' ? [[i], item] : [[i, 'name'], (item as { name: string }).name],
+    );
+  }
+  return Object.keys(value as object).map((name): [PropertyKey[], string] => [[name], name]);
+}
 
 /**
  * Schema of one app as written in a config file (snake_case, PM2-compatible names). Unknown keys
