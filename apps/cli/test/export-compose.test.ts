@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { FIXTURE_CONFIGS, loadSpecs, runExport, warnings } from './export-helpers.js';
+import { FIXTURE_CONFIGS, loadSpecs, runExport, unitEnv, warnings } from './export-helpers.js';
 import { runTool, Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
@@ -81,7 +81,7 @@ describe('velos export compose', () => {
             ],
       );
       const env = Object.fromEntries(
-        Object.entries(spec.ownEnv ?? {}).map(([name, value]) => [name, value.replaceAll('$', () => '$$')]),
+        Object.entries(unitEnv(spec)).map(([name, value]) => [name, value.replaceAll('$', () => '$$')]),
       );
       expect(service.environment).toEqual(env);
       expect(service.labels).toEqual({ 'dev.velos.app': spec.name, 'dev.velos.namespace': spec.namespace });
@@ -174,5 +174,22 @@ describe('velos export compose', () => {
       api: { condition: 'service_healthy' },
     });
     expect(services.db?.healthcheck).toBeUndefined();
+  });
+});
+
+describe('velos export of a Python app', () => {
+  it('gives it PYTHONUNBUFFERED=1 as the daemon does, unless its env sets it', async () => {
+    const dir = scratch.dir('velos-export-py-');
+    writeFileSync(join(dir, 'worker.py'), 'print("hi")\n');
+    const config = join(dir, 'velos.toml');
+    writeFileSync(
+      config,
+      '[[apps]]\nname = "worker"\nscript = "worker.py"\n\n[[apps]]\nname = "quiet"\nscript = "worker.py"\nenv = { PYTHONUNBUFFERED = "" }\n',
+    );
+    const run = await runExport(scratch, 'compose', config, ['--lossy']);
+    expect(run.code, run.stderr).toBe(0);
+    const { services } = parse(run.files.get('compose.yaml') ?? '') as { services: Record<string, Service> };
+    expect(services.worker?.environment).toEqual({ PYTHONUNBUFFERED: '1' });
+    expect(services.quiet?.environment).toEqual({ PYTHONUNBUFFERED: '' });
   });
 });

@@ -20,6 +20,14 @@ export function loadSpecs(config: string): Promise<AppSpec[]> {
   return loadConfigFile(config, { baseEnv: {}, cpuCount: availableParallelism() });
 }
 
+/**
+ * The env an export writes for `spec`: its own, and `PYTHONUNBUFFERED=1` for a Python script (the
+ * fixtures' Python apps are `.py` files that do not set it), as the daemon gives it.
+ */
+export function unitEnv(spec: AppSpec): Record<string, string> {
+  return { ...(spec.ownEnv ?? {}), ...(spec.script.endsWith('.py') ? { PYTHONUNBUFFERED: '1' } : {}) };
+}
+
 /** What one `velos export` run printed and wrote. */
 export interface ExportRun extends Run {
   dir: string;

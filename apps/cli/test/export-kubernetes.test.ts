@@ -8,7 +8,7 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { FIXTURE_CONFIGS, loadSpecs, runExport, warnings } from './export-helpers.js';
+import { FIXTURE_CONFIGS, loadSpecs, runExport, unitEnv, warnings } from './export-helpers.js';
 import { Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
@@ -96,7 +96,7 @@ function expectContainer(spec: AppSpec, container: Container, image: string): vo
           ...spec.args,
         ],
   );
-  expect(container.env).toEqual(Object.entries(spec.ownEnv ?? {}).map(([name, value]) => ({ name, value })));
+  expect(container.env).toEqual(Object.entries(unitEnv(spec)).map(([name, value]) => ({ name, value })));
   expect(container.resources).toEqual(
     spec.maxMemoryBytes === undefined
       ? undefined

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { AppSpec } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cronToOnCalendar } from '../src/export/cron-calendar.js';
-import { FIXTURE_CONFIGS, loadSpecs, runExport, unitSection, warnings } from './export-helpers.js';
+import { FIXTURE_CONFIGS, loadSpecs, runExport, unitEnv, unitSection, warnings } from './export-helpers.js';
 import { runTool, Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
@@ -75,7 +75,7 @@ describe('velos export systemd', () => {
         const scriptPath = resolve(spec.cwd, spec.script);
         expect(execStart).toContain(spec.script.includes(' ') ? `"${spec.script}"` : scriptPath);
         if (spec.args.length > 0) expect(execStart.endsWith(` ${spec.args.join(' ')}`), execStart).toBe(true);
-        for (const [name, value] of Object.entries(spec.ownEnv ?? {})) {
+        for (const [name, value] of Object.entries(unitEnv(spec))) {
           expect(
             service.some((line) => line.startsWith('Environment=') && line.includes(`${name}=`)),
             name,

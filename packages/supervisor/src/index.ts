@@ -13,6 +13,7 @@ export {
 } from './logs/index.js';
 export { HISTORY_FILE } from './metrics/history-control.js';
 export type { StatusEvent, StatusReason } from './process-status.js';
+export { runsPython } from './python-output.js';
 export {
   type CommandSpec,
   type ResolveCommandOptions,

@@ -2,6 +2,7 @@ import { basename, isAbsolute, relative, resolve } from 'node:path';
 import type { AppSpec } from '@velos/core';
 import { resolveCommand } from '@velos/supervisor';
 import { findOnPath } from '../commands/start-spec.js';
+import { exportedEnv } from './secret-env.js';
 
 /** The argv an app runs with: `[program, ...args]`. */
 export type Argv = string[];
@@ -52,7 +53,7 @@ function isInside(dir: string, path: string): boolean {
 /** The environment an app's instance gets from Velos (SUP-5): its own env, identity (`instance_var`) and `increment_var`. */
 export function instanceEnvironment(spec: AppSpec, instance: number): Record<string, string> {
   const env: Record<string, string> = {
-    ...(spec.ownEnv ?? spec.env),
+    ...exportedEnv(spec),
     VELOS_NAME: spec.name,
     VELOS_INSTANCE: String(instance),
   };

@@ -1,4 +1,5 @@
 import { type AppSpec, maskEnv } from '@velos/core';
+import { resolveCommand, runsPython } from '@velos/supervisor';
 
 /** An app's env split into the values that go to a file of their own (they look secret) and the rest. */
 export interface SplitEnv {
@@ -13,9 +14,16 @@ export interface SplitEnv {
 /** A value that single quotes carry as it is in systemd's, Compose's and Velos's env files: no quote, no line break. */
 const SINGLE_QUOTABLE = /^[^'\r\n]*$/;
 
-/** The env an export writes: the app's own, not what `velos start` would inherit. */
+/**
+ * The env an export writes: the app's own, not what `velos start` would inherit, and `PYTHONUNBUFFERED=1`
+ * for an app that runs Python when the env it started with does not set it, as the daemon gives it
+ * (its print()s would otherwise reach the journal or `docker logs` 8 KiB at a time).
+ */
 export function exportedEnv(spec: AppSpec): Record<string, string> {
-  return spec.ownEnv ?? spec.env;
+  const own = spec.ownEnv ?? spec.env;
+  if (spec.env.PYTHONUNBUFFERED !== undefined || own.PYTHONUNBUFFERED !== undefined) return own;
+  const command = resolveCommand({ ...spec, env: { ...process.env, ...spec.env } as Record<string, string> });
+  return runsPython(command) ? { ...own, PYTHONUNBUFFERED: '1' } : own;
 }
 
 /** The variables of `env` whose values look secret: the ones `velos env` masks (API_KEY, a URL's password…). */
