@@ -168,6 +168,10 @@ function fork(message: ForkMessage): void {
     isConnected: true,
   };
   workers.set(key, { worker, state });
+  // node:cluster answers a worker's listen() over its channel: a worker that threw right after it is
+  // gone by then, and the answer's EPIPE came as an 'error' no one handled, which ended the primary and
+  // every other worker with it. The worker's 'exit' tells its end.
+  worker.on('error', () => undefined);
   send({ t: 'online', key, pid, hasBootReport: true });
   // node:cluster's 'online' comes once the worker's Node has booted, before any of its code runs
   worker.once('online', () => send({ t: 'booted', key, pid }));
