@@ -324,9 +324,9 @@ export function specsFromFlags(
     entry.history = integer(flagAsTyped(input, 'history'), history, 'a whole number, 1 or more');
   const dependsOn = text('depends-on');
   if (dependsOn !== undefined) entry.depends_on = dependsOn.split(',').map((name) => name.trim());
-  if (o.watch !== undefined) entry.watch = o.watch === true ? true : commaList(String(o.watch));
+  if (o.watch !== undefined) entry.watch = o.watch === true ? true : globList(String(o.watch), /,/);
   // PM2 separates them with spaces, Velos with commas: both
-  if (text('ignore-watch') !== undefined) entry.ignore_watch = commaList(text('ignore-watch')!, /[,\s]/);
+  if (text('ignore-watch') !== undefined) entry.ignore_watch = globList(text('ignore-watch')!, /[,\s]/);
   if (text('liveness-http') !== undefined) entry.liveness_probe = { http: text('liveness-http') };
   if (text('readiness-http') !== undefined) entry.readiness_probe = { http: text('readiness-http') };
 
@@ -414,6 +414,27 @@ function commaList(value: string, separator: string | RegExp = ','): string[] {
     .split(separator)
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/**
+ * A list of paths or globs split at `separator` outside braces: `src/**\/*.{js,ts},config` is two
+ * items, not a broken `src/**\/*.{js` and `ts}`.
+ */
+export function globList(value: string, separator: RegExp): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if (ch === '{') depth += 1;
+    else if (ch === '}' && depth > 0) depth -= 1;
+    else if (depth === 0 && separator.test(ch)) {
+      items.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  items.push(value.slice(start));
+  return items.map((item) => item.trim()).filter((item) => item !== '');
 }
 
 function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
