@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type AlertEngine, createAlertEngine } from '../../src/alerts/alert-engine.js';
 import type { SampledProcess } from '../../src/alerts/condition-tracker.js';
 import { createEventBus, type EventBus } from '../../src/events/event-bus.js';
+import { holdingServer as kitHoldingServer, onJsonBody } from './alert-test-kit.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -24,16 +25,6 @@ async function hookServer(): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** Calls `then` with a request's body parsed as JSON once it has all come. */
-function onJsonBody(req: IncomingMessage, then: (body: unknown) => void): void {
-  let text = '';
-  req.setEncoding('utf8');
-  req.on('data', (chunk: string) => {
-    text += chunk;
-  });
-  req.on('end', () => then(JSON.parse(text)));
 }
 
 /** A real local HTTP server that records the JSON body of every POST (answers 200). */
@@ -325,35 +316,8 @@ describe('the alert engine', () => {
   });
 });
 
-/**
- * A receiver that holds each request `isHeld` says so until `release()` (down, as far as the daemon
- * can tell), and answers the others 200; `bodies` are the JSON bodies in arrival order.
- */
-async function holdingServer(isHeld: (body: { status: string }) => boolean) {
-  const bodies: { app: string; status: string }[] = [];
-  const held: (() => void)[] = [];
-  let isHolding = true;
-  const server = createServer((req, res) => {
-    onJsonBody(req, (parsed) => {
-      const body = parsed as { app: string; status: string };
-      bodies.push(body);
-      const answer = () => res.writeHead(200).end();
-      if (isHolding && isHeld(body)) held.push(answer);
-      else answer();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const release = () => {
-    isHolding = false;
-    for (const answer of held.splice(0)) answer();
-  };
-  cleanups.push(() => {
-    release();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, bodies, held, release };
-}
+/** A receiver that holds what `isHeld` picks until `release()` (alert-test-kit.ts). */
+const holdingServer = (isHeld: (body: { status: string }) => boolean) => kitHoldingServer(isHeld, cleanups);
 
 describe('alert delivery while a receiver is down', () => {
   it('keeps at most 100 notifications of a rule waiting: the oldest waiting are dropped, daemon.log says so', async () => {

@@ -5,10 +5,10 @@ import type { AlertRule, EventFieldValue, VelosEvent } from '@velos/core';
 import { waitFor } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAlertControl } from '../../src/alerts/alert-control.js';
-import { type AlertEngine, createAlertEngine } from '../../src/alerts/alert-engine.js';
 import { MAX_ALERT_STATE_BYTES, ruleFingerprint } from '../../src/alerts/alert-state-store.js';
 import type { SampledProcess } from '../../src/alerts/condition-tracker.js';
 import { createEventBus, type EventBus } from '../../src/events/event-bus.js';
+import { type EngineDaemon, daemonOn as kitDaemonOn, restartOn as kitRestartOn } from './alert-test-kit.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -24,47 +24,13 @@ function tempHome(): string {
   return home;
 }
 
-/** One daemon's alert engine on `home`; `stop` drops it as a SIGKILL would (nothing saved on the way out). */
-interface Daemon {
-  engine: AlertEngine;
-  bus: EventBus;
-  alerts: VelosEvent[];
-  logs: string[];
-  stop(): void;
-}
-
-function daemonOn(home: string, processes: SampledProcess[] = []): Daemon {
-  const bus = createEventBus({ path: join(home, 'events.jsonl') });
-  const alerts: VelosEvent[] = [];
-  const logs: string[] = [];
-  bus.published.subscribe((event) => {
-    if (event.kind.startsWith('alert.')) alerts.push(event);
-  });
-  const engine = createAlertEngine({
-    home,
-    bus,
-    processes: () => processes,
-    matchesTarget: (target, app) => app === target,
-    log: (line) => logs.push(line),
-  });
-  let isStopped = false;
-  const stop = (): void => {
-    if (isStopped) return;
-    isStopped = true;
-    engine.close();
-    bus.close();
-  };
-  cleanups.push(stop);
-  return { engine, bus, alerts, logs, stop };
-}
+/** One daemon's alert engine on `home` (see alert-test-kit.ts). */
+const daemonOn = (home: string, processes: SampledProcess[] = []): EngineDaemon =>
+  kitDaemonOn(home, processes, cleanups);
 
 /** What a daemon that starts again does: the saved state first, then `alerts.json`. */
-function restartOn(home: string, processes: SampledProcess[] = []): Daemon {
-  const daemon = daemonOn(home, processes);
-  daemon.engine.restoreState();
-  daemon.engine.loadSaved();
-  return daemon;
-}
+const restartOn = (home: string, processes: SampledProcess[] = []): EngineDaemon =>
+  kitRestartOn(home, processes, cleanups);
 
 function rule(name: string, when: AlertRule['when'], extra: Partial<AlertRule> = {}): AlertRule {
   return {

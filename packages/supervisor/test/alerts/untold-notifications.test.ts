@@ -1,15 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertRule } from '@velos/core';
 import { waitFor } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AlertEngine, createAlertEngine } from '../../src/alerts/alert-engine.js';
 import type { SampledProcess } from '../../src/alerts/condition-tracker.js';
 import { markUntold, type UntoldByKey, untoldStatusOf } from '../../src/alerts/untold-notifications.js';
-import { createEventBus, type EventBus } from '../../src/events/event-bus.js';
+import type { EventBus } from '../../src/events/event-bus.js';
+import { holdingServer, daemonOn as kitDaemonOn, restartOn as kitRestartOn } from './alert-test-kit.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -45,39 +43,7 @@ describe('untold notifications', () => {
   });
 });
 
-/**
- * A real local HTTP server recording every JSON body; while holding, the bodies `isHeld` picks get no
- * answer (the sender waits, as for a hanging Slack) until `release`.
- */
-async function receiver(isHeld: (body: { status: string }) => boolean) {
-  const bodies: Record<string, unknown>[] = [];
-  const held: (() => void)[] = [];
-  let isHolding = true;
-  const server = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    req.on('end', () => {
-      const body = JSON.parse(text) as { status: string };
-      bodies.push(body);
-      const answer = () => res.writeHead(200).end();
-      if (isHolding && isHeld(body)) held.push(answer);
-      else answer();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const release = () => {
-    isHolding = false;
-    for (const answer of held.splice(0)) answer();
-  };
-  cleanups.push(() => {
-    release();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies, held, release };
-}
+const receiver = (isHeld: (body: { status: string }) => boolean) => holdingServer(isHeld, cleanups);
 
 function tempHome(): string {
   const home = mkdtempSync(join(tmpdir(), 'velos-untold-'));
@@ -85,35 +51,8 @@ function tempHome(): string {
   return home;
 }
 
-/** One daemon's alert engine on `home`; `stop` drops it as a SIGKILL would (nothing saved on the way out). */
-function daemonOn(home: string, processes: SampledProcess[]) {
-  const bus = createEventBus({ path: join(home, 'events.jsonl') });
-  const logs: string[] = [];
-  const engine: AlertEngine = createAlertEngine({
-    home,
-    bus,
-    processes: () => processes,
-    matchesTarget: (target, app) => app === target,
-    log: (line) => logs.push(line),
-  });
-  let isStopped = false;
-  const stop = (): void => {
-    if (isStopped) return;
-    isStopped = true;
-    engine.close();
-    bus.close();
-  };
-  cleanups.push(stop);
-  return { engine, bus, logs, stop };
-}
-
-/** What a daemon that starts again does: the saved state first, then `alerts.json`. */
-function restartOn(home: string, processes: SampledProcess[]) {
-  const daemon = daemonOn(home, processes);
-  daemon.engine.restoreState();
-  daemon.engine.loadSaved();
-  return daemon;
-}
+const daemonOn = (home: string, processes: SampledProcess[]) => kitDaemonOn(home, processes, cleanups);
+const restartOn = (home: string, processes: SampledProcess[]) => kitRestartOn(home, processes, cleanups);
 
 function memRule(url: string): AlertRule {
   return {
