@@ -1,33 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AppSpec, type Dependency, ErrorCodes, NESTED_DEFAULTS } from '@velos/core';
+import { type AppSpec, ErrorCodes, NESTED_DEFAULTS } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSupervisor, type Supervisor } from '../src/supervisor.js';
 import { appSpec, Harness, waitFor } from './helpers.js';
+import { events, recorder } from './order-file.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
-
-/** An app that writes "start <name>" / "stop <name>" lines to the home's order file. */
-function recorder(home: string, name: string, dependsOn: Dependency[] = []): AppSpec {
-  return appSpec(home, {
-    name,
-    script: 'order-recorder.js',
-    dependsOn,
-    env: { ORDER_FILE: join(home, 'order.txt') },
-  });
-}
-
-/** The order file's events, e.g. ["start a", "start b"]. */
-function events(home: string): string[] {
-  const file = join(home, 'order.txt');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => line.split(' ').slice(0, 2).join(' '));
-}
 
 /** Waits until every app in `names` has written its start line (it is then listening for SIGTERM). */
 function waitForStarts(home: string, names: string[]): Promise<boolean> {

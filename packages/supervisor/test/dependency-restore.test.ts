@@ -1,29 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AppSpec, Dependency } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSupervisor, type Supervisor } from '../src/supervisor.js';
-import { appSpec, Harness, waitFor } from './helpers.js';
+import { Harness, waitFor } from './helpers.js';
+import { events, recorder } from './order-file.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
 
-/** An app that writes "start <name>" / "stop <name>" lines to the home's order file. */
-function recorder(home: string, name: string, dependsOn: Dependency[] = []): AppSpec {
-  return appSpec(home, {
-    name,
-    script: 'order-recorder.js',
-    dependsOn,
-    env: { ORDER_FILE: join(home, 'order.txt') },
-  });
-}
-
+/** How many times `name` started (its "start <name>" lines in the order file). */
 function starts(home: string, name: string): number {
-  const file = join(home, 'order.txt');
-  if (!existsSync(file)) return 0;
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith(`start ${name} `)).length;
+  return events(home).filter((event) => event === `start ${name}`).length;
 }
 
 async function statusOf(supervisor: Supervisor, name: string): Promise<string | undefined> {
