@@ -337,7 +337,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
    * (stop, exit, sample) follows at once; the probes and the watchdog of online processes start over
    * with theirs when they changed, and the job state and `cron_restart` schedule are set again; the
    * log pipelines move to new log files or settings (throws, changing nothing, when one cannot open);
-   * the file watcher follows the watch settings.
+   * the file watcher follows the watch settings; a job's new schedule or interval is armed.
    */
   function respec(entry: AppEntry, spec: AppSpec): void {
     const before = entry.spec;
@@ -359,6 +359,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (hasNewWatchdog) watchdogs.onOnline(record);
     }
     attachApp(entry);
+    if (before.schedule !== spec.schedule || before.intervalMs !== spec.intervalMs) {
+      for (const id of entry.ids) jobs.reschedule(table.records.get(id)!);
+    }
   }
 
   /** Gives an app just added to the table its job state and its `cron_restart` schedule. */

@@ -29,7 +29,8 @@ export type ReplaceOutcome = 'updated' | 'scaled' | 'restarted';
 
 /**
  * CFG-2: runs the app `after.name` with its new spec. A change of policy keys only (`SPEC_KEY_EFFECTS`:
- * kill_timeout, max_memory, probes…) is applied in place, the processes keep running; a change of the
+ * kill_timeout, max_memory, probes…; a job's run and schedule keys, see `changeEffect`) is applied in
+ * place, the processes keep running; a change of the
  * instance count (beside such keys) adds or removes instances and leaves the others running; otherwise
  * a running cluster app whose change needs no new processes or log pipelines is reloaded (zero
  * downtime; scaled before the reload when it has fewer instances, after it when more), another running

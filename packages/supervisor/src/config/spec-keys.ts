@@ -101,14 +101,30 @@ export function changedKeys(before: AppSpec, after: AppSpec): (keyof AppSpec)[] 
 }
 
 /**
+ * SUP-8: a job stays a job: what its next run is spawned with and its schedule (`schedule`,
+ * `intervalMs`) are applied in place. The run in progress goes on with the spec it started with (as a
+ * Kubernetes CronJob's running Job); stopping it, or running a job that was waiting for its time,
+ * only to apply a change, would do work nobody asked for.
+ */
+const JOB_RUN_KEYS: ReadonlySet<keyof AppSpec> = new Set<keyof AppSpec>(['schedule', 'intervalMs']);
+
+/** The effect of a change of `key` on an app that is a job before and after (see `JOB_RUN_KEYS`). */
+function jobKeyEffect(key: keyof AppSpec): SpecKeyEffect {
+  const effect = SPEC_KEY_EFFECTS[key];
+  return effect === 'spawn' || JOB_RUN_KEYS.has(key) ? 'policy' : effect;
+}
+
+/**
  * What applying `after` over `before` needs: the largest effect of the keys that differ (`link`
- * when only the link to the file, or nothing, differs).
+ * when only the link to the file, or nothing, differs). A job's spawn keys and schedule are
+ * `policy` while it stays a job (`JOB_RUN_KEYS`).
  * @example changeEffect(spec, { ...spec, killTimeoutMs: 9000 }) // 'policy'
  */
 export function changeEffect(before: AppSpec, after: AppSpec): SpecKeyEffect {
+  const isJob = before.type === 'job' && after.type === 'job';
   let effect: SpecKeyEffect = 'link';
   for (const key of changedKeys(before, after)) {
-    const next = SPEC_KEY_EFFECTS[key];
+    const next = isJob ? jobKeyEffect(key) : SPEC_KEY_EFFECTS[key];
     if (RANK[next] > RANK[effect]) effect = next;
   }
   return effect;

@@ -41,6 +41,13 @@ export interface JobScheduler {
    * without running now. Its end is recorded `unknown` (no exit code) unless its timeout stopped it.
    */
   resume(record: ProcessRecord, isEnabled: boolean): void;
+  /**
+   * CFG-2: the job's `schedule` or `intervalMs` changed in place (a config reload, `config set`): an
+   * enabled schedule is set again (an interval counts from the start of the run in progress, else of
+   * the latest run, missed times are not made up); a job that became a one-shot is done once no run
+   * is going. A run in progress goes on.
+   */
+  reschedule(record: ProcessRecord): void;
   /** Turns the schedule off (a run in progress goes on); true when it was on. */
   disable(record: ProcessRecord): boolean;
   /** Runs the job now with trigger `user`; false when a run is already going or its start is pending. */
@@ -315,6 +322,27 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         `${label(record)}: run ${state.current.seq} (pid ${run.pid}) taken over from a daemon that died`,
       );
       if (isEnabled) enableSchedule(record, state.current.startedAt);
+    },
+
+    reschedule(record) {
+      const state = record.job;
+      if (!state?.isEnabled) return;
+      clearSchedule(state);
+      if (!isRecurring(record.app.spec)) {
+        // its runs so far were its one run; the one going ends it (`handleExit`)
+        if (!record.run) {
+          state.isEnabled = false;
+          settle(record, 'reload');
+        }
+        return;
+      }
+      // a triggered run does not move the schedule
+      const isScheduled = (run: JobRun): boolean => run.trigger !== 'user';
+      const current = state.current && isScheduled(state.current) ? state.current : undefined;
+      const last = current ?? state.history.runs.findLast(isScheduled);
+      enableSchedule(record, last?.startedAt ?? Date.now());
+      const next = state.nextRunAt === null ? '' : `, next run at ${new Date(state.nextRunAt).toISOString()}`;
+      host.log(`${label(record)}: schedule changed${next}`);
     },
 
     disable(record) {

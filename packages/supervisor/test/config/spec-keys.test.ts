@@ -96,6 +96,16 @@ describe('changeEffect (CFG-2)', () => {
     expect(changeEffect(spec({ env: { A: '1', B: '2' } }), spec({ env: { B: '2', A: '1' } }))).toBe('link');
   });
 
+  it("a job's spawn and schedule keys are in place while it stays a job; a change of type is not", () => {
+    const job = spec({ type: 'job', intervalMs: 60_000 });
+    expect(changeEffect(job, { ...job, env: { A: '2' }, script: 'other.js' })).toBe('policy');
+    expect(changeEffect(job, { ...job, intervalMs: undefined, schedule: '0 3 * * *' })).toBe('policy');
+    expect(changeEffect(job, { ...job, outFile: '/var/log/job.log', env: { A: '2' } })).toBe('logs');
+    expect(changeEffect(job, { ...job, logEngine: false })).toBe('pipeline');
+    expect(changeEffect(job, { ...job, type: 'service', intervalMs: undefined })).toBe('pipeline');
+    expect(changeEffect(spec(), { ...job, intervalMs: undefined })).toBe('pipeline');
+  });
+
   it('classifies every key a spec can hold', () => {
     const keys = Object.keys(SPEC_KEY_EFFECTS);
     expect(new Set(keys).size).toBe(keys.length);
