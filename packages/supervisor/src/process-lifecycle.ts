@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { formatBytes, isRequestedRestart, type ProcessInfo } from '@velos/core';
 import type { ClusterRunner } from './cluster/cluster-runner.js';
-import { stopWaves } from './dependencies/dependency-order.js';
+import { orderByDependencies, stopWaves } from './dependencies/dependency-order.js';
 import type { PublishEvent } from './events/event-bus.js';
 import { createJobScheduler, type JobScheduler } from './jobs/job-scheduler.js';
 import type { LiveState } from './live-state.js';
@@ -80,6 +80,13 @@ export interface ProcessLifecycle {
   stopInWaves(records: ProcessRecord[]): Promise<number>;
   /** Restarts one process; `unstableRestarts` is what its count becomes (0: a clean slate). */
   restartOne(record: ProcessRecord, reason?: RestartReason, unstableRestarts?: number): Promise<void>;
+  /**
+   * SUP-12: a restart of processes that are stopped or errored starts them as a start does: what their
+   * last run left is stopped, then each one still stopped or errored is `starting` (not counted as a
+   * restart, as PM2 does not count one) before any is launched; resolves them grouped by app, each app
+   * after the apps of `records` it depends on (for `launchApps`, whose dependency gate waits for them).
+   */
+  prepareStopped(records: ProcessRecord[]): Promise<ProcessRecord[][]>;
   /** Counts a restart the user asked for that a stop and a start with a new spec carried out (`start` with `replace`). */
   countRestart(record: ProcessRecord): void;
   /** Stops a process and removes it from the table. */
@@ -354,6 +361,37 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     });
   }
 
+  async function prepareStopped(records: ProcessRecord[]): Promise<ProcessRecord[][]> {
+    await Promise.all(
+      records.map((record) =>
+        runOp(record, async () => {
+          if (!record.leftovers || record.run || isActive(record.status)) return;
+          const status = record.status;
+          await stopRun(record, 'user');
+          setStatus(record, status, 'user');
+        }),
+      ),
+    );
+    // another request may have started or deleted one meanwhile
+    const still = records.filter((record) => isLive(record) && !isActive(record.status));
+    const byApp = new Map<string, ProcessRecord[]>();
+    for (const record of still) {
+      const name = record.app.spec.name;
+      byApp.set(name, [...(byApp.get(name) ?? []), record]);
+    }
+    const groups = orderByDependencies([...byApp.values()], (group) => group[0]!.app.spec, new Map(), {
+      isLenient: true,
+    });
+    return groups.map((group) => {
+      const prepared = prepare(
+        group.map((record) => record.id),
+        true,
+      );
+      for (const record of prepared) record.restartAt = null;
+      return prepared;
+    });
+  }
+
   function countRestart(record: ProcessRecord): void {
     record.restarts += 1;
     record.requestedRestarts += 1;
@@ -546,6 +584,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     stopOne,
     stopInWaves,
     restartOne,
+    prepareStopped,
     countRestart,
     deleteOne,
     deleteInWaves,

@@ -589,10 +589,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async restart(target, restartOptions) {
       const targets = table.select(target);
       updateEnv(targets, restartOptions);
+      // SUP-12: the stopped and errored ones start as a start does (`velos start all`, `restart all` of
+      // a stopped stack): an app after the apps it depends on, once their conditions are met
+      const stopped = targets.filter((record) => !isActive(record.status));
+      const running = targets.filter((record) => isActive(record.status));
       // issue #14 wait_ready: the restart answers once its fork-mode Node apps said 'ready' (or listen_timeout)
-      await Promise.all(
-        targets.map(async (record) => restartOne(record).then(() => record.run?.channel?.ready)),
-      );
+      await Promise.all([
+        lifecycle.prepareStopped(stopped).then((groups) => launchApps(groups, undefined, true)),
+        ...running.map(async (record) => restartOne(record).then(() => record.run?.channel?.ready)),
+      ]);
       watchMode.sync();
       return targets.map((record) => toInfo(record));
     },

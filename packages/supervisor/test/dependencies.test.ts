@@ -4,7 +4,7 @@ import { type AppSpec, ErrorCodes, NESTED_DEFAULTS } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSupervisor, type Supervisor } from '../src/supervisor.js';
 import { appSpec, Harness, waitFor } from './helpers.js';
-import { events, recorder } from './order-file.js';
+import { events, readyWhenFile, recorder } from './order-file.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
@@ -18,22 +18,6 @@ function waitForStarts(home: string, names: string[]): Promise<boolean> {
 
 async function statusOf(supervisor: Supervisor, name: string): Promise<string | undefined> {
   return (await supervisor.list()).find((info) => info.name === name)?.status;
-}
-
-/** The recorder app `db`, ready (its readiness probe passes) once `readyFile` exists. */
-function readyWhenFile(home: string, readyFile: string): AppSpec {
-  return {
-    ...recorder(home, 'db'),
-    readinessProbe: {
-      kind: 'exec',
-      command: `test -f ${readyFile}`,
-      intervalMs: 100,
-      timeoutMs: 2000,
-      failureThreshold: 1,
-      successThreshold: 1,
-      initialDelayMs: 0,
-    },
-  };
 }
 
 describe('depends_on (SUP-12)', () => {

@@ -22,3 +22,19 @@ export function events(home: string): string[] {
     .filter(Boolean)
     .map((line) => line.split(' ').slice(0, 2).join(' '));
 }
+
+/** The recorder app `db`, ready (its readiness probe passes) once `readyFile` exists. */
+export function readyWhenFile(home: string, readyFile: string): AppSpec {
+  return {
+    ...recorder(home, 'db'),
+    readinessProbe: {
+      kind: 'exec',
+      command: `test -f ${readyFile}`,
+      intervalMs: 100,
+      timeoutMs: 2000,
+      failureThreshold: 1,
+      successThreshold: 1,
+      initialDelayMs: 0,
+    },
+  };
+}

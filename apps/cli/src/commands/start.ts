@@ -20,6 +20,7 @@ import { ignoredPm2FlagsWarning } from '../pm2/ignored-flags.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
 import { isFile } from '../safe-stat.js';
 import { checkCommandLine } from './command-line-program.js';
+import { dependenciesFirst } from './dependency-first.js';
 import { forkFallbackWarnings } from './fork-fallback.js';
 import { printProcesses } from './print-processes.js';
 import { spawnFailure, spawnFailureOf } from './start-failures.js';
@@ -183,7 +184,8 @@ export async function startEnvironment(
  * PM2's `start <target>` of processes the daemon has: `all`, an id, a name, a namespace or a
  * `/regex/`, resolved as `restart` resolves them; false when the target matches no process (then it
  * may be a program on PATH). Stopped processes start, running services restart (a job waiting for
- * its schedule is left to it); `--update-env` gives them this shell's environment.
+ * its schedule is left to it), an app after the apps it depends on (the daemon holds a stopped app
+ * until they meet their conditions); `--update-env` gives them this shell's environment.
  */
 async function startExisting(
   ctx: CommandContext,
@@ -200,8 +202,8 @@ async function startExisting(
     'start',
     async (target) => {
       const matches = await client.describe(target);
-      const chosen = matches.filter(
-        (p: ProcessInfo) => p.status === 'stopped' || p.status === 'errored' || p.type !== 'job',
+      const chosen = dependenciesFirst(
+        matches.filter((p) => p.status === 'stopped' || p.status === 'errored' || p.type !== 'job'),
       );
       for (const p of chosen)
         acted.push(...(await (env ? client.restart(String(p.id), { env }) : client.restart(String(p.id)))));
