@@ -264,12 +264,14 @@ function resolveDependsOn(input: z.output<typeof dependsOnSchema> | undefined): 
 }
 
 /**
- * Default app name: the script's file name without extension, or the command's first word. `isFile`
- * says the script is one existing file whose path has spaces (`/srv/my app.js` is `my-app`, not `my`):
- * the supervisor runs such a path as the file, not as a command line.
+ * Default app name: the script's file name without extension, or the command's first word after its
+ * variable assignments (`FOO=1 node x.js` is `node`, as the shell runs node). `isFile` says the
+ * script is one existing file whose path has spaces (`/srv/my app.js` is `my-app`, not `my`): the
+ * supervisor runs such a path as the file, not as a command line.
  */
 export function deriveName(script: string, isFile = false): string {
-  const first = (isFile ? script : script.trim().split(/\s+/)[0]) ?? 'app';
+  const words = script.trim().split(/\s+/);
+  const first = (isFile ? script : (words.find((word) => !ASSIGNMENT.test(word)) ?? words[0])) ?? 'app';
   const base = first.split('/').pop() || 'app';
   // a name is letters, digits (any script) and _ . @ - (it names log files): anything else becomes -,
   // and a combining mark that would come first too; cut so that `app-` still fits the limits
@@ -280,6 +282,9 @@ export function deriveName(script: string, isFile = false): string {
   const name = cutToNameLimits(cleaned, APP_NAME_LIMITS.maxChars - 4, APP_NAME_LIMITS.maxBytes - 4) || 'app';
   return appNameProblem(name) === null ? name : `app-${name}`;
 }
+
+/** A shell variable assignment before a command (`NODE_ENV=production`). */
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** Whether a script with spaces is one existing file (as the supervisor resolves it, against the app's cwd). */
 function isScriptFile(script: string, cwd: string): boolean {

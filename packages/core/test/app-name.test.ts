@@ -115,6 +115,10 @@ describe('app names (letters and digits of any script)', () => {
     // a path with spaces that is one file: the whole file name (a command line's first word otherwise)
     expect(deriveName('/srv/my app.js', true)).toBe('my-app');
     expect(deriveName('/srv/my app.js')).toBe('my');
+    // a command line's variable assignments are not its program (it was named FOO-1)
+    expect(deriveName('FOO=1 NODE_ENV=production node x.js')).toBe('node');
+    expect(deriveName('FOO=1 ./worker.py --fast')).toBe('worker');
+    expect(deriveName('FOO=1')).toBe('FOO-1');
     const long = deriveName(`/srv/${'注'.repeat(90)}.js`);
     expect(appNameProblem(long)).toBeNull();
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(APP_NAME_LIMITS.maxBytes - 4);
