@@ -62,6 +62,7 @@ import { hasNewLogs, ProcessTable } from './process-table.js';
 import { checkNameFree, checkStartable } from './start-checks.js';
 import { createStateRestore } from './state-restore.js';
 import { writeState } from './state-store.js';
+import { timeZoneWarning } from './time-zone-check.js';
 import type { EventSource } from './typed-emitter.js';
 import { createWatchMode, hasNewWatch } from './watch/watch-mode.js';
 
@@ -550,6 +551,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return result;
   }
 
+  // told to the command that starts the daemon (its ping), and in daemon.log
+  const zoneWarning = timeZoneWarning();
+  if (zoneWarning !== null) log(zoneWarning);
+
   const supervisor: Supervisor = {
     home,
 
@@ -560,7 +565,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         uptimeMs: Date.now() - createdAt,
         home,
         processes: table.records.size,
-        warnings: restore.warnings(),
+        warnings: zoneWarning === null ? restore.warnings() : [zoneWarning, ...restore.warnings()],
       };
     },
 
