@@ -37,12 +37,16 @@ export function signalRecords(records: ProcessRecord[], signal: string, target: 
   return signalled;
 }
 
-/** PM2 `reset` (#14): the restart counters of `records` back to 0 (the restart policy's backoff is kept). */
+/**
+ * PM2 `reset` (#14): the restart counters of `records` back to 0 (the restart policy's backoff is
+ * kept), and a job's count of skipped runs (its run history is kept: `velos runs`).
+ */
 export function resetCounters(records: ProcessRecord[]): void {
   for (const record of records) {
     record.restarts = 0;
     record.requestedRestarts = 0;
     record.unstableRestarts = 0;
+    if (record.job) record.job.skipped = 0;
   }
 }
 

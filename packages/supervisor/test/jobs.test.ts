@@ -82,6 +82,11 @@ describe('jobs (SUP-8)', () => {
     expect(
       logLines.some((line) => line.includes('run skipped (interval): the previous run is still going')),
     ).toBe(true);
+    // velos reset sets the count back to 0 with the restart counters (it was kept); the history stays
+    await supervisor.stop('slow');
+    const [reset] = await supervisor.reset('slow');
+    expect(reset!.job!.skipped).toBe(0);
+    expect((await supervisor.runs('slow')).length).toBeGreaterThanOrEqual(3);
   });
 
   it('stops a run that outlasts its timeout: outcome timeout, process gone', async () => {

@@ -99,7 +99,7 @@ export const PM2_COMMANDS: CommandSpec[] = [
     completes: ['target'],
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
-    summary: 'set the restart counters of processes back to 0 (restarts and unstable restarts)',
+    summary: "set the counters of processes back to 0 (restarts, unstable restarts, a job's skipped runs)",
     details: MANY_TARGETS,
     options: { json, ai },
     run: async (ctx, input) => (await import('../commands/reset.js')).runReset(ctx, input.args),
