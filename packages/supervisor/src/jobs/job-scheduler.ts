@@ -2,6 +2,7 @@ import { type AppSpec, ErrorCodes, type JobRun, VelosError } from '@velos/core';
 import { checkCronExpression, scheduleCron } from '../cron-schedule.js';
 import type { PublishEvent } from '../events/event-bus.js';
 import { setLongTimeout } from '../long-timer.js';
+import { monotonicMs } from '../monotonic-ms.js';
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
 import { type RunnerHooks, spawnRecord } from '../process-runner.js';
 import { type StatusReason, setStatus } from '../process-status.js';
@@ -117,6 +118,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       ),
       isEnabled: false,
       current: null,
+      currentSinceMono: null,
       nextRunAt: null,
       skipped: 0,
       intervalTimer: null,
@@ -193,6 +195,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       outcome: 'running',
       trigger,
     };
+    state.currentSinceMono = monotonicMs() - Math.max(0, Date.now() - state.current.startedAt);
     state.history.begin(state.current);
     state.stopOutcome = null;
     state.isAdoptedRun = false;
@@ -314,6 +317,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         trigger:
           spec.schedule !== undefined ? 'schedule' : spec.intervalMs !== undefined ? 'interval' : 'start',
       };
+      state.currentSinceMono = monotonicMs() - Math.max(0, Date.now() - state.current.startedAt);
       state.history.begin(state.current);
       state.stopOutcome = null;
       state.isAdoptedRun = true;
@@ -400,8 +404,20 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       const isUnknown = state.isAdoptedRun === true && exitCode === null && signal === null;
       const outcome: JobRun['outcome'] =
         state.stopOutcome ?? (isUnknown ? 'unknown' : exitCode === 0 ? 'ok' : 'failed');
-      const finished: JobRun = { ...run, endedAt: now, exitCode, signal, outcome };
+      // the monotonic clock measures the run (see `currentSinceMono`); the wall clock one without it
+      const tookMs =
+        state.current !== null && state.currentSinceMono !== null
+          ? Math.round(monotonicMs() - state.currentSinceMono)
+          : now - run.startedAt;
+      const finished: JobRun = {
+        ...run,
+        endedAt: run.startedAt + Math.max(0, tookMs),
+        exitCode,
+        signal,
+        outcome,
+      };
       state.current = null;
+      state.currentSinceMono = null;
       state.stopOutcome = null;
       state.isAdoptedRun = false;
       state.history.add(finished);
@@ -410,7 +426,9 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         outcome === 'timeout' ? 'timeout' : outcome === 'stopped' ? 'user' : isUnknown ? 'unknown' : 'exit';
       record.lastExitReason = reason;
       const how = signal ? `signal ${signal}` : isUnknown ? 'exit code unknown' : `code ${exitCode}`;
-      host.log(`${label(record)}: run ${finished.seq} ${outcome} (${how}) after ${now - run.startedAt} ms`);
+      host.log(
+        `${label(record)}: run ${finished.seq} ${outcome} (${how}) after ${finished.endedAt! - run.startedAt} ms`,
+      );
       if (!isRecurring(record.app.spec)) state.isEnabled = false;
       // A stop, restart or timeout in progress sets the status itself once the run is gone.
       if (record.isUserOp || !host.isLive(record)) return;

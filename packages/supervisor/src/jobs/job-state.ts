@@ -11,6 +11,12 @@ export interface JobState {
   isEnabled: boolean;
   /** The run going on now, or null. */
   current: JobRun | null;
+  /**
+   * When the current run started on the monotonic clock (`monotonicMs`): its end is its start plus
+   * the time that clock measured, so a wall clock stepped back during the run (NTP, `date -s`) gives
+   * no negative duration; null without a current run.
+   */
+  currentSinceMono: number | null;
   /** Due time of the next interval run, or null. */
   nextRunAt: number | null;
   /** Due runs skipped because the previous one was still going. */
