@@ -70,3 +70,27 @@ describe('--watch-config across a daemon restart', () => {
     );
   });
 });
+
+describe('--watch-config and env_file', () => {
+  it("an edit of an app's env_file reloads the file, as an edit of the file does", async () => {
+    const home = createHome();
+    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
+    const dir = join(home, 'project');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'app.toml');
+    writeFileSync(
+      file,
+      `[[apps]]\nname = "w"\nscript = "${join(FIXTURES, 'silent.js')}"\nenv_file = ".env"\n`,
+    );
+    writeFileSync(join(dir, '.env'), 'V=1\n');
+    await velosOk(['start', file, '--watch-config'], { home });
+    // the defect: the file alone was watched, the new value waited for an edit of it or a config reload
+    writeFileSync(join(dir, '.env'), 'V=2\n');
+    await waitFor(async () => (await velosOk(['env', 'w'], { home })).stdout.includes('V: 2'), {
+      message: 'the edit of .env to apply',
+    });
+    expect(readLines(join(home, 'daemon.log'))).toContainEqual(
+      expect.stringContaining(`config ${file}: its env_file ${join(dir, '.env')} changed`),
+    );
+  });
+});

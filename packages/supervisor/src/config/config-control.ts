@@ -94,8 +94,19 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
     ...(deps.onAlerts ? { onAlerts: deps.onAlerts } : {}),
     ...(deps.checkAlerts ? { checkAlerts: deps.checkAlerts } : {}),
   });
-  const reloadFile = async (file: string): Promise<ConfigFileReload> =>
-    (await import('./config-reload.js')).reloadConfigFile(reloadDeps(), file);
+  /**
+   * `--watch-config`: the `env_file`s each watched config file names (`configEnvFiles`), read when it
+   * is first watched and again after each of its reloads; an edit of one reloads the files naming it.
+   */
+  const envFiles = new Map<string, string[]>();
+  const reloadFile = async (file: string): Promise<ConfigFileReload> => {
+    try {
+      return await (await import('./config-reload.js')).reloadConfigFile(reloadDeps(), file);
+    } finally {
+      // the file may name other env files now
+      if (envFiles.delete(file)) control.syncWatches();
+    }
+  };
 
   /**
    * Reads config.toml; `isReload` (false at the daemon's start): its rules are checked against the other
@@ -230,14 +241,27 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       // the watcher module loads with the first watched file; syncs wait for it in order
       watching = watching.then(async () => {
         if (isClosed) return;
+        for (const file of envFiles.keys()) if (!files.has(file)) envFiles.delete(file);
+        const unread = [...files].filter((file) => !envFiles.has(file));
+        if (unread.length > 0) {
+          const { configEnvFiles } = await import('@velos/core/config');
+          for (const file of unread) envFiles.set(file, await configEnvFiles(file));
+        }
         watches ??= (await import('./config-watch.js')).createConfigWatches({
           log: deps.log,
-          onChange: (file) => {
-            deps.log(`config file changed: ${file}`);
-            void serial(() => reloadFile(file)).catch(() => undefined);
+          onChange: (path) => {
+            if (watchedFiles().has(path)) {
+              deps.log(`config file changed: ${path}`);
+              void serial(() => reloadFile(path)).catch(() => undefined);
+            }
+            for (const [file, paths] of envFiles) {
+              if (!paths.includes(path)) continue;
+              deps.log(`config ${file}: its env_file ${path} changed`);
+              void serial(() => reloadFile(file)).catch(() => undefined);
+            }
           },
         });
-        watches.sync(files);
+        watches.sync(new Set([...files, ...[...envFiles.values()].flat()]));
       });
     },
 
