@@ -81,8 +81,8 @@ describe('a job given a new spec (config set, a config reload: CFG-2 with SUP-8)
       expect.stringMatching(/job \d+ \(sync\): schedule changed, next run at /),
     );
 
-    // a cron schedule in place of the interval: no run until its tick
-    await supervisor.configSet('sync', { interval: undefined, schedule: '0 0 1 1 *' });
+    // a cron schedule in place of the interval (setting one trigger drops the other): no run until its tick
+    await supervisor.configSet('sync', { schedule: '0 0 1 1 *' });
     // scheduled once a run in progress (interval runs are 800 ms long) has ended
     const row = await waitFor(async () => {
       const info = await rowOf(supervisor, 'sync');

@@ -12,6 +12,12 @@ export function loadConfigModule(): Promise<ConfigModule> {
   return configModule;
 }
 
+/** A job's two triggers, each with the one it replaces. */
+const JOB_TRIGGERS = [
+  ['schedule', 'interval'],
+  ['interval', 'schedule'],
+] as const;
+
 /**
  * CFG-2 `config set`: `changes` (config keys as a file writes them; `env.KEY` and `probe.key` reach
  * inside a table) over the app's spec, validated with the config schema; resolves the new spec.
@@ -23,6 +29,8 @@ export async function applySpecChanges(spec: AppSpec, changes: Record<string, un
   }
   const entry = config.specToConfig(spec);
   for (const [key, value] of Object.entries(changes)) setPath(entry, key.split('.'), value);
+  // SUP-8: a job has one trigger: `schedule=…` on an interval job replaces its interval, and back
+  for (const [key, other] of JOB_TRIGGERS) if (key in changes && !(other in changes)) delete entry[other];
   // croner loads only for an app with a cron expression: a bad one is refused with the other problems
   const checkCron = config.entryCronPlaces([entry]).length > 0 ? await config.loadCronCheck() : undefined;
   let next: AppSpec;
