@@ -174,6 +174,19 @@ describe('specsFromFlags', () => {
     expect([spec?.intervalMs, spec?.jobTimeoutMs]).toEqual([30_000, 1500]);
   });
 
+  it('runs a job --every 5ms as asked, warning that it runs back to back (5m was most likely meant)', () => {
+    const app = join(dir, 'app.js');
+    const warnings: string[] = [];
+    const warned = { ...where, warn: (message: string) => warnings.push(message) };
+    expect(specsFromFlags(app, input({ every: '5ms' }), warned, config)[0]?.intervalMs).toBe(5);
+    expect(specsFromFlags(app, input({ every: '0.5s' }), warned, config)[0]?.intervalMs).toBe(500);
+    specsFromFlags(app, input({ every: '1s' }), warned, config);
+    expect(warnings).toEqual([
+      '--every 5ms: a job this frequent runs back to back, a new process each time (5m is 5 minutes)',
+      '--every 0.5s: a job this frequent runs back to back, a new process each time',
+    ]);
+  });
+
   it('names the flag and what was expected when a value is wrong', () => {
     const app = join(dir, 'app.js');
     expect(failure(() => specsFromFlags(app, input({ instances: 'lots' }), where, config))).toBe(

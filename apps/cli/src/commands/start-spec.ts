@@ -352,14 +352,13 @@ export function specsFromFlags(
     const suffix = got === undefined || issue.message.includes('got') ? '' : `, got ${JSON.stringify(got)}`;
     throw argumentError(`${label}: ${issue.message}${suffix}`);
   }
+  let spec: AppSpec;
   try {
-    return [
-      config.resolveAppSpec(result.data, {
-        baseDir: where.cwd,
-        baseEnv: definedEnv(where.env),
-        cpuCount: where.cpuCount,
-      }),
-    ];
+    spec = config.resolveAppSpec(result.data, {
+      baseDir: where.cwd,
+      baseEnv: definedEnv(where.env),
+      cpuCount: where.cpuCount,
+    });
   } catch (error) {
     // flags that do not go together (`-i 2` on a job) are a bad command line, as a bad value is: exit 2,
     // naming the flag as typed
@@ -370,6 +369,20 @@ export function specsFromFlags(
     if (flag === undefined || o[flag] === undefined || typeof refused?.why !== 'string') throw error;
     throw argumentError(`${flagAsTyped(input, flag)}: ${refused.why}`);
   }
+  const every = text('every');
+  if (every !== undefined && spec.intervalMs !== undefined && spec.intervalMs < SUB_SECOND_JOB_MS)
+    where.warn?.(subSecondEvery(flagAsTyped(input, 'every'), every));
+  return [spec];
+}
+
+/** An interval under this is most likely a typo (`5ms` for `5m`): it is run as asked, with a warning. */
+const SUB_SECOND_JOB_MS = 1000;
+
+/** The warning for `--every 5ms`: the runs follow each other at once, each a new process. */
+function subSecondEvery(flag: string, value: string): string {
+  const minutes = /^\s*(\d+(?:\.\d+)?)\s*ms\s*$/i.exec(value);
+  const meant = minutes ? ` (${minutes[1]}m is ${minutes[1]} minutes)` : '';
+  return `${flag} ${value}: a job this frequent runs back to back, a new process each time${meant}`;
 }
 
 /** The flag given for config `key` (PM2's --max-memory-restart and Velos's --max-memory set one key). */
