@@ -63,13 +63,13 @@ describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () =
     expect(search.code).toBe(0);
     expect(search.stdout).toBe('stdin | 2026-12-01T10:45:01Z ERROR upstream timeout after 2000 ms\n');
     expect(search.stderr).toBe(
-      'velos logs: the newest matches are shown: up to 1 older match left out (a larger --limit shows more)\n',
+      'velos logs: the newest matches are shown: at least 1 older match left out (a larger --limit shows more)\n',
     );
     // --lines sets the matches too: the notice names it
     const byLines = await logs(['--level', 'error', '--grep', 'timeout after (1|2)000 ms', '--lines', '1']);
     expect(byLines.stdout).toBe(search.stdout);
     expect(byLines.stderr).toBe(
-      'velos logs: the newest matches are shown: up to 1 older match left out (a larger --lines shows more)\n',
+      'velos logs: the newest matches are shown: at least 1 older match left out (a larger --lines shows more)\n',
     );
     const patterns = JSON.parse((await logs(['--patterns', '--json'])).stdout);
     expect(patterns.patterns[0]).toMatchObject({ count: 40, level: 'info' });

@@ -58,7 +58,12 @@ export interface LogsSearchResult {
  * What a `logs.search` answer left out, and what did: `limit` (the newest `limit` matches are kept)
  * and/or `maxBytes` (the answer's byte limit), each present only when it left matches out.
  */
-export interface LogsSearchCut extends Omit<LogsCut, 'maxBytes'> {
+export interface LogsSearchCut extends Omit<LogsCut, 'maxBytes' | 'omittedLines'> {
+  /**
+   * Matches left out, at least: those of the files read (a search stops reading older files once they
+   * cannot hold newer matches, and at the end of its time budget; their matches are not counted).
+   */
+  omittedLines: number;
   /** The request's `limit` (or its default), when older matches beyond it were left out. */
   limit?: number;
   /** The answer's byte limit, when matches within `limit` did not fit in it. */

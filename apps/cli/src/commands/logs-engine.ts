@@ -253,8 +253,10 @@ async function printSearch(
 }
 
 /**
- * The stderr line of a search that left older matches out: how many, and how to see them (`flag`, the
- * option that set the number of matches: `--lines` when that is the one the command line gave).
+ * The stderr line of a search that left older matches out: how many at least (a search stops reading
+ * older files once they cannot hold newer matches, so their matches are not counted), and how to see
+ * them (`flag`, the option that set the number of matches: `--lines` when that is the one the command
+ * line gave).
  */
 export function searchCutNotice(cut: LogsSearchCut, flag: '--limit' | '--lines' = '--limit'): string {
   const n = cut.omittedLines;
@@ -262,7 +264,7 @@ export function searchCutNotice(cut: LogsSearchCut, flag: '--limit' | '--lines' 
     cut.maxBytes === undefined
       ? `a larger ${flag} shows more`
       : `an answer holds at most ${formatBytes(cut.maxBytes)} of lines: narrow the search with --since, --until or --grep`;
-  return `velos logs: the newest matches are shown: up to ${n} older match${n === 1 ? '' : 'es'} left out (${how})\n`;
+  return `velos logs: the newest matches are shown: at least ${n} older match${n === 1 ? '' : 'es'} left out (${how})\n`;
 }
 
 /** The flag that sets how many matches a search prints: `--lines` when given without `--limit`. */

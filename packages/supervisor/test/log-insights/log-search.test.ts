@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -188,6 +188,19 @@ describe('searchLogs over several apps', () => {
     expect(errors.lines.map((l) => `${l.name}: ${l.line}`)).toEqual(
       [0, 3, 6, 9, 12, 15, 18].map((i) => `${i % 2 ? 'limit-worker' : 'limit-api'}: line ${i} ERROR failed`),
     );
+  });
+
+  it('counts the matches left out of the files it read only: older files are not read, so at least that many', async () => {
+    const recent = app('lower-recent', 0, [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    const old = app('lower-old', 1, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // a current file ends when it was last written: after its last line, before the newer app's lines
+    const lastWrite = new Date(T0 + 9 * 20 + 5);
+    utimesSync(old.outPath, lastWrite, lastWrite);
+    const found = await searchLogs([recent, old], { target: 'all', grep: 'line', limit: 5 });
+    expect(found.lines.map((l) => l.line.split(' ')[1])).toEqual(['15', '16', '17', '18', '19']);
+    // the old app's file ends before the oldest match kept: not read, its 10 matches not counted
+    expect(found.scanned.files).toEqual([recent.outPath]);
+    expect(found.cut).toMatchObject({ limit: 5, omittedLines: 5 });
   });
 
   it('shares one time budget: once it ran out, the other apps are not read', async () => {
