@@ -71,6 +71,11 @@ describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () =
     expect(byLines.stderr).toBe(
       'velos logs: the newest matches are shown: at least 1 older match left out (a larger --lines shows more)\n',
     );
+    // PM2's --format prints the matches as key=value lines, as it prints a tail (it was ignored here)
+    const keyValue = await logs(['--grep', 'timeout after 2000 ms', '--format']);
+    expect(keyValue.stdout).toBe(
+      'timestamp=2026-12-01T10:45:01.000Z app=stdin id=0 type=out message=2026-12-01T10:45:01Z ERROR upstream timeout after 2000 ms\n',
+    );
     const patterns = JSON.parse((await logs(['--patterns', '--json'])).stdout);
     expect(patterns.patterns[0]).toMatchObject({ count: 40, level: 'info' });
     // the names logs write for a level (pino's trace, warning, critical) are the engine's levels

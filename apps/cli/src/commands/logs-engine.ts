@@ -20,6 +20,7 @@ import type { CommandContext } from '../context.js';
 import { hasEscapes, loadAnsiStripper, toPlainAiLogLine } from '../output/ai-log-lines.js';
 import { escapeControlChars, formatLogLine, type LogLineFormat } from '../output/log-line.js';
 import { argumentError, USAGE_EXIT_CODE } from '../parse-argv.js';
+import { formatKeyValueLine } from '../pm2/log-format.js';
 import { rawBytes, timestampOf } from './logs.js';
 
 const VIEWS = ['summary', 'patterns', 'dedupe', 'anomalies'] as const;
@@ -125,7 +126,8 @@ async function answer(
   if (view === undefined) {
     const search: LogsSearchRequest = { ...query };
     // --raw prints the bytes an app wrote that are not valid UTF-8 as they are, as plain `velos logs` does
-    if (ctx.mode === 'text' && input.options.raw === true) search.withBytes = true;
+    if (ctx.mode === 'text' && input.options.raw === true && input.options.format !== true)
+      search.withBytes = true;
     const result = await client.searchLogs(search).catch(asFlagError);
     await printSearch(ctx, input, result);
     return;
@@ -230,17 +232,20 @@ async function printSearch(
     });
     return;
   }
-  // as plain `velos logs`: --raw prints the bare lines (unescaped), --timestamp puts the time first
+  // as plain `velos logs`: --raw prints the bare lines (unescaped), --timestamp puts the time first,
+  // --format prints PM2's key=value lines
   const isRaw = input.options.raw === true;
   const format: LogLineFormat = ctx.mode === 'json' ? 'json' : isRaw ? 'raw' : 'prefixed';
   const isEscaped = ctx.isTTY && !isRaw;
   const stamp = format === 'json' ? null : await timestampOf(input);
+  const isKeyValue = input.options.format === true && format !== 'json';
   if (result.lines.length > 0) {
     const texts = result.lines.map((line) => {
+      if (isKeyValue) return formatKeyValueLine(line, stamp, isEscaped);
       const formatted = formatLogLine(line, format, ctx.colors, isEscaped);
       return stamp ? `${stamp.format(line.ts)} ${formatted}` : formatted;
     });
-    if (format === 'raw' && result.lines.some((line) => line.bytes !== undefined)) {
+    if (format === 'raw' && !isKeyValue && result.lines.some((line) => line.bytes !== undefined)) {
       process.stdout.write(rawBytes(result.lines, texts, stamp));
     } else process.stdout.write(`${texts.join('\n')}\n`);
   }
