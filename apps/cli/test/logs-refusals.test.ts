@@ -39,6 +39,12 @@ describe('velos logs refuses what it cannot honour', () => {
       [['logs', 'api', '--rules', 'x.toml'], /^velos: --rules goes with - \(stdin\)/],
       [['logs', 'api', '-i'], /^velos: -i\/--ignore-case goes with --grep/],
       [['logs', '-', '--summary', '-i'], /^velos: -i\/--ignore-case goes with --grep/],
+      // --limit sets a search's matches: a tail printed its 15 lines and said nothing
+      [
+        ['logs', 'api', '--limit', '2'],
+        /^velos: --limit goes with a search or a view \(--grep, .*\); a tail prints --lines N/,
+      ],
+      [['logs', '--limit', '2', '-f'], /^velos: --limit goes with a search or a view/],
       // a follow is not a search: the flags are named, and how to follow only the matching lines
       [
         ['logs', 'api', '-f', '--grep', 'timeout', '--level', 'error'],

@@ -76,7 +76,8 @@ export const LOG_COMMANDS: CommandSpec[] = [
       limit: {
         type: 'string',
         value: 'n',
-        description: 'patterns/entries listed (default 10) or matches (default 100)',
+        description:
+          'with a view: patterns/entries listed (default 10); with a search: matches (default 100)',
       },
     },
     run: async (ctx, input) => (await import('../commands/logs.js')).runLogs(ctx, input),

@@ -165,6 +165,13 @@ export async function timestampOf(input: CommandInput): Promise<{ format(ts: num
 const MAX_TAIL_LINES = 1_000_000;
 
 function logsRequest(input: CommandInput): LogsRequest {
+  // --limit sets the matches of a search or the entries of a view: a tail would print its 15 lines regardless
+  if (input.options.limit !== undefined) {
+    throw usageError(
+      '--limit goes with a search or a view (--grep, --level, --since, --until, --summary, --patterns, --dedupe, --anomalies); a tail prints --lines N',
+      'logs',
+    );
+  }
   const request: LogsRequest = {};
   const target = input.args[0];
   if (target !== undefined) request.target = target;
