@@ -45,6 +45,15 @@ describe('velos logs refuses what it cannot honour', () => {
         /^velos: --limit goes with a search or a view \(--grep, .*\); a tail prints --lines N/,
       ],
       [['logs', '--limit', '2', '-f'], /^velos: --limit goes with a search or a view/],
+      // a view prints an analysis: PM2's line flags were ignored there
+      [
+        ['logs', 'api', '--summary', '--timestamp'],
+        /^velos: --timestamp goes with lines \(a tail or a search: --grep, --level, --since, --until\), not with --summary\n$/,
+      ],
+      [
+        ['logs', '-', '--patterns', '--format', '--timestamp=HH:mm'],
+        /^velos: --timestamp and --format go with lines .*, not with --patterns\n$/,
+      ],
       // a follow is not a search: the flags are named, and how to follow only the matching lines
       [
         ['logs', 'api', '-f', '--grep', 'timeout', '--level', 'error'],

@@ -34,6 +34,8 @@ const LEVEL_ALIASES: Readonly<Record<string, LogLevelName>> = {
   critical: 'fatal',
 };
 const FILTERS = ['level', 'grep', 'since', 'until'] as const;
+/** Flags that shape printed lines (PM2's `--timestamp` and `--format`): a view prints no lines. */
+const LINE_FLAGS = ['timestamp', 'format'] as const;
 /** The flags of the payload fields the daemon's errors may name (`grep: invalid …` is `--grep: invalid …`). */
 const FLAG_OF_FIELD = {
   grep: '--grep',
@@ -75,6 +77,12 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
   const view = views[0];
   if (view === undefined && input.options.period !== undefined)
     throw invalid('--period goes with --summary, --patterns, --dedupe or --anomalies');
+  // a view prints an analysis, not lines: the flags that shape lines would be ignored
+  const lineFlags = LINE_FLAGS.filter((flag) => input.options[flag] !== undefined);
+  if (view !== undefined && lineFlags.length > 0)
+    throw invalid(
+      `--${lineFlags.join(' and --')} ${lineFlags.length === 1 ? 'goes' : 'go'} with lines (a tail or a search: --grep, --level, --since, --until), not with --${view}`,
+    );
   if (input.options['ignore-case'] === true && input.options.grep === undefined)
     throw invalid('-i/--ignore-case goes with --grep');
   const rules = input.options.rules as string | undefined;
