@@ -1,4 +1,4 @@
-import { close, fstat, open, rename, type Stats } from 'node:fs';
+import { close, fstat, open, rename, type Stats, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { APPEND_NO_FOLLOW, noFollowError } from '@velos/core';
@@ -20,6 +20,12 @@ export function openAppend(path: string): Promise<number> {
       error ? reject(noFollowError(path, error)) : resolve(fd),
     ),
   );
+}
+
+/** The permission bits of the directory of `path` (0o777 when it cannot be read: made as `mkdir` makes it). */
+export function directoryModeOf(path: string): number {
+  const stats = statSync(dirname(path), { throwIfNoEntry: false });
+  return stats === undefined ? 0o777 : stats.mode & 0o777;
 }
 
 /** The message of a thrown value. */
@@ -45,13 +51,14 @@ export interface Reopened {
 
 /**
  * Opens `path` again for appending and closes `oldFd` once both are known; on a failure the old
- * descriptor stays open and the new one is closed.
+ * descriptor stays open and the new one is closed. A directory removed meanwhile is made again with
+ * `dirMode` (the permissions it had: the Velos home's `logs` is 0700).
  */
-export async function reopenAppend(path: string, oldFd: number): Promise<Reopened> {
+export async function reopenAppend(path: string, oldFd: number, dirMode = 0o777): Promise<Reopened> {
   const fd = await openAppend(path).catch(async (error: NodeJS.ErrnoException) => {
-    // its directory was removed (a cleanup, logrotate's olddir): made again, as `velos start` makes it
+    // its directory was removed (a cleanup, logrotate's olddir): made again, as it was
     if (error.code !== 'ENOENT') throw error;
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true, mode: dirMode });
     return openAppend(path);
   });
   let before: Stats;

@@ -2,7 +2,15 @@ import { close, fstatSync, ftruncate, lstatSync, type Stats, writev } from 'node
 import { APPEND_NO_FOLLOW, ErrorCodes, openNoFollow, VelosError } from '@velos/core';
 import { type CronSchedule, scheduleCron } from '../cron-schedule.js';
 import { endsMidLine } from '../last-byte.js';
-import { LOG_FILE_MODE, messageOf, openAppend, renameFile, reopenAppend, statFd } from './append-file.js';
+import {
+  directoryModeOf,
+  LOG_FILE_MODE,
+  messageOf,
+  openAppend,
+  renameFile,
+  reopenAppend,
+  statFd,
+} from './append-file.js';
 import type { DataHolder } from './data-holder.js';
 import type { LogStream } from './line-batch.js';
 import { lineCut, wholeLinesWritten } from './line-cut.js';
@@ -86,6 +94,8 @@ export class FileWriter {
    * is written to only, never renamed by a rotation, truncated by a flush or given a `.tidx` beside it.
    */
   readonly #isRegularFile: boolean;
+  /** The permissions of the file's directory when it was opened: a reopen that makes it again uses them. */
+  readonly #dirMode: number;
   #schedule: CronSchedule | null = null;
   #sizeRetryOffset = 0;
   #ops: FileOp[] = [];
@@ -147,6 +157,7 @@ export class FileWriter {
       throw logOpenError(options.path, error);
     }
     this.#isRegularFile = stats.isFile();
+    this.#dirMode = directoryModeOf(options.path);
     this.#position = startPosition(this.#isRegularFile ? stats.size : 0);
     this.#index =
       options.timeIndex === false || !this.#isRegularFile ? null : new TimeIndexWriter(options.path);
@@ -529,7 +540,7 @@ export class FileWriter {
 
   async #reopenNow(): Promise<string | null> {
     if (this.#closed) return null;
-    const { fd, isReplaced, size } = await reopenAppend(this.path, this.#fd);
+    const { fd, isReplaced, size } = await reopenAppend(this.path, this.#fd, this.#dirMode);
     this.#fd = fd;
     if (isReplaced) {
       // the old file was moved away: where to is unknown, so a tail stops at the new file

@@ -1,5 +1,5 @@
 import { ftruncate, writev } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTimeIndex } from '../../src/log-insights/time-lookup.js';
@@ -394,6 +394,17 @@ describe('a reopen (velos reloadLogs) after the log directory went away', () => 
     writer.write(Buffer.from('second\n'), 'out', 1, T0);
     await writer.settled();
     expect(await readFile(path, 'utf8')).toBe('second\n');
+  });
+
+  it('makes it again with the permissions it had (the Velos home keeps its logs at 0700)', async () => {
+    const { dir, path } = await appLogFile();
+    await chmod(dir, 0o700);
+    const writer = new FileWriter({ path, highWaterBytes: 1 << 20 });
+    writers.push(writer);
+    await rm(dir, { recursive: true });
+    expect(await writer.reopen()).toBe(path);
+    // the defect: made with mkdir's default mode, 0755 under the usual umask: every user could list the app's log files
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
   });
 
   it('rejects naming the file when it cannot be opened, and goes on writing to the old one', async () => {
