@@ -361,6 +361,21 @@ describe('log lines', () => {
     expect(escapeControlChars('plain ünïcode\ttab')).toBe('plain ünïcode\ttab');
   });
 
+  it("shows an app's colours on a colour terminal, reset at the line's end, and drops them without colour", () => {
+    const line = logLine(
+      'plain \u001b[31mred\u001b[0m \u001b[1;4mbold\u0007 \u001b[2J\u001b]0;title\u0007 end',
+    );
+    expect(formatLogLine(line, 'raw', colored, true)).toBe(
+      'plain \u001b[31mred\u001b[0m \u001b[1;4mbold\\x07 \\x1b[2J\\x1b]0;title\\x07 end\u001b[0m',
+    );
+    // NO_COLOR: the text as it reads, the other control characters still escaped
+    expect(formatLogLine(line, 'prefixed', plain, true)).toBe(
+      'api | plain red bold\\x07 \\x1b[2J\\x1b]0;title\\x07 end',
+    );
+    // no colour sequence: nothing added
+    expect(formatLogLine(logLine('a\u0007b'), 'raw', colored, true)).toBe('a\\x07b');
+  });
+
   it('tells what a cut answer left out and where the full log is', () => {
     const notice = formatLogsCut({
       maxBytes: 4 * 1024 * 1024,

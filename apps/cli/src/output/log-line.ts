@@ -6,8 +6,9 @@ import type { Colors } from './colors.js';
 export type LogLineFormat = 'prefixed' | 'raw' | 'json';
 
 /**
- * Formats one captured line; on a colour terminal stderr lines get a red prefix. With `isEscaped`
- * the control characters of the app's text are shown as `\xHH` (see `escapeControlChars`).
+ * Formats one captured line; on a colour terminal stderr lines get a red prefix. With `isEscaped` (a
+ * terminal) the app's text goes through `terminalText`: its colours shown when `colors` paint, every
+ * other control character as `\xHH`.
  */
 export function formatLogLine(
   line: LogLine,
@@ -17,7 +18,7 @@ export function formatLogLine(
 ): string {
   if (format === 'json') return JSON.stringify(line);
   const raw = line.fields ? `${line.line}${formatFields(line.fields)}` : line.line;
-  const text = isEscaped ? escapeControlChars(raw) : raw;
+  const text = isEscaped ? terminalText(raw, colors) : raw;
   if (format === 'raw') return text;
   const prefix = `${line.name} |`;
   return `${line.stream === 'err' ? colors.red(prefix) : colors.dim(prefix)} ${text}`;
@@ -29,6 +30,30 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 /** `text` with every C0/C1 control character but tab (and DEL) written as `\xHH`, so it cannot drive a terminal. */
 export function escapeControlChars(text: string): string {
   return text.replace(CONTROL_CHARS, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** An SGR sequence (`ESC [ 31 m`): colours and text styles, which cannot move the cursor or clear the screen. */
+const SGR = /\u001b\[[0-9;:]*m/g;
+/** Ends the colours an app's line left on, so they do not run into the next line's prefix. */
+const SGR_RESET = '\u001b[0m';
+
+/**
+ * An app's text for a terminal: on a colour terminal its colours (SGR sequences) are kept, as
+ * `pm2 logs` shows them, and reset at the end of the line; without colour (`NO_COLOR`) they are
+ * dropped; every other control character is shown as `\xHH` (`escapeControlChars`).
+ * @example terminalText('\u001b[31mred\u001b[0m \u0007', colors) // '\u001b[31mred\u001b[0m \\x07\u001b[0m'
+ */
+export function terminalText(text: string, colors: Pick<Colors, 'isColorSupported'>): string {
+  if (!text.includes('\u001b[')) return escapeControlChars(text);
+  if (!colors.isColorSupported) return escapeControlChars(text.replace(SGR, ''));
+  let out = '';
+  let from = 0;
+  for (const match of text.matchAll(SGR)) {
+    out += escapeControlChars(text.slice(from, match.index)) + match[0];
+    from = match.index + match[0].length;
+  }
+  if (from === 0) return escapeControlChars(text);
+  return `${out}${escapeControlChars(text.slice(from))}${SGR_RESET}`;
 }
 
 /**
