@@ -23,6 +23,12 @@ export interface LiveState {
   touch(): void;
   /** Writes the table now (after a write under way): a `start`, `stop`, `delete` or `scale` answered is one a crash of the daemon right after cannot undo. */
   flush(): Promise<void>;
+  /**
+   * Writes the table now and then keeps the file as it is (touch and flush write nothing more): the
+   * stops of a shutdown are no user's stops, so a daemon that dies during them (the SIGKILL of a stop
+   * timeout) leaves the table as it ran, and the next daemon brings its apps back.
+   */
+  hold(): Promise<void>;
   /** Removes the file after a clean shutdown (then the next daemon restores `state.json`). */
   clear(): Promise<void>;
   /** OBS-4: how the latest writes went. */
@@ -49,10 +55,19 @@ export function createLiveState(options: LiveStateOptions): LiveState {
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
   let isCleared = false;
+  let isHeld = false;
   const stats: StateWriteStats = { lastWriteAt: null, lastWriteMs: null, lastError: null };
 
+  async function flush(): Promise<void> {
+    if (isCleared || isHeld) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    writing = writing.then(write);
+    await writing;
+  }
+
   async function write(): Promise<void> {
-    if (isCleared) return;
+    if (isCleared || isHeld) return;
     const tmp = `${path}.tmp`;
     const startedAt = Date.now();
     try {
@@ -70,19 +85,17 @@ export function createLiveState(options: LiveStateOptions): LiveState {
 
   return {
     touch() {
-      if (timer || isCleared) return;
+      if (timer || isCleared || isHeld) return;
       timer = setTimeout(() => {
         timer = null;
         writing = writing.then(write);
       }, WRITE_DELAY_MS);
       timer.unref();
     },
-    async flush() {
-      if (isCleared) return;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      writing = writing.then(write);
-      await writing;
+    flush,
+    async hold() {
+      await flush();
+      isHeld = true;
     },
     async clear() {
       isCleared = true;

@@ -797,6 +797,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
             })
           : error;
       });
+      // a daemon that dies while it stops them leaves them running in run/live.json, to be brought back
+      await live.hold();
       cronRestarts.stopAll();
       const stopped = await lifecycle.stopInWaves(table.sorted().filter((record) => isActive(record.status)));
       await watchMode.closeAll();
@@ -832,6 +834,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async close() {
       if (lifecycle.isClosed()) return;
       lifecycle.close();
+      // as in kill: what close stops (job runs, every app) is not written as stopped
+      await live.hold();
       alerting.close();
       metricsControl.close();
       monitor.stop();

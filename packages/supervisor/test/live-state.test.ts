@@ -70,6 +70,20 @@ describe('live table (SUP-13)', () => {
     expect((await readLiveState(dir)).state).toBeNull();
   });
 
+  it('hold writes the table at once, then keeps the file as it is until clear removes it', async () => {
+    const dir = home();
+    let names = ['a', 'b'];
+    const live = createLiveState({ home: dir, snapshot: () => table(names), log: () => undefined });
+    live.touch();
+    await live.hold();
+    names = ['a'];
+    live.touch();
+    await live.flush();
+    expect((await readLiveState(dir)).state?.apps.map((app) => app.spec.name)).toEqual(['a', 'b']);
+    await live.clear();
+    expect((await readLiveState(dir)).state).toBeNull();
+  });
+
   it('reads a corrupt table as none, with a warning', async () => {
     const dir = home();
     mkdirSync(join(dir, 'run'));

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readLiveState } from '../src/live-state.js';
 import { isPidAlive } from '../src/proc-scan.js';
 import { appSpec, Harness, type RawClient, waitFor } from './helpers.js';
 
@@ -59,5 +60,35 @@ describe('stopping every app (issue #19 item 4)', () => {
     const tookMs = Date.now() - startedAt;
     expect(tookMs).toBeLessThan(PARALLEL_BOUND_MS);
     await exited(child);
+  });
+
+  it('a daemon that dies while velos kill stops its apps leaves them running in run/live.json', async () => {
+    const { home, supervisor } = harness.supervisorWithLog();
+    const stubborn = appSpec(home, {
+      name: 'stubborn',
+      script: 'ignore-sigterm.js',
+      killTimeoutMs: KILL_TIMEOUT_MS,
+    });
+    await supervisor.start([appSpec(home, { name: 'quick' }), stubborn]);
+    const out = join(home, 'logs', 'stubborn-out.log');
+    await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes('stubborn pid'), {
+      what: 'stubborn to ignore SIGTERM',
+    });
+    const killing = supervisor.kill();
+    await waitFor(
+      async () => (await supervisor.list()).find((p) => p.name === 'quick')?.status === 'stopped',
+      {
+        what: 'quick to be stopped by the kill',
+      },
+    );
+    // a stop answered writes the live table at once: the shutdown's own stops must not be in it
+    await supervisor.stop('quick');
+    const live = await readLiveState(home);
+    expect(live.state?.apps.map((app) => [app.spec.name, app.running])).toEqual([
+      ['quick', true],
+      ['stubborn', true],
+    ]);
+    expect(await killing).toEqual({ stopped: 2 });
+    expect((await readLiveState(home)).state).toBeNull();
   });
 });
