@@ -11,8 +11,8 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
     details: [
       'Run it after installing a new velos. The old daemon flushes its log files and is ended without',
       'stopping anything; the new one re-adopts what it ran: services (fork and cluster mode) and job',
-      'runs in progress keep running with the same pids. A daemon run by',
-      'the systemd unit of velos startup is started again by systemd, which update waits for.',
+      'runs in progress keep running with the same pids. A daemon run by the systemd unit of velos',
+      'startup (velos daemon --foreground) is started again by systemd, which update waits for.',
       'The new daemon runs on the Node that runs this command; the apps move onto it when started',
       'again: a fork app at its next restart, cluster workers at their next reload or restart, a',
       'cluster primary when its app is stopped and started. It keeps the time zone of the old daemon',

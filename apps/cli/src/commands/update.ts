@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +14,7 @@ import {
 import { type CommandContext, printWarnings } from '../context.js';
 import { keepDaemonTimeZone } from './daemon-time-zone.js';
 import { waitForExit } from './kill.js';
+import { serviceUnitOfPid } from './service-unit.js';
 
 /** Start-up warnings of the new daemon that `update` sums up itself (SUP-13's adoption lines). */
 const ADOPTION_WARNING =
@@ -25,7 +26,8 @@ const ADOPTION_WARNING =
  * writes what it read (`handOver`), then it is ended with SIGKILL so that it stops nothing, and the new one re-adopts
  * what it ran from `run/live.json` (SUP-13): services (fork and cluster mode) and job runs in progress
  * keep their pids; a process it could not take over is started again. A daemon run by a systemd unit (`velos startup`)
- * is started again by systemd (`Restart=on-failure`), which `update` waits for. With no daemon
+ * (`velos daemon --foreground` in a service's cgroup) is started again by systemd (`Restart=on-failure`),
+ * which `update` waits for. With no daemon
  * running it just starts one.
  */
 export async function runUpdate(ctx: CommandContext): Promise<void> {
@@ -40,7 +42,7 @@ export async function runUpdate(ctx: CommandContext): Promise<void> {
     return;
   }
   // A daemon run by a service unit (velos startup) is started again by its service manager (Restart=on-failure)
-  const service = serviceUnitOf(before.ping.pid);
+  const service = serviceUnitOfPid(before.ping.pid);
   // the new daemon reads cron expressions in the old one's zone (read before the old one is gone)
   if (!service) keepDaemonTimeZone(before.ping.pid);
   await handOver(old);
@@ -105,22 +107,6 @@ function isAccepting(path: string): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** The systemd service the daemon `pid` runs in (`velos.service`), or null (started by a CLI, or not Linux). */
-function serviceUnitOf(pid: number): string | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
-  } catch {
-    return null;
-  }
-  // cgroup v2 (`0::/system.slice/velos.service`) or v1's `name=systemd:` line
-  for (const line of text.split('\n')) {
-    const unit = line.split(':').slice(2).join(':').split('/').at(-1) ?? '';
-    if (unit.endsWith('.service') && !/^user@\d+\.service$/.test(unit)) return unit;
-  }
-  return null;
 }
 
 /** How long a service manager may take to start the daemon again (systemd's RestartSec and the restore). */
