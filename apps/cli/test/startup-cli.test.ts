@@ -261,6 +261,27 @@ describe('velos startup systemd --user (installing)', () => {
     expect(systemctl.calls()).toHaveLength(4);
   });
 
+  it('takes a --service-name given with its .service suffix as the unit name', async () => {
+    const userHome = scratch.dir();
+    const systemctl = fakeSystemctl();
+    const env = { HOME: userHome, XDG_CONFIG_HOME: '', PATH: `${systemctl.bin}:${process.env.PATH}` };
+    const unitPath = join(userHome, '.config/systemd/user/velos-x.service');
+    const args = ['systemd', '--user', '--service-name', 'velos-x.service'];
+
+    const installed = await scratch.run(BIN, ['startup', ...args], env);
+    expect(installed).toMatchObject({ code: 0, stderr: '' });
+    expect(installed.stdout).toContain(`wrote ${unitPath} and enabled it`);
+    expect(installed.stdout).toContain('systemctl --user start velos-x\n');
+    expect(readFileSync(unitPath, 'utf8')).toContain(
+      'velos unstartup systemd --user --service-name velos-x`',
+    );
+    expect(systemctl.calls()).toEqual(['--user daemon-reload', '--user enable velos-x.service']);
+
+    const removed = await scratch.run(BIN, ['unstartup', ...args], env);
+    expect(removed).toMatchObject({ code: 0, stderr: '' });
+    expect(existsSync(unitPath)).toBe(false);
+  });
+
   it('keeps the unit and exits 1 with one clear line when systemctl fails', async () => {
     const userHome = scratch.dir();
     const systemctl = fakeSystemctl(

@@ -105,7 +105,11 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
     options: {
       print: { type: 'boolean', description: 'write the unit or plist to stdout and change nothing' },
       user: { type: 'boolean', description: 'systemd: a unit of your user manager (systemctl --user)' },
-      'service-name': { type: 'string', value: 'name', description: 'systemd: unit name (default velos)' },
+      'service-name': {
+        type: 'string',
+        value: 'name',
+        description: 'systemd: unit name, .service optional (default velos)',
+      },
       'user-name': {
         type: 'string',
         short: 'u',
@@ -137,7 +141,11 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
     summary: 'disable and remove the service velos startup installed',
     options: {
       user: { type: 'boolean', description: 'systemd: the unit of your user manager' },
-      'service-name': { type: 'string', value: 'name', description: 'systemd: unit name (default velos)' },
+      'service-name': {
+        type: 'string',
+        value: 'name',
+        description: 'systemd: unit name, .service optional (default velos)',
+      },
       'user-name': {
         type: 'string',
         short: 'u',

@@ -186,7 +186,8 @@ function platformInitSystem(command: string): InitSystem {
 }
 
 function systemdTargetOf(input: CommandInput, command: string): SystemdTarget {
-  const serviceName = stringOption(input, 'service-name') ?? DEFAULT_SERVICE_NAME;
+  // `velos.service` names the unit `velos` (systemctl takes both), not a `velos.service.service` file
+  const serviceName = (stringOption(input, 'service-name') ?? DEFAULT_SERVICE_NAME).replace(/\.service$/, '');
   if (!isValidServiceName(serviceName)) {
     throw usageError(
       `--service-name: expected letters, digits and : _ . - (e.g. velos), got "${serviceName}"`,
