@@ -551,6 +551,29 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return result;
   }
 
+  /** The `kill` under way: another one (a second CLI, SIGTERM) waits for it and gets its answer. */
+  let killing: Promise<{ stopped: number }> | null = null;
+
+  /** Saves the state, then stops every app (`velos kill`, SIGTERM); the daemon exits after it. */
+  async function killAll(): Promise<{ stopped: number }> {
+    await saveState().catch((error: unknown) => {
+      throw isVelosError(error)
+        ? new VelosError(error.code, `${error.message}; nothing was stopped`, {
+            cause: error,
+          })
+        : error;
+    });
+    // a daemon that dies while it stops them leaves them running in run/live.json, to be brought back
+    await live.hold();
+    cronRestarts.stopAll();
+    const stopped = await lifecycle.stopInWaves(table.sorted().filter((record) => isActive(record.status)));
+    await watchMode.closeAll();
+    await live.clear();
+    metricsControl.history.save();
+    log(`kill: stopped ${stopped} process(es)`);
+    return { stopped };
+  }
+
   // told to the command that starts the daemon (its ping), and in daemon.log
   const zoneWarning = timeZoneWarning();
   if (zoneWarning !== null) log(zoneWarning);
@@ -789,23 +812,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return restored;
     },
 
-    async kill() {
-      await saveState().catch((error: unknown) => {
-        throw isVelosError(error)
-          ? new VelosError(error.code, `${error.message}; nothing was stopped`, {
-              cause: error,
-            })
-          : error;
+    kill() {
+      killing ??= killAll().catch((error: unknown) => {
+        killing = null;
+        throw error;
       });
-      // a daemon that dies while it stops them leaves them running in run/live.json, to be brought back
-      await live.hold();
-      cronRestarts.stopAll();
-      const stopped = await lifecycle.stopInWaves(table.sorted().filter((record) => isActive(record.status)));
-      await watchMode.closeAll();
-      await live.clear();
-      metricsControl.history.save();
-      log(`kill: stopped ${stopped} process(es)`);
-      return { stopped };
+      return killing;
     },
 
     handOver: () => readHandOver.handOver(),

@@ -14,7 +14,12 @@ const KILL_TIMEOUT_MS = 1500;
 const NAMES = ['s1', 's2', 's3'];
 
 /** Starts three apps that ignore SIGTERM (each needs its full kill timeout) on a real daemon. */
-async function startStubborn(): Promise<{ child: ChildProcess; client: RawClient; pids: number[] }> {
+async function startStubborn(): Promise<{
+  home: string;
+  child: ChildProcess;
+  client: RawClient;
+  pids: number[];
+}> {
   const home = harness.home();
   const { child, client } = await harness.startDaemon(home);
   const apps = NAMES.map((name) =>
@@ -28,7 +33,7 @@ async function startStubborn(): Promise<{ child: ChildProcess; client: RawClient
       what: `${name} to ignore SIGTERM`,
     });
   }
-  return { child, client, pids: processes.map((p) => p.pid!) };
+  return { home, child, client, pids: processes.map((p) => p.pid!) };
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -50,6 +55,20 @@ describe('stopping every app (issue #19 item 4)', () => {
     expect(tookMs).toBeLessThan(PARALLEL_BOUND_MS);
     await exited(child);
     expect(pids.filter(isPidAlive)).toEqual([]);
+  });
+
+  it('a second velos kill during the first waits for it: both are answered, the daemon then exits', async () => {
+    const { home, child, client } = await startStubborn();
+    const other = await harness.connect(home);
+    const answers = await Promise.allSettled([
+      client.call<{ stopped: number }>('kill', undefined, 20_000),
+      other.call<{ stopped: number }>('kill', undefined, 20_000),
+    ]);
+    expect(answers).toEqual([
+      { status: 'fulfilled', value: { stopped: 3 } },
+      { status: 'fulfilled', value: { stopped: 3 } },
+    ]);
+    await exited(child);
   });
 
   it('SIGTERM to the daemon stops them in parallel too', async () => {
