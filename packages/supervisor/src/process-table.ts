@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AppSpec, ErrorCodes, isVelosError, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, isVelosError, matchTarget, VelosError } from '@velos/core';
 import type { AppEventReport } from './events/app-event-intake.js';
 import { instanceLogPaths } from './instance-log-paths.js';
 import { appLineClassifier, type RuledLineClassifier } from './log-levels.js';
@@ -212,6 +212,31 @@ export class ProcessTable {
    */
   keepUnrestored(saved: SavedApp): void {
     this.#unrestored.set(saved.spec.name, saved);
+  }
+
+  /**
+   * `velos delete`'s selection: the processes of `target` and the saved apps that were not restored
+   * (`keepUnrestored`) it names (`all`, a namespace, a name, one of their ids), which are dropped from
+   * the saved form at once. Nothing matching either is TARGET_NOT_FOUND.
+   */
+  selectForDelete(target: string): { records: ProcessRecord[]; forgotten: SavedApp[] } {
+    const unrestored = [...this.#unrestored.values()].flatMap((saved) =>
+      saved.ids.map((id) => ({ id, name: saved.spec.name, namespace: saved.spec.namespace, saved })),
+    );
+    const hits = matchTarget(unrestored, target, (item) => item);
+    const records = hits.length === 0 ? this.select(target) : this.#selectOrNone(target);
+    const forgotten = [...new Set(hits.map((item) => item.saved))];
+    for (const saved of forgotten) this.#unrestored.delete(saved.spec.name);
+    return { records, forgotten };
+  }
+
+  #selectOrNone(target: string): ProcessRecord[] {
+    try {
+      return this.select(target);
+    } catch (error) {
+      if (isVelosError(error) && error.code === ErrorCodes.TARGET_NOT_FOUND) return [];
+      throw error;
+    }
   }
 
   /**

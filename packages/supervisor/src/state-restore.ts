@@ -148,7 +148,7 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
   function keepUnrestored(saved: SavedApp, error: unknown): void {
     table.keepUnrestored(saved);
     const why = error instanceof Error ? error.message : String(error);
-    const warning = `${saved.spec.name} (id ${saved.ids.join(', ')}) was not restored: ${why}; it stays in the saved state (fix it, then run velos resurrect)`;
+    const warning = `${saved.spec.name} (id ${saved.ids.join(', ')}) was not restored: ${why}; it stays in the saved state (fix it, then run velos resurrect; or velos delete ${saved.spec.name} to drop it)`;
     log(`warning: ${warning}`);
     stateWarnings = [...stateWarnings, warning];
   }

@@ -672,7 +672,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async delete(target) {
-      const deleted = await lifecycle.deleteInWaves(table.select(target));
+      const { records, forgotten } = table.selectForDelete(target);
+      for (const saved of forgotten)
+        log(
+          `delete: forgot ${saved.spec.name} (id ${saved.ids.join(', ')}), a saved app that was not restored`,
+        );
+      const deleted = await lifecycle.deleteInWaves(records);
       watchMode.sync();
       config.syncWatches();
       for (const info of deleted) {

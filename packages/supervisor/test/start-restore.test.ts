@@ -5,6 +5,7 @@ import type { ProcessDetail, ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../src/proc-scan.js';
 import type { SavedState } from '../src/state-store.js';
+import { createSupervisor } from '../src/supervisor.js';
 import { appSpec, Harness, markedPids, type RawClient, waitFor } from './helpers.js';
 
 const harness = new Harness();
@@ -116,6 +117,33 @@ describe('a restore is all or nothing per app and never shrinks the saved state 
       [1, 'b'],
       [2, 'c'],
     ]);
+  });
+});
+
+describe('velos delete of a saved app that was not restored', () => {
+  it('drops it from the saved state (it has no process to list); an unknown name is still an error', async () => {
+    const home = harness.home();
+    const logDir = join(home, 'b-logs');
+    mkdirSync(logDir);
+    const first = harness.track(createSupervisor({ home, log: () => undefined }));
+    await first.start([
+      appSpec(home, { name: 'a' }),
+      appSpec(home, { name: 'b', outFile: join(logDir, 'b.log') }),
+    ]);
+    await first.kill();
+    await first.close();
+    rmSync(logDir, { recursive: true });
+
+    const second = harness.track(createSupervisor({ home, log: () => undefined }));
+    await second.restore();
+    expect(second.warnings()).toEqual([
+      expect.stringMatching(/^b \(id 1\) was not restored: .*; or velos delete b to drop it\)$/),
+    ]);
+    await expect(second.delete('nope')).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
+    expect(await second.delete('b')).toEqual([]);
+    await second.save();
+    expect(savedNames(home)).toEqual(['a']);
+    await expect(second.delete('b')).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
   });
 });
 
