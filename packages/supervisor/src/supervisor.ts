@@ -541,10 +541,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return scaled;
   }
 
-  function saveState(): Promise<string> {
-    const write = (): Promise<string> => {
+  /** Writes `state.json`; resolves with its path and how many processes it holds (unrestored apps' included). */
+  function saveState(): Promise<{ path: string; count: number }> {
+    const write = async (): Promise<{ path: string; count: number }> => {
       mkdirSync(home, { recursive: true, mode: 0o700 });
-      return writeState(home, table.toState());
+      const state = table.toState();
+      const count = state.apps.reduce((sum, app) => sum + app.ids.length, 0);
+      return { path: await writeState(home, state), count };
     };
     const result = saving.then(write, write);
     saving = result.catch(() => undefined);
@@ -801,9 +804,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async save() {
-      const path = await saveState();
-      log(`saved ${table.records.size} process(es) to ${path}`);
-      return { path, count: table.records.size };
+      const saved = await saveState();
+      log(`saved ${saved.count} process(es) to ${saved.path}`);
+      return saved;
     },
 
     resurrect: async () => ({ processes: await restore.load(true), warnings: restore.warnings() }),
