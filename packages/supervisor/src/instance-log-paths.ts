@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { AppSpec } from '@velos/core';
 
@@ -40,4 +41,13 @@ export function withIdSuffix(path: string, id: number): string {
   if (path.startsWith('/dev/')) return path;
   const ext = extname(path);
   return ext === '' ? `${path}-${id}` : `${path.slice(0, -ext.length)}-${id}${ext}`;
+}
+
+/**
+ * True when a log path names a device or a FIFO (`out_file = "/dev/null"` drops a stream): a flush
+ * does not truncate it, so it is not among the files a flush empties.
+ */
+export function isDevice(path: string): boolean {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats !== undefined && !stats.isFile() && !stats.isDirectory();
 }

@@ -31,7 +31,7 @@ import type { EventBus } from './events/event-bus.js';
 import { createEventControl } from './events/event-control.js';
 import { createHealthControl, type HealthControl } from './health/health-control.js';
 import { createInactivityWatchdogs } from './inactivity/inactivity-watchdog.js';
-import { instanceLogPaths } from './instance-log-paths.js';
+import { instanceLogPaths, isDevice } from './instance-log-paths.js';
 import { checkJobInstances, checkJobSpecs } from './jobs/job-scheduler.js';
 import { listRuns, selectJobs } from './jobs/job-state.js';
 import { checkTriggerable } from './jobs/trigger-check.js';
@@ -784,10 +784,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const targets = table.select(target);
       await Promise.all(targets.map((record) => record.pipeline.flush()));
       const paths = targets.map((record) => instanceLogPaths(record.app, record.id));
-      // the combined file (`log_file`, PM2's -l) is emptied too
+      // the combined file (`log_file`, PM2's -l) is emptied too; a device (`out_file = "/dev/null"`) is not
       return [
         ...new Set(paths.flatMap((files) => [files.outPath, files.errPath, files.combinedPath ?? []].flat())),
-      ];
+      ].filter((path) => !isDevice(path));
     },
 
     async reloadLogs(target) {

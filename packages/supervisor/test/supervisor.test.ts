@@ -257,6 +257,9 @@ describe('supervisor: logs', () => {
     const flushed = await supervisor.flush('a');
     expect(flushed.sort()).toEqual([join(home, 'logs', 'a-err.log'), join(home, 'logs', 'a-out.log')]);
     expect(statSync(join(home, 'logs', 'a-out.log')).size).toBe(0);
+    // a stream sent to /dev/null (PM2's disable_logs) is not a file a flush empties: it said "flushed /dev/null"
+    await supervisor.start([appSpec(home, { name: 'quiet', outFile: '/dev/null' })]);
+    expect(await supervisor.flush('quiet')).toEqual([join(home, 'logs', 'quiet-err.log')]);
 
     await supervisor.start([
       appSpec(home, { name: 'live', script: 'chatty.js', env: { RATE: '20', STAY: '1' } }),
