@@ -38,6 +38,11 @@ describe('velos logs refuses what it cannot honour', () => {
     const cases: [string[], RegExp][] = [
       [['logs', 'api', '--rules', 'x.toml'], /^velos: --rules goes with - \(stdin\)/],
       [['logs', 'api', '-i'], /^velos: -i\/--ignore-case goes with --grep/],
+      // one of the two windows was dropped without a word
+      [
+        ['logs', '-', '--summary', '--since', '1m', '--period', '1h'],
+        /^velos: --period 1h is --since 1h: give one/,
+      ],
       [['logs', '-', '--summary', '-i'], /^velos: -i\/--ignore-case goes with --grep/],
       // --limit sets a search's matches: a tail printed its 15 lines and said nothing
       [

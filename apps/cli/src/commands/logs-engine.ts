@@ -77,6 +77,9 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
   const view = views[0];
   if (view === undefined && input.options.period !== undefined)
     throw invalid('--period goes with --summary, --patterns, --dedupe or --anomalies');
+  // --period 1h is --since 1h: with --since too, one of them was silently dropped
+  if (input.options.period !== undefined && input.options.since !== undefined)
+    throw invalid('--period 1h is --since 1h: give one of them, not both');
   // a view prints an analysis, not lines: the flags that shape lines would be ignored
   const lineFlags = LINE_FLAGS.filter((flag) => input.options[flag] !== undefined);
   if (view !== undefined && lineFlags.length > 0)
