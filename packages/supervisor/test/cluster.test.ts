@@ -186,6 +186,8 @@ describe('cluster mode (SUP-5)', () => {
     expect(answered).toBeGreaterThan(0);
     expect(processes.map((row) => row.lastExitReason)).toEqual(['reload', 'reload']);
     expect(processes.map((row) => row.restarts)).toEqual([1, 1]);
+    // a reload is asked for: health_check does not count it against the app
+    expect(processes.map((row) => row.requestedRestarts)).toEqual([1, 1]);
     for (const row of processes) expect(oldPids).not.toContain(row.pid);
     for (const pid of oldPids) expect(isPidAlive(pid)).toBe(false);
   });

@@ -84,6 +84,8 @@ export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
       }
       host.adopt(candidate);
       record.restarts += 1;
+      // asked for: health scores count only the restarts nobody asked for
+      record.requestedRestarts += 1;
       record.lastExitReason = 'reload';
       record.unstableRestarts = 0;
       record.backoffMs = 0;
