@@ -8,6 +8,8 @@ import { formatBytes, formatDuration } from './units.js';
 /** The `--ai` form of `velos describe`: short keys, facts only, empty things left out. */
 export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
   const isRunning = isSampled(d);
+  // no process runs in 0 bytes: a peak of 0 is a process never sampled (a job's short runs), no figure
+  const hasPeaks = d.memoryPeak > 0;
   return {
     i: d.id,
     n: d.name,
@@ -15,9 +17,9 @@ export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
     s: shortStatus(d.status),
     ...(d.pid === null ? {} : { p: d.pid }),
     ...(isRunning ? { c: roundCpu(d.cpu) } : {}),
-    cpk: roundCpu(d.cpuPeak),
+    ...(hasPeaks ? { cpk: roundCpu(d.cpuPeak) } : {}),
     ...(isRunning ? { m: formatBytes(d.memory) } : {}),
-    mpk: formatBytes(d.memoryPeak),
+    ...(hasPeaks ? { mpk: formatBytes(d.memoryPeak) } : {}),
     ...(d.uptime > 0 ? { u: formatDuration(d.uptime) } : {}),
     r: d.restarts,
     cmd: commandLine(d),

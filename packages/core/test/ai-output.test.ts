@@ -123,6 +123,13 @@ describe('--ai forms of a process not sampled yet, its exit and its dependencies
     expect(detail).not.toHaveProperty('m');
   });
 
+  it('describe: a process never sampled (a job of short runs) has no peaks, not cpk 0 and mpk 0B', () => {
+    const never = processDetail({ ...processInfo('scheduled', false), cpu: 0, memory: 0, uptime: 0 });
+    const detail = toAiDetail({ ...never, cpuPeak: 0, memoryPeak: 0 });
+    expect(detail).not.toHaveProperty('cpk');
+    expect(detail).not.toHaveProperty('mpk');
+  });
+
   it('describe: the exit without a null signal, and depends_on as {name: condition}', () => {
     const crashed = processDetail({ ...processInfo('errored', false), exitCode: 1, lastExitReason: 'crash' });
     crashed.spec = { ...crashed.spec, dependsOn: [{ name: 'db', condition: 'healthy' }] };
