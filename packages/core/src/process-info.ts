@@ -159,7 +159,7 @@ export interface LogLine {
   pid: number | null;
   /** The text; for a parsed JSON line (LOG-5) its message. */
   line: string;
-  /** Level of a line of an app with JSON log files: fatal, error, warn, info, debug or trace (LOG-5). */
+  /** Level of a line of an app with JSON log files, or of any line a search by level found (the level it judged): fatal, error, warn, info, debug or trace (LOG-5). */
   lvl?: string;
   /** The other fields of a parsed JSON line (LOG-5); absent when it has none. */
   fields?: Record<string, unknown>;

@@ -142,7 +142,7 @@ export async function searchLogs(
         : new ExitContext<Hit | undefined>(
             exits,
             (parsed, hit) => {
-              if (hit !== undefined && isAsked(parsed.level)) keep(hit);
+              if (hit !== undefined && isAsked(parsed.level)) keep(withLevel(hit, parsed.level));
             },
             { isNote: isDaemonNote },
           );
@@ -176,8 +176,9 @@ export async function searchLogs(
         return;
       }
       if (!isMatch) return;
-      if (events !== undefined && !isAsked(events.level(stream))) return;
-      keep(hitOf(text, decoded ?? decode(text), data, start, end, ts));
+      if (events === undefined) return keep(hitOf(text, decode(text), data, start, end, ts));
+      const level = events.level(stream);
+      if (isAsked(level)) keep(withLevel(hitOf(text, decoded!, data, start, end, ts), level));
     });
     context?.flush();
     lines += read;
@@ -240,6 +241,12 @@ function readerOf(target: LogQueryTarget, withBytes: boolean): Reader {
 interface Hit {
   line: LogLine;
   order: number;
+}
+
+/** A hit of a search by level with the level it was judged at (`lvl`), also on a plain log line. */
+function withLevel(hit: Hit, level: Level): Hit {
+  hit.line.lvl = level;
+  return hit;
 }
 
 /**

@@ -142,6 +142,7 @@ describe('analyzeLogs with the exits of the app', () => {
     const found = await searchLogs(target(true), { target: 'loop', level: 'error' });
     expect(found.lines.map((line) => line.line)).toEqual(err.filter((line) => line.endsWith('bye')));
     expect(found.lines).toHaveLength(summary.levels.error!);
+    expect(found.lines.map((line) => line.lvl)).toEqual(found.lines.map(() => 'error'));
     // the raised lines are found by --grep too, and a line the grep leaves out is still judged
     const grepped = await searchLogs(target(true), { target: 'loop', level: 'warn', grep: 'port|config' });
     expect(grepped.lines).toHaveLength(6);

@@ -188,6 +188,11 @@ describe('searchLogs over several apps', () => {
     expect(errors.lines.map((l) => `${l.name}: ${l.line}`)).toEqual(
       [0, 3, 6, 9, 12, 15, 18].map((i) => `${i % 2 ? 'limit-worker' : 'limit-api'}: line ${i} ERROR failed`),
     );
+    // plain lines too carry the level they were judged at: `--level warn` tells warnings from errors
+    expect(errors.lines.map((l) => l.lvl)).toEqual(Array(7).fill('error'));
+    expect((await searchLogs([api, worker], { target: 'all', grep: 'line' })).lines[0]).not.toHaveProperty(
+      'lvl',
+    );
   });
 
   it('counts the matches left out of the files it read only: older files are not read, so at least that many', async () => {
