@@ -1,8 +1,8 @@
 import { findMemoryGrowth, type MetricsHistory } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { createColors } from '../src/output/colors.js';
-import { findGrowthsWithoutLimit, toAiMemoryGrowth } from '../src/output/memory-growth.js';
-import { renderProcessDetails } from '../src/output/process-detail.js';
+import { findGrowthsWithoutLimit } from '../src/output/memory-growth.js';
+import { renderProcessDetails, toAiDetail } from '../src/output/process-detail.js';
 import { processDetail } from './sample-processes.js';
 
 const plain = createColors(false);
@@ -50,7 +50,7 @@ describe('velos describe: memory that grows without max_memory (OBS-7)', () => {
     // right under the memory line
     const lines = text.split('\n');
     expect(lines[lines.findIndex((line) => /^ {2}memory +/.test(line)) + 1]).toMatch(/^ {2}memory growth /);
-    expect(toAiMemoryGrowth(growth)).toEqual({
+    expect(toAiDetail(processDetail(), growth).mg).toEqual({
       mbpm: growth.mbPerMin,
       min: 10,
       from: expect.stringMatching(/^\d+(\.\d)?M$/),

@@ -2,11 +2,15 @@ import { hasWatchMode, isSampled, roundCpu, shortStatus } from './ai-output.js';
 import { formatSpanMs } from './alert-rule.js';
 import { formatMetricNumber, summarizeCustomMetrics } from './custom-metric-view.js';
 import { isoTime } from './iso-time.js';
+import type { MemoryGrowth } from './memory-growth.js';
 import type { ProcessDetail } from './process-info.js';
 import { formatBytes, formatDuration } from './units.js';
 
-/** The `--ai` form of `velos describe`: short keys, facts only, empty things left out. */
-export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
+/**
+ * The `--ai` form of `velos describe`: short keys, facts only, empty things left out; `growth` (its
+ * memory grows steadily without `max_memory`, `findMemoryGrowth`) adds `mg`.
+ */
+export function toAiDetail(d: ProcessDetail, growth?: MemoryGrowth | null): Record<string, unknown> {
   const isRunning = isSampled(d);
   // no process runs in 0 bytes: a peak of 0 is a process never sampled (a job's short runs), no figure
   const hasPeaks = d.memoryPeak > 0;
@@ -41,6 +45,7 @@ export function toAiDetail(d: ProcessDetail): Record<string, unknown> {
     ...(d.health ? { h: aiHealth(d) } : {}),
     ...(d.job ? { j: aiJob(d) } : {}),
     ...(d.custom?.length ? aiCustomMetrics(d) : {}),
+    ...(growth ? { mg: aiMemoryGrowth(growth) } : {}),
   };
 }
 
@@ -97,6 +102,16 @@ function aiCustomMetrics(d: ProcessDetail): Record<string, unknown> {
     }),
   );
   return { mx, ...(more > 0 ? { mxo: more } : {}) };
+}
+
+/** `mg`: MB per minute, minutes, and the mean RSS of the first and last spans. */
+function aiMemoryGrowth(growth: MemoryGrowth): Record<string, unknown> {
+  return {
+    mbpm: growth.mbPerMin,
+    min: growth.minutes,
+    from: formatBytes(growth.fromBytes),
+    to: formatBytes(growth.toBytes),
+  };
 }
 
 function quote(word: string): string {

@@ -8,15 +8,17 @@ import {
 
 /**
  * The running processes whose memory grows steadily without `max_memory` (`findMemoryGrowth` on the
- * daemon's metrics history), by id; empty when the history cannot be read (a daemon without it).
+ * daemon's metrics history of `target`, the processes' own), by id; empty when the history cannot be
+ * read (a daemon without it).
  */
 export async function findGrowingMemory(
   control: Pick<VelosControl, 'metricsHistory' | 'describe'>,
   processes: readonly ProcessInfo[],
+  target = 'all',
 ): Promise<Map<number, MemoryGrowth>> {
   const running = new Set(processes.filter((p) => p.pid !== null && p.status === 'online').map((p) => p.id));
   if (running.size === 0) return new Map();
-  const histories = await control.metricsHistory({ target: 'all', ...MEMORY_GROWTH_HISTORY }).catch(() => []);
+  const histories = await control.metricsHistory({ target, ...MEMORY_GROWTH_HISTORY }).catch(() => []);
   const growing = histories.flatMap((history) => {
     const growth = running.has(history.id) ? findMemoryGrowth(history.t, history.memory) : null;
     return growth ? [{ id: history.id, growth }] : [];

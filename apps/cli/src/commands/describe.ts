@@ -1,6 +1,6 @@
 import { MEMORY_GROWTH_HISTORY, maskSecrets, parseDurationMs } from '@velos/core';
 import type { CommandContext } from '../context.js';
-import { findGrowthsWithoutLimit, isJudged, toAiMemoryGrowth } from '../output/memory-growth.js';
+import { findGrowthsWithoutLimit, isJudged } from '../output/memory-growth.js';
 import { renderProcessDetails, toAiDetail } from '../output/process-detail.js';
 import { argumentError } from '../parse-argv.js';
 import { targetsOf } from '../pm2/regex-targets.js';
@@ -36,12 +36,7 @@ export async function runDescribe(
       maskSecrets(details).map((d) => (growths.has(d.id) ? { ...d, memoryGrowth: growths.get(d.id) } : d)),
     );
   } else if (ctx.mode === 'ai') {
-    ctx.printJson(
-      details.map((d) => {
-        const growth = growths.get(d.id);
-        return growth ? { ...toAiDetail(d), mg: toAiMemoryGrowth(growth) } : toAiDetail(d);
-      }),
-    );
+    ctx.printJson(details.map((d) => toAiDetail(d, growths.get(d.id))));
   } else ctx.print(renderProcessDetails(maskSecrets(details), ctx.colors, Date.now(), growths));
 }
 

@@ -33,18 +33,3 @@ export function memoryGrowthText(growth: MemoryGrowth): string {
   const range = `${formatBytes(growth.fromBytes)} → ${formatBytes(growth.toBytes)}`;
   return `growing ~${growth.mbPerMin} MB/min for ${growth.minutes} min (${range}), no max_memory`;
 }
-
-/** The `--ai` key `mg` of describe: MB per minute, minutes, and the mean RSS of the first and last spans. */
-export function toAiMemoryGrowth(growth: MemoryGrowth): {
-  mbpm: number;
-  min: number;
-  from: string;
-  to: string;
-} {
-  return {
-    mbpm: growth.mbPerMin,
-    min: growth.minutes,
-    from: formatBytes(growth.fromBytes),
-    to: formatBytes(growth.toBytes),
-  };
-}

@@ -8,6 +8,7 @@ import {
 } from '@velos/core';
 import { toAiDetail, toAiProcess } from '@velos/core/ai';
 import * as z from 'zod';
+import { findGrowingMemory } from '../memory-growths.js';
 import { settleStart } from '../start-outcome.js';
 import { planStart } from '../start-request.js';
 import { defineTool, detailField, targetField, withoutEmpty } from '../tool-kit.js';
@@ -151,11 +152,15 @@ export const PROCESS_TOOLS = [
     name: 'process_info',
     title: 'Describe processes',
     command: 'describe',
-    answer: `Answer: one compact object per process. ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why} of the last run, out/err log paths, lines {out, err}, dep depends_on {name: condition}, h {s, rdy, fail}, j job. detail=full gives the whole spec.`,
+    answer: `Answer: one compact object per process. ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why} of the last run, out/err log paths, lines {out, err}, dep depends_on {name: condition}, h {s, rdy, fail}, j job, mx custom metrics, mg {mbpm MB/min, min minutes, from, to} when memory grew steadily for 10 min without max_memory. detail=full gives the whole spec.`,
     input: { target: targetField, detail: detailField },
     run: async ({ target, detail }, { control }) => {
       const details = await control.describe(target);
-      return detail === 'full' ? withoutEmpty(details) : details.map(toAiDetail);
+      if (detail === 'full') return withoutEmpty(details);
+      // a process with max_memory is restarted at its limit: its growth is no warning
+      const unbounded = details.filter((d) => d.spec.maxMemoryBytes === undefined);
+      const growths = await findGrowingMemory(control, unbounded, target);
+      return details.map((d) => toAiDetail(d, growths.get(d.id)));
     },
   }),
 ];
