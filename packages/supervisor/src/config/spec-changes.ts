@@ -28,7 +28,16 @@ export async function applySpecChanges(spec: AppSpec, changes: Record<string, un
     throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${spec.name}: name: cannot be changed by config set`);
   }
   const entry = config.specToConfig(spec);
-  for (const [key, value] of Object.entries(changes)) setPath(entry, key.split('.'), value);
+  for (const [key, value] of Object.entries(changes)) {
+    const keys = key.split('.');
+    if (keys.includes('')) {
+      const expected = 'expected a config key (max_memory) or dotted keys (env.KEY, liveness_probe.timeout)';
+      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${spec.name}: ${JSON.stringify(key)}: ${expected}`, {
+        data: { field: formatPayloadPath(['changes', key]) },
+      });
+    }
+    setPath(entry, keys, value);
+  }
   // SUP-8: a job has one trigger: `schedule=…` on an interval job replaces its interval, and back
   for (const [key, other] of JOB_TRIGGERS) if (key in changes && !(other in changes)) delete entry[other];
   // croner loads only for an app with a cron expression: a bad one is refused with the other problems
@@ -61,10 +70,7 @@ function withChangesField(data: unknown): unknown {
 }
 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
-  const [first, ...rest] = keys;
-  if (first === undefined || first === '') {
-    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `config set: expected key=value, got an empty key`);
-  }
+  const [first, ...rest] = keys as [string, ...string[]];
   if (rest.length === 0) {
     target[first] = value;
     return;

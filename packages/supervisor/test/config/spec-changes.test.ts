@@ -27,6 +27,15 @@ describe('applySpecChanges (CFG-2 config set)', () => {
     expect((await refusal({ max_memory: 'lots' })).data).toMatchObject({ field: 'changes.max_memory' });
   });
 
+  it('refuses a key with an empty part, naming it as given (not the CLI form key=value)', async () => {
+    for (const key of ['', 'env.', '.max_memory', 'env..KEY']) {
+      const value = await refusal({ [key]: 'x' });
+      expect(value.message).toBe(
+        `web: ${JSON.stringify(key)}: expected a config key (max_memory) or dotted keys (env.KEY, liveness_probe.timeout)`,
+      );
+    }
+  });
+
   it('refuses a bad cron expression, named as the request gave it', async () => {
     const value = await refusal({ cron_restart: '61 * * * *' });
     expect(value.message).toMatch(
