@@ -1,6 +1,7 @@
 import type { AlertStatus } from '@velos/core';
+import { toAiAlerts } from '@velos/core/ai';
 import { describe, expect, it } from 'vitest';
-import { renderAlertTable, toAiAlerts } from '../src/output/alert-list.js';
+import { renderAlertTable } from '../src/output/alert-list.js';
 import { createColors } from '../src/output/colors.js';
 
 const plain = createColors(false);

@@ -1,5 +1,6 @@
 // `@velos/core/ai`: the compact `--ai` forms (CLI-3), shared by the CLI and the MCP tools; kept off the
 // root so the daemon never loads them.
+export { type AiAlert, alertDeliveryText, toAiAlerts } from './ai-alerts.js';
 export { commandLine, toAiDetail } from './ai-detail.js';
 export { toAiLogSummary } from './ai-log-summary.js';
 export { type AiMetrics, type AiProcessMetrics, toAiMetrics } from './ai-metrics.js';

@@ -8,9 +8,10 @@ import {
   RUNTIME_ALERT_SOURCE,
   VelosError,
 } from '@velos/core';
+import { toAiAlerts } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
-import { renderAlertTable, toAiAlerts } from '../output/alert-list.js';
+import { renderAlertTable } from '../output/alert-list.js';
 import { escapeControlChars } from '../output/log-line.js';
 import { argumentError } from '../parse-argv.js';
 

@@ -1,26 +1,9 @@
-import {
-  type AlertPhase,
-  type AlertStatus,
-  describeRuleCondition,
-  formatElapsedMs,
-  isoTime,
-} from '@velos/core';
+import { type AlertPhase, type AlertStatus, describeRuleCondition, formatElapsedMs } from '@velos/core';
+import { alertDeliveryText } from '@velos/core/ai';
 import type { Colors } from './colors.js';
 import { eventTime } from './events.js';
 import { escapeControlChars } from './log-line.js';
 import { type Cell, type Column, renderTable } from './table.js';
-
-/** One rule the `--ai` way: name, condition, app, severity, phase, since, firing apps, last delivery. */
-export interface AiAlert {
-  n: string;
-  w: string;
-  a?: string;
-  sev: string;
-  st: AlertPhase;
-  t?: string;
-  f?: string[];
-  d?: string;
-}
 
 /** The `velos alerts` table: one row per rule; control characters in its texts are shown as `\xHH`. */
 export function renderAlertTable(alerts: AlertStatus[], colors: Colors, now = Date.now()): string {
@@ -44,29 +27,12 @@ export function renderAlertTable(alerts: AlertStatus[], colors: Colors, now = Da
     { text: stateText(alert), paint: phasePaint(alert.phase, colors) },
     { text: alert.since === null ? '-' : `${formatElapsedMs(now - alert.since)} ago` },
     {
-      text: deliveryText(alert, (at) => eventTime(at, now)),
+      text: alertDeliveryText(alert, (at) => eventTime(at, now)),
       paint: alert.lastDelivery && !alert.lastDelivery.isOk ? colors.red : undefined,
     },
   ]);
   for (const row of rows) for (const cell of row) cell.text = escapeControlChars(cell.text);
   return renderTable(columns, rows, colors.dim);
-}
-
-/** The `--ai` form of `velos alerts`. */
-export function toAiAlerts(alerts: AlertStatus[]): AiAlert[] {
-  return alerts.map((alert) => {
-    const firing = alert.instances.filter((i) => i.phase === 'firing').map((i) => i.key);
-    return {
-      n: alert.rule.name,
-      w: describeRuleCondition(alert.rule),
-      ...(alert.rule.app ? { a: alert.rule.app } : {}),
-      sev: alert.rule.severity,
-      st: alert.phase,
-      ...(alert.since === null ? {} : { t: isoTime(alert.since) }),
-      ...(firing.length ? { f: firing } : {}),
-      ...(alert.lastDelivery ? { d: deliveryText(alert, isoTime) } : {}),
-    };
-  });
 }
 
 function stateText(alert: AlertStatus): string {
@@ -75,13 +41,6 @@ function stateText(alert: AlertStatus): string {
   const keys = firing.map((i) => (i.key === '*' ? 'daemon' : i.key));
   const escalated = firing.some((i) => i.escalationLevel > 0) ? ', escalated' : '';
   return `firing (${keys.slice(0, 3).join(', ')}${keys.length > 3 ? '…' : ''}${escalated})`;
-}
-
-/** The last delivery: outcome, channel and time (`time`: local `HH:MM:SS` in the table, ISO UTC with --ai). */
-function deliveryText(alert: AlertStatus, time: (ms: number) => string): string {
-  const d = alert.lastDelivery;
-  if (!d) return '-';
-  return `${d.isOk ? 'ok' : `failed: ${d.error ?? '?'}`} (${d.channel}, ${time(d.at)})`;
 }
 
 function phasePaint(phase: AlertPhase, colors: Colors): ((text: string) => string) | undefined {

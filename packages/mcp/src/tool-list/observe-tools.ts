@@ -139,7 +139,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'alerts_list',
     title: 'List alert rules',
     description:
-      'Every alert rule with its state (ok, pending, firing, resolved), since when, and its last delivery. Answer: [{n name, w condition, a app, sev severity, st state, t since, f firing keys}].',
+      'Every alert rule with its state (ok, pending, firing, resolved), since when, and its last delivery. Answer: [{n name, w condition, a app, sev severity, st state, t since, f firing keys, d last delivery: "ok (<channel>, <ISO time>)" or "failed: <error> (<channel>, <ISO time>)"}].',
     inputSchema: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: {} },
     annotations: {
       title: 'List alert rules',

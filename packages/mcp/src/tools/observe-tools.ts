@@ -1,7 +1,6 @@
 import {
   type DaemonHealth,
   type Dependency,
-  describeRuleCondition,
   ErrorCodes,
   formatBytes,
   formatDuration,
@@ -13,7 +12,7 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
-import { roundCpu, toAiEvent, toAiMetrics, toAiProcess, toAiRuns } from '@velos/core/ai';
+import { roundCpu, toAiAlerts, toAiEvent, toAiMetrics, toAiProcess, toAiRuns } from '@velos/core/ai';
 import * as z from 'zod';
 import { ANSWER_BYTES_MAX, newestThatFit } from '../answer-budget.js';
 import { scoreHealth } from '../health-score.js';
@@ -136,21 +135,10 @@ export const OBSERVE_TOOLS = [
     name: 'alerts_list',
     title: 'List alert rules',
     command: 'alerts',
-    answer: 'Answer: [{n name, w condition, a app, sev severity, st state, t since, f firing keys}].',
+    answer:
+      'Answer: [{n name, w condition, a app, sev severity, st state, t since, f firing keys, d last delivery: "ok (<channel>, <ISO time>)" or "failed: <error> (<channel>, <ISO time>)"}].',
     input: {},
-    run: async (_args, { control }) =>
-      (await control.alerts()).map((alert) => {
-        const firing = alert.instances.filter((i) => i.phase === 'firing').map((i) => i.key);
-        return {
-          n: alert.rule.name,
-          w: describeRuleCondition(alert.rule),
-          ...(alert.rule.app ? { a: alert.rule.app } : {}),
-          sev: alert.rule.severity,
-          st: alert.phase,
-          ...(alert.since === null ? {} : { t: isoSeconds(alert.since) }),
-          ...(firing.length > 0 ? { f: firing } : {}),
-        };
-      }),
+    run: async (_args, { control }) => toAiAlerts(await control.alerts(), isoSeconds),
   }),
   defineTool({
     name: 'job_runs',
