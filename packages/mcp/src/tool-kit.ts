@@ -78,14 +78,16 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
   const registered = new Map<string, { tool: ToolDefinition; schema: z.ZodObject; isEnabled(): boolean }>();
   for (const tool of tools) {
     const { description, annotations } = toolMeta(tool);
+    // strict: a misspelt argument (`grep` for `pattern`) is refused, not dropped without a word, and
+    // tools/list says so (`additionalProperties: false`)
+    const schema = z.strictObject(tool.input);
     // the callback is what the SDK would call; the handler below calls runTool itself
     const entry = server.registerTool(
       tool.name,
-      { title: tool.title, description, inputSchema: tool.input, annotations },
+      { title: tool.title, description, inputSchema: schema, annotations },
       async (args: unknown) => runTool(tool, args, ctx),
     );
-    // strict: a misspelt argument (`grep` for `pattern`) is refused, not dropped without a word
-    registered.set(tool.name, { tool, schema: z.strictObject(tool.input), isEnabled: () => entry.enabled });
+    registered.set(tool.name, { tool, schema, isEnabled: () => entry.enabled });
   }
   server.server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name, arguments: args = {} } = request.params;

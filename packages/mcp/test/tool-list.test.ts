@@ -55,6 +55,11 @@ describe('tool-list.ts (what velos mcp answers before the SDK loads)', () => {
     });
   });
 
+  it('says in each input schema that an argument the tool does not take is refused', async () => {
+    for (const tool of (await liveAnswers()).tools as { name: string; inputSchema: object }[])
+      expect(tool.inputSchema, tool.name).toMatchObject({ additionalProperties: false });
+  });
+
   it('holds the tools of each file of src/tools/ in the file of the same name under src/tool-list/', () => {
     const names = (tools: readonly { name?: unknown }[]) => tools.map((tool) => tool.name);
     expect(names(PROCESS_TOOL_LIST)).toEqual(names(PROCESS_TOOLS));

@@ -24,6 +24,7 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Get app config',
@@ -58,6 +59,7 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['target', 'changes'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Change app config',

@@ -32,6 +32,7 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
         stream: { description: 'Only stdout or only stderr', type: 'string', enum: ['out', 'err'] },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Read recent log lines',
@@ -86,6 +87,7 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Search logs',
@@ -119,6 +121,7 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Summarise logs',

@@ -17,6 +17,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
           enum: ['brief', 'full'],
         },
       },
+      additionalProperties: false,
     },
     annotations: {
       title: 'Check health',
@@ -48,6 +49,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
           enum: ['brief', 'full'],
         },
       },
+      additionalProperties: false,
     },
     annotations: {
       title: 'Metrics snapshot',
@@ -77,6 +79,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
         points: { description: 'Points per series (default 12)', type: 'integer', minimum: 2, maximum: 120 },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Metrics history',
@@ -125,6 +128,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
           maximum: 1000,
         },
       },
+      additionalProperties: false,
     },
     annotations: {
       title: 'List events',
@@ -140,7 +144,12 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     title: 'List alert rules',
     description:
       'Every alert rule with its state (ok, pending, firing, resolved), since when, and its last delivery. Answer: [{n name, w condition, a app, sev severity, st state, t since, f firing keys, d last delivery: "ok (<channel>, <ISO time>)" or "failed: <error> (<channel>, <ISO time>)"}].',
-    inputSchema: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: {} },
+    inputSchema: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      properties: {},
+      additionalProperties: false,
+    },
     annotations: {
       title: 'List alert rules',
       readOnlyHint: true,
@@ -168,6 +177,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
         limit: { description: 'At most N runs (default 10)', type: 'integer', minimum: 1, maximum: 500 },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Job run history',
@@ -195,6 +205,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Run a job now',

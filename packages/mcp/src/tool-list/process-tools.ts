@@ -17,6 +17,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
           enum: ['brief', 'full'],
         },
       },
+      additionalProperties: false,
     },
     annotations: {
       title: 'List processes',
@@ -67,6 +68,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
           type: 'boolean',
         },
       },
+      additionalProperties: false,
     },
     annotations: {
       title: 'Start processes',
@@ -93,6 +95,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Stop processes',
@@ -126,6 +129,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Restart processes',
@@ -159,6 +163,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Reload processes (zero downtime)',
@@ -188,6 +193,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['name', 'instances'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Scale an app',
@@ -215,6 +221,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Delete processes',
@@ -247,6 +254,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
         },
       },
       required: ['target'],
+      additionalProperties: false,
     },
     annotations: {
       title: 'Describe processes',
