@@ -183,7 +183,10 @@ function sharersTail(
   };
   if (!budget.isCut && lines.length < count) {
     const streams: LogStream[] = snapshot.merged ? ['out'] : filter === 'all' ? ['out', 'err'] : [filter];
-    const files = streams.map((stream) => snapshot.files[stream]).filter((file) => file.fileLines > 0);
+    // lines an earlier daemon wrote (before a `velos update` or a restart) count: they are not in fileLines
+    const files = streams
+      .map((stream) => snapshot.files[stream])
+      .filter((file) => file.fileLines > 0 || file.endOffset > 0);
     if (files.length > 0) result.unattributed = files.map((file) => file.path);
   }
   return result;

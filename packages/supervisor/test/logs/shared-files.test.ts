@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSupervisor } from '../../src/supervisor.js';
@@ -47,6 +47,22 @@ describe('logs of instances sharing one log file (#19 item 6)', () => {
     );
     expect(new Set(beyond.lines.map((line) => line.id))).toEqual(new Set([1]));
     expect(beyond.unattributed).toEqual([outPath]);
+  });
+
+  it('names the shared file of lines an earlier daemon wrote, which no ring holds (after velos update)', async () => {
+    const home = harness.home();
+    const outPath = join(home, 'logs', 'kept-out.log');
+    mkdirSync(join(home, 'logs'), { recursive: true });
+    writeFileSync(outPath, 'i0 1\ni1 1\n');
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      appSpec(home, { name: 'kept', script: 'instance-lines.js', instances: 2, env: { COUNT: '0' } }),
+    ]);
+    const [detail] = await supervisor.describe('kept');
+    expect(detail!.outLogPath).toBe(outPath);
+    const result = await supervisor.logsResult({ target: '1', lines: 5 });
+    expect(result.lines).toEqual([]);
+    expect(result.unattributed).toEqual([outPath]);
   });
 
   it('keeps separate files of separate apps apart and merges them by time', async () => {
