@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricsHistory, ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HISTORY_FILE } from '../../src/metrics/history-control.js';
+import { createSupervisor } from '../../src/supervisor.js';
 import { appSpec, Harness, type RawClient, waitFor } from '../helpers.js';
 
 const harness = new Harness();
@@ -65,6 +66,21 @@ describe('metrics history in the daemon (OBS-7)', () => {
     await exited(second.child);
     expect(savedNames(home)).toEqual(['quiet']);
   }, 60_000);
+
+  it('is saved by the hand-over of velos update (the SIGKILL that follows skips the save at close)', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home, monitorIntervalMs: 100 }));
+    await supervisor.start([appSpec(home, { name: 'quiet' })]);
+    await waitFor(
+      async () => ((await supervisor.metricsHistory({ target: 'quiet' }))[0]?.t.length ?? 0) >= 1,
+      {
+        what: 'a history point of quiet',
+      },
+    );
+    expect(existsSync(join(home, HISTORY_FILE))).toBe(false);
+    await supervisor.handOver();
+    expect(savedNames(home)).toEqual(['quiet']);
+  });
 
   it('ignores a corrupt history file with one daemon.log line', async () => {
     const home = harness.home();
