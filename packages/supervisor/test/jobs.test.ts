@@ -146,7 +146,8 @@ describe('jobs (SUP-8)', () => {
     const supervisor = harness.track(createSupervisor({ home }));
     await supervisor.start([
       counterJob(home, 'long', { JOB_MS: '3000' }),
-      appSpec(home, { name: 'api', script: 'silent.js' }),
+      appSpec(home, { name: 'api', script: 'silent.js', namespace: 'front' }),
+      appSpec(home, { name: 'web', script: 'silent.js', namespace: 'front' }),
     ]);
     await supervisor.trigger('long');
     const runs = await supervisor.runs('long');
@@ -155,6 +156,10 @@ describe('jobs (SUP-8)', () => {
     await expect(supervisor.runs('api')).rejects.toMatchObject({
       code: ErrorCodes.INVALID_ARGUMENT,
       message: expect.stringContaining("'api' is not a job"),
+    });
+    // a namespace (or all) of services selects no job: it said "'front' is not a job"
+    await expect(supervisor.runs('front')).rejects.toMatchObject({
+      message: expect.stringContaining("'front' selects no job"),
     });
   });
 

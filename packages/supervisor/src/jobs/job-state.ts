@@ -48,13 +48,18 @@ export function jobInfo(state: JobState | undefined): NonNullable<ProcessInfo['j
   };
 }
 
+/** True when `records` are (instances of) one app: a name or an id, not `all` or a namespace of several. */
+function isOneApp(records: ProcessRecord[]): boolean {
+  return new Set(records.map((record) => record.app)).size === 1;
+}
+
 /** The jobs among `records`; throws `INVALID_ARGUMENT` when `target` names no job. */
 export function selectJobs(records: ProcessRecord[], target: string): ProcessRecord[] {
   const jobs = records.filter((record) => record.app.spec.type === 'job');
   if (jobs.length === 0) {
     throw new VelosError(
       ErrorCodes.INVALID_ARGUMENT,
-      `'${target}' is not a job (start one with type: job, --schedule, --every or --timeout)`,
+      `'${target}' ${isOneApp(records) ? 'is not a job' : 'selects no job'} (start one with type: job, --schedule, --every or --timeout)`,
       { data: { target } },
     );
   }
