@@ -97,6 +97,14 @@ describe('velos startup systemd --print', () => {
     expect(run.stdout).toContain('Environment=VELOS_HOME=/srv/v\n');
     expect(run.stdout).toContain('# Remove it with `velos unstartup systemd --service-name velos-prod`.\n');
   });
+
+  it("takes PM2's --wait-ip: the daemon starts once the network is online", async () => {
+    // PM2's `startup --wait-ip` (a provisioning script's) used to be an unknown option, exit 2
+    const run = await scratch.run(BIN, ['startup', 'ubuntu', '--print', '--wait-ip'], {});
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('\nWants=network-online.target\nAfter=network-online.target\n');
+    expect(run.stdout).not.toContain('After=network.target');
+  });
 });
 
 describe('velos startup systemd: the home of the daemon user', () => {
@@ -229,6 +237,7 @@ describe('velos startup / unstartup usage', () => {
     [['startup', 'systemd', '--user', '--user-name', 'x'], /--user-name is for a system unit/],
     [['startup', 'systemd', '--print', '--service-name', '../etc/x'], /--service-name: expected/],
     [['startup', 'launchd', '--print', '--user'], /--user is for systemd only/],
+    [['startup', 'launchd', '--print', '--wait-ip'], /--wait-ip is for systemd only/],
   ])('velos %j is a usage error (exit 2)', async (args, message) => {
     const run = await scratch.run(BIN, args, { VELOS_HOME: join(scratch.dir(), 'h') });
     expect(run.code).toBe(2);
@@ -328,17 +337,22 @@ describe('velos startup systemd without root', () => {
       PATH: '/usr/local/bin:/usr/bin:/bin',
     };
     const node = scratch.nodeForOthers();
-    const run = await scratch.run(BIN, ['startup', 'systemd', '--service-name', 'velos-ci'], env, {
-      ...asUser,
-      node,
-    });
+    const run = await scratch.run(
+      BIN,
+      ['startup', 'systemd', '--service-name', 'velos-ci', '--wait-ip'],
+      env,
+      {
+        ...asUser,
+        node,
+      },
+    );
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(
       'velos: writing /etc/systemd/system/velos-ci.service needs root; run this as root:\n',
     );
     expect(run.stdout).toBe(
       `sudo env PATH=/usr/local/bin:/usr/bin:/bin ${node} ${CLI_ENTRY} startup systemd ` +
-        `--user-name ${userName} --home /nonexistent/velos-home --service-name velos-ci\n`,
+        `--user-name ${userName} --home /nonexistent/velos-home --service-name velos-ci --wait-ip\n`,
     );
     expect(existsSync(SYSTEM_UNIT)).toBe(hadUnit);
     expect(existsSync('/etc/systemd/system/velos-ci.service')).toBe(false);

@@ -57,6 +57,15 @@ describe('renderSystemdUnit', () => {
     );
   });
 
+  it("waits for network-online.target when asked (PM2's --wait-ip)", () => {
+    const unit = renderSystemdUnit({ ...facts, user: 'ann', isWaitingForNetwork: true });
+    expect(section(unit, 'Unit')).toEqual([
+      'Description=Velos process manager',
+      'Wants=network-online.target',
+      'After=network-online.target',
+    ]);
+  });
+
   it('puts node flags between node and the script', () => {
     const unit = renderSystemdUnit({ ...facts, nodeFlags: ['--max-semi-space-size=1'] });
     expect(section(unit, 'Service')).toContain(

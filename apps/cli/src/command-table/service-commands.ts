@@ -128,6 +128,10 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
         value: 'dir',
         description: "PM2's --hp: the user's home; the daemon's home is <dir>/.velos (User= stays you)",
       },
+      'wait-ip': {
+        type: 'boolean',
+        description: "systemd: start once the network is online (network-online.target), as PM2's --wait-ip",
+      },
     },
     // its word is an init system, not an app: no "to name an app called -x" hint
     dashHint: () => '',

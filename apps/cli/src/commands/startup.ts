@@ -56,6 +56,7 @@ export async function runStartup(ctx: CommandContext, input: CommandInput): Prom
     ...facts,
     isUserUnit: target.isUserUnit,
     serviceName: target.serviceName,
+    isWaitingForNetwork: input.options['wait-ip'] === true,
     ...(user ? { user } : {}),
   });
   const isHandedToRoot = !isPrint && !target.isUserUnit && !isRoot();
@@ -71,6 +72,7 @@ export async function runStartup(ctx: CommandContext, input: CommandInput): Prom
       '--home',
       home,
       ...serviceNameArgs(target),
+      ...(input.options['wait-ip'] === true ? ['--wait-ip'] : []),
     ];
     process.stderr.write(`velos: writing ${systemdUnitPath(target)} needs root; run this as root:\n`);
     ctx.print(
@@ -208,7 +210,7 @@ function userNameOf(input: CommandInput): string {
 }
 
 function refuseSystemdOptions(input: CommandInput, command: string): void {
-  for (const option of ['user', 'user-name', 'service-name']) {
+  for (const option of ['user', 'user-name', 'service-name', 'wait-ip']) {
     if (input.options[option] !== undefined) throw usageError(`--${option} is for systemd only`, command);
   }
 }

@@ -23,6 +23,8 @@ export interface SystemdUnitOptions {
   version: string;
   /** Seconds systemd gives `velos kill` and the daemon to stop every app (default 60). */
   stopTimeoutSec?: number;
+  /** PM2's `--wait-ip`: start after `network-online.target` (an address is configured), not `network.target`. */
+  isWaitingForNetwork?: boolean;
 }
 
 /** Default `TimeoutStopSec=`: apps stop in parallel, so this only has to exceed the largest kill_timeout. */
@@ -69,7 +71,9 @@ export function renderSystemdUnit(options: SystemdUnitOptions): string {
     '# `velos save` and on `velos kill`) when it starts, so this unit only has to run it.',
     '[Unit]',
     'Description=Velos process manager',
-    'After=network.target',
+    ...(options.isWaitingForNetwork
+      ? ['Wants=network-online.target', 'After=network-online.target']
+      : ['After=network.target']),
     '',
     '[Service]',
     ...service,
