@@ -105,7 +105,7 @@ describe('jlist, prettylist and the read commands', () => {
 
     // PM2's .pm2-style variables in the child, and `env <id>` shows what it runs with
     await waitFor(() => readLines(outLog(home, 'sig')).includes('ready pm_id=2 name=sig instance=0'));
-    const listAliases = ['l', 'status', 'ls', 'list'];
+    const listAliases = ['l', 'ps', 'status', 'ls', 'list'];
     const showAliases = ['show', 'info', 'desc', 'describe'];
     const [envResult, ...aliasResults] = await Promise.all([
       ok(['env', '2'], home),

@@ -2,11 +2,11 @@
 // CommonJS (bin/package.json): the `velos list` and `velos start <script>` paths never load Node's ESM loader.
 
 const [command, ...rest] = process.argv.slice(2);
-// `velos list|ls|l|status [--json|--ai]` runs from dist/velos.cjs (one self-contained CommonJS file, see
+// `velos list|ls|l|ps|status [--json|--ai]` runs from dist/velos.cjs (one self-contained CommonJS file, see
 // src/hot-path.ts); `velos start <script> [--name <name>] [--json|--ai] [-- args]` from dist/velos-start.cjs
 // (src/start-entry.ts, self-contained too). Each tells whether it took the line (`isTaken`): the full CLI
 // runs any other. A config file or a PM2 process file among the words goes to the full CLI at once.
-const LIST_NAMES = ['list', 'ls', 'l', 'status'];
+const LIST_NAMES = ['list', 'ls', 'l', 'ps', 'status'];
 const CONFIG_WORD = /\.(json|ya?ml|toml)$|(^|\/)ecosystem[^/]*\.[cm]?js$|\.config\.[cm]?js$/i;
 const isQuickStart = command === 'start' && rest.length <= 6 && !rest.some((word) => CONFIG_WORD.test(word));
 // the build's stamp of a quick bundle's content hash, the key of its code cache (src/cache-key-stamp.ts)

@@ -3,7 +3,7 @@ import type { OutputMode } from './context.js';
 import { loadOutput, runQuick } from './quick-run.js';
 
 /**
- * `velos list|ls|l|status [--json|--ai]`, the command scripts and monitors call in a loop: bin/velos.js
+ * `velos list|ls|l|ps|status [--json|--ai]`, the command scripts and monitors call in a loop: bin/velos.js
  * runs this CommonJS bundle (dist/velos.cjs, with its code cache) for those lines, and the full CLI when
  * it does not take the line (`isTaken` false). Built as CommonJS (no ESM loader) with the small
  * MessagePack codec of the client (see quick-run.ts).
@@ -20,10 +20,10 @@ if (mode !== null) {
   });
 }
 
-/** The output mode when the arguments are exactly `list|ls|l|status [--json|--ai]` (PM2's aliases too), else null. */
+/** The output mode when the arguments are exactly `list|ls|l|ps|status [--json|--ai]` (PM2's aliases too), else null. */
 function hotListMode(args: string[]): OutputMode | null {
   const command = args[0];
-  const isList = command === 'list' || command === 'ls' || command === 'l' || command === 'status';
+  const isList = ['list', 'ls', 'l', 'ps', 'status'].includes(command ?? '');
   if (!isList || args.length > 2) return null;
   if (args.length === 1) return 'text';
   if (args[1] === '--json') return 'json';

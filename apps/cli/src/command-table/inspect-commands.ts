@@ -5,7 +5,7 @@ import { ai, json, TARGETS_OR_REGEX } from './common-options.js';
 export const INSPECT_COMMANDS: CommandSpec[] = [
   {
     name: 'list',
-    aliases: ['ls', 'l', 'status'],
+    aliases: ['ls', 'l', 'ps', 'status'],
     minArgs: 0,
     maxArgs: 0,
     summary: 'list processes with status, pid, cpu, memory, uptime and restarts',
