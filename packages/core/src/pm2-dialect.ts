@@ -198,7 +198,7 @@ export function normaliseApps(
     const dateFormat = entry.log_date_format;
     if (typeof dateFormat === 'string' && options.warn && hasMomentOnlyTokens(dateFormat)) {
       options.warn(
-        `${options.label}: apps[${i}].log_date_format: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd HH H hh h mm m ss s SSS A a ZZ Z stay as text: ${JSON.stringify(dateFormat)}`,
+        `${options.label}: apps[${i}].log_date_format: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd dd d HH H hh h mm m ss s SSS A a ZZ Z stay as text: ${JSON.stringify(dateFormat)}`,
       );
     }
     if (jsons.length > 0 && options.warn) {
@@ -334,7 +334,7 @@ export function snakeCase(key: string): string {
 function hasMomentOnlyTokens(format: string): boolean {
   const rest = format
     .replace(/\[[^\]]*\]/g, '')
-    .replace(/YYYY|YY|SSS|M{1,4}|D{1,2}|d{3,4}|H{1,2}|h{1,2}|m{1,2}|s{1,2}|A|a|Z{1,2}/g, '');
+    .replace(/YYYY|YY|SSS|M{1,4}|D{1,2}|d{1,4}|H{1,2}|h{1,2}|m{1,2}|s{1,2}|A|a|Z{1,2}/g, '');
   return /[A-SU-Za-z]/.test(rest);
 }
 

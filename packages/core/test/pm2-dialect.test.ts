@@ -252,12 +252,13 @@ describe('PM2 dialect (issue #14)', () => {
           { name: 'a', script: 'a.js', log_date_format: 'YYYY-MM-DDTHH:mm:ss.SSS Z' },
           { name: 'b', script: 'b.js', log_date_format: 'ddd, DD-MMM-YYYY hh:mm A [at] Z' },
           { name: 'c', script: 'c.js', log_date_format: 'Do MMMM YYYY, X' },
+          { name: 'd', script: 'd.js', log_date_format: 'dd d HH:mm' },
         ],
       },
       warnings,
     );
     expect(warnings).toEqual([
-      'ecosystem.json: apps[2].log_date_format: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd HH H hh h mm m ss s SSS A a ZZ Z stay as text: "Do MMMM YYYY, X"',
+      'ecosystem.json: apps[2].log_date_format: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd dd d HH H hh h mm m ss s SSS A a ZZ Z stay as text: "Do MMMM YYYY, X"',
     ]);
   });
 

@@ -49,6 +49,8 @@ const TOKENS: Record<string, TokenRule> = {
   D: { format: (d) => String(d.getDate()), pattern: ONE_OR_TWO, field: 'day' },
   dddd: { format: (d) => DAYS[d.getDay()]!, pattern: '[A-Za-z]+' },
   ddd: { format: (d) => DAYS[d.getDay()]!.slice(0, 3), pattern: '[A-Za-z]{3}' },
+  dd: { format: (d) => DAYS[d.getDay()]!.slice(0, 2), pattern: '[A-Za-z]{2}' },
+  d: { format: (d) => String(d.getDay()), pattern: '[0-6]' },
   HH: { format: (d) => pad2(d.getHours()), pattern: TWO, field: 'hours' },
   H: { format: (d) => String(d.getHours()), pattern: ONE_OR_TWO, field: 'hours' },
   hh: { format: (d) => pad2(hours12(d)), pattern: TWO, field: 'hours12' },
@@ -69,7 +71,7 @@ const ISO_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z) /;
 
 /**
  * Compiles a log date format: `iso` (UTC ISO 8601 with ms) or a moment.js pattern in local time
- * (PM2's `log_date_format`): `YYYY YY MMMM MMM MM M DD D dddd ddd HH H hh h mm m ss s SSS A a` and
+ * (PM2's `log_date_format`): `YYYY YY MMMM MMM MM M DD D dddd ddd dd d HH H hh h mm m ss s SSS A a` and
  * `Z`/`ZZ` for the UTC offset (`+02:00`/`+0200`); `[text]` is literal, and so is any other character.
  */
 export function createDateFormat(pattern: string): DateFormat {

@@ -68,6 +68,8 @@ describe('createDateFormat: moment.js tokens', () => {
     ['D MMM YYYY h:mm a', '5 Jan 2026 3:04 pm'],
     ['dddd, MMMM D YYYY', 'Monday, January 5 2026'],
     ['ddd HH:mm', 'Mon 15:04'],
+    // PM2's dayjs prints these two as well; they used to stay as the letters d and dd
+    ['dd d HH:mm', 'Mo 1 15:04'],
     ['[at] HH[h]mm', 'at 15h04'],
   ])('formats %s', (pattern, expected) => {
     expect(createDateFormat(pattern).format(TS)).toBe(expected);
@@ -86,6 +88,7 @@ describe('createDateFormat: moment.js tokens', () => {
     'D MMM YYYY h:m:s.SSS a',
     'ddd, DD MMMM YYYY HH:mm:ss.SSS',
     'YY-M-D H:mm:ss.SSS',
+    'dd d YYYY-MM-DD HH:mm:ss.SSS',
   ])('reads back what %s printed', (pattern) => {
     const format = createDateFormat(pattern);
     expect(format.parse(`${format.format(TS)} hello world`)).toEqual({ ts: TS, rest: 'hello world' });
