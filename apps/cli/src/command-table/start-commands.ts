@@ -64,6 +64,7 @@ export const START_COMMANDS: CommandSpec[] = [
       'Reads $PM2_HOME/dump.pm2 (default ~/.pm2/dump.pm2) or the given file, starts its apps (the instances',
       'of a cluster app become one app; apps PM2 had stopped stay stopped; names Velos has are skipped) and',
       'prints what each PM2 field became and which PM2 options have no Velos equivalent.',
+      'An app that cannot be spawned (its directory or interpreter gone) stays errored: exit 1, naming it.',
     ].join('\n'),
     options: {
       'dry-run': { type: 'boolean', description: 'print the mapping as JSON; start nothing' },

@@ -8,11 +8,14 @@ import { argumentError } from '../parse-argv.js';
 import { type ImportedApp, mapPm2Dump } from '../pm2/dump-mapping.js';
 import { ensureLogDirs } from '../pm2/ecosystem-file.js';
 import { printProcesses } from './print-processes.js';
+import { spawnFailure } from './start-failures.js';
 
 /**
  * `velos import pm2 [dump file]`: reads a PM2 dump (`$PM2_HOME/dump.pm2`, default `~/.pm2/dump.pm2`),
  * starts the same apps in Velos (apps PM2 had stopped are left stopped; names Velos already has are
- * skipped), and prints what each app's PM2 fields became and which PM2 options were left out.
+ * skipped), and prints what each app's PM2 fields became and which PM2 options were left out. An app
+ * the daemon cannot spawn (its script, interpreter or cwd gone) stays listed errored and the command
+ * exits 1 naming it with the reason, as `velos start` does.
  */
 export async function runImport(ctx: CommandContext, input: CommandInput): Promise<void> {
   const [source, fileArg] = input.args;
@@ -50,12 +53,14 @@ export async function runImport(ctx: CommandContext, input: CommandInput): Promi
     // autostart: false added it stopped; PM2 ran it (started by name since), so it runs here too
     else if (entry.app.autostart === false) await client.restart(entry.name);
   }
-  if (ctx.mode !== 'text') {
-    ctx.printJson(report(imported, skipped, input));
-    return;
+  const listed = await client.list();
+  const failure = await spawnFailure(client, listed, new Set(fresh.map((spec) => spec.name)));
+  if (ctx.mode !== 'text') ctx.printJson(report(imported, skipped, input));
+  else {
+    for (const entry of imported) ctx.print(describeEntry(entry, skipped.includes(entry.name)));
+    printProcesses(ctx, listed);
   }
-  for (const entry of imported) ctx.print(describeEntry(entry, skipped.includes(entry.name)));
-  printProcesses(ctx, await client.list());
+  if (failure) throw failure;
 }
 
 function readDump(file: string): unknown[] {
