@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
@@ -94,7 +94,7 @@ describe.skipIf(libfaketime === null)('a wall-clock jump (libfaketime)', () => {
     if (again.pid) seenPids.add(again.pid);
   });
 
-  it('an interval job keeps its pace when the clock is set back an hour', async () => {
+  it('an interval job keeps its pace when the clock is set back an hour; a run across the jump keeps its duration', async () => {
     const home = createHome();
     const clockFile = join(home, 'faketime');
     const counter = join(home, 'job.count');
@@ -102,6 +102,11 @@ describe.skipIf(libfaketime === null)('a wall-clock jump (libfaketime)', () => {
     await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'job', '--every', '500ms'], {
       home,
       env,
+    });
+    // a one-shot run of 4 s, going when the clock jumps
+    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'long', '--type', 'job'], {
+      home,
+      env: { ...env, COUNTER_FILE: join(home, 'long.count'), JOB_MS: '4000' },
     });
     const count = (): number => Number(existsSync(counter) ? readFileSync(counter, 'utf8').trim() : 0);
     await waitFor(() => count() >= 2, { message: 'two runs' });
@@ -111,5 +116,15 @@ describe.skipIf(libfaketime === null)('a wall-clock jump (libfaketime)', () => {
       timeoutMs: 15_000,
       message: 'three more runs after the jump',
     });
+    const [run] = await waitFor(
+      async () => {
+        const runs = JSON.parse((await velosOk(['runs', 'long', '--json'], { home })).stdout);
+        return runs[0]?.outcome === 'ok' ? runs : undefined;
+      },
+      { timeoutMs: 15_000, message: 'the run of long to end' },
+    );
+    // its end is its start plus what the monotonic clock measured: it was an hour before its start
+    expect(run.endedAt - run.startedAt).toBeGreaterThanOrEqual(3500);
+    expect(run.endedAt - run.startedAt).toBeLessThan(60_000);
   });
 });

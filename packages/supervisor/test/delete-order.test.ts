@@ -43,6 +43,8 @@ describe('velos delete and depends_on (SUP-12)', () => {
     await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes('stubborn pid'), {
       what: 'slow to ignore SIGTERM',
     });
+    // a's handler records its stop: on a loaded machine it may come up after slow (online is its spawn)
+    await waitFor(() => events(home).includes('start a'), { what: 'a to listen for SIGTERM' });
     // slow (first wave) takes its kill timeout: a is deleted by itself meanwhile
     const all = supervisor.delete('all');
     await waitFor(
