@@ -7,7 +7,7 @@ describe('createRestartLoopDetector', () => {
     const said: (string | null)[] = [];
     for (let i = 0; i < LOOP_RESTARTS + 3; i++) said.push(loops.note('api', 300, 500, '/srv/api/cache.json'));
     expect(said.filter((line) => line !== null)).toEqual([
-      `api: watch: ${LOOP_RESTARTS} restarts in a row for changes that came within 2.5 s of a start ` +
+      `api: watch: ${LOOP_RESTARTS} restarts in a row for changes that came within 5.5 s of a start ` +
         '(the latest: /srv/api/cache.json): if the app writes there itself, it restarts itself in a loop; add that path to ignore_watch',
     ]);
     expect(said.findIndex((line) => line !== null)).toBe(LOOP_RESTARTS - 1);

@@ -253,13 +253,15 @@ describe('watch mode (SUP-7)', () => {
     await supervisor.start([
       appSpec(home, { name: 'loop', script, cwd: project, watch: [project], watchDelayMs: 100 }),
     ]);
+    // five restarts, each a Node start: on a loaded CI machine that is well over the default 20 s
     const hint = await waitFor(() => lines.find((line) => line.includes('restarts itself in a loop')), {
       what: 'the loop hint',
+      timeoutMs: 60_000,
     });
     expect(hint).toContain(`loop: watch: 5 restarts in a row`);
     expect(hint).toContain(join(project, 'cache.json'));
     await supervisor.stop('loop');
     // told once per loop
     expect(lines.filter((line) => line.includes('restarts itself in a loop'))).toHaveLength(1);
-  });
+  }, 90_000);
 });

@@ -1,8 +1,12 @@
 /** Watch restarts in a row, each for changes that came soon after a start, before the hint is logged. */
 export const LOOP_RESTARTS = 5;
 
-/** How soon after its start (beyond the watch delay) a change counts as made by the app's own start. */
-export const LOOP_WINDOW_MS = 2000;
+/**
+ * How soon after its start (beyond the watch delay) a change counts as made by the app's own start: an
+ * app that loads for a while before it writes (a TypeScript app compiled at start, a loaded machine)
+ * still counts; 2 s missed them (the hint is a conditional suggestion, once per loop).
+ */
+export const LOOP_WINDOW_MS = 5000;
 
 /** Notes the watch restarts of an app's processes and tells when they look like a loop it makes itself. */
 export interface RestartLoopDetector {
