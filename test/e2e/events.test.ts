@@ -118,13 +118,13 @@ describe('velos events (OBS-2)', () => {
 
     const text = await velosOk(['events', 'crashy', '--kind', 'errored'], { home });
     expect(text.stdout).toMatch(
-      /^\d\d:\d\d:\d\d {2}error {5}process\.errored {5}crashy\/0 {4}crashy \(id 0\) errored/,
+      /^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d {2}error {5}process\.errored {5}crashy\/0 {4}crashy \(id 0\) errored/,
     );
     expect(text.stdout).not.toContain('\u001b[');
     const ai = await velosOk(['events', 'crashy', '--kind', 'errored', '--ai'], { home });
     expect(JSON.parse(ai.stdout)).toEqual([
       {
-        t: expect.stringMatching(/^\d\d:\d\d:\d\d$/),
+        t: expect.stringMatching(/^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d$/),
         k: 'process.errored',
         a: 'crashy',
         i: 0,
