@@ -10,7 +10,7 @@ import {
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { FIXTURE_CONFIGS, runExport } from './export-helpers.js';
+import { FIXTURE_CONFIGS, runExport, warnings } from './export-helpers.js';
 import { BIN, runTool, Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
@@ -76,6 +76,36 @@ describe('velos export: bad input', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('velos export: warning: api: exec_mode: cluster mode shares one port');
     expect(run.files.get('api-0.service')).toContain('# - api: exec_mode: cluster mode shares one port');
+  });
+
+  it('refuses an app whose working directory or script file is not on this machine; --lossy writes it unresolved', async () => {
+    const dir = scratch.dir();
+    writeFileSync(join(dir, 'here.py'), 'print(1)\n');
+    const config = join(dir, 'apps.toml');
+    writeFileSync(
+      config,
+      [
+        '[[apps]]\nname = "here"\nscript = "here.py"',
+        '[[apps]]\nname = "gone"\nscript = "gone.py"',
+        '[[apps]]\nname = "far"\nscript = "worker.py"\ncwd = "/srv/velos-nowhere"',
+        // a program on PATH and a command line are not files to look for
+        '[[apps]]\nname = "prog"\nscript = "redis-server"',
+        '[[apps]]\nname = "line"\nscript = "job.sh --flag x"',
+      ].join('\n'),
+    );
+    for (const target of ['systemd', 'compose', 'kubernetes']) {
+      const run = await runExport(scratch, target, config);
+      expect(run.code).not.toBe(0);
+      expect(errorLine(run.stderr)).toBe(
+        `velos: gone: script: not on this machine (gone.py is not a file in ${dir}: the command cannot be resolved as the daemon spawns it, with its interpreter and absolute paths); export where the app is (its checkout, or the server it runs on), or pass --lossy to write its command as the config gives it, unresolved (also lossy: far: cwd)`,
+      );
+      expect(existsSync(run.dir)).toBe(false);
+    }
+    const lossy = await runExport(scratch, 'systemd', config, ['--lossy']);
+    expect(lossy.code).toBe(0);
+    expect(warnings(lossy.stderr)).toEqual(['far: cwd', 'gone: script']);
+    expect(lossy.files.get('here.service')).toMatch(/^ExecStart=\S*python3 \S+\/here\.py$/m);
+    expect(lossy.files.get('gone.service')).toContain('# - gone: script: gone.py is not a file in');
   });
 
   it('refuses app names the target cannot use, and names that collide once made Kubernetes names', async () => {

@@ -26,6 +26,7 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
   checkTargetNames(specs, target);
   // every app is translated before an error, so that it names all the lossy options at once
   const report = new LossyReport(target, input.options.lossy === true, true);
+  (await import('../export/missing-apps.js')).reportMissingApps(specs, report);
   const rendered = await render(target, specs, report, options);
   report.throwIfLossy();
   const files = withHeader(rendered, report, target, options);

@@ -17,6 +17,16 @@ export interface Loss {
   detail: string;
   /** How to get it back on the target. */
   instead: string;
+  /** What the error says instead of "<target> cannot express it", and of what `--lossy` does. */
+  wording?: LossWording;
+}
+
+/** The error's words for a loss that is not the target's: an app that is not on this machine. */
+export interface LossWording {
+  /** In place of "<target> cannot express it". */
+  problem: string;
+  /** In place of "export without it", after "or pass --lossy to". */
+  withLossy: string;
 }
 
 /**
@@ -34,8 +44,8 @@ export class LossyReport {
   ) {}
 
   /** Records an option the target cannot express; without `--lossy` an INVALID_CONFIG error. */
-  lossy(app: string, option: string, detail: string, instead: string): void {
-    const loss: Loss = { app, option, severity: 'lossy', detail, instead };
+  lossy(app: string, option: string, detail: string, instead: string, wording?: LossWording): void {
+    const loss: Loss = { app, option, severity: 'lossy', detail, instead, ...(wording ? { wording } : {}) };
     if (!this.isLossyAllowed && !this.isDeferred) throw this.lossyError(loss, []);
     this.losses.push(loss);
   }
@@ -52,7 +62,7 @@ export class LossyReport {
     const more = [...new Set(others.map((other) => `${other.app}: ${other.option}`))];
     return new VelosError(
       ErrorCodes.INVALID_CONFIG,
-      `${app}: ${option}: ${this.target} cannot express it (${loss.detail}); ${loss.instead}, or pass --lossy to export without it${
+      `${app}: ${option}: ${loss.wording?.problem ?? `${this.target} cannot express it`} (${loss.detail}); ${loss.instead}, or pass --lossy to ${loss.wording?.withLossy ?? 'export without it'}${
         more.length === 0 ? '' : ` (also lossy: ${more.join(', ')})`
       }`,
       { data: { app, option, target: this.target } },

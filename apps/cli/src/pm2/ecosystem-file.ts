@@ -4,7 +4,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AppSpec, ErrorCodes, isVelosError, normalizeAppName, VelosError } from '@velos/core';
 import type { LoadConfigOptions } from '@velos/core/config';
-import { isFile } from '../safe-stat.js';
+import { isScriptFileMissing } from '../commands/script-file.js';
 import { importSettled } from './import-settled.js';
 
 type ConfigModule = typeof import('@velos/core/config');
@@ -109,12 +109,11 @@ export function onlyApps(
  * shell command: neither is checked).
  */
 export function checkScripts(specs: AppSpec[], label: string): void {
-  const missing = specs.flatMap((spec, i) => {
-    const script = spec.script;
-    if (/\s/.test(script.trim()) || !(script.includes('/') || /\.\w+$/.test(script))) return [];
-    if (isFile(resolve(spec.cwd, script))) return [];
-    return [`apps[${i}] (${spec.name}).script: not found: ${script} (from ${spec.cwd})`];
-  });
+  const missing = specs.flatMap((spec, i) =>
+    isScriptFileMissing(spec)
+      ? [`apps[${i}] (${spec.name}).script: not found: ${spec.script} (from ${spec.cwd})`]
+      : [],
+  );
   // every missing script in the one line, not the first only
   if (missing.length > 0) throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${missing.join('; ')}`);
 }
