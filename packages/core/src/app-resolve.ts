@@ -200,7 +200,10 @@ function checkKinds(spec: AppSpec, instances: number | 'max' | undefined): void 
       );
   } else {
     for (const [key, option] of JOB_ONLY) {
-      if (spec[key] !== undefined) throw invalid(option, `${option} is for type: job`);
+      if (spec[key] === undefined) continue;
+      // what to write, not only what is wrong: a service restarted on a cron is another key
+      const hint = key === 'schedule' ? '; a service restarted on a cron takes cron_restart' : '';
+      throw invalid(option, `${option} is for type: job (set the app's type to "job"${hint})`);
     }
   }
   if (spec.execMode === 'cluster' && (spec.uid !== undefined || spec.gid !== undefined))

@@ -76,7 +76,7 @@ describe('jobs and watchdog', () => {
 
   it('rejects job options on a service, and both a schedule and an interval', async () => {
     expect(await messageOf(load('apps:\n  - name: web\n    script: s.js\n    interval: 5s\n'))).toMatch(
-      /^INVALID_CONFIG: app-\d+\.yaml: apps\[0\] \(web\)\.interval: interval is for type: job \(line 4\)$/,
+      /^INVALID_CONFIG: app-\d+\.yaml: apps\[0\] \(web\)\.interval: interval is for type: job \(set the app's type to "job"\) \(line 4\)$/,
     );
     expect(
       await messageOf(
