@@ -93,11 +93,29 @@ function matchesUnlessNegated(pattern: RegExp, text: string, from = 0): boolean 
   return false;
 }
 
-/** True when the word that ends at `end` states its absence (`errors=0`, `no errors`). */
+/**
+ * True when the trouble word that ends at `end` is none: it states its absence (`errors=0`, `no
+ * errors`), or it is a compound that is no exception's name (`liberror-perl`, DNS's `NOERROR`).
+ */
 function isNegatedAt(text: string, end: number): boolean {
   let start = end;
   while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
-  return isNegatedAfter(text, end) || isNegatedBefore(text, start);
+  return isNegatedAfter(text, end) || isNegatedBefore(text, start) || isPlainCompound(text, start, end);
+}
+
+const COMPOUND_TROUBLE = /(?:error|exception)$/i;
+const EXCEPTION_NAME = /(?:Error|Exception)$/;
+
+/**
+ * True for a word that ends in `error` or `exception` after other letters but is not written as an
+ * exception's name is (`TypeError`, `IOException`, `myError`): a package (`liberror-perl`), a DNS
+ * status (`NOERROR`, the answer of every query that worked) or a handler (`onerror`). The trouble
+ * pattern matches such words case-insensitively, as one expression for every rule must.
+ */
+function isPlainCompound(text: string, start: number, end: number): boolean {
+  if (end - start <= 'error'.length) return false;
+  const word = text.slice(start, end);
+  return COMPOUND_TROUBLE.test(word) && !/^(?:errors?|exception)$/i.test(word) && !EXCEPTION_NAME.test(word);
 }
 
 /** True when `pattern` (global) matches `text` at or after `from`: a trouble word unless it states its absence. */

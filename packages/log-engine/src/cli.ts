@@ -22,6 +22,7 @@ Reads the file, or stdin when the file is - or missing.
 
 Commands:
   summarize   period, totals by level, top patterns, anomalies, last error, health score
+              (also summary, the word of velos logs --summary and MCP's log_summary)
   templates   one line per input line: <templateId>\\t<template>
   classify    one line per input line: <level>\\t<line>
   search      the lines that match --text, --regex, --level, --since, --until
@@ -50,6 +51,7 @@ Options:
 
 const COMMANDS = {
   summarize: summarizeCommand,
+  summary: summarizeCommand,
   templates: templatesCommand,
   classify: classifyCommand,
   search: searchCommand,
@@ -94,7 +96,10 @@ async function main(argv: string[]): Promise<number> {
   const [name, file, extra] = positionals;
   if (name === undefined)
     throw new UsageError('expected a command: summarize, templates, classify, search or dedupe');
-  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}"`);
+  if (!Object.hasOwn(COMMANDS, name))
+    throw new UsageError(
+      `unknown command "${name}": expected summarize, templates, classify, search or dedupe`,
+    );
   if (extra !== undefined) throw new UsageError(`expected at most one file, got "${file}" and "${extra}"`);
   const command = COMMANDS[name as keyof typeof COMMANDS];
   const format = values.json

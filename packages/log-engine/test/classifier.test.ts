@@ -33,6 +33,29 @@ describe('classifyLine: words that state an absence', () => {
   });
 });
 
+describe('classifyLine: words that end in error', () => {
+  it('reads an exception name as an error, not a package, a DNS status or a handler that ends in error', () => {
+    for (const line of [
+      'TypeError: x is undefined',
+      'java.io.IOException: broken pipe',
+      'caught KeyError in handler',
+      'IOError: [Errno 5]',
+      'myError happened',
+      'ERROR connection lost',
+      'NOERROR, then the call failed',
+    ]) {
+      expect(classifyLine(line), line).toBe('error');
+    }
+    for (const line of [
+      '2026-09-22 04:45:29 status installed liberror-perl:all 0.17029-2',
+      '10.0.0.1:46723 - 4321 "A IN example.com. udp 29 false 512" NOERROR qr,rd,ra 68 0.000163s',
+      'window.onerror handler set',
+    ]) {
+      expect(classifyLine(line), line).toBe('info');
+    }
+  });
+});
+
 describe('classifyLine: format labels', () => {
   it('reads a lower-case level first (winston, git), not inside a sentence', () => {
     expect(classifyLine('info: retrying failed webhook 7')).toBe('info');
@@ -201,6 +224,8 @@ describe('createClassifier: the rules share one pass', () => {
       'fatal',
       'uncaught',
       'TypeError',
+      'NOERROR',
+      'liberror-perl',
       'ECONNRESET',
       'cannot',
       'refused',

@@ -97,6 +97,8 @@ describe('velos-log', () => {
       '2026-11-22 10:05–10:47 UTC (42m) · 4 lines · 2 templates · health 60/100',
     );
     const json = JSON.parse(velosLog(['summarize', log, '--json']).stdout);
+    // summary, the word of velos logs --summary, is the same command
+    expect(velosLog(['summary', log, '--utc']).stdout).toBe(text.stdout);
     expect(json).toMatchObject({ lines: 4, levels: { error: 1, info: 3 }, lastError: { level: 'error' } });
   });
 
@@ -192,7 +194,9 @@ describe('velos-log', () => {
   it('fails with one clear line and a non-zero code', () => {
     const unknown = velosLog(['explode']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('velos-log: unknown command "explode"\nTry velos-log --help.\n');
+    expect(unknown.stderr).toBe(
+      'velos-log: unknown command "explode": expected summarize, templates, classify, search or dedupe\nTry velos-log --help.\n',
+    );
     const missing = velosLog(['summarize', join(dir, 'nope.log')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^velos-log: .*nope\.log: cannot read: ENOENT/);
