@@ -116,7 +116,13 @@ describe('renderLaunchdPlist', () => {
     expect(plist).toEqual({
       Label: LAUNCHD_LABEL,
       ProgramArguments: ['/usr/bin/node', '/opt/velos/bin/velos.js', 'daemon', '--foreground'],
-      EnvironmentVariables: { VELOS_HOME: '/Users/ann/.velos & <co>', PATH: facts.path },
+      // the allocator tuning of the systemd unit and the launcher, dropped by the daemon once it runs
+      EnvironmentVariables: {
+        VELOS_HOME: '/Users/ann/.velos & <co>',
+        PATH: facts.path,
+        MALLOC_MMAP_THRESHOLD_: '16384',
+        VELOS_ALLOCATOR_TUNED: '1',
+      },
       RunAtLoad: true,
       KeepAlive: { SuccessfulExit: false },
       StandardOutPath: '/Users/ann/.velos & <co>/launchd-out.log',

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ALLOCATOR_TUNED_MARK, DAEMON_ALLOCATOR_ENV } from '@velos/core';
 
 /** Label of the Velos LaunchAgent, also the name of its plist file. */
 export const LAUNCHD_LABEL = 'dev.velos.daemon';
@@ -45,6 +46,11 @@ export function renderLaunchdPlist(options: LaunchdPlistOptions): string {
     `    <string>${escapeXml(options.home)}</string>`,
     '    <key>PATH</key>',
     `    <string>${escapeXml(options.path)}</string>`,
+    // the allocator tuning the launcher and the systemd unit give the daemon (which then drops it)
+    ...Object.entries({ ...DAEMON_ALLOCATOR_ENV, [ALLOCATOR_TUNED_MARK]: '1' }).flatMap(([name, value]) => [
+      `    <key>${escapeXml(name)}</key>`,
+      `    <string>${escapeXml(value)}</string>`,
+    ]),
     '  </dict>',
     '  <key>RunAtLoad</key>',
     '  <true/>',
