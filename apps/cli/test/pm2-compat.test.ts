@@ -86,6 +86,28 @@ describe("PM2's jlist shape", () => {
     });
   });
 
+  it('has increment_var, wait_ready, listen_timeout and shutdown_with_message when the app sets them, as PM2 does', () => {
+    const keys = ['increment_var', 'wait_ready', 'listen_timeout', 'shutdown_with_message'];
+    const plain = toPm2Process(processDetail(), facts).pm2_env;
+    expect(keys.filter((key) => key in plain)).toEqual([]);
+    const set = processDetail();
+    set.spec = {
+      ...set.spec,
+      incrementVar: 'PORT',
+      waitReady: true,
+      listenTimeoutMs: 5000,
+      shutdownWithMessage: true,
+    };
+    const pm2Env = toPm2Process(set, { ...facts, env: { PORT: '3000' } }).pm2_env;
+    // pm2 7.0.4 (observed): "increment_var":"PORT","wait_ready":true,"listen_timeout":5000,"shutdown_with_message":true
+    expect(pm2Env).toMatchObject({
+      increment_var: 'PORT',
+      wait_ready: true,
+      listen_timeout: 5000,
+      shutdown_with_message: true,
+    });
+  });
+
   it('shows --time as PM2 does: time true and the moment format of its stamps, not "iso"', () => {
     const timed = processDetail();
     timed.spec = { ...timed.spec, logDateFormat: 'iso' };

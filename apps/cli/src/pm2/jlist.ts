@@ -52,6 +52,14 @@ export interface Pm2Env {
   stop_exit_codes?: number[];
   max_memory_restart?: number;
   cron_restart?: string;
+  /** Set when the app raises a variable by its instance index, as in PM2. */
+  increment_var?: string;
+  /** Set when the app waits for `process.send('ready')`, as in PM2. */
+  wait_ready?: true;
+  /** Set when the app changes Velos's default (8000 ms), as in PM2 when given. */
+  listen_timeout?: number;
+  /** Set when the app is stopped by a `'shutdown'` message, as in PM2. */
+  shutdown_with_message?: true;
   exit_code: number | null;
   NODE_APP_INSTANCE: number;
   /** The variable holding the instance index: NODE_APP_INSTANCE, or the app's `instance_var`. */
@@ -151,6 +159,12 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     ...(spec.stopExitCodes.length === 0 ? {} : { stop_exit_codes: [...spec.stopExitCodes] }),
     ...(spec.maxMemoryBytes === undefined ? {} : { max_memory_restart: spec.maxMemoryBytes }),
     ...(spec.cronRestart === undefined ? {} : { cron_restart: spec.cronRestart }),
+    ...(spec.incrementVar === undefined ? {} : { increment_var: spec.incrementVar }),
+    ...(spec.waitReady ? { wait_ready: true as const } : {}),
+    ...(spec.listenTimeoutMs === APP_DEFAULTS.listenTimeoutMs
+      ? {}
+      : { listen_timeout: spec.listenTimeoutMs }),
+    ...(spec.shutdownWithMessage === true ? { shutdown_with_message: true as const } : {}),
     exit_code: detail.exitCode,
     NODE_APP_INSTANCE: detail.instance,
     instance_var: spec.instanceVar ?? 'NODE_APP_INSTANCE',
