@@ -7,6 +7,8 @@ const [command, ...rest] = process.argv.slice(2);
 // (src/start-entry.ts, self-contained too). Each tells whether it took the line (`isTaken`): the full CLI
 // runs any other. A config file or a PM2 process file among the words goes to the full CLI at once.
 const LIST_NAMES = ['list', 'ls', 'l', 'ps', 'status'];
+// `velos monit` and its aliases (PM2's imonit and dashboard too); a test holds both lists to the command table
+const MONIT_NAMES = ['monit', 'monitor', 'dash', 'dashboard', 'imonit'];
 const CONFIG_WORD = /\.(json|ya?ml|toml)$|(^|\/)ecosystem[^/]*\.[cm]?js$|\.config\.[cm]?js$/i;
 const isQuickStart = command === 'start' && rest.length <= 6 && !rest.some((word) => CONFIG_WORD.test(word));
 // the build's stamp of a quick bundle's content hash, the key of its code cache (src/cache-key-stamp.ts)
@@ -36,7 +38,7 @@ if (command === 'daemon' && (rest.length === 0 || (rest.length === 1 && rest[0] 
   if (enableCompileCache) enableCompileCache();
   else cacheFullCliCode();
   // `velos monit` without arguments from dist/monit-entry.js (the dashboard's splash and loader, see src/monit-entry.ts)
-  const isMonit = ['monit', 'monitor', 'dash'].includes(command) && rest.length === 0;
+  const isMonit = MONIT_NAMES.includes(command) && rest.length === 0;
   if (isMonit) import('../dist/monit-entry.js');
   else require('../dist/cli.cjs');
 }

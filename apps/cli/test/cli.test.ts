@@ -174,6 +174,12 @@ describe('without a daemon', () => {
       'unknown command "stpo"; did you mean "stop"? (see velos --help)',
       2,
     );
+    // a PM2 command Velos has not: what to run instead, not a Velos command that looks like it
+    expectOneErrorLine(
+      await velos(['deepUpdate'], home),
+      'unknown command "deepUpdate"; PM2\'s deepUpdate installs the latest PM2, then updates the daemon: install the new velos (npm i -g velos), then run velos update (see velos --help)',
+      2,
+    );
     expectOneErrorLine(
       await velos(['list', '--colour'], home),
       'unknown option --colour for velos list (see velos list --help)',

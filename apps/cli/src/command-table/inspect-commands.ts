@@ -31,7 +31,7 @@ export const INSPECT_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'monit',
-    aliases: ['monitor', 'dash'],
+    aliases: ['monitor', 'dash', 'dashboard', 'imonit'],
     minArgs: 0,
     maxArgs: 0,
     summary: 'live terminal dashboard: processes, host CPU/RAM, logs and events; keys act on apps',

@@ -5,6 +5,7 @@ import { ai, json } from './common-options.js';
 export const SERVICE_COMMANDS: CommandSpec[] = [
   {
     name: 'update',
+    aliases: ['updatePM2'],
     minArgs: 0,
     maxArgs: 0,
     summary: 'replace the daemon with one of this velos version; the apps keep running',

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { findCommand } from '../src/command-table.js';
+import { pm2OnlyCommandHint } from '../src/pm2/pm2-only-commands.js';
+
+describe("PM2's command names", () => {
+  it('updatePM2 is update, imonit and dashboard are monit (what pm2 7 runs for them)', () => {
+    // pm2 7.0.4: updatePM2 and update both run pm2.update(); monit and dashboard run its dashboard,
+    // imonit its legacy terminal monitor
+    expect(findCommand('updatePM2')?.name).toBe('update');
+    expect(findCommand('imonit')?.name).toBe('monit');
+    expect(findCommand('dashboard')?.name).toBe('monit');
+  });
+
+  it('deepUpdate, which installs the latest PM2 first, names what to run instead', () => {
+    expect(findCommand('deepUpdate')).toBeUndefined();
+    expect(pm2OnlyCommandHint('deepUpdate')).toBe(
+      "; PM2's deepUpdate installs the latest PM2, then updates the daemon: install the new velos (npm i -g velos), then run velos update",
+    );
+    expect(pm2OnlyCommandHint('cleardump')).toMatch(/state\.json and state\.json\.bak/);
+    // a word of Velos's own, or of no one, gets no PM2 hint (nor does an Object.prototype name)
+    for (const word of ['update', 'frobnicate', 'constructor', 'toString'])
+      expect(pm2OnlyCommandHint(word)).toBeNull();
+  });
+
+  it("bin/velos.js's quick paths take every name of list and of monit, and no other", () => {
+    const bin = readFileSync(fileURLToPath(new URL('../bin/velos.js', import.meta.url)), 'utf8');
+    const namesOf = (constant: string) =>
+      JSON.parse(new RegExp(`const ${constant} = (\\[[^\\]]*\\]);`).exec(bin)![1]!.replaceAll("'", '"'));
+    for (const [constant, command] of [
+      ['LIST_NAMES', 'list'],
+      ['MONIT_NAMES', 'monit'],
+    ] as const) {
+      const spec = findCommand(command)!;
+      expect(namesOf(constant), constant).toEqual([spec.name, ...(spec.aliases ?? [])]);
+    }
+  });
+});
