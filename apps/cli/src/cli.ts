@@ -43,7 +43,7 @@ async function dispatch(fullArgv: string[]): Promise<number> {
   }
   const spec = findCommand(first);
   if (!spec) {
-    throw usageError(first.startsWith('-') ? `unknown option ${first}` : unknownCommand(first));
+    throw usageError(first.startsWith('-') ? unknownOption(first) : unknownCommand(first));
   }
   if (rest.includes('-h') || rest.includes('--help')) {
     const dashDash = rest.indexOf('--');
@@ -81,6 +81,12 @@ function unknownCommand(word: string): string {
   if (pm2Hint !== null) return `unknown command "${word}"${pm2Hint}`;
   const meant = suggestCommand(word);
   return `unknown command "${word}"${meant === null ? '' : `; did you mean "${meant}"?`}`;
+}
+
+/** `unknown option --frob`; PM2's global `--no-daemon` (`pm2 --no-daemon start app.js`) says where it goes here. */
+function unknownOption(word: string): string {
+  if (word !== '--no-daemon') return `unknown option ${word}`;
+  return 'unknown option --no-daemon before the command; it goes after it: velos start <file> --no-daemon';
 }
 
 /** The terminal's columns when stdout is one (help is fitted to them), else undefined. */

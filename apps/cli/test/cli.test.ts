@@ -174,6 +174,12 @@ describe('without a daemon', () => {
       'unknown command "stpo"; did you mean "stop"? (see velos --help)',
       2,
     );
+    // PM2's global --no-daemon (pm2 --no-daemon start app.js) is start's flag here
+    expectOneErrorLine(
+      await velos(['--no-daemon', 'start', 'app.js'], home),
+      'unknown option --no-daemon before the command; it goes after it: velos start <file> --no-daemon (see velos --help)',
+      2,
+    );
     // a PM2 command Velos has not: what to run instead, not a Velos command that looks like it
     expectOneErrorLine(
       await velos(['deepUpdate'], home),

@@ -77,6 +77,26 @@ describe("PM2's start flags with no Velos equivalent", () => {
     ).toThrow('--instance-var: expected an environment variable name, got "1x"');
   });
 
+  it.each([
+    ['--docker', "PM2's Docker mode: Velos has none; run velos start <file> --no-daemon"],
+    [
+      '--daemon',
+      "PM2's --daemon (of its Docker mode): velos start runs the apps under a background daemon already",
+    ],
+    ['--image-name', "PM2's Docker mode"],
+    ['--node-version=20', "PM2's Docker mode"],
+    ['--dockerdaemon', "PM2's Docker mode"],
+    ['--no-auto-exit', "pm2-runtime's --no-auto-exit: velos start <file> --no-daemon does not exit"],
+    ['--auto-exit', "pm2-runtime's auto-exit: velos start <file> --no-daemon does not exit"],
+    ['--delay', "pm2-runtime's --delay: Velos starts the apps at once"],
+    ['--web', "pm2-runtime's --web: the daemon serves Prometheus metrics"],
+    ['--secret', "pm2-runtime's PM2.io keys"],
+  ])("pm2-runtime's and Docker mode's %s is refused naming what Velos does instead", (flag, hint) => {
+    // a usage error (exit 2) of one line: unknown option --docker for velos start; PM2's Docker mode: …
+    const refusal = () => parseCommandArgs(start, ['ecosystem.config.js', flag]);
+    expect(refusal).toThrow(`unknown option ${flag.split('=')[0]} for velos start; ${hint}`);
+  });
+
   it('are named in the details of velos start --help, not listed one by one with the options', () => {
     const [details, options] = renderCommandHelp(start).split('\nOptions:\n') as [string, string];
     const prose = details.replace(/\n/g, ' ');

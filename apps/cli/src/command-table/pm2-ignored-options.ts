@@ -35,9 +35,17 @@ export const APPEND_ENV_TO_NAME_OPTION: Record<string, OptionSpec> = {
   },
 };
 
+const DOCKER_MODE =
+  "PM2's Docker mode: Velos has none; run velos start <file> --no-daemon as the container's command";
+const AUTO_EXIT =
+  'velos start <file> --no-daemon does not exit when every app has stopped or errored: it runs until SIGTERM, SIGINT or velos kill';
+const PM2_IO_KEYS =
+  "pm2-runtime's PM2.io keys: Velos links to no hosted service; export metrics with velos metrics or OpenTelemetry (docs/metrics.md)";
+
 /**
  * PM2 `start` flags Velos refuses because ignoring them would change what the command does, each with
- * what to do instead: the hint after `velos: unknown option --attach for velos start`.
+ * what to do instead: the hint after `velos: unknown option --attach for velos start`. PM2's Docker
+ * mode and pm2-runtime's flags (a container's entry point) point at Velos's foreground mode, `--no-daemon`.
  */
 const PM2_REFUSED_START_FLAGS: Readonly<Record<string, string>> = {
   '--attach': "PM2's --attach: follow the logs after the start with velos logs <name> -f",
@@ -45,12 +53,24 @@ const PM2_REFUSED_START_FLAGS: Readonly<Record<string, string>> = {
     "PM2's --ext (watch only these extensions): Velos watches every file of the --watch paths; leave files out with --ignore-watch",
   '--write':
     "PM2's --write (save a process file): Velos writes none; velos save keeps the apps for resurrect",
-  '--fresh':
-    "PM2's Docker mode: Velos has none; run velos start <file> --no-daemon as the container's command",
-  '--container':
-    "PM2's Docker mode: Velos has none; run velos start <file> --no-daemon as the container's command",
-  '--dist':
-    "PM2's Docker mode: Velos has none; run velos start <file> --no-daemon as the container's command",
+  '--fresh': DOCKER_MODE,
+  '--container': DOCKER_MODE,
+  '--dist': DOCKER_MODE,
+  '--image-name': DOCKER_MODE,
+  '--node-version': DOCKER_MODE,
+  '--dockerdaemon': DOCKER_MODE,
+  '--docker': DOCKER_MODE,
+  '--daemon':
+    "PM2's --daemon (of its Docker mode): velos start runs the apps under a background daemon already; --no-daemon runs it in the foreground",
+  '--no-auto-exit': `pm2-runtime's --no-auto-exit: ${AUTO_EXIT}`,
+  '--auto-exit': `pm2-runtime's auto-exit: ${AUTO_EXIT}`,
+  '--delay':
+    "pm2-runtime's --delay: Velos starts the apps at once; wait in the container's command (sleep 5 && exec velos start <file> --no-daemon)",
+  '--web':
+    "pm2-runtime's --web: the daemon serves Prometheus metrics with port in [metrics] of config.toml (or velos metrics --port 9615), Velos's REST API is velos serve",
+  '--secret': PM2_IO_KEYS,
+  '--public': PM2_IO_KEYS,
+  '--machine-name': PM2_IO_KEYS,
 };
 
 /** The hint for a PM2 start flag Velos refuses (`; PM2's --attach: …`), null for any other option. */
