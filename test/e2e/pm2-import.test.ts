@@ -109,7 +109,8 @@ describe('velos import pm2', () => {
       interpreterArgs: ['--max-old-space-size=128'],
       maxMemoryBytes: 268_435_456,
       cronRestart: '0 3 * * *',
-      logDateFormat: 'YYYY-MM-DD HH:mm:ss',
+      // PM2's `<stamp>: <line>`: the colon after the stamp is part of the imported format
+      logDateFormat: 'YYYY-MM-DD HH:mm:ss:',
       killTimeoutMs: 1600,
       outFile: join(project, 'custom/api-out.log'),
       autostart: false,

@@ -69,7 +69,7 @@ describe('velos import pm2 of a real PM2 dump', () => {
       shutdownWithMessage: true,
       incrementVar: 'PORT',
       instanceVar: 'INSTANCE_ID',
-      logDateFormat: 'YYYY-MM-DD HH:mm Z',
+      logDateFormat: 'YYYY-MM-DD HH:mm Z:',
       cronRestart: '0 3 * * *',
       stopExitCodes: [0],
       expBackoffRestartDelayMs: 100,
@@ -128,7 +128,12 @@ describe('velos import pm2 of a real PM2 dump', () => {
     for (const row of rows.filter((p) => p.name === 'worker')) {
       const [detail] = await describeJson(home, String(row.id));
       expect(detail!.outLogPath).toBe(join(logs, `worker-${row.id}.log`));
-      await waitFor(() => readLines(detail!.outLogPath).some((line) => line.includes('out i')));
+      // PM2's --time lines (time: true in the dump): local time to the second, then a colon and a space
+      expect(detail!.spec.logDateFormat).toBe('YYYY-MM-DDTHH:mm:ss:');
+      const stamped = await waitFor(() =>
+        readLines(detail!.outLogPath).find((line) => line.includes('out i')),
+      );
+      expect(stamped).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d: out i\d/);
     }
     await waitFor(() => {
       const lines = readLines(join(logs, 'api-combined.log'));

@@ -41,6 +41,26 @@ describe('mapPm2Dump (issue #14)', () => {
     expect(web!.wasStopped).toBe(false);
   });
 
+  it("keeps PM2's log lines: the colon PM2 writes after a stamp (--time's too) goes into log_date_format", () => {
+    const base = { pm_exec_path: '/srv/a.js', pm_cwd: '/srv', exec_mode: 'fork_mode', status: 'online' };
+    const [timed, formatted, plain] = mapPm2Dump(
+      [
+        // pm2 7.0.4 `start a.js --time`: time true beside the format it writes 2026-12-07T00:13:14: tick with
+        { ...base, name: 'timed', time: true, log_date_format: 'YYYY-MM-DDTHH:mm:ss' },
+        { ...base, name: 'formatted', log_date_format: 'YYYY-MM-DD HH:mm Z' },
+        { ...base, name: 'plain' },
+      ],
+      DUMP,
+    );
+    expect(timed!.app).toMatchObject({ log_date_format: 'YYYY-MM-DDTHH:mm:ss:' });
+    expect(timed!.app).not.toHaveProperty('time');
+    expect(formatted!.app.log_date_format).toBe('YYYY-MM-DD HH:mm Z:');
+    expect(plain!.app).not.toHaveProperty('log_date_format');
+    // a dump of time: true alone (PM2 sets the format at start): PM2's --time format, not Velos's ISO stamps
+    const [bare] = mapPm2Dump([{ ...base, name: 'bare', time: true }], DUMP);
+    expect(bare!.app).toMatchObject({ log_date_format: 'YYYY-MM-DDTHH:mm:ss:' });
+  });
+
   it("leaves PM2's default files to Velos in a dump copied elsewhere: the PM2_HOME its processes ran with", () => {
     const entry = {
       name: 'x',

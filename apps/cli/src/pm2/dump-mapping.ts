@@ -27,12 +27,14 @@ const SAME = [
   'wait_ready',
   'listen_timeout',
   'cron_restart',
-  'log_date_format',
   'increment_var',
   'stop_exit_codes',
   'ignore_watch',
   'watch_delay',
 ] as const;
+
+/** The `log_date_format` PM2 gives an app with `time: true` (`--time`), whatever format it had. */
+const PM2_TIME_FORMAT = 'YYYY-MM-DDTHH:mm:ss';
 
 // PM2 options with no Velos equivalent: reported when the dump sets them.
 const NO_EQUIVALENT = new Set([
@@ -123,7 +125,10 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Homes: string
   if (typeof first.max_memory_restart === 'number' && first.max_memory_restart > 0)
     set('max_memory', first.max_memory_restart, 'max_memory_restart');
   for (const key of SAME) if (isSet(first[key])) set(key, first[key]);
-  if (first.time === true && !isSet(first.log_date_format)) set('time', true);
+  // PM2 writes `<stamp>: <line>` and Velos `<stamp> <line>`: the colon goes into the format, so that
+  // the lines keep PM2's form (a log shipper's pattern); --time's lines are local time to the second
+  const dateFormat = first.time === true ? PM2_TIME_FORMAT : first.log_date_format;
+  if (typeof dateFormat === 'string' && dateFormat !== '') set('log_date_format', `${dateFormat}:`);
   if (first.shutdown_with_message === true) set('shutdown_with_message', true);
   // PM2's autostart: false (true is the default of both): added stopped, kept stopped by resurrect
   if (first.autostart === false) set('autostart', false);
