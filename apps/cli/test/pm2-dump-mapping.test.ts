@@ -61,6 +61,13 @@ describe('mapPm2Dump (issue #14)', () => {
     expect(bare!.app).toMatchObject({ log_date_format: 'YYYY-MM-DDTHH:mm:ss:' });
   });
 
+  it('keeps several fork-mode processes of one name in fork mode (not the cluster of a bare instances)', () => {
+    // pm2 7.0.4: an ecosystem app of instances: 2, exec_mode: 'fork' is dumped as two fork_mode entries
+    const entry = { name: 'w', pm_exec_path: '/srv/w.js', pm_cwd: '/srv', exec_mode: 'fork_mode' };
+    const [w] = mapPm2Dump([entry, entry], DUMP);
+    expect(w!.app).toMatchObject({ exec_mode: 'fork', instances: 2 });
+  });
+
   it("leaves PM2's default files to Velos in a dump copied elsewhere: the PM2_HOME its processes ran with", () => {
     const entry = {
       name: 'x',

@@ -118,6 +118,8 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Homes: string
     set('interpreter_args', nodeArgs, 'node_args');
   const isCluster = first.exec_mode === 'cluster_mode' || first.exec_mode === 'cluster';
   if (isCluster) set('exec_mode', 'cluster', 'exec_mode');
+  // several fork-mode processes stay forks: a PM2 file's instances without exec_mode would be a cluster
+  else if (group.length > 1) set('exec_mode', 'fork', 'exec_mode');
   if (group.length > 1 || isCluster) set('instances', group.length, 'instances');
   if (typeof first.namespace === 'string' && first.namespace !== 'default') set('namespace', first.namespace);
   if (first.watch === true || (Array.isArray(first.watch) && first.watch.length > 0))
