@@ -108,6 +108,13 @@ describe("PM2's jlist shape", () => {
     });
   });
 
+  it('has autostart as PM2 prints it for every app: false for one added stopped (--no-autostart)', () => {
+    expect(toPm2Process(processDetail(), facts).pm2_env.autostart).toBe(true);
+    const held = processDetail({ status: 'stopped', pid: null });
+    held.spec = { ...held.spec, autostart: false };
+    expect(toPm2Process(held, facts).pm2_env.autostart).toBe(false);
+  });
+
   it('shows --time as PM2 does: time true and the moment format of its stamps, not "iso"', () => {
     const timed = processDetail();
     timed.spec = { ...timed.spec, logDateFormat: 'iso' };

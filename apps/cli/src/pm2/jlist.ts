@@ -36,6 +36,8 @@ export interface Pm2Env {
   pm_pid_path: string;
   merge_logs: boolean;
   autorestart: boolean;
+  /** PM2's `autostart`: false for an app added stopped (`--no-autostart`), true otherwise. */
+  autostart: boolean;
   watch: boolean | string[];
   /** Set when the app sets it, as in PM2 (Velos's default list is left out). */
   ignore_watch?: string[];
@@ -144,6 +146,7 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     // PM2's meaning: the instances share their files (no -<id> suffix), as Velos's log_per_instance is not
     merge_logs: spec.logPerInstance !== true,
     autorestart: spec.autorestart,
+    autostart: spec.autostart !== false,
     watch: pm2Watch(spec.watch, spec.cwd),
     ...(isDefaultList(spec.ignoreWatch, APP_DEFAULTS.ignoreWatch)
       ? {}
