@@ -47,6 +47,16 @@ describe("PM2's jlist shape", () => {
     expect(toPm2Process(processDetail(), { ...facts, pidFile: '/run/api.pid' }).pm2_env.pm_pid_path).toBe(
       '/run/api.pid',
     );
+    // past one process each writes its own pid file: the one of this instance, not the app's pid_file
+    const second = processDetail({ id: 5, instance: 1, execMode: 'cluster' });
+    second.spec = { ...second.spec, instances: 2 };
+    expect(toPm2Process(second, { ...facts, pidFile: '/run/api.pid' }).pm2_env.pm_pid_path).toBe(
+      '/run/api-1.pid',
+    );
+    const added = processDetail({ instance: 1 });
+    expect(
+      toPm2Process(added, { ...facts, pidFile: '/run/api.pid', processCount: 2 }).pm2_env.pm_pid_path,
+    ).toBe('/run/api-1.pid');
   });
 
   it("env is the instance's own, as velos env shows it: its instance_var and its increment_var raised", () => {

@@ -190,6 +190,7 @@ export {
 export { DEFERRED_CA_VAR, deferredCa, restoreDeferredCa, withDeferredCa } from './deferred-ca.js';
 export { inheritedEnv, inheritedPartOf, KEPT_ENV_KEYS } from './env-inherit.js';
 export { type InstanceIdentity, incrementVarProblem, instanceEnv, instancePort } from './instance-env.js';
+export { instancePidFile } from './instance-pid-file.js';
 export { HttpTimeoutError, type OwnHttpRequest, type OwnHttpResponse, ownHttpRequest } from './own-http.js';
 export {
   isSecretKey,

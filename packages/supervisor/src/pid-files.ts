@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { dirname } from 'node:path';
+import { instancePidFile } from '@velos/core';
 import type { ProcessRecord } from './process-record.js';
 
 /**
@@ -9,9 +10,8 @@ import type { ProcessRecord } from './process-record.js';
 export function pidFilePath(record: ProcessRecord): string | null {
   const path = record.app.spec.pidFile;
   if (path === undefined) return null;
-  if (record.app.spec.instances <= 1 && record.app.ids.length <= 1) return path;
-  const ext = extname(path);
-  return `${path.slice(0, path.length - ext.length)}-${record.instance}${ext}`;
+  const hasSeveral = record.app.spec.instances > 1 || record.app.ids.length > 1;
+  return instancePidFile(path, record.instance, hasSeveral);
 }
 
 /** Writes the pid of a process that came online into its pid file (a failure is logged, never thrown). */

@@ -21,6 +21,8 @@ export async function collectPm2List(
     ),
   );
   const username = currentUser();
+  const counts = new Map<string, number>();
+  for (const detail of details) counts.set(detail.name, (counts.get(detail.name) ?? 0) + 1);
   return details.map((detail) => {
     const spec = specs.get(detail.name);
     const pidFile = (spec as { pidFile?: unknown } | undefined)?.pidFile;
@@ -30,7 +32,7 @@ export async function collectPm2List(
       version: packageVersion(detail.spec.cwd),
       nodeVersion: process.versions.node,
       username,
-      ...(typeof pidFile === 'string' ? { pidFile } : {}),
+      ...(typeof pidFile === 'string' ? { pidFile, processCount: counts.get(detail.name) ?? 1 } : {}),
     });
   });
 }

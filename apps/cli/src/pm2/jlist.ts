@@ -1,5 +1,11 @@
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
-import { APP_DEFAULTS, instanceEnv, type ProcessDetail, type ProcessStatus } from '@velos/core';
+import {
+  APP_DEFAULTS,
+  instanceEnv,
+  instancePidFile,
+  type ProcessDetail,
+  type ProcessStatus,
+} from '@velos/core';
 
 /** PM2's statuses, as `pm2 jlist` prints them in `pm2_env.status`. */
 export type Pm2Status = 'online' | 'stopping' | 'stopped' | 'launching' | 'errored' | 'waiting restart';
@@ -90,6 +96,8 @@ export interface Pm2Facts {
   username: string;
   /** PM2's `pid_file` of the app when it has one (an AppSpec field added with the ecosystem import). */
   pidFile?: string;
+  /** How many processes the app has (past one, each writes its own pid file); its instances when absent. */
+  processCount?: number;
 }
 
 /** Velos statuses in PM2's words: a job waiting for its next run is `stopped` (PM2 has no such state). */
@@ -142,7 +150,7 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     pm_out_log_path: detail.outLogPath,
     pm_err_log_path: detail.errLogPath,
     ...pm2LogPath(detail),
-    pm_pid_path: facts.pidFile ?? join(facts.home, 'pids', `${detail.name}-${detail.id}.pid`),
+    pm_pid_path: pm2PidPath(detail, facts),
     // PM2's meaning: the instances share their files (no -<id> suffix), as Velos's log_per_instance is not
     merge_logs: spec.logPerInstance !== true,
     autorestart: spec.autorestart,
@@ -189,6 +197,16 @@ export function toPm2Process(detail: ProcessDetail, facts: Pm2Facts): Pm2Process
     monit: { memory: detail.memory, cpu: detail.cpu },
     pm2_env: pm2Env,
   };
+}
+
+/**
+ * PM2's `pm_pid_path`: the file the daemon writes this process's pid to (the app's `pid_file`, with
+ * `-<instance>` past one process), else where PM2 would put it under the Velos home.
+ */
+function pm2PidPath(detail: ProcessDetail, facts: Pm2Facts): string {
+  if (facts.pidFile === undefined) return join(facts.home, 'pids', `${detail.name}-${detail.id}.pid`);
+  const hasSeveral = detail.spec.instances > 1 || (facts.processCount ?? 1) > 1;
+  return instancePidFile(facts.pidFile, detail.instance, hasSeveral);
 }
 
 /**
