@@ -67,6 +67,14 @@ describe("PM2's start flags with no Velos equivalent", () => {
     expect(before.options['filter-env']).toBe(true);
   });
 
+  it("map PM2's -u/--user (the user an app runs as) onto uid, as a process file's user is", () => {
+    const where = { cwd: dir, env: {}, cpuCount: 2 };
+    for (const flag of ['--user', '-u']) {
+      const input = parseCommandArgs(start, ['app.js', flag, 'root']);
+      expect(specsFromFlags(join(dir, 'app.js'), input, where, config)[0]!.uid).toBe('root');
+    }
+  });
+
   it('map --instance-var onto instance_var, checked as in a config file', () => {
     const input = parseCommandArgs(start, ['app.js', ...DEPLOY_FLAGS]);
     const [spec] = specsFromFlags(join(dir, 'app.js'), input, { cwd: dir, env: {}, cpuCount: 2 }, config);

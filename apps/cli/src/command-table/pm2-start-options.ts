@@ -29,6 +29,7 @@ export const PM2_START_OPTIONS: Record<string, OptionSpec> = {
   },
   pid: { type: 'string', short: 'p', value: 'file', description: 'write the pid of the app to this file' },
   'max-memory-restart': { type: 'string', value: 'size', description: 'PM2 name of --max-memory' },
+  user: { type: 'string', short: 'u', value: 'user', description: 'PM2 name of --uid' },
   cron: { type: 'string', short: 'c', value: 'expr', description: 'PM2 name of --cron-restart' },
   'node-args': { type: 'string', value: 'args', description: 'PM2 name of --interpreter-args' },
   'execute-command': { type: 'boolean', short: 'x', description: 'fork mode, even with -i (PM2 -x)' },

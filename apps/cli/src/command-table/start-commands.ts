@@ -36,7 +36,7 @@ export const START_COMMANDS: CommandSpec[] = [
       '(PM2 option names, camelCase too; unknown options warn); their apps that run already are restarted.',
       'Without an argument, ./ecosystem.config.js is started, as pm2 start does.',
       'Anything else is one app: an existing file (interpreter by extension), a quoted command line (run',
-      'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, --only, --cron, --node-args,',
+      'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, -u, --only, --cron, --node-args,',
       '--max-memory-restart, --instance-var (see docs/migrating-from-pm2.md).',
       IGNORED_FLAGS,
       'all, a name, id, namespace or /regex/ of known processes restarts them (starts stopped ones), as pm2 start does;',

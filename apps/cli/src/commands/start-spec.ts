@@ -91,6 +91,7 @@ export const APP_FLAGS: Record<string, string> = {
   'watch-delay': 'watch_delay',
   // PM2's names of the same options
   'max-memory-restart': 'max_memory',
+  user: 'uid',
   cron: 'cron_restart',
   'node-args': 'interpreter_args',
   'execute-command': 'exec_mode',
@@ -126,6 +127,7 @@ const PASS_THROUGH_FLAGS = [
   'listen-timeout',
   'watch-delay',
   'max-memory-restart',
+  'user',
   'cron',
   'type',
   'schedule',
