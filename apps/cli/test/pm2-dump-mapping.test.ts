@@ -87,6 +87,30 @@ describe('mapPm2Dump (issue #14)', () => {
     expect(x!.app).toMatchObject({ error_file: '/var/log/x-err.log' });
   });
 
+  it('keeps the files of a jlist saved beside the project: its directory is no PM2 home when the env names one', () => {
+    // pm2 jlist > /home/u/pm2.json: the app's own logs under /home/u/app are not PM2's defaults
+    const entry = {
+      name: 'app',
+      pm2_env: {
+        pm_id: 0,
+        exec_mode: 'fork_mode',
+        pm_exec_path: '/home/u/app/index.js',
+        pm_cwd: '/home/u/app',
+        status: 'online',
+        pm_out_log_path: '/home/u/app/logs/out.log',
+        pm_err_log_path: '/home/u/.pm2/logs/app-error.log',
+        pm_pid_path: '/home/u/app/app-0.pid',
+        env: { PM2_HOME: '/home/u/.pm2' },
+      },
+    };
+    const [app] = mapPm2Dump([entry], '/home/u/pm2.json');
+    expect(app!.app).toMatchObject({ out_file: '/home/u/app/logs/out.log', pid_file: '/home/u/app/app.pid' });
+    expect(app!.app).not.toHaveProperty('error_file');
+    // without PM2_HOME in its env (a dump not written by PM2 itself) the dump's directory stays one
+    const bare = { ...entry, pm2_env: { ...entry.pm2_env, env: {} } };
+    expect(mapPm2Dump([bare], '/home/u/app/dump.pm2')[0]!.app).not.toHaveProperty('out_file');
+  });
+
   it("takes PM2's -<pm_id> off split log files and pid files only (issue #14 merge_logs)", () => {
     const base = { pm_exec_path: '/srv/a.js', pm_cwd: '/srv', exec_interpreter: 'node', status: 'online' };
     const [shared, split] = mapPm2Dump(

@@ -77,15 +77,20 @@ export function mapPm2Dump(entries: unknown[], dumpFile: string): ImportedApp[] 
 }
 
 /**
- * Where PM2 kept its default log and pid files for an entry: the dump's directory, the PM2_HOME the
- * process ran with (a dump copied from another host names it), this shell's PM2_HOME and `~/.pm2`.
+ * Where PM2 kept its default log and pid files for an entry: the PM2_HOME the process ran with (PM2
+ * puts it in every app's env; a dump copied from another host names it), else the dump's directory,
+ * then this shell's PM2_HOME and `~/.pm2`. A `pm2 jlist > ~/pm2.json` is not in a PM2 home: taking its
+ * directory for one left out every file under it (the apps' own logs in ~/app/logs).
  */
 function pm2HomesOf(entry: Record<string, unknown>, dumpFile: string): string[] {
   const env = entry.env;
   const own = env !== null && typeof env === 'object' ? (env as Record<string, unknown>).PM2_HOME : undefined;
-  const homes = [dirname(dumpFile), join(homedir(), '.pm2')];
-  for (const home of [own, process.env.PM2_HOME])
-    if (typeof home === 'string' && isAbsolute(home)) homes.push(home);
+  const homes = [
+    typeof own === 'string' && isAbsolute(own) ? own : dirname(dumpFile),
+    join(homedir(), '.pm2'),
+  ];
+  const shell = process.env.PM2_HOME;
+  if (typeof shell === 'string' && isAbsolute(shell)) homes.push(shell);
   return homes;
 }
 
