@@ -43,8 +43,9 @@ export interface LogsResult {
   cut?: LogsCut;
   /**
    * The target is some of the instances of an app whose instances share their log files, and the
-   * daemon's rings held fewer of their lines than were asked for: these files hold their older lines,
-   * which cannot be told from the other instances' (`velos logs <app>` shows every instance's).
+   * daemon's rings held fewer of their lines than were asked for while these files may hold older ones
+   * (a ring dropped some, or the files held lines before the daemon opened them), which cannot be told
+   * from the other instances' (`velos logs <app>` shows every instance's).
    */
   unattributed?: string[];
 }

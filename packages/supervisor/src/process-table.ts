@@ -122,7 +122,13 @@ export class ProcessTable {
     const kept = entry.ids.slice(0, spec.instances);
     const added: number[] = [];
     while (kept.length + added.length < spec.instances) added.push(this.nextFreeId(added));
-    const pipelines = this.openPipelines(isLogChanged ? [...kept, ...added] : added, next);
+    // the kept processes' new pipelines start with empty rings: their files may hold their earlier lines
+    const isSameFiles = next.outPath === entry.outPath && next.errPath === entry.errPath;
+    const pipelines = this.openPipelines(
+      isLogChanged ? [...kept, ...added] : added,
+      next,
+      isSameFiles ? kept : [],
+    );
     return this.#staged(added, pipelines, () => {
       for (const id of entry.ids.slice(spec.instances)) this.remove(this.records.get(id)!);
       Object.assign(entry, { spec: next.spec, outPath: next.outPath, errPath: next.errPath });
@@ -359,8 +365,11 @@ export class ProcessTable {
     return id;
   }
 
-  /** Opens one pipeline per id, or none: a log file that cannot be opened fails the whole operation. */
-  private openPipelines(ids: number[], entry: AppEntry): LogPipeline[] {
+  /**
+   * Opens one pipeline per id, or none: a log file that cannot be opened fails the whole operation.
+   * `keptIds`: processes whose earlier pipeline wrote lines no new ring holds.
+   */
+  private openPipelines(ids: number[], entry: AppEntry, keptIds: number[] = []): LogPipeline[] {
     const opened: LogPipeline[] = [];
     try {
       for (const id of ids) {
@@ -379,6 +388,7 @@ export class ProcessTable {
             onError: (error) => this.log(`process ${id} (${entry.spec.name}): ${error.message}`),
             onAppEventLine: (line) => this.appEvents.emit({ id, name: entry.spec.name, value: line }),
             onAppMetricLine: (line) => this.appMetrics.emit({ id, name: entry.spec.name, value: line }),
+            hasEarlierLines: keptIds.includes(id),
           }),
         );
       }

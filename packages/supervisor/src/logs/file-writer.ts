@@ -547,6 +547,8 @@ export class FileWriter {
       this.#position.inFile = { out: 0, err: 0 };
       this.#position.previous = null;
     }
+    // bytes this writer did not write: a file made anew by someone else, or appended to
+    if (isReplaced ? size > 0 : size > this.#position.endOffset) this.#position.hasEarlierLines = true;
     if (isReplaced || size < this.#position.endOffset) {
       this.#index?.reset();
       this.#tornBytes = endsMidLine(this.path, size) ? 1 : 0;
@@ -563,6 +565,7 @@ export class FileWriter {
     if (size === position.endOffset) return null;
     // the settled lines are in the file, but not (all) at its end: a tail reads the file as it is
     this.#writtenFrom = this.#settledLines;
+    if (size > position.endOffset) position.hasEarlierLines = true;
     if (size < position.endOffset) this.#index?.reset();
     this.#index?.resume(size, mtimeMs);
     this.#tornBytes = size > 0 && endsMidLine(this.path, size) ? 1 : 0;

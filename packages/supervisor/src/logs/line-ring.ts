@@ -67,6 +67,8 @@ export class LineRing {
   #lines = 0;
   #bytes = 0;
   #slab: Slab | null = null;
+  /** No line pushed since the last `clear` was evicted or refused. */
+  #hasEvictedNone = true;
 
   constructor(maxLines: number, maxBytes: number) {
     this.#maxLines = Math.max(0, Math.floor(maxLines));
@@ -82,6 +84,7 @@ export class LineRing {
     if (data.length > this.#maxBytes) {
       // it would be evicted at once, with everything before it
       this.clear();
+      this.#hasEvictedNone = false;
       return null;
     }
     const slab = this.#slabFor(data.length);
@@ -97,6 +100,7 @@ export class LineRing {
     for (let oldest = this.#batches[0]; oldest !== undefined; oldest = this.#batches[0]) {
       if (this.#lines - oldest.lines < this.#maxLines && this.#bytes <= this.#maxBytes) break;
       this.#batches.shift();
+      this.#hasEvictedNone = false;
       this.#release(this.#slabsOfBatches.shift()!);
       this.#lines -= oldest.lines;
       this.#bytes -= oldest.data.length;
@@ -130,7 +134,13 @@ export class LineRing {
     return batches;
   }
 
+  /** True when a snapshot holds every line pushed since the ring was made or last cleared. */
+  get holdsAll(): boolean {
+    return this.#hasEvictedNone && this.#lines <= this.#maxLines;
+  }
+
   clear(): void {
+    this.#hasEvictedNone = true;
     this.#slab = null;
     this.#batches = [];
     this.#slabsOfBatches = [];

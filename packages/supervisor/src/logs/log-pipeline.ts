@@ -79,6 +79,11 @@ export interface LogPipelineOptions {
    * during the call (captured pipes are read into one reused buffer): keep strings or copies, not it.
    */
   onLines?: (batch: LineBatch) => number | undefined;
+  /**
+   * The files may hold lines of this process that no ring holds (the pipeline of a kept process made
+   * anew): a tail of some of the processes sharing them then says where its older lines may be.
+   */
+  hasEarlierLines?: boolean;
 }
 
 /** CFG-2: the files and their settings a pipeline writes to, as `retarget` changes them in place. */
@@ -209,9 +214,12 @@ class Pipeline implements LogPipeline {
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
   #isSuspended = false;
+  /** See `LogPipelineOptions.hasEarlierLines`; a flush empties the files. */
+  #hasEarlierLines: boolean;
 
   constructor(options: LogPipelineOptions) {
     this.#id = options.id;
+    this.#hasEarlierLines = options.hasEarlierLines === true;
     this.#name = options.name;
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.#target = options;
@@ -312,9 +320,15 @@ class Pipeline implements LogPipeline {
         fileLines: sum(position.inFile),
         previous: position.previous && { path: position.previous.path, lines: sum(position.previous.lines) },
         takenAt: Date.now(),
+        hasEarlierLines: position.hasEarlierLines,
       };
     };
-    const source: TailSource = { id: this.#id, name: this.#name, batches: this.#ring.snapshot() };
+    const source: TailSource = {
+      id: this.#id,
+      name: this.#name,
+      batches: this.#ring.snapshot(),
+      holdsAll: this.#ring.holdsAll && !this.#hasEarlierLines,
+    };
     if (this.#enrich) source.enrich = this.#enrich;
     return {
       sources: [source],
@@ -335,6 +349,7 @@ class Pipeline implements LogPipeline {
 
   flush(): Promise<void> {
     this.#ring.clear();
+    this.#hasEarlierLines = false;
     // a file removed to free space: its deleted inode is emptied, and the next lines go to a new one
     for (const writer of this.#allWriters()) writer.reopenIfMoved();
     const done = Promise.all(this.#allWriters().map((writer) => writer.truncate())).then(() => undefined);

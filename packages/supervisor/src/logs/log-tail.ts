@@ -26,6 +26,8 @@ export interface TailFile {
   previous: { path: string; lines: number } | null;
   /** Epoch ms of the snapshot: without `previous`, rotated files named later than this are newer than the snapshot. */
   takenAt?: number;
+  /** See `WriterPosition.hasEarlierLines`: lines no ring of this daemon held may be of any process. */
+  hasEarlierLines?: boolean;
 }
 
 /** The ring of one process writing to the files of a tail. */
@@ -36,6 +38,8 @@ export interface TailSource {
   batches: readonly LineBatch[];
   /** Gives a ring line what a file record would say about it (JSON Lines: level, fields; LOG-5). */
   enrich?: (line: LogLine) => LogLine;
+  /** The batches hold every line this process wrote to the files (none evicted from its ring). */
+  holdsAll?: boolean;
 }
 
 /** Everything a tail of one set of log files needs, taken synchronously so that rings and files agree. */
@@ -155,7 +159,8 @@ export async function tailLines(
 /**
  * The tail of some of the processes that share their files (`velos logs <id>` of one instance): the lines
  * their rings hold, in arrival order (the file's order for one file), as a file line cannot be told
- * theirs. `unattributed` names the files when the rings held fewer lines than asked for.
+ * theirs. `unattributed` names the files when the rings held fewer lines than asked for and the files
+ * may hold older ones of theirs: a ring evicted some, or the files held lines before this daemon's.
  */
 function sharersTail(
   snapshot: TailSnapshot,
@@ -183,10 +188,12 @@ function sharersTail(
   };
   if (!budget.isCut && lines.length < count) {
     const streams: LogStream[] = snapshot.merged ? ['out'] : filter === 'all' ? ['out', 'err'] : [filter];
-    // lines an earlier daemon wrote (before a `velos update` or a restart) count: they are not in fileLines
+    // rings that hold every line of theirs leave the file's other lines to the other processes, except
+    // lines an earlier daemon wrote (before a `velos update` or a restart), which may be anyone's
+    const isRingWhole = snapshot.sources.every((source) => source.holdsAll === true);
     const files = streams
       .map((stream) => snapshot.files[stream])
-      .filter((file) => file.fileLines > 0 || file.endOffset > 0);
+      .filter((file) => (file.fileLines > 0 || file.endOffset > 0) && (!isRingWhole || file.hasEarlierLines));
     if (files.length > 0) result.unattributed = files.map((file) => file.path);
   }
   return result;

@@ -10,6 +10,11 @@ export interface WriterPosition {
   inFile: Record<LogStream, number>;
   /** The file the latest rotation renamed away (it may have been gzipped or pruned since), with its lines. */
   previous: { path: string; lines: Record<LogStream, number> } | null;
+  /**
+   * The file (or one rotated since) may hold lines this writer did not write: it was not empty when
+   * opened (an earlier daemon's), or another process wrote to it. False again once it is truncated.
+   */
+  hasEarlierLines: boolean;
   /** Lines accepted by `write` since the writer was created: the sequence number of the next line. */
   acceptedLines: number;
   /** Lines of `acceptedLines` the writer is done with (written, failed or discarded by a truncate), in order. */
@@ -30,7 +35,13 @@ export type FilePosition = Omit<WriterPosition, keyof LineCounters>;
 
 /** The position of a file of `endOffset` bytes that no line was written to yet. */
 export function startPosition(endOffset: number): FilePosition {
-  return { endOffset, written: { out: 0, err: 0 }, inFile: { out: 0, err: 0 }, previous: null };
+  return {
+    endOffset,
+    written: { out: 0, err: 0 },
+    inFile: { out: 0, err: 0 },
+    previous: null,
+    hasEarlierLines: endOffset > 0,
+  };
 }
 
 /** Counts `lines` of `stream` as written to the current file. */
@@ -41,9 +52,10 @@ export function countWritten(position: FilePosition, stream: LogStream, lines: n
 
 /** A copy of `position` with the line counters, sharing nothing with it. */
 export function copyPosition(position: FilePosition, counters: LineCounters): WriterPosition {
-  const { endOffset, written, inFile, previous } = position;
+  const { endOffset, written, inFile, previous, hasEarlierLines } = position;
   return {
     endOffset,
+    hasEarlierLines,
     written: { ...written },
     inFile: { ...inFile },
     previous: previous && { path: previous.path, lines: { ...previous.lines } },

@@ -65,6 +65,42 @@ describe('logs of instances sharing one log file (#19 item 6)', () => {
     expect(result.unattributed).toEqual([outPath]);
   });
 
+  it('names no file when the ring holds every line of the instance (it printed fewer than asked for)', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      appSpec(home, { name: 'few', script: 'instance-lines.js', instances: 2, env: { COUNT: '3' } }),
+    ]);
+    const [detail] = await supervisor.describe('few');
+    const fileLines = () => readFileSync(detail!.outLogPath, 'utf8').split('\n').length - 1;
+    await waitFor(() => fileLines() === 6, { what: "both instances' lines in the file" });
+    const result = await supervisor.logsResult({ target: '1', lines: 15 });
+    expect(result.lines.map((line) => line.line)).toEqual(['i1 1', 'i1 2', 'i1 3']);
+    // the file's other lines are instance 0's: instance 1 has no older lines anywhere
+    expect(result.unattributed).toBeUndefined();
+  });
+
+  it('names the shared file when an instance kept its id but got a new ring (its app started again with a log_date_format)', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    const spec = appSpec(home, {
+      name: 'again',
+      script: 'instance-lines.js',
+      instances: 2,
+      env: { COUNT: '3' },
+    });
+    await supervisor.start([spec]);
+    const [detail] = await supervisor.describe('again');
+    const fileLines = () => readFileSync(detail!.outLogPath, 'utf8').split('\n').length - 1;
+    await waitFor(() => fileLines() === 6, { what: "the first run's lines in the file" });
+    await supervisor.stop('again');
+    await supervisor.start([{ ...spec, logDateFormat: 'YYYY' }]);
+    await waitFor(() => fileLines() === 12, { what: "the second run's lines in the file" });
+    const result = await supervisor.logsResult({ target: '1', lines: 15 });
+    expect(result.lines.map((line) => line.line)).toEqual(['i1 1', 'i1 2', 'i1 3']);
+    expect(result.unattributed).toEqual([detail!.outLogPath]);
+  });
+
   it('keeps separate files of separate apps apart and merges them by time', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));
