@@ -71,4 +71,35 @@ describe('velos logs refuses what it cannot honour', () => {
       expect(result.code, args.join(' ')).toBe(2);
     }
   });
+
+  it('refuse an empty --timestamp (as --log-date-format= is) and warn of letters that stay as text', async () => {
+    const empty =
+      'velos: --timestamp: expected a date format such as HH:mm:ss (without a value: YYYY-MM-DD-HH:mm:ss), got ""\n';
+    // a tail is refused before it asks a daemon (none is started), a search before it reads stdin
+    for (const args of [
+      ['logs', 'api', '--timestamp='],
+      ['logs', '-', '--grep', 'line', '--timestamp='],
+    ]) {
+      const result = await runVelos(args, { home, cwd: dir, input: 'a line\n' });
+      expect(result.stderr, args.join(' ')).toBe(empty);
+      expect(result.code, args.join(' ')).toBe(2);
+    }
+    // PM2 prints Do as the day and an o (dayjs without its plugin): so does Velos, and says so
+    const unknown = await runVelos(['logs', '-', '--grep', 'line', '--timestamp=Do [of] MMM', '--raw'], {
+      home,
+      cwd: dir,
+      input: '2026-12-03T10:00:00Z a line\n',
+    });
+    expect(unknown.stderr).toBe(
+      'velos: warning: --timestamp: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd dd d HH H hh h mm m ss s SSS A a ZZ Z stay as text: "Do [of] MMM"\n',
+    );
+    expect(unknown.stdout).toMatch(/^\d{1,2}o of Dec 2026-12-03T10:00:00Z a line\n$/);
+    expect(unknown.code).toBe(0);
+    const known = await runVelos(['logs', '-', '--grep', 'line', '--timestamp=YYYY-MM-DDTHH:mm'], {
+      home,
+      cwd: dir,
+      input: 'a line\n',
+    });
+    expect(known.stderr).toBe('');
+  });
 });

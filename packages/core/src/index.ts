@@ -58,6 +58,11 @@ export {
   worstStatus,
 } from './daemon-health.js';
 export {
+  DATE_FORMAT_TOKENS,
+  type DateFormatToken,
+  dateFormatTokensProblem,
+} from './date-format-tokens.js';
+export {
   type ErrorCode,
   ErrorCodes,
   type ErrorPayload,

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { deriveName } from './app-resolve.js';
+import { dateFormatTokensProblem } from './date-format-tokens.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { suggestKey } from './key-suggestion.js';
 import { quoteValue } from './quote-value.js';
@@ -196,10 +197,9 @@ export function normaliseApps(
       delete entry.log_file;
     }
     const dateFormat = entry.log_date_format;
-    if (typeof dateFormat === 'string' && options.warn && hasMomentOnlyTokens(dateFormat)) {
-      options.warn(
-        `${options.label}: apps[${i}].log_date_format: moment tokens other than YYYY YY MMMM MMM MM M DD D dddd ddd dd d HH H hh h mm m ss s SSS A a ZZ Z stay as text: ${JSON.stringify(dateFormat)}`,
-      );
+    const dateProblem = typeof dateFormat === 'string' ? dateFormatTokensProblem(dateFormat) : null;
+    if (dateProblem !== null && options.warn) {
+      options.warn(`${options.label}: apps[${i}].log_date_format: ${dateProblem}`);
     }
     if (jsons.length > 0 && options.warn) {
       const who = typeof entry.name === 'string' ? ` (${entry.name})` : '';
@@ -328,14 +328,6 @@ export function configKeyOf(raw: string): string {
 /** `maxMemoryRestart` → `max_memory_restart`; snake_case keys stay as they are. */
 export function snakeCase(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
-/** True when a PM2 (moment) date format uses letters Velos's formatter leaves as they are; a lone `T` is literal. */
-function hasMomentOnlyTokens(format: string): boolean {
-  const rest = format
-    .replace(/\[[^\]]*\]/g, '')
-    .replace(/YYYY|YY|SSS|M{1,4}|D{1,2}|d{1,4}|H{1,2}|h{1,2}|m{1,2}|s{1,2}|A|a|Z{1,2}/g, '');
-  return /[A-SU-Za-z]/.test(rest);
 }
 
 /**

@@ -21,7 +21,7 @@ import { hasEscapes, loadAnsiStripper, toPlainAiLogLine } from '../output/ai-log
 import { escapeControlChars, formatLogLine, type LogLineFormat } from '../output/log-line.js';
 import { argumentError, USAGE_EXIT_CODE } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';
-import { rawBytes, timestampOf } from './logs.js';
+import { type LineStamp, rawBytes, timestampOf } from './logs.js';
 
 const VIEWS = ['summary', 'patterns', 'dedupe', 'anomalies'] as const;
 const LEVELS: readonly LogLevelName[] = ['fatal', 'error', 'warn', 'info', 'debug'];
@@ -88,6 +88,8 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
     );
   if (input.options['ignore-case'] === true && input.options.grep === undefined)
     throw invalid('-i/--ignore-case goes with --grep');
+  // a search's --timestamp, checked (and its letters that stay as text warned of) before anything is read
+  const stamp = await timestampOf(input);
   const rules = input.options.rules as string | undefined;
   if (rules !== undefined && target !== STDIN)
     throw invalid(
@@ -103,13 +105,13 @@ export async function runLogsEngine(ctx: CommandContext, input: CommandInput): P
     const { stdinLogEngine } = await import('./logs-stdin.js');
     const local = await stdinLogEngine(process.stdin, rules);
     try {
-      await answer(ctx, input, local, query, view);
+      await answer(ctx, input, local, query, view, stamp);
     } finally {
       local.close();
     }
     return;
   }
-  await answer(ctx, input, await ctx.client(), query, view);
+  await answer(ctx, input, await ctx.client(), query, view, stamp);
 }
 
 /**
@@ -133,6 +135,7 @@ async function answer(
   client: Pick<VelosControl, 'analyzeLogs' | 'searchLogs'>,
   query: LogsQuery,
   view: (typeof VIEWS)[number] | undefined,
+  stamp: LineStamp | null,
 ): Promise<void> {
   if (view === undefined) {
     const search: LogsSearchRequest = { ...query };
@@ -140,7 +143,7 @@ async function answer(
     if (ctx.mode === 'text' && input.options.raw === true && input.options.format !== true)
       search.withBytes = true;
     const result = await client.searchLogs(search).catch(asFlagError);
-    await printSearch(ctx, input, result);
+    await printSearch(ctx, input, result, stamp);
     return;
   }
   const request: LogsAnalyzeRequest = { ...query, view };
@@ -230,6 +233,7 @@ async function printSearch(
   ctx: CommandContext,
   input: CommandInput,
   result: LogsSearchResult,
+  lineStamp: LineStamp | null,
 ): Promise<void> {
   if (ctx.mode === 'ai') {
     // as plain `velos logs --ai`: each line names its app unless the target names one app
@@ -248,7 +252,7 @@ async function printSearch(
   const isRaw = input.options.raw === true;
   const format: LogLineFormat = ctx.mode === 'json' ? 'json' : isRaw ? 'raw' : 'prefixed';
   const isEscaped = ctx.isTTY && !isRaw;
-  const stamp = format === 'json' ? null : await timestampOf(input);
+  const stamp = format === 'json' ? null : lineStamp;
   const isKeyValue = input.options.format === true && format !== 'json';
   if (result.lines.length > 0) {
     const texts = result.lines.map((line) => {

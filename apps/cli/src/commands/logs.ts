@@ -1,15 +1,15 @@
 import type { VelosClient } from '@velos/client';
-import type { LogLine, LogsRequest } from '@velos/core';
+import { dateFormatTokensProblem, type LogLine, type LogsRequest } from '@velos/core';
 import { linesNameApp } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, printWarnings } from '../context.js';
 import { createLogResume } from '../follow/log-resume.js';
 import { lossNotices } from '../follow/loss-notices.js';
 import { followResumably } from '../follow/resumable-follow.js';
 import { type AnsiStripper, hasEscapes, loadAnsiStripper, toPlainAiLogLine } from '../output/ai-log-lines.js';
 import { formatLogLine, formatLogsCut, formatUnattributed, type LogLineFormat } from '../output/log-line.js';
 import { writeStdout } from '../output/stdout-drain.js';
-import { usageError } from '../parse-argv.js';
+import { argumentError, usageError } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';
 
 /** Lines `velos logs` shows when `--lines` is not given. */
@@ -78,11 +78,7 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
 }
 
 /** `--raw` output of `lines` (formatted as `texts`): a line the daemon sent the bytes of is printed as those bytes. */
-export function rawBytes(
-  lines: LogLine[],
-  texts: string[],
-  stamp: { format(ts: number): string } | null,
-): Buffer {
+export function rawBytes(lines: LogLine[], texts: string[], stamp: LineStamp | null): Buffer {
   const parts = lines.map((line, index) => {
     if (line.bytes === undefined) return Buffer.from(`${texts[index]}\n`);
     const prefix = stamp ? `${stamp.format(line.ts)} ` : '';
@@ -153,12 +149,28 @@ function withoutSkipMarkers(items: LogLine[]): LogLine[] {
   return items.filter((line) => line.skipped === undefined);
 }
 
-/** The `--timestamp` formatter (PM2's format tokens: YYYY MM DD HH mm ss SSS Z), or null without the flag. */
-export async function timestampOf(input: CommandInput): Promise<{ format(ts: number): string } | null> {
+/** Formats the time `--timestamp` puts before a line. */
+export interface LineStamp {
+  format(ts: number): string;
+}
+
+/**
+ * The `--timestamp` formatter (PM2's format tokens: YYYY MM DD HH mm ss SSS Z…), or null without the
+ * flag. An empty format is refused, as `--log-date-format=` is; letters that are no token stay as text
+ * (as in PM2) with a warning on stderr, as a process file's `log_date_format` gets.
+ */
+export async function timestampOf(input: CommandInput): Promise<LineStamp | null> {
   const option = input.options.timestamp;
   if (option === undefined) return null;
+  const format = option === true ? DEFAULT_TIMESTAMP_FORMAT : String(option);
+  if (format.trim() === '')
+    throw argumentError(
+      `--timestamp: expected a date format such as HH:mm:ss (without a value: ${DEFAULT_TIMESTAMP_FORMAT}), got ${JSON.stringify(format)}`,
+    );
+  const problem = dateFormatTokensProblem(format);
+  if (problem !== null) printWarnings([`--timestamp: ${problem}`]);
   const { createDateFormat } = await import('@velos/supervisor');
-  return createDateFormat(option === true ? DEFAULT_TIMESTAMP_FORMAT : String(option));
+  return createDateFormat(format);
 }
 
 /** The most lines a tail asks for (the protocol's bound of `logs.lines`). */

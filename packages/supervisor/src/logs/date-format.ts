@@ -1,4 +1,4 @@
-import { isoTime } from '@velos/core';
+import { type DateFormatToken, isoTime } from '@velos/core';
 
 /** Formats the timestamp prefix of plain log lines and reads it back. */
 export interface DateFormat {
@@ -28,7 +28,8 @@ const DAYS = 'Sunday Monday Tuesday Wednesday Thursday Friday Saturday'.split(' 
 const TWO = '\\d{2}';
 const ONE_OR_TWO = '\\d{1,2}';
 
-const TOKENS: Record<string, TokenRule> = {
+// every token of the one list (a PM2 file's warning names those it does not have)
+const TOKENS: Record<DateFormatToken, TokenRule> = {
   YYYY: { format: (d) => String(d.getFullYear()).padStart(4, '0'), pattern: '\\d{4}', field: 'year' },
   YY: {
     format: (d) => pad2(d.getFullYear() % 100),
@@ -66,7 +67,7 @@ const TOKENS: Record<string, TokenRule> = {
   Z: { format: (d) => offsetText(d, ':'), pattern: '[+-]\\d{2}:\\d{2}', field: 'offset', value: offsetOf },
 };
 // longest first, so that `YYYY` is not read as `YY` twice
-const TOKEN_NAMES = Object.keys(TOKENS).sort((a, b) => b.length - a.length);
+const TOKEN_NAMES = (Object.keys(TOKENS) as DateFormatToken[]).sort((a, b) => b.length - a.length);
 const ISO_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z) /;
 
 /**
@@ -78,7 +79,7 @@ export function createDateFormat(pattern: string): DateFormat {
   if (pattern.toLowerCase() === 'iso') return isoFormat;
   const parts = tokenize(pattern);
   const tokens = parts
-    .filter((part): part is { token: string } => typeof part !== 'string')
+    .filter((part): part is { token: DateFormatToken } => typeof part !== 'string')
     .map((p) => p.token);
   const source = parts
     .map((part) => (typeof part === 'string' ? escapeRegExp(part) : `(${TOKENS[part.token]!.pattern})`))
@@ -137,7 +138,7 @@ const isoFormat: DateFormat = {
 };
 
 /** The span of the finest time field among `tokens` (a day when the format holds no time of day). */
-function resolutionOf(tokens: string[]): number {
+function resolutionOf(tokens: DateFormatToken[]): number {
   const fields = new Set(tokens.map((token) => TOKENS[token]!.field));
   if (fields.has('ms')) return 1;
   if (fields.has('seconds')) return 1000;
@@ -146,8 +147,8 @@ function resolutionOf(tokens: string[]): number {
   return 86_400_000;
 }
 
-function tokenize(pattern: string): (string | { token: string })[] {
-  const parts: (string | { token: string })[] = [];
+function tokenize(pattern: string): (string | { token: DateFormatToken })[] {
+  const parts: (string | { token: DateFormatToken })[] = [];
   let literal = '';
   for (let i = 0; i < pattern.length; ) {
     if (pattern[i] === '[') {
