@@ -376,6 +376,13 @@ describe('log lines', () => {
     expect(formatLogLine(logLine('a\u0007b'), 'raw', colored, true)).toBe('a\\x07b');
   });
 
+  it('treats colours begun by CSI (U+009B) as those begun by ESC [, and escapes its other sequences', () => {
+    const line = logLine('\u009b31mred\u009b0m \u009b2J\u0085end');
+    // in the 7-bit form every terminal reads
+    expect(formatLogLine(line, 'raw', colored, true)).toBe('\u001b[31mred\u001b[0m \\x9b2J\\x85end\u001b[0m');
+    expect(formatLogLine(line, 'raw', plain, true)).toBe('red \\x9b2J\\x85end');
+  });
+
   it('tells what a cut answer left out and where the full log is', () => {
     const notice = formatLogsCut({
       maxBytes: 4 * 1024 * 1024,

@@ -20,12 +20,13 @@ import { stackFrameOf } from './stack-frame.js';
  * The judgement reads one line only (the usual multiline rule of log shippers: a line that starts
  * with white space belongs to the line before it), so a sampler that skips lines judges the lines it
  * reads exactly as a full pass does. A JSON line is never a continuation: it is a record of its own.
- * Colour codes are read through (`\x1b[31mERROR…` starts an event; a coloured indented frame continues).
+ * Colour codes are read through (`\x1b[31mERROR…` or `\u009b31mERROR…` starts an event; a coloured indented
+ * frame continues).
  */
 export function isContinuationLine(line: string): boolean {
   const c = line.charCodeAt(0);
-  // a colour code first (ESC is a control character, not white space): judge the text it colours
-  if (c === 27) {
+  // a colour code first (ESC or CSI is a control character, not white space): judge the text it colours
+  if (c === 27 || c === 0x9b) {
     const text = stripAnsi(line);
     return text.charCodeAt(0) !== 27 && isContinuationLine(text);
   }

@@ -118,14 +118,17 @@ export function ruleHits(
 
 /**
  * Where a line may hold text the classifier changes before its rules see it, unless the rules are
- * anchored: a colour code (taken off), a backslash (a JSON string's escape, decoded).
+ * anchored: a colour code (taken off: ESC or CSI, U+009B), a backslash (a JSON string's escape, decoded).
  */
-const CHANGED = /[\x1b\\]/g;
+const CHANGED = /[\x1b\x9b\\]/g;
 /** The same for anchored rules: also a line that starts like a JSON object or a syslog `<PRI>`. */
-const CHANGED_ANCHORED = /[\x1b\\]|^[\t\v\f\r ]*[{<]/gm;
-/** The bytes a line `CHANGED` finds holds: escape and backslash; `CHANGED_ANCHORED`'s also `{` and `<`. */
-const CHANGE_BYTES = [0x1b, 0x5c];
-const ANCHORED_CHANGE_BYTES = [0x1b, 0x5c, 0x7b, 0x3c];
+const CHANGED_ANCHORED = /[\x1b\x9b\\]|^[\t\v\f\r ]*[{<]/gm;
+/**
+ * The bytes a line `CHANGED` finds holds: escape, CSI's second byte in UTF-8 (C2 9B) and backslash;
+ * `CHANGED_ANCHORED`'s also `{` and `<`.
+ */
+const CHANGE_BYTES = [0x1b, 0x9b, 0x5c];
+const ANCHORED_CHANGE_BYTES = [0x1b, 0x9b, 0x5c, 0x7b, 0x3c];
 
 /**
  * True when one of `patterns` matches `raw` (one line) as the classifier gives it to the user's rules:

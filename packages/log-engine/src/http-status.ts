@@ -7,11 +7,12 @@ const METHODS = 'GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND';
  * HTTP/1.1" 500` — Apache/nginx Common and Combined Log Format, Django's and werkzeug's servers), after an
  * unquoted method, path and version (`GET /x HTTP/1.1 500`, morgan's `short`), or Rails' `Completed 500
  * Internal Server Error`. The status must be a whole word (`500`, not `5000` or `500.1`). `colour` may
- * stand before the status (colour codes, in raw bytes), and then a colour code before the method too;
+ * stand before the status (colour codes begun by ESC [ or CSI, U+009B or its UTF-8 bytes C2 9B read as
+ * Latin-1), and then a colour code before the method too;
  * `flags` are the expression's flags.
  */
 function requestStatus(first: string, colour: string, flags: string): RegExp {
-  const before = colour === '' ? String.raw`(?<!\S)` : String.raw`(?:(?<!\S)|(?<=\x1b\[[\d;]*m))`;
+  const before = colour === '' ? String.raw`(?<!\S)` : String.raw`(?:(?<!\S)|(?<=(?:\x1b\[|\x9b)[\d;]*m))`;
   return new RegExp(
     String.raw`(?:"(?:${METHODS}) [^"\n]*"|${before}(?:${METHODS}) (?:/|https?://)\S*(?: HTTP/\d(?:\.\d)?)?|\bCompleted) ${colour}(${first}\d\d)(?![\w.])`,
     flags,
@@ -70,7 +71,7 @@ function isTimeChar(c: number): boolean {
  * A request that `accessLogLevel` makes an error (a 5xx status) in one line, with the colour codes a
  * terminal logger (morgan's `dev`) puts before the status: for `serverErrorHits`.
  */
-const SERVER_ERROR_REQUEST = requestStatus('5', String.raw`(?:\x1b\[[\d;]*m)*`, '');
+const SERVER_ERROR_REQUEST = requestStatus('5', String.raw`(?:(?:\x1b\[|\xc2?\x9b)[\d;]*m)*`, '');
 /** Where a 5xx status may stand: after a space, or after the `m` that ends a colour code. */
 const SERVER_ERROR_STATUS = /[ m]5\d\d(?![\w.])/g;
 

@@ -3,6 +3,7 @@ import { stripAnsi } from '../src/ansi.js';
 import { classifyLine } from '../src/classifier.js';
 import { isContinuationLine } from '../src/continuation.js';
 import { createRecordParser, messageOf } from '../src/log-record.js';
+import { TemplateMiner } from '../src/template-miner.js';
 
 describe('colour codes', () => {
   it('strips SGR, other CSI and OSC sequences', () => {
@@ -11,6 +12,31 @@ describe('colour codes', () => {
     expect(stripAnsi('\x1b]8;;https://x.dev\x07link\x1b]8;;\x07')).toBe('link');
     const plain = 'no colour here';
     expect(stripAnsi(plain)).toBe(plain);
+  });
+
+  it('strips the same sequences begun by a C1 control (CSI U+009B, OSC U+009D) and the other C1 controls', () => {
+    expect(stripAnsi('\u009b31mERROR\u009b39m boom')).toBe('ERROR boom');
+    expect(stripAnsi('\u009b1;38;5;208mx\u009b0m\u009b2K')).toBe('x');
+    expect(stripAnsi('\u009b2K\u009d8;;https://x.dev\u009clink\u009d8;;\u0007')).toBe('link');
+    // ESC @ … ESC _ are the C1 controls in two characters: both forms go
+    expect(stripAnsi('\u009b0ma\u0085b\u0090c\x1bEd')).toBe('abcd');
+    expect(stripAnsi('\x1b]0;title\u009cafter')).toBe('after');
+  });
+
+  it('gives a line coloured with CSI the template and the level of the same line coloured with ESC [', () => {
+    const esc = '\x1b[2m2024-12-04T10:00:00.000Z\x1b[0m \x1b[33mWARN\x1b[0m pool at 91%';
+    const c1 = '\u009b2m2024-12-04T10:00:00.000Z\u009b0m \u009b33mWARN\u009b0m pool at 91%';
+    expect(createRecordParser()(c1)).toEqual(createRecordParser()(esc));
+    expect(messageOf(c1)).toBe('WARN pool at 91%');
+    expect(classifyLine(c1)).toBe('warn');
+    expect(isContinuationLine('\u009b31mERROR\u009b39m boom')).toBe(false);
+    expect(isContinuationLine('\u009b90m    at f (a.js:1:2)\u009b39m')).toBe(true);
+    const miner = new TemplateMiner();
+    const ids = ['db timeout after 1 ms', 'db timeout after 2 ms'].flatMap((text) => [
+      miner.add(messageOf(`\x1b[31mERROR\x1b[0m ${text}`)),
+      miner.add(messageOf(`\u009b31mERROR\u009b0m ${text}`)),
+    ]);
+    expect(new Set(ids).size).toBe(1);
   });
 
   it('does not hide a label, the time or the start of the line', () => {

@@ -60,6 +60,8 @@ const LINES = [
   '10.0.0.1 - - [04/Dec/2024:10:00:00 +0000] "GET /api/users HTTP/1.1" 503 0 "-" "curl/8.0"',
   '10.0.0.1 - - [04/Dec/2024:10:00:00 +0000] "GET /api/users HTTP/1.1" 200 0 "-" "curl/8.0"',
   '\x1b[0mPUT /orders/7 \x1b[31m500\x1b[0m 3.1 ms - 12\x1b[0m',
+  // the same coloured with CSI (U+009B, bytes C2 9B)
+  '\u009b0mPUT /orders/8 \u009b31m500\u009b0m 3.1 ms - 12\u009b0m',
   'Completed 500 Internal Server Error in 12ms',
   '<11>Dec  4 10:00:00 host backup[7]: write stopped',
   '<2>Dec  4 10:00:00 host kernel: thermal shutdown',
@@ -166,6 +168,8 @@ describe('findErrorHints with rules, on lines the classifier changes before its 
     // behind a syslog priority
     '<14>payment declined for txn 10',
     '\x1b[1m<14>\x1b[0mpayment declined for txn 11',
+    // colour codes begun by CSI (U+009B)
+    '\u009b31mpayment\u009b0m declined for txn 12',
   ];
   /** Lines no rule below makes an error. */
   const OTHERS = [
@@ -212,7 +216,7 @@ describe('findErrorHints with rules, on lines the classifier changes before its 
 
   it('finds what each kind of line needs: the anchored rule on every JSON message, a split rule only', () => {
     const userRules = compileUserRules(RULE_SETS[0]);
-    expect(errorsOf(CHANGED, userRules)).toEqual([0, 1, 2, 3, 4, 5, 6, 9, 10]);
+    expect(errorsOf(CHANGED, userRules)).toEqual([0, 1, 2, 3, 4, 5, 6, 9, 10, 11]);
     const split = compileUserRules(RULE_SETS[2]);
     // a split by colour codes: only the parser's stripped line matches
     expect(errorsOf(['\x1b[31mpayment\x1b[0m declined'], split)).toEqual([0]);

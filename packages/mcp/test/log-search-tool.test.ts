@@ -54,4 +54,11 @@ describe('log lines of a coloured logger', () => {
     ]);
     expect(answer.lines.map((each) => each.m)).toEqual(['info: listening link']);
   });
+
+  it('answers them without the sequences begun by CSI (U+009B) either', async () => {
+    const { answer } = await search({ target: 'api' }, [
+      line('api', 0, 1000, '\u009b32minfo\u009b39m: listening'),
+    ]);
+    expect(answer.lines.map((each) => each.m)).toEqual(['info: listening']);
+  });
 });

@@ -53,15 +53,18 @@ export function screenSafe(text: string): string {
   return escapeControlChars(text);
 }
 
-/** Colour codes (SGR, `ESC [ 1;31 m`): they only colour text, and monit colours a line by its level. */
-const SGR = /\u001b\[[0-9;:]*m/g;
+/**
+ * Colour codes (SGR, `ESC [ 1;31 m` or `CSI 1;31 m` with U+009B): they only colour text, and monit colours
+ * a line by its level.
+ */
+const SGR = /(?:\u001b\[|\u009b)[0-9;:]*m/g;
 
 /**
  * An app's log line as monit shows it: without its colour codes (so `ESC[31merror` reads, and is
  * coloured, as `error`), its other control characters shown as `\xHH` (screenSafe).
  */
 export function logText(line: string): string {
-  return screenSafe(line.includes('\u001b') ? line.replace(SGR, '') : line);
+  return screenSafe(line.includes('\u001b') || line.includes('\u009b') ? line.replace(SGR, '') : line);
 }
 
 /** The cells of one row of monit's process table, as text (colours are chosen by `status`/`health`). */

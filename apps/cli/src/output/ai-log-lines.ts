@@ -4,9 +4,9 @@ import { type AiLogLine, toAiLogLine } from '@velos/core/ai';
 /** Takes terminal escape sequences out of a line's text (the log engine's `stripAnsi`). */
 export type AnsiStripper = (text: string) => string;
 
-/** Whether a line of `lines` holds an escape character: only then is a stripper worth loading. */
+/** Whether a line of `lines` holds ESC or CSI (U+009B): only then is a stripper worth loading. */
 export function hasEscapes(lines: readonly LogLine[]): boolean {
-  return lines.some((line) => line.line.includes('\x1b'));
+  return lines.some((line) => line.line.includes('\x1b') || line.line.includes('\x9b'));
 }
 
 /** The log engine's `stripAnsi`, loaded on first use (never at CLI start). */

@@ -32,24 +32,28 @@ export function escapeControlChars(text: string): string {
   return text.replace(CONTROL_CHARS, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** An SGR sequence (`ESC [ 31 m`): colours and text styles, which cannot move the cursor or clear the screen. */
-const SGR = /\u001b\[[0-9;:]*m/g;
+/**
+ * An SGR sequence (`ESC [ 31 m`, or `CSI 31 m` with the C1 control U+009B): colours and text styles,
+ * which cannot move the cursor or clear the screen.
+ */
+const SGR = /(?:\u001b\[|\u009b)([0-9;:]*)m/g;
 /** Ends the colours an app's line left on, so they do not run into the next line's prefix. */
 const SGR_RESET = '\u001b[0m';
 
 /**
  * An app's text for a terminal: on a colour terminal its colours (SGR sequences) are kept, as
- * `pm2 logs` shows them, and reset at the end of the line; without colour (`NO_COLOR`) they are
- * dropped; every other control character is shown as `\xHH` (`escapeControlChars`).
+ * `pm2 logs` shows them (one begun by CSI as `ESC [`, which every terminal reads), and reset at the end
+ * of the line; without colour (`NO_COLOR`) they are dropped; every other control character is shown
+ * as `\xHH` (`escapeControlChars`).
  * @example terminalText('\u001b[31mred\u001b[0m \u0007', colors) // '\u001b[31mred\u001b[0m \\x07\u001b[0m'
  */
 export function terminalText(text: string, colors: Pick<Colors, 'isColorSupported'>): string {
-  if (!text.includes('\u001b[')) return escapeControlChars(text);
+  if (!text.includes('\u001b[') && !text.includes('\u009b')) return escapeControlChars(text);
   if (!colors.isColorSupported) return escapeControlChars(text.replace(SGR, ''));
   let out = '';
   let from = 0;
   for (const match of text.matchAll(SGR)) {
-    out += escapeControlChars(text.slice(from, match.index)) + match[0];
+    out += `${escapeControlChars(text.slice(from, match.index))}\u001b[${match[1]}m`;
     from = match.index + match[0].length;
   }
   if (from === 0) return escapeControlChars(text);

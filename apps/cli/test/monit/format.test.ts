@@ -6,6 +6,7 @@ describe('logText', () => {
     expect(logText('\u001b[32minfo\u001b[39m ok')).toBe('info ok');
     expect(logText('a \u001b[2J b \u0007')).toBe('a \\x1b[2J b \\x07');
     expect(logText('plain')).toBe('plain');
+    expect(logText('\u009b32minfo\u009b39m ok \u009b2J')).toBe('info ok \\x9b2J');
   });
 
   it('lets the level of a coloured label colour the line', () => {

@@ -155,8 +155,9 @@ function toAiLine(
   return { ...compact, m: `${compact.m.slice(0, end)}… (${compact.m.length - end} more characters)` };
 }
 
-/** The log engine's `stripAnsi` when a line holds an escape character (loaded only then), else nothing to do. */
+/** The log engine's `stripAnsi` when a line holds ESC or CSI (loaded only then), else nothing to do. */
 async function ansiStripperFor(lines: readonly LogLine[]): Promise<(text: string) => string> {
-  if (!lines.some((line) => line.line.includes('\u001b'))) return (text) => text;
+  if (!lines.some((line) => line.line.includes('\u001b') || line.line.includes('\u009b')))
+    return (text) => text;
   return (await import('@velos/log-engine')).stripAnsi;
 }
