@@ -10,6 +10,12 @@ export const EXIT_CONTEXT_BEFORE_MS = 1000;
 export const EXIT_CONTEXT_AFTER_MS = 250;
 /** Lines held at most while a crash's window is open (a long stack trace); beyond, they are let go. */
 const MAX_HELD_LINES = 10_000;
+/**
+ * Lines of Node's crash report around the error that are no message of the crash: its `file:line`
+ * header (`/srv/app.js:12`, `node:internal/process/promises:288`) and its version footer
+ * (`Node.js v20.20.2`), the report's newest line.
+ */
+const NODE_REPORT_FRAME = /^(?:(?:(?:file:\/\/)?\/|[A-Za-z]:\\|node:)\S*:\d+|Node\.js v\d+\.\d+\.\d+)$/;
 
 /** Options of an `ExitContext`. */
 export interface ExitContextOptions {
@@ -29,7 +35,10 @@ interface Held<T> {
  * ENG-1's exit context, at analysis time: the last stderr events (up to 3, with their continuation
  * lines) in the second before a crash (a non-zero exit code or a signal, see `ExitFact`) hold the
  * crash's message. When none of them is an error already, the newest (with its continuation lines) is
- * raised to `error`: one crash counts one error event, never more. Records are pushed in time order, are held
+ * raised to `error`: one crash counts one error event, never more; the lines of Node's report around
+ * its error (its version footer, see `NODE_REPORT_FRAME`) are passed over, and never raised. A line
+ * read after a crash is of that crash until halfway to the next one: beyond, the next run printed it
+ * (a loop of runs shorter than the 250 ms a late line may take). Records are pushed in time order, are held
  * while a crash's window is open and are handed to `release` in the same order, raised or not.
  * Records of stdout are never raised, nor the supervisor's notes (`isNote`); a merged file's (no
  * stream) may be.
@@ -104,14 +113,15 @@ export class ExitContext<T = undefined> {
     const isSaid = held.some(
       ({ parsed }) => !parsed.isContinuation && levelSeverity(parsed.level) >= levelSeverity('error'),
     );
-    let newest = held.length;
-    if (!isSaid) {
-      newest = held.length - 1;
-      while (newest > 0 && held[newest]!.parsed.isContinuation) newest -= 1;
-    }
+    // the newest event that may be the message, with its continuation lines (none: Node's report lines alone)
+    let newest = isSaid ? -1 : held.length - 1;
+    while (newest >= 0 && !isMessage(held[newest]!.parsed)) newest -= 1;
+    let end = newest + 1;
+    while (newest >= 0 && end < held.length && held[end]!.parsed.isContinuation) end += 1;
     for (let i = 0; i < held.length; i += 1) {
       const { parsed, item } = held[i]!;
-      if (i >= newest && levelSeverity(parsed.level) < levelSeverity('error')) parsed.level = 'error';
+      if (i >= newest && i < end && levelSeverity(parsed.level) < levelSeverity('error'))
+        parsed.level = 'error';
       this.release(parsed, item);
     }
   }
@@ -142,6 +152,16 @@ export class ExitContext<T = undefined> {
       if (crashes[mid]! < ts - EXIT_CONTEXT_AFTER_MS) lo = mid + 1;
       else hi = mid;
     }
-    return lo < crashes.length && crashes[lo]! - EXIT_CONTEXT_BEFORE_MS <= ts ? lo : -1;
+    if (lo >= crashes.length || crashes[lo]! - EXIT_CONTEXT_BEFORE_MS > ts) return -1;
+    // read after that crash: past halfway to the next one, the next run wrote it
+    const next = crashes[lo + 1];
+    if (crashes[lo]! < ts && next !== undefined && ts - crashes[lo]! > (next - crashes[lo]!) / 2)
+      return lo + 1;
+    return lo;
   }
+}
+
+/** An event that may be a crash's message: not a continuation line, nor a line of Node's report frame. */
+function isMessage(parsed: ParsedRecord): boolean {
+  return !parsed.isContinuation && !NODE_REPORT_FRAME.test(parsed.message.trim());
 }

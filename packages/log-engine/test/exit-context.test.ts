@@ -165,3 +165,72 @@ describe('summarize with exits', () => {
     expect(restarted.lastError).toBeUndefined();
   });
 });
+
+describe('a Node app crash-looping faster than a second', () => {
+  /** One run's crash report: the batch read just before the exit, its last two lines just after it. */
+  const report = (exitTs: number, error: string): LogRecord[] => [
+    ...['/srv/app.js:1', '  const o = undefined; o.x;', '                        ^', '', error].map(
+      (line): LogRecord => ({ ts: exitTs - 5, stream: 'err', line }),
+    ),
+    { ts: exitTs - 5, stream: 'err', line: '    at Timeout._onTimeout (/srv/app.js:1:25)' },
+    { ts: exitTs + 3, stream: 'err', line: '' },
+    { ts: exitTs + 3, stream: 'err', line: 'Node.js v20.20.2' },
+  ];
+  const TYPE_ERROR = "TypeError: Cannot read properties of undefined (reading 'x')";
+
+  it("makes the error line the last error, not Node's version footer", () => {
+    // runs 255 ms apart: a run's lines fell in the window of the crash before it, its footer (read after
+    // the exit) in its own, alone, and raised: the last error was `Node.js v20.20.2`
+    const records: LogRecord[] = [];
+    const exits: ExitFact[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const exitTs = T0 + 1000 + i * 255;
+      records.push(...report(exitTs, TYPE_ERROR));
+      exits.push(crash(exitTs));
+    }
+    const summary = summarize(records, { exits });
+    expect(summary.lastError?.message).toBe(TYPE_ERROR);
+    expect(summary.levels.error).toBe(8);
+    expect(summary.errors.map((pattern) => pattern.template)).toEqual([TYPE_ERROR]);
+  });
+
+  it('raises the message of a report, never its frame lines, and nothing when it holds only them', () => {
+    // a thrown string: no line says error; the message is before Node's footer (with its hint, a continuation)
+    const thrown: LogRecord[] = [
+      '/srv/app.js:3',
+      "throw 'boom';",
+      '^',
+      'boom',
+      '(Use `node --trace-uncaught ...` to show where the exception was thrown)',
+      '',
+      'Node.js v22.12.0',
+    ].map((line) => ({ ts: T0 + 990, stream: 'err', line }));
+    expect(levelsAfter(thrown, [crash(T0 + 1000)]).filter((level) => level.endsWith('=error'))).toEqual([
+      'boom=error',
+      '(Use `node --trace-uncaught ...` to show where the exception was thrown)=error',
+      '=error',
+    ]);
+    const frameOnly: LogRecord[] = ['node:internal/process/promises:288', 'Node.js v20.20.2'].map((line) => ({
+      ts: T0 + 990,
+      stream: 'err',
+      line,
+    }));
+    expect(levelsAfter(frameOnly, [crash(T0 + 1000)])).toEqual([
+      'node:internal/process/promises:288=info',
+      'Node.js v20.20.2=info',
+    ]);
+  });
+
+  it('gives a line read after a crash to the next run from halfway to its crash on', () => {
+    const records: LogRecord[] = [
+      { ts: T0 + 1003, stream: 'err', line: 'late line of the first run' },
+      { ts: T0 + 1100, stream: 'err', line: 'the second run says hello' },
+      { ts: T0 + 1140, stream: 'err', line: 'the second run gives up' },
+    ];
+    expect(levelsAfter(records, [crash(T0 + 1000), crash(T0 + 1150)])).toEqual([
+      'late line of the first run=error',
+      'the second run says hello=info',
+      'the second run gives up=error',
+    ]);
+  });
+});
