@@ -55,6 +55,11 @@ export interface ProcessRecord extends MonitorTarget {
   exitCode: number | null;
   signal: string | null;
   lastExitReason: ExitReason | null;
+  /**
+   * Why the latest run started: the reason of the exit before it, kept once that run ended (its own
+   * exit's reason is `lastExitReason`); unset until a run starts in this daemon.
+   */
+  lastStartReason?: ExitReason | null;
   restartAt: number | null;
   pipeline: LogPipeline;
   /** A user stop/restart/delete owns the process: its exit must not trigger the restart policy. */

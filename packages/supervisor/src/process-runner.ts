@@ -144,6 +144,7 @@ export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: Ru
   const startedAt = Date.now();
   record.startedAt = startedAt;
   record.lastStartedAt = startedAt;
+  record.lastStartReason = record.lastExitReason;
   // after the answer (or the exit's handling) that follows this turn; nothing to record once it ended
   setImmediate(() => {
     if (hasExited) return;

@@ -134,6 +134,7 @@ export class ClusterHost {
     record.pid = slot.pid;
     record.startedAt = Date.now();
     record.lastStartedAt = record.startedAt;
+    record.lastStartReason = record.lastExitReason;
     setStatus(record, 'online');
     record.spawnSeq = nextSpawnSeq();
     this.#send({ t: 'current', key: slot.key });
@@ -279,6 +280,7 @@ export class ClusterHost {
   #markOnline(record: ProcessRecord): void {
     record.startedAt = Date.now();
     record.lastStartedAt = record.startedAt;
+    record.lastStartReason = record.lastExitReason;
     setStatus(record, 'online');
     this.hooks.onOnline(record);
   }

@@ -67,10 +67,14 @@ function toTarget(
     // a stopped or errored process has no current run: its latest run's start is kept (process-history.ts)
     const startedAt = record.startedAt ?? record.lastStartedAt;
     if (record.restarts > 0 && startedAt !== null && (lastRestart?.ts ?? 0) < startedAt) {
-      lastRestart = {
-        ts: startedAt,
-        ...(record.lastExitReason ? { reason: record.lastExitReason } : {}),
-      };
+      // why that run started: once it ended, lastExitReason says why it ended (a stop is no restart)
+      const reason =
+        record.lastStartReason !== undefined
+          ? record.lastStartReason
+          : record.startedAt !== null
+            ? record.lastExitReason
+            : null;
+      lastRestart = { ts: startedAt, ...(reason ? { reason } : {}) };
     }
   }
   return {

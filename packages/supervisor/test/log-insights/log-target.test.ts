@@ -34,7 +34,13 @@ describe('logQueryTargets of one app', () => {
   });
 
   it('keeps the last restart (ENG-6) once the app is errored or stopped: no current run', () => {
-    const errored = record({ restarts: 15, startedAt: null, lastStartedAt: 7000, lastExitReason: 'crash' });
+    const errored = record({
+      restarts: 15,
+      startedAt: null,
+      lastStartedAt: 7000,
+      lastExitReason: 'crash',
+      lastStartReason: 'crash',
+    });
     expect(logQueryTarget([errored]).lastRestart).toEqual({ ts: 7000, reason: 'crash' });
     const stopped = record({
       id: 1,
@@ -42,8 +48,26 @@ describe('logQueryTargets of one app', () => {
       startedAt: null,
       lastStartedAt: 9000,
       lastExitReason: 'user',
+      lastStartReason: 'memory',
     });
-    expect(logQueryTarget([errored, stopped]).lastRestart).toEqual({ ts: 9000, reason: 'user' });
+    expect(logQueryTarget([errored, stopped]).lastRestart).toEqual({ ts: 9000, reason: 'memory' });
+  });
+
+  it('gives the reason the last run started for, not the stop that ended it', () => {
+    // a crash loop stopped by the user: its last restart was for a crash ("last restart … (user)" before)
+    const stopped = record({
+      restarts: 9,
+      startedAt: null,
+      lastStartedAt: 9000,
+      lastExitReason: 'user',
+      lastStartReason: 'crash',
+    });
+    expect(logQueryTarget([stopped]).lastRestart).toEqual({ ts: 9000, reason: 'crash' });
+    // not known (its history restored by another daemon): no reason rather than the stop's
+    const restored = record({ restarts: 9, startedAt: null, lastStartedAt: 9000, lastExitReason: 'user' });
+    expect(logQueryTarget([restored]).lastRestart).toEqual({ ts: 9000 });
+    const running = record({ restarts: 2, startedAt: 5000, lastStartedAt: 5000, lastExitReason: 'crash' });
+    expect(logQueryTarget([running]).lastRestart).toEqual({ ts: 5000, reason: 'crash' });
   });
 
   it('has no last restart for an app that never restarted', () => {
