@@ -4,6 +4,7 @@ import {
   type AlertRule,
   type AppSpec,
   alertNameClash,
+  dateFormatTokensProblem,
   ErrorCodes,
   isVelosError,
   type ProcessInfo,
@@ -51,6 +52,10 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   if (ignored !== null) where.warn?.(ignored);
   const arg = input.args[0] ?? defaultProcessFile(where.cwd);
   const target = resolveStartTarget(arg, input, where, config);
+  // letters that are no token stay as text (as in PM2): said as of a process file's log_date_format
+  const dateFormat = input.options['log-date-format'];
+  const dateProblem = typeof dateFormat === 'string' ? dateFormatTokensProblem(dateFormat) : null;
+  if (dateProblem !== null && target.kind !== 'config') where.warn?.(`--log-date-format: ${dateProblem}`);
   let specs: AppSpec[];
   let alerts: AlertRule[] | null = null;
   let onRunning: RunningAction | null = null;
