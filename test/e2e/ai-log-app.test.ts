@@ -41,9 +41,10 @@ describe('velos logs --ai and the app of each line', () => {
     ) as Line[];
     expect(one.every((line) => line.a === undefined)).toBe(true);
 
-    // an agent gets the text without the colours a logger wrote (as MCP's log answers), also from a search
+    // an agent gets the text without the colours a logger wrote (as MCP's log answers), also from a search;
+    // a sequence begun by the C1 control CSI goes as those begun by ESC [ do
     await velosOk(['start', join(FIXTURES, 'control-chars.js'), '--name', 'tty'], { home });
-    const plain = 'plain red \x07bell \u009b2J csi\ttab end';
+    const plain = 'plain red \x07bell  csi\ttab end';
     await waitFor(
       async () => {
         const out = (await velosOk(['logs', 'tty', '--lines', '1', '--ai'], { home })).stdout;
