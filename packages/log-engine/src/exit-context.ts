@@ -153,11 +153,12 @@ export class ExitContext<T = undefined> {
       else hi = mid;
     }
     if (lo >= crashes.length || crashes[lo]! - EXIT_CONTEXT_BEFORE_MS > ts) return -1;
-    // read after that crash: past halfway to the next one, the next run wrote it
-    const next = crashes[lo + 1];
-    if (crashes[lo]! < ts && next !== undefined && ts - crashes[lo]! > (next - crashes[lo]!) / 2)
-      return lo + 1;
-    return lo;
+    // read after that crash: past halfway to the next one (not one of the same time), the next run wrote it
+    const at = crashes[lo]!;
+    if (at >= ts) return lo;
+    let next = lo + 1;
+    while (next < crashes.length && crashes[next] === at) next += 1;
+    return next < crashes.length && ts - at > (crashes[next]! - at) / 2 ? next : lo;
   }
 }
 
