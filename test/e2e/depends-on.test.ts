@@ -69,8 +69,19 @@ describe('depends_on (SUP-12)', () => {
     expect(daemonLog).toContain('b: waiting for a (started)');
     expect(daemonLog.indexOf('b: dependencies met')).toBeLessThan(daemonLog.indexOf('c: dependencies met'));
 
-    await velosOk(['kill'], { home });
+    // several targets are one selection, stopped in waves whatever their order on the line
+    await velosOk(['stop', 'a', 'b', 'c'], { home });
     expect(events(home).filter((event) => event.startsWith('stop'))).toEqual(['stop c', 'stop b', 'stop a']);
+    await velosOk(['restart', 'all'], { home });
+    await waitFor(() => events(home).filter((event) => event.startsWith('start')).length === 6 || undefined, {
+      message: 'a, b and c to start again',
+    });
+
+    await velosOk(['kill'], { home });
+    expect(events(home).filter((event) => event.startsWith('stop'))).toEqual([
+      ...['stop c', 'stop b', 'stop a'],
+      ...['stop c', 'stop b', 'stop a'],
+    ]);
   });
 
   it('waits for a job to complete successfully, and marks a dependent of a failing job errored', async () => {

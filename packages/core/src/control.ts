@@ -12,7 +12,7 @@ import type {
 } from './log-analysis.js';
 import type { MetricsHistory, MetricsHistoryRequest, MetricsSnapshot } from './metrics.js';
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
-import type { LogsRequest, LogsResult, PingResult, ResurrectResult } from './protocol.js';
+import type { DeleteResult, LogsRequest, LogsResult, PingResult, ResurrectResult } from './protocol.js';
 
 /**
  * How `restart`/`reload` change an app's environment before its next run: `env` (the caller's
@@ -45,7 +45,8 @@ export interface Subscription<T> extends AsyncIterable<T> {
 export interface VelosControl {
   ping(): Promise<PingResult>;
   start(apps: AppSpec[], options?: StartOptions): Promise<ProcessInfo[]>;
-  stop(target: string): Promise<ProcessInfo[]>;
+  /** Stops the target's processes; several targets are one selection, stopped in `depends_on` waves. */
+  stop(target: string | string[]): Promise<ProcessInfo[]>;
   restart(target: string, options?: EnvOptions): Promise<ProcessInfo[]>;
   /** SUP-6: replaces cluster instances one at a time, each new one ready before the old one stops; fork mode restarts. */
   reload(target: string, options?: EnvOptions): Promise<ProcessInfo[]>;
@@ -58,7 +59,10 @@ export interface VelosControl {
    * `depends_on` is refused).
    */
   trigger(target: string): Promise<ProcessInfo[]>;
-  delete(target: string): Promise<ProcessInfo[]>;
+  /** Stops and removes the target's processes (several targets as one selection, as `stop`). */
+  delete(target: string | string[]): Promise<ProcessInfo[]>;
+  /** `delete`, with the saved apps never restored that it dropped from the saved state. */
+  deleteResult(target: string | string[]): Promise<DeleteResult>;
   list(): Promise<ProcessInfo[]>;
   describe(target: string): Promise<ProcessDetail[]>;
   logs(request: LogsRequest): Promise<LogLine[]>;

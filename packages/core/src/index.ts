@@ -157,6 +157,8 @@ export {
 } from './process-info.js';
 export {
   CANCEL_COMMAND,
+  type DeleteResult,
+  type ForgottenApp,
   type LogStreamFilter,
   type LogsCut,
   type LogsRequest,
@@ -166,6 +168,7 @@ export {
   type ResponseMessage,
   type ResurrectResult,
   type TargetRequest,
+  type TargetsRequest,
 } from './protocol.js';
 export {
   COMMAND_NAMES,

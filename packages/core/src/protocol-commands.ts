@@ -14,7 +14,7 @@ import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
 import type { LogsAnalyzeRequest, LogsSearchRequest } from './log-analysis.js';
 import type { MetricsHistoryRequest } from './metrics.js';
 import type { ProcessInfo } from './process-info.js';
-import type { LogsRequest, LogsResult, TargetRequest } from './protocol.js';
+import type { DeleteResult, LogsRequest, LogsResult, TargetRequest, TargetsRequest } from './protocol.js';
 
 type EnvRequest = TargetRequest & EnvOptions;
 type StartRequest = { apps: AppSpec[] } & StartOptions;
@@ -24,6 +24,10 @@ const noPayload = { hasNoPayload: true, toPayload: (): Record<string, never> => 
 const targetPayload = {
   toPayload: (target: string): TargetRequest => ({ target }),
   toArgs: (payload: TargetRequest): [string] => [payload.target],
+};
+const targetsPayload = {
+  toPayload: (target: string | string[]): TargetsRequest => ({ target }),
+  toArgs: (payload: TargetsRequest): [string | string[]] => [payload.target],
 };
 const optionalTargetPayload = {
   toPayload: (target?: string): { target?: string } => (target === undefined ? {} : { target }),
@@ -83,7 +87,7 @@ export const PROTOCOL_COMMANDS = {
     isReadOnly: false,
     isIdempotent: true,
     isDestructive: true,
-    ...targetPayload,
+    ...targetsPayload,
     ...processesResult,
   }),
   restart: requestCommand({
@@ -140,13 +144,14 @@ export const PROTOCOL_COMMANDS = {
     ...processesResult,
   }),
   delete: requestCommand({
-    method: 'delete',
+    method: 'deleteResult',
     description: "Stops the target's processes and removes them from the list.",
     isReadOnly: false,
     isIdempotent: true,
     isDestructive: true,
-    ...targetPayload,
-    ...processesResult,
+    ...targetsPayload,
+    ...sameResult<DeleteResult>(),
+    views: { delete: (result: DeleteResult) => result.processes },
   }),
   list: requestCommand({
     method: 'list',

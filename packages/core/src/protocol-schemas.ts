@@ -214,6 +214,11 @@ function lazyEntries<T extends Record<string, () => unknown>>(
 
 // a name is found however it was spelled (NFC, as names are)
 const target = appNameText(TARGET_MAX_CHARS);
+/** `stop` and `delete`: one target, or several acted on as one selection. */
+const targets = z.union([
+  target,
+  z.array(target).check(z.minLength(1, 'expected at least one target'), z.maxLength(1000)),
+]);
 const logsRequest = once(() =>
   z.object({
     target: z.optional(target),
@@ -377,7 +382,7 @@ export const requestSchemas = lazyEntries({
       apps: itemsUntilInvalid(appSpecSchema, PAYLOAD_LIMITS.maxAppsPerStart),
       replace: z.optional(z.boolean()),
     }),
-  stop: () => z.object({ target }),
+  stop: () => z.object({ target: targets }),
   restart: () => z.object({ target, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),
   reload: () => z.object({ target, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),
   scale: () =>
@@ -389,7 +394,7 @@ export const requestSchemas = lazyEntries({
     }),
   runs: () => z.object({ target, limit: z.optional(z.int().check(z.gte(1), z.lte(100_000))) }),
   trigger: () => z.object({ target }),
-  delete: () => z.object({ target }),
+  delete: () => z.object({ target: targets }),
   list: empty,
   describe: () => z.object({ target }),
   logs: logsRequest,

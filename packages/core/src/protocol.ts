@@ -26,6 +26,14 @@ export interface TargetRequest {
   target: string;
 }
 
+/**
+ * The targets of `stop` and `delete`: one, or several acted on as one selection (each process once,
+ * `depends_on` dependents before their dependencies, as `stop all` does).
+ */
+export interface TargetsRequest {
+  target: string | string[];
+}
+
 /** Parameters of `logs` and `logs.follow`. */
 export interface LogsRequest {
   /** Name, id or `all`; absent means all. */
@@ -85,6 +93,18 @@ export interface PingResult {
 export interface ResurrectResult {
   processes: ProcessInfo[];
   warnings?: string[];
+}
+
+/** A saved app that could not be restored, which a `delete` dropped from the saved state. */
+export interface ForgottenApp {
+  name: string;
+  ids: number[];
+}
+
+/** Answer of `delete`: the processes deleted, and the saved apps never restored it dropped (`forgotten`). */
+export interface DeleteResult {
+  processes: ProcessInfo[];
+  forgotten?: ForgottenApp[];
 }
 
 /** An error as a response payload. */

@@ -51,7 +51,8 @@ function detailOf(issue: $ZodIssue, got: unknown): string {
       if (types.length !== issue.errors.length) return `${issue.message}${given}`;
       // each type once: a union of several object shapes (an alert's `when`) expects "an object"
       const nouns = new Set(types.map((first) => noun((first as $ZodIssueInvalidType).expected)));
-      return `expected ${[...nouns].join(' or ')}${given}`;
+      const expected = `expected ${[...nouns].join(' or ')}`;
+      return got === undefined ? `required, ${expected}` : `${expected}${given}`;
     }
     case 'invalid_value':
       return `expected ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => quoteValue(v)).join(', ')}${given}`;

@@ -67,9 +67,14 @@ export class ProcessTable {
     return [...this.records.values()].sort((a, b) => a.id - b.id);
   }
 
-  /** The processes of a target, or all of them when it is absent. */
-  select(target: string | undefined): ProcessRecord[] {
-    return target === undefined ? this.sorted() : matchTargets(this.records.values(), target);
+  /**
+   * The processes of a target, or all of them when it is absent; of several targets, every process
+   * one of them names, once, by id (each must name one: TARGET_NOT_FOUND names the first that does not).
+   */
+  select(target: string | string[] | undefined): ProcessRecord[] {
+    if (target === undefined) return this.sorted();
+    if (typeof target === 'string') return matchTargets(this.records.values(), target);
+    return byId(target.flatMap((one) => matchTargets(this.records.values(), one)));
   }
 
   /**
@@ -225,15 +230,20 @@ export class ProcessTable {
    * (`keepUnrestored`) it names (`all`, a namespace, a name, one of their ids), which are dropped from
    * the saved form at once. Nothing matching either is TARGET_NOT_FOUND.
    */
-  selectForDelete(target: string): { records: ProcessRecord[]; forgotten: SavedApp[] } {
+  selectForDelete(target: string | string[]): { records: ProcessRecord[]; forgotten: SavedApp[] } {
     const unrestored = [...this.#unrestored.values()].flatMap((saved) =>
       saved.ids.map((id) => ({ id, name: saved.spec.name, namespace: saved.spec.namespace, saved })),
     );
-    const hits = matchTarget(unrestored, target, (item) => item);
-    const records = hits.length === 0 ? this.select(target) : this.#selectOrNone(target);
-    const forgotten = [...new Set(hits.map((item) => item.saved))];
+    const records: ProcessRecord[] = [];
+    const forgotten = new Set<SavedApp>();
+    // every target is matched before anything is dropped: one that matches nothing fails them all
+    for (const one of typeof target === 'string' ? [target] : target) {
+      const hits = matchTarget(unrestored, one, (item) => item);
+      records.push(...(hits.length === 0 ? this.select(one) : this.#selectOrNone(one)));
+      for (const item of hits) forgotten.add(item.saved);
+    }
     for (const saved of forgotten) this.#unrestored.delete(saved.spec.name);
-    return { records, forgotten };
+    return { records: byId(records), forgotten: [...forgotten] };
   }
 
   #selectOrNone(target: string): ProcessRecord[] {
@@ -445,4 +455,9 @@ function cloneSpec(spec: AppSpec): AppSpec {
     interpreterArgs: [...spec.interpreterArgs],
     stopExitCodes: [...spec.stopExitCodes],
   };
+}
+
+/** `records` without repeats, by id. */
+function byId(records: ProcessRecord[]): ProcessRecord[] {
+  return [...new Set(records)].sort((a, b) => a.id - b.id);
 }

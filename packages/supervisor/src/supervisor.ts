@@ -675,6 +675,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async delete(target) {
+      return (await supervisor.deleteResult(target)).processes;
+    },
+
+    async deleteResult(target) {
       const { records, forgotten } = table.selectForDelete(target);
       for (const saved of forgotten)
         log(
@@ -694,7 +698,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       }
       // answered once the live table says so: a daemon crash right after must not bring them back
       await live.flush();
-      return deleted;
+      if (forgotten.length === 0) return { processes: deleted };
+      const dropped = forgotten.map((saved) => ({ name: saved.spec.name, ids: [...saved.ids] }));
+      return { processes: deleted, forgotten: dropped };
     },
 
     async list() {

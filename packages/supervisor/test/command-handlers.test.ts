@@ -9,7 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../src/command-handlers.js';
 import type { CommandDispatcher } from '../src/ipc-server.js';
-import { createRecordingControl, METHOD_SAMPLES, rejection } from './recording-control.js';
+import { createRecordingControl, METHOD_SAMPLES, recordedAnswer, rejection } from './recording-control.js';
 
 /** A `VelosControl` derived like the client's, whose transport is the dispatcher itself. */
 function remoteOver(dispatcher: CommandDispatcher): VelosControl {
@@ -67,14 +67,14 @@ describe('the dispatcher derived from the command table', () => {
         if (streamed.has(method)) {
           const subscription = answer as Subscription<unknown>;
           for await (const item of subscription) {
-            expect(item).toEqual({ method, args, lines: [method] });
+            expect(item).toEqual(recordedAnswer(method, args));
             subscription.cancel();
           }
         } else {
           const value = await answer;
-          // a view (logs) is answered by its command's method (logsResult), projected
+          // a view (logs, delete) is answered by its command's method (logsResult, deleteResult), projected
           const served = calls[0]!.method;
-          expect(value).toEqual(served === method ? { method, args, lines: [method] } : [served]);
+          expect(value).toEqual(served === method ? recordedAnswer(method, args) : [served]);
         }
         expect(calls).toHaveLength(1);
         expect(calls[0]!.args, method).toEqual(args);
@@ -117,7 +117,7 @@ describe('the dispatcher derived from the command table', () => {
     // the field and detail a surface renames to its own (`--lines`, `pattern`)
     expect(lines.data).toMatchObject({ field: 'lines', detail: 'expected a number <= 1000000, got 5000000' });
     expect((await rejection(dispatcher.request('stop', {}))).message).toBe(
-      'stop: target: required, expected a string',
+      'stop: target: required, expected a string or an array',
     );
     expect((await rejection(dispatcher.request('logs', { stream: 'both' }))).message).toBe(
       'logs: stream: expected one of "out", "err", "all", got "both"',

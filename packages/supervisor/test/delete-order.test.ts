@@ -27,6 +27,28 @@ describe('velos delete and depends_on (SUP-12)', () => {
     expect(await supervisor.list()).toEqual([]);
   });
 
+  it('stops and deletes several targets as one selection, in waves; one that matches nothing fails them all', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      recorder(home, 'a'),
+      recorder(home, 'b', [{ name: 'a', condition: 'started' }]),
+      recorder(home, 'c', [{ name: 'b', condition: 'started' }]),
+    ]);
+    await waitFor(() => ['a', 'b', 'c'].every((name) => events(home).includes(`start ${name}`)), {
+      what: 'a, b and c to start',
+    });
+    const stopped = await supervisor.stop(['a', 'b', '2', 'c']);
+    expect(stopped.map((info) => info.name)).toEqual(['a', 'b', 'c']);
+    expect(events(home).filter((event) => event.startsWith('stop'))).toEqual(['stop c', 'stop b', 'stop a']);
+    await expect(supervisor.delete(['a', 'nope'])).rejects.toMatchObject({
+      code: 'TARGET_NOT_FOUND',
+      data: { target: 'nope' },
+    });
+    expect((await supervisor.list()).map((info) => info.name)).toEqual(['a', 'b', 'c']);
+    expect((await supervisor.delete(['c', 'a'])).map((info) => info.name)).toEqual(['a', 'c']);
+  });
+
   it('does not delete again an app another request deleted while the waves before it stopped', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));

@@ -35,7 +35,7 @@ const SAMPLE_RULE: AlertRule = {
 export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosControl[M]>[] } = {
   ping: [[]],
   start: [[[{ ...APP_DEFAULTS, name: 'api', script: 'server.js', cwd: '/srv/api', env: { A: '1' } }]]],
-  stop: [['api']],
+  stop: [['api'], [['api', 'db']]],
   restart: [['api'], ['all', { env: { A: '2' } }]],
   reload: [['api'], ['api', { env: { A: '2' } }], ['api', { env: { A: '2' }, ownEnv: { B: '3' } }]],
   scale: [
@@ -45,6 +45,7 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   runs: [['job'], ['job', 5]],
   trigger: [['job']],
   delete: [['3']],
+  deleteResult: [['3'], [['api', '/^db/']]],
   list: [[]],
   describe: [['api']],
   logs: [[{ target: 'api', lines: 5 }]],
@@ -84,13 +85,18 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   reset: [['api']],
 };
 
+/** What a recording control's `method` answers: a view (`logs` of `logsResult`) projects its `lines` or `processes`. */
+export function recordedAnswer(method: string, args: unknown[]) {
+  return { method, args, lines: [method], processes: [method] };
+}
+
 /** A recording control with a method for every command of the table (and its views). */
 export function createRecordingControl(): RecordingControl {
   const calls: RecordedCall[] = [];
   const methods: Record<string, (...args: unknown[]) => unknown> = {};
   const answer = (method: string, args: unknown[]) => {
     calls.push({ method, args });
-    return { method, args, lines: [method] };
+    return recordedAnswer(method, args);
   };
   for (const entry of commandEntries()) {
     if (entry.kind === 'stream') {

@@ -142,7 +142,7 @@ describe('velos delete of a saved app that was not restored', () => {
     // what is saved is counted: b's process too, though the table has none for it
     expect(await second.save()).toMatchObject({ count: 2 });
     await expect(second.delete('nope')).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
-    expect(await second.delete('b')).toEqual([]);
+    expect(await second.deleteResult('b')).toEqual({ processes: [], forgotten: [{ name: 'b', ids: [1] }] });
     expect(await second.save()).toMatchObject({ count: 1 });
     expect(savedNames(home)).toEqual(['a']);
     await expect(second.delete('b')).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });

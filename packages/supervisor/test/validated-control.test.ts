@@ -4,7 +4,7 @@ import { createDispatcher } from '../src/command-handlers.js';
 import { createSupervisor } from '../src/supervisor.js';
 import { validatedControl } from '../src/validated-control.js';
 import { appSpec, Harness } from './helpers.js';
-import { createRecordingControl, METHOD_SAMPLES, rejection } from './recording-control.js';
+import { createRecordingControl, METHOD_SAMPLES, recordedAnswer, rejection } from './recording-control.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
@@ -17,7 +17,7 @@ describe('validatedControl', () => {
     for (const method of ['stop', 'restart', 'runs', 'flush', 'list', 'scale'] as const) {
       for (const args of METHOD_SAMPLES[method] as unknown[][]) {
         calls.length = 0;
-        expect(await methods[method]!(...args)).toEqual({ method, args, lines: [method] });
+        expect(await methods[method]!(...args)).toEqual(recordedAnswer(method, args));
         expect(calls).toEqual([{ method, args }]);
       }
     }
@@ -50,11 +50,7 @@ describe('validatedControl', () => {
     expect((await rejection(iterated)).message).toMatch(/^logs\.follow: stream: /);
     const good = validated.followLogs({ target: 'api', lines: 0 });
     for await (const item of good) {
-      expect(item).toEqual({
-        method: 'followLogs',
-        args: [{ target: 'api', lines: 0 }],
-        lines: ['followLogs'],
-      });
+      expect(item).toEqual(recordedAnswer('followLogs', [{ target: 'api', lines: 0 }]));
       good.cancel();
     }
     expect(calls).toEqual([{ method: 'followLogs', args: [{ target: 'api', lines: 0 }] }]);

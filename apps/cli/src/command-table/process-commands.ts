@@ -41,6 +41,10 @@ const FILE_TARGETS =
 const SPAWN_FAILS =
   'An app that cannot be spawned (its script or cwd gone) stays errored; the command says why, after\nthe list, and exits 1.';
 
+/** How stop and delete order what their targets select (SUP-12). */
+const IN_WAVES =
+  'The apps the targets select stop together, an app after those that depend on it (depends_on).';
+
 /** Commands that act on processes: stop, restart, reload, scale, delete. */
 export const PROCESS_COMMANDS: CommandSpec[] = [
   {
@@ -50,7 +54,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes (SIGTERM, then SIGKILL after the kill timeout)',
-    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
+    details: `${MANY_TARGETS}\n${IN_WAVES}\n${FILE_TARGETS}`,
     options: { ...FILE_TARGET_OPTIONS, watch: stopWatch, force: pm2Force, json, ai },
     run: async (ctx, input) =>
       (await import('../commands/process-action.js')).runProcessAction(ctx, 'stop', input.args, { input }),
@@ -131,7 +135,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'stop processes and remove them from the list',
-    details: `${MANY_TARGETS}\n${FILE_TARGETS}`,
+    details: `${MANY_TARGETS}\n${IN_WAVES}\n${FILE_TARGETS}`,
     options: { ...FILE_TARGET_OPTIONS, force: pm2Force, json, ai },
     run: async (ctx, input) =>
       (await import('../commands/process-action.js')).runProcessAction(ctx, 'delete', input.args, { input }),

@@ -1,7 +1,15 @@
-import { ErrorCodes, isVelosError, type ProcessInfo } from '@velos/core';
+import {
+  type DeleteResult,
+  ErrorCodes,
+  type ForgottenApp,
+  isVelosError,
+  type ProcessInfo,
+  VelosError,
+} from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
+import { isRegexTarget } from '../pm2/regex-targets.js';
 import {
   checkFileOptions,
   expandScriptTargets,
@@ -9,6 +17,7 @@ import {
   knownAppsOfFile,
   splitFileTargets,
 } from './file-targets.js';
+import { actOnSelection } from './one-selection.js';
 import { printProcesses } from './print-processes.js';
 import { spawnFailureOf } from './start-failures.js';
 
@@ -16,9 +25,11 @@ import { spawnFailureOf } from './start-failures.js';
 export type ProcessAction = 'stop' | 'restart' | 'delete';
 
 /**
- * `velos stop|restart|delete <target…>`: acts on each target in turn, each process once (a failing
- * target does not stop the others; a PM2 `/regex/` target stands for the names it matches), prints the list if anything
- * was done, and fails if any target was not found. A process file stands for its apps, as in PM2:
+ * `velos stop|restart|delete <target…>`: acts on the targets, each process once (a failing target does
+ * not stop the others; a PM2 `/regex/` target stands for the names it matches), prints the list if
+ * anything was done, and fails if any target was not found. Restart goes target by target; several
+ * targets of stop and delete are one selection, in `depends_on` waves (`actOnSelection`). A delete that
+ * dropped saved apps never restored says so (they have no row to list). A process file stands for its apps, as in PM2:
  * `restart ecosystem.config.js` is `startOrRestart` (the file's spec and `--env`, apps not running
  * started), `stop`/`delete` act on its apps that the daemon has. PM2's `--watch` turns the apps'
  * watch mode off (stop) or toggles it (restart) before the action. A restarted app that could not be
@@ -58,32 +69,51 @@ export async function runProcessAction(
   if (options.input?.options.watch === true && action !== 'delete' && named.length > 0)
     await (await import('./watch-flag.js')).setWatchOfTargets(client, named, action);
   const acted: ProcessInfo[] = [];
-  const { done, notFound } = await forEachTarget(
-    named,
-    () => client.list(),
-    action,
-    async (target) => {
-      const infos = await act(action, target, options, client);
-      acted.push(...infos);
-      return infos;
-    },
-    { allNeedsOne: true },
-  );
+  const forgotten: ForgottenApp[] = [];
+  const actOn = async (target: string | string[]) => {
+    const result = await act(action, target, options, client);
+    acted.push(...result.processes);
+    forgotten.push(...(result.forgotten ?? []));
+    // PM2's stop/delete all exit 1 with "No process found"; a delete all that dropped saved apps did something
+    if (target === 'all' && result.processes.length === 0 && (result.forgotten ?? []).length === 0)
+      throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, "no process matches 'all': there are none");
+  };
+  const list = () => client.list();
+  // SUP-12: stop and delete act on several targets as one selection, in depends_on waves
+  const isOneSelection = action !== 'restart' && (named.length > 1 || named.some(isRegexTarget));
+  const { done, notFound } = isOneSelection
+    ? await actOnSelection(named, list, action, actOn)
+    : await forEachTarget(named, list, action, actOn);
+  printForgotten(ctx, forgotten);
   const listed = done > 0 ? await client.list() : [];
   if (done > 0) printProcesses(ctx, listed);
   const failure = action === 'restart' ? await spawnFailureOf(client, listed, acted) : null;
   reportNotFound([...fileMisses, ...notFound, ...(failure ? [failure] : [])]);
 }
 
-function act(
+async function act(
   action: ProcessAction,
-  target: string,
+  target: string | string[],
   options: { updateEnv?: boolean },
   client: Awaited<ReturnType<CommandContext['client']>>,
-): Promise<ProcessInfo[]> {
-  if (action === 'stop') return client.stop(target);
-  if (action === 'delete') return client.delete(target);
-  return options.updateEnv ? client.restart(target, { env: currentEnv() }) : client.restart(target);
+): Promise<DeleteResult> {
+  if (action === 'stop') return { processes: await client.stop(target) };
+  if (action === 'delete') return client.deleteResult(target);
+  // several targets are one selection for stop and delete only: restart goes target by target
+  const one = String(target);
+  const processes = options.updateEnv
+    ? await client.restart(one, { env: currentEnv() })
+    : await client.restart(one);
+  return { processes };
+}
+
+/** Says which saved apps never restored a delete dropped: they have no row in the list that follows. */
+function printForgotten(ctx: CommandContext, forgotten: ForgottenApp[]): void {
+  for (const app of forgotten) {
+    const line = `dropped ${app.name} (id ${app.ids.join(', ')}) from the saved state: it was never restored`;
+    if (ctx.mode === 'text') ctx.print(line);
+    else process.stderr.write(`velos: ${line}\n`);
+  }
 }
 
 /** The command's input without `--watch`, for reading the apps of a process file target. */
