@@ -74,6 +74,10 @@ describe('state (SUP-13)', () => {
       expect(isAlive(row.pid)).toBe(true);
       expect(old.map((r) => r.pid)).not.toContain(row.pid);
     }
+    // a second resurrect has nothing to bring back and says why
+    const again = await velosOk(['resurrect'], { home });
+    expect(again.stdout).toContain('2 saved apps are listed already, left as they are: one, two\n');
+    expect((await listState(home)).map((r) => r.pid).sort()).toEqual(back.map((r) => r.pid).sort());
   });
 
   it('falls back to state.json.bak when state.json is corrupt, with a warning', async () => {

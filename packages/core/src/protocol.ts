@@ -89,10 +89,14 @@ export interface PingResult {
   restoring?: boolean;
 }
 
-/** Answer of `resurrect`: the processes, and problems met reading the saved state. */
+/**
+ * Answer of `resurrect`: the processes, problems met reading the saved state, and the saved apps left
+ * alone because an app of their name is listed already (`skipped`, by name).
+ */
 export interface ResurrectResult {
   processes: ProcessInfo[];
   warnings?: string[];
+  skipped?: string[];
 }
 
 /** A saved app that could not be restored, which a `delete` dropped from the saved state. */

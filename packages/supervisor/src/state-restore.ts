@@ -51,18 +51,22 @@ export interface StateRestore {
   load(isStartingAll: boolean, isDaemonStart?: boolean): Promise<ProcessInfo[]>;
   /** Warnings of the latest state read (a corrupt `state.json` restored from the backup…). */
   warnings(): string[];
+  /** The saved apps the latest load left alone because an app of their name is listed, by name. */
+  skipped(): string[];
 }
 
 /** Creates the restore path (SUP-4 resurrect, SUP-13 restore at daemon start). */
 export function createStateRestore(options: StateRestoreOptions): StateRestore {
   const { home, table, log } = options;
   let stateWarnings: string[] = [];
+  let skipped: string[] = [];
   /** The daemon `velos update` replaced, when the live table restored is its own. */
   let replacedPid: number | null = null;
 
   async function load(isStartingAll: boolean, isDaemonStart = false): Promise<ProcessInfo[]> {
     const read = isDaemonStart ? await readStateAtStart() : { ...(await readState(home)), isLive: false };
     stateWarnings = read.warnings;
+    skipped = [];
     for (const warning of read.warnings) log(`warning: ${warning}`);
     if (!read.state) {
       if (isDaemonStart) await adoptOrphans([], new Set());
@@ -87,7 +91,10 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
       isLenient: true,
     });
     for (const saved of savedApps) {
-      if (table.apps.has(saved.spec.name)) continue;
+      if (table.apps.has(saved.spec.name)) {
+        skipped.push(saved.spec.name);
+        continue;
+      }
       const entry = restoreApp(saved, loadError);
       if (!entry) continue;
       // an errored process stays errored (not started again, no event), unless resurrect starts them all;
@@ -121,6 +128,8 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
     await options.launchApps(toLaunch, { isWaitingReady: !isDaemonStart });
     options.onRestored();
     log(`restored ${added.length} process(es) from ${read.path}`);
+    if (skipped.length > 0)
+      log(`left ${skipped.length} saved app(s) alone, listed already: ${skipped.join(', ')}`);
     options.live.touch();
     return added.map((record) => toInfo(record));
   }
@@ -192,5 +201,5 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
     stateWarnings = [...stateWarnings, ...warnings];
   }
 
-  return { load, warnings: () => [...stateWarnings] };
+  return { load, warnings: () => [...stateWarnings], skipped: () => [...skipped] };
 }

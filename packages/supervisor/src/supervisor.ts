@@ -815,7 +815,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return saved;
     },
 
-    resurrect: async () => ({ processes: await restore.load(true), warnings: restore.warnings() }),
+    async resurrect() {
+      const processes = await restore.load(true);
+      const skipped = restore.skipped();
+      const warnings = restore.warnings();
+      return skipped.length === 0 ? { processes, warnings } : { processes, warnings, skipped };
+    },
 
     async restore() {
       const restored = await restore.load(false, true);

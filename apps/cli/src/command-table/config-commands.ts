@@ -82,6 +82,8 @@ export const CONFIG_COMMANDS: CommandSpec[] = [
     minArgs: 0,
     maxArgs: 0,
     summary: 'start the processes of the last save',
+    details:
+      'Adds the saved apps that are not listed; an app of the same name already listed is left as it is\n(one line names them).',
     options: { json, ai },
     run: async (ctx) => (await import('../commands/state.js')).runResurrect(ctx),
   },

@@ -12,7 +12,23 @@ export async function runSave(ctx: CommandContext): Promise<void> {
 /** `velos resurrect`: starts the apps of the last `velos save`, then prints the list. */
 export async function runResurrect(ctx: CommandContext): Promise<void> {
   const client = await ctx.client();
-  const { warnings } = await client.resurrect();
+  const { warnings, skipped } = await client.resurrect();
   printWarnings(warnings);
+  if (skipped && skipped.length > 0) {
+    const line = skippedLine(skipped);
+    if (ctx.mode === 'text') ctx.print(line);
+    else process.stderr.write(`velos: ${line}\n`);
+  }
   printProcesses(ctx, await client.list());
+}
+
+/** Names shown in full on the line of apps a resurrect left alone; the rest are counted. */
+const MAX_SKIPPED_NAMES = 10;
+
+/** The one line of the saved apps a resurrect left alone because an app of their name is listed. */
+export function skippedLine(skipped: string[]): string {
+  const shown = skipped.slice(0, MAX_SKIPPED_NAMES).join(', ');
+  const more = skipped.length > MAX_SKIPPED_NAMES ? ` and ${skipped.length - MAX_SKIPPED_NAMES} more` : '';
+  const apps = skipped.length === 1 ? '1 saved app is' : `${skipped.length} saved apps are`;
+  return `${apps} listed already, left as ${skipped.length === 1 ? 'it is' : 'they are'}: ${shown}${more}`;
 }
