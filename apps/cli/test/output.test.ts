@@ -272,6 +272,20 @@ describe('process detail', () => {
     const text = renderProcessDetails([detail], plain);
     expect(text).toMatch(/^ {2}memory +45M \(peak 60M, restart above 200M\)$/m);
     expect(text).toMatch(/^ {2}watch ignores +node_modules, \*\.tmp$/m);
+    expect(text).not.toMatch(/watch failed/);
+  });
+
+  it('shows a watched path that could not be watched (ENOSPC) in describe, list and --ai', () => {
+    const watchError = 'not watched: /srv/api/src: ENOSPC: System limit for number of file watchers reached';
+    const detail = { ...processDetail({ hasWatch: true, watching: true }), watchError };
+    detail.spec = { ...detail.spec, watch: ['/srv/api/src'] };
+    expect(renderProcessDetails([detail], plain)).toMatch(
+      /^ {2}watch failed +not watched: \/srv\/api\/src: ENOSPC: /m,
+    );
+    const row = processInfo({ hasWatch: true, watching: true, watchError });
+    expect(renderProcessTable([row], plain).split('\n')[1]).toMatch(/ failed$/);
+    expect(renderProcessTable([{ ...row, watchError: undefined }], plain).split('\n')[1]).toMatch(/ on$/);
+    expect(toAiProcess(row)).toMatchObject({ w: 1, wf: watchError });
   });
 
   it('shows how the app is really stopped and restarted: the shutdown message, the backoff in place of restart_delay', () => {

@@ -42,6 +42,7 @@ export function toAiDetail(d: ProcessDetail, growth?: MemoryGrowth | null): Reco
     ...(d.execMode === 'cluster' ? { x: 'cluster' } : {}),
     ...(d.adopted ? { ad: 1 } : {}),
     ...(hasWatchMode(d) ? { w: 1 } : {}),
+    ...(d.watchError === undefined ? {} : { wf: d.watchError }),
     ...(d.health ? { h: aiHealth(d) } : {}),
     ...(d.job ? { j: aiJob(d) } : {}),
     ...(d.custom?.length ? aiCustomMetrics(d) : {}),

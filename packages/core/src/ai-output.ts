@@ -28,6 +28,8 @@ export interface AiProcess {
   j?: { n: number; last?: string; next?: string };
   /** 1 when the app has watch mode, whatever its status. */
   w?: 1;
+  /** Watch mode's paths that could not be watched, and why (`watchError`). */
+  wf?: string;
   /** 1 for a process re-adopted after a daemon restart. */
   ad?: 1;
 }
@@ -133,6 +135,7 @@ export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
     ...(p.execMode === 'cluster' ? { x: 'cluster' as const } : {}),
     ...(p.job ? { j: aiJob(p.job, now) } : {}),
     ...(hasWatchMode(p) ? { w: 1 as const } : {}),
+    ...(p.watchError === undefined ? {} : { wf: p.watchError }),
     ...(p.adopted ? { ad: 1 as const } : {}),
   };
 }

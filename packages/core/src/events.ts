@@ -44,6 +44,7 @@ export const EVENT_KINDS = [
   'process.memory_limit',
   'process.watchdog',
   'process.watch_restart',
+  'process.watch_failed',
   'process.scaled',
   'process.reload_step',
   'process.app_events_dropped',

@@ -125,6 +125,11 @@ export interface ProcessInfo {
   hasWatch?: boolean;
   /** True while the app's file watcher runs (SUP-7): it is closed while the app is stopped. */
   watching?: boolean;
+  /**
+   * The watched paths the app's file watcher could not watch at all, and why (SUP-7: `/srv/api: ENOSPC…`
+   * when the inotify table is full): their changes restart nothing. Absent when every path is watched.
+   */
+  watchError?: string;
   /** Set while a process is re-adopted after a daemon restart (SUP-13): the pid came from the previous daemon. */
   adopted?: boolean;
 }

@@ -21,6 +21,8 @@ export interface AppEntry {
   combinedPath?: string;
   /** SUP-7: true while the app's file watcher is ready and watching. */
   isWatching?: boolean;
+  /** SUP-7: the watched paths its watcher could not watch at all, and why (ENOSPC…); absent when none. */
+  watchError?: string;
 }
 
 /** The daemon's record of one supervised process (one instance of an app). */
@@ -163,6 +165,7 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
     ...healthOf(record),
     ...(record.app.spec.watch === undefined ? {} : { hasWatch: true }),
     ...(record.app.isWatching ? { watching: true } : {}),
+    ...(record.app.watchError === undefined ? {} : { watchError: record.app.watchError }),
     ...(record.run?.isAdopted ? { adopted: true } : {}),
   };
 }

@@ -172,6 +172,7 @@ function watchRows(d: ProcessDetail): [string, string][] {
   const ignored = d.spec.ignoreWatch.length > 0 ? d.spec.ignoreWatch.join(', ') : 'nothing';
   return [
     ['watch', `${state}: ${paths.join(', ')} (delay ${formatMs(d.spec.watchDelayMs)})`],
+    ...(d.watchError === undefined ? [] : [['watch failed', d.watchError] as [string, string]]),
     ['watch ignores', ignored],
   ];
 }

@@ -87,7 +87,7 @@ export function renderProcessTable(
     { text: hasRunningProcess(p) ? formatDuration(p.uptime) : '-' },
     { text: String(p.restarts), paint: p.restarts > 0 ? colors.yellow : undefined },
     ...(showJob ? [{ text: p.job ? jobSummary(p.job, now) : '-' }] : []),
-    ...(showWatch ? [{ text: hasWatchMode(p) ? 'on' : '-' }] : []),
+    ...(showWatch ? [watchCell(p, colors)] : []),
   ]);
   const fit = width === undefined ? undefined : { width, steps: PROCESS_TABLE_FIT_STEPS };
   return renderTable(columns, rows, colors.dim, fit);
@@ -131,4 +131,10 @@ export function jobSummary(job: NonNullable<ProcessInfo['job']>, now: number): s
 function healthCell(health: HealthInfo | undefined, colors: Colors): Cell {
   if (!health) return { text: '-' };
   return { text: healthText(health), paint: healthPaint(health, colors) };
+}
+
+/** SUP-7: on for an app with watch mode, failed (red) when a watched path could not be watched. */
+function watchCell(p: ProcessInfo, colors: Colors): Cell {
+  if (p.watchError !== undefined) return { text: 'failed', paint: colors.red };
+  return { text: hasWatchMode(p) ? 'on' : '-' };
 }

@@ -27,7 +27,15 @@ export interface WatchSettings {
    * long from the first one), then `onChanges`.
    */
   delayMs: number;
+  /** How long after a watched path could not be watched the watcher tries again (`UNWATCHED_RETRY_MS`). */
+  unwatchedRetryMs?: number;
 }
+
+/**
+ * A watched path whose own watch failed (ENOSPC: the inotify table is full) is tried again this
+ * often, so that watch mode comes back by itself once the limit is raised or other watchers closed.
+ */
+export const UNWATCHED_RETRY_MS = 60_000;
 
 /**
  * A batch of changes ends at the latest this many delays after its first change, though changes
@@ -57,6 +65,12 @@ export function createAppWatcher(
     onChanges(paths: string[]): void;
     onReady(): void;
     onError(error: Error): void;
+    /**
+     * The watched paths that could not be watched at all (their own watch failed: ENOSPC when the
+     * inotify table is full, EMFILE, EACCES), with the error; empty once they are. Called after each
+     * (re)arming, and only when the set differs from the one told before.
+     */
+    onUnwatched?(unwatched: ReadonlyMap<string, Error>): void;
     /** True for a file Velos writes (another app's log, a pid file): never a change. Asked on each path. */
     isVelosFile?(path: string): boolean;
     /** True for a directory Velos makes for such a file: its creation is not a change (what it holds still is). */
@@ -79,6 +93,10 @@ export function createAppWatcher(
   let isRearmWanted = false;
   let arming: Promise<void> = Promise.resolve();
   let targets: WatchTargets | null = null;
+  /** The roots whose own watch failed in the current arming, and the set last told to `onUnwatched`. */
+  let unwatched = new Map<string, Error>();
+  let toldUnwatched = '';
+  let retry: LongTimer | null = null;
 
   // a git checkout or a build reaches the watcher over more than one delay (chokidar reads each new
   // directory in turn): a window from the first change restarted the app on a half-written tree, then
@@ -144,8 +162,9 @@ export function createAppWatcher(
     const { roots, isWatched } = targets;
     const present = roots.filter((path) => existsSync(path));
     const missing = roots.filter((path) => !present.includes(path));
+    unwatched = new Map();
     if (missing.length > 0) {
-      guard = watchForRoots(missing, rearm);
+      guard = watchForRoots(missing, rearm, (root, error) => unwatched.set(root, error));
       // one that appeared before its guard listened
       if (missing.some((path) => existsSync(path))) isRearmWanted = true;
     }
@@ -198,10 +217,30 @@ export function createAppWatcher(
       if (!directories.has(root)) return;
       if (name === basename(root) && !existsSync(join(root, name))) rearm(root);
     });
-    current.on('error', fail);
+    current.on('error', (error: unknown) => {
+      // a root's own watch that failed leaves nothing of it watched: chokidar goes on to 'ready' all the same
+      const path = (error as NodeJS.ErrnoException | null)?.path;
+      if (current === watcher && path !== undefined && present.includes(path) && error instanceof Error)
+        unwatched.set(path, error);
+      fail(error);
+    });
     await new Promise<void>((resolve) => current.once('ready', resolve));
     // one removed while the first scan ran
     if (present.some((path) => !existsSync(path))) isRearmWanted = true;
+  };
+
+  /** Arms again (no change is reported) while a watched path could not be watched. */
+  const scheduleRetry = (): void => {
+    retry?.clear();
+    retry = setLongTimeout(
+      () => {
+        retry = null;
+        isRearmWanted = true;
+        if (!isArming && !isClosed) arming = armRounds().catch(fail);
+      },
+      settings.unwatchedRetryMs ?? UNWATCHED_RETRY_MS,
+      { unref: true },
+    );
   };
 
   const armRounds = async (): Promise<void> => {
@@ -215,6 +254,12 @@ export function createAppWatcher(
           isReady = true;
           handlers.onReady();
         }
+        const told = [...unwatched.keys()].join('\n');
+        if (!isClosed && told !== toldUnwatched) {
+          toldUnwatched = told;
+          handlers.onUnwatched?.(unwatched);
+        }
+        if (unwatched.size > 0 && !isClosed) scheduleRetry();
       } while (isRearmWanted && !isClosed);
     } finally {
       isArming = false;
@@ -229,6 +274,8 @@ export function createAppWatcher(
       isClosed = true;
       timer?.clear();
       timer = null;
+      retry?.clear();
+      retry = null;
       pending = [];
       await arming;
       await release();

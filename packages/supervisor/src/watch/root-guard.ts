@@ -9,10 +9,15 @@ export interface RootGuard {
 /**
  * Waits for `roots` (absolute paths that do not exist) to appear: one non-recursive `fs.watch` per
  * parent directory (no polling), calling `onAppear` once per root when an entry of its name shows up
- * and the path exists. A root whose parent directory is missing too is not waited for; a guard whose
+ * and the path exists. A root whose parent directory is missing too is not waited for; one whose
+ * parent cannot be watched (ENOSPC: the inotify table is full) is told to `onFail`; a guard whose
  * parent goes away stops. Call `close` once the roots are watched themselves.
  */
-export function watchForRoots(roots: readonly string[], onAppear: (root: string) => void): RootGuard {
+export function watchForRoots(
+  roots: readonly string[],
+  onAppear: (root: string) => void,
+  onFail?: (root: string, error: Error) => void,
+): RootGuard {
   const byParent = new Map<string, string[]>();
   for (const root of roots) {
     const parent = dirname(root);
@@ -24,8 +29,12 @@ export function watchForRoots(roots: readonly string[], onAppear: (root: string)
     let handle: FSWatcher;
     try {
       handle = watch(parent, { persistent: true });
-    } catch {
-      continue; // the parent is missing too
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // the parent is missing too: nothing to wait for, as describe says
+      if (code !== 'ENOENT' && code !== 'ENOTDIR' && error instanceof Error)
+        for (const root of children) onFail?.(root, error);
+      continue;
     }
     handle.on('change', (_event, filename) => {
       const name = filename === null ? null : String(filename);

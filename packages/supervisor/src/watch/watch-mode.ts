@@ -90,6 +90,7 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
     watched.delete(name);
     loops.forget(name);
     current.entry.isWatching = false;
+    current.entry.watchError = undefined;
     current.watcher
       .close()
       .catch((error) => options.log(`${name}: closing the file watcher failed: ${error}`));
@@ -123,6 +124,31 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
     }
   };
 
+  /** SUP-7: a watched path its watcher could not watch is told where the app's watch state is read. */
+  const noteUnwatched = (entry: AppEntry, unwatched: ReadonlyMap<string, Error>): void => {
+    const name = entry.spec.name;
+    if (unwatched.size === 0) {
+      entry.watchError = undefined;
+      options.log(`${name}: watch: every watched path is watched again`);
+      return;
+    }
+    const problems = [...unwatched].map(([path, error]) => `${path}: ${watcherErrorText(error)}`);
+    entry.watchError = `not watched: ${problems.join('; ')}`;
+    options.log(`${name}: watch: ${entry.watchError}`);
+    const [path, error] = [...unwatched][0]!;
+    options.publish?.({
+      kind: 'process.watch_failed',
+      severity: 'warning',
+      app: name,
+      message: `${name}: ${path} is not watched (${error.message}): its changes restart nothing`,
+      fields: {
+        path,
+        code: (error as NodeJS.ErrnoException).code ?? null,
+        paths: unwatched.size,
+      },
+    });
+  };
+
   const open = (entry: AppEntry): void => {
     const name = entry.spec.name;
     const watcher = createAppWatcher(settingsOf(entry, options.home), {
@@ -136,6 +162,9 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
         }
       },
       onError: (error) => options.log(`${name}: file watcher: ${watcherErrorText(error)}`),
+      onUnwatched: (unwatched) => {
+        if (watched.get(name)?.watcher === watcher) noteUnwatched(entry, unwatched);
+      },
     });
     watched.set(name, { entry, key: keyOf(entry, options.home), watcher });
   };
@@ -159,7 +188,10 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
     async closeAll() {
       const all = [...watched.values()];
       watched.clear();
-      for (const current of all) current.entry.isWatching = false;
+      for (const current of all) {
+        current.entry.isWatching = false;
+        current.entry.watchError = undefined;
+      }
       await Promise.all(all.map((current) => current.watcher.close().catch(() => undefined)));
     },
   };
