@@ -239,6 +239,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     apps: table.apps,
     records: table.records,
     restart: restartOne,
+    reload: reloadForWatch,
     log,
     publish,
   });
@@ -384,6 +385,20 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if ((records[0]?.app.spec.dependsOn.length ?? 0) === 0) await lifecycle.launch(records, launchOptions);
       else gate.hold(records, { isRestoring });
     }
+  }
+
+  /**
+   * SUP-7 in cluster mode: the workers a change restarts are replaced one by one as `velos reload`
+   * replaces them, each once its successor is ready, so the app keeps serving; one that is no longer a
+   * running worker is restarted.
+   */
+  function reloadForWatch(records: ProcessRecord[]): Promise<void> {
+    return reloadOneByOne(records, {
+      reload: (record) =>
+        runOp(record, async () => (cluster && isLive(record) ? cluster.reload(record, 'watch') : null)),
+      restart: (record) => restartOne(record, 'watch'),
+      publish,
+    });
   }
 
   /**

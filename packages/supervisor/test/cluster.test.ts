@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import type { AppSpec, LogLine, ProcessInfo } from '@velos/core';
+import { join } from 'node:path';
+import type { AppSpec, LogLine, ProcessInfo, VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive, takeSnapshot, treePids } from '../src/proc-scan.js';
 import { freePort } from './free-port.js';
@@ -190,6 +191,46 @@ describe('cluster mode (SUP-5)', () => {
     expect(processes.map((row) => row.requestedRestarts)).toEqual([1, 1]);
     for (const row of processes) expect(oldPids).not.toContain(row.pid);
     for (const pid of oldPids) expect(isPidAlive(pid)).toBe(false);
+  });
+
+  it('restarts the workers one by one on a watched change, as a reload: the port always answering', async () => {
+    const home = harness.home();
+    const src = join(home, 'src');
+    mkdirSync(src);
+    const port = await freePort();
+    const { client, online } = await startCluster(
+      home,
+      { name: 'wr', instances: 2, watch: [src], watchDelayMs: 100 },
+      port,
+    );
+    const oldPids = online.map((row) => row.pid!);
+    await waitFor(async () => (await list(client)).every((row) => row.watching), { what: 'the watcher' });
+    let failures = 0;
+    let isLoading = true;
+    const load = (async () => {
+      while (isLoading) await get(port).catch(() => (failures += 1));
+    })();
+    writeFileSync(join(src, 'main.js'), '// v2\n');
+    const rows = await waitFor(
+      async () => {
+        const now = await list(client);
+        const isDone = now.every((row) => row.status === 'online' && !oldPids.includes(row.pid!));
+        return isDone && oldPids.every((pid) => !isPidAlive(pid)) ? now : null;
+      },
+      { what: 'both workers replaced' },
+    );
+    isLoading = false;
+    await load;
+    expect(failures).toBe(0);
+    expect(rows.map((row) => [row.lastExitReason, row.restarts])).toEqual([
+      ['watch', 1],
+      ['watch', 1],
+    ]);
+    const { events } = await client.call<{ events: VelosEvent[] }>('events', { kinds: ['reload_step'] });
+    expect(events.map((e) => [e.fields!.step, e.fields!.steps, e.fields!.how])).toEqual([
+      [1, 2, 'reload'],
+      [2, 2, 'reload'],
+    ]);
   });
 
   it('takes the new worker as ready past listen_timeout and retires the old one, as PM2', async () => {

@@ -17,8 +17,9 @@ export interface ClusterRunner {
   /**
    * Replaces the worker of a running process by a new one once that one is ready (SUP-6); resolves
    * with the old worker's retirement, or null when the process is not a running cluster worker.
+   * `reason` is the process's exit reason then: `reload`, or `watch` for a watch mode's rolling restart.
    */
-  reload(record: ProcessRecord): Promise<{ retired: Promise<void> } | null>;
+  reload(record: ProcessRecord, reason?: 'reload' | 'watch'): Promise<{ retired: Promise<void> } | null>;
   /**
    * Disconnects a running worker from the port it shares and waits until its open requests are done
    * (`kill_timeout` at most) before it is stopped: a scale-down loses no request. Nothing for a process
@@ -60,7 +61,7 @@ export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
       return true;
     },
 
-    async reload(record) {
+    async reload(record, reason = 'reload') {
       const host = hosts.get(record.app);
       const old = record.run;
       if (!host || !old || record.status !== 'online' || !host.owns(old)) return null;
@@ -86,7 +87,7 @@ export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
       record.restarts += 1;
       // asked for: health scores count only the restarts nobody asked for
       record.requestedRestarts += 1;
-      record.lastExitReason = 'reload';
+      record.lastExitReason = reason;
       record.unstableRestarts = 0;
       record.backoffMs = 0;
       hooks.log(

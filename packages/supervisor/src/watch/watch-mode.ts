@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { type AppSpec, type ProcessStatus, watchGlobBase } from '@velos/core';
+import { effectiveExecMode } from '../cluster/exec-mode.js';
 import type { PublishEvent } from '../events/event-bus.js';
 import { instanceLogPaths } from '../instance-log-paths.js';
 import { rotationFileMatcher } from '../logs/log-rotation.js';
@@ -26,6 +27,12 @@ export interface WatchModeOptions {
   records: ReadonlyMap<number, ProcessRecord>;
   /** Restarts one process through the supervisor's operation queue. */
   restart(record: ProcessRecord, reason: 'watch'): Promise<void>;
+  /**
+   * Replaces the running workers of a cluster app one by one, each once its successor is ready (a
+   * rolling restart, as `velos reload`); rejects when a new worker fails, the others keeping theirs.
+   * Without it a cluster app's workers restart at once.
+   */
+  reload?(records: ProcessRecord[]): Promise<void>;
   log(line: string): void;
   /** OBS-2: receives `process.watch_restart` (one per restarted process) with the changed path. */
   publish?: PublishEvent;
@@ -102,7 +109,15 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
     const targets = processesOf(entry).filter((record) => RESTARTED.has(record.status));
     if (targets.length === 0) return;
     const count = paths.length === 1 ? '1 change' : `${paths.length} changes`;
-    options.log(`${name}: watch: ${paths[0]} changed (${count}): restarting ${targets.length} process(es)`);
+    // a cluster's online workers are replaced one by one (zero downtime); the others restart at once
+    const isRolling = options.reload !== undefined && effectiveExecMode(entry.spec) === 'cluster';
+    const rolled = isRolling ? targets.filter((record) => record.status === 'online') : [];
+    const restarted = targets.filter((record) => !rolled.includes(record));
+    const how = [
+      ...(rolled.length > 0 ? [`reloading ${rolled.length} worker(s) one by one`] : []),
+      ...(restarted.length > 0 ? [`restarting ${restarted.length} process(es)`] : []),
+    ].join(', ');
+    options.log(`${name}: watch: ${paths[0]} changed (${count}): ${how}`);
     const uptimes = targets.map((record) =>
       record.startedAt === null ? null : Date.now() - record.startedAt,
     );
@@ -118,10 +133,41 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
         message: `process ${record.id} (${name}): ${paths[0]} changed (${count}): restarting`,
         fields: { path: paths[0] ?? null, changes: paths.length },
       });
+      if (rolled.includes(record)) continue;
       options
         .restart(record, 'watch')
         .catch((error) => options.log(`process ${record.id} (${name}): watch restart failed: ${error}`));
     }
+    if (rolled.length > 0) rollOut(entry);
+  };
+
+  /** The cluster apps whose workers a watch change is replacing; `isAgain`: a change came meanwhile. */
+  const rolling = new Map<AppEntry, { isAgain: boolean }>();
+
+  /**
+   * Replaces a cluster app's online workers one by one; a change during the roll-out is one more
+   * roll-out after it (of the workers then online), not a second one at the same time.
+   */
+  const rollOut = (entry: AppEntry): void => {
+    const current = rolling.get(entry);
+    if (current) {
+      current.isAgain = true;
+      return;
+    }
+    const state = { isAgain: false };
+    rolling.set(entry, state);
+    const name = entry.spec.name;
+    const isCurrent = () => options.apps.get(name) === entry && watched.get(name)?.entry === entry;
+    void (async () => {
+      do {
+        state.isAgain = false;
+        const online = processesOf(entry).filter((record) => record.status === 'online');
+        await options.reload!(online).catch((error: unknown) => {
+          const why = error instanceof Error ? error.message : String(error);
+          options.log(`${name}: watch: the rolling restart stopped: ${why}`);
+        });
+      } while (state.isAgain && isCurrent());
+    })().finally(() => rolling.delete(entry));
   };
 
   /** SUP-7: a watched path its watcher could not watch is told where the app's watch state is read. */
