@@ -225,6 +225,11 @@ export class ProcessTable {
     this.#unrestored.set(saved.spec.name, saved);
   }
 
+  /** True while the saved app `name` that could not be restored is kept (not deleted, nor replaced by a start). */
+  isUnrestored(name: string): boolean {
+    return this.#unrestored.has(name);
+  }
+
   /**
    * `velos delete`'s selection: the processes of `target` and the saved apps that were not restored
    * (`keepUnrestored`) it names (`all`, a namespace, a name, one of their ids), which are dropped from

@@ -59,6 +59,8 @@ export interface StateRestore {
 export function createStateRestore(options: StateRestoreOptions): StateRestore {
   const { home, table, log } = options;
   let stateWarnings: string[] = [];
+  /** The warnings of apps that could not be restored, with the app's name: told while it is kept. */
+  const unrestoredWarnings = new Map<string, string>();
   let skipped: string[] = [];
   /** The daemon `velos update` replaced, when the live table restored is its own. */
   let replacedPid: number | null = null;
@@ -66,6 +68,7 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
   async function load(isStartingAll: boolean, isDaemonStart = false): Promise<ProcessInfo[]> {
     const read = isDaemonStart ? await readStateAtStart() : { ...(await readState(home)), isLive: false };
     stateWarnings = read.warnings;
+    unrestoredWarnings.clear();
     skipped = [];
     for (const warning of read.warnings) log(`warning: ${warning}`);
     if (!read.state) {
@@ -160,6 +163,7 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
     const warning = `${saved.spec.name} (id ${saved.ids.join(', ')}) was not restored: ${why}; it stays in the saved state (fix it, then run velos resurrect; or velos delete ${saved.spec.name} to drop it)`;
     log(`warning: ${warning}`);
     stateWarnings = [...stateWarnings, warning];
+    unrestoredWarnings.set(warning, saved.spec.name);
   }
 
   /**
@@ -201,5 +205,11 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
     stateWarnings = [...stateWarnings, ...warnings];
   }
 
-  return { load, warnings: () => [...stateWarnings], skipped: () => [...skipped] };
+  // an app dropped by `velos delete` (or replaced by a start of its name) is no longer "in the saved state"
+  const warnings = () =>
+    stateWarnings.filter((warning) => {
+      const name = unrestoredWarnings.get(warning);
+      return name === undefined || table.isUnrestored(name);
+    });
+  return { load, warnings, skipped: () => [...skipped] };
 }

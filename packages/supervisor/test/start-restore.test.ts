@@ -143,6 +143,8 @@ describe('velos delete of a saved app that was not restored', () => {
     expect(await second.save()).toMatchObject({ count: 2 });
     await expect(second.delete('nope')).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
     expect(await second.deleteResult('b')).toEqual({ processes: [], forgotten: [{ name: 'b', ids: [1] }] });
+    // ping's warnings no longer say it "stays in the saved state"
+    expect(second.warnings()).toEqual([]);
     expect(await second.save()).toMatchObject({ count: 1 });
     expect(savedNames(home)).toEqual(['a']);
     await expect(second.delete('b')).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
