@@ -72,10 +72,17 @@ describe('depends_on (SUP-12)', () => {
     // several targets are one selection, stopped in waves whatever their order on the line
     await velosOk(['stop', 'a', 'b', 'c'], { home });
     expect(events(home).filter((event) => event.startsWith('stop'))).toEqual(['stop c', 'stop b', 'stop a']);
-    await velosOk(['restart', 'all'], { home });
+    // and restarted as one: the stopped apps start dependencies first, whatever the order given
+    await velosOk(['restart', 'c', 'b', 'a'], { home });
     await waitFor(() => events(home).filter((event) => event.startsWith('start')).length === 6 || undefined, {
       message: 'a, b and c to start again',
     });
+    const again = await listJson(home);
+    const restartedAt = (name: string) =>
+      (again.find((row) => row.name === name) as unknown as { startedAt: number }).startedAt;
+    expect(restartedAt('a')).toBeLessThanOrEqual(restartedAt('b'));
+    expect(restartedAt('b')).toBeLessThanOrEqual(restartedAt('c'));
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toContain('c: waiting for b (started)');
 
     await velosOk(['kill'], { home });
     expect(events(home).filter((event) => event.startsWith('stop'))).toEqual([

@@ -17,8 +17,9 @@ function context() {
     processInfo({ id: 2, name: 'pair', pid: null, status: 'errored', lastExitReason: 'spawn-error' }),
     processInfo({ id: 3, name: 'pair', instance: 1 }),
   ];
-  const act = async (target: string) => {
-    const hit = rows.filter((p) => p.name === target || String(p.id) === target);
+  const act = async (target: string | string[]) => {
+    const targets = [target].flat();
+    const hit = rows.filter((p) => targets.includes(p.name) || targets.includes(String(p.id)));
     for (const p of hit) {
       if (p.name === 'gone')
         Object.assign(p, { pid: null, status: 'errored', lastExitReason: 'spawn-error' });

@@ -27,6 +27,10 @@ function context(rows: ProcessInfo[] = stack(), forgotten: DeleteResult['forgott
       requests.push({ action: 'stop', target });
       return select(target);
     },
+    restart: async (target: string | string[]) => {
+      requests.push({ action: 'restart', target });
+      return select(target);
+    },
     deleteResult: async (target: string | string[]): Promise<DeleteResult> => {
       requests.push({ action: 'delete', target });
       const processes = select(target);
@@ -66,7 +70,7 @@ async function failureOf(run: Promise<void>): Promise<string | null> {
 
 afterEach(() => vi.restoreAllMocks());
 
-describe('velos stop and delete of several targets (SUP-12)', () => {
+describe('velos stop, restart and delete of several targets (SUP-12)', () => {
   it('sends them as one selection, which the daemon stops in depends_on waves', async () => {
     const { ctx, requests } = context();
     expect(await failureOf(runProcessAction(ctx, 'stop', ['db', 'api', 'web']))).toBeNull();
@@ -75,6 +79,12 @@ describe('velos stop and delete of several targets (SUP-12)', () => {
     const regex = context();
     expect(await failureOf(runProcessAction(regex.ctx, 'delete', ['/^(db|api)$/', 'web']))).toBeNull();
     expect(regex.requests).toEqual([{ action: 'delete', target: ['db', 'api', 'web'] }]);
+  });
+
+  it('restarts them as one selection, whose stopped apps the daemon starts dependencies first', async () => {
+    const { ctx, requests } = context();
+    expect(await failureOf(runProcessAction(ctx, 'restart', ['web', 'api', 'db']))).toBeNull();
+    expect(requests).toEqual([{ action: 'restart', target: ['web', 'api', 'db'] }]);
   });
 
   it('acts on the others when a target matches nothing, which is then the error (exit 1)', async () => {

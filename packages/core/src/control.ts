@@ -47,7 +47,11 @@ export interface VelosControl {
   start(apps: AppSpec[], options?: StartOptions): Promise<ProcessInfo[]>;
   /** Stops the target's processes; several targets are one selection, stopped in `depends_on` waves. */
   stop(target: string | string[]): Promise<ProcessInfo[]>;
-  restart(target: string, options?: EnvOptions): Promise<ProcessInfo[]>;
+  /**
+   * Restarts the target's processes; several targets are one selection, whose stopped apps start as a
+   * start does (each after the apps it depends on).
+   */
+  restart(target: string | string[], options?: EnvOptions): Promise<ProcessInfo[]>;
   /** SUP-6: replaces cluster instances one at a time, each new one ready before the old one stops; fork mode restarts. */
   reload(target: string, options?: EnvOptions): Promise<ProcessInfo[]>;
   /** SUP-5: sets an app's instance count to `N`, or changes it by `+N`/`-N`. */

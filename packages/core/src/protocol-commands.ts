@@ -17,6 +17,7 @@ import type { ProcessInfo } from './process-info.js';
 import type { DeleteResult, LogsRequest, LogsResult, TargetRequest, TargetsRequest } from './protocol.js';
 
 type EnvRequest = TargetRequest & EnvOptions;
+type RestartRequest = TargetsRequest & EnvOptions;
 type StartRequest = { apps: AppSpec[] } & StartOptions;
 
 const READS = { isReadOnly: true, isIdempotent: true, isDestructive: false } as const;
@@ -36,6 +37,16 @@ const optionalTargetPayload = {
 const envPayload = {
   toPayload: (target: string, options: EnvOptions = {}): EnvRequest => ({ target, ...envOptions(options) }),
   toArgs: (payload: EnvRequest): [string, EnvOptions?] =>
+    payload.env === undefined && payload.ownEnv === undefined
+      ? [payload.target]
+      : [payload.target, envOptions(payload)],
+};
+const restartPayload = {
+  toPayload: (target: string | string[], options: EnvOptions = {}): RestartRequest => ({
+    target,
+    ...envOptions(options),
+  }),
+  toArgs: (payload: RestartRequest): [string | string[], EnvOptions?] =>
     payload.env === undefined && payload.ownEnv === undefined
       ? [payload.target]
       : [payload.target, envOptions(payload)],
@@ -96,7 +107,7 @@ export const PROTOCOL_COMMANDS = {
     isReadOnly: false,
     isIdempotent: false,
     isDestructive: true,
-    ...envPayload,
+    ...restartPayload,
     ...processesResult,
   }),
   reload: requestCommand({

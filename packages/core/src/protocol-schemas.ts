@@ -383,7 +383,8 @@ export const requestSchemas = lazyEntries({
       replace: z.optional(z.boolean()),
     }),
   stop: () => z.object({ target: targets }),
-  restart: () => z.object({ target, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),
+  restart: () =>
+    z.object({ target: targets, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),
   reload: () => z.object({ target, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),
   scale: () =>
     z.object({

@@ -41,6 +41,17 @@ describe('velos delete and depends_on (SUP-12)', () => {
     const stopped = await supervisor.stop(['a', 'b', '2', 'c']);
     expect(stopped.map((info) => info.name)).toEqual(['a', 'b', 'c']);
     expect(events(home).filter((event) => event.startsWith('stop'))).toEqual(['stop c', 'stop b', 'stop a']);
+    // a restart of them starts each after what it depends on (the spawn, not the app's first line)
+    await supervisor.restart(['c', 'b', 'a']);
+    const rows = await waitFor(
+      async () => {
+        const now = await supervisor.list();
+        return now.every((row) => row.status === 'online') ? now : null;
+      },
+      { what: 'a, b and c to run again' },
+    );
+    expect(rows.map((row) => row.startedAt)).toEqual([...rows.map((row) => row.startedAt)].sort());
+    await supervisor.stop('all');
     await expect(supervisor.delete(['a', 'nope'])).rejects.toMatchObject({
       code: 'TARGET_NOT_FOUND',
       data: { target: 'nope' },

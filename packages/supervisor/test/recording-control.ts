@@ -36,7 +36,7 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   ping: [[]],
   start: [[[{ ...APP_DEFAULTS, name: 'api', script: 'server.js', cwd: '/srv/api', env: { A: '1' } }]]],
   stop: [['api'], [['api', 'db']]],
-  restart: [['api'], ['all', { env: { A: '2' } }]],
+  restart: [['api'], ['all', { env: { A: '2' } }], [['db', 'api']]],
   reload: [['api'], ['api', { env: { A: '2' } }], ['api', { env: { A: '2' }, ownEnv: { B: '3' } }]],
   scale: [
     ['api', '+2'],

@@ -45,6 +45,10 @@ const SPAWN_FAILS =
 const IN_WAVES =
   'The apps the targets select stop together, an app after those that depend on it (depends_on).';
 
+/** How restart orders the stopped apps its targets select (SUP-12). */
+const DEPENDENCIES_FIRST =
+  'The stopped apps the targets select start as a start does, each after the apps it depends on.';
+
 /** Commands that act on processes: stop, restart, reload, scale, delete. */
 export const PROCESS_COMMANDS: CommandSpec[] = [
   {
@@ -66,7 +70,7 @@ export const PROCESS_COMMANDS: CommandSpec[] = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     summary: 'restart processes (starts stopped ones)',
-    details: `${MANY_TARGETS}\n${FILE_TARGETS}\n${SPAWN_FAILS}`,
+    details: `${MANY_TARGETS}\n${DEPENDENCIES_FIRST}\n${FILE_TARGETS}\n${SPAWN_FAILS}`,
     options: {
       ...FILE_TARGET_OPTIONS,
       'update-env': updateEnv,

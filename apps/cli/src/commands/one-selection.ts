@@ -3,10 +3,12 @@ import { expandRegexTargets } from '../pm2/regex-targets.js';
 import { matchProcesses } from '../pm2/target-plan.js';
 
 /**
- * SUP-12 for `velos stop|delete` of several targets or a `/regex/`: every target (a regex standing for
- * the names it matches) is matched against one process list, and those that match are sent as one
- * selection, which the daemon stops in `depends_on` waves (dependents first) as it does `stop all`;
- * name by name, `velos stop db api` stopped db under api. A target that matches nothing here is sent
+ * SUP-12 for `velos stop|restart|delete` of several targets or a `/regex/`: every target (a regex
+ * standing for the names it matches) is matched against one process list, and those that match are
+ * sent as one selection, which the daemon stops in `depends_on` waves (dependents first) as it does
+ * `stop all`, or whose stopped apps it starts dependencies first as `restart all`; name by name,
+ * `velos stop db api` stopped db under api and `velos restart web api db` of a stopped stack started
+ * web before what it depends on. A target that matches nothing here is sent
  * alone (the daemon says what is wrong, or drops a saved app never restored) and does not stop the
  * others, as `forEachTarget` does. Resolves how many targets were acted on and the misses to report.
  */

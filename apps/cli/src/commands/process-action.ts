@@ -27,8 +27,9 @@ export type ProcessAction = 'stop' | 'restart' | 'delete';
 /**
  * `velos stop|restart|delete <target…>`: acts on the targets, each process once (a failing target does
  * not stop the others; a PM2 `/regex/` target stands for the names it matches), prints the list if
- * anything was done, and fails if any target was not found. Restart goes target by target; several
- * targets of stop and delete are one selection, in `depends_on` waves (`actOnSelection`). A delete that
+ * anything was done, and fails if any target was not found. Several targets are one selection
+ * (`actOnSelection`): stop and delete go in `depends_on` waves, a restart starts the stopped apps each
+ * after the apps it depends on, as `restart all` does. A delete that
  * dropped saved apps never restored says so (they have no row to list). A process file stands for its apps, as in PM2:
  * `restart ecosystem.config.js` is `startOrRestart` (the file's spec and `--env`, apps not running
  * started), `stop`/`delete` act on its apps that the daemon has. PM2's `--watch` turns the apps'
@@ -79,8 +80,8 @@ export async function runProcessAction(
       throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, "no process matches 'all': there are none");
   };
   const list = () => client.list();
-  // SUP-12: stop and delete act on several targets as one selection, in depends_on waves
-  const isOneSelection = action !== 'restart' && (named.length > 1 || named.some(isRegexTarget));
+  // SUP-12: several targets are one selection: stopped in depends_on waves, or started dependencies first
+  const isOneSelection = named.length > 1 || named.some(isRegexTarget);
   const { done, notFound } = isOneSelection
     ? await actOnSelection(named, list, action, actOn)
     : await forEachTarget(named, list, action, actOn);
@@ -99,11 +100,9 @@ async function act(
 ): Promise<DeleteResult> {
   if (action === 'stop') return { processes: await client.stop(target) };
   if (action === 'delete') return client.deleteResult(target);
-  // several targets are one selection for stop and delete only: restart goes target by target
-  const one = String(target);
   const processes = options.updateEnv
-    ? await client.restart(one, { env: currentEnv() })
-    : await client.restart(one);
+    ? await client.restart(target, { env: currentEnv() })
+    : await client.restart(target);
   return { processes };
 }
 
