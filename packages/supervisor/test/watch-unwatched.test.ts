@@ -56,6 +56,7 @@ describe('watch mode when a watched path cannot be watched (ENOSPC)', () => {
       }),
     ]);
     expect(lines).toContain(`web: watch: ${row.watchError}`);
+    expect(lines).toContain(`web: watching ${project} (${row.watchError})`);
     // a stop closes the watcher: nothing is claimed of it then
     await supervisor.stop('web');
     expect((await supervisor.list())[0]?.watchError).toBeUndefined();

@@ -250,14 +250,15 @@ export function createAppWatcher(
       do {
         isRearmWanted = false;
         await arm(modules);
-        if (!isReady && !isClosed) {
-          isReady = true;
-          handlers.onReady();
-        }
+        // told before the first onReady, whose log line names what is watched
         const told = [...unwatched.keys()].join('\n');
         if (!isClosed && told !== toldUnwatched) {
           toldUnwatched = told;
           handlers.onUnwatched?.(unwatched);
+        }
+        if (!isReady && !isClosed) {
+          isReady = true;
+          handlers.onReady();
         }
         if (unwatched.size > 0 && !isClosed) scheduleRetry();
       } while (isRearmWanted && !isClosed);

@@ -204,7 +204,8 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
       onReady: () => {
         if (watched.get(name)?.watcher === watcher) {
           entry.isWatching = true;
-          options.log(`${name}: watching ${entry.spec.watch!.map(describeWatchPath).join(', ')}`);
+          const failure = entry.watchError === undefined ? '' : ` (${entry.watchError})`;
+          options.log(`${name}: watching ${entry.spec.watch!.map(describeWatchPath).join(', ')}${failure}`);
         }
       },
       onError: (error) => options.log(`${name}: file watcher: ${watcherErrorText(error)}`),
