@@ -119,6 +119,27 @@ describe('velos stop, restart and delete of several targets (SUP-12)', () => {
   });
 });
 
+describe('a daemon from before lists of targets (until velos update)', () => {
+  it('gets them one by one', async () => {
+    const { ctx, requests } = context();
+    const client = await ctx.client();
+    const stop = client.stop;
+    Object.assign(client, {
+      stop: async (target: string | string[]) => {
+        if (Array.isArray(target)) {
+          requests.push({ action: 'refused', target });
+          throw new VelosError(ErrorCodes.INVALID_ARGUMENT, 'stop: target: expected a string, got [...]', {
+            data: { field: 'target', detail: 'expected a string' },
+          });
+        }
+        return stop(target);
+      },
+    });
+    expect(await failureOf(runProcessAction(ctx, 'stop', ['web', 'db']))).toBeNull();
+    expect(requests.map((request) => request.target)).toEqual([['web', 'db'], 'web', 'db']);
+  });
+});
+
 describe('velos delete of saved apps that were never restored', () => {
   it('delete all that drops only them succeeds and names each', async () => {
     const { ctx, printed } = context([], [{ name: 'ghost', ids: [3, 4] }]);

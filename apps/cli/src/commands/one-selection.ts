@@ -41,6 +41,11 @@ export async function actOnSelection(
       done += known.length;
       break;
     } catch (error) {
+      // a daemon from before lists of targets (until velos update) takes them one by one
+      if (isOneTargetDaemon(error)) {
+        unknown.unshift(...words);
+        break;
+      }
       const missed = isNotFound(error) ? (error.data as { target?: unknown } | undefined)?.target : undefined;
       if (typeof missed !== 'string' || !words.includes(missed)) throw error;
       notFound.push(error);
@@ -58,6 +63,12 @@ export async function actOnSelection(
     }
   }
   return { done, notFound };
+}
+
+/** A daemon older than lists of targets refuses one: `stop: target: expected a string, got [...]`. */
+function isOneTargetDaemon(error: unknown): boolean {
+  if (!isVelosError(error) || error.code !== ErrorCodes.INVALID_ARGUMENT) return false;
+  return (error.data as { field?: unknown } | undefined)?.field === 'target';
 }
 
 function isNotFound(error: unknown): error is Error & { data?: unknown } {
