@@ -231,6 +231,11 @@ describe('cluster mode (SUP-5)', () => {
       [1, 2, 'reload'],
       [2, 2, 'reload'],
     ]);
+    const told = await client.call<{ events: VelosEvent[] }>('events', { kinds: ['watch_restart'] });
+    expect(told.events.map((e) => e.message.split(': ').at(-1))).toEqual([
+      'its worker is replaced (one at a time)',
+      'its worker is replaced (one at a time)',
+    ]);
   });
 
   it('takes the new worker as ready past listen_timeout and retires the old one, as PM2', async () => {

@@ -130,7 +130,7 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
         severity: 'info',
         app: name,
         id: record.id,
-        message: `process ${record.id} (${name}): ${paths[0]} changed (${count}): restarting`,
+        message: `process ${record.id} (${name}): ${paths[0]} changed (${count}): ${rolled.includes(record) ? 'its worker is replaced (one at a time)' : 'restarting'}`,
         fields: { path: paths[0] ?? null, changes: paths.length },
       });
       if (rolled.includes(record)) continue;
