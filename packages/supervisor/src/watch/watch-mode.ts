@@ -9,6 +9,7 @@ import { pidFilePath } from '../pid-files.js';
 import type { AppEntry, ProcessRecord } from '../process-record.js';
 import { type AppWatcher, createAppWatcher, type WatchSettings } from './app-watcher.js';
 import { createRestartLoopDetector } from './restart-loop.js';
+import { createRollingRestarts } from './rolling-restart.js';
 import { watcherErrorText } from './watcher-error.js';
 
 /** The watchers of all apps with `watch` (SUP-7), one per app, kept in line with the table. */
@@ -91,6 +92,17 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
   const processesOf = (entry: AppEntry): ProcessRecord[] =>
     entry.ids.map((id) => options.records.get(id)).filter((r): r is ProcessRecord => r !== undefined);
 
+  const rolling =
+    options.reload === undefined
+      ? null
+      : createRollingRestarts({
+          reload: options.reload,
+          processesOf,
+          isCurrent: (entry) =>
+            options.apps.get(entry.spec.name) === entry && watched.get(entry.spec.name)?.entry === entry,
+          log: options.log,
+        });
+
   const close = (name: string): void => {
     const current = watched.get(name);
     if (!current) return;
@@ -110,7 +122,7 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
     if (targets.length === 0) return;
     const count = paths.length === 1 ? '1 change' : `${paths.length} changes`;
     // a cluster's online workers are replaced one by one (zero downtime); the others restart at once
-    const isRolling = options.reload !== undefined && effectiveExecMode(entry.spec) === 'cluster';
+    const isRolling = rolling !== null && effectiveExecMode(entry.spec) === 'cluster';
     const rolled = isRolling ? targets.filter((record) => record.status === 'online') : [];
     const restarted = targets.filter((record) => !rolled.includes(record));
     const how = [
@@ -138,36 +150,7 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
         .restart(record, 'watch')
         .catch((error) => options.log(`process ${record.id} (${name}): watch restart failed: ${error}`));
     }
-    if (rolled.length > 0) rollOut(entry);
-  };
-
-  /** The cluster apps whose workers a watch change is replacing; `isAgain`: a change came meanwhile. */
-  const rolling = new Map<AppEntry, { isAgain: boolean }>();
-
-  /**
-   * Replaces a cluster app's online workers one by one; a change during the roll-out is one more
-   * roll-out after it (of the workers then online), not a second one at the same time.
-   */
-  const rollOut = (entry: AppEntry): void => {
-    const current = rolling.get(entry);
-    if (current) {
-      current.isAgain = true;
-      return;
-    }
-    const state = { isAgain: false };
-    rolling.set(entry, state);
-    const name = entry.spec.name;
-    const isCurrent = () => options.apps.get(name) === entry && watched.get(name)?.entry === entry;
-    void (async () => {
-      do {
-        state.isAgain = false;
-        const online = processesOf(entry).filter((record) => record.status === 'online');
-        await options.reload!(online).catch((error: unknown) => {
-          const why = error instanceof Error ? error.message : String(error);
-          options.log(`${name}: watch: the rolling restart stopped: ${why}`);
-        });
-      } while (state.isAgain && isCurrent());
-    })().finally(() => rolling.delete(entry));
+    if (rolled.length > 0) rolling?.rollOut(entry);
   };
 
   /** SUP-7: a watched path its watcher could not watch is told where the app's watch state is read. */
