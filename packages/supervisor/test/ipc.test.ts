@@ -91,7 +91,9 @@ describe('IPC server (real daemon)', () => {
     const invalid = await client.request('stop', { target: 5 });
     expect(invalid.status).toBe('error');
     expect(invalid.payload).toMatchObject({ code: ErrorCodes.INVALID_ARGUMENT });
-    expect((invalid.payload as { message: string }).message).toBe('stop: target: expected a string, got 5');
+    expect((invalid.payload as { message: string }).message).toBe(
+      'stop: target: expected a string or an array, got 5',
+    );
     const badSpec = await client.request('start', {
       apps: [{ ...appSpec(home, { name: 'x' }), cwd: 'relative' }],
     });
