@@ -1,16 +1,17 @@
 import type { LogsAnalyzeResult } from './log-analysis.js';
-import { formatDuration } from './units.js';
+import { formatDuration, formatSpanExact } from './units.js';
 
 /**
  * The log engine's summary in short keys, as `log_summary` and `velos logs <app> --summary --ai` give
  * it: health, lines and events by level, the top templates, the error templates the top leaves out,
  * the last error, anomalies, the last restart and the exits of the period (`ex`); empty parts left
- * out. `period` is the window asked for (`per`), when one was. Over several apps, each template names
- * its apps (`a`) and `apps` gives each app's lines, events and health.
+ * out. `periodMs` is the window used (`per`, when one was asked), written as `formatSpanExact` writes
+ * it: `300s` and `5m` are both `5m`. Over several apps, each template names its apps (`a`) and `apps`
+ * gives each app's lines, events and health.
  */
 export function toAiLogSummary(
   result: LogsAnalyzeResult,
-  period: string | undefined,
+  periodMs: number | undefined,
   now = Date.now(),
 ): Record<string, unknown> {
   const s = result.summary;
@@ -20,7 +21,7 @@ export function toAiLogSummary(
   const errs = (s.errors ?? []).filter((e) => !s.top.some((p) => p.id === e.id));
   return {
     app: result.app,
-    ...(period === undefined ? {} : { per: period }),
+    ...(periodMs === undefined ? {} : { per: formatSpanExact(periodMs) }),
     h: s.health,
     n: s.lines,
     ...(Object.keys(s.levels).length > 0 ? { lv: s.levels } : {}),

@@ -186,7 +186,14 @@ export { describeSchemaIssue, type SchemaIssue } from './schema-issue.js';
 export { namesScriptFile } from './script-word.js';
 export { matchTarget, type TargetFields } from './target-match.js';
 export { parseTimeBound, timeBoundProblem } from './time-bound.js';
-export { formatBytes, formatDuration, formatElapsedMs, parseDurationMs, parseSizeBytes } from './units.js';
+export {
+  formatBytes,
+  formatDuration,
+  formatElapsedMs,
+  formatSpanExact,
+  parseDurationMs,
+  parseSizeBytes,
+} from './units.js';
 /** Version of the Velos packages and protocol. */
 export const VELOS_VERSION = '0.1.0';
 export {

@@ -176,7 +176,7 @@ describe('toAiLogSummary', () => {
           exits: { count: 3, crashes: 2, restarts: 3, last: { at: now - 60_000, code: 1, reason: 'crash' } },
         },
       },
-      '1h',
+      3_600_000,
       now,
     );
     expect(compact).toEqual({

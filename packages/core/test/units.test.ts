@@ -4,6 +4,7 @@ import {
   formatBytes,
   formatDuration,
   formatElapsedMs,
+  formatSpanExact,
   MAX_DURATION_MS,
   parseDurationMs,
   parseSizeBytes,
@@ -73,6 +74,16 @@ describe('units', () => {
     expect(formatDuration(5 * 60_000)).toBe('5m');
     expect(formatDuration(3 * 3_600_000)).toBe('3h');
     expect(formatDuration(2 * 86_400_000)).toBe('2d');
+  });
+
+  it('writes a span exactly in the largest unit that holds it whole (an echoed period)', () => {
+    expect(formatSpanExact(300_000)).toBe('5m');
+    expect(formatSpanExact(90 * 60_000)).toBe('90m');
+    expect(formatSpanExact(24 * 3_600_000)).toBe('1d');
+    expect(formatSpanExact(36 * 3_600_000)).toBe('36h');
+    expect(formatSpanExact(90_000)).toBe('90s');
+    expect(formatSpanExact(1500)).toBe('1500ms');
+    expect(formatSpanExact(500)).toBe('500ms');
   });
 
   it('formats an elapsed span in two units at most, the way people say it', () => {

@@ -87,6 +87,26 @@ describe('argumentsError', () => {
     expect(await callLine(control, 'metrics_history', { target: 'api', since: '2h' })).toBe('[]');
   });
 
+  it("echoes log_summary's period as it used it, not as it was written", async () => {
+    const asked: number[] = [];
+    const analyzeLogs = async (request: { periodMs: number }) => {
+      asked.push(request.periodMs);
+      const summary = { lines: 0, levels: {}, health: 100, templates: 0, top: [], anomalies: [] };
+      return { app: 'api', view: 'summary', scanned: { lines: 0, files: [] }, summary };
+    };
+    const control = { analyzeLogs } as unknown as VelosControl;
+    const perOf = async (period?: string) =>
+      JSON.parse(await callLine(control, 'log_summary', { target: 'api', ...(period ? { period } : {}) }))
+        .per;
+    expect(await perOf('300s')).toBe('5m');
+    expect(await perOf(' 5M ')).toBe('5m');
+    expect(await perOf('1.5h')).toBe('90m');
+    expect(await perOf('24h')).toBe('1d');
+    expect(await perOf('90s')).toBe('90s');
+    expect(await perOf()).toBe('1h');
+    expect(asked).toEqual([300_000, 300_000, 5_400_000, 86_400_000, 90_000, 3_600_000]);
+  });
+
   it('names an argument the tool does not take, with the ones it does', () => {
     expect(lineOf('log_read', { target: 'a', grep: 'timeout' })).toBe(
       'grep: unknown argument (expected target, lines, level, stream)',

@@ -152,9 +152,7 @@ async function answer(
   if (ctx.mode === 'json') ctx.printJson(result);
   else if (ctx.mode === 'ai')
     // the summary the MCP tool log_summary gives; the other views as the engine answers them
-    ctx.printJson(
-      view === 'summary' ? toAiLogSummary(result, input.options.period as string | undefined) : toAi(result),
-    );
+    ctx.printJson(view === 'summary' ? toAiLogSummary(result, request.periodMs) : toAi(result));
   // the text quotes the app's lines: on a terminal their control characters are escaped, as `velos logs` does
   else ctx.print(ctx.isTTY && input.options.raw !== true ? escapeText(result.text) : result.text);
 }

@@ -111,7 +111,7 @@ export const LOG_TOOLS = [
       const periodMs = spanOf('period', period, { maxMs: PERIOD_MAX_MS, max: '365d', like: '30m, 1h or 1d' });
       const result = await control.analyzeLogs({ target, view: 'summary', periodMs });
       if (detail === 'full') return withoutEmpty({ ...result, text: undefined });
-      return toAiLogSummary(result, period);
+      return toAiLogSummary(result, periodMs);
     },
   }),
 ];
