@@ -6,6 +6,8 @@ import { formatBytes, formatDuration } from './units.js';
 export interface AiProcessMetrics {
   i: number;
   n: string;
+  /** Namespace, when not `default` (as `list` gives it). */
+  ns?: string;
   s: string;
   /** CPU percent, only while the process runs. */
   c?: number;
@@ -50,6 +52,7 @@ export function toAiMetrics(
     ps: processes.map((p) => ({
       i: p.id,
       n: p.name,
+      ...(p.namespace === 'default' ? {} : { ns: p.namespace }),
       s: shortStatus(p.status),
       ...(hasRunningProcess(p) && p.memoryBytes > 0
         ? { c: roundCpu(p.cpuPercent), m: formatBytes(p.memoryBytes) }

@@ -112,6 +112,23 @@ describe('--ai forms of a process that does not run', () => {
     expect(stopped).not.toHaveProperty('m');
     expect(stopped).toMatchObject({ s: 'stopped', mpk: '60M' });
   });
+
+  it('metrics: a process of a namespace gives ns, as list does (default: left out)', () => {
+    const snapshot = {
+      daemon: { memoryBytes: MB, uptimeSeconds: 60, processes: { online: 2 } },
+      host: { cpuPercent: 0, memoryAvailableBytes: MB, memoryTotalBytes: MB, load: [0, 0, 0], disk: {} },
+      processes: [
+        processMetrics(processInfo('online', true)),
+        { ...processMetrics(processInfo('online', true)), id: 4, namespace: 'shop' },
+      ],
+    } as unknown as MetricsSnapshot;
+    const [plain, shop] = toAiMetrics(snapshot).ps;
+    expect(plain).not.toHaveProperty('ns');
+    expect(Object.keys(shop!).slice(0, 4)).toEqual(['i', 'n', 'ns', 's']);
+    expect(shop).toMatchObject({ i: 4, ns: 'shop' });
+    const listed = toAiProcess({ ...processInfo('online', true), namespace: 'shop' });
+    expect(listed.ns).toBe(shop!.ns);
+  });
 });
 
 describe('--ai forms of a process not sampled yet, its exit and its dependencies', () => {

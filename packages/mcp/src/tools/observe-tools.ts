@@ -71,7 +71,7 @@ export const OBSERVE_TOOLS = [
     title: 'Metrics snapshot',
     command: 'metrics',
     answer:
-      'Answer: d daemon {m memory, u uptime, ps processes by status}, host {c CPU %, mem available/total, load, disk free}, ps per process {i, n, s, c CPU %, m memory, mpk peak, u uptime, r restarts, le log error lines, ll log lines, h probe health}. detail=full gives the whole snapshot.',
+      'Answer: d daemon {m memory, u uptime, ps processes by status}, host {c CPU %, mem available/total, load, disk free}, ps per process {i, n, ns namespace when not default, s, c CPU %, m memory, mpk peak, u uptime, r restarts, le log error lines, ll log lines, h probe health}. detail=full gives the whole snapshot.',
     input: {
       target: targetField.optional().describe('Only these processes: a name, an id, a namespace or "all"'),
       detail: detailField,
@@ -88,7 +88,7 @@ export const OBSERVE_TOOLS = [
     title: 'Metrics history',
     command: 'metrics.history',
     answer:
-      'For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run.',
+      'For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, ns when not default, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run.',
     input: {
       target: targetField,
       since: z.string().optional().describe('How far back: 10m, 1h (default), 24h at most'),
@@ -205,6 +205,7 @@ function toAiHistory(history: MetricsHistory): Record<string, unknown> {
   return {
     i: history.id,
     n: history.name,
+    ...(history.namespace === 'default' ? {} : { ns: history.namespace }),
     ...(t.length > 0 ? { from: isoSeconds(t[0]!) } : {}),
     ...(t.length > 1 ? { step: formatDuration((t.at(-1)! - t[0]!) / (t.length - 1)) } : {}),
     ...(mem
