@@ -460,6 +460,11 @@ async function checkErrors(client: Client): Promise<void> {
   const metrics = await call(client, 'metrics_snapshot', { target: 'no-such-app' });
   // the names that exist come with it: a misspelt target is fixed without another call
   expect(metrics.text).toMatch(/^TARGET_NOT_FOUND: no process matches 'no-such-app'; processes: .*\btick\b/);
+  // a target of no process and no event is told as metrics_snapshot tells it, not answered with no events
+  const events = await call(client, 'events_list', { target: 'no-such-app' });
+  expect(events.text).toMatch(
+    /^TARGET_NOT_FOUND: no process matches 'no-such-app', and no event names it; processes: .*\btick\b/,
+  );
   const kind = await call(client, 'events_list', { kinds: ['process.restarted'] });
   expect(kind.isError).toBe(true);
   expect(kind.text).toMatch(/unknown event kind "process\.restarted": .*process\.restarting/);

@@ -189,3 +189,32 @@ describe('process.reload_step (SUP-6 cluster reload)', () => {
     }
   });
 });
+
+describe('events of a target that selects nothing', () => {
+  it("refuses a target naming no process and no event (TARGET_NOT_FOUND), answers a deleted app's events", async () => {
+    const { home, supervisor } = open();
+    await supervisor.start([appSpec(home, { name: 'api', namespace: 'shop' })]);
+    await eventsOf(supervisor, 'process.started');
+    for (const target of ['ghost', '99', '/api/']) {
+      await expect(supervisor.events({ target })).rejects.toMatchObject({
+        code: 'TARGET_NOT_FOUND',
+        message: `no process matches '${target}', and no event names it`,
+      });
+      expect(() => supervisor.followEvents({ target })).toThrow(/no process matches/);
+    }
+    // listed now: an empty window is an answer, not an error
+    const later = Date.now() + 60_000;
+    for (const target of ['api', 'shop', '0', 'all']) {
+      expect((await supervisor.events({ target, since: later })).events).toEqual([]);
+    }
+    supervisor.followEvents({ target: 'shop' }).cancel();
+    // deleted: its events are still there, and a window without them is no error either
+    await supervisor.delete('api');
+    expect((await supervisor.events({ target: 'api' })).events.length).toBeGreaterThan(0);
+    expect((await supervisor.events({ target: '0' })).events.length).toBeGreaterThan(0);
+    expect((await supervisor.events({ target: 'api', since: later })).events).toEqual([]);
+    supervisor.followEvents({ target: 'api' }).cancel();
+    // a namespace is of the apps listed now
+    await expect(supervisor.events({ target: 'shop' })).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
+  });
+});

@@ -100,10 +100,11 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
       type: 'object',
       properties: {
         target: {
+          description:
+            'A process name, an id, a namespace, or "all"; a deleted app\'s name or id too (TARGET_NOT_FOUND when no process or event has it)',
           type: 'string',
           minLength: 1,
           maxLength: 200,
-          description: 'A process name, an id, a namespace, or "all"',
         },
         kinds: {
           description:

@@ -105,7 +105,11 @@ export const OBSERVE_TOOLS = [
     command: 'events',
     answer: `Answer: {ev: [{t ISO time, k kind, a app, i id, m message, s severity when not info, f fields}], more: true when older ones were left out (by limit, or by the answer's ${ANSWER_BYTES_MAX / 1024} KB)}.`,
     input: {
-      target: targetField.optional(),
+      target: targetField
+        .optional()
+        .describe(
+          'A process name, an id, a namespace, or "all"; a deleted app\'s name or id too (TARGET_NOT_FOUND when no process or event has it)',
+        ),
       kinds: z
         .array(z.string().min(1))
         .optional()

@@ -38,6 +38,8 @@ export interface EventBus {
   querySync(request: EventsRequest, select?: EventSelector): EventsResult;
   /** The events `query` gives, then each new matching one, in batches (those published meanwhile after them). */
   follow(request: EventsRequest, select?: EventSelector): Subscription<VelosEvent[]>;
+  /** Whether an event kept in memory (the newest `ringSize`) matches `select`: no read of the file. */
+  holdsRecent(select: EventSelector): boolean;
   /** Writes what is pending and closes the file. */
   close(): void;
 }
@@ -185,6 +187,9 @@ export function createEventBus(options: {
         }
       });
       return queue.subscription;
+    },
+    holdsRecent(select) {
+      return ring.some(select);
     },
     close() {
       if (pending.length > 0) flush();

@@ -68,6 +68,21 @@ export function createEventControl(options: {
       (event.app !== undefined && table.apps.get(event.app)?.spec.namespace === target);
   };
 
+  /** Whether `target` names a process listed now: an id, an app name or the namespace of an app. */
+  const namesListed = (target: string): boolean =>
+    (/^\d+$/.test(target) && table.records.has(Number(target))) ||
+    table.apps.has(target) ||
+    [...table.apps.values()].some((entry) => entry.spec.namespace === target);
+
+  /**
+   * The error of a target that selects nothing: it names no process listed now and no event held names
+   * it. A deleted app's events still answer; a misspelt name is told, not answered `[]`.
+   */
+  const refuseUnknown = (target: string): VelosError =>
+    new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}', and no event names it`, {
+      data: { target },
+    });
+
   const appOf = (target: string): { app: string; id?: number } => {
     const records = [...table.records.values()];
     const record =
@@ -90,10 +105,21 @@ export function createEventControl(options: {
       bus.close();
     },
     async events(request = {}) {
-      return bus.query(request, selectorOf(request.target));
+      const { target } = request;
+      const select = selectorOf(target);
+      const result = await bus.query(request, select);
+      if (result.events.length > 0 || select === undefined || namesListed(target!)) return result;
+      // none in the window asked: any of it at all? (only then is the whole file read)
+      if ((await bus.query({ limit: 1 }, select)).events.length === 0) throw refuseUnknown(target!);
+      return result;
     },
     followEvents(request = {}) {
-      return bus.follow(request, selectorOf(request.target));
+      const { target } = request;
+      const select = selectorOf(target);
+      // the ring only: a follow is of what comes, and an app deleted before the ring's events is not coming
+      if (select !== undefined && !namesListed(target!) && !bus.holdsRecent(select))
+        throw refuseUnknown(target!);
+      return bus.follow(request, select);
     },
     async emitEvent(request) {
       if (request.app === undefined) return publishApp(request);
