@@ -12,7 +12,12 @@ export const CUSTOM_METRIC_MAX_BUCKETS = 30;
 const MAX_HELP_LENGTH = 500;
 /** Labels Velos adds to every series of a process, and those Prometheus gives a meaning. */
 const RESERVED_LABELS = new Set(['id', 'name', 'instance', 'namespace', 'le', 'quantile']);
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+/**
+ * Prometheus's metric names without `:`, which it keeps for recording rules (promtool: "metric names
+ * should not contain ':'"; exporters and instrumented programs do not use it) and OpenTelemetry's
+ * instrument names do not take: such a name is refused, saying so, rather than renamed.
+ */
+const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const TYPES: Record<string, CustomMetricType> = {
   counter: 'counter',
@@ -53,6 +58,16 @@ export function parseCustomMetric(value: unknown): ParsedCustomMetric {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return refuse('not a JSON object');
   const raw = data as Record<string, unknown>;
   const name = raw.velos_metric;
+  if (
+    typeof name === 'string' &&
+    name.includes(':') &&
+    name.length <= CUSTOM_METRIC_MAX_NAME_LENGTH &&
+    METRIC_NAME.test(name.replaceAll(':', '_'))
+  ) {
+    return refuse(
+      `${name}: ':' is kept for Prometheus recording rules, not for a program's own metrics: use '_' (${name.replaceAll(':', '_')})`,
+    );
+  }
   if (typeof name !== 'string' || !METRIC_NAME.test(name) || name.length > CUSTOM_METRIC_MAX_NAME_LENGTH) {
     return refuse(
       `velos_metric: expected a metric name matching ${METRIC_NAME.source} (at most ${CUSTOM_METRIC_MAX_NAME_LENGTH} characters)`,

@@ -40,6 +40,12 @@ describe('parseCustomMetric', () => {
     expect(reasonOf('{"velos_metric":')).toBe('not valid JSON');
     expect(reasonOf('["velos_metric"]')).toBe('not a JSON object');
     expect(reasonOf({ velos_metric: 'bad name!', type: 'counter' })).toMatch(/expected a metric name/);
+    // ':' is Prometheus's for recording rules (promtool warns of it, OpenTelemetry refuses it)
+    expect(reasonOf({ velos_metric: 'http:requests:rate5m', type: 'gauge', value: 1 })).toBe(
+      "http:requests:rate5m: ':' is kept for Prometheus recording rules, not for a program's own metrics: use '_' (http_requests_rate5m)",
+    );
+    expect(reasonOf({ velos_metric: ':x', type: 'counter' })).toMatch(/use '_' \(_x\)/);
+    expect(reasonOf({ velos_metric: '1:x', type: 'counter' })).toMatch(/expected a metric name/);
     expect(reasonOf({ velos_metric: 'velos_process_cpu_percent', type: 'gauge', value: 1 })).toMatch(
       /velos_ prefix/,
     );
