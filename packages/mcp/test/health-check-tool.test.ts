@@ -79,4 +79,15 @@ describe('health_check and reported components', () => {
     expect((answer.bad as { n: string; i: number }[]).map((p) => [p.n, p.i])).toEqual([['api', 1]]);
     expect(answer.ok).toEqual(['worker']);
   });
+
+  it('gives the namespace of a bad process outside default (ns), as process_list does', async () => {
+    const answer = await healthCheck({ status: 'healthy', components: [], at: AT }, [
+      fakeProcess({ id: 0, name: 'api', status: 'errored', pid: null }),
+      fakeProcess({ id: 1, name: 'billing', namespace: 'shop', status: 'errored', pid: null }),
+    ]);
+    expect(answer.bad).toEqual([
+      { n: 'api', i: 0, score: 0, issues: expect.any(Array) },
+      { n: 'billing', i: 1, ns: 'shop', score: 0, issues: expect.any(Array) },
+    ]);
+  });
 });

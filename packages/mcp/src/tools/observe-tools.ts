@@ -36,7 +36,7 @@ export const OBSERVE_TOOLS = [
     title: 'Check health',
     command: 'health',
     answer:
-      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, m message, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.',
+      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, ns namespace when not default, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, m message, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.',
     input: { detail: detailField },
     run: async ({ detail }, { control }) => {
       const [daemon, processes] = await Promise.all([control.health(), control.list()]);
@@ -51,6 +51,11 @@ export const OBSERVE_TOOLS = [
       // an app with one bad instance is not ok, also when its other instances are
       const badNames = new Set(bad.map((p) => p.name));
       const ok = report.processes.filter((p) => !badNames.has(p.name));
+      const namespaces = new Map(processes.map((p) => [p.id, p.namespace]));
+      const nsOf = (id: number) => {
+        const ns = namespaces.get(id);
+        return ns === undefined || ns === 'default' ? {} : { ns };
+      };
       return {
         score: report.score,
         s: report.status,
@@ -60,7 +65,9 @@ export const OBSERVE_TOOLS = [
             : { s: daemon.status, bad: unhealthy.map((c) => ({ n: c.name, s: c.status, r: c.reason })) },
         ...(bad.length === 0
           ? {}
-          : { bad: bad.map((p) => ({ n: p.name, i: p.id, score: p.score, issues: p.issues })) }),
+          : {
+              bad: bad.map((p) => ({ n: p.name, i: p.id, ...nsOf(p.id), score: p.score, issues: p.issues })),
+            }),
         ...(ok.length === 0 ? {} : { ok: [...new Set(ok.map((p) => p.name))] }),
         ...reportedIssues(daemon),
       };
