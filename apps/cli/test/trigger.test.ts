@@ -1,6 +1,5 @@
-import type { JobRun, ProcessInfo } from '@velos/core';
+import { describeTriggered, type JobRun, type ProcessInfo } from '@velos/core';
 import { describe, expect, it } from 'vitest';
-import { describeTriggered } from '../src/commands/trigger.js';
 
 function job(id: number, name: string, runs: number, lastRun: Partial<JobRun>): ProcessInfo {
   const run: JobRun = {
@@ -27,15 +26,15 @@ describe('velos trigger lines', () => {
     const busy = job(1, 'sbox', 6, {});
     const started = job(2, 'backup', 3, {});
     const broken = job(3, 'report', 5, { outcome: 'spawn-error', pid: null });
-    expect(describeTriggered([busy], before)).toEqual({
+    expect(describeTriggered([busy], before)).toMatchObject({
       lines: ['sbox: run 6 is still going (pid 4242); not triggered'],
       hasStarted: false,
     });
-    expect(describeTriggered([broken], before)).toEqual({
+    expect(describeTriggered([broken], before)).toMatchObject({
       lines: ['report: run 5 failed to start (see velos logs report --err)'],
       hasStarted: false,
     });
-    expect(describeTriggered([busy, started], before)).toEqual({
+    expect(describeTriggered([busy, started], before)).toMatchObject({
       lines: ['sbox: run 6 is still going (pid 4242); not triggered', 'backup: run 3 started (pid 4242)'],
       hasStarted: true,
     });

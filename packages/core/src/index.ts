@@ -100,6 +100,7 @@ export {
   writeFreshFile,
 } from './home.js';
 export { isoTime } from './iso-time.js';
+export { describeTriggered, type TriggeredJob } from './job-trigger.js';
 export { suggestKey } from './key-suggestion.js';
 export type {
   LogAnomalyInfo,

@@ -1,4 +1,4 @@
-import { ErrorCodes, type ProcessInfo, VelosError } from '@velos/core';
+import { describeTriggered, ErrorCodes, type ProcessInfo, VelosError } from '@velos/core';
 import { toAiProcess } from '@velos/core/ai';
 import type { CommandContext } from '../context.js';
 import { withPm2ActionHint } from '../pm2/action-hint.js';
@@ -18,35 +18,21 @@ export async function runTrigger(ctx: CommandContext, targets: string[]): Promis
       })),
     );
   }
-  if (ctx.mode !== 'text') {
-    ctx.printJson(ctx.mode === 'ai' ? triggered.map((p) => toAiProcess(p)) : triggered);
+  const { lines, hasStarted, jobs } = describeTriggered(triggered, runsBefore);
+  if (ctx.mode === 'json') {
+    ctx.printJson(triggered);
     return;
   }
-  const { lines, hasStarted } = describeTriggered(triggered, runsBefore);
+  if (ctx.mode === 'ai') {
+    // tg: what was done to each job, as the MCP tool job_trigger says it
+    const done = new Map(jobs.map((job) => [job.id, job.what]));
+    ctx.printJson(triggered.map((p) => ({ ...toAiProcess(p), tg: done.get(p.id) })));
+    return;
+  }
   if (!hasStarted && lines.length > 0) {
     throw new VelosError(ErrorCodes.BUSY, lines.join('; '), {
       data: { names: triggered.map((p) => p.name) },
     });
   }
   ctx.print(lines.join('\n'));
-}
-
-/** One line per job `velos trigger` reached; `hasStarted` is false when none of them started a run. */
-export function describeTriggered(
-  triggered: ProcessInfo[],
-  runsBefore: ReadonlyMap<number, number>,
-): { lines: string[]; hasStarted: boolean } {
-  let hasStarted = false;
-  const lines = triggered.map((p) => {
-    const last = p.job?.lastRun;
-    if (!last) return `${p.name}: not run`;
-    if ((p.job?.runs ?? 0) <= (runsBefore.get(p.id) ?? 0)) {
-      return `${p.name}: run ${last.seq} is still going (pid ${last.pid ?? '-'}); not triggered`;
-    }
-    if (last.outcome === 'spawn-error')
-      return `${p.name}: run ${last.seq} failed to start (see velos logs ${p.name} --err)`;
-    hasStarted = true;
-    return `${p.name}: run ${last.seq} started (pid ${last.pid ?? '-'})`;
-  });
-  return { lines, hasStarted };
 }

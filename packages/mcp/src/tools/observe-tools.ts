@@ -1,6 +1,7 @@
 import {
   type DaemonHealth,
   type Dependency,
+  describeTriggered,
   ErrorCodes,
   formatBytes,
   formatDuration,
@@ -167,9 +168,18 @@ export const OBSERVE_TOOLS = [
     name: 'job_trigger',
     title: 'Run a job now',
     command: 'trigger',
-    answer: 'Answer: the jobs, compact (see process_list); follow the run with job_runs.',
+    answer:
+      'A job whose run is still going is left alone. Answer: the jobs, compact (see process_list), each with tg what the call did to it ("run 3 started (pid 4242)", "run 2 is still going (pid 4100); not triggered", "run 3 failed to start …"); BUSY when it started no run. Follow the run with job_runs.',
     input: { target: targetField },
-    run: async ({ target }, { control }) => (await control.trigger(target)).map((p) => toAiProcess(p)),
+    run: async ({ target }, { control }) => {
+      const runsBefore = new Map((await control.list()).map((p) => [p.id, p.job?.runs ?? 0]));
+      const triggered = await control.trigger(target);
+      // the answer of a job left alone looked like one of a run started: say what was done, as the CLI
+      const { jobs, lines, hasStarted } = describeTriggered(triggered, runsBefore);
+      if (!hasStarted && jobs.length > 0) throw new VelosError(ErrorCodes.BUSY, lines.join('; '));
+      const done = new Map(jobs.map((job) => [job.id, job.what]));
+      return triggered.map((p) => ({ ...toAiProcess(p), tg: done.get(p.id) }));
+    },
   }),
 ];
 
