@@ -1,11 +1,12 @@
+import { formatSpanMs } from './alert-rule.js';
 import type { LogsAnalyzeResult } from './log-analysis.js';
-import { formatDuration, formatSpanExact } from './units.js';
+import { formatDuration } from './units.js';
 
 /**
  * The log engine's summary in short keys, as `log_summary` and `velos logs <app> --summary --ai` give
  * it: health, lines and events by level, the top templates, the error templates the top leaves out,
  * the last error, anomalies, the last restart and the exits of the period (`ex`); empty parts left
- * out. `periodMs` is the window used (`per`, when one was asked), written as `formatSpanExact` writes
+ * out. `periodMs` is the window used (`per`, when one was asked), written as `formatSpanMs` writes
  * it: `300s` and `5m` are both `5m`. Over several apps, each template names its apps (`a`) and `apps`
  * gives each app's lines, events and health.
  */
@@ -21,7 +22,7 @@ export function toAiLogSummary(
   const errs = (s.errors ?? []).filter((e) => !s.top.some((p) => p.id === e.id));
   return {
     app: result.app,
-    ...(periodMs === undefined ? {} : { per: formatSpanExact(periodMs) }),
+    ...(periodMs === undefined ? {} : { per: formatSpanMs(periodMs) }),
     h: s.health,
     n: s.lines,
     ...(Object.keys(s.levels).length > 0 ? { lv: s.levels } : {}),

@@ -191,7 +191,6 @@ export {
   formatBytes,
   formatDuration,
   formatElapsedMs,
-  formatSpanExact,
   parseDurationMs,
   parseSizeBytes,
 } from './units.js';

@@ -86,19 +86,6 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * A span exactly, in the largest unit that holds it whole: `300s` and `5m` are `5m`, `1.5h` is `90m`,
- * `24h` is `1d`, `1500ms` is `1500ms` (what an answer echoes of a span it was asked, as it used it).
- */
-export function formatSpanExact(ms: number): string {
-  const whole = Math.max(0, Math.round(ms));
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
-    const size = DURATION_UNITS_MS[unit]!;
-    if (whole >= size && whole % size === 0) return `${whole / size}${unit}`;
-  }
-  return `${whole}ms`;
-}
-
-/**
  * How long something lasted, for people in two units at most: `850 ms`, `45 s`, `3 min 12 s`,
  * `2 h 3 min`, `4 d 1 h` (what alert messages and `velos alerts` say of a span).
  */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { formatSpanMs } from '../src/alert-rule.js';
 import {
   durationError,
   formatBytes,
   formatDuration,
   formatElapsedMs,
-  formatSpanExact,
   MAX_DURATION_MS,
   parseDurationMs,
   parseSizeBytes,
@@ -77,13 +77,13 @@ describe('units', () => {
   });
 
   it('writes a span exactly in the largest unit that holds it whole (an echoed period)', () => {
-    expect(formatSpanExact(300_000)).toBe('5m');
-    expect(formatSpanExact(90 * 60_000)).toBe('90m');
-    expect(formatSpanExact(24 * 3_600_000)).toBe('1d');
-    expect(formatSpanExact(36 * 3_600_000)).toBe('36h');
-    expect(formatSpanExact(90_000)).toBe('90s');
-    expect(formatSpanExact(1500)).toBe('1500ms');
-    expect(formatSpanExact(500)).toBe('500ms');
+    expect(formatSpanMs(300_000)).toBe('5m');
+    expect(formatSpanMs(90 * 60_000)).toBe('90m');
+    expect(formatSpanMs(24 * 3_600_000)).toBe('1d');
+    expect(formatSpanMs(36 * 3_600_000)).toBe('36h');
+    expect(formatSpanMs(90_000)).toBe('90s');
+    expect(formatSpanMs(1500)).toBe('1500ms');
+    expect(formatSpanMs(500)).toBe('500ms');
   });
 
   it('formats an elapsed span in two units at most, the way people say it', () => {
