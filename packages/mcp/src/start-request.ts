@@ -8,6 +8,7 @@ export interface StartRequest {
   script?: string;
   config?: string;
   name?: string;
+  namespace?: string;
   instances?: number | 'max';
   env?: Record<string, string>;
   args?: string[];
@@ -38,7 +39,9 @@ export async function planStart(request: StartRequest, ctx: ToolContext): Promis
     throw invalidArgument(`give either script or config (a .toml, .yaml, .yml or .json file), ${how}`);
   }
   if (request.config !== undefined) {
-    const extra = (['name', 'instances', 'env', 'args'] as const).find((key) => request[key] !== undefined);
+    const extra = (['name', 'namespace', 'instances', 'env', 'args'] as const).find(
+      (key) => request[key] !== undefined,
+    );
     if (extra) throw invalidArgument(`${extra} does not apply to a config file; set it in the file instead`);
     const file = resolve(cwd, request.config);
     if (!config.isConfigFile(file))
@@ -52,6 +55,7 @@ export async function planStart(request: StartRequest, ctx: ToolContext): Promis
   const script = resolveScript(request.script!, cwd);
   const entry: Record<string, unknown> = { script };
   if (request.name !== undefined) entry.name = request.name;
+  if (request.namespace !== undefined) entry.namespace = request.namespace;
   if (request.instances !== undefined) {
     entry.instances = request.instances;
     // as `velos start -i`: several instances run in cluster mode (non-Node programs fork)

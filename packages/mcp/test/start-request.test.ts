@@ -25,4 +25,15 @@ describe('planStart', () => {
     const { specs } = await planStart({ script: 'app.js', cwd: '.' }, ctx);
     expect(specs[0]?.script).toBe(join(dir, 'app.js'));
   });
+
+  it('starts a script in a namespace, checked as a config file checks it', async () => {
+    const { specs } = await planStart({ script: 'app.js', namespace: 'shop' }, ctx);
+    expect(specs[0]?.namespace).toBe('shop');
+    await expect(planStart({ script: 'app.js', namespace: 'all' }, ctx)).rejects.toThrow(
+      /namespace other than "all"/,
+    );
+    await expect(planStart({ config: 'velos.toml', namespace: 'shop' }, ctx)).rejects.toThrow(
+      'namespace does not apply to a config file; set it in the file instead',
+    );
+  });
 });

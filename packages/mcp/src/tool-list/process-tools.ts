@@ -32,7 +32,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_start',
     title: 'Start processes',
     description:
-      'Starts apps from their specs (all or nothing); with replace, an app that runs is restarted with its new spec. Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
+      'Starts apps from their specs (all or nothing); with replace, an app that runs is restarted with its new spec. Give a script (a file, a program on PATH or a quoted command line) with name, namespace, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -48,6 +48,11 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
           minLength: 1,
         },
         name: { description: 'App name (default: from the script)', type: 'string', minLength: 1 },
+        namespace: {
+          description: 'Namespace of the app, a target for all its apps (default: default)',
+          type: 'string',
+          minLength: 1,
+        },
         instances: {
           description: 'Instances in cluster mode, or "max" for one per CPU (default 1)',
           anyOf: [

@@ -50,7 +50,7 @@ export const PROCESS_TOOLS = [
     title: 'Start processes',
     command: 'start',
     answer:
-      'Give a script (a file, a program on PATH or a quoted command line) with name, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
+      'Give a script (a file, a program on PATH or a quoted command line) with name, namespace, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
     input: {
       script: z
         .string()
@@ -63,6 +63,11 @@ export const PROCESS_TOOLS = [
         .optional()
         .describe('A config file (.toml, .yaml, .yml, .json) whose apps start; instead of script'),
       name: z.string().min(1).optional().describe('App name (default: from the script)'),
+      namespace: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Namespace of the app, a target for all its apps (default: default)'),
       instances: z
         .union([z.number().int().min(1).max(1024), z.literal('max')])
         .optional()
