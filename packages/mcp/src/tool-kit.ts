@@ -108,7 +108,8 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
 
 /**
  * Runs a tool: a value becomes one text block; a thrown error an `isError` answer `CODE: message`,
- * an error about a payload field naming the tool's argument (`tool.fields`).
+ * an error about a payload field naming the tool's argument (`tool.fields`, else the argument of the
+ * field's name).
  */
 export async function runTool(
   tool: ToolDefinition,
@@ -119,7 +120,10 @@ export async function runTool(
     const value = await tool.run(args as never, ctx);
     return { content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) }] };
   } catch (error) {
-    return toolError(await withKnownNames(renameField(error, tool.fields ?? {}), ctx.control));
+    // a field the tool's argument names alike is said without the command (`since: …`, not
+    // `logs.search: since: …`, the daemon's form)
+    const names = { ...Object.fromEntries(Object.keys(tool.input).map((key) => [key, key])), ...tool.fields };
+    return toolError(await withKnownNames(renameField(error, names), ctx.control));
   }
 }
 

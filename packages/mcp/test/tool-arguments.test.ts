@@ -1,4 +1,4 @@
-import type { VelosControl } from '@velos/core';
+import { ErrorCodes, type VelosControl, VelosError } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { VELOS_TOOLS } from '../src/server.js';
@@ -85,6 +85,20 @@ describe('argumentsError', () => {
       'INVALID_ARGUMENT: since: expected a duration up to 24h like 10m, 1h or 24h, got "25h"',
     );
     expect(await callLine(control, 'metrics_history', { target: 'api', since: '2h' })).toBe('[]');
+  });
+
+  it("says a daemon's error about a field by the tool's argument, without the protocol command", async () => {
+    const detail =
+      'expected a time at or before until; since 2026-12-07T00:00:20Z is later than until 2026-12-07T00:00:00Z';
+    const searchLogs = async () => {
+      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `logs.search: since: ${detail}`, {
+        data: { field: 'since', detail },
+      });
+    };
+    const control = { searchLogs } as unknown as VelosControl;
+    expect(await callLine(control, 'log_search', { target: 'api', since: '10s', until: '30s' })).toBe(
+      `INVALID_ARGUMENT: since: ${detail}`,
+    );
   });
 
   it("echoes log_summary's period as it used it, not as it was written", async () => {
