@@ -127,6 +127,27 @@ describe('velos mcp while apps start (the SDK client over stdio)', () => {
     expect(up).toMatchObject({ n: 'up', s: 'on', r: 0 });
     expect(up!.exit).toBeUndefined();
     expect(up!.u).not.toBe('0s');
+
+    // a restart is waited for the same way: an app that crashes at once after a change (its code
+    // broken meanwhile) is told, not answered `on`
+    const broken = join(home, 'broken');
+    const script = join(home, 'fixed.js');
+    writeFileSync(
+      script,
+      `if (require('node:fs').existsSync(${JSON.stringify(broken)})) {\n  console.error('crashing with exit code 5');\n  process.exit(5);\n}\nsetInterval(() => {}, 1000);\n`,
+    );
+    const [first] = await ok<Row[]>(client, 'process_start', { script, name: 'fixed' });
+    expect(first).toMatchObject({ n: 'fixed', s: 'on' });
+    writeFileSync(broken, '');
+    const [again] = await ok<Row[]>(client, 'process_restart', { target: 'fixed' });
+    expect(again, JSON.stringify(again)).toMatchObject({ n: 'fixed', exit: { code: 5, why: 'crash' } });
+    expect(again!.tail?.join('\n')).toContain('crashing with exit code 5');
+    const [fine] = await ok<Row[]>(client, 'process_restart', {
+      target: 'up',
+    });
+    expect(fine).toMatchObject({ n: 'up', s: 'on' });
+    expect(fine!.exit).toBeUndefined();
+    expect(fine!.u).not.toBe('0s');
     await client.close();
-  }, 60_000);
+  }, 90_000);
 });

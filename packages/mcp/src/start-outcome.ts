@@ -22,7 +22,7 @@ export type StartOutcome = ReturnType<typeof toAiProcess> & {
  */
 export async function settleStart(
   control: Pick<VelosControl, 'list' | 'logs'>,
-  specs: readonly AppSpec[],
+  specs: readonly Pick<AppSpec, 'name' | 'minUptimeMs' | 'dependsOn'>[],
   started: ProcessInfo[],
 ): Promise<StartOutcome[]> {
   const uptimeMsOf = new Map(

@@ -82,7 +82,8 @@ function resolveScript(script: string, cwd: string): string {
   return script;
 }
 
-function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+/** The variables of `env` that have a value. */
+export function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;

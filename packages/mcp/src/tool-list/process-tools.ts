@@ -115,7 +115,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_restart',
     title: 'Restart processes',
     description:
-      "Restarts the target's processes, optionally with a new env. Answer: the restarted processes, compact (new pid, restarts).",
+      "Restarts the target's processes, optionally with a new env. Answer: the restarted processes, compact (new pid, restarts), once each ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -127,7 +127,8 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
           description: 'A process name, an id, a namespace, or "all"',
         },
         env: {
-          description: 'Environment variables for the app, over the environment it inherits',
+          description:
+            "Variables over this server's environment, which the apps then inherit anew (velos restart --update-env from its shell); a variable of the app's own env (process_start's env, a config file's) is changed with config_set env.KEY instead",
           type: 'object',
           propertyNames: { type: 'string' },
           additionalProperties: { type: 'string', pattern: '^[^\\0]*$' },
@@ -161,7 +162,8 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
           description: 'A process name, an id, a namespace, or "all"',
         },
         env: {
-          description: 'Environment variables for the app, over the environment it inherits',
+          description:
+            "Variables over this server's environment, which the apps then inherit anew (velos restart --update-env from its shell); a variable of the app's own env (process_start's env, a config file's) is changed with config_set env.KEY instead",
           type: 'object',
           propertyNames: { type: 'string' },
           additionalProperties: { type: 'string', pattern: '^[^\\0]*$' },

@@ -1,17 +1,28 @@
 import {
+  type AppSpec,
   alertNameClash,
+  type EnvOptions,
   ErrorCodes,
   isVelosError,
+  matchTarget,
   type ProcessInfo,
   TARGET_MAX_CHARS,
+  type VelosControl,
   VelosError,
 } from '@velos/core';
 import { toAiDetail, toAiProcess } from '@velos/core/ai';
 import * as z from 'zod';
 import { findGrowingMemory } from '../memory-growths.js';
 import { settleStart } from '../start-outcome.js';
-import { planStart } from '../start-request.js';
-import { defineTool, detailField, targetField, withoutEmpty } from '../tool-kit.js';
+import { definedEnv, planStart } from '../start-request.js';
+import {
+  defineTool,
+  detailField,
+  invalidArgument,
+  type ToolContext,
+  targetField,
+  withoutEmpty,
+} from '../tool-kit.js';
 
 /** Keys of a compact process (docs/ai-output.md). */
 export const PROCESS_KEYS =
@@ -31,6 +42,44 @@ const envField = z
   .describe('Environment variables for the app, over the environment it inherits');
 
 const compact = (processes: ProcessInfo[]) => processes.map((p) => toAiProcess(p));
+
+const updateEnvField = envField.describe(
+  "Variables over this server's environment, which the apps then inherit anew (velos restart --update-env from its shell); a variable of the app's own env (process_start's env, a config file's) is changed with config_set env.KEY instead",
+);
+
+/**
+ * The env options of a restart or reload given `env`: this server's environment with `env` over it
+ * replaces what the apps inherited, as `velos restart --update-env` sends its shell's (the variables
+ * alone left the apps without PATH or HOME). A variable an app's own env sets would keep its value,
+ * so it is refused first, naming config_set.
+ */
+async function updateEnvOf(
+  target: string,
+  env: Record<string, string> | undefined,
+  ctx: ToolContext,
+): Promise<EnvOptions | undefined> {
+  if (env === undefined) return undefined;
+  const listed = await ctx.control.list();
+  const names = [...new Set(matchTarget(listed, target, (p) => p).map((p) => p.name))];
+  for (const name of names) {
+    const own = (await ctx.control.configGet(name).catch(() => null))?.ownEnv ?? {};
+    const key = Object.keys(env).find((each) => Object.hasOwn(own, each) && own[each] !== env[each]);
+    if (key === undefined) continue;
+    throw invalidArgument(
+      `env.${key}: ${name} sets it in its own env, which wins over a restart's: change it with config_set {"env.${key}": ${JSON.stringify(env[key])}}`,
+    );
+  }
+  return { env: { ...definedEnv(ctx.env), ...env } };
+}
+
+/** The specs of the apps `target` names (their `min_uptime` and `depends_on`); none when describe fails. */
+async function specsOf(
+  control: VelosControl,
+  target: string,
+): Promise<Pick<AppSpec, 'name' | 'minUptimeMs' | 'dependsOn'>[]> {
+  const details = await control.describe(target).catch(() => []);
+  return [...new Map(details.map((d) => [d.spec.name, d.spec])).values()];
+}
 
 /** process_list, process_start, process_stop, process_restart, process_reload, process_scale, process_delete, process_info. */
 export const PROCESS_TOOLS = [
@@ -115,19 +164,24 @@ export const PROCESS_TOOLS = [
     name: 'process_restart',
     title: 'Restart processes',
     command: 'restart',
-    answer: 'Answer: the restarted processes, compact (new pid, restarts).',
-    input: { target: targetField, env: envField },
-    run: async ({ target, env }, { control }) =>
-      compact(await control.restart(target, env === undefined ? undefined : { env })),
+    answer:
+      'Answer: the restarted processes, compact (new pid, restarts), once each ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
+    input: { target: targetField, env: updateEnvField },
+    run: async ({ target, env }, ctx) => {
+      const { control } = ctx;
+      const restarted = await control.restart(target, await updateEnvOf(target, env, ctx));
+      // an app that crashes at once again (the fix did not take) is told, not answered `on`
+      return settleStart(control, await specsOf(control, target), restarted);
+    },
   }),
   defineTool({
     name: 'process_reload',
     title: 'Reload processes (zero downtime)',
     command: 'reload',
     answer: 'Answer: the reloaded processes, compact.',
-    input: { target: targetField, env: envField },
-    run: async ({ target, env }, { control }) =>
-      compact(await control.reload(target, env === undefined ? undefined : { env })),
+    input: { target: targetField, env: updateEnvField },
+    run: async ({ target, env }, ctx) =>
+      compact(await ctx.control.reload(target, await updateEnvOf(target, env, ctx))),
   }),
   defineTool({
     name: 'process_scale',
