@@ -136,7 +136,13 @@ describe('velos mcp while apps start (the SDK client over stdio)', () => {
       script,
       `if (require('node:fs').existsSync(${JSON.stringify(broken)})) {\n  console.error('crashing with exit code 5');\n  process.exit(5);\n}\nsetInterval(() => {}, 1000);\n`,
     );
-    const [first] = await ok<Row[]>(client, 'process_start', { script, name: 'fixed' });
+    // min_uptime 3 s, as crashy's: a loaded machine's Node may take over 1 s to reach its exit
+    const fixedFile = join(home, 'fixed.toml');
+    writeFileSync(
+      fixedFile,
+      `[[apps]]\nname = "fixed"\nscript = ${JSON.stringify(script)}\nmin_uptime = 3000\n`,
+    );
+    const [first] = await ok<Row[]>(client, 'process_start', { config: fixedFile });
     expect(first).toMatchObject({ n: 'fixed', s: 'on' });
     writeFileSync(broken, '');
     const [again] = await ok<Row[]>(client, 'process_restart', { target: 'fixed' });
