@@ -51,3 +51,28 @@ describe('process_restart and process_reload with env', () => {
     expect(asked).toEqual([undefined]);
   });
 });
+
+describe('process_restart and process_reload of an app that crashes at once', () => {
+  it('answer its exit and the tail of its err log, not on', async () => {
+    for (const tool of ['process_restart', 'process_reload']) {
+      const answered = fakeProcess({ pid: 100, restarts: 1, uptime: 0 });
+      const crashed = fakeProcess({
+        pid: null,
+        status: 'errored',
+        restarts: 2,
+        exitCode: 1,
+        lastExitReason: 'crash',
+      });
+      const spec = { name: 'api', minUptimeMs: 1000, dependsOn: [] };
+      const control = {
+        restart: async () => [answered],
+        reload: async () => [answered],
+        describe: async () => [{ id: 0, spec }],
+        list: async () => [crashed],
+        logs: async () => [{ ts: 0, stream: 'err', id: 0, name: 'api', pid: null, line: 'Error: boom' }],
+      } as unknown as VelosControl;
+      const [row] = JSON.parse((await callTool(control, tool, { target: 'api' })).content[0]!.text);
+      expect(row, tool).toMatchObject({ s: 'err', exit: { code: 1, why: 'crash' }, tail: ['Error: boom'] });
+    }
+  });
+});

@@ -150,7 +150,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_reload',
     title: 'Reload processes (zero downtime)',
     description:
-      'Replaces cluster instances one at a time, each ready before the old one stops; fork mode restarts. Answer: the reloaded processes, compact.',
+      'Replaces cluster instances one at a time, each ready before the old one stops; fork mode restarts. Answer: the reloaded processes, compact, once each ran its min_uptime (3 s at most) or exited, as process_restart: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -178,10 +178,14 @@ export const PROCESS_TOOLS = [
     name: 'process_reload',
     title: 'Reload processes (zero downtime)',
     command: 'reload',
-    answer: 'Answer: the reloaded processes, compact.',
+    answer:
+      'Answer: the reloaded processes, compact, once each ran its min_uptime (3 s at most) or exited, as process_restart: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
     input: { target: targetField, env: updateEnvField },
-    run: async ({ target, env }, ctx) =>
-      compact(await ctx.control.reload(target, await updateEnvOf(target, env, ctx))),
+    run: async ({ target, env }, ctx) => {
+      const { control } = ctx;
+      const reloaded = await control.reload(target, await updateEnvOf(target, env, ctx));
+      return settleStart(control, await specsOf(control, target), reloaded);
+    },
   }),
   defineTool({
     name: 'process_scale',
