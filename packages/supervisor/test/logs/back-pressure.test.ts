@@ -103,17 +103,19 @@ describe('back-pressure', () => {
       writev: failingOnce,
       onError: (error) => errors.push(`${error.code}: ${error.message}`),
     });
-    const child = harness.spawn('chatty.js', { COUNT: '5000', RATE: '0' });
+    // more than one read of the pipe holds (64 KiB): 5000 lines (49 KB) could all be in the first read,
+    // hence in the failed write, with no line left to be written after it
+    const child = harness.spawn('chatty.js', { COUNT: '20000', RATE: '0' });
     harness.capture(logs, child);
     await exited(child);
     await logs.drained();
 
     const { dropped, out } = logs.counters();
     const lines = await fileLines(outPath);
-    expect(out).toBe(5000);
+    expect(out).toBe(20000);
     expect(dropped).toBeGreaterThan(0);
-    expect(lines.length + dropped).toBe(5000);
-    expect(lines.at(-1)).toBe('line 5000');
+    expect(lines.length + dropped).toBe(20000);
+    expect(lines.at(-1)).toBe('line 20000');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
       new RegExp(`^IO_ERROR: writing .*out\\.log failed, ${dropped} lines lost: EIO`),
