@@ -78,5 +78,7 @@ export interface CommandSpec {
    * positionals are not app names (default: how to name an app called `arg`); null for the default.
    */
   dashHint?(args: readonly string[], arg: string): string | null;
+  /** The hint after a positional `arg` beyond `maxArgs` (`velos monitor api`, PM2's PM2.io switch). */
+  extraArgHint?: string;
   run(ctx: CommandContext, input: CommandInput): Promise<void>;
 }

@@ -113,7 +113,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
     );
   }
   if (args.length > spec.maxArgs) {
-    const hint = spec.acceptsRest ? '; put arguments for the app after --' : '';
+    const hint = spec.extraArgHint ?? (spec.acceptsRest ? '; put arguments for the app after --' : '');
     throw usageError(`unexpected argument "${args[spec.maxArgs]}" for velos ${typed}${hint}`, typed);
   }
   return { options, args, rest, typedFlags };

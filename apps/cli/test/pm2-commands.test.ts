@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findCommand } from '../src/command-table.js';
+import { parseCommandArgs } from '../src/parse-argv.js';
 import { pm2OnlyCommandHint } from '../src/pm2/pm2-only-commands.js';
 
 describe("PM2's command names", () => {
@@ -22,6 +23,27 @@ describe("PM2's command names", () => {
     // a word of Velos's own, or of no one, gets no PM2 hint (nor does an Object.prototype name)
     for (const word of ['update', 'frobnicate', 'constructor', 'toString'])
       expect(pm2OnlyCommandHint(word)).toBeNull();
+  });
+
+  it("monitor <app> (PM2.io's switch) and ls -m (PM2's mini list) are refused with what Velos has instead", () => {
+    const refusal = (command: string, argv: string[]) => {
+      try {
+        parseCommandArgs(findCommand(command)!, argv, command);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refusal('monitor', ['api'])).toMatch(
+      /^unexpected argument "api" for velos monitor; it shows every app .*PM2's monitor <app> turns on PM2\.io's hosted monitoring: Velos has velos metrics/,
+    );
+    expect(refusal('ls', ['-m'])).toBe(
+      "unknown option -m for velos ls; PM2's mini list is velos list itself (one line a process), or velos list --ai (compact JSON) (see velos ls --help)",
+    );
+    expect(refusal('ls', ['--mini-list'])).toMatch(
+      /^unknown option --mini-list for velos ls; PM2's mini list/,
+    );
+    expect(refusal('ls', ['-z'])).toBe('unknown option -z for velos ls (see velos ls --help)');
   });
 
   it("bin/velos.js's quick paths take every name of list and of monit, and no other", () => {

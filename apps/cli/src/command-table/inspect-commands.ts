@@ -23,6 +23,11 @@ export const INSPECT_COMMANDS: CommandSpec[] = [
       json,
       ai,
     },
+    // PM2's ls -m (--mini-list): the table is one line a process already; --ai is the short form
+    dashHint: (_args, arg) =>
+      arg === '-m' || arg === '--mini-list'
+        ? "; PM2's mini list is velos list itself (one line a process), or velos list --ai (compact JSON)"
+        : '',
     run: async (ctx, input) =>
       (await import('../commands/list.js')).runList(
         ctx,
@@ -45,6 +50,8 @@ export const INSPECT_COMMANDS: CommandSpec[] = [
       'See docs/monit.md.',
     ].join('\n'),
     options: {},
+    extraArgHint:
+      "; it shows every app (select one with the arrow keys or / to filter). PM2's monitor <app> turns on PM2.io's hosted monitoring: Velos has velos metrics (Prometheus), OpenTelemetry and velos alerts instead",
     run: async (ctx) => (await import('../commands/monit.js')).runMonit(ctx),
   },
   {
