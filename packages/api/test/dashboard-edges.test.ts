@@ -429,9 +429,11 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
 
   it('says when a job runs next, and lists a run started with Run now at once (it waited for the 15 s poll)', async () => {
     await toHash(page, '#/');
-    expect(await page.locator('tr[data-row="nightly"] .sub').textContent()).toMatch(/^job · next in \d+ h/);
+    expect(await page.locator('tr[data-row="nightly"] .sub').textContent()).toMatch(
+      /^job · next in \d+ [hms]\b/,
+    );
     await toHash(page, '#/app/nightly');
-    expect(await page.locator('[data-next-run]').textContent()).toMatch(/^in \d+ h/);
+    expect(await page.locator('[data-next-run]').textContent()).toMatch(/^in \d+ [hms]\b/);
     await page.locator('.empty-note', { hasText: 'No runs yet.' }).waitFor();
     await page.locator('button', { hasText: 'Run now' }).click();
     // the runs are polled every 15 s: a deadline well under it shows the table followed the run's events
