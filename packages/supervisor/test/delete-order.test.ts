@@ -8,18 +8,24 @@ import { events, recorder } from './order-file.js';
 const harness = new Harness();
 afterEach(() => harness.cleanup());
 
+/** A supervisor running c, which depends on b, which depends on a; resolves once all three started. */
+async function startChain() {
+  const home = harness.home();
+  const supervisor = harness.track(createSupervisor({ home }));
+  await supervisor.start([
+    recorder(home, 'a'),
+    recorder(home, 'b', [{ name: 'a', condition: 'started' }]),
+    recorder(home, 'c', [{ name: 'b', condition: 'started' }]),
+  ]);
+  await waitFor(() => ['a', 'b', 'c'].every((name) => events(home).includes(`start ${name}`)), {
+    what: 'a, b and c to start',
+  });
+  return { home, supervisor };
+}
+
 describe('velos delete and depends_on (SUP-12)', () => {
   it('deletes dependents before their dependencies, as stop all stops them', async () => {
-    const home = harness.home();
-    const supervisor = harness.track(createSupervisor({ home }));
-    await supervisor.start([
-      recorder(home, 'a'),
-      recorder(home, 'b', [{ name: 'a', condition: 'started' }]),
-      recorder(home, 'c', [{ name: 'b', condition: 'started' }]),
-    ]);
-    await waitFor(() => ['a', 'b', 'c'].every((name) => events(home).includes(`start ${name}`)), {
-      what: 'a, b and c to start',
-    });
+    const { home, supervisor } = await startChain();
     const deleted = await supervisor.delete('all');
     // the answer keeps the order of the selection
     expect(deleted.map((info) => info.name)).toEqual(['a', 'b', 'c']);
@@ -28,16 +34,7 @@ describe('velos delete and depends_on (SUP-12)', () => {
   });
 
   it('stops and deletes several targets as one selection, in waves; one that matches nothing fails them all', async () => {
-    const home = harness.home();
-    const supervisor = harness.track(createSupervisor({ home }));
-    await supervisor.start([
-      recorder(home, 'a'),
-      recorder(home, 'b', [{ name: 'a', condition: 'started' }]),
-      recorder(home, 'c', [{ name: 'b', condition: 'started' }]),
-    ]);
-    await waitFor(() => ['a', 'b', 'c'].every((name) => events(home).includes(`start ${name}`)), {
-      what: 'a, b and c to start',
-    });
+    const { home, supervisor } = await startChain();
     const stopped = await supervisor.stop(['a', 'b', '2', 'c']);
     expect(stopped.map((info) => info.name)).toEqual(['a', 'b', 'c']);
     expect(events(home).filter((event) => event.startsWith('stop'))).toEqual(['stop c', 'stop b', 'stop a']);
