@@ -23,11 +23,10 @@ describe('alerts grouped by group_interval (OBS-3)', () => {
     const hook = await startReceiver();
     receivers.push(hook);
     const out = join(home, 'command-alerts.jsonl');
-    // the apps outlive the start: velos start sets a file's rules once its apps started (an exit before
-    // that, 300 ms in on a loaded CI, is seen by no rule)
+    // the apps exit at once: velos start sets a file's rules before its apps start, so each exit is seen
     const apps = APPS.map(
       (name) =>
-        `[[apps]]\nname = "${name}"\nscript = "${join(FIXTURES, 'crash-after.js')}"\nargs = ["1500"]\nautorestart = false\n`,
+        `[[apps]]\nname = "${name}"\nscript = "${join(FIXTURES, 'crash-after.js')}"\nargs = ["0"]\nautorestart = false\n`,
     ).join('\n');
     const file = join(home, 'app.toml');
     writeFileSync(

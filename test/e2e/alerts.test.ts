@@ -394,6 +394,14 @@ webhook = { url = "http://127.0.0.1:9/x", timout = "1s" }
     const tick = `[[apps]]\nname = "tick"\nscript = "${join(FIXTURES, 'ticker.js')}"\n`;
     writeFileSync(linked, tick);
     await velosOk(['start', linked], { home });
+    // a start refused (its app runs already) leaves the rules as they were: the file's new rule is not kept
+    writeFileSync(linked, `${tick}\n[[alerts]]\nname = "mine"\nwhen = "errored"\n`);
+    const again = await velos(['start', linked], { home });
+    expect([again.code, again.stderr]).toEqual([
+      1,
+      expect.stringContaining("'tick' of linked.toml runs already"),
+    ]);
+    expect((await alertsState(home)).map((a) => a.rule.name)).toEqual(['keep']);
     writeFileSync(
       linked,
       `${tick}\n[[apps]]\nname = "tock"\nscript = "${join(FIXTURES, 'ticker.js')}"\n\n[[alerts]]\nname = "keep"\nwhen = "errored"\n`,

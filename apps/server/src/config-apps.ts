@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { type AlertRule, type AppSpec, ErrorCodes, type VelosControl, VelosError } from '@velos/core';
+import {
+  type AlertRule,
+  type AppSpec,
+  ErrorCodes,
+  startWithFileAlerts,
+  type VelosControl,
+  VelosError,
+} from '@velos/core';
 import type { DaemonExtension } from '@velos/supervisor';
 
 /** The apps (and `[[alerts]]`) of the config file `velos-server` was given, validated before anything starts. */
@@ -60,12 +67,14 @@ export function createConfigAppsExtension(
 async function startConfigApps(control: VelosControl, apps: ConfigApps): Promise<void> {
   const names = new Set(apps.specs.map((spec) => spec.name));
   const existing = (await control.list()).filter((p) => names.has(p.name));
-  if (existing.length > 0) {
-    await control.configReload(apps.file);
-  } else {
-    await control.start(apps.specs);
-  }
-  await control.setAlerts(apps.file, apps.alerts);
+  // OBS-3: the file's rules are in before its apps start (an exit in their first ms is seen)
+  await startWithFileAlerts(
+    control,
+    apps.file,
+    apps.alerts,
+    (): Promise<unknown> =>
+      existing.length > 0 ? control.configReload(apps.file) : control.start(apps.specs),
+  );
   const failures = await spawnFailures(control, names);
   if (failures.length > 0) {
     throw new VelosError(

@@ -4,8 +4,8 @@ import { ErrorCodes, VelosError } from './errors.js';
 /**
  * The error of replacing the rules of `source` with `rules` while `existing` holds rules of every
  * source, or null: a rule name that a rule of another source (or an earlier one of `rules`) has.
- * The daemon refuses such a replacement; `velos start` and MCP `process_start` ask before they
- * start a file's apps, so a clash starts nothing.
+ * The daemon refuses such a replacement; `velos start` and MCP `process_start` set a file's rules
+ * before they start its apps (`startWithFileAlerts`), so a clash starts nothing.
  * @example alertNameClash('/srv/app.toml', [{ name: 'esc' }], [{ name: 'esc', source: 'runtime' }])?.message
  * // "/srv/app.toml: alert rule 'esc' exists already (from runtime); rename one of them"
  */

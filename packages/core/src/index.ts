@@ -88,6 +88,7 @@ export {
   type VelosEvent,
 } from './events.js';
 export { type FieldErrorData, fieldError, fieldErrorData, renameField } from './field-error.js';
+export { startWithFileAlerts } from './file-alerts.js';
 export {
   APPEND_NO_FOLLOW,
   CREATE_EXCLUSIVE,

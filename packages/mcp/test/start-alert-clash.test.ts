@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { AlertStatus, VelosControl } from '@velos/core';
+import { type AlertRule, type AlertStatus, alertNameClash, type VelosControl } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVelosMcpServer } from '../src/server.js';
 
@@ -44,7 +44,10 @@ describe('process_start of a config file with [[alerts]]', () => {
         calls.push('start');
         return [];
       },
-      setAlerts: async () => {
+      // the daemon refuses a rule named like another source's, changing nothing
+      setAlerts: async (source: string, rules: AlertRule[]) => {
+        const clash = alertNameClash(source, rules, [runtimeRule.rule]);
+        if (clash) throw clash;
         calls.push('setAlerts');
         return [];
       },

@@ -3,11 +3,9 @@ import { join, resolve } from 'node:path';
 import {
   type AlertRule,
   type AppSpec,
-  alertNameClash,
   dateFormatTokensProblem,
-  ErrorCodes,
-  isVelosError,
   type ProcessInfo,
+  startWithFileAlerts,
   TARGET_MAX_CHARS,
   type VelosControl,
 } from '@velos/core';
@@ -61,7 +59,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   let onRunning: RunningAction | null = null;
   if (target.kind === 'config') {
     specs = await specsFromConfigFile(target.path, input, where, config);
-    // OBS-3: the file's [[alerts]] are checked before anything starts; they replace the file's rules after
+    // OBS-3: the file's [[alerts]] are checked before anything starts; they replace the file's rules
     if (!isScriptConfig(target.path)) alerts = await config.loadConfigAlerts(target.path);
     if (config.dialectOf(target.path) === 'pm2') onRunning = 'restart';
   } else if (target.kind === 'script') {
@@ -85,22 +83,20 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   ensureLogDirs(specs);
   printWarnings(watchPathWarnings(specs));
   const startApps = async (client: VelosControl, isForeground = false): Promise<void> => {
-    if (target.kind === 'config' && alerts !== null && alerts.length > 0)
-      await refuseAlertNameClash(client, resolve(target.path), alerts);
-    if (onRunning) await startOrAct(client, specs, onRunning);
-    else
-      await startOrForce(
-        client,
-        specs,
-        input.options.force === true,
-        target.kind === 'config' ? { path: target.path, typed: arg } : undefined,
-      );
-    if (target.kind === 'config' && !isScriptConfig(target.path)) {
-      // a daemon from before alerts answers UNKNOWN_COMMAND: harmless while the file has no rules
-      await client.setAlerts(resolve(target.path), alerts ?? []).catch((error: unknown) => {
-        if (alerts !== null || !isVelosError(error) || error.code !== ErrorCodes.UNKNOWN_COMMAND) throw error;
-      });
-    }
+    const startThem = (): Promise<unknown> =>
+      onRunning
+        ? startOrAct(client, specs, onRunning)
+        : startOrForce(
+            client,
+            specs,
+            input.options.force === true,
+            target.kind === 'config' ? { path: target.path, typed: arg } : undefined,
+          );
+    // OBS-3: the file's [[alerts]] are in before its apps start (an exit in their first ms is seen);
+    // a refused start puts the file's earlier rules back
+    if (target.kind === 'config' && !isScriptConfig(target.path))
+      await startWithFileAlerts(client, resolve(target.path), alerts ?? [], startThem);
+    else await startThem();
     const listed = await client.list();
     printProcesses(ctx, listed);
     if (target.kind !== 'config')
@@ -127,16 +123,6 @@ function defaultProcessFile(cwd: string): string {
     `velos start needs <script|"command line"|config file>; without one it starts ./${DEFAULT_PROCESS_FILE}, as pm2 start does, and there is none here`,
     'start',
   );
-}
-
-/**
- * OBS-3: the file's rules would be refused after its apps started when a rule of another source (a
- * run-time rule, another file) has one of their names; asked first, the clash starts nothing.
- */
-async function refuseAlertNameClash(client: VelosControl, file: string, rules: AlertRule[]): Promise<void> {
-  const existing = (await client.alerts()).map((status) => status.rule);
-  const clash = alertNameClash(file, rules, existing);
-  if (clash) throw clash;
 }
 
 /**

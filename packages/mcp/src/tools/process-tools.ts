@@ -1,11 +1,11 @@
 import {
   type AppSpec,
-  alertNameClash,
   type EnvOptions,
   ErrorCodes,
   isVelosError,
   matchTarget,
   type ProcessInfo,
+  startWithFileAlerts,
   TARGET_MAX_CHARS,
   type VelosControl,
   VelosError,
@@ -131,24 +131,22 @@ export const PROCESS_TOOLS = [
     },
     run: async ({ replace, ...request }, ctx) => {
       const plan = await planStart(request, ctx);
-      if (plan.configFile !== undefined && plan.alerts && plan.alerts.length > 0) {
-        // a rule name another source has would be refused after the apps started: refused first
-        const existing = (await ctx.control.alerts()).map((status) => status.rule);
-        const clash = alertNameClash(plan.configFile, plan.alerts, existing);
-        if (clash) throw clash;
-      }
-      const started = await ctx.control.start(plan.specs, replace ? { replace } : {}).catch((error) => {
-        throw isVelosError(error) && error.code === ErrorCodes.NAME_IN_USE
-          ? new VelosError(
-              error.code,
-              `${error.message}; or call again with replace: true to restart it with this spec`,
-              {
-                data: error.data,
-              },
-            )
-          : error;
-      });
-      if (plan.configFile !== undefined) await ctx.control.setAlerts(plan.configFile, plan.alerts ?? []);
+      const startThem = () =>
+        ctx.control.start(plan.specs, replace ? { replace } : {}).catch((error) => {
+          throw isVelosError(error) && error.code === ErrorCodes.NAME_IN_USE
+            ? new VelosError(
+                error.code,
+                `${error.message}; or call again with replace: true to restart it with this spec`,
+                { data: error.data },
+              )
+            : error;
+        });
+      // OBS-3: a file's rules are in before its apps start (an exit in their first ms is seen); a refused
+      // start puts the file's earlier rules back, and a rule name clash starts nothing
+      const started =
+        plan.configFile === undefined
+          ? await startThem()
+          : await startWithFileAlerts(ctx.control, plan.configFile, plan.alerts ?? [], startThem);
       return settleStart(ctx.control, plan.specs, started);
     },
   }),
