@@ -34,8 +34,9 @@ export type ReplaceOutcome = 'updated' | 'scaled' | 'restarted';
  * instance count (beside such keys) adds or removes instances and leaves the others running; otherwise
  * a running cluster app whose change needs no new processes or log pipelines is reloaded (zero
  * downtime; scaled before the reload when it has fewer instances, after it when more), another running
- * app is stopped and started again, a stopped app only takes the spec (started and stopped again when
- * new pipelines are needed), unless `isStartWanted` (a rollback of an app that ran) starts it.
+ * app is stopped and started again, an errored service is started with it, a stopped app only takes
+ * the spec (started and stopped again when new pipelines are needed), unless `isStartWanted` (a
+ * rollback of an app that ran) starts it.
  */
 export async function replaceSpec(
   deps: ApplyDeps,
@@ -65,6 +66,12 @@ export async function replaceSpec(
     return 'scaled';
   }
   if (!deps.isRunning(name)) {
+    if (after.type !== 'job' && (await isErrored(deps, name))) {
+      // an errored service (it could not spawn, or crashed past max_restarts) runs its new definition:
+      // editing the file is how its user fixes it, and `velos start <file>` refuses an app it has
+      await deps.control.start([after]);
+      return 'restarted';
+    }
     if (effect !== 'pipeline') {
       deps.setSpec(name, kept);
       await rescale();
@@ -85,6 +92,11 @@ export async function replaceSpec(
   await deps.control.stop(name);
   await deps.control.start([after]);
   return 'restarted';
+}
+
+/** True when a process of the app is `errored` (none runs: `isRunning` said so first). */
+async function isErrored(deps: ApplyDeps, name: string): Promise<boolean> {
+  return (await deps.control.list()).some((p) => p.name === name && p.status === 'errored');
 }
 
 /** How often the processes of changed apps are looked at during the grace period. */

@@ -18,7 +18,7 @@ const PROBE = {
 };
 
 /** Deps that record what `replaceSpec` asked of the supervisor. */
-function recordingDeps(isRunning: boolean): ApplyDeps & { calls: string[] } {
+function recordingDeps(isRunning: boolean, status = 'stopped'): ApplyDeps & { calls: string[] } {
   const calls: string[] = [];
   const control = {
     start: async () => {
@@ -34,7 +34,7 @@ function recordingDeps(isRunning: boolean): ApplyDeps & { calls: string[] } {
       calls.push('reload');
       return [];
     },
-    list: async () => [],
+    list: async () => (isRunning ? [] : [{ name: 'web', status }]),
   } as unknown as ApplyDeps['control'];
   return {
     calls,
@@ -138,6 +138,19 @@ describe('replaceSpec (CFG-2)', () => {
     const clustered = spec({ execMode: 'cluster' });
     expect(await replaceSpec(cluster, clustered, { ...clustered, env: { A: '2' } })).toBe('restarted');
     expect(cluster.calls).toEqual(['setSpec 1', 'reload']);
+  });
+
+  it('starts an errored service with its new spec; a stopped one, or an errored job, only takes it', async () => {
+    const errored = recordingDeps(false, 'errored');
+    expect(await replaceSpec(errored, spec(), spec({ script: 'fixed.js' }))).toBe('restarted');
+    expect(errored.calls).toEqual(['start']);
+    const stopped = recordingDeps(false);
+    expect(await replaceSpec(stopped, spec(), spec({ script: 'fixed.js' }))).toBe('restarted');
+    expect(stopped.calls).toEqual(['setSpec 1']);
+    const job = recordingDeps(false, 'errored');
+    const jobSpec = spec({ type: 'job' });
+    await replaceSpec(job, jobSpec, { ...jobSpec, script: 'fixed.js' });
+    expect(job.calls).not.toContain('start');
   });
 
   it('changes the instance count alone by a scale: the instances that stay are not stopped', async () => {
