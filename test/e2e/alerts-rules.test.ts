@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, listJson, velos, velosOk } from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, listJson, velos, velosOk, waitFor } from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -65,5 +65,43 @@ severity = "critical"
     );
     await velosOk(['config', 'reload'], { home });
     expect((await velosOk(['alerts'], { home })).stdout).toMatch(/from-file\s+errored/);
+  });
+});
+
+describe("a config file's [[alerts]]", () => {
+  it('are in before its apps start: an app that exits at once is seen by an event rule', async () => {
+    const home = createHome();
+    // a rule of another source first: the engine runs already, and a late rule would miss the exit
+    await velosOk(['alerts', 'add', 'keep', '--when', 'daemon degraded'], { home });
+    const file = join(home, 'quick.toml');
+    writeFileSync(
+      file,
+      '[[apps]]\nname = "quick"\nscript = "false"\nautorestart = false\n\n[[alerts]]\nname = "exits"\nwhen = "event exited"\n',
+    );
+    await velosOk(['start', file], { home });
+    await waitFor(
+      async () => {
+        const rows = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout);
+        return rows.find((row: { rule: { name: string } }) => row.rule.name === 'exits')?.phase === 'firing';
+      },
+      { message: 'the exit of quick fires the rule', timeoutMs: 5000 },
+    );
+  });
+
+  it('startOrReload/startOrRestart of a TOML file apply its [[alerts]] as velos start does, and fail when an app cannot spawn', async () => {
+    const home = createHome();
+    const file = join(home, 'app.toml');
+    const app = (script: string) => `[[apps]]\nname = "tick"\nscript = "${join(FIXTURES, script)}"\n`;
+    writeFileSync(file, `${app('ticker.js')}\n[[alerts]]\nname = "down"\nwhen = "errored"\n`);
+    await velosOk(['startOrReload', file], { home });
+    expect((await velosOk(['alerts'], { home })).stdout).toMatch(/down\s+errored/);
+    // the file without rules drops them; its script gone, the restart fails with the reason
+    writeFileSync(file, app('gone.js'));
+    const restart = await velos(['startOrRestart', file], { home });
+    expect([restart.code, restart.stderr.trim()]).toEqual([
+      1,
+      `velos: tick: cannot start ${join(FIXTURES, 'gone.js')}: not found (ENOENT)`,
+    ]);
+    expect((await velosOk(['alerts'], { home })).stdout).toMatch(/^no alert rules/);
   });
 });

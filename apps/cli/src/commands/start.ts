@@ -145,12 +145,20 @@ export async function runStartOr(
     );
   }
   const specs = await specsFromConfigFile(target.path, input, where, config);
+  // OBS-3: a TOML/YAML/JSON file's [[alerts]] replace the file's rules, as at `velos start <file>`
+  const alerts = isScriptConfig(target.path) ? null : ((await config.loadConfigAlerts(target.path)) ?? []);
   ensureLogDirs(specs);
   printWarnings(watchPathWarnings(specs));
   const client = await ctx.client();
   // the file's apps take this shell's environment with or without --update-env, as at their start
-  await startOrAct(client, specs, action);
-  printProcesses(ctx, await client.list());
+  const act = (): Promise<unknown> => startOrAct(client, specs, action);
+  if (alerts === null) await act();
+  else await startWithFileAlerts(client, resolve(target.path), alerts, act);
+  const listed = await client.list();
+  printProcesses(ctx, listed);
+  // an app that could not be spawned (its script or cwd is not there) fails the command, as at velos start
+  const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)));
+  if (failure) throw failure;
 }
 
 /** Where `velos start` runs, with `[defaults]` of config.toml and the warning printer. */
