@@ -69,23 +69,23 @@ severity = "critical"
 });
 
 describe("a config file's [[alerts]]", () => {
-  it('are in before its apps start: an app that exits at once is seen by an event rule', async () => {
+  it('are in before its apps start or a reload adds them: an app that exits at once is seen by an event rule', async () => {
     const home = createHome();
     // a rule of another source first: the engine runs already, and a late rule would miss the exit
     await velosOk(['alerts', 'add', 'keep', '--when', 'daemon degraded'], { home });
     const file = join(home, 'quick.toml');
-    writeFileSync(
-      file,
-      '[[apps]]\nname = "quick"\nscript = "false"\nautorestart = false\n\n[[alerts]]\nname = "exits"\nwhen = "event exited"\n',
-    );
+    const quick = (name: string) =>
+      `[[apps]]\nname = "${name}"\nscript = "false"\nautorestart = false\n\n[[alerts]]\nname = "${name}-exits"\nwhen = "event exited"\napp = "${name}"\n`;
+    const isFiring = async (rule: string) => {
+      const rows = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout);
+      return rows.find((row: { rule: { name: string } }) => row.rule.name === rule)?.phase === 'firing';
+    };
+    writeFileSync(file, quick('a'));
     await velosOk(['start', file], { home });
-    await waitFor(
-      async () => {
-        const rows = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout);
-        return rows.find((row: { rule: { name: string } }) => row.rule.name === 'exits')?.phase === 'firing';
-      },
-      { message: 'the exit of quick fires the rule', timeoutMs: 5000 },
-    );
+    await waitFor(() => isFiring('a-exits'), { message: 'the exit of a fires its rule', timeoutMs: 5000 });
+    writeFileSync(file, `${quick('a')}\n${quick('b')}`);
+    await velosOk(['config', 'reload', file], { home });
+    await waitFor(() => isFiring('b-exits'), { message: 'the exit of b fires its rule', timeoutMs: 5000 });
   });
 
   it('startOrReload/startOrRestart of a TOML file apply its [[alerts]] as velos start does, and fail when an app cannot spawn', async () => {

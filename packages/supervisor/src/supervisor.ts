@@ -325,12 +325,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     ...(options.onDaemonConfig ? { onDaemonConfig: options.onDaemonConfig } : {}),
     // OBS-3: config.toml's and linked files' [[alerts]] replace the rules of that file
     checkAlerts: (source, rules) => alerting.checkRulesFromSource(source, rules),
-    onAlerts: (source, rules) => {
+    onAlerts: async (source, rules) => {
       // config.toml is read again at each daemon start; a linked file's rules are kept like `alerts.set`'s
       const isPersistent = source !== join(home, DAEMON_CONFIG_FILE);
-      alerting.setRulesFromSource(source, rules, { isPersistent }).catch((error: unknown) => {
+      const earlier = (await alerting.alerts()).filter((s) => s.rule.source === source).map((s) => s.rule);
+      await alerting.setRulesFromSource(source, rules, { isPersistent }).catch((error: unknown) => {
         log(`alerts of ${source}: ${error instanceof Error ? error.message : String(error)}`);
       });
+      return earlier;
     },
   });
 

@@ -17,8 +17,12 @@ import type { ConfigWatches } from './config-watch.js';
 /** The daemon's own config file inside the home. */
 export const DAEMON_CONFIG_FILE = 'config.toml';
 
-/** Receives the `[[alerts]]` rules of a config file (config.toml or a linked file), validated, each time it is applied. */
-export type AlertsHandler = (source: string, rules: AlertRule[]) => void;
+/**
+ * Receives the `[[alerts]]` rules of a config file (config.toml or a linked file), validated, each time
+ * it is applied; resolves, once they are in, with the rules the file had before (put back when applying
+ * the rest of the file fails).
+ */
+export type AlertsHandler = (source: string, rules: AlertRule[]) => Promise<AlertRule[]>;
 /** Throws when the rules of a config file cannot replace that file's (a name another source's rule has). */
 export type AlertsCheck = (source: string, rules: AlertRule[]) => Promise<void>;
 
@@ -142,7 +146,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       for (const warning of config?.warnings ?? []) deps.log(`warning: ${warning}`);
       if (config?.warnings.length) result.warnings = [...config.warnings];
       if (config) deps.log(`read ${daemonFile}`);
-      deps.onAlerts?.(daemonFile, alerts);
+      void deps.onAlerts?.(daemonFile, alerts);
       const applying = deps.onDaemonConfig?.(current);
       // at the daemon's start the extensions apply it in the background: the restore does not wait
       const changes = (isReload ? await applying : undefined) ?? [];

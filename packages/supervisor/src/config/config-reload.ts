@@ -95,13 +95,16 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
   };
   for (const warning of warnings) deps.log(`config ${file}: warning: ${warning}`);
   const watched = restarted.filter(({ after }) => deps.isRunning(after.name)).map(({ after }) => after);
+  // OBS-3: the file's rules are in before its apps change (an added app that exits at once is seen);
+  // a reload rolled back puts the file's earlier rules back
+  const earlierAlerts = await deps.onAlerts?.(file, alerts);
   try {
     await applyReloadSteps(deps, file, steps);
   } catch (error) {
+    if (earlierAlerts) await deps.onAlerts?.(file, earlierAlerts);
     publishRolledBack(deps, file, error);
     throw error;
   }
-  deps.onAlerts?.(file, alerts);
   for (const spec of diff.unchanged) {
     // the link (a new --watch-config) may differ while the spec is the same
     const now = next.find((n) => n.name === spec.name)!;
