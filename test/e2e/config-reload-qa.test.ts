@@ -41,6 +41,33 @@ describe('config reload of a PM2 process file', () => {
       ),
     );
   });
+
+  it('tells the warnings of the apps its --only selection takes, not of the others', async () => {
+    const home = createHome();
+    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
+    const dir = join(home, 'project');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'ecosystem.json');
+    const write = (a: string) =>
+      writeFileSync(
+        file,
+        JSON.stringify({
+          apps: [
+            { name: 'eco', script: join(FIXTURES, 'silent.js'), env: { A: a }, kill_timout: 3000 },
+            { name: 'left', script: join(FIXTURES, 'silent.js'), frob: 1, vizion: false },
+          ],
+        }),
+      );
+    write('1');
+    const start = await velosOk(['start', file, '--only', 'eco'], { home });
+    expect(start.stderr).toContain('"kill_timout"');
+    expect(start.stderr).not.toMatch(/frob|vizion/);
+    write('2');
+    const json = JSON.parse((await velosOk(['config', 'reload', file, '--json'], { home })).stdout);
+    expect(json.files[0].warnings).toEqual([
+      'ecosystem.json: apps[0] (eco): unknown option "kill_timout" (did you mean "kill_timeout"?) ignored',
+    ]);
+  });
 });
 
 describe('--watch-config across a daemon restart', () => {

@@ -128,6 +128,20 @@ describe('PM2 start flags', () => {
     expect(short.watch).toEqual([join(dir, 'lib'), join(dir, 'src')]);
     expect(short.cronRestart).toBe('0 5 * * *');
     expect(short.logDateFormat).toBe('YYYY-MM-DD HH:mm');
+    // PM2's --time wins over a --log-date-format beside it, as its time: true in a file
+    const both = await velosIn(dir, home, [
+      'start',
+      'server.js',
+      '--dry-run',
+      '--log-date-format',
+      'HH:mm',
+      '--time',
+    ]);
+    expect(both.code, both.stderr).toBe(0);
+    expect((JSON.parse(both.stdout) as Record<string, unknown>[])[0]!.logDateFormat).toBe('iso');
+    expect(warningsOf(both)).toEqual([
+      '--log-date-format: ignored: --time stamps the lines with ISO 8601 UTC times, as in PM2',
+    ]);
     expect(
       await dryRun(dir, home, ['-o', 'o.log', '-e', 'e.log', '-l', 'all.log', '--pid', 'app.pid']),
     ).toMatchObject({

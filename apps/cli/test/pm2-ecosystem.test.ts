@@ -26,6 +26,15 @@ writeFileSync(
   join(dir, 'names.config.js'),
   `module.exports = { apps: ['cafe\u0301-api', 'заказы', '注文', 'Ölpreis'].map((name) => ({ name, script: 'app.js' })) };\n`,
 );
+// each app with a doubt of its own, and the file with one of its own (deploy)
+writeFileSync(
+  join(dir, 'doubts.config.js'),
+  `module.exports = { apps: [
+    { name: 'api', script: 'app.js', scirpt: 1, vizion: false, env: { X: null }, time: true, log_date_format: 'HH:mm' },
+    { name: 'worker', script: 'app.js', frob: 1, treekill: false, env_production: { A: 'p' } },
+    { name: 'cron', script: 'app.js', log_date_format: 'Do MMM', pmx: false },
+  ], deploy: { production: {} } };\n`,
+);
 writeFileSync(join(dir, 'apps.config.mjs'), `export const apps = [{ name: 'named', script: 'app.js' }];\n`);
 writeFileSync(
   join(dir, 'process.json'),
@@ -81,6 +90,40 @@ describe('PM2 ecosystem files in velos start (issue #14)', () => {
     await expect(load('ecosystem.config.cjs', { 'watch-config': true })).rejects.toThrow(
       /--watch-config: ecosystem\.config\.cjs is code the daemon does not run/,
     );
+  });
+
+  it("--only tells the warnings of the apps it selects; the file's own still come", async () => {
+    const all: string[] = [];
+    await load('doubts.config.js', {}, all);
+    expect(all).toEqual([
+      'doubts.config.js: "deploy" ignored (Velos does not deploy)',
+      expect.stringMatching(/^doubts\.config\.js: apps\[0\] \(api\): log_date_format ignored: time: true/),
+      'doubts.config.js: apps[0] (api): env.X: null is passed as the string "null", as PM2 does',
+      'doubts.config.js: apps[0] (api): unknown option "scirpt" (did you mean "script"?) ignored',
+      'doubts.config.js: apps[1] (worker): unknown option "frob" ignored',
+      expect.stringMatching(/^doubts\.config\.js: apps\[2\]\.log_date_format: moment tokens other than/),
+      'doubts.config.js: PM2 options with no Velos equivalent, ignored: vizion, treekill, pmx',
+    ]);
+    const worker: string[] = [];
+    expect((await load('doubts.config.js', { only: 'worker' }, worker)).map((s) => s.name)).toEqual([
+      'worker',
+    ]);
+    expect(worker).toEqual([
+      'doubts.config.js: "deploy" ignored (Velos does not deploy)',
+      'doubts.config.js: apps[1] (worker): unknown option "frob" ignored',
+      'doubts.config.js: PM2 options with no Velos equivalent, ignored: treekill',
+    ]);
+    const two: string[] = [];
+    await load('doubts.config.js', { only: 'cron, api', env: 'production' }, two);
+    expect(two.join('\n')).not.toMatch(/worker|frob|treekill/);
+    expect(two).toContain('doubts.config.js: PM2 options with no Velos equivalent, ignored: vizion, pmx');
+    // the --env profile that no selected app has is said of them, though another app has it
+    expect(two).toContain(
+      'doubts.config.js: no app of --only cron,api has an env_production table (from --env production); env used',
+    );
+    const profiled: string[] = [];
+    await load('doubts.config.js', { only: 'worker', env: 'production' }, profiled);
+    expect(profiled.join('\n')).not.toContain('env_production');
   });
 
   it('takes the names PM2 takes: letters of any script, in one spelling (NFC), --only too', async () => {

@@ -93,7 +93,8 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (input.gid !== undefined) spec.gid = input.gid;
   if (input.log_per_instance) spec.logPerInstance = true;
   if (input.shutdown_with_message) spec.shutdownWithMessage = true;
-  const dateFormat = input.log_date_format ?? (input.time ? 'iso' : undefined);
+  // PM2's `time: true` overrides a `log_date_format` beside it (its lines take the --time stamps)
+  const dateFormat = input.time ? 'iso' : input.log_date_format;
   if (dateFormat !== undefined) spec.logDateFormat = dateFormat;
   if (input.out_file !== undefined) spec.outFile = absolute(cwd, input.out_file);
   if (input.error_file !== undefined) spec.errFile = absolute(cwd, input.error_file);

@@ -53,15 +53,32 @@ export function withDefaults(
   layers: readonly (Record<string, unknown> | undefined)[],
 ): unknown {
   const apps = (doc as { apps?: unknown } | null)?.apps;
-  const defaults = Object.assign({}, ...layers.filter((layer) => layer !== undefined)) as Record<
-    string,
-    unknown
-  >;
+  const defaults = layers.reduce<Record<string, unknown>>(
+    (under, layer) => (layer === undefined ? under : underDefaults(under, layer)),
+    {},
+  );
   if (!Array.isArray(apps) || Object.keys(defaults).length === 0) return doc;
   const merged = apps.map((app) =>
-    app !== null && typeof app === 'object' && !Array.isArray(app) ? { ...defaults, ...app } : app,
+    app !== null && typeof app === 'object' && !Array.isArray(app)
+      ? underDefaults(defaults, app as Record<string, unknown>)
+      : app,
   );
   return { ...(doc as object), apps: merged };
+}
+
+/**
+ * An app entry (or a `[defaults]` layer) over the defaults under it: its own keys win. The stamp of its
+ * log lines is one choice made by two keys, `time` (which wins beside a `log_date_format`, as in PM2)
+ * and `log_date_format`: an entry that stamps its lines by either takes neither from the defaults, so
+ * `time = true` in `[defaults]` does not override an app's own `log_date_format`.
+ */
+export function underDefaults(
+  defaults: Record<string, unknown>,
+  entry: Record<string, unknown>,
+): Record<string, unknown> {
+  if (entry.time !== true && typeof entry.log_date_format !== 'string') return { ...defaults, ...entry };
+  const { time: _time, log_date_format: _format, ...others } = defaults;
+  return { ...others, ...entry };
 }
 
 /**

@@ -33,6 +33,7 @@ import {
   type ConfigWarning,
   dialectOf,
   normaliseDocument,
+  tellAppWarnings,
   withAppName,
 } from './pm2-dialect.js';
 import { processEntryToApp, processesFileSchema } from './processes-form.js';
@@ -63,6 +64,11 @@ export interface LoadConfigOptions extends Omit<ResolveContext, 'baseDir'> {
   dialect?: ConfigDialect;
   /** Receives the warnings of a `pm2` dialect file (unknown and ignored options); the load goes on. */
   onWarning?: ConfigWarning;
+  /**
+   * `--only a,b` (names as the apps have them, NFC): the warnings about apps are told of these apps
+   * only (those about the file itself still are); every app is still read and checked.
+   */
+  only?: readonly string[];
   /**
    * Checks the cron expressions (`cron_restart`, `schedule`, `log_rotate_cron`) with the scheduler's
    * parser (`loadCronCheck`), bad ones listed with the other problems; `loadConfigFile` sets it.
@@ -164,9 +170,47 @@ export function validateConfig(
   if (ctx.dialect !== 'pm2') refuseTopLevelApp(body, label);
   const isProcessesForm = hasKey(body, 'processes');
   const listKey = isProcessesForm ? 'processes' : 'apps';
-  const apps = isProcessesForm
-    ? appsFromProcesses(body, label)
-    : normaliseDocument(body, label, Object.keys(appConfigSchema.def.shape), ctx);
+  const file = { label, listKey, taken, raw };
+  if (isProcessesForm) return resolveApps(appsFromProcesses(body, label), file, ctx).specs;
+  const { doc: apps, held } = normaliseDocument(body, label, Object.keys(appConfigSchema.def.shape), ctx);
+  // the apps' warnings wait for their names: `--only a` tells a's; a file refused tells them all
+  let resolved: ResolvedApps;
+  try {
+    resolved = resolveApps(apps, file, ctx);
+  } catch (error) {
+    if (ctx.onWarning) tellAppWarnings(held, label, ctx.onWarning);
+    throw error;
+  }
+  const { specs, profiled } = resolved;
+  const only = ctx.only;
+  const isTold = (i: number): boolean => only === undefined || only.includes(specs[i]!.name);
+  if (ctx.onWarning) tellAppWarnings(held, label, ctx.onWarning, isTold);
+  // PM2 starts the apps with their env when none has the --env profile: said of the apps taken
+  const profile = ctx.envProfile;
+  if (profile !== undefined && ctx.dialect === 'pm2' && ctx.onWarning && specs.some((_, i) => isTold(i))) {
+    if (!specs.some((_, i) => isTold(i) && profiled[i])) {
+      const which = only === undefined ? 'no app has' : `no app of --only ${only.join(',')} has`;
+      ctx.onWarning(`${label}: ${which} an env_${profile} table (from --env ${profile}); env used`);
+    }
+  }
+  return specs;
+}
+
+/** The apps of a file as specs, and which of them have the `--env` profile's table. */
+interface ResolvedApps {
+  specs: AppSpec[];
+  profiled: boolean[];
+}
+
+/** The apps of a file (normalised, `[defaults]` taken out) as specs, or the error of every problem found. */
+function resolveApps(
+  apps: unknown,
+  file: { label: string; listKey: string; taken: FileDefaults; raw: unknown },
+  ctx: ResolveContext & Omit<LoadConfigOptions, keyof ResolveContext>,
+): ResolvedApps {
+  const { label, listKey, taken, raw } = file;
+
+  /** The apps of a file (normalised, `[defaults]` taken out) as specs, or the error of every problem found. */
   const split = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
   const { profiles } = split;
   const ownApps = (split.doc as { apps?: unknown } | null)?.apps;
@@ -215,8 +259,8 @@ export function validateConfig(
   problems.push(...crons);
   if (problems.length > 0) throw configIssuesError(problems);
   const specs = resolved.filter((spec): spec is AppSpec => spec !== null);
-  if (ctx.envProfile !== undefined)
-    applyProfile(specs, profiles, ctx.envProfile, label, ctx.dialect === 'pm2' ? ctx.onWarning : undefined);
+  const profile = ctx.envProfile;
+  if (profile !== undefined) applyProfile(specs, profiles, profile, label, ctx.dialect === 'pm2');
   const seen = new Set<string>();
   specs.forEach((spec, i) => {
     if (seen.has(spec.name)) {
@@ -231,7 +275,10 @@ export function validateConfig(
     }
     seen.add(spec.name);
   });
-  return specs;
+  return {
+    specs,
+    profiled: specs.map((_, i) => profile !== undefined && profiles[i]?.[profile] !== undefined),
+  };
 }
 
 /** An issue of a PM2 file named as `withAppName` names its error: the app's name, the key as written. */
@@ -385,19 +432,16 @@ function splitProfiles(
   return { doc: { ...(doc as object), apps: stripped }, profiles };
 }
 
+/** Merges each app's `env_<profile>` over its env; `--env` of a profile no app has refuses a Velos file. */
 function applyProfile(
   specs: AppSpec[],
   profiles: Record<string, Record<string, string>>[],
   profile: string,
   label: string,
-  warn?: ConfigWarning,
+  isPm2: boolean,
 ): void {
-  if (!profiles.some((own) => own[profile] !== undefined)) {
-    // PM2 starts the apps with their env when no app has the profile; a Velos file is refused
-    if (warn) {
-      warn(`${label}: no app has an env_${profile} table (from --env ${profile}); env used`);
-      return;
-    }
+  // PM2 starts the apps with their env when no app has the profile (tellProfile warns); a Velos file is refused
+  if (!isPm2 && !profiles.some((own) => own[profile] !== undefined)) {
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
       `${label}: no app has an env_${profile} table (from --env ${profile})`,

@@ -18,6 +18,7 @@ export {
   entryCronPlaces,
   loadCronCheck,
 } from './config-crons.js';
+export { underDefaults } from './config-defaults.js';
 export { configEnvFiles } from './config-env-files.js';
 export { CONFIG_PARSE } from './config-issues.js';
 export {

@@ -80,6 +80,36 @@ export interface NormalisedApps {
   apps: unknown[];
   /** PM2 options with no Velos equivalent that the file set. */
   ignored: string[];
+  /** The warnings of each app, held for `tellAppWarnings` when `holdsWarnings` was asked for. */
+  held: AppWarnings;
+}
+
+/** The warnings about a file's apps, each app's apart (by its index in the file), until they are told. */
+export interface AppWarnings {
+  /** Each app's own warnings (an unknown key, a null env value…). */
+  byApp: string[][];
+  /** The PM2 options with no Velos equivalent each app sets, told in one line for the file. */
+  ignoredByApp: string[][];
+}
+
+/**
+ * Tells the held warnings of the apps `isTold` takes (by index; all by default): theirs in the file's
+ * order, then one line naming the PM2 options they set that Velos ignores. `--only a` tells a's alone.
+ */
+export function tellAppWarnings(
+  held: AppWarnings,
+  label: string,
+  warn: ConfigWarning,
+  isTold: (index: number) => boolean = () => true,
+): void {
+  const ignored = new Set<string>();
+  held.byApp.forEach((messages, i) => {
+    if (!isTold(i)) return;
+    for (const message of messages) warn(message);
+    for (const key of held.ignoredByApp[i] ?? []) ignored.add(key);
+  });
+  if (ignored.size > 0)
+    warn(`${label}: PM2 options with no Velos equivalent, ignored: ${[...ignored].join(', ')}`);
 }
 
 /**
@@ -99,12 +129,16 @@ export function normaliseApps(
     envProfile?: string;
     /** `--append-env-to-name`: every app takes `append_env_to_name: true`. */
     appendsEnvToName?: boolean;
+    /** The apps' warnings are held (`held`) for the caller to tell, not told as they are met. */
+    holdsWarnings?: boolean;
   },
 ): NormalisedApps {
   const ignored = new Set<string>();
   const known = new Set(options.known);
+  const held: AppWarnings = { byApp: apps.map(() => []), ignoredByApp: apps.map(() => []) };
   const out = apps.map((app, i) => {
     if (app === null || typeof app !== 'object' || Array.isArray(app)) return app;
+    const warnings = held.byApp[i]!;
     // no prototype: a "__proto__" key stays a key (and is refused as unknown), it never sets options
     const entry: Record<string, unknown> = Object.create(null);
     const unknown: string[] = [];
@@ -178,6 +212,7 @@ export function normaliseApps(
       }
       if (IGNORED.has(key)) {
         ignored.add(key);
+        if (!held.ignoredByApp[i]!.includes(key)) held.ignoredByApp[i]!.push(key);
         continue;
       }
       if (options.dialect === 'pm2') unknown.push(raw);
@@ -196,41 +231,40 @@ export function normaliseApps(
       entry.error_file = NULL_DEVICE;
       delete entry.log_file;
     }
+    const who = typeof entry.name === 'string' ? ` (${entry.name})` : '';
     const dateFormat = entry.log_date_format;
     const dateProblem = typeof dateFormat === 'string' ? dateFormatTokensProblem(dateFormat) : null;
-    if (dateProblem !== null && options.warn) {
-      options.warn(`${options.label}: apps[${i}].log_date_format: ${dateProblem}`);
+    // PM2 stamps an app with `time: true` in its --time format, whatever log_date_format says
+    if (entry.time === true && typeof dateFormat === 'string') {
+      warnings.push(
+        `${options.label}: apps[${i}]${who}: log_date_format ignored: time: true stamps the lines with ISO 8601 UTC times, as PM2's time overrides log_date_format (remove one of the two)`,
+      );
+    } else if (dateProblem !== null) {
+      warnings.push(`${options.label}: apps[${i}].log_date_format: ${dateProblem}`);
     }
-    if (jsons.length > 0 && options.warn) {
-      const who = typeof entry.name === 'string' ? ` (${entry.name})` : '';
-      options.warn(
+    if (jsons.length > 0) {
+      warnings.push(
         `${options.label}: apps[${i}]${who}: ${jsons.join(', ')}: an object or list is passed as its JSON text, as PM2 does`,
       );
     }
-    if (nulls.length > 0 && options.warn) {
-      const who = typeof entry.name === 'string' ? ` (${entry.name})` : '';
-      options.warn(
+    if (nulls.length > 0) {
+      warnings.push(
         `${options.label}: apps[${i}]${who}: ${nulls.join(', ')}: null is passed as the string "null", as PM2 does`,
       );
     }
-    if (unknown.length > 0 && options.warn) {
+    if (unknown.length > 0) {
       const names = unknown.map((key) => {
         const meant = suggestKey(snakeCase(key), options.known);
         return meant === null ? `"${key}"` : `"${key}" (did you mean "${meant}"?)`;
       });
-      const who = typeof entry.name === 'string' ? ` (${entry.name})` : '';
-      options.warn(
+      warnings.push(
         `${options.label}: apps[${i}]${who}: unknown option${names.length > 1 ? 's' : ''} ${names.join(', ')} ignored`,
       );
     }
     return entry;
   });
-  if (ignored.size > 0 && options.warn) {
-    options.warn(
-      `${options.label}: PM2 options with no Velos equivalent, ignored: ${[...ignored].join(', ')}`,
-    );
-  }
-  return { apps: out, ignored: [...ignored] };
+  if (!options.holdsWarnings && options.warn) tellAppWarnings(held, options.label, options.warn);
+  return { apps: out, ignored: [...ignored], held };
 }
 
 /**
@@ -280,7 +314,9 @@ function writtenKey(app: unknown, key: string): string | undefined {
 
 /**
  * A config document with its apps in Velos's keys (see `normaliseApps`); a PM2 file may also be one
- * bare app (`{script, …}`) and carry a `deploy` section, which Velos ignores.
+ * bare app (`{script, …}`) and carry a `deploy` section, which Velos ignores. The warnings about the
+ * file itself are told at once, those about its apps are held in `held` (`tellAppWarnings`), so that a
+ * caller tells those of the apps it takes (`--only`).
  */
 export function normaliseDocument(
   raw: unknown,
@@ -292,7 +328,7 @@ export function normaliseDocument(
     envProfile?: string;
     appendsEnvToName?: boolean;
   },
-): unknown {
+): { doc: unknown; held: AppWarnings } {
   const dialect = ctx.dialect ?? 'velos';
   let doc = raw;
   if (dialect === 'pm2' && isKeyOf(doc, 'script') && !isKeyOf(doc, 'apps')) doc = { apps: [doc] };
@@ -307,16 +343,16 @@ export function normaliseDocument(
     doc = { apps: list !== null && typeof list === 'object' && !Array.isArray(list) ? [list] : list };
   }
   const list = Array.isArray(doc) ? doc : (doc as { apps?: unknown } | null)?.apps;
-  if (!Array.isArray(list)) return doc;
-  const { apps } = normaliseApps(list, {
+  if (!Array.isArray(list)) return { doc, held: { byApp: [], ignoredByApp: [] } };
+  const { apps, held } = normaliseApps(list, {
     dialect,
     label,
     known,
-    ...(ctx.onWarning ? { warn: ctx.onWarning } : {}),
+    holdsWarnings: true,
     ...(ctx.envProfile === undefined ? {} : { envProfile: ctx.envProfile }),
     ...(ctx.appendsEnvToName ? { appendsEnvToName: true } : {}),
   });
-  return Array.isArray(doc) ? apps : { ...(doc as object), apps };
+  return { doc: Array.isArray(doc) ? apps : { ...(doc as object), apps }, held };
 }
 
 /** The Velos key a config file's key (any dialect, any case) is read as: `maxMemoryRestart` → `max_memory`. */

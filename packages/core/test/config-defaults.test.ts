@@ -60,6 +60,33 @@ describe('[defaults] in an app config file (CFG-1)', () => {
     expect(worker).toMatchObject({ maxRestarts: 4, killTimeoutMs: 1000, minUptimeMs: 3000 });
   });
 
+  it("takes an app's own log stamp (time or log_date_format) over either of [defaults]'s", async () => {
+    const file = write(
+      'stamps.toml',
+      `[defaults]
+time = true
+
+[[apps]]
+name = "own-format"
+script = "a.js"
+log_date_format = "HH:mm"
+
+[[apps]]
+name = "default-time"
+script = "a.js"
+`,
+    );
+    const [ownFormat, defaultTime] = await loadConfigFile(file, ctx);
+    expect(ownFormat!.logDateFormat).toBe('HH:mm');
+    expect(defaultTime!.logDateFormat).toBe('iso');
+    // config.toml's log_date_format under the file's time = true, and under an app's own time = true
+    const layered = await loadConfigFile(file, { ...ctx, defaults: { log_date_format: 'YYYY' } });
+    expect(layered.map((spec) => spec.logDateFormat)).toEqual(['HH:mm', 'iso']);
+    const own = write('own-time.toml', '[[apps]]\nname = "t"\nscript = "a.js"\ntime = true\n');
+    const [t] = await loadConfigFile(own, { ...ctx, defaults: { log_date_format: 'YYYY' } });
+    expect(t!.logDateFormat).toBe('iso');
+  });
+
   it('refuses a bad [defaults] key naming the file, the key and its line', async () => {
     const file = write('bad.toml', TOML.replace('kill_timeout = "7s"', 'kill_timeout = "soon"'));
     const error = await refusal(file);

@@ -262,6 +262,37 @@ describe('PM2 dialect (issue #14)', () => {
     ]);
   });
 
+  it("stamps an app of time: true as --time does, whatever its log_date_format (PM2's time wins), with a warning", () => {
+    const warnings: string[] = [];
+    const [both, format, time, off] = pm2(
+      {
+        apps: [
+          { name: 'both', script: 'a.js', time: true, log_date_format: 'YYYY-MM-DD HH:mm Z' },
+          { name: 'format', script: 'a.js', log_date_format: 'YYYY-MM-DD HH:mm Z' },
+          { name: 'time', script: 'a.js', time: true },
+          { name: 'off', script: 'a.js', time: false, log_date_format: 'HH:mm' },
+        ],
+      },
+      warnings,
+    );
+    expect([both, format, time, off].map((spec) => spec!.logDateFormat)).toEqual([
+      'iso',
+      'YYYY-MM-DD HH:mm Z',
+      'iso',
+      'HH:mm',
+    ]);
+    expect(warnings).toEqual([
+      "ecosystem.json: apps[0] (both): log_date_format ignored: time: true stamps the lines with ISO 8601 UTC times, as PM2's time overrides log_date_format (remove one of the two)",
+    ]);
+    // a Velos file reads the two keys alike
+    const [own] = validateConfig(
+      { apps: [{ name: 'own', script: 'a.js', time: true, log_date_format: 'HH:mm' }] },
+      'velos.json',
+      ctx,
+    );
+    expect(own!.logDateFormat).toBe('iso');
+  });
+
   it("reads PM2's log_file: true as the default combined file, and round-trips it", async () => {
     const [plain, named] = pm2({
       apps: [

@@ -8,6 +8,7 @@ import {
   isScriptConfig,
   loadEcosystemScript,
   onlyApps,
+  onlyNames,
 } from '../pm2/ecosystem-file.js';
 import { applyPm2FileFlags } from '../pm2/file-flags.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
@@ -196,6 +197,8 @@ export async function specsFromConfigFile(
       `--watch-config: ${basename(path)} is code the daemon does not run; use velos startOrReload`,
     );
   const appendsEnvToName = input.options['append-env-to-name'] === true && typeof profile === 'string';
+  // --only a: the file's warnings about its apps are of a alone
+  const selected = onlyNames(input.options.only);
   const options = {
     baseEnv: definedEnv(where.env),
     cpuCount: where.cpuCount,
@@ -203,6 +206,7 @@ export async function specsFromConfigFile(
     ...(appendsEnvToName ? { appendsEnvToName } : {}),
     ...(where.defaults ? { defaults: where.defaults } : {}),
     ...(where.warn ? { onWarning: where.warn } : {}),
+    ...(selected ? { only: selected } : {}),
   };
   const loaded = isScript
     ? await loadEcosystemScript(path, options, config)
@@ -337,7 +341,7 @@ export function specsFromFlags(
     throw invalid(`${flagAsTyped(input, 'cwd')}: not a directory: ${cwd}`);
   }
   const result = config.appConfigSchema.safeParse(
-    where.defaults ? { ...where.defaults, ...entry } : entry,
+    where.defaults ? config.underDefaults(where.defaults, entry) : entry,
     config.CONFIG_PARSE,
   );
   if (!result.success) {

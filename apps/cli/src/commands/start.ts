@@ -53,7 +53,11 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   // letters that are no token stay as text (as in PM2): said as of a process file's log_date_format
   const dateFormat = input.options['log-date-format'];
   const dateProblem = typeof dateFormat === 'string' ? dateFormatTokensProblem(dateFormat) : null;
-  if (dateProblem !== null && target.kind !== 'config') where.warn?.(`--log-date-format: ${dateProblem}`);
+  // PM2's --time overrides --log-date-format beside it
+  if (typeof dateFormat === 'string' && input.options.time === true && target.kind !== 'config')
+    where.warn?.('--log-date-format: ignored: --time stamps the lines with ISO 8601 UTC times, as in PM2');
+  else if (dateProblem !== null && target.kind !== 'config')
+    where.warn?.(`--log-date-format: ${dateProblem}`);
   let specs: AppSpec[];
   let alerts: AlertRule[] | null = null;
   let onRunning: RunningAction | null = null;

@@ -88,11 +88,8 @@ export function onlyApps(
   path: string,
   warn?: (message: string) => void,
 ): AppSpec[] {
-  if (typeof only !== 'string') return specs;
-  const names = only
-    .split(',')
-    .map((name) => normalizeAppName(name.trim()))
-    .filter((name) => name !== '');
+  const names = onlyNames(only);
+  if (names === undefined) return specs;
   const missing = names.filter((name) => !specs.some((spec) => spec.name === name));
   if (missing.length > 0) {
     const known = specs.map((spec) => spec.name).join(', ');
@@ -101,6 +98,15 @@ export function onlyApps(
     warn?.(`${message}; the others go on`);
   }
   return specs.filter((spec) => names.includes(spec.name));
+}
+
+/** The names of `--only a,b` as apps have them (NFC, trimmed); undefined without the option. */
+export function onlyNames(only: string | boolean | undefined): string[] | undefined {
+  if (typeof only !== 'string') return undefined;
+  return only
+    .split(',')
+    .map((name) => normalizeAppName(name.trim()))
+    .filter((name) => name !== '');
 }
 
 /**

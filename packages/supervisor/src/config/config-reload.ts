@@ -184,6 +184,7 @@ async function readLinkedFile(
   const envProfile = first.source?.envProfile;
   const appendsEnvToName = first.source?.appendsEnvToName;
   const defaults = deps.defaults();
+  const selection = selectionOf(linked);
   const loaded = await config.loadConfigFile(file, {
     baseEnv: inheritedPartOf(first),
     cpuCount: availableParallelism(),
@@ -191,8 +192,9 @@ async function readLinkedFile(
     ...(appendsEnvToName ? { appendsEnvToName } : {}),
     ...(defaults === undefined ? {} : { defaults }),
     onWarning: (message) => warnings.push(message),
+    // the warnings about the file's apps are of those the link takes
+    ...(selection ? { only: [...selection] } : {}),
   });
-  const selection = selectionOf(linked);
   const specs = selection ? loaded.filter((spec) => selection.has(spec.name)) : loaded;
   const leftOut = loaded.filter((spec) => !specs.includes(spec)).map((spec) => spec.name);
   const only = selection && specs.length > 0 ? specs.map((spec) => spec.name) : undefined;
