@@ -55,6 +55,10 @@ describe('velos import pm2 of a real PM2 dump', () => {
     });
     expect(byName.web!.mapped.merge_logs).toBe(false);
     expect(byName.single!.ignored).toContain('log_type');
+    // PM2 writes vizion, treekill, pmx… into every entry: only the values an app changed are reported
+    expect(byName.single!.ignored).toEqual(['log_type']);
+    expect(byName.api!.ignored).toEqual(['vizion']);
+    expect(byName.api!.mapped.filter_env).toEqual(['SECRET']);
     expect(byName.batch!.stopped).toBe(true);
 
     const api = await specOf(home, 'api');
@@ -83,6 +87,8 @@ describe('velos import pm2 of a real PM2 dump', () => {
       pidFile: join(logs, 'api.pid'),
     });
     expect(api.spec.logPerInstance).toBeUndefined();
+    // PM2 left this shell's SECRET* variables out of the app's env: so does Velos
+    expect(api.spec.filterEnv).toEqual(['SECRET']);
     // the app's own variables, without PM2's (PM2_*, unique_id) nor the `api: "{}"` PM2 adds
     expect(api.spec.envKeys).toEqual(expect.arrayContaining(['NODE_ENV', 'PORT']));
     expect(api.spec.envKeys).not.toContain('api');
@@ -142,5 +148,26 @@ describe('velos import pm2 of a real PM2 dump', () => {
       );
     });
     expect(rows.find((p) => p.name === 'batch')!.status).toBe('stopped');
+  });
+
+  it('refuses a cluster app PM2 ran as another user, importing nothing, rather than run it as root', async () => {
+    const home = createHome();
+    const dump = join(home, 'dump.pm2');
+    const entry = (id: number) => ({
+      name: 'clu',
+      pm_exec_path: join(PM2_FIXTURES, 'out-err.js'),
+      pm_cwd: home,
+      exec_mode: 'cluster_mode',
+      pm_id: id,
+      uid: 65534,
+      gid: 65534,
+      status: 'online',
+    });
+    writeFileSync(dump, JSON.stringify([entry(0), entry(1)]));
+    const result = await pm2(['import', 'pm2', dump, '--dry-run'], home);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `velos: dump.pm2: PM2 ran clu (uid 65534, gid 65534) in cluster mode as another user, and Velos runs a cluster app as the daemon's user only (uid and gid are for fork mode); nothing was imported: in the dump, set its entries' "exec_mode" to "fork_mode" or remove their "uid" and "gid", then import again\n`,
+    );
   });
 });

@@ -160,7 +160,7 @@ describe('mapPm2Dump (issue #14)', () => {
           pm_exec_path: '/srv/job.py',
           exec_interpreter: 'python3',
           status: 'stopped',
-          vizion: true,
+          vizion: false,
           autostart: false,
           max_memory_restart: 104_857_600,
           instance_var: 'INSTANCE',
@@ -181,5 +181,42 @@ describe('mapPm2Dump (issue #14)', () => {
     expect(job!.mapped.autostart).toBe(false);
     expect(job!.ignored).toEqual(['vizion']);
     expect(job!.wasStopped).toBe(true);
+  });
+
+  it("keeps PM2's user, group, filter_env and disable_logs; PM2's own defaults are not reported as ignored", () => {
+    // as `pm2 save` of PM2 6 writes them: uid/gid resolved to numbers, its defaults in every entry
+    const pm2Defaults = {
+      vizion: true,
+      treekill: true,
+      kill_retry_time: 100,
+      windowsHide: true,
+      pmx: true,
+      automation: true,
+    };
+    const [asUser, filtered, quiet, plain] = mapPm2Dump(
+      [
+        { name: 'as-user', pm_exec_path: '/srv/a.js', uid: 65534, gid: 65534, ...pm2Defaults },
+        { name: 'filtered', pm_exec_path: '/srv/a.js', filter_env: ['SECRET_'], ...pm2Defaults },
+        {
+          name: 'quiet',
+          pm_exec_path: '/srv/a.js',
+          disable_logs: true,
+          pm_out_log_path: '/home/u/.pm2/logs/quiet-out.log',
+          ...pm2Defaults,
+          treekill: false,
+        },
+        { name: 'plain', pm_exec_path: '/srv/a.js', filter_env: false, ...pm2Defaults },
+      ],
+      DUMP,
+    );
+    expect(asUser!.app).toMatchObject({ uid: 65534, gid: 65534 });
+    expect(asUser!.mapped).toMatchObject({ uid: 65534, gid: 65534 });
+    expect(filtered!.app.filter_env).toEqual(['SECRET_']);
+    expect(quiet!.app.disable_logs).toBe(true);
+    expect(quiet!.app.out_file).toBeUndefined();
+    expect(plain!.app.filter_env).toBeUndefined();
+    expect([asUser, filtered, plain].map((entry) => entry!.ignored)).toEqual([[], [], []]);
+    // a default the app changed is its own choice, reported
+    expect(quiet!.ignored).toEqual(['treekill']);
   });
 });

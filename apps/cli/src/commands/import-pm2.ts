@@ -24,8 +24,9 @@ export async function runImport(ctx: CommandContext, input: CommandInput): Promi
   }
   const file = resolve(fileArg ?? join(process.env.PM2_HOME ?? join(homedir(), '.pm2'), 'dump.pm2'));
   const imported = mapPm2Dump(readDump(file), file);
-  const config = await import('@velos/core/config');
   const label = basename(file);
+  refuseClusterAccounts(imported, label);
+  const config = await import('@velos/core/config');
   const specs = config.validateConfig(
     imported.map((entry) => entry.app),
     label,
@@ -61,6 +62,25 @@ export async function runImport(ctx: CommandContext, input: CommandInput): Promi
     printProcesses(ctx, listed);
   }
   if (failure) throw failure;
+}
+
+/**
+ * PM2 runs a cluster app as another user (`uid`, `gid`); Velos runs a cluster app as the daemon's user
+ * only. Such an app is not imported as root: the import is refused, nothing started, saying what to edit.
+ */
+function refuseClusterAccounts(imported: readonly ImportedApp[], label: string): void {
+  const apps = imported.filter(
+    (entry) =>
+      entry.app.exec_mode === 'cluster' && (entry.app.uid !== undefined || entry.app.gid !== undefined),
+  );
+  if (apps.length === 0) return;
+  const named = apps.map(
+    (entry) => `${entry.name} (uid ${String(entry.app.uid ?? '-')}, gid ${String(entry.app.gid ?? '-')})`,
+  );
+  throw new VelosError(
+    ErrorCodes.INVALID_CONFIG,
+    `${label}: PM2 ran ${named.join(', ')} in cluster mode as another user, and Velos runs a cluster app as the daemon's user only (uid and gid are for fork mode); nothing was imported: in the dump, set its entries' "exec_mode" to "fork_mode" or remove their "uid" and "gid", then import again`,
+  );
 }
 
 function readDump(file: string): unknown[] {

@@ -36,19 +36,16 @@ const SAME = [
 /** The `log_date_format` PM2 gives an app with `time: true` (`--time`), whatever format it had. */
 const PM2_TIME_FORMAT = 'YYYY-MM-DDTHH:mm:ss';
 
-// PM2 options with no Velos equivalent: reported when the dump sets them.
+// PM2 options with no Velos equivalent: reported when the dump sets them (append_env_to_name: the
+// dump's name already has the profile).
 const NO_EQUIVALENT = new Set([
   'vizion',
   'treekill',
   'source_map_support',
   'disable_source_map_support',
   'post_update',
-  'filter_env',
   'append_env_to_name',
   'log_type',
-  'disable_logs',
-  'uid',
-  'gid',
   'force',
   'kill_retry_time',
   'windowsHide',
@@ -57,6 +54,16 @@ const NO_EQUIVALENT = new Set([
   'trace',
   'deep_monitoring',
 ]);
+
+// The values PM2 writes into every dump entry itself: an app that never set them is not told they were ignored.
+const PM2_DEFAULTS: Readonly<Record<string, unknown>> = {
+  vizion: true,
+  treekill: true,
+  kill_retry_time: 100,
+  windowsHide: true,
+  pmx: true,
+  automation: true,
+};
 
 // Variables PM2 adds to an app's environment itself; they are not the app's own.
 const PM2_ENV = /^(PM2_|pm_|axm_|NODE_APP_INSTANCE$|unique_id$|km_link$|vizion_running$|name$|status$)/;
@@ -160,10 +167,19 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Homes: string
     // a combined log in PM2's log directory (`-l` without a path) stays one, in Velos's
     else if (from === 'pm_log_path' && typeof path === 'string' && path !== '/dev/null') set(to, true, from);
   }
+  // PM2 ran the app as this user and group (numbers in a dump): as root, Velos does too
+  if (isAccount(first.uid)) set('uid', first.uid);
+  if (isAccount(first.gid)) set('gid', first.gid);
+  // the shell variables PM2 left out (the dump's env is without them): Velos leaves this shell's out
+  if (first.filter_env !== false && isSet(first.filter_env)) set('filter_env', first.filter_env);
+  // PM2 wrote the app's output nowhere (its log paths in the dump are the defaults it did not write)
+  if (first.disable_logs === true) set('disable_logs', true);
   const env = ownEnv(first.env, name);
   const envCount = Object.keys(env).length;
   if (envCount > 0) app.env = env;
-  const ignored = Object.keys(first).filter((key) => NO_EQUIVALENT.has(key) && isSet(first[key]));
+  const ignored = Object.keys(first).filter(
+    (key) => NO_EQUIVALENT.has(key) && isSet(first[key]) && first[key] !== PM2_DEFAULTS[key],
+  );
   return { name, app, mapped, ignored, wasStopped: group.every((e) => e.status === 'stopped'), envCount };
 }
 
@@ -215,6 +231,14 @@ function withoutIdSuffix(path: string, pmId: unknown): string {
   const stem = ext === '' ? path : path.slice(0, -ext.length);
   const suffix = Number.isInteger(pmId) ? `-${pmId as number}` : /-\d+$/.exec(stem)?.[0];
   return suffix !== undefined && stem.endsWith(suffix) ? `${stem.slice(0, -suffix.length)}${ext}` : path;
+}
+
+/** A user or group of a dump: PM2 writes the number it resolved the name to; a name is taken too. */
+function isAccount(value: unknown): boolean {
+  return (
+    (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
+    (typeof value === 'string' && value !== '')
+  );
 }
 
 function isSet(value: unknown): boolean {
