@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { argumentError } from '../parse-argv.js';
@@ -54,27 +53,29 @@ export function fileInput(input: CommandInput | undefined, file: string): Comman
 }
 
 /**
- * The names of the apps of a process file (after `--only`) that the daemon has: what `velos stop
- * ecosystem.config.js` and `delete` act on, as PM2 does. None of them known is TARGET_NOT_FOUND.
+ * The apps of a process file (after `--only`), and those of them the daemon has: what `velos stop
+ * ecosystem.config.js` and `delete` act on, as PM2 does. None of them known acts on nothing and is
+ * no error, as in PM2 (6.0.14 exits 0): `pm2 delete ecosystem.config.js` cleans up before a start.
  */
 export async function knownAppsOfFile(
   ctx: CommandContext,
   input: CommandInput | undefined,
   file: string,
   known: Set<string>,
-): Promise<string[]> {
+): Promise<{ apps: string[]; known: string[] }> {
   const config = await import('@velos/core/config');
   const { startEnvironment } = await import('./start.js');
   const { specsFromConfigFile } = await import('./start-spec.js');
   const where = await startEnvironment(ctx, config);
   const specs = await specsFromConfigFile(resolve(file), fileInput(input, file), where, config);
-  const names = specs.map((spec) => spec.name).filter((name) => known.has(name));
-  if (names.length === 0) {
-    throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches the apps of ${file}`, {
-      data: { target: file },
-    });
-  }
-  return names;
+  const apps = specs.map((spec) => spec.name);
+  return { apps, known: apps.filter((name) => known.has(name)) };
+}
+
+/** The line of a stop or delete of a process file none of whose apps the daemon has. */
+export function noAppOfFileLine(file: string, apps: readonly string[], action: string): string {
+  const shown = apps.length > 5 ? `${apps.slice(0, 5).join(', ')}…` : apps.join(', ');
+  return `no app of ${file} is in the process list (${shown}): nothing to ${action}`;
 }
 
 /**

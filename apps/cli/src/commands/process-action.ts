@@ -1,13 +1,6 @@
-import {
-  type DeleteResult,
-  ErrorCodes,
-  type ForgottenApp,
-  isVelosError,
-  type ProcessInfo,
-  VelosError,
-} from '@velos/core';
+import { type DeleteResult, ErrorCodes, type ForgottenApp, type ProcessInfo, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, printWarnings } from '../context.js';
 import { forEachTarget, reportNotFound } from '../pm2/each-target.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
 import {
@@ -15,6 +8,7 @@ import {
   expandScriptTargets,
   fileInput,
   knownAppsOfFile,
+  noAppOfFileLine,
   splitFileTargets,
 } from './file-targets.js';
 import { actOnSelection } from './one-selection.js';
@@ -46,22 +40,19 @@ export async function runProcessAction(
   checkFileOptions(options.input, files, action);
   const client = await ctx.client();
   const fromFiles: string[] = [];
-  const fileMisses: unknown[] = [];
   for (const file of files) {
     if (action === 'restart') {
       await (await import('./start.js')).runStartOr(ctx, fileInput(options.input, file), 'restart');
       continue;
     }
-    const known = new Set((await client.list()).map((info) => info.name));
-    try {
-      // `stop ecosystem.config.js --watch` is about the apps' watch mode, not an app flag for the file
-      fromFiles.push(...(await knownAppsOfFile(ctx, withoutWatch(options.input), file, known)));
-    } catch (error) {
-      if (!isVelosError(error) || error.code !== ErrorCodes.TARGET_NOT_FOUND) throw error;
-      fileMisses.push(error);
-    }
+    const names = new Set((await client.list()).map((info) => info.name));
+    // `stop ecosystem.config.js --watch` is about the apps' watch mode, not an app flag for the file
+    const { apps, known } = await knownAppsOfFile(ctx, withoutWatch(options.input), file, names);
+    // as PM2: a file none of whose apps runs is nothing to do, not an error (a deploy's clean-up)
+    if (known.length === 0) printWarnings([noAppOfFileLine(file, apps, action)]);
+    fromFiles.push(...known);
   }
-  if (files.length > 0 && others.length === 0 && fromFiles.length === 0) return reportNotFound(fileMisses);
+  if (files.length > 0 && others.length === 0 && fromFiles.length === 0) return;
   const named = [
     ...(await expandScriptTargets(others, client)),
     ...fromFiles.filter((name, i) => fromFiles.indexOf(name) === i),
@@ -89,7 +80,7 @@ export async function runProcessAction(
   const listed = done > 0 ? await client.list() : [];
   if (done > 0) printProcesses(ctx, listed);
   const failure = action === 'restart' ? await spawnFailureOf(client, listed, acted) : null;
-  reportNotFound([...fileMisses, ...notFound, ...(failure ? [failure] : [])]);
+  reportNotFound([...notFound, ...(failure ? [failure] : [])]);
 }
 
 async function act(
