@@ -46,6 +46,9 @@ function writeDump(pm2Home: string, project: string): string {
       status: 'online',
       // added with autostart: false and started by name since: it runs after the import too
       autostart: false,
+      // options of its own that Velos has no use for (the base's vizion: true, treekill: true are PM2's defaults)
+      vizion: false,
+      treekill: false,
       exec_mode: 'fork_mode',
       instances: 1,
       args: ['--port', '3000'],
@@ -101,6 +104,8 @@ describe('velos import pm2', () => {
     expect(result.stdout).toContain('api: pm_exec_path=');
     expect(result.stdout).toContain('max_memory_restart=268435456');
     expect(result.stdout).toContain('ignored: vizion, treekill');
+    // web and batch keep PM2's defaults: nothing of theirs was ignored
+    expect(result.stdout.match(/ignored:/g)).toHaveLength(1);
     expect(result.stdout).toContain('batch (stopped, as in PM2)');
     expect(await specOf(home, 'api')).toMatchObject({
       script: join(project, 'apps/server.js'),
