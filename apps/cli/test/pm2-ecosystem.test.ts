@@ -35,6 +35,13 @@ writeFileSync(
     { name: 'cron', script: 'app.js', log_date_format: 'Do MMM', pmx: false },
   ], deploy: { production: {} } };\n`,
 );
+writeFileSync(
+  join(dir, 'append.config.js'),
+  `module.exports = { apps: [
+    { name: 'api', script: 'app.js', append_env_to_name: true, frob: 1 },
+    { name: 'worker', script: 'app.js', append_env_to_name: true },
+  ] };\n`,
+);
 writeFileSync(join(dir, 'apps.config.mjs'), `export const apps = [{ name: 'named', script: 'app.js' }];\n`);
 writeFileSync(
   join(dir, 'process.json'),
@@ -124,6 +131,25 @@ describe('PM2 ecosystem files in velos start (issue #14)', () => {
     const profiled: string[] = [];
     await load('doubts.config.js', { only: 'worker', env: 'production' }, profiled);
     expect(profiled.join('\n')).not.toContain('env_production');
+  });
+
+  it('--only names an app of append_env_to_name as the file names it, as PM2 selects, or as it runs', async () => {
+    const names = async (options: CommandInput['options'], warnings: string[] = []) =>
+      (await load('append.config.js', options, warnings)).map((s) => s.name);
+    // PM2 6.0.14: `--only worker --env production` starts worker-production
+    expect(await names({ only: 'worker', env: 'production' })).toEqual(['worker-production']);
+    expect(await names({ only: 'worker-production', env: 'production' })).toEqual(['worker-production']);
+    expect(await names({ only: 'worker' })).toEqual(['worker']);
+    // the warnings of the app selected by its name in the file are told, the others' not
+    const api: string[] = [];
+    expect(await names({ only: 'api', env: 'production' }, api)).toEqual(['api-production']);
+    expect(api.filter((line) => line.includes('"frob"'))).toHaveLength(1);
+    const worker: string[] = [];
+    await names({ only: 'worker', env: 'production' }, worker);
+    expect(worker.join('\n')).not.toContain('frob');
+    await expect(names({ only: 'api-staging', env: 'production' })).rejects.toThrow(
+      '--only: append.config.js has no app named api-staging (it has api-production, worker-production)',
+    );
   });
 
   it('takes the names PM2 takes: letters of any script, in one spelling (NFC), --only too', async () => {

@@ -1,5 +1,6 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod/mini';
+import { normalizeAppName } from './app-name.js';
 import { appConfigSchema, envValues, type ResolveContext, resolveAppSpec } from './app-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { countAppEntries } from './config-app-count.js';
@@ -182,8 +183,12 @@ export function validateConfig(
     throw error;
   }
   const { specs, profiled } = resolved;
+  specs.forEach((spec, i) => {
+    const inFile = held.namesInFile[i];
+    if (inFile !== undefined) NAMES_IN_FILE.set(spec, normalizeAppName(inFile));
+  });
   const only = ctx.only;
-  const isTold = (i: number): boolean => only === undefined || only.includes(specs[i]!.name);
+  const isTold = (i: number): boolean => only === undefined || isSelected(specs[i]!, only);
   if (ctx.onWarning) tellAppWarnings(held, label, ctx.onWarning, isTold);
   // PM2 starts the apps with their env when none has the --env profile: said of the apps taken
   const profile = ctx.envProfile;
@@ -194,6 +199,25 @@ export function validateConfig(
     }
   }
   return specs;
+}
+
+/** The names the files gave the apps whose name took their `--env` profile (PM2's `append_env_to_name`). */
+const NAMES_IN_FILE = new WeakMap<AppSpec, string>();
+
+/**
+ * The name the config file gives an app that `validateConfig` read: its name, but for an app whose
+ * name took the `--env` profile (`append_env_to_name`): `api` for `api-production`.
+ */
+export function nameInFile(spec: AppSpec): string {
+  return NAMES_IN_FILE.get(spec) ?? spec.name;
+}
+
+/**
+ * Whether `--only` names the app: by its name, or as PM2 selects, by the name the file gives it
+ * (`--only api --env production` is `api-production` under `append_env_to_name`).
+ */
+export function isSelected(spec: AppSpec, only: readonly string[]): boolean {
+  return only.includes(spec.name) || only.includes(nameInFile(spec));
 }
 
 /** The apps of a file as specs, and which of them have the `--env` profile's table. */

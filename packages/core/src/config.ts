@@ -24,8 +24,10 @@ export { CONFIG_PARSE } from './config-issues.js';
 export {
   CONFIG_EXTENSIONS,
   isConfigFile,
+  isSelected,
   type LoadConfigOptions,
   loadConfigFile,
+  nameInFile,
   parseConfigText,
   validateConfig,
   withLine,

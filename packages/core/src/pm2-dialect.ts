@@ -90,6 +90,8 @@ export interface AppWarnings {
   byApp: string[][];
   /** The PM2 options with no Velos equivalent each app sets, told in one line for the file. */
   ignoredByApp: string[][];
+  /** The name the file gives each app whose name took the `--env` profile (`append_env_to_name`). */
+  namesInFile: (string | undefined)[];
 }
 
 /**
@@ -135,7 +137,11 @@ export function normaliseApps(
 ): NormalisedApps {
   const ignored = new Set<string>();
   const known = new Set(options.known);
-  const held: AppWarnings = { byApp: apps.map(() => []), ignoredByApp: apps.map(() => []) };
+  const held: AppWarnings = {
+    byApp: apps.map(() => []),
+    ignoredByApp: apps.map(() => []),
+    namesInFile: apps.map(() => undefined),
+  };
   const out = apps.map((app, i) => {
     if (app === null || typeof app !== 'object' || Array.isArray(app)) return app;
     const warnings = held.byApp[i]!;
@@ -224,6 +230,7 @@ export function normaliseApps(
     if (appendsEnv && options.envProfile !== undefined && typeof entry.script === 'string') {
       const name = typeof entry.name === 'string' ? entry.name : deriveName(entry.script);
       entry.name = `${name}-${options.envProfile}`;
+      held.namesInFile[i] = name;
     }
     // PM2's disable_logs: the output is written nowhere, whatever log files the app names
     if (disablesLogs) {
@@ -343,7 +350,7 @@ export function normaliseDocument(
     doc = { apps: list !== null && typeof list === 'object' && !Array.isArray(list) ? [list] : list };
   }
   const list = Array.isArray(doc) ? doc : (doc as { apps?: unknown } | null)?.apps;
-  if (!Array.isArray(list)) return { doc, held: { byApp: [], ignoredByApp: [] } };
+  if (!Array.isArray(list)) return { doc, held: { byApp: [], ignoredByApp: [], namesInFile: [] } };
   const { apps, held } = normaliseApps(list, {
     dialect,
     label,

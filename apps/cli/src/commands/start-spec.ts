@@ -211,7 +211,7 @@ export async function specsFromConfigFile(
   const loaded = isScript
     ? await loadEcosystemScript(path, options, config)
     : await config.loadConfigFile(path, options);
-  const specs = onlyApps(loaded, input.options.only, path, where.warn);
+  const specs = onlyApps(loaded, input.options.only, path, where.warn, config);
   if (isPm2File) checkScripts(specs, basename(path));
   checkCommandLines(specs, basename(path));
   // PM2: --watch and --namespace apply to a process file's apps, other app flags are ignored (a warning)

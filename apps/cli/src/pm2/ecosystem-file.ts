@@ -81,23 +81,28 @@ export function isScriptConfig(path: string): boolean {
 /**
  * PM2's `--only a,b`: the apps of the file with these names. A name the file lacks is a warning and
  * the others go on, as PM2 skips it (a deploy script's list may outlive an app); none there is an error.
+ * An app whose name took the `--env` profile (`append_env_to_name`) is named either way, as the file
+ * names it (PM2's: `--only api` is `api-production`) or as it runs.
  */
 export function onlyApps(
   specs: AppSpec[],
   only: string | boolean | undefined,
   path: string,
   warn?: (message: string) => void,
+  config?: Pick<ConfigModule, 'isSelected'>,
 ): AppSpec[] {
   const names = onlyNames(only);
   if (names === undefined) return specs;
-  const missing = names.filter((name) => !specs.some((spec) => spec.name === name));
+  const isSelected = (spec: AppSpec, which: readonly string[]) =>
+    config ? config.isSelected(spec, which) : which.includes(spec.name);
+  const missing = names.filter((name) => !specs.some((spec) => isSelected(spec, [name])));
   if (missing.length > 0) {
     const known = specs.map((spec) => spec.name).join(', ');
     const message = `--only: ${basename(path)} has no app named ${missing.join(', ')} (it has ${known})`;
     if (missing.length === names.length) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, message);
     warn?.(`${message}; the others go on`);
   }
-  return specs.filter((spec) => names.includes(spec.name));
+  return specs.filter((spec) => isSelected(spec, names));
 }
 
 /** The names of `--only a,b` as apps have them (NFC, trimmed); undefined without the option. */
