@@ -84,7 +84,8 @@ export interface ProcessLifecycle {
    * SUP-12: a restart of processes that are stopped or errored starts them as a start does: what their
    * last run left is stopped, then each one still stopped or errored is `starting` (not counted as a
    * restart, as PM2 does not count one) before any is launched; resolves them grouped by app, each app
-   * after the apps of `records` it depends on (for `launchApps`, whose dependency gate waits for them).
+   * after the apps of `records` it depends on, directly or through apps left out of `records` (for
+   * `launchApps`, whose dependency gate waits for them).
    */
   prepareStopped(records: ProcessRecord[]): Promise<ProcessRecord[][]>;
   /** Counts a restart the user asked for that a stop and a start with a new spec carried out (`start` with `replace`). */
@@ -325,7 +326,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   /** An app stops after the apps that depend on it, so N apps take about one `kill_timeout` per wave, not N. */
   async function stopInWaves(records: ProcessRecord[]): Promise<number> {
     let stopped = 0;
-    for (const wave of stopWaves(records)) {
+    for (const wave of stopWaves(records, table.apps)) {
       for (const wasRunning of await Promise.all(wave.map(stopOne))) if (wasRunning) stopped += 1;
     }
     return stopped;
@@ -379,7 +380,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       const name = record.app.spec.name;
       byApp.set(name, [...(byApp.get(name) ?? []), record]);
     }
-    const groups = orderByDependencies([...byApp.values()], (group) => group[0]!.app.spec, new Map(), {
+    // through the apps outside the selection too: `restart c a` (c → b → a, b stopped) starts a first
+    const groups = orderByDependencies([...byApp.values()], (group) => group[0]!.app.spec, table.apps, {
       isLenient: true,
     });
     return groups.map((group) => {
@@ -530,7 +532,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   /** A dependency outlives its dependents here too: `velos delete all` must not stop a database under its app. */
   async function deleteInWaves(records: ProcessRecord[]): Promise<ProcessInfo[]> {
     const rows = new Map<ProcessRecord, ProcessInfo>();
-    for (const wave of stopWaves(records)) {
+    for (const wave of stopWaves(records, table.apps)) {
       // one deleted by another request while the waves before stopped is not deleted (nor told) twice
       const present = wave.filter((record) => table.records.get(record.id) === record);
       const deleted = await Promise.all(present.map((record) => deleteOne(record)));

@@ -57,6 +57,75 @@ describe('velos delete and depends_on (SUP-12)', () => {
     expect((await supervisor.delete(['c', 'a'])).map((info) => info.name)).toEqual(['a', 'c']);
   });
 
+  it('orders a selection by depends_on through the apps it leaves out (c → b → a, b not selected)', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      recorder(home, 'a'),
+      recorder(home, 'b', [{ name: 'a', condition: 'started' }]),
+      // c takes its kill timeout: a stopped in the same wave would be gone long before it
+      appSpec(home, {
+        name: 'c',
+        script: 'ignore-sigterm.js',
+        killTimeoutMs: 1000,
+        dependsOn: [{ name: 'b', condition: 'started' }],
+      }),
+    ]);
+    const out = join(home, 'logs', 'c-out.log');
+    await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes('stubborn pid'), {
+      what: 'c to ignore SIGTERM',
+    });
+    await waitFor(() => events(home).includes('start a'), { what: 'a to listen for SIGTERM' });
+    const stopping = supervisor.stop(['a', 'c']);
+    await waitFor(async () => (await supervisor.list()).find((p) => p.name === 'c')?.status === 'stopping', {
+      what: 'c to be stopping',
+    });
+    // a waits for c (its second wave), though c depends on it only through b
+    expect((await supervisor.list()).find((p) => p.name === 'a')?.status).toBe('online');
+    await stopping;
+    const rows = await supervisor.list();
+    expect(rows.map((row) => [row.name, row.status])).toEqual([
+      ['a', 'stopped'],
+      ['b', 'online'],
+      ['c', 'stopped'],
+    ]);
+    expect(events(home).filter((event) => event.startsWith('stop'))).toEqual(['stop a']);
+    // a restart of the two starts a (its spawn) before c, b staying stopped as the user left it; a is
+    // added again first, so that its id comes after c's (the selection is in id order)
+    await supervisor.delete('a');
+    await supervisor.start([recorder(home, 'a')]);
+    await waitFor(() => events(home).filter((event) => event === 'start a').length === 2, {
+      what: 'a to start again',
+    });
+    await supervisor.stop(['a', 'b']);
+    const online: string[] = [];
+    supervisor.statusEvents.subscribe((change) => {
+      if (change.to === 'online') online.push(change.name);
+    });
+    await supervisor.restart(['c', 'a']);
+    await waitFor(() => online.length === 2, { what: 'a and c to run again' });
+    expect(online).toEqual(['a', 'c']);
+    expect((await supervisor.list()).map((row) => [row.name, row.status])).toEqual([
+      ['b', 'stopped'],
+      ['c', 'online'],
+      ['a', 'online'],
+    ]);
+    // and the delete of the two goes in the same waves as their stop
+    // both listen for SIGTERM again before the delete
+    await waitFor(() => readFileSync(out, 'utf8').split('stubborn pid').length === 3, {
+      what: 'c to ignore SIGTERM again',
+    });
+    await waitFor(() => events(home).filter((event) => event === 'start a').length === 3, {
+      what: 'a to listen for SIGTERM again',
+    });
+    const deleting = supervisor.delete(['a', 'c']);
+    await waitFor(async () => (await supervisor.list()).find((p) => p.name === 'c')?.status === 'stopping', {
+      what: 'c to be stopping for its delete',
+    });
+    expect((await supervisor.list()).find((p) => p.name === 'a')?.status).toBe('online');
+    expect((await deleting).map((info) => info.name)).toEqual(['c', 'a']);
+  });
+
   it('does not delete again an app another request deleted while the waves before it stopped', async () => {
     const home = harness.home();
     const supervisor = harness.track(createSupervisor({ home }));

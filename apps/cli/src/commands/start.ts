@@ -19,7 +19,7 @@ import { ignoredPm2FlagsWarning } from '../pm2/ignored-flags.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
 import { isFile } from '../safe-stat.js';
 import { checkCommandLine } from './command-line-program.js';
-import { dependenciesFirst } from './dependency-first.js';
+import { dependenciesFirst, dependsOutside } from './dependency-first.js';
 import { forkFallbackWarnings } from './fork-fallback.js';
 import { printProcesses } from './print-processes.js';
 import { spawnFailure, spawnFailureOf } from './start-failures.js';
@@ -205,9 +205,11 @@ async function startExisting(
     'start',
     async (target) => {
       const matches = await client.describe(target);
-      const chosen = dependenciesFirst(
-        matches.filter((p) => p.status === 'stopped' || p.status === 'errored' || p.type !== 'job'),
+      const picked = matches.filter(
+        (p) => p.status === 'stopped' || p.status === 'errored' || p.type !== 'job',
       );
+      // the order goes through the daemon's other apps too (c → b → a with b outside the target)
+      const chosen = dependenciesFirst(picked, dependsOutside(picked) ? await client.describe('all') : []);
       for (const p of chosen)
         acted.push(...(await (env ? client.restart(String(p.id), { env }) : client.restart(String(p.id)))));
       return matches;

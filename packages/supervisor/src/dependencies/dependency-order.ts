@@ -50,22 +50,28 @@ export function orderByDependencies<T>(
 
 /**
  * Groups processes into stop waves (SUP-12): an app is stopped only after every app of `records`
- * that depends on it; the first wave holds the apps nothing else in `records` depends on.
- * Within a wave, the latest started comes first.
+ * that depends on it, directly or through apps outside `records` (`known`, the daemon's apps: with
+ * c → b → a, `velos stop a c` stops c before a though b is not stopped); the first wave holds the apps
+ * nothing else in `records` depends on. Within a wave, the latest started comes first.
  */
-export function stopWaves<T extends { app: { spec: AppSpec }; spawnSeq: number }>(records: T[]): T[][] {
+export function stopWaves<T extends { app: { spec: AppSpec }; spawnSeq: number }>(
+  records: T[],
+  known: ReadonlyMap<string, { spec: AppSpec }> = new Map(),
+): T[][] {
   const byApp = new Map<string, T[]>();
   for (const record of records) {
     const name = record.app.spec.name;
     byApp.set(name, [...(byApp.get(name) ?? []), record]);
   }
+  const underlying = underlyingApps(
+    [...byApp.keys()],
+    (name) => byApp.get(name)?.[0]?.app.spec ?? known.get(name)?.spec,
+  );
   const remaining = new Set(byApp.keys());
   const waves: T[][] = [];
   while (remaining.size > 0) {
     const isNeeded = new Set<string>();
-    for (const name of remaining) {
-      for (const dependency of byApp.get(name)![0]!.app.spec.dependsOn) isNeeded.add(dependency.name);
-    }
+    for (const name of remaining) for (const dependency of underlying.get(name)!) isNeeded.add(dependency);
     let wave = [...remaining].filter((name) => !isNeeded.has(name));
     // A cycle (only possible in hand-edited state) must not stop the stopping: take the rest at once.
     if (wave.length === 0) wave = [...remaining];
@@ -73,6 +79,31 @@ export function stopWaves<T extends { app: { spec: AppSpec }; spawnSeq: number }
     waves.push(wave.flatMap((name) => byApp.get(name)!).sort((a, b) => b.spawnSeq - a.spawnSeq));
   }
   return waves;
+}
+
+/**
+ * For each of `names`, the others of `names` it depends on directly or through any chain of
+ * `depends_on` (`specOf` gives the spec of an app in or out of `names`; undefined: not in the daemon).
+ */
+function underlyingApps(
+  names: string[],
+  specOf: (name: string) => AppSpec | undefined,
+): Map<string, Set<string>> {
+  const selected = new Set(names);
+  const underlying = new Map<string, Set<string>>();
+  for (const name of names) {
+    const seen = new Set<string>();
+    const pending = [name];
+    while (pending.length > 0) {
+      for (const dependency of specOf(pending.pop()!)?.dependsOn ?? []) {
+        if (seen.has(dependency.name)) continue;
+        seen.add(dependency.name);
+        pending.push(dependency.name);
+      }
+    }
+    underlying.set(name, new Set([...seen].filter((other) => other !== name && selected.has(other))));
+  }
+  return underlying;
 }
 
 function checkDependencies(spec: AppSpec, specs: ReadonlyMap<string, AppSpec>, missing: string): void {
