@@ -60,6 +60,8 @@ describe('process history across daemons', () => {
           script: join(FIXTURES, 'crash-then-run.js'),
           args: [join(home, 'once.marker')],
           restartDelayMs: 1500,
+          // its crash is unstable however long Node takes to reach it (over 1 s on a loaded machine)
+          minUptimeMs: 10_000,
           env: { CRASH_AFTER_MS: '100', HOLD_MB: '1' },
         }),
         appSpec(home, {
