@@ -78,8 +78,18 @@ export interface ProcessLifecycle {
   stopOne(record: ProcessRecord): Promise<boolean>;
   /** Stops processes in `depends_on` waves (SUP-12), each wave in parallel; returns how many ran. */
   stopInWaves(records: ProcessRecord[]): Promise<number>;
-  /** Restarts one process; `unstableRestarts` is what its count becomes (0: a clean slate). */
-  restartOne(record: ProcessRecord, reason?: RestartReason, unstableRestarts?: number): Promise<void>;
+  /**
+   * Restarts one process; `unstableRestarts` is what its count becomes (0: a clean slate). Resolves
+   * false when it did not: the process was deleted, or `isStopStanding` and the user stopped it while
+   * the restart waited for the operations before it (by default for the restarts nobody asked for now:
+   * `cron`, `memory`, `watch`, `inactivity`, `unhealthy`).
+   */
+  restartOne(
+    record: ProcessRecord,
+    reason?: RestartReason,
+    unstableRestarts?: number,
+    isStopStanding?: boolean,
+  ): Promise<boolean>;
   /**
    * SUP-12: a restart of processes that are stopped or errored starts them as a start does: what their
    * last run left is stopped, then each one still stopped or errored is `starting` (not counted as a
@@ -336,11 +346,18 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     record: ProcessRecord,
     reason: RestartReason = 'user',
     unstableRestarts = 0,
-  ): Promise<void> {
+    isStopStanding = reason !== 'user' && reason !== 'reload',
+  ): Promise<boolean> {
     return runOp(record, async () => {
-      if (table.records.get(record.id) !== record) return;
+      if (table.records.get(record.id) !== record) return false;
       // a `stop` queued before this cron restart ran first: the user's stop stands
-      if (reason === 'cron' && !isDueOnSchedule(record)) return;
+      if (reason === 'cron' && !isDueOnSchedule(record)) return false;
+      // so it does before a restart of a running process that waited behind it (a memory or watch
+      // restart, the next instance of a reload): it started the process again after `velos stop`
+      if (isStopStanding && record.status === 'stopped' && record.lastExitReason === 'user') {
+        log(`${label(record)}: not restarted (${reason}): stopped by the user meanwhile`);
+        return false;
+      }
       // PM2 counts a restart of a running process only: one the user stopped (or that errored) starts again
       const isCounted = isActive(record.status) || (reason !== 'user' && reason !== 'reload');
       // what a run that exited by itself left is stopped first: the new run must not race it (#19.11)
@@ -349,7 +366,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       // goes on; a new run at once would loop on a job that stays silent or big (watchdog, max_memory)
       if (record.app.spec.type === 'job' && ENDS_JOB_RUN.has(reason)) {
         if (isLive(record) && record.status === 'stopping') jobs.settle(record, reason);
-        return;
+        return true;
       }
       record.restartAt = null;
       record.unstableRestarts = unstableRestarts;
@@ -359,6 +376,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       record.lastExitReason = reason;
       if (!isClosed) startRun(record);
       scheduleRestarts();
+      return true;
     });
   }
 

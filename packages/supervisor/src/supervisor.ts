@@ -408,12 +408,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
    * until the new run is ready (within `listen_timeout`) before it goes on to the next instance; a run
    * that is not ready in time ends the reload, the instances not reached keep their old run.
    */
-  async function restartWhenReady(record: ProcessRecord): Promise<void> {
-    await restartOne(record, 'reload');
+  async function restartWhenReady(record: ProcessRecord, isStopStanding: boolean): Promise<boolean> {
+    if (!(await restartOne(record, 'reload', 0, isStopStanding))) return false;
     await record.run?.channel?.ready; // issue #14: wait_ready in fork mode
     const spec = record.app.spec;
-    if (!spec.readinessProbe && !spec.livenessProbe) return;
-    if (await probes.whenReady(record, spec.listenTimeoutMs)) return;
+    if (!spec.readinessProbe && !spec.livenessProbe) return true;
+    if (await probes.whenReady(record, spec.listenTimeoutMs)) return true;
     const why = `reload: process ${record.id} (${spec.name}) was not ready within listen_timeout ${spec.listenTimeoutMs} ms after its restart (${whyNotReady(record)}); the instances after it were not reloaded`;
     log(why);
     throw new VelosError(ErrorCodes.TIMEOUT, why, { data: { id: record.id, name: spec.name } });
@@ -654,6 +654,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const targets = table.select(target);
       const undoEnv = updateEnv(targets, reloadOptions);
       const reloaded = new Set<ProcessRecord>();
+      // one that ran when the reload began and that `velos stop` stopped before its turn stays stopped
+      const wasActive = new Set(targets.filter((record) => isActive(record.status)));
       try {
         await reloadOneByOne(targets, {
           reload: async (record) => {
@@ -664,8 +666,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
             return replaced;
           },
           restart: async (record) => {
-            await restartWhenReady(record);
+            const isRestarted = await restartWhenReady(record, wasActive.has(record));
             reloaded.add(record);
+            return isRestarted;
           },
           publish,
         });

@@ -6,14 +6,15 @@ import type { ProcessRecord } from '../process-record.js';
 export interface ReloadSteps {
   /** Replaces a running cluster worker once its successor is ready; null = not a cluster worker. */
   reload(record: ProcessRecord): Promise<{ retired: Promise<void> } | null>;
-  restart(record: ProcessRecord): Promise<void>;
+  /** Restarts a process; false: it was not (deleted, or stopped by the user since the reload began). */
+  restart(record: ProcessRecord): Promise<boolean>;
   /** OBS-2: receives one `process.reload_step` per process replaced (instance, old and new pid, step i/n). */
   publish?: PublishEvent;
 }
 
 /**
  * SUP-6: reloads processes one at a time, so the others keep serving; a process that is not a
- * running cluster worker is restarted. The first failure ends the reload (the processes not reached
+ * running cluster worker is restarted (one that `restart` leaves is passed over, without an event). The first failure ends the reload (the processes not reached
  * keep their old run); it resolves once every replaced worker is gone.
  */
 export async function reloadOneByOne(records: ProcessRecord[], steps: ReloadSteps): Promise<void> {
@@ -23,7 +24,7 @@ export async function reloadOneByOne(records: ProcessRecord[], steps: ReloadStep
       const oldPid = record.run?.pid ?? null;
       const replaced = await steps.reload(record);
       if (replaced) retiring.push(replaced.retired);
-      else await steps.restart(record);
+      else if (!(await steps.restart(record))) continue;
       steps.publish?.(
         reloadStepEvent(record, oldPid, replaced ? 'reload' : 'restart', i + 1, records.length),
       );

@@ -16,7 +16,7 @@ export interface InactivityWatchdogs {
 /** What the watchdogs need from the supervisor. */
 export interface InactivityWatchdogOptions {
   /** Restarts one process through the supervisor's operation queue. */
-  restart(record: ProcessRecord, reason: 'inactivity'): Promise<void>;
+  restart(record: ProcessRecord, reason: 'inactivity'): Promise<unknown>;
   log(line: string): void;
   /** OBS-2: receives `process.watchdog` when a watchdog restarts a quiet process. */
   publish?: PublishEvent;

@@ -27,7 +27,7 @@ export interface WatchModeOptions {
   apps: ReadonlyMap<string, AppEntry>;
   records: ReadonlyMap<number, ProcessRecord>;
   /** Restarts one process through the supervisor's operation queue. */
-  restart(record: ProcessRecord, reason: 'watch'): Promise<void>;
+  restart(record: ProcessRecord, reason: 'watch'): Promise<unknown>;
   /**
    * Replaces the running workers of a cluster app one by one, each once its successor is ready (a
    * rolling restart, as `velos reload`); rejects when a new worker fails, the others keeping theirs.
