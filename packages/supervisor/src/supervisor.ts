@@ -406,15 +406,28 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /**
    * SUP-6 for a process that is not a cluster worker: a restart, and with a probe the reload waits
    * until the new run is ready (within `listen_timeout`) before it goes on to the next instance; a run
-   * that is not ready in time ends the reload, the instances not reached keep their old run.
+   * that is not ready in time, or that ends first, ends the reload, the instances not reached keep their
+   * old run; one the user stopped or deleted meanwhile is passed over. False: it was not restarted.
    */
   async function restartWhenReady(record: ProcessRecord, isStopStanding: boolean): Promise<boolean> {
     if (!(await restartOne(record, 'reload', 0, isStopStanding))) return false;
     await record.run?.channel?.ready; // issue #14: wait_ready in fork mode
     const spec = record.app.spec;
     if (!spec.readinessProbe && !spec.livenessProbe) return true;
+    const run = record.run;
     if (await probes.whenReady(record, spec.listenTimeoutMs)) return true;
-    const why = `reload: process ${record.id} (${spec.name}) was not ready within listen_timeout ${spec.listenTimeoutMs} ms after its restart (${whyNotReady(record)}); the instances after it were not reloaded`;
+    // once what ended its run is done (a stop, a delete, the restart policy), a user's stop or delete
+    // stands and the reload goes on without it: it failed with TIMEOUT, not ready within listen_timeout
+    await runOp(record, async () => undefined);
+    if (!isLive(record) || (record.status === 'stopped' && record.lastExitReason === 'user')) {
+      log(`reload: process ${record.id} (${spec.name}) was stopped by the user before it was ready`);
+      return true;
+    }
+    const how =
+      record.run === run && run !== null
+        ? `was not ready within listen_timeout ${spec.listenTimeoutMs} ms after its restart`
+        : 'ended before it was ready after its restart';
+    const why = `reload: process ${record.id} (${spec.name}) ${how} (${whyNotReady(record)}); the instances after it were not reloaded`;
     log(why);
     throw new VelosError(ErrorCodes.TIMEOUT, why, { data: { id: record.id, name: spec.name } });
   }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProbeSpec } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
 import { appSpec, Harness, markedPids, waitFor } from './helpers.js';
@@ -82,4 +83,75 @@ describe('a stop during a reload', () => {
     );
     expect((await supervisor.list()).map((p) => p.status)).toEqual(['stopped']);
   });
+
+  it('stands while a fork reload waits for the restarted instance to be ready: the reload ends without error', async () => {
+    const { home, supervisor, logLines } = harness.supervisorWithLog();
+    // never ready (nothing listens on the port), and the reload would wait 30 s for it
+    await supervisor.start([
+      appSpec(home, {
+        name: 'rd',
+        instances: 2,
+        listenTimeoutMs: 30_000,
+        readinessProbe: neverReady(await freePort()),
+      }),
+    ]);
+    const reloading = supervisor.reload('rd');
+    await waitFor(
+      async () => {
+        const [first] = await supervisor.list();
+        return first?.restarts === 1 && first.status === 'online';
+      },
+      { what: 'the reload to restart instance 0' },
+    );
+    const stopped = await supervisor.stop('rd');
+    expect(stopped.map((p) => p.status)).toEqual(['stopped', 'stopped']);
+    // it was: TIMEOUT, not ready within listen_timeout 30000 ms after its restart (it is stopping)
+    const reloaded = await reloading;
+    expect(reloaded.map((p) => [p.status, p.restarts])).toEqual([
+      ['stopped', 1],
+      ['stopped', 0],
+    ]);
+    expect(logLines).toContain('reload: process 0 (rd) was stopped by the user before it was ready');
+  });
+
+  it('fails a fork reload whose restarted instance exits before it is ready, saying so', async () => {
+    const { home, supervisor } = harness.supervisorWithLog();
+    await supervisor.start([
+      appSpec(home, {
+        name: 'dies',
+        script: 'crash-after.js',
+        env: { CRASH_AFTER_MS: '60000' },
+        restartDelayMs: 60_000,
+        listenTimeoutMs: 30_000,
+        readinessProbe: neverReady(await freePort()),
+      }),
+    ]);
+    // its new run crashes 100 ms in: the reload fails then, not 30 s later
+    const env = { ...stringEnv(), CRASH_AFTER_MS: '100', VELOS_TEST_HOME: home };
+    const error = await supervisor.reload('dies', { env }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'TIMEOUT' });
+    expect((error as Error).message).toBe(
+      'reload: process 0 (dies) ended before it was ready after its restart (it is waiting-restart); the instances after it were not reloaded',
+    );
+  });
 });
+
+/** A readiness probe of a port nothing listens on. */
+function neverReady(port: number): ProbeSpec {
+  return {
+    kind: 'tcp',
+    host: '127.0.0.1',
+    port,
+    intervalMs: 100,
+    timeoutMs: 1000,
+    failureThreshold: 1,
+    successThreshold: 1,
+    initialDelayMs: 0,
+  };
+}
+
+function stringEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
