@@ -425,9 +425,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     const how =
       record.run === run && run !== null
-        ? `was not ready within listen_timeout ${spec.listenTimeoutMs} ms after its restart`
-        : 'ended before it was ready after its restart';
-    const why = `reload: process ${record.id} (${spec.name}) ${how} (${whyNotReady(record)}); the instances after it were not reloaded`;
+        ? `was not ready within listen_timeout ${spec.listenTimeoutMs} ms after its restart (${whyNotReady(record)})`
+        : `ended (${record.lastExitReason ?? 'unknown'}) before it was ready after its restart (it is ${record.status})`;
+    const why = `reload: process ${record.id} (${spec.name}) ${how}; the instances after it were not reloaded`;
     log(why);
     throw new VelosError(ErrorCodes.TIMEOUT, why, { data: { id: record.id, name: spec.name } });
   }

@@ -131,7 +131,7 @@ describe('a stop during a reload', () => {
     const error = await supervisor.reload('dies', { env }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'TIMEOUT' });
     expect((error as Error).message).toBe(
-      'reload: process 0 (dies) ended before it was ready after its restart (it is waiting-restart); the instances after it were not reloaded',
+      'reload: process 0 (dies) ended (crash) before it was ready after its restart (it is waiting-restart); the instances after it were not reloaded',
     );
   });
 });
