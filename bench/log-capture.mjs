@@ -88,6 +88,10 @@ async function piped(dir, options, script = chatty) {
   return { ms, cpuMs: (used.user + used.system) / 1000, bytes: (await stat(outPath)).size, reads };
 }
 
+function median(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
 function best(results) {
   return results.reduce((a, b) => (b.ms < a.ms ? b : a));
 }
@@ -95,7 +99,6 @@ function best(results) {
 /** One write() per line: capture CPU and chunks read, as the daemon wires a pipeline (events, metrics, engine). */
 async function perLineCost(dir) {
   const script = new URL('../fixtures/line-per-write.js', import.meta.url).pathname;
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const engines = createLiveEngines({ publish: () => undefined, log: () => undefined });
   const results = [];
   for (let i = 0; i < runs; i += 1) {
@@ -104,7 +107,7 @@ async function perLineCost(dir) {
       format: 'plain',
       onAppEventLine: () => undefined,
       onAppMetricLine: () => undefined,
-      onLines: engines.sinkFor({ name }, 0),
+      onLines: engines.sinkFor({ spec: { name } }, 0),
     };
     results.push(await piped(dir, options, script));
     engines.forget(name);
@@ -147,8 +150,9 @@ try {
       const result = best(results);
       const ratio = (result.ms / baseline.ms).toFixed(2);
       const cpu = `capture CPU ${result.cpuMs.toFixed(0)} ms (${((result.cpuMs / result.ms) * 100).toFixed(0)}% of a core)`;
+      const medians = `median of ${runs}: ${median(results.map((r) => r.ms)).toFixed(0)} ms, CPU ${median(results.map((r) => r.cpuMs)).toFixed(0)} ms`;
       console.log(
-        `${label.padEnd(30)} ${result.ms.toFixed(0).padStart(6)} ms  ${rate(result.ms)} lines/s  x${ratio}  ${cpu}`,
+        `${label.padEnd(30)} ${result.ms.toFixed(0).padStart(6)} ms  ${rate(result.ms)} lines/s  x${ratio}  ${cpu}; ${medians}`,
       );
     }
     await liveEngineCost(dir);
@@ -165,7 +169,7 @@ async function liveEngineCost(dir) {
   const events = [];
   const engines = createLiveEngines({ publish: (event) => events.push(event), log: () => undefined });
   // the engine module loads once per daemon, and its code is warm in a daemon that runs: do both first
-  const warm = engines.sinkFor({ name: 'warm' }, 0);
+  const warm = engines.sinkFor({ spec: { name: 'warm' } }, 0);
   const batch = (ts) => ({
     data: Buffer.from('ERROR warm up failed\nline 2\n'.repeat(2000)),
     lines: 4000,
@@ -178,7 +182,6 @@ async function liveEngineCost(dir) {
   for (let i = 0; i < 200; i += 1) warm(batch(Date.now() + i * 10));
   engines.forget('warm');
   events.length = 0;
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   console.log(`\nlive log engine, capture CPU, median of ${runs} runs (engine on / opted out, alternated):`);
   for (const [label, script] of [
     ['chatty.js (no errors)', chatty],
@@ -189,7 +192,10 @@ async function liveEngineCost(dir) {
     for (let i = 0; i < runs; i += 1) {
       off.push((await piped(dir, { format: 'plain' }, script)).cpuMs);
       const name = `app-${i}`;
-      on.push((await piped(dir, { format: 'plain', onLines: engines.sinkFor({ name }, 0) }, script)).cpuMs);
+      on.push(
+        (await piped(dir, { format: 'plain', onLines: engines.sinkFor({ spec: { name } }, 0) }, script))
+          .cpuMs,
+      );
       engines.forget(name);
     }
     const ratio = (median(on) / median(off)).toFixed(2);
@@ -203,7 +209,6 @@ async function liveEngineCost(dir) {
 
 /** Capture CPU of chatty.js with size rotation (rotated files kept plain, 2 of them), medians. */
 async function rotationCost(dir) {
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   console.log(`\nsize rotation, capture CPU, median of ${runs} runs:`);
   for (const [label, maxBytes] of [
     ['--log-max-size 10K', 10 * 1024],

@@ -145,8 +145,13 @@ export class FileWriter {
       compress: rotation.compress ?? true,
       onError: options.onError,
       onCompressed: (from, to) => {
-        const previous = this.#position.previous;
-        if (previous?.path === from) previous.path = to;
+        const position = this.#position;
+        if (position.previous?.path === from) position.previous.path = to;
+        if (position.earlierIn === from) position.earlierIn = to;
+      },
+      onPruned: (deleted) => {
+        const position = this.#position;
+        if (position.earlierIn !== null && deleted.includes(position.earlierIn)) position.earlierIn = null;
       },
     });
     let stats: Stats;
@@ -158,7 +163,7 @@ export class FileWriter {
     }
     this.#isRegularFile = stats.isFile();
     this.#dirMode = directoryModeOf(options.path);
-    this.#position = startPosition(this.#isRegularFile ? stats.size : 0);
+    this.#position = startPosition(this.#isRegularFile ? stats.size : 0, options.path);
     this.#index =
       options.timeIndex === false || !this.#isRegularFile ? null : new TimeIndexWriter(options.path);
     this.#maxBytes = this.#maxBytesOf(rotation);
@@ -523,6 +528,8 @@ export class FileWriter {
     const position = this.#position;
     this.#index?.rotated(target, position.endOffset);
     position.previous = { path: target, lines: position.inFile };
+    // lines this writer did not write went with the file
+    if (position.earlierIn === this.path) position.earlierIn = target;
     position.inFile = { out: 0, err: 0 };
     position.endOffset = 0;
     this.#sizeRetryOffset = 0;
@@ -546,9 +553,10 @@ export class FileWriter {
       // the old file was moved away: where to is unknown, so a tail stops at the new file
       this.#position.inFile = { out: 0, err: 0 };
       this.#position.previous = null;
+      if (this.#position.earlierIn === this.path) this.#position.earlierIn = null;
     }
     // bytes this writer did not write: a file made anew by someone else, or appended to
-    if (isReplaced ? size > 0 : size > this.#position.endOffset) this.#position.hasEarlierLines = true;
+    if (isReplaced ? size > 0 : size > this.#position.endOffset) this.#position.earlierIn = this.path;
     if (isReplaced || size < this.#position.endOffset) {
       this.#index?.reset();
       this.#tornBytes = endsMidLine(this.path, size) ? 1 : 0;
@@ -565,7 +573,7 @@ export class FileWriter {
     if (size === position.endOffset) return null;
     // the settled lines are in the file, but not (all) at its end: a tail reads the file as it is
     this.#writtenFrom = this.#settledLines;
-    if (size > position.endOffset) position.hasEarlierLines = true;
+    if (size > position.endOffset) position.earlierIn = this.path;
     if (size < position.endOffset) this.#index?.reset();
     this.#index?.resume(size, mtimeMs);
     this.#tornBytes = size > 0 && endsMidLine(this.path, size) ? 1 : 0;
@@ -689,7 +697,7 @@ export class FileWriter {
       if (!error) {
         this.#index?.reset();
         this.#tornBytes = 0;
-        this.#position = startPosition(0);
+        this.#position = startPosition(0, this.path);
       }
       this.#bytes.settle(discarded.reduce((sum, item) => sum + item.data.length, 0));
       const failure = error

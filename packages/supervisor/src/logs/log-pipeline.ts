@@ -320,7 +320,7 @@ class Pipeline implements LogPipeline {
         fileLines: sum(position.inFile),
         previous: position.previous && { path: position.previous.path, lines: sum(position.previous.lines) },
         takenAt: Date.now(),
-        hasEarlierLines: position.hasEarlierLines,
+        earlierIn: position.earlierIn,
       };
     };
     const source: TailSource = {

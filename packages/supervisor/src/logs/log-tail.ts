@@ -26,8 +26,8 @@ export interface TailFile {
   previous: { path: string; lines: number } | null;
   /** Epoch ms of the snapshot: without `previous`, rotated files named later than this are newer than the snapshot. */
   takenAt?: number;
-  /** See `WriterPosition.hasEarlierLines`: lines no ring of this daemon held may be of any process. */
-  hasEarlierLines?: boolean;
+  /** See `WriterPosition.earlierIn`: where lines no ring of this daemon held, which may be of any process, are. */
+  earlierIn?: string | null;
 }
 
 /** The ring of one process writing to the files of a tail. */
@@ -191,12 +191,36 @@ function sharersTail(
     // rings that hold every line of theirs leave the file's other lines to the other processes, except
     // lines an earlier daemon wrote (before a `velos update` or a restart), which may be anyone's
     const isRingWhole = snapshot.sources.every((source) => source.holdsAll === true);
-    const files = streams
-      .map((stream) => snapshot.files[stream])
-      .filter((file) => (file.fileLines > 0 || file.endOffset > 0) && (!isRingWhole || file.hasEarlierLines));
-    if (files.length > 0) result.unattributed = files.map((file) => file.path);
+    const paths: string[] = [];
+    for (const stream of streams) {
+      const file = snapshot.files[stream];
+      const evicted = isRingWhole ? null : evictedIn(file, oldestSeq(batches, snapshot.merged, stream, file));
+      for (const path of [evicted, file.earlierIn ?? null])
+        if (path !== null && !paths.includes(path)) paths.push(path);
+    }
+    if (paths.length > 0) result.unattributed = paths;
   }
   return result;
+}
+
+/** The sequence number of the oldest ring line of the sources in the file of `stream` (none: the next line's). */
+function oldestSeq(batches: RingBatch[], merged: boolean, stream: LogStream, file: TailFile): number {
+  let oldest = file.acceptedLines;
+  for (const { batch } of batches)
+    if (merged || batch.stream === stream) oldest = Math.min(oldest, batch.seq!);
+  return oldest;
+}
+
+/**
+ * Where the newest of the lines that rings evicted (or never held) are, when the ring lines start at
+ * `oldest`: the current file when it holds lines written before that one, else the rotated file the
+ * latest rotation renamed away (those lines went there, or before it), else none.
+ */
+function evictedIn(file: TailFile, oldest: number): string | null {
+  // lines a failed write lost count as settled, never as the file's: this errs toward the current file
+  const currentFirst = file.settledLines - file.fileLines;
+  if (file.fileLines > 0 && currentFirst < oldest) return file.path;
+  return file.previous?.path ?? null;
 }
 
 function unknownCut(path: string): CutPoint {

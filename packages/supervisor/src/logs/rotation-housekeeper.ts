@@ -8,6 +8,8 @@ export interface HousekeeperOptions {
   retain: number;
   compress: boolean;
   onCompressed?: (from: string, to: string) => void;
+  /** Told the files a prune deleted (plain or gzipped), when there were any. */
+  onPruned?: (deleted: string[]) => void;
   onError?: (error: VelosError) => void;
 }
 
@@ -54,10 +56,11 @@ export class RotationHousekeeper {
   }
 
   async #run(): Promise<void> {
-    const { path, retain, onCompressed, onError } = this.#options;
+    const { path, retain, onCompressed, onPruned, onError } = this.#options;
     for (;;) {
       try {
-        await pruneRotated(path, retain);
+        const deleted = await pruneRotated(path, retain);
+        if (deleted.length > 0) onPruned?.(deleted);
         const next = this.#queue.shift();
         if (next === undefined) {
           this.#isRunning = false;

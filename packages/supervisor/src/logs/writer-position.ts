@@ -11,10 +11,12 @@ export interface WriterPosition {
   /** The file the latest rotation renamed away (it may have been gzipped or pruned since), with its lines. */
   previous: { path: string; lines: Record<LogStream, number> } | null;
   /**
-   * The file (or one rotated since) may hold lines this writer did not write: it was not empty when
-   * opened (an earlier daemon's), or another process wrote to it. False again once it is truncated.
+   * The file that holds the newest of the lines this writer did not write (an earlier daemon's, which
+   * the file held when opened, or another process's appended to it): this file's path, or the rotated
+   * file they went to since (its `.gz` once compressed); null when there are none, or no longer (a
+   * truncate, or the rotated file that held them was pruned).
    */
-  hasEarlierLines: boolean;
+  earlierIn: string | null;
   /** Lines accepted by `write` since the writer was created: the sequence number of the next line. */
   acceptedLines: number;
   /** Lines of `acceptedLines` the writer is done with (written, failed or discarded by a truncate), in order. */
@@ -33,14 +35,14 @@ export type LineCounters = Pick<WriterPosition, 'acceptedLines' | 'settledLines'
 /** The file part of a position, which the writer keeps (the line counters it keeps apart). */
 export type FilePosition = Omit<WriterPosition, keyof LineCounters>;
 
-/** The position of a file of `endOffset` bytes that no line was written to yet. */
-export function startPosition(endOffset: number): FilePosition {
+/** The position of the file at `path`, of `endOffset` bytes, that no line was written to yet. */
+export function startPosition(endOffset: number, path: string): FilePosition {
   return {
     endOffset,
     written: { out: 0, err: 0 },
     inFile: { out: 0, err: 0 },
     previous: null,
-    hasEarlierLines: endOffset > 0,
+    earlierIn: endOffset > 0 ? path : null,
   };
 }
 
@@ -52,10 +54,10 @@ export function countWritten(position: FilePosition, stream: LogStream, lines: n
 
 /** A copy of `position` with the line counters, sharing nothing with it. */
 export function copyPosition(position: FilePosition, counters: LineCounters): WriterPosition {
-  const { endOffset, written, inFile, previous, hasEarlierLines } = position;
+  const { endOffset, written, inFile, previous, earlierIn } = position;
   return {
     endOffset,
-    hasEarlierLines,
+    earlierIn,
     written: { ...written },
     inFile: { ...inFile },
     previous: previous && { path: previous.path, lines: { ...previous.lines } },

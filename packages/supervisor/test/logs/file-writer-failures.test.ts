@@ -121,7 +121,7 @@ describe('FileWriter on a disk that fills up in the middle of a write', () => {
       written: { out: 5, err: 0 },
       inFile: { out: 5, err: 0 },
       previous: null,
-      hasEarlierLines: false,
+      earlierIn: null,
       acceptedLines: 7,
       settledLines: 7,
       // b2 and b3 (sequence numbers 3 and 4) are lost: the file holds every line from 5 on

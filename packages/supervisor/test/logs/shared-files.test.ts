@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSupervisor } from '../../src/supervisor.js';
 import { appSpec, Harness, waitFor } from '../helpers.js';
@@ -49,6 +50,35 @@ describe('logs of instances sharing one log file (#19 item 6)', () => {
     expect(beyond.unattributed).toEqual([outPath]);
   });
 
+  it('names the rotated file when the lines a ring no longer holds went there', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      appSpec(home, {
+        name: 'wrapped',
+        script: 'instance-lines.js',
+        instances: 3,
+        env: { COUNT: String(LINES_PER_INSTANCE) },
+        // about 36 KB in all: one rotation, the current file keeps the newest ~6 KB (fewer lines than a ring)
+        logMaxBytes: 30 * 1024,
+        logCompress: false,
+      }),
+    ]);
+    const logs = join(home, 'logs');
+    const rotated = () => readdirSync(logs).filter((name) => /^wrapped-out\..*\.log$/.test(name));
+    const lines = (name: string) => readFileSync(join(logs, name), 'utf8').split('\n').length - 1;
+    await waitFor(
+      () =>
+        rotated().reduce((sum, name) => sum + lines(name), lines('wrapped-out.log')) ===
+        3 * LINES_PER_INSTANCE,
+      { what: 'every line in the files' },
+    );
+    expect(rotated()).toHaveLength(1);
+    const result = await supervisor.logsResult({ target: '1', lines: 1200 });
+    expect(result.lines).toHaveLength(1000);
+    expect(result.unattributed).toEqual([join(logs, rotated()[0]!)]);
+  });
+
   it('names the shared file of lines an earlier daemon wrote, which no ring holds (after velos update)', async () => {
     const home = harness.home();
     const outPath = join(home, 'logs', 'kept-out.log');
@@ -63,6 +93,89 @@ describe('logs of instances sharing one log file (#19 item 6)', () => {
     const result = await supervisor.logsResult({ target: '1', lines: 5 });
     expect(result.lines).toEqual([]);
     expect(result.unattributed).toEqual([outPath]);
+  });
+
+  it('names the rotated file that holds the lines an earlier daemon wrote once the shared file rotated (after velos update)', async () => {
+    const home = harness.home();
+    const outPath = join(home, 'logs', 'turned-out.log');
+    mkdirSync(join(home, 'logs'), { recursive: true });
+    writeFileSync(outPath, 'i0 0\ni1 0\n');
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      appSpec(home, {
+        name: 'turned',
+        script: 'instance-lines.js',
+        instances: 2,
+        env: { COUNT: '100' },
+        logMaxBytes: 300,
+        logRetain: 100,
+        logCompress: false,
+      }),
+    ]);
+    const logs = join(home, 'logs');
+    const rotated = () => readdirSync(logs).filter((name) => /^turned-out\..*\.log$/.test(name));
+    // 2 × 100 lines of 5–7 bytes: more than one rotation of 300 bytes
+    const total = () =>
+      [outPath, ...rotated().map((name) => join(logs, name))]
+        .map((path) => readFileSync(path, 'utf8').split('\n').length - 1)
+        .reduce((sum, lines) => sum + lines, 0);
+    await waitFor(() => total() === 202, { what: 'every line in the files' });
+    // the earlier daemon's lines went to the first rotated file, with the first of the new ones
+    const holder = rotated()
+      .sort()
+      .find((name) => readFileSync(join(logs, name), 'utf8').startsWith('i0 0\ni1 0\n'));
+    expect(holder).toBeDefined();
+    const result = await supervisor.logsResult({ target: '1', lines: 500 });
+    expect(result.lines).toHaveLength(100);
+    expect(result.unattributed).toEqual([join(logs, holder!)]);
+  });
+
+  it('follows those lines into the gzipped file, and names no file once it is pruned', async () => {
+    const home = harness.home();
+    const logs = join(home, 'logs');
+    mkdirSync(logs, { recursive: true });
+    writeFileSync(join(logs, 'zipped-out.log'), 'i0 0\ni1 0\n');
+    writeFileSync(join(logs, 'pruned-out.log'), 'i0 0\ni1 0\n');
+    const supervisor = harness.track(createSupervisor({ home }));
+    const spec = (name: string, logRetain: number) =>
+      appSpec(home, {
+        name,
+        script: 'instance-lines.js',
+        instances: 2,
+        env: { COUNT: '100' },
+        logMaxBytes: 300,
+        logRetain,
+        logCompress: true,
+      });
+    await supervisor.start([spec('zipped', 100), spec('pruned', 1)]);
+    const rotated = (name: string) =>
+      readdirSync(logs).filter((file) => file.startsWith(`${name}-out.20`) && !file.endsWith('.tidx'));
+    const earliest = (name: string) =>
+      rotated(name)
+        .filter((file) => file.endsWith('.gz'))
+        .find((file) =>
+          gunzipSync(readFileSync(join(logs, file)))
+            .toString()
+            .startsWith('i0 0\ni1 0\n'),
+        );
+    // compressed one at a time, oldest first: once the earliest is, the notice names its .gz
+    const holder = await waitFor(() => earliest('zipped'), { what: 'the earliest rotated file gzipped' });
+    await waitFor(
+      async () =>
+        (await supervisor.logsResult({ target: '1', lines: 500 })).unattributed?.[0] === join(logs, holder),
+      { what: 'the notice naming the gzipped file' },
+    );
+    // retain 1: the files rotated first are deleted, the earlier daemon's lines with them
+    await waitFor(() => rotated('pruned').length === 1 && !rotated('pruned')[0]!.endsWith('.log'), {
+      what: 'one gzipped rotated file kept',
+    });
+    const [, pruned] = await supervisor.describe('pruned');
+    expect(pruned!.id).toBeGreaterThan(0);
+    await waitFor(
+      async () =>
+        (await supervisor.logsResult({ target: String(pruned!.id), lines: 500 })).unattributed === undefined,
+      { what: 'no notice once the lines are pruned' },
+    );
   });
 
   it('names no file when the ring holds every line of the instance (it printed fewer than asked for)', async () => {
