@@ -22,6 +22,7 @@ export class LineSplitter {
   readonly #onLines: LinesHandler;
   #carry: Buffer[] = [];
   #carryBytes = 0;
+  #partialsStarted = 0;
 
   constructor(maxLineBytes: number, onLines: LinesHandler) {
     this.#maxLineBytes = Math.max(4, Math.floor(maxLineBytes));
@@ -31,6 +32,11 @@ export class LineSplitter {
   /** Bytes of the partial line waiting for its newline. */
   get pendingBytes(): number {
     return this.#carryBytes;
+  }
+
+  /** How many partial lines began to wait so far: a change tells that the one waiting now is another. */
+  get partialsStarted(): number {
+    return this.#partialsStarted;
   }
 
   /**
@@ -90,6 +96,7 @@ export class LineSplitter {
   }
 
   #hold(piece: Buffer): void {
+    if (this.#carryBytes === 0) this.#partialsStarted += 1;
     // a copy: the chunk may be a view of a buffer the next read overwrites
     this.#carry.push(Buffer.from(piece));
     this.#carryBytes += piece.length;

@@ -6,11 +6,25 @@ import { ReadPacer } from './read-pacer.js';
 import { readIntoSharedBuffer } from './shared-read-buffer.js';
 
 /**
+ * A partial line (output without its newline yet: `process.stdout.write('Loading...')`) is written as a
+ * line once its pipe has been quiet this long…
+ */
+export const PARTIAL_LINE_QUIET_MS = 1000;
+/** …or at the latest this long after it began to wait, however the app trickles its bytes (dots of progress). */
+export const PARTIAL_LINE_MAX_WAIT_MS = 5000;
+
+/**
  * One attached pipe of one run: splits it into line batches, reads it in large batches (see
  * `ReadPacer`) and stops reading while its file writer is full, so that the child blocks in write()
  * instead of the daemon buffering without bound. A socket is read into the daemon's one shared read
  * buffer (see `readIntoSharedBuffer`): the batches passed to `accept` are then views of it, valid only
  * during the call.
+ *
+ * A partial line is not held until its newline comes: once the pipe was quiet for
+ * PARTIAL_LINE_QUIET_MS (or PARTIAL_LINE_MAX_WAIT_MS after it began), it is written as a line with a
+ * newline added, as the daemon does before a hand-over, and the rest of it, when it comes, starts a line
+ * of its own. One timer per pipe at most, armed only while a partial line waits; a read costs a counter
+ * comparison. While the reads are held (a full file writer) the rest may wait in the pipe: no cut then.
  */
 export class PipeCapture {
   readonly done: Promise<void>;
@@ -20,6 +34,11 @@ export class PipeCapture {
   readonly #splitter: LineSplitter;
   readonly #pacer: ReadPacer;
   #ts = 0;
+  /** The timer of the partial line waiting (see the class), if one waits since it was last looked at. */
+  #partialTimer: NodeJS.Timeout | undefined;
+  /** `LineSplitter.partialsStarted` when the partial line waiting was first seen, and the read time then. */
+  #partialSeen = 0;
+  #partialSince = 0;
   #waitingForDrain = false;
   #finished = false;
   #resolveDone!: () => void;
@@ -64,6 +83,7 @@ export class PipeCapture {
   suspend(): void {
     this.#pacer.suspend();
     if (!this.#finished) this.#splitter.end();
+    this.#clearPartialTimer();
   }
 
   /** Reads again after `suspend`. */
@@ -92,9 +112,65 @@ export class PipeCapture {
     if (this.#finished) return;
     this.#ts = Date.now();
     this.#splitter.push(data, headroom);
+    if (this.#splitter.pendingBytes > 0) this.#notePartial();
     if (this.#writer.isFull) this.#hold();
     else this.#pacer.onChunk(data.length);
   };
+
+  /** A read left a partial line waiting: notes when it began, and arms the timer unless it runs. */
+  #notePartial(): void {
+    const started = this.#splitter.partialsStarted;
+    if (started !== this.#partialSeen) {
+      this.#partialSeen = started;
+      this.#partialSince = this.#ts;
+    }
+    if (this.#partialTimer === undefined) this.#armPartialTimer(PARTIAL_LINE_QUIET_MS);
+  }
+
+  #armPartialTimer(delayMs: number): void {
+    this.#partialTimer = setTimeout(this.#onPartialTimer, delayMs);
+    // the daemon's life does not hang on it (nor an in-process supervisor's)
+    this.#partialTimer.unref();
+  }
+
+  #clearPartialTimer(): void {
+    if (this.#partialTimer === undefined) return;
+    clearTimeout(this.#partialTimer);
+    this.#partialTimer = undefined;
+  }
+
+  /**
+   * The timer of a waiting partial line: not due yet (bytes came since, it began later, the reads are
+   * held) arms it again; due, the cut waits for the end of this turn of the event loop, so that what the
+   * pipe received meanwhile (a daemon busy past the quiet time) is read first.
+   */
+  readonly #onPartialTimer = (): void => {
+    this.#partialTimer = undefined;
+    if (this.#finished || this.#splitter.pendingBytes === 0) return;
+    const now = Date.now();
+    const due = this.#pacer.isHeld
+      ? now + PARTIAL_LINE_QUIET_MS
+      : Math.min(this.#ts + PARTIAL_LINE_QUIET_MS, this.#partialSince + PARTIAL_LINE_MAX_WAIT_MS);
+    if (due > now) {
+      this.#armPartialTimer(due - now);
+      return;
+    }
+    const readAt = this.#ts;
+    const partial = this.#partialSeen;
+    setImmediate(() => this.#cutPartial(readAt, partial));
+  };
+
+  /** Writes the waiting partial line as a line, unless a read came since `readAt` (then it is looked at again). */
+  #cutPartial(readAt: number, partial: number): void {
+    if (this.#finished || this.#partialTimer !== undefined || this.#splitter.pendingBytes === 0) return;
+    if (this.#ts !== readAt || this.#splitter.partialsStarted !== partial || this.#pacer.isHeld) {
+      this.#armPartialTimer(PARTIAL_LINE_QUIET_MS);
+      return;
+    }
+    // its time is that of the cut (a time index and the order of the streams never go back)
+    this.#ts = Date.now();
+    this.#splitter.end();
+  }
 
   #hold(): void {
     this.#pacer.hold();
@@ -117,6 +193,7 @@ export class PipeCapture {
     this.#pacer.close();
     this.#stream.off('data', this.#onData);
     this.#stream.off('resume', this.#onResume);
+    this.#clearPartialTimer();
     this.#ts = Date.now();
     this.#splitter.end();
     this.#resolveDone();

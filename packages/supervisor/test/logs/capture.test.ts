@@ -1,7 +1,8 @@
+import { writev } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_LINE_BYTES } from '../../src/logs/index.js';
+import { DEFAULT_MAX_LINE_BYTES, type WritevFunction } from '../../src/logs/index.js';
 import { exited, fileLines, firstMismatch, Harness, waitFor } from './helpers.js';
 
 const harness = new Harness();
@@ -65,7 +66,7 @@ describe('line capture', () => {
     expect(logs.counters()).toMatchObject({ out: count, err: count });
   }, 120_000);
 
-  it('holds a partial line until the stream ends, then writes it as a line', async () => {
+  it('writes a partial final line as a line when the stream ends', async () => {
     const dir = await harness.dir();
     const outPath = join(dir, 'out.log');
     const logs = harness.pipeline({
@@ -79,9 +80,7 @@ describe('line capture', () => {
     harness.capture(logs, child);
 
     await waitFor(async () => (await readFile(outPath, 'utf8')).includes(':end\n'), 'the long line');
-    expect(await readFile(outPath, 'utf8')).not.toContain('partial');
-    expect(logs.counters().out).toBe(2);
-
+    // written at the end, or a second after it came (see the partial line tests below): once either way
     process.kill(child.pid, 'SIGKILL');
     await exited(child);
     await logs.drained();
@@ -90,6 +89,133 @@ describe('line capture', () => {
     expect((await readFile(outPath, 'utf8')).endsWith('partial final line\n')).toBe(true);
     expect(logs.counters().out).toBe(3);
   });
+
+  it.each([
+    ['plain', undefined],
+    ['time-prefixed', 'iso'],
+  ])(
+    'writes a partial line once its pipe is quiet for a second, and its rest as a line of its own (%s file)',
+    async (_label, dateFormat) => {
+      const dir = await harness.dir();
+      const outPath = join(dir, 'out.log');
+      const logs = harness.pipeline({
+        id: 6,
+        name: 'loading',
+        outPath,
+        errPath: join(dir, 'err.log'),
+        format: 'plain',
+        ...(dateFormat === undefined ? {} : { dateFormat }),
+      });
+      const live: string[] = [];
+      logs.subscribe((batch) => live.push(...batch.map((line) => line.line)));
+      // "Loading..." then 3 s of silence before "done": the partial line shows while the app still waits
+      const child = harness.spawn('partial-line.js', { WAIT_MS: '3000', STAY: '1' });
+      harness.capture(logs, child);
+      const written = await waitFor(async () => {
+        const text = await readFile(outPath, 'utf8');
+        return text.includes('Loading...\n') && text;
+      }, 'the partial line in the file');
+      expect(written).not.toContain('done');
+      expect(live).toEqual(['Loading...']);
+      expect((await logs.tail({ lines: 10, stream: 'out' })).map((line) => line.line)).toEqual([
+        'Loading...',
+      ]);
+
+      await waitFor(async () => (await readFile(outPath, 'utf8')).includes('after\n'), 'the rest');
+      const expected = ['Loading...', 'done', 'after'];
+      expect((await logs.tail({ lines: 10, stream: 'out' })).map((line) => line.line)).toEqual(expected);
+      await waitFor(() => live.length === 3, 'three live lines');
+      expect(live).toEqual(expected);
+      const lines = await fileLines(outPath);
+      // each piece is a line of the file, with a time prefix of its own
+      if (dateFormat === undefined) expect(lines).toEqual(expected);
+      else expect(lines.map((line) => line.replace(/^\S+ /, ''))).toEqual(expected);
+      expect(logs.counters().out).toBe(3);
+    },
+  );
+
+  it('writes a line that trickles for longer than 5 s in pieces, losing no byte', async () => {
+    const dir = await harness.dir();
+    const outPath = join(dir, 'out.log');
+    const logs = harness.pipeline({
+      id: 7,
+      name: 'dots',
+      outPath,
+      errPath: join(dir, 'err.log'),
+      format: 'plain',
+    });
+    // a dot every 100 ms for 7 s: never a quiet second, so the line is cut 5 s after it began
+    const child = harness.spawn('partial-line.js', { DOTS: '70', DOT_MS: '100' });
+    harness.capture(logs, child);
+    const early = await waitFor(async () => (await fileLines(outPath))[0], 'a first piece');
+    expect(early.startsWith('Loading...')).toBe(true);
+    await exited(child);
+    await logs.drained();
+    const lines = await fileLines(outPath);
+    expect(lines.at(-1)).toBe('after');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.every((line) => line.length > 0)).toBe(true);
+    expect(lines.join('')).toBe(`Loading...${'.'.repeat(70)}doneafter`);
+  }, 30_000);
+
+  it('never cuts a line whose rest came while the daemon was busy past the quiet second', async () => {
+    const dir = await harness.dir();
+    const outPath = join(dir, 'out.log');
+    const logs = harness.pipeline({
+      id: 9,
+      name: 'busy',
+      outPath,
+      errPath: join(dir, 'err.log'),
+      format: 'plain',
+    });
+    const live: string[] = [];
+    logs.subscribe((batch) => live.push(...batch.map((line) => line.line)));
+    const child = harness.spawn('partial-line.js', { WAIT_MS: '300', READY_ERR: '1', STAY: '1' });
+    harness.capture(logs, child);
+    await waitFor(() => live.includes('waiting'), '"Loading..." written');
+    // the event loop is held for 1.5 s (in its check phase: the timers come next, before the reads); the
+    // app ends its line meanwhile: it is read before any cut
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const until = Date.now() + 1500;
+        while (Date.now() < until) {
+          // busy
+        }
+        resolve();
+      }),
+    );
+    await waitFor(async () => (await readFile(outPath, 'utf8')).includes('after\n'), 'the rest');
+    expect(await fileLines(outPath)).toEqual(['Loading...done', 'after']);
+  });
+
+  it('never cuts a line while the reads wait for a slow disk (the rest is in the pipe)', async () => {
+    const dir = await harness.dir();
+    const outPath = join(dir, 'out.log');
+    let writes = 0;
+    // the first write takes 2.5 s: the reads stop once 64 KiB wait, a line cut off at the end of the last one
+    const slowFirstWrite: WritevFunction = (fd, buffers, callback) => {
+      writes += 1;
+      if (writes === 1) setTimeout(() => writev(fd, buffers, callback), 2500);
+      else writev(fd, buffers, callback);
+    };
+    const logs = harness.pipeline({
+      id: 8,
+      name: 'held',
+      outPath,
+      errPath: join(dir, 'err.log'),
+      format: 'plain',
+      writeHighWaterBytes: 64 * 1024,
+      writev: slowFirstWrite,
+    });
+    const count = 5000;
+    const child = harness.spawn('chatty.js', { COUNT: String(count), RATE: '0', PAD: '97' });
+    harness.capture(logs, child);
+    await exited(child);
+    await logs.drained();
+    const pad = 'x'.repeat(97);
+    expect(firstMismatch(await fileLines(outPath), count, (i) => `line ${i + 1} ${pad}`)).toBe(-1);
+    expect(logs.counters().out).toBe(count);
+  }, 30_000);
 
   it.each([
     ['100 KiB', 100 * 1024],
