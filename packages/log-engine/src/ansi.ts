@@ -12,7 +12,7 @@ const ANSI =
  * `colorize`, pino-pretty, Rust's tracing, Spring Boot's console pattern, chalk) puts them around its
  * labels and timestamps, where they would hide the label, the time and the start of the line. A line
  * without ESC or CSI (U+009B) is returned as it is: another C1 control is taken out of a line that has
- * one of them (a lone one elsewhere, rare in logs, stays).
+ * one of them (a lone one elsewhere, rare in logs, stays here; templates drop it, see `withoutC1`).
  *
  * @example
  * stripAnsi('\x1b[31mERROR\x1b[39m boom'); // 'ERROR boom'

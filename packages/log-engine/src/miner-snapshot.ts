@@ -98,6 +98,7 @@ export function clusterFromSnapshot(saved: SnapshotCluster): Cluster {
     end: new Int32Array(n),
     spaced: Uint8Array.from(saved.tokens, (t) => t[2]),
     listed: Uint8Array.from(saved.tokens, (t) => t[3]),
+    hasC1: false,
     truncated: false,
   });
   cluster.count = saved.count;

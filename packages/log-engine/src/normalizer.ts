@@ -1,6 +1,6 @@
 import type { MaskOptions } from './masks.js';
 import { TOKEN_LITERAL } from './token-buffer.js';
-import { Tokenizer } from './tokenizer.js';
+import { Tokenizer, withoutC1 } from './tokenizer.js';
 
 /** A function that masks the variable parts of a line. */
 export type Normalizer = (line: string) => string;
@@ -11,8 +11,14 @@ export type Normalizer = (line: string) => string;
  */
 export function createNormalizer(masks: MaskOptions = {}): Normalizer {
   const tokenizer = new Tokenizer({ masks });
-  return (line) => {
-    const b = tokenizer.tokenize(line);
+  return (raw) => {
+    let line = raw;
+    let b = tokenizer.tokenize(line);
+    // without the C1 controls of a line without ESC or CSI, as `stripAnsi` leaves a line with one
+    if (b.hasC1) {
+      line = withoutC1(line);
+      b = tokenizer.tokenize(line);
+    }
     let out = '';
     let last = 0;
     // Past the token limit the rest of a huge line is kept as written rather than dropped.

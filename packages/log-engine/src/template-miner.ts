@@ -22,7 +22,7 @@ import {
 import { type Family, familyKey, lendsItsId, requiredVariants } from './template-family.js';
 import { follow, onlineId, ownerOf } from './template-links.js';
 import { TOKEN_LITERAL, TOKEN_VARIABLE, type TokenBuffer } from './token-buffer.js';
-import { Tokenizer } from './tokenizer.js';
+import { Tokenizer, withoutC1 } from './tokenizer.js';
 
 /** Options of `TemplateMiner`; the defaults need no tuning per log source. */
 export interface TemplateMinerOptions {
@@ -154,7 +154,12 @@ export class TemplateMiner {
 
   /** Mines one line (a message, without its timestamp) and returns the id of its template. */
   add(line: string): number {
-    const b = this.tokenizer.tokenize(line);
+    let b = this.tokenizer.tokenize(line);
+    // a lone C1 control stays out of the template (one flag looked at per line, see `withoutC1`)
+    if (b.hasC1) {
+      line = withoutC1(line);
+      b = this.tokenizer.tokenize(line);
+    }
     const key = lineKey(b, line);
     const cached = this.cache.get(key);
     if (cached !== undefined) {
@@ -191,7 +196,11 @@ export class TemplateMiner {
 
   /** Finds the template of `line` without learning from it; undefined when no template fits. */
   match(line: string): TemplateMatch | undefined {
-    const b = this.tokenizer.tokenize(line);
+    let b = this.tokenizer.tokenize(line);
+    if (b.hasC1) {
+      line = withoutC1(line);
+      b = this.tokenizer.tokenize(line);
+    }
     this.tokenizer.materialize(b, line);
     const cluster = this.findExact(this.leaves.get(leafKeyOf(b)), b);
     if (cluster === undefined) return undefined;

@@ -20,6 +20,12 @@ export interface TokenBuffer {
   listed: Uint8Array;
   /** True when the line had more than `maxTokens` tokens: the last token is a `<*>` holding the rest. */
   truncated: boolean;
+  /**
+   * True when a word of the line holds a C1 control (U+0080–U+009F), which a template must not keep: the
+   * caller tokenises the line again without them (`withoutC1`). Found by the scan of the words, at no cost
+   * to other lines.
+   */
+  hasC1: boolean;
 }
 
 /** A token buffer with room for `capacity` tokens. */
@@ -33,6 +39,7 @@ export function newBuffer(capacity: number): TokenBuffer {
     spaced: new Uint8Array(capacity),
     listed: new Uint8Array(capacity),
     truncated: false,
+    hasC1: false,
   };
 }
 

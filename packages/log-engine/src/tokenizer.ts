@@ -126,6 +126,7 @@ export class Tokenizer {
     const b = this.buffer;
     b.count = 0;
     b.truncated = false;
+    b.hasC1 = false;
     const n = line.length;
     let p = from;
     while (p < n) {
@@ -176,10 +177,13 @@ export class Tokenizer {
       let flags = 0;
       while (w < n) {
         const d = line.charCodeAt(w);
-        if (d <= 32 || (d < 128 && DELIMITER[d] === 1)) break;
-        if (d >= 48 && d <= 57) flags |= HAS_DIGIT;
-        else if (d === 46) flags |= HAS_DOT;
-        else if (d === 64) flags |= HAS_AT;
+        if (d < 128) {
+          if (d <= 32 || DELIMITER[d] === 1) break;
+          if (d >= 48 && d <= 57) flags |= HAS_DIGIT;
+          else if (d === 46) flags |= HAS_DOT;
+          else if (d === 64) flags |= HAS_AT;
+          // C1 controls are in words only (they are not spaces, delimiters or the start of a value)
+        } else if (d <= 0x9f) b.hasC1 = true;
         w++;
       }
       v = this.scanWordValue(line, p, w, n, flags);
@@ -207,6 +211,7 @@ export class Tokenizer {
   private pushQuoted(b: TokenBuffer, s: string, p: number, q: number, spaced: number): void {
     this.inner ??= new Tokenizer({ masks: this.masks, maxTokens: this.quotedTokens + 1 });
     const inner = this.inner.tokenize(s.slice(p + 1, q - 1));
+    if (inner.hasC1) b.hasC1 = true;
     if (inner.truncated) {
       this.push(b, '<str>', TOKEN_VARIABLE, p, q, spaced);
       return;
@@ -471,6 +476,16 @@ export class Tokenizer {
     b.listed[i] = 0;
     b.count = i + 1;
   }
+}
+
+const C1_CONTROLS = /[\x80-\x9f]/g;
+
+/**
+ * `line` without its C1 controls (U+0080–U+009F), as `stripAnsi` leaves a line that has ESC or CSI: for a
+ * line whose tokens said `hasC1`, so a lone C1 control (a line without ESC or CSI) stays out of templates too.
+ */
+export function withoutC1(line: string): string {
+  return line.replace(C1_CONTROLS, '');
 }
 
 /** A MAC address: six pairs of hex digits separated by `:`. */

@@ -3,6 +3,7 @@ import { stripAnsi } from '../src/ansi.js';
 import { classifyLine } from '../src/classifier.js';
 import { isContinuationLine } from '../src/continuation.js';
 import { createRecordParser, messageOf } from '../src/log-record.js';
+import { normalizeLine } from '../src/normalizer.js';
 import { TemplateMiner } from '../src/template-miner.js';
 
 describe('colour codes', () => {
@@ -37,6 +38,24 @@ describe('colour codes', () => {
       miner.add(messageOf(`\u009b31mERROR\u009b0m ${text}`)),
     ]);
     expect(new Set(ids).size).toBe(1);
+  });
+
+  it('keeps a lone C1 control (a line without ESC or CSI) out of templates and normalised lines', () => {
+    const miner = new TemplateMiner();
+    const lone = miner.add('job\u0085 42 done in 5 ms');
+    // as a line with a colour leaves it (stripAnsi takes its C1 controls out)
+    expect(miner.add(messageOf('\x1b[32mjob\u0085 43 done in 6 ms\x1b[0m'))).toBe(lone);
+    expect(miner.add('job 44 done in 7 ms')).toBe(lone);
+    expect(miner.template(lone)).toBe('job <num> done in <num> ms');
+    // a C1 control alone between spaces is no word of the template; one inside a quoted value split into
+    // its words goes too
+    const alone = miner.add('cache \u0090 miss for key 7');
+    expect(miner.add('cache miss for key 8')).toBe(alone);
+    expect(miner.template(alone)).toBe('cache miss for key <num>');
+    const quoted = miner.add('GET "/a\u009a b" ok');
+    expect(miner.template(quoted)).toBe('GET "/a b" ok');
+    expect(miner.match('GET "/a\u009a b" ok')).toMatchObject({ templateId: quoted, params: [] });
+    expect(normalizeLine('user\u0085 7 left')).toBe('user <num> left');
   });
 
   it('does not hide a label, the time or the start of the line', () => {
