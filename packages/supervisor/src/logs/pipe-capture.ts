@@ -12,6 +12,12 @@ import { readIntoSharedBuffer } from './shared-read-buffer.js';
 export const PARTIAL_LINE_QUIET_MS = 1000;
 /** …or at the latest this long after it began to wait, however the app trickles its bytes (dots of progress). */
 export const PARTIAL_LINE_MAX_WAIT_MS = 5000;
+/**
+ * A read of a multiple of this many bytes that ends in a partial line is taken for a block-buffered writer's
+ * (C stdio, Ruby, Perl, Go's bufio: 4 or 8 KiB blocks written whole, at any byte of a line): its line
+ * goes on in the next block, however much later, and is not cut.
+ */
+export const OUTPUT_BLOCK_BYTES = 4096;
 
 /**
  * One attached pipe of one run: splits it into line batches, reads it in large batches (see
@@ -24,7 +30,8 @@ export const PARTIAL_LINE_MAX_WAIT_MS = 5000;
  * PARTIAL_LINE_QUIET_MS (or PARTIAL_LINE_MAX_WAIT_MS after it began), it is written as a line with a
  * newline added, as the daemon does before a hand-over, and the rest of it, when it comes, starts a line
  * of its own. One timer per pipe at most, armed only while a partial line waits; a read costs a counter
- * comparison. While the reads are held (a full file writer) the rest may wait in the pipe: no cut then.
+ * comparison. While the reads are held (a full file writer) the rest may wait in the pipe: no cut then;
+ * nor after a read of whole blocks (see OUTPUT_BLOCK_BYTES), whose line a buffered writer ends later.
  */
 export class PipeCapture {
   readonly done: Promise<void>;
@@ -39,6 +46,8 @@ export class PipeCapture {
   /** `LineSplitter.partialsStarted` when the partial line waiting was first seen, and the read time then. */
   #partialSeen = 0;
   #partialSince = 0;
+  /** The read that left the partial line waiting was of whole blocks (see OUTPUT_BLOCK_BYTES). */
+  #isBlockRead = false;
   #waitingForDrain = false;
   #finished = false;
   #resolveDone!: () => void;
@@ -112,19 +121,20 @@ export class PipeCapture {
     if (this.#finished) return;
     this.#ts = Date.now();
     this.#splitter.push(data, headroom);
-    if (this.#splitter.pendingBytes > 0) this.#notePartial();
+    if (this.#splitter.pendingBytes > 0) this.#notePartial(data.length);
     if (this.#writer.isFull) this.#hold();
     else this.#pacer.onChunk(data.length);
   };
 
   /** A read left a partial line waiting: notes when it began, and arms the timer unless it runs. */
-  #notePartial(): void {
+  #notePartial(bytes: number): void {
     const started = this.#splitter.partialsStarted;
     if (started !== this.#partialSeen) {
       this.#partialSeen = started;
       this.#partialSince = this.#ts;
     }
-    if (this.#partialTimer === undefined) this.#armPartialTimer(PARTIAL_LINE_QUIET_MS);
+    this.#isBlockRead = bytes % OUTPUT_BLOCK_BYTES === 0;
+    if (this.#partialTimer === undefined && !this.#isBlockRead) this.#armPartialTimer(PARTIAL_LINE_QUIET_MS);
   }
 
   #armPartialTimer(delayMs: number): void {
@@ -146,7 +156,8 @@ export class PipeCapture {
    */
   readonly #onPartialTimer = (): void => {
     this.#partialTimer = undefined;
-    if (this.#finished || this.#splitter.pendingBytes === 0) return;
+    // a block-buffered writer's line: the next read (which arms the timer again) may end it
+    if (this.#finished || this.#splitter.pendingBytes === 0 || this.#isBlockRead) return;
     const now = Date.now();
     const due = this.#pacer.isHeld
       ? now + PARTIAL_LINE_QUIET_MS
@@ -162,7 +173,13 @@ export class PipeCapture {
 
   /** Writes the waiting partial line as a line, unless a read came since `readAt` (then it is looked at again). */
   #cutPartial(readAt: number, partial: number): void {
-    if (this.#finished || this.#partialTimer !== undefined || this.#splitter.pendingBytes === 0) return;
+    if (
+      this.#finished ||
+      this.#partialTimer !== undefined ||
+      this.#splitter.pendingBytes === 0 ||
+      this.#isBlockRead
+    )
+      return;
     if (this.#ts !== readAt || this.#splitter.partialsStarted !== partial || this.#pacer.isHeld) {
       this.#armPartialTimer(PARTIAL_LINE_QUIET_MS);
       return;

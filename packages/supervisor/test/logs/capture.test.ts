@@ -158,6 +158,26 @@ describe('line capture', () => {
     expect(lines.join('')).toBe(`Loading...${'.'.repeat(70)}doneafter`);
   }, 30_000);
 
+  it("never cuts a block-buffered writer's line, whose rest comes with its next block", async () => {
+    const dir = await harness.dir();
+    const outPath = join(dir, 'out.log');
+    const logs = harness.pipeline({
+      id: 10,
+      name: 'blocks',
+      outPath,
+      errPath: join(dir, 'err.log'),
+      format: 'plain',
+    });
+    // 200 lines of 48–50 bytes in 4 KiB blocks 1.5 s apart: each block but the last ends inside a line
+    const child = harness.spawn('block-buffered.js', { COUNT: '200', PAD: '40', BLOCK_MS: '1500' });
+    harness.capture(logs, child);
+    await exited(child);
+    await logs.drained();
+    const pad = 'x'.repeat(40);
+    expect(firstMismatch(await fileLines(outPath), 200, (i) => `line ${i + 1} ${pad}`)).toBe(-1);
+    expect(logs.counters().out).toBe(200);
+  }, 30_000);
+
   it('never cuts a line whose rest came while the daemon was busy past the quiet second', async () => {
     const dir = await harness.dir();
     const outPath = join(dir, 'out.log');
