@@ -129,7 +129,10 @@ export interface LogPipeline {
   tail(request: { lines: number; stream: LogStreamFilter }): Promise<LogLine[]>;
   /** Resolves when a flush under way is done, so that a snapshot taken next is consistent. */
   tailReady(): Promise<void>;
-  /** The ring and file positions a tail reads, taken at once (see `tailLines` for several processes sharing files). */
+  /**
+   * The ring and file positions a tail reads, taken at once (see `tailLines` for several processes sharing
+   * files); live lines still waiting for their delivery are delivered first (a follow's first batch).
+   */
   tailSnapshot(): TailSnapshot;
   /**
    * Live lines, delivered in batches; returns the unsubscribe function. With `pacing`, the lines that
@@ -306,6 +309,9 @@ class Pipeline implements LogPipeline {
   }
 
   tailSnapshot(): TailSnapshot {
+    // lines whose live delivery is pending are in the ring already: delivered now, a follow taking this
+    // snapshot for its first batch has them before its tail (and drops those the tail holds), never after
+    if (this.#liveScheduled) this.#deliverLive();
     // a tail orders the lines of the files by their time index entries: every written batch's must be there
     if (!this.#isMerged) for (const writer of this.#uniqueWriters()) writer.flushTimeIndex();
     const file = (stream: LogStream): TailFile => {
