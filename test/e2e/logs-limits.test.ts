@@ -44,7 +44,7 @@ describe('velos logs: answers past the frame limit (#8)', () => {
     const home = shared();
     await velosOk(['start', 'fixtures/long-line.js', '--name', 'huge'], {
       home,
-      env: { LONG_BYTES: String(HUGE_BYTES), STAY: '1' },
+      env: { LONG_BYTES: String(HUGE_BYTES), STAY: '1', PARTIAL: '0' },
     });
     await waitFor(async () => (await describeState(home, 'huge'))[0]?.logLines.out === HUGE_CAPTURED_LINES, {
       timeoutMs: 30_000,

@@ -20,8 +20,8 @@ const MIB = 1024 * 1024;
  */
 function hugeLine(bytes: number): { env: Record<string, string>; fileLines: number } {
   const pieces = Math.ceil(('long:'.length + bytes + ':end'.length) / DEFAULT_MAX_LINE_BYTES);
-  // the short line and the pieces (the partial final line is still pending)
-  return { env: { LONG_BYTES: String(bytes), STAY: '1' }, fileLines: 1 + pieces };
+  // the short line and the pieces (no partial final line: it would be written after a quiet second)
+  return { env: { LONG_BYTES: String(bytes), STAY: '1', PARTIAL: '0' }, fileLines: 1 + pieces };
 }
 
 /** Three answers' worth: a line the answer limit (4 MiB) cuts, followed in at least three batches. */
