@@ -13,6 +13,12 @@ export interface OptionSpec {
    * value when that is no option and the command already has all its positional arguments.
    */
   takesNextWord?: boolean;
+  /**
+   * An option that may stand alone and also takes the next word as its value when the word has this shape,
+   * wherever it stands (PM2's `--timestamp HH:mm:ss`, which commander reads so): a word that can only be
+   * such a value (a date format) is not taken for an app name.
+   */
+  valueShape?: RegExp;
   /** Commander's `<values...>` (PM2's `--stop-exit-codes 0 3`): following words matching this join the value. */
   moreValues?: RegExp;
   /** Taken, but not listed in `--help` (the command's details name it): PM2's flags Velos ignores. */

@@ -130,8 +130,9 @@ export function flagAsTyped(input: CommandInput, name: string): string {
  * watches src; `velos start --watch app.js` starts app.js).
  */
 function nextIsValue(option: OptionSpec, next: string | undefined, argsFull: boolean): boolean {
-  if (option.takesNextWord !== true || next === undefined || !argsFull) return false;
-  return next !== '--' && !next.startsWith('-');
+  if (next === undefined || next === '--' || next.startsWith('-')) return false;
+  if (option.valueShape?.test(next)) return true;
+  return option.takesNextWord === true && argsFull;
 }
 
 /** Commander's `<values...>`: the words after the value that match `moreValues` join it, comma-separated. */

@@ -91,6 +91,21 @@ describe('parseCommandArgs', () => {
     expect([first.args, first.options]).toEqual([['app.js'], { log: true }]);
   });
 
+  it("takes PM2's --timestamp <format> when the next word can only be a date format, else a target", () => {
+    expect(parseCommandArgs(logs, ['--timestamp', 'HH:mm:ss']).options.timestamp).toBe('HH:mm:ss');
+    const both = parseCommandArgs(logs, ['api', '--timestamp', 'YYYY-MM-DD HH:mm:ss.SSS', '--lines', '3']);
+    expect(both.args).toEqual(['api']);
+    expect(both.options).toMatchObject({ timestamp: 'YYYY-MM-DD HH:mm:ss.SSS', lines: '3' });
+    expect(parseCommandArgs(logs, ['--timestamp', '[at] HH:mm']).options.timestamp).toBe('[at] HH:mm');
+    // app names, even short ones made of date letters, stay targets
+    for (const name of ['api', 'ms', 'mm', 'web-1', 'Mass', 'HH']) {
+      const input = parseCommandArgs(logs, ['--timestamp', name]);
+      expect(input.options.timestamp, name).toBe(true);
+      expect(input.args, name).toEqual([name]);
+    }
+    expect(parseCommandArgs(logs, ['--timestamp=ss', 'api']).options.timestamp).toBe('ss');
+  });
+
   it("takes PM2's --stop-exit-codes <codes...> as separate words, up to the first non-number", () => {
     const input = parseCommandArgs(start, ['--stop-exit-codes', '0', '3', 'app.js', '--name', 'a']);
     expect(input.args).toEqual(['app.js']);

@@ -1,6 +1,13 @@
 import type { CommandSpec } from '../command-spec.js';
 import { ai, json, TARGETS, TARGETS_OR_REGEX } from './common-options.js';
 
+/**
+ * A word that can only be a date format (`HH:mm:ss`, `YYYY-MM-DD HH:mm`): date tokens, `[literal]` text and
+ * separators, with a two-letter token and a separator, so no plausible app name: PM2's `--timestamp HH:mm:ss`.
+ */
+const DATE_FORMAT_WORD =
+  /^(?=.*(?:YY|MM|DD|HH|hh|mm|ss|SSS))(?=.*[-:./ ,_T])(?:YYYY|YY|MMMM|MMM|MM|M|DD|D|dddd|ddd|dd|d|HH|H|hh|h|mm|m|ss|s|SSS|A|a|ZZ|Z|\[[^\]]*\]|[-:./ ,_T])+$/;
+
 /** Commands on logs and the event log: logs, events, flush, reloadLogs. */
 export const LOG_COMMANDS: CommandSpec[] = [
   {
@@ -35,8 +42,9 @@ export const LOG_COMMANDS: CommandSpec[] = [
         type: 'string',
         value: 'format',
         isValueOptional: true,
+        valueShape: DATE_FORMAT_WORD,
         description:
-          'prefix each line with its time (PM2: default YYYY-MM-DD-HH:mm:ss; tokens YYYY MM DD HH mm ss SSS Z)',
+          'prefix each line with its time (PM2: default YYYY-MM-DD-HH:mm:ss; tokens YYYY MM DD HH mm ss SSS Z; a format as the next word too: --timestamp HH:mm:ss)',
       },
       nostream: {
         type: 'boolean',
