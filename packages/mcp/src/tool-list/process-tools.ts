@@ -215,7 +215,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_delete',
     title: 'Delete processes',
     description:
-      "Stops the target's processes and removes them from the list. Answer: the deleted processes, compact.",
+      'Stops the target\'s processes and removes them from the list. Answer: the deleted processes, compact; a saved app that was never restored (velos resurrect or the daemon\'s start skipped it: no process ran) is dropped from the saved state and answered {i, n, s: "dropped"}, one per id it had.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -205,9 +205,15 @@ export const PROCESS_TOOLS = [
     name: 'process_delete',
     title: 'Delete processes',
     command: 'delete',
-    answer: 'Answer: the deleted processes, compact.',
+    answer:
+      'Answer: the deleted processes, compact; a saved app that was never restored (velos resurrect or the daemon\'s start skipped it: no process ran) is dropped from the saved state and answered {i, n, s: "dropped"}, one per id it had.',
     input: { target: targetField },
-    run: async ({ target }, { control }) => compact(await control.delete(target)),
+    run: async ({ target }, { control }) => {
+      const { processes, forgotten = [] } = await control.deleteResult(target);
+      // a dropped app has no process to answer: without a row the call read as deleting nothing
+      const dropped = forgotten.flatMap((app) => app.ids.map((i) => ({ i, n: app.name, s: 'dropped' })));
+      return [...compact(processes), ...dropped];
+    },
   }),
   defineTool({
     name: 'process_info',
