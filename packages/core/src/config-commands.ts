@@ -1,3 +1,5 @@
+import type { AppSpec } from './app-spec.js';
+
 /** CFG-2: what one config file's reload did (or why it changed nothing). */
 export interface ConfigFileReload {
   /** Absolute path of the file (`config.toml` of the home for the daemon's own config). */
@@ -55,4 +57,18 @@ export interface ConfigReloadResult {
 export interface ConfigSetRequest {
   target: string;
   changes: Record<string, unknown>;
+}
+
+/**
+ * How `config.set` gave the app its new spec: `restarted` (new processes: restarted, or a cluster app
+ * reloaded), `updated` (applied in place to the processes that run, none restarted), `scaled`
+ * (instances added or removed, the others untouched), `stored` (no process of it ran: its next start
+ * takes the spec).
+ */
+export type ConfigSetApplied = 'restarted' | 'updated' | 'scaled' | 'stored';
+
+/** Answer of `config.set`: the app's new spec and how it was applied (absent from a daemon before it). */
+export interface ConfigSetResult {
+  spec: AppSpec;
+  applied?: ConfigSetApplied;
 }

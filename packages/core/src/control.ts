@@ -1,7 +1,7 @@
 import type { AlertDelivery, AlertRule, AlertStatus } from './alert-rule.js';
 import type { AppSpec } from './app-spec.js';
 import type { ComponentReportRequest, ReportedComponent } from './component-report.js';
-import type { ConfigReloadResult } from './config-commands.js';
+import type { ConfigReloadResult, ConfigSetResult } from './config-commands.js';
 import type { DaemonHealth } from './daemon-health.js';
 import type { EmitEventRequest, EventsRequest, EventsResult, VelosEvent } from './events.js';
 import type {
@@ -109,8 +109,13 @@ export interface VelosControl {
   configReload(file?: string): Promise<ConfigReloadResult>;
   /** CFG-2: the effective spec of the app `target` names. */
   configGet(target: string): Promise<AppSpec>;
-  /** CFG-2: validates `changes` (config keys) over the app's spec and restarts it with the result. */
+  /**
+   * CFG-2: validates `changes` (config keys) over the app's spec and runs it with the result: in place
+   * when only policy keys changed, else by a restart (see `configSetResult`).
+   */
   configSet(target: string, changes: Record<string, unknown>): Promise<AppSpec>;
+  /** `configSet`, with how the spec was applied (restarted, updated in place, scaled, or stored). */
+  configSetResult(target: string, changes: Record<string, unknown>): Promise<ConfigSetResult>;
   flush(target?: string): Promise<string[]>;
   /** Closes and reopens the log files of the target (all when absent) by path, for external rotators; resolves the paths. */
   reloadLogs(target?: string): Promise<string[]>;

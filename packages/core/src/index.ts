@@ -46,7 +46,13 @@ export {
   type ComponentReportRequest,
   type ReportedComponent,
 } from './component-report.js';
-export type { ConfigFileReload, ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
+export type {
+  ConfigFileReload,
+  ConfigReloadResult,
+  ConfigSetApplied,
+  ConfigSetRequest,
+  ConfigSetResult,
+} from './config-commands.js';
 export type { EnvOptions, StartOptions, Subscription, VelosControl } from './control.js';
 export { CRON_NEVER_FIRES, CRON_ONE_TIME, type CronClass, cronExpressionProblem } from './cron-problem.js';
 export {

@@ -8,7 +8,7 @@ import {
   type Value,
 } from './command-definition.js';
 import type { ComponentReportRequest, ReportedComponent } from './component-report.js';
-import type { ConfigReloadResult, ConfigSetRequest } from './config-commands.js';
+import type { ConfigReloadResult, ConfigSetRequest, ConfigSetResult } from './config-commands.js';
 import type { EnvOptions, StartOptions } from './control.js';
 import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
 import type { LogsAnalyzeRequest, LogsSearchRequest } from './log-analysis.js';
@@ -376,9 +376,9 @@ export const PROTOCOL_COMMANDS = {
     fromResult: (result: { spec: AppSpec }) => result.spec,
   }),
   'config.set': requestCommand({
-    method: 'configSet',
+    method: 'configSetResult',
     description:
-      "Changes an app's options (config keys), validated like a config file, applied by a restart; kept over the linked file.",
+      "Changes an app's options (config keys), validated like a config file: policy keys (max_memory, probes, restart policy …) in place, others by a restart; kept over the linked file.",
     isReadOnly: false,
     isIdempotent: false,
     isDestructive: true,
@@ -387,8 +387,8 @@ export const PROTOCOL_COMMANDS = {
       payload.target,
       payload.changes,
     ],
-    toResult: (spec: AppSpec) => ({ spec }),
-    fromResult: (result: { spec: AppSpec }) => result.spec,
+    ...sameResult<ConfigSetResult>(),
+    views: { configSet: (result: ConfigSetResult) => result.spec },
   }),
   flush: requestCommand({
     method: 'flush',

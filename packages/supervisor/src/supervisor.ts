@@ -817,6 +817,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     configReload: config.configReload,
     configGet: config.configGet,
     configSet: config.configSet,
+    configSetResult: config.configSetResult,
     config,
 
     async flush(target) {

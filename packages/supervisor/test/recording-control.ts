@@ -75,6 +75,7 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   configReload: [[], ['/srv/app.toml']],
   configGet: [['api']],
   configSet: [['api', { max_memory: '200M', instances: 2 }]],
+  configSetResult: [['api', { 'env.MODE': 'x' }]],
   flush: [[], ['api']],
   reloadLogs: [[], ['api']],
   save: [[]],
@@ -85,9 +86,12 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   reset: [['api']],
 };
 
-/** What a recording control's `method` answers: a view (`logs` of `logsResult`) projects its `lines` or `processes`. */
+/**
+ * What a recording control's `method` answers: a view (`logs` of `logsResult`) projects its `lines`,
+ * `processes` or `spec`.
+ */
 export function recordedAnswer(method: string, args: unknown[]) {
-  return { method, args, lines: [method], processes: [method] };
+  return { method, args, lines: [method], processes: [method], spec: [method] };
 }
 
 /** A recording control with a method for every command of the table (and its views). */

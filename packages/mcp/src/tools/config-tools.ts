@@ -1,4 +1,4 @@
-import { type AppSpec, maskSecrets, TARGET_MAX_CHARS } from '@velos/core';
+import { type AppSpec, type ConfigSetApplied, maskSecrets, TARGET_MAX_CHARS } from '@velos/core';
 import * as z from 'zod';
 import { defineTool, detailField, invalidArgument } from '../tool-kit.js';
 
@@ -8,6 +8,14 @@ const appField = z
   .min(1)
   .max(TARGET_MAX_CHARS)
   .describe('One app: its name or the id of one of its processes');
+
+/** How config_set says the daemon applied a change (`ConfigSetApplied`). */
+const APPLIED_WORDS: Record<ConfigSetApplied, string> = {
+  restarted: 'restarted',
+  updated: 'in place',
+  scaled: 'scaled',
+  stored: 'not running',
+};
 
 /** config_get and config_set: an app's effective config, read as TOML and changed by config keys. */
 export const CONFIG_TOOLS = [
@@ -27,7 +35,7 @@ export const CONFIG_TOOLS = [
     title: 'Change app config',
     command: 'config.set',
     answer:
-      'Answer: {set: the keys changed, cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.',
+      'Answer: {set: the keys changed, applied: how the app took them ("restarted": its processes were restarted, or a cluster app reloaded; "in place": no restart, the running processes follow them already; "scaled": instances added or removed, the others kept running; "not running": no process of it runs, its next start takes them), cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.',
     input: {
       target: appField,
       changes: z
@@ -39,9 +47,14 @@ export const CONFIG_TOOLS = [
     run: async ({ target, changes }, { control }) => {
       if (Object.keys(changes).length === 0)
         throw invalidArgument('changes: expected at least one config key');
-      const spec = await control.configSet(target, changes);
+      const { spec, applied } = await control.configSetResult(target, changes);
       const { specToCompactConfig } = await import('@velos/core/config');
-      return { set: Object.keys(changes), cfg: specToCompactConfig(maskSecrets(spec)) };
+      return {
+        set: Object.keys(changes),
+        // a daemon from before configSetResult does not say
+        ...(applied === undefined ? {} : { applied: APPLIED_WORDS[applied] }),
+        cfg: specToCompactConfig(maskSecrets(spec)),
+      };
     },
   }),
 ];

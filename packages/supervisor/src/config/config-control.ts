@@ -5,6 +5,7 @@ import {
   type AppSpec,
   type ConfigFileReload,
   type ConfigReloadResult,
+  type ConfigSetApplied,
   fromErrorPayload,
   toErrorPayload,
   type VelosControl,
@@ -52,7 +53,8 @@ export interface ConfigControlDeps {
 }
 
 /** CFG-2 in the daemon: config.toml, linked config files, their watchers, and the config commands. */
-export interface ConfigControl extends Pick<VelosControl, 'configReload' | 'configGet' | 'configSet'> {
+export interface ConfigControl
+  extends Pick<VelosControl, 'configReload' | 'configGet' | 'configSet' | 'configSetResult'> {
   /**
    * At daemon start: reads config.toml when there is one, and watches the files apps asked to, each
    * read again once (what was edited while the daemon was down applies).
@@ -196,7 +198,9 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       return deps.specOf(target);
     },
 
-    configSet: (target, changes) =>
+    configSet: async (target, changes) => (await control.configSetResult(target, changes)).spec,
+
+    configSetResult: (target, changes) =>
       serial(async () => {
         const before = deps.specOf(target);
         const { applySpecChanges } = await import('./spec-changes.js');
@@ -226,7 +230,10 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
           };
         }
         const { replaceSpec } = await import('./config-apply.js');
-        await replaceSpec(reloadDeps(), before, after);
+        // an app none of whose processes ran only took the spec, whatever replaceSpec says of it
+        const wasRunning = deps.isRunning(before.name);
+        const outcome = await replaceSpec(reloadDeps(), before, after);
+        const applied: ConfigSetApplied = wasRunning ? outcome : 'stored';
         const keys = Object.keys(changes).join(', ');
         deps.log(`config set ${before.name}: ${keys}`);
         deps.bus.publish({
@@ -236,7 +243,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
           message: `${before.name}: config set ${keys}`,
           fields: { app: before.name, changed: 1, changedNames: before.name, keys },
         });
-        return after;
+        return { spec: after, applied };
       }),
 
     syncWatches() {

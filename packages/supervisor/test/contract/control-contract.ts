@@ -241,6 +241,31 @@ export function describeControlContract(
       expect(await control.configGet('c-config')).toMatchObject({ maxMemoryBytes: 200 * 1024 * 1024 });
     });
 
+    it('configSetResult: says how the app took the change (in place, restarted, scaled, or stored)', async () => {
+      // as a config file's app is: its own env, its cwd without a trailing slash (else both read as changed)
+      const cwd = spec('c-applied').cwd.replace(/\/+$/, '');
+      await control.start([spec('c-applied', { ownEnv: {}, cwd })]);
+      const [first] = await online('c-applied');
+      // a policy key: the process that runs follows it, none restarted
+      const inPlace = await control.configSetResult('c-applied', { max_memory: '300M' });
+      expect(inPlace).toMatchObject({ applied: 'updated', spec: { maxMemoryBytes: 300 * 1024 * 1024 } });
+      keep('configSetResult', inPlace);
+      expect((await online('c-applied'))[0]!.pid).toBe(first!.pid);
+      // the environment is read at spawn: a new process
+      const env = await control.configSetResult('c-applied', { 'env.MODE': 'x' });
+      expect(env.applied).toBe('restarted');
+      expect((await online('c-applied'))[0]!.pid).not.toBe(first!.pid);
+      expect((await control.configSetResult('c-applied', { instances: 2 })).applied).toBe('scaled');
+      await online('c-applied', 2);
+      // no process of it runs: its next start takes it
+      await control.stop('c-applied');
+      expect((await control.configSetResult('c-applied', { 'env.MODE': 'y' })).applied).toBe('stored');
+      expect(
+        (await control.list()).filter((row) => row.name === 'c-applied').map((row) => row.status),
+      ).toEqual(['stopped', 'stopped']);
+      await control.delete('c-applied');
+    });
+
     it('scale and config of a target selecting several apps: INVALID_ARGUMENT, nothing changed', async () => {
       await control.start([spec('c-ns-a', { namespace: 'c-ns' }), spec('c-ns-b', { namespace: 'c-ns' })]);
       const [a] = await online('c-ns-a');
