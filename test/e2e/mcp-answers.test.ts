@@ -202,3 +202,56 @@ describe('process_start and process_restart refuse what no app could run with', 
     expect(after.map((row) => [row.i, row.n])).toEqual(before.map((row) => [row.i, row.n]));
   });
 });
+
+describe('the logs of one instance of a cluster app', () => {
+  type Summary = { app: string; shared?: number[]; n: number; top?: { t: string; c: number }[] };
+  type Search = { shared?: number[]; lines: Line[] };
+
+  it("are that instance's own with log_per_instance, and said to be every instance's when they share their files", async () => {
+    const file = join(home, 'instances.toml');
+    const app = (name: string, own: boolean) =>
+      [
+        '[[apps]]',
+        `name = "${name}"`,
+        `script = ${JSON.stringify(join(FIXTURES, 'instance-lines.js'))}`,
+        'exec_mode = "cluster"',
+        'instances = 2',
+        ...(own ? ['log_per_instance = true'] : []),
+        'env = { COUNT = "5" }',
+        '',
+      ].join('\n');
+    writeFileSync(file, `${app('own', true)}\n${app('mixed', false)}`);
+    const rows = await ok<Row[]>('process_start', { config: file });
+    const idsOf = (name: string) => rows.filter((row) => row.n === name).map((row) => row.i);
+    const [own0, own1] = idsOf('own');
+    const mixed = idsOf('mixed');
+    // every worker printed its 5 lines (i0 1 … i1 5) to the files
+    await waitFor(
+      async () =>
+        (await ok<Search>('log_search', { target: 'own' })).lines.length === 10 &&
+        (await ok<Search>('log_search', { target: 'mixed' })).lines.length === 10,
+      { timeoutMs: 20_000, message: 'the lines of both apps in their files' },
+    );
+
+    // log_per_instance: each instance writes its own files, and the files of the instance are read (the
+    // app's own-out.log, which nobody writes, was read: no line at all, health 100)
+    const whole = await ok<Summary>('log_summary', { target: 'own' });
+    expect(whole).toMatchObject({ app: 'own', n: 10 });
+    expect(whole.shared).toBeUndefined();
+    const one = await ok<Summary>('log_summary', { target: String(own1) });
+    expect(one).toMatchObject({ app: 'own', n: 5, top: [{ t: 'i1 <num>', c: 5 }] });
+    expect(one.shared).toBeUndefined();
+    const found = await ok<Search>('log_search', { target: String(own0) });
+    expect(found.lines.map((line) => line.m)).toEqual(['i0 1', 'i0 2', 'i0 3', 'i0 4', 'i0 5']);
+
+    // shared files: the answer is of both instances, and says so
+    const sharedSummary = await ok<Summary>('log_summary', { target: String(mixed[1]) });
+    expect(sharedSummary).toMatchObject({ app: 'mixed', shared: mixed, n: 10 });
+    const sharedSearch = await ok<Search>('log_search', { target: String(mixed[1]) });
+    expect(sharedSearch.shared).toEqual(mixed);
+    expect(sharedSearch.lines).toHaveLength(10);
+    expect((await ok<Summary>('log_summary', { target: 'mixed' })).shared).toBeUndefined();
+    await ok<Row[]>('process_delete', { target: 'own' });
+    await ok<Row[]>('process_delete', { target: 'mixed' });
+  }, 60_000);
+});

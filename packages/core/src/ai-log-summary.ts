@@ -16,12 +16,15 @@ export function toAiLogSummary(
   now = Date.now(),
 ): Record<string, unknown> {
   const s = result.summary;
-  if (!s) return { app: result.app, n: 0 };
+  // one instance of an app whose instances share their files: the summary is of every process's lines
+  const shared = result.sharedBy === undefined ? {} : { shared: result.sharedBy };
+  if (!s) return { app: result.app, ...shared, n: 0 };
   const ago = (at: number) => formatDuration(Math.max(0, now - at));
   // the error templates the top list leaves out: a rare fatal is never invisible
   const errs = (s.errors ?? []).filter((e) => !s.top.some((p) => p.id === e.id));
   return {
     app: result.app,
+    ...shared,
     ...(periodMs === undefined ? {} : { per: formatSpanMs(periodMs) }),
     h: s.health,
     n: s.lines,

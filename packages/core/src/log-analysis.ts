@@ -50,6 +50,8 @@ export interface LogsScanInfo {
 export interface LogsSearchResult {
   lines: LogLine[];
   scanned: LogsScanInfo;
+  /** Set when the target named one instance of an app whose instances share their files (see `LogsAnalyzeResult.sharedBy`). */
+  sharedBy?: number[];
   /** Matching lines left out by `limit` or the answer's byte limit. */
   cut?: LogsSearchCut;
 }
@@ -184,6 +186,12 @@ export interface LogsAnalyzeResult {
   app: string;
   view: LogsView;
   scanned: LogsScanInfo;
+  /**
+   * Set when the target named some of an app's processes (one instance, by its id) and they share
+   * their log files with the others (the default; `log_per_instance` gives each its own): the ids of
+   * every process of the app, whose lines the answer is of, as a line of the files cannot be told whose.
+   */
+  sharedBy?: number[];
   /** Lines given to the engine: all of them, or a uniform random sample of the range (see `sampleRate`). */
   analyzedLines: number;
   /**

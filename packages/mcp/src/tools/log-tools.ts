@@ -10,6 +10,8 @@ const PERIOD_MAX_MS = 365 * 86_400_000;
 export const MESSAGE_CHARS_MAX = 2000;
 /** The answer's own byte limit, as the descriptions name it: `48 KB`. */
 const BUDGET = `${ANSWER_BYTES_MAX / 1024} KB`;
+/** What `shared` of an answer says. */
+const SHARED = `shared: the ids of the app's processes when the target is one of them and they share their log files (the default; log_per_instance = true gives each its own), whose lines cannot be told apart: the answer is of them all`;
 const LINE_KEYS = `Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (without colour codes; past ${MESSAGE_CHARS_MAX} characters cut, ending "… (N more characters)").`;
 const levelField = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug'])
@@ -28,7 +30,7 @@ export const LOG_TOOLS = [
     name: 'log_read',
     title: 'Read recent log lines',
     command: 'logs',
-    answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in ${BUDGET} (ask for fewer, or log_search); {lines, olderIn} when the target is one instance of an app whose instances share their log files and fewer of its lines were held than asked: its older lines are in those files, not told apart from the other instances' (log_read of the app reads them all). ${LINE_KEYS}`,
+    answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in ${BUDGET} (ask for fewer, or log_search); {lines, olderIn} when the target is one instance of an app whose instances share their log files and fewer of its lines were held than asked: its older lines are in those files, not told apart from the other instances' (log_read of the app reads them all); with level, {lines, shared} (${SHARED}). ${LINE_KEYS}`,
     input: {
       target: logTargetField,
       lines: z
@@ -52,7 +54,11 @@ export const LOG_TOOLS = [
           limit: lines,
           ...(stream ? { stream } : {}),
         });
-        return compactLines(target, found.lines, undefined);
+        const answer = await compactLines(target, found.lines, undefined);
+        if (found.sharedBy === undefined) return answer;
+        return Array.isArray(answer)
+          ? { lines: answer, shared: found.sharedBy }
+          : { ...(answer as object), shared: found.sharedBy };
       }
       const result = await control.logsResult({ target, lines, ...(stream ? { stream } : {}) });
       const answer = await compactLines(target, result.lines, result.cut?.omittedLines);
@@ -66,7 +72,7 @@ export const LOG_TOOLS = [
     name: 'log_search',
     title: 'Search logs',
     command: 'logs.search',
-    answer: `A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {lines, scanned (lines read), omitted? (older matches left out by limit or by the answer's ${BUDGET}: narrow with pattern, level, since, until), partial?}. ${LINE_KEYS}`,
+    answer: `A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {shared?, lines, scanned (lines read), omitted? (older matches left out by limit or by the answer's ${BUDGET}: narrow with pattern, level, since, until), partial?}; ${SHARED}. ${LINE_KEYS}`,
     input: {
       target: logTargetField,
       pattern: z
@@ -100,8 +106,7 @@ export const LOG_TOOLS = [
     command: 'logs.analyze',
     description:
       'Runs the log engine on the captured logs of the last period of an app, or of several ("all", a namespace, a /regex/ of names) merged by time: what they log most, their errors, anomalies, last restart.',
-    answer:
-      "Answer: app (the target), per the period used, in its largest whole unit (300s is 5m), h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error, a its apps when several}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr, a}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates; over several apps, apps [{a app, h, n, lv}] each app's share. detail=full gives the engine answer as is.",
+    answer: `Answer: app (the target), shared? (${SHARED}), per the period used, in its largest whole unit (300s is 5m), h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error, a its apps when several}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr, a}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates; over several apps, apps [{a app, h, n, lv}] each app's share. detail=full gives the engine answer as is.`,
     input: {
       target: logTargetField,
       period: z.string().optional().describe('The last 30m, 1h (default), 1d …'),
@@ -130,6 +135,8 @@ async function compactSearch(target: string, result: LogsSearchResult): Promise<
   const { kept, dropped } = newestThatFit(result.lines.map((line) => toAiLine(line, hasApp, strip)));
   const omitted = (result.cut?.omittedLines ?? 0) + dropped;
   return {
+    // one instance of an app whose instances share their files: the lines are any of theirs
+    ...(result.sharedBy === undefined ? {} : { shared: result.sharedBy }),
     lines: kept,
     scanned: result.scanned.lines,
     ...(omitted > 0 ? { omitted } : {}),

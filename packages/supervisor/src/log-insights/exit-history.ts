@@ -21,12 +21,13 @@ const CRASH_REASONS: ReadonlySet<string> = new Set([
 /**
  * The exits of `app` between `since` and `until` (epoch ms, either open) from the daemon's event
  * store (`process.exited`, and `process.restarting` to tell which were followed by a restart), for
- * the log engine's summary and exit context.
+ * the log engine's summary and exit context; only those of processes `ids` when given.
  */
 export async function readExitFacts(
   bus: Pick<EventBus, 'query'>,
   app: string,
   range: { since?: number; until?: number },
+  ids?: readonly number[],
 ): Promise<ExitFact[]> {
   const { events } = await bus.query(
     {
@@ -35,7 +36,7 @@ export async function readExitFacts(
       ...(range.until === undefined ? {} : { until: range.until }),
       limit: MAX_EXIT_FACTS * 2,
     },
-    (event) => event.app === app,
+    (event) => event.app === app && (ids === undefined || (event.id !== undefined && ids.includes(event.id))),
   );
   return exitFactsOf(events);
 }

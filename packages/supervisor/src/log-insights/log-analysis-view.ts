@@ -161,11 +161,17 @@ export function renderAnalysis(
   }
   if (scanned.isPartial) out.push(`(${partialText(scanned.readFrom, budgetMs, isNewestCut)})`);
   if (result.omitted) out.push(`(${result.omitted} more not shown: raise --limit)`);
+  if (result.sharedBy) out.push(`(${sharedText(result.app, result.sharedBy)})`);
   if (!hasLiveEngine && result.view === 'anomalies') {
     out.push('(log_engine is off for this app: no live log.anomaly events, this view reads the files)');
   }
   result.text = out.join('\n');
   return result;
+}
+
+/** Why an answer about one instance is about them all: they write one set of files. */
+function sharedText(app: string, ids: readonly number[]): string {
+  return `the processes of ${app} (ids ${ids.join(', ')}) share their log files, whose lines cannot be told apart: this is of them all (log_per_instance = true gives each its own files)`;
 }
 
 function summaryText(info: LogSummaryInfo): string {

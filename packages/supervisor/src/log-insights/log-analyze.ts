@@ -30,7 +30,7 @@ import {
   scanSource,
   VISIT_NEXT,
 } from './log-scan.js';
-import { type LogQueryTarget, logQueryBudgetMs } from './log-target.js';
+import { type LogQueryTarget, logQueryBudgetMs, queryFilesOf } from './log-target.js';
 import { ParseGaps } from './parse-gaps.js';
 import { bytesLeft, newestOf, readFairly, readFromOf } from './read-fairly.js';
 import { planReads, type ReadPart } from './read-plan.js';
@@ -87,8 +87,10 @@ export async function analyzeLogs(
   const appSources: { source: LogSource; app: number }[] = [];
   for (const [app, target] of apps.entries()) {
     target.flushTimeIndex();
-    for (const source of await listLogSources(target, range)) {
-      if (hasStream(source.stream, request.stream)) appSources.push({ source, app });
+    for (const files of queryFilesOf(target)) {
+      for (const source of await listLogSources({ ...files, lineTimes: target.lineTimes }, range)) {
+        if (hasStream(source.stream, request.stream)) appSources.push({ source, app });
+      }
     }
   }
   appSources.sort((a, b) => a.app - b.app || a.source.endTs - b.source.endTs);
@@ -343,6 +345,7 @@ export async function analyzeLogs(
       ...(isPartial ? { isPartial } : {}),
       ...(readFrom === undefined ? {} : { readFrom }),
     },
+    ...(only?.sharedBy === undefined ? {} : { sharedBy: only.sharedBy }),
     analyzedLines: analyzed,
     sampleRate: rate === 1 ? 1 : Math.round(rate * 1e6) / 1e6,
     ...(exactErrors >= ANALYZE_EXACT_ERRORS && errors.error + errors.fatal > exactErrors

@@ -46,5 +46,5 @@ export function createLogQueryControl(
 async function exitReader(bus: Pick<EventBus, 'query'> | undefined): Promise<ReadExits | undefined> {
   if (bus === undefined) return undefined;
   const { readExitFacts } = await import('./exit-history.js');
-  return (name, range) => readExitFacts(bus, name, range);
+  return (name, range, ids) => readExitFacts(bus, name, range, ids);
 }

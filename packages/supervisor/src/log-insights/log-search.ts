@@ -25,7 +25,7 @@ import { isDaemonNote } from './daemon-note.js';
 import { grepMatches } from './grep-match.js';
 import { compileGrep } from './grep-pattern.js';
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
-import { LOG_QUERY_BUDGET_MS, type LogQueryTarget } from './log-target.js';
+import { LOG_QUERY_BUDGET_MS, type LogQueryTarget, queryFilesOf } from './log-target.js';
 import { userRulesOf } from './target-rules.js';
 import { orderTime } from './time-lookup.js';
 import { createWrittenTimes } from './written-times.js';
@@ -68,9 +68,13 @@ export async function searchLogs(
   for (const target of Array.isArray(targets) ? targets : [targets]) {
     target.flushTimeIndex();
     const reader = readerOf(target, request.withBytes === true);
-    const listed = await listLogSources(target, range);
-    for (const source of listed) {
-      if (hasStream(source.stream, request.stream)) sources.push({ source, target, ...reader });
+    const listed: LogSource[] = [];
+    for (const files of queryFilesOf(target)) {
+      for (const source of await listLogSources({ ...files, lineTimes: target.lineTimes }, range)) {
+        listed.push(source);
+        if (hasStream(source.stream, request.stream))
+          sources.push({ source, target, id: files.id, ...reader });
+      }
     }
     if (request.level !== undefined && target.exits !== undefined) {
       const exits = await target.exits({ since: firstTimeOf(listed, range), until: range.until });
@@ -84,7 +88,7 @@ export async function searchLogs(
   let lines = 0;
   let matched = 0;
   let isPartial = false;
-  for (const { source, target, decode, resolutionMs, keepBytes } of sources) {
+  for (const { source, target, id, decode, resolutionMs, keepBytes } of sources) {
     if (hits.length >= limit && source.endTs < hits[hits.length - limit]!.order) break;
     files.push(source.path);
     const found: Hit[] = [];
@@ -117,7 +121,7 @@ export async function searchLogs(
       const line: LogLine = {
         ts: decoded.ts ?? ts ?? 0,
         stream: decoded.stream ?? stream,
-        id: target.id,
+        id,
         name: target.name,
         pid: decoded.pid,
         line: decoded.line,
@@ -198,6 +202,9 @@ export async function searchLogs(
     lines: kept,
     scanned: { lines, files: files.reverse(), ...(isPartial ? { isPartial } : {}) },
   };
+  // one instance of an app whose instances share their files: the lines are theirs all
+  const shared = (Array.isArray(targets) ? targets : [targets]).flatMap((target) => target.sharedBy ?? []);
+  if (shared.length > 0) result.sharedBy = shared;
   const omitted = matched - kept.length;
   if (omitted > 0) {
     result.cut = {
@@ -223,6 +230,8 @@ interface Reader {
 interface AppSource extends Reader {
   source: LogSource;
   target: LogQueryTarget;
+  /** The process its lines are shown under: its own, or the app's first for a file its processes share. */
+  id: number;
 }
 
 function readerOf(target: LogQueryTarget, withBytes: boolean): Reader {

@@ -1,6 +1,14 @@
 import type { LogFormat, LogRuleSpec } from '@velos/core';
 import type { ExitFact } from '@velos/log-engine';
+import { instanceLogPaths } from '../instance-log-paths.js';
 import type { ProcessRecord } from '../process-record.js';
+
+/** Files a log query reads, and the process id the lines read from them are shown under. */
+export interface LogQueryFiles {
+  id: number;
+  outPath: string;
+  errPath: string;
+}
 
 /** The app whose files a log query reads, and what is needed to read them back. */
 export interface LogQueryTarget {
@@ -9,6 +17,17 @@ export interface LogQueryTarget {
   id: number;
   outPath: string;
   errPath: string;
+  /**
+   * With `log_per_instance`, the files of each process the target selected, read instead of
+   * `outPath`/`errPath` (which no process writes then): see `queryFilesOf`.
+   */
+  instanceFiles?: LogQueryFiles[];
+  /**
+   * Set when the target selected some of the app's processes (`velos logs 3` of one instance) and
+   * they share their files with the others: the ids of every process of the app, whose lines the files
+   * hold and the answer gives, as a file line cannot be told whose.
+   */
+  sharedBy?: number[];
   format: LogFormat;
   dateFormat?: string;
   /** False when the app opted out of the live log engine (`log_engine = false`). */
@@ -46,8 +65,17 @@ export function logQueryBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isSafeInteger(ms) && ms > 0 ? ms : LOG_QUERY_BUDGET_MS;
 }
 
-/** Reads an app's exits in a time range (the daemon's event store). */
-export type ReadExits = (app: string, range: { since?: number; until?: number }) => Promise<ExitFact[]>;
+/** Reads an app's exits in a time range (the daemon's event store), only those of processes `ids` when given. */
+export type ReadExits = (
+  app: string,
+  range: { since?: number; until?: number },
+  ids?: readonly number[],
+) => Promise<ExitFact[]>;
+
+/** The files a query of `target` reads: each selected instance's own (`log_per_instance`), or the app's. */
+export function queryFilesOf(target: LogQueryTarget): LogQueryFiles[] {
+  return target.instanceFiles ?? [{ id: target.id, outPath: target.outPath, errPath: target.errPath }];
+}
 
 /** The apps of the records a target selected, one each, in the order of their first process id. */
 export function logQueryTargets(records: ProcessRecord[], readExits?: ReadExits): LogQueryTarget[] {
@@ -62,6 +90,11 @@ function toTarget(
   readExits: ReadExits | undefined,
 ): LogQueryTarget {
   const mine = sorted.filter((record) => record.app === app);
+  const selected = new Set(mine.map((record) => record.id));
+  const isSome = app.ids.some((id) => !selected.has(id));
+  // each instance writes its own files: the selected ones' are read, and only their exits count
+  const isOwnFiles = app.spec.logPerInstance === true;
+  const ids = isOwnFiles && isSome ? [...selected] : undefined;
   let lastRestart: LogQueryTarget['lastRestart'];
   for (const record of mine) {
     // a stopped or errored process has no current run: its latest run's start is kept (process-history.ts)
@@ -82,14 +115,24 @@ function toTarget(
     id: mine[0]!.id,
     outPath: app.outPath,
     errPath: app.errPath,
+    ...(isOwnFiles
+      ? { instanceFiles: mine.map((record) => ({ ...ownFiles(app, record.id), id: record.id })) }
+      : {}),
+    ...(isSome && !isOwnFiles ? { sharedBy: [...app.ids].sort((a, b) => a - b) } : {}),
     format: app.spec.logFormat,
     ...(app.spec.logDateFormat === undefined ? {} : { dateFormat: app.spec.logDateFormat }),
     hasLiveEngine: app.spec.logEngine !== false,
     ...(app.spec.logRules === undefined ? {} : { logRules: app.spec.logRules }),
     ...(lastRestart ? { lastRestart } : {}),
-    ...(readExits === undefined ? {} : { exits: (range) => readExits(app.spec.name, range) }),
+    ...(readExits === undefined ? {} : { exits: (range) => readExits(app.spec.name, range, ids) }),
     flushTimeIndex: () => {
       for (const record of mine) record.pipeline.flushTimeIndex();
     },
   };
+}
+
+/** The out and err files process `id` of `app` writes. */
+function ownFiles(app: ProcessRecord['app'], id: number): Omit<LogQueryFiles, 'id'> {
+  const { outPath, errPath } = instanceLogPaths(app, id);
+  return { outPath, errPath };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { logQueryTargets } from '../../src/log-insights/log-target.js';
+import { logQueryTargets, queryFilesOf } from '../../src/log-insights/log-target.js';
 import type { ProcessRecord } from '../../src/process-record.js';
 
 const app = {
   spec: { name: 'api', logFormat: 'auto' },
+  ids: [0, 1],
   outPath: '/logs/api-out.log',
   errPath: '/logs/api-err.log',
 };
@@ -78,6 +79,7 @@ describe('logQueryTargets of one app', () => {
 describe('logQueryTargets', () => {
   const worker = {
     spec: { name: 'worker', logFormat: 'json', logDateFormat: 'YYYY', logEngine: false },
+    ids: [1, 4],
     outPath: '/logs/worker-out.log',
     errPath: '/logs/worker-err.log',
   };
@@ -96,5 +98,48 @@ describe('logQueryTargets', () => {
     expect(targets[0]).toMatchObject({ format: 'json', dateFormat: 'YYYY', hasLiveEngine: false });
     expect(targets[0]!.lastRestart).toEqual({ ts: 300 });
     expect(targets[1]!.lastRestart).toBeUndefined();
+  });
+});
+
+describe('logQueryTargets of one instance of an app (velos logs 1, log_summary of an id)', () => {
+  const perInstance = {
+    spec: { name: 'api', logFormat: 'auto', logPerInstance: true },
+    ids: [0, 1],
+    outPath: '/logs/api-out.log',
+    errPath: '/logs/api-err.log',
+  } as unknown as ProcessRecord['app'];
+
+  it('reads its own files with log_per_instance, and only its exits count', async () => {
+    const asked: (readonly number[] | undefined)[] = [];
+    const readExits = async (_app: string, _range: object, ids?: readonly number[]) => {
+      asked.push(ids);
+      return [];
+    };
+    const [one] = logQueryTargets([record({ id: 1, app: perInstance })], readExits);
+    expect(queryFilesOf(one!)).toEqual([
+      { id: 1, outPath: '/logs/api-out-1.log', errPath: '/logs/api-err-1.log' },
+    ]);
+    expect(one!.sharedBy).toBeUndefined();
+    await one!.exits?.({});
+    // the whole app: every instance's files (no process writes api-out.log), all of its exits
+    const [whole] = logQueryTargets(
+      [record({ id: 0, app: perInstance }), record({ id: 1, app: perInstance })],
+      readExits,
+    );
+    expect(queryFilesOf(whole!).map((files) => [files.id, files.outPath])).toEqual([
+      [0, '/logs/api-out-0.log'],
+      [1, '/logs/api-out-1.log'],
+    ]);
+    await whole!.exits?.({});
+    expect(asked).toEqual([[1], undefined]);
+  });
+
+  it('says the files are shared by every instance otherwise: their lines cannot be told apart', () => {
+    const one = logQueryTarget([record({ id: 1 })]);
+    expect(one.sharedBy).toEqual([0, 1]);
+    expect(queryFilesOf(one)).toEqual([
+      { id: 1, outPath: '/logs/api-out.log', errPath: '/logs/api-err.log' },
+    ]);
+    expect(logQueryTarget([record({ id: 0 }), record({ id: 1 })]).sharedBy).toBeUndefined();
   });
 });
