@@ -46,9 +46,13 @@ async function connect(home: string): Promise<Client> {
 
 /** A tool's answer, parsed; fails on a tool error or when it takes longer than `ANSWER_TIMEOUT_MS`. */
 async function ok<T>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<T> {
-  const result = (await client.callTool({ name, arguments: args }, undefined, {
-    timeout: ANSWER_TIMEOUT_MS,
-  })) as { content: { text: string }[]; isError?: boolean };
+  const begun = Date.now();
+  const result = (await client
+    .callTool({ name, arguments: args }, undefined, { timeout: ANSWER_TIMEOUT_MS })
+    .catch((error: unknown) => {
+      // the SDK's timeout names no call: which one took too long is what tells a slow machine from a hang
+      throw new Error(`${name} ${JSON.stringify(args)} after ${Date.now() - begun} ms: ${String(error)}`);
+    })) as { content: { text: string }[]; isError?: boolean };
   const text = result.content[0]?.text ?? '';
   if (result.isError) throw new Error(`${name} failed: ${text}`);
   return JSON.parse(text) as T;
@@ -106,13 +110,15 @@ describe('velos mcp while apps start (the SDK client over stdio)', () => {
     expect(crashed!.tail?.join('\n')).toContain('crashing with exit code 3');
 
     // in cluster mode too: its workers start without a pid until the primary forks them (it answered
-    // `start` at once, with neither exit nor tail)
-    const workers = await ok<Row[]>(client, 'process_start', {
-      script: 'crash-after.js',
-      name: 'crashy-cluster',
-      instances: 2,
-      env: { CRASH_AFTER_MS: '0', EXIT_CODE: '4' },
-    });
+    // `start` at once, with neither exit nor tail); on a loaded machine the primary may fork them only
+    // after 3 s, and one was answered `on` (u 0s) then (the wait is for the workers' own uptime now);
+    // min_uptime 3 s, as crashy's, for the time a loaded worker takes from online to its exit
+    const clusterFile = join(home, 'cluster.toml');
+    writeFileSync(
+      clusterFile,
+      `[[apps]]\nname = "crashy-cluster"\nscript = ${JSON.stringify(join(FIXTURES, 'crash-after.js'))}\nexec_mode = "cluster"\ninstances = 2\nmin_uptime = 3000\nenv = { CRASH_AFTER_MS = "0", EXIT_CODE = "4" }\n`,
+    );
+    const workers = await ok<Row[]>(client, 'process_start', { config: clusterFile });
     expect(workers).toHaveLength(2);
     for (const worker of workers) {
       expect(worker, JSON.stringify(worker)).toMatchObject({

@@ -1,5 +1,4 @@
 import {
-  type AppSpec,
   type EnvOptions,
   ErrorCodes,
   isVelosError,
@@ -13,7 +12,7 @@ import {
 import { toAiDetail, toAiProcess } from '@velos/core/ai';
 import * as z from 'zod';
 import { findGrowingMemory } from '../memory-growths.js';
-import { settleStart } from '../start-outcome.js';
+import { type SettleSpec, settleStart } from '../start-outcome.js';
 import { definedEnv, planStart } from '../start-request.js';
 import {
   defineTool,
@@ -72,11 +71,8 @@ async function updateEnvOf(
   return { env: { ...definedEnv(ctx.env), ...env } };
 }
 
-/** The specs of the apps `target` names (their `min_uptime` and `depends_on`); none when describe fails. */
-async function specsOf(
-  control: VelosControl,
-  target: string,
-): Promise<Pick<AppSpec, 'name' | 'minUptimeMs' | 'dependsOn'>[]> {
+/** The specs of the apps `target` names (their `min_uptime`, `depends_on`, `wait_ready`); none when describe fails. */
+async function specsOf(control: VelosControl, target: string): Promise<SettleSpec[]> {
   const details = await control.describe(target).catch(() => []);
   return [...new Map(details.map((d) => [d.spec.name, d.spec])).values()];
 }
