@@ -370,14 +370,27 @@ describe('config hot reload (CFG-2)', () => {
       "app 'web': depends_on 'nope', which is not in the daemon (nothing changed)",
     ]);
 
-    await velosOk(['config', 'set', 'web', 'max_memory=200M', 'kill_timeout=2s', 'autorestart=true'], {
-      home,
-    });
-    // policy keys only: the process keeps running
+    const inPlace = await velosOk(
+      ['config', 'set', 'web', 'max_memory=200M', 'kill_timeout=2s', 'autorestart=true'],
+      { home },
+    );
+    // policy keys only: the process keeps running, and the first line says no restart was needed
+    expect(inPlace.stdout.split('\n')[0]).toBe(
+      '# applied in place: no restart, the running processes follow it',
+    );
     expect(await onlinePids(home, ['web'])).toEqual(before);
     const spec = await specOf(home, 'web');
     expect(spec).toMatchObject({ maxMemoryBytes: 200 * 1024 * 1024, killTimeoutMs: 2000 });
-    await velosOk(['config', 'set', 'web', 'env.MODE=y'], { home });
+    // --ai: config_set's answer (it printed the whole spec, camelCase, 2 KB, without a word of the restart)
+    const restarted = JSON.parse(
+      (await velosOk(['config', 'set', 'web', 'env.MODE=y', '--ai'], { home })).stdout,
+    );
+    expect(restarted).toMatchObject({
+      set: ['env.MODE'],
+      applied: 'restarted',
+      cfg: { name: 'web', max_memory: '200M' },
+    });
+    expect(Object.keys(restarted)).toEqual(['set', 'applied', 'cfg']);
     const set = await onlinePids(home, ['web']);
     expect(set.web).not.toBe(before.web);
 

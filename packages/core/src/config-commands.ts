@@ -67,6 +67,14 @@ export interface ConfigSetRequest {
  */
 export type ConfigSetApplied = 'restarted' | 'updated' | 'scaled' | 'stored';
 
+/** How `config_set` and `velos config set --ai` say a `ConfigSetApplied` (`applied`). */
+export const CONFIG_SET_APPLIED_WORDS: Readonly<Record<ConfigSetApplied, string>> = {
+  restarted: 'restarted',
+  updated: 'in place',
+  scaled: 'scaled',
+  stored: 'not running',
+};
+
 /** Answer of `config.set`: the app's new spec and how it was applied (absent from a daemon before it). */
 export interface ConfigSetResult {
   spec: AppSpec;

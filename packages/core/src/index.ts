@@ -46,12 +46,13 @@ export {
   type ComponentReportRequest,
   type ReportedComponent,
 } from './component-report.js';
-export type {
-  ConfigFileReload,
-  ConfigReloadResult,
-  ConfigSetApplied,
-  ConfigSetRequest,
-  ConfigSetResult,
+export {
+  CONFIG_SET_APPLIED_WORDS,
+  type ConfigFileReload,
+  type ConfigReloadResult,
+  type ConfigSetApplied,
+  type ConfigSetRequest,
+  type ConfigSetResult,
 } from './config-commands.js';
 export type { EnvOptions, StartOptions, Subscription, VelosControl } from './control.js';
 export { CRON_NEVER_FIRES, CRON_ONE_TIME, type CronClass, cronExpressionProblem } from './cron-problem.js';

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import {
   type AppSpec,
+  CONFIG_SET_APPLIED_WORDS,
   type ConfigFileReload,
+  type ConfigSetApplied,
   ErrorCodes,
   isVelosError,
   maskSecrets,
@@ -163,16 +165,38 @@ async function runSet(
     changes[key] = value;
   }
   const client = await ctx.client();
-  const spec = present(await client.configSet(target, changes).catch(asValueError));
+  const result = await client.configSetResult(target, changes).catch(asValueError);
+  const spec = present(result.spec);
   // a mistyped path is watched for (or not at all), as `velos start --watch` warns
   if ('watch' in changes) printWarnings(watchPathWarnings([spec]));
+  // a daemon from before configSetResult does not say how it applied the change
+  const applied = result.applied === undefined ? undefined : CONFIG_SET_APPLIED_WORDS[result.applied];
+  if (ctx.mode === 'ai') {
+    // CLI-3: config_set's answer: the keys set, how the app took them, its config keys off the defaults
+    const { specToCompactConfig } = await import('@velos/core/config');
+    ctx.printJson({
+      set: Object.keys(changes),
+      ...(applied === undefined ? {} : { applied }),
+      cfg: specToCompactConfig(spec),
+    });
+    return;
+  }
   if (ctx.mode !== 'text') {
     const { env, ownEnv: _own, ...rest } = spec;
     ctx.printJson({ ...rest, envKeys: Object.keys(env) });
     return;
   }
+  if (result.applied !== undefined) ctx.print(`# ${APPLIED_NOTES[result.applied]}`);
   ctx.print(await toToml(spec));
 }
+
+/** The first line of `velos config set`'s text: whether the app was restarted for the change. */
+const APPLIED_NOTES: Record<ConfigSetApplied, string> = {
+  restarted: 'applied: the app was restarted with it',
+  updated: 'applied in place: no restart, the running processes follow it',
+  scaled: 'applied: instances added or removed, the others kept running',
+  stored: 'stored: the app does not run, its next start takes it',
+};
 
 /**
  * Rethrows the daemon's refusal of the values given (INVALID_CONFIG: the config schema the daemon

@@ -1,4 +1,4 @@
-import { type AppSpec, type ConfigSetApplied, maskSecrets, TARGET_MAX_CHARS } from '@velos/core';
+import { type AppSpec, CONFIG_SET_APPLIED_WORDS, maskSecrets, TARGET_MAX_CHARS } from '@velos/core';
 import * as z from 'zod';
 import { defineTool, detailField, invalidArgument } from '../tool-kit.js';
 
@@ -8,14 +8,6 @@ const appField = z
   .min(1)
   .max(TARGET_MAX_CHARS)
   .describe('One app: its name or the id of one of its processes');
-
-/** How config_set says the daemon applied a change (`ConfigSetApplied`). */
-const APPLIED_WORDS: Record<ConfigSetApplied, string> = {
-  restarted: 'restarted',
-  updated: 'in place',
-  scaled: 'scaled',
-  stored: 'not running',
-};
 
 /** config_get and config_set: an app's effective config, read as TOML and changed by config keys. */
 export const CONFIG_TOOLS = [
@@ -52,7 +44,7 @@ export const CONFIG_TOOLS = [
       return {
         set: Object.keys(changes),
         // a daemon from before configSetResult does not say
-        ...(applied === undefined ? {} : { applied: APPLIED_WORDS[applied] }),
+        ...(applied === undefined ? {} : { applied: CONFIG_SET_APPLIED_WORDS[applied] }),
         cfg: specToCompactConfig(maskSecrets(spec)),
       };
     },
