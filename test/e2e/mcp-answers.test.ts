@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './free-port.js';
 import { cleanupHomes, createHome, FIXTURES, killPid, velosOk, waitFor } from './helpers.js';
 import { connectMcpStdio } from './mcp-stdio.js';
 
@@ -253,5 +254,28 @@ describe('the logs of one instance of a cluster app', () => {
     expect((await ok<Summary>('log_summary', { target: 'mixed' })).shared).toBeUndefined();
     await ok<Row[]>('process_delete', { target: 'own' });
     await ok<Row[]>('process_delete', { target: 'mixed' });
+  }, 60_000);
+});
+
+describe('process_scale', () => {
+  it('answers an added instance that crashes at once with its exit and err tail, not on', async () => {
+    // a fork app on a fixed port: its second instance finds the port taken by the first
+    const port = await freePort();
+    const [first] = await ok<(Row & { exit?: unknown })[]>('process_start', {
+      script: 'server.js',
+      name: 'fixed-port',
+      env: { PORT: String(port) },
+    });
+    expect(first).toMatchObject({ n: 'fixed-port', s: 'on' });
+    const rows = await ok<(Row & { exit?: { why: string }; tail?: string[] })[]>('process_scale', {
+      name: 'fixed-port',
+      instances: 2,
+    });
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.exit, JSON.stringify(rows[0])).toBeUndefined();
+    expect(rows[1], JSON.stringify(rows[1])).toMatchObject({ exit: { why: 'crash' } });
+    // Node's message, not the last 5 lines of its output (the error's fields, a blank line, its version)
+    expect(rows[1]!.tail?.[0]).toMatch(/^Error: listen EADDRINUSE/);
+    await ok<Row[]>('process_delete', { target: 'fixed-port' });
   }, 60_000);
 });

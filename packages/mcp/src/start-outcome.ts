@@ -1,5 +1,6 @@
 import type { AppSpec, LogLine, ProcessInfo, VelosControl } from '@velos/core';
 import { toAiProcess } from '@velos/core/ai';
+import { CRASH_READ_LINES, crashTail } from './crash-tail.js';
 
 /** The longest uptime `process_start` waits for a process to run, whatever its `min_uptime`. */
 export const START_SETTLE_MAX_MS = 3000;
@@ -12,9 +13,6 @@ export const START_SETTLE_MAX_MS = 3000;
 export const START_WAIT_MAX_MS = 10_000;
 /** How often the processes are looked at while `process_start` waits. */
 const SETTLE_POLL_MS = 100;
-/** Lines of the err log a process that crashed at once brings along, and characters kept of each. */
-const ERR_TAIL_LINES = 5;
-const ERR_TAIL_LINE_CHARS = 300;
 /**
  * The longest the err log tail of a process that failed is waited for when none of it is there yet: a
  * cluster worker's exit comes through its primary, its output through its own pipes, and on a loaded
@@ -122,7 +120,7 @@ async function withExit(
   };
   if (now.exitCode === 0 && now.signal === null) return row;
   const lines = await errTailOf(control, now.id);
-  if (lines.length > 0) row.tail = lines.map((line) => line.line.slice(0, ERR_TAIL_LINE_CHARS));
+  if (lines.length > 0) row.tail = crashTail(lines.map((line) => line.line));
   return row;
 }
 
@@ -131,7 +129,7 @@ async function errTailOf(control: Pick<VelosControl, 'logs'>, id: number): Promi
   const deadline = Date.now() + ERR_TAIL_WAIT_MS;
   for (;;) {
     const lines = await control
-      .logs({ target: String(id), lines: ERR_TAIL_LINES, stream: 'err' })
+      .logs({ target: String(id), lines: CRASH_READ_LINES, stream: 'err' })
       .catch(() => []);
     if (lines.length > 0 || Date.now() >= deadline) return lines;
     await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));

@@ -32,7 +32,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_start',
     title: 'Start processes',
     description:
-      'Starts apps from their specs (all or nothing); with replace, an app that runs is restarted with its new spec. Give a script (a file, a program on PATH or a quoted command line) with name, namespace, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
+      'Starts apps from their specs (all or nothing); with replace, an app that runs is restarted with its new spec. Give a script (a file, a program on PATH or a quoted command line) with name, namespace, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -115,7 +115,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_restart',
     title: 'Restart processes',
     description:
-      "Restarts the target's processes, optionally with a new env. Answer: the restarted processes, compact (new pid, restarts), once each ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).",
+      "Restarts the target's processes, optionally with a new env. Answer: the restarted processes, compact (new pid, restarts), once each ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -150,7 +150,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_reload',
     title: 'Reload processes (zero downtime)',
     description:
-      'Replaces cluster instances one at a time, each ready before the old one stops; fork mode restarts. Answer: the reloaded processes, compact, once each ran its min_uptime (3 s at most) or exited, as process_restart: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
+      'Replaces cluster instances one at a time, each ready before the old one stops; fork mode restarts. Answer: the reloaded processes, compact, once each ran its min_uptime (3 s at most) or exited, as process_restart: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -185,7 +185,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_scale',
     title: 'Scale an app',
     description:
-      "Sets an app's instance count to N, or changes it by +N or -N. Answer: the app's processes after scaling, compact.",
+      "Sets an app's instance count to N, or changes it by +N or -N. Answer: the app's processes after scaling, compact, once each it added ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -95,7 +95,7 @@ export const PROCESS_TOOLS = [
     title: 'Start processes',
     command: 'start',
     answer:
-      'Give a script (a file, a program on PATH or a quoted command line) with name, namespace, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
+      'Give a script (a file, a program on PATH or a quoted command line) with name, namespace, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).',
     input: {
       script: z
         .string()
@@ -159,7 +159,7 @@ export const PROCESS_TOOLS = [
     title: 'Restart processes',
     command: 'restart',
     answer:
-      'Answer: the restarted processes, compact (new pid, restarts), once each ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
+      'Answer: the restarted processes, compact (new pid, restarts), once each ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).',
     input: { target: targetField, env: updateEnvField },
     run: async ({ target, env }, ctx) => {
       const { control } = ctx;
@@ -173,7 +173,7 @@ export const PROCESS_TOOLS = [
     title: 'Reload processes (zero downtime)',
     command: 'reload',
     answer:
-      'Answer: the reloaded processes, compact, once each ran its min_uptime (3 s at most) or exited, as process_restart: one that exited has exit {code, sig, why} and, when it failed, tail (the last lines of its err log).',
+      'Answer: the reloaded processes, compact, once each ran its min_uptime (3 s at most) or exited, as process_restart: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).',
     input: { target: targetField, env: updateEnvField },
     run: async ({ target, env }, ctx) => {
       const { control } = ctx;
@@ -185,7 +185,8 @@ export const PROCESS_TOOLS = [
     name: 'process_scale',
     title: 'Scale an app',
     command: 'scale',
-    answer: "Answer: the app's processes after scaling, compact.",
+    answer:
+      "Answer: the app's processes after scaling, compact, once each it added ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).",
     input: {
       name: z.string().min(1).max(TARGET_MAX_CHARS).describe('The app name'),
       instances: z
@@ -195,7 +196,11 @@ export const PROCESS_TOOLS = [
         ])
         .describe('The instance count N (a number or "N"), or "+N" / "-N" to add or remove instances'),
     },
-    run: async ({ name, instances }, { control }) => compact(await control.scale(name, String(instances))),
+    run: async ({ name, instances }, { control }) => {
+      // an added instance that crashes at once (a fork app's fixed port taken by the first) is told, not answered on
+      const scaled = await control.scale(name, String(instances));
+      return settleStart(control, await specsOf(control, name), scaled);
+    },
   }),
   defineTool({
     name: 'process_delete',
