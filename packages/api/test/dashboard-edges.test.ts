@@ -3,7 +3,7 @@ import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/api-server.js';
-import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium } from './support/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium, keepProblems } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
 
 // The dashboard where a QA pass found it wrong: moving between apps, the levels and the text of the
@@ -42,10 +42,7 @@ function spec(name: string, script: string, overrides: Partial<AppSpec> = {}): A
 async function newTab(width: number, height: number): Promise<Page> {
   const tab = await context.newPage();
   await tab.setViewportSize({ width, height });
-  tab.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  keepProblems(tab, problems);
   return tab;
 }
 

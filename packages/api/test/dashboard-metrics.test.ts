@@ -5,7 +5,7 @@ import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/api-server.js';
-import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium } from './support/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium, keepProblems } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
 
 // OBS-6 in the dashboard: the app view's "Custom metrics" panel shows what fixtures/app-metrics.js
@@ -56,10 +56,7 @@ describe.skipIf(!hasChromium)('the dashboard shows custom app metrics (OBS-6)', 
     const browserReady = (async () => {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
       page = await (await browser.newContext()).newPage();
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      keepProblems(page, problems);
     })();
     const serverReady = (async () => {
       daemon = await startDaemon();

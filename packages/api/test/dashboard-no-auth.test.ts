@@ -3,7 +3,7 @@ import { APP_DEFAULTS } from '@velos/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/api-server.js';
-import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium } from './support/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium, keepProblems } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon } from './support/daemon.js';
 
 // `velos serve --no-auth`: the server has no tokens, so the dashboard must not ask for one. Headless
@@ -21,10 +21,7 @@ const problems: string[] = [];
 
 async function newTab(): Promise<Page> {
   const tab = await browser!.newPage();
-  tab.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  keepProblems(tab, problems);
   return tab;
 }
 

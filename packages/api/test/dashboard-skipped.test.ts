@@ -4,7 +4,7 @@ import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/api-server.js';
-import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium } from './support/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium, keepProblems } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
 import { countingControl, type SubscriptionCounts } from './ws-harness.js';
 
@@ -50,10 +50,7 @@ describe.skipIf(!hasChromium)('the dashboard log view of a follow that fell behi
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     page = await (await browser.newContext()).newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    keepProblems(page, problems);
     daemon = await startDaemon();
     await daemon.client.start([spec('web', 'silent.js')]);
     const counted = countingControl(daemon.client);

@@ -4,7 +4,7 @@ import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/api-server.js';
-import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium } from './support/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium, keepProblems } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
 
 /** Screenshots and timings, kept as test artifacts (gitignored). */
@@ -44,10 +44,7 @@ async function newPage(width: number, height: number, colorScheme: 'light' | 'da
   const page = await context.newPage();
   await page.setViewportSize({ width, height });
   await page.emulateMedia({ colorScheme });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`${step}: console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`${step}: page error: ${error.message}`));
+  keepProblems(page, problems, () => `${step}: `);
   return page;
 }
 
