@@ -15,17 +15,12 @@ run(pnpm, [...pre, 'run', 'lint']);
 // tsconfig.apps.json: the CLI's and the server's; tsconfig.tests.json: the test workspaces and their
 // helpers; the dashboard's, with DOM types), each started as soon as the builds it reads declarations
 // from are done: all but the apps' while the build's chain (… → api → server → cli) still runs
-run(pnpm, [
-  ...pre,
-  'exec',
-  'turbo',
-  'run',
-  'build',
-  'typecheck:packages',
-  'typecheck:apps',
-  'typecheck:tests',
-  'typecheck:dashboard',
-]);
+// .ci/run type-checks this same tree while apt-get installs the test tools, and says so with
+// VELOS_CI_TYPECHECKED=1 (only when that check passed): the build alone then (found in turbo's cache)
+const typechecked = process.env.VELOS_CI_TYPECHECKED === '1';
+const typecheckTasks = ['typecheck:packages', 'typecheck:apps', 'typecheck:tests', 'typecheck:dashboard'];
+if (typechecked) console.log('typecheck: passed already in this CI run (.ci/run, VELOS_CI_TYPECHECKED=1)');
+run(pnpm, [...pre, 'exec', 'turbo', 'run', 'build', ...(typechecked ? [] : typecheckTasks)]);
 
 // Node 20 parses the file NODE_EXTRA_CA_CERTS names at every start, before any JavaScript (a system bundle of
 // ~140 certificates: ~50 ms of CPU per process, see docs/benchmarks.md session 18); the tests start thousands of
