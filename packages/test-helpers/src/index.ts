@@ -25,6 +25,7 @@ export {
   descendantsOf,
   homeProcesses,
   isAlive,
+  isHomePath,
   killPid,
   killTree,
   listProcs,

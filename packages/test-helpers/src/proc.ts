@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { isAbsolute, normalize } from 'node:path';
 
 /** A live process seen in /proc. */
 export interface ProcEntry {
@@ -153,8 +154,12 @@ export function pidsWithEnv(key: string, value: string): number[] {
     .map((p) => p.pid);
 }
 
-/** True when a process belongs to a home: its cmdline or environment names it, or its cwd is inside it. */
+/**
+ * True when a process belongs to a home: its cmdline or environment names it, or its cwd is inside it.
+ * Never for a `home` that cannot be one (see `isHomePath`): `''` or `/tmp` would name every process.
+ */
 export function mentionsHome(p: ProcEntry, home: string): boolean {
+  if (!isHomePath(home)) return false;
   if (p.cmdline.some((arg) => containsPath(arg, home)) || p.environ.some((v) => containsPath(v, home)))
     return true;
   try {
@@ -209,4 +214,14 @@ export function ancestorsOfSelf(): Set<number> {
     pid = readProc(pid)?.ppid ?? 0;
   }
   return out;
+}
+
+/**
+ * Whether `home` can name a test's home: an absolute path at least two levels deep (`/tmp/velos-x`).
+ * The scans match processes by path, and a teardown whose setup failed before it made its home passes
+ * what it had (`let home = ''`): an empty or top-level path would match every process on the machine
+ * (every cwd starts with `/`), and `stopHome` would kill them all.
+ */
+export function isHomePath(home: string): boolean {
+  return isAbsolute(home) && normalize(home).split('/').filter(Boolean).length >= 2;
 }

@@ -6,7 +6,9 @@ import {
   fixture,
   freePort,
   homePids,
+  homeProcesses,
   isAlive,
+  isHomePath,
   killPid,
   makeTempHome,
   runVelos,
@@ -63,6 +65,17 @@ describe('temporary homes', () => {
     await waitFor(() => homePids(home.path).includes(child.pid!), 'the child to show in /proc');
     await home.cleanup();
     await waitFor(() => !isAlive(child.pid), 'the child to be gone');
+  });
+
+  it("finds no process for a home that cannot be one: a failed setup's '' or a top-level path", () => {
+    // '' matched every process whose cwd starts with '/': a teardown of a setup that failed before it made
+    // its home killed every process on the machine but this one's ancestors
+    for (const bad of ['', '/', '/tmp', '/tmp/', 'relative/home', '/tmp/..']) {
+      expect(isHomePath(bad)).toBe(false);
+      expect(homePids(bad)).toEqual([]);
+      expect(homeProcesses(bad)).toEqual([]);
+    }
+    expect(isHomePath('/tmp/velos-x')).toBe(true);
   });
 });
 
