@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
-  createHome,
+  clearApps,
   deleteApps,
   describeJson,
   describeState,
@@ -22,6 +22,7 @@ import {
   waitFor,
   waitForSampled,
   waitForStatus,
+  withClient,
 } from './helpers.js';
 
 afterEach(cleanupHomes);
@@ -44,10 +45,25 @@ async function cmdlineNaming(pid: number | null, text: string): Promise<string> 
   return cmdlineOf(pid);
 }
 
+/** Spins until this process has used 40 ms more CPU, pauses 60 ms, and again (a tree that is visibly busy). */
+const DUTY_CYCLE_SCRIPT =
+  'const spin = () => { const t = process.cpuUsage(); let u; do u = process.cpuUsage(t); while (u.user + u.system < 40e3); setTimeout(spin, 60); }; spin();';
+
 describe('velos start (SUP-2)', () => {
-  // Tests that only touch their own app (by name) share one home and daemon; those that look at the
-  // whole list or every process of the home get their own.
+  // One home and daemon for every test: those that only touch their own app (by name) leave the others
+  // be; those that look at the whole list or every process of the home delete every app first (a daemon
+  // of their own each cost ~0.4 s of CPU).
   const shared = sharedHome();
+  const clearedHome = async (): Promise<string> => {
+    const home = shared();
+    await clearApps(home);
+    return home;
+  };
+
+  // first: the shared home is still untouched, and this `list` starts its daemon
+  it('lists nothing on a home where nothing was started', async () => {
+    expect(await listJson(shared())).toEqual([]);
+  });
 
   it('starts a node script and lists it online with its pid', async () => {
     const home = shared();
@@ -83,7 +99,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('prints the compact --ai form', async () => {
-    const home = createHome();
+    const home = await clearedHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'api'], { home });
     const row = await waitForSampled(home, 'api');
     const result = await velosOk(['list', '--ai'], { home });
@@ -206,10 +222,11 @@ describe('velos start (SUP-2)', () => {
 
   it('measures the CPU of the whole tree (sh -c and its busy node child)', async () => {
     const home = shared();
-    await velosOk(['start', 'node fixtures/chatty.js > /dev/null; exit 0', '--name', 'burner'], {
-      home,
-      env: { COUNT: '0', RATE: '0' },
-    });
+    // The child is busy for 40 ms of CPU in every ~100 ms (~40 % of a core, ~30 % on a loaded machine):
+    // the figure needs two samples 2 s apart after the scan that finds the child, and a child busy all
+    // along burned a core for those ~4 s.
+    const child = `node -e "${DUTY_CYCLE_SCRIPT}"`;
+    await velosOk(['start', `${child}; exit 0`, '--name', 'burner'], { home });
     await waitForStatus(home, 'burner', 'online');
     try {
       const row = await waitFor(
@@ -255,7 +272,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('stop all, restart all and delete by id act on the right apps', async () => {
-    const home = createHome();
+    const home = await clearedHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'a'], { home });
     await velosOk(['start', 'fixtures/silent.js', '--name', 'b'], { home });
     const a = await waitForStatus(home, 'a', 'online');
@@ -277,7 +294,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('several targets naming one process act on it once, as PM2 matches them all first', async () => {
-    const home = createHome();
+    const home = await clearedHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'a'], { home });
     await velosOk(['start', 'fixtures/silent.js', '--name', 'c', '-i', '2', '--exec-mode', 'fork'], { home });
     const a = await waitForStatus(home, 'a', 'online');
@@ -307,7 +324,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('start of existing apps takes every target kind: a namespace, /regex/, all (PM2 start all)', async () => {
-    const home = createHome();
+    const home = await clearedHome();
     const none = await velos(['start', 'all'], { home });
     expect(none.code).toBe(1);
     expect(none.stderr.trim()).toBe("velos: no process matches 'all': there are none");
@@ -322,10 +339,11 @@ describe('velos start (SUP-2)', () => {
         .sort((x, y) => x.name.localeCompare(y.name))
         .map((row) => `${row.name}:${row.status}`)
         .join(' ');
-    await velosOk(['stop', 'all'], { home });
+    const stopAll = () => withClient(home, (client) => client.stop('all'));
+    await stopAll(); // (`stop all` of the CLI is tested above)
     await velosOk(['start', 'jobs'], { home });
     expect(await statuses()).toBe('a:online b:online c:stopped');
-    await velosOk(['stop', 'all'], { home });
+    await stopAll();
     await velosOk(['start', '/^[ac]$/'], { home });
     expect(await statuses()).toBe('a:online b:stopped c:online');
     await velosOk(['start', 'all'], { home });
@@ -357,7 +375,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('targets an app whose name starts with "-" after -- (issue #8: an app named -rf)', async () => {
-    const home = createHome();
+    const home = await clearedHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', '-rf'], { home });
     const row = await waitForStatus(home, '-rf', 'online');
     const refused = await velos(['stop', '-rf'], { home });
@@ -405,7 +423,7 @@ describe('velos start (SUP-2)', () => {
   });
 
   it('runs a command line with a redirect through sh -c and stops it cleanly', async () => {
-    const home = createHome();
+    const home = await clearedHome();
     const target = join(home, 'redirected.txt');
     await velosOk(['start', `node fixtures/chatty.js > ${target} 2>&1`, '--name', 'shell-line'], {
       home,
@@ -479,10 +497,5 @@ describe('velos start (SUP-2)', () => {
     expect(detail?.command.args.some((a) => a.endsWith('silent.js'))).toBe(true);
     expect(Array.isArray(detail?.spec.envKeys)).toBe(true);
     expect(JSON.stringify(detail)).not.toContain('"env":{');
-  });
-
-  it('lists nothing on a home where nothing was started', async () => {
-    const home = createHome();
-    expect(await listJson(home)).toEqual([]);
   });
 });
