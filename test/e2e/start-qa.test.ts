@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
-  createHome,
   describeJson,
   listJson,
+  listState,
   outLog,
+  sharedHome,
   velos,
   velosOk,
   waitFor,
@@ -22,6 +23,17 @@ import {
 } from './helpers.js';
 
 afterEach(cleanupHomes);
+
+// Every test starts apps of its own name from a directory of its own (`workDir`): they share one home
+// and daemon (a daemon each cost ~0.3 s of CPU).
+const shared = sharedHome();
+
+/** A directory of the shared home for one test's files, to start from: no test sees another's files. */
+function workDir(name: string): string {
+  const dir = join(shared(), 'work', name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** Node's own TypeScript support (22.6+): there the project's tsx is not needed for a `.ts` script. */
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
@@ -31,8 +43,8 @@ const hasStripTypes = major > 22 || (major === 22 && minor >= 6);
  * A project whose dev dependency put a program in node_modules/.bin (a stand-in for tsx: it says what
  * it was asked to run, then waits), with `src/app.ts` to run.
  */
-function project(home: string, binName: string): { dir: string; app: string } {
-  const dir = join(home, 'project');
+function project(root: string, binName: string): { dir: string; app: string } {
+  const dir = join(root, 'project');
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
   mkdirSync(join(dir, 'src'));
   const bin = join(dir, 'node_modules', '.bin', binName);
@@ -49,10 +61,10 @@ function outText(home: string, name: string): string {
 
 describe('velos start: TypeScript and interpreters from the project’s node_modules/.bin', () => {
   it('runs a .ts script with the project’s own tsx before Node 22.6 (with Node’s own support after)', async () => {
-    const home = createHome();
-    const { dir, app } = project(home, 'tsx');
+    const home = shared();
+    const { dir, app } = project(workDir('ts'), 'tsx');
     // started from another directory, naming the script in src/: the project is found from the script up
-    await velosOk(['start', 'project/src/app.ts', '--name', 'ts'], { home, cwd: home });
+    await velosOk(['start', 'project/src/app.ts', '--name', 'ts'], { home, cwd: workDir('ts') });
     await waitForStatus(home, 'ts', 'online');
     const [detail] = await describeJson(home, 'ts');
     if (hasStripTypes) {
@@ -67,8 +79,8 @@ describe('velos start: TypeScript and interpreters from the project’s node_mod
   });
 
   it('takes a bare --interpreter that is not on PATH from the project’s node_modules/.bin', async () => {
-    const home = createHome();
-    const { dir, app } = project(home, 'velos-qa-runner');
+    const home = shared();
+    const { dir, app } = project(workDir('runner'), 'velos-qa-runner');
     await velosOk(['start', 'src/app.ts', '--name', 'runner', '--interpreter', 'velos-qa-runner'], {
       home,
       cwd: dir,
@@ -82,7 +94,7 @@ describe('velos start: TypeScript and interpreters from the project’s node_mod
 
 describe('velos start "command line"', () => {
   it('refuses one whose program is not on PATH, as it refuses a missing bare program, starting nothing', async () => {
-    const home = createHome();
+    const home = shared();
     const result = await velos(['start', 'velos-qa-no-such-program run main.ts', '--name', 'missing'], {
       home,
     });
@@ -92,28 +104,32 @@ describe('velos start "command line"', () => {
   });
 
   it('refuses a process file whose app has one, naming it, before anything of the file starts', async () => {
-    const home = createHome();
+    const home = shared();
+    const dir = workDir('process-file');
     writeFileSync(
-      join(home, 'ecosystem.config.js'),
+      join(dir, 'ecosystem.config.js'),
       "module.exports = { apps: [{ name: 'fine', script: 'sleep 600' }, { name: 'web', script: 'velos-qa-no-such-program run start' }] };\n",
     );
-    const result = await velos(['start', 'ecosystem.config.js'], { home, cwd: home });
+    const names = (rows: { name: string }[]) => rows.map((row) => row.name);
+    const before = names(await listState(home));
+    const result = await velos(['start', 'ecosystem.config.js'], { home, cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       'ecosystem.config.js: apps[1] (web).script: program not found: velos-qa-no-such-program',
     );
-    expect(await listJson(home)).toEqual([]);
+    expect(names(await listJson(home))).toEqual(before);
   });
 
   it('gives it the args after --, each one word, at the end of the line', async () => {
-    const home = createHome();
+    const home = shared();
+    const dir = workDir('argv');
     writeFileSync(
-      join(home, 'argv.js'),
+      join(dir, 'argv.js'),
       'console.log(JSON.stringify(process.argv.slice(2))); setInterval(() => {}, 1000);\n',
     );
     await velosOk(['start', 'node argv.js --first', '--name', 'argv', '--', '--msg', "it's a b", '$HOME'], {
       home,
-      cwd: home,
+      cwd: dir,
     });
     await waitForStatus(home, 'argv', 'online');
     await waitFor(() => outText(home, 'argv').includes('["--first","--msg","it\'s a b","$HOME"]'), {
@@ -122,7 +138,7 @@ describe('velos start "command line"', () => {
   });
 
   it('still runs one that starts with a shell word or an assignment', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', "GREETING=hi exec sh -c 'echo $GREETING; exec sleep 600'", '--name', 'sh'], {
       home,
     });
@@ -133,8 +149,8 @@ describe('velos start "command line"', () => {
 
 describe('velos start: a script that is not executable', () => {
   it('runs by its #! line, as it would run executable (a checkout or a copy that lost its x bit)', async () => {
-    const home = createHome();
-    const worker = join(home, 'worker');
+    const home = shared();
+    const worker = join(workDir('worker'), 'worker');
     writeFileSync(
       worker,
       '#!/usr/bin/env python3\nimport sys, time\nprint("worker", sys.argv[1:], flush=True)\ntime.sleep(600)\n',
@@ -150,8 +166,8 @@ describe('velos start: a script that is not executable', () => {
 
 describe('velos start: a Python app', () => {
   it('has its print()s in the log as they are made, without flush=True or python -u', async () => {
-    const home = createHome();
-    const app = join(home, 'quiet.py');
+    const home = shared();
+    const app = join(workDir('quiet'), 'quiet.py');
     writeFileSync(app, 'import time\nprint("started")\nwhile True:\n    time.sleep(60)\n');
     // not from this shell: CI machines often set it, which hides the 8 KiB block buffering of a pipe
     await velosOk(['start', app], { home, env: { PYTHONUNBUFFERED: undefined } });
@@ -166,8 +182,8 @@ describe('velos start: a Python app', () => {
 describe('velos start in a directory reached through a symlink', () => {
   // a deploy puts each release in releases/<n> and swaps `current` to it, then restarts the app
   it('keeps the path as the shell names it: a restart after the link moved runs the new release', async () => {
-    const home = createHome();
-    const deploy = join(home, 'deploy');
+    const home = shared();
+    const deploy = join(workDir('rel'), 'deploy');
     for (const release of ['1', '2']) {
       mkdirSync(join(deploy, 'releases', release), { recursive: true });
       writeFileSync(
@@ -191,17 +207,18 @@ describe('velos start in a directory reached through a symlink', () => {
 
 describe('velos start without a target', () => {
   it('starts ./ecosystem.config.js, as pm2 start does, and says what it needs when there is none', async () => {
-    const home = createHome();
-    const empty = await velos(['start'], { home, cwd: home });
+    const home = shared();
+    const dir = workDir('eco');
+    const empty = await velos(['start'], { home, cwd: dir });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain(
       'velos start needs <script|"command line"|config file>; without one it starts ./ecosystem.config.js',
     );
     writeFileSync(
-      join(home, 'ecosystem.config.js'),
+      join(dir, 'ecosystem.config.js'),
       "module.exports = { apps: [{ name: 'eco', script: 'sleep 600' }] };\n",
     );
-    await velosOk(['start'], { home, cwd: home });
+    await velosOk(['start'], { home, cwd: dir });
     await waitForStatus(home, 'eco', 'online');
   });
 });
