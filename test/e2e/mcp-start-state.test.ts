@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
+  deleteApps,
   FIXTURES,
   killPid,
   listState,
@@ -108,6 +109,8 @@ describe('velos mcp while apps start (the SDK client over stdio)', () => {
     // it ran again since (r) or waits to: never an `on` without a word of the crash
     expect(crashed!.r >= 1 || crashed!.s !== 'on').toBe(true);
     expect(crashed!.tail?.join('\n')).toContain('crashing with exit code 3');
+    // answered: its crash loop (a Node start every few hundred ms) would only load the machine from here on
+    await deleteApps(home, ['crashy']);
 
     // in cluster mode too: its workers start without a pid until the primary forks them (it answered
     // `start` at once, with neither exit nor tail); on a loaded machine the primary may fork them only
@@ -127,6 +130,7 @@ describe('velos mcp while apps start (the SDK client over stdio)', () => {
       });
       expect(worker.tail?.join('\n')).toContain('crashing with exit code 4');
     }
+    await deleteApps(home, ['crashy-cluster']);
 
     // an app that stays up is answered `on` once it ran its min_uptime, without exit
     const [up] = await ok<Row[]>(client, 'process_start', { script: 'ticker.js', name: 'up' });
@@ -154,6 +158,7 @@ describe('velos mcp while apps start (the SDK client over stdio)', () => {
     const [again] = await ok<Row[]>(client, 'process_restart', { target: 'fixed' });
     expect(again, JSON.stringify(again)).toMatchObject({ n: 'fixed', exit: { code: 5, why: 'crash' } });
     expect(again!.tail?.join('\n')).toContain('crashing with exit code 5');
+    await deleteApps(home, ['fixed']);
     const [fine] = await ok<Row[]>(client, 'process_restart', {
       target: 'up',
     });
